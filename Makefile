@@ -1,0 +1,69 @@
+# strider build. `make` builds build/strider; `make test` runs every test;
+# `make asan` builds and runs the unit and golden tests under ASan+UBSan;
+# `make fuzz` builds the libFuzzer targets (clang).
+# Sources are found by wildcard: a new module is a new .c/.h pair, no edit here.
+
+CC      ?= cc
+BUILD   ?= build
+CSTD    := -std=c11 -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L
+WARN    := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
+           -Wpointer-arith -Wformat=2 -Wvla -Wno-unused-parameter
+ifeq ($(WERROR),1)
+WARN    += -Werror
+endif
+OPT     ?= -O2 -g
+CFLAGS  += $(CSTD) $(WARN) $(OPT) $(EXTRA_CFLAGS)
+LDLIBS  += -lpcap -lcrypto -lm
+
+LIB_SRC  := $(wildcard src/common/*.c src/capture/*.c src/decode/*.c src/flow/*.c \
+                       src/ssh/*.c src/out/*.c)
+CLI_SRC  := $(wildcard src/cli/*.c)
+UNIT_SRC := $(wildcard tests/unit/test_*.c)
+FUZZ_SRC := $(wildcard fuzz/fuzz_*.c)
+
+LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o)
+CLI_OBJ  := $(CLI_SRC:%.c=$(BUILD)/%.o)
+UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+LIB      := $(BUILD)/libstrider.a
+
+.PHONY: all test unit golden asan fuzz bench clean
+all: $(BUILD)/strider $(UNIT_BIN) $(BUILD)/bench/readloop
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -MMD -MP -c $< -o $@
+
+$(LIB): $(LIB_OBJ)
+	@mkdir -p $(dir $@)
+	rm -f $@ && ar rcs $@ $^
+
+$(BUILD)/strider: $(CLI_OBJ) $(LIB)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(CLI_OBJ) $(LIB) $(LDLIBS)
+
+$(BUILD)/tests/%: tests/unit/%.c $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -Isrc $(LDFLAGS) -o $@ $< $(LIB) $(LDLIBS) -lcmocka
+
+$(BUILD)/bench/readloop: bench/readloop.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -o $@ $< -lpcap
+
+test: all
+	BUILD=$(BUILD) tests/run
+
+asan:
+	$(MAKE) BUILD=build-asan OPT="-O1 -g -fno-omit-frame-pointer" \
+	  EXTRA_CFLAGS="-fsanitize=address,undefined -fno-sanitize-recover=undefined" \
+	  LDFLAGS="-fsanitize=address,undefined" all
+	BUILD=build-asan STRIDER_SANITIZED=1 tests/run
+
+FUZZ_FLAGS := -fsanitize=fuzzer,address,undefined -g -O1
+fuzz: $(FUZZ_SRC:fuzz/%.c=build-fuzz/%)
+build-fuzz/%: fuzz/%.c $(LIB_SRC)
+	@mkdir -p build-fuzz
+	clang $(CSTD) $(FUZZ_FLAGS) -Isrc -o $@ $< $(LIB_SRC) $(LDLIBS)
+
+clean:
+	rm -rf build build-asan build-fuzz
+
+-include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d)

@@ -1,0 +1,49 @@
+/* sd_capture: records from one or more capture files (pcap, pcapng, through
+ * libpcap), read as one capture in timestamp order, or from a live
+ * interface. Frame numbers count from 1 over every record read, before any
+ * filter, as Wireshark numbers them (across merged files too). */
+#ifndef SD_CAPTURE_H
+#define SD_CAPTURE_H
+
+#include "../common/sd_common.h"
+
+typedef struct sd_frame {
+    uint64_t num;        /* 1-based, over all records of all inputs */
+    sd_ts ts;
+    uint32_t caplen;     /* bytes present in data */
+    uint32_t wirelen;    /* bytes on the wire */
+    int linktype;        /* DLT_* of the file it came from */
+    const uint8_t *data; /* valid until the next sd_capture_next() */
+    unsigned file_idx;
+} sd_frame;
+
+typedef struct sd_capture sd_capture;
+
+typedef struct sd_capture_opts {
+    const char *bpf;   /* BPF filter expression or NULL */
+    const char *iface; /* live capture instead of files, or NULL */
+    int snaplen;       /* live only; 0 = 262144 */
+    sd_diag *diag;     /* where malformed-input messages go */
+} sd_capture_opts;
+
+/* Opens every path ("-" is standard input). Returns NULL with a message in
+ * err when nothing could be opened; files that fail are reported to diag and
+ * skipped. The caller frees with sd_capture_close(). */
+sd_capture *sd_capture_open(const char *const *paths, size_t npaths, const sd_capture_opts *opts,
+                            char *err, size_t errlen);
+
+/* 1 = a frame (that passed the filter), 0 = end of input, never fails:
+ * unreadable records end their file with a diagnostic. */
+int sd_capture_next(sd_capture *cap, sd_frame *out);
+
+const char *sd_capture_path(const sd_capture *cap, unsigned file_idx);
+/* Records read that passed the filter, and all records read. */
+uint64_t sd_capture_frames(const sd_capture *cap);
+/* Bytes consumed so far and in total over all files (for progress); total is
+ * 0 when unknown (stdin, live). */
+void sd_capture_progress(const sd_capture *cap, uint64_t *done, uint64_t *total);
+/* Number of files that produced at least one record. */
+unsigned sd_capture_files_ok(const sd_capture *cap);
+void sd_capture_close(sd_capture *cap);
+
+#endif

@@ -1,0 +1,67 @@
+/* sd_common: types every stage shares (timestamps, addresses, diagnostics)
+ * and the allocation wrappers. */
+#ifndef SD_COMMON_H
+#define SD_COMMON_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* Capture time in nanoseconds since the Unix epoch. */
+typedef int64_t sd_ts;
+#define SD_NS_PER_SEC 1000000000LL
+
+/* An IPv4 or IPv6 address. IPv4 uses a[0..3]; the rest is zero so that
+ * memcmp over the whole struct compares addresses. */
+typedef struct sd_addr {
+    uint8_t fam; /* 4 or 6; 0 = unset */
+    uint8_t a[16];
+} sd_addr;
+
+#define SD_ADDR_STRLEN 46
+/* Writes the textual form (inet_ntop style) into buf; returns buf. */
+char *sd_addr_str(const sd_addr *a, char *buf, size_t len);
+int sd_addr_cmp(const sd_addr *x, const sd_addr *y);
+/* Parses an IPv4/IPv6 literal; 0 on success. */
+int sd_addr_parse(const char *s, sd_addr *out);
+
+/* Seconds with microsecond precision, e.g. "1331901000.123456". */
+char *sd_ts_str(sd_ts t, char *buf, size_t len);
+/* ISO-8601 UTC with microseconds, e.g. "2012-03-16T12:30:00.123456Z". */
+char *sd_ts_iso(sd_ts t, char *buf, size_t len);
+double sd_ts_sec(sd_ts t);
+
+/* Diagnostics: malformed input is reported through a sink, never printed by
+ * the stage that found it. `file` and `frame` name where (frame 0 = the file
+ * as a whole). The CLI's sink prints "strider: FILE: frame N: MSG". */
+typedef struct sd_diag {
+    void (*fn)(void *ud, const char *file, uint64_t frame, const char *msg);
+    void *ud;
+    uint64_t count; /* messages reported so far */
+} sd_diag;
+
+void sd_diagf(sd_diag *d, const char *file, uint64_t frame, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+/* Allocation that cannot return NULL: on exhaustion it prints and exits,
+ * because every caller would do the same. Sizes are overflow-checked. */
+void *sd_malloc(size_t n);
+void *sd_calloc(size_t n, size_t sz);
+void *sd_realloc(void *p, size_t n);
+void *sd_reallocarray(void *p, size_t n, size_t sz);
+char *sd_strdup(const char *s);
+
+/* A growable byte buffer (owned bytes). */
+typedef struct sd_buf {
+    uint8_t *p;
+    size_t len, cap;
+} sd_buf;
+void sd_buf_append(sd_buf *b, const void *data, size_t n);
+void sd_buf_printf(sd_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void sd_buf_free(sd_buf *b);
+
+#define SD_ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
+#define SD_MIN(a, b) ((a) < (b) ? (a) : (b))
+#define SD_MAX(a, b) ((a) > (b) ? (a) : (b))
+
+#endif

@@ -1,0 +1,112 @@
+/* sd_decode: one captured frame to one decoded packet (link layer, IPv4 with
+ * options and fragments, IPv6 with extension headers and fragments, TCP with
+ * its options, UDP). Reads bytes only through sd_cursor. Malformed input is
+ * reported as anomaly bits and diagnostics; it never stops the run. */
+#ifndef SD_DECODE_H
+#define SD_DECODE_H
+
+#include "../capture/sd_capture.h"
+
+/* TCP flags as on the wire (low 8 bits of byte 13). */
+enum {
+    SD_TH_FIN = 0x01,
+    SD_TH_SYN = 0x02,
+    SD_TH_RST = 0x04,
+    SD_TH_PSH = 0x08,
+    SD_TH_ACK = 0x10,
+    SD_TH_URG = 0x20,
+    SD_TH_ECE = 0x40,
+    SD_TH_CWR = 0x80,
+};
+
+/* Anomalies found while decoding (bit set in sd_pkt.anomalies). */
+enum {
+    SD_ANOM_LINK_TRUNC = 1u << 0,   /* frame shorter than its link header */
+    SD_ANOM_IP_TRUNC = 1u << 1,     /* IP header or datagram cut short (not by snaplen) */
+    SD_ANOM_IP_BADLEN = 1u << 2,    /* IHL < 5, total length < header, bad version */
+    SD_ANOM_IP_SNAPPED = 1u << 3,   /* datagram longer than captured bytes (snaplen) */
+    SD_ANOM_FRAG_OVERLAP = 1u << 4, /* overlapping IP fragments */
+    SD_ANOM_FRAG_BAD = 1u << 5,     /* inconsistent fragment (too large, bad offset) */
+    SD_ANOM_L4_TRUNC = 1u << 6,     /* TCP/UDP header cut short */
+    SD_ANOM_TCP_BADOFF = 1u << 7,   /* TCP data offset < 5 or past the datagram */
+    SD_ANOM_TCP_BADOPT = 1u << 8,   /* malformed TCP option (bad length, bad MSS/SACK) */
+    SD_ANOM_UDP_BADLEN = 1u << 9,   /* UDP length inconsistent with the datagram */
+    SD_ANOM_IP6_BADEXT = 1u << 10,  /* malformed IPv6 extension header */
+    SD_ANOM_UNKNOWN_LINK = 1u << 11,
+    SD_ANOM_TRAILER = 1u << 12,     /* link-layer bytes after the IP datagram (padding) */
+};
+
+#define SD_MAX_SACK 4
+#define SD_MAX_VLAN 2
+
+typedef struct sd_tcpopt {
+    bool has_mss, has_wscale, sack_ok, has_ts;
+    uint16_t mss;
+    uint8_t wscale;          /* as sent (caller caps at 14, RFC 7323 §2.3) */
+    uint32_t tsval, tsecr;
+    uint8_t nsack;           /* SACK blocks present */
+    uint32_t sack[SD_MAX_SACK][2]; /* left, right edges */
+} sd_tcpopt;
+
+typedef enum sd_l4 { SD_L4_NONE = 0, SD_L4_TCP, SD_L4_UDP, SD_L4_OTHER } sd_l4;
+
+typedef struct sd_pkt {
+    const sd_frame *frame;   /* the frame that completed this packet */
+    uint64_t first_frame;    /* first fragment's frame (== frame->num if unfragmented) */
+    uint8_t nvlan;
+    uint16_t vlan[SD_MAX_VLAN]; /* VLAN ids, outer first */
+
+    uint8_t ipver;           /* 4 or 6; 0 = not IP */
+    sd_addr src, dst;
+    uint8_t ttl;             /* TTL / hop limit */
+    uint16_t ip_id;          /* IPv4 identification (0 for IPv6) */
+    bool df;                 /* IPv4 don't-fragment */
+    bool reassembled;        /* built from IP fragments */
+    uint8_t ipproto;         /* final upper-layer protocol number */
+    uint32_t ip_len;         /* IP datagram length per its header(s) */
+
+    sd_l4 l4;
+    uint16_t sport, dport;
+    /* TCP */
+    uint32_t seq, ack;
+    uint8_t flags;
+    uint16_t win;            /* raw, unscaled */
+    uint16_t urp;
+    sd_tcpopt opt;
+
+    const uint8_t *payload;  /* TCP/UDP payload bytes present */
+    uint32_t payload_len;    /* bytes present in payload */
+    uint32_t payload_wire;   /* payload length per headers (>= payload_len when snapped) */
+
+    uint32_t anomalies;      /* SD_ANOM_* */
+} sd_pkt;
+
+typedef struct sd_decoder sd_decoder;
+
+typedef struct sd_decode_opts {
+    size_t frag_memcap;      /* bytes held for IP reassembly; 0 = 64 MiB */
+    sd_ts frag_timeout;      /* 0 = 30 s of capture time */
+    sd_diag *diag;
+    const char *(*file_name)(void *ud, unsigned file_idx); /* for messages */
+    void *file_name_ud;
+} sd_decode_opts;
+
+typedef enum sd_dec_res {
+    SD_DEC_OK = 0,      /* out is an IP packet (l4 tells TCP/UDP/other) */
+    SD_DEC_HELD,        /* an IP fragment was stored; nothing to deliver yet */
+    SD_DEC_NOT_IP,      /* a frame with no IP (ARP, unknown link type...) */
+    SD_DEC_BAD,         /* malformed; out->anomalies says why; a diagnostic was issued */
+} sd_dec_res;
+
+sd_decoder *sd_decoder_new(const sd_decode_opts *opts);
+/* Decodes f into out. Pointers in out stay valid until the next call to
+ * sd_decode (a reassembled datagram lives in the decoder). */
+sd_dec_res sd_decode(sd_decoder *d, const sd_frame *f, sd_pkt *out);
+/* Fragment statistics for the summary. */
+uint64_t sd_decoder_frags_reassembled(const sd_decoder *d);
+void sd_decoder_free(sd_decoder *d);
+
+/* Link-layer name for messages, e.g. "EN10MB". */
+const char *sd_linktype_name(int linktype);
+
+#endif

@@ -1,0 +1,69 @@
+/* sd_conn: one connection (TCP, UDP or other IP) and what the flow stage
+ * learnt about it. Direction 0 is originator -> responder (the SYN sender,
+ * or the first packet's sender when the handshake was not seen), 1 is back. */
+#ifndef SD_CONN_H
+#define SD_CONN_H
+
+#include "../decode/sd_decode.h"
+
+#define SD_HISTORY_MAX 24
+#define SD_MAX_ANALYZERS 8
+
+enum { SD_DIR_ORIG = 0, SD_DIR_RESP = 1 };
+
+typedef struct sd_dirstats {
+    uint64_t pkts, bytes;         /* packets, payload bytes (wire lengths) */
+    uint64_t ip_bytes;            /* IP-level bytes (Zeek orig_ip_bytes) */
+    uint64_t retrans_pkts, retrans_bytes;
+    uint64_t ooo_pkts;            /* data arriving below the highest seq seen but not a retransmission */
+    uint64_t dup_acks;
+    uint64_t zero_windows;        /* packets advertising a zero window */
+    uint64_t keepalives;
+    uint64_t window_probes;
+    int wscale;                   /* -1 = not negotiated */
+    uint16_t mss;                 /* 0 = not seen */
+    bool sack_ok, ts_ok;
+    uint64_t win_min, win_max;    /* scaled, over packets after the handshake */
+    uint8_t ttl_min, ttl_max;
+    uint32_t isn;
+    bool isn_set;
+    uint64_t first_frame, last_frame;
+} sd_dirstats;
+
+typedef struct sd_conn {
+    uint64_t id;                  /* per protocol, 0-based in first-packet order: Wireshark's tcp.stream / udp.stream */
+    char uid[20];                 /* Zeek-style id, stable for the same capture */
+    uint8_t ipproto;              /* 6, 17, ... */
+    sd_addr orig_h, resp_h;
+    uint16_t orig_p, resp_p;
+    uint16_t vlan;                /* outer VLAN id or 0 */
+    sd_ts start, end;
+    uint64_t first_frame, last_frame;
+    sd_dirstats d[2];
+
+    /* TCP state */
+    bool saw_syn, saw_synack, established, midstream;
+    sd_ts syn_ts, synack_ts, hs_ack_ts;
+    int64_t rtt_syn_synack;       /* ns, -1 = unknown */
+    int64_t rtt_synack_ack;       /* ns, -1 = unknown */
+    uint64_t syn_frame, synack_frame;
+    int first_fin_dir, first_rst_dir; /* -1 = none */
+    uint64_t first_fin_frame, first_rst_frame;
+    bool fin_seen[2], rst_seen[2];
+    bool closed;                  /* both FINs or a RST */
+    char history[SD_HISTORY_MAX + 1];
+    char conn_state[8];           /* Zeek conn_state, set when the conn ends */
+    uint32_t open_at_end;         /* other connections open when this one ended */
+    uint32_t orig_open_at_end;    /* of those, how many the originator host had */
+    bool expired;                 /* ended by idle timeout, not by close or EOF */
+
+    uint32_t anomalies;           /* SD_ANOM_* seen in its packets */
+    void *slot[SD_MAX_ANALYZERS]; /* per-analyzer state, owned by that analyzer */
+} sd_conn;
+
+/* Fills conn_state from the TCP facts (Zeek's derivation). */
+void sd_conn_finish_state(sd_conn *c);
+/* Zeek's conn_state strings: "S0" "S1" "SF" "REJ" "S2" "S3" "RSTO" "RSTR"
+ * "RSTOS0" "RSTRH" "SH" "SHR" "OTH". */
+
+#endif

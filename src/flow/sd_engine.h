@@ -1,0 +1,64 @@
+/* sd_engine: the pipeline. capture -> decode -> flow table -> TCP tracking
+ * and reassembly -> analyzers. Analyzers never print: they see packets and
+ * in-order bytes of the connections they claim, and report through their own
+ * context (usually into an event list that writers format).
+ *
+ * One engine per run; no global state, so several can run side by side. */
+#ifndef SD_ENGINE_H
+#define SD_ENGINE_H
+
+#include "sd_conn.h"
+#include "sd_reasm.h"
+
+typedef struct sd_engine sd_engine;
+
+typedef struct sd_analyzer {
+    const char *name;
+    /* Return per-connection state, or NULL if not interested (then no other
+     * call for this conn). Called at the connection's first packet. */
+    void *(*conn_new)(void *ctx, sd_conn *c);
+    /* Every packet of a claimed conn, in capture order, dir = SD_DIR_*. */
+    void (*packet)(void *ctx, sd_conn *c, void *st, const sd_pkt *p, int dir);
+    /* In-order bytes (and gaps) of a claimed TCP conn. Requires
+     * sd_engine_opts.reassemble. */
+    void (*chunk)(void *ctx, sd_conn *c, void *st, int dir, const sd_chunk *ch);
+    /* The connection ended (closed and lingered, expired, or end of input).
+     * Last call for this conn: the analyzer frees st here. */
+    void (*conn_end)(void *ctx, sd_conn *c, void *st);
+    void *ctx;
+} sd_analyzer;
+
+typedef struct sd_engine_opts {
+    sd_ts tcp_idle;        /* established TCP idle timeout; 0 = 3600 s */
+    sd_ts tcp_idle_early;  /* not established, or closed (linger); 0 = 300 s */
+    sd_ts udp_idle;        /* 0 = 120 s */
+    bool reassemble;       /* run sd_reasm on every TCP conn an analyzer claims */
+    sd_reasm_opts reasm;
+    sd_diag *diag;
+    /* Called for every finished connection (after the analyzers' conn_end),
+     * whether or not an analyzer claimed it. */
+    void (*conn_done)(void *ud, const sd_conn *c);
+    /* Called for every decoded IP packet with its conn (NULL for non TCP/UDP);
+     * for summaries and the per-packet view. */
+    void (*packet_seen)(void *ud, const sd_conn *c, const sd_pkt *p, int dir, sd_dec_res res);
+    void *ud;
+} sd_engine_opts;
+
+sd_engine *sd_engine_new(const sd_engine_opts *opts);
+/* Registers an analyzer (at most SD_MAX_ANALYZERS); returns its slot. */
+int sd_engine_add(sd_engine *e, const sd_analyzer *a);
+/* Reads the whole capture through the pipeline, then ends every live conn.
+ * progress (may be NULL) is called about every 64k frames. */
+void sd_engine_run(sd_engine *e, sd_capture *cap,
+                   void (*progress)(void *ud, uint64_t done, uint64_t total), void *pud);
+
+typedef struct sd_engine_stats {
+    uint64_t frames, ip_pkts, tcp_pkts, udp_pkts, other_pkts, not_ip, bad;
+    uint64_t conns_tcp, conns_udp, conns_other;
+    uint64_t max_live;     /* most connections alive at once */
+    uint64_t frags_reassembled;
+} sd_engine_stats;
+const sd_engine_stats *sd_engine_get_stats(const sd_engine *e);
+void sd_engine_free(sd_engine *e);
+
+#endif

@@ -1,0 +1,116 @@
+/* sd_reasm: TCP stream reassembly for one direction of one connection.
+ *
+ * Segments go in in capture order; in-order bytes come out through a
+ * callback, each chunk tagged with the 64-bit stream offset (0 = first byte
+ * after the ISN), the frames that carried it and the time of the segment
+ * that completed it. Sequence numbers are compared only modulo 2^32
+ * (SEQ_LT/SEQ_GT); offsets are 64-bit so streams past 4 GiB are fine.
+ *
+ * Holes are never silently joined: when data beyond a hole must be delivered
+ * (the peer ACKed past it, the per-stream cap was hit, or the stream ended),
+ * a GAP chunk of the hole's size is delivered first.
+ *
+ * Memory: out-of-order bytes are held up to a per-stream cap and a global
+ * budget shared by all streams (sd_reasm_budget). Hitting either marks the
+ * stream truncated; it never fails the run. */
+#ifndef SD_REASM_H
+#define SD_REASM_H
+
+#include "../common/sd_common.h"
+
+typedef enum sd_overlap_policy {
+    SD_OVERLAP_FIRST = 0, /* default: bytes already received win (tshark, libnids, Zeek) */
+    SD_OVERLAP_LAST,      /* newest bytes win (tcpflow) */
+    SD_OVERLAP_LINUX,     /* Suricata's target policies */
+    SD_OVERLAP_WINDOWS,
+    SD_OVERLAP_BSD,
+} sd_overlap_policy;
+
+enum {
+    SD_CHUNK_DATA = 0,
+    SD_CHUNK_GAP = 1,          /* len bytes missing from the capture; data == NULL */
+};
+
+enum { /* sd_chunk.flags */
+    SD_CHUNKF_RETRANS_INCONSISTENT = 1u << 0, /* an overlap carried different bytes */
+    SD_CHUNKF_AFTER_FIN = 1u << 1,            /* data beyond the FIN's sequence */
+    SD_CHUNKF_AFTER_RST = 1u << 2,
+    SD_CHUNKF_TRUNCATED = 1u << 3,            /* stream hit a memory cap at or before this */
+};
+
+typedef struct sd_chunk {
+    int kind;              /* SD_CHUNK_DATA or SD_CHUNK_GAP */
+    uint64_t offset;       /* stream offset of the first byte */
+    const uint8_t *data;   /* len bytes; valid only during the callback */
+    uint32_t len;
+    uint64_t first_frame;  /* frame of the first byte's segment */
+    uint64_t last_frame;   /* frame of the segment that completed the chunk */
+    sd_ts ts;              /* time of last_frame */
+    uint32_t flags;
+} sd_chunk;
+
+/* Reported when two copies of the same stream bytes differ (an evasion
+ * indicator): both frames, the offset and length of the differing range. */
+typedef struct sd_reasm_inconsistency {
+    uint64_t offset;
+    uint32_t len;
+    uint64_t old_frame, new_frame;
+    sd_ts ts;
+} sd_reasm_inconsistency;
+
+typedef struct sd_reasm_cb {
+    void (*chunk)(void *ud, const sd_chunk *c);
+    void (*inconsistency)(void *ud, const sd_reasm_inconsistency *i); /* may be NULL */
+    void *ud;
+} sd_reasm_cb;
+
+/* Global memory budget shared by many streams. */
+typedef struct sd_reasm_budget {
+    size_t cap;   /* bytes of out-of-order data held at most, all streams */
+    size_t used;
+    uint64_t streams_truncated;
+} sd_reasm_budget;
+
+typedef struct sd_reasm_opts {
+    sd_overlap_policy policy;
+    size_t stream_cap;          /* out-of-order bytes held per stream; 0 = 4 MiB */
+    sd_reasm_budget *budget;    /* may be NULL (no global cap) */
+} sd_reasm_opts;
+
+typedef struct sd_reasm_stats {
+    uint64_t bytes_delivered;
+    uint64_t gap_bytes;
+    uint64_t retrans_segments, retrans_bytes;       /* exact duplicates dropped */
+    uint64_t inconsistent_segments, inconsistent_bytes;
+    uint64_t ooo_segments;                          /* arrived ahead of a hole */
+    bool truncated;                                 /* hit a memory cap */
+} sd_reasm_stats;
+
+typedef struct sd_reasm sd_reasm;
+
+sd_reasm *sd_reasm_new(const sd_reasm_opts *opts, const sd_reasm_cb *cb);
+
+/* Sets the initial sequence number: isn is the SYN's sequence, so the first
+ * data byte is isn+1. Without a SYN (mid-stream pickup), the first segment
+ * seen sets the base and this is not called. */
+void sd_reasm_set_isn(sd_reasm *r, uint32_t isn);
+
+/* One TCP segment of this direction. flags are SD_TH_* of the packet (SYN
+ * data and FIN/RST positions matter). Bytes are copied when they must be
+ * held. */
+void sd_reasm_segment(sd_reasm *r, uint32_t seq, uint8_t flags, const uint8_t *data, uint32_t len,
+                      uint64_t frame, sd_ts ts);
+
+/* The other direction acknowledged up to ack: anything still held below ack
+ * whose earlier bytes never arrived is now known lost, so the hole is
+ * delivered as a GAP and the data after it flows. */
+void sd_reasm_ack(sd_reasm *r, uint32_t ack, uint64_t frame, sd_ts ts);
+
+/* End of stream (connection closed, expired or end of capture): deliver all
+ * held data, with GAP chunks for holes. */
+void sd_reasm_flush(sd_reasm *r);
+
+const sd_reasm_stats *sd_reasm_get_stats(const sd_reasm *r);
+void sd_reasm_free(sd_reasm *r); /* frees held data, returns budget; NULL ok */
+
+#endif

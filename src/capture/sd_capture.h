@@ -32,6 +32,11 @@ typedef struct sd_capture_opts {
 sd_capture *sd_capture_open(const char *const *paths, size_t npaths, const sd_capture_opts *opts,
                             char *err, size_t errlen);
 
+/* Reads a capture held in memory (for embedding and fuzzing); name is used
+ * in messages. The buffer must outlive the capture. */
+sd_capture *sd_capture_open_mem(const uint8_t *buf, size_t len, const char *name,
+                                const sd_capture_opts *opts, char *err, size_t errlen);
+
 /* 1 = a frame (that passed the filter), 0 = end of input, never fails:
  * unreadable records end their file with a diagnostic. */
 int sd_capture_next(sd_capture *cap, sd_frame *out);

@@ -14,6 +14,7 @@ enum { SD_DIR_ORIG = 0, SD_DIR_RESP = 1 };
 typedef struct sd_dirstats {
     uint64_t pkts, bytes;         /* packets, payload bytes (wire lengths) */
     uint64_t ip_bytes;            /* IP-level bytes (Zeek orig_ip_bytes) */
+    uint64_t wire_bytes;          /* frame lengths on the wire (tshark conv "Bytes") */
     uint64_t retrans_pkts, retrans_bytes;
     uint64_t ooo_pkts;            /* data arriving below the highest seq seen but not a retransmission */
     uint64_t dup_acks;
@@ -23,10 +24,13 @@ typedef struct sd_dirstats {
     int wscale;                   /* -1 = not negotiated */
     uint16_t mss;                 /* 0 = not seen */
     bool sack_ok, ts_ok;
-    uint64_t win_min, win_max;    /* scaled, over packets after the handshake */
+    uint64_t win_min, win_max;    /* scaled, over non-SYN, non-RST packets */
+    bool win_seen;
     uint8_t ttl_min, ttl_max;
-    uint32_t isn;
+    uint32_t isn;                 /* from a SYN */
     bool isn_set;
+    uint32_t seq_base;            /* relative numbering: ISN, or first seq - 1 mid-stream */
+    bool base_set;
     uint64_t first_frame, last_frame;
 } sd_dirstats;
 
@@ -63,6 +67,8 @@ typedef struct sd_conn {
 
 /* Fills conn_state from the TCP facts (Zeek's derivation). */
 void sd_conn_finish_state(sd_conn *c);
+/* Sets uid from the identity fields (proto, endpoints, start, first frame). */
+void sd_conn_make_uid(sd_conn *c);
 /* Zeek's conn_state strings: "S0" "S1" "SF" "REJ" "S2" "S3" "RSTO" "RSTR"
  * "RSTOS0" "RSTRH" "SH" "SHR" "OTH". */
 

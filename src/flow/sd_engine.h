@@ -30,7 +30,8 @@ typedef struct sd_analyzer {
 
 typedef struct sd_engine_opts {
     sd_ts tcp_idle;        /* established TCP idle timeout; 0 = 3600 s */
-    sd_ts tcp_idle_early;  /* not established, or closed (linger); 0 = 300 s */
+    sd_ts tcp_idle_early;  /* not established; 0 = 300 s */
+    sd_ts tcp_linger;      /* closed (FIN both ways or RST), kept for late packets; 0 = 30 s */
     sd_ts udp_idle;        /* 0 = 120 s */
     bool reassemble;       /* run sd_reasm on every TCP conn an analyzer claims */
     sd_reasm_opts reasm;
@@ -38,14 +39,18 @@ typedef struct sd_engine_opts {
     /* Called for every finished connection (after the analyzers' conn_end),
      * whether or not an analyzer claimed it. */
     void (*conn_done)(void *ud, const sd_conn *c);
-    /* Called for every decoded IP packet with its conn (NULL for non TCP/UDP);
-     * for summaries and the per-packet view. */
-    void (*packet_seen)(void *ud, const sd_conn *c, const sd_pkt *p, int dir, sd_dec_res res);
+    /* Called for every decoded IP packet with its conn (NULL for non TCP/UDP)
+     * after the flow stage saw it; ta is the TCP analysis (SD_TA_* of
+     * sd_tcp.h). For summaries and the per-packet view. */
+    void (*packet_seen)(void *ud, const sd_conn *c, const sd_pkt *p, int dir, unsigned ta);
     void *ud;
 } sd_engine_opts;
 
 sd_engine *sd_engine_new(const sd_engine_opts *opts);
-/* Registers an analyzer (at most SD_MAX_ANALYZERS); returns its slot. */
+/* Registers an analyzer (at most SD_MAX_ANALYZERS); returns its slot, the
+ * index of its state in sd_conn.slot. An analyzer that is done with a conn
+ * early frees its state and sets c->slot[slot] = NULL: it gets no further
+ * calls for that conn, and reassembly stops when no analyzer wants bytes. */
 int sd_engine_add(sd_engine *e, const sd_analyzer *a);
 /* Reads the whole capture through the pipeline, then ends every live conn.
  * progress (may be NULL) is called about every 64k frames. */

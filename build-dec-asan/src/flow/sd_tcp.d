@@ -1,0 +1,13 @@
+build-dec-asan/src/flow/sd_tcp.o: src/flow/sd_tcp.c src/flow/sd_tcp.h \
+ src/flow/sd_flowtab.h src/flow/sd_conn.h src/flow/../decode/sd_decode.h \
+ src/flow/../decode/../capture/sd_capture.h \
+ src/flow/../decode/../capture/../common/sd_common.h src/flow/sd_reasm.h \
+ src/flow/../common/sd_common.h
+src/flow/sd_tcp.h:
+src/flow/sd_flowtab.h:
+src/flow/sd_conn.h:
+src/flow/../decode/sd_decode.h:
+src/flow/../decode/../capture/sd_capture.h:
+src/flow/../decode/../capture/../common/sd_common.h:
+src/flow/sd_reasm.h:
+src/flow/../common/sd_common.h:

@@ -1,0 +1,4 @@
+build-dec-clang/src/common/sd_common.o: src/common/sd_common.c \
+  src/common/sd_common.h
+
+src/common/sd_common.h:

@@ -1,0 +1,3 @@
+build-dec/src/common/sd_common.o: src/common/sd_common.c \
+ src/common/sd_common.h
+src/common/sd_common.h:

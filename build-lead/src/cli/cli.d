@@ -1,0 +1,15 @@
+build-lead/src/cli/cli.o: src/cli/cli.c src/cli/cli.h \
+ src/cli/../capture/sd_capture.h src/cli/../capture/../common/sd_common.h \
+ src/cli/../flow/sd_engine.h src/cli/../flow/sd_conn.h \
+ src/cli/../flow/../decode/sd_decode.h \
+ src/cli/../flow/../decode/../capture/sd_capture.h \
+ src/cli/../flow/sd_reasm.h src/cli/../flow/../common/sd_common.h
+src/cli/cli.h:
+src/cli/../capture/sd_capture.h:
+src/cli/../capture/../common/sd_common.h:
+src/cli/../flow/sd_engine.h:
+src/cli/../flow/sd_conn.h:
+src/cli/../flow/../decode/sd_decode.h:
+src/cli/../flow/../decode/../capture/sd_capture.h:
+src/cli/../flow/sd_reasm.h:
+src/cli/../flow/../common/sd_common.h:

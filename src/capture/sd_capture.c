@@ -1,0 +1,281 @@
+/* sd_capture: libpcap does the file formats (pcap in both precisions,
+ * pcapng); this module merges several inputs by timestamp, numbers frames
+ * before filtering (as Wireshark does) and turns read errors into
+ * diagnostics that name the file and the frame. */
+#include "sd_capture.h"
+
+#include <pcap/pcap.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <errno.h>
+#include <sys/stat.h>
+
+typedef struct cap_src {
+    pcap_t *pc;
+    char *path;
+    int linktype;
+    bool nano;
+    bool has_filter;
+    struct bpf_program bpf;
+    /* the record read ahead, waiting to be merged */
+    bool pending, eof;
+    struct pcap_pkthdr *hdr;
+    const u_char *data;
+    uint64_t records;
+    FILE *fp; /* for progress: position in the file */
+    uint64_t size;
+} cap_src;
+
+struct sd_capture {
+    cap_src *src;
+    unsigned nsrc;
+    uint64_t frame_no;   /* records read, all inputs */
+    uint64_t passed;
+    sd_diag *diag;
+    bool live;
+};
+
+static void src_close(cap_src *s)
+{
+    if (s->has_filter)
+        pcap_freecode(&s->bpf);
+    if (s->pc)
+        pcap_close(s->pc);
+    free(s->path);
+}
+
+static int src_filter(cap_src *s, const char *expr, char *err, size_t errlen)
+{
+    if (!expr || !*expr)
+        return 0;
+    if (pcap_compile(s->pc, &s->bpf, expr, 1, PCAP_NETMASK_UNKNOWN) != 0) {
+        snprintf(err, errlen, "%s: bad filter \"%s\": %s", s->path, expr, pcap_geterr(s->pc));
+        return -1;
+    }
+    s->has_filter = true;
+    return 0;
+}
+
+static pcap_t *open_offline(const char *path, cap_src *s, char *ebuf)
+{
+    FILE *fp = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
+    if (!fp) {
+        snprintf(ebuf, PCAP_ERRBUF_SIZE, "cannot open: %s", strerror(errno));
+        return NULL;
+    }
+    struct stat st;
+    if (fp != stdin && fstat(fileno(fp), &st) == 0)
+        s->size = (uint64_t)st.st_size;
+    /* libpcap takes the FILE and closes it with pcap_close */
+    pcap_t *pc = pcap_fopen_offline_with_tstamp_precision(fp, PCAP_TSTAMP_PRECISION_NANO, ebuf);
+    if (!pc && fp != stdin)
+        fclose(fp);
+    if (pc)
+        s->fp = fp;
+    return pc;
+}
+
+static int src_open_file(cap_src *s, const char *path, const sd_capture_opts *o, char *err,
+                         size_t errlen)
+{
+    char ebuf[PCAP_ERRBUF_SIZE] = "";
+    s->path = sd_strdup(strcmp(path, "-") == 0 ? "(stdin)" : path);
+    s->pc = open_offline(path, s, ebuf);
+    if (!s->pc) {
+        snprintf(err, errlen, "%s: not a readable capture: %s", s->path, ebuf);
+        return -1;
+    }
+    s->linktype = pcap_datalink(s->pc);
+    return src_filter(s, o->bpf, err, errlen);
+}
+
+static int src_open_live(cap_src *s, const sd_capture_opts *o, char *err, size_t errlen)
+{
+    char ebuf[PCAP_ERRBUF_SIZE] = "";
+    s->path = sd_strdup(o->iface);
+    s->pc = pcap_open_live(o->iface, o->snaplen > 0 ? o->snaplen : 262144, 1, 100, ebuf);
+    if (!s->pc) {
+        snprintf(err, errlen, "%s: cannot capture: %s", o->iface, ebuf);
+        return -1;
+    }
+    s->linktype = pcap_datalink(s->pc);
+    return src_filter(s, o->bpf, err, errlen);
+}
+
+sd_capture *sd_capture_open(const char *const *paths, size_t npaths, const sd_capture_opts *opts,
+                            char *err, size_t errlen)
+{
+    sd_capture *cap = sd_calloc(1, sizeof *cap);
+    cap->diag = opts->diag;
+    size_t want = opts->iface ? 1 : npaths;
+    cap->src = sd_calloc(want ? want : 1, sizeof *cap->src);
+    char e1[512] = "";
+    if (opts->iface) {
+        cap->live = true;
+        if (src_open_live(&cap->src[0], opts, e1, sizeof e1) == 0)
+            cap->nsrc = 1;
+        else
+            src_close(&cap->src[0]);
+    }
+    for (size_t i = 0; !opts->iface && i < npaths; i++) {
+        cap_src *s = &cap->src[cap->nsrc];
+        if (src_open_file(s, paths[i], opts, e1, sizeof e1) == 0) {
+            cap->nsrc++;
+            continue;
+        }
+        sd_diagf(cap->diag, NULL, 0, "%s", e1);
+        src_close(s);
+        memset(s, 0, sizeof *s);
+    }
+    if (cap->nsrc == 0) {
+        /* each failed file was reported already; live errors were not */
+        snprintf(err, errlen, "%s", opts->iface ? e1 : "nothing could be read");
+        sd_capture_close(cap);
+        return NULL;
+    }
+    return cap;
+}
+
+/* Reads ahead one record of s. Read errors (a truncated last record, a
+ * record length libpcap refuses) end this input with a message; the others
+ * go on. Frame numbers are given at merge time, so here "the record after
+ * N" names the failing one. */
+static void src_fill(sd_capture *cap, cap_src *s)
+{
+    while (!s->pending && !s->eof) {
+        int rc = pcap_next_ex(s->pc, &s->hdr, &s->data);
+        if (rc == 1) {
+            s->pending = true;
+            s->records++;
+        } else if (rc == 0) {
+            continue; /* live timeout */
+        } else {
+            if (rc == PCAP_ERROR)
+                sd_diagf(cap->diag, s->path, s->records + 1, "unreadable record (%s); rest of file skipped",
+                         pcap_geterr(s->pc));
+            s->eof = true;
+        }
+    }
+}
+
+static sd_ts hdr_ts(const struct pcap_pkthdr *h)
+{
+    /* opened with nanosecond precision: tv_usec holds nanoseconds */
+    return (sd_ts)h->ts.tv_sec * SD_NS_PER_SEC + (sd_ts)h->ts.tv_usec;
+}
+
+/* The input whose pending record is earliest; ties go to the earlier file,
+ * which keeps a single file's own order (and matches mergecap). */
+static cap_src *earliest(sd_capture *cap)
+{
+    cap_src *best = NULL;
+    for (unsigned i = 0; i < cap->nsrc; i++) {
+        cap_src *s = &cap->src[i];
+        src_fill(cap, s);
+        if (!s->pending)
+            continue;
+        if (!best || hdr_ts(s->hdr) < hdr_ts(best->hdr))
+            best = s;
+    }
+    return best;
+}
+
+sd_capture *sd_capture_open_mem(const uint8_t *buf, size_t len, const char *name,
+                                const sd_capture_opts *opts, char *err, size_t errlen)
+{
+    FILE *fp = len ? fmemopen((void *)(uintptr_t)buf, len, "rb") : NULL;
+    if (!fp) {
+        snprintf(err, errlen, "%s: empty input", name);
+        return NULL;
+    }
+    char ebuf[PCAP_ERRBUF_SIZE] = "";
+    pcap_t *pc = pcap_fopen_offline_with_tstamp_precision(fp, PCAP_TSTAMP_PRECISION_NANO, ebuf);
+    if (!pc) {
+        fclose(fp);
+        snprintf(err, errlen, "%s: not a readable capture: %s", name, ebuf);
+        return NULL;
+    }
+    sd_capture *cap = sd_calloc(1, sizeof *cap);
+    cap->diag = opts->diag;
+    cap->src = sd_calloc(1, sizeof *cap->src);
+    cap->nsrc = 1;
+    cap_src *s = &cap->src[0];
+    s->pc = pc;
+    s->path = sd_strdup(name);
+    s->linktype = pcap_datalink(pc);
+    if (src_filter(s, opts->bpf, err, errlen) != 0) {
+        sd_capture_close(cap);
+        return NULL;
+    }
+    return cap;
+}
+
+int sd_capture_next(sd_capture *cap, sd_frame *out)
+{
+    for (;;) {
+        cap_src *s = cap->nsrc == 1 ? &cap->src[0] : earliest(cap);
+        if (cap->nsrc == 1)
+            src_fill(cap, s);
+        if (!s || !s->pending)
+            return 0;
+        s->pending = false;
+        cap->frame_no++;
+        const struct pcap_pkthdr *h = s->hdr;
+        if (s->has_filter && !pcap_offline_filter(&s->bpf, h, s->data))
+            continue;
+        cap->passed++;
+        out->num = cap->frame_no;
+        out->ts = hdr_ts(h);
+        out->caplen = h->caplen;
+        out->wirelen = h->len < h->caplen ? h->caplen : h->len;
+        out->linktype = s->linktype;
+        out->data = s->data;
+        out->file_idx = (unsigned)(s - cap->src);
+        return 1;
+    }
+}
+
+const char *sd_capture_path(const sd_capture *cap, unsigned file_idx)
+{
+    return file_idx < cap->nsrc ? cap->src[file_idx].path : "?";
+}
+
+uint64_t sd_capture_frames(const sd_capture *cap)
+{
+    return cap->frame_no;
+}
+
+void sd_capture_progress(const sd_capture *cap, uint64_t *done, uint64_t *total)
+{
+    *done = *total = 0;
+    for (unsigned i = 0; i < cap->nsrc; i++) {
+        const cap_src *s = &cap->src[i];
+        if (!s->size || !s->fp) {
+            *total = 0;
+            *done = 0;
+            return;
+        }
+        long pos = ftell(s->fp);
+        *done += pos > 0 ? (uint64_t)pos : 0;
+        *total += s->size;
+    }
+}
+
+unsigned sd_capture_files_ok(const sd_capture *cap)
+{
+    unsigned n = 0;
+    for (unsigned i = 0; i < cap->nsrc; i++)
+        n += cap->src[i].records > 0;
+    return n;
+}
+
+void sd_capture_close(sd_capture *cap)
+{
+    if (!cap)
+        return;
+    for (unsigned i = 0; i < cap->nsrc; i++)
+        src_close(&cap->src[i]);
+    free(cap->src);
+    free(cap);
+}

@@ -1,0 +1,66 @@
+/* Shared command-line plumbing: inputs (files, directories, "-", live),
+ * diagnostics on stderr, the progress line, output format selection. */
+#ifndef CLI_H
+#define CLI_H
+
+#include "../capture/sd_capture.h"
+#include "../flow/sd_engine.h"
+
+#include <stdio.h>
+
+typedef enum { CLI_TEXT = 0, CLI_JSON, CLI_CSV } cli_format;
+
+typedef struct cli_input {
+    char **files;
+    size_t nfiles;
+    const char *bpf;
+    const char *iface;
+    bool quiet;      /* no diagnostics on stderr */
+    bool no_progress;
+    sd_diag diag;
+    uint64_t diag_max; /* stop printing after this many (count goes on) */
+} cli_input;
+
+/* Common options, for getopt_long tables: each command adds its own. */
+#define CLI_COMMON_OPTS                                                                            \
+    { "bpf", required_argument, 0, 'f' }, { "filter", required_argument, 0, 'f' },               \
+    { "read", required_argument, 0, 'r' }, { "interface", required_argument, 0, 'i' },            \
+    { "quiet", no_argument, 0, 'q' }, { "no-progress", no_argument, 0, 'P' },                     \
+    { "help", no_argument, 0, 'h' }
+#define CLI_COMMON_SHORT "f:r:i:qh"
+#define CLI_COMMON_HELP                                                                            \
+    "  -r, --read FILE      input capture (also as plain arguments; '-' = stdin;\n"                \
+    "                       a directory is read recursively); several files are\n"                 \
+    "                       merged in timestamp order\n"                                           \
+    "  -f, --bpf EXPR       BPF filter (frame numbers still count every record)\n"                \
+    "  -i, --interface IF   capture live from IF instead of files\n"                               \
+    "  -q, --quiet          no warnings about malformed input\n"                                   \
+    "      --no-progress    no progress line on a terminal\n"
+
+void cli_input_init(cli_input *in);
+/* Handles a common option; returns 1 if it was one, 0 if not, -1 on error. */
+int cli_common_opt(cli_input *in, int opt, const char *arg);
+void cli_add_file(cli_input *in, const char *path);
+void cli_input_free(cli_input *in);
+/* Opens the capture; prints an error and returns NULL when nothing at all
+ * can be read. */
+sd_capture *cli_open(cli_input *in);
+/* Runs the engine over cap with a progress line on a terminal. */
+void cli_run(cli_input *in, sd_engine *e, sd_capture *cap);
+/* Exit status after a run: 0 if anything was read, 1 if nothing could be. */
+int cli_status(const cli_input *in, const sd_capture *cap);
+int cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+int cli_parse_format(const char *s, cli_format *out);
+
+/* Writes b to stdout and empties it. */
+void cli_flush(sd_buf *b);
+
+/* Prints a text table: rows of cells; numbers right-aligned. cells is
+ * rows*cols strings, row 0 the header. */
+void cli_table(FILE *out, char **cells, size_t rows, size_t cols, const bool *right);
+
+int cmd_conns(int argc, char **argv);
+int cmd_packets(int argc, char **argv);
+int cmd_summary(int argc, char **argv);
+
+#endif

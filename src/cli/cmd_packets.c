@@ -1,0 +1,207 @@
+/* strider packets: the per-packet view of one connection (what Wireshark's
+ * packet list shows with a tcp.stream filter and relative numbers). */
+#include "../flow/sd_tcp.h"
+#include "../out/sd_json.h"
+#include "cli.h"
+
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char HELP[] =
+    "usage: strider packets --conn ID [options] FILE...\n"
+    "Every packet of one connection: frame number, time since the connection\n"
+    "started, direction, TCP flags, relative seq and ack, payload length, the\n"
+    "scaled window and Wireshark-style analysis notes.\n\n"
+    "  -c, --conn ID        the connection: a TCP stream number as 'strider conns'\n"
+    "                       and Wireshark's tcp.stream give it, 'udp:N', or a uid\n"
+    "  -j, --json           JSON lines\n"
+    "      --csv            CSV with a header line\n" CLI_COMMON_HELP;
+
+typedef struct pk_run {
+    uint8_t proto;
+    uint64_t id;
+    const char *uid;
+    cli_format fmt;
+    sd_buf b;
+    uint64_t shown;
+} pk_run;
+
+static const struct {
+    unsigned bit;
+    const char *name;
+} NOTES[] = {
+    { SD_TA_RETRANS, "retransmission" }, { SD_TA_OOO, "out-of-order" },
+    { SD_TA_LOST_PREV, "previous-segment-lost" }, { SD_TA_DUPACK, "dup-ack" },
+    { SD_TA_ZEROWIN, "zero-window" }, { SD_TA_KEEPALIVE, "keep-alive" },
+    { SD_TA_WINPROBE, "window-probe" }, { SD_TA_WINUPDATE, "window-update" },
+};
+
+static void flags_str(uint8_t f, char *out)
+{
+    static const char L[] = "FSRPAUEC";
+    int n = 0;
+    for (int i = 0; i < 8; i++)
+        if (f & (1u << i))
+            out[n++] = L[i];
+    if (!n)
+        out[n++] = '.';
+    out[n] = '\0';
+}
+
+static void notes_str(unsigned ta, char *out, size_t len, char sep)
+{
+    out[0] = '\0';
+    size_t n = 0;
+    for (size_t i = 0; i < SD_ARRAY_LEN(NOTES); i++)
+        if (ta & NOTES[i].bit)
+            n += (size_t)snprintf(out + n, n < len ? len - n : 0, "%s%s", n ? (char[]){ sep, 0 } : "",
+                                  NOTES[i].name);
+}
+
+static bool wanted(const pk_run *r, const sd_conn *c)
+{
+    if (!c)
+        return false;
+    if (r->uid)
+        return strcmp(c->uid, r->uid) == 0;
+    return c->ipproto == r->proto && c->id == r->id;
+}
+
+static void row_json(pk_run *r, const sd_conn *c, const sd_pkt *p, int dir, unsigned ta)
+{
+    sd_json j;
+    char flags[9];
+    sd_json_begin(&j, &r->b);
+    sd_json_str(&j, "uid", c->uid);
+    sd_json_u64(&j, "frame", p->frame->num);
+    sd_json_f64(&j, "ts", sd_ts_sec(p->frame->ts), 6);
+    sd_json_f64(&j, "rel_time", sd_ts_sec(p->frame->ts - c->start), 6);
+    sd_json_str(&j, "dir", dir ? "resp" : "orig");
+    if (p->l4 == SD_L4_TCP) {
+        flags_str(p->flags, flags);
+        sd_json_str(&j, "flags", flags);
+        sd_json_u64(&j, "seq", sd_tcp_rel_seq(c, dir, p->seq));
+        if (p->flags & SD_TH_ACK)
+            sd_json_u64(&j, "ack", sd_tcp_rel_seq(c, !dir, p->ack));
+        sd_json_u64(&j, "win", sd_tcp_scaled_win(c, p, dir));
+    }
+    sd_json_u64(&j, "len", p->payload_wire);
+    sd_json_key(&j, "analysis");
+    sd_buf_append(&r->b, "[", 1);
+    int n = 0;
+    for (size_t i = 0; i < SD_ARRAY_LEN(NOTES); i++)
+        if (ta & NOTES[i].bit) {
+            if (n++)
+                sd_buf_append(&r->b, ",", 1);
+            sd_json_escape(&r->b, NOTES[i].name, strlen(NOTES[i].name));
+        }
+    sd_buf_append(&r->b, "]", 1);
+    sd_json_end(&j);
+}
+
+static void row_text(pk_run *r, const sd_conn *c, const sd_pkt *p, int dir, unsigned ta, bool csv)
+{
+    char flags[9] = "", notes[160], ack[16] = "", seq[16] = "", win[24] = "";
+    if (p->l4 == SD_L4_TCP) {
+        flags_str(p->flags, flags);
+        snprintf(seq, sizeof seq, "%u", sd_tcp_rel_seq(c, dir, p->seq));
+        if (p->flags & SD_TH_ACK)
+            snprintf(ack, sizeof ack, "%u", sd_tcp_rel_seq(c, !dir, p->ack));
+        snprintf(win, sizeof win, "%llu", (unsigned long long)sd_tcp_scaled_win(c, p, dir));
+    }
+    notes_str(ta, notes, sizeof notes, csv ? ';' : ' ');
+    if (!csv && r->shown == 0)
+        sd_buf_printf(&r->b, "%8s %11s  %s  %-6s %10s %10s %6s %8s  %s\n", "frame", "time", "dir",
+                      "flags", "seq", "ack", "len", "win", "notes");
+    if (csv && r->shown == 0)
+        sd_buf_printf(&r->b, "frame,rel_time,dir,flags,seq,ack,len,win,notes\n");
+    unsigned long long fr = p->frame->num;
+    double rel = sd_ts_sec(p->frame->ts - c->start);
+    if (csv)
+        sd_buf_printf(&r->b, "%llu,%.6f,%s,%s,%s,%s,%u,%s,%s\n", fr, rel, dir ? "resp" : "orig", flags,
+                      seq, ack, p->payload_wire, win, notes);
+    else
+        sd_buf_printf(&r->b, "%8llu %11.6f  %s  %-6s %10s %10s %6u %8s  %s\n", fr, rel,
+                      dir ? "<-" : "->", flags, seq, ack, p->payload_wire, win, notes);
+}
+
+static void on_packet(void *ud, const sd_conn *c, const sd_pkt *p, int dir, unsigned ta)
+{
+    pk_run *r = ud;
+    if (!wanted(r, c))
+        return;
+    if (r->fmt == CLI_JSON)
+        row_json(r, c, p, dir, ta);
+    else
+        row_text(r, c, p, dir, ta, r->fmt == CLI_CSV);
+    r->shown++;
+    if (r->b.len > 65536)
+        cli_flush(&r->b);
+}
+
+static int parse_conn(pk_run *r, const char *s)
+{
+    char *end;
+    r->proto = 6;
+    if (s[0] == 'C' && strlen(s) > 4) {
+        r->uid = s;
+        return 0;
+    }
+    if (!strncmp(s, "udp:", 4)) {
+        r->proto = 17;
+        s += 4;
+    } else if (!strncmp(s, "tcp:", 4)) {
+        s += 4;
+    }
+    r->id = strtoull(s, &end, 10);
+    return end == s || *end ? -1 : 0;
+}
+
+int cmd_packets(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        CLI_COMMON_OPTS, { "conn", required_argument, 0, 'c' }, { "json", no_argument, 0, 'j' },
+        { "csv", no_argument, 0, 'C' }, { 0, 0, 0, 0 },
+    };
+    cli_input in;
+    cli_input_init(&in);
+    pk_run r = { 0 };
+    const char *conn_arg = NULL;
+    int rc = 2, o;
+    optind = 1;
+    while ((o = getopt_long(argc, argv, CLI_COMMON_SHORT "c:j", opts, NULL)) != -1) {
+        if (cli_common_opt(&in, o, optarg))
+            continue;
+        switch (o) {
+        case 'h': fputs(HELP, stdout); rc = 0; goto out;
+        case 'c':
+            if (parse_conn(&r, optarg)) { rc = cli_usage_error("packets", "bad --conn \"%s\"", optarg); goto out; }
+            conn_arg = optarg;
+            break;
+        case 'j': r.fmt = CLI_JSON; break;
+        case 'C': r.fmt = CLI_CSV; break;
+        default: rc = cli_usage_error("packets", "bad option"); goto out;
+        }
+    }
+    if (!conn_arg) { rc = cli_usage_error("packets", "--conn ID is required"); goto out; }
+    for (int i = optind; i < argc; i++)
+        cli_add_file(&in, argv[i]);
+    sd_capture *cap = cli_open(&in);
+    if (!cap) { rc = 1; goto out; }
+    sd_engine_opts eo = { .diag = &in.diag, .packet_seen = on_packet, .ud = &r };
+    sd_engine *e = sd_engine_new(&eo);
+    cli_run(&in, e, cap);
+    cli_flush(&r.b);
+    rc = cli_status(&in, cap);
+    if (!r.shown && rc == 0) {
+        fprintf(stderr, "strider packets: no connection %s in the capture\n", conn_arg);
+        rc = 1;
+    }
+    sd_engine_free(e);
+    sd_capture_close(cap);
+out:
+    sd_buf_free(&r.b);
+    cli_input_free(&in);
+    return rc;
+}

@@ -1,0 +1,306 @@
+/* sd_decode: decoder lifecycle, rate-limited diagnostics and the link
+ * layers (Ethernet with VLAN tags, Linux cooked v1/v2, raw IP, BSD
+ * loopback). The IP and transport layers are in sd_ip.c and sd_l4.c. */
+#include "sd_decode_int.h"
+
+#include <pcap/pcap.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Link-layer type values. Numeric, because DLT_RAW and DLT_LOOP differ
+ * between systems (pcap/dlt.h): 12 is raw IP on most systems and loopback on
+ * OpenBSD, 14 is raw IP on BSD/OS; 101 is LINKTYPE_RAW as stored in files,
+ * which libpcap maps to DLT_RAW but other readers may pass through. */
+enum {
+    LT_NULL = 0,
+    LT_EN10MB = 1,
+    LT_RAW12 = 12,
+    LT_RAW14 = 14,
+    LT_RAW101 = 101,
+    LT_LOOP = 108,
+    LT_LINUX_SLL = 113,
+    LT_IPV4 = 228,
+    LT_IPV6 = 229,
+    LT_LINUX_SLL2 = 276,
+};
+
+/* Ethertypes (IEEE registry). */
+enum {
+    ET_IPV4 = 0x0800,
+    ET_IPV6 = 0x86dd,
+    ET_8021Q = 0x8100,
+    ET_8021AD = 0x88a8,
+    ET_QINQ_OLD = 0x9100, /* pre-802.1ad QinQ outer tag */
+};
+
+/* Tags skipped before giving up on a frame; only SD_MAX_VLAN are kept. */
+#define MAX_VLAN_TAGS 8
+
+/* Address-family values in DLT_NULL/DLT_LOOP headers: 2 is AF_INET on every
+ * BSD; AF_INET6 is 24 (NetBSD/OpenBSD), 28 (FreeBSD), 30 (macOS). */
+#define BSD_AF_INET 2
+#define BSD_AF_INET6_BSD 24
+#define BSD_AF_INET6_FREEBSD 28
+#define BSD_AF_INET6_DARWIN 30
+
+#define SLL_HDR_LEN 16  /* packet type, ARPHRD, addr len, addr[8], protocol */
+#define SLL2_HDR_LEN 20 /* protocol, reserved, ifindex, ARPHRD, type, addr len, addr[8] */
+
+sd_decoder *sd_decoder_new(const sd_decode_opts *opts)
+{
+    sd_decoder *d = sd_calloc(1, sizeof *d);
+    if (opts)
+        d->opts = *opts;
+    if (d->opts.frag_memcap == 0)
+        d->opts.frag_memcap = (size_t)64 << 20;
+    if (d->opts.frag_timeout <= 0)
+        d->opts.frag_timeout = 30 * SD_NS_PER_SEC;
+    d->frags = sd_frag_table_new(d->opts.frag_memcap, d->opts.frag_timeout);
+    return d;
+}
+
+void sd_decoder_free(sd_decoder *d)
+{
+    if (!d)
+        return;
+    sd_frag_table_free(d->frags);
+    free(d->diag_count);
+    free(d);
+}
+
+uint64_t sd_decoder_frags_reassembled(const sd_decoder *d)
+{
+    return d ? sd_frag_get_stats(d->frags)->reassembled : 0;
+}
+
+const char *sd_linktype_name(int linktype)
+{
+    switch (linktype) {
+    case LT_NULL: return "NULL";
+    case LT_EN10MB: return "EN10MB";
+    case LT_RAW12:
+    case LT_RAW14:
+    case LT_RAW101: return "RAW";
+    case LT_LOOP: return "LOOP";
+    case LT_LINUX_SLL: return "LINUX_SLL";
+    case LT_LINUX_SLL2: return "LINUX_SLL2";
+    case LT_IPV4: return "IPV4";
+    case LT_IPV6: return "IPV6";
+    default: break;
+    }
+    const char *n = pcap_datalink_val_to_name(linktype);
+    return n ? n : "unknown";
+}
+
+static const char *file_name(const sd_decoder *d, unsigned idx)
+{
+    const char *n = NULL;
+    if (d->opts.file_name)
+        n = d->opts.file_name(d->opts.file_name_ud, idx);
+    return n ? n : "";
+}
+
+/* Per-file counter slot for a kind, growing the table for a new file. */
+static uint16_t *diag_slot(sd_decoder *d, unsigned file_idx, sd_dk kind)
+{
+    unsigned slot = file_idx % SD_DIAG_MAX_FILES;
+    if (slot >= d->diag_files) {
+        unsigned n = d->diag_files ? d->diag_files : 4;
+        while (n <= slot)
+            n *= 2;
+        if (n > SD_DIAG_MAX_FILES)
+            n = SD_DIAG_MAX_FILES;
+        d->diag_count = sd_reallocarray(d->diag_count, n, sizeof *d->diag_count);
+        memset(d->diag_count + d->diag_files, 0, (n - d->diag_files) * sizeof *d->diag_count);
+        d->diag_files = n;
+    }
+    return &d->diag_count[slot][kind];
+}
+
+void sd_dec_diag(sd_decoder *d, sd_dk kind, const char *fmt, ...)
+{
+    if (!d->opts.diag || !d->cur)
+        return;
+    uint16_t *cnt = diag_slot(d, d->cur->file_idx, kind);
+    if (*cnt >= SD_DIAG_PER_KIND)
+        return;
+    (*cnt)++;
+    char msg[400];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    const char *fn = file_name(d, d->cur->file_idx);
+    if (*cnt == SD_DIAG_PER_KIND)
+        sd_diagf(d->opts.diag, fn, d->cur->num, "%s (further messages of this kind suppressed)",
+                 msg);
+    else
+        sd_diagf(d->opts.diag, fn, d->cur->num, "%s", msg);
+}
+
+static sd_dec_res link_trunc(sd_decoder *d, sd_pkt *out, const char *what, size_t need)
+{
+    out->anomalies |= SD_ANOM_LINK_TRUNC;
+    sd_dec_diag(d, SD_DK_LINK_TRUNC, "%s frame of %u bytes shorter than its %zu-byte header",
+                what, d->cur->caplen, need);
+    return SD_DEC_BAD;
+}
+
+static sd_dec_res unknown_link(sd_decoder *d, sd_pkt *out)
+{
+    int lt = d->cur->linktype;
+    out->anomalies |= SD_ANOM_UNKNOWN_LINK;
+    for (unsigned i = 0; i < d->n_unknown_links; i++)
+        if (d->unknown_links[i] == lt)
+            return SD_DEC_NOT_IP;
+    if (d->n_unknown_links < SD_MAX_UNKNOWN_LINKS)
+        d->unknown_links[d->n_unknown_links++] = lt;
+    else
+        return SD_DEC_NOT_IP; /* table full: stay quiet rather than repeat */
+    if (d->opts.diag)
+        sd_diagf(d->opts.diag, file_name(d, d->cur->file_idx), d->cur->num,
+                 "unsupported link type %d (%s): its frames are skipped", lt,
+                 sd_linktype_name(lt));
+    return SD_DEC_NOT_IP;
+}
+
+/* Raw IP: the version nibble tells IPv4 from IPv6. */
+static sd_dec_res decode_raw(sd_decoder *d, sd_cur c, sd_pkt *out)
+{
+    if (sd_cur_left(&c) < 1)
+        return link_trunc(d, out, "raw IP", 1);
+    switch (c.p[0] >> 4) {
+    case 4: return sd_decode_ipv4(d, c, out);
+    case 6: return sd_decode_ipv6(d, c, out);
+    default: break;
+    }
+    out->anomalies |= SD_ANOM_IP_BADLEN;
+    sd_dec_diag(d, SD_DK_IP_VERSION, "raw IP frame with IP version %u", c.p[0] >> 4);
+    return SD_DEC_BAD;
+}
+
+static sd_dec_res by_ethertype(sd_decoder *d, uint16_t et, sd_cur c, sd_pkt *out)
+{
+    switch (et) {
+    case ET_IPV4: return sd_decode_ipv4(d, c, out);
+    case ET_IPV6: return sd_decode_ipv6(d, c, out);
+    default: return SD_DEC_NOT_IP;
+    }
+}
+
+static bool is_vlan_tpid(uint16_t et)
+{
+    return et == ET_8021Q || et == ET_8021AD || et == ET_QINQ_OLD;
+}
+
+/* Walks VLAN tags (IEEE 802.1Q: 2-byte TCI then the next ethertype); keeps
+ * the ids of the outer SD_MAX_VLAN. Returns false when the frame ends inside
+ * the tags or has more than MAX_VLAN_TAGS. */
+static bool skip_vlans(sd_cur *c, uint16_t *et, sd_pkt *out)
+{
+    for (unsigned n = 0; is_vlan_tpid(*et); n++) {
+        if (n >= MAX_VLAN_TAGS)
+            return false;
+        uint16_t tci = sd_cur_be16(c);
+        *et = sd_cur_be16(c);
+        if (c->err)
+            return false;
+        if (out->nvlan < SD_MAX_VLAN)
+            out->vlan[out->nvlan++] = tci & 0x0fff;
+    }
+    return true;
+}
+
+static sd_dec_res decode_eth(sd_decoder *d, sd_cur c, sd_pkt *out)
+{
+    sd_cur_skip(&c, 12); /* destination, source MAC */
+    uint16_t et = sd_cur_be16(&c);
+    if (c.err)
+        return link_trunc(d, out, "Ethernet", 14);
+    if (!skip_vlans(&c, &et, out)) {
+        if (c.err)
+            return link_trunc(d, out, "VLAN-tagged Ethernet", 14 + 4u * (out->nvlan + 1u));
+        return SD_DEC_NOT_IP;
+    }
+    return by_ethertype(d, et, c, out); /* et < 0x600 is an 802.3 length: not IP */
+}
+
+static sd_dec_res decode_sll(sd_decoder *d, sd_cur c, sd_pkt *out, bool v2)
+{
+    uint16_t et;
+    if (v2) {
+        et = sd_cur_be16(&c);
+        sd_cur_skip(&c, SLL2_HDR_LEN - 2);
+    } else {
+        sd_cur_skip(&c, SLL_HDR_LEN - 2);
+        et = sd_cur_be16(&c);
+    }
+    if (c.err)
+        return link_trunc(d, out, v2 ? "Linux cooked v2" : "Linux cooked",
+                          v2 ? SLL2_HDR_LEN : SLL_HDR_LEN);
+    /* The kernel leaves VLAN tags in place when it did not strip them. */
+    if (!skip_vlans(&c, &et, out)) {
+        if (c.err)
+            return link_trunc(d, out, "VLAN-tagged Linux cooked", SLL_HDR_LEN + 4u);
+        return SD_DEC_NOT_IP;
+    }
+    return by_ethertype(d, et, c, out);
+}
+
+/* BSD loopback: a 4-byte address family in the writer's byte order (NULL)
+ * or network order (LOOP). AF values are small, so whichever end holds the
+ * non-zero byte gives the order; that also forgives LOOP files written
+ * with the wrong order. */
+static sd_dec_res decode_null(sd_decoder *d, sd_cur c, sd_pkt *out)
+{
+    const uint8_t *h = sd_cur_bytes(&c, 4);
+    if (!h)
+        return link_trunc(d, out, "loopback", 4);
+    uint32_t af;
+    if (h[1] == 0 && h[2] == 0 && h[3] == 0)
+        af = h[0];
+    else if (h[0] == 0 && h[1] == 0 && h[2] == 0)
+        af = h[3];
+    else
+        return SD_DEC_NOT_IP;
+    switch (af) {
+    case BSD_AF_INET: return sd_decode_ipv4(d, c, out);
+    case BSD_AF_INET6_BSD:
+    case BSD_AF_INET6_FREEBSD:
+    case BSD_AF_INET6_DARWIN: return sd_decode_ipv6(d, c, out);
+    default: return SD_DEC_NOT_IP;
+    }
+}
+
+sd_dec_res sd_decode(sd_decoder *d, const sd_frame *f, sd_pkt *out)
+{
+    memset(out, 0, sizeof *out);
+    out->frame = f;
+    out->first_frame = f->num;
+    d->cur = f;
+
+    if (d->frags && sd_frag_mem_used(d->frags)) {
+        uint64_t n = sd_frag_expire(d->frags, f->ts);
+        if (n)
+            sd_dec_diag(d, SD_DK_FRAG_TIMEOUT,
+                        "%llu incomplete IP fragment set%s timed out", (unsigned long long)n,
+                        n == 1 ? "" : "s");
+    }
+
+    sd_cur c = sd_cur_make(f->data, f->data ? f->caplen : 0);
+    switch (f->linktype) {
+    case LT_EN10MB: return decode_eth(d, c, out);
+    case LT_LINUX_SLL: return decode_sll(d, c, out, false);
+    case LT_LINUX_SLL2: return decode_sll(d, c, out, true);
+    case LT_RAW12:
+    case LT_RAW14:
+    case LT_RAW101: return decode_raw(d, c, out);
+    case LT_IPV4: return sd_decode_ipv4(d, c, out);
+    case LT_IPV6: return sd_decode_ipv6(d, c, out);
+    case LT_NULL:
+    case LT_LOOP: return decode_null(d, c, out);
+    default: return unknown_link(d, out);
+    }
+}

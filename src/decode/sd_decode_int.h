@@ -1,0 +1,117 @@
+/* Internal to src/decode: the decoder context shared by the link, IP, L4
+ * and fragment modules. Not part of the library API. */
+#ifndef SD_DECODE_INT_H
+#define SD_DECODE_INT_H
+
+#include "../common/sd_cursor.h"
+#include "sd_decode.h"
+
+/* Kinds of diagnostics, each rate-limited on its own per input file. */
+typedef enum sd_dk {
+    SD_DK_LINK_TRUNC,
+    SD_DK_IP_TRUNC,
+    SD_DK_IP_BADLEN,
+    SD_DK_IP_VERSION,
+    SD_DK_IP6_EXT,
+    SD_DK_FRAG_BAD,
+    SD_DK_FRAG_OVERLAP,
+    SD_DK_FRAG_MEMCAP,
+    SD_DK_FRAG_TIMEOUT,
+    SD_DK_L4_TRUNC,
+    SD_DK_TCP_BADOFF,
+    SD_DK_TCP_BADOPT,
+    SD_DK_UDP_BADLEN,
+    SD_DK_COUNT
+} sd_dk;
+
+/* Messages of one kind reported per file before that kind goes quiet. */
+#define SD_DIAG_PER_KIND 20
+/* Files whose counters are tracked separately; beyond, indices share. */
+#define SD_DIAG_MAX_FILES 1024
+/* Distinct unknown link types remembered for the once-only message. */
+#define SD_MAX_UNKNOWN_LINKS 32
+
+/* ---- fragment reassembly (sd_frag.c) ---- */
+
+typedef struct sd_frag_table sd_frag_table;
+
+/* One fragment as the IP layer hands it over. */
+typedef struct sd_frag_in {
+    uint8_t ver;            /* 4 or 6 */
+    uint8_t proto;          /* v4: protocol; v6: next header of the fragment header */
+    uint32_t id;
+    const sd_addr *src, *dst;
+    uint32_t off;           /* byte offset in the fragmentable part */
+    const uint8_t *data;    /* fragment bytes present */
+    uint32_t len_present;   /* bytes present (< len_wire when snapped) */
+    uint32_t len_wire;      /* fragment length per the IP header */
+    bool more;              /* MF / M flag */
+    uint64_t frame;
+    sd_ts ts;
+    uint8_t ttl;            /* header fields kept from the offset-0 fragment */
+    bool df;
+    uint32_t hdr_len;       /* unfragmentable part (IP header + ext before frag) */
+} sd_frag_in;
+
+/* A completed datagram: data is owned by the table and valid until the
+ * next sd_frag_add() / sd_frag_table_free(). */
+typedef struct sd_frag_out {
+    const uint8_t *data;
+    uint32_t len_present;   /* contiguous bytes present from offset 0 */
+    uint32_t len_wire;      /* total fragmentable length */
+    uint64_t first_frame;   /* earliest frame that contributed */
+    uint8_t proto;          /* from the offset-0 fragment */
+    uint8_t ttl;
+    bool df;
+    uint32_t hdr_len;
+    uint32_t anomalies;     /* accumulated SD_ANOM_FRAG_* over the set */
+} sd_frag_out;
+
+typedef enum sd_frag_res {
+    SD_FRAG_HELD,     /* stored, datagram incomplete */
+    SD_FRAG_DONE,     /* out filled */
+    SD_FRAG_DROPPED,  /* fragment rejected (see *anom) */
+} sd_frag_res;
+
+typedef struct sd_frag_stats {
+    uint64_t reassembled;
+    uint64_t evicted;   /* sets dropped for the memcap */
+    uint64_t timed_out; /* sets dropped for the timeout */
+} sd_frag_stats;
+
+sd_frag_table *sd_frag_table_new(size_t memcap, sd_ts timeout);
+void sd_frag_table_free(sd_frag_table *t);
+/* Drops sets older than the timeout relative to now; returns how many. */
+uint64_t sd_frag_expire(sd_frag_table *t, sd_ts now);
+/* Adds a fragment. *anom receives SD_ANOM_FRAG_* bits found for this
+ * fragment; *evicted the number of sets dropped to make room. */
+sd_frag_res sd_frag_add(sd_frag_table *t, const sd_frag_in *in, sd_frag_out *out,
+                        uint32_t *anom, uint64_t *evicted);
+const sd_frag_stats *sd_frag_get_stats(const sd_frag_table *t);
+size_t sd_frag_mem_used(const sd_frag_table *t);
+
+/* ---- decoder context ---- */
+
+struct sd_decoder {
+    sd_decode_opts opts;
+    sd_frag_table *frags;
+    uint16_t (*diag_count)[SD_DK_COUNT]; /* per file slot, grown on demand */
+    unsigned diag_files;                 /* slots allocated */
+    int unknown_links[SD_MAX_UNKNOWN_LINKS];
+    unsigned n_unknown_links;
+    const sd_frame *cur;                 /* frame being decoded (for messages) */
+};
+
+void sd_dec_diag(sd_decoder *d, sd_dk kind, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/* IP layer (sd_ip.c): c covers the IP datagram and whatever follows it in
+ * the frame. */
+sd_dec_res sd_decode_ipv4(sd_decoder *d, sd_cur c, sd_pkt *out);
+sd_dec_res sd_decode_ipv6(sd_decoder *d, sd_cur c, sd_pkt *out);
+
+/* Transport layer (sd_l4.c): c covers the present bytes of the upper-layer
+ * datagram, wire_len its length per the IP header(s). */
+sd_dec_res sd_decode_l4(sd_decoder *d, uint8_t proto, sd_cur c, uint32_t wire_len, sd_pkt *out);
+
+#endif

@@ -1,0 +1,402 @@
+/* sd_frag: IPv4 and IPv6 fragment reassembly.
+ *
+ * A set is keyed by (version, source, destination, identification, and for
+ * IPv4 the protocol) as RFC 791 §3.2 and RFC 8200 §4.5 define it. Each set
+ * keeps one buffer for the fragmentable part and a sorted list of disjoint
+ * byte ranges already received. Overlaps are flagged and resolved
+ * first-wins: a later fragment only fills bytes nobody supplied yet (the
+ * conservative choice; RFC 5722 would drop the datagram for IPv6, but a
+ * forensic tool wants to see what it can and flag the rest).
+ *
+ * Memory is bounded by the memcap: when a new set or a larger buffer does
+ * not fit, the oldest sets are dropped first. Sets older than the timeout
+ * (capture time, since the set's first fragment) are dropped on the next
+ * call. */
+#include "sd_decode_int.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* An IP datagram cannot exceed 65535 bytes (RFC 791 total length, RFC 8200
+ * payload length), so neither can its fragmentable part. */
+#define FRAG_MAX_DGRAM 65535u
+/* Disjoint received ranges per set: more means a deliberately shredded
+ * datagram; the set is dropped. 8-byte fragments of a 64 KiB datagram
+ * received in the worst order need at most this many. */
+#define FRAG_MAX_RANGES 4096u
+#define FRAG_BUCKETS 4096u
+#define FRAG_MIN_BUF 2048u
+
+typedef struct fkey {
+    uint8_t ver, proto, pad[2];
+    uint32_t id;
+    uint8_t src[16], dst[16];
+} fkey;
+
+typedef struct frange {
+    uint32_t s, e; /* [s, e) */
+} frange;
+
+typedef struct fset {
+    fkey key;
+    struct fset *hnext;       /* hash chain */
+    struct fset *older, *newer; /* age list */
+    sd_ts created;
+    uint64_t first_frame;
+    uint8_t *buf;
+    uint32_t cap;
+    frange *r;
+    uint32_t nr, rcap;
+    uint32_t total;           /* valid when have_last */
+    uint32_t snap_from;       /* first offset whose bytes were not captured */
+    bool have_last, have_first;
+    uint8_t proto, ttl;
+    bool df;
+    uint32_t hdr_len;
+    uint32_t anomalies;
+    size_t mem;
+} fset;
+
+struct sd_frag_table {
+    fset **bucket;
+    fset *oldest, *newest;
+    size_t mem, memcap;
+    sd_ts timeout;
+    uint8_t *done_buf; /* the last completed datagram, handed to the caller */
+    sd_frag_stats st;
+};
+
+sd_frag_table *sd_frag_table_new(size_t memcap, sd_ts timeout)
+{
+    sd_frag_table *t = sd_calloc(1, sizeof *t);
+    t->bucket = sd_calloc(FRAG_BUCKETS, sizeof *t->bucket);
+    t->memcap = memcap;
+    t->timeout = timeout;
+    return t;
+}
+
+static void set_free(fset *s)
+{
+    free(s->buf);
+    free(s->r);
+    free(s);
+}
+
+void sd_frag_table_free(sd_frag_table *t)
+{
+    if (!t)
+        return;
+    for (fset *s = t->oldest, *n; s; s = n) {
+        n = s->newer;
+        set_free(s);
+    }
+    free(t->bucket);
+    free(t->done_buf);
+    free(t);
+}
+
+const sd_frag_stats *sd_frag_get_stats(const sd_frag_table *t)
+{
+    return &t->st;
+}
+
+size_t sd_frag_mem_used(const sd_frag_table *t)
+{
+    return t->mem;
+}
+
+/* FNV-1a over the key bytes. */
+static uint32_t key_hash(const fkey *k)
+{
+    const uint8_t *p = (const uint8_t *)k;
+    uint32_t h = 2166136261u;
+    for (size_t i = 0; i < sizeof *k; i++) {
+        h ^= p[i];
+        h *= 16777619u;
+    }
+    return h % FRAG_BUCKETS;
+}
+
+/* Unlinks s from its chain and the age list, and forgets its memory. */
+static void set_unlink(sd_frag_table *t, fset *s)
+{
+    fset **pp = &t->bucket[key_hash(&s->key)];
+    while (*pp && *pp != s)
+        pp = &(*pp)->hnext;
+    if (*pp)
+        *pp = s->hnext;
+    if (s->older)
+        s->older->newer = s->newer;
+    else
+        t->oldest = s->newer;
+    if (s->newer)
+        s->newer->older = s->older;
+    else
+        t->newest = s->older;
+    t->mem -= s->mem;
+}
+
+static void set_drop(sd_frag_table *t, fset *s)
+{
+    set_unlink(t, s);
+    set_free(s);
+}
+
+uint64_t sd_frag_expire(sd_frag_table *t, sd_ts now)
+{
+    uint64_t n = 0;
+    /* Unsigned difference: capture timestamps are hostile, and a signed
+     * subtraction of extreme values would overflow. */
+    while (t->oldest && now > t->oldest->created &&
+           (uint64_t)now - (uint64_t)t->oldest->created > (uint64_t)t->timeout) {
+        set_drop(t, t->oldest);
+        n++;
+    }
+    t->st.timed_out += n;
+    return n;
+}
+
+/* Makes room for `need` more bytes by dropping the oldest sets other than
+ * keep. Returns false if it cannot. */
+static bool make_room(sd_frag_table *t, size_t need, const fset *keep, uint64_t *evicted)
+{
+    while (t->mem + need > t->memcap) {
+        fset *victim = t->oldest;
+        if (victim && victim == keep)
+            victim = victim->newer;
+        if (!victim)
+            return false;
+        set_drop(t, victim);
+        t->st.evicted++;
+        (*evicted)++;
+    }
+    return true;
+}
+
+static void make_key(const sd_frag_in *in, fkey *k)
+{
+    memset(k, 0, sizeof *k);
+    k->ver = in->ver;
+    k->proto = in->ver == 4 ? in->proto : 0; /* IPv6 keys omit the next header */
+    k->id = in->id;
+    memcpy(k->src, in->src->a, sizeof k->src);
+    memcpy(k->dst, in->dst->a, sizeof k->dst);
+}
+
+static fset *set_find(sd_frag_table *t, const fkey *k)
+{
+    for (fset *s = t->bucket[key_hash(k)]; s; s = s->hnext)
+        if (memcmp(&s->key, k, sizeof *k) == 0)
+            return s;
+    return NULL;
+}
+
+static fset *set_new(sd_frag_table *t, const fkey *k, const sd_frag_in *in, uint64_t *evicted)
+{
+    if (!make_room(t, sizeof(fset), NULL, evicted))
+        return NULL;
+    fset *s = sd_calloc(1, sizeof *s);
+    s->key = *k;
+    s->created = in->ts;
+    s->first_frame = in->frame;
+    s->snap_from = UINT32_MAX;
+    s->proto = in->proto;
+    s->ttl = in->ttl;
+    s->df = in->df;
+    s->hdr_len = in->hdr_len;
+    s->mem = sizeof *s;
+    t->mem += s->mem;
+    uint32_t h = key_hash(k);
+    s->hnext = t->bucket[h];
+    t->bucket[h] = s;
+    s->older = t->newest;
+    if (t->newest)
+        t->newest->newer = s;
+    else
+        t->oldest = s;
+    t->newest = s;
+    return s;
+}
+
+/* Grows the set's buffer to hold `end` bytes (zero-filled). */
+static bool grow_buf(sd_frag_table *t, fset *s, uint32_t end, uint64_t *evicted)
+{
+    if (end <= s->cap)
+        return true;
+    uint32_t cap = s->cap ? s->cap : FRAG_MIN_BUF;
+    while (cap < end)
+        cap *= 2;
+    if (cap > FRAG_MAX_DGRAM)
+        cap = FRAG_MAX_DGRAM;
+    if (!make_room(t, cap - s->cap, s, evicted))
+        return false;
+    s->buf = sd_realloc(s->buf, cap);
+    memset(s->buf + s->cap, 0, cap - s->cap);
+    t->mem += cap - s->cap;
+    s->mem += cap - s->cap;
+    s->cap = cap;
+    return true;
+}
+
+static bool grow_ranges(sd_frag_table *t, fset *s, uint64_t *evicted)
+{
+    if (s->nr < s->rcap)
+        return true;
+    if (s->rcap >= FRAG_MAX_RANGES)
+        return false;
+    uint32_t n = s->rcap ? s->rcap * 2 : 4;
+    size_t extra = (size_t)(n - s->rcap) * sizeof(frange);
+    if (!make_room(t, extra, s, evicted))
+        return false;
+    s->r = sd_reallocarray(s->r, n, sizeof(frange));
+    t->mem += extra;
+    s->mem += extra;
+    s->rcap = n;
+    return true;
+}
+
+/* Copies the parts of [off, end) not yet received (first-wins), limited to
+ * the bytes actually present up to pend. Returns true if it overlapped. */
+static bool fill_gaps(fset *s, uint32_t off, uint32_t end, uint32_t pend, const uint8_t *data)
+{
+    bool overlap = false;
+    uint32_t pos = off;
+    for (uint32_t i = 0; i < s->nr && pos < end; i++) {
+        const frange *r = &s->r[i];
+        if (r->e <= pos)
+            continue;
+        if (r->s >= end)
+            break;
+        overlap = true;
+        if (r->s > pos) {
+            uint32_t stop = SD_MIN(r->s, pend);
+            if (stop > pos)
+                memcpy(s->buf + pos, data + (pos - off), stop - pos);
+        }
+        pos = SD_MAX(pos, r->e);
+    }
+    if (pos < end) {
+        uint32_t stop = SD_MIN(end, pend);
+        if (stop > pos)
+            memcpy(s->buf + pos, data + (pos - off), stop - pos);
+    }
+    return overlap;
+}
+
+/* Inserts [off, end) into the sorted disjoint range list, merging. The
+ * caller has ensured room for one more entry. */
+static void add_range(fset *s, uint32_t off, uint32_t end)
+{
+    uint32_t i = 0;
+    while (i < s->nr && s->r[i].e < off)
+        i++;
+    uint32_t j = i;
+    uint32_t ns = off, ne = end;
+    while (j < s->nr && s->r[j].s <= end) {
+        ns = SD_MIN(ns, s->r[j].s);
+        ne = SD_MAX(ne, s->r[j].e);
+        j++;
+    }
+    /* Ranges i..j-1 merge into one at i. */
+    if (j == i) {
+        memmove(&s->r[i + 1], &s->r[i], (s->nr - i) * sizeof(frange));
+        s->nr++;
+    } else if (j > i + 1) {
+        memmove(&s->r[i + 1], &s->r[j], (s->nr - j) * sizeof(frange));
+        s->nr -= j - i - 1;
+    }
+    s->r[i].s = ns;
+    s->r[i].e = ne;
+}
+
+static void complete(sd_frag_table *t, fset *s, sd_frag_out *out)
+{
+    set_unlink(t, s);
+    free(t->done_buf);
+    t->done_buf = s->buf;
+    out->data = s->buf;
+    out->len_wire = s->total;
+    out->len_present = SD_MIN(s->total, s->snap_from);
+    out->first_frame = s->first_frame;
+    out->proto = s->proto;
+    out->ttl = s->ttl;
+    out->df = s->df;
+    out->hdr_len = s->hdr_len;
+    out->anomalies = s->anomalies;
+    s->buf = NULL;
+    set_free(s);
+    t->st.reassembled++;
+}
+
+sd_frag_res sd_frag_add(sd_frag_table *t, const sd_frag_in *in, sd_frag_out *out,
+                        uint32_t *anom, uint64_t *evicted)
+{
+    *anom = 0;
+    *evicted = 0;
+    memset(out, 0, sizeof *out);
+    uint32_t off = in->off, end = in->off + in->len_wire;
+    if (in->off > FRAG_MAX_DGRAM || in->len_wire > FRAG_MAX_DGRAM || end > FRAG_MAX_DGRAM ||
+        in->len_present > in->len_wire || (in->more && in->len_wire == 0)) {
+        *anom |= SD_ANOM_FRAG_BAD;
+        return SD_FRAG_DROPPED;
+    }
+    /* RFC 791 / RFC 8200 §4.5: every fragment but the last carries a
+     * multiple of 8 bytes. Kept (first-wins sorts out any overlap). */
+    if (in->more && (in->len_wire & 7))
+        *anom |= SD_ANOM_FRAG_BAD;
+
+    fkey k;
+    make_key(in, &k);
+    fset *s = set_find(t, &k);
+    if (!s) {
+        s = set_new(t, &k, in, evicted);
+        if (!s)
+            return SD_FRAG_DROPPED;
+    }
+
+    if (!in->more) {
+        if (s->have_last && end != s->total) {
+            *anom |= SD_ANOM_FRAG_BAD; /* a second, different end: first wins */
+        } else {
+            if (s->nr && s->r[s->nr - 1].e > end)
+                *anom |= SD_ANOM_FRAG_BAD; /* data already seen past the end */
+            s->total = end;
+            s->have_last = true;
+        }
+    }
+    if (s->have_last && end > s->total) {
+        *anom |= SD_ANOM_FRAG_BAD;
+        end = SD_MAX(off, s->total); /* a fragment wholly past the end keeps nothing */
+    }
+    uint32_t pend = SD_MIN(end, off + in->len_present);
+    if (in->len_present < in->len_wire && pend < end && pend < s->snap_from)
+        s->snap_from = pend;
+
+    if (end > off) {
+        if (!grow_buf(t, s, end, evicted) || !grow_ranges(t, s, evicted)) {
+            if (s->rcap >= FRAG_MAX_RANGES)
+                *anom |= SD_ANOM_FRAG_BAD;
+            set_drop(t, s);
+            return SD_FRAG_DROPPED;
+        }
+        if (fill_gaps(s, off, end, pend, in->data))
+            *anom |= SD_ANOM_FRAG_OVERLAP;
+        add_range(s, off, end);
+    }
+    if (off == 0 && !s->have_first) {
+        s->have_first = true;
+        s->proto = in->proto;
+        s->ttl = in->ttl;
+        s->df = in->df;
+        s->hdr_len = in->hdr_len;
+    }
+    if (in->frame < s->first_frame)
+        s->first_frame = in->frame;
+
+    s->anomalies |= *anom;
+    if (s->have_last && s->nr == 1 && s->r[0].s == 0 && s->r[0].e >= s->total) {
+        complete(t, s, out);
+        return SD_FRAG_DONE;
+    }
+    return SD_FRAG_HELD;
+}

@@ -1,0 +1,373 @@
+/* sd_ip: IPv4 (RFC 791) and IPv6 (RFC 8200) headers, IPv6 extension
+ * headers, and the hand-off of fragments to sd_frag.c. */
+#include "sd_decode_int.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#define IPV4_MIN_HDR 20
+#define IPV6_HDR 40
+#define IPV4_MF 0x2000
+#define IPV4_DF 0x4000
+#define IPV4_OFFMASK 0x1fff
+
+/* IPv6 next-header values walked as extension headers (IANA registry). */
+enum {
+    NH_HOPOPTS = 0,
+    NH_ROUTING = 43,
+    NH_FRAGMENT = 44,
+    NH_AH = 51,
+    NH_NONE = 59,
+    NH_DSTOPTS = 60,
+};
+/* Extension headers walked before giving up: RFC 8200 §4.1 expects at most
+ * one of each (two destination options), so 16 is generous. */
+#define IPV6_MAX_EXT 16
+
+/* Bytes the datagram still had on the wire after the captured ones: the
+ * snaplen cut them, so a short datagram is "snapped", not truncated. */
+static size_t snapped_bytes(const sd_decoder *d)
+{
+    const sd_frame *f = d->cur;
+    return f->wirelen > f->caplen ? f->wirelen - f->caplen : 0;
+}
+
+/* Flags a datagram shorter than its header claims: snapped when the bytes
+ * cut by the snaplen would have covered it, truncated otherwise. Returns
+ * true when truncated (the caller reports it). */
+static bool short_datagram(const sd_decoder *d, size_t avail, size_t claimed, sd_pkt *out)
+{
+    if (avail + snapped_bytes(d) >= claimed) {
+        out->anomalies |= SD_ANOM_IP_SNAPPED;
+        return false;
+    }
+    out->anomalies |= SD_ANOM_IP_TRUNC;
+    return true;
+}
+
+static sd_dec_res header_short(sd_decoder *d, sd_pkt *out, const char *what, size_t avail,
+                               size_t need)
+{
+    short_datagram(d, avail, need, out);
+    sd_dec_diag(d, SD_DK_IP_TRUNC, "%s header truncated: %zu of %zu bytes captured", what, avail,
+                need);
+    return SD_DEC_BAD;
+}
+
+static void read_addr(sd_cur *c, sd_addr *a, uint8_t fam)
+{
+    memset(a, 0, sizeof *a);
+    a->fam = fam;
+    sd_cur_copy(c, a->a, fam == 4 ? 4 : 16);
+}
+
+/* Reports and delivers the result of handing a fragment to the table. */
+static sd_dec_res frag_result(sd_decoder *d, sd_frag_res r, uint32_t anom, uint64_t evicted,
+                              const sd_frag_in *in, sd_pkt *out)
+{
+    out->anomalies |= anom;
+    if (evicted)
+        sd_dec_diag(d, SD_DK_FRAG_MEMCAP,
+                    "IP reassembly memcap (%zu bytes) reached: dropped %llu oldest fragment "
+                    "set%s",
+                    d->opts.frag_memcap, (unsigned long long)evicted, evicted == 1 ? "" : "s");
+    if (anom & SD_ANOM_FRAG_OVERLAP)
+        sd_dec_diag(d, SD_DK_FRAG_OVERLAP,
+                    "IPv%u fragment (id 0x%x, offset %u, %u bytes) overlaps data already "
+                    "received; the earlier bytes are kept",
+                    in->ver, in->id, in->off, in->len_wire);
+    if (anom & SD_ANOM_FRAG_BAD)
+        sd_dec_diag(d, SD_DK_FRAG_BAD,
+                    "IPv%u fragment (id 0x%x, offset %u, %u bytes%s) inconsistent with its set",
+                    in->ver, in->id, in->off, in->len_wire, in->more ? ", more" : ", last");
+    if (r == SD_FRAG_DROPPED) {
+        if (!(anom & SD_ANOM_FRAG_BAD))
+            sd_dec_diag(d, SD_DK_FRAG_MEMCAP,
+                        "IPv%u fragment dropped: reassembly memcap (%zu bytes) reached", in->ver,
+                        d->opts.frag_memcap);
+        return SD_DEC_BAD;
+    }
+    return SD_DEC_HELD;
+}
+
+static void fill_reassembled(const sd_frag_out *fo, sd_pkt *out)
+{
+    out->reassembled = true;
+    out->first_frame = fo->first_frame;
+    out->ttl = fo->ttl;
+    out->df = fo->df;
+    out->ip_len = fo->hdr_len + fo->len_wire;
+    out->anomalies |= fo->anomalies;
+    if (fo->len_present < fo->len_wire)
+        out->anomalies |= SD_ANOM_IP_SNAPPED;
+}
+
+sd_dec_res sd_decode_ipv4(sd_decoder *d, sd_cur c, sd_pkt *out)
+{
+    size_t avail = sd_cur_left(&c);
+    if (avail < IPV4_MIN_HDR)
+        return header_short(d, out, "IPv4", avail, IPV4_MIN_HDR);
+    const uint8_t *h = c.p;
+    unsigned ver = h[0] >> 4, ihl = (h[0] & 0x0f) * 4u;
+    if (ver != 4) {
+        out->anomalies |= SD_ANOM_IP_BADLEN;
+        sd_dec_diag(d, SD_DK_IP_VERSION, "IPv4 packet with version field %u", ver);
+        return SD_DEC_BAD;
+    }
+    out->ipver = 4;
+    sd_cur_skip(&c, 2); /* version/IHL, TOS */
+    uint32_t tot = sd_cur_be16(&c);
+    out->ip_id = sd_cur_be16(&c);
+    uint16_t fragw = sd_cur_be16(&c);
+    out->ttl = sd_cur_u8(&c);
+    uint8_t proto = sd_cur_u8(&c);
+    sd_cur_skip(&c, 2); /* checksum: not verified (offload makes it unreliable) */
+    read_addr(&c, &out->src, 4);
+    read_addr(&c, &out->dst, 4);
+    out->df = (fragw & IPV4_DF) != 0;
+    out->ipproto = proto;
+    if (ihl < IPV4_MIN_HDR) {
+        out->anomalies |= SD_ANOM_IP_BADLEN;
+        sd_dec_diag(d, SD_DK_IP_BADLEN, "IPv4 header length %u < 20", ihl);
+        return SD_DEC_BAD;
+    }
+    if (avail < ihl)
+        return header_short(d, out, "IPv4 (with options)", avail, ihl);
+    /* Options (at most 40 bytes by the 4-bit IHL) are skipped, not parsed. */
+    if (tot == 0 && avail > ihl) {
+        /* Segmentation offload on the capturing host leaves total length 0
+         * in outgoing super-packets; what was captured is the datagram. */
+        out->anomalies |= SD_ANOM_IP_BADLEN;
+        sd_dec_diag(d, SD_DK_IP_BADLEN,
+                    "IPv4 total length 0 (segmentation offload?): using the %zu captured bytes",
+                    avail);
+        tot = (uint32_t)SD_MIN(avail, (size_t)UINT32_MAX);
+    } else if (tot < ihl) {
+        out->anomalies |= SD_ANOM_IP_BADLEN;
+        sd_dec_diag(d, SD_DK_IP_BADLEN, "IPv4 total length %u < header length %u", tot, ihl);
+        return SD_DEC_BAD;
+    }
+    out->ip_len = tot;
+    size_t present = avail;
+    if (avail > tot) {
+        out->anomalies |= SD_ANOM_TRAILER;
+        present = tot;
+    } else if (avail < tot && short_datagram(d, avail, tot, out)) {
+        sd_dec_diag(d, SD_DK_IP_TRUNC, "IPv4 total length %u but only %zu bytes in the frame",
+                    tot, avail);
+    }
+    const uint8_t *pl = h + ihl;
+    uint32_t pl_present = (uint32_t)(present - ihl), pl_wire = tot - ihl;
+
+    uint32_t off = (fragw & IPV4_OFFMASK) * 8u;
+    bool more = (fragw & IPV4_MF) != 0;
+    if (!more && off == 0)
+        return sd_decode_l4(d, proto, sd_cur_make(pl, pl_present), pl_wire, out);
+
+    /* A fragment: never decoded as L4 on its own (RFC 791 §3.2). */
+    if (off + pl_wire + ihl > 65535u) {
+        out->anomalies |= SD_ANOM_FRAG_BAD;
+        sd_dec_diag(d, SD_DK_FRAG_BAD,
+                    "IPv4 fragment (id 0x%x) at offset %u with %u bytes exceeds 65535",
+                    out->ip_id, off, pl_wire);
+        return SD_DEC_BAD;
+    }
+    sd_frag_in in = {
+        .ver = 4, .proto = proto, .id = out->ip_id, .src = &out->src, .dst = &out->dst,
+        .off = off, .data = pl, .len_present = pl_present, .len_wire = pl_wire, .more = more,
+        .frame = d->cur->num, .ts = d->cur->ts, .ttl = out->ttl, .df = out->df, .hdr_len = ihl,
+    };
+    sd_frag_out fo;
+    uint32_t anom;
+    uint64_t evicted;
+    sd_frag_res r = sd_frag_add(d->frags, &in, &fo, &anom, &evicted);
+    if (r != SD_FRAG_DONE)
+        return frag_result(d, r, anom, evicted, &in, out);
+    frag_result(d, r, anom, evicted, &in, out); /* report overlaps in the last one too */
+    fill_reassembled(&fo, out);
+    return sd_decode_l4(d, proto, sd_cur_make(fo.data, fo.len_present), fo.len_wire, out);
+}
+
+/* State of an IPv6 extension-header walk. */
+typedef struct v6walk {
+    uint8_t nh;       /* next header to look at */
+    sd_cur c;         /* present bytes from that header on */
+    uint32_t wire;    /* bytes from that header on, per the payload length */
+    uint32_t ext_len; /* extension bytes walked */
+    /* fragment header, when the walk stopped at one */
+    uint32_t frag_off, frag_id;
+    bool frag_more;
+} v6walk;
+
+typedef enum { WALK_UPPER, WALK_FRAG, WALK_BAD } walk_res;
+
+static walk_res ext_bad(sd_decoder *d, sd_pkt *out, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static walk_res ext_bad(sd_decoder *d, sd_pkt *out, const char *fmt, ...)
+{
+    char msg[200];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    out->anomalies |= SD_ANOM_IP6_BADEXT;
+    sd_dec_diag(d, SD_DK_IP6_EXT, "%s", msg);
+    return WALK_BAD;
+}
+
+/* Walks extension headers until an upper-layer protocol, a (non-atomic)
+ * fragment header when stop_at_frag, or an error. */
+static walk_res walk_ext(sd_decoder *d, v6walk *w, bool stop_at_frag, sd_pkt *out)
+{
+    for (unsigned n = 0;; n++) {
+        uint32_t len;
+        switch (w->nh) {
+        case NH_HOPOPTS:
+        case NH_ROUTING:
+        case NH_DSTOPTS:
+        case NH_AH:
+        case NH_FRAGMENT:
+            break;
+        default:
+            return WALK_UPPER;
+        }
+        if (n >= IPV6_MAX_EXT)
+            return ext_bad(d, out, "IPv6 chain longer than %u extension headers (next %u)",
+                           IPV6_MAX_EXT, w->nh);
+        if (w->wire < 8)
+            return ext_bad(d, out, "IPv6 extension header %u past the payload (%u bytes left)",
+                           w->nh, w->wire);
+        if (sd_cur_left(&w->c) < 8) {
+            sd_dec_diag(d, SD_DK_L4_TRUNC, "IPv6 extension header %u cut short in the capture",
+                        w->nh);
+            out->anomalies |= SD_ANOM_L4_TRUNC;
+            return WALK_BAD;
+        }
+        const uint8_t *p = w->c.p;
+        if (w->nh == NH_FRAGMENT)
+            len = 8;
+        else if (w->nh == NH_AH)
+            len = (p[1] + 2u) * 4u; /* RFC 4302 §2.2: 32-bit words minus 2 */
+        else
+            len = (p[1] + 1u) * 8u; /* RFC 8200 §4.3: 8-octet units, not counting the first */
+        if (len > w->wire)
+            return ext_bad(d, out, "IPv6 extension header %u of %u bytes past the payload",
+                           w->nh, len);
+        if (sd_cur_left(&w->c) < len) {
+            sd_dec_diag(d, SD_DK_L4_TRUNC, "IPv6 extension header %u cut short in the capture",
+                        w->nh);
+            out->anomalies |= SD_ANOM_L4_TRUNC;
+            return WALK_BAD;
+        }
+        uint8_t this = w->nh;
+        w->nh = p[0];
+        sd_cur_skip(&w->c, len);
+        w->wire -= len;
+        w->ext_len += len;
+        if (this == NH_FRAGMENT) {
+            uint16_t offw = (uint16_t)((p[2] << 8) | p[3]);
+            w->frag_off = offw & 0xfff8u;
+            w->frag_more = (offw & 1u) != 0;
+            w->frag_id = ((uint32_t)p[4] << 24) | ((uint32_t)p[5] << 16) |
+                         ((uint32_t)p[6] << 8) | p[7];
+            /* RFC 6946: an atomic fragment (offset 0, M=0) is processed
+             * in isolation, as if unfragmented. */
+            if (w->frag_off != 0 || w->frag_more) {
+                if (!stop_at_frag)
+                    return ext_bad(d, out, "IPv6 fragment header %u inside reassembled "
+                                   "datagram (offset %u)", NH_FRAGMENT, w->frag_off);
+                return WALK_FRAG;
+            }
+        }
+    }
+}
+
+static sd_dec_res upper(sd_decoder *d, v6walk *w, sd_pkt *out)
+{
+    if (w->nh == NH_NONE) {
+        out->ipproto = NH_NONE; /* RFC 8200 §4.7: nothing follows */
+        out->l4 = SD_L4_NONE;
+        return SD_DEC_OK;
+    }
+    return sd_decode_l4(d, w->nh, w->c, w->wire, out);
+}
+
+sd_dec_res sd_decode_ipv6(sd_decoder *d, sd_cur c, sd_pkt *out)
+{
+    size_t avail = sd_cur_left(&c);
+    if (avail < IPV6_HDR)
+        return header_short(d, out, "IPv6", avail, IPV6_HDR);
+    unsigned ver = c.p[0] >> 4;
+    if (ver != 6) {
+        out->anomalies |= SD_ANOM_IP_BADLEN;
+        sd_dec_diag(d, SD_DK_IP_VERSION, "IPv6 packet with version field %u", ver);
+        return SD_DEC_BAD;
+    }
+    out->ipver = 6;
+    sd_cur_skip(&c, 4); /* version, traffic class, flow label */
+    uint32_t plen = sd_cur_be16(&c);
+    uint8_t nh = sd_cur_u8(&c);
+    out->ttl = sd_cur_u8(&c);
+    read_addr(&c, &out->src, 6);
+    read_addr(&c, &out->dst, 6);
+    out->ipproto = nh;
+    size_t avail_pl = avail - IPV6_HDR;
+    if (plen == 0 && avail_pl > 0 && nh != NH_NONE) {
+        /* A jumbogram (RFC 2675) or a segmentation-offload super-packet;
+         * either way the captured bytes are the payload. */
+        out->anomalies |= SD_ANOM_IP_BADLEN;
+        sd_dec_diag(d, SD_DK_IP_BADLEN,
+                    "IPv6 payload length 0 (jumbogram or offload?): using the %zu captured bytes",
+                    avail_pl);
+        plen = (uint32_t)SD_MIN(avail_pl, (size_t)UINT32_MAX - IPV6_HDR);
+    }
+    out->ip_len = IPV6_HDR + plen;
+    size_t present = avail_pl;
+    if (avail_pl > plen) {
+        out->anomalies |= SD_ANOM_TRAILER;
+        present = plen;
+    } else if (avail_pl < plen && short_datagram(d, avail_pl, plen, out)) {
+        sd_dec_diag(d, SD_DK_IP_TRUNC, "IPv6 payload length %u but only %zu bytes in the frame",
+                    plen, avail_pl);
+    }
+
+    v6walk w = { .nh = nh, .c = sd_cur_make(c.p, present), .wire = plen };
+    walk_res wr = walk_ext(d, &w, true, out);
+    if (wr == WALK_BAD)
+        return SD_DEC_BAD;
+    if (wr == WALK_UPPER)
+        return upper(d, &w, out);
+
+    /* A fragment: the rest of this datagram is fragmentable-part bytes. */
+    out->ip_id = 0; /* the header's ip_id field is IPv4 only */
+    if (w.frag_off + w.wire > 65535u) {
+        out->anomalies |= SD_ANOM_FRAG_BAD;
+        sd_dec_diag(d, SD_DK_FRAG_BAD,
+                    "IPv6 fragment (id 0x%x) at offset %u with %u bytes exceeds 65535",
+                    w.frag_id, w.frag_off, w.wire);
+        return SD_DEC_BAD;
+    }
+    sd_frag_in in = {
+        .ver = 6, .proto = w.nh, .id = w.frag_id, .src = &out->src, .dst = &out->dst,
+        .off = w.frag_off, .data = w.c.p, .len_present = (uint32_t)sd_cur_left(&w.c),
+        .len_wire = w.wire, .more = w.frag_more, .frame = d->cur->num, .ts = d->cur->ts,
+        .ttl = out->ttl, .hdr_len = IPV6_HDR + w.ext_len - 8, /* without the fragment header */
+    };
+    out->ipproto = w.nh;
+    sd_frag_out fo;
+    uint32_t anom;
+    uint64_t evicted;
+    sd_frag_res r = sd_frag_add(d->frags, &in, &fo, &anom, &evicted);
+    if (r != SD_FRAG_DONE)
+        return frag_result(d, r, anom, evicted, &in, out);
+    frag_result(d, r, anom, evicted, &in, out);
+    fill_reassembled(&fo, out);
+    out->ipproto = fo.proto;
+    v6walk w2 = { .nh = fo.proto, .c = sd_cur_make(fo.data, fo.len_present),
+                  .wire = fo.len_wire };
+    if (walk_ext(d, &w2, false, out) == WALK_BAD)
+        return SD_DEC_BAD;
+    return upper(d, &w2, out);
+}

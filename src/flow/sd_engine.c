@@ -1,0 +1,341 @@
+/* sd_engine: drives capture -> decode -> flow -> TCP analysis and
+ * reassembly -> analyzers, and ends connections (closed, idle, end of
+ * input) so memory follows the live connections, not the file. */
+#include "sd_engine.h"
+
+#include "sd_flowtab.h"
+#include "sd_tcp.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define SWEEP_EVERY_NS SD_NS_PER_SEC /* expiry check at most once per capture second */
+#define PROGRESS_EVERY 65536
+
+typedef struct rctx {
+    struct sd_engine *e;
+    sd_flow *f;
+    int dir;
+} rctx;
+
+struct sd_engine {
+    sd_engine_opts o;
+    sd_analyzer an[SD_MAX_ANALYZERS];
+    int nan;
+    sd_flowtab *tab;
+    sd_engine_stats st;
+    uint64_t next_id_tcp, next_id_udp;
+    sd_ts now, last_sweep;
+    sd_ts timeout[SD_IDLE_NCLASS];
+};
+
+sd_engine *sd_engine_new(const sd_engine_opts *opts)
+{
+    sd_engine *e = sd_calloc(1, sizeof *e);
+    e->o = *opts;
+    e->tab = sd_flowtab_new();
+    e->timeout[SD_IDLE_TCP_EST] = opts->tcp_idle ? opts->tcp_idle : 3600 * SD_NS_PER_SEC;
+    e->timeout[SD_IDLE_TCP_EARLY] = opts->tcp_idle_early ? opts->tcp_idle_early : 300 * SD_NS_PER_SEC;
+    e->timeout[SD_IDLE_TCP_CLOSED] = opts->tcp_linger ? opts->tcp_linger : 30 * SD_NS_PER_SEC;
+    e->timeout[SD_IDLE_UDP] = opts->udp_idle ? opts->udp_idle : 120 * SD_NS_PER_SEC;
+    return e;
+}
+
+int sd_engine_add(sd_engine *e, const sd_analyzer *a)
+{
+    if (e->nan >= SD_MAX_ANALYZERS)
+        return -1;
+    e->an[e->nan] = *a;
+    return e->nan++;
+}
+
+const sd_engine_stats *sd_engine_get_stats(const sd_engine *e)
+{
+    return &e->st;
+}
+
+/* ---- reassembly glue ---- */
+
+static bool wants_bytes(const sd_engine *e, const sd_conn *c)
+{
+    for (int i = 0; i < e->nan; i++)
+        if (c->slot[i] && e->an[i].chunk)
+            return true;
+    return false;
+}
+
+static void on_chunk(void *ud, const sd_chunk *ch)
+{
+    rctx *r = ud;
+    sd_engine *e = r->e;
+    sd_conn *c = &r->f->c;
+    for (int i = 0; i < e->nan; i++)
+        if (c->slot[i] && e->an[i].chunk)
+            e->an[i].chunk(e->an[i].ctx, c, c->slot[i], r->dir, ch);
+}
+
+static void reasm_start(sd_engine *e, sd_flow *f)
+{
+    rctx *r = sd_calloc(2, sizeof *r);
+    f->rctx = r;
+    for (int d = 0; d < 2; d++) {
+        r[d] = (rctx){ e, f, d };
+        sd_reasm_cb cb = { on_chunk, NULL, &r[d] };
+        f->reasm[d] = sd_reasm_new(&e->o.reasm, &cb);
+    }
+}
+
+static void reasm_stop(sd_flow *f)
+{
+    for (int d = 0; d < 2; d++) {
+        sd_reasm_free(f->reasm[d]);
+        f->reasm[d] = NULL;
+    }
+    free(f->rctx);
+    f->rctx = NULL;
+}
+
+static void reasm_packet(sd_engine *e, sd_flow *f, const sd_pkt *p, int dir)
+{
+    if (!f->reasm[dir])
+        return;
+    if ((p->flags & SD_TH_SYN) && !(f->t[dir].started && f->c.d[dir].bytes))
+        sd_reasm_set_isn(f->reasm[dir], p->seq);
+    if (p->payload_len || (p->flags & (SD_TH_FIN | SD_TH_RST)))
+        sd_reasm_segment(f->reasm[dir], p->seq, p->flags, p->payload, p->payload_len, p->frame->num,
+                         p->frame->ts);
+    if ((p->flags & SD_TH_ACK) && f->reasm[!dir])
+        sd_reasm_ack(f->reasm[!dir], p->ack, p->frame->num, p->frame->ts);
+    if (!wants_bytes(e, &f->c))
+        reasm_stop(f);
+}
+
+/* ---- connection life ---- */
+
+static void record_open_counts(sd_engine *e, sd_flow *f)
+{
+    if (!f->counted_open)
+        return;
+    f->c.open_at_end = sd_flowtab_open_total(e->tab) - 1;
+    f->c.orig_open_at_end = sd_flowtab_open_host(e->tab, &f->c.orig_h) - 1;
+    sd_flowtab_close(e->tab, f);
+}
+
+static void end_flow(sd_engine *e, sd_flow *f, bool expired)
+{
+    sd_conn *c = &f->c;
+    for (int d = 0; d < 2; d++)
+        if (f->reasm[d])
+            sd_reasm_flush(f->reasm[d]);
+    record_open_counts(e, f);
+    c->expired = expired;
+    sd_conn_finish_state(c);
+    for (int i = 0; i < e->nan; i++)
+        if (c->slot[i] && e->an[i].conn_end)
+            e->an[i].conn_end(e->an[i].ctx, c, c->slot[i]);
+    if (e->o.conn_done)
+        e->o.conn_done(e->o.ud, c);
+    reasm_stop(f);
+    sd_flowtab_remove(e->tab, f);
+    free(f);
+}
+
+static void new_conn_fields(sd_engine *e, sd_conn *c, const sd_pkt *p)
+{
+    /* a SYN-ACK seen first means the handshake began before the capture:
+     * its receiver is the originator */
+    bool flip = p->l4 == SD_L4_TCP && (p->flags & SD_TH_SYN) && (p->flags & SD_TH_ACK);
+    c->orig_h = flip ? p->dst : p->src;
+    c->orig_p = flip ? p->dport : p->sport;
+    c->resp_h = flip ? p->src : p->dst;
+    c->resp_p = flip ? p->sport : p->dport;
+    c->id = p->l4 == SD_L4_TCP ? e->next_id_tcp++ : e->next_id_udp++;
+    c->start = p->frame->ts;
+    c->first_frame = p->frame->num;
+    c->d[0].wscale = c->d[1].wscale = -1;
+    c->first_fin_dir = c->first_rst_dir = -1;
+    c->rtt_syn_synack = c->rtt_synack_ack = -1;
+    c->d[0].ttl_min = c->d[1].ttl_min = 255;
+    c->midstream = p->l4 == SD_L4_TCP && !((p->flags & SD_TH_SYN) && !(p->flags & SD_TH_ACK));
+    sd_conn_make_uid(c);
+}
+
+static sd_flow *new_flow(sd_engine *e, const sd_flowkey *k, const sd_pkt *p)
+{
+    sd_flow *f = sd_flowtab_insert(e->tab, k);
+    new_conn_fields(e, &f->c, p);
+    if (p->l4 == SD_L4_TCP)
+        e->st.conns_tcp++;
+    else
+        e->st.conns_udp++;
+    sd_flowtab_open(e->tab, f);
+    size_t live = sd_flowtab_count(e->tab);
+    if (live > e->st.max_live)
+        e->st.max_live = live;
+    for (int i = 0; i < e->nan; i++)
+        if (e->an[i].conn_new)
+            f->c.slot[i] = e->an[i].conn_new(e->an[i].ctx, &f->c);
+    if (p->l4 == SD_L4_TCP && e->o.reassemble && wants_bytes(e, &f->c))
+        reasm_start(e, f);
+    return f;
+}
+
+static int direction(const sd_conn *c, const sd_pkt *p)
+{
+    return sd_addr_cmp(&p->src, &c->orig_h) == 0 && p->sport == c->orig_p ? SD_DIR_ORIG : SD_DIR_RESP;
+}
+
+/* A SYN on a known 5-tuple starts a new connection when the old one is
+ * over (FIN or RST seen) or when it carries a new initial sequence number
+ * (port reuse), as Wireshark's tcp.stream numbering does. */
+static bool starts_new_conn(const sd_flow *f, const sd_pkt *p)
+{
+    const sd_conn *c = &f->c;
+    if (!(p->flags & SD_TH_SYN) || (p->flags & SD_TH_ACK))
+        return false;
+    int dir = direction(c, p);
+    if (c->closed || c->fin_seen[0] || c->fin_seen[1] || c->rst_seen[0] || c->rst_seen[1])
+        return true;
+    if (dir == SD_DIR_RESP && (c->established || c->saw_syn))
+        return true;
+    return c->d[dir].isn_set && p->seq != c->d[dir].isn;
+}
+
+static uint8_t idle_class(const sd_flow *f)
+{
+    const sd_conn *c = &f->c;
+    if (c->ipproto != 6)
+        return SD_IDLE_UDP;
+    if (c->closed)
+        return SD_IDLE_TCP_CLOSED;
+    /* mid-stream pickups are established connections we joined late */
+    return c->established || c->midstream ? SD_IDLE_TCP_EST : SD_IDLE_TCP_EARLY;
+}
+
+static void count_packet(sd_conn *c, const sd_pkt *p, int dir)
+{
+    sd_dirstats *d = &c->d[dir];
+    d->pkts++;
+    d->bytes += p->payload_wire;
+    d->ip_bytes += p->ip_len;
+    d->wire_bytes += p->frame->wirelen;
+    if (p->ttl < d->ttl_min)
+        d->ttl_min = p->ttl;
+    if (p->ttl > d->ttl_max)
+        d->ttl_max = p->ttl;
+    if (!d->first_frame)
+        d->first_frame = p->frame->num;
+    d->last_frame = p->frame->num;
+    if (p->frame->ts > c->end)
+        c->end = p->frame->ts;
+    c->last_frame = p->frame->num;
+    c->anomalies |= p->anomalies;
+}
+
+static void flow_packet(sd_engine *e, const sd_pkt *p)
+{
+    sd_flowkey k;
+    bool swapped;
+    sd_flowkey_make(&k, p, &swapped);
+    sd_flow *f = sd_flowtab_find(e->tab, &k);
+    if (f && p->l4 == SD_L4_TCP && starts_new_conn(f, p)) {
+        end_flow(e, f, false);
+        f = NULL;
+    }
+    if (!f)
+        f = new_flow(e, &k, p);
+    sd_conn *c = &f->c;
+    int dir = direction(c, p);
+    bool was_closed = c->closed;
+    count_packet(c, p, dir);
+    unsigned ta = p->l4 == SD_L4_TCP ? sd_tcp_packet(f, p, dir) : 0;
+    if (c->closed && !was_closed)
+        record_open_counts(e, f);
+    for (int i = 0; i < e->nan; i++)
+        if (c->slot[i] && e->an[i].packet)
+            e->an[i].packet(e->an[i].ctx, c, c->slot[i], p, dir);
+    if (p->l4 == SD_L4_TCP)
+        reasm_packet(e, f, p, dir);
+    if (e->o.packet_seen)
+        e->o.packet_seen(e->o.ud, c, p, dir, ta);
+    sd_flowtab_touch(e->tab, f, idle_class(f), p->frame->ts);
+}
+
+static void sweep(sd_engine *e)
+{
+    if (e->now - e->last_sweep < SWEEP_EVERY_NS)
+        return;
+    e->last_sweep = e->now;
+    for (uint8_t cls = 0; cls < SD_IDLE_NCLASS; cls++) {
+        sd_flow *f;
+        while ((f = sd_flowtab_oldest(e->tab, cls)) && f->last_seen + e->timeout[cls] < e->now)
+            end_flow(e, f, true);
+    }
+}
+
+static void count_l4(sd_engine *e, const sd_pkt *p)
+{
+    e->st.ip_pkts++;
+    if (p->l4 == SD_L4_TCP)
+        e->st.tcp_pkts++;
+    else if (p->l4 == SD_L4_UDP)
+        e->st.udp_pkts++;
+    else
+        e->st.other_pkts++;
+}
+
+static const char *file_name(void *ud, unsigned idx)
+{
+    return sd_capture_path(ud, idx);
+}
+
+void sd_engine_run(sd_engine *e, sd_capture *cap,
+                   void (*progress)(void *ud, uint64_t done, uint64_t total), void *pud)
+{
+    sd_decode_opts dopts = { .diag = e->o.diag, .file_name = file_name, .file_name_ud = cap };
+    sd_decoder *dec = sd_decoder_new(&dopts);
+    sd_frame fr;
+    sd_pkt p;
+    while (sd_capture_next(cap, &fr) == 1) {
+        e->st.frames++;
+        if (fr.ts > e->now)
+            e->now = fr.ts;
+        if (progress && e->st.frames % PROGRESS_EVERY == 0) {
+            uint64_t done, total;
+            sd_capture_progress(cap, &done, &total);
+            progress(pud, done, total);
+        }
+        sd_dec_res r = sd_decode(dec, &fr, &p);
+        if (r == SD_DEC_NOT_IP)
+            e->st.not_ip++;
+        else if (r == SD_DEC_BAD)
+            e->st.bad++;
+        if (r != SD_DEC_OK)
+            continue;
+        count_l4(e, &p);
+        if (p.l4 == SD_L4_TCP || p.l4 == SD_L4_UDP)
+            flow_packet(e, &p);
+        else if (e->o.packet_seen)
+            e->o.packet_seen(e->o.ud, NULL, &p, 0, 0);
+        sweep(e);
+    }
+    e->st.frags_reassembled = sd_decoder_frags_reassembled(dec);
+    sd_decoder_free(dec);
+    sd_flow *f;
+    while ((f = sd_flowtab_any(e->tab)))
+        end_flow(e, f, false);
+}
+
+void sd_engine_free(sd_engine *e)
+{
+    if (!e)
+        return;
+    sd_flow *f;
+    while ((f = sd_flowtab_any(e->tab))) { /* only if run was not called to the end */
+        reasm_stop(f);
+        sd_flowtab_remove(e->tab, f);
+        free(f);
+    }
+    sd_flowtab_free(e->tab);
+    free(e);
+}

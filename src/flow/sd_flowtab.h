@@ -1,0 +1,79 @@
+/* sd_flowtab: connections by 5-tuple (+ outer VLAN), direction-independent,
+ * with idle lists for expiry and a count of open connections per host.
+ * Internal to the flow stage. */
+#ifndef SD_FLOWTAB_H
+#define SD_FLOWTAB_H
+
+#include "sd_conn.h"
+#include "sd_reasm.h"
+
+/* Idle classes: each has one timeout, so each list stays ordered by last
+ * activity and expiry only looks at list heads. */
+enum { SD_IDLE_TCP_EST = 0, SD_IDLE_TCP_EARLY, SD_IDLE_TCP_CLOSED, SD_IDLE_UDP, SD_IDLE_NCLASS };
+
+#define SD_TCP_HOLES 8
+
+/* What TCP tracking needs per direction beyond the public stats. */
+typedef struct sd_tcptrack {
+    bool started;          /* max_end is valid */
+    uint32_t max_end;      /* highest seq + len (+SYN/FIN) seen */
+    uint32_t last_ack;
+    uint16_t last_win;
+    bool acked_any;
+    uint32_t holes[SD_TCP_HOLES][2]; /* seq ranges skipped over, not yet filled */
+    sd_ts hole_ts[SD_TCP_HOLES];
+    uint8_t nholes;
+    uint32_t fin_seq;
+    bool fin;
+} sd_tcptrack;
+
+typedef struct sd_flow {
+    sd_conn c;
+    struct sd_flow *hnext;           /* hash chain */
+    struct sd_flow *prev, *next;     /* idle list */
+    uint32_t hash;
+    uint8_t idle_class;
+    sd_ts last_seen;
+    bool counted_open;               /* included in open counts */
+    sd_tcptrack t[2];
+    sd_reasm *reasm[2];
+    void *rctx;                      /* engine's callback context for reasm */
+    uint8_t claimed;                 /* bit per analyzer slot */
+    uint64_t seq_no;                 /* creation order */
+} sd_flow;
+
+typedef struct sd_flowkey {
+    uint8_t proto;
+    uint16_t vlan;
+    sd_addr a, b;     /* a <= b, ports follow */
+    uint16_t pa, pb;
+} sd_flowkey;
+
+typedef struct sd_flowtab sd_flowtab;
+
+sd_flowtab *sd_flowtab_new(void);
+void sd_flowtab_free(sd_flowtab *t);  /* frees nothing it still holds: empty it first */
+
+/* Builds the key for a packet; *swapped tells whether src is b. */
+void sd_flowkey_make(sd_flowkey *k, const sd_pkt *p, bool *swapped);
+sd_flow *sd_flowtab_find(sd_flowtab *t, const sd_flowkey *k);
+/* Inserts a new flow for k (the caller fills f->c afterwards). */
+sd_flow *sd_flowtab_insert(sd_flowtab *t, const sd_flowkey *k);
+/* Unlinks f from the table and its idle list; the caller frees it. */
+void sd_flowtab_remove(sd_flowtab *t, sd_flow *f);
+
+/* Marks f active at ts in idle class cls (moves it to its list's tail). */
+void sd_flowtab_touch(sd_flowtab *t, sd_flow *f, uint8_t cls, sd_ts ts);
+/* The least recently active flow of class cls, or NULL. */
+sd_flow *sd_flowtab_oldest(sd_flowtab *t, uint8_t cls);
+/* Any flow at all (for draining at end of input), oldest first per class. */
+sd_flow *sd_flowtab_any(sd_flowtab *t);
+size_t sd_flowtab_count(const sd_flowtab *t);
+
+/* Open-connection accounting, per host and overall. */
+void sd_flowtab_open(sd_flowtab *t, sd_flow *f);
+void sd_flowtab_close(sd_flowtab *t, sd_flow *f);
+uint32_t sd_flowtab_open_total(const sd_flowtab *t);
+uint32_t sd_flowtab_open_host(const sd_flowtab *t, const sd_addr *h);
+
+#endif

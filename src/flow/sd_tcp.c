@@ -1,0 +1,282 @@
+#include "sd_tcp.h"
+
+#include <string.h>
+
+#define WSCALE_MAX 14 /* RFC 7323 §2.3: larger shifts are treated as 14 */
+
+static void history_add(sd_conn *c, char letter, int dir)
+{
+    char ch = dir == SD_DIR_ORIG ? letter : (char)(letter - 'A' + 'a');
+    if (strchr(c->history, ch))
+        return; /* Zeek logs each letter once per direction (no repeat counts here) */
+    size_t n = strlen(c->history);
+    if (n < SD_HISTORY_MAX) {
+        c->history[n] = ch;
+        c->history[n + 1] = '\0';
+    }
+}
+
+static void note_options(sd_conn *c, const sd_pkt *p, int dir)
+{
+    sd_dirstats *d = &c->d[dir];
+    if (p->opt.has_mss)
+        d->mss = p->opt.mss;
+    if (p->opt.sack_ok)
+        d->sack_ok = true;
+    if (p->opt.has_ts)
+        d->ts_ok = true;
+    if (p->opt.has_wscale)
+        d->wscale = p->opt.wscale > WSCALE_MAX ? WSCALE_MAX : p->opt.wscale;
+}
+
+static void handshake(sd_conn *c, const sd_pkt *p, int dir, sd_ts ts)
+{
+    bool syn = p->flags & SD_TH_SYN, ack = p->flags & SD_TH_ACK;
+    if (syn && !ack && dir == SD_DIR_ORIG && !c->saw_syn) {
+        c->saw_syn = true;
+        c->syn_ts = ts;
+        c->syn_frame = p->frame->num;
+        note_options(c, p, dir);
+    } else if (syn && ack && dir == SD_DIR_RESP && !c->saw_synack) {
+        c->saw_synack = true;
+        c->synack_ts = ts;
+        c->synack_frame = p->frame->num;
+        note_options(c, p, dir);
+        if (c->saw_syn)
+            c->rtt_syn_synack = ts - c->syn_ts;
+        /* window scaling is on only if both SYNs carried the option */
+        if (!c->saw_syn || c->d[SD_DIR_ORIG].wscale < 0 || c->d[SD_DIR_RESP].wscale < 0)
+            c->d[0].wscale = c->d[1].wscale = -1;
+    } else if (!syn && ack && dir == SD_DIR_ORIG && c->saw_synack && !c->hs_ack_ts &&
+               p->ack == c->d[SD_DIR_RESP].isn + 1) {
+        c->hs_ack_ts = ts;
+        c->rtt_synack_ack = ts - c->synack_ts;
+        c->established = true;
+    }
+    if (syn && !c->d[dir].isn_set) {
+        c->d[dir].isn = p->seq;
+        c->d[dir].isn_set = true;
+    }
+}
+
+uint64_t sd_tcp_scaled_win(const sd_conn *c, const sd_pkt *p, int dir)
+{
+    /* windows in SYN segments are never scaled (RFC 7323 §2.2) */
+    if (p->flags & SD_TH_SYN)
+        return p->win;
+    int ws = c->saw_syn && c->saw_synack ? c->d[dir].wscale : -1;
+    return ws > 0 ? (uint64_t)p->win << ws : p->win;
+}
+
+uint32_t sd_tcp_rel_seq(const sd_conn *c, int dir, uint32_t seq)
+{
+    return seq - c->d[dir].seq_base;
+}
+
+/* Bases for relative numbers as Wireshark picks them: the ISN, else one
+ * below the first sequence number seen, else (one-sided capture) one below
+ * the first ACK the other side sent. */
+static void set_bases(sd_conn *c, const sd_pkt *p, int dir)
+{
+    sd_dirstats *d = &c->d[dir], *peer = &c->d[!dir];
+    if (!d->base_set) {
+        d->seq_base = (p->flags & SD_TH_SYN) ? p->seq : p->seq - 1;
+        d->base_set = true;
+    }
+    if (!peer->base_set && (p->flags & SD_TH_ACK)) {
+        peer->seq_base = p->ack - 1;
+        peer->base_set = true;
+    }
+}
+
+/* Segment length in sequence space: SYN and FIN take one number each. */
+static uint32_t seq_len(const sd_pkt *p)
+{
+    return p->payload_wire + !!(p->flags & SD_TH_SYN) + !!(p->flags & SD_TH_FIN);
+}
+
+static void hole_add(sd_tcptrack *t, uint32_t from, uint32_t to, sd_ts ts)
+{
+    if (t->nholes == SD_TCP_HOLES) { /* forget the oldest: bounded state */
+        memmove(&t->holes[0], &t->holes[1], sizeof t->holes[0] * (SD_TCP_HOLES - 1));
+        memmove(&t->hole_ts[0], &t->hole_ts[1], sizeof t->hole_ts[0] * (SD_TCP_HOLES - 1));
+        t->nholes--;
+    }
+    t->holes[t->nholes][0] = from;
+    t->holes[t->nholes][1] = to;
+    t->hole_ts[t->nholes] = ts;
+    t->nholes++;
+}
+
+/* If [s, e) touches a known hole, shrinks the hole and returns the time the
+ * hole appeared; else returns -1. */
+static sd_ts hole_fill(sd_tcptrack *t, uint32_t s, uint32_t e)
+{
+    for (int i = 0; i < t->nholes; i++) {
+        uint32_t hs = t->holes[i][0], he = t->holes[i][1];
+        if (!(SD_SEQ_LT(s, he) && SD_SEQ_GT(e, hs)))
+            continue;
+        sd_ts born = t->hole_ts[i];
+        if (SD_SEQ_LEQ(s, hs) && SD_SEQ_GEQ(e, he)) { /* filled */
+            memmove(&t->holes[i], &t->holes[i + 1], sizeof t->holes[0] * (size_t)(t->nholes - i - 1));
+            memmove(&t->hole_ts[i], &t->hole_ts[i + 1], sizeof t->hole_ts[0] * (size_t)(t->nholes - i - 1));
+            t->nholes--;
+        } else if (SD_SEQ_LEQ(s, hs)) {
+            t->holes[i][0] = e;
+        } else if (SD_SEQ_GEQ(e, he)) {
+            t->holes[i][1] = s;
+        } else { /* split: keep the front part, the back part becomes new */
+            t->holes[i][1] = s;
+            if (t->nholes < SD_TCP_HOLES)
+                hole_add(t, e, he, born);
+        }
+        return born;
+    }
+    return -1;
+}
+
+/* Sequence analysis of a segment carrying data, SYN or FIN. */
+static unsigned analyze_seq(sd_flow *f, const sd_pkt *p, int dir, sd_ts ts)
+{
+    sd_tcptrack *t = &f->t[dir];
+    sd_tcptrack *peer = &f->t[!dir];
+    uint32_t len = seq_len(p);
+    uint32_t s = p->seq, e = p->seq + len;
+    unsigned r = 0;
+    if (!t->started) {
+        t->started = true;
+        t->max_end = e;
+        return 0;
+    }
+    bool pure = !(p->flags & (SD_TH_SYN | SD_TH_FIN | SD_TH_RST));
+    /* keep-alive: zero or one byte at max_end - 1 (RFC 1122 §4.2.3.6) */
+    if (pure && p->payload_wire <= 1 && s == t->max_end - 1)
+        return SD_TA_KEEPALIVE;
+    /* window probe: one byte at max_end into a zero window */
+    if (pure && p->payload_wire == 1 && s == t->max_end && peer->acked_any && peer->last_win == 0)
+        r |= SD_TA_WINPROBE;
+    if (len == 0)
+        return r;
+    if (SD_SEQ_GT(s, t->max_end)) {
+        hole_add(t, t->max_end, s, ts);
+        r |= SD_TA_LOST_PREV;
+    }
+    if (SD_SEQ_LT(s, t->max_end)) {
+        sd_ts born = hole_fill(t, s, SD_SEQ_LT(e, t->max_end) ? e : t->max_end);
+        int64_t thr = f->c.rtt_syn_synack > 0 ? f->c.rtt_syn_synack : SD_TCP_OOO_DEFAULT_NS;
+        if (born >= 0 && ts - born < thr)
+            r |= SD_TA_OOO;
+        else
+            r |= SD_TA_RETRANS;
+    }
+    if (SD_SEQ_GT(e, t->max_end))
+        t->max_end = e;
+    return r;
+}
+
+static unsigned analyze_ack(sd_flow *f, const sd_pkt *p, int dir, unsigned seqr)
+{
+    sd_tcptrack *t = &f->t[dir];
+    unsigned r = 0;
+    if (!(p->flags & SD_TH_ACK))
+        return 0;
+    bool pure = p->payload_wire == 0 && !(p->flags & (SD_TH_SYN | SD_TH_FIN | SD_TH_RST));
+    if (t->acked_any && pure && !(seqr & SD_TA_KEEPALIVE)) {
+        if (p->ack == t->last_ack && p->win == t->last_win && f->t[!dir].started &&
+            SD_SEQ_LT(p->ack, f->t[!dir].max_end))
+            r |= SD_TA_DUPACK;
+        else if (p->ack == t->last_ack && p->win != t->last_win)
+            r |= SD_TA_WINUPDATE;
+    }
+    if (p->win == 0 && !(p->flags & (SD_TH_SYN | SD_TH_FIN | SD_TH_RST)))
+        r |= SD_TA_ZEROWIN;
+    t->last_ack = p->ack;
+    t->last_win = p->win;
+    t->acked_any = true;
+    return r;
+}
+
+static void flags_history(sd_conn *c, const sd_pkt *p, int dir, unsigned r)
+{
+    uint8_t fl = p->flags;
+    if ((fl & SD_TH_SYN) && !(fl & SD_TH_ACK))
+        history_add(c, 'S', dir);
+    if ((fl & SD_TH_SYN) && (fl & SD_TH_ACK))
+        history_add(c, 'H', dir);
+    if (p->payload_wire > 0)
+        history_add(c, 'D', dir);
+    else if ((fl & SD_TH_ACK) && !(fl & (SD_TH_SYN | SD_TH_FIN | SD_TH_RST)))
+        history_add(c, 'A', dir);
+    if (fl & SD_TH_FIN)
+        history_add(c, 'F', dir);
+    if (fl & SD_TH_RST)
+        history_add(c, 'R', dir);
+    if (r & SD_TA_RETRANS)
+        history_add(c, 'T', dir);
+    if (r & SD_TA_ZEROWIN)
+        history_add(c, 'W', dir);
+}
+
+static void end_flags(sd_conn *c, const sd_pkt *p, int dir)
+{
+    if ((p->flags & SD_TH_FIN) && !c->fin_seen[dir]) {
+        c->fin_seen[dir] = true;
+        if (c->first_fin_dir < 0) {
+            c->first_fin_dir = dir;
+            c->first_fin_frame = p->frame->num;
+        }
+    }
+    if ((p->flags & SD_TH_RST) && !c->rst_seen[dir]) {
+        c->rst_seen[dir] = true;
+        if (c->first_rst_dir < 0) {
+            c->first_rst_dir = dir;
+            c->first_rst_frame = p->frame->num;
+        }
+    }
+    if (c->rst_seen[0] || c->rst_seen[1] || (c->fin_seen[0] && c->fin_seen[1]))
+        c->closed = true;
+}
+
+static void window_stats(sd_conn *c, const sd_pkt *p, int dir)
+{
+    if (p->flags & (SD_TH_SYN | SD_TH_RST))
+        return;
+    sd_dirstats *d = &c->d[dir];
+    uint64_t w = sd_tcp_scaled_win(c, p, dir);
+    if (!d->win_seen) {
+        d->win_seen = true;
+        d->win_min = d->win_max = w;
+        return;
+    }
+    if (w < d->win_min)
+        d->win_min = w;
+    if (w > d->win_max)
+        d->win_max = w;
+}
+
+unsigned sd_tcp_packet(sd_flow *f, const sd_pkt *p, int dir)
+{
+    sd_conn *c = &f->c;
+    sd_ts ts = p->frame->ts;
+    set_bases(c, p, dir);
+    handshake(c, p, dir, ts);
+    if (!c->established && c->saw_synack && (p->flags & SD_TH_ACK) && !(p->flags & SD_TH_SYN) &&
+        dir == SD_DIR_ORIG)
+        c->established = true;
+    unsigned r = analyze_seq(f, p, dir, ts);
+    r |= analyze_ack(f, p, dir, r);
+    sd_dirstats *d = &c->d[dir];
+    if (r & SD_TA_RETRANS) {
+        d->retrans_pkts++;
+        d->retrans_bytes += p->payload_wire;
+    }
+    d->ooo_pkts += !!(r & SD_TA_OOO);
+    d->dup_acks += !!(r & SD_TA_DUPACK);
+    d->zero_windows += !!(r & SD_TA_ZEROWIN);
+    d->keepalives += !!(r & SD_TA_KEEPALIVE);
+    d->window_probes += !!(r & SD_TA_WINPROBE);
+    window_stats(c, p, dir);
+    flags_history(c, p, dir, r);
+    end_flags(c, p, dir);
+    return r;
+}

@@ -1,0 +1,48 @@
+/* sd_tcp: per-packet TCP analysis of one connection: handshake timing,
+ * history letters, retransmissions, out-of-order segments, duplicate ACKs,
+ * zero windows, keep-alives, window probes and window scaling. The rules
+ * follow Wireshark's tcp.analysis flags where they are cheap to follow
+ * (packet-tcp.c, "tcp_analyze_sequence_number"), simplified as noted. */
+#ifndef SD_TCP_H
+#define SD_TCP_H
+
+#include "sd_flowtab.h"
+
+/* Per-packet analysis result (bit set). */
+enum {
+    SD_TA_RETRANS = 1u << 0,
+    SD_TA_OOO = 1u << 1,
+    SD_TA_DUPACK = 1u << 2,
+    SD_TA_ZEROWIN = 1u << 3,
+    SD_TA_KEEPALIVE = 1u << 4,
+    SD_TA_WINPROBE = 1u << 5,
+    SD_TA_LOST_PREV = 1u << 6, /* a hole before this segment: previous segment not captured */
+    SD_TA_WINUPDATE = 1u << 7,
+};
+
+/* Default out-of-order threshold when no handshake RTT is known: a segment
+ * that fills a hole this soon after the hole appeared was reordered, not
+ * resent (Wireshark uses the same 3 ms default). */
+#define SD_TCP_OOO_DEFAULT_NS (3 * 1000000LL)
+
+/* Updates f from packet p travelling in direction dir; returns SD_TA_*. */
+unsigned sd_tcp_packet(sd_flow *f, const sd_pkt *p, int dir);
+
+/* The window the sender of p advertised, scaled by the negotiated shift
+ * (raw when the handshake was not seen). */
+uint64_t sd_tcp_scaled_win(const sd_conn *c, const sd_pkt *p, int dir);
+
+/* Relative sequence/ack numbers for display (0 = ISN when known, else the
+ * first seq seen in that direction). */
+uint32_t sd_tcp_rel_seq(const sd_conn *c, int dir, uint32_t seq);
+
+static inline int32_t sd_seq_diff(uint32_t a, uint32_t b)
+{
+    return (int32_t)(a - b);
+}
+#define SD_SEQ_LT(a, b) (sd_seq_diff((a), (b)) < 0)
+#define SD_SEQ_LEQ(a, b) (sd_seq_diff((a), (b)) <= 0)
+#define SD_SEQ_GT(a, b) (sd_seq_diff((a), (b)) > 0)
+#define SD_SEQ_GEQ(a, b) (sd_seq_diff((a), (b)) >= 0)
+
+#endif

@@ -1,0 +1,191 @@
+#include "sd_connfields.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#define C(rec) ((const sd_conn *)(rec))
+
+static void set_u(sd_fval *v, uint64_t u)
+{
+    v->t = SD_FV_U64;
+    v->u = u;
+}
+
+static void set_s(sd_fval *v, const char *s)
+{
+    v->t = SD_FV_STR;
+    v->s = s;
+}
+
+static void set_f(sd_fval *v, double f, int dec)
+{
+    v->t = SD_FV_F64;
+    v->f = f;
+    v->dec = dec;
+}
+
+static void set_b(sd_fval *v, bool b)
+{
+    v->t = SD_FV_BOOL;
+    v->b = b;
+}
+
+static void set_ms(sd_fval *v, int64_t ns)
+{
+    if (ns >= 0)
+        set_f(v, (double)ns / 1e6, 3);
+}
+
+static const char *dir_name(int d)
+{
+    return d == 0 ? "orig" : "resp";
+}
+
+static void g_uid(const void *r, sd_fval *v) { set_s(v, C(r)->uid); }
+static void g_stream(const void *r, sd_fval *v) { set_u(v, C(r)->id); }
+static void g_ts(const void *r, sd_fval *v) { set_f(v, sd_ts_sec(C(r)->start), 6); }
+static void g_time(const void *r, sd_fval *v) { sd_ts_iso(C(r)->start, v->tmp, sizeof v->tmp); set_s(v, v->tmp); }
+static void g_proto(const void *r, sd_fval *v)
+{
+    uint8_t p = C(r)->ipproto;
+    if (p == 6)
+        set_s(v, "tcp");
+    else if (p == 17)
+        set_s(v, "udp");
+    else {
+        snprintf(v->tmp, sizeof v->tmp, "%u", p);
+        set_s(v, v->tmp);
+    }
+}
+static void g_orig_h(const void *r, sd_fval *v) { set_s(v, sd_addr_str(&C(r)->orig_h, v->tmp, sizeof v->tmp)); }
+static void g_resp_h(const void *r, sd_fval *v) { set_s(v, sd_addr_str(&C(r)->resp_h, v->tmp, sizeof v->tmp)); }
+static void g_orig_p(const void *r, sd_fval *v) { set_u(v, C(r)->orig_p); }
+static void g_resp_p(const void *r, sd_fval *v) { set_u(v, C(r)->resp_p); }
+static void g_duration(const void *r, sd_fval *v) { set_f(v, sd_ts_sec(C(r)->end - C(r)->start), 6); }
+static void g_state(const void *r, sd_fval *v) { set_s(v, C(r)->conn_state); }
+static void g_history(const void *r, sd_fval *v)
+{
+    if (C(r)->ipproto == 6)
+        set_s(v, C(r)->history);
+}
+static void g_vlan(const void *r, sd_fval *v)
+{
+    if (C(r)->vlan)
+        set_u(v, C(r)->vlan);
+}
+static void g_first_frame(const void *r, sd_fval *v) { set_u(v, C(r)->first_frame); }
+static void g_last_frame(const void *r, sd_fval *v) { set_u(v, C(r)->last_frame); }
+static void g_rtt1(const void *r, sd_fval *v) { set_ms(v, C(r)->rtt_syn_synack); }
+static void g_rtt2(const void *r, sd_fval *v) { set_ms(v, C(r)->rtt_synack_ack); }
+static void g_fin_by(const void *r, sd_fval *v)
+{
+    if (C(r)->first_fin_dir >= 0)
+        set_s(v, dir_name(C(r)->first_fin_dir));
+}
+static void g_fin_frame(const void *r, sd_fval *v)
+{
+    if (C(r)->first_fin_dir >= 0)
+        set_u(v, C(r)->first_fin_frame);
+}
+static void g_rst_by(const void *r, sd_fval *v)
+{
+    if (C(r)->first_rst_dir >= 0)
+        set_s(v, dir_name(C(r)->first_rst_dir));
+}
+static void g_rst_frame(const void *r, sd_fval *v)
+{
+    if (C(r)->first_rst_dir >= 0)
+        set_u(v, C(r)->first_rst_frame);
+}
+static void g_open(const void *r, sd_fval *v) { set_u(v, C(r)->open_at_end); }
+static void g_orig_open(const void *r, sd_fval *v) { set_u(v, C(r)->orig_open_at_end); }
+static void g_midstream(const void *r, sd_fval *v)
+{
+    if (C(r)->ipproto == 6)
+        set_b(v, C(r)->midstream);
+}
+static void g_expired(const void *r, sd_fval *v) { set_b(v, C(r)->expired); }
+
+/* Per-direction fields: one getter pair per statistic, generated. */
+#define DIR_FIELD(name, expr)                                                                    \
+    static void g_orig_##name(const void *r, sd_fval *v)                                         \
+    {                                                                                            \
+        const sd_dirstats *d = &C(r)->d[0];                                                      \
+        expr;                                                                                    \
+    }                                                                                            \
+    static void g_resp_##name(const void *r, sd_fval *v)                                         \
+    {                                                                                            \
+        const sd_dirstats *d = &C(r)->d[1];                                                      \
+        expr;                                                                                    \
+    }
+#define TCP_ONLY if (C(r)->ipproto != 6) return
+DIR_FIELD(pkts, set_u(v, d->pkts))
+DIR_FIELD(bytes, set_u(v, d->bytes))
+DIR_FIELD(ip_bytes, set_u(v, d->ip_bytes))
+DIR_FIELD(wire_bytes, set_u(v, d->wire_bytes))
+DIR_FIELD(retrans_pkts, TCP_ONLY; set_u(v, d->retrans_pkts))
+DIR_FIELD(retrans_bytes, TCP_ONLY; set_u(v, d->retrans_bytes))
+DIR_FIELD(ooo_pkts, TCP_ONLY; set_u(v, d->ooo_pkts))
+DIR_FIELD(dup_acks, TCP_ONLY; set_u(v, d->dup_acks))
+DIR_FIELD(zero_windows, TCP_ONLY; set_u(v, d->zero_windows))
+DIR_FIELD(keepalives, TCP_ONLY; set_u(v, d->keepalives))
+DIR_FIELD(wscale, TCP_ONLY; if (d->wscale >= 0) set_u(v, (uint64_t)d->wscale))
+DIR_FIELD(mss, TCP_ONLY; if (d->mss) set_u(v, d->mss))
+DIR_FIELD(win_min, TCP_ONLY; if (d->win_seen) set_u(v, d->win_min))
+DIR_FIELD(win_max, TCP_ONLY; if (d->win_seen) set_u(v, d->win_max))
+DIR_FIELD(ttl_min, if (d->pkts) set_u(v, d->ttl_min))
+DIR_FIELD(ttl_max, if (d->pkts) set_u(v, d->ttl_max))
+
+#define BOTH(name, doc) { "orig_" #name, doc " (originator)", g_orig_##name }, \
+                        { "resp_" #name, doc " (responder)", g_resp_##name }
+
+static const sd_field FIELDS[] = {
+    { "uid", "connection id, stable for a capture", g_uid },
+    { "stream", "Wireshark's tcp.stream / udp.stream index", g_stream },
+    { "ts", "start, epoch seconds", g_ts },
+    { "time", "start, ISO 8601 UTC", g_time },
+    { "proto", "transport protocol", g_proto },
+    { "id.orig_h", "originator address", g_orig_h },
+    { "id.orig_p", "originator port", g_orig_p },
+    { "id.resp_h", "responder address", g_resp_h },
+    { "id.resp_p", "responder port", g_resp_p },
+    { "vlan", "outer VLAN id", g_vlan },
+    { "duration", "seconds from first to last packet", g_duration },
+    { "conn_state", "Zeek connection state", g_state },
+    { "history", "Zeek history letters", g_history },
+    BOTH(pkts, "packets"),
+    BOTH(bytes, "payload bytes"),
+    BOTH(ip_bytes, "IP bytes"),
+    BOTH(wire_bytes, "frame bytes on the wire"),
+    { "syn_synack_ms", "handshake: SYN to SYN-ACK, ms", g_rtt1 },
+    { "synack_ack_ms", "handshake: SYN-ACK to ACK, ms", g_rtt2 },
+    BOTH(retrans_pkts, "retransmitted packets"),
+    BOTH(retrans_bytes, "retransmitted payload bytes"),
+    BOTH(ooo_pkts, "out-of-order segments"),
+    BOTH(dup_acks, "duplicate ACKs"),
+    BOTH(zero_windows, "zero-window advertisements"),
+    BOTH(keepalives, "keep-alives"),
+    BOTH(wscale, "window scale shift (unset: not negotiated)"),
+    BOTH(mss, "MSS option"),
+    BOTH(win_min, "smallest scaled window"),
+    BOTH(win_max, "largest scaled window"),
+    BOTH(ttl_min, "smallest TTL"),
+    BOTH(ttl_max, "largest TTL"),
+    { "first_fin", "who sent the first FIN (orig/resp)", g_fin_by },
+    { "first_fin_frame", "frame of the first FIN", g_fin_frame },
+    { "first_rst", "who sent the first RST (orig/resp)", g_rst_by },
+    { "first_rst_frame", "frame of the first RST", g_rst_frame },
+    { "open_at_end", "other connections open when it ended", g_open },
+    { "orig_open_at_end", "of those, opened by the same originator host", g_orig_open },
+    { "midstream", "handshake not seen (capture joined late)", g_midstream },
+    { "expired", "ended by idle timeout", g_expired },
+    { "first_frame", "first frame", g_first_frame },
+    { "last_frame", "last frame", g_last_frame },
+};
+
+const sd_fieldset sd_conn_fields = { FIELDS, SD_ARRAY_LEN(FIELDS) };
+
+const char *const sd_conn_text_default =
+    "stream,proto,id.orig_h,id.orig_p,id.resp_h,id.resp_p,duration,conn_state,history,"
+    "orig_pkts,orig_bytes,resp_pkts,resp_bytes,syn_synack_ms,orig_retrans_pkts,resp_retrans_pkts,"
+    "first_rst,open_at_end";

@@ -1,0 +1,55 @@
+/* sd_fields: a record described once as a table of named fields, written
+ * as text, JSON or CSV, filtered (--where) and sorted (--sort) by name. */
+#ifndef SD_FIELDS_H
+#define SD_FIELDS_H
+
+#include "sd_json.h"
+
+typedef enum sd_fvt { SD_FV_NULL = 0, SD_FV_STR, SD_FV_U64, SD_FV_I64, SD_FV_F64, SD_FV_BOOL } sd_fvt;
+
+typedef struct sd_fval {
+    sd_fvt t;
+    const char *s;  /* SD_FV_STR: points into the record or tmp */
+    uint64_t u;
+    int64_t i;
+    double f;
+    int dec;        /* decimals for SD_FV_F64 */
+    bool b;
+    char tmp[64];
+} sd_fval;
+
+typedef struct sd_field {
+    const char *name;
+    const char *doc;
+    void (*get)(const void *rec, sd_fval *v);
+} sd_field;
+
+typedef struct sd_fieldset {
+    const sd_field *f;
+    size_t n;
+} sd_fieldset;
+
+const sd_field *sd_field_find(const sd_fieldset *fs, const char *name);
+void sd_fval_text(const sd_fval *v, char *buf, size_t len); /* "-" for null */
+double sd_fval_num(const sd_fval *v);                       /* NAN if not numeric */
+void sd_fields_json(sd_json *j, const sd_field *const *sel, size_t n, const void *rec);
+void sd_fields_csv(sd_buf *b, const sd_field *const *sel, size_t n, const void *rec);
+void sd_fields_csv_header(sd_buf *b, const sd_field *const *sel, size_t n);
+
+/* Parses "a,b,c" into field pointers (max cap); returns count or -1 with the
+ * unknown name in err. */
+int sd_fields_select(const sd_fieldset *fs, const char *list, const sd_field **out, size_t cap,
+                     char *err, size_t errlen);
+
+/* --where: conditions joined by ',' or " and ", each NAME OP VALUE with OP one
+ * of = != < <= > >= ~ (substring). All must hold. */
+typedef struct sd_filter sd_filter;
+sd_filter *sd_filter_parse(const sd_fieldset *fs, const char *expr, char *err, size_t errlen);
+bool sd_filter_match(const sd_filter *flt, const void *rec);
+void sd_filter_free(sd_filter *flt);
+
+/* Compares two records by a field (numbers numerically, strings bytewise,
+ * null last). */
+int sd_field_cmp(const sd_field *f, const void *a, const void *b);
+
+#endif

@@ -1,0 +1,122 @@
+#include "sd_json.h"
+
+#include <math.h>
+#include <string.h>
+
+void sd_json_begin(sd_json *j, sd_buf *b)
+{
+    j->b = b;
+    j->n = 0;
+    sd_buf_append(b, "{", 1);
+}
+
+void sd_json_end(sd_json *j)
+{
+    sd_buf_append(j->b, "}\n", 2);
+}
+
+void sd_json_key(sd_json *j, const char *key)
+{
+    if (j->n++)
+        sd_buf_append(j->b, ",", 1);
+    sd_json_escape(j->b, key, strlen(key));
+    sd_buf_append(j->b, ":", 1);
+}
+
+/* Length of the valid UTF-8 sequence at s (1..4), or 0 if invalid. */
+static size_t utf8_len(const unsigned char *s, size_t left)
+{
+    size_t n = s[0] >= 0xf0 && s[0] <= 0xf4 ? 4 : s[0] >= 0xe0 ? 3 : s[0] >= 0xc2 ? 2 : 0;
+    if (s[0] >= 0xf8 || n == 0 || n > left)
+        return 0;
+    for (size_t i = 1; i < n; i++)
+        if ((s[i] & 0xc0) != 0x80)
+            return 0;
+    return n;
+}
+
+void sd_json_escape(sd_buf *b, const char *s, size_t len)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    sd_buf_append(b, "\"", 1);
+    for (size_t i = 0; i < len;) {
+        unsigned char ch = u[i];
+        if (ch == '"' || ch == '\\') {
+            char e[2] = { '\\', (char)ch };
+            sd_buf_append(b, e, 2);
+        } else if (ch == '\n') {
+            sd_buf_append(b, "\\n", 2);
+        } else if (ch == '\r') {
+            sd_buf_append(b, "\\r", 2);
+        } else if (ch == '\t') {
+            sd_buf_append(b, "\\t", 2);
+        } else if (ch < 0x20 || ch == 0x7f) {
+            sd_buf_printf(b, "\\u%04x", ch);
+        } else if (ch < 0x80) {
+            sd_buf_append(b, &u[i], 1);
+        } else {
+            size_t n = utf8_len(&u[i], len - i);
+            if (n) {
+                sd_buf_append(b, &u[i], n);
+                i += n;
+                continue;
+            }
+            sd_buf_printf(b, "\\u%04x", ch);
+        }
+        i++;
+    }
+    sd_buf_append(b, "\"", 1);
+}
+
+void sd_json_strn(sd_json *j, const char *key, const char *val, size_t len)
+{
+    sd_json_key(j, key);
+    sd_json_escape(j->b, val, len);
+}
+
+void sd_json_str(sd_json *j, const char *key, const char *val)
+{
+    sd_json_strn(j, key, val, strlen(val));
+}
+
+void sd_json_u64(sd_json *j, const char *key, uint64_t v)
+{
+    sd_json_key(j, key);
+    sd_buf_printf(j->b, "%llu", (unsigned long long)v);
+}
+
+void sd_json_i64(sd_json *j, const char *key, int64_t v)
+{
+    sd_json_key(j, key);
+    sd_buf_printf(j->b, "%lld", (long long)v);
+}
+
+void sd_json_f64(sd_json *j, const char *key, double v, int decimals)
+{
+    sd_json_key(j, key);
+    if (!isfinite(v))
+        sd_buf_append(j->b, "null", 4);
+    else
+        sd_buf_printf(j->b, "%.*f", decimals, v);
+}
+
+void sd_json_bool(sd_json *j, const char *key, bool v)
+{
+    sd_json_key(j, key);
+    sd_buf_printf(j->b, "%s", v ? "true" : "false");
+}
+
+void sd_csv_field(sd_buf *b, const char *s)
+{
+    if (!strpbrk(s, ",\"\n\r")) {
+        sd_buf_append(b, s, strlen(s));
+        return;
+    }
+    sd_buf_append(b, "\"", 1);
+    for (const char *p = s; *p; p++) {
+        if (*p == '"')
+            sd_buf_append(b, "\"", 1);
+        sd_buf_append(b, p, 1);
+    }
+    sd_buf_append(b, "\"", 1);
+}

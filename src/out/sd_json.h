@@ -1,0 +1,28 @@
+/* sd_json: writing JSON lines into an sd_buf. Strings are escaped per
+ * RFC 8259 §7; bytes that are not valid UTF-8 are written as \u00XX so the
+ * output is always valid JSON whatever the capture contained. */
+#ifndef SD_JSON_H
+#define SD_JSON_H
+
+#include "../common/sd_common.h"
+
+typedef struct sd_json {
+    sd_buf *b;
+    int n; /* members written in the current object */
+} sd_json;
+
+void sd_json_begin(sd_json *j, sd_buf *b);
+void sd_json_end(sd_json *j); /* closes the object and adds '\n' */
+void sd_json_key(sd_json *j, const char *key);
+void sd_json_str(sd_json *j, const char *key, const char *val);
+void sd_json_strn(sd_json *j, const char *key, const char *val, size_t len);
+void sd_json_u64(sd_json *j, const char *key, uint64_t v);
+void sd_json_i64(sd_json *j, const char *key, int64_t v);
+void sd_json_f64(sd_json *j, const char *key, double v, int decimals);
+void sd_json_bool(sd_json *j, const char *key, bool v);
+/* Appends an escaped JSON string literal (with quotes) to b. */
+void sd_json_escape(sd_buf *b, const char *s, size_t len);
+/* Appends a CSV field (quoted when it holds a comma, quote or newline). */
+void sd_csv_field(sd_buf *b, const char *s);
+
+#endif

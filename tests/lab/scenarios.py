@@ -1,0 +1,675 @@
+"""The lab's scenarios: name -> (seed, function, kwargs, description).
+
+Each function gets a lablib.Scenario whose capture is already running and
+drives real servers and clients in the lane's namespaces; labels are written
+into sc.labels as things happen (see README.md for the schema).
+"""
+import os
+import re
+import subprocess
+import time
+
+import pexpect
+
+from lablib import PROMPT_RE, USERS, SUITES, file_size
+
+HOSTKEY_Q = r"continue connecting \(yes/no(/\[fingerprint\])?\)\? "
+PW_PROMPT = r"password: $"
+
+
+def sw_from_log(w):
+    """(client software, server software) from an OpenSSH -vv log."""
+    _, l = w.first(r"Local version string ")
+    cl = l.split("Local version string SSH-2.0-")[1] if l else None
+    _, l = w.first(r"remote software version ")
+    sv = l.split("remote software version ")[1] if l else None
+    return cl, sv
+
+
+def sw_from_sshd_log(w):
+    _, l = w.first(r"Local version string ")
+    sv = l.split("Local version string SSH-2.0-")[1] if l else None
+    _, l = w.first(r"remote software version ")
+    cl = l.split("remote software version ")[1].split(" [")[0].split(" ")[0] if l else None
+    return cl, sv
+
+
+def client_leg(sc, w, leg, server_ip, port, t0, user, carried_by=None, in_capture=True,
+               client_ip=None, server_watch=None):
+    from lablib import suite_from_log
+    cl, sv = sw_from_log(w)
+    d = sc.add_leg(leg, client_ip or sc.lane.c_ip, server_ip, port, cl, sv,
+                   in_capture=in_capture, carried_by=carried_by, started=t0, user=user)
+    d["suite"] = suite_from_log(w)
+    if not d["suite"] and server_watch is not None:
+        d["suite"] = suite_from_log(server_watch)
+    return d
+
+
+def note_pubkey(sc, w, leg):
+    ts, _ = w.first(r"Offering public key|Will attempt key")
+    ts2, _ = w.first(r"Server accepts key")
+    ok, _ = w.first(r"Authenticated to ")
+    sc.labels["auth"].append({"leg": leg, "ts": round(ts2 or ts or ok or 0, 6),
+                              "method": "publickey", "result": "success" if ok else "failure",
+                              "password_len": None, "automated": True,
+                              "success_ts": round(ok, 6) if ok else None})
+
+
+def note_none_probe(sc, w, leg):
+    ts, _ = w.first(r"Authentications that can continue")
+    if ts:
+        sc.labels["auth"].append({"leg": leg, "ts": round(ts, 6), "method": "none",
+                                  "result": "failure", "password_len": None, "probe": True,
+                                  "automated": True})
+
+
+def login(sc, leg, user, host, suite=None, known=True, passwords=None, key=False, port=22,
+          extra=(), tag="fwd", client_ip=None, role="c", carried_by=None, in_capture=True,
+          server_watch=None, hostkey="server_ed25519"):
+    """Interactive OpenSSH login; passwords = list typed in order (last may be right).
+    Returns (child, log watch, leg dict) with the shell prompt consumed."""
+    log = os.path.join(sc.sdir, "ssh_%s.log" % tag)
+    argv = sc.ssh_argv(user, host, suite=suite, known=False, port=port, key=key,
+                       extra=extra, log=log)
+    kh = os.path.join(sc.sdir, "known_hosts")
+    if known:
+        sc.write_known_hosts(kh, host if port == 22 else host, port, key=hostkey)
+    t0 = time.time()
+    ch = sc.spawn(role, argv)
+    w = sc.watch(log)
+    if leg == "forward":
+        sc.labels["host_known"] = bool(known)
+    if not known:
+        ch.expect(HOSTKEY_Q)
+        shown = time.time()
+        time.sleep(sc.rng.uniform(1.8, 3.5))    # a human reads the fingerprint
+        sc.type_keys(ch, "yes", leg, wire=False)
+        ans = sc.enter(ch, leg, wire=False)
+        sc.labels.setdefault("host_key_prompt", []).append(
+            {"leg": leg, "shown_ts": round(shown, 6), "answered_ts": round(ans, 6)})
+    right = USERS[user]
+    if passwords is not None:
+        ch.expect(PW_PROMPT)
+        note_none_probe(sc, w, leg)
+        for i, pw in enumerate(passwords):
+            if i:
+                ch.expect(PW_PROMPT)
+            a = sc.password(ch, pw, leg, user=user)
+            a["result"] = "success" if pw == right else "failure"
+    ch.expect(PROMPT_RE)
+    if key:
+        note_pubkey(sc, w, leg)
+    d = client_leg(sc, w, leg, host, port, t0, user, carried_by=carried_by,
+                   in_capture=in_capture, client_ip=client_ip, server_watch=server_watch)
+    return ch, w, d
+
+
+def logout(sc, ch, leg="forward"):
+    sc.think(0.3, 0.8)
+    sc.type_keys(ch, "exit", leg)
+    ts = sc.enter(ch, leg)
+    sc.labels["commands"].append({"leg": leg, "ts": round(ts, 6), "text": "exit"})
+    ch.expect(pexpect.EOF, timeout=10)
+    return ts
+
+
+def set_session_end(sc, legd, ts):
+    legd["end_ts"] = round(ts, 6)
+
+
+def BS():
+    return ("BS",)
+
+
+# --------------------------------------------------------------------------
+# Basic scenarios (run over the five suites)
+# --------------------------------------------------------------------------
+def sc_interactive(sc, suite):
+    """Known host, password, commands with Backspace, Tab and arrows."""
+    sc.sshd("s")
+    sc.capture_start()
+    ch, w, d = login(sc, "forward", "sdlab", sc.lane.s_ip, suite=suite, known=True,
+                     passwords=[USERS["sdlab"]])
+    sc.command(ch, list("lss") + [BS()] + list(" -l"), "ls -l")
+    sc.command(ch, list("cd Doc") + [("TAB",)], "cd Documents/")
+    sc.command(ch, list("pwd"), "pwd")
+    sc.command(ch, [("UP",)], "pwd")
+    sc.command(ch, list("echo helo") + [("LEFT",)] + ["l"], "echo hello")
+    set_session_end(sc, d, logout(sc, ch))
+
+
+def sc_pwfirst(sc, suite, user, wrong):
+    """First contact (host-key prompt), wrong passwords then the right one."""
+    sc.sshd("s")
+    sc.capture_start()
+    ch, w, d = login(sc, "forward", user, sc.lane.s_ip, suite=suite, known=False,
+                     passwords=list(wrong) + [USERS[user]])
+    sc.command(ch, list("id"), "id")
+    set_session_end(sc, d, logout(sc, ch))
+
+
+def sc_pubkey(sc, suite):
+    sc.sshd("s")
+    sc.capture_start()
+    ch, w, d = login(sc, "forward", "sdlab", sc.lane.s_ip, suite=suite, known=True, key=True)
+    sc.command(ch, list("uname -a"), "uname -a")
+    set_session_end(sc, d, logout(sc, ch))
+
+
+# --------------------------------------------------------------------------
+# Reverse (-R) sessions
+# --------------------------------------------------------------------------
+def start_reverse_target(sc):
+    """The client's own sshd (its namespace, 127.0.0.1:22), target of -R."""
+    return sc.sshd("c", port=22, listen="127.0.0.1", hostkeys=("clientsshd_ed25519",))
+
+
+def reverse_common(sc, fwd_pw, ls_seq):
+    start_reverse_target(sc)
+    sc.sshd("s")
+    sc.capture_start()
+    ch, w, d = login(sc, "forward", "sdlab", sc.lane.s_ip, known=True, passwords=fwd_pw,
+                     extra=["-R", "2222:localhost:22"])
+    req, _ = w.wait(r"Remote connections from LOCALHOST:2222 forwarded", 5)
+    ok, _ = w.wait(r"remote forward success for: listen 2222", 5)
+    sc.labels["forwards"].append({"mode": "R", "leg": "forward", "listen": "localhost:2222",
+                                  "target": "localhost:22", "request_ts": round(req or 0, 6),
+                                  "start": round(req or 0, 6), "bytes": None})
+    sc.labels["reverse"] = {"provisioned": True, "provisioned_ts": round(req or 0, 6),
+                            "provisioned_ok_ts": round(ok, 6) if ok else None,
+                            "listen_port": 2222, "target": "localhost:22", "sessions": []}
+    if ls_seq:
+        sc.command(ch, ls_seq, "ls")
+    return ch, w, d
+
+
+def reverse_session(sc, fwd_watch, passwords, commands):
+    """From the server side: ssh -p 2222 back through the tunnel."""
+    time.sleep(sc.rng.uniform(1.0, 2.0))
+    rkh = os.path.join(sc.sdir, "known_hosts_rev")
+    sc.write_known_hosts(rkh, "localhost", 2222, key="clientsshd_ed25519")
+    log = os.path.join(sc.sdir, "ssh_rev.log")
+    argv = ["ssh", "-F", "/dev/null", "-vv", "-E", log, "-o", "UserKnownHostsFile=" + rkh,
+            "-o", "GlobalKnownHostsFile=/dev/null", "-o", "StrictHostKeyChecking=yes",
+            "-o", "HostKeyAlgorithms=ssh-ed25519", "-o", "PubkeyAuthentication=no",
+            "-o", "PreferredAuthentications=password", "-o", "NumberOfPasswordPrompts=3",
+            "-p", "2222", "sdlab@localhost"]
+    t0 = time.time()
+    ch = sc.spawn("s", argv)
+    w = sc.watch(log)
+    ch.expect(PW_PROMPT)
+    chan, _ = fwd_watch.first(r"client_input_channel_open: ctype forwarded-tcpip", after=t0 - 1)
+    note_none_probe(sc, w, "reverse")
+    ok = False
+    for i, pw in enumerate(passwords):
+        if i:
+            idx = ch.expect([PW_PROMPT, r"Permission denied \(", pexpect.EOF])
+            if idx != 0:
+                break
+        a = sc.password(ch, pw, "reverse", user="sdlab")
+        ok = pw == USERS["sdlab"]
+        a["result"] = "success" if ok else "failure"
+    sess = {"start_ts": round(t0, 6), "channel_open_ts": round(chan, 6) if chan else None,
+            "login_success": ok, "commands": [c for c in commands] if ok else []}
+    if ok:
+        ch.expect(PROMPT_RE)
+        for seq, text in commands:
+            sc.command(ch, seq, text, leg="reverse")
+        sess["end_ts"] = round(logout(sc, ch, "reverse"), 6)
+    else:
+        ch.expect([r"Permission denied \(", pexpect.EOF])
+        ch.expect(pexpect.EOF)
+        sess["end_ts"] = round(time.time(), 6)
+    # reverse leg: 127.0.0.1 -> 127.0.0.1:2222 on the server, tunnelled
+    d = client_leg(sc, w, "reverse", "127.0.0.1", 2222, t0, "sdlab", carried_by="forward0",
+                   in_capture=False, client_ip="127.0.0.1")
+    d["end_ts"] = sess["end_ts"]
+    sess["leg"] = d["id"]
+    sc.labels["reverse"]["sessions"].append(sess)
+    sc.labels["reverse"]["session_start_ts"] = sc.labels["reverse"].get("session_start_ts") or sess["start_ts"]
+    sc.labels["reverse"]["login_success"] = ok
+    return ok
+
+
+def sc_demo(sc):
+    """The packetStrider story in one capture."""
+    ls_seq = ["l", "d", BS(), "s", "x", BS()]
+    ch, w, d = reverse_common(sc, ["hunter22", "letmein", USERS["sdlab"]], ls_seq)
+    reverse_session(sc, w, [USERS["sdlab"]],
+                    [(list("last"), "last"), (list("who"), "who")])
+    time.sleep(sc.rng.uniform(1.0, 2.0))
+    set_session_end(sc, d, logout(sc, ch))
+
+
+def sc_reverse_fail(sc):
+    ch, w, d = reverse_common(sc, [USERS["sdlab"]], None)
+    reverse_session(sc, w, ["admin123", "toor", "passw0rd!"], [])
+    time.sleep(sc.rng.uniform(1.0, 2.0))
+    set_session_end(sc, d, logout(sc, ch))
+
+
+# --------------------------------------------------------------------------
+# Agent forwarding
+# --------------------------------------------------------------------------
+def sc_agent(sc, use):
+    sc.sshd("s")
+    sock = os.path.join(sc.sdir, "agent.sock")
+    sc.bg("c", ["ssh-agent", "-D", "-a", sock])
+    for _ in range(100):
+        if os.path.exists(sock):
+            break
+        time.sleep(0.02)
+    subprocess.run(sc.lane.nsx("c") + ["ssh-add", os.path.join(sc.work, "keys", "client_ed25519")],
+                   env=dict(os.environ, SSH_AUTH_SOCK=sock), check=True,
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    sc.capture_start()
+    log = os.path.join(sc.sdir, "ssh_fwd.log")
+    argv = sc.ssh_argv("sdlab", sc.lane.s_ip, known=True, key=True, extra=["-A"], log=log)
+    t0 = time.time()
+    ch = sc.spawn("c", argv, env={"SSH_AUTH_SOCK": sock})
+    w = sc.watch(log)
+    sc.labels["host_known"] = True
+    ch.expect(PROMPT_RE)
+    note_pubkey(sc, w, "forward")
+    d = client_leg(sc, w, "forward", sc.lane.s_ip, 22, t0, "sdlab")
+    req, _ = w.first(r"Requesting authentication agent forwarding")
+    af = sc.labels["agent_forwarding"]
+    af["requested"] = True
+    af["request_ts"] = round(req, 6) if req else None
+    if use:
+        sc.command(ch, list("ssh-add -l"), "ssh-add -l")
+    else:
+        sc.command(ch, list("ls"), "ls")
+    sc.command(ch, list("hostname"), "hostname")
+    set_session_end(sc, d, logout(sc, ch))
+    used = [round(t, 6) for t, _ in w.all(r"client_input_channel_open: ctype auth-agent")]
+    af["used"] = bool(used)
+    af["used_ts"] = used
+
+
+# --------------------------------------------------------------------------
+# Non-interactive runs
+# --------------------------------------------------------------------------
+def run_capture_proc(sc, argv, env=None):
+    """Run a client to completion in the client namespace; stderr log watched."""
+    log = os.path.join(sc.sdir, "client_%d.log" % len(sc.watches))
+    w = sc.watch(log)
+    t0 = time.time()
+    with open(log, "w") as f:
+        p = subprocess.run(sc.lane.nsx("c") + argv, stdout=subprocess.PIPE, stderr=f,
+                           env=dict(os.environ, **(env or {})), timeout=60)
+    t1 = time.time()
+    time.sleep(0.1)
+    return t0, t1, w, p
+
+
+def sc_exec(sc):
+    sc.sshd("s")
+    sc.capture_start()
+    kh = os.path.join(sc.sdir, "known_hosts")
+    sc.write_known_hosts(kh, sc.lane.s_ip)
+    cmd = "uname -a; ls -la /etc | head -20"
+    argv = ["ssh", "-F", "/dev/null", "-vv", "-o", "UserKnownHostsFile=" + kh,
+            "-o", "GlobalKnownHostsFile=/dev/null", "-o", "IdentitiesOnly=yes",
+            "-o", "HostKeyAlgorithms=ssh-ed25519",
+            "-i", os.path.join(sc.work, "keys", "client_ed25519"), "sdlab@" + sc.lane.s_ip, cmd]
+    t0, t1, w, p = run_capture_proc(sc, argv)
+    sc.labels["scripted"] = True
+    sc.labels["host_known"] = True
+    note_pubkey(sc, w, "forward")
+    d = client_leg(sc, w, "forward", sc.lane.s_ip, 22, t0, "sdlab")
+    d["end_ts"] = round(t1, 6)
+    d["session_kind"] = "exec"
+    sc.labels["commands"].append({"leg": "forward", "ts": round(t0, 6), "text": cmd,
+                                  "exec": True, "output_bytes": len(p.stdout)})
+    time.sleep(0.5)
+    # a second, shorter run (scripts tend to repeat)
+    t0, t1, w, p = run_capture_proc(sc, argv[:-1] + ["id"])
+    note_pubkey(sc, w, "forward")
+    d = client_leg(sc, w, "forward", sc.lane.s_ip, 22, t0, "sdlab")
+    d["end_ts"] = round(t1, 6)
+    d["session_kind"] = "exec"
+    sc.labels["commands"].append({"leg": "forward", "ts": round(t0, 6), "text": "id",
+                                  "exec": True, "output_bytes": len(p.stdout)})
+
+
+def sc_sshpass(sc):
+    sc.sshd("s")
+    sc.capture_start()
+    kh = os.path.join(sc.sdir, "known_hosts")
+    sc.write_known_hosts(kh, sc.lane.s_ip)
+    sc.labels["scripted"] = True
+    sc.labels["host_known"] = True
+    for i, cmd in enumerate(("id; uptime", "cat /etc/hostname")):
+        argv = ["sshpass", "-p", USERS["sdlab"], "ssh", "-F", "/dev/null", "-vv",
+                "-o", "UserKnownHostsFile=" + kh, "-o", "GlobalKnownHostsFile=/dev/null",
+                "-o", "HostKeyAlgorithms=ssh-ed25519", "-o", "PubkeyAuthentication=no",
+                "-o", "PreferredAuthentications=password", "sdlab@" + sc.lane.s_ip, cmd]
+        t0, t1, w, p = run_capture_proc(sc, argv)
+        note_none_probe(sc, w, "forward")
+        ts, _ = w.first(r"we sent a password packet")
+        ok, _ = w.first(r"Authenticated to ")
+        sc.labels["auth"].append({"leg": "forward", "ts": round(ts or t0, 6), "method": "password",
+                                  "result": "success" if ok else "failure",
+                                  "password_len": len(USERS["sdlab"]), "automated": True})
+        d = client_leg(sc, w, "forward", sc.lane.s_ip, 22, t0, "sdlab")
+        d["end_ts"] = round(t1, 6)
+        d["session_kind"] = "exec"
+        sc.labels["commands"].append({"leg": "forward", "ts": round(t0, 6), "text": cmd,
+                                      "exec": True, "output_bytes": len(p.stdout)})
+        time.sleep(sc.rng.uniform(0.3, 0.8))
+
+
+# --------------------------------------------------------------------------
+# Transfers
+# --------------------------------------------------------------------------
+def scp_argv(sc, legacy):
+    kh = os.path.join(sc.sdir, "known_hosts")
+    if not os.path.exists(kh):
+        sc.write_known_hosts(kh, sc.lane.s_ip)
+    a = ["scp", "-F", "/dev/null", "-v", "-o", "UserKnownHostsFile=" + kh,
+         "-o", "GlobalKnownHostsFile=/dev/null", "-o", "IdentitiesOnly=yes",
+         "-o", "HostKeyAlgorithms=ssh-ed25519",
+         "-i", os.path.join(sc.work, "keys", "client_ed25519")]
+    return a + (["-O"] if legacy else [])
+
+
+def sc_scp(sc, direction, legacy):
+    sc.sshd("s")
+    sc.capture_start()
+    sc.labels["scripted"] = True
+    sc.labels["host_known"] = True
+    tgt = "sdlab@%s:" % sc.lane.s_ip
+    if direction == "upload":
+        src = os.path.join(sc.work, "files", "upload.bin")
+        argv = scp_argv(sc, legacy) + [src, tgt + "uploaded.bin"]
+        size = file_size(src)
+    else:
+        dst = os.path.join(sc.sdir, "downloaded.bin")
+        argv = scp_argv(sc, legacy) + [tgt + "download.bin", dst]
+    t0, t1, w, p = run_capture_proc(sc, argv)
+    if direction == "download":
+        size = file_size(dst)
+    note_pubkey(sc, w, "forward")
+    d = client_leg(sc, w, "forward", sc.lane.s_ip, 22, t0, "sdlab")
+    d["end_ts"] = round(t1, 6)
+    d["session_kind"] = "scp" if legacy else "sftp"
+    sc.labels["transfers"].append({"leg": "forward", "direction": direction,
+                                   "tool": "scp", "protocol": "scp" if legacy else "sftp",
+                                   "bytes": size, "start": round(t0, 6), "end": round(t1, 6)})
+
+
+def sc_sftp(sc):
+    """Interactive sftp: keys are edited locally by the sftp client, so they
+    are not keystrokes on the wire (commands are)."""
+    sc.sshd("s")
+    sc.capture_start()
+    kh = os.path.join(sc.sdir, "known_hosts")
+    sc.write_known_hosts(kh, sc.lane.s_ip)
+    log = os.path.join(sc.sdir, "sftp.log")
+    up = os.path.join(sc.work, "files", "sftp_up.bin")
+    argv = ["sftp", "-F", "/dev/null", "-o", "UserKnownHostsFile=" + kh,
+            "-o", "GlobalKnownHostsFile=/dev/null", "-o", "IdentitiesOnly=yes",
+            "-o", "HostKeyAlgorithms=ssh-ed25519", "-o", "LogLevel=DEBUG2",
+            "-i", os.path.join(sc.work, "keys", "client_ed25519"), "sdlab@" + sc.lane.s_ip]
+    t0 = time.time()
+    ch = sc.spawn("c", ["sh", "-c", 'cd "$1" && shift && exec "$@" 2>"$0"', log, sc.sdir] + argv)
+    w = sc.watch(log)
+    sc.labels["host_known"] = True
+    ch.expect(r"sftp> ")
+    note_pubkey(sc, w, "forward")
+    d = client_leg(sc, w, "forward", sc.lane.s_ip, 22, t0, "sdlab")
+    d["session_kind"] = "sftp"
+    for text, xfer in (("ls", None), ("put %s" % up, ("upload", file_size(up))),
+                       ("get sftp_down.bin", ("download", None))):
+        sc.think(0.5, 1.2)
+        t1 = sc.type_keys(ch, text, "forward", wire=False)
+        ts = sc.enter(ch, "forward", wire=False)
+        ch.expect(r"sftp> ")
+        te = time.time()
+        sc.labels["commands"].append({"leg": "forward", "ts": round(ts, 6), "text": text,
+                                      "typed_from": round(t1, 6), "tool": "sftp"})
+        if xfer:
+            size = xfer[1] if xfer[1] is not None else file_size(
+                os.path.join(sc.sdir, "sftp_down.bin"))
+            sc.labels["transfers"].append({"leg": "forward", "direction": xfer[0],
+                                           "tool": "sftp", "protocol": "sftp", "bytes": size,
+                                           "start": round(ts, 6), "end": round(te, 6)})
+    sc.think(0.5, 1.0)
+    sc.type_keys(ch, "bye", "forward", wire=False)
+    ts = sc.enter(ch, "forward", wire=False)
+    ch.expect(pexpect.EOF)
+    sc.labels["commands"].append({"leg": "forward", "ts": round(ts, 6), "text": "bye",
+                                  "tool": "sftp"})
+    d["end_ts"] = round(time.time(), 6)
+
+
+# --------------------------------------------------------------------------
+# -L / -D forwards carrying HTTP
+# --------------------------------------------------------------------------
+def sc_forward(sc, mode):
+    sc.sshd("s")
+    sc.http_server("s", 8080)
+    sc.capture_start()
+    log = os.path.join(sc.sdir, "ssh_fwd.log")
+    spec = ["-L", "127.0.0.1:8081:127.0.0.1:8080"] if mode == "L" else ["-D", "127.0.0.1:1080"]
+    argv = sc.ssh_argv("sdlab", sc.lane.s_ip, known=True, key=True, log=log,
+                       extra=["-N"] + spec)
+    t0 = time.time()
+    ch = sc.spawn("c", argv)
+    w = sc.watch(log)
+    w.wait(r"Authenticated to ", 10)
+    w.wait(r"Entering interactive session|forwarding|pledge", 5)
+    time.sleep(0.5)
+    sc.labels["host_known"] = True
+    sc.labels["scripted"] = True
+    note_pubkey(sc, w, "forward")
+    d = client_leg(sc, w, "forward", sc.lane.s_ip, 22, t0, "sdlab")
+    d["session_kind"] = "forward-only"
+    for path in ("page.html", "big.bin", "page.html"):
+        time.sleep(sc.rng.uniform(0.8, 2.0))
+        if mode == "L":
+            curl = ["curl", "-s", "-o", "/dev/null", "-w", "%{size_download}",
+                    "http://127.0.0.1:8081/" + path]
+        else:
+            curl = ["curl", "-s", "-o", "/dev/null", "-w", "%{size_download}",
+                    "--socks5-hostname", "127.0.0.1:1080", "http://127.0.0.1:8080/" + path]
+        ts = time.time()
+        r = subprocess.run(sc.lane.nsx("c") + curl, stdout=subprocess.PIPE, text=True, timeout=30)
+        te = time.time()
+        sc.labels["forwards"].append({"mode": mode, "leg": "forward",
+                                      "listen": "127.0.0.1:8081" if mode == "L" else "127.0.0.1:1080",
+                                      "target": "127.0.0.1:8080", "protocol": "http",
+                                      "url_path": "/" + path, "start": round(ts, 6),
+                                      "end": round(te, 6), "bytes": int(r.stdout or 0),
+                                      "direction": "download"})
+    time.sleep(1.0)
+    ch.kill(15)
+    ch.expect(pexpect.EOF)
+    d["end_ts"] = round(time.time(), 6)
+
+
+# --------------------------------------------------------------------------
+# ProxyJump through the bastion
+# --------------------------------------------------------------------------
+def sc_proxyjump(sc):
+    bw = sc.sshd("b", hostkeys=("bastion_ed25519",))
+    sw = sc.sshd("s")
+    sc.capture_start()
+    kh = os.path.join(sc.sdir, "known_hosts")
+    sc.write_known_hosts(kh, sc.lane.b_ip, key="bastion_ed25519")
+    sc.write_known_hosts(kh, sc.lane.bs_s_ip)
+    conf = os.path.join(sc.sdir, "ssh_config")
+    with open(conf, "w") as f:
+        f.write("Host *\n UserKnownHostsFile %s\n GlobalKnownHostsFile /dev/null\n"
+                " IdentitiesOnly yes\n IdentityFile %s\n HostKeyAlgorithms ssh-ed25519\n"
+                " PreferredAuthentications publickey\n User sdlab\n"
+                % (kh, os.path.join(sc.work, "keys", "client_ed25519")))
+    log = os.path.join(sc.sdir, "ssh_hop.log")
+    argv = ["ssh", "-F", conf, "-E", log, "-o", "LogLevel=DEBUG2", "-J", "sdlab@" + sc.lane.b_ip,
+            "sdlab@" + sc.lane.bs_s_ip]
+    t0 = time.time()
+    ch = sc.spawn("c", argv)
+    w = sc.watch(log)
+    ch.expect(PROMPT_RE)
+    sc.labels["host_known"] = True
+    # forward leg: client -> bastion (in the capture); suite from the bastion's log
+    from lablib import suite_from_log
+    cl, _ = sw_from_log(w)
+    _, bsv = sw_from_sshd_log(bw)
+    f = sc.add_leg("forward", sc.lane.cb_c_ip, sc.lane.b_ip, 22, cl, bsv, started=t0,
+                   user="sdlab")
+    f["suite"] = suite_from_log(bw)
+    ts, _ = bw.first(r"Accepted publickey")
+    sc.labels["auth"].append({"leg": "forward", "ts": round(ts or t0, 6), "method": "publickey",
+                              "result": "success", "password_len": None, "automated": True,
+                              "ts_source": "bastion sshd log"})
+    h = client_leg(sc, w, "hop", sc.lane.bs_s_ip, 22, t0, "sdlab", carried_by=f["id"],
+                   in_capture=False, client_ip=sc.lane.bs_b_ip)
+    note_pubkey(sc, w, "hop")
+    sc.command(ch, list("hostname"), "hostname", leg="hop")
+    sc.command(ch, list("ls -a"), "ls -a", leg="hop")
+    ts = logout(sc, ch, "hop")
+    h["end_ts"] = f["end_ts"] = round(ts, 6)
+
+
+# --------------------------------------------------------------------------
+# Paste, idle
+# --------------------------------------------------------------------------
+def sc_paste(sc):
+    sc.sshd("s")
+    sc.capture_start()
+    ch, w, d = login(sc, "forward", "sdlab", sc.lane.s_ip, known=True, key=True)
+    sc.command(ch, list("cd /tmp"), "cd /tmp")
+    line = 'echo "the quick brown fox jumps over the lazy dog" | wc -c'
+    sc.command(ch, [("PASTE", line)], line)
+    sc.command(ch, list("ls"), "ls")
+    set_session_end(sc, d, logout(sc, ch))
+
+
+def sc_idle(sc):
+    sc.sshd("s")
+    sc.capture_start()
+    ch, w, d = login(sc, "forward", "sdlab", sc.lane.s_ip, known=True, key=True,
+                     extra=["-o", "ServerAliveInterval=8"])
+    sc.command(ch, list("date"), "date")
+    t0 = time.time()
+    time.sleep(25)
+    sc.labels["idle"].append({"leg": "forward", "start": round(t0, 6),
+                              "end": round(time.time(), 6), "keepalive_interval_s": 8})
+    sc.command(ch, list("date"), "date")
+    set_session_end(sc, d, logout(sc, ch))
+
+
+# --------------------------------------------------------------------------
+# Dropbear
+# --------------------------------------------------------------------------
+def dropbear_pub(sc):
+    r = subprocess.run(["dropbearkey", "-y", "-f", os.path.join(sc.work, "keys", "dropbear_ed25519")],
+                       stdout=subprocess.PIPE, text=True, check=True)
+    for line in r.stdout.splitlines():
+        if line.startswith("ssh-"):
+            return line.split()[:2]
+    raise RuntimeError("no dropbear public key")
+
+
+def sc_dropbear_server(sc):
+    sc.dropbear("s", 2022)
+    sc.capture_start()
+    t, k = dropbear_pub(sc)
+    log = os.path.join(sc.sdir, "ssh_fwd.log")
+    argv = sc.ssh_argv("sdlab", sc.lane.s_ip, known=False, port=2022, log=log)
+    with open(os.path.join(sc.sdir, "known_hosts"), "w") as f:
+        f.write("[%s]:2022 %s %s\n" % (sc.lane.s_ip, t, k))
+    t0 = time.time()
+    ch = sc.spawn("c", argv)
+    w = sc.watch(log)
+    sc.labels["host_known"] = True
+    ch.expect(PW_PROMPT)
+    note_none_probe(sc, w, "forward")
+    a = sc.password(ch, "wrongpw", "forward", user="sdlab")
+    a["result"] = "failure"
+    ch.expect(PW_PROMPT)
+    a = sc.password(ch, USERS["sdlab"], "forward", user="sdlab")
+    a["result"] = "success"
+    ch.expect(PROMPT_RE)
+    d = client_leg(sc, w, "forward", sc.lane.s_ip, 2022, t0, "sdlab")
+    sc.command(ch, list("lx") + [BS()] + list("s -a"), "ls -a")
+    sc.command(ch, list("whoami"), "whoami")
+    set_session_end(sc, d, logout(sc, ch))
+
+
+def sc_dropbear_client(sc):
+    sw = sc.sshd("s")
+    sc.capture_start()
+    t0 = time.time()
+    ch = sc.spawn("c", ["dbclient", "-p", "22", "sdlab@" + sc.lane.s_ip],
+                  env={"HOME": sc.sdir})
+    sc.labels["host_known"] = False
+    ch.expect(r"\(y/n\)")
+    shown = time.time()
+    time.sleep(sc.rng.uniform(1.5, 3.0))
+    sc.type_keys(ch, "y", "forward", wire=False)
+    ans = sc.enter(ch, "forward", wire=False)
+    sc.labels["host_key_prompt"] = [{"leg": "forward", "shown_ts": round(shown, 6),
+                                     "answered_ts": round(ans, 6)}]
+    ch.expect(PW_PROMPT)
+    a = sc.password(ch, USERS["sdlab"], "forward", user="sdlab")
+    a["result"] = "success"
+    ch.expect(PROMPT_RE)
+    from lablib import suite_from_log
+    cl, sv = sw_from_sshd_log(sw)
+    d = sc.add_leg("forward", sc.lane.c_ip, sc.lane.s_ip, 22, cl, sv, started=t0, user="sdlab")
+    d["suite"] = suite_from_log(sw)
+    sc.command(ch, list("pwd"), "pwd")
+    sc.command(ch, list("ls Doc") + [("TAB",)], "ls Documents/")
+    set_session_end(sc, d, logout(sc, ch))
+
+
+# --------------------------------------------------------------------------
+# The list: name -> (seed, function, kwargs, capture iface, description)
+# --------------------------------------------------------------------------
+SCENARIOS = {}
+
+
+def _add(name, seed, fn, desc, iface="cs", **kw):
+    SCENARIOS[name] = (seed, fn, kw, iface, desc)
+
+
+_add("demo", 1, sc_demo, "forward session with -R; two wrong passwords then the right one; "
+     "`ls` typed with two Backspace corrections; from the server a reverse session back "
+     "through the tunnel (login, last, who, exit); exit of the forward session")
+for i, s in enumerate(SUITES):
+    _add("interactive_" + s, 100 + i, sc_interactive,
+         "known host, password login, commands with Backspace, Tab and arrows (%s)" % s, suite=s)
+    _add("pwfirst_short_" + s, 200 + i, sc_pwfirst,
+         "first contact (host-key prompt), two wrong passwords then the right short (8) one (%s)"
+         % s, suite=s, user="sdlab", wrong=("secret", "Tr0ub4dr"))
+    _add("pwfirst_long_" + s, 300 + i, sc_pwfirst,
+         "first contact, two wrong passwords then the right long (23) one (%s)" % s,
+         suite=s, user="sdlab2", wrong=("correct-horse-9", "password1234"))
+    _add("pubkey_" + s, 400 + i, sc_pubkey, "known host, public-key login, one command (%s)" % s,
+         suite=s)
+_add("reverse_fail", 2, sc_reverse_fail, "forward session with -R; reverse session from the "
+     "server through the tunnel fails three passwords")
+_add("agent_used", 3, sc_agent, "-A agent forwarding, agent used on the server (ssh-add -l)",
+     use=True)
+_add("agent_unused", 4, sc_agent, "-A agent forwarding, agent not used", use=False)
+_add("exec_cmd", 5, sc_exec, "non-interactive `ssh host cmd` runs (public key), twice")
+_add("sshpass", 6, sc_sshpass, "sshpass automated password entry, two non-interactive runs")
+_add("scp_upload", 7, sc_scp, "scp upload of 262144 bytes (SFTP protocol, OpenSSH 9 default)",
+     direction="upload", legacy=False)
+_add("scp_download", 8, sc_scp, "scp -O (legacy scp protocol) download of 393216 bytes",
+     direction="download", legacy=True)
+_add("sftp_session", 9, sc_sftp, "interactive sftp: ls, put 131072 bytes, get 98304 bytes, bye")
+_add("forward_L_http", 10, sc_forward, "-N -L forward carrying three HTTP GETs", mode="L")
+_add("forward_D_http", 11, sc_forward, "-N -D SOCKS forward carrying three HTTP GETs", mode="D")
+_add("proxyjump", 12, sc_proxyjump, "ProxyJump through a bastion (capture on the client to "
+     "bastion link), interactive commands on the final host", iface="cb")
+_add("paste", 13, sc_paste, "interactive session with a pasted command line")
+_add("idle", 14, sc_idle, "interactive session with a 25 s idle period and ServerAliveInterval 8")
+_add("dropbear_server", 15, sc_dropbear_server, "OpenSSH client to dropbear server, one wrong "
+     "password then the right one, commands")
+_add("dropbear_client", 16, sc_dropbear_client, "dropbear dbclient to OpenSSH sshd, first "
+     "contact, password, commands")

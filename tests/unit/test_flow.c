@@ -1,0 +1,208 @@
+/* Unit tests of the flow stage: TCP analysis (handshake, window scaling,
+ * retransmission vs out-of-order, dup ACKs, zero windows, keep-alives),
+ * Zeek conn_state, and the --where filter over connection fields. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <cmocka.h>
+#include <string.h>
+
+#include "flow/sd_tcp.h"
+#include "out/sd_connfields.h"
+
+#define MS 1000000LL
+
+typedef struct harness {
+    sd_flow f;
+    sd_frame fr[64];
+    int n;
+} harness;
+
+static void h_init(harness *h)
+{
+    memset(h, 0, sizeof *h);
+    sd_conn *c = &h->f.c;
+    c->ipproto = 6;
+    c->d[0].wscale = c->d[1].wscale = -1;
+    c->first_fin_dir = c->first_rst_dir = -1;
+    c->rtt_syn_synack = c->rtt_synack_ack = -1;
+}
+
+/* Feeds one segment; returns its SD_TA_* analysis. */
+static unsigned seg(harness *h, int dir, sd_ts t_ms, uint8_t flags, uint32_t seq, uint32_t ack,
+                    uint32_t len, uint16_t win, int wscale)
+{
+    sd_frame *fr = &h->fr[h->n];
+    fr->num = (uint64_t)++h->n;
+    fr->ts = t_ms * MS;
+    sd_pkt p = { 0 };
+    p.frame = fr;
+    p.l4 = SD_L4_TCP;
+    p.flags = flags;
+    p.seq = seq;
+    p.ack = ack;
+    p.win = win;
+    p.payload_wire = p.payload_len = len;
+    if (wscale >= 0) {
+        p.opt.has_wscale = true;
+        p.opt.wscale = (uint8_t)wscale;
+    }
+    h->f.c.d[dir].pkts++;
+    return sd_tcp_packet(&h->f, &p, dir);
+}
+
+#define SYN SD_TH_SYN
+#define ACK SD_TH_ACK
+#define FIN SD_TH_FIN
+#define RST SD_TH_RST
+
+static void handshake(harness *h, int ws_c, int ws_s)
+{
+    seg(h, 0, 0, SYN, 1000, 0, 0, 65535, ws_c);
+    seg(h, 1, 40, SYN | ACK, 5000, 1001, 0, 65535, ws_s);
+    seg(h, 0, 45, ACK, 1001, 5001, 0, 502, -1);
+}
+
+static void test_handshake_rtt_and_scaling(void **state)
+{
+    harness h;
+    h_init(&h);
+    handshake(&h, 7, 9);
+    sd_conn *c = &h.f.c;
+    assert_int_equal(c->rtt_syn_synack, 40 * MS);
+    assert_int_equal(c->rtt_synack_ack, 5 * MS);
+    assert_true(c->established);
+    assert_int_equal(c->d[0].wscale, 7);
+    assert_int_equal(c->d[1].wscale, 9);
+    /* the client's ACK advertised 502 << 7 */
+    assert_int_equal(c->d[0].win_max, 502 << 7);
+    assert_string_equal(c->history, "ShA");
+    assert_int_equal(sd_tcp_rel_seq(c, 0, 1001), 1);
+}
+
+static void test_scaling_needs_both_sides(void **state)
+{
+    harness h;
+    h_init(&h);
+    handshake(&h, 7, -1); /* server did not echo window scale: RFC 7323 says off */
+    assert_int_equal(h.f.c.d[0].wscale, -1);
+    assert_int_equal(h.f.c.d[0].win_max, 502);
+}
+
+static void test_retransmission_and_ooo(void **state)
+{
+    harness h;
+    h_init(&h);
+    handshake(&h, -1, -1);
+    assert_int_equal(seg(&h, 0, 100, ACK, 1001, 5001, 100, 500, -1), 0);
+    /* a hole: 1101..1201 missing, 1201 arrives */
+    assert_int_equal(seg(&h, 0, 101, ACK, 1201, 5001, 100, 500, -1), SD_TA_LOST_PREV);
+    /* the hole fills 1 ms later: reordered, not resent (< 40 ms RTT) */
+    assert_int_equal(seg(&h, 0, 102, ACK, 1101, 5001, 100, 500, -1), SD_TA_OOO);
+    /* the same bytes again much later: a retransmission */
+    assert_int_equal(seg(&h, 0, 900, ACK, 1101, 5001, 100, 500, -1), SD_TA_RETRANS);
+    assert_int_equal(h.f.c.d[0].ooo_pkts, 1);
+    assert_int_equal(h.f.c.d[0].retrans_pkts, 1);
+    assert_non_null(strchr(h.f.c.history, 'T'));
+}
+
+static void test_late_fill_is_retransmission(void **state)
+{
+    harness h;
+    h_init(&h);
+    handshake(&h, -1, -1);
+    seg(&h, 0, 100, ACK, 1001, 5001, 100, 500, -1);
+    seg(&h, 0, 101, ACK, 1201, 5001, 100, 500, -1);
+    /* the sender resends the lost segment after an RTO: retransmission */
+    assert_int_equal(seg(&h, 0, 400, ACK, 1101, 5001, 100, 500, -1), SD_TA_RETRANS);
+}
+
+static void test_dupack_zero_window_keepalive(void **state)
+{
+    harness h;
+    h_init(&h);
+    handshake(&h, -1, -1);
+    seg(&h, 0, 100, ACK, 1001, 5001, 1000, 500, -1);
+    seg(&h, 0, 101, ACK, 2001, 5001, 1000, 500, -1);
+    assert_int_equal(seg(&h, 1, 110, ACK, 5001, 2001, 0, 800, -1), 0);
+    assert_int_equal(seg(&h, 1, 111, ACK, 5001, 2001, 0, 800, -1), SD_TA_DUPACK);
+    assert_int_equal(seg(&h, 1, 112, ACK, 5001, 3001, 0, 0, -1), SD_TA_ZEROWIN);
+    /* one byte below the next sequence number: keep-alive, not data */
+    assert_int_equal(seg(&h, 0, 5000, ACK, 3000, 5001, 1, 500, -1), SD_TA_KEEPALIVE);
+    assert_int_equal(h.f.c.d[0].retrans_pkts, 0);
+}
+
+static void test_conn_states(void **state)
+{
+    harness h;
+    h_init(&h);
+    seg(&h, 0, 0, SYN, 1, 0, 0, 100, -1);
+    sd_conn_finish_state(&h.f.c);
+    assert_string_equal(h.f.c.conn_state, "S0");
+
+    h_init(&h);
+    seg(&h, 0, 0, SYN, 1, 0, 0, 100, -1);
+    seg(&h, 1, 1, RST | ACK, 0, 2, 0, 0, -1);
+    sd_conn_finish_state(&h.f.c);
+    assert_string_equal(h.f.c.conn_state, "REJ");
+
+    h_init(&h);
+    handshake(&h, -1, -1);
+    seg(&h, 0, 50, FIN | ACK, 1001, 5001, 0, 500, -1);
+    seg(&h, 1, 51, FIN | ACK, 5001, 1002, 0, 500, -1);
+    sd_conn_finish_state(&h.f.c);
+    assert_string_equal(h.f.c.conn_state, "SF");
+    assert_int_equal(h.f.c.first_fin_dir, 0);
+    assert_true(h.f.c.closed);
+
+    h_init(&h);
+    handshake(&h, -1, -1);
+    seg(&h, 1, 50, RST, 5001, 0, 0, 0, -1);
+    sd_conn_finish_state(&h.f.c);
+    assert_string_equal(h.f.c.conn_state, "RSTR");
+    assert_int_equal(h.f.c.first_rst_dir, 1);
+
+    h_init(&h); /* mid-stream */
+    seg(&h, 0, 0, ACK, 77, 99, 10, 100, -1);
+    sd_conn_finish_state(&h.f.c);
+    assert_string_equal(h.f.c.conn_state, "OTH");
+}
+
+static void test_where_filter(void **state)
+{
+    harness h;
+    h_init(&h);
+    handshake(&h, -1, -1);
+    sd_conn *c = &h.f.c;
+    c->resp_p = 80;
+    c->orig_h.fam = 4;
+    c->orig_h.a[0] = 10, c->orig_h.a[3] = 7;
+    char err[128];
+    sd_filter *f = sd_filter_parse(&sd_conn_fields, "id.resp_p=80,syn_synack_ms>30", err, sizeof err);
+    assert_non_null(f);
+    assert_true(sd_filter_match(f, c));
+    sd_filter_free(f);
+    f = sd_filter_parse(&sd_conn_fields, "syn_synack_ms>300", err, sizeof err);
+    assert_false(sd_filter_match(f, c));
+    sd_filter_free(f);
+    f = sd_filter_parse(&sd_conn_fields, "id.orig_h~10.0 and history=ShA", err, sizeof err);
+    assert_true(sd_filter_match(f, c));
+    sd_filter_free(f);
+    assert_null(sd_filter_parse(&sd_conn_fields, "nosuchfield=1", err, sizeof err));
+    assert_non_null(strstr(err, "nosuchfield"));
+    assert_null(sd_filter_parse(&sd_conn_fields, "stream", err, sizeof err));
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_handshake_rtt_and_scaling),
+        cmocka_unit_test(test_scaling_needs_both_sides),
+        cmocka_unit_test(test_retransmission_and_ooo),
+        cmocka_unit_test(test_late_fill_is_retransmission),
+        cmocka_unit_test(test_dupack_zero_window_keepalive),
+        cmocka_unit_test(test_conn_states),
+        cmocka_unit_test(test_where_filter),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -62,5 +62,8 @@ void cli_table(FILE *out, char **cells, size_t rows, size_t cols, const bool *ri
 int cmd_conns(int argc, char **argv);
 int cmd_packets(int argc, char **argv);
 int cmd_summary(int argc, char **argv);
+int cmd_follow(int argc, char **argv);
+int cmd_extract(int argc, char **argv);
+int cmd_ssh(int argc, char **argv);
 
 #endif

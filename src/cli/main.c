@@ -15,6 +15,9 @@ static const command COMMANDS[] = {
     { "conns", cmd_conns, "every connection with its facts (table, JSON lines, CSV)" },
     { "packets", cmd_packets, "per-packet view of one connection" },
     { "summary", cmd_summary, "an analyst's first look at a capture" },
+    { "follow", cmd_follow, "one TCP connection's reassembled payload, both sides in order" },
+    { "extract", cmd_extract, "every TCP session's payload to files (tcpflow names) + JSON" },
+    { "ssh", cmd_ssh, "SSH connections: metadata (-m) and what the encrypted part reveals" },
 };
 
 static void usage(FILE *out)

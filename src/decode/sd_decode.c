@@ -243,7 +243,8 @@ static sd_dec_res decode_sll(sd_decoder *d, sd_cur c, sd_pkt *out, bool v2)
     /* The kernel leaves VLAN tags in place when it did not strip them. */
     if (!skip_vlans(&c, &et, out)) {
         if (c.err)
-            return link_trunc(d, out, "VLAN-tagged Linux cooked", SLL_HDR_LEN + 4u);
+            return link_trunc(d, out, "VLAN-tagged Linux cooked",
+                              (v2 ? SLL2_HDR_LEN : SLL_HDR_LEN) + 4u * (out->nvlan + 1u));
         return SD_DEC_NOT_IP;
     }
     return by_ethertype(d, et, c, out);

@@ -3,41 +3,77 @@
 #include <stdio.h>
 #include <string.h>
 
-/* Zeek's conn_state derivation (base/protocols/conn/main.zeek, conn_state
- * docs), from the facts the TCP tracker kept. UDP follows Zeek too: S0
- * without a reply, SF with one, SHR with only the responder seen. */
+static void history_put(sd_conn *c, char letter, int dir, bool force)
+{
+    char ch = dir == SD_DIR_ORIG ? letter : (char)(letter - 'A' + 'a');
+    if (!force && strchr(c->history, ch))
+        return;
+    size_t n = strlen(c->history);
+    if (n < SD_HISTORY_MAX) {
+        c->history[n] = ch;
+        c->history[n + 1] = '\0';
+    }
+}
+
+void sd_conn_history_add(sd_conn *c, char letter, int dir)
+{
+    history_put(c, letter, dir, false);
+}
+
+void sd_conn_history_force(sd_conn *c, char letter, int dir)
+{
+    history_put(c, letter, dir, true);
+}
+
+/* Zeek's /^\^?S[^HAFGIQ]*R/: a SYN, then a reset before any handshake
+ * completion, ack, FIN, gap or odd flags from the originator. */
+static bool history_syn_then_rst(const char *h)
+{
+    if (*h == '^')
+        h++;
+    if (*h++ != 'S')
+        return false;
+    for (; *h; h++) {
+        if (*h == 'R')
+            return true;
+        if (strchr("HAFGIQ", *h))
+            return false;
+    }
+    return false;
+}
+
+static bool inactive(uint8_t s)
+{
+    return s == SD_ZS_INACTIVE || s == SD_ZS_PARTIAL;
+}
+
+/* Zeek's conn_state() (base/protocols/conn/main.zeek), applied to the
+ * endpoint states the tracker kept. */
 static const char *tcp_state(const sd_conn *c)
 {
-    bool syn = c->saw_syn, synack = c->saw_synack;
-    bool orst = c->rst_seen[0], rrst = c->rst_seen[1];
-    bool ofin = c->fin_seen[0], rfin = c->fin_seen[1];
-    if (syn && !synack) {
-        if (rrst)
+    uint8_t os = c->zstate[0], rs = c->zstate[1];
+    if (rs == SD_ZS_RESET) {
+        if (os == SD_ZS_SYN_SENT || os == SD_ZS_SYN_ACK_SENT ||
+            (os == SD_ZS_RESET && c->d[0].bytes == 0 && c->d[1].bytes == 0))
             return "REJ";
-        if (orst)
-            return "RSTOS0";
-        if (ofin)
-            return "SH";
-        return c->d[1].pkts ? "OTH" : "S0";
+        return inactive(os) ? "RSTRH" : "RSTR";
     }
-    if (!syn && synack) {
-        if (rrst)
-            return "RSTRH";
-        if (rfin)
-            return "SHR";
-        return "OTH";
+    if (os == SD_ZS_RESET) {
+        if (inactive(rs))
+            return history_syn_then_rst(c->history) ? "RSTOS0" : "OTH";
+        return "RSTO";
     }
-    if (!syn && !synack)
-        return "OTH";
-    if (orst || rrst)
-        return c->first_rst_dir == 0 ? "RSTO" : "RSTR";
-    if (ofin && rfin)
+    if (rs == SD_ZS_CLOSED && os == SD_ZS_CLOSED)
         return "SF";
-    if (ofin)
-        return "S2";
-    if (rfin)
-        return "S3";
-    return "S1";
+    if (os == SD_ZS_CLOSED)
+        return inactive(rs) ? "SH" : "S2";
+    if (rs == SD_ZS_CLOSED)
+        return inactive(os) ? "SHR" : "S3";
+    if (os == SD_ZS_SYN_SENT && rs == SD_ZS_INACTIVE)
+        return "S0";
+    if (os == SD_ZS_ESTABLISHED && rs == SD_ZS_ESTABLISHED)
+        return "S1";
+    return "OTH";
 }
 
 void sd_conn_finish_state(sd_conn *c)
@@ -45,10 +81,10 @@ void sd_conn_finish_state(sd_conn *c)
     const char *s;
     if (c->ipproto == 6)
         s = tcp_state(c);
-    else if (c->d[0].pkts && c->d[1].pkts)
-        s = "SF";
+    else if (c->d[0].pkts)
+        s = c->d[1].pkts ? "SF" : "S0";
     else
-        s = c->d[0].pkts ? "S0" : "SHR";
+        s = c->d[1].pkts ? "SHR" : "OTH";
     snprintf(c->conn_state, sizeof c->conn_state, "%s", s);
 }
 

@@ -11,8 +11,16 @@
 
 enum { SD_DIR_ORIG = 0, SD_DIR_RESP = 1 };
 
+/* Zeek's TCP endpoint states (analyzer/protocol/tcp/TCP_Endpoint.h). */
+enum { SD_ZS_INACTIVE = 0, SD_ZS_SYN_SENT, SD_ZS_SYN_ACK_SENT, SD_ZS_PARTIAL, SD_ZS_ESTABLISHED,
+       SD_ZS_CLOSED, SD_ZS_RESET };
+
 typedef struct sd_dirstats {
-    uint64_t pkts, bytes;         /* packets, payload bytes (wire lengths) */
+    uint64_t pkts;
+    uint64_t bytes;               /* Zeek's size: TCP from sequence numbers (retransmissions
+                                     not counted twice, missed bytes included); UDP payload */
+    uint64_t payload_bytes;       /* sum of payload lengths of every packet */
+    uint64_t missed_bytes;        /* bytes the peer ACKed that the capture never showed */
     uint64_t ip_bytes;            /* IP-level bytes (Zeek orig_ip_bytes) */
     uint64_t wire_bytes;          /* frame lengths on the wire (tshark conv "Bytes") */
     uint64_t retrans_pkts, retrans_bytes;
@@ -55,6 +63,8 @@ typedef struct sd_conn {
     uint64_t first_fin_frame, first_rst_frame;
     bool fin_seen[2], rst_seen[2];
     bool closed;                  /* both FINs or a RST */
+    bool flipped;                 /* originator is not the first packet's sender (Zeek '^') */
+    uint8_t zstate[2];            /* Zeek endpoint states, SD_ZS_* */
     char history[SD_HISTORY_MAX + 1];
     char conn_state[8];           /* Zeek conn_state, set when the conn ends */
     uint32_t open_at_end;         /* other connections open when this one ended */
@@ -67,6 +77,10 @@ typedef struct sd_conn {
 
 /* Fills conn_state from the TCP facts (Zeek's derivation). */
 void sd_conn_finish_state(sd_conn *c);
+/* Adds a history letter for dir (upper case = originator) the first time
+ * it happens; _force adds it again (Zeek's repeated T, W, G). */
+void sd_conn_history_add(sd_conn *c, char letter, int dir);
+void sd_conn_history_force(sd_conn *c, char letter, int dir);
 /* Sets uid from the identity fields (proto, endpoints, start, first frame). */
 void sd_conn_make_uid(sd_conn *c);
 /* Zeek's conn_state strings: "S0" "S1" "SF" "REJ" "S2" "S3" "RSTO" "RSTR"

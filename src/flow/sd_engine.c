@@ -157,6 +157,9 @@ static void new_conn_fields(sd_engine *e, sd_conn *c, const sd_pkt *p)
     c->rtt_syn_synack = c->rtt_synack_ack = -1;
     c->d[0].ttl_min = c->d[1].ttl_min = 255;
     c->midstream = p->l4 == SD_L4_TCP && !((p->flags & SD_TH_SYN) && !(p->flags & SD_TH_ACK));
+    c->flipped = flip;
+    if (flip)
+        c->history[0] = '^';
     sd_conn_make_uid(c);
 }
 
@@ -216,7 +219,12 @@ static void count_packet(sd_conn *c, const sd_pkt *p, int dir)
 {
     sd_dirstats *d = &c->d[dir];
     d->pkts++;
-    d->bytes += p->payload_wire;
+    d->payload_bytes += p->payload_wire;
+    if (p->l4 != SD_L4_TCP) {
+        d->bytes += p->payload_wire;
+        if (p->payload_wire)
+            sd_conn_history_add(c, 'D', dir);
+    }
     d->ip_bytes += p->ip_len;
     d->wire_bytes += p->frame->wirelen;
     if (p->ttl < d->ttl_min)

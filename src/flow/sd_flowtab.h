@@ -23,8 +23,13 @@ typedef struct sd_tcptrack {
     uint32_t holes[SD_TCP_HOLES][2]; /* seq ranges skipped over, not yet filled */
     sd_ts hole_ts[SD_TCP_HOLES];
     uint8_t nholes;
-    uint32_t fin_seq;
-    bool fin;
+    /* Zeek-style size: the highest data sequence number reached, counted
+     * in 64 bits so a stream can wrap the 32-bit space any number of times */
+    bool data_started;
+    uint32_t data_hi;
+    uint64_t data_span;
+    bool fin_sent;
+    uint32_t hist_count[3];        /* T, W, G occurrences, for Zeek's 1/10/100 repeats */
 } sd_tcptrack;
 
 typedef struct sd_flow {

@@ -32,6 +32,7 @@
 #define REASM_HIST_MIN 4096u
 #define REASM_HIST_RECS 1024u          /* frames remembered for those bytes */
 #define REASM_MAX_SEG (1u << 30)       /* longer "segments" are clamped: seq math needs < 2^31 */
+#define REASM_ALT_ISNS 4u              /* SYN(-ACK)s with other ISNs remembered */
 
 enum { NODE_INCONS = 1u << 0, NODE_TENTATIVE = 1u << 1 };
 
@@ -64,6 +65,8 @@ struct sd_reasm {
 
     bool base_set, isn_given, delivered_any;
     uint32_t base_seq;  /* sequence number of offset 0 */
+    uint32_t alt_base[REASM_ALT_ISNS]; /* earlier set_isn() values, see rebase_alt() */
+    uint32_t nalt;
     uint64_t next_off;  /* next offset to deliver */
 
     node *root;
@@ -740,18 +743,55 @@ sd_reasm *sd_reasm_new(const sd_reasm_opts *opts, const sd_reasm_cb *cb)
     return r;
 }
 
+static void set_base(sd_reasm *r, uint32_t first_seq)
+{
+    if (r->base_set && r->isn_given && r->base_seq != first_seq) {
+        bool dup = false;
+        for (uint32_t i = 0; i < r->nalt; i++)
+            dup |= r->alt_base[i] == r->base_seq;
+        if (!dup) {
+            if (r->nalt == REASM_ALT_ISNS)
+                memmove(r->alt_base, r->alt_base + 1, (REASM_ALT_ISNS - 1) * sizeof(uint32_t));
+            else
+                r->nalt++;
+            r->alt_base[r->nalt - 1] = r->base_seq;
+        }
+    }
+    r->base_set = true;
+    r->isn_given = true;
+    r->base_seq = first_seq;
+    r->next_off = 0;
+    r->fin_seen = r->rst_seen = r->ack_seen = false;
+    hist_reset(r);
+}
+
+/* SYN and SYN-ACK retries can carry different ISNs (a new attempt, or a
+ * stale answer: suricata-verify tcp-fastopen-10-syn-data-ignore), and the
+ * last one seen need not be the one the connection uses. Until anything is
+ * delivered or held, data or a peer ACK at exactly an earlier ISN+1 moves
+ * offset 0 there. */
+static void rebase_alt(sd_reasm *r, uint32_t first_seq)
+{
+    if (r->nalt == 0 || r->delivered_any || r->root || first_seq == r->base_seq)
+        return;
+    for (uint32_t i = 0; i < r->nalt; i++) {
+        if (r->alt_base[i] == first_seq) {
+            r->alt_base[i] = r->base_seq;
+            r->base_set = false; /* no re-remembering */
+            r->isn_given = false;
+            set_base(r, first_seq);
+            return;
+        }
+    }
+}
+
 void sd_reasm_set_isn(sd_reasm *r, uint32_t isn)
 {
     if (!r)
         return;
     if (r->base_set && (r->delivered_any || r->root))
         return; /* too late to move offset 0 */
-    r->base_set = true;
-    r->isn_given = true;
-    r->base_seq = isn + 1;
-    r->next_off = 0;
-    r->fin_seen = r->rst_seen = r->ack_seen = false;
-    hist_reset(r);
+    set_base(r, isn + 1);
 }
 
 void sd_reasm_segment(sd_reasm *r, uint32_t seq, uint8_t flags, const uint8_t *data, uint32_t len,
@@ -788,6 +828,8 @@ void sd_reasm_segment(sd_reasm *r, uint32_t seq, uint8_t flags, const uint8_t *d
         r->next_off = 0;
         hist_reset(r);
     }
+    if (len > 0 && !syn)
+        rebase_alt(r, dseq);
     int64_t off = seq_to_off(r, dseq);
 
     if (flags & SD_TH_FIN) {
@@ -869,6 +911,7 @@ void sd_reasm_ack(sd_reasm *r, uint32_t ack, uint64_t frame, sd_ts ts)
 {
     if (!r || !r->base_set)
         return;
+    rebase_alt(r, ack);
     int32_t d = (int32_t)(ack - seq_at(r, r->next_off));
     if (d <= 0)
         return;

@@ -4,18 +4,6 @@
 
 #define WSCALE_MAX 14 /* RFC 7323 §2.3: larger shifts are treated as 14 */
 
-static void history_add(sd_conn *c, char letter, int dir)
-{
-    char ch = dir == SD_DIR_ORIG ? letter : (char)(letter - 'A' + 'a');
-    if (strchr(c->history, ch))
-        return; /* Zeek logs each letter once per direction (no repeat counts here) */
-    size_t n = strlen(c->history);
-    if (n < SD_HISTORY_MAX) {
-        c->history[n] = ch;
-        c->history[n + 1] = '\0';
-    }
-}
-
 static void note_options(sd_conn *c, const sd_pkt *p, int dir)
 {
     sd_dirstats *d = &c->d[dir];
@@ -79,8 +67,9 @@ uint32_t sd_tcp_rel_seq(const sd_conn *c, int dir, uint32_t seq)
 static void set_bases(sd_conn *c, const sd_pkt *p, int dir)
 {
     sd_dirstats *d = &c->d[dir], *peer = &c->d[!dir];
-    if (!d->base_set) {
-        d->seq_base = (p->flags & SD_TH_SYN) ? p->seq : p->seq - 1;
+    bool syn = p->flags & SD_TH_SYN;
+    if ((!d->base_set && !(p->flags & SD_TH_RST)) || (syn && !d->isn_set)) {
+        d->seq_base = syn ? p->seq : p->seq - 1;
         d->base_set = true;
     }
     if (!peer->base_set && (p->flags & SD_TH_ACK)) {
@@ -143,6 +132,8 @@ static unsigned analyze_seq(sd_flow *f, const sd_pkt *p, int dir, sd_ts ts)
     uint32_t len = seq_len(p);
     uint32_t s = p->seq, e = p->seq + len;
     unsigned r = 0;
+    if (!t->started && (p->flags & SD_TH_RST) && !p->payload_wire)
+        return 0; /* a bare RST may carry any sequence number (injection): don't start from it */
     if (!t->started) {
         t->started = true;
         t->max_end = e;
@@ -200,21 +191,104 @@ static void flags_history(sd_conn *c, const sd_pkt *p, int dir, unsigned r)
 {
     uint8_t fl = p->flags;
     if ((fl & SD_TH_SYN) && !(fl & SD_TH_ACK))
-        history_add(c, 'S', dir);
+        sd_conn_history_add(c, 'S', dir);
     if ((fl & SD_TH_SYN) && (fl & SD_TH_ACK))
-        history_add(c, 'H', dir);
+        sd_conn_history_add(c, 'H', dir);
     if (p->payload_wire > 0)
-        history_add(c, 'D', dir);
+        sd_conn_history_add(c, 'D', dir);
     else if ((fl & SD_TH_ACK) && !(fl & (SD_TH_SYN | SD_TH_FIN | SD_TH_RST)))
-        history_add(c, 'A', dir);
+        sd_conn_history_add(c, 'A', dir);
     if (fl & SD_TH_FIN)
-        history_add(c, 'F', dir);
+        sd_conn_history_add(c, 'F', dir);
     if (fl & SD_TH_RST)
-        history_add(c, 'R', dir);
-    if (r & SD_TA_RETRANS)
-        history_add(c, 'T', dir);
-    if (r & SD_TA_ZEROWIN)
-        history_add(c, 'W', dir);
+        sd_conn_history_add(c, 'R', dir);
+}
+
+/* Zeek logs T, W and G again when their count reaches 10, 100, 1000... */
+static void history_repeat(sd_conn *c, sd_tcptrack *t, int idx, char letter, int dir)
+{
+    uint32_t n = ++t->hist_count[idx];
+    if (n == 1 || n == 10 || n == 100 || n == 1000 || n == 10000 || n == 100000)
+        sd_conn_history_force(c, letter, dir);
+}
+
+/* Zeek's endpoint state machine, enough of it for conn_state: the states
+ * an endpoint passes through as it sends SYN, SYN-ACK, ACK, FIN, RST. */
+static void zeek_state(sd_conn *c, const sd_pkt *p, int dir)
+{
+    uint8_t *e = &c->zstate[dir], *peer = &c->zstate[!dir];
+    uint8_t fl = p->flags;
+    if (fl & SD_TH_RST) {
+        *e = SD_ZS_RESET;
+    } else if (fl & SD_TH_FIN) {
+        if (*e != SD_ZS_RESET)
+            *e = SD_ZS_CLOSED;
+    } else if ((fl & SD_TH_SYN) && (fl & SD_TH_ACK)) {
+        if (*e == SD_ZS_INACTIVE || *e == SD_ZS_SYN_SENT)
+            *e = SD_ZS_SYN_ACK_SENT;
+    } else if (fl & SD_TH_SYN) {
+        if (*e == SD_ZS_INACTIVE)
+            *e = SD_ZS_SYN_SENT;
+    } else if (*peer == SD_ZS_SYN_ACK_SENT && (*e == SD_ZS_INACTIVE || *e == SD_ZS_SYN_SENT)) {
+        *e = *peer = SD_ZS_ESTABLISHED; /* the ACK that completes the handshake */
+    } else if (*e == SD_ZS_INACTIVE) {
+        *e = SD_ZS_PARTIAL;
+    } else if (*e == SD_ZS_SYN_ACK_SENT && *peer == SD_ZS_ESTABLISHED) {
+        *e = SD_ZS_ESTABLISHED;
+    }
+}
+
+/* Zeek's size: how far the data sequence numbers reached. A bare RST does
+ * not start the count: an injected RST with a forged sequence number must
+ * not make the stream look gigabytes long (Zeek's rst-inject-rae trace). */
+static void track_size(sd_conn *c, sd_tcptrack *t, const sd_pkt *p, int dir)
+{
+    bool syn = p->flags & SD_TH_SYN;
+    if ((p->flags & SD_TH_RST) && !p->payload_wire)
+        return;
+    /* after its FIN an endpoint's ACKs sit one past its last byte */
+    if (t->fin_sent && !p->payload_wire)
+        return;
+    if (p->flags & SD_TH_FIN)
+        t->fin_sent = true;
+    uint32_t start = p->seq + syn;
+    if (!t->data_started) {
+        t->data_started = true;
+        t->data_hi = start;
+    }
+    uint32_t end = start + p->payload_wire;
+    if (SD_SEQ_GT(end, t->data_hi)) {
+        t->data_span += (uint32_t)(end - t->data_hi);
+        t->data_hi = end;
+    }
+    c->d[dir].bytes = t->data_span;
+}
+
+/* The peer ACKed bytes of ours that the capture never showed: a content
+ * gap (Zeek's G), counted in missed_bytes. */
+static void acked_gaps(sd_flow *f, const sd_pkt *p, int dir)
+{
+    sd_tcptrack *t = &f->t[!dir];
+    if (!(p->flags & SD_TH_ACK))
+        return;
+    for (int i = 0; i < t->nholes;) {
+        uint32_t hs = t->holes[i][0], he = t->holes[i][1];
+        if (!SD_SEQ_GT(p->ack, hs)) {
+            i++;
+            continue;
+        }
+        uint32_t to = SD_SEQ_LT(p->ack, he) ? p->ack : he;
+        f->c.d[!dir].missed_bytes += (uint32_t)(to - hs);
+        history_repeat(&f->c, t, 2, 'G', !dir);
+        if (to == he) {
+            memmove(&t->holes[i], &t->holes[i + 1], sizeof t->holes[0] * (size_t)(t->nholes - i - 1));
+            memmove(&t->hole_ts[i], &t->hole_ts[i + 1], sizeof t->hole_ts[0] * (size_t)(t->nholes - i - 1));
+            t->nholes--;
+        } else {
+            t->holes[i][0] = to;
+            i++;
+        }
+    }
 }
 
 static void end_flags(sd_conn *c, const sd_pkt *p, int dir)
@@ -263,9 +337,18 @@ unsigned sd_tcp_packet(sd_flow *f, const sd_pkt *p, int dir)
     if (!c->established && c->saw_synack && (p->flags & SD_TH_ACK) && !(p->flags & SD_TH_SYN) &&
         dir == SD_DIR_ORIG)
         c->established = true;
+    zeek_state(c, p, dir);
+    if (c->zstate[0] == SD_ZS_ESTABLISHED && c->zstate[1] == SD_ZS_ESTABLISHED)
+        c->established = true;
     unsigned r = analyze_seq(f, p, dir, ts);
     r |= analyze_ack(f, p, dir, r);
+    acked_gaps(f, p, dir);
+    track_size(c, &f->t[dir], p, dir);
     sd_dirstats *d = &c->d[dir];
+    if ((r & SD_TA_RETRANS) && p->payload_wire) /* Zeek's T: retransmitted payload */
+        history_repeat(c, &f->t[dir], 0, 'T', dir);
+    if (r & SD_TA_ZEROWIN)
+        history_repeat(c, &f->t[dir], 1, 'W', dir);
     if (r & SD_TA_RETRANS) {
         d->retrans_pkts++;
         d->retrans_bytes += p->payload_wire;

@@ -65,13 +65,17 @@ static void g_duration(const void *r, sd_fval *v) { set_f(v, sd_ts_sec(C(r)->end
 static void g_state(const void *r, sd_fval *v) { set_s(v, C(r)->conn_state); }
 static void g_history(const void *r, sd_fval *v)
 {
-    if (C(r)->ipproto == 6)
-        set_s(v, C(r)->history);
+    set_s(v, C(r)->history);
 }
 static void g_vlan(const void *r, sd_fval *v)
 {
     if (C(r)->vlan)
         set_u(v, C(r)->vlan);
+}
+static void g_missed(const void *r, sd_fval *v)
+{
+    if (C(r)->ipproto == 6)
+        set_u(v, C(r)->d[0].missed_bytes + C(r)->d[1].missed_bytes);
 }
 static void g_first_frame(const void *r, sd_fval *v) { set_u(v, C(r)->first_frame); }
 static void g_last_frame(const void *r, sd_fval *v) { set_u(v, C(r)->last_frame); }
@@ -122,6 +126,7 @@ static void g_expired(const void *r, sd_fval *v) { set_b(v, C(r)->expired); }
 DIR_FIELD(pkts, set_u(v, d->pkts))
 DIR_FIELD(bytes, set_u(v, d->bytes))
 DIR_FIELD(ip_bytes, set_u(v, d->ip_bytes))
+DIR_FIELD(payload_bytes, set_u(v, d->payload_bytes))
 DIR_FIELD(wire_bytes, set_u(v, d->wire_bytes))
 DIR_FIELD(retrans_pkts, TCP_ONLY; set_u(v, d->retrans_pkts))
 DIR_FIELD(retrans_bytes, TCP_ONLY; set_u(v, d->retrans_bytes))
@@ -154,7 +159,9 @@ static const sd_field FIELDS[] = {
     { "conn_state", "Zeek connection state", g_state },
     { "history", "Zeek history letters", g_history },
     BOTH(pkts, "packets"),
-    BOTH(bytes, "payload bytes"),
+    BOTH(bytes, "payload bytes (TCP: from sequence numbers, as Zeek)"),
+    { "missed_bytes", "bytes ACKed but never seen in the capture (content gaps)", g_missed },
+    BOTH(payload_bytes, "sum of payload lengths, retransmissions included"),
     BOTH(ip_bytes, "IP bytes"),
     BOTH(wire_bytes, "frame bytes on the wire"),
     { "syn_synack_ms", "handshake: SYN to SYN-ACK, ms", g_rtt1 },

@@ -368,10 +368,8 @@ static int derive_version(const sd_ssh_meta *m)
     int b = v->banner_seen ? proto_major(v->proto) : -1;
     if (a < 0 && b < 0)
         return 0;
-    if (a < 0 || b < 0) {
-        int x = a < 0 ? b : a;
-        return x == 199 ? 0 : x;
-    }
+    if (a < 0 || b < 0)
+        return 0; /* Zeek leaves it unset with one banner (half-duplex) */
     if (a == 199 && b == 199)
         return 2;
     if (a == 199)

@@ -6,6 +6,7 @@ randomness; scapy only builds the IP/TCP/UDP bytes (checksums), while the
 link headers and the pcap/pcapng containers are written here byte by byte,
 so the files do not depend on scapy's writer. Run from anywhere:
     /usr/bin/python3 tests/crafted/gen.py
+tests/crafted/t_crafted_decode.sh checks that a rerun gives identical files.
 """
 import os
 import struct
@@ -14,7 +15,8 @@ import sys
 from scapy.all import IP, TCP, UDP, IPv6, Raw, IPv6ExtHdrHopByHop, \
     IPv6ExtHdrDestOpt, IPv6ExtHdrRouting, IPv6ExtHdrFragment, PadN  # noqa: E402
 
-OUT = os.path.dirname(os.path.abspath(__file__))
+# CRAFTED_OUT lets the test regenerate into a scratch directory and compare.
+OUT = os.environ.get("CRAFTED_OUT") or os.path.dirname(os.path.abspath(__file__))
 T0_NS = 1700000000 * 10**9  # 2023-11-14T22:13:20Z
 MSS = 1000                  # segment size used when splitting data
 

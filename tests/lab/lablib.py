@@ -143,6 +143,12 @@ def ensure_users(work):
         os.chmod(os.path.join(sshd, "authorized_keys"), 0o600)
 
 
+def lock_users():
+    """Known passwords must not open the machine's own sshd between runs."""
+    for user in USERS:
+        sh(["usermod", "-L", user], check=False)
+
+
 def ensure_work(work, seed=1):
     """Keys (new each run: fingerprints are not labels), payload files."""
     kd = os.path.join(work, "keys")
@@ -237,10 +243,10 @@ def suite_from_log(watch, side="client"):
     out = {}
     ts, l = watch.first(r"kex: algorithm: ")
     if l:
-        out["kex"] = l.split("kex: algorithm: ")[1].strip()
+        out["kex"] = l.split("kex: algorithm: ")[1].split()[0]
     ts, l = watch.first(r"kex: host key algorithm: ")
     if l:
-        out["hostkey"] = l.split("kex: host key algorithm: ")[1].strip()
+        out["hostkey"] = l.split("kex: host key algorithm: ")[1].split()[0]
     ts, l = watch.first(r"kex: client->server cipher: ")
     if l:
         m = re.search(r"cipher: (\S+) MAC: (\S+) compression: (\S+)", l)
@@ -300,7 +306,7 @@ class Scenario:
     def capture_start(self):
         self.pcap_tmp = os.path.join(self.sdir, self.name + ".pcap")
         log = os.path.join(self.sdir, "tcpdump.log")
-        self.tcpdump = self.bg("c", ["tcpdump", "-i", self.iface, "-s", "0", "-U", "-n",
+        self.tcpdump = self.bg("c", ["tcpdump", "-i", self.iface, "-s", "0", "-U", "-n", "--immediate-mode",
                                      "-Z", "root", "-w", self.pcap_tmp], log=log)
         end = time.time() + 5
         while time.time() < end:
@@ -310,7 +316,7 @@ class Scenario:
         time.sleep(0.2)
 
     def capture_stop(self):
-        time.sleep(0.6)
+        time.sleep(1.0)
         self.tcpdump.send_signal(signal.SIGINT)
         self.tcpdump.wait(5)
 

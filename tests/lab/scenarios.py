@@ -47,6 +47,7 @@ def client_leg(sc, w, leg, server_ip, port, t0, user, carried_by=None, in_captur
 
 
 def note_pubkey(sc, w, leg):
+    note_none_probe(sc, w, leg)
     ts, _ = w.first(r"Offering public key|Will attempt key")
     ts2, _ = w.first(r"Server accepts key")
     ok, _ = w.first(r"Authenticated to ")
@@ -56,12 +57,22 @@ def note_pubkey(sc, w, leg):
                               "success_ts": round(ok, 6) if ok else None})
 
 
-def note_none_probe(sc, w, leg):
-    ts, _ = w.first(r"Authentications that can continue")
+def note_none_probe(sc, w, leg, after=0.0):
+    """OpenSSH clients always start with a "none" request (RFC 4252 s5.2)."""
+    ts, _ = w.wait(r"Authentications that can continue", 3.0, after)
     if ts:
         sc.labels["auth"].append({"leg": leg, "ts": round(ts, 6), "method": "none",
                                   "result": "failure", "password_len": None, "probe": True,
                                   "automated": True})
+
+
+def note_none_from_sshd(sc, sw, leg):
+    """The none request as seen by an OpenSSH server (client without -vv log)."""
+    ts, _ = sw.wait(r"userauth-request for user \S+ service ssh-connection method none", 3.0)
+    if ts:
+        sc.labels["auth"].append({"leg": leg, "ts": round(ts, 6), "method": "none",
+                                  "result": "failure", "password_len": None, "probe": True,
+                                  "automated": True, "ts_source": "server log"})
 
 
 def login(sc, leg, user, host, suite=None, known=True, passwords=None, key=False, port=22,
@@ -314,24 +325,18 @@ def sc_exec(sc):
             "-o", "GlobalKnownHostsFile=/dev/null", "-o", "IdentitiesOnly=yes",
             "-o", "HostKeyAlgorithms=ssh-ed25519",
             "-i", os.path.join(sc.work, "keys", "client_ed25519"), "sdlab@" + sc.lane.s_ip, cmd]
-    t0, t1, w, p = run_capture_proc(sc, argv)
     sc.labels["scripted"] = True
     sc.labels["host_known"] = True
-    note_pubkey(sc, w, "forward")
-    d = client_leg(sc, w, "forward", sc.lane.s_ip, 22, t0, "sdlab")
-    d["end_ts"] = round(t1, 6)
-    d["session_kind"] = "exec"
-    sc.labels["commands"].append({"leg": "forward", "ts": round(t0, 6), "text": cmd,
-                                  "exec": True, "output_bytes": len(p.stdout)})
-    time.sleep(0.5)
-    # a second, shorter run (scripts tend to repeat)
-    t0, t1, w, p = run_capture_proc(sc, argv[:-1] + ["id"])
-    note_pubkey(sc, w, "forward")
-    d = client_leg(sc, w, "forward", sc.lane.s_ip, 22, t0, "sdlab")
-    d["end_ts"] = round(t1, 6)
-    d["session_kind"] = "exec"
-    sc.labels["commands"].append({"leg": "forward", "ts": round(t0, 6), "text": "id",
-                                  "exec": True, "output_bytes": len(p.stdout)})
+    # three runs a few seconds apart, as a cron job or a script would
+    for c in (cmd, "id", "df -h /"):
+        time.sleep(sc.rng.uniform(1.5, 2.5))
+        t0, t1, w, p = run_capture_proc(sc, argv[:-1] + [c])
+        note_pubkey(sc, w, "forward")
+        d = client_leg(sc, w, "forward", sc.lane.s_ip, 22, t0, "sdlab")
+        d["end_ts"] = round(t1, 6)
+        d["session_kind"] = "exec"
+        sc.labels["commands"].append({"leg": "forward", "ts": round(t0, 6), "text": c,
+                                      "exec": True, "output_bytes": len(p.stdout)})
 
 
 def sc_sshpass(sc):
@@ -341,7 +346,8 @@ def sc_sshpass(sc):
     sc.write_known_hosts(kh, sc.lane.s_ip)
     sc.labels["scripted"] = True
     sc.labels["host_known"] = True
-    for i, cmd in enumerate(("id; uptime", "cat /etc/hostname")):
+    for i, cmd in enumerate(("id; uptime", "cat /etc/hostname", "ls")):
+        time.sleep(sc.rng.uniform(1.0, 2.0))
         argv = ["sshpass", "-p", USERS["sdlab"], "ssh", "-F", "/dev/null", "-vv",
                 "-o", "UserKnownHostsFile=" + kh, "-o", "GlobalKnownHostsFile=/dev/null",
                 "-o", "HostKeyAlgorithms=ssh-ed25519", "-o", "PubkeyAuthentication=no",
@@ -358,7 +364,6 @@ def sc_sshpass(sc):
         d["session_kind"] = "exec"
         sc.labels["commands"].append({"leg": "forward", "ts": round(t0, 6), "text": cmd,
                                       "exec": True, "output_bytes": len(p.stdout)})
-        time.sleep(sc.rng.uniform(0.3, 0.8))
 
 
 # --------------------------------------------------------------------------
@@ -381,23 +386,28 @@ def sc_scp(sc, direction, legacy):
     sc.labels["scripted"] = True
     sc.labels["host_known"] = True
     tgt = "sdlab@%s:" % sc.lane.s_ip
-    if direction == "upload":
-        src = os.path.join(sc.work, "files", "upload.bin")
-        argv = scp_argv(sc, legacy) + [src, tgt + "uploaded.bin"]
-        size = file_size(src)
-    else:
-        dst = os.path.join(sc.sdir, "downloaded.bin")
-        argv = scp_argv(sc, legacy) + [tgt + "download.bin", dst]
-    t0, t1, w, p = run_capture_proc(sc, argv)
-    if direction == "download":
-        size = file_size(dst)
-    note_pubkey(sc, w, "forward")
-    d = client_leg(sc, w, "forward", sc.lane.s_ip, 22, t0, "sdlab")
-    d["end_ts"] = round(t1, 6)
-    d["session_kind"] = "scp" if legacy else "sftp"
-    sc.labels["transfers"].append({"leg": "forward", "direction": direction,
-                                   "tool": "scp", "protocol": "scp" if legacy else "sftp",
-                                   "bytes": size, "start": round(t0, 6), "end": round(t1, 6)})
+    files = ("upload.bin", "sftp_up.bin") if direction == "upload" else (
+        "download.bin", "sftp_down.bin")
+    for name in files:      # two runs, one connection each
+        time.sleep(sc.rng.uniform(1.5, 2.5))
+        if direction == "upload":
+            src = os.path.join(sc.work, "files", name)
+            argv = scp_argv(sc, legacy) + [src, tgt + "up_" + name]
+            size = file_size(src)
+        else:
+            dst = os.path.join(sc.sdir, name)
+            argv = scp_argv(sc, legacy) + [tgt + name, dst]
+        t0, t1, w, p = run_capture_proc(sc, argv)
+        if direction == "download":
+            size = file_size(dst)
+        note_pubkey(sc, w, "forward")
+        d = client_leg(sc, w, "forward", sc.lane.s_ip, 22, t0, "sdlab")
+        d["end_ts"] = round(t1, 6)
+        d["session_kind"] = "scp" if legacy else "sftp"
+        sc.labels["transfers"].append({"leg": "forward", "direction": direction,
+                                       "tool": "scp", "protocol": "scp" if legacy else "sftp",
+                                       "bytes": size, "start": round(t0, 6),
+                                       "end": round(t1, 6)})
 
 
 def sc_sftp(sc):
@@ -521,6 +531,7 @@ def sc_proxyjump(sc):
     f = sc.add_leg("forward", sc.lane.cb_c_ip, sc.lane.b_ip, 22, cl, bsv, started=t0,
                    user="sdlab")
     f["suite"] = suite_from_log(bw)
+    note_none_from_sshd(sc, bw, "forward")
     ts, _ = bw.first(r"Accepted publickey")
     sc.labels["auth"].append({"leg": "forward", "ts": round(ts or t0, 6), "method": "publickey",
                               "result": "success", "password_len": None, "automated": True,
@@ -615,6 +626,7 @@ def sc_dropbear_client(sc):
     sc.labels["host_key_prompt"] = [{"leg": "forward", "shown_ts": round(shown, 6),
                                      "answered_ts": round(ans, 6)}]
     ch.expect(PW_PROMPT)
+    note_none_from_sshd(sc, sw, "forward")
     a = sc.password(ch, USERS["sdlab"], "forward", user="sdlab")
     a["result"] = "success"
     ch.expect(PROMPT_RE)
@@ -656,11 +668,11 @@ _add("reverse_fail", 2, sc_reverse_fail, "forward session with -R; reverse sessi
 _add("agent_used", 3, sc_agent, "-A agent forwarding, agent used on the server (ssh-add -l)",
      use=True)
 _add("agent_unused", 4, sc_agent, "-A agent forwarding, agent not used", use=False)
-_add("exec_cmd", 5, sc_exec, "non-interactive `ssh host cmd` runs (public key), twice")
-_add("sshpass", 6, sc_sshpass, "sshpass automated password entry, two non-interactive runs")
-_add("scp_upload", 7, sc_scp, "scp upload of 262144 bytes (SFTP protocol, OpenSSH 9 default)",
+_add("exec_cmd", 5, sc_exec, "three non-interactive `ssh host cmd` runs (public key)")
+_add("sshpass", 6, sc_sshpass, "sshpass automated password entry, three non-interactive runs")
+_add("scp_upload", 7, sc_scp, "two scp uploads, 262144 and 131072 bytes (SFTP protocol, OpenSSH 9 default)",
      direction="upload", legacy=False)
-_add("scp_download", 8, sc_scp, "scp -O (legacy scp protocol) download of 393216 bytes",
+_add("scp_download", 8, sc_scp, "two scp -O (legacy scp protocol) downloads, 393216 and 98304 bytes",
      direction="download", legacy=True)
 _add("sftp_session", 9, sc_sftp, "interactive sftp: ls, put 131072 bytes, get 98304 bytes, bye")
 _add("forward_L_http", 10, sc_forward, "-N -L forward carrying three HTTP GETs", mode="L")

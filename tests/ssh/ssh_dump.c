@@ -17,7 +17,7 @@
 typedef struct rec_log {
     uint64_t n[2], bytes[2], exact[2];
     uint64_t hash;
-    uint32_t first[2][8]; /* first record sizes per dir */
+    uint32_t first[2][64]; /* first record sizes per dir */
     uint64_t hist_k[2];   /* records equal to the predicted keystroke size */
     uint32_t k[2];
 } rec_log;
@@ -26,7 +26,7 @@ static void on_record(void *ud, const sd_ssh_record *r)
 {
     rec_log *L = ud;
     int d = r->dir;
-    if (L->n[d] < 8)
+    if (L->n[d] < 64)
         L->first[d][L->n[d]] = r->wire_len;
     L->n[d]++;
     L->bytes[d] += r->wire_len;
@@ -128,10 +128,10 @@ static void print_meta(int stream, const sd_ssh_meta *m, const rec_log *L)
     jint("rec_client_eq_k", (long long)L->hist_k[c]);
     jint("rec_server_eq_k", (long long)L->hist_k[sv]);
     printf("\"rec_first_client\":[");
-    for (uint64_t i = 0; i < L->n[c] && i < 8; i++)
+    for (uint64_t i = 0; i < L->n[c] && i < 64; i++)
         printf("%s%u", i ? "," : "", L->first[c][i]);
     printf("],\"rec_first_server\":[");
-    for (uint64_t i = 0; i < L->n[sv] && i < 8; i++)
+    for (uint64_t i = 0; i < L->n[sv] && i < 64; i++)
         printf("%s%u", i ? "," : "", L->first[sv][i]);
     printf("],\"rec_hash\":\"%016llx\",", (unsigned long long)L->hash);
     printf("\"anomalies\":[");

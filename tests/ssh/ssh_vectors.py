@@ -80,7 +80,7 @@ def extract(pcap):
     streams = {}
     order = []
     for r in tshark_fields(pcap, PKT_FIELDS, "tcp"):
-        if len(r) < len(PKT_FIELDS) or r[1] == "":
+        if len(r) < len(PKT_FIELDS) or r[1] == "" or r[10] == "" or r[4] == "":
             continue
         fr, st = int(r[0]), int(r[1])
         src = (r[2] or r[3]) + ":" + r[4]

@@ -360,6 +360,36 @@ static void t_syn_data(void **st)
     sd_reasm_free(z);
 }
 
+/* SYN-ACK retries with two ISNs (tcp-fastopen-10): the last set_isn is
+ * stale; data or the peer's ACK at an earlier ISN+1 moves offset 0 there. */
+static void t_two_isns(void **st)
+{
+    (void)st;
+    rec r;
+    sd_reasm *z = mk(&r, SD_OVERLAP_FIRST, 0, NULL);
+    sd_reasm_set_isn(z, 5000);
+    sd_reasm_set_isn(z, 90000);
+    sd_reasm_set_isn(z, 5000);
+    sd_reasm_set_isn(z, 90000);
+    sd_reasm_ack(z, 5001, 3, 0); /* the peer acknowledged ISN 5000 */
+    seg(z, 5001, 0, "data");
+    expect_out(&r, "data");
+    assert_int_equal(r.ch[0].offset, 0);
+    assert_int_equal(sd_reasm_get_stats(z)->gap_bytes, 0);
+    sd_reasm_set_isn(z, 90000); /* too late: data was delivered */
+    seg(z, 5005, 0, "more");
+    expect_out(&r, "datamore");
+    sd_reasm_free(z);
+
+    z = mk(&r, SD_OVERLAP_FIRST, 0, NULL);
+    sd_reasm_set_isn(z, 5000);
+    sd_reasm_set_isn(z, 90000);
+    seg(z, 5001, 0, "xy"); /* data itself at the earlier ISN+1 */
+    expect_out(&r, "xy");
+    assert_int_equal(r.ch[0].offset, 0);
+    sd_reasm_free(z);
+}
+
 /* libnids (g) / suricata-verify bug-6244: a RST's payload is not stream
  * data; data beyond the RST's sequence is still delivered, flagged. */
 static void t_rst(void **st)
@@ -750,6 +780,7 @@ int main(void)
         cmocka_unit_test(t_seq_wrap),
         cmocka_unit_test(t_offsets_past_4g),
         cmocka_unit_test(t_syn_data),
+        cmocka_unit_test(t_two_isns),
         cmocka_unit_test(t_rst),
         cmocka_unit_test(t_urgent_inband),
         cmocka_unit_test(t_after_fin),

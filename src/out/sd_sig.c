@@ -1,0 +1,170 @@
+/* Payload signatures: magic numbers from the formats' specifications
+ * (PE/COFF: Microsoft PE Format, "MS-DOS Stub"; ELF: System V ABI e_ident;
+ * ZIP: APPNOTE.TXT 4.3.7 local file header; gzip: RFC 1952 §2.3.1; PDF:
+ * ISO 32000-1 §7.5.2; OLE2/CFB: MS-CFB §2.2; RAR 4/5, 7z, CAB, Mach-O,
+ * Java class: their file-format documents) plus a few text markers of
+ * scripts and PowerShell misuse (MITRE ATT&CK T1059.001). Each is either
+ * anchored at stream offset 0 or searched anywhere; patterns of 4 bytes or
+ * more when searched anywhere, so random (encrypted) data rarely matches. */
+#include "sd_sig.h"
+
+#include <string.h>
+
+enum { ANY = 0, START = 1 };
+
+typedef struct sig_def {
+    const char *name;
+    const char *pat;
+    uint8_t len;
+    uint8_t anchor;
+    bool nocase;   /* ASCII case-insensitive (pattern stored in lower case) */
+    const char *desc;
+} sig_def;
+
+#define P(s) s, (uint8_t)(sizeof(s) - 1)
+
+static const sig_def SIGS[] = {
+    { "mz-header", P("MZ"), START, false, "DOS/Windows executable header \"MZ\" at the start of the stream" },
+    { "pe-dos-stub", P("This program cannot be run in DOS mode"), ANY, false,
+      "Windows PE: the MS-DOS stub message (the PE's \"MZ\" is normally 78 bytes before)" },
+    { "elf", P("\x7f" "ELF"), ANY, false, "ELF executable or library" },
+    { "macho", P("\xcf\xfa\xed\xfe"), ANY, false, "Mach-O 64-bit executable" },
+    { "java-class", P("\xca\xfe\xba\xbe\x00\x00"), ANY, false, "Java class file (or Mach-O fat binary)" },
+    { "zip", P("PK\x03\x04"), ANY, false, "ZIP local file header (also JAR, DOCX, APK...)" },
+    { "gzip", P("\x1f\x8b\x08\x00"), ANY, false, "gzip member (deflate, no flags)" },
+    { "gzip", P("\x1f\x8b\x08\x08"), ANY, false, "gzip member (deflate, with file name)" },
+    { "rar", P("Rar!\x1a\x07"), ANY, false, "RAR archive" },
+    { "7z", P("7z\xbc\xaf\x27\x1c"), ANY, false, "7-Zip archive" },
+    { "cab", P("MSCF\x00\x00\x00\x00"), ANY, false, "Microsoft Cabinet archive" },
+    { "ole2", P("\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"), ANY, false, "OLE2 compound file (legacy Office document, MSI)" },
+    { "pdf", P("%PDF-"), ANY, false, "PDF document" },
+    { "shebang", P("#!/"), START, false, "script with a #! interpreter line at the start of the stream" },
+    { "shebang", P("\n#!/bin/"), ANY, false, "script with a #!/bin/ interpreter line" },
+    { "shebang", P("\n#!/usr/bin/"), ANY, false, "script with a #!/usr/bin/ interpreter line" },
+    { "powershell", P("powershell"), ANY, true, "the word PowerShell (any case)" },
+    { "powershell-encoded", P("-encodedcommand"), ANY, true, "PowerShell -EncodedCommand" },
+    { "powershell-iex", P("invoke-expression"), ANY, true, "PowerShell Invoke-Expression" },
+    { "powershell-b64", P("frombase64string"), ANY, true, "[Convert]::FromBase64String" },
+    { "cmd-exe", P("cmd.exe"), ANY, true, "cmd.exe" },
+    { "private-key", P("PRIVATE KEY-----"), ANY, false, "PEM private key block" },
+};
+
+int sd_sig_count(void)
+{
+    return (int)SD_ARRAY_LEN(SIGS);
+}
+
+const char *sd_sig_name(int sig)
+{
+    return sig >= 0 && sig < sd_sig_count() ? SIGS[sig].name : "?";
+}
+
+const char *sd_sig_desc(int sig)
+{
+    return sig >= 0 && sig < sd_sig_count() ? SIGS[sig].desc : "?";
+}
+
+void sd_sig_init(sd_sig_scan *s)
+{
+    memset(s, 0, sizeof *s);
+}
+
+static uint8_t lower(uint8_t c)
+{
+    return c >= 'A' && c <= 'Z' ? (uint8_t)(c + 32) : c;
+}
+
+static bool match_at(const sig_def *d, const uint8_t *p)
+{
+    if (!d->nocase)
+        return memcmp(p, d->pat, d->len) == 0;
+    for (uint8_t i = 0; i < d->len; i++)
+        if (lower(p[i]) != (uint8_t)d->pat[i])
+            return false;
+    return true;
+}
+
+static void add_hit(sd_sig_scan *s, int sig, uint64_t off, uint64_t f0, uint64_t f1)
+{
+    s->total_hits++;
+    if (s->nhits < SD_SIG_MAX_HITS)
+        s->hits[s->nhits++] = (sd_sig_hit){ sig, off, f0, f1 };
+}
+
+/* First bytes of the patterns (lower case for the case-insensitive ones):
+ * most bytes are rejected with one load. test_sig checks it covers SIGS. */
+static const uint8_t FIRST[256] = {
+    ['M'] = 1, ['T'] = 1, [0x7f] = 1, [0xcf] = 1, [0xca] = 1, ['P'] = 1, [0x1f] = 1, ['R'] = 1,
+    ['7'] = 1, [0xd0] = 1, ['%'] = 1, ['#'] = 1, ['\n'] = 1, ['p'] = 1, ['-'] = 1, ['i'] = 1,
+    ['f'] = 1, ['c'] = 1,
+};
+
+bool sd_sig_first_byte_ok(void)
+{
+    for (size_t k = 0; k < SD_ARRAY_LEN(SIGS); k++)
+        if (!FIRST[(uint8_t)SIGS[k].pat[0]])
+            return false;
+    return true;
+}
+
+/* Every match starting in p[0..len) (byte 0 at stream offset base). */
+static void scan(sd_sig_scan *s, const uint8_t *p, size_t len, uint64_t base, uint64_t f0, uint64_t f1)
+{
+    for (size_t i = 0; i < len; i++) {
+        uint8_t c = lower(p[i]);
+        if (!FIRST[p[i]] && !FIRST[c])
+            continue;
+        for (int k = 0; k < (int)SD_ARRAY_LEN(SIGS); k++) {
+            const sig_def *d = &SIGS[k];
+            if ((uint8_t)d->pat[0] != (d->nocase ? c : p[i]) || d->len > len - i)
+                continue;
+            if (d->anchor == START && base + i != 0)
+                continue;
+            if (match_at(d, p + i))
+                add_hit(s, k, base + i, f0, f1);
+        }
+    }
+}
+
+void sd_sig_feed(sd_sig_scan *s, uint64_t offset, const uint8_t *p, size_t len,
+                 uint64_t first_frame, uint64_t last_frame)
+{
+    if (!len)
+        return;
+    if (offset != s->next)
+        s->ntail = 0;
+    /* Matches that start in the tail and end in this chunk: scan a small
+     * joined window; those wholly inside the tail were found before. */
+    if (s->ntail) {
+        uint8_t win[2 * SD_SIG_MAXLEN];
+        size_t head = SD_MIN(len, (size_t)SD_SIG_MAXLEN - 1);
+        memcpy(win, s->tail, s->ntail);
+        memcpy(win + s->ntail, p, head);
+        size_t wlen = s->ntail + head;
+        uint64_t base = offset - s->ntail;
+        for (size_t i = 0; i < s->ntail; i++)
+            for (int k = 0; k < (int)SD_ARRAY_LEN(SIGS); k++) {
+                const sig_def *d = &SIGS[k];
+                if (i + d->len <= s->ntail || d->len > wlen - i)
+                    continue; /* wholly in the tail, or not enough bytes yet */
+                if (d->anchor == START && base + i != 0)
+                    continue;
+                if (match_at(d, win + i))
+                    add_hit(s, k, base + i, s->tail_frame, last_frame);
+            }
+    }
+    scan(s, p, len, offset, first_frame, last_frame);
+    /* keep the last bytes for the next chunk */
+    size_t keep = SD_SIG_MAXLEN - 1;
+    if (len >= keep) {
+        memcpy(s->tail, p + len - keep, keep);
+        s->ntail = (uint32_t)keep;
+    } else {
+        size_t old = SD_MIN((size_t)s->ntail, keep - len);
+        memmove(s->tail, s->tail + s->ntail - old, old);
+        memcpy(s->tail + old, p, len);
+        s->ntail = (uint32_t)(old + len);
+    }
+    s->tail_frame = first_frame;
+    s->next = offset + len;
+}

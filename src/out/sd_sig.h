@@ -10,7 +10,7 @@
 #include "../common/sd_common.h"
 
 #define SD_SIG_MAXLEN 48        /* longest pattern */
-#define SD_SIG_MAX_HITS 32      /* hits kept per scanner (the count goes on) */
+#define SD_SIG_MAX_HITS 16      /* hits kept per scanner (the count goes on) */
 
 typedef struct sd_sig_hit {
     int sig;                /* index for sd_sig_name() */

@@ -12,8 +12,8 @@ while read -r name args; do
     args=${args//\$SHARED/$SHARED}
     args=${args//\$REPO/$REPO}
     exp="$dir/expected/$name.out"
-    # shellcheck disable=SC2086
-    out=$(cd "$REPO" && "$STRIDER" $args 2>/dev/null; echo "exit=$?")
+    eval "argv=($args)"  # TESTLIST is ours: shell quoting allowed
+    out=$(cd "$REPO" && "$STRIDER" "${argv[@]}" 2>/dev/null; echo "exit=$?")
     n=$((n + 1))
     if [ "${UPDATE:-0}" = 1 ]; then
         printf '%s\n' "$out" > "$exp"

@@ -102,13 +102,18 @@ class Conn:
         return f"{ep_str(self.eps[0])}-{ep_str(self.eps[1])}"
 
 
-def tshark_packets(path):
-    """tshark's streams from per-packet fields: {proto: {stream: Conn}}."""
+def tshark_run(path):
+    """One tshark pass: per-packet fields, then the conv,tcp and conv,udp
+    tables (tshark prints the -z statistics after the packets)."""
     cmd = [TSHARK, "-n", "-r", path, "-T", "fields", "-E", "separator=/t",
-           "-E", "occurrence=l"]
+           "-E", "occurrence=l", "-z", "conv,tcp", "-z", "conv,udp"]
     for f in FIELDS:
         cmd += ["-e", f]
-    rc, out, err = run(cmd)
+    return run(cmd)
+
+
+def tshark_packets(out):
+    """tshark's streams from per-packet fields: {proto: {stream: Conn}}."""
     res = {p: {} for p in PROTOS}
     for line in out.splitlines():
         v = line.split("\t")
@@ -116,7 +121,7 @@ def tshark_packets(path):
             continue
         (num, flen, s4, d4, s6, d6, ts, tsp, tdp, us, usp, udp_) = v
         src, dst = (s4, d4) if s4 else (s6, d6)
-        if not src:
+        if not src or not num.isdigit():
             continue
         for proto, st, sp, dp in (("tcp", ts, tsp, tdp), ("udp", us, usp, udp_)):
             if st == "" or sp == "" or dp == "":
@@ -132,7 +137,7 @@ def tshark_packets(path):
             c.pkts[a] += 1
             c.bytes[a] += int(flen)
             c.last = int(num)
-    return res, rc, err
+    return res
 
 
 def fmt_size(v):
@@ -154,17 +159,21 @@ def split_hp(s):
     return ep(h.strip("[]"), p)
 
 
-def tshark_conv(path, proto):
-    """Rows of `tshark -z conv,PROTO`: list of (A, B, frames B->A, bytes B->A,
-    frames A->B, bytes A->B, rel_start)."""
-    rc, out, _ = run([TSHARK, "-n", "-q", "-r", path, "-z", f"conv,{proto}"])
-    rows = []
+def tshark_conv(out):
+    """Rows of the `-z conv,tcp` / `-z conv,udp` tables: {proto: [(A, B,
+    frames B->A, bytes B->A, frames A->B, bytes A->B, rel_start)]}.
+    ("<-" is what A received, i.e. B->A; it comes first.)"""
+    rows = {p: [] for p in PROTOS}
+    cur = None
     for line in out.splitlines():
+        if line.endswith("Conversations"):
+            cur = line.split()[0].lower()
+            continue
         m = ROW.match(line)
-        if m:
+        if m and cur in rows:
             a, b = split_hp(m.group(1)), split_hp(m.group(2))
-            rows.append((a, b, int(m.group(3)), m.group(4), int(m.group(5)),
-                         m.group(6), float(m.group(9))))
+            rows[cur].append((a, b, int(m.group(3)), m.group(4), int(m.group(5)),
+                              m.group(6), float(m.group(9))))
     return rows
 
 
@@ -277,7 +286,9 @@ def compare_file(path, rel, strider, allow, verbose, keys_out):
     def diff(proto, sel, what, text):
         diffs.append(((rel, proto, sel, what), text))
 
-    ts, trc, terr = tshark_packets(path)
+    trc, tout, terr = tshark_run(path)
+    ts = tshark_packets(tout)
+    conv = tshark_conv(tout)
     if trc != 0 and not any(ts.values()):
         return 0, 0, f"SKIP {rel}: tshark cannot read it ({terr.strip()[:80]})", []
     st, serr = strider_conns(strider, path)
@@ -286,7 +297,7 @@ def compare_file(path, rel, strider, allow, verbose, keys_out):
     counts = []
     for proto in PROTOS:
         tconns = ts[proto]
-        for p in check_conv(proto, tconns, tshark_conv(path, proto)):
+        for p in check_conv(proto, tconns, conv[proto]):
             diff(proto, "*", "tshark_conv", "tshark conv table vs its per-packet fields: " + p)
         sconns = st[proto]
         if len(tconns) != len(sconns):

@@ -72,6 +72,7 @@ typedef struct sd_conn {
     bool expired;                 /* ended by idle timeout, not by close or EOF */
 
     uint32_t anomalies;           /* SD_ANOM_* seen in its packets */
+    uint32_t inconsistencies;     /* overlapping copies with different bytes (reassembly on) */
     void *slot[SD_MAX_ANALYZERS]; /* per-analyzer state, owned by that analyzer */
 } sd_conn;
 

@@ -74,13 +74,24 @@ static void on_chunk(void *ud, const sd_chunk *ch)
             e->an[i].chunk(e->an[i].ctx, c, c->slot[i], r->dir, ch);
 }
 
+static void on_inconsistency(void *ud, const sd_reasm_inconsistency *inc)
+{
+    rctx *r = ud;
+    sd_engine *e = r->e;
+    sd_conn *c = &r->f->c;
+    c->inconsistencies++;
+    for (int i = 0; i < e->nan; i++)
+        if (c->slot[i] && e->an[i].inconsistency)
+            e->an[i].inconsistency(e->an[i].ctx, c, c->slot[i], r->dir, inc);
+}
+
 static void reasm_start(sd_engine *e, sd_flow *f)
 {
     rctx *r = sd_calloc(2, sizeof *r);
     f->rctx = r;
     for (int d = 0; d < 2; d++) {
         r[d] = (rctx){ e, f, d };
-        sd_reasm_cb cb = { on_chunk, NULL, &r[d] };
+        sd_reasm_cb cb = { on_chunk, on_inconsistency, &r[d] };
         f->reasm[d] = sd_reasm_new(&e->o.reasm, &cb);
     }
 }

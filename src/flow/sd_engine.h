@@ -22,6 +22,9 @@ typedef struct sd_analyzer {
     /* In-order bytes (and gaps) of a claimed TCP conn. Requires
      * sd_engine_opts.reassemble. */
     void (*chunk)(void *ctx, sd_conn *c, void *st, int dir, const sd_chunk *ch);
+    /* Two copies of the same stream bytes differed (an evasion indicator);
+     * may be NULL. Requires reassembly. */
+    void (*inconsistency)(void *ctx, sd_conn *c, void *st, int dir, const sd_reasm_inconsistency *i);
     /* The connection ended (closed and lingered, expired, or end of input).
      * Last call for this conn: the analyzer frees st here. */
     void (*conn_end)(void *ctx, sd_conn *c, void *st);

@@ -93,17 +93,20 @@ class Lane:
                     sh(self.nsx(role) + ["ethtool", "-K", ifn, "tx", "off", "rx", "off",
                                          "tso", "off", "gso", "off", "gro", "off"], check=False)
 
-    def down(self):
+    def kill_procs(self):
+        """Kill what is left in our namespaces (only processes we started)."""
         for role in "csb":
-            ns = self.ns[role]
-            # kill only processes living in our namespace
-            r = sh(["ip", "netns", "pids", ns], check=False)
+            r = sh(["ip", "netns", "pids", self.ns[role]], check=False)
             for pid in r.stdout.split():
                 try:
                     os.kill(int(pid), signal.SIGKILL)
                 except (ProcessLookupError, ValueError):
                     pass
-            sh(["ip", "netns", "del", ns], check=False)
+
+    def down(self):
+        self.kill_procs()
+        for role in "csb":
+            sh(["ip", "netns", "del", self.ns[role]], check=False)
 
 
 # --------------------------------------------------------------------------

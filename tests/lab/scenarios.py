@@ -222,7 +222,7 @@ def reverse_session(sc, fwd_watch, passwords, commands):
         ok = pw == USERS["sdlab"]
         a["result"] = "success" if ok else "failure"
     sess = {"start_ts": round(t0, 6), "channel_open_ts": round(chan, 6) if chan else None,
-            "login_success": ok, "commands": [c for c in commands] if ok else []}
+            "login_success": ok, "commands": [t for _, t in commands] if ok else []}
     if ok:
         ch.expect(PROMPT_RE)
         for seq, text in commands:
@@ -389,7 +389,7 @@ def sc_scp(sc, direction, legacy):
     files = ("upload.bin", "sftp_up.bin") if direction == "upload" else (
         "download.bin", "sftp_down.bin")
     for name in files:      # two runs, one connection each
-        time.sleep(sc.rng.uniform(1.5, 2.5))
+        time.sleep(sc.rng.uniform(3.0, 4.0))
         if direction == "upload":
             src = os.path.join(sc.work, "files", name)
             argv = scp_argv(sc, legacy) + [src, tgt + "up_" + name]

@@ -13,14 +13,23 @@ PY=/usr/bin/python3
 $PY -c 'import scapy' 2>/dev/null || { echo "no scapy"; exit 77; }
 [ -f "$BUILD/libstrider.a" ] || { echo "no $BUILD/libstrider.a"; exit 77; }
 T=$(mktemp -d); trap 'rm -rf "$T"' EXIT
-${CC:-cc} -std=c11 -D_DEFAULT_SOURCE -O1 -Isrc -o "$T/replay" tests/reasm/reasm_replay.c "$BUILD/libstrider.a" \
+SAN=${STRIDER_SANITIZED:+-fsanitize=address,undefined}  # set by `make asan`
+${CC:-cc} -std=c11 -D_DEFAULT_SOURCE -O1 $SAN -Isrc -o "$T/replay" tests/reasm/reasm_replay.c "$BUILD/libstrider.a" \
     -lpcap -lcrypto -lm || exit 1
 
 fail=0
+SV=$C/suricata-verify/tests TF=$C/tcpflow/tests ZT=$C/zeek/testing/btest/Traces
+# every capture used below, dumped by one python process (scapy starts slowly)
+PCAPS=($(grep -oE '^cur=[^;]*; run [^ ]+' "$0" | awk '{print $3}'))
+PCAPS=("${PCAPS[@]//\$SV/$SV}"); PCAPS=("${PCAPS[@]//\$TF/$TF}")
+PCAPS=("${PCAPS[@]//\$ZT/$ZT}"); PCAPS=("${PCAPS[@]//\$C/$C}"); PCAPS=("${PCAPS[@]//\"/}")
+$PY tests/reasm/segdump.py -o "$T" "${PCAPS[@]}" 2>"$T/py.err" || { cat "$T/py.err"; exit 1; }
 run() { # pcap [policy]
+    local i
     rm -f "$T"/o.*
-    $PY tests/reasm/segdump.py "$1" >"$T/dump" 2>/dev/null || { echo "segdump failed: $1"; fail=1; }
-    "$T/replay" ${2:+-p $2} "$T/o" <"$T/dump" >"$T/log"
+    for i in "${!PCAPS[@]}"; do [ "${PCAPS[$i]}" = "$1" ] && break; done
+    [ "${PCAPS[$i]}" = "$1" ] || { echo "not dumped: $1"; fail=1; return; }
+    "$T/replay" ${2:+-p $2} "$T/o" <"$T/$i.dump" >"$T/log"
 }
 want_file() { # conn.dir size md5-prefix
     local f="$T/o.$1" s m
@@ -35,7 +44,6 @@ want_log() { # grep -E pattern [count]
     if [ "$n" != "${2:-1}" ]; then echo "FAIL $cur: '$1' x$n, want ${2:-1}"; sed 's/^/    /' "$T/log" | head -20; fail=1; fi
 }
 
-SV=$C/suricata-verify/tests
 cur=overlap-01; run $SV/eve-overlap-payload-01/tcp-overlap.pcap
 want_text 0.0 GOOD; want_log '^INCONSISTENT 0.0 off=0 len=4 old=5 new=6$'
 cur=overlap-02-last; run $SV/eve-overlap-payload-02-policy-oldlinux/tcp-overlap.pcap last
@@ -60,7 +68,6 @@ want_file 0.0 16383 3483ad9d; want_log '^STATS 0.0 .* retrans=24/32766 '
 cur=sl1-after-fin; run $C/tcpsession/data/failed_test_sl1_2010.pcap
 want_log '^STATS 0.0 delivered=65641 gap=0 '; want_log '^FLAGS 0.0 off=16485 len=1460 flags=2$'  # data one past the FIN (16484)
 
-TF=$C/tcpflow/tests
 cur=tcpflow-test1; run $TF/test1.pcap
 want_file 1.0 655 14e9c335; want_file 1.1 2792 61051e41; want_file 2.0 604 78b80730; want_file 2.1 136 ae30a881
 cur=tcpflow-test2; run $TF/test2.pcap
@@ -70,7 +77,6 @@ want_file 0.0 3108 194cb76e
 cur=tcpflow-test5; run $TF/test5-lines.pcap
 want_file 0.0 120 4efc87d2; want_file 0.1 1884 9028a808
 
-ZT=$C/zeek/testing/btest/Traces
 cur=zeek-bigtransfer; run $ZT/ftp/bigtransfer.pcap
 want_log '^STATS 2.1 delivered=23822 gap=5416642848 '
 want_log '^GAP 2.1 off=4260757504 len=42332608 '   # 2896 B follow at 4303090112 (Zeek's offset)

@@ -52,9 +52,11 @@ from collections import defaultdict
 TSHARK = "tshark"
 PROTOS = ("tcp", "udp")
 
-# Per-packet fields. occurrence=l: the last ip/ipv6 header is the one the
-# transport header belongs to (tunnels, and IP inside ICMP errors).
-FIELDS = ["frame.number", "frame.len", "ip.src", "ip.dst", "ipv6.src", "ipv6.dst",
+# Per-packet fields, every occurrence (a frame may hold several IP layers:
+# tunnels, or the quoted header in an ICMP error). frame.protocols gives the
+# layer order, which pairs each tcp/udp layer with the IP layer before it.
+FIELDS = ["frame.number", "frame.len", "frame.protocols",
+          "ip.src", "ip.dst", "ipv6.src", "ipv6.dst",
           "tcp.stream", "tcp.srcport", "tcp.dstport",
           "udp.stream", "udp.srcport", "udp.dstport"]
 
@@ -106,7 +108,7 @@ def tshark_run(path):
     """One tshark pass: per-packet fields, then the conv,tcp and conv,udp
     tables (tshark prints the -z statistics after the packets)."""
     cmd = [TSHARK, "-n", "-r", path, "-T", "fields", "-E", "separator=/t",
-           "-E", "occurrence=l", "-z", "conv,tcp", "-z", "conv,udp"]
+           "-E", "occurrence=a", "-E", "aggregator=,", "-z", "conv,tcp", "-z", "conv,udp"]
     for f in FIELDS:
         cmd += ["-e", f]
     return run(cmd)
@@ -117,26 +119,46 @@ def tshark_packets(out):
     res = {p: {} for p in PROTOS}
     for line in out.splitlines():
         v = line.split("\t")
-        if len(v) != len(FIELDS):
+        if len(v) != len(FIELDS) or not v[0].isdigit():
             continue
-        (num, flen, s4, d4, s6, d6, ts, tsp, tdp, us, usp, udp_) = v
-        src, dst = (s4, d4) if s4 else (s6, d6)
-        if not src or not num.isdigit():
-            continue
-        for proto, st, sp, dp in (("tcp", ts, tsp, tdp), ("udp", us, usp, udp_)):
-            if st == "" or sp == "" or dp == "":
-                continue
-            st = int(st)
-            c = res[proto].get(st)
-            if c is None:
-                c = res[proto][st] = Conn(proto, st)
-                c.first = int(num)
-            a, b = ep(src, sp), ep(dst, dp)
-            if c.eps is None:
-                c.eps = tuple(sorted((a, b)))
-            c.pkts[a] += 1
-            c.bytes[a] += int(flen)
-            c.last = int(num)
+        num, flen = int(v[0]), int(v[1])
+        f = {name: (val.split(",") if val else []) for name, val in zip(FIELDS[3:], v[3:])}
+        seen = {"ip": 0, "ipv6": 0, "tcp": 0, "udp": 0}
+        last_ip = None
+        in_error = False
+        for layer in v[2].split(":"):
+            if layer in ("ip", "ipv6"):
+                i = seen[layer]
+                seen[layer] += 1
+                try:
+                    last_ip = (f[layer + ".src"][i], f[layer + ".dst"][i])
+                except IndexError:
+                    last_ip = None
+            elif layer in ("icmp", "icmpv6"):
+                # what follows is the quoted header of an ICMP error: tshark
+                # dissects it (and gives it a stream) but its conversation
+                # tables do not count it, and it is not a packet of that conn
+                in_error = True
+            elif layer in PROTOS:
+                i = seen[layer]
+                seen[layer] += 1
+                if in_error or last_ip is None:
+                    continue
+                try:
+                    st = int(f[layer + ".stream"][i])
+                    sp, dp = f[layer + ".srcport"][i], f[layer + ".dstport"][i]
+                except (IndexError, ValueError):
+                    continue
+                c = res[layer].get(st)
+                if c is None:
+                    c = res[layer][st] = Conn(layer, st)
+                    c.first = num
+                a, b = ep(last_ip[0], sp), ep(last_ip[1], dp)
+                if c.eps is None:
+                    c.eps = tuple(sorted((a, b)))
+                c.pkts[a] += 1
+                c.bytes[a] += flen
+                c.last = num
     return res
 
 
@@ -151,7 +173,7 @@ def fmt_size(v):
 
 
 ROW = re.compile(r"^(\S+)\s+<->\s+(\S+)\s+(\d+)\s+(\d+ \S+)\s+(\d+)\s+(\d+ \S+)\s+"
-                 r"(\d+)\s+(\d+ \S+)\s+([\d.]+)\s+([\d.]+)\s*$")
+                 r"(\d+)\s+(\d+ \S+)\s+(-?[\d.]+)\s+(-?[\d.]+)\s*$")
 
 
 def split_hp(s):

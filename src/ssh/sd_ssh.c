@@ -28,7 +28,7 @@ typedef struct dirst {
     int st;
     uint64_t off;            /* stream offset of the next byte */
     /* BANNER */
-    uint8_t *line;           /* SD_SSH_MAX_LINE bytes */
+    uint8_t *line;           /* SD_SSH_MAX_LINE bytes while in BANNER, else NULL */
     size_t line_len;
     uint64_t nb_bytes;       /* bytes seen in the banner state */
     bool dead_no_banner;     /* stopped before any banner: not SSH */
@@ -36,7 +36,7 @@ typedef struct dirst {
     uint8_t hdr[4];
     uint32_t hdr_have;
     uint32_t plen;           /* packet_length of the packet being read */
-    uint8_t *pkt;            /* CLEAR: body being collected */
+    uint8_t *pkt;            /* CLEAR: body being collected (freed after CLEAR) */
     size_t pkt_cap;
     uint32_t pkt_have;
     bool align_noted, pad_noted;
@@ -225,9 +225,7 @@ sd_ssh *sd_ssh_new(const sd_ssh_opts *opts)
     if (s->opts.client_hint != 1)
         s->opts.client_hint = 0;
     s->m.client_dir = s->opts.client_hint;
-    for (int i = 0; i < 2; i++)
-        s->d[i].line = sd_malloc(SD_SSH_MAX_LINE);
-    return s;
+    return s; /* line and packet buffers are allocated when first needed */
 }
 
 static void side_free(sd_ssh_side *sd)
@@ -459,6 +457,21 @@ static void set_role_ev(sd_ssh *s, int dir, bool client, sd_ssh_evidence lvl)
         *p = (int)lvl;
 }
 
+/* Buffers a direction no longer needs go as soon as it leaves the state
+ * that used them, so a long-lived connection costs little memory. */
+static void drop_buffers(dirst *d)
+{
+    if (d->st != ST_BANNER) {
+        free(d->line);
+        d->line = NULL;
+    }
+    if (d->st != ST_CLEAR) {
+        free(d->pkt);
+        d->pkt = NULL;
+        d->pkt_cap = 0;
+    }
+}
+
 static void go_dead(sd_ssh *s, int dir)
 {
     dirst *d = &s->d[dir];
@@ -549,6 +562,8 @@ static bool line_is_banner_prefix(const uint8_t *l, size_t n)
 static size_t feed_banner(sd_ssh *s, int dir, const uint8_t *p, size_t n)
 {
     dirst *d = &s->d[dir];
+    if (!d->line)
+        d->line = sd_malloc(SD_SSH_MAX_LINE);
     const uint8_t *nl = memchr(p, '\n', n);
     size_t take = nl ? (size_t)(nl - p) + 1 : n;
     size_t body = nl ? take - 1 : take; /* without the LF */
@@ -916,8 +931,11 @@ void sd_ssh_feed(sd_ssh *s, int dir, const uint8_t *data, size_t len, uint64_t f
         i += used;
         d->off += used;
     }
-    if (touched)
+    if (touched) {
+        drop_buffers(&s->d[0]);
+        drop_buffers(&s->d[1]);
         derive(s);
+    }
 }
 
 void sd_ssh_gap(sd_ssh *s, int dir, uint64_t len, uint64_t frame)
@@ -949,6 +967,7 @@ void sd_ssh_gap(sd_ssh *s, int dir, uint64_t len, uint64_t frame)
         }
     }
     d->off += len;
+    drop_buffers(d);
     derive(s);
 }
 

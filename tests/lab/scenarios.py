@@ -5,7 +5,6 @@ drives real servers and clients in the lane's namespaces; labels are written
 into sc.labels as things happen (see README.md for the schema).
 """
 import os
-import re
 import subprocess
 import time
 
@@ -85,7 +84,7 @@ def login(sc, leg, user, host, suite=None, known=True, passwords=None, key=False
                        extra=extra, log=log)
     kh = os.path.join(sc.sdir, "known_hosts")
     if known:
-        sc.write_known_hosts(kh, host if port == 22 else host, port, key=hostkey)
+        sc.write_known_hosts(kh, host, port, key=hostkey)
     t0 = time.time()
     ch = sc.spawn(role, argv)
     w = sc.watch(log)
@@ -389,7 +388,7 @@ def sc_scp(sc, direction, legacy):
     files = ("upload.bin", "sftp_up.bin") if direction == "upload" else (
         "download.bin", "sftp_down.bin")
     for name in files:      # two runs, one connection each
-        time.sleep(sc.rng.uniform(3.0, 4.0))
+        time.sleep(sc.rng.uniform(4.0, 5.0))
         if direction == "upload":
             src = os.path.join(sc.work, "files", name)
             argv = scp_argv(sc, legacy) + [src, tgt + "up_" + name]
@@ -505,7 +504,7 @@ def sc_forward(sc, mode):
 # --------------------------------------------------------------------------
 def sc_proxyjump(sc):
     bw = sc.sshd("b", hostkeys=("bastion_ed25519",))
-    sw = sc.sshd("s")
+    sc.sshd("s")
     sc.capture_start()
     kh = os.path.join(sc.sdir, "known_hosts")
     sc.write_known_hosts(kh, sc.lane.b_ip, key="bastion_ed25519")

@@ -24,8 +24,13 @@ for d in (sx, tf):
 capname = os.environ.get("XCAP", cap)
 
 
-def out(tool, key, status, detail=""):
-    print(json.dumps({"cap": capname, "tool": tool, "key": key, "status": status, "detail": detail}))
+def out(tool, key, status, detail="", **extra):
+    d = {"cap": capname, "tool": tool, "key": key, "status": status, "detail": detail}
+    d.update(extra)
+    print(json.dumps(d))
+
+
+tshark_same = {}  # "stream:dir" -> True when tshark's bytes equal strider's
 
 
 def desc(b):
@@ -55,6 +60,8 @@ def ep(h, p):
     return "%s:%d" % (h, p)
 
 
+MISSING = re.compile(rb"^\[\d+ bytes missing in capture file\][.\x00]?$")
+
 # ---- tshark: one pass with a follow tap per stream ----
 streams = sorted(sessions)
 extra = (max(streams) + 1) if streams else 0
@@ -79,7 +86,12 @@ for line in r.stdout.decode(errors="replace").split("\n"):
     if not line.strip():
         continue
     node = 1 if line.startswith("\t") else 0
-    cur["data"][node] += bytes.fromhex(line.strip())
+    b = bytes.fromhex(line.strip())
+    # tshark writes a gap as the text "[N bytes missing in capture file]."
+    # in the data itself; strider's bytes here leave gaps out
+    if MISSING.match(b):
+        continue
+    cur["data"][node] += b
 
 for n, b in sorted(blocks.items()):
     if b["nodes"] and b["nodes"][0] == ":0":
@@ -102,6 +114,7 @@ for n, b in sorted(blocks.items()):
         continue
     for d, dn in ((0, "orig"), (1, "resp")):
         a, t = bytes(s["data"][d]), bytes(tdata[d])
+        tshark_same["%d:%s" % (n, dn)] = a == t
         if a == t:
             if a:
                 out("tshark", "%d:%s" % (n, dn), "same", desc(a))
@@ -112,18 +125,52 @@ for n, b in sorted(blocks.items()):
 subprocess.run(["tcpflow", "-r", cap, "-o", tf], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 tfiles = set(f for f in os.listdir(tf) if f != "report.xml") if os.path.isdir(tf) else set()
 sfiles = set()
+fmap = {}  # strider file -> "stream:dir"
 for s in sessions.values():
     for k in ("orig_file", "resp_file"):
         if s[k]:
             sfiles.add(s[k])
+            fmap[s[k]] = "%d:%s" % (s["stream"], k[:4])
+BIG = 64 << 20  # larger files (sparse gap files of the 5.4 GB transfer) are compared by size
+
+
+def fdesc(path):
+    n = os.path.getsize(path)
+    if n > BIG:
+        return "%dB (large)" % n
+    return desc(open(path, "rb").read())
+
+
+def same_file(x, y):
+    if os.path.getsize(x) != os.path.getsize(y):
+        return False
+    if os.path.getsize(x) > BIG:
+        return None  # unknown: not read
+    return open(x, "rb").read() == open(y, "rb").read()
+
+
 for f in sorted(tfiles | sfiles):
-    a = open(os.path.join(sx, f), "rb").read() if f in sfiles else None
-    t = open(os.path.join(tf, f), "rb").read() if f in tfiles else None
+    a = os.path.join(sx, f) if f in sfiles else None
+    t = os.path.join(tf, f) if f in tfiles else None
     if a is None:
-        out("tcpflow", f, "only_tool", "tcpflow %s" % desc(t))
+        out("tcpflow", f, "only_tool", "tcpflow %s" % fdesc(t))
     elif t is None:
-        out("tcpflow", f, "only_strider", "strider %s" % desc(a))
-    elif a == t:
-        out("tcpflow", f, "same", desc(a))
+        out("tcpflow", f, "only_strider", "strider %s" % fdesc(a), sd=fmap[f],
+            tshark_same=tshark_same.get(fmap[f]))
     else:
-        out("tcpflow", f, "diff", "strider %s tcpflow %s" % (desc(a), desc(t)))
+        eq = same_file(a, t)
+        if eq:
+            out("tcpflow", f, "same", fdesc(a))
+        else:
+            rel = "other"
+            na, nt = os.path.getsize(a), os.path.getsize(t)
+            if max(na, nt) <= BIG:
+                ba, bt = open(a, "rb").read(), open(t, "rb").read()
+                if bt.startswith(ba):
+                    rel = "tcpflow_longer_by_%d" % (nt - na)
+                elif ba.startswith(bt):
+                    rel = "tcpflow_prefix"
+                elif na == nt:
+                    rel = "same_size"
+            out("tcpflow", f, "diff", "strider %s tcpflow %s" % (fdesc(a), fdesc(t)), sd=fmap[f],
+                tshark_same=tshark_same.get(fmap[f]), rel=rel)

@@ -76,7 +76,16 @@ class Dir:
             self.deliver()
 
 
+_EXTRACT_CACHE = {}
+
+
 def extract(pcap):
+    if pcap not in _EXTRACT_CACHE:
+        _EXTRACT_CACHE[pcap] = _extract(pcap)
+    return _EXTRACT_CACHE[pcap]
+
+
+def _extract(pcap):
     streams = {}
     order = []
     for r in tshark_fields(pcap, PKT_FIELDS, "tcp"):
@@ -208,32 +217,34 @@ def expect(pcap):
     res = {}
     for st in order:
         res[st] = {"banner": ["", ""]}
-    for r in tshark_fields(pcap, ["tcp.stream", "ip.src", "ipv6.src", "tcp.srcport",
-                                  "ssh.protocol"], "ssh.protocol", da):
+    # one tshark pass over the SSH frames; first occurrence of each field
+    flds = ["tcp.stream", "ip.src", "ipv6.src", "tcp.srcport", "ssh.protocol", "ssh.kex.hassh",
+            "ssh.kex.hassh_algorithms", "ssh.kex.hasshserver", "ssh.kex.hasshserver_algorithms",
+            "ssh.host_key.length", "ssh.host_key.type"]
+    rows = tshark_fields(pcap, flds, "ssh", da)
+    for r in rows:
+        if len(r) < len(flds) or not r[0]:
+            continue
         st = int(r[0])
         src = (r[1] or r[2]) + ":" + r[3]
         d = 0 if src == streams[st]["orig"] else 1
-        if not res[st]["banner"][d]:
+        if r[4] and not res[st]["banner"][d]:
             res[st]["banner"][d] = r[4]
-    for r in tshark_fields(pcap, ["tcp.stream", "ssh.kex.hassh", "ssh.kex.hassh_algorithms"],
-                           "ssh.kex.hassh", da):
-        st = int(r[0])
-        res[st].setdefault("hassh", r[1])
-        res[st].setdefault("hassh_algorithms", r[2])
-    for r in tshark_fields(pcap, ["tcp.stream", "ssh.kex.hasshserver",
-                                  "ssh.kex.hasshserver_algorithms"], "ssh.kex.hasshserver", da):
-        st = int(r[0])
-        res[st].setdefault("hasshServer", r[1])
-        res[st].setdefault("hasshServer_algorithms", r[2])
-    for r in tshark_fields(pcap, ["tcp.stream", "ssh.host_key.length", "ssh.host_key.type"],
-                           "ssh.host_key.type", da):
+        if r[5]:
+            res[st].setdefault("hassh", r[5])
+            res[st].setdefault("hassh_algorithms", r[6])
+        if r[7]:
+            res[st].setdefault("hasshServer", r[7])
+            res[st].setdefault("hasshServer_algorithms", r[8])
+    hk = [[r[0], r[9], r[10]] for r in rows if len(r) >= len(flds) and r[0] and r[10]]
+    for r in hk:
         st = int(r[0])
         if "hostkey_type" in res[st]:
             continue
         n, kt = int(r[1]), r[2]
         # find the blob in the server's byte stream: uint32 n, uint32 len(type), type
         needle = n.to_bytes(4, "big") + len(kt).to_bytes(4, "big") + kt.encode()
-        for d in (0, 1):
+        for d in (1, 0):
             data = b"".join(it[4] for it in streams[st].get("log", [])
                             if it[0] == d and it[1] == "D")
             i = data.find(needle)

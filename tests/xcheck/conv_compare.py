@@ -104,7 +104,44 @@ class Conn:
         return f"{ep_str(self.eps[0])}-{ep_str(self.eps[1])}"
 
 
+CACHE_DIR = None
+
+
 def tshark_run(path):
+    """tshark's output for path, from the cache when the file (path, size,
+    mtime) and tshark's version are unchanged: tshark costs most of this
+    test's time and its answer for a given file never changes."""
+    if not CACHE_DIR:
+        return tshark_run_uncached(path)
+    import hashlib
+    st = os.stat(path)
+    h = hashlib.sha1(f"{os.path.abspath(path)}|{st.st_size}|{st.st_mtime_ns}|"
+                     f"{tshark_version()}|{' '.join(FIELDS)}".encode()).hexdigest()
+    cf = os.path.join(CACHE_DIR, h + ".out")
+    if os.path.exists(cf):
+        with open(cf, encoding="utf-8") as fh:
+            return 0, fh.read(), ""
+    rc, out, err = tshark_run_uncached(path)
+    if rc == 0:
+        os.makedirs(CACHE_DIR, exist_ok=True)
+        tmp = f"{cf}.{os.getpid()}.{id(out)}"
+        with open(tmp, "w", encoding="utf-8") as fh:
+            fh.write(out)
+        os.replace(tmp, cf)
+    return rc, out, err
+
+
+_TSHARK_VERSION = None
+
+
+def tshark_version():
+    global _TSHARK_VERSION
+    if _TSHARK_VERSION is None:
+        _TSHARK_VERSION = run([TSHARK, "--version"])[1].split("\n")[0]
+    return _TSHARK_VERSION
+
+
+def tshark_run_uncached(path):
     """One tshark pass: per-packet fields, then the conv,tcp and conv,udp
     tables (tshark prints the -z statistics after the packets)."""
     cmd = [TSHARK, "-n", "-r", path, "-T", "fields", "-E", "separator=/t",
@@ -215,14 +252,26 @@ def check_conv(proto, conns, rows):
             probs.append(f"{ep_str(k[0])}-{ep_str(k[1])}: conv table has {len(rs)} "
                          f"rows, per-packet fields {len(cs)} streams")
             continue
-        for c, (_, a, b, f_ba, b_ba, f_ab, b_ab) in zip(cs, rs):
-            want = (c.pkts[b], fmt_size(c.bytes[b]), c.pkts[a], fmt_size(c.bytes[a]))
-            if a == b:
-                want = (0, "0 bytes", c.pkts[a], fmt_size(c.bytes[a]))
-            got = (f_ba, b_ba, f_ab, b_ab)
-            if want != got and not (a == b):
-                probs.append(f"{c.key()} stream {c.stream}: conv table {got}, "
-                             f"per-packet {want}")
+        # pair by content: rows of one endpoint pair come sorted by start
+        # time, streams by first frame, and the two orders differ when the
+        # capture's timestamps go backwards
+        free = list(rs)
+        for c in cs:
+            found = None
+            for r in free:
+                _, a, b, f_ba, b_ba, f_ab, b_ab = r
+                if a == b:
+                    want = (0, "0 bytes", c.pkts[a], fmt_size(c.bytes[a]))
+                else:
+                    want = (c.pkts[b], fmt_size(c.bytes[b]), c.pkts[a], fmt_size(c.bytes[a]))
+                if want == (f_ba, b_ba, f_ab, b_ab):
+                    found = r
+                    break
+            if found:
+                free.remove(found)
+            else:
+                probs.append(f"{c.key()} stream {c.stream}: no conv table row with its "
+                             f"counts ({describe(c)})")
     return probs
 
 
@@ -368,7 +417,7 @@ def compare_file(path, rel, strider, allow, verbose, keys_out):
     lines = []
     for key, text in diffs:
         e = allow.match(key)
-        if keys_out:
+        if keys_out is not None:
             keys_out.append("\t".join(key))
         if e:
             explained += 1
@@ -394,11 +443,17 @@ def main():
                     help="directory to strip from file names in keys (repeatable)")
     ap.add_argument("--verbose", action="store_true")
     ap.add_argument("--keys", help="write every difference key to this file")
+    ap.add_argument("--cache", help="directory caching tshark's output per file")
+    ap.add_argument("--jobs", type=int, default=min(4, (os.cpu_count() or 1) * 2))
     ap.add_argument("files", nargs="+")
     a = ap.parse_args()
     allow = Allow(a.allow)
+    global CACHE_DIR
+    CACHE_DIR = a.cache
     keys = [] if a.keys else None
     tot_u = tot_e = nfiles = 0
+    failing = []
+    rels = []
     for f in a.files:
         rel = f
         for b in a.base:
@@ -406,20 +461,37 @@ def main():
             if os.path.abspath(f).startswith(b):
                 rel = os.path.abspath(f)[len(b):]
                 break
-        u, e, summary, lines = compare_file(f, rel, a.strider, allow, a.verbose, keys)
-        print(summary)
-        for l in lines:
-            print(l)
-        sys.stdout.flush()
-        tot_u += u
-        tot_e += e
-        nfiles += 1
+        rels.append(rel)
+    # tshark and strider are separate processes: a few files at a time keep
+    # both cores busy; results print in file order
+    from concurrent.futures import ThreadPoolExecutor
+    with ThreadPoolExecutor(max_workers=a.jobs) as ex:
+        futs = [ex.submit(compare_file, f, rel, a.strider, allow, a.verbose, keys)
+                for f, rel in zip(a.files, rels)]
+        for fu in futs:
+            u, e, summary, lines = fu.result()
+            print(summary)
+            for l in lines:
+                print(l)
+                if "DIFF" in l:
+                    failing.append(f"{summary.split(':')[0][5:]}: {l.strip()[:300]}")
+            sys.stdout.flush()
+            tot_u += u
+            tot_e += e
+            nfiles += 1
     if keys is not None:
         with open(a.keys, "w") as fh:
             fh.write("\n".join(keys) + ("\n" if keys else ""))
     unused = [e for e in allow.entries if e[3] == 0]
     for e in unused:
         print(f"note: allowlist line {e[2]} matched nothing: {' '.join(e[0])}")
+    if failing:
+        # again at the end, where a test runner's log tail shows it
+        print("unexplained differences:")
+        for l in failing[:20]:
+            print(l)
+        if len(failing) > 20:
+            print(f"    ... {len(failing) - 20} more above")
     print(f"{nfiles} files, {tot_u} unexplained differences, {tot_e} known")
     return 1 if tot_u else 0
 

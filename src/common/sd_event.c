@@ -1,0 +1,109 @@
+#include "sd_event.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+sd_event *sd_ev_add(sd_evlist *l, const char *kind, const char *uid, uint64_t stream, sd_ts ts,
+                    uint64_t frame, uint64_t frame_last, sd_leg leg)
+{
+    if (l->n == l->cap) {
+        l->cap = l->cap ? l->cap * 2 : 64;
+        l->v = sd_reallocarray(l->v, l->cap, sizeof *l->v);
+    }
+    sd_event *e = &l->v[l->n++];
+    memset(e, 0, sizeof *e);
+    e->kind = kind;
+    snprintf(e->uid, sizeof e->uid, "%s", uid ? uid : "");
+    e->stream = stream;
+    e->ts = ts;
+    e->frame = frame;
+    e->frame_last = frame_last ? frame_last : frame;
+    e->leg = leg;
+    e->dir = -1;
+    e->confidence = -1;
+    return e;
+}
+
+static sd_evfield *field(sd_event *e, const char *key, sd_evf_type t)
+{
+    for (uint8_t i = 0; i < e->nf; i++)
+        if (strcmp(e->f[i].key, key) == 0) {
+            e->f[i].type = t;
+            return &e->f[i];
+        }
+    if (e->nf == SD_EV_MAX_FIELDS)
+        return NULL; /* a programming error, not input-driven: drop the field */
+    sd_evfield *f = &e->f[e->nf++];
+    memset(f, 0, sizeof *f);
+    f->key = key;
+    f->type = t;
+    return f;
+}
+
+void sd_ev_str(sd_event *e, const char *key, const char *val)
+{
+    sd_evfield *f = field(e, key, SD_EVF_STR);
+    if (f)
+        snprintf(f->s, sizeof f->s, "%s", val ? val : "");
+}
+
+void sd_ev_int(sd_event *e, const char *key, int64_t val)
+{
+    sd_evfield *f = field(e, key, SD_EVF_INT);
+    if (f)
+        f->i = val;
+}
+
+void sd_ev_num(sd_event *e, const char *key, double val)
+{
+    sd_evfield *f = field(e, key, SD_EVF_NUM);
+    if (f)
+        f->f = val;
+}
+
+void sd_ev_bool(sd_event *e, const char *key, bool val)
+{
+    sd_evfield *f = field(e, key, SD_EVF_BOOL);
+    if (f)
+        f->b = val;
+}
+
+const sd_evfield *sd_ev_get(const sd_event *e, const char *key)
+{
+    for (uint8_t i = 0; i < e->nf; i++)
+        if (strcmp(e->f[i].key, key) == 0)
+            return &e->f[i];
+    return NULL;
+}
+
+const char *sd_leg_name(sd_leg l)
+{
+    switch (l) {
+    case SD_LEG_REVERSE: return "reverse";
+    case SD_LEG_NESTED: return "nested";
+    default: return "forward";
+    }
+}
+
+static int cmp_ev(const void *a, const void *b)
+{
+    const sd_event *x = a, *y = b;
+    if (x->ts != y->ts)
+        return x->ts < y->ts ? -1 : 1;
+    if (x->frame != y->frame)
+        return x->frame < y->frame ? -1 : 1;
+    return x < y ? -1 : x > y; /* qsort is not stable: keep insertion order */
+}
+
+void sd_evlist_sort(sd_evlist *l)
+{
+    qsort(l->v, l->n, sizeof *l->v, cmp_ev);
+}
+
+void sd_evlist_free(sd_evlist *l)
+{
+    free(l->v);
+    l->v = NULL;
+    l->n = l->cap = 0;
+}

@@ -1,0 +1,65 @@
+/* sd_event: one finding, the unit analyzers produce and writers format
+ * (text report, JSON lines, CSV, HTML). Analyzers fill events and append
+ * them to an sd_evlist; they never print.
+ *
+ * The JSON form is a contract (scorers and SIEM pipelines rely on it): one
+ * object per line with "type":"event", "uid", "ts", "frame", "frames",
+ * "leg", "kind" and the kind's own fields (see docs/events.md). */
+#ifndef SD_EVENT_H
+#define SD_EVENT_H
+
+#include "sd_common.h"
+
+typedef enum sd_leg { SD_LEG_FORWARD = 0, SD_LEG_REVERSE, SD_LEG_NESTED } sd_leg;
+
+typedef enum sd_evf_type { SD_EVF_STR = 1, SD_EVF_INT, SD_EVF_NUM, SD_EVF_BOOL } sd_evf_type;
+
+#define SD_EV_MAX_FIELDS 10
+#define SD_EV_STRLEN 64
+
+/* A kind-specific field, e.g. ("method","password") or ("bytes",36). */
+typedef struct sd_evfield {
+    const char *key;           /* static string */
+    sd_evf_type type;
+    char s[SD_EV_STRLEN];
+    int64_t i;
+    double f;
+    bool b;
+} sd_evfield;
+
+typedef struct sd_event {
+    const char *kind;          /* static: "auth_attempt", "keystroke", ... */
+    char uid[20];              /* the connection */
+    uint64_t stream;           /* its tcp.stream */
+    sd_ts ts;                  /* time of the first evidence */
+    uint64_t frame;            /* first frame of the evidence */
+    uint64_t frame_last;       /* last frame of the evidence */
+    sd_leg leg;
+    int dir;                   /* 0 client->server, 1 server->client, -1 n/a */
+    double confidence;         /* 0..1 for inferences; negative = a fact */
+    uint8_t nf;
+    sd_evfield f[SD_EV_MAX_FIELDS];
+    char note[128];            /* one line for people: "8+ char password, typed by a person" */
+} sd_event;
+
+/* A growable list of events (owned). */
+typedef struct sd_evlist {
+    sd_event *v;
+    size_t n, cap;
+} sd_evlist;
+
+/* Appends a zeroed event of kind for the connection and returns it. */
+sd_event *sd_ev_add(sd_evlist *l, const char *kind, const char *uid, uint64_t stream, sd_ts ts,
+                    uint64_t frame, uint64_t frame_last, sd_leg leg);
+void sd_ev_str(sd_event *e, const char *key, const char *val);
+void sd_ev_int(sd_event *e, const char *key, int64_t val);
+void sd_ev_num(sd_event *e, const char *key, double val);
+void sd_ev_bool(sd_event *e, const char *key, bool val);
+/* The field named key, or NULL. */
+const sd_evfield *sd_ev_get(const sd_event *e, const char *key);
+const char *sd_leg_name(sd_leg l);
+/* Sorts by time, then frame (stable for equal keys). */
+void sd_evlist_sort(sd_evlist *l);
+void sd_evlist_free(sd_evlist *l);
+
+#endif

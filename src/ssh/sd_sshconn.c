@@ -1,0 +1,118 @@
+#include "sd_sshconn.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+struct sd_sshconn {
+    sd_sshconn_opts o;
+    int slot;
+};
+
+typedef struct conn_st {
+    sd_ssh *ssh;
+    sd_ssh_record *rec;
+    size_t nrec, cap;
+    bool truncated;
+    uint64_t gap[2];
+    uint32_t inconsistencies;
+    sd_sshconn *x;
+} conn_st;
+
+static void on_record(void *ud, const sd_ssh_record *r)
+{
+    conn_st *st = ud;
+    if (st->nrec == st->x->o.max_records) {
+        st->truncated = true;
+        return;
+    }
+    if (st->nrec == st->cap) {
+        st->cap = st->cap ? st->cap * 2 : 256;
+        st->rec = sd_reallocarray(st->rec, st->cap, sizeof *st->rec);
+    }
+    st->rec[st->nrec++] = *r;
+}
+
+static void *conn_new(void *ctx, sd_conn *c)
+{
+    if (c->ipproto != 6)
+        return NULL;
+    conn_st *st = sd_calloc(1, sizeof *st);
+    st->x = ctx;
+    /* the TCP originator is the client unless the content says otherwise */
+    sd_ssh_opts so = { .client_hint = SD_DIR_ORIG, .record = on_record, .ud = st };
+    st->ssh = sd_ssh_new(&so);
+    return st;
+}
+
+static void st_free(conn_st *st)
+{
+    sd_ssh_free(st->ssh);
+    free(st->rec);
+    free(st);
+}
+
+static void chunk(void *ctx, sd_conn *c, void *vst, int dir, const sd_chunk *ch)
+{
+    sd_sshconn *x = ctx;
+    conn_st *st = vst;
+    if (ch->kind == SD_CHUNK_GAP) {
+        st->gap[dir] += ch->len;
+        sd_ssh_gap(st->ssh, dir, ch->len, ch->last_frame);
+    } else {
+        uint64_t off = sd_ssh_offset(st->ssh, dir);
+        sd_ssh_feed(st->ssh, dir, ch->data, ch->len, ch->last_frame, ch->ts);
+        /* for suites whose length is encrypted, the TCP segment is the unit
+         * the inference works with (retransmissions already removed) */
+        sd_ssh_segment(st->ssh, dir, off, ch->len, ch->last_frame, ch->ts);
+    }
+    if (sd_ssh_ruled_out(st->ssh)) { /* not SSH: stop paying for it */
+        st_free(st);
+        c->slot[x->slot] = NULL;
+    }
+}
+
+static void inconsistency(void *ctx, sd_conn *c, void *vst, int dir, const sd_reasm_inconsistency *i)
+{
+    conn_st *st = vst;
+    st->inconsistencies++;
+}
+
+static void conn_end(void *ctx, sd_conn *c, void *vst)
+{
+    sd_sshconn *x = ctx;
+    conn_st *st = vst;
+    if (sd_ssh_is_ssh(st->ssh) && x->o.done) {
+        sd_sshconn_result r = {
+            .conn = c, .meta = sd_ssh_meta_get(st->ssh), .rec = st->rec, .nrec = st->nrec,
+            .rec_truncated = st->truncated, .gap_bytes = { st->gap[0], st->gap[1] },
+            .inconsistencies = st->inconsistencies,
+        };
+        x->o.done(x->o.ud, &r);
+    }
+    st_free(st);
+}
+
+sd_sshconn *sd_sshconn_new(const sd_sshconn_opts *opts)
+{
+    sd_sshconn *x = sd_calloc(1, sizeof *x);
+    x->o = *opts;
+    if (!x->o.max_records)
+        x->o.max_records = SD_SSHCONN_MAX_RECORDS;
+    x->slot = -1;
+    return x;
+}
+
+int sd_sshconn_attach(sd_sshconn *x, sd_engine *e)
+{
+    sd_analyzer a = {
+        .name = "ssh", .conn_new = conn_new, .chunk = chunk, .inconsistency = inconsistency,
+        .conn_end = conn_end, .ctx = x,
+    };
+    x->slot = sd_engine_add(e, &a);
+    return x->slot;
+}
+
+void sd_sshconn_free(sd_sshconn *x)
+{
+    free(x);
+}

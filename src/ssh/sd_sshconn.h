@@ -1,0 +1,41 @@
+/* sd_sshconn: the engine analyzer that finds SSH on any TCP connection by
+ * content and runs the SSH parser (sd_ssh) on its reassembled bytes. For
+ * each SSH connection it keeps the encrypted-record stream (exact packets
+ * for ETM/GCM suites, segment-level records otherwise) and hands the whole
+ * result to its caller when the connection ends. It never prints. */
+#ifndef SD_SSHCONN_H
+#define SD_SSHCONN_H
+
+#include "../flow/sd_engine.h"
+#include "sd_ssh.h"
+
+/* Records kept per connection at most: about 48 bytes each, so a single
+ * connection costs at most ~48 MiB, whatever the capture's size. */
+#define SD_SSHCONN_MAX_RECORDS (1u << 20)
+
+typedef struct sd_sshconn_result {
+    const sd_conn *conn;
+    const sd_ssh_meta *meta;
+    const sd_ssh_record *rec; /* in stream order per direction, interleaved by completion */
+    size_t nrec;
+    bool rec_truncated;       /* more than SD_SSHCONN_MAX_RECORDS */
+    uint64_t gap_bytes[2];    /* bytes missing from the capture, per direction */
+    uint32_t inconsistencies; /* retransmissions that carried different bytes */
+} sd_sshconn_result;
+
+typedef struct sd_sshconn_opts {
+    /* Called once per connection that showed an SSH banner, at its end.
+     * Everything in r is valid only during the call. */
+    void (*done)(void *ud, const sd_sshconn_result *r);
+    void *ud;
+    size_t max_records;       /* 0 = SD_SSHCONN_MAX_RECORDS */
+} sd_sshconn_opts;
+
+typedef struct sd_sshconn sd_sshconn;
+
+sd_sshconn *sd_sshconn_new(const sd_sshconn_opts *opts);
+/* Registers the analyzer with e (which must have reassemble = true). */
+int sd_sshconn_attach(sd_sshconn *x, sd_engine *e);
+void sd_sshconn_free(sd_sshconn *x);
+
+#endif

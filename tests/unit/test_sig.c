@@ -1,0 +1,98 @@
+/* Unit tests for sd_sig (payload signatures) and the naming helpers of
+ * sd_extract: every split point of a stream finds each match exactly once,
+ * a gap stops matches across it, anchored patterns only at offset 0. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "out/sd_extract.h"
+#include "out/sd_sig.h"
+
+static int find(const char *name)
+{
+    for (int i = 0; i < sd_sig_count(); i++)
+        if (!strcmp(sd_sig_name(i), name))
+            return i;
+    return -1;
+}
+
+static void t_first_byte_table(void **st)
+{
+    (void)st;
+    assert_true(sd_sig_first_byte_ok());
+}
+
+/* The stream, fed in 1, 2 or 3 pieces at every split point, gives the same
+ * hits as fed whole. */
+static void t_every_split(void **st)
+{
+    (void)st;
+    static const char S[] = "xxMZyy This program cannot be run in DOS mode %PDF-1.4 \x7f" "ELF "
+                            "POWERSHELL -EncodedCommand";
+    size_t len = sizeof S - 1;
+    sd_sig_scan whole;
+    sd_sig_init(&whole);
+    sd_sig_feed(&whole, 0, (const uint8_t *)S, len, 1, 1);
+    assert_int_equal(whole.nhits, 5); /* pe-dos-stub pdf elf powershell powershell-encoded */
+    assert_int_equal(whole.hits[0].sig, find("pe-dos-stub"));
+    assert_int_equal(whole.hits[0].offset, 7);
+    for (size_t a = 1; a < len; a++)
+        for (size_t b = a; b < len; b += 7) {
+            sd_sig_scan s;
+            sd_sig_init(&s);
+            sd_sig_feed(&s, 0, (const uint8_t *)S, a, 1, 1);
+            sd_sig_feed(&s, a, (const uint8_t *)S + a, b - a, 2, 2);
+            sd_sig_feed(&s, b, (const uint8_t *)S + b, len - b, 3, 3);
+            assert_int_equal(s.nhits, whole.nhits);
+            for (uint32_t i = 0; i < s.nhits; i++) {
+                assert_int_equal(s.hits[i].sig, whole.hits[i].sig);
+                assert_int_equal(s.hits[i].offset, whole.hits[i].offset);
+            }
+        }
+}
+
+static void t_gap_and_anchor(void **st)
+{
+    (void)st;
+    sd_sig_scan s;
+    sd_sig_init(&s);
+    sd_sig_feed(&s, 0, (const uint8_t *)"MZ.%PD", 6, 1, 1);
+    assert_int_equal(s.nhits, 1);
+    assert_int_equal(s.hits[0].sig, find("mz-header"));
+    sd_sig_feed(&s, 100, (const uint8_t *)"F-1.5 MZ", 8, 2, 2); /* after a gap: no %PDF- */
+    assert_int_equal(s.nhits, 1);
+}
+
+static void t_flowname(void **st)
+{
+    (void)st;
+    sd_addr a, b;
+    char buf[SD_FLOWNAME_LEN];
+    assert_int_equal(sd_addr_parse("10.0.0.2", &a), 0);
+    assert_int_equal(sd_addr_parse("10.0.0.1", &b), 0);
+    assert_string_equal(sd_flowname(buf, sizeof buf, &a, 36559, &b, 9999, 42),
+                        "010.000.000.002.36559-010.000.000.001.09999--42");
+    assert_int_equal(sd_addr_parse("2001:6f8:900:7c0::2", &a), 0);
+    assert_string_equal(sd_flowname(buf, sizeof buf, &a, 80, &b, 1, 0), "2001:6f8:900:7c0::2.00080-010.000.000.001.00001");
+    size_t v;
+    assert_int_equal(sd_parse_size("4M", &v), 0);
+    assert_int_equal(v, 4u << 20);
+    assert_int_not_equal(sd_parse_size("-1", &v), 0);
+    assert_int_not_equal(sd_parse_size("12Q", &v), 0);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(t_first_byte_table),
+        cmocka_unit_test(t_every_split),
+        cmocka_unit_test(t_gap_and_anchor),
+        cmocka_unit_test(t_flowname),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

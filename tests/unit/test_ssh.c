@@ -1,0 +1,545 @@
+/* Unit tests for the SSH parser (src/ssh/sd_ssh.c) on synthetic streams:
+ * name-list negotiation edge cases, roles, HASSH, host key fingerprint,
+ * encrypted-record splitting, anomalies, and that byte-at-a-time feeding
+ * gives exactly what whole-buffer feeding gives. Real captures are covered
+ * by tests/ssh/t_ssh.sh. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+#include <openssl/evp.h>
+
+#include "ssh/sd_ssh.h"
+
+/* ------------------------------------------------------------ builders */
+
+typedef struct wbuf {
+    uint8_t b[8192];
+    size_t n;
+} wbuf;
+
+static void put(wbuf *w, const void *p, size_t n)
+{
+    assert_true(w->n + n <= sizeof(w->b));
+    memcpy(w->b + w->n, p, n);
+    w->n += n;
+}
+static void put32(wbuf *w, uint32_t v)
+{
+    uint8_t b[4] = { (uint8_t)(v >> 24), (uint8_t)(v >> 16), (uint8_t)(v >> 8), (uint8_t)v };
+    put(w, b, 4);
+}
+static void putstr(wbuf *w, const char *s)
+{
+    put32(w, (uint32_t)strlen(s));
+    put(w, s, strlen(s));
+}
+
+/* A cleartext binary packet (block 8, minimum padding) around payload. */
+static void packet(wbuf *w, const wbuf *payload)
+{
+    uint32_t pad = 8 - ((5 + (uint32_t)payload->n) % 8);
+    if (pad < 4)
+        pad += 8;
+    put32(w, 1 + (uint32_t)payload->n + pad);
+    uint8_t p = (uint8_t)pad;
+    put(w, &p, 1);
+    put(w, payload->b, payload->n);
+    uint8_t zeros[16] = { 0 };
+    put(w, zeros, pad);
+}
+
+static const char *const client_lists[10] = {
+    "curve25519-sha256,ext-info-c,kex-strict-c-v00@openssh.com",
+    "ssh-ed25519,rsa-sha2-512",
+    "aes128-gcm@openssh.com,aes128-ctr",
+    "aes128-ctr,chacha20-poly1305@openssh.com",
+    "umac-64-etm@openssh.com,hmac-sha1",
+    "hmac-sha1",
+    "none,zlib@openssh.com",
+    "none",
+    "",
+    "",
+};
+static const char *const server_lists[10] = {
+    "kex-strict-s-v00@openssh.com,ext-info-s,diffie-hellman-group14-sha256,curve25519-sha256",
+    "rsa-sha2-512,ssh-ed25519",
+    "aes128-ctr,aes128-gcm@openssh.com",
+    "chacha20-poly1305@openssh.com,aes128-ctr",
+    "hmac-sha1,umac-64-etm@openssh.com",
+    "hmac-sha1",
+    "none",
+    "none",
+    "",
+    "",
+};
+
+static void kexinit(wbuf *w, const char *const lists[10])
+{
+    wbuf p = { .n = 0 };
+    uint8_t t = 20, cookie[16] = { 1, 2, 3 };
+    put(&p, &t, 1);
+    put(&p, cookie, 16);
+    for (int i = 0; i < 10; i++)
+        putstr(&p, lists[i]);
+    uint8_t fk = 0;
+    put(&p, &fk, 1);
+    put32(&p, 0);
+    packet(w, &p);
+}
+
+static void simple_msg(wbuf *w, uint8_t type, size_t extra)
+{
+    wbuf p = { .n = 0 };
+    put(&p, &type, 1);
+    for (size_t i = 0; i < extra; i++)
+        put(&p, "x", 1);
+    packet(w, &p);
+}
+
+static const uint8_t hostkey_blob[] = {
+    0, 0, 0, 11, 's', 's', 'h', '-', 'e', 'd', '2', '5', '5', '1', '9',
+    0, 0, 0, 32, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16,
+    17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32,
+};
+
+static void kex_reply(wbuf *w)
+{
+    wbuf p = { .n = 0 };
+    uint8_t t = 31;
+    put(&p, &t, 1);
+    put32(&p, sizeof(hostkey_blob));
+    put(&p, hostkey_blob, sizeof(hostkey_blob));
+    putstr(&p, "server-ephemeral-key-32-bytes...");
+    putstr(&p, "signature");
+    packet(w, &p);
+}
+
+/* One encrypted GCM packet of payload P: 4-byte clear length + body + tag. */
+static void gcm_record(wbuf *w, uint32_t payload)
+{
+    uint32_t pad = 16 - ((1 + payload) % 16);
+    if (pad < 4)
+        pad += 16;
+    uint32_t L = 1 + payload + pad;
+    put32(w, L);
+    for (uint32_t i = 0; i < L + 16; i++)
+        put(w, "\xaa", 1);
+}
+
+/* A full handshake as messages in time order (dir 0 = client): the client
+ * picks aes128-gcm c2s, the server aes128-ctr+hmac-sha1 s2c. */
+typedef struct convo {
+    wbuf c, s;            /* each side's whole byte stream */
+    int dir[32];          /* message i: direction, end offset in its stream */
+    size_t end[32];
+    int n;
+} convo;
+
+static void mark(convo *cv, int dir)
+{
+    assert_true(cv->n < 32);
+    cv->dir[cv->n] = dir;
+    cv->end[cv->n] = dir == 0 ? cv->c.n : cv->s.n;
+    cv->n++;
+}
+
+static void build_convo(convo *cv, bool prebanner)
+{
+    memset(cv, 0, sizeof(*cv));
+    const char *cb = "SSH-2.0-TestClient_1.0 comment here\r\n";
+    if (prebanner)
+        put(&cv->s, "Welcome!\r\nsecond line\n", 22);
+    const char *sb = "SSH-2.0-TestServer_2.0\r\n";
+    put(&cv->s, sb, strlen(sb));
+    mark(cv, 1);
+    put(&cv->c, cb, strlen(cb));
+    mark(cv, 0);
+    kexinit(&cv->c, client_lists);
+    mark(cv, 0);
+    kexinit(&cv->s, server_lists);
+    mark(cv, 1);
+    simple_msg(&cv->c, 30, 36); /* KEX_ECDH_INIT */
+    mark(cv, 0);
+    kex_reply(&cv->s);
+    simple_msg(&cv->s, 21, 0); /* NEWKEYS */
+    mark(cv, 1);
+    simple_msg(&cv->c, 21, 0);
+    gcm_record(&cv->c, 17);  /* SERVICE_REQUEST: 52 on the wire */
+    mark(cv, 0);
+    for (int i = 0; i < 100; i++) /* server side: EaM, bytes only */
+        put(&cv->s, "\x55", 1);
+    mark(cv, 1);
+    gcm_record(&cv->c, 10);  /* keystroke: 36 */
+    gcm_record(&cv->c, 300);
+    mark(cv, 0);
+}
+
+typedef struct reclog {
+    uint32_t n, len[64], frame[64];
+    int dir[64];
+    bool exact[64];
+} reclog;
+
+static void on_rec(void *ud, const sd_ssh_record *r)
+{
+    reclog *l = ud;
+    if (l->n < 64) {
+        l->len[l->n] = r->wire_len;
+        l->frame[l->n] = r->frame;
+        l->dir[l->n] = r->dir;
+        l->exact[l->n] = r->exact;
+    }
+    l->n++;
+}
+
+/* Feeds the messages in time order, each in pieces of `step` bytes
+ * (0 = whole message); the client's bytes go in as direction `cdir`. */
+static sd_ssh *run(const convo *cv, size_t step, int hint, int cdir, reclog *log)
+{
+    sd_ssh_opts o = { .client_hint = hint, .record = on_rec, .ud = log };
+    sd_ssh *s = sd_ssh_new(&o);
+    size_t pos[2] = { 0, 0 };
+    for (int i = 0; i < cv->n; i++) {
+        int d = cv->dir[i];
+        const wbuf *w = d == 0 ? &cv->c : &cv->s;
+        while (pos[d] < cv->end[i]) {
+            size_t left = cv->end[i] - pos[d];
+            size_t k = step && step < left ? step : left;
+            int dir = d == 0 ? cdir : 1 - cdir;
+            sd_ssh_feed(s, dir, w->b + pos[d], k, (uint64_t)i + 1, (sd_ts)i * 1000);
+            pos[d] += k;
+        }
+    }
+    return s;
+}
+
+static void md5hex(const char *str, char out[33])
+{
+    uint8_t md[16];
+    unsigned n = 0;
+    EVP_Digest(str, strlen(str), md, &n, EVP_md5(), NULL);
+    for (unsigned i = 0; i < 16; i++)
+        snprintf(out + 2 * i, 3, "%02x", md[i]);
+}
+
+/* --------------------------------------------------------------- tests */
+
+static void test_negotiate(void **state)
+{
+    (void)state;
+    char out[72];
+    assert_int_equal(sd_ssh_negotiate("a,b,c", "c,b", out, sizeof(out)), 1);
+    assert_string_equal(out, "b");
+    assert_int_equal(sd_ssh_negotiate("a,b", "c,d", out, sizeof(out)), -1);
+    /* pseudo-algorithms are never chosen (RFC 8308, OpenSSH strict KEX) */
+    assert_true(sd_ssh_negotiate("ext-info-c,kex-strict-c-v00@openssh.com,curve25519-sha256",
+                                 "kex-strict-c-v00@openssh.com,ext-info-c,curve25519-sha256", out,
+                                 sizeof(out)) > 0);
+    assert_string_equal(out, "curve25519-sha256");
+    /* whole names only: no prefix/suffix matches */
+    assert_int_equal(sd_ssh_negotiate("aes128-ctr", "aes128-ctr-foo,xaes128-ctr", out, sizeof(out)),
+                     -1);
+    assert_int_equal(sd_ssh_negotiate("aes128", "aes128-ctr", out, sizeof(out)), -1);
+    /* empty lists and empty entries */
+    assert_int_equal(sd_ssh_negotiate("", "a", out, sizeof(out)), -1);
+    assert_int_equal(sd_ssh_negotiate("a", "", out, sizeof(out)), -1);
+    assert_int_equal(sd_ssh_negotiate(",,a", "b,,a", out, sizeof(out)), 1);
+    assert_string_equal(out, "a");
+    assert_int_equal(sd_ssh_negotiate(NULL, "a", out, sizeof(out)), -1);
+    /* small output buffer: cut, still terminated */
+    assert_int_equal(sd_ssh_negotiate("abcdef", "abcdef", out, 4), 3);
+    assert_string_equal(out, "abc");
+    assert_true(sd_ssh_list_has("x,y,z", "z"));
+    assert_false(sd_ssh_list_has("x,yy,z", "y"));
+}
+
+static void check_convo_meta(const sd_ssh_meta *m, int client)
+{
+    const sd_ssh_side *c = &m->side[client], *v = &m->side[1 - client];
+    assert_int_equal(m->client_dir, client);
+    assert_int_equal(m->client_dir_evidence, SD_SSH_EV_KEXMSG);
+    assert_string_equal(c->banner, "SSH-2.0-TestClient_1.0 comment here");
+    assert_string_equal(c->software, "TestClient_1.0");
+    assert_string_equal(c->comments, "comment here");
+    assert_string_equal(c->proto, "2.0");
+    assert_true(c->banner_crlf);
+    assert_string_equal(v->software, "TestServer_2.0");
+    assert_int_equal(m->version, 2);
+    assert_string_equal(m->kex_alg, "curve25519-sha256");
+    assert_string_equal(m->hostkey_alg, "ssh-ed25519");
+    assert_string_equal(m->cipher[0], "aes128-gcm@openssh.com");
+    assert_string_equal(m->cipher[1], "aes128-ctr");
+    assert_string_equal(m->mac[0], "umac-64-etm@openssh.com");
+    assert_string_equal(m->mac[1], "hmac-sha1");
+    assert_string_equal(m->comp[0], "none");
+    assert_true(m->strict_kex);
+    assert_false(m->terrapin);
+    assert_true(c->ext_info && v->ext_info);
+
+    /* HASSH: MD5 of kex;enc;mac;comp as sent (pseudo names included) */
+    char want[33];
+    char alg[512];
+    snprintf(alg, sizeof(alg), "%s;%s;%s;%s", client_lists[0], client_lists[2], client_lists[4],
+             client_lists[6]);
+    assert_string_equal(c->hassh_algorithms, alg);
+    md5hex(alg, want);
+    assert_string_equal(c->hassh, want);
+    snprintf(alg, sizeof(alg), "%s;%s;%s;%s", server_lists[0], server_lists[3], server_lists[5],
+             server_lists[7]);
+    assert_string_equal(v->hassh_algorithms, alg);
+    md5hex(alg, want);
+    assert_string_equal(v->hassh, want);
+
+    /* host key: SHA256 of the blob, base64 without padding */
+    uint8_t md[32];
+    unsigned n = 0;
+    EVP_Digest(hostkey_blob, sizeof(hostkey_blob), md, &n, EVP_sha256(), NULL);
+    unsigned char b64[64];
+    int bl = EVP_EncodeBlock(b64, md, 32);
+    assert_int_equal(bl, 44);
+    assert_int_equal(b64[43], '=');
+    b64[43] = 0;
+    char fp[80];
+    snprintf(fp, sizeof(fp), "SHA256:%s", (char *)b64);
+    assert_true(m->hostkey_seen);
+    assert_string_equal(m->hostkey_sha256, fp);
+    assert_string_equal(m->hostkey_type, "ssh-ed25519");
+    assert_int_equal(strlen(m->hostkey_md5), 47);
+
+    assert_true(c->newkeys_seen && v->newkeys_seen);
+    assert_int_equal(m->outcome, SD_SSH_OUT_ENCRYPTED);
+    assert_int_equal(c->suite.mode, SD_SSH_MODE_GCM);
+    assert_true(c->splitting);
+    assert_int_equal(v->suite.mode, SD_SSH_MODE_EAM);
+    assert_false(v->splitting);
+    assert_int_equal(v->enc_bytes, 100);
+    assert_int_equal(c->enc_records, 3);
+    /* the only note allowed: the hint was contradicted */
+    assert_int_equal(m->n_anomalies, m->client_dir_flipped ? 1 : 0);
+    if (m->client_dir_flipped)
+        assert_int_equal(m->anomalies[0].code, SD_SSH_AN_DIR_FLIP);
+}
+
+static void test_convo_whole(void **state)
+{
+    (void)state;
+    convo cv;
+    build_convo(&cv, false);
+    reclog log = { 0 };
+    sd_ssh *s = run(&cv, 0, 0, 0, &log);
+    check_convo_meta(sd_ssh_meta_get(s), 0);
+    assert_int_equal(log.n, 3);
+    assert_int_equal(log.len[0], 52);
+    assert_int_equal(log.len[1], 36);
+    assert_int_equal(log.len[2], 4 + 320 + 16);
+    assert_true(log.exact[0] && log.dir[0] == 0);
+    sd_ssh_free(s);
+}
+
+/* Byte-at-a-time and odd-sized feeding give the same meta and records. */
+static void test_convo_chunked(void **state)
+{
+    (void)state;
+    convo cv;
+    build_convo(&cv, true);
+    reclog whole = { 0 };
+    sd_ssh *a = run(&cv, 0, 0, 0, &whole);
+    for (size_t step = 1; step <= 13; step += 3) {
+        reclog l = { 0 };
+        sd_ssh *b = run(&cv, step, 0, 0, &l);
+        const sd_ssh_meta *ma = sd_ssh_meta_get(a), *mb = sd_ssh_meta_get(b);
+        check_convo_meta(mb, 0);
+        assert_string_equal(mb->side[1].prebanner, "Welcome!\nsecond line\n");
+        assert_int_equal(mb->side[1].prebanner_lines, 2);
+        assert_string_equal(ma->side[0].hassh, mb->side[0].hassh);
+        assert_int_equal(l.n, whole.n);
+        for (uint32_t i = 0; i < l.n; i++)
+            assert_int_equal(l.len[i], whole.len[i]);
+        assert_int_equal(ma->side[0].enc_offset, mb->side[0].enc_offset);
+        sd_ssh_free(b);
+    }
+    sd_ssh_free(a);
+}
+
+/* The caller's hint is wrong (dir 1 is the client): content decides. */
+static void test_roles_flip(void **state)
+{
+    (void)state;
+    convo cv;
+    build_convo(&cv, false);
+    reclog l = { 0 };
+    sd_ssh *s = run(&cv, 0, 1, 1, &l); /* client is dir 1 and the hint says so */
+    check_convo_meta(sd_ssh_meta_get(s), 1);
+    assert_false(sd_ssh_meta_get(s)->client_dir_flipped);
+    sd_ssh_free(s);
+
+    /* client as dir 1 but the hint says 0: KEX messages decide */
+    s = run(&cv, 7, 0, 1, &l);
+    const sd_ssh_meta *m = sd_ssh_meta_get(s);
+    check_convo_meta(m, 1);
+    assert_true(m->client_dir_flipped);
+    sd_ssh_free(s);
+}
+
+static void test_terrapin(void **state)
+{
+    (void)state;
+    /* chacha20 without strict KEX + an IGNORE between KEXINIT and NEWKEYS */
+    const char *cl[10], *sl[10];
+    memcpy(cl, client_lists, sizeof(cl));
+    memcpy(sl, server_lists, sizeof(sl));
+    cl[0] = "curve25519-sha256";
+    cl[2] = "chacha20-poly1305@openssh.com";
+    sl[2] = "aes128-ctr,chacha20-poly1305@openssh.com";
+    wbuf c = { .n = 0 }, v = { .n = 0 };
+    put(&c, "SSH-2.0-a\n", 10);
+    put(&v, "SSH-2.0-b\n", 10);
+    kexinit(&c, cl);
+    kexinit(&v, sl);
+    simple_msg(&v, 2, 4); /* IGNORE */
+    simple_msg(&c, 30, 32);
+    kex_reply(&v);
+    sd_ssh *s = sd_ssh_new(NULL);
+    sd_ssh_feed(s, 0, c.b, c.n, 3, 0);
+    sd_ssh_feed(s, 1, v.b, v.n, 4, 0);
+    const sd_ssh_meta *m = sd_ssh_meta_get(s);
+    assert_false(m->strict_kex);
+    assert_true(m->terrapin);
+    assert_non_null(strstr(m->terrapin_reason, "chacha20-poly1305@openssh.com without strict KEX"));
+    assert_non_null(strstr(m->terrapin_reason, "type 2"));
+    assert_int_equal(m->side[1].unexpected_msgs, 1);
+    assert_int_equal(m->side[1].first_unexpected_frame, 4);
+    assert_int_equal(m->outcome, SD_SSH_OUT_CAPABILITIES_ONLY);
+    assert_string_equal(sd_ssh_anom_name(m->anomalies[0].code), "unexpected_msg_before_newkeys");
+    sd_ssh_free(s);
+}
+
+static void test_anomalies(void **state)
+{
+    (void)state;
+    /* packet_length over 256 KiB: that direction stops, no crash */
+    wbuf w = { .n = 0 };
+    put(&w, "SSH-2.0-x\r\n", 11);
+    put32(&w, 0x7fffffff);
+    put(&w, "garbage", 7);
+    sd_ssh *s = sd_ssh_new(NULL);
+    sd_ssh_feed(s, 0, w.b, w.n, 9, 0);
+    const sd_ssh_meta *m = sd_ssh_meta_get(s);
+    assert_int_equal(m->anomalies[0].code, SD_SSH_AN_PKT_TOO_LONG);
+    assert_int_equal(m->anomalies[0].frame, 9);
+    assert_true(m->side[0].stopped);
+    assert_int_equal(m->outcome, SD_SSH_OUT_NON_SSH_AFTER_BANNER);
+    sd_ssh_feed(s, 0, w.b, w.n, 10, 0); /* ignored, counted */
+    assert_int_equal(m->side[0].bytes, 2 * w.n);
+    sd_ssh_free(s);
+
+    /* name-list longer than the cap */
+    wbuf p = { .n = 0 }, k = { .n = 0 };
+    uint8_t t = 20, cookie[16] = { 0 };
+    put(&p, &t, 1);
+    put(&p, cookie, 16);
+    put32(&p, SD_SSH_MAX_NAMELIST + 1);
+    put(&p, "abc", 3);
+    put(&k, "SSH-2.0-y\n", 10);
+    packet(&k, &p);
+    s = sd_ssh_new(NULL);
+    sd_ssh_feed(s, 0, k.b, k.n, 1, 0);
+    m = sd_ssh_meta_get(s);
+    assert_int_equal(m->anomalies[0].code, SD_SSH_AN_NAMELIST_LONG);
+    assert_false(m->side[0].kexinit_seen);
+    sd_ssh_free(s);
+
+    /* binary bytes before any banner: not SSH, ruled out */
+    s = sd_ssh_new(NULL);
+    sd_ssh_feed(s, 0, (const uint8_t *)"\x16\x03\x01\x02\x00", 5, 1, 0);
+    assert_true(sd_ssh_ruled_out(s));
+    assert_false(sd_ssh_is_ssh(s));
+    assert_int_equal(sd_ssh_meta_get(s)->outcome, SD_SSH_OUT_NOT_SSH);
+    sd_ssh_free(s);
+
+    /* an overlong banner is kept and flagged */
+    char line[400];
+    memset(line, 'v', sizeof(line));
+    memcpy(line, "SSH-2.0-", 8);
+    line[398] = '\r';
+    line[399] = '\n';
+    s = sd_ssh_new(NULL);
+    sd_ssh_feed(s, 0, (const uint8_t *)line, sizeof(line), 1, 0);
+    m = sd_ssh_meta_get(s);
+    assert_true(m->side[0].banner_seen);
+    assert_int_equal(m->anomalies[0].code, SD_SSH_AN_BANNER_LONG);
+    assert_int_equal(m->outcome, SD_SSH_OUT_VERSION_ONLY);
+    sd_ssh_free(s);
+
+    /* many anomalies: capped list, full count */
+    s = sd_ssh_new(NULL);
+    for (int i = 0; i < 100; i++)
+        sd_ssh_gap(s, i & 1, 10, (uint64_t)i);
+    m = sd_ssh_meta_get(s);
+    assert_int_equal(m->n_anomalies, 2); /* one per direction, then stopped */
+    sd_ssh_free(s);
+    sd_ssh_free(NULL);
+}
+
+/* ETM/GCM splitting survives a hole inside a record; a bad length stops it. */
+static void test_enc_gap_and_bad_len(void **state)
+{
+    (void)state;
+    convo cv;
+    build_convo(&cv, false);
+    size_t enc_start = cv.c.n - (52 + 36 + 340);
+    reclog l = { 0 };
+    sd_ssh_opts o = { .client_hint = 0, .record = on_rec, .ud = &l };
+    sd_ssh *s = sd_ssh_new(&o);
+    sd_ssh_feed(s, 1, cv.s.b, cv.s.n, 1, 0);
+    sd_ssh_feed(s, 0, cv.c.b, enc_start + 10, 2, 0); /* first record: header + 6 */
+    sd_ssh_gap(s, 0, 20, 3);                          /* inside record 1 */
+    sd_ssh_feed(s, 0, cv.c.b + enc_start + 30, 52 + 36 - 30, 4, 0);
+    assert_int_equal(l.n, 2);
+    assert_int_equal(l.len[0], 52);
+    assert_int_equal(l.frame[0], 4);
+    /* a length that cannot be GCM: anomaly, splitting stops */
+    uint8_t bad[8] = { 0, 0, 0, 21, 1, 2, 3, 4 };
+    sd_ssh_feed(s, 0, bad, sizeof(bad), 5, 0);
+    const sd_ssh_meta *m = sd_ssh_meta_get(s);
+    assert_false(m->side[0].splitting);
+    assert_int_equal(m->anomalies[m->n_anomalies - 1].code, SD_SSH_AN_ENC_LEN_BAD);
+    /* segment-level records for the EaM server direction, clipped at NEWKEYS */
+    uint64_t enc1 = m->side[1].enc_offset;
+    sd_ssh_segment(s, 1, enc1 - 16, 16 + 40, 7, 0);
+    assert_int_equal(l.n, 3);
+    assert_int_equal(l.len[2], 40);
+    assert_false(l.exact[2]);
+    assert_int_equal(sd_ssh_offset(s, 0), enc_start + 52 + 36 + sizeof(bad));
+    sd_ssh_free(s);
+}
+
+static void test_ssh1(void **state)
+{
+    (void)state;
+    sd_ssh *s = sd_ssh_new(NULL);
+    sd_ssh_feed(s, 1, (const uint8_t *)"SSH-1.99-srv\n\0\0\0\x10junkjunk", 25, 1, 0);
+    sd_ssh_feed(s, 0, (const uint8_t *)"SSH-1.5-cli\n\0\0\1\0", 16, 2, 0);
+    const sd_ssh_meta *m = sd_ssh_meta_get(s);
+    assert_int_equal(m->version, 1);
+    assert_int_equal(m->outcome, SD_SSH_OUT_SSH1);
+    assert_string_equal(m->side[1].proto, "1.99");
+    sd_ssh_free(s);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_negotiate),     cmocka_unit_test(test_convo_whole),
+        cmocka_unit_test(test_convo_chunked), cmocka_unit_test(test_roles_flip),
+        cmocka_unit_test(test_terrapin),      cmocka_unit_test(test_anomalies),
+        cmocka_unit_test(test_enc_gap_and_bad_len), cmocka_unit_test(test_ssh1),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -22,6 +22,7 @@ sd_event *sd_ev_add(sd_evlist *l, const char *kind, const char *uid, uint64_t st
     e->leg = leg;
     e->dir = -1;
     e->confidence = -1;
+    e->seq = l->n - 1;
     return e;
 }
 
@@ -93,7 +94,7 @@ static int cmp_ev(const void *a, const void *b)
         return x->ts < y->ts ? -1 : 1;
     if (x->frame != y->frame)
         return x->frame < y->frame ? -1 : 1;
-    return x < y ? -1 : x > y; /* qsort is not stable: keep insertion order */
+    return x->seq < y->seq ? -1 : x->seq > y->seq; /* qsort is not stable */
 }
 
 void sd_evlist_sort(sd_evlist *l)

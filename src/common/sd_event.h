@@ -39,6 +39,7 @@ typedef struct sd_event {
     double confidence;         /* 0..1 for inferences; negative = a fact */
     uint8_t nf;
     sd_evfield f[SD_EV_MAX_FIELDS];
+    uint64_t seq;              /* insertion order, for a stable sort */
     char note[128];            /* one line for people: "8+ char password, typed by a person" */
 } sd_event;
 

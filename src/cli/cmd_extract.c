@@ -167,11 +167,10 @@ static void fc_finish(fcache *fc, xfile *f)
     if (!f->created && !f->pos)
         return;
     FILE *fp = fc_get(fc, f);
-    if (fp) {
-        off_t end = ftello(fp);
-        if (fflush(fp) != 0 || (end >= 0 && (uint64_t)end < f->pos && ftruncate(fileno(fp), (off_t)f->pos)))
-            fc_error(fc, f, "cannot finish");
-    }
+    struct stat st;
+    if (fp && (fflush(fp) != 0 || fstat(fileno(fp), &st) != 0 ||
+               ((uint64_t)st.st_size < f->pos && ftruncate(fileno(fp), (off_t)f->pos) != 0)))
+        fc_error(fc, f, "cannot finish");
     fc_release(fc, f);
 }
 
@@ -316,7 +315,9 @@ static void x_chunk(void *ctx, sd_conn *c, void *st, int dir, const sd_chunk *ch
     xsess *s = st;
     xdir *d = &s->d[dir];
     bool gap = ch->kind == SD_CHUNK_GAP;
-    if (!d->named) {
+    /* a direction gets a file at its first data byte (as tcpflow: none for
+     * a direction that only has gaps; a leading gap becomes leading NULs) */
+    if (!d->named && !gap && ch->len) {
         char base[SD_FLOWNAME_LEN];
         if (dir == SD_DIR_ORIG)
             sd_flowname(base, sizeof base, &c->orig_h, c->orig_p, &c->resp_h, c->resp_p, c->vlan);

@@ -210,7 +210,9 @@ static bool starts_new_conn(const sd_flow *f, const sd_pkt *p)
     int dir = direction(c, p);
     if (c->closed || c->fin_seen[0] || c->fin_seen[1] || c->rst_seen[0] || c->rst_seen[1])
         return true;
-    if (dir == SD_DIR_RESP && (c->established || c->saw_syn))
+    /* a SYN from the responder before any SYN-ACK is a simultaneous open
+     * (RFC 793 fig. 8), the same connection */
+    if (dir == SD_DIR_RESP && c->established)
         return true;
     return c->d[dir].isn_set && p->seq != c->d[dir].isn;
 }

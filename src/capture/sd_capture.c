@@ -106,6 +106,9 @@ static int src_open_live(cap_src *s, const sd_capture_opts *o, char *err, size_t
 sd_capture *sd_capture_open(const char *const *paths, size_t npaths, const sd_capture_opts *opts,
                             char *err, size_t errlen)
 {
+    static const sd_capture_opts none = { 0 };
+    if (!opts)
+        opts = &none;
     sd_capture *cap = sd_calloc(1, sizeof *cap);
     cap->diag = opts->diag;
     size_t want = opts->iface ? 1 : npaths;

@@ -62,7 +62,8 @@ static void add_dir(cli_input *in, const char *dir, int depth)
         snprintf(names[n++], len, "%s/%s", dir, de->d_name);
     }
     closedir(d);
-    qsort(names, n, sizeof *names, cmp_str);
+    if (n > 1)
+        qsort(names, n, sizeof *names, cmp_str);
     for (size_t i = 0; i < n; i++) {
         struct stat st;
         if (lstat(names[i], &st) == 0 && S_ISDIR(st.st_mode))

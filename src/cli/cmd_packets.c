@@ -2,8 +2,10 @@
  * packet list shows with a tcp.stream filter and relative numbers). */
 #include "../flow/sd_tcp.h"
 #include "../out/sd_json.h"
+#include "../out/sd_report.h"
 #include "cli.h"
 
+#include <errno.h>
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,7 +18,11 @@ static const char HELP[] =
     "  -c, --conn ID        the connection: a TCP stream number as 'strider conns'\n"
     "                       and Wireshark's tcp.stream give it, 'udp:N', or a uid\n"
     "  -j, --json           JSON lines\n"
-    "      --csv            CSV with a header line\n" CLI_COMMON_HELP;
+    "      --csv            CSV with a header line\n"
+    "      --plot FILE      also write a plot of the scaled receive window and the\n"
+    "                       ACK number over time per direction, retransmissions\n"
+    "                       marked: FILE.svg = SVG, otherwise a self-contained HTML\n"
+    "  -z, --zoom A:B       the plot shows frames A to B only (either may be empty)\n" CLI_COMMON_HELP;
 
 typedef struct pk_run {
     uint8_t proto;
@@ -25,6 +31,12 @@ typedef struct pk_run {
     cli_format fmt;
     sd_buf b;
     uint64_t shown;
+    /* --plot: the packets kept for it (a copy of what the rows show) */
+    const char *plot;
+    sd_report_pkt *pk;
+    size_t npk, cappk;
+    sd_conn conn; /* the connection as last seen, for the plot's axes */
+    uint64_t zoom_first, zoom_last;
 } pk_run;
 
 static const struct {
@@ -126,11 +138,56 @@ static void row_text(pk_run *r, const sd_conn *c, const sd_pkt *p, int dir, unsi
                       dir ? "<-" : "->", flags, seq, ack, p->payload_wire, win, notes);
 }
 
+static void keep_packet(pk_run *r, const sd_conn *c, const sd_pkt *p, int dir, unsigned ta)
+{
+    if (r->npk == r->cappk) {
+        r->cappk = r->cappk ? r->cappk * 2 : 256;
+        r->pk = sd_reallocarray(r->pk, r->cappk, sizeof *r->pk);
+    }
+    sd_report_pkt *k = &r->pk[r->npk++];
+    memset(k, 0, sizeof *k);
+    k->frame = p->frame->num;
+    k->ts = p->frame->ts;
+    k->dir = (uint8_t)dir;
+    k->len = p->payload_wire;
+    k->ta = ta;
+    if (p->l4 == SD_L4_TCP) {
+        k->flags = p->flags;
+        k->seq = sd_tcp_rel_seq(c, dir, p->seq);
+        k->has_ack = (p->flags & SD_TH_ACK) != 0;
+        if (k->has_ack)
+            k->ack = sd_tcp_rel_seq(c, !dir, p->ack);
+        k->win = sd_tcp_scaled_win(c, p, dir);
+    }
+    r->conn = *c;
+}
+
+static int write_plot(pk_run *r)
+{
+    sd_report_opts o = { .zoom_first = r->zoom_first, .zoom_last = r->zoom_last };
+    size_t n = strlen(r->plot);
+    bool svg = n >= 4 && !strcmp(r->plot + n - 4, ".svg");
+    sd_buf b = { 0 };
+    sd_report_tcp_plot(&b, &r->conn, r->pk, r->npk, &o, !svg);
+    FILE *f = fopen(r->plot, "wb");
+    int rc = 0;
+    if (!f || fwrite(b.p, 1, b.len, f) != b.len)
+        rc = -1;
+    if (f && fclose(f))
+        rc = -1;
+    if (rc)
+        fprintf(stderr, "strider packets: %s: %s\n", r->plot, strerror(errno ? errno : EIO));
+    sd_buf_free(&b);
+    return rc;
+}
+
 static void on_packet(void *ud, const sd_conn *c, const sd_pkt *p, int dir, unsigned ta)
 {
     pk_run *r = ud;
     if (!wanted(r, c))
         return;
+    if (r->plot)
+        keep_packet(r, c, p, dir, ta);
     if (r->fmt == CLI_JSON)
         row_json(r, c, p, dir, ta);
     else
@@ -162,7 +219,8 @@ int cmd_packets(int argc, char **argv)
 {
     static const struct option opts[] = {
         CLI_COMMON_OPTS, { "conn", required_argument, 0, 'c' }, { "json", no_argument, 0, 'j' },
-        { "csv", no_argument, 0, 'C' }, { 0, 0, 0, 0 },
+        { "csv", no_argument, 0, 'C' }, { "plot", required_argument, 0, 'L' },
+        { "zoom", required_argument, 0, 'z' }, { 0, 0, 0, 0 },
     };
     cli_input in;
     cli_input_init(&in);
@@ -170,7 +228,7 @@ int cmd_packets(int argc, char **argv)
     const char *conn_arg = NULL;
     int rc = 2, o;
     optind = 1;
-    while ((o = getopt_long(argc, argv, CLI_COMMON_SHORT "c:j", opts, NULL)) != -1) {
+    while ((o = getopt_long(argc, argv, CLI_COMMON_SHORT "c:jz:", opts, NULL)) != -1) {
         if (cli_common_opt(&in, o, optarg))
             continue;
         switch (o) {
@@ -181,6 +239,15 @@ int cmd_packets(int argc, char **argv)
             break;
         case 'j': r.fmt = CLI_JSON; break;
         case 'C': r.fmt = CLI_CSV; break;
+        case 'L': r.plot = optarg; break;
+        case 'z': {
+            char *end;
+            r.zoom_first = strtoull(optarg, &end, 10);
+            if (*end != ':' && *end != '-') { rc = cli_usage_error("packets", "bad --zoom \"%s\" (A:B)", optarg); goto out; }
+            r.zoom_last = strtoull(end + 1, &end, 10);
+            if (*end) { rc = cli_usage_error("packets", "bad --zoom \"%s\" (A:B)", optarg); goto out; }
+            break;
+        }
         default: rc = cli_usage_error("packets", "bad option"); goto out;
         }
     }
@@ -198,9 +265,12 @@ int cmd_packets(int argc, char **argv)
         fprintf(stderr, "strider packets: no connection %s in the capture\n", conn_arg);
         rc = 1;
     }
+    if (r.plot && r.shown && write_plot(&r))
+        rc = 1;
     sd_engine_free(e);
     sd_capture_close(cap);
 out:
+    free(r.pk);
     sd_buf_free(&r.b);
     cli_input_free(&in);
     return rc;

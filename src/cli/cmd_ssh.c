@@ -2,7 +2,9 @@
  * -m: the metadata an analyst reads first (banners, HASSH, negotiated suite,
  * host key, strict KEX / Terrapin, scan outcome), as text or as JSON lines
  * with Zeek ssh.log field names plus strider's own. */
+#include "../out/sd_evout.h"
 #include "../out/sd_json.h"
+#include "../ssh/sd_infer.h"
 #include "../ssh/sd_sshconn.h"
 #include "cli.h"
 
@@ -16,7 +18,18 @@ static const char HELP[] =
     "  -m, --meta           metadata only: banners, HASSH/hasshServer, negotiated\n"
     "                       algorithms, host key fingerprint, strict KEX/Terrapin,\n"
     "                       scan outcome\n"
-    "  -j, --json           JSON lines (Zeek ssh.log field names where they exist)\n"
+    "  -k, --keystrokes     keystroke findings only (with their connections)\n"
+    "  -n, --stream N       only TCP stream N (Wireshark's tcp.stream)\n"
+    "  -z, --zoom FROM-TO   only events whose first frame is in FROM..TO\n"
+    "  -d, --leg L          forward, reverse (incl. nested) or both (default)\n"
+    "  -w, --window S       windowed exfil/infil view: window length (s)\n"
+    "  -s, --stride S       window stride (s; default = window)\n"
+    "  -o, --outdir DIR     also write events.csv and events.jsonl into DIR\n"
+    "  -p, --plots          with -o: also DIR/keystrokes.csv (inter-key latencies)\n"
+    "  -j, --json           JSON lines: \"type\":\"ssh\" per connection (Zeek ssh.log\n"
+    "                       names) and \"type\":\"event\" per finding (docs/events.md)\n"
+    "      --csv            events as CSV\n"
+    "      --records        the encrypted-record stream (debugging the rules)\n"
     CLI_COMMON_HELP;
 
 typedef struct out_item {
@@ -25,7 +38,23 @@ typedef struct out_item {
 } out_item;
 
 typedef struct ssh_run {
-    bool json;
+    bool json, csv, meta_only, keys_only, records;
+    int64_t stream;         /* -1 = all */
+    uint64_t zfrom, zto;    /* 0,0 = all */
+    int legs;               /* bit 0 forward, bit 1 reverse/nested */
+    double window, stride;
+    const char *outdir;
+    bool plots;             /* -p: keystrokes.csv into outdir */
+    sd_evlist all;          /* every event, for -o */
+    struct bf {              /* failed logins per client address (brute force) */
+        char addr[SD_ADDR_STRLEN];
+        uint32_t conns, failed_conns, failures;
+        sd_ts ts;
+        uint64_t frame, frame_last;
+        char uid[20];
+        uint64_t stream;
+    } *bf;
+    size_t nbf, capbf;
     out_item *items;
     size_t n, cap;
 } ssh_run;
@@ -95,7 +124,7 @@ static void json_opt(sd_json *j, const char *k, const char *v)
         sd_json_str(j, k, v);
 }
 
-static void meta_json(sd_buf *b, const sd_sshconn_result *r)
+static void meta_json(sd_buf *b, const sd_sshconn_result *r, const sd_infer_summary *su)
 {
     const sd_conn *c = r->conn;
     const sd_ssh_meta *m = r->meta;
@@ -163,23 +192,223 @@ static void meta_json(sd_buf *b, const sd_sshconn_result *r)
         }
         sd_buf_append(b, "]", 1);
     }
+    if (su) {
+        if (su->auth_success >= 0)
+            sd_json_bool(&j, "auth_success", su->auth_success == 1);
+        sd_json_u64(&j, "auth_attempts", (uint64_t)su->auth_attempts);
+        json_opt(&j, "auth_method", su->auth_method);
+        if (su->host_known >= 0)
+            sd_json_bool(&j, "host_known", su->host_known == 1);
+        json_opt(&j, "session_kind", su->session_kind);
+        sd_json_bool(&j, "agent_forwarding", su->agent_forwarding);
+        sd_json_bool(&j, "reverse_provisioned", su->reverse_provisioned);
+        sd_json_bool(&j, "auth_banner", su->auth_banner);
+        sd_json_u64(&j, "keystrokes", su->keystrokes);
+    }
     sd_json_end(&j);
+}
+
+static void summary_text(sd_buf *b, const sd_infer_summary *su)
+{
+    sd_buf_printf(b, "  auth         %s, %d attempt(s)%s%s; host key %s; session %s%s%s\n",
+                  su->auth_success < 0 ? "not seen" : su->auth_success ? "SUCCESS" : "FAILURE", su->auth_attempts,
+                  su->auth_method ? ", method " : "", su->auth_method ? su->auth_method : "",
+                  su->host_known < 0 ? "?" : su->host_known ? "known" : "NEW (prompted)",
+                  su->session_kind ? su->session_kind : "-", su->agent_forwarding ? "; agent forwarding used" : "",
+                  su->reverse_provisioned ? "; -R provisioned" : "");
+    sd_buf_printf(b, "    frame  time                               delta  leg      kind                 details\n");
+}
+
+static void records_text(sd_buf *b, const sd_sshconn_result *r)
+{
+    const sd_ssh_meta *m = r->meta;
+    for (size_t i = 0; i < r->nrec; i++) {
+        const sd_ssh_record *x = &r->rec[i];
+        sd_buf_printf(b, "rec %c %5u %s frame %llu ts %.6f\n", x->dir == m->client_dir ? 'C' : 'S',
+                      x->wire_len, x->exact ? "pkt" : "seg", (unsigned long long)x->frame, sd_ts_sec(x->ts));
+    }
+}
+
+static bool keep(const ssh_run *run, const sd_event *e)
+{
+    if (run->keys_only && strcmp(e->kind, "keystroke") != 0 && strcmp(e->kind, "command_output") != 0)
+        return false;
+    if ((run->zfrom || run->zto) && (e->frame < run->zfrom || e->frame > run->zto))
+        return false;
+    int bit = e->leg == SD_LEG_FORWARD ? 1 : 2;
+    return (run->legs & bit) != 0;
+}
+
+/* Brute force across connections (Zeek detect-bruteforcing: 30 failures;
+ * packetStrider has none): a client with >= 3 connections that failed
+ * to log in, or >= 5 failed attempts over >= 2 connections. */
+#define BF_MIN_CONNS 3u
+#define BF_MIN_FAILS 5u
+static void bf_note(ssh_run *run, const sd_sshconn_result *r, const sd_evlist *l, const sd_infer_summary *su)
+{
+    const sd_conn *c = r->conn;
+    char a[SD_ADDR_STRLEN];
+    sd_addr_str(r->meta->client_dir == SD_DIR_ORIG ? &c->orig_h : &c->resp_h, a, sizeof a);
+    struct bf *b = NULL;
+    for (size_t i = 0; i < run->nbf && !b; i++)
+        if (!strcmp(run->bf[i].addr, a))
+            b = &run->bf[i];
+    if (!b) {
+        if (run->nbf == run->capbf) {
+            run->capbf = run->capbf ? run->capbf * 2 : 16;
+            run->bf = sd_reallocarray(run->bf, run->capbf, sizeof *run->bf);
+        }
+        b = &run->bf[run->nbf++];
+        memset(b, 0, sizeof *b);
+        snprintf(b->addr, sizeof b->addr, "%s", a);
+        b->ts = c->start;
+        b->frame = c->first_frame;
+        snprintf(b->uid, sizeof b->uid, "%s", c->uid);
+        b->stream = c->id;
+    }
+    b->conns++;
+    b->frame_last = c->last_frame;
+    for (size_t i = 0; i < l->n; i++) {
+        const sd_evfield *f = sd_ev_get(&l->v[i], "result");
+        if (l->v[i].leg == SD_LEG_FORWARD && !strcmp(l->v[i].kind, "auth_attempt") && f && !strcmp(f->s, "failure"))
+            b->failures++;
+    }
+    if (su->auth_success == 0)
+        b->failed_conns++;
+}
+
+static void bf_out(ssh_run *run)
+{
+    sd_buf o = { 0 };
+    for (size_t i = 0; i < run->nbf; i++) {
+        struct bf *b = &run->bf[i];
+        if (b->failed_conns < BF_MIN_CONNS && !(b->failures >= BF_MIN_FAILS && b->conns >= 2))
+            continue;
+        sd_evlist l = { 0 };
+        sd_event *e = sd_ev_add(&l, "brute_force", b->uid, b->stream, b->ts, b->frame, b->frame_last, SD_LEG_FORWARD);
+        e->confidence = 0.8;
+        sd_ev_str(e, "client", b->addr);
+        sd_ev_int(e, "connections", b->conns);
+        sd_ev_int(e, "failed_connections", b->failed_conns);
+        sd_ev_int(e, "failures", b->failures);
+        snprintf(e->note, sizeof e->note, "%s: %u failed logins over %u connections (password guessing)", b->addr,
+                 b->failures, b->conns);
+        if (run->json)
+            sd_evout_json(&o, e);
+        else if (run->csv)
+            sd_evout_csv(&o, e);
+        else {
+            sd_buf_printf(&o, "Across connections\n");
+            sd_evout_text(&o, e, 0, false);
+        }
+        sd_evlist_free(&l);
+    }
+    cli_flush(&o);
+    sd_buf_free(&o);
+}
+
+static void infer_out(ssh_run *run, sd_buf *b, const sd_sshconn_result *r)
+{
+    sd_infer_opts io = { .keystrokes = true, .window_s = run->window, .stride_s = run->stride };
+    sd_infer_summary su;
+    sd_evlist l = { 0 };
+    sd_infer_ssh(&io, r, &l, &su);
+    bf_note(run, r, &l, &su);
+    sd_ssh_window(&io, r, &l);
+    sd_evlist_sort(&l);
+    if (run->json)
+        meta_json(b, r, &su);
+    else if (!run->csv) {
+        meta_text(b, r);
+        summary_text(b, &su);
+    }
+    bool have = false;
+    sd_ts prev = 0;
+    for (size_t i = 0; i < l.n; i++) {
+        const sd_event *e = &l.v[i];
+        if (!keep(run, e))
+            continue;
+        if (run->json)
+            sd_evout_json(b, e);
+        else if (run->csv)
+            sd_evout_csv(b, e);
+        else
+            sd_evout_text(b, e, prev, have);
+        have = true;
+        prev = e->ts;
+        if (run->outdir) {
+            sd_event *c = sd_ev_add(&run->all, e->kind, e->uid, e->stream, e->ts, e->frame, e->frame_last, e->leg);
+            uint64_t seq = c->seq;
+            *c = *e;
+            c->seq = seq;
+        }
+    }
+    if (!run->json && !run->csv && l.n)
+        sd_buf_printf(b, "\n");
+    sd_evlist_free(&l);
 }
 
 static void on_done(void *ud, const sd_sshconn_result *r)
 {
     ssh_run *run = ud;
     sd_buf b = { 0 };
-    if (run->json)
-        meta_json(&b, r);
-    else
-        meta_text(&b, r);
+    if (run->stream >= 0 && r->conn->id != (uint64_t)run->stream)
+        return;
+    if (run->records)
+        records_text(&b, r);
+    else if (run->meta_only) {
+        if (run->json)
+            meta_json(&b, r, NULL);
+        else
+            meta_text(&b, r);
+    } else
+        infer_out(run, &b, r);
     sd_buf_append(&b, "", 1);
     if (run->n == run->cap) {
         run->cap = run->cap ? run->cap * 2 : 64;
         run->items = sd_reallocarray(run->items, run->cap, sizeof *run->items);
     }
     run->items[run->n++] = (out_item){ r->conn->first_frame, (char *)b.p };
+}
+
+static void write_outdir(ssh_run *run)
+{
+    char p[4096];
+    sd_buf j = { 0 }, c = { 0 };
+    sd_evlist_sort(&run->all);
+    sd_evout_csv_header(&c);
+    for (size_t i = 0; i < run->all.n; i++) {
+        sd_evout_json(&j, &run->all.v[i]);
+        sd_evout_csv(&c, &run->all.v[i]);
+    }
+    sd_buf kb = { 0 };
+    sd_buf_printf(&kb, "uid,leg,ts,frame,key,latency_ms\n");
+    for (size_t i = 0; i < run->all.n; i++) {
+        const sd_event *e = &run->all.v[i];
+        if (strcmp(e->kind, "keystroke") != 0)
+            continue;
+        const sd_evfield *k = sd_ev_get(e, "key"), *lat = sd_ev_get(e, "latency_ms");
+        sd_buf_printf(&kb, "%s,%s,%.6f,%llu,%s,", e->uid, sd_leg_name(e->leg), sd_ts_sec(e->ts),
+                      (unsigned long long)e->frame, k ? k->s : "");
+        if (lat)
+            sd_buf_printf(&kb, "%.3f", lat->f);
+        sd_buf_printf(&kb, "\n");
+    }
+    const char *names[3] = { "events.jsonl", "events.csv", "keystrokes.csv" };
+    sd_buf *bufs[3] = { &j, &c, &kb };
+    for (int k = 0; k < (run->plots ? 3 : 2); k++) {
+        snprintf(p, sizeof p, "%s/%s", run->outdir, names[k]);
+        FILE *f = fopen(p, "w");
+        if (!f)
+            fprintf(stderr, "strider ssh: cannot write %s\n", p);
+        else {
+            if (bufs[k]->len)
+                fwrite(bufs[k]->p, 1, bufs[k]->len, f);
+            fclose(f);
+        }
+    }
+    for (int k = 0; k < 3; k++)
+        sd_buf_free(bufs[k]);
 }
 
 static int cmp_item(const void *a, const void *b)
@@ -191,20 +420,56 @@ static int cmp_item(const void *a, const void *b)
 int cmd_ssh(int argc, char **argv)
 {
     static const struct option opts[] = {
-        CLI_COMMON_OPTS, { "meta", no_argument, 0, 'm' }, { "json", no_argument, 0, 'j' }, { 0, 0, 0, 0 },
+        CLI_COMMON_OPTS, { "meta", no_argument, 0, 'm' }, { "json", no_argument, 0, 'j' },
+        { "records", no_argument, 0, 'R' }, { "csv", no_argument, 0, 'C' }, { "keystrokes", no_argument, 0, 'k' },
+        { "stream", required_argument, 0, 'n' }, { "zoom", required_argument, 0, 'z' },
+        { "leg", required_argument, 0, 'd' }, { "window", required_argument, 0, 'w' },
+        { "stride", required_argument, 0, 's' }, { "outdir", required_argument, 0, 'o' },
+        { "plots", no_argument, 0, 'p' }, { 0, 0, 0, 0 },
     };
     cli_input in;
     cli_input_init(&in);
-    ssh_run run = { 0 };
+    ssh_run run = { .stream = -1, .legs = 3 };
+    char *end;
     int rc = 2, o;
     optind = 1;
-    while ((o = getopt_long(argc, argv, CLI_COMMON_SHORT "mj", opts, NULL)) != -1) {
+    while ((o = getopt_long(argc, argv, CLI_COMMON_SHORT "mjkn:z:d:w:s:o:p", opts, NULL)) != -1) {
         if (cli_common_opt(&in, o, optarg))
             continue;
         switch (o) {
         case 'h': fputs(HELP, stdout); rc = 0; goto out;
-        case 'm': break;
+        case 'm': run.meta_only = true; break;
+        case 'C': run.csv = true; break;
+        case 'k': run.keys_only = true; break;
+        case 'p': run.plots = true; break;
+        case 'n':
+            run.stream = strtoll(optarg, &end, 10);
+            if (*end || run.stream < 0) { rc = cli_usage_error("ssh", "bad -n %s", optarg); goto out; }
+            break;
+        case 'z': {
+            unsigned long long a, z;
+            if (sscanf(optarg, "%llu-%llu", &a, &z) != 2 || a > z) { rc = cli_usage_error("ssh", "bad -z %s (FROM-TO)", optarg); goto out; }
+            run.zfrom = a;
+            run.zto = z;
+            break;
+        }
+        case 'd':
+            if (!strcmp(optarg, "forward")) run.legs = 1;
+            else if (!strcmp(optarg, "reverse")) run.legs = 2;
+            else if (!strcmp(optarg, "both")) run.legs = 3;
+            else { rc = cli_usage_error("ssh", "bad -d %s (forward|reverse|both)", optarg); goto out; }
+            break;
+        case 'w':
+            run.window = strtod(optarg, &end);
+            if (*end || run.window <= 0) { rc = cli_usage_error("ssh", "bad -w %s", optarg); goto out; }
+            break;
+        case 's':
+            run.stride = strtod(optarg, &end);
+            if (*end || run.stride <= 0) { rc = cli_usage_error("ssh", "bad -s %s", optarg); goto out; }
+            break;
+        case 'o': run.outdir = optarg; break;
         case 'j': run.json = true; break;
+        case 'R': run.records = true; break;
         default: rc = cli_usage_error("ssh", "bad option"); goto out;
         }
     }
@@ -218,9 +483,22 @@ int cmd_ssh(int argc, char **argv)
     sd_sshconn *x = sd_sshconn_new(&so);
     sd_sshconn_attach(x, e);
     cli_run(&in, e, cap);
-    qsort(run.items, run.n, sizeof *run.items, cmp_item);
+    if (run.n)
+        qsort(run.items, run.n, sizeof *run.items, cmp_item);
+    if (run.csv && !run.meta_only && !run.records) {
+        sd_buf h = { 0 };
+        sd_evout_csv_header(&h);
+        cli_flush(&h);
+        sd_buf_free(&h);
+    }
     for (size_t i = 0; i < run.n; i++)
         fputs(run.items[i].text, stdout);
+    if (!run.meta_only && !run.records && !run.keys_only) {
+        fflush(stdout);
+        bf_out(&run);
+    }
+    if (run.outdir)
+        write_outdir(&run);
     rc = cli_status(&in, cap);
     sd_engine_free(e);
     sd_sshconn_free(x);
@@ -229,6 +507,8 @@ out:
     for (size_t i = 0; i < run.n; i++)
         free(run.items[i].text);
     free(run.items);
+    sd_evlist_free(&run.all);
+    free(run.bf);
     cli_input_free(&in);
     return rc;
 }

@@ -332,6 +332,15 @@ unsigned sd_tcp_packet(sd_flow *f, const sd_pkt *p, int dir)
 {
     sd_conn *c = &f->c;
     sd_ts ts = p->frame->ts;
+    /* a direction's sequence space starts at its SYN: forget what a bare
+     * ACK before it suggested (split handshakes send one first) */
+    if ((p->flags & SD_TH_SYN) && !c->d[dir].isn_set && f->t[dir].data_span == 0) {
+        uint32_t keep[3];
+        memcpy(keep, f->t[dir].hist_count, sizeof keep);
+        memset(&f->t[dir], 0, sizeof f->t[dir]);
+        memcpy(f->t[dir].hist_count, keep, sizeof keep);
+        c->d[dir].base_set = false;
+    }
     set_bases(c, p, dir);
     handshake(c, p, dir, ts);
     if (!c->established && c->saw_synack && (p->flags & SD_TH_ACK) && !(p->flags & SD_TH_SYN) &&

@@ -23,6 +23,12 @@
  *    encrypted stream is split into exact SSH packets; otherwise the caller
  *    may push TCP-segment-level records with sd_ssh_segment.
  *
+ * Feed the two directions in capture order (as the engine delivers them):
+ * a direction's suite is fixed at its NEWKEYS from the KEXINITs seen by
+ * then. If the peer's KEXINIT has not been fed yet (only possible when one
+ * direction is fed far ahead of the other, or in half-duplex captures),
+ * the suite stays unknown and only segment-level records are produced.
+ *
  * Rekeys after the first NEWKEYS are encrypted and not visible; only
  * KEXINITs seen in the clear are counted (meta side.kexinit_count).
  *

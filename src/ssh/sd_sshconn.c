@@ -6,6 +6,7 @@
 struct sd_sshconn {
     sd_sshconn_opts o;
     int slot;
+    sd_sshconn_stats stats;
 };
 
 typedef struct conn_st {
@@ -38,6 +39,7 @@ static void *conn_new(void *ctx, sd_conn *c)
         return NULL;
     conn_st *st = sd_calloc(1, sizeof *st);
     st->x = ctx;
+    st->x->stats.claimed++;
     /* the TCP originator is the client unless the content says otherwise */
     sd_ssh_opts so = { .client_hint = SD_DIR_ORIG, .record = on_record, .ud = st };
     st->ssh = sd_ssh_new(&so);
@@ -49,6 +51,22 @@ static void st_free(conn_st *st)
     sd_ssh_free(st->ssh);
     free(st->rec);
     free(st);
+}
+
+/* Not SSH: what sd_ssh rules out, plus text lines from the SYN sender
+ * before any banner (RFC 4253 section 4.2 lets only a server send lines
+ * before its identification) answered by text lines from the other side, so
+ * a server that opened the connection (reverse setups) is kept until its
+ * peer shows no banner either. */
+static bool ruled_out(const sd_conn *c, const conn_st *st)
+{
+    if (sd_ssh_is_ssh(st->ssh))
+        return false;
+    if (sd_ssh_ruled_out(st->ssh))
+        return true;
+    const sd_ssh_meta *m = sd_ssh_meta_get(st->ssh);
+    return c->saw_syn && m->side[SD_DIR_ORIG].prebanner_lines > 0 &&
+           m->side[SD_DIR_RESP].prebanner_lines > 0;
 }
 
 static void chunk(void *ctx, sd_conn *c, void *vst, int dir, const sd_chunk *ch)
@@ -65,9 +83,10 @@ static void chunk(void *ctx, sd_conn *c, void *vst, int dir, const sd_chunk *ch)
          * the inference works with (retransmissions already removed) */
         sd_ssh_segment(st->ssh, dir, off, ch->len, ch->last_frame, ch->ts);
     }
-    if (sd_ssh_ruled_out(st->ssh)) { /* not SSH: stop paying for it */
+    if (ruled_out(c, st)) { /* not SSH: stop paying for it */
         st_free(st);
         c->slot[x->slot] = NULL;
+        x->stats.released++;
     }
 }
 
@@ -81,6 +100,8 @@ static void conn_end(void *ctx, sd_conn *c, void *vst)
 {
     sd_sshconn *x = ctx;
     conn_st *st = vst;
+    if (sd_ssh_is_ssh(st->ssh))
+        x->stats.ssh++;
     if (sd_ssh_is_ssh(st->ssh) && x->o.done) {
         sd_sshconn_result r = {
             .conn = c, .meta = sd_ssh_meta_get(st->ssh), .rec = st->rec, .nrec = st->nrec,
@@ -110,6 +131,11 @@ int sd_sshconn_attach(sd_sshconn *x, sd_engine *e)
     };
     x->slot = sd_engine_add(e, &a);
     return x->slot;
+}
+
+const sd_sshconn_stats *sd_sshconn_get_stats(const sd_sshconn *x)
+{
+    return &x->stats;
 }
 
 void sd_sshconn_free(sd_sshconn *x)

@@ -31,11 +31,18 @@ typedef struct sd_sshconn_opts {
     size_t max_records;       /* 0 = SD_SSHCONN_MAX_RECORDS */
 } sd_sshconn_opts;
 
+typedef struct sd_sshconn_stats {
+    uint64_t claimed;  /* TCP connections looked at */
+    uint64_t ssh;      /* of those, SSH (a banner seen) */
+    uint64_t released; /* ruled out early: reassembly stopped */
+} sd_sshconn_stats;
+
 typedef struct sd_sshconn sd_sshconn;
 
 sd_sshconn *sd_sshconn_new(const sd_sshconn_opts *opts);
 /* Registers the analyzer with e (which must have reassemble = true). */
 int sd_sshconn_attach(sd_sshconn *x, sd_engine *e);
+const sd_sshconn_stats *sd_sshconn_get_stats(const sd_sshconn *x);
 void sd_sshconn_free(sd_sshconn *x);
 
 #endif

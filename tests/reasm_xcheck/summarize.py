@@ -40,7 +40,9 @@ def classify(r, strider_files):
         if m and int(m.group(1)) <= 64:
             return "tcpflow-trailer-as-data"  # Ethernet padding/trailer written as payload (#249/#261)
         if rel == "tcpflow_prefix":
-            return "tcpflow-split-into-cN"    # tcpflow moved the rest to a cN file (post-FIN data, seq jump)
+            # tcpflow's file is a prefix of strider's: it moved the rest to a cN file
+            # (data after a FIN, a sequence jump over 16 MB) or never had it (no IPv4 defrag)
+            return "tcpflow-stops-early"
         return "tcpflow-wrong-tshark-agrees"  # NUL-filled segment (#197), RST payload, URG, last-wins overlap
     if r["status"] == "only_tool":
         m = re.match(r"(.*?)c(\d+)$", r["key"])

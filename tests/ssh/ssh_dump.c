@@ -7,7 +7,7 @@
  *     -b       feed one byte at a time
  *     -r SEED  feed random-sized pieces (1..97 bytes)
  *   ssh_dump -e FILE.pcap
- *     run the capture through sd_engine + sd_ssh_analyzer instead (the glue
+ *     run the capture through sd_engine + sd_sshconn instead (the glue
  *     the CLI uses); same JSON, one line per SSH connection
  * Records are summarised as counts plus an FNV-1a hash of (dir, len, frame,
  * offset) so that feeding modes can be compared exactly. */
@@ -18,7 +18,7 @@
 #include "capture/sd_capture.h"
 #include "flow/sd_engine.h"
 #include "ssh/sd_ssh.h"
-#include "ssh/sd_ssh_analyzer.h"
+#include "ssh/sd_sshconn.h"
 
 typedef struct rec_log {
     uint64_t n[2], bytes[2], exact[2];
@@ -189,17 +189,12 @@ static rec_log *eng_log(eng_ctx *e, uint64_t id)
     return &e->logs[id];
 }
 
-static void eng_record(void *ud, const sd_conn *c, const sd_ssh_record *r)
+static void eng_done(void *ud, const sd_sshconn_result *r)
 {
-    rec_log *L = eng_log(ud, c->id);
-    if (!L->k[r->dir])
-        L->k[r->dir] = 0; /* keystroke histogram not used in engine mode */
-    on_record(L, r);
-}
-
-static void eng_done(void *ud, const sd_conn *c, const sd_ssh_meta *m)
-{
-    print_meta((int)c->id, m, eng_log(ud, c->id));
+    rec_log *L = eng_log(ud, r->conn->id);
+    for (size_t i = 0; i < r->nrec; i++)
+        on_record(L, &r->rec[i]);
+    print_meta((int)r->conn->id, r->meta, L);
 }
 
 static int engine_mode(const char *path)
@@ -213,18 +208,17 @@ static int engine_mode(const char *path)
         return 2;
     }
     eng_ctx ec = { 0 };
-    sd_ssh_an_opts ao = { .conn_done = eng_done, .record = eng_record, .ud = &ec };
-    sd_ssh_an *an = sd_ssh_an_new(&ao);
+    sd_sshconn_opts so = { .done = eng_done, .ud = &ec };
+    sd_sshconn *x = sd_sshconn_new(&so);
     sd_engine_opts eo = { .reassemble = true };
     sd_engine *e = sd_engine_new(&eo);
-    sd_analyzer a = sd_ssh_an_analyzer(an);
-    sd_ssh_an_set_slot(an, sd_engine_add(e, &a));
+    sd_sshconn_attach(x, e);
     sd_engine_run(e, cap, NULL, NULL);
-    const sd_ssh_an_stats *st = sd_ssh_an_get_stats(an);
+    const sd_sshconn_stats *st = sd_sshconn_get_stats(x);
     fprintf(stderr, "claimed %llu ssh %llu released %llu\n", (unsigned long long)st->claimed,
             (unsigned long long)st->ssh, (unsigned long long)st->released);
     sd_engine_free(e);
-    sd_ssh_an_free(an);
+    sd_sshconn_free(x);
     sd_capture_close(cap);
     free(ec.logs);
     return 0;

@@ -29,6 +29,7 @@ that pair, from 1) or "*" for file-level items, WHAT one of
     missing          tshark has the conn, strider not
     extra            strider has the conn, tshark not
     pkts bytes       per-endpoint packets / wire bytes differ
+    frames           first or last frame number differs (counts agree)
     stream           strider's "stream" differs from tshark's index
     strider_exit     strider failed on the file
     tshark_conv      tshark's conv table disagrees with its own per-packet
@@ -305,7 +306,7 @@ def strider_conns(strider, path):
             c.bytes[b] += int(o["resp_wire_bytes"])
             c.first = int(o.get("first_frame") or 0)
             c.last = int(o.get("last_frame") or 0)
-        except (KeyError, TypeError, ValueError) as e:
+        except (KeyError, TypeError, ValueError):
             bad += 1
             continue
         c.raw = o
@@ -327,7 +328,10 @@ class Allow:
             s = line.strip()
             if not s or s.startswith("#"):
                 continue
-            body, hash_, reason = line.partition("#")
+            # the reason starts at the first "#" after whitespace (selectors
+            # contain "#k" themselves)
+            m = re.search(r"\s#", line)
+            body, reason = (line[:m.start()], line[m.end():]) if m else (line, "")
             parts = body.split()
             if len(parts) != 4 or not reason.strip():
                 sys.exit(f"{path}:{n}: want 'FILE PROTO SELECTOR WHAT # reason'")
@@ -411,6 +415,10 @@ def compare_file(path, rel, strider, allow, verbose, keys_out):
                              f"strider {describe(s)}")
                         ok = False
                         break
+                if ok and (s.first, s.last) != (t.first, t.last):
+                    diff(proto, sel, "frames", f"first..last frame: tshark {t.first}..{t.last}, "
+                         f"strider {s.first}..{s.last}")
+                    ok = False
                 agree += ok
         counts.append(f"{proto} {agree}/{len(tconns)} agree (strider {len(sconns)})")
     unexplained = explained = 0

@@ -10,7 +10,7 @@
 # no tshark). Env: STRIDER, SHARED (see tests/run). XCHECK_VERBOSE=1 also
 # prints the known differences; XCHECK_KEYS=FILE writes every difference key.
 set -u
-cd "$(dirname "$0")/../.."
+cd "$(dirname "$0")/../.." || exit 1
 STRIDER=${STRIDER:-$PWD/${BUILD:-build}/strider}
 SHARED=${SHARED:-$(cd .. && pwd)/shared}
 HERE=tests/xcheck

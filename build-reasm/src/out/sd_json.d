@@ -1,4 +1,0 @@
-build-reasm/src/out/sd_json.o: src/out/sd_json.c src/out/sd_json.h \
- src/out/../common/sd_common.h
-src/out/sd_json.h:
-src/out/../common/sd_common.h:

@@ -1,0 +1,92 @@
+#include "sd_evout.h"
+
+#include "sd_json.h"
+
+#include <stdio.h>
+#include <string.h>
+
+void sd_evout_json(sd_buf *b, const sd_event *e)
+{
+    sd_json j;
+    sd_json_begin(&j, b);
+    sd_json_str(&j, "type", "event");
+    sd_json_str(&j, "uid", e->uid);
+    sd_json_u64(&j, "stream", e->stream);
+    sd_json_f64(&j, "ts", sd_ts_sec(e->ts), 6);
+    sd_json_u64(&j, "frame", e->frame);
+    sd_json_key(&j, "frames");
+    sd_buf_printf(b, "[%llu,%llu]", (unsigned long long)e->frame, (unsigned long long)e->frame_last);
+    sd_json_str(&j, "leg", sd_leg_name(e->leg));
+    sd_json_str(&j, "kind", e->kind);
+    if (e->dir >= 0)
+        sd_json_str(&j, "dir", e->dir == 0 ? "c2s" : "s2c");
+    if (e->confidence >= 0)
+        sd_json_f64(&j, "confidence", e->confidence, 2);
+    for (uint8_t i = 0; i < e->nf; i++) {
+        const sd_evfield *f = &e->f[i];
+        switch (f->type) {
+        case SD_EVF_STR: sd_json_str(&j, f->key, f->s); break;
+        case SD_EVF_INT: sd_json_i64(&j, f->key, f->i); break;
+        case SD_EVF_NUM: sd_json_f64(&j, f->key, f->f, 6); break;
+        case SD_EVF_BOOL: sd_json_bool(&j, f->key, f->b); break;
+        }
+    }
+    if (e->note[0])
+        sd_json_str(&j, "note", e->note);
+    sd_json_end(&j);
+}
+
+void sd_evout_details(sd_buf *b, const sd_event *e)
+{
+    for (uint8_t i = 0; i < e->nf; i++) {
+        const sd_evfield *f = &e->f[i];
+        if (i)
+            sd_buf_append(b, " ", 1);
+        switch (f->type) {
+        case SD_EVF_STR: sd_buf_printf(b, "%s=%s", f->key, f->s); break;
+        case SD_EVF_INT: sd_buf_printf(b, "%s=%lld", f->key, (long long)f->i); break;
+        case SD_EVF_NUM: sd_buf_printf(b, "%s=%.3f", f->key, f->f); break;
+        case SD_EVF_BOOL: sd_buf_printf(b, "%s=%s", f->key, f->b ? "true" : "false"); break;
+        }
+    }
+}
+
+void sd_evout_csv_header(sd_buf *b)
+{
+    sd_buf_printf(b, "uid,stream,ts,frame,frame_last,leg,kind,dir,confidence,details,note\n");
+}
+
+void sd_evout_csv(sd_buf *b, const sd_event *e)
+{
+    sd_buf d = { 0 };
+    sd_evout_details(&d, e);
+    sd_buf_append(&d, "", 1);
+    sd_csv_field(b, e->uid);
+    sd_buf_printf(b, ",%llu,%.6f,%llu,%llu,%s,%s,%s,", (unsigned long long)e->stream, sd_ts_sec(e->ts),
+                  (unsigned long long)e->frame, (unsigned long long)e->frame_last, sd_leg_name(e->leg), e->kind,
+                  e->dir < 0 ? "" : e->dir == 0 ? "c2s" : "s2c");
+    if (e->confidence >= 0)
+        sd_buf_printf(b, "%.2f", e->confidence);
+    sd_buf_append(b, ",", 1);
+    sd_csv_field(b, (const char *)d.p);
+    sd_buf_append(b, ",", 1);
+    sd_csv_field(b, e->note);
+    sd_buf_append(b, "\n", 1);
+    sd_buf_free(&d);
+}
+
+void sd_evout_text(sd_buf *b, const sd_event *e, sd_ts prev_ts, bool have_prev)
+{
+    char t[40], dl[24] = "-";
+    if (have_prev)
+        snprintf(dl, sizeof dl, "%+.3f", sd_ts_sec(e->ts - prev_ts));
+    sd_buf d = { 0 };
+    sd_evout_details(&d, e);
+    sd_buf_append(&d, "", 1);
+    sd_buf_printf(b, "  %7llu  %s  %9s  %-7s  %-19s  %s", (unsigned long long)e->frame, sd_ts_str(e->ts, t, sizeof t),
+                  dl, sd_leg_name(e->leg), e->kind, (const char *)d.p);
+    if (e->note[0])
+        sd_buf_printf(b, "  # %s", e->note);
+    sd_buf_append(b, "\n", 1);
+    sd_buf_free(&d);
+}

@@ -1,0 +1,94 @@
+/* sd_report: the reports people read and look at.
+ *
+ *  - sd_report_text: the terminal report of one SSH connection (header,
+ *    findings by group, a table of events in time order), 100 columns,
+ *    ANSI colour only when asked (sd_report_color decides for a FILE).
+ *  - sd_report_html_*: one self-contained HTML file per capture (no network,
+ *    no external scripts or fonts) with a section per connection: findings
+ *    timeline, windowed data-movement features, packet-size histograms with
+ *    the model's predicted sizes, the event table with Wireshark filters.
+ *  - sd_report_tcp_plot: receive window and ACK number over time of one TCP
+ *    connection, retransmissions marked (`strider packets --plot`).
+ *
+ * Writers only format what the analyzers found (events, meta, records);
+ * they derive nothing the analysts cannot see in the plots. All inputs are
+ * borrowed: the caller keeps ownership, and everything passed to
+ * sd_report_text / sd_report_html_add / sd_report_tcp_plot may be freed when
+ * the call returns (the HTML writer renders each section immediately). */
+#ifndef SD_REPORT_H
+#define SD_REPORT_H
+
+#include <stdio.h>
+
+#include "../common/sd_event.h"
+#include "../flow/sd_conn.h"
+#include "../ssh/sd_ssh.h"
+
+/* One connection and what is known about it. Only conn is required. */
+typedef struct sd_report_conn {
+    const sd_conn *conn;
+    const sd_ssh_meta *meta;      /* NULL for a connection that is not SSH */
+    const sd_event *ev;           /* this connection's events (any order: sorted here) */
+    size_t nev;
+    const sd_ssh_record *rec;     /* encrypted records (sd_sshconn_result.rec) */
+    size_t nrec;
+} sd_report_conn;
+
+enum { SD_REPORT_COLOR_AUTO = 0, SD_REPORT_COLOR_NEVER, SD_REPORT_COLOR_ALWAYS };
+
+typedef struct sd_report_opts {
+    int color;                    /* SD_REPORT_COLOR_*; AUTO = sd_report_color(out) */
+    uint64_t zoom_first;          /* frame range shown (-z); 0 = from the start */
+    uint64_t zoom_last;           /* 0 = to the end */
+    unsigned window;              /* data-movement window in records; 0 = 5 (packetStrider 2*2+1) */
+    unsigned stride;              /* 0 = 1 */
+    const char *title;            /* HTML title, e.g. the capture's file name; NULL = "strider report" */
+    unsigned width;               /* terminal columns; 0 = 100 */
+} sd_report_opts;
+
+/* Whether to colour output written to out: a terminal, and NO_COLOR unset
+ * (https://no-color.org). no_color_flag = --no-color forces false. */
+bool sd_report_color(FILE *out, bool no_color_flag);
+
+/* Appends the terminal report of one connection to b. o->color must be
+ * NEVER or ALWAYS here (b is not a terminal: resolve AUTO with
+ * sd_report_color first); AUTO is treated as NEVER. */
+void sd_report_text(sd_buf *b, const sd_report_conn *c, const sd_report_opts *o);
+
+/* The report group of an event kind/leg ("forward login", "forward
+ * keystrokes", "reverse login", "reverse keystrokes", "transfers",
+ * "forwards", "session"); static string. */
+const char *sd_report_group(const sd_event *e);
+
+/* The HTML report: create, add every connection (any order; sections are
+ * sorted by first frame), write, free. */
+typedef struct sd_report_html sd_report_html;
+sd_report_html *sd_report_html_new(const sd_report_opts *o);
+void sd_report_html_add(sd_report_html *h, const sd_report_conn *c);
+/* Writes the file; 0 on success, -1 with errno set. */
+int sd_report_html_write(sd_report_html *h, const char *path);
+/* Same, into a buffer (tests). */
+void sd_report_html_render(sd_report_html *h, sd_buf *out);
+void sd_report_html_free(sd_report_html *h);
+
+/* One TCP packet for the window/ACK plot (relative numbers as
+ * `strider packets` prints them). */
+typedef struct sd_report_pkt {
+    uint64_t frame;
+    sd_ts ts;
+    uint8_t dir;                  /* SD_DIR_ORIG / SD_DIR_RESP */
+    uint8_t flags;                /* TCP flags */
+    bool has_ack;
+    uint32_t len;                 /* payload bytes */
+    uint32_t seq, ack;            /* relative */
+    uint64_t win;                 /* scaled receive window */
+    unsigned ta;                  /* SD_TA_* analysis bits (sd_tcp.h) */
+} sd_report_pkt;
+
+/* Appends the TCP plot of one connection: an <svg> document if html is
+ * false, else a whole self-contained HTML page. Packets outside the zoom
+ * range of o (may be NULL) are left out. */
+void sd_report_tcp_plot(sd_buf *b, const sd_conn *c, const sd_report_pkt *p, size_t n, const sd_report_opts *o,
+                        bool html);
+
+#endif

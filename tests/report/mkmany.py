@@ -1,0 +1,38 @@
+#!/usr/bin/python3
+"""mkmany.py IN.pcap N OUT.pcap: N copies of a one-connection capture
+(Ethernet/IPv4/TCP, classic pcap), each with its own client port and start
+time 30 s after the previous one, so the report of a capture with hundreds
+of SSH connections can be measured. Checksums are not fixed (strider does
+not verify them)."""
+import struct, sys
+
+src, n, dst = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+data = open(src, 'rb').read()
+magic = data[:4]
+endian = '<' if magic in (b'\xd4\xc3\xb2\xa1', b'\x4d\x3c\xb2\xa1') else '>'
+hdr, off, recs = data[:24], 24, []
+while off + 16 <= len(data):
+    ts, tf, incl, orig = struct.unpack(endian + 'IIII', data[off:off + 16])
+    recs.append((ts, tf, orig, bytearray(data[off + 16:off + 16 + incl])))
+    off += 16 + incl
+if not recs:
+    sys.exit('no records')
+cport = None
+with open(dst, 'wb') as f:
+    f.write(hdr)
+    for i in range(n):
+        for ts, tf, orig, pkt in recs:
+            p = bytearray(pkt)
+            if len(p) >= 38 and p[12:14] == b'\x08\x00':
+                ihl = (p[14] & 15) * 4
+                t = 14 + ihl
+                sp, dp = struct.unpack('>HH', p[t:t + 4])
+                if cport is None:
+                    cport = sp
+                newp = 20000 + i
+                if sp == cport:
+                    p[t:t + 2] = struct.pack('>H', newp)
+                elif dp == cport:
+                    p[t + 2:t + 4] = struct.pack('>H', newp)
+            f.write(struct.pack(endian + 'IIII', ts + 30 * i, tf, len(p), orig))
+            f.write(p)

@@ -4,6 +4,8 @@
  * diagnostics that name the file and the frame. */
 #include "sd_capture.h"
 
+#include "sd_pcapfile.h"
+
 #include <pcap/pcap.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,7 +14,9 @@
 #include <sys/stat.h>
 
 typedef struct cap_src {
-    pcap_t *pc;
+    sd_pcapfile *pf;      /* classic pcap read by us (see sd_pcapfile.h), or */
+    pcap_t *pc;           /* libpcap (pcapng, stdin, live); with pf, only for BPF */
+    struct pcap_pkthdr own_hdr;
     char *path;
     int linktype;
     bool nano;
@@ -42,6 +46,7 @@ static void src_close(cap_src *s)
         pcap_freecode(&s->bpf);
     if (s->pc)
         pcap_close(s->pc);
+    sd_pcapfile_close(s->pf);
     free(s->path);
 }
 
@@ -81,6 +86,22 @@ static int src_open_file(cap_src *s, const char *path, const sd_capture_opts *o,
 {
     char ebuf[PCAP_ERRBUF_SIZE] = "";
     s->path = sd_strdup(strcmp(path, "-") == 0 ? "(stdin)" : path);
+    bool not_pcap = true;
+    if (strcmp(path, "-") != 0)
+        s->pf = sd_pcapfile_open(path, &not_pcap, &s->size, ebuf, sizeof ebuf);
+    if (s->pf) {
+        s->linktype = sd_pcapfile_linktype(s->pf);
+        s->fp = sd_pcapfile_fp(s->pf);
+        if (!o->bpf || !*o->bpf)
+            return 0;
+        /* libpcap compiles the filter for this link type; LINKTYPE_RAW is DLT_RAW */
+        s->pc = pcap_open_dead(s->linktype == 101 ? DLT_RAW : s->linktype, 262144);
+        return s->pc ? src_filter(s, o->bpf, err, errlen) : -1;
+    }
+    if (!not_pcap) {
+        snprintf(err, errlen, "%s: not a readable capture: %s", s->path, ebuf);
+        return -1;
+    }
     s->pc = open_offline(path, s, ebuf);
     if (!s->pc) {
         snprintf(err, errlen, "%s: not a readable capture: %s", s->path, ebuf);
@@ -146,6 +167,24 @@ sd_capture *sd_capture_open(const char *const *paths, size_t npaths, const sd_ca
  * N" names the failing one. */
 static void src_fill(sd_capture *cap, cap_src *s)
 {
+    while (!s->pending && !s->eof && s->pf) {
+        char err[160];
+        sd_ts ts;
+        int rc = sd_pcapfile_next(s->pf, &ts, &s->own_hdr.caplen, &s->own_hdr.len, &s->data, err,
+                                  sizeof err);
+        if (rc == 1) {
+            /* hdr_ts() reads tv_usec as nanoseconds, as libpcap gives them here */
+            s->own_hdr.ts.tv_sec = (time_t)(ts / SD_NS_PER_SEC);
+            s->own_hdr.ts.tv_usec = (suseconds_t)(ts % SD_NS_PER_SEC);
+            s->hdr = &s->own_hdr;
+            s->pending = true;
+            s->records++;
+        } else {
+            if (rc < 0)
+                sd_diagf(cap->diag, s->path, s->records + 1, "unreadable record (%s); rest of file skipped", err);
+            s->eof = true;
+        }
+    }
     while (!s->pending && !s->eof) {
         int rc = pcap_next_ex(s->pc, &s->hdr, &s->data);
         if (rc == 1) {

@@ -64,15 +64,16 @@ static int group_of(const sd_event *e)
 {
     const char *k = e->kind ? e->kind : "";
     bool rev = e->leg != SD_LEG_FORWARD;
-    if (has(k, "transfer") || has(k, "exfil") || has(k, "infil") || has(k, "upload") || has(k, "download") ||
-        has(k, "data_move") || has(k, "bulk"))
+    /* docs/events.md kinds first, then words for kinds added later */
+    if (has(k, "transfer") || has(k, "data_window") || has(k, "exfil") || has(k, "infil") || has(k, "upload") ||
+        has(k, "download"))
         return G_XFER;
-    if (has(k, "reverse_init") || has(k, "forward") || has(k, "tunnel") || has(k, "agent") || has(k, "x11"))
+    if (has(k, "reverse_init") || has(k, "nested_init") || has(k, "provision") || has(k, "forward") ||
+        has(k, "tunnel") || has(k, "agent") || has(k, "x11"))
         return G_FWD;
-    if (has(k, "auth") || has(k, "login") || has(k, "host_key") || has(k, "hostkey"))
+    if (has(k, "auth") || has(k, "login") || has(k, "host_key") || has(k, "hostkey") || has(k, "brute"))
         return rev ? G_RLOGIN : G_FLOGIN;
-    if (has(k, "key") || has(k, "enter") || has(k, "delete") || has(k, "tab") || has(k, "command") ||
-        has(k, "typing") || has(k, "chaff"))
+    if (has(k, "key") || has(k, "command") || has(k, "chaff") || has(k, "enter") || has(k, "typing"))
         return rev ? G_RKEYS : G_FKEYS;
     return G_OTHER;
 }
@@ -242,6 +243,39 @@ static void tx_kv(tx *t, const char *k, const char *v)
     sd_buf_printf(t->b, " %s\n", v);
 }
 
+/* A key and a long value wrapped at spaces to w columns, continuation
+ * lines aligned under the value. */
+static void tx_kv_wrap(tx *t, const char *k, const char *v, size_t w)
+{
+    sd_buf_printf(t->b, "  ");
+    tx_on(t, "2");
+    sd_buf_printf(t->b, "%-11s", k);
+    tx_off(t);
+    size_t n = strlen(v);
+    bool first = true;
+    while (n) {
+        size_t take = n;
+        if (take > w) {
+            take = w;
+            for (size_t i = w; i > w / 2; i--)
+                if (v[i] == ' ') {
+                    take = i;
+                    break;
+                }
+        }
+        sd_buf_printf(t->b, "%*s", first ? 1 : 14, "");
+        sd_buf_append(t->b, v, take);
+        sd_buf_printf(t->b, "\n");
+        v += take;
+        n -= take;
+        while (n && *v == ' ') {
+            v++;
+            n--;
+        }
+        first = false;
+    }
+}
+
 /* Appends s cut to at most w display columns (bytes: the report's text is
  * ASCII except for banners, which are cut the same way). */
 static void put_cut(sd_buf *b, const char *s, size_t w)
@@ -306,6 +340,8 @@ static void text_header(tx *t, const sd_report_conn *rc, unsigned width)
         snprintf(line, sizeof line, "Terrapin EXPOSED: %s", m->terrapin_reason);
         tx_kv(t, "warning", line);
     }
+    if (rc->summary && rc->summary[0])
+        tx_kv_wrap(t, "outcome", rc->summary, vw);
 }
 
 static void text_summary(tx *t, const sd_event *const *v, size_t n)
@@ -508,8 +544,13 @@ static const char JS[] =
     "var n=0;s.querySelectorAll('.mk').forEach(function(m){var t=m.querySelector('title');"
     "var x=t&&/^(\\d+) record/.exec(t.textContent);n+=x?+x[1]:1});"
     "r.plots[s.id]={marks:s.querySelectorAll('.mk').length,weight:n,rt:s.querySelectorAll('.rt').length}});"
+    "var g=document.querySelector('svg.tl g.mk');if(g&&xt){var a=g.getAttribute('transform');xt.checked=true;"
+    "xt.dispatchEvent(new Event('change'));var b=g.getAttribute('transform');xt.checked=false;"
+    "xt.dispatchEvent(new Event('change'));r.xswitch=(a!==b||g.dataset.f===g.dataset.t)&&"
+    "g.getAttribute('transform')===a}"
     "r.script_ms=performance.now();"
     "var p=document.getElementById('result');p.textContent=JSON.stringify(r);}"
+    "if(location.hash==='#bytime'&&xt){xt.checked=true;xt.dispatchEvent(new Event('change'))}"
     "if(location.hash==='#test')cnt();"
     "if(location.hash==='#time')document.getElementById('result').textContent="
     "JSON.stringify({script_ms:performance.now(),errors:errs});";
@@ -574,6 +615,8 @@ static void html_header(sd_buf *b, const sd_report_conn *rc)
         if (m->terrapin)
             kv_row(b, "Terrapin", m->terrapin_reason, false);
     }
+    if (rc->summary && rc->summary[0])
+        kv_row(b, "outcome", rc->summary, false);
     snprintf(line, sizeof line, "%s.stream eq %llu", c->ipproto == 17 ? "udp" : "tcp", (unsigned long long)c->id);
     kv_row(b, "Wireshark", line, true);
     sd_buf_printf(b, "</table>");
@@ -582,8 +625,19 @@ static void html_header(sd_buf *b, const sd_report_conn *rc)
 typedef struct lane {
     sd_leg leg;
     int group;
-    const char *kind;
+    char kind[SD_EV_STRLEN + 24]; /* kind, plus the key class for keystrokes */
 } lane;
+
+/* The lane name of an event: keystrokes get one lane per key class
+ * (char, enter, backspace, tab, arrow...), as the analyst reads them. */
+static void lane_name(const sd_event *e, char *out, size_t len)
+{
+    const sd_evfield *k = sd_ev_get(e, "key");
+    if (k && k->type == SD_EVF_STR && k->s[0])
+        snprintf(out, len, "%s %s", e->kind ? e->kind : "?", k->s);
+    else
+        snprintf(out, len, "%s", e->kind ? e->kind : "?");
+}
 
 static int cmp_lane(const void *a, const void *b)
 {
@@ -599,8 +653,10 @@ static int cmp_lane(const void *a, const void *b)
 
 static int lane_of(const lane *L, int nl, const sd_event *e)
 {
+    char nm[SD_EV_STRLEN + 24];
+    lane_name(e, nm, sizeof nm);
     for (int i = 0; i < nl; i++)
-        if (L[i].leg == e->leg && !strcmp(L[i].kind, e->kind ? e->kind : "?"))
+        if (L[i].leg == e->leg && !strcmp(L[i].kind, nm))
             return i;
     return nl - 1; /* the overflow lane */
 }
@@ -640,13 +696,18 @@ static void html_timeline(sd_buf *b, const sd_report_conn *rc, const sd_event *c
     lane L[MAX_LANES];
     int nl = 0;
     for (size_t i = 0; i < n; i++) {
-        const char *k = v[i]->kind ? v[i]->kind : "?";
+        char k[SD_EV_STRLEN + 24];
+        lane_name(v[i], k, sizeof k);
         int j;
         for (j = 0; j < nl; j++)
             if (L[j].leg == v[i]->leg && !strcmp(L[j].kind, k))
                 break;
-        if (j == nl && nl < MAX_LANES)
-            L[nl++] = (lane){ v[i]->leg, group_of(v[i]), k };
+        if (j == nl && nl < MAX_LANES) {
+            L[nl].leg = v[i]->leg;
+            L[nl].group = group_of(v[i]);
+            snprintf(L[nl].kind, sizeof L[nl].kind, "%s", k);
+            nl++;
+        }
     }
     if (!nl)
         return;
@@ -669,7 +730,7 @@ static void html_timeline(sd_buf *b, const sd_report_conn *rc, const sd_event *c
     sd_svg_range(&st, t0, t1 + (t1 - t0) * 0.01, 0, 1);
     double ly[MAX_LANES];
     for (int i = 0; i < nl; i++) {
-        char lab[96];
+        char lab[128];
         snprintf(lab, sizeof lab, "%s %s", leg_short(L[i].leg), L[i].kind);
         ly[i] = sd_svg_lane(&s, i, nl, lab, L[i].leg == SD_LEG_REVERSE ? "rev" : L[i].leg == SD_LEG_NESTED ? "nst" : "fwd");
     }
@@ -868,7 +929,7 @@ static void html_hist(sd_buf *b, const sd_report_conn *rc, const sd_report_opts 
             continue;
         /* labels stacked: predicted sizes are often a few bytes apart */
         sd_svg_vline(&s, (double)(marks[i].v / bw * bw) + bw / 2.0, "vl", NULL);
-        sd_svg_text(&s, sd_svg_px(&s, (double)marks[i].v) + 4, s.top + 9 + 12 * i, "start", "vl", lab);
+        sd_svg_text(&s, sd_svg_px(&s, (double)marks[i].v) + 4, s.top + 9 + 13 * i, "start", "vl", lab);
     }
     sd_svg_end(&s);
     sd_buf_printf(b, "</div>");
@@ -1045,7 +1106,7 @@ static void tcp_panel(sd_buf *b, const sd_conn *c, const sd_report_pkt *p, size_
     sd_svg_begin(&s, b, 1000, 300, id, attrs);
     s.left = 70;
     sd_svg_range(&s, t0, t1 > t0 ? t1 : t0 + 1, 0, ymax * 1.05);
-    sd_svg_axes(&s, "time since connection start (s)", ack ? "relative ACK number" : "scaled receive window", 10, 5);
+    sd_svg_axes(&s, "time since connection start (s)", ack ? "relative ACK; x = seq of a retransmission" : "scaled receive window", 10, 5);
     for (int d = 0; d < 2; d++) {
         size_t k = 0;
         for (size_t i = 0; i < n; i++) {

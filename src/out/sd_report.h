@@ -32,6 +32,8 @@ typedef struct sd_report_conn {
     size_t nev;
     const sd_ssh_record *rec;     /* encrypted records (sd_sshconn_result.rec) */
     size_t nrec;
+    const char *summary;          /* one line from the inference (auth outcome, host key,
+                                     session kind...), shown as "outcome"; may be NULL */
 } sd_report_conn;
 
 enum { SD_REPORT_COLOR_AUTO = 0, SD_REPORT_COLOR_NEVER, SD_REPORT_COLOR_ALWAYS };

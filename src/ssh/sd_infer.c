@@ -44,6 +44,7 @@ typedef struct leg {
     const sd_ssh_suite *oc, *os; /* outer suites, client->server, server->client */
     const sd_ssh_suite *inner;   /* NULL for the forward leg */
     bool openssh_client, dropbear_server;
+    bool paste;                  /* look for pastes (not while a tunnelled session may run) */
 } leg;
 
 typedef struct ctx {
@@ -413,7 +414,11 @@ static uint32_t keys_leg(ctx *x, const leg *L, size_t from, size_t to, bool emit
         if (mark[i - from] == 1)
             continue;
         bool fat = mark[i - from] == 2;
-        if (!is_cl(L, it) || (it->len != wk && it->len != wa && !fat))
+        /* a paste: many bytes in one CHANNEL_DATA, echoed by the server */
+        bool paste = L->paste && is_cl(L, it) && !fat && it->len > wa && it->len > wk && it->len <= lw(L, true, 9 + 4096) &&
+                     i + 1 < to && !is_cl(L, &x->v[i + 1]) && x->v[i + 1].len >= it->len &&
+                     x->v[i + 1].len != lw(L, false, 1) && i > from && it->t - x->v[i - 1].t > 0.05;
+        if (!is_cl(L, it) || (it->len != wk && it->len != wa && !fat && !paste))
             continue;
         /* a person does not react within 15 ms: a protocol answer */
         if (i > from && it->t - x->v[i - 1].t < 0.015)
@@ -433,7 +438,9 @@ static uint32_t keys_leg(ctx *x, const leg *L, size_t from, size_t to, bool emit
             q->resp_n++;
             q->resp_bytes += x->v[j].len;
         }
-        if (it->len == wa && wa != wk && !fat)
+        if (paste)
+            q->k = "paste";
+        else if (it->len == wa && wa != wk && !fat)
             q->k = "arrow";
         else if (!q->resp_n && fat)
             q->k = "char";
@@ -506,7 +513,14 @@ static uint32_t keys_leg(ctx *x, const leg *L, size_t from, size_t to, bool emit
             e->dir = it->c ? 0 : 1;
             e->confidence = 0.8;
             sd_ev_str(e, "key", k[i].k);
-            sd_ev_int(e, "bytes", strcmp(k[i].k, "arrow") == 0 ? 3 : 1);
+            if (!strcmp(k[i].k, "paste")) {
+                /* the largest data length this record can hold */
+                int64_t n = 2;
+                while (n < 4096 && lw(L, true, 9 + (uint32_t)n + 1) <= it->len)
+                    n++;
+                sd_ev_int(e, "bytes", n);
+            } else
+                sd_ev_int(e, "bytes", strcmp(k[i].k, "arrow") == 0 ? 3 : 1);
             if (prev >= 0)
                 sd_ev_num(e, "latency_ms", (it->t - prev) * 1000.0);
             prev = it->t;
@@ -816,6 +830,7 @@ void sd_infer_ssh(const sd_infer_opts *o, const sd_sshconn_result *r, sd_evlist 
         else if (nv < rv && x.v[rv].t - x.v[nv].t < 10.0)
             rv = SIZE_MAX;
     }
+    bool tunnels = rv != SIZE_MAX || nv != SIZE_MAX;
     /* each reverse session: the next handshake ends the previous one */
     while (rv != SIZE_MAX) {
         size_t hs = rv + 1; /* past this handshake's KEXINITs */
@@ -853,6 +868,7 @@ void sd_infer_ssh(const sd_infer_opts *o, const sd_sshconn_result *r, sd_evlist 
         if (o->keystrokes && na.success_at != SIZE_MAX)
             sum->keystrokes += keys_leg(&x, &N, na.end, x.n, true);
     }
+    F.paste = !tunnels;
     if (o->keystrokes && pty)
         sum->keystrokes += keys_leg(&x, &F, kfrom, x.n, true);
     if (fwd_only)

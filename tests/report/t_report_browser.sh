@@ -41,6 +41,8 @@ want = json.load(open(sys.argv[2]))
 bad = 0
 if r['errors']:
     print('FAIL script errors:', r['errors']); bad = 1
+if r['sections'] and r.get('xswitch') is not True:
+    print('FAIL %s: the frame/time switch did not move the timeline marks' % sys.argv[3]); bad = 1
 for plot, exp in want.items():
     got = r['plots'].get(plot)
     if got is None:

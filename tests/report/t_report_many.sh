@@ -29,4 +29,4 @@ ms=$(grep -o 'script_ms&quot;:[0-9.]*\|script_ms":[0-9.]*' "$OUT/report_many.dom
 printf 'load: page script done after %.0f ms; headless chromium run %.1f s in all (start-up included); load average %s\n' \
     "$ms" "$(echo "$t1 - $t0" | bc)" "$(cut -d' ' -f1 /proc/loadavg)"
 [ "${ms%.*}" -le 60000 ] || die "load too slow"
-rm -f "$OUT/report_many.dom.html"
+rm -f "$OUT/report_many.dom.html" "$html"

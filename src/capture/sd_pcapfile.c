@@ -1,0 +1,128 @@
+#include "sd_pcapfile.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#define MAGIC_US 0xa1b2c3d4u
+#define MAGIC_NS 0xa1b23c4du
+#define LT_MASK 0x03ffffffu /* upper bits carry FCS length flags (pcap spec §4) */
+#define IOBUF (1u << 20)
+
+struct sd_pcapfile {
+    FILE *fp;
+    char *iobuf;
+    bool swap, nano;
+    int linktype;
+    uint8_t *buf;
+    size_t cap;
+};
+
+static uint32_t rd32(const uint8_t *p, bool swap)
+{
+    uint32_t le = (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+    uint32_t be = (uint32_t)p[3] | (uint32_t)p[2] << 8 | (uint32_t)p[1] << 16 | (uint32_t)p[0] << 24;
+    /* "swap" means the file's order is the opposite of little-endian here */
+    return swap ? be : le;
+}
+
+static bool is_magic(uint32_t m)
+{
+    return m == MAGIC_US || m == MAGIC_NS;
+}
+
+sd_pcapfile *sd_pcapfile_open(const char *path, bool *not_pcap, uint64_t *size, char *err,
+                              size_t errlen)
+{
+    *not_pcap = false;
+    FILE *fp = fopen(path, "rb");
+    if (!fp) {
+        snprintf(err, errlen, "cannot open: %s", strerror(errno));
+        return NULL;
+    }
+    struct stat st;
+    if (fstat(fileno(fp), &st) != 0 || !S_ISREG(st.st_mode)) {
+        fclose(fp);
+        *not_pcap = true; /* a pipe or device: libpcap reads those */
+        return NULL;
+    }
+    *size = (uint64_t)st.st_size;
+    sd_pcapfile *pf = sd_calloc(1, sizeof *pf);
+    pf->fp = fp;
+    pf->iobuf = sd_malloc(IOBUF);
+    setvbuf(fp, pf->iobuf, _IOFBF, IOBUF); /* before any read, as C requires */
+    uint8_t h[24];
+    size_t got = fread(h, 1, sizeof h, fp);
+    bool swap = got >= 4 && !is_magic(rd32(h, false));
+    if (got < 4 || !is_magic(rd32(h, swap))) {
+        *not_pcap = true;
+        sd_pcapfile_close(pf);
+        return NULL;
+    }
+    uint32_t m = rd32(h, swap);
+    uint16_t major = swap ? (uint16_t)(h[4] << 8 | h[5]) : (uint16_t)(h[5] << 8 | h[4]);
+    if (got != sizeof h || major != 2) {
+        snprintf(err, errlen, got != sizeof h ? "pcap file header cut short"
+                                              : "pcap version %u not supported", major);
+        sd_pcapfile_close(pf);
+        return NULL;
+    }
+    pf->swap = swap;
+    pf->nano = m == MAGIC_NS;
+    pf->linktype = (int)(rd32(h + 20, swap) & LT_MASK);
+    return pf;
+}
+
+int sd_pcapfile_linktype(const sd_pcapfile *pf)
+{
+    return pf->linktype;
+}
+
+FILE *sd_pcapfile_fp(const sd_pcapfile *pf)
+{
+    return pf->fp;
+}
+
+int sd_pcapfile_next(sd_pcapfile *pf, sd_ts *ts, uint32_t *caplen, uint32_t *wirelen,
+                     const uint8_t **data, char *err, size_t errlen)
+{
+    uint8_t h[16];
+    size_t got = fread(h, 1, sizeof h, pf->fp);
+    if (got == 0 && feof(pf->fp))
+        return 0;
+    if (got != sizeof h) {
+        snprintf(err, errlen, "record header cut short (%zu of 16 bytes)", got);
+        return -1;
+    }
+    uint32_t sec = rd32(h, pf->swap), frac = rd32(h + 4, pf->swap);
+    uint32_t cl = rd32(h + 8, pf->swap), wl = rd32(h + 12, pf->swap);
+    if (cl > SD_PCAP_MAX_RECORD) {
+        snprintf(err, errlen, "record length %u is not plausible (limit %u)", cl, SD_PCAP_MAX_RECORD);
+        return -1;
+    }
+    if (cl > pf->cap) {
+        pf->cap = cl < 65536 ? 65536 : cl;
+        pf->buf = sd_realloc(pf->buf, pf->cap);
+    }
+    got = fread(pf->buf, 1, cl, pf->fp);
+    if (got != cl) {
+        snprintf(err, errlen, "record cut short (%zu of %u bytes)", got, cl);
+        return -1;
+    }
+    *ts = (sd_ts)sec * SD_NS_PER_SEC + (pf->nano ? (sd_ts)frac : (sd_ts)frac * 1000);
+    *caplen = cl;
+    *wirelen = wl < cl ? cl : wl;
+    *data = pf->buf;
+    return 1;
+}
+
+void sd_pcapfile_close(sd_pcapfile *pf)
+{
+    if (!pf)
+        return;
+    fclose(pf->fp);
+    free(pf->buf);
+    free(pf->iobuf);
+    free(pf);
+}

@@ -55,6 +55,7 @@ static const char HELP[] =
     "                       that hits a cap is marked truncated everywhere\n"
     "      --max-open N     output files open at once (default 64)\n"
     "      --json-payload-max N  payload bytes per chunk in the transcript\n"
+    "                       (0: none, only offsets, lengths and frames)\n"
     "                       (default: all)\n" CLI_COMMON_HELP;
 
 /* ---- output files with a bounded number of open descriptors ---- */
@@ -68,10 +69,16 @@ typedef struct xfile {
     bool failed;
 } xfile;
 
+/* Raw descriptors with a buffer each: with stdio, every fclose walks the
+ * list of all open FILEs, which dominated extraction of many sessions. */
+#define SLOT_BUF (64u * 1024u)
+
 typedef struct fslot {
     xfile *owner;
-    FILE *fp;
+    int fd;
     uint64_t used;
+    uint8_t *buf;
+    size_t blen;
 } fslot;
 
 typedef struct fcache {
@@ -83,18 +90,6 @@ typedef struct fcache {
     bool quiet;
 } fcache;
 
-static void fc_release(fcache *fc, xfile *f)
-{
-    if (f->slot < 0)
-        return;
-    fslot *s = &fc->s[f->slot];
-    if (fclose(s->fp) != 0)
-        fc->errors++;
-    s->fp = NULL;
-    s->owner = NULL;
-    f->slot = -1;
-}
-
 static void fc_error(fcache *fc, const xfile *f, const char *what)
 {
     if (!fc->quiet && fc->errors < 10)
@@ -102,8 +97,40 @@ static void fc_error(fcache *fc, const xfile *f, const char *what)
     fc->errors++;
 }
 
-/* The open stream of f, positioned at f->pos, or NULL on error. */
-static FILE *fc_get(fcache *fc, xfile *f)
+static bool slot_flush(fcache *fc, fslot *s)
+{
+    size_t done = 0;
+    while (done < s->blen) {
+        ssize_t w = write(s->fd, s->buf + done, s->blen - done);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0) {
+            fc_error(fc, s->owner, "short write to");
+            s->owner->failed = true;
+            s->blen = 0;
+            return false;
+        }
+        done += (size_t)w;
+    }
+    s->blen = 0;
+    return true;
+}
+
+static void fc_release(fcache *fc, xfile *f)
+{
+    if (f->slot < 0)
+        return;
+    fslot *s = &fc->s[f->slot];
+    slot_flush(fc, s);
+    if (close(s->fd) != 0)
+        fc->errors++;
+    s->fd = -1;
+    s->owner = NULL;
+    f->slot = -1;
+}
+
+/* The open slot of f, its buffer ending at f->pos, or NULL on error. */
+static fslot *fc_get(fcache *fc, xfile *f)
 {
     if (f->failed)
         return NULL;
@@ -122,42 +149,52 @@ static FILE *fc_get(fcache *fc, xfile *f)
         /* O_NOFOLLOW: with --force, a planted symlink must not redirect a write */
         int flags = O_WRONLY | O_NOFOLLOW | O_CLOEXEC | (f->created ? 0 : O_CREAT | O_TRUNC);
         int fd = openat(fc->dirfd, f->name, flags, 0644);
-        FILE *fp = fd >= 0 ? fdopen(fd, "wb") : NULL;
-        if (!fp) {
-            if (fd >= 0)
-                close(fd);
+        if (fd < 0) {
             fc_error(fc, f, "cannot write");
             f->failed = true;
             return NULL;
         }
         f->created = true;
         f->need_seek = true;
-        fc->s[pick] = (fslot){ f, fp, 0 };
+        fslot *s = &fc->s[pick];
+        if (!s->buf)
+            s->buf = sd_malloc(SLOT_BUF);
+        s->owner = f;
+        s->fd = fd;
+        s->blen = 0;
         f->slot = pick;
     }
     fslot *s = &fc->s[f->slot];
     s->used = ++fc->tick;
     if (f->need_seek) {
-        if (fseeko(s->fp, (off_t)f->pos, SEEK_SET) != 0) {
+        if (!slot_flush(fc, s))
+            return NULL;
+        if (lseek(s->fd, (off_t)f->pos, SEEK_SET) < 0) {
             fc_error(fc, f, "cannot seek in");
             f->failed = true;
             return NULL;
         }
         f->need_seek = false;
     }
-    return s->fp;
+    return s;
 }
 
 static void fc_write(fcache *fc, xfile *f, const void *p, size_t n)
 {
     if (!n)
         return;
-    FILE *fp = fc_get(fc, f);
-    if (fp && fwrite(p, 1, n, fp) != n) {
-        fc_error(fc, f, "short write to");
-        f->failed = true;
+    fslot *s = fc_get(fc, f);
+    for (const uint8_t *b = p; s && n;) {
+        if (s->blen == SLOT_BUF && !slot_flush(fc, s))
+            break;
+        size_t k = SD_MIN(n, SLOT_BUF - s->blen);
+        memcpy(s->buf + s->blen, b, k);
+        s->blen += k;
+        b += k;
+        n -= k;
+        f->pos += k;
     }
-    f->pos += n;
+    f->pos += n; /* bytes not written after an error still count */
 }
 
 /* Ends the file: a trailing hole is made real (the file is pos bytes long,
@@ -166,12 +203,19 @@ static void fc_finish(fcache *fc, xfile *f)
 {
     if (!f->created && !f->pos)
         return;
-    FILE *fp = fc_get(fc, f);
+    fslot *s = fc_get(fc, f);
     struct stat st;
-    if (fp && (fflush(fp) != 0 || fstat(fileno(fp), &st) != 0 ||
-               ((uint64_t)st.st_size < f->pos && ftruncate(fileno(fp), (off_t)f->pos) != 0)))
+    if (s && (!slot_flush(fc, s) || fstat(s->fd, &st) != 0 ||
+              ((uint64_t)st.st_size < f->pos && ftruncate(s->fd, (off_t)f->pos) != 0)))
         fc_error(fc, f, "cannot finish");
     fc_release(fc, f);
+}
+
+static void fc_free(fcache *fc)
+{
+    for (int i = 0; fc->s && i < fc->n; i++)
+        free(fc->s[i].buf);
+    free(fc->s);
 }
 
 /* ---- names: tcpflow's "base", "base" c1, c2... for reused address pairs ---- */
@@ -499,7 +543,7 @@ int cmd_extract(int argc, char **argv)
     };
     cli_input in;
     cli_input_init(&in);
-    xrun x = { .fc = { .dirfd = -1 } };
+    xrun x = { .fc = { .dirfd = -1 }, .payload_max = SIZE_MAX };
     sd_reasm_budget budget = { .cap = (size_t)1 << 30 };
     sd_reasm_opts ro = { .policy = SD_OVERLAP_FIRST, .budget = &budget };
     const char *outdir = NULL;
@@ -584,7 +628,7 @@ int cmd_extract(int argc, char **argv)
 out:
     if (x.fc.dirfd >= 0)
         close(x.fc.dirfd);
-    free(x.fc.s);
+    fc_free(&x.fc);
     names_free(&x.nm);
     sd_buf_free(&x.b);
     cli_input_free(&in);

@@ -156,7 +156,7 @@ static void fw_chunk(void *ctx, sd_conn *c, void *st, int dir, const sd_chunk *c
             sd_buf_append(&r->b, ch->data, ch->len);
         break;
     case M_JSON:
-        sd_chunk_json(&r->b, dir, ch, 0);
+        sd_chunk_json(&r->b, dir, ch, SIZE_MAX);
         sd_buf_append(&r->b, "\n", 1);
         break;
     case M_HEX:

@@ -95,9 +95,9 @@ void sd_chunk_json(sd_buf *b, int dir, const sd_chunk *ch, size_t payload_max)
             sd_json_escape(b, s, strlen(s));
         }
     sd_buf_append(b, "]", 1);
-    if (ch->kind == SD_CHUNK_DATA && ch->data) {
+    if (ch->kind == SD_CHUNK_DATA && ch->data && payload_max) {
         size_t len = ch->len;
-        if (payload_max && len > payload_max)
+        if (len > payload_max)
             len = payload_max;
         sd_json_key(&j, "hex");
         sd_buf_append(b, "\"", 1);

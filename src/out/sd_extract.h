@@ -26,6 +26,7 @@ const char *sd_chunk_flag_name(unsigned bit);
  * "resp"), first_frame, last_frame, ts, offset, len, gap, flags, and for data
  * the payload as hex and as printable ASCII. At most payload_max payload
  * bytes are rendered (0 = all); "payload_cut" says when fewer were. */
+/* payload_max: payload bytes shown per chunk (SIZE_MAX = all, 0 = none). */
 void sd_chunk_json(sd_buf *b, int dir, const sd_chunk *ch, size_t payload_max);
 
 /* Printable rendering: bytes 0x20..0x7e as themselves, everything else

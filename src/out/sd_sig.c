@@ -91,34 +91,45 @@ static void add_hit(sd_sig_scan *s, int sig, uint64_t off, uint64_t f0, uint64_t
         s->hits[s->nhits++] = (sd_sig_hit){ sig, off, f0, f1 };
 }
 
-/* First bytes of the patterns (lower case for the case-insensitive ones):
- * most bytes are rejected with one load. test_sig checks it covers SIGS. */
-static const uint8_t FIRST[256] = {
-    ['M'] = 1, ['T'] = 1, [0x7f] = 1, [0xcf] = 1, [0xca] = 1, ['P'] = 1, [0x1f] = 1, ['R'] = 1,
-    ['7'] = 1, [0xd0] = 1, ['%'] = 1, ['#'] = 1, ['\n'] = 1, ['p'] = 1, ['-'] = 1, ['i'] = 1,
-    ['f'] = 1, ['c'] = 1,
+/* For each byte value, the patterns that can start with it (bit k = SIGS[k];
+ * case-insensitive patterns under both cases): most bytes are rejected with
+ * one load, the others try only their own candidates. test_sig checks the
+ * table against SIGS. */
+#define B(k) (1u << (k))
+static const uint32_t CAND[256] = {
+    ['M'] = B(0) | B(10), ['T'] = B(1), [0x7f] = B(2), [0xcf] = B(3), [0xca] = B(4),
+    ['P'] = B(5) | B(21) | B(16), [0x1f] = B(6) | B(7), ['R'] = B(8), ['7'] = B(9),
+    [0xd0] = B(11), ['%'] = B(12), ['#'] = B(13), ['\n'] = B(14) | B(15), ['p'] = B(16),
+    ['-'] = B(17), ['i'] = B(18), ['I'] = B(18), ['f'] = B(19), ['F'] = B(19), ['c'] = B(20),
+    ['C'] = B(20),
 };
+#undef B
 
 bool sd_sig_first_byte_ok(void)
 {
-    for (size_t k = 0; k < SD_ARRAY_LEN(SIGS); k++)
-        if (!FIRST[(uint8_t)SIGS[k].pat[0]])
+    for (int b = 0; b < 256; b++) {
+        uint32_t want = 0;
+        for (size_t k = 0; k < SD_ARRAY_LEN(SIGS); k++) {
+            uint8_t first = (uint8_t)SIGS[k].pat[0];
+            if (first == b || (SIGS[k].nocase && first == lower((uint8_t)b)))
+                want |= 1u << k;
+        }
+        if (CAND[b] != want)
             return false;
-    return true;
+    }
+    return SD_ARRAY_LEN(SIGS) <= 32;
 }
 
 /* Every match starting in p[0..len) (byte 0 at stream offset base). */
 static void scan(sd_sig_scan *s, const uint8_t *p, size_t len, uint64_t base, uint64_t f0, uint64_t f1)
 {
     for (size_t i = 0; i < len; i++) {
-        uint8_t c = lower(p[i]);
-        if (!FIRST[p[i]] && !FIRST[c])
-            continue;
-        for (int k = 0; k < (int)SD_ARRAY_LEN(SIGS); k++) {
+        uint32_t m = CAND[p[i]];
+        while (m) {
+            int k = __builtin_ctz(m);
+            m &= m - 1;
             const sig_def *d = &SIGS[k];
-            if ((uint8_t)d->pat[0] != (d->nocase ? c : p[i]) || d->len > len - i)
-                continue;
-            if (d->anchor == START && base + i != 0)
+            if (d->len > len - i || (d->anchor == START && base + i != 0))
                 continue;
             if (match_at(d, p + i))
                 add_hit(s, k, base + i, f0, f1);

@@ -784,6 +784,24 @@ void sd_infer_ssh(const sd_infer_opts *o, const sd_sshconn_result *r, sd_evlist 
                         break;
             }
         }
+    if (!pty) {
+        /* clients with short terminal-mode lists (PuTTY: pty-req ~ 140
+         * bytes): an interactive session shows key/echo pairs */
+        uint32_t wk = sd_ssh_wire_size(&cl->suite, SD_SSH_P_KEYSTROKE), we = sd_ssh_wire_size(&sv->suite, SD_SSH_P_KEYSTROKE);
+        int pairs = 0;
+        size_t first = SIZE_MAX;
+        for (size_t i = s0; i + 1 < x.n && pairs < 3; i++)
+            if (x.v[i].c && x.v[i].len == wk && !x.v[i + 1].c && x.v[i + 1].len == we &&
+                x.v[i + 1].t - x.v[i].t < 0.2 && x.v[i].t - x.login_t > 0.3) {
+                if (first == SIZE_MAX)
+                    first = i;
+                pairs++;
+            }
+        if (pairs >= 3) {
+            pty = true;
+            kfrom = first;
+        }
+    }
     /* -N: nothing after login but no-more-sessions@openssh.com (payload 35) */
     bool fwd_only = true;
     for (size_t i = s0; i < x.n && x.v[i].t - x.login_t < 0.3; i++)
@@ -791,6 +809,17 @@ void sd_infer_ssh(const sd_infer_opts *o, const sd_sshconn_result *r, sd_evlist 
             fwd_only = false;
     (void)any_open;
     sum->session_kind = pty ? "shell" : fwd_only ? "forward-only" : "exec";
+    size_t session_ev;
+    {
+        /* the session: kind, and typed by a person (keys with human gaps)
+         * or driven by a program (no per-key traffic) */
+        item *first = &x.v[s0 < x.n ? s0 : x.n - 1];
+        sd_event *e = ev(&x, "session", first, &x.v[x.n - 1], SD_LEG_FORWARD);
+        e->confidence = 0.7;
+        sd_ev_str(e, "session_kind", sum->session_kind);
+        sd_ev_bool(e, "pty", pty);
+        session_ev = (size_t)(e - out->v);
+    }
 
     /* agent channel opened by the server */
     uint32_t w_agent = sd_ssh_wire_size(&sv->suite, P_AGENT_OPEN), w_conf = sd_ssh_wire_size(&cl->suite, P_OPEN_CONFIRM);
@@ -869,8 +898,17 @@ void sd_infer_ssh(const sd_infer_opts *o, const sd_sshconn_result *r, sd_evlist 
             sum->keystrokes += keys_leg(&x, &N, na.end, x.n, true);
     }
     F.paste = !tunnels;
-    if (o->keystrokes && pty)
-        sum->keystrokes += keys_leg(&x, &F, kfrom, x.n, true);
+    uint32_t fkeys = pty ? keys_leg(&x, &F, kfrom, x.n, o->keystrokes) : 0;
+    sum->keystrokes += fkeys;
+    {
+        sd_event *e = &out->v[session_ev];
+        bool human = fkeys >= 2;
+        sd_ev_bool(e, "human", human);
+        sd_ev_int(e, "keys", fkeys);
+        snprintf(e->note, sizeof e->note, "%s, %s",
+                 pty ? "interactive shell (pty)" : fwd_only ? "no command (-N)" : "remote command / subsystem (no pty)",
+                 human ? "typed by a person" : "no typing seen (scripted or idle)");
+    }
     if (fwd_only)
         forwards(&x, s0, &cl->suite, &sv->suite);
     else

@@ -23,6 +23,9 @@ def claim(ok, what):
 
 if name == "ja4_ssh_r":
     # #2: forward chacha session carrying a reverse SSH shell (76-byte keys)
+    # #0: PuTTY 0.74 interactive (aes256-ctr + hmac-sha2-256, K = 64; 101 K-sized client packets)
+    claim(any(c["stream"] == 0 and c.get("session_kind") == "shell" and c.get("keystrokes", 0) >= 90
+              for c in conns), "PuTTY interactive session with its keystrokes")
     claim(any(c["stream"] == 2 and c.get("reverse_provisioned") for c in conns), "-R provisioned on stream 2")
     # two nested handshakes: the first (frame 456) ends before authentication,
     # the second (frame 470) logs in and carries the shell

@@ -5,9 +5,11 @@
 #include "../out/sd_evout.h"
 #include "../out/sd_json.h"
 #include "../ssh/sd_infer.h"
+#include "../out/sd_report.h"
 #include "../ssh/sd_sshconn.h"
 #include "cli.h"
 
+#include <errno.h>
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,7 +27,10 @@ static const char HELP[] =
     "  -w, --window S       windowed exfil/infil view: window length (s)\n"
     "  -s, --stride S       window stride (s; default = window)\n"
     "  -o, --outdir DIR     also write events.csv and events.jsonl into DIR\n"
-    "  -p, --plots          with -o: also DIR/keystrokes.csv (inter-key latencies)\n"
+    "  -p, --report         with -o: also DIR/report.html (self-contained, SVG plots:\n"
+    "                       findings timeline, data movement, record sizes) and\n"
+    "                       DIR/keystrokes.csv (inter-key latencies)\n"
+    "      --no-color       no colours (also NO_COLOR=1; never when not a terminal)\n"
     "  -j, --json           JSON lines: \"type\":\"ssh\" per connection (Zeek ssh.log\n"
     "                       names) and \"type\":\"event\" per finding (docs/events.md)\n"
     "      --csv            events as CSV\n"
@@ -44,7 +49,10 @@ typedef struct ssh_run {
     int legs;               /* bit 0 forward, bit 1 reverse/nested */
     double window, stride;
     const char *outdir;
-    bool plots;             /* -p: keystrokes.csv into outdir */
+    bool plots;             /* -p: report.html and keystrokes.csv into outdir */
+    bool no_color;
+    sd_report_opts ro;      /* terminal and HTML report options */
+    sd_report_html *html;   /* -p with -o */
     sd_evlist all;          /* every event, for -o */
     struct bf {              /* failed logins per client address (brute force) */
         char addr[SD_ADDR_STRLEN];
@@ -208,15 +216,14 @@ static void meta_json(sd_buf *b, const sd_sshconn_result *r, const sd_infer_summ
     sd_json_end(&j);
 }
 
-static void summary_text(sd_buf *b, const sd_infer_summary *su)
+static void summary_line(char *out, size_t len, const sd_infer_summary *su)
 {
-    sd_buf_printf(b, "  auth         %s, %d attempt(s)%s%s; host key %s; session %s%s%s\n",
+    snprintf(out, len, "auth %s, %d attempt(s)%s%s; host key %s; session %s%s%s",
                   su->auth_success < 0 ? "not seen" : su->auth_success ? "SUCCESS" : "FAILURE", su->auth_attempts,
                   su->auth_method ? ", method " : "", su->auth_method ? su->auth_method : "",
                   su->host_known < 0 ? "?" : su->host_known ? "known" : "NEW (prompted)",
                   su->session_kind ? su->session_kind : "-", su->agent_forwarding ? "; agent forwarding used" : "",
                   su->reverse_provisioned ? "; -R provisioned" : "");
-    sd_buf_printf(b, "    frame  time                               delta  leg      kind                 details\n");
 }
 
 static void records_text(sd_buf *b, const sd_sshconn_result *r)
@@ -318,10 +325,7 @@ static void infer_out(ssh_run *run, sd_buf *b, const sd_sshconn_result *r)
     sd_evlist_sort(&l);
     if (run->json)
         meta_json(b, r, &su);
-    else if (!run->csv) {
-        meta_text(b, r);
-        summary_text(b, &su);
-    }
+    sd_evlist kept = { 0 };
     bool have = false;
     sd_ts prev = 0;
     for (size_t i = 0; i < l.n; i++) {
@@ -332,8 +336,12 @@ static void infer_out(ssh_run *run, sd_buf *b, const sd_sshconn_result *r)
             sd_evout_json(b, e);
         else if (run->csv)
             sd_evout_csv(b, e);
-        else
-            sd_evout_text(b, e, prev, have);
+        if ((!run->json && !run->csv) || run->html) {
+            sd_event *c = sd_ev_add(&kept, e->kind, e->uid, e->stream, e->ts, e->frame, e->frame_last, e->leg);
+            uint64_t seq = c->seq;
+            *c = *e;
+            c->seq = seq;
+        }
         have = true;
         prev = e->ts;
         if (run->outdir) {
@@ -343,8 +351,17 @@ static void infer_out(ssh_run *run, sd_buf *b, const sd_sshconn_result *r)
             c->seq = seq;
         }
     }
-    if (!run->json && !run->csv && l.n)
-        sd_buf_printf(b, "\n");
+    (void)prev;
+    (void)have;
+    char sum[256];
+    summary_line(sum, sizeof sum, &su);
+    sd_report_conn rc = { .conn = r->conn, .meta = r->meta, .ev = kept.v, .nev = kept.n, .rec = r->rec,
+                          .nrec = r->nrec, .summary = sum };
+    if (!run->json && !run->csv)
+        sd_report_text(b, &rc, &run->ro);
+    if (run->html)
+        sd_report_html_add(run->html, &rc);
+    sd_evlist_free(&kept);
     sd_evlist_free(&l);
 }
 
@@ -425,7 +442,8 @@ int cmd_ssh(int argc, char **argv)
         { "stream", required_argument, 0, 'n' }, { "zoom", required_argument, 0, 'z' },
         { "leg", required_argument, 0, 'd' }, { "window", required_argument, 0, 'w' },
         { "stride", required_argument, 0, 's' }, { "outdir", required_argument, 0, 'o' },
-        { "plots", no_argument, 0, 'p' }, { 0, 0, 0, 0 },
+        { "plots", no_argument, 0, 'p' }, { "report", no_argument, 0, 'p' },
+        { "no-color", no_argument, 0, 'N' }, { 0, 0, 0, 0 },
     };
     cli_input in;
     cli_input_init(&in);
@@ -470,11 +488,18 @@ int cmd_ssh(int argc, char **argv)
         case 'o': run.outdir = optarg; break;
         case 'j': run.json = true; break;
         case 'R': run.records = true; break;
+        case 'N': run.no_color = true; break;
         default: rc = cli_usage_error("ssh", "bad option"); goto out;
         }
     }
     for (int i = optind; i < argc; i++)
         cli_add_file(&in, argv[i]);
+    run.ro.color = sd_report_color(stdout, run.no_color) ? SD_REPORT_COLOR_ALWAYS : SD_REPORT_COLOR_NEVER;
+    run.ro.zoom_first = run.zfrom;
+    run.ro.zoom_last = run.zto;
+    run.ro.title = in.nfiles ? in.files[0] : "live capture";
+    if (run.plots && run.outdir)
+        run.html = sd_report_html_new(&run.ro);
     sd_capture *cap = cli_open(&in);
     if (!cap) { rc = 1; goto out; }
     sd_engine_opts eo = { .diag = &in.diag, .reassemble = true };
@@ -499,11 +524,18 @@ int cmd_ssh(int argc, char **argv)
     }
     if (run.outdir)
         write_outdir(&run);
+    if (run.html) {
+        char p[4096];
+        snprintf(p, sizeof p, "%s/report.html", run.outdir);
+        if (sd_report_html_write(run.html, p))
+            fprintf(stderr, "strider ssh: cannot write %s: %s\n", p, strerror(errno));
+    }
     rc = cli_status(&in, cap);
     sd_engine_free(e);
     sd_sshconn_free(x);
     sd_capture_close(cap);
 out:
+    sd_report_html_free(run.html);
     for (size_t i = 0; i < run.n; i++)
         free(run.items[i].text);
     free(run.items);

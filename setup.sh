@@ -38,8 +38,8 @@ demo)
     install "${BUILD_DEPS[@]}"
     make -s -j2
     sample=samples/demo.pcap
-    echo "== strider summary $sample"
-    build/strider summary "$sample"
+    echo "== strider ssh $sample"
+    build/strider ssh "$sample"
     echo
     echo "== strider conns $sample"
     build/strider conns "$sample"

@@ -123,7 +123,10 @@ static void ev_note(const sd_event *e, char *out, size_t len)
         switch (f->type) {
         case SD_EVF_STR: w = snprintf(out + n, len - n, "%s%s=%s", n ? " " : "", f->key, f->s); break;
         case SD_EVF_INT: w = snprintf(out + n, len - n, "%s%s=%lld", n ? " " : "", f->key, (long long)f->i); break;
-        case SD_EVF_NUM: w = snprintf(out + n, len - n, "%s%s=%.3g", n ? " " : "", f->key, f->f); break;
+        case SD_EVF_NUM: /* whole numbers in full (latencies of seconds), small ones to 3 digits */
+            w = snprintf(out + n, len - n, fabs(f->f) >= 100 ? "%s%s=%.0f" : "%s%s=%.3g", n ? " " : "",
+                         f->key, f->f);
+            break;
         case SD_EVF_BOOL: w = snprintf(out + n, len - n, "%s%s=%s", n ? " " : "", f->key, f->b ? "yes" : "no"); break;
         }
         if (w < 0)

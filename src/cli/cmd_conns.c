@@ -222,7 +222,8 @@ int cmd_conns(int argc, char **argv)
                           .tcp_idle = (sd_ts)(idle * 1e9) };
     sd_engine *e = sd_engine_new(&eo);
     cli_run(&in, e, cap);
-    qsort(r.v, r.n, sizeof *r.v, cmp_conn);
+    if (r.n > 1)
+        qsort(r.v, r.n, sizeof *r.v, cmp_conn);
     if (limit >= 0 && (size_t)limit < r.n)
         r.n = (size_t)limit;
     print_rows(&r, fmt, sel, (size_t)ncol);

@@ -156,6 +156,7 @@ static const sd_event **sorted_events(const sd_report_conn *c, const sd_report_o
     for (size_t i = 0; i < c->nev; i++)
         if (in_zoom(o, c->ev[i].frame) || in_zoom(o, c->ev[i].frame_last))
             v[k++] = &c->ev[i];
+    if (k > 1) /* qsort(NULL, 0) is undefined */
     qsort(v, k, sizeof *v, cmp_ev_ptr);
     *n = k;
     return v;
@@ -714,6 +715,7 @@ static void html_timeline(sd_buf *b, const sd_report_conn *rc, const sd_event *c
     }
     if (!nl)
         return;
+    if ((size_t)nl > 1) /* qsort(NULL, 0) is undefined */
     qsort(L, (size_t)nl, sizeof *L, cmp_lane);
     double t0 = 0, t1 = sd_ts_sec(rc->conn->end - rc->conn->start);
     if (o->zoom_first || o->zoom_last) {
@@ -1040,6 +1042,7 @@ static void page_begin(sd_buf *b, const char *title)
 
 void sd_report_html_render(sd_report_html *h, sd_buf *b)
 {
+    if (h->n > 1) /* qsort(NULL, 0) is undefined */
     qsort(h->sec, h->n, sizeof *h->sec, cmp_sec);
     page_begin(b, h->title);
     sd_buf_printf(b, "<h1>");

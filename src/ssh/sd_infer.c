@@ -723,6 +723,7 @@ void sd_infer_ssh(const sd_infer_opts *o, const sd_sshconn_result *r, sd_evlist 
         x.v[x.n++] = (item){ .c = rc->from_client, .len = rc->wire_len, .ts = rc->ts, .t = sd_ts_sec(rc->ts),
                              .frame = rc->frame };
     }
+    if (x.n > 1) /* qsort(NULL, 0) is undefined */
     qsort(x.v, x.n, sizeof *x.v, cmp_item);
 
     leg F = { .id = SD_LEG_FORWARD, .cl_is_outer_client = true, .oc = &cl->suite, .os = &sv->suite,

@@ -14,5 +14,5 @@ command -v tshark >/dev/null || { echo "tshark missing"; exit 77; }
 mkdir -p "$BUILD/tests/ssh"
 DUMP=$BUILD/tests/ssh/ssh_dump
 cc -std=c11 -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L -Wall -Wextra -Werror -O1 -g \
-   ${SSH_DUMP_CFLAGS:-} -Isrc -o "$DUMP" tests/ssh/ssh_dump.c "$BUILD/libstrider.a" -lpcap -lcrypto -lm || exit 1
+   ${SSH_DUMP_CFLAGS:-${STRIDER_SANITIZED:+-fsanitize=address,undefined}} -Isrc -o "$DUMP" tests/ssh/ssh_dump.c "$BUILD/libstrider.a" -lpcap -lcrypto -lm || exit 1
 /usr/bin/python3 tests/ssh/check_ssh.py "$DUMP" "$BUILD/tests/ssh/work"

@@ -1,8 +1,10 @@
 /* Whole-pipeline fuzz target: the input is a capture file (pcap or pcapng),
- * run through capture, decode, flow, TCP analysis and reassembly with every
- * analyzer this build has. Seeds: any capture (tests/crafted, lab fixtures). */
+ * run through capture, decode, flow, TCP analysis and reassembly, the SSH
+ * parser, the inference and the terminal report writer. Seeds: any capture (tests/crafted, lab fixtures). */
 #include "capture/sd_capture.h"
 #include "flow/sd_engine.h"
+#include "out/sd_report.h"
+#include "ssh/sd_infer.h"
 
 #include <stdlib.h>
 
@@ -21,6 +23,23 @@ static void chunk(void *ctx, sd_conn *c, void *st, int dir, const sd_chunk *ch)
     (void)sink;
 }
 
+/* Every SSH connection: infer, then render the terminal report. */
+static void ssh_done(void *ud, const sd_sshconn_result *r)
+{
+    sd_infer_opts io = { .keystrokes = true, .window_s = 2, .stride_s = 1 };
+    sd_infer_summary su;
+    sd_evlist l = { 0 };
+    sd_infer_ssh(&io, r, &l, &su);
+    sd_ssh_window(&io, r, &l);
+    sd_report_conn rc = { .conn = r->conn, .meta = r->meta, .ev = l.v, .nev = l.n, .rec = r->rec,
+                          .nrec = r->nrec };
+    sd_report_opts ro = { 0 };
+    sd_buf b = { 0 };
+    sd_report_text(&b, &rc, &ro);
+    sd_buf_free(&b);
+    sd_evlist_free(&l);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     sd_diag diag = { 0 };
@@ -34,8 +53,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     sd_engine *e = sd_engine_new(&eo);
     sd_analyzer a = { .name = "fuzz", .conn_new = claim, .chunk = chunk };
     sd_engine_add(e, &a);
+    sd_sshconn_opts so = { .done = ssh_done };
+    sd_sshconn *x = sd_sshconn_new(&so);
+    sd_sshconn_attach(x, e);
     sd_engine_run(e, cap, NULL, NULL);
     sd_engine_free(e);
+    sd_sshconn_free(x);
     sd_capture_close(cap);
     return 0;
 }

@@ -88,22 +88,11 @@ static char *dup_n(const uint8_t *p, size_t n)
     return r;
 }
 
+static bool list_has_n(const char *list, const char *name, size_t n);
+
 bool sd_ssh_list_has(const char *list, const char *name)
 {
-    if (!list || !name)
-        return false;
-    size_t n = strlen(name);
-    const char *p = list;
-    while (*p) {
-        const char *e = strchr(p, ',');
-        size_t l = e ? (size_t)(e - p) : strlen(p);
-        if (l == n && memcmp(p, name, n) == 0)
-            return true;
-        if (!e)
-            break;
-        p = e + 1;
-    }
-    return false;
+    return list && name && list_has_n(list, name, strlen(name));
 }
 
 /* Pseudo-algorithms that only signal capabilities: RFC 8308 section 2.1

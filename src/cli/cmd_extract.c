@@ -20,12 +20,19 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 #include <stdlib.h>
 #include <string.h>
+#include <stddef.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 #define DEFAULT_MAX_OPEN 64
+#define DEFAULT_INLINE 4096 /* payload bytes per direction rendered in the transcript */
 #define NAME_LEN (SD_FLOWNAME_LEN + 32)
 
 static const char HELP[] =
@@ -37,8 +44,9 @@ static const char HELP[] =
     "                       suffix); missing bytes are NULs at their offset\n"
     "  <orig name>[cN].json the session's ordered transcript: every chunk with\n"
     "                       direction, frames, time, stream offset, length,\n"
-    "                       payload (hex and printable ASCII), gap and\n"
-    "                       inconsistency markers, then a summary\n"
+    "                       payload (hex and printable ASCII, or a reference\n"
+    "                       to the direction's file past --json-inline), gap\n"
+    "                       and inconsistency markers, then a summary\n"
     "  index.jsonl          one line per session: uid, stream, endpoints, bytes\n"
     "                       and gaps per direction, files, truncated flag and the\n"
     "                       payload signatures found (PE, ELF, ZIP, gzip, PDF,\n"
@@ -54,31 +62,54 @@ static const char HELP[] =
     "      --memcap N       out-of-order bytes held in all (default 1G); a stream\n"
     "                       that hits a cap is marked truncated everywhere\n"
     "      --max-open N     output files open at once (default 64)\n"
-    "      --json-payload-max N  payload bytes per chunk in the transcript\n"
-    "                       (0: none, only offsets, lengths and frames)\n"
-    "                       (default: all)\n" CLI_COMMON_HELP;
+    "      --json-inline N  payload bytes per direction rendered in the transcript\n"
+    "                       (hex and ASCII; default 4k, \"all\" = every chunk);\n"
+    "                       the chunks after that carry \"payload_in_file\":true:\n"
+    "                       their bytes are at \"offset\" of the direction's file\n"
+    "      --json-payload-max N  payload bytes rendered per chunk (default all;\n"
+    "                       0: no payload at all, only offsets, lengths, frames)\n" CLI_COMMON_HELP;
 
-/* ---- output files with a bounded number of open descriptors ---- */
+/* ---- output files: buffered in memory, bounded descriptors ----
+ *
+ * Each file's pending bytes stay in memory (one contiguous run of the file
+ * starting at offset bstart, held in a chain of pooled blocks, so appending
+ * never copies what is already held) until the file ends, FILE_BUF_MAX bytes
+ * are pending, a gap breaks the run, or all files together hold more than
+ * the write budget (then the least recently written ones are written out).
+ * Most sessions are short: their files are created, written with one
+ * pwritev and closed, once. Files written before they end keep a descriptor
+ * in a small LRU cache (--max-open); an evicted one is reopened without
+ * O_TRUNC and written at its offset, so nothing depends on a file position. */
+
+#define FILE_BUF_MAX (1u << 20)
+#define WRITE_BUDGET ((size_t)48 << 20)
+#define BLK_SMALL 4096u      /* a file's first block (most files are small) */
+#define BLK_BIG (64u << 10)  /* the following ones */
+#define IOV_BATCH 64
+
+typedef struct blk {
+    struct blk *next;
+    uint32_t len, cap;
+    uint8_t d[];
+} blk;
 
 typedef struct xfile {
     char name[NAME_LEN];
     uint64_t pos;      /* logical length: data and gap bytes */
-    int slot;          /* index in the cache, -1 = closed */
+    uint64_t bstart;   /* file offset of the first pending byte */
+    uint64_t written;  /* end of the last bytes written to disk */
+    blk *head, *tail;  /* pending bytes */
+    size_t blen;
+    struct xfile *prev, *next; /* files with pending bytes, most recently written first */
+    int slot;          /* index in the descriptor cache, -1 = closed */
     bool created;
-    bool need_seek;    /* the stream position is not at pos (reopened, or a gap) */
     bool failed;
 } xfile;
-
-/* Raw descriptors with a buffer each: with stdio, every fclose walks the
- * list of all open FILEs, which dominated extraction of many sessions. */
-#define SLOT_BUF (64u * 1024u)
 
 typedef struct fslot {
     xfile *owner;
     int fd;
     uint64_t used;
-    uint8_t *buf;
-    size_t blen;
 } fslot;
 
 typedef struct fcache {
@@ -87,6 +118,9 @@ typedef struct fcache {
     int n;
     uint64_t tick;
     uint64_t errors;
+    size_t held, budget;  /* block bytes held by files; the limit */
+    xfile *mru, *lru;
+    blk *pool[2];         /* free blocks: small, big */
     bool quiet;
 } fcache;
 
@@ -97,31 +131,11 @@ static void fc_error(fcache *fc, const xfile *f, const char *what)
     fc->errors++;
 }
 
-static bool slot_flush(fcache *fc, fslot *s)
-{
-    size_t done = 0;
-    while (done < s->blen) {
-        ssize_t w = write(s->fd, s->buf + done, s->blen - done);
-        if (w < 0 && errno == EINTR)
-            continue;
-        if (w <= 0) {
-            fc_error(fc, s->owner, "short write to");
-            s->owner->failed = true;
-            s->blen = 0;
-            return false;
-        }
-        done += (size_t)w;
-    }
-    s->blen = 0;
-    return true;
-}
-
 static void fc_release(fcache *fc, xfile *f)
 {
     if (f->slot < 0)
         return;
     fslot *s = &fc->s[f->slot];
-    slot_flush(fc, s);
     if (close(s->fd) != 0)
         fc->errors++;
     s->fd = -1;
@@ -129,11 +143,11 @@ static void fc_release(fcache *fc, xfile *f)
     f->slot = -1;
 }
 
-/* The open slot of f, its buffer ending at f->pos, or NULL on error. */
-static fslot *fc_get(fcache *fc, xfile *f)
+/* f's descriptor (opened, and created the first time), or -1. */
+static int fc_fd(fcache *fc, xfile *f)
 {
     if (f->failed)
-        return NULL;
+        return -1;
     if (f->slot < 0) {
         int pick = 0;
         for (int i = 0; i < fc->n; i++) {
@@ -152,69 +166,180 @@ static fslot *fc_get(fcache *fc, xfile *f)
         if (fd < 0) {
             fc_error(fc, f, "cannot write");
             f->failed = true;
-            return NULL;
+            return -1;
         }
         f->created = true;
-        f->need_seek = true;
-        fslot *s = &fc->s[pick];
-        if (!s->buf)
-            s->buf = sd_malloc(SLOT_BUF);
-        s->owner = f;
-        s->fd = fd;
-        s->blen = 0;
+        fc->s[pick] = (fslot){ .owner = f, .fd = fd };
         f->slot = pick;
     }
-    fslot *s = &fc->s[f->slot];
-    s->used = ++fc->tick;
-    if (f->need_seek) {
-        if (!slot_flush(fc, s))
-            return NULL;
-        if (lseek(s->fd, (off_t)f->pos, SEEK_SET) < 0) {
-            fc_error(fc, f, "cannot seek in");
-            f->failed = true;
-            return NULL;
-        }
-        f->need_seek = false;
+    fc->s[f->slot].used = ++fc->tick;
+    return fc->s[f->slot].fd;
+}
+
+static blk *blk_get(fcache *fc, bool big)
+{
+    blk *b = fc->pool[big];
+    if (b)
+        fc->pool[big] = b->next;
+    else {
+        uint32_t size = big ? BLK_BIG : BLK_SMALL;
+        b = sd_malloc(size);
+        b->cap = size - (uint32_t)offsetof(blk, d);
     }
-    return s;
+    b->next = NULL;
+    b->len = 0;
+    fc->held += b->cap;
+    return b;
+}
+
+static void blk_put(fcache *fc, blk *b)
+{
+    fc->held -= b->cap;
+    bool big = b->cap > BLK_SMALL;
+    b->next = fc->pool[big];
+    fc->pool[big] = b;
+}
+
+/* Writes iov[0..n) at file offset off. */
+static void fc_pwritev(fcache *fc, xfile *f, struct iovec *iov, int n, uint64_t off)
+{
+    int fd = fc_fd(fc, f);
+    while (fd >= 0 && n > 0) {
+        ssize_t w = pwritev(fd, iov, n, (off_t)off);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0) {
+            fc_error(fc, f, "short write to");
+            f->failed = true;
+            return;
+        }
+        off += (uint64_t)w;
+        if (off > f->written)
+            f->written = off;
+        size_t k = (size_t)w;
+        for (; n > 0 && k >= iov->iov_len; n--)
+            k -= iov++->iov_len;
+        if (n > 0) {
+            iov->iov_base = (uint8_t *)iov->iov_base + k;
+            iov->iov_len -= k;
+        }
+    }
+}
+
+static void fc_unlink(fcache *fc, xfile *f)
+{
+    if (f->prev)
+        f->prev->next = f->next;
+    else if (fc->mru == f)
+        fc->mru = f->next;
+    if (f->next)
+        f->next->prev = f->prev;
+    else if (fc->lru == f)
+        fc->lru = f->prev;
+    f->prev = f->next = NULL;
+}
+
+/* Writes out f's pending bytes and gives its blocks back to the pool. */
+static void fc_flush(fcache *fc, xfile *f)
+{
+    if (!f->head)
+        return;
+    uint64_t off = f->bstart;
+    while (f->head) {
+        struct iovec iov[IOV_BATCH];
+        int n = 0;
+        size_t total = 0;
+        for (blk *b = f->head; b && n < IOV_BATCH; b = b->next) {
+            iov[n++] = (struct iovec){ b->d, b->len };
+            total += b->len;
+        }
+        fc_pwritev(fc, f, iov, n, off);
+        off += total;
+        while (n--) {
+            blk *b = f->head;
+            f->head = b->next;
+            blk_put(fc, b);
+        }
+    }
+    f->tail = NULL;
+    f->blen = 0;
+    fc_unlink(fc, f);
 }
 
 static void fc_write(fcache *fc, xfile *f, const void *p, size_t n)
 {
     if (!n)
         return;
-    fslot *s = fc_get(fc, f);
-    for (const uint8_t *b = p; s && n;) {
-        if (s->blen == SLOT_BUF && !slot_flush(fc, s))
-            break;
-        size_t k = SD_MIN(n, SLOT_BUF - s->blen);
-        memcpy(s->buf + s->blen, b, k);
-        s->blen += k;
-        b += k;
-        n -= k;
-        f->pos += k;
+    if (f->failed) {
+        f->pos += n; /* bytes not written after an error still count */
+        return;
     }
-    f->pos += n; /* bytes not written after an error still count */
+    if (f->blen && f->bstart + f->blen != f->pos)
+        fc_flush(fc, f); /* a gap: the next run starts after the hole */
+    if (!f->blen)
+        f->bstart = f->pos;
+    for (const uint8_t *q = p; n;) {
+        blk *b = f->tail;
+        if (!b || b->len == b->cap) {
+            b = blk_get(fc, f->head != NULL);
+            if (f->tail)
+                f->tail->next = b;
+            else
+                f->head = b;
+            f->tail = b;
+        }
+        size_t k = SD_MIN(n, (size_t)(b->cap - b->len));
+        memcpy(b->d + b->len, q, k);
+        b->len += (uint32_t)k;
+        f->blen += k;
+        f->pos += k;
+        q += k;
+        n -= k;
+    }
+    if (fc->mru != f) {
+        fc_unlink(fc, f);
+        f->next = fc->mru;
+        if (fc->mru)
+            fc->mru->prev = f;
+        fc->mru = f;
+        if (!fc->lru)
+            fc->lru = f;
+    }
+    if (f->blen >= FILE_BUF_MAX)
+        fc_flush(fc, f);
+    while (fc->held > fc->budget && fc->lru)
+        fc_flush(fc, fc->lru);
 }
 
-/* Ends the file: a trailing hole is made real (the file is pos bytes long,
- * as tcpflow's would be), then the descriptor is given back. */
+/* A hole of n bytes (NULs in the file, sparse where the file system can). */
+static void fc_skip(xfile *f, uint64_t n)
+{
+    f->pos += n;
+}
+
+/* Ends the file: pending bytes written, a trailing hole made real (the file
+ * is pos bytes long, as tcpflow's would be), the descriptor given back. */
 static void fc_finish(fcache *fc, xfile *f)
 {
     if (!f->created && !f->pos)
         return;
-    fslot *s = fc_get(fc, f);
-    struct stat st;
-    if (s && (!slot_flush(fc, s) || fstat(s->fd, &st) != 0 ||
-              ((uint64_t)st.st_size < f->pos && ftruncate(s->fd, (off_t)f->pos) != 0)))
-        fc_error(fc, f, "cannot finish");
+    fc_flush(fc, f);
+    if (f->written < f->pos || !f->created) {
+        int fd = fc_fd(fc, f);
+        if (fd >= 0 && ftruncate(fd, (off_t)f->pos) != 0)
+            fc_error(fc, f, "cannot finish");
+    }
     fc_release(fc, f);
 }
 
 static void fc_free(fcache *fc)
 {
-    for (int i = 0; fc->s && i < fc->n; i++)
-        free(fc->s[i].buf);
+    for (int i = 0; i < 2; i++)
+        while (fc->pool[i]) {
+            blk *b = fc->pool[i];
+            fc->pool[i] = b->next;
+            free(b);
+        }
     free(fc->s);
 }
 
@@ -278,6 +403,7 @@ typedef struct xdir {
     xfile f;
     bool named;
     uint64_t bytes, gap_bytes, gaps, chunks, incons, after_fin, after_rst;
+    uint64_t inlined; /* payload bytes rendered in the transcript */
     sd_sig_scan *sig; /* allocated at the first data byte */
 } xdir;
 
@@ -295,6 +421,7 @@ typedef struct xrun {
     FILE *index;
     bool all;
     size_t payload_max;
+    size_t inline_max; /* payload rendered per direction before chunks refer to the file */
     sd_buf b;
     uint64_t sessions, with_data, truncated, sig_sessions;
 } xrun;
@@ -381,13 +508,19 @@ static void x_chunk(void *ctx, sd_conn *c, void *st, int dir, const sd_chunk *ch
         d->after_rst++;
     if (ch->flags & SD_CHUNKF_TRUNCATED)
         s->truncated = true;
+    /* transcript: payload rendered for the first inline_max bytes of a
+     * direction, then referred to by its offset in the direction's file */
+    uint64_t file_off = 0;
+    bool in_file = !gap && ch->len && ch->data && d->inlined >= x->inline_max;
+    if (!gap && !in_file && ch->data)
+        d->inlined += SD_MIN((size_t)ch->len, x->payload_max);
     /* file: the bytes at their stream offset; a gap leaves a hole (NULs) */
     if (gap) {
         d->gaps++;
         d->gap_bytes += ch->len;
-        d->f.pos += ch->len;
-        d->f.need_seek = true;
+        fc_skip(&d->f, ch->len);
     } else if (ch->len && ch->data) {
+        file_off = d->f.pos;
         d->bytes += ch->len;
         fc_write(&x->fc, &d->f, ch->data, ch->len);
         if (!d->sig) {
@@ -399,7 +532,7 @@ static void x_chunk(void *ctx, sd_conn *c, void *st, int dir, const sd_chunk *ch
     /* transcript: one object per chunk */
     if (s->nchunks++)
         sd_buf_append(&x->b, ",\n", 2);
-    sd_chunk_json(&x->b, dir, ch, x->payload_max);
+    sd_chunk_json_ex(&x->b, dir, ch, x->payload_max, in_file ? &file_off : NULL);
     tr_append(x, s);
 }
 
@@ -530,20 +663,57 @@ static int open_outdir(const char *dir, bool force)
     return fd;
 }
 
+/* Extraction allocates and frees memory by the million (the reassembler's
+ * per-stream history and segments, our file blocks) and keeps ~100 MB in
+ * use; on a virtual machine a page fault costs microseconds, so first
+ * touching every 4 KiB page was a fifth of the run time. The heap is grown
+ * once by HEAP_PAD, asked to use transparent huge pages (one fault per
+ * 2 MiB where the kernel allows it; nothing happens where it does not), and
+ * never trimmed; big blocks come from the heap too instead of mmap. */
+#define HEAP_PAD ((size_t)256 << 20)
+static void heap_setup(void)
+{
+#ifdef __GLIBC__
+    mallopt(M_MMAP_THRESHOLD, 4 << 20);
+    mallopt(M_TRIM_THRESHOLD, 1 << 30);
+    mallopt(M_TOP_PAD, (int)HEAP_PAD);
+    uintptr_t lo = (uintptr_t)sbrk(0);
+    free(sd_malloc(1 << 20)); /* the heap grows by 1 MiB + HEAP_PAD */
+    uintptr_t hi = (uintptr_t)sbrk(0);
+    const uintptr_t huge = (uintptr_t)2 << 20;
+    lo = (lo + huge - 1) & ~(huge - 1);
+    hi &= ~(huge - 1);
+    if (lo != (uintptr_t)-1 && hi > lo)
+        (void)madvise((void *)lo, hi - lo, MADV_HUGEPAGE);
+#endif
+}
+
+/* A size, or "all" (SIZE_MAX). */
+static int parse_size_all(const char *s, size_t *out)
+{
+    if (!strcmp(s, "all")) {
+        *out = SIZE_MAX;
+        return 0;
+    }
+    return sd_parse_size(s, out);
+}
+
 int cmd_extract(int argc, char **argv)
 {
-    enum { O_FORCE = 256, O_ALL, O_OVERLAP, O_SCAP, O_MEMCAP, O_MAXOPEN, O_PMAX };
+    enum { O_FORCE = 256, O_ALL, O_OVERLAP, O_SCAP, O_MEMCAP, O_MAXOPEN, O_PMAX, O_INLINE };
     static const struct option opts[] = {
         CLI_COMMON_OPTS,
         { "output", required_argument, 0, 'o' },   { "force", no_argument, 0, O_FORCE },
         { "all", no_argument, 0, O_ALL },          { "overlap", required_argument, 0, O_OVERLAP },
         { "stream-cap", required_argument, 0, O_SCAP }, { "memcap", required_argument, 0, O_MEMCAP },
         { "max-open", required_argument, 0, O_MAXOPEN },
-        { "json-payload-max", required_argument, 0, O_PMAX }, { 0, 0, 0, 0 },
+        { "json-payload-max", required_argument, 0, O_PMAX },
+        { "json-inline", required_argument, 0, O_INLINE }, { 0, 0, 0, 0 },
     };
     cli_input in;
     cli_input_init(&in);
-    xrun x = { .fc = { .dirfd = -1 }, .payload_max = SIZE_MAX };
+    xrun x = { .fc = { .dirfd = -1, .budget = WRITE_BUDGET }, .payload_max = SIZE_MAX,
+               .inline_max = DEFAULT_INLINE };
     sd_reasm_budget budget = { .cap = (size_t)1 << 30 };
     sd_reasm_opts ro = { .policy = SD_OVERLAP_FIRST, .budget = &budget };
     const char *outdir = NULL;
@@ -572,7 +742,10 @@ int cmd_extract(int argc, char **argv)
             if (sd_parse_size(optarg, &max_open) || max_open < 4 || max_open > 65536) { rc = cli_usage_error("extract", "--max-open is 4..65536"); goto out; }
             break;
         case O_PMAX:
-            if (sd_parse_size(optarg, &x.payload_max)) { rc = cli_usage_error("extract", "bad --json-payload-max \"%s\"", optarg); goto out; }
+            if (parse_size_all(optarg, &x.payload_max)) { rc = cli_usage_error("extract", "bad --json-payload-max \"%s\"", optarg); goto out; }
+            break;
+        case O_INLINE:
+            if (parse_size_all(optarg, &x.inline_max)) { rc = cli_usage_error("extract", "bad --json-inline \"%s\"", optarg); goto out; }
             break;
         default: rc = cli_usage_error("extract", "bad option"); goto out;
         }
@@ -601,6 +774,7 @@ int cmd_extract(int argc, char **argv)
         rc = 1;
         goto out;
     }
+    heap_setup();
     sd_engine_opts eo = { .diag = &in.diag, .reassemble = true, .reasm = ro };
     sd_engine *e = sd_engine_new(&eo);
     sd_analyzer an = { .name = "extract", .conn_new = x_conn_new, .chunk = x_chunk,

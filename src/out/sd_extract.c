@@ -3,6 +3,7 @@
 #include "sd_json.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -56,63 +57,108 @@ void sd_ascii_render(sd_buf *b, const uint8_t *p, size_t len, bool keep_lines)
         sd_buf_append(b, tmp, n);
 }
 
-static void hex_append(sd_buf *b, const uint8_t *p, size_t len)
+/* Room for n more bytes at the end of b; returns where they go. */
+static char *buf_room(sd_buf *b, size_t n)
 {
-    static const char H[] = "0123456789abcdef";
-    char tmp[4096];
-    size_t n = 0;
-    for (size_t i = 0; i < len; i++) {
-        tmp[n++] = H[p[i] >> 4];
-        tmp[n++] = H[p[i] & 15];
-        if (n == sizeof tmp) {
-            sd_buf_append(b, tmp, n);
-            n = 0;
-        }
+    if (b->cap - b->len < n) {
+        size_t cap = b->cap ? b->cap : 256;
+        while (cap - b->len < n)
+            cap *= 2;
+        b->p = sd_realloc(b->p, cap);
+        b->cap = cap;
     }
-    if (n)
-        sd_buf_append(b, tmp, n);
+    return (char *)b->p + b->len;
 }
 
-void sd_chunk_json(sd_buf *b, int dir, const sd_chunk *ch, size_t payload_max)
+static char *put(char *o, const char *s, size_t n)
 {
-    sd_json j = { b, 0 };
-    sd_buf_append(b, "{", 1);
-    sd_json_str(&j, "dir", dir ? "resp" : "orig");
-    sd_json_u64(&j, "first_frame", ch->first_frame);
-    sd_json_u64(&j, "last_frame", ch->last_frame);
-    sd_json_f64(&j, "ts", sd_ts_sec(ch->ts), 6);
-    sd_json_u64(&j, "offset", ch->offset);
-    sd_json_u64(&j, "len", ch->len);
-    sd_json_bool(&j, "gap", ch->kind == SD_CHUNK_GAP);
-    sd_json_key(&j, "flags");
-    sd_buf_append(b, "[", 1);
+    memcpy(o, s, n);
+    return o + n;
+}
+#define PUT(o, lit) put(o, lit, sizeof(lit) - 1)
+
+/* Payload as hex, then as the JSON string of its printable rendering
+ * (sd_ascii_render without keep_lines, escaped as sd_json_escape does:
+ * only '"' and '\\' need it), with lookup tables: at most 4 * len + 4
+ * bytes. */
+static char *payload_json(char *o, const uint8_t *p, size_t len)
+{
+    static const char H[] = "0123456789abcdef";
+    static char HEX[256][2];
+    static uint8_t ASC[256]; /* 0 = as '.', 1 = itself, 2 = escaped */
+    static bool ready;
+    if (!ready) {
+        for (int c = 0; c < 256; c++) {
+            HEX[c][0] = H[c >> 4];
+            HEX[c][1] = H[c & 15];
+            ASC[c] = c >= 0x20 && c < 0x7f ? (c == '"' || c == '\\' ? 2 : 1) : 0;
+        }
+        ready = true;
+    }
+    o = PUT(o, ",\"hex\":\"");
+    for (size_t i = 0; i < len; i++) {
+        memcpy(o, HEX[p[i]], 2);
+        o += 2;
+    }
+    o = PUT(o, "\",\"ascii\":\"");
+    for (size_t i = 0; i < len; i++) {
+        uint8_t c = p[i];
+        switch (ASC[c]) {
+        case 0: *o++ = '.'; break;
+        case 1: *o++ = (char)c; break;
+        default: *o++ = '\\'; *o++ = (char)c; break;
+        }
+    }
+    *o++ = '"';
+    return o;
+}
+
+void sd_chunk_json_ex(sd_buf *b, int dir, const sd_chunk *ch, size_t payload_max, const uint64_t *file_off)
+{
+    bool in_file = file_off != NULL;
+    bool data = ch->kind == SD_CHUNK_DATA && ch->data;
+    bool render = data && !in_file && payload_max;
+    size_t len = render ? SD_MIN((size_t)ch->len, payload_max) : 0;
+    char *o0 = buf_room(b, 512 + 4 * len), *o = o0;
+    o = dir ? PUT(o, "{\"dir\":\"resp\"") : PUT(o, "{\"dir\":\"orig\"");
+    o = PUT(o, ",\"first_frame\":");
+    o = sd_json_put_u64(o, ch->first_frame);
+    o = PUT(o, ",\"last_frame\":");
+    o = sd_json_put_u64(o, ch->last_frame);
+    o = PUT(o, ",\"ts\":");
+    o = sd_json_put_ts(o, ch->ts);
+    o = PUT(o, ",\"offset\":");
+    o = sd_json_put_u64(o, ch->offset);
+    o = PUT(o, ",\"len\":");
+    o = sd_json_put_u64(o, ch->len);
+    o = ch->kind == SD_CHUNK_GAP ? PUT(o, ",\"gap\":true,\"flags\":[") : PUT(o, ",\"gap\":false,\"flags\":[");
     int n = 0;
     for (unsigned bit = 1; bit && bit <= SD_CHUNKF_TRUNCATED; bit <<= 1)
         if (ch->flags & bit) {
             if (n++)
-                sd_buf_append(b, ",", 1);
-            const char *s = sd_chunk_flag_name(bit);
-            sd_json_escape(b, s, strlen(s));
+                *o++ = ',';
+            const char *s = sd_chunk_flag_name(bit); /* plain ASCII words */
+            *o++ = '"';
+            o = put(o, s, strlen(s));
+            *o++ = '"';
         }
-    sd_buf_append(b, "]", 1);
-    if (ch->kind == SD_CHUNK_DATA && ch->data && payload_max) {
-        size_t len = ch->len;
-        if (len > payload_max)
-            len = payload_max;
-        sd_json_key(&j, "hex");
-        sd_buf_append(b, "\"", 1);
-        hex_append(b, ch->data, len);
-        sd_buf_append(b, "\"", 1);
-        /* the printable form has no quote-free guarantee: escape it */
-        sd_buf tmp = { 0 };
-        sd_ascii_render(&tmp, ch->data, len, false);
-        sd_json_key(&j, "ascii");
-        sd_json_escape(b, (const char *)tmp.p, tmp.len);
-        sd_buf_free(&tmp);
-        if (len < ch->len)
-            sd_json_bool(&j, "payload_cut", true);
+    *o++ = ']';
+    if (data && in_file && payload_max) {
+        o = PUT(o, ",\"file_offset\":");
+        o = sd_json_put_u64(o, *file_off);
     }
-    sd_buf_append(b, "}", 1);
+    else if (render) {
+        o = payload_json(o, ch->data, len);
+        if (len < ch->len)
+            o = PUT(o, ",\"payload_cut\":true");
+    }
+    *o++ = '}';
+    b->len += (size_t)(o - o0);
+}
+
+void sd_chunk_json(sd_buf *b, int dir, const sd_chunk *ch, size_t payload_max)
+{
+    sd_chunk_json_ex(b, dir, ch, payload_max, NULL);
 }
 
 int sd_parse_size(const char *s, size_t *out)

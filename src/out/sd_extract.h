@@ -28,6 +28,12 @@ const char *sd_chunk_flag_name(unsigned bit);
  * bytes are rendered (0 = all); "payload_cut" says when fewer were. */
 /* payload_max: payload bytes shown per chunk (SIZE_MAX = all, 0 = none). */
 void sd_chunk_json(sd_buf *b, int dir, const sd_chunk *ch, size_t payload_max);
+/* The same; with file_off (and payload_max > 0) a data chunk's payload is
+ * not rendered but referenced: "file_offset":N says its len bytes are at
+ * offset N of the direction's file (strider extract; N is the stream offset
+ * except after bytes the reassembler skipped without a gap, e.g. a FIN's
+ * sequence number before after-fin data). */
+void sd_chunk_json_ex(sd_buf *b, int dir, const sd_chunk *ch, size_t payload_max, const uint64_t *file_off);
 
 /* Printable rendering: bytes 0x20..0x7e as themselves, everything else
  * (controls, escape sequences, high bytes) as '.'; with keep_lines, '\n'

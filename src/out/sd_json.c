@@ -1,6 +1,7 @@
 #include "sd_json.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 void sd_json_begin(sd_json *j, sd_buf *b)
@@ -35,11 +36,26 @@ static size_t utf8_len(const unsigned char *s, size_t left)
     return n;
 }
 
+/* Bytes written as themselves without a look at their neighbours:
+ * printable ASCII except '"' and '\\'. */
+static bool plain(unsigned char ch)
+{
+    return ch >= 0x20 && ch < 0x7f && ch != '"' && ch != '\\';
+}
+
 void sd_json_escape(sd_buf *b, const char *s, size_t len)
 {
     const unsigned char *u = (const unsigned char *)s;
     sd_buf_append(b, "\"", 1);
     for (size_t i = 0; i < len;) {
+        size_t run = i;
+        while (run < len && plain(u[run]))
+            run++;
+        if (run > i) {
+            sd_buf_append(b, &u[i], run - i);
+            i = run;
+            continue;
+        }
         unsigned char ch = u[i];
         if (ch == '"' || ch == '\\') {
             char e[2] = { '\\', (char)ch };
@@ -52,8 +68,6 @@ void sd_json_escape(sd_buf *b, const char *s, size_t len)
             sd_buf_append(b, "\\t", 2);
         } else if (ch < 0x20 || ch == 0x7f) {
             sd_buf_printf(b, "\\u%04x", ch);
-        } else if (ch < 0x80) {
-            sd_buf_append(b, &u[i], 1);
         } else {
             size_t n = utf8_len(&u[i], len - i);
             if (n) {
@@ -79,16 +93,53 @@ void sd_json_str(sd_json *j, const char *key, const char *val)
     sd_json_strn(j, key, val, strlen(val));
 }
 
+char *sd_json_put_u64(char *dst, uint64_t v)
+{
+    char tmp[20];
+    int n = 0;
+    do {
+        tmp[n++] = (char)('0' + v % 10);
+        v /= 10;
+    } while (v);
+    while (n)
+        *dst++ = tmp[--n];
+    return dst;
+}
+
+char *sd_json_put_ts(char *dst, sd_ts t)
+{
+    if (t >= 0 && t % 1000 == 0) {
+        /* microsecond resolution: the exact digits, which are also what
+         * "%.6f" prints for (double)t / 1e9 (its error stays far below
+         * half a microsecond) */
+        dst = sd_json_put_u64(dst, (uint64_t)t / SD_NS_PER_SEC);
+        uint32_t us = (uint32_t)((uint64_t)t % SD_NS_PER_SEC / 1000);
+        *dst++ = '.';
+        for (int i = 5; i >= 0; i--) {
+            dst[i] = (char)('0' + us % 10);
+            us /= 10;
+        }
+        return dst + 6;
+    }
+    int n = snprintf(dst, 32, "%.6f", sd_ts_sec(t));
+    return dst + (n > 0 ? n : 0);
+}
+
 void sd_json_u64(sd_json *j, const char *key, uint64_t v)
 {
     sd_json_key(j, key);
-    sd_buf_printf(j->b, "%llu", (unsigned long long)v);
+    char tmp[20];
+    sd_buf_append(j->b, tmp, (size_t)(sd_json_put_u64(tmp, v) - tmp));
 }
 
 void sd_json_i64(sd_json *j, const char *key, int64_t v)
 {
     sd_json_key(j, key);
-    sd_buf_printf(j->b, "%lld", (long long)v);
+    char tmp[24], *e = tmp;
+    if (v < 0)
+        *e++ = '-';
+    e = sd_json_put_u64(e, v < 0 ? 0 - (uint64_t)v : (uint64_t)v);
+    sd_buf_append(j->b, tmp, (size_t)(e - tmp));
 }
 
 void sd_json_f64(sd_json *j, const char *key, double v, int decimals)
@@ -103,7 +154,10 @@ void sd_json_f64(sd_json *j, const char *key, double v, int decimals)
 void sd_json_bool(sd_json *j, const char *key, bool v)
 {
     sd_json_key(j, key);
-    sd_buf_printf(j->b, "%s", v ? "true" : "false");
+    if (v)
+        sd_buf_append(j->b, "true", 4);
+    else
+        sd_buf_append(j->b, "false", 5);
 }
 
 void sd_csv_field(sd_buf *b, const char *s)

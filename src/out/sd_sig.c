@@ -12,6 +12,11 @@
 
 enum { ANY = 0, START = 1 };
 
+/* Every pattern searched anywhere is at least ANY_MINLEN bytes long (see
+ * the pair prefilter before scan()). */
+#define ANY_MINLEN 4
+#define ANY_STEP (ANY_MINLEN - 1)
+
 typedef struct sig_def {
     const char *name;
     const char *pat;
@@ -64,9 +69,14 @@ const char *sd_sig_desc(int sig)
     return sig >= 0 && sig < sd_sig_count() ? SIGS[sig].desc : "?";
 }
 
+static void pairs_init(void);
+static bool pairs_ready;
+
 void sd_sig_init(sd_sig_scan *s)
 {
     memset(s, 0, sizeof *s);
+    if (!pairs_ready)
+        pairs_init();
 }
 
 static uint8_t lower(uint8_t c)
@@ -117,23 +127,84 @@ bool sd_sig_first_byte_ok(void)
         if (CAND[b] != want)
             return false;
     }
+    for (size_t k = 0; k < SD_ARRAY_LEN(SIGS); k++)
+        if (SIGS[k].anchor == ANY && SIGS[k].len < ANY_MINLEN)
+            return false; /* the pair prefilter's step would skip its starts */
     return SD_ARRAY_LEN(SIGS) <= 32;
 }
 
-/* Every match starting in p[0..len) (byte 0 at stream offset base). */
+/* Prefilter for the patterns searched anywhere (all at least ANY_MINLEN
+ * bytes long): the set of byte pairs found at pattern positions 0..2 (both
+ * cases for case-insensitive patterns), one bit per pair (8 KiB). The scan
+ * looks at one pair every ANY_STEP positions: a pattern that starts at s has
+ * the pair at s+j (j = 0..ANY_STEP-1) among its own, so a position whose
+ * pair is not in the set rules out ANY_STEP starts at once. Random or
+ * encrypted payload costs about one table probe per three bytes. */
+static uint64_t PAIRS[65536 / 64];
+static uint32_t ANY_MASK;   /* bit k = SIGS[k] is searched anywhere */
+
+static void pair_add(uint8_t a, uint8_t b, bool nocase)
+{
+    uint8_t as[2] = { a, a }, bs[2] = { b, b };
+    if (nocase) {
+        if (a >= 'a' && a <= 'z')
+            as[1] = (uint8_t)(a - 32);
+        if (b >= 'a' && b <= 'z')
+            bs[1] = (uint8_t)(b - 32);
+    }
+    for (int i = 0; i < 2; i++)
+        for (int j = 0; j < 2; j++) {
+            unsigned v = as[i] | (unsigned)bs[j] << 8;
+            PAIRS[v >> 6] |= 1ull << (v & 63);
+        }
+}
+
+static void pairs_init(void)
+{
+    for (size_t k = 0; k < SD_ARRAY_LEN(SIGS); k++) {
+        const sig_def *d = &SIGS[k];
+        if (d->anchor != ANY)
+            continue;
+        ANY_MASK |= 1u << k;
+        for (int j = 0; j < ANY_STEP; j++)
+            pair_add((uint8_t)d->pat[j], (uint8_t)d->pat[j + 1], d->nocase);
+    }
+    pairs_ready = true;
+}
+
+static bool pair_hit(const uint8_t *p)
+{
+    unsigned v = p[0] | (unsigned)p[1] << 8;
+    return PAIRS[v >> 6] >> (v & 63) & 1;
+}
+
+/* Patterns in mask that start at p[i] (byte 0 at stream offset base). */
+static void try_at(sd_sig_scan *s, const uint8_t *p, size_t len, size_t i, uint32_t mask, uint64_t base,
+                   uint64_t f0, uint64_t f1)
+{
+    uint32_t m = CAND[p[i]] & mask;
+    while (m) {
+        int k = __builtin_ctz(m);
+        m &= m - 1;
+        const sig_def *d = &SIGS[k];
+        if (d->len > len - i || (d->anchor == START && base + i != 0))
+            continue;
+        if (match_at(d, p + i))
+            add_hit(s, k, base + i, f0, f1);
+    }
+}
+
+/* Every match starting in p[0..len) (byte 0 at stream offset base), in
+ * order of position, then of pattern. */
 static void scan(sd_sig_scan *s, const uint8_t *p, size_t len, uint64_t base, uint64_t f0, uint64_t f1)
 {
-    for (size_t i = 0; i < len; i++) {
-        uint32_t m = CAND[p[i]];
-        while (m) {
-            int k = __builtin_ctz(m);
-            m &= m - 1;
-            const sig_def *d = &SIGS[k];
-            if (d->len > len - i || (d->anchor == START && base + i != 0))
-                continue;
-            if (match_at(d, p + i))
-                add_hit(s, k, base + i, f0, f1);
-        }
+    if (base == 0)
+        try_at(s, p, len, 0, ~ANY_MASK, base, f0, f1); /* anchored at the start */
+    for (size_t i = ANY_STEP - 1; i + 1 < len; i += ANY_STEP) {
+        if (!pair_hit(p + i))
+            continue;
+        for (size_t st = i + 1 - ANY_STEP; st <= i; st++)
+            try_at(s, p, len, st, ANY_MASK, base, f0, f1);
     }
 }
 
@@ -154,7 +225,8 @@ void sd_sig_feed(sd_sig_scan *s, uint64_t offset, const uint8_t *p, size_t len,
         size_t wlen = s->ntail + head;
         uint64_t base = offset - s->ntail;
         for (size_t i = 0; i < s->ntail; i++)
-            for (int k = 0; k < (int)SD_ARRAY_LEN(SIGS); k++) {
+            for (uint32_t m = CAND[win[i]]; m; m &= m - 1) {
+                int k = __builtin_ctz(m);
                 const sig_def *d = &SIGS[k];
                 if (i + d->len <= s->ntail || d->len > wlen - i)
                     continue; /* wholly in the tail, or not enough bytes yet */

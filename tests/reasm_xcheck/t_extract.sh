@@ -23,6 +23,16 @@ for l in open(d+\"/index.jsonl\"):
     s=json.loads(l); t=json.load(open(os.path.join(d,s[\"transcript\"])))
     assert sum(c[\"len\"] for c in t[\"chunks\"] if c[\"dir\"]==\"orig\" and not c[\"gap\"])==s[\"orig_bytes\"]
 " "$w/a"'
+# transcripts against the per-direction files: the first --json-inline
+# bytes of a direction as hex + ASCII, later chunks by file_offset; all
+# payload inline with "all"; none with --json-payload-max 0
+T="$C/tcpflow/tests/test1.pcap $C/tcpflow/tests/test2.pcap $C/tcpsession/data"
+for m in "inline 4096:" "inline 100:--json-inline 100" "all:--json-inline all" "none:--json-payload-max 0"; do
+    # shellcheck disable=SC2086 # word lists
+    "$STRIDER" extract -q ${m#*:} -o "$w/t" $T
+    ok "transcript vs files (${m%%:*})" '/usr/bin/python3 "$here/trcheck.py" "$w/t" ${m%%:*} >/dev/null'
+    rm -rf "$w/t"
+done
 # existing directory refused without --force, accepted with it
 ok "existing dir refused" '! "$STRIDER" extract -q -o "$w/a" "$C/tcpflow/tests/test2.pcap" 2>/dev/null'
 ok "--force" '"$STRIDER" extract -q --force -o "$w/a" "$C/tcpflow/tests/test2.pcap"'

@@ -49,9 +49,22 @@ for line in open(os.path.join(sx, "index.jsonl")):
     data = [bytearray(), bytearray()]
     if s["transcript"]:
         t = json.load(open(os.path.join(sx, s["transcript"])))
+        files = {}
         for ch in t["chunks"]:
-            if not ch["gap"]:
-                data[0 if ch["dir"] == "orig" else 1] += bytes.fromhex(ch["hex"])
+            if ch["gap"]:
+                continue
+            d = 0 if ch["dir"] == "orig" else 1
+            if "hex" in ch:
+                data[d] += bytes.fromhex(ch["hex"])
+            else:
+                # past --json-inline the transcript refers to the
+                # direction's file: the bytes are at file_offset
+                name = s[("orig_" if d == 0 else "resp_") + "file"]
+                f = files.get(name) or files.setdefault(name, open(os.path.join(sx, name), "rb"))
+                f.seek(ch["file_offset"])
+                data[d] += f.read(ch["len"])
+        for f in files.values():
+            f.close()
     s["data"] = data
     sessions[s["stream"]] = s
 

@@ -110,13 +110,17 @@ static void reasm_packet(sd_engine *e, sd_flow *f, const sd_pkt *p, int dir)
 {
     if (!f->reasm[dir])
         return;
-    if ((p->flags & SD_TH_SYN) && !(f->t[dir].started && f->c.d[dir].bytes))
+    /* every SYN of a direction that has no data yet: sd_reasm keeps the
+     * ISNs it saw and the peer's ACK picks one (tcp-fastopen-10) */
+    if ((p->flags & SD_TH_SYN) && !f->c.d[dir].bytes)
         sd_reasm_set_isn(f->reasm[dir], p->seq);
+    /* the ACK first: what it releases of the peer's bytes was sent before
+     * this segment's own data, and analyzers see both sides in that order */
+    if ((p->flags & SD_TH_ACK) && f->reasm[!dir])
+        sd_reasm_ack(f->reasm[!dir], p->ack, p->frame->num, p->frame->ts);
     if (p->payload_len || (p->flags & (SD_TH_FIN | SD_TH_RST)))
         sd_reasm_segment(f->reasm[dir], p->seq, p->flags, p->payload, p->payload_len, p->frame->num,
                          p->frame->ts);
-    if ((p->flags & SD_TH_ACK) && f->reasm[!dir])
-        sd_reasm_ack(f->reasm[!dir], p->ack, p->frame->num, p->frame->ts);
     if (!wants_bytes(e, &f->c))
         reasm_stop(f);
 }

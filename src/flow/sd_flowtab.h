@@ -29,6 +29,10 @@ typedef struct sd_tcptrack {
     uint32_t data_hi;
     uint64_t data_span;
     bool fin_sent;
+    /* another ISN from a SYN(-ACK) retry before any data: the peer's ACK
+     * tells which of the two the endpoint really uses (sd_tcp.c) */
+    bool alt_isn_set;
+    uint32_t alt_isn;
     uint32_t hist_count[3];        /* T, W, G occurrences, for Zeek's 1/10/100 repeats */
 } sd_tcptrack;
 

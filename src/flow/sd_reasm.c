@@ -33,6 +33,21 @@
 #define REASM_HIST_RECS 1024u          /* frames remembered for those bytes */
 #define REASM_MAX_SEG (1u << 30)       /* longer "segments" are clamped: seq math needs < 2^31 */
 #define REASM_ALT_ISNS 4u              /* SYN(-ACK)s with other ISNs remembered */
+/* A capture can show a segment after the ACK that covers it (mirror ports,
+ * merged or shuffled files: tcpflow's test5-lines-randomized). A hole the
+ * peer ACKed is declared lost only after this many more events (segments of
+ * this direction, ACKs of the peer), so such late data still fills it. */
+#define REASM_ACK_GRACE 8u
+/* ...but a hole this large is not a reordering, and waiting would let the
+ * delivery point fall more than 2 GiB behind a sparse capture (Zeek's
+ * ftp/bigtransfer: ACKs leap hundreds of MB): declared at once. */
+#define REASM_GRACE_MAX_HOLE (256u << 10)
+/* Mid-stream pickup: the first data segment seen need not be the earliest
+ * (tcpflow's test1-out-of-order). Offset 0 stays movable down by at most
+ * REASM_PICKUP_BACK bytes for REASM_PICKUP_GRACE events, nothing delivered
+ * meanwhile. */
+#define REASM_PICKUP_GRACE 8u
+#define REASM_PICKUP_BACK (1u << 20)
 
 enum { NODE_INCONS = 1u << 0, NODE_TENTATIVE = 1u << 1 };
 
@@ -64,6 +79,10 @@ struct sd_reasm {
     sd_reasm_stats st;
 
     bool base_set, isn_given, delivered_any;
+    bool provisional;   /* mid-stream: offset 0 may still move down */
+    uint64_t ev;        /* events seen (segments + peer ACKs), for the graces */
+    uint64_t prov_ev;   /* ev when the provisional base was set */
+    uint64_t hole_ack_ev; /* ev when an ACK was first seen past the first hole; 0 = none */
     uint32_t base_seq;  /* sequence number of offset 0 */
     uint32_t alt_base[REASM_ALT_ISNS]; /* earlier set_isn() values, see rebase_alt() */
     uint32_t nalt;
@@ -519,9 +538,36 @@ static bool skip_fin_slot(sd_reasm *r, uint64_t next_data)
     return false;
 }
 
-/* Delivers held nodes that are in order; fills holes the peer ACKed. */
-static void drain(sd_reasm *r)
+/* Has the ACK past the first hole waited out REASM_ACK_GRACE? Starts the
+ * wait the first time it is asked. */
+static bool ack_grace_over(sd_reasm *r)
 {
+    if (r->hole_ack_ev == 0) {
+        r->hole_ack_ev = r->ev ? r->ev : 1;
+        return false;
+    }
+    return r->ev - r->hole_ack_ev >= REASM_ACK_GRACE;
+}
+
+/* Delivers one held node from next_off on. A node completed by the current
+ * event carries its frame and time; one released by a declared gap (or by
+ * the end of the stream) carries its own: the bytes were there since. */
+static void deliver_node(sd_reasm *r, node *n, bool released)
+{
+    uint64_t skip = r->next_off - n->off;
+    uint32_t fl = (n->flags & NODE_INCONS) ? SD_CHUNKF_RETRANS_INCONSISTENT : 0;
+    if (released)
+        deliver(r, n->buf + skip, n->len - skip, n->frame, n->frame, n->ts, fl);
+    else
+        deliver(r, n->buf + skip, n->len - skip, n->frame, SD_MAX(n->frame, r->cur_frame),
+                r->cur_ts, fl);
+}
+
+/* Delivers held nodes that are in order; fills holes the peer ACKed. */
+static void drain_ex(sd_reasm *r, bool released)
+{
+    if (r->provisional)
+        return;
     for (;;) {
         node *n = tp_min(r);
         if (!n || (n->flags & NODE_TENTATIVE))
@@ -529,21 +575,35 @@ static void drain(sd_reasm *r)
         if (n->off > r->next_off) {
             if (skip_fin_slot(r, n->off))
                 continue;
-            if (r->ack_seen && r->max_ack_off > r->next_off && !r->inserting) {
+            if (r->ack_seen && r->max_ack_off > r->next_off && !r->inserting &&
+                (n->off - r->next_off >= REASM_GRACE_MAX_HOLE || ack_grace_over(r))) {
                 /* bounded by held data: a bogus ACK cannot invent a long gap */
                 deliver_gap(r, SD_MIN(r->max_ack_off, n->off), r->cur_frame, r->cur_ts);
+                r->hole_ack_ev = 0;
+                released = true;
                 continue;
             }
             return;
         }
         tp_pop_min(r);
-        if (n->off + n->len > r->next_off) {
-            uint64_t skip = r->next_off - n->off;
-            deliver(r, n->buf + skip, n->len - skip, n->frame, SD_MAX(n->frame, r->cur_frame),
-                    r->cur_ts, (n->flags & NODE_INCONS) ? SD_CHUNKF_RETRANS_INCONSISTENT : 0);
-        }
+        if (n->off + n->len > r->next_off)
+            deliver_node(r, n, released);
         node_free(r, n);
     }
+}
+
+static void drain(sd_reasm *r)
+{
+    drain_ex(r, false);
+}
+
+/* Offset 0 of a mid-stream pickup is settled: what is held flows. */
+static void end_provisional(sd_reasm *r)
+{
+    if (!r->provisional)
+        return;
+    r->provisional = false;
+    drain_ex(r, true);
 }
 
 /* Gives up on the first hole to free memory (cap reached). */
@@ -557,9 +617,10 @@ static bool force_first_hole(sd_reasm *r)
         n->flags &= ~(uint32_t)NODE_TENTATIVE;
         r->ntentative--;
     }
+    r->provisional = false;
     if (n->off > r->next_off && !skip_fin_slot(r, n->off))
         deliver_gap(r, n->off, r->cur_frame, r->cur_ts);
-    drain(r);
+    drain_ex(r, true);
     /* drain stops at the next hole; progress was made because n is gone */
     return true;
 }
@@ -669,6 +730,9 @@ static void insert_seg(sd_reasm *r, uint64_t s, const uint8_t *p, uint32_t len, 
     if (s > r->next_off)
         r->st.ooo_segments++;
 
+    if (r->provisional && !can_hold(r, (size_t)len + REASM_SEG_OVERHEAD))
+        end_provisional(r); /* memory first: offset 0 is settled */
+    bool hold = syn || r->provisional; /* nothing is delivered from these */
     r->inserting = true;
     uint32_t dflags = (seg_flags & NODE_INCONS) ? SD_CHUNKF_RETRANS_INCONSISTENT : 0;
     for (size_t i = 0; i < np; i++) {
@@ -681,18 +745,18 @@ static void insert_seg(sd_reasm *r, uint64_t s, const uint8_t *p, uint32_t len, 
             pc.doff += t;
             pc.len -= t;
         }
-        if (!syn && pc.off == r->next_off) { /* in order now: no copy */
+        if (!hold && pc.off == r->next_off) { /* in order now: no copy */
             deliver(r, p + pc.doff, pc.len, frame, frame, ts, dflags);
             drain(r);
             continue;
         }
         size_t charge = pc.len + REASM_SEG_OVERHEAD;
-        while (!can_hold(r, charge) && !syn) {
+        while (!can_hold(r, charge) && !hold) {
             const node *m = tp_min(r);
             if (!m || m->off > pc.off || !force_first_hole(r))
                 break;
         }
-        if (can_hold(r, charge) && (syn || pc.off > r->next_off)) {
+        if (can_hold(r, charge) && (hold || pc.off > r->next_off)) {
             node *nn = sd_malloc(sizeof(node) + pc.len);
             *nn = (node){.prio = rng_next(r), .len = pc.len, .off = pc.off, .o_start = s,
                          .o_end = e, .frame = frame, .ts = ts, .flags = seg_flags,
@@ -785,20 +849,87 @@ static void rebase_alt(sd_reasm *r, uint32_t first_seq)
     }
 }
 
+/* Moves offset 0 down by d bytes (to new_base) while nothing was
+ * delivered: every held offset grows by d. */
+static void shift_node(node *t, uint64_t d)
+{
+    for (; t; t = t->r) {
+        shift_node(t->l, d);
+        t->off += d;
+        t->o_start += d;
+        t->o_end += d;
+    }
+}
+
+static void move_base_down(sd_reasm *r, uint32_t new_base, uint64_t d)
+{
+    shift_node(r->root, d);
+    r->base_seq = new_base;
+    if (r->fin_seen)
+        r->fin_off += d;
+    if (r->rst_seen)
+        r->rst_off += d;
+    if (r->ack_seen)
+        r->max_ack_off += d;
+}
+
+/* Mid-stream pickup: data below offset 0 arriving within the grace is the
+ * stream's real start, sent before the segment seen first. A keep-alive
+ * (1 byte at offset -1) is not. Returns the segment's new offset. */
+static int64_t pickup_extend(sd_reasm *r, uint32_t dseq, int64_t off, uint32_t len, uint8_t flags)
+{
+    if (!r->provisional || off >= 0 || -off > (int64_t)REASM_PICKUP_BACK)
+        return off;
+    if (len == 1 && off == -1 && !(flags & SD_TH_FIN))
+        return off;
+    move_base_down(r, dseq, (uint64_t)-off);
+    return 0;
+}
+
 void sd_reasm_set_isn(sd_reasm *r, uint32_t isn)
 {
     if (!r)
         return;
+    if (r->provisional) {
+        /* a SYN seen after the first data (reordered capture) */
+        int32_t d = (int32_t)(r->base_seq - (isn + 1));
+        if (d >= 0 && d <= (int32_t)REASM_PICKUP_BACK) {
+            move_base_down(r, isn + 1, (uint64_t)d);
+            r->isn_given = true;
+        }
+        end_provisional(r);
+        return;
+    }
     if (r->base_set && (r->delivered_any || r->root))
         return; /* too late to move offset 0 */
     set_base(r, isn + 1);
 }
+
+/* After every event: graces that ran out release what they held. */
+static void after_event(sd_reasm *r)
+{
+    if (r->provisional && r->ev - r->prov_ev >= REASM_PICKUP_GRACE)
+        end_provisional(r);
+    else if (r->hole_ack_ev)
+        drain(r);
+}
+
+static void segment_in(sd_reasm *r, uint32_t seq, uint8_t flags, const uint8_t *data, uint32_t len,
+                       uint64_t frame, sd_ts ts);
 
 void sd_reasm_segment(sd_reasm *r, uint32_t seq, uint8_t flags, const uint8_t *data, uint32_t len,
                       uint64_t frame, sd_ts ts)
 {
     if (!r)
         return;
+    r->ev++;
+    segment_in(r, seq, flags, data, len, frame, ts);
+    after_event(r);
+}
+
+static void segment_in(sd_reasm *r, uint32_t seq, uint8_t flags, const uint8_t *data, uint32_t len,
+                       uint64_t frame, sd_ts ts)
+{
     if (!data)
         len = 0;
     if (len > REASM_MAX_SEG)
@@ -827,10 +958,12 @@ void sd_reasm_segment(sd_reasm *r, uint32_t seq, uint8_t flags, const uint8_t *d
         r->base_seq = dseq;
         r->next_off = 0;
         hist_reset(r);
+        r->provisional = !syn;
+        r->prov_ev = r->ev;
     }
     if (len > 0 && !syn)
         rebase_alt(r, dseq);
-    int64_t off = seq_to_off(r, dseq);
+    int64_t off = pickup_extend(r, dseq, seq_to_off(r, dseq), len, flags);
 
     if (flags & SD_TH_FIN) {
         int64_t fo = off + len;
@@ -891,7 +1024,7 @@ void sd_reasm_segment(sd_reasm *r, uint32_t seq, uint8_t flags, const uint8_t *d
         uoff = r->next_off;
     }
 
-    if (!syn) {
+    if (!syn && !r->provisional) {
         const node *m = tp_min(r);
         if (!m || m->off >= uoff + len) {
             skip_fin_slot(r, uoff);
@@ -907,10 +1040,24 @@ void sd_reasm_segment(sd_reasm *r, uint32_t seq, uint8_t flags, const uint8_t *d
     insert_seg(r, uoff, data, len, syn, seg_flags, frame, ts);
 }
 
-void sd_reasm_ack(sd_reasm *r, uint32_t ack, uint64_t frame, sd_ts ts)
+/* A peer ACK settles a provisional offset 0: at or past it, the peer had
+ * everything before it already (sent before the capture began); below it,
+ * the bytes from the ACK on are in flight, and the stream starts there. */
+static void pickup_ack(sd_reasm *r, uint32_t ack)
 {
-    if (!r || !r->base_set)
+    int64_t ao = seq_to_off(r, ack);
+    if (ao < 0 && -ao <= (int64_t)REASM_PICKUP_BACK)
+        move_base_down(r, ack, (uint64_t)-ao);
+    else
+        end_provisional(r);
+}
+
+static void ack_in(sd_reasm *r, uint32_t ack, uint64_t frame, sd_ts ts)
+{
+    if (!r->base_set)
         return;
+    if (r->provisional)
+        pickup_ack(r, ack);
     rebase_alt(r, ack);
     int32_t d = (int32_t)(ack - seq_at(r, r->next_off));
     if (d <= 0)
@@ -926,17 +1073,27 @@ void sd_reasm_ack(sd_reasm *r, uint32_t ack, uint64_t frame, sd_ts ts)
     drain(r);
 }
 
+void sd_reasm_ack(sd_reasm *r, uint32_t ack, uint64_t frame, sd_ts ts)
+{
+    if (!r)
+        return;
+    r->ev++;
+    ack_in(r, ack, frame, ts);
+    after_event(r);
+}
+
 void sd_reasm_flush(sd_reasm *r)
 {
     if (!r)
         return;
     confirm_tentative(r, 0, true);
+    r->provisional = false;
     node *n;
     while ((n = tp_min(r)) != NULL) {
         if (n->off > r->next_off && !skip_fin_slot(r, n->off))
             deliver_gap(r, n->off, n->frame, n->ts);
         r->cur_frame = SD_MAX(r->cur_frame, n->frame);
-        drain(r);
+        drain_ex(r, true);
     }
     /* Bytes the peer ACKed that were never captured. An ACK one past the
      * data is the FIN's (maybe unseen) sequence number, not a lost byte. */

@@ -328,6 +328,36 @@ static void window_stats(sd_conn *c, const sd_pkt *p, int dir)
         d->win_max = w;
 }
 
+/* A SYN(-ACK) retry with another ISN before any data of its direction:
+ * the endpoint re-chose its sequence space, or a stale answer crossed a new
+ * one (suricata-verify tcp-fastopen-10-syn-data-ignore: two ISNs 1.18 G
+ * apart). Counting it as sequence progress would invent a gigabyte-long
+ * stream, so it is remembered, not tracked, until the peer's ACK of ISN+1
+ * says which one the connection uses. */
+static bool other_isn_syn(sd_flow *f, const sd_pkt *p, int dir)
+{
+    const sd_dirstats *d = &f->c.d[dir];
+    if (!(p->flags & SD_TH_SYN) || !d->isn_set || p->seq == d->isn || f->t[dir].data_span)
+        return false;
+    f->t[dir].alt_isn = p->seq;
+    f->t[dir].alt_isn_set = true;
+    return true;
+}
+
+/* The peer ACKs the remembered ISN + 1: that one is the connection's. */
+static void adopt_acked_isn(sd_flow *f, const sd_pkt *p, int dir)
+{
+    sd_tcptrack *t = &f->t[!dir];
+    sd_dirstats *d = &f->c.d[!dir];
+    if (!(p->flags & SD_TH_ACK) || !t->alt_isn_set || t->data_span || p->ack != t->alt_isn + 1)
+        return;
+    uint32_t old = d->isn;
+    d->isn = d->seq_base = t->alt_isn;
+    t->alt_isn = old;
+    t->max_end = t->data_hi = d->isn + 1;
+    t->nholes = 0;
+}
+
 unsigned sd_tcp_packet(sd_flow *f, const sd_pkt *p, int dir)
 {
     sd_conn *c = &f->c;
@@ -341,6 +371,12 @@ unsigned sd_tcp_packet(sd_flow *f, const sd_pkt *p, int dir)
         memcpy(f->t[dir].hist_count, keep, sizeof keep);
         c->d[dir].base_set = false;
     }
+    if (other_isn_syn(f, p, dir)) {
+        c->d[dir].retrans_pkts++; /* a SYN(-ACK) retry, as with the same ISN */
+        flags_history(c, p, dir, SD_TA_RETRANS);
+        return SD_TA_RETRANS;
+    }
+    adopt_acked_isn(f, p, dir);
     set_bases(c, p, dir);
     handshake(c, p, dir, ts);
     if (!c->established && c->saw_synack && (p->flags & SD_TH_ACK) && !(p->flags & SD_TH_SYN) &&

@@ -507,18 +507,63 @@ static void t_midstream(void **st)
     sd_reasm_segment(z, 5000, SD_TH_ACK, NULL, 0, 1, 0); /* pure ACK: no base yet */
     sd_reasm_ack(z, 77, 1, 0);                           /* ignored: no base */
     seg(z, 7000, 0, "later");
+    uint64_t f_later = g_frame;
     seg(z, 7005, 0, "more");
-    seg(z, 6990, 0, "0123456789"); /* before offset 0 */
-    seg(z, 6995, 0, "56789lat");   /* straddles: only the part >= 0 is checked */
-    expect_out(&r, "latermore");
+    assert_int_equal(r.nch, 0); /* offset 0 can still move down: nothing out yet */
+    /* tcpflow test1-out-of-order: bytes sent before the first segment seen,
+     * captured after it, are the stream's start */
+    seg(z, 6990, 0, "0123456789");
+    uint64_t f_early = g_frame;
+    seg(z, 6995, 0, "56789lat"); /* a copy of held bytes */
+    assert_int_equal(r.nch, 0);
+    sd_reasm_ack(z, 6990, 90, 0); /* the peer had all before 6990: offset 0 settled */
+    expect_out(&r, "0123456789latermore");
     assert_int_equal(r.ch[0].offset, 0);
+    assert_int_equal(r.ch[0].last_frame, f_early); /* released: its own frame */
+    assert_int_equal(r.ch[1].last_frame, f_later);
+    /* after the grace, bytes before offset 0 are old: dropped and counted */
+    seg(z, 6980, 0, "old");
+    seg(z, 7009, 0, "!"); /* in order again: straight out */
+    expect_out(&r, "0123456789latermore!");
+    /* a keep-alive (1 byte at offset -1) never moves offset 0 */
+    rec r2;
+    sd_reasm *z2 = mk(&r2, SD_OVERLAP_FIRST, 0, NULL);
+    seg(z2, 500, 0, "abc");
+    seg(z2, 499, 0, "x");
+    sd_reasm_flush(z2);
+    expect_out(&r2, "abc");
+    sd_reasm_free(z2);
+    /* no ACK at all: the grace of REASM_PICKUP_GRACE events settles it */
+    z2 = mk(&r2, SD_OVERLAP_FIRST, 0, NULL);
+    for (uint32_t i = 0; i < 8; i++)
+        seg(z2, 100 + i, 0, "x");
+    assert_int_equal(r2.nch, 0);
+    seg(z2, 108, 0, "y"); /* the 8th event after the first */
+    expect_out(&r2, "xxxxxxxxy");
+    sd_reasm_free(z2);
+    /* tcpflow test1-part2: a peer ACK below offset 0 says the stream starts
+     * there; the bytes in between arrive next */
+    z2 = mk(&r2, SD_OVERLAP_FIRST, 0, NULL);
+    seg(z2, 210, 0, "tail");
+    sd_reasm_ack(z2, 200, 91, 0);
+    seg(z2, 200, 0, "0123456789");
+    sd_reasm_ack(z2, 214, 92, 0);
+    expect_out(&r2, "0123456789tail");
+    sd_reasm_free(z2);
     const sd_reasm_stats *s = sd_reasm_get_stats(z);
     assert_int_equal(s->retrans_segments, 2);
-    assert_int_equal(s->retrans_bytes, 10 + 5 + 3);
+    assert_int_equal(s->retrans_bytes, 8 + 3);
     sd_reasm_free(z);
 }
 
-/* eve-overlap-payload-05-gap: the peer ACKs past a hole: GAP then data. */
+/* eve-overlap-payload-05-gap: the peer ACKs past a hole: GAP then data,
+ * once REASM_ACK_GRACE more events passed without the hole filling. */
+static void ack_grace(sd_reasm *z, uint32_t ack)
+{
+    for (int i = 0; i < 8; i++)
+        sd_reasm_ack(z, ack, 60, 600);
+}
+
 static void t_gap_via_ack(void **st)
 {
     (void)st;
@@ -527,29 +572,51 @@ static void t_gap_via_ack(void **st)
     sd_reasm_set_isn(z, 1);
     seg(z, 2, 0, "VERY");
     seg(z, 10, 0, "DATA");
+    uint64_t f_data = g_frame;
     sd_reasm_ack(z, 6, 50, 500); /* only up to the hole: nothing yet */
     assert_int_equal(r.nch, 1);
     sd_reasm_ack(z, 14, 51, 510);
+    assert_int_equal(r.nch, 1); /* the grace: the hole may still fill */
+    ack_grace(z, 14);
     expect_out(&r, "VERY????DATA");
     assert_int_equal(r.nch, 3);
     assert_int_equal(r.ch[1].kind, SD_CHUNK_GAP);
     assert_int_equal(r.ch[1].offset, 4);
     assert_int_equal(r.ch[1].len, 4);
     assert_null(r.ch[1].data);
-    assert_int_equal(r.ch[1].last_frame, 51);
+    assert_int_equal(r.ch[1].last_frame, 51); /* the ACK that showed the loss */
     assert_int_equal(r.ch[2].kind, SD_CHUNK_DATA);
     assert_int_equal(r.ch[2].offset, 8);
+    assert_int_equal(r.ch[2].last_frame, f_data); /* released: its own frame */
     const sd_reasm_stats *s = sd_reasm_get_stats(z);
     assert_int_equal(s->gap_bytes, 4);
     assert_false(s->truncated);
     /* the missing bytes arriving late are old now */
     seg(z, 6, 0, "LATE");
     expect_out(&r, "VERY????DATA");
-    /* an ACK already past a new hole: data beyond it flows at once */
+    /* an ACK already past a new hole: data beyond it flows after the grace */
     seg(z, 20, 0, "ZZ"); /* hole 12..18, the ACK (offset 12) does not reach into it */
     assert_int_equal(r.outlen, 12);
     sd_reasm_ack(z, 30, 52, 520); /* bogus far ACK: gap only up to held data */
+    ack_grace(z, 30);
     expect_out(&r, "VERY????DATA??????ZZ");
+    sd_reasm_free(z);
+}
+
+/* tcpflow test5-lines-randomized: the ACK past a hole is captured before
+ * the segment that fills it; within the grace the data still fits. */
+static void t_late_fill_within_grace(void **st)
+{
+    (void)st;
+    rec r;
+    sd_reasm *z = mk(&r, SD_OVERLAP_FIRST, 0, NULL);
+    sd_reasm_set_isn(z, 1);
+    seg(z, 6, 0, "DATA");
+    sd_reasm_ack(z, 10, 50, 500);
+    sd_reasm_ack(z, 10, 51, 510);
+    seg(z, 2, 0, "VERY");
+    expect_out(&r, "VERYDATA");
+    assert_int_equal(sd_reasm_get_stats(z)->gap_bytes, 0);
     sd_reasm_free(z);
 }
 
@@ -787,6 +854,7 @@ int main(void)
         cmocka_unit_test(t_keepalive),
         cmocka_unit_test(t_midstream),
         cmocka_unit_test(t_gap_via_ack),
+        cmocka_unit_test(t_late_fill_within_grace),
         cmocka_unit_test(t_gap_via_flush),
         cmocka_unit_test(t_stream_cap),
         cmocka_unit_test(t_budget),

@@ -20,6 +20,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <pthread.h>
 #ifdef __GLIBC__
 #include <malloc.h>
 #endif
@@ -62,6 +63,8 @@ static const char HELP[] =
     "      --memcap N       out-of-order bytes held in all (default 1G); a stream\n"
     "                       that hits a cap is marked truncated everywhere\n"
     "      --max-open N     output files open at once (default 64)\n"
+    "      --buffer N       memory for output not yet written (default 32M);\n"
+    "                       short sessions' files are written in one go\n"
     "      --json-inline N  payload bytes per direction rendered in the transcript\n"
     "                       (hex and ASCII; default 4k, \"all\" = every chunk);\n"
     "                       the chunks after that carry \"payload_in_file\":true:\n"
@@ -69,23 +72,34 @@ static const char HELP[] =
     "      --json-payload-max N  payload bytes rendered per chunk (default all;\n"
     "                       0: no payload at all, only offsets, lengths, frames)\n" CLI_COMMON_HELP;
 
-/* ---- output files: buffered in memory, bounded descriptors ----
+/* ---- output files: buffered in memory, written by a second thread ----
  *
  * Each file's pending bytes stay in memory (one contiguous run of the file
- * starting at offset bstart, held in a chain of pooled blocks, so appending
- * never copies what is already held) until the file ends, FILE_BUF_MAX bytes
- * are pending, a gap breaks the run, or all files together hold more than
- * the write budget (then the least recently written ones are written out).
- * Most sessions are short: their files are created, written with one
- * pwritev and closed, once. Files written before they end keep a descriptor
- * in a small LRU cache (--max-open); an evicted one is reopened without
- * O_TRUNC and written at its offset, so nothing depends on a file position. */
+ * starting at offset bstart, in a chain of pooled blocks, so appending never
+ * copies what is already held) until the file ends, FILE_BUF_MAX bytes are
+ * pending, a gap breaks the run, or all files together hold more than the
+ * write budget (then the least recently written ones go first). Most
+ * sessions are short: their files are created, written with one pwritev and
+ * closed, once.
+ *
+ * Creating, writing and closing files is kernel work that does not depend
+ * on the next packets, so a writer thread does it: the main thread queues
+ * jobs (write these blocks at this offset of this file; finish this file)
+ * and goes on reassembling; the writer does them in order and gives the
+ * blocks back. Blocks in flight count in the budget; when it is exceeded
+ * and nothing is left to queue, the main thread waits for blocks to come
+ * back. The writer keeps files that are written before they end open in a
+ * small LRU cache of descriptors (--max-open); an evicted one is reopened
+ * without O_TRUNC and written at its offset (pwritev), so nothing depends
+ * on a file position. Without a thread (pthread_create failed) the jobs
+ * run at once, in the main thread. */
 
 #define FILE_BUF_MAX (1u << 20)
-#define WRITE_BUDGET ((size_t)48 << 20)
+#define WRITE_BUDGET ((size_t)32 << 20)
 #define BLK_SMALL 4096u      /* a file's first block (most files are small) */
 #define BLK_BIG (64u << 10)  /* the following ones */
 #define IOV_BATCH 64
+#define QCAP 1024            /* queued jobs */
 
 typedef struct blk {
     struct blk *next;
@@ -93,62 +107,89 @@ typedef struct blk {
     uint8_t d[];
 } blk;
 
+/* The writer's side of a file: only the writer touches it once queued. */
+typedef struct wfile {
+    char name[NAME_LEN];
+    uint64_t written;  /* end of the last bytes written */
+    int slot;          /* index in the descriptor cache, -1 = closed */
+    bool created;
+    bool failed;
+} wfile;
+
 typedef struct xfile {
     char name[NAME_LEN];
     uint64_t pos;      /* logical length: data and gap bytes */
     uint64_t bstart;   /* file offset of the first pending byte */
-    uint64_t written;  /* end of the last bytes written to disk */
     blk *head, *tail;  /* pending bytes */
     size_t blen;
     struct xfile *prev, *next; /* files with pending bytes, most recently written first */
-    int slot;          /* index in the descriptor cache, -1 = closed */
-    bool created;
-    bool failed;
+    wfile *w;          /* NULL until the first job */
 } xfile;
 
+enum { J_WRITE, J_FINISH, J_STOP };
+
+typedef struct wjob {
+    wfile *w;
+    blk *head;     /* J_WRITE: bytes for offset off */
+    uint64_t off;  /* J_WRITE: where; J_FINISH: the file's length */
+    int kind;
+} wjob;
+
 typedef struct fslot {
-    xfile *owner;
+    wfile *owner;
     int fd;
     uint64_t used;
 } fslot;
 
 typedef struct fcache {
+    /* main thread */
+    size_t held, budget;  /* block bytes not in the pool; the limit */
+    xfile *mru, *lru;
+    blk *pool[2];         /* free blocks: small, big */
+    bool threaded;
+    pthread_t thread;
+    /* shared, under mu */
+    pthread_mutex_t mu;
+    pthread_cond_t cv_job, cv_room, cv_back;
+    wjob q[QCAP];
+    unsigned qhead, qlen;
+    blk *back;            /* blocks written, for the main thread's pool */
+    /* writer (or main when not threaded) */
     int dirfd;
     fslot *s;
     int n;
     uint64_t tick;
-    uint64_t errors;
-    size_t held, budget;  /* block bytes held by files; the limit */
-    xfile *mru, *lru;
-    blk *pool[2];         /* free blocks: small, big */
+    uint64_t errors;      /* read after the writer stopped */
     bool quiet;
 } fcache;
 
-static void fc_error(fcache *fc, const xfile *f, const char *what)
+static void fc_error(fcache *fc, const wfile *w, const char *what)
 {
     if (!fc->quiet && fc->errors < 10)
-        fprintf(stderr, "strider extract: %s %s: %s\n", what, f->name, strerror(errno));
+        fprintf(stderr, "strider extract: %s %s: %s\n", what, w->name, strerror(errno));
     fc->errors++;
 }
 
-static void fc_release(fcache *fc, xfile *f)
+/* -- writer side -- */
+
+static void fc_release(fcache *fc, wfile *w)
 {
-    if (f->slot < 0)
+    if (w->slot < 0)
         return;
-    fslot *s = &fc->s[f->slot];
+    fslot *s = &fc->s[w->slot];
     if (close(s->fd) != 0)
         fc->errors++;
     s->fd = -1;
     s->owner = NULL;
-    f->slot = -1;
+    w->slot = -1;
 }
 
-/* f's descriptor (opened, and created the first time), or -1. */
-static int fc_fd(fcache *fc, xfile *f)
+/* w's descriptor (opened, and created the first time), or -1. */
+static int fc_fd(fcache *fc, wfile *w)
 {
-    if (f->failed)
+    if (w->failed)
         return -1;
-    if (f->slot < 0) {
+    if (w->slot < 0) {
         int pick = 0;
         for (int i = 0; i < fc->n; i++) {
             if (!fc->s[i].owner) {
@@ -161,23 +202,181 @@ static int fc_fd(fcache *fc, xfile *f)
         if (fc->s[pick].owner)
             fc_release(fc, fc->s[pick].owner);
         /* O_NOFOLLOW: with --force, a planted symlink must not redirect a write */
-        int flags = O_WRONLY | O_NOFOLLOW | O_CLOEXEC | (f->created ? 0 : O_CREAT | O_TRUNC);
-        int fd = openat(fc->dirfd, f->name, flags, 0644);
+        int flags = O_WRONLY | O_NOFOLLOW | O_CLOEXEC | (w->created ? 0 : O_CREAT | O_TRUNC);
+        int fd = openat(fc->dirfd, w->name, flags, 0644);
         if (fd < 0) {
-            fc_error(fc, f, "cannot write");
-            f->failed = true;
+            fc_error(fc, w, "cannot write");
+            w->failed = true;
             return -1;
         }
-        f->created = true;
-        fc->s[pick] = (fslot){ .owner = f, .fd = fd };
-        f->slot = pick;
+        w->created = true;
+        fc->s[pick] = (fslot){ .owner = w, .fd = fd };
+        w->slot = pick;
     }
-    fc->s[f->slot].used = ++fc->tick;
-    return fc->s[f->slot].fd;
+    fc->s[w->slot].used = ++fc->tick;
+    return fc->s[w->slot].fd;
+}
+
+/* Writes iov[0..n) at file offset off. */
+static void fc_pwritev(fcache *fc, wfile *w, struct iovec *iov, int n, uint64_t off)
+{
+    int fd = fc_fd(fc, w);
+    while (fd >= 0 && n > 0) {
+        ssize_t k = pwritev(fd, iov, n, (off_t)off);
+        if (k < 0 && errno == EINTR)
+            continue;
+        if (k <= 0) {
+            fc_error(fc, w, "short write to");
+            w->failed = true;
+            return;
+        }
+        off += (uint64_t)k;
+        if (off > w->written)
+            w->written = off;
+        size_t left = (size_t)k;
+        for (; n > 0 && left >= iov->iov_len; n--)
+            left -= iov++->iov_len;
+        if (n > 0) {
+            iov->iov_base = (uint8_t *)iov->iov_base + left;
+            iov->iov_len -= left;
+        }
+    }
+}
+
+/* Does one job; returns the blocks it is done with (a chain), if any. */
+static blk *job_run(fcache *fc, const wjob *j)
+{
+    wfile *w = j->w;
+    if (j->kind == J_WRITE) {
+        uint64_t off = j->off;
+        blk *b = j->head, *last = NULL;
+        while (b) {
+            struct iovec iov[IOV_BATCH];
+            int n = 0;
+            size_t total = 0;
+            for (; b && n < IOV_BATCH; last = b, b = b->next) {
+                iov[n++] = (struct iovec){ b->d, b->len };
+                total += b->len;
+            }
+            fc_pwritev(fc, w, iov, n, off);
+            off += total;
+        }
+        (void)last;
+        return j->head;
+    }
+    if (j->kind == J_FINISH) {
+        /* a trailing hole made real: the file is as long as tcpflow's */
+        if (w->written < j->off || !w->created) {
+            int fd = fc_fd(fc, w);
+            if (fd >= 0 && ftruncate(fd, (off_t)j->off) != 0)
+                fc_error(fc, w, "cannot finish");
+        }
+        fc_release(fc, w);
+        free(w);
+    }
+    return NULL;
+}
+
+static void *writer_main(void *arg)
+{
+    fcache *fc = arg;
+    for (;;) {
+        pthread_mutex_lock(&fc->mu);
+        while (!fc->qlen)
+            pthread_cond_wait(&fc->cv_job, &fc->mu);
+        wjob j = fc->q[fc->qhead];
+        fc->qhead = (fc->qhead + 1) % QCAP;
+        if (fc->qlen-- == QCAP)
+            pthread_cond_signal(&fc->cv_room);
+        pthread_mutex_unlock(&fc->mu);
+        if (j.kind == J_STOP)
+            return NULL;
+        blk *done = job_run(fc, &j);
+        if (done) {
+            blk *last = done;
+            while (last->next)
+                last = last->next;
+            pthread_mutex_lock(&fc->mu);
+            last->next = fc->back;
+            fc->back = done;
+            pthread_cond_signal(&fc->cv_back);
+            pthread_mutex_unlock(&fc->mu);
+        }
+    }
+}
+
+/* -- main side -- */
+
+static void blk_put(fcache *fc, blk *b)
+{
+    fc->held -= b->cap;
+    bool big = b->cap > BLK_SMALL;
+    b->next = fc->pool[big];
+    fc->pool[big] = b;
+}
+
+static void blk_put_chain(fcache *fc, blk *b)
+{
+    while (b) {
+        blk *nx = b->next;
+        blk_put(fc, b);
+        b = nx;
+    }
+}
+
+/* Takes the blocks the writer is done with; with wait, waits for some. */
+static void fc_reclaim(fcache *fc, bool wait)
+{
+    if (!fc->threaded)
+        return;
+    pthread_mutex_lock(&fc->mu);
+    while (wait && !fc->back)
+        pthread_cond_wait(&fc->cv_back, &fc->mu);
+    blk *b = fc->back;
+    fc->back = NULL;
+    pthread_mutex_unlock(&fc->mu);
+    blk_put_chain(fc, b);
+}
+
+static void fc_push(fcache *fc, wjob j)
+{
+    if (!fc->threaded) {
+        blk_put_chain(fc, job_run(fc, &j));
+        return;
+    }
+    pthread_mutex_lock(&fc->mu);
+    while (fc->qlen == QCAP)
+        pthread_cond_wait(&fc->cv_room, &fc->mu);
+    fc->q[(fc->qhead + fc->qlen++) % QCAP] = j;
+    pthread_cond_signal(&fc->cv_job);
+    pthread_mutex_unlock(&fc->mu);
+}
+
+static void fc_start(fcache *fc)
+{
+    pthread_mutex_init(&fc->mu, NULL);
+    pthread_cond_init(&fc->cv_job, NULL);
+    pthread_cond_init(&fc->cv_room, NULL);
+    pthread_cond_init(&fc->cv_back, NULL);
+    fc->threaded = pthread_create(&fc->thread, NULL, writer_main, fc) == 0;
+}
+
+/* Waits for every queued job; then only the main thread touches fc. */
+static void fc_stop(fcache *fc)
+{
+    if (fc->threaded) {
+        fc_push(fc, (wjob){ .kind = J_STOP });
+        pthread_join(fc->thread, NULL);
+        fc->threaded = false;
+        blk_put_chain(fc, fc->back);
+        fc->back = NULL;
+    }
 }
 
 static blk *blk_get(fcache *fc, bool big)
 {
+    if (!fc->pool[big])
+        fc_reclaim(fc, false);
     blk *b = fc->pool[big];
     if (b)
         fc->pool[big] = b->next;
@@ -190,40 +389,6 @@ static blk *blk_get(fcache *fc, bool big)
     b->len = 0;
     fc->held += b->cap;
     return b;
-}
-
-static void blk_put(fcache *fc, blk *b)
-{
-    fc->held -= b->cap;
-    bool big = b->cap > BLK_SMALL;
-    b->next = fc->pool[big];
-    fc->pool[big] = b;
-}
-
-/* Writes iov[0..n) at file offset off. */
-static void fc_pwritev(fcache *fc, xfile *f, struct iovec *iov, int n, uint64_t off)
-{
-    int fd = fc_fd(fc, f);
-    while (fd >= 0 && n > 0) {
-        ssize_t w = pwritev(fd, iov, n, (off_t)off);
-        if (w < 0 && errno == EINTR)
-            continue;
-        if (w <= 0) {
-            fc_error(fc, f, "short write to");
-            f->failed = true;
-            return;
-        }
-        off += (uint64_t)w;
-        if (off > f->written)
-            f->written = off;
-        size_t k = (size_t)w;
-        for (; n > 0 && k >= iov->iov_len; n--)
-            k -= iov++->iov_len;
-        if (n > 0) {
-            iov->iov_base = (uint8_t *)iov->iov_base + k;
-            iov->iov_len -= k;
-        }
-    }
 }
 
 static void fc_unlink(fcache *fc, xfile *f)
@@ -239,29 +404,23 @@ static void fc_unlink(fcache *fc, xfile *f)
     f->prev = f->next = NULL;
 }
 
-/* Writes out f's pending bytes and gives its blocks back to the pool. */
+static void fc_wfile(xfile *f)
+{
+    if (!f->w) {
+        f->w = sd_calloc(1, sizeof *f->w);
+        memcpy(f->w->name, f->name, sizeof f->name);
+        f->w->slot = -1;
+    }
+}
+
+/* Queues f's pending bytes for writing. */
 static void fc_flush(fcache *fc, xfile *f)
 {
     if (!f->head)
         return;
-    uint64_t off = f->bstart;
-    while (f->head) {
-        struct iovec iov[IOV_BATCH];
-        int n = 0;
-        size_t total = 0;
-        for (blk *b = f->head; b && n < IOV_BATCH; b = b->next) {
-            iov[n++] = (struct iovec){ b->d, b->len };
-            total += b->len;
-        }
-        fc_pwritev(fc, f, iov, n, off);
-        off += total;
-        while (n--) {
-            blk *b = f->head;
-            f->head = b->next;
-            blk_put(fc, b);
-        }
-    }
-    f->tail = NULL;
+    fc_wfile(f);
+    fc_push(fc, (wjob){ .kind = J_WRITE, .w = f->w, .head = f->head, .off = f->bstart });
+    f->head = f->tail = NULL;
     f->blen = 0;
     fc_unlink(fc, f);
 }
@@ -270,13 +429,9 @@ static void fc_write(fcache *fc, xfile *f, const void *p, size_t n)
 {
     if (!n)
         return;
-    if (f->failed) {
-        f->pos += n; /* bytes not written after an error still count */
-        return;
-    }
-    if (f->blen && f->bstart + f->blen != f->pos)
+    if (f->head && f->bstart + f->blen != f->pos)
         fc_flush(fc, f); /* a gap: the next run starts after the hole */
-    if (!f->blen)
+    if (!f->head)
         f->bstart = f->pos;
     for (const uint8_t *q = p; n;) {
         blk *b = f->tail;
@@ -309,6 +464,9 @@ static void fc_write(fcache *fc, xfile *f, const void *p, size_t n)
         fc_flush(fc, f);
     while (fc->held > fc->budget && fc->lru)
         fc_flush(fc, fc->lru);
+    /* all queued: what is over the budget is in flight and comes back */
+    while (fc->held > fc->budget && fc->threaded)
+        fc_reclaim(fc, true);
 }
 
 /* A hole of n bytes (NULs in the file, sparse where the file system can). */
@@ -317,23 +475,21 @@ static void fc_skip(xfile *f, uint64_t n)
     f->pos += n;
 }
 
-/* Ends the file: pending bytes written, a trailing hole made real (the file
- * is pos bytes long, as tcpflow's would be), the descriptor given back. */
+/* Ends the file: pending bytes queued, then its end (a trailing hole is
+ * made real: the file is pos bytes long, as tcpflow's would be). */
 static void fc_finish(fcache *fc, xfile *f)
 {
-    if (!f->created && !f->pos)
+    if (!f->w && !f->head && !f->pos)
         return;
     fc_flush(fc, f);
-    if (f->written < f->pos || !f->created) {
-        int fd = fc_fd(fc, f);
-        if (fd >= 0 && ftruncate(fd, (off_t)f->pos) != 0)
-            fc_error(fc, f, "cannot finish");
-    }
-    fc_release(fc, f);
+    fc_wfile(f);
+    fc_push(fc, (wjob){ .kind = J_FINISH, .w = f->w, .off = f->pos });
+    f->w = NULL;
 }
 
 static void fc_free(fcache *fc)
 {
+    fc_stop(fc);
     for (int i = 0; i < 2; i++)
         while (fc->pool[i]) {
             blk *b = fc->pool[i];
@@ -424,6 +580,7 @@ typedef struct xrun {
     size_t inline_max; /* payload rendered per direction before chunks refer to the file */
     sd_buf b;
     uint64_t sessions, with_data, truncated, sig_sessions;
+    uint64_t index_errors;
 } xrun;
 
 static void make_name(xrun *x, xfile *f, const char *base, const char *ext)
@@ -442,7 +599,6 @@ static void *x_conn_new(void *ctx, sd_conn *c)
     if (c->ipproto != 6)
         return NULL;
     xsess *s = sd_calloc(1, sizeof *s);
-    s->d[0].f.slot = s->d[1].f.slot = s->tr.slot = -1;
     return s;
 }
 
@@ -635,7 +791,7 @@ static void x_conn_end(void *ctx, sd_conn *c, void *st)
             fc_finish(&x->fc, &s->tr);
         }
         if (x->index && fwrite(line.p, 1, line.len, x->index) != line.len)
-            x->fc.errors++;
+            x->index_errors++;
         sd_buf_free(&line);
     }
     for (int dir = 0; dir < 2; dir++)
@@ -700,7 +856,7 @@ static int parse_size_all(const char *s, size_t *out)
 
 int cmd_extract(int argc, char **argv)
 {
-    enum { O_FORCE = 256, O_ALL, O_OVERLAP, O_SCAP, O_MEMCAP, O_MAXOPEN, O_PMAX, O_INLINE };
+    enum { O_FORCE = 256, O_ALL, O_OVERLAP, O_SCAP, O_MEMCAP, O_MAXOPEN, O_PMAX, O_INLINE, O_BUFFER };
     static const struct option opts[] = {
         CLI_COMMON_OPTS,
         { "output", required_argument, 0, 'o' },   { "force", no_argument, 0, O_FORCE },
@@ -708,7 +864,8 @@ int cmd_extract(int argc, char **argv)
         { "stream-cap", required_argument, 0, O_SCAP }, { "memcap", required_argument, 0, O_MEMCAP },
         { "max-open", required_argument, 0, O_MAXOPEN },
         { "json-payload-max", required_argument, 0, O_PMAX },
-        { "json-inline", required_argument, 0, O_INLINE }, { 0, 0, 0, 0 },
+        { "json-inline", required_argument, 0, O_INLINE },
+        { "buffer", required_argument, 0, O_BUFFER }, { 0, 0, 0, 0 },
     };
     cli_input in;
     cli_input_init(&in);
@@ -744,6 +901,9 @@ int cmd_extract(int argc, char **argv)
         case O_PMAX:
             if (parse_size_all(optarg, &x.payload_max)) { rc = cli_usage_error("extract", "bad --json-payload-max \"%s\"", optarg); goto out; }
             break;
+        case O_BUFFER:
+            if (sd_parse_size(optarg, &x.fc.budget)) { rc = cli_usage_error("extract", "bad --buffer \"%s\"", optarg); goto out; }
+            break;
         case O_INLINE:
             if (parse_size_all(optarg, &x.inline_max)) { rc = cli_usage_error("extract", "bad --json-inline \"%s\"", optarg); goto out; }
             break;
@@ -764,6 +924,7 @@ int cmd_extract(int argc, char **argv)
     x.fc.n = (int)max_open - 1; /* one for the index */
     x.fc.s = sd_calloc((size_t)x.fc.n, sizeof *x.fc.s);
     x.fc.quiet = in.quiet;
+    fc_start(&x.fc);
     int ifd = openat(x.fc.dirfd, "index.jsonl", O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0644);
     x.index = ifd >= 0 ? fdopen(ifd, "wb") : NULL;
     if (!x.index) {
@@ -782,6 +943,8 @@ int cmd_extract(int argc, char **argv)
     sd_engine_add(e, &an);
     cli_run(&in, e, cap);
     rc = cli_status(&in, cap);
+    fc_stop(&x.fc); /* every file written */
+    x.fc.errors += x.index_errors;
     if (fclose(x.index) != 0)
         x.fc.errors++;
     if (!in.quiet) {

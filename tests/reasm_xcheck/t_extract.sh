@@ -48,6 +48,9 @@ ok "gap as NULs + marker" 'f=$(ls "$w/c" | grep -v json | head -1); [ "$(od -An 
 "$STRIDER" extract -q -o "$w/d1" "$C/tcpsession/data"
 "$STRIDER" extract -q --max-open 4 -o "$w/d2" "$C/tcpsession/data"
 ok "--max-open 4 same output" 'diff -r "$w/d1" "$w/d2" >/dev/null'
+# almost no output buffer: files written piecewise, reopened at their offset
+"$STRIDER" extract -q --max-open 4 --buffer 1 -o "$w/d3" "$C/tcpsession/data"
+ok "--buffer 1 same output" 'diff -r "$w/d1" "$w/d3" >/dev/null'
 # memory caps: tiny caps mark streams truncated, the run goes on
 "$STRIDER" extract -q --stream-cap 100 --memcap 200 -o "$w/e" "$C/tcpflow/tests/test5-lines-randomized.pcap" "$C/tcpflow/tests/bug3.pcap"
 ok "truncated flag" 'grep -q "\"truncated\":true" "$w/e/index.jsonl"'

@@ -222,7 +222,8 @@ static void summary_line(char *out, size_t len, const sd_infer_summary *su)
                   su->auth_success < 0 ? "not seen" : su->auth_success ? "SUCCESS" : "FAILURE", su->auth_attempts,
                   su->auth_method ? ", method " : "", su->auth_method ? su->auth_method : "",
                   su->host_known < 0 ? "?" : su->host_known ? "known" : "NEW (prompted)",
-                  su->session_kind ? su->session_kind : "-", su->agent_forwarding ? "; agent forwarding used" : "",
+                  su->session_kind ? su->session_kind : "-", su->agent_used ? "; agent forwarding used"
+                  : su->agent_forwarding ? "; agent forwarding requested" : "",
                   su->reverse_provisioned ? "; -R provisioned" : "");
 }
 

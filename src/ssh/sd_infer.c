@@ -18,6 +18,9 @@
 #define P_PTY_MIN 200u        /* pty-req with terminal modes (OpenSSH ~300) */
 /* A person needs more than this between a prompt and a reply (s). */
 #define HUMAN_MIN_S 0.3
+/* A program answers at once; more than this between the server's answer
+ * and the client's next request is a person at an sftp> prompt (s). */
+#define HUMAN_THINK_S 1.0
 /* A host-key prompt answered by a person: KEX reply to client NEWKEYS (s). */
 #define HOSTKEY_PROMPT_S 1.0
 /* packetStrider: a reverse session started < 2 s after login is automated. */
@@ -30,6 +33,7 @@
 
 typedef struct item {
     bool c;            /* from the outer client */
+    bool exact;        /* one whole SSH packet (length-in-clear suites), else a segment's */
     uint32_t len;
     double t;
     sd_ts ts;
@@ -55,6 +59,9 @@ typedef struct ctx {
     item *v;
     size_t n;
     double login_t;
+    bool sftp, exec;   /* the session: sftp subsystem, a command without pty */
+    bool scp;          /* a legacy scp transfer was seen (the session is scp) */
+    size_t req_to;     /* first record after the session's requests */
 } ctx;
 
 uint32_t sd_infer_pw_wire(const sd_ssh_suite *s, uint32_t ulen, uint32_t plen)
@@ -594,14 +601,60 @@ static size_t find_nested(ctx *x, size_t from, bool opener_is_client, uint32_t w
     return SIZE_MAX;
 }
 
+/* Bulk data: records of at least this size (bytes) */
+#define XFER_RECORD 512u
+
+/* Legacy scp (scp -O, scp.c): each file is announced by a "C<mode> <size>
+ * <name>" line between one-byte acknowledgements: the receiver's '\0', the
+ * sender's line, the receiver's '\0', then the bytes. b is the first bulk
+ * record; the receiver is the client for a download. */
+static bool scp_handshake(const ctx *x, size_t b, bool download, const sd_ssh_suite *rs)
+{
+    uint32_t w1 = sd_ssh_wire_size(rs, SD_SSH_P_KEYSTROKE);
+    if (b < 3 || x->v[b - 1].c != download || x->v[b - 1].len != w1)
+        return false;
+    size_t i = b - 1, line = 0;
+    while (i > x->req_to && x->v[i - 1].c != download)
+        i--, line++;
+    if (!line || i <= x->req_to)
+        return false;
+    const item *a = &x->v[i - 1];
+    return a->len == w1 && x->v[b].t - a->t < 2.0;
+}
+
+/* Which program moved the bytes whose first record is b. In an sftp
+ * session OpenSSH's scp (SFTP protocol since 9.0) answers every server
+ * reply at once; a person at sftp's prompt pauses before commands. */
+static const char *transfer_tool(ctx *x, size_t b, int d, const sd_ssh_suite *rs, const char **proto)
+{
+    *proto = NULL;
+    if (x->sftp) {
+        *proto = "sftp";
+        for (size_t j = x->req_to + 1; j <= b && j < x->n; j++)
+            if (x->v[j].c && !x->v[j - 1].c && x->v[j].t - x->v[j - 1].t > HUMAN_THINK_S)
+                return "sftp";
+        return "scp";
+    }
+    /* the first bulk record after the requests (the run may start with the
+     * server's hostkeys-00 announcement) */
+    while (b < x->n && (b < x->req_to || x->v[b].c != (d == 0) || x->v[b].len < XFER_RECORD))
+        b++;
+    if (x->exec && b < x->n && scp_handshake(x, b, d == 1, rs)) {
+        x->scp = true;
+        *proto = "scp";
+        return "scp";
+    }
+    return "unknown";
+}
+
 static void transfers(ctx *x, size_t from, const sd_ssh_suite *cs, const sd_ssh_suite *ss)
 {
-    struct { double t0, t1; sd_ts ts0; uint64_t f0, f1, bytes; size_t n; } b[2];
+    struct { double t0, t1; sd_ts ts0; uint64_t f0, f1, bytes; size_t n, i0; } b[2];
     memset(b, 0, sizeof b);
     for (size_t i = from; i <= x->n; i++) {
         item *it = i < x->n ? &x->v[i] : NULL;
         for (int d = 0; d < 2; d++) {
-            bool ext = it && it->c == (d == 0) && it->len >= 512;
+            bool ext = it && it->c == (d == 0) && it->len >= XFER_RECORD;
             bool close = !it || (ext && b[d].n && it->t - b[d].t1 > 1.5);
             if (close && b[d].bytes >= 32768) {
                 const sd_ssh_suite *s = d == 0 ? cs : ss;
@@ -613,7 +666,10 @@ static void transfers(ctx *x, size_t from, const sd_ssh_suite *cs, const sd_ssh_
                 e->dir = d;
                 e->confidence = 0.7;
                 sd_ev_str(e, "direction", d == 0 ? "upload" : "download");
-                sd_ev_str(e, "tool", "unknown");
+                const char *proto, *tool = transfer_tool(x, b[d].i0, d, d == 0 ? ss : cs, &proto);
+                sd_ev_str(e, "tool", tool);
+                if (proto)
+                    sd_ev_str(e, "protocol", proto);
                 sd_ev_int(e, "bytes", (int64_t)by);
                 sd_ev_num(e, "start", b[d].t0);
                 sd_ev_num(e, "end", b[d].t1);
@@ -627,6 +683,7 @@ static void transfers(ctx *x, size_t from, const sd_ssh_suite *cs, const sd_ssh_
                     b[d].t0 = it->t;
                     b[d].ts0 = it->ts;
                     b[d].f0 = it->frame;
+                    b[d].i0 = i;
                 }
                 b[d].t1 = it->t;
                 b[d].f1 = it->frame;
@@ -669,6 +726,229 @@ static void forwards(ctx *x, size_t from, const sd_ssh_suite *cs, const sd_ssh_s
         } else if (it && open != SIZE_MAX && it->len > fr)
             by += it->len - fr;
     }
+}
+
+/* ---- the session's channel requests ---- */
+
+/* OpenSSH's client sends its channel requests at once when the session's
+ * OPEN_CONFIRMATION arrives, in this order (ssh.c ssh_session2_setup, then
+ * clientloop.c client_session2_setup): x11-req, auth-agent-req@openssh.com,
+ * pty-req, env..., then shell / exec / subsystem. Payload sizes (RFC 4254
+ * sections 6.2-6.5 and 6.3.1; OpenSSH PROTOCOL.agent): */
+#define P_REQ_X11 80u   /* "x11-req", want_reply, single_connection, "MIT-MAGIC-COOKIE-1", 32 hex digits, screen */
+#define P_REQ_AGENT 36u /* "auth-agent-req@openssh.com", want_reply */
+#define P_REQ_SHELL 15u /* "shell", want_reply */
+#define P_REQ_SFTP 27u  /* "subsystem", want_reply, "sftp" */
+#define P_CHANNEL_SUCCESS 5u /* the answer to a request with want_reply (section 5.4) */
+/* pty-req: byte, channel, "pty-req", want_reply, TERM, 4 x uint32 and the
+ * modes string: 41 bytes plus TERM and the encoded modes. OpenSSH on Linux
+ * encodes 52 modes of 5 bytes and TTY_OP_END (ttymodes.h): 261 bytes, which
+ * matches the lab's pty-req with TERM=xterm (332 bytes under chacha, 340
+ * under aes128-gcm, tests/lab/fixtures/pubkey_*). TERM names tried: 1..32
+ * bytes ("rxvt-unicode-256color" is 21). */
+#define P_PTY_BASE 41u
+#define PTY_MODES_LINUX 261u
+#define TERM_MAX 32u
+/* sftp's first CHANNEL_DATA, SSH_FXP_INIT: uint32 length 5, byte 1, uint32
+ * version (draft-ietf-secsh-filexfer-02 section 4). */
+#define P_SFTP_INIT SD_SSH_P_CHANNEL_DATA(9u)
+/* The requests leave in one write: client records this close to the first
+ * belong to it (s). */
+#define REQ_FLUSH_S 0.005
+
+enum { REQ_X11 = 1, REQ_AGENT = 2 };
+
+typedef struct reqs {
+    bool found;
+    size_t from, to;  /* the client records carrying the requests */
+    bool pty, sftp;
+    int extra;        /* REQ_X11 | REQ_AGENT, -1 undecided */
+    double conf;      /* of extra */
+} reqs;
+
+static bool is_pty_wire(const sd_ssh_suite *s, uint32_t w)
+{
+    for (uint32_t t = 1; t <= TERM_MAX; t++)
+        if (sd_ssh_wire_size(s, P_PTY_BASE + t + PTY_MODES_LINUX) == w)
+            return true;
+    return false;
+}
+
+int sd_infer_split_requests(const sd_ssh_suite *s, uint32_t total, bool pty, uint32_t final_payload)
+{
+    uint32_t wf = sd_ssh_wire_size(s, final_payload), wx = sd_ssh_wire_size(s, P_REQ_X11),
+             wa = sd_ssh_wire_size(s, P_REQ_AGENT);
+    int fit = -1;
+    if (!wf)
+        return -1;
+    for (int m = 0; m < 4; m++) {
+        uint32_t e = wf + (m & REQ_X11 ? wx : 0) + (m & REQ_AGENT ? wa : 0);
+        if (total < e || (pty ? !is_pty_wire(s, total - e) : total != e))
+            continue;
+        if (fit >= 0)
+            return -1; /* two readings: no decision */
+        fit = m;
+    }
+    return fit;
+}
+
+/* The server answers channel requests with CHANNEL_SUCCESS (payload 5)
+ * and WINDOW_ADJUST (9) packets only; a record of these alone follows the
+ * requests (not, e.g., the reply to a hostkeys-prove-00@openssh.com request
+ * the client may send first, OpenSSH PROTOCOL section 2.5). */
+static bool channel_answers(uint32_t len, const sd_ssh_suite *ss)
+{
+    uint32_t w5 = sd_ssh_wire_size(ss, P_CHANNEL_SUCCESS), w9 = sd_ssh_wire_size(ss, SD_SSH_P_WINDOW_ADJUST);
+    for (uint32_t a = 0; a <= 4; a++)
+        for (uint32_t b = 0; b <= 4; b++)
+            if ((a || b) && a * w5 + b * w9 == len)
+                return true;
+    return false;
+}
+
+/* The client's channel requests: a run of client records sent at once
+ * (REQ_FLUSH_S) after a server record, within 3 s of login, whose next
+ * server records (up to 3) include the answers. The first three runs after
+ * the session's CHANNEL_OPEN are tried. */
+static reqs find_requests(const ctx *x, size_t s0, const sd_ssh_suite *ss)
+{
+    reqs q = { .extra = -1 };
+    size_t i = s0;
+    while (i < x->n && !x->v[i].c)
+        i++;
+    while (i < x->n && x->v[i].c) /* the CHANNEL_OPEN */
+        i++;
+    for (int run = 0; run < 3; run++) {
+        while (i < x->n && !x->v[i].c)
+            i++;
+        if (i >= x->n || x->v[i].t - x->login_t > 3.0)
+            return q;
+        size_t to = i + 1;
+        while (to < x->n && x->v[to].c && x->v[to].t - x->v[i].t < REQ_FLUSH_S)
+            to++;
+        for (size_t j = to; j < x->n && j < to + 3 && !x->v[j].c; j++)
+            if (channel_answers(x->v[j].len, ss)) {
+                q.found = true;
+                q.from = i;
+                q.to = to;
+                return q;
+            }
+        i = to;
+        while (i < x->n && x->v[i].c)
+            i++;
+    }
+    return q;
+}
+
+/* Exact packets: x11-req and auth-agent-req come first. Before a pty-req
+ * nothing else can stand there; without one an env request of the same
+ * size could (LANG=en_US.UTF-8 is an agent request's size). */
+static void exact_extras(const ctx *x, reqs *q, const sd_ssh_suite *s)
+{
+    size_t i = q->from;
+    int m = 0;
+    if (i + 1 < q->to && x->v[i].len == sd_ssh_wire_size(s, P_REQ_X11))
+        m |= REQ_X11, i++;
+    if (i + 1 < q->to && x->v[i].len == sd_ssh_wire_size(s, P_REQ_AGENT))
+        m |= REQ_AGENT, i++;
+    if (q->pty && x->v[i].len < sd_ssh_wire_size(s, P_PTY_MIN))
+        return; /* the pty-req must follow them */
+    q->extra = m;
+    q->conf = q->pty ? 0.8 : 0.5;
+}
+
+/* sftp: the client's SSH_FXP_INIT is the first data after the requests,
+ * answered by a larger SSH_FXP_VERSION. */
+static bool sftp_init(const ctx *x, const reqs *q, const sd_ssh_suite *cs, const sd_ssh_suite *ss)
+{
+    size_t i = q->to;
+    while (i < x->n && !x->v[i].c)
+        i++;
+    if (i + 1 >= x->n || x->v[i].len != sd_ssh_wire_size(cs, P_SFTP_INIT) || x->v[i].t - x->v[q->from].t > 1.0)
+        return false;
+    return !x->v[i + 1].c && x->v[i + 1].len >= sd_ssh_wire_size(ss, P_SFTP_INIT);
+}
+
+/* Reads the requests of an OpenSSH client: pty, sftp subsystem, and the
+ * x11/agent requests sent before them. Segment-level records hold the sum
+ * of the packets: it is split when only one combination fits. */
+static void read_requests(const ctx *x, reqs *q, bool openssh, const sd_ssh_suite *cs, const sd_ssh_suite *ss)
+{
+    bool exact = x->v[q->from].exact;
+    uint32_t wpty = sd_ssh_wire_size(cs, P_PTY_MIN), total = 0;
+    for (size_t i = q->from; i < q->to; i++) {
+        total += x->v[i].len;
+        q->pty |= exact && x->v[i].len >= wpty;
+    }
+    q->pty |= !exact && total >= wpty;
+    uint32_t last = x->v[q->to - 1].len;
+    bool sftp_req = exact ? last == sd_ssh_wire_size(cs, P_REQ_SFTP)
+                          : !q->pty && sd_infer_split_requests(cs, total, false, P_REQ_SFTP) >= 0;
+    q->sftp = sftp_req && sftp_init(x, q, cs, ss);
+    if (!openssh)
+        return;
+    if (exact)
+        exact_extras(x, q, cs);
+    else if (q->pty || q->sftp) {
+        q->extra = sd_infer_split_requests(cs, total, q->pty, q->pty ? P_REQ_SHELL : P_REQ_SFTP);
+        q->conf = 0.6; /* an env request of an agent request's size would read the same */
+    }
+}
+
+/* An extra request (x11-req, auth-agent-req) seen among the requests. */
+static void request_event(ctx *x, const reqs *q, const char *kind, const char *note)
+{
+    sd_event *e = ev(x, kind, &x->v[q->from], &x->v[q->to - 1], SD_LEG_FORWARD);
+    e->dir = 0;
+    e->confidence = q->conf;
+    sd_ev_bool(e, "used", false);
+    snprintf(e->note, sizeof e->note, "%s", note);
+}
+
+/* The server opens an auth-agent@openssh.com channel and the client
+ * confirms at once: the forwarded agent is used. */
+static bool agent_used(ctx *x, size_t s0, const sd_ssh_suite *cs, const sd_ssh_suite *ss)
+{
+    uint32_t w_agent = sd_ssh_wire_size(ss, P_AGENT_OPEN), w_conf = sd_ssh_wire_size(cs, P_OPEN_CONFIRM);
+    for (size_t i = s0; i + 1 < x->n; i++) {
+        item *o = &x->v[i], *c = &x->v[i + 1];
+        if (o->c || o->len != w_agent || !c->c || c->len != w_conf || c->t - o->t >= 0.2)
+            continue;
+        sd_event *e = ev(x, "agent_forwarding", o, c, SD_LEG_FORWARD);
+        e->dir = 1;
+        e->confidence = 0.7;
+        sd_ev_bool(e, "used", true);
+        snprintf(e->note, sizeof e->note, "agent channel opened by the server: forwarded agent used");
+        return true;
+    }
+    return false;
+}
+
+/* Agent and X11 forwarding: requested (auth-agent-req / x11-req among the
+ * session's requests) and, for the agent, used (the server opens an agent
+ * channel). One agent_forwarding event: at the use if any. */
+static void forwarding_requests(ctx *x, const reqs *q, size_t s0, const sd_ssh_suite *cs, const sd_ssh_suite *ss)
+{
+    bool used = agent_used(x, s0, cs, ss);
+    bool req = q->extra > 0 && (q->extra & REQ_AGENT);
+    x->sum->agent_used = used;
+    x->sum->agent_forwarding = used || req;
+    /* below 0.8 an env request of the same size would read the same */
+    bool sure = q->conf >= 0.8;
+    if (req && !used)
+        request_event(x, q, "agent_forwarding", sure ? "auth-agent-req sent (-A); the agent was not used"
+                                                     : "auth-agent-req (-A) or an env request of its size; agent not used");
+    if (q->extra > 0 && (q->extra & REQ_X11))
+        request_event(x, q, "x11_forwarding", sure ? "x11-req sent (-X/-Y)" : "x11-req (-X/-Y) or an env request of its size");
+}
+
+/* Records after the pty-req's write: where keys may start. */
+static size_t keys_start(const ctx *x, size_t i)
+{
+    size_t k = i + 1;
+    while (k < x->n && x->v[k].t - x->v[i].t < 0.05)
+        k++;
+    return k;
 }
 
 static int cmp_item(const void *a, const void *b)
@@ -720,7 +1000,7 @@ void sd_infer_ssh(const sd_infer_opts *o, const sd_sshconn_result *r, sd_evlist 
     x.v = sd_calloc(r->nrec, sizeof *x.v);
     for (size_t i = 0; i < r->nrec; i++) {
         const sd_ssh_record *rc = &r->rec[i];
-        x.v[x.n++] = (item){ .c = rc->from_client, .len = rc->wire_len, .ts = rc->ts, .t = sd_ts_sec(rc->ts),
+        x.v[x.n++] = (item){ .c = rc->from_client, .exact = rc->exact, .len = rc->wire_len, .ts = rc->ts, .t = sd_ts_sec(rc->ts),
                              .frame = rc->frame };
     }
     if (x.n > 1) /* qsort(NULL, 0) is undefined */
@@ -768,22 +1048,21 @@ void sd_infer_ssh(const sd_infer_opts *o, const sd_sshconn_result *r, sd_evlist 
                 break;
             }
     }
+    /* -N: nothing after login but no-more-sessions@openssh.com (payload 35) */
+    bool fwd_only = true;
+    for (size_t i = s0; i < x.n && x.v[i].t - x.login_t < 0.3; i++)
+        if (x.v[i].c && x.v[i].len != sd_ssh_wire_size(&cl->suite, 35))
+            fwd_only = false;
+    reqs q = fwd_only ? (reqs){ .extra = -1 } : find_requests(&x, s0, &sv->suite);
+    if (q.found)
+        read_requests(&x, &q, F.openssh_client, &cl->suite, &sv->suite);
     /* session kind: a pty request carries the terminal modes */
-    bool pty = false, any_open = false;
-    size_t kfrom = s0;
-    for (size_t i = s0; i < x.n && x.v[i].t - x.login_t < 3.0; i++)
-        if (x.v[i].c) {
-            any_open = true;
-            if (!pty && x.v[i].len >= sd_ssh_wire_size(&cl->suite, P_PTY_MIN)) {
-                pty = true;
-                /* keys start after the requests sent with the pty-req */
-                kfrom = i + 1;
-                while (kfrom < x.n && (!x.v[kfrom].c || x.v[kfrom].t - x.v[i].t < 0.05))
-                    if (x.v[kfrom].c || x.v[kfrom].t - x.v[i].t < 0.05)
-                        kfrom++;
-                    else
-                        break;
-            }
+    bool pty = q.pty;
+    size_t kfrom = q.pty ? keys_start(&x, q.from) : s0;
+    for (size_t i = s0; !q.found && !pty && i < x.n && x.v[i].t - x.login_t < 3.0; i++)
+        if (x.v[i].c && x.v[i].len >= sd_ssh_wire_size(&cl->suite, P_PTY_MIN)) {
+            pty = true;
+            kfrom = keys_start(&x, i);
         }
     if (!pty) {
         /* clients with short terminal-mode lists (PuTTY: pty-req ~ 140
@@ -803,13 +1082,10 @@ void sd_infer_ssh(const sd_infer_opts *o, const sd_sshconn_result *r, sd_evlist 
             kfrom = first;
         }
     }
-    /* -N: nothing after login but no-more-sessions@openssh.com (payload 35) */
-    bool fwd_only = true;
-    for (size_t i = s0; i < x.n && x.v[i].t - x.login_t < 0.3; i++)
-        if (x.v[i].c && x.v[i].len != sd_ssh_wire_size(&cl->suite, 35))
-            fwd_only = false;
-    (void)any_open;
-    sum->session_kind = pty ? "shell" : fwd_only ? "forward-only" : "exec";
+    x.sftp = !pty && q.sftp;
+    x.exec = !pty && !fwd_only && !x.sftp;
+    x.req_to = q.found ? q.to : s0;
+    sum->session_kind = pty ? "shell" : fwd_only ? "forward-only" : x.sftp ? "sftp" : "exec";
     size_t session_ev;
     {
         /* the session: kind, and typed by a person (keys with human gaps)
@@ -822,22 +1098,8 @@ void sd_infer_ssh(const sd_infer_opts *o, const sd_sshconn_result *r, sd_evlist 
         session_ev = (size_t)(e - out->v);
     }
 
-    /* agent channel opened by the server */
-    uint32_t w_agent = sd_ssh_wire_size(&sv->suite, P_AGENT_OPEN), w_conf = sd_ssh_wire_size(&cl->suite, P_OPEN_CONFIRM);
-    for (size_t i = s0; i + 1 < x.n; i++) {
-        if (x.v[i].c || x.v[i].len != w_agent)
-            continue;
-        size_t j = i + 1;
-        if (x.v[j].c && x.v[j].len == w_conf && x.v[j].t - x.v[i].t < 0.2) {
-            sum->agent_forwarding = sum->agent_used = true;
-            sd_event *e = ev(&x, "agent_forwarding", &x.v[i], &x.v[j], SD_LEG_FORWARD);
-            e->dir = 1;
-            e->confidence = 0.7;
-            sd_ev_bool(e, "used", true);
-            snprintf(e->note, sizeof e->note, "agent channel opened by the server: forwarded agent used");
-            break;
-        }
-    }
+    forwarding_requests(&x, &q, s0, &cl->suite, &sv->suite);
+    uint32_t w_conf = sd_ssh_wire_size(&cl->suite, P_OPEN_CONFIRM);
 
     /* the inner suite is encrypted: try OpenSSH's usual ones (K = 36, 36,
      * 28, 52, 64; ssh_inference.md 7.3) */
@@ -907,13 +1169,18 @@ void sd_infer_ssh(const sd_infer_opts *o, const sd_sshconn_result *r, sd_evlist 
         sd_ev_bool(e, "human", human);
         sd_ev_int(e, "keys", fkeys);
         snprintf(e->note, sizeof e->note, "%s, %s",
-                 pty ? "interactive shell (pty)" : fwd_only ? "no command (-N)" : "remote command / subsystem (no pty)",
+                 pty ? "interactive shell (pty)" : fwd_only ? "no command (-N)"
+                 : x.sftp ? "sftp subsystem (no pty)" : "remote command / subsystem (no pty)",
                  human ? "typed by a person" : "no typing seen (scripted or idle)");
     }
     if (fwd_only)
         forwards(&x, s0, &cl->suite, &sv->suite);
     else
         transfers(&x, s0, &cl->suite, &sv->suite);
+    if (x.scp) { /* an exec session that ran legacy scp */
+        sum->session_kind = "scp";
+        sd_ev_str(&out->v[session_ev], "session_kind", sum->session_kind);
+    }
     free(x.v);
 }
 

@@ -20,8 +20,8 @@ typedef struct sd_infer_summary {
     int auth_attempts;        /* without the initial "none" probe */
     const char *auth_method;  /* of the last attempt, or NULL */
     int host_known;           /* 1 known, 0 prompted, -1 unknown */
-    const char *session_kind; /* "shell", "exec", "sftp", "forward-only", or NULL */
-    bool agent_forwarding;
+    const char *session_kind; /* "shell", "exec", "sftp", "scp", "forward-only", or NULL */
+    bool agent_forwarding;    /* requested (auth-agent-req seen) or used */
     bool agent_used;
     bool reverse_provisioned;
     bool auth_banner;
@@ -54,5 +54,11 @@ uint32_t sd_infer_pw_wire(const sd_ssh_suite *s, uint32_t ulen, uint32_t plen);
 /* Outer wire size of one inner keystroke of a session tunnelled in a
  * channel: outer.wire(9 + inner.wire(10)). */
 uint32_t sd_infer_nested_key_wire(const sd_ssh_suite *outer, const sd_ssh_suite *inner);
+/* OpenSSH's session requests in one segment-level record of `total` wire
+ * bytes: [x11-req] [auth-agent-req] [pty-req with a 1..32-byte TERM if pty]
+ * and a final request of final_payload bytes. Returns the one combination
+ * of the optional requests that fits (1 = x11-req, 2 = auth-agent-req), or
+ * -1 when none or several do. */
+int sd_infer_split_requests(const sd_ssh_suite *s, uint32_t total, bool pty, uint32_t final_payload);
 
 #endif

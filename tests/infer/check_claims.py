@@ -35,6 +35,8 @@ if name == "ja4_ssh_r":
 elif name == "ja4_scp_1050":
     claim(len(kinds("transfer", direction="download")) >= 1, "an SCP download")
     claim(not kinds("transfer", direction="upload"), "no upload")
+    # WinSCP in SCP mode: an exec session with legacy scp's handshake, not the sftp subsystem
+    claim(all(e.get("tool") == "scp" for e in kinds("transfer")), "the transfers are scp's")
 elif name == "zeek_sshguess":
     claim(all(c.get("auth_success") is False for c in conns), "every connection failed to log in")
     claim(len(kinds("auth_attempt", result="failure", method="password")) >= 11, "failed password guesses")

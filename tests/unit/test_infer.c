@@ -71,13 +71,19 @@ static void test_nested_sizes(void **st)
     assert_int_equal(sd_infer_nested_key_wire(&gcm, &ch), 84);
 }
 
-/* A synthetic chacha session: SERVICE_REQUEST, none probe, one typed
- * password accepted, then "l" and Enter. */
-static void test_stream(void **st)
+typedef struct step {
+    bool c;
+    uint32_t len;
+    double t;
+} step;
+
+/* Runs sd_infer_ssh over a synthetic chacha record stream (OpenSSH 9.2
+ * both sides) and returns its summary; events go to *l. */
+static sd_infer_summary run_stream(const step *seq, size_t n, sd_evlist *l)
 {
-    (void)st;
     static sd_ssh_meta m;
     static sd_conn c;
+    static sd_ssh_record rec[128];
     memset(&m, 0, sizeof m);
     memset(&c, 0, sizeof c);
     snprintf(c.uid, sizeof c.uid, "Ctest");
@@ -86,27 +92,45 @@ static void test_stream(void **st)
     m.side[0].suite = m.side[1].suite = suite("chacha20-poly1305@openssh.com", NULL);
     m.side[0].software = "OpenSSH_9.2p1";
     m.side[1].software = "OpenSSH_9.2p1";
-    struct { bool c; uint32_t len; double t; } seq[] = {
-        { true, 44, 1.00 }, { false, 44, 1.01 }, { true, 68, 1.02 }, { false, 52, 1.03 },
-        { true, 84, 4.00 }, { false, 28, 4.10 },                         /* 1-7 char password, ok */
-        { true, 112, 4.11 }, { false, 44, 4.15 }, { true, 376, 4.16 }, { false, 36, 4.2 }, /* open, pty */
-        { true, 36, 6.00 }, { false, 36, 6.001 },                        /* "l" echoed */
-        { true, 36, 6.30 }, { false, 36, 6.302 }, { false, 100, 6.31 }, /* Enter: output */
-    };
-    size_t n = sizeof seq / sizeof seq[0];
-    sd_ssh_record rec[sizeof seq / sizeof seq[0]];
+    assert_true(n <= sizeof rec / sizeof rec[0]);
     for (size_t i = 0; i < n; i++)
         rec[i] = (sd_ssh_record){ .dir = seq[i].c ? 0 : 1, .from_client = seq[i].c, .wire_len = seq[i].len,
                                   .frame = i + 10, .ts = (sd_ts)(seq[i].t * 1e9) };
     sd_sshconn_result r = { .conn = &c, .meta = &m, .rec = rec, .nrec = n };
     sd_infer_opts o = { .keystrokes = true };
     sd_infer_summary su;
+    sd_infer_ssh(&o, &r, l, &su);
+    return su;
+}
+
+static const sd_event *find_kind(const sd_evlist *l, const char *kind)
+{
+    for (size_t i = 0; i < l->n; i++)
+        if (!strcmp(l->v[i].kind, kind))
+            return &l->v[i];
+    return NULL;
+}
+
+/* A synthetic chacha session: SERVICE_REQUEST, none probe, one typed
+ * password accepted, then "l" and Enter. */
+static void test_stream(void **st)
+{
+    (void)st;
+    static const step seq[] = {
+        { true, 44, 1.00 }, { false, 44, 1.01 }, { true, 68, 1.02 }, { false, 52, 1.03 },
+        { true, 84, 4.00 }, { false, 28, 4.10 },                         /* 1-7 char password, ok */
+        { true, 112, 4.11 }, { false, 44, 4.15 }, { true, 376, 4.16 }, { false, 36, 4.2 }, /* open, pty */
+        { true, 36, 6.00 }, { false, 36, 6.001 },                        /* "l" echoed */
+        { true, 36, 6.30 }, { false, 36, 6.302 }, { false, 100, 6.31 }, /* Enter: output */
+    };
     sd_evlist l = { 0 };
-    sd_infer_ssh(&o, &r, &l, &su);
+    sd_infer_summary su = run_stream(seq, sizeof seq / sizeof seq[0], &l);
     assert_int_equal(su.auth_success, 1);
     assert_int_equal(su.auth_attempts, 1);
     assert_string_equal(su.auth_method, "password");
     assert_string_equal(su.session_kind, "shell");
+    assert_false(su.agent_forwarding);
+    assert_null(find_kind(&l, "agent_forwarding"));
     int keys = 0, enters = 0, attempts = 0;
     for (size_t i = 0; i < l.n; i++) {
         const sd_event *e = &l.v[i];
@@ -126,6 +150,100 @@ static void test_stream(void **st)
     sd_evlist_free(&l);
 }
 
+/* OpenSSH's session requests in one chacha / encrypt-and-MAC segment: pty-req
+ * (TERM=xterm) + shell is 376 / 416 bytes (lab pubkey_chacha frame 34,
+ * interactive_aes256ctr-sha256 frame 36); with -A the 68 / 80-byte
+ * auth-agent-req rides along (lab agent_unused frame 36: 444). */
+static void test_request_split(void **st)
+{
+    (void)st;
+    sd_ssh_suite ch = suite("chacha20-poly1305@openssh.com", NULL), eam = suite("aes256-ctr", "hmac-sha2-256");
+    assert_int_equal(sd_infer_split_requests(&ch, 376, true, 15), 0);
+    assert_int_equal(sd_infer_split_requests(&ch, 444, true, 15), 2);
+    assert_int_equal(sd_infer_split_requests(&ch, 376 + 108, true, 15), 1);       /* x11-req */
+    assert_int_equal(sd_infer_split_requests(&ch, 376 + 108 + 68, true, 15), 3);
+    assert_int_equal(sd_infer_split_requests(&eam, 416, true, 15), 0);
+    assert_int_equal(sd_infer_split_requests(&eam, 416 + 80, true, 15), 2);
+    /* the sftp subsystem request alone (lab sftp_session frame 35) and with -A */
+    assert_int_equal(sd_infer_split_requests(&ch, 52, false, 27), 0);
+    assert_int_equal(sd_infer_split_requests(&ch, 52 + 68, false, 27), 2);
+    /* no reading: sizes that no combination gives */
+    assert_int_equal(sd_infer_split_requests(&ch, 420, true, 15), -1);
+    assert_int_equal(sd_infer_split_requests(&ch, 60, false, 27), -1);
+}
+
+static const step login[] = {
+    { true, 44, 1.00 }, { false, 44, 1.01 }, { true, 68, 1.02 }, { false, 52, 1.03 },
+    { true, 140, 1.04 }, { false, 100, 1.05 }, { true, 308, 1.06 }, { false, 28, 1.07 }, /* public key, ok */
+};
+#define NLOGIN (sizeof login / sizeof login[0])
+
+/* seq = the login, then rest (nrest steps); returns the number of steps. */
+static size_t after_login(step *seq, const step *rest, size_t nrest)
+{
+    memcpy(seq, login, sizeof login);
+    memcpy(seq + NLOGIN, rest, nrest * sizeof *rest);
+    return NLOGIN + nrest;
+}
+
+/* -A with the agent never used: the request shows only in the requests'
+ * size (as lab agent_unused); one agent_forwarding event, used false. */
+static void test_agent_requested(void **st)
+{
+    (void)st;
+    static const step rest[] = {
+        { true, 112, 1.08 }, { false, 672, 1.10 }, { false, 192, 1.15 }, { true, 444, 1.151 }, { false, 108, 1.16 },
+        { false, 52, 1.2 }, { true, 36, 2.0 }, { false, 36, 2.001 }, { true, 36, 2.3 }, { false, 36, 2.301 },
+    };
+    step seq[32];
+    size_t n = after_login(seq, rest, sizeof rest / sizeof rest[0]);
+    sd_evlist l = { 0 };
+    sd_infer_summary su = run_stream(seq, n, &l);
+    assert_string_equal(su.session_kind, "shell");
+    assert_true(su.agent_forwarding);
+    assert_false(su.agent_used);
+    const sd_event *e = find_kind(&l, "agent_forwarding");
+    assert_non_null(e);
+    assert_false(sd_ev_get(e, "used")->b);
+    assert_int_equal(e->frame, 10 + 11); /* the 444-byte requests */
+    assert_null(find_kind(&l, "x11_forwarding"));
+    sd_evlist_free(&l);
+}
+
+/* The sftp subsystem, then SSH_FXP_INIT / VERSION and an upload sent with
+ * no pause (OpenSSH's scp, SFTP protocol: lab scp_upload). */
+static void test_sftp_upload(void **st)
+{
+    (void)st;
+    static const step rest[] = {
+        { true, 112, 1.08 }, { false, 672, 1.10 }, { false, 192, 1.15 }, { true, 52, 1.151 }, { false, 72, 1.16 },
+        { true, 44, 1.161 }, { false, 356, 1.2 }, { true, 68, 1.201 }, { false, 76, 1.202 },
+    };
+    step seq[96];
+    size_t n = after_login(seq, rest, sizeof rest / sizeof rest[0]);
+    for (int i = 0; i < 40; i++)
+        seq[n++] = (step){ true, 1448, 1.21 + i * 0.0001 };
+    seq[n++] = (step){ false, 52, 1.3 };
+    sd_evlist l = { 0 };
+    sd_infer_summary su = run_stream(seq, n, &l);
+    assert_string_equal(su.session_kind, "sftp");
+    assert_false(su.agent_forwarding);
+    const sd_event *e = find_kind(&l, "transfer");
+    assert_non_null(e);
+    assert_string_equal(sd_ev_get(e, "direction")->s, "upload");
+    assert_string_equal(sd_ev_get(e, "tool")->s, "scp");
+    assert_string_equal(sd_ev_get(e, "protocol")->s, "sftp");
+    /* the same with a person's pause before the upload: sftp's prompt */
+    for (size_t i = NLOGIN + sizeof rest / sizeof rest[0]; i < n; i++)
+        seq[i].t += 5.0;
+    sd_evlist_free(&l);
+    su = run_stream(seq, n, &l);
+    e = find_kind(&l, "transfer");
+    assert_non_null(e);
+    assert_string_equal(sd_ev_get(e, "tool")->s, "sftp");
+    sd_evlist_free(&l);
+}
+
 int main(void)
 {
     const struct CMUnitTest t[] = {
@@ -133,6 +251,9 @@ int main(void)
         cmocka_unit_test(test_password_sizes),
         cmocka_unit_test(test_nested_sizes),
         cmocka_unit_test(test_stream),
+        cmocka_unit_test(test_request_split),
+        cmocka_unit_test(test_agent_requested),
+        cmocka_unit_test(test_sftp_upload),
     };
     return cmocka_run_group_tests(t, NULL, NULL);
 }

@@ -39,6 +39,9 @@ static const char HELP[] =
     "      --host ADDR      connections with ADDR at either end\n"
     "      --port N         connections with port N at either end\n"
     "      --idle-timeout S end established TCP connections idle for S seconds\n"
+    "  -R, --reassemble     also reassemble every TCP stream: *_stream_bytes,\n"
+    "                       *_gap_bytes, *_inconsistent_bytes, inconsistencies,\n"
+    "                       *_truncated (what `strider follow` would deliver)\n"
     "                       (default 3600)\n" CLI_COMMON_HELP
     "\nExamples:\n"
     "  strider conns cap.pcap --port 80 --where 'syn_synack_ms>300' --limit 1\n"
@@ -68,6 +71,31 @@ static void conn_done(void *ud, const sd_conn *c)
     r->v[r->n] = *c;
     memset(r->v[r->n].slot, 0, sizeof r->v[r->n].slot);
     r->n++;
+}
+
+/* -R: an analyzer that only wants every TCP stream's bytes, so the engine
+ * reassembles them and the counts land in the connection's facts. */
+static void *rc_new(void *ctx, sd_conn *c)
+{
+    return c->ipproto == 6 ? ctx : NULL;
+}
+static void rc_chunk(void *ctx, sd_conn *c, void *st, int dir, const sd_chunk *ch) {}
+static void rc_end(void *ctx, sd_conn *c, void *st) {}
+static int rc_tag;
+static const sd_analyzer reasm_counter = { .name = "reassemble", .conn_new = rc_new,
+                                           .chunk = rc_chunk, .conn_end = rc_end, .ctx = &rc_tag };
+
+/* Fields filled only when -R ran reassembly (kept out of the all-fields
+ * JSON and CSV otherwise, so those stay what they were). */
+static const char REASM_FIELDS[] =
+    ",orig_stream_bytes,resp_stream_bytes,orig_gap_bytes,resp_gap_bytes,orig_inconsistent_bytes,"
+    "resp_inconsistent_bytes,inconsistencies,orig_truncated,resp_truncated,";
+
+static bool is_reasm_field(const char *name)
+{
+    char t[72];
+    snprintf(t, sizeof t, ",%s,", name);
+    return strstr(REASM_FIELDS, t) != NULL;
 }
 
 static const sd_field *g_sort;
@@ -162,7 +190,8 @@ int cmd_conns(int argc, char **argv)
         { "where", required_argument, 0, 'w' }, { "sort", required_argument, 0, 's' },
         { "limit", required_argument, 0, 'n' }, { "proto", required_argument, 0, 'p' },
         { "host", required_argument, 0, 'H' },  { "port", required_argument, 0, 'o' },
-        { "idle-timeout", required_argument, 0, 'T' }, { 0, 0, 0, 0 },
+        { "idle-timeout", required_argument, 0, 'T' }, { "reassemble", no_argument, 0, 'R' },
+        { 0, 0, 0, 0 },
     };
     cli_input in;
     cli_input_init(&in);
@@ -175,7 +204,8 @@ int cmd_conns(int argc, char **argv)
     int rc = 2, o;
     g_sort = NULL;
     optind = 1;
-    while ((o = getopt_long(argc, argv, CLI_COMMON_SHORT "jF:w:s:n:", opts, NULL)) != -1) {
+    bool reasm = false;
+    while ((o = getopt_long(argc, argv, CLI_COMMON_SHORT "jF:w:s:n:R", opts, NULL)) != -1) {
         if (cli_common_opt(&in, o, optarg))
             continue;
         switch (o) {
@@ -200,6 +230,7 @@ int cmd_conns(int argc, char **argv)
             break;
         case 'o': r.port = atol(optarg); break;
         case 'T': idle = atof(optarg); break;
+        case 'R': reasm = true; break;
         default: rc = cli_usage_error("conns", "bad option"); goto out;
         }
     }
@@ -211,16 +242,19 @@ int cmd_conns(int argc, char **argv)
         ncol = sd_fields_select(&sd_conn_fields, fields ? fields : sd_conn_text_default, sel, MAX_COLS,
                                 err, sizeof err);
         if (ncol < 0) { rc = cli_usage_error("conns", "%s", err); goto out; }
-    } else {
-        ncol = (int)SD_MIN(sd_conn_fields.n, (size_t)MAX_COLS);
-        for (int i = 0; i < ncol; i++)
-            sel[i] = &sd_conn_fields.f[i];
+    } else { /* every field; reassembly's only with -R */
+        ncol = 0;
+        for (size_t i = 0; i < sd_conn_fields.n && ncol < MAX_COLS; i++)
+            if (reasm || !is_reasm_field(sd_conn_fields.f[i].name))
+                sel[ncol++] = &sd_conn_fields.f[i];
     }
     sd_capture *cap = cli_open(&in);
     if (!cap) { rc = 1; goto out; }
     sd_engine_opts eo = { .diag = &in.diag, .conn_done = conn_done, .ud = &r,
-                          .tcp_idle = (sd_ts)(idle * 1e9) };
+                          .tcp_idle = (sd_ts)(idle * 1e9), .reassemble = reasm };
     sd_engine *e = sd_engine_new(&eo);
+    if (reasm)
+        sd_engine_add(e, &reasm_counter);
     cli_run(&in, e, cap);
     if (r.n > 1)
         qsort(r.v, r.n, sizeof *r.v, cmp_conn);

@@ -40,6 +40,11 @@ typedef struct sd_dirstats {
     uint32_t seq_base;            /* relative numbering: ISN, or first seq - 1 mid-stream */
     bool base_set;
     uint64_t first_frame, last_frame;
+    /* reassembly (when it ran for the conn: sd_conn.reasm_on) */
+    uint64_t stream_bytes;        /* in-order payload delivered */
+    uint64_t gap_bytes;           /* holes delivered as gaps */
+    uint64_t inconsistent_bytes;  /* overlapping copies with different bytes */
+    bool stream_truncated;        /* a memory cap was hit */
 } sd_dirstats;
 
 typedef struct sd_conn {
@@ -73,6 +78,7 @@ typedef struct sd_conn {
 
     uint32_t anomalies;           /* SD_ANOM_* seen in its packets */
     uint32_t inconsistencies;     /* overlapping copies with different bytes (reassembly on) */
+    bool reasm_on;                /* d[].stream_* are filled */
     void *slot[SD_MAX_ANALYZERS]; /* per-analyzer state, owned by that analyzer */
 } sd_conn;
 

@@ -96,8 +96,25 @@ static void reasm_start(sd_engine *e, sd_flow *f)
     }
 }
 
+/* What reassembly found goes into the connection's facts. */
+static void reasm_collect(sd_flow *f)
+{
+    for (int d = 0; d < 2; d++) {
+        if (!f->reasm[d])
+            continue;
+        const sd_reasm_stats *s = sd_reasm_get_stats(f->reasm[d]);
+        sd_dirstats *ds = &f->c.d[d];
+        ds->stream_bytes = s->bytes_delivered;
+        ds->gap_bytes = s->gap_bytes;
+        ds->inconsistent_bytes = s->inconsistent_bytes;
+        ds->stream_truncated = s->truncated;
+        f->c.reasm_on = true;
+    }
+}
+
 static void reasm_stop(sd_flow *f)
 {
+    reasm_collect(f);
     for (int d = 0; d < 2; d++) {
         sd_reasm_free(f->reasm[d]);
         f->reasm[d] = NULL;
@@ -142,6 +159,7 @@ static void end_flow(sd_engine *e, sd_flow *f, bool expired)
     for (int d = 0; d < 2; d++)
         if (f->reasm[d])
             sd_reasm_flush(f->reasm[d]);
+    reasm_collect(f);
     record_open_counts(e, f);
     c->expired = expired;
     sd_conn_finish_state(c);

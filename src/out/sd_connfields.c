@@ -140,6 +140,16 @@ DIR_FIELD(win_min, TCP_ONLY; if (d->win_seen) set_u(v, d->win_min))
 DIR_FIELD(win_max, TCP_ONLY; if (d->win_seen) set_u(v, d->win_max))
 DIR_FIELD(ttl_min, if (d->pkts) set_u(v, d->ttl_min))
 DIR_FIELD(ttl_max, if (d->pkts) set_u(v, d->ttl_max))
+#define REASM_ONLY if (!C(r)->reasm_on) return
+DIR_FIELD(stream_bytes, REASM_ONLY; set_u(v, d->stream_bytes))
+DIR_FIELD(gap_bytes, REASM_ONLY; set_u(v, d->gap_bytes))
+DIR_FIELD(inconsistent_bytes, REASM_ONLY; set_u(v, d->inconsistent_bytes))
+DIR_FIELD(truncated, REASM_ONLY; set_b(v, d->stream_truncated))
+static void g_incons(const void *r, sd_fval *v)
+{
+    REASM_ONLY;
+    set_u(v, C(r)->inconsistencies);
+}
 
 #define BOTH(name, doc) { "orig_" #name, doc " (originator)", g_orig_##name }, \
                         { "resp_" #name, doc " (responder)", g_resp_##name }
@@ -185,6 +195,11 @@ static const sd_field FIELDS[] = {
     { "open_at_end", "other connections open when it ended", g_open },
     { "orig_open_at_end", "of those, opened by the same originator host", g_orig_open },
     { "midstream", "handshake not seen (capture joined late)", g_midstream },
+    BOTH(stream_bytes, "reassembled payload delivered in order (-R)"),
+    BOTH(gap_bytes, "bytes missing from the reassembled stream, delivered as gaps (-R)"),
+    BOTH(inconsistent_bytes, "retransmitted bytes that differed from the first copy (-R)"),
+    { "inconsistencies", "overlaps with different bytes, an evasion indicator (-R)", g_incons },
+    BOTH(truncated, "reassembly hit a memory cap (-R)"),
     { "expired", "ended by idle timeout", g_expired },
     { "first_frame", "first frame", g_first_frame },
     { "last_frame", "last frame", g_last_frame },

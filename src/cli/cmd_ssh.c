@@ -24,7 +24,8 @@ static const char HELP[] =
     "  -n, --stream N       only TCP stream N (Wireshark's tcp.stream)\n"
     "  -z, --zoom FROM-TO   only events whose first frame is in FROM..TO\n"
     "  -d, --leg L          forward, reverse (incl. nested) or both (default)\n"
-    "  -w, --window S       windowed exfil/infil view: window length (s)\n"
+    "  -w, --window S       windowed exfil/infil view: window length (s); the\n"
+    "                       HTML data-movement plot uses the same windows\n"
     "  -s, --stride S       window stride (s; default = window)\n"
     "  -o, --outdir DIR     also write events.csv and events.jsonl into DIR\n"
     "  -p, --report         with -o: also DIR/report.html (self-contained, SVG plots:\n"
@@ -498,6 +499,8 @@ int cmd_ssh(int argc, char **argv)
     run.ro.color = sd_report_color(stdout, run.no_color) ? SD_REPORT_COLOR_ALWAYS : SD_REPORT_COLOR_NEVER;
     run.ro.zoom_first = run.zfrom;
     run.ro.zoom_last = run.zto;
+    run.ro.window_s = run.window; /* the plot's windows are the events' windows */
+    run.ro.stride_s = run.stride;
     run.ro.title = in.nfiles ? in.files[0] : "live capture";
     if (run.plots && run.outdir)
         run.html = sd_report_html_new(&run.ro);

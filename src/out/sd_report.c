@@ -17,6 +17,7 @@
 #define DM_STRIDE 1u
 #define DM_BULK_FACTOR 1.2
 #define DM_REV_EXTRA 40u
+#define DM_MIN_PRED 3u /* records in a window before it may predict exfil/infil */
 /* Plots draw at most this many points per line: more are invisible at
  * 1000 pixels and would only make the file big. */
 #define MAX_LINE_POINTS 1500u
@@ -762,6 +763,76 @@ static bool rec_in(const sd_report_opts *o, const sd_ssh_record *r)
     return in_zoom(o, r->frame);
 }
 
+/* One window's features (packetStrider, ssh_inference.md 1.3): client
+ * share of packets and bytes, size variability, and whether every record
+ * is bulk-sized and one-way (exfil 1 / infil 2). */
+typedef struct dm_win {
+    double x, cp, cb, var, el;
+    char flag;
+} dm_win;
+
+static dm_win dm_features(const sd_ssh_record **r, size_t n, double bulk, uint32_t *sz)
+{
+    double cpk = 0, cby = 0, tby = 0;
+    bool allc = true, alls = true, big = true;
+    size_t uniq = 0;
+    for (size_t j = 0; j < n; j++) {
+        const sd_ssh_record *q = r[j];
+        if (q->from_client) {
+            cpk++;
+            cby += q->wire_len;
+            alls = false;
+        } else {
+            allc = false;
+        }
+        tby += q->wire_len;
+        big &= q->wire_len > bulk;
+        size_t u;
+        for (u = 0; u < uniq && sz[u] != q->wire_len; u++)
+            ;
+        if (u == uniq)
+            sz[uniq++] = q->wire_len;
+    }
+    dm_win d = { (double)r[0]->frame, cpk / (double)n, tby > 0 ? cby / tby : 0, (double)uniq / (double)n,
+                 sd_ts_sec(r[n - 1]->ts - r[0]->ts), 0 };
+    /* a lone bulk-sized record is no movement: a time window may hold one */
+    if (n >= DM_MIN_PRED)
+        d.flag = big && allc ? 1 : big && alls ? 2 : 0;
+    return d;
+}
+
+/* Windows of w records every st records (packetStrider's), or with -w/-s
+ * of window_s seconds every stride_s seconds (the data_window events'
+ * windows; empty ones skipped). At most cap windows, thinned evenly. */
+static size_t dm_windows(const sd_ssh_record **r, size_t nr, const sd_report_opts *o, unsigned w,
+                         unsigned st, double bulk, dm_win *out, size_t cap)
+{
+    uint32_t *sz = sd_calloc(nr, sizeof *sz);
+    size_t k = 0;
+    if (o->window_s > 0) {
+        double ws = o->window_s, ss = o->stride_s > 0 ? o->stride_s : ws;
+        double span = sd_ts_sec(r[nr - 1]->ts - r[0]->ts);
+        size_t nwin = (size_t)(span / ss) + 1, every = nwin > cap ? (nwin + cap - 1) / cap : 1;
+        size_t a = 0;
+        for (size_t wi = 0; wi < nwin && k < cap; wi += every) {
+            double from = (double)wi * ss;
+            while (a < nr && sd_ts_sec(r[a]->ts - r[0]->ts) < from)
+                a++;
+            size_t e = a;
+            while (e < nr && sd_ts_sec(r[e]->ts - r[0]->ts) < from + ws)
+                e++;
+            if (e > a)
+                out[k++] = dm_features(r + a, e - a, bulk, sz);
+        }
+    } else {
+        size_t nwin = (nr - w) / st + 1, every = nwin > cap ? (nwin + cap - 1) / cap : 1;
+        for (size_t wi = 0; wi < nwin && k < cap; wi += every)
+            out[k++] = dm_features(r + wi * st, w, bulk, sz);
+    }
+    free(sz);
+    return k;
+}
+
 /* Windowed data-movement features over the encrypted records
  * (packetStrider's window/stride, ssh_inference.md 1.3). */
 static void html_datamove(sd_buf *b, const sd_report_conn *rc, const sd_report_opts *o, uint32_t key)
@@ -776,56 +847,39 @@ static void html_datamove(sd_buf *b, const sd_report_conn *rc, const sd_report_o
         free(r);
         return;
     }
-    size_t nwin = (nr - w) / st + 1, every = nwin > MAX_LINE_POINTS ? (nwin + MAX_LINE_POINTS - 1) / MAX_LINE_POINTS : 1;
-    size_t np = (nwin + every - 1) / every;
-    double *x = sd_calloc(np, sizeof *x), *cp = sd_calloc(np, sizeof *cp), *cb = sd_calloc(np, sizeof *cb),
-           *var = sd_calloc(np, sizeof *var), *el = sd_calloc(np, sizeof *el);
     double bulk = DM_BULK_FACTOR * (double)((key ? key : 36) + DM_REV_EXTRA), elmax = 0;
-    uint32_t *sz = sd_calloc(w, sizeof *sz);
-    size_t k = 0, nex = 0, nin = 0;
-    char *flag = sd_calloc(np, 1);
-    for (size_t wi = 0; wi < nwin; wi += every) {
-        size_t a = wi * st;
-        double cpk = 0, cby = 0, tby = 0;
-        bool allc = true, alls = true, big = true;
-        size_t uniq = 0;
-        for (size_t j = 0; j < w; j++) {
-            const sd_ssh_record *q = r[a + j];
-            if (q->from_client) {
-                cpk++;
-                cby += q->wire_len;
-                alls = false;
-            } else {
-                allc = false;
-            }
-            tby += q->wire_len;
-            if (q->wire_len <= bulk)
-                big = false;
-            size_t u;
-            for (u = 0; u < uniq && sz[u] != q->wire_len; u++)
-                ;
-            if (u == uniq)
-                sz[uniq++] = q->wire_len;
-        }
-        x[k] = (double)r[a]->frame;
-        cp[k] = cpk / w;
-        cb[k] = tby > 0 ? cby / tby : 0;
-        var[k] = (double)uniq / w;
-        el[k] = sd_ts_sec(r[a + w - 1]->ts - r[a]->ts);
-        if (el[k] > elmax)
-            elmax = el[k];
-        flag[k] = big && allc ? 1 : big && alls ? 2 : 0;
-        nex += flag[k] == 1;
-        nin += flag[k] == 2;
-        k++;
+    dm_win *dw = sd_calloc(MAX_LINE_POINTS, sizeof *dw);
+    size_t k = dm_windows(r, nr, o, w, st, bulk, dw, MAX_LINE_POINTS), nex = 0, nin = 0;
+    if (k < 3) {
+        free(dw);
+        free(r);
+        return;
     }
-    sd_buf_printf(b, "<h3>Data movement (window %u records, stride %u)</h3><div class=key>"
+    double *x = sd_calloc(k, sizeof *x), *cp = sd_calloc(k, sizeof *cp), *cb = sd_calloc(k, sizeof *cb),
+           *var = sd_calloc(k, sizeof *var), *el = sd_calloc(k, sizeof *el);
+    for (size_t i = 0; i < k; i++) {
+        x[i] = dw[i].x;
+        cp[i] = dw[i].cp;
+        cb[i] = dw[i].cb;
+        var[i] = dw[i].var;
+        el[i] = dw[i].el;
+        elmax = el[i] > elmax ? el[i] : elmax;
+        nex += dw[i].flag == 1;
+        nin += dw[i].flag == 2;
+    }
+    char wdesc[64];
+    if (o->window_s > 0)
+        snprintf(wdesc, sizeof wdesc, "window %g s, stride %g s", o->window_s,
+                 o->stride_s > 0 ? o->stride_s : o->window_s);
+    else
+        snprintf(wdesc, sizeof wdesc, "window %u records, stride %u", w, st);
+    sd_buf_printf(b, "<h3>Data movement (%s)</h3><div class=key>"
                      "<span class=sw style=background:#3a78c8></span>client packets / window"
                      "<span class=sw style=background:#e07b2a></span>client bytes / window"
                      "<span class=sw style=background:#2a9d4a></span>size variability (unique/total)"
                      "<span class=sw style=background:#d00></span>exfil prediction (%zu)"
                      "<span class=sw style=background:#70d></span>infil prediction (%zu)</div>",
-                   w, st, nex, nin);
+                   wdesc, nex, nin);
     sd_svg s;
     char id[48];
     snprintf(id, sizeof id, "dm-%llu", (unsigned long long)rc->conn->id);
@@ -836,12 +890,12 @@ static void html_datamove(sd_buf *b, const sd_report_conn *rc, const sd_report_o
     sd_svg_line(&s, x, cb, k, false, "l1");
     sd_svg_line(&s, x, var, k, false, "l2");
     for (size_t i = 0; i < k; i++)
-        if (flag[i]) {
+        if (dw[i].flag) {
             char t[160];
             snprintf(t, sizeof t, "%s prediction: window from frame %.0f, %.3f s elapsed, all %s records > %.0f bytes",
-                     flag[i] == 1 ? "exfil" : "infil", x[i], el[i], flag[i] == 1 ? "client" : "server", bulk);
-            sd_svg_marker(&s, x[i], sd_svg_py(&s, flag[i] == 1 ? 1.08 : 1.04), SD_SVG_TICK,
-                          flag[i] == 1 ? "ex" : "in", t);
+                     dw[i].flag == 1 ? "exfil" : "infil", x[i], el[i], dw[i].flag == 1 ? "client" : "server", bulk);
+            sd_svg_marker(&s, x[i], sd_svg_py(&s, dw[i].flag == 1 ? 1.08 : 1.04), SD_SVG_TICK,
+                          dw[i].flag == 1 ? "ex" : "in", t);
         }
     sd_svg_end(&s);
     snprintf(id, sizeof id, "dmt-%llu", (unsigned long long)rc->conn->id);
@@ -855,8 +909,7 @@ static void html_datamove(sd_buf *b, const sd_report_conn *rc, const sd_report_o
     free(cb);
     free(var);
     free(el);
-    free(sz);
-    free(flag);
+    free(dw);
     free(r);
 }
 

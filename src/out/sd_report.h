@@ -44,6 +44,8 @@ typedef struct sd_report_opts {
     uint64_t zoom_last;           /* 0 = to the end */
     unsigned window;              /* data-movement window in records; 0 = 5 (packetStrider 2*2+1) */
     unsigned stride;              /* 0 = 1 */
+    double window_s, stride_s;    /* -w/-s (s): time windows instead, as the data_window
+                                     events use; 0 = record windows above */
     const char *title;            /* HTML title, e.g. the capture's file name; NULL = "strider report" */
     unsigned width;               /* terminal columns; 0 = 100 */
 } sd_report_opts;

@@ -66,5 +66,32 @@ PY
     n=$(grep -o 'class="mk rt"' "$OUT/tcp_plot_zoom.svg" | wc -l)
     [ "$n" = 4 ] || { echo "FAIL zoomed plot has $n marks, want 4 (2 per panel)"; fail=1; }
 fi
+# -w/-s: the HTML data-movement windows are the data_window events' time
+# windows (2 s every 1 s here): one point per non-empty window, at the frame
+# of its first record, as computed from the record stream itself.
+hw=$(mktemp -d)
+"$STRIDER" ssh -p -w 2 -s 1 -o "$hw" "$REPO/samples/demo.pcap" > /dev/null 2>&1
+"$STRIDER" ssh --records "$REPO/samples/demo.pcap" > "$hw/records.txt" 2>/dev/null
+/usr/bin/python3 - "$hw/report.html" "$hw/records.txt" <<'PY' || fail=1
+import re, sys
+html = open(sys.argv[1]).read()
+if 'Data movement (window 2 s, stride 1 s)' not in html:
+    print('FAIL -w 2 -s 1: heading'); sys.exit(1)
+recs = [(int(m.group(1)), float(m.group(2))) for m in
+        re.finditer(r'^rec [CS] +\d+ \S+ frame (\d+) ts ([\d.]+)', open(sys.argv[2]).read(), re.M)]
+t0, span = recs[0][1], recs[-1][1] - recs[0][1]
+want = set()
+for k in range(int(span // 1) + 1):
+    inwin = [f for f, t in recs if k <= t - t0 < k + 2]
+    if inwin:
+        want.add(inwin[0])
+svg = html[html.index('id="dm-0"'):]
+path = re.search(r'class="l0" d="([^"]+)"', svg).group(1)
+xs = {x for x in re.findall(r'[ML]([\d.]+) ', path)}
+if len(xs) != len(want):
+    print('FAIL -w 2 -s 1: %d distinct window starts drawn, %d expected' % (len(xs), len(want))); sys.exit(1)
+print('time windows: %d, as the record stream says' % len(want))
+PY
+rm -rf "$hw"
 [ $fail -eq 0 ] && echo "report text tests passed"
 exit $fail

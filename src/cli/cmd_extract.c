@@ -154,6 +154,7 @@ typedef struct fcache {
     wjob q[QCAP];
     unsigned qhead, qlen;
     blk *back;            /* blocks written, for the main thread's pool */
+    bool writer_waits, main_waits;
     /* writer (or main when not threaded) */
     int dirfd;
     fslot *s;
@@ -277,30 +278,59 @@ static blk *job_run(fcache *fc, const wjob *j)
     return NULL;
 }
 
+/* Jobs are taken and blocks given back in batches, and a side is woken
+ * only when it waits: on a virtual machine a futex wake-up costs as much as
+ * writing a small file. */
+#define JOB_BATCH 32
+
 static void *writer_main(void *arg)
 {
     fcache *fc = arg;
+    wjob jobs[JOB_BATCH];
+    blk *done = NULL, *last = NULL;
     for (;;) {
         pthread_mutex_lock(&fc->mu);
-        while (!fc->qlen)
-            pthread_cond_wait(&fc->cv_job, &fc->mu);
-        wjob j = fc->q[fc->qhead];
-        fc->qhead = (fc->qhead + 1) % QCAP;
-        if (fc->qlen-- == QCAP)
-            pthread_cond_signal(&fc->cv_room);
-        pthread_mutex_unlock(&fc->mu);
-        if (j.kind == J_STOP)
-            return NULL;
-        blk *done = job_run(fc, &j);
         if (done) {
-            blk *last = done;
-            while (last->next)
-                last = last->next;
-            pthread_mutex_lock(&fc->mu);
             last->next = fc->back;
             fc->back = done;
-            pthread_cond_signal(&fc->cv_back);
-            pthread_mutex_unlock(&fc->mu);
+            done = last = NULL;
+            if (fc->main_waits)
+                pthread_cond_signal(&fc->cv_back);
+        }
+        while (!fc->qlen) {
+            fc->writer_waits = true;
+            pthread_cond_wait(&fc->cv_job, &fc->mu);
+            fc->writer_waits = false;
+        }
+        int n = 0;
+        while (fc->qlen && n < JOB_BATCH) {
+            jobs[n++] = fc->q[fc->qhead];
+            fc->qhead = (fc->qhead + 1) % QCAP;
+            fc->qlen--;
+        }
+        if (fc->main_waits)
+            pthread_cond_signal(&fc->cv_room);
+        pthread_mutex_unlock(&fc->mu);
+        for (int i = 0; i < n; i++) {
+            if (jobs[i].kind == J_STOP) { /* the last job queued */
+                if (done) {
+                    pthread_mutex_lock(&fc->mu);
+                    last->next = fc->back;
+                    fc->back = done;
+                    pthread_mutex_unlock(&fc->mu);
+                }
+                return NULL;
+            }
+            blk *b = job_run(fc, &jobs[i]);
+            if (b) {
+                blk *e = b;
+                while (e->next)
+                    e = e->next;
+                e->next = done;
+                done = b;
+                if (!last)
+                    last = e;
+            }
         }
     }
 }
@@ -330,8 +360,11 @@ static void fc_reclaim(fcache *fc, bool wait)
     if (!fc->threaded)
         return;
     pthread_mutex_lock(&fc->mu);
-    while (wait && !fc->back)
+    while (wait && !fc->back) {
+        fc->main_waits = true;
         pthread_cond_wait(&fc->cv_back, &fc->mu);
+        fc->main_waits = false;
+    }
     blk *b = fc->back;
     fc->back = NULL;
     pthread_mutex_unlock(&fc->mu);
@@ -345,10 +378,14 @@ static void fc_push(fcache *fc, wjob j)
         return;
     }
     pthread_mutex_lock(&fc->mu);
-    while (fc->qlen == QCAP)
+    while (fc->qlen == QCAP) {
+        fc->main_waits = true;
         pthread_cond_wait(&fc->cv_room, &fc->mu);
+        fc->main_waits = false;
+    }
     fc->q[(fc->qhead + fc->qlen++) % QCAP] = j;
-    pthread_cond_signal(&fc->cv_job);
+    if (fc->writer_waits)
+        pthread_cond_signal(&fc->cv_job);
     pthread_mutex_unlock(&fc->mu);
 }
 

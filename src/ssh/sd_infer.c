@@ -931,10 +931,12 @@ static void forwarding_requests(ctx *x, const reqs *q, size_t s0, const sd_ssh_s
 {
     bool used = agent_used(x, s0, cs, ss);
     bool req = q->extra > 0 && (q->extra & REQ_AGENT);
-    x->sum->agent_used = used;
-    x->sum->agent_forwarding = used || req;
-    /* below 0.8 an env request of the same size would read the same */
+    /* below 0.8 an env request of the same size would read the same, and
+     * most clients send one (Debian's ssh_config: SendEnv LANG LC_*): the
+     * event says so, the connection's summary claims only what is sure */
     bool sure = q->conf >= 0.8;
+    x->sum->agent_used = used;
+    x->sum->agent_forwarding = used || (req && sure);
     if (req && !used)
         request_event(x, q, "agent_forwarding", sure ? "auth-agent-req sent (-A); the agent was not used"
                                                      : "auth-agent-req (-A) or an env request of its size; agent not used");

@@ -172,7 +172,7 @@ static void pairs_init(void)
     pairs_ready = true;
 }
 
-static bool pair_hit(const uint8_t *p)
+static uint64_t pair_bit(const uint8_t *p)
 {
     unsigned v = p[0] | (unsigned)p[1] << 8;
     return PAIRS[v >> 6] >> (v & 63) & 1;
@@ -200,12 +200,19 @@ static void scan(sd_sig_scan *s, const uint8_t *p, size_t len, uint64_t base, ui
 {
     if (base == 0)
         try_at(s, p, len, 0, ~ANY_MASK, base, f0, f1); /* anchored at the start */
-    for (size_t i = ANY_STEP - 1; i + 1 < len; i += ANY_STEP) {
-        if (!pair_hit(p + i))
-            continue;
-        for (size_t st = i + 1 - ANY_STEP; st <= i; st++)
-            try_at(s, p, len, st, ANY_MASK, base, f0, f1);
-    }
+    size_t i = ANY_STEP - 1;
+    /* four probes per branch: almost always none hits */
+    for (; i + 3 * ANY_STEP + 1 < len; i += 4 * ANY_STEP)
+        if (pair_bit(p + i) | pair_bit(p + i + ANY_STEP) | pair_bit(p + i + 2 * ANY_STEP) |
+            pair_bit(p + i + 3 * ANY_STEP))
+            for (size_t k = i; k <= i + 3 * ANY_STEP; k += ANY_STEP)
+                if (pair_bit(p + k))
+                    for (size_t st = k + 1 - ANY_STEP; st <= k; st++)
+                        try_at(s, p, len, st, ANY_MASK, base, f0, f1);
+    for (; i + 1 < len; i += ANY_STEP)
+        if (pair_bit(p + i))
+            for (size_t st = i + 1 - ANY_STEP; st <= i; st++)
+                try_at(s, p, len, st, ANY_MASK, base, f0, f1);
 }
 
 void sd_sig_feed(sd_sig_scan *s, uint64_t offset, const uint8_t *p, size_t len,

@@ -250,19 +250,17 @@ static blk *job_run(fcache *fc, const wjob *j)
     wfile *w = j->w;
     if (j->kind == J_WRITE) {
         uint64_t off = j->off;
-        blk *b = j->head, *last = NULL;
-        while (b) {
+        for (blk *b = j->head; b;) {
             struct iovec iov[IOV_BATCH];
             int n = 0;
             size_t total = 0;
-            for (; b && n < IOV_BATCH; last = b, b = b->next) {
+            for (; b && n < IOV_BATCH; b = b->next) {
                 iov[n++] = (struct iovec){ b->d, b->len };
                 total += b->len;
             }
             fc_pwritev(fc, w, iov, n, off);
             off += total;
         }
-        (void)last;
         return j->head;
     }
     if (j->kind == J_FINISH) {

@@ -335,8 +335,14 @@ static void hist_reserve(sd_reasm *r, uint64_t len)
     while (ncap < want && ncap < lim)
         ncap <<= 1;
     uint8_t *nh = sd_malloc(ncap);
-    for (uint64_t o = r->hstart; o < r->next_off; o++)
-        nh[o & (ncap - 1)] = r->hist[o & (r->hcap - 1)];
+    /* the held bytes [hstart, next_off) move to their places in the larger
+     * ring: at most two runs in the old ring, each at most two in the new */
+    for (uint64_t o = r->hstart; o < r->next_off;) {
+        size_t op = (size_t)(o & (r->hcap - 1)), np = (size_t)(o & (ncap - 1));
+        size_t n = (size_t)SD_MIN(r->next_off - o, (uint64_t)SD_MIN(r->hcap - op, ncap - np));
+        memcpy(nh + np, r->hist + op, n);
+        o += n;
+    }
     free(r->hist);
     r->hist = nh;
     r->hcap = ncap;

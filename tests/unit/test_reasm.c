@@ -818,6 +818,36 @@ static void t_random_last(void **st)
     run_random(SD_OVERLAP_LAST, true, 300);
 }
 
+/* The history of delivered bytes grows as a stream does (4 KiB ring up to
+ * 64 KiB): bytes copied across each growth still answer retransmissions,
+ * identical ones silently, a changed one with the frame that carried the
+ * original. */
+static void t_history_growth(void **st)
+{
+    (void)st;
+    static rec r;
+    static uint8_t src[40000];
+    for (size_t i = 0; i < sizeof src; i++)
+        src[i] = (uint8_t)(i * 7 + i / 251);
+    sd_reasm *z = mk(&r, SD_OVERLAP_FIRST, 0, NULL);
+    sd_reasm_set_isn(z, 0xFFFFF000u); /* wraps on the way */
+    for (uint32_t off = 0; off < sizeof src; off += 1000)
+        sd_reasm_segment(z, 0xFFFFF001u + off, SD_TH_ACK, src + off, 1000, 100 + off / 1000, 0);
+    assert_int_equal(r.outlen, sizeof src);
+    for (uint32_t off = 8000; off < sizeof src; off += 3333) /* before each growth and after */
+        sd_reasm_segment(z, 0xFFFFF001u + off, SD_TH_ACK, src + off, 500, 900, 0);
+    assert_int_equal(r.ninc, 0);
+    assert_int_equal(sd_reasm_get_stats(z)->retrans_segments, 10);
+    uint8_t bad[100];
+    memcpy(bad, src + 20050, sizeof bad);
+    bad[10] ^= 0x55;
+    sd_reasm_segment(z, 0xFFFFF001u + 20050, SD_TH_ACK, bad, sizeof bad, 901, 0);
+    assert_int_equal(r.ninc, 1);
+    assert_int_equal(r.inc[0].offset, 20060);
+    assert_int_equal(r.inc[0].old_frame, 120);
+    sd_reasm_free(z);
+}
+
 /* libnids (k): thousands of 1-byte segments in decreasing order. */
 static void t_many_held(void **st)
 {
@@ -862,6 +892,7 @@ int main(void)
         cmocka_unit_test(t_random_first),
         cmocka_unit_test(t_random_last),
         cmocka_unit_test(t_many_held),
+        cmocka_unit_test(t_history_growth),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

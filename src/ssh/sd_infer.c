@@ -28,6 +28,13 @@
 /* Pause after a key above which an ambiguous small answer is read as the
  * output of a command (Enter) rather than a Backspace echo (s). */
 #define ENTER_PAUSE_S 0.9
+/* A record this soon after the previous one is a protocol answer (a
+ * WINDOW_ADJUST has a keystroke's size), not a person... */
+#define REACT_MIN_S 0.015
+/* ...unless the server echoes it at once: a key typed just after a late
+ * echo of the one before (fresh lab demo: 6 ms after it, echoed 0.5 ms
+ * later) */
+#define ECHO_NOW_S 0.05
 #define MAX_ULEN 64u
 #define MAX_PLEN 128u
 
@@ -428,7 +435,9 @@ static uint32_t keys_leg(ctx *x, const leg *L, size_t from, size_t to, bool emit
         if (!is_cl(L, it) || (it->len != wk && it->len != wa && !fat && !paste))
             continue;
         /* a person does not react within 15 ms: a protocol answer */
-        if (i > from && it->t - x->v[i - 1].t < 0.015)
+        if (i > from && it->t - x->v[i - 1].t < REACT_MIN_S &&
+            !(i + 1 < to && !is_cl(L, &x->v[i + 1]) && x->v[i + 1].len == we &&
+              x->v[i + 1].t - it->t < ECHO_NOW_S))
             continue;
         key *q = &k[nk];
         q->at = i;

@@ -39,10 +39,10 @@ static const char HELP[] =
     "      --host ADDR      connections with ADDR at either end\n"
     "      --port N         connections with port N at either end\n"
     "      --idle-timeout S end established TCP connections idle for S seconds\n"
+    "                       (default 3600)\n"
     "  -R, --reassemble     also reassemble every TCP stream: *_stream_bytes,\n"
     "                       *_gap_bytes, *_inconsistent_bytes, inconsistencies,\n"
-    "                       *_truncated (what `strider follow` would deliver)\n"
-    "                       (default 3600)\n" CLI_COMMON_HELP
+    "                       *_truncated (what `strider follow` would deliver)\n" CLI_COMMON_HELP
     "\nExamples:\n"
     "  strider conns cap.pcap --port 80 --where 'syn_synack_ms>300' --limit 1\n"
     "  strider conns cap.pcap --where 'first_rst=orig' \\\n"
@@ -84,19 +84,6 @@ static void rc_end(void *ctx, sd_conn *c, void *st) {}
 static int rc_tag;
 static const sd_analyzer reasm_counter = { .name = "reassemble", .conn_new = rc_new,
                                            .chunk = rc_chunk, .conn_end = rc_end, .ctx = &rc_tag };
-
-/* Fields filled only when -R ran reassembly (kept out of the all-fields
- * JSON and CSV otherwise, so those stay what they were). */
-static const char REASM_FIELDS[] =
-    ",orig_stream_bytes,resp_stream_bytes,orig_gap_bytes,resp_gap_bytes,orig_inconsistent_bytes,"
-    "resp_inconsistent_bytes,inconsistencies,orig_truncated,resp_truncated,";
-
-static bool is_reasm_field(const char *name)
-{
-    char t[72];
-    snprintf(t, sizeof t, ",%s,", name);
-    return strstr(REASM_FIELDS, t) != NULL;
-}
 
 static const sd_field *g_sort;
 static int g_sort_desc;
@@ -242,10 +229,10 @@ int cmd_conns(int argc, char **argv)
         ncol = sd_fields_select(&sd_conn_fields, fields ? fields : sd_conn_text_default, sel, MAX_COLS,
                                 err, sizeof err);
         if (ncol < 0) { rc = cli_usage_error("conns", "%s", err); goto out; }
-    } else { /* every field; reassembly's only with -R */
+    } else { /* every field; the optional ones (reassembly's) only with -R */
         ncol = 0;
         for (size_t i = 0; i < sd_conn_fields.n && ncol < MAX_COLS; i++)
-            if (reasm || !is_reasm_field(sd_conn_fields.f[i].name))
+            if (reasm || !sd_conn_fields.f[i].optional)
                 sel[ncol++] = &sd_conn_fields.f[i];
     }
     sd_capture *cap = cli_open(&in);

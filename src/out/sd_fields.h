@@ -22,6 +22,7 @@ typedef struct sd_field {
     const char *name;
     const char *doc;
     void (*get)(const void *rec, sd_fval *v);
+    bool optional; /* filled only on request (conns -R): not in the all-fields output otherwise */
 } sd_field;
 
 typedef struct sd_fieldset {

@@ -159,7 +159,7 @@ static void end_flow(sd_engine *e, sd_flow *f, bool expired)
     for (int d = 0; d < 2; d++)
         if (f->reasm[d])
             sd_reasm_flush(f->reasm[d]);
-    reasm_collect(f);
+    reasm_stop(f); /* nothing more to deliver; its counts go into the conn */
     record_open_counts(e, f);
     c->expired = expired;
     sd_conn_finish_state(c);
@@ -168,7 +168,6 @@ static void end_flow(sd_engine *e, sd_flow *f, bool expired)
             e->an[i].conn_end(e->an[i].ctx, c, c->slot[i]);
     if (e->o.conn_done)
         e->o.conn_done(e->o.ud, c);
-    reasm_stop(f);
     sd_flowtab_remove(e->tab, f);
     free(f);
 }

@@ -38,6 +38,7 @@ struct sd_capture {
     uint64_t passed;
     sd_diag *diag;
     bool live;
+    bool timed_out;      /* the last read of a live source timed out */
 };
 
 static void src_close(cap_src *s)
@@ -111,15 +112,35 @@ static int src_open_file(cap_src *s, const char *path, const sd_capture_opts *o,
     return src_filter(s, o->bpf, err, errlen);
 }
 
+/* Live read timeout: how long a read waits before the engine gets a tick
+ * (idle expiry, statistics, a stop request) with no packet to read. */
+#define LIVE_TIMEOUT_MS 100
+
+static int live_activate(pcap_t *pc, int snaplen)
+{
+    pcap_set_snaplen(pc, snaplen);
+    pcap_set_promisc(pc, 1);
+    pcap_set_timeout(pc, LIVE_TIMEOUT_MS);
+    /* packets reach the analysis as they arrive, not a buffer block later:
+     * a connection is reported within a second of its end */
+    pcap_set_immediate_mode(pc, 1);
+    /* hdr_ts() reads tv_usec as nanoseconds; ask for them, and accept
+     * microseconds where the interface cannot (live_scale below) */
+    pcap_set_tstamp_precision(pc, PCAP_TSTAMP_PRECISION_NANO);
+    return pcap_activate(pc);
+}
+
 static int src_open_live(cap_src *s, const sd_capture_opts *o, char *err, size_t errlen)
 {
     char ebuf[PCAP_ERRBUF_SIZE] = "";
     s->path = sd_strdup(o->iface);
-    s->pc = pcap_open_live(o->iface, o->snaplen > 0 ? o->snaplen : 262144, 1, 100, ebuf);
-    if (!s->pc) {
-        snprintf(err, errlen, "%s: cannot capture: %s", o->iface, ebuf);
+    s->pc = pcap_create(o->iface, ebuf);
+    int rc = s->pc ? live_activate(s->pc, o->snaplen > 0 ? o->snaplen : 262144) : PCAP_ERROR;
+    if (rc < 0) {
+        snprintf(err, errlen, "%s: cannot capture: %s", o->iface, s->pc ? pcap_geterr(s->pc) : ebuf);
         return -1;
     }
+    s->nano = pcap_get_tstamp_precision(s->pc) == PCAP_TSTAMP_PRECISION_NANO;
     s->linktype = pcap_datalink(s->pc);
     return src_filter(s, o->bpf, err, errlen);
 }
@@ -191,7 +212,8 @@ static void src_fill(sd_capture *cap, cap_src *s)
             s->pending = true;
             s->records++;
         } else if (rc == 0) {
-            continue; /* live timeout */
+            cap->timed_out = true; /* live: nothing within the read timeout */
+            return;
         } else {
             if (rc == PCAP_ERROR)
                 sd_diagf(cap->diag, s->path, s->records + 1, "unreadable record (%s); rest of file skipped",
@@ -205,6 +227,13 @@ static sd_ts hdr_ts(const struct pcap_pkthdr *h)
 {
     /* opened with nanosecond precision: tv_usec holds nanoseconds */
     return (sd_ts)h->ts.tv_sec * SD_NS_PER_SEC + (sd_ts)h->ts.tv_usec;
+}
+
+static sd_ts src_ts(const sd_capture *cap, const cap_src *s)
+{
+    if (cap->live && !s->nano) /* an interface that gives microseconds */
+        return (sd_ts)s->hdr->ts.tv_sec * SD_NS_PER_SEC + (sd_ts)s->hdr->ts.tv_usec * 1000;
+    return hdr_ts(s->hdr);
 }
 
 /* The input whose pending record is earliest; ties go to the earlier file,
@@ -257,8 +286,12 @@ int sd_capture_next(sd_capture *cap, sd_frame *out)
 {
     for (;;) {
         cap_src *s = cap->nsrc == 1 ? &cap->src[0] : earliest(cap);
-        if (cap->nsrc == 1)
+        if (cap->nsrc == 1) {
+            cap->timed_out = false;
             src_fill(cap, s);
+            if (cap->timed_out)
+                return SD_CAPTURE_TICK;
+        }
         if (!s || !s->pending)
             return 0;
         s->pending = false;
@@ -268,7 +301,7 @@ int sd_capture_next(sd_capture *cap, sd_frame *out)
             continue;
         cap->passed++;
         out->num = cap->frame_no;
-        out->ts = hdr_ts(h);
+        out->ts = src_ts(cap, s);
         out->caplen = h->caplen;
         out->wirelen = h->len < h->caplen ? h->caplen : h->len;
         out->linktype = s->linktype;
@@ -302,6 +335,22 @@ void sd_capture_progress(const sd_capture *cap, uint64_t *done, uint64_t *total)
         *done += pos > 0 ? (uint64_t)pos : 0;
         *total += s->size;
     }
+}
+
+bool sd_capture_is_live(const sd_capture *cap)
+{
+    return cap->live;
+}
+
+int sd_capture_drops(const sd_capture *cap, uint64_t *received, uint64_t *dropped, uint64_t *if_dropped)
+{
+    struct pcap_stat ps;
+    if (!cap->live || !cap->src[0].pc || pcap_stats(cap->src[0].pc, &ps) != 0)
+        return -1;
+    *received = ps.ps_recv;
+    *dropped = ps.ps_drop;
+    *if_dropped = ps.ps_ifdrop;
+    return 0;
 }
 
 unsigned sd_capture_files_ok(const sd_capture *cap)

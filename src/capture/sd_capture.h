@@ -38,8 +38,15 @@ sd_capture *sd_capture_open_mem(const uint8_t *buf, size_t len, const char *name
                                 const sd_capture_opts *opts, char *err, size_t errlen);
 
 /* 1 = a frame (that passed the filter), 0 = end of input, never fails:
- * unreadable records end their file with a diagnostic. */
+ * unreadable records end their file with a diagnostic. Live capture also
+ * returns SD_CAPTURE_TICK when no packet came within its read timeout
+ * (100 ms), so the caller can expire connections and look at a stop flag. */
+#define SD_CAPTURE_TICK 2
 int sd_capture_next(sd_capture *cap, sd_frame *out);
+bool sd_capture_is_live(const sd_capture *cap);
+/* Live only: libpcap's counts (packets received, dropped by the kernel
+ * buffer, dropped by the interface). -1 when not live or not known. */
+int sd_capture_drops(const sd_capture *cap, uint64_t *received, uint64_t *dropped, uint64_t *if_dropped);
 
 const char *sd_capture_path(const sd_capture *cap, unsigned file_idx);
 /* Records read that passed the filter, and all records read. */

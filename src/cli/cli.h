@@ -19,14 +19,23 @@ typedef struct cli_input {
     bool no_progress;
     sd_diag diag;
     uint64_t diag_max; /* stop printing after this many (count goes on) */
+    uint64_t max_flows;    /* --max-flows; 0 = the engine's default */
+    double stats_interval; /* --stats-interval seconds; 0 = none */
+    bool live;             /* set by cli_open: -i */
 } cli_input;
+
+/* Set by SIGINT/SIGTERM during cli_run: the engine stops reading and ends
+ * every live connection, so the command's outputs are complete. */
+extern volatile sig_atomic_t cli_stop;
 
 /* Common options, for getopt_long tables: each command adds its own. */
 #define CLI_COMMON_OPTS                                                                            \
     { "bpf", required_argument, 0, 'f' }, { "filter", required_argument, 0, 'f' },               \
     { "read", required_argument, 0, 'r' }, { "interface", required_argument, 0, 'i' },            \
     { "quiet", no_argument, 0, 'q' }, { "no-progress", no_argument, 0, 'P' },                     \
-    { "help", no_argument, 0, 'h' }
+    { "max-flows", required_argument, 0, CLI_OPT_MAX_FLOWS },                                    \
+    { "stats-interval", required_argument, 0, CLI_OPT_STATS }, { "help", no_argument, 0, 'h' }
+enum { CLI_OPT_MAX_FLOWS = 0x1001, CLI_OPT_STATS };
 #define CLI_COMMON_SHORT "f:r:i:qh"
 #define CLI_COMMON_HELP                                                                            \
     "  -r, --read FILE      input capture (also as plain arguments; '-' = stdin;\n"                \
@@ -35,7 +44,12 @@ typedef struct cli_input {
     "  -f, --bpf EXPR       BPF filter (frame numbers still count every record)\n"                \
     "  -i, --interface IF   capture live from IF instead of files\n"                               \
     "  -q, --quiet          no warnings about malformed input\n"                                   \
-    "      --no-progress    no progress line on a terminal\n"
+    "      --no-progress    no progress line on a terminal\n"                                     \
+    "      --max-flows N    most connections tracked at once (default 100000); at the\n"          \
+    "                       cap the oldest idle one ends early, is written marked\n"              \
+    "                       evicted, and the count is shown on stderr\n"                          \
+    "      --stats-interval S  a statistics line on stderr every S seconds (packets,\n"          \
+    "                       drops, live connections, evictions, memory)\n"
 
 void cli_input_init(cli_input *in);
 /* Handles a common option; returns 1 if it was one, 0 if not, -1 on error. */
@@ -45,15 +59,27 @@ void cli_input_free(cli_input *in);
 /* Opens the capture; prints an error and returns NULL when nothing at all
  * can be read. */
 sd_capture *cli_open(cli_input *in);
-/* Runs the engine over cap with a progress line on a terminal. */
+/* The engine with the common options applied (max flows, the stop flag;
+ * live: prompt expiry). eo holds the command's own settings. */
+sd_engine *cli_engine(cli_input *in, sd_engine_opts *eo);
+/* Runs the engine over cap with a progress line on a terminal, ending
+ * cleanly on SIGINT/SIGTERM; then reports on stderr, once, every cap that
+ * dropped or cut something (evicted connections). */
 void cli_run(cli_input *in, sd_engine *e, sd_capture *cap);
+/* Parses a whole decimal number in [min, max] for option opt; on error
+ * prints a one-line message and returns -1 (the caller exits 2). */
+int cli_parse_u64(const char *cmd, const char *opt, const char *s, uint64_t min, uint64_t max, uint64_t *out);
+int cli_parse_secs(const char *cmd, const char *opt, const char *s, double min, double max, double *out);
 /* Exit status after a run: 0 if anything was read, 1 if nothing could be. */
 int cli_status(const cli_input *in, const sd_capture *cap);
 int cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 int cli_parse_format(const char *s, cli_format *out);
 
-/* Writes b to stdout and empties it. */
+/* Writes b to stdout and empties it; exits 1 with a message when stdout
+ * cannot be written (a full disk must not pass as a short result). */
 void cli_flush(sd_buf *b);
+/* cli_flush, then fflush(stdout): for live output read line by line. */
+void cli_flush_now(sd_buf *b);
 
 /* Prints a text table: rows of cells; numbers right-aligned. cells is
  * rows*cols strings, row 0 the header. */

@@ -1,6 +1,7 @@
 /* strider conns: every connection with its facts, as a table, JSON lines
  * (Zeek conn.log names) or CSV, filtered and sorted by any field. */
 #include "../out/sd_connfields.h"
+#include "../out/sd_table.h"
 #include "cli.h"
 
 #include <getopt.h>
@@ -8,15 +9,28 @@
 #include <string.h>
 
 #define MAX_COLS 96
+/* Text rows held to size the table's columns before the first is written:
+ * a result this small looks as if sized on every row; a larger one streams. */
+#define TEXT_HOLD_ROWS 1000
 
 typedef struct conns_run {
-    sd_conn *v;
-    size_t n, cap;
     sd_filter *where;
     const char *proto;
     sd_addr host;
     bool has_host;
     long port;
+    /* output */
+    cli_format fmt;
+    const sd_field **sel;
+    size_t ncol;
+    sd_table *table;       /* text */
+    sd_buf out;
+    bool live;             /* flush every line */
+    uint64_t limit, written;
+    /* --sort: every kept connection, written at the end */
+    bool sorted;
+    sd_conn *v;
+    size_t n, cap;
 } conns_run;
 
 static const char HELP[] =
@@ -32,9 +46,13 @@ static const char HELP[] =
     "  -w, --where EXPR     keep connections matching all conditions, e.g.\n"
     "                       'id.resp_p=80,syn_synack_ms>300' or 'first_rst=orig'\n"
     "                       operators: = != < <= > >= ~ (substring); ',' or 'and'\n"
-    "  -s, --sort FIELD     sort by FIELD (append :desc for descending);\n"
-    "                       default: order of first packet\n"
-    "  -n, --limit N        at most N connections\n"
+    "  -s, --sort FIELD     sort by FIELD (append :desc for descending), e.g.\n"
+    "                       --sort stream for Wireshark's order; keeps every\n"
+    "                       kept connection (~1 KiB each) until the end\n"
+    "                       default: written as each connection ends (closed,\n"
+    "                       idle, evicted), then those open at the end of the\n"
+    "                       input in stream order\n"
+    "  -n, --limit N        at most N connections (stops reading after the Nth)\n"
     "      --proto P        tcp or udp only\n"
     "      --host ADDR      connections with ADDR at either end\n"
     "      --port N         connections with port N at either end\n"
@@ -59,11 +77,54 @@ static bool keep(const conns_run *r, const sd_conn *c)
     return sd_filter_match(r->where, c);
 }
 
+static void text_row(conns_run *r, const sd_conn *c)
+{
+    char t[MAX_COLS][128];
+    const char *cells[MAX_COLS];
+    bool num[MAX_COLS];
+    for (size_t i = 0; i < r->ncol; i++) {
+        sd_fval v = { 0 };
+        r->sel[i]->get(c, &v);
+        sd_fval_text(&v, t[i], sizeof t[i]);
+        cells[i] = t[i];
+        num[i] = v.t == SD_FV_U64 || v.t == SD_FV_F64 || v.t == SD_FV_I64;
+    }
+    sd_table_row(r->table, &r->out, cells, num);
+}
+
+/* One connection, in the chosen format, to the output buffer. */
+static void write_conn(conns_run *r, const sd_conn *c)
+{
+    if (r->written >= r->limit)
+        return;
+    if (r->fmt == CLI_TEXT) {
+        text_row(r, c);
+    } else if (r->fmt == CLI_CSV) {
+        sd_fields_csv(&r->out, r->sel, r->ncol, c);
+    } else {
+        sd_json j;
+        sd_json_begin(&j, &r->out);
+        sd_json_str(&j, "type", "conn");
+        sd_fields_json(&j, r->sel, r->ncol, c);
+        sd_json_end(&j);
+    }
+    if (++r->written == r->limit)
+        cli_stop = 1; /* the rest of the input can change nothing shown */
+    if (r->live)
+        cli_flush_now(&r->out);
+    else if (r->out.len > 65536)
+        cli_flush(&r->out);
+}
+
 static void conn_done(void *ud, const sd_conn *c)
 {
     conns_run *r = ud;
     if (!keep(r, c))
         return;
+    if (!r->sorted) {
+        write_conn(r, c);
+        return;
+    }
     if (r->n == r->cap) {
         r->cap = r->cap ? r->cap * 2 : 256;
         r->v = sd_reallocarray(r->v, r->cap, sizeof *r->v);
@@ -99,55 +160,30 @@ static int cmp_conn(const void *a, const void *b)
     return x->first_frame < y->first_frame ? -1 : x->first_frame > y->first_frame;
 }
 
-static void print_text(const conns_run *r, const sd_field **sel, size_t ncol)
+static void begin_output(conns_run *r)
 {
-    size_t rows = r->n + 1;
-    char **cells = sd_calloc(rows * ncol, sizeof *cells);
-    bool right[MAX_COLS];
-    for (size_t c = 0; c < ncol; c++) {
-        cells[c] = sd_strdup(sel[c]->name);
-        right[c] = false;
-    }
-    for (size_t i = 0; i < r->n; i++)
-        for (size_t c = 0; c < ncol; c++) {
-            sd_fval v = { 0 };
-            char t[128];
-            sel[c]->get(&r->v[i], &v);
-            sd_fval_text(&v, t, sizeof t);
-            if (v.t == SD_FV_U64 || v.t == SD_FV_F64 || v.t == SD_FV_I64)
-                right[c] = true;
-            cells[(i + 1) * ncol + c] = sd_strdup(t);
-        }
-    cli_table(stdout, cells, rows, ncol, right);
-    for (size_t i = 0; i < rows * ncol; i++)
-        free(cells[i]);
-    free(cells);
+    if (r->fmt == CLI_CSV)
+        sd_fields_csv_header(&r->out, r->sel, r->ncol);
+    if (r->fmt != CLI_TEXT)
+        return;
+    const char *head[MAX_COLS];
+    for (size_t i = 0; i < r->ncol; i++)
+        head[i] = r->sel[i]->name;
+    r->table = sd_table_new(r->ncol, r->live ? 0 : TEXT_HOLD_ROWS);
+    sd_table_row(r->table, &r->out, head, NULL);
 }
 
-static void print_rows(const conns_run *r, cli_format fmt, const sd_field **sel, size_t ncol)
+static void end_output(conns_run *r)
 {
-    sd_buf b = { 0 };
-    if (fmt == CLI_TEXT) {
-        print_text(r, sel, ncol);
-        return;
+    if (r->sorted) {
+        if (r->n > 1)
+            qsort(r->v, r->n, sizeof *r->v, cmp_conn);
+        for (size_t i = 0; i < r->n; i++)
+            write_conn(r, &r->v[i]);
     }
-    if (fmt == CLI_CSV)
-        sd_fields_csv_header(&b, sel, ncol);
-    for (size_t i = 0; i < r->n; i++) {
-        if (fmt == CLI_CSV) {
-            sd_fields_csv(&b, sel, ncol, &r->v[i]);
-        } else {
-            sd_json j;
-            sd_json_begin(&j, &b);
-            sd_json_str(&j, "type", "conn");
-            sd_fields_json(&j, sel, ncol, &r->v[i]);
-            sd_json_end(&j);
-        }
-        if (b.len > 65536)
-            cli_flush(&b);
-    }
-    cli_flush(&b);
-    sd_buf_free(&b);
+    if (r->table)
+        sd_table_release(r->table, &r->out);
+    cli_flush_now(&r->out);
 }
 
 static void list_fields(void)
@@ -182,10 +218,10 @@ int cmd_conns(int argc, char **argv)
     };
     cli_input in;
     cli_input_init(&in);
-    conns_run r = { .port = -1 };
+    conns_run r = { .port = -1, .limit = UINT64_MAX };
     cli_format fmt = CLI_TEXT;
     const char *fields = NULL;
-    long limit = -1;
+    uint64_t num;
     double idle = 0;
     char err[256];
     int rc = 2, o;
@@ -193,7 +229,10 @@ int cmd_conns(int argc, char **argv)
     optind = 1;
     bool reasm = false;
     while ((o = getopt_long(argc, argv, CLI_COMMON_SHORT "jF:w:s:n:R", opts, NULL)) != -1) {
-        if (cli_common_opt(&in, o, optarg))
+        int common = cli_common_opt(&in, o, optarg);
+        if (common < 0)
+            goto out;
+        if (common)
             continue;
         switch (o) {
         case 'h': fputs(HELP, stdout); rc = 0; goto out;
@@ -209,14 +248,24 @@ int cmd_conns(int argc, char **argv)
         case 's':
             if (set_sort(optarg)) { rc = cli_usage_error("conns", "unknown sort field \"%s\"", optarg); goto out; }
             break;
-        case 'n': limit = atol(optarg); break;
-        case 'p': r.proto = optarg; break;
+        case 'n':
+            if (cli_parse_u64("conns", "--limit", optarg, 0, UINT64_MAX - 1, &r.limit)) goto out;
+            break;
+        case 'p':
+            if (strcmp(optarg, "tcp") && strcmp(optarg, "udp")) { rc = cli_usage_error("conns", "--proto wants tcp or udp, not \"%s\"", optarg); goto out; }
+            r.proto = optarg;
+            break;
         case 'H':
             if (sd_addr_parse(optarg, &r.host)) { rc = cli_usage_error("conns", "bad address \"%s\"", optarg); goto out; }
             r.has_host = true;
             break;
-        case 'o': r.port = atol(optarg); break;
-        case 'T': idle = atof(optarg); break;
+        case 'o':
+            if (cli_parse_u64("conns", "--port", optarg, 0, 65535, &num)) goto out;
+            r.port = (long)num;
+            break;
+        case 'T':
+            if (cli_parse_secs("conns", "--idle-timeout", optarg, 0.001, 1e9, &idle)) goto out;
+            break;
         case 'R': reasm = true; break;
         default: rc = cli_usage_error("conns", "bad option"); goto out;
         }
@@ -237,22 +286,26 @@ int cmd_conns(int argc, char **argv)
     }
     sd_capture *cap = cli_open(&in);
     if (!cap) { rc = 1; goto out; }
-    sd_engine_opts eo = { .diag = &in.diag, .conn_done = conn_done, .ud = &r,
-                          .tcp_idle = (sd_ts)(idle * 1e9), .reassemble = reasm };
-    sd_engine *e = sd_engine_new(&eo);
+    r.fmt = fmt;
+    r.sel = sel;
+    r.ncol = (size_t)ncol;
+    r.live = in.live;
+    r.sorted = g_sort != NULL;
+    sd_engine_opts eo = { .conn_done = conn_done, .ud = &r, .tcp_idle = (sd_ts)(idle * 1e9),
+                          .reassemble = reasm };
+    sd_engine *e = cli_engine(&in, &eo);
     if (reasm)
         sd_engine_add(e, &reasm_counter);
+    begin_output(&r);
     cli_run(&in, e, cap);
-    if (r.n > 1)
-        qsort(r.v, r.n, sizeof *r.v, cmp_conn);
-    if (limit >= 0 && (size_t)limit < r.n)
-        r.n = (size_t)limit;
-    print_rows(&r, fmt, sel, (size_t)ncol);
+    end_output(&r);
     rc = cli_status(&in, cap);
     sd_engine_free(e);
     sd_capture_close(cap);
 out:
     free(r.v);
+    sd_table_free(r.table);
+    sd_buf_free(&r.out);
     sd_filter_free(r.where);
     cli_input_free(&in);
     return rc;

@@ -241,7 +241,10 @@ int cmd_follow(int argc, char **argv)
     int rc = 2, o;
     optind = 1;
     while ((o = getopt_long(argc, argv, CLI_COMMON_SHORT "c:axj", opts, NULL)) != -1) {
-        if (cli_common_opt(&in, o, optarg))
+        int common = cli_common_opt(&in, o, optarg);
+        if (common < 0)
+            goto out;
+        if (common)
             continue;
         switch (o) {
         case 'h': fputs(HELP, stdout); rc = 0; goto out;
@@ -276,7 +279,7 @@ int cmd_follow(int argc, char **argv)
     sd_capture *cap = cli_open(&in);
     if (!cap) { rc = 1; goto out; }
     sd_engine_opts eo = { .diag = &in.diag, .reassemble = true, .reasm = ro };
-    sd_engine *e = sd_engine_new(&eo);
+    sd_engine *e = cli_engine(&in, &eo);
     sd_analyzer an = { .name = "follow", .conn_new = fw_conn_new, .chunk = fw_chunk,
                        .conn_end = fw_conn_end, .ctx = &r };
     sd_engine_add(e, &an);

@@ -229,7 +229,10 @@ int cmd_packets(int argc, char **argv)
     int rc = 2, o;
     optind = 1;
     while ((o = getopt_long(argc, argv, CLI_COMMON_SHORT "c:jz:", opts, NULL)) != -1) {
-        if (cli_common_opt(&in, o, optarg))
+        int common = cli_common_opt(&in, o, optarg);
+        if (common < 0)
+            goto out;
+        if (common)
             continue;
         switch (o) {
         case 'h': fputs(HELP, stdout); rc = 0; goto out;
@@ -257,7 +260,7 @@ int cmd_packets(int argc, char **argv)
     sd_capture *cap = cli_open(&in);
     if (!cap) { rc = 1; goto out; }
     sd_engine_opts eo = { .diag = &in.diag, .packet_seen = on_packet, .ud = &r };
-    sd_engine *e = sd_engine_new(&eo);
+    sd_engine *e = cli_engine(&in, &eo);
     cli_run(&in, e, cap);
     cli_flush(&r.b);
     rc = cli_status(&in, cap);

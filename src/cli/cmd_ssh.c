@@ -454,7 +454,10 @@ int cmd_ssh(int argc, char **argv)
     int rc = 2, o;
     optind = 1;
     while ((o = getopt_long(argc, argv, CLI_COMMON_SHORT "mjkn:z:d:w:s:o:p", opts, NULL)) != -1) {
-        if (cli_common_opt(&in, o, optarg))
+        int common = cli_common_opt(&in, o, optarg);
+        if (common < 0)
+            goto out;
+        if (common)
             continue;
         switch (o) {
         case 'h': fputs(HELP, stdout); rc = 0; goto out;
@@ -507,7 +510,7 @@ int cmd_ssh(int argc, char **argv)
     sd_capture *cap = cli_open(&in);
     if (!cap) { rc = 1; goto out; }
     sd_engine_opts eo = { .diag = &in.diag, .reassemble = true };
-    sd_engine *e = sd_engine_new(&eo);
+    sd_engine *e = cli_engine(&in, &eo);
     sd_sshconn_opts so = { .done = on_done, .ud = &run };
     sd_sshconn *x = sd_sshconn_new(&so);
     sd_sshconn_attach(x, e);

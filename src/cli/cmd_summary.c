@@ -389,7 +389,10 @@ int cmd_summary(int argc, char **argv)
     int rc = 2, o;
     optind = 1;
     while ((o = getopt_long(argc, argv, CLI_COMMON_SHORT "j", opts, NULL)) != -1) {
-        if (cli_common_opt(&in, o, optarg))
+        int common = cli_common_opt(&in, o, optarg);
+        if (common < 0)
+            goto out;
+        if (common)
             continue;
         switch (o) {
         case 'h': fputs(HELP, stdout); rc = 0; goto out;
@@ -403,7 +406,7 @@ int cmd_summary(int argc, char **argv)
     if (!cap) { rc = 1; goto out; }
     r.ports = sd_calloc(2 * 65536, sizeof *r.ports);
     sd_engine_opts eo = { .diag = &in.diag, .packet_seen = track_time, .conn_done = on_conn, .ud = &r };
-    sd_engine *e = sd_engine_new(&eo);
+    sd_engine *e = cli_engine(&in, &eo);
     cli_run(&in, e, cap);
     report(&r, sd_engine_get_stats(e), json);
     rc = cli_status(&in, cap);

@@ -75,6 +75,7 @@ typedef struct sd_conn {
     uint32_t open_at_end;         /* other connections open when this one ended */
     uint32_t orig_open_at_end;    /* of those, how many the originator host had */
     bool expired;                 /* ended by idle timeout, not by close or EOF */
+    bool evicted;                 /* ended early: the flow table was full (--max-flows) */
 
     uint32_t anomalies;           /* SD_ANOM_* seen in its packets */
     uint32_t inconsistencies;     /* overlapping copies with different bytes (reassembly on) */

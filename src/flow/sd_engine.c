@@ -8,6 +8,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #define SWEEP_EVERY_NS SD_NS_PER_SEC /* expiry check at most once per capture second */
 #define PROGRESS_EVERY 65536
@@ -27,6 +28,7 @@ struct sd_engine {
     uint64_t next_id_tcp, next_id_udp;
     sd_ts now, last_sweep;
     sd_ts timeout[SD_IDLE_NCLASS];
+    uint64_t next_seq;
 };
 
 sd_engine *sd_engine_new(const sd_engine_opts *opts)
@@ -38,6 +40,11 @@ sd_engine *sd_engine_new(const sd_engine_opts *opts)
     e->timeout[SD_IDLE_TCP_EARLY] = opts->tcp_idle_early ? opts->tcp_idle_early : 300 * SD_NS_PER_SEC;
     e->timeout[SD_IDLE_TCP_CLOSED] = opts->tcp_linger ? opts->tcp_linger : 30 * SD_NS_PER_SEC;
     e->timeout[SD_IDLE_UDP] = opts->udp_idle ? opts->udp_idle : 120 * SD_NS_PER_SEC;
+    if (!e->o.max_flows)
+        e->o.max_flows = SD_ENGINE_MAX_FLOWS_DEFAULT;
+    if (!e->o.sweep_every)
+        e->o.sweep_every = SWEEP_EVERY_NS;
+    e->st.max_flows = e->o.max_flows;
     return e;
 }
 
@@ -51,6 +58,8 @@ int sd_engine_add(sd_engine *e, const sd_analyzer *a)
 
 const sd_engine_stats *sd_engine_get_stats(const sd_engine *e)
 {
+    /* the one figure that is not counted as it happens */
+    ((sd_engine *)e)->st.live = sd_flowtab_count(e->tab);
     return &e->st;
 }
 
@@ -195,9 +204,31 @@ static void new_conn_fields(sd_engine *e, sd_conn *c, const sd_pkt *p)
     sd_conn_make_uid(c);
 }
 
+/* Suricata's emergency order: what is least likely to matter goes first. */
+static const uint8_t EVICT_ORDER[SD_IDLE_NCLASS] = { SD_IDLE_TCP_CLOSED, SD_IDLE_TCP_EARLY, SD_IDLE_UDP,
+                                                    SD_IDLE_TCP_EST };
+
+/* The table is full: end the least recently active flow of the first
+ * class that has one. It is still written, marked evicted. */
+static void evict_one(sd_engine *e)
+{
+    for (int i = 0; i < SD_IDLE_NCLASS; i++) {
+        sd_flow *f = sd_flowtab_oldest(e->tab, EVICT_ORDER[i]);
+        if (f) {
+            f->c.evicted = true;
+            e->st.evicted++;
+            end_flow(e, f, false);
+            return;
+        }
+    }
+}
+
 static sd_flow *new_flow(sd_engine *e, const sd_flowkey *k, const sd_pkt *p)
 {
+    if (sd_flowtab_count(e->tab) >= e->o.max_flows)
+        evict_one(e);
     sd_flow *f = sd_flowtab_insert(e->tab, k);
+    f->seq_no = e->next_seq++;
     new_conn_fields(e, &f->c, p);
     if (p->l4 == SD_L4_TCP)
         e->st.conns_tcp++;
@@ -305,9 +336,11 @@ static void flow_packet(sd_engine *e, const sd_pkt *p)
 
 static void sweep(sd_engine *e)
 {
-    if (e->now - e->last_sweep < SWEEP_EVERY_NS)
+    if (e->now - e->last_sweep < e->o.sweep_every)
         return;
     e->last_sweep = e->now;
+    if (e->o.tick)
+        e->o.tick(e->o.tick_ud, e->now);
     for (uint8_t cls = 0; cls < SD_IDLE_NCLASS; cls++) {
         sd_flow *f;
         while ((f = sd_flowtab_oldest(e->tab, cls)) && f->last_seen + e->timeout[cls] < e->now)
@@ -331,14 +364,71 @@ static const char *file_name(void *ud, unsigned idx)
     return sd_capture_path(ud, idx);
 }
 
+static int cmp_seq(const void *a, const void *b)
+{
+    const sd_flow *x = *(sd_flow *const *)a, *y = *(sd_flow *const *)b;
+    return x->seq_no < y->seq_no ? -1 : x->seq_no > y->seq_no;
+}
+
+/* End of input (or a stop): every live connection ends, in stream order so
+ * the output's tail is stable and reads like Wireshark's list. The open
+ * counts are taken first, least recently active first per idle class, as
+ * they always were (each sees the ones not yet counted as still open). */
+static void drain(sd_engine *e)
+{
+    size_t n = sd_flowtab_count(e->tab), k = 0;
+    sd_flow **v = n ? sd_reallocarray(NULL, n, sizeof *v) : NULL;
+    for (sd_flow *f; k < n && (f = sd_flowtab_any(e->tab));) {
+        record_open_counts(e, f);
+        v[k++] = f;
+        sd_flowtab_remove(e->tab, f); /* off the lists; end_flow's remove is then a no-op */
+    }
+    if (k > 1)
+        qsort(v, k, sizeof *v, cmp_seq);
+    for (size_t i = 0; i < k; i++)
+        end_flow(e, v[i], false);
+    free(v);
+}
+
+static sd_ts wall_clock(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_REALTIME, &t);
+    return (sd_ts)t.tv_sec * SD_NS_PER_SEC + (sd_ts)t.tv_nsec;
+}
+
+static void frame(sd_engine *e, sd_decoder *dec, const sd_frame *fr)
+{
+    sd_pkt p;
+    sd_dec_res r = sd_decode(dec, fr, &p);
+    if (r == SD_DEC_NOT_IP)
+        e->st.not_ip++;
+    else if (r == SD_DEC_BAD)
+        e->st.bad++;
+    if (r != SD_DEC_OK)
+        return;
+    count_l4(e, &p);
+    if (p.l4 == SD_L4_TCP || p.l4 == SD_L4_UDP)
+        flow_packet(e, &p);
+    else if (e->o.packet_seen)
+        e->o.packet_seen(e->o.ud, NULL, &p, 0, 0);
+}
+
 void sd_engine_run(sd_engine *e, sd_capture *cap,
                    void (*progress)(void *ud, uint64_t done, uint64_t total), void *pud)
 {
     sd_decode_opts dopts = { .diag = e->o.diag, .file_name = file_name, .file_name_ud = cap };
     sd_decoder *dec = sd_decoder_new(&dopts);
     sd_frame fr;
-    sd_pkt p;
-    while (sd_capture_next(cap, &fr) == 1) {
+    int rc;
+    while (!(e->o.stop && *e->o.stop) && (rc = sd_capture_next(cap, &fr)) != 0) {
+        if (rc == SD_CAPTURE_TICK) { /* live, quiet: time passes all the same */
+            sd_ts w = wall_clock();
+            if (w > e->now)
+                e->now = w;
+            sweep(e);
+            continue;
+        }
         e->st.frames++;
         if (fr.ts > e->now)
             e->now = fr.ts;
@@ -347,25 +437,12 @@ void sd_engine_run(sd_engine *e, sd_capture *cap,
             sd_capture_progress(cap, &done, &total);
             progress(pud, done, total);
         }
-        sd_dec_res r = sd_decode(dec, &fr, &p);
-        if (r == SD_DEC_NOT_IP)
-            e->st.not_ip++;
-        else if (r == SD_DEC_BAD)
-            e->st.bad++;
-        if (r != SD_DEC_OK)
-            continue;
-        count_l4(e, &p);
-        if (p.l4 == SD_L4_TCP || p.l4 == SD_L4_UDP)
-            flow_packet(e, &p);
-        else if (e->o.packet_seen)
-            e->o.packet_seen(e->o.ud, NULL, &p, 0, 0);
+        frame(e, dec, &fr);
         sweep(e);
     }
     e->st.frags_reassembled = sd_decoder_frags_reassembled(dec);
     sd_decoder_free(dec);
-    sd_flow *f;
-    while ((f = sd_flowtab_any(e->tab)))
-        end_flow(e, f, false);
+    drain(e);
 }
 
 void sd_engine_free(sd_engine *e)

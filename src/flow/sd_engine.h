@@ -10,6 +10,14 @@
 #include "sd_conn.h"
 #include "sd_reasm.h"
 
+#include <signal.h>
+
+/* Live connections kept at most, by default. A flow costs about 1 KiB
+ * before any analyzer state, so 100 k flows stay near 100 MiB: a SYN scan
+ * or a flood cannot take the machine's memory, and a real server's live set
+ * (thousands) is far below it. Eviction is counted and shown (--max-flows). */
+#define SD_ENGINE_MAX_FLOWS_DEFAULT 100000u
+
 typedef struct sd_engine sd_engine;
 
 typedef struct sd_analyzer {
@@ -46,7 +54,22 @@ typedef struct sd_engine_opts {
      * after the flow stage saw it; ta is the TCP analysis (SD_TA_* of
      * sd_tcp.h). For summaries and the per-packet view. */
     void (*packet_seen)(void *ud, const sd_conn *c, const sd_pkt *p, int dir, unsigned ta);
+    /* Called as capture time passes: about every sweep_every of capture
+     * time, and on every live read timeout (about 10 times a second) with
+     * the wall clock. For periodic statistics and flushing. */
+    void (*tick)(void *tick_ud, sd_ts now);
     void *ud;
+    void *tick_ud;
+    /* Most live connections; at the cap the oldest idle one is ended
+     * (closed ones first, then unanswered, then UDP, then established:
+     * Suricata's emergency order) and marked evicted. 0 = default. */
+    uint64_t max_flows;
+    /* How often idle connections are looked for, in capture time; 0 = 1 s.
+     * Live capture uses less so a closed connection is written promptly. */
+    sd_ts sweep_every;
+    /* Set (from a signal handler) to end the run early: every live
+     * connection is then ended as at end of input. May be NULL. */
+    volatile sig_atomic_t *stop;
 } sd_engine_opts;
 
 sd_engine *sd_engine_new(const sd_engine_opts *opts);
@@ -55,8 +78,10 @@ sd_engine *sd_engine_new(const sd_engine_opts *opts);
  * early frees its state and sets c->slot[slot] = NULL: it gets no further
  * calls for that conn, and reassembly stops when no analyzer wants bytes. */
 int sd_engine_add(sd_engine *e, const sd_analyzer *a);
-/* Reads the whole capture through the pipeline, then ends every live conn.
- * progress (may be NULL) is called about every 64k frames. */
+/* Reads the whole capture through the pipeline (or until *opts.stop), then
+ * ends every live conn in stream order (open at end of input). Connections
+ * are handed to analyzers and conn_done as they end, so a caller that
+ * writes there streams. progress (may be NULL) is called about every 64k frames. */
 void sd_engine_run(sd_engine *e, sd_capture *cap,
                    void (*progress)(void *ud, uint64_t done, uint64_t total), void *pud);
 
@@ -65,6 +90,9 @@ typedef struct sd_engine_stats {
     uint64_t conns_tcp, conns_udp, conns_other;
     uint64_t max_live;     /* most connections alive at once */
     uint64_t frags_reassembled;
+    uint64_t evicted;      /* connections ended early because the table was full */
+    uint64_t live;         /* connections alive now */
+    uint64_t max_flows;    /* the cap in force */
 } sd_engine_stats;
 const sd_engine_stats *sd_engine_get_stats(const sd_engine *e);
 void sd_engine_free(sd_engine *e);

@@ -109,6 +109,12 @@ static void g_midstream(const void *r, sd_fval *v)
         set_b(v, C(r)->midstream);
 }
 static void g_expired(const void *r, sd_fval *v) { set_b(v, C(r)->expired); }
+/* unset unless it happened: the JSON of an ordinary connection is unchanged */
+static void g_evicted(const void *r, sd_fval *v)
+{
+    if (C(r)->evicted)
+        set_b(v, true);
+}
 
 /* Per-direction fields: one getter pair per statistic, generated. */
 #define DIR_FIELD(name, expr)                                                                    \
@@ -203,6 +209,7 @@ static const sd_field FIELDS[] = {
     { "inconsistencies", "overlaps with different bytes, an evasion indicator (-R)", g_incons, true },
     BOTH_OPT(truncated, "reassembly hit a memory cap (-R)"),
     { "expired", "ended by idle timeout", g_expired, false },
+    { "evicted", "ended early: the connection table was full (--max-flows); unset otherwise", g_evicted, false },
     { "first_frame", "first frame", g_first_frame, false },
     { "last_frame", "last frame", g_last_frame, false },
 };

@@ -79,7 +79,11 @@ if subprocess.run(["mergecap", "-F", "pcap", "-w", merged, *files], capture_outp
         st, fr = line.split("\t")
         first.setdefault(int(st), int(fr))
         last[int(st)] = int(fr)
-    check("merge frames", [(r["stream"], r["first_frame"], r["last_frame"]) for r in rows],
+    # written as each connection ends: the reused port's first connection
+    # (ended by the new SYN) comes before those open at the end of input,
+    # which follow in stream order
+    check("end order", [r["stream"] for r in rows], [2, 0, 1, 3])
+    check("merge frames", sorted((r["stream"], r["first_frame"], r["last_frame"]) for r in rows),
           [(s, first[s], last[s]) for s in sorted(first)])
 else:
     print("mergecap missing: merge numbering not checked")

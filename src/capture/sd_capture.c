@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <errno.h>
+#include <poll.h>
 #include <sys/stat.h>
 
 typedef struct cap_src {
@@ -141,6 +142,13 @@ static int src_open_live(cap_src *s, const sd_capture_opts *o, char *err, size_t
         return -1;
     }
     s->nano = pcap_get_tstamp_precision(s->pc) == PCAP_TSTAMP_PRECISION_NANO;
+    /* reads never block: live_wait() waits, so a quiet interface still
+     * gives ticks and a signal is seen within LIVE_TIMEOUT_MS (the read
+     * timeout alone does not fire in immediate mode on Linux) */
+    if (pcap_setnonblock(s->pc, 1, ebuf) != 0 || pcap_get_selectable_fd(s->pc) < 0) {
+        snprintf(err, errlen, "%s: cannot capture without blocking: %s", o->iface, ebuf);
+        return -1;
+    }
     s->linktype = pcap_datalink(s->pc);
     return src_filter(s, o->bpf, err, errlen);
 }
@@ -182,6 +190,12 @@ sd_capture *sd_capture_open(const char *const *paths, size_t npaths, const sd_ca
     return cap;
 }
 
+static void live_wait(const cap_src *s)
+{
+    struct pollfd p = { .fd = pcap_get_selectable_fd(s->pc), .events = POLLIN };
+    (void)poll(&p, 1, LIVE_TIMEOUT_MS); /* EINTR (a signal) returns early, as wanted */
+}
+
 /* Reads ahead one record of s. Read errors (a truncated last record, a
  * record length libpcap refuses) end this input with a message; the others
  * go on. Frame numbers are given at merge time, so here "the record after
@@ -212,7 +226,8 @@ static void src_fill(sd_capture *cap, cap_src *s)
             s->pending = true;
             s->records++;
         } else if (rc == 0) {
-            cap->timed_out = true; /* live: nothing within the read timeout */
+            live_wait(s); /* live: nothing to read now */
+            cap->timed_out = true;
             return;
         } else {
             if (rc == PCAP_ERROR)

@@ -10,6 +10,7 @@
 #include "cli.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
@@ -38,11 +39,6 @@ static const char HELP[] =
     "      --records        the encrypted-record stream (debugging the rules)\n"
     CLI_COMMON_HELP;
 
-typedef struct out_item {
-    uint64_t key; /* first frame: output in connection order */
-    char *text;
-} out_item;
-
 typedef struct ssh_run {
     bool json, csv, meta_only, keys_only, records;
     int64_t stream;         /* -1 = all */
@@ -53,8 +49,7 @@ typedef struct ssh_run {
     bool plots;             /* -p: report.html and keystrokes.csv into outdir */
     bool no_color;
     sd_report_opts ro;      /* terminal and HTML report options */
-    sd_report_html *html;   /* -p with -o */
-    sd_evlist all;          /* every event, for -o */
+    sd_report_html *html;   /* -p with -o: holds what it draws until the end */
     struct bf {              /* failed logins per client address (brute force) */
         char addr[SD_ADDR_STRLEN];
         uint32_t conns, failed_conns, failures;
@@ -64,8 +59,8 @@ typedef struct ssh_run {
         uint64_t stream;
     } *bf;
     size_t nbf, capbf;
-    out_item *items;
-    size_t n, cap;
+    bool live;               /* flush each connection's output at once */
+    FILE *ev_json, *ev_csv, *keys_csv; /* -o: written as connections end */
 } ssh_run;
 
 static const char *dir_arrow(int client_dir)
@@ -316,6 +311,37 @@ static void bf_out(ssh_run *run)
     sd_buf_free(&o);
 }
 
+/* -o DIR: the event files are written as each connection ends, so an
+ * interrupted live run leaves them complete. */
+static void outdir_events(ssh_run *run, const sd_evlist *l)
+{
+    sd_buf j = { 0 }, c = { 0 }, kb = { 0 };
+    for (size_t i = 0; i < l->n; i++) {
+        const sd_event *e = &l->v[i];
+        if (!keep(run, e))
+            continue;
+        sd_evout_json(&j, e);
+        sd_evout_csv(&c, e);
+        if (!run->keys_csv || strcmp(e->kind, "keystroke") != 0)
+            continue;
+        const sd_evfield *k = sd_ev_get(e, "key"), *lat = sd_ev_get(e, "latency_ms");
+        sd_buf_printf(&kb, "%s,%s,%.6f,%llu,%s,", e->uid, sd_leg_name(e->leg), sd_ts_sec(e->ts),
+                      (unsigned long long)e->frame, k ? k->s : "");
+        if (lat)
+            sd_buf_printf(&kb, "%.3f", lat->f);
+        sd_buf_printf(&kb, "\n");
+    }
+    FILE *f[3] = { run->ev_json, run->ev_csv, run->keys_csv };
+    sd_buf *bufs[3] = { &j, &c, &kb };
+    for (int k = 0; k < 3; k++) {
+        if (f[k] && bufs[k]->len)
+            fwrite(bufs[k]->p, 1, bufs[k]->len, f[k]);
+        if (f[k] && run->live)
+            fflush(f[k]);
+        sd_buf_free(bufs[k]);
+    }
+}
+
 static void infer_out(ssh_run *run, sd_buf *b, const sd_sshconn_result *r)
 {
     sd_infer_opts io = { .keystrokes = true, .window_s = run->window, .stride_s = run->stride };
@@ -346,13 +372,9 @@ static void infer_out(ssh_run *run, sd_buf *b, const sd_sshconn_result *r)
         }
         have = true;
         prev = e->ts;
-        if (run->outdir) {
-            sd_event *c = sd_ev_add(&run->all, e->kind, e->uid, e->stream, e->ts, e->frame, e->frame_last, e->leg);
-            uint64_t seq = c->seq;
-            *c = *e;
-            c->seq = seq;
-        }
     }
+    if (run->outdir)
+        outdir_events(run, &l);
     (void)prev;
     (void)have;
     char sum[256];
@@ -382,58 +404,59 @@ static void on_done(void *ud, const sd_sshconn_result *r)
             meta_text(&b, r);
     } else
         infer_out(run, &b, r);
-    sd_buf_append(&b, "", 1);
-    if (run->n == run->cap) {
-        run->cap = run->cap ? run->cap * 2 : 64;
-        run->items = sd_reallocarray(run->items, run->cap, sizeof *run->items);
-    }
-    run->items[run->n++] = (out_item){ r->conn->first_frame, (char *)b.p };
+    if (run->live)
+        cli_flush_now(&b);
+    else
+        cli_flush(&b);
+    sd_buf_free(&b);
 }
 
-static void write_outdir(ssh_run *run)
+static FILE *out_file(const ssh_run *run, const char *name)
 {
     char p[4096];
-    sd_buf j = { 0 }, c = { 0 };
-    sd_evlist_sort(&run->all);
-    sd_evout_csv_header(&c);
-    for (size_t i = 0; i < run->all.n; i++) {
-        sd_evout_json(&j, &run->all.v[i]);
-        sd_evout_csv(&c, &run->all.v[i]);
-    }
-    sd_buf kb = { 0 };
-    sd_buf_printf(&kb, "uid,leg,ts,frame,key,latency_ms\n");
-    for (size_t i = 0; i < run->all.n; i++) {
-        const sd_event *e = &run->all.v[i];
-        if (strcmp(e->kind, "keystroke") != 0)
-            continue;
-        const sd_evfield *k = sd_ev_get(e, "key"), *lat = sd_ev_get(e, "latency_ms");
-        sd_buf_printf(&kb, "%s,%s,%.6f,%llu,%s,", e->uid, sd_leg_name(e->leg), sd_ts_sec(e->ts),
-                      (unsigned long long)e->frame, k ? k->s : "");
-        if (lat)
-            sd_buf_printf(&kb, "%.3f", lat->f);
-        sd_buf_printf(&kb, "\n");
-    }
-    const char *names[3] = { "events.jsonl", "events.csv", "keystrokes.csv" };
-    sd_buf *bufs[3] = { &j, &c, &kb };
-    for (int k = 0; k < (run->plots ? 3 : 2); k++) {
-        snprintf(p, sizeof p, "%s/%s", run->outdir, names[k]);
-        FILE *f = fopen(p, "w");
-        if (!f)
-            fprintf(stderr, "strider ssh: cannot write %s\n", p);
-        else {
-            if (bufs[k]->len)
-                fwrite(bufs[k]->p, 1, bufs[k]->len, f);
-            fclose(f);
-        }
-    }
-    for (int k = 0; k < 3; k++)
-        sd_buf_free(bufs[k]);
+    snprintf(p, sizeof p, "%s/%s", run->outdir, name);
+    int fd = open(p, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0644);
+    FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
+    if (!f)
+        fprintf(stderr, "strider ssh: cannot write %s: %s\n", p, strerror(errno));
+    return f;
 }
 
-static int cmp_item(const void *a, const void *b)
+static int open_outdir(ssh_run *run)
 {
-    const out_item *x = a, *y = b;
-    return x->key < y->key ? -1 : x->key > y->key;
+    run->ev_json = out_file(run, "events.jsonl");
+    run->ev_csv = out_file(run, "events.csv");
+    run->keys_csv = run->plots ? out_file(run, "keystrokes.csv") : NULL;
+    if (!run->ev_json || !run->ev_csv || (run->plots && !run->keys_csv))
+        return -1;
+    sd_buf h = { 0 };
+    sd_evout_csv_header(&h);
+    fwrite(h.p, 1, h.len, run->ev_csv);
+    sd_buf_free(&h);
+    if (run->keys_csv)
+        fputs("uid,leg,ts,frame,key,latency_ms\n", run->keys_csv);
+    return 0;
+}
+
+static int close_file(const ssh_run *run, FILE *f, const char *name)
+{
+    if (!f)
+        return 0;
+    bool bad = ferror(f) != 0;
+    if (fclose(f) != 0 || bad) {
+        fprintf(stderr, "strider ssh: cannot write %s/%s\n", run->outdir, name);
+        return -1;
+    }
+    return 0;
+}
+
+static int close_outdir(ssh_run *run)
+{
+    int rc = close_file(run, run->ev_json, "events.jsonl");
+    rc |= close_file(run, run->ev_csv, "events.csv");
+    rc |= close_file(run, run->keys_csv, "keystrokes.csv");
+    run->ev_json = run->ev_csv = run->keys_csv = NULL;
+    return rc;
 }
 
 int cmd_ssh(int argc, char **argv)
@@ -507,46 +530,42 @@ int cmd_ssh(int argc, char **argv)
     run.ro.title = in.nfiles ? in.files[0] : "live capture";
     if (run.plots && run.outdir)
         run.html = sd_report_html_new(&run.ro);
+    if (run.plots && !run.outdir) { rc = cli_usage_error("ssh", "-p/--report writes DIR/report.html: give -o DIR"); goto out; }
     sd_capture *cap = cli_open(&in);
     if (!cap) { rc = 1; goto out; }
-    sd_engine_opts eo = { .diag = &in.diag, .reassemble = true };
-    sd_engine *e = cli_engine(&in, &eo);
-    sd_sshconn_opts so = { .done = on_done, .ud = &run };
-    sd_sshconn *x = sd_sshconn_new(&so);
-    sd_sshconn_attach(x, e);
-    cli_run(&in, e, cap);
-    if (run.n)
-        qsort(run.items, run.n, sizeof *run.items, cmp_item);
+    run.live = in.live;
+    if (run.outdir && open_outdir(&run)) { rc = 1; sd_capture_close(cap); goto out; }
     if (run.csv && !run.meta_only && !run.records) {
         sd_buf h = { 0 };
         sd_evout_csv_header(&h);
         cli_flush(&h);
         sd_buf_free(&h);
     }
-    for (size_t i = 0; i < run.n; i++)
-        fputs(run.items[i].text, stdout);
-    if (!run.meta_only && !run.records && !run.keys_only) {
-        fflush(stdout);
+    sd_engine_opts eo = { .reassemble = true };
+    sd_engine *e = cli_engine(&in, &eo);
+    sd_sshconn_opts so = { .done = on_done, .ud = &run };
+    sd_sshconn *x = sd_sshconn_new(&so);
+    sd_sshconn_attach(x, e);
+    cli_run(&in, e, cap);
+    if (!run.meta_only && !run.records && !run.keys_only)
         bf_out(&run);
-    }
-    if (run.outdir)
-        write_outdir(&run);
+    rc = cli_status(&in, cap);
+    if (run.outdir && close_outdir(&run))
+        rc = 1;
     if (run.html) {
         char p[4096];
         snprintf(p, sizeof p, "%s/report.html", run.outdir);
-        if (sd_report_html_write(run.html, p))
+        if (sd_report_html_write(run.html, p)) {
             fprintf(stderr, "strider ssh: cannot write %s: %s\n", p, strerror(errno));
+            rc = 1;
+        }
     }
-    rc = cli_status(&in, cap);
     sd_engine_free(e);
     sd_sshconn_free(x);
     sd_capture_close(cap);
 out:
+    close_outdir(&run);
     sd_report_html_free(run.html);
-    for (size_t i = 0; i < run.n; i++)
-        free(run.items[i].text);
-    free(run.items);
-    sd_evlist_free(&run.all);
     free(run.bf);
     cli_input_free(&in);
     return rc;

@@ -108,6 +108,10 @@ static void reasm_start(sd_engine *e, sd_flow *f)
 /* What reassembly found goes into the connection's facts. */
 static void reasm_collect(sd_flow *f)
 {
+    if (f->reasm_pending) { /* wanted, nothing to reassemble came: all zero */
+        f->reasm_pending = false;
+        f->c.reasm_on = true;
+    }
     for (int d = 0; d < 2; d++) {
         if (!f->reasm[d])
             continue;
@@ -132,8 +136,46 @@ static void reasm_stop(sd_flow *f)
     f->rctx = NULL;
 }
 
+/* Reassemblers are started at the first data, FIN or RST, not at the SYN:
+ * a scan's half-open connections (most of an internet-facing capture) then
+ * cost no reassembly memory. The handshake's calls are logged and replayed
+ * in order, so the reassemblers see exactly what they would have seen. */
+static bool reasm_defer(sd_flow *f, const sd_pkt *p, int dir)
+{
+    if (p->payload_len || (p->flags & (SD_TH_FIN | SD_TH_RST)) || f->npend + 2 > SD_REASM_PEND)
+        return false;
+    if ((p->flags & SD_TH_SYN) && !f->c.d[dir].bytes)
+        f->pend[f->npend++] = (sd_reasm_pend){ (uint8_t)dir, false, p->seq, 0, 0 };
+    if (p->flags & SD_TH_ACK)
+        f->pend[f->npend++] = (sd_reasm_pend){ (uint8_t)!dir, true, p->ack, p->frame->num, p->frame->ts };
+    return true;
+}
+
+static void reasm_begin(sd_engine *e, sd_flow *f)
+{
+    f->reasm_pending = false;
+    reasm_start(e, f);
+    for (uint8_t i = 0; i < f->npend; i++) {
+        const sd_reasm_pend *q = &f->pend[i];
+        if (q->is_ack)
+            sd_reasm_ack(f->reasm[q->dir], q->v, q->frame, q->ts);
+        else
+            sd_reasm_set_isn(f->reasm[q->dir], q->v);
+    }
+    f->npend = 0;
+}
+
 static void reasm_packet(sd_engine *e, sd_flow *f, const sd_pkt *p, int dir)
 {
+    if (f->reasm_pending) {
+        if (!wants_bytes(e, &f->c)) {
+            reasm_stop(f);
+            return;
+        }
+        if (reasm_defer(f, p, dir))
+            return;
+        reasm_begin(e, f);
+    }
     if (!f->reasm[dir])
         return;
     /* every SYN of a direction that has no data yet: sd_reasm keeps the
@@ -242,7 +284,7 @@ static sd_flow *new_flow(sd_engine *e, const sd_flowkey *k, const sd_pkt *p)
         if (e->an[i].conn_new)
             f->c.slot[i] = e->an[i].conn_new(e->an[i].ctx, &f->c);
     if (p->l4 == SD_L4_TCP && e->o.reassemble && wants_bytes(e, &f->c))
-        reasm_start(e, f);
+        f->reasm_pending = true; /* started by reasm_packet at the first data */
     return f;
 }
 

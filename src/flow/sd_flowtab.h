@@ -36,6 +36,16 @@ typedef struct sd_tcptrack {
     uint32_t hist_count[3];        /* T, W, G occurrences, for Zeek's 1/10/100 repeats */
 } sd_tcptrack;
 
+/* Reassembly calls made before the reassemblers exist (see sd_engine.c). */
+#define SD_REASM_PEND 4
+typedef struct sd_reasm_pend {
+    uint8_t dir;
+    bool is_ack;     /* sd_reasm_ack(dir, v, frame, ts), else sd_reasm_set_isn(dir, v) */
+    uint32_t v;
+    uint64_t frame;
+    sd_ts ts;
+} sd_reasm_pend;
+
 typedef struct sd_flow {
     sd_conn c;
     struct sd_flow *hnext;           /* hash chain */
@@ -47,6 +57,9 @@ typedef struct sd_flow {
     sd_tcptrack t[2];
     sd_reasm *reasm[2];
     void *rctx;                      /* engine's callback context for reasm */
+    bool reasm_pending;              /* wanted, not started: no data, FIN or RST yet */
+    uint8_t npend;
+    sd_reasm_pend pend[SD_REASM_PEND];
     uint8_t claimed;                 /* bit per analyzer slot */
     uint64_t seq_no;                 /* creation order */
 } sd_flow;

@@ -40,10 +40,14 @@ static void *conn_new(void *ctx, sd_conn *c)
     conn_st *st = sd_calloc(1, sizeof *st);
     st->x = ctx;
     st->x->stats.claimed++;
+    return st; /* the parser comes with the first byte: a scan's SYNs cost ~64 bytes here */
+}
+
+static void ssh_start(conn_st *st)
+{
     /* the TCP originator is the client unless the content says otherwise */
     sd_ssh_opts so = { .client_hint = SD_DIR_ORIG, .record = on_record, .ud = st };
     st->ssh = sd_ssh_new(&so);
-    return st;
 }
 
 static void st_free(conn_st *st)
@@ -73,6 +77,8 @@ static void chunk(void *ctx, sd_conn *c, void *vst, int dir, const sd_chunk *ch)
 {
     sd_sshconn *x = ctx;
     conn_st *st = vst;
+    if (!st->ssh)
+        ssh_start(st);
     if (ch->kind == SD_CHUNK_GAP) {
         st->gap[dir] += ch->len;
         sd_ssh_gap(st->ssh, dir, ch->len, ch->last_frame);
@@ -100,9 +106,10 @@ static void conn_end(void *ctx, sd_conn *c, void *vst)
 {
     sd_sshconn *x = ctx;
     conn_st *st = vst;
-    if (sd_ssh_is_ssh(st->ssh))
+    bool ssh = st->ssh && sd_ssh_is_ssh(st->ssh);
+    if (ssh)
         x->stats.ssh++;
-    if (sd_ssh_is_ssh(st->ssh) && x->o.done) {
+    if (ssh && x->o.done) {
         sd_sshconn_result r = {
             .conn = c, .meta = sd_ssh_meta_get(st->ssh), .rec = st->rec, .nrec = st->nrec,
             .rec_truncated = st->truncated, .gap_bytes = { st->gap[0], st->gap[1] },

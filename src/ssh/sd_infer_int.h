@@ -3,7 +3,8 @@
  * inferred:
  *   sd_infer.c         the driver sd_infer_ssh, the shared helpers and,
  *                      until they have files of their own, the rules of:
- *                      xfer, legs, req, keys, auth
+ *                      legs, req, keys, auth
+ *   sd_infer_xfer.c    transfers and -L/-D forwards
  *   sd_infer_window.c  the windowed exfil/infil view (sd_ssh_window)
  * The constants of every rule are in sd_infer_rules.h. */
 #ifndef SD_INFER_INT_H

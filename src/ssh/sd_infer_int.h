@@ -3,7 +3,8 @@
  * inferred:
  *   sd_infer.c         the driver sd_infer_ssh, the shared helpers and,
  *                      until they have files of their own, the rules of:
- *                      keys, auth
+ *                      auth
+ *   sd_infer_keys.c    keystrokes, command output, chaff
  *   sd_infer_req.c     the session's kind and channel requests
  *   sd_infer_legs.c    -R provisioning, reverse and nested (tunnelled) legs
  *   sd_infer_xfer.c    transfers and -L/-D forwards

@@ -1,9 +1,8 @@
 /* sd_infer_int.h: what the SSH inference modules share (not a public
  * header: only src/ssh/sd_infer*.c include it). One module per thing
  * inferred:
- *   sd_infer.c         the driver sd_infer_ssh, the shared helpers and,
- *                      until they have files of their own, the rules of:
- *                      auth
+ *   sd_infer.c         the driver sd_infer_ssh and the shared helpers
+ *   sd_infer_auth.c    authentication (RFC 4252 exchange, password sizes)
  *   sd_infer_keys.c    keystrokes, command output, chaff
  *   sd_infer_req.c     the session's kind and channel requests
  *   sd_infer_legs.c    -R provisioning, reverse and nested (tunnelled) legs

@@ -11,8 +11,10 @@
  *            (shared/reference/ssh_inference.md section 1.3).
  *   lab      measured on the lab captures (tests/lab/fixtures, the
  *            shared/captures traces); ssh_inference.md sections 3 and 7.
- * Changing a value changes the events: tests/lab and tests/golden say by
- * how much. */
+ * Where no source is named, the value is the rule's own choice since it
+ * was written (git log names no measurement): the comment says what it
+ * separates. Changing a value changes the events: tests/lab and
+ * tests/golden say by how much. */
 #ifndef SD_INFER_RULES_H
 #define SD_INFER_RULES_H
 
@@ -261,6 +263,11 @@
 #define WINDOW_STRIDE_DIV 100
 
 /* ---- confidences (0..1, docs/events.md) ---- */
+
+/* Only the request confidences (0.8, 0.5, 0.6) have a recorded reason
+ * (docs/events.md agent_forwarding, commit e392947); the others are the
+ * values the rules were written with, and the comments give why each
+ * sits where it does relative to the rest. */
 
 /* The RFC 4252 exchange's sizes rarely mislead: success is the smallest
  * packet, the failure's size is measured on the probe. */

@@ -1,4 +1,4 @@
-/* libFuzzer target for the SSH parser (src/ssh/sd_ssh.c).
+/* libFuzzer target for the SSH parser (src/ssh/sd_ssh*.c).
  *
  * Input format (so seeds can be real conversations): byte 0 = client hint
  * (bit 0); then a sequence of records, each a control byte c followed by

@@ -1,4 +1,4 @@
-/* Unit tests for the SSH inference sizing rules (src/ssh/sd_infer.c) per
+/* Unit tests for the SSH inference sizing rules (src/ssh/sd_infer*.c) per
  * suite, checked against the lab captures (tests/lab/fixtures: e.g.
  * pwfirst_short_chacha has an 84-byte 6-character and 148-byte 8-character
  * password request, dropbear_client an 84-byte 8-character one, demo

@@ -1,4 +1,4 @@
-/* Unit tests for the SSH parser (src/ssh/sd_ssh.c) on synthetic streams:
+/* Unit tests for the SSH parser (src/ssh/sd_ssh*.c) on synthetic streams:
  * name-list negotiation edge cases, roles, HASSH, host key fingerprint,
  * encrypted-record splitting, anomalies, and that byte-at-a-time feeding
  * gives exactly what whole-buffer feeding gives. Real captures are covered

@@ -1,0 +1,331 @@
+/* sd_infer_auth: authentication attempts, their method and outcome, the
+ * password length range and the pre-authentication banner, from the sizes
+ * of the RFC 4252 exchange (docs/events.md auth_attempt). */
+#include "sd_infer_int.h"
+
+#include <stdio.h>
+#include <string.h>
+
+uint32_t sd_infer_pw_wire(const sd_ssh_suite *s, uint32_t ulen, uint32_t plen)
+{
+    return sd_ssh_wire_size(s, P_PASSWORD_BASE + ulen + plen);
+}
+
+uint32_t sd_infer_openssh_pw_wire(const sd_ssh_suite *s, uint32_t ulen, uint32_t plen)
+{
+    /* packet.c: len = 5 + payload - aad; minimum padding; then
+     * extra_pad = ROUNDUP(64, B); pad += extra_pad - ((len + pad) % extra_pad) */
+    if (s->mode == SD_SSH_MODE_UNKNOWN || s->block == 0)
+        return 0;
+    uint32_t b = s->block, len = 5u + P_PASSWORD_BASE + ulen + plen - s->aad;
+    uint32_t pad = b - (len % b);
+    if (pad < 4)
+        pad += b;
+    uint32_t ep = (OPENSSH_PW_PAD + b - 1) / b * b;
+    pad += ep - ((len + pad) % ep);
+    return s->aad + len + pad + s->tag;
+}
+
+/* Outer wire size of a password request of user length u, password p. */
+static uint32_t lw_pw(const leg *L, uint32_t u, uint32_t p)
+{
+    const sd_ssh_suite *o = L->cl_is_outer_client ? L->oc : L->os;
+    const sd_ssh_suite *s = L->inner ? L->inner : o;
+    uint32_t w = L->openssh_client ? sd_infer_openssh_pw_wire(s, u, p) : sd_infer_pw_wire(s, u, p);
+    if (!L->inner || !w)
+        return w;
+    return sd_ssh_wire_size(o, SD_SSH_P_CHANNEL_DATA(w));
+}
+
+/* The password lengths a request of len bytes allows for user names of
+ * ulo..uhi bytes (*pmin = -1: none), and their class when it is decided. */
+static const char *pw_class(const leg *L, uint32_t ulo, uint32_t uhi, uint32_t len, int *pmin, int *pmax)
+{
+    *pmin = -1;
+    *pmax = -1;
+    for (uint32_t u = ulo; u <= uhi; u++)
+        for (uint32_t p = 1; p <= MAX_PLEN; p++)
+            if (lw_pw(L, u, p) == len) {
+                if (*pmin < 0 || (int)p < *pmin)
+                    *pmin = (int)p;
+                if ((int)p > *pmax)
+                    *pmax = (int)p;
+            }
+    if (*pmin < 0)
+        return NULL;
+    if (*pmax <= PW_CLASS_SPLIT)
+        return "le8";
+    if (*pmin > PW_CLASS_SPLIT)
+        return "gt8";
+    return NULL;
+}
+
+/* The exchange's state between records. */
+typedef struct auth_run {
+    uint32_t w_sr, w_acc, w_ok, w_ok2; /* SERVICE_REQUEST/ACCEPT, SUCCESS (dropbear's padded one) */
+    uint32_t ulo, uhi;     /* user name length range */
+    uint32_t fail_len;     /* USERAUTH_FAILURE's size, measured on the none probe */
+    bool acc_done, probe_done, pk_ok, kbd;
+    double last_resp_t;    /* when the previous answer ended */
+    size_t pend;           /* the request being answered, or SIZE_MAX */
+    uint32_t pend_len;
+    item *resp_first, *resp_last; /* its answer so far */
+    uint32_t resp_n;
+} auth_run;
+
+/* Where the leg's SERVICE_REQUEST is in v[from..limit), or SIZE_MAX. */
+static size_t find_service_request(ctx *x, const leg *L, const auth_run *s, size_t from, size_t limit)
+{
+    size_t i = from;
+    if (!L->inner) {
+        while (i < limit && !(sdi_is_cl(L, &x->v[i]) && x->v[i].len >= s->w_sr))
+            i++;
+        return i >= limit || !s->w_sr ? SIZE_MAX : i;
+    }
+    /* the inner SERVICE_REQUEST, alone or after the inner NEWKEYS (16 bytes
+     * in the clear) in the same channel data, within the records that
+     * follow the handshake */
+    uint32_t w_sr2 = 0, wi = sd_ssh_wire_size(L->inner, P_SERVICE_REQUEST);
+    const sd_ssh_suite *o = L->cl_is_outer_client ? L->oc : L->os;
+    if (wi)
+        w_sr2 = sd_ssh_wire_size(o, SD_SSH_P_CHANNEL_DATA(W_NEWKEYS_CLEAR + wi));
+    /* after the inner KEXINITs and key exchange (the large records) */
+    for (size_t j = from; j < limit && j < from + INNER_KEX_RECORDS; j++)
+        if (x->v[j].len >= KEXINIT_MIN)
+            i = j + 1;
+    size_t lim = i + INNER_AUTH_RECORDS < limit ? i + INNER_AUTH_RECORDS : limit;
+    while (i < lim && !(sdi_is_cl(L, &x->v[i]) && (x->v[i].len == s->w_sr || x->v[i].len == w_sr2)))
+        i++;
+    return i >= lim || !s->w_sr ? SIZE_MAX : i;
+}
+
+/* The exchange's sizes and its state right after the SERVICE_REQUEST at
+ * v[i]; SERVICE_REQUEST and the none probe may share one record (dbclient;
+ * inside a tunnel the extra bytes are the inner NEWKEYS sent with it). */
+static void auth_start(ctx *x, const leg *L, auth_run *s, size_t i, size_t limit)
+{
+    uint32_t first_extra = x->v[i].len > s->w_sr && !L->inner ? x->v[i].len - s->w_sr : 0;
+    bool coalesced = first_extra > 0;
+    s->ulo = ULEN_DEFAULT_MIN;
+    s->uhi = ULEN_DEFAULT_MAX;
+    s->last_resp_t = x->v[i].t;
+    s->pend = coalesced ? i : SIZE_MAX;
+    s->pend_len = coalesced ? first_extra : 0;
+    if (coalesced)
+        return;
+    /* SERVICE_ACCEPT answers the SERVICE_REQUEST alone */
+    for (size_t j = i + 1; j < limit && !sdi_is_cl(L, &x->v[j]); j++)
+        if (x->v[j].len == s->w_acc) {
+            s->acc_done = true;
+            break;
+        }
+}
+
+static bool is_success(const auth_run *s, const item *it)
+{
+    return it->len == s->w_ok || (s->w_ok2 && it->len == s->w_ok2 && s->probe_done);
+}
+
+/* What the answer to a request says. */
+typedef enum verdict {
+    V_PROBE,   /* the none probe: sizes measured, no attempt */
+    V_GOES_ON, /* PK_OK or INFO_REQUEST: the same attempt continues */
+    V_UNKNOWN, /* a tunnel without a probe: the sizes are unknown, stop */
+    V_ATTEMPT, /* an attempt ended (success or failure) */
+} verdict;
+
+/* The none probe: its size gives the user name length range, its answer
+ * the failure's size; an answer of more than one record shows a banner. */
+static bool read_probe(ctx *x, const leg *L, auth_run *s, bool ok)
+{
+    uint32_t lo = 0, hi = 0;
+    for (uint32_t u = 1; u <= MAX_ULEN; u++)
+        if (sdi_lw(L, true, P_NONE_PROBE_BASE + u) == s->pend_len) {
+            if (!lo)
+                lo = u;
+            hi = u;
+        }
+    if (!lo || ok)
+        return false;
+    s->ulo = lo;
+    s->uhi = hi;
+    s->fail_len = s->resp_last->len;
+    if (s->resp_n > 1) {
+        sd_event *e = sdi_ev(x, "auth_banner", s->resp_first, s->resp_first, L->id);
+        e->dir = s->resp_first->c ? 0 : 1;
+        snprintf(e->note, sizeof e->note, "pre-authentication banner shown by the server");
+        x->sum->auth_banner = true;
+    }
+    s->last_resp_t = s->resp_last->t;
+    return true;
+}
+
+/* Reads the complete answer (resp_first..resp_last) to the request pend. */
+static verdict judge(ctx *x, const leg *L, auth_run *s, bool ok)
+{
+    if (!s->probe_done) {
+        s->probe_done = true;
+        if (read_probe(x, L, s, ok))
+            return V_PROBE;
+    }
+    if (!s->fail_len && L->inner) /* no probe seen: sizes unknown, stop */
+        return V_UNKNOWN;
+    uint32_t len = s->resp_last->len;
+    bool fail = s->fail_len ? len == s->fail_len : (!ok && len < sdi_lw(L, false, P_FAILURE_MAX));
+    if (ok || fail)
+        return V_ATTEMPT;
+    if (s->pend_len >= sdi_lw(L, true, P_PUBKEY_QUERY_MIN))
+        s->pk_ok = true;
+    else
+        s->kbd = true;
+    s->last_resp_t = s->resp_last->t;
+    return V_GOES_ON;
+}
+
+/* The auth_attempt event of the request pend answered by resp_last. */
+static const char *attempt_event(ctx *x, const leg *L, const auth_run *s, bool ok, int attempt)
+{
+    const item *rq = &x->v[s->pend];
+    const char *method, *cls = NULL;
+    int pmin = -1, pmax = -1;
+    if (s->pk_ok)
+        method = "publickey";
+    else if (s->kbd)
+        method = "keyboard-interactive";
+    else {
+        cls = pw_class(L, s->ulo, s->uhi, s->pend_len, &pmin, &pmax);
+        method = pmin > 0 ? "password" : "publickey";
+    }
+    double gap = rq->t - s->last_resp_t;
+    bool automated = strcmp(method, "publickey") == 0 || gap < HUMAN_MIN_S;
+    sd_event *e = sdi_ev(x, "auth_attempt", rq, s->resp_last, L->id);
+    e->dir = L->cl_is_outer_client ? 0 : 1;
+    e->confidence = CONF_AUTH;
+    sd_ev_str(e, "method", method);
+    sd_ev_str(e, "result", ok ? "success" : "failure");
+    if (cls)
+        sd_ev_str(e, "password_len_class", cls);
+    if (pmin > 0) {
+        sd_ev_int(e, "password_len_min", pmin);
+        sd_ev_int(e, "password_len_max", pmax);
+    }
+    sd_ev_bool(e, "automated", automated);
+    sd_ev_int(e, "attempt", attempt);
+    snprintf(e->note, sizeof e->note, "%s %s%s", method, ok ? "accepted" : "rejected",
+             strcmp(method, "password") ? "" : automated ? ", sent by a program" : ", typed by a person");
+    if (pmin > 0)
+        snprintf(e->note + strlen(e->note), sizeof e->note - strlen(e->note), ", password %d-%d chars", pmin,
+                 pmax);
+    return method;
+}
+
+/* The states of the exchange, one record at a time. */
+typedef enum auth_state {
+    AS_IDLE,    /* no request yet: the server's records are not answers */
+    AS_REQUEST, /* v[i], a client record, is the next request */
+    AS_ANSWER,  /* server records answering the pending request */
+    AS_CLOSE,   /* the answer is complete: judge it */
+    AS_DONE,    /* the end of the records, or no more to learn */
+    AS_SUCCESS, /* USERAUTH_SUCCESS: the leg is logged in */
+} auth_state;
+
+/* AS_ANSWER on v[i]: the next state. */
+static auth_state on_answer(ctx *x, const leg *L, auth_run *s, size_t *i, size_t limit)
+{
+    if (*i >= limit || sdi_is_cl(L, &x->v[*i]))
+        return AS_CLOSE; /* the next request (or the end) closes the answer */
+    item *it = &x->v[*i];
+    if (!s->acc_done && it->len == s->w_acc) {
+        s->acc_done = true; /* SERVICE_ACCEPT */
+        (*i)++;
+        return AS_ANSWER;
+    }
+    if (!s->resp_first)
+        s->resp_first = it;
+    s->resp_last = it;
+    s->resp_n++;
+    if (is_success(s, it))
+        return AS_CLOSE; /* v[i] stays: a success ends the exchange */
+    (*i)++;
+    return AS_ANSWER;
+}
+
+/* AS_CLOSE: judges the answer, if any; then the next request, the end or
+ * the success. */
+static auth_state on_close(ctx *x, const leg *L, auth_run *s, auth_res *a, size_t i, size_t limit)
+{
+    if (s->resp_last) {
+        bool ok = is_success(s, s->resp_last);
+        verdict vd = judge(x, L, s, ok);
+        if (vd == V_UNKNOWN)
+            return AS_DONE;
+        if (vd == V_ATTEMPT) {
+            a->method = attempt_event(x, L, s, ok, a->attempts + 1);
+            a->attempts++;
+            s->pk_ok = s->kbd = false;
+            s->last_resp_t = s->resp_last->t;
+            if (ok) {
+                a->success_at = (size_t)(s->resp_last - x->v);
+                a->end = a->success_at + 1;
+                return AS_SUCCESS;
+            }
+            a->failed = true;
+        }
+    }
+    /* v[i] is the next request unless the records ended (or a
+     * success-sized answer was not judged a success) */
+    return i >= limit || !sdi_is_cl(L, &x->v[i]) ? AS_DONE : AS_REQUEST;
+}
+
+/* Runs the RFC 4252 exchange over v[from..]: the leg's client sends
+ * SERVICE_REQUEST, then requests each answered by FAILURE, PK_OK /
+ * INFO_REQUEST, or SUCCESS (payload 1: the smallest packet). */
+auth_res sdi_auth_leg(ctx *x, const leg *L, size_t from, size_t limit)
+{
+    auth_res a = { .success_at = SIZE_MAX, .end = from };
+    auth_run s = { .w_sr = sdi_lw(L, true, P_SERVICE_REQUEST), .w_acc = sdi_lw(L, false, P_SERVICE_REQUEST),
+                   .w_ok = sdi_lw(L, false, SD_SSH_P_USERAUTH_SUCCESS) };
+    if (L->dropbear_server) { /* dropbear pads every packet to 16 bytes at least */
+        const sd_ssh_suite *ss = L->inner ? L->inner : (L->cl_is_outer_client ? L->os : L->oc);
+        s.w_ok2 = L->inner ? 0 : s.w_ok + ss->block;
+    }
+    size_t i = find_service_request(x, L, &s, from, limit);
+    if (i == SIZE_MAX)
+        return a;
+    a.started = true;
+    auth_start(x, L, &s, i, limit);
+    auth_state st = s.pend == SIZE_MAX ? AS_IDLE : AS_ANSWER;
+    i++;
+    while (st != AS_DONE && st != AS_SUCCESS) {
+        switch (st) {
+        case AS_IDLE:
+            if (i >= limit)
+                st = AS_DONE;
+            else if (sdi_is_cl(L, &x->v[i]))
+                st = AS_REQUEST;
+            else
+                i++;
+            break;
+        case AS_REQUEST:
+            s.pend = i;
+            s.pend_len = x->v[i].len;
+            s.resp_first = s.resp_last = NULL;
+            s.resp_n = 0;
+            i++;
+            st = a.attempts > AUTH_ATTEMPTS_MAX ? AS_DONE : AS_ANSWER;
+            break;
+        case AS_ANSWER:
+            st = on_answer(x, L, &s, &i, limit);
+            break;
+        case AS_CLOSE:
+            st = on_close(x, L, &s, &a, i, limit);
+            break;
+        case AS_DONE:
+        case AS_SUCCESS:
+            break;
+        }
+    }
+    if (st == AS_DONE)
+        a.end = limit;
+    return a;
+}

@@ -1,0 +1,134 @@
+/* sd_infer_int.h: what the SSH inference modules share (not a public
+ * header: only src/ssh/sd_infer*.c include it). One module per thing
+ * inferred:
+ *   sd_infer.c         the driver sd_infer_ssh and the shared helpers
+ *   sd_infer_auth.c    authentication (RFC 4252 exchange, password sizes)
+ *   sd_infer_keys.c    keystrokes, command output, chaff
+ *   sd_infer_req.c     the session's kind and channel requests
+ *   sd_infer_legs.c    -R provisioning, reverse and nested (tunnelled) legs
+ *   sd_infer_xfer.c    transfers and -L/-D forwards
+ *   sd_infer_window.c  the windowed exfil/infil view (sd_ssh_window)
+ * The constants of every rule are in sd_infer_rules.h. */
+#ifndef SD_INFER_INT_H
+#define SD_INFER_INT_H
+
+#include "sd_infer.h"
+#include "sd_infer_rules.h"
+
+#include <stddef.h>
+
+/* One encrypted record of the connection, in time order. */
+typedef struct item {
+    bool c;            /* from the outer client */
+    bool exact;        /* one whole SSH packet (length-in-clear suites), else a segment's */
+    uint32_t len;
+    double t;
+    sd_ts ts;
+    uint64_t frame;
+} item;
+
+/* A leg: which outer direction is its client and how its payload sizes
+ * look on the outer wire. */
+typedef struct leg {
+    sd_leg id;
+    bool cl_is_outer_client;
+    const sd_ssh_suite *oc, *os; /* outer suites, client->server, server->client */
+    const sd_ssh_suite *inner;   /* NULL for the forward leg */
+    bool openssh_client, dropbear_server;
+    bool paste;                  /* look for pastes (not while a tunnelled session may run) */
+} leg;
+
+typedef struct ctx {
+    const sd_infer_opts *o;
+    const sd_sshconn_result *r;
+    sd_evlist *out;
+    sd_infer_summary *sum;
+    item *v;
+    size_t n;
+    double login_t;
+    bool sftp, exec;   /* the session: sftp subsystem, a command without pty */
+    bool scp;          /* a legacy scp transfer was seen (the session is scp) */
+    size_t req_to;     /* first record after the session's requests */
+    const sd_ssh_suite *cs, *ss; /* the outer suites: client->server, server->client */
+} ctx;
+
+/* ---- sd_infer.c: helpers every rule uses ---- */
+
+/* Outer wire size of a payload p sent by the leg's client (cl) or server. */
+uint32_t sdi_lw(const leg *L, bool cl, uint32_t p);
+/* Appends an event of kind from record a to record b (a when b is NULL). */
+sd_event *sdi_ev(ctx *x, const char *kind, const item *a, const item *b, sd_leg leg_id);
+/* qsort order of records: by timestamp, then frame. */
+int sdi_cmp_ts_frame(sd_ts ta, uint64_t fa, sd_ts tb, uint64_t fb);
+
+/* Whether a record was sent by the leg's client. */
+static inline bool sdi_is_cl(const leg *L, const item *it)
+{
+    return it->c == L->cl_is_outer_client;
+}
+
+/* ---- sd_infer_auth.c ---- */
+
+typedef struct auth_res {
+    bool started;
+    size_t success_at;   /* index of USERAUTH_SUCCESS, or SIZE_MAX */
+    size_t end;          /* first index after the auth phase */
+    int attempts;
+    const char *method;
+    bool failed;
+} auth_res;
+
+/* The leg's authentication over v[from..limit): auth_attempt and
+ * auth_banner events. */
+auth_res sdi_auth_leg(ctx *x, const leg *L, size_t from, size_t limit);
+
+/* ---- sd_infer_keys.c ---- */
+
+/* The leg's keys over v[from..to): their number; keystroke, command_output
+ * and chaff events when emit. */
+uint32_t sdi_keys_leg(ctx *x, const leg *L, size_t from, size_t to, bool emit);
+
+/* ---- sd_infer_req.c ---- */
+
+enum { REQ_X11 = 1, REQ_AGENT = 2 };
+
+/* The session's channel requests, read from their sizes. */
+typedef struct reqs {
+    bool found;
+    size_t from, to;  /* the client records carrying the requests */
+    bool pty, sftp;
+    int extra;        /* REQ_X11 | REQ_AGENT, -1 undecided */
+    double conf;      /* of extra */
+} reqs;
+
+/* What the session's first records say. */
+typedef struct session {
+    reqs q;
+    bool fwd_only;     /* -N: nothing but no-more-sessions after login */
+    bool pty;          /* a shell with a terminal (pty-req or key/echo pairs) */
+    size_t kfrom;      /* where keys may start */
+} session;
+
+/* Reads the session after login (s0: the first record after
+ * USERAUTH_SUCCESS); sets x->sftp, x->exec, x->req_to. No events. */
+void sdi_session(ctx *x, const leg *F, size_t s0, session *S);
+/* Agent and x11 forwarding: events and summary. */
+void sdi_forwarding_requests(ctx *x, const reqs *q, size_t s0);
+
+/* ---- sd_infer_legs.c ---- */
+
+/* -R: the reverse_provisioned event when login is followed by a
+ * tcpip-forward request. */
+void sdi_reverse_provisioned(ctx *x, size_t s0);
+/* Reverse and nested sessions carried in channels after s0: their events
+ * and keys. Returns true if any was found. */
+bool sdi_tunnels(ctx *x, size_t s0);
+
+/* ---- sd_infer_xfer.c ---- */
+
+/* Transfers in a session (transfer events; sets x->scp). */
+void sdi_transfers(ctx *x, size_t from);
+/* -L/-D forwards in a -N connection (forward events). */
+void sdi_forwards(ctx *x, size_t from);
+
+#endif

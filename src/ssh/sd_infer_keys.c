@@ -1,0 +1,294 @@
+/* sd_infer_keys: keystrokes of a leg (char, enter, backspace, tab, arrow,
+ * paste), the command output after each Enter, and OpenSSH's keystroke
+ * timing chaff (docs/events.md keystroke, command_output, chaff). */
+#include "sd_infer_int.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct key {
+    size_t at;
+    const char *k;
+    size_t resp_first, resp_last;
+    uint32_t resp_n;
+    uint64_t resp_bytes;
+} key;
+
+/* mark[] of a record in a chaff train */
+enum { MARK_CHAFF = 1, MARK_FAT = 2 /* a key sent with a PING */ };
+
+/* Wire sizes of a leg's keys and of the server's answers to them. */
+typedef struct keysz {
+    uint32_t wk, wa;                /* one character, an arrow */
+    uint32_t we, wbs, wbs2, wenter; /* echo, Backspace echoes, Enter's line and prompt */
+} keysz;
+
+static bool key_sized(uint32_t len, uint32_t wk)
+{
+    return len == wk || len == 2 * wk;
+}
+
+/* The chaff event of the train v[i..last]. */
+static void chaff_event(ctx *x, const leg *L, size_t i, size_t last, size_t nchaff, size_t nfat)
+{
+    sd_event *e = sdi_ev(x, "chaff", &x->v[i], &x->v[last], L->id);
+    e->dir = x->v[i].c ? 0 : 1;
+    e->confidence = CONF_CHAFF;
+    sd_ev_int(e, "packets", (int64_t)nchaff);
+    sd_ev_int(e, "keys_in_train", (int64_t)nfat + 1);
+    sd_ev_num(e, "duration_s", x->v[last].t - x->v[i].t);
+    snprintf(e->note, sizeof e->note,
+             "keystroke-timing chaff (OpenSSH >= 9.5): %zu PINGs; key count kept, timing quantised to 20 ms",
+             nchaff);
+}
+
+/* The last client record of the key-sized run starting at v[i]; *cnt its
+ * number of client records. */
+static size_t train_end(const ctx *x, const leg *L, size_t i, size_t to, uint32_t wk, size_t *cnt)
+{
+    size_t last = i;
+    *cnt = 1;
+    for (size_t j = i + 1; j < to; j++) {
+        const item *b = &x->v[j];
+        if (!sdi_is_cl(L, b))
+            continue;
+        if (!key_sized(b->len, wk) || b->t - x->v[last].t > CHAFF_GAP_S)
+            break;
+        last = j;
+        (*cnt)++;
+    }
+    return last;
+}
+
+/* Marks the chaff trains (ObscureKeystrokeTiming, CHAFF_MIN) in mark[]:
+ * MARK_CHAFF or MARK_FAT; the train's first record stays a key. */
+static void mark_chaff(ctx *x, const leg *L, size_t from, size_t to, uint32_t wk, uint8_t *mark, bool emit)
+{
+    size_t i = from;
+    while (i < to) {
+        item *a = &x->v[i];
+        if (!sdi_is_cl(L, a) || !key_sized(a->len, wk)) {
+            i++;
+            continue;
+        }
+        size_t cnt, last = train_end(x, L, i, to, wk, &cnt);
+        if (cnt < CHAFF_MIN) {
+            i = last + 1;
+            continue;
+        }
+        size_t nchaff = 0, nfat = 0;
+        for (size_t m = i + 1; m <= last; m++) {
+            if (!sdi_is_cl(L, &x->v[m]))
+                continue;
+            if (x->v[m].len == 2 * wk) {
+                mark[m - from] = MARK_FAT;
+                nfat++;
+            } else {
+                mark[m - from] = MARK_CHAFF;
+                nchaff++;
+            }
+        }
+        if (emit)
+            chaff_event(x, L, i, last, nchaff, nfat);
+        i = last + 1;
+    }
+}
+
+/* A paste: many bytes in one CHANNEL_DATA, echoed by the server. */
+static bool is_paste(const ctx *x, const leg *L, const keysz *z, size_t from, size_t to, size_t i)
+{
+    const item *it = &x->v[i];
+    return L->paste && sdi_is_cl(L, it) && it->len > z->wa && it->len > z->wk &&
+           it->len <= sdi_lw(L, true, SD_SSH_P_CHANNEL_DATA(PASTE_MAX)) && i + 1 < to && !sdi_is_cl(L, &x->v[i + 1]) &&
+           x->v[i + 1].len >= it->len && x->v[i + 1].len != sdi_lw(L, false, 1) && i > from &&
+           it->t - x->v[i - 1].t > PASTE_GAP_S;
+}
+
+/* The server's records answering the key at v[i] (until the next client
+ * record), less the PONG answering a PING sent with it (fat). */
+static void key_answer(const ctx *x, const leg *L, const keysz *z, size_t i, size_t to, bool fat, key *q)
+{
+    q->at = i;
+    q->resp_first = q->resp_last = SIZE_MAX;
+    bool pong = fat;
+    for (size_t j = i + 1; j < to && !sdi_is_cl(L, &x->v[j]); j++) {
+        if (pong && x->v[j].len == z->we) { /* the PONG answering the PING */
+            pong = false;
+            continue;
+        }
+        if (q->resp_first == SIZE_MAX)
+            q->resp_first = j;
+        q->resp_last = j;
+        q->resp_n++;
+        q->resp_bytes += x->v[j].len;
+    }
+}
+
+/* Editing inside the line after a cursor move: an arrow since the last
+ * Enter answered by one short redraw (an inserted character redraws the
+ * rest of the line). */
+static bool editing(const ctx *x, const keysz *z, const key *k, size_t nk)
+{
+    bool ed = false;
+    for (size_t j = nk; j-- > 0 && strncmp(k[j].k, "enter", 5) != 0;)
+        if (!strcmp(k[j].k, "arrow") && k[j].resp_n == 1 && x->v[k[j].resp_first].len <= z->we)
+            ed = true;
+    return ed;
+}
+
+/* A key classed by the first record of its answer. */
+static const char *class_by_answer(const ctx *x, const keysz *z, const key *k, size_t nk)
+{
+    const key *q = &k[nk];
+    uint32_t f = x->v[q->resp_first].len;
+    bool after_arrow = nk > 0 && strcmp(k[nk - 1].k, "arrow") == 0;
+    bool ed = editing(x, z, k, nk);
+    if (q->resp_n >= ENTER_RECORDS_MIN)
+        return "enter";
+    if (f == z->we)
+        return "char";
+    if (f == z->wbs || f == z->wbs2) /* after an arrow the line is redrawn */
+        return after_arrow ? "char" : "backspace?";
+    if (f >= z->wenter)
+        return ed ? "enter?" : "enter";
+    return "tab";
+}
+
+/* Reads v[i] as a key into k[nk]; false when it is none. */
+static bool read_key(const ctx *x, const leg *L, const keysz *z, size_t from, size_t to, size_t i,
+                     const uint8_t *mark, key *k, size_t nk)
+{
+    const item *it = &x->v[i];
+    if (mark[i - from] == MARK_CHAFF)
+        return false;
+    bool fat = mark[i - from] == MARK_FAT;
+    bool paste = is_paste(x, L, z, from, to, i);
+    if (!sdi_is_cl(L, it) || (it->len != z->wk && it->len != z->wa && !fat && !paste))
+        return false;
+    /* a person does not react within REACT_MIN_S: a protocol answer */
+    if (i > from && it->t - x->v[i - 1].t < REACT_MIN_S &&
+        !(i + 1 < to && !sdi_is_cl(L, &x->v[i + 1]) && x->v[i + 1].len == z->we &&
+          x->v[i + 1].t - it->t < ECHO_NOW_S))
+        return false;
+    key *q = &k[nk];
+    key_answer(x, L, z, i, to, fat, q);
+    if (paste)
+        q->k = "paste";
+    else if (it->len == z->wa && z->wa != z->wk && !fat)
+        q->k = "arrow";
+    else if (!q->resp_n && fat)
+        q->k = "char";
+    else if (!q->resp_n) {
+        /* no answer at all: CHANNEL_EOF/CLOSE or a WINDOW_ADJUST of the
+         * same size, unless more keys follow */
+        size_t j = i + 1;
+        while (j < to && !sdi_is_cl(L, &x->v[j]))
+            j++;
+        if (j >= to || x->v[j].len != z->wk)
+            return false;
+        q->k = "char";
+    } else
+        q->k = class_by_answer(x, z, k, nk);
+    return true;
+}
+
+/* The ambiguous keys, decided by what follows them. */
+static void resolve_keys(const ctx *x, key *k, size_t nk)
+{
+    /* while editing, a redraw followed at once by another key was an
+     * inserted character; after an Enter people read the output first */
+    for (size_t i = 0; i < nk; i++)
+        if (!strcmp(k[i].k, "enter?"))
+            k[i].k = i + 1 < nk && x->v[k[i + 1].at].t - x->v[k[i].at].t < INSERT_NEXT_S ? "char" : "enter";
+    /* a short command output can also have the Backspace echo's size:
+     * after an Enter people read and think, after a Backspace they retype */
+    for (size_t i = 0; i < nk; i++)
+        if (!strcmp(k[i].k, "backspace?") &&
+            (i + 1 == nk || x->v[k[i + 1].at].t - x->v[k[i].at].t > ENTER_PAUSE_S))
+            k[i].k = "enter";
+    /* a Backspace echo and a short Tab completion have the same size: a key
+     * followed by Enter completed the word (Tab) */
+    for (size_t i = 0; i < nk; i++) {
+        if (strcmp(k[i].k, "backspace?") != 0)
+            continue;
+        k[i].k = "backspace";
+        if (i + 1 >= nk || strcmp(k[i + 1].k, "enter") != 0)
+            continue;
+        /* completing the last word of a line typed without corrections */
+        size_t chars = 0;
+        bool bs = false;
+        for (size_t j = i; j-- > 0 && strcmp(k[j].k, "enter") != 0;) {
+            chars += strcmp(k[j].k, "char") == 0;
+            bs |= strncmp(k[j].k, "backspace", 9) == 0;
+        }
+        if (chars >= TAB_WORD_MIN && !bs)
+            k[i].k = "tab";
+    }
+}
+
+/* The command_output event of the answer to an Enter. */
+static void output_event(ctx *x, const leg *L, const key *q)
+{
+    item *a = &x->v[q->resp_first], *b = &x->v[q->resp_last];
+    sd_event *o = sdi_ev(x, "command_output", a, b, L->id);
+    o->dir = a->c ? 0 : 1;
+    o->confidence = CONF_COMMAND_OUTPUT;
+    /* payload estimate: each record less one packet's framing */
+    uint32_t w0 = sdi_lw(L, false, SD_SSH_P_CHANNEL_DATA(0));
+    uint64_t fr = w0 > SD_SSH_P_CHANNEL_DATA(0) ? w0 - SD_SSH_P_CHANNEL_DATA(0) : 0;
+    uint64_t by = q->resp_bytes > fr * q->resp_n ? q->resp_bytes - fr * q->resp_n : 0;
+    sd_ev_int(o, "bytes", (int64_t)by);
+    sd_ev_int(o, "records", q->resp_n);
+}
+
+/* The keystroke events (and command_output after each Enter). */
+static void emit_keys(ctx *x, const leg *L, const key *k, size_t nk)
+{
+    double prev = -1;
+    for (size_t i = 0; i < nk; i++) {
+        item *it = &x->v[k[i].at];
+        sd_event *e = sdi_ev(x, "keystroke", it, k[i].resp_first != SIZE_MAX ? &x->v[k[i].resp_first] : it, L->id);
+        e->dir = it->c ? 0 : 1;
+        e->confidence = CONF_KEYSTROKE;
+        sd_ev_str(e, "key", k[i].k);
+        if (!strcmp(k[i].k, "paste")) {
+            /* the largest data length this record can hold */
+            int64_t n = 2;
+            while (n < PASTE_MAX && sdi_lw(L, true, SD_SSH_P_CHANNEL_DATA((uint32_t)n + 1)) <= it->len)
+                n++;
+            sd_ev_int(e, "bytes", n);
+        } else
+            sd_ev_int(e, "bytes", strcmp(k[i].k, "arrow") == 0 ? 3 : 1);
+        if (prev >= 0)
+            sd_ev_num(e, "latency_ms", (it->t - prev) * 1000.0);
+        prev = it->t;
+        if (strcmp(k[i].k, "enter") == 0 && k[i].resp_n)
+            output_event(x, L, &k[i]);
+    }
+}
+
+/* Keys of a leg: records of the leg's client of one-character size (or an
+ * arrow's three bytes), classed by the leg server's answer: the echo of
+ * one character, a Backspace echo, a line and prompt (Enter). */
+uint32_t sdi_keys_leg(ctx *x, const leg *L, size_t from, size_t to, bool emit)
+{
+    keysz z = { .wk = sdi_lw(L, true, SD_SSH_P_KEYSTROKE), .wa = sdi_lw(L, true, P_ARROW),
+                .we = sdi_lw(L, false, SD_SSH_P_KEYSTROKE), .wbs = sdi_lw(L, false, P_BS_ECHO),
+                .wbs2 = sdi_lw(L, false, P_BS_ECHO2), .wenter = sdi_lw(L, false, P_ENTER_MIN) };
+    if (!z.wk)
+        return 0;
+    key *k = sd_calloc(to - from + 1, sizeof *k);
+    uint8_t *mark = sd_calloc(to - from + 1, 1); /* MARK_CHAFF, MARK_FAT */
+    mark_chaff(x, L, from, to, z.wk, mark, emit);
+    size_t nk = 0;
+    for (size_t i = from; i < to; i++)
+        if (read_key(x, L, &z, from, to, i, mark, k, nk))
+            nk++;
+    resolve_keys(x, k, nk);
+    if (emit)
+        emit_keys(x, L, k, nk);
+    free(k);
+    free(mark);
+    return (uint32_t)nk;
+}

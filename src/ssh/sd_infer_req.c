@@ -1,0 +1,257 @@
+/* sd_infer_req: the session after login: its channel requests (pty-req,
+ * env, shell / exec / subsystem, x11-req, auth-agent-req), its kind
+ * (shell, exec, sftp, forward-only) and agent / X11 forwarding
+ * (docs/events.md session, agent_forwarding, x11_forwarding). */
+#include "sd_infer_int.h"
+
+#include <stdio.h>
+
+static bool is_pty_wire(const sd_ssh_suite *s, uint32_t w)
+{
+    for (uint32_t t = 1; t <= TERM_MAX; t++)
+        if (sd_ssh_wire_size(s, P_PTY_BASE + t + PTY_MODES_LINUX) == w)
+            return true;
+    return false;
+}
+
+int sd_infer_split_requests(const sd_ssh_suite *s, uint32_t total, bool pty, uint32_t final_payload)
+{
+    uint32_t wf = sd_ssh_wire_size(s, final_payload), wx = sd_ssh_wire_size(s, P_REQ_X11),
+             wa = sd_ssh_wire_size(s, P_REQ_AGENT);
+    int fit = -1;
+    if (!wf)
+        return -1;
+    for (int m = 0; m < 4; m++) {
+        uint32_t e = wf + (m & REQ_X11 ? wx : 0) + (m & REQ_AGENT ? wa : 0);
+        if (total < e || (pty ? !is_pty_wire(s, total - e) : total != e))
+            continue;
+        if (fit >= 0)
+            return -1; /* two readings: no decision */
+        fit = m;
+    }
+    return fit;
+}
+
+/* The server answers channel requests with CHANNEL_SUCCESS (payload 5)
+ * and WINDOW_ADJUST (9) packets only; a record of these alone follows the
+ * requests (not, e.g., the reply to a hostkeys-prove-00@openssh.com request
+ * the client may send first, OpenSSH PROTOCOL section 2.5). */
+static bool channel_answers(uint32_t len, const sd_ssh_suite *ss)
+{
+    uint32_t w5 = sd_ssh_wire_size(ss, P_CHANNEL_SUCCESS), w9 = sd_ssh_wire_size(ss, SD_SSH_P_WINDOW_ADJUST);
+    for (uint32_t a = 0; a <= REQ_ANSWERS_MAX; a++)
+        for (uint32_t b = 0; b <= REQ_ANSWERS_MAX; b++)
+            if ((a || b) && a * w5 + b * w9 == len)
+                return true;
+    return false;
+}
+
+/* The client's channel requests: a run of client records sent at once
+ * (REQ_FLUSH_S) after a server record, within REQ_WINDOW_S of login, whose
+ * next server records (up to REQ_ANSWER_RECORDS) include the answers. The
+ * first REQ_RUNS runs after the session's CHANNEL_OPEN are tried. */
+static reqs find_requests(const ctx *x, size_t s0)
+{
+    reqs q = { .extra = -1 };
+    size_t i = s0;
+    while (i < x->n && !x->v[i].c)
+        i++;
+    while (i < x->n && x->v[i].c) /* the CHANNEL_OPEN */
+        i++;
+    for (int run = 0; run < REQ_RUNS; run++) {
+        while (i < x->n && !x->v[i].c)
+            i++;
+        if (i >= x->n || x->v[i].t - x->login_t > REQ_WINDOW_S)
+            return q;
+        size_t to = i + 1;
+        while (to < x->n && x->v[to].c && x->v[to].t - x->v[i].t < REQ_FLUSH_S)
+            to++;
+        for (size_t j = to; j < x->n && j < to + REQ_ANSWER_RECORDS && !x->v[j].c; j++)
+            if (channel_answers(x->v[j].len, x->ss)) {
+                q.found = true;
+                q.from = i;
+                q.to = to;
+                return q;
+            }
+        i = to;
+        while (i < x->n && x->v[i].c)
+            i++;
+    }
+    return q;
+}
+
+/* Exact packets: x11-req and auth-agent-req come first. Before a pty-req
+ * nothing else can stand there; without one an env request of the same
+ * size could (LANG=en_US.UTF-8 is an agent request's size). */
+static void exact_extras(const ctx *x, reqs *q)
+{
+    const sd_ssh_suite *s = x->cs;
+    size_t i = q->from;
+    int m = 0;
+    if (i + 1 < q->to && x->v[i].len == sd_ssh_wire_size(s, P_REQ_X11))
+        m |= REQ_X11, i++;
+    if (i + 1 < q->to && x->v[i].len == sd_ssh_wire_size(s, P_REQ_AGENT))
+        m |= REQ_AGENT, i++;
+    if (q->pty && x->v[i].len < sd_ssh_wire_size(s, P_PTY_MIN))
+        return; /* the pty-req must follow them */
+    q->extra = m;
+    q->conf = q->pty ? CONF_REQ_PTY : CONF_REQ_NO_PTY;
+}
+
+/* sftp: the client's SSH_FXP_INIT is the first data after the requests,
+ * answered by a larger SSH_FXP_VERSION. */
+static bool sftp_init(const ctx *x, const reqs *q)
+{
+    size_t i = q->to;
+    while (i < x->n && !x->v[i].c)
+        i++;
+    if (i + 1 >= x->n || x->v[i].len != sd_ssh_wire_size(x->cs, P_SFTP_INIT) ||
+        x->v[i].t - x->v[q->from].t > SFTP_INIT_S)
+        return false;
+    return !x->v[i + 1].c && x->v[i + 1].len >= sd_ssh_wire_size(x->ss, P_SFTP_INIT);
+}
+
+/* Reads the requests of an OpenSSH client: pty, sftp subsystem, and the
+ * x11/agent requests sent before them. Segment-level records hold the sum
+ * of the packets: it is split when only one combination fits. */
+static void read_requests(const ctx *x, reqs *q, bool openssh)
+{
+    const sd_ssh_suite *cs = x->cs;
+    bool exact = x->v[q->from].exact;
+    uint32_t wpty = sd_ssh_wire_size(cs, P_PTY_MIN), total = 0;
+    for (size_t i = q->from; i < q->to; i++) {
+        total += x->v[i].len;
+        q->pty |= exact && x->v[i].len >= wpty;
+    }
+    q->pty |= !exact && total >= wpty;
+    uint32_t last = x->v[q->to - 1].len;
+    bool sftp_req = exact ? last == sd_ssh_wire_size(cs, P_REQ_SFTP)
+                          : !q->pty && sd_infer_split_requests(cs, total, false, P_REQ_SFTP) >= 0;
+    q->sftp = sftp_req && sftp_init(x, q);
+    if (!openssh)
+        return;
+    if (exact)
+        exact_extras(x, q);
+    else if (q->pty || q->sftp) {
+        q->extra = sd_infer_split_requests(cs, total, q->pty, q->pty ? P_REQ_SHELL : P_REQ_SFTP);
+        q->conf = CONF_REQ_SPLIT; /* an env request of an agent request's size would read the same */
+    }
+}
+
+/* An extra request (x11-req, auth-agent-req) seen among the requests. */
+static void request_event(ctx *x, const reqs *q, const char *kind, const char *note)
+{
+    sd_event *e = sdi_ev(x, kind, &x->v[q->from], &x->v[q->to - 1], SD_LEG_FORWARD);
+    e->dir = 0;
+    e->confidence = q->conf;
+    sd_ev_bool(e, "used", false);
+    snprintf(e->note, sizeof e->note, "%s", note);
+}
+
+/* The server opens an auth-agent@openssh.com channel and the client
+ * confirms at once: the forwarded agent is used. */
+static bool agent_used(ctx *x, size_t s0)
+{
+    uint32_t w_agent = sd_ssh_wire_size(x->ss, P_AGENT_OPEN), w_conf = sd_ssh_wire_size(x->cs, P_OPEN_CONFIRM);
+    for (size_t i = s0; i + 1 < x->n; i++) {
+        item *o = &x->v[i], *c = &x->v[i + 1];
+        if (o->c || o->len != w_agent || !c->c || c->len != w_conf || c->t - o->t >= AGENT_CONFIRM_S)
+            continue;
+        sd_event *e = sdi_ev(x, "agent_forwarding", o, c, SD_LEG_FORWARD);
+        e->dir = 1;
+        e->confidence = CONF_AGENT_USED;
+        sd_ev_bool(e, "used", true);
+        snprintf(e->note, sizeof e->note, "agent channel opened by the server: forwarded agent used");
+        return true;
+    }
+    return false;
+}
+
+/* Agent and X11 forwarding: requested (auth-agent-req / x11-req among the
+ * session's requests) and, for the agent, used (the server opens an agent
+ * channel). One agent_forwarding event: at the use if any. */
+void sdi_forwarding_requests(ctx *x, const reqs *q, size_t s0)
+{
+    bool used = agent_used(x, s0);
+    bool req = q->extra > 0 && (q->extra & REQ_AGENT);
+    /* below CONF_REQ_SURE an env request of the same size would read the
+     * same, and most clients send one: the event says so, the connection's
+     * summary claims only what is sure */
+    bool sure = q->conf >= CONF_REQ_SURE;
+    x->sum->agent_used = used;
+    x->sum->agent_forwarding = used || (req && sure);
+    if (req && !used)
+        request_event(x, q, "agent_forwarding", sure ? "auth-agent-req sent (-A); the agent was not used"
+                                                     : "auth-agent-req (-A) or an env request of its size; agent not used");
+    if (q->extra > 0 && (q->extra & REQ_X11))
+        request_event(x, q, "x11_forwarding", sure ? "x11-req sent (-X/-Y)" : "x11-req (-X/-Y) or an env request of its size");
+}
+
+/* Records after the pty-req's write: where keys may start. */
+static size_t keys_start(const ctx *x, size_t i)
+{
+    size_t k = i + 1;
+    while (k < x->n && x->v[k].t - x->v[i].t < PTY_WRITE_S)
+        k++;
+    return k;
+}
+
+/* -N: nothing after login but no-more-sessions@openssh.com. */
+static bool forward_only(const ctx *x, size_t s0)
+{
+    bool fwd_only = true;
+    for (size_t i = s0; i < x->n && x->v[i].t - x->login_t < FWD_ONLY_S; i++)
+        if (x->v[i].c && x->v[i].len != sd_ssh_wire_size(x->cs, P_NO_MORE_SESSIONS))
+            fwd_only = false;
+    return fwd_only;
+}
+
+/* Clients with short terminal-mode lists (PuTTY: pty-req ~ 140 bytes): an
+ * interactive session shows key/echo pairs. Returns the first pair's key
+ * or SIZE_MAX. */
+static size_t echo_pairs(const ctx *x, size_t s0)
+{
+    uint32_t wk = sd_ssh_wire_size(x->cs, SD_SSH_P_KEYSTROKE), we = sd_ssh_wire_size(x->ss, SD_SSH_P_KEYSTROKE);
+    int pairs = 0;
+    size_t first = SIZE_MAX;
+    for (size_t i = s0; i + 1 < x->n && pairs < PTY_PAIRS; i++)
+        if (x->v[i].c && x->v[i].len == wk && !x->v[i + 1].c && x->v[i + 1].len == we &&
+            x->v[i + 1].t - x->v[i].t < PAIR_ECHO_S && x->v[i].t - x->login_t > PAIR_AFTER_LOGIN_S) {
+            if (first == SIZE_MAX)
+                first = i;
+            pairs++;
+        }
+    return pairs >= PTY_PAIRS ? first : SIZE_MAX;
+}
+
+/* Whether the session has a terminal, and where its keys may start. */
+static void find_pty(ctx *x, size_t s0, session *S)
+{
+    /* a pty request carries the terminal modes */
+    S->pty = S->q.pty;
+    S->kfrom = S->q.pty ? keys_start(x, S->q.from) : s0;
+    for (size_t i = s0; !S->q.found && !S->pty && i < x->n && x->v[i].t - x->login_t < REQ_WINDOW_S; i++)
+        if (x->v[i].c && x->v[i].len >= sd_ssh_wire_size(x->cs, P_PTY_MIN)) {
+            S->pty = true;
+            S->kfrom = keys_start(x, i);
+        }
+    if (S->pty)
+        return;
+    size_t first = echo_pairs(x, s0);
+    if (first != SIZE_MAX) {
+        S->pty = true;
+        S->kfrom = first;
+    }
+}
+
+void sdi_session(ctx *x, const leg *F, size_t s0, session *S)
+{
+    S->fwd_only = forward_only(x, s0);
+    S->q = S->fwd_only ? (reqs){ .extra = -1 } : find_requests(x, s0);
+    if (S->q.found)
+        read_requests(x, &S->q, F->openssh_client);
+    find_pty(x, s0, S);
+    x->sftp = !S->pty && S->q.sftp;
+    x->exec = !S->pty && !S->fwd_only && !x->sftp;
+    x->req_to = S->q.found ? S->q.to : s0;
+}

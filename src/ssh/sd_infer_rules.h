@@ -1,0 +1,310 @@
+/* sd_infer_rules.h: every size, time threshold and confidence of the SSH
+ * inference rules (sd_infer*.c), each with where it comes from. Internal:
+ * only the sd_infer*.c modules include it (through sd_infer_int.h).
+ *
+ * Sources named below:
+ *   RFC      RFC 4252 (authentication), RFC 4253 (transport), RFC 4254
+ *            (connection protocol): message layouts give payload sizes P;
+ *            sd_ssh_wire_size turns them into wire sizes for the suite.
+ *   OpenSSH  openssh-portable's behaviour (file named), read from source.
+ *   pS       packetStrider's published heuristics
+ *            (shared/reference/ssh_inference.md section 1.3).
+ *   lab      measured on the lab captures (tests/lab/fixtures, the
+ *            shared/captures traces); ssh_inference.md sections 3 and 7.
+ * Where no source is named, the value is the rule's own choice since it
+ * was written (git log names no measurement): the comment says what it
+ * separates. Changing a value changes the events: tests/lab and
+ * tests/golden say by how much. */
+#ifndef SD_INFER_RULES_H
+#define SD_INFER_RULES_H
+
+/* ---- payload sizes (message type byte included) ---- */
+
+/* RFC 4253 10: SERVICE_REQUEST byte, string "ssh-userauth" (4 + 12);
+ * SERVICE_ACCEPT has the same layout. */
+#define P_SERVICE_REQUEST 17u
+/* RFC 4254 5.1: CHANNEL_OPEN_CONFIRMATION byte, 4 x uint32. */
+#define P_OPEN_CONFIRM 17u
+/* OpenSSH PROTOCOL.agent: CHANNEL_OPEN "auth-agent@openssh.com" (4 + 22),
+ * 3 x uint32. */
+#define P_AGENT_OPEN 39u
+/* CHANNEL_DATA "\b\x1b[K": readline's Backspace echo (lab, bash). */
+#define P_BS_ECHO 13u
+/* CHANNEL_DATA "\b \b": Backspace echo of dropbear / a plain tty (lab). */
+#define P_BS_ECHO2 12u
+/* CHANNEL_DATA "\x1b[A": an arrow key (3 bytes). */
+#define P_ARROW 12u
+/* The answer to an Enter: "\r\n" and a prompt, CHANNEL_DATA header 9 + 16
+ * bytes at least. */
+#define P_ENTER_MIN 25u
+/* pty-req with terminal modes: OpenSSH sends ~300 (see PTY_MODES_LINUX);
+ * a session request without modes stays well below. */
+#define P_PTY_MIN 200u
+/* RFC 4252 5.2: the "none" probe is byte 50, string user, string
+ * "ssh-connection" (4 + 14), string "none" (4 + 4): 31 + user name. */
+#define P_NONE_PROBE_BASE 31u
+/* RFC 4252 5.1: USERAUTH_FAILURE is byte, name-list of methods, bool; with
+ * the usual method lists it stays below this payload. Without a probe to
+ * measure it, an answer smaller than this is read as a failure. */
+#define P_FAILURE_MAX 80u
+/* A request answered by neither failure nor success goes on: PK_OK (RFC
+ * 4252 7: the request carried a public key blob, >= this payload) or
+ * INFO_REQUEST (RFC 4256: keyboard-interactive, a short request). */
+#define P_PUBKEY_QUERY_MIN 100u
+/* RFC 4252 8: USERAUTH_REQUEST "password": byte, string user, string
+ * "ssh-connection" (4 + 14), string "password" (4 + 8), bool, string
+ * password: 40 + user + password. */
+#define P_PASSWORD_BASE 40u
+/* OpenSSH pads password and keyboard-interactive replies to a multiple of
+ * this (sshconnect2.c userauth_passwd: sshpkt_add_padding(ssh, 64),
+ * packet.c extra_pad). */
+#define OPENSSH_PW_PAD 64u
+/* RFC 4253 7.3: NEWKEYS is 16 bytes in the clear (4 + 1 + 1 + 10 padding);
+ * inside a tunnel it leaves with the inner SERVICE_REQUEST. */
+#define W_NEWKEYS_CLEAR 16u
+/* RFC 4254 5.1: CHANNEL_OPEN "session" (4 + 7), 3 x uint32. */
+#define P_SESSION_OPEN 24u
+/* RFC 4254 7.1: GLOBAL_REQUEST "tcpip-forward" (4 + 13), want_reply,
+ * string bind address, uint32 port: 27 + address. */
+#define P_TCPIP_FORWARD_BASE 27u
+/* RFC 4254 4: REQUEST_SUCCESS (1), or 5 with the port bound for port 0. */
+#define P_REQUEST_SUCCESS 1u
+#define P_REQUEST_SUCCESS_PORT 5u
+/* GLOBAL_REQUEST "no-more-sessions@openssh.com" (OpenSSH PROTOCOL 2.2,
+ * ssh -N): the RFC layout gives 34; 35 is the rule's value since it was
+ * written and has the same wire size for blocks of 8 and 16 bytes
+ * (minimum padding rounds both up to the same block). */
+#define P_NO_MORE_SESSIONS 35u
+/* RFC 4254 7.2: CHANNEL_OPEN "direct-tcpip" (4 + 12) with 3 x uint32,
+ * two strings (host to connect, originator address) and two ports:
+ * 1 + 16 + 12 + 4 + 4 + 4 + 4 + 4 = 49 plus the two host names, each up to
+ * FWD_HOST_MAX bytes (a name or an address; longer names are rare). */
+#define P_DIRECT_TCPIP_BASE 49u
+#define FWD_HOST_MAX 64u
+/* The framing of one CHANNEL_DATA (RFC 4254 5.2: byte, uint32 channel,
+ * uint32 length): SD_SSH_P_CHANNEL_DATA(0). SFTP/scp data adds a 4-byte
+ * length per 32 KiB chunk (draft-ietf-secsh-filexfer-02 section 3). */
+#define SFTP_CHUNK_FRAMING 4u
+
+/* ---- the session's channel requests ---- */
+
+/* OpenSSH's client sends its channel requests at once when the session's
+ * OPEN_CONFIRMATION arrives, in this order (ssh.c ssh_session2_setup, then
+ * clientloop.c client_session2_setup): x11-req, auth-agent-req@openssh.com,
+ * pty-req, env..., then shell / exec / subsystem. Payload sizes (RFC 4254
+ * sections 6.2-6.5 and 6.3.1; OpenSSH PROTOCOL.agent): */
+#define P_REQ_X11 80u   /* "x11-req", want_reply, single_connection, "MIT-MAGIC-COOKIE-1", 32 hex digits, screen */
+#define P_REQ_AGENT 36u /* "auth-agent-req@openssh.com", want_reply */
+#define P_REQ_SHELL 15u /* "shell", want_reply */
+#define P_REQ_SFTP 27u  /* "subsystem", want_reply, "sftp" */
+#define P_CHANNEL_SUCCESS 5u /* the answer to a request with want_reply (section 5.4) */
+/* pty-req: byte, channel, "pty-req", want_reply, TERM, 4 x uint32 and the
+ * modes string: 41 bytes plus TERM and the encoded modes. OpenSSH on Linux
+ * encodes 52 modes of 5 bytes and TTY_OP_END (ttymodes.h): 261 bytes, which
+ * matches the lab's pty-req with TERM=xterm (332 bytes under chacha, 340
+ * under aes128-gcm, tests/lab/fixtures/pubkey_*). TERM names tried: 1..32
+ * bytes ("rxvt-unicode-256color" is 21). */
+#define P_PTY_BASE 41u
+#define PTY_MODES_LINUX 261u
+#define TERM_MAX 32u
+/* sftp's first CHANNEL_DATA, SSH_FXP_INIT: uint32 length 5, byte 1, uint32
+ * version (draft-ietf-secsh-filexfer-02 section 4). */
+#define P_SFTP_INIT SD_SSH_P_CHANNEL_DATA(9u)
+/* The requests leave in one write: client records this close to the first
+ * belong to it (s). */
+#define REQ_FLUSH_S 0.005
+/* The server's answer to the requests: a record of at most this many
+ * CHANNEL_SUCCESS and this many WINDOW_ADJUST packets (one per request
+ * with want_reply; OpenSSH sends at most a few). */
+#define REQ_ANSWERS_MAX 4u
+/* The answer is among the server's next records, up to this many. */
+#define REQ_ANSWER_RECORDS 3u
+/* Runs of client records after the CHANNEL_OPEN tried as the requests
+ * (a hostkeys-prove-00 request may come first, OpenSSH PROTOCOL 2.5). */
+#define REQ_RUNS 3
+/* The requests and a pty-req are sent within this of login (s; OpenSSH
+ * sends them when the session's confirmation arrives). */
+#define REQ_WINDOW_S 3.0
+/* Records of the pty-req's own write, this close to it, are not keys (s). */
+#define PTY_WRITE_S 0.05
+/* SSH_FXP_INIT follows the requests within this (s; sftp sends it at
+ * once when the subsystem starts). */
+#define SFTP_INIT_S 1.0
+
+/* A shell without a recognisable pty-req (PuTTY sends ~140 bytes of modes):
+ * this many key/echo pairs, the echo within PAIR_ECHO_S, the first later
+ * than PAIR_AFTER_LOGIN_S after login (not the login's own traffic). */
+#define PTY_PAIRS 3
+#define PAIR_ECHO_S 0.2
+#define PAIR_AFTER_LOGIN_S 0.3
+/* -N: only no-more-sessions is sent in this much after login (s). */
+#define FWD_ONLY_S 0.3
+
+/* ---- authentication ---- */
+
+/* User names tried against the none probe's size; password lengths tried
+ * against a request's size (beyond these, sizes say nothing useful). */
+#define MAX_ULEN 64u
+#define MAX_PLEN 128u
+/* User name range assumed until the none probe measured it. */
+#define ULEN_DEFAULT_MIN 1u
+#define ULEN_DEFAULT_MAX 32u
+/* packetStrider's password classes: <= 8 characters or more (pS: a login
+ * packet <= 84 B is a password shorter than 8). */
+#define PW_CLASS_SPLIT 8
+/* A person needs more than this between a prompt and a reply (s; pS and
+ * ssh_inference.md 7.3 use 0.1 s, this rule leaves more margin). */
+#define HUMAN_MIN_S 0.3
+/* A host-key prompt answered by a person: KEX reply to client NEWKEYS (s;
+ * pS uses 50 ms; a person reading a fingerprint takes seconds, a slow
+ * link or host key check some 100 ms). */
+#define HOSTKEY_PROMPT_S 1.0
+/* A brute force of more attempts than this on one connection is cut
+ * short: the loop must end on hostile input. */
+#define AUTH_ATTEMPTS_MAX 1000
+/* Tunnelled legs: the inner KEXINITs and key exchange records are at least
+ * KEXINIT_MIN bytes (OpenSSH's KEXINIT is about 1-1.5 KB), among the first
+ * INNER_KEX_RECORDS records; the inner SERVICE_REQUEST follows within
+ * INNER_AUTH_RECORDS records. */
+#define KEXINIT_MIN 900u
+#define KEXINIT_MAX 1600u
+#define INNER_KEX_RECORDS 24
+#define INNER_AUTH_RECORDS 40
+
+/* ---- keystrokes ---- */
+
+/* Pause after a key above which an ambiguous small answer is read as the
+ * output of a command (Enter) rather than a Backspace echo (s; lab). */
+#define ENTER_PAUSE_S 0.9
+/* A record this soon after the previous one is a protocol answer (a
+ * WINDOW_ADJUST has a keystroke's size), not a person... */
+#define REACT_MIN_S 0.015
+/* ...unless the server echoes it at once: a key typed just after a late
+ * echo of the one before (fresh lab demo: 6 ms after it, echoed 0.5 ms
+ * later) */
+#define ECHO_NOW_S 0.05
+/* A paste is typed, not an answer: more than this after the previous
+ * record (s), and at most PASTE_MAX bytes in one CHANNEL_DATA (larger
+ * client data is bulk, not a paste). */
+#define PASTE_GAP_S 0.05
+#define PASTE_MAX 4096u
+/* While editing a line, a redraw followed this soon by another key was an
+ * inserted character; after an Enter people read the output first (s). */
+#define INSERT_NEXT_S 0.5
+/* A tab completion: the completed word had at least this many characters
+ * typed without corrections (a Backspace echo after fewer is read as a
+ * Backspace). */
+#define TAB_WORD_MIN 3
+/* An Enter is answered by the command's output and a new prompt: at least
+ * this many server records (pS: "K followed by two server packets"). */
+#define ENTER_RECORDS_MIN 2
+/* A session is typed by a person when it has at least this many keys. */
+#define HUMAN_KEYS_MIN 2
+/* OpenSSH >= 9.5 ObscureKeystrokeTiming (ssh_inference.md 3.3/3.4): once a
+ * key is typed the client sends on a 20 ms grid, a PING (same size as one
+ * key) on each tick with nothing to send, answered by a same-size PONG,
+ * for 1-3 s after the last key. A run of >= CHAFF_MIN key-sized client
+ * records <= CHAFF_GAP_S apart is a train (ticks are 18-22 ms, lab max
+ * 29 ms): its first record is the key that started it; before 9.8 a key
+ * typed during the train leaves in one segment with that tick's PING (2 x
+ * key size); the rest is chaff. */
+#define CHAFF_MIN 8
+#define CHAFF_GAP_S 0.045
+
+/* ---- the session, tunnels, forwards, transfers ---- */
+
+/* A program answers at once; more than this between the server's answer
+ * and the client's next request is a person at an sftp> prompt (s). */
+#define HUMAN_THINK_S 1.0
+/* pS: a reverse session started < 2 s after login is automated. */
+#define REVERSE_AUTO_S 2.0
+/* -R: the tcpip-forward request is the first record within this of login,
+ * and its REQUEST_SUCCESS comes within RFWD_REPLY_S (s; OpenSSH sends it
+ * right after authentication, ssh.c ssh_init_forwarding). */
+#define RFWD_AFTER_LOGIN_S 0.5
+#define RFWD_REPLY_S 1.0
+/* A channel carrying an SSH session: an open of at least NESTED_OPEN_MIN
+ * bytes confirmed within NESTED_CONFIRM_S, then KEXINIT-sized records
+ * (KEXINIT_MIN..KEXINIT_MAX) both ways within NESTED_KEX_S and
+ * NESTED_KEX_RECORDS records (lab: banners then KEXINITs at once). */
+#define NESTED_OPEN_MIN 60u
+#define NESTED_CONFIRM_S 0.5
+#define NESTED_KEX_S 1.0
+#define NESTED_KEX_RECORDS 12
+/* A reverse and a nested handshake this close are one handshake seen from
+ * both sides: the side that opened the channel came first (s). */
+#define HANDSHAKE_SAME_S 10.0
+/* The agent channel is confirmed by the client at once (s). */
+#define AGENT_CONFIRM_S 0.2
+/* A -L/-D channel open is confirmed within this (s). */
+#define FWD_CONFIRM_S 0.5
+/* Bulk data: records of at least this size (bytes) */
+#define XFER_RECORD 512u
+/* A transfer carries at least this much (bytes): one SFTP/scp chunk. */
+#define XFER_MIN_BYTES 32768u
+/* SFTP and scp move data in chunks of this size (ssh_inference.md 7.3,
+ * OpenSSH sftp's default buffer): one packet's framing per chunk is
+ * subtracted. */
+#define XFER_CHUNK 32768u
+/* A gap longer than this ends a transfer (s). */
+#define XFER_GAP_S 1.5
+/* Legacy scp's handshake ends this close before the bulk (s). */
+#define SCP_HANDSHAKE_S 2.0
+
+/* ---- data windows (-w) ---- */
+
+/* packetStrider's exfil/infil view: a direction carrying at least
+ * WINDOW_MIN_BYTES and WINDOW_RATIO x the other in one window (pS uses
+ * "all packets one way"; a ratio tolerates the ACK-like answers). */
+#define WINDOW_MIN_BYTES 16384u
+#define WINDOW_RATIO 4u
+/* The stride is at least window / WINDOW_STRIDE_DIV: a record is in at
+ * most this many windows (a tiny -s must not make the cost explode). */
+#define WINDOW_STRIDE_DIV 100
+
+/* ---- confidences (0..1, docs/events.md) ---- */
+
+/* Only the request confidences (0.8, 0.5, 0.6) have a recorded reason
+ * (docs/events.md agent_forwarding, commit e392947); the others are the
+ * values the rules were written with, and the comments give why each
+ * sits where it does relative to the rest. */
+
+/* The RFC 4252 exchange's sizes rarely mislead: success is the smallest
+ * packet, the failure's size is measured on the probe. */
+#define CONF_AUTH 0.9
+/* A timing rule with a wide margin (1 s against ~0.1 s). */
+#define CONF_HOST_KEY 0.8
+/* Key-sized records with their echo; chaff trains are unmistakable runs. */
+#define CONF_KEYSTROKE 0.8
+#define CONF_CHAFF 0.8
+/* The answer to an Enter: the bytes include prompt redraws. */
+#define CONF_COMMAND_OUTPUT 0.7
+/* The session's kind: sizes and the first seconds only. */
+#define CONF_SESSION 0.7
+/* -R: a request of tcpip-forward's size answered by REQUEST_SUCCESS. */
+#define CONF_REVERSE_PROVISIONED 0.7
+/* A handshake opened by the server: KEXINITs both ways leave no doubt
+ * that SSH runs inside; by the client (nested) it may also be -W to a
+ * host that happens to speak SSH without a login. */
+#define CONF_REVERSE_INIT 0.8
+#define CONF_NESTED_INIT 0.7
+/* The server's auth-agent channel confirmed at once. */
+#define CONF_AGENT_USED 0.7
+/* Requests read from exact packets: with a pty-req after them nothing
+ * else stands there (CONF_REQ_PTY); without one an env request of the same
+ * size could (LANG=en_US.UTF-8 is an agent request's size). */
+#define CONF_REQ_PTY 0.8
+#define CONF_REQ_NO_PTY 0.5
+/* Requests split from a segment's total: an env request of an agent
+ * request's size would read the same. */
+#define CONF_REQ_SPLIT 0.6
+/* The summary claims agent forwarding from a request only at this
+ * confidence (most clients send an env request, Debian's ssh_config:
+ * SendEnv LANG LC_*). */
+#define CONF_REQ_SURE 0.8
+/* Bulk runs one way; the byte estimate subtracts a framing model. */
+#define CONF_TRANSFER 0.7
+/* -L and -D open the same channel type; the bytes include other opens'. */
+#define CONF_FORWARD 0.6
+
+#endif

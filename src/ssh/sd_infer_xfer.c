@@ -1,0 +1,155 @@
+/* sd_infer_xfer: the bulk data of the forward leg: transfers in a session
+ * (upload / download, scp or sftp) and the bytes of -L/-D forwards in a -N
+ * connection (docs/events.md transfer, forward). */
+#include "sd_infer_int.h"
+
+#include <stdio.h>
+#include <string.h>
+
+/* Legacy scp (scp -O, scp.c): each file is announced by a "C<mode> <size>
+ * <name>" line between one-byte acknowledgements: the receiver's '\0', the
+ * sender's line, the receiver's '\0', then the bytes. b is the first bulk
+ * record; the receiver is the client for a download. */
+static bool scp_handshake(const ctx *x, size_t b, bool download, const sd_ssh_suite *rs)
+{
+    uint32_t w1 = sd_ssh_wire_size(rs, SD_SSH_P_KEYSTROKE);
+    if (b < 3 || x->v[b - 1].c != download || x->v[b - 1].len != w1)
+        return false;
+    size_t i = b - 1, line = 0;
+    while (i > x->req_to && x->v[i - 1].c != download)
+        i--, line++;
+    if (!line || i <= x->req_to)
+        return false;
+    const item *a = &x->v[i - 1];
+    return a->len == w1 && x->v[b].t - a->t < SCP_HANDSHAKE_S;
+}
+
+/* Which program moved the bytes whose first record is b. In an sftp
+ * session OpenSSH's scp (SFTP protocol since 9.0) answers every server
+ * reply at once; a person at sftp's prompt pauses before commands. */
+static const char *transfer_tool(ctx *x, size_t b, int d, const sd_ssh_suite *rs, const char **proto)
+{
+    *proto = NULL;
+    if (x->sftp) {
+        *proto = "sftp";
+        for (size_t j = x->req_to + 1; j <= b && j < x->n; j++)
+            if (x->v[j].c && !x->v[j - 1].c && x->v[j].t - x->v[j - 1].t > HUMAN_THINK_S)
+                return "sftp";
+        return "scp";
+    }
+    /* the first bulk record after the requests (the run may start with the
+     * server's hostkeys-00 announcement) */
+    while (b < x->n && (b < x->req_to || x->v[b].c != (d == 0) || x->v[b].len < XFER_RECORD))
+        b++;
+    if (x->exec && b < x->n && scp_handshake(x, b, d == 1, rs)) {
+        x->scp = true;
+        *proto = "scp";
+        return "scp";
+    }
+    return "unknown";
+}
+
+/* A run of bulk records one way. */
+typedef struct bulk_run {
+    double t0, t1;
+    sd_ts ts0;
+    uint64_t f0, f1, bytes;
+    size_t n, i0;
+} bulk_run;
+
+/* The transfer event of the run b in direction d (0 upload). */
+static void transfer_event(ctx *x, const bulk_run *b, int d)
+{
+    const sd_ssh_suite *s = d == 0 ? x->cs : x->ss;
+    uint64_t pk = (b->bytes + XFER_CHUNK - 1) / XFER_CHUNK;
+    /* per chunk: one packet's framing, the CHANNEL_DATA header, SFTP's length */
+    uint64_t fr = sd_ssh_wire_size(s, SD_SSH_P_CHANNEL_DATA(0)) - SD_SSH_P_CHANNEL_DATA(0) + SD_SSH_P_CHANNEL_DATA(0) +
+                  SFTP_CHUNK_FRAMING;
+    uint64_t by = b->bytes > pk * fr ? b->bytes - pk * fr : 0;
+    item a = { .ts = b->ts0, .frame = b->f0 }, z = { .frame = b->f1 };
+    sd_event *e = sdi_ev(x, "transfer", &a, &z, SD_LEG_FORWARD);
+    e->dir = d;
+    e->confidence = CONF_TRANSFER;
+    sd_ev_str(e, "direction", d == 0 ? "upload" : "download");
+    const char *proto, *tool = transfer_tool(x, b->i0, d, d == 0 ? x->ss : x->cs, &proto);
+    sd_ev_str(e, "tool", tool);
+    if (proto)
+        sd_ev_str(e, "protocol", proto);
+    sd_ev_int(e, "bytes", (int64_t)by);
+    sd_ev_num(e, "start", b->t0);
+    sd_ev_num(e, "end", b->t1);
+    snprintf(e->note, sizeof e->note, "%s of about %llu bytes in %.2f s", d == 0 ? "upload" : "download",
+             (unsigned long long)by, b->t1 - b->t0);
+}
+
+/* Runs of at least XFER_RECORD-byte records one way with gaps under
+ * XFER_GAP_S; those of XFER_MIN_BYTES or more are transfers. */
+void sdi_transfers(ctx *x, size_t from)
+{
+    bulk_run b[2];
+    memset(b, 0, sizeof b);
+    for (size_t i = from; i <= x->n; i++) {
+        item *it = i < x->n ? &x->v[i] : NULL;
+        for (int d = 0; d < 2; d++) {
+            bool ext = it && it->c == (d == 0) && it->len >= XFER_RECORD;
+            bool close = !it || (ext && b[d].n && it->t - b[d].t1 > XFER_GAP_S);
+            if (close && b[d].bytes >= XFER_MIN_BYTES)
+                transfer_event(x, &b[d], d);
+            if (close)
+                b[d].n = 0, b[d].bytes = 0;
+            if (!ext)
+                continue;
+            if (!b[d].n) {
+                b[d].t0 = it->t;
+                b[d].ts0 = it->ts;
+                b[d].f0 = it->frame;
+                b[d].i0 = i;
+            }
+            b[d].t1 = it->t;
+            b[d].f1 = it->frame;
+            b[d].bytes += it->len;
+            b[d].n++;
+        }
+    }
+}
+
+/* The forward event of the channel opened at v[open], last record v[end]. */
+static void forward_event(ctx *x, size_t open, size_t end, uint64_t by)
+{
+    sd_event *e = sdi_ev(x, "forward", &x->v[open], &x->v[end], SD_LEG_FORWARD);
+    e->dir = 0;
+    e->confidence = CONF_FORWARD;
+    sd_ev_str(e, "mode", "L");
+    sd_ev_int(e, "bytes", (int64_t)by);
+    snprintf(e->note, sizeof e->note, "direct-tcpip channel (-L or -D), about %llu bytes carried",
+             (unsigned long long)by);
+}
+
+/* -L/-D: CHANNEL_OPEN "direct-tcpip" (payload >= 1+4+12+12+4+4+4+4+4 = 49
+ * plus two host names) answered by an OPEN_CONFIRMATION; the bytes until
+ * the next open are what the forward carried. -L and -D open the same
+ * channel type: the mode reported is "L" (a local forward) for both. */
+void sdi_forwards(ctx *x, size_t from)
+{
+    uint32_t wmin = sd_ssh_wire_size(x->cs, P_DIRECT_TCPIP_BASE),
+             wmax = sd_ssh_wire_size(x->cs, P_DIRECT_TCPIP_BASE + 2 * FWD_HOST_MAX);
+    uint32_t cf = sd_ssh_wire_size(x->ss, P_OPEN_CONFIRM);
+    uint32_t w0 = sd_ssh_wire_size(x->ss, SD_SSH_P_CHANNEL_DATA(0));
+    uint32_t fr = w0 > SD_SSH_P_CHANNEL_DATA(0) ? w0 - SD_SSH_P_CHANNEL_DATA(0) : 0;
+    size_t open = SIZE_MAX;
+    uint64_t by = 0;
+    for (size_t i = from; i <= x->n; i++) {
+        item *it = i < x->n ? &x->v[i] : NULL;
+        bool is_open = it && it->c && it->len >= wmin && it->len <= wmax && i + 1 < x->n && !x->v[i + 1].c &&
+                       x->v[i + 1].len == cf && x->v[i + 1].t - it->t < FWD_CONFIRM_S;
+        if ((is_open || !it) && open != SIZE_MAX) {
+            forward_event(x, open, i - 1, by);
+            open = SIZE_MAX;
+        }
+        if (is_open) {
+            open = i;
+            by = 0;
+        } else if (it && open != SIZE_MAX && it->len > fr)
+            by += it->len - fr;
+    }
+}

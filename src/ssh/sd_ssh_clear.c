@@ -1,0 +1,412 @@
+/* sd_ssh_clear: the cleartext phase of one direction: identification
+ * lines up to the banner (RFC 4253 section 4.2), then binary packets (RFC
+ * 4253 section 6) until NEWKEYS: KEXINIT, the KEX reply with the host
+ * key, role evidence. Partial lines and packets are kept in the
+ * direction's state (dirst); packet contents are read only through sd_cur. */
+#include "sd_ssh_int.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../common/sd_cursor.h"
+
+static char *dup_n(const uint8_t *p, size_t n)
+{
+    char *r = sd_malloc(n + 1);
+    memcpy(r, p, n);
+    r[n] = '\0';
+    return r;
+}
+
+/* -------------------------------------------------------------- banner */
+
+static void set_role_ev(sd_ssh *s, int dir, bool client, sd_ssh_evidence lvl)
+{
+    int *p = client ? &s->d[dir].ev_client : &s->d[dir].ev_server;
+    if (*p < (int)lvl)
+        *p = (int)lvl;
+}
+
+static void go_dead(sd_ssh *s, int dir)
+{
+    dirst *d = &s->d[dir];
+    if (d->st == ST_BANNER)
+        d->dead_no_banner = true;
+    d->st = ST_DEAD;
+    s->m.side[dir].stopped = true;
+}
+
+static void parse_banner(sd_ssh *s, int dir, const uint8_t *l, size_t n, bool crlf)
+{
+    sd_ssh_side *sd = &s->m.side[dir];
+    dirst *d = &s->d[dir];
+    sd->banner_seen = true;
+    sd->banner = dup_n(l, n);
+    sd->banner_crlf = crlf;
+    sd->banner_frame = s->frame;
+    sd->banner_ts = s->ts;
+    if (n + (crlf ? 2 : 1) > SD_SSH_RFC_LINE)
+        sdp_anomaly(s, dir, SD_SSH_AN_BANNER_LONG, "identification line of %zu bytes", n);
+    /* SSH-protoversion-softwareversion SP comments (RFC 4253 section 4.2) */
+    const char *b = sd->banner + 4;
+    const char *dash = strchr(b, '-');
+    const char *sp = strchr(b, ' ');
+    if (!dash || (sp && sp < dash)) {
+        sdp_anomaly(s, dir, SD_SSH_AN_BANNER_BAD, "no softwareversion");
+        size_t pl = sp ? (size_t)(sp - b) : strlen(b);
+        snprintf(sd->proto, sizeof(sd->proto), "%.*s", (int)SD_MIN(pl, 15), b);
+    } else {
+        snprintf(sd->proto, sizeof(sd->proto), "%.*s", (int)SD_MIN((size_t)(dash - b), 15), b);
+        const char *sw = dash + 1;
+        size_t swl = sp ? (size_t)(sp - sw) : strlen(sw);
+        sd->software = dup_n((const uint8_t *)sw, swl);
+        if (sp)
+            sd->comments = sd_strdup(sp + 1);
+    }
+    int me = sdp_proto_major(sd->proto);
+    const sd_ssh_side *peer = &s->m.side[1 - dir];
+    int pm = peer->banner_seen ? sdp_proto_major(peer->proto) : -1;
+    if (me == 1 || (me == 199 && pm == 1)) {
+        d->st = ST_SSH1;
+        sd->ssh1 = true;
+    } else {
+        d->st = ST_CLEAR;
+    }
+    /* A 1.99 peer that has not parsed an SSH-2 packet yet talks SSH-1 to us. */
+    dirst *pd = &s->d[1 - dir];
+    if (me == 1 && pm == 199 && pd->st == ST_CLEAR && s->m.side[1 - dir].clear_packets == 0) {
+        pd->st = ST_SSH1;
+        s->m.side[1 - dir].ssh1 = true;
+    }
+    if ((me == 1 && pm == 2) || (me == 2 && pm == 1))
+        sdp_anomaly(s, dir, SD_SSH_AN_VERSION_MISMATCH, "%s vs %s", sd->proto, peer->proto);
+}
+
+static void prebanner_line(sd_ssh *s, int dir, const uint8_t *l, size_t n)
+{
+    sd_ssh_side *sd = &s->m.side[dir];
+    sd->prebanner_lines++;
+    if (sd->prebanner_lines == 1 && dir == s->opts.client_hint)
+        sdp_anomaly(s, dir, SD_SSH_AN_PREBANNER_CLIENT, "line before banner from hinted client");
+    set_role_ev(s, dir, false, SD_SSH_EV_PREBANNER);
+    size_t have = sd->prebanner ? strlen(sd->prebanner) : 0;
+    if (have < SD_SSH_MAX_PREBANNER) {
+        size_t c = SD_MIN(n, SD_SSH_MAX_PREBANNER - have);
+        sd->prebanner = sd_realloc(sd->prebanner, have + c + 2);
+        memcpy(sd->prebanner + have, l, c);
+        sd->prebanner[have + c] = '\n';
+        sd->prebanner[have + c + 1] = '\0';
+    }
+    if (sd->prebanner_lines > SD_SSH_MAX_PREBANNER_LINES) {
+        sdp_anomaly(s, dir, SD_SSH_AN_PREBANNER_LIMIT, "%u lines before banner", sd->prebanner_lines);
+        go_dead(s, dir);
+    }
+}
+
+static bool is_binary(uint8_t c)
+{
+    return (c < 0x20 && c != '\t' && c != '\r' && c != '\n') || c == 0x7f;
+}
+
+static bool line_is_banner_prefix(const uint8_t *l, size_t n)
+{
+    static const char pfx[] = "SSH-";
+    return memcmp(l, pfx, SD_MIN(n, 4)) == 0;
+}
+
+size_t sdp_feed_banner(sd_ssh *s, int dir, const uint8_t *p, size_t n)
+{
+    dirst *d = &s->d[dir];
+    if (!d->line)
+        d->line = sd_malloc(SD_SSH_MAX_LINE);
+    const uint8_t *nl = memchr(p, '\n', n);
+    size_t take = nl ? (size_t)(nl - p) + 1 : n;
+    size_t body = nl ? take - 1 : take; /* without the LF */
+    if (d->line_len + body > SD_SSH_MAX_LINE) {
+        sdp_anomaly(s, dir, SD_SSH_AN_LINE_TOO_LONG, "line over %u bytes", SD_SSH_MAX_LINE);
+        sdp_anomaly(s, dir, SD_SSH_AN_NOT_SSH, "no banner");
+        go_dead(s, dir);
+        return n;
+    }
+    memcpy(d->line + d->line_len, p, body);
+    /* Binary bytes in a line that is not a banner: this is not SSH. */
+    if (!line_is_banner_prefix(d->line, d->line_len + body)) {
+        for (size_t i = 0; i < body; i++) {
+            if (is_binary(p[i])) {
+                sdp_anomaly(s, dir, SD_SSH_AN_NOT_SSH, "binary byte 0x%02x before banner", p[i]);
+                go_dead(s, dir);
+                return n;
+            }
+        }
+    }
+    d->line_len += body;
+    d->nb_bytes += take;
+    if (!nl)
+        return take;
+    size_t ll = d->line_len;
+    bool crlf = ll > 0 && d->line[ll - 1] == '\r';
+    if (crlf)
+        ll--;
+    d->line_len = 0;
+    if (ll >= 4 && memcmp(d->line, "SSH-", 4) == 0)
+        parse_banner(s, dir, d->line, ll, crlf);
+    else
+        prebanner_line(s, dir, d->line, ll);
+    return take;
+}
+
+/* The suite a direction sends with, from the negotiated names. */
+static void set_suite(sd_ssh *s, int dir)
+{
+    sd_ssh_side *sd = &s->m.side[dir];
+    int k = dir == s->m.client_dir ? 0 : 1;
+    const char *c = s->m.cipher[k], *mac = s->m.mac[k];
+    memset(&sd->suite, 0, sizeof(sd->suite));
+    if (!c) {
+        if (s->m.side[0].kexinit_seen && s->m.side[1].kexinit_seen)
+            sdp_anomaly(s, dir, SD_SSH_AN_SUITE_UNKNOWN, "no common cipher");
+        return;
+    }
+    if (sd_ssh_suite_from_names(c, mac, &sd->suite) < 0)
+        sdp_anomaly(s, dir, SD_SSH_AN_SUITE_UNKNOWN, "%.30s + %.30s", c, mac ? mac : "-");
+}
+
+/* ------------------------------------------------------------- packets */
+
+static void stop_clear(sd_ssh *s, int dir)
+{
+    dirst *d = &s->d[dir];
+    if (s->m.side[dir].clear_packets == 0 && !s->m.side[dir].kexinit_seen)
+        d->non_ssh_after_banner = true;
+    go_dead(s, dir);
+}
+
+/* Reads one name-list (RFC 4251 section 5) into a fresh string. */
+static int read_namelist(sd_ssh *s, int dir, sd_cur *c, char **out)
+{
+    uint32_t n = sd_cur_be32(c);
+    if (c->err)
+        return -1;
+    if (n > SD_SSH_MAX_NAMELIST) {
+        sdp_anomaly(s, dir, SD_SSH_AN_NAMELIST_LONG, "name-list of %u bytes", n);
+        return -2;
+    }
+    const uint8_t *p = sd_cur_bytes(c, n);
+    if (!p)
+        return -1;
+    char *str = dup_n(p, n);
+    bool bad = false;
+    for (uint32_t i = 0; i < n; i++) {
+        if ((uint8_t)str[i] < 0x20 || (uint8_t)str[i] == 0x7f) {
+            str[i] = '?';
+            bad = true;
+        }
+    }
+    if (bad)
+        sdp_anomaly(s, dir, SD_SSH_AN_NAMELIST_CHARS, "control bytes in name-list");
+    *out = str;
+    return 0;
+}
+
+static void on_kexinit(sd_ssh *s, int dir, sd_cur c)
+{
+    sd_ssh_side *sd = &s->m.side[dir];
+    sd->kexinit_count++;
+    if (sd->kexinit_seen) {
+        sdp_anomaly(s, dir, SD_SSH_AN_KEXINIT_REPEAT, "KEXINIT #%u in the clear", sd->kexinit_count);
+        return;
+    }
+    char *lists[SD_SSH_NL_COUNT] = { 0 };
+    sd_cur_skip(&c, 1); /* message number */
+    uint8_t cookie[16];
+    sd_cur_copy(&c, cookie, sizeof(cookie));
+    int rc = c.err ? -1 : 0;
+    for (int i = 0; i < SD_SSH_NL_COUNT && rc == 0; i++)
+        rc = read_namelist(s, dir, &c, &lists[i]);
+    if (rc != 0) {
+        if (rc == -1)
+            sdp_anomaly(s, dir, SD_SSH_AN_KEXINIT_BAD, "truncated KEXINIT");
+        for (int i = 0; i < SD_SSH_NL_COUNT; i++)
+            free(lists[i]);
+        stop_clear(s, dir);
+        return;
+    }
+    uint8_t follows = sd_cur_u8(&c);
+    (void)sd_cur_be32(&c); /* reserved */
+    if (c.err)
+        sdp_anomaly(s, dir, SD_SSH_AN_KEXINIT_BAD, "KEXINIT without first_kex_packet_follows");
+    sd->kexinit_seen = true;
+    sd->kexinit_frame = s->frame;
+    sd->kexinit_ts = s->ts;
+    memcpy(sd->cookie, cookie, sizeof(cookie));
+    memcpy(sd->lists, lists, sizeof(lists));
+    sd->first_kex_follows = follows != 0;
+    const char *kex = sd->lists[SD_SSH_NL_KEX];
+    /* Role markers: RFC 8308 section 2.1, OpenSSH PROTOCOL 1.9. */
+    bool c_mark = sd_ssh_list_has(kex, "ext-info-c") ||
+                  sd_ssh_list_has(kex, "kex-strict-c-v00@openssh.com");
+    bool s_mark = sd_ssh_list_has(kex, "ext-info-s") ||
+                  sd_ssh_list_has(kex, "kex-strict-s-v00@openssh.com");
+    sd->ext_info = sd_ssh_list_has(kex, "ext-info-c") || sd_ssh_list_has(kex, "ext-info-s");
+    sd->strict_kex = sd_ssh_list_has(kex, "kex-strict-c-v00@openssh.com") ||
+                     sd_ssh_list_has(kex, "kex-strict-s-v00@openssh.com");
+    if (c_mark && !s_mark)
+        set_role_ev(s, dir, true, SD_SSH_EV_KEXINIT);
+    if (s_mark && !c_mark)
+        set_role_ev(s, dir, false, SD_SSH_EV_KEXINIT);
+}
+
+/* A key blob starts with string(key type): a short printable name. */
+static bool blob_type(const uint8_t *b, uint32_t n, char *type, size_t tl)
+{
+    sd_cur c = sd_cur_make(b, n);
+    uint32_t l = sd_cur_be32(&c);
+    if (c.err || l == 0 || l > 63)
+        return false;
+    const uint8_t *p = sd_cur_bytes(&c, l);
+    if (!p)
+        return false;
+    for (uint32_t i = 0; i < l; i++)
+        if (p[i] <= 0x20 || p[i] >= 0x7f)
+            return false;
+    snprintf(type, tl, "%.*s", (int)l, (const char *)p);
+    return true;
+}
+
+static bool kex_is_gex(const char *kex)
+{
+    return kex && strncmp(kex, "diffie-hellman-group-exchange", 29) == 0;
+}
+
+/* KEX reply: 31 (KEXDH_REPLY RFC 4253 8, KEX_ECDH_REPLY RFC 5656 4, the
+ * hybrid PQ methods) or 33 (KEX_DH_GEX_REPLY RFC 4419 3); both start with
+ * string K_S, the server host key. 31 is GEX's GROUP under DH-GEX. */
+static void on_kex_reply(sd_ssh *s, int dir, uint8_t type, sd_cur c)
+{
+    sd_ssh_meta *m = &s->m;
+    if (m->hostkey_seen)
+        return;
+    if (type == 31 && kex_is_gex(m->kex_alg))
+        return;
+    sd_cur_skip(&c, 1);
+    uint32_t n = sd_cur_be32(&c);
+    const uint8_t *blob = n <= SD_SSH_MAX_PACKET ? sd_cur_bytes(&c, n) : NULL;
+    char kt[64];
+    if (!blob || !blob_type(blob, n, kt, sizeof(kt))) {
+        if (type == 33 || (m->kex_alg && !kex_is_gex(m->kex_alg)))
+            sdp_anomaly(s, dir, SD_SSH_AN_HOSTKEY_BAD, "KEX reply %u without a key blob", type);
+        return;
+    }
+    m->hostkey_seen = true;
+    snprintf(m->hostkey_type, sizeof(m->hostkey_type), "%s", kt);
+    sd_ssh_fp_sha256(blob, n, m->hostkey_sha256);
+    sd_ssh_fp_md5(blob, n, m->hostkey_md5);
+    m->hostkey_len = n;
+    m->kex_reply_frame = s->frame;
+    m->kex_reply_ts = s->ts;
+    s->hostkey_from_33 = type == 33;
+}
+
+static void on_newkeys(sd_ssh *s, int dir, uint64_t end_off)
+{
+    sd_ssh_side *sd = &s->m.side[dir];
+    dirst *d = &s->d[dir];
+    sd->newkeys_seen = true;
+    sd->newkeys_frame = s->frame;
+    sd->newkeys_ts = s->ts;
+    sd->enc_offset = end_off;
+    d->st = ST_ENC;
+    d->hdr_have = 0;
+    d->enc_left = 0;
+    sdp_derive(s);
+    set_suite(s, dir);
+    sd->splitting = sd->suite.mode != SD_SSH_MODE_UNKNOWN && sd->suite.len_clear;
+}
+
+static void on_packet(sd_ssh *s, int dir, const uint8_t *body, uint32_t plen, uint64_t end_off)
+{
+    sd_ssh_side *sd = &s->m.side[dir];
+    dirst *d = &s->d[dir];
+    uint8_t pad = body[0];
+    if ((uint32_t)pad + 2 > plen) {
+        sdp_anomaly(s, dir, SD_SSH_AN_PKT_TOO_SHORT, "padding %u of packet %u", pad, plen);
+        stop_clear(s, dir);
+        return;
+    }
+    if (pad < 4 && !d->pad_noted) {
+        d->pad_noted = true;
+        sdp_anomaly(s, dir, SD_SSH_AN_PAD_SHORT, "padding_length %u", pad);
+    }
+    sd_cur c = sd_cur_make(body + 1, plen - 1u - pad);
+    uint8_t type = body[1];
+    sd->clear_packets++;
+    if (type == SD_SSH_MSG_KEXINIT) {
+        on_kexinit(s, dir, c);
+    } else if (type == SD_SSH_MSG_NEWKEYS) {
+        on_newkeys(s, dir, end_off);
+    } else if (type >= SD_SSH_MSG_KEX_FIRST && type <= SD_SSH_MSG_KEX_LAST) {
+        /* 30/32/34 come from the client, 31/33 from the server, in every
+         * method OpenSSH implements (DH, ECDH, hybrids, DH-GEX). */
+        if (type == 30 || type == 32 || type == 34)
+            set_role_ev(s, dir, true, SD_SSH_EV_KEXMSG);
+        if (type == 31 || type == 33) {
+            set_role_ev(s, dir, false, SD_SSH_EV_KEXMSG);
+            sdp_derive(s); /* the negotiated kex decides what 31 is */
+            on_kex_reply(s, dir, type, c);
+        }
+    } else if (type != SD_SSH_MSG_DISCONNECT) {
+        if (type == SD_SSH_MSG_EXT_INFO)
+            sd->ext_info_msg = true;
+        if (sd->unexpected_msgs++ == 0) {
+            sd->first_unexpected_type = type;
+            sd->first_unexpected_frame = s->frame;
+        }
+        sdp_anomaly(s, dir, SD_SSH_AN_UNEXPECTED_MSG, "message %u before NEWKEYS", type);
+    }
+}
+
+size_t sdp_feed_clear(sd_ssh *s, int dir, const uint8_t *p, size_t n)
+{
+    dirst *d = &s->d[dir];
+    if (d->hdr_have < 4) {
+        size_t t = SD_MIN(n, (size_t)(4 - d->hdr_have));
+        memcpy(d->hdr + d->hdr_have, p, t);
+        d->hdr_have += (uint32_t)t;
+        if (d->hdr_have < 4)
+            return t;
+        sd_cur c = sd_cur_make(d->hdr, 4);
+        uint32_t L = sd_cur_be32(&c);
+        if (L > SD_SSH_MAX_PACKET) {
+            sdp_anomaly(s, dir, SD_SSH_AN_PKT_TOO_LONG, "packet_length %u", L);
+            stop_clear(s, dir);
+            return t;
+        }
+        if (L < 5) {
+            sdp_anomaly(s, dir, SD_SSH_AN_PKT_TOO_SHORT, "packet_length %u", L);
+            stop_clear(s, dir);
+            return t;
+        }
+        /* RFC 4253 section 6: 4 + packet_length is a multiple of 8 before
+         * keys are in use. Some old implementations differ: note, go on. */
+        if ((L + 4) % 8 != 0 && !d->align_noted) {
+            d->align_noted = true;
+            sdp_anomaly(s, dir, SD_SSH_AN_PKT_ALIGN, "packet_length %u", L);
+        }
+        d->plen = L;
+        d->pkt_have = 0;
+        if (d->pkt_cap < L) {
+            d->pkt = sd_realloc(d->pkt, L);
+            d->pkt_cap = L;
+        }
+        return t;
+    }
+    size_t t = SD_MIN(n, (size_t)(d->plen - d->pkt_have));
+    memcpy(d->pkt + d->pkt_have, p, t);
+    d->pkt_have += (uint32_t)t;
+    if (d->pkt_have == d->plen) {
+        d->hdr_have = 0;
+        on_packet(s, dir, d->pkt, d->plen, d->off + t);
+    }
+    return t;
+}

@@ -1,0 +1,307 @@
+/* sd_ssh_derive: what the parser derives from what both sides sent:
+ * algorithm name-lists and their negotiation (RFC 4253 section 7.1), host
+ * key fingerprints, hassh, the roles, the negotiated algorithms, the protocol
+ * version, Terrapin exposure and the connection's outcome. */
+#include "sd_ssh_int.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <openssl/evp.h>
+
+static bool list_has_n(const char *list, const char *name, size_t n);
+
+bool sd_ssh_list_has(const char *list, const char *name)
+{
+    return list && name && list_has_n(list, name, strlen(name));
+}
+
+/* Pseudo-algorithms that only signal capabilities: RFC 8308 section 2.1
+ * (ext-info-c/-s) and OpenSSH PROTOCOL 1.9 (strict KEX). */
+static bool is_pseudo(const char *p, size_t l)
+{
+    static const char *const names[] = {
+        "ext-info-c", "ext-info-s", "kex-strict-c-v00@openssh.com", "kex-strict-s-v00@openssh.com",
+        "ext-info-in-auth@openssh.com",
+    };
+    for (size_t i = 0; i < SD_ARRAY_LEN(names); i++)
+        if (strlen(names[i]) == l && memcmp(p, names[i], l) == 0)
+            return true;
+    return false;
+}
+
+static bool list_has_n(const char *list, const char *name, size_t n)
+{
+    const char *p = list;
+    while (*p) {
+        const char *e = strchr(p, ',');
+        size_t l = e ? (size_t)(e - p) : strlen(p);
+        if (l == n && memcmp(p, name, n) == 0)
+            return true;
+        if (!e)
+            break;
+        p = e + 1;
+    }
+    return false;
+}
+
+int sd_ssh_negotiate(const char *client_list, const char *server_list, char *out, size_t outlen)
+{
+    if (!client_list || !server_list || !out || outlen == 0)
+        return -1;
+    const char *p = client_list;
+    while (*p) {
+        const char *e = strchr(p, ',');
+        size_t l = e ? (size_t)(e - p) : strlen(p);
+        if (l > 0 && !is_pseudo(p, l) && list_has_n(server_list, p, l)) {
+            size_t c = l < outlen - 1 ? l : outlen - 1;
+            memcpy(out, p, c);
+            out[c] = '\0';
+            return (int)c;
+        }
+        if (!e)
+            break;
+        p = e + 1;
+    }
+    return -1;
+}
+
+static void b64_nopad(const uint8_t *in, size_t n, char *out, size_t outlen)
+{
+    unsigned char tmp[96];
+    if (n > 48 || outlen == 0) {
+        if (outlen)
+            out[0] = '\0';
+        return;
+    }
+    int w = EVP_EncodeBlock(tmp, in, (int)n);
+    while (w > 0 && tmp[w - 1] == '=')
+        w--;
+    size_t c = (size_t)w < outlen - 1 ? (size_t)w : outlen - 1;
+    memcpy(out, tmp, c);
+    out[c] = '\0';
+}
+
+static void digest(const char *alg, const uint8_t *p, size_t n, uint8_t *md, unsigned *mdlen)
+{
+    *mdlen = 0;
+    EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+    if (!ctx)
+        return;
+    const EVP_MD *t = strcmp(alg, "md5") == 0 ? EVP_md5() : EVP_sha256();
+    if (EVP_DigestInit_ex(ctx, t, NULL) != 1 || EVP_DigestUpdate(ctx, p, n) != 1 ||
+        EVP_DigestFinal_ex(ctx, md, mdlen) != 1)
+        *mdlen = 0;
+    EVP_MD_CTX_free(ctx);
+}
+
+void sd_ssh_fp_sha256(const uint8_t *blob, size_t len, char out[52])
+{
+    uint8_t md[EVP_MAX_MD_SIZE];
+    unsigned n;
+    digest("sha256", blob, len, md, &n);
+    memcpy(out, "SHA256:", 8);
+    b64_nopad(md, n, out + 7, 52 - 7);
+}
+
+void sd_ssh_fp_md5(const uint8_t *blob, size_t len, char out[48])
+{
+    uint8_t md[EVP_MAX_MD_SIZE];
+    unsigned n;
+    digest("md5", blob, len, md, &n);
+    size_t o = 0;
+    out[0] = '\0';
+    for (unsigned i = 0; i < n && i < 16; i++)
+        o += (size_t)snprintf(out + o, 48 - o, i ? ":%02x" : "%02x", md[i]);
+}
+
+static void md5_hex(const char *str, char out[33])
+{
+    uint8_t md[EVP_MAX_MD_SIZE];
+    unsigned n;
+    digest("md5", (const uint8_t *)str, strlen(str), md, &n);
+    out[0] = '\0';
+    for (unsigned i = 0; i < n && i < 16; i++)
+        snprintf(out + 2 * i, 33 - 2 * i, "%02x", md[i]);
+}
+
+/* ---------------------------------------------------------- derivations */
+
+static int decide_client(sd_ssh *s, sd_ssh_evidence *ev)
+{
+    int best = 0, cand[2] = { 0, 0 };
+    for (int d = 0; d < 2; d++) {
+        int lc = s->d[d].ev_client, ls = s->d[d].ev_server;
+        if (lc > best) {
+            best = lc;
+            cand[0] = cand[1] = 0;
+        }
+        if (lc == best && lc > 0)
+            cand[d] = 1;
+        if (ls > best) {
+            best = ls;
+            cand[0] = cand[1] = 0;
+        }
+        if (ls == best && ls > 0)
+            cand[1 - d] = 1;
+    }
+    *ev = (sd_ssh_evidence)best;
+    int hint = s->opts.client_hint;
+    if (best == 0 || cand[hint])
+        return hint;
+    return 1 - hint;
+}
+
+static void hassh_side(sd_ssh_side *sd, bool client)
+{
+    free(sd->hassh_algorithms);
+    sd->hassh_algorithms = NULL;
+    sd->hassh[0] = '\0';
+    if (!sd->kexinit_seen)
+        return;
+    int e = client ? SD_SSH_NL_ENC_C2S : SD_SSH_NL_ENC_S2C;
+    int m = client ? SD_SSH_NL_MAC_C2S : SD_SSH_NL_MAC_S2C;
+    int c = client ? SD_SSH_NL_COMP_C2S : SD_SSH_NL_COMP_S2C;
+    sd_buf b = { 0 };
+    sd_buf_printf(&b, "%s;%s;%s;%s", sd->lists[SD_SSH_NL_KEX], sd->lists[e], sd->lists[m],
+                  sd->lists[c]);
+    sd->hassh_algorithms = (char *)b.p; /* NUL-terminated by sd_buf_printf */
+    md5_hex(sd->hassh_algorithms, sd->hassh);
+}
+
+static const char *neg(sd_ssh *s, int slot, int list)
+{
+    const sd_ssh_side *c = &s->m.side[s->m.client_dir];
+    const sd_ssh_side *v = &s->m.side[1 - s->m.client_dir];
+    if (sd_ssh_negotiate(c->lists[list], v->lists[list], s->neg[slot], NAME_MAX_LEN) < 0)
+        return NULL;
+    return s->neg[slot];
+}
+
+static bool is_chacha(const char *c)
+{
+    return c && strcmp(c, "chacha20-poly1305@openssh.com") == 0;
+}
+
+static void derive_terrapin(sd_ssh *s)
+{
+    sd_ssh_meta *m = &s->m;
+    m->terrapin = false;
+    m->terrapin_reason[0] = '\0';
+    size_t o = 0;
+    if (!m->strict_kex) {
+        for (int i = 0; i < 2; i++) {
+            const char *c = m->cipher[i];
+            bool etm = false;
+            if (c && !is_chacha(c) && m->mac[i])
+                (void)sd_ssh_mac_len(m->mac[i], &etm);
+            sd_ssh_suite su;
+            bool cbc = c && sd_ssh_suite_from_names(c, m->mac[i], &su) == 0 && su.cbc;
+            if (is_chacha(c) || (cbc && etm)) {
+                m->terrapin = true;
+                o += (size_t)snprintf(m->terrapin_reason + o, sizeof(m->terrapin_reason) - o,
+                                      "%s%s%s without strict KEX", o ? "; " : "", c,
+                                      is_chacha(c) ? "" : "+etm");
+                break; /* one suite named is enough */
+            }
+        }
+    }
+    for (int d = 0; d < 2 && o < sizeof(m->terrapin_reason); d++) {
+        const sd_ssh_side *sd = &m->side[d];
+        if (sd->unexpected_msgs == 0)
+            continue;
+        m->terrapin = true;
+        o += (size_t)snprintf(m->terrapin_reason + o, sizeof(m->terrapin_reason) - o,
+                              "%s%u msg before NEWKEYS from %s (type %u frame %llu)",
+                              o ? "; " : "", sd->unexpected_msgs,
+                              d == m->client_dir ? "client" : "server",
+                              (unsigned)sd->first_unexpected_type,
+                              (unsigned long long)sd->first_unexpected_frame);
+    }
+}
+
+int sdp_proto_major(const char *p)
+{
+    if (strcmp(p, "1.99") == 0)
+        return 199;
+    if (p[0] == '1' && p[1] == '.')
+        return 1;
+    if (p[0] == '2' && p[1] == '.')
+        return 2;
+    return 0;
+}
+
+/* Zeek's rule (scripts/base/protocols/ssh/main.zeek): 1.99 means "both";
+ * the other side decides. */
+static int derive_version(const sd_ssh_meta *m)
+{
+    const sd_ssh_side *c = &m->side[m->client_dir], *v = &m->side[1 - m->client_dir];
+    int a = c->banner_seen ? sdp_proto_major(c->proto) : -1;
+    int b = v->banner_seen ? sdp_proto_major(v->proto) : -1;
+    if (a < 0 && b < 0)
+        return 0;
+    if (a < 0 || b < 0)
+        return 0; /* Zeek leaves it unset with one banner (half-duplex) */
+    if (a == 199 && b == 199)
+        return 2;
+    if (a == 199)
+        return b;
+    if (b == 199)
+        return a;
+    return a == b ? a : 0;
+}
+
+static sd_ssh_outcome derive_outcome(const sd_ssh *s)
+{
+    const sd_ssh_meta *m = &s->m;
+    const sd_ssh_side *a = &m->side[0], *b = &m->side[1];
+    if (a->ssh1 || b->ssh1 || m->version == 1)
+        return SD_SSH_OUT_SSH1;
+    if (!a->banner_seen && !b->banner_seen)
+        return (a->bytes || b->bytes || a->gap_bytes || b->gap_bytes) ? SD_SSH_OUT_NOT_SSH
+                                                                       : SD_SSH_OUT_NONE;
+    if (a->newkeys_seen && b->newkeys_seen)
+        return SD_SSH_OUT_ENCRYPTED;
+    if (a->newkeys_seen || b->newkeys_seen)
+        return SD_SSH_OUT_KEX_INCOMPLETE;
+    if (a->kexinit_seen || b->kexinit_seen)
+        return SD_SSH_OUT_CAPABILITIES_ONLY;
+    if (s->d[0].non_ssh_after_banner || s->d[1].non_ssh_after_banner)
+        return SD_SSH_OUT_NON_SSH_AFTER_BANNER;
+    return SD_SSH_OUT_VERSION_ONLY;
+}
+
+void sdp_derive(sd_ssh *s)
+{
+    sd_ssh_meta *m = &s->m;
+    sd_ssh_evidence ev;
+    int c = decide_client(s, &ev);
+    m->client_dir = c;
+    m->client_dir_evidence = ev;
+    m->client_dir_flipped = c != s->opts.client_hint;
+    if (m->client_dir_flipped && !s->flip_noted) {
+        s->flip_noted = true;
+        sdp_anomaly(s, c, SD_SSH_AN_DIR_FLIP, "client is caller dir %d (evidence %d)", c, (int)ev);
+    }
+    hassh_side(&m->side[c], true);
+    hassh_side(&m->side[1 - c], false);
+
+    m->kex_alg = m->hostkey_alg = NULL;
+    for (int i = 0; i < 2; i++)
+        m->cipher[i] = m->mac[i] = m->comp[i] = NULL;
+    if (m->side[0].kexinit_seen && m->side[1].kexinit_seen) {
+        m->kex_alg = neg(s, 0, SD_SSH_NL_KEX);
+        m->hostkey_alg = neg(s, 1, SD_SSH_NL_HOSTKEY);
+        m->cipher[0] = neg(s, 2, SD_SSH_NL_ENC_C2S);
+        m->cipher[1] = neg(s, 3, SD_SSH_NL_ENC_S2C);
+        m->mac[0] = neg(s, 4, SD_SSH_NL_MAC_C2S);
+        m->mac[1] = neg(s, 5, SD_SSH_NL_MAC_S2C);
+        m->comp[0] = neg(s, 6, SD_SSH_NL_COMP_C2S);
+        m->comp[1] = neg(s, 7, SD_SSH_NL_COMP_S2C);
+    }
+    m->strict_kex = m->side[c].strict_kex && m->side[1 - c].strict_kex;
+    derive_terrapin(s);
+    m->version = derive_version(m);
+    m->outcome = derive_outcome(s);
+}

@@ -1,0 +1,68 @@
+/* sd_ssh_int.h: what the SSH connection parser's files share (not a public
+ * header: only src/ssh/sd_ssh*.c include it).
+ *   sd_ssh.c         life cycle, the per-direction feed loop, encrypted
+ *                    record framing, the public queries
+ *   sd_ssh_clear.c   the cleartext phase: banner lines, RFC 4253 binary
+ *                    packets (KEXINIT, KEX reply, NEWKEYS and the suite it starts)
+ *   sd_ssh_derive.c  name-lists and negotiation, fingerprints, hassh and
+ *                    everything derived from both sides (roles, algorithms,
+ *                    version, Terrapin, outcome) */
+#ifndef SD_SSH_INT_H
+#define SD_SSH_INT_H
+
+#include "sd_ssh.h"
+
+enum { ST_BANNER = 0, ST_CLEAR, ST_ENC, ST_SSH1, ST_DEAD };
+
+/* Names shorter than this are algorithm names (RFC 4251 section 6: at most
+ * 64 characters); longer negotiated names are cut. */
+#define NAME_MAX_LEN 72
+
+typedef struct dirst {
+    int st;
+    uint64_t off;            /* stream offset of the next byte */
+    /* BANNER */
+    uint8_t *line;           /* SD_SSH_MAX_LINE bytes while in BANNER, else NULL */
+    size_t line_len;
+    uint64_t nb_bytes;       /* bytes seen in the banner state */
+    bool dead_no_banner;     /* stopped before any banner: not SSH */
+    /* CLEAR and ENC framing */
+    uint8_t hdr[4];
+    uint32_t hdr_have;
+    uint32_t plen;           /* packet_length of the packet being read */
+    uint8_t *pkt;            /* CLEAR: body being collected (freed after CLEAR) */
+    size_t pkt_cap;
+    uint32_t pkt_have;
+    bool align_noted, pad_noted;
+    bool non_ssh_after_banner;
+    /* ENC */
+    uint64_t enc_left;       /* bytes of the current record after its header */
+    uint64_t rec_off;
+    /* role evidence for this direction (sd_ssh_evidence levels, 0 = none) */
+    int ev_client, ev_server;
+} dirst;
+
+struct sd_ssh {
+    sd_ssh_opts opts;
+    dirst d[2];
+    sd_ssh_meta m;
+    char neg[8][NAME_MAX_LEN];   /* negotiated names the meta points to */
+    bool hostkey_from_33;        /* the host key came from a DH-GEX reply */
+    uint64_t frame;              /* of the current feed */
+    sd_ts ts;
+    bool flip_noted;
+};
+
+/* Records a protocol anomaly of direction dir (at most SD_SSH_MAX_ANOMALIES
+ * kept, all counted). */
+void sdp_anomaly(sd_ssh *s, int dir, sd_ssh_anom_code code, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+/* The major version of a protoversion string: 1, 2, 199 for "1.99", 0. */
+int sdp_proto_major(const char *p);
+/* Recomputes everything that depends on the roles or on both sides. */
+void sdp_derive(sd_ssh *s);
+/* The BANNER and CLEAR states: consume bytes of p, return how many. */
+size_t sdp_feed_banner(sd_ssh *s, int dir, const uint8_t *p, size_t n);
+size_t sdp_feed_clear(sd_ssh *s, int dir, const uint8_t *p, size_t n);
+
+#endif

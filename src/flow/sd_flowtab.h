@@ -38,9 +38,7 @@ typedef struct sd_tcptrack {
 
 typedef struct sd_flow {
     sd_conn c;
-    struct sd_flow *hnext;           /* hash chain */
     struct sd_flow *prev, *next;     /* idle list */
-    uint32_t hash;
     uint8_t idle_class;
     sd_ts last_seen;
     bool counted_open;               /* included in open counts */

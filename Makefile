@@ -1,5 +1,6 @@
 # strider build. `make` builds build/strider; `make test` runs every test;
-# `make asan` builds and runs the unit and golden tests under ASan+UBSan;
+# `make asan` builds and runs the unit and golden tests under ASan+UBSan,
+# with the invariant checks (SD_DEBUG_INVARIANTS, see sd_common.h) compiled in;
 # `make fuzz` builds the libFuzzer targets (clang).
 # Sources are found by wildcard: a new module is a new .c/.h pair, no edit here.
 
@@ -53,7 +54,7 @@ test: all
 
 asan:
 	$(MAKE) BUILD=build-asan OPT="-O1 -g -fno-omit-frame-pointer" \
-	  EXTRA_CFLAGS="-fsanitize=address,undefined -fno-sanitize-recover=undefined" \
+	  EXTRA_CFLAGS="-fsanitize=address,undefined -fno-sanitize-recover=undefined -DSD_DEBUG_INVARIANTS" \
 	  LDFLAGS="-fsanitize=address,undefined" all
 	BUILD=build-asan STRIDER_SANITIZED=1 tests/run
 

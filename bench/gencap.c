@@ -22,11 +22,24 @@
  * Sizes and timings are plausible, not measured; the point is a capture that
  * stresses a connection tracker the way real traffic does.
  *
- * Every frame has correct lengths and correct IPv4, TCP and UDP checksums.
- * The output is a pure function of (size, seed).
+ * Two other captures measure how the cost grows with what a capture holds
+ * rather than with its bytes (bench/run's scan and brute rows):
+ *   --scan N   N SYNs, each from its own source address, to one port of
+ *              one host: N connections and N hosts, all open at the end.
+ *   --brute N  N short SSH connections of a password-guessing tool
+ *              (libssh 0.9.6 client against OpenSSH 9.2p1, 200 in flight,
+ *              from ~4,000 client addresses): handshake, banners, KEXINITs
+ *              (so HASSH and hasshServer are computed), ECDH, NEWKEYS, the
+ *              encrypted records of a "none" probe and one or two failed
+ *              passwords, DISCONNECT, FIN/FIN.
  *
- * Usage: gencap [-s SIZE] [-S SEED] -o FILE    SIZE like 50M, 1.1G, 123456 */
+ * Every frame has correct lengths and correct IPv4, TCP and UDP checksums.
+ * The output is a pure function of (mode, size or N, seed).
+ *
+ * Usage: gencap [-s SIZE | --scan N | --brute N] [-S SEED] -o FILE
+ *        SIZE and N like 50M, 1.1G, 123456, 100k */
 #include <errno.h>
+#include <getopt.h>
 #include <math.h>
 #include <inttypes.h>
 #include <stdint.h>
@@ -43,6 +56,7 @@
 /* The receiver's ACK follows the data closely: the sender does not wait
  * for it (window open), so it costs the sender no time. */
 #define ACK_GAP_US 40u
+#define SD_MIN64(a, b) ((a) < (b) ? (a) : (b))
 
 /* ---- deterministic random numbers (splitmix64) ---- */
 
@@ -88,7 +102,7 @@ static uint64_t rnd_exp(rng *r, double mean)
 /* ---- session scripts ---- */
 
 enum { F_FIN = 0x01, F_SYN = 0x02, F_RST = 0x04, F_PSH = 0x08, F_ACK = 0x10 };
-enum { CL_WEB, CL_BULK, CL_SSH, CL_DNS, CL_COUNT };
+enum { CL_WEB, CL_BULK, CL_SSH, CL_DNS, CL_BRUTE, CL_COUNT };
 
 /* One packet of a session, decided when the session is created. Sequence
  * numbers are relative to the sender's ISN (the SYN has rel_seq 0), so the
@@ -319,6 +333,8 @@ static void put32(uint8_t *p, uint32_t v)
     p[3] = (uint8_t)v;
 }
 
+static size_t kexinit_pack(gen *g, uint8_t *buf, size_t cap, const char *const lists[10]);
+
 /* A cleartext SSH_MSG_KEXINIT packet (RFC 4253 §7.1) into buf; returns its
  * length. The chosen cipher and MAC lead their lists. */
 static size_t ssh_kexinit(gen *g, uint8_t *buf, size_t cap, int server, const ssh_suite *su)
@@ -349,6 +365,13 @@ static size_t ssh_kexinit(gen *g, uint8_t *buf, size_t cap, int server, const ss
                  "rsa-sha2-512,rsa-sha2-256",
         ciphers, ciphers, macs, macs,
         "none,zlib@openssh.com", "none,zlib@openssh.com", "", ""};
+    return kexinit_pack(g, buf, cap, lists);
+}
+
+/* Packs the ten name-lists of a KEXINIT (kex, host key, ciphers c2s/s2c,
+ * MACs, compression, languages) into a cleartext packet. */
+static size_t kexinit_pack(gen *g, uint8_t *buf, size_t cap, const char *const lists[10])
+{
     size_t p = 5;
     buf[p++] = 20; /* SSH_MSG_KEXINIT */
     for (int i = 0; i < 16; i++)
@@ -461,25 +484,21 @@ static void push_record(session *s, int dir, uint32_t n, uint32_t gap)
     }
 }
 
-static void build_ssh(gen *g, session *s)
+/* The cleartext part, OpenSSH 9.2p1 serving: banners, KEXINITs (the
+ * client's from its own lists if given, else OpenSSH's), ECDH (curve25519:
+ * Q_C 32 bytes), the server's ECDH reply + NEWKEYS, the client's NEWKEYS. */
+static void ssh_kex(gen *g, session *s, uint32_t rtt, const char *cb,
+                    const char *const *client_lists, const ssh_suite *su)
 {
-    uint32_t rtt = rnd_range(&g->r, 300, 60000);
-    s->srv_port = 22;
-    if (push_handshake(g, s, rtt) < 0)
-        return;
-    const ssh_suite *su = &suites[rnd(&g->r) % (sizeof suites / sizeof suites[0])];
     const char *sb = "SSH-2.0-OpenSSH_9.2p1 Debian-2+deb12u3\r\n";
-    const char *cb = client_banners[rnd(&g->r) % 4];
     uint8_t buf[4096];
     size_t n;
-
-    /* cleartext: banners, KEXINITs, ECDH (curve25519: Q_C 32 bytes),
-     * the server's ECDH reply + NEWKEYS, the client's NEWKEYS */
     set_prefix(s, 1, sb, strlen(sb));
     push(s, 1, F_PSH | F_ACK, (uint32_t)strlen(sb), rtt / 2 + 500);
     set_prefix(s, 0, cb, strlen(cb));
     push(s, 0, F_PSH | F_ACK, (uint32_t)strlen(cb), 300);
-    n = ssh_kexinit(g, buf, sizeof buf, 0, su);
+    n = client_lists ? kexinit_pack(g, buf, sizeof buf, client_lists)
+                     : ssh_kexinit(g, buf, sizeof buf, 0, su);
     set_prefix(s, 0, buf, n);
     push_record(s, 0, (uint32_t)n, 200);
     n = ssh_kexinit(g, buf, sizeof buf, 1, su);
@@ -495,6 +514,16 @@ static void build_ssh(gen *g, session *s)
     n = ssh_plain(g, buf, 21, 1);
     set_prefix(s, 0, buf, n);
     push(s, 0, F_PSH | F_ACK, (uint32_t)n, 200);
+}
+
+static void build_ssh(gen *g, session *s)
+{
+    uint32_t rtt = rnd_range(&g->r, 300, 60000);
+    s->srv_port = 22;
+    if (push_handshake(g, s, rtt) < 0)
+        return;
+    const ssh_suite *su = &suites[rnd(&g->r) % (sizeof suites / sizeof suites[0])];
+    ssh_kex(g, s, rtt, client_banners[rnd(&g->r) % 4], NULL, su);
 
     /* encrypted: records of the right sizes, random bytes except the
      * packet_length field, which ETM and GCM suites leave in clear */
@@ -531,6 +560,59 @@ static void build_ssh(gen *g, session *s)
                 rtt + 3000);
     push_record(s, 0, rec(g, s, 0, u, 5), 300);
     push_close(g, s, rtt, 1);
+}
+
+/* ---- SSH password guessing (--brute) ---- */
+
+/* libssh 0.9's client: its default lists (so its HASSH is not OpenSSH's);
+ * against OpenSSH's server they negotiate aes256-ctr with
+ * hmac-sha2-256-etm, whose packet_length stays in clear. */
+static const char *const libssh_lists[10] = {
+    "curve25519-sha256,curve25519-sha256@libssh.org,ecdh-sha2-nistp256,ecdh-sha2-nistp384,"
+    "ecdh-sha2-nistp521,diffie-hellman-group18-sha512,diffie-hellman-group16-sha512,"
+    "diffie-hellman-group-exchange-sha256,diffie-hellman-group14-sha256,"
+    "diffie-hellman-group1-sha1,ext-info-c",
+    "ssh-ed25519,ecdsa-sha2-nistp521,ecdsa-sha2-nistp384,ecdsa-sha2-nistp256,rsa-sha2-512,"
+    "rsa-sha2-256,ssh-rsa",
+    "aes256-ctr,aes192-ctr,aes128-ctr,aes256-cbc,aes192-cbc,aes128-cbc,3des-cbc",
+    "aes256-ctr,aes192-ctr,aes128-ctr,aes256-cbc,aes192-cbc,aes128-cbc,3des-cbc",
+    "hmac-sha2-256-etm@openssh.com,hmac-sha2-512-etm@openssh.com,hmac-sha1-etm@openssh.com,"
+    "hmac-sha2-256,hmac-sha2-512,hmac-sha1",
+    "hmac-sha2-256-etm@openssh.com,hmac-sha2-512-etm@openssh.com,hmac-sha1-etm@openssh.com,"
+    "hmac-sha2-256,hmac-sha2-512,hmac-sha1",
+    "none", "none", "", ""};
+static const ssh_suite brute_suite = {"aes256-ctr", "hmac-sha2-256-etm@openssh.com", 16, 4, 32};
+
+/* One short connection of a password-guessing run: key exchange, the
+ * "none" probe, one or two wrong passwords (OpenSSH answers a failure
+ * after its ~2 s delay), DISCONNECT, FIN/FIN. Payload sizes follow the
+ * messages (RFC 4252 §5, §8): user "root"/"admin", 6-14 byte passwords. */
+static void build_brute(gen *g, session *s)
+{
+    uint32_t rtt = rnd_range(&g->r, 5000, 120000);
+    s->srv_port = 22;
+    s->srv_ip = 0x0ac80000u + rnd_range(&g->r, 1, 4); /* a few targets */
+    push(s, 0, F_SYN, 0, 0);
+    push(s, 1, F_SYN | F_ACK, 0, rtt);
+    push(s, 0, F_ACK, 0, 60);
+    ssh_kex(g, s, rtt, "SSH-2.0-libssh_0.9.6\r\n", libssh_lists, &brute_suite);
+    const ssh_suite *u = &brute_suite;
+    uint32_t user = rnd_chance(&g->r, 700) ? 4 : 5;
+    push_record(s, 0, rec(g, s, 0, u, 17), 100);                       /* SERVICE_REQUEST */
+    push_record(s, 1, rec(g, s, 1, u, 17) + rec(g, s, 1, u, 60), rtt); /* ACCEPT, EXT_INFO */
+    push_record(s, 0, rec(g, s, 0, u, 1 + 4 + user + 4 + 14 + 4 + 4), 200); /* "none" */
+    push_record(s, 1, rec(g, s, 1, u, 1 + 4 + 18 + 1), rtt + 300);    /* FAILURE */
+    uint32_t tries = rnd_chance(&g->r, 300) ? 2 : 1;
+    for (uint32_t t = 0; t < tries; t++) {
+        uint32_t pw = rnd_range(&g->r, 6, 14);
+        push_record(s, 0, rec(g, s, 0, u, 1 + 4 + user + 4 + 14 + 4 + 8 + 1 + 4 + pw), 300);
+        push_record(s, 1, rec(g, s, 1, u, 1 + 4 + 18 + 1),
+                    rnd_range(&g->r, 1800000, 2600000));               /* FAILURE, delayed */
+    }
+    push_record(s, 0, rec(g, s, 0, u, 1 + 4 + 4 + 16 + 4), 500);      /* DISCONNECT */
+    push(s, 0, F_FIN | F_ACK, 0, 100);
+    push(s, 1, F_FIN | F_ACK, 0, rtt);
+    push(s, 0, F_ACK, 0, rtt / 2 + 1);
 }
 
 /* A DNS A query and its answer (RFC 1035 §4.1). */
@@ -761,8 +843,11 @@ static void heap_up(gen *g, size_t i)
 
 /* How many sessions of each class stay alive, and the mean pause (us)
  * before a finished one is replaced. */
-static const uint32_t class_live[CL_COUNT] = {40, 3, 30, 10};
-static const double class_pause[CL_COUNT] = {500000, 2000000, 5000000, 400000};
+static const uint32_t class_live[CL_COUNT] = {40, 3, 30, 10, 0};
+static const double class_pause[CL_COUNT] = {500000, 2000000, 5000000, 400000, 20000};
+/* --brute: this many guessing connections in flight (a fast tool's
+ * parallelism), nothing else */
+#define BRUTE_LIVE 200u
 
 /* (Re)initialises slot s as a new session of class cls starting at t. */
 static void session_start(gen *g, session *s, int cls, uint64_t t)
@@ -801,6 +886,7 @@ static void session_start(gen *g, session *s, int cls, uint64_t t)
     case CL_WEB: build_web(g, s); break;
     case CL_BULK: build_bulk(g, s); break;
     case CL_SSH: build_ssh(g, s); break;
+    case CL_BRUTE: build_brute(g, s); break;
     default: build_dns(g, s); break;
     }
     g->conns[cls]++;
@@ -823,20 +909,73 @@ static uint64_t parse_size(const char *s)
 
 static void usage(void)
 {
-    fprintf(stderr, "usage: gencap [-s SIZE (default 1.1G)] [-S SEED] -o FILE\n");
+    fprintf(stderr, "usage: gencap [-s SIZE (default 1.1G) | --scan N | --brute N] [-S SEED] "
+                    "-o FILE\n");
     exit(2);
+}
+
+/* --scan: n SYNs to one port of one host, each from its own source address
+ * (11.0.0.1 on, so at most 2^24 - 2) and random source port, 100 k packets
+ * per second: every one opens a connection still open at the end (S0 times
+ * out after minutes), from a host never seen before. */
+static void scan(gen *g, uint64_t n)
+{
+    session s;
+    memset(&s, 0, sizeof s);
+    s.srv_ip = 0x0ac80000u + 1;
+    s.srv_port = 22;
+    s.ttl[0] = 52;
+    item it = {.dir = 0, .flags = F_SYN};
+    for (uint64_t i = 0; i < n; i++) {
+        s.cli_ip = 0x0b000000u + (uint32_t)(i % 0xfffffeu) + 1;
+        s.cli_port = (uint16_t)rnd_range(&g->r, 1024, 65535);
+        s.isn[0] = (uint32_t)rnd(&g->r);
+        s.ipid[0] = (uint16_t)rnd(&g->r);
+        s.tsval[0] = (uint32_t)rnd(&g->r);
+        emit(g, &s, &it, i * 10);
+    }
+}
+
+/* The scheduler: emits the earliest session's next packet until the size
+ * is reached or, with brute > 0, until that many --brute sessions are done
+ * (a finished session is then not replaced but parked at the end). */
+static void run_sessions(gen *g, uint64_t brute)
+{
+    while (brute ? g->sess[g->heap[0]].when != UINT64_MAX : g->written < g->target) {
+        size_t si = g->heap[0];
+        session *s = &g->sess[si];
+        uint64_t now = s->when;
+        if (s->next < s->n_items) {
+            emit(g, s, &s->items[s->next], now);
+            s->next++;
+        }
+        if (s->next < s->n_items)
+            s->when = now + s->items[s->next].gap_us;
+        else if (brute && g->conns[CL_BRUTE] >= brute)
+            s->when = UINT64_MAX;
+        else
+            session_start(g, s, s->cls, now + 1 + rnd_exp(&g->r, class_pause[s->cls]));
+        heap_down(g, 0);
+    }
 }
 
 int main(int argc, char **argv)
 {
     uint64_t target = 1100000000ull, seed = 20261123;
+    uint64_t nscan = 0, nbrute = 0;
     const char *path = NULL;
+    static const struct option lopts[] = {
+        {"scan", required_argument, NULL, 'x'},
+        {"brute", required_argument, NULL, 'b'},
+        {NULL, 0, NULL, 0}};
     int opt;
-    while ((opt = getopt(argc, argv, "s:S:o:")) != -1) {
+    while ((opt = getopt_long(argc, argv, "s:S:o:", lopts, NULL)) != -1) {
         switch (opt) {
         case 's': target = parse_size(optarg); if (!target) usage(); break;
         case 'S': seed = strtoull(optarg, NULL, 0); break;
         case 'o': path = optarg; break;
+        case 'x': nscan = parse_size(optarg); if (!nscan) usage(); break;
+        case 'b': nbrute = parse_size(optarg); if (!nbrute) usage(); break;
         default: usage();
         }
     }
@@ -864,45 +1003,40 @@ int main(int argc, char **argv)
     memcpy(g.out, fh, 24);
     g.out_len = g.written = 24;
 
-    for (int c = 0; c < CL_COUNT; c++)
-        g.n_sess += class_live[c];
+    uint32_t live[CL_COUNT];
+    for (int c = 0; c < CL_COUNT; c++) {
+        live[c] = nbrute ? (c == CL_BRUTE ? (uint32_t)SD_MIN64(BRUTE_LIVE, nbrute) : 0)
+                         : nscan ? 0 : class_live[c];
+        g.n_sess += live[c];
+    }
     g.sess = calloc(g.n_sess, sizeof *g.sess);
     g.heap = xmalloc(g.n_sess * sizeof *g.heap);
-    if (!g.sess) {
+    if (!g.sess && g.n_sess) {
         fprintf(stderr, "gencap: out of memory\n");
         return 1;
     }
     size_t k = 0;
     for (int c = 0; c < CL_COUNT; c++)
-        for (uint32_t i = 0; i < class_live[c]; i++, k++) {
+        for (uint32_t i = 0; i < live[c]; i++, k++) {
             session_start(&g, &g.sess[k], c, rnd_exp(&g.r, 1000000));
             g.heap[g.heap_len++] = k;
             heap_up(&g, g.heap_len - 1);
         }
 
-    while (g.written < g.target) {
-        size_t si = g.heap[0];
-        session *s = &g.sess[si];
-        uint64_t now = s->when;
-        if (s->next < s->n_items) {
-            emit(&g, s, &s->items[s->next], now);
-            s->next++;
-        }
-        if (s->next < s->n_items)
-            s->when = now + s->items[s->next].gap_us;
-        else
-            session_start(&g, s, s->cls, now + 1 + rnd_exp(&g.r, class_pause[s->cls]));
-        heap_down(&g, 0);
-    }
+    if (nscan)
+        scan(&g, nscan);
+    else
+        run_sessions(&g, nbrute);
     flush_out(&g);
     if (fclose(g.fp) != 0) {
         fprintf(stderr, "gencap: %s: %s\n", path, strerror(errno));
         return 1;
     }
     fprintf(stderr, "gencap: %s: %" PRIu64 " bytes, %" PRIu64 " frames; sessions "
-            "started: web %" PRIu64 " bulk %" PRIu64 " ssh %" PRIu64 " dns %" PRIu64 "\n",
+            "started: web %" PRIu64 " bulk %" PRIu64 " ssh %" PRIu64 " dns %" PRIu64
+            " brute %" PRIu64 "; scan SYNs %" PRIu64 "\n",
             path, g.written, g.frames, g.conns[CL_WEB], g.conns[CL_BULK],
-            g.conns[CL_SSH], g.conns[CL_DNS]);
+            g.conns[CL_SSH], g.conns[CL_DNS], g.conns[CL_BRUTE], nscan);
     for (size_t i = 0; i < g.n_sess; i++) {
         free(g.sess[i].items);
         free(g.sess[i].prefix[0]);

@@ -7,6 +7,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "sd_vec.h"
+
 char *sd_addr_str(const sd_addr *a, char *buf, size_t len)
 {
     if (a->fam == 6)
@@ -134,15 +136,9 @@ char *sd_strdup(const char *s)
 static void buf_reserve(sd_buf *b, size_t extra)
 {
     if (b->cap - b->len >= extra)
-        return;
-    size_t cap = b->cap ? b->cap : 256;
-    while (cap - b->len < extra) {
-        if (cap > SIZE_MAX / 2)
-            oom(SIZE_MAX);
-        cap *= 2;
-    }
-    b->p = sd_realloc(b->p, cap);
-    b->cap = cap;
+        return; /* the common case, without a call */
+    /* 256 bytes at first: a buffer mostly holds a line or more */
+    b->p = sd_vec_grow_(b->p, &b->cap, b->len, b->cap ? extra : SD_MAX(extra, 256), 1);
 }
 
 void sd_buf_append(sd_buf *b, const void *data, size_t n)

@@ -60,6 +60,16 @@ void sd_buf_append(sd_buf *b, const void *data, size_t n);
 void sd_buf_printf(sd_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void sd_buf_free(sd_buf *b);
 
+/* Invariant checks of whole structures (walks, so not free): compiled only
+ * where SD_DEBUG_INVARIANTS is defined (`make asan`). SD_CHECK(call) runs
+ * call there and vanishes elsewhere; the checking functions themselves sit
+ * under #ifdef SD_DEBUG_INVARIANTS and use assert(). */
+#ifdef SD_DEBUG_INVARIANTS
+#define SD_CHECK(call) (call)
+#else
+#define SD_CHECK(call) ((void)0)
+#endif
+
 #define SD_ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
 #define SD_MIN(a, b) ((a) < (b) ? (a) : (b))
 #define SD_MAX(a, b) ((a) > (b) ? (a) : (b))

@@ -4,14 +4,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sd_vec.h"
+
 sd_event *sd_ev_add(sd_evlist *l, const char *kind, const char *uid, uint64_t stream, sd_ts ts,
                     uint64_t frame, uint64_t frame_last, sd_leg leg)
 {
-    if (l->n == l->cap) {
-        l->cap = l->cap ? l->cap * 2 : 64;
-        l->v = sd_reallocarray(l->v, l->cap, sizeof *l->v);
-    }
-    sd_event *e = &l->v[l->n++];
+    sd_event *e = sd_vec_push(l);
     memset(e, 0, sizeof *e);
     e->kind = kind;
     snprintf(e->uid, sizeof e->uid, "%s", uid ? uid : "");

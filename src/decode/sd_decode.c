@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../common/sd_vec.h"
+
 /* Link-layer type values. Numeric, because DLT_RAW and DLT_LOOP differ
  * between systems (pcap/dlt.h): 12 is raw IP on most systems and loopback on
  * OpenBSD, 14 is raw IP on BSD/OS; 101 is LINKTYPE_RAW as stored in files,
@@ -107,14 +109,11 @@ static uint16_t *diag_slot(sd_decoder *d, unsigned file_idx, sd_dk kind)
 {
     unsigned slot = file_idx % SD_DIAG_MAX_FILES;
     if (slot >= d->diag_files) {
-        unsigned n = d->diag_files ? d->diag_files : 4;
-        while (n <= slot)
-            n *= 2;
-        if (n > SD_DIAG_MAX_FILES)
-            n = SD_DIAG_MAX_FILES;
-        d->diag_count = sd_reallocarray(d->diag_count, n, sizeof *d->diag_count);
+        size_t n = d->diag_files;
+        d->diag_count = sd_vec_grow_(d->diag_count, &n, d->diag_files, slot + 1 - d->diag_files,
+                                     sizeof *d->diag_count);
         memset(d->diag_count + d->diag_files, 0, (n - d->diag_files) * sizeof *d->diag_count);
-        d->diag_files = n;
+        d->diag_files = (unsigned)n; /* at most 2 x SD_DIAG_MAX_FILES */
     }
     return &d->diag_count[slot][kind];
 }

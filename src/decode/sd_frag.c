@@ -17,6 +17,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../common/sd_hmap.h"
+
 /* An IP datagram cannot exceed 65535 bytes (RFC 791 total length, RFC 8200
  * payload length), so neither can its fragmentable part. */
 #define FRAG_MAX_DGRAM 65535u
@@ -24,7 +26,6 @@
  * datagram; the set is dropped. 8-byte fragments of a 64 KiB datagram
  * received in the worst order need at most this many. */
 #define FRAG_MAX_RANGES 4096u
-#define FRAG_BUCKETS 4096u
 #define FRAG_MIN_BUF 2048u
 
 typedef struct fkey {
@@ -39,7 +40,6 @@ typedef struct frange {
 
 typedef struct fset {
     fkey key;
-    struct fset *hnext;       /* hash chain */
     struct fset *older, *newer; /* age list */
     sd_ts created;
     uint64_t first_frame;
@@ -58,7 +58,7 @@ typedef struct fset {
 } fset;
 
 struct sd_frag_table {
-    fset **bucket;
+    sd_hmap *sets;             /* fkey -> fset *; grows with the sets held */
     fset *oldest, *newest;
     size_t mem, memcap;
     sd_ts timeout;
@@ -69,7 +69,7 @@ struct sd_frag_table {
 sd_frag_table *sd_frag_table_new(size_t memcap, sd_ts timeout)
 {
     sd_frag_table *t = sd_calloc(1, sizeof *t);
-    t->bucket = sd_calloc(FRAG_BUCKETS, sizeof *t->bucket);
+    t->sets = sd_hmap_new(sizeof(fkey), sizeof(fset *), 0);
     t->memcap = memcap;
     t->timeout = timeout;
     return t;
@@ -90,7 +90,7 @@ void sd_frag_table_free(sd_frag_table *t)
         n = s->newer;
         set_free(s);
     }
-    free(t->bucket);
+    sd_hmap_free(t->sets);
     free(t->done_buf);
     free(t);
 }
@@ -105,26 +105,10 @@ size_t sd_frag_mem_used(const sd_frag_table *t)
     return t->mem;
 }
 
-/* FNV-1a over the key bytes. */
-static uint32_t key_hash(const fkey *k)
-{
-    const uint8_t *p = (const uint8_t *)k;
-    uint32_t h = 2166136261u;
-    for (size_t i = 0; i < sizeof *k; i++) {
-        h ^= p[i];
-        h *= 16777619u;
-    }
-    return h % FRAG_BUCKETS;
-}
-
 /* Unlinks s from its chain and the age list, and forgets its memory. */
 static void set_unlink(sd_frag_table *t, fset *s)
 {
-    fset **pp = &t->bucket[key_hash(&s->key)];
-    while (*pp && *pp != s)
-        pp = &(*pp)->hnext;
-    if (*pp)
-        *pp = s->hnext;
+    sd_hmap_remove(t->sets, &s->key, NULL);
     if (s->older)
         s->older->newer = s->newer;
     else
@@ -185,10 +169,8 @@ static void make_key(const sd_frag_in *in, fkey *k)
 
 static fset *set_find(sd_frag_table *t, const fkey *k)
 {
-    for (fset *s = t->bucket[key_hash(k)]; s; s = s->hnext)
-        if (memcmp(&s->key, k, sizeof *k) == 0)
-            return s;
-    return NULL;
+    fset **v = sd_hmap_find(t->sets, k);
+    return v ? *v : NULL;
 }
 
 static fset *set_new(sd_frag_table *t, const fkey *k, const sd_frag_in *in, uint64_t *evicted)
@@ -206,9 +188,9 @@ static fset *set_new(sd_frag_table *t, const fkey *k, const sd_frag_in *in, uint
     s->hdr_len = in->hdr_len;
     s->mem = sizeof *s;
     t->mem += s->mem;
-    uint32_t h = key_hash(k);
-    s->hnext = t->bucket[h];
-    t->bucket[h] = s;
+    void *v;
+    sd_hmap_insert(t->sets, k, &v); /* no cap (the memcap bounds the sets); k was absent */
+    memcpy(v, &s, sizeof s);
     s->older = t->newest;
     if (t->newest)
         t->newest->newer = s;

@@ -1,69 +1,48 @@
 #include "sd_flowtab.h"
 
+#include <assert.h>
 #include <stdlib.h>
 #include <string.h>
 
-typedef struct host_count {
-    sd_addr h;
-    uint32_t n;
-    struct host_count *next;
-} host_count;
+#include "../common/sd_hmap.h"
 
+/* Both maps grow with what they hold (sd_hmap), so neither a million flows
+ * nor a million distinct hosts make a lookup slower. */
 struct sd_flowtab {
-    sd_flow **bucket;
-    size_t nbucket; /* power of two */
-    size_t count;
+    sd_hmap *flows;   /* packed key (key_pack) -> sd_flow * */
+    sd_hmap *hosts;   /* sd_addr -> uint32_t open connections it originated */
     sd_flow *head[SD_IDLE_NCLASS], *tail[SD_IDLE_NCLASS];
-    host_count **hosts;
-    size_t nhosts_bucket;
     uint32_t open_total;
+#ifdef SD_DEBUG_INVARIANTS
+    uint64_t ops, next_full; /* a full walk every ~count operations */
+#endif
 };
 
-/* FNV-1a over the key fields: cheap, and good enough when followed by the
- * final avalanche (keys differ mostly in low address and port bytes). */
-static uint32_t mix(uint32_t h, const void *p, size_t n)
-{
-    const uint8_t *b = p;
-    for (size_t i = 0; i < n; i++)
-        h = (h ^ b[i]) * 16777619u;
-    return h;
-}
+/* The key as the map compares it: the fields back to back, no padding,
+ * so memcmp over it is exact whatever the caller left in sd_flowkey's. */
+#define KEY_LEN (1 + 2 + 2 * (1 + 16) + 2 + 2)
+typedef struct packed_key {
+    uint8_t b[KEY_LEN];
+} packed_key;
 
-static uint32_t fin(uint32_t h)
+static void key_pack(const sd_flowkey *k, packed_key *out)
 {
-    h ^= h >> 16;
-    h *= 0x85ebca6bu;
-    h ^= h >> 13;
-    h *= 0xc2b2ae35u;
-    h ^= h >> 16;
-    return h;
-}
-
-static uint32_t key_hash(const sd_flowkey *k)
-{
-    uint32_t h = 2166136261u;
-    size_t alen = k->a.fam == 6 ? 16 : 4;
-    h = mix(h, &k->proto, 1);
-    h = mix(h, &k->vlan, 2);
-    h = mix(h, k->a.a, alen);
-    h = mix(h, k->b.a, alen);
-    h = mix(h, &k->pa, 2);
-    h = mix(h, &k->pb, 2);
-    return fin(h);
-}
-
-static uint32_t addr_hash(const sd_addr *a)
-{
-    return fin(mix(2166136261u, a->a, a->fam == 6 ? 16 : 4));
+    uint8_t *p = out->b;
+    *p++ = k->proto;
+    memcpy(p, &k->vlan, 2), p += 2;
+    *p++ = k->a.fam;
+    memcpy(p, k->a.a, 16), p += 16;
+    *p++ = k->b.fam;
+    memcpy(p, k->b.a, 16), p += 16;
+    memcpy(p, &k->pa, 2), p += 2;
+    memcpy(p, &k->pb, 2);
 }
 
 sd_flowtab *sd_flowtab_new(void)
 {
     sd_flowtab *t = sd_calloc(1, sizeof *t);
-    t->nbucket = 1024;
-    t->bucket = sd_calloc(t->nbucket, sizeof *t->bucket);
-    t->nhosts_bucket = 1024;
-    t->hosts = sd_calloc(t->nhosts_bucket, sizeof *t->hosts);
+    t->flows = sd_hmap_new(KEY_LEN, sizeof(sd_flow *), 0);
+    t->hosts = sd_hmap_new(sizeof(sd_addr), sizeof(uint32_t), 0);
     return t;
 }
 
@@ -71,16 +50,8 @@ void sd_flowtab_free(sd_flowtab *t)
 {
     if (!t)
         return;
-    for (size_t i = 0; i < t->nhosts_bucket; i++) {
-        host_count *h = t->hosts[i];
-        while (h) {
-            host_count *n = h->next;
-            free(h);
-            h = n;
-        }
-    }
-    free(t->hosts);
-    free(t->bucket);
+    sd_hmap_free(t->hosts);
+    sd_hmap_free(t->flows);
     free(t);
 }
 
@@ -107,59 +78,103 @@ void sd_flowkey_make(sd_flowkey *k, const sd_pkt *p, bool *swapped)
     }
 }
 
-static bool flow_has_key(const sd_flow *f, const sd_flowkey *k)
+#ifdef SD_DEBUG_INVARIANTS
+static void flow_key(const sd_flow *f, sd_flowkey *k);
+
+/* Every flow in the map is under its own key; the per-host counts add up
+ * to the total. */
+static void check_map(const sd_flowtab *t)
 {
-    const sd_conn *c = &f->c;
-    if (c->ipproto != k->proto || c->vlan != k->vlan)
-        return false;
-    if (sd_addr_cmp(&c->orig_h, &k->a) == 0 && c->orig_p == k->pa &&
-        sd_addr_cmp(&c->resp_h, &k->b) == 0 && c->resp_p == k->pb)
-        return true;
-    return sd_addr_cmp(&c->orig_h, &k->b) == 0 && c->orig_p == k->pb &&
-           sd_addr_cmp(&c->resp_h, &k->a) == 0 && c->resp_p == k->pa;
+    uint64_t open = 0, host_sum = 0;
+    sd_hmap_iter it = {0};
+    while (sd_hmap_next(t->flows, &it)) {
+        const sd_flow *f;
+        memcpy(&f, it.val, sizeof f);
+        sd_flowkey k;
+        packed_key pk;
+        flow_key(f, &k);
+        key_pack(&k, &pk);
+        assert(memcmp(&pk, it.key, sizeof pk) == 0);
+        open += f->counted_open;
+    }
+    it = (sd_hmap_iter){0};
+    while (sd_hmap_next(t->hosts, &it)) {
+        uint32_t n;
+        memcpy(&n, it.val, sizeof n);
+        assert(n > 0); /* a host at zero is removed */
+        host_sum += n;
+    }
+    /* a flow may leave the map before its count is closed (the engine
+     * unlinks all flows first at the end), never the other way round */
+    assert(open <= t->open_total && host_sum == t->open_total);
 }
+
+/* Idle lists: well linked, each in its class, ordered by last_seen so that
+ * expiry may stop at the first head that is not due. */
+static void check_lists(const sd_flowtab *t)
+{
+    size_t listed = 0;
+    for (uint8_t c = 0; c < SD_IDLE_NCLASS; c++) {
+        const sd_flow *prev = NULL;
+        for (const sd_flow *f = t->head[c]; f; prev = f, f = f->next, listed++) {
+            assert(f->idle_class == c && f->prev == prev);
+            assert(!prev || prev->last_seen <= f->last_seen);
+        }
+        assert(t->tail[c] == prev);
+    }
+    assert(listed <= sd_hmap_count(t->flows));
+}
+
+/* ok: the caller's local check. The walks cost O(flows), so they run only
+ * once per about as many operations: amortised O(1) per operation. */
+static void check(sd_flowtab *t, bool ok)
+{
+    assert(ok);
+    if (++t->ops < t->next_full)
+        return;
+    check_map(t);
+    check_lists(t);
+    t->next_full = t->ops + sd_hmap_count(t->flows) + 64;
+}
+#endif
 
 sd_flow *sd_flowtab_find(sd_flowtab *t, const sd_flowkey *k)
 {
-    uint32_t h = key_hash(k);
-    for (sd_flow *f = t->bucket[h & (t->nbucket - 1)]; f; f = f->hnext)
-        if (f->hash == h && flow_has_key(f, k))
-            return f;
-    return NULL;
-}
-
-static void grow(sd_flowtab *t)
-{
-    size_t n = t->nbucket * 2;
-    sd_flow **b = sd_calloc(n, sizeof *b);
-    for (size_t i = 0; i < t->nbucket; i++) {
-        sd_flow *f = t->bucket[i];
-        while (f) {
-            sd_flow *next = f->hnext;
-            f->hnext = b[f->hash & (n - 1)];
-            b[f->hash & (n - 1)] = f;
-            f = next;
-        }
-    }
-    free(t->bucket);
-    t->bucket = b;
-    t->nbucket = n;
+    packed_key pk;
+    key_pack(k, &pk);
+    sd_flow **v = sd_hmap_find(t->flows, &pk);
+    return v ? *v : NULL;
 }
 
 sd_flow *sd_flowtab_insert(sd_flowtab *t, const sd_flowkey *k)
 {
-    if (t->count >= t->nbucket)
-        grow(t);
+    packed_key pk;
+    key_pack(k, &pk);
+    void *v;
+    sd_hmap_insert(t->flows, &pk, &v); /* no cap: cannot be refused */
     sd_flow *f = sd_calloc(1, sizeof *f);
-    f->hash = key_hash(k);
     f->c.ipproto = k->proto;
     f->c.vlan = k->vlan;
     f->idle_class = SD_IDLE_NCLASS; /* not on a list yet */
-    size_t i = f->hash & (t->nbucket - 1);
-    f->hnext = t->bucket[i];
-    t->bucket[i] = f;
-    t->count++;
+    /* a key already present is replaced, as the old chained table shadowed
+     * it (callers insert only after find failed) */
+    memcpy(v, &f, sizeof f);
     return f;
+}
+
+/* The key f was inserted under, rebuilt from its connection: the same
+ * endpoints in the same order sd_flowkey_make puts them. */
+static void flow_key(const sd_flow *f, sd_flowkey *k)
+{
+    const sd_conn *c = &f->c;
+    memset(k, 0, sizeof *k);
+    k->proto = c->ipproto;
+    k->vlan = c->vlan;
+    bool swap = ep_cmp(&c->orig_h, c->orig_p, &c->resp_h, c->resp_p) > 0;
+    k->a = swap ? c->resp_h : c->orig_h;
+    k->pa = swap ? c->resp_p : c->orig_p;
+    k->b = swap ? c->orig_h : c->resp_h;
+    k->pb = swap ? c->orig_p : c->resp_p;
 }
 
 static void list_unlink(sd_flowtab *t, sd_flow *f)
@@ -182,13 +197,14 @@ static void list_unlink(sd_flowtab *t, sd_flow *f)
 void sd_flowtab_remove(sd_flowtab *t, sd_flow *f)
 {
     list_unlink(t, f);
-    sd_flow **pp = &t->bucket[f->hash & (t->nbucket - 1)];
-    while (*pp && *pp != f)
-        pp = &(*pp)->hnext;
-    if (*pp) {
-        *pp = f->hnext;
-        t->count--;
-    }
+    sd_flowkey k;
+    packed_key pk;
+    flow_key(f, &k);
+    key_pack(&k, &pk);
+    sd_flow **v = sd_hmap_find(t->flows, &pk);
+    if (v && *v == f) /* f only: the key may have been reused (see insert) */
+        sd_hmap_remove(t->flows, &pk, NULL);
+    SD_CHECK(check(t, !v || *v == f));
 }
 
 void sd_flowtab_touch(sd_flowtab *t, sd_flow *f, uint8_t cls, sd_ts ts)
@@ -208,6 +224,7 @@ void sd_flowtab_touch(sd_flowtab *t, sd_flow *f, uint8_t cls, sd_ts ts)
     else
         t->head[cls] = f;
     t->tail[cls] = f;
+    SD_CHECK(check(t, true));
 }
 
 sd_flow *sd_flowtab_oldest(sd_flowtab *t, uint8_t cls)
@@ -225,15 +242,7 @@ sd_flow *sd_flowtab_any(sd_flowtab *t)
 
 size_t sd_flowtab_count(const sd_flowtab *t)
 {
-    return t->count;
-}
-
-static host_count **host_slot(sd_flowtab *t, const sd_addr *h)
-{
-    host_count **pp = &t->hosts[addr_hash(h) & (t->nhosts_bucket - 1)];
-    while (*pp && sd_addr_cmp(&(*pp)->h, h) != 0)
-        pp = &(*pp)->next;
-    return pp;
+    return sd_hmap_count(t->flows);
 }
 
 void sd_flowtab_open(sd_flowtab *t, sd_flow *f)
@@ -242,12 +251,9 @@ void sd_flowtab_open(sd_flowtab *t, sd_flow *f)
         return;
     f->counted_open = true;
     t->open_total++;
-    host_count **pp = host_slot(t, &f->c.orig_h);
-    if (!*pp) {
-        *pp = sd_calloc(1, sizeof **pp);
-        (*pp)->h = f->c.orig_h;
-    }
-    (*pp)->n++;
+    void *n;
+    sd_hmap_insert(t->hosts, &f->c.orig_h, &n); /* no cap: never refused */
+    (*(uint32_t *)n)++;
 }
 
 void sd_flowtab_close(sd_flowtab *t, sd_flow *f)
@@ -256,12 +262,11 @@ void sd_flowtab_close(sd_flowtab *t, sd_flow *f)
         return;
     f->counted_open = false;
     t->open_total--;
-    host_count **pp = host_slot(t, &f->c.orig_h);
-    if (*pp && --(*pp)->n == 0) {
-        host_count *dead = *pp;
-        *pp = dead->next;
-        free(dead);
-    }
+    uint32_t *n = sd_hmap_find(t->hosts, &f->c.orig_h);
+    SD_CHECK(assert(n && *n > 0)); /* an open flow's host is counted */
+    if (n && --*n == 0)
+        sd_hmap_remove(t->hosts, &f->c.orig_h, NULL);
+    SD_CHECK(check(t, true));
 }
 
 uint32_t sd_flowtab_open_total(const sd_flowtab *t)
@@ -271,9 +276,6 @@ uint32_t sd_flowtab_open_total(const sd_flowtab *t)
 
 uint32_t sd_flowtab_open_host(const sd_flowtab *t, const sd_addr *h)
 {
-    host_count *const *pp = &t->hosts[addr_hash(h) & (t->nhosts_bucket - 1)];
-    for (const host_count *c = *pp; c; c = c->next)
-        if (sd_addr_cmp(&c->h, h) == 0)
-            return c->n;
-    return 0;
+    const uint32_t *n = sd_hmap_find(t->hosts, h);
+    return n ? *n : 0;
 }

@@ -48,9 +48,7 @@ typedef struct sd_reasm_pend {
 
 typedef struct sd_flow {
     sd_conn c;
-    struct sd_flow *hnext;           /* hash chain */
     struct sd_flow *prev, *next;     /* idle list */
-    uint32_t hash;
     uint8_t idle_class;
     sd_ts last_seen;
     bool counted_open;               /* included in open counts */
@@ -81,7 +79,10 @@ void sd_flowkey_make(sd_flowkey *k, const sd_pkt *p, bool *swapped);
 sd_flow *sd_flowtab_find(sd_flowtab *t, const sd_flowkey *k);
 /* Inserts a new flow for k (the caller fills f->c afterwards). */
 sd_flow *sd_flowtab_insert(sd_flowtab *t, const sd_flowkey *k);
-/* Unlinks f from the table and its idle list; the caller frees it. */
+/* Unlinks f from the table and its idle list; the caller frees it. The
+ * table finds f's entry by its key rebuilt from f->c (endpoints, ports,
+ * ipproto, vlan), so those must stay as filled in after insert (orig and
+ * resp may swap: the key does not depend on their order). */
 void sd_flowtab_remove(sd_flowtab *t, sd_flow *f);
 
 /* Marks f active at ts in idle class cls (moves it to its list's tail). */

@@ -19,9 +19,11 @@
  * The callback must not call back into the same sd_reasm. */
 #include "sd_reasm.h"
 
+#include <assert.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "../common/sd_vec.h"
 #include "../decode/sd_decode.h"
 
 /* Defaults and bounds (documented in docs/reassembly.md). */
@@ -109,8 +111,11 @@ struct sd_reasm {
     hrec *recs; /* ring of REASM_HIST_RECS; rec i covers [off_i, off_{i+1}) */
     uint32_t rhead, rcount;
 
-    piece *pcs; /* scratch for insertion */
-    size_t pcs_cap;
+    SD_VEC(piece) pcs; /* scratch for insertion */
+#ifdef SD_DEBUG_INVARIANTS
+    uint64_t dbg_ops, dbg_next_full; /* a full walk every ~nnodes events */
+    uint64_t dbg_next_off;           /* next_off after the previous event */
+#endif
 };
 
 /* ---- small helpers ---- */
@@ -262,6 +267,50 @@ static void tp_free_all(node *t)
         t = rr;
     }
 }
+
+/* ---- invariants (debug builds: SD_DEBUG_INVARIANTS) ---- */
+
+#ifdef SD_DEBUG_INVARIANTS
+typedef struct walk {
+    const node *prev;
+    size_t nodes, charge;
+    uint32_t tentative;
+} walk;
+
+/* In offset order: held nodes sorted and disjoint (overlaps are resolved
+ * on insertion, so an extent never changes), each charged for its bytes. */
+static void walk_nodes(const node *t, walk *w)
+{
+    for (; t; t = t->r) {
+        walk_nodes(t->l, w);
+        assert(!w->prev || w->prev->off + w->prev->len <= t->off);
+        assert(t->len > 0 && t->charge >= t->len);
+        w->prev = t;
+        w->nodes++;
+        w->charge += t->charge;
+        w->tentative += (t->flags & NODE_TENTATIVE) != 0;
+    }
+}
+
+/* After each event. The delivery point only moves forward once anything
+ * was delivered; memory accounting equals the sum over held nodes. */
+static void check(sd_reasm *r)
+{
+    assert(!r->delivered_any || r->next_off >= r->dbg_next_off);
+    r->dbg_next_off = r->next_off;
+    assert(r->st.bytes_delivered + r->st.gap_bytes <= r->next_off || !r->delivered_any);
+    assert(r->held <= r->opts.stream_cap || r->truncated);
+    assert(!r->opts.budget || r->opts.budget->used >= r->held);
+    assert(r->hstart <= r->next_off && r->next_off - r->hstart <= r->hcap);
+    assert(!r->root == !r->nnodes);
+    if (++r->dbg_ops < r->dbg_next_full)
+        return;
+    walk w = {0};
+    walk_nodes(r->root, &w);
+    assert(w.nodes == r->nnodes && w.charge == r->held && w.tentative == r->ntentative);
+    r->dbg_next_full = r->dbg_ops + r->nnodes + 16;
+}
+#endif
 
 /* ---- memory accounting ---- */
 
@@ -670,13 +719,9 @@ static bool new_wins(sd_overlap_policy pol, uint64_t os, uint64_t oe, uint64_t n
 
 /* ---- insertion of a segment that is not (entirely) deliverable ---- */
 
-static void pcs_push(sd_reasm *r, size_t *np, uint64_t off, uint64_t len, uint64_t doff)
+static void pcs_push(sd_reasm *r, uint64_t off, uint64_t len, uint64_t doff)
 {
-    if (*np == r->pcs_cap) {
-        r->pcs_cap = r->pcs_cap ? r->pcs_cap * 2 : 8;
-        r->pcs = sd_reallocarray(r->pcs, r->pcs_cap, sizeof(piece));
-    }
-    r->pcs[(*np)++] = (piece){off, (uint32_t)len, (uint32_t)doff};
+    *sd_vec_push(&r->pcs) = (piece){off, (uint32_t)len, (uint32_t)doff};
 }
 
 /* Holds [s, s+len) (s >= next_off), resolving overlaps with held nodes, and
@@ -685,7 +730,7 @@ static void insert_seg(sd_reasm *r, uint64_t s, const uint8_t *p, uint32_t len, 
                        uint32_t seg_flags, uint64_t frame, sd_ts ts)
 {
     uint64_t e = s + len, cur = s;
-    size_t np = 0;
+    r->pcs.n = 0;
     bool any_diff = false, any_dup = false;
 
     node *n = tp_floor(r, s);
@@ -693,7 +738,7 @@ static void insert_seg(sd_reasm *r, uint64_t s, const uint8_t *p, uint32_t len, 
         n = tp_above(r, s);
     while (n && n->off < e) {
         if (cur < n->off) {
-            pcs_push(r, &np, cur, n->off - cur, cur - s);
+            pcs_push(r, cur, n->off - cur, cur - s);
             cur = n->off;
         }
         uint64_t b = SD_MIN(e, n->off + n->len);
@@ -723,10 +768,11 @@ static void insert_seg(sd_reasm *r, uint64_t s, const uint8_t *p, uint32_t len, 
         n = tp_above(r, n->off);
     }
     if (cur < e)
-        pcs_push(r, &np, cur, e - cur, cur - s);
+        pcs_push(r, cur, e - cur, cur - s);
 
     if (any_diff)
         r->st.inconsistent_segments++;
+    size_t np = r->pcs.n;
     if (np == 0) {
         if (!any_diff && any_dup)
             r->st.retrans_segments++;
@@ -742,7 +788,7 @@ static void insert_seg(sd_reasm *r, uint64_t s, const uint8_t *p, uint32_t len, 
     r->inserting = true;
     uint32_t dflags = (seg_flags & NODE_INCONS) ? SD_CHUNKF_RETRANS_INCONSISTENT : 0;
     for (size_t i = 0; i < np; i++) {
-        piece pc = r->pcs[i];
+        piece pc = r->pcs.v[i];
         if (pc.off + pc.len <= r->next_off)
             continue; /* a forced gap already passed it */
         if (pc.off < r->next_off) {
@@ -931,6 +977,7 @@ void sd_reasm_segment(sd_reasm *r, uint32_t seq, uint8_t flags, const uint8_t *d
     r->ev++;
     segment_in(r, seq, flags, data, len, frame, ts);
     after_event(r);
+    SD_CHECK(check(r));
 }
 
 static void segment_in(sd_reasm *r, uint32_t seq, uint8_t flags, const uint8_t *data, uint32_t len,
@@ -1086,6 +1133,7 @@ void sd_reasm_ack(sd_reasm *r, uint32_t ack, uint64_t frame, sd_ts ts)
     r->ev++;
     ack_in(r, ack, frame, ts);
     after_event(r);
+    SD_CHECK(check(r));
 }
 
 void sd_reasm_flush(sd_reasm *r)
@@ -1114,6 +1162,8 @@ void sd_reasm_flush(sd_reasm *r)
             deliver_gap(r, end, r->cur_frame, r->cur_ts);
         }
     }
+    SD_CHECK(check(r));
+    SD_CHECK(assert(!r->root && r->held == 0)); /* flushed means nothing held */
 }
 
 const sd_reasm_stats *sd_reasm_get_stats(const sd_reasm *r)
@@ -1131,6 +1181,6 @@ void sd_reasm_free(sd_reasm *r)
     tp_free_all(r->root);
     free(r->hist);
     free(r->recs);
-    free(r->pcs);
+    sd_vec_free(&r->pcs);
     free(r);
 }

@@ -1,0 +1,262 @@
+/* sd_hmap: open addressing, linear probing (see sd_hmap.h).
+ *
+ * Slot layout: a 32-bit tag, the key, padding, the value. Tag 0 is an empty
+ * slot, 1 a tombstone (a removed entry a probe must walk past); a live
+ * entry's tag is its hash folded to 32 bits (never 0 or 1), so most
+ * mismatches are rejected without touching the key, and growing needs no
+ * rehash of the keys: the tag also gives the home slot. */
+#include "sd_hmap.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "sd_common.h"
+
+#define TAG_EMPTY 0u
+#define TAG_TOMB 1u
+#define MIN_SLOTS 16u
+
+struct sd_hmap {
+    uint8_t *slots;
+    size_t nslots;    /* power of two */
+    size_t count;     /* live entries */
+    size_t tombs;     /* tombstones */
+    size_t key_size, val_size;
+    size_t val_off, slot_size;
+    size_t cap;       /* 0 = none */
+    uint64_t refused;
+};
+
+static inline uint64_t rotl64(uint64_t x, int r)
+{
+    return (x << r) | (x >> (64 - r));
+}
+
+/* MurmurHash3's 64-bit finaliser: every input bit affects every output bit. */
+static inline uint64_t fmix64(uint64_t k)
+{
+    k ^= k >> 33;
+    k *= 0xff51afd7ed558ccdULL;
+    k ^= k >> 33;
+    k *= 0xc4ceb9fe1a85ec53ULL;
+    k ^= k >> 33;
+    return k;
+}
+
+static inline uint64_t mix_word(uint64_t h, uint64_t w)
+{
+    w *= 0x87c37b91114253d5ULL;
+    w = rotl64(w, 31);
+    w *= 0x4cf5ad432745937fULL;
+    h ^= w;
+    return rotl64(h, 27) * 5 + 0x52dce729;
+}
+
+uint64_t sd_hash_bytes(const void *p, size_t n)
+{
+    const uint8_t *b = p;
+    uint64_t h = 0x9e3779b97f4a7c15ULL ^ n;
+    for (; n >= 8; n -= 8, b += 8) {
+        uint64_t w;
+        memcpy(&w, b, 8);
+        h = mix_word(h, w);
+    }
+    if (n) {
+        uint64_t w = 0;
+        memcpy(&w, b, n);
+        h = mix_word(h, w);
+    }
+    return fmix64(h);
+}
+
+static size_t round8(size_t n)
+{
+    return (n + 7) & ~(size_t)7;
+}
+
+sd_hmap *sd_hmap_new(size_t key_size, size_t val_size, size_t cap)
+{
+    sd_hmap *m = sd_calloc(1, sizeof *m);
+    m->key_size = key_size ? key_size : 1;
+    m->val_size = val_size;
+    m->val_off = round8(sizeof(uint32_t) + m->key_size);
+    m->slot_size = round8(m->val_off + val_size);
+    m->cap = cap;
+    m->nslots = MIN_SLOTS;
+    m->slots = sd_calloc(m->nslots, m->slot_size);
+    return m;
+}
+
+void sd_hmap_free(sd_hmap *m)
+{
+    if (!m)
+        return;
+    free(m->slots);
+    free(m);
+}
+
+static inline uint8_t *slot_at(const sd_hmap *m, size_t i)
+{
+    return m->slots + i * m->slot_size;
+}
+
+static inline uint32_t slot_tag(const uint8_t *s)
+{
+    uint32_t t;
+    memcpy(&t, s, sizeof t);
+    return t;
+}
+
+static inline void set_tag(uint8_t *s, uint32_t t)
+{
+    memcpy(s, &t, sizeof t);
+}
+
+static inline uint32_t key_tag(const sd_hmap *m, const void *key)
+{
+    uint64_t h = sd_hash_bytes(key, m->key_size);
+    uint32_t t = (uint32_t)h ^ (uint32_t)(h >> 32);
+    return t < 2 ? t + 2 : t;
+}
+
+/* The slot holding key, or SIZE_MAX. */
+static size_t find_slot(const sd_hmap *m, const void *key, uint32_t tag)
+{
+    size_t mask = m->nslots - 1;
+    for (size_t i = tag & mask;; i = (i + 1) & mask) {
+        const uint8_t *s = slot_at(m, i);
+        uint32_t t = slot_tag(s);
+        if (t == TAG_EMPTY)
+            return SIZE_MAX;
+        if (t == tag && memcmp(s + sizeof tag, key, m->key_size) == 0)
+            return i;
+    }
+}
+
+/* Moves every live entry into a fresh array of n slots (no tombstones). */
+static void rebuild(sd_hmap *m, size_t n)
+{
+    uint8_t *old = m->slots;
+    size_t oldn = m->nslots;
+    m->slots = sd_calloc(n, m->slot_size);
+    m->nslots = n;
+    m->tombs = 0;
+    for (size_t i = 0; i < oldn; i++) {
+        const uint8_t *s = old + i * m->slot_size;
+        uint32_t t = slot_tag(s);
+        if (t <= TAG_TOMB)
+            continue;
+        size_t j = t & (n - 1);
+        while (slot_tag(slot_at(m, j)) != TAG_EMPTY)
+            j = (j + 1) & (n - 1);
+        memcpy(slot_at(m, j), s, m->slot_size);
+    }
+    free(old);
+}
+
+/* Room for one more entry at a load of at most 3/4 (tombstones count: they
+ * lengthen probes). Doubles when live entries alone are over half of that,
+ * else only sweeps the tombstones out. */
+static void reserve_one(sd_hmap *m)
+{
+    if ((m->count + m->tombs + 1) * 4 <= m->nslots * 3)
+        return;
+    /* n * 2 cannot overflow: n slots are allocated; calloc checks the bytes */
+    size_t n = m->nslots;
+    if ((m->count + 1) * 8 > n * 3)
+        n *= 2;
+    rebuild(m, n);
+}
+
+sd_hmap_res sd_hmap_insert(sd_hmap *m, const void *key, void **val)
+{
+    uint32_t tag = key_tag(m, key);
+    size_t i = find_slot(m, key, tag);
+    if (i != SIZE_MAX) {
+        if (val)
+            *val = slot_at(m, i) + m->val_off;
+        return SD_HMAP_FOUND;
+    }
+    if (m->cap && m->count >= m->cap) {
+        m->refused++;
+        if (val)
+            *val = NULL;
+        return SD_HMAP_FULL;
+    }
+    reserve_one(m);
+    size_t mask = m->nslots - 1;
+    i = tag & mask;
+    while (slot_tag(slot_at(m, i)) > TAG_TOMB)
+        i = (i + 1) & mask;
+    uint8_t *s = slot_at(m, i);
+    if (slot_tag(s) == TAG_TOMB)
+        m->tombs--;
+    set_tag(s, tag);
+    memcpy(s + sizeof tag, key, m->key_size);
+    memset(s + m->val_off, 0, m->val_size);
+    m->count++;
+    if (val)
+        *val = s + m->val_off;
+    return SD_HMAP_ADDED;
+}
+
+void *sd_hmap_find(const sd_hmap *m, const void *key)
+{
+    size_t i = find_slot(m, key, key_tag(m, key));
+    return i == SIZE_MAX ? NULL : slot_at(m, i) + m->val_off;
+}
+
+int sd_hmap_remove(sd_hmap *m, const void *key, void *out)
+{
+    size_t i = find_slot(m, key, key_tag(m, key));
+    if (i == SIZE_MAX)
+        return 0;
+    uint8_t *s = slot_at(m, i);
+    if (out)
+        memcpy(out, s + m->val_off, m->val_size);
+    m->count--;
+    size_t mask = m->nslots - 1;
+    if (slot_tag(slot_at(m, (i + 1) & mask)) != TAG_EMPTY) {
+        set_tag(s, TAG_TOMB); /* a probe may pass through here */
+        m->tombs++;
+        return 1;
+    }
+    /* the run ends here: no probe needs this slot or the tombstones just
+     * before it, so they become empty (keeps churn from piling up
+     * tombstones); nothing moves, so iterators stay valid */
+    set_tag(s, TAG_EMPTY);
+    for (size_t j = (i - 1) & mask; slot_tag(slot_at(m, j)) == TAG_TOMB; j = (j - 1) & mask) {
+        set_tag(slot_at(m, j), TAG_EMPTY);
+        m->tombs--;
+    }
+    return 1;
+}
+
+size_t sd_hmap_count(const sd_hmap *m)
+{
+    return m->count;
+}
+
+uint64_t sd_hmap_refused(const sd_hmap *m)
+{
+    return m->refused;
+}
+
+size_t sd_hmap_mem(const sd_hmap *m)
+{
+    return m->nslots * m->slot_size;
+}
+
+int sd_hmap_next(const sd_hmap *m, sd_hmap_iter *it)
+{
+    for (; it->i < m->nslots; it->i++) {
+        uint8_t *s = slot_at(m, it->i);
+        if (slot_tag(s) > TAG_TOMB) {
+            it->key = s + sizeof(uint32_t);
+            it->val = s + m->val_off;
+            it->i++;
+            return 1;
+        }
+    }
+    return 0;
+}

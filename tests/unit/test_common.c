@@ -1,0 +1,293 @@
+/* Unit tests for src/common's containers: sd_hmap (growth to 1 M keys,
+ * removal, tombstone churn, the cap, iteration with removal, a randomized
+ * comparison against a plain array) and sd_vec. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "common/sd_common.h"
+#include "common/sd_hmap.h"
+#include "common/sd_vec.h"
+
+#define MILLION 1000000u
+
+static uint64_t val_u64(const void *v)
+{
+    uint64_t x;
+    memcpy(&x, v, sizeof x);
+    return x;
+}
+
+static void t_hash(void **state)
+{
+    (void)state;
+    const char a[] = "strider", b[] = "striden";
+    assert_int_equal(sd_hash_bytes(a, 7), sd_hash_bytes(a, 7));
+    assert_true(sd_hash_bytes(a, 7) != sd_hash_bytes(b, 7));
+    assert_true(sd_hash_bytes(a, 6) != sd_hash_bytes(a, 7));
+    /* sequential 32-bit keys (addresses of a /16 scan) must spread over the
+     * low bits a table uses: no bucket of 1024 gets 4x its share */
+    unsigned cnt[1024] = {0};
+    for (uint32_t i = 0; i < 65536; i++) {
+        uint32_t k = 0x0a000000u + i;
+        cnt[sd_hash_bytes(&k, sizeof k) & 1023]++;
+    }
+    for (int i = 0; i < 1024; i++)
+        assert_in_range(cnt[i], 16, 256);
+}
+
+static void t_grow_million(void **state)
+{
+    (void)state;
+    sd_hmap *m = sd_hmap_new(sizeof(uint64_t), sizeof(uint64_t), 0);
+    for (uint64_t k = 0; k < MILLION; k++) {
+        void *v;
+        assert_int_equal(sd_hmap_insert(m, &k, &v), SD_HMAP_ADDED);
+        uint64_t x = k * 3 + 1;
+        memcpy(v, &x, sizeof x);
+    }
+    assert_int_equal(sd_hmap_count(m), MILLION);
+    /* grown by load factor: at most 4 slots (of 24 bytes) per entry */
+    assert_true(sd_hmap_mem(m) <= (size_t)MILLION * 4 * 24);
+    for (uint64_t k = 0; k < MILLION; k++) {
+        void *v = sd_hmap_find(m, &k);
+        assert_non_null(v);
+        assert_int_equal(val_u64(v), k * 3 + 1);
+    }
+    uint64_t absent = MILLION + 7;
+    assert_null(sd_hmap_find(m, &absent));
+    /* find-or-insert of a present key finds it */
+    uint64_t k5 = 5;
+    void *v5;
+    assert_int_equal(sd_hmap_insert(m, &k5, &v5), SD_HMAP_FOUND);
+    assert_int_equal(val_u64(v5), 16);
+    /* remove the even keys, check both halves */
+    for (uint64_t k = 0; k < MILLION; k += 2) {
+        uint64_t out = 0;
+        assert_int_equal(sd_hmap_remove(m, &k, &out), 1);
+        assert_int_equal(out, k * 3 + 1);
+    }
+    assert_int_equal(sd_hmap_remove(m, &k5, NULL), 1);
+    assert_int_equal(sd_hmap_remove(m, &k5, NULL), 0);
+    assert_int_equal(sd_hmap_count(m), MILLION / 2 - 1);
+    for (uint64_t k = 0; k < MILLION; k++)
+        assert_true((sd_hmap_find(m, &k) != NULL) == (k % 2 == 1 && k != 5));
+    sd_hmap_free(m);
+}
+
+/* A flow table's life: entries come and go, few live at once. Tombstones
+ * must not pile up (the array stays small) nor slow finds to a crawl. */
+static void t_churn(void **state)
+{
+    (void)state;
+    sd_hmap *m = sd_hmap_new(sizeof(uint32_t), 0, 0);
+    for (uint32_t k = 0; k < 2 * MILLION; k++) {
+        assert_int_equal(sd_hmap_insert(m, &k, NULL), SD_HMAP_ADDED);
+        if (k >= 100) {
+            uint32_t old = k - 100;
+            assert_int_equal(sd_hmap_remove(m, &old, NULL), 1);
+        }
+    }
+    assert_int_equal(sd_hmap_count(m), 100);
+    assert_true(sd_hmap_mem(m) <= 1024 * 8);
+    sd_hmap_free(m);
+}
+
+/* Keys alike but for one byte deep inside, in a map small enough that home
+ * slots collide: the probe must compare whole keys. */
+static void t_collisions(void **state)
+{
+    (void)state;
+    typedef struct { uint8_t b[100]; } big;
+    sd_hmap *m = sd_hmap_new(sizeof(big), sizeof(uint32_t), 0);
+    big k;
+    memset(&k, 0xab, sizeof k);
+    for (uint32_t i = 0; i < 256; i++) {
+        k.b[57] = (uint8_t)i;
+        void *v;
+        assert_int_equal(sd_hmap_insert(m, &k, &v), SD_HMAP_ADDED);
+        memcpy(v, &i, sizeof i);
+    }
+    for (uint32_t i = 0; i < 256; i++) {
+        k.b[57] = (uint8_t)i;
+        uint32_t *v = sd_hmap_find(m, &k);
+        assert_non_null(v);
+        assert_int_equal(*v, i);
+    }
+    k.b[99] = 0;
+    assert_null(sd_hmap_find(m, &k));
+    sd_hmap_free(m);
+}
+
+/* Random inserts and removes over a small key space (dense probe runs,
+ * wrap-around at the array's end, tombstones before empties) against a
+ * plain array. */
+static void t_model(void **state)
+{
+    (void)state;
+    enum { NK = 96 };
+    int model[NK];
+    for (int i = 0; i < NK; i++)
+        model[i] = -1;
+    size_t live = 0;
+    sd_hmap *m = sd_hmap_new(sizeof(uint16_t), sizeof(int), 0);
+    uint32_t rng = 12345;
+    for (int step = 0; step < 300000; step++) {
+        rng = rng * 1103515245u + 12345u;
+        uint16_t key = (uint16_t)((rng >> 8) % NK);
+        bool ins = ((rng >> 24) & 3) != 0 || live < 8;
+        if (ins) {
+            void *v;
+            sd_hmap_res r = sd_hmap_insert(m, &key, &v);
+            assert_int_equal(r, model[key] >= 0 ? SD_HMAP_FOUND : SD_HMAP_ADDED);
+            if (r == SD_HMAP_ADDED)
+                live++;
+            memcpy(v, &step, sizeof step);
+            model[key] = step;
+        } else {
+            int out = -2;
+            assert_int_equal(sd_hmap_remove(m, &key, &out), model[key] >= 0);
+            if (model[key] >= 0) {
+                assert_int_equal(out, model[key]);
+                live--;
+            }
+            model[key] = -1;
+        }
+        assert_int_equal(sd_hmap_count(m), live);
+        uint16_t probe = (uint16_t)((rng >> 3) % NK);
+        int *pv = sd_hmap_find(m, &probe);
+        if (model[probe] < 0)
+            assert_null(pv);
+        else
+            assert_true(pv && *pv == model[probe]);
+    }
+    sd_hmap_free(m);
+}
+
+static void t_cap(void **state)
+{
+    (void)state;
+    sd_hmap *m = sd_hmap_new(sizeof(uint32_t), sizeof(uint32_t), 100);
+    for (uint32_t k = 0; k < 100; k++)
+        assert_int_equal(sd_hmap_insert(m, &k, NULL), SD_HMAP_ADDED);
+    uint32_t k = 100, k7 = 7;
+    void *v = &k;
+    assert_int_equal(sd_hmap_insert(m, &k, &v), SD_HMAP_FULL);
+    assert_null(v);
+    assert_int_equal(sd_hmap_refused(m), 1);
+    assert_null(sd_hmap_find(m, &k));
+    /* a present key is found, not refused */
+    assert_int_equal(sd_hmap_insert(m, &k7, &v), SD_HMAP_FOUND);
+    assert_non_null(v);
+    assert_int_equal(sd_hmap_refused(m), 1);
+    assert_int_equal(sd_hmap_insert(m, &k, NULL), SD_HMAP_FULL);
+    assert_int_equal(sd_hmap_refused(m), 2);
+    assert_int_equal(sd_hmap_count(m), 100);
+    /* room again after a removal */
+    assert_int_equal(sd_hmap_remove(m, &k7, NULL), 1);
+    assert_int_equal(sd_hmap_insert(m, &k, NULL), SD_HMAP_ADDED);
+    assert_int_equal(sd_hmap_count(m), 100);
+    sd_hmap_free(m);
+}
+
+/* Every entry visited once; removing the current entry is allowed. */
+static void t_iterate(void **state)
+{
+    (void)state;
+    enum { N = 50000 };
+    sd_hmap *m = sd_hmap_new(sizeof(uint32_t), sizeof(uint32_t), 0);
+    for (uint32_t k = 0; k < N; k++) {
+        void *v;
+        sd_hmap_insert(m, &k, &v);
+        uint32_t x = ~k;
+        memcpy(v, &x, sizeof x);
+    }
+    uint8_t *seen = calloc(N, 1);
+    assert_non_null(seen);
+    sd_hmap_iter it = {0};
+    size_t visits = 0;
+    while (sd_hmap_next(m, &it)) {
+        uint32_t k, x;
+        memcpy(&k, it.key, sizeof k);
+        memcpy(&x, it.val, sizeof x);
+        assert_true(k < N);
+        assert_int_equal(x, ~k);
+        seen[k]++;
+        visits++;
+        if (k % 3 == 0)
+            assert_int_equal(sd_hmap_remove(m, &k, NULL), 1);
+    }
+    assert_int_equal(visits, N);
+    for (uint32_t k = 0; k < N; k++)
+        assert_int_equal(seen[k], 1);
+    assert_int_equal(sd_hmap_count(m), N - (N + 2) / 3);
+    memset(seen, 0, N);
+    it = (sd_hmap_iter){0};
+    while (sd_hmap_next(m, &it)) {
+        uint32_t k;
+        memcpy(&k, it.key, sizeof k);
+        assert_true(k % 3 != 0);
+        seen[k]++;
+    }
+    for (uint32_t k = 0; k < N; k++)
+        assert_int_equal(seen[k], k % 3 != 0);
+    free(seen);
+    sd_hmap_free(m);
+}
+
+static void t_vec(void **state)
+{
+    (void)state;
+    SD_VEC(uint32_t) v = {0};
+    for (uint32_t i = 0; i < MILLION; i++)
+        *sd_vec_push(&v) = i * 7;
+    assert_int_equal(v.n, MILLION);
+    assert_true(v.cap >= v.n && v.cap < 2 * (size_t)MILLION + 8);
+    for (uint32_t i = 0; i < MILLION; i++)
+        assert_int_equal(v.v[i], i * 7);
+    /* reserve keeps the contents and gives room without growing n */
+    sd_vec_reserve(&v, 3 * (size_t)MILLION);
+    assert_true(v.cap - v.n >= 3 * (size_t)MILLION);
+    assert_int_equal(v.n, MILLION);
+    assert_int_equal(v.v[MILLION - 1], (MILLION - 1) * 7);
+    uint32_t *before = v.v;
+    size_t cap = v.cap;
+    sd_vec_reserve(&v, 10);
+    assert_ptr_equal(v.v, before); /* room already there: no realloc */
+    assert_int_equal(v.cap, cap);
+    sd_vec_free(&v);
+    assert_null(v.v);
+    assert_int_equal(v.n + v.cap, 0);
+
+    /* a struct of another element type, pushed one by one */
+    typedef struct { uint64_t a; char s[13]; } item;
+    SD_VEC(item) w = {0};
+    for (int i = 0; i < 1000; i++) {
+        item *it = sd_vec_push(&w);
+        it->a = (uint64_t)i << 33;
+        memset(it->s, 'a' + i % 26, sizeof it->s);
+    }
+    for (int i = 0; i < 1000; i++)
+        assert_true(w.v[i].a == (uint64_t)i << 33 && w.v[i].s[12] == 'a' + i % 26);
+    sd_vec_free(&w);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(t_hash),
+        cmocka_unit_test(t_grow_million),
+        cmocka_unit_test(t_churn),
+        cmocka_unit_test(t_collisions),
+        cmocka_unit_test(t_model),
+        cmocka_unit_test(t_cap),
+        cmocka_unit_test(t_iterate),
+        cmocka_unit_test(t_vec),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

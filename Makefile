@@ -17,7 +17,7 @@ CFLAGS  += $(CSTD) $(WARN) $(OPT) $(EXTRA_CFLAGS)
 LDLIBS  += -lpcap -lcrypto -lm
 
 LIB_SRC  := $(wildcard src/common/*.c src/capture/*.c src/decode/*.c src/flow/*.c \
-                       src/ssh/*.c src/out/*.c)
+                       src/ssh/*.c src/analyze/*.c src/out/*.c)
 CLI_SRC  := $(wildcard src/cli/*.c)
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 FUZZ_SRC := $(wildcard fuzz/fuzz_*.c)

@@ -6,7 +6,7 @@
 #include "../out/sd_json.h"
 #include "../ssh/sd_infer.h"
 #include "../out/sd_report.h"
-#include "../ssh/sd_sshconn.h"
+#include "../analyze/sd_campaign.h"
 #include "cli.h"
 
 #include <errno.h>
@@ -50,15 +50,7 @@ typedef struct ssh_run {
     bool no_color;
     sd_report_opts ro;      /* terminal and HTML report options */
     sd_report_html *html;   /* -p with -o: holds what it draws until the end */
-    struct bf {              /* failed logins per client address (brute force) */
-        char addr[SD_ADDR_STRLEN];
-        uint32_t conns, failed_conns, failures;
-        sd_ts ts;
-        uint64_t frame, frame_last;
-        char uid[20];
-        uint64_t stream;
-    } *bf;
-    size_t nbf, capbf;
+    sd_campaign *camp;       /* brute force and scans across connections */
     bool live;               /* flush each connection's output at once */
     FILE *ev_json, *ev_csv, *keys_csv; /* -o: written as connections end */
 } ssh_run;
@@ -243,74 +235,6 @@ static bool keep(const ssh_run *run, const sd_event *e)
     return (run->legs & bit) != 0;
 }
 
-/* Brute force across connections (Zeek detect-bruteforcing: 30 failures;
- * packetStrider has none): a client with >= 3 connections that failed
- * to log in, or >= 5 failed attempts over >= 2 connections. */
-#define BF_MIN_CONNS 3u
-#define BF_MIN_FAILS 5u
-static void bf_note(ssh_run *run, const sd_sshconn_result *r, const sd_evlist *l, const sd_infer_summary *su)
-{
-    const sd_conn *c = r->conn;
-    char a[SD_ADDR_STRLEN];
-    sd_addr_str(r->meta->client_dir == SD_DIR_ORIG ? &c->orig_h : &c->resp_h, a, sizeof a);
-    struct bf *b = NULL;
-    for (size_t i = 0; i < run->nbf && !b; i++)
-        if (!strcmp(run->bf[i].addr, a))
-            b = &run->bf[i];
-    if (!b) {
-        if (run->nbf == run->capbf) {
-            run->capbf = run->capbf ? run->capbf * 2 : 16;
-            run->bf = sd_reallocarray(run->bf, run->capbf, sizeof *run->bf);
-        }
-        b = &run->bf[run->nbf++];
-        memset(b, 0, sizeof *b);
-        snprintf(b->addr, sizeof b->addr, "%s", a);
-        b->ts = c->start;
-        b->frame = c->first_frame;
-        snprintf(b->uid, sizeof b->uid, "%s", c->uid);
-        b->stream = c->id;
-    }
-    b->conns++;
-    b->frame_last = c->last_frame;
-    for (size_t i = 0; i < l->n; i++) {
-        const sd_evfield *f = sd_ev_get(&l->v[i], "result");
-        if (l->v[i].leg == SD_LEG_FORWARD && !strcmp(l->v[i].kind, "auth_attempt") && f && !strcmp(f->s, "failure"))
-            b->failures++;
-    }
-    if (su->auth_success == 0)
-        b->failed_conns++;
-}
-
-static void bf_out(ssh_run *run)
-{
-    sd_buf o = { 0 };
-    for (size_t i = 0; i < run->nbf; i++) {
-        struct bf *b = &run->bf[i];
-        if (b->failed_conns < BF_MIN_CONNS && !(b->failures >= BF_MIN_FAILS && b->conns >= 2))
-            continue;
-        sd_evlist l = { 0 };
-        sd_event *e = sd_ev_add(&l, "brute_force", b->uid, b->stream, b->ts, b->frame, b->frame_last, SD_LEG_FORWARD);
-        e->confidence = 0.8;
-        sd_ev_str(e, "client", b->addr);
-        sd_ev_int(e, "connections", b->conns);
-        sd_ev_int(e, "failed_connections", b->failed_conns);
-        sd_ev_int(e, "failures", b->failures);
-        snprintf(e->note, sizeof e->note, "%s: %u failed logins over %u connections (password guessing)", b->addr,
-                 b->failures, b->conns);
-        if (run->json)
-            sd_evout_json(&o, e);
-        else if (run->csv)
-            sd_evout_csv(&o, e);
-        else {
-            sd_buf_printf(&o, "Across connections\n");
-            sd_evout_text(&o, e, 0, false);
-        }
-        sd_evlist_free(&l);
-    }
-    cli_flush(&o);
-    sd_buf_free(&o);
-}
-
 /* -o DIR: the event files are written as each connection ends, so an
  * interrupted live run leaves them complete. */
 static void outdir_events(ssh_run *run, const sd_evlist *l)
@@ -342,22 +266,35 @@ static void outdir_events(ssh_run *run, const sd_evlist *l)
     }
 }
 
-static void infer_out(ssh_run *run, sd_buf *b, const sd_sshconn_result *r)
+/* The cross-connection findings (brute force, scans), after the last
+ * connection's block, and live as soon as they are decided. */
+static void campaign_out(ssh_run *run, const sd_evlist *l)
 {
-    sd_infer_opts io = { .keystrokes = true, .window_s = run->window, .stride_s = run->stride };
-    sd_infer_summary su;
-    sd_evlist l = { 0 };
-    sd_infer_ssh(&io, r, &l, &su);
-    bf_note(run, r, &l, &su);
-    sd_ssh_window(&io, r, &l);
-    sd_evlist_sort(&l);
+    sd_buf o = { 0 };
+    for (size_t i = 0; i < l->n; i++) {
+        if (run->json)
+            sd_evout_json(&o, &l->v[i]);
+        else if (run->csv)
+            sd_evout_csv(&o, &l->v[i]);
+        else {
+            sd_buf_printf(&o, "Across connections\n");
+            sd_evout_text(&o, &l->v[i], 0, false);
+        }
+    }
+    if (run->outdir)
+        outdir_events(run, l);
+    cli_flush_now(&o);
+    sd_buf_free(&o);
+}
+
+static void infer_out(ssh_run *run, sd_buf *b, const sd_ssh_done *d)
+{
+    const sd_sshconn_result *r = d->r;
     if (run->json)
-        meta_json(b, r, &su);
+        meta_json(b, r, d->summary);
     sd_evlist kept = { 0 };
-    bool have = false;
-    sd_ts prev = 0;
-    for (size_t i = 0; i < l.n; i++) {
-        const sd_event *e = &l.v[i];
+    for (size_t i = 0; i < d->events->n; i++) {
+        const sd_event *e = &d->events->v[i];
         if (!keep(run, e))
             continue;
         if (run->json)
@@ -370,15 +307,11 @@ static void infer_out(ssh_run *run, sd_buf *b, const sd_sshconn_result *r)
             *c = *e;
             c->seq = seq;
         }
-        have = true;
-        prev = e->ts;
     }
     if (run->outdir)
-        outdir_events(run, &l);
-    (void)prev;
-    (void)have;
+        outdir_events(run, d->events);
     char sum[256];
-    summary_line(sum, sizeof sum, &su);
+    summary_line(sum, sizeof sum, d->summary);
     sd_report_conn rc = { .conn = r->conn, .meta = r->meta, .ev = kept.v, .nev = kept.n, .rec = r->rec,
                           .nrec = r->nrec, .summary = sum };
     if (!run->json && !run->csv)
@@ -386,29 +319,33 @@ static void infer_out(ssh_run *run, sd_buf *b, const sd_sshconn_result *r)
     if (run->html)
         sd_report_html_add(run->html, &rc);
     sd_evlist_free(&kept);
-    sd_evlist_free(&l);
 }
 
-static void on_done(void *ud, const sd_sshconn_result *r)
+static void on_done(void *ud, const sd_ssh_done *d)
 {
     ssh_run *run = ud;
     sd_buf b = { 0 };
-    if (run->stream >= 0 && r->conn->id != (uint64_t)run->stream)
-        return;
     if (run->records)
-        records_text(&b, r);
-    else if (run->meta_only) {
+        records_text(&b, d->r);
+    else if (!d->summary) {
         if (run->json)
-            meta_json(&b, r, NULL);
+            meta_json(&b, d->r, NULL);
         else
-            meta_text(&b, r);
+            meta_text(&b, d->r);
     } else
-        infer_out(run, &b, r);
+        infer_out(run, &b, d);
     if (run->live)
         cli_flush_now(&b);
     else
         cli_flush(&b);
     sd_buf_free(&b);
+    if (run->camp && d->summary) {
+        sd_evlist now = { 0 };
+        sd_campaign_add(run->camp, d, &now);
+        if (now.n)
+            campaign_out(run, &now);
+        sd_evlist_free(&now);
+    }
 }
 
 static FILE *out_file(const ssh_run *run, const char *name)
@@ -543,12 +480,25 @@ int cmd_ssh(int argc, char **argv)
     }
     sd_engine_opts eo = { .reassemble = true };
     sd_engine *e = cli_engine(&in, &eo);
-    sd_sshconn_opts so = { .done = on_done, .ud = &run };
-    sd_sshconn *x = sd_sshconn_new(&so);
-    sd_sshconn_attach(x, e);
+    bool infer = !run.meta_only && !run.records;
+    sd_sshan_opts so = { .infer = infer, .stream = run.stream, .done = on_done, .ud = &run,
+                         .io = { .keystrokes = true, .window_s = run.window, .stride_s = run.stride } };
+    sd_sshan *x = sd_sshan_new(&so);
+    sd_sshan_attach(x, e);
+    if (infer && !run.keys_only) {
+        sd_campaign_opts co = { .announce = in.live };
+        run.camp = sd_campaign_new(&co);
+    }
     cli_run(&in, e, cap);
-    if (!run.meta_only && !run.records && !run.keys_only)
-        bf_out(&run);
+    if (run.camp) {
+        sd_evlist l = { 0 };
+        sd_campaign_finish(run.camp, &l);
+        campaign_out(&run, &l);
+        sd_evlist_free(&l);
+        if (sd_campaign_untracked(run.camp))
+            fprintf(stderr, "strider ssh: %llu client(s) or client-server pair(s) past the campaign caps were not counted\n",
+                    (unsigned long long)sd_campaign_untracked(run.camp));
+    }
     rc = cli_status(&in, cap);
     if (run.outdir && close_outdir(&run))
         rc = 1;
@@ -561,12 +511,12 @@ int cmd_ssh(int argc, char **argv)
         }
     }
     sd_engine_free(e);
-    sd_sshconn_free(x);
+    sd_sshan_free(x);
     sd_capture_close(cap);
 out:
     close_outdir(&run);
     sd_report_html_free(run.html);
-    free(run.bf);
+    sd_campaign_free(run.camp);
     cli_input_free(&in);
     return rc;
 }

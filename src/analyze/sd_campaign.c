@@ -1,0 +1,235 @@
+#include "sd_campaign.h"
+
+#include "../common/sd_hmap.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Brute force (Zeek's detect-bruteforcing wants 30 failures; packetStrider
+ * has none): a client with this many connections that failed to log in, */
+#define BF_MIN_FAILED_CONNS 3u
+/* or this many failed attempts over at least two connections (OpenSSH
+ * allows 6 attempts a connection, so two connections can hold a campaign). */
+#define BF_MIN_FAILURES 5u
+#define BF_CONFIDENCE 0.8
+/* Scan: this many connections from one client, of which at least
+ * SCAN_PREAUTH_PCT% ended before encryption (version or capabilities only:
+ * a grabber; a person retrying a host gets to the login prompt), */
+#define SCAN_MIN_CONNS 10u
+#define SCAN_PREAUTH_PCT 80u
+/* or this many distinct servers with at least half the connections ended
+ * before encryption (a person has a few hosts; a sweep many). Connections
+ * whose login is unknown (one side captured) never make a scan. */
+#define SCAN_MIN_SERVERS 5u
+#define SCAN_SWEEP_PREAUTH_PCT 50u
+#define SCAN_CONFIDENCE 0.9
+/* Distinct (client, server) pairs remembered at most, ~48 bytes each. */
+#define MAX_PAIRS 2000000u
+
+typedef struct client_agg {
+    uint32_t conns, failed_conns, failures, servers;
+    uint32_t version_only, caps_only, auth_attempted, auth_success;
+    sd_ts ts;
+    uint64_t frame, frame_last, stream;
+    char uid[20];
+    bool bf_said, scan_said;   /* announced live already */
+} client_agg;
+
+typedef struct pair_key {
+    sd_addr client, server;
+} pair_key;
+
+struct sd_campaign {
+    sd_campaign_opts o;
+    sd_hmap *clients; /* sd_addr -> client_agg */
+    sd_hmap *pairs;   /* pair_key set: distinct servers per client */
+};
+
+sd_campaign *sd_campaign_new(const sd_campaign_opts *o)
+{
+    sd_campaign *c = sd_calloc(1, sizeof *c);
+    c->o = *o;
+    size_t cap = o->max_clients ? o->max_clients : SD_CAMPAIGN_MAX_CLIENTS;
+    c->clients = sd_hmap_new(sizeof(sd_addr), sizeof(client_agg), cap);
+    c->pairs = sd_hmap_new(sizeof(pair_key), 0, MAX_PAIRS);
+    return c;
+}
+
+void sd_campaign_free(sd_campaign *c)
+{
+    if (!c)
+        return;
+    sd_hmap_free(c->clients);
+    sd_hmap_free(c->pairs);
+    free(c);
+}
+
+uint64_t sd_campaign_untracked(const sd_campaign *c)
+{
+    return sd_hmap_refused(c->clients) + sd_hmap_refused(c->pairs);
+}
+
+/* A map key: the address with nothing but zeros past its family's bytes. */
+static sd_addr addr_key(const sd_addr *a)
+{
+    sd_addr k;
+    memset(&k, 0, sizeof k);
+    k.fam = a->fam;
+    memcpy(k.a, a->a, a->fam == 6 ? 16 : 4);
+    return k;
+}
+
+static uint32_t failures_in(const sd_evlist *l)
+{
+    uint32_t n = 0;
+    for (size_t i = 0; l && i < l->n; i++) {
+        const sd_evfield *f = sd_ev_get(&l->v[i], "result");
+        n += l->v[i].leg == SD_LEG_FORWARD && !strcmp(l->v[i].kind, "auth_attempt") && f && !strcmp(f->s, "failure");
+    }
+    return n;
+}
+
+static void count_outcome(client_agg *g, const sd_ssh_done *d)
+{
+    const sd_ssh_meta *m = d->r->meta;
+    sd_ssh_outcome o = m->outcome;
+    /* a connection captured one way only ends "before encryption" in the
+     * capture, not on the wire: only both banners seen make a class */
+    if (!m->side[0].banner || !m->side[1].banner)
+        o = SD_SSH_OUT_NONE;
+    if (o == SD_SSH_OUT_VERSION_ONLY || o == SD_SSH_OUT_NON_SSH_AFTER_BANNER)
+        g->version_only++;
+    else if (o == SD_SSH_OUT_CAPABILITIES_ONLY || o == SD_SSH_OUT_KEX_INCOMPLETE)
+        g->caps_only++;
+    if (d->summary && d->summary->auth_attempts > 0)
+        g->auth_attempted++;
+    if (d->summary && d->summary->auth_success == 1)
+        g->auth_success++;
+}
+
+static void count_server(sd_campaign *c, client_agg *g, const sd_addr *client, const sd_addr *server)
+{
+    pair_key k;
+    memset(&k, 0, sizeof k);
+    k.client = addr_key(client);
+    k.server = addr_key(server);
+    if (sd_hmap_insert(c->pairs, &k, NULL) == SD_HMAP_ADDED)
+        g->servers++;
+}
+
+static bool is_bf(const client_agg *g)
+{
+    return g->failed_conns >= BF_MIN_FAILED_CONNS || (g->failures >= BF_MIN_FAILURES && g->conns >= 2);
+}
+
+static bool is_scan(const client_agg *g)
+{
+    uint64_t pre = (uint64_t)g->version_only + g->caps_only, all = g->conns;
+    if (is_bf(g))
+        return false;
+    return (all >= SCAN_MIN_CONNS && pre * 100 >= all * SCAN_PREAUTH_PCT) ||
+           (g->servers >= SCAN_MIN_SERVERS && pre * 100 >= all * SCAN_SWEEP_PREAUTH_PCT);
+}
+
+static sd_event *bf_event(sd_evlist *out, const sd_addr *client, const client_agg *g)
+{
+    char a[SD_ADDR_STRLEN];
+    sd_addr_str(client, a, sizeof a);
+    sd_event *e = sd_ev_add(out, "brute_force", g->uid, g->stream, g->ts, g->frame, g->frame_last, SD_LEG_FORWARD);
+    e->confidence = BF_CONFIDENCE;
+    sd_ev_str(e, "client", a);
+    sd_ev_int(e, "connections", g->conns);
+    sd_ev_int(e, "failed_connections", g->failed_conns);
+    sd_ev_int(e, "failures", g->failures);
+    snprintf(e->note, sizeof e->note, "%s: %u failed logins over %u connections (password guessing)", a,
+             g->failures, g->conns);
+    return e;
+}
+
+static sd_event *scan_event(sd_evlist *out, const sd_addr *client, const client_agg *g)
+{
+    char a[SD_ADDR_STRLEN];
+    sd_addr_str(client, a, sizeof a);
+    sd_event *e = sd_ev_add(out, "scan", g->uid, g->stream, g->ts, g->frame, g->frame_last, SD_LEG_FORWARD);
+    e->confidence = SCAN_CONFIDENCE;
+    sd_ev_str(e, "client", a);
+    sd_ev_int(e, "connections", g->conns);
+    sd_ev_int(e, "servers", g->servers);
+    sd_ev_int(e, "version_only", g->version_only);
+    sd_ev_int(e, "capabilities_only", g->caps_only);
+    sd_ev_int(e, "auth_attempted", g->auth_attempted);
+    sd_ev_int(e, "auth_success", g->auth_success);
+    snprintf(e->note, sizeof e->note, "%s: %u connections to %u server(s), %u logged in (scanning)", a, g->conns,
+             g->servers, g->auth_success);
+    return e;
+}
+
+static void announce(sd_campaign *c, const sd_addr *client, client_agg *g, sd_evlist *now)
+{
+    if (!c->o.announce || !now)
+        return;
+    if (is_bf(g) && !g->bf_said) {
+        g->bf_said = true;
+        sd_ev_bool(bf_event(now, client, g), "live", true);
+    } else if (is_scan(g) && !g->scan_said) {
+        g->scan_said = true;
+        sd_ev_bool(scan_event(now, client, g), "live", true);
+    }
+}
+
+void sd_campaign_add(sd_campaign *c, const sd_ssh_done *d, sd_evlist *now)
+{
+    const sd_conn *cn = d->r->conn;
+    bool orig_is_client = d->r->meta->client_dir == SD_DIR_ORIG;
+    const sd_addr *cl = orig_is_client ? &cn->orig_h : &cn->resp_h;
+    const sd_addr *sv = orig_is_client ? &cn->resp_h : &cn->orig_h;
+    sd_addr key = addr_key(cl);
+    client_agg *g;
+    sd_hmap_res res = sd_hmap_insert(c->clients, &key, (void **)&g);
+    if (res == SD_HMAP_FULL)
+        return;
+    if (res == SD_HMAP_ADDED) {
+        g->ts = cn->start;
+        g->frame = cn->first_frame;
+        g->stream = cn->id;
+        snprintf(g->uid, sizeof g->uid, "%s", cn->uid);
+    }
+    g->conns++;
+    g->frame_last = cn->last_frame;
+    g->failures += failures_in(d->events);
+    if (d->summary && d->summary->auth_success == 0)
+        g->failed_conns++;
+    count_outcome(g, d);
+    count_server(c, g, cl, sv);
+    announce(c, &key, g, now);
+}
+
+static int cmp_first_frame(const void *a, const void *b)
+{
+    const sd_event *x = a, *y = b;
+    return x->frame < y->frame ? -1 : x->frame > y->frame;
+}
+
+void sd_campaign_finish(sd_campaign *c, sd_evlist *out)
+{
+    sd_evlist l = { 0 };
+    sd_hmap_iter it = { 0 };
+    while (sd_hmap_next(c->clients, &it)) {
+        const client_agg *g = it.val;
+        if (is_bf(g))
+            bf_event(&l, it.key, g);
+        else if (is_scan(g))
+            scan_event(&l, it.key, g);
+    }
+    if (l.n > 1)
+        qsort(l.v, l.n, sizeof *l.v, cmp_first_frame);
+    for (size_t i = 0; i < l.n; i++) {
+        sd_event *e = sd_ev_add(out, l.v[i].kind, l.v[i].uid, l.v[i].stream, l.v[i].ts, l.v[i].frame,
+                                l.v[i].frame_last, l.v[i].leg);
+        uint64_t seq = e->seq;
+        *e = l.v[i];
+        e->seq = seq;
+    }
+    sd_evlist_free(&l);
+}

@@ -1,0 +1,41 @@
+/* sd_campaign: what many SSH connections from one client add up to. A
+ * cross-connection analyzer: it consumes what the SSH analyzer decided about
+ * each finished connection and keeps, per client address, a bounded
+ * aggregate (counts, first and last time and frame, the first connection's
+ * uid), never the connections themselves. At the end it emits one event per
+ * client whose connections are:
+ *   - "brute_force": password guessing (failed logins across connections),
+ *   - "scan": many connections that never logged in, or many servers
+ *     (what internet-facing SSH servers see all day: version and
+ *     capability grabbers), with the outcome classes counted.
+ * It never prints. */
+#ifndef SD_CAMPAIGN_H
+#define SD_CAMPAIGN_H
+
+#include "../ssh/sd_sshan.h"
+
+typedef struct sd_campaign_opts {
+    /* Also emit an event at the connection that makes a client cross a
+     * threshold, marked "live": true (for live capture: found now, counted
+     * in full at the end). */
+    bool announce;
+    size_t max_clients;   /* clients tracked at most; 0 = SD_CAMPAIGN_MAX_CLIENTS */
+} sd_campaign_opts;
+
+/* ~100 bytes a client: 1 M clients stay near 100 MiB. Past the cap new
+ * clients are counted (sd_campaign_untracked), not tracked. */
+#define SD_CAMPAIGN_MAX_CLIENTS 1000000u
+
+typedef struct sd_campaign sd_campaign;
+
+sd_campaign *sd_campaign_new(const sd_campaign_opts *o);
+/* Adds one finished SSH connection (with its inference: d->summary and
+ * d->events set). With announce, appends to now the events it decided. */
+void sd_campaign_add(sd_campaign *c, const sd_ssh_done *d, sd_evlist *now);
+/* The aggregate events, in order of each client's first frame. */
+void sd_campaign_finish(sd_campaign *c, sd_evlist *out);
+/* New clients and client-server pairs the caps refused. */
+uint64_t sd_campaign_untracked(const sd_campaign *c);
+void sd_campaign_free(sd_campaign *c);
+
+#endif

@@ -1,0 +1,36 @@
+/* sd_sshan: the SSH analyzer as the pipeline sees it. It finds SSH on any
+ * TCP connection (sd_sshconn), and when a connection ends it runs the
+ * inference (sd_infer, the data windows) itself and hands over everything
+ * decided about it: the metadata, the summary and the sorted events. Its
+ * caller only routes that to writers and cross-connection analyses. It
+ * never prints. */
+#ifndef SD_SSHAN_H
+#define SD_SSHAN_H
+
+#include "sd_infer.h"
+
+/* What the analyzer decided about one SSH connection; valid during the
+ * callback only. */
+typedef struct sd_ssh_done {
+    const sd_sshconn_result *r;       /* connection, metadata, records */
+    const sd_infer_summary *summary;  /* NULL with metadata only */
+    const sd_evlist *events;          /* sorted by time; NULL with metadata only */
+} sd_ssh_done;
+
+typedef struct sd_sshan_opts {
+    bool infer;            /* run the inference (else metadata only) */
+    sd_infer_opts io;      /* keystrokes, -w/-s windows */
+    int64_t stream;        /* only this tcp.stream (-1 = all): others skip inference */
+    void (*done)(void *ud, const sd_ssh_done *d);
+    void *ud;
+} sd_sshan_opts;
+
+typedef struct sd_sshan sd_sshan;
+
+sd_sshan *sd_sshan_new(const sd_sshan_opts *o);
+/* Registers with e (which must reassemble). */
+int sd_sshan_attach(sd_sshan *a, sd_engine *e);
+const sd_sshconn_stats *sd_sshan_stats(const sd_sshan *a);
+void sd_sshan_free(sd_sshan *a);
+
+#endif

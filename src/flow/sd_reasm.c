@@ -33,6 +33,7 @@
 #define REASM_HIST_MAX (64u << 10)     /* delivered bytes kept for overlap checks */
 #define REASM_HIST_MIN 4096u
 #define REASM_HIST_RECS 1024u          /* frames remembered for those bytes */
+#define REASM_HIST_RECS_MIN 16u        /* the ring's first size (power of two) */
 #define REASM_MAX_SEG (1u << 30)       /* longer "segments" are clamped: seq math needs < 2^31 */
 #define REASM_ALT_ISNS 4u              /* SYN(-ACK)s with other ISNs remembered */
 /* A capture can show a segment after the ACK that covers it (mirror ports,
@@ -108,8 +109,8 @@ struct sd_reasm {
     uint8_t *hist;
     size_t hcap;
     uint64_t hstart;
-    hrec *recs; /* ring of REASM_HIST_RECS; rec i covers [off_i, off_{i+1}) */
-    uint32_t rhead, rcount;
+    hrec *recs; /* ring of rcap (<= REASM_HIST_RECS); rec i covers [off_i, off_{i+1}) */
+    uint32_t rhead, rcount, rcap;
 
     SD_VEC(piece) pcs; /* scratch for insertion */
 #ifdef SD_DEBUG_INVARIANTS
@@ -395,18 +396,33 @@ static void hist_reserve(sd_reasm *r, uint64_t len)
     free(r->hist);
     r->hist = nh;
     r->hcap = ncap;
-    if (!r->recs)
-        r->recs = sd_malloc(REASM_HIST_RECS * sizeof(hrec));
+    if (!r->recs) { /* grows with the segments: a short connection needs few */
+        r->rcap = REASM_HIST_RECS_MIN;
+        r->recs = sd_malloc(r->rcap * sizeof(hrec));
+    }
+}
+
+/* Doubles the record ring, oldest record first in the new one. */
+static void recs_grow(sd_reasm *r)
+{
+    uint32_t ncap = r->rcap * 2;
+    hrec *nr = sd_malloc(ncap * sizeof(hrec));
+    for (uint32_t k = 0; k < r->rcount; k++)
+        nr[k] = r->recs[(r->rhead + k) & (r->rcap - 1)];
+    free(r->recs);
+    r->recs = nr;
+    r->rcap = ncap;
+    r->rhead = 0;
 }
 
 static void hist_drop_old_recs(sd_reasm *r)
 {
     /* drop records wholly before hstart */
     while (r->rcount > 1) {
-        const hrec *nx = &r->recs[(r->rhead + 1) & (REASM_HIST_RECS - 1)];
+        const hrec *nx = &r->recs[(r->rhead + 1) & (r->rcap - 1)];
         if (nx->off > r->hstart)
             break;
-        r->rhead = (r->rhead + 1) & (REASM_HIST_RECS - 1);
+        r->rhead = (r->rhead + 1) & (r->rcap - 1);
         r->rcount--;
     }
 }
@@ -434,11 +450,13 @@ static void hist_append(sd_reasm *r, const uint8_t *p, uint64_t len, uint64_t fr
         r->hstart = end - r->hcap;
 
     /* frame record */
-    const uint32_t m = REASM_HIST_RECS - 1;
+    if (r->rcount == r->rcap && r->rcap < REASM_HIST_RECS)
+        recs_grow(r);
+    const uint32_t m = r->rcap - 1;
     if (r->rcount > 0 && r->recs[(r->rhead + r->rcount - 1) & m].frame == frame) {
         /* same segment continues */
     } else {
-        if (r->rcount == REASM_HIST_RECS) {
+        if (r->rcount == r->rcap) {
             r->rhead = (r->rhead + 1) & m;
             r->rcount--;
             uint64_t o = r->recs[r->rhead].off;
@@ -456,7 +474,7 @@ static void hist_append(sd_reasm *r, const uint8_t *p, uint64_t len, uint64_t fr
 /* Index (logical) of the record covering off (off must be >= first rec off). */
 static uint32_t hist_rec_find(const sd_reasm *r, uint64_t off)
 {
-    const uint32_t m = REASM_HIST_RECS - 1;
+    const uint32_t m = r->rcap - 1;
     uint32_t lo = 0, hi = r->rcount - 1;
     while (lo < hi) {
         uint32_t mid = lo + (hi - lo + 1) / 2;
@@ -503,7 +521,7 @@ static bool hist_check(sd_reasm *r, uint64_t off, const uint8_t *p, uint64_t len
         p += r->hstart - off;
         off = r->hstart;
     }
-    const uint32_t m = REASM_HIST_RECS - 1;
+    const uint32_t m = r->rcap - 1;
     bool diff = false;
     uint32_t k = hist_rec_find(r, off);
     uint8_t tmp[256];

@@ -237,6 +237,7 @@ static void on_kexinit(sd_ssh *s, int dir, sd_cur c)
     if (c.err)
         sdp_anomaly(s, dir, SD_SSH_AN_KEXINIT_BAD, "KEXINIT without first_kex_packet_follows");
     sd->kexinit_seen = true;
+    s->hassh_cdir = 0; /* new lists: the HASSHes are computed again */
     sd->kexinit_frame = s->frame;
     sd->kexinit_ts = s->ts;
     memcpy(sd->cookie, cookie, sizeof(cookie));

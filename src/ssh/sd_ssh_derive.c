@@ -86,10 +86,17 @@ static void b64_nopad(const uint8_t *in, size_t n, char *out, size_t outlen)
 static void digest(const char *alg, const uint8_t *p, size_t n, uint8_t *md, unsigned *mdlen)
 {
     *mdlen = 0;
-    EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+    /* fetched once: OpenSSL 3's implicit fetch per call (EVP_md5()) was a
+     * third of the time of a capture of short SSH connections */
+    static EVP_MD *md5, *sha256;
+    bool is_md5 = strcmp(alg, "md5") == 0;
+    EVP_MD **slot = is_md5 ? &md5 : &sha256;
+    if (!*slot)
+        *slot = EVP_MD_fetch(NULL, is_md5 ? "MD5" : "SHA256", NULL);
+    const EVP_MD *t = *slot;
+    EVP_MD_CTX *ctx = t ? EVP_MD_CTX_new() : NULL;
     if (!ctx)
         return;
-    const EVP_MD *t = strcmp(alg, "md5") == 0 ? EVP_md5() : EVP_sha256();
     if (EVP_DigestInit_ex(ctx, t, NULL) != 1 || EVP_DigestUpdate(ctx, p, n) != 1 ||
         EVP_DigestFinal_ex(ctx, md, mdlen) != 1)
         *mdlen = 0;
@@ -121,9 +128,13 @@ static void md5_hex(const char *str, char out[33])
     uint8_t md[EVP_MAX_MD_SIZE];
     unsigned n;
     digest("md5", (const uint8_t *)str, strlen(str), md, &n);
-    out[0] = '\0';
-    for (unsigned i = 0; i < n && i < 16; i++)
-        snprintf(out + 2 * i, 33 - 2 * i, "%02x", md[i]);
+    static const char hex[] = "0123456789abcdef";
+    unsigned i;
+    for (i = 0; i < n && i < 16; i++) {
+        out[2 * i] = hex[md[i] >> 4];
+        out[2 * i + 1] = hex[md[i] & 15];
+    }
+    out[2 * i] = '\0';
 }
 
 /* ---------------------------------------------------------- derivations */
@@ -284,8 +295,11 @@ void sdp_derive(sd_ssh *s)
         s->flip_noted = true;
         sdp_anomaly(s, c, SD_SSH_AN_DIR_FLIP, "client is caller dir %d (evidence %d)", c, (int)ev);
     }
-    hassh_side(&m->side[c], true);
-    hassh_side(&m->side[1 - c], false);
+    if (s->hassh_cdir != c + 1) { /* only when a KEXINIT or the client changed */
+        hassh_side(&m->side[c], true);
+        hassh_side(&m->side[1 - c], false);
+        s->hassh_cdir = c + 1;
+    }
 
     m->kex_alg = m->hostkey_alg = NULL;
     for (int i = 0; i < 2; i++)

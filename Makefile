@@ -28,7 +28,7 @@ UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 LIB      := $(BUILD)/libstrider.a
 
 .PHONY: all test unit golden asan fuzz bench clean
-all: $(BUILD)/strider $(UNIT_BIN) $(BUILD)/bench/readloop
+all: $(BUILD)/strider $(UNIT_BIN) $(BUILD)/bench/readloop $(BUILD)/bench/gencap
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -48,6 +48,11 @@ $(BUILD)/tests/%: tests/unit/%.c $(LIB)
 $(BUILD)/bench/readloop: bench/readloop.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -o $@ $< -lpcap
+
+# the bench's capture generator; tests use it for scan and brute-force captures
+$(BUILD)/bench/gencap: bench/gencap.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -o $@ $< -lm
 
 test: all
 	BUILD=$(BUILD) tests/run

@@ -151,7 +151,7 @@ static sd_event *scan_event(sd_evlist *out, const sd_addr *client, const client_
 {
     char a[SD_ADDR_STRLEN];
     sd_addr_str(client, a, sizeof a);
-    sd_event *e = sd_ev_add(out, "scan", g->uid, g->stream, g->ts, g->frame, g->frame_last, SD_LEG_FORWARD);
+    sd_event *e = sd_ev_add(out, "scanner", g->uid, g->stream, g->ts, g->frame, g->frame_last, SD_LEG_FORWARD);
     e->confidence = SCAN_CONFIDENCE;
     sd_ev_str(e, "client", a);
     sd_ev_int(e, "connections", g->conns);

@@ -5,7 +5,7 @@
  * uid), never the connections themselves. At the end it emits one event per
  * client whose connections are:
  *   - "brute_force": password guessing (failed logins across connections),
- *   - "scan": many connections that never logged in, or many servers
+ *   - "scanner": many connections that never logged in, or many servers
  *     (what internet-facing SSH servers see all day: version and
  *     capability grabbers), with the outcome classes counted.
  * It never prints. */

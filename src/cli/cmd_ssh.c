@@ -268,7 +268,7 @@ static void outdir_events(ssh_run *run, const sd_evlist *l)
 
 /* The cross-connection findings (brute force, scans), after the last
  * connection's block, and live as soon as they are decided. */
-static void campaign_out(ssh_run *run, const sd_evlist *l)
+static void campaign_out(ssh_run *run, const sd_evlist *l, const char *title)
 {
     sd_buf o = { 0 };
     for (size_t i = 0; i < l->n; i++) {
@@ -277,7 +277,7 @@ static void campaign_out(ssh_run *run, const sd_evlist *l)
         else if (run->csv)
             sd_evout_csv(&o, &l->v[i]);
         else {
-            sd_buf_printf(&o, "Across connections\n");
+            sd_buf_printf(&o, "%s\n", title);
             sd_evout_text(&o, &l->v[i], 0, false);
         }
     }
@@ -321,6 +321,21 @@ static void infer_out(ssh_run *run, sd_buf *b, const sd_ssh_done *d)
     sd_evlist_free(&kept);
 }
 
+/* Live: a finding decided while its connection goes on. */
+static void on_early(void *ud, const sd_event *e)
+{
+    ssh_run *run = ud;
+    if (!keep(run, e))
+        return;
+    sd_evlist l = { 0 };
+    sd_event *c = sd_ev_add(&l, e->kind, e->uid, e->stream, e->ts, e->frame, e->frame_last, e->leg);
+    uint64_t seq = c->seq;
+    *c = *e;
+    c->seq = seq;
+    campaign_out(run, &l, "Live (the connection goes on)");
+    sd_evlist_free(&l);
+}
+
 static void on_done(void *ud, const sd_ssh_done *d)
 {
     ssh_run *run = ud;
@@ -343,7 +358,7 @@ static void on_done(void *ud, const sd_ssh_done *d)
         sd_evlist now = { 0 };
         sd_campaign_add(run->camp, d, &now);
         if (now.n)
-            campaign_out(run, &now);
+            campaign_out(run, &now, "Across connections (live)");
         sd_evlist_free(&now);
     }
 }
@@ -482,6 +497,7 @@ int cmd_ssh(int argc, char **argv)
     sd_engine *e = cli_engine(&in, &eo);
     bool infer = !run.meta_only && !run.records;
     sd_sshan_opts so = { .infer = infer, .stream = run.stream, .done = on_done, .ud = &run,
+                         .early = in.live ? on_early : NULL,
                          .io = { .keystrokes = true, .window_s = run.window, .stride_s = run.stride } };
     sd_sshan *x = sd_sshan_new(&so);
     sd_sshan_attach(x, e);
@@ -493,7 +509,7 @@ int cmd_ssh(int argc, char **argv)
     if (run.camp) {
         sd_evlist l = { 0 };
         sd_campaign_finish(run.camp, &l);
-        campaign_out(&run, &l);
+        campaign_out(&run, &l, "Across connections");
         sd_evlist_free(&l);
         if (sd_campaign_untracked(run.camp))
             fprintf(stderr, "strider ssh: %llu client(s) or client-server pair(s) past the campaign caps were not counted\n",

@@ -381,6 +381,9 @@ static void sweep(sd_engine *e)
     if (e->now - e->last_sweep < e->o.sweep_every)
         return;
     e->last_sweep = e->now;
+    for (int i = 0; i < e->nan; i++)
+        if (e->an[i].tick)
+            e->an[i].tick(e->an[i].ctx, e->now);
     if (e->o.tick)
         e->o.tick(e->o.tick_ud, e->now);
     for (uint8_t cls = 0; cls < SD_IDLE_NCLASS; cls++) {

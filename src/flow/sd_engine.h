@@ -36,6 +36,9 @@ typedef struct sd_analyzer {
     /* The connection ended (closed and lingered, expired, or end of input).
      * Last call for this conn: the analyzer frees st here. */
     void (*conn_end)(void *ctx, sd_conn *c, void *st);
+    /* Capture time passes (see sd_engine_opts.tick); may be NULL. For
+     * findings decided before a connection ends (live capture). */
+    void (*tick)(void *ctx, sd_ts now);
     void *ctx;
 } sd_analyzer;
 

@@ -1,6 +1,7 @@
 #include "sd_sshan.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 struct sd_sshan {
     sd_sshan_opts o;
@@ -28,11 +29,50 @@ static void on_conn(void *ud, const sd_sshconn_result *r)
     sd_evlist_free(&l);
 }
 
+/* The findings worth saying before the connection ends, one bit each in
+ * the connection's caller_bits so each is said once. */
+static uint32_t early_bit(const sd_event *e)
+{
+    const sd_evfield *f;
+    if (!strcmp(e->kind, "auth_attempt"))
+        return (f = sd_ev_get(e, "result")) && !strcmp(f->s, "success") ? 1u << e->leg : 0;
+    if (!strcmp(e->kind, "reverse_provisioned"))
+        return 1u << 4;
+    if (!strcmp(e->kind, "reverse_init"))
+        return 1u << 5;
+    if (!strcmp(e->kind, "nested_init"))
+        return 1u << 6;
+    if (!strcmp(e->kind, "agent_forwarding"))
+        return (f = sd_ev_get(e, "used")) && f->b ? 1u << 7 : 0;
+    return 0;
+}
+
+static void on_progress(void *ud, const sd_sshconn_result *r)
+{
+    sd_sshan *a = ud;
+    if (a->o.stream >= 0 && r->conn->id != (uint64_t)a->o.stream)
+        return;
+    sd_infer_summary su;
+    sd_evlist l = { 0 };
+    sd_infer_ssh(&a->o.io, r, &l, &su);
+    sd_evlist_sort(&l);
+    for (size_t i = 0; i < l.n; i++) {
+        uint32_t bit = early_bit(&l.v[i]);
+        if (!bit || (*r->caller_bits & bit))
+            continue;
+        *r->caller_bits |= bit;
+        sd_ev_bool(&l.v[i], "live", true);
+        a->o.early(a->o.ud, &l.v[i]);
+    }
+    sd_evlist_free(&l);
+}
+
 sd_sshan *sd_sshan_new(const sd_sshan_opts *o)
 {
     sd_sshan *a = sd_calloc(1, sizeof *a);
     a->o = *o;
-    sd_sshconn_opts so = { .done = on_conn, .ud = a };
+    sd_sshconn_opts so = { .done = on_conn, .ud = a,
+                           .progress = o->infer && o->early ? on_progress : NULL };
     a->conn = sd_sshconn_new(&so);
     return a;
 }

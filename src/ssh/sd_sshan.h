@@ -22,6 +22,13 @@ typedef struct sd_sshan_opts {
     sd_infer_opts io;      /* keystrokes, -w/-s windows */
     int64_t stream;        /* only this tcp.stream (-1 = all): others skip inference */
     void (*done)(void *ud, const sd_ssh_done *d);
+    /* May be NULL. Findings that matter at once (a login succeeded, a
+     * reverse or nested session started, the agent was used), handed over
+     * while the connection still goes on, once each, marked "live": true;
+     * they come again with the rest at the connection's end. For live
+     * capture; the inference runs again at most once a second per
+     * connection that got new records. */
+    void (*early)(void *ud, const sd_event *e);
     void *ud;
 } sd_sshan_opts;
 

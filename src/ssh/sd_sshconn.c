@@ -3,12 +3,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-struct sd_sshconn {
-    sd_sshconn_opts o;
-    int slot;
-    sd_sshconn_stats stats;
-};
-
 typedef struct conn_st {
     sd_ssh *ssh;
     sd_ssh_record *rec;
@@ -16,8 +10,32 @@ typedef struct conn_st {
     bool truncated;
     uint64_t gap[2];
     uint32_t inconsistencies;
-    sd_sshconn *x;
+    struct sd_sshconn *x;
+    /* live SSH connections, for progress (only with opts.progress) */
+    sd_conn *conn;
+    struct conn_st *prev, *next;
+    size_t progress_nrec;
+    sd_ts progress_ts;
+    uint32_t caller_bits;
 } conn_st;
+
+struct sd_sshconn {
+    sd_sshconn_opts o;
+    int slot;
+    sd_sshconn_stats stats;
+    conn_st *live; /* SSH connections that may report progress */
+};
+
+static void live_unlink(conn_st *st)
+{
+    if (st->prev)
+        st->prev->next = st->next;
+    else if (st->x->live == st)
+        st->x->live = st->next;
+    if (st->next)
+        st->next->prev = st->prev;
+    st->prev = st->next = NULL;
+}
 
 static void on_record(void *ud, const sd_ssh_record *r)
 {
@@ -39,6 +57,7 @@ static void *conn_new(void *ctx, sd_conn *c)
         return NULL;
     conn_st *st = sd_calloc(1, sizeof *st);
     st->x = ctx;
+    st->conn = c;
     st->x->stats.claimed++;
     return st; /* the parser comes with the first byte: a scan's SYNs cost ~64 bytes here */
 }
@@ -52,6 +71,7 @@ static void ssh_start(conn_st *st)
 
 static void st_free(conn_st *st)
 {
+    live_unlink(st);
     sd_ssh_free(st->ssh);
     free(st->rec);
     free(st);
@@ -93,6 +113,36 @@ static void chunk(void *ctx, sd_conn *c, void *vst, int dir, const sd_chunk *ch)
         st_free(st);
         c->slot[x->slot] = NULL;
         x->stats.released++;
+        return;
+    }
+    if (x->o.progress && !st->prev && x->live != st && sd_ssh_is_ssh(st->ssh)) {
+        st->next = x->live; /* SSH now: it may report progress */
+        if (x->live)
+            x->live->prev = st;
+        x->live = st;
+    }
+}
+
+static sd_sshconn_result result_of(conn_st *st)
+{
+    return (sd_sshconn_result){
+        .conn = st->conn, .meta = sd_ssh_meta_get(st->ssh), .rec = st->rec, .nrec = st->nrec,
+        .rec_truncated = st->truncated, .gap_bytes = { st->gap[0], st->gap[1] },
+        .inconsistencies = st->inconsistencies, .caller_bits = &st->caller_bits,
+    };
+}
+
+static void tick(void *ctx, sd_ts now)
+{
+    sd_sshconn *x = ctx;
+    sd_ts every = x->o.progress_every ? x->o.progress_every : SD_NS_PER_SEC;
+    for (conn_st *st = x->live; st; st = st->next) {
+        if (st->nrec == st->progress_nrec || now - st->progress_ts < every)
+            continue;
+        st->progress_nrec = st->nrec;
+        st->progress_ts = now;
+        sd_sshconn_result r = result_of(st);
+        x->o.progress(x->o.ud, &r);
     }
 }
 
@@ -110,11 +160,7 @@ static void conn_end(void *ctx, sd_conn *c, void *vst)
     if (ssh)
         x->stats.ssh++;
     if (ssh && x->o.done) {
-        sd_sshconn_result r = {
-            .conn = c, .meta = sd_ssh_meta_get(st->ssh), .rec = st->rec, .nrec = st->nrec,
-            .rec_truncated = st->truncated, .gap_bytes = { st->gap[0], st->gap[1] },
-            .inconsistencies = st->inconsistencies,
-        };
+        sd_sshconn_result r = result_of(st);
         x->o.done(x->o.ud, &r);
     }
     st_free(st);
@@ -134,7 +180,7 @@ int sd_sshconn_attach(sd_sshconn *x, sd_engine *e)
 {
     sd_analyzer a = {
         .name = "ssh", .conn_new = conn_new, .chunk = chunk, .inconsistency = inconsistency,
-        .conn_end = conn_end, .ctx = x,
+        .conn_end = conn_end, .tick = x->o.progress ? tick : NULL, .ctx = x,
     };
     x->slot = sd_engine_add(e, &a);
     return x->slot;

@@ -21,6 +21,9 @@ typedef struct sd_sshconn_result {
     bool rec_truncated;       /* more than SD_SSHCONN_MAX_RECORDS */
     uint64_t gap_bytes[2];    /* bytes missing from the capture, per direction */
     uint32_t inconsistencies; /* retransmissions that carried different bytes */
+    /* The caller's own bits for this connection (what it already said
+     * while the connection went on); zero at the start, kept until the end. */
+    uint32_t *caller_bits;
 } sd_sshconn_result;
 
 typedef struct sd_sshconn_opts {
@@ -29,6 +32,11 @@ typedef struct sd_sshconn_opts {
     void (*done)(void *ud, const sd_sshconn_result *r);
     void *ud;
     size_t max_records;       /* 0 = SD_SSHCONN_MAX_RECORDS */
+    /* May be NULL. While an SSH connection goes on: called with what it has
+     * so far, at most every progress_every of capture time and only when new
+     * records came (live capture: findings before the connection ends). */
+    void (*progress)(void *ud, const sd_sshconn_result *r);
+    sd_ts progress_every;     /* 0 = 1 s */
 } sd_sshconn_opts;
 
 typedef struct sd_sshconn_stats {

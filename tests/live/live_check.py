@@ -132,5 +132,25 @@ for p in ports + [ssh_port]:
     check("port %d: live = offline" % p, same,
           "" if same else "live %s / offline %s" % ({k: (a or {}).get(k) for k in keys},
                                                   {k: (b or {}).get(k) for k in keys}))
+# a real SSH session (the bundled demo: a login after two wrong passwords,
+# then a reverse session through -R) played on the loopback 4x faster:
+# findings that matter now come while the connection still goes on
+REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+demo = os.path.join(REPO, "samples", "demo.pcap")
+early_p, _ = start(["ssh"], "early.jsonl")
+time.sleep(1.0)
+subprocess.run([sys.executable, os.path.join(REPO, "tests", "live", "replay.py"), demo, "lo", "4"], check=True)
+time.sleep(1.0)
+early_p.send_signal(signal.SIGINT)
+check("ssh (replay) exits 0 on SIGINT", early_p.wait(timeout=10) == 0)
+rows = lines(os.path.join(OUT, "early.jsonl"))
+first_ssh = next((i for i, r in enumerate(rows) if r.get("type") == "ssh"), len(rows))
+early = [r for r in rows[:first_ssh] if r.get("live")]
+kinds = sorted({(r["kind"], r["leg"]) for r in early})
+check("live findings before the connection ends", ("auth_attempt", "forward") in kinds and
+      ("reverse_provisioned", "forward") in kinds and ("reverse_init", "reverse") in kinds, str(kinds))
+final = {(r.get("kind"), r.get("frame"), r.get("leg")) for r in rows[first_ssh:] if r.get("type") == "event"}
+check("each live finding is in the connection's final events",
+      all((r["kind"], r["frame"], r["leg"]) in final for r in early))
 print("%d checks failed" % len(failures))
 sys.exit(1 if failures else 0)

@@ -14,7 +14,7 @@
  * never mistakes the NULs for data. */
 #include "../out/sd_extract.h"
 #include "../out/sd_json.h"
-#include "../out/sd_sig.h"
+#include "../analyze/sd_sig.h"
 #include "cli.h"
 
 #include <errno.h>

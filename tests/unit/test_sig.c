@@ -11,7 +11,7 @@
 #include <cmocka.h>
 
 #include "out/sd_extract.h"
-#include "out/sd_sig.h"
+#include "analyze/sd_sig.h"
 
 static int find(const char *name)
 {

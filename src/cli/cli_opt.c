@@ -45,8 +45,13 @@ int cli_opt_size(const char *cmd, const char *opt, const char *arg, size_t min, 
         *out = v;
         return 0;
     }
-    fprintf(stderr, "strider %s: bad --%s \"%s\": a size from %zu to %zu (e.g. 4096, 512k, 64M, 1G)%s\n",
-            cmd, opt, arg, min, max, allow_all ? " or \"all\"" : "");
+    char range[64];
+    if (max == SIZE_MAX)
+        snprintf(range, sizeof range, "at least %zu", min);
+    else
+        snprintf(range, sizeof range, "from %zu to %zu", min, max);
+    fprintf(stderr, "strider %s: bad --%s \"%s\": expected a number %s (suffix k, M or G allowed)%s\n",
+            cmd, opt, arg, range, allow_all ? " or \"all\"" : "");
     return 2;
 }
 

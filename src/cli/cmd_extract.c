@@ -13,6 +13,7 @@
 #include "cli.h"
 #include "cli_opt.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
@@ -144,7 +145,27 @@ static int parse_args(xargs *a, int argc, char **argv)
     return -1;
 }
 
-static int open_outdir(const char *dir, bool force)
+/* Whether the directory dirfd has no entries (besides . and ..). */
+static bool dir_empty(int dirfd)
+{
+    int fd = dup(dirfd);
+    DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
+    if (!d) {
+        if (fd >= 0)
+            close(fd);
+        return false;
+    }
+    bool empty = true;
+    for (struct dirent *e; empty && (e = readdir(d));)
+        empty = !strcmp(e->d_name, ".") || !strcmp(e->d_name, "..");
+    closedir(d);
+    return empty;
+}
+
+/* Creates (or, with force, accepts) the output directory; its descriptor,
+ * or -1. *fresh: it has no files (a name's earlier files can be looked up
+ * there, see sd_names.h). */
+static int open_outdir(const char *dir, bool force, bool *fresh)
 {
     if (mkdir(dir, 0755) != 0) {
         if (errno != EEXIST) {
@@ -159,6 +180,8 @@ static int open_outdir(const char *dir, bool force)
     int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (fd < 0)
         fprintf(stderr, "strider extract: cannot open %s: %s\n", dir, strerror(errno));
+    else
+        *fresh = dir_empty(fd);
     return fd;
 }
 
@@ -240,7 +263,7 @@ int cmd_extract(int argc, char **argv)
     if (rc < 0) {
         rc = 1;
         sd_capture *cap = cli_open(&a.in);
-        int dirfd = cap ? open_outdir(a.outdir, a.force) : -1;
+        int dirfd = cap ? open_outdir(a.outdir, a.force, &a.xo.fresh_dir) : -1;
         if (dirfd >= 0) {
             rc = run(&a, cap, dirfd);
             close(dirfd);

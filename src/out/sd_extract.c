@@ -2,6 +2,7 @@
 
 #include "../analyze/sd_sig.h"
 #include "sd_json.h"
+#include "sd_names.h"
 
 #include <stdbool.h>
 #include <stdio.h>
@@ -161,70 +162,11 @@ void sd_chunk_json(sd_buf *b, int dir, const sd_chunk *ch, size_t payload_max)
     sd_chunk_json_ex(b, dir, ch, payload_max, NULL);
 }
 
-/* ---- names: tcpflow's "base", then "base" c1, c2... for reused names ----
- *
- * The one thing kept of ended sessions: how often each name was used. A
- * 64-bit hash of the name stands for it (16 bytes a name instead of a copy
- * of it); two names would have to collide in 64 bits for a number to be
- * wrong. */
-
-typedef struct name_ent {
-    uint64_t h; /* 0 = empty */
-    uint32_t count;
-} name_ent;
-
-typedef struct names {
-    name_ent *t;
-    size_t cap, n;
-} names;
-
-static uint64_t hash_str(const char *s)
-{
-    uint64_t h = 1469598103934665603ull; /* FNV-1a, then a final mix */
-    for (; *s; s++)
-        h = (h ^ (uint8_t)*s) * 1099511628211ull;
-    h ^= h >> 33;
-    h *= 0xff51afd7ed558ccdull;
-    h ^= h >> 33;
-    return h ? h : 1;
-}
-
-static void names_grow(names *nm)
-{
-    size_t ncap = nm->cap ? nm->cap * 2 : 1024;
-    name_ent *nt = sd_calloc(ncap, sizeof *nt);
-    for (size_t i = 0; i < nm->cap; i++)
-        if (nm->t[i].h) {
-            size_t j = nm->t[i].h & (ncap - 1);
-            while (nt[j].h)
-                j = (j + 1) & (ncap - 1);
-            nt[j] = nm->t[i];
-        }
-    free(nm->t);
-    nm->t = nt;
-    nm->cap = ncap;
-}
-
-/* Returns how many files named key were made before (0 = first). */
-static uint32_t names_next(names *nm, const char *key)
-{
-    if (nm->n * 2 >= nm->cap)
-        names_grow(nm);
-    uint64_t h = hash_str(key);
-    size_t j = h & (nm->cap - 1);
-    while (nm->t[j].h && nm->t[j].h != h)
-        j = (j + 1) & (nm->cap - 1);
-    if (!nm->t[j].h) {
-        nm->t[j].h = h;
-        nm->n++;
-    }
-    return nm->t[j].count++;
-}
-
 /* ---- sessions ---- */
 
 typedef struct xdir {
     sd_sinkfile *f;   /* NULL until the first data byte */
+    uint64_t fname;   /* f's name handle (sd_names) */
     uint64_t lead;    /* gap bytes before the file exists (leading NULs) */
     uint64_t bytes, gap_bytes, gaps, chunks, incons, after_fin, after_rst;
     uint64_t inlined; /* payload bytes rendered in the transcript */
@@ -234,6 +176,7 @@ typedef struct xdir {
 typedef struct xsess {
     xdir d[2];
     sd_sinkfile *tr; /* transcript JSON; NULL until the first chunk */
+    uint64_t trname; /* tr's name handle */
     bool seen;       /* any chunk (data or gap) */
     uint64_t nchunks;
     bool truncated;
@@ -243,23 +186,25 @@ struct sd_extract {
     sd_extract_opts o;
     sd_filesink *sink;
     sd_sinkfile *index;
-    names nm;
+    sd_names *nm;
     sd_buf b;       /* transcript bytes being made */
     sd_buf line;    /* the summary of the session ending */
     sd_extract_stats st;
 };
 
-/* A sink file named base+ext, numbered as tcpflow numbers reused names. */
-static sd_sinkfile *named_file(sd_extract *x, const char *base, const char *ext)
+/* A sink file named base+ext, numbered as tcpflow numbers reused names;
+ * *h is the name's handle, to release when the file is closed. */
+static sd_sinkfile *named_file(sd_extract *x, const char *base, const char *ext, uint64_t *h)
 {
-    char key[SD_SINK_NAME_MAX], name[SD_SINK_NAME_MAX];
-    snprintf(key, sizeof key, "%s%s", base, ext);
-    uint32_t n = names_next(&x->nm, key);
-    if (n)
-        snprintf(name, sizeof name, "%sc%u%s", base, n, ext);
-    else
-        snprintf(name, sizeof name, "%s%s", base, ext);
+    char name[SD_SINK_NAME_MAX];
+    *h = sd_names_take(x->nm, base, ext, name, sizeof name);
     return sd_sinkfile_new(x->sink, name);
+}
+
+static void close_named(sd_extract *x, sd_sinkfile *f, uint64_t h)
+{
+    sd_sinkfile_close(x->sink, f);
+    sd_names_release(x->nm, h);
 }
 
 static void *x_conn_new(void *ctx, sd_conn *c)
@@ -293,7 +238,7 @@ static void tr_start(sd_extract *x, const sd_conn *c, xsess *s)
 {
     char base[SD_FLOWNAME_LEN];
     sd_flowname(base, sizeof base, &c->orig_h, c->orig_p, &c->resp_h, c->resp_p, c->vlan);
-    s->tr = named_file(x, base, ".json");
+    s->tr = named_file(x, base, ".json", &s->trname);
     sd_json j;
     sd_json_begin(&j, &x->b);
     endpoints_json(&j, c);
@@ -311,7 +256,7 @@ static void dir_file(sd_extract *x, const sd_conn *c, xdir *d, int dir)
         sd_flowname(base, sizeof base, &c->orig_h, c->orig_p, &c->resp_h, c->resp_p, c->vlan);
     else
         sd_flowname(base, sizeof base, &c->resp_h, c->resp_p, &c->orig_h, c->orig_p, c->vlan);
-    d->f = named_file(x, base, "");
+    d->f = named_file(x, base, "", &d->fname);
     sd_sinkfile_skip(d->f, d->lead);
 }
 
@@ -460,11 +405,11 @@ static void write_records(sd_extract *x, const sd_conn *c, xsess *s)
         sd_buf_append(&x->b, line->p, line->len - 1); /* without its '\n' */
         sd_buf_append(&x->b, "}\n", 2);
         tr_append(x, s);
-        sd_sinkfile_close(x->sink, s->tr);
+        close_named(x, s->tr, s->trname);
     }
     for (int dir = 0; dir < 2; dir++)
         if (s->d[dir].f)
-            sd_sinkfile_close(x->sink, s->d[dir].f);
+            close_named(x, s->d[dir].f, s->d[dir].fname);
     sd_sinkfile_write(x->sink, x->index, line->p, line->len);
     sd_sinkfile_flush(x->sink, x->index);
 }
@@ -482,7 +427,7 @@ static void x_conn_end(void *ctx, sd_conn *c, void *st)
     else
         for (int dir = 0; dir < 2; dir++)
             if (s->d[dir].f)
-                sd_sinkfile_close(x->sink, s->d[dir].f);
+                close_named(x, s->d[dir].f, s->d[dir].fname);
     for (int dir = 0; dir < 2; dir++)
         free(s->d[dir].sig);
     free(s);
@@ -493,10 +438,12 @@ sd_extract *sd_extract_new(const sd_extract_opts *o, sd_filesink *sink)
     sd_extract *x = sd_calloc(1, sizeof *x);
     x->o = *o;
     x->sink = sink;
+    x->nm = sd_names_new(sink, o->fresh_dir, 0);
     if (!o->flows_only) {
         x->index = sd_sinkfile_new(sink, "index.jsonl");
         if (sd_sinkfile_create(sink, x->index) != 0) {
             sd_sinkfile_close(sink, x->index);
+            sd_names_free(x->nm);
             free(x);
             return NULL;
         }
@@ -521,7 +468,7 @@ void sd_extract_free(sd_extract *x)
         return;
     if (x->index)
         sd_sinkfile_close(x->sink, x->index);
-    free(x->nm.t);
+    sd_names_free(x->nm);
     sd_buf_free(&x->b);
     sd_buf_free(&x->line);
     free(x);

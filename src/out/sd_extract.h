@@ -55,7 +55,7 @@ void sd_ascii_render(sd_buf *b, const uint8_t *p, size_t len, bool keep_lines);
  * so the index is ordered by session end (ties by stream id as the engine
  * ends them) and an interrupted run leaves an index line for every
  * finished session. Nothing of an ended session is kept but its names'
- * use counts (16 bytes per distinct file name, for the cN numbering). */
+ * use counts, in bounded memory (sd_names.h). */
 typedef struct sd_extract sd_extract;
 
 typedef struct sd_extract_opts {
@@ -64,6 +64,8 @@ typedef struct sd_extract_opts {
                            no index, no signature scan */
     size_t payload_max; /* payload bytes rendered per chunk (SIZE_MAX = all) */
     size_t inline_max;  /* payload bytes rendered per direction; then by file offset */
+    bool fresh_dir;     /* the directory held no files: names may be forgotten
+                           and looked up there (bounded memory, sd_names.h) */
 } sd_extract_opts;
 
 typedef struct sd_extract_stats {

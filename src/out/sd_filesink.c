@@ -27,6 +27,7 @@
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/uio.h>
 #include <unistd.h>
 
@@ -65,7 +66,7 @@ struct sd_sinkfile {
     bool queued;       /* w was handed to the writer */
 };
 
-enum { J_WRITE, J_FINISH, J_STOP };
+enum { J_WRITE, J_FINISH, J_SYNC, J_STOP };
 
 typedef struct wjob {
     wfile *w;
@@ -94,6 +95,7 @@ struct sd_filesink {
     unsigned qhead, qlen;
     blk *back;            /* blocks written, for the caller's pool */
     bool writer_waits, main_waits;
+    bool synced;          /* the writer reached the last J_SYNC */
     /* writer (or the caller when not threaded) */
     int dirfd;
     fslot *s;
@@ -286,11 +288,17 @@ static void *writer_main(void *arg)
         int n = take_jobs(fs, jobs);
         pthread_mutex_unlock(&fs->mu);
         for (int i = 0; i < n; i++) {
-            if (jobs[i].kind == J_STOP) { /* the last job queued */
+            if (jobs[i].kind == J_STOP || jobs[i].kind == J_SYNC) {
                 pthread_mutex_lock(&fs->mu);
                 give_back(fs, done, last);
+                done = last = NULL;
+                fs->synced = true; /* every job before this one is done */
+                if (fs->main_waits)
+                    pthread_cond_signal(&fs->cv_back);
                 pthread_mutex_unlock(&fs->mu);
-                return NULL;
+                if (jobs[i].kind == J_STOP) /* the last job queued */
+                    return NULL;
+                continue;
             }
             blk *b = job_run(fs, &jobs[i]);
             if (b) {
@@ -521,6 +529,29 @@ sd_filesink *sd_filesink_new(int dirfd, const sd_filesink_opts *o)
     pthread_cond_init(&fs->cv_back, NULL);
     fs->threaded = pthread_create(&fs->thread, NULL, writer_main, fs) == 0;
     return fs;
+}
+
+void sd_filesink_sync(sd_filesink *fs)
+{
+    if (!fs->threaded)
+        return; /* every job already ran in the caller's thread */
+    pthread_mutex_lock(&fs->mu);
+    fs->synced = false;
+    pthread_mutex_unlock(&fs->mu);
+    push(fs, (wjob){ .kind = J_SYNC });
+    pthread_mutex_lock(&fs->mu);
+    while (!fs->synced) {
+        fs->main_waits = true;
+        pthread_cond_wait(&fs->cv_back, &fs->mu);
+        fs->main_waits = false;
+    }
+    pthread_mutex_unlock(&fs->mu);
+}
+
+bool sd_filesink_exists(const sd_filesink *fs, const char *name)
+{
+    struct stat st;
+    return fstatat(fs->dirfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0;
 }
 
 uint64_t sd_filesink_errors(const sd_filesink *fs)

@@ -43,6 +43,11 @@ sd_filesink *sd_filesink_new(int dirfd, const sd_filesink_opts *o);
 /* Waits until every file is written and closed, frees the sink; returns
  * the number of errors (0 = every byte written). */
 uint64_t sd_filesink_free(sd_filesink *s);
+/* Waits until the writer has done everything asked of it so far: every
+ * file closed before this call is on disk. */
+void sd_filesink_sync(sd_filesink *s);
+/* Whether name is in the directory (a symlink counts; not followed). */
+bool sd_filesink_exists(const sd_filesink *s, const char *name);
 /* Errors so far (counted by the writer; may lag the calls made). */
 uint64_t sd_filesink_errors(const sd_filesink *s);
 

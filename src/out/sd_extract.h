@@ -52,9 +52,9 @@ void sd_ascii_render(sd_buf *b, const uint8_t *p, size_t len, bool keep_lines);
  * line in index.jsonl (the summary, with the payload signatures found).
  * Everything of a session is written when it ends, the index line after
  * its files (the sink keeps that order) and handed to the writer at once,
- * so the index is ordered by session end (ties by stream id as the engine
- * ends them) and an interrupted run leaves an index line for every
- * finished session. Nothing of an ended session is kept but its names'
+ * so the index is in the order the engine ends sessions (its idle sweeps,
+ * then at end of input the rest in stream order) and an interrupted run
+ * leaves an index line for every finished session. Nothing of an ended session is kept but its names'
  * use counts, in bounded memory (sd_names.h). */
 typedef struct sd_extract sd_extract;
 

@@ -3,8 +3,8 @@
  *
  * A name's use count has to outlive its session: the next session of the
  * same addresses and ports, maybe hours later, takes the next number. The
- * counts are kept in a table of 64-bit name hashes (two names would have to
- * collide in 64 bits for a number to be wrong); when it holds `max` names,
+ * counts are kept in an sd_hmap keyed by 64-bit name hashes (two names
+ * would have to collide in 64 bits for a number to be wrong); when it holds `max` names,
  * the names no file in use has are forgotten, after the sink wrote every
  * closed file: from then on the directory itself remembers them, as it
  * does for tcpflow, which numbers a name by the files already there. A
@@ -21,7 +21,7 @@ typedef struct sd_names sd_names;
  * files when the run began, so a forgotten name can be looked up there;
  * without it (files of an earlier run there) nothing is forgotten and the
  * table grows with the number of names. max: names held before the unused
- * ones are forgotten (0 = 65,536: 2 MiB). */
+ * ones are forgotten (0 = 65,536: a 3 MiB table). */
 sd_names *sd_names_new(sd_filesink *sink, bool on_disk, size_t max);
 void sd_names_free(sd_names *nm);
 /* The next name for base+ext into name[len] ("base" ext, or "base" cN ext),

@@ -5,6 +5,7 @@
 #include "../out/sd_extract.h"
 #include "../out/sd_json.h"
 #include "cli.h"
+#include "cli_opt.h"
 
 #include <getopt.h>
 #include <stdlib.h>
@@ -262,13 +263,13 @@ int cmd_follow(int argc, char **argv)
             else { rc = cli_usage_error("follow", "--dir is orig or resp"); goto out; }
             break;
         case O_OVERLAP:
-            if (sd_parse_overlap(optarg, &ro.policy)) { rc = cli_usage_error("follow", "bad --overlap \"%s\"", optarg); goto out; }
+            if ((rc = cli_opt_overlap("follow", optarg, &ro.policy))) goto out;
             break;
         case O_SCAP:
-            if (sd_parse_size(optarg, &ro.stream_cap) || !ro.stream_cap) { rc = cli_usage_error("follow", "bad --stream-cap \"%s\"", optarg); goto out; }
+            if ((rc = cli_opt_size("follow", "stream-cap", optarg, 1, SIZE_MAX, false, &ro.stream_cap))) goto out;
             break;
         case O_MEMCAP:
-            if (sd_parse_size(optarg, &budget.cap) || !budget.cap) { rc = cli_usage_error("follow", "bad --memcap \"%s\"", optarg); goto out; }
+            if ((rc = cli_opt_size("follow", "memcap", optarg, 1, SIZE_MAX, false, &budget.cap))) goto out;
             break;
         default: rc = cli_usage_error("follow", "bad option"); goto out;
         }

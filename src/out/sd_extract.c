@@ -1,8 +1,9 @@
 #include "sd_extract.h"
 
+#include "../analyze/sd_sig.h"
 #include "sd_json.h"
+#include "sd_names.h"
 
-#include <errno.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -161,40 +162,314 @@ void sd_chunk_json(sd_buf *b, int dir, const sd_chunk *ch, size_t payload_max)
     sd_chunk_json_ex(b, dir, ch, payload_max, NULL);
 }
 
-int sd_parse_size(const char *s, size_t *out)
+/* ---- sessions ---- */
+
+typedef struct xdir {
+    sd_sinkfile *f;   /* NULL until the first data byte */
+    uint64_t fname;   /* f's name handle (sd_names) */
+    uint64_t lead;    /* gap bytes before the file exists (leading NULs) */
+    uint64_t bytes, gap_bytes, gaps, chunks, incons, after_fin, after_rst;
+    uint64_t inlined; /* payload bytes rendered in the transcript */
+    sd_sig_scan *sig; /* allocated at the first data byte */
+} xdir;
+
+typedef struct xsess {
+    xdir d[2];
+    sd_sinkfile *tr; /* transcript JSON; NULL until the first chunk */
+    uint64_t trname; /* tr's name handle */
+    bool seen;       /* any chunk (data or gap) */
+    uint64_t nchunks;
+    bool truncated;
+} xsess;
+
+struct sd_extract {
+    sd_extract_opts o;
+    sd_filesink *sink;
+    sd_sinkfile *index;
+    sd_names *nm;
+    sd_buf b;       /* transcript bytes being made */
+    sd_buf line;    /* the summary of the session ending */
+    sd_extract_stats st;
+};
+
+/* A sink file named base+ext, numbered as tcpflow numbers reused names;
+ * *h is the name's handle, to release when the file is closed. */
+static sd_sinkfile *named_file(sd_extract *x, const char *base, const char *ext, uint64_t *h)
 {
-    char *end;
-    errno = 0;
-    unsigned long long v = strtoull(s, &end, 10);
-    if (end == s || errno || s[0] == '-')
-        return -1;
-    unsigned long long mul = 1;
-    switch (*end) {
-    case '\0': break;
-    case 'k': case 'K': mul = 1ull << 10; end++; break;
-    case 'm': case 'M': mul = 1ull << 20; end++; break;
-    case 'g': case 'G': mul = 1ull << 30; end++; break;
-    default: return -1;
-    }
-    if (*end == 'B' || *end == 'b')
-        end++;
-    if (*end || (v && mul > SIZE_MAX / v))
-        return -1;
-    *out = (size_t)(v * mul);
-    return 0;
+    char name[SD_SINK_NAME_MAX];
+    *h = sd_names_take(x->nm, base, ext, name, sizeof name);
+    return sd_sinkfile_new(x->sink, name);
 }
 
-int sd_parse_overlap(const char *s, sd_overlap_policy *out)
+static void close_named(sd_extract *x, sd_sinkfile *f, uint64_t h)
 {
-    static const struct {
-        const char *name;
-        sd_overlap_policy p;
-    } P[] = { { "first", SD_OVERLAP_FIRST }, { "last", SD_OVERLAP_LAST }, { "linux", SD_OVERLAP_LINUX },
-              { "windows", SD_OVERLAP_WINDOWS }, { "bsd", SD_OVERLAP_BSD } };
-    for (size_t i = 0; i < SD_ARRAY_LEN(P); i++)
-        if (!strcmp(s, P[i].name)) {
-            *out = P[i].p;
-            return 0;
+    sd_sinkfile_close(x->sink, f);
+    sd_names_release(x->nm, h);
+}
+
+static void *x_conn_new(void *ctx, sd_conn *c)
+{
+    if (c->ipproto != 6)
+        return NULL;
+    return sd_calloc(1, sizeof(xsess));
+}
+
+static void endpoints_json(sd_json *j, const sd_conn *c)
+{
+    char a[SD_ADDR_STRLEN];
+    sd_json_str(j, "uid", c->uid);
+    sd_json_u64(j, "stream", c->id);
+    sd_json_f64(j, "ts", sd_ts_sec(c->start), 6);
+    sd_json_str(j, "id.orig_h", sd_addr_str(&c->orig_h, a, sizeof a));
+    sd_json_u64(j, "id.orig_p", c->orig_p);
+    sd_json_str(j, "id.resp_h", sd_addr_str(&c->resp_h, a, sizeof a));
+    sd_json_u64(j, "id.resp_p", c->resp_p);
+    if (c->vlan)
+        sd_json_u64(j, "vlan", c->vlan);
+}
+
+static void tr_append(sd_extract *x, xsess *s)
+{
+    sd_sinkfile_write(x->sink, s->tr, x->b.p, x->b.len);
+    x->b.len = 0;
+}
+
+static void tr_start(sd_extract *x, const sd_conn *c, xsess *s)
+{
+    char base[SD_FLOWNAME_LEN];
+    sd_flowname(base, sizeof base, &c->orig_h, c->orig_p, &c->resp_h, c->resp_p, c->vlan);
+    s->tr = named_file(x, base, ".json", &s->trname);
+    sd_json j;
+    sd_json_begin(&j, &x->b);
+    endpoints_json(&j, c);
+    sd_json_key(&j, "chunks");
+    sd_buf_append(&x->b, "[\n", 2);
+    tr_append(x, s);
+}
+
+/* A direction gets its file at its first data byte (as tcpflow: none for a
+ * direction that only has gaps; a leading gap becomes leading NULs). */
+static void dir_file(sd_extract *x, const sd_conn *c, xdir *d, int dir)
+{
+    char base[SD_FLOWNAME_LEN];
+    if (dir == SD_DIR_ORIG)
+        sd_flowname(base, sizeof base, &c->orig_h, c->orig_p, &c->resp_h, c->resp_p, c->vlan);
+    else
+        sd_flowname(base, sizeof base, &c->resp_h, c->resp_p, &c->orig_h, c->orig_p, c->vlan);
+    d->f = named_file(x, base, "", &d->fname);
+    sd_sinkfile_skip(d->f, d->lead);
+}
+
+/* The chunk's bytes into the direction's file at their offset (a gap is a
+ * hole: NULs) and the signature scan; the file offset of the bytes. */
+static uint64_t dir_chunk(sd_extract *x, const sd_conn *c, xsess *s, int dir, const sd_chunk *ch)
+{
+    xdir *d = &s->d[dir];
+    d->chunks++;
+    d->incons += !!(ch->flags & SD_CHUNKF_RETRANS_INCONSISTENT);
+    d->after_fin += !!(ch->flags & SD_CHUNKF_AFTER_FIN);
+    d->after_rst += !!(ch->flags & SD_CHUNKF_AFTER_RST);
+    if (ch->flags & SD_CHUNKF_TRUNCATED)
+        s->truncated = true;
+    if (ch->kind == SD_CHUNK_GAP) {
+        d->gaps++;
+        d->gap_bytes += ch->len;
+        if (d->f)
+            sd_sinkfile_skip(d->f, ch->len);
+        else
+            d->lead += ch->len;
+        return 0;
+    }
+    if (!ch->len || !ch->data)
+        return 0;
+    if (!d->f)
+        dir_file(x, c, d, dir);
+    uint64_t off = sd_sinkfile_pos(d->f);
+    d->bytes += ch->len;
+    sd_sinkfile_write(x->sink, d->f, ch->data, ch->len);
+    if (x->o.flows_only)
+        return off;
+    if (!d->sig) {
+        d->sig = sd_malloc(sizeof *d->sig);
+        sd_sig_init(d->sig);
+    }
+    sd_sig_feed(d->sig, ch->offset, ch->data, ch->len, ch->first_frame, ch->last_frame);
+    return off;
+}
+
+static void x_chunk(void *ctx, sd_conn *c, void *st, int dir, const sd_chunk *ch)
+{
+    sd_extract *x = ctx;
+    xsess *s = st;
+    xdir *d = &s->d[dir];
+    s->seen = true;
+    /* payload rendered in the transcript for the first inline_max bytes of
+     * a direction, then referred to by its offset in the direction's file */
+    bool data = ch->kind != SD_CHUNK_GAP && ch->len && ch->data;
+    bool in_file = data && d->inlined >= x->o.inline_max;
+    uint64_t file_off = dir_chunk(x, c, s, dir, ch);
+    if (x->o.flows_only)
+        return;
+    if (!s->tr)
+        tr_start(x, c, s);
+    if (ch->kind != SD_CHUNK_GAP && !in_file && ch->data)
+        d->inlined += SD_MIN((size_t)ch->len, x->o.payload_max);
+    if (s->nchunks++)
+        sd_buf_append(&x->b, ",\n", 2);
+    sd_chunk_json_ex(&x->b, dir, ch, x->o.payload_max, in_file ? &file_off : NULL);
+    tr_append(x, s);
+}
+
+/* Signatures of both directions as a JSON array, in stream order per
+ * direction. */
+static void sigs_json(sd_buf *b, const xsess *s)
+{
+    sd_buf_append(b, "[", 1);
+    int n = 0;
+    for (int dir = 0; dir < 2; dir++) {
+        const sd_sig_scan *sc = s->d[dir].sig;
+        for (uint32_t i = 0; sc && i < sc->nhits; i++) {
+            const sd_sig_hit *h = &sc->hits[i];
+            if (n++)
+                sd_buf_append(b, ",", 1);
+            sd_json j = { .b = b };
+            sd_buf_append(b, "{", 1);
+            sd_json_str(&j, "sig", sd_sig_name(h->sig));
+            sd_json_str(&j, "dir", dir ? "resp" : "orig");
+            sd_json_u64(&j, "offset", h->offset);
+            sd_json_u64(&j, "first_frame", h->first_frame);
+            sd_json_u64(&j, "last_frame", h->last_frame);
+            sd_buf_append(b, "}", 1);
         }
-    return -1;
+    }
+    sd_buf_append(b, "]", 1);
+}
+
+static void name_json(sd_json *j, const char *key, const sd_sinkfile *f)
+{
+    sd_json_key(j, key);
+    if (f)
+        sd_json_escape(j->b, sd_sinkfile_name(f), strlen(sd_sinkfile_name(f)));
+    else
+        sd_buf_append(j->b, "null", 4);
+}
+
+static uint64_t sig_total(const xsess *s)
+{
+    return (s->d[0].sig ? s->d[0].sig->total_hits : 0) + (s->d[1].sig ? s->d[1].sig->total_hits : 0);
+}
+
+/* The summary object shared by the index line and the transcript's end. */
+static void summary_json(const sd_conn *c, const xsess *s, sd_buf *b)
+{
+    sd_json j;
+    sd_json_begin(&j, b);
+    endpoints_json(&j, c);
+    sd_json_f64(&j, "end", sd_ts_sec(c->end), 6);
+    sd_json_u64(&j, "first_frame", c->first_frame);
+    sd_json_u64(&j, "last_frame", c->last_frame);
+    sd_json_str(&j, "conn_state", c->conn_state);
+    static const char *const P[2] = { "orig_", "resp_" };
+    char k[48];
+    for (int dir = 0; dir < 2; dir++) {
+        const xdir *d = &s->d[dir];
+        const struct { const char *name; uint64_t v; } F[] = {
+            { "bytes", d->bytes }, { "gap_bytes", d->gap_bytes }, { "gaps", d->gaps },
+            { "inconsistent", d->incons }, { "after_fin_chunks", d->after_fin },
+        };
+        for (size_t i = 0; i < SD_ARRAY_LEN(F); i++) {
+            snprintf(k, sizeof k, "%s%s", P[dir], F[i].name);
+            sd_json_u64(&j, k, F[i].v);
+        }
+        snprintf(k, sizeof k, "%sfile", P[dir]);
+        name_json(&j, k, d->f);
+    }
+    name_json(&j, "transcript", s->tr);
+    sd_json_bool(&j, "truncated", s->truncated);
+    sd_json_key(&j, "signatures");
+    sigs_json(b, s);
+    sd_json_u64(&j, "signatures_total", sig_total(s));
+    sd_json_end(&j);
+}
+
+/* The transcript's end and the index line; the index line is queued after
+ * the session's files are closed, and at once (a complete index for every
+ * ended session, whenever the run stops). */
+static void write_records(sd_extract *x, const sd_conn *c, xsess *s)
+{
+    sd_buf *line = &x->line;
+    line->len = 0;
+    summary_json(c, s, line);
+    if (s->tr) {
+        sd_buf_append(&x->b, "\n],\"summary\":", 13);
+        sd_buf_append(&x->b, line->p, line->len - 1); /* without its '\n' */
+        sd_buf_append(&x->b, "}\n", 2);
+        tr_append(x, s);
+        close_named(x, s->tr, s->trname);
+    }
+    for (int dir = 0; dir < 2; dir++)
+        if (s->d[dir].f)
+            close_named(x, s->d[dir].f, s->d[dir].fname);
+    sd_sinkfile_write(x->sink, x->index, line->p, line->len);
+    sd_sinkfile_flush(x->sink, x->index);
+}
+
+static void x_conn_end(void *ctx, sd_conn *c, void *st)
+{
+    sd_extract *x = ctx;
+    xsess *s = st;
+    x->st.sessions++;
+    x->st.with_data += s->seen;
+    x->st.truncated += s->truncated;
+    x->st.sig_sessions += sig_total(s) > 0;
+    if (!x->o.flows_only && (s->seen || x->o.all))
+        write_records(x, c, s);
+    else
+        for (int dir = 0; dir < 2; dir++)
+            if (s->d[dir].f)
+                close_named(x, s->d[dir].f, s->d[dir].fname);
+    for (int dir = 0; dir < 2; dir++)
+        free(s->d[dir].sig);
+    free(s);
+}
+
+sd_extract *sd_extract_new(const sd_extract_opts *o, sd_filesink *sink)
+{
+    sd_extract *x = sd_calloc(1, sizeof *x);
+    x->o = *o;
+    x->sink = sink;
+    x->nm = sd_names_new(sink, o->fresh_dir, 0);
+    if (!o->flows_only) {
+        x->index = sd_sinkfile_new(sink, "index.jsonl");
+        if (sd_sinkfile_create(sink, x->index) != 0) {
+            sd_sinkfile_close(sink, x->index);
+            sd_names_free(x->nm);
+            free(x);
+            return NULL;
+        }
+    }
+    return x;
+}
+
+sd_analyzer sd_extract_analyzer(sd_extract *x)
+{
+    return (sd_analyzer){ .name = "extract", .conn_new = x_conn_new, .chunk = x_chunk,
+                          .conn_end = x_conn_end, .ctx = x };
+}
+
+sd_extract_stats sd_extract_get_stats(const sd_extract *x)
+{
+    return x->st;
+}
+
+void sd_extract_free(sd_extract *x)
+{
+    if (!x)
+        return;
+    if (x->index)
+        sd_sinkfile_close(x->sink, x->index);
+    sd_names_free(x->nm);
+    sd_buf_free(&x->b);
+    sd_buf_free(&x->line);
+    free(x);
 }

@@ -1,12 +1,15 @@
-/* sd_extract: pieces shared by 'strider follow' and 'strider extract':
- * tcpflow-compatible per-direction file names, the JSON form of one
- * reassembled chunk, the safe printable rendering of payload bytes, and
- * parsing of the memory-cap and overlap-policy options. */
+/* sd_extract: the 'strider extract' analyzer (every TCP session's payload
+ * to files through an sd_filesink, as each session ends), and pieces it
+ * shares with 'strider follow': tcpflow-compatible per-direction file
+ * names, the JSON form of one reassembled chunk, the safe printable
+ * rendering of payload bytes. */
 #ifndef SD_EXTRACT_H
 #define SD_EXTRACT_H
 
 #include "../flow/sd_conn.h"
+#include "../flow/sd_engine.h"
 #include "../flow/sd_reasm.h"
+#include "sd_filesink.h"
 
 /* tcpflow 1.6.1's default file name for the bytes sent from (sa, sp) to
  * (da, dp): "AAA.AAA.AAA.AAA.PPPPP-BBB.BBB.BBB.BBB.PPPPP", IPv4 octets and
@@ -40,9 +43,43 @@ void sd_chunk_json_ex(sd_buf *b, int dir, const sd_chunk *ch, size_t payload_max
  * and '\t' are kept and a '\r' right before '\n' is dropped. */
 void sd_ascii_render(sd_buf *b, const uint8_t *p, size_t len, bool keep_lines);
 
-/* "64M", "1G", "4096", "512k": bytes; 0 on success. */
-int sd_parse_size(const char *s, size_t *out);
-/* "first", "last", "linux", "windows", "bsd"; 0 on success. */
-int sd_parse_overlap(const char *s, sd_overlap_policy *out);
+/* ---- the extract analyzer ----
+ *
+ * Per TCP session with payload: one file per direction named as tcpflow
+ * names it (sd_flowname, then "c1", "c2"... for the N-th reuse of a name),
+ * missing bytes as NULs at their offset; unless flows_only, a JSON
+ * transcript "<orig name>[cN].json" (every chunk, then a summary) and one
+ * line in index.jsonl (the summary, with the payload signatures found).
+ * Everything of a session is written when it ends, the index line after
+ * its files (the sink keeps that order) and handed to the writer at once,
+ * so the index is in the order the engine ends sessions (its idle sweeps,
+ * then at end of input the rest in stream order) and an interrupted run
+ * leaves an index line for every finished session. Nothing of an ended session is kept but its names'
+ * use counts, in bounded memory (sd_names.h). */
+typedef struct sd_extract sd_extract;
+
+typedef struct sd_extract_opts {
+    bool all;           /* index sessions without payload too */
+    bool flows_only;    /* only tcpflow's per-direction files: no transcript,
+                           no index, no signature scan */
+    size_t payload_max; /* payload bytes rendered per chunk (SIZE_MAX = all) */
+    size_t inline_max;  /* payload bytes rendered per direction; then by file offset */
+    bool fresh_dir;     /* the directory held no files: names may be forgotten
+                           and looked up there (bounded memory, sd_names.h) */
+} sd_extract_opts;
+
+typedef struct sd_extract_stats {
+    uint64_t sessions, with_data, truncated, sig_sessions;
+} sd_extract_stats;
+
+/* Writes into sink (which the caller frees after sd_extract_free). Creates
+ * index.jsonl at once unless flows_only; NULL if it cannot (the sink counted
+ * and described the error). */
+sd_extract *sd_extract_new(const sd_extract_opts *o, sd_filesink *sink);
+/* The analyzer to register with sd_engine_add (claims TCP sessions). */
+sd_analyzer sd_extract_analyzer(sd_extract *x);
+sd_extract_stats sd_extract_get_stats(const sd_extract *x);
+/* Closes the index; call after the engine ended every session. */
+void sd_extract_free(sd_extract *x);
 
 #endif

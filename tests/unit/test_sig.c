@@ -11,7 +11,7 @@
 #include <cmocka.h>
 
 #include "out/sd_extract.h"
-#include "out/sd_sig.h"
+#include "analyze/sd_sig.h"
 
 static int find(const char *name)
 {
@@ -79,11 +79,6 @@ static void t_flowname(void **st)
                         "010.000.000.002.36559-010.000.000.001.09999--42");
     assert_int_equal(sd_addr_parse("2001:6f8:900:7c0::2", &a), 0);
     assert_string_equal(sd_flowname(buf, sizeof buf, &a, 80, &b, 1, 0), "2001:6f8:900:7c0::2.00080-010.000.000.001.00001");
-    size_t v;
-    assert_int_equal(sd_parse_size("4M", &v), 0);
-    assert_int_equal(v, 4u << 20);
-    assert_int_not_equal(sd_parse_size("-1", &v), 0);
-    assert_int_not_equal(sd_parse_size("12Q", &v), 0);
 }
 
 int main(void)

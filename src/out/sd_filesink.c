@@ -1,0 +1,601 @@
+/* sd_filesink: buffered output files written by a second thread.
+ *
+ * Each file's pending bytes stay in memory (one contiguous run of the file
+ * starting at offset bstart, in a chain of pooled blocks, so appending never
+ * copies what is already held) until the file ends, FILE_BUF_MAX bytes are
+ * pending, a hole breaks the run, the caller flushes, or all files together
+ * hold more than the budget (then the least recently written ones go
+ * first). Most files are small: created, written with one pwritev and
+ * closed, once.
+ *
+ * Creating, writing and closing files is kernel work that does not depend
+ * on the caller's next input, so a writer thread does it: the caller queues
+ * jobs (write these blocks at this offset of this file; finish this file)
+ * and goes on; the writer does them in order and gives the blocks back.
+ * Blocks in flight count in the budget; when it is exceeded and nothing is
+ * left to queue, the caller waits for blocks to come back. The writer keeps
+ * files that are written before they end open in a small LRU cache of
+ * descriptors; an evicted one is reopened without O_TRUNC and written at
+ * its offset (pwritev), so nothing depends on a file position. */
+#include "sd_filesink.h"
+
+#include "../common/sd_common.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/uio.h>
+#include <unistd.h>
+
+#define FILE_BUF_MAX (1u << 20)
+#define DEFAULT_BUDGET ((size_t)32 << 20)
+#define DEFAULT_MAX_OPEN 63
+#define BLK_SMALL 4096u      /* a file's first block (most files are small) */
+#define BLK_BIG (64u << 10)  /* the following ones */
+#define IOV_BATCH 64
+#define QCAP 1024            /* queued jobs */
+#define LOG_MAX 10           /* errors described; the count goes on */
+
+typedef struct blk {
+    struct blk *next;
+    uint32_t len, cap;
+    uint8_t d[];
+} blk;
+
+/* The writer's side of a file: only the writer touches it once queued. */
+typedef struct wfile {
+    char name[SD_SINK_NAME_MAX];
+    uint64_t written;  /* end of the last bytes written */
+    int slot;          /* index in the descriptor cache, -1 = closed */
+    bool created;
+    bool failed;
+} wfile;
+
+/* The caller's side. */
+struct sd_sinkfile {
+    uint64_t pos;      /* logical length: data and hole bytes */
+    uint64_t bstart;   /* file offset of the first pending byte */
+    blk *head, *tail;  /* pending bytes */
+    size_t blen;
+    struct sd_sinkfile *prev, *next; /* files with pending bytes, most recently written first */
+    wfile *w;
+    bool queued;       /* w was handed to the writer */
+};
+
+enum { J_WRITE, J_FINISH, J_SYNC, J_STOP };
+
+typedef struct wjob {
+    wfile *w;
+    blk *head;     /* J_WRITE: bytes for offset off */
+    uint64_t off;  /* J_WRITE: where; J_FINISH: the file's length */
+    int kind;
+} wjob;
+
+typedef struct fslot {
+    wfile *owner;
+    int fd;
+    uint64_t used;
+} fslot;
+
+struct sd_filesink {
+    /* caller's thread */
+    size_t held, budget;  /* block bytes not in the pool; the limit */
+    sd_sinkfile *mru, *lru;
+    blk *pool[2];         /* free blocks: small, big */
+    bool threaded;
+    pthread_t thread;
+    /* shared, under mu */
+    pthread_mutex_t mu;
+    pthread_cond_t cv_job, cv_room, cv_back;
+    wjob q[QCAP];
+    unsigned qhead, qlen;
+    blk *back;            /* blocks written, for the caller's pool */
+    bool writer_waits, main_waits;
+    bool synced;          /* the writer reached the last J_SYNC */
+    /* writer (or the caller when not threaded) */
+    int dirfd;
+    fslot *s;
+    int n;
+    uint64_t tick;
+    FILE *log;
+    const char *prog;
+    atomic_ullong errors; /* counted by the writer, read by anyone */
+};
+
+/* Counts an error; describes the first LOG_MAX (errno is the cause). */
+static void sink_error(sd_filesink *fs, const char *name, const char *what)
+{
+    int err = errno;
+    unsigned long long n = atomic_fetch_add(&fs->errors, 1);
+    if (fs->log && n < LOG_MAX)
+        fprintf(fs->log, "%s: %s %s: %s\n", fs->prog, what, name, strerror(err));
+}
+
+/* ---- writer side ---- */
+
+static void slot_release(sd_filesink *fs, wfile *w)
+{
+    if (w->slot < 0)
+        return;
+    fslot *s = &fs->s[w->slot];
+    /* close() reports delayed write errors (NFS, quotas): checked too */
+    if (close(s->fd) != 0)
+        sink_error(fs, w->name, "cannot close");
+    s->fd = -1;
+    s->owner = NULL;
+    w->slot = -1;
+}
+
+/* The least recently used slot, emptied. */
+static int slot_pick(sd_filesink *fs)
+{
+    int pick = 0;
+    for (int i = 0; i < fs->n; i++) {
+        if (!fs->s[i].owner)
+            return i;
+        if (fs->s[i].used < fs->s[pick].used)
+            pick = i;
+    }
+    slot_release(fs, fs->s[pick].owner);
+    return pick;
+}
+
+/* Opens name in the directory: created (truncated) the first time, reopened
+ * at its place afterwards; never through a symlink. */
+static int open_at(int dirfd, const char *name, bool create)
+{
+    int flags = O_WRONLY | O_NOFOLLOW | O_CLOEXEC | (create ? O_CREAT | O_TRUNC : 0);
+    return openat(dirfd, name, flags, 0644);
+}
+
+/* w's descriptor (opened, and created the first time), or -1. */
+static int wfile_fd(sd_filesink *fs, wfile *w)
+{
+    if (w->failed)
+        return -1;
+    if (w->slot < 0) {
+        int pick = slot_pick(fs);
+        int fd = open_at(fs->dirfd, w->name, !w->created);
+        if (fd < 0) {
+            sink_error(fs, w->name, "cannot write");
+            w->failed = true;
+            return -1;
+        }
+        w->created = true;
+        fs->s[pick] = (fslot){ .owner = w, .fd = fd };
+        w->slot = pick;
+    }
+    fs->s[w->slot].used = ++fs->tick;
+    return fs->s[w->slot].fd;
+}
+
+/* Writes iov[0..n) at file offset off. */
+static void wfile_pwritev(sd_filesink *fs, wfile *w, struct iovec *iov, int n, uint64_t off)
+{
+    int fd = wfile_fd(fs, w);
+    while (fd >= 0 && n > 0) {
+        ssize_t k = pwritev(fd, iov, n, (off_t)off);
+        if (k < 0 && errno == EINTR)
+            continue;
+        if (k <= 0) {
+            if (k == 0)
+                errno = ENOSPC;
+            sink_error(fs, w->name, "cannot write to");
+            w->failed = true;
+            return;
+        }
+        off += (uint64_t)k;
+        if (off > w->written)
+            w->written = off;
+        size_t left = (size_t)k;
+        for (; n > 0 && left >= iov->iov_len; n--)
+            left -= iov++->iov_len;
+        if (n > 0) {
+            iov->iov_base = (uint8_t *)iov->iov_base + left;
+            iov->iov_len -= left;
+        }
+    }
+}
+
+static void job_write(sd_filesink *fs, const wjob *j)
+{
+    uint64_t off = j->off;
+    for (blk *b = j->head; b;) {
+        struct iovec iov[IOV_BATCH];
+        int n = 0;
+        size_t total = 0;
+        for (; b && n < IOV_BATCH; b = b->next) {
+            iov[n++] = (struct iovec){ b->d, b->len };
+            total += b->len;
+        }
+        wfile_pwritev(fs, j->w, iov, n, off);
+        off += total;
+    }
+}
+
+static void job_finish(sd_filesink *fs, wfile *w, uint64_t len)
+{
+    /* a trailing hole made real: the file is as long as its data says */
+    if (w->written < len || !w->created) {
+        int fd = wfile_fd(fs, w);
+        if (fd >= 0 && ftruncate(fd, (off_t)len) != 0)
+            sink_error(fs, w->name, "cannot finish");
+    }
+    slot_release(fs, w);
+    free(w);
+}
+
+/* Does one job; returns the blocks it is done with (a chain), if any. */
+static blk *job_run(sd_filesink *fs, const wjob *j)
+{
+    if (j->kind == J_WRITE) {
+        job_write(fs, j);
+        return j->head;
+    }
+    if (j->kind == J_FINISH)
+        job_finish(fs, j->w, j->off);
+    return NULL;
+}
+
+/* Hands the chain done..last back to the caller's pool. Under mu. */
+static void give_back(sd_filesink *fs, blk *done, blk *last)
+{
+    if (!done)
+        return;
+    last->next = fs->back;
+    fs->back = done;
+    if (fs->main_waits)
+        pthread_cond_signal(&fs->cv_back);
+}
+
+/* Jobs are taken and blocks given back in batches, and a side is woken
+ * only when it waits: on a virtual machine a futex wake-up costs as much as
+ * writing a small file. */
+#define JOB_BATCH 32
+
+/* Takes up to JOB_BATCH jobs, waiting for one. Under mu. */
+static int take_jobs(sd_filesink *fs, wjob *jobs)
+{
+    while (!fs->qlen) {
+        fs->writer_waits = true;
+        pthread_cond_wait(&fs->cv_job, &fs->mu);
+        fs->writer_waits = false;
+    }
+    int n = 0;
+    while (fs->qlen && n < JOB_BATCH) {
+        jobs[n++] = fs->q[fs->qhead];
+        fs->qhead = (fs->qhead + 1) % QCAP;
+        fs->qlen--;
+    }
+    if (fs->main_waits)
+        pthread_cond_signal(&fs->cv_room);
+    return n;
+}
+
+static void *writer_main(void *arg)
+{
+    sd_filesink *fs = arg;
+    wjob jobs[JOB_BATCH];
+    blk *done = NULL, *last = NULL;
+    for (;;) {
+        pthread_mutex_lock(&fs->mu);
+        give_back(fs, done, last);
+        done = last = NULL;
+        int n = take_jobs(fs, jobs);
+        pthread_mutex_unlock(&fs->mu);
+        for (int i = 0; i < n; i++) {
+            if (jobs[i].kind == J_STOP || jobs[i].kind == J_SYNC) {
+                pthread_mutex_lock(&fs->mu);
+                give_back(fs, done, last);
+                done = last = NULL;
+                fs->synced = true; /* every job before this one is done */
+                if (fs->main_waits)
+                    pthread_cond_signal(&fs->cv_back);
+                pthread_mutex_unlock(&fs->mu);
+                if (jobs[i].kind == J_STOP) /* the last job queued */
+                    return NULL;
+                continue;
+            }
+            blk *b = job_run(fs, &jobs[i]);
+            if (b) {
+                blk *e = b;
+                while (e->next)
+                    e = e->next;
+                e->next = done;
+                done = b;
+                if (!last)
+                    last = e;
+            }
+        }
+    }
+}
+
+/* ---- caller side ---- */
+
+static void blk_put_chain(sd_filesink *fs, blk *b)
+{
+    while (b) {
+        blk *nx = b->next;
+        fs->held -= b->cap;
+        bool big = b->cap > BLK_SMALL;
+        b->next = fs->pool[big];
+        fs->pool[big] = b;
+        b = nx;
+    }
+}
+
+/* Takes the blocks the writer is done with; with wait, waits for some. */
+static void reclaim(sd_filesink *fs, bool wait)
+{
+    if (!fs->threaded)
+        return;
+    pthread_mutex_lock(&fs->mu);
+    while (wait && !fs->back) {
+        fs->main_waits = true;
+        pthread_cond_wait(&fs->cv_back, &fs->mu);
+        fs->main_waits = false;
+    }
+    blk *b = fs->back;
+    fs->back = NULL;
+    pthread_mutex_unlock(&fs->mu);
+    blk_put_chain(fs, b);
+}
+
+static void push(sd_filesink *fs, wjob j)
+{
+    if (!fs->threaded) {
+        blk_put_chain(fs, job_run(fs, &j));
+        return;
+    }
+    pthread_mutex_lock(&fs->mu);
+    while (fs->qlen == QCAP) {
+        fs->main_waits = true;
+        pthread_cond_wait(&fs->cv_room, &fs->mu);
+        fs->main_waits = false;
+    }
+    fs->q[(fs->qhead + fs->qlen++) % QCAP] = j;
+    if (fs->writer_waits)
+        pthread_cond_signal(&fs->cv_job);
+    pthread_mutex_unlock(&fs->mu);
+}
+
+static blk *blk_get(sd_filesink *fs, bool big)
+{
+    if (!fs->pool[big])
+        reclaim(fs, false);
+    blk *b = fs->pool[big];
+    if (b)
+        fs->pool[big] = b->next;
+    else {
+        uint32_t size = big ? BLK_BIG : BLK_SMALL;
+        b = sd_malloc(size);
+        b->cap = size - (uint32_t)offsetof(blk, d);
+    }
+    b->next = NULL;
+    b->len = 0;
+    fs->held += b->cap;
+    return b;
+}
+
+static void lru_unlink(sd_filesink *fs, sd_sinkfile *f)
+{
+    if (f->prev)
+        f->prev->next = f->next;
+    else if (fs->mru == f)
+        fs->mru = f->next;
+    if (f->next)
+        f->next->prev = f->prev;
+    else if (fs->lru == f)
+        fs->lru = f->prev;
+    f->prev = f->next = NULL;
+}
+
+static void lru_front(sd_filesink *fs, sd_sinkfile *f)
+{
+    if (fs->mru == f)
+        return;
+    lru_unlink(fs, f);
+    f->next = fs->mru;
+    if (fs->mru)
+        fs->mru->prev = f;
+    fs->mru = f;
+    if (!fs->lru)
+        fs->lru = f;
+}
+
+void sd_sinkfile_flush(sd_filesink *fs, sd_sinkfile *f)
+{
+    if (!f->head)
+        return;
+    f->queued = true;
+    push(fs, (wjob){ .kind = J_WRITE, .w = f->w, .head = f->head, .off = f->bstart });
+    f->head = f->tail = NULL;
+    f->blen = 0;
+    lru_unlink(fs, f);
+}
+
+/* Appends to f's pending run (started when there is none). */
+static void append(sd_filesink *fs, sd_sinkfile *f, const uint8_t *q, size_t n)
+{
+    if (!f->head)
+        f->bstart = f->pos;
+    while (n) {
+        blk *b = f->tail;
+        if (!b || b->len == b->cap) {
+            b = blk_get(fs, f->head != NULL);
+            if (f->tail)
+                f->tail->next = b;
+            else
+                f->head = b;
+            f->tail = b;
+        }
+        size_t k = SD_MIN(n, (size_t)(b->cap - b->len));
+        memcpy(b->d + b->len, q, k);
+        b->len += (uint32_t)k;
+        f->blen += k;
+        f->pos += k;
+        q += k;
+        n -= k;
+    }
+}
+
+void sd_sinkfile_write(sd_filesink *fs, sd_sinkfile *f, const void *p, size_t n)
+{
+    if (!n)
+        return;
+    if (f->head && f->bstart + f->blen != f->pos)
+        sd_sinkfile_flush(fs, f); /* a hole: the next run starts after it */
+    append(fs, f, p, n);
+    lru_front(fs, f);
+    if (f->blen >= FILE_BUF_MAX)
+        sd_sinkfile_flush(fs, f);
+    while (fs->held > fs->budget && fs->lru)
+        sd_sinkfile_flush(fs, fs->lru);
+    /* all queued: what is over the budget is in flight and comes back */
+    while (fs->held > fs->budget && fs->threaded)
+        reclaim(fs, true);
+}
+
+void sd_sinkfile_skip(sd_sinkfile *f, uint64_t n)
+{
+    f->pos += n;
+}
+
+uint64_t sd_sinkfile_pos(const sd_sinkfile *f)
+{
+    return f->pos;
+}
+
+const char *sd_sinkfile_name(const sd_sinkfile *f)
+{
+    return f->w->name; /* never changed once made: safe while the writer has w */
+}
+
+sd_sinkfile *sd_sinkfile_new(sd_filesink *fs, const char *name)
+{
+    sd_sinkfile *f = sd_calloc(1, sizeof *f);
+    f->w = sd_calloc(1, sizeof *f->w);
+    snprintf(f->w->name, sizeof f->w->name, "%s", name);
+    f->w->slot = -1;
+    return f;
+}
+
+int sd_sinkfile_create(sd_filesink *fs, sd_sinkfile *f)
+{
+    int fd = open_at(fs->dirfd, f->w->name, true);
+    if (fd < 0) {
+        sink_error(fs, f->w->name, "cannot create");
+        f->w->failed = true;
+        return -1;
+    }
+    if (close(fd) != 0) {
+        sink_error(fs, f->w->name, "cannot close");
+        f->w->failed = true;
+        return -1;
+    }
+    f->w->created = true;
+    return 0;
+}
+
+void sd_sinkfile_close(sd_filesink *fs, sd_sinkfile *f)
+{
+    if (!f->queued && !f->head && !f->pos && !f->w->created) {
+        free(f->w); /* never written: no file, as tcpflow */
+    } else {
+        sd_sinkfile_flush(fs, f);
+        push(fs, (wjob){ .kind = J_FINISH, .w = f->w, .off = f->pos });
+    }
+    lru_unlink(fs, f);
+    free(f);
+}
+
+sd_filesink *sd_filesink_new(int dirfd, const sd_filesink_opts *o)
+{
+    sd_filesink *fs = sd_calloc(1, sizeof *fs);
+    fs->dirfd = dirfd;
+    fs->budget = o->budget ? o->budget : DEFAULT_BUDGET;
+    fs->n = o->max_open ? (int)SD_MIN(o->max_open, (size_t)1 << 20) : DEFAULT_MAX_OPEN;
+    fs->s = sd_calloc((size_t)fs->n, sizeof *fs->s);
+    fs->log = o->log;
+    fs->prog = o->prog ? o->prog : "strider";
+    atomic_init(&fs->errors, 0);
+    pthread_mutex_init(&fs->mu, NULL);
+    pthread_cond_init(&fs->cv_job, NULL);
+    pthread_cond_init(&fs->cv_room, NULL);
+    pthread_cond_init(&fs->cv_back, NULL);
+    fs->threaded = pthread_create(&fs->thread, NULL, writer_main, fs) == 0;
+    return fs;
+}
+
+void sd_filesink_sync(sd_filesink *fs)
+{
+    if (!fs->threaded)
+        return; /* every job already ran in the caller's thread */
+    pthread_mutex_lock(&fs->mu);
+    fs->synced = false;
+    pthread_mutex_unlock(&fs->mu);
+    push(fs, (wjob){ .kind = J_SYNC });
+    pthread_mutex_lock(&fs->mu);
+    while (!fs->synced) {
+        fs->main_waits = true;
+        pthread_cond_wait(&fs->cv_back, &fs->mu);
+        fs->main_waits = false;
+    }
+    pthread_mutex_unlock(&fs->mu);
+}
+
+bool sd_filesink_exists(const sd_filesink *fs, const char *name)
+{
+    struct stat st;
+    return fstatat(fs->dirfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0;
+}
+
+uint64_t sd_filesink_errors(const sd_filesink *fs)
+{
+    return atomic_load(&((sd_filesink *)fs)->errors);
+}
+
+/* Frees every block: pending ones of files never closed (the caller's
+ * bug, but no leak), then the pool. */
+static void free_blocks(sd_filesink *fs)
+{
+    while (fs->mru) {
+        sd_sinkfile *f = fs->mru;
+        lru_unlink(fs, f);
+        blk_put_chain(fs, f->head);
+        f->head = f->tail = NULL;
+    }
+    for (int i = 0; i < 2; i++)
+        while (fs->pool[i]) {
+            blk *b = fs->pool[i];
+            fs->pool[i] = b->next;
+            free(b);
+        }
+}
+
+uint64_t sd_filesink_free(sd_filesink *fs)
+{
+    if (fs->threaded) {
+        push(fs, (wjob){ .kind = J_STOP });
+        pthread_join(fs->thread, NULL);
+        fs->threaded = false;
+        blk_put_chain(fs, fs->back);
+        fs->back = NULL;
+    }
+    for (int i = 0; i < fs->n; i++) /* files never closed by the caller */
+        if (fs->s[i].owner)
+            slot_release(fs, fs->s[i].owner);
+    free_blocks(fs);
+    pthread_mutex_destroy(&fs->mu);
+    pthread_cond_destroy(&fs->cv_job);
+    pthread_cond_destroy(&fs->cv_room);
+    pthread_cond_destroy(&fs->cv_back);
+    uint64_t errors = atomic_load(&fs->errors);
+    free(fs->s);
+    free(fs);
+    return errors;
+}

@@ -1,0 +1,132 @@
+/* Unit tests for sd_filesink (bytes and holes land at their offsets, a
+ * symlink in the directory is not followed and counts as an error, files
+ * close in order) and sd_names (tcpflow's cN numbering stays right when
+ * names are forgotten and must be found in the directory again). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "out/sd_filesink.h"
+#include "out/sd_names.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static char dir[64];
+static int dirfd_;
+
+static int setup(void **st)
+{
+    (void)st;
+    snprintf(dir, sizeof dir, "/tmp/sd_filesink_XXXXXX");
+    if (!mkdtemp(dir))
+        return -1;
+    dirfd_ = open(dir, O_RDONLY | O_DIRECTORY);
+    return dirfd_ < 0 ? -1 : 0;
+}
+
+static int teardown(void **st)
+{
+    (void)st;
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+    close(dirfd_);
+    return system(cmd) == 0 ? 0 : -1;
+}
+
+/* The file's bytes (at most cap), or -1. */
+static long slurp(const char *name, char *buf, size_t cap)
+{
+    int fd = openat(dirfd_, name, O_RDONLY);
+    if (fd < 0)
+        return -1;
+    long n = (long)read(fd, buf, cap);
+    close(fd);
+    return n;
+}
+
+static void t_bytes_holes_and_errors(void **st)
+{
+    (void)st;
+    sd_filesink_opts o = { .max_open = 1, .budget = 1 }; /* every write reopens */
+    sd_filesink *s = sd_filesink_new(dirfd_, &o);
+    sd_sinkfile *a = sd_sinkfile_new(s, "a");
+    sd_sinkfile *b = sd_sinkfile_new(s, "b");
+    sd_sinkfile_skip(a, 2);
+    sd_sinkfile_write(s, a, "xy", 2);
+    sd_sinkfile_write(s, b, "B", 1);
+    sd_sinkfile_skip(a, 3);
+    assert_int_equal(sd_sinkfile_pos(a), 7);
+    sd_sinkfile_close(s, a);
+    sd_sinkfile_close(s, b);
+    sd_sinkfile_close(s, sd_sinkfile_new(s, "never")); /* nothing written: no file */
+    /* a planted symlink: the write fails, the target is untouched */
+    assert_int_equal(symlinkat("/etc/hostname", dirfd_, "link"), 0);
+    sd_sinkfile *l = sd_sinkfile_new(s, "link");
+    sd_sinkfile_write(s, l, "evil", 4);
+    sd_sinkfile_close(s, l);
+    assert_int_equal(sd_filesink_free(s), 1);
+    char buf[16];
+    assert_int_equal(slurp("a", buf, sizeof buf), 7);
+    assert_memory_equal(buf, "\0\0xy\0\0\0", 7);
+    assert_int_equal(slurp("b", buf, sizeof buf), 1);
+    assert_int_equal(slurp("never", buf, sizeof buf), -1);
+    struct stat sb;
+    assert_int_equal(fstatat(dirfd_, "link", &sb, AT_SYMLINK_NOFOLLOW), 0);
+    assert_true(S_ISLNK(sb.st_mode));
+}
+
+/* n files named base: what sd_names gives, with a table of 2 names. */
+static void t_names_forgotten(void **st)
+{
+    (void)st;
+    sd_filesink_opts o = { 0 };
+    sd_filesink *s = sd_filesink_new(dirfd_, &o);
+    sd_names *nm = sd_names_new(s, true, 2);
+    char name[64], other[64];
+    static const char *const want[] = { "p", "pc1", "pc2", "pc3" };
+    for (int i = 0; i < 4; i++) {
+        uint64_t h = sd_names_take(nm, "p", "", name, sizeof name);
+        assert_string_equal(name, want[i]);
+        sd_sinkfile *f = sd_sinkfile_new(s, name);
+        sd_sinkfile_write(s, f, "x", 1);
+        sd_sinkfile_close(s, f);
+        sd_names_release(nm, h);
+        /* two other names in between: "p" is forgotten each time */
+        for (int k = 0; k < 2; k++) {
+            snprintf(other, sizeof other, "q%d_%d", i, k);
+            uint64_t g = sd_names_take(nm, other, ".json", name, sizeof name);
+            assert_string_equal(name, strcat(other, ".json"));
+            sd_sinkfile *q = sd_sinkfile_new(s, name);
+            sd_sinkfile_write(s, q, "y", 1);
+            sd_sinkfile_close(s, q);
+            sd_names_release(nm, g);
+        }
+    }
+    /* a name in use is never forgotten, whatever comes after it */
+    uint64_t h = sd_names_take(nm, "live", "", name, sizeof name);
+    for (int k = 0; k < 5; k++)
+        sd_names_release(nm, sd_names_take(nm, "r", "", other, sizeof other));
+    assert_string_equal(other, "rc4");
+    sd_names_take(nm, "live", "", name, sizeof name);
+    assert_string_equal(name, "livec1");
+    sd_names_release(nm, h);
+    sd_names_free(nm);
+    assert_int_equal(sd_filesink_free(s), 0);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(t_bytes_holes_and_errors, setup, teardown),
+        cmocka_unit_test_setup_teardown(t_names_forgotten, setup, teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -3,8 +3,15 @@
 #include "../common/sd_hmap.h"
 #include "../common/sd_vec.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
+
+/* HyperLogLog of the hosts the cap refused: 2^14 one-byte registers
+ * (standard error 1.04 / sqrt(2^14), under 1%), allocated at the first
+ * refusal. */
+#define HLL_P 14
+#define HLL_M (1u << HLL_P)
 
 /* Per host aggregate, in a dense array; the host map (keyed by sd_addr,
  * whose bytes past the family's are zero, so the whole struct is the key)
@@ -33,6 +40,7 @@ struct sd_hoststats {
     sd_hoststats_result r;
     host_vec top, varied, all;
     SD_VEC(sd_hoststats_port) portv;
+    uint8_t *hll;             /* NULL until a host is refused */
     bool finished;
 };
 
@@ -68,6 +76,7 @@ void sd_hoststats_free(sd_hoststats *h)
         return;
     sd_hmap_free(h->hosts);
     sd_vec_free(&h->aggs);
+    free(h->hll);
     free(h->ports);
     sd_vec_free(&h->top);
     sd_vec_free(&h->varied);
@@ -106,6 +115,36 @@ static void note_ipid(hagg *g, const sd_pkt *p)
     g->id_set = true;
 }
 
+static void hll_add(sd_hoststats *h, const sd_addr *a)
+{
+    if (!h->hll)
+        h->hll = sd_calloc(HLL_M, 1);
+    uint64_t x = sd_hash_bytes(a, sizeof *a);
+    uint32_t idx = (uint32_t)(x >> (64 - HLL_P));
+    uint64_t rest = (x << HLL_P) | (1ull << (HLL_P - 1)); /* a guard bit: rho <= 51 */
+    uint8_t rho = (uint8_t)(__builtin_clzll(rest) + 1);
+    if (rho > h->hll[idx])
+        h->hll[idx] = rho;
+}
+
+/* Flajolet et al.'s estimate, with linear counting while registers are
+ * empty (small counts, where it is near exact). */
+static uint64_t hll_count(const uint8_t *reg)
+{
+    if (!reg)
+        return 0;
+    double sum = 0, m = HLL_M;
+    size_t zeros = 0;
+    for (size_t i = 0; i < HLL_M; i++) {
+        sum += ldexp(1.0, -reg[i]);
+        zeros += !reg[i];
+    }
+    double e = 0.7213 / (1 + 1.079 / m) * m * m / sum;
+    if (e <= 2.5 * m && zeros)
+        e = m * log(m / (double)zeros);
+    return (uint64_t)(e + 0.5);
+}
+
 /* The host's aggregate, added if new; NULL when the cap refuses it. */
 static hagg *host_get(sd_hoststats *h, const sd_addr *a)
 {
@@ -123,6 +162,7 @@ static hagg *host_get(sd_hoststats *h, const sd_addr *a)
         g->a = *a;
         return g;
     default:
+        hll_add(h, a);
         return NULL;
     }
 }
@@ -338,7 +378,10 @@ const sd_hoststats_result *sd_hoststats_finish(sd_hoststats *h)
         return r;
     h->finished = true;
     r->hosts = sd_hmap_count(h->hosts);
-    r->hosts_refused = sd_hmap_refused(h->hosts);
+    r->refused_pkts = sd_hmap_refused(h->hosts);
+    r->hosts_refused = hll_count(h->hll);
+    if (r->hosts_refused > r->refused_pkts) /* each sent at least one */
+        r->hosts_refused = r->refused_pkts;
     /* the map and the aggregates are not needed past here: free them as
      * soon as the result holds what it lists */
     sd_hmap_free(h->hosts);

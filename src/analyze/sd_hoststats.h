@@ -6,8 +6,9 @@
  * behaviour, connection states, and connections per responder port.
  *
  * Memory is bounded: hosts live in a dense array indexed by a capped
- * sd_hmap (~150 bytes a host at most; past the cap new hosts are refused
- * and counted, their packets still in every total), ports in a fixed table
+ * sd_hmap (~150 bytes a host at most; past the cap new hosts are refused,
+ * their packets still in every total: the packets are counted exactly, the
+ * distinct hosts estimated in 16 KiB, HyperLogLog), ports in a fixed table
  * (2 x 65536). Work is linear in the
  * packets; the top talkers come from a bounded heap, and only the JSON
  * listing of every host (opts.all_hosts) sorts them all, once.
@@ -55,7 +56,9 @@ typedef struct sd_hoststats_result {
     uint64_t states[SD_HOSTSTATS_NSTATES]; /* by sd_hoststats_state_name(i) */
     uint64_t s0, rej, rst_orig, rst_resp, midstream;
     size_t hosts;                    /* hosts tracked */
-    uint64_t hosts_refused;          /* new hosts refused by the cap */
+    uint64_t hosts_refused;          /* distinct hosts refused by the cap (estimate,
+                                        within ~1%; exact for a few thousand) */
+    uint64_t refused_pkts;           /* their packets (exact) */
     size_t max_hosts;                /* the cap in force */
     /* Hosts by bytes sent, most first (ties: lower address first). */
     const sd_hoststats_host *top;    /* the first top_n */

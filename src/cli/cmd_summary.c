@@ -33,10 +33,11 @@ static void report(const sd_hoststats_result *r, const sd_engine_stats *st, bool
         sd_summary_text(&b, r, st, cli_flush);
     cli_flush(&b);
     sd_buf_free(&b);
-    if (r->hosts_refused)
-        fprintf(stderr, "strider summary: the host table was full (--max-hosts %llu): %llu host(s) not "
-                        "tracked, their packets counted in the totals only\n",
-                (unsigned long long)r->max_hosts, (unsigned long long)r->hosts_refused);
+    if (r->refused_pkts)
+        fprintf(stderr, "strider summary: the host table was full (--max-hosts %llu): about %llu host(s) "
+                        "not tracked (%llu packets), counted in the totals only\n",
+                (unsigned long long)r->max_hosts, (unsigned long long)r->hosts_refused,
+                (unsigned long long)r->refused_pkts);
 }
 
 int cmd_summary(int argc, char **argv)

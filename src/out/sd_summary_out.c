@@ -80,9 +80,10 @@ static void text_hosts(sd_buf *b, const sd_hoststats_result *r, sd_summary_flush
         sd_buf_printf(b, "  %-39s %10llu %14llu  %-16s %s\n", sd_addr_str(&h->addr, a, sizeof a),
                       (ull)h->pkts, (ull)h->bytes, ttl, h->ip_id);
     }
-    if (r->hosts_refused)
-        sd_buf_printf(b, "  hosts not tracked: %llu (past the cap of %llu hosts; their packets are in the "
-                         "totals only)\n", (ull)r->hosts_refused, (ull)r->max_hosts);
+    if (r->refused_pkts)
+        sd_buf_printf(b, "  hosts not tracked (past the cap of %llu): about %llu, sending %llu packets "
+                         "(in the totals only)\n", (ull)r->max_hosts, (ull)r->hosts_refused,
+                      (ull)r->refused_pkts);
     sd_buf_printf(b, "\nTop responder ports (by connections)\n");
     for (size_t i = 0; i < r->nports && i < SD_HOSTSTATS_TOP_N; i++)
         sd_buf_printf(b, "  %s/%-6u %8llu connections%s\n", r->ports[i].udp ? "udp" : "tcp", r->ports[i].port,
@@ -125,9 +126,10 @@ static void json_capture(sd_json *j, sd_buf *b, const sd_hoststats_result *r, co
     sd_json_u64(j, "rejected", r->rej);
     sd_json_u64(j, "rst_by_orig", r->rst_orig);
     sd_json_u64(j, "rst_by_resp", r->rst_resp);
-    if (r->hosts_refused) {
-        sd_json_u64(j, "hosts_untracked", r->hosts_refused);
+    if (r->refused_pkts) {
         sd_json_u64(j, "max_hosts", r->max_hosts);
+        sd_json_u64(j, "hosts_untracked", r->hosts_refused);
+        sd_json_u64(j, "untracked_host_pkts", r->refused_pkts);
     }
     sd_json_end(j);
 }

@@ -107,30 +107,41 @@ void sd_summary_text(sd_buf *b, const sd_hoststats_result *r, const sd_engine_st
     text_hosts(b, r, flush);
 }
 
+typedef struct u64_field {
+    const char *key;
+    uint64_t v;
+} u64_field;
+
+static void json_u64s(sd_json *j, const u64_field *f, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        sd_json_u64(j, f[i].key, f[i].v);
+}
+
 static void json_capture(sd_json *j, sd_buf *b, const sd_hoststats_result *r, const sd_engine_stats *st)
 {
+    const u64_field counts[] = {
+        { "frames", st->frames }, { "ip_pkts", st->ip_pkts }, { "not_ip", st->not_ip },
+        { "malformed", st->bad }, { "wire_bytes", r->wire_bytes },
+    };
+    const u64_field conns[] = {
+        { "tcp_conns", r->tcp_conns }, { "udp_conns", r->udp_conns }, { "unanswered_syn", r->s0 },
+        { "rejected", r->rej }, { "rst_by_orig", r->rst_orig }, { "rst_by_resp", r->rst_resp },
+    };
+    const u64_field cap[] = {
+        { "max_hosts", r->max_hosts }, { "hosts_untracked", r->hosts_refused },
+        { "untracked_host_pkts", r->refused_pkts },
+    };
     sd_json_begin(j, b);
     sd_json_str(j, "type", "capture");
-    sd_json_u64(j, "frames", st->frames);
-    sd_json_u64(j, "ip_pkts", st->ip_pkts);
-    sd_json_u64(j, "not_ip", st->not_ip);
-    sd_json_u64(j, "malformed", st->bad);
-    sd_json_u64(j, "wire_bytes", r->wire_bytes);
+    json_u64s(j, counts, SD_ARRAY_LEN(counts));
     if (r->any) {
         sd_json_f64(j, "first_ts", sd_ts_sec(r->first), 6);
         sd_json_f64(j, "last_ts", sd_ts_sec(r->last), 6);
     }
-    sd_json_u64(j, "tcp_conns", r->tcp_conns);
-    sd_json_u64(j, "udp_conns", r->udp_conns);
-    sd_json_u64(j, "unanswered_syn", r->s0);
-    sd_json_u64(j, "rejected", r->rej);
-    sd_json_u64(j, "rst_by_orig", r->rst_orig);
-    sd_json_u64(j, "rst_by_resp", r->rst_resp);
-    if (r->refused_pkts) {
-        sd_json_u64(j, "max_hosts", r->max_hosts);
-        sd_json_u64(j, "hosts_untracked", r->hosts_refused);
-        sd_json_u64(j, "untracked_host_pkts", r->refused_pkts);
-    }
+    json_u64s(j, conns, SD_ARRAY_LEN(conns));
+    if (r->refused_pkts) /* only then: the output of a capture under the cap is unchanged */
+        json_u64s(j, cap, SD_ARRAY_LEN(cap));
     sd_json_end(j);
 }
 

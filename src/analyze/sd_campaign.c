@@ -132,14 +132,23 @@ static bool is_scan(const client_agg *g)
            (g->servers >= SCAN_MIN_SERVERS && pre * 100 >= all * SCAN_SWEEP_PREAUTH_PCT);
 }
 
+/* An aggregate event of the client, at its first connection; *a gets the
+ * client's address as text. */
+static sd_event *agg_event(sd_evlist *out, const char *kind, double conf, const sd_addr *client,
+                           const client_agg *g, char a[SD_ADDR_STRLEN])
+{
+    sd_addr_str(client, a, SD_ADDR_STRLEN);
+    sd_event *e = sd_ev_add(out, kind, g->uid, g->stream, g->ts, g->frame, g->frame_last, SD_LEG_FORWARD);
+    e->confidence = conf;
+    sd_ev_str(e, "client", a);
+    sd_ev_int(e, "connections", g->conns);
+    return e;
+}
+
 static sd_event *bf_event(sd_evlist *out, const sd_addr *client, const client_agg *g)
 {
     char a[SD_ADDR_STRLEN];
-    sd_addr_str(client, a, sizeof a);
-    sd_event *e = sd_ev_add(out, "brute_force", g->uid, g->stream, g->ts, g->frame, g->frame_last, SD_LEG_FORWARD);
-    e->confidence = BF_CONFIDENCE;
-    sd_ev_str(e, "client", a);
-    sd_ev_int(e, "connections", g->conns);
+    sd_event *e = agg_event(out, "brute_force", BF_CONFIDENCE, client, g, a);
     sd_ev_int(e, "failed_connections", g->failed_conns);
     sd_ev_int(e, "failures", g->failures);
     snprintf(e->note, sizeof e->note, "%s: %u failed logins over %u connections (password guessing)", a,
@@ -150,11 +159,7 @@ static sd_event *bf_event(sd_evlist *out, const sd_addr *client, const client_ag
 static sd_event *scan_event(sd_evlist *out, const sd_addr *client, const client_agg *g)
 {
     char a[SD_ADDR_STRLEN];
-    sd_addr_str(client, a, sizeof a);
-    sd_event *e = sd_ev_add(out, "scanner", g->uid, g->stream, g->ts, g->frame, g->frame_last, SD_LEG_FORWARD);
-    e->confidence = SCAN_CONFIDENCE;
-    sd_ev_str(e, "client", a);
-    sd_ev_int(e, "connections", g->conns);
+    sd_event *e = agg_event(out, "scanner", SCAN_CONFIDENCE, client, g, a);
     sd_ev_int(e, "servers", g->servers);
     sd_ev_int(e, "version_only", g->version_only);
     sd_ev_int(e, "capabilities_only", g->caps_only);

@@ -85,11 +85,5 @@ void cli_flush_now(sd_buf *b);
  * rows*cols strings, row 0 the header. */
 void cli_table(FILE *out, char **cells, size_t rows, size_t cols, const bool *right);
 
-int cmd_conns(int argc, char **argv);
-int cmd_packets(int argc, char **argv);
-int cmd_summary(int argc, char **argv);
-int cmd_follow(int argc, char **argv);
-int cmd_extract(int argc, char **argv);
-int cmd_ssh(int argc, char **argv);
 
 #endif

@@ -70,3 +70,62 @@ int cli_opt_overlap(const char *cmd, const char *arg, sd_overlap_policy *out)
     fprintf(stderr, "strider %s: bad --overlap \"%s\": first, last, linux, windows or bsd\n", cmd, arg);
     return 2;
 }
+
+int cli_opt_conn(const char *cmd, const char *opt, const char *arg, cli_conn_sel *out)
+{
+    const char *s = arg;
+    char *end;
+    *out = (cli_conn_sel){ .proto = 6 };
+    if (s[0] == 'C' && strlen(s) > 4) {
+        out->uid = s;
+        return 0;
+    }
+    if (!strncmp(s, "udp:", 4)) {
+        out->proto = 17;
+        s += 4;
+    } else if (!strncmp(s, "tcp:", 4)) {
+        s += 4;
+    }
+    errno = 0;
+    out->id = strtoull(s, &end, 10);
+    if (end == s || *end || s[0] == '-' || errno) {
+        fprintf(stderr, "strider %s: %s wants a stream number (12, tcp:12, udp:3) or a uid, not \"%s\"\n", cmd,
+                opt, arg);
+        return 2;
+    }
+    return 0;
+}
+
+bool cli_conn_is(const cli_conn_sel *s, uint8_t proto, uint64_t id, const char *uid)
+{
+    if (s->uid)
+        return strcmp(s->uid, uid) == 0;
+    return s->proto == proto && s->id == id;
+}
+
+static int frame_no(const char *s, const char *e, uint64_t *out)
+{
+    *out = 0;
+    if (s == e)
+        return 0;
+    uint64_t v = 0;
+    for (const char *p = s; p < e; p++) {
+        if (*p < '0' || *p > '9' || v > (UINT64_MAX - 9) / 10)
+            return -1;
+        v = v * 10 + (uint64_t)(*p - '0');
+    }
+    *out = v;
+    return 0;
+}
+
+int cli_opt_frames(const char *cmd, const char *opt, const char *arg, uint64_t *first, uint64_t *last)
+{
+    const char *sep = strpbrk(arg, ":-");
+    if (!sep || frame_no(arg, sep, first) || frame_no(sep + 1, sep + 1 + strlen(sep + 1), last) ||
+        (*last && *first > *last)) {
+        fprintf(stderr, "strider %s: %s wants a frame range A:B (either may be empty), not \"%s\"\n", cmd, opt,
+                arg);
+        return 2;
+    }
+    return 0;
+}

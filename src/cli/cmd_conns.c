@@ -2,7 +2,7 @@
  * (Zeek conn.log names) or CSV, filtered and sorted by any field. */
 #include "../out/sd_connfields.h"
 #include "../out/sd_table.h"
-#include "cli.h"
+#include "cli_cmd.h"
 
 #include <getopt.h>
 #include <stdlib.h>
@@ -31,6 +31,11 @@ typedef struct conns_run {
     bool sorted;
     sd_conn *v;
     size_t n, cap;
+    /* options */
+    const char *fields;
+    bool reasm;
+    double idle;
+    const sd_field *selv[MAX_COLS];
 } conns_run;
 
 static const char HELP[] =
@@ -204,109 +209,123 @@ static int set_sort(const char *arg)
     return g_sort ? 0 : -1;
 }
 
-int cmd_conns(int argc, char **argv)
+static void conns_init(void *ctx)
 {
-    static const struct option opts[] = {
-        CLI_COMMON_OPTS,
-        { "json", no_argument, 0, 'j' },    { "csv", no_argument, 0, 'C' },
-        { "fields", required_argument, 0, 'F' }, { "list-fields", no_argument, 0, 'L' },
-        { "where", required_argument, 0, 'w' }, { "sort", required_argument, 0, 's' },
-        { "limit", required_argument, 0, 'n' }, { "proto", required_argument, 0, 'p' },
-        { "host", required_argument, 0, 'H' },  { "port", required_argument, 0, 'o' },
-        { "idle-timeout", required_argument, 0, 'T' }, { "reassemble", no_argument, 0, 'R' },
-        { 0, 0, 0, 0 },
-    };
-    cli_input in;
-    cli_input_init(&in);
-    conns_run r = { .port = -1, .limit = UINT64_MAX };
-    cli_format fmt = CLI_TEXT;
-    const char *fields = NULL;
-    uint64_t num;
-    double idle = 0;
-    char err[256];
-    int rc = 2, o;
+    conns_run *r = ctx;
+    r->port = -1;
+    r->limit = UINT64_MAX;
     g_sort = NULL;
-    optind = 1;
-    bool reasm = false;
-    while ((o = getopt_long(argc, argv, CLI_COMMON_SHORT "jF:w:s:n:R", opts, NULL)) != -1) {
-        int common = cli_common_opt(&in, o, optarg);
-        if (common < 0)
-            goto out;
-        if (common)
-            continue;
-        switch (o) {
-        case 'h': fputs(HELP, stdout); rc = 0; goto out;
-        case 'j': fmt = CLI_JSON; break;
-        case 'C': fmt = CLI_CSV; break;
-        case 'F': fields = optarg; break;
-        case 'L': list_fields(); rc = 0; goto out;
-        case 'w':
-            sd_filter_free(r.where);
-            r.where = sd_filter_parse(&sd_conn_fields, optarg, err, sizeof err);
-            if (!r.where) { rc = cli_usage_error("conns", "%s", err); goto out; }
-            break;
-        case 's':
-            if (set_sort(optarg)) { rc = cli_usage_error("conns", "unknown sort field \"%s\"", optarg); goto out; }
-            break;
-        case 'n':
-            if (cli_parse_u64("conns", "--limit", optarg, 0, UINT64_MAX - 1, &r.limit)) goto out;
-            break;
-        case 'p':
-            if (strcmp(optarg, "tcp") && strcmp(optarg, "udp")) { rc = cli_usage_error("conns", "--proto wants tcp or udp, not \"%s\"", optarg); goto out; }
-            r.proto = optarg;
-            break;
-        case 'H':
-            if (sd_addr_parse(optarg, &r.host)) { rc = cli_usage_error("conns", "bad address \"%s\"", optarg); goto out; }
-            r.has_host = true;
-            break;
-        case 'o':
-            if (cli_parse_u64("conns", "--port", optarg, 0, 65535, &num)) goto out;
-            r.port = (long)num;
-            break;
-        case 'T':
-            if (cli_parse_secs("conns", "--idle-timeout", optarg, 0.001, 1e9, &idle)) goto out;
-            break;
-        case 'R': reasm = true; break;
-        default: rc = cli_usage_error("conns", "bad option"); goto out;
-        }
+}
+
+static int conns_opt(void *ctx, int o, const char *arg)
+{
+    conns_run *r = ctx;
+    char err[256];
+    uint64_t num;
+    switch (o) {
+    case 'j': r->fmt = CLI_JSON; return CLI_OK;
+    case 'C': r->fmt = CLI_CSV; return CLI_OK;
+    case 'F': r->fields = arg; return CLI_OK;
+    case 'L': list_fields(); return CLI_DONE;
+    case 'R': r->reasm = true; return CLI_OK;
+    case 'w':
+        sd_filter_free(r->where);
+        r->where = sd_filter_parse(&sd_conn_fields, arg, err, sizeof err);
+        return r->where ? CLI_OK : cli_usage_error("conns", "%s", err);
+    case 's':
+        return set_sort(arg) ? cli_usage_error("conns", "unknown sort field \"%s\"", arg) : CLI_OK;
+    case 'n': return cli_parse_u64("conns", "--limit", arg, 0, UINT64_MAX - 1, &r->limit) ? 2 : CLI_OK;
+    case 'p':
+        if (strcmp(arg, "tcp") && strcmp(arg, "udp"))
+            return cli_usage_error("conns", "--proto wants tcp or udp, not \"%s\"", arg);
+        r->proto = arg;
+        return CLI_OK;
+    case 'H':
+        if (sd_addr_parse(arg, &r->host))
+            return cli_usage_error("conns", "bad address \"%s\"", arg);
+        r->has_host = true;
+        return CLI_OK;
+    case 'o':
+        if (cli_parse_u64("conns", "--port", arg, 0, 65535, &num))
+            return 2;
+        r->port = (long)num;
+        return CLI_OK;
+    case 'T': return cli_parse_secs("conns", "--idle-timeout", arg, 0.001, 1e9, &r->idle) ? 2 : CLI_OK;
+    default: return cli_usage_error("conns", "bad option");
     }
-    for (int i = optind; i < argc; i++)
-        cli_add_file(&in, argv[i]);
-    const sd_field *sel[MAX_COLS];
-    int ncol;
-    if (fields || fmt == CLI_TEXT) {
-        ncol = sd_fields_select(&sd_conn_fields, fields ? fields : sd_conn_text_default, sel, MAX_COLS,
-                                err, sizeof err);
-        if (ncol < 0) { rc = cli_usage_error("conns", "%s", err); goto out; }
-    } else { /* every field; the optional ones (reassembly's) only with -R */
-        ncol = 0;
+}
+
+/* The columns: --fields, or the text default, or every field (the
+ * optional ones, reassembly's, only with -R). */
+static int select_fields(conns_run *r)
+{
+    char err[256];
+    int ncol = 0;
+    if (r->fields || r->fmt == CLI_TEXT) {
+        ncol = sd_fields_select(&sd_conn_fields, r->fields ? r->fields : sd_conn_text_default, r->selv,
+                                MAX_COLS, err, sizeof err);
+        if (ncol < 0)
+            return cli_usage_error("conns", "%s", err);
+    } else {
         for (size_t i = 0; i < sd_conn_fields.n && ncol < MAX_COLS; i++)
-            if (reasm || !sd_conn_fields.f[i].optional)
-                sel[ncol++] = &sd_conn_fields.f[i];
+            if (r->reasm || !sd_conn_fields.f[i].optional)
+                r->selv[ncol++] = &sd_conn_fields.f[i];
     }
-    sd_capture *cap = cli_open(&in);
-    if (!cap) { rc = 1; goto out; }
-    r.fmt = fmt;
-    r.sel = sel;
-    r.ncol = (size_t)ncol;
-    r.live = in.live;
-    r.sorted = g_sort != NULL;
-    sd_engine_opts eo = { .conn_done = conn_done, .ud = &r, .tcp_idle = (sd_ts)(idle * 1e9),
-                          .reassemble = reasm };
-    sd_engine *e = cli_engine(&in, &eo);
-    if (reasm)
-        sd_engine_add(e, &reasm_counter);
-    begin_output(&r);
-    cli_run(&in, e, cap);
-    end_output(&r);
-    rc = cli_status(&in, cap);
-    sd_engine_free(e);
-    sd_capture_close(cap);
-out:
-    free(r.v);
-    sd_table_free(r.table);
-    sd_buf_free(&r.out);
-    sd_filter_free(r.where);
-    cli_input_free(&in);
+    r->sel = r->selv;
+    r->ncol = (size_t)ncol;
+    return CLI_OK;
+}
+
+static int conns_prepare(void *ctx, cli_input *in, sd_engine_opts *eo)
+{
+    conns_run *r = ctx;
+    int rc = select_fields(r);
+    r->sorted = g_sort != NULL;
+    eo->conn_done = conn_done;
+    eo->ud = r;
+    eo->tcp_idle = (sd_ts)(r->idle * 1e9);
+    eo->reassemble = r->reasm;
     return rc;
 }
+
+static int conns_start(void *ctx, cli_input *in, sd_engine *e)
+{
+    conns_run *r = ctx;
+    r->live = in->live;
+    if (r->reasm)
+        sd_engine_add(e, &reasm_counter);
+    begin_output(r);
+    return CLI_OK;
+}
+
+static int conns_finish(void *ctx, cli_input *in, sd_engine *e, int status)
+{
+    end_output(ctx);
+    return status;
+}
+
+static void conns_free(void *ctx)
+{
+    conns_run *r = ctx;
+    free(r->v);
+    sd_filter_free(r->where);
+    sd_table_free(r->table);
+    sd_buf_free(&r->out);
+}
+
+static const struct option CONNS_OPTS[] = {
+    { "json", no_argument, 0, 'j' },    { "csv", no_argument, 0, 'C' },
+    { "fields", required_argument, 0, 'F' }, { "list-fields", no_argument, 0, 'L' },
+    { "where", required_argument, 0, 'w' }, { "sort", required_argument, 0, 's' },
+    { "limit", required_argument, 0, 'n' }, { "proto", required_argument, 0, 'p' },
+    { "host", required_argument, 0, 'H' },  { "port", required_argument, 0, 'o' },
+    { "idle-timeout", required_argument, 0, 'T' }, { "reassemble", no_argument, 0, 'R' },
+    { 0, 0, 0, 0 },
+};
+
+const cli_cmd cli_cmd_conns = {
+    .name = "conns", .summary = "every connection with its facts (table, JSON lines, CSV)", .help = HELP,
+    .shortopts = "jF:w:s:n:R", .longopts = CONNS_OPTS, .ctx_size = sizeof(conns_run), .init = conns_init,
+    .opt = conns_opt, .prepare = conns_prepare, .start = conns_start, .finish = conns_finish,
+    .free = conns_free,
+};

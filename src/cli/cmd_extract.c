@@ -10,7 +10,7 @@
  * the engine run -> the status. */
 #include "../out/sd_extract.h"
 #include "../out/sd_filesink.h"
-#include "cli.h"
+#include "cli_cmd.h"
 #include "cli_opt.h"
 
 #include <dirent.h>
@@ -76,7 +76,6 @@ static const char HELP[] =
     "                       0: no payload at all, only offsets, lengths, frames)\n" CLI_COMMON_HELP;
 
 typedef struct xargs {
-    cli_input in;
     const char *outdir;
     bool force;
     bool json_opt; /* a transcript or index option was given */
@@ -84,13 +83,17 @@ typedef struct xargs {
     sd_extract_opts xo;
     sd_reasm_budget budget;
     sd_reasm_opts ro;
+    int dirfd;
+    sd_filesink *sink;
+    sd_extract *x;
 } xargs;
 
 enum { O_FORCE = 256, O_ALL, O_OVERLAP, O_SCAP, O_MEMCAP, O_MAXOPEN, O_PMAX, O_INLINE, O_BUFFER, O_FLOWS };
 
 /* One option of extract's own; 0 = fine, else the exit status. */
-static int extract_opt(xargs *a, int o, const char *arg)
+static int extract_opt(void *ctx, int o, const char *arg)
 {
+    xargs *a = ctx;
     switch (o) {
     case 'o': a->outdir = arg; return 0;
     case O_FORCE: a->force = true; return 0;
@@ -109,42 +112,6 @@ static int extract_opt(xargs *a, int o, const char *arg)
         return cli_opt_size("extract", "json-inline", arg, 0, SIZE_MAX, true, &a->xo.inline_max);
     default: return cli_usage_error("extract", "bad option");
     }
-}
-
-/* Options and inputs; -1 = go on, else the exit status (0 after --help). */
-static int parse_args(xargs *a, int argc, char **argv)
-{
-    static const struct option opts[] = {
-        CLI_COMMON_OPTS,
-        { "output", required_argument, 0, 'o' },   { "force", no_argument, 0, O_FORCE },
-        { "all", no_argument, 0, O_ALL },          { "overlap", required_argument, 0, O_OVERLAP },
-        { "stream-cap", required_argument, 0, O_SCAP }, { "memcap", required_argument, 0, O_MEMCAP },
-        { "max-open", required_argument, 0, O_MAXOPEN },
-        { "json-payload-max", required_argument, 0, O_PMAX },
-        { "json-inline", required_argument, 0, O_INLINE },
-        { "buffer", required_argument, 0, O_BUFFER }, { "flows-only", no_argument, 0, O_FLOWS },
-        { 0, 0, 0, 0 },
-    };
-    int o, rc;
-    optind = 1;
-    while ((o = getopt_long(argc, argv, CLI_COMMON_SHORT "o:", opts, NULL)) != -1) {
-        if (cli_common_opt(&a->in, o, optarg))
-            continue;
-        if (o == 'h') {
-            fputs(HELP, stdout);
-            return 0;
-        }
-        if ((rc = extract_opt(a, o, optarg)) != 0)
-            return rc;
-    }
-    if (!a->outdir)
-        return cli_usage_error("extract", "-o DIR is required");
-    if (a->xo.flows_only && a->json_opt)
-        return cli_usage_error("extract", "--flows-only writes no transcript or index: "
-                                          "--all, --json-inline and --json-payload-max do not apply");
-    for (int i = optind; i < argc; i++)
-        cli_add_file(&a->in, argv[i]);
-    return -1;
 }
 
 /* Whether the directory dirfd has no entries (besides . and ..). */
@@ -223,56 +190,93 @@ static void print_stats(const sd_extract_stats *st)
     fprintf(stderr, "\n");
 }
 
-/* Runs the extraction into the open directory dirfd; the exit status. */
-static int run(xargs *a, sd_capture *cap, int dirfd)
+static void x_init(void *ctx)
 {
+    xargs *a = ctx;
+    a->max_open = DEFAULT_MAX_OPEN;
+    a->buffer = DEFAULT_BUFFER;
+    a->xo = (sd_extract_opts){ .payload_max = SIZE_MAX, .inline_max = DEFAULT_INLINE };
+    a->budget.cap = (size_t)1 << 30;
+    a->ro = (sd_reasm_opts){ .policy = SD_OVERLAP_FIRST, .budget = &a->budget };
+    a->dirfd = -1;
+}
+
+static int x_prepare(void *ctx, cli_input *in, sd_engine_opts *eo)
+{
+    xargs *a = ctx;
+    if (!a->outdir)
+        return cli_usage_error("extract", "-o DIR is required");
+    if (a->xo.flows_only && a->json_opt)
+        return cli_usage_error("extract", "--flows-only writes no transcript or index: "
+                                          "--all, --json-inline and --json-payload-max do not apply");
+    eo->reassemble = true;
+    eo->reasm = a->ro;
+    return CLI_OK;
+}
+
+static int x_start(void *ctx, cli_input *in, sd_engine *e)
+{
+    xargs *a = ctx;
+    a->dirfd = open_outdir(a->outdir, a->force, &a->xo.fresh_dir);
+    if (a->dirfd < 0)
+        return 1;
     sd_filesink_opts so = { .max_open = a->max_open - (a->xo.flows_only ? 0 : 1), /* one for the index */
-                            .budget = a->buffer, .log = a->in.quiet ? NULL : stderr,
+                            .budget = a->buffer, .log = in->quiet ? NULL : stderr,
                             .prog = "strider extract" };
-    sd_filesink *sink = sd_filesink_new(dirfd, &so);
-    sd_extract *x = sd_extract_new(&a->xo, sink);
-    int rc = 1;
-    if (x) {
-        heap_setup();
-        sd_engine_opts eo = { .diag = &a->in.diag, .reassemble = true, .reasm = a->ro };
-        sd_engine *e = sd_engine_new(&eo);
-        sd_analyzer an = sd_extract_analyzer(x);
-        sd_engine_add(e, &an);
-        cli_run(&a->in, e, cap);
-        rc = cli_status(&a->in, cap);
-        sd_engine_free(e);
-        sd_extract_stats st = sd_extract_get_stats(x);
-        if (!a->in.quiet)
-            print_stats(&st);
-    }
-    sd_extract_free(x);
-    uint64_t errors = sd_filesink_free(sink); /* every file written and closed */
+    a->sink = sd_filesink_new(a->dirfd, &so);
+    a->x = sd_extract_new(&a->xo, a->sink);
+    if (!a->x)
+        return 1;
+    heap_setup();
+    sd_analyzer an = sd_extract_analyzer(a->x);
+    sd_engine_add(e, &an);
+    return CLI_OK;
+}
+
+/* Every file written and closed; the write errors make the status 1. */
+static int x_close(xargs *a, int rc)
+{
+    sd_extract_free(a->x);
+    a->x = NULL;
+    uint64_t errors = a->sink ? sd_filesink_free(a->sink) : 0;
+    a->sink = NULL;
     if (errors) {
         fprintf(stderr, "strider extract: %llu write errors\n", (unsigned long long)errors);
         rc = 1;
     }
+    if (a->dirfd >= 0)
+        close(a->dirfd);
+    a->dirfd = -1;
     return rc;
 }
 
-int cmd_extract(int argc, char **argv)
+static int x_finish(void *ctx, cli_input *in, sd_engine *e, int rc)
 {
-    xargs a = { .max_open = DEFAULT_MAX_OPEN, .buffer = DEFAULT_BUFFER,
-                .xo = { .payload_max = SIZE_MAX, .inline_max = DEFAULT_INLINE },
-                .budget = { .cap = (size_t)1 << 30 } };
-    a.ro = (sd_reasm_opts){ .policy = SD_OVERLAP_FIRST, .budget = &a.budget };
-    cli_input_init(&a.in);
-    int rc = parse_args(&a, argc, argv);
-    if (rc < 0) {
-        rc = 1;
-        sd_capture *cap = cli_open(&a.in);
-        int dirfd = cap ? open_outdir(a.outdir, a.force, &a.xo.fresh_dir) : -1;
-        if (dirfd >= 0) {
-            rc = run(&a, cap, dirfd);
-            close(dirfd);
-        }
-        if (cap)
-            sd_capture_close(cap);
-    }
-    cli_input_free(&a.in);
-    return rc;
+    xargs *a = ctx;
+    sd_extract_stats st = sd_extract_get_stats(a->x);
+    if (!in->quiet)
+        print_stats(&st);
+    return x_close(a, rc);
 }
+
+static void x_free(void *ctx)
+{
+    x_close(ctx, 0);
+}
+
+static const struct option X_OPTS[] = {
+    { "output", required_argument, 0, 'o' },   { "force", no_argument, 0, O_FORCE },
+    { "all", no_argument, 0, O_ALL },          { "overlap", required_argument, 0, O_OVERLAP },
+    { "stream-cap", required_argument, 0, O_SCAP }, { "memcap", required_argument, 0, O_MEMCAP },
+    { "max-open", required_argument, 0, O_MAXOPEN },
+    { "json-payload-max", required_argument, 0, O_PMAX },
+    { "json-inline", required_argument, 0, O_INLINE },
+    { "buffer", required_argument, 0, O_BUFFER }, { "flows-only", no_argument, 0, O_FLOWS },
+    { 0, 0, 0, 0 },
+};
+
+const cli_cmd cli_cmd_extract = {
+    .name = "extract", .summary = "every TCP session's payload to files (tcpflow names) + JSON", .help = HELP,
+    .shortopts = "o:", .longopts = X_OPTS, .ctx_size = sizeof(xargs), .init = x_init, .opt = extract_opt,
+    .prepare = x_prepare, .start = x_start, .finish = x_finish, .free = x_free,
+};

@@ -4,7 +4,7 @@
  * gaps and inconsistent retransmissions marked. */
 #include "../out/sd_extract.h"
 #include "../out/sd_json.h"
-#include "cli.h"
+#include "cli_cmd.h"
 #include "cli_opt.h"
 
 #include <getopt.h>
@@ -35,8 +35,10 @@ static const char HELP[] =
 enum { M_ASCII, M_HEX, M_RAW, M_JSON };
 
 typedef struct fw_run {
-    uint64_t id;
-    const char *uid;
+    cli_conn_sel sel;
+    const char *conn_arg;
+    sd_reasm_budget budget;
+    sd_reasm_opts ro;
     int mode;
     int only_dir;          /* -1 = both */
     bool found;
@@ -58,7 +60,7 @@ static void *fw_conn_new(void *ctx, sd_conn *c)
     fw_run *r = ctx;
     if (c->ipproto != 6)
         return NULL;
-    if (r->uid ? strcmp(c->uid, r->uid) != 0 : c->id != r->id)
+    if (!cli_conn_is(&r->sel, c->ipproto, c->id, c->uid))
         return NULL;
     r->found = true;
     r->h[0] = c->orig_h;
@@ -209,98 +211,95 @@ static void fw_conn_end(void *ctx, sd_conn *c, void *st)
     r->at_bol = true;
 }
 
-static int parse_conn(fw_run *r, const char *s)
+enum { O_RAW = 256, O_DIR, O_OVERLAP, O_SCAP, O_MEMCAP };
+
+static void fw_init(void *ctx)
 {
-    char *end;
-    if (s[0] == 'C' && strlen(s) > 4) {
-        r->uid = s;
-        return 0;
-    }
-    if (!strncmp(s, "tcp:", 4))
-        s += 4;
-    r->id = strtoull(s, &end, 10);
-    return end == s || *end || s[0] == '-' ? -1 : 0;
+    fw_run *r = ctx;
+    r->only_dir = -1;
+    r->last_dir = -1;
+    r->at_bol = true;
+    r->budget.cap = (size_t)1 << 30;
+    r->ro = (sd_reasm_opts){ .policy = SD_OVERLAP_FIRST, .budget = &r->budget };
 }
 
-int cmd_follow(int argc, char **argv)
+static int fw_opt(void *ctx, int o, const char *arg)
 {
-    enum { O_RAW = 256, O_DIR, O_OVERLAP, O_SCAP, O_MEMCAP };
-    static const struct option opts[] = {
-        CLI_COMMON_OPTS,
-        { "conn", required_argument, 0, 'c' },     { "ascii", no_argument, 0, 'a' },
-        { "hex", no_argument, 0, 'x' },            { "raw", no_argument, 0, O_RAW },
-        { "json", no_argument, 0, 'j' },           { "dir", required_argument, 0, O_DIR },
-        { "overlap", required_argument, 0, O_OVERLAP }, { "stream-cap", required_argument, 0, O_SCAP },
-        { "memcap", required_argument, 0, O_MEMCAP }, { 0, 0, 0, 0 },
-    };
-    cli_input in;
-    cli_input_init(&in);
-    fw_run r = { .only_dir = -1, .last_dir = -1, .at_bol = true };
-    sd_reasm_budget budget = { .cap = (size_t)1 << 30 };
-    sd_reasm_opts ro = { .policy = SD_OVERLAP_FIRST, .budget = &budget };
-    const char *conn_arg = NULL;
-    int rc = 2, o;
-    optind = 1;
-    while ((o = getopt_long(argc, argv, CLI_COMMON_SHORT "c:axj", opts, NULL)) != -1) {
-        int common = cli_common_opt(&in, o, optarg);
-        if (common < 0)
-            goto out;
-        if (common)
-            continue;
-        switch (o) {
-        case 'h': fputs(HELP, stdout); rc = 0; goto out;
-        case 'c':
-            if (parse_conn(&r, optarg)) { rc = cli_usage_error("follow", "bad --conn \"%s\"", optarg); goto out; }
-            conn_arg = optarg;
-            break;
-        case 'a': r.mode = M_ASCII; break;
-        case 'x': r.mode = M_HEX; break;
-        case O_RAW: r.mode = M_RAW; break;
-        case 'j': r.mode = M_JSON; break;
-        case O_DIR:
-            if (!strcmp(optarg, "orig")) r.only_dir = 0;
-            else if (!strcmp(optarg, "resp")) r.only_dir = 1;
-            else { rc = cli_usage_error("follow", "--dir is orig or resp"); goto out; }
-            break;
-        case O_OVERLAP:
-            if ((rc = cli_opt_overlap("follow", optarg, &ro.policy))) goto out;
-            break;
-        case O_SCAP:
-            if ((rc = cli_opt_size("follow", "stream-cap", optarg, 1, SIZE_MAX, false, &ro.stream_cap))) goto out;
-            break;
-        case O_MEMCAP:
-            if ((rc = cli_opt_size("follow", "memcap", optarg, 1, SIZE_MAX, false, &budget.cap))) goto out;
-            break;
-        default: rc = cli_usage_error("follow", "bad option"); goto out;
-        }
+    fw_run *r = ctx;
+    switch (o) {
+    case 'c':
+        r->conn_arg = arg;
+        return cli_opt_conn("follow", "--conn", arg, &r->sel);
+    case 'a': r->mode = M_ASCII; return CLI_OK;
+    case 'x': r->mode = M_HEX; return CLI_OK;
+    case O_RAW: r->mode = M_RAW; return CLI_OK;
+    case 'j': r->mode = M_JSON; return CLI_OK;
+    case O_DIR:
+        if (!strcmp(arg, "orig"))
+            r->only_dir = 0;
+        else if (!strcmp(arg, "resp"))
+            r->only_dir = 1;
+        else
+            return cli_usage_error("follow", "--dir is orig or resp");
+        return CLI_OK;
+    case O_OVERLAP: return cli_opt_overlap("follow", arg, &r->ro.policy);
+    case O_SCAP: return cli_opt_size("follow", "stream-cap", arg, 1, SIZE_MAX, false, &r->ro.stream_cap);
+    case O_MEMCAP: return cli_opt_size("follow", "memcap", arg, 1, SIZE_MAX, false, &r->budget.cap);
+    default: return cli_usage_error("follow", "bad option");
     }
-    if (!conn_arg) { rc = cli_usage_error("follow", "--conn ID is required"); goto out; }
-    for (int i = optind; i < argc; i++)
-        cli_add_file(&in, argv[i]);
-    sd_capture *cap = cli_open(&in);
-    if (!cap) { rc = 1; goto out; }
-    sd_engine_opts eo = { .diag = &in.diag, .reassemble = true, .reasm = ro };
-    sd_engine *e = cli_engine(&in, &eo);
+}
+
+static int fw_prepare(void *ctx, cli_input *in, sd_engine_opts *eo)
+{
+    fw_run *r = ctx;
+    if (!r->conn_arg)
+        return cli_usage_error("follow", "--conn ID is required");
+    if (r->sel.proto != 6)
+        return cli_usage_error("follow", "--conn: follow reassembles TCP streams only");
+    eo->reassemble = true;
+    eo->reasm = r->ro;
+    return CLI_OK;
+}
+
+static int fw_start(void *ctx, cli_input *in, sd_engine *e)
+{
     sd_analyzer an = { .name = "follow", .conn_new = fw_conn_new, .chunk = fw_chunk,
-                       .conn_end = fw_conn_end, .ctx = &r };
+                       .conn_end = fw_conn_end, .ctx = ctx };
     sd_engine_add(e, &an);
-    cli_run(&in, e, cap);
-    cli_flush(&r.b);
-    fflush(stdout);
-    rc = cli_status(&in, cap);
-    if (!r.found && rc == 0) {
-        fprintf(stderr, "strider follow: no TCP connection %s in the capture\n", conn_arg);
+    return CLI_OK;
+}
+
+static int fw_finish(void *ctx, cli_input *in, sd_engine *e, int rc)
+{
+    fw_run *r = ctx;
+    cli_flush_now(&r->b);
+    if (!r->found && rc == 0) {
+        fprintf(stderr, "strider follow: no TCP connection %s in the capture\n", r->conn_arg);
         rc = 1;
     }
-    if (r.mode == M_RAW && (r.gaps[0] || r.gaps[1]) && !in.quiet)
+    if (r->mode == M_RAW && (r->gaps[0] || r->gaps[1]) && !in->quiet)
         fprintf(stderr, "strider follow: %llu bytes missing in capture file (left out of --raw)\n",
-                (unsigned long long)(r.gap_bytes[0] + r.gap_bytes[1]));
-    if ((r.truncated[0] || r.truncated[1]) && !in.quiet)
+                (unsigned long long)(r->gap_bytes[0] + r->gap_bytes[1]));
+    if ((r->truncated[0] || r->truncated[1]) && !in->quiet)
         fprintf(stderr, "strider follow: stream truncated: a memory cap was hit (see --stream-cap, --memcap)\n");
-    sd_engine_free(e);
-    sd_capture_close(cap);
-out:
-    sd_buf_free(&r.b);
-    cli_input_free(&in);
     return rc;
 }
+
+static void fw_free(void *ctx)
+{
+    sd_buf_free(&((fw_run *)ctx)->b);
+}
+
+static const struct option FW_OPTS[] = {
+    { "conn", required_argument, 0, 'c' },     { "ascii", no_argument, 0, 'a' },
+    { "hex", no_argument, 0, 'x' },            { "raw", no_argument, 0, O_RAW },
+    { "json", no_argument, 0, 'j' },           { "dir", required_argument, 0, O_DIR },
+    { "overlap", required_argument, 0, O_OVERLAP }, { "stream-cap", required_argument, 0, O_SCAP },
+    { "memcap", required_argument, 0, O_MEMCAP }, { 0, 0, 0, 0 },
+};
+
+const cli_cmd cli_cmd_follow = {
+    .name = "follow", .summary = "one TCP connection's reassembled payload, both sides in order", .help = HELP,
+    .shortopts = "c:axj", .longopts = FW_OPTS, .ctx_size = sizeof(fw_run), .init = fw_init, .opt = fw_opt,
+    .prepare = fw_prepare, .start = fw_start, .finish = fw_finish, .free = fw_free,
+};

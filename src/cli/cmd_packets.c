@@ -3,7 +3,8 @@
 #include "../flow/sd_tcp.h"
 #include "../out/sd_json.h"
 #include "../out/sd_report.h"
-#include "cli.h"
+#include "cli_cmd.h"
+#include "cli_opt.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -25,9 +26,8 @@ static const char HELP[] =
     "  -z, --zoom A:B       the plot shows frames A to B only (either may be empty)\n" CLI_COMMON_HELP;
 
 typedef struct pk_run {
-    uint8_t proto;
-    uint64_t id;
-    const char *uid;
+    cli_conn_sel sel;
+    const char *conn_arg;
     cli_format fmt;
     sd_buf b;
     uint64_t shown;
@@ -73,11 +73,7 @@ static void notes_str(unsigned ta, char *out, size_t len, char sep)
 
 static bool wanted(const pk_run *r, const sd_conn *c)
 {
-    if (!c)
-        return false;
-    if (r->uid)
-        return strcmp(c->uid, r->uid) == 0;
-    return c->ipproto == r->proto && c->id == r->id;
+    return c && cli_conn_is(&r->sel, c->ipproto, c->id, c->uid);
 }
 
 static void row_json(pk_run *r, const sd_conn *c, const sd_pkt *p, int dir, unsigned ta)
@@ -169,7 +165,7 @@ static int write_plot(pk_run *r)
     bool svg = n >= 4 && !strcmp(r->plot + n - 4, ".svg");
     sd_buf b = { 0 };
     sd_report_tcp_plot(&b, &r->conn, r->pk, r->npk, &o, !svg);
-    FILE *f = fopen(r->plot, "wb");
+    FILE *f = sd_create(r->plot);
     int rc = 0;
     if (!f || fwrite(b.p, 1, b.len, f) != b.len)
         rc = -1;
@@ -197,84 +193,59 @@ static void on_packet(void *ud, const sd_conn *c, const sd_pkt *p, int dir, unsi
         cli_flush(&r->b);
 }
 
-static int parse_conn(pk_run *r, const char *s)
+static int pk_opt(void *ctx, int o, const char *arg)
 {
-    char *end;
-    r->proto = 6;
-    if (s[0] == 'C' && strlen(s) > 4) {
-        r->uid = s;
-        return 0;
+    pk_run *r = ctx;
+    switch (o) {
+    case 'c':
+        r->conn_arg = arg;
+        return cli_opt_conn("packets", "--conn", arg, &r->sel);
+    case 'j': r->fmt = CLI_JSON; return CLI_OK;
+    case 'C': r->fmt = CLI_CSV; return CLI_OK;
+    case 'L': r->plot = arg; return CLI_OK;
+    case 'z': return cli_opt_frames("packets", "--zoom", arg, &r->zoom_first, &r->zoom_last);
+    default: return cli_usage_error("packets", "bad option");
     }
-    if (!strncmp(s, "udp:", 4)) {
-        r->proto = 17;
-        s += 4;
-    } else if (!strncmp(s, "tcp:", 4)) {
-        s += 4;
-    }
-    r->id = strtoull(s, &end, 10);
-    return end == s || *end ? -1 : 0;
 }
 
-int cmd_packets(int argc, char **argv)
+static int pk_prepare(void *ctx, cli_input *in, sd_engine_opts *eo)
 {
-    static const struct option opts[] = {
-        CLI_COMMON_OPTS, { "conn", required_argument, 0, 'c' }, { "json", no_argument, 0, 'j' },
-        { "csv", no_argument, 0, 'C' }, { "plot", required_argument, 0, 'L' },
-        { "zoom", required_argument, 0, 'z' }, { 0, 0, 0, 0 },
-    };
-    cli_input in;
-    cli_input_init(&in);
-    pk_run r = { 0 };
-    const char *conn_arg = NULL;
-    int rc = 2, o;
-    optind = 1;
-    while ((o = getopt_long(argc, argv, CLI_COMMON_SHORT "c:jz:", opts, NULL)) != -1) {
-        int common = cli_common_opt(&in, o, optarg);
-        if (common < 0)
-            goto out;
-        if (common)
-            continue;
-        switch (o) {
-        case 'h': fputs(HELP, stdout); rc = 0; goto out;
-        case 'c':
-            if (parse_conn(&r, optarg)) { rc = cli_usage_error("packets", "bad --conn \"%s\"", optarg); goto out; }
-            conn_arg = optarg;
-            break;
-        case 'j': r.fmt = CLI_JSON; break;
-        case 'C': r.fmt = CLI_CSV; break;
-        case 'L': r.plot = optarg; break;
-        case 'z': {
-            char *end;
-            r.zoom_first = strtoull(optarg, &end, 10);
-            if (*end != ':' && *end != '-') { rc = cli_usage_error("packets", "bad --zoom \"%s\" (A:B)", optarg); goto out; }
-            r.zoom_last = strtoull(end + 1, &end, 10);
-            if (*end) { rc = cli_usage_error("packets", "bad --zoom \"%s\" (A:B)", optarg); goto out; }
-            break;
-        }
-        default: rc = cli_usage_error("packets", "bad option"); goto out;
-        }
-    }
-    if (!conn_arg) { rc = cli_usage_error("packets", "--conn ID is required"); goto out; }
-    for (int i = optind; i < argc; i++)
-        cli_add_file(&in, argv[i]);
-    sd_capture *cap = cli_open(&in);
-    if (!cap) { rc = 1; goto out; }
-    sd_engine_opts eo = { .diag = &in.diag, .packet_seen = on_packet, .ud = &r };
-    sd_engine *e = cli_engine(&in, &eo);
-    cli_run(&in, e, cap);
-    cli_flush(&r.b);
-    rc = cli_status(&in, cap);
-    if (!r.shown && rc == 0) {
-        fprintf(stderr, "strider packets: no connection %s in the capture\n", conn_arg);
+    pk_run *r = ctx;
+    if (!r->conn_arg)
+        return cli_usage_error("packets", "--conn ID is required");
+    eo->packet_seen = on_packet;
+    eo->ud = r;
+    return CLI_OK;
+}
+
+static int pk_finish(void *ctx, cli_input *in, sd_engine *e, int rc)
+{
+    pk_run *r = ctx;
+    cli_flush(&r->b);
+    if (!r->shown && rc == 0) {
+        fprintf(stderr, "strider packets: no connection %s in the capture\n", r->conn_arg);
         rc = 1;
     }
-    if (r.plot && r.shown && write_plot(&r))
+    if (r->plot && r->shown && write_plot(r))
         rc = 1;
-    sd_engine_free(e);
-    sd_capture_close(cap);
-out:
-    free(r.pk);
-    sd_buf_free(&r.b);
-    cli_input_free(&in);
     return rc;
 }
+
+static void pk_free(void *ctx)
+{
+    pk_run *r = ctx;
+    free(r->pk);
+    sd_buf_free(&r->b);
+}
+
+static const struct option PK_OPTS[] = {
+    { "conn", required_argument, 0, 'c' }, { "json", no_argument, 0, 'j' },
+    { "csv", no_argument, 0, 'C' }, { "plot", required_argument, 0, 'L' },
+    { "zoom", required_argument, 0, 'z' }, { 0, 0, 0, 0 },
+};
+
+const cli_cmd cli_cmd_packets = {
+    .name = "packets", .summary = "per-packet view of one connection", .help = HELP, .shortopts = "c:jz:",
+    .longopts = PK_OPTS, .ctx_size = sizeof(pk_run), .opt = pk_opt, .prepare = pk_prepare,
+    .finish = pk_finish, .free = pk_free,
+};

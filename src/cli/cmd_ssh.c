@@ -7,7 +7,8 @@
 #include "../ssh/sd_infer.h"
 #include "../out/sd_report.h"
 #include "../analyze/sd_campaign.h"
-#include "cli.h"
+#include "cli_cmd.h"
+#include "cli_opt.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -53,6 +54,7 @@ typedef struct ssh_run {
     sd_campaign *camp;       /* brute force and scans across connections */
     bool live;               /* flush each connection's output at once */
     FILE *ev_json, *ev_csv, *keys_csv; /* -o: written as connections end */
+    sd_sshan *an;
 } ssh_run;
 
 static const char *dir_arrow(int client_dir)
@@ -229,7 +231,7 @@ static bool keep(const ssh_run *run, const sd_event *e)
 {
     if (run->keys_only && strcmp(e->kind, "keystroke") != 0 && strcmp(e->kind, "command_output") != 0)
         return false;
-    if ((run->zfrom || run->zto) && (e->frame < run->zfrom || e->frame > run->zto))
+    if (e->frame < run->zfrom || (run->zto && e->frame > run->zto))
         return false;
     int bit = e->leg == SD_LEG_FORWARD ? 1 : 2;
     return (run->legs & bit) != 0;
@@ -367,8 +369,7 @@ static FILE *out_file(const ssh_run *run, const char *name)
 {
     char p[4096];
     snprintf(p, sizeof p, "%s/%s", run->outdir, name);
-    int fd = open(p, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0644);
-    FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
+    FILE *f = sd_create(p);
     if (!f)
         fprintf(stderr, "strider ssh: cannot write %s: %s\n", p, strerror(errno));
     return f;
@@ -411,128 +412,143 @@ static int close_outdir(ssh_run *run)
     return rc;
 }
 
-int cmd_ssh(int argc, char **argv)
+static void ssh_init(void *ctx)
 {
-    static const struct option opts[] = {
-        CLI_COMMON_OPTS, { "meta", no_argument, 0, 'm' }, { "json", no_argument, 0, 'j' },
-        { "records", no_argument, 0, 'R' }, { "csv", no_argument, 0, 'C' }, { "keystrokes", no_argument, 0, 'k' },
-        { "stream", required_argument, 0, 'n' }, { "zoom", required_argument, 0, 'z' },
-        { "leg", required_argument, 0, 'd' }, { "window", required_argument, 0, 'w' },
-        { "stride", required_argument, 0, 's' }, { "outdir", required_argument, 0, 'o' },
-        { "plots", no_argument, 0, 'p' }, { "report", no_argument, 0, 'p' },
-        { "no-color", no_argument, 0, 'N' }, { 0, 0, 0, 0 },
-    };
-    cli_input in;
-    cli_input_init(&in);
-    ssh_run run = { .stream = -1, .legs = 3 };
-    char *end;
-    int rc = 2, o;
-    optind = 1;
-    while ((o = getopt_long(argc, argv, CLI_COMMON_SHORT "mjkn:z:d:w:s:o:p", opts, NULL)) != -1) {
-        int common = cli_common_opt(&in, o, optarg);
-        if (common < 0)
-            goto out;
-        if (common)
-            continue;
-        switch (o) {
-        case 'h': fputs(HELP, stdout); rc = 0; goto out;
-        case 'm': run.meta_only = true; break;
-        case 'C': run.csv = true; break;
-        case 'k': run.keys_only = true; break;
-        case 'p': run.plots = true; break;
-        case 'n':
-            run.stream = strtoll(optarg, &end, 10);
-            if (*end || run.stream < 0) { rc = cli_usage_error("ssh", "bad -n %s", optarg); goto out; }
-            break;
-        case 'z': {
-            unsigned long long a, z;
-            if (sscanf(optarg, "%llu-%llu", &a, &z) != 2 || a > z) { rc = cli_usage_error("ssh", "bad -z %s (FROM-TO)", optarg); goto out; }
-            run.zfrom = a;
-            run.zto = z;
-            break;
+    ssh_run *run = ctx;
+    run->stream = -1;
+    run->legs = 3;
+}
+
+static int ssh_opt_leg(ssh_run *run, const char *arg)
+{
+    static const char *const LEGS[] = { "forward", "reverse", "both" };
+    for (int i = 0; i < 3; i++)
+        if (!strcmp(arg, LEGS[i])) {
+            run->legs = i + 1;
+            return CLI_OK;
         }
-        case 'd':
-            if (!strcmp(optarg, "forward")) run.legs = 1;
-            else if (!strcmp(optarg, "reverse")) run.legs = 2;
-            else if (!strcmp(optarg, "both")) run.legs = 3;
-            else { rc = cli_usage_error("ssh", "bad -d %s (forward|reverse|both)", optarg); goto out; }
-            break;
-        case 'w':
-            run.window = strtod(optarg, &end);
-            if (*end || run.window <= 0) { rc = cli_usage_error("ssh", "bad -w %s", optarg); goto out; }
-            break;
-        case 's':
-            run.stride = strtod(optarg, &end);
-            if (*end || run.stride <= 0) { rc = cli_usage_error("ssh", "bad -s %s", optarg); goto out; }
-            break;
-        case 'o': run.outdir = optarg; break;
-        case 'j': run.json = true; break;
-        case 'R': run.records = true; break;
-        case 'N': run.no_color = true; break;
-        default: rc = cli_usage_error("ssh", "bad option"); goto out;
-        }
+    return cli_usage_error("ssh", "-d/--leg wants forward, reverse or both, not \"%s\"", arg);
+}
+
+static int ssh_opt(void *ctx, int o, const char *arg)
+{
+    ssh_run *run = ctx;
+    uint64_t n;
+    switch (o) {
+    case 'm': run->meta_only = true; return CLI_OK;
+    case 'C': run->csv = true; return CLI_OK;
+    case 'k': run->keys_only = true; return CLI_OK;
+    case 'p': run->plots = true; return CLI_OK;
+    case 'j': run->json = true; return CLI_OK;
+    case 'R': run->records = true; return CLI_OK;
+    case 'N': run->no_color = true; return CLI_OK;
+    case 'o': run->outdir = arg; return CLI_OK;
+    case 'n':
+        if (cli_parse_u64("ssh", "-n/--stream", arg, 0, INT64_MAX, &n))
+            return 2;
+        run->stream = (int64_t)n;
+        return CLI_OK;
+    case 'z': return cli_opt_frames("ssh", "-z/--zoom", arg, &run->zfrom, &run->zto);
+    case 'd': return ssh_opt_leg(run, arg);
+    case 'w': return cli_parse_secs("ssh", "-w/--window", arg, 0.001, 1e9, &run->window) ? 2 : CLI_OK;
+    case 's': return cli_parse_secs("ssh", "-s/--stride", arg, 0.001, 1e9, &run->stride) ? 2 : CLI_OK;
+    default: return cli_usage_error("ssh", "bad option");
     }
-    for (int i = optind; i < argc; i++)
-        cli_add_file(&in, argv[i]);
-    run.ro.color = sd_report_color(stdout, run.no_color) ? SD_REPORT_COLOR_ALWAYS : SD_REPORT_COLOR_NEVER;
-    run.ro.zoom_first = run.zfrom;
-    run.ro.zoom_last = run.zto;
-    run.ro.window_s = run.window; /* the plot's windows are the events' windows */
-    run.ro.stride_s = run.stride;
-    run.ro.title = in.nfiles ? in.files[0] : "live capture";
-    if (run.plots && run.outdir)
-        run.html = sd_report_html_new(&run.ro);
-    if (run.plots && !run.outdir) { rc = cli_usage_error("ssh", "-p/--report writes DIR/report.html: give -o DIR"); goto out; }
-    sd_capture *cap = cli_open(&in);
-    if (!cap) { rc = 1; goto out; }
-    run.live = in.live;
-    if (run.outdir && open_outdir(&run)) { rc = 1; sd_capture_close(cap); goto out; }
-    if (run.csv && !run.meta_only && !run.records) {
+}
+
+static int ssh_prepare(void *ctx, cli_input *in, sd_engine_opts *eo)
+{
+    ssh_run *run = ctx;
+    if (run->plots && !run->outdir)
+        return cli_usage_error("ssh", "-p/--report writes DIR/report.html: give -o DIR");
+    run->ro.color = sd_report_color(stdout, run->no_color) ? SD_REPORT_COLOR_ALWAYS : SD_REPORT_COLOR_NEVER;
+    run->ro.zoom_first = run->zfrom;
+    run->ro.zoom_last = run->zto;
+    run->ro.window_s = run->window; /* the plot's windows are the events' windows */
+    run->ro.stride_s = run->stride;
+    run->ro.title = in->nfiles ? in->files[0] : "live capture";
+    if (run->plots)
+        run->html = sd_report_html_new(&run->ro);
+    eo->reassemble = true;
+    return CLI_OK;
+}
+
+static int ssh_start(void *ctx, cli_input *in, sd_engine *e)
+{
+    ssh_run *run = ctx;
+    run->live = in->live;
+    if (run->outdir && open_outdir(run))
+        return 1;
+    if (run->csv && !run->meta_only && !run->records) {
         sd_buf h = { 0 };
         sd_evout_csv_header(&h);
         cli_flush(&h);
         sd_buf_free(&h);
     }
-    sd_engine_opts eo = { .reassemble = true };
-    sd_engine *e = cli_engine(&in, &eo);
-    bool infer = !run.meta_only && !run.records;
-    sd_sshan_opts so = { .infer = infer, .stream = run.stream, .done = on_done, .ud = &run,
-                         .early = in.live ? on_early : NULL,
-                         .io = { .keystrokes = true, .window_s = run.window, .stride_s = run.stride } };
-    sd_sshan *x = sd_sshan_new(&so);
-    sd_sshan_attach(x, e);
-    if (infer && !run.keys_only) {
-        sd_campaign_opts co = { .announce = in.live };
-        run.camp = sd_campaign_new(&co);
+    bool infer = !run->meta_only && !run->records;
+    sd_sshan_opts so = { .infer = infer, .stream = run->stream, .done = on_done, .ud = run,
+                         .early = in->live ? on_early : NULL,
+                         .io = { .keystrokes = true, .window_s = run->window, .stride_s = run->stride } };
+    run->an = sd_sshan_new(&so);
+    sd_sshan_attach(run->an, e);
+    if (infer && !run->keys_only) {
+        sd_campaign_opts co = { .announce = in->live };
+        run->camp = sd_campaign_new(&co);
     }
-    cli_run(&in, e, cap);
-    if (run.camp) {
-        sd_evlist l = { 0 };
-        sd_campaign_finish(run.camp, &l);
-        campaign_out(&run, &l, "Across connections");
-        sd_evlist_free(&l);
-        if (sd_campaign_untracked(run.camp))
-            fprintf(stderr, "strider ssh: %llu client(s) or client-server pair(s) past the campaign caps were not counted\n",
-                    (unsigned long long)sd_campaign_untracked(run.camp));
-    }
-    rc = cli_status(&in, cap);
-    if (run.outdir && close_outdir(&run))
+    return CLI_OK;
+}
+
+static void campaign_end(ssh_run *run)
+{
+    sd_evlist l = { 0 };
+    sd_campaign_finish(run->camp, &l);
+    campaign_out(run, &l, "Across connections");
+    sd_evlist_free(&l);
+    if (sd_campaign_untracked(run->camp))
+        fprintf(stderr, "strider ssh: %llu client(s) or client-server pair(s) past the campaign caps were not counted\n",
+                (unsigned long long)sd_campaign_untracked(run->camp));
+}
+
+static int ssh_finish(void *ctx, cli_input *in, sd_engine *e, int rc)
+{
+    ssh_run *run = ctx;
+    if (run->camp)
+        campaign_end(run);
+    if (run->outdir && close_outdir(run))
         rc = 1;
-    if (run.html) {
+    if (run->html) {
         char p[4096];
-        snprintf(p, sizeof p, "%s/report.html", run.outdir);
-        if (sd_report_html_write(run.html, p)) {
+        snprintf(p, sizeof p, "%s/report.html", run->outdir);
+        if (sd_report_html_write(run->html, p)) {
             fprintf(stderr, "strider ssh: cannot write %s: %s\n", p, strerror(errno));
             rc = 1;
         }
     }
-    sd_engine_free(e);
-    sd_sshan_free(x);
-    sd_capture_close(cap);
-out:
-    close_outdir(&run);
-    sd_report_html_free(run.html);
-    sd_campaign_free(run.camp);
-    cli_input_free(&in);
     return rc;
 }
+
+static void ssh_free(void *ctx)
+{
+    ssh_run *run = ctx;
+    close_outdir(run);
+    sd_report_html_free(run->html);
+    sd_campaign_free(run->camp);
+    sd_sshan_free(run->an);
+}
+
+static const struct option SSH_OPTS[] = {
+    { "meta", no_argument, 0, 'm' }, { "json", no_argument, 0, 'j' },
+    { "records", no_argument, 0, 'R' }, { "csv", no_argument, 0, 'C' }, { "keystrokes", no_argument, 0, 'k' },
+    { "stream", required_argument, 0, 'n' }, { "zoom", required_argument, 0, 'z' },
+    { "leg", required_argument, 0, 'd' }, { "window", required_argument, 0, 'w' },
+    { "stride", required_argument, 0, 's' }, { "outdir", required_argument, 0, 'o' },
+    { "plots", no_argument, 0, 'p' }, { "report", no_argument, 0, 'p' },
+    { "no-color", no_argument, 0, 'N' }, { 0, 0, 0, 0 },
+};
+
+const cli_cmd cli_cmd_ssh = {
+    .name = "ssh", .summary = "SSH connections: metadata (-m) and what the encrypted part reveals",
+    .help = HELP, .shortopts = "mjkn:z:d:w:s:o:p", .longopts = SSH_OPTS, .ctx_size = sizeof(ssh_run),
+    .init = ssh_init, .opt = ssh_opt, .prepare = ssh_prepare, .start = ssh_start, .finish = ssh_finish,
+    .free = ssh_free,
+};

@@ -5,7 +5,7 @@
  * writes. */
 #include "../analyze/sd_hoststats.h"
 #include "../out/sd_summary_out.h"
-#include "cli.h"
+#include "cli_cmd.h"
 
 #include <getopt.h>
 #include <stdlib.h>
@@ -40,49 +40,56 @@ static void report(const sd_hoststats_result *r, const sd_engine_stats *st, bool
                 (unsigned long long)r->refused_pkts);
 }
 
-int cmd_summary(int argc, char **argv)
+typedef struct sum_cmd {
+    bool json;
+    uint64_t max_hosts;
+    sd_hoststats *hs;
+} sum_cmd;
+
+static void sum_init(void *ctx)
 {
-    static const struct option opts[] = {
-        CLI_COMMON_OPTS, { "json", no_argument, 0, 'j' }, { "max-hosts", required_argument, 0, OPT_MAX_HOSTS },
-        { 0, 0, 0, 0 },
-    };
-    cli_input in;
-    cli_input_init(&in);
-    bool json = false;
-    uint64_t max_hosts = SD_HOSTSTATS_MAX_HOSTS;
-    int rc = 2, o;
-    optind = 1;
-    while ((o = getopt_long(argc, argv, CLI_COMMON_SHORT "j", opts, NULL)) != -1) {
-        int common = cli_common_opt(&in, o, optarg);
-        if (common < 0)
-            goto out;
-        if (common)
-            continue;
-        switch (o) {
-        case 'h': fputs(HELP, stdout); rc = 0; goto out;
-        case 'j': json = true; break;
-        case OPT_MAX_HOSTS:
-            if (cli_parse_u64("summary", "--max-hosts", optarg, 1, 1000000000, &max_hosts)) goto out;
-            break;
-        default: rc = cli_usage_error("summary", "bad option"); goto out;
-        }
-    }
-    for (int i = optind; i < argc; i++)
-        cli_add_file(&in, argv[i]);
-    sd_capture *cap = cli_open(&in);
-    if (!cap) { rc = 1; goto out; }
-    sd_hoststats_opts ho = { .max_hosts = (size_t)max_hosts, .all_hosts = json };
-    sd_hoststats *hs = sd_hoststats_new(&ho);
-    sd_engine_opts eo = { .diag = &in.diag, .packet_seen = sd_hoststats_packet,
-                          .conn_done = sd_hoststats_conn, .ud = hs };
-    sd_engine *e = cli_engine(&in, &eo);
-    cli_run(&in, e, cap);
-    report(sd_hoststats_finish(hs), sd_engine_get_stats(e), json);
-    rc = cli_status(&in, cap);
-    sd_engine_free(e);
-    sd_capture_close(cap);
-    sd_hoststats_free(hs);
-out:
-    cli_input_free(&in);
-    return rc;
+    ((sum_cmd *)ctx)->max_hosts = SD_HOSTSTATS_MAX_HOSTS;
 }
+
+static int sum_opt(void *ctx, int o, const char *arg)
+{
+    sum_cmd *r = ctx;
+    switch (o) {
+    case 'j': r->json = true; return CLI_OK;
+    case OPT_MAX_HOSTS: return cli_parse_u64("summary", "--max-hosts", arg, 1, 1000000000, &r->max_hosts) ? 2 : CLI_OK;
+    default: return cli_usage_error("summary", "bad option");
+    }
+}
+
+static int sum_prepare(void *ctx, cli_input *in, sd_engine_opts *eo)
+{
+    sum_cmd *r = ctx;
+    sd_hoststats_opts ho = { .max_hosts = (size_t)r->max_hosts, .all_hosts = r->json };
+    r->hs = sd_hoststats_new(&ho);
+    eo->packet_seen = sd_hoststats_packet;
+    eo->conn_done = sd_hoststats_conn;
+    eo->ud = r->hs;
+    return CLI_OK;
+}
+
+static int sum_finish(void *ctx, cli_input *in, sd_engine *e, int status)
+{
+    sum_cmd *r = ctx;
+    report(sd_hoststats_finish(r->hs), sd_engine_get_stats(e), r->json);
+    return status;
+}
+
+static void sum_free(void *ctx)
+{
+    sd_hoststats_free(((sum_cmd *)ctx)->hs);
+}
+
+static const struct option SUM_OPTS[] = {
+    { "json", no_argument, 0, 'j' }, { "max-hosts", required_argument, 0, OPT_MAX_HOSTS }, { 0, 0, 0, 0 },
+};
+
+const cli_cmd cli_cmd_summary = {
+    .name = "summary", .summary = "an analyst's first look at a capture", .help = HELP,
+    .shortopts = "j", .longopts = SUM_OPTS, .ctx_size = sizeof(sum_cmd), .init = sum_init,
+    .opt = sum_opt, .prepare = sum_prepare, .finish = sum_finish, .free = sum_free,
+};

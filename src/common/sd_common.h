@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 /* Capture time in nanoseconds since the Unix epoch. */
 typedef int64_t sd_ts;
@@ -50,6 +51,10 @@ void *sd_calloc(size_t n, size_t sz);
 void *sd_realloc(void *p, size_t n);
 void *sd_reallocarray(void *p, size_t n, size_t sz);
 char *sd_strdup(const char *s);
+/* Creates (or truncates) path for writing without following a symlink
+ * planted there (O_NOFOLLOW): an output file is never a link's target.
+ * NULL with errno set. */
+FILE *sd_create(const char *path);
 
 /* A growable byte buffer (owned bytes). */
 typedef struct sd_buf {

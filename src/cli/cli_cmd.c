@@ -1,0 +1,87 @@
+#include "cli_cmd.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static const struct option COMMON[] = { CLI_COMMON_OPTS };
+
+/* The common options and the command's own in one getopt table. */
+static struct option *all_options(const cli_cmd *c)
+{
+    size_t n = 0;
+    while (c->longopts && c->longopts[n].name)
+        n++;
+    size_t nc = SD_ARRAY_LEN(COMMON);
+    struct option *v = sd_calloc(nc + n + 1, sizeof *v);
+    memcpy(v, COMMON, sizeof COMMON);
+    if (n)
+        memcpy(v + nc, c->longopts, n * sizeof *v);
+    return v;
+}
+
+/* Options: CLI_OK to go on, else the exit status. */
+static int parse(const cli_cmd *c, void *ctx, cli_input *in, int argc, char **argv)
+{
+    struct option *lo = all_options(c);
+    char shortopts[128];
+    snprintf(shortopts, sizeof shortopts, "%s%s", CLI_COMMON_SHORT, c->shortopts ? c->shortopts : "");
+    int rc = CLI_OK, o;
+    optind = 1;
+    while (rc == CLI_OK && (o = getopt_long(argc, argv, shortopts, lo, NULL)) != -1) {
+        int common = cli_common_opt(in, o, optarg);
+        if (common)
+            rc = common < 0 ? 2 : CLI_OK;
+        else if (o == 'h') {
+            fputs(c->help, stdout);
+            rc = CLI_DONE;
+        } else if (o == '?' || o == ':' || !c->opt)
+            rc = cli_usage_error(c->name, "bad option");
+        else
+            rc = c->opt(ctx, o, optarg);
+    }
+    free(lo);
+    for (int i = optind; rc == CLI_OK && i < argc; i++)
+        cli_add_file(in, argv[i]);
+    return rc;
+}
+
+static int run(const cli_cmd *c, void *ctx, cli_input *in)
+{
+    sd_engine_opts eo = { 0 };
+    int rc = c->prepare ? c->prepare(ctx, in, &eo) : CLI_OK;
+    if (rc != CLI_OK)
+        return rc;
+    sd_capture *cap = cli_open(in);
+    if (!cap)
+        return 1;
+    sd_engine *e = cli_engine(in, &eo);
+    rc = c->start ? c->start(ctx, in, e) : CLI_OK;
+    if (rc == CLI_OK) {
+        cli_run(in, e, cap);
+        rc = cli_status(in, cap);
+        if (c->finish)
+            rc = c->finish(ctx, in, e, rc);
+    }
+    sd_engine_free(e);
+    sd_capture_close(cap);
+    return rc;
+}
+
+int cli_cmd_run(const cli_cmd *c, int argc, char **argv)
+{
+    cli_input in;
+    cli_input_init(&in);
+    void *ctx = sd_calloc(1, c->ctx_size ? c->ctx_size : 1);
+    if (c->init)
+        c->init(ctx);
+    int rc = parse(c, ctx, &in, argc, argv);
+    if (rc == CLI_OK)
+        rc = run(c, ctx, &in);
+    else if (rc == CLI_DONE)
+        rc = 0;
+    if (c->free)
+        c->free(ctx);
+    free(ctx);
+    cli_input_free(&in);
+    return rc;
+}

@@ -1,5 +1,7 @@
 #include "sd_evout.h"
 
+#include "sd_text.h"
+
 #include "sd_json.h"
 
 #include <stdio.h>
@@ -43,7 +45,10 @@ void sd_evout_details(sd_buf *b, const sd_event *e)
         if (i)
             sd_buf_append(b, " ", 1);
         switch (f->type) {
-        case SD_EVF_STR: sd_buf_printf(b, "%s=%s", f->key, f->s); break;
+        case SD_EVF_STR: /* values may come from the capture: terminal-safe */
+            sd_buf_printf(b, "%s=", f->key);
+            sd_text_puts(b, f->s);
+            break;
         case SD_EVF_INT: sd_buf_printf(b, "%s=%lld", f->key, (long long)f->i); break;
         case SD_EVF_NUM: sd_buf_printf(b, "%s=%.3f", f->key, f->f); break;
         case SD_EVF_BOOL: sd_buf_printf(b, "%s=%s", f->key, f->b ? "true" : "false"); break;
@@ -85,8 +90,10 @@ void sd_evout_text(sd_buf *b, const sd_event *e, sd_ts prev_ts, bool have_prev)
     sd_buf_append(&d, "", 1);
     sd_buf_printf(b, "  %7llu  %s  %9s  %-7s  %-19s  %s", (unsigned long long)e->frame, sd_ts_str(e->ts, t, sizeof t),
                   dl, sd_leg_name(e->leg), e->kind, (const char *)d.p);
-    if (e->note[0])
-        sd_buf_printf(b, "  # %s", e->note);
+    if (e->note[0]) {
+        sd_buf_append(b, "  # ", 4);
+        sd_text_puts(b, e->note);
+    }
     sd_buf_append(b, "\n", 1);
     sd_buf_free(&d);
 }

@@ -1,0 +1,17 @@
+/* sd_sshout: writers of the SSH connection record (text block, JSON line),
+ * the inference's one-line summary and the --records stream. */
+#ifndef SD_SSHOUT_H
+#define SD_SSHOUT_H
+
+#include "../ssh/sd_infer.h"
+
+/* The metadata block of `strider ssh -m` (terminal-safe). */
+void sd_sshout_meta_text(sd_buf *b, const sd_sshconn_result *r);
+/* One "type":"ssh" JSON line; su (may be NULL) adds the inference summary. */
+void sd_sshout_meta_json(sd_buf *b, const sd_sshconn_result *r, const sd_infer_summary *su);
+/* "auth SUCCESS, 3 attempt(s), method password; host key known; ..." */
+void sd_sshout_summary(char *out, size_t len, const sd_infer_summary *su);
+/* One line per encrypted record (debugging the rules). */
+void sd_sshout_records(sd_buf *b, const sd_sshconn_result *r);
+
+#endif

@@ -1,0 +1,79 @@
+#include "sd_text.h"
+
+#include <string.h>
+
+/* Length of the valid UTF-8 sequence of a printable code point at p (at
+ * most n bytes), or 0. Overlong forms, surrogates, code points past
+ * U+10FFFF and the C1 controls U+0080..U+009F are not valid here. */
+static size_t utf8_ok(const uint8_t *p, size_t n)
+{
+    size_t len = p[0] >= 0xF0 ? 4 : p[0] >= 0xE0 ? 3 : p[0] >= 0xC2 ? 2 : 0;
+    if (!len || len > n || p[0] > 0xF4)
+        return 0;
+    uint32_t cp = p[0] & (0x7F >> len);
+    for (size_t i = 1; i < len; i++) {
+        if ((p[i] & 0xC0) != 0x80)
+            return 0;
+        cp = cp << 6 | (p[i] & 0x3F);
+    }
+    static const uint32_t MIN[5] = { 0, 0, 0x80, 0x800, 0x10000 };
+    if (cp < MIN[len] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF) || cp < 0xA0)
+        return 0;
+    return len;
+}
+
+void sd_text_put(sd_buf *b, const char *s, size_t n)
+{
+    static const char hex[] = "0123456789abcdef";
+    const uint8_t *p = (const uint8_t *)s;
+    size_t i = 0;
+    while (i < n) {
+        size_t run = i;
+        while (run < n && p[run] >= 0x20 && p[run] < 0x7F && p[run] != '\\')
+            run++;
+        sd_buf_append(b, s + i, run - i);
+        if ((i = run) >= n)
+            break;
+        size_t u = p[i] >= 0x80 ? utf8_ok(p + i, n - i) : 0;
+        if (u) {
+            sd_buf_append(b, s + i, u);
+            i += u;
+            continue;
+        }
+        char e[4] = { '\\', 'x', hex[p[i] >> 4], hex[p[i] & 15] };
+        if (p[i] == '\\')
+            sd_buf_append(b, "\\\\", 2);
+        else
+            sd_buf_append(b, e, 4);
+        i++;
+    }
+}
+
+void sd_text_puts(sd_buf *b, const char *s)
+{
+    if (!s)
+        s = "-";
+    sd_text_put(b, s, strlen(s));
+}
+
+char *sd_text_safe(const char *s, char *out, size_t len)
+{
+    sd_buf b = { 0 };
+    sd_text_puts(&b, s);
+    size_t n = b.len;
+    if (n >= len) { /* cut before an escape that would not fit whole */
+        n = len - 1;
+        for (size_t k = n > 3 ? n - 3 : 0; k < n; k++)
+            if (b.p[k] == '\\') {
+                n = k;
+                break;
+            }
+    }
+    if (len) {
+        if (n)
+            memcpy(out, b.p, n);
+        out[n] = '\0';
+    }
+    sd_buf_free(&b);
+    return out;
+}

@@ -1,0 +1,23 @@
+/* sd_text: capture bytes made safe for a terminal. Every string that comes
+ * from a capture (banners, name-lists, host key types, anomaly details,
+ * event fields) goes through here before a text output prints it: a
+ * banner must not set the window title (OSC 0), clear the screen (CSI 2J),
+ * write the clipboard (OSC 52) or start an 8-bit CSI (0x9b). JSON and HTML
+ * have their own escaping (sd_json, the report's esc). */
+#ifndef SD_TEXT_H
+#define SD_TEXT_H
+
+#include "../common/sd_common.h"
+
+/* Appends s (n bytes) with C0 controls, DEL, C1 controls (also when UTF-8
+ * encoded) and bytes that are not valid UTF-8 written as \xHH, and a
+ * backslash as \\; printable ASCII and valid UTF-8 of printable code
+ * points unchanged. */
+void sd_text_put(sd_buf *b, const char *s, size_t n);
+/* The same for a NUL-terminated string; NULL prints as "-". */
+void sd_text_puts(sd_buf *b, const char *s);
+/* Into a fixed buffer (cut at len - 1, whole escapes only): for a
+ * formatter that wants a string. Returns out. */
+char *sd_text_safe(const char *s, char *out, size_t len);
+
+#endif

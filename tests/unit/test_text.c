@@ -1,0 +1,72 @@
+/* sd_text: capture strings made terminal-safe (issue: a banner must not
+ * drive the analyst's terminal). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "out/sd_text.h"
+
+static char *safe(const char *s, size_t n)
+{
+    static char out[512];
+    sd_buf b = { 0 };
+    sd_text_put(&b, s, n);
+    memcpy(out, b.p, b.len);
+    out[b.len] = '\0';
+    sd_buf_free(&b);
+    return out;
+}
+
+static void no_controls(const char *s)
+{
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        assert_true(*p >= 0x20);
+        assert_true(*p != 0x7f);
+    }
+}
+
+static void t_escapes(void **st)
+{
+    static const char osc_title[] = "SSH-2.0-x\x1b]0;pwned\x07";
+    static const char clear[] = "SSH-2.0-x\x1b[2J";
+    static const char clip[] = "\x1b]52;c;ZWNobyBoaQ==\x1b\\";
+    static const char csi8[] = "SSH-2.0-\x9b" "31m";
+    assert_string_equal(safe(osc_title, sizeof osc_title - 1), "SSH-2.0-x\\x1b]0;pwned\\x07");
+    assert_string_equal(safe(clear, sizeof clear - 1), "SSH-2.0-x\\x1b[2J");
+    no_controls(safe(clip, sizeof clip - 1));
+    assert_string_equal(safe(csi8, sizeof csi8 - 1), "SSH-2.0-\\x9b31m");
+    assert_string_equal(safe("a\\b", 3), "a\\\\b");
+    assert_string_equal(safe("a\0b", 3), "a\\x00b");
+}
+
+static void t_utf8(void **st)
+{
+    /* printable UTF-8 stays; C1 as UTF-8 (U+009B), overlong and surrogate
+     * forms and truncated sequences are escaped byte by byte */
+    assert_string_equal(safe("caf\xc3\xa9", 5), "caf\xc3\xa9");
+    assert_string_equal(safe("\xe2\x82\xac", 3), "\xe2\x82\xac");
+    assert_string_equal(safe("\xc2\x9b", 2), "\\xc2\\x9b");
+    assert_string_equal(safe("\xc0\xaf", 2), "\\xc0\\xaf");
+    assert_string_equal(safe("\xed\xa0\x80", 3), "\\xed\\xa0\\x80");
+    assert_string_equal(safe("\xe2\x82", 2), "\\xe2\\x82");
+}
+
+static void t_fixed(void **st)
+{
+    char out[8];
+    sd_text_safe("abc\x1b", out, sizeof out);
+    assert_string_equal(out, "abc\\x1b");
+    sd_text_safe("abcd\x1b", out, sizeof out); /* the escape does not fit whole */
+    assert_string_equal(out, "abcd");
+    sd_text_safe(NULL, out, sizeof out);
+    assert_string_equal(out, "-");
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = { cmocka_unit_test(t_escapes), cmocka_unit_test(t_utf8),
+                                        cmocka_unit_test(t_fixed) };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -249,9 +249,18 @@ static void catch_signals(bool on)
 }
 
 /* Every cap that cut something is said once, whatever --quiet says. */
-static void report_caps(const sd_engine *e)
+static void report_caps(const cli_input *in, const sd_engine *e)
 {
     const sd_engine_stats *st = sd_engine_get_stats(e);
+    if (in->diag.count > in->diag_max)
+        fprintf(stderr, "strider: %llu warnings about the input in all, the first %llu shown\n",
+                (unsigned long long)in->diag.count, (unsigned long long)in->diag_max);
+    uint64_t lost = st->frags_lost_memcap + st->frags_lost_timeout + st->frags_incomplete;
+    if (lost)
+        fprintf(stderr, "strider: %llu IP datagram(s) not reassembled from their fragments: %llu dropped for "
+                        "the fragment memcap, %llu timed out, %llu incomplete at the end\n",
+                (unsigned long long)lost, (unsigned long long)st->frags_lost_memcap,
+                (unsigned long long)st->frags_lost_timeout, (unsigned long long)st->frags_incomplete);
     if (st->evicted)
         fprintf(stderr,
                 "strider: the connection table was full (--max-flows %llu): %llu connection(s) "
@@ -272,7 +281,7 @@ void cli_run(cli_input *in, sd_engine *e, sd_capture *cap)
         fprintf(stderr, "\r%60s\r", "");
     if (in->stats_interval > 0)
         print_stats(&g_run);
-    report_caps(e);
+    report_caps(in, e);
 }
 
 int cli_status(const cli_input *in, const sd_capture *cap)

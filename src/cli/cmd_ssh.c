@@ -345,6 +345,11 @@ static int ssh_finish(void *ctx, cli_input *in, sd_engine *e, int rc)
     ssh_run *run = ctx;
     if (run->camp)
         campaign_end(run);
+    uint64_t cut = sd_sshan_stats(run->an)->truncated;
+    if (cut)
+        fprintf(stderr, "strider ssh: %llu connection(s) had more than %u encrypted records: the inference "
+                        "saw the first ones only (marked records_truncated)\n",
+                (unsigned long long)cut, SD_SSHCONN_MAX_RECORDS);
     if (run->outdir && close_outdir(run))
         rc = 1;
     if (run->html) {

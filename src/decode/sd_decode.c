@@ -77,6 +77,14 @@ uint64_t sd_decoder_frags_reassembled(const sd_decoder *d)
     return d ? sd_frag_get_stats(d->frags)->reassembled : 0;
 }
 
+void sd_decoder_frags_lost(const sd_decoder *d, uint64_t *memcap, uint64_t *timeout, uint64_t *incomplete)
+{
+    const sd_frag_stats *st = sd_frag_get_stats(d->frags);
+    *memcap = st->evicted;
+    *timeout = st->timed_out;
+    *incomplete = sd_frag_pending(d->frags);
+}
+
 const char *sd_linktype_name(int linktype)
 {
     switch (linktype) {

@@ -104,6 +104,9 @@ sd_decoder *sd_decoder_new(const sd_decode_opts *opts);
 sd_dec_res sd_decode(sd_decoder *d, const sd_frame *f, sd_pkt *out);
 /* Fragment statistics for the summary. */
 uint64_t sd_decoder_frags_reassembled(const sd_decoder *d);
+/* IP fragment sets that never made a datagram: dropped for the memcap,
+ * dropped for the timeout, still incomplete now (at the end of input). */
+void sd_decoder_frags_lost(const sd_decoder *d, uint64_t *memcap, uint64_t *timeout, uint64_t *incomplete);
 void sd_decoder_free(sd_decoder *d);
 
 /* Link-layer name for messages, e.g. "EN10MB". */

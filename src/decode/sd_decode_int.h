@@ -88,6 +88,8 @@ uint64_t sd_frag_expire(sd_frag_table *t, sd_ts now);
 sd_frag_res sd_frag_add(sd_frag_table *t, const sd_frag_in *in, sd_frag_out *out,
                         uint32_t *anom, uint64_t *evicted);
 const sd_frag_stats *sd_frag_get_stats(const sd_frag_table *t);
+/* Sets held now (incomplete datagrams). */
+uint64_t sd_frag_pending(const sd_frag_table *t);
 size_t sd_frag_mem_used(const sd_frag_table *t);
 
 /* ---- decoder context ---- */

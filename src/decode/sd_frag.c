@@ -95,6 +95,11 @@ void sd_frag_table_free(sd_frag_table *t)
     free(t);
 }
 
+uint64_t sd_frag_pending(const sd_frag_table *t)
+{
+    return sd_hmap_count(t->sets);
+}
+
 const sd_frag_stats *sd_frag_get_stats(const sd_frag_table *t)
 {
     return &t->st;

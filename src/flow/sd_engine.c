@@ -486,6 +486,7 @@ void sd_engine_run(sd_engine *e, sd_capture *cap,
         sweep(e);
     }
     e->st.frags_reassembled = sd_decoder_frags_reassembled(dec);
+    sd_decoder_frags_lost(dec, &e->st.frags_lost_memcap, &e->st.frags_lost_timeout, &e->st.frags_incomplete);
     sd_decoder_free(dec);
     drain(e);
 }

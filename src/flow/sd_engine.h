@@ -93,6 +93,7 @@ typedef struct sd_engine_stats {
     uint64_t conns_tcp, conns_udp, conns_other;
     uint64_t max_live;     /* most connections alive at once */
     uint64_t frags_reassembled;
+    uint64_t frags_lost_memcap, frags_lost_timeout, frags_incomplete; /* fragment sets that made no datagram */
     uint64_t evicted;      /* connections ended early because the table was full */
     uint64_t live;         /* connections alive now */
     uint64_t max_flows;    /* the cap in force */

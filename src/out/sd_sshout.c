@@ -85,6 +85,8 @@ void sd_sshout_meta_text(sd_buf *b, const sd_sshconn_result *r)
                       (unsigned long long)cl->enc_records, cl->splitting ? "packets" : "segments",
                       (unsigned long long)cl->enc_record_bytes, (unsigned long long)sv->enc_records,
                       sv->splitting ? "packets" : "segments", (unsigned long long)sv->enc_record_bytes);
+    if (r->rec_truncated)
+        sd_buf_printf(b, "  TRUNCATED    the inference kept the first %zu records only\n", r->nrec);
     for (uint32_t i = 0; i < m->n_anomalies; i++) {
         sd_buf_printf(b, "  anomaly      %s, frame %llu: ", sd_ssh_anom_name(m->anomalies[i].code),
                       (unsigned long long)m->anomalies[i].frame);
@@ -157,6 +159,8 @@ void sd_sshout_meta_json(sd_buf *b, const sd_sshconn_result *r, const sd_infer_s
         sd_json_u64(&j, "server_newkeys_frame", sv->newkeys_frame);
     sd_json_u64(&j, "client_enc_records", cl->enc_records);
     sd_json_u64(&j, "server_enc_records", sv->enc_records);
+    if (r->rec_truncated) /* the per-connection record cap: inference saw only the first records */
+        sd_json_bool(&j, "records_truncated", true);
     if (m->anomalies_total) {
         sd_json_key(&j, "anomalies");
         sd_buf_append(b, "[", 1);

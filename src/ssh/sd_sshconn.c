@@ -159,6 +159,8 @@ static void conn_end(void *ctx, sd_conn *c, void *vst)
     bool ssh = st->ssh && sd_ssh_is_ssh(st->ssh);
     if (ssh)
         x->stats.ssh++;
+    if (ssh && st->truncated)
+        x->stats.truncated++;
     if (ssh && x->o.done) {
         sd_sshconn_result r = result_of(st);
         x->o.done(x->o.ud, &r);

@@ -43,6 +43,7 @@ typedef struct sd_sshconn_stats {
     uint64_t claimed;  /* TCP connections looked at */
     uint64_t ssh;      /* of those, SSH (a banner seen) */
     uint64_t released; /* ruled out early: reassembly stopped */
+    uint64_t truncated; /* connections past the record cap (max_records) */
 } sd_sshconn_stats;
 
 typedef struct sd_sshconn sd_sshconn;

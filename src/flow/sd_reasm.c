@@ -347,6 +347,8 @@ static void after_event(sd_reasm *r)
 
 static void segment_in(sd_reasm *r, uint32_t seq, uint8_t flags, const uint8_t *data, uint32_t len,
                        uint64_t frame, sd_ts ts);
+static void data_in(sd_reasm *r, uint64_t uoff, const uint8_t *data, uint32_t len, bool syn,
+                    uint64_t frame, sd_ts ts);
 
 void sd_reasm_segment(sd_reasm *r, uint32_t seq, uint8_t flags, const uint8_t *data, uint32_t len,
                       uint64_t frame, sd_ts ts)
@@ -429,7 +431,15 @@ static void segment_in(sd_reasm *r, uint32_t seq, uint8_t flags, const uint8_t *
         len -= (uint32_t)-off;
         off = 0;
     }
-    uint64_t uoff = (uint64_t)off, end = uoff + len;
+    data_in(r, (uint64_t)off, data, len, syn, frame, ts);
+}
+
+/* Data of a segment at or past offset 0 (its earlier bytes dropped):
+ * checked where already delivered, then delivered or held. */
+static void data_in(sd_reasm *r, uint64_t uoff, const uint8_t *data, uint32_t len, bool syn,
+                    uint64_t frame, sd_ts ts)
+{
+    uint64_t end = uoff + len;
     uint32_t seg_flags = 0;
 
     if (uoff < r->next_off) {

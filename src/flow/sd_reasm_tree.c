@@ -238,14 +238,13 @@ static void pcs_push(sd_reasm *r, uint64_t off, uint64_t len, uint64_t doff)
     *sd_vec_push(&r->pcs) = (piece){off, (uint32_t)len, (uint32_t)doff};
 }
 
-/* Holds [s, s+len) (s >= next_off), resolving overlaps with held nodes, and
- * delivers what became in order. */
-void sdr_insert_seg(sd_reasm *r, uint64_t s, const uint8_t *p, uint32_t len, bool syn,
-                    uint32_t seg_flags, uint64_t frame, sd_ts ts)
+/* Resolves the overlaps of [s, s+len) with held nodes (the policy decides
+ * whose bytes stay) and collects in r->pcs the pieces nothing holds. */
+static void resolve_overlaps(sd_reasm *r, uint64_t s, const uint8_t *p, uint32_t len, bool syn,
+                             uint64_t frame, sd_ts ts, bool *any_diff, bool *any_dup)
 {
     uint64_t e = s + len, cur = s;
     r->pcs.n = 0;
-    bool any_diff = false, any_dup = false;
 
     node *n = tp_floor(r, s);
     if (!n || n->off + n->len <= s)
@@ -264,12 +263,12 @@ void sdr_insert_seg(sd_reasm *r, uint64_t s, const uint8_t *p, uint32_t len, boo
          * tcp-fastopen-10-syn-data-ignore) */
         bool tent = (n->flags & NODE_TENTATIVE) && !syn;
         if (sdr_diff_report(r, cur, old, nw, cnt, n->frame, frame)) {
-            any_diff = true;
+            *any_diff = true;
             if (tent || new_wins(r->opts.policy, n->o_start, n->o_end, s, e))
                 memcpy(old, nw, cnt);
             n->flags |= NODE_INCONS;
         } else {
-            any_dup = true;
+            *any_dup = true;
             r->st.retrans_bytes += cnt;
         }
         if (tent) {
@@ -283,6 +282,16 @@ void sdr_insert_seg(sd_reasm *r, uint64_t s, const uint8_t *p, uint32_t len, boo
     }
     if (cur < e)
         pcs_push(r, cur, e - cur, cur - s);
+}
+
+/* Holds [s, s+len) (s >= next_off), resolving overlaps with held nodes, and
+ * delivers what became in order. */
+void sdr_insert_seg(sd_reasm *r, uint64_t s, const uint8_t *p, uint32_t len, bool syn,
+                    uint32_t seg_flags, uint64_t frame, sd_ts ts)
+{
+    uint64_t e = s + len;
+    bool any_diff = false, any_dup = false;
+    resolve_overlaps(r, s, p, len, syn, frame, ts, &any_diff, &any_dup);
 
     if (any_diff)
         r->st.inconsistent_segments++;

@@ -103,6 +103,34 @@ static void fill_reassembled(const sd_frag_out *fo, sd_pkt *out)
         out->anomalies |= SD_ANOM_IP_SNAPPED;
 }
 
+/* A fragment: never decoded as L4 on its own (RFC 791 §3.2). */
+static sd_dec_res ipv4_fragment(sd_decoder *d, uint8_t proto, unsigned ihl, uint32_t off, bool more,
+                                const uint8_t *pl, uint32_t pl_present, uint32_t pl_wire,
+                                sd_pkt *out)
+{
+    if (off + pl_wire + ihl > 65535u) {
+        out->anomalies |= SD_ANOM_FRAG_BAD;
+        sd_dec_diag(d, SD_DK_FRAG_BAD,
+                    "IPv4 fragment (id 0x%x) at offset %u with %u bytes exceeds 65535",
+                    out->ip_id, off, pl_wire);
+        return SD_DEC_BAD;
+    }
+    sd_frag_in in = {
+        .ver = 4, .proto = proto, .id = out->ip_id, .src = &out->src, .dst = &out->dst,
+        .off = off, .data = pl, .len_present = pl_present, .len_wire = pl_wire, .more = more,
+        .frame = d->cur->num, .ts = d->cur->ts, .ttl = out->ttl, .df = out->df, .hdr_len = ihl,
+    };
+    sd_frag_out fo;
+    uint32_t anom;
+    uint64_t evicted;
+    sd_frag_res r = sd_frag_add(d->frags, &in, &fo, &anom, &evicted);
+    if (r != SD_FRAG_DONE)
+        return frag_result(d, r, anom, evicted, &in, out);
+    frag_result(d, r, anom, evicted, &in, out); /* report overlaps in the last one too */
+    fill_reassembled(&fo, out);
+    return sd_decode_l4(d, proto, sd_cur_make(fo.data, fo.len_present), fo.len_wire, out);
+}
+
 sd_dec_res sd_decode_ipv4(sd_decoder *d, sd_cur c, sd_pkt *out)
 {
     size_t avail = sd_cur_left(&c);
@@ -165,28 +193,7 @@ sd_dec_res sd_decode_ipv4(sd_decoder *d, sd_cur c, sd_pkt *out)
     if (!more && off == 0)
         return sd_decode_l4(d, proto, sd_cur_make(pl, pl_present), pl_wire, out);
 
-    /* A fragment: never decoded as L4 on its own (RFC 791 §3.2). */
-    if (off + pl_wire + ihl > 65535u) {
-        out->anomalies |= SD_ANOM_FRAG_BAD;
-        sd_dec_diag(d, SD_DK_FRAG_BAD,
-                    "IPv4 fragment (id 0x%x) at offset %u with %u bytes exceeds 65535",
-                    out->ip_id, off, pl_wire);
-        return SD_DEC_BAD;
-    }
-    sd_frag_in in = {
-        .ver = 4, .proto = proto, .id = out->ip_id, .src = &out->src, .dst = &out->dst,
-        .off = off, .data = pl, .len_present = pl_present, .len_wire = pl_wire, .more = more,
-        .frame = d->cur->num, .ts = d->cur->ts, .ttl = out->ttl, .df = out->df, .hdr_len = ihl,
-    };
-    sd_frag_out fo;
-    uint32_t anom;
-    uint64_t evicted;
-    sd_frag_res r = sd_frag_add(d->frags, &in, &fo, &anom, &evicted);
-    if (r != SD_FRAG_DONE)
-        return frag_result(d, r, anom, evicted, &in, out);
-    frag_result(d, r, anom, evicted, &in, out); /* report overlaps in the last one too */
-    fill_reassembled(&fo, out);
-    return sd_decode_l4(d, proto, sd_cur_make(fo.data, fo.len_present), fo.len_wire, out);
+    return ipv4_fragment(d, proto, ihl, off, more, pl, pl_present, pl_wire, out);
 }
 
 /* State of an IPv6 extension-header walk. */

@@ -1,0 +1,454 @@
+/* sd_report_plot: the SVG plots of the HTML report (findings timeline,
+ * data movement, record sizes) and the TCP plot's panels (see sd_report.h). */
+#include "sd_report_int.h"
+
+#include "../flow/sd_tcp.h"
+#include "sd_svg.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* packetStrider's data-movement defaults (ssh_inference.md 1.3): window
+ * 2*2+1 packets, stride 1, and a datum above 1.2 x the reverse keystroke
+ * size (keystroke + 40) counts as bulk data. */
+#define DM_WINDOW 5u
+#define DM_STRIDE 1u
+#define DM_BULK_FACTOR 1.2
+#define DM_REV_EXTRA 40u
+#define DM_MIN_PRED 3u /* records in a window before it may predict exfil/infil */
+/* Plots draw at most this many points per line: more are invisible at
+ * 1000 pixels and would only make the file big. */
+#define MAX_LINE_POINTS 1500u
+/* Histogram range in bytes (larger sizes go to one overflow bin). */
+#define HIST_CAP 512u
+
+typedef struct lane {
+    sd_leg leg;
+    int group;
+    char kind[SD_EV_STRLEN + 24]; /* kind, plus the key class for keystrokes */
+} lane;
+
+/* The lane name of an event: keystrokes get one lane per key class
+ * (char, enter, backspace, tab, arrow...), as the analyst reads them. */
+static void lane_name(const sd_event *e, char *out, size_t len)
+{
+    const sd_evfield *k = sd_ev_get(e, "key");
+    if (k && k->type == SD_EVF_STR && k->s[0])
+        snprintf(out, len, "%s %s", e->kind ? e->kind : "?", k->s);
+    else
+        snprintf(out, len, "%s", e->kind ? e->kind : "?");
+}
+
+static int cmp_lane(const void *a, const void *b)
+{
+    const lane *x = a, *y = b;
+    if (x->leg != y->leg)
+        return x->leg < y->leg ? -1 : 1;
+    if (x->group != y->group)
+        return x->group < y->group ? -1 : 1;
+    return strcmp(x->kind, y->kind);
+}
+
+#define MAX_LANES 24
+
+static int lane_of(const lane *L, int nl, const sd_event *e)
+{
+    char nm[SD_EV_STRLEN + 24];
+    lane_name(e, nm, sizeof nm);
+    for (int i = 0; i < nl; i++)
+        if (L[i].leg == e->leg && !strcmp(L[i].kind, nm))
+            return i;
+    return nl - 1; /* the overflow lane */
+}
+
+static void ev_title(char *out, size_t len, const sd_report_conn *rc, const sd_event *e)
+{
+    char fr[48], note[200], filt[160];
+    sdrp_frames_str(e, fr, sizeof fr);
+    sdrp_ev_note(e, note, sizeof note);
+    sdrp_ws_filter(rc->conn, e, filt, sizeof filt);
+    int64_t by = sdrp_ev_bytes(e);
+    snprintf(out, len, "%s (%s%s%s) frame %s, t=%.3f s%s%lld%s%s%s\n%s", e->kind ? e->kind : "?", sd_leg_name(e->leg),
+             e->dir >= 0 ? ", " : "", e->dir == 0 ? "client->server" : e->dir == 1 ? "server->client" : "", fr,
+             sd_ts_sec(e->ts - rc->conn->start), by >= 0 ? ", " : "", (long long)(by >= 0 ? by : 0),
+             by >= 0 ? " bytes" : "", e->confidence >= 0 ? ", confidence " : "", "", filt);
+    if (e->confidence >= 0) {
+        size_t n = strlen(out);
+        /* put the confidence before the filter line */
+        char *nl = strchr(out, '\n');
+        if (nl && n + 8 < len) {
+            char tail[200];
+            snprintf(tail, sizeof tail, "%s", nl);
+            snprintf(nl, len - (size_t)(nl - out), "%.2f%s", e->confidence, tail);
+        }
+    }
+    if (note[0]) {
+        size_t n = strlen(out);
+        snprintf(out + n, len - n, "\n%s", note);
+    }
+}
+
+/* The findings timeline: one lane per (leg, kind), forward lanes first;
+ * by frame (class tl-f) and by time (class tl-t), switched by CSS. */
+void sdrp_html_timeline(sd_buf *b, const sd_report_conn *rc, const sd_event *const *v, size_t n,
+                        const sd_report_opts *o, uint64_t f0, uint64_t f1)
+{
+    lane L[MAX_LANES];
+    int nl = 0;
+    for (size_t i = 0; i < n; i++) {
+        char k[SD_EV_STRLEN + 24];
+        lane_name(v[i], k, sizeof k);
+        int j;
+        for (j = 0; j < nl; j++)
+            if (L[j].leg == v[i]->leg && !strcmp(L[j].kind, k))
+                break;
+        if (j == nl && nl < MAX_LANES) {
+            L[nl].leg = v[i]->leg;
+            L[nl].group = sdrp_group_of(v[i]);
+            snprintf(L[nl].kind, sizeof L[nl].kind, "%s", k);
+            nl++;
+        }
+    }
+    if (!nl)
+        return;
+    if ((size_t)nl > 1) /* qsort(NULL, 0) is undefined */
+    qsort(L, (size_t)nl, sizeof *L, cmp_lane);
+    double t0 = 0, t1 = sd_ts_sec(rc->conn->end - rc->conn->start);
+    if (o->zoom_first || o->zoom_last) {
+        t0 = sd_ts_sec(v[0]->ts - rc->conn->start);
+        t1 = sd_ts_sec(v[n - 1]->ts - rc->conn->start);
+    }
+    sd_buf_printf(b, "<h3>Findings timeline</h3>");
+    /* One svg with both x axes: marks sit at their frame position and carry
+     * their time position in data-t; the page's switch moves them. */
+    sd_svg s, st;
+    char id[48];
+    snprintf(id, sizeof id, "tl-%llu", (unsigned long long)rc->conn->id);
+    sd_svg_begin(&s, b, 1000, 48 + 20.0 * nl, id, "class=\"tl\" data-plot=\"timeline\"");
+    s.left = 170;
+    sd_svg_range(&s, (double)f0, (double)f1 + 1, 0, 1);
+    st = s;
+    sd_svg_range(&st, t0, t1 + (t1 - t0) * 0.01, 0, 1);
+    double ly[MAX_LANES];
+    for (int i = 0; i < nl; i++) {
+        char lab[128];
+        snprintf(lab, sizeof lab, "%s %s", sdrp_leg_short(L[i].leg), L[i].kind);
+        ly[i] = sd_svg_lane(&s, i, nl, lab, L[i].leg == SD_LEG_REVERSE ? "rev" : L[i].leg == SD_LEG_NESTED ? "nst" : "fwd");
+    }
+    sd_buf_printf(b, "<g class=tl-f>");
+    sd_svg_axes(&s, "frame number", NULL, 10, 0);
+    sd_buf_printf(b, "</g><g class=tl-t>");
+    sd_svg_axes(&st, "time since connection start (s)", NULL, 10, 0);
+    sd_buf_printf(b, "</g>");
+    for (size_t i = 0; i < n; i++) {
+        char t[600], cls[16], at[64];
+        double fx = sd_svg_px(&s, (double)v[i]->frame);
+        ev_title(t, sizeof t, rc, v[i]);
+        snprintf(cls, sizeof cls, "g%d", sdrp_group_of(v[i]));
+        snprintf(at, sizeof at, "data-f=\"%.1f\" data-t=\"%.1f\"", fx,
+                 sd_svg_px(&st, sd_ts_sec(v[i]->ts - rc->conn->start)));
+        sd_svg_mark_at(&s, fx, ly[lane_of(L, nl, v[i])],
+                       v[i]->leg == SD_LEG_FORWARD ? SD_SVG_DOT : SD_SVG_DIAMOND, cls, t, at);
+    }
+    sd_svg_end(&s);
+}
+
+static bool rec_in(const sd_report_opts *o, const sd_ssh_record *r)
+{
+    return sdrp_in_zoom(o, r->frame);
+}
+
+/* One window's features (packetStrider, ssh_inference.md 1.3): client
+ * share of packets and bytes, size variability, and whether every record
+ * is bulk-sized and one-way (exfil 1 / infil 2). */
+typedef struct dm_win {
+    double x, cp, cb, var, el;
+    char flag;
+} dm_win;
+
+static dm_win dm_features(const sd_ssh_record **r, size_t n, double bulk, uint32_t *sz)
+{
+    double cpk = 0, cby = 0, tby = 0;
+    bool allc = true, alls = true, big = true;
+    size_t uniq = 0;
+    for (size_t j = 0; j < n; j++) {
+        const sd_ssh_record *q = r[j];
+        if (q->from_client) {
+            cpk++;
+            cby += q->wire_len;
+            alls = false;
+        } else {
+            allc = false;
+        }
+        tby += q->wire_len;
+        big &= q->wire_len > bulk;
+        size_t u;
+        for (u = 0; u < uniq && sz[u] != q->wire_len; u++)
+            ;
+        if (u == uniq)
+            sz[uniq++] = q->wire_len;
+    }
+    dm_win d = { (double)r[0]->frame, cpk / (double)n, tby > 0 ? cby / tby : 0, (double)uniq / (double)n,
+                 sd_ts_sec(r[n - 1]->ts - r[0]->ts), 0 };
+    /* a lone bulk-sized record is no movement: a time window may hold one */
+    if (n >= DM_MIN_PRED)
+        d.flag = big && allc ? 1 : big && alls ? 2 : 0;
+    return d;
+}
+
+/* Windows of w records every st records (packetStrider's), or with -w/-s
+ * of window_s seconds every stride_s seconds (the data_window events'
+ * windows; empty ones skipped). At most cap windows, thinned evenly. */
+static size_t dm_windows(const sd_ssh_record **r, size_t nr, const sd_report_opts *o, unsigned w,
+                         unsigned st, double bulk, dm_win *out, size_t cap)
+{
+    uint32_t *sz = sd_calloc(nr, sizeof *sz);
+    size_t k = 0;
+    if (o->window_s > 0) {
+        double ws = o->window_s, ss = o->stride_s > 0 ? o->stride_s : ws;
+        double span = sd_ts_sec(r[nr - 1]->ts - r[0]->ts);
+        size_t nwin = (size_t)(span / ss) + 1, every = nwin > cap ? (nwin + cap - 1) / cap : 1;
+        size_t a = 0;
+        for (size_t wi = 0; wi < nwin && k < cap; wi += every) {
+            double from = (double)wi * ss;
+            while (a < nr && sd_ts_sec(r[a]->ts - r[0]->ts) < from)
+                a++;
+            size_t e = a;
+            while (e < nr && sd_ts_sec(r[e]->ts - r[0]->ts) < from + ws)
+                e++;
+            if (e > a)
+                out[k++] = dm_features(r + a, e - a, bulk, sz);
+        }
+    } else {
+        size_t nwin = (nr - w) / st + 1, every = nwin > cap ? (nwin + cap - 1) / cap : 1;
+        for (size_t wi = 0; wi < nwin && k < cap; wi += every)
+            out[k++] = dm_features(r + wi * st, w, bulk, sz);
+    }
+    free(sz);
+    return k;
+}
+
+/* Windowed data-movement features over the encrypted records
+ * (packetStrider's window/stride, ssh_inference.md 1.3). */
+void sdrp_html_datamove(sd_buf *b, const sd_report_conn *rc, const sd_report_opts *o, uint32_t key)
+{
+    unsigned w = o->window ? o->window : DM_WINDOW, st = o->stride ? o->stride : DM_STRIDE;
+    const sd_ssh_record **r = sd_calloc(rc->nrec ? rc->nrec : 1, sizeof *r);
+    size_t nr = 0;
+    for (size_t i = 0; i < rc->nrec; i++)
+        if (rec_in(o, &rc->rec[i]))
+            r[nr++] = &rc->rec[i];
+    if (nr < w + 2) { /* fewer than three windows: no trend to draw */
+        free(r);
+        return;
+    }
+    double bulk = DM_BULK_FACTOR * (double)((key ? key : 36) + DM_REV_EXTRA), elmax = 0;
+    dm_win *dw = sd_calloc(MAX_LINE_POINTS, sizeof *dw);
+    size_t k = dm_windows(r, nr, o, w, st, bulk, dw, MAX_LINE_POINTS), nex = 0, nin = 0;
+    if (k < 3) {
+        free(dw);
+        free(r);
+        return;
+    }
+    double *x = sd_calloc(k, sizeof *x), *cp = sd_calloc(k, sizeof *cp), *cb = sd_calloc(k, sizeof *cb),
+           *var = sd_calloc(k, sizeof *var), *el = sd_calloc(k, sizeof *el);
+    for (size_t i = 0; i < k; i++) {
+        x[i] = dw[i].x;
+        cp[i] = dw[i].cp;
+        cb[i] = dw[i].cb;
+        var[i] = dw[i].var;
+        el[i] = dw[i].el;
+        elmax = el[i] > elmax ? el[i] : elmax;
+        nex += dw[i].flag == 1;
+        nin += dw[i].flag == 2;
+    }
+    char wdesc[64];
+    if (o->window_s > 0)
+        snprintf(wdesc, sizeof wdesc, "window %g s, stride %g s", o->window_s,
+                 o->stride_s > 0 ? o->stride_s : o->window_s);
+    else
+        snprintf(wdesc, sizeof wdesc, "window %u records, stride %u", w, st);
+    sd_buf_printf(b, "<h3>Data movement (%s)</h3><div class=key>"
+                     "<span class=sw style=background:#3a78c8></span>client packets / window"
+                     "<span class=sw style=background:#e07b2a></span>client bytes / window"
+                     "<span class=sw style=background:#2a9d4a></span>size variability (unique/total)"
+                     "<span class=sw style=background:#d00></span>exfil prediction (%zu)"
+                     "<span class=sw style=background:#70d></span>infil prediction (%zu)</div>",
+                   wdesc, nex, nin);
+    sd_svg s;
+    char id[48];
+    snprintf(id, sizeof id, "dm-%llu", (unsigned long long)rc->conn->id);
+    sd_svg_begin(&s, b, 1000, 190, id, "data-plot=\"datamove\"");
+    sd_svg_range(&s, x[0], x[k - 1] + 1, 0, 1.12);
+    sd_svg_axes(&s, "frame number (window start)", "ratio", 10, 4);
+    sd_svg_line(&s, x, cp, k, false, "l0");
+    sd_svg_line(&s, x, cb, k, false, "l1");
+    sd_svg_line(&s, x, var, k, false, "l2");
+    for (size_t i = 0; i < k; i++)
+        if (dw[i].flag) {
+            char t[160];
+            snprintf(t, sizeof t, "%s prediction: window from frame %.0f, %.3f s elapsed, all %s records > %.0f bytes",
+                     dw[i].flag == 1 ? "exfil" : "infil", x[i], el[i], dw[i].flag == 1 ? "client" : "server", bulk);
+            sd_svg_marker(&s, x[i], sd_svg_py(&s, dw[i].flag == 1 ? 1.08 : 1.04), SD_SVG_TICK,
+                          dw[i].flag == 1 ? "ex" : "in", t);
+        }
+    sd_svg_end(&s);
+    snprintf(id, sizeof id, "dmt-%llu", (unsigned long long)rc->conn->id);
+    sd_svg_begin(&s, b, 1000, 120, id, "data-plot=\"datamove-time\"");
+    sd_svg_range(&s, x[0], x[k - 1] + 1, 0, elmax > 0 ? elmax * 1.05 : 1);
+    sd_svg_axes(&s, NULL, "window s", 10, 3);
+    sd_svg_line(&s, x, el, k, false, "l3");
+    sd_svg_end(&s);
+    free(x);
+    free(cp);
+    free(cb);
+    free(var);
+    free(el);
+    free(dw);
+    free(r);
+}
+
+typedef struct pmark {
+    uint32_t v;
+    const char *name;
+} pmark;
+
+/* Packet-size histogram of one direction with the predicted sizes. */
+void sdrp_html_hist(sd_buf *b, const sd_report_conn *rc, const sd_report_opts *o, bool client, const predicted *pr)
+{
+    uint32_t maxs = 0;
+    size_t tot = 0;
+    for (size_t i = 0; i < rc->nrec; i++)
+        if (rc->rec[i].from_client == client && rec_in(o, &rc->rec[i])) {
+            tot++;
+            if (rc->rec[i].wire_len > maxs)
+                maxs = rc->rec[i].wire_len;
+        }
+    if (!tot)
+        return;
+    /* Keystroke, echo and delete sizes differ by 8 or 16 bytes: small sizes
+     * get fine bins; everything above HIST_CAP is bulk and shares one. */
+    uint32_t top = maxs > HIST_CAP ? HIST_CAP : maxs;
+    uint32_t bw = top <= 256 ? 2 : 4;
+    size_t nb = top / bw + 1 + (maxs > HIST_CAP), *cnt = sd_calloc(nb, sizeof *cnt), cmax = 0;
+    for (size_t i = 0; i < rc->nrec; i++)
+        if (rc->rec[i].from_client == client && rec_in(o, &rc->rec[i])) {
+            uint32_t v = rc->rec[i].wire_len;
+            cnt[v > HIST_CAP ? nb - 1 : v / bw]++;
+        }
+    for (size_t i = 0; i < nb; i++)
+        if (cnt[i] > cmax)
+            cmax = cnt[i];
+    sd_svg s;
+    char id[48];
+    snprintf(id, sizeof id, "h%c-%llu", client ? 'c' : 's', (unsigned long long)rc->conn->id);
+    sd_buf_printf(b, "<div style=\"display:inline-block;vertical-align:top\"><div class=key>%s &rarr; %s: %zu "
+                     "encrypted %s (bin %u bytes%s)</div>",
+                  client ? "client" : "server", client ? "server" : "client", tot,
+                  rc->nrec && rc->rec[0].exact ? "packets" : "segments", bw, maxs > HIST_CAP ? ", grey = larger" : "");
+    sd_svg_begin(&s, b, 495, 200, id, client ? "data-plot=\"hist-client\"" : "data-plot=\"hist-server\"");
+    s.left = 44;
+    /* sqrt scale: one keystroke size usually dwarfs everything else */
+    sd_svg_range(&s, 0, (double)(nb * bw), 0, sqrt((double)cmax) * 1.15);
+    sd_svg_axes(&s, "bytes on the wire", "sqrt(count)", 8, 0);
+    for (size_t i = 0; i < nb; i++) {
+        if (!cnt[i])
+            continue;
+        char t[96];
+        bool ov = maxs > HIST_CAP && i == nb - 1;
+        if (ov)
+            snprintf(t, sizeof t, "%zu records of %u-%u bytes", cnt[i], HIST_CAP + 1, maxs);
+        else
+            snprintf(t, sizeof t, "%zu records of %zu-%zu bytes", cnt[i], i * bw, i * bw + bw - 1);
+        sd_svg_bar(&s, (double)(i * bw), (double)(i * bw + bw), sqrt((double)cnt[i]), ov ? "ov" : client ? "d0" : "d1",
+                   t);
+    }
+    pmark marks[3];
+    int nm = 0;
+    if (client && pr->key)
+        marks[nm++] = (pmark){ pr->key, "keystroke" };
+    if (!client) {
+        if (pr->echo)
+            marks[nm++] = (pmark){ pr->echo, "echo" };
+        if (pr->success && pr->success != pr->echo)
+            marks[nm++] = (pmark){ pr->success, "success" };
+        if (pr->accept && pr->accept != pr->echo && pr->accept != pr->success)
+            marks[nm++] = (pmark){ pr->accept, "svc accept" };
+    }
+    for (int i = 0; i < nm; i++) {
+        char lab[48];
+        snprintf(lab, sizeof lab, "%s %u", marks[i].name, marks[i].v);
+        if (marks[i].v > HIST_CAP)
+            continue;
+        /* labels stacked: predicted sizes are often a few bytes apart */
+        sd_svg_vline(&s, (double)(marks[i].v / bw * bw) + bw / 2.0, "vl", NULL);
+        sd_svg_text(&s, sd_svg_px(&s, (double)marks[i].v) + 4, s.top + 9 + 13 * i, "start", "vl", lab);
+    }
+    sd_svg_end(&s);
+    sd_buf_printf(b, "</div>");
+    free(cnt);
+}
+
+/* ---------------------------------------------------------------- TCP plot */
+
+/* One panel of the TCP plot (its page is sd_report_html.c's): the scaled
+ * window, or the ACK number, over time per direction. */
+void sdrp_tcp_panel(sd_buf *b, const sd_conn *c, const sd_report_pkt *p, size_t n, const sd_report_opts *o,
+                    bool ack, double y0px, double t0, double t1)
+{
+    double *x = sd_calloc(n ? n : 1, sizeof *x), *y = sd_calloc(n ? n : 1, sizeof *y);
+    double ymax = 1;
+    for (size_t i = 0; i < n; i++)
+        if (sdrp_in_zoom(o, p[i].frame)) {
+            double v = ack ? (double)p[i].ack : (double)p[i].win;
+            if (ack && (p[i].ta & SD_TA_RETRANS))
+                v = (double)p[i].seq;
+            if (v > ymax && (!ack || p[i].has_ack || (p[i].ta & SD_TA_RETRANS)))
+                ymax = v;
+        }
+    sd_svg s;
+    char id[48], attrs[64];
+    snprintf(id, sizeof id, "%s", ack ? "ack" : "win");
+    snprintf(attrs, sizeof attrs, "y=\"%.0f\" data-plot=\"%s\"", y0px, ack ? "tcp-ack" : "tcp-win");
+    sd_svg_begin(&s, b, 1000, 300, id, attrs);
+    s.left = 70;
+    sd_svg_range(&s, t0, t1 > t0 ? t1 : t0 + 1, 0, ymax * 1.05);
+    sd_svg_axes(&s, "time since connection start (s)", ack ? "relative ACK; x = seq of a retransmission" : "scaled receive window", 10, 5);
+    for (int d = 0; d < 2; d++) {
+        size_t k = 0;
+        for (size_t i = 0; i < n; i++) {
+            if (p[i].dir != d || !sdrp_in_zoom(o, p[i].frame) || (ack && !p[i].has_ack))
+                continue;
+            if (!ack && (p[i].flags & 0x04)) /* RST: the window means nothing */
+                continue;
+            x[k] = sd_ts_sec(p[i].ts - c->start);
+            y[k] = ack ? (double)p[i].ack : (double)p[i].win;
+            k++;
+        }
+        /* thin very long series: every e-th point plus the last */
+        size_t every = k > MAX_LINE_POINTS * 4 ? k / (MAX_LINE_POINTS * 4) + 1 : 1, m = 0;
+        for (size_t i = 0; i < k; i += every) {
+            x[m] = x[i];
+            y[m] = y[i];
+            m++;
+        }
+        if (k && (k - 1) % every) {
+            x[m] = x[k - 1];
+            y[m] = y[k - 1];
+            m++;
+        }
+        sd_svg_line(&s, x, y, m, true, d ? "l1" : "l0");
+    }
+    for (size_t i = 0; i < n; i++)
+        if ((p[i].ta & SD_TA_RETRANS) && sdrp_in_zoom(o, p[i].frame)) {
+            char t[128];
+            snprintf(t, sizeof t, "retransmission: frame %llu, %s, seq %u, len %u", (unsigned long long)p[i].frame,
+                     p[i].dir ? "resp->orig" : "orig->resp", p[i].seq, p[i].len);
+            double yv = ack ? (double)p[i].seq : (double)p[i].win;
+            sd_svg_marker(&s, sd_ts_sec(p[i].ts - c->start), sd_svg_py(&s, yv), SD_SVG_CROSS, "rt", t);
+        }
+    sd_svg_end(&s);
+    free(x);
+    free(y);
+}

@@ -1,0 +1,279 @@
+/* sd_report_text: the terminal report (see sd_report.h). */
+#include "sd_report_int.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* ANSI SGR codes per group (ECMA-48 8.3.117). */
+static const char *const GROUP_SGR[G_N] = { "32", "36", "35", "95", "33", "34", "37" };
+
+typedef struct tx {
+    sd_buf *b;
+    bool color;
+} tx;
+
+static const char *dir_arrow(int d)
+{
+    return d == 0 ? "->" : d == 1 ? "<-" : "  ";
+}
+
+static void tx_on(tx *t, const char *sgr)
+{
+    if (t->color)
+        sd_buf_printf(t->b, "\033[%sm", sgr);
+}
+
+static void tx_off(tx *t)
+{
+    if (t->color)
+        sd_buf_printf(t->b, "\033[0m");
+}
+
+static void tx_kv(tx *t, const char *k, const char *v)
+{
+    sd_buf_printf(t->b, "  ");
+    tx_on(t, "2");
+    sd_buf_printf(t->b, "%-11s", k);
+    tx_off(t);
+    sd_buf_printf(t->b, " %s\n", v);
+}
+
+/* A key and a long value wrapped at spaces to w columns, continuation
+ * lines aligned under the value. */
+static void tx_kv_wrap(tx *t, const char *k, const char *v, size_t w)
+{
+    sd_buf_printf(t->b, "  ");
+    tx_on(t, "2");
+    sd_buf_printf(t->b, "%-11s", k);
+    tx_off(t);
+    size_t n = strlen(v);
+    bool first = true;
+    while (n) {
+        size_t take = n;
+        if (take > w) {
+            take = w;
+            for (size_t i = w; i > w / 2; i--)
+                if (v[i] == ' ') {
+                    take = i;
+                    break;
+                }
+        }
+        sd_buf_printf(t->b, "%*s", first ? 1 : 14, "");
+        sd_buf_append(t->b, v, take);
+        sd_buf_printf(t->b, "\n");
+        v += take;
+        n -= take;
+        while (n && *v == ' ') {
+            v++;
+            n--;
+        }
+        first = false;
+    }
+}
+
+/* Appends s cut to at most w display columns (bytes: the report's text is
+ * ASCII except for banners, which are cut the same way). */
+static void put_cut(sd_buf *b, const char *s, size_t w)
+{
+    size_t n = strlen(s);
+    if (n <= w) {
+        sd_buf_append(b, s, n);
+        return;
+    }
+    if (w > 3) {
+        sd_buf_append(b, s, w - 3);
+        sd_buf_append(b, "...", 3);
+    }
+}
+
+static void text_header(tx *t, const sd_report_conn *rc, unsigned width)
+{
+    const sd_conn *c = rc->conn;
+    const sd_ssh_meta *m = rc->meta;
+    char ep[2 * SD_ADDR_STRLEN + 32], line[512], ts[40];
+    sdrp_endpoints(c, m, ep, sizeof ep);
+    tx_on(t, "1");
+    sd_buf_printf(t->b, "%s %s  tcp.stream %llu  uid %s\n", m ? "SSH" : "TCP", ep, (unsigned long long)c->id,
+                  c->uid);
+    tx_off(t);
+    snprintf(line, sizeof line, "%s  duration %.3f s  frames %llu-%llu", sd_ts_iso(c->start, ts, sizeof ts),
+             sd_ts_sec(c->end - c->start), (unsigned long long)c->first_frame, (unsigned long long)c->last_frame);
+    tx_kv(t, "first", line);
+    snprintf(line, sizeof line, "%llu (client %llu, server %llu)",
+             (unsigned long long)(c->d[0].pkts + c->d[1].pkts),
+             (unsigned long long)c->d[m && m->client_dir == SD_DIR_RESP ? 1 : 0].pkts,
+             (unsigned long long)c->d[m && m->client_dir == SD_DIR_RESP ? 0 : 1].pkts);
+    tx_kv(t, "packets", line);
+    if (!m)
+        return;
+    const sd_ssh_side *cl = &m->side[m->client_dir & 1], *sv = &m->side[!(m->client_dir & 1)];
+    size_t vw = width > 16 ? width - 14 : 20;
+    sd_buf tmp = { 0 };
+    put_cut(&tmp, sdrp_nz(cl->banner), vw);
+    sd_buf_append(&tmp, "", 1);
+    tx_kv(t, "client", (char *)tmp.p);
+    tmp.len = 0;
+    put_cut(&tmp, sdrp_nz(sv->banner), vw);
+    sd_buf_append(&tmp, "", 1);
+    tx_kv(t, "server", (char *)tmp.p);
+    sd_buf_free(&tmp);
+    snprintf(line, sizeof line, "%s  hasshServer %s", sdrp_nz(cl->hassh), sdrp_nz(sv->hassh));
+    tx_kv(t, "hassh", line);
+    if (m->cipher[0]) {
+        snprintf(line, sizeof line, "%s%s%s  kex %s", m->cipher[0], m->mac[0] && !sdrp_has(m->cipher[0], "gcm") &&
+                 !sdrp_has(m->cipher[0], "poly1305") ? " + " : "",
+                 m->mac[0] && !sdrp_has(m->cipher[0], "gcm") && !sdrp_has(m->cipher[0], "poly1305") ? m->mac[0] : "",
+                 sdrp_nz(m->kex_alg));
+        tx_kv(t, "suite", line);
+    }
+    if (m->hostkey_seen) {
+        snprintf(line, sizeof line, "%s %s (frame %llu)", m->hostkey_type, m->hostkey_sha256,
+                 (unsigned long long)m->kex_reply_frame);
+        tx_kv(t, "host key", line);
+    }
+    if (m->terrapin) {
+        snprintf(line, sizeof line, "Terrapin EXPOSED: %s", m->terrapin_reason);
+        tx_kv(t, "warning", line);
+    }
+    if (rc->summary && rc->summary[0])
+        tx_kv_wrap(t, "outcome", rc->summary, vw);
+}
+
+static void text_summary(tx *t, const sd_event *const *v, size_t n)
+{
+    size_t cnt[G_N] = { 0 };
+    uint64_t first[G_N] = { 0 }, last[G_N] = { 0 };
+    for (size_t i = 0; i < n; i++) {
+        int g = sdrp_group_of(v[i]);
+        if (!cnt[g]++)
+            first[g] = v[i]->frame;
+        uint64_t l = v[i]->frame_last > v[i]->frame ? v[i]->frame_last : v[i]->frame;
+        if (l > last[g])
+            last[g] = l;
+    }
+    sd_buf_printf(t->b, "  ");
+    tx_on(t, "2");
+    sd_buf_printf(t->b, n ? "%s" : "%-11s", "findings");
+    tx_off(t);
+    if (!n) {
+        sd_buf_printf(t->b, " none\n");
+        return;
+    }
+    sd_buf_printf(t->b, "\n");
+    for (int g = 0; g < G_N; g++) {
+        if (!cnt[g])
+            continue;
+        sd_buf_printf(t->b, "    ");
+        tx_on(t, GROUP_SGR[g]);
+        sd_buf_printf(t->b, "%-19s", sdrp_group_name[g]);
+        tx_off(t);
+        sd_buf_printf(t->b, " %5zu  frames %llu-%llu\n", cnt[g], (unsigned long long)first[g],
+                      (unsigned long long)last[g]);
+    }
+}
+
+/* Table columns; the note takes what is left of the width and wraps. */
+#define TW_FRAMES 13
+#define TW_TIME 9
+#define TW_DELTA 9
+#define TW_KIND 19
+#define TW_BYTES 6
+#define TW_FIXED (TW_FRAMES + 1 + TW_TIME + 1 + TW_DELTA + 1 + 3 + 1 + 2 + 1 + TW_KIND + 1 + TW_BYTES + 2)
+
+static void text_note(tx *t, const char *note, size_t w)
+{
+    size_t n = strlen(note);
+    bool firstl = true;
+    while (n) {
+        size_t take = n;
+        if (take > w) {
+            take = w;
+            /* break at a space when there is one in the second half */
+            for (size_t k = w; k > w / 2; k--)
+                if (note[k] == ' ') {
+                    take = k;
+                    break;
+                }
+        }
+        if (!firstl)
+            sd_buf_printf(t->b, "\n%*s", TW_FIXED + 2, "");
+        sd_buf_append(t->b, note, take);
+        note += take;
+        n -= take;
+        while (n && *note == ' ') {
+            note++;
+            n--;
+        }
+        firstl = false;
+    }
+}
+
+static void text_table(tx *t, const sd_report_conn *rc, const sd_event *const *v, size_t n, unsigned width)
+{
+    if (!n)
+        return;
+    size_t nw = width > TW_FIXED + 12 ? width - TW_FIXED - 2 : 10;
+    sd_buf_printf(t->b, "\n  ");
+    tx_on(t, "1");
+    sd_buf_printf(t->b, "%*s %*s %*s %-3s %-2s %-*s %*s  %s", TW_FRAMES, "frame", TW_TIME, "time", TW_DELTA, "delta",
+                  "leg", "", TW_KIND, "indicator", TW_BYTES, "bytes", "note");
+    tx_off(t);
+    sd_buf_printf(t->b, "\n");
+    sd_ts prev = 0;
+    for (size_t i = 0; i < n; i++) {
+        const sd_event *e = v[i];
+        char fr[48], tm[24], dl[24], by[24], note[256], kind[TW_KIND + 1];
+        sdrp_frames_str(e, fr, sizeof fr);
+        snprintf(tm, sizeof tm, "%.3f", sd_ts_sec(e->ts - rc->conn->start));
+        if (i)
+            snprintf(dl, sizeof dl, "+%.3f", sd_ts_sec(e->ts - prev));
+        else
+            snprintf(dl, sizeof dl, "-");
+        prev = e->ts;
+        int64_t bytes = sdrp_ev_bytes(e);
+        if (bytes >= 0)
+            snprintf(by, sizeof by, "%lld", (long long)bytes);
+        else
+            snprintf(by, sizeof by, "-");
+        snprintf(kind, sizeof kind, "%s", e->kind ? e->kind : "?");
+        sdrp_ev_note(e, note, sizeof note);
+        sd_buf_printf(t->b, "  %*s %*s %*s ", TW_FRAMES, fr, TW_TIME, tm, TW_DELTA, dl);
+        if (e->leg != SD_LEG_FORWARD)
+            tx_on(t, "35");
+        sd_buf_printf(t->b, "%-3s", sdrp_leg_short(e->leg));
+        if (e->leg != SD_LEG_FORWARD)
+            tx_off(t);
+        sd_buf_printf(t->b, " %-2s ", dir_arrow(e->dir));
+        tx_on(t, GROUP_SGR[sdrp_group_of(e)]);
+        sd_buf_printf(t->b, "%-*s", TW_KIND, kind);
+        tx_off(t);
+        sd_buf_printf(t->b, " %*s  ", TW_BYTES, by);
+        text_note(t, note, nw);
+        sd_buf_printf(t->b, "\n");
+    }
+}
+
+void sd_report_text(sd_buf *b, const sd_report_conn *rc, const sd_report_opts *o)
+{
+    tx t = { b, o && o->color == SD_REPORT_COLOR_ALWAYS };
+    unsigned width = o && o->width ? o->width : 100;
+    size_t n;
+    const sd_event **v = sdrp_sorted_events(rc, o, &n);
+    text_header(&t, rc, width);
+    if (o && (o->zoom_first || o->zoom_last)) {
+        char z[96];
+        snprintf(z, sizeof z, "frames %llu-%llu only", (unsigned long long)o->zoom_first,
+                 (unsigned long long)(o->zoom_last ? o->zoom_last : rc->conn->last_frame));
+        tx_kv(&t, "zoom", z);
+    }
+    text_summary(&t, v, n);
+    {
+        char f[64];
+        snprintf(f, sizeof f, "%s.stream eq %llu", rc->conn->ipproto == 17 ? "udp" : "tcp",
+                 (unsigned long long)rc->conn->id);
+        tx_kv(&t, "wireshark", f);
+    }
+    text_table(&t, rc, v, n, width);
+    sd_buf_printf(b, "\n");
+    free(v);
+}

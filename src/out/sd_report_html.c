@@ -293,7 +293,7 @@ void sd_report_html_render(sd_report_html *h, sd_buf *b)
 
 static int write_file(const char *path, const sd_buf *b)
 {
-    FILE *f = fopen(path, "wb");
+    FILE *f = sd_create(path); /* a link planted at path is not followed */
     if (!f)
         return -1;
     size_t w = b->len ? fwrite(b->p, 1, b->len, f) : 0;

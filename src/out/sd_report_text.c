@@ -1,5 +1,6 @@
 /* sd_report_text: the terminal report (see sd_report.h). */
 #include "sd_report_int.h"
+#include "sd_text.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -29,13 +30,17 @@ static void tx_off(tx *t)
         sd_buf_printf(t->b, "\033[0m");
 }
 
+/* Values may hold capture strings (banners, algorithm names, host key
+ * types): written terminal-safe. */
 static void tx_kv(tx *t, const char *k, const char *v)
 {
     sd_buf_printf(t->b, "  ");
     tx_on(t, "2");
     sd_buf_printf(t->b, "%-11s", k);
     tx_off(t);
-    sd_buf_printf(t->b, " %s\n", v);
+    sd_buf_append(t->b, " ", 1);
+    sd_text_puts(t->b, v);
+    sd_buf_append(t->b, "\n", 1);
 }
 
 /* A key and a long value wrapped at spaces to w columns, continuation
@@ -46,6 +51,10 @@ static void tx_kv_wrap(tx *t, const char *k, const char *v, size_t w)
     tx_on(t, "2");
     sd_buf_printf(t->b, "%-11s", k);
     tx_off(t);
+    sd_buf safe = { 0 }; /* capture strings: terminal-safe */
+    sd_text_puts(&safe, v);
+    sd_buf_append(&safe, "", 1);
+    v = (const char *)safe.p;
     size_t n = strlen(v);
     bool first = true;
     while (n) {
@@ -69,6 +78,7 @@ static void tx_kv_wrap(tx *t, const char *k, const char *v, size_t w)
         }
         first = false;
     }
+    sd_buf_free(&safe);
 }
 
 /* Appends s cut to at most w display columns (bytes: the report's text is
@@ -236,7 +246,9 @@ static void text_table(tx *t, const sd_report_conn *rc, const sd_event *const *v
         else
             snprintf(by, sizeof by, "-");
         snprintf(kind, sizeof kind, "%s", e->kind ? e->kind : "?");
-        sdrp_ev_note(e, note, sizeof note);
+        char raw[256];
+        sdrp_ev_note(e, raw, sizeof raw);
+        sd_text_safe(raw, note, sizeof note); /* fields may come from the capture */
         sd_buf_printf(t->b, "  %*s %*s %*s ", TW_FRAMES, fr, TW_TIME, tm, TW_DELTA, dl);
         if (e->leg != SD_LEG_FORWARD)
             tx_on(t, "35");

@@ -102,6 +102,22 @@ static void json_opt(sd_json *j, const char *k, const char *v)
         sd_json_str(j, k, v);
 }
 
+/* The inference's per-connection summary in the "ssh" line. */
+static void json_summary(sd_json *j, const sd_infer_summary *su)
+{
+    if (su->auth_success >= 0)
+        sd_json_bool(j, "auth_success", su->auth_success == 1);
+    sd_json_u64(j, "auth_attempts", (uint64_t)su->auth_attempts);
+    json_opt(j, "auth_method", su->auth_method);
+    if (su->host_known >= 0)
+        sd_json_bool(j, "host_known", su->host_known == 1);
+    json_opt(j, "session_kind", su->session_kind);
+    sd_json_bool(j, "agent_forwarding", su->agent_forwarding);
+    sd_json_bool(j, "reverse_provisioned", su->reverse_provisioned);
+    sd_json_bool(j, "auth_banner", su->auth_banner);
+    sd_json_u64(j, "keystrokes", su->keystrokes);
+}
+
 void sd_sshout_meta_json(sd_buf *b, const sd_sshconn_result *r, const sd_infer_summary *su)
 {
     const sd_conn *c = r->conn;
@@ -172,19 +188,8 @@ void sd_sshout_meta_json(sd_buf *b, const sd_sshconn_result *r, const sd_infer_s
         }
         sd_buf_append(b, "]", 1);
     }
-    if (su) {
-        if (su->auth_success >= 0)
-            sd_json_bool(&j, "auth_success", su->auth_success == 1);
-        sd_json_u64(&j, "auth_attempts", (uint64_t)su->auth_attempts);
-        json_opt(&j, "auth_method", su->auth_method);
-        if (su->host_known >= 0)
-            sd_json_bool(&j, "host_known", su->host_known == 1);
-        json_opt(&j, "session_kind", su->session_kind);
-        sd_json_bool(&j, "agent_forwarding", su->agent_forwarding);
-        sd_json_bool(&j, "reverse_provisioned", su->reverse_provisioned);
-        sd_json_bool(&j, "auth_banner", su->auth_banner);
-        sd_json_u64(&j, "keystrokes", su->keystrokes);
-    }
+    if (su)
+        json_summary(&j, su);
     sd_json_end(&j);
 }
 

@@ -175,9 +175,15 @@ static void hassh_side(sd_ssh_side *sd, bool client)
     int m = client ? SD_SSH_NL_MAC_C2S : SD_SSH_NL_MAC_S2C;
     int c = client ? SD_SSH_NL_COMP_C2S : SD_SSH_NL_COMP_S2C;
     sd_buf b = { 0 };
-    sd_buf_printf(&b, "%s;%s;%s;%s", sd->lists[SD_SSH_NL_KEX], sd->lists[e], sd->lists[m],
-                  sd->lists[c]);
-    sd->hassh_algorithms = (char *)b.p; /* NUL-terminated by sd_buf_printf */
+    const char *part[4] = { sd->lists[SD_SSH_NL_KEX], sd->lists[e], sd->lists[m], sd->lists[c] };
+    for (int i = 0; i < 4; i++) { /* appends, not printf: once per KEXINIT of every connection */
+        if (i)
+            sd_buf_append(&b, ";", 1);
+        if (part[i])
+            sd_buf_append(&b, part[i], strlen(part[i]));
+    }
+    sd_buf_append(&b, "", 1);
+    sd->hassh_algorithms = (char *)b.p;
     md5_hex(sd->hassh_algorithms, sd->hassh);
 }
 

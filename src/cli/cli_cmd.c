@@ -1,5 +1,6 @@
 #include "cli_cmd.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -83,5 +84,9 @@ int cli_cmd_run(const cli_cmd *c, int argc, char **argv)
         c->free(ctx);
     free(ctx);
     cli_input_free(&in);
+    if (fflush(stdout) != 0 || ferror(stdout)) { /* a full disk must not pass as a short result */
+        fprintf(stderr, "strider %s: cannot write the output: %s\n", c->name, strerror(errno));
+        rc = 1;
+    }
     return rc;
 }

@@ -13,6 +13,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
@@ -208,6 +209,10 @@ static FILE *out_file(const ssh_run *run, const char *name)
 
 static int open_outdir(ssh_run *run)
 {
+    if (mkdir(run->outdir, 0755) != 0 && errno != EEXIST) { /* made when missing; never a file's place */
+        fprintf(stderr, "strider ssh: cannot create %s: %s\n", run->outdir, strerror(errno));
+        return -1;
+    }
     run->ev_json = out_file(run, "events.jsonl");
     run->ev_csv = out_file(run, "events.csv");
     run->keys_csv = run->plots ? out_file(run, "keystrokes.csv") : NULL;
@@ -334,6 +339,8 @@ static void campaign_end(ssh_run *run)
     sd_evlist l = { 0 };
     sd_campaign_finish(run->camp, &l);
     campaign_out(run, &l, "Across connections");
+    if (run->html)
+        sd_report_html_across(run->html, l.v, l.n);
     sd_evlist_free(&l);
     if (sd_campaign_untracked(run->camp))
         fprintf(stderr, "strider ssh: %llu client(s) or client-server pair(s) past the campaign caps were not counted\n",

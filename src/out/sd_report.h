@@ -69,6 +69,10 @@ const char *sd_report_group(const sd_event *e);
 typedef struct sd_report_html sd_report_html;
 sd_report_html *sd_report_html_new(const sd_report_opts *o);
 void sd_report_html_add(sd_report_html *h, const sd_report_conn *c);
+/* Findings across connections (brute force, scanners): a table at the top,
+ * before the connections, so thousands of a scanner's connections read as
+ * one line. */
+void sd_report_html_across(sd_report_html *h, const sd_event *ev, size_t n);
 /* Writes the file; 0 on success, -1 with errno set. */
 int sd_report_html_write(sd_report_html *h, const char *path);
 /* Same, into a buffer (tests). */

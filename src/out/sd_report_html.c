@@ -23,6 +23,7 @@ struct sd_report_html {
     html_sec *sec;
     size_t n, cap;
     uint64_t events;
+    sd_buf across;     /* the cross-connection findings' table, at the top */
 };
 
 static const char CSS[] =
@@ -98,6 +99,7 @@ void sd_report_html_free(sd_report_html *h)
     for (size_t i = 0; i < h->n; i++)
         free(h->sec[i].html);
     free(h->sec);
+    sd_buf_free(&h->across);
     free(h);
 }
 
@@ -249,6 +251,32 @@ void sd_report_html_add(sd_report_html *h, const sd_report_conn *rc)
     h->events += n;
 }
 
+void sd_report_html_across(sd_report_html *h, const sd_event *ev, size_t n)
+{
+    sd_buf *b = &h->across;
+    if (!n)
+        return;
+    if (!b->len)
+        sd_buf_printf(b, "<h2>Across connections</h2><table class=ev><tr><th>first frames</th><th>indicator</th>"
+                         "<th>client</th><th>note</th><th>Wireshark filter</th></tr>");
+    for (size_t i = 0; i < n; i++) {
+        const sd_evfield *cl = sd_ev_get(&ev[i], "client");
+        char fr[48], filt[96];
+        sdrp_frames_str(&ev[i], fr, sizeof fr);
+        snprintf(filt, sizeof filt, "ip.addr == %s && tcp", cl ? cl->s : "?");
+        sd_buf_printf(b, "<tr><td class=n>%s</td><td>", fr);
+        esc(b, ev[i].kind);
+        sd_buf_printf(b, "</td><td>");
+        esc(b, cl ? cl->s : "");
+        sd_buf_printf(b, "</td><td>");
+        esc(b, ev[i].note);
+        sd_buf_printf(b, "</td><td><code>");
+        esc(b, filt);
+        sd_buf_printf(b, "</code></td></tr>");
+    }
+    h->events += n;
+}
+
 static int cmp_sec(const void *a, const void *b)
 {
     const html_sec *x = a, *y = b;
@@ -284,6 +312,10 @@ void sd_report_html_render(sd_report_html *h, sd_buf *b)
     sd_buf_printf(b, " &nbsp; circles = forward leg, diamonds = reverse/nested. Hover a mark for its frames and "
                      "Wireshark filter; sections below the first %u render when opened.</p>\n",
                   HTML_OPEN_SECTIONS);
+    if (h->across.len) {
+        sd_buf_append(b, h->across.p, h->across.len);
+        sd_buf_printf(b, "</table>\n");
+    }
     for (size_t i = 0; i < h->n; i++) {
         sd_buf_printf(b, "<details%s", i < HTML_OPEN_SECTIONS ? " open" : "");
         sd_buf_append(b, h->sec[i].html, strlen(h->sec[i].html));

@@ -32,6 +32,10 @@ PY
 # text report: the campaign in a few lines at the end
 "$STRIDER" ssh --no-color "$out/scan.pcap" | tail -n 3 | grep -q "10.9.9.9: 24 connections to 12 server(s), 0 logged in (scanning)" \
     || { echo "FAIL text report lacks the scan line"; fail=1; }
+# the HTML report says it at the top, in one line
+"$STRIDER" ssh -p -o "$out/html" "$out/scan.pcap" > /dev/null || { echo "FAIL ssh -p"; fail=1; }
+grep -q "<h2>Across connections</h2>.*10.9.9.9: 24 connections to 12 server(s)" "$out/html/report.html" \
+    || { echo "FAIL the HTML report lacks the scanner line"; fail=1; }
 # password guessing, from the bench generator
 gencap=$REPO/$BUILD/bench/gencap
 [ -x "$gencap" ] || gencap=$(ls "$REPO"/build*/bench/gencap 2>/dev/null | head -1)

@@ -65,5 +65,16 @@ grep -q "50 IP datagram(s) not reassembled" "$out/shred.err" \
     || { echo "FAIL stderr does not say the lost fragment sets"; cat "$out/shred.err"; fail=1; }
 "$STRIDER" summary --json "$out/shred.pcap" 2>/dev/null | grep -q '"frags_incomplete":50' \
     || { echo "FAIL summary --json lacks frags_incomplete"; fail=1; }
+# a write error is an error: every command, to a full device
+if [ -w /dev/full ]; then
+    for args in "conns" "conns --json" "ssh" "ssh --json" "summary" "summary --json" "packets --conn 0" \
+                "follow --conn 0"; do
+        # shellcheck disable=SC2086
+        "$STRIDER" $args "$REPO/samples/demo.pcap" > /dev/full 2> "$out/full.err"
+        rc=$?
+        t "$args > /dev/full: exit 1" "$rc" 1
+        grep -q "cannot write" "$out/full.err" || { echo "FAIL $args > /dev/full: no message"; fail=1; }
+    done
+fi
 rm -f "$out/scan.pcap" "$out/shred.pcap"
 exit $fail

@@ -57,6 +57,14 @@ $(BUILD)/bench/gencap: bench/gencap.c
 test: all
 	BUILD=$(BUILD) tests/run
 
+# parts of the suite: the cmocka unit tests; the golden outputs (conns,
+# packets, follow, summary, SSH inference)
+unit: all
+	BUILD=$(BUILD) tests/run unit/
+golden: all
+	BUILD=$(BUILD) tests/run golden
+	BUILD=$(BUILD) tests/run infer/
+
 asan:
 	$(MAKE) BUILD=build-asan OPT="-O1 -g -fno-omit-frame-pointer" \
 	  EXTRA_CFLAGS="-fsanitize=address,undefined -fno-sanitize-recover=undefined -DSD_DEBUG_INVARIANTS" \

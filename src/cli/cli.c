@@ -359,30 +359,3 @@ int cli_parse_secs(const char *cmd, const char *opt, const char *s, double min, 
     return 0;
 }
 
-void cli_table(FILE *out, char **cells, size_t rows, size_t cols, const bool *right)
-{
-    size_t *w = sd_calloc(cols, sizeof *w);
-    for (size_t r = 0; r < rows; r++)
-        for (size_t c = 0; c < cols; c++) {
-            size_t n = strlen(cells[r * cols + c]);
-            if (n > w[c])
-                w[c] = n;
-        }
-    for (size_t r = 0; r < rows; r++) {
-        for (size_t c = 0; c < cols; c++) {
-            const char *s = cells[r * cols + c];
-            int pad = (int)w[c];
-            bool last = c + 1 == cols;
-            if (right && right[c])
-                fprintf(out, "%*s", pad, s);
-            else if (last)
-                fputs(s, out);
-            else
-                fprintf(out, "%-*s", pad, s);
-            if (!last)
-                fputs("  ", out);
-        }
-        fputc('\n', out);
-    }
-    free(w);
-}

@@ -81,9 +81,7 @@ void cli_flush(sd_buf *b);
 /* cli_flush, then fflush(stdout): for live output read line by line. */
 void cli_flush_now(sd_buf *b);
 
-/* Prints a text table: rows of cells; numbers right-aligned. cells is
- * rows*cols strings, row 0 the header. */
-void cli_table(FILE *out, char **cells, size_t rows, size_t cols, const bool *right);
+
 
 
 #endif

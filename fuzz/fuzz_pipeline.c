@@ -1,6 +1,7 @@
 /* Whole-pipeline fuzz target: the input is a capture file (pcap or pcapng),
  * run through capture, decode, flow, TCP analysis and reassembly, the SSH
  * parser, the inference and the terminal report writer. Seeds: any capture (tests/crafted, lab fixtures). */
+#include "analyze/sd_service.h"
 #include "capture/sd_capture.h"
 #include "flow/sd_engine.h"
 #include "out/sd_report.h"
@@ -48,7 +49,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     sd_capture *cap = sd_capture_open_mem(data, size, "fuzz", &co, err, sizeof err);
     if (!cap)
         return 0;
-    sd_engine_opts eo = { .diag = &diag, .reassemble = true };
+    sd_engine_opts eo = { .diag = &diag, .reassemble = true, .max_flows = 64 }; /* eviction too */
     eo.reasm.stream_cap = 1 << 16;
     sd_engine *e = sd_engine_new(&eo);
     sd_analyzer a = { .name = "fuzz", .conn_new = claim, .chunk = chunk };
@@ -56,9 +57,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     sd_sshconn_opts so = { .done = ssh_done };
     sd_sshconn *x = sd_sshconn_new(&so);
     sd_sshconn_attach(x, e);
+    sd_service *svc = sd_service_new(); /* content rules of conns' service field */
+    sd_service_attach(svc, e);
     sd_engine_run(e, cap, NULL, NULL);
     sd_engine_free(e);
     sd_sshconn_free(x);
+    sd_service_free(svc);
     sd_capture_close(cap);
     return 0;
 }

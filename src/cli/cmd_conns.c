@@ -1,5 +1,6 @@
 /* strider conns: every connection with its facts, as a table, JSON lines
  * (Zeek conn.log names) or CSV, filtered and sorted by any field. */
+#include "../analyze/sd_service.h"
 #include "../out/sd_connfields.h"
 #include "../out/sd_table.h"
 #include "cli_cmd.h"
@@ -36,6 +37,7 @@ typedef struct conns_run {
     bool reasm;
     double idle;
     const sd_field *selv[MAX_COLS];
+    sd_service *service;   /* the service field, by content */
 } conns_run;
 
 static const char HELP[] =
@@ -294,6 +296,8 @@ static int conns_start(void *ctx, cli_input *in, sd_engine *e)
     r->live = in->live;
     if (r->reasm)
         sd_engine_add(e, &reasm_counter);
+    r->service = sd_service_new();
+    sd_service_attach(r->service, e);
     begin_output(r);
     return CLI_OK;
 }
@@ -311,6 +315,7 @@ static void conns_free(void *ctx)
     sd_filter_free(r->where);
     sd_table_free(r->table);
     sd_buf_free(&r->out);
+    sd_service_free(r->service);
 }
 
 static const struct option CONNS_OPTS[] = {

@@ -76,6 +76,7 @@ typedef struct sd_conn {
     uint32_t orig_open_at_end;    /* of those, how many the originator host had */
     bool expired;                 /* ended by idle timeout, not by close or EOF */
     bool evicted;                 /* ended early: the flow table was full (--max-flows) */
+    char service[12];             /* what it speaks, by content (sd_service: Zeek's names), or "" */
 
     uint32_t anomalies;           /* SD_ANOM_* seen in its packets */
     uint32_t inconsistencies;     /* overlapping copies with different bytes (reassembly on) */

@@ -109,6 +109,11 @@ static void g_midstream(const void *r, sd_fval *v)
         set_b(v, C(r)->midstream);
 }
 static void g_expired(const void *r, sd_fval *v) { set_b(v, C(r)->expired); }
+static void g_service(const void *r, sd_fval *v)
+{
+    if (C(r)->service[0])
+        set_s(v, C(r)->service);
+}
 /* unset unless it happened: the JSON of an ordinary connection is unchanged */
 static void g_evicted(const void *r, sd_fval *v)
 {
@@ -168,6 +173,7 @@ static const sd_field FIELDS[] = {
     { "ts", "start, epoch seconds", g_ts, false },
     { "time", "start, ISO 8601 UTC", g_time, false },
     { "proto", "transport protocol", g_proto, false },
+    { "service", "what it speaks, by content on any port (Zeek's names: ssh, http, ssl, dns, ftp, smtp)", g_service, false },
     { "id.orig_h", "originator address", g_orig_h, false },
     { "id.orig_p", "originator port", g_orig_p, false },
     { "id.resp_h", "responder address", g_resp_h, false },

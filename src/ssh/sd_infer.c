@@ -131,7 +131,7 @@ static void after_login(ctx *x, leg *F, size_t s0)
     if (S.fwd_only)
         sdi_forwards(x, s0);
     else
-        sdi_transfers(x, s0);
+        sdi_transfers(x, x->req_to); /* not the hostkeys-00 announcement before the requests */
     if (x->scp) { /* an exec session that ran legacy scp */
         x->sum->session_kind = "scp";
         sd_ev_str(&x->out->v[session_ev], "session_kind", x->sum->session_kind);

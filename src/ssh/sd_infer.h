@@ -56,9 +56,13 @@ uint32_t sd_infer_pw_wire(const sd_ssh_suite *s, uint32_t ulen, uint32_t plen);
 uint32_t sd_infer_nested_key_wire(const sd_ssh_suite *outer, const sd_ssh_suite *inner);
 /* OpenSSH's session requests in one segment-level record of `total` wire
  * bytes: [x11-req] [auth-agent-req] [pty-req with a 1..32-byte TERM if pty]
- * and a final request of final_payload bytes. Returns the one combination
- * of the optional requests that fits (1 = x11-req, 2 = auth-agent-req), or
- * -1 when none or several do. */
-int sd_infer_split_requests(const sd_ssh_suite *s, uint32_t total, bool pty, uint32_t final_payload);
+ * [env requests if env: 0..16 of any size a variable gives] and a final
+ * request of final_payload bytes. Returns the combinations of the optional
+ * requests that fit, as a mask: bit m set when combination m fits (m = 0
+ * none, 1 x11-req, 2 auth-agent-req, 3 both); 0 when the total is not such
+ * a group. */
+unsigned sd_infer_request_fits(const sd_ssh_suite *s, uint32_t total, bool pty, bool env, uint32_t final_payload);
+/* The one combination that fits (0..3), or -1 when none or several do. */
+int sd_infer_split_requests(const sd_ssh_suite *s, uint32_t total, bool pty, bool env, uint32_t final_payload);
 
 #endif

@@ -6,30 +6,58 @@
 
 #include <stdio.h>
 
-static bool is_pty_wire(const sd_ssh_suite *s, uint32_t w)
+/* Whether rest wire bytes are 0..ENV_MAX env requests. One request's wire
+ * size takes every value from wmin to wmax in steps of the cipher block
+ * (its payload grows byte by byte; the padding rounds up to a block), so k
+ * of them sum to any k * wmin + j * B up to k * wmax. */
+static bool env_wire(const sd_ssh_suite *s, uint32_t rest)
 {
-    for (uint32_t t = 1; t <= TERM_MAX; t++)
-        if (sd_ssh_wire_size(s, P_PTY_BASE + t + PTY_MODES_LINUX) == w)
+    uint32_t wmin = sd_ssh_wire_size(s, P_ENV_BASE + ENV_TEXT_MIN), wmax = sd_ssh_wire_size(s, P_ENV_BASE + ENV_TEXT_MAX);
+    if (rest == 0)
+        return true;
+    for (uint32_t k = 1; k <= ENV_MAX && k * wmin <= rest; k++)
+        if (rest <= k * wmax && (rest - k * wmin) % s->block == 0)
             return true;
     return false;
 }
 
-int sd_infer_split_requests(const sd_ssh_suite *s, uint32_t total, bool pty, uint32_t final_payload)
+/* Whether rest wire bytes are a pty-req (TERM of 1..TERM_MAX bytes, Linux
+ * modes) followed by env requests (when env), or the env requests alone
+ * when there is no pty. */
+static bool pty_env_wire(const sd_ssh_suite *s, uint32_t rest, bool pty, bool env)
+{
+    if (!pty)
+        return env ? env_wire(s, rest) : rest == 0;
+    for (uint32_t t = 1; t <= TERM_MAX; t++) {
+        uint32_t w = sd_ssh_wire_size(s, P_PTY_BASE + t + PTY_MODES_LINUX);
+        if (rest >= w && (env ? env_wire(s, rest - w) : rest == w))
+            return true;
+    }
+    return false;
+}
+
+unsigned sd_infer_request_fits(const sd_ssh_suite *s, uint32_t total, bool pty, bool env, uint32_t final_payload)
 {
     uint32_t wf = sd_ssh_wire_size(s, final_payload), wx = sd_ssh_wire_size(s, P_REQ_X11),
              wa = sd_ssh_wire_size(s, P_REQ_AGENT);
-    int fit = -1;
+    unsigned fits = 0;
     if (!wf)
-        return -1;
-    for (int m = 0; m < 4; m++) {
+        return 0;
+    for (unsigned m = 0; m < 4; m++) {
         uint32_t e = wf + (m & REQ_X11 ? wx : 0) + (m & REQ_AGENT ? wa : 0);
-        if (total < e || (pty ? !is_pty_wire(s, total - e) : total != e))
-            continue;
-        if (fit >= 0)
-            return -1; /* two readings: no decision */
-        fit = m;
+        if (total >= e && pty_env_wire(s, total - e, pty, env))
+            fits |= 1u << m;
     }
-    return fit;
+    return fits;
+}
+
+int sd_infer_split_requests(const sd_ssh_suite *s, uint32_t total, bool pty, bool env, uint32_t final_payload)
+{
+    unsigned fits = sd_infer_request_fits(s, total, pty, env, final_payload);
+    for (int m = 0; m < 4; m++)
+        if (fits == 1u << m)
+            return m;
+    return -1; /* none, or two readings: no decision */
 }
 
 /* The server answers channel requests with CHANNEL_SUCCESS (payload 5)
@@ -80,22 +108,25 @@ static reqs find_requests(const ctx *x, size_t s0)
     return q;
 }
 
-/* Exact packets: x11-req and auth-agent-req come first. Before a pty-req
- * nothing else can stand there; without one an env request of the same
- * size could (LANG=en_US.UTF-8 is an agent request's size). */
+/* Exact packets: x11-req and auth-agent-req come first, then the pty-req
+ * and env requests. Before a pty-req nothing else can stand there; without
+ * one an env request of the same size could (LANG=en_US.UTF-8 is an agent
+ * request's size): no decision. */
 static void exact_extras(const ctx *x, reqs *q)
 {
     const sd_ssh_suite *s = x->cs;
     size_t i = q->from;
     int m = 0;
+    if (!q->pty)
+        return;
     if (i + 1 < q->to && x->v[i].len == sd_ssh_wire_size(s, P_REQ_X11))
         m |= REQ_X11, i++;
     if (i + 1 < q->to && x->v[i].len == sd_ssh_wire_size(s, P_REQ_AGENT))
         m |= REQ_AGENT, i++;
-    if (q->pty && x->v[i].len < sd_ssh_wire_size(s, P_PTY_MIN))
+    if (x->v[i].len < sd_ssh_wire_size(s, P_PTY_MIN))
         return; /* the pty-req must follow them */
     q->extra = m;
-    q->conf = q->pty ? CONF_REQ_PTY : CONF_REQ_NO_PTY;
+    q->conf = CONF_REQ_PTY;
 }
 
 /* sftp: the client's SSH_FXP_INIT is the first data after the requests,
@@ -112,29 +143,34 @@ static bool sftp_init(const ctx *x, const reqs *q)
 }
 
 /* Reads the requests of an OpenSSH client: pty, sftp subsystem, and the
- * x11/agent requests sent before them. Segment-level records hold the sum
- * of the packets: it is split when only one combination fits. */
+ * x11/agent requests sent before them; env requests (SendEnv) may stand
+ * between the pty-req and the final request. Segment-level records hold
+ * the sum of the packets: it is split when only one combination fits. */
 static void read_requests(const ctx *x, reqs *q, bool openssh)
 {
     const sd_ssh_suite *cs = x->cs;
-    bool exact = x->v[q->from].exact;
+    bool exact = x->v[q->from].exact, big = false;
     uint32_t wpty = sd_ssh_wire_size(cs, P_PTY_MIN), total = 0;
     for (size_t i = q->from; i < q->to; i++) {
         total += x->v[i].len;
-        q->pty |= exact && x->v[i].len >= wpty;
+        big |= x->v[i].len >= wpty;
     }
-    q->pty |= !exact && total >= wpty;
+    /* the sftp subsystem request ends the group: its last packet, or in a
+     * segment a reading of the total with any env requests before it */
     uint32_t last = x->v[q->to - 1].len;
     bool sftp_req = exact ? last == sd_ssh_wire_size(cs, P_REQ_SFTP)
-                          : !q->pty && sd_infer_split_requests(cs, total, false, P_REQ_SFTP) >= 0;
+                          : sd_infer_request_fits(cs, total, false, true, P_REQ_SFTP) != 0;
     q->sftp = sftp_req && sftp_init(x, q);
+    /* sftp never asks for a pty: a segment of many env requests may reach
+     * a pty-req's size */
+    q->pty = !q->sftp && (exact ? big : total >= wpty);
     if (!openssh)
         return;
     if (exact)
         exact_extras(x, q);
     else if (q->pty || q->sftp) {
-        q->extra = sd_infer_split_requests(cs, total, q->pty, q->pty ? P_REQ_SHELL : P_REQ_SFTP);
-        q->conf = CONF_REQ_SPLIT; /* an env request of an agent request's size would read the same */
+        q->extra = sd_infer_split_requests(cs, total, q->pty, true, q->pty ? P_REQ_SHELL : P_REQ_SFTP);
+        q->conf = CONF_REQ_PTY; /* decided only when no env request could take its place */
     }
 }
 
@@ -168,23 +204,21 @@ static bool agent_used(ctx *x, size_t s0)
 }
 
 /* Agent and X11 forwarding: requested (auth-agent-req / x11-req among the
- * session's requests) and, for the agent, used (the server opens an agent
- * channel). One agent_forwarding event: at the use if any. */
+ * session's requests, where no env request could stand in their place)
+ * and, for the agent, used (the server opens an agent channel; not in an
+ * sftp session: sftp-server never connects to the agent and OpenSSH's sftp
+ * and scp run ssh with ForwardAgent=no, so a record of an agent open's size
+ * there is SFTP traffic). One agent_forwarding event: at the use if any. */
 void sdi_forwarding_requests(ctx *x, const reqs *q, size_t s0)
 {
-    bool used = agent_used(x, s0);
+    bool used = !x->sftp && agent_used(x, s0);
     bool req = q->extra > 0 && (q->extra & REQ_AGENT);
-    /* below CONF_REQ_SURE an env request of the same size would read the
-     * same, and most clients send one: the event says so, the connection's
-     * summary claims only what is sure */
-    bool sure = q->conf >= CONF_REQ_SURE;
     x->sum->agent_used = used;
-    x->sum->agent_forwarding = used || (req && sure);
+    x->sum->agent_forwarding = used || req;
     if (req && !used)
-        request_event(x, q, "agent_forwarding", sure ? "auth-agent-req sent (-A); the agent was not used"
-                                                     : "auth-agent-req (-A) or an env request of its size; agent not used");
+        request_event(x, q, "agent_forwarding", "auth-agent-req sent (-A); the agent was not used");
     if (q->extra > 0 && (q->extra & REQ_X11))
-        request_event(x, q, "x11_forwarding", sure ? "x11-req sent (-X/-Y)" : "x11-req (-X/-Y) or an env request of its size");
+        request_event(x, q, "x11_forwarding", "x11-req sent (-X/-Y)");
 }
 
 /* Records after the pty-req's write: where keys may start. */

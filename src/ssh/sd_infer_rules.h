@@ -98,6 +98,18 @@
 #define P_REQ_SHELL 15u /* "shell", want_reply */
 #define P_REQ_SFTP 27u  /* "subsystem", want_reply, "sftp" */
 #define P_CHANNEL_SUCCESS 5u /* the answer to a request with want_reply (section 5.4) */
+/* env (section 6.4): byte, channel, "env" (4 + 3), want_reply, string name,
+ * string value: 21 + name + value. OpenSSH sends one per variable matched by
+ * SendEnv (Debian's ssh_config: SendEnv LANG LC_*), after the pty-req and
+ * before shell / exec / subsystem, without want_reply (clientloop.c
+ * client_session2_setup). Names and values from ENV_TEXT_MIN (a 1-byte name,
+ * an empty value) to ENV_TEXT_MAX bytes together ("LC_IDENTIFICATION" and
+ * a long locale name stay far below); at most ENV_MAX of them (LANG and the
+ * 13 LC_* categories of glibc, LC_ALL and LANGUAGE). */
+#define P_ENV_BASE 21u
+#define ENV_TEXT_MIN 1u
+#define ENV_TEXT_MAX 96u
+#define ENV_MAX 16u
 /* pty-req: byte, channel, "pty-req", want_reply, TERM, 4 x uint32 and the
  * modes string: 41 bytes plus TERM and the encoded modes. OpenSSH on Linux
  * encodes 52 modes of 5 bytes and TTY_OP_END (ttymodes.h): 261 bytes, which
@@ -110,6 +122,19 @@
 /* sftp's first CHANNEL_DATA, SSH_FXP_INIT: uint32 length 5, byte 1, uint32
  * version (draft-ietf-secsh-filexfer-02 section 4). */
 #define P_SFTP_INIT SD_SSH_P_CHANNEL_DATA(9u)
+/* sftp(1) resolves its working directory before anything else (sftp.c:
+ * do_realpath(conn, ".")), after the optional limits@openssh.com request
+ * that sftp-client.c sends when the server offers it; OpenSSH's scp (SFTP
+ * protocol) starts with a STAT of the path it was given (scp.c
+ * remote_is_dir), "." for an empty one, answered by an ATTRS. Payloads of
+ * the CHANNEL_DATA (draft-ietf-secsh-filexfer-02 sections 3, 6.2, 6.8, 7):
+ * SSH_FXP_EXTENDED: uint32 length, byte, uint32 id, "limits@openssh.com"
+ * (4 + 18); SSH_FXP_REALPATH / STAT ".": length, byte, id, string "."
+ * (4 + 1); SSH_FXP_ATTRS of sftp-server's stat (flags, size, uid, gid,
+ * permissions, atime, mtime: 32 bytes) after length, byte, id. */
+#define P_FXP_LIMITS SD_SSH_P_CHANNEL_DATA(4u + 1u + 4u + 22u)
+#define P_FXP_PATH_DOT SD_SSH_P_CHANNEL_DATA(4u + 1u + 4u + 5u)
+#define P_FXP_ATTRS SD_SSH_P_CHANNEL_DATA(4u + 1u + 4u + 32u)
 /* The requests leave in one write: client records this close to the first
  * belong to it (s). */
 #define REQ_FLUSH_S 0.005
@@ -264,7 +289,7 @@
 
 /* ---- confidences (0..1, docs/events.md) ---- */
 
-/* Only the request confidences (0.8, 0.5, 0.6) have a recorded reason
+/* Only the request confidence (0.8) has a recorded reason
  * (docs/events.md agent_forwarding, commit e392947); the others are the
  * values the rules were written with, and the comments give why each
  * sits where it does relative to the rest. */
@@ -290,18 +315,10 @@
 #define CONF_NESTED_INIT 0.7
 /* The server's auth-agent channel confirmed at once. */
 #define CONF_AGENT_USED 0.7
-/* Requests read from exact packets: with a pty-req after them nothing
- * else stands there (CONF_REQ_PTY); without one an env request of the same
- * size could (LANG=en_US.UTF-8 is an agent request's size). */
+/* Requests read from exact packets before a pty-req: nothing else stands
+ * there (env requests follow the pty-req). Everywhere else an env request
+ * of the same size reads the same and nothing is claimed. */
 #define CONF_REQ_PTY 0.8
-#define CONF_REQ_NO_PTY 0.5
-/* Requests split from a segment's total: an env request of an agent
- * request's size would read the same. */
-#define CONF_REQ_SPLIT 0.6
-/* The summary claims agent forwarding from a request only at this
- * confidence (most clients send an env request, Debian's ssh_config:
- * SendEnv LANG LC_*). */
-#define CONF_REQ_SURE 0.8
 /* Bulk runs one way; the byte estimate subtracts a framing model. */
 #define CONF_TRANSFER 0.7
 /* -L and -D open the same channel type; the bytes include other opens'. */

@@ -24,23 +24,57 @@ static bool scp_handshake(const ctx *x, size_t b, bool download, const sd_ssh_su
     return a->len == w1 && x->v[b].t - a->t < SCP_HANDSHAKE_S;
 }
 
+/* The first record at or after i sent by the client (c) or the server. */
+static size_t next_from(const ctx *x, size_t i, bool c)
+{
+    while (i < x->n && x->v[i].c != c)
+        i++;
+    return i;
+}
+
+/* Which OpenSSH client drives an sftp session nobody types in, from its
+ * first file-system request (before b, the transfer's first record): sftp
+ * (REALPATH "." first, answered by a NAME) 1, scp (a STAT of the path it
+ * was given) 0. A STAT "." (scp to an empty path) has REALPATH "."'s size;
+ * when the answers' sizes agree too, scp goes on with the OPEN alone and
+ * sftp with at least a STAT and the OPEN. */
+static int sftp_client(const ctx *x, size_t b)
+{
+    size_t i = next_from(x, x->req_to, true); /* SSH_FXP_INIT */
+    i = next_from(x, next_from(x, i, false), true);
+    if (i < x->n && x->v[i].len == sd_ssh_wire_size(x->cs, P_FXP_LIMITS))
+        i = next_from(x, next_from(x, i, false), true);
+    size_t a = next_from(x, i, false);
+    if (a >= b)
+        return -1;
+    if (x->v[i].len != sd_ssh_wire_size(x->cs, P_FXP_PATH_DOT))
+        return 0;
+    if (x->v[a].len != sd_ssh_wire_size(x->ss, P_FXP_ATTRS))
+        return 1;
+    int requests = 0;
+    for (size_t j = a + 1; j < b; j++)
+        requests += x->v[j].c && !x->v[j - 1].c;
+    return requests >= 2;
+}
+
 /* Which program moved the bytes whose first record is b. In an sftp
- * session OpenSSH's scp (SFTP protocol since 9.0) answers every server
- * reply at once; a person at sftp's prompt pauses before commands. */
+ * session a person at sftp's prompt pauses before commands; without one,
+ * the first request tells sftp -b / sftp host:file from OpenSSH's scp
+ * (SFTP protocol since 9.0). */
 static const char *transfer_tool(ctx *x, size_t b, int d, const sd_ssh_suite *rs, const char **proto)
 {
     *proto = NULL;
+    /* the first bulk record after the requests (the run may start with the
+     * server's hostkeys-00 announcement) */
+    while (b < x->n && (b < x->req_to || x->v[b].c != (d == 0) || x->v[b].len < XFER_RECORD))
+        b++;
     if (x->sftp) {
         *proto = "sftp";
         for (size_t j = x->req_to + 1; j <= b && j < x->n; j++)
             if (x->v[j].c && !x->v[j - 1].c && x->v[j].t - x->v[j - 1].t > HUMAN_THINK_S)
                 return "sftp";
-        return "scp";
+        return sftp_client(x, b) == 1 ? "sftp" : "scp";
     }
-    /* the first bulk record after the requests (the run may start with the
-     * server's hostkeys-00 announcement) */
-    while (b < x->n && (b < x->req_to || x->v[b].c != (d == 0) || x->v[b].len < XFER_RECORD))
-        b++;
     if (x->exec && b < x->n && scp_handshake(x, b, d == 1, rs)) {
         x->scp = true;
         *proto = "scp";
@@ -82,8 +116,9 @@ static void transfer_event(ctx *x, const bulk_run *b, int d)
              (unsigned long long)by, b->t1 - b->t0);
 }
 
-/* Runs of at least XFER_RECORD-byte records one way with gaps under
- * XFER_GAP_S; those of XFER_MIN_BYTES or more are transfers. */
+/* Runs of at least XFER_RECORD-byte records one way (and the short last
+ * segment of a write) with gaps under XFER_GAP_S; those of XFER_MIN_BYTES
+ * or more are transfers. */
 void sdi_transfers(ctx *x, size_t from)
 {
     bulk_run b[2];
@@ -91,7 +126,10 @@ void sdi_transfers(ctx *x, size_t from)
     for (size_t i = from; i <= x->n; i++) {
         item *it = i < x->n ? &x->v[i] : NULL;
         for (int d = 0; d < 2; d++) {
-            bool ext = it && it->c == (d == 0) && it->len >= XFER_RECORD;
+            /* the last segment of a write may be short: it follows a bulk
+             * record of the same direction directly */
+            bool tail = it && b[d].n && x->v[i - 1].c == it->c && x->v[i - 1].len >= XFER_RECORD;
+            bool ext = it && it->c == (d == 0) && (it->len >= XFER_RECORD || tail);
             bool close = !it || (ext && b[d].n && it->t - b[d].t1 > XFER_GAP_S);
             if (close && b[d].bytes >= XFER_MIN_BYTES)
                 transfer_event(x, &b[d], d);

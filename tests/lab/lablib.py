@@ -138,7 +138,8 @@ def ensure_users(work):
         with open(os.path.join(sshd, "known_hosts"), "w") as f:
             f.write("[localhost]:2222 %s %s\n" % (k[0], k[1]))
         rng = random.Random(7)
-        for name, size in (("download.bin", 393216), ("sftp_down.bin", 98304)):
+        for name, size in (("download.bin", 393216), ("sftp_down.bin", 98304),
+                           ("small_down.bin", 49152)):
             with open(os.path.join(home, name), "wb") as f:
                 f.write(bytes(rng.getrandbits(8) for _ in range(size)))
         sh(["chown", "-R", "%s:%s" % (user, user), home])
@@ -177,7 +178,8 @@ def ensure_work(work, seed=1):
     os.makedirs(files, exist_ok=True)
     os.makedirs(www, exist_ok=True)
     for d, name, size in ((files, "upload.bin", 262144), (files, "sftp_up.bin", 131072),
-                          (www, "page.html", 20000), (www, "big.bin", 150000)):
+                          (www, "page.html", 20000), (www, "big.bin", 150000),
+                          (files, "small_up.bin", 65536)):
         with open(os.path.join(d, name), "wb") as f:
             f.write(bytes(rng.getrandbits(8) for _ in range(size)))
 

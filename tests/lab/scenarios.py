@@ -262,8 +262,9 @@ def sc_reverse_fail(sc):
 # --------------------------------------------------------------------------
 # Agent forwarding
 # --------------------------------------------------------------------------
-def sc_agent(sc, use):
-    sc.sshd("s")
+def sc_agent(sc, use, suite=None, lang=None):
+    """-A; with lang, the Debian ssh_config (SendEnv LANG LC_*) and that LANG."""
+    sc.sshd("s", extra=DEBIAN_ACCEPT_ENV if lang else "")
     sock = os.path.join(sc.sdir, "agent.sock")
     sc.bg("c", ["ssh-agent", "-D", "-a", sock])
     for _ in range(100):
@@ -275,7 +276,11 @@ def sc_agent(sc, use):
                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     sc.capture_start()
     log = os.path.join(sc.sdir, "ssh_fwd.log")
-    argv = sc.ssh_argv("sdlab", sc.lane.s_ip, known=True, key=True, extra=["-A"], log=log)
+    if lang:
+        argv = locale_env(lang, [("SSH_AUTH_SOCK", sock)]) + ["ssh", "-vv", "-E", log, "-A"] + \
+            stock_opts(sc, suite) + ["sdlab@" + sc.lane.s_ip]
+    else:
+        argv = sc.ssh_argv("sdlab", sc.lane.s_ip, known=True, key=True, extra=["-A"], log=log)
     t0 = time.time()
     ch = sc.spawn("c", argv, env={"SSH_AUTH_SOCK": sock})
     w = sc.watch(log)
@@ -639,6 +644,157 @@ def sc_dropbear_client(sc):
 
 
 # --------------------------------------------------------------------------
+# Stock Debian client configuration: SendEnv LANG LC_* (and a server that
+# accepts them, as Debian's sshd_config does). The env requests travel with
+# the session's other requests, often in one segment.
+# --------------------------------------------------------------------------
+DEBIAN_SSH_CONFIG = ("Host *\n    SendEnv LANG LC_*\n    HashKnownHosts yes\n"
+                     "    GSSAPIAuthentication yes\n")
+DEBIAN_ACCEPT_ENV = "AcceptEnv LANG LC_*\n"
+
+
+def suite_opts(suite):
+    """-o forms of SUITES[suite] (scp and sftp have no -m)."""
+    a, out = SUITES[suite], []
+    for flag, val in zip(a[::2], a[1::2]):
+        out += ["-o", ("Ciphers=" if flag == "-c" else "MACs=") + val]
+    return out
+
+
+def locale_env(lang, lc=()):
+    """A clean environment with LANG (and LC_* pairs) for SendEnv to send."""
+    e = ["env", "-i", "PATH=/usr/sbin:/usr/bin:/sbin:/bin", "HOME=/root", "TERM=xterm",
+         "LANG=" + lang]
+    return e + ["%s=%s" % kv for kv in lc]
+
+
+def stock_opts(sc, suite):
+    """Options of every client of these scenarios: the Debian ssh_config, lab keys."""
+    conf = os.path.join(sc.sdir, "ssh_config_debian")
+    with open(conf, "w") as f:
+        f.write(DEBIAN_SSH_CONFIG)
+    kh = os.path.join(sc.sdir, "known_hosts")
+    if not os.path.exists(kh):
+        sc.write_known_hosts(kh, sc.lane.s_ip)
+    return (["-F", conf, "-o", "UserKnownHostsFile=" + kh, "-o", "GlobalKnownHostsFile=/dev/null",
+             "-o", "IdentitiesOnly=yes", "-o", "HostKeyAlgorithms=ssh-ed25519",
+             "-i", os.path.join(sc.work, "keys", "client_ed25519")] + suite_opts(suite))
+
+
+def stock_leg(sc, w, t0, t1, kind):
+    note_pubkey(sc, w, "forward")
+    d = client_leg(sc, w, "forward", sc.lane.s_ip, 22, t0, "sdlab")
+    d["end_ts"] = round(t1, 6)
+    if kind:
+        d["session_kind"] = kind
+    return d
+
+
+def sc_sendenv_shell(sc, suite):
+    """An interactive shell with LANG=en_US.UTF-8 (an env request of an
+    auth-agent-req's size), then `ssh host cmd` with two variables."""
+    sc.sshd("s", extra=DEBIAN_ACCEPT_ENV)
+    sc.capture_start()
+    sc.labels["host_known"] = True
+    log = os.path.join(sc.sdir, "ssh_fwd.log")
+    argv = locale_env("en_US.UTF-8") + ["ssh", "-vv", "-E", log] + stock_opts(sc, suite) + [
+        "sdlab@" + sc.lane.s_ip]
+    t0 = time.time()
+    ch = sc.spawn("c", argv)
+    w = sc.watch(log)
+    ch.expect(PROMPT_RE)
+    note_pubkey(sc, w, "forward")
+    d = client_leg(sc, w, "forward", sc.lane.s_ip, 22, t0, "sdlab")
+    sc.command(ch, list("id"), "id")
+    set_session_end(sc, d, logout(sc, ch))
+    time.sleep(sc.rng.uniform(1.5, 2.5))
+    cmd = "uname -a"
+    argv = locale_env("C.UTF-8", [("LC_TIME", "de_DE.UTF-8@euro")]) + ["ssh", "-vv"] + \
+        stock_opts(sc, suite) + ["sdlab@" + sc.lane.s_ip, cmd]
+    t0, t1, w, p = run_capture_proc(sc, argv)
+    stock_leg(sc, w, t0, t1, "exec")
+    sc.labels["commands"].append({"leg": "forward", "ts": round(t0, 6), "text": cmd,
+                                  "exec": True, "output_bytes": len(p.stdout)})
+
+
+def sc_sendenv_sftp(sc, suite):
+    """sftp three ways with SendEnv: interactive (get), -b batch (put), and
+    `sftp host:file` (a download without a prompt)."""
+    sc.sshd("s", extra=DEBIAN_ACCEPT_ENV)
+    sc.capture_start()
+    sc.labels["host_known"] = True
+    up = os.path.join(sc.work, "files", "small_up.bin")
+    down = "small_down.bin"
+    # interactive, LANG=de_DE.UTF-8@euro
+    log = os.path.join(sc.sdir, "sftp.log")
+    argv = locale_env("de_DE.UTF-8@euro") + ["sftp", "-o", "LogLevel=DEBUG2"] + \
+        stock_opts(sc, suite) + ["sdlab@" + sc.lane.s_ip]
+    t0 = time.time()
+    ch = sc.spawn("c", ["sh", "-c", 'cd "$1" && shift && exec "$@" 2>"$0"', log, sc.sdir] + argv)
+    w = sc.watch(log)
+    ch.expect(r"sftp> ")
+    for text in ("get %s" % down, "bye"):
+        sc.think(0.8, 1.4)
+        t1 = sc.type_keys(ch, text, "forward", wire=False)
+        ts = sc.enter(ch, "forward", wire=False)
+        ch.expect(r"sftp> " if text != "bye" else pexpect.EOF)
+        te = time.time()
+        sc.labels["commands"].append({"leg": "forward", "ts": round(ts, 6), "text": text,
+                                      "typed_from": round(t1, 6), "tool": "sftp"})
+        if text != "bye":
+            sc.labels["transfers"].append({"leg": "forward", "direction": "download",
+                                           "tool": "sftp", "protocol": "sftp",
+                                           "bytes": file_size(os.path.join(sc.sdir, down)),
+                                           "start": round(ts, 6), "end": round(te, 6)})
+    stock_leg(sc, w, t0, time.time(), "sftp")
+    # sftp -b, LANG=C.UTF-8 and LC_ALL=C
+    time.sleep(sc.rng.uniform(1.5, 2.5))
+    batch = os.path.join(sc.sdir, "batch.txt")
+    with open(batch, "w") as f:
+        f.write("put %s up_small.bin\n" % up)
+    argv = locale_env("C.UTF-8", [("LC_ALL", "C")]) + ["sftp", "-v", "-b", batch] + \
+        stock_opts(sc, suite) + ["sdlab@" + sc.lane.s_ip]
+    t0, t1, w, p = run_capture_proc(sc, argv)
+    stock_leg(sc, w, t0, t1, "sftp")
+    sc.labels["transfers"].append({"leg": "forward", "direction": "upload", "tool": "sftp",
+                                   "protocol": "sftp", "bytes": file_size(up),
+                                   "start": round(t0, 6), "end": round(t1, 6)})
+    # sftp host:file, LANG=en_US.UTF-8
+    time.sleep(sc.rng.uniform(1.5, 2.5))
+    dst = os.path.join(sc.sdir, "hostfile_" + down)
+    argv = locale_env("en_US.UTF-8") + ["sftp", "-v"] + stock_opts(sc, suite) + [
+        "sdlab@%s:%s" % (sc.lane.s_ip, down), dst]
+    t0, t1, w, p = run_capture_proc(sc, argv)
+    stock_leg(sc, w, t0, t1, "sftp")
+    sc.labels["transfers"].append({"leg": "forward", "direction": "download", "tool": "sftp",
+                                   "protocol": "sftp", "bytes": file_size(dst),
+                                   "start": round(t0, 6), "end": round(t1, 6)})
+
+
+def sc_sendenv_scp(sc, suite):
+    """scp with SendEnv: an upload over the SFTP protocol (OpenSSH 9's
+    default) and a download with scp -O (legacy protocol, an exec request)."""
+    sc.sshd("s", extra=DEBIAN_ACCEPT_ENV)
+    sc.capture_start()
+    sc.labels["scripted"] = True
+    sc.labels["host_known"] = True
+    up = os.path.join(sc.work, "files", "small_up.bin")
+    dst = os.path.join(sc.sdir, "scp_small_down.bin")
+    runs = (("upload", [], "en_US.UTF-8", [up, "sdlab@%s:up_scp.bin" % sc.lane.s_ip]),
+            ("download", ["-O"], "C.UTF-8", ["sdlab@%s:small_down.bin" % sc.lane.s_ip, dst]))
+    for direction, legacy, lang, files in runs:
+        time.sleep(sc.rng.uniform(1.5, 2.5))
+        argv = locale_env(lang) + ["scp", "-v"] + legacy + stock_opts(sc, suite) + files
+        t0, t1, w, p = run_capture_proc(sc, argv)
+        stock_leg(sc, w, t0, t1, "scp" if legacy else "sftp")
+        sc.labels["transfers"].append({
+            "leg": "forward", "direction": direction, "tool": "scp",
+            "protocol": "scp" if legacy else "sftp",
+            "bytes": file_size(up if direction == "upload" else dst),
+            "start": round(t0, 6), "end": round(t1, 6)})
+
+
+# --------------------------------------------------------------------------
 # The list: name -> (seed, function, kwargs, capture iface, description)
 # --------------------------------------------------------------------------
 SCENARIOS = {}
@@ -684,3 +840,15 @@ _add("dropbear_server", 15, sc_dropbear_server, "OpenSSH client to dropbear serv
      "password then the right one, commands")
 _add("dropbear_client", 16, sc_dropbear_client, "dropbear dbclient to OpenSSH sshd, first "
      "contact, password, commands")
+for i, s in enumerate(("chacha", "aes128gcm")):
+    _add("sendenv_shell_" + s, 500 + i, sc_sendenv_shell, "Debian ssh_config (SendEnv LANG LC_*): "
+         "shell with LANG=en_US.UTF-8, then `ssh host cmd` with LANG=C.UTF-8 and "
+         "LC_TIME=de_DE.UTF-8@euro (%s)" % s, suite=s)
+    _add("sendenv_sftp_" + s, 510 + i, sc_sendenv_sftp, "Debian ssh_config: interactive sftp get "
+         "(LANG=de_DE.UTF-8@euro), sftp -b put (LANG=C.UTF-8, LC_ALL=C), sftp host:file "
+         "(LANG=en_US.UTF-8), 49152/65536 bytes (%s)" % s, suite=s)
+    _add("sendenv_scp_" + s, 520 + i, sc_sendenv_scp, "Debian ssh_config: scp upload over SFTP "
+         "(LANG=en_US.UTF-8), scp -O download (LANG=C.UTF-8), 65536/49152 bytes (%s)" % s, suite=s)
+_add("sendenv_agent_aes128gcm", 530, sc_agent, "Debian ssh_config: -A, agent not used, "
+     "LANG=en_US.UTF-8 (an env request of the auth-agent-req's size after the pty-req) (aes128gcm)",
+     use=False, suite="aes128gcm", lang="en_US.UTF-8")

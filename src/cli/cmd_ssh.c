@@ -24,7 +24,10 @@ static const char HELP[] =
     "  -m, --meta           metadata only: banners, HASSH/hasshServer, negotiated\n"
     "                       algorithms, host key fingerprint, strict KEX/Terrapin,\n"
     "                       scan outcome\n"
-    "  -k, --keystrokes     keystroke findings only (with their connections)\n"
+    "  -k, --keystrokes     keystroke inference (packetStrider's -k): always on in\n"
+    "                       strider, so accepted and changes nothing\n"
+    "      --kinds LIST     only these event kinds, e.g. keystroke,command_output\n"
+    "                       or auth_attempt (docs/events.md lists them)\n"
     "  -n, --stream N       only TCP stream N (Wireshark's tcp.stream)\n"
     "  -z, --zoom FROM-TO   only events whose first frame is in FROM..TO\n"
     "  -d, --leg L          forward, reverse (incl. nested) or both (default)\n"
@@ -43,7 +46,8 @@ static const char HELP[] =
     CLI_COMMON_HELP;
 
 typedef struct ssh_run {
-    bool json, csv, meta_only, keys_only, records;
+    bool json, csv, meta_only, records;
+    char kinds[512];         /* --kinds: ",a,b," or "" for every kind */
     int64_t stream;         /* -1 = all */
     uint64_t zfrom, zto;    /* 0,0 = all */
     int legs;               /* bit 0 forward, bit 1 reverse/nested */
@@ -57,12 +61,17 @@ typedef struct ssh_run {
     bool live;               /* flush each connection's output at once */
     FILE *ev_json, *ev_csv, *keys_csv; /* -o: written as connections end */
     sd_sshan *an;
+    uint64_t shown;          /* SSH connections written */
 } ssh_run;
 
 static bool keep(const ssh_run *run, const sd_event *e)
 {
-    if (run->keys_only && strcmp(e->kind, "keystroke") != 0 && strcmp(e->kind, "command_output") != 0)
-        return false;
+    if (run->kinds[0]) {
+        char k[72];
+        snprintf(k, sizeof k, ",%s,", e->kind);
+        if (!strstr(run->kinds, k))
+            return false;
+    }
     if (e->frame < run->zfrom || (run->zto && e->frame > run->zto))
         return false;
     int bit = e->leg == SD_LEG_FORWARD ? 1 : 2;
@@ -174,6 +183,7 @@ static void on_done(void *ud, const sd_ssh_done *d)
 {
     ssh_run *run = ud;
     sd_buf b = { 0 };
+    run->shown++;
     if (run->records)
         sd_sshout_records(&b, d->r);
     else if (!d->summary) {
@@ -266,6 +276,14 @@ static int ssh_opt_leg(ssh_run *run, const char *arg)
     return cli_usage_error("ssh", "-d/--leg wants forward, reverse or both, not \"%s\"", arg);
 }
 
+static int ssh_opt_kinds(ssh_run *run, const char *arg)
+{
+    if (!*arg || strlen(arg) + 3 > sizeof run->kinds || strspn(arg, "abcdefghijklmnopqrstuvwxyz_,") != strlen(arg))
+        return cli_usage_error("ssh", "--kinds wants event kinds separated by commas, not \"%s\"", arg);
+    snprintf(run->kinds, sizeof run->kinds, ",%s,", arg);
+    return CLI_OK;
+}
+
 static int ssh_opt(void *ctx, int o, const char *arg)
 {
     ssh_run *run = ctx;
@@ -273,7 +291,8 @@ static int ssh_opt(void *ctx, int o, const char *arg)
     switch (o) {
     case 'm': run->meta_only = true; return CLI_OK;
     case 'C': run->csv = true; return CLI_OK;
-    case 'k': run->keys_only = true; return CLI_OK;
+    case 'k': return CLI_OK; /* packetStrider's -k: keystrokes are always inferred */
+    case 'K': return ssh_opt_kinds(run, arg);
     case 'p': run->plots = true; return CLI_OK;
     case 'j': run->json = true; return CLI_OK;
     case 'R': run->records = true; return CLI_OK;
@@ -297,6 +316,10 @@ static int ssh_prepare(void *ctx, cli_input *in, sd_engine_opts *eo)
     ssh_run *run = ctx;
     if (run->plots && !run->outdir)
         return cli_usage_error("ssh", "-p/--report writes DIR/report.html: give -o DIR");
+    if (run->csv && (run->meta_only || run->records))
+        return cli_usage_error("ssh", "--csv writes events; -m and --records have none (use --json)");
+    if (run->csv && run->json)
+        return cli_usage_error("ssh", "--csv or --json, not both");
     run->ro.color = sd_report_color(stdout, run->no_color) ? SD_REPORT_COLOR_ALWAYS : SD_REPORT_COLOR_NEVER;
     run->ro.zoom_first = run->zfrom;
     run->ro.zoom_last = run->zto;
@@ -327,7 +350,7 @@ static int ssh_start(void *ctx, cli_input *in, sd_engine *e)
                          .io = { .keystrokes = true, .window_s = run->window, .stride_s = run->stride } };
     run->an = sd_sshan_new(&so);
     sd_sshan_attach(run->an, e);
-    if (infer && !run->keys_only) {
+    if (infer && !run->kinds[0]) {
         sd_campaign_opts co = { .announce = in->live };
         run->camp = sd_campaign_new(&co);
     }
@@ -352,7 +375,16 @@ static int ssh_finish(void *ctx, cli_input *in, sd_engine *e, int rc)
     ssh_run *run = ctx;
     if (run->camp)
         campaign_end(run);
-    uint64_t cut = sd_sshan_stats(run->an)->truncated;
+    const sd_sshconn_stats *st = sd_sshan_stats(run->an);
+    if (!run->shown && rc == 0) { /* an empty output must not read as "nothing happened" */
+        if (run->stream >= 0) { /* as packets and follow do for a connection not there */
+            fprintf(stderr, "strider ssh: no SSH connection with tcp.stream %lld (%llu SSH in the capture)\n",
+                    (long long)run->stream, (unsigned long long)st->ssh);
+            rc = 1;
+        } else
+            fprintf(stderr, "strider ssh: no SSH in %llu TCP connection(s)\n", (unsigned long long)st->claimed);
+    }
+    uint64_t cut = st->truncated;
     if (cut)
         fprintf(stderr, "strider ssh: %llu connection(s) had more than %u encrypted records: the inference "
                         "saw the first ones only (marked records_truncated)\n",
@@ -386,7 +418,7 @@ static const struct option SSH_OPTS[] = {
     { "leg", required_argument, 0, 'd' }, { "window", required_argument, 0, 'w' },
     { "stride", required_argument, 0, 's' }, { "outdir", required_argument, 0, 'o' },
     { "plots", no_argument, 0, 'p' }, { "report", no_argument, 0, 'p' },
-    { "no-color", no_argument, 0, 'N' }, { 0, 0, 0, 0 },
+    { "no-color", no_argument, 0, 'N' }, { "kinds", required_argument, 0, 'K' }, { 0, 0, 0, 0 },
 };
 
 const cli_cmd cli_cmd_ssh = {

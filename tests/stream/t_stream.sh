@@ -65,6 +65,22 @@ grep -q "50 IP datagram(s) not reassembled" "$out/shred.err" \
     || { echo "FAIL stderr does not say the lost fragment sets"; cat "$out/shred.err"; fail=1; }
 "$STRIDER" summary --json "$out/shred.pcap" 2>/dev/null | grep -q '"frags_incomplete":50' \
     || { echo "FAIL summary --json lacks frags_incomplete"; fail=1; }
+# ssh says what happened instead of nothing
+"$STRIDER" ssh -n 99 "$REPO/samples/demo.pcap" > "$out/n.out" 2> "$out/n.err"
+t "ssh -n 99 (no such stream): exit 1" "$?" 1
+grep -q "no SSH connection with tcp.stream 99" "$out/n.err" || { echo "FAIL ssh -n 99: no message"; fail=1; }
+wiki=$SHARED/captures/zeek/testing/btest/Traces/wikipedia.pcap
+if [ -f "$wiki" ]; then
+    "$STRIDER" ssh "$wiki" 2> "$out/nossh.err" > /dev/null
+    grep -q "no SSH in 10 TCP connection(s)" "$out/nossh.err" || { echo "FAIL no 'no SSH in N' message"; fail=1; }
+fi
+# -k is packetStrider's (keystrokes, always on here); --kinds filters kinds
+t "ssh -k changes nothing" "$("$STRIDER" ssh -k --json "$REPO/samples/demo.pcap" | md5sum)" \
+    "$("$STRIDER" ssh --json "$REPO/samples/demo.pcap" | md5sum)"
+t "--kinds keystroke keeps only keystrokes" \
+    "$("$STRIDER" ssh --json --kinds keystroke "$REPO/samples/demo.pcap" | grep -o '"kind":"[a-z_]*"' | sort -u)" '"kind":"keystroke"'
+"$STRIDER" ssh -m --csv "$REPO/samples/demo.pcap" > /dev/null 2>&1
+t "ssh -m --csv: exit 2" "$?" 2
 # a write error is an error: every command, to a full device
 if [ -w /dev/full ]; then
     for args in "conns" "conns --json" "ssh" "ssh --json" "summary" "summary --json" "packets --conn 0" \

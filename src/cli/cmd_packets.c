@@ -1,7 +1,7 @@
 /* strider packets: the per-packet view of one connection (what Wireshark's
  * packet list shows with a tcp.stream filter and relative numbers). */
 #include "../flow/sd_tcp.h"
-#include "../out/sd_json.h"
+#include "../out/sd_pktout.h"
 #include "../out/sd_report.h"
 #include "cli_cmd.h"
 #include "cli_opt.h"
@@ -39,99 +39,9 @@ typedef struct pk_run {
     uint64_t zoom_first, zoom_last;
 } pk_run;
 
-static const struct {
-    unsigned bit;
-    const char *name;
-} NOTES[] = {
-    { SD_TA_RETRANS, "retransmission" }, { SD_TA_OOO, "out-of-order" },
-    { SD_TA_LOST_PREV, "previous-segment-lost" }, { SD_TA_DUPACK, "dup-ack" },
-    { SD_TA_ZEROWIN, "zero-window" }, { SD_TA_KEEPALIVE, "keep-alive" },
-    { SD_TA_WINPROBE, "window-probe" }, { SD_TA_WINUPDATE, "window-update" },
-};
-
-static void flags_str(uint8_t f, char *out)
-{
-    static const char L[] = "FSRPAUEC";
-    int n = 0;
-    for (int i = 0; i < 8; i++)
-        if (f & (1u << i))
-            out[n++] = L[i];
-    if (!n)
-        out[n++] = '.';
-    out[n] = '\0';
-}
-
-static void notes_str(unsigned ta, char *out, size_t len, char sep)
-{
-    out[0] = '\0';
-    size_t n = 0;
-    for (size_t i = 0; i < SD_ARRAY_LEN(NOTES); i++)
-        if (ta & NOTES[i].bit)
-            n += (size_t)snprintf(out + n, n < len ? len - n : 0, "%s%s", n ? (char[]){ sep, 0 } : "",
-                                  NOTES[i].name);
-}
-
 static bool wanted(const pk_run *r, const sd_conn *c)
 {
     return c && cli_conn_is(&r->sel, c->ipproto, c->id, c->uid);
-}
-
-static void row_json(pk_run *r, const sd_conn *c, const sd_pkt *p, int dir, unsigned ta)
-{
-    sd_json j;
-    char flags[9];
-    sd_json_begin(&j, &r->b);
-    sd_json_str(&j, "uid", c->uid);
-    sd_json_u64(&j, "frame", p->frame->num);
-    sd_json_f64(&j, "ts", sd_ts_sec(p->frame->ts), 6);
-    sd_json_f64(&j, "rel_time", sd_ts_sec(p->frame->ts - c->start), 6);
-    sd_json_str(&j, "dir", dir ? "resp" : "orig");
-    if (p->l4 == SD_L4_TCP) {
-        flags_str(p->flags, flags);
-        sd_json_str(&j, "flags", flags);
-        sd_json_u64(&j, "seq", sd_tcp_rel_seq(c, dir, p->seq));
-        if (p->flags & SD_TH_ACK)
-            sd_json_u64(&j, "ack", sd_tcp_rel_seq(c, !dir, p->ack));
-        sd_json_u64(&j, "win", sd_tcp_scaled_win(c, p, dir));
-    }
-    sd_json_u64(&j, "len", p->payload_wire);
-    sd_json_key(&j, "analysis");
-    sd_buf_append(&r->b, "[", 1);
-    int n = 0;
-    for (size_t i = 0; i < SD_ARRAY_LEN(NOTES); i++)
-        if (ta & NOTES[i].bit) {
-            if (n++)
-                sd_buf_append(&r->b, ",", 1);
-            sd_json_escape(&r->b, NOTES[i].name, strlen(NOTES[i].name));
-        }
-    sd_buf_append(&r->b, "]", 1);
-    sd_json_end(&j);
-}
-
-static void row_text(pk_run *r, const sd_conn *c, const sd_pkt *p, int dir, unsigned ta, bool csv)
-{
-    char flags[9] = "", notes[160], ack[16] = "", seq[16] = "", win[24] = "";
-    if (p->l4 == SD_L4_TCP) {
-        flags_str(p->flags, flags);
-        snprintf(seq, sizeof seq, "%u", sd_tcp_rel_seq(c, dir, p->seq));
-        if (p->flags & SD_TH_ACK)
-            snprintf(ack, sizeof ack, "%u", sd_tcp_rel_seq(c, !dir, p->ack));
-        snprintf(win, sizeof win, "%llu", (unsigned long long)sd_tcp_scaled_win(c, p, dir));
-    }
-    notes_str(ta, notes, sizeof notes, csv ? ';' : ' ');
-    if (!csv && r->shown == 0)
-        sd_buf_printf(&r->b, "%8s %11s  %s  %-6s %10s %10s %6s %8s  %s\n", "frame", "time", "dir",
-                      "flags", "seq", "ack", "len", "win", "notes");
-    if (csv && r->shown == 0)
-        sd_buf_printf(&r->b, "frame,rel_time,dir,flags,seq,ack,len,win,notes\n");
-    unsigned long long fr = p->frame->num;
-    double rel = sd_ts_sec(p->frame->ts - c->start);
-    if (csv)
-        sd_buf_printf(&r->b, "%llu,%.6f,%s,%s,%s,%s,%u,%s,%s\n", fr, rel, dir ? "resp" : "orig", flags,
-                      seq, ack, p->payload_wire, win, notes);
-    else
-        sd_buf_printf(&r->b, "%8llu %11.6f  %s  %-6s %10s %10s %6u %8s  %s\n", fr, rel,
-                      dir ? "<-" : "->", flags, seq, ack, p->payload_wire, win, notes);
 }
 
 static void keep_packet(pk_run *r, const sd_conn *c, const sd_pkt *p, int dir, unsigned ta)
@@ -185,9 +95,9 @@ static void on_packet(void *ud, const sd_conn *c, const sd_pkt *p, int dir, unsi
     if (r->plot)
         keep_packet(r, c, p, dir, ta);
     if (r->fmt == CLI_JSON)
-        row_json(r, c, p, dir, ta);
+        sd_pktout_json(&r->b, c, p, dir, ta);
     else
-        row_text(r, c, p, dir, ta, r->fmt == CLI_CSV);
+        sd_pktout_text(&r->b, c, p, dir, ta, r->fmt == CLI_CSV, r->shown == 0);
     r->shown++;
     if (r->b.len > 65536)
         cli_flush(&r->b);

@@ -2,6 +2,7 @@
  * -m: the metadata an analyst reads first (banners, HASSH, negotiated suite,
  * host key, strict KEX / Terrapin, scan outcome), as text or as JSON lines
  * with Zeek ssh.log field names plus strider's own. */
+#include "../out/sd_evfiles.h"
 #include "../out/sd_evout.h"
 #include "../out/sd_sshout.h"
 #include "../out/sd_json.h"
@@ -12,8 +13,6 @@
 #include "cli_opt.h"
 
 #include <errno.h>
-#include <fcntl.h>
-#include <sys/stat.h>
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
@@ -59,10 +58,16 @@ typedef struct ssh_run {
     sd_report_html *html;   /* -p with -o: holds what it draws until the end */
     sd_campaign *camp;       /* brute force and scans across connections */
     bool live;               /* flush each connection's output at once */
-    FILE *ev_json, *ev_csv, *keys_csv; /* -o: written as connections end */
+    sd_evfiles *files;       /* -o: events.jsonl, events.csv (keystrokes.csv), as connections end */
     sd_sshan *an;
     uint64_t shown;          /* SSH connections written */
 } ssh_run;
+
+static bool keep(const ssh_run *run, const sd_event *e);
+static bool keep_ev(void *ud, const sd_event *e)
+{
+    return keep(ud, e);
+}
 
 static bool keep(const ssh_run *run, const sd_event *e)
 {
@@ -76,37 +81,6 @@ static bool keep(const ssh_run *run, const sd_event *e)
         return false;
     int bit = e->leg == SD_LEG_FORWARD ? 1 : 2;
     return (run->legs & bit) != 0;
-}
-
-/* -o DIR: the event files are written as each connection ends, so an
- * interrupted live run leaves them complete. */
-static void outdir_events(ssh_run *run, const sd_evlist *l)
-{
-    sd_buf j = { 0 }, c = { 0 }, kb = { 0 };
-    for (size_t i = 0; i < l->n; i++) {
-        const sd_event *e = &l->v[i];
-        if (!keep(run, e))
-            continue;
-        sd_evout_json(&j, e);
-        sd_evout_csv(&c, e);
-        if (!run->keys_csv || strcmp(e->kind, "keystroke") != 0)
-            continue;
-        const sd_evfield *k = sd_ev_get(e, "key"), *lat = sd_ev_get(e, "latency_ms");
-        sd_buf_printf(&kb, "%s,%s,%.6f,%llu,%s,", e->uid, sd_leg_name(e->leg), sd_ts_sec(e->ts),
-                      (unsigned long long)e->frame, k ? k->s : "");
-        if (lat)
-            sd_buf_printf(&kb, "%.3f", lat->f);
-        sd_buf_printf(&kb, "\n");
-    }
-    FILE *f[3] = { run->ev_json, run->ev_csv, run->keys_csv };
-    sd_buf *bufs[3] = { &j, &c, &kb };
-    for (int k = 0; k < 3; k++) {
-        if (f[k] && bufs[k]->len)
-            fwrite(bufs[k]->p, 1, bufs[k]->len, f[k]);
-        if (f[k] && run->live)
-            fflush(f[k]);
-        sd_buf_free(bufs[k]);
-    }
 }
 
 /* The cross-connection findings (brute force, scans), after the last
@@ -125,7 +99,7 @@ static void campaign_out(ssh_run *run, const sd_evlist *l, const char *title)
         }
     }
     if (run->outdir)
-        outdir_events(run, l);
+        sd_evfiles_write(run->files, keep_ev, run, l);
     cli_flush_now(&o);
     sd_buf_free(&o);
 }
@@ -152,7 +126,7 @@ static void infer_out(ssh_run *run, sd_buf *b, const sd_ssh_done *d)
         }
     }
     if (run->outdir)
-        outdir_events(run, d->events);
+        sd_evfiles_write(run->files, keep_ev, run, d->events);
     char sum[256];
     sd_sshout_summary(sum, sizeof sum, d->summary);
     sd_report_conn rc = { .conn = r->conn, .meta = r->meta, .ev = kept.v, .nev = kept.n, .rec = r->rec,
@@ -205,57 +179,6 @@ static void on_done(void *ud, const sd_ssh_done *d)
             campaign_out(run, &now, "Across connections (live)");
         sd_evlist_free(&now);
     }
-}
-
-static FILE *out_file(const ssh_run *run, const char *name)
-{
-    char p[4096];
-    snprintf(p, sizeof p, "%s/%s", run->outdir, name);
-    FILE *f = sd_create(p);
-    if (!f)
-        fprintf(stderr, "strider ssh: cannot write %s: %s\n", p, strerror(errno));
-    return f;
-}
-
-static int open_outdir(ssh_run *run)
-{
-    if (mkdir(run->outdir, 0755) != 0 && errno != EEXIST) { /* made when missing; never a file's place */
-        fprintf(stderr, "strider ssh: cannot create %s: %s\n", run->outdir, strerror(errno));
-        return -1;
-    }
-    run->ev_json = out_file(run, "events.jsonl");
-    run->ev_csv = out_file(run, "events.csv");
-    run->keys_csv = run->plots ? out_file(run, "keystrokes.csv") : NULL;
-    if (!run->ev_json || !run->ev_csv || (run->plots && !run->keys_csv))
-        return -1;
-    sd_buf h = { 0 };
-    sd_evout_csv_header(&h);
-    fwrite(h.p, 1, h.len, run->ev_csv);
-    sd_buf_free(&h);
-    if (run->keys_csv)
-        fputs("uid,leg,ts,frame,key,latency_ms\n", run->keys_csv);
-    return 0;
-}
-
-static int close_file(const ssh_run *run, FILE *f, const char *name)
-{
-    if (!f)
-        return 0;
-    bool bad = ferror(f) != 0;
-    if (fclose(f) != 0 || bad) {
-        fprintf(stderr, "strider ssh: cannot write %s/%s\n", run->outdir, name);
-        return -1;
-    }
-    return 0;
-}
-
-static int close_outdir(ssh_run *run)
-{
-    int rc = close_file(run, run->ev_json, "events.jsonl");
-    rc |= close_file(run, run->ev_csv, "events.csv");
-    rc |= close_file(run, run->keys_csv, "keystrokes.csv");
-    run->ev_json = run->ev_csv = run->keys_csv = NULL;
-    return rc;
 }
 
 static void ssh_init(void *ctx)
@@ -336,7 +259,7 @@ static int ssh_start(void *ctx, cli_input *in, sd_engine *e)
 {
     ssh_run *run = ctx;
     run->live = in->live;
-    if (run->outdir && open_outdir(run))
+    if (run->outdir && !(run->files = sd_evfiles_open(run->outdir, run->plots, in->live, "strider ssh")))
         return 1;
     if (run->csv && !run->meta_only && !run->records) {
         sd_buf h = { 0 };
@@ -389,8 +312,9 @@ static int ssh_finish(void *ctx, cli_input *in, sd_engine *e, int rc)
         fprintf(stderr, "strider ssh: %llu connection(s) had more than %u encrypted records: the inference "
                         "saw the first ones only (marked records_truncated)\n",
                 (unsigned long long)cut, SD_SSHCONN_MAX_RECORDS);
-    if (run->outdir && close_outdir(run))
+    if (sd_evfiles_close(run->files))
         rc = 1;
+    run->files = NULL;
     if (run->html) {
         char p[4096];
         snprintf(p, sizeof p, "%s/report.html", run->outdir);
@@ -405,7 +329,7 @@ static int ssh_finish(void *ctx, cli_input *in, sd_engine *e, int rc)
 static void ssh_free(void *ctx)
 {
     ssh_run *run = ctx;
-    close_outdir(run);
+    sd_evfiles_close(run->files);
     sd_report_html_free(run->html);
     sd_campaign_free(run->camp);
     sd_sshan_free(run->an);

@@ -2,7 +2,7 @@
  * (Zeek conn.log names) or CSV, filtered and sorted by any field. */
 #include "../analyze/sd_service.h"
 #include "../out/sd_connfields.h"
-#include "../out/sd_table.h"
+#include "../out/sd_recout.h"
 #include "cli_cmd.h"
 
 #include <getopt.h>
@@ -24,7 +24,7 @@ typedef struct conns_run {
     cli_format fmt;
     const sd_field **sel;
     size_t ncol;
-    sd_table *table;       /* text */
+    sd_recout *w;
     sd_buf out;
     bool live;             /* flush every line */
     uint64_t limit, written;
@@ -84,37 +84,12 @@ static bool keep(const conns_run *r, const sd_conn *c)
     return sd_filter_match(r->where, c);
 }
 
-static void text_row(conns_run *r, const sd_conn *c)
-{
-    char t[MAX_COLS][128];
-    const char *cells[MAX_COLS];
-    bool num[MAX_COLS];
-    for (size_t i = 0; i < r->ncol; i++) {
-        sd_fval v = { 0 };
-        r->sel[i]->get(c, &v);
-        sd_fval_text(&v, t[i], sizeof t[i]);
-        cells[i] = t[i];
-        num[i] = v.t == SD_FV_U64 || v.t == SD_FV_F64 || v.t == SD_FV_I64;
-    }
-    sd_table_row(r->table, &r->out, cells, num);
-}
-
 /* One connection, in the chosen format, to the output buffer. */
 static void write_conn(conns_run *r, const sd_conn *c)
 {
     if (r->written >= r->limit)
         return;
-    if (r->fmt == CLI_TEXT) {
-        text_row(r, c);
-    } else if (r->fmt == CLI_CSV) {
-        sd_fields_csv(&r->out, r->sel, r->ncol, c);
-    } else {
-        sd_json j;
-        sd_json_begin(&j, &r->out);
-        sd_json_str(&j, "type", "conn");
-        sd_fields_json(&j, r->sel, r->ncol, c);
-        sd_json_end(&j);
-    }
+    sd_recout_record(r->w, &r->out, c);
     if (++r->written == r->limit)
         cli_stop = 1; /* the rest of the input can change nothing shown */
     if (r->live)
@@ -169,15 +144,9 @@ static int cmp_conn(const void *a, const void *b)
 
 static void begin_output(conns_run *r)
 {
-    if (r->fmt == CLI_CSV)
-        sd_fields_csv_header(&r->out, r->sel, r->ncol);
-    if (r->fmt != CLI_TEXT)
-        return;
-    const char *head[MAX_COLS];
-    for (size_t i = 0; i < r->ncol; i++)
-        head[i] = r->sel[i]->name;
-    r->table = sd_table_new(r->ncol, r->live ? 0 : TEXT_HOLD_ROWS);
-    sd_table_row(r->table, &r->out, head, NULL);
+    static const sd_rec_fmt FMT[] = { [CLI_TEXT] = SD_REC_TEXT, [CLI_JSON] = SD_REC_JSON, [CLI_CSV] = SD_REC_CSV };
+    r->w = sd_recout_new(FMT[r->fmt], r->sel, r->ncol, "conn", r->live ? 0 : TEXT_HOLD_ROWS);
+    sd_recout_begin(r->w, &r->out);
 }
 
 static void end_output(conns_run *r)
@@ -188,8 +157,7 @@ static void end_output(conns_run *r)
         for (size_t i = 0; i < r->n; i++)
             write_conn(r, &r->v[i]);
     }
-    if (r->table)
-        sd_table_release(r->table, &r->out);
+    sd_recout_end(r->w, &r->out);
     cli_flush_now(&r->out);
 }
 
@@ -313,7 +281,7 @@ static void conns_free(void *ctx)
     conns_run *r = ctx;
     free(r->v);
     sd_filter_free(r->where);
-    sd_table_free(r->table);
+    sd_recout_free(r->w);
     sd_buf_free(&r->out);
     sd_service_free(r->service);
 }

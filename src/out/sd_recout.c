@@ -1,0 +1,91 @@
+#include "sd_recout.h"
+
+#include "sd_table.h"
+
+#include <stdlib.h>
+
+/* A text cell's room: the widest field (a uid, an IPv6 address, a
+ * history) fits; longer text is cut. */
+#define CELL_MAX 128
+
+struct sd_recout {
+    sd_rec_fmt fmt;
+    const sd_field *const *sel;
+    size_t n;
+    const char *type;
+    sd_table *table;
+    char (*cell)[CELL_MAX]; /* n text cells */
+    const char **cells;
+    bool *num;
+};
+
+sd_recout *sd_recout_new(sd_rec_fmt fmt, const sd_field *const *sel, size_t n, const char *type, size_t hold)
+{
+    sd_recout *w = sd_calloc(1, sizeof *w);
+    w->fmt = fmt;
+    w->sel = sel;
+    w->n = n;
+    w->type = type;
+    if (fmt == SD_REC_TEXT) {
+        w->table = sd_table_new(n, hold);
+        w->cell = sd_calloc(n ? n : 1, sizeof *w->cell);
+        w->cells = sd_calloc(n ? n : 1, sizeof *w->cells);
+        w->num = sd_calloc(n ? n : 1, sizeof *w->num);
+    }
+    return w;
+}
+
+void sd_recout_begin(sd_recout *w, sd_buf *out)
+{
+    if (w->fmt == SD_REC_CSV)
+        sd_fields_csv_header(out, w->sel, w->n);
+    if (w->fmt != SD_REC_TEXT)
+        return;
+    for (size_t i = 0; i < w->n; i++)
+        w->cells[i] = w->sel[i]->name;
+    sd_table_row(w->table, out, w->cells, NULL);
+}
+
+static void text_row(sd_recout *w, sd_buf *out, const void *rec)
+{
+    for (size_t i = 0; i < w->n; i++) {
+        sd_fval v = { 0 };
+        w->sel[i]->get(rec, &v);
+        sd_fval_text(&v, w->cell[i], CELL_MAX);
+        w->cells[i] = w->cell[i];
+        w->num[i] = v.t == SD_FV_U64 || v.t == SD_FV_F64 || v.t == SD_FV_I64;
+    }
+    sd_table_row(w->table, out, w->cells, w->num);
+}
+
+void sd_recout_record(sd_recout *w, sd_buf *out, const void *rec)
+{
+    if (w->fmt == SD_REC_TEXT) {
+        text_row(w, out, rec);
+    } else if (w->fmt == SD_REC_CSV) {
+        sd_fields_csv(out, w->sel, w->n, rec);
+    } else {
+        sd_json j;
+        sd_json_begin(&j, out);
+        sd_json_str(&j, "type", w->type);
+        sd_fields_json(&j, w->sel, w->n, rec);
+        sd_json_end(&j);
+    }
+}
+
+void sd_recout_end(sd_recout *w, sd_buf *out)
+{
+    if (w->table)
+        sd_table_release(w->table, out);
+}
+
+void sd_recout_free(sd_recout *w)
+{
+    if (!w)
+        return;
+    sd_table_free(w->table);
+    free(w->cell);
+    free(w->cells);
+    free(w->num);
+    free(w);
+}

@@ -81,6 +81,20 @@ t "--kinds keystroke keeps only keystrokes" \
     "$("$STRIDER" ssh --json --kinds keystroke "$REPO/samples/demo.pcap" | grep -o '"kind":"[a-z_]*"' | sort -u)" '"kind":"keystroke"'
 "$STRIDER" ssh -m --csv "$REPO/samples/demo.pcap" > /dev/null 2>&1
 t "ssh -m --csv: exit 2" "$?" 2
+# extract --force into a directory with a hard link planted under an output
+# name: the linked file outside keeps its bytes (the name is unlinked, then
+# created), the output is written
+cap1=$SHARED/captures/tcpflow/tests/test1-out-of-order.pcap
+if [ -f "$cap1" ]; then
+    rm -rf "$out/x1" "$out/x2" "$out/outside"; mkdir -p "$out/x2"
+    "$STRIDER" extract -q -o "$out/x1" "$cap1" 2>/dev/null
+    name=$(ls "$out/x1" | grep -v -e json -e index | head -n 1)
+    echo secret > "$out/outside"
+    ln "$out/outside" "$out/x2/$name"
+    "$STRIDER" extract -q --force -o "$out/x2" "$cap1" 2>/dev/null
+    t "extract --force: hard-linked file outside untouched" "$(cat "$out/outside")" secret
+    t "extract --force: the output written" "$(cmp -s "$out/x1/$name" "$out/x2/$name" && echo same)" same
+fi
 # a write error is an error: every command, to a full device
 if [ -w /dev/full ]; then
     for args in "conns" "conns --json" "ssh" "ssh --json" "summary" "summary --json" "packets --conn 0" \

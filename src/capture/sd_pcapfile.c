@@ -122,7 +122,7 @@ int sd_pcapfile_next(sd_pcapfile *pf, sd_ts *ts, uint32_t *caplen, uint32_t *wir
         snprintf(err, errlen, "record length %u is not plausible (limit %u)", cl, SD_PCAP_MAX_RECORD);
         return -1;
     }
-    if (cl > pf->cap) {
+    if (cl > pf->cap || !pf->buf) { /* never NULL data, even for an empty first record */
         pf->cap = cl < 65536 ? 65536 : cl;
         pf->buf = sd_realloc(pf->buf, pf->cap);
     }

@@ -71,7 +71,7 @@ asan:
 	  LDFLAGS="-fsanitize=address,undefined" all
 	BUILD=build-asan STRIDER_SANITIZED=1 tests/run
 
-FUZZ_FLAGS := -fsanitize=fuzzer,address,undefined -g -O1
+FUZZ_FLAGS := -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined -g -O1
 fuzz: $(FUZZ_SRC:fuzz/%.c=build-fuzz/%)
 build-fuzz/%: fuzz/%.c $(LIB_SRC)
 	@mkdir -p build-fuzz

@@ -27,6 +27,9 @@ typedef struct cap_src {
     bool pending, eof;
     struct pcap_pkthdr *hdr;
     const u_char *data;
+    sd_ts ts;             /* of the pending record, within [0, SD_TS_MAX] */
+    bool ts_sat;          /* ... which was out of that range and saturated */
+    bool ts_sat_told;     /* a message has been given for this input */
     uint64_t records;
     FILE *fp; /* for progress: position in the file */
     uint64_t size;
@@ -83,6 +86,18 @@ static pcap_t *open_offline(const char *path, cap_src *s, char *ebuf)
     return pc;
 }
 
+/* s reads a classic pcap through s->pf; libpcap only compiles the filter. */
+static int src_use_pf(cap_src *s, const char *bpf, char *err, size_t errlen)
+{
+    s->linktype = sd_pcapfile_linktype(s->pf);
+    s->fp = sd_pcapfile_fp(s->pf);
+    if (!bpf || !*bpf)
+        return 0;
+    /* libpcap compiles the filter for this link type; LINKTYPE_RAW is DLT_RAW */
+    s->pc = pcap_open_dead(s->linktype == 101 ? DLT_RAW : s->linktype, 262144);
+    return s->pc ? src_filter(s, bpf, err, errlen) : -1;
+}
+
 static int src_open_file(cap_src *s, const char *path, const sd_capture_opts *o, char *err,
                          size_t errlen)
 {
@@ -91,15 +106,8 @@ static int src_open_file(cap_src *s, const char *path, const sd_capture_opts *o,
     bool not_pcap = true;
     if (strcmp(path, "-") != 0)
         s->pf = sd_pcapfile_open(path, &not_pcap, &s->size, ebuf, sizeof ebuf);
-    if (s->pf) {
-        s->linktype = sd_pcapfile_linktype(s->pf);
-        s->fp = sd_pcapfile_fp(s->pf);
-        if (!o->bpf || !*o->bpf)
-            return 0;
-        /* libpcap compiles the filter for this link type; LINKTYPE_RAW is DLT_RAW */
-        s->pc = pcap_open_dead(s->linktype == 101 ? DLT_RAW : s->linktype, 262144);
-        return s->pc ? src_filter(s, o->bpf, err, errlen) : -1;
-    }
+    if (s->pf)
+        return src_use_pf(s, o->bpf, err, errlen);
     if (!not_pcap) {
         snprintf(err, errlen, "%s: not a readable capture: %s", s->path, ebuf);
         return -1;
@@ -125,7 +133,7 @@ static int live_activate(pcap_t *pc, int snaplen)
     /* packets reach the analysis as they arrive, not a buffer block later:
      * a connection is reported within a second of its end */
     pcap_set_immediate_mode(pc, 1);
-    /* hdr_ts() reads tv_usec as nanoseconds; ask for them, and accept
+    /* src_set_ts() reads tv_usec as nanoseconds; ask for them, and accept
      * microseconds where the interface cannot (live_scale below) */
     pcap_set_tstamp_precision(pc, PCAP_TSTAMP_PRECISION_NANO);
     return pcap_activate(pc);
@@ -196,6 +204,29 @@ static void live_wait(const cap_src *s)
     (void)poll(&p, 1, LIVE_TIMEOUT_MS); /* EINTR (a signal) returns early, as wanted */
 }
 
+/* A record's time: seconds and a fraction in units of `unit` ns, saturated
+ * to [0, SD_TS_MAX] (with *sat set) instead of overflowing: pcapng's 64-bit
+ * counts reach past 2262, and libpcap hands some of them over as negative
+ * seconds. */
+static sd_ts ts_sat(int64_t sec, int64_t frac, int64_t unit, bool *sat)
+{
+    int64_t t, f;
+    *sat = false;
+    if (!__builtin_mul_overflow(sec, SD_NS_PER_SEC, &t) && !__builtin_mul_overflow(frac, unit, &f) &&
+        !__builtin_add_overflow(t, f, &t) && t >= 0 && t <= SD_TS_MAX)
+        return t;
+    *sat = true;
+    return sec < 0 ? 0 : SD_TS_MAX;
+}
+
+/* The pending record's time: opened with nanosecond precision, so tv_usec
+ * holds nanoseconds, except from an interface that gives microseconds. */
+static void src_set_ts(const sd_capture *cap, cap_src *s)
+{
+    bool micro = cap->live && !s->nano;
+    s->ts = ts_sat((int64_t)s->hdr->ts.tv_sec, (int64_t)s->hdr->ts.tv_usec, micro ? 1000 : 1, &s->ts_sat);
+}
+
 /* Reads ahead one record of s. Read errors (a truncated last record, a
  * record length libpcap refuses) end this input with a message; the others
  * go on. Frame numbers are given at merge time, so here "the record after
@@ -208,12 +239,13 @@ static void src_fill(sd_capture *cap, cap_src *s)
         int rc = sd_pcapfile_next(s->pf, &ts, &s->own_hdr.caplen, &s->own_hdr.len, &s->data, err,
                                   sizeof err);
         if (rc == 1) {
-            /* hdr_ts() reads tv_usec as nanoseconds, as libpcap gives them here */
+            /* src_set_ts() reads tv_usec as nanoseconds, as libpcap gives them here */
             s->own_hdr.ts.tv_sec = (time_t)(ts / SD_NS_PER_SEC);
             s->own_hdr.ts.tv_usec = (suseconds_t)(ts % SD_NS_PER_SEC);
             s->hdr = &s->own_hdr;
             s->pending = true;
             s->records++;
+            src_set_ts(cap, s);
         } else {
             if (rc < 0)
                 sd_diagf(cap->diag, s->path, s->records + 1, "unreadable record (%s); rest of file skipped", err);
@@ -225,6 +257,7 @@ static void src_fill(sd_capture *cap, cap_src *s)
         if (rc == 1) {
             s->pending = true;
             s->records++;
+            src_set_ts(cap, s);
         } else if (rc == 0) {
             live_wait(s); /* live: nothing to read now */
             cap->timed_out = true;
@@ -238,19 +271,6 @@ static void src_fill(sd_capture *cap, cap_src *s)
     }
 }
 
-static sd_ts hdr_ts(const struct pcap_pkthdr *h)
-{
-    /* opened with nanosecond precision: tv_usec holds nanoseconds */
-    return (sd_ts)h->ts.tv_sec * SD_NS_PER_SEC + (sd_ts)h->ts.tv_usec;
-}
-
-static sd_ts src_ts(const sd_capture *cap, const cap_src *s)
-{
-    if (cap->live && !s->nano) /* an interface that gives microseconds */
-        return (sd_ts)s->hdr->ts.tv_sec * SD_NS_PER_SEC + (sd_ts)s->hdr->ts.tv_usec * 1000;
-    return hdr_ts(s->hdr);
-}
-
 /* The input whose pending record is earliest; ties go to the earlier file,
  * which keeps a single file's own order (and matches mergecap). */
 static cap_src *earliest(sd_capture *cap)
@@ -261,36 +281,47 @@ static cap_src *earliest(sd_capture *cap)
         src_fill(cap, s);
         if (!s->pending)
             continue;
-        if (!best || hdr_ts(s->hdr) < hdr_ts(best->hdr))
+        if (!best || s->ts < best->ts)
             best = s;
     }
     return best;
 }
 
+/* A memory input goes through the same readers as a file: classic pcap
+ * through sd_pcapfile, anything else through libpcap. */
+static int src_open_mem(cap_src *s, const uint8_t *buf, size_t len, const char *bpf, char *err,
+                        size_t errlen)
+{
+    char ebuf[PCAP_ERRBUF_SIZE] = "";
+    bool not_pcap = false;
+    s->pf = sd_pcapfile_open_mem(buf, len, &not_pcap, ebuf, sizeof ebuf);
+    if (s->pf)
+        return src_use_pf(s, bpf, err, errlen);
+    FILE *fp = not_pcap && len ? fmemopen((void *)(uintptr_t)buf, len, "rb") : NULL;
+    if (fp) {
+        s->pc = pcap_fopen_offline_with_tstamp_precision(fp, PCAP_TSTAMP_PRECISION_NANO, ebuf);
+        if (!s->pc)
+            fclose(fp);
+    }
+    if (!s->pc) {
+        snprintf(err, errlen, "%s: %s%s", s->path, len ? "not a readable capture: " : "empty input",
+                 len ? ebuf : "");
+        return -1;
+    }
+    s->linktype = pcap_datalink(s->pc);
+    return src_filter(s, bpf, err, errlen);
+}
+
 sd_capture *sd_capture_open_mem(const uint8_t *buf, size_t len, const char *name,
                                 const sd_capture_opts *opts, char *err, size_t errlen)
 {
-    FILE *fp = len ? fmemopen((void *)(uintptr_t)buf, len, "rb") : NULL;
-    if (!fp) {
-        snprintf(err, errlen, "%s: empty input", name);
-        return NULL;
-    }
-    char ebuf[PCAP_ERRBUF_SIZE] = "";
-    pcap_t *pc = pcap_fopen_offline_with_tstamp_precision(fp, PCAP_TSTAMP_PRECISION_NANO, ebuf);
-    if (!pc) {
-        fclose(fp);
-        snprintf(err, errlen, "%s: not a readable capture: %s", name, ebuf);
-        return NULL;
-    }
     sd_capture *cap = sd_calloc(1, sizeof *cap);
     cap->diag = opts->diag;
     cap->src = sd_calloc(1, sizeof *cap->src);
     cap->nsrc = 1;
     cap_src *s = &cap->src[0];
-    s->pc = pc;
     s->path = sd_strdup(name);
-    s->linktype = pcap_datalink(pc);
-    if (src_filter(s, opts->bpf, err, errlen) != 0) {
+    if (src_open_mem(s, buf, len, opts->bpf, err, errlen) != 0) {
         sd_capture_close(cap);
         return NULL;
     }
@@ -314,9 +345,15 @@ int sd_capture_next(sd_capture *cap, sd_frame *out)
         const struct pcap_pkthdr *h = s->hdr;
         if (s->has_filter && !pcap_offline_filter(&s->bpf, h, s->data))
             continue;
+        if (s->ts_sat && !s->ts_sat_told) {
+            s->ts_sat_told = true; /* once per input: such a file has many */
+            sd_diagf(cap->diag, s->path, cap->frame_no,
+                     "timestamp out of range (%lld s): %s", (long long)s->hdr->ts.tv_sec,
+                     s->ts == 0 ? "read as 1970-01-01" : "read as the latest time kept (March 2262)");
+        }
         cap->passed++;
         out->num = cap->frame_no;
-        out->ts = src_ts(cap, s);
+        out->ts = s->ts;
         out->caplen = h->caplen;
         out->wirelen = h->len < h->caplen ? h->caplen : h->len;
         out->linktype = s->linktype;

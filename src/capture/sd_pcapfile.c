@@ -32,26 +32,16 @@ static bool is_magic(uint32_t m)
     return m == MAGIC_US || m == MAGIC_NS;
 }
 
-sd_pcapfile *sd_pcapfile_open(const char *path, bool *not_pcap, uint64_t *size, char *err,
-                              size_t errlen)
+/* Reads the file header from fp (taken: closed on failure). iobuf: give
+ * the stream a large buffer (regular files; a memory stream needs none). */
+static sd_pcapfile *open_fp(FILE *fp, bool iobuf, bool *not_pcap, char *err, size_t errlen)
 {
-    *not_pcap = false;
-    FILE *fp = fopen(path, "rb");
-    if (!fp) {
-        snprintf(err, errlen, "cannot open: %s", strerror(errno));
-        return NULL;
-    }
-    struct stat st;
-    if (fstat(fileno(fp), &st) != 0 || !S_ISREG(st.st_mode)) {
-        fclose(fp);
-        *not_pcap = true; /* a pipe or device: libpcap reads those */
-        return NULL;
-    }
-    *size = (uint64_t)st.st_size;
     sd_pcapfile *pf = sd_calloc(1, sizeof *pf);
     pf->fp = fp;
-    pf->iobuf = sd_malloc(IOBUF);
-    setvbuf(fp, pf->iobuf, _IOFBF, IOBUF); /* before any read, as C requires */
+    if (iobuf) {
+        pf->iobuf = sd_malloc(IOBUF);
+        setvbuf(fp, pf->iobuf, _IOFBF, IOBUF); /* before any read, as C requires */
+    }
     uint8_t h[24];
     size_t got = fread(h, 1, sizeof h, fp);
     bool swap = got >= 4 && !is_magic(rd32(h, false));
@@ -72,6 +62,37 @@ sd_pcapfile *sd_pcapfile_open(const char *path, bool *not_pcap, uint64_t *size, 
     pf->nano = m == MAGIC_NS;
     pf->linktype = (int)(rd32(h + 20, swap) & LT_MASK);
     return pf;
+}
+
+sd_pcapfile *sd_pcapfile_open(const char *path, bool *not_pcap, uint64_t *size, char *err,
+                              size_t errlen)
+{
+    *not_pcap = false;
+    FILE *fp = fopen(path, "rb");
+    if (!fp) {
+        snprintf(err, errlen, "cannot open: %s", strerror(errno));
+        return NULL;
+    }
+    struct stat st;
+    if (fstat(fileno(fp), &st) != 0 || !S_ISREG(st.st_mode)) {
+        fclose(fp);
+        *not_pcap = true; /* a pipe or device: libpcap reads those */
+        return NULL;
+    }
+    *size = (uint64_t)st.st_size;
+    return open_fp(fp, true, not_pcap, err, errlen);
+}
+
+sd_pcapfile *sd_pcapfile_open_mem(const uint8_t *buf, size_t len, bool *not_pcap, char *err,
+                                  size_t errlen)
+{
+    *not_pcap = false;
+    FILE *fp = len ? fmemopen((void *)(uintptr_t)buf, len, "rb") : NULL;
+    if (!fp) {
+        *not_pcap = true; /* nothing to read: let the caller say so */
+        return NULL;
+    }
+    return open_fp(fp, false, not_pcap, err, errlen);
 }
 
 int sd_pcapfile_linktype(const sd_pcapfile *pf)
@@ -101,7 +122,7 @@ int sd_pcapfile_next(sd_pcapfile *pf, sd_ts *ts, uint32_t *caplen, uint32_t *wir
         snprintf(err, errlen, "record length %u is not plausible (limit %u)", cl, SD_PCAP_MAX_RECORD);
         return -1;
     }
-    if (cl > pf->cap) {
+    if (cl > pf->cap || !pf->buf) { /* never NULL data, even for an empty first record */
         pf->cap = cl < 65536 ? 65536 : cl;
         pf->buf = sd_realloc(pf->buf, pf->cap);
     }

@@ -1,5 +1,5 @@
 /* sd_pcapfile: a reader of classic pcap files (both byte orders, micro- and
- * nanosecond magic) for regular files.
+ * nanosecond magic) for regular files and memory.
  *
  * Why not libpcap here: libpcap clamps every record to the snaplen in the
  * file header, so a file whose header says 1500 while its records hold
@@ -25,6 +25,10 @@ typedef struct sd_pcapfile sd_pcapfile;
  * when it cannot be read or its header is bad. */
 sd_pcapfile *sd_pcapfile_open(const char *path, bool *not_pcap, uint64_t *size, char *err,
                               size_t errlen);
+/* The same for a file held in memory (buf must outlive the reader): the
+ * capture layer's memory input and the fuzz target use it. */
+sd_pcapfile *sd_pcapfile_open_mem(const uint8_t *buf, size_t len, bool *not_pcap, char *err,
+                                  size_t errlen);
 /* Link type as in the header (LINKTYPE_*, FCS bits masked off). */
 int sd_pcapfile_linktype(const sd_pcapfile *pf);
 /* 1 = a record (data valid until the next call), 0 = clean end of file,

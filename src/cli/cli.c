@@ -266,6 +266,7 @@ static void report_caps(const cli_input *in, const sd_engine *e)
                 "strider: the connection table was full (--max-flows %llu): %llu connection(s) "
                 "ended early, written marked evicted\n",
                 (unsigned long long)st->max_flows, (unsigned long long)st->evicted);
+    if (st->ts_back) fprintf(stderr, "strider: time goes back at %llu frame(s), first at frame %llu: connections were analysed in capture order\n", (unsigned long long)st->ts_back, (unsigned long long)st->ts_back_first);
 }
 
 void cli_run(cli_input *in, sd_engine *e, sd_capture *cap)

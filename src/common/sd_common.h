@@ -11,6 +11,12 @@
 /* Capture time in nanoseconds since the Unix epoch. */
 typedef int64_t sd_ts;
 #define SD_NS_PER_SEC 1000000000LL
+/* The latest time a capture may carry: a later one (pcapng counts 64-bit
+ * units, so it can date a packet past 2262, where nanoseconds since 1970
+ * overflow) is saturated to this. Kept 2^50 ns (13 days) short of INT64_MAX
+ * so that a time plus a timeout, or the span between two times, never
+ * overflows; no time is earlier than 0. */
+#define SD_TS_MAX (INT64_MAX - ((sd_ts)1 << 50))
 
 /* An IPv4 or IPv6 address. IPv4 uses a[0..3]; the rest is zero so that
  * memcmp over the whole struct compares addresses. */

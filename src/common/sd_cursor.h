@@ -19,7 +19,8 @@ typedef struct sd_cur {
 
 static inline sd_cur sd_cur_make(const uint8_t *p, size_t len)
 {
-    sd_cur c = { p, p + len, 0 };
+    /* an empty frame may come as (NULL, 0), and NULL + 0 is undefined in C */
+    sd_cur c = { p, p ? p + len : p, 0 };
     return c;
 }
 

@@ -97,6 +97,8 @@ static int cmp_ev(const void *a, const void *b)
 
 void sd_evlist_sort(sd_evlist *l)
 {
+    if (l->n < 2) /* an empty list has v == NULL, and qsort(NULL, 0) is undefined */
+        return;
     qsort(l->v, l->n, sizeof *l->v, cmp_ev);
 }
 

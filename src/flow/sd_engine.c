@@ -29,6 +29,8 @@ struct sd_engine {
     sd_ts now, last_sweep;
     sd_ts timeout[SD_IDLE_NCLASS];
     uint64_t next_seq;
+    sd_ts prev_ts; /* of the frame read last, for the time-order check */
+    uint64_t prev_num;
 };
 
 sd_engine *sd_engine_new(const sd_engine_opts *opts)
@@ -459,6 +461,26 @@ static void frame(sd_engine *e, sd_decoder *dec, const sd_frame *fr)
         e->o.packet_seen(e->o.ud, NULL, &p, 0, 0);
 }
 
+/* A frame older than the one before it (a clock step, an edited or badly
+ * merged file) is counted, and the first one named, once: the caller
+ * reports the count at the end. Expiry goes by the latest time seen
+ * (e->now) and the SSH records keep capture order, so nothing depends on
+ * the order being right, but the reader must know the times are odd. */
+static void check_time(sd_engine *e, sd_capture *cap, const sd_frame *fr)
+{
+    if (e->prev_num && fr->ts < e->prev_ts) {
+        if (!e->st.ts_back++) {
+            e->st.ts_back_first = fr->num;
+            sd_diagf(e->o.diag, sd_capture_path(cap, fr->file_idx), fr->num,
+                     "timestamp %.6f s earlier than frame %llu's: the capture's time goes back "
+                     "(a count follows at the end)",
+                     sd_ts_sec(e->prev_ts - fr->ts), (unsigned long long)e->prev_num);
+        }
+    }
+    e->prev_ts = fr->ts;
+    e->prev_num = fr->num;
+}
+
 void sd_engine_run(sd_engine *e, sd_capture *cap,
                    void (*progress)(void *ud, uint64_t done, uint64_t total), void *pud)
 {
@@ -475,6 +497,7 @@ void sd_engine_run(sd_engine *e, sd_capture *cap,
             continue;
         }
         e->st.frames++;
+        check_time(e, cap, &fr);
         if (fr.ts > e->now)
             e->now = fr.ts;
         if (progress && e->st.frames % PROGRESS_EVERY == 0) {

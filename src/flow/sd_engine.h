@@ -97,6 +97,9 @@ typedef struct sd_engine_stats {
     uint64_t evicted;      /* connections ended early because the table was full */
     uint64_t live;         /* connections alive now */
     uint64_t max_flows;    /* the cap in force */
+    /* frames whose timestamp is earlier than the frame read before them,
+     * and the first of them (0 = none): analyses keep capture order there */
+    uint64_t ts_back, ts_back_first;
 } sd_engine_stats;
 const sd_engine_stats *sd_engine_get_stats(const sd_engine *e);
 void sd_engine_free(sd_engine *e);

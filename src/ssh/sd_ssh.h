@@ -46,13 +46,20 @@
 #include "sd_ssh_size.h"
 
 /* RFC 4253 section 4.2: the identification line is at most 255 bytes
- * including CR LF. Longer lines are accepted up to SD_SSH_MAX_LINE and
- * flagged; a line beyond that is not SSH. */
+ * including CR LF. Longer lines are flagged (banner_long). OpenSSH
+ * (kex_exchange_identification) reads lines of up to SSH_MAX_BANNER_LEN
+ * (8192) bytes without CR LF, and up to SSH_MAX_PRE_BANNER_LINES (1024)
+ * lines before the version: strider accepts the same, so a peer cannot hide
+ * a connection OpenSSH would take. Beyond those it goes on, with an anomaly
+ * (line_too_long: the line is cut to SD_SSH_MAX_LINE; prebanner_limit), and
+ * gives up (not SSH) only after SD_SSH_MAX_BANNER_BYTES without a banner:
+ * four times the most an OpenSSH peer may send before its version. */
 #define SD_SSH_RFC_LINE 255u
-#define SD_SSH_MAX_LINE 4096u
-/* Pre-banner text kept (bytes) and lines accepted before giving up. */
+#define SD_SSH_MAX_LINE 8192u
+#define SD_SSH_MAX_PREBANNER_LINES 1024u
+#define SD_SSH_MAX_BANNER_BYTES (4u * (SD_SSH_MAX_PREBANNER_LINES + 1u) * (SD_SSH_MAX_LINE + 2u))
+/* Pre-banner text kept (bytes). */
 #define SD_SSH_MAX_PREBANNER 2048u
-#define SD_SSH_MAX_PREBANNER_LINES 64u
 /* A name-list longer than this is an anomaly (Zeek's max-* weirds use
  * similar caps; real lists are under 2 KiB). */
 #define SD_SSH_MAX_NAMELIST (64u * 1024u)
@@ -90,9 +97,9 @@ enum {
 
 typedef enum sd_ssh_anom_code {
     SD_SSH_AN_BANNER_LONG = 1,   /* identification line > 255 bytes (kept) */
-    SD_SSH_AN_LINE_TOO_LONG,     /* line > SD_SSH_MAX_LINE: not SSH, direction stopped */
+    SD_SSH_AN_LINE_TOO_LONG,     /* a line > SD_SSH_MAX_LINE before the banner: cut (kept going) */
     SD_SSH_AN_PREBANNER_CLIENT,  /* non-banner lines from the client side (RFC: server only) */
-    SD_SSH_AN_PREBANNER_LIMIT,   /* too many lines before the banner: stopped */
+    SD_SSH_AN_PREBANNER_LIMIT,   /* > SD_SSH_MAX_PREBANNER_LINES before the banner (kept going) */
     SD_SSH_AN_BANNER_BAD,        /* "SSH-" line without protoversion-softwareversion */
     SD_SSH_AN_PKT_TOO_LONG,      /* packet_length > 256 KiB: stopped */
     SD_SSH_AN_PKT_TOO_SHORT,     /* packet_length < 5 or padding >= length: stopped */

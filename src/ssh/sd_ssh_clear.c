@@ -98,10 +98,10 @@ static void prebanner_line(sd_ssh *s, int dir, const uint8_t *l, size_t n)
         sd->prebanner[have + c] = '\n';
         sd->prebanner[have + c + 1] = '\0';
     }
-    if (sd->prebanner_lines > SD_SSH_MAX_PREBANNER_LINES) {
-        sdp_anomaly(s, dir, SD_SSH_AN_PREBANNER_LIMIT, "%u lines before banner", sd->prebanner_lines);
-        go_dead(s, dir);
-    }
+    /* more than OpenSSH accepts: worth a mark, but a banner may still come */
+    if (sd->prebanner_lines == SD_SSH_MAX_PREBANNER_LINES + 1)
+        sdp_anomaly(s, dir, SD_SSH_AN_PREBANNER_LIMIT, "over %u lines before banner",
+                    SD_SSH_MAX_PREBANNER_LINES);
 }
 
 static bool is_binary(uint8_t c)
@@ -115,23 +115,47 @@ static bool line_is_banner_prefix(const uint8_t *l, size_t n)
     return memcmp(l, pfx, SD_MIN(n, 4)) == 0;
 }
 
+/* The line buffer: the longest line OpenSSH reads, and its CR. */
+#define LINE_BUF (SD_SSH_MAX_LINE + 1u)
+
+/* A line is complete (d->line, without its LF): strip the CR, flag one
+ * longer than OpenSSH reads (the banner always; pre-banner lines once per
+ * direction, so a flood of them cannot crowd the other anomalies out), and
+ * parse it, cut to SD_SSH_MAX_LINE, as banner or pre-banner line. */
+static void end_line(sd_ssh *s, int dir)
+{
+    dirst *d = &s->d[dir];
+    bool crlf = d->line_cr;
+    uint64_t full = d->line_seen - crlf;
+    size_t ll = (size_t)SD_MIN(full, (uint64_t)SD_MIN(d->line_len, SD_SSH_MAX_LINE));
+    bool banner = ll >= 4 && memcmp(d->line, "SSH-", 4) == 0;
+    if (full > SD_SSH_MAX_LINE && (banner || !d->long_line_noted)) {
+        d->long_line_noted |= !banner;
+        sdp_anomaly(s, dir, SD_SSH_AN_LINE_TOO_LONG, "%s of %llu bytes (OpenSSH: %u), cut",
+                    banner ? "identification line" : "line before banner",
+                    (unsigned long long)full, SD_SSH_MAX_LINE);
+    }
+    d->line_len = 0;
+    d->line_seen = 0;
+    d->line_cr = false;
+    if (banner)
+        parse_banner(s, dir, d->line, ll, crlf);
+    else
+        prebanner_line(s, dir, d->line, ll);
+}
+
 size_t sdp_feed_banner(sd_ssh *s, int dir, const uint8_t *p, size_t n)
 {
     dirst *d = &s->d[dir];
     if (!d->line)
-        d->line = sd_malloc(SD_SSH_MAX_LINE);
+        d->line = sd_malloc(LINE_BUF);
     const uint8_t *nl = memchr(p, '\n', n);
     size_t take = nl ? (size_t)(nl - p) + 1 : n;
     size_t body = nl ? take - 1 : take; /* without the LF */
-    if (d->line_len + body > SD_SSH_MAX_LINE) {
-        sdp_anomaly(s, dir, SD_SSH_AN_LINE_TOO_LONG, "line over %u bytes", SD_SSH_MAX_LINE);
-        sdp_anomaly(s, dir, SD_SSH_AN_NOT_SSH, "no banner");
-        go_dead(s, dir);
-        return n;
-    }
-    memcpy(d->line + d->line_len, p, body);
+    size_t keep = SD_MIN(body, LINE_BUF - d->line_len);
+    memcpy(d->line + d->line_len, p, keep);
     /* Binary bytes in a line that is not a banner: this is not SSH. */
-    if (!line_is_banner_prefix(d->line, d->line_len + body)) {
+    if (!line_is_banner_prefix(d->line, d->line_len + keep)) {
         for (size_t i = 0; i < body; i++) {
             if (is_binary(p[i])) {
                 sdp_anomaly(s, dir, SD_SSH_AN_NOT_SSH, "binary byte 0x%02x before banner", p[i]);
@@ -140,19 +164,18 @@ size_t sdp_feed_banner(sd_ssh *s, int dir, const uint8_t *p, size_t n)
             }
         }
     }
-    d->line_len += body;
+    d->line_len += keep;
+    d->line_seen += body;
+    if (body)
+        d->line_cr = p[body - 1] == '\r';
     d->nb_bytes += take;
-    if (!nl)
-        return take;
-    size_t ll = d->line_len;
-    bool crlf = ll > 0 && d->line[ll - 1] == '\r';
-    if (crlf)
-        ll--;
-    d->line_len = 0;
-    if (ll >= 4 && memcmp(d->line, "SSH-", 4) == 0)
-        parse_banner(s, dir, d->line, ll, crlf);
-    else
-        prebanner_line(s, dir, d->line, ll);
+    if (d->nb_bytes > SD_SSH_MAX_BANNER_BYTES) {
+        sdp_anomaly(s, dir, SD_SSH_AN_NOT_SSH, "no banner in %u bytes", SD_SSH_MAX_BANNER_BYTES);
+        go_dead(s, dir);
+        return n;
+    }
+    if (nl)
+        end_line(s, dir);
     return take;
 }
 

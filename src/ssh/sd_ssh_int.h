@@ -22,8 +22,11 @@ typedef struct dirst {
     int st;
     uint64_t off;            /* stream offset of the next byte */
     /* BANNER */
-    uint8_t *line;           /* SD_SSH_MAX_LINE bytes while in BANNER, else NULL */
+    uint8_t *line;           /* LINE_BUF bytes while in BANNER, else NULL */
     size_t line_len;
+    uint64_t line_seen;      /* bytes of the current line, those past the buffer too */
+    bool line_cr;            /* its last byte so far is a CR */
+    bool long_line_noted;    /* line_too_long reported for a pre-banner line */
     uint64_t nb_bytes;       /* bytes seen in the banner state */
     bool dead_no_banner;     /* stopped before any banner: not SSH */
     /* CLEAR and ENC framing */

@@ -17,6 +17,9 @@ typedef struct conn_st {
     size_t progress_nrec;
     sd_ts progress_ts;
     uint32_t caller_bits;
+    /* the latest frame a record came from, and its (possibly raised) time */
+    uint64_t last_frame;
+    sd_ts last_ts;
 } conn_st;
 
 struct sd_sshconn {
@@ -37,6 +40,22 @@ static void live_unlink(conn_st *st)
     st->prev = st->next = NULL;
 }
 
+/* A capture whose clock goes back (a merged or edited file, a clock step)
+ * would put a reply before its request once the inference sorts records by
+ * time: a record from a later frame never gets a time earlier than the
+ * records of earlier frames of this connection (both directions): capture
+ * order wins. Records delivered late from the reassembly buffer (an earlier
+ * frame than one seen already) keep their own time, as before. */
+static sd_ts record_ts(conn_st *st, const sd_ssh_record *r)
+{
+    if (r->frame <= st->last_frame)
+        return r->ts;
+    sd_ts ts = st->last_frame && r->ts < st->last_ts ? st->last_ts : r->ts;
+    st->last_frame = r->frame;
+    st->last_ts = ts;
+    return ts;
+}
+
 static void on_record(void *ud, const sd_ssh_record *r)
 {
     conn_st *st = ud;
@@ -48,7 +67,8 @@ static void on_record(void *ud, const sd_ssh_record *r)
         st->cap = st->cap ? st->cap * 2 : 256;
         st->rec = sd_reallocarray(st->rec, st->cap, sizeof *st->rec);
     }
-    st->rec[st->nrec++] = *r;
+    st->rec[st->nrec] = *r;
+    st->rec[st->nrec++].ts = record_ts(st, r);
 }
 
 static void *conn_new(void *ctx, sd_conn *c)

@@ -533,6 +533,76 @@ static void test_ssh1(void **state)
     sd_ssh_free(s);
 }
 
+static unsigned count_code(const sd_ssh_meta *m, sd_ssh_anom_code code)
+{
+    unsigned n = 0;
+    for (uint32_t i = 0; i < m->n_anomalies; i++)
+        n += m->anomalies[i].code == code;
+    return n;
+}
+
+/* Banner limits (issue #14): OpenSSH's own are accepted without a mark;
+ * beyond them the connection is kept with anomalies; only text without a
+ * banner past SD_SSH_MAX_BANNER_BYTES is given up on. */
+static void test_banner_limits(void **state)
+{
+    (void)state;
+    /* two over-long pre-banner lines fed in 1000-byte pieces (one flag per
+     * direction), then an over-long banner (always flagged), cut */
+    size_t big = SD_SSH_MAX_LINE + 3000;
+    uint8_t *buf = malloc(3 * (big + 2));
+    size_t n = 0;
+    for (int l = 0; l < 3; l++) {
+        memset(buf + n, 'x', big);
+        if (l == 2)
+            memcpy(buf + n, "SSH-2.0-Big", 11);
+        n += big;
+        buf[n++] = '\r';
+        buf[n++] = '\n';
+    }
+    sd_ssh *s = sd_ssh_new(NULL);
+    for (size_t off = 0; off < n; off += 1000)
+        sd_ssh_feed(s, 1, buf + off, SD_MIN((size_t)1000, n - off), 1, 0);
+    const sd_ssh_meta *m = sd_ssh_meta_get(s);
+    assert_true(sd_ssh_is_ssh(s));
+    assert_int_equal(m->side[1].prebanner_lines, 2);
+    assert_int_equal(strlen(m->side[1].banner), SD_SSH_MAX_LINE);
+    assert_true(m->side[1].banner_crlf); /* seen, though in the part cut off */
+    assert_int_equal(count_code(m, SD_SSH_AN_LINE_TOO_LONG), 2);
+    assert_int_equal(count_code(m, SD_SSH_AN_NOT_SSH), 0);
+    sd_ssh_free(s);
+
+    /* a banner at exactly OpenSSH's length, CR LF: no line_too_long */
+    memset(buf, 'y', SD_SSH_MAX_LINE);
+    memcpy(buf, "SSH-2.0-Max", 11);
+    memcpy(buf + SD_SSH_MAX_LINE, "\r\n", 2);
+    s = sd_ssh_new(NULL);
+    sd_ssh_feed(s, 1, buf, SD_SSH_MAX_LINE + 2, 1, 0);
+    m = sd_ssh_meta_get(s);
+    assert_true(m->side[1].banner_crlf);
+    assert_int_equal(strlen(m->side[1].banner), SD_SSH_MAX_LINE);
+    assert_int_equal(count_code(m, SD_SSH_AN_LINE_TOO_LONG), 0);
+    sd_ssh_free(s);
+    free(buf);
+
+    /* text and no banner: kept past OpenSSH's line count, given up after the budget */
+    static const uint8_t line[] = "this is not a banner, only text ....................\r\n";
+    s = sd_ssh_new(NULL);
+    uint64_t fed = 0;
+    while (fed <= SD_SSH_MAX_BANNER_BYTES && !sd_ssh_ruled_out(s)) {
+        sd_ssh_feed(s, 1, line, sizeof line - 1, 1, 0);
+        fed += sizeof line - 1;
+        if (sd_ssh_meta_get(s)->side[1].prebanner_lines == SD_SSH_MAX_PREBANNER_LINES + 10)
+            assert_false(sd_ssh_ruled_out(s));
+    }
+    m = sd_ssh_meta_get(s);
+    assert_true(sd_ssh_ruled_out(s));
+    assert_true(fed > SD_SSH_MAX_BANNER_BYTES);
+    assert_int_equal(count_code(m, SD_SSH_AN_PREBANNER_LIMIT), 1);
+    assert_int_equal(count_code(m, SD_SSH_AN_NOT_SSH), 1);
+    sd_ssh_free(s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -540,6 +610,7 @@ int main(void)
         cmocka_unit_test(test_convo_chunked), cmocka_unit_test(test_roles_flip),
         cmocka_unit_test(test_terrapin),      cmocka_unit_test(test_anomalies),
         cmocka_unit_test(test_enc_gap_and_bad_len), cmocka_unit_test(test_ssh1),
+        cmocka_unit_test(test_banner_limits),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

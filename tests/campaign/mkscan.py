@@ -4,21 +4,14 @@ connections to SERVERS servers (REPEAT times each), reads the banner, sends
 its own and closes; and one administrator (10.1.1.1) who opens 3 connections
 to one server and stops at the key exchange (too few to be a scan).
 Usage: mkscan.py OUT SERVERS REPEAT"""
-import struct, sys
+import os, sys
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from pcapw import Pcap  # noqa: E402
 
 out, nserv, repeat = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
-f = open(out, "wb")
-f.write(struct.pack("<IHHiIII", 0xA1B2C3D4, 2, 4, 0, 0, 65535, 1))
-t = [1700000000.0]
-
-
-def pkt(src, dst, sp, dp, seq, ack, flags, data=b""):
-    ip = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 40 + len(data), 0, 0, 64, 6, 0, bytes(src), bytes(dst))
-    tcp = struct.pack("!HHIIBBHHH", sp, dp, seq & 0xFFFFFFFF, ack & 0xFFFFFFFF, 0x50, flags, 65535, 0, 0)
-    frame = b"\x00\x11\x22\x33\x44\x55\x66\x77\x88\x99\xaa\xbb\x08\x00" + ip + tcp + data
-    t[0] += 0.001
-    sec = int(t[0])
-    f.write(struct.pack("<IIII", sec, int((t[0] - sec) * 1e6), len(frame), len(frame)) + frame)
+w = Pcap(out)
+pkt = w.tcp
 
 
 SYN, ACK, PSH, FIN = 2, 16, 8, 1
@@ -45,3 +38,4 @@ for r in range(repeat):
         port += 1
 for i in range(3):
     grab([10, 1, 1, 1], [192, 168, 7, 1], 50000 + i)
+w.close()

@@ -3,21 +3,13 @@
 attacks: OSC 0 (window title), CSI 2J (clear screen), OSC 52 (clipboard)
 and an 8-bit CSI (0x9b), in the banners themselves.
 Usage: mkbanner.py OUT"""
-import struct, sys
+import os, sys
 
-f = open(sys.argv[1], "wb")
-f.write(struct.pack("<IHHiIII", 0xA1B2C3D4, 2, 4, 0, 0, 65535, 1))
-t = [1700000000.0]
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from pcapw import Pcap  # noqa: E402
 
-
-def pkt(src, dst, sp, dp, seq, ack, flags, data=b""):
-    ip = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 40 + len(data), 0, 0, 64, 6, 0, bytes(src), bytes(dst))
-    tcp = struct.pack("!HHIIBBHHH", sp, dp, seq & 0xFFFFFFFF, ack & 0xFFFFFFFF, 0x50, flags, 65535, 0, 0)
-    frame = b"\x00\x11\x22\x33\x44\x55\x66\x77\x88\x99\xaa\xbb\x08\x00" + ip + tcp + data
-    t[0] += 0.001
-    sec = int(t[0])
-    f.write(struct.pack("<IIII", sec, int((t[0] - sec) * 1e6), len(frame), len(frame)) + frame)
-
+w = Pcap(sys.argv[1])
+pkt = w.tcp
 
 C, S = [10, 0, 0, 1], [10, 0, 0, 2]
 SBAN = b"SSH-2.0-OpenSSH_9.2\x1b]0;pwned\x07\x1b[2J\r\n"
@@ -31,3 +23,4 @@ pkt(C, S, 40000, 22, a + 1, b + 1 + len(SBAN), 24, CBAN)
 pkt(C, S, 40000, 22, a + 1 + len(CBAN), b + 1 + len(SBAN), 17)
 pkt(S, C, 22, 40000, b + 1 + len(SBAN), a + 2 + len(CBAN), 17)
 pkt(C, S, 40000, 22, a + 2 + len(CBAN), b + 2 + len(SBAN), 16)
+w.close()

@@ -178,7 +178,11 @@ void sd_buf_free(sd_buf *b)
 
 FILE *sd_create(const char *path)
 {
-    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0644);
+    /* a name already there is unlinked, not truncated: a hard link planted
+     * under it keeps its bytes; O_EXCL then fails on one planted in between */
+    if (unlink(path) != 0 && errno != ENOENT)
+        return NULL;
+    int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
     if (fd < 0)
         return NULL;
     FILE *f = fdopen(fd, "w");

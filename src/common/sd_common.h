@@ -57,8 +57,9 @@ void *sd_calloc(size_t n, size_t sz);
 void *sd_realloc(void *p, size_t n);
 void *sd_reallocarray(void *p, size_t n, size_t sz);
 char *sd_strdup(const char *s);
-/* Creates (or truncates) path for writing without following a symlink
- * planted there (O_NOFOLLOW): an output file is never a link's target.
+/* Creates path for writing, never through a link planted there: a name
+ * already there (file, symlink or hard link) is unlinked and the file made
+ * anew (O_EXCL | O_NOFOLLOW), so no byte goes anywhere but to the new file.
  * NULL with errno set. */
 FILE *sd_create(const char *path);
 

@@ -95,6 +95,15 @@ if [ -f "$cap1" ]; then
     t "extract --force: hard-linked file outside untouched" "$(cat "$out/outside")" secret
     t "extract --force: the output written" "$(cmp -s "$out/x1/$name" "$out/x2/$name" && echo same)" same
 fi
+# ssh -o DIR with links planted under its file names: nothing written
+# through them
+rm -rf "$out/sl" "$out/outside2"; mkdir -p "$out/sl"; echo secret > "$out/outside2"
+ln "$out/outside2" "$out/sl/events.jsonl"
+ln -s "$out/outside2" "$out/sl/events.csv"
+"$STRIDER" ssh -o "$out/sl" "$REPO/samples/demo.pcap" > /dev/null 2>&1
+t "ssh -o: linked file outside untouched" "$(cat "$out/outside2")" secret
+t "ssh -o: events.csv is a file of its own" "$([ -f "$out/sl/events.csv" ] && [ ! -L "$out/sl/events.csv" ] && echo yes)" yes
+t "ssh -o: events written" "$(grep -c '"kind"' "$out/sl/events.jsonl")" "$("$STRIDER" ssh --json "$REPO/samples/demo.pcap" | grep -c '"type":"event"')"
 # a write error is an error: every command, to a full device
 if [ -w /dev/full ]; then
     for args in "conns" "conns --json" "ssh" "ssh --json" "summary" "summary --json" "packets --conn 0" \

@@ -255,6 +255,10 @@ static void report_caps(const cli_input *in, const sd_engine *e)
     if (in->diag.count > in->diag_max)
         fprintf(stderr, "strider: %llu warnings about the input in all, the first %llu shown\n",
                 (unsigned long long)in->diag.count, (unsigned long long)in->diag_max);
+    if (st->oow_dropped)
+        fprintf(stderr, "strider: %llu data segment(s) beyond the receiver's window were never ACKed and were "
+                        "kept out of the reassembled streams (a possible injection; conns -R: out_of_window)\n",
+                (unsigned long long)st->oow_dropped);
     uint64_t lost = st->frags_lost_memcap + st->frags_lost_timeout + st->frags_incomplete;
     if (lost)
         fprintf(stderr, "strider: %llu IP datagram(s) not reassembled from their fragments: %llu dropped for "

@@ -41,6 +41,8 @@ typedef struct fw_run {
     bool found;
     sd_buf b;
     sd_follow_out fo;
+    uint32_t oow;          /* segments beyond the window never ACKed, kept out */
+    uint64_t oow_frame;
 } fw_run;
 
 static void *fw_conn_new(void *ctx, sd_conn *c)
@@ -65,7 +67,10 @@ static void fw_chunk(void *ctx, sd_conn *c, void *st, int dir, const sd_chunk *c
 
 static void fw_conn_end(void *ctx, sd_conn *c, void *st)
 {
-    sd_follow_end(&((fw_run *)ctx)->fo);
+    fw_run *r = ctx;
+    r->oow = c->oow_segments;
+    r->oow_frame = c->oow_first_frame;
+    sd_follow_end(&r->fo);
 }
 
 enum { O_RAW = 256, O_DIR, O_OVERLAP, O_SCAP, O_MEMCAP };
@@ -136,6 +141,10 @@ static int fw_finish(void *ctx, cli_input *in, sd_engine *e, int rc)
     if (r->mode == SD_FOLLOW_RAW && (r->fo.gaps[0] || r->fo.gaps[1]) && !in->quiet)
         fprintf(stderr, "strider follow: %llu bytes missing in capture file (left out of --raw)\n",
                 (unsigned long long)(r->fo.gap_bytes[0] + r->fo.gap_bytes[1]));
+    if (r->oow) /* said even with -q: bytes someone may have planted */
+        fprintf(stderr, "strider follow: %u segment(s) beyond the receiver's window, never ACKed, left out of "
+                        "the stream (first: frame %llu): a possible injection\n",
+                r->oow, (unsigned long long)r->oow_frame);
     if ((r->fo.truncated[0] || r->fo.truncated[1]) && !in->quiet)
         fprintf(stderr, "strider follow: stream truncated: a memory cap was hit (see --stream-cap, --memcap)\n");
     return rc;

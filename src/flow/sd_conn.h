@@ -77,6 +77,9 @@ typedef struct sd_conn {
     bool expired;                 /* ended by idle timeout, not by close or EOF */
     bool evicted;                 /* ended early: the flow table was full (--max-flows) */
     char service[12];             /* what it speaks, by content (sd_service: Zeek's names), or "" */
+    uint32_t oow_segments;        /* data far beyond the receiver's window that it never ACKed:
+                                     kept out of reassembly (an injection) */
+    uint64_t oow_first_frame;
 
     uint32_t anomalies;           /* SD_ANOM_* seen in its packets */
     uint32_t inconsistencies;     /* overlapping copies with different bytes (reassembly on) */

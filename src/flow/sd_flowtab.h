@@ -54,6 +54,7 @@ typedef struct sd_flow {
     bool counted_open;               /* included in open counts */
     sd_tcptrack t[2];
     sd_reasm *reasm[2];
+    struct sd_oow *oow[2];           /* data beyond the receiver's window, held until ACKed (sd_engine.c) */
     void *rctx;                      /* engine's callback context for reasm */
     bool reasm_pending;              /* wanted, not started: no data, FIN or RST yet */
     uint8_t npend;

@@ -109,6 +109,16 @@ static void g_midstream(const void *r, sd_fval *v)
         set_b(v, C(r)->midstream);
 }
 static void g_expired(const void *r, sd_fval *v) { set_b(v, C(r)->expired); }
+static void g_oow(const void *r, sd_fval *v)
+{
+    if (C(r)->oow_segments)
+        set_u(v, C(r)->oow_segments);
+}
+static void g_oow_frame(const void *r, sd_fval *v)
+{
+    if (C(r)->oow_segments)
+        set_u(v, C(r)->oow_first_frame);
+}
 static void g_service(const void *r, sd_fval *v)
 {
     if (C(r)->service[0])
@@ -213,6 +223,8 @@ static const sd_field FIELDS[] = {
     BOTH_OPT(gap_bytes, "bytes missing from the reassembled stream, delivered as gaps (-R)"),
     BOTH_OPT(inconsistent_bytes, "retransmitted bytes that differed from the first copy (-R)"),
     { "inconsistencies", "overlaps with different bytes, an evasion indicator (-R)", g_incons, true },
+    { "out_of_window", "data segments beyond the receiver's window that it never ACKed, kept out of the stream: an injection (-R; unset when none)", g_oow, true },
+    { "out_of_window_frame", "the first of them (-R)", g_oow_frame, true },
     BOTH_OPT(truncated, "reassembly hit a memory cap (-R)"),
     { "expired", "ended by idle timeout", g_expired, false },
     { "evicted", "ended early: the connection table was full (--max-flows); unset otherwise", g_evicted, false },

@@ -2,6 +2,7 @@
 
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 void sd_json_begin(sd_json *j, sd_buf *b)
@@ -160,8 +161,34 @@ void sd_json_bool(sd_json *j, const char *key, bool v)
         sd_buf_append(j->b, "false", 5);
 }
 
+/* A spreadsheet runs a cell that starts with = + - @ (or a tab or CR
+ * before one) as a formula: a capture string there (a banner, a name-list)
+ * could run commands on the analyst's machine. Such a text gets a leading
+ * apostrophe (OWASP's CSV-injection advice); numbers and "-" stay as they
+ * are. */
+static bool formula_like(const char *s)
+{
+    if (!*s || !strchr("=+-@\t\r", *s) || !strcmp(s, "-"))
+        return false;
+    char *end;
+    (void)strtod(s, &end);
+    return *end != '\0';
+}
+
 void sd_csv_field(sd_buf *b, const char *s)
 {
+    if (formula_like(s)) {
+        bool quote = strpbrk(s, ",\"\n\r") != NULL;
+        sd_buf_append(b, quote ? "\"'" : "'", quote ? 2 : 1);
+        for (const char *p = s; *p; p++) {
+            if (*p == '"')
+                sd_buf_append(b, "\"", 1);
+            sd_buf_append(b, p, 1);
+        }
+        if (quote)
+            sd_buf_append(b, "\"", 1);
+        return;
+    }
     if (!strpbrk(s, ",\"\n\r")) {
         sd_buf_append(b, s, strlen(s));
         return;

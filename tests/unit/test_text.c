@@ -6,6 +6,7 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "out/sd_json.h"
 #include "out/sd_text.h"
 
 static char *safe(const char *s, size_t n)
@@ -64,9 +65,31 @@ static void t_fixed(void **st)
     assert_string_equal(out, "-");
 }
 
+static char *csv(const char *s)
+{
+    static char out[128];
+    sd_buf b = { 0 };
+    sd_csv_field(&b, s);
+    memcpy(out, b.p, b.len);
+    out[b.len] = '\0';
+    sd_buf_free(&b);
+    return out;
+}
+
+static void t_csv(void **st)
+{
+    /* formulas a spreadsheet would run get an apostrophe; numbers do not */
+    assert_string_equal(csv("=cmd|' /C calc'!A0"), "'=cmd|' /C calc'!A0");
+    assert_string_equal(csv("@SUM(1+1)"), "'@SUM(1+1)");
+    assert_string_equal(csv("+1,2"), "\"'+1,2\"");
+    assert_string_equal(csv("-12.5"), "-12.5");
+    assert_string_equal(csv("-"), "-");
+    assert_string_equal(csv("a,\"b\""), "\"a,\"\"b\"\"\"");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = { cmocka_unit_test(t_escapes), cmocka_unit_test(t_utf8),
-                                        cmocka_unit_test(t_fixed) };
+                                        cmocka_unit_test(t_fixed), cmocka_unit_test(t_csv) };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -56,6 +56,10 @@ static const char HELP[] =
     "  -o, --output DIR     output directory (created; must not exist unless --force)\n"
     "      --force          write into an existing DIR (files of the same name are\n"
     "                       replaced)\n"
+    "      --max-hole N     bytes of one hole (bytes missing from the capture) a\n"
+    "                       file keeps as NULs (default 1G); the rest is not written,\n"
+    "                       counted in the index (*_hole_bytes_cut,\n"
+    "                       *_first_cut_offset) and on stderr\n"
     "      --flows-only     only the per-direction files, exactly the set tcpflow\n"
     "                       writes: no transcripts, no index.jsonl, no signature\n"
     "                       scan (the fastest mode)\n"
@@ -88,7 +92,8 @@ typedef struct xargs {
     sd_extract *x;
 } xargs;
 
-enum { O_FORCE = 256, O_ALL, O_OVERLAP, O_SCAP, O_MEMCAP, O_MAXOPEN, O_PMAX, O_INLINE, O_BUFFER, O_FLOWS };
+enum { O_FORCE = 256, O_ALL, O_OVERLAP, O_SCAP, O_MEMCAP, O_MAXOPEN, O_PMAX, O_INLINE, O_BUFFER, O_FLOWS,
+       O_MAXHOLE };
 
 /* One option of extract's own; 0 = fine, else the exit status. */
 static int extract_opt(void *ctx, int o, const char *arg)
@@ -98,6 +103,12 @@ static int extract_opt(void *ctx, int o, const char *arg)
     case 'o': a->outdir = arg; return 0;
     case O_FORCE: a->force = true; return 0;
     case O_FLOWS: a->xo.flows_only = true; return 0;
+    case O_MAXHOLE: {
+        size_t v;
+        int rc = cli_opt_size("extract", "max-hole", arg, 1, SIZE_MAX, false, &v);
+        a->xo.max_hole = v;
+        return rc;
+    }
     case O_ALL: a->xo.all = a->json_opt = true; return 0;
     case O_OVERLAP: return cli_opt_overlap("extract", arg, &a->ro.policy);
     case O_SCAP: return cli_opt_size("extract", "stream-cap", arg, 1, SIZE_MAX, false, &a->ro.stream_cap);
@@ -256,6 +267,10 @@ static int x_finish(void *ctx, cli_input *in, sd_engine *e, int rc)
     sd_extract_stats st = sd_extract_get_stats(a->x);
     if (!in->quiet)
         print_stats(&st);
+    if (st.holes_cut) /* said even with -q: the files are not at stream offsets past it */
+        fprintf(stderr, "strider extract: %llu hole(s) longer than --max-hole: %llu missing bytes not written "
+                        "as NULs (index: *_hole_bytes_cut, *_first_cut_offset)\n",
+                (unsigned long long)st.holes_cut, (unsigned long long)st.hole_bytes_cut);
     return x_close(a, rc);
 }
 
@@ -272,6 +287,7 @@ static const struct option X_OPTS[] = {
     { "json-payload-max", required_argument, 0, O_PMAX },
     { "json-inline", required_argument, 0, O_INLINE },
     { "buffer", required_argument, 0, O_BUFFER }, { "flows-only", no_argument, 0, O_FLOWS },
+    { "max-hole", required_argument, 0, O_MAXHOLE },
     { 0, 0, 0, 0 },
 };
 

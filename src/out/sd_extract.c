@@ -171,6 +171,9 @@ typedef struct xdir {
     uint64_t bytes, gap_bytes, gaps, chunks, incons, after_fin, after_rst;
     uint64_t inlined; /* payload bytes rendered in the transcript */
     sd_sig_scan *sig; /* allocated at the first data byte */
+    uint64_t hole_run;  /* hole bytes since the last data (the current hole) */
+    bool run_cut;       /* the current hole was cut already */
+    uint64_t cut, cut_at; /* hole bytes not written (max_hole), stream offset of the first cut */
 } xdir;
 
 typedef struct xsess {
@@ -260,6 +263,27 @@ static void dir_file(sd_extract *x, const sd_conn *c, xdir *d, int dir)
     sd_sinkfile_skip(d->f, d->lead);
 }
 
+/* How much of a gap the file keeps as NULs: all of it up to max_hole bytes
+ * of one hole; the rest is counted (index: *_hole_bytes_cut) and not
+ * written, so later bytes sit that much lower in the file than in the
+ * stream (the transcript's file_offset follows the file). */
+static uint64_t hole_keep(sd_extract *x, xdir *d, const sd_chunk *ch)
+{
+    uint64_t room = d->hole_run < x->o.max_hole ? x->o.max_hole - d->hole_run : 0;
+    uint64_t keep = ch->len < room ? ch->len : room;
+    d->hole_run += ch->len;
+    if (keep < ch->len) {
+        if (!d->cut)
+            d->cut_at = ch->offset + keep;
+        if (!d->run_cut)
+            x->st.holes_cut++;
+        d->run_cut = true;
+        d->cut += ch->len - keep;
+        x->st.hole_bytes_cut += ch->len - keep;
+    }
+    return keep;
+}
+
 /* The chunk's bytes into the direction's file at their offset (a gap is a
  * hole: NULs) and the signature scan; the file offset of the bytes. */
 static uint64_t dir_chunk(sd_extract *x, const sd_conn *c, xsess *s, int dir, const sd_chunk *ch)
@@ -274,14 +298,17 @@ static uint64_t dir_chunk(sd_extract *x, const sd_conn *c, xsess *s, int dir, co
     if (ch->kind == SD_CHUNK_GAP) {
         d->gaps++;
         d->gap_bytes += ch->len;
+        uint64_t keep = hole_keep(x, d, ch);
         if (d->f)
-            sd_sinkfile_skip(d->f, ch->len);
+            sd_sinkfile_skip(d->f, keep);
         else
-            d->lead += ch->len;
+            d->lead += keep;
         return 0;
     }
     if (!ch->len || !ch->data)
         return 0;
+    d->hole_run = 0;
+    d->run_cut = false;
     if (!d->f)
         dir_file(x, c, d, dir);
     uint64_t off = sd_sinkfile_pos(d->f);
@@ -383,6 +410,12 @@ static void summary_json(const sd_conn *c, const xsess *s, sd_buf *b)
         }
         snprintf(k, sizeof k, "%sfile", P[dir]);
         name_json(&j, k, d->f);
+        if (d->cut) { /* only then: an ordinary index line is unchanged */
+            snprintf(k, sizeof k, "%shole_bytes_cut", P[dir]);
+            sd_json_u64(&j, k, d->cut);
+            snprintf(k, sizeof k, "%sfirst_cut_offset", P[dir]);
+            sd_json_u64(&j, k, d->cut_at);
+        }
     }
     name_json(&j, "transcript", s->tr);
     sd_json_bool(&j, "truncated", s->truncated);
@@ -437,6 +470,8 @@ sd_extract *sd_extract_new(const sd_extract_opts *o, sd_filesink *sink)
 {
     sd_extract *x = sd_calloc(1, sizeof *x);
     x->o = *o;
+    if (!x->o.max_hole)
+        x->o.max_hole = SD_EXTRACT_MAX_HOLE_DEFAULT;
     x->sink = sink;
     x->nm = sd_names_new(sink, o->fresh_dir, 0);
     if (!o->flows_only) {

@@ -66,10 +66,18 @@ typedef struct sd_extract_opts {
     size_t inline_max;  /* payload bytes rendered per direction; then by file offset */
     bool fresh_dir;     /* the directory held no files: names may be forgotten
                            and looked up there (bounded memory, sd_names.h) */
+    uint64_t max_hole;  /* bytes of one hole (missing stream bytes) a file keeps as
+                           NULs; the rest is not written and counted (0 = the default) */
 } sd_extract_opts;
+
+/* A hole no longer than this is kept whole: files keep stream offsets, as
+ * tcpflow's do. Past it, a capture of a few KB with ACKed sequence jumps
+ * would make a sparse file of 100+ GB that breaks cp, tar and hashing. */
+#define SD_EXTRACT_MAX_HOLE_DEFAULT ((uint64_t)1 << 30)
 
 typedef struct sd_extract_stats {
     uint64_t sessions, with_data, truncated, sig_sessions;
+    uint64_t holes_cut, hole_bytes_cut; /* holes past max_hole, and the bytes not written */
 } sd_extract_stats;
 
 /* Writes into sink (which the caller frees after sd_extract_free). Creates

@@ -23,6 +23,17 @@ t "conns -R counts it" "$("$STRIDER" conns -R --json "$out/oow.pcap" 2>/dev/null
 rm -rf "$out/x"
 "$STRIDER" extract -q -o "$out/x" "$out/oow.pcap" 2>/dev/null
 t "extract writes no injected bytes" "$(cat "$out/x"/*40000* 2>/dev/null | grep -c INJECTED)" 0
+# a hole longer than --max-hole is not written out as NULs (a few KB of
+# capture must not make a file of 100+ GB): counted in the index and said
+rm -rf "$out/h" "$out/h2"
+"$STRIDER" extract -o "$out/h" --max-hole 1000 "$out/oow.pcap" 2> "$out/h.err" > /dev/null
+f=$(ls "$out/h" | grep '40001-' | grep -v json)
+t "--max-hole 1000: 18 + 1000 + 8 bytes" "$(stat -c %s "$out/h/$f")" 1026
+t "--max-hole: the index counts the cut" "$(grep -o '"orig_hole_bytes_cut":[0-9]*,"orig_first_cut_offset":[0-9]*' "$out/h/index.jsonl")" \
+    '"orig_hole_bytes_cut":98982,"orig_first_cut_offset":1018'
+grep -q "1 hole(s) longer than --max-hole: 98982 missing bytes" "$out/h.err" || { echo "FAIL no --max-hole message"; fail=1; }
+"$STRIDER" extract -q -o "$out/h2" "$out/oow.pcap" 2>/dev/null
+t "default: the hole kept whole (stream offsets)" "$(stat -c %s "$out/h2/$f")" 100008
 if [ -z "${STRIDER_SANITIZED:-}" ]; then # every shared capture: nothing dropped
     n=0
     while read -r f; do

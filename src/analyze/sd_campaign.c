@@ -65,9 +65,10 @@ void sd_campaign_free(sd_campaign *c)
     free(c);
 }
 
-uint64_t sd_campaign_untracked(const sd_campaign *c)
+void sd_campaign_untracked(const sd_campaign *c, uint64_t *conns, uint64_t *servers)
 {
-    return sd_hmap_refused(c->clients) + sd_hmap_refused(c->pairs);
+    *conns = sd_hmap_refused(c->clients);   /* one refused insert per connection */
+    *servers = sd_hmap_refused(c->pairs);
 }
 
 /* A map key: the address with nothing but zeros past its family's bytes. */

@@ -23,7 +23,7 @@ typedef struct sd_campaign_opts {
 } sd_campaign_opts;
 
 /* ~100 bytes a client: 1 M clients stay near 100 MiB. Past the cap new
- * clients are counted (sd_campaign_untracked), not tracked. */
+ * clients' connections are counted (sd_campaign_untracked), not tracked. */
 #define SD_CAMPAIGN_MAX_CLIENTS 1000000u
 
 typedef struct sd_campaign sd_campaign;
@@ -34,8 +34,9 @@ sd_campaign *sd_campaign_new(const sd_campaign_opts *o);
 void sd_campaign_add(sd_campaign *c, const sd_ssh_done *d, sd_evlist *now);
 /* The aggregate events, in order of each client's first frame. */
 void sd_campaign_finish(sd_campaign *c, sd_evlist *out);
-/* New clients and client-server pairs the caps refused. */
-uint64_t sd_campaign_untracked(const sd_campaign *c);
+/* What the caps left out: connections of clients that could not be
+ * tracked, and servers not counted as distinct for a tracked client. */
+void sd_campaign_untracked(const sd_campaign *c, uint64_t *conns, uint64_t *servers);
 void sd_campaign_free(sd_campaign *c);
 
 #endif

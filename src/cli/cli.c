@@ -259,7 +259,7 @@ static void report_caps(const cli_input *in, const sd_engine *e)
         fprintf(stderr, "strider: %llu data segment(s) beyond the receiver's window were never ACKed and were "
                         "kept out of the reassembled streams (a possible injection; conns -R: out_of_window)\n",
                 (unsigned long long)st->oow_dropped);
-    uint64_t lost = st->frags_lost_memcap + st->frags_lost_timeout + st->frags_incomplete;
+    uint64_t lost = sd_engine_frags_lost(st);
     if (lost)
         fprintf(stderr, "strider: %llu IP datagram(s) not reassembled from their fragments: %llu dropped for "
                         "the fragment memcap, %llu timed out, %llu incomplete at the end\n",

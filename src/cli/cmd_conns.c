@@ -22,7 +22,6 @@ typedef struct conns_run {
     long port;
     /* output */
     cli_format fmt;
-    const sd_field **sel;
     size_t ncol;
     sd_recout *w;
     sd_buf out;
@@ -36,7 +35,7 @@ typedef struct conns_run {
     const char *fields;
     bool reasm;
     double idle;
-    const sd_field *selv[MAX_COLS];
+    const sd_field *selv[MAX_COLS]; /* the columns */
     sd_service *service;   /* the service field, by content */
 } conns_run;
 
@@ -145,7 +144,7 @@ static int cmp_conn(const void *a, const void *b)
 static void begin_output(conns_run *r)
 {
     static const sd_rec_fmt FMT[] = { [CLI_TEXT] = SD_REC_TEXT, [CLI_JSON] = SD_REC_JSON, [CLI_CSV] = SD_REC_CSV };
-    r->w = sd_recout_new(FMT[r->fmt], r->sel, r->ncol, "conn", r->live ? 0 : TEXT_HOLD_ROWS);
+    r->w = sd_recout_new(FMT[r->fmt], r->selv, r->ncol, "conn", r->live ? 0 : TEXT_HOLD_ROWS);
     sd_recout_begin(r->w, &r->out);
 }
 
@@ -241,7 +240,6 @@ static int select_fields(conns_run *r)
             if (r->reasm || !sd_conn_fields.f[i].optional)
                 r->selv[ncol++] = &sd_conn_fields.f[i];
     }
-    r->sel = r->selv;
     r->ncol = (size_t)ncol;
     return CLI_OK;
 }

@@ -63,12 +63,6 @@ typedef struct ssh_run {
     uint64_t shown;          /* SSH connections written */
 } ssh_run;
 
-static bool keep(const ssh_run *run, const sd_event *e);
-static bool keep_ev(void *ud, const sd_event *e)
-{
-    return keep(ud, e);
-}
-
 static bool keep(const ssh_run *run, const sd_event *e)
 {
     if (run->kinds[0]) {
@@ -81,6 +75,11 @@ static bool keep(const ssh_run *run, const sd_event *e)
         return false;
     int bit = e->leg == SD_LEG_FORWARD ? 1 : 2;
     return (run->legs & bit) != 0;
+}
+
+static bool keep_ev(void *ud, const sd_event *e) /* keep() as sd_evfiles takes it */
+{
+    return keep(ud, e);
 }
 
 /* The cross-connection findings (brute force, scans), after the last
@@ -288,9 +287,12 @@ static void campaign_end(ssh_run *run)
     if (run->html)
         sd_report_html_across(run->html, l.v, l.n);
     sd_evlist_free(&l);
-    if (sd_campaign_untracked(run->camp))
-        fprintf(stderr, "strider ssh: %llu client(s) or client-server pair(s) past the campaign caps were not counted\n",
-                (unsigned long long)sd_campaign_untracked(run->camp));
+    uint64_t conns, servers;
+    sd_campaign_untracked(run->camp, &conns, &servers);
+    if (conns || servers)
+        fprintf(stderr, "strider ssh: campaign caps reached: %llu connection(s) of clients past the client cap "
+                        "not counted, %llu server(s) not counted as distinct\n",
+                (unsigned long long)conns, (unsigned long long)servers);
 }
 
 static int ssh_finish(void *ctx, cli_input *in, sd_engine *e, int rc)

@@ -176,13 +176,18 @@ void sd_buf_free(sd_buf *b)
     b->len = b->cap = 0;
 }
 
-FILE *sd_create(const char *path)
+int sd_create_at(int dirfd, const char *name)
 {
     /* a name already there is unlinked, not truncated: a hard link planted
      * under it keeps its bytes; O_EXCL then fails on one planted in between */
-    if (unlink(path) != 0 && errno != ENOENT)
-        return NULL;
-    int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+    if (unlinkat(dirfd, name, 0) != 0 && errno != ENOENT)
+        return -1;
+    return openat(dirfd, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+}
+
+FILE *sd_create(const char *path)
+{
+    int fd = sd_create_at(AT_FDCWD, path);
     if (fd < 0)
         return NULL;
     FILE *f = fdopen(fd, "w");

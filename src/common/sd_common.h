@@ -62,6 +62,9 @@ char *sd_strdup(const char *s);
  * anew (O_EXCL | O_NOFOLLOW), so no byte goes anywhere but to the new file.
  * NULL with errno set. */
 FILE *sd_create(const char *path);
+/* The same relative to a directory descriptor (AT_FDCWD: the working
+ * directory); a descriptor open for writing, or -1 with errno set. */
+int sd_create_at(int dirfd, const char *name);
 
 /* A growable byte buffer (owned bytes). */
 typedef struct sd_buf {

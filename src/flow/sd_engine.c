@@ -61,8 +61,6 @@ int sd_engine_add(sd_engine *e, const sd_analyzer *a)
 
 const sd_engine_stats *sd_engine_get_stats(const sd_engine *e)
 {
-    /* the one figure that is not counted as it happens */
-    ((sd_engine *)e)->st.live = sd_flowtab_count(e->tab);
     return &e->st;
 }
 
@@ -317,9 +315,11 @@ static void record_open_counts(sd_engine *e, sd_flow *f)
     sd_flowtab_close(e->tab, f);
 }
 
-static void end_flow(sd_engine *e, sd_flow *f, bool expired)
+/* The connection's last calls, for a flow already off the table; frees it. */
+static void finish_flow(sd_engine *e, sd_flow *f, bool expired)
 {
     sd_conn *c = &f->c;
+    e->st.live--;
     oow_end(e, f);
     for (int d = 0; d < 2; d++)
         if (f->reasm[d])
@@ -333,8 +333,13 @@ static void end_flow(sd_engine *e, sd_flow *f, bool expired)
             e->an[i].conn_end(e->an[i].ctx, c, c->slot[i]);
     if (e->o.conn_done)
         e->o.conn_done(e->o.ud, c);
-    sd_flowtab_remove(e->tab, f);
     free(f);
+}
+
+static void end_flow(sd_engine *e, sd_flow *f, bool expired)
+{
+    sd_flowtab_remove(e->tab, f);
+    finish_flow(e, f, expired);
 }
 
 static void new_conn_fields(sd_engine *e, sd_conn *c, const sd_pkt *p)
@@ -391,9 +396,8 @@ static sd_flow *new_flow(sd_engine *e, const sd_flowkey *k, const sd_pkt *p)
     else
         e->st.conns_udp++;
     sd_flowtab_open(e->tab, f);
-    size_t live = sd_flowtab_count(e->tab);
-    if (live > e->st.max_live)
-        e->st.max_live = live;
+    if (++e->st.live > e->st.max_live)
+        e->st.max_live = e->st.live;
     for (int i = 0; i < e->nan; i++)
         if (e->an[i].conn_new)
             f->c.slot[i] = e->an[i].conn_new(e->an[i].ctx, &f->c);
@@ -540,12 +544,12 @@ static void drain(sd_engine *e)
     for (sd_flow *f; k < n && (f = sd_flowtab_any(e->tab));) {
         record_open_counts(e, f);
         v[k++] = f;
-        sd_flowtab_remove(e->tab, f); /* off the lists; end_flow's remove is then a no-op */
+        sd_flowtab_remove(e->tab, f);
     }
     if (k > 1)
         qsort(v, k, sizeof *v, cmp_seq);
     for (size_t i = 0; i < k; i++)
-        end_flow(e, v[i], false);
+        finish_flow(e, v[i], false);
     free(v);
 }
 

@@ -103,6 +103,11 @@ typedef struct sd_engine_stats {
     uint64_t ts_back, ts_back_first;
 } sd_engine_stats;
 const sd_engine_stats *sd_engine_get_stats(const sd_engine *e);
+/* IP datagrams whose fragments made no datagram, for whatever reason. */
+static inline uint64_t sd_engine_frags_lost(const sd_engine_stats *st)
+{
+    return st->frags_lost_memcap + st->frags_lost_timeout + st->frags_incomplete;
+}
 void sd_engine_free(sd_engine *e);
 
 #endif

@@ -144,17 +144,14 @@ static int slot_pick(sd_filesink *fs)
     return pick;
 }
 
-/* Opens name in the directory: created the first time, reopened at its
- * place afterwards; never through a symlink. A file already there (--force)
- * is unlinked, not truncated, and the new one made exclusively: a hard link
- * planted under that name keeps its bytes, and one planted in between makes
- * the open fail instead of writing through it. */
+/* Opens name in the directory: created the first time (sd_create_at: a
+ * name already there is unlinked, never written through), reopened at its
+ * place afterwards; never through a symlink. */
 static int open_at(int dirfd, const char *name, bool create)
 {
-    if (create && unlinkat(dirfd, name, 0) != 0 && errno != ENOENT)
-        return -1;
-    int flags = O_WRONLY | O_NOFOLLOW | O_CLOEXEC | (create ? O_CREAT | O_EXCL : 0);
-    return openat(dirfd, name, flags, 0644);
+    if (create)
+        return sd_create_at(dirfd, name);
+    return openat(dirfd, name, O_WRONLY | O_NOFOLLOW | O_CLOEXEC);
 }
 
 /* w's descriptor (opened, and created the first time), or -1. */

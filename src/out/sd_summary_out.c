@@ -40,11 +40,6 @@ static void ttl_list(const sd_hoststats_host *h, char *buf, size_t len)
         snprintf(buf + n, len - n, ",...");
 }
 
-static uint64_t frags_lost(const sd_engine_stats *st)
-{
-    return st->frags_lost_memcap + st->frags_lost_timeout + st->frags_incomplete;
-}
-
 static void text_capture(sd_buf *b, const sd_hoststats_result *r, const sd_engine_stats *st)
 {
     char t1[40], t2[40];
@@ -56,10 +51,10 @@ static void text_capture(sd_buf *b, const sd_hoststats_result *r, const sd_engin
                       sd_ts_iso(r->last, t2, sizeof t2), sd_ts_sec(r->last - r->first));
     sd_buf_printf(b, "  IP fragments reassembled: %llu; most connections alive at once: %llu\n",
                   (ull)st->frags_reassembled, (ull)st->max_live);
-    if (frags_lost(st))
+    if (sd_engine_frags_lost(st))
         sd_buf_printf(b, "  IP datagrams NOT reassembled from their fragments: %llu (fragment memcap %llu, "
                          "timed out %llu, incomplete at the end %llu)\n",
-                      (ull)frags_lost(st), (ull)st->frags_lost_memcap, (ull)st->frags_lost_timeout,
+                      (ull)sd_engine_frags_lost(st), (ull)st->frags_lost_memcap, (ull)st->frags_lost_timeout,
                       (ull)st->frags_incomplete);
     if (st->evicted)
         sd_buf_printf(b, "  connections ended early, the table full (--max-flows %llu): %llu\n",
@@ -160,7 +155,7 @@ static void json_capture(sd_json *j, sd_buf *b, const sd_hoststats_result *r, co
         { "frags_lost_timeout", st->frags_lost_timeout }, { "frags_incomplete", st->frags_incomplete },
         { "evicted_conns", st->evicted },
     };
-    if (frags_lost(st) || st->evicted) /* likewise */
+    if (sd_engine_frags_lost(st) || st->evicted) /* likewise */
         json_u64s(j, frags, SD_ARRAY_LEN(frags));
     sd_json_end(j);
 }

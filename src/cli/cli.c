@@ -273,6 +273,10 @@ static void report_caps(const cli_input *in, const sd_engine *e)
                 "strider: the connection table was full (--max-flows %llu): %llu connection(s) "
                 "ended early, written marked evicted\n",
                 (unsigned long long)st->max_flows, (unsigned long long)st->evicted);
+    if (st->streams_forgotten)
+        fprintf(stderr, "strider: %llu ended connection(s) forgotten for the stream-number memory (--max-flows): "
+                        "a later packet on one of their ports starts a new stream where Wireshark may not\n",
+                (unsigned long long)st->streams_forgotten);
     if (st->ts_back) fprintf(stderr, "strider: time goes back at %llu frame(s), first at frame %llu: connections were analysed in capture order\n", (unsigned long long)st->ts_back, (unsigned long long)st->ts_back_first);
 }
 

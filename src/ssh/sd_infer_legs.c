@@ -43,27 +43,40 @@ void sdi_reverse_provisioned(ctx *x, size_t s0)
 }
 
 /* The inner suite whose sizes explain the tunnelled authentication: the
- * first candidate for which a dry run finds attempts. */
+ * first candidate whose dry run logs in, else the first that finds
+ * attempts (a login that failed), else the first. *sr: where its dry run
+ * found the leg's SERVICE_REQUEST (SIZE_MAX: nowhere). The dry runs leave
+ * neither events nor summary behind. */
 static const sd_ssh_suite *pick_inner(ctx *x, size_t from, size_t lim, bool cl_is_outer_client,
-                                      const sd_ssh_suite *cand, size_t ncand)
+                                      const sd_ssh_suite *cand, size_t ncand, size_t *sr)
 {
     sd_evlist scratch = { 0 };
     sd_evlist *keep = x->out;
-    const sd_ssh_suite *best = ncand ? &cand[0] : NULL;
+    sd_infer_summary sum = *x->sum;
+    size_t best = SIZE_MAX, fallback = SIZE_MAX, fsr = SIZE_MAX;
+    *sr = SIZE_MAX;
     x->out = &scratch;
-    for (size_t k = 0; k < ncand; k++) {
+    for (size_t k = 0; k < ncand && best == SIZE_MAX; k++) {
         leg L = { .id = SD_LEG_REVERSE, .cl_is_outer_client = cl_is_outer_client, .oc = x->cs, .os = x->ss,
                   .inner = &cand[k], .openssh_client = true };
         auth_res a = sdi_auth_leg(x, &L, from, lim);
         scratch.n = 0;
-        if (a.attempts > 0) {
-            best = &cand[k];
-            break;
+        if (a.success_at != SIZE_MAX) {
+            best = k;
+            *sr = a.sr_at;
+        } else if (a.attempts > 0 && fallback == SIZE_MAX) {
+            fallback = k;
+            fsr = a.sr_at;
         }
     }
     x->out = keep;
+    *x->sum = sum;
     sd_evlist_free(&scratch);
-    return best;
+    if (best == SIZE_MAX && fallback != SIZE_MAX) {
+        best = fallback;
+        *sr = fsr;
+    }
+    return ncand ? &cand[best != SIZE_MAX ? best : 0] : NULL;
 }
 
 /* A channel opened by one side (size >= NESTED_OPEN_MIN) answered at once
@@ -111,16 +124,28 @@ static size_t inner_candidates(sd_ssh_suite inner[N_INNER])
     return ninner;
 }
 
-/* A tunnelled leg from its opening record at..lim: authentication, then
- * its keys. */
-static void tunnel_leg(ctx *x, sd_leg id, bool cl_is_outer_client, size_t at, size_t lim, const sd_ssh_suite *inner,
-                       size_t ninner)
+/* A tunnelled leg from its opening record at..lim: its host key,
+ * authentication, session and keys. */
+static void tunnel_leg(ctx *x, sd_leg id, bool cl_is_outer_client, size_t at, size_t lim, const sd_ssh_suite *inner)
 {
-    leg L = { .id = id, .cl_is_outer_client = cl_is_outer_client, .oc = x->cs, .os = x->ss,
-              .inner = pick_inner(x, at, lim, cl_is_outer_client, inner, ninner), .openssh_client = true };
+    leg L = { .id = id, .cl_is_outer_client = cl_is_outer_client, .oc = x->cs, .os = x->ss, .inner = inner,
+              .openssh_client = true };
     auth_res a = sdi_auth_leg(x, &L, at, lim);
-    if (x->o->keystrokes && a.success_at != SIZE_MAX)
-        x->sum->keystrokes += sdi_keys_leg(x, &L, a.end, lim, true);
+    sdi_inner_leg(x, &L, at, lim, &a);
+}
+
+/* Where to look for the next reverse session after the handshake opened
+ * at rv: past its SERVICE_REQUEST (sr), or when none was found past the
+ * burst of its key exchange. A KEXINIT the tunnel split over two channel
+ * data (two records) is one handshake, not a second session. */
+static size_t past_handshake(const ctx *x, size_t rv, size_t sr)
+{
+    if (sr != SIZE_MAX && sr > rv)
+        return sr + 1;
+    size_t hs = rv + 1;
+    while (hs < x->n && x->v[hs].t - x->v[rv].t < NESTED_KEX_S)
+        hs++;
+    return hs;
 }
 
 /* Each reverse session from rv on: the next handshake ends the previous
@@ -128,10 +153,9 @@ static void tunnel_leg(ctx *x, sd_leg id, bool cl_is_outer_client, size_t at, si
 static void reverse_legs(ctx *x, size_t rv, uint32_t w_conf, const sd_ssh_suite *inner, size_t ninner)
 {
     while (rv != SIZE_MAX) {
-        size_t hs = rv + 1; /* past this handshake's KEXINITs */
-        while (hs < x->n && x->v[hs].len < KEXINIT_MIN)
-            hs++;
-        size_t next = find_nested(x, hs + 1, false, w_conf);
+        size_t sr;
+        const sd_ssh_suite *in = pick_inner(x, rv, x->n, false, inner, ninner, &sr);
+        size_t next = find_nested(x, past_handshake(x, rv, sr), false, w_conf);
         size_t lim = next != SIZE_MAX ? next : x->n;
         item *it = &x->v[rv];
         double after = it->t - x->login_t;
@@ -142,9 +166,22 @@ static void reverse_legs(ctx *x, size_t rv, uint32_t w_conf, const sd_ssh_suite 
         sd_ev_num(e, "after_login_s", after);
         snprintf(e->note, sizeof e->note, "SSH session started from the server through the tunnel, %.1f s after login",
                  after);
-        tunnel_leg(x, SD_LEG_REVERSE, false, rv, lim, inner, ninner);
+        if (lim < x->n) /* the suite that explains this session alone */
+            in = pick_inner(x, rv, lim, false, inner, ninner, &sr);
+        tunnel_leg(x, SD_LEG_REVERSE, false, rv, lim, in);
         rv = next;
     }
+}
+
+bool sdi_carrier(ctx *x, size_t s0)
+{
+    /* past the server's records (hostkeys-00) and a no-more-sessions */
+    uint32_t w_nms = sd_ssh_wire_size(x->cs, P_NO_MORE_SESSIONS);
+    size_t i = s0;
+    while (i < x->n && (!x->v[i].c || x->v[i].len == w_nms))
+        i++;
+    return i < x->n && x->v[i].t - x->login_t < REQ_WINDOW_S &&
+           find_nested(x, i, true, sd_ssh_wire_size(x->ss, P_OPEN_CONFIRM)) == i;
 }
 
 bool sdi_tunnels(ctx *x, size_t s0)
@@ -169,7 +206,8 @@ bool sdi_tunnels(ctx *x, size_t s0)
         e->dir = 0;
         e->confidence = CONF_NESTED_INIT;
         snprintf(e->note, sizeof e->note, "SSH session to another host carried inside (ProxyJump / -W)");
-        tunnel_leg(x, SD_LEG_NESTED, true, nv, x->n, inner, ninner);
+        size_t sr;
+        tunnel_leg(x, SD_LEG_NESTED, true, nv, x->n, pick_inner(x, nv, x->n, true, inner, ninner, &sr));
     }
     return tunnels;
 }

@@ -71,7 +71,10 @@ static void inner_session(ctx *x, const leg *L, size_t s0, size_t lim)
 
 void sdi_inner_leg(ctx *x, const leg *L, size_t at, size_t lim, const auth_res *a)
 {
-    inner_host_key(x, L, at, a->sr_at);
+    /* only a leg that went on to authenticate accepted a host key (a
+     * client that refused it closes the channel after the key exchange) */
+    if (a->attempts > 0)
+        inner_host_key(x, L, at, a->sr_at);
     if (a->success_at != SIZE_MAX && a->end < lim)
         inner_session(x, L, a->end, lim);
 }

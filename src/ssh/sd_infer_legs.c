@@ -42,41 +42,81 @@ void sdi_reverse_provisioned(ctx *x, size_t s0)
         }
 }
 
-/* The inner suite whose sizes explain the tunnelled authentication: the
- * first candidate whose dry run logs in, else the first that finds
- * attempts (a login that failed), else the first. *sr: where its dry run
- * found the leg's SERVICE_REQUEST (SIZE_MAX: nowhere). The dry runs leave
- * neither events nor summary behind. */
+/* Whether dry run a explains the tunnelled authentication better than b:
+ * a login before none; then fewer attempts (a wrong suite's sizes read
+ * the records as a string of odd requests); then an earlier
+ * SERVICE_REQUEST (right after the key exchange). */
+static bool explains_better(const auth_res *a, const auth_res *b)
+{
+    bool la = a->success_at != SIZE_MAX, lb = b->success_at != SIZE_MAX;
+    if (la != lb)
+        return la;
+    if ((a->attempts > 0) != (b->attempts > 0))
+        return a->attempts > 0;
+    if (a->attempts != b->attempts)
+        return a->attempts < b->attempts;
+    return a->sr_at < b->sr_at;
+}
+
+/* The inner suite whose sizes explain the tunnelled authentication best
+ * (explains_better over every candidate; the first when none finds an
+ * attempt). The dry runs leave neither events nor summary behind. */
 static const sd_ssh_suite *pick_inner(ctx *x, size_t from, size_t lim, bool cl_is_outer_client,
-                                      const sd_ssh_suite *cand, size_t ncand, size_t *sr)
+                                      const sd_ssh_suite *cand, size_t ncand)
 {
     sd_evlist scratch = { 0 };
     sd_evlist *keep = x->out;
     sd_infer_summary sum = *x->sum;
-    size_t best = SIZE_MAX, fallback = SIZE_MAX, fsr = SIZE_MAX;
-    *sr = SIZE_MAX;
+    size_t best = 0;
+    auth_res ba = { .success_at = SIZE_MAX, .sr_at = SIZE_MAX };
     x->out = &scratch;
-    for (size_t k = 0; k < ncand && best == SIZE_MAX; k++) {
+    for (size_t k = 0; k < ncand; k++) {
         leg L = { .id = SD_LEG_REVERSE, .cl_is_outer_client = cl_is_outer_client, .oc = x->cs, .os = x->ss,
                   .inner = &cand[k], .openssh_client = true };
         auth_res a = sdi_auth_leg(x, &L, from, lim);
         scratch.n = 0;
-        if (a.success_at != SIZE_MAX) {
+        if (k == 0 || explains_better(&a, &ba)) {
             best = k;
-            *sr = a.sr_at;
-        } else if (a.attempts > 0 && fallback == SIZE_MAX) {
-            fallback = k;
-            fsr = a.sr_at;
+            ba = a;
         }
     }
     x->out = keep;
     *x->sum = sum;
     sd_evlist_free(&scratch);
-    if (best == SIZE_MAX && fallback != SIZE_MAX) {
-        best = fallback;
-        *sr = fsr;
+    return ncand ? &cand[best] : NULL;
+}
+
+/* The peer's answer to a channel open: the OPEN_CONFIRMATION alone, or in
+ * one segment with the carried server's identification line (RFC 4253
+ * 4.2: "SSH-2.0-" and CR LF, at most SD_SSH_RFC_LINE bytes) in channel
+ * data. Never a KEXINIT: the part of a KEXINIT the tunnel split into a
+ * second channel data, answered by the other side's KEXINIT, is no open. */
+static bool confirms(const ctx *x, const item *it, uint32_t w_conf)
+{
+    const sd_ssh_suite *s = it->c ? x->cs : x->ss;
+    if (it->len == w_conf)
+        return true;
+    for (uint32_t b = BANNER_LINE_MIN; b <= SD_SSH_RFC_LINE; b++)
+        if (it->len == w_conf + sd_ssh_wire_size(s, SD_SSH_P_CHANNEL_DATA(b)))
+            return true;
+    return false;
+}
+
+/* The peer's confirmation of the open at v[i]: among its records within
+ * NESTED_CONFIRM_S (the server's hostkeys-00 announcement may come first),
+ * before any KEXINIT-sized one. Its index, or SIZE_MAX. */
+static size_t confirmation(const ctx *x, size_t i, uint32_t w_conf)
+{
+    const item *o = &x->v[i];
+    for (size_t j = i + 1; j < x->n && x->v[j].t - o->t <= NESTED_CONFIRM_S; j++) {
+        if (x->v[j].c == o->c)
+            continue;
+        if (x->v[j].len >= KEXINIT_MIN)
+            return SIZE_MAX;
+        if (confirms(x, &x->v[j], w_conf))
+            return j;
     }
-    return ncand ? &cand[best != SIZE_MAX ? best : 0] : NULL;
+    return SIZE_MAX;
 }
 
 /* A channel opened by one side (size >= NESTED_OPEN_MIN) answered at once
@@ -89,10 +129,8 @@ static size_t find_nested(ctx *x, size_t from, bool opener_is_client, uint32_t w
         item *o = &x->v[i];
         if (o->c != opener_is_client || o->len < NESTED_OPEN_MIN)
             continue;
-        size_t j = i + 1;
-        while (j < x->n && x->v[j].c == opener_is_client && x->v[j].t - o->t < NESTED_CONFIRM_S)
-            j++;
-        if (j >= x->n || x->v[j].t - o->t > NESTED_CONFIRM_S || x->v[j].len < w_conf)
+        size_t j = confirmation(x, i, w_conf);
+        if (j == SIZE_MAX)
             continue;
         /* the two KEXINITs (about 1-1.5 KB each) follow the banners */
         int big[2] = { 0, 0 };
@@ -134,28 +172,15 @@ static void tunnel_leg(ctx *x, sd_leg id, bool cl_is_outer_client, size_t at, si
     sdi_inner_leg(x, &L, at, lim, &a);
 }
 
-/* Where to look for the next reverse session after the handshake opened
- * at rv: past its SERVICE_REQUEST (sr), or when none was found past the
- * burst of its key exchange. A KEXINIT the tunnel split over two channel
- * data (two records) is one handshake, not a second session. */
-static size_t past_handshake(const ctx *x, size_t rv, size_t sr)
-{
-    if (sr != SIZE_MAX && sr > rv)
-        return sr + 1;
-    size_t hs = rv + 1;
-    while (hs < x->n && x->v[hs].t - x->v[rv].t < NESTED_KEX_S)
-        hs++;
-    return hs;
-}
-
 /* Each reverse session from rv on: the next handshake ends the previous
  * one. */
 static void reverse_legs(ctx *x, size_t rv, uint32_t w_conf, const sd_ssh_suite *inner, size_t ninner)
 {
     while (rv != SIZE_MAX) {
-        size_t sr;
-        const sd_ssh_suite *in = pick_inner(x, rv, x->n, false, inner, ninner, &sr);
-        size_t next = find_nested(x, past_handshake(x, rv, sr), false, w_conf);
+        size_t hs = rv + 1; /* past this handshake's first KEXINIT */
+        while (hs < x->n && x->v[hs].len < KEXINIT_MIN)
+            hs++;
+        size_t next = find_nested(x, hs + 1, false, w_conf);
         size_t lim = next != SIZE_MAX ? next : x->n;
         item *it = &x->v[rv];
         double after = it->t - x->login_t;
@@ -166,9 +191,7 @@ static void reverse_legs(ctx *x, size_t rv, uint32_t w_conf, const sd_ssh_suite 
         sd_ev_num(e, "after_login_s", after);
         snprintf(e->note, sizeof e->note, "SSH session started from the server through the tunnel, %.1f s after login",
                  after);
-        if (lim < x->n) /* the suite that explains this session alone */
-            in = pick_inner(x, rv, lim, false, inner, ninner, &sr);
-        tunnel_leg(x, SD_LEG_REVERSE, false, rv, lim, in);
+        tunnel_leg(x, SD_LEG_REVERSE, false, rv, lim, pick_inner(x, rv, lim, false, inner, ninner));
         rv = next;
     }
 }
@@ -206,8 +229,7 @@ bool sdi_tunnels(ctx *x, size_t s0)
         e->dir = 0;
         e->confidence = CONF_NESTED_INIT;
         snprintf(e->note, sizeof e->note, "SSH session to another host carried inside (ProxyJump / -W)");
-        size_t sr;
-        tunnel_leg(x, SD_LEG_NESTED, true, nv, x->n, pick_inner(x, nv, x->n, true, inner, ninner, &sr));
+        tunnel_leg(x, SD_LEG_NESTED, true, nv, x->n, pick_inner(x, nv, x->n, true, inner, ninner));
     }
     return tunnels;
 }

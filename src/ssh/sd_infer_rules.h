@@ -253,6 +253,9 @@
  * (KEXINIT_MIN..KEXINIT_MAX) both ways within NESTED_KEX_S and
  * NESTED_KEX_RECORDS records (lab: banners then KEXINITs at once). */
 #define NESTED_OPEN_MIN 60u
+/* The shortest identification line: "SSH-2.0-", one character of software
+ * version, CR LF (RFC 4253 4.2). */
+#define BANNER_LINE_MIN 11u
 #define NESTED_CONFIRM_S 0.5
 #define NESTED_KEX_S 1.0
 #define NESTED_KEX_RECORDS 12

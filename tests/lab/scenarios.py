@@ -175,12 +175,12 @@ def start_reverse_target(sc):
     return sc.sshd("c", port=22, listen="127.0.0.1", hostkeys=("clientsshd_ed25519",))
 
 
-def reverse_common(sc, fwd_pw, ls_seq, key=False):
+def reverse_common(sc, fwd_pw, ls_seq, key=False, suite=None):
     start_reverse_target(sc)
     sc.sshd("s")
     sc.capture_start()
     ch, w, d = login(sc, "forward", "sdlab", sc.lane.s_ip, known=True, passwords=fwd_pw,
-                     key=key, extra=["-R", "2222:localhost:22"])
+                     key=key, suite=suite, extra=["-R", "2222:localhost:22"])
     req, _ = w.wait(r"Remote connections from LOCALHOST:2222 forwarded", 5)
     ok, _ = w.wait(r"remote forward success for: listen 2222", 5)
     sc.labels["forwards"].append({"mode": "R", "leg": "forward", "listen": "localhost:2222",
@@ -194,9 +194,10 @@ def reverse_common(sc, fwd_pw, ls_seq, key=False):
     return ch, w, d
 
 
-def reverse_argv(sc, log, known):
-    """The server operator's client back through the tunnel (password login);
-    known: the tunnel's host key is in its known_hosts (else it asks)."""
+def reverse_argv(sc, log, known, user="sdlab", key=False):
+    """The server operator's client back through the tunnel (password login,
+    or the lab's client key); known: the tunnel's host key is in its
+    known_hosts (else it asks)."""
     rkh = os.path.join(sc.sdir, "known_hosts_rev")
     open(rkh, "w").close()
     if known:
@@ -204,9 +205,11 @@ def reverse_argv(sc, log, known):
     return ["ssh", "-F", "/dev/null", "-vv", "-E", log, "-o", "UserKnownHostsFile=" + rkh,
             "-o", "GlobalKnownHostsFile=/dev/null",
             "-o", "StrictHostKeyChecking=" + ("yes" if known else "ask"),
-            "-o", "HostKeyAlgorithms=ssh-ed25519", "-o", "PubkeyAuthentication=no",
-            "-o", "PreferredAuthentications=password", "-o", "NumberOfPasswordPrompts=3",
-            "-p", "2222", "sdlab@localhost"]
+            "-o", "HostKeyAlgorithms=ssh-ed25519"] + (
+                ["-o", "IdentitiesOnly=yes", "-o", "PreferredAuthentications=publickey",
+                 "-i", os.path.join(sc.work, "keys", "client_ed25519")] if key else
+                ["-o", "PubkeyAuthentication=no", "-o", "PreferredAuthentications=password",
+                 "-o", "NumberOfPasswordPrompts=3"]) + ["-p", "2222", user + "@localhost"]
 
 
 def answer_hostkey(sc, ch, leg):
@@ -220,32 +223,40 @@ def answer_hostkey(sc, ch, leg):
         {"leg": leg, "shown_ts": round(shown, 6), "answered_ts": round(ans, 6)})
 
 
-def reverse_session(sc, fwd_watch, passwords, commands, known=True):
-    """From the server side: ssh -p 2222 back through the tunnel."""
+def reverse_session(sc, fwd_watch, passwords, commands, known=True, user="sdlab", suite=None):
+    """From the server side: ssh -p 2222 back through the tunnel; passwords
+    None: public key."""
     time.sleep(sc.rng.uniform(1.0, 2.0))
     log = os.path.join(sc.sdir, "ssh_rev.log")
-    argv = reverse_argv(sc, log, known)
+    argv = reverse_argv(sc, log, known, user, key=passwords is None)
+    if suite:
+        argv[-1:-1] = SUITES[suite]
     t0 = time.time()
     ch = sc.spawn("s", argv)
     w = sc.watch(log)
     if not known:
         answer_hostkey(sc, ch, "reverse")
-    ch.expect(PW_PROMPT)
+    ok = passwords is None
+    if ok:      # logged in: the -vv log holds the whole exchange
+        ch.expect(PROMPT_RE)
+        note_pubkey(sc, w, "reverse")
+    else:
+        ch.expect(PW_PROMPT)
+        note_none_probe(sc, w, "reverse")
     chan, _ = fwd_watch.first(r"client_input_channel_open: ctype forwarded-tcpip", after=t0 - 1)
-    note_none_probe(sc, w, "reverse")
-    ok = False
-    for i, pw in enumerate(passwords):
+    for i, pw in enumerate(passwords or ()):
         if i:
             idx = ch.expect([PW_PROMPT, r"Permission denied \(", pexpect.EOF])
             if idx != 0:
                 break
-        a = sc.password(ch, pw, "reverse", user="sdlab")
-        ok = pw == USERS["sdlab"]
+        a = sc.password(ch, pw, "reverse", user=user)
+        ok = pw == USERS[user]
         a["result"] = "success" if ok else "failure"
     sess = {"start_ts": round(t0, 6), "channel_open_ts": round(chan, 6) if chan else None,
             "login_success": ok, "commands": [t for _, t in commands] if ok else []}
     if ok:
-        ch.expect(PROMPT_RE)
+        if passwords is not None:
+            ch.expect(PROMPT_RE)
         for seq, text in commands:
             sc.command(ch, seq, text, leg="reverse")
         sess["end_ts"] = round(logout(sc, ch, "reverse"), 6)
@@ -254,7 +265,7 @@ def reverse_session(sc, fwd_watch, passwords, commands, known=True):
         ch.expect(pexpect.EOF)
         sess["end_ts"] = round(time.time(), 6)
     # reverse leg: 127.0.0.1 -> 127.0.0.1:2222 on the server, tunnelled
-    d = client_leg(sc, w, "reverse", "127.0.0.1", 2222, t0, "sdlab", carried_by="forward0",
+    d = client_leg(sc, w, "reverse", "127.0.0.1", 2222, t0, user, carried_by="forward0",
                    in_capture=False, client_ip="127.0.0.1")
     d["end_ts"] = sess["end_ts"]
     d["host_known"] = bool(known)
@@ -275,13 +286,17 @@ def sc_demo(sc):
     set_session_end(sc, d, logout(sc, ch))
 
 
-def sc_reverse_keys(sc):
-    """A reverse session to a host its client has never seen (host-key prompt),
-    with Backspace, arrows and Enter typed through the tunnel."""
-    ch, w, d = reverse_common(sc, None, None, key=True)
-    reverse_session(sc, w, [USERS["sdlab"]],
-                    [(list("lss") + [BS()] + list(" -a"), "ls -a"), ([("UP",)], "ls -a"),
-                     (list("echo helo") + [("LEFT",)] + ["l"], "echo hello")], known=False)
+REV_CMDS = [(list("lss") + [BS()] + list(" -a"), "ls -a"), ([("UP",)], "ls -a"),
+            (list("echo helo") + [("LEFT",)] + ["l"], "echo hello")]
+
+
+def sc_reverse_keys(sc, suite=None, known=False):
+    """A reverse session (public key; first contact: host-key prompt, unless
+    known) with Backspace, arrows and Enter typed through the tunnel; suite:
+    both legs'. (A password typed through the tunnel is demo's: OpenSSH pads
+    it to 64 bytes, so its length class is seldom decided.)"""
+    ch, w, d = reverse_common(sc, None, None, key=True, suite=suite)
+    reverse_session(sc, w, None, REV_CMDS, known=known, suite=suite)
     time.sleep(sc.rng.uniform(0.5, 1.0))
     set_session_end(sc, d, logout(sc, ch))
 
@@ -921,8 +936,11 @@ _add("forward_D_http", 11, sc_forward, "-N -D SOCKS forward carrying three HTTP 
 _add("proxyjump", 12, sc_proxyjump, "ProxyJump through a bastion (capture on the client to "
      "bastion link), interactive commands on the final host", iface="cb")
 _add("reverse_keys", 17, sc_reverse_keys, "forward session with -R (public key); from the "
-     "server a reverse session to a host its client never saw (host-key prompt), password, "
+     "server a reverse session to a host its client never saw (host-key prompt), public key, "
      "commands with Backspace, an arrow recalling the last line and an arrow editing inside one")
+_add("reverse_keys_aes128ctr-sha256etm", 21, sc_reverse_keys, "reverse_keys with both legs "
+     "aes128-ctr + hmac-sha2-256-etm (exact packets), known host",
+     suite="aes128ctr-sha256etm", known=True)
 _add("reverse_exec", 18, sc_reverse_exec, "forward session with -R (public key); from the "
      "server a program runs `ssh -p 2222 host cmd` back through the tunnel (public key, no pty)")
 PJ_CMDS = [(list("lss") + [("BS",)] + list(" -a"), "ls -a"), ([("UP",)], "ls -a"),

@@ -96,21 +96,28 @@ static bool confirms(const ctx *x, const item *it, uint32_t w_conf)
     const sd_ssh_suite *s = it->c ? x->cs : x->ss;
     if (it->len == w_conf)
         return true;
-    for (uint32_t b = BANNER_LINE_MIN; b <= SD_SSH_RFC_LINE; b++)
-        if (it->len == w_conf + sd_ssh_wire_size(s, SD_SSH_P_CHANNEL_DATA(b)))
-            return true;
-    return false;
+    /* the banner's wire size takes every value from wmin to wmax in steps
+     * of the cipher block (its payload grows byte by byte) */
+    uint32_t wmin = sd_ssh_wire_size(s, SD_SSH_P_CHANNEL_DATA(BANNER_LINE_MIN)),
+             wmax = sd_ssh_wire_size(s, SD_SSH_P_CHANNEL_DATA(SD_SSH_RFC_LINE));
+    if (!wmin || !s->block || it->len < w_conf + wmin || it->len > w_conf + wmax)
+        return false;
+    return (it->len - w_conf - wmin) % s->block == 0;
 }
 
-/* The peer's confirmation of the open at v[i]: among its records within
- * NESTED_CONFIRM_S (the server's hostkeys-00 announcement may come first),
- * before any KEXINIT-sized one. Its index, or SIZE_MAX. */
+/* The peer's confirmation of the open at v[i]: among its first
+ * NESTED_CONFIRM_RECORDS records within NESTED_CONFIRM_S (the server's
+ * hostkeys-00 announcement may come first), before any KEXINIT-sized one.
+ * Its index, or SIZE_MAX. */
 static size_t confirmation(const ctx *x, size_t i, uint32_t w_conf)
 {
     const item *o = &x->v[i];
+    unsigned peer = 0;
     for (size_t j = i + 1; j < x->n && x->v[j].t - o->t <= NESTED_CONFIRM_S; j++) {
         if (x->v[j].c == o->c)
             continue;
+        if (++peer > NESTED_CONFIRM_RECORDS)
+            return SIZE_MAX;
         if (x->v[j].len >= KEXINIT_MIN)
             return SIZE_MAX;
         if (confirms(x, &x->v[j], w_conf))
@@ -119,27 +126,31 @@ static size_t confirmation(const ctx *x, size_t i, uint32_t w_conf)
     return SIZE_MAX;
 }
 
-/* A channel opened by one side (size >= NESTED_OPEN_MIN) answered at once
- * by an OPEN_CONFIRMATION, then KEXINIT-sized records both ways: an SSH
- * session carried inside the channel. Returns the index of the open or
- * SIZE_MAX. */
-static size_t find_nested(ctx *x, size_t from, bool opener_is_client, uint32_t w_conf)
+/* Whether v[i] is a channel opened by one side (size >= NESTED_OPEN_MIN)
+ * answered at once by an OPEN_CONFIRMATION, then KEXINIT-sized records
+ * both ways: an SSH session carried inside the channel. */
+static bool nested_at(const ctx *x, size_t i, bool opener_is_client, uint32_t w_conf)
 {
-    for (size_t i = from; i + 1 < x->n; i++) {
-        item *o = &x->v[i];
-        if (o->c != opener_is_client || o->len < NESTED_OPEN_MIN)
-            continue;
-        size_t j = confirmation(x, i, w_conf);
-        if (j == SIZE_MAX)
-            continue;
-        /* the two KEXINITs (about 1-1.5 KB each) follow the banners */
-        int big[2] = { 0, 0 };
-        for (size_t k = j + 1; k < x->n && x->v[k].t - o->t < NESTED_KEX_S && k < j + NESTED_KEX_RECORDS; k++)
-            if (x->v[k].len >= KEXINIT_MIN && x->v[k].len <= KEXINIT_MAX && !big[x->v[k].c])
-                big[x->v[k].c] = 1;
-        if (big[0] && big[1])
+    const item *o = &x->v[i];
+    if (o->c != opener_is_client || o->len < NESTED_OPEN_MIN)
+        return false;
+    size_t j = confirmation(x, i, w_conf);
+    if (j == SIZE_MAX)
+        return false;
+    /* the two KEXINITs (about 1-1.5 KB each) follow the banners */
+    int big[2] = { 0, 0 };
+    for (size_t k = j + 1; k < x->n && x->v[k].t - o->t < NESTED_KEX_S && k < j + NESTED_KEX_RECORDS; k++)
+        if (x->v[k].len >= KEXINIT_MIN && x->v[k].len <= KEXINIT_MAX && !big[x->v[k].c])
+            big[x->v[k].c] = 1;
+    return big[0] && big[1];
+}
+
+/* The first such channel open from v[from] on, or SIZE_MAX. */
+static size_t find_nested(const ctx *x, size_t from, bool opener_is_client, uint32_t w_conf)
+{
+    for (size_t i = from; i + 1 < x->n; i++)
+        if (nested_at(x, i, opener_is_client, w_conf))
             return i;
-    }
     return SIZE_MAX;
 }
 
@@ -204,7 +215,7 @@ bool sdi_carrier(ctx *x, size_t s0)
     while (i < x->n && (!x->v[i].c || x->v[i].len == w_nms))
         i++;
     return i < x->n && x->v[i].t - x->login_t < REQ_WINDOW_S &&
-           find_nested(x, i, true, sd_ssh_wire_size(x->ss, P_OPEN_CONFIRM)) == i;
+           nested_at(x, i, true, sd_ssh_wire_size(x->ss, P_OPEN_CONFIRM));
 }
 
 bool sdi_tunnels(ctx *x, size_t s0)

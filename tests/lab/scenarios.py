@@ -592,10 +592,11 @@ def sc_forward(sc, mode):
 # --------------------------------------------------------------------------
 # ProxyJump through the bastion
 # --------------------------------------------------------------------------
-def sc_proxyjump(sc, suite=None, known=True, cmds=None):
+def sc_proxyjump(sc, suite=None, known=True, cmds=None, exec_cmd=None):
     """suite: both connections' cipher (and MAC), in the config the jump's
     own ssh -W reads too; known: the final host's key is known (else the
-    client asks, after the bastion's tunnel is up)."""
+    client asks, after the bastion's tunnel is up); exec_cmd: run it on the
+    final host (`ssh -J bastion host cmd`, no pty) instead of a shell."""
     bw = sc.sshd("b", hostkeys=("bastion_ed25519",))
     sc.sshd("s")
     sc.capture_start()
@@ -614,13 +615,14 @@ def sc_proxyjump(sc, suite=None, known=True, cmds=None):
             f.write(" %s %s\n" % ("Ciphers" if flag == "-c" else "MACs", val))
     log = os.path.join(sc.sdir, "ssh_hop.log")
     argv = ["ssh", "-F", conf, "-E", log, "-o", "LogLevel=DEBUG2", "-J", "sdlab@" + sc.lane.b_ip,
-            "sdlab@" + sc.lane.bs_s_ip]
+            "sdlab@" + sc.lane.bs_s_ip] + ([exec_cmd] if exec_cmd else [])
     t0 = time.time()
     ch = sc.spawn("c", argv)
     w = sc.watch(log)
     if not known:
         answer_hostkey(sc, ch, "hop")
-    ch.expect(PROMPT_RE)
+    ch.expect(pexpect.EOF if exec_cmd else PROMPT_RE)
+    t1 = time.time()
     sc.labels["host_known"] = True
     # forward leg: client -> bastion (in the capture); suite from the bastion's log
     from lablib import suite_from_log
@@ -637,6 +639,14 @@ def sc_proxyjump(sc, suite=None, known=True, cmds=None):
     h = client_leg(sc, w, "hop", sc.lane.bs_s_ip, 22, t0, "sdlab", carried_by=f["id"],
                    in_capture=False, client_ip=sc.lane.bs_b_ip)
     note_pubkey(sc, w, "hop")
+    if exec_cmd:    # a program's run: no typing anywhere
+        f["session_kind"] = "tunnel"
+        h.update(host_known=bool(known), session_kind="exec")
+        sc.labels["scripted"] = True
+        sc.labels["commands"].append({"leg": "hop", "ts": round(t0, 6), "text": exec_cmd,
+                                      "exec": True, "output_bytes": len(ch.before.encode())})
+        h["end_ts"] = f["end_ts"] = round(t1, 6)
+        return
     if cmds is None:
         sc.command(ch, list("hostname"), "hostname", leg="hop")
         sc.command(ch, list("ls -a"), "ls -a", leg="hop")
@@ -951,6 +961,9 @@ _add("proxyjump_keys_chacha", 19, sc_proxyjump, "ProxyJump (both legs chacha), f
 _add("proxyjump_keys_aes128gcm", 20, sc_proxyjump, "ProxyJump (both legs aes128-gcm), first "
      "contact with the final host (prompt), commands with Backspace and arrows; the bastion's "
      "connection is a tunnel (-W)", iface="cb", suite="aes128gcm", known=False, cmds=PJ_CMDS)
+_add("proxyjump_exec", 22, sc_proxyjump, "ProxyJump running a command on the final host "
+     "(`ssh -J bastion host cmd`, public key, no pty): a scripted nested session in a tunnel",
+     iface="cb", exec_cmd="uname -a; id")
 _add("paste", 13, sc_paste, "interactive session with a pasted command line")
 _add("idle", 14, sc_idle, "interactive session with a 25 s idle period and ServerAliveInterval 8")
 _add("dropbear_server", 15, sc_dropbear_server, "OpenSSH client to dropbear server, one wrong "

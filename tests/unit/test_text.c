@@ -54,6 +54,31 @@ static void t_utf8(void **st)
     assert_string_equal(safe("\xe2\x82", 2), "\\xe2\\x82");
 }
 
+static char *json(const char *s, size_t n)
+{
+    static char out[128];
+    sd_buf b = { 0 };
+    sd_json_escape(&b, s, n);
+    memcpy(out, b.p, b.len);
+    out[b.len] = '\0';
+    sd_buf_free(&b);
+    return out;
+}
+
+static void t_json_utf8(void **st)
+{
+    /* valid UTF-8 stays; what strict readers refuse (overlong forms,
+     * surrogates, past U+10FFFF) is escaped byte by byte, and the C1
+     * controls (the 8-bit CSI as U+009B) as code points */
+    assert_string_equal(json("caf\xc3\xa9", 5), "\"caf\xc3\xa9\"");
+    assert_string_equal(json("\xf0\x9f\x98\x80", 4), "\"\xf0\x9f\x98\x80\"");
+    assert_string_equal(json("\xe0\x80\x80", 3), "\"\\u00e0\\u0080\\u0080\"");
+    assert_string_equal(json("\xed\xa0\x80", 3), "\"\\u00ed\\u00a0\\u0080\"");
+    assert_string_equal(json("\xf4\x90\x80\x80", 4), "\"\\u00f4\\u0090\\u0080\\u0080\"");
+    assert_string_equal(json("\xc2\x9b" "2J", 4), "\"\\u009b2J\"");
+    assert_string_equal(json("\x1b]0;t\x07", 6), "\"\\u001b]0;t\\u0007\"");
+}
+
 static void t_fixed(void **st)
 {
     char out[8];
@@ -90,6 +115,7 @@ static void t_csv(void **st)
 int main(void)
 {
     const struct CMUnitTest tests[] = { cmocka_unit_test(t_escapes), cmocka_unit_test(t_utf8),
+                                        cmocka_unit_test(t_json_utf8),
                                         cmocka_unit_test(t_fixed), cmocka_unit_test(t_csv) };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

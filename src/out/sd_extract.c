@@ -300,7 +300,6 @@ static uint64_t dir_chunk(sd_extract *x, const sd_conn *c, xsess *s, int dir, co
 {
     xdir *d = &s->d[dir];
     d->chunks++;
-    d->incons += !!(ch->flags & SD_CHUNKF_RETRANS_INCONSISTENT);
     d->after_fin += !!(ch->flags & SD_CHUNKF_AFTER_FIN);
     d->after_rst += !!(ch->flags & SD_CHUNKF_AFTER_RST);
     if (ch->flags & SD_CHUNKF_TRUNCATED)
@@ -496,10 +495,18 @@ sd_extract *sd_extract_new(const sd_extract_opts *o, sd_filesink *sink)
     return x;
 }
 
+/* Every retransmission that carried different bytes, also of bytes already
+ * delivered (no chunk is flagged then): counted in the index. */
+static void x_incons(void *ctx, sd_conn *c, void *st, int dir, const sd_reasm_inconsistency *i)
+{
+    xsess *s = st;
+    s->d[dir].incons++;
+}
+
 sd_analyzer sd_extract_analyzer(sd_extract *x)
 {
     return (sd_analyzer){ .name = "extract", .conn_new = x_conn_new, .chunk = x_chunk,
-                          .conn_end = x_conn_end, .ctx = x };
+                          .inconsistency = x_incons, .conn_end = x_conn_end, .ctx = x };
 }
 
 sd_extract_stats sd_extract_get_stats(const sd_extract *x)

@@ -1,5 +1,7 @@
 #include "sd_json.h"
 
+#include "sd_text.h"
+
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,27 +25,6 @@ void sd_json_key(sd_json *j, const char *key)
         sd_buf_append(j->b, ",", 1);
     sd_json_escape(j->b, key, strlen(key));
     sd_buf_append(j->b, ":", 1);
-}
-
-/* Length of the valid UTF-8 sequence at s (2..4), or 0 if invalid (RFC
- * 3629: no overlong forms, no surrogates, nothing past U+10FFFF, which
- * strict readers such as Python's json reject); *cp is its code point. */
-static size_t utf8_len(const unsigned char *s, size_t left, uint32_t *cp)
-{
-    size_t n = s[0] >= 0xf0 ? 4 : s[0] >= 0xe0 ? 3 : s[0] >= 0xc2 ? 2 : 0;
-    if (s[0] > 0xf4 || n == 0 || n > left)
-        return 0;
-    uint32_t c = s[0] & (0x7f >> n);
-    for (size_t i = 1; i < n; i++) {
-        if ((s[i] & 0xc0) != 0x80)
-            return 0;
-        c = c << 6 | (s[i] & 0x3f);
-    }
-    static const uint32_t MIN[5] = { 0, 0, 0x80, 0x800, 0x10000 };
-    if (c < MIN[n] || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
-        return 0;
-    *cp = c;
-    return n;
 }
 
 /* Bytes written as themselves without a look at their neighbours:
@@ -80,7 +61,7 @@ void sd_json_escape(sd_buf *b, const char *s, size_t len)
             sd_buf_printf(b, "\\u%04x", ch);
         } else {
             uint32_t cp = 0;
-            size_t n = utf8_len(&u[i], len - i, &cp);
+            size_t n = sd_utf8_len(&u[i], len - i, &cp); /* strict: what Python's json reads */
             if (n && cp >= 0xa0) {
                 sd_buf_append(b, &u[i], n);
                 i += n;

@@ -7,6 +7,7 @@
 #include <cmocka.h>
 
 #include "out/sd_json.h"
+#include "out/sd_svg.h"
 #include "out/sd_text.h"
 
 static char *safe(const char *s, size_t n)
@@ -79,6 +80,17 @@ static void t_json_utf8(void **st)
     assert_string_equal(json("\x1b]0;t\x07", 6), "\"\\u001b]0;t\\u0007\"");
 }
 
+static void t_svg(void **st)
+{
+    /* the HTML report and the SVG plots: markup escaped, controls, C1 (raw
+     * or as UTF-8) and bytes that are not UTF-8 as '?', UTF-8 kept */
+    sd_buf b = { 0 };
+    sd_svg_escape(&b, "<a\x9b" "b\xc2\x9b\xc3\xa9\x1b]0;t\x07\xed\xa0\x80&\"'>");
+    sd_buf_append(&b, "", 1);
+    assert_string_equal((char *)b.p, "&lt;a?b??\xc3\xa9?]0;t????&amp;&quot;&#39;&gt;");
+    sd_buf_free(&b);
+}
+
 static void t_fixed(void **st)
 {
     char out[8];
@@ -115,7 +127,7 @@ static void t_csv(void **st)
 int main(void)
 {
     const struct CMUnitTest tests[] = { cmocka_unit_test(t_escapes), cmocka_unit_test(t_utf8),
-                                        cmocka_unit_test(t_json_utf8),
+                                        cmocka_unit_test(t_json_utf8), cmocka_unit_test(t_svg),
                                         cmocka_unit_test(t_fixed), cmocka_unit_test(t_csv) };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

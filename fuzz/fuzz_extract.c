@@ -74,9 +74,7 @@ static void check_dir(const char *dir, size_t insize)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     sd_diag diag = { 0 };
-    sd_capture_opts co = { .diag = &diag };
-    char err[256];
-    sd_capture *cap = sd_capture_open_mem(data, size, "fuzz", &co, err, sizeof err);
+    sd_capture *cap = fz_capture(data, size, &diag);
     if (!cap)
         return 0;
     unsigned v = (unsigned)size; /* the options of this input */

@@ -130,9 +130,7 @@ static void run_free(run *r)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     sd_diag diag = { 0 };
-    sd_capture_opts co = { .diag = &diag };
-    char err[256];
-    sd_capture *cap = sd_capture_open_mem(data, size, "fuzz", &co, err, sizeof err);
+    sd_capture *cap = fz_capture(data, size, &diag);
     if (!cap)
         return 0;
     static const sd_field *all[MAX_FIELDS];

@@ -251,6 +251,13 @@ size_t fz_count(const void *buf, size_t n, const char *needle)
     return c;
 }
 
+sd_capture *fz_capture(const uint8_t *data, size_t size, sd_diag *diag)
+{
+    sd_capture_opts co = { .diag = diag };
+    char err[256];
+    return sd_capture_open_mem(data, size, "fuzz", &co, err, sizeof err);
+}
+
 static char g_dir[256];
 
 static int rm_one(const char *path, const struct stat *st, int flag, struct FTW *f)

@@ -11,6 +11,12 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "capture/sd_capture.h"
+
+/* The fuzz input as a capture (pcap or pcapng), warnings counted in diag;
+ * NULL if it is not one. */
+sd_capture *fz_capture(const uint8_t *data, size_t size, sd_diag *diag);
+
 /* Every '\n'-ended line of p[0..n) is one JSON value; the last line must
  * end with '\n' too. */
 void fz_json_lines(const char *what, const void *buf, size_t n);

@@ -10,15 +10,21 @@
 #include "out/sd_svg.h"
 #include "out/sd_text.h"
 
-static char *safe(const char *s, size_t n)
+/* What an escaping function makes of s (n bytes), as a string. */
+static char *render(void (*put)(sd_buf *, const char *, size_t), const char *s, size_t n)
 {
     static char out[512];
     sd_buf b = { 0 };
-    sd_text_put(&b, s, n);
+    put(&b, s, n);
     memcpy(out, b.p, b.len);
     out[b.len] = '\0';
     sd_buf_free(&b);
     return out;
+}
+
+static char *safe(const char *s, size_t n)
+{
+    return render(sd_text_put, s, n);
 }
 
 static void no_controls(const char *s)
@@ -57,13 +63,7 @@ static void t_utf8(void **st)
 
 static char *json(const char *s, size_t n)
 {
-    static char out[128];
-    sd_buf b = { 0 };
-    sd_json_escape(&b, s, n);
-    memcpy(out, b.p, b.len);
-    out[b.len] = '\0';
-    sd_buf_free(&b);
-    return out;
+    return render(sd_json_escape, s, n);
 }
 
 static void t_json_utf8(void **st)

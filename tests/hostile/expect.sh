@@ -62,7 +62,9 @@ check_frags() { # overlapping-fragment storms, IPv4 and IPv6, and sets never com
     want frags "$1" "$w/err" "further warning\\(s\\) not shown: .*overlapping fragments $((n * 16 - 20))"
     want frags "$1" "$w/err" "^strider: $n IP datagram\\(s\\) not reassembled from their fragments"
     case $1 in
-    summary) want frags "$1" "$w/out" "IP fragments reassembled: $((n * 2))";;
+    summary) want frags "$1" "$w/out" "IP fragments reassembled: $((n * 2))"
+             want frags "$1" "$w/out" "warnings not shown .*overlapping fragments $((n * 16 - 20))";;
+    summary-json) want frags "$1" "$w/out" "\"warnings_unshown_kinds\":\".*overlapping fragments $((n * 16 - 20))";;
     esac
 }
 

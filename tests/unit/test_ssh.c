@@ -494,6 +494,22 @@ static void test_anomalies(void **state)
     sd_ssh_free(s);
     long_namelist();
 
+    /* a coloured line before the banner (escape sequences, BEL): OpenSSH
+     * takes it, so it is SSH; a NUL or a lone CR is what OpenSSH refuses */
+    static const char colour[] = "\x1b[1;31mwelcome\x1b[0m\x07 \x9b" "2J\r\nSSH-2.0-x\r\n";
+    s = sd_ssh_new(NULL);
+    sd_ssh_feed(s, 1, (const uint8_t *)colour, sizeof colour - 1, 1, 0);
+    assert_true(sd_ssh_is_ssh(s));
+    assert_false(sd_ssh_ruled_out(s));
+    sd_ssh_free(s);
+    static const char *const refused[] = { "hello\0world\r\n", "hello\rworld\r\n" };
+    for (int i = 0; i < 2; i++) {
+        s = sd_ssh_new(NULL);
+        sd_ssh_feed(s, 1, (const uint8_t *)refused[i], 13, 1, 0);
+        assert_true(sd_ssh_ruled_out(s));
+        sd_ssh_free(s);
+    }
+
     /* binary bytes before any banner: not SSH, ruled out */
     s = sd_ssh_new(NULL);
     sd_ssh_feed(s, 0, (const uint8_t *)"\x16\x03\x01\x02\x00", 5, 1, 0);

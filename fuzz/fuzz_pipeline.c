@@ -2,6 +2,7 @@
  * run through capture, decode, flow, TCP analysis and reassembly, the SSH
  * parser, the inference and the terminal report writer. Seeds: any capture (tests/crafted, lab fixtures). */
 #include "analyze/sd_service.h"
+#include "fzcheck.h"
 #include "capture/sd_capture.h"
 #include "flow/sd_engine.h"
 #include "out/sd_report.h"
@@ -44,9 +45,7 @@ static void ssh_done(void *ud, const sd_sshconn_result *r)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     sd_diag diag = { 0 };
-    sd_capture_opts co = { .diag = &diag };
-    char err[256];
-    sd_capture *cap = sd_capture_open_mem(data, size, "fuzz", &co, err, sizeof err);
+    sd_capture *cap = fz_capture(data, size, &diag);
     if (!cap)
         return 0;
     sd_engine_opts eo = { .diag = &diag, .reassemble = true, .max_flows = 64 }; /* eviction too */

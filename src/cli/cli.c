@@ -262,6 +262,9 @@ static void report_caps(const cli_input *in, const sd_engine *e)
         fprintf(stderr, "strider: %llu data segment(s) beyond the receiver's window were never ACKed and were "
                         "kept out of the reassembled streams (a possible injection; conns -R: out_of_window)\n",
                 (unsigned long long)st->oow_dropped);
+    if (st->warn_unshown) /* the kinds that went quiet after their first messages */
+        fprintf(stderr, "strider: %llu further warning(s) not shown: %s\n", (unsigned long long)st->warn_unshown,
+                st->warn_unshown_kinds);
     uint64_t lost = sd_engine_frags_lost(st);
     if (lost)
         fprintf(stderr, "strider: %llu IP datagram(s) not reassembled from their fragments: %llu dropped for "

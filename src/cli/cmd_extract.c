@@ -57,7 +57,8 @@ static const char HELP[] =
     "      --force          write into an existing DIR (files of the same name are\n"
     "                       replaced)\n"
     "      --max-hole N     bytes of one hole (bytes missing from the capture) a\n"
-    "                       file keeps as NULs (default 1G); the rest is not written,\n"
+    "                       file keeps as NULs (default 1G), and of all its holes\n"
+    "                       past the bytes it holds; the rest is not written,\n"
     "                       counted in the index (*_hole_bytes_cut,\n"
     "                       *_first_cut_offset) and on stderr\n"
     "      --flows-only     only the per-direction files, exactly the set tcpflow\n"
@@ -268,7 +269,7 @@ static int x_finish(void *ctx, cli_input *in, sd_engine *e, int rc)
     if (!in->quiet)
         print_stats(&st);
     if (st.holes_cut) /* said even with -q: the files are not at stream offsets past it */
-        fprintf(stderr, "strider extract: %llu hole(s) longer than --max-hole: %llu missing bytes not written "
+        fprintf(stderr, "strider extract: %llu hole(s) cut by --max-hole: %llu missing bytes not written "
                         "as NULs (index: *_hole_bytes_cut, *_first_cut_offset)\n",
                 (unsigned long long)st.holes_cut, (unsigned long long)st.hole_bytes_cut);
     return x_close(a, rc);

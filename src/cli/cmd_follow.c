@@ -122,10 +122,15 @@ static int fw_prepare(void *ctx, cli_input *in, sd_engine_opts *eo)
     return CLI_OK;
 }
 
+static void fw_incons(void *ctx, sd_conn *c, void *st, int dir, const sd_reasm_inconsistency *i)
+{
+    sd_follow_inconsistency(&((fw_run *)ctx)->fo, dir);
+}
+
 static int fw_start(void *ctx, cli_input *in, sd_engine *e)
 {
     sd_analyzer an = { .name = "follow", .conn_new = fw_conn_new, .chunk = fw_chunk,
-                       .conn_end = fw_conn_end, .ctx = ctx };
+                       .inconsistency = fw_incons, .conn_end = fw_conn_end, .ctx = ctx };
     sd_engine_add(e, &an);
     return CLI_OK;
 }

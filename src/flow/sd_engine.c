@@ -669,6 +669,7 @@ void sd_engine_run(sd_engine *e, sd_capture *cap,
     }
     e->st.frags_reassembled = sd_decoder_frags_reassembled(dec);
     sd_decoder_frags_lost(dec, &e->st.frags_lost_memcap, &e->st.frags_lost_timeout, &e->st.frags_incomplete);
+    e->st.warn_unshown = sd_decoder_unshown(dec, e->st.warn_unshown_kinds, sizeof e->st.warn_unshown_kinds);
     sd_decoder_free(dec);
     sd_decoder_free(fdec);
     drain(e);

@@ -33,6 +33,61 @@ static const char *dir_arrow(int client_dir)
     return client_dir == SD_DIR_ORIG ? "->" : "<-";
 }
 
+/* sshflow's general statistics of one direction (sd_infer_stats.h) as
+ * flat fields prefixed "client_" / "server_": bytes, size modes as
+ * [[size, count], ...], sizes not counted (table full), mean and median
+ * time between records (absent with fewer than two records). */
+static void json_stats_dir(sd_json *j, sd_buf *b, const char *who, const sd_sshstats_dir *d)
+{
+    char k[48];
+    sd_sshstats_mode mo[SD_STATS_MODES];
+    uint32_t n = sd_sshstats_modes(d, mo, SD_STATS_MODES);
+    snprintf(k, sizeof k, "%s_enc_bytes", who);
+    sd_json_u64(j, k, d->bytes);
+    snprintf(k, sizeof k, "%s_size_modes", who);
+    sd_json_key(j, k);
+    sd_buf_append(b, "[", 1);
+    for (uint32_t i = 0; i < n; i++)
+        sd_buf_printf(b, "%s[%u,%llu]", i ? "," : "", mo[i].size, (unsigned long long)mo[i].count);
+    sd_buf_append(b, "]", 1);
+    snprintf(k, sizeof k, "%s_sizes_uncounted", who);
+    sd_json_u64(j, k, d->sizes_uncounted);
+    if (!d->gaps)
+        return;
+    snprintf(k, sizeof k, "%s_ipt_mean_s", who);
+    sd_json_f64(j, k, sd_sshstats_ipt_mean(d), 6);
+    snprintf(k, sizeof k, "%s_ipt_median_s", who);
+    sd_json_f64(j, k, sd_sshstats_ipt_median(d), 6);
+}
+
+static void json_stats(sd_json *j, sd_buf *b, const sd_sshconn_result *r)
+{
+    if (!r->stats)
+        return;
+    int cd = r->meta->client_dir;
+    json_stats_dir(j, b, "client", &r->stats->d[cd]);
+    json_stats_dir(j, b, "server", &r->stats->d[!cd]);
+}
+
+/* The same in the text form: one line per direction. */
+static void text_stats(sd_buf *b, const sd_sshconn_result *r)
+{
+    for (int w = 0; r->stats && w < 2; w++) {
+        const sd_sshstats_dir *d = &r->stats->d[w ? !r->meta->client_dir : r->meta->client_dir];
+        sd_sshstats_mode mo[SD_STATS_MODES];
+        uint32_t n = sd_sshstats_modes(d, mo, SD_STATS_MODES);
+        sd_buf_printf(b, "  %-12s %llu bytes in %llu records; sizes", w ? "server stats" : "client stats",
+                      (unsigned long long)d->bytes, (unsigned long long)d->records);
+        for (uint32_t i = 0; i < n; i++)
+            sd_buf_printf(b, " %ux%llu", mo[i].size, (unsigned long long)mo[i].count);
+        if (d->sizes_uncounted)
+            sd_buf_printf(b, " (%llu not counted: table full)", (unsigned long long)d->sizes_uncounted);
+        if (d->gaps)
+            sd_buf_printf(b, "; gap mean %.6f s median %.6f s", sd_sshstats_ipt_mean(d), sd_sshstats_ipt_median(d));
+        sd_buf_append(b, "\n", 1);
+    }
+}
+
 void sd_sshout_meta_text(sd_buf *b, const sd_sshconn_result *r)
 {
     const sd_conn *c = r->conn;
@@ -85,6 +140,7 @@ void sd_sshout_meta_text(sd_buf *b, const sd_sshconn_result *r)
                       (unsigned long long)cl->enc_records, cl->splitting ? "packets" : "segments",
                       (unsigned long long)cl->enc_record_bytes, (unsigned long long)sv->enc_records,
                       sv->splitting ? "packets" : "segments", (unsigned long long)sv->enc_record_bytes);
+    text_stats(b, r);
     if (r->rec_truncated)
         sd_buf_printf(b, "  TRUNCATED    the inference kept the first %zu records only\n", r->nrec);
     for (uint32_t i = 0; i < m->n_anomalies; i++) {
@@ -175,6 +231,7 @@ void sd_sshout_meta_json(sd_buf *b, const sd_sshconn_result *r, const sd_infer_s
         sd_json_u64(&j, "server_newkeys_frame", sv->newkeys_frame);
     sd_json_u64(&j, "client_enc_records", cl->enc_records);
     sd_json_u64(&j, "server_enc_records", sv->enc_records);
+    json_stats(&j, b, r);
     if (r->rec_truncated) /* the per-connection record cap: inference saw only the first records */
         sd_json_bool(&j, "records_truncated", true);
     if (m->anomalies_total) {

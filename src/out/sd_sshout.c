@@ -169,6 +169,7 @@ static void json_summary(sd_json *j, const sd_infer_summary *su)
         sd_json_bool(j, "host_known", su->host_known == 1);
     json_opt(j, "session_kind", su->session_kind);
     sd_json_bool(j, "agent_forwarding", su->agent_forwarding);
+    sd_json_bool(j, "x11_used", su->x11_used);
     sd_json_bool(j, "reverse_provisioned", su->reverse_provisioned);
     sd_json_bool(j, "auth_banner", su->auth_banner);
     sd_json_u64(j, "keystrokes", su->keystrokes);

@@ -125,6 +125,7 @@ static void after_login(ctx *x, leg *F, size_t s0)
     size_t session_ev = session_event(x, s0, &S);
     sdi_forwarding_requests(x, &S.q, s0);
     F->paste = !sdi_tunnels(x, s0);
+    sdi_x11_used(x, s0);
     uint32_t fkeys = S.pty ? sdi_keys_leg(x, F, S.kfrom, x->n, x->o->keystrokes) : 0;
     x->sum->keystrokes += fkeys;
     session_note(x, session_ev, &S, fkeys);

@@ -23,6 +23,7 @@ typedef struct sd_infer_summary {
     const char *session_kind; /* "shell", "exec", "sftp", "scp", "forward-only", or NULL */
     bool agent_forwarding;    /* requested (auth-agent-req seen) or used */
     bool agent_used;
+    bool x11_used;            /* an x11 channel carried an X client's connection */
     bool reverse_provisioned;
     bool auth_banner;
     uint32_t keystrokes;

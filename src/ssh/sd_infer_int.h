@@ -8,6 +8,7 @@
  *   sd_infer_legs.c    -R provisioning, reverse and nested (tunnelled) legs
  *   sd_infer_xfer.c    transfers and -L/-D forwards
  *   sd_infer_window.c  the windowed exfil/infil view (sd_ssh_window)
+ *   sd_infer_x11.c     X11 forwarding in use (the server's x11 channels)
  * The constants of every rule are in sd_infer_rules.h. */
 #ifndef SD_INFER_INT_H
 #define SD_INFER_INT_H
@@ -25,6 +26,7 @@ typedef struct item {
     double t;
     sd_ts ts;
     uint64_t frame;
+    bool x11;          /* in an x11 channel's traffic (sd_infer_x11.c): not a key */
 } item;
 
 /* A leg: which outer direction is its client and how its payload sizes
@@ -130,5 +132,13 @@ bool sdi_tunnels(ctx *x, size_t s0);
 void sdi_transfers(ctx *x, size_t from);
 /* -L/-D forwards in a -N connection (forward events). */
 void sdi_forwards(ctx *x, size_t from);
+
+/* ---- sd_infer_x11.c ---- */
+
+/* Whether v[i] opens an x11 channel that an X client used (open,
+ * confirmation, X setup, reply); the agent rule skips these. */
+bool sdi_x11_open_at(const ctx *x, size_t i);
+/* X11 in use after s0: one x11_forwarding event (used) and the summary. */
+void sdi_x11_used(ctx *x, size_t s0);
 
 #endif

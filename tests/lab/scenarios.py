@@ -578,6 +578,57 @@ def sc_idle(sc):
 
 
 # --------------------------------------------------------------------------
+# X11 forwarding
+# --------------------------------------------------------------------------
+X_DISPLAY = ":77"   # the client's Xvfb (its socket /tmp/.X11-unix/X77)
+
+
+def start_xvfb(sc):
+    """A virtual X server on the client's side, without access control (the
+    forwarded connection carries ssh's own cookie, not the server's)."""
+    sc.bg("c", ["Xvfb", X_DISPLAY, "-ac", "-nolisten", "tcp", "-screen", "0", "640x480x24"],
+          log=os.path.join(sc.sdir, "xvfb.log"))
+    sock = "/tmp/.X11-unix/X" + X_DISPLAY[1:]
+    for _ in range(250):
+        if os.path.exists(sock):
+            break
+        time.sleep(0.02)
+    time.sleep(0.3)
+
+
+def sc_x11(sc, use, suite=None):
+    """ssh -Y to a server with X11Forwarding; with use, a real X client
+    (xdpyinfo) runs on the server against the client's Xvfb through an x11
+    channel the server opens; without, the forwarding is requested only."""
+    start_xvfb(sc)
+    # sshd binds its X11 display on localhost for every address family;
+    # the lab's namespaces have IPv6 off, so only IPv4 can be asked for
+    sc.sshd("s", x11=True, extra="AddressFamily inet\n")
+    sc.capture_start()
+    log = os.path.join(sc.sdir, "ssh_fwd.log")
+    argv = sc.ssh_argv("sdlab", sc.lane.s_ip, suite=suite, known=True, key=True, extra=["-Y"], log=log)
+    t0 = time.time()
+    ch = sc.spawn("c", argv, env={"DISPLAY": X_DISPLAY})
+    w = sc.watch(log)
+    sc.labels["host_known"] = True
+    ch.expect(PROMPT_RE)
+    note_pubkey(sc, w, "forward")
+    d = client_leg(sc, w, "forward", sc.lane.s_ip, 22, t0, "sdlab")
+    req, _ = w.first(r"Requesting X11 forwarding")
+    if use:
+        sc.command(ch, list("xdpyinfo | wc -l"), "xdpyinfo | wc -l")
+    else:
+        sc.command(ch, list("echo $DISPLAY"), "echo $DISPLAY")
+    sc.command(ch, list("id"), "id")
+    set_session_end(sc, d, logout(sc, ch))
+    used = [round(t, 6) for t, _ in w.all(r"client_input_channel_open: ctype x11")]
+    sc.labels["x11"] = {"requested": bool(req), "request_ts": round(req, 6) if req else None,
+                        "used": bool(used), "used_ts": used}
+    if use and not used:
+        raise RuntimeError("x11 scenario: no x11 channel was opened (see %s)" % log)
+
+
+# --------------------------------------------------------------------------
 # Dropbear
 # --------------------------------------------------------------------------
 def dropbear_pub(sc):
@@ -849,6 +900,12 @@ for i, s in enumerate(("chacha", "aes128gcm")):
          "(LANG=en_US.UTF-8), 49152/65536 bytes (%s)" % s, suite=s)
     _add("sendenv_scp_" + s, 520 + i, sc_sendenv_scp, "Debian ssh_config: scp upload over SFTP "
          "(LANG=en_US.UTF-8), scp -O download (LANG=C.UTF-8), 65536/49152 bytes (%s)" % s, suite=s)
+_add("x11_used_chacha", 540, sc_x11, "ssh -Y, a real X client (xdpyinfo) on the server draws on "
+     "the client's Xvfb through the x11 channel the server opens (chacha)", use=True, suite="chacha")
+_add("x11_used_aes128gcm", 541, sc_x11, "ssh -Y, xdpyinfo on the server through the x11 channel "
+     "(aes128gcm)", use=True, suite="aes128gcm")
+_add("x11_unused", 542, sc_x11, "ssh -Y, X11 forwarding requested, no X client run (chacha)",
+     use=False, suite="chacha")
 _add("sendenv_agent_aes128gcm", 530, sc_agent, "Debian ssh_config: -A, agent not used, "
      "LANG=en_US.UTF-8 (an env request of the auth-agent-req's size after the pty-req) (aes128gcm)",
      use=False, suite="aes128gcm", lang="en_US.UTF-8")

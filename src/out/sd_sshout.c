@@ -165,6 +165,8 @@ static void json_summary(sd_json *j, const sd_infer_summary *su)
         sd_json_bool(j, "auth_success", su->auth_success == 1);
     sd_json_u64(j, "auth_attempts", (uint64_t)su->auth_attempts);
     json_opt(j, "auth_method", su->auth_method);
+    if (su->auth_mfa)
+        sd_json_bool(j, "auth_mfa", true);
     if (su->host_known >= 0)
         sd_json_bool(j, "host_known", su->host_known == 1);
     json_opt(j, "session_kind", su->session_kind);

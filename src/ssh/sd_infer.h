@@ -19,6 +19,7 @@ typedef struct sd_infer_summary {
     int auth_success;         /* 1 yes, 0 no, -1 unknown (not seen) */
     int auth_attempts;        /* without the initial "none" probe */
     const char *auth_method;  /* of the last attempt, or NULL */
+    bool auth_mfa;            /* the login needed a second factor (where sizes tell) */
     int host_known;           /* 1 known, 0 prompted, -1 unknown */
     const char *session_kind; /* "shell", "exec", "sftp", "scp", "forward-only", or NULL */
     bool agent_forwarding;    /* requested (auth-agent-req seen) or used */

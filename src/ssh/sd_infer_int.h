@@ -9,6 +9,7 @@
  *   sd_infer_xfer.c    transfers and -L/-D forwards
  *   sd_infer_window.c  the windowed exfil/infil view (sd_ssh_window)
  *   sd_infer_x11.c     X11 forwarding in use (the server's x11 channels)
+ *   sd_infer_shape.c   authentication bypass and method scans, -N
  * The constants of every rule are in sd_infer_rules.h. */
 #ifndef SD_INFER_INT_H
 #define SD_INFER_INT_H
@@ -78,6 +79,7 @@ typedef struct auth_res {
     int attempts;
     const char *method;
     bool failed;
+    bool mfa;            /* the successful attempt needed a second factor */
 } auth_res;
 
 /* The leg's authentication over v[from..limit): auth_attempt and
@@ -132,6 +134,14 @@ bool sdi_tunnels(ctx *x, size_t s0);
 void sdi_transfers(ctx *x, size_t from);
 /* -L/-D forwards in a -N connection (forward events). */
 void sdi_forwards(ctx *x, size_t from);
+
+/* ---- sd_infer_shape.c ---- */
+
+/* Without a login: auth_bypass (traffic with no authentication first) and
+ * scan (auth_methods_only: the none probe alone). */
+void sdi_auth_shape(ctx *x, const auth_res *a);
+/* -N after login (s0): the no_command event. */
+void sdi_no_command(ctx *x, size_t s0);
 
 /* ---- sd_infer_x11.c ---- */
 

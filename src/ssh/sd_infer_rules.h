@@ -287,6 +287,30 @@
  * most this many windows (a tiny -s must not make the cost explode). */
 #define WINDOW_STRIDE_DIV 100
 
+/* ---- multi-factor authentication (sd_infer_auth.c) ---- */
+
+/* An accepted keyboard-interactive exchange with this many prompts (an
+ * INFO_REQUEST each) asked for more than one secret: a password and a
+ * code (PAM with an OTP module), or a code after a partial success whose
+ * USERAUTH_FAILURE had the full failure's size. */
+#define MFA_PROMPTS 2u
+/* RFC 4256 3.2: INFO_REQUEST byte, strings name, instruction, language
+ * (empty), int num-prompts = 0: PAM's last round asks nothing. Larger
+ * answers carry a prompt. */
+#define P_INFO_REQUEST_EMPTY 17u
+
+/* ---- the connection's shape (sd_infer_shape.c) ---- */
+
+/* Authentication bypass: no USERAUTH_SUCCESS, the client's first
+ * encrypted record is no SERVICE_REQUEST (RFC 4253 10: every client asks
+ * for ssh-userauth first), and both sides then exchange at least this many
+ * records each: a session (or another protocol) without authentication. */
+#define BYPASS_RECORDS 4u
+/* Authentication-method scan: the client asked for ssh-userauth, sent the
+ * none probe (learning the methods) and at most a DISCONNECT: no more
+ * client records than these three. */
+#define AUTH_SCAN_CLIENT_RECORDS 3u
+
 /* ---- X11 forwarding in use (sd_infer_x11.c) ---- */
 
 /* RFC 4254 6.3.2: CHANNEL_OPEN "x11" (4 + 3), 3 x uint32, string
@@ -344,6 +368,13 @@
 /* An x11 open, its confirmation, the X setup's exact size and a large
  * reply: four sizes in a row that nothing else in a session has. */
 #define CONF_X11_USED 0.8
+/* No SERVICE_REQUEST first and no login, yet traffic both ways: the size
+ * model is sure of the first record, not of what the traffic is. */
+#define CONF_AUTH_BYPASS 0.7
+/* Only the probe and nothing after it: the methods were all it learned. */
+#define CONF_AUTH_SCAN 0.8
+/* -N: only no-more-sessions after login (the session event's rule). */
+#define CONF_NO_COMMAND 0.7
 /* Requests read from exact packets before a pty-req: nothing else stands
  * there (env requests follow the pty-req). Everywhere else an env request
  * of the same size reads the same and nothing is claimed. */

@@ -629,6 +629,71 @@ def sc_x11(sc, use, suite=None):
 
 
 # --------------------------------------------------------------------------
+# Authentication shapes: a method scan, a second factor
+# --------------------------------------------------------------------------
+def base_argv(sc, log, key=True):
+    """An OpenSSH client of the lab (-F /dev/null, known host) without the
+    authentication preferences ssh_argv sets."""
+    kh = os.path.join(sc.sdir, "known_hosts")
+    sc.write_known_hosts(kh, sc.lane.s_ip)
+    a = ["ssh", "-F", "/dev/null", "-vv", "-E", log, "-o", "UserKnownHostsFile=" + kh,
+         "-o", "GlobalKnownHostsFile=/dev/null", "-o", "HostKeyAlgorithms=ssh-ed25519",
+         "-o", "IdentitiesOnly=yes"]
+    if key:
+        a += ["-i", os.path.join(sc.work, "keys", "client_ed25519")]
+    return a
+
+
+def sc_auth_scan(sc):
+    """ssh -o BatchMode=yes without a usable method, as ssh-audit or nmap's
+    ssh-auth-methods: the none probe lists the methods, the client leaves."""
+    sc.sshd("s")
+    sc.capture_start()
+    log = os.path.join(sc.sdir, "ssh_fwd.log")
+    argv = base_argv(sc, log, key=False) + ["-o", "BatchMode=yes", "-o", "PubkeyAuthentication=no",
+                                           "sdlab@" + sc.lane.s_ip, "true"]
+    sc.labels["scripted"] = True
+    sc.labels["host_known"] = True
+    time.sleep(0.5)
+    t0 = time.time()
+    subprocess.run(sc.lane.nsx("c") + argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=30)
+    t1 = time.time()
+    time.sleep(0.3)
+    w = sc.watch(log)
+    note_none_probe(sc, w, "forward")
+    d = client_leg(sc, w, "forward", sc.lane.s_ip, 22, t0, "sdlab")
+    d["end_ts"] = round(t1, 6)
+
+
+def sc_mfa(sc, suite=None):
+    """AuthenticationMethods publickey,keyboard-interactive (sshd with PAM):
+    the key is a first factor (partial success), then PAM's password prompt
+    through keyboard-interactive, typed by a person."""
+    sc.sshd("s", pam=True, extra="AuthenticationMethods publickey,keyboard-interactive\n")
+    sc.capture_start()
+    log = os.path.join(sc.sdir, "ssh_fwd.log")
+    argv = base_argv(sc, log) + ["-o", "PreferredAuthentications=publickey,keyboard-interactive"] + \
+        (SUITES[suite] if suite else []) + ["sdlab@" + sc.lane.s_ip]
+    t0 = time.time()
+    ch = sc.spawn("c", argv)
+    w = sc.watch(log)
+    sc.labels["host_known"] = True
+    ch.expect(r"assword: ?$")
+    note_none_probe(sc, w, "forward")
+    ts, _ = w.first(r"partial success")
+    sc.labels["auth"].append({"leg": "forward", "ts": round(ts or t0, 6), "method": "publickey",
+                              "result": "success", "partial": True, "password_len": None,
+                              "automated": True})
+    a = sc.password(ch, USERS["sdlab"], "forward", method="keyboard-interactive", result="success",
+                    user="sdlab")
+    a["mfa"] = True
+    ch.expect(PROMPT_RE)
+    d = client_leg(sc, w, "forward", sc.lane.s_ip, 22, t0, "sdlab")
+    sc.command(ch, list("id"), "id")
+    set_session_end(sc, d, logout(sc, ch))
+
+
+# --------------------------------------------------------------------------
 # Dropbear
 # --------------------------------------------------------------------------
 def dropbear_pub(sc):
@@ -906,6 +971,13 @@ _add("x11_used_aes128gcm", 541, sc_x11, "ssh -Y, xdpyinfo on the server through 
      "(aes128gcm)", use=True, suite="aes128gcm")
 _add("x11_unused", 542, sc_x11, "ssh -Y, X11 forwarding requested, no X client run (chacha)",
      use=False, suite="chacha")
+_add("auth_scan", 543, sc_auth_scan, "ssh -o BatchMode=yes without a usable method: the none "
+     "probe lists the methods and the client disconnects (an authentication-method scan)")
+_add("mfa_chacha", 544, sc_mfa, "AuthenticationMethods publickey,keyboard-interactive (PAM): the key "
+     "(partial success), then a typed password at PAM's keyboard-interactive prompt (chacha)",
+     suite="chacha")
+_add("mfa_aes128gcm", 545, sc_mfa, "AuthenticationMethods publickey,keyboard-interactive (PAM), "
+     "as mfa_chacha (aes128gcm)", suite="aes128gcm")
 _add("sendenv_agent_aes128gcm", 530, sc_agent, "Debian ssh_config: -A, agent not used, "
      "LANG=en_US.UTF-8 (an env request of the auth-agent-req's size after the pty-req) (aes128gcm)",
      use=False, suite="aes128gcm", lang="en_US.UTF-8")

@@ -130,7 +130,7 @@ static void after_login(ctx *x, leg *F, size_t s0)
     x->sum->keystrokes += fkeys;
     session_note(x, session_ev, &S, fkeys);
     if (S.fwd_only) {
-        sdi_no_command(x, s0);
+        sdi_forward_only_event(x, s0);
         sdi_forwards(x, s0);
     }
     else

@@ -140,8 +140,8 @@ void sdi_forwards(ctx *x, size_t from);
 /* Without a login: auth_bypass (traffic with no authentication first) and
  * scan (auth_methods_only: the none probe alone). */
 void sdi_auth_shape(ctx *x, const auth_res *a);
-/* -N after login (s0): the no_command event. */
-void sdi_no_command(ctx *x, size_t s0);
+/* -N after login (s0): the forward_only event. */
+void sdi_forward_only_event(ctx *x, size_t s0);
 
 /* ---- sd_infer_x11.c ---- */
 

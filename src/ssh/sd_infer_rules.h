@@ -374,7 +374,7 @@
 /* Only the probe and nothing after it: the methods were all it learned. */
 #define CONF_AUTH_SCAN 0.8
 /* -N: only no-more-sessions after login (the session event's rule). */
-#define CONF_NO_COMMAND 0.7
+#define CONF_FORWARD_ONLY 0.7
 /* Requests read from exact packets before a pty-req: nothing else stands
  * there (env requests follow the pty-req). Everywhere else an env request
  * of the same size reads the same and nothing is claimed. */

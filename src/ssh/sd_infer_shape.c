@@ -3,7 +3,7 @@
  * authentication bypass (ABP: traffic both ways with no authentication
  * first), authentication-method scan (SA: the none probe and nothing
  * else) and no remote command (NRC: -N). Sizes from the negotiated suite
- * (docs/events.md auth_bypass, scan, no_command). */
+ * (docs/events.md auth_bypass, scan, forward_only). */
 #include "sd_infer_int.h"
 
 #include <stdio.h>
@@ -80,15 +80,15 @@ void sdi_auth_shape(ctx *x, const auth_res *a)
     auth_scan(x, a);
 }
 
-void sdi_no_command(ctx *x, size_t s0)
+void sdi_forward_only_event(ctx *x, size_t s0)
 {
     if (s0 >= x->n)
         return;
     size_t i = s0;
     while (i + 1 < x->n && !x->v[i].c)
         i++;
-    sd_event *e = sdi_ev(x, "no_command", &x->v[i], &x->v[x->n - 1], SD_LEG_FORWARD);
+    sd_event *e = sdi_ev(x, "forward_only", &x->v[i], &x->v[x->n - 1], SD_LEG_FORWARD);
     e->dir = 0;
-    e->confidence = CONF_NO_COMMAND;
+    e->confidence = CONF_FORWARD_ONLY;
     snprintf(e->note, sizeof e->note, "-N: no session channel, no shell and no command after login");
 }

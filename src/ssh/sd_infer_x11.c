@@ -9,6 +9,7 @@
 #include "sd_infer_int.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* Whether len is the wire size of an x11 CHANNEL_OPEN sent by the server
@@ -44,17 +45,29 @@ bool sdi_x11_open_at(const ctx *x, size_t i)
            x11_reply(x, i + 2);
 }
 
-/* Whether a reverse or nested handshake was found at this record: that
- * channel carries SSH, not X (an SSH banner can have the setup's size). */
-static bool tunnel_at(const ctx *x, const item *o)
+static int cmp_u64(const void *a, const void *b)
 {
-    for (size_t k = 0; k < x->out->n; k++) {
-        const sd_event *e = &x->out->v[k];
-        if (e->frame == o->frame && strcmp(e->uid, x->r->conn->uid) == 0 &&
-            (!strcmp(e->kind, "reverse_init") || !strcmp(e->kind, "nested_init")))
-            return true;
-    }
-    return false;
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* The frames where a reverse or nested handshake was found (sorted; *n of
+ * them): a channel opened there carries SSH, not X (an SSH banner can
+ * have the X setup's size). NULL when none. */
+static uint64_t *tunnel_frames(const ctx *x, size_t *n)
+{
+    *n = 0;
+    for (size_t k = 0; k < x->out->n; k++)
+        *n += !strcmp(x->out->v[k].kind, "reverse_init") || !strcmp(x->out->v[k].kind, "nested_init");
+    if (!*n)
+        return NULL;
+    uint64_t *f = sd_calloc(*n, sizeof *f);
+    size_t j = 0;
+    for (size_t k = 0; k < x->out->n; k++)
+        if (!strcmp(x->out->v[k].kind, "reverse_init") || !strcmp(x->out->v[k].kind, "nested_init"))
+            f[j++] = x->out->v[k].frame;
+    qsort(f, *n, sizeof *f, cmp_u64);
+    return f;
 }
 
 /* The channel's traffic from its open at v[i]: records until both
@@ -77,8 +90,10 @@ void sdi_x11_used(ctx *x, size_t s0)
     uint64_t bytes[2] = { 0, 0 };
     size_t first = SIZE_MAX, last = 0;
     int64_t channels = 0;
+    size_t nt;
+    uint64_t *tf = tunnel_frames(x, &nt);
     for (size_t i = s0; i < x->n; i++) {
-        if (!sdi_x11_open_at(x, i) || tunnel_at(x, &x->v[i]))
+        if (!sdi_x11_open_at(x, i) || (tf && bsearch(&x->v[i].frame, tf, nt, sizeof *tf, cmp_u64)))
             continue;
         if (first == SIZE_MAX)
             first = i;
@@ -86,6 +101,7 @@ void sdi_x11_used(ctx *x, size_t s0)
         last = x11_burst(x, i, bytes);
         i = last; /* the next open comes after this channel's burst */
     }
+    free(tf);
     if (first == SIZE_MAX)
         return;
     x->sum->x11_used = true;

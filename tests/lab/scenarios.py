@@ -262,6 +262,27 @@ def sc_reverse_fail(sc):
 # --------------------------------------------------------------------------
 # Agent forwarding
 # --------------------------------------------------------------------------
+def pubkey_login(sc, argv, log, env):
+    """A known-host public-key login of the forward leg with argv (its -vv
+    log at log) and env; returns (child at the prompt, log watch, leg)."""
+    t0 = time.time()
+    ch = sc.spawn("c", argv, env=env)
+    w = sc.watch(log)
+    sc.labels["host_known"] = True
+    ch.expect(PROMPT_RE)
+    note_pubkey(sc, w, "forward")
+    return ch, w, client_leg(sc, w, "forward", sc.lane.s_ip, 22, t0, "sdlab")
+
+
+def commands_then_logout(sc, ch, w, d, cmds, ctype):
+    """Types each command line, logs out; returns when the client saw the
+    server open a channel of type ctype (its -vv log)."""
+    for c in cmds:
+        sc.command(ch, list(c), c)
+    set_session_end(sc, d, logout(sc, ch))
+    return [round(t, 6) for t, _ in w.all(r"client_input_channel_open: ctype " + ctype)]
+
+
 def sc_agent(sc, use, suite=None, lang=None):
     """-A; with lang, the Debian ssh_config (SendEnv LANG LC_*) and that LANG."""
     sc.sshd("s", extra=DEBIAN_ACCEPT_ENV if lang else "")
@@ -281,24 +302,12 @@ def sc_agent(sc, use, suite=None, lang=None):
             stock_opts(sc, suite) + ["sdlab@" + sc.lane.s_ip]
     else:
         argv = sc.ssh_argv("sdlab", sc.lane.s_ip, known=True, key=True, extra=["-A"], log=log)
-    t0 = time.time()
-    ch = sc.spawn("c", argv, env={"SSH_AUTH_SOCK": sock})
-    w = sc.watch(log)
-    sc.labels["host_known"] = True
-    ch.expect(PROMPT_RE)
-    note_pubkey(sc, w, "forward")
-    d = client_leg(sc, w, "forward", sc.lane.s_ip, 22, t0, "sdlab")
+    ch, w, d = pubkey_login(sc, argv, log, {"SSH_AUTH_SOCK": sock})
     req, _ = w.first(r"Requesting authentication agent forwarding")
     af = sc.labels["agent_forwarding"]
     af["requested"] = True
     af["request_ts"] = round(req, 6) if req else None
-    if use:
-        sc.command(ch, list("ssh-add -l"), "ssh-add -l")
-    else:
-        sc.command(ch, list("ls"), "ls")
-    sc.command(ch, list("hostname"), "hostname")
-    set_session_end(sc, d, logout(sc, ch))
-    used = [round(t, 6) for t, _ in w.all(r"client_input_channel_open: ctype auth-agent")]
+    used = commands_then_logout(sc, ch, w, d, ["ssh-add -l" if use else "ls", "hostname"], "auth-agent")
     af["used"] = bool(used)
     af["used_ts"] = used
 
@@ -607,21 +616,9 @@ def sc_x11(sc, use, suite=None):
     sc.capture_start()
     log = os.path.join(sc.sdir, "ssh_fwd.log")
     argv = sc.ssh_argv("sdlab", sc.lane.s_ip, suite=suite, known=True, key=True, extra=["-Y"], log=log)
-    t0 = time.time()
-    ch = sc.spawn("c", argv, env={"DISPLAY": X_DISPLAY})
-    w = sc.watch(log)
-    sc.labels["host_known"] = True
-    ch.expect(PROMPT_RE)
-    note_pubkey(sc, w, "forward")
-    d = client_leg(sc, w, "forward", sc.lane.s_ip, 22, t0, "sdlab")
+    ch, w, d = pubkey_login(sc, argv, log, {"DISPLAY": X_DISPLAY})
     req, _ = w.first(r"Requesting X11 forwarding")
-    if use:
-        sc.command(ch, list("xdpyinfo | wc -l"), "xdpyinfo | wc -l")
-    else:
-        sc.command(ch, list("echo $DISPLAY"), "echo $DISPLAY")
-    sc.command(ch, list("id"), "id")
-    set_session_end(sc, d, logout(sc, ch))
-    used = [round(t, 6) for t, _ in w.all(r"client_input_channel_open: ctype x11")]
+    used = commands_then_logout(sc, ch, w, d, ["xdpyinfo | wc -l" if use else "echo $DISPLAY", "id"], "x11")
     sc.labels["x11"] = {"requested": bool(req), "request_ts": round(req, 6) if req else None,
                         "used": bool(used), "used_ts": used}
     if use and not used:

@@ -278,6 +278,9 @@ static void test_sftp_upload(void **st)
     sd_evlist_free(&l);
 }
 
+/* run_stream over a whole array of steps. */
+#define RUN_STREAM(seq, l) run_stream((seq), sizeof(seq) / sizeof((seq)[0]), (l))
+
 /* The auth_attempt event of attempt n (1-based), or NULL. */
 static const sd_event *attempt_ev(const sd_evlist *l, int n)
 {
@@ -310,7 +313,7 @@ static void test_mfa_pubkey_code(void **st)
         { true, 92, 1.08 }, { false, 68, 1.09 }, { true, 84, 5.0 }, { false, 28, 5.1 },
     };
     sd_evlist l = { 0 };
-    sd_infer_summary su = run_stream(same, sizeof same / sizeof same[0], &l);
+    sd_infer_summary su = RUN_STREAM(same, &l);
     assert_int_equal(su.auth_success, 1);
     assert_true(su.auth_mfa);
     assert_int_equal(su.auth_attempts, 1); /* the key was a first factor, not a rejected attempt */
@@ -318,7 +321,7 @@ static void test_mfa_pubkey_code(void **st)
     assert_true(sd_ev_get(attempt_ev(&l, 1), "mfa")->b);
     assert_int_equal(sd_ev_get(attempt_ev(&l, 1), "prompts")->i, 1);
     sd_evlist_free(&l);
-    su = run_stream(other, sizeof other / sizeof other[0], &l);
+    su = RUN_STREAM(other, &l);
     assert_true(su.auth_mfa);
     assert_int_equal(su.auth_attempts, 1);
     assert_string_equal(su.auth_method, "keyboard-interactive");
@@ -344,17 +347,17 @@ static void test_kbdint_prompts(void **st)
         { true, 84, 4.101 }, { false, 28, 4.2 },
     };
     sd_evlist l = { 0 };
-    sd_infer_summary su = run_stream(one, sizeof one / sizeof one[0], &l);
+    sd_infer_summary su = RUN_STREAM(one, &l);
     assert_string_equal(su.auth_method, "keyboard-interactive");
     assert_false(su.auth_mfa);
     assert_int_equal(sd_ev_get(attempt_ev(&l, 1), "prompts")->i, 1);
     assert_null(sd_ev_get(attempt_ev(&l, 1), "mfa"));
     sd_evlist_free(&l);
-    su = run_stream(two, sizeof two / sizeof two[0], &l);
+    su = RUN_STREAM(two, &l);
     assert_true(su.auth_mfa);
     assert_int_equal(sd_ev_get(attempt_ev(&l, 1), "prompts")->i, 2);
     sd_evlist_free(&l);
-    su = run_stream(pam, sizeof pam / sizeof pam[0], &l);
+    su = RUN_STREAM(pam, &l);
     assert_int_equal(su.auth_attempts, 1);
     assert_false(su.auth_mfa);
     assert_int_equal(sd_ev_get(attempt_ev(&l, 1), "prompts")->i, 1);
@@ -367,7 +370,7 @@ static void test_none_auth(void **st)
     (void)st;
     static const step seq[] = { { true, 44, 1.00 }, { false, 44, 1.01 }, { true, 68, 1.02 }, { false, 28, 1.03 } };
     sd_evlist l = { 0 };
-    sd_infer_summary su = run_stream(seq, sizeof seq / sizeof seq[0], &l);
+    sd_infer_summary su = RUN_STREAM(seq, &l);
     assert_int_equal(su.auth_success, 1);
     assert_string_equal(su.auth_method, "none");
     sd_evlist_free(&l);
@@ -388,13 +391,13 @@ static void test_auth_bypass(void **st)
         { true, 36, 1.4 }, { false, 36, 1.5 }, { true, 36, 1.6 }, { false, 36, 1.7 },
     };
     sd_evlist l = { 0 };
-    run_stream(seq, sizeof seq / sizeof seq[0], &l);
+    RUN_STREAM(seq, &l);
     const sd_event *e = find_kind(&l, "auth_bypass");
     assert_non_null(e);
     assert_int_equal(e->frame, 10); /* run_stream numbers records from frame 10 */
     assert_int_equal(sd_ev_get(e, "client_records")->i, 4);
     sd_evlist_free(&l);
-    run_stream(with_sr, sizeof with_sr / sizeof with_sr[0], &l);
+    RUN_STREAM(with_sr, &l);
     assert_null(find_kind(&l, "auth_bypass"));
     sd_evlist_free(&l);
 }
@@ -408,16 +411,16 @@ static void test_auth_scan(void **st)
     static const step more[] = { AUTH_START, { true, 84, 3.0 }, { false, 52, 3.1 } };
     sd_evlist l = { 0 };
     stream_closed = true;
-    run_stream(seq, sizeof seq / sizeof seq[0], &l);
+    RUN_STREAM(seq, &l);
     const sd_event *e = find_kind(&l, "scan");
     assert_non_null(e);
     assert_string_equal(sd_ev_get(e, "outcome")->s, "auth_methods_only");
     sd_evlist_free(&l);
-    run_stream(more, sizeof more / sizeof more[0], &l);
+    RUN_STREAM(more, &l);
     assert_null(find_kind(&l, "scan"));
     sd_evlist_free(&l);
     stream_closed = false;
-    run_stream(seq, sizeof seq / sizeof seq[0], &l);
+    RUN_STREAM(seq, &l);
     assert_null(find_kind(&l, "scan"));
     sd_evlist_free(&l);
 }

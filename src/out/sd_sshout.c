@@ -152,6 +152,57 @@ void sd_sshout_meta_text(sd_buf *b, const sd_sshconn_result *r)
     sd_buf_printf(b, "\n");
 }
 
+void sd_sshout_meta_csv_header(sd_buf *b)
+{
+    sd_buf_printf(b, "uid,stream,orig_h,orig_p,resp_h,resp_p,client,server,cipher_alg,mac_alg,kex_alg,host_key_alg,outcome");
+    for (int w = 0; w < 2; w++) {
+        const char *who = w ? "server" : "client";
+        sd_buf_printf(b, ",%s_enc_records,%s_enc_bytes,%s_mode_size,%s_mode_count,%s_sizes_uncounted,%s_ipt_mean_s,"
+                      "%s_ipt_median_s", who, who, who, who, who, who, who);
+    }
+    sd_buf_append(b, "\n", 1);
+}
+
+/* One direction's statistics as seven CSV cells (each after a comma). */
+static void csv_stats_dir(sd_buf *b, const sd_sshstats_dir *d)
+{
+    sd_sshstats_mode mo[1];
+    if (!d) {
+        sd_buf_append(b, ",,,,,,,", 7);
+        return;
+    }
+    sd_buf_printf(b, ",%llu,%llu", (unsigned long long)d->records, (unsigned long long)d->bytes);
+    if (sd_sshstats_modes(d, mo, 1))
+        sd_buf_printf(b, ",%u,%llu", mo[0].size, (unsigned long long)mo[0].count);
+    else
+        sd_buf_append(b, ",,", 2);
+    sd_buf_printf(b, ",%llu", (unsigned long long)d->sizes_uncounted);
+    if (d->gaps)
+        sd_buf_printf(b, ",%.6f,%.6f", sd_sshstats_ipt_mean(d), sd_sshstats_ipt_median(d));
+    else
+        sd_buf_append(b, ",,", 2);
+}
+
+void sd_sshout_meta_csv(sd_buf *b, const sd_sshconn_result *r)
+{
+    const sd_conn *c = r->conn;
+    const sd_ssh_meta *m = r->meta;
+    const sd_ssh_side *cl = &m->side[m->client_dir], *sv = &m->side[!m->client_dir];
+    const char *txt[] = { cl->banner, sv->banner, m->cipher[0], m->mac[0], m->kex_alg, m->hostkey_alg,
+                          sd_ssh_outcome_name(m->outcome) };
+    char a1[SD_ADDR_STRLEN], a2[SD_ADDR_STRLEN];
+    sd_csv_field(b, c->uid);
+    sd_buf_printf(b, ",%llu,%s,%u,%s,%u", (unsigned long long)c->id, sd_addr_str(&c->orig_h, a1, sizeof a1),
+                  c->orig_p, sd_addr_str(&c->resp_h, a2, sizeof a2), c->resp_p);
+    for (size_t i = 0; i < sizeof txt / sizeof txt[0]; i++) {
+        sd_buf_append(b, ",", 1);
+        sd_csv_field(b, txt[i] ? txt[i] : "");
+    }
+    csv_stats_dir(b, r->stats ? &r->stats->d[m->client_dir] : NULL);
+    csv_stats_dir(b, r->stats ? &r->stats->d[!m->client_dir] : NULL);
+    sd_buf_append(b, "\n", 1);
+}
+
 static void json_opt(sd_json *j, const char *k, const char *v)
 {
     if (v)

@@ -9,6 +9,7 @@ itself may carry the first encrypted bytes after the cleartext packets
 bytes, the size modes (count, then smaller size first), the exact mean gap
 (1 us) and the median gap (the lower median, within the histogram's 2.9 %).
 Usage: check_stats.py STRIDER PCAP..."""
+import csv
 import json
 import subprocess
 import sys
@@ -62,6 +63,24 @@ def check_dir(name, recs, rec, who):
     return errs
 
 
+def check_csv(strider, pcap, dirs):
+    """`strider ssh -m --csv`: the same numbers in flat columns (the top
+    mode only)."""
+    out = subprocess.run([strider, "ssh", "-m", "--csv", pcap], capture_output=True, text=True,
+                         check=True).stdout.splitlines()
+    errs = []
+    for row in csv.DictReader(out):
+        for who, key in (("client", (row["orig_p"], row["resp_p"])), ("server", (row["resp_p"], row["orig_p"]))):
+            sizes = [r[1] for r in dirs[key]]
+            top = sorted(Counter(sizes).items(), key=lambda kv: (-kv[1], kv[0]))[0]
+            got = (int(row[who + "_enc_records"]), int(row[who + "_enc_bytes"]),
+                   int(row[who + "_mode_size"]), int(row[who + "_mode_count"]))
+            want = (len(sizes), sum(sizes), top[0], top[1])
+            if got != want:
+                errs.append("%s csv %s %s, tshark %s" % (pcap, who, got, want))
+    return errs
+
+
 def main():
     strider, pcaps = sys.argv[1], sys.argv[2:]
     errs = []
@@ -75,6 +94,7 @@ def main():
             cport, sport = str(rec["id.orig_p"]), str(rec["id.resp_p"])
             errs += check_dir(pcap, dirs[(cport, sport)], rec, "client")
             errs += check_dir(pcap, dirs[(sport, cport)], rec, "server")
+        errs += check_csv(strider, pcap, dirs)
     for e in errs:
         print("FAIL", e)
     sys.exit(1 if errs else 0)

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # sshflow's general statistics in `strider ssh --json` against tshark on lab
-# fixtures with segment-level records (check_stats.py says how).
+# fixtures with segment-level records, and `ssh -m --csv` (check_stats.py says how).
 set -u
 cd "$(dirname "$0")/../.."
 command -v tshark >/dev/null || { echo "tshark missing"; exit 77; }

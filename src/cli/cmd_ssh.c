@@ -40,7 +40,9 @@ static const char HELP[] =
     "      --no-color       no colours (also NO_COLOR=1; never when not a terminal)\n"
     "  -j, --json           JSON lines: \"type\":\"ssh\" per connection (Zeek ssh.log\n"
     "                       names) and \"type\":\"event\" per finding (docs/events.md)\n"
-    "      --csv            events as CSV\n"
+    "      --csv            events as CSV; with -m one row per connection (banners,\n"
+    "                       suite, outcome, per direction records, bytes, most\n"
+    "                       frequent record size, mean/median gap)\n"
     "      --records        the encrypted-record stream (debugging the rules)\n"
     CLI_COMMON_HELP;
 
@@ -162,6 +164,8 @@ static void on_done(void *ud, const sd_ssh_done *d)
     else if (!d->summary) {
         if (run->json)
             sd_sshout_meta_json(&b, d->r, NULL);
+        else if (run->csv)
+            sd_sshout_meta_csv(&b, d->r);
         else
             sd_sshout_meta_text(&b, d->r);
     } else
@@ -238,8 +242,8 @@ static int ssh_prepare(void *ctx, cli_input *in, sd_engine_opts *eo)
     ssh_run *run = ctx;
     if (run->plots && !run->outdir)
         return cli_usage_error("ssh", "-p/--report writes DIR/report.html: give -o DIR");
-    if (run->csv && (run->meta_only || run->records))
-        return cli_usage_error("ssh", "--csv writes events; -m and --records have none (use --json)");
+    if (run->csv && run->records)
+        return cli_usage_error("ssh", "--csv writes events (or with -m the connections); --records has none");
     if (run->csv && run->json)
         return cli_usage_error("ssh", "--csv or --json, not both");
     run->ro.color = sd_report_color(stdout, run->no_color) ? SD_REPORT_COLOR_ALWAYS : SD_REPORT_COLOR_NEVER;
@@ -260,9 +264,12 @@ static int ssh_start(void *ctx, cli_input *in, sd_engine *e)
     run->live = in->live;
     if (run->outdir && !(run->files = sd_evfiles_open(run->outdir, run->plots, in->live, "strider ssh")))
         return 1;
-    if (run->csv && !run->meta_only && !run->records) {
+    if (run->csv && !run->records) {
         sd_buf h = { 0 };
-        sd_evout_csv_header(&h);
+        if (run->meta_only)
+            sd_sshout_meta_csv_header(&h);
+        else
+            sd_evout_csv_header(&h);
         cli_flush(&h);
         sd_buf_free(&h);
     }

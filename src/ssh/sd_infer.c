@@ -131,11 +131,14 @@ static void after_login(ctx *x, leg *F, size_t s0)
     size_t session_ev = session_event(x, s0, &S);
     sdi_forwarding_requests(x, &S.q, s0);
     F->paste = !sdi_tunnels(x, s0);
+    sdi_x11_used(x, s0);
     uint32_t fkeys = S.pty ? sdi_keys_leg(x, F, S.kfrom, x->n, x->o->keystrokes) : 0;
     x->sum->keystrokes += fkeys;
     session_note(x, session_ev, &S, fkeys, tunnel);
-    if (S.fwd_only)
+    if (S.fwd_only) {
+        sdi_forward_only_event(x, s0);
         sdi_forwards(x, s0);
+    }
     else
         sdi_transfers(x, x->req_to); /* not the hostkeys-00 announcement before the requests */
     if (x->scp) { /* an exec session that ran legacy scp */
@@ -164,10 +167,12 @@ void sd_infer_ssh(const sd_infer_opts *o, const sd_sshconn_result *r, sd_evlist 
     auth_res a = sdi_auth_leg(&x, &F, 0, x.n);
     sum->auth_attempts = a.attempts;
     sum->auth_method = a.method;
+    sum->auth_mfa = a.mfa;
     if (a.success_at != SIZE_MAX)
         sum->auth_success = 1;
     else if (a.attempts)
         sum->auth_success = 0;
+    sdi_auth_shape(&x, &a);
     if (a.success_at != SIZE_MAX) {
         x.login_t = x.v[a.success_at].t;
         after_login(&x, &F, a.success_at + 1);

@@ -9,6 +9,8 @@
  *   sd_infer_inner.c   a tunnelled leg's host key, session and keys
  *   sd_infer_xfer.c    transfers and -L/-D forwards
  *   sd_infer_window.c  the windowed exfil/infil view (sd_ssh_window)
+ *   sd_infer_x11.c     X11 forwarding in use (the server's x11 channels)
+ *   sd_infer_shape.c   authentication bypass and method scans, -N
  * The constants of every rule are in sd_infer_rules.h. */
 #ifndef SD_INFER_INT_H
 #define SD_INFER_INT_H
@@ -26,6 +28,7 @@ typedef struct item {
     double t;
     sd_ts ts;
     uint64_t frame;
+    bool x11;          /* in an x11 channel's traffic (sd_infer_x11.c): not a key */
 } item;
 
 /* A leg: which outer direction is its client and how its payload sizes
@@ -78,6 +81,7 @@ typedef struct auth_res {
     int attempts;
     const char *method;
     bool failed;
+    bool mfa;            /* the successful attempt needed a second factor */
 } auth_res;
 
 /* The leg's authentication over v[from..limit): auth_attempt and
@@ -143,5 +147,21 @@ void sdi_inner_leg(ctx *x, const leg *L, size_t at, size_t lim, const auth_res *
 void sdi_transfers(ctx *x, size_t from);
 /* -L/-D forwards in a -N connection (forward events). */
 void sdi_forwards(ctx *x, size_t from);
+
+/* ---- sd_infer_shape.c ---- */
+
+/* Without a login: auth_bypass (traffic with no authentication first) and
+ * scan (auth_methods_only: the none probe alone). */
+void sdi_auth_shape(ctx *x, const auth_res *a);
+/* -N after login (s0): the forward_only event. */
+void sdi_forward_only_event(ctx *x, size_t s0);
+
+/* ---- sd_infer_x11.c ---- */
+
+/* Whether v[i] opens an x11 channel that an X client used (open,
+ * confirmation, X setup, reply); the agent rule skips these. */
+bool sdi_x11_open_at(const ctx *x, size_t i);
+/* X11 in use after s0: one x11_forwarding event (used) and the summary. */
+void sdi_x11_used(ctx *x, size_t s0);
 
 #endif

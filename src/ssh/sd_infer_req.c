@@ -191,7 +191,8 @@ static bool agent_used(ctx *x, size_t s0)
     uint32_t w_agent = sd_ssh_wire_size(x->ss, P_AGENT_OPEN), w_conf = sd_ssh_wire_size(x->cs, P_OPEN_CONFIRM);
     for (size_t i = s0; i + 1 < x->n; i++) {
         item *o = &x->v[i], *c = &x->v[i + 1];
-        if (o->c || o->len != w_agent || !c->c || c->len != w_conf || c->t - o->t >= AGENT_CONFIRM_S)
+        if (o->c || o->len != w_agent || !c->c || c->len != w_conf || c->t - o->t >= AGENT_CONFIRM_S ||
+            sdi_x11_open_at(x, i)) /* an x11 open can have the agent open's size */
             continue;
         sd_event *e = sdi_ev(x, "agent_forwarding", o, c, SD_LEG_FORWARD);
         e->dir = 1;

@@ -326,7 +326,7 @@ class Scenario:
         self.tcpdump.wait(5)
 
     def sshd(self, role, port=22, listen="0.0.0.0", hostkeys=("server_ed25519", "server_rsa"),
-             extra=""):
+             extra="", x11=False, pam=False):
         kd = os.path.join(self.work, "keys")
         tag = "sshd_%s_%d" % (role, port)
         conf = os.path.join(self.sdir, tag + ".conf")
@@ -335,12 +335,15 @@ class Scenario:
             for k in hostkeys:
                 f.write("HostKey %s\n" % os.path.join(kd, k))
             f.write("PidFile %s\n" % os.path.join(self.sdir, tag + ".pid"))
-            f.write("UsePAM no\nPasswordAuthentication yes\nKbdInteractiveAuthentication no\n"
-                    "PubkeyAuthentication yes\nPermitRootLogin no\nStrictModes no\n"
-                    "AllowTcpForwarding yes\nAllowAgentForwarding yes\nX11Forwarding no\n"
+            # pam: keyboard-interactive through PAM (Debian's /etc/pam.d/sshd)
+            f.write("UsePAM %s\nPasswordAuthentication yes\nKbdInteractiveAuthentication %s\n"
+                    % (("yes", "yes") if pam else ("no", "no")))
+            f.write("PubkeyAuthentication yes\nPermitRootLogin no\nStrictModes no\n"
+                    "AllowTcpForwarding yes\nAllowAgentForwarding yes\n"
+                    "X11Forwarding %s\nX11UseLocalhost yes\nXAuthLocation /usr/bin/xauth\n"
                     "PrintMotd no\nPrintLastLog no\nLogLevel DEBUG1\nMaxAuthTries 6\n"
                     "AllowUsers sdlab sdlab2\nUseDNS no\n"
-                    "Subsystem sftp /usr/lib/openssh/sftp-server\n" + extra)
+                    "Subsystem sftp /usr/lib/openssh/sftp-server\n" % ("yes" if x11 else "no") + extra)
         log = os.path.join(self.sdir, tag + ".log")
         self.bg(role, ["/usr/sbin/sshd", "-D", "-f", conf, "-E", log])
         w = LogWatch(log)

@@ -4,7 +4,7 @@
  * with Zeek ssh.log field names plus strider's own. */
 #include "../out/sd_evfiles.h"
 #include "../out/sd_evout.h"
-#include "../out/sd_sshout.h"
+#include "../ssh/sd_ssh_record.h"
 #include "../out/sd_json.h"
 #include "../ssh/sd_infer.h"
 #include "../out/sd_report.h"

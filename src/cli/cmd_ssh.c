@@ -7,7 +7,7 @@
 #include "../ssh/sd_ssh_record.h"
 #include "../out/sd_json.h"
 #include "../ssh/sd_infer.h"
-#include "../out/sd_report.h"
+#include "../ssh/sd_ssh_report.h"
 #include "../analyze/sd_campaign.h"
 #include "cli_cmd.h"
 #include "cli_opt.h"
@@ -126,14 +126,16 @@ static void infer_out(ssh_run *run, sd_buf *b, const sd_ssh_done *d)
     }
     if (run->outdir)
         sd_evfiles_write(run->files, keep_ev, run, d->events);
-    char sum[256];
-    sd_sshout_summary(sum, sizeof sum, d->summary);
-    sd_report_conn rc = { .conn = r->conn, .meta = r->meta, .ev = kept.v, .nev = kept.n, .rec = r->rec,
-                          .nrec = r->nrec, .summary = sum };
+    sd_ssh_report *sr = sd_calloc(1, sizeof *sr);
+    sd_ssh_report_fill(sr, d, &run->ro, run->html != NULL);
+    sr->rc.ev = kept.v;
+    sr->rc.nev = kept.n;
     if (!run->json && !run->csv)
-        sd_report_text(b, &rc, &run->ro);
+        sd_report_text(b, &sr->rc, &run->ro);
     if (run->html)
-        sd_report_html_add(run->html, &rc);
+        sd_report_html_add(run->html, &sr->rc);
+    sd_ssh_report_clear(sr);
+    free(sr);
     sd_evlist_free(&kept);
 }
 

@@ -35,9 +35,7 @@ static void ssh_done(void *ud, const sd_sshconn_result *r)
     sd_ssh_done d = { .r = r, .summary = &su, .events = &l };
     sd_report_opts ro = { .window_s = 2 };
     sd_ssh_report sr;
-    sd_ssh_report_fill(&sr, &d, &ro, true); /* the HTML report's model too */
-    sr.rc.ev = l.v;
-    sr.rc.nev = l.n;
+    sd_ssh_report_fill(&sr, &d, l.v, l.n, &ro, true); /* the HTML report's model too */
     sd_buf b = { 0 };
     sd_report_text(&b, &sr.rc, &ro);
     sd_buf_free(&b);

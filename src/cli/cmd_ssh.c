@@ -127,9 +127,7 @@ static void infer_out(ssh_run *run, sd_buf *b, const sd_ssh_done *d)
     if (run->outdir)
         sd_evfiles_write(run->files, keep_ev, run, d->events);
     sd_ssh_report *sr = sd_calloc(1, sizeof *sr);
-    sd_ssh_report_fill(sr, d, &run->ro, run->html != NULL);
-    sr->rc.ev = kept.v;
-    sr->rc.nev = kept.n;
+    sd_ssh_report_fill(sr, d, kept.v, kept.n, &run->ro, run->html != NULL);
     if (!run->json && !run->csv)
         sd_report_text(b, &sr->rc, &run->ro);
     if (run->html)

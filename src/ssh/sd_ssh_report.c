@@ -12,13 +12,9 @@
 #include <string.h>
 
 /* packetStrider's data-movement defaults (ssh_inference.md 1.3): window
- * 2*2+1 packets, stride 1, and a datum above 1.2 x the reverse keystroke
- * size (keystroke + 40) counts as bulk data. */
+ * 2*2+1 packets, stride 1. */
 #define DM_WINDOW 5u
 #define DM_STRIDE 1u
-#define DM_BULK_FACTOR 1.2
-#define DM_REV_EXTRA 40u
-#define DM_MIN_PRED 3u /* records in a window before it may predict exfil/infil */
 /* Plots draw at most this many windows: more are invisible at 1000 pixels
  * and would only make the file big. */
 #define DM_MAX_WINDOWS 1500u
@@ -85,9 +81,8 @@ static void head_rows(sd_ssh_report *s, const sd_ssh_meta *m, const char *summar
 }
 
 /* The sizes the suite model predicts (DESIGN.md "The SSH size model"),
- * marked on the histograms; none for a suite it does not know. Returns
- * the client's keystroke size (0 unknown). */
-static uint32_t predictions(sd_ssh_report *s, const sd_ssh_meta *m)
+ * marked on the histograms; none for a suite it does not know. */
+static void predictions(sd_ssh_report *s, const sd_ssh_meta *m)
 {
     const sd_ssh_suite *cs = &m->side[m->client_dir & 1].suite, *ss = &m->side[!(m->client_dir & 1)].suite;
     uint32_t key = 0;
@@ -111,52 +106,41 @@ static uint32_t predictions(sd_ssh_report *s, const sd_ssh_meta *m)
     s->rc.hist[0].mark = s->pred[0];
     s->rc.hist[1].mark = s->pred[1];
     s->rc.hist[1].nmark = n;
-    return key;
 }
 
 /* One window's features (packetStrider, ssh_inference.md 1.3): client
- * share of packets and bytes, size variability, and whether every record
- * is bulk-sized and one-way (exfil 1 / infil 2). */
+ * share of packets and bytes, size variability. Whether data moved in it
+ * is the inference's data_window rule's to say (the marks). */
 typedef struct dm_win {
     double x, cp, cb, var, el;
-    char flag;
 } dm_win;
 
-static dm_win dm_features(const sd_ssh_record **r, size_t n, double bulk, uint32_t *sz)
+static dm_win dm_features(const sd_ssh_record **r, size_t n, uint32_t *sz)
 {
     double cpk = 0, cby = 0, tby = 0;
-    bool allc = true, alls = true, big = true;
     size_t uniq = 0;
     for (size_t j = 0; j < n; j++) {
         const sd_ssh_record *q = r[j];
         if (q->from_client) {
             cpk++;
             cby += q->wire_len;
-            alls = false;
-        } else {
-            allc = false;
         }
         tby += q->wire_len;
-        big &= q->wire_len > bulk;
         size_t u;
         for (u = 0; u < uniq && sz[u] != q->wire_len; u++)
             ;
         if (u == uniq)
             sz[uniq++] = q->wire_len;
     }
-    dm_win d = { (double)r[0]->frame, cpk / (double)n, tby > 0 ? cby / tby : 0, (double)uniq / (double)n,
-                 sd_ts_sec(r[n - 1]->ts - r[0]->ts), 0 };
-    /* a lone bulk-sized record is no movement: a time window may hold one */
-    if (n >= DM_MIN_PRED)
-        d.flag = big && allc ? 1 : big && alls ? 2 : 0;
-    return d;
+    return (dm_win){ (double)r[0]->frame, cpk / (double)n, tby > 0 ? cby / tby : 0, (double)uniq / (double)n,
+                     sd_ts_sec(r[n - 1]->ts - r[0]->ts) };
 }
 
 /* Windows of w records every st records (packetStrider's), or with -w/-s
  * of window_s seconds every stride_s seconds (the data_window events'
  * windows; empty ones skipped). At most cap windows, thinned evenly. */
 static size_t dm_windows(const sd_ssh_record **r, size_t nr, const sd_report_opts *o, unsigned w,
-                         unsigned st, double bulk, dm_win *out, size_t cap)
+                         unsigned st, dm_win *out, size_t cap)
 {
     uint32_t *sz = sd_calloc(nr, sizeof *sz);
     size_t k = 0;
@@ -173,24 +157,21 @@ static size_t dm_windows(const sd_ssh_record **r, size_t nr, const sd_report_opt
             while (e < nr && sd_ts_sec(r[e]->ts - r[0]->ts) < from + ws)
                 e++;
             if (e > a)
-                out[k++] = dm_features(r + a, e - a, bulk, sz);
+                out[k++] = dm_features(r + a, e - a, sz);
         }
     } else {
         size_t nwin = (nr - w) / st + 1, every = nwin > cap ? (nwin + cap - 1) / cap : 1;
         for (size_t wi = 0; wi < nwin && k < cap; wi += every)
-            out[k++] = dm_features(r + wi * st, w, bulk, sz);
+            out[k++] = dm_features(r + wi * st, w, sz);
     }
     free(sz);
     return k;
 }
 
-/* The windows as the model's series, and a mark per exfil/infil window. */
-static void dm_series(sd_ssh_report *s, const dm_win *dw, size_t k, double bulk)
+/* The windows as the model's series. */
+static void dm_series(sd_ssh_report *s, const dm_win *dw, size_t k)
 {
-    sd_report_series *d = &s->rc.dm;
     s->series = sd_calloc(5 * k, sizeof *s->series);
-    s->mark = sd_calloc(k, sizeof *s->mark);
-    s->mark_title = sd_calloc(k, sizeof *s->mark_title);
     double *x = s->series, *cp = x + k, *cb = cp + k, *var = cb + k, *el = var + k;
     for (size_t i = 0; i < k; i++) {
         x[i] = dw[i].x;
@@ -198,23 +179,42 @@ static void dm_series(sd_ssh_report *s, const dm_win *dw, size_t k, double bulk)
         cb[i] = dw[i].cb;
         var[i] = dw[i].var;
         el[i] = dw[i].el;
-        if (!dw[i].flag)
+    }
+    sd_report_series *d = &s->rc.dm;
+    d->n = k;
+    d->x = x;
+    d->client_pkts = cp;
+    d->client_bytes = cb;
+    d->variability = var;
+    d->elapsed = el;
+    d->desc = s->desc;
+}
+
+/* A mark per data_window event shown (the inference's one exfil/infil
+ * rule, -w/-s): upper band for client to server. */
+static void dm_marks(sd_ssh_report *s, const sd_event *ev, size_t nev)
+{
+    sd_report_series *d = &s->rc.dm;
+    s->mark = sd_calloc(nev ? nev : 1, sizeof *s->mark);
+    s->mark_title = sd_calloc(nev ? nev : 1, sizeof *s->mark_title);
+    for (size_t i = 0; i < nev; i++) {
+        const sd_event *e = &ev[i];
+        if (!e->kind || strcmp(e->kind, "data_window"))
             continue;
         char *t = s->mark_title[d->nmark];
-        snprintf(t, sizeof *s->mark_title,
-                 "%s prediction: window from frame %.0f, %.3f s elapsed, all %s records > %.0f bytes",
-                 dw[i].flag == 1 ? "exfil" : "infil", x[i], el[i], dw[i].flag == 1 ? "client" : "server", bulk);
-        s->mark[d->nmark++] = (sd_report_mark){ x[i], dw[i].flag, t };
+        snprintf(t, sizeof *s->mark_title, "%s, frames %llu-%llu", e->note, (unsigned long long)e->frame,
+                 (unsigned long long)e->frame_last);
+        s->mark[d->nmark++] = (sd_report_mark){ (double)e->frame, e->dir == 0 ? 1 : 2, t };
     }
-    *d = (sd_report_series){ .n = k, .x = x, .client_pkts = cp, .client_bytes = cb, .variability = var,
-                             .elapsed = el, .mark = s->mark, .nmark = d->nmark, .desc = s->desc,
-                             .band_name = { NULL, "exfil", "infil" } };
+    d->mark = s->mark;
+    d->band_name[1] = "exfil";
+    d->band_name[2] = "infil";
 }
 
 /* Windowed data-movement features over the encrypted records in the zoom
  * range (packetStrider's window/stride, ssh_inference.md 1.3); none when
  * fewer than three windows would show no trend. */
-static void data_movement(sd_ssh_report *s, const sd_sshconn_result *r, const sd_report_opts *o, uint32_t key)
+static void data_movement(sd_ssh_report *s, const sd_sshconn_result *r, const sd_report_opts *o)
 {
     unsigned w = o->window ? o->window : DM_WINDOW, st = o->stride ? o->stride : DM_STRIDE;
     const sd_ssh_record **v = sd_calloc(r->nrec ? r->nrec : 1, sizeof *v);
@@ -226,16 +226,15 @@ static void data_movement(sd_ssh_report *s, const sd_sshconn_result *r, const sd
         free(v);
         return;
     }
-    double bulk = DM_BULK_FACTOR * (double)((key ? key : 36) + DM_REV_EXTRA);
     dm_win *dw = sd_calloc(DM_MAX_WINDOWS, sizeof *dw);
-    size_t k = dm_windows(v, nr, o, w, st, bulk, dw, DM_MAX_WINDOWS);
+    size_t k = dm_windows(v, nr, o, w, st, dw, DM_MAX_WINDOWS);
     if (k >= 3) {
         if (o->window_s > 0)
             snprintf(s->desc, sizeof s->desc, "window %g s, stride %g s", o->window_s,
                      o->stride_s > 0 ? o->stride_s : o->window_s);
         else
             snprintf(s->desc, sizeof s->desc, "window %u records, stride %u", w, st);
-        dm_series(s, dw, k, bulk);
+        dm_series(s, dw, k);
     }
     free(dw);
     free(v);
@@ -255,7 +254,8 @@ static void sizes(sd_ssh_report *s, const sd_sshconn_result *r, const sd_report_
     }
 }
 
-void sd_ssh_report_fill(sd_ssh_report *s, const sd_ssh_done *d, const sd_report_opts *o, bool plots)
+void sd_ssh_report_fill(sd_ssh_report *s, const sd_ssh_done *d, const sd_event *ev, size_t nev,
+                        const sd_report_opts *o, bool plots)
 {
     const sd_sshconn_result *r = d->r;
     const sd_ssh_meta *m = r->meta;
@@ -264,6 +264,8 @@ void sd_ssh_report_fill(sd_ssh_report *s, const sd_ssh_done *d, const sd_report_
         sd_sshout_summary(s->summary, sizeof s->summary, d->summary);
     s->rc.conn = r->conn;
     s->rc.row = s->row;
+    s->rc.ev = ev;
+    s->rc.nev = nev;
     s->rc.nrec = r->nrec;
     s->rc.rec_unit = r->nrec && r->rec[0].exact ? "packets" : "segments";
     if (m) {
@@ -273,7 +275,11 @@ void sd_ssh_report_fill(sd_ssh_report *s, const sd_ssh_done *d, const sd_report_
     head_rows(s, m, s->summary);
     if (!plots)
         return;
-    data_movement(s, r, o, m ? predictions(s, m) : 0);
+    if (m)
+        predictions(s, m);
+    data_movement(s, r, o);
+    if (s->rc.dm.n)
+        dm_marks(s, ev, nev);
     sizes(s, r, o);
 }
 

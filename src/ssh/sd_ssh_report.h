@@ -1,7 +1,8 @@
 /* sd_ssh_report: what the reports show of one SSH connection, described by
  * the SSH layer in the writers' model (src/out/sd_report.h): the header
- * rows, the data-movement windows and their exfil/infil marks, the record
- * sizes and the sizes the suite model predicts. The writers lay it out. */
+ * rows, the data-movement windows with the inference's data_window events
+ * as their exfil/infil marks, the record sizes and the sizes the suite
+ * model predicts. The writers lay it out. */
 #ifndef SD_SSH_REPORT_H
 #define SD_SSH_REPORT_H
 
@@ -21,11 +22,13 @@ typedef struct sd_ssh_report {
     sd_report_size pred[2][3];
 } sd_ssh_report;
 
-/* Fills s->rc for d (events left to the caller: rc.ev, rc.nev). o: zoom
- * and data-movement windows; plots: also the series and histograms (the
- * HTML report), else the header only. Everything lives until
- * sd_ssh_report_clear. */
-void sd_ssh_report_fill(sd_ssh_report *s, const sd_ssh_done *d, const sd_report_opts *o, bool plots);
+/* Fills s->rc for d with the events ev to show (borrowed: they must
+ * outlive s->rc); their data_window events are the data-movement marks.
+ * o: zoom and data-movement windows; plots: also the series and
+ * histograms (the HTML report), else the header only. Everything lives
+ * until sd_ssh_report_clear. */
+void sd_ssh_report_fill(sd_ssh_report *s, const sd_ssh_done *d, const sd_event *ev, size_t nev,
+                        const sd_report_opts *o, bool plots);
 void sd_ssh_report_clear(sd_ssh_report *s);
 
 #endif

@@ -73,9 +73,7 @@ static void on_done(void *ud, const sd_sshconn_result *r)
     }
     sd_ssh_done d = { .r = r }; /* no summary: no outcome row */
     static sd_ssh_report sr;
-    sd_ssh_report_fill(&sr, &d, &u->o, u->html != NULL);
-    sr.rc.ev = l.v;
-    sr.rc.nev = l.n;
+    sd_ssh_report_fill(&sr, &d, l.v, l.n, &u->o, u->html != NULL);
     const sd_report_conn rc = sr.rc;
     if (u->text) {
         sd_buf b = { 0 };

@@ -8,22 +8,16 @@
  * and descriptors) -> the extract analyzer (src/out/sd_extract.c, which
  * writes each session's files and index line when the session ends) ->
  * the engine run -> the status. */
-#include "../out/sd_extract.h"
+#include "../common/sd_heap.h"
+#include "../out/sd_outfile.h"
+#include "../out/sd_runlog.h"
 #include "../out/sd_filesink.h"
 #include "cli_cmd.h"
 #include "cli_opt.h"
 
-#include <dirent.h>
-#include <errno.h>
-#include <fcntl.h>
 #include <getopt.h>
-#ifdef __GLIBC__
-#include <malloc.h>
-#endif
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #define DEFAULT_MAX_OPEN 64
@@ -125,82 +119,6 @@ static int extract_opt(void *ctx, int o, const char *arg)
     }
 }
 
-/* Whether the directory dirfd has no entries (besides . and ..). */
-static bool dir_empty(int dirfd)
-{
-    int fd = dup(dirfd);
-    DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
-    if (!d) {
-        if (fd >= 0)
-            close(fd);
-        return false;
-    }
-    bool empty = true;
-    for (struct dirent *e; empty && (e = readdir(d));)
-        empty = !strcmp(e->d_name, ".") || !strcmp(e->d_name, "..");
-    closedir(d);
-    return empty;
-}
-
-/* Creates (or, with force, accepts) the output directory; its descriptor,
- * or -1. *fresh: it has no files (a name's earlier files can be looked up
- * there, see sd_names.h). */
-static int open_outdir(const char *dir, bool force, bool *fresh)
-{
-    if (mkdir(dir, 0755) != 0) {
-        if (errno != EEXIST) {
-            fprintf(stderr, "strider extract: cannot create %s: %s\n", dir, strerror(errno));
-            return -1;
-        }
-        if (!force) {
-            fprintf(stderr, "strider extract: %s exists; use --force to write into it\n", dir);
-            return -1;
-        }
-    }
-    int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (fd < 0)
-        fprintf(stderr, "strider extract: cannot open %s: %s\n", dir, strerror(errno));
-    else
-        *fresh = dir_empty(fd);
-    return fd;
-}
-
-/* Extraction allocates and frees memory by the million (the reassembler's
- * per-stream history and segments, the sink's file blocks) and keeps
- * ~100 MB in use; on a virtual machine a page fault costs microseconds, so
- * first touching every 4 KiB page was a fifth of the run time. The heap is
- * grown once by HEAP_PAD, asked to use transparent huge pages (one fault per
- * 2 MiB where the kernel allows it; nothing happens where it does not), and
- * never trimmed; big blocks come from the heap too instead of mmap. */
-#define HEAP_PAD ((size_t)256 << 20)
-static void heap_setup(void)
-{
-#ifdef __GLIBC__
-    mallopt(M_MMAP_THRESHOLD, 4 << 20);
-    mallopt(M_TRIM_THRESHOLD, 1 << 30);
-    mallopt(M_TOP_PAD, (int)HEAP_PAD);
-    uintptr_t lo = (uintptr_t)sbrk(0);
-    free(sd_malloc(1 << 20)); /* the heap grows by 1 MiB + HEAP_PAD */
-    uintptr_t hi = (uintptr_t)sbrk(0);
-    const uintptr_t huge = (uintptr_t)2 << 20;
-    lo = (lo + huge - 1) & ~(huge - 1);
-    hi &= ~(huge - 1);
-    if (lo != (uintptr_t)-1 && hi > lo)
-        (void)madvise((void *)lo, hi - lo, MADV_HUGEPAGE);
-#endif
-}
-
-static void print_stats(const sd_extract_stats *st)
-{
-    fprintf(stderr, "strider extract: %llu TCP sessions, %llu with payload, %llu with signatures",
-            (unsigned long long)st->sessions, (unsigned long long)st->with_data,
-            (unsigned long long)st->sig_sessions);
-    if (st->truncated)
-        fprintf(stderr, ", %llu TRUNCATED by a memory cap (see --stream-cap, --memcap)",
-                (unsigned long long)st->truncated);
-    fprintf(stderr, "\n");
-}
-
 static void x_init(void *ctx)
 {
     xargs *a = ctx;
@@ -228,7 +146,7 @@ static int x_prepare(void *ctx, cli_input *in, sd_engine_opts *eo)
 static int x_start(void *ctx, cli_input *in, sd_engine *e)
 {
     xargs *a = ctx;
-    a->dirfd = open_outdir(a->outdir, a->force, &a->xo.fresh_dir);
+    a->dirfd = sd_outdir_open(a->outdir, a->force, &a->xo.fresh_dir, "strider extract");
     if (a->dirfd < 0)
         return 1;
     sd_filesink_opts so = { .max_open = a->max_open - (a->xo.flows_only ? 0 : 1), /* one for the index */
@@ -238,7 +156,7 @@ static int x_start(void *ctx, cli_input *in, sd_engine *e)
     a->x = sd_extract_new(&a->xo, a->sink);
     if (!a->x)
         return 1;
-    heap_setup();
+    sd_heap_setup();
     sd_analyzer an = sd_extract_analyzer(a->x);
     sd_engine_add(e, &an);
     return CLI_OK;
@@ -265,12 +183,7 @@ static int x_finish(void *ctx, cli_input *in, sd_engine *e, int rc)
 {
     xargs *a = ctx;
     sd_extract_stats st = sd_extract_get_stats(a->x);
-    if (!in->quiet)
-        print_stats(&st);
-    if (st.holes_cut) /* said even with -q: the files are not at stream offsets past it */
-        fprintf(stderr, "strider extract: %llu hole(s) longer than --max-hole: %llu missing bytes not written "
-                        "as NULs (index: *_hole_bytes_cut, *_first_cut_offset)\n",
-                (unsigned long long)st.holes_cut, (unsigned long long)st.hole_bytes_cut);
+    sd_runlog_extract(stderr, &st, in->quiet);
     return x_close(a, rc);
 }
 

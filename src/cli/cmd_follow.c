@@ -2,7 +2,7 @@
  * interleaved in the order the bytes were delivered (what Wireshark's
  * "Follow TCP Stream" and tshark -z follow,tcp show), with gaps shown as
  * gaps and inconsistent retransmissions marked. */
-#include "../out/sd_follow.h"
+#include "../out/sd_runlog.h"
 #include "cli_cmd.h"
 #include "cli_opt.h"
 
@@ -138,15 +138,7 @@ static int fw_finish(void *ctx, cli_input *in, sd_engine *e, int rc)
         fprintf(stderr, "strider follow: no TCP connection %s in the capture\n", r->conn_arg);
         rc = 1;
     }
-    if (r->mode == SD_FOLLOW_RAW && (r->fo.gaps[0] || r->fo.gaps[1]) && !in->quiet)
-        fprintf(stderr, "strider follow: %llu bytes missing in capture file (left out of --raw)\n",
-                (unsigned long long)(r->fo.gap_bytes[0] + r->fo.gap_bytes[1]));
-    if (r->oow) /* said even with -q: bytes someone may have planted */
-        fprintf(stderr, "strider follow: %u segment(s) beyond the receiver's window, never ACKed, left out of "
-                        "the stream (first: frame %llu): a possible injection\n",
-                r->oow, (unsigned long long)r->oow_frame);
-    if ((r->fo.truncated[0] || r->fo.truncated[1]) && !in->quiet)
-        fprintf(stderr, "strider follow: stream truncated: a memory cap was hit (see --stream-cap, --memcap)\n");
+    sd_runlog_follow(stderr, &r->fo, r->oow, r->oow_frame, in->quiet);
     return rc;
 }
 

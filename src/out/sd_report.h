@@ -21,6 +21,7 @@
 #include <stdio.h>
 
 #include "../common/sd_event.h"
+#include "../decode/sd_decode.h"
 #include "../flow/sd_conn.h"
 /* The reports take this model, which an analyzer fills (the SSH one:
  * src/ssh/sd_ssh_report.c): header rows, events, the data-movement series
@@ -151,5 +152,15 @@ typedef struct sd_report_pkt {
  * range of o (may be NULL) are left out. */
 void sd_report_tcp_plot(sd_buf *b, const sd_conn *c, const sd_report_pkt *p, size_t n, const sd_report_opts *o,
                         bool html);
+
+/* The packets of one connection kept for its TCP plot (`packets --plot`). */
+typedef struct sd_report_tcp sd_report_tcp;
+sd_report_tcp *sd_report_tcp_new(void);
+/* One packet of c (the connection as last seen sizes the axes). */
+void sd_report_tcp_add(sd_report_tcp *t, const sd_conn *c, const sd_pkt *p, int dir, unsigned ta);
+/* Writes the plot to path: SVG if it ends in ".svg", else a whole HTML
+ * page; 0, or -1 with errno set. */
+int sd_report_tcp_write(const sd_report_tcp *t, const char *path, const sd_report_opts *o);
+void sd_report_tcp_free(sd_report_tcp *t);
 
 #endif

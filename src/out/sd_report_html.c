@@ -3,9 +3,9 @@
 #include "sd_report_int.h"
 
 #include "../flow/sd_tcp.h"
+#include "sd_outfile.h"
 #include "sd_svg.h"
 
-#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -290,26 +290,11 @@ void sd_report_html_render(sd_report_html *h, sd_buf *b)
     sd_buf_printf(b, "<pre id=result></pre><script>%s</script></body></html>\n", JS);
 }
 
-static int write_file(const char *path, const sd_buf *b)
-{
-    FILE *f = sd_create(path); /* a link planted at path is not followed */
-    if (!f)
-        return -1;
-    size_t w = b->len ? fwrite(b->p, 1, b->len, f) : 0;
-    int e = ferror(f);
-    if (fclose(f) != 0 || w != b->len || e) {
-        if (!errno)
-            errno = EIO;
-        return -1;
-    }
-    return 0;
-}
-
 int sd_report_html_write(sd_report_html *h, const char *path)
 {
     sd_buf b = { 0 };
     sd_report_html_render(h, &b);
-    int rc = write_file(path, &b);
+    int rc = sd_outfile_write(path, &b);
     sd_buf_free(&b);
     return rc;
 }

@@ -31,6 +31,8 @@ conns_json conns --json @F
 conns_csv conns --csv @F
 conns_R conns -R --json @F
 conns_Rtext conns -R @F
+conns_sort conns --sort duration:desc --limit 5 @F
+conns_where conns --proto tcp --where duration>0.5 --fields stream,duration,service,history @F
 packets packets --conn 0 @F
 packets_json packets --conn 0 --json @F
 packets_csv packets --conn 0 --csv @F

@@ -22,12 +22,7 @@ static void print_diag(void *ud, const char *file, uint64_t frame, const char *m
     }
     if (in->diag.count > in->diag_max)
         return;
-    if (file && frame)
-        fprintf(stderr, "strider: %s: frame %llu: %s\n", file, (unsigned long long)frame, msg);
-    else if (file)
-        fprintf(stderr, "strider: %s: %s\n", file, msg);
-    else
-        fprintf(stderr, "strider: %s\n", msg);
+    sd_runlog_diag(stderr, file, frame, msg);
 }
 
 void cli_input_init(cli_input *in)
@@ -152,8 +147,7 @@ static void show_progress(void *ud, uint64_t done, uint64_t total)
     progress *p = ud;
     if (!p->on || !total)
         return;
-    fprintf(stderr, "\rstrider: %3.0f%% (%.1f of %.1f MB)", 100.0 * (double)done / (double)total,
-            (double)done / 1e6, (double)total / 1e6);
+    sd_runlog_progress(stderr, done, total);
     p->shown = true;
 }
 
@@ -209,19 +203,6 @@ int cli_usage_error(const char *cmd, const char *fmt, ...)
     return 2;
 }
 
-int cli_parse_format(const char *s, cli_format *out)
-{
-    if (strcmp(s, "text") == 0)
-        *out = CLI_TEXT;
-    else if (strcmp(s, "json") == 0)
-        *out = CLI_JSON;
-    else if (strcmp(s, "csv") == 0)
-        *out = CLI_CSV;
-    else
-        return -1;
-    return 0;
-}
-
 void cli_flush(sd_buf *b)
 {
     if (b->len && fwrite(b->p, 1, b->len, stdout) != b->len) {
@@ -239,32 +220,3 @@ void cli_flush_now(sd_buf *b)
         exit(1);
     }
 }
-
-int cli_parse_u64(const char *cmd, const char *opt, const char *s, uint64_t min, uint64_t max, uint64_t *out)
-{
-    char *end;
-    errno = 0;
-    unsigned long long v = strtoull(s, &end, 10);
-    if (!*s || *s == '-' || *end || errno || v < min || v > max) {
-        fprintf(stderr, "strider%s%s: %s wants a whole number from %llu to %llu, not \"%s\"\n", *cmd ? " " : "",
-                cmd, opt, (unsigned long long)min, (unsigned long long)max, s);
-        return -1;
-    }
-    *out = v;
-    return 0;
-}
-
-int cli_parse_secs(const char *cmd, const char *opt, const char *s, double min, double max, double *out)
-{
-    char *end;
-    errno = 0;
-    double v = strtod(s, &end);
-    if (!*s || *end || errno || !(v >= min && v <= max)) {
-        fprintf(stderr, "strider%s%s: %s wants seconds from %g to %g, not \"%s\"\n", *cmd ? " " : "", cmd, opt,
-                min, max, s);
-        return -1;
-    }
-    *out = v;
-    return 0;
-}
-

@@ -4,8 +4,6 @@
 #include "../out/sd_connout.h"
 #include "cli_cmd.h"
 
-#include <getopt.h>
-#include <stdlib.h>
 #include <string.h>
 
 typedef struct conns_run {

@@ -8,17 +8,11 @@
  * and descriptors) -> the extract analyzer (src/out/sd_extract.c, which
  * writes each session's files and index line when the session ends) ->
  * the engine run -> the status. */
-#include "../common/sd_heap.h"
-#include "../out/sd_outfile.h"
+#include "../out/sd_extract_job.h"
 #include "../out/sd_runlog.h"
-#include "../out/sd_filesink.h"
 #include "cli_cmd.h"
 #include "cli_opt.h"
 
-#include <getopt.h>
-#include <stdlib.h>
-#include <string.h>
-#include <unistd.h>
 
 #define DEFAULT_MAX_OPEN 64
 #define DEFAULT_INLINE 4096 /* payload bytes per direction rendered in the transcript */
@@ -79,14 +73,11 @@ typedef struct xargs {
     bool json_opt; /* a transcript or index option was given */
     size_t max_open, buffer;
     sd_extract_opts xo;
-    sd_reasm_budget budget;
-    sd_reasm_opts ro;
-    int dirfd;
-    sd_filesink *sink;
-    sd_extract *x;
+    cli_reasm rs;          /* --overlap, --stream-cap, --memcap */
+    sd_extract_job job;
 } xargs;
 
-enum { O_FORCE = 256, O_ALL, O_OVERLAP, O_SCAP, O_MEMCAP, O_MAXOPEN, O_PMAX, O_INLINE, O_BUFFER, O_FLOWS,
+enum { O_FORCE = 256, O_ALL, O_MAXOPEN, O_PMAX, O_INLINE, O_BUFFER, O_FLOWS,
        O_MAXHOLE };
 
 /* One option of extract's own; 0 = fine, else the exit status. */
@@ -104,9 +95,6 @@ static int extract_opt(void *ctx, int o, const char *arg)
         return rc;
     }
     case O_ALL: a->xo.all = a->json_opt = true; return 0;
-    case O_OVERLAP: return cli_opt_overlap("extract", arg, &a->ro.policy);
-    case O_SCAP: return cli_opt_size("extract", "stream-cap", arg, 1, SIZE_MAX, false, &a->ro.stream_cap);
-    case O_MEMCAP: return cli_opt_size("extract", "memcap", arg, 1, SIZE_MAX, false, &a->budget.cap);
     case O_MAXOPEN: return cli_opt_size("extract", "max-open", arg, 4, 65536, false, &a->max_open);
     case O_BUFFER: return cli_opt_size("extract", "buffer", arg, 1, SIZE_MAX, false, &a->buffer);
     case O_PMAX:
@@ -115,7 +103,10 @@ static int extract_opt(void *ctx, int o, const char *arg)
     case O_INLINE:
         a->json_opt = true;
         return cli_opt_size("extract", "json-inline", arg, 0, SIZE_MAX, true, &a->xo.inline_max);
-    default: return cli_usage_error("extract", "bad option");
+    default: {
+        int rc = cli_opt_reasm("extract", &a->rs, o, arg);
+        return rc >= 0 ? rc : cli_usage_error("extract", "bad option");
+    }
     }
 }
 
@@ -125,9 +116,8 @@ static void x_init(void *ctx)
     a->max_open = DEFAULT_MAX_OPEN;
     a->buffer = DEFAULT_BUFFER;
     a->xo = (sd_extract_opts){ .payload_max = SIZE_MAX, .inline_max = DEFAULT_INLINE };
-    a->budget.cap = (size_t)1 << 30;
-    a->ro = (sd_reasm_opts){ .policy = SD_OVERLAP_FIRST, .budget = &a->budget };
-    a->dirfd = -1;
+    cli_reasm_init(&a->rs);
+    a->job.dirfd = -1;
 }
 
 static int x_prepare(void *ctx, cli_input *in, sd_engine_opts *eo)
@@ -139,63 +129,34 @@ static int x_prepare(void *ctx, cli_input *in, sd_engine_opts *eo)
         return cli_usage_error("extract", "--flows-only writes no transcript or index: "
                                           "--all, --json-inline and --json-payload-max do not apply");
     eo->reassemble = true;
-    eo->reasm = a->ro;
+    eo->reasm = a->rs.ro;
     return CLI_OK;
 }
 
 static int x_start(void *ctx, cli_input *in, sd_engine *e)
 {
     xargs *a = ctx;
-    a->dirfd = sd_outdir_open(a->outdir, a->force, &a->xo.fresh_dir, "strider extract");
-    if (a->dirfd < 0)
-        return 1;
-    sd_filesink_opts so = { .max_open = a->max_open - (a->xo.flows_only ? 0 : 1), /* one for the index */
-                            .budget = a->buffer, .log = in->quiet ? NULL : stderr,
-                            .prog = "strider extract" };
-    a->sink = sd_filesink_new(a->dirfd, &so);
-    a->x = sd_extract_new(&a->xo, a->sink);
-    if (!a->x)
-        return 1;
-    sd_heap_setup();
-    sd_analyzer an = sd_extract_analyzer(a->x);
-    sd_engine_add(e, &an);
-    return CLI_OK;
-}
-
-/* Every file written and closed; the write errors make the status 1. */
-static int x_close(xargs *a, int rc)
-{
-    sd_extract_free(a->x);
-    a->x = NULL;
-    uint64_t errors = a->sink ? sd_filesink_free(a->sink) : 0;
-    a->sink = NULL;
-    if (errors) {
-        fprintf(stderr, "strider extract: %llu write errors\n", (unsigned long long)errors);
-        rc = 1;
-    }
-    if (a->dirfd >= 0)
-        close(a->dirfd);
-    a->dirfd = -1;
-    return rc;
+    sd_extract_job_opts jo = { .outdir = a->outdir, .force = a->force, .max_open = a->max_open,
+                               .buffer = a->buffer, .quiet = in->quiet };
+    return sd_extract_job_open(&a->job, &jo, &a->xo, e) ? 1 : CLI_OK;
 }
 
 static int x_finish(void *ctx, cli_input *in, sd_engine *e, int rc)
 {
     xargs *a = ctx;
-    sd_extract_stats st = sd_extract_get_stats(a->x);
+    sd_extract_stats st = sd_extract_get_stats(a->job.x);
     sd_runlog_extract(stderr, &st, in->quiet);
-    return x_close(a, rc);
+    return sd_extract_job_close(&a->job, rc);
 }
 
 static void x_free(void *ctx)
 {
-    x_close(ctx, 0);
+    sd_extract_job_close(&((xargs *)ctx)->job, 0);
 }
 
 static const struct option X_OPTS[] = {
     { "output", required_argument, 0, 'o' },   { "force", no_argument, 0, O_FORCE },
-    { "all", no_argument, 0, O_ALL },          { "overlap", required_argument, 0, O_OVERLAP },
-    { "stream-cap", required_argument, 0, O_SCAP }, { "memcap", required_argument, 0, O_MEMCAP },
+    { "all", no_argument, 0, O_ALL },          CLI_REASM_OPTS,
     { "max-open", required_argument, 0, O_MAXOPEN },
     { "json-payload-max", required_argument, 0, O_PMAX },
     { "json-inline", required_argument, 0, O_INLINE },

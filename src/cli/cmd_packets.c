@@ -6,8 +6,6 @@
 #include "cli_opt.h"
 
 #include <errno.h>
-#include <getopt.h>
-#include <stdlib.h>
 #include <string.h>
 
 static const char HELP[] =
@@ -25,7 +23,7 @@ static const char HELP[] =
     "  -z, --zoom A:B       the plot shows frames A to B only (either may be empty)\n" CLI_COMMON_HELP;
 
 typedef struct pk_run {
-    cli_conn_sel sel;
+    sd_connsel sel;
     const char *conn_arg;
     cli_format fmt;
     sd_buf b;
@@ -38,7 +36,7 @@ typedef struct pk_run {
 static void on_packet(void *ud, const sd_conn *c, const sd_pkt *p, int dir, unsigned ta)
 {
     pk_run *r = ud;
-    if (!c || !cli_conn_is(&r->sel, c->ipproto, c->id, c->uid))
+    if (!c || !sd_connsel_is(&r->sel, c->ipproto, c->id, c->uid))
         return;
     if (r->plot)
         sd_report_tcp_add(r->tcp, c, p, dir, ta);

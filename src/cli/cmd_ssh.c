@@ -8,10 +8,6 @@
 #include "cli_cmd.h"
 #include "cli_opt.h"
 
-#include <errno.h>
-#include <getopt.h>
-#include <stdlib.h>
-#include <string.h>
 
 static const char HELP[] =
     "usage: strider ssh [options] FILE...\n"
@@ -90,25 +86,6 @@ static void ssh_init(void *ctx)
     run->out.legs = 3;
 }
 
-static int ssh_opt_leg(ssh_run *run, const char *arg)
-{
-    static const char *const LEGS[] = { "forward", "reverse", "both" };
-    for (int i = 0; i < 3; i++)
-        if (!strcmp(arg, LEGS[i])) {
-            run->out.legs = i + 1;
-            return CLI_OK;
-        }
-    return cli_usage_error("ssh", "-d/--leg wants forward, reverse or both, not \"%s\"", arg);
-}
-
-static int ssh_opt_kinds(ssh_run *run, const char *arg)
-{
-    if (!*arg || strlen(arg) + 3 > sizeof run->out.kinds || strspn(arg, "abcdefghijklmnopqrstuvwxyz_,") != strlen(arg))
-        return cli_usage_error("ssh", "--kinds wants event kinds separated by commas, not \"%s\"", arg);
-    snprintf(run->out.kinds, sizeof run->out.kinds, ",%s,", arg);
-    return CLI_OK;
-}
-
 static int ssh_opt(void *ctx, int o, const char *arg)
 {
     ssh_run *run = ctx;
@@ -117,7 +94,9 @@ static int ssh_opt(void *ctx, int o, const char *arg)
     case 'm': run->meta_only = true; return CLI_OK;
     case 'C': run->out.csv = true; return CLI_OK;
     case 'k': return CLI_OK; /* packetStrider's -k: keystrokes are always inferred */
-    case 'K': return ssh_opt_kinds(run, arg);
+    case 'K':
+        return sd_ssh_out_kinds(&run->out, arg) ? CLI_OK
+               : cli_usage_error("ssh", "--kinds wants event kinds separated by commas, not \"%s\"", arg);
     case 'p': run->plots = true; return CLI_OK;
     case 'j': run->out.json = true; return CLI_OK;
     case 'R': run->out.records = true; return CLI_OK;
@@ -129,7 +108,9 @@ static int ssh_opt(void *ctx, int o, const char *arg)
         run->stream = (int64_t)n;
         return CLI_OK;
     case 'z': return cli_opt_frames("ssh", "-z/--zoom", arg, &run->out.zfrom, &run->out.zto);
-    case 'd': return ssh_opt_leg(run, arg);
+    case 'd':
+        return sd_ssh_out_legs(&run->out, arg) ? CLI_OK
+               : cli_usage_error("ssh", "-d/--leg wants forward, reverse or both, not \"%s\"", arg);
     case 'w': return cli_parse_secs("ssh", "-w/--window", arg, 0.001, 1e9, &run->window) ? 2 : CLI_OK;
     case 's': return cli_parse_secs("ssh", "-s/--stride", arg, 0.001, 1e9, &run->stride) ? 2 : CLI_OK;
     default: return cli_usage_error("ssh", "bad option");
@@ -151,8 +132,6 @@ static int ssh_prepare(void *ctx, cli_input *in, sd_engine_opts *eo)
     run->out.ro.window_s = run->window; /* the plot's windows are the events' windows */
     run->out.ro.stride_s = run->stride;
     run->out.ro.title = in->nfiles ? in->files[0] : "live capture";
-    if (run->plots)
-        run->out.html = sd_report_html_new(&run->out.ro);
     eo->reassemble = true;
     return CLI_OK;
 }
@@ -161,14 +140,12 @@ static int ssh_start(void *ctx, cli_input *in, sd_engine *e)
 {
     ssh_run *run = ctx;
     run->live = in->live;
-    if (run->outdir && !(run->out.files = sd_evfiles_open(run->outdir, run->plots, in->live, "strider ssh")))
+    if (sd_ssh_out_open(&run->out, run->outdir, run->plots, in->live))
         return 1;
-    if (run->out.csv && !run->meta_only && !run->out.records) {
-        sd_buf h = { 0 };
-        sd_evout_csv_header(&h);
-        cli_flush(&h);
-        sd_buf_free(&h);
-    }
+    sd_buf h = { 0 };
+    sd_ssh_out_begin(&run->out, &h);
+    cli_flush(&h);
+    sd_buf_free(&h);
     bool infer = !run->meta_only && !run->out.records;
     sd_sshan_opts so = { .infer = infer, .stream = run->stream, .done = on_done, .ud = run,
                          .early = in->live ? on_early : NULL,
@@ -182,48 +159,27 @@ static int ssh_start(void *ctx, cli_input *in, sd_engine *e)
     return CLI_OK;
 }
 
-static void campaign_end(ssh_run *run)
-{
-    sd_evlist l = { 0 };
-    sd_buf b = { 0 };
-    sd_campaign_finish(run->camp, &l);
-    sd_ssh_out_events(&run->out, &b, &l, "Across connections");
-    cli_flush_now(&b);
-    sd_buf_free(&b);
-    if (run->out.html)
-        sd_report_html_across(run->out.html, l.v, l.n);
-    sd_evlist_free(&l);
-    uint64_t conns, servers;
-    sd_campaign_untracked(run->camp, &conns, &servers);
-    if (conns || servers)
-        fprintf(stderr, "strider ssh: campaign caps reached: %llu connection(s) of clients past the client cap "
-                        "not counted, %llu server(s) not counted as distinct\n",
-                (unsigned long long)conns, (unsigned long long)servers);
-}
-
 static int ssh_finish(void *ctx, cli_input *in, sd_engine *e, int rc)
 {
     ssh_run *run = ctx;
-    if (run->camp)
-        campaign_end(run);
+    uint64_t untracked[2] = { 0, 0 };
+    if (run->camp) {
+        sd_evlist l = { 0 };
+        sd_buf b = { 0 };
+        sd_campaign_finish(run->camp, &l);
+        sd_ssh_out_across(&run->out, &b, &l);
+        cli_flush_now(&b);
+        sd_buf_free(&b);
+        sd_evlist_free(&l);
+        sd_campaign_untracked(run->camp, &untracked[0], &untracked[1]);
+    }
     sd_buf err = { 0 };
-    if (sd_ssh_out_notes(&err, sd_sshan_stats(run->an), !run->shown && rc == 0, run->stream))
+    if (sd_ssh_out_notes(&err, sd_sshan_stats(run->an), untracked, !run->shown && rc == 0, run->stream))
         rc = 1;
     if (err.len)
         fwrite(err.p, 1, err.len, stderr);
     sd_buf_free(&err);
-    if (sd_evfiles_close(run->out.files))
-        rc = 1;
-    run->out.files = NULL;
-    if (run->out.html) {
-        char p[4096];
-        snprintf(p, sizeof p, "%s/report.html", run->outdir);
-        if (sd_report_html_write(run->out.html, p)) {
-            fprintf(stderr, "strider ssh: cannot write %s: %s\n", p, strerror(errno));
-            rc = 1;
-        }
-    }
-    return rc;
+    return sd_ssh_out_close(&run->out, run->outdir) ? 1 : rc;
 }
 
 static void ssh_free(void *ctx)

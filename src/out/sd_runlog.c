@@ -83,3 +83,28 @@ void sd_runlog_extract(FILE *f, const sd_extract_stats *st, bool quiet)
                    "as NULs (index: *_hole_bytes_cut, *_first_cut_offset)\n",
                 (unsigned long long)st->holes_cut, (unsigned long long)st->hole_bytes_cut);
 }
+
+void sd_runlog_hosts(FILE *f, const sd_hoststats_result *r)
+{
+    if (r->refused_pkts) /* said whatever -q says, as every cap */
+        fprintf(f, "strider summary: the host table was full (--max-hosts %llu): about %llu host(s) "
+                   "not tracked (%llu packets), counted in the totals only\n",
+                (unsigned long long)r->max_hosts, (unsigned long long)r->hosts_refused,
+                (unsigned long long)r->refused_pkts);
+}
+
+void sd_runlog_diag(FILE *f, const char *file, uint64_t frame, const char *msg)
+{
+    if (file && frame)
+        fprintf(f, "strider: %s: frame %llu: %s\n", file, (unsigned long long)frame, msg);
+    else if (file)
+        fprintf(f, "strider: %s: %s\n", file, msg);
+    else
+        fprintf(f, "strider: %s\n", msg);
+}
+
+void sd_runlog_progress(FILE *f, uint64_t done, uint64_t total)
+{
+    fprintf(f, "\rstrider: %3.0f%% (%.1f of %.1f MB)", 100.0 * (double)done / (double)total, (double)done / 1e6,
+            (double)total / 1e6);
+}

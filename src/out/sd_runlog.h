@@ -9,6 +9,7 @@
 #include "../flow/sd_engine.h"
 #include "sd_extract.h"
 #include "sd_follow.h"
+#include "sd_summary_out.h"
 
 #include <stdio.h>
 
@@ -18,6 +19,12 @@ void sd_runlog_stats(FILE *f, const sd_engine_stats *st, sd_capture *cap);
 /* Warnings past the shown ones, out-of-window data kept out, fragments
  * not reassembled, connections evicted, time going back. */
 void sd_runlog_caps(FILE *f, const sd_engine_stats *st, uint64_t diag_count, uint64_t diag_max);
+/* summary's host table cap, if it refused hosts. */
+void sd_runlog_hosts(FILE *f, const sd_hoststats_result *r);
+/* A warning about the input (file and frame when known). */
+void sd_runlog_diag(FILE *f, const char *file, uint64_t frame, const char *msg);
+/* "\rstrider: 42% (1.0 of 2.4 MB)" on a terminal. */
+void sd_runlog_progress(FILE *f, uint64_t done, uint64_t total);
 /* follow's end: bytes left out of --raw, out-of-window segments (frame of
  * the first), a truncated stream. */
 void sd_runlog_follow(FILE *f, const sd_follow_out *fo, uint32_t oow, uint64_t oow_frame, bool quiet);

@@ -4,9 +4,69 @@
 #include "../out/sd_evout.h"
 #include "sd_ssh_record.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+int sd_ssh_out_open(sd_ssh_out *o, const char *outdir, bool report, bool live)
+{
+    if (report)
+        o->html = sd_report_html_new(&o->ro);
+    if (outdir && !(o->files = sd_evfiles_open(outdir, report, live, "strider ssh")))
+        return 1;
+    return 0;
+}
+
+void sd_ssh_out_begin(const sd_ssh_out *o, sd_buf *b)
+{
+    if (o->csv && !o->records)
+        sd_evout_csv_header(b);
+}
+
+void sd_ssh_out_across(const sd_ssh_out *o, sd_buf *b, const sd_evlist *l)
+{
+    sd_ssh_out_events(o, b, l, "Across connections");
+    if (o->html)
+        sd_report_html_across(o->html, l->v, l->n);
+}
+
+int sd_ssh_out_close(sd_ssh_out *o, const char *outdir)
+{
+    int rc = sd_evfiles_close(o->files) ? 1 : 0;
+    o->files = NULL;
+    if (o->html) {
+        char p[4096];
+        snprintf(p, sizeof p, "%s/report.html", outdir);
+        if (sd_report_html_write(o->html, p)) {
+            fprintf(stderr, "strider ssh: cannot write %s: %s\n", p, strerror(errno));
+            rc = 1;
+        }
+        sd_report_html_free(o->html);
+        o->html = NULL;
+    }
+    return rc;
+}
+
+bool sd_ssh_out_kinds(sd_ssh_out *o, const char *list)
+{
+    size_t n = strlen(list);
+    if (!n || n + 3 > sizeof o->kinds || strspn(list, "abcdefghijklmnopqrstuvwxyz_,") != n)
+        return false;
+    snprintf(o->kinds, sizeof o->kinds, ",%s,", list);
+    return true;
+}
+
+bool sd_ssh_out_legs(sd_ssh_out *o, const char *leg)
+{
+    static const char *const LEGS[] = { "forward", "reverse", "both" };
+    for (int i = 0; i < 3; i++)
+        if (!strcmp(leg, LEGS[i])) {
+            o->legs = i + 1;
+            return true;
+        }
+    return false;
+}
 
 bool sd_ssh_out_keep(const sd_ssh_out *o, const sd_event *e)
 {
@@ -106,9 +166,14 @@ void sd_ssh_out_conn(const sd_ssh_out *o, sd_buf *b, const sd_ssh_done *d)
         infer_out(o, b, d);
 }
 
-int sd_ssh_out_notes(sd_buf *err, const sd_sshconn_stats *st, bool nothing_shown, int64_t stream)
+int sd_ssh_out_notes(sd_buf *err, const sd_sshconn_stats *st, const uint64_t untracked[2], bool nothing_shown,
+                     int64_t stream)
 {
     int rc = 0;
+    if (untracked[0] || untracked[1])
+        sd_buf_printf(err, "strider ssh: campaign caps reached: %llu connection(s) of clients past the client cap "
+                           "not counted, %llu server(s) not counted as distinct\n",
+                      (unsigned long long)untracked[0], (unsigned long long)untracked[1]);
     if (nothing_shown) { /* an empty output must not read as "nothing happened" */
         if (stream >= 0) { /* as packets and follow do for a connection not there */
             sd_buf_printf(err, "strider ssh: no SSH connection with tcp.stream %lld (%llu SSH in the capture)\n",

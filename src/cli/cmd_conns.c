@@ -1,5 +1,6 @@
 /* strider conns: every connection with its facts, as a table, JSON lines
  * (Zeek conn.log names) or CSV, filtered and sorted by any field. */
+#include "../analyze/sd_reasmcount.h"
 #include "../analyze/sd_service.h"
 #include "../out/sd_connout.h"
 #include "cli_cmd.h"
@@ -61,18 +62,6 @@ static void conn_done(void *ud, const sd_conn *c)
     else if (r->out.len > 65536)
         cli_flush(&r->out);
 }
-
-/* -R: an analyzer that only wants every TCP stream's bytes, so the engine
- * reassembles them and the counts land in the connection's facts. */
-static void *rc_new(void *ctx, sd_conn *c)
-{
-    return c->ipproto == 6 ? ctx : NULL;
-}
-static void rc_chunk(void *ctx, sd_conn *c, void *st, int dir, const sd_chunk *ch) {}
-static void rc_end(void *ctx, sd_conn *c, void *st) {}
-static int rc_tag;
-static const sd_analyzer reasm_counter = { .name = "reassemble", .conn_new = rc_new,
-                                           .chunk = rc_chunk, .conn_end = rc_end, .ctx = &rc_tag };
 
 static void conns_init(void *ctx)
 {
@@ -138,7 +127,7 @@ static int conns_start(void *ctx, cli_input *in, sd_engine *e)
     conns_run *r = ctx;
     r->live = in->live;
     if (r->reasm)
-        sd_engine_add(e, &reasm_counter);
+        sd_reasmcount_attach(e);
     r->service = sd_service_new();
     sd_service_attach(r->service, e);
     sd_connout_begin(r->w, &r->out, r->live);

@@ -80,7 +80,10 @@ sd_capture *cli_open(cli_input *in)
         fprintf(stderr, "strider: no input (give a capture file, '-' for stdin, or -i IFACE)\n");
         return NULL;
     }
-    sd_capture_opts o = { .bpf = in->bpf, .iface = in->iface, .diag = &in->diag };
+    /* from files, the connections the filter rejects are still numbered, so
+     * stream, uid and frame are those of the whole capture; live, there is
+     * no whole capture to agree with */
+    sd_capture_opts o = { .bpf = in->bpf, .iface = in->iface, .diag = &in->diag, .all_frames = !in->iface };
     char err[512];
     sd_capture *cap = sd_capture_open((const char *const *)in->files, in->nfiles, &o, err, sizeof err);
     if (!cap)

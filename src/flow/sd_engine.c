@@ -326,6 +326,10 @@ static void finish_flow(sd_engine *e, sd_flow *f, bool expired)
             sd_reasm_flush(f->reasm[d]);
     reasm_stop(f); /* nothing more to deliver; its counts go into the conn */
     record_open_counts(e, f);
+    if (!f->selected) { /* numbered only: no packet of it passed the filter */
+        free(f);
+        return;
+    }
     c->expired = expired;
     sd_conn_finish_state(c);
     for (int i = 0; i < e->nan; i++)
@@ -391,19 +395,28 @@ static sd_flow *new_flow(sd_engine *e, const sd_flowkey *k, const sd_pkt *p)
     sd_flow *f = sd_flowtab_insert(e->tab, k);
     f->seq_no = e->next_seq++;
     new_conn_fields(e, &f->c, p);
-    if (p->l4 == SD_L4_TCP)
+    if (++e->st.live > e->st.max_live)
+        e->st.max_live = e->st.live;
+    return f;
+}
+
+/* The flow's first packet that passed the filter (with no filter, its first
+ * packet): from here on it is a connection that is counted, analysed and
+ * written. Until then it was only numbered, as in the unfiltered capture. */
+static void select_flow(sd_engine *e, sd_flow *f)
+{
+    f->selected = true;
+    if (f->c.ipproto == 6)
         e->st.conns_tcp++;
     else
         e->st.conns_udp++;
-    sd_flowtab_open(e->tab, f);
-    if (++e->st.live > e->st.max_live)
-        e->st.max_live = e->st.live;
+    if (!f->c.closed) /* closed by packets the filter rejected: never open here */
+        sd_flowtab_open(e->tab, f);
     for (int i = 0; i < e->nan; i++)
         if (e->an[i].conn_new)
             f->c.slot[i] = e->an[i].conn_new(e->an[i].ctx, &f->c);
-    if (p->l4 == SD_L4_TCP && e->o.reassemble && wants_bytes(e, &f->c))
+    if (f->c.ipproto == 6 && e->o.reassemble && wants_bytes(e, &f->c))
         f->reasm_pending = true; /* started by reasm_packet at the first data */
-    return f;
 }
 
 static int direction(const sd_conn *c, const sd_pkt *p)
@@ -465,7 +478,10 @@ static void count_packet(sd_conn *c, const sd_pkt *p, int dir)
     c->anomalies |= p->anomalies;
 }
 
-static void flow_packet(sd_engine *e, const sd_pkt *p)
+/* A packet the filter rejected still moves its connection's TCP state, so
+ * a later SYN on the same ports starts a new stream exactly when it would
+ * without the filter; nothing else sees it. */
+static void flow_packet(sd_engine *e, const sd_pkt *p, bool selected)
 {
     sd_flowkey k;
     bool swapped;
@@ -479,11 +495,18 @@ static void flow_packet(sd_engine *e, const sd_pkt *p)
         f = new_flow(e, &k, p);
     sd_conn *c = &f->c;
     int dir = direction(c, p);
+    if (selected && !f->selected)
+        select_flow(e, f);
     bool was_closed = c->closed;
-    count_packet(c, p, dir);
+    if (selected)
+        count_packet(c, p, dir);
     unsigned ta = p->l4 == SD_L4_TCP ? sd_tcp_packet(f, p, dir) : 0;
     if (c->closed && !was_closed)
         record_open_counts(e, f);
+    if (!selected) {
+        sd_flowtab_touch(e->tab, f, idle_class(f), p->frame->ts);
+        return;
+    }
     for (int i = 0; i < e->nan; i++)
         if (c->slot[i] && e->an[i].packet)
             e->an[i].packet(e->an[i].ctx, c, c->slot[i], p, dir);
@@ -560,6 +583,15 @@ static sd_ts wall_clock(void)
     return (sd_ts)t.tv_sec * SD_NS_PER_SEC + (sd_ts)t.tv_nsec;
 }
 
+/* A record the filter rejected: decoded (by its own decoder, which gives no
+ * messages and keeps its own fragments) only to number its connection. */
+static void filtered_frame(sd_engine *e, sd_decoder *dec, const sd_frame *fr)
+{
+    sd_pkt p;
+    if (sd_decode(dec, fr, &p) == SD_DEC_OK && (p.l4 == SD_L4_TCP || p.l4 == SD_L4_UDP))
+        flow_packet(e, &p, false);
+}
+
 static void frame(sd_engine *e, sd_decoder *dec, const sd_frame *fr)
 {
     sd_pkt p;
@@ -572,7 +604,7 @@ static void frame(sd_engine *e, sd_decoder *dec, const sd_frame *fr)
         return;
     count_l4(e, &p);
     if (p.l4 == SD_L4_TCP || p.l4 == SD_L4_UDP)
-        flow_packet(e, &p);
+        flow_packet(e, &p, true);
     else if (e->o.packet_seen)
         e->o.packet_seen(e->o.ud, NULL, &p, 0, 0);
 }
@@ -602,6 +634,8 @@ void sd_engine_run(sd_engine *e, sd_capture *cap,
 {
     sd_decode_opts dopts = { .diag = e->o.diag, .file_name = file_name, .file_name_ud = cap };
     sd_decoder *dec = sd_decoder_new(&dopts);
+    sd_decode_opts fopts = { .file_name = file_name, .file_name_ud = cap };
+    sd_decoder *fdec = NULL; /* for filtered records, made at the first */
     sd_frame fr;
     int rc;
     while (!(e->o.stop && *e->o.stop) && (rc = sd_capture_next(cap, &fr)) != 0) {
@@ -612,10 +646,17 @@ void sd_engine_run(sd_engine *e, sd_capture *cap,
             sweep(e);
             continue;
         }
-        e->st.frames++;
-        check_time(e, cap, &fr);
         if (fr.ts > e->now)
             e->now = fr.ts;
+        if (fr.filtered) {
+            if (!fdec)
+                fdec = sd_decoder_new(&fopts);
+            filtered_frame(e, fdec, &fr);
+            sweep(e);
+            continue;
+        }
+        e->st.frames++;
+        check_time(e, cap, &fr);
         if (progress && e->st.frames % PROGRESS_EVERY == 0) {
             uint64_t done, total;
             sd_capture_progress(cap, &done, &total);
@@ -627,6 +668,7 @@ void sd_engine_run(sd_engine *e, sd_capture *cap,
     e->st.frags_reassembled = sd_decoder_frags_reassembled(dec);
     sd_decoder_frags_lost(dec, &e->st.frags_lost_memcap, &e->st.frags_lost_timeout, &e->st.frags_incomplete);
     sd_decoder_free(dec);
+    sd_decoder_free(fdec);
     drain(e);
 }
 

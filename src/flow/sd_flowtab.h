@@ -61,6 +61,7 @@ typedef struct sd_flow {
     sd_reasm_pend pend[SD_REASM_PEND];
     uint8_t claimed;                 /* bit per analyzer slot */
     uint64_t seq_no;                 /* creation order */
+    bool selected;                   /* a packet of it passed the filter (sd_engine.c) */
 } sd_flow;
 
 typedef struct sd_flowkey {

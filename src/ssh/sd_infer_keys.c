@@ -193,6 +193,20 @@ static bool read_key(const ctx *x, const leg *L, const keysz *z, size_t from, si
     return true;
 }
 
+/* Key i is one more of a run of Backspaces: the key before it was one,
+ * typed at typing speed, and the line still has a character to erase. A
+ * pause after it is the user stopping, not a command's output. */
+static bool erasing_run(const ctx *x, const key *k, size_t i)
+{
+    if (i == 0 || strncmp(k[i - 1].k, "backspace", 9) != 0 ||
+        x->v[k[i].at].t - x->v[k[i - 1].at].t > ENTER_PAUSE_S)
+        return false;
+    long left = 0; /* characters typed on the line and not yet erased */
+    for (size_t j = i; j-- > 0 && strcmp(k[j].k, "enter") != 0;)
+        left += strcmp(k[j].k, "char") == 0 ? 1 : strncmp(k[j].k, "backspace", 9) == 0 ? -1 : 0;
+    return left >= 1;
+}
+
 /* The ambiguous keys, decided by what follows them. */
 static void resolve_keys(const ctx *x, key *k, size_t nk)
 {
@@ -205,7 +219,7 @@ static void resolve_keys(const ctx *x, key *k, size_t nk)
      * after an Enter people read and think, after a Backspace they retype */
     for (size_t i = 0; i < nk; i++)
         if (!strcmp(k[i].k, "backspace?") &&
-            (i + 1 == nk || x->v[k[i + 1].at].t - x->v[k[i].at].t > ENTER_PAUSE_S))
+            (i + 1 == nk || x->v[k[i + 1].at].t - x->v[k[i].at].t > ENTER_PAUSE_S) && !erasing_run(x, k, i))
             k[i].k = "enter";
     /* a Backspace echo and a short Tab completion have the same size: a key
      * followed by Enter completed the word (Tab) */

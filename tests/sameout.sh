@@ -24,7 +24,7 @@ else
 fi
 
 # One line per run: a name and the arguments (@F = the capture, @D = an
-# output directory, @P = an output file prefix).
+# output directory, @P = a file name prefix inside it).
 cat >"$WORK/cmds" <<'EOF'
 conns conns @F
 conns_json conns --json @F
@@ -66,7 +66,7 @@ run() { # BIN OUTDIR NAME ARGS... (with the placeholders replaced)
         case $a in
         @F) a=$cap ;;
         @D) a=$out.d ;;
-        @P) mkdir -p "$out.d" && a=$out.d/plot ;;
+        @P*) mkdir -p "$out.d" && a=$out.d/plot${a#@P} ;;
         esac
         args="$args '$(printf '%s' "$a" | sed "s/'/'\\\\''/g")'"
     done

@@ -25,7 +25,8 @@ struct sd_engine {
     int nan;
     sd_flowtab *tab;
     sd_engine_stats st;
-    uint64_t next_id_tcp, next_id_udp;
+    uint64_t next_id_tcp, next_id_udp; /* connections so far (in their uids) */
+    sd_streamno *streams;               /* Wireshark's stream numbers */
     sd_ts now, last_sweep;
     sd_ts timeout[SD_IDLE_NCLASS];
     uint64_t next_seq;
@@ -39,6 +40,7 @@ sd_engine *sd_engine_new(const sd_engine_opts *opts)
     sd_engine *e = sd_calloc(1, sizeof *e);
     e->o = *opts;
     e->tab = sd_flowtab_new();
+    e->streams = sd_streamno_new(opts->max_flows);
     e->timeout[SD_IDLE_TCP_EST] = opts->tcp_idle ? opts->tcp_idle : 3600 * SD_NS_PER_SEC;
     e->timeout[SD_IDLE_TCP_EARLY] = opts->tcp_idle_early ? opts->tcp_idle_early : 300 * SD_NS_PER_SEC;
     e->timeout[SD_IDLE_TCP_CLOSED] = opts->tcp_linger ? opts->tcp_linger : 30 * SD_NS_PER_SEC;
@@ -326,6 +328,9 @@ static void finish_flow(sd_engine *e, sd_flow *f, bool expired)
             sd_reasm_flush(f->reasm[d]);
     reasm_stop(f); /* nothing more to deliver; its counts go into the conn */
     record_open_counts(e, f);
+    sd_flowkey k;
+    sd_flowkey_of(f, &k);
+    sd_streamno_end(e->streams, &k, &f->ws);
     if (!f->selected) { /* numbered only: no packet of it passed the filter */
         free(f);
         return;
@@ -355,7 +360,7 @@ static void new_conn_fields(sd_engine *e, sd_conn *c, const sd_pkt *p)
     c->orig_p = flip ? p->dport : p->sport;
     c->resp_h = flip ? p->src : p->dst;
     c->resp_p = flip ? p->sport : p->dport;
-    c->id = p->l4 == SD_L4_TCP ? e->next_id_tcp++ : e->next_id_udp++;
+    c->conn_index = p->l4 == SD_L4_TCP ? e->next_id_tcp++ : e->next_id_udp++;
     c->start = p->frame->ts;
     c->first_frame = p->frame->num;
     c->d[0].wscale = c->d[1].wscale = -1;
@@ -388,12 +393,14 @@ static void evict_one(sd_engine *e)
     }
 }
 
-static sd_flow *new_flow(sd_engine *e, const sd_flowkey *k, const sd_pkt *p)
+static sd_flow *new_flow(sd_engine *e, const sd_flowkey *k, const sd_pkt *p, int side)
 {
     if (sd_flowtab_count(e->tab) >= e->o.max_flows)
         evict_one(e);
     sd_flow *f = sd_flowtab_insert(e->tab, k);
     f->seq_no = e->next_seq++;
+    sd_streamno_begin(e->streams, k, p, side, &f->ws);
+    f->c.id = f->ws.stream;
     new_conn_fields(e, &f->c, p);
     if (++e->st.live > e->st.max_live)
         e->st.max_live = e->st.live;
@@ -442,6 +449,17 @@ static bool starts_new_conn(const sd_flow *f, const sd_pkt *p)
     return c->d[dir].isn_set && p->seq != c->d[dir].isn;
 }
 
+/* Wireshark starts a new stream here: strider ends the connection too, so
+ * a connection never spans two streams, except for the responder's SYN of
+ * a split handshake or simultaneous open (a known difference, kept as one
+ * connection: one reassembly, as Suricata and Zeek read it). */
+static bool ws_splits(const sd_flow *f, const sd_pkt *p, int side)
+{
+    if (!sd_streamno_splits(&f->ws, p, side))
+        return false;
+    return !(direction(&f->c, p) == SD_DIR_RESP && !f->c.established);
+}
+
 static uint8_t idle_class(const sd_flow *f)
 {
     const sd_conn *c = &f->c;
@@ -453,31 +471,6 @@ static uint8_t idle_class(const sd_flow *f)
     return c->established || c->midstream ? SD_IDLE_TCP_EST : SD_IDLE_TCP_EARLY;
 }
 
-static void count_packet(sd_conn *c, const sd_pkt *p, int dir)
-{
-    sd_dirstats *d = &c->d[dir];
-    d->pkts++;
-    d->payload_bytes += p->payload_wire;
-    if (p->l4 != SD_L4_TCP) {
-        d->bytes += p->payload_wire;
-        if (p->payload_wire)
-            sd_conn_history_add(c, 'D', dir);
-    }
-    d->ip_bytes += p->ip_len;
-    d->wire_bytes += p->frame->wirelen;
-    if (p->ttl < d->ttl_min)
-        d->ttl_min = p->ttl;
-    if (p->ttl > d->ttl_max)
-        d->ttl_max = p->ttl;
-    if (!d->first_frame)
-        d->first_frame = p->frame->num;
-    d->last_frame = p->frame->num;
-    if (p->frame->ts > c->end)
-        c->end = p->frame->ts;
-    c->last_frame = p->frame->num;
-    c->anomalies |= p->anomalies;
-}
-
 /* A packet the filter rejected still moves its connection's TCP state, so
  * a later SYN on the same ports starts a new stream exactly when it would
  * without the filter; nothing else sees it. */
@@ -487,19 +480,20 @@ static void flow_packet(sd_engine *e, const sd_pkt *p, bool selected)
     bool swapped;
     sd_flowkey_make(&k, p, &swapped);
     sd_flow *f = sd_flowtab_find(e->tab, &k);
-    if (f && p->l4 == SD_L4_TCP && starts_new_conn(f, p)) {
+    if (f && p->l4 == SD_L4_TCP && (starts_new_conn(f, p) || ws_splits(f, p, swapped))) {
         end_flow(e, f, false);
         f = NULL;
     }
     if (!f)
-        f = new_flow(e, &k, p);
+        f = new_flow(e, &k, p, swapped);
+    sd_streamno_packet(&f->ws, p, swapped);
     sd_conn *c = &f->c;
     int dir = direction(c, p);
     if (selected && !f->selected)
         select_flow(e, f);
     bool was_closed = c->closed;
     if (selected)
-        count_packet(c, p, dir);
+        sd_conn_count_packet(c, p, dir);
     unsigned ta = p->l4 == SD_L4_TCP ? sd_tcp_packet(f, p, dir) : 0;
     if (c->closed && !was_closed)
         record_open_counts(e, f);
@@ -670,6 +664,7 @@ void sd_engine_run(sd_engine *e, sd_capture *cap,
     sd_decoder_free(dec);
     sd_decoder_free(fdec);
     drain(e);
+    e->st.streams_forgotten = sd_streamno_forgotten(e->streams);
 }
 
 void sd_engine_free(sd_engine *e)
@@ -683,5 +678,6 @@ void sd_engine_free(sd_engine *e)
         free(f);
     }
     sd_flowtab_free(e->tab);
+    sd_streamno_free(e->streams);
     free(e);
 }

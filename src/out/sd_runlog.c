@@ -48,6 +48,10 @@ void sd_runlog_caps(FILE *f, const sd_engine_stats *st, uint64_t diag_count, uin
         fprintf(f, "strider: the connection table was full (--max-flows %llu): %llu connection(s) "
                    "ended early, written marked evicted\n",
                 (unsigned long long)st->max_flows, (unsigned long long)st->evicted);
+    if (st->streams_forgotten)
+        fprintf(f, "strider: %llu ended connection(s) forgotten for the stream-number memory (--max-flows): "
+                   "a later packet on one of their ports starts a new stream where Wireshark may not\n",
+                (unsigned long long)st->streams_forgotten);
     if (st->ts_back)
         fprintf(f, "strider: time goes back at %llu frame(s), first at frame %llu: connections were analysed "
                    "in capture order\n",

@@ -17,7 +17,8 @@
  * ended, N evicted, N MB" (the kernel's drops when cap is live). */
 void sd_runlog_stats(FILE *f, const sd_engine_stats *st, sd_capture *cap);
 /* Warnings past the shown ones, out-of-window data kept out, fragments
- * not reassembled, connections evicted, time going back. */
+ * not reassembled, connections evicted, stream numbers forgotten, time
+ * going back. */
 void sd_runlog_caps(FILE *f, const sd_engine_stats *st, uint64_t diag_count, uint64_t diag_max);
 /* summary's host table cap, if it refused hosts. */
 void sd_runlog_hosts(FILE *f, const sd_hoststats_result *r);

@@ -166,10 +166,13 @@ static bool read_key(const ctx *x, const leg *L, const keysz *z, size_t from, si
     bool paste = is_paste(x, L, z, from, to, i);
     if (!sdi_is_cl(L, it) || (it->len != z->wk && it->len != z->wa && !fat && !paste))
         return false;
-    /* a person does not react within REACT_MIN_S: a protocol answer */
-    if (i > from && it->t - x->v[i - 1].t < REACT_MIN_S &&
-        !(i + 1 < to && !sdi_is_cl(L, &x->v[i + 1]) && x->v[i + 1].len == z->we &&
-          x->v[i + 1].t - it->t < ECHO_NOW_S))
+    /* a person does not react within REACT_MIN_S of the record before
+     * (even one before the range): a protocol answer; unless the server
+     * echoes it at once. Not the second packet of one segment, though: one
+     * write is not two keys (a channel's EOF and CLOSE, a key and its PING) */
+    if (i > 0 && it->t - x->v[i - 1].t < REACT_MIN_S &&
+        !(x->v[i - 1].frame != it->frame && i + 1 < to && !sdi_is_cl(L, &x->v[i + 1]) &&
+          x->v[i + 1].len == z->we && x->v[i + 1].t - it->t < ECHO_NOW_S))
         return false;
     key *q = &k[nk];
     key_answer(x, L, z, i, to, fat, q);

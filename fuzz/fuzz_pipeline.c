@@ -5,7 +5,7 @@
 #include "fzcheck.h"
 #include "capture/sd_capture.h"
 #include "flow/sd_engine.h"
-#include "out/sd_report.h"
+#include "ssh/sd_ssh_report.h"
 #include "ssh/sd_infer.h"
 
 #include <stdlib.h>
@@ -33,12 +33,14 @@ static void ssh_done(void *ud, const sd_sshconn_result *r)
     sd_evlist l = { 0 };
     sd_infer_ssh(&io, r, &l, &su);
     sd_ssh_window(&io, r, &l);
-    sd_report_conn rc = { .conn = r->conn, .meta = r->meta, .ev = l.v, .nev = l.n, .rec = r->rec,
-                          .nrec = r->nrec };
-    sd_report_opts ro = { 0 };
+    sd_ssh_done d = { .r = r, .summary = &su, .events = &l };
+    sd_report_opts ro = { .window_s = 2 };
+    sd_ssh_report sr;
+    sd_ssh_report_fill(&sr, &d, l.v, l.n, &ro, true); /* the HTML report's model too */
     sd_buf b = { 0 };
-    sd_report_text(&b, &rc, &ro);
+    sd_report_text(&b, &sr.rc, &ro);
     sd_buf_free(&b);
+    sd_ssh_report_clear(&sr);
     sd_evlist_free(&l);
 }
 

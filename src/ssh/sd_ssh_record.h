@@ -3,7 +3,7 @@
 #ifndef SD_SSHOUT_H
 #define SD_SSHOUT_H
 
-#include "../ssh/sd_infer.h"
+#include "sd_infer.h"
 
 /* The metadata block of `strider ssh -m` (terminal-safe). */
 void sd_sshout_meta_text(sd_buf *b, const sd_sshconn_result *r);

@@ -2,10 +2,10 @@
  * ssh.log names plus strider's own), the one-line inference summary, and the
  * encrypted-record stream (--records). Capture strings in the text forms go
  * through sd_text (terminal-safe); the JSON escaper handles the rest. */
-#include "sd_sshout.h"
+#include "sd_ssh_record.h"
 
-#include "sd_json.h"
-#include "sd_text.h"
+#include "../out/sd_json.h"
+#include "../out/sd_text.h"
 
 #include <stdio.h>
 #include <string.h>

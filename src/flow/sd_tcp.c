@@ -219,7 +219,10 @@ static void zeek_state(sd_conn *c, const sd_pkt *p, int dir)
     uint8_t *e = &c->zstate[dir], *peer = &c->zstate[!dir];
     uint8_t fl = p->flags;
     if (fl & SD_TH_RST) {
-        *e = SD_ZS_RESET;
+        /* after a FIN exchange a RST changes nothing: the connection
+         * already ended normally (Zeek's UpdateClosedState keeps SF) */
+        if (!(*e == SD_ZS_CLOSED && *peer == SD_ZS_CLOSED))
+            *e = SD_ZS_RESET;
     } else if (fl & SD_TH_FIN) {
         if (*e != SD_ZS_RESET)
             *e = SD_ZS_CLOSED;
@@ -238,13 +241,15 @@ static void zeek_state(sd_conn *c, const sd_pkt *p, int dir)
     }
 }
 
-/* Zeek's size: how far the data sequence numbers reached. A bare RST does
- * not start the count: an injected RST with a forged sequence number must
- * not make the stream look gigabytes long (Zeek's rst-inject-rae trace). */
+/* Zeek's size: how far the data sequence numbers reached. A RST does not
+ * count: its payload is no stream data (RFC 9293 3.5.3: the receiver aborts;
+ * Zeek leaves it out of orig_bytes), and an injected RST with a forged
+ * sequence number must not make the stream look gigabytes long (Zeek's
+ * rst-inject-rae trace). */
 static void track_size(sd_conn *c, sd_tcptrack *t, const sd_pkt *p, int dir)
 {
     bool syn = p->flags & SD_TH_SYN;
-    if ((p->flags & SD_TH_RST) && !p->payload_wire)
+    if (p->flags & SD_TH_RST)
         return;
     /* after its FIN an endpoint's ACKs sit one past its last byte */
     if (t->fin_sent && !p->payload_wire)

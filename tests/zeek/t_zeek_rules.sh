@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# Zeek's conn.log rules on crafted connections (mkrules.py): a RST after a
+# FIN exchange keeps SF; a RST's payload is not in orig_bytes (but in
+# orig_payload_bytes, the bytes on the wire); a RST after one FIN is RSTO.
+set -u
+. "$(dirname "$0")/../lib.sh"
+out=$REPO/tests/out/zeekrules; mkdir -p "$out"
+python3 "$REPO/tests/zeek/mkrules.py" "$out/rules.pcap" || die "mkrules failed"
+got=$("$STRIDER" conns --csv --sort stream --fields stream,conn_state,orig_bytes,orig_payload_bytes "$out/rules.pcap" | tail -n +2 | tr '\n' ' ')
+want="0,SF,0,0 1,RSTO,3,11 2,RSTO,0,0 "
+[ "$got" = "$want" ] || die "got [$got] want [$want]"
+echo "ok   $got"

@@ -48,6 +48,7 @@ ssh_json ssh --json @F
 ssh_csv ssh --csv @F
 ssh_meta ssh -m @F
 ssh_meta_json ssh -m --json @F
+ssh_meta_csv ssh -m --csv @F
 ssh_records ssh --records @F
 ssh_report ssh -o @D -p @F
 ssh_report_w ssh -w 2 -s 1 -o @D -p @F

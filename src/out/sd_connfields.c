@@ -5,35 +5,10 @@
 
 #define C(rec) ((const sd_conn *)(rec))
 
-static void set_u(sd_fval *v, uint64_t u)
-{
-    v->t = SD_FV_U64;
-    v->u = u;
-}
-
-static void set_s(sd_fval *v, const char *s)
-{
-    v->t = SD_FV_STR;
-    v->s = s;
-}
-
-static void set_f(sd_fval *v, double f, int dec)
-{
-    v->t = SD_FV_F64;
-    v->f = f;
-    v->dec = dec;
-}
-
-static void set_b(sd_fval *v, bool b)
-{
-    v->t = SD_FV_BOOL;
-    v->b = b;
-}
-
 static void set_ms(sd_fval *v, int64_t ns)
 {
     if (ns >= 0)
-        set_f(v, (double)ns / 1e6, 3);
+        sd_fv_f(v, (double)ns / 1e6, 3);
 }
 
 static const char *dir_name(int d)
@@ -41,100 +16,100 @@ static const char *dir_name(int d)
     return d == 0 ? "orig" : "resp";
 }
 
-static void g_uid(const void *r, sd_fval *v) { set_s(v, C(r)->uid); }
-static void g_stream(const void *r, sd_fval *v) { set_u(v, C(r)->id); }
-static void g_ts(const void *r, sd_fval *v) { set_f(v, sd_ts_sec(C(r)->start), 6); }
-static void g_time(const void *r, sd_fval *v) { sd_ts_iso(C(r)->start, v->tmp, sizeof v->tmp); set_s(v, v->tmp); }
+static void g_uid(const void *r, sd_fval *v) { sd_fv_s(v, C(r)->uid); }
+static void g_stream(const void *r, sd_fval *v) { sd_fv_u(v, C(r)->id); }
+static void g_ts(const void *r, sd_fval *v) { sd_fv_f(v, sd_ts_sec(C(r)->start), 6); }
+static void g_time(const void *r, sd_fval *v) { sd_ts_iso(C(r)->start, v->tmp, sizeof v->tmp); sd_fv_s(v, v->tmp); }
 static void g_proto(const void *r, sd_fval *v)
 {
     uint8_t p = C(r)->ipproto;
     if (p == 6)
-        set_s(v, "tcp");
+        sd_fv_s(v, "tcp");
     else if (p == 17)
-        set_s(v, "udp");
+        sd_fv_s(v, "udp");
     else {
         snprintf(v->tmp, sizeof v->tmp, "%u", p);
-        set_s(v, v->tmp);
+        sd_fv_s(v, v->tmp);
     }
 }
-static void g_orig_h(const void *r, sd_fval *v) { set_s(v, sd_addr_str(&C(r)->orig_h, v->tmp, sizeof v->tmp)); }
-static void g_resp_h(const void *r, sd_fval *v) { set_s(v, sd_addr_str(&C(r)->resp_h, v->tmp, sizeof v->tmp)); }
-static void g_orig_p(const void *r, sd_fval *v) { set_u(v, C(r)->orig_p); }
-static void g_resp_p(const void *r, sd_fval *v) { set_u(v, C(r)->resp_p); }
-static void g_duration(const void *r, sd_fval *v) { set_f(v, sd_ts_sec(C(r)->end - C(r)->start), 6); }
-static void g_state(const void *r, sd_fval *v) { set_s(v, C(r)->conn_state); }
+static void g_orig_h(const void *r, sd_fval *v) { sd_fv_s(v, sd_addr_str(&C(r)->orig_h, v->tmp, sizeof v->tmp)); }
+static void g_resp_h(const void *r, sd_fval *v) { sd_fv_s(v, sd_addr_str(&C(r)->resp_h, v->tmp, sizeof v->tmp)); }
+static void g_orig_p(const void *r, sd_fval *v) { sd_fv_u(v, C(r)->orig_p); }
+static void g_resp_p(const void *r, sd_fval *v) { sd_fv_u(v, C(r)->resp_p); }
+static void g_duration(const void *r, sd_fval *v) { sd_fv_f(v, sd_ts_sec(C(r)->end - C(r)->start), 6); }
+static void g_state(const void *r, sd_fval *v) { sd_fv_s(v, C(r)->conn_state); }
 static void g_history(const void *r, sd_fval *v)
 {
-    set_s(v, C(r)->history);
+    sd_fv_s(v, C(r)->history);
 }
 static void g_vlan(const void *r, sd_fval *v)
 {
     if (C(r)->vlan)
-        set_u(v, C(r)->vlan);
+        sd_fv_u(v, C(r)->vlan);
 }
 static void g_missed(const void *r, sd_fval *v)
 {
     if (C(r)->ipproto == 6)
-        set_u(v, C(r)->d[0].missed_bytes + C(r)->d[1].missed_bytes);
+        sd_fv_u(v, C(r)->d[0].missed_bytes + C(r)->d[1].missed_bytes);
 }
-static void g_first_frame(const void *r, sd_fval *v) { set_u(v, C(r)->first_frame); }
-static void g_last_frame(const void *r, sd_fval *v) { set_u(v, C(r)->last_frame); }
+static void g_first_frame(const void *r, sd_fval *v) { sd_fv_u(v, C(r)->first_frame); }
+static void g_last_frame(const void *r, sd_fval *v) { sd_fv_u(v, C(r)->last_frame); }
 static void g_rtt1(const void *r, sd_fval *v) { set_ms(v, C(r)->rtt_syn_synack); }
 static void g_rtt2(const void *r, sd_fval *v) { set_ms(v, C(r)->rtt_synack_ack); }
 static void g_fin_by(const void *r, sd_fval *v)
 {
     if (C(r)->first_fin_dir >= 0)
-        set_s(v, dir_name(C(r)->first_fin_dir));
+        sd_fv_s(v, dir_name(C(r)->first_fin_dir));
 }
 static void g_fin_frame(const void *r, sd_fval *v)
 {
     if (C(r)->first_fin_dir >= 0)
-        set_u(v, C(r)->first_fin_frame);
+        sd_fv_u(v, C(r)->first_fin_frame);
 }
 static void g_rst_by(const void *r, sd_fval *v)
 {
     if (C(r)->first_rst_dir >= 0)
-        set_s(v, dir_name(C(r)->first_rst_dir));
+        sd_fv_s(v, dir_name(C(r)->first_rst_dir));
 }
 static void g_rst_frame(const void *r, sd_fval *v)
 {
     if (C(r)->first_rst_dir >= 0)
-        set_u(v, C(r)->first_rst_frame);
+        sd_fv_u(v, C(r)->first_rst_frame);
 }
-static void g_open(const void *r, sd_fval *v) { set_u(v, C(r)->open_at_end); }
-static void g_orig_open(const void *r, sd_fval *v) { set_u(v, C(r)->orig_open_at_end); }
+static void g_open(const void *r, sd_fval *v) { sd_fv_u(v, C(r)->open_at_end); }
+static void g_orig_open(const void *r, sd_fval *v) { sd_fv_u(v, C(r)->orig_open_at_end); }
 static void g_midstream(const void *r, sd_fval *v)
 {
     if (C(r)->ipproto == 6)
-        set_b(v, C(r)->midstream);
+        sd_fv_b(v, C(r)->midstream);
 }
 static void g_orig_by(const void *r, sd_fval *v)
 {
     static const char *const N[] = { "syn", "synack", "server_port", "first_packet" };
     if (C(r)->ipproto == 6 && C(r)->orig_by < sizeof N / sizeof N[0])
-        set_s(v, N[C(r)->orig_by]);
+        sd_fv_s(v, N[C(r)->orig_by]);
 }
-static void g_expired(const void *r, sd_fval *v) { set_b(v, C(r)->expired); }
+static void g_expired(const void *r, sd_fval *v) { sd_fv_b(v, C(r)->expired); }
 static void g_oow(const void *r, sd_fval *v)
 {
     if (C(r)->oow_segments)
-        set_u(v, C(r)->oow_segments);
+        sd_fv_u(v, C(r)->oow_segments);
 }
 static void g_oow_frame(const void *r, sd_fval *v)
 {
     if (C(r)->oow_segments)
-        set_u(v, C(r)->oow_first_frame);
+        sd_fv_u(v, C(r)->oow_first_frame);
 }
 static void g_service(const void *r, sd_fval *v)
 {
     if (C(r)->service[0])
-        set_s(v, C(r)->service);
+        sd_fv_s(v, C(r)->service);
 }
 /* unset unless it happened: the JSON of an ordinary connection is unchanged */
 static void g_evicted(const void *r, sd_fval *v)
 {
     if (C(r)->evicted)
-        set_b(v, true);
+        sd_fv_b(v, true);
 }
 
 /* Per-direction fields: one getter pair per statistic, generated. */
@@ -150,32 +125,32 @@ static void g_evicted(const void *r, sd_fval *v)
         expr;                                                                                    \
     }
 #define TCP_ONLY if (C(r)->ipproto != 6) return
-DIR_FIELD(pkts, set_u(v, d->pkts))
-DIR_FIELD(bytes, set_u(v, d->bytes))
-DIR_FIELD(ip_bytes, set_u(v, d->ip_bytes))
-DIR_FIELD(payload_bytes, set_u(v, d->payload_bytes))
-DIR_FIELD(wire_bytes, set_u(v, d->wire_bytes))
-DIR_FIELD(retrans_pkts, TCP_ONLY; set_u(v, d->retrans_pkts))
-DIR_FIELD(retrans_bytes, TCP_ONLY; set_u(v, d->retrans_bytes))
-DIR_FIELD(ooo_pkts, TCP_ONLY; set_u(v, d->ooo_pkts))
-DIR_FIELD(dup_acks, TCP_ONLY; set_u(v, d->dup_acks))
-DIR_FIELD(zero_windows, TCP_ONLY; set_u(v, d->zero_windows))
-DIR_FIELD(keepalives, TCP_ONLY; set_u(v, d->keepalives))
-DIR_FIELD(wscale, TCP_ONLY; if (d->wscale >= 0) set_u(v, (uint64_t)d->wscale))
-DIR_FIELD(mss, TCP_ONLY; if (d->mss) set_u(v, d->mss))
-DIR_FIELD(win_min, TCP_ONLY; if (d->win_seen) set_u(v, d->win_min))
-DIR_FIELD(win_max, TCP_ONLY; if (d->win_seen) set_u(v, d->win_max))
-DIR_FIELD(ttl_min, if (d->pkts) set_u(v, d->ttl_min))
-DIR_FIELD(ttl_max, if (d->pkts) set_u(v, d->ttl_max))
+DIR_FIELD(pkts, sd_fv_u(v, d->pkts))
+DIR_FIELD(bytes, sd_fv_u(v, d->bytes))
+DIR_FIELD(ip_bytes, sd_fv_u(v, d->ip_bytes))
+DIR_FIELD(payload_bytes, sd_fv_u(v, d->payload_bytes))
+DIR_FIELD(wire_bytes, sd_fv_u(v, d->wire_bytes))
+DIR_FIELD(retrans_pkts, TCP_ONLY; sd_fv_u(v, d->retrans_pkts))
+DIR_FIELD(retrans_bytes, TCP_ONLY; sd_fv_u(v, d->retrans_bytes))
+DIR_FIELD(ooo_pkts, TCP_ONLY; sd_fv_u(v, d->ooo_pkts))
+DIR_FIELD(dup_acks, TCP_ONLY; sd_fv_u(v, d->dup_acks))
+DIR_FIELD(zero_windows, TCP_ONLY; sd_fv_u(v, d->zero_windows))
+DIR_FIELD(keepalives, TCP_ONLY; sd_fv_u(v, d->keepalives))
+DIR_FIELD(wscale, TCP_ONLY; if (d->wscale >= 0) sd_fv_u(v, (uint64_t)d->wscale))
+DIR_FIELD(mss, TCP_ONLY; if (d->mss) sd_fv_u(v, d->mss))
+DIR_FIELD(win_min, TCP_ONLY; if (d->win_seen) sd_fv_u(v, d->win_min))
+DIR_FIELD(win_max, TCP_ONLY; if (d->win_seen) sd_fv_u(v, d->win_max))
+DIR_FIELD(ttl_min, if (d->pkts) sd_fv_u(v, d->ttl_min))
+DIR_FIELD(ttl_max, if (d->pkts) sd_fv_u(v, d->ttl_max))
 #define REASM_ONLY if (!C(r)->reasm_on) return
-DIR_FIELD(stream_bytes, REASM_ONLY; set_u(v, d->stream_bytes))
-DIR_FIELD(gap_bytes, REASM_ONLY; set_u(v, d->gap_bytes))
-DIR_FIELD(inconsistent_bytes, REASM_ONLY; set_u(v, d->inconsistent_bytes))
-DIR_FIELD(truncated, REASM_ONLY; set_b(v, d->stream_truncated))
+DIR_FIELD(stream_bytes, REASM_ONLY; sd_fv_u(v, d->stream_bytes))
+DIR_FIELD(gap_bytes, REASM_ONLY; sd_fv_u(v, d->gap_bytes))
+DIR_FIELD(inconsistent_bytes, REASM_ONLY; sd_fv_u(v, d->inconsistent_bytes))
+DIR_FIELD(truncated, REASM_ONLY; sd_fv_b(v, d->stream_truncated))
 static void g_incons(const void *r, sd_fval *v)
 {
     REASM_ONLY;
-    set_u(v, C(r)->inconsistencies);
+    sd_fv_u(v, C(r)->inconsistencies);
 }
 
 #define BOTH(name, doc) { "orig_" #name, doc " (originator)", g_orig_##name, false }, \

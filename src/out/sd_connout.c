@@ -29,11 +29,8 @@ static int select_fields(sd_connout *w, char *err, size_t errlen)
                                 MAX_COLS, err, errlen);
         if (ncol < 0)
             return -1;
-    } else {
-        for (size_t i = 0; i < sd_conn_fields.n && ncol < MAX_COLS; i++)
-            if (w->o.optional || !sd_conn_fields.f[i].optional)
-                w->selv[ncol++] = &sd_conn_fields.f[i];
-    }
+    } else
+        ncol = (int)sd_fields_all(&sd_conn_fields, w->o.optional, w->selv, MAX_COLS);
     w->ncol = (size_t)ncol;
     return 0;
 }

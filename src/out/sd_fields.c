@@ -5,6 +5,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+void sd_fval_clear(sd_fval *v)
+{
+    sd_buf_free(&v->raw);
+    *v = (sd_fval){ 0 };
+}
+
 const sd_field *sd_field_find(const sd_fieldset *fs, const char *name)
 {
     for (size_t i = 0; i < fs->n; i++)
@@ -30,6 +36,9 @@ void sd_fval_text(const sd_fval *v, char *buf, size_t len)
         break;
     case SD_FV_BOOL:
         snprintf(buf, len, "%s", v->b ? "true" : "false");
+        break;
+    case SD_FV_JSON:
+        snprintf(buf, len, "%.*s", (int)v->raw.len, (const char *)v->raw.p);
         break;
     default:
         snprintf(buf, len, "-");
@@ -73,9 +82,14 @@ void sd_fields_json(sd_json *j, const sd_field *const *sel, size_t n, const void
         case SD_FV_BOOL:
             sd_json_bool(j, sel[i]->name, v.b);
             break;
+        case SD_FV_JSON:
+            sd_json_key(j, sel[i]->name);
+            sd_buf_append(j->b, v.raw.p, v.raw.len);
+            break;
         default: /* unset fields are left out, as Zeek's JSON logs do */
             break;
         }
+        sd_fval_clear(&v);
     }
 }
 
@@ -97,10 +111,15 @@ void sd_fields_csv(sd_buf *b, const sd_field *const *sel, size_t n, const void *
         sel[i]->get(rec, &v);
         if (i)
             sd_buf_append(b, ",", 1);
-        if (v.t == SD_FV_NULL)
-            continue;
-        sd_fval_text(&v, t, sizeof t);
-        sd_csv_field(b, t);
+        if (v.t == SD_FV_JSON) /* a C string for sd_csv_field */
+            sd_buf_append(&v.raw, "", 1);
+        if (v.t == SD_FV_STR || v.t == SD_FV_JSON) { /* capture strings: whole, not cut to t */
+            sd_csv_field(b, v.t == SD_FV_STR ? v.s : (const char *)v.raw.p);
+        } else if (v.t != SD_FV_NULL) {
+            sd_fval_text(&v, t, sizeof t);
+            sd_csv_field(b, t);
+        }
+        sd_fval_clear(&v);
     }
     sd_buf_append(b, "\n", 1);
 }
@@ -121,6 +140,15 @@ int sd_fields_select(const sd_fieldset *fs, const char *list, const sd_field **o
             out[n++] = f;
     }
     free(copy);
+    return n;
+}
+
+size_t sd_fields_all(const sd_fieldset *fs, bool optional, const sd_field **out, size_t cap)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < fs->n && n < cap; i++)
+        if (optional || !fs->f[i].optional)
+            out[n++] = &fs->f[i];
     return n;
 }
 
@@ -209,13 +237,11 @@ sd_filter *sd_filter_parse(const sd_fieldset *fs, const char *expr, char *err, s
     return flt;
 }
 
-static bool cond_match(const cond *c, const void *rec)
+static bool val_match(const cond *c, const sd_fval *v)
 {
-    sd_fval v = { 0 };
-    c->f->get(rec, &v);
-    if (v.t == SD_FV_NULL)
+    if (v->t == SD_FV_NULL)
         return c->op == OP_NE || (c->op == OP_EQ && strcmp(c->val, "-") == 0);
-    double x = sd_fval_num(&v);
+    double x = sd_fval_num(v);
     if (!isnan(x) && !isnan(c->num) && c->op != OP_SUB) {
         switch (c->op) {
         case OP_EQ: return x == c->num;
@@ -228,7 +254,7 @@ static bool cond_match(const cond *c, const void *rec)
         }
     }
     char t[256];
-    sd_fval_text(&v, t, sizeof t);
+    sd_fval_text(v, t, sizeof t);
     int r = strcmp(t, c->val);
     switch (c->op) {
     case OP_EQ: return r == 0;
@@ -240,6 +266,15 @@ static bool cond_match(const cond *c, const void *rec)
     case OP_SUB: return strstr(t, c->val) != NULL;
     }
     return false;
+}
+
+static bool cond_match(const cond *c, const void *rec)
+{
+    sd_fval v = { 0 };
+    c->f->get(rec, &v);
+    bool m = val_match(c, &v);
+    sd_fval_clear(&v);
+    return m;
 }
 
 bool sd_filter_match(const sd_filter *flt, const void *rec)
@@ -260,18 +295,26 @@ void sd_filter_free(sd_filter *flt)
     free(flt);
 }
 
+static int val_cmp(const sd_fval *x, const sd_fval *y)
+{
+    if (x->t == SD_FV_NULL || y->t == SD_FV_NULL)
+        return (x->t == SD_FV_NULL) - (y->t == SD_FV_NULL);
+    double nx = sd_fval_num(x), ny = sd_fval_num(y);
+    if (!isnan(nx) && !isnan(ny))
+        return nx < ny ? -1 : nx > ny;
+    char tx[256], ty[256];
+    sd_fval_text(x, tx, sizeof tx);
+    sd_fval_text(y, ty, sizeof ty);
+    return strcmp(tx, ty);
+}
+
 int sd_field_cmp(const sd_field *f, const void *a, const void *b)
 {
     sd_fval x = { 0 }, y = { 0 };
     f->get(a, &x);
     f->get(b, &y);
-    if (x.t == SD_FV_NULL || y.t == SD_FV_NULL)
-        return (x.t == SD_FV_NULL) - (y.t == SD_FV_NULL);
-    double nx = sd_fval_num(&x), ny = sd_fval_num(&y);
-    if (!isnan(nx) && !isnan(ny))
-        return nx < ny ? -1 : nx > ny;
-    char tx[256], ty[256];
-    sd_fval_text(&x, tx, sizeof tx);
-    sd_fval_text(&y, ty, sizeof ty);
-    return strcmp(tx, ty);
+    int r = val_cmp(&x, &y);
+    sd_fval_clear(&x);
+    sd_fval_clear(&y);
+    return r;
 }

@@ -5,7 +5,9 @@
 
 #include "sd_json.h"
 
-typedef enum sd_fvt { SD_FV_NULL = 0, SD_FV_STR, SD_FV_U64, SD_FV_I64, SD_FV_F64, SD_FV_BOOL } sd_fvt;
+/* SD_FV_JSON: a nested value (array, object) the getter wrote as JSON text
+ * into raw; JSON writes it as is, text and CSV as that text. */
+typedef enum sd_fvt { SD_FV_NULL = 0, SD_FV_STR, SD_FV_U64, SD_FV_I64, SD_FV_F64, SD_FV_BOOL, SD_FV_JSON } sd_fvt;
 
 typedef struct sd_fval {
     sd_fvt t;
@@ -16,7 +18,31 @@ typedef struct sd_fval {
     int dec;        /* decimals for SD_FV_F64 */
     bool b;
     char tmp[64];
+    sd_buf raw;     /* SD_FV_JSON: the value; freed by sd_fval_clear */
 } sd_fval;
+
+/* What getters set: a value of each kind (unset: leave v alone). */
+static inline void sd_fv_u(sd_fval *v, uint64_t u)
+{
+    v->t = SD_FV_U64;
+    v->u = u;
+}
+static inline void sd_fv_s(sd_fval *v, const char *s)
+{
+    v->t = SD_FV_STR;
+    v->s = s;
+}
+static inline void sd_fv_f(sd_fval *v, double f, int dec)
+{
+    v->t = SD_FV_F64;
+    v->f = f;
+    v->dec = dec;
+}
+static inline void sd_fv_b(sd_fval *v, bool b)
+{
+    v->t = SD_FV_BOOL;
+    v->b = b;
+}
 
 typedef struct sd_field {
     const char *name;
@@ -30,6 +56,8 @@ typedef struct sd_fieldset {
     size_t n;
 } sd_fieldset;
 
+/* Frees what a getter left in v (raw) and makes it unset again. */
+void sd_fval_clear(sd_fval *v);
 const sd_field *sd_field_find(const sd_fieldset *fs, const char *name);
 void sd_fval_text(const sd_fval *v, char *buf, size_t len); /* "-" for null */
 double sd_fval_num(const sd_fval *v);                       /* NAN if not numeric */
@@ -41,6 +69,9 @@ void sd_fields_csv_header(sd_buf *b, const sd_field *const *sel, size_t n);
  * unknown name in err. */
 int sd_fields_select(const sd_fieldset *fs, const char *list, const sd_field **out, size_t cap,
                      char *err, size_t errlen);
+/* Every field in table order (the optional ones only with optional): the
+ * all-fields output; returns the count (max cap). */
+size_t sd_fields_all(const sd_fieldset *fs, bool optional, const sd_field **out, size_t cap);
 
 /* --where: conditions joined by ',' or " and ", each NAME OP VALUE with OP one
  * of = != < <= > >= ~ (substring). All must hold. */

@@ -54,6 +54,7 @@ static void text_row(sd_recout *w, sd_buf *out, const void *rec)
         sd_fval_text(&v, w->cell[i], CELL_MAX);
         w->cells[i] = w->cell[i];
         w->num[i] = v.t == SD_FV_U64 || v.t == SD_FV_F64 || v.t == SD_FV_I64;
+        sd_fval_clear(&v);
     }
     sd_table_row(w->table, out, w->cells, w->num);
 }

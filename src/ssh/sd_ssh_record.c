@@ -1,11 +1,14 @@
-/* sd_sshout: the SSH connection record as text and as JSON lines (Zeek
- * ssh.log names plus strider's own), the one-line inference summary, and the
- * encrypted-record stream (--records). Capture strings in the text forms go
- * through sd_text (terminal-safe); the JSON escaper handles the rest. */
+/* sd_sshout: the SSH connection record as text, and as JSON lines and CSV
+ * rows through the generic field writer over sd_ssh_fields (Zeek ssh.log
+ * names plus strider's own); the one-line inference summary, and the
+ * encrypted-record stream (--records). The text block stays written by
+ * hand: it is a labelled block of lines, several facts a line, not a table.
+ * Capture strings in it go through sd_text (terminal-safe). */
 #include "sd_ssh_record.h"
 
-#include "../out/sd_json.h"
+#include "../out/sd_recout.h"
 #include "../out/sd_text.h"
+#include "sd_ssh_fields.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -33,43 +36,8 @@ static const char *dir_arrow(int client_dir)
     return client_dir == SD_DIR_ORIG ? "->" : "<-";
 }
 
-/* sshflow's general statistics of one direction (sd_infer_stats.h) as
- * flat fields prefixed "client_" / "server_": bytes, size modes as
- * [[size, count], ...], sizes not counted (table full), mean and median
- * time between records (absent with fewer than two records). */
-static void json_stats_dir(sd_json *j, sd_buf *b, const char *who, const sd_sshstats_dir *d)
-{
-    char k[48];
-    sd_sshstats_mode mo[SD_STATS_MODES];
-    uint32_t n = sd_sshstats_modes(d, mo, SD_STATS_MODES);
-    snprintf(k, sizeof k, "%s_enc_bytes", who);
-    sd_json_u64(j, k, d->bytes);
-    snprintf(k, sizeof k, "%s_size_modes", who);
-    sd_json_key(j, k);
-    sd_buf_append(b, "[", 1);
-    for (uint32_t i = 0; i < n; i++)
-        sd_buf_printf(b, "%s[%u,%llu]", i ? "," : "", mo[i].size, (unsigned long long)mo[i].count);
-    sd_buf_append(b, "]", 1);
-    snprintf(k, sizeof k, "%s_sizes_uncounted", who);
-    sd_json_u64(j, k, d->sizes_uncounted);
-    if (!d->gaps)
-        return;
-    snprintf(k, sizeof k, "%s_ipt_mean_s", who);
-    sd_json_f64(j, k, sd_sshstats_ipt_mean(d), 6);
-    snprintf(k, sizeof k, "%s_ipt_median_s", who);
-    sd_json_f64(j, k, sd_sshstats_ipt_median(d), 6);
-}
-
-static void json_stats(sd_json *j, sd_buf *b, const sd_sshconn_result *r)
-{
-    if (!r->stats)
-        return;
-    int cd = r->meta->client_dir;
-    json_stats_dir(j, b, "client", &r->stats->d[cd]);
-    json_stats_dir(j, b, "server", &r->stats->d[!cd]);
-}
-
-/* The same in the text form: one line per direction. */
+/* sshflow's general statistics of one direction (sd_infer_stats.h), one
+ * line per direction. */
 static void text_stats(sd_buf *b, const sd_sshconn_result *r)
 {
     for (int w = 0; r->stats && w < 2; w++) {
@@ -152,156 +120,45 @@ void sd_sshout_meta_text(sd_buf *b, const sd_sshconn_result *r)
     sd_buf_printf(b, "\n");
 }
 
-void sd_sshout_meta_csv_header(sd_buf *b)
+/* The record's columns: every field for JSON, the CSV's list for CSV. */
+#define MAX_COLS 96
+
+static size_t select_cols(sd_rec_fmt fmt, const sd_field **sel)
 {
-    sd_buf_printf(b, "uid,stream,orig_h,orig_p,resp_h,resp_p,client,server,cipher_alg,mac_alg,kex_alg,host_key_alg,outcome");
-    for (int w = 0; w < 2; w++) {
-        const char *who = w ? "server" : "client";
-        sd_buf_printf(b, ",%s_enc_records,%s_enc_bytes,%s_mode_size,%s_mode_count,%s_sizes_uncounted,%s_ipt_mean_s,"
-                      "%s_ipt_median_s", who, who, who, who, who, who, who);
-    }
-    sd_buf_append(b, "\n", 1);
+    char err[96];
+    if (fmt != SD_REC_CSV)
+        return sd_fields_all(&sd_ssh_fields, false, sel, MAX_COLS);
+    int n = sd_fields_select(&sd_ssh_fields, sd_ssh_csv_columns, sel, MAX_COLS, err, sizeof err);
+    return n < 0 ? 0 : (size_t)n; /* our own names: the unit test checks them */
 }
 
-/* One direction's statistics as seven CSV cells (each after a comma). */
-static void csv_stats_dir(sd_buf *b, const sd_sshstats_dir *d)
+/* The header (x NULL) or one record through the generic field writer. */
+static void write_rec(sd_rec_fmt fmt, sd_buf *b, const sd_ssh_fieldrec *x)
 {
-    sd_sshstats_mode mo[1];
-    if (!d) {
-        sd_buf_append(b, ",,,,,,,", 7);
-        return;
-    }
-    sd_buf_printf(b, ",%llu,%llu", (unsigned long long)d->records, (unsigned long long)d->bytes);
-    if (sd_sshstats_modes(d, mo, 1))
-        sd_buf_printf(b, ",%u,%llu", mo[0].size, (unsigned long long)mo[0].count);
+    const sd_field *sel[MAX_COLS];
+    sd_recout *w = sd_recout_new(fmt, sel, select_cols(fmt, sel), "ssh", 0);
+    if (x)
+        sd_recout_record(w, b, x);
     else
-        sd_buf_append(b, ",,", 2);
-    sd_buf_printf(b, ",%llu", (unsigned long long)d->sizes_uncounted);
-    if (d->gaps)
-        sd_buf_printf(b, ",%.6f,%.6f", sd_sshstats_ipt_mean(d), sd_sshstats_ipt_median(d));
-    else
-        sd_buf_append(b, ",,", 2);
+        sd_recout_begin(w, b);
+    sd_recout_free(w);
+}
+
+void sd_sshout_meta_csv_header(sd_buf *b)
+{
+    write_rec(SD_REC_CSV, b, NULL);
 }
 
 void sd_sshout_meta_csv(sd_buf *b, const sd_sshconn_result *r)
 {
-    const sd_conn *c = r->conn;
-    const sd_ssh_meta *m = r->meta;
-    const sd_ssh_side *cl = &m->side[m->client_dir], *sv = &m->side[!m->client_dir];
-    const char *txt[] = { cl->banner, sv->banner, m->cipher[0], m->mac[0], m->kex_alg, m->hostkey_alg,
-                          sd_ssh_outcome_name(m->outcome) };
-    char a1[SD_ADDR_STRLEN], a2[SD_ADDR_STRLEN];
-    sd_csv_field(b, c->uid);
-    sd_buf_printf(b, ",%llu,%s,%u,%s,%u", (unsigned long long)c->id, sd_addr_str(&c->orig_h, a1, sizeof a1),
-                  c->orig_p, sd_addr_str(&c->resp_h, a2, sizeof a2), c->resp_p);
-    for (size_t i = 0; i < sizeof txt / sizeof txt[0]; i++) {
-        sd_buf_append(b, ",", 1);
-        sd_csv_field(b, txt[i] ? txt[i] : "");
-    }
-    csv_stats_dir(b, r->stats ? &r->stats->d[m->client_dir] : NULL);
-    csv_stats_dir(b, r->stats ? &r->stats->d[!m->client_dir] : NULL);
-    sd_buf_append(b, "\n", 1);
-}
-
-static void json_opt(sd_json *j, const char *k, const char *v)
-{
-    if (v)
-        sd_json_str(j, k, v);
-}
-
-/* The inference's per-connection summary in the "ssh" line. */
-static void json_summary(sd_json *j, const sd_infer_summary *su)
-{
-    if (su->auth_success >= 0)
-        sd_json_bool(j, "auth_success", su->auth_success == 1);
-    sd_json_u64(j, "auth_attempts", (uint64_t)su->auth_attempts);
-    json_opt(j, "auth_method", su->auth_method);
-    if (su->auth_mfa)
-        sd_json_bool(j, "auth_mfa", true);
-    if (su->host_known >= 0)
-        sd_json_bool(j, "host_known", su->host_known == 1);
-    json_opt(j, "session_kind", su->session_kind);
-    sd_json_bool(j, "agent_forwarding", su->agent_forwarding);
-    sd_json_bool(j, "x11_used", su->x11_used);
-    sd_json_bool(j, "reverse_provisioned", su->reverse_provisioned);
-    sd_json_bool(j, "auth_banner", su->auth_banner);
-    sd_json_u64(j, "keystrokes", su->keystrokes);
+    sd_ssh_fieldrec x = { .r = r, .su = NULL, .csv = true };
+    write_rec(SD_REC_CSV, b, &x);
 }
 
 void sd_sshout_meta_json(sd_buf *b, const sd_sshconn_result *r, const sd_infer_summary *su)
 {
-    const sd_conn *c = r->conn;
-    const sd_ssh_meta *m = r->meta;
-    const sd_ssh_side *cl = &m->side[m->client_dir], *sv = &m->side[!m->client_dir];
-    char a[SD_ADDR_STRLEN];
-    sd_json j;
-    sd_json_begin(&j, b);
-    sd_json_str(&j, "type", "ssh");
-    sd_json_f64(&j, "ts", sd_ts_sec(c->start), 6);
-    sd_json_str(&j, "uid", c->uid);
-    sd_json_u64(&j, "stream", c->id);
-    sd_json_str(&j, "id.orig_h", sd_addr_str(&c->orig_h, a, sizeof a));
-    sd_json_u64(&j, "id.orig_p", c->orig_p);
-    sd_json_str(&j, "id.resp_h", sd_addr_str(&c->resp_h, a, sizeof a));
-    sd_json_u64(&j, "id.resp_p", c->resp_p);
-    if (m->version)
-        sd_json_u64(&j, "version", (uint64_t)m->version);
-    json_opt(&j, "client", cl->banner);
-    json_opt(&j, "server", sv->banner);
-    json_opt(&j, "cipher_alg", m->cipher[0]);
-    json_opt(&j, "mac_alg", m->mac[0]);
-    json_opt(&j, "compression_alg", m->comp[0]);
-    json_opt(&j, "kex_alg", m->kex_alg);
-    json_opt(&j, "host_key_alg", m->hostkey_alg);
-    if (m->hostkey_seen) {
-        sd_json_str(&j, "host_key", m->hostkey_md5); /* Zeek: MD5, colon hex */
-        sd_json_str(&j, "host_key_sha256", m->hostkey_sha256);
-        sd_json_str(&j, "host_key_type", m->hostkey_type);
-        sd_json_u64(&j, "host_key_frame", m->kex_reply_frame);
-    }
-    if (cl->hassh[0]) {
-        sd_json_str(&j, "hassh", cl->hassh);
-        json_opt(&j, "hasshAlgorithms", cl->hassh_algorithms);
-    }
-    if (sv->hassh[0]) {
-        sd_json_str(&j, "hasshServer", sv->hassh);
-        json_opt(&j, "hasshServerAlgorithms", sv->hassh_algorithms);
-    }
-    json_opt(&j, "cipher_alg_s2c", m->cipher[1]);
-    json_opt(&j, "mac_alg_s2c", m->mac[1]);
-    sd_json_str(&j, "client_dir", m->client_dir == SD_DIR_ORIG ? "orig" : "resp");
-    if (cl->kexinit_seen && sv->kexinit_seen) {
-        sd_json_bool(&j, "strict_kex", m->strict_kex);
-        sd_json_bool(&j, "terrapin", m->terrapin);
-        if (m->terrapin)
-            sd_json_str(&j, "terrapin_reason", m->terrapin_reason);
-    }
-    sd_json_str(&j, "outcome", sd_ssh_outcome_name(m->outcome));
-    if (sv->prebanner)
-        sd_json_str(&j, "pre_banner", sv->prebanner);
-    if (cl->newkeys_seen)
-        sd_json_u64(&j, "client_newkeys_frame", cl->newkeys_frame);
-    if (sv->newkeys_seen)
-        sd_json_u64(&j, "server_newkeys_frame", sv->newkeys_frame);
-    sd_json_u64(&j, "client_enc_records", cl->enc_records);
-    sd_json_u64(&j, "server_enc_records", sv->enc_records);
-    json_stats(&j, b, r);
-    if (r->rec_truncated) /* the per-connection record cap: inference saw only the first records */
-        sd_json_bool(&j, "records_truncated", true);
-    if (m->anomalies_total) {
-        sd_json_key(&j, "anomalies");
-        sd_buf_append(b, "[", 1);
-        for (uint32_t i = 0; i < m->n_anomalies; i++) {
-            if (i)
-                sd_buf_append(b, ",", 1);
-            const char *n = sd_ssh_anom_name(m->anomalies[i].code);
-            sd_json_escape(b, n, strlen(n));
-        }
-        sd_buf_append(b, "]", 1);
-    }
-    if (su)
-        json_summary(&j, su);
-    sd_json_end(&j);
+    sd_ssh_fieldrec x = { .r = r, .su = su, .csv = false };
+    write_rec(SD_REC_JSON, b, &x);
 }
 
 void sd_sshout_summary(char *out, size_t len, const sd_infer_summary *su)

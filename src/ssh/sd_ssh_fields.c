@@ -1,0 +1,292 @@
+/* sd_ssh_fields: the SSH record's field table (see sd_ssh_fields.h). Each
+ * getter leaves its value unset when the fact is not known (not seen in
+ * the capture): JSON leaves the key out, CSV leaves the cell empty. */
+#include "sd_ssh_fields.h"
+
+#include "../out/sd_json.h"
+
+#include <string.h>
+
+#define X(rec) ((const sd_ssh_fieldrec *)(rec))
+#define R(rec) (X(rec)->r)
+#define M(rec) (X(rec)->r->meta)
+#define CONN(rec) (X(rec)->r->conn)
+#define SU(rec) (X(rec)->su)
+
+/* Each side by role: the meta keeps them by capture direction. */
+static const sd_ssh_side *side(const void *rec, bool server)
+{
+    const sd_ssh_meta *m = M(rec);
+    return &m->side[server ? !m->client_dir : m->client_dir];
+}
+
+/* A role's record statistics, or NULL when there are none. */
+static const sd_sshstats_dir *stats(const void *rec, bool server)
+{
+    const sd_sshconn_result *r = R(rec);
+    if (!r->stats)
+        return NULL;
+    return &r->stats->d[server ? !r->meta->client_dir : r->meta->client_dir];
+}
+
+static void set_opt(sd_fval *v, const char *s)
+{
+    if (s)
+        sd_fv_s(v, s);
+}
+
+static bool both_kexinit(const void *rec)
+{
+    return side(rec, false)->kexinit_seen && side(rec, true)->kexinit_seen;
+}
+
+/* ---- the connection ---- */
+
+static void g_ts(const void *r, sd_fval *v) { sd_fv_f(v, sd_ts_sec(CONN(r)->start), 6); }
+static void g_uid(const void *r, sd_fval *v) { sd_fv_s(v, CONN(r)->uid); }
+static void g_stream(const void *r, sd_fval *v) { sd_fv_u(v, CONN(r)->id); }
+static void g_orig_h(const void *r, sd_fval *v) { sd_fv_s(v, sd_addr_str(&CONN(r)->orig_h, v->tmp, sizeof v->tmp)); }
+static void g_orig_p(const void *r, sd_fval *v) { sd_fv_u(v, CONN(r)->orig_p); }
+static void g_resp_h(const void *r, sd_fval *v) { sd_fv_s(v, sd_addr_str(&CONN(r)->resp_h, v->tmp, sizeof v->tmp)); }
+static void g_resp_p(const void *r, sd_fval *v) { sd_fv_u(v, CONN(r)->resp_p); }
+
+/* ---- the cleartext handshake ---- */
+
+static void g_version(const void *r, sd_fval *v)
+{
+    if (M(r)->version)
+        sd_fv_u(v, (uint64_t)M(r)->version);
+}
+static void g_client(const void *r, sd_fval *v) { set_opt(v, side(r, false)->banner); }
+static void g_server(const void *r, sd_fval *v) { set_opt(v, side(r, true)->banner); }
+static void g_cipher(const void *r, sd_fval *v) { set_opt(v, M(r)->cipher[0]); }
+static void g_mac(const void *r, sd_fval *v) { set_opt(v, M(r)->mac[0]); }
+static void g_comp(const void *r, sd_fval *v) { set_opt(v, M(r)->comp[0]); }
+static void g_kex(const void *r, sd_fval *v) { set_opt(v, M(r)->kex_alg); }
+static void g_hostkey_alg(const void *r, sd_fval *v) { set_opt(v, M(r)->hostkey_alg); }
+static void g_cipher_s2c(const void *r, sd_fval *v) { set_opt(v, M(r)->cipher[1]); }
+static void g_mac_s2c(const void *r, sd_fval *v) { set_opt(v, M(r)->mac[1]); }
+
+/* The host key from the KEX reply: all four or none. */
+#define HOSTKEY_ONLY if (!M(r)->hostkey_seen) return
+static void g_host_key(const void *r, sd_fval *v) { HOSTKEY_ONLY; sd_fv_s(v, M(r)->hostkey_md5); }
+static void g_host_key_sha256(const void *r, sd_fval *v) { HOSTKEY_ONLY; sd_fv_s(v, M(r)->hostkey_sha256); }
+static void g_host_key_type(const void *r, sd_fval *v) { HOSTKEY_ONLY; sd_fv_s(v, M(r)->hostkey_type); }
+static void g_host_key_frame(const void *r, sd_fval *v) { HOSTKEY_ONLY; sd_fv_u(v, M(r)->kex_reply_frame); }
+
+/* HASSH of a side: its algorithms only with the hash (a cut list has none). */
+static void hassh(const void *r, sd_fval *v, bool server, bool algorithms)
+{
+    const sd_ssh_side *s = side(r, server);
+    if (s->hassh[0])
+        set_opt(v, algorithms ? s->hassh_algorithms : s->hassh);
+}
+static void g_hassh(const void *r, sd_fval *v) { hassh(r, v, false, false); }
+static void g_hassh_alg(const void *r, sd_fval *v) { hassh(r, v, false, true); }
+static void g_hassh_server(const void *r, sd_fval *v) { hassh(r, v, true, false); }
+static void g_hassh_server_alg(const void *r, sd_fval *v) { hassh(r, v, true, true); }
+
+static void g_client_dir(const void *r, sd_fval *v) { sd_fv_s(v, M(r)->client_dir == SD_DIR_ORIG ? "orig" : "resp"); }
+/* Strict KEX and Terrapin are decided from both KEXINITs only. */
+static void g_strict_kex(const void *r, sd_fval *v)
+{
+    if (both_kexinit(r))
+        sd_fv_b(v, M(r)->strict_kex);
+}
+static void g_terrapin(const void *r, sd_fval *v)
+{
+    if (both_kexinit(r))
+        sd_fv_b(v, M(r)->terrapin);
+}
+static void g_terrapin_reason(const void *r, sd_fval *v)
+{
+    if (both_kexinit(r) && M(r)->terrapin)
+        sd_fv_s(v, M(r)->terrapin_reason);
+}
+static void g_outcome(const void *r, sd_fval *v) { sd_fv_s(v, sd_ssh_outcome_name(M(r)->outcome)); }
+static void g_pre_banner(const void *r, sd_fval *v) { set_opt(v, side(r, true)->prebanner); }
+
+/* ---- per role: client_ and server_ fields, one getter pair each ---- */
+
+#define ROLE_FIELD(name, expr)                                                                   \
+    static void g_client_##name(const void *r, sd_fval *v)                                      \
+    {                                                                                            \
+        const bool server = false;                                                               \
+        expr;                                                                                    \
+    }                                                                                            \
+    static void g_server_##name(const void *r, sd_fval *v)                                      \
+    {                                                                                            \
+        const bool server = true;                                                                \
+        expr;                                                                                    \
+    }
+#define STATS_ONLY                                                                               \
+    const sd_sshstats_dir *d = stats(r, server);                                                 \
+    if (!d)                                                                                      \
+    return
+
+/* The most frequent record sizes as [[size, count], ...], most frequent
+ * first (sd_sshstats_modes). */
+static void size_modes(const sd_sshstats_dir *d, sd_fval *v)
+{
+    sd_sshstats_mode mo[SD_STATS_MODES];
+    uint32_t n = sd_sshstats_modes(d, mo, SD_STATS_MODES);
+    v->t = SD_FV_JSON;
+    sd_buf_append(&v->raw, "[", 1);
+    for (uint32_t i = 0; i < n; i++)
+        sd_buf_printf(&v->raw, "%s[%u,%llu]", i ? "," : "", mo[i].size, (unsigned long long)mo[i].count);
+    sd_buf_append(&v->raw, "]", 1);
+}
+
+/* The most frequent size and its count (the CSV's flat form). */
+static void mode(const sd_sshstats_dir *d, sd_fval *v, bool count)
+{
+    sd_sshstats_mode mo[1];
+    if (sd_sshstats_modes(d, mo, 1))
+        sd_fv_u(v, count ? mo[0].count : mo[0].size);
+}
+
+ROLE_FIELD(newkeys_frame, if (side(r, server)->newkeys_seen) sd_fv_u(v, side(r, server)->newkeys_frame))
+ROLE_FIELD(enc_records, if (!X(r)->csv || stats(r, server)) sd_fv_u(v, side(r, server)->enc_records))
+ROLE_FIELD(enc_bytes, STATS_ONLY; sd_fv_u(v, d->bytes))
+ROLE_FIELD(size_modes, STATS_ONLY; size_modes(d, v))
+ROLE_FIELD(mode_size, STATS_ONLY; mode(d, v, false))
+ROLE_FIELD(mode_count, STATS_ONLY; mode(d, v, true))
+ROLE_FIELD(sizes_uncounted, STATS_ONLY; sd_fv_u(v, d->sizes_uncounted))
+ROLE_FIELD(ipt_mean, STATS_ONLY; if (d->gaps) sd_fv_f(v, sd_sshstats_ipt_mean(d), 6))
+ROLE_FIELD(ipt_median, STATS_ONLY; if (d->gaps) sd_fv_f(v, sd_sshstats_ipt_median(d), 6))
+
+/* ---- what the analysis adds ---- */
+
+static void g_rec_truncated(const void *r, sd_fval *v)
+{
+    if (R(r)->rec_truncated)
+        sd_fv_b(v, true);
+}
+
+/* The kept anomalies' names as a JSON array (when there was any). */
+static void g_anomalies(const void *r, sd_fval *v)
+{
+    const sd_ssh_meta *m = M(r);
+    if (!m->anomalies_total)
+        return;
+    v->t = SD_FV_JSON;
+    sd_buf_append(&v->raw, "[", 1);
+    for (uint32_t i = 0; i < m->n_anomalies; i++) {
+        const char *n = sd_ssh_anom_name(m->anomalies[i].code);
+        if (i)
+            sd_buf_append(&v->raw, ",", 1);
+        sd_json_escape(&v->raw, n, strlen(n));
+    }
+    sd_buf_append(&v->raw, "]", 1);
+}
+
+/* The inference's summary: unset without it (-m). */
+#define SUMMARY_ONLY if (!SU(r)) return
+static void g_auth_success(const void *r, sd_fval *v)
+{
+    SUMMARY_ONLY;
+    if (SU(r)->auth_success >= 0)
+        sd_fv_b(v, SU(r)->auth_success == 1);
+}
+static void g_auth_attempts(const void *r, sd_fval *v) { SUMMARY_ONLY; sd_fv_u(v, (uint64_t)SU(r)->auth_attempts); }
+static void g_auth_method(const void *r, sd_fval *v) { SUMMARY_ONLY; set_opt(v, SU(r)->auth_method); }
+static void g_auth_mfa(const void *r, sd_fval *v)
+{
+    SUMMARY_ONLY;
+    if (SU(r)->auth_mfa)
+        sd_fv_b(v, true);
+}
+static void g_host_known(const void *r, sd_fval *v)
+{
+    SUMMARY_ONLY;
+    if (SU(r)->host_known >= 0)
+        sd_fv_b(v, SU(r)->host_known == 1);
+}
+static void g_session_kind(const void *r, sd_fval *v) { SUMMARY_ONLY; set_opt(v, SU(r)->session_kind); }
+static void g_agent_fwd(const void *r, sd_fval *v) { SUMMARY_ONLY; sd_fv_b(v, SU(r)->agent_forwarding); }
+static void g_x11_used(const void *r, sd_fval *v) { SUMMARY_ONLY; sd_fv_b(v, SU(r)->x11_used); }
+static void g_reverse(const void *r, sd_fval *v) { SUMMARY_ONLY; sd_fv_b(v, SU(r)->reverse_provisioned); }
+static void g_auth_banner(const void *r, sd_fval *v) { SUMMARY_ONLY; sd_fv_b(v, SU(r)->auth_banner); }
+static void g_keystrokes(const void *r, sd_fval *v) { SUMMARY_ONLY; sd_fv_u(v, SU(r)->keystrokes); }
+
+/* Rows of a role's field: both roles in turn (BOTH), or one (CLIENT,
+ * SERVER) where the record keeps a role's fields together. CSV_ONLY rows
+ * are optional: the CSV's flat forms, not in the JSON record. */
+#define ROLE(role, name, key, doc, opt) { #role "_" key, doc " (" #role ")", g_##role##_##name, opt }
+#define BOTH(name, doc) ROLE(client, name, #name, doc, false), ROLE(server, name, #name, doc, false)
+#define STATS(role)                                                                              \
+    ROLE(role, enc_bytes, "enc_bytes", "encrypted bytes in records", false),                     \
+    ROLE(role, size_modes, "size_modes", "most frequent record sizes, [[size, count], ...]", false), \
+    ROLE(role, sizes_uncounted, "sizes_uncounted", "records whose size found the size table full", false), \
+    ROLE(role, ipt_mean, "ipt_mean_s", "mean time between records, s", false),                   \
+    ROLE(role, ipt_median, "ipt_median_s", "median time between records, s", false)
+#define CSV_ONLY(name, doc, get) { name, doc " (CSV)", get, true }
+
+static const sd_field FIELDS[] = {
+    { "ts", "start, epoch seconds", g_ts, false },
+    { "uid", "connection id, as conns", g_uid, false },
+    { "stream", "Wireshark's tcp.stream index", g_stream, false },
+    { "id.orig_h", "originator address", g_orig_h, false },
+    { "id.orig_p", "originator port", g_orig_p, false },
+    { "id.resp_h", "responder address", g_resp_h, false },
+    { "id.resp_p", "responder port", g_resp_p, false },
+    { "version", "SSH major version (1 or 2; unset: unknown or mismatch)", g_version, false },
+    { "client", "client identification banner", g_client, false },
+    { "server", "server identification banner", g_server, false },
+    { "cipher_alg", "negotiated cipher, client to server", g_cipher, false },
+    { "mac_alg", "negotiated MAC, client to server", g_mac, false },
+    { "compression_alg", "negotiated compression, client to server", g_comp, false },
+    { "kex_alg", "negotiated key exchange", g_kex, false },
+    { "host_key_alg", "negotiated host key algorithm", g_hostkey_alg, false },
+    { "host_key", "host key fingerprint, MD5 colon hex (as Zeek)", g_host_key, false },
+    { "host_key_sha256", "host key fingerprint, as ssh-keygen -l", g_host_key_sha256, false },
+    { "host_key_type", "key type inside the host key blob", g_host_key_type, false },
+    { "host_key_frame", "frame of the KEX reply carrying the host key", g_host_key_frame, false },
+    { "hassh", "HASSH of the client's KEXINIT", g_hassh, false },
+    { "hasshAlgorithms", "the client's string HASSH hashes", g_hassh_alg, false },
+    { "hasshServer", "HASSH of the server's KEXINIT", g_hassh_server, false },
+    { "hasshServerAlgorithms", "the server's string HASSH hashes", g_hassh_server_alg, false },
+    { "cipher_alg_s2c", "negotiated cipher, server to client", g_cipher_s2c, false },
+    { "mac_alg_s2c", "negotiated MAC, server to client", g_mac_s2c, false },
+    { "client_dir", "which end is the client (orig/resp)", g_client_dir, false },
+    { "strict_kex", "strict KEX active (both KEXINITs seen)", g_strict_kex, false },
+    { "terrapin", "exposed to Terrapin, CVE-2023-48795 (both KEXINITs seen)", g_terrapin, false },
+    { "terrapin_reason", "why exposed", g_terrapin_reason, false },
+    { "outcome", "how far the handshake went", g_outcome, false },
+    { "pre_banner", "lines the server sent before its banner", g_pre_banner, false },
+    BOTH(newkeys_frame, "frame of NEWKEYS"),
+    BOTH(enc_records, "encrypted records (exact packets or segments)"),
+    STATS(client),
+    STATS(server),
+    { "records_truncated", "the inference saw the first records only (per-connection cap)", g_rec_truncated, false },
+    { "anomalies", "names of the kept protocol anomalies", g_anomalies, false },
+    { "auth_success", "login succeeded (inference; unset: not seen)", g_auth_success, false },
+    { "auth_attempts", "authentication attempts, the \"none\" probe aside (inference)", g_auth_attempts, false },
+    { "auth_method", "method of the last attempt (inference)", g_auth_method, false },
+    { "auth_mfa", "the login needed a second factor (inference)", g_auth_mfa, false },
+    { "host_known", "the client knew the host key (inference; unset: not known)", g_host_known, false },
+    { "session_kind", "shell, exec, sftp, scp or forward-only (inference)", g_session_kind, false },
+    { "agent_forwarding", "agent forwarding requested or used (inference)", g_agent_fwd, false },
+    { "x11_used", "an X11 channel carried an X client (inference)", g_x11_used, false },
+    { "reverse_provisioned", "a reverse (-R) forward was set up (inference)", g_reverse, false },
+    { "auth_banner", "the server sent an authentication banner (inference)", g_auth_banner, false },
+    { "keystrokes", "keystrokes inferred (inference)", g_keystrokes, false },
+    CSV_ONLY("orig_h", "originator address", g_orig_h),
+    CSV_ONLY("orig_p", "originator port", g_orig_p),
+    CSV_ONLY("resp_h", "responder address", g_resp_h),
+    CSV_ONLY("resp_p", "responder port", g_resp_p),
+    ROLE(client, mode_size, "mode_size", "most frequent record size (CSV)", true),
+    ROLE(client, mode_count, "mode_count", "records of that size (CSV)", true),
+    ROLE(server, mode_size, "mode_size", "most frequent record size (CSV)", true),
+    ROLE(server, mode_count, "mode_count", "records of that size (CSV)", true),
+};
+
+const sd_fieldset sd_ssh_fields = { FIELDS, SD_ARRAY_LEN(FIELDS) };
+
+#define CSV_STATS(role)                                                                          \
+    "," #role "_enc_records," #role "_enc_bytes," #role "_mode_size," #role "_mode_count," #role \
+    "_sizes_uncounted," #role "_ipt_mean_s," #role "_ipt_median_s"
+
+const char *const sd_ssh_csv_columns =
+    "uid,stream,orig_h,orig_p,resp_h,resp_p,client,server,cipher_alg,mac_alg,kex_alg,host_key_alg,outcome"
+    CSV_STATS(client) CSV_STATS(server);

@@ -1,0 +1,28 @@
+/* sd_ssh_fields: the fields of the SSH connection record (`strider ssh
+ * --json` "ssh" lines, `ssh -m --json`, `ssh -m --csv`), written by the
+ * generic field writer (out/sd_recout). Zeek's ssh.log names where Zeek has
+ * them, strider's own otherwise. A new field is one row of the table. */
+#ifndef SD_SSH_FIELDS_H
+#define SD_SSH_FIELDS_H
+
+#include "../out/sd_fields.h"
+#include "sd_infer.h"
+
+/* The record the getters read: the connection's result and, when the
+ * inference ran, its summary (NULL with -m: the summary's fields unset). */
+typedef struct sd_ssh_fieldrec {
+    const sd_sshconn_result *r;
+    const sd_infer_summary *su; /* or NULL */
+    /* The CSV form: a direction's statistics cells are all empty when
+     * there are no statistics (no encrypted record), where JSON has always
+     * written the record counts (0). */
+    bool csv;
+} sd_ssh_fieldrec;
+
+/* JSON: every field that is not optional, in table order; the optional
+ * ones are the CSV's own columns. */
+extern const sd_fieldset sd_ssh_fields;
+/* The CSV columns, in order. */
+extern const char *const sd_ssh_csv_columns;
+
+#endif

@@ -326,7 +326,10 @@ class Scenario:
         self.tcpdump.wait(5)
 
     def sshd(self, role, port=22, listen="0.0.0.0", hostkeys=("server_ed25519", "server_rsa"),
-             extra=""):
+             extra="", kbd=False):
+        """kbd: offer keyboard-interactive (without PAM sshd has no device
+        for it, so every such request fails at once, as OpenSSH's sshd does
+        on a system whose PAM stack is off)."""
         kd = os.path.join(self.work, "keys")
         tag = "sshd_%s_%d" % (role, port)
         conf = os.path.join(self.sdir, tag + ".conf")
@@ -335,7 +338,8 @@ class Scenario:
             for k in hostkeys:
                 f.write("HostKey %s\n" % os.path.join(kd, k))
             f.write("PidFile %s\n" % os.path.join(self.sdir, tag + ".pid"))
-            f.write("UsePAM no\nPasswordAuthentication yes\nKbdInteractiveAuthentication no\n"
+            f.write("UsePAM no\nPasswordAuthentication yes\nKbdInteractiveAuthentication %s\n"
+                    % ("yes" if kbd else "no") +
                     "PubkeyAuthentication yes\nPermitRootLogin no\nStrictModes no\n"
                     "AllowTcpForwarding yes\nAllowAgentForwarding yes\nX11Forwarding no\n"
                     "PrintMotd no\nPrintLastLog no\nLogLevel DEBUG1\nMaxAuthTries 6\n"

@@ -249,7 +249,7 @@ static const char *attempt_event(ctx *x, const leg *L, const auth_run *s, bool o
 static size_t run_of(const ctx *x, const leg *L, bool cl, size_t from, size_t limit, double t0, uint32_t w)
 {
     uint64_t run = 0;
-    for (size_t j = from; j < limit && x->v[j].t - t0 < SUCCESS_FOLLOW_S; j++) {
+    for (size_t j = from; j < limit && j < from + SUCCESS_FOLLOW_RECORDS && x->v[j].t - t0 < SUCCESS_FOLLOW_S; j++) {
         if (sdi_is_cl(L, &x->v[j]) != cl) {
             run = 0;
             continue;

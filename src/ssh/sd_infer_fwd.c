@@ -65,11 +65,11 @@ static bool is_open(const ctx *x, const fwd_sizes *z, size_t i, size_t *conf)
     if (!o->c || o->len < z->open_min || o->len > z->open_max)
         return false;
     size_t j = i + 1;
-    while (j < x->n && x->v[j].c)
+    while (j < x->n && j <= i + FWD_LOOK_RECORDS && x->v[j].c)
         j++;
-    if (j >= x->n || x->v[j].len != z->confirm || x->v[j].t - o->t >= FWD_CONFIRM_S)
+    if (j >= x->n || x->v[j].c || x->v[j].len != z->confirm || x->v[j].t - o->t >= FWD_CONFIRM_S)
         return false;
-    for (size_t k = j + 1; k < x->n && x->v[k].t - x->v[j].t < FWD_DATA_S; k++)
+    for (size_t k = j + 1; k < x->n && k <= j + FWD_LOOK_RECORDS && x->v[k].t - x->v[j].t < FWD_DATA_S; k++)
         if (!small_rec(z, &x->v[k])) {
             *conf = j;
             return !carries_ssh(x, j);

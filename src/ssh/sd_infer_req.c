@@ -209,7 +209,7 @@ static bool agent_exchange(const ctx *x, size_t cf)
     if (q + 1 >= x->n || x->v[q].c || x->v[q].len < rq || !x->v[q + 1].c || x->v[q + 1].len < an ||
         x->v[q + 1].t - x->v[q].t >= AGENT_REPLY_S)
         return false;
-    for (size_t j = q + 2; j < x->n && x->v[j].t - x->v[cf].t < AGENT_LIFE_S; j++) {
+    for (size_t j = q + 2; j < x->n && j <= q + AGENT_LIFE_RECORDS && x->v[j].t - x->v[cf].t < AGENT_LIFE_S; j++) {
         const item *it = &x->v[j], *pv = &x->v[j - 1];
         if (bulk_pair(pv, it))
             return false;

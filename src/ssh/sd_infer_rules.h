@@ -198,6 +198,9 @@
  * arrives): its first request follows the success within this, and in a
  * tunnel the server's answer follows that request within this (s). */
 #define SUCCESS_FOLLOW_S 2.0
+/* ...among this many records (other channels' records may stand between
+ * in a tunnel; the bound keeps the look-ahead short on hostile input). */
+#define SUCCESS_FOLLOW_RECORDS 256
 /* A brute force of more attempts than this on one connection is cut
  * short: the loop must end on hostile input. */
 #define AUTH_ATTEMPTS_MAX 1000
@@ -283,6 +286,10 @@
 #define AGENT_MSG_MIN 5u
 #define AGENT_REPLY_S 0.5
 #define AGENT_LIFE_S 5.0
+/* ...and within this many records (a few messages each way: identities,
+ * a signature; with another session's keys beside them). The bound keeps
+ * each look-ahead short on hostile input whose records share a time. */
+#define AGENT_LIFE_RECORDS 256
 /* A -L/-D channel open is confirmed within this (s). */
 #define FWD_CONFIRM_S 0.5
 /* RFC 4254 5.3: CHANNEL_EOF and CHANNEL_CLOSE are byte, uint32 channel;
@@ -296,6 +303,11 @@
  * SOCKS clients write at once, lab: under 1 ms; servers that speak first
  * send their banner as soon as they accept). */
 #define FWD_DATA_S 1.0
+/* The confirmation and the first data are looked for among this many
+ * records after the open (the session's keys may stand between; the bound
+ * keeps the look-ahead short on hostile input whose records share a
+ * time). */
+#define FWD_LOOK_RECORDS 64
 /* Next to a shell a channel's exchange ends when none of its records
  * came for this long (s; lab: an HTTP fetch is one burst of a few ms);
  * the session's keys and outputs that follow are the session's. */

@@ -35,6 +35,14 @@ static void add(stream *s, bool c, uint32_t len, double t)
     s->r[s->n++] = (rec){ c, len, t };
 }
 
+static void add_all(stream *s, const rec *r, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        add(s, r[i].c, r[i].len, r[i].t);
+}
+
+#define ADD_ALL(s, a) add_all((s), (a), sizeof(a) / sizeof((a)[0]))
+
 /* Frame numbers are index + 1. */
 static sd_infer_summary infer(const stream *s, sd_evlist *l)
 {
@@ -58,20 +66,31 @@ static sd_infer_summary infer(const stream *s, sd_evlist *l)
     return su;
 }
 
-static size_t count_kind(const sd_evlist *l, const char *kind)
+/* The events of a kind: their number, and the first in *first. */
+static size_t kind_events(const sd_evlist *l, const char *kind, const sd_event **first)
 {
     size_t k = 0;
-    for (size_t i = 0; i < l->n; i++)
-        k += !strcmp(l->v[i].kind, kind);
+    if (first)
+        *first = NULL;
+    for (size_t i = l->n; i-- > 0;)
+        if (!strcmp(l->v[i].kind, kind)) {
+            k++;
+            if (first)
+                *first = &l->v[i];
+        }
     return k;
+}
+
+static size_t count_kind(const sd_evlist *l, const char *kind)
+{
+    return kind_events(l, kind, NULL);
 }
 
 static const sd_event *find_kind(const sd_evlist *l, const char *kind)
 {
-    for (size_t i = 0; i < l->n; i++)
-        if (!strcmp(l->v[i].kind, kind))
-            return &l->v[i];
-    return NULL;
+    const sd_event *e;
+    kind_events(l, kind, &e);
+    return e;
 }
 
 /* Public-key login, the session's open, its requests in one segment:
@@ -88,8 +107,7 @@ static void shell(stream *s, bool agent)
         { true, 36, 2.3 },    { false, 36, 2.301 },
     };
     s->n = 0;
-    for (size_t i = 0; i < sizeof login / sizeof login[0]; i++)
-        add(s, login[i].c, login[i].len, login[i].t);
+    ADD_ALL(s, login);
     if (agent)
         s->r[11].len = 444;
 }
@@ -174,8 +192,7 @@ static void test_agent_exchange(void **st)
     static const rec use[] = { { false, 68, 3.0 },    { true, 44, 3.0005 },  { false, 44, 3.001 },
                                { true, 124, 3.003 },  { false, 160, 3.004 }, { true, 72, 3.0042 },
                                { false, 36, 3.0045 } };
-    for (size_t i = 0; i < sizeof use / sizeof use[0]; i++)
-        add(&s, use[i].c, use[i].len, use[i].t);
+    ADD_ALL(&s, use);
     sd_evlist l = { 0 };
     sd_infer_summary su = infer(&s, &l);
     assert_true(su.agent_used);
@@ -193,8 +210,7 @@ static void test_agent_lookalike(void **st)
     shell(&s, true);
     static const rec scp[] = { { false, 68, 3.0 }, { true, 44, 3.0005 }, { false, 68, 3.015 },
                                { true, 36, 3.0154 }, { false, 68, 3.016 }, { true, 36, 3.02 } };
-    for (size_t i = 0; i < sizeof scp / sizeof scp[0]; i++)
-        add(&s, scp[i].c, scp[i].len, scp[i].t);
+    ADD_ALL(&s, scp);
     for (int i = 0; i < 40; i++)
         add(&s, false, 1448, 3.021 + i * 1e-5);
     add(&s, true, 36, 3.03);
@@ -219,8 +235,7 @@ static void test_auth_gave_up(void **st)
         { true, 84, 10.00 }, { false, 52, 10.10 }, { true, 36, 10.2 },  { false, 36, 10.21 },
         { true, 36, 13.0 },  { false, 28, 13.01 }, { true, 36, 13.5 },  { false, 36, 13.51 },
     };
-    for (size_t i = 0; i < sizeof seq / sizeof seq[0]; i++)
-        add(&s, seq[i].c, seq[i].len, seq[i].t);
+    ADD_ALL(&s, seq);
     sd_evlist l = { 0 };
     sd_infer_summary su = infer(&s, &l);
     assert_int_equal(su.auth_success, 0);
@@ -241,8 +256,7 @@ static void test_auth_success_needs_session(void **st)
     stream s = { .n = 0 };
     static const rec seq[] = { { true, 44, 1.00 }, { false, 44, 1.01 }, { true, 68, 1.02 },
                                { false, 52, 1.03 }, { true, 84, 4.00 }, { false, 28, 4.10 } };
-    for (size_t i = 0; i < sizeof seq / sizeof seq[0]; i++)
-        add(&s, seq[i].c, seq[i].len, seq[i].t);
+    ADD_ALL(&s, seq);
     sd_evlist l = { 0 };
     sd_infer_summary su = infer(&s, &l);
     assert_int_equal(su.auth_success, -1);
@@ -284,8 +298,7 @@ static void test_reverse_gave_up(void **st)
 {
     (void)st;
     stream s = { .n = 0 };
-    for (size_t i = 0; i < sizeof reverse_gave_up / sizeof reverse_gave_up[0]; i++)
-        add(&s, reverse_gave_up[i].c, reverse_gave_up[i].len, reverse_gave_up[i].t);
+    ADD_ALL(&s, reverse_gave_up);
     sd_evlist l = { 0 };
     sd_infer_summary su = infer(&s, &l);
     assert_int_equal(su.auth_success, 1); /* the forward leg's password */

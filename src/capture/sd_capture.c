@@ -43,6 +43,7 @@ struct sd_capture {
     sd_diag *diag;
     bool live;
     bool timed_out;      /* the last read of a live source timed out */
+    bool all_frames;     /* give filtered records too, marked */
 };
 
 static void src_close(cap_src *s)
@@ -169,6 +170,7 @@ sd_capture *sd_capture_open(const char *const *paths, size_t npaths, const sd_ca
         opts = &none;
     sd_capture *cap = sd_calloc(1, sizeof *cap);
     cap->diag = opts->diag;
+    cap->all_frames = opts->all_frames;
     size_t want = opts->iface ? 1 : npaths;
     cap->src = sd_calloc(want ? want : 1, sizeof *cap->src);
     char e1[512] = "";
@@ -317,6 +319,7 @@ sd_capture *sd_capture_open_mem(const uint8_t *buf, size_t len, const char *name
 {
     sd_capture *cap = sd_calloc(1, sizeof *cap);
     cap->diag = opts->diag;
+    cap->all_frames = opts->all_frames;
     cap->src = sd_calloc(1, sizeof *cap->src);
     cap->nsrc = 1;
     cap_src *s = &cap->src[0];
@@ -343,7 +346,8 @@ int sd_capture_next(sd_capture *cap, sd_frame *out)
         s->pending = false;
         cap->frame_no++;
         const struct pcap_pkthdr *h = s->hdr;
-        if (s->has_filter && !pcap_offline_filter(&s->bpf, h, s->data))
+        out->filtered = s->has_filter && !pcap_offline_filter(&s->bpf, h, s->data);
+        if (out->filtered && !cap->all_frames)
             continue;
         if (s->ts_sat && !s->ts_sat_told) {
             s->ts_sat_told = true; /* once per input: such a file has many */
@@ -351,7 +355,7 @@ int sd_capture_next(sd_capture *cap, sd_frame *out)
                      "timestamp out of range (%lld s): %s", (long long)s->hdr->ts.tv_sec,
                      s->ts == 0 ? "read as 1970-01-01" : "read as the latest time kept (March 2262)");
         }
-        cap->passed++;
+        cap->passed += !out->filtered;
         out->num = cap->frame_no;
         out->ts = s->ts;
         out->caplen = h->caplen;

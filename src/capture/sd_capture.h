@@ -15,6 +15,7 @@ typedef struct sd_frame {
     int linktype;        /* DLT_* of the file it came from */
     const uint8_t *data; /* valid until the next sd_capture_next() */
     unsigned file_idx;
+    bool filtered;       /* did not pass the filter: given only with opts.all_frames */
 } sd_frame;
 
 typedef struct sd_capture sd_capture;
@@ -24,6 +25,9 @@ typedef struct sd_capture_opts {
     const char *iface; /* live capture instead of files, or NULL */
     int snaplen;       /* live only; 0 = 262144 */
     sd_diag *diag;     /* where malformed-input messages go */
+    /* also give the records the filter rejects, marked filtered, so the
+     * caller can number connections as in the unfiltered capture */
+    bool all_frames;
 } sd_capture_opts;
 
 /* Opens every path ("-" is standard input). Returns NULL with a message in
@@ -37,7 +41,7 @@ sd_capture *sd_capture_open(const char *const *paths, size_t npaths, const sd_ca
 sd_capture *sd_capture_open_mem(const uint8_t *buf, size_t len, const char *name,
                                 const sd_capture_opts *opts, char *err, size_t errlen);
 
-/* 1 = a frame (that passed the filter), 0 = end of input, never fails:
+/* 1 = a frame (that passed the filter, or any with all_frames), 0 = end of input, never fails:
  * unreadable records end their file with a diagnostic. Live capture also
  * returns SD_CAPTURE_TICK when no packet came within its read timeout
  * (100 ms), so the caller can expire connections and look at a stop flag. */

@@ -130,7 +130,10 @@ sd_capture *cli_open(cli_input *in)
         fprintf(stderr, "strider: no input (give a capture file, '-' for stdin, or -i IFACE)\n");
         return NULL;
     }
-    sd_capture_opts o = { .bpf = in->bpf, .iface = in->iface, .diag = &in->diag };
+    /* from files, the connections the filter rejects are still numbered, so
+     * stream, uid and frame are those of the whole capture; live, there is
+     * no whole capture to agree with */
+    sd_capture_opts o = { .bpf = in->bpf, .iface = in->iface, .diag = &in->diag, .all_frames = !in->iface };
     char err[512];
     sd_capture *cap = sd_capture_open((const char *const *)in->files, in->nfiles, &o, err, sizeof err);
     if (!cap)
@@ -270,6 +273,10 @@ static void report_caps(const cli_input *in, const sd_engine *e)
                 "strider: the connection table was full (--max-flows %llu): %llu connection(s) "
                 "ended early, written marked evicted\n",
                 (unsigned long long)st->max_flows, (unsigned long long)st->evicted);
+    if (st->streams_forgotten)
+        fprintf(stderr, "strider: %llu ended connection(s) forgotten for the stream-number memory (--max-flows): "
+                        "a later packet on one of their ports starts a new stream where Wireshark may not\n",
+                (unsigned long long)st->streams_forgotten);
     if (st->ts_back) fprintf(stderr, "strider: time goes back at %llu frame(s), first at frame %llu: connections were analysed in capture order\n", (unsigned long long)st->ts_back, (unsigned long long)st->ts_back_first);
 }
 

@@ -41,7 +41,7 @@ enum { CLI_OPT_MAX_FLOWS = 0x1001, CLI_OPT_STATS };
     "  -r, --read FILE      input capture (also as plain arguments; '-' = stdin;\n"                \
     "                       a directory is read recursively); several files are\n"                 \
     "                       merged in timestamp order\n"                                           \
-    "  -f, --bpf EXPR       BPF filter (frame numbers still count every record)\n"                \
+    "  -f, --bpf EXPR       BPF filter (frame, stream and uid stay the whole capture's)\n"                \
     "  -i, --interface IF   capture live from IF instead of files\n"                               \
     "  -q, --quiet          no warnings about malformed input\n"                                   \
     "      --no-progress    no progress line on a terminal\n"                                     \

@@ -109,7 +109,7 @@ void sd_conn_make_uid(sd_conn *c)
     h = fnv64(h, &c->resp_p, 2);
     h = fnv64(h, &c->start, sizeof c->start);
     h = fnv64(h, &c->first_frame, sizeof c->first_frame);
-    uint64_t h2 = fnv64(h ^ 0x9e3779b97f4a7c15ull, &c->id, sizeof c->id);
+    uint64_t h2 = fnv64(h ^ 0x9e3779b97f4a7c15ull, &c->conn_index, sizeof c->conn_index);
     c->uid[0] = 'C';
     for (int i = 1; i < 18; i++) {
         uint64_t *v = i < 11 ? &h : &h2;
@@ -117,4 +117,30 @@ void sd_conn_make_uid(sd_conn *c)
         *v /= 62;
     }
     c->uid[18] = '\0';
+}
+
+/* The per-direction counts of one packet (ports, TTLs, frames, bytes). */
+void sd_conn_count_packet(sd_conn *c, const sd_pkt *p, int dir)
+{
+    sd_dirstats *d = &c->d[dir];
+    d->pkts++;
+    d->payload_bytes += p->payload_wire;
+    if (p->l4 != SD_L4_TCP) {
+        d->bytes += p->payload_wire;
+        if (p->payload_wire)
+            sd_conn_history_add(c, 'D', dir);
+    }
+    d->ip_bytes += p->ip_len;
+    d->wire_bytes += p->frame->wirelen;
+    if (p->ttl < d->ttl_min)
+        d->ttl_min = p->ttl;
+    if (p->ttl > d->ttl_max)
+        d->ttl_max = p->ttl;
+    if (!d->first_frame)
+        d->first_frame = p->frame->num;
+    d->last_frame = p->frame->num;
+    if (p->frame->ts > c->end)
+        c->end = p->frame->ts;
+    c->last_frame = p->frame->num;
+    c->anomalies |= p->anomalies;
 }

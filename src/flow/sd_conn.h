@@ -48,7 +48,8 @@ typedef struct sd_dirstats {
 } sd_dirstats;
 
 typedef struct sd_conn {
-    uint64_t id;                  /* per protocol, 0-based in first-packet order: Wireshark's tcp.stream / udp.stream */
+    uint64_t id;                  /* Wireshark's tcp.stream / udp.stream (sd_streamno: may be shared) */
+    uint64_t conn_index;          /* per protocol, 0-based in first-packet order: one per connection */
     char uid[20];                 /* Zeek-style id, stable for the same capture */
     uint8_t ipproto;              /* 6, 17, ... */
     sd_addr orig_h, resp_h;
@@ -92,6 +93,8 @@ void sd_conn_finish_state(sd_conn *c);
 /* Adds a history letter for dir (upper case = originator) the first time
  * it happens; _force adds it again (Zeek's repeated T, W, G). */
 void sd_conn_history_add(sd_conn *c, char letter, int dir);
+/* Counts a packet of the connection in direction dir (SD_DIR_*). */
+void sd_conn_count_packet(sd_conn *c, const sd_pkt *p, int dir);
 void sd_conn_history_force(sd_conn *c, char letter, int dir);
 /* Sets uid from the identity fields (proto, endpoints, start, first frame). */
 void sd_conn_make_uid(sd_conn *c);

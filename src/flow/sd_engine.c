@@ -25,7 +25,8 @@ struct sd_engine {
     int nan;
     sd_flowtab *tab;
     sd_engine_stats st;
-    uint64_t next_id_tcp, next_id_udp;
+    uint64_t next_id_tcp, next_id_udp; /* connections so far (in their uids) */
+    sd_streamno *streams;               /* Wireshark's stream numbers */
     sd_ts now, last_sweep;
     sd_ts timeout[SD_IDLE_NCLASS];
     uint64_t next_seq;
@@ -39,6 +40,7 @@ sd_engine *sd_engine_new(const sd_engine_opts *opts)
     sd_engine *e = sd_calloc(1, sizeof *e);
     e->o = *opts;
     e->tab = sd_flowtab_new();
+    e->streams = sd_streamno_new(opts->max_flows);
     e->timeout[SD_IDLE_TCP_EST] = opts->tcp_idle ? opts->tcp_idle : 3600 * SD_NS_PER_SEC;
     e->timeout[SD_IDLE_TCP_EARLY] = opts->tcp_idle_early ? opts->tcp_idle_early : 300 * SD_NS_PER_SEC;
     e->timeout[SD_IDLE_TCP_CLOSED] = opts->tcp_linger ? opts->tcp_linger : 30 * SD_NS_PER_SEC;
@@ -326,6 +328,13 @@ static void finish_flow(sd_engine *e, sd_flow *f, bool expired)
             sd_reasm_flush(f->reasm[d]);
     reasm_stop(f); /* nothing more to deliver; its counts go into the conn */
     record_open_counts(e, f);
+    sd_flowkey k;
+    sd_flowkey_of(f, &k);
+    sd_streamno_end(e->streams, &k, &f->ws);
+    if (!f->selected) { /* numbered only: no packet of it passed the filter */
+        free(f);
+        return;
+    }
     c->expired = expired;
     sd_conn_finish_state(c);
     for (int i = 0; i < e->nan; i++)
@@ -351,7 +360,7 @@ static void new_conn_fields(sd_engine *e, sd_conn *c, const sd_pkt *p)
     c->orig_p = flip ? p->dport : p->sport;
     c->resp_h = flip ? p->src : p->dst;
     c->resp_p = flip ? p->sport : p->dport;
-    c->id = p->l4 == SD_L4_TCP ? e->next_id_tcp++ : e->next_id_udp++;
+    c->conn_index = p->l4 == SD_L4_TCP ? e->next_id_tcp++ : e->next_id_udp++;
     c->start = p->frame->ts;
     c->first_frame = p->frame->num;
     c->d[0].wscale = c->d[1].wscale = -1;
@@ -384,26 +393,37 @@ static void evict_one(sd_engine *e)
     }
 }
 
-static sd_flow *new_flow(sd_engine *e, const sd_flowkey *k, const sd_pkt *p)
+static sd_flow *new_flow(sd_engine *e, const sd_flowkey *k, const sd_pkt *p, int side)
 {
     if (sd_flowtab_count(e->tab) >= e->o.max_flows)
         evict_one(e);
     sd_flow *f = sd_flowtab_insert(e->tab, k);
     f->seq_no = e->next_seq++;
+    sd_streamno_begin(e->streams, k, p, side, &f->ws);
+    f->c.id = f->ws.stream;
     new_conn_fields(e, &f->c, p);
-    if (p->l4 == SD_L4_TCP)
+    if (++e->st.live > e->st.max_live)
+        e->st.max_live = e->st.live;
+    return f;
+}
+
+/* The flow's first packet that passed the filter (with no filter, its first
+ * packet): from here on it is a connection that is counted, analysed and
+ * written. Until then it was only numbered, as in the unfiltered capture. */
+static void select_flow(sd_engine *e, sd_flow *f)
+{
+    f->selected = true;
+    if (f->c.ipproto == 6)
         e->st.conns_tcp++;
     else
         e->st.conns_udp++;
-    sd_flowtab_open(e->tab, f);
-    if (++e->st.live > e->st.max_live)
-        e->st.max_live = e->st.live;
+    if (!f->c.closed) /* closed by packets the filter rejected: never open here */
+        sd_flowtab_open(e->tab, f);
     for (int i = 0; i < e->nan; i++)
         if (e->an[i].conn_new)
             f->c.slot[i] = e->an[i].conn_new(e->an[i].ctx, &f->c);
-    if (p->l4 == SD_L4_TCP && e->o.reassemble && wants_bytes(e, &f->c))
+    if (f->c.ipproto == 6 && e->o.reassemble && wants_bytes(e, &f->c))
         f->reasm_pending = true; /* started by reasm_packet at the first data */
-    return f;
 }
 
 static int direction(const sd_conn *c, const sd_pkt *p)
@@ -429,6 +449,17 @@ static bool starts_new_conn(const sd_flow *f, const sd_pkt *p)
     return c->d[dir].isn_set && p->seq != c->d[dir].isn;
 }
 
+/* Wireshark starts a new stream here: strider ends the connection too, so
+ * a connection never spans two streams, except for the responder's SYN of
+ * a split handshake or simultaneous open (a known difference, kept as one
+ * connection: one reassembly, as Suricata and Zeek read it). */
+static bool ws_splits(const sd_flow *f, const sd_pkt *p, int side)
+{
+    if (!sd_streamno_splits(&f->ws, p, side))
+        return false;
+    return !(direction(&f->c, p) == SD_DIR_RESP && !f->c.established);
+}
+
 static uint8_t idle_class(const sd_flow *f)
 {
     const sd_conn *c = &f->c;
@@ -440,50 +471,36 @@ static uint8_t idle_class(const sd_flow *f)
     return c->established || c->midstream ? SD_IDLE_TCP_EST : SD_IDLE_TCP_EARLY;
 }
 
-static void count_packet(sd_conn *c, const sd_pkt *p, int dir)
-{
-    sd_dirstats *d = &c->d[dir];
-    d->pkts++;
-    d->payload_bytes += p->payload_wire;
-    if (p->l4 != SD_L4_TCP) {
-        d->bytes += p->payload_wire;
-        if (p->payload_wire)
-            sd_conn_history_add(c, 'D', dir);
-    }
-    d->ip_bytes += p->ip_len;
-    d->wire_bytes += p->frame->wirelen;
-    if (p->ttl < d->ttl_min)
-        d->ttl_min = p->ttl;
-    if (p->ttl > d->ttl_max)
-        d->ttl_max = p->ttl;
-    if (!d->first_frame)
-        d->first_frame = p->frame->num;
-    d->last_frame = p->frame->num;
-    if (p->frame->ts > c->end)
-        c->end = p->frame->ts;
-    c->last_frame = p->frame->num;
-    c->anomalies |= p->anomalies;
-}
-
-static void flow_packet(sd_engine *e, const sd_pkt *p)
+/* A packet the filter rejected still moves its connection's TCP state, so
+ * a later SYN on the same ports starts a new stream exactly when it would
+ * without the filter; nothing else sees it. */
+static void flow_packet(sd_engine *e, const sd_pkt *p, bool selected)
 {
     sd_flowkey k;
     bool swapped;
     sd_flowkey_make(&k, p, &swapped);
     sd_flow *f = sd_flowtab_find(e->tab, &k);
-    if (f && p->l4 == SD_L4_TCP && starts_new_conn(f, p)) {
+    if (f && p->l4 == SD_L4_TCP && (starts_new_conn(f, p) || ws_splits(f, p, swapped))) {
         end_flow(e, f, false);
         f = NULL;
     }
     if (!f)
-        f = new_flow(e, &k, p);
+        f = new_flow(e, &k, p, swapped);
+    sd_streamno_packet(&f->ws, p, swapped);
     sd_conn *c = &f->c;
     int dir = direction(c, p);
+    if (selected && !f->selected)
+        select_flow(e, f);
     bool was_closed = c->closed;
-    count_packet(c, p, dir);
+    if (selected)
+        sd_conn_count_packet(c, p, dir);
     unsigned ta = p->l4 == SD_L4_TCP ? sd_tcp_packet(f, p, dir) : 0;
     if (c->closed && !was_closed)
         record_open_counts(e, f);
+    if (!selected) {
+        sd_flowtab_touch(e->tab, f, idle_class(f), p->frame->ts);
+        return;
+    }
     for (int i = 0; i < e->nan; i++)
         if (c->slot[i] && e->an[i].packet)
             e->an[i].packet(e->an[i].ctx, c, c->slot[i], p, dir);
@@ -560,6 +577,15 @@ static sd_ts wall_clock(void)
     return (sd_ts)t.tv_sec * SD_NS_PER_SEC + (sd_ts)t.tv_nsec;
 }
 
+/* A record the filter rejected: decoded (by its own decoder, which gives no
+ * messages and keeps its own fragments) only to number its connection. */
+static void filtered_frame(sd_engine *e, sd_decoder *dec, const sd_frame *fr)
+{
+    sd_pkt p;
+    if (sd_decode(dec, fr, &p) == SD_DEC_OK && (p.l4 == SD_L4_TCP || p.l4 == SD_L4_UDP))
+        flow_packet(e, &p, false);
+}
+
 static void frame(sd_engine *e, sd_decoder *dec, const sd_frame *fr)
 {
     sd_pkt p;
@@ -572,7 +598,7 @@ static void frame(sd_engine *e, sd_decoder *dec, const sd_frame *fr)
         return;
     count_l4(e, &p);
     if (p.l4 == SD_L4_TCP || p.l4 == SD_L4_UDP)
-        flow_packet(e, &p);
+        flow_packet(e, &p, true);
     else if (e->o.packet_seen)
         e->o.packet_seen(e->o.ud, NULL, &p, 0, 0);
 }
@@ -602,6 +628,8 @@ void sd_engine_run(sd_engine *e, sd_capture *cap,
 {
     sd_decode_opts dopts = { .diag = e->o.diag, .file_name = file_name, .file_name_ud = cap };
     sd_decoder *dec = sd_decoder_new(&dopts);
+    sd_decode_opts fopts = { .file_name = file_name, .file_name_ud = cap };
+    sd_decoder *fdec = NULL; /* for filtered records, made at the first */
     sd_frame fr;
     int rc;
     while (!(e->o.stop && *e->o.stop) && (rc = sd_capture_next(cap, &fr)) != 0) {
@@ -612,10 +640,17 @@ void sd_engine_run(sd_engine *e, sd_capture *cap,
             sweep(e);
             continue;
         }
-        e->st.frames++;
-        check_time(e, cap, &fr);
         if (fr.ts > e->now)
             e->now = fr.ts;
+        if (fr.filtered) {
+            if (!fdec)
+                fdec = sd_decoder_new(&fopts);
+            filtered_frame(e, fdec, &fr);
+            sweep(e);
+            continue;
+        }
+        e->st.frames++;
+        check_time(e, cap, &fr);
         if (progress && e->st.frames % PROGRESS_EVERY == 0) {
             uint64_t done, total;
             sd_capture_progress(cap, &done, &total);
@@ -627,7 +662,9 @@ void sd_engine_run(sd_engine *e, sd_capture *cap,
     e->st.frags_reassembled = sd_decoder_frags_reassembled(dec);
     sd_decoder_frags_lost(dec, &e->st.frags_lost_memcap, &e->st.frags_lost_timeout, &e->st.frags_incomplete);
     sd_decoder_free(dec);
+    sd_decoder_free(fdec);
     drain(e);
+    e->st.streams_forgotten = sd_streamno_forgotten(e->streams);
 }
 
 void sd_engine_free(sd_engine *e)
@@ -641,5 +678,6 @@ void sd_engine_free(sd_engine *e)
         free(f);
     }
     sd_flowtab_free(e->tab);
+    sd_streamno_free(e->streams);
     free(e);
 }

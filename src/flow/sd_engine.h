@@ -95,6 +95,7 @@ typedef struct sd_engine_stats {
     uint64_t frags_reassembled;
     uint64_t frags_lost_memcap, frags_lost_timeout, frags_incomplete; /* fragment sets that made no datagram */
     uint64_t evicted;      /* connections ended early because the table was full */
+    uint64_t streams_forgotten; /* ended address/port pairs whose stream number was let go (sd_streamno) */
     uint64_t oow_dropped;  /* data segments beyond the receiver's window never ACKed, kept out */
     uint64_t live;         /* connections alive now */
     uint64_t max_flows;    /* the cap in force */

@@ -63,6 +63,21 @@ static int ep_cmp(const sd_addr *a, uint16_t pa, const sd_addr *b, uint16_t pb)
     return pa < pb ? -1 : pa > pb;
 }
 
+/* The key f was inserted under, rebuilt from its connection: the same
+ * endpoints in the same order sd_flowkey_make puts them. */
+void sd_flowkey_of(const sd_flow *f, sd_flowkey *k)
+{
+    const sd_conn *c = &f->c;
+    memset(k, 0, sizeof *k);
+    k->proto = c->ipproto;
+    k->vlan = c->vlan;
+    bool swap = ep_cmp(&c->orig_h, c->orig_p, &c->resp_h, c->resp_p) > 0;
+    k->a = swap ? c->resp_h : c->orig_h;
+    k->pa = swap ? c->resp_p : c->orig_p;
+    k->b = swap ? c->orig_h : c->resp_h;
+    k->pb = swap ? c->orig_p : c->resp_p;
+}
+
 void sd_flowkey_make(sd_flowkey *k, const sd_pkt *p, bool *swapped)
 {
     memset(k, 0, sizeof *k);
@@ -79,7 +94,7 @@ void sd_flowkey_make(sd_flowkey *k, const sd_pkt *p, bool *swapped)
 }
 
 #ifdef SD_DEBUG_INVARIANTS
-static void flow_key(const sd_flow *f, sd_flowkey *k);
+
 
 /* Every flow in the map is under its own key; the per-host counts add up
  * to the total. */
@@ -92,7 +107,7 @@ static void check_map(const sd_flowtab *t)
         memcpy(&f, it.val, sizeof f);
         sd_flowkey k;
         packed_key pk;
-        flow_key(f, &k);
+        sd_flowkey_of(f, &k);
         key_pack(&k, &pk);
         assert(memcmp(&pk, it.key, sizeof pk) == 0);
         open += f->counted_open;
@@ -162,20 +177,6 @@ sd_flow *sd_flowtab_insert(sd_flowtab *t, const sd_flowkey *k)
     return f;
 }
 
-/* The key f was inserted under, rebuilt from its connection: the same
- * endpoints in the same order sd_flowkey_make puts them. */
-static void flow_key(const sd_flow *f, sd_flowkey *k)
-{
-    const sd_conn *c = &f->c;
-    memset(k, 0, sizeof *k);
-    k->proto = c->ipproto;
-    k->vlan = c->vlan;
-    bool swap = ep_cmp(&c->orig_h, c->orig_p, &c->resp_h, c->resp_p) > 0;
-    k->a = swap ? c->resp_h : c->orig_h;
-    k->pa = swap ? c->resp_p : c->orig_p;
-    k->b = swap ? c->orig_h : c->resp_h;
-    k->pb = swap ? c->orig_p : c->resp_p;
-}
 
 static void list_unlink(sd_flowtab *t, sd_flow *f)
 {
@@ -199,7 +200,7 @@ void sd_flowtab_remove(sd_flowtab *t, sd_flow *f)
     list_unlink(t, f);
     sd_flowkey k;
     packed_key pk;
-    flow_key(f, &k);
+    sd_flowkey_of(f, &k);
     key_pack(&k, &pk);
     sd_flow **v = sd_hmap_find(t->flows, &pk);
     if (v && *v == f) /* f only: the key may have been reused (see insert) */

@@ -6,6 +6,7 @@
 
 #include "sd_conn.h"
 #include "sd_reasm.h"
+#include "sd_streamno.h"
 
 /* Idle classes: each has one timeout, so each list stays ordered by last
  * activity and expiry only looks at list heads. */
@@ -61,6 +62,8 @@ typedef struct sd_flow {
     sd_reasm_pend pend[SD_REASM_PEND];
     uint8_t claimed;                 /* bit per analyzer slot */
     uint64_t seq_no;                 /* creation order */
+    bool selected;                   /* a packet of it passed the filter (sd_engine.c) */
+    sd_wsconv ws;                    /* its Wireshark conversation (stream number) */
 } sd_flow;
 
 typedef struct sd_flowkey {
@@ -77,6 +80,8 @@ void sd_flowtab_free(sd_flowtab *t);  /* frees nothing it still holds: empty it 
 
 /* Builds the key for a packet; *swapped tells whether src is b. */
 void sd_flowkey_make(sd_flowkey *k, const sd_pkt *p, bool *swapped);
+/* The key of a flow in the table (its endpoints in sd_flowkey_make's order). */
+void sd_flowkey_of(const sd_flow *f, sd_flowkey *k);
 sd_flow *sd_flowtab_find(sd_flowtab *t, const sd_flowkey *k);
 /* Inserts a new flow for k (the caller fills f->c afterwards). */
 sd_flow *sd_flowtab_insert(sd_flowtab *t, const sd_flowkey *k);

@@ -102,14 +102,15 @@ static size_t session_event(ctx *x, size_t s0, const session *S)
     return (size_t)(e - x->out->v);
 }
 
-static void session_note(ctx *x, size_t session_ev, const session *S, uint32_t fkeys)
+static void session_note(ctx *x, size_t session_ev, const session *S, uint32_t fkeys, bool tunnel)
 {
     sd_event *e = &x->out->v[session_ev];
     bool human = fkeys >= HUMAN_KEYS_MIN;
     sd_ev_bool(e, "human", human);
     sd_ev_int(e, "keys", fkeys);
     snprintf(e->note, sizeof e->note, "%s, %s",
-             S->pty ? "interactive shell (pty)" : S->fwd_only ? "no command (-N)"
+             tunnel ? "tunnel of a nested SSH session (ProxyJump / -W), no shell or pty of its own"
+             : S->pty ? "interactive shell (pty)" : S->fwd_only ? "no command (-N)"
              : x->sftp ? "sftp subsystem (no pty)" : "remote command / subsystem (no pty)",
              human ? "typed by a person" : "no typing seen (scripted or idle)");
 }
@@ -119,9 +120,14 @@ static void session_note(ctx *x, size_t session_ev, const session *S, uint32_t f
 static void after_login(ctx *x, leg *F, size_t s0)
 {
     sdi_reverse_provisioned(x, s0);
-    session S;
-    sdi_session(x, F, s0, &S);
-    x->sum->session_kind = S.pty ? "shell" : S.fwd_only ? "forward-only" : x->sftp ? "sftp" : "exec";
+    /* a ProxyJump carrier's channel is the nested session's, not a shell */
+    bool tunnel = sdi_carrier(x, s0);
+    session S = { .q = { .extra = -1 }, .kfrom = x->n };
+    if (tunnel)
+        x->req_to = s0;
+    else
+        sdi_session(x, F, s0, &S);
+    x->sum->session_kind = tunnel ? "tunnel" : S.pty ? "shell" : S.fwd_only ? "forward-only" : x->sftp ? "sftp" : "exec";
     size_t session_ev = session_event(x, s0, &S);
     sdi_forwarding_requests(x, &S.q, s0);
     F->paste = !sdi_tunnels(x, s0);
@@ -137,7 +143,7 @@ static void after_login(ctx *x, leg *F, size_t s0)
     sdi_view_push(x, &view);
     uint32_t fkeys = S.pty ? sdi_keys_leg(x, F, sdi_view_index(&view, S.kfrom), x->n, x->o->keystrokes) : 0;
     x->sum->keystrokes += fkeys;
-    session_note(x, session_ev, &S, fkeys);
+    session_note(x, session_ev, &S, fkeys, tunnel);
     if (!S.fwd_only)
         sdi_transfers(x, x->req_to); /* not the hostkeys-00 announcement before the requests */
     sdi_view_pop(x, &view);

@@ -344,7 +344,7 @@ static uint64_t cl_run(const ctx *x, const leg *L, size_t i, size_t limit)
  * INFO_REQUEST, or SUCCESS (payload 1: the smallest packet). */
 auth_res sdi_auth_leg(ctx *x, const leg *L, size_t from, size_t limit)
 {
-    auth_res a = { .success_at = SIZE_MAX, .end = from };
+    auth_res a = { .success_at = SIZE_MAX, .sr_at = SIZE_MAX, .end = from };
     auth_run s = { .w_sr = sdi_lw(L, true, P_SERVICE_REQUEST), .w_acc = sdi_lw(L, false, P_SERVICE_REQUEST),
                    .w_ok = sdi_lw(L, false, SD_SSH_P_USERAUTH_SUCCESS),
                    .w_msg = sdi_lw(L, true, P_INFO_RESPONSE_MIN) };
@@ -356,6 +356,7 @@ auth_res sdi_auth_leg(ctx *x, const leg *L, size_t from, size_t limit)
     if (i == SIZE_MAX)
         return a;
     a.started = true;
+    a.sr_at = i;
     auth_start(x, L, &s, i, limit);
     auth_state st = s.pend == SIZE_MAX ? AS_IDLE : AS_ANSWER;
     i++;

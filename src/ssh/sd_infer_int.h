@@ -6,6 +6,7 @@
  *   sd_infer_keys.c    keystrokes, command output, chaff
  *   sd_infer_req.c     the session's kind and channel requests
  *   sd_infer_legs.c    -R provisioning, reverse and nested (tunnelled) legs
+ *   sd_infer_inner.c   a tunnelled leg's host key, session and keys
  *   sd_infer_xfer.c    transfers
  *   sd_infer_fwd.c     -L/-D forward channels, and the view without them
  *   sd_infer_window.c  the windowed exfil/infil view (sd_ssh_window)
@@ -73,6 +74,7 @@ static inline bool sdi_is_cl(const leg *L, const item *it)
 
 typedef struct auth_res {
     bool started;
+    size_t sr_at;        /* the leg's SERVICE_REQUEST record, or SIZE_MAX */
     size_t success_at;   /* index of USERAUTH_SUCCESS, or SIZE_MAX */
     size_t end;          /* first index after the auth phase */
     int attempts;
@@ -125,6 +127,17 @@ void sdi_reverse_provisioned(ctx *x, size_t s0);
 /* Reverse and nested sessions carried in channels after s0: their events
  * and keys. Returns true if any was found. */
 bool sdi_tunnels(ctx *x, size_t s0);
+/* Whether the client's first channel after login (s0) carries a nested
+ * SSH session (ProxyJump / -W): the connection is its tunnel, with no
+ * session of its own. */
+bool sdi_carrier(ctx *x, size_t s0);
+
+/* ---- sd_infer_inner.c ---- */
+
+/* A tunnelled leg opened at v[at], authenticated as a (over v[at..lim)):
+ * its host_key_check, and when it logged in its session event and keys,
+ * as the forward leg gets them. */
+void sdi_inner_leg(ctx *x, const leg *L, size_t at, size_t lim, const auth_res *a);
 
 /* ---- sd_infer_xfer.c ---- */
 

@@ -166,10 +166,13 @@ static bool read_key(const ctx *x, const leg *L, const keysz *z, size_t from, si
     bool paste = is_paste(x, L, z, from, to, i);
     if (!sdi_is_cl(L, it) || (it->len != z->wk && it->len != z->wa && !fat && !paste))
         return false;
-    /* a person does not react within REACT_MIN_S: a protocol answer */
-    if (i > from && it->t - x->v[i - 1].t < REACT_MIN_S &&
-        !(i + 1 < to && !sdi_is_cl(L, &x->v[i + 1]) && x->v[i + 1].len == z->we &&
-          x->v[i + 1].t - it->t < ECHO_NOW_S))
+    /* a person does not react within REACT_MIN_S of the record before
+     * (even one before the range): a protocol answer; unless the server
+     * echoes it at once. Not the second packet of one segment, though: one
+     * write is not two keys (a channel's EOF and CLOSE, a key and its PING) */
+    if (i > 0 && it->t - x->v[i - 1].t < REACT_MIN_S &&
+        !(x->v[i - 1].frame != it->frame && i + 1 < to && !sdi_is_cl(L, &x->v[i + 1]) &&
+          x->v[i + 1].len == z->we && x->v[i + 1].t - it->t < ECHO_NOW_S))
         return false;
     key *q = &k[nk];
     key_answer(x, L, z, i, to, fat, q);
@@ -193,6 +196,20 @@ static bool read_key(const ctx *x, const leg *L, const keysz *z, size_t from, si
     return true;
 }
 
+/* Key i is one more of a run of Backspaces: the key before it was one,
+ * typed at typing speed, and the line still has a character to erase. A
+ * pause after it is the user stopping, not a command's output. */
+static bool erasing_run(const ctx *x, const key *k, size_t i)
+{
+    if (i == 0 || strncmp(k[i - 1].k, "backspace", 9) != 0 ||
+        x->v[k[i].at].t - x->v[k[i - 1].at].t > ENTER_PAUSE_S)
+        return false;
+    long left = 0; /* characters typed on the line and not yet erased */
+    for (size_t j = i; j-- > 0 && strcmp(k[j].k, "enter") != 0;)
+        left += strcmp(k[j].k, "char") == 0 ? 1 : strncmp(k[j].k, "backspace", 9) == 0 ? -1 : 0;
+    return left >= 1;
+}
+
 /* The ambiguous keys, decided by what follows them. */
 static void resolve_keys(const ctx *x, key *k, size_t nk)
 {
@@ -205,7 +222,7 @@ static void resolve_keys(const ctx *x, key *k, size_t nk)
      * after an Enter people read and think, after a Backspace they retype */
     for (size_t i = 0; i < nk; i++)
         if (!strcmp(k[i].k, "backspace?") &&
-            (i + 1 == nk || x->v[k[i + 1].at].t - x->v[k[i].at].t > ENTER_PAUSE_S))
+            (i + 1 == nk || x->v[k[i + 1].at].t - x->v[k[i].at].t > ENTER_PAUSE_S) && !erasing_run(x, k, i))
             k[i].k = "enter";
     /* a Backspace echo and a short Tab completion have the same size: a key
      * followed by Enter completed the word (Tab) */

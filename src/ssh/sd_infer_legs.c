@@ -42,53 +42,115 @@ void sdi_reverse_provisioned(ctx *x, size_t s0)
         }
 }
 
-/* The inner suite whose sizes explain the tunnelled authentication: the
- * first candidate for which a dry run finds attempts. */
+/* Whether dry run a explains the tunnelled authentication better than b:
+ * a login before none; then fewer attempts (a wrong suite's sizes read
+ * the records as a string of odd requests); then an earlier
+ * SERVICE_REQUEST (right after the key exchange). */
+static bool explains_better(const auth_res *a, const auth_res *b)
+{
+    bool la = a->success_at != SIZE_MAX, lb = b->success_at != SIZE_MAX;
+    if (la != lb)
+        return la;
+    if ((a->attempts > 0) != (b->attempts > 0))
+        return a->attempts > 0;
+    if (a->attempts != b->attempts)
+        return a->attempts < b->attempts;
+    return a->sr_at < b->sr_at;
+}
+
+/* The inner suite whose sizes explain the tunnelled authentication best
+ * (explains_better over every candidate; the first when none finds an
+ * attempt). The dry runs leave neither events nor summary behind. */
 static const sd_ssh_suite *pick_inner(ctx *x, size_t from, size_t lim, bool cl_is_outer_client,
                                       const sd_ssh_suite *cand, size_t ncand)
 {
     sd_evlist scratch = { 0 };
     sd_evlist *keep = x->out;
-    const sd_ssh_suite *best = ncand ? &cand[0] : NULL;
+    sd_infer_summary sum = *x->sum;
+    size_t best = 0;
+    auth_res ba = { .success_at = SIZE_MAX, .sr_at = SIZE_MAX };
     x->out = &scratch;
     for (size_t k = 0; k < ncand; k++) {
         leg L = { .id = SD_LEG_REVERSE, .cl_is_outer_client = cl_is_outer_client, .oc = x->cs, .os = x->ss,
                   .inner = &cand[k], .openssh_client = true };
         auth_res a = sdi_auth_leg(x, &L, from, lim);
         scratch.n = 0;
-        if (a.attempts > 0) {
-            best = &cand[k];
-            break;
+        if (k == 0 || explains_better(&a, &ba)) {
+            best = k;
+            ba = a;
         }
     }
     x->out = keep;
+    *x->sum = sum;
     sd_evlist_free(&scratch);
-    return best;
+    return ncand ? &cand[best] : NULL;
 }
 
-/* A channel opened by one side (size >= NESTED_OPEN_MIN) answered at once
- * by an OPEN_CONFIRMATION, then KEXINIT-sized records both ways: an SSH
- * session carried inside the channel. Returns the index of the open or
- * SIZE_MAX. */
-static size_t find_nested(ctx *x, size_t from, bool opener_is_client, uint32_t w_conf)
+/* The peer's answer to a channel open: the OPEN_CONFIRMATION alone, or in
+ * one segment with the carried server's identification line (RFC 4253
+ * 4.2: "SSH-2.0-" and CR LF, at most SD_SSH_RFC_LINE bytes) in channel
+ * data. Never a KEXINIT: the part of a KEXINIT the tunnel split into a
+ * second channel data, answered by the other side's KEXINIT, is no open. */
+static bool confirms(const ctx *x, const item *it, uint32_t w_conf)
 {
-    for (size_t i = from; i + 1 < x->n; i++) {
-        item *o = &x->v[i];
-        if (o->c != opener_is_client || o->len < NESTED_OPEN_MIN)
+    const sd_ssh_suite *s = it->c ? x->cs : x->ss;
+    if (it->len == w_conf)
+        return true;
+    /* the banner's wire size takes every value from wmin to wmax in steps
+     * of the cipher block (its payload grows byte by byte) */
+    uint32_t wmin = sd_ssh_wire_size(s, SD_SSH_P_CHANNEL_DATA(BANNER_LINE_MIN)),
+             wmax = sd_ssh_wire_size(s, SD_SSH_P_CHANNEL_DATA(SD_SSH_RFC_LINE));
+    if (!wmin || !s->block || it->len < w_conf + wmin || it->len > w_conf + wmax)
+        return false;
+    return (it->len - w_conf - wmin) % s->block == 0;
+}
+
+/* The peer's confirmation of the open at v[i]: among its first
+ * NESTED_CONFIRM_RECORDS records within NESTED_CONFIRM_S (the server's
+ * hostkeys-00 announcement may come first), before any KEXINIT-sized one.
+ * Its index, or SIZE_MAX. */
+static size_t confirmation(const ctx *x, size_t i, uint32_t w_conf)
+{
+    const item *o = &x->v[i];
+    unsigned peer = 0;
+    for (size_t j = i + 1; j < x->n && x->v[j].t - o->t <= NESTED_CONFIRM_S; j++) {
+        if (x->v[j].c == o->c)
             continue;
-        size_t j = i + 1;
-        while (j < x->n && x->v[j].c == opener_is_client && x->v[j].t - o->t < NESTED_CONFIRM_S)
-            j++;
-        if (j >= x->n || x->v[j].t - o->t > NESTED_CONFIRM_S || x->v[j].len < w_conf)
-            continue;
-        /* the two KEXINITs (about 1-1.5 KB each) follow the banners */
-        int big[2] = { 0, 0 };
-        for (size_t k = j + 1; k < x->n && x->v[k].t - o->t < NESTED_KEX_S && k < j + NESTED_KEX_RECORDS; k++)
-            if (x->v[k].len >= KEXINIT_MIN && x->v[k].len <= KEXINIT_MAX && !big[x->v[k].c])
-                big[x->v[k].c] = 1;
-        if (big[0] && big[1])
-            return i;
+        if (++peer > NESTED_CONFIRM_RECORDS)
+            return SIZE_MAX;
+        if (x->v[j].len >= KEXINIT_MIN)
+            return SIZE_MAX;
+        if (confirms(x, &x->v[j], w_conf))
+            return j;
     }
+    return SIZE_MAX;
+}
+
+/* Whether v[i] is a channel opened by one side (size >= NESTED_OPEN_MIN)
+ * answered at once by an OPEN_CONFIRMATION, then KEXINIT-sized records
+ * both ways: an SSH session carried inside the channel. */
+static bool nested_at(const ctx *x, size_t i, bool opener_is_client, uint32_t w_conf)
+{
+    const item *o = &x->v[i];
+    if (o->c != opener_is_client || o->len < NESTED_OPEN_MIN)
+        return false;
+    size_t j = confirmation(x, i, w_conf);
+    if (j == SIZE_MAX)
+        return false;
+    /* the two KEXINITs (about 1-1.5 KB each) follow the banners */
+    int big[2] = { 0, 0 };
+    for (size_t k = j + 1; k < x->n && x->v[k].t - o->t < NESTED_KEX_S && k < j + NESTED_KEX_RECORDS; k++)
+        if (x->v[k].len >= KEXINIT_MIN && x->v[k].len <= KEXINIT_MAX && !big[x->v[k].c])
+            big[x->v[k].c] = 1;
+    return big[0] && big[1];
+}
+
+/* The first such channel open from v[from] on, or SIZE_MAX. */
+static size_t find_nested(const ctx *x, size_t from, bool opener_is_client, uint32_t w_conf)
+{
+    for (size_t i = from; i + 1 < x->n; i++)
+        if (nested_at(x, i, opener_is_client, w_conf))
+            return i;
     return SIZE_MAX;
 }
 
@@ -111,16 +173,14 @@ static size_t inner_candidates(sd_ssh_suite inner[N_INNER])
     return ninner;
 }
 
-/* A tunnelled leg from its opening record at..lim: authentication, then
- * its keys. */
-static void tunnel_leg(ctx *x, sd_leg id, bool cl_is_outer_client, size_t at, size_t lim, const sd_ssh_suite *inner,
-                       size_t ninner)
+/* A tunnelled leg from its opening record at..lim: its host key,
+ * authentication, session and keys. */
+static void tunnel_leg(ctx *x, sd_leg id, bool cl_is_outer_client, size_t at, size_t lim, const sd_ssh_suite *inner)
 {
-    leg L = { .id = id, .cl_is_outer_client = cl_is_outer_client, .oc = x->cs, .os = x->ss,
-              .inner = pick_inner(x, at, lim, cl_is_outer_client, inner, ninner), .openssh_client = true };
+    leg L = { .id = id, .cl_is_outer_client = cl_is_outer_client, .oc = x->cs, .os = x->ss, .inner = inner,
+              .openssh_client = true };
     auth_res a = sdi_auth_leg(x, &L, at, lim);
-    if (x->o->keystrokes && a.success_at != SIZE_MAX)
-        x->sum->keystrokes += sdi_keys_leg(x, &L, a.end, lim, true);
+    sdi_inner_leg(x, &L, at, lim, &a);
 }
 
 /* Each reverse session from rv on: the next handshake ends the previous
@@ -128,7 +188,7 @@ static void tunnel_leg(ctx *x, sd_leg id, bool cl_is_outer_client, size_t at, si
 static void reverse_legs(ctx *x, size_t rv, uint32_t w_conf, const sd_ssh_suite *inner, size_t ninner)
 {
     while (rv != SIZE_MAX) {
-        size_t hs = rv + 1; /* past this handshake's KEXINITs */
+        size_t hs = rv + 1; /* past this handshake's first KEXINIT */
         while (hs < x->n && x->v[hs].len < KEXINIT_MIN)
             hs++;
         size_t next = find_nested(x, hs + 1, false, w_conf);
@@ -142,9 +202,20 @@ static void reverse_legs(ctx *x, size_t rv, uint32_t w_conf, const sd_ssh_suite 
         sd_ev_num(e, "after_login_s", after);
         snprintf(e->note, sizeof e->note, "SSH session started from the server through the tunnel, %.1f s after login",
                  after);
-        tunnel_leg(x, SD_LEG_REVERSE, false, rv, lim, inner, ninner);
+        tunnel_leg(x, SD_LEG_REVERSE, false, rv, lim, pick_inner(x, rv, lim, false, inner, ninner));
         rv = next;
     }
+}
+
+bool sdi_carrier(ctx *x, size_t s0)
+{
+    /* past the server's records (hostkeys-00) and a no-more-sessions */
+    uint32_t w_nms = sd_ssh_wire_size(x->cs, P_NO_MORE_SESSIONS);
+    size_t i = s0;
+    while (i < x->n && (!x->v[i].c || x->v[i].len == w_nms))
+        i++;
+    return i < x->n && x->v[i].t - x->login_t < REQ_WINDOW_S &&
+           nested_at(x, i, true, sd_ssh_wire_size(x->ss, P_OPEN_CONFIRM));
 }
 
 bool sdi_tunnels(ctx *x, size_t s0)
@@ -169,7 +240,7 @@ bool sdi_tunnels(ctx *x, size_t s0)
         e->dir = 0;
         e->confidence = CONF_NESTED_INIT;
         snprintf(e->note, sizeof e->note, "SSH session to another host carried inside (ProxyJump / -W)");
-        tunnel_leg(x, SD_LEG_NESTED, true, nv, x->n, inner, ninner);
+        tunnel_leg(x, SD_LEG_NESTED, true, nv, x->n, pick_inner(x, nv, x->n, true, inner, ninner));
     }
     return tunnels;
 }

@@ -270,7 +270,13 @@
  * (KEXINIT_MIN..KEXINIT_MAX) both ways within NESTED_KEX_S and
  * NESTED_KEX_RECORDS records (lab: banners then KEXINITs at once). */
 #define NESTED_OPEN_MIN 60u
+/* The shortest identification line: "SSH-2.0-", one character of software
+ * version, CR LF (RFC 4253 4.2). */
+#define BANNER_LINE_MIN 11u
 #define NESTED_CONFIRM_S 0.5
+/* The confirmation is among the peer's first few records after the open
+ * (the server's hostkeys-00 announcement after login may come first). */
+#define NESTED_CONFIRM_RECORDS 4u
 #define NESTED_KEX_S 1.0
 #define NESTED_KEX_RECORDS 12
 /* A reverse and a nested handshake this close are one handshake seen from

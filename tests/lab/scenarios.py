@@ -175,12 +175,12 @@ def start_reverse_target(sc, kbd=False):
     return sc.sshd("c", port=22, listen="127.0.0.1", hostkeys=("clientsshd_ed25519",), kbd=kbd)
 
 
-def reverse_common(sc, fwd_pw, ls_seq, kbd=False):
+def reverse_common(sc, fwd_pw, ls_seq, key=False, suite=None, kbd=False):
     start_reverse_target(sc, kbd=kbd)
     sc.sshd("s")
     sc.capture_start()
     ch, w, d = login(sc, "forward", "sdlab", sc.lane.s_ip, known=True, passwords=fwd_pw,
-                     extra=["-R", "2222:localhost:22"])
+                     key=key, suite=suite, extra=["-R", "2222:localhost:22"])
     req, _ = w.wait(r"Remote connections from LOCALHOST:2222 forwarded", 5)
     ok, _ = w.wait(r"remote forward success for: listen 2222", 5)
     sc.labels["forwards"].append({"mode": "R", "leg": "forward", "listen": "localhost:2222",
@@ -194,6 +194,36 @@ def reverse_common(sc, fwd_pw, ls_seq, kbd=False):
     return ch, w, d
 
 
+def reverse_argv(sc, log, known, user="sdlab", key=False, prefer="password"):
+    """The server operator's client back through the tunnel (password login,
+    or the lab's client key); known: the tunnel's host key is in its
+    known_hosts (else it asks); prefer: PreferredAuthentications without a
+    key."""
+    rkh = os.path.join(sc.sdir, "known_hosts_rev")
+    open(rkh, "w").close()
+    if known:
+        sc.write_known_hosts(rkh, "localhost", 2222, key="clientsshd_ed25519")
+    return ["ssh", "-F", "/dev/null", "-vv", "-E", log, "-o", "UserKnownHostsFile=" + rkh,
+            "-o", "GlobalKnownHostsFile=/dev/null",
+            "-o", "StrictHostKeyChecking=" + ("yes" if known else "ask"),
+            "-o", "HostKeyAlgorithms=ssh-ed25519"] + (
+                ["-o", "IdentitiesOnly=yes", "-o", "PreferredAuthentications=publickey",
+                 "-i", os.path.join(sc.work, "keys", "client_ed25519")] if key else
+                ["-o", "PubkeyAuthentication=no", "-o", "PreferredAuthentications=" + prefer,
+                 "-o", "NumberOfPasswordPrompts=3"]) + ["-p", "2222", user + "@localhost"]
+
+
+def answer_hostkey(sc, ch, leg):
+    """A person reads the fingerprint and types yes (not on the wire)."""
+    ch.expect(HOSTKEY_Q)
+    shown = time.time()
+    time.sleep(sc.rng.uniform(1.8, 3.5))
+    sc.type_keys(ch, "yes", leg, wire=False)
+    ans = sc.enter(ch, leg, wire=False)
+    sc.labels.setdefault("host_key_prompt", []).append(
+        {"leg": leg, "shown_ts": round(shown, 6), "answered_ts": round(ans, 6)})
+
+
 def note_kbd_failures(sc, w, leg):
     """keyboard-interactive requests the server failed at once (no
     INFO_REQUEST: sshd without PAM has no device for it), sent by the
@@ -203,37 +233,41 @@ def note_kbd_failures(sc, w, leg):
                                   "result": "failure", "password_len": None, "automated": True})
 
 
-def reverse_session(sc, fwd_watch, passwords, commands, prefer="password"):
-    """From the server side: ssh -p 2222 back through the tunnel; prefer is
-    the client's PreferredAuthentications."""
+def reverse_session(sc, fwd_watch, passwords, commands, known=True, user="sdlab", suite=None,
+                    prefer="password"):
+    """From the server side: ssh -p 2222 back through the tunnel; passwords
+    None: public key; prefer: the client's PreferredAuthentications."""
     time.sleep(sc.rng.uniform(1.0, 2.0))
-    rkh = os.path.join(sc.sdir, "known_hosts_rev")
-    sc.write_known_hosts(rkh, "localhost", 2222, key="clientsshd_ed25519")
     log = os.path.join(sc.sdir, "ssh_rev.log")
-    argv = ["ssh", "-F", "/dev/null", "-vv", "-E", log, "-o", "UserKnownHostsFile=" + rkh,
-            "-o", "GlobalKnownHostsFile=/dev/null", "-o", "StrictHostKeyChecking=yes",
-            "-o", "HostKeyAlgorithms=ssh-ed25519", "-o", "PubkeyAuthentication=no",
-            "-o", "PreferredAuthentications=" + prefer, "-o", "NumberOfPasswordPrompts=3",
-            "-p", "2222", "sdlab@localhost"]
+    argv = reverse_argv(sc, log, known, user, key=passwords is None, prefer=prefer)
+    if suite:
+        argv[-1:-1] = SUITES[suite]
     t0 = time.time()
     ch = sc.spawn("s", argv)
     w = sc.watch(log)
-    ch.expect(PW_PROMPT)
+    if not known:
+        answer_hostkey(sc, ch, "reverse")
+    ok = passwords is None
+    if ok:      # logged in: the -vv log holds the whole exchange
+        ch.expect(PROMPT_RE)
+        note_pubkey(sc, w, "reverse")
+    else:
+        ch.expect(PW_PROMPT)
+        note_none_probe(sc, w, "reverse")
     chan, _ = fwd_watch.first(r"client_input_channel_open: ctype forwarded-tcpip", after=t0 - 1)
-    note_none_probe(sc, w, "reverse")
-    ok = False
-    for i, pw in enumerate(passwords):
+    for i, pw in enumerate(passwords or ()):
         if i:
             idx = ch.expect([PW_PROMPT, r"Permission denied \(", pexpect.EOF])
             if idx != 0:
                 break
-        a = sc.password(ch, pw, "reverse", user="sdlab")
-        ok = pw == USERS["sdlab"]
+        a = sc.password(ch, pw, "reverse", user=user)
+        ok = pw == USERS[user]
         a["result"] = "success" if ok else "failure"
     sess = {"start_ts": round(t0, 6), "channel_open_ts": round(chan, 6) if chan else None,
             "login_success": ok, "commands": [t for _, t in commands] if ok else []}
     if ok:
-        ch.expect(PROMPT_RE)
+        if passwords is not None:
+            ch.expect(PROMPT_RE)
         for seq, text in commands:
             sc.command(ch, seq, text, leg="reverse")
         sess["end_ts"] = round(logout(sc, ch, "reverse"), 6)
@@ -244,9 +278,10 @@ def reverse_session(sc, fwd_watch, passwords, commands, prefer="password"):
     if "keyboard-interactive" in prefer:
         note_kbd_failures(sc, w, "reverse")
     # reverse leg: 127.0.0.1 -> 127.0.0.1:2222 on the server, tunnelled
-    d = client_leg(sc, w, "reverse", "127.0.0.1", 2222, t0, "sdlab", carried_by="forward0",
+    d = client_leg(sc, w, "reverse", "127.0.0.1", 2222, t0, user, carried_by="forward0",
                    in_capture=False, client_ip="127.0.0.1")
     d["end_ts"] = sess["end_ts"]
+    d["host_known"] = bool(known)
     sess["leg"] = d["id"]
     sc.labels["reverse"]["sessions"].append(sess)
     sc.labels["reverse"]["session_start_ts"] = sc.labels["reverse"].get("session_start_ts") or sess["start_ts"]
@@ -260,6 +295,57 @@ def sc_demo(sc):
     ch, w, d = reverse_common(sc, ["hunter22", "letmein", USERS["sdlab"]], ls_seq)
     reverse_session(sc, w, [USERS["sdlab"]],
                     [(list("last"), "last"), (list("who"), "who")])
+    time.sleep(sc.rng.uniform(1.0, 2.0))
+    set_session_end(sc, d, logout(sc, ch))
+
+
+REV_CMDS = [(list("lss") + [BS()] + list(" -a"), "ls -a"), ([("UP",)], "ls -a"),
+            (list("echo helo") + [("LEFT",)] + ["l"], "echo hello")]
+
+
+def sc_reverse_keys(sc, suite=None, known=False):
+    """A reverse session (public key; first contact: host-key prompt, unless
+    known) with Backspace, arrows and Enter typed through the tunnel; suite:
+    both legs'. (A password typed through the tunnel is demo's: OpenSSH pads
+    it to 64 bytes, so its length class is seldom decided.)"""
+    ch, w, d = reverse_common(sc, None, None, key=True, suite=suite)
+    reverse_session(sc, w, None, REV_CMDS, known=known, suite=suite)
+    time.sleep(sc.rng.uniform(0.5, 1.0))
+    set_session_end(sc, d, logout(sc, ch))
+
+
+def sc_reverse_exec(sc):
+    """A program on the server runs commands back through the -R tunnel
+    (`ssh -p 2222 host cmd`, public key, no pty): a scripted reverse session."""
+    ch, w, d = reverse_common(sc, None, None, key=True)
+    time.sleep(sc.rng.uniform(1.0, 2.0))
+    rkh = os.path.join(sc.sdir, "known_hosts_rev")
+    sc.write_known_hosts(rkh, "localhost", 2222, key="clientsshd_ed25519")
+    log = os.path.join(sc.sdir, "ssh_rev.log")
+    w2 = sc.watch(log)
+    cmd = "uname -a; id"
+    argv = ["ssh", "-F", "/dev/null", "-vv", "-E", log, "-o", "UserKnownHostsFile=" + rkh,
+            "-o", "GlobalKnownHostsFile=/dev/null", "-o", "StrictHostKeyChecking=yes",
+            "-o", "HostKeyAlgorithms=ssh-ed25519", "-o", "IdentitiesOnly=yes",
+            "-o", "PreferredAuthentications=publickey",
+            "-i", os.path.join(sc.work, "keys", "client_ed25519"), "-p", "2222",
+            "sdlab@localhost", cmd]
+    t0 = time.time()
+    p = subprocess.run(sc.lane.nsx("s") + argv, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                       timeout=30)
+    t1 = time.time()
+    chan, _ = w.first(r"client_input_channel_open: ctype forwarded-tcpip", after=t0 - 1)
+    note_pubkey(sc, w2, "reverse")
+    sc.labels["commands"].append({"leg": "reverse", "ts": round(t0, 6), "text": cmd, "exec": True,
+                                  "output_bytes": len(p.stdout)})
+    rd = client_leg(sc, w2, "reverse", "127.0.0.1", 2222, t0, "sdlab", carried_by="forward0",
+                    in_capture=False, client_ip="127.0.0.1")
+    rd.update(end_ts=round(t1, 6), host_known=True, session_kind="exec")
+    sc.labels["reverse"]["sessions"].append(
+        {"leg": rd["id"], "start_ts": round(t0, 6), "login_success": True, "end_ts": round(t1, 6),
+         "channel_open_ts": round(chan, 6) if chan else None, "commands": [cmd]})
+    sc.labels["reverse"]["session_start_ts"] = round(t0, 6)
+    sc.labels["reverse"]["login_success"] = True
     time.sleep(sc.rng.uniform(1.0, 2.0))
     set_session_end(sc, d, logout(sc, ch))
 
@@ -595,26 +681,37 @@ def sc_forward(sc, mode):
 # --------------------------------------------------------------------------
 # ProxyJump through the bastion
 # --------------------------------------------------------------------------
-def sc_proxyjump(sc):
+def sc_proxyjump(sc, suite=None, known=True, cmds=None, exec_cmd=None):
+    """suite: both connections' cipher (and MAC), in the config the jump's
+    own ssh -W reads too; known: the final host's key is known (else the
+    client asks, after the bastion's tunnel is up); exec_cmd: run it on the
+    final host (`ssh -J bastion host cmd`, no pty) instead of a shell."""
     bw = sc.sshd("b", hostkeys=("bastion_ed25519",))
     sc.sshd("s")
     sc.capture_start()
     kh = os.path.join(sc.sdir, "known_hosts")
     sc.write_known_hosts(kh, sc.lane.b_ip, key="bastion_ed25519")
-    sc.write_known_hosts(kh, sc.lane.bs_s_ip)
+    if known:
+        sc.write_known_hosts(kh, sc.lane.bs_s_ip)
     conf = os.path.join(sc.sdir, "ssh_config")
+    algs = SUITES[suite] if suite else []
     with open(conf, "w") as f:
         f.write("Host *\n UserKnownHostsFile %s\n GlobalKnownHostsFile /dev/null\n"
                 " IdentitiesOnly yes\n IdentityFile %s\n HostKeyAlgorithms ssh-ed25519\n"
                 " PreferredAuthentications publickey\n User sdlab\n"
                 % (kh, os.path.join(sc.work, "keys", "client_ed25519")))
+        for flag, val in zip(algs[::2], algs[1::2]):
+            f.write(" %s %s\n" % ("Ciphers" if flag == "-c" else "MACs", val))
     log = os.path.join(sc.sdir, "ssh_hop.log")
     argv = ["ssh", "-F", conf, "-E", log, "-o", "LogLevel=DEBUG2", "-J", "sdlab@" + sc.lane.b_ip,
-            "sdlab@" + sc.lane.bs_s_ip]
+            "sdlab@" + sc.lane.bs_s_ip] + ([exec_cmd] if exec_cmd else [])
     t0 = time.time()
     ch = sc.spawn("c", argv)
     w = sc.watch(log)
-    ch.expect(PROMPT_RE)
+    if not known:
+        answer_hostkey(sc, ch, "hop")
+    ch.expect(pexpect.EOF if exec_cmd else PROMPT_RE)
+    t1 = time.time()
     sc.labels["host_known"] = True
     # forward leg: client -> bastion (in the capture); suite from the bastion's log
     from lablib import suite_from_log
@@ -631,8 +728,23 @@ def sc_proxyjump(sc):
     h = client_leg(sc, w, "hop", sc.lane.bs_s_ip, 22, t0, "sdlab", carried_by=f["id"],
                    in_capture=False, client_ip=sc.lane.bs_b_ip)
     note_pubkey(sc, w, "hop")
-    sc.command(ch, list("hostname"), "hostname", leg="hop")
-    sc.command(ch, list("ls -a"), "ls -a", leg="hop")
+    if exec_cmd:    # a program's run: no typing anywhere
+        f["session_kind"] = "tunnel"
+        h.update(host_known=bool(known), session_kind="exec")
+        sc.labels["scripted"] = True
+        sc.labels["commands"].append({"leg": "hop", "ts": round(t0, 6), "text": exec_cmd,
+                                      "exec": True, "output_bytes": len(ch.before.encode())})
+        h["end_ts"] = f["end_ts"] = round(t1, 6)
+        return
+    if cmds is None:
+        sc.command(ch, list("hostname"), "hostname", leg="hop")
+        sc.command(ch, list("ls -a"), "ls -a", leg="hop")
+    else:
+        # the bastion's leg only carries the -W channel: a tunnel, no shell
+        f["session_kind"] = "tunnel"
+        h["host_known"] = bool(known)
+        for seq, text in cmds:
+            sc.command(ch, seq, text, leg="hop")
     ts = logout(sc, ch, "hop")
     h["end_ts"] = f["end_ts"] = round(ts, 6)
 
@@ -922,6 +1034,25 @@ _add("forward_L_http", 10, sc_forward, "-N -L forward carrying three HTTP GETs",
 _add("forward_D_http", 11, sc_forward, "-N -D SOCKS forward carrying three HTTP GETs", mode="D")
 _add("proxyjump", 12, sc_proxyjump, "ProxyJump through a bastion (capture on the client to "
      "bastion link), interactive commands on the final host", iface="cb")
+_add("reverse_keys", 17, sc_reverse_keys, "forward session with -R (public key); from the "
+     "server a reverse session to a host its client never saw (host-key prompt), public key, "
+     "commands with Backspace, an arrow recalling the last line and an arrow editing inside one")
+_add("reverse_keys_aes128ctr-sha256etm", 21, sc_reverse_keys, "reverse_keys with both legs "
+     "aes128-ctr + hmac-sha2-256-etm (exact packets), known host",
+     suite="aes128ctr-sha256etm", known=True)
+_add("reverse_exec", 18, sc_reverse_exec, "forward session with -R (public key); from the "
+     "server a program runs `ssh -p 2222 host cmd` back through the tunnel (public key, no pty)")
+PJ_CMDS = [(list("lss") + [("BS",)] + list(" -a"), "ls -a"), ([("UP",)], "ls -a"),
+           (list("echo helo") + [("LEFT",)] + ["l"], "echo hello")]
+_add("proxyjump_keys_chacha", 19, sc_proxyjump, "ProxyJump (both legs chacha), final host known, "
+     "commands with Backspace and arrows; the bastion's connection is a tunnel (-W)", iface="cb",
+     suite="chacha", cmds=PJ_CMDS)
+_add("proxyjump_keys_aes128gcm", 20, sc_proxyjump, "ProxyJump (both legs aes128-gcm), first "
+     "contact with the final host (prompt), commands with Backspace and arrows; the bastion's "
+     "connection is a tunnel (-W)", iface="cb", suite="aes128gcm", known=False, cmds=PJ_CMDS)
+_add("proxyjump_exec", 22, sc_proxyjump, "ProxyJump running a command on the final host "
+     "(`ssh -J bastion host cmd`, public key, no pty): a scripted nested session in a tunnel",
+     iface="cb", exec_cmd="uname -a; id")
 _add("paste", 13, sc_paste, "interactive session with a pasted command line")
 _add("idle", 14, sc_idle, "interactive session with a 25 s idle period and ServerAliveInterval 8")
 _add("dropbear_server", 15, sc_dropbear_server, "OpenSSH client to dropbear server, one wrong "

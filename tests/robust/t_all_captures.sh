@@ -19,19 +19,8 @@ for f in "${caps[@]}"; do
     case "$f" in *.pcap) ;; *) continue;; esac
     sz=$(stat -c %s "$f")
     [ "$sz" -gt 200 ] || continue
-    # cut at 2/3, moved off a record boundary (a cut there is a whole,
-    # shorter capture with no truncation to report)
-    cut=$(/usr/bin/python3 - "$f" <<'PY'
-import struct, sys
-d = open(sys.argv[1], "rb").read()
-e = "<" if d[:4] in (b"\xd4\xc3\xb2\xa1", b"\x4d\x3c\xb2\xa1") else ">"
-n, o = len(d) * 2 // 3, 24
-while o + 16 <= n:
-    o += 16 + struct.unpack(e + "I", d[o + 8:o + 12])[0]
-print(n + 7 if o == n else n)
-PY
-)
-    head -c "$cut" "$f" > "$work/trunc$i.pcap"
+    head -c $((sz * 2 / 3)) "$f" > "$work/trunc$i.pcap"
+    [ $i -eq 0 ] && head -c $((sz - 5)) "$f" > "$work/trunc_last.pcap"
     # flip bytes in the middle: bogus lengths and headers
     cp "$f" "$work/flip$i.pcap"
     printf '\xff\xff\xff\x7f\x00\x00\x00\x00' | dd of="$work/flip$i.pcap" bs=1 seek=$((sz / 2)) conv=notrunc status=none
@@ -68,8 +57,10 @@ done
 "$STRIDER" conns "$work/text.pcap" 2> "$work/err"; rc=$?
 [ $rc -eq 1 ] || { echo "FAIL: non-capture gave exit $rc, want 1"; bad=$((bad + 1)); }
 grep -q "text.pcap" "$work/err" || { echo "FAIL: message does not name the file"; cat "$work/err"; bad=$((bad + 1)); }
-# a truncated last record is reported with its frame number, and the rest is read
-t="$work/trunc0.pcap"
+# a truncated last record is reported with its frame number, and the rest is
+# read (5 bytes short: always inside the last record, where a cut at 2/3 can
+# fall on a record boundary)
+t="$work/trunc_last.pcap"
 if [ -f "$t" ]; then
     "$STRIDER" conns "$t" > /dev/null 2> "$work/err"
     grep -q "frame [0-9]" "$work/err" || { echo "FAIL: truncation not reported with a frame number"; cat "$work/err"; bad=$((bad + 1)); }

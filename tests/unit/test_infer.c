@@ -274,6 +274,87 @@ static void test_sftp_upload(void **st)
     sd_evlist_free(&l);
 }
 
+static size_t count_kind(const sd_evlist *l, const char *kind)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < l->n; i++)
+        n += !strcmp(l->v[i].kind, kind);
+    return n;
+}
+
+/* A reverse handshake through the -R tunnel (chacha in chacha): the server
+ * opens the channel, the client confirms (44), the two banners, the
+ * reverse client's KEXINIT split by the tunnel over two channel data
+ * (1000 + 500), the client-side sshd's KEXINIT, sntrup key exchange. */
+static size_t reverse_handshake(step *seq, size_t n, double t)
+{
+    static const step hs[] = {
+        { false, 124, 0.000 }, { true, 44, 0.002 },  { true, 76, 0.010 },    { false, 76, 0.012 },
+        { false, 1000, 0.020 }, { false, 500, 0.021 }, { true, 1100, 0.030 }, { false, 1300, 0.040 },
+        { true, 1300, 0.050 },  { false, 100, 0.060 }, { true, 76, 0.070 },
+    };
+    for (size_t i = 0; i < sizeof hs / sizeof hs[0]; i++)
+        seq[n++] = (step){ hs[i].c, hs[i].len, t + hs[i].t };
+    return n;
+}
+
+/* A reverse session starts once however the tunnel splits its KEXINIT:
+ * the part after the split, answered by the other side's KEXINIT, is no
+ * channel open. Two handshakes are two sessions. */
+static void test_reverse_split_kexinit(void **st)
+{
+    (void)st;
+    static const step shell[] = { { true, 112, 1.08 }, { false, 44, 1.10 }, { true, 376, 1.11 }, { false, 36, 1.15 } };
+    step seq[64];
+    size_t n = after_login(seq, shell, sizeof shell / sizeof shell[0]);
+    n = reverse_handshake(seq, n, 10.0);
+    sd_evlist l = { 0 };
+    run_stream(seq, n, &l);
+    assert_int_equal(count_kind(&l, "reverse_init"), 1);
+    assert_int_equal(count_kind(&l, "nested_init"), 0);
+    sd_evlist_free(&l);
+    n = reverse_handshake(seq, n, 30.0);
+    run_stream(seq, n, &l);
+    assert_int_equal(count_kind(&l, "reverse_init"), 2);
+    sd_evlist_free(&l);
+}
+
+/* ProxyJump: the client's first channel after login (direct-tcpip of -W)
+ * carries the nested handshake. The connection is its tunnel: no shell,
+ * no pty, no keys of its own; the nested session is announced. */
+static void test_proxyjump_carrier(void **st)
+{
+    (void)st;
+    static const step rest[] = {
+        { true, 136, 1.08 },  { false, 44, 1.10 },   { false, 76, 1.11 },   { true, 76, 1.12 },
+        { true, 1100, 1.13 }, { false, 1000, 1.14 }, { true, 1300, 1.15 },  { false, 1300, 1.16 },
+        { true, 100, 1.17 },  { false, 76, 1.18 },   { true, 76, 3.00 },    { false, 76, 3.001 },
+        { true, 76, 3.30 },   { false, 76, 3.301 },  { true, 76, 3.60 },    { false, 76, 3.601 },
+    };
+    step seq[48];
+    size_t n = after_login(seq, rest, sizeof rest / sizeof rest[0]);
+    sd_evlist l = { 0 };
+    sd_infer_summary su = run_stream(seq, n, &l);
+    assert_string_equal(su.session_kind, "tunnel");
+    const sd_event *e = find_kind(&l, "session");
+    assert_non_null(e);
+    assert_int_equal(e->leg, SD_LEG_FORWARD);
+    assert_false(sd_ev_get(e, "pty")->b);
+    assert_non_null(find_kind(&l, "nested_init"));
+    for (size_t i = 0; i < l.n; i++)
+        assert_false(!strcmp(l.v[i].kind, "keystroke") && l.v[i].leg == SD_LEG_FORWARD);
+    sd_evlist_free(&l);
+    /* the same records after a shell's pty-req are the shell's */
+    step sh[64] = { { true, 112, 1.06 }, { false, 44, 1.07 }, { true, 376, 1.075 }, { false, 36, 1.076 } };
+    memcpy(sh + 4, rest, sizeof rest);
+    for (size_t i = 4; i < 4 + sizeof rest / sizeof rest[0]; i++)
+        sh[i].t += 5.0;
+    n = after_login(seq, sh, 4 + sizeof rest / sizeof rest[0]);
+    su = run_stream(seq, n, &l);
+    assert_string_equal(su.session_kind, "shell");
+    sd_evlist_free(&l);
+}
+
 int main(void)
 {
     const struct CMUnitTest t[] = {
@@ -285,6 +366,8 @@ int main(void)
         cmocka_unit_test(test_request_split_env),
         cmocka_unit_test(test_agent_requested),
         cmocka_unit_test(test_sftp_upload),
+        cmocka_unit_test(test_reverse_split_kexinit),
+        cmocka_unit_test(test_proxyjump_carrier),
     };
     return cmocka_run_group_tests(t, NULL, NULL);
 }

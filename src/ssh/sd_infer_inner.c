@@ -1,0 +1,80 @@
+/* sd_infer_inner: a tunnelled leg (a reverse session through -R, a nested
+ * one through ProxyJump / -W) read as the forward leg is read: whether its
+ * client knew the host key, its session (shell or command), typed by a
+ * person or driven by a program, and its keys. Every size goes through the
+ * double model outer.wire(9 + inner.wire(P)) (sdi_lw), so the leg's
+ * Backspace echo, Enter and keys keep the distinct sizes the two layers
+ * give them (docs/events.md host_key_check, session, keystroke). */
+#include "sd_infer_int.h"
+
+#include <stdio.h>
+
+/* The leg's client sends its NEWKEYS (alone, or in one channel data with
+ * its SERVICE_REQUEST at sr) once it accepted the host key; the leg
+ * server's record before it is the KEX reply. A person reading the
+ * fingerprint prompt delays it by seconds (HOSTKEY_PROMPT_S, the forward
+ * leg's rule). */
+static void inner_host_key(ctx *x, const leg *L, size_t at, size_t sr)
+{
+    if (sr == SIZE_MAX || sr <= at + 1)
+        return;
+    size_t nk = sr;
+    while (nk > at + 1 && sdi_is_cl(L, &x->v[nk - 1]))
+        nk--;
+    const item *rep = &x->v[nk - 1];
+    if (sdi_is_cl(L, rep))
+        return;
+    double d = x->v[nk].t - rep->t;
+    bool known = d < HOSTKEY_PROMPT_S;
+    sd_event *e = sdi_ev(x, "host_key_check", rep, &x->v[nk], L->id);
+    e->confidence = CONF_HOST_KEY;
+    sd_ev_bool(e, "known", known);
+    sd_ev_num(e, "decision_s", d);
+    snprintf(e->note, sizeof e->note, "%s leg: %s (%.2f s from host key to client NEWKEYS)", sd_leg_name(L->id),
+             known ? "host key already known" : "first contact: the user was prompted", d);
+}
+
+/* A terminal: a pty-req (terminal modes, >= P_PTY_MIN through the tunnel)
+ * among the leg client's records within REQ_WINDOW_S of its login. */
+static bool inner_pty_req(const ctx *x, const leg *L, size_t s0, size_t lim)
+{
+    uint32_t w = sdi_lw(L, true, P_PTY_MIN);
+    double login_t = x->v[s0 - 1].t;
+    for (size_t i = s0; w && i < lim && x->v[i].t - login_t < REQ_WINDOW_S; i++)
+        if (sdi_is_cl(L, &x->v[i]) && x->v[i].len >= w)
+            return true;
+    return false;
+}
+
+/* The leg's session from s0 (the first record after its login) to lim:
+ * shell when a pty-req is seen, or keys with their echoes are (a client
+ * with short terminal modes, PTY_PAIRS as on the forward leg); else a
+ * command. Keys only in a shell: a command's output is no typing. */
+static void inner_session(ctx *x, const leg *L, size_t s0, size_t lim)
+{
+    bool pty = inner_pty_req(x, L, s0, lim) || sdi_keys_leg(x, L, s0, lim, false) >= PTY_PAIRS;
+    sd_event *e = sdi_ev(x, "session", &x->v[s0], &x->v[lim - 1], L->id);
+    size_t ev = (size_t)(e - x->out->v);
+    e->confidence = CONF_SESSION;
+    sd_ev_str(e, "session_kind", pty ? "shell" : "exec");
+    sd_ev_bool(e, "pty", pty);
+    uint32_t keys = pty ? sdi_keys_leg(x, L, s0, lim, x->o->keystrokes) : 0;
+    x->sum->keystrokes += keys;
+    e = &x->out->v[ev]; /* the keys may have moved the list */
+    bool human = keys >= HUMAN_KEYS_MIN;
+    sd_ev_bool(e, "human", human);
+    sd_ev_int(e, "keys", keys);
+    snprintf(e->note, sizeof e->note, "%s leg: %s, %s", sd_leg_name(L->id),
+             pty ? "interactive shell (pty)" : "remote command (no pty)",
+             human ? "typed by a person" : "no typing seen (scripted or idle)");
+}
+
+void sdi_inner_leg(ctx *x, const leg *L, size_t at, size_t lim, const auth_res *a)
+{
+    /* only a leg that went on to authenticate accepted a host key (a
+     * client that refused it closes the channel after the key exchange) */
+    if (a->attempts > 0)
+        inner_host_key(x, L, at, a->sr_at);
+    if (a->success_at != SIZE_MAX && a->end < lim)
+        inner_session(x, L, a->end, lim);
+}

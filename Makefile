@@ -71,13 +71,20 @@ asan:
 	  LDFLAGS="-fsanitize=address,undefined" all
 	BUILD=build-asan STRIDER_SANITIZED=1 tests/run
 
+# The library is compiled once for every target (instrumented for coverage,
+# not linked with libFuzzer's main); fuzz/fzcheck.c holds the output checks
+# the targets share. UBSan reports stop a target (-fno-sanitize-recover).
 FUZZ_FLAGS := -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined -g -O1
+FUZZ_LIB_FLAGS := $(subst fuzzer,fuzzer-no-link,$(FUZZ_FLAGS))
+FUZZ_OBJ := $(LIB_SRC:%.c=build-fuzz/obj/%.o) build-fuzz/obj/fuzz/fzcheck.o
 fuzz: $(FUZZ_SRC:fuzz/%.c=build-fuzz/%)
-build-fuzz/%: fuzz/%.c $(LIB_SRC)
-	@mkdir -p build-fuzz
-	clang $(CSTD) $(FUZZ_FLAGS) -Isrc -o $@ $< $(LIB_SRC) $(LDLIBS)
+build-fuzz/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	clang $(CSTD) $(WARN) $(FUZZ_LIB_FLAGS) -Isrc -MMD -MP -c $< -o $@
+build-fuzz/%: fuzz/%.c $(FUZZ_OBJ)
+	clang $(CSTD) $(WARN) $(FUZZ_FLAGS) -Isrc -o $@ $< $(FUZZ_OBJ) $(LDLIBS)
 
 clean:
 	rm -rf build build-asan build-fuzz
 
--include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d)
+-include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(wildcard build-fuzz/obj/*/*/*.d build-fuzz/obj/fuzz/*.d)

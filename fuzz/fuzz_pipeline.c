@@ -2,9 +2,10 @@
  * run through capture, decode, flow, TCP analysis and reassembly, the SSH
  * parser, the inference and the terminal report writer. Seeds: any capture (tests/crafted, lab fixtures). */
 #include "analyze/sd_service.h"
+#include "fzcheck.h"
 #include "capture/sd_capture.h"
 #include "flow/sd_engine.h"
-#include "out/sd_report.h"
+#include "ssh/sd_ssh_report.h"
 #include "ssh/sd_infer.h"
 
 #include <stdlib.h>
@@ -32,21 +33,21 @@ static void ssh_done(void *ud, const sd_sshconn_result *r)
     sd_evlist l = { 0 };
     sd_infer_ssh(&io, r, &l, &su);
     sd_ssh_window(&io, r, &l);
-    sd_report_conn rc = { .conn = r->conn, .meta = r->meta, .ev = l.v, .nev = l.n, .rec = r->rec,
-                          .nrec = r->nrec };
-    sd_report_opts ro = { 0 };
+    sd_ssh_done d = { .r = r, .summary = &su, .events = &l };
+    sd_report_opts ro = { .window_s = 2 };
+    sd_ssh_report sr;
+    sd_ssh_report_fill(&sr, &d, l.v, l.n, &ro, true); /* the HTML report's model too */
     sd_buf b = { 0 };
-    sd_report_text(&b, &rc, &ro);
+    sd_report_text(&b, &sr.rc, &ro);
     sd_buf_free(&b);
+    sd_ssh_report_clear(&sr);
     sd_evlist_free(&l);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     sd_diag diag = { 0 };
-    sd_capture_opts co = { .diag = &diag };
-    char err[256];
-    sd_capture *cap = sd_capture_open_mem(data, size, "fuzz", &co, err, sizeof err);
+    sd_capture *cap = fz_capture(data, size, &diag);
     if (!cap)
         return 0;
     sd_engine_opts eo = { .diag = &diag, .reassemble = true, .max_flows = 64 }; /* eviction too */

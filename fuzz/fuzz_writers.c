@@ -2,12 +2,16 @@
  * a text output goes through sd_text, every JSON string through
  * sd_json_escape, every CSV field through sd_csv_field. Checks what each
  * promises: no control byte in text, a JSON string that round-trips its
- * quotes and controls, a CSV field with balanced quotes. */
+ * quotes and controls and is valid UTF-8 (fzcheck.c), a CSV field with
+ * balanced quotes. */
+#include "fzcheck.h"
 #include "out/sd_json.h"
 #include "out/sd_text.h"
 
 #include <stdlib.h>
 #include <string.h>
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static void check_text(const uint8_t *p, size_t n)
 {
@@ -42,6 +46,8 @@ static void check_json(const uint8_t *p, size_t n)
         if (b.p[i] == '"')
             abort(); /* an unescaped quote ends the string early */
     }
+    sd_buf_append(&b, "\n", 1);
+    fz_json_lines("sd_json_escape", b.p, b.len); /* strict UTF-8 too */
     sd_buf_free(&b);
 }
 

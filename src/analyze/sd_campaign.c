@@ -152,8 +152,10 @@ static sd_event *bf_event(sd_evlist *out, const sd_addr *client, const client_ag
     sd_event *e = agg_event(out, "brute_force", BF_CONFIDENCE, client, g, a);
     sd_ev_int(e, "failed_connections", g->failed_conns);
     sd_ev_int(e, "failures", g->failures);
-    snprintf(e->note, sizeof e->note, "%s: %u failed logins over %u connections (password guessing)", a,
-             g->failures, g->conns);
+    /* Corelight's BFS: the guessing also logged in somewhere */
+    sd_ev_int(e, "auth_success", g->auth_success);
+    snprintf(e->note, sizeof e->note, "%s: %u failed logins over %u connections (password guessing)%s", a,
+             g->failures, g->conns, g->auth_success ? ", and logged in" : "");
     return e;
 }
 

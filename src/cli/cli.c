@@ -1,13 +1,14 @@
 #include "cli.h"
 
-#include <dirent.h>
+#include "../capture/sd_capfiles.h"
+#include "../out/sd_runlog.h"
+
 #include <errno.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <time.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 static void print_diag(void *ud, const char *file, uint64_t frame, const char *msg)
@@ -21,12 +22,7 @@ static void print_diag(void *ud, const char *file, uint64_t frame, const char *m
     }
     if (in->diag.count > in->diag_max)
         return;
-    if (file && frame)
-        fprintf(stderr, "strider: %s: frame %llu: %s\n", file, (unsigned long long)frame, msg);
-    else if (file)
-        fprintf(stderr, "strider: %s: %s\n", file, msg);
-    else
-        fprintf(stderr, "strider: %s\n", msg);
+    sd_runlog_diag(stderr, file, frame, msg);
 }
 
 void cli_input_init(cli_input *in)
@@ -37,55 +33,9 @@ void cli_input_init(cli_input *in)
     in->diag_max = 200;
 }
 
-static int cmp_str(const void *a, const void *b)
-{
-    return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-static void push_file(cli_input *in, const char *path)
-{
-    in->files = sd_reallocarray(in->files, in->nfiles + 1, sizeof *in->files);
-    in->files[in->nfiles++] = sd_strdup(path);
-}
-
-/* Capture files under a directory, recursively, in name order. */
-static void add_dir(cli_input *in, const char *dir, int depth)
-{
-    DIR *d = depth < 32 ? opendir(dir) : NULL;
-    if (!d)
-        return;
-    char **names = NULL;
-    size_t n = 0;
-    for (struct dirent *de; (de = readdir(d));) {
-        if (de->d_name[0] == '.')
-            continue;
-        names = sd_reallocarray(names, n + 1, sizeof *names);
-        size_t len = strlen(dir) + strlen(de->d_name) + 2;
-        names[n] = sd_malloc(len);
-        snprintf(names[n++], len, "%s/%s", dir, de->d_name);
-    }
-    closedir(d);
-    if (n > 1)
-        qsort(names, n, sizeof *names, cmp_str);
-    for (size_t i = 0; i < n; i++) {
-        struct stat st;
-        if (lstat(names[i], &st) == 0 && S_ISDIR(st.st_mode))
-            add_dir(in, names[i], depth + 1);
-        else if (S_ISREG(st.st_mode) && (strstr(names[i], ".pcap") || strstr(names[i], ".cap") ||
-                                         strstr(names[i], ".pcapng")))
-            push_file(in, names[i]);
-        free(names[i]);
-    }
-    free(names);
-}
-
 void cli_add_file(cli_input *in, const char *path)
 {
-    struct stat st;
-    if (strcmp(path, "-") != 0 && stat(path, &st) == 0 && S_ISDIR(st.st_mode))
-        add_dir(in, path, 0);
-    else
-        push_file(in, path);
+    sd_capfiles_add(&in->files, &in->nfiles, path);
 }
 
 volatile sig_atomic_t cli_stop;
@@ -165,33 +115,6 @@ static double since(const struct timespec *t0)
     return (double)(t.tv_sec - t0->tv_sec) + (double)(t.tv_nsec - t0->tv_nsec) / 1e9;
 }
 
-static unsigned long rss_mb(void)
-{
-    unsigned long pages = 0, resident = 0;
-    FILE *f = fopen("/proc/self/statm", "r");
-    if (f) {
-        if (fscanf(f, "%lu %lu", &pages, &resident) != 2)
-            resident = 0;
-        fclose(f);
-    }
-    return resident * (unsigned long)sysconf(_SC_PAGESIZE) / (1024 * 1024);
-}
-
-static void print_stats(run_state *r)
-{
-    const sd_engine_stats *st = sd_engine_get_stats(r->e);
-    uint64_t recv = 0, drop = 0, ifdrop = 0;
-    char drops[96] = "";
-    if (sd_capture_drops(r->cap, &recv, &drop, &ifdrop) == 0)
-        snprintf(drops, sizeof drops, ", dropped %llu by the kernel, %llu by the interface",
-                 (unsigned long long)drop, (unsigned long long)ifdrop);
-    fprintf(stderr, "strider: stats: %llu frames%s, %llu connections live (cap %llu), %llu ended, %llu evicted, %lu MB\n",
-            (unsigned long long)st->frames, drops, (unsigned long long)st->live,
-            (unsigned long long)st->max_flows,
-            (unsigned long long)(st->conns_tcp + st->conns_udp - st->live), (unsigned long long)st->evicted,
-            rss_mb());
-}
-
 static void on_tick(void *ud, sd_ts now)
 {
     run_state *r = ud;
@@ -199,7 +122,7 @@ static void on_tick(void *ud, sd_ts now)
         fflush(stdout); /* what the command wrote reaches a pipe now */
     if (r->in->stats_interval > 0 && since(&r->last_stats) >= r->in->stats_interval) {
         clock_gettime(CLOCK_MONOTONIC, &r->last_stats);
-        print_stats(r);
+        sd_runlog_stats(stderr, sd_engine_get_stats(r->e), r->cap);
     }
 }
 
@@ -227,8 +150,7 @@ static void show_progress(void *ud, uint64_t done, uint64_t total)
     progress *p = ud;
     if (!p->on || !total)
         return;
-    fprintf(stderr, "\rstrider: %3.0f%% (%.1f of %.1f MB)", 100.0 * (double)done / (double)total,
-            (double)done / 1e6, (double)total / 1e6);
+    sd_runlog_progress(stderr, done, total);
     p->shown = true;
 }
 
@@ -251,35 +173,6 @@ static void catch_signals(bool on)
     sigaction(SIGTERM, &sa, NULL);
 }
 
-/* Every cap that cut something is said once, whatever --quiet says. */
-static void report_caps(const cli_input *in, const sd_engine *e)
-{
-    const sd_engine_stats *st = sd_engine_get_stats(e);
-    if (in->diag.count > in->diag_max)
-        fprintf(stderr, "strider: %llu warnings about the input in all, the first %llu shown\n",
-                (unsigned long long)in->diag.count, (unsigned long long)in->diag_max);
-    if (st->oow_dropped)
-        fprintf(stderr, "strider: %llu data segment(s) beyond the receiver's window were never ACKed and were "
-                        "kept out of the reassembled streams (a possible injection; conns -R: out_of_window)\n",
-                (unsigned long long)st->oow_dropped);
-    uint64_t lost = sd_engine_frags_lost(st);
-    if (lost)
-        fprintf(stderr, "strider: %llu IP datagram(s) not reassembled from their fragments: %llu dropped for "
-                        "the fragment memcap, %llu timed out, %llu incomplete at the end\n",
-                (unsigned long long)lost, (unsigned long long)st->frags_lost_memcap,
-                (unsigned long long)st->frags_lost_timeout, (unsigned long long)st->frags_incomplete);
-    if (st->evicted)
-        fprintf(stderr,
-                "strider: the connection table was full (--max-flows %llu): %llu connection(s) "
-                "ended early, written marked evicted\n",
-                (unsigned long long)st->max_flows, (unsigned long long)st->evicted);
-    if (st->streams_forgotten)
-        fprintf(stderr, "strider: %llu ended connection(s) forgotten for the stream-number memory (--max-flows): "
-                        "a later packet on one of their ports starts a new stream where Wireshark may not\n",
-                (unsigned long long)st->streams_forgotten);
-    if (st->ts_back) fprintf(stderr, "strider: time goes back at %llu frame(s), first at frame %llu: connections were analysed in capture order\n", (unsigned long long)st->ts_back, (unsigned long long)st->ts_back_first);
-}
-
 void cli_run(cli_input *in, sd_engine *e, sd_capture *cap)
 {
     progress p = { !in->no_progress && !in->live && isatty(STDERR_FILENO), false };
@@ -292,8 +185,9 @@ void cli_run(cli_input *in, sd_engine *e, sd_capture *cap)
     if (p.shown)
         fprintf(stderr, "\r%60s\r", "");
     if (in->stats_interval > 0)
-        print_stats(&g_run);
-    report_caps(in, e);
+        sd_runlog_stats(stderr, sd_engine_get_stats(e), cap);
+    /* every cap that cut something is said once, whatever --quiet says */
+    sd_runlog_caps(stderr, sd_engine_get_stats(e), in->diag.count, in->diag_max);
 }
 
 int cli_status(const cli_input *in, const sd_capture *cap)
@@ -310,19 +204,6 @@ int cli_usage_error(const char *cmd, const char *fmt, ...)
     va_end(ap);
     fprintf(stderr, "\n(see 'strider %s --help')\n", cmd);
     return 2;
-}
-
-int cli_parse_format(const char *s, cli_format *out)
-{
-    if (strcmp(s, "text") == 0)
-        *out = CLI_TEXT;
-    else if (strcmp(s, "json") == 0)
-        *out = CLI_JSON;
-    else if (strcmp(s, "csv") == 0)
-        *out = CLI_CSV;
-    else
-        return -1;
-    return 0;
 }
 
 void cli_flush(sd_buf *b)
@@ -342,32 +223,3 @@ void cli_flush_now(sd_buf *b)
         exit(1);
     }
 }
-
-int cli_parse_u64(const char *cmd, const char *opt, const char *s, uint64_t min, uint64_t max, uint64_t *out)
-{
-    char *end;
-    errno = 0;
-    unsigned long long v = strtoull(s, &end, 10);
-    if (!*s || *s == '-' || *end || errno || v < min || v > max) {
-        fprintf(stderr, "strider%s%s: %s wants a whole number from %llu to %llu, not \"%s\"\n", *cmd ? " " : "",
-                cmd, opt, (unsigned long long)min, (unsigned long long)max, s);
-        return -1;
-    }
-    *out = v;
-    return 0;
-}
-
-int cli_parse_secs(const char *cmd, const char *opt, const char *s, double min, double max, double *out)
-{
-    char *end;
-    errno = 0;
-    double v = strtod(s, &end);
-    if (!*s || *end || errno || !(v >= min && v <= max)) {
-        fprintf(stderr, "strider%s%s: %s wants seconds from %g to %g, not \"%s\"\n", *cmd ? " " : "", cmd, opt,
-                min, max, s);
-        return -1;
-    }
-    *out = v;
-    return 0;
-}
-

@@ -66,22 +66,18 @@ sd_engine *cli_engine(cli_input *in, sd_engine_opts *eo);
  * cleanly on SIGINT/SIGTERM; then reports on stderr, once, every cap that
  * dropped or cut something (evicted connections). */
 void cli_run(cli_input *in, sd_engine *e, sd_capture *cap);
-/* Parses a whole decimal number in [min, max] for option opt; on error
- * prints a one-line message and returns -1 (the caller exits 2). */
+/* A whole decimal number or seconds in [min, max] for option opt (cli_opt.c);
+ * on error a one-line message and -1 (the caller exits 2). */
 int cli_parse_u64(const char *cmd, const char *opt, const char *s, uint64_t min, uint64_t max, uint64_t *out);
 int cli_parse_secs(const char *cmd, const char *opt, const char *s, double min, double max, double *out);
 /* Exit status after a run: 0 if anything was read, 1 if nothing could be. */
 int cli_status(const cli_input *in, const sd_capture *cap);
 int cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-int cli_parse_format(const char *s, cli_format *out);
 
 /* Writes b to stdout and empties it; exits 1 with a message when stdout
  * cannot be written (a full disk must not pass as a short result). */
 void cli_flush(sd_buf *b);
 /* cli_flush, then fflush(stdout): for live output read line by line. */
 void cli_flush_now(sd_buf *b);
-
-
-
 
 #endif

@@ -1,36 +1,25 @@
 #include "cli_opt.h"
+#include "cli.h"
 
-#include <errno.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
-/* "64M" and the like; -1 if s is not one (or overflows). strtoull alone
- * would take leading blanks, a sign ("-1" wraps to a huge value) and
- * trailing junk, so the first character must be a digit and every
- * character must be used. */
-static int parse_size(const char *s, size_t *out)
+int cli_parse_u64(const char *cmd, const char *opt, const char *s, uint64_t min, uint64_t max, uint64_t *out)
 {
-    if (s[0] < '0' || s[0] > '9')
-        return -1;
-    char *end;
-    errno = 0;
-    unsigned long long v = strtoull(s, &end, 10);
-    if (errno)
-        return -1;
-    unsigned long long mul = 1;
-    switch (*end) {
-    case 'k': case 'K': mul = 1ull << 10; end++; break;
-    case 'm': case 'M': mul = 1ull << 20; end++; break;
-    case 'g': case 'G': mul = 1ull << 30; end++; break;
-    default: break;
-    }
-    if (*end == 'B' || *end == 'b')
-        end++;
-    if (*end || (v && mul > SIZE_MAX / v))
-        return -1;
-    *out = (size_t)(v * mul);
-    return 0;
+    if (sd_parse_u64(s, min, max, out) == 0)
+        return 0;
+    fprintf(stderr, "strider%s%s: %s wants a whole number from %llu to %llu, not \"%s\"\n", *cmd ? " " : "", cmd,
+            opt, (unsigned long long)min, (unsigned long long)max, s);
+    return -1;
+}
+
+int cli_parse_secs(const char *cmd, const char *opt, const char *s, double min, double max, double *out)
+{
+    if (sd_parse_secs(s, min, max, out) == 0)
+        return 0;
+    fprintf(stderr, "strider%s%s: %s wants seconds from %g to %g, not \"%s\"\n", *cmd ? " " : "", cmd, opt, min,
+            max, s);
+    return -1;
 }
 
 int cli_opt_size(const char *cmd, const char *opt, const char *arg, size_t min, size_t max,
@@ -41,7 +30,7 @@ int cli_opt_size(const char *cmd, const char *opt, const char *arg, size_t min, 
         return 0;
     }
     size_t v;
-    if (parse_size(arg, &v) == 0 && v >= min && v <= max) {
+    if (sd_parse_size(arg, &v) == 0 && v >= min && v <= max) {
         *out = v;
         return 0;
     }
@@ -55,7 +44,7 @@ int cli_opt_size(const char *cmd, const char *opt, const char *arg, size_t min, 
     return 2;
 }
 
-int cli_opt_overlap(const char *cmd, const char *arg, sd_overlap_policy *out)
+static int opt_overlap(const char *cmd, const char *arg, sd_overlap_policy *out)
 {
     static const struct {
         const char *name;
@@ -71,61 +60,35 @@ int cli_opt_overlap(const char *cmd, const char *arg, sd_overlap_policy *out)
     return 2;
 }
 
-int cli_opt_conn(const char *cmd, const char *opt, const char *arg, cli_conn_sel *out)
+void cli_reasm_init(cli_reasm *r)
 {
-    const char *s = arg;
-    char *end;
-    *out = (cli_conn_sel){ .proto = 6 };
-    if (s[0] == 'C' && strlen(s) > 4) {
-        out->uid = s;
-        return 0;
-    }
-    if (!strncmp(s, "udp:", 4)) {
-        out->proto = 17;
-        s += 4;
-    } else if (!strncmp(s, "tcp:", 4)) {
-        s += 4;
-    }
-    errno = 0;
-    out->id = strtoull(s, &end, 10);
-    if (end == s || *end || s[0] == '-' || errno) {
-        fprintf(stderr, "strider %s: %s wants a stream number (12, tcp:12, udp:3) or a uid, not \"%s\"\n", cmd,
-                opt, arg);
-        return 2;
-    }
-    return 0;
+    r->budget.cap = (size_t)1 << 30;
+    r->ro = (sd_reasm_opts){ .policy = SD_OVERLAP_FIRST, .budget = &r->budget };
 }
 
-bool cli_conn_is(const cli_conn_sel *s, uint8_t proto, uint64_t id, const char *uid)
+int cli_opt_reasm(const char *cmd, cli_reasm *r, int o, const char *arg)
 {
-    if (s->uid)
-        return strcmp(s->uid, uid) == 0;
-    return s->proto == proto && s->id == id;
+    switch (o) {
+    case CLI_OPT_OVERLAP: return opt_overlap(cmd, arg, &r->ro.policy);
+    case CLI_OPT_SCAP: return cli_opt_size(cmd, "stream-cap", arg, 1, SIZE_MAX, false, &r->ro.stream_cap);
+    case CLI_OPT_MEMCAP: return cli_opt_size(cmd, "memcap", arg, 1, SIZE_MAX, false, &r->budget.cap);
+    default: return -1;
+    }
 }
 
-static int frame_no(const char *s, const char *e, uint64_t *out)
+int cli_opt_conn(const char *cmd, const char *opt, const char *arg, sd_connsel *out)
 {
-    *out = 0;
-    if (s == e)
+    if (sd_connsel_parse(arg, out) == 0)
         return 0;
-    uint64_t v = 0;
-    for (const char *p = s; p < e; p++) {
-        if (*p < '0' || *p > '9' || v > (UINT64_MAX - 9) / 10)
-            return -1;
-        v = v * 10 + (uint64_t)(*p - '0');
-    }
-    *out = v;
-    return 0;
+    fprintf(stderr, "strider %s: %s wants a stream number (12, tcp:12, udp:3) or a uid, not \"%s\"\n", cmd, opt,
+            arg);
+    return 2;
 }
 
 int cli_opt_frames(const char *cmd, const char *opt, const char *arg, uint64_t *first, uint64_t *last)
 {
-    const char *sep = strpbrk(arg, ":-");
-    if (!sep || frame_no(arg, sep, first) || frame_no(sep + 1, sep + 1 + strlen(sep + 1), last) ||
-        (*last && *first > *last)) {
-        fprintf(stderr, "strider %s: %s wants a frame range A:B (either may be empty), not \"%s\"\n", cmd, opt,
-                arg);
-        return 2;
-    }
-    return 0;
+    if (sd_parse_frames(arg, first, last) == 0)
+        return 0;
+    fprintf(stderr, "strider %s: %s wants a frame range A:B (either may be empty), not \"%s\"\n", cmd, opt, arg);
+    return 2;
 }

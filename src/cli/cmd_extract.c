@@ -8,23 +8,11 @@
  * and descriptors) -> the extract analyzer (src/out/sd_extract.c, which
  * writes each session's files and index line when the session ends) ->
  * the engine run -> the status. */
-#include "../out/sd_extract.h"
-#include "../out/sd_filesink.h"
+#include "../out/sd_extract_job.h"
+#include "../out/sd_runlog.h"
 #include "cli_cmd.h"
 #include "cli_opt.h"
 
-#include <dirent.h>
-#include <errno.h>
-#include <fcntl.h>
-#include <getopt.h>
-#ifdef __GLIBC__
-#include <malloc.h>
-#endif
-#include <stdlib.h>
-#include <string.h>
-#include <sys/mman.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #define DEFAULT_MAX_OPEN 64
 #define DEFAULT_INLINE 4096 /* payload bytes per direction rendered in the transcript */
@@ -57,7 +45,8 @@ static const char HELP[] =
     "      --force          write into an existing DIR (files of the same name are\n"
     "                       replaced)\n"
     "      --max-hole N     bytes of one hole (bytes missing from the capture) a\n"
-    "                       file keeps as NULs (default 1G); the rest is not written,\n"
+    "                       file keeps as NULs (default 1G), and of all its holes\n"
+    "                       past the bytes it holds; the rest is not written,\n"
     "                       counted in the index (*_hole_bytes_cut,\n"
     "                       *_first_cut_offset) and on stderr\n"
     "      --flows-only     only the per-direction files, exactly the set tcpflow\n"
@@ -85,14 +74,11 @@ typedef struct xargs {
     bool json_opt; /* a transcript or index option was given */
     size_t max_open, buffer;
     sd_extract_opts xo;
-    sd_reasm_budget budget;
-    sd_reasm_opts ro;
-    int dirfd;
-    sd_filesink *sink;
-    sd_extract *x;
+    cli_reasm rs;          /* --overlap, --stream-cap, --memcap */
+    sd_extract_job job;
 } xargs;
 
-enum { O_FORCE = 256, O_ALL, O_OVERLAP, O_SCAP, O_MEMCAP, O_MAXOPEN, O_PMAX, O_INLINE, O_BUFFER, O_FLOWS,
+enum { O_FORCE = 256, O_ALL, O_MAXOPEN, O_PMAX, O_INLINE, O_BUFFER, O_FLOWS,
        O_MAXHOLE };
 
 /* One option of extract's own; 0 = fine, else the exit status. */
@@ -110,9 +96,6 @@ static int extract_opt(void *ctx, int o, const char *arg)
         return rc;
     }
     case O_ALL: a->xo.all = a->json_opt = true; return 0;
-    case O_OVERLAP: return cli_opt_overlap("extract", arg, &a->ro.policy);
-    case O_SCAP: return cli_opt_size("extract", "stream-cap", arg, 1, SIZE_MAX, false, &a->ro.stream_cap);
-    case O_MEMCAP: return cli_opt_size("extract", "memcap", arg, 1, SIZE_MAX, false, &a->budget.cap);
     case O_MAXOPEN: return cli_opt_size("extract", "max-open", arg, 4, 65536, false, &a->max_open);
     case O_BUFFER: return cli_opt_size("extract", "buffer", arg, 1, SIZE_MAX, false, &a->buffer);
     case O_PMAX:
@@ -121,84 +104,11 @@ static int extract_opt(void *ctx, int o, const char *arg)
     case O_INLINE:
         a->json_opt = true;
         return cli_opt_size("extract", "json-inline", arg, 0, SIZE_MAX, true, &a->xo.inline_max);
-    default: return cli_usage_error("extract", "bad option");
+    default: {
+        int rc = cli_opt_reasm("extract", &a->rs, o, arg);
+        return rc >= 0 ? rc : cli_usage_error("extract", "bad option");
     }
-}
-
-/* Whether the directory dirfd has no entries (besides . and ..). */
-static bool dir_empty(int dirfd)
-{
-    int fd = dup(dirfd);
-    DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
-    if (!d) {
-        if (fd >= 0)
-            close(fd);
-        return false;
     }
-    bool empty = true;
-    for (struct dirent *e; empty && (e = readdir(d));)
-        empty = !strcmp(e->d_name, ".") || !strcmp(e->d_name, "..");
-    closedir(d);
-    return empty;
-}
-
-/* Creates (or, with force, accepts) the output directory; its descriptor,
- * or -1. *fresh: it has no files (a name's earlier files can be looked up
- * there, see sd_names.h). */
-static int open_outdir(const char *dir, bool force, bool *fresh)
-{
-    if (mkdir(dir, 0755) != 0) {
-        if (errno != EEXIST) {
-            fprintf(stderr, "strider extract: cannot create %s: %s\n", dir, strerror(errno));
-            return -1;
-        }
-        if (!force) {
-            fprintf(stderr, "strider extract: %s exists; use --force to write into it\n", dir);
-            return -1;
-        }
-    }
-    int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (fd < 0)
-        fprintf(stderr, "strider extract: cannot open %s: %s\n", dir, strerror(errno));
-    else
-        *fresh = dir_empty(fd);
-    return fd;
-}
-
-/* Extraction allocates and frees memory by the million (the reassembler's
- * per-stream history and segments, the sink's file blocks) and keeps
- * ~100 MB in use; on a virtual machine a page fault costs microseconds, so
- * first touching every 4 KiB page was a fifth of the run time. The heap is
- * grown once by HEAP_PAD, asked to use transparent huge pages (one fault per
- * 2 MiB where the kernel allows it; nothing happens where it does not), and
- * never trimmed; big blocks come from the heap too instead of mmap. */
-#define HEAP_PAD ((size_t)256 << 20)
-static void heap_setup(void)
-{
-#ifdef __GLIBC__
-    mallopt(M_MMAP_THRESHOLD, 4 << 20);
-    mallopt(M_TRIM_THRESHOLD, 1 << 30);
-    mallopt(M_TOP_PAD, (int)HEAP_PAD);
-    uintptr_t lo = (uintptr_t)sbrk(0);
-    free(sd_malloc(1 << 20)); /* the heap grows by 1 MiB + HEAP_PAD */
-    uintptr_t hi = (uintptr_t)sbrk(0);
-    const uintptr_t huge = (uintptr_t)2 << 20;
-    lo = (lo + huge - 1) & ~(huge - 1);
-    hi &= ~(huge - 1);
-    if (lo != (uintptr_t)-1 && hi > lo)
-        (void)madvise((void *)lo, hi - lo, MADV_HUGEPAGE);
-#endif
-}
-
-static void print_stats(const sd_extract_stats *st)
-{
-    fprintf(stderr, "strider extract: %llu TCP sessions, %llu with payload, %llu with signatures",
-            (unsigned long long)st->sessions, (unsigned long long)st->with_data,
-            (unsigned long long)st->sig_sessions);
-    if (st->truncated)
-        fprintf(stderr, ", %llu TRUNCATED by a memory cap (see --stream-cap, --memcap)",
-                (unsigned long long)st->truncated);
-    fprintf(stderr, "\n");
 }
 
 static void x_init(void *ctx)
@@ -207,9 +117,8 @@ static void x_init(void *ctx)
     a->max_open = DEFAULT_MAX_OPEN;
     a->buffer = DEFAULT_BUFFER;
     a->xo = (sd_extract_opts){ .payload_max = SIZE_MAX, .inline_max = DEFAULT_INLINE };
-    a->budget.cap = (size_t)1 << 30;
-    a->ro = (sd_reasm_opts){ .policy = SD_OVERLAP_FIRST, .budget = &a->budget };
-    a->dirfd = -1;
+    cli_reasm_init(&a->rs);
+    a->job.dirfd = -1;
 }
 
 static int x_prepare(void *ctx, cli_input *in, sd_engine_opts *eo)
@@ -221,68 +130,34 @@ static int x_prepare(void *ctx, cli_input *in, sd_engine_opts *eo)
         return cli_usage_error("extract", "--flows-only writes no transcript or index: "
                                           "--all, --json-inline and --json-payload-max do not apply");
     eo->reassemble = true;
-    eo->reasm = a->ro;
+    eo->reasm = a->rs.ro;
     return CLI_OK;
 }
 
 static int x_start(void *ctx, cli_input *in, sd_engine *e)
 {
     xargs *a = ctx;
-    a->dirfd = open_outdir(a->outdir, a->force, &a->xo.fresh_dir);
-    if (a->dirfd < 0)
-        return 1;
-    sd_filesink_opts so = { .max_open = a->max_open - (a->xo.flows_only ? 0 : 1), /* one for the index */
-                            .budget = a->buffer, .log = in->quiet ? NULL : stderr,
-                            .prog = "strider extract" };
-    a->sink = sd_filesink_new(a->dirfd, &so);
-    a->x = sd_extract_new(&a->xo, a->sink);
-    if (!a->x)
-        return 1;
-    heap_setup();
-    sd_analyzer an = sd_extract_analyzer(a->x);
-    sd_engine_add(e, &an);
-    return CLI_OK;
-}
-
-/* Every file written and closed; the write errors make the status 1. */
-static int x_close(xargs *a, int rc)
-{
-    sd_extract_free(a->x);
-    a->x = NULL;
-    uint64_t errors = a->sink ? sd_filesink_free(a->sink) : 0;
-    a->sink = NULL;
-    if (errors) {
-        fprintf(stderr, "strider extract: %llu write errors\n", (unsigned long long)errors);
-        rc = 1;
-    }
-    if (a->dirfd >= 0)
-        close(a->dirfd);
-    a->dirfd = -1;
-    return rc;
+    sd_extract_job_opts jo = { .outdir = a->outdir, .force = a->force, .max_open = a->max_open,
+                               .buffer = a->buffer, .quiet = in->quiet };
+    return sd_extract_job_open(&a->job, &jo, &a->xo, e) ? 1 : CLI_OK;
 }
 
 static int x_finish(void *ctx, cli_input *in, sd_engine *e, int rc)
 {
     xargs *a = ctx;
-    sd_extract_stats st = sd_extract_get_stats(a->x);
-    if (!in->quiet)
-        print_stats(&st);
-    if (st.holes_cut) /* said even with -q: the files are not at stream offsets past it */
-        fprintf(stderr, "strider extract: %llu hole(s) longer than --max-hole: %llu missing bytes not written "
-                        "as NULs (index: *_hole_bytes_cut, *_first_cut_offset)\n",
-                (unsigned long long)st.holes_cut, (unsigned long long)st.hole_bytes_cut);
-    return x_close(a, rc);
+    sd_extract_stats st = sd_extract_get_stats(a->job.x);
+    sd_runlog_extract(stderr, &st, in->quiet);
+    return sd_extract_job_close(&a->job, rc);
 }
 
 static void x_free(void *ctx)
 {
-    x_close(ctx, 0);
+    sd_extract_job_close(&((xargs *)ctx)->job, 0);
 }
 
 static const struct option X_OPTS[] = {
     { "output", required_argument, 0, 'o' },   { "force", no_argument, 0, O_FORCE },
-    { "all", no_argument, 0, O_ALL },          { "overlap", required_argument, 0, O_OVERLAP },
-    { "stream-cap", required_argument, 0, O_SCAP }, { "memcap", required_argument, 0, O_MEMCAP },
+    { "all", no_argument, 0, O_ALL },          CLI_REASM_OPTS,
     { "max-open", required_argument, 0, O_MAXOPEN },
     { "json-payload-max", required_argument, 0, O_PMAX },
     { "json-inline", required_argument, 0, O_INLINE },

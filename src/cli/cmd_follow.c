@@ -2,12 +2,11 @@
  * interleaved in the order the bytes were delivered (what Wireshark's
  * "Follow TCP Stream" and tshark -z follow,tcp show), with gaps shown as
  * gaps and inconsistent retransmissions marked. */
-#include "../out/sd_follow.h"
+#include "../out/sd_followan.h"
+#include "../out/sd_runlog.h"
 #include "cli_cmd.h"
 #include "cli_opt.h"
 
-#include <getopt.h>
-#include <stdlib.h>
 #include <string.h>
 
 static const char HELP[] =
@@ -32,55 +31,22 @@ static const char HELP[] =
     "      --memcap N       out-of-order bytes held in all (default 1G)\n" CLI_COMMON_HELP;
 
 typedef struct fw_run {
-    cli_conn_sel sel;
+    sd_connsel sel;
     const char *conn_arg;
-    sd_reasm_budget budget;
-    sd_reasm_opts ro;
+    cli_reasm rs;          /* --overlap, --stream-cap, --memcap */
     int mode;              /* SD_FOLLOW_* */
     int only_dir;          /* -1 = both */
-    bool found;
     sd_buf b;
-    sd_follow_out fo;
-    uint32_t oow;          /* segments beyond the window never ACKed, kept out */
-    uint64_t oow_frame;
+    sd_followan an;
 } fw_run;
 
-static void *fw_conn_new(void *ctx, sd_conn *c)
-{
-    fw_run *r = ctx;
-    if (c->ipproto != 6)
-        return NULL;
-    if (!cli_conn_is(&r->sel, c->ipproto, c->id, c->uid))
-        return NULL;
-    r->found = true;
-    sd_follow_begin(&r->fo, c);
-    return r;
-}
-
-static void fw_chunk(void *ctx, sd_conn *c, void *st, int dir, const sd_chunk *ch)
-{
-    fw_run *r = ctx;
-    sd_follow_chunk(&r->fo, dir, ch);
-    if (r->b.len > 65536)
-        cli_flush(&r->b);
-}
-
-static void fw_conn_end(void *ctx, sd_conn *c, void *st)
-{
-    fw_run *r = ctx;
-    r->oow = c->oow_segments;
-    r->oow_frame = c->oow_first_frame;
-    sd_follow_end(&r->fo);
-}
-
-enum { O_RAW = 256, O_DIR, O_OVERLAP, O_SCAP, O_MEMCAP };
+enum { O_RAW = 256, O_DIR };
 
 static void fw_init(void *ctx)
 {
     fw_run *r = ctx;
     r->only_dir = -1;
-    r->budget.cap = (size_t)1 << 30;
-    r->ro = (sd_reasm_opts){ .policy = SD_OVERLAP_FIRST, .budget = &r->budget };
+    cli_reasm_init(&r->rs);
 }
 
 static int fw_opt(void *ctx, int o, const char *arg)
@@ -102,10 +68,10 @@ static int fw_opt(void *ctx, int o, const char *arg)
         else
             return cli_usage_error("follow", "--dir is orig or resp");
         return CLI_OK;
-    case O_OVERLAP: return cli_opt_overlap("follow", arg, &r->ro.policy);
-    case O_SCAP: return cli_opt_size("follow", "stream-cap", arg, 1, SIZE_MAX, false, &r->ro.stream_cap);
-    case O_MEMCAP: return cli_opt_size("follow", "memcap", arg, 1, SIZE_MAX, false, &r->budget.cap);
-    default: return cli_usage_error("follow", "bad option");
+    default: {
+        int rc = cli_opt_reasm("follow", &r->rs, o, arg);
+        return rc >= 0 ? rc : cli_usage_error("follow", "bad option");
+    }
     }
 }
 
@@ -117,16 +83,14 @@ static int fw_prepare(void *ctx, cli_input *in, sd_engine_opts *eo)
     if (r->sel.proto != 6)
         return cli_usage_error("follow", "--conn: follow reassembles TCP streams only");
     eo->reassemble = true;
-    eo->reasm = r->ro;
-    sd_follow_init(&r->fo, r->mode, r->only_dir, &r->b);
+    eo->reasm = r->rs.ro;
+    sd_followan_init(&r->an, &r->sel, r->mode, r->only_dir, &r->b, cli_flush);
     return CLI_OK;
 }
 
 static int fw_start(void *ctx, cli_input *in, sd_engine *e)
 {
-    sd_analyzer an = { .name = "follow", .conn_new = fw_conn_new, .chunk = fw_chunk,
-                       .conn_end = fw_conn_end, .ctx = ctx };
-    sd_engine_add(e, &an);
+    sd_followan_attach(&((fw_run *)ctx)->an, e);
     return CLI_OK;
 }
 
@@ -134,19 +98,11 @@ static int fw_finish(void *ctx, cli_input *in, sd_engine *e, int rc)
 {
     fw_run *r = ctx;
     cli_flush_now(&r->b);
-    if (!r->found && rc == 0) {
+    if (!r->an.found && rc == 0) {
         fprintf(stderr, "strider follow: no TCP connection %s in the capture\n", r->conn_arg);
         rc = 1;
     }
-    if (r->mode == SD_FOLLOW_RAW && (r->fo.gaps[0] || r->fo.gaps[1]) && !in->quiet)
-        fprintf(stderr, "strider follow: %llu bytes missing in capture file (left out of --raw)\n",
-                (unsigned long long)(r->fo.gap_bytes[0] + r->fo.gap_bytes[1]));
-    if (r->oow) /* said even with -q: bytes someone may have planted */
-        fprintf(stderr, "strider follow: %u segment(s) beyond the receiver's window, never ACKed, left out of "
-                        "the stream (first: frame %llu): a possible injection\n",
-                r->oow, (unsigned long long)r->oow_frame);
-    if ((r->fo.truncated[0] || r->fo.truncated[1]) && !in->quiet)
-        fprintf(stderr, "strider follow: stream truncated: a memory cap was hit (see --stream-cap, --memcap)\n");
+    sd_runlog_follow(stderr, &r->an.fo, r->an.oow, r->an.oow_frame, in->quiet);
     return rc;
 }
 
@@ -159,8 +115,7 @@ static const struct option FW_OPTS[] = {
     { "conn", required_argument, 0, 'c' },     { "ascii", no_argument, 0, 'a' },
     { "hex", no_argument, 0, 'x' },            { "raw", no_argument, 0, O_RAW },
     { "json", no_argument, 0, 'j' },           { "dir", required_argument, 0, O_DIR },
-    { "overlap", required_argument, 0, O_OVERLAP }, { "stream-cap", required_argument, 0, O_SCAP },
-    { "memcap", required_argument, 0, O_MEMCAP }, { 0, 0, 0, 0 },
+    CLI_REASM_OPTS, { 0, 0, 0, 0 },
 };
 
 const cli_cmd cli_cmd_follow = {

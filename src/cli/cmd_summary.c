@@ -4,12 +4,10 @@
  * The wiring only: src/analyze/sd_hoststats computes, src/out/sd_summary_out
  * writes. */
 #include "../analyze/sd_hoststats.h"
+#include "../out/sd_runlog.h"
 #include "../out/sd_summary_out.h"
 #include "cli_cmd.h"
 
-#include <getopt.h>
-#include <stdlib.h>
-#include <string.h>
 
 enum { OPT_MAX_HOSTS = 0x2001 };
 
@@ -22,8 +20,6 @@ static const char HELP[] =
     "                       it are counted in the totals only, and their number is\n"
     "                       shown in the summary and on stderr\n" CLI_COMMON_HELP;
 
-/* Every cap that cut something is said once, whatever --quiet says (as cli_run
- * does for evictions). */
 static void report(const sd_hoststats_result *r, const sd_engine_stats *st, bool json)
 {
     sd_buf b = { 0 };
@@ -33,11 +29,7 @@ static void report(const sd_hoststats_result *r, const sd_engine_stats *st, bool
         sd_summary_text(&b, r, st, cli_flush);
     cli_flush(&b);
     sd_buf_free(&b);
-    if (r->refused_pkts)
-        fprintf(stderr, "strider summary: the host table was full (--max-hosts %llu): about %llu host(s) "
-                        "not tracked (%llu packets), counted in the totals only\n",
-                (unsigned long long)r->max_hosts, (unsigned long long)r->hosts_refused,
-                (unsigned long long)r->refused_pkts);
+    sd_runlog_hosts(stderr, r);
 }
 
 typedef struct sum_cmd {

@@ -77,6 +77,33 @@ uint64_t sd_decoder_frags_reassembled(const sd_decoder *d)
     return d ? sd_frag_get_stats(d->frags)->reassembled : 0;
 }
 
+uint64_t sd_decoder_unshown(const sd_decoder *d, char *what, size_t len)
+{
+    static const char *const NAME[SD_DK_COUNT] = {
+        [SD_DK_LINK_TRUNC] = "truncated link headers", [SD_DK_IP_TRUNC] = "truncated IP headers",
+        [SD_DK_IP_BADLEN] = "bad IP lengths", [SD_DK_IP_VERSION] = "bad IP versions",
+        [SD_DK_IP6_EXT] = "bad IPv6 extension headers", [SD_DK_FRAG_BAD] = "inconsistent fragments",
+        [SD_DK_FRAG_OVERLAP] = "overlapping fragments", [SD_DK_FRAG_MEMCAP] = "fragment memcap drops",
+        [SD_DK_FRAG_TIMEOUT] = "fragment timeouts", [SD_DK_L4_TRUNC] = "truncated TCP/UDP headers",
+        [SD_DK_TCP_BADOFF] = "bad TCP data offsets", [SD_DK_TCP_BADOPT] = "bad TCP options",
+        [SD_DK_UDP_BADLEN] = "bad UDP lengths",
+    };
+    uint64_t all = 0;
+    size_t at = 0;
+    if (len)
+        what[0] = '\0';
+    for (int k = 0; d && k < SD_DK_COUNT; k++) {
+        if (!d->diag_unshown[k])
+            continue;
+        all += d->diag_unshown[k];
+        int n = at < len ? snprintf(what + at, len - at, "%s%s %llu", at ? ", " : "", NAME[k],
+                                    (unsigned long long)d->diag_unshown[k])
+                         : 0;
+        at += n > 0 ? (size_t)n : 0;
+    }
+    return all;
+}
+
 void sd_decoder_frags_lost(const sd_decoder *d, uint64_t *memcap, uint64_t *timeout, uint64_t *incomplete)
 {
     const sd_frag_stats *st = sd_frag_get_stats(d->frags);
@@ -131,8 +158,10 @@ void sd_dec_diag(sd_decoder *d, sd_dk kind, const char *fmt, ...)
     if (!d->opts.diag || !d->cur)
         return;
     uint16_t *cnt = diag_slot(d, d->cur->file_idx, kind);
-    if (*cnt >= SD_DIAG_PER_KIND)
+    if (*cnt >= SD_DIAG_PER_KIND) {
+        d->diag_unshown[kind]++; /* said in all at the end (sd_decoder_unshown) */
         return;
+    }
     (*cnt)++;
     char msg[400];
     va_list ap;

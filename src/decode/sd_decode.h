@@ -107,6 +107,11 @@ uint64_t sd_decoder_frags_reassembled(const sd_decoder *d);
 /* IP fragment sets that never made a datagram: dropped for the memcap,
  * dropped for the timeout, still incomplete now (at the end of input). */
 void sd_decoder_frags_lost(const sd_decoder *d, uint64_t *memcap, uint64_t *timeout, uint64_t *incomplete);
+/* Warnings not shown because their kind had reached its quota per file
+ * (the "further messages of this kind suppressed" ones): how many in all,
+ * and in what (len bytes at most) by kind, e.g. "overlapping fragments
+ * 7980, inconsistent fragments 3980". */
+uint64_t sd_decoder_unshown(const sd_decoder *d, char *what, size_t len);
 void sd_decoder_free(sd_decoder *d);
 
 /* Link-layer name for messages, e.g. "EN10MB". */

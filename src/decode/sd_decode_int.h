@@ -99,6 +99,7 @@ struct sd_decoder {
     sd_frag_table *frags;
     uint16_t (*diag_count)[SD_DK_COUNT]; /* per file slot, grown on demand */
     unsigned diag_files;                 /* slots allocated */
+    uint64_t diag_unshown[SD_DK_COUNT];  /* messages past a kind's quota: counted, not shown */
     int unknown_links[SD_MAX_UNKNOWN_LINKS];
     unsigned n_unknown_links;
     const sd_frame *cur;                 /* frame being decoded (for messages) */

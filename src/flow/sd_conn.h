@@ -47,6 +47,14 @@ typedef struct sd_dirstats {
     bool stream_truncated;        /* a memory cap was hit */
 } sd_dirstats;
 
+/* How a connection's originator was decided (sd_conn.orig_by). */
+enum {
+    SD_ORIG_SYN = 0,         /* it sent the SYN */
+    SD_ORIG_SYNACK,          /* it received the first packet, a SYN-ACK */
+    SD_ORIG_SERVER_PORT,     /* joined mid-stream: the first packet came from a likely server port */
+    SD_ORIG_FIRST,           /* it sent the first packet (mid-stream with no port to go by, or UDP) */
+};
+
 typedef struct sd_conn {
     uint64_t id;                  /* Wireshark's tcp.stream / udp.stream (sd_streamno: may be shared) */
     uint64_t conn_index;          /* per protocol, 0-based in first-packet order: one per connection */
@@ -70,6 +78,7 @@ typedef struct sd_conn {
     bool fin_seen[2], rst_seen[2];
     bool closed;                  /* both FINs or a RST */
     bool flipped;                 /* originator is not the first packet's sender (Zeek '^') */
+    uint8_t orig_by;              /* how the originator was decided: SD_ORIG_* */
     uint8_t zstate[2];            /* Zeek endpoint states, SD_ZS_* */
     char history[SD_HISTORY_MAX + 1];
     char conn_state[8];           /* Zeek conn_state, set when the conn ends */

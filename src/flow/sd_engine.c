@@ -4,6 +4,7 @@
 #include "sd_engine.h"
 
 #include "sd_flowtab.h"
+#include "sd_servport.h"
 #include "sd_tcp.h"
 
 #include <stdlib.h>
@@ -27,6 +28,7 @@ struct sd_engine {
     sd_engine_stats st;
     uint64_t next_id_tcp, next_id_udp; /* connections so far (in their uids) */
     sd_streamno *streams;               /* Wireshark's stream numbers */
+    sd_servport servers;                /* likely server ports, for mid-stream joins */
     sd_ts now, last_sweep;
     sd_ts timeout[SD_IDLE_NCLASS];
     uint64_t next_seq;
@@ -354,8 +356,12 @@ static void end_flow(sd_engine *e, sd_flow *f, bool expired)
 static void new_conn_fields(sd_engine *e, sd_conn *c, const sd_pkt *p)
 {
     /* a SYN-ACK seen first means the handshake began before the capture:
-     * its receiver is the originator */
-    bool flip = p->l4 == SD_L4_TCP && (p->flags & SD_TH_SYN) && (p->flags & SD_TH_ACK);
+     * its receiver is the originator; with no SYN at all, the ports say */
+    bool tcp = p->l4 == SD_L4_TCP, syn = p->flags & SD_TH_SYN, ack = p->flags & SD_TH_ACK;
+    bool by_port = tcp && !syn && sd_servport_flip(&e->servers, p->sport, p->dport);
+    bool flip = (tcp && syn && ack) || by_port;
+    c->orig_by = !tcp ? SD_ORIG_FIRST : syn ? (ack ? SD_ORIG_SYNACK : SD_ORIG_SYN)
+                                            : by_port ? SD_ORIG_SERVER_PORT : SD_ORIG_FIRST;
     c->orig_h = flip ? p->dst : p->src;
     c->orig_p = flip ? p->dport : p->sport;
     c->resp_h = flip ? p->src : p->dst;
@@ -487,6 +493,8 @@ static void flow_packet(sd_engine *e, const sd_pkt *p, bool selected)
     if (!f)
         f = new_flow(e, &k, p, swapped);
     sd_streamno_packet(&f->ws, p, swapped);
+    if (p->l4 == SD_L4_TCP && (p->flags & (SD_TH_SYN | SD_TH_ACK)) == (SD_TH_SYN | SD_TH_ACK))
+        sd_servport_listen(&e->servers, p->sport);
     sd_conn *c = &f->c;
     int dir = direction(c, p);
     if (selected && !f->selected)
@@ -661,6 +669,7 @@ void sd_engine_run(sd_engine *e, sd_capture *cap,
     }
     e->st.frags_reassembled = sd_decoder_frags_reassembled(dec);
     sd_decoder_frags_lost(dec, &e->st.frags_lost_memcap, &e->st.frags_lost_timeout, &e->st.frags_incomplete);
+    e->st.warn_unshown = sd_decoder_unshown(dec, e->st.warn_unshown_kinds, sizeof e->st.warn_unshown_kinds);
     sd_decoder_free(dec);
     sd_decoder_free(fdec);
     drain(e);

@@ -102,6 +102,9 @@ typedef struct sd_engine_stats {
     /* frames whose timestamp is earlier than the frame read before them,
      * and the first of them (0 = none): analyses keep capture order there */
     uint64_t ts_back, ts_back_first;
+    /* decoder warnings past their kind's quota, not shown: in all, and by kind */
+    uint64_t warn_unshown;
+    char warn_unshown_kinds[400];
 } sd_engine_stats;
 const sd_engine_stats *sd_engine_get_stats(const sd_engine *e);
 /* IP datagrams whose fragments made no datagram, for whatever reason. */

@@ -108,6 +108,12 @@ static void g_midstream(const void *r, sd_fval *v)
     if (C(r)->ipproto == 6)
         set_b(v, C(r)->midstream);
 }
+static void g_orig_by(const void *r, sd_fval *v)
+{
+    static const char *const N[] = { "syn", "synack", "server_port", "first_packet" };
+    if (C(r)->ipproto == 6 && C(r)->orig_by < sizeof N / sizeof N[0])
+        set_s(v, N[C(r)->orig_by]);
+}
 static void g_expired(const void *r, sd_fval *v) { set_b(v, C(r)->expired); }
 static void g_oow(const void *r, sd_fval *v)
 {
@@ -219,6 +225,9 @@ static const sd_field FIELDS[] = {
     { "open_at_end", "other connections open when it ended", g_open, false },
     { "orig_open_at_end", "of those, opened by the same originator host", g_orig_open, false },
     { "midstream", "handshake not seen (capture joined late)", g_midstream, false },
+    { "orig_by", "how the originator was decided: syn, synack (SYN-ACK seen first), server_port (joined "
+                 "mid-stream, the first packet came from a likely server port), first_packet (its sender)",
+      g_orig_by, false },
     BOTH_OPT(stream_bytes, "reassembled payload delivered in order (-R)"),
     BOTH_OPT(gap_bytes, "bytes missing from the reassembled stream, delivered as gaps (-R)"),
     BOTH_OPT(inconsistent_bytes, "retransmitted bytes that differed from the first copy (-R)"),

@@ -174,6 +174,7 @@ typedef struct xdir {
     uint64_t hole_run;  /* hole bytes since the last data (the current hole) */
     bool run_cut;       /* the current hole was cut already */
     uint64_t cut, cut_at; /* hole bytes not written (max_hole), stream offset of the first cut */
+    uint64_t nuls;      /* hole bytes written as NULs, all holes */
 } xdir;
 
 typedef struct xsess {
@@ -264,14 +265,23 @@ static void dir_file(sd_extract *x, const sd_conn *c, xdir *d, int dir)
 }
 
 /* How much of a gap the file keeps as NULs: all of it up to max_hole bytes
- * of one hole; the rest is counted (index: *_hole_bytes_cut) and not
- * written, so later bytes sit that much lower in the file than in the
- * stream (the transcript's file_offset follows the file). */
+ * of one hole, and up to max_hole plus the file's data bytes of all its
+ * holes together (many holes just under max_hole, a few bytes apart,
+ * would make the same sparse file of the attacker's size; a long transfer
+ * that lost packets has more data than holes and keeps its offsets). The
+ * rest is counted (index: *_hole_bytes_cut) and not written, so later
+ * bytes sit that much lower in the file than in the stream (the
+ * transcript's file_offset follows the file). */
 static uint64_t hole_keep(sd_extract *x, xdir *d, const sd_chunk *ch)
 {
     uint64_t room = d->hole_run < x->o.max_hole ? x->o.max_hole - d->hole_run : 0;
+    uint64_t total = x->o.max_hole > UINT64_MAX - d->bytes ? UINT64_MAX : x->o.max_hole + d->bytes;
+    uint64_t all_room = d->nuls < total ? total - d->nuls : 0;
+    if (all_room < room)
+        room = all_room;
     uint64_t keep = ch->len < room ? ch->len : room;
     d->hole_run += ch->len;
+    d->nuls += keep;
     if (keep < ch->len) {
         if (!d->cut)
             d->cut_at = ch->offset + keep;
@@ -290,7 +300,6 @@ static uint64_t dir_chunk(sd_extract *x, const sd_conn *c, xsess *s, int dir, co
 {
     xdir *d = &s->d[dir];
     d->chunks++;
-    d->incons += !!(ch->flags & SD_CHUNKF_RETRANS_INCONSISTENT);
     d->after_fin += !!(ch->flags & SD_CHUNKF_AFTER_FIN);
     d->after_rst += !!(ch->flags & SD_CHUNKF_AFTER_RST);
     if (ch->flags & SD_CHUNKF_TRUNCATED)
@@ -486,10 +495,18 @@ sd_extract *sd_extract_new(const sd_extract_opts *o, sd_filesink *sink)
     return x;
 }
 
+/* Every retransmission that carried different bytes, also of bytes already
+ * delivered (no chunk is flagged then): counted in the index. */
+static void x_incons(void *ctx, sd_conn *c, void *st, int dir, const sd_reasm_inconsistency *i)
+{
+    xsess *s = st;
+    s->d[dir].incons++;
+}
+
 sd_analyzer sd_extract_analyzer(sd_extract *x)
 {
     return (sd_analyzer){ .name = "extract", .conn_new = x_conn_new, .chunk = x_chunk,
-                          .conn_end = x_conn_end, .ctx = x };
+                          .inconsistency = x_incons, .conn_end = x_conn_end, .ctx = x };
 }
 
 sd_extract_stats sd_extract_get_stats(const sd_extract *x)

@@ -67,7 +67,8 @@ typedef struct sd_extract_opts {
     bool fresh_dir;     /* the directory held no files: names may be forgotten
                            and looked up there (bounded memory, sd_names.h) */
     uint64_t max_hole;  /* bytes of one hole (missing stream bytes) a file keeps as
-                           NULs; the rest is not written and counted (0 = the default) */
+                           NULs, and of all its holes past its data bytes; the rest is
+                           not written and counted (0 = the default) */
 } sd_extract_opts;
 
 /* A hole no longer than this is kept whole: files keep stream offsets, as

@@ -96,8 +96,6 @@ void sd_follow_chunk(sd_follow_out *r, int dir, const sd_chunk *ch)
     } else {
         r->bytes[dir] += ch->len;
     }
-    if (ch->flags & SD_CHUNKF_RETRANS_INCONSISTENT)
-        r->incons[dir]++;
     if (ch->flags & SD_CHUNKF_TRUNCATED)
         r->truncated[dir] = true;
     if (r->only_dir >= 0 && dir != r->only_dir)
@@ -134,6 +132,11 @@ void sd_follow_chunk(sd_follow_out *r, int dir, const sd_chunk *ch)
     }
     r->last_dir = gap ? -1 : dir;
     r->last_flags = ch->flags;
+}
+
+void sd_follow_inconsistency(sd_follow_out *r, int dir)
+{
+    r->incons[dir]++;
 }
 
 void sd_follow_end(sd_follow_out *r)

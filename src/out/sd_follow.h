@@ -25,6 +25,9 @@ void sd_follow_init(sd_follow_out *r, int mode, int only_dir, sd_buf *b);
 void sd_follow_begin(sd_follow_out *r, const sd_conn *c);
 /* One chunk of direction dir (counted always, shown if dir is wanted). */
 void sd_follow_chunk(sd_follow_out *r, int dir, const sd_chunk *ch);
+/* A retransmission of direction dir carried different bytes (counted in the
+ * totals; also when its bytes were delivered already and no chunk is flagged). */
+void sd_follow_inconsistency(sd_follow_out *r, int dir);
 /* The totals per direction (text and hex modes). */
 void sd_follow_end(sd_follow_out *r);
 

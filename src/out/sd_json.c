@@ -1,5 +1,7 @@
 #include "sd_json.h"
 
+#include "sd_text.h"
+
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,18 +25,6 @@ void sd_json_key(sd_json *j, const char *key)
         sd_buf_append(j->b, ",", 1);
     sd_json_escape(j->b, key, strlen(key));
     sd_buf_append(j->b, ":", 1);
-}
-
-/* Length of the valid UTF-8 sequence at s (1..4), or 0 if invalid. */
-static size_t utf8_len(const unsigned char *s, size_t left)
-{
-    size_t n = s[0] >= 0xf0 && s[0] <= 0xf4 ? 4 : s[0] >= 0xe0 ? 3 : s[0] >= 0xc2 ? 2 : 0;
-    if (s[0] >= 0xf8 || n == 0 || n > left)
-        return 0;
-    for (size_t i = 1; i < n; i++)
-        if ((s[i] & 0xc0) != 0x80)
-            return 0;
-    return n;
 }
 
 /* Bytes written as themselves without a look at their neighbours:
@@ -70,9 +60,15 @@ void sd_json_escape(sd_buf *b, const char *s, size_t len)
         } else if (ch < 0x20 || ch == 0x7f) {
             sd_buf_printf(b, "\\u%04x", ch);
         } else {
-            size_t n = utf8_len(&u[i], len - i);
-            if (n) {
+            uint32_t cp = 0;
+            size_t n = sd_utf8_len(&u[i], len - i, &cp); /* strict: what Python's json reads */
+            if (n && cp >= 0xa0) {
                 sd_buf_append(b, &u[i], n);
+                i += n;
+                continue;
+            }
+            if (n) { /* a C1 control (8-bit CSI...): escaped, as C0 is */
+                sd_buf_printf(b, "\\u%04x", (unsigned)cp);
                 i += n;
                 continue;
             }

@@ -156,11 +156,11 @@ void sdrp_ws_filter(const sd_conn *c, const sd_event *e, char *out, size_t len)
                  (unsigned long long)a, (unsigned long long)z);
 }
 
-void sdrp_endpoints(const sd_conn *c, const sd_ssh_meta *m, char *out, size_t len)
+void sdrp_endpoints(const sd_conn *c, int client_dir, char *out, size_t len)
 {
     char a1[SD_ADDR_STRLEN], a2[SD_ADDR_STRLEN];
     snprintf(out, len, "%s:%u %s %s:%u", sd_addr_str(&c->orig_h, a1, sizeof a1), c->orig_p,
-             m && m->client_dir == SD_DIR_RESP ? "<-" : "->", sd_addr_str(&c->resp_h, a2, sizeof a2), c->resp_p);
+             client_dir == SD_DIR_RESP ? "<-" : "->", sd_addr_str(&c->resp_h, a2, sizeof a2), c->resp_p);
 }
 
 const char *sdrp_nz(const char *s)

@@ -10,7 +10,7 @@
  *  - sd_report_tcp_plot: receive window and ACK number over time of one TCP
  *    connection, retransmissions marked (`strider packets --plot`).
  *
- * Writers only format what the analyzers found (events, meta, records);
+ * Writers only format what the analyzers found (sd_report_conn below);
  * they derive nothing the analysts cannot see in the plots. All inputs are
  * borrowed: the caller keeps ownership, and everything passed to
  * sd_report_text / sd_report_html_add / sd_report_tcp_plot may be freed when
@@ -21,19 +21,73 @@
 #include <stdio.h>
 
 #include "../common/sd_event.h"
+#include "../decode/sd_decode.h"
 #include "../flow/sd_conn.h"
-#include "../ssh/sd_ssh.h"
+/* The reports take this model, which an analyzer fills (the SSH one:
+ * src/ssh/sd_ssh_report.c): header rows, events, the data-movement series
+ * with its marks and the record-size samples with the sizes to mark. The
+ * writers lay them out and decide nothing about what they mean. */
+
+/* Where a header row shows and how. */
+enum {
+    SD_RROW_TERM = 1,  /* in the terminal report */
+    SD_RROW_PAGE = 2,  /* in the HTML report */
+    SD_RROW_MONO = 4,  /* page: monospace (banners, hashes, algorithms) */
+    SD_RROW_CUT = 8,   /* terminal: cut to the width */
+    SD_RROW_WRAP = 16, /* terminal: wrapped at spaces to the width */
+};
+
+typedef struct sd_report_row {
+    const char *key;
+    const char *val;              /* may hold capture strings: escaped by the writer */
+    unsigned fl;                  /* SD_RROW_* */
+} sd_report_row;
+
+/* A mark on the data-movement plot: high (1) or low (2) band. */
+typedef struct sd_report_mark {
+    double x;
+    int band;                     /* 1: upper, drawn red; 2: lower, drawn purple */
+    const char *title;
+} sd_report_mark;
+
+/* Ratios per window (0..1) and each window's length in seconds, at x =
+ * the window's first frame; n = 0: no plot. */
+typedef struct sd_report_series {
+    size_t n;
+    const double *x, *client_pkts, *client_bytes, *variability, *elapsed;
+    const sd_report_mark *mark;
+    size_t nmark;
+    const char *desc;             /* the windows, e.g. "window 5 records, stride 1" */
+    const char *band_name[3];     /* legend of bands 1 and 2, e.g. "exfil" */
+} sd_report_series;
+
+/* A size to mark on a histogram. */
+typedef struct sd_report_size {
+    uint32_t v;
+    const char *name;
+} sd_report_size;
+
+/* The sizes on the wire of one direction's records, and the sizes to mark. */
+typedef struct sd_report_hist {
+    const uint32_t *v;
+    size_t n;
+    const sd_report_size *mark;
+    size_t nmark;
+} sd_report_hist;
 
 /* One connection and what is known about it. Only conn is required. */
 typedef struct sd_report_conn {
     const sd_conn *conn;
-    const sd_ssh_meta *meta;      /* NULL for a connection that is not SSH */
+    const char *proto;            /* "SSH"; NULL = "TCP" */
+    int client_dir;               /* SD_DIR_ORIG unless the responder is the client */
+    const sd_report_row *row;     /* header rows, in order */
+    size_t nrow;
     const sd_event *ev;           /* this connection's events (any order: sorted here) */
     size_t nev;
-    const sd_ssh_record *rec;     /* encrypted records (sd_sshconn_result.rec) */
-    size_t nrec;
-    const char *summary;          /* one line from the inference (auth outcome, host key,
-                                     session kind...), shown as "outcome"; may be NULL */
+    size_t nrec;                  /* encrypted records: the sizes section shows when > 0 */
+    const char *rec_unit;         /* "packets" or "segments" */
+    sd_report_series dm;          /* data movement (HTML) */
+    sd_report_hist hist[2];       /* record sizes, client [0] and server [1] (HTML) */
 } sd_report_conn;
 
 enum { SD_REPORT_COLOR_AUTO = 0, SD_REPORT_COLOR_NEVER, SD_REPORT_COLOR_ALWAYS };
@@ -98,5 +152,15 @@ typedef struct sd_report_pkt {
  * range of o (may be NULL) are left out. */
 void sd_report_tcp_plot(sd_buf *b, const sd_conn *c, const sd_report_pkt *p, size_t n, const sd_report_opts *o,
                         bool html);
+
+/* The packets of one connection kept for its TCP plot (`packets --plot`). */
+typedef struct sd_report_tcp sd_report_tcp;
+sd_report_tcp *sd_report_tcp_new(void);
+/* One packet of c (the connection as last seen sizes the axes). */
+void sd_report_tcp_add(sd_report_tcp *t, const sd_conn *c, const sd_pkt *p, int dir, unsigned ta);
+/* Writes the plot to path: SVG if it ends in ".svg", else a whole HTML
+ * page; 0, or -1 with errno set. */
+int sd_report_tcp_write(const sd_report_tcp *t, const char *path, const sd_report_opts *o);
+void sd_report_tcp_free(sd_report_tcp *t);
 
 #endif

@@ -3,9 +3,9 @@
 #include "sd_report_int.h"
 
 #include "../flow/sd_tcp.h"
+#include "sd_outfile.h"
 #include "sd_svg.h"
 
-#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -118,7 +118,6 @@ static void kv_row(sd_buf *b, const char *k, const char *v, bool mono)
 static void html_header(sd_buf *b, const sd_report_conn *rc)
 {
     const sd_conn *c = rc->conn;
-    const sd_ssh_meta *m = rc->meta;
     char line[512], ts[40];
     sd_buf_printf(b, "<table class=kv>");
     snprintf(line, sizeof line, "%s, duration %.3f s, frames %llu-%llu", sd_ts_iso(c->start, ts, sizeof ts),
@@ -128,44 +127,12 @@ static void html_header(sd_buf *b, const sd_report_conn *rc)
              (unsigned long long)(c->d[0].pkts + c->d[1].pkts), (unsigned long long)c->d[0].pkts,
              (unsigned long long)c->d[1].pkts, (unsigned long long)c->d[0].bytes, (unsigned long long)c->d[1].bytes);
     kv_row(b, "packets", line, false);
-    if (m) {
-        const sd_ssh_side *cl = &m->side[m->client_dir & 1], *sv = &m->side[!(m->client_dir & 1)];
-        kv_row(b, "client", sdrp_nz(cl->banner), true);
-        kv_row(b, "server", sdrp_nz(sv->banner), true);
-        kv_row(b, "hassh", sdrp_nz(cl->hassh), true);
-        kv_row(b, "hasshServer", sdrp_nz(sv->hassh), true);
-        snprintf(line, sizeof line, "%s / %s, kex %s", sdrp_nz(m->cipher[0]), sdrp_nz(m->mac[0]), sdrp_nz(m->kex_alg));
-        kv_row(b, "suite", line, true);
-        if (m->hostkey_seen) {
-            snprintf(line, sizeof line, "%s %s (frame %llu)", m->hostkey_type, m->hostkey_sha256,
-                     (unsigned long long)m->kex_reply_frame);
-            kv_row(b, "host key", line, true);
-        }
-        if (m->terrapin)
-            kv_row(b, "Terrapin", m->terrapin_reason, false);
-    }
-    if (rc->summary && rc->summary[0])
-        kv_row(b, "outcome", rc->summary, false);
+    for (size_t i = 0; i < rc->nrow; i++)
+        if (rc->row[i].fl & SD_RROW_PAGE)
+            kv_row(b, rc->row[i].key, rc->row[i].val, rc->row[i].fl & SD_RROW_MONO);
     snprintf(line, sizeof line, "%s.stream eq %llu", c->ipproto == 17 ? "udp" : "tcp", (unsigned long long)c->id);
     kv_row(b, "Wireshark", line, true);
     sd_buf_printf(b, "</table>");
-}
-
-/* The sizes of the suite model (sd_report_int.h), marked on the histograms. */
-static predicted predict(const sd_ssh_meta *m)
-{
-    predicted p = { 0 };
-    if (!m)
-        return p;
-    const sd_ssh_suite *cs = &m->side[m->client_dir & 1].suite, *ss = &m->side[!(m->client_dir & 1)].suite;
-    if (cs->mode != SD_SSH_MODE_UNKNOWN)
-        p.key = sd_ssh_wire_size(cs, SD_SSH_P_KEYSTROKE);
-    if (ss->mode != SD_SSH_MODE_UNKNOWN) {
-        p.echo = sd_ssh_wire_size(ss, SD_SSH_P_KEYSTROKE);
-        p.success = sd_ssh_wire_size(ss, SD_SSH_P_USERAUTH_SUCCESS);
-        p.accept = sd_ssh_wire_size(ss, SD_SSH_P_SERVICE_ACCEPT);
-    }
-    return p;
 }
 
 /* Rows of the event table at most; beyond, the timeline still shows all. */
@@ -214,11 +181,12 @@ void sd_report_html_add(sd_report_html *h, const sd_report_conn *rc)
     size_t n;
     const sd_event **v = sdrp_sorted_events(rc, o, &n);
     char ep[2 * SD_ADDR_STRLEN + 32];
-    sdrp_endpoints(c, rc->meta, ep, sizeof ep);
+    sdrp_endpoints(c, rc->client_dir, ep, sizeof ep);
     size_t gc[G_N] = { 0 };
     for (size_t i = 0; i < n; i++)
         gc[sdrp_group_of(v[i])]++;
-    sd_buf_printf(&b, " class=conn id=\"s%llu\"><summary>%s ", (unsigned long long)c->id, rc->meta ? "SSH" : "TCP");
+    sd_buf_printf(&b, " class=conn id=\"s%llu\"><summary>%s ", (unsigned long long)c->id,
+                  rc->proto ? rc->proto : "TCP");
     esc(&b, ep);
     sd_buf_printf(&b, " &mdash; tcp.stream %llu &mdash; %zu finding%s", (unsigned long long)c->id, n, n == 1 ? "" : "s");
     for (int g = 0; g < G_N; g++)
@@ -231,12 +199,11 @@ void sd_report_html_add(sd_report_html *h, const sd_report_conn *rc)
     uint64_t f1 = o->zoom_last && o->zoom_last < c->last_frame ? o->zoom_last : c->last_frame;
     if (n)
         sdrp_html_timeline(&b, rc, v, n, o, f0, f1);
-    predicted pr = predict(rc->meta);
-    sdrp_html_datamove(&b, rc, o, pr.key);
+    sdrp_html_datamove(&b, rc);
     if (rc->nrec) {
         sd_buf_printf(&b, "<h3>Encrypted record sizes</h3>");
-        sdrp_html_hist(&b, rc, o, true, &pr);
-        sdrp_html_hist(&b, rc, o, false, &pr);
+        sdrp_html_hist(&b, rc, true);
+        sdrp_html_hist(&b, rc, false);
     }
     if (n)
         html_table(&b, rc, v, n);
@@ -323,26 +290,11 @@ void sd_report_html_render(sd_report_html *h, sd_buf *b)
     sd_buf_printf(b, "<pre id=result></pre><script>%s</script></body></html>\n", JS);
 }
 
-static int write_file(const char *path, const sd_buf *b)
-{
-    FILE *f = sd_create(path); /* a link planted at path is not followed */
-    if (!f)
-        return -1;
-    size_t w = b->len ? fwrite(b->p, 1, b->len, f) : 0;
-    int e = ferror(f);
-    if (fclose(f) != 0 || w != b->len || e) {
-        if (!errno)
-            errno = EIO;
-        return -1;
-    }
-    return 0;
-}
-
 int sd_report_html_write(sd_report_html *h, const char *path)
 {
     sd_buf b = { 0 };
     sd_report_html_render(h, &b);
-    int rc = write_file(path, &b);
+    int rc = sd_outfile_write(path, &b);
     sd_buf_free(&b);
     return rc;
 }
@@ -353,7 +305,7 @@ void sd_report_tcp_plot(sd_buf *b, const sd_conn *c, const sd_report_pkt *p, siz
                         bool html)
 {
     char ep[2 * SD_ADDR_STRLEN + 32], title[200];
-    sdrp_endpoints(c, NULL, ep, sizeof ep);
+    sdrp_endpoints(c, SD_DIR_ORIG, ep, sizeof ep);
     snprintf(title, sizeof title, "tcp.stream %llu %s", (unsigned long long)c->id, ep);
     double t0 = -1, t1 = 0;
     size_t nrt = 0;

@@ -12,12 +12,6 @@
 enum { G_FLOGIN, G_FKEYS, G_RLOGIN, G_RKEYS, G_XFER, G_FWD, G_OTHER, G_N };
 extern const char *const sdrp_group_name[G_N];
 
-/* Sizes the suite model predicts (DESIGN.md "The SSH size model"); 0 when
- * the suite is unknown. */
-typedef struct predicted {
-    uint32_t key, echo, success, accept;
-} predicted;
-
 /* ---- sd_report.c ---- */
 bool sdrp_in_zoom(const sd_report_opts *o, uint64_t frame);
 bool sdrp_has(const char *s, const char *w);
@@ -28,15 +22,14 @@ void sdrp_ev_note(const sd_event *e, char *out, size_t len);
 const sd_event **sdrp_sorted_events(const sd_report_conn *c, const sd_report_opts *o, size_t *n);
 void sdrp_frames_str(const sd_event *e, char *out, size_t len);
 void sdrp_ws_filter(const sd_conn *c, const sd_event *e, char *out, size_t len);
-void sdrp_endpoints(const sd_conn *c, const sd_ssh_meta *m, char *out, size_t len);
+void sdrp_endpoints(const sd_conn *c, int client_dir, char *out, size_t len);
 const char *sdrp_nz(const char *s);
 
 /* ---- sd_report_plot.c ---- */
 void sdrp_html_timeline(sd_buf *b, const sd_report_conn *rc, const sd_event *const *v, size_t n,
                         const sd_report_opts *o, uint64_t f0, uint64_t f1);
-void sdrp_html_datamove(sd_buf *b, const sd_report_conn *rc, const sd_report_opts *o, uint32_t key);
-void sdrp_html_hist(sd_buf *b, const sd_report_conn *rc, const sd_report_opts *o, bool client,
-                    const predicted *pr);
+void sdrp_html_datamove(sd_buf *b, const sd_report_conn *rc);
+void sdrp_html_hist(sd_buf *b, const sd_report_conn *rc, bool client);
 void sdrp_tcp_panel(sd_buf *b, const sd_conn *c, const sd_report_pkt *p, size_t n, const sd_report_opts *o,
                     bool ack, double y0px, double t0, double t1);
 

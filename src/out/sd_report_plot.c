@@ -9,14 +9,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* packetStrider's data-movement defaults (ssh_inference.md 1.3): window
- * 2*2+1 packets, stride 1, and a datum above 1.2 x the reverse keystroke
- * size (keystroke + 40) counts as bulk data. */
-#define DM_WINDOW 5u
-#define DM_STRIDE 1u
-#define DM_BULK_FACTOR 1.2
-#define DM_REV_EXTRA 40u
-#define DM_MIN_PRED 3u /* records in a window before it may predict exfil/infil */
 /* Plots draw at most this many points per line: more are invisible at
  * 1000 pixels and would only make the file big. */
 #define MAX_LINE_POINTS 1500u
@@ -154,177 +146,60 @@ void sdrp_html_timeline(sd_buf *b, const sd_report_conn *rc, const sd_event *con
     sd_svg_end(&s);
 }
 
-static bool rec_in(const sd_report_opts *o, const sd_ssh_record *r)
+/* The data-movement series (sd_report.h): the window features as lines,
+ * the marks the analyzer set above them, and each window's length. */
+void sdrp_html_datamove(sd_buf *b, const sd_report_conn *rc)
 {
-    return sdrp_in_zoom(o, r->frame);
-}
-
-/* One window's features (packetStrider, ssh_inference.md 1.3): client
- * share of packets and bytes, size variability, and whether every record
- * is bulk-sized and one-way (exfil 1 / infil 2). */
-typedef struct dm_win {
-    double x, cp, cb, var, el;
-    char flag;
-} dm_win;
-
-static dm_win dm_features(const sd_ssh_record **r, size_t n, double bulk, uint32_t *sz)
-{
-    double cpk = 0, cby = 0, tby = 0;
-    bool allc = true, alls = true, big = true;
-    size_t uniq = 0;
-    for (size_t j = 0; j < n; j++) {
-        const sd_ssh_record *q = r[j];
-        if (q->from_client) {
-            cpk++;
-            cby += q->wire_len;
-            alls = false;
-        } else {
-            allc = false;
-        }
-        tby += q->wire_len;
-        big &= q->wire_len > bulk;
-        size_t u;
-        for (u = 0; u < uniq && sz[u] != q->wire_len; u++)
-            ;
-        if (u == uniq)
-            sz[uniq++] = q->wire_len;
-    }
-    dm_win d = { (double)r[0]->frame, cpk / (double)n, tby > 0 ? cby / tby : 0, (double)uniq / (double)n,
-                 sd_ts_sec(r[n - 1]->ts - r[0]->ts), 0 };
-    /* a lone bulk-sized record is no movement: a time window may hold one */
-    if (n >= DM_MIN_PRED)
-        d.flag = big && allc ? 1 : big && alls ? 2 : 0;
-    return d;
-}
-
-/* Windows of w records every st records (packetStrider's), or with -w/-s
- * of window_s seconds every stride_s seconds (the data_window events'
- * windows; empty ones skipped). At most cap windows, thinned evenly. */
-static size_t dm_windows(const sd_ssh_record **r, size_t nr, const sd_report_opts *o, unsigned w,
-                         unsigned st, double bulk, dm_win *out, size_t cap)
-{
-    uint32_t *sz = sd_calloc(nr, sizeof *sz);
-    size_t k = 0;
-    if (o->window_s > 0) {
-        double ws = o->window_s, ss = o->stride_s > 0 ? o->stride_s : ws;
-        double span = sd_ts_sec(r[nr - 1]->ts - r[0]->ts);
-        size_t nwin = (size_t)(span / ss) + 1, every = nwin > cap ? (nwin + cap - 1) / cap : 1;
-        size_t a = 0;
-        for (size_t wi = 0; wi < nwin && k < cap; wi += every) {
-            double from = (double)wi * ss;
-            while (a < nr && sd_ts_sec(r[a]->ts - r[0]->ts) < from)
-                a++;
-            size_t e = a;
-            while (e < nr && sd_ts_sec(r[e]->ts - r[0]->ts) < from + ws)
-                e++;
-            if (e > a)
-                out[k++] = dm_features(r + a, e - a, bulk, sz);
-        }
-    } else {
-        size_t nwin = (nr - w) / st + 1, every = nwin > cap ? (nwin + cap - 1) / cap : 1;
-        for (size_t wi = 0; wi < nwin && k < cap; wi += every)
-            out[k++] = dm_features(r + wi * st, w, bulk, sz);
-    }
-    free(sz);
-    return k;
-}
-
-/* Windowed data-movement features over the encrypted records
- * (packetStrider's window/stride, ssh_inference.md 1.3). */
-void sdrp_html_datamove(sd_buf *b, const sd_report_conn *rc, const sd_report_opts *o, uint32_t key)
-{
-    unsigned w = o->window ? o->window : DM_WINDOW, st = o->stride ? o->stride : DM_STRIDE;
-    const sd_ssh_record **r = sd_calloc(rc->nrec ? rc->nrec : 1, sizeof *r);
-    size_t nr = 0;
-    for (size_t i = 0; i < rc->nrec; i++)
-        if (rec_in(o, &rc->rec[i]))
-            r[nr++] = &rc->rec[i];
-    if (nr < w + 2) { /* fewer than three windows: no trend to draw */
-        free(r);
+    const sd_report_series *d = &rc->dm;
+    size_t k = d->n, nb[3] = { 0, 0, 0 };
+    if (!k)
         return;
-    }
-    double bulk = DM_BULK_FACTOR * (double)((key ? key : 36) + DM_REV_EXTRA), elmax = 0;
-    dm_win *dw = sd_calloc(MAX_LINE_POINTS, sizeof *dw);
-    size_t k = dm_windows(r, nr, o, w, st, bulk, dw, MAX_LINE_POINTS), nex = 0, nin = 0;
-    if (k < 3) {
-        free(dw);
-        free(r);
-        return;
-    }
-    double *x = sd_calloc(k, sizeof *x), *cp = sd_calloc(k, sizeof *cp), *cb = sd_calloc(k, sizeof *cb),
-           *var = sd_calloc(k, sizeof *var), *el = sd_calloc(k, sizeof *el);
-    for (size_t i = 0; i < k; i++) {
-        x[i] = dw[i].x;
-        cp[i] = dw[i].cp;
-        cb[i] = dw[i].cb;
-        var[i] = dw[i].var;
-        el[i] = dw[i].el;
-        elmax = el[i] > elmax ? el[i] : elmax;
-        nex += dw[i].flag == 1;
-        nin += dw[i].flag == 2;
-    }
-    char wdesc[64];
-    if (o->window_s > 0)
-        snprintf(wdesc, sizeof wdesc, "window %g s, stride %g s", o->window_s,
-                 o->stride_s > 0 ? o->stride_s : o->window_s);
-    else
-        snprintf(wdesc, sizeof wdesc, "window %u records, stride %u", w, st);
+    double elmax = 0;
+    for (size_t i = 0; i < k; i++)
+        elmax = d->elapsed[i] > elmax ? d->elapsed[i] : elmax;
+    for (size_t i = 0; i < d->nmark; i++)
+        nb[d->mark[i].band == 1 ? 1 : 2]++;
     sd_buf_printf(b, "<h3>Data movement (%s)</h3><div class=key>"
                      "<span class=sw style=background:#3a78c8></span>client packets / window"
                      "<span class=sw style=background:#e07b2a></span>client bytes / window"
                      "<span class=sw style=background:#2a9d4a></span>size variability (unique/total)"
-                     "<span class=sw style=background:#d00></span>exfil prediction (%zu)"
-                     "<span class=sw style=background:#70d></span>infil prediction (%zu)</div>",
-                   wdesc, nex, nin);
+                     "<span class=sw style=background:#d00></span>%s prediction (%zu)"
+                     "<span class=sw style=background:#70d></span>%s prediction (%zu)</div>",
+                   d->desc, sdrp_nz(d->band_name[1]), nb[1], sdrp_nz(d->band_name[2]), nb[2]);
     sd_svg s;
     char id[48];
+    const double *x = d->x;
     snprintf(id, sizeof id, "dm-%llu", (unsigned long long)rc->conn->id);
     sd_svg_begin(&s, b, 1000, 190, id, "data-plot=\"datamove\"");
     sd_svg_range(&s, x[0], x[k - 1] + 1, 0, 1.12);
     sd_svg_axes(&s, "frame number (window start)", "ratio", 10, 4);
-    sd_svg_line(&s, x, cp, k, false, "l0");
-    sd_svg_line(&s, x, cb, k, false, "l1");
-    sd_svg_line(&s, x, var, k, false, "l2");
-    for (size_t i = 0; i < k; i++)
-        if (dw[i].flag) {
-            char t[160];
-            snprintf(t, sizeof t, "%s prediction: window from frame %.0f, %.3f s elapsed, all %s records > %.0f bytes",
-                     dw[i].flag == 1 ? "exfil" : "infil", x[i], el[i], dw[i].flag == 1 ? "client" : "server", bulk);
-            sd_svg_marker(&s, x[i], sd_svg_py(&s, dw[i].flag == 1 ? 1.08 : 1.04), SD_SVG_TICK,
-                          dw[i].flag == 1 ? "ex" : "in", t);
-        }
+    sd_svg_line(&s, x, d->client_pkts, k, false, "l0");
+    sd_svg_line(&s, x, d->client_bytes, k, false, "l1");
+    sd_svg_line(&s, x, d->variability, k, false, "l2");
+    for (size_t i = 0; i < d->nmark; i++) {
+        const sd_report_mark *m = &d->mark[i];
+        sd_svg_marker(&s, m->x, sd_svg_py(&s, m->band == 1 ? 1.08 : 1.04), SD_SVG_TICK, m->band == 1 ? "ex" : "in",
+                      m->title);
+    }
     sd_svg_end(&s);
     snprintf(id, sizeof id, "dmt-%llu", (unsigned long long)rc->conn->id);
     sd_svg_begin(&s, b, 1000, 120, id, "data-plot=\"datamove-time\"");
     sd_svg_range(&s, x[0], x[k - 1] + 1, 0, elmax > 0 ? elmax * 1.05 : 1);
     sd_svg_axes(&s, NULL, "window s", 10, 3);
-    sd_svg_line(&s, x, el, k, false, "l3");
+    sd_svg_line(&s, x, d->elapsed, k, false, "l3");
     sd_svg_end(&s);
-    free(x);
-    free(cp);
-    free(cb);
-    free(var);
-    free(el);
-    free(dw);
-    free(r);
 }
 
-typedef struct pmark {
-    uint32_t v;
-    const char *name;
-} pmark;
-
-/* Packet-size histogram of one direction with the predicted sizes. */
-void sdrp_html_hist(sd_buf *b, const sd_report_conn *rc, const sd_report_opts *o, bool client, const predicted *pr)
+/* Packet-size histogram of one direction with the sizes the analyzer
+ * gave to mark. */
+void sdrp_html_hist(sd_buf *b, const sd_report_conn *rc, bool client)
 {
+    const sd_report_hist *h = &rc->hist[client ? 0 : 1];
     uint32_t maxs = 0;
-    size_t tot = 0;
-    for (size_t i = 0; i < rc->nrec; i++)
-        if (rc->rec[i].from_client == client && rec_in(o, &rc->rec[i])) {
-            tot++;
-            if (rc->rec[i].wire_len > maxs)
-                maxs = rc->rec[i].wire_len;
-        }
+    size_t tot = h->n;
+    for (size_t i = 0; i < h->n; i++)
+        if (h->v[i] > maxs)
+            maxs = h->v[i];
     if (!tot)
         return;
     /* Keystroke, echo and delete sizes differ by 8 or 16 bytes: small sizes
@@ -332,11 +207,10 @@ void sdrp_html_hist(sd_buf *b, const sd_report_conn *rc, const sd_report_opts *o
     uint32_t top = maxs > HIST_CAP ? HIST_CAP : maxs;
     uint32_t bw = top <= 256 ? 2 : 4;
     size_t nb = top / bw + 1 + (maxs > HIST_CAP), *cnt = sd_calloc(nb, sizeof *cnt), cmax = 0;
-    for (size_t i = 0; i < rc->nrec; i++)
-        if (rc->rec[i].from_client == client && rec_in(o, &rc->rec[i])) {
-            uint32_t v = rc->rec[i].wire_len;
-            cnt[v > HIST_CAP ? nb - 1 : v / bw]++;
-        }
+    for (size_t i = 0; i < h->n; i++) {
+        uint32_t v = h->v[i];
+        cnt[v > HIST_CAP ? nb - 1 : v / bw]++;
+    }
     for (size_t i = 0; i < nb; i++)
         if (cnt[i] > cmax)
             cmax = cnt[i];
@@ -345,8 +219,8 @@ void sdrp_html_hist(sd_buf *b, const sd_report_conn *rc, const sd_report_opts *o
     snprintf(id, sizeof id, "h%c-%llu", client ? 'c' : 's', (unsigned long long)rc->conn->id);
     sd_buf_printf(b, "<div style=\"display:inline-block;vertical-align:top\"><div class=key>%s &rarr; %s: %zu "
                      "encrypted %s (bin %u bytes%s)</div>",
-                  client ? "client" : "server", client ? "server" : "client", tot,
-                  rc->nrec && rc->rec[0].exact ? "packets" : "segments", bw, maxs > HIST_CAP ? ", grey = larger" : "");
+                  client ? "client" : "server", client ? "server" : "client", tot, sdrp_nz(rc->rec_unit), bw,
+                  maxs > HIST_CAP ? ", grey = larger" : "");
     sd_svg_begin(&s, b, 495, 200, id, client ? "data-plot=\"hist-client\"" : "data-plot=\"hist-server\"");
     s.left = 44;
     /* sqrt scale: one keystroke size usually dwarfs everything else */
@@ -364,26 +238,15 @@ void sdrp_html_hist(sd_buf *b, const sd_report_conn *rc, const sd_report_opts *o
         sd_svg_bar(&s, (double)(i * bw), (double)(i * bw + bw), sqrt((double)cnt[i]), ov ? "ov" : client ? "d0" : "d1",
                    t);
     }
-    pmark marks[3];
-    int nm = 0;
-    if (client && pr->key)
-        marks[nm++] = (pmark){ pr->key, "keystroke" };
-    if (!client) {
-        if (pr->echo)
-            marks[nm++] = (pmark){ pr->echo, "echo" };
-        if (pr->success && pr->success != pr->echo)
-            marks[nm++] = (pmark){ pr->success, "success" };
-        if (pr->accept && pr->accept != pr->echo && pr->accept != pr->success)
-            marks[nm++] = (pmark){ pr->accept, "svc accept" };
-    }
-    for (int i = 0; i < nm; i++) {
+    for (size_t i = 0; i < h->nmark; i++) {
+        const sd_report_size *m = &h->mark[i];
         char lab[48];
-        snprintf(lab, sizeof lab, "%s %u", marks[i].name, marks[i].v);
-        if (marks[i].v > HIST_CAP)
+        snprintf(lab, sizeof lab, "%s %u", m->name, m->v);
+        if (m->v > HIST_CAP)
             continue;
-        /* labels stacked: predicted sizes are often a few bytes apart */
-        sd_svg_vline(&s, (double)(marks[i].v / bw * bw) + bw / 2.0, "vl", NULL);
-        sd_svg_text(&s, sd_svg_px(&s, (double)marks[i].v) + 4, s.top + 9 + 13 * i, "start", "vl", lab);
+        /* labels stacked: the sizes are often a few bytes apart */
+        sd_svg_vline(&s, (double)(m->v / bw * bw) + bw / 2.0, "vl", NULL);
+        sd_svg_text(&s, sd_svg_px(&s, (double)m->v) + 4, s.top + 9 + 13 * (double)i, "start", "vl", lab);
     }
     sd_svg_end(&s);
     sd_buf_printf(b, "</div>");

@@ -99,54 +99,40 @@ static void put_cut(sd_buf *b, const char *s, size_t w)
 static void text_header(tx *t, const sd_report_conn *rc, unsigned width)
 {
     const sd_conn *c = rc->conn;
-    const sd_ssh_meta *m = rc->meta;
+    int cd = rc->client_dir == SD_DIR_RESP ? 1 : 0;
     char ep[2 * SD_ADDR_STRLEN + 32], line[512], ts[40];
-    sdrp_endpoints(c, m, ep, sizeof ep);
+    sdrp_endpoints(c, rc->client_dir, ep, sizeof ep);
     tx_on(t, "1");
-    sd_buf_printf(t->b, "%s %s  tcp.stream %llu  uid %s\n", m ? "SSH" : "TCP", ep, (unsigned long long)c->id,
-                  c->uid);
+    sd_buf_printf(t->b, "%s %s  tcp.stream %llu  uid %s\n", rc->proto ? rc->proto : "TCP", ep,
+                  (unsigned long long)c->id, c->uid);
     tx_off(t);
     snprintf(line, sizeof line, "%s  duration %.3f s  frames %llu-%llu", sd_ts_iso(c->start, ts, sizeof ts),
              sd_ts_sec(c->end - c->start), (unsigned long long)c->first_frame, (unsigned long long)c->last_frame);
     tx_kv(t, "first", line);
     snprintf(line, sizeof line, "%llu (client %llu, server %llu)",
-             (unsigned long long)(c->d[0].pkts + c->d[1].pkts),
-             (unsigned long long)c->d[m && m->client_dir == SD_DIR_RESP ? 1 : 0].pkts,
-             (unsigned long long)c->d[m && m->client_dir == SD_DIR_RESP ? 0 : 1].pkts);
+             (unsigned long long)(c->d[0].pkts + c->d[1].pkts), (unsigned long long)c->d[cd].pkts,
+             (unsigned long long)c->d[!cd].pkts);
     tx_kv(t, "packets", line);
-    if (!m)
-        return;
-    const sd_ssh_side *cl = &m->side[m->client_dir & 1], *sv = &m->side[!(m->client_dir & 1)];
     size_t vw = width > 16 ? width - 14 : 20;
     sd_buf tmp = { 0 };
-    put_cut(&tmp, sdrp_nz(cl->banner), vw);
-    sd_buf_append(&tmp, "", 1);
-    tx_kv(t, "client", (char *)tmp.p);
-    tmp.len = 0;
-    put_cut(&tmp, sdrp_nz(sv->banner), vw);
-    sd_buf_append(&tmp, "", 1);
-    tx_kv(t, "server", (char *)tmp.p);
+    for (size_t i = 0; i < rc->nrow; i++) {
+        const sd_report_row *r = &rc->row[i];
+        if (!(r->fl & SD_RROW_TERM))
+            continue;
+        if (r->fl & SD_RROW_WRAP) {
+            tx_kv_wrap(t, r->key, r->val, vw);
+            continue;
+        }
+        if (!(r->fl & SD_RROW_CUT)) {
+            tx_kv(t, r->key, r->val);
+            continue;
+        }
+        tmp.len = 0;
+        put_cut(&tmp, r->val, vw);
+        sd_buf_append(&tmp, "", 1);
+        tx_kv(t, r->key, (char *)tmp.p);
+    }
     sd_buf_free(&tmp);
-    snprintf(line, sizeof line, "%s  hasshServer %s", sdrp_nz(cl->hassh), sdrp_nz(sv->hassh));
-    tx_kv(t, "hassh", line);
-    if (m->cipher[0]) {
-        snprintf(line, sizeof line, "%s%s%s  kex %s", m->cipher[0], m->mac[0] && !sdrp_has(m->cipher[0], "gcm") &&
-                 !sdrp_has(m->cipher[0], "poly1305") ? " + " : "",
-                 m->mac[0] && !sdrp_has(m->cipher[0], "gcm") && !sdrp_has(m->cipher[0], "poly1305") ? m->mac[0] : "",
-                 sdrp_nz(m->kex_alg));
-        tx_kv(t, "suite", line);
-    }
-    if (m->hostkey_seen) {
-        snprintf(line, sizeof line, "%s %s (frame %llu)", m->hostkey_type, m->hostkey_sha256,
-                 (unsigned long long)m->kex_reply_frame);
-        tx_kv(t, "host key", line);
-    }
-    if (m->terrapin) {
-        snprintf(line, sizeof line, "Terrapin EXPOSED: %s", m->terrapin_reason);
-        tx_kv(t, "warning", line);
-    }
-    if (rc->summary && rc->summary[0])
-        tx_kv_wrap(t, "outcome", rc->summary, vw);
 }
 
 static void text_summary(tx *t, const sd_event *const *v, size_t n)

@@ -59,6 +59,9 @@ static void text_capture(sd_buf *b, const sd_hoststats_result *r, const sd_engin
     if (st->evicted)
         sd_buf_printf(b, "  connections ended early, the table full (--max-flows %llu): %llu\n",
                       (ull)st->max_flows, (ull)st->evicted);
+    if (st->warn_unshown)
+        sd_buf_printf(b, "  warnings not shown (past the first of their kind): %llu: %s\n", (ull)st->warn_unshown,
+                      st->warn_unshown_kinds);
     sd_buf_printf(b, "\nProtocols\n");
     for (int p = 0; p < 256; p++)
         if (r->proto_pkts[p])
@@ -157,6 +160,10 @@ static void json_capture(sd_json *j, sd_buf *b, const sd_hoststats_result *r, co
     };
     if (sd_engine_frags_lost(st) || st->evicted) /* likewise */
         json_u64s(j, frags, SD_ARRAY_LEN(frags));
+    if (st->warn_unshown) { /* likewise */
+        sd_json_u64(j, "warnings_unshown", st->warn_unshown);
+        sd_json_str(j, "warnings_unshown_kinds", st->warn_unshown_kinds);
+    }
     sd_json_end(j);
 }
 

@@ -2,6 +2,8 @@
  * one decimal: sub-pixel precision is invisible and keeps reports small. */
 #include "sd_svg.h"
 
+#include "sd_text.h"
+
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -10,19 +12,29 @@ void sd_svg_escape(sd_buf *b, const char *text)
 {
     if (!text)
         return;
-    for (const unsigned char *p = (const unsigned char *)text; *p; p++) {
-        switch (*p) {
+    const unsigned char *p = (const unsigned char *)text;
+    size_t n = strlen(text);
+    for (size_t i = 0; i < n; i++) {
+        switch (p[i]) {
         case '&': sd_buf_append(b, "&amp;", 5); break;
         case '<': sd_buf_append(b, "&lt;", 4); break;
         case '>': sd_buf_append(b, "&gt;", 4); break;
         case '"': sd_buf_append(b, "&quot;", 6); break;
         case '\'': sd_buf_append(b, "&#39;", 5); break;
-        default:
-            /* XML 1.0 forbids most control characters even as references. */
-            if (*p < 0x20 && *p != '\n' && *p != '\t')
+        default: {
+            /* XML 1.0 forbids most control characters even as references;
+             * bytes that are not UTF-8 make the file unreadable, and a C1
+             * control (the 8-bit CSI) acts on a terminal that shows it */
+            uint32_t cp = 0;
+            size_t u = p[i] >= 0x80 ? sd_utf8_len(p + i, n - i, &cp) : 0;
+            if (u && cp >= 0xa0) {
+                sd_buf_append(b, p + i, u);
+                i += u - 1;
+            } else if (p[i] >= 0x80 || (p[i] < 0x20 && p[i] != '\n' && p[i] != '\t') || p[i] == 0x7f)
                 sd_buf_append(b, "?", 1);
             else
-                sd_buf_append(b, p, 1);
+                sd_buf_append(b, p + i, 1);
+        }
         }
     }
 }

@@ -2,24 +2,30 @@
 
 #include <string.h>
 
-/* Length of the valid UTF-8 sequence of a printable code point at p (at
- * most n bytes), or 0. Overlong forms, surrogates, code points past
- * U+10FFFF and the C1 controls U+0080..U+009F are not valid here. */
-static size_t utf8_ok(const uint8_t *p, size_t n)
+size_t sd_utf8_len(const uint8_t *p, size_t n, uint32_t *cp)
 {
     size_t len = p[0] >= 0xF0 ? 4 : p[0] >= 0xE0 ? 3 : p[0] >= 0xC2 ? 2 : 0;
     if (!len || len > n || p[0] > 0xF4)
         return 0;
-    uint32_t cp = p[0] & (0x7F >> len);
+    uint32_t c = p[0] & (0x7F >> len);
     for (size_t i = 1; i < len; i++) {
         if ((p[i] & 0xC0) != 0x80)
             return 0;
-        cp = cp << 6 | (p[i] & 0x3F);
+        c = c << 6 | (p[i] & 0x3F);
     }
     static const uint32_t MIN[5] = { 0, 0, 0x80, 0x800, 0x10000 };
-    if (cp < MIN[len] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF) || cp < 0xA0)
+    if (c < MIN[len] || c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF))
         return 0;
+    *cp = c;
     return len;
+}
+
+/* A printable code point's sequence: not the C1 controls U+0080..U+009F. */
+static size_t utf8_ok(const uint8_t *p, size_t n)
+{
+    uint32_t cp;
+    size_t len = sd_utf8_len(p, n, &cp);
+    return len && cp >= 0xA0 ? len : 0;
 }
 
 void sd_text_put(sd_buf *b, const char *s, size_t n)

@@ -9,6 +9,10 @@
 
 #include "../common/sd_common.h"
 
+/* Length (2..4) of the valid UTF-8 sequence at p (at most n bytes), its
+ * code point in *cp; 0 if the bytes are not one (RFC 3629: overlong forms,
+ * surrogates and code points past U+10FFFF are not). Only for p[0] >= 0x80. */
+size_t sd_utf8_len(const uint8_t *p, size_t n, uint32_t *cp);
 /* Appends s (n bytes) with C0 controls, DEL, C1 controls (also when UTF-8
  * encoded) and bytes that are not valid UTF-8 written as \xHH, and a
  * backslash as \\; printable ASCII and valid UTF-8 of printable code

@@ -131,6 +131,9 @@ static void after_login(ctx *x, leg *F, size_t s0)
     size_t session_ev = session_event(x, s0, &S);
     sdi_forwarding_requests(x, &S.q, s0);
     F->paste = !sdi_tunnels(x, s0);
+    sdi_x11_used(x, s0);
+    if (S.fwd_only)
+        sdi_forward_only_event(x, s0);
     /* -L/-D channels in a -N session or next to a shell; not beside a
      * command without a pty: sftp(1) and scp(1) run ssh with
      * ClearAllForwardings=yes, and the request/response protocols such
@@ -173,10 +176,12 @@ void sd_infer_ssh(const sd_infer_opts *o, const sd_sshconn_result *r, sd_evlist 
     auth_res a = sdi_auth_leg(&x, &F, 0, x.n);
     sum->auth_attempts = a.attempts;
     sum->auth_method = a.method;
+    sum->auth_mfa = a.mfa;
     if (a.success_at != SIZE_MAX)
         sum->auth_success = 1;
     else if (a.attempts)
         sum->auth_success = 0;
+    sdi_auth_shape(&x, &a);
     if (a.success_at != SIZE_MAX) {
         x.login_t = x.v[a.success_at].t;
         after_login(&x, &F, a.success_at + 1);

@@ -19,10 +19,12 @@ typedef struct sd_infer_summary {
     int auth_success;         /* 1 yes, 0 no, -1 unknown (not seen) */
     int auth_attempts;        /* without the initial "none" probe */
     const char *auth_method;  /* of the last attempt, or NULL */
+    bool auth_mfa;            /* the login needed a second factor (where sizes tell) */
     int host_known;           /* 1 known, 0 prompted, -1 unknown */
     const char *session_kind; /* "shell", "exec", "sftp", "scp", "forward-only", or NULL */
     bool agent_forwarding;    /* requested (auth-agent-req seen) or used */
     bool agent_used;
+    bool x11_used;            /* an x11 channel carried an X client's connection */
     bool reverse_provisioned;
     bool auth_banner;
     uint32_t keystrokes;

@@ -77,6 +77,10 @@ typedef struct auth_run {
     uint32_t ulo, uhi;     /* user name length range */
     uint32_t fail_len;     /* USERAUTH_FAILURE's size, measured on the none probe */
     bool acc_done, probe_done, pk_ok, kbd;
+    bool none_ok;          /* the none request itself was accepted (RFC 4252 5.2) */
+    bool factor_done;      /* a key the server had accepted (PK_OK) then "failed": partial success */
+    uint32_t pk_query_len; /* the request PK_OK answered (the key query) */
+    uint32_t prompts;      /* INFO_REQUEST rounds of the attempt (keyboard-interactive) */
     double last_resp_t;    /* when the previous answer ended */
     size_t pend;           /* the request being answered, or SIZE_MAX */
     uint32_t pend_len;
@@ -145,17 +149,27 @@ typedef enum verdict {
     V_ATTEMPT, /* an attempt ended (success or failure) */
 } verdict;
 
+/* The user name lengths a none request of len bytes allows (*lo = 0:
+ * none; it is no none request). */
+static void none_users(const leg *L, uint32_t len, uint32_t *lo, uint32_t *hi)
+{
+    *lo = *hi = 0;
+    for (uint32_t u = 1; u <= MAX_ULEN; u++)
+        if (sdi_lw(L, true, P_NONE_PROBE_BASE + u) == len) {
+            if (!*lo)
+                *lo = u;
+            *hi = u;
+        }
+}
+
 /* The none probe: its size gives the user name length range, its answer
- * the failure's size; an answer of more than one record shows a banner. */
+ * the failure's size; an answer of more than one record shows a banner.
+ * A none request answered by USERAUTH_SUCCESS is the "none" method. */
 static bool read_probe(ctx *x, const leg *L, auth_run *s, bool ok)
 {
-    uint32_t lo = 0, hi = 0;
-    for (uint32_t u = 1; u <= MAX_ULEN; u++)
-        if (sdi_lw(L, true, P_NONE_PROBE_BASE + u) == s->pend_len) {
-            if (!lo)
-                lo = u;
-            hi = u;
-        }
+    uint32_t lo, hi;
+    none_users(L, s->pend_len, &lo, &hi);
+    s->none_ok = lo && ok;
     if (!lo || ok)
         return false;
     s->ulo = lo;
@@ -171,6 +185,24 @@ static bool read_probe(ctx *x, const leg *L, auth_run *s, bool ok)
     return true;
 }
 
+/* A failure-sized answer that is no failure: (a) after PK_OK, the signed
+ * request (the query and a signature: larger) answered by a failure, which
+ * a valid key does not get unless another factor is required (partial
+ * success, RFC 4252 5.1): the exchange goes on; (b) PAM's keyboard-
+ * interactive ends with an INFO_REQUEST of no prompts, which the client
+ * answers at once with an empty INFO_RESPONSE of its last response's size
+ * (OpenSSH pads both to 64). */
+static bool goes_on_anyway(const ctx *x, auth_run *s)
+{
+    if (s->pk_ok && s->pend_len > s->pk_query_len) {
+        s->factor_done = true;
+        return true;
+    }
+    size_t k = (size_t)(s->resp_last - x->v) + 1;
+    return s->kbd && k < x->n && x->v[k].c && x->v[k].len == s->pend_len &&
+           x->v[k].t - s->resp_last->t < HUMAN_MIN_S;
+}
+
 /* Reads the complete answer (resp_first..resp_last) to the request pend. */
 static verdict judge(ctx *x, const leg *L, auth_run *s, bool ok)
 {
@@ -183,12 +215,18 @@ static verdict judge(ctx *x, const leg *L, auth_run *s, bool ok)
         return V_UNKNOWN;
     uint32_t len = s->resp_last->len;
     bool fail = s->fail_len ? len == s->fail_len : (!ok && len < sdi_lw(L, false, P_FAILURE_MAX));
-    if (ok || fail)
+    if (ok || (fail && !goes_on_anyway(x, s)))
         return V_ATTEMPT;
-    if (s->pend_len >= sdi_lw(L, true, P_PUBKEY_QUERY_MIN))
-        s->pk_ok = true;
-    else
+    /* after a prompt the requests are responses, however long; an
+     * INFO_REQUEST larger than one without prompts asks something */
+    if (!s->kbd && s->pend_len >= sdi_lw(L, true, P_PUBKEY_QUERY_MIN)) {
+        s->pk_ok = true; /* the key query, or its signed request after a partial success */
+        if (!s->pk_query_len)
+            s->pk_query_len = s->pend_len;
+    } else {
         s->kbd = true;
+        s->prompts += len > sdi_lw(L, false, P_INFO_REQUEST_EMPTY);
+    }
     s->last_resp_t = s->resp_last->t;
     return V_GOES_ON;
 }
@@ -199,10 +237,15 @@ static const char *attempt_event(ctx *x, const leg *L, const auth_run *s, bool o
     const item *rq = &x->v[s->pend];
     const char *method, *cls = NULL;
     int pmin = -1, pmax = -1;
-    if (s->pk_ok)
-        method = "publickey";
+    /* a second factor: prompts after an accepted key or another factor,
+     * or several prompts (a password and a code) in one exchange */
+    bool mfa = ok && (s->factor_done || (s->pk_ok && s->kbd) || s->prompts >= MFA_PROMPTS);
+    if (s->none_ok)
+        method = "none";
     else if (s->kbd)
         method = "keyboard-interactive";
+    else if (s->pk_ok && !s->factor_done) /* after a first factor the last request is the second */
+        method = "publickey";
     else {
         /* a keyboard-interactive request failed at once (no INFO_REQUEST:
          * the server has no device for it) has its own size */
@@ -226,6 +269,10 @@ static const char *attempt_event(ctx *x, const leg *L, const auth_run *s, bool o
     }
     sd_ev_bool(e, "automated", automated);
     sd_ev_int(e, "attempt", attempt);
+    if (s->kbd)
+        sd_ev_int(e, "prompts", s->prompts);
+    if (mfa)
+        sd_ev_bool(e, "mfa", true);
     snprintf(e->note, sizeof e->note, "%s %s%s", method, ok ? "accepted" : "rejected",
              strcmp(method, "password") ? "" : automated ? ", sent by a program" : ", typed by a person");
     if (pmin > 0)
@@ -314,7 +361,9 @@ static auth_state on_close(ctx *x, const leg *L, auth_run *s, auth_res *a, size_
         if (vd == V_ATTEMPT) {
             a->method = attempt_event(x, L, s, ok, a->attempts + 1);
             a->attempts++;
+            a->mfa = ok && sd_ev_get(&x->out->v[x->out->n - 1], "mfa");
             s->pk_ok = s->kbd = false;
+            s->prompts = s->pk_query_len = 0;
             s->last_resp_t = s->resp_last->t;
             if (ok) {
                 a->success_at = (size_t)(s->resp_last - x->v);

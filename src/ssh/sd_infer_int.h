@@ -10,6 +10,8 @@
  *   sd_infer_xfer.c    transfers
  *   sd_infer_fwd.c     -L/-D forward channels, and the view without them
  *   sd_infer_window.c  the windowed exfil/infil view (sd_ssh_window)
+ *   sd_infer_x11.c     X11 forwarding in use (the server's x11 channels)
+ *   sd_infer_shape.c   authentication bypass and method scans, -N
  * The constants of every rule are in sd_infer_rules.h. */
 #ifndef SD_INFER_INT_H
 #define SD_INFER_INT_H
@@ -27,6 +29,7 @@ typedef struct item {
     double t;
     sd_ts ts;
     uint64_t frame;
+    bool x11;          /* in an x11 channel's traffic (sd_infer_x11.c): not a key */
 } item;
 
 /* A leg: which outer direction is its client and how its payload sizes
@@ -80,6 +83,7 @@ typedef struct auth_res {
     int attempts;
     const char *method;
     bool failed;
+    bool mfa;            /* the successful attempt needed a second factor */
 } auth_res;
 
 /* The leg's authentication over v[from..limit): auth_attempt and
@@ -163,5 +167,21 @@ typedef struct sdi_view {
 size_t sdi_view_push(ctx *x, sdi_view *sv);
 size_t sdi_view_index(const sdi_view *sv, size_t i);
 void sdi_view_pop(ctx *x, sdi_view *sv);
+
+/* ---- sd_infer_shape.c ---- */
+
+/* Without a login: auth_bypass (traffic with no authentication first) and
+ * scan (auth_methods_only: the none probe alone). */
+void sdi_auth_shape(ctx *x, const auth_res *a);
+/* -N after login (s0): the forward_only event. */
+void sdi_forward_only_event(ctx *x, size_t s0);
+
+/* ---- sd_infer_x11.c ---- */
+
+/* Whether v[i] opens an x11 channel that an X client used (open,
+ * confirmation, X setup, reply); the agent rule skips these. */
+bool sdi_x11_open_at(const ctx *x, size_t i);
+/* X11 in use after s0: one x11_forwarding event (used) and the summary. */
+void sdi_x11_used(ctx *x, size_t s0);
 
 #endif

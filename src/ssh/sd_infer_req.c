@@ -227,6 +227,7 @@ static bool agent_used(ctx *x, size_t s0)
     for (size_t i = s0; i + 1 < x->n; i++) {
         item *o = &x->v[i], *c = &x->v[i + 1];
         if (o->c || o->len != w_agent || !c->c || c->len != w_conf || c->t - o->t >= AGENT_CONFIRM_S ||
+            sdi_x11_open_at(x, i) || /* an x11 open can have the agent open's size */
             !agent_exchange(x, i + 1))
             continue;
         sd_event *e = sdi_ev(x, "agent_forwarding", o, c, SD_LEG_FORWARD);

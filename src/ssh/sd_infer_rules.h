@@ -342,6 +342,56 @@
  * most this many windows (a tiny -s must not make the cost explode). */
 #define WINDOW_STRIDE_DIV 100
 
+/* ---- multi-factor authentication (sd_infer_auth.c) ---- */
+
+/* An accepted keyboard-interactive exchange with this many prompts (an
+ * INFO_REQUEST each) asked for more than one secret: a password and a
+ * code (PAM with an OTP module), or a code after a partial success whose
+ * USERAUTH_FAILURE had the full failure's size. */
+#define MFA_PROMPTS 2u
+/* RFC 4256 3.2: INFO_REQUEST byte, strings name, instruction, language
+ * (empty), int num-prompts = 0: PAM's last round asks nothing. Larger
+ * answers carry a prompt. */
+#define P_INFO_REQUEST_EMPTY 17u
+
+/* ---- the connection's shape (sd_infer_shape.c) ---- */
+
+/* Authentication bypass: no USERAUTH_SUCCESS, the client's first
+ * encrypted record is no SERVICE_REQUEST (RFC 4253 10: every client asks
+ * for ssh-userauth first), and both sides then exchange at least this many
+ * records each: a session (or another protocol) without authentication. */
+#define BYPASS_RECORDS 4u
+/* Authentication-method scan: the client asked for ssh-userauth, sent the
+ * none probe (learning the methods) and at most a DISCONNECT: no more
+ * client records than these three. */
+#define AUTH_SCAN_CLIENT_RECORDS 3u
+
+/* ---- X11 forwarding in use (sd_infer_x11.c) ---- */
+
+/* RFC 4254 6.3.2: CHANNEL_OPEN "x11" (4 + 3), 3 x uint32, string
+ * originator address, uint32 originator port: 28 + the address's length.
+ * OpenSSH's sshd gives the X client's address as text: "127.0.0.1" with
+ * X11UseLocalhost (lab), 3 ("::1") to 39 (IPv6) bytes in general. */
+#define P_X11_OPEN_BASE 28u
+#define X11_ADDR_MIN 3u
+#define X11_ADDR_MAX 39u
+/* The X client's first bytes (X11 protocol, connection setup): a 12-byte
+ * header, the authorization name "MIT-MAGIC-COOKIE-1" (18, padded to 20)
+ * and its 16-byte cookie, in one CHANNEL_DATA: sshd accepts a forwarded
+ * connection only with the fake cookie it handed out (channels.c
+ * x11_open_helper: same name, same length), so every X client sends
+ * exactly this. */
+#define P_X11_SETUP SD_SSH_P_CHANNEL_DATA(48u)
+/* The X server's setup reply (ssh client -> server) follows at once: at
+ * least X11_REPLY_MIN bytes within X11_REPLY_S (a success reply lists
+ * the screens and formats: Xvfb's is 9.5 KB; a refusal is 8 bytes plus a
+ * reason, under this). */
+#define X11_REPLY_MIN 256u
+#define X11_REPLY_S 1.0
+/* The channel's traffic: the records after the setup until both
+ * directions pause this long (s). */
+#define X11_BURST_GAP_S 0.5
+
 /* ---- confidences (0..1, docs/events.md) ---- */
 
 /* Only the request confidence (0.8) has a recorded reason
@@ -370,6 +420,16 @@
 #define CONF_NESTED_INIT 0.7
 /* The server's auth-agent channel confirmed at once. */
 #define CONF_AGENT_USED 0.7
+/* An x11 open, its confirmation, the X setup's exact size and a large
+ * reply: four sizes in a row that nothing else in a session has. */
+#define CONF_X11_USED 0.8
+/* No SERVICE_REQUEST first and no login, yet traffic both ways: the size
+ * model is sure of the first record, not of what the traffic is. */
+#define CONF_AUTH_BYPASS 0.7
+/* Only the probe and nothing after it: the methods were all it learned. */
+#define CONF_AUTH_SCAN 0.8
+/* -N: only no-more-sessions after login (the session event's rule). */
+#define CONF_FORWARD_ONLY 0.7
 /* Requests read from exact packets before a pty-req: nothing else stands
  * there (env requests follow the pty-req). Everywhere else an env request
  * of the same size reads the same and nothing is claimed. */

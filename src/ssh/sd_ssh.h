@@ -61,7 +61,7 @@
 /* Pre-banner text kept (bytes). */
 #define SD_SSH_MAX_PREBANNER 2048u
 /* A name-list longer than this is an anomaly (Zeek's max-* weirds use
- * similar caps; real lists are under 2 KiB). */
+ * similar caps; real lists are under 2 KiB) and is kept cut to it. */
 #define SD_SSH_MAX_NAMELIST (64u * 1024u)
 #define SD_SSH_MAX_ANOMALIES 32u
 
@@ -106,7 +106,7 @@ typedef enum sd_ssh_anom_code {
     SD_SSH_AN_PKT_ALIGN,         /* 4+packet_length not a multiple of 8 (kept going) */
     SD_SSH_AN_PAD_SHORT,         /* padding_length < 4 (kept going) */
     SD_SSH_AN_KEXINIT_BAD,       /* truncated KEXINIT / name-list: stopped */
-    SD_SSH_AN_NAMELIST_LONG,     /* a name-list > SD_SSH_MAX_NAMELIST: stopped */
+    SD_SSH_AN_NAMELIST_LONG,     /* a name-list > SD_SSH_MAX_NAMELIST: cut (kept going) */
     SD_SSH_AN_NAMELIST_CHARS,    /* NUL or control bytes in a name-list (replaced) */
     SD_SSH_AN_UNEXPECTED_MSG,    /* non-KEX message before NEWKEYS (Terrapin indicator) */
     SD_SSH_AN_KEXINIT_REPEAT,    /* a second KEXINIT in the clear */
@@ -171,6 +171,7 @@ typedef struct sd_ssh_side {
     sd_ts kexinit_ts;
     uint8_t cookie[16];
     char *lists[SD_SSH_NL_COUNT];
+    bool lists_cut;              /* a list was longer than SD_SSH_MAX_NAMELIST: cut, no HASSH */
     bool first_kex_follows;
     bool strict_kex;             /* kex-strict-c/s-v00@openssh.com in its kex list */
     bool ext_info;               /* ext-info-c / ext-info-s in its kex list */

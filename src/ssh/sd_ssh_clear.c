@@ -104,9 +104,13 @@ static void prebanner_line(sd_ssh *s, int dir, const uint8_t *l, size_t n)
                     SD_SSH_MAX_PREBANNER_LINES);
 }
 
-static bool is_binary(uint8_t c)
+/* What OpenSSH refuses in a line before the version
+ * (kex_exchange_identification): a NUL, or a CR not followed by LF. Any
+ * other byte (an escape sequence of a coloured message, say) is a line a
+ * client accepts, so it must not hide the connection from strider. */
+static bool is_binary(const uint8_t *p, size_t i, size_t body)
 {
-    return (c < 0x20 && c != '\t' && c != '\r' && c != '\n') || c == 0x7f;
+    return p[i] == 0 || (p[i] == '\r' && i + 1 < body);
 }
 
 static bool line_is_banner_prefix(const uint8_t *l, size_t n)
@@ -157,7 +161,7 @@ size_t sdp_feed_banner(sd_ssh *s, int dir, const uint8_t *p, size_t n)
     /* Binary bytes in a line that is not a banner: this is not SSH. */
     if (!line_is_banner_prefix(d->line, d->line_len + keep)) {
         for (size_t i = 0; i < body; i++) {
-            if (is_binary(p[i])) {
+            if (is_binary(p, i, body)) {
                 sdp_anomaly(s, dir, SD_SSH_AN_NOT_SSH, "binary byte 0x%02x before banner", p[i]);
                 go_dead(s, dir);
                 return n;
@@ -211,13 +215,25 @@ static int read_namelist(sd_ssh *s, int dir, sd_cur *c, char **out)
     uint32_t n = sd_cur_be32(c);
     if (c->err)
         return -1;
-    if (n > SD_SSH_MAX_NAMELIST) {
-        sdp_anomaly(s, dir, SD_SSH_AN_NAMELIST_LONG, "name-list of %u bytes", n);
-        return -2;
-    }
     const uint8_t *p = sd_cur_bytes(c, n);
     if (!p)
         return -1;
+    /* OpenSSH takes any list its 256 KiB packet holds: a longer one must
+     * not stop the parse (the keys, the records, the login would go
+     * unseen). The first names are kept, cut at a name's end (they are the
+     * ones negotiation picks); the HASSH of a cut list is not computed. */
+    uint32_t keep = n;
+    if (n > SD_SSH_MAX_NAMELIST) {
+        keep = SD_SSH_MAX_NAMELIST;
+        while (keep && p[keep] != ',')
+            keep--;
+        if (!keep) /* one giant name */
+            keep = SD_SSH_MAX_NAMELIST;
+        sdp_anomaly(s, dir, SD_SSH_AN_NAMELIST_LONG, "name-list of %u bytes: the first %u kept, no HASSH", n,
+                    keep);
+        s->m.side[dir].lists_cut = true;
+    }
+    n = keep;
     char *str = dup_n(p, n);
     bool bad = false;
     for (uint32_t i = 0; i < n; i++) {

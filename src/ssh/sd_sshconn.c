@@ -8,6 +8,7 @@ typedef struct conn_st {
     sd_ssh_record *rec;
     size_t nrec, cap;
     bool truncated;
+    sd_sshstats *stats; /* from the first encrypted record: scans cost nothing */
     uint64_t gap[2];
     uint32_t inconsistencies;
     struct sd_sshconn *x;
@@ -59,6 +60,10 @@ static sd_ts record_ts(conn_st *st, const sd_ssh_record *r)
 static void on_record(void *ud, const sd_ssh_record *r)
 {
     conn_st *st = ud;
+    sd_ts ts = record_ts(st, r);
+    if (!st->stats)
+        st->stats = sd_calloc(1, sizeof *st->stats);
+    sd_sshstats_add(st->stats, r, ts);
     if (st->nrec == st->x->o.max_records) {
         st->truncated = true;
         return;
@@ -68,7 +73,7 @@ static void on_record(void *ud, const sd_ssh_record *r)
         st->rec = sd_reallocarray(st->rec, st->cap, sizeof *st->rec);
     }
     st->rec[st->nrec] = *r;
-    st->rec[st->nrec++].ts = record_ts(st, r);
+    st->rec[st->nrec++].ts = ts;
 }
 
 static void *conn_new(void *ctx, sd_conn *c)
@@ -94,6 +99,7 @@ static void st_free(conn_st *st)
     live_unlink(st);
     sd_ssh_free(st->ssh);
     free(st->rec);
+    free(st->stats);
     free(st);
 }
 
@@ -147,7 +153,7 @@ static sd_sshconn_result result_of(conn_st *st)
 {
     return (sd_sshconn_result){
         .conn = st->conn, .meta = sd_ssh_meta_get(st->ssh), .rec = st->rec, .nrec = st->nrec,
-        .rec_truncated = st->truncated, .gap_bytes = { st->gap[0], st->gap[1] },
+        .rec_truncated = st->truncated, .stats = st->stats, .gap_bytes = { st->gap[0], st->gap[1] },
         .inconsistencies = st->inconsistencies, .caller_bits = &st->caller_bits,
     };
 }

@@ -7,6 +7,7 @@
 #define SD_SSHCONN_H
 
 #include "../flow/sd_engine.h"
+#include "sd_infer_stats.h"
 #include "sd_ssh.h"
 
 /* Records kept per connection at most: about 48 bytes each, so a single
@@ -19,6 +20,9 @@ typedef struct sd_sshconn_result {
     const sd_ssh_record *rec; /* in stream order per direction, interleaved by completion */
     size_t nrec;
     bool rec_truncated;       /* more than SD_SSHCONN_MAX_RECORDS */
+    /* Per-direction record statistics over every record (also those past
+     * the cap); NULL when no encrypted record was seen. */
+    const sd_sshstats *stats;
     uint64_t gap_bytes[2];    /* bytes missing from the capture, per direction */
     uint32_t inconsistencies; /* retransmissions that carried different bytes */
     /* The caller's own bits for this connection (what it already said

@@ -46,19 +46,21 @@ if [ -x "${gencap:-}" ]; then
 import json, sys, collections
 rows = [json.loads(l) for l in open(sys.argv[1])]
 failed = collections.Counter()
+succeeded = collections.Counter()
 fails = collections.Counter()
 conns = collections.Counter()
 for r in rows:
     if r.get("type") == "ssh":
         conns[r["id.orig_h"]] += 1
         failed[r["id.orig_h"]] += r.get("auth_success") is False
+        succeeded[r["id.orig_h"]] += r.get("auth_success") is True
     elif r.get("kind") == "auth_attempt" and r.get("result") == "failure" and r.get("leg") == "forward":
         pass
 want = {a for a in conns if failed[a] >= 3}
 got = {r["client"]: r for r in rows if r.get("kind") == "brute_force"}
 ok = set(got) == want and len(want) > 0
 for a, e in got.items():
-    if e["connections"] != conns[a] or e["failed_connections"] != failed[a]:
+    if e["connections"] != conns[a] or e["failed_connections"] != failed[a] or e["auth_success"] != succeeded[a]:
         ok = False; print("FAIL %s: %s vs %d/%d" % (a, e, conns[a], failed[a]))
 print("brute force: %d clients, %s" % (len(got), "ok" if ok else "FAIL (want %d)" % len(want)))
 sys.exit(0 if ok else 1)

@@ -31,7 +31,7 @@ f=$(ls "$out/h" | grep '40001-' | grep -v json)
 t "--max-hole 1000: 18 + 1000 + 8 bytes" "$(stat -c %s "$out/h/$f")" 1026
 t "--max-hole: the index counts the cut" "$(grep -o '"orig_hole_bytes_cut":[0-9]*,"orig_first_cut_offset":[0-9]*' "$out/h/index.jsonl")" \
     '"orig_hole_bytes_cut":98982,"orig_first_cut_offset":1018'
-grep -q "1 hole(s) longer than --max-hole: 98982 missing bytes" "$out/h.err" || { echo "FAIL no --max-hole message"; fail=1; }
+grep -q "1 hole(s) cut by --max-hole: 98982 missing bytes" "$out/h.err" || { echo "FAIL no --max-hole message"; fail=1; }
 "$STRIDER" extract -q -o "$out/h2" "$out/oow.pcap" 2>/dev/null
 t "default: the hole kept whole (stream offsets)" "$(stat -c %s "$out/h2/$f")" 100008
 if [ -z "${STRIDER_SANITIZED:-}" ]; then # every shared capture: nothing dropped

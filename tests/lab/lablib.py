@@ -326,10 +326,10 @@ class Scenario:
         self.tcpdump.wait(5)
 
     def sshd(self, role, port=22, listen="0.0.0.0", hostkeys=("server_ed25519", "server_rsa"),
-             extra="", kbd=False):
-        """kbd: offer keyboard-interactive (without PAM sshd has no device
-        for it, so every such request fails at once, as OpenSSH's sshd does
-        on a system whose PAM stack is off)."""
+             extra="", x11=False, pam=False, kbd=False):
+        """kbd: offer keyboard-interactive without PAM (sshd has no device
+        for it then, so every such request fails at once, as OpenSSH's sshd
+        does on a system whose PAM stack is off)."""
         kd = os.path.join(self.work, "keys")
         tag = "sshd_%s_%d" % (role, port)
         conf = os.path.join(self.sdir, tag + ".conf")
@@ -338,13 +338,15 @@ class Scenario:
             for k in hostkeys:
                 f.write("HostKey %s\n" % os.path.join(kd, k))
             f.write("PidFile %s\n" % os.path.join(self.sdir, tag + ".pid"))
-            f.write("UsePAM no\nPasswordAuthentication yes\nKbdInteractiveAuthentication %s\n"
-                    % ("yes" if kbd else "no") +
-                    "PubkeyAuthentication yes\nPermitRootLogin no\nStrictModes no\n"
-                    "AllowTcpForwarding yes\nAllowAgentForwarding yes\nX11Forwarding no\n"
+            # pam: keyboard-interactive through PAM (Debian's /etc/pam.d/sshd)
+            f.write("UsePAM %s\nPasswordAuthentication yes\nKbdInteractiveAuthentication %s\n"
+                    % ("yes" if pam else "no", "yes" if pam or kbd else "no"))
+            f.write("PubkeyAuthentication yes\nPermitRootLogin no\nStrictModes no\n"
+                    "AllowTcpForwarding yes\nAllowAgentForwarding yes\n"
+                    "X11Forwarding %s\nX11UseLocalhost yes\nXAuthLocation /usr/bin/xauth\n"
                     "PrintMotd no\nPrintLastLog no\nLogLevel DEBUG1\nMaxAuthTries 6\n"
                     "AllowUsers sdlab sdlab2\nUseDNS no\n"
-                    "Subsystem sftp /usr/lib/openssh/sftp-server\n" + extra)
+                    "Subsystem sftp /usr/lib/openssh/sftp-server\n" % ("yes" if x11 else "no") + extra)
         log = os.path.join(self.sdir, tag + ".log")
         self.bg(role, ["/usr/sbin/sshd", "-D", "-f", conf, "-E", log])
         w = LogWatch(log)

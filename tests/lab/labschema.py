@@ -141,6 +141,13 @@ def validate(lab):
                                      "used_ts": (list, False)})
     if af.get("used") and not af.get("requested"):
         e.append("agent_forwarding: used but not requested")
+    x11 = lab.get("x11")  # optional: absent = X11 forwarding neither requested nor used
+    if x11 is not None:
+        _req(e, x11, "x11", {"requested": (bool, False), "used": (bool, False), "used_ts": (list, False)})
+        if x11.get("used") and not x11.get("requested"):
+            e.append("x11: used but not requested")
+        for i, t in enumerate(x11.get("used_ts") or []):
+            ts_ok("x11.used_ts[%d]" % i, t)
     rv = lab.get("reverse")
     if rv is not None:
         _req(e, rv, "reverse", {"provisioned": (bool, False), "provisioned_ts": (NUM, False),

@@ -364,6 +364,27 @@ def sc_reverse_fail(sc, kbd=False):
 # --------------------------------------------------------------------------
 # Agent forwarding
 # --------------------------------------------------------------------------
+def pubkey_login(sc, argv, log, env):
+    """A known-host public-key login of the forward leg with argv (its -vv
+    log at log) and env; returns (child at the prompt, log watch, leg)."""
+    t0 = time.time()
+    ch = sc.spawn("c", argv, env=env)
+    w = sc.watch(log)
+    sc.labels["host_known"] = True
+    ch.expect(PROMPT_RE)
+    note_pubkey(sc, w, "forward")
+    return ch, w, client_leg(sc, w, "forward", sc.lane.s_ip, 22, t0, "sdlab")
+
+
+def commands_then_logout(sc, ch, w, d, cmds, ctype):
+    """Types each command line, logs out; returns when the client saw the
+    server open a channel of type ctype (its -vv log)."""
+    for c in cmds:
+        sc.command(ch, list(c), c)
+    set_session_end(sc, d, logout(sc, ch))
+    return [round(t, 6) for t, _ in w.all(r"client_input_channel_open: ctype " + ctype)]
+
+
 def start_agent(sc):
     """An ssh-agent in the client namespace holding the lab key; its socket."""
     sock = os.path.join(sc.sdir, "agent.sock")
@@ -389,24 +410,12 @@ def sc_agent(sc, use, suite=None, lang=None):
             stock_opts(sc, suite) + ["sdlab@" + sc.lane.s_ip]
     else:
         argv = sc.ssh_argv("sdlab", sc.lane.s_ip, known=True, key=True, extra=["-A"], log=log)
-    t0 = time.time()
-    ch = sc.spawn("c", argv, env={"SSH_AUTH_SOCK": sock})
-    w = sc.watch(log)
-    sc.labels["host_known"] = True
-    ch.expect(PROMPT_RE)
-    note_pubkey(sc, w, "forward")
-    d = client_leg(sc, w, "forward", sc.lane.s_ip, 22, t0, "sdlab")
+    ch, w, d = pubkey_login(sc, argv, log, {"SSH_AUTH_SOCK": sock})
     req, _ = w.first(r"Requesting authentication agent forwarding")
     af = sc.labels["agent_forwarding"]
     af["requested"] = True
     af["request_ts"] = round(req, 6) if req else None
-    if use:
-        sc.command(ch, list("ssh-add -l"), "ssh-add -l")
-    else:
-        sc.command(ch, list("ls"), "ls")
-    sc.command(ch, list("hostname"), "hostname")
-    set_session_end(sc, d, logout(sc, ch))
-    used = [round(t, 6) for t, _ in w.all(r"client_input_channel_open: ctype auth-agent")]
+    used = commands_then_logout(sc, ch, w, d, ["ssh-add -l" if use else "ls", "hostname"], "auth-agent")
     af["used"] = bool(used)
     af["used_ts"] = used
 
@@ -778,6 +787,110 @@ def sc_idle(sc):
 
 
 # --------------------------------------------------------------------------
+# X11 forwarding
+# --------------------------------------------------------------------------
+X_DISPLAY = ":77"   # the client's Xvfb (its socket /tmp/.X11-unix/X77)
+
+
+def start_xvfb(sc):
+    """A virtual X server on the client's side, without access control (the
+    forwarded connection carries ssh's own cookie, not the server's)."""
+    sc.bg("c", ["Xvfb", X_DISPLAY, "-ac", "-nolisten", "tcp", "-screen", "0", "640x480x24"],
+          log=os.path.join(sc.sdir, "xvfb.log"))
+    sock = "/tmp/.X11-unix/X" + X_DISPLAY[1:]
+    for _ in range(250):
+        if os.path.exists(sock):
+            break
+        time.sleep(0.02)
+    time.sleep(0.3)
+
+
+def sc_x11(sc, use, suite=None):
+    """ssh -Y to a server with X11Forwarding; with use, a real X client
+    (xdpyinfo) runs on the server against the client's Xvfb through an x11
+    channel the server opens; without, the forwarding is requested only."""
+    start_xvfb(sc)
+    # sshd binds its X11 display on localhost for every address family;
+    # the lab's namespaces have IPv6 off, so only IPv4 can be asked for
+    sc.sshd("s", x11=True, extra="AddressFamily inet\n")
+    sc.capture_start()
+    log = os.path.join(sc.sdir, "ssh_fwd.log")
+    argv = sc.ssh_argv("sdlab", sc.lane.s_ip, suite=suite, known=True, key=True, extra=["-Y"], log=log)
+    ch, w, d = pubkey_login(sc, argv, log, {"DISPLAY": X_DISPLAY})
+    req, _ = w.first(r"Requesting X11 forwarding")
+    used = commands_then_logout(sc, ch, w, d, ["xdpyinfo | wc -l" if use else "echo $DISPLAY", "id"], "x11")
+    sc.labels["x11"] = {"requested": bool(req), "request_ts": round(req, 6) if req else None,
+                        "used": bool(used), "used_ts": used}
+    if use and not used:
+        raise RuntimeError("x11 scenario: no x11 channel was opened (see %s)" % log)
+
+
+# --------------------------------------------------------------------------
+# Authentication shapes: a method scan, a second factor
+# --------------------------------------------------------------------------
+def base_argv(sc, log, key=True):
+    """An OpenSSH client of the lab (-F /dev/null, known host) without the
+    authentication preferences ssh_argv sets."""
+    kh = os.path.join(sc.sdir, "known_hosts")
+    sc.write_known_hosts(kh, sc.lane.s_ip)
+    a = ["ssh", "-F", "/dev/null", "-vv", "-E", log, "-o", "UserKnownHostsFile=" + kh,
+         "-o", "GlobalKnownHostsFile=/dev/null", "-o", "HostKeyAlgorithms=ssh-ed25519",
+         "-o", "IdentitiesOnly=yes"]
+    if key:
+        a += ["-i", os.path.join(sc.work, "keys", "client_ed25519")]
+    return a
+
+
+def sc_auth_scan(sc):
+    """ssh -o BatchMode=yes without a usable method, as ssh-audit or nmap's
+    ssh-auth-methods: the none probe lists the methods, the client leaves."""
+    sc.sshd("s")
+    sc.capture_start()
+    log = os.path.join(sc.sdir, "ssh_fwd.log")
+    argv = base_argv(sc, log, key=False) + ["-o", "BatchMode=yes", "-o", "PubkeyAuthentication=no",
+                                           "sdlab@" + sc.lane.s_ip, "true"]
+    sc.labels["scripted"] = True
+    sc.labels["host_known"] = True
+    time.sleep(0.5)
+    t0 = time.time()
+    subprocess.run(sc.lane.nsx("c") + argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=30)
+    t1 = time.time()
+    time.sleep(0.3)
+    w = sc.watch(log)
+    note_none_probe(sc, w, "forward")
+    d = client_leg(sc, w, "forward", sc.lane.s_ip, 22, t0, "sdlab")
+    d["end_ts"] = round(t1, 6)
+
+
+def sc_mfa(sc, suite=None):
+    """AuthenticationMethods publickey,keyboard-interactive (sshd with PAM):
+    the key is a first factor (partial success), then PAM's password prompt
+    through keyboard-interactive, typed by a person."""
+    sc.sshd("s", pam=True, extra="AuthenticationMethods publickey,keyboard-interactive\n")
+    sc.capture_start()
+    log = os.path.join(sc.sdir, "ssh_fwd.log")
+    argv = base_argv(sc, log) + ["-o", "PreferredAuthentications=publickey,keyboard-interactive"] + \
+        (SUITES[suite] if suite else []) + ["sdlab@" + sc.lane.s_ip]
+    t0 = time.time()
+    ch = sc.spawn("c", argv)
+    w = sc.watch(log)
+    sc.labels["host_known"] = True
+    ch.expect(r"assword: ?$")
+    note_none_probe(sc, w, "forward")
+    ts, _ = w.first(r"partial success")
+    sc.labels["auth"].append({"leg": "forward", "ts": round(ts or t0, 6), "method": "publickey",
+                              "result": "success", "partial": True, "password_len": None,
+                              "automated": True})
+    a = sc.password(ch, USERS["sdlab"], "forward", method="keyboard-interactive", result="success",
+                    user="sdlab")
+    a["mfa"] = True
+    ch.expect(PROMPT_RE)
+    d = client_leg(sc, w, "forward", sc.lane.s_ip, 22, t0, "sdlab")
+    sc.command(ch, list("id"), "id")
+    set_session_end(sc, d, logout(sc, ch))
+
+
+# --------------------------------------------------------------------------
 # Dropbear
 # --------------------------------------------------------------------------
 def dropbear_pub(sc):
@@ -1068,6 +1181,19 @@ for i, s in enumerate(("chacha", "aes128gcm")):
          "(LANG=en_US.UTF-8), 49152/65536 bytes (%s)" % s, suite=s)
     _add("sendenv_scp_" + s, 520 + i, sc_sendenv_scp, "Debian ssh_config: scp upload over SFTP "
          "(LANG=en_US.UTF-8), scp -O download (LANG=C.UTF-8), 65536/49152 bytes (%s)" % s, suite=s)
+_add("x11_used_chacha", 540, sc_x11, "ssh -Y, a real X client (xdpyinfo) on the server draws on "
+     "the client's Xvfb through the x11 channel the server opens (chacha)", use=True, suite="chacha")
+_add("x11_used_aes128gcm", 541, sc_x11, "ssh -Y, xdpyinfo on the server through the x11 channel "
+     "(aes128gcm)", use=True, suite="aes128gcm")
+_add("x11_unused", 542, sc_x11, "ssh -Y, X11 forwarding requested, no X client run (chacha)",
+     use=False, suite="chacha")
+_add("auth_scan", 543, sc_auth_scan, "ssh -o BatchMode=yes without a usable method: the none "
+     "probe lists the methods and the client disconnects (an authentication-method scan)")
+_add("mfa_chacha", 544, sc_mfa, "AuthenticationMethods publickey,keyboard-interactive (PAM): the key "
+     "(partial success), then a typed password at PAM's keyboard-interactive prompt (chacha)",
+     suite="chacha")
+_add("mfa_aes128gcm", 545, sc_mfa, "AuthenticationMethods publickey,keyboard-interactive (PAM), "
+     "as mfa_chacha (aes128gcm)", suite="aes128gcm")
 for i, (m, s) in enumerate((("L", "chacha"), ("D", "aes128gcm"), ("L", "aes128ctr-sha256etm"))):
     _add("shellfwd_%s_%s" % (m, s), 600 + i, sc_shell_forward, "-%s forward next to an interactive "
          "shell: a 20000-byte page and a 150000-byte file fetched with curl through the tunnel "

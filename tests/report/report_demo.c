@@ -10,7 +10,7 @@
  * records) instead of running sd_infer: a writer test independent of the
  * inference rules. */
 #include "capture/sd_capture.h"
-#include "out/sd_report.h"
+#include "ssh/sd_ssh_report.h"
 #include "ssh/sd_infer.h"
 #include "ssh/sd_sshconn.h"
 
@@ -71,7 +71,10 @@ static void on_done(void *ud, const sd_sshconn_result *r)
         sd_infer_summary sum;
         sd_infer_ssh(&io, r, &l, &sum);
     }
-    sd_report_conn rc = { .conn = r->conn, .meta = r->meta, .ev = l.v, .nev = l.n, .rec = r->rec, .nrec = r->nrec };
+    sd_ssh_done d = { .r = r }; /* no summary: no outcome row */
+    static sd_ssh_report sr;
+    sd_ssh_report_fill(&sr, &d, l.v, l.n, &u->o, u->html != NULL);
+    const sd_report_conn rc = sr.rc;
     if (u->text) {
         sd_buf b = { 0 };
         sd_report_text(&b, &rc, &u->o);
@@ -96,6 +99,7 @@ static void on_done(void *ud, const sd_sshconn_result *r)
         if (srv)
             fprintf(u->expect, "%s\"hs-%llu\":{\"weight\":%zu}", u->nexp++ ? "," : "", id, srv);
     }
+    sd_ssh_report_clear(&sr);
     sd_evlist_free(&l);
 }
 

@@ -79,8 +79,11 @@ t "ssh -k changes nothing" "$("$STRIDER" ssh -k --json "$REPO/samples/demo.pcap"
     "$("$STRIDER" ssh --json "$REPO/samples/demo.pcap" | md5sum)"
 t "--kinds keystroke keeps only keystrokes" \
     "$("$STRIDER" ssh --json --kinds keystroke "$REPO/samples/demo.pcap" | grep -o '"kind":"[a-z_]*"' | sort -u)" '"kind":"keystroke"'
-"$STRIDER" ssh -m --csv "$REPO/samples/demo.pcap" > /dev/null 2>&1
-t "ssh -m --csv: exit 2" "$?" 2
+"$STRIDER" ssh --records --csv "$REPO/samples/demo.pcap" > /dev/null 2>&1
+t "ssh --records --csv: exit 2" "$?" 2
+t "ssh -m --csv: a header and one row per connection" \
+    "$("$STRIDER" ssh -m --csv "$REPO/samples/demo.pcap" | awk -F, 'NR == 1 { print $1, NF } END { print NR - 1 }' | tr '\n' ' ')" \
+    "uid 27 $("$STRIDER" ssh -m --json "$REPO/samples/demo.pcap" | grep -c '"type":"ssh"') "
 # extract --force into a directory with a hard link planted under an output
 # name: the linked file outside keeps its bytes (the name is unlinked, then
 # created), the output is written

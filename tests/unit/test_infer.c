@@ -77,6 +77,9 @@ typedef struct step {
     double t;
 } step;
 
+/* Whether the synthetic connection ended with a FIN (run_stream). */
+static bool stream_closed;
+
 /* Runs sd_infer_ssh over a synthetic chacha record stream (OpenSSH 9.2
  * both sides) and returns its summary; events go to *l. */
 static sd_infer_summary run_stream(const step *seq, size_t n, sd_evlist *l)
@@ -87,6 +90,7 @@ static sd_infer_summary run_stream(const step *seq, size_t n, sd_evlist *l)
     memset(&m, 0, sizeof m);
     memset(&c, 0, sizeof c);
     snprintf(c.uid, sizeof c.uid, "Ctest");
+    c.fin_seen[0] = stream_closed;
     m.client_dir = 0;
     m.outcome = SD_SSH_OUT_ENCRYPTED;
     m.side[0].suite = m.side[1].suite = suite("chacha20-poly1305@openssh.com", NULL);
@@ -355,6 +359,161 @@ static void test_proxyjump_carrier(void **st)
     sd_evlist_free(&l);
 }
 
+/* run_stream over a whole array of steps. */
+#define RUN_STREAM(seq, l) run_stream((seq), sizeof(seq) / sizeof((seq)[0]), (l))
+
+/* The auth_attempt event of attempt n (1-based), or NULL. */
+static const sd_event *attempt_ev(const sd_evlist *l, int n)
+{
+    for (size_t i = 0; i < l->n; i++)
+        if (!strcmp(l->v[i].kind, "auth_attempt") && sd_ev_get(&l->v[i], "attempt")->i == n)
+            return &l->v[i];
+    return NULL;
+}
+
+/* Chacha sizes of the exchanges below (user "sdlab"): SERVICE_REQUEST
+ * 44 and its accept 44, none probe 68 and its failure 52, public-key query
+ * 140 / PK_OK 100 / signed request 308, keyboard-interactive request 92
+ * (payload 55 + user), INFO_REQUEST with one prompt 68, INFO_RESPONSE
+ * padded by OpenSSH 84, USERAUTH_SUCCESS 28 (the smallest packet). */
+#define AUTH_START { true, 44, 1.00 }, { false, 44, 1.01 }, { true, 68, 1.02 }, { false, 52, 1.03 }
+/* A login is used at once: the session's CHANNEL_OPEN (112 in a chacha
+ * segment) and the confirmation follow USERAUTH_SUCCESS at t (without
+ * them a success-sized answer is no login, sd_infer_auth.c). */
+#define SESSION_AT(t) { true, 112, (t) + 0.01 }, { false, 44, (t) + 0.05 }
+
+/* MFA (AuthenticationMethods publickey,keyboard-interactive): the signed
+ * request is answered by a partial-success failure, then a code prompt.
+ * Once the failure has the full failure's size (the key reads as
+ * rejected), once another (the exchange goes on): both are MFA. */
+static void test_mfa_pubkey_code(void **st)
+{
+    (void)st;
+    static const step same[] = {
+        AUTH_START, { true, 140, 1.04 }, { false, 100, 1.05 }, { true, 308, 1.06 }, { false, 52, 1.07 },
+        { true, 92, 1.08 }, { false, 68, 1.09 }, { true, 84, 5.0 }, { false, 28, 5.1 },
+        SESSION_AT(5.1),
+    };
+    static const step other[] = {
+        AUTH_START, { true, 140, 1.04 }, { false, 100, 1.05 }, { true, 308, 1.06 }, { false, 44, 1.07 },
+        { true, 92, 1.08 }, { false, 68, 1.09 }, { true, 84, 5.0 }, { false, 28, 5.1 },
+        SESSION_AT(5.1),
+    };
+    sd_evlist l = { 0 };
+    sd_infer_summary su = RUN_STREAM(same, &l);
+    assert_int_equal(su.auth_success, 1);
+    assert_true(su.auth_mfa);
+    assert_int_equal(su.auth_attempts, 1); /* the key was a first factor, not a rejected attempt */
+    assert_string_equal(su.auth_method, "keyboard-interactive");
+    assert_true(sd_ev_get(attempt_ev(&l, 1), "mfa")->b);
+    assert_int_equal(sd_ev_get(attempt_ev(&l, 1), "prompts")->i, 1);
+    sd_evlist_free(&l);
+    su = RUN_STREAM(other, &l);
+    assert_true(su.auth_mfa);
+    assert_int_equal(su.auth_attempts, 1);
+    assert_string_equal(su.auth_method, "keyboard-interactive");
+    sd_evlist_free(&l);
+}
+
+/* keyboard-interactive with one prompt (a password through PAM) is not
+ * MFA; with two prompts (a password and a code) it is. */
+static void test_kbdint_prompts(void **st)
+{
+    (void)st;
+    static const step one[] = {
+        AUTH_START, { true, 92, 1.04 }, { false, 68, 1.05 }, { true, 84, 4.0 }, { false, 28, 4.1 },
+        SESSION_AT(4.1),
+    };
+    static const step two[] = {
+        AUTH_START, { true, 92, 1.04 }, { false, 68, 1.05 }, { true, 84, 4.0 }, { false, 68, 4.1 },
+        { true, 84, 9.0 }, { false, 28, 9.1 }, SESSION_AT(9.1),
+    };
+    /* PAM ends with an INFO_REQUEST of no prompts (44 here), answered at
+     * once by an empty response of the last one's size: one prompt */
+    static const step pam[] = {
+        AUTH_START, { true, 92, 1.04 }, { false, 68, 1.05 }, { true, 84, 4.0 }, { false, 44, 4.1 },
+        { true, 84, 4.101 }, { false, 28, 4.2 }, SESSION_AT(4.2),
+    };
+    sd_evlist l = { 0 };
+    sd_infer_summary su = RUN_STREAM(one, &l);
+    assert_string_equal(su.auth_method, "keyboard-interactive");
+    assert_false(su.auth_mfa);
+    assert_int_equal(sd_ev_get(attempt_ev(&l, 1), "prompts")->i, 1);
+    assert_null(sd_ev_get(attempt_ev(&l, 1), "mfa"));
+    sd_evlist_free(&l);
+    su = RUN_STREAM(two, &l);
+    assert_true(su.auth_mfa);
+    assert_int_equal(sd_ev_get(attempt_ev(&l, 1), "prompts")->i, 2);
+    sd_evlist_free(&l);
+    su = RUN_STREAM(pam, &l);
+    assert_int_equal(su.auth_attempts, 1);
+    assert_false(su.auth_mfa);
+    assert_int_equal(sd_ev_get(attempt_ev(&l, 1), "prompts")->i, 1);
+    sd_evlist_free(&l);
+}
+
+/* The none request itself accepted (a server without authentication). */
+static void test_none_auth(void **st)
+{
+    (void)st;
+    static const step seq[] = { { true, 44, 1.00 }, { false, 44, 1.01 }, { true, 68, 1.02 }, { false, 28, 1.03 },
+                                SESSION_AT(1.03) };
+    sd_evlist l = { 0 };
+    sd_infer_summary su = RUN_STREAM(seq, &l);
+    assert_int_equal(su.auth_success, 1);
+    assert_string_equal(su.auth_method, "none");
+    sd_evlist_free(&l);
+}
+
+/* ABP: traffic both ways, the client's first record too small for a
+ * SERVICE_REQUEST; the same traffic after a real SERVICE_REQUEST without
+ * a login is no bypass. */
+static void test_auth_bypass(void **st)
+{
+    (void)st;
+    static const step seq[] = {
+        { true, 36, 1.0 }, { false, 36, 1.1 }, { true, 100, 1.2 }, { false, 500, 1.3 },
+        { true, 36, 1.4 }, { false, 36, 1.5 }, { true, 36, 1.6 }, { false, 36, 1.7 },
+    };
+    static const step with_sr[] = {
+        { true, 44, 1.0 }, { false, 36, 1.1 }, { true, 100, 1.2 }, { false, 500, 1.3 },
+        { true, 36, 1.4 }, { false, 36, 1.5 }, { true, 36, 1.6 }, { false, 36, 1.7 },
+    };
+    sd_evlist l = { 0 };
+    RUN_STREAM(seq, &l);
+    const sd_event *e = find_kind(&l, "auth_bypass");
+    assert_non_null(e);
+    assert_int_equal(e->frame, 10); /* run_stream numbers records from frame 10 */
+    assert_int_equal(sd_ev_get(e, "client_records")->i, 4);
+    sd_evlist_free(&l);
+    RUN_STREAM(with_sr, &l);
+    assert_null(find_kind(&l, "auth_bypass"));
+    sd_evlist_free(&l);
+}
+
+/* SA: the none probe, its failure, then the connection closes; not when
+ * the capture merely ends there, nor when a password follows. */
+static void test_auth_scan(void **st)
+{
+    (void)st;
+    static const step seq[] = { AUTH_START };
+    static const step more[] = { AUTH_START, { true, 84, 3.0 }, { false, 52, 3.1 } };
+    sd_evlist l = { 0 };
+    stream_closed = true;
+    RUN_STREAM(seq, &l);
+    const sd_event *e = find_kind(&l, "scan");
+    assert_non_null(e);
+    assert_string_equal(sd_ev_get(e, "outcome")->s, "auth_methods_only");
+    sd_evlist_free(&l);
+    RUN_STREAM(more, &l);
+    assert_null(find_kind(&l, "scan"));
+    sd_evlist_free(&l);
+    stream_closed = false;
+    RUN_STREAM(seq, &l);
+    assert_null(find_kind(&l, "scan"));
+    sd_evlist_free(&l);
+}
+
 int main(void)
 {
     const struct CMUnitTest t[] = {
@@ -368,6 +527,11 @@ int main(void)
         cmocka_unit_test(test_sftp_upload),
         cmocka_unit_test(test_reverse_split_kexinit),
         cmocka_unit_test(test_proxyjump_carrier),
+        cmocka_unit_test(test_mfa_pubkey_code),
+        cmocka_unit_test(test_kbdint_prompts),
+        cmocka_unit_test(test_none_auth),
+        cmocka_unit_test(test_auth_bypass),
+        cmocka_unit_test(test_auth_scan),
     };
     return cmocka_run_group_tests(t, NULL, NULL);
 }

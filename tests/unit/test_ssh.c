@@ -420,6 +420,44 @@ static void test_terrapin(void **state)
     sd_ssh_free(s);
 }
 
+/* A KEXINIT whose first name-list is over the cap but within OpenSSH's
+ * packet limit (a client can send one): the list is kept cut at a name's
+ * end, flagged, the parse goes on (NEWKEYS and the records are seen), and
+ * no HASSH is made of the cut list. */
+static void long_namelist(void)
+{
+    size_t nl = SD_SSH_MAX_NAMELIST + 5000, plen = 17 + 10 * 4 + nl + 5;
+    size_t pad = 8 - (5 + plen) % 8 < 4 ? 16 - (5 + plen) % 8 : 8 - (5 + plen) % 8;
+    size_t total = 11 + 5 + plen + pad + 16;
+    uint8_t *b = calloc(1, total), *q = b;
+    memcpy(q, "SSH-2.0-y\r\n", 11);
+    q += 11;
+    uint32_t len = (uint32_t)(1 + plen + pad);
+    uint8_t hdr[6] = { len >> 24, len >> 16 & 255, len >> 8 & 255, len & 255, (uint8_t)pad, 20 };
+    memcpy(q, hdr, 6);
+    q += 6 + 16; /* message 20, then a zero cookie */
+    uint8_t n4[4] = { nl >> 24, nl >> 16 & 255, nl >> 8 & 255, nl & 255 };
+    memcpy(q, n4, 4);
+    q += 4;
+    for (size_t i = 0; i < nl; i++)
+        q[i] = i % 10 == 9 ? ',' : 'k';
+    q += nl + 9 * 4 + 5 + pad; /* nine empty lists, follows, reserved, padding */
+    memcpy(q, "\0\0\0\x0c\x0a\x15", 6); /* NEWKEYS */
+    sd_ssh *s = sd_ssh_new(NULL);
+    sd_ssh_feed(s, 0, b, (size_t)(q + 16 - b), 1, 0);
+    const sd_ssh_meta *m = sd_ssh_meta_get(s);
+    assert_int_equal(m->anomalies[0].code, SD_SSH_AN_NAMELIST_LONG);
+    assert_true(m->side[0].kexinit_seen);
+    assert_true(m->side[0].lists_cut);
+    size_t kept = strlen(m->side[0].lists[SD_SSH_NL_KEX]);
+    assert_true(kept <= SD_SSH_MAX_NAMELIST && kept > SD_SSH_MAX_NAMELIST - 10);
+    assert_int_equal(m->side[0].lists[SD_SSH_NL_KEX][kept - 1], 'k'); /* cut before a comma */
+    assert_true(m->side[0].newkeys_seen);
+    assert_string_equal(m->side[0].hassh, "");
+    sd_ssh_free(s);
+    free(b);
+}
+
 static void test_anomalies(void **state)
 {
     (void)state;
@@ -451,9 +489,26 @@ static void test_anomalies(void **state)
     s = sd_ssh_new(NULL);
     sd_ssh_feed(s, 0, k.b, k.n, 1, 0);
     m = sd_ssh_meta_get(s);
-    assert_int_equal(m->anomalies[0].code, SD_SSH_AN_NAMELIST_LONG);
+    assert_int_equal(m->anomalies[0].code, SD_SSH_AN_KEXINIT_BAD); /* longer than its packet */
     assert_false(m->side[0].kexinit_seen);
     sd_ssh_free(s);
+    long_namelist();
+
+    /* a coloured line before the banner (escape sequences, BEL): OpenSSH
+     * takes it, so it is SSH; a NUL or a lone CR is what OpenSSH refuses */
+    static const char colour[] = "\x1b[1;31mwelcome\x1b[0m\x07 \x9b" "2J\r\nSSH-2.0-x\r\n";
+    s = sd_ssh_new(NULL);
+    sd_ssh_feed(s, 1, (const uint8_t *)colour, sizeof colour - 1, 1, 0);
+    assert_true(sd_ssh_is_ssh(s));
+    assert_false(sd_ssh_ruled_out(s));
+    sd_ssh_free(s);
+    static const char *const refused[] = { "hello\0world\r\n", "hello\rworld\r\n" };
+    for (int i = 0; i < 2; i++) {
+        s = sd_ssh_new(NULL);
+        sd_ssh_feed(s, 1, (const uint8_t *)refused[i], 13, 1, 0);
+        assert_true(sd_ssh_ruled_out(s));
+        sd_ssh_free(s);
+    }
 
     /* binary bytes before any banner: not SSH, ruled out */
     s = sd_ssh_new(NULL);

@@ -7,17 +7,24 @@
 #include <cmocka.h>
 
 #include "out/sd_json.h"
+#include "out/sd_svg.h"
 #include "out/sd_text.h"
 
-static char *safe(const char *s, size_t n)
+/* What an escaping function makes of s (n bytes), as a string. */
+static char *render(void (*put)(sd_buf *, const char *, size_t), const char *s, size_t n)
 {
     static char out[512];
     sd_buf b = { 0 };
-    sd_text_put(&b, s, n);
+    put(&b, s, n);
     memcpy(out, b.p, b.len);
     out[b.len] = '\0';
     sd_buf_free(&b);
     return out;
+}
+
+static char *safe(const char *s, size_t n)
+{
+    return render(sd_text_put, s, n);
 }
 
 static void no_controls(const char *s)
@@ -52,6 +59,36 @@ static void t_utf8(void **st)
     assert_string_equal(safe("\xc0\xaf", 2), "\\xc0\\xaf");
     assert_string_equal(safe("\xed\xa0\x80", 3), "\\xed\\xa0\\x80");
     assert_string_equal(safe("\xe2\x82", 2), "\\xe2\\x82");
+}
+
+static char *json(const char *s, size_t n)
+{
+    return render(sd_json_escape, s, n);
+}
+
+static void t_json_utf8(void **st)
+{
+    /* valid UTF-8 stays; what strict readers refuse (overlong forms,
+     * surrogates, past U+10FFFF) is escaped byte by byte, and the C1
+     * controls (the 8-bit CSI as U+009B) as code points */
+    assert_string_equal(json("caf\xc3\xa9", 5), "\"caf\xc3\xa9\"");
+    assert_string_equal(json("\xf0\x9f\x98\x80", 4), "\"\xf0\x9f\x98\x80\"");
+    assert_string_equal(json("\xe0\x80\x80", 3), "\"\\u00e0\\u0080\\u0080\"");
+    assert_string_equal(json("\xed\xa0\x80", 3), "\"\\u00ed\\u00a0\\u0080\"");
+    assert_string_equal(json("\xf4\x90\x80\x80", 4), "\"\\u00f4\\u0090\\u0080\\u0080\"");
+    assert_string_equal(json("\xc2\x9b" "2J", 4), "\"\\u009b2J\"");
+    assert_string_equal(json("\x1b]0;t\x07", 6), "\"\\u001b]0;t\\u0007\"");
+}
+
+static void t_svg(void **st)
+{
+    /* the HTML report and the SVG plots: markup escaped, controls, C1 (raw
+     * or as UTF-8) and bytes that are not UTF-8 as '?', UTF-8 kept */
+    sd_buf b = { 0 };
+    sd_svg_escape(&b, "<a\x9b" "b\xc2\x9b\xc3\xa9\x1b]0;t\x07\xed\xa0\x80&\"'\x7f>");
+    sd_buf_append(&b, "", 1);
+    assert_string_equal((char *)b.p, "&lt;a?b??\xc3\xa9?]0;t????&amp;&quot;&#39;?&gt;");
+    sd_buf_free(&b);
 }
 
 static void t_fixed(void **st)
@@ -90,6 +127,7 @@ static void t_csv(void **st)
 int main(void)
 {
     const struct CMUnitTest tests[] = { cmocka_unit_test(t_escapes), cmocka_unit_test(t_utf8),
+                                        cmocka_unit_test(t_json_utf8), cmocka_unit_test(t_svg),
                                         cmocka_unit_test(t_fixed), cmocka_unit_test(t_csv) };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

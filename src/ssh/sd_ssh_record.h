@@ -3,12 +3,18 @@
 #ifndef SD_SSHOUT_H
 #define SD_SSHOUT_H
 
-#include "../ssh/sd_infer.h"
+#include "sd_infer.h"
 
 /* The metadata block of `strider ssh -m` (terminal-safe). */
 void sd_sshout_meta_text(sd_buf *b, const sd_sshconn_result *r);
 /* One "type":"ssh" JSON line; su (may be NULL) adds the inference summary. */
 void sd_sshout_meta_json(sd_buf *b, const sd_sshconn_result *r, const sd_infer_summary *su);
+/* `strider ssh -m --csv`: the header, then one row per connection: the
+ * endpoints, banners, suite and outcome, and per direction (client_,
+ * server_) records, bytes, the most frequent record size and its count,
+ * sizes not counted, mean and median gap (empty when not known). */
+void sd_sshout_meta_csv_header(sd_buf *b);
+void sd_sshout_meta_csv(sd_buf *b, const sd_sshconn_result *r);
 /* "auth SUCCESS, 3 attempt(s), method password; host key known; ..." */
 void sd_sshout_summary(char *out, size_t len, const sd_infer_summary *su);
 /* One line per encrypted record (debugging the rules). */

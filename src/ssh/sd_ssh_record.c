@@ -2,10 +2,10 @@
  * ssh.log names plus strider's own), the one-line inference summary, and the
  * encrypted-record stream (--records). Capture strings in the text forms go
  * through sd_text (terminal-safe); the JSON escaper handles the rest. */
-#include "sd_sshout.h"
+#include "sd_ssh_record.h"
 
-#include "sd_json.h"
-#include "sd_text.h"
+#include "../out/sd_json.h"
+#include "../out/sd_text.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -31,6 +31,61 @@ static void kv(sd_buf *b, const char *label, const char *a, const char *sep, con
 static const char *dir_arrow(int client_dir)
 {
     return client_dir == SD_DIR_ORIG ? "->" : "<-";
+}
+
+/* sshflow's general statistics of one direction (sd_infer_stats.h) as
+ * flat fields prefixed "client_" / "server_": bytes, size modes as
+ * [[size, count], ...], sizes not counted (table full), mean and median
+ * time between records (absent with fewer than two records). */
+static void json_stats_dir(sd_json *j, sd_buf *b, const char *who, const sd_sshstats_dir *d)
+{
+    char k[48];
+    sd_sshstats_mode mo[SD_STATS_MODES];
+    uint32_t n = sd_sshstats_modes(d, mo, SD_STATS_MODES);
+    snprintf(k, sizeof k, "%s_enc_bytes", who);
+    sd_json_u64(j, k, d->bytes);
+    snprintf(k, sizeof k, "%s_size_modes", who);
+    sd_json_key(j, k);
+    sd_buf_append(b, "[", 1);
+    for (uint32_t i = 0; i < n; i++)
+        sd_buf_printf(b, "%s[%u,%llu]", i ? "," : "", mo[i].size, (unsigned long long)mo[i].count);
+    sd_buf_append(b, "]", 1);
+    snprintf(k, sizeof k, "%s_sizes_uncounted", who);
+    sd_json_u64(j, k, d->sizes_uncounted);
+    if (!d->gaps)
+        return;
+    snprintf(k, sizeof k, "%s_ipt_mean_s", who);
+    sd_json_f64(j, k, sd_sshstats_ipt_mean(d), 6);
+    snprintf(k, sizeof k, "%s_ipt_median_s", who);
+    sd_json_f64(j, k, sd_sshstats_ipt_median(d), 6);
+}
+
+static void json_stats(sd_json *j, sd_buf *b, const sd_sshconn_result *r)
+{
+    if (!r->stats)
+        return;
+    int cd = r->meta->client_dir;
+    json_stats_dir(j, b, "client", &r->stats->d[cd]);
+    json_stats_dir(j, b, "server", &r->stats->d[!cd]);
+}
+
+/* The same in the text form: one line per direction. */
+static void text_stats(sd_buf *b, const sd_sshconn_result *r)
+{
+    for (int w = 0; r->stats && w < 2; w++) {
+        const sd_sshstats_dir *d = &r->stats->d[w ? !r->meta->client_dir : r->meta->client_dir];
+        sd_sshstats_mode mo[SD_STATS_MODES];
+        uint32_t n = sd_sshstats_modes(d, mo, SD_STATS_MODES);
+        sd_buf_printf(b, "  %-12s %llu bytes in %llu records; sizes", w ? "server stats" : "client stats",
+                      (unsigned long long)d->bytes, (unsigned long long)d->records);
+        for (uint32_t i = 0; i < n; i++)
+            sd_buf_printf(b, " %ux%llu", mo[i].size, (unsigned long long)mo[i].count);
+        if (d->sizes_uncounted)
+            sd_buf_printf(b, " (%llu not counted: table full)", (unsigned long long)d->sizes_uncounted);
+        if (d->gaps)
+            sd_buf_printf(b, "; gap mean %.6f s median %.6f s", sd_sshstats_ipt_mean(d), sd_sshstats_ipt_median(d));
+        sd_buf_append(b, "\n", 1);
+    }
 }
 
 void sd_sshout_meta_text(sd_buf *b, const sd_sshconn_result *r)
@@ -85,6 +140,7 @@ void sd_sshout_meta_text(sd_buf *b, const sd_sshconn_result *r)
                       (unsigned long long)cl->enc_records, cl->splitting ? "packets" : "segments",
                       (unsigned long long)cl->enc_record_bytes, (unsigned long long)sv->enc_records,
                       sv->splitting ? "packets" : "segments", (unsigned long long)sv->enc_record_bytes);
+    text_stats(b, r);
     if (r->rec_truncated)
         sd_buf_printf(b, "  TRUNCATED    the inference kept the first %zu records only\n", r->nrec);
     for (uint32_t i = 0; i < m->n_anomalies; i++) {
@@ -94,6 +150,57 @@ void sd_sshout_meta_text(sd_buf *b, const sd_sshconn_result *r)
         sd_buf_append(b, "\n", 1);
     }
     sd_buf_printf(b, "\n");
+}
+
+void sd_sshout_meta_csv_header(sd_buf *b)
+{
+    sd_buf_printf(b, "uid,stream,orig_h,orig_p,resp_h,resp_p,client,server,cipher_alg,mac_alg,kex_alg,host_key_alg,outcome");
+    for (int w = 0; w < 2; w++) {
+        const char *who = w ? "server" : "client";
+        sd_buf_printf(b, ",%s_enc_records,%s_enc_bytes,%s_mode_size,%s_mode_count,%s_sizes_uncounted,%s_ipt_mean_s,"
+                      "%s_ipt_median_s", who, who, who, who, who, who, who);
+    }
+    sd_buf_append(b, "\n", 1);
+}
+
+/* One direction's statistics as seven CSV cells (each after a comma). */
+static void csv_stats_dir(sd_buf *b, const sd_sshstats_dir *d)
+{
+    sd_sshstats_mode mo[1];
+    if (!d) {
+        sd_buf_append(b, ",,,,,,,", 7);
+        return;
+    }
+    sd_buf_printf(b, ",%llu,%llu", (unsigned long long)d->records, (unsigned long long)d->bytes);
+    if (sd_sshstats_modes(d, mo, 1))
+        sd_buf_printf(b, ",%u,%llu", mo[0].size, (unsigned long long)mo[0].count);
+    else
+        sd_buf_append(b, ",,", 2);
+    sd_buf_printf(b, ",%llu", (unsigned long long)d->sizes_uncounted);
+    if (d->gaps)
+        sd_buf_printf(b, ",%.6f,%.6f", sd_sshstats_ipt_mean(d), sd_sshstats_ipt_median(d));
+    else
+        sd_buf_append(b, ",,", 2);
+}
+
+void sd_sshout_meta_csv(sd_buf *b, const sd_sshconn_result *r)
+{
+    const sd_conn *c = r->conn;
+    const sd_ssh_meta *m = r->meta;
+    const sd_ssh_side *cl = &m->side[m->client_dir], *sv = &m->side[!m->client_dir];
+    const char *txt[] = { cl->banner, sv->banner, m->cipher[0], m->mac[0], m->kex_alg, m->hostkey_alg,
+                          sd_ssh_outcome_name(m->outcome) };
+    char a1[SD_ADDR_STRLEN], a2[SD_ADDR_STRLEN];
+    sd_csv_field(b, c->uid);
+    sd_buf_printf(b, ",%llu,%s,%u,%s,%u", (unsigned long long)c->id, sd_addr_str(&c->orig_h, a1, sizeof a1),
+                  c->orig_p, sd_addr_str(&c->resp_h, a2, sizeof a2), c->resp_p);
+    for (size_t i = 0; i < sizeof txt / sizeof txt[0]; i++) {
+        sd_buf_append(b, ",", 1);
+        sd_csv_field(b, txt[i] ? txt[i] : "");
+    }
+    csv_stats_dir(b, r->stats ? &r->stats->d[m->client_dir] : NULL);
+    csv_stats_dir(b, r->stats ? &r->stats->d[!m->client_dir] : NULL);
+    sd_buf_append(b, "\n", 1);
 }
 
 static void json_opt(sd_json *j, const char *k, const char *v)
@@ -109,10 +216,13 @@ static void json_summary(sd_json *j, const sd_infer_summary *su)
         sd_json_bool(j, "auth_success", su->auth_success == 1);
     sd_json_u64(j, "auth_attempts", (uint64_t)su->auth_attempts);
     json_opt(j, "auth_method", su->auth_method);
+    if (su->auth_mfa)
+        sd_json_bool(j, "auth_mfa", true);
     if (su->host_known >= 0)
         sd_json_bool(j, "host_known", su->host_known == 1);
     json_opt(j, "session_kind", su->session_kind);
     sd_json_bool(j, "agent_forwarding", su->agent_forwarding);
+    sd_json_bool(j, "x11_used", su->x11_used);
     sd_json_bool(j, "reverse_provisioned", su->reverse_provisioned);
     sd_json_bool(j, "auth_banner", su->auth_banner);
     sd_json_u64(j, "keystrokes", su->keystrokes);
@@ -175,6 +285,7 @@ void sd_sshout_meta_json(sd_buf *b, const sd_sshconn_result *r, const sd_infer_s
         sd_json_u64(&j, "server_newkeys_frame", sv->newkeys_frame);
     sd_json_u64(&j, "client_enc_records", cl->enc_records);
     sd_json_u64(&j, "server_enc_records", sv->enc_records);
+    json_stats(&j, b, r);
     if (r->rec_truncated) /* the per-connection record cap: inference saw only the first records */
         sd_json_bool(&j, "records_truncated", true);
     if (m->anomalies_total) {

@@ -1,0 +1,117 @@
+/* sd_runlog: a run's own lines on stderr (see sd_runlog.h). */
+#include "sd_runlog.h"
+
+#include <unistd.h>
+
+static unsigned long rss_mb(void)
+{
+    unsigned long pages = 0, resident = 0;
+    FILE *f = fopen("/proc/self/statm", "r");
+    if (f) {
+        if (fscanf(f, "%lu %lu", &pages, &resident) != 2)
+            resident = 0;
+        fclose(f);
+    }
+    return resident * (unsigned long)sysconf(_SC_PAGESIZE) / (1024 * 1024);
+}
+
+void sd_runlog_stats(FILE *f, const sd_engine_stats *st, sd_capture *cap)
+{
+    uint64_t recv = 0, drop = 0, ifdrop = 0;
+    char drops[96] = "";
+    if (sd_capture_drops(cap, &recv, &drop, &ifdrop) == 0)
+        snprintf(drops, sizeof drops, ", dropped %llu by the kernel, %llu by the interface",
+                 (unsigned long long)drop, (unsigned long long)ifdrop);
+    fprintf(f, "strider: stats: %llu frames%s, %llu connections live (cap %llu), %llu ended, %llu evicted, %lu MB\n",
+            (unsigned long long)st->frames, drops, (unsigned long long)st->live,
+            (unsigned long long)st->max_flows,
+            (unsigned long long)(st->conns_tcp + st->conns_udp - st->live), (unsigned long long)st->evicted,
+            rss_mb());
+}
+
+void sd_runlog_caps(FILE *f, const sd_engine_stats *st, uint64_t diag_count, uint64_t diag_max)
+{
+    if (diag_count > diag_max)
+        fprintf(f, "strider: %llu warnings about the input in all, the first %llu shown\n",
+                (unsigned long long)diag_count, (unsigned long long)diag_max);
+    if (st->oow_dropped)
+        fprintf(f, "strider: %llu data segment(s) beyond the receiver's window were never ACKed and were "
+                   "kept out of the reassembled streams (a possible injection; conns -R: out_of_window)\n",
+                (unsigned long long)st->oow_dropped);
+    if (st->warn_unshown) /* the kinds that went quiet after their first messages */
+        fprintf(f, "strider: %llu further warning(s) not shown: %s\n", (unsigned long long)st->warn_unshown,
+                st->warn_unshown_kinds);
+    uint64_t lost = sd_engine_frags_lost(st);
+    if (lost)
+        fprintf(f, "strider: %llu IP datagram(s) not reassembled from their fragments: %llu dropped for "
+                   "the fragment memcap, %llu timed out, %llu incomplete at the end\n",
+                (unsigned long long)lost, (unsigned long long)st->frags_lost_memcap,
+                (unsigned long long)st->frags_lost_timeout, (unsigned long long)st->frags_incomplete);
+    if (st->evicted)
+        fprintf(f, "strider: the connection table was full (--max-flows %llu): %llu connection(s) "
+                   "ended early, written marked evicted\n",
+                (unsigned long long)st->max_flows, (unsigned long long)st->evicted);
+    if (st->streams_forgotten)
+        fprintf(f, "strider: %llu ended connection(s) forgotten for the stream-number memory (--max-flows): "
+                   "a later packet on one of their ports starts a new stream where Wireshark may not\n",
+                (unsigned long long)st->streams_forgotten);
+    if (st->ts_back)
+        fprintf(f, "strider: time goes back at %llu frame(s), first at frame %llu: connections were analysed "
+                   "in capture order\n",
+                (unsigned long long)st->ts_back, (unsigned long long)st->ts_back_first);
+}
+
+void sd_runlog_follow(FILE *f, const sd_follow_out *fo, uint32_t oow, uint64_t oow_frame, bool quiet)
+{
+    if (fo->mode == SD_FOLLOW_RAW && (fo->gaps[0] || fo->gaps[1]) && !quiet)
+        fprintf(f, "strider follow: %llu bytes missing in capture file (left out of --raw)\n",
+                (unsigned long long)(fo->gap_bytes[0] + fo->gap_bytes[1]));
+    if (oow) /* said even with -q: bytes someone may have planted */
+        fprintf(f, "strider follow: %u segment(s) beyond the receiver's window, never ACKed, left out of "
+                   "the stream (first: frame %llu): a possible injection\n",
+                oow, (unsigned long long)oow_frame);
+    if ((fo->truncated[0] || fo->truncated[1]) && !quiet)
+        fprintf(f, "strider follow: stream truncated: a memory cap was hit (see --stream-cap, --memcap)\n");
+}
+
+void sd_runlog_extract(FILE *f, const sd_extract_stats *st, bool quiet)
+{
+    if (!quiet) {
+        fprintf(f, "strider extract: %llu TCP sessions, %llu with payload, %llu with signatures",
+                (unsigned long long)st->sessions, (unsigned long long)st->with_data,
+                (unsigned long long)st->sig_sessions);
+        if (st->truncated)
+            fprintf(f, ", %llu TRUNCATED by a memory cap (see --stream-cap, --memcap)",
+                    (unsigned long long)st->truncated);
+        fprintf(f, "\n");
+    }
+    if (st->holes_cut) /* said even with -q: the files are not at stream offsets past it */
+        fprintf(f, "strider extract: %llu hole(s) cut by --max-hole: %llu missing bytes not written "
+                   "as NULs (index: *_hole_bytes_cut, *_first_cut_offset)\n",
+                (unsigned long long)st->holes_cut, (unsigned long long)st->hole_bytes_cut);
+}
+
+void sd_runlog_hosts(FILE *f, const sd_hoststats_result *r)
+{
+    if (r->refused_pkts) /* said whatever -q says, as every cap */
+        fprintf(f, "strider summary: the host table was full (--max-hosts %llu): about %llu host(s) "
+                   "not tracked (%llu packets), counted in the totals only\n",
+                (unsigned long long)r->max_hosts, (unsigned long long)r->hosts_refused,
+                (unsigned long long)r->refused_pkts);
+}
+
+void sd_runlog_diag(FILE *f, const char *file, uint64_t frame, const char *msg)
+{
+    if (file && frame)
+        fprintf(f, "strider: %s: frame %llu: %s\n", file, (unsigned long long)frame, msg);
+    else if (file)
+        fprintf(f, "strider: %s: %s\n", file, msg);
+    else
+        fprintf(f, "strider: %s\n", msg);
+}
+
+void sd_runlog_progress(FILE *f, uint64_t done, uint64_t total)
+{
+    fprintf(f, "\rstrider: %3.0f%% (%.1f of %.1f MB)", 100.0 * (double)done / (double)total, (double)done / 1e6,
+            (double)total / 1e6);
+}

@@ -1,0 +1,101 @@
+/* sd_infer_stats: per-direction record statistics (see sd_infer_stats.h). */
+#include "sd_infer_stats.h"
+
+#include <math.h>
+
+/* The histogram bin of an inter-record time of g seconds. */
+static uint32_t ipt_bin(double g)
+{
+    if (!(g >= SD_STATS_IPT_MIN_S)) /* also a NaN: cannot happen, counted as 0 */
+        return 0;
+    double k = floor(log10(g / SD_STATS_IPT_MIN_S) * SD_STATS_IPT_PER_DECADE) + 1.0;
+    return k >= SD_STATS_IPT_BINS - 1 ? SD_STATS_IPT_BINS - 1 : (uint32_t)k;
+}
+
+/* A time that stands for bin k: 0 for bin 0, the geometric middle of the
+ * bin, the lower bound of the last (open) bin. */
+static double ipt_bin_value(uint32_t k)
+{
+    if (k == 0)
+        return 0.0;
+    double lo = (double)(k - 1) / SD_STATS_IPT_PER_DECADE;
+    double e = k == SD_STATS_IPT_BINS - 1 ? lo : lo + 0.5 / SD_STATS_IPT_PER_DECADE;
+    return SD_STATS_IPT_MIN_S * pow(10.0, e);
+}
+
+static void count_size(sd_sshstats_dir *d, uint32_t size)
+{
+    for (uint32_t i = 0; i < d->nsizes; i++)
+        if (d->size[i] == size) {
+            d->size_n[i]++;
+            return;
+        }
+    if (d->nsizes == SD_STATS_SIZES) {
+        d->sizes_uncounted++;
+        return;
+    }
+    d->size[d->nsizes] = size;
+    d->size_n[d->nsizes++] = 1;
+}
+
+void sd_sshstats_add(sd_sshstats *s, const sd_ssh_record *r, sd_ts ts)
+{
+    if (r->dir != 0 && r->dir != 1)
+        return;
+    sd_sshstats_dir *d = &s->d[r->dir];
+    if (d->records) {
+        /* a record delivered late from the reassembly buffer may carry an
+         * earlier time: a gap of 0, not a negative one */
+        double g = ts > d->last_ts ? sd_ts_sec(ts - d->last_ts) : 0.0;
+        d->gaps++;
+        d->gap_sum_s += g;
+        d->ipt[ipt_bin(g)]++;
+    }
+    if (!d->records || ts > d->last_ts)
+        d->last_ts = ts;
+    d->records++;
+    d->bytes += r->wire_len;
+    count_size(d, r->wire_len);
+}
+
+/* Whether table entry i ranks before entry j. */
+static bool ranks_before(const sd_sshstats_dir *d, uint32_t i, uint32_t j)
+{
+    if (d->size_n[i] != d->size_n[j])
+        return d->size_n[i] > d->size_n[j];
+    return d->size[i] < d->size[j];
+}
+
+uint32_t sd_sshstats_modes(const sd_sshstats_dir *d, sd_sshstats_mode *out, uint32_t max)
+{
+    uint32_t n = 0;
+    bool taken[SD_STATS_SIZES] = { false };
+    while (n < max && n < d->nsizes) { /* selection: max is small */
+        uint32_t best = UINT32_MAX;
+        for (uint32_t i = 0; i < d->nsizes; i++)
+            if (!taken[i] && (best == UINT32_MAX || ranks_before(d, i, best)))
+                best = i;
+        taken[best] = true;
+        out[n++] = (sd_sshstats_mode){ .size = d->size[best], .count = d->size_n[best] };
+    }
+    return n;
+}
+
+double sd_sshstats_ipt_mean(const sd_sshstats_dir *d)
+{
+    return d->gaps ? d->gap_sum_s / (double)d->gaps : -1.0;
+}
+
+/* The lower median: the gap of rank (gaps + 1) / 2 in time order. */
+double sd_sshstats_ipt_median(const sd_sshstats_dir *d)
+{
+    if (!d->gaps)
+        return -1.0;
+    uint64_t rank = (d->gaps + 1) / 2, seen = 0;
+    for (uint32_t k = 0; k < SD_STATS_IPT_BINS; k++) {
+        seen += d->ipt[k];
+        if (seen >= rank)
+            return ipt_bin_value(k);
+    }
+    return -1.0; /* not reached: the bins hold every gap */
+}

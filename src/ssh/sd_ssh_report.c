@@ -1,0 +1,294 @@
+/* sd_ssh_report: one SSH connection in the reports' model (see
+ * sd_ssh_report.h). The header rows say what the metadata says; the
+ * data-movement windows, their exfil/infil marks and the predicted sizes
+ * are decided here, by the SSH layer, so the writers only draw. */
+#include "sd_ssh_report.h"
+
+#include "sd_ssh_record.h"
+#include "sd_ssh_size.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* packetStrider's data-movement defaults (ssh_inference.md 1.3): window
+ * 2*2+1 packets, stride 1. */
+#define DM_WINDOW 5u
+#define DM_STRIDE 1u
+/* Plots draw at most this many windows: more are invisible at 1000 pixels
+ * and would only make the file big. */
+#define DM_MAX_WINDOWS 1500u
+
+static const char *nz(const char *s)
+{
+    return s && s[0] ? s : "-";
+}
+
+static bool in_zoom(const sd_report_opts *o, uint64_t frame)
+{
+    return !((o->zoom_first && frame < o->zoom_first) || (o->zoom_last && frame > o->zoom_last));
+}
+
+static void add_row(sd_ssh_report *s, const char *k, const char *v, unsigned fl)
+{
+    if (s->rc.nrow < SD_ARRAY_LEN(s->row))
+        s->row[s->rc.nrow++] = (sd_report_row){ k, v, fl };
+}
+
+/* An AEAD cipher carries its own MAC: the terminal names none. */
+static bool aead(const char *c)
+{
+    return strstr(c, "gcm") || strstr(c, "poly1305");
+}
+
+/* The metadata as header rows: the terminal's and the page's forms. */
+static void head_rows(sd_ssh_report *s, const sd_ssh_meta *m, const char *summary)
+{
+    const unsigned both = SD_RROW_TERM | SD_RROW_PAGE;
+    if (!m) {
+        if (summary && summary[0])
+            add_row(s, "outcome", summary, SD_RROW_PAGE);
+        return;
+    }
+    const sd_ssh_side *cl = &m->side[m->client_dir & 1], *sv = &m->side[!(m->client_dir & 1)];
+    add_row(s, "client", nz(cl->banner), both | SD_RROW_CUT | SD_RROW_MONO);
+    add_row(s, "server", nz(sv->banner), both | SD_RROW_CUT | SD_RROW_MONO);
+    snprintf(s->hassh, sizeof s->hassh, "%s  hasshServer %s", nz(cl->hassh), nz(sv->hassh));
+    add_row(s, "hassh", s->hassh, SD_RROW_TERM);
+    add_row(s, "hassh", nz(cl->hassh), SD_RROW_PAGE | SD_RROW_MONO);
+    add_row(s, "hasshServer", nz(sv->hassh), SD_RROW_PAGE | SD_RROW_MONO);
+    if (m->cipher[0]) {
+        bool mac = m->mac[0] && !aead(m->cipher[0]);
+        snprintf(s->suite_term, sizeof s->suite_term, "%s%s%s  kex %s", m->cipher[0], mac ? " + " : "",
+                 mac ? m->mac[0] : "", nz(m->kex_alg));
+        add_row(s, "suite", s->suite_term, SD_RROW_TERM);
+    }
+    snprintf(s->suite_page, sizeof s->suite_page, "%s / %s, kex %s", nz(m->cipher[0]), nz(m->mac[0]),
+             nz(m->kex_alg));
+    add_row(s, "suite", s->suite_page, SD_RROW_PAGE | SD_RROW_MONO);
+    if (m->hostkey_seen) {
+        snprintf(s->hostkey, sizeof s->hostkey, "%s %s (frame %llu)", m->hostkey_type, m->hostkey_sha256,
+                 (unsigned long long)m->kex_reply_frame);
+        add_row(s, "host key", s->hostkey, both | SD_RROW_MONO);
+    }
+    if (m->terrapin) {
+        snprintf(s->warning, sizeof s->warning, "Terrapin EXPOSED: %s", m->terrapin_reason);
+        add_row(s, "warning", s->warning, SD_RROW_TERM);
+        add_row(s, "Terrapin", m->terrapin_reason, SD_RROW_PAGE);
+    }
+    if (summary && summary[0])
+        add_row(s, "outcome", summary, both | SD_RROW_WRAP);
+}
+
+/* The sizes the suite model predicts (DESIGN.md "The SSH size model"),
+ * marked on the histograms; none for a suite it does not know. */
+static void predictions(sd_ssh_report *s, const sd_ssh_meta *m)
+{
+    const sd_ssh_suite *cs = &m->side[m->client_dir & 1].suite, *ss = &m->side[!(m->client_dir & 1)].suite;
+    uint32_t key = 0;
+    size_t n = 0;
+    if (cs->mode != SD_SSH_MODE_UNKNOWN) {
+        key = sd_ssh_wire_size(cs, SD_SSH_P_KEYSTROKE);
+        s->pred[0][0] = (sd_report_size){ key, "keystroke" };
+        s->rc.hist[0].nmark = key ? 1 : 0;
+    }
+    if (ss->mode != SD_SSH_MODE_UNKNOWN) {
+        uint32_t echo = sd_ssh_wire_size(ss, SD_SSH_P_KEYSTROKE);
+        uint32_t ok = sd_ssh_wire_size(ss, SD_SSH_P_USERAUTH_SUCCESS);
+        uint32_t acc = sd_ssh_wire_size(ss, SD_SSH_P_SERVICE_ACCEPT);
+        if (echo)
+            s->pred[1][n++] = (sd_report_size){ echo, "echo" };
+        if (ok && ok != echo)
+            s->pred[1][n++] = (sd_report_size){ ok, "success" };
+        if (acc && acc != echo && acc != ok)
+            s->pred[1][n++] = (sd_report_size){ acc, "svc accept" };
+    }
+    s->rc.hist[0].mark = s->pred[0];
+    s->rc.hist[1].mark = s->pred[1];
+    s->rc.hist[1].nmark = n;
+}
+
+/* One window's features (packetStrider, ssh_inference.md 1.3): client
+ * share of packets and bytes, size variability. Whether data moved in it
+ * is the inference's data_window rule's to say (the marks). */
+typedef struct dm_win {
+    double x, cp, cb, var, el;
+} dm_win;
+
+static dm_win dm_features(const sd_ssh_record **r, size_t n, uint32_t *sz)
+{
+    double cpk = 0, cby = 0, tby = 0;
+    size_t uniq = 0;
+    for (size_t j = 0; j < n; j++) {
+        const sd_ssh_record *q = r[j];
+        if (q->from_client) {
+            cpk++;
+            cby += q->wire_len;
+        }
+        tby += q->wire_len;
+        size_t u;
+        for (u = 0; u < uniq && sz[u] != q->wire_len; u++)
+            ;
+        if (u == uniq)
+            sz[uniq++] = q->wire_len;
+    }
+    return (dm_win){ (double)r[0]->frame, cpk / (double)n, tby > 0 ? cby / tby : 0, (double)uniq / (double)n,
+                     sd_ts_sec(r[n - 1]->ts - r[0]->ts) };
+}
+
+/* Windows of w records every st records (packetStrider's), or with -w/-s
+ * of window_s seconds every stride_s seconds (the data_window events'
+ * windows; empty ones skipped). At most cap windows, thinned evenly. */
+static size_t dm_windows(const sd_ssh_record **r, size_t nr, const sd_report_opts *o, unsigned w,
+                         unsigned st, dm_win *out, size_t cap)
+{
+    uint32_t *sz = sd_calloc(nr, sizeof *sz);
+    size_t k = 0;
+    if (o->window_s > 0) {
+        double ws = o->window_s, ss = o->stride_s > 0 ? o->stride_s : ws;
+        double span = sd_ts_sec(r[nr - 1]->ts - r[0]->ts);
+        size_t nwin = (size_t)(span / ss) + 1, every = nwin > cap ? (nwin + cap - 1) / cap : 1;
+        size_t a = 0;
+        for (size_t wi = 0; wi < nwin && k < cap; wi += every) {
+            double from = (double)wi * ss;
+            while (a < nr && sd_ts_sec(r[a]->ts - r[0]->ts) < from)
+                a++;
+            size_t e = a;
+            while (e < nr && sd_ts_sec(r[e]->ts - r[0]->ts) < from + ws)
+                e++;
+            if (e > a)
+                out[k++] = dm_features(r + a, e - a, sz);
+        }
+    } else {
+        size_t nwin = (nr - w) / st + 1, every = nwin > cap ? (nwin + cap - 1) / cap : 1;
+        for (size_t wi = 0; wi < nwin && k < cap; wi += every)
+            out[k++] = dm_features(r + wi * st, w, sz);
+    }
+    free(sz);
+    return k;
+}
+
+/* The windows as the model's series. */
+static void dm_series(sd_ssh_report *s, const dm_win *dw, size_t k)
+{
+    s->series = sd_calloc(5 * k, sizeof *s->series);
+    double *x = s->series, *cp = x + k, *cb = cp + k, *var = cb + k, *el = var + k;
+    for (size_t i = 0; i < k; i++) {
+        x[i] = dw[i].x;
+        cp[i] = dw[i].cp;
+        cb[i] = dw[i].cb;
+        var[i] = dw[i].var;
+        el[i] = dw[i].el;
+    }
+    sd_report_series *d = &s->rc.dm;
+    d->n = k;
+    d->x = x;
+    d->client_pkts = cp;
+    d->client_bytes = cb;
+    d->variability = var;
+    d->elapsed = el;
+    d->desc = s->desc;
+}
+
+/* A mark per data_window event shown (the inference's one exfil/infil
+ * rule, -w/-s): upper band for client to server. */
+static void dm_marks(sd_ssh_report *s, const sd_event *ev, size_t nev)
+{
+    sd_report_series *d = &s->rc.dm;
+    s->mark = sd_calloc(nev ? nev : 1, sizeof *s->mark);
+    s->mark_title = sd_calloc(nev ? nev : 1, sizeof *s->mark_title);
+    for (size_t i = 0; i < nev; i++) {
+        const sd_event *e = &ev[i];
+        if (!e->kind || strcmp(e->kind, "data_window"))
+            continue;
+        char *t = s->mark_title[d->nmark];
+        snprintf(t, sizeof *s->mark_title, "%s, frames %llu-%llu", e->note, (unsigned long long)e->frame,
+                 (unsigned long long)e->frame_last);
+        s->mark[d->nmark++] = (sd_report_mark){ (double)e->frame, e->dir == 0 ? 1 : 2, t };
+    }
+    d->mark = s->mark;
+    d->band_name[1] = "exfil";
+    d->band_name[2] = "infil";
+}
+
+/* Windowed data-movement features over the encrypted records in the zoom
+ * range (packetStrider's window/stride, ssh_inference.md 1.3); none when
+ * fewer than three windows would show no trend. */
+static void data_movement(sd_ssh_report *s, const sd_sshconn_result *r, const sd_report_opts *o)
+{
+    unsigned w = o->window ? o->window : DM_WINDOW, st = o->stride ? o->stride : DM_STRIDE;
+    const sd_ssh_record **v = sd_calloc(r->nrec ? r->nrec : 1, sizeof *v);
+    size_t nr = 0;
+    for (size_t i = 0; i < r->nrec; i++)
+        if (in_zoom(o, r->rec[i].frame))
+            v[nr++] = &r->rec[i];
+    if (nr < w + 2) {
+        free(v);
+        return;
+    }
+    dm_win *dw = sd_calloc(DM_MAX_WINDOWS, sizeof *dw);
+    size_t k = dm_windows(v, nr, o, w, st, dw, DM_MAX_WINDOWS);
+    if (k >= 3) {
+        if (o->window_s > 0)
+            snprintf(s->desc, sizeof s->desc, "window %g s, stride %g s", o->window_s,
+                     o->stride_s > 0 ? o->stride_s : o->window_s);
+        else
+            snprintf(s->desc, sizeof s->desc, "window %u records, stride %u", w, st);
+        dm_series(s, dw, k);
+    }
+    free(dw);
+    free(v);
+}
+
+/* Each direction's record sizes in the zoom range, for the histograms. */
+static void sizes(sd_ssh_report *s, const sd_sshconn_result *r, const sd_report_opts *o)
+{
+    for (int c = 0; c < 2; c++) {
+        s->size[c] = sd_calloc(r->nrec ? r->nrec : 1, sizeof *s->size[c]);
+        size_t n = 0;
+        for (size_t i = 0; i < r->nrec; i++)
+            if (r->rec[i].from_client == (c == 0) && in_zoom(o, r->rec[i].frame))
+                s->size[c][n++] = r->rec[i].wire_len;
+        s->rc.hist[c].v = s->size[c];
+        s->rc.hist[c].n = n;
+    }
+}
+
+void sd_ssh_report_fill(sd_ssh_report *s, const sd_ssh_done *d, const sd_event *ev, size_t nev,
+                        const sd_report_opts *o, bool plots)
+{
+    const sd_sshconn_result *r = d->r;
+    const sd_ssh_meta *m = r->meta;
+    memset(s, 0, sizeof *s);
+    if (d->summary)
+        sd_sshout_summary(s->summary, sizeof s->summary, d->summary);
+    s->rc.conn = r->conn;
+    s->rc.row = s->row;
+    s->rc.ev = ev;
+    s->rc.nev = nev;
+    s->rc.nrec = r->nrec;
+    s->rc.rec_unit = r->nrec && r->rec[0].exact ? "packets" : "segments";
+    if (m) {
+        s->rc.proto = "SSH";
+        s->rc.client_dir = m->client_dir;
+    }
+    head_rows(s, m, s->summary);
+    if (!plots)
+        return;
+    if (m)
+        predictions(s, m);
+    data_movement(s, r, o);
+    if (s->rc.dm.n)
+        dm_marks(s, ev, nev);
+    sizes(s, r, o);
+}
+
+void sd_ssh_report_clear(sd_ssh_report *s)
+{
+    free(s->series);
+    free(s->mark);
+    free(s->mark_title);
+    free(s->size[0]);
+    free(s->size[1]);
+    memset(s, 0, sizeof *s);
+}

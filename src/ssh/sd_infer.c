@@ -132,15 +132,24 @@ static void after_login(ctx *x, leg *F, size_t s0)
     sdi_forwarding_requests(x, &S.q, s0);
     F->paste = !sdi_tunnels(x, s0);
     sdi_x11_used(x, s0);
-    uint32_t fkeys = S.pty ? sdi_keys_leg(x, F, S.kfrom, x->n, x->o->keystrokes) : 0;
+    if (S.fwd_only)
+        sdi_forward_only_event(x, s0);
+    /* -L/-D channels in a -N session or next to a shell; not beside a
+     * command without a pty: sftp(1) and scp(1) run ssh with
+     * ClearAllForwardings=yes, and the request/response protocols such
+     * sessions carry (SFTP, scp, WinSCP's shell mode) have an open's and a
+     * confirmation's sizes */
+    if (S.fwd_only || S.pty)
+        sdi_forwards(x, S.fwd_only ? s0 : x->req_to, S.fwd_only);
+    /* the session's keys and transfers without the forward channels' records */
+    sdi_view view;
+    sdi_view_push(x, &view);
+    uint32_t fkeys = S.pty ? sdi_keys_leg(x, F, sdi_view_index(&view, S.kfrom), x->n, x->o->keystrokes) : 0;
     x->sum->keystrokes += fkeys;
     session_note(x, session_ev, &S, fkeys, tunnel);
-    if (S.fwd_only) {
-        sdi_forward_only_event(x, s0);
-        sdi_forwards(x, s0);
-    }
-    else
+    if (!S.fwd_only)
         sdi_transfers(x, x->req_to); /* not the hostkeys-00 announcement before the requests */
+    sdi_view_pop(x, &view);
     if (x->scp) { /* an exec session that ran legacy scp */
         x->sum->session_kind = "scp";
         sd_ev_str(&x->out->v[session_ev], "session_kind", x->sum->session_kind);
@@ -178,4 +187,5 @@ void sd_infer_ssh(const sd_infer_opts *o, const sd_sshconn_result *r, sd_evlist 
         after_login(&x, &F, a.success_at + 1);
     }
     free(x.v);
+    free(x.chan);
 }

@@ -60,9 +60,20 @@ static const char *pw_class(const leg *L, uint32_t ulo, uint32_t uhi, uint32_t l
     return NULL;
 }
 
+/* Whether a request of len bytes is a keyboard-interactive request (RFC
+ * 4256 3.1) for a user name of ulo..uhi bytes. */
+static bool kbdint_request(const leg *L, uint32_t ulo, uint32_t uhi, uint32_t len)
+{
+    for (uint32_t u = ulo; u <= uhi; u++)
+        if (sdi_lw(L, true, P_KBDINT_BASE + u) == len)
+            return true;
+    return false;
+}
+
 /* The exchange's state between records. */
 typedef struct auth_run {
     uint32_t w_sr, w_acc, w_ok, w_ok2; /* SERVICE_REQUEST/ACCEPT, SUCCESS (dropbear's padded one) */
+    uint32_t w_msg;        /* the smallest message of the exchange (an empty INFO_RESPONSE) */
     uint32_t ulo, uhi;     /* user name length range */
     uint32_t fail_len;     /* USERAUTH_FAILURE's size, measured on the none probe */
     bool acc_done, probe_done, pk_ok, kbd;
@@ -236,8 +247,12 @@ static const char *attempt_event(ctx *x, const leg *L, const auth_run *s, bool o
     else if (s->pk_ok && !s->factor_done) /* after a first factor the last request is the second */
         method = "publickey";
     else {
+        /* a keyboard-interactive request failed at once (no INFO_REQUEST:
+         * the server has no device for it) has its own size */
         cls = pw_class(L, s->ulo, s->uhi, s->pend_len, &pmin, &pmax);
-        method = pmin > 0 ? "password" : "publickey";
+        method = pmin > 0                                             ? "password"
+                 : kbdint_request(L, s->ulo, s->uhi, s->pend_len) ? "keyboard-interactive"
+                                                                   : "publickey";
     }
     double gap = rq->t - s->last_resp_t;
     bool automated = strcmp(method, "publickey") == 0 || gap < HUMAN_MIN_S;
@@ -264,6 +279,41 @@ static const char *attempt_event(ctx *x, const leg *L, const auth_run *s, bool o
         snprintf(e->note + strlen(e->note), sizeof e->note - strlen(e->note), ", password %d-%d chars", pmin,
                  pmax);
     return method;
+}
+
+/* What a client does once USERAUTH_SUCCESS arrives: it uses the
+ * connection at once, opening its session channel (RFC 4254 6.1, payload
+ * 24) or sending the global requests of -N / -R, all at least that size;
+ * inside a tunnel the server's answer (its OPEN_CONFIRMATION or larger:
+ * OpenSSH's hostkeys-00 announcement) must follow too, since the other
+ * channels' records there take every size. A success-sized answer without
+ * this is not a login: a client that gave up and closed its channel is
+ * followed by the outer session's traffic, not by a session of its own. */
+/* The first record from which on a run of the leg's client (cl) or server
+ * records in v[from..limit), within SUCCESS_FOLLOW_S of t0, sums to w or
+ * more (a packet may span segments: Cisco's sshd sends 64 + 4); SIZE_MAX
+ * when none. */
+static size_t run_of(const ctx *x, const leg *L, bool cl, size_t from, size_t limit, double t0, uint32_t w)
+{
+    uint64_t run = 0;
+    for (size_t j = from; j < limit && j < from + SUCCESS_FOLLOW_RECORDS && x->v[j].t - t0 < SUCCESS_FOLLOW_S; j++) {
+        if (sdi_is_cl(L, &x->v[j]) != cl) {
+            run = 0;
+            continue;
+        }
+        run += x->v[j].len;
+        if (run >= w)
+            return j;
+    }
+    return SIZE_MAX;
+}
+
+static bool success_followed(const ctx *x, const leg *L, size_t ok_at, size_t limit)
+{
+    size_t j = run_of(x, L, true, ok_at + 1, limit, x->v[ok_at].t, sdi_lw(L, true, P_SESSION_OPEN));
+    if (j == SIZE_MAX || !L->inner)
+        return j != SIZE_MAX;
+    return run_of(x, L, false, j + 1, limit, x->v[j].t, sdi_lw(L, false, P_OPEN_CONFIRM)) != SIZE_MAX;
 }
 
 /* The states of the exchange, one record at a time. */
@@ -303,6 +353,8 @@ static auth_state on_close(ctx *x, const leg *L, auth_run *s, auth_res *a, size_
 {
     if (s->resp_last) {
         bool ok = is_success(s, s->resp_last);
+        if (ok && !success_followed(x, L, (size_t)(s->resp_last - x->v), limit))
+            return AS_DONE; /* no session follows: not a login, and no more to read */
         verdict vd = judge(x, L, s, ok);
         if (vd == V_UNKNOWN)
             return AS_DONE;
@@ -326,6 +378,16 @@ static auth_state on_close(ctx *x, const leg *L, auth_run *s, auth_res *a, size_
     return i >= limit || !sdi_is_cl(L, &x->v[i]) ? AS_DONE : AS_REQUEST;
 }
 
+/* The bytes of the leg client's records from v[i] on up to the next
+ * server record: one request may span segments. */
+static uint64_t cl_run(const ctx *x, const leg *L, size_t i, size_t limit)
+{
+    uint64_t run = 0;
+    for (; i < limit && sdi_is_cl(L, &x->v[i]); i++)
+        run += x->v[i].len;
+    return run;
+}
+
 /* Runs the RFC 4252 exchange over v[from..]: the leg's client sends
  * SERVICE_REQUEST, then requests each answered by FAILURE, PK_OK /
  * INFO_REQUEST, or SUCCESS (payload 1: the smallest packet). */
@@ -333,7 +395,8 @@ auth_res sdi_auth_leg(ctx *x, const leg *L, size_t from, size_t limit)
 {
     auth_res a = { .success_at = SIZE_MAX, .sr_at = SIZE_MAX, .end = from };
     auth_run s = { .w_sr = sdi_lw(L, true, P_SERVICE_REQUEST), .w_acc = sdi_lw(L, false, P_SERVICE_REQUEST),
-                   .w_ok = sdi_lw(L, false, SD_SSH_P_USERAUTH_SUCCESS) };
+                   .w_ok = sdi_lw(L, false, SD_SSH_P_USERAUTH_SUCCESS),
+                   .w_msg = sdi_lw(L, true, P_INFO_RESPONSE_MIN) };
     if (L->dropbear_server) { /* dropbear pads every packet to 16 bytes at least */
         const sd_ssh_suite *ss = L->inner ? L->inner : (L->cl_is_outer_client ? L->os : L->oc);
         s.w_ok2 = L->inner ? 0 : s.w_ok + ss->block;
@@ -357,6 +420,14 @@ auth_res sdi_auth_leg(ctx *x, const leg *L, size_t from, size_t limit)
                 i++;
             break;
         case AS_REQUEST:
+            /* after an attempt, a run of client records smaller than any
+             * message of the exchange: inside a tunnel, the outer channel's
+             * control (the client gave up and closed) or another session's
+             * key; the exchange is over */
+            if (a.attempts && !sdi_is_cl(L, &x->v[i - 1]) && cl_run(x, L, i, limit) < s.w_msg) {
+                st = AS_DONE;
+                break;
+            }
             s.pend = i;
             s.pend_len = x->v[i].len;
             s.resp_first = s.resp_last = NULL;

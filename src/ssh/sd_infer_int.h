@@ -7,7 +7,8 @@
  *   sd_infer_req.c     the session's kind and channel requests
  *   sd_infer_legs.c    -R provisioning, reverse and nested (tunnelled) legs
  *   sd_infer_inner.c   a tunnelled leg's host key, session and keys
- *   sd_infer_xfer.c    transfers and -L/-D forwards
+ *   sd_infer_xfer.c    transfers
+ *   sd_infer_fwd.c     -L/-D forward channels, and the view without them
  *   sd_infer_window.c  the windowed exfil/infil view (sd_ssh_window)
  *   sd_infer_x11.c     X11 forwarding in use (the server's x11 channels)
  *   sd_infer_shape.c   authentication bypass and method scans, -N
@@ -54,6 +55,7 @@ typedef struct ctx {
     bool scp;          /* a legacy scp transfer was seen (the session is scp) */
     size_t req_to;     /* first record after the session's requests */
     const sd_ssh_suite *cs, *ss; /* the outer suites: client->server, server->client */
+    bool *chan;        /* per record: a -L/-D channel's (NULL: none found) */
 } ctx;
 
 /* ---- sd_infer.c: helpers every rule uses ---- */
@@ -145,8 +147,26 @@ void sdi_inner_leg(ctx *x, const leg *L, size_t at, size_t lim, const auth_res *
 
 /* Transfers in a session (transfer events; sets x->scp). */
 void sdi_transfers(ctx *x, size_t from);
-/* -L/-D forwards in a -N connection (forward events). */
-void sdi_forwards(ctx *x, size_t from);
+
+/* ---- sd_infer_fwd.c ---- */
+
+/* -L/-D forward channels from v[from] on, in a -N session (fwd_only) or
+ * next to a shell or command: forward events; marks their records in
+ * x->chan. */
+void sdi_forwards(ctx *x, size_t from, bool fwd_only);
+
+/* The records without the forward channels' (x->chan), for the session's
+ * keys and transfers: push swaps x->v / x->n / x->req_to for the view and
+ * returns how many records it left out; index maps an index of the full
+ * list into the view; pop restores the full list. */
+typedef struct sdi_view {
+    item *v;
+    size_t n, req_to;
+    size_t *map;
+} sdi_view;
+size_t sdi_view_push(ctx *x, sdi_view *sv);
+size_t sdi_view_index(const sdi_view *sv, size_t i);
+void sdi_view_pop(ctx *x, sdi_view *sv);
 
 /* ---- sd_infer_shape.c ---- */
 

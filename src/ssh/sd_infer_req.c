@@ -184,21 +184,57 @@ static void request_event(ctx *x, const reqs *q, const char *kind, const char *n
     snprintf(e->note, sizeof e->note, "%s", note);
 }
 
-/* The server opens an auth-agent@openssh.com channel and the client
- * confirms at once: the forwarded agent is used. */
+/* Two records of bulk size in a row one way: a transfer's data, which an
+ * agent exchange (one message each way at a time) never is. */
+static bool bulk_pair(const item *a, const item *b)
+{
+    return a->c == b->c && a->len >= XFER_RECORD && b->len >= XFER_RECORD;
+}
+
+/* Whether the records after the agent channel's confirmation at v[cf]
+ * are an agent exchange (OpenSSH PROTOCOL.agent, draft-miller-ssh-agent):
+ * the server forwards a request (every agent message is at least a uint32
+ * length and a type byte: a CHANNEL_DATA of 5 bytes or more), the client
+ * answers with another, and within AGENT_LIFE_S the channel is closed: the
+ * client's CLOSE (one or two 5-byte control packets) reacts at once to the
+ * server's EOF / CLOSE. A transfer's bulk records in between, or a client
+ * answer of a 1-byte ack's size, is other traffic of the session (an scp
+ * or sftp exchange has the open's and the confirmation's sizes). */
+static bool agent_exchange(const ctx *x, size_t cf)
+{
+    uint32_t rq = sd_ssh_wire_size(x->ss, SD_SSH_P_CHANNEL_DATA(AGENT_MSG_MIN)),
+             an = sd_ssh_wire_size(x->cs, SD_SSH_P_CHANNEL_DATA(AGENT_MSG_MIN)),
+             ctl = sd_ssh_wire_size(x->cs, P_CHANNEL_CTL);
+    size_t q = cf + 1;
+    if (q + 1 >= x->n || x->v[q].c || x->v[q].len < rq || !x->v[q + 1].c || x->v[q + 1].len < an ||
+        x->v[q + 1].t - x->v[q].t >= AGENT_REPLY_S)
+        return false;
+    for (size_t j = q + 2; j < x->n && j <= q + AGENT_LIFE_RECORDS && x->v[j].t - x->v[cf].t < AGENT_LIFE_S; j++) {
+        const item *it = &x->v[j], *pv = &x->v[j - 1];
+        if (bulk_pair(pv, it))
+            return false;
+        if (it->c && !pv->c && (it->len == ctl || it->len == 2 * ctl) && it->t - pv->t < REACT_MIN_S)
+            return true;
+    }
+    return false;
+}
+
+/* The server opens an auth-agent@openssh.com channel, the client confirms
+ * at once and an agent exchange follows: the forwarded agent is used. */
 static bool agent_used(ctx *x, size_t s0)
 {
     uint32_t w_agent = sd_ssh_wire_size(x->ss, P_AGENT_OPEN), w_conf = sd_ssh_wire_size(x->cs, P_OPEN_CONFIRM);
     for (size_t i = s0; i + 1 < x->n; i++) {
         item *o = &x->v[i], *c = &x->v[i + 1];
         if (o->c || o->len != w_agent || !c->c || c->len != w_conf || c->t - o->t >= AGENT_CONFIRM_S ||
-            sdi_x11_open_at(x, i)) /* an x11 open can have the agent open's size */
+            sdi_x11_open_at(x, i) || /* an x11 open can have the agent open's size */
+            !agent_exchange(x, i + 1))
             continue;
         sd_event *e = sdi_ev(x, "agent_forwarding", o, c, SD_LEG_FORWARD);
         e->dir = 1;
         e->confidence = CONF_AGENT_USED;
         sd_ev_bool(e, "used", true);
-        snprintf(e->note, sizeof e->note, "agent channel opened by the server: forwarded agent used");
+        snprintf(e->note, sizeof e->note, "agent channel opened by the server, a request answered, closed: agent used");
         return true;
     }
     return false;
@@ -212,7 +248,9 @@ static bool agent_used(ctx *x, size_t s0)
  * there is SFTP traffic). One agent_forwarding event: at the use if any. */
 void sdi_forwarding_requests(ctx *x, const reqs *q, size_t s0)
 {
-    bool used = !x->sftp && agent_used(x, s0);
+    /* requests read without an auth-agent-req: sshd opens no agent channel */
+    bool unrequested = q->extra >= 0 && !(q->extra & REQ_AGENT);
+    bool used = !x->sftp && !unrequested && agent_used(x, s0);
     bool req = q->extra > 0 && (q->extra & REQ_AGENT);
     x->sum->agent_used = used;
     x->sum->agent_forwarding = used || req;

@@ -55,6 +55,15 @@
  * "ssh-connection" (4 + 14), string "password" (4 + 8), bool, string
  * password: 40 + user + password. */
 #define P_PASSWORD_BASE 40u
+/* RFC 4256 3.1: USERAUTH_REQUEST "keyboard-interactive": byte, string
+ * user, string "ssh-connection" (4 + 14), string "keyboard-interactive"
+ * (4 + 20), string language, string submethods (both empty from OpenSSH,
+ * sshconnect2.c userauth_kbdint, unpadded): 55 + user. */
+#define P_KBDINT_BASE 55u
+/* RFC 4256 3.4: the smallest message a client sends during
+ * authentication is an INFO_RESPONSE with no answers (byte, uint32 0);
+ * USERAUTH_REQUESTs are larger (31 + user at least). */
+#define P_INFO_RESPONSE_MIN 5u
 /* OpenSSH pads password and keyboard-interactive replies to a multiple of
  * this (sshconnect2.c userauth_passwd: sshpkt_add_padding(ssh, 64),
  * packet.c extra_pad). */
@@ -184,6 +193,14 @@
  * pS uses 50 ms; a person reading a fingerprint takes seconds, a slow
  * link or host key check some 100 ms). */
 #define HOSTKEY_PROMPT_S 1.0
+/* A client logged in uses the connection at once (RFC 4254 6.1; OpenSSH,
+ * dropbear and PuTTY open their session channel as USERAUTH_SUCCESS
+ * arrives): its first request follows the success within this, and in a
+ * tunnel the server's answer follows that request within this (s). */
+#define SUCCESS_FOLLOW_S 2.0
+/* ...among this many records (other channels' records may stand between
+ * in a tunnel; the bound keeps the look-ahead short on hostile input). */
+#define SUCCESS_FOLLOW_RECORDS 256
 /* A brute force of more attempts than this on one connection is cut
  * short: the loop must end on hostile input. */
 #define AUTH_ATTEMPTS_MAX 1000
@@ -267,8 +284,40 @@
 #define HANDSHAKE_SAME_S 10.0
 /* The agent channel is confirmed by the client at once (s). */
 #define AGENT_CONFIRM_S 0.2
+/* An agent message is at least a uint32 length and a type byte
+ * (draft-miller-ssh-agent 3); the client's local agent answers a request
+ * within AGENT_REPLY_S (lab: 2 ms), and the channel is closed within
+ * AGENT_LIFE_S of its confirmation (ssh-add exits at once; a remote ssh
+ * keeps it through its authentication, well under this). */
+#define AGENT_MSG_MIN 5u
+#define AGENT_REPLY_S 0.5
+#define AGENT_LIFE_S 5.0
+/* ...and within this many records (a few messages each way: identities,
+ * a signature; with another session's keys beside them). The bound keeps
+ * each look-ahead short on hostile input whose records share a time. */
+#define AGENT_LIFE_RECORDS 256
 /* A -L/-D channel open is confirmed within this (s). */
 #define FWD_CONFIRM_S 0.5
+/* RFC 4254 5.3: CHANNEL_EOF and CHANNEL_CLOSE are byte, uint32 channel;
+ * a record of at most FWD_CTL_MAX of them (chacha20 and encrypt-and-MAC
+ * segments hold EOF and CLOSE together) is control, not data. A keystroke
+ * and its echo have the same wire size in most suites: timing tells them
+ * (REACT_MIN_S). */
+#define P_CHANNEL_CTL 5u
+#define FWD_CTL_MAX 2u
+/* A forward carries data within this after its confirmation (s; HTTP and
+ * SOCKS clients write at once, lab: under 1 ms; servers that speak first
+ * send their banner as soon as they accept). */
+#define FWD_DATA_S 1.0
+/* The confirmation and the first data are looked for among this many
+ * records after the open (the session's keys may stand between; the bound
+ * keeps the look-ahead short on hostile input whose records share a
+ * time). */
+#define FWD_LOOK_RECORDS 64
+/* Next to a shell a channel's exchange ends when none of its records
+ * came for this long (s; lab: an HTTP fetch is one burst of a few ms);
+ * the session's keys and outputs that follow are the session's. */
+#define FWD_CHAIN_S 0.5
 /* Bulk data: records of at least this size (bytes) */
 #define XFER_RECORD 512u
 /* A transfer carries at least this much (bytes): one SFTP/scp chunk. */
@@ -387,7 +436,8 @@
 #define CONF_REQ_PTY 0.8
 /* Bulk runs one way; the byte estimate subtracts a framing model. */
 #define CONF_TRANSFER 0.7
-/* -L and -D open the same channel type; the bytes include other opens'. */
+/* -L and -D open the same channel type; next to a shell the channel's
+ * records are told from the session's by size and timing only. */
 #define CONF_FORWARD 0.6
 
 #endif

@@ -1,6 +1,6 @@
-/* sd_infer_xfer: the bulk data of the forward leg: transfers in a session
- * (upload / download, scp or sftp) and the bytes of -L/-D forwards in a -N
- * connection (docs/events.md transfer, forward). */
+/* sd_infer_xfer: the bulk data of the forward leg's session: transfers
+ * (upload / download, scp or sftp; docs/events.md transfer). The records
+ * of -L/-D channels (sd_infer_fwd.c) are not in the view it reads. */
 #include "sd_infer_int.h"
 
 #include <stdio.h>
@@ -148,46 +148,5 @@ void sdi_transfers(ctx *x, size_t from)
             b[d].bytes += it->len;
             b[d].n++;
         }
-    }
-}
-
-/* The forward event of the channel opened at v[open], last record v[end]. */
-static void forward_event(ctx *x, size_t open, size_t end, uint64_t by)
-{
-    sd_event *e = sdi_ev(x, "forward", &x->v[open], &x->v[end], SD_LEG_FORWARD);
-    e->dir = 0;
-    e->confidence = CONF_FORWARD;
-    sd_ev_str(e, "mode", "L");
-    sd_ev_int(e, "bytes", (int64_t)by);
-    snprintf(e->note, sizeof e->note, "direct-tcpip channel (-L or -D), about %llu bytes carried",
-             (unsigned long long)by);
-}
-
-/* -L/-D: CHANNEL_OPEN "direct-tcpip" (payload >= 1+4+12+12+4+4+4+4+4 = 49
- * plus two host names) answered by an OPEN_CONFIRMATION; the bytes until
- * the next open are what the forward carried. -L and -D open the same
- * channel type: the mode reported is "L" (a local forward) for both. */
-void sdi_forwards(ctx *x, size_t from)
-{
-    uint32_t wmin = sd_ssh_wire_size(x->cs, P_DIRECT_TCPIP_BASE),
-             wmax = sd_ssh_wire_size(x->cs, P_DIRECT_TCPIP_BASE + 2 * FWD_HOST_MAX);
-    uint32_t cf = sd_ssh_wire_size(x->ss, P_OPEN_CONFIRM);
-    uint32_t w0 = sd_ssh_wire_size(x->ss, SD_SSH_P_CHANNEL_DATA(0));
-    uint32_t fr = w0 > SD_SSH_P_CHANNEL_DATA(0) ? w0 - SD_SSH_P_CHANNEL_DATA(0) : 0;
-    size_t open = SIZE_MAX;
-    uint64_t by = 0;
-    for (size_t i = from; i <= x->n; i++) {
-        item *it = i < x->n ? &x->v[i] : NULL;
-        bool is_open = it && it->c && it->len >= wmin && it->len <= wmax && i + 1 < x->n && !x->v[i + 1].c &&
-                       x->v[i + 1].len == cf && x->v[i + 1].t - it->t < FWD_CONFIRM_S;
-        if ((is_open || !it) && open != SIZE_MAX) {
-            forward_event(x, open, i - 1, by);
-            open = SIZE_MAX;
-        }
-        if (is_open) {
-            open = i;
-            by = 0;
-        } else if (it && open != SIZE_MAX && it->len > fr)
-            by += it->len - fr;
     }
 }

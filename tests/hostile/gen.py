@@ -129,6 +129,8 @@ def ssh_login(c):
     c.data(1, gcm_record(48))            # FAILURE
     c.data(0, gcm_record(128))           # password
     c.data(1, gcm_record(16))            # SUCCESS
+    c.data(0, gcm_record(32))            # CHANNEL_OPEN session (a login is used at once)
+    c.data(1, gcm_record(32))            # OPEN_CONFIRMATION
     for _ in range(20):
         c.data(0, gcm_record(16))
         c.data(1, gcm_record(16))

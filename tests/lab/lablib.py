@@ -326,7 +326,10 @@ class Scenario:
         self.tcpdump.wait(5)
 
     def sshd(self, role, port=22, listen="0.0.0.0", hostkeys=("server_ed25519", "server_rsa"),
-             extra="", x11=False, pam=False):
+             extra="", x11=False, pam=False, kbd=False):
+        """kbd: offer keyboard-interactive without PAM (sshd has no device
+        for it then, so every such request fails at once, as OpenSSH's sshd
+        does on a system whose PAM stack is off)."""
         kd = os.path.join(self.work, "keys")
         tag = "sshd_%s_%d" % (role, port)
         conf = os.path.join(self.sdir, tag + ".conf")
@@ -337,7 +340,7 @@ class Scenario:
             f.write("PidFile %s\n" % os.path.join(self.sdir, tag + ".pid"))
             # pam: keyboard-interactive through PAM (Debian's /etc/pam.d/sshd)
             f.write("UsePAM %s\nPasswordAuthentication yes\nKbdInteractiveAuthentication %s\n"
-                    % (("yes", "yes") if pam else ("no", "no")))
+                    % ("yes" if pam else "no", "yes" if pam or kbd else "no"))
             f.write("PubkeyAuthentication yes\nPermitRootLogin no\nStrictModes no\n"
                     "AllowTcpForwarding yes\nAllowAgentForwarding yes\n"
                     "X11Forwarding %s\nX11UseLocalhost yes\nXAuthLocation /usr/bin/xauth\n"

@@ -170,13 +170,13 @@ def sc_pubkey(sc, suite):
 # --------------------------------------------------------------------------
 # Reverse (-R) sessions
 # --------------------------------------------------------------------------
-def start_reverse_target(sc):
+def start_reverse_target(sc, kbd=False):
     """The client's own sshd (its namespace, 127.0.0.1:22), target of -R."""
-    return sc.sshd("c", port=22, listen="127.0.0.1", hostkeys=("clientsshd_ed25519",))
+    return sc.sshd("c", port=22, listen="127.0.0.1", hostkeys=("clientsshd_ed25519",), kbd=kbd)
 
 
-def reverse_common(sc, fwd_pw, ls_seq, key=False, suite=None):
-    start_reverse_target(sc)
+def reverse_common(sc, fwd_pw, ls_seq, key=False, suite=None, kbd=False):
+    start_reverse_target(sc, kbd=kbd)
     sc.sshd("s")
     sc.capture_start()
     ch, w, d = login(sc, "forward", "sdlab", sc.lane.s_ip, known=True, passwords=fwd_pw,
@@ -194,10 +194,11 @@ def reverse_common(sc, fwd_pw, ls_seq, key=False, suite=None):
     return ch, w, d
 
 
-def reverse_argv(sc, log, known, user="sdlab", key=False):
+def reverse_argv(sc, log, known, user="sdlab", key=False, prefer="password"):
     """The server operator's client back through the tunnel (password login,
     or the lab's client key); known: the tunnel's host key is in its
-    known_hosts (else it asks)."""
+    known_hosts (else it asks); prefer: PreferredAuthentications without a
+    key."""
     rkh = os.path.join(sc.sdir, "known_hosts_rev")
     open(rkh, "w").close()
     if known:
@@ -208,7 +209,7 @@ def reverse_argv(sc, log, known, user="sdlab", key=False):
             "-o", "HostKeyAlgorithms=ssh-ed25519"] + (
                 ["-o", "IdentitiesOnly=yes", "-o", "PreferredAuthentications=publickey",
                  "-i", os.path.join(sc.work, "keys", "client_ed25519")] if key else
-                ["-o", "PubkeyAuthentication=no", "-o", "PreferredAuthentications=password",
+                ["-o", "PubkeyAuthentication=no", "-o", "PreferredAuthentications=" + prefer,
                  "-o", "NumberOfPasswordPrompts=3"]) + ["-p", "2222", user + "@localhost"]
 
 
@@ -223,12 +224,22 @@ def answer_hostkey(sc, ch, leg):
         {"leg": leg, "shown_ts": round(shown, 6), "answered_ts": round(ans, 6)})
 
 
-def reverse_session(sc, fwd_watch, passwords, commands, known=True, user="sdlab", suite=None):
+def note_kbd_failures(sc, w, leg):
+    """keyboard-interactive requests the server failed at once (no
+    INFO_REQUEST: sshd without PAM has no device for it), sent by the
+    client on its own before asking for a password."""
+    for ts, _ in w.all(r"Next authentication method: keyboard-interactive"):
+        sc.labels["auth"].append({"leg": leg, "ts": round(ts, 6), "method": "keyboard-interactive",
+                                  "result": "failure", "password_len": None, "automated": True})
+
+
+def reverse_session(sc, fwd_watch, passwords, commands, known=True, user="sdlab", suite=None,
+                    prefer="password"):
     """From the server side: ssh -p 2222 back through the tunnel; passwords
-    None: public key."""
+    None: public key; prefer: the client's PreferredAuthentications."""
     time.sleep(sc.rng.uniform(1.0, 2.0))
     log = os.path.join(sc.sdir, "ssh_rev.log")
-    argv = reverse_argv(sc, log, known, user, key=passwords is None)
+    argv = reverse_argv(sc, log, known, user, key=passwords is None, prefer=prefer)
     if suite:
         argv[-1:-1] = SUITES[suite]
     t0 = time.time()
@@ -264,6 +275,8 @@ def reverse_session(sc, fwd_watch, passwords, commands, known=True, user="sdlab"
         ch.expect([r"Permission denied \(", pexpect.EOF])
         ch.expect(pexpect.EOF)
         sess["end_ts"] = round(time.time(), 6)
+    if "keyboard-interactive" in prefer:
+        note_kbd_failures(sc, w, "reverse")
     # reverse leg: 127.0.0.1 -> 127.0.0.1:2222 on the server, tunnelled
     d = client_leg(sc, w, "reverse", "127.0.0.1", 2222, t0, user, carried_by="forward0",
                    in_capture=False, client_ip="127.0.0.1")
@@ -337,9 +350,13 @@ def sc_reverse_exec(sc):
     set_session_end(sc, d, logout(sc, ch))
 
 
-def sc_reverse_fail(sc):
-    ch, w, d = reverse_common(sc, [USERS["sdlab"]], None)
-    reverse_session(sc, w, ["admin123", "toor", "passw0rd!"], [])
+def sc_reverse_fail(sc, kbd=False):
+    """kbd: the target sshd offers keyboard-interactive and the reverse
+    client tries it first (OpenSSH's default order), then three passwords,
+    then gives up."""
+    ch, w, d = reverse_common(sc, [USERS["sdlab"]], None, kbd=kbd)
+    reverse_session(sc, w, ["admin123", "toor", "passw0rd!"], [],
+                    prefer="keyboard-interactive,password" if kbd else "password")
     time.sleep(sc.rng.uniform(1.0, 2.0))
     set_session_end(sc, d, logout(sc, ch))
 
@@ -368,9 +385,8 @@ def commands_then_logout(sc, ch, w, d, cmds, ctype):
     return [round(t, 6) for t, _ in w.all(r"client_input_channel_open: ctype " + ctype)]
 
 
-def sc_agent(sc, use, suite=None, lang=None):
-    """-A; with lang, the Debian ssh_config (SendEnv LANG LC_*) and that LANG."""
-    sc.sshd("s", extra=DEBIAN_ACCEPT_ENV if lang else "")
+def start_agent(sc):
+    """An ssh-agent in the client namespace holding the lab key; its socket."""
     sock = os.path.join(sc.sdir, "agent.sock")
     sc.bg("c", ["ssh-agent", "-D", "-a", sock])
     for _ in range(100):
@@ -380,6 +396,13 @@ def sc_agent(sc, use, suite=None, lang=None):
     subprocess.run(sc.lane.nsx("c") + ["ssh-add", os.path.join(sc.work, "keys", "client_ed25519")],
                    env=dict(os.environ, SSH_AUTH_SOCK=sock), check=True,
                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return sock
+
+
+def sc_agent(sc, use, suite=None, lang=None):
+    """-A; with lang, the Debian ssh_config (SendEnv LANG LC_*) and that LANG."""
+    sc.sshd("s", extra=DEBIAN_ACCEPT_ENV if lang else "")
+    sock = start_agent(sc)
     sc.capture_start()
     log = os.path.join(sc.sdir, "ssh_fwd.log")
     if lang:
@@ -395,6 +418,39 @@ def sc_agent(sc, use, suite=None, lang=None):
     used = commands_then_logout(sc, ch, w, d, ["ssh-add -l" if use else "ls", "hostname"], "auth-agent")
     af["used"] = bool(used)
     af["used_ts"] = used
+
+
+def sc_agent_xfer(sc, suite):
+    """-A on an sftp download (sftp host:file) and an scp download (SFTP
+    protocol): the agent is forwarded and never used, while the server sends
+    records of every size."""
+    sc.sshd("s")
+    sock = start_agent(sc)
+    sc.capture_start()
+    sc.labels["scripted"] = True
+    sc.labels["host_known"] = True
+    kh = os.path.join(sc.sdir, "known_hosts")
+    sc.write_known_hosts(kh, sc.lane.s_ip)
+    base = ["-F", "/dev/null", "-v", "-A", "-o", "UserKnownHostsFile=" + kh,
+            "-o", "GlobalKnownHostsFile=/dev/null", "-o", "IdentitiesOnly=yes",
+            "-o", "HostKeyAlgorithms=ssh-ed25519",
+            "-i", os.path.join(sc.work, "keys", "client_ed25519")] + suite_opts(suite)
+    af = sc.labels["agent_forwarding"]
+    af["requested"], af["used"], af["used_ts"] = True, False, []
+    for tool, name in (("sftp", "sftp_down.bin"), ("scp", "download.bin")):
+        time.sleep(sc.rng.uniform(1.5, 2.5))
+        dst = os.path.join(sc.sdir, "agent_" + name)
+        argv = [tool] + base + ["sdlab@%s:%s" % (sc.lane.s_ip, name), dst]
+        t0, t1, w, p = run_capture_proc(sc, argv, env={"SSH_AUTH_SOCK": sock})
+        stock_leg(sc, w, t0, t1, "sftp")
+        req, _ = w.first(r"Requesting authentication agent forwarding")
+        af["request_ts"] = af.get("request_ts") or (round(req, 6) if req else None)
+        used = [round(t, 6) for t, _ in w.all(r"client_input_channel_open: ctype auth-agent")]
+        af["used"] = af["used"] or bool(used)
+        af["used_ts"] += used
+        sc.labels["transfers"].append({"leg": "forward", "direction": "download", "tool": tool,
+                                       "protocol": "sftp", "bytes": file_size(dst),
+                                       "start": round(t0, 6), "end": round(t1, 6)})
 
 
 # --------------------------------------------------------------------------
@@ -556,12 +612,59 @@ def sc_sftp(sc):
 # --------------------------------------------------------------------------
 # -L / -D forwards carrying HTTP
 # --------------------------------------------------------------------------
+FWD_SPEC = {"L": ["-L", "127.0.0.1:8081:127.0.0.1:8080"], "D": ["-D", "127.0.0.1:1080"]}
+
+
+def http_fetch(sc, mode, path):
+    """One HTTP GET with curl through the -L listener or the -D SOCKS proxy;
+    labelled as a forward."""
+    if mode == "L":
+        curl = ["curl", "-s", "-o", "/dev/null", "-w", "%{size_download}",
+                "http://127.0.0.1:8081/" + path]
+    else:
+        curl = ["curl", "-s", "-o", "/dev/null", "-w", "%{size_download}",
+                "--socks5-hostname", "127.0.0.1:1080", "http://127.0.0.1:8080/" + path]
+    ts = time.time()
+    r = subprocess.run(sc.lane.nsx("c") + curl, stdout=subprocess.PIPE, text=True, timeout=30)
+    te = time.time()
+    sc.labels["forwards"].append({"mode": mode, "leg": "forward",
+                                  "listen": "127.0.0.1:8081" if mode == "L" else "127.0.0.1:1080",
+                                  "target": "127.0.0.1:8080", "protocol": "http",
+                                  "url_path": "/" + path, "start": round(ts, 6),
+                                  "end": round(te, 6), "bytes": int(r.stdout or 0),
+                                  "direction": "download"})
+
+
+def sc_shell_forward(sc, mode, suite):
+    """-L or -D next to an interactive shell: pages fetched through the
+    tunnel between two keys of a command line (a small page, then one larger
+    than an SFTP chunk); the channel's records are neither keys nor a
+    transfer."""
+    sc.sshd("s")
+    sc.http_server("s", 8080)
+    sc.capture_start()
+    ch, w, d = login(sc, "forward", "sdlab", sc.lane.s_ip, suite=suite, known=True, key=True,
+                     extra=FWD_SPEC[mode])
+    sc.command(ch, list("pwd"), "pwd")
+    for first, path, rest, text in (("echo hel", "page.html", "lo", "echo hello"),
+                                    ("ls -", "big.bin", "a", "ls -a")):
+        sc.think(0.3, 0.9)
+        t0 = sc.type_keys(ch, first, "forward")
+        http_fetch(sc, mode, path)
+        sc.type_keys(ch, rest, "forward")
+        ts = sc.enter(ch, "forward")
+        sc.labels["commands"].append({"leg": "forward", "ts": round(ts, 6), "text": text,
+                                      "typed_from": round(t0, 6)})
+        ch.expect(PROMPT_RE)
+    set_session_end(sc, d, logout(sc, ch))
+
+
 def sc_forward(sc, mode):
     sc.sshd("s")
     sc.http_server("s", 8080)
     sc.capture_start()
     log = os.path.join(sc.sdir, "ssh_fwd.log")
-    spec = ["-L", "127.0.0.1:8081:127.0.0.1:8080"] if mode == "L" else ["-D", "127.0.0.1:1080"]
+    spec = FWD_SPEC[mode]
     argv = sc.ssh_argv("sdlab", sc.lane.s_ip, known=True, key=True, log=log,
                        extra=["-N"] + spec)
     t0 = time.time()
@@ -577,21 +680,7 @@ def sc_forward(sc, mode):
     d["session_kind"] = "forward-only"
     for path in ("page.html", "big.bin", "page.html"):
         time.sleep(sc.rng.uniform(0.8, 2.0))
-        if mode == "L":
-            curl = ["curl", "-s", "-o", "/dev/null", "-w", "%{size_download}",
-                    "http://127.0.0.1:8081/" + path]
-        else:
-            curl = ["curl", "-s", "-o", "/dev/null", "-w", "%{size_download}",
-                    "--socks5-hostname", "127.0.0.1:1080", "http://127.0.0.1:8080/" + path]
-        ts = time.time()
-        r = subprocess.run(sc.lane.nsx("c") + curl, stdout=subprocess.PIPE, text=True, timeout=30)
-        te = time.time()
-        sc.labels["forwards"].append({"mode": mode, "leg": "forward",
-                                      "listen": "127.0.0.1:8081" if mode == "L" else "127.0.0.1:1080",
-                                      "target": "127.0.0.1:8080", "protocol": "http",
-                                      "url_path": "/" + path, "start": round(ts, 6),
-                                      "end": round(te, 6), "bytes": int(r.stdout or 0),
-                                      "direction": "download"})
+        http_fetch(sc, mode, path)
     time.sleep(1.0)
     ch.kill(15)
     ch.expect(pexpect.EOF)
@@ -1105,6 +1194,17 @@ _add("mfa_chacha", 544, sc_mfa, "AuthenticationMethods publickey,keyboard-intera
      suite="chacha")
 _add("mfa_aes128gcm", 545, sc_mfa, "AuthenticationMethods publickey,keyboard-interactive (PAM), "
      "as mfa_chacha (aes128gcm)", suite="aes128gcm")
+for i, (m, s) in enumerate((("L", "chacha"), ("D", "aes128gcm"), ("L", "aes128ctr-sha256etm"))):
+    _add("shellfwd_%s_%s" % (m, s), 600 + i, sc_shell_forward, "-%s forward next to an interactive "
+         "shell: a 20000-byte page and a 150000-byte file fetched with curl through the tunnel "
+         "between two keys of a command line (%s)" % (m, s), mode=m, suite=s)
+for i, s in enumerate(("chacha", "aes128ctr-sha256etm", "aes128gcm")):
+    _add("agent_xfer_" + s, 610 + i, sc_agent_xfer, "-A, agent never used: sftp host:file "
+         "download (98304 bytes) and scp download (393216 bytes, SFTP protocol) (%s)" % s, suite=s)
+_add("reverse_kbd_fail", 620, sc_reverse_fail, "forward session with -R; the reverse client "
+     "(PreferredAuthentications keyboard-interactive,password) against an sshd offering "
+     "keyboard-interactive without a device for it: one keyboard-interactive failure, three "
+     "wrong passwords, then it gives up", kbd=True)
 _add("sendenv_agent_aes128gcm", 530, sc_agent, "Debian ssh_config: -A, agent not used, "
      "LANG=en_US.UTF-8 (an env request of the auth-agent-req's size after the pty-req) (aes128gcm)",
      use=False, suite="aes128gcm", lang="en_US.UTF-8")

@@ -377,6 +377,10 @@ static const sd_event *attempt_ev(const sd_evlist *l, int n)
  * (payload 55 + user), INFO_REQUEST with one prompt 68, INFO_RESPONSE
  * padded by OpenSSH 84, USERAUTH_SUCCESS 28 (the smallest packet). */
 #define AUTH_START { true, 44, 1.00 }, { false, 44, 1.01 }, { true, 68, 1.02 }, { false, 52, 1.03 }
+/* A login is used at once: the session's CHANNEL_OPEN (112 in a chacha
+ * segment) and the confirmation follow USERAUTH_SUCCESS at t (without
+ * them a success-sized answer is no login, sd_infer_auth.c). */
+#define SESSION_AT(t) { true, 112, (t) + 0.01 }, { false, 44, (t) + 0.05 }
 
 /* MFA (AuthenticationMethods publickey,keyboard-interactive): the signed
  * request is answered by a partial-success failure, then a code prompt.
@@ -388,10 +392,12 @@ static void test_mfa_pubkey_code(void **st)
     static const step same[] = {
         AUTH_START, { true, 140, 1.04 }, { false, 100, 1.05 }, { true, 308, 1.06 }, { false, 52, 1.07 },
         { true, 92, 1.08 }, { false, 68, 1.09 }, { true, 84, 5.0 }, { false, 28, 5.1 },
+        SESSION_AT(5.1),
     };
     static const step other[] = {
         AUTH_START, { true, 140, 1.04 }, { false, 100, 1.05 }, { true, 308, 1.06 }, { false, 44, 1.07 },
         { true, 92, 1.08 }, { false, 68, 1.09 }, { true, 84, 5.0 }, { false, 28, 5.1 },
+        SESSION_AT(5.1),
     };
     sd_evlist l = { 0 };
     sd_infer_summary su = RUN_STREAM(same, &l);
@@ -416,16 +422,17 @@ static void test_kbdint_prompts(void **st)
     (void)st;
     static const step one[] = {
         AUTH_START, { true, 92, 1.04 }, { false, 68, 1.05 }, { true, 84, 4.0 }, { false, 28, 4.1 },
+        SESSION_AT(4.1),
     };
     static const step two[] = {
         AUTH_START, { true, 92, 1.04 }, { false, 68, 1.05 }, { true, 84, 4.0 }, { false, 68, 4.1 },
-        { true, 84, 9.0 }, { false, 28, 9.1 },
+        { true, 84, 9.0 }, { false, 28, 9.1 }, SESSION_AT(9.1),
     };
     /* PAM ends with an INFO_REQUEST of no prompts (44 here), answered at
      * once by an empty response of the last one's size: one prompt */
     static const step pam[] = {
         AUTH_START, { true, 92, 1.04 }, { false, 68, 1.05 }, { true, 84, 4.0 }, { false, 44, 4.1 },
-        { true, 84, 4.101 }, { false, 28, 4.2 },
+        { true, 84, 4.101 }, { false, 28, 4.2 }, SESSION_AT(4.2),
     };
     sd_evlist l = { 0 };
     sd_infer_summary su = RUN_STREAM(one, &l);
@@ -449,7 +456,8 @@ static void test_kbdint_prompts(void **st)
 static void test_none_auth(void **st)
 {
     (void)st;
-    static const step seq[] = { { true, 44, 1.00 }, { false, 44, 1.01 }, { true, 68, 1.02 }, { false, 28, 1.03 } };
+    static const step seq[] = { { true, 44, 1.00 }, { false, 44, 1.01 }, { true, 68, 1.02 }, { false, 28, 1.03 },
+                                SESSION_AT(1.03) };
     sd_evlist l = { 0 };
     sd_infer_summary su = RUN_STREAM(seq, &l);
     assert_int_equal(su.auth_success, 1);

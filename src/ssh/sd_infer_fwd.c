@@ -1,0 +1,211 @@
+/* sd_infer_fwd: -L/-D forwards in any session, -N or next to a shell
+ * (docs/events.md forward). A client CHANNEL_OPEN "direct-tcpip" of the
+ * size its layout allows, answered by the server's OPEN_CONFIRMATION and
+ * followed by data, opens a channel; the records that follow it as one
+ * exchange (data, and the EOF / CLOSE / WINDOW_ADJUST reactions to it) are
+ * the channel's. They are marked so that the session's keys and transfers
+ * are read without them (sdi_view_push). */
+#include "sd_infer_int.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* The sizes the channel rules compare with, for the outer suites. */
+typedef struct fwd_sizes {
+    uint32_t open_min, open_max; /* CHANNEL_OPEN direct-tcpip, client */
+    uint32_t confirm;            /* OPEN_CONFIRMATION, server */
+    uint32_t ctl_c, ctl_s;       /* a 5-byte control packet (EOF, CLOSE) */
+    uint32_t fr_c, fr_s;         /* framing of a CHANNEL_DATA beyond its header */
+} fwd_sizes;
+
+static fwd_sizes fwd_sizes_of(const ctx *x)
+{
+    fwd_sizes z = {
+        .open_min = sd_ssh_wire_size(x->cs, P_DIRECT_TCPIP_BASE),
+        .open_max = sd_ssh_wire_size(x->cs, P_DIRECT_TCPIP_BASE + 2 * FWD_HOST_MAX),
+        .confirm = sd_ssh_wire_size(x->ss, P_OPEN_CONFIRM),
+        .ctl_c = sd_ssh_wire_size(x->cs, P_CHANNEL_CTL),
+        .ctl_s = sd_ssh_wire_size(x->ss, P_CHANNEL_CTL),
+    };
+    uint32_t wc = sd_ssh_wire_size(x->cs, SD_SSH_P_CHANNEL_DATA(0)), ws = sd_ssh_wire_size(x->ss, SD_SSH_P_CHANNEL_DATA(0));
+    z.fr_c = wc > SD_SSH_P_CHANNEL_DATA(0) ? wc - SD_SSH_P_CHANNEL_DATA(0) : 0;
+    z.fr_s = ws > SD_SSH_P_CHANNEL_DATA(0) ? ws - SD_SSH_P_CHANNEL_DATA(0) : 0;
+    return z;
+}
+
+/* A record no larger than FWD_CTL_MAX control packets: an EOF / CLOSE /
+ * WINDOW_ADJUST, or as well a key or its echo (the same wire size in most
+ * suites). */
+static bool small_rec(const fwd_sizes *z, const item *it)
+{
+    return it->len <= FWD_CTL_MAX * (it->c ? z->ctl_c : z->ctl_s);
+}
+
+/* The channel carries an SSH session (KEXINIT-sized records both ways
+ * right after the confirmation): a ProxyJump / -W hop or ssh through a
+ * forward, read as a nested leg (sd_infer_legs.c), not as a forward. */
+static bool carries_ssh(const ctx *x, size_t conf)
+{
+    bool big[2] = { false, false };
+    for (size_t k = conf + 1; k < x->n && k <= conf + NESTED_KEX_RECORDS; k++)
+        if (x->v[k].len >= KEXINIT_MIN && x->v[k].len <= KEXINIT_MAX)
+            big[x->v[k].c] = true;
+    return big[0] && big[1];
+}
+
+/* Whether v[i] opens a forward channel; *conf = its confirmation. The
+ * confirmation is the server's first record after the open, within
+ * FWD_CONFIRM_S; data follows it within FWD_DATA_S (HTTP and SOCKS
+ * clients speak at once, other servers send a banner). */
+static bool is_open(const ctx *x, const fwd_sizes *z, size_t i, size_t *conf)
+{
+    const item *o = &x->v[i];
+    if (!o->c || o->len < z->open_min || o->len > z->open_max)
+        return false;
+    size_t j = i + 1;
+    while (j < x->n && j <= i + FWD_LOOK_RECORDS && x->v[j].c)
+        j++;
+    if (j >= x->n || x->v[j].c || x->v[j].len != z->confirm || x->v[j].t - o->t >= FWD_CONFIRM_S)
+        return false;
+    for (size_t k = j + 1; k < x->n && k <= j + FWD_LOOK_RECORDS && x->v[k].t - x->v[j].t < FWD_DATA_S; k++)
+        if (!small_rec(z, &x->v[k])) {
+            *conf = j;
+            return !carries_ssh(x, j);
+        }
+    return false;
+}
+
+/* One forward channel: its records and bytes. */
+typedef struct fwd_chan {
+    size_t open, conf, last;
+    uint64_t bytes[2]; /* client->server, server->client */
+} fwd_chan;
+
+/* Whether v[k] is the channel's, the channel's last record being at
+ * last; *sess says whether the record before v[k] was the session's. A
+ * small record is the channel's when it reacts at once to the channel's
+ * traffic (EOF, CLOSE, WINDOW_ADJUST); otherwise it is a key or an echo. A
+ * data record is the channel's unless it answers a key of the session
+ * (a command's output). */
+static bool chan_record(const ctx *x, const fwd_sizes *z, size_t k, size_t last, bool sess)
+{
+    const item *it = &x->v[k];
+    if (small_rec(z, it))
+        return it->t - x->v[last].t < REACT_MIN_S && !(sess && !it->c && x->v[k - 1].c);
+    return !(sess && !it->c && x->v[k - 1].c);
+}
+
+/* Walks the records after the confirmation up to stop (the next open):
+ * marks the channel's and sums their bytes. In a -N session (no session
+ * records) everything up to the next open is the channel's; next to a
+ * shell the channel ends after FWD_CHAIN_S without its traffic. */
+static void chan_walk(ctx *x, const fwd_sizes *z, fwd_chan *ch, size_t stop, bool fwd_only)
+{
+    double gap = fwd_only ? INFINITY : FWD_CHAIN_S;
+    bool sess = false;
+    x->chan[ch->open] = x->chan[ch->conf] = true;
+    ch->last = ch->conf;
+    for (size_t k = ch->conf + 1; k < stop && x->v[k].t - x->v[ch->last].t <= gap; k++) {
+        const item *it = &x->v[k];
+        bool mine = fwd_only || chan_record(x, z, k, ch->last, sess);
+        sess = !mine;
+        if (!mine)
+            continue;
+        x->chan[k] = true;
+        ch->last = k;
+        uint32_t fr = it->c ? z->fr_c : z->fr_s;
+        if (!small_rec(z, it) && it->len > fr)
+            ch->bytes[!it->c] += it->len - fr;
+    }
+}
+
+/* The forward event of a channel. -L and -D open the same channel type
+ * with the same layout (RFC 4254 7.2; the SOCKS exchange of -D stays on
+ * the client's machine): the mode reported is "L" for both. */
+static void forward_event(ctx *x, const fwd_chan *ch, bool fwd_only)
+{
+    sd_event *e = sdi_ev(x, "forward", &x->v[ch->open], &x->v[ch->last], SD_LEG_FORWARD);
+    uint64_t by = ch->bytes[0] + ch->bytes[1];
+    e->dir = 0;
+    e->confidence = CONF_FORWARD;
+    sd_ev_str(e, "mode", "L");
+    sd_ev_int(e, "bytes", (int64_t)by);
+    sd_ev_int(e, "bytes_c2s", (int64_t)ch->bytes[0]);
+    sd_ev_int(e, "bytes_s2c", (int64_t)ch->bytes[1]);
+    sd_ev_int(e, "confirm_frame", (int64_t)x->v[ch->conf].frame);
+    sd_ev_bool(e, "beside_session", !fwd_only);
+    snprintf(e->note, sizeof e->note, "direct-tcpip channel (-L or -D)%s, about %llu bytes carried (%llu up, %llu down)",
+             fwd_only ? "" : " next to the session", (unsigned long long)by, (unsigned long long)ch->bytes[0],
+             (unsigned long long)ch->bytes[1]);
+}
+
+/* The next open at or after i (SIZE_MAX when none); *conf its confirmation. */
+static size_t next_open(const ctx *x, const fwd_sizes *z, size_t i, size_t *conf)
+{
+    for (; i < x->n; i++)
+        if (is_open(x, z, i, conf))
+            return i;
+    return SIZE_MAX;
+}
+
+void sdi_forwards(ctx *x, size_t from, bool fwd_only)
+{
+    fwd_sizes z = fwd_sizes_of(x);
+    if (!z.open_min || !z.confirm || !z.ctl_c || !z.ctl_s)
+        return;
+    size_t conf = 0, open = next_open(x, &z, from, &conf);
+    while (open != SIZE_MAX) {
+        if (!x->chan)
+            x->chan = sd_calloc(x->n, sizeof *x->chan);
+        fwd_chan ch = { .open = open, .conf = conf };
+        size_t nconf = 0, next = next_open(x, &z, conf + 1, &nconf);
+        chan_walk(x, &z, &ch, next == SIZE_MAX ? x->n : next, fwd_only);
+        forward_event(x, &ch, fwd_only);
+        open = next;
+        conf = nconf;
+    }
+}
+
+size_t sdi_view_push(ctx *x, sdi_view *sv)
+{
+    memset(sv, 0, sizeof *sv);
+    if (!x->chan)
+        return 0;
+    sv->v = x->v;
+    sv->n = x->n;
+    sv->req_to = x->req_to;
+    sv->map = sd_calloc(x->n + 1, sizeof *sv->map);
+    item *w = sd_calloc(x->n ? x->n : 1, sizeof *w);
+    size_t m = 0;
+    for (size_t i = 0; i < x->n; i++) {
+        sv->map[i] = m;
+        if (!x->chan[i])
+            w[m++] = x->v[i];
+    }
+    sv->map[x->n] = m;
+    x->req_to = sv->map[x->req_to < x->n ? x->req_to : x->n];
+    x->v = w;
+    x->n = m;
+    return sv->n - m;
+}
+
+size_t sdi_view_index(const sdi_view *sv, size_t i)
+{
+    if (!sv->map)
+        return i;
+    return sv->map[i < sv->n ? i : sv->n];
+}
+
+void sdi_view_pop(ctx *x, sdi_view *sv)
+{
+    if (!sv->map)
+        return;
+    free(x->v);
+    free(sv->map);
+    x->v = sv->v;
+    x->n = sv->n;
+    x->req_to = sv->req_to;
+    memset(sv, 0, sizeof *sv);
+}

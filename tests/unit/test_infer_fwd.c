@@ -1,0 +1,329 @@
+/* Unit tests of the SSH inference on synthetic record streams of one
+ * chacha20-poly1305 connection (OpenSSH 9.2 both sides, sizes as in the
+ * lab captures): -L/-D channels next to a shell (sd_infer_fwd.c), the
+ * evidence an agent channel needs (sd_infer_req.c) and the evidence a
+ * login needs (sd_infer_auth.c). Each test also runs the look-alike that
+ * must not be read as the finding. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "ssh/sd_infer.h"
+
+typedef struct rec {
+    bool c;
+    uint32_t len;
+    double t;
+} rec;
+
+#define MAXREC 256
+
+/* A stream under construction. */
+typedef struct stream {
+    rec r[MAXREC];
+    size_t n;
+} stream;
+
+static void add(stream *s, bool c, uint32_t len, double t)
+{
+    assert_true(s->n < MAXREC);
+    s->r[s->n++] = (rec){ c, len, t };
+}
+
+static void add_all(stream *s, const rec *r, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        add(s, r[i].c, r[i].len, r[i].t);
+}
+
+#define ADD_ALL(s, a) add_all((s), (a), sizeof(a) / sizeof((a)[0]))
+
+/* Frame numbers are index + 1. */
+static sd_infer_summary infer(const stream *s, sd_evlist *l)
+{
+    static sd_ssh_meta m;
+    static sd_conn c;
+    static sd_ssh_record rc[MAXREC];
+    memset(&m, 0, sizeof m);
+    memset(&c, 0, sizeof c);
+    snprintf(c.uid, sizeof c.uid, "Cfwd");
+    m.outcome = SD_SSH_OUT_ENCRYPTED;
+    assert_int_equal(sd_ssh_suite_from_names("chacha20-poly1305@openssh.com", NULL, &m.side[0].suite), 0);
+    m.side[1].suite = m.side[0].suite;
+    m.side[0].software = m.side[1].software = "OpenSSH_9.2p1";
+    for (size_t i = 0; i < s->n; i++)
+        rc[i] = (sd_ssh_record){ .dir = s->r[i].c ? 0 : 1, .from_client = s->r[i].c, .wire_len = s->r[i].len,
+                                 .frame = i + 1, .ts = (sd_ts)(s->r[i].t * 1e9) };
+    sd_sshconn_result r = { .conn = &c, .meta = &m, .rec = rc, .nrec = s->n };
+    sd_infer_opts o = { .keystrokes = true };
+    sd_infer_summary su;
+    sd_infer_ssh(&o, &r, l, &su);
+    return su;
+}
+
+/* The events of a kind: their number, and the first in *first. */
+static size_t kind_events(const sd_evlist *l, const char *kind, const sd_event **first)
+{
+    size_t k = 0;
+    if (first)
+        *first = NULL;
+    for (size_t i = l->n; i-- > 0;)
+        if (!strcmp(l->v[i].kind, kind)) {
+            k++;
+            if (first)
+                *first = &l->v[i];
+        }
+    return k;
+}
+
+static size_t count_kind(const sd_evlist *l, const char *kind)
+{
+    return kind_events(l, kind, NULL);
+}
+
+static const sd_event *find_kind(const sd_evlist *l, const char *kind)
+{
+    const sd_event *e;
+    kind_events(l, kind, &e);
+    return e;
+}
+
+/* Public-key login, the session's open, its requests in one segment:
+ * pty-req + shell, 376 bytes (lab pubkey_chacha), or 444 with -A's
+ * auth-agent-req (lab agent_used); then two typed keys with their
+ * echoes. */
+static void shell(stream *s, bool agent)
+{
+    static const rec login[] = {
+        { true, 44, 1.00 },   { false, 44, 1.01 },  { true, 68, 1.02 },   { false, 52, 1.03 },
+        { true, 140, 1.04 },  { false, 100, 1.05 }, { true, 308, 1.06 },  { false, 28, 1.07 },
+        { true, 112, 1.08 },  { false, 672, 1.10 }, { false, 192, 1.15 }, { true, 376, 1.151 },
+        { false, 108, 1.16 }, { false, 52, 1.2 },   { true, 36, 2.0 },    { false, 36, 2.001 },
+        { true, 36, 2.3 },    { false, 36, 2.301 },
+    };
+    s->n = 0;
+    ADD_ALL(s, login);
+    if (agent)
+        s->r[11].len = 444;
+}
+
+/* A key and its echo at t. */
+static void key(stream *s, double t)
+{
+    add(s, true, 36, t);
+    add(s, false, 36, t + 0.001);
+}
+
+/* A page of `segs` full segments fetched through a -L channel opened at
+ * t (lab shellfwd_L_chacha: open 92, confirmation 44, GET 124, then the
+ * server's EOF, the client's EOF + CLOSE, the server's CLOSE). Returns the
+ * index of the open. */
+static size_t fetch(stream *s, double t, int segs, bool data)
+{
+    size_t open = s->n;
+    add(s, true, 92, t);
+    add(s, false, 44, t + 0.0002);
+    if (!data)
+        return open;
+    add(s, true, 124, t + 0.0006);
+    for (int i = 0; i < segs; i++)
+        add(s, false, 1448, t + 0.004 + i * 1e-6);
+    add(s, false, 36, t + 0.0045);
+    add(s, true, 72, t + 0.0049);
+    add(s, false, 36, t + 0.0050);
+    return open;
+}
+
+/* A 43 KB page fetched through a -L channel between two keys: one forward
+ * event from the open to the server's CLOSE, its bytes down, and neither
+ * a transfer nor a keystroke from the channel's records. */
+static void test_forward_beside_shell(void **st)
+{
+    (void)st;
+    stream s;
+    shell(&s, false);
+    size_t open = fetch(&s, 2.4, 30, true), last = s.n - 1;
+    key(&s, 2.6);
+    key(&s, 2.9);
+    add(&s, false, 100, 2.91);
+    sd_evlist l = { 0 };
+    sd_infer_summary su = infer(&s, &l);
+    assert_string_equal(su.session_kind, "shell");
+    assert_int_equal(count_kind(&l, "forward"), 1);
+    const sd_event *e = find_kind(&l, "forward");
+    assert_int_equal(e->frame, open + 1);
+    assert_int_equal(e->frame_last, last + 1);
+    assert_true(sd_ev_get(e, "bytes_s2c")->i > 30 * 1400);
+    assert_true(sd_ev_get(e, "bytes_c2s")->i < 200);
+    assert_int_equal(count_kind(&l, "transfer"), 0);
+    assert_int_equal(count_kind(&l, "keystroke"), 4);
+    assert_int_equal(su.keystrokes, 4);
+    sd_evlist_free(&l);
+}
+
+/* An open-sized record answered by a confirmation-sized one with no data
+ * after it is not a channel in use: no forward. */
+static void test_forward_needs_data(void **st)
+{
+    (void)st;
+    stream s;
+    shell(&s, false);
+    fetch(&s, 2.4, 0, false);
+    key(&s, 3.6);
+    sd_evlist l = { 0 };
+    infer(&s, &l);
+    assert_int_equal(count_kind(&l, "forward"), 0);
+    sd_evlist_free(&l);
+}
+
+/* ssh-add -l on the server (lab agent_used): the agent channel's open
+ * (68) and confirmation (44), the request (44) and its answer (124), the
+ * server's output with EOF and CLOSE, the client's CLOSE at once. */
+static void test_agent_exchange(void **st)
+{
+    (void)st;
+    stream s;
+    shell(&s, true);
+    static const rec use[] = { { false, 68, 3.0 },    { true, 44, 3.0005 },  { false, 44, 3.001 },
+                               { true, 124, 3.003 },  { false, 160, 3.004 }, { true, 72, 3.0042 },
+                               { false, 36, 3.0045 } };
+    ADD_ALL(&s, use);
+    sd_evlist l = { 0 };
+    sd_infer_summary su = infer(&s, &l);
+    assert_true(su.agent_used);
+    assert_true(sd_ev_get(find_kind(&l, "agent_forwarding"), "used")->b);
+    sd_evlist_free(&l);
+}
+
+/* The same open and confirmation sizes in a legacy scp download's
+ * handshake (a line, a 1-byte ack; ja4 ssh-scp-1050 frames 153-158), then
+ * the bulk: no agent exchange, no agent use, though -A was requested. */
+static void test_agent_lookalike(void **st)
+{
+    (void)st;
+    stream s;
+    shell(&s, true);
+    static const rec scp[] = { { false, 68, 3.0 }, { true, 44, 3.0005 }, { false, 68, 3.015 },
+                               { true, 36, 3.0154 }, { false, 68, 3.016 }, { true, 36, 3.02 } };
+    ADD_ALL(&s, scp);
+    for (int i = 0; i < 40; i++)
+        add(&s, false, 1448, 3.021 + i * 1e-5);
+    add(&s, true, 36, 3.03);
+    sd_evlist l = { 0 };
+    sd_infer_summary su = infer(&s, &l);
+    assert_false(su.agent_used);
+    assert_null(find_kind(&l, "agent_forwarding"));
+    sd_evlist_free(&l);
+}
+
+/* Three typed passwords rejected (failure 52, as the none probe's), then
+ * the client gives up and closes: the records that follow (a channel's
+ * control, keys of another session, one of USERAUTH_SUCCESS's size) are
+ * no further attempt and no login. */
+static void test_auth_gave_up(void **st)
+{
+    (void)st;
+    stream s = { .n = 0 };
+    static const rec seq[] = {
+        { true, 44, 1.00 },  { false, 44, 1.01 },  { true, 68, 1.02 },  { false, 52, 1.03 },
+        { true, 84, 4.00 },  { false, 52, 4.10 },  { true, 84, 7.00 },  { false, 52, 7.10 },
+        { true, 84, 10.00 }, { false, 52, 10.10 }, { true, 36, 10.2 },  { false, 36, 10.21 },
+        { true, 36, 13.0 },  { false, 28, 13.01 }, { true, 36, 13.5 },  { false, 36, 13.51 },
+    };
+    ADD_ALL(&s, seq);
+    sd_evlist l = { 0 };
+    sd_infer_summary su = infer(&s, &l);
+    assert_int_equal(su.auth_success, 0);
+    assert_int_equal(su.auth_attempts, 3);
+    assert_string_equal(su.auth_method, "password");
+    for (size_t i = 0; i < l.n; i++)
+        if (!strcmp(l.v[i].kind, "auth_attempt"))
+            assert_string_equal(sd_ev_get(&l.v[i], "result")->s, "failure");
+    sd_evlist_free(&l);
+}
+
+/* A success-sized answer that no session follows is not a login (the
+ * outcome stays unknown); the same answer followed by the session's open
+ * is one. */
+static void test_auth_success_needs_session(void **st)
+{
+    (void)st;
+    stream s = { .n = 0 };
+    static const rec seq[] = { { true, 44, 1.00 }, { false, 44, 1.01 }, { true, 68, 1.02 },
+                               { false, 52, 1.03 }, { true, 84, 4.00 }, { false, 28, 4.10 } };
+    ADD_ALL(&s, seq);
+    sd_evlist l = { 0 };
+    sd_infer_summary su = infer(&s, &l);
+    assert_int_equal(su.auth_success, -1);
+    assert_int_equal(count_kind(&l, "auth_attempt"), 0);
+    sd_evlist_free(&l);
+    add(&s, true, 112, 4.11);
+    add(&s, false, 44, 4.15);
+    su = infer(&s, &l);
+    assert_int_equal(su.auth_success, 1);
+    assert_string_equal(sd_ev_get(find_kind(&l, "auth_attempt"), "result")->s, "success");
+    sd_evlist_free(&l);
+}
+
+/* Lab reverse_kbd_fail (chacha20 in chacha20): the forward session with
+ * -R, then a reverse client that tries keyboard-interactive (failed at
+ * once) and three passwords (failure 116: the methods list names
+ * keyboard-interactive), gives up and closes its channel (server 36, client
+ * 72, server 36); the forward session goes on with keys. One of those keys
+ * is given USERAUTH_SUCCESS's tunnelled size (68): it must not become a
+ * reverse login accepted by keyboard-interactive. */
+static const rec reverse_gave_up[] = {
+    { false, 200, 1.5700 }, { false, 116, 1.5700 }, { true, 44, 1.6482 },   { false, 44, 1.6518 },
+    { true, 68, 1.6532 },   { false, 52, 1.6638 },  { true, 148, 4.2556 },  { false, 28, 4.3217 },
+    { true, 68, 4.3240 },   { true, 112, 4.3241 },  { false, 524, 4.3248 }, { false, 72, 4.3677 },
+    { true, 376, 4.3679 },  { false, 108, 4.3705 }, { false, 52, 4.3742 },  { false, 92, 5.5044 },
+    { true, 44, 5.5127 },   { false, 76, 5.5128 },  { true, 76, 5.5337 },   { false, 1140, 5.5381 },
+    { true, 1124, 5.5383 }, { false, 1244, 5.6635 }, { true, 1448, 5.6784 }, { true, 156, 5.6784 },
+    { false, 52, 5.7438 },  { false, 84, 5.7878 },  { true, 84, 5.7880 },   { false, 108, 5.7881 },
+    { true, 116, 5.7940 },  { false, 132, 5.7943 }, { true, 116, 5.8001 },  { false, 188, 8.5772 },
+    { true, 116, 8.6224 },  { false, 124, 11.1801 }, { true, 116, 11.2700 }, { false, 188, 14.4065 },
+    { true, 116, 14.4966 }, { false, 36, 14.4979 }, { true, 72, 14.5017 },  { false, 36, 14.5019 },
+    { true, 36, 17.1647 },  { false, 36, 17.1649 }, { true, 36, 17.3588 },  { false, 36, 17.3591 },
+    { true, 36, 17.5455 },  { false, 36, 17.5457 }, { true, 68, 17.8358 },  { false, 36, 17.8360 },
+    { true, 36, 18.2456 },  { false, 36, 18.2459 }, { false, 44, 18.2460 }, { false, 176, 18.2504 },
+    { true, 36, 18.2506 },  { true, 60, 18.2506 },
+};
+
+static void test_reverse_gave_up(void **st)
+{
+    (void)st;
+    stream s = { .n = 0 };
+    ADD_ALL(&s, reverse_gave_up);
+    sd_evlist l = { 0 };
+    sd_infer_summary su = infer(&s, &l);
+    assert_int_equal(su.auth_success, 1); /* the forward leg's password */
+    assert_true(su.reverse_provisioned);
+    int fails = 0, kbd = 0;
+    for (size_t i = 0; i < l.n; i++) {
+        const sd_event *e = &l.v[i];
+        if (strcmp(e->kind, "auth_attempt") || e->leg != SD_LEG_REVERSE)
+            continue;
+        assert_string_equal(sd_ev_get(e, "result")->s, "failure");
+        fails++;
+        kbd += !strcmp(sd_ev_get(e, "method")->s, "keyboard-interactive");
+    }
+    assert_int_equal(fails, 4);
+    assert_int_equal(kbd, 1);
+    sd_evlist_free(&l);
+}
+
+int main(void)
+{
+    const struct CMUnitTest t[] = {
+        cmocka_unit_test(test_forward_beside_shell), cmocka_unit_test(test_forward_needs_data),
+        cmocka_unit_test(test_agent_exchange),       cmocka_unit_test(test_agent_lookalike),
+        cmocka_unit_test(test_auth_gave_up),         cmocka_unit_test(test_auth_success_needs_session),
+        cmocka_unit_test(test_reverse_gave_up),
+    };
+    return cmocka_run_group_tests(t, NULL, NULL);
+}

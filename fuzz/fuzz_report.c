@@ -15,7 +15,8 @@
 #include "fzcheck.h"
 #include "out/sd_evout.h"
 #include "out/sd_report.h"
-#include "out/sd_sshout.h"
+#include "ssh/sd_ssh_record.h"
+#include "ssh/sd_ssh_report.h"
 #include "ssh/sd_sshan.h"
 
 #include <ctype.h>
@@ -95,18 +96,18 @@ static void on_done(void *ud, const sd_ssh_done *d)
     if (!d->summary)
         return;
     write_events(r, d->events);
-    char sum[256];
-    sd_sshout_summary(sum, sizeof sum, d->summary);
-    sd_report_conn rc = { .conn = d->r->conn, .meta = d->r->meta, .ev = d->events->v, .nev = d->events->n,
-                          .rec = d->r->rec, .nrec = d->r->nrec, .summary = sum };
-    sd_report_text(&r->text, &rc, &r->ro);
+    sd_ssh_report sr; /* the writers' model, as strider ssh fills it */
+    sd_ssh_report_fill(&sr, d, d->events->v, d->events->n, &r->ro, true);
+    const sd_report_conn *rc = &sr.rc;
+    sd_report_text(&r->text, rc, &r->ro);
     sd_buf colour = { 0 };
     sd_report_opts ro = r->ro;
     ro.color = SD_REPORT_COLOR_ALWAYS;
-    sd_report_text(&colour, &rc, &ro);
+    sd_report_text(&colour, rc, &ro);
     fz_terminal_safe("coloured report", colour.p, colour.len, false, true);
     sd_buf_free(&colour);
-    sd_report_html_add(r->html, &rc);
+    sd_report_html_add(r->html, rc);
+    sd_ssh_report_clear(&sr);
     sd_evlist now = { 0 };
     sd_campaign_add(r->camp, d, &now);
     write_events(r, &now);

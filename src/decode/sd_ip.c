@@ -103,6 +103,21 @@ static void fill_reassembled(const sd_frag_out *fo, sd_pkt *out)
         out->anomalies |= SD_ANOM_IP_SNAPPED;
 }
 
+/* One fragment into the reassembler, IPv4 or IPv6. True when it completed
+ * its datagram: fo holds it and out the whole datagram's fields. Else *res
+ * is what the fragment decodes to. Overlaps are reported either way. */
+static bool frag_feed(sd_decoder *d, const sd_frag_in *in, sd_pkt *out, sd_frag_out *fo, sd_dec_res *res)
+{
+    uint32_t anom;
+    uint64_t evicted;
+    sd_frag_res r = sd_frag_add(d->frags, in, fo, &anom, &evicted);
+    *res = frag_result(d, r, anom, evicted, in, out);
+    if (r != SD_FRAG_DONE)
+        return false;
+    fill_reassembled(fo, out);
+    return true;
+}
+
 /* A fragment: never decoded as L4 on its own (RFC 791 §3.2). */
 static sd_dec_res ipv4_fragment(sd_decoder *d, uint8_t proto, unsigned ihl, uint32_t off, bool more,
                                 const uint8_t *pl, uint32_t pl_present, uint32_t pl_wire,
@@ -121,13 +136,9 @@ static sd_dec_res ipv4_fragment(sd_decoder *d, uint8_t proto, unsigned ihl, uint
         .frame = d->cur->num, .ts = d->cur->ts, .ttl = out->ttl, .df = out->df, .hdr_len = ihl,
     };
     sd_frag_out fo;
-    uint32_t anom;
-    uint64_t evicted;
-    sd_frag_res r = sd_frag_add(d->frags, &in, &fo, &anom, &evicted);
-    if (r != SD_FRAG_DONE)
-        return frag_result(d, r, anom, evicted, &in, out);
-    frag_result(d, r, anom, evicted, &in, out); /* report overlaps in the last one too */
-    fill_reassembled(&fo, out);
+    sd_dec_res res;
+    if (!frag_feed(d, &in, out, &fo, &res))
+        return res;
     return sd_decode_l4(d, proto, sd_cur_make(fo.data, fo.len_present), fo.len_wire, out);
 }
 
@@ -364,13 +375,9 @@ sd_dec_res sd_decode_ipv6(sd_decoder *d, sd_cur c, sd_pkt *out)
     };
     out->ipproto = w.nh;
     sd_frag_out fo;
-    uint32_t anom;
-    uint64_t evicted;
-    sd_frag_res r = sd_frag_add(d->frags, &in, &fo, &anom, &evicted);
-    if (r != SD_FRAG_DONE)
-        return frag_result(d, r, anom, evicted, &in, out);
-    frag_result(d, r, anom, evicted, &in, out);
-    fill_reassembled(&fo, out);
+    sd_dec_res res;
+    if (!frag_feed(d, &in, out, &fo, &res))
+        return res;
     out->ipproto = fo.proto;
     v6walk w2 = { .nh = fo.proto, .c = sd_cur_make(fo.data, fo.len_present),
                   .wire = fo.len_wire };

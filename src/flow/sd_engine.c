@@ -330,9 +330,6 @@ static void finish_flow(sd_engine *e, sd_flow *f, bool expired)
             sd_reasm_flush(f->reasm[d]);
     reasm_stop(f); /* nothing more to deliver; its counts go into the conn */
     record_open_counts(e, f);
-    sd_flowkey k;
-    sd_flowkey_of(f, &k);
-    sd_streamno_end(e->streams, &k, &f->ws);
     if (!f->selected) { /* numbered only: no packet of it passed the filter */
         free(f);
         return;
@@ -347,8 +344,14 @@ static void finish_flow(sd_engine *e, sd_flow *f, bool expired)
     free(f);
 }
 
+/* A flow ends before the input does (split, idle, eviction): a later packet
+ * on its key may go on with its Wireshark stream, so it is remembered. At
+ * the end of input (drain) nothing comes later and nothing is. */
 static void end_flow(sd_engine *e, sd_flow *f, bool expired)
 {
+    sd_flowkey k;
+    sd_flowkey_of(f, &k);
+    sd_streamno_end(e->streams, &k, &f->ws);
     sd_flowtab_remove(e->tab, f);
     finish_flow(e, f, expired);
 }

@@ -73,13 +73,6 @@ int sd_fields_select(const sd_fieldset *fs, const char *list, const sd_field **o
  * all-fields output; returns the count (max cap). */
 size_t sd_fields_all(const sd_fieldset *fs, bool optional, const sd_field **out, size_t cap);
 
-/* --where: conditions joined by ',' or " and ", each NAME OP VALUE with OP one
- * of = != < <= > >= ~ (substring). All must hold. */
-typedef struct sd_filter sd_filter;
-sd_filter *sd_filter_parse(const sd_fieldset *fs, const char *expr, char *err, size_t errlen);
-bool sd_filter_match(const sd_filter *flt, const void *rec);
-void sd_filter_free(sd_filter *flt);
-
 /* Compares two records by a field (numbers numerically, strings bytewise,
  * null last). */
 int sd_field_cmp(const sd_field *f, const void *a, const void *b);

@@ -3,7 +3,9 @@
  * host key, strict KEX / Terrapin, scan outcome), as text or as JSON lines
  * with Zeek ssh.log field names plus strider's own. */
 #include "../analyze/sd_campaign.h"
+#include "../out/sd_evfields.h"
 #include "../out/sd_evout.h"
+#include "../ssh/sd_ssh_fields.h"
 #include "../ssh/sd_ssh_out.h"
 #include "cli_cmd.h"
 #include "cli_opt.h"
@@ -19,8 +21,14 @@ static const char HELP[] =
     "                       strider, so accepted and changes nothing\n"
     "      --kinds LIST     only these event kinds, e.g. keystroke,command_output\n"
     "                       or auth_attempt (docs/events.md lists them)\n"
-    "  -n, --stream N       only TCP stream N (Wireshark's tcp.stream)\n"
-    "  -z, --zoom FROM-TO   only events whose first frame is in FROM..TO\n"
+    "  -n, --stream N       only TCP stream N (Wireshark's tcp.stream; or tcp:N)\n"
+    "  -Y, --where EXPR     only connections whose record (the JSON \"ssh\" line's\n"
+    "                       names) EXPR holds for, e.g. 'auth_success && id.orig_h\n"
+    "                       in 10.0.0.0/8' (language as conns --where; man strider)\n"
+    "      --where-events EXPR  only events EXPR holds for (the JSON \"event\"\n"
+    "                       line's names, the event's own fields too), e.g.\n"
+    "                       'kind in {auth_attempt login} && confidence >= 0.8'\n"
+    "  -z, --zoom A-B       only events whose first frame is in A..B\n"
     "  -d, --leg L          forward, reverse (incl. nested) or both (default)\n"
     "  -w, --window S       windowed exfil/infil view: window length (s); the\n"
     "                       HTML data-movement plot uses the same windows\n"
@@ -41,6 +49,7 @@ static const char HELP[] =
 typedef struct ssh_run {
     bool plots, no_color, live;
     int64_t stream;          /* -n: -1 = all */
+    sd_filter *where, *where_ev; /* -Y, --where-events */
     double window, stride;   /* -w, -s */
     const char *outdir;
     sd_ssh_out out;          /* what is shown and where it goes */
@@ -88,10 +97,18 @@ static void ssh_init(void *ctx)
     run->out.legs = 3;
 }
 
+static int ssh_where(sd_filter **own, const sd_filter **use, const sd_fieldset *fs, const char *opt,
+                     const char *arg)
+{
+    char err[256];
+    sd_filter_free(*own);
+    *use = *own = sd_filter_parse(fs, arg, err, sizeof err);
+    return *own ? CLI_OK : cli_usage_error("ssh", "bad %s: %s", opt, err);
+}
+
 static int ssh_opt(void *ctx, int o, const char *arg)
 {
     ssh_run *run = ctx;
-    uint64_t n;
     switch (o) {
     case 'm': run->out.meta_only = true; return CLI_OK;
     case 'C': run->out.csv = true; return CLI_OK;
@@ -104,11 +121,17 @@ static int ssh_opt(void *ctx, int o, const char *arg)
     case 'R': run->out.records = true; return CLI_OK;
     case 'N': run->no_color = true; return CLI_OK;
     case 'o': run->outdir = arg; return CLI_OK;
-    case 'n':
-        if (cli_parse_u64("ssh", "-n/--stream", arg, 0, INT64_MAX, &n))
+    case 'n': {
+        sd_connsel sel;
+        if (cli_opt_conn("ssh", "-n/--stream", arg, &sel))
             return 2;
-        run->stream = (int64_t)n;
+        if (sel.uid || sel.proto != 6 || sel.id > INT64_MAX)
+            return cli_usage_error("ssh", "-n/--stream wants a TCP stream number, not \"%s\"", arg);
+        run->stream = (int64_t)sel.id;
         return CLI_OK;
+    }
+    case 'Y': return ssh_where(&run->where, &run->out.where, &sd_ssh_fields, "--where", arg);
+    case 'E': return ssh_where(&run->where_ev, &run->out.where_ev, &sd_ev_fields, "--where-events", arg);
     case 'z': return cli_opt_frames("ssh", "-z/--zoom", arg, &run->out.zfrom, &run->out.zto);
     case 'd':
         return sd_ssh_out_legs(&run->out, arg) ? CLI_OK
@@ -191,6 +214,8 @@ static void ssh_free(void *ctx)
     sd_report_html_free(run->out.html);
     sd_campaign_free(run->camp);
     sd_sshan_free(run->an);
+    sd_filter_free(run->where);
+    sd_filter_free(run->where_ev);
 }
 
 static const struct option SSH_OPTS[] = {
@@ -200,12 +225,14 @@ static const struct option SSH_OPTS[] = {
     { "leg", required_argument, 0, 'd' }, { "window", required_argument, 0, 'w' },
     { "stride", required_argument, 0, 's' }, { "outdir", required_argument, 0, 'o' },
     { "plots", no_argument, 0, 'p' }, { "report", no_argument, 0, 'p' },
-    { "no-color", no_argument, 0, 'N' }, { "kinds", required_argument, 0, 'K' }, { 0, 0, 0, 0 },
+    { "no-color", no_argument, 0, 'N' }, { "kinds", required_argument, 0, 'K' },
+    { "where", required_argument, 0, 'Y' }, { "where-events", required_argument, 0, 'E' },
+    { "output", required_argument, 0, 'o' }, { 0, 0, 0, 0 },
 };
 
 const cli_cmd cli_cmd_ssh = {
     .name = "ssh", .summary = "SSH connections: metadata (-m) and what the encrypted part reveals",
-    .help = HELP, .shortopts = "mjkn:z:d:w:s:o:p", .longopts = SSH_OPTS, .ctx_size = sizeof(ssh_run),
+    .help = HELP, .shortopts = "mjkn:z:d:w:s:o:pY:", .longopts = SSH_OPTS, .ctx_size = sizeof(ssh_run),
     .init = ssh_init, .opt = ssh_opt, .prepare = ssh_prepare, .start = ssh_start, .finish = ssh_finish,
     .free = ssh_free,
 };

@@ -216,7 +216,7 @@ static const sd_field FIELDS[] = {
     { "last_frame", "last frame", g_last_frame, false },
 };
 
-const sd_fieldset sd_conn_fields = { FIELDS, SD_ARRAY_LEN(FIELDS) };
+const sd_fieldset sd_conn_fields = { FIELDS, SD_ARRAY_LEN(FIELDS), NULL };
 
 const char *const sd_conn_text_default =
     "stream,proto,id.orig_h,id.orig_p,id.resp_h,id.resp_p,duration,conn_state,history,"

@@ -54,6 +54,9 @@ typedef struct sd_field {
 typedef struct sd_fieldset {
     const sd_field *f;
     size_t n;
+    /* Names not in the table, or NULL: records with fields of their own
+     * (an event's), looked up by name; v left unset when rec has none. */
+    void (*get_named)(const void *rec, const char *name, sd_fval *v);
 } sd_fieldset;
 
 /* Frees what a getter left in v (raw) and makes it unset again. */

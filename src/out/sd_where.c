@@ -38,6 +38,7 @@ typedef struct node {
     int a, b;                 /* children (AND, OR: both; NOT: a) */
     const sd_field *f[2];     /* the field, or an alias's two */
     size_t nf;
+    char *named;              /* else a name for the fieldset's get_named */
     op_t op;
     lit *v;                   /* one, or the set's values */
     size_t nv;
@@ -45,6 +46,7 @@ typedef struct node {
 } node;
 
 struct sd_filter {
+    const sd_fieldset *fs;
     node *n;
     size_t nn;
     int root;
@@ -318,7 +320,11 @@ static bool find_field(parser *p, const char *name, node *n)
         n->nf = n->f[1] ? 2 : 1;
         return n->f[0] != NULL && (!ALIASES[i].f2 || n->f[1]);
     }
-    return false;
+    if (!p->fs->get_named)
+        return false;
+    n->named = dup_n(name, strlen(name));
+    n->nf = 1;
+    return true;
 }
 
 /* "{ v v .. }" or a single CIDR/value after "in". */
@@ -456,6 +462,7 @@ sd_filter *sd_filter_parse(const sd_fieldset *fs, const char *expr, char *err, s
 {
     parser p = { .s = expr, .fs = fs, .err = err, .errlen = errlen };
     p.flt = sd_calloc(1, sizeof *p.flt);
+    p.flt->fs = fs;
     next(&p);
     if (p.t.k == T_END)
         fail(&p, 0, "empty expression");
@@ -478,6 +485,7 @@ void sd_filter_free(sd_filter *flt)
         for (size_t j = 0; j < n->nv; j++)
             free(n->v[j].s);
         free(n->v);
+        free(n->named);
         if (n->re)
             regfree(n->re);
         free(n->re);
@@ -573,12 +581,15 @@ static bool test_value(const node *n, const sd_fval *v)
 }
 
 /* An alias over two fields: any of them, or for != none of them. */
-static bool test_node(const node *n, const void *rec)
+static bool test_node(const sd_filter *f, const node *n, const void *rec)
 {
     bool all = n->k == N_TEST && n->op == OP_NE;
     for (size_t i = 0; i < n->nf; i++) {
         sd_fval v = { 0 };
-        n->f[i]->get(rec, &v);
+        if (n->named)
+            f->fs->get_named(rec, n->named, &v);
+        else
+            n->f[i]->get(rec, &v);
         if (v.t == SD_FV_JSON) { /* the text ends at its length */
             sd_buf_append(&v.raw, "", 1);
             v.raw.len--;
@@ -598,7 +609,7 @@ static bool eval(const sd_filter *f, int i, const void *rec)
     case N_AND: return eval(f, n->a, rec) && eval(f, n->b, rec);
     case N_OR: return eval(f, n->a, rec) || eval(f, n->b, rec);
     case N_NOT: return !eval(f, n->a, rec);
-    default: return test_node(n, rec);
+    default: return test_node(f, n, rec);
     }
 }
 

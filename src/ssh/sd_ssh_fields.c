@@ -281,7 +281,7 @@ static const sd_field FIELDS[] = {
     ROLE(server, mode_count, "mode_count", "records of that size (CSV)", true),
 };
 
-const sd_fieldset sd_ssh_fields = { FIELDS, SD_ARRAY_LEN(FIELDS) };
+const sd_fieldset sd_ssh_fields = { FIELDS, SD_ARRAY_LEN(FIELDS), NULL };
 
 #define CSV_STATS(role)                                                                          \
     "," #role "_enc_records," #role "_enc_bytes," #role "_mode_size," #role "_mode_count," #role \

@@ -1,5 +1,6 @@
 /* sd_ssh_out: the SSH analyzer's results to the writers (see sd_ssh_out.h). */
 #include "sd_ssh_out.h"
+#include "sd_ssh_fields.h"
 
 #include "../out/sd_evout.h"
 #include "sd_ssh_record.h"
@@ -81,7 +82,7 @@ bool sd_ssh_out_keep(const sd_ssh_out *o, const sd_event *e)
     if (e->frame < o->zfrom || (o->zto && e->frame > o->zto))
         return false;
     int bit = e->leg == SD_LEG_FORWARD ? 1 : 2;
-    return (o->legs & bit) != 0;
+    return (o->legs & bit) != 0 && sd_filter_match(o->where_ev, e);
 }
 
 static bool keep_ev(void *ud, const sd_event *e) /* sd_ssh_out_keep as sd_evfiles takes it */
@@ -157,6 +158,9 @@ static void infer_out(const sd_ssh_out *o, sd_buf *b, const sd_ssh_done *d)
 
 void sd_ssh_out_conn(const sd_ssh_out *o, sd_buf *b, const sd_ssh_done *d)
 {
+    sd_ssh_fieldrec rec = { d->r, d->summary, false };
+    if (!sd_filter_match(o->where, &rec))
+        return;
     if (o->records)
         sd_sshout_records(b, d->r);
     else if (!d->summary) {

@@ -40,7 +40,7 @@ static const sd_field F[] = {
     { "id.resp_h", "", g_resp_h, false },    { "conn_state", "", g_state, false },
     { "client", "", g_client, false },       { "terrapin", "", g_terrapin, false },
 };
-static const sd_fieldset FS = { F, SD_ARRAY_LEN(F) };
+static const sd_fieldset FS = { F, SD_ARRAY_LEN(F), NULL };
 
 static const rec A = { 3, 22, 4.5, "10.1.2.3", "192.168.0.9", "SF", "SSH-2.0-OpenSSH_9.6", true };
 static const rec B = { 7, 443, 0.25, "2001:db8::1", "10.200.0.1", "RSTO", NULL, false };

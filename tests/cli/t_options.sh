@@ -1,0 +1,109 @@
+#!/usr/bin/env bash
+# Every option value an analyst can get wrong is refused the same way: exit
+# status 2, nothing on stdout, a first line on stderr naming the option (or
+# saying what is wrong), never a silent empty result. Also the conditions
+# that are not usage errors but must be said (no such stream, no SSH), the
+# old spellings still accepted with a note, and the --where language end to
+# end on conns and ssh.
+set -u
+. "$(dirname "$0")/../lib.sh"
+D=$REPO/samples/demo.pcap          # one SSH connection, tcp.stream 0
+NOSSH=$REPO/tests/crafted/seqwrap.pcap
+out=$(mktemp -d)
+trap 'rm -rf "$out"' EXIT
+fail=0
+bad() { echo "FAIL $*"; fail=1; }
+
+# usage error: status 2, empty stdout, stderr's first line holds $want
+refused() { # want, args...
+    local want=$1; shift
+    "$STRIDER" "$@" > "$out/o" 2> "$out/e"
+    local rc=$?
+    [ "$rc" = 2 ] || bad "$*: exit $rc, expected 2"
+    [ -s "$out/o" ] && bad "$*: wrote to stdout"
+    head -n 1 "$out/e" | grep -qF -- "$want" || bad "$*: stderr \"$(head -n 1 "$out/e")\" lacks \"$want\""
+}
+refused '--limit' conns --limit x "$D"
+refused '--limit' conns -l -1 "$D"
+refused '--port' conns --port abc "$D"
+refused '--port' conns --port 99999 "$D"
+refused '--idle-timeout' conns --idle-timeout abc "$D"
+refused '--idle-timeout' conns --idle-timeout -5 "$D"
+refused '--idle-timeout' conns --idle-timeout 0 "$D"
+refused '--max-flows' conns --max-flows 0 "$D"
+refused '--stats-interval' conns --stats-interval x "$D"
+refused '--proto' conns --proto icmp "$D"
+refused 'bad address' conns --host 10.0.0.300 "$D"
+refused 'unknown sort field' conns --sort nosuch "$D"
+refused 'unknown field' conns --fields stream,nosuch "$D"
+refused '-n/--stream' conns -n abc "$D"
+refused 'column 10: "abc" is not a number' conns --where 'duration>abc' "$D"
+refused 'column 15: unknown field "nosuch"' conns --where 'duration>3 && nosuch=22' "$D"
+refused "column 1: '(' without ')'" conns --where '(stream == 1' "$D"
+refused 'empty expression' conns --where '' "$D"
+refused 'bad regular expression' conns --where 'history matches "("' "$D"
+refused '-p/--report' ssh -p "$D"
+refused '--csv or --json' ssh --csv --json "$D"
+refused '--records' ssh --csv --records "$D"
+refused '-n/--stream' ssh -n x "$D"
+refused '-n/--stream wants a TCP stream' ssh -n udp:1 "$D"
+refused '-z/--zoom' ssh -z 9-3 "$D"
+refused '-w/--window' ssh -w 0 "$D"
+refused '-s/--stride' ssh -s abc "$D"
+refused '-d/--leg' ssh -d sideways "$D"
+refused '--kinds' ssh --kinds 'A;B' "$D"
+refused 'unknown field "nosuch"' ssh --where 'nosuch == 1' "$D"
+refused 'column 8: expected a value' ssh --where-events 'kind ==' "$D"
+refused '-n/--stream ID is required' packets "$D"
+refused '-n/--stream' packets -n x "$D"
+refused '-z/--zoom' packets -n 0 -z x "$D"
+refused '-n/--stream ID is required' follow "$D"
+refused 'TCP streams only' follow -n udp:0 "$D"
+refused '--overlap' follow -n 0 --overlap sometimes "$D"
+refused '--memcap' follow -n 0 --memcap 12Q "$D"
+refused '--max-hosts' summary --max-hosts 0 "$D"
+refused '--max-open' extract -o "$out/x" --max-open 2 "$D"
+refused "unknown option --no-such-option" conns --no-such-option "$D"
+refused 'unknown command' nosuchcommand "$D"
+
+# said, status 1: the stream asked for is not there; no SSH at all
+"$STRIDER" ssh -n 99 "$D" > "$out/o" 2> "$out/e"
+[ $? = 1 ] || bad "ssh -n 99: exit not 1"
+grep -q 'no SSH connection with tcp.stream 99' "$out/e" || bad "ssh -n 99: $(cat "$out/e")"
+"$STRIDER" ssh "$NOSSH" > "$out/o" 2> "$out/e"
+grep -qE 'no SSH in [0-9]+ TCP connection' "$out/e" || bad "no SSH: $(cat "$out/e")"
+# ssh -m --csv is one row per connection, not events
+[ "$("$STRIDER" ssh -m --csv "$D" | wc -l)" = 2 ] || bad "ssh -m --csv: not header + 1 row"
+
+# old spellings: the same output, a note naming the new one
+"$STRIDER" packets --conn 0 "$D" > "$out/old" 2> "$out/e"
+"$STRIDER" packets -n 0 "$D" > "$out/new" 2> /dev/null
+cmp -s "$out/old" "$out/new" || bad "packets --conn: output differs from -n"
+grep -q 'deprecated, use -n/--stream' "$out/e" || bad "packets --conn: no note"
+"$STRIDER" conns -w 'id.resp_p==22' "$D" 2> "$out/e" > "$out/old"
+grep -q 'deprecated, use -Y/--where' "$out/e" || bad "conns -w: no note"
+"$STRIDER" ssh -z 1:50 "$D" 2> "$out/e" > /dev/null
+grep -q 'A:B is deprecated, use A-B' "$out/e" || bad "ssh -z 1:50: no note"
+
+# --where end to end: what it keeps
+n() { "$STRIDER" conns -j "$@" "$D" | wc -l; }
+all=$(n)
+[ "$all" -ge 1 ] || bad "demo.pcap has no connection"
+[ "$(n --where 'id.resp_p == 22 && duration > 1')" = 1 ] || bad "where and: not 1"
+[ "$(n --where 'id.resp_p == 22 || id.resp_p == 23')" = 1 ] || bad "where or: not 1"
+[ "$(n --where '!(id.resp_p == 22)')" = $((all - 1)) ] || bad "where not"
+[ "$(n --where 'ip.addr == 10.201.0.0/16')" = 1 ] || bad "where CIDR alias"
+[ "$(n --where 'id.orig_h in {10.201.0.1 192.0.2.1}')" = 1 ] || bad "where in set"
+[ "$(n --where 'tcp.port in {1..21}')" = 0 ] || bad "where range"
+[ "$(n -n 0)" = 1 ] || bad "conns -n 0: not 1"
+"$STRIDER" ssh -j -Y 'auth_success && ip.src == 10.201.0.1' "$D" | grep -c '"type":"ssh"' | grep -qx 1 ||
+    bad "ssh --where on the record"
+[ "$("$STRIDER" ssh -j -Y 'auth_success == false' "$D" | wc -l)" = 0 ] || bad "ssh --where false kept lines"
+ev=$("$STRIDER" ssh -j --where-events 'kind == auth_attempt && attempt >= 2' "$D" | grep -c '"type":"event"')
+evall=$("$STRIDER" ssh -j "$D" | grep -c '"kind":"auth_attempt"')
+[ "$ev" -ge 1 ] && [ "$ev" -lt "$evall" ] || bad "ssh --where-events: $ev of $evall auth attempts"
+"$STRIDER" ssh -j --where-events 'kind == auth_attempt && attempt >= 2' "$D" | grep '"type":"event"' |
+    grep -v '"kind":"auth_attempt"' && bad "--where-events kept another kind"
+
+[ $fail = 0 ] && echo "all option checks passed"
+exit $fail

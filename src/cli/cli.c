@@ -5,6 +5,7 @@
 
 #include <errno.h>
 #include <signal.h>
+#include <sys/stat.h>
 #include <stdarg.h>
 #include <time.h>
 #include <stdlib.h>
@@ -74,6 +75,26 @@ void cli_input_free(cli_input *in)
     free(in->files);
 }
 
+/* The same file given twice (by two names, or a directory and a file in
+ * it) would merge every packet with itself: said, not refused, since the
+ * analyst may mean it; the numbers then count each copy. */
+static void warn_duplicates(const cli_input *in)
+{
+    struct stat *st = sd_calloc(in->nfiles ? in->nfiles : 1, sizeof *st);
+    bool *ok = sd_calloc(in->nfiles ? in->nfiles : 1, sizeof *ok);
+    for (size_t i = 0; i < in->nfiles; i++) {
+        ok[i] = strcmp(in->files[i], "-") && stat(in->files[i], &st[i]) == 0 && S_ISREG(st[i].st_mode);
+        for (size_t j = 0; ok[i] && j < i; j++)
+            if (ok[j] && st[j].st_dev == st[i].st_dev && st[j].st_ino == st[i].st_ino) {
+                fprintf(stderr, "strider: warning: %s and %s are the same file: its packets are read twice\n",
+                        in->files[j], in->files[i]);
+                break;
+            }
+    }
+    free(ok);
+    free(st);
+}
+
 sd_capture *cli_open(cli_input *in)
 {
     if (!in->nfiles && !in->iface) {
@@ -83,6 +104,7 @@ sd_capture *cli_open(cli_input *in)
     /* from files, the connections the filter rejects are still numbered, so
      * stream, uid and frame are those of the whole capture; live, there is
      * no whole capture to agree with */
+    warn_duplicates(in);
     sd_capture_opts o = { .bpf = in->bpf, .iface = in->iface, .diag = &in->diag, .all_frames = !in->iface };
     char err[512];
     sd_capture *cap = sd_capture_open((const char *const *)in->files, in->nfiles, &o, err, sizeof err);

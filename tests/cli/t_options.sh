@@ -105,5 +105,11 @@ evall=$("$STRIDER" ssh -j "$D" | grep -c '"kind":"auth_attempt"')
 "$STRIDER" ssh -j --where-events 'kind == auth_attempt && attempt >= 2' "$D" | grep '"type":"event"' |
     grep -v '"kind":"auth_attempt"' && bad "--where-events kept another kind"
 
+# the same file twice (by another name) is said, once
+"$STRIDER" conns "$D" "$REPO/samples/../samples/demo.pcap" 2> "$out/e" > /dev/null
+[ "$(grep -c 'are the same file' "$out/e")" = 1 ] || bad "same file twice: not said once"
+"$STRIDER" conns "$D" "$NOSSH" 2> "$out/e" > /dev/null
+grep -q 'same file' "$out/e" && bad "two files said to be the same"
+
 [ $fail = 0 ] && echo "all option checks passed"
 exit $fail

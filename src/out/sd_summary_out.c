@@ -185,14 +185,21 @@ static void json_protos(sd_json *j, sd_buf *b, const sd_hoststats_result *r)
 
 static void json_host(sd_json *j, sd_buf *b, const sd_hoststats_host *h)
 {
-    char a[SD_ADDR_STRLEN], ttl[64];
+    char a[SD_ADDR_STRLEN];
     sd_json_begin(j, b);
     sd_json_str(j, "type", "host");
     sd_json_str(j, "host", sd_addr_str(&h->addr, a, sizeof a));
     sd_json_u64(j, "pkts", h->pkts);
     sd_json_u64(j, "bytes", h->bytes);
-    ttl_list(h, ttl, sizeof ttl);
-    sd_json_str(j, "ttls", ttl);
+    /* an array, as Zeek writes a set: the TTLs seen, in order; ttls_more
+     * when there were more than the host keeps */
+    sd_json_key(j, "ttls");
+    sd_buf_append(b, "[", 1);
+    for (int i = 0; i < h->nttl; i++)
+        sd_buf_printf(b, "%s%u", i ? "," : "", h->ttl[i]);
+    sd_buf_append(b, "]", 1);
+    if (h->ttl_more)
+        sd_json_bool(j, "ttls_more", true);
     sd_json_str(j, "ip_id", h->ip_id);
     sd_json_end(j);
 }

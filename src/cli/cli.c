@@ -1,6 +1,7 @@
 #include "cli.h"
 
 #include "../capture/sd_capfiles.h"
+#include "../common/sd_site.h"
 #include "../out/sd_runlog.h"
 
 #include <errno.h>
@@ -48,6 +49,12 @@ int cli_common_opt(cli_input *in, int opt, const char *arg)
         return cli_parse_u64("", "--max-flows", arg, 1, 1000000000, &in->max_flows) ? -1 : 1;
     case CLI_OPT_STATS:
         return cli_parse_secs("", "--stats-interval", arg, 0.1, 86400, &in->stats_interval) ? -1 : 1;
+    case CLI_OPT_LOCAL_NETS:
+        if (sd_site_set_local(arg) == 0)
+            return 1;
+        fprintf(stderr, "strider: --local-nets wants networks separated by commas (10.0.0.0/8,fd00::/8), "
+                        "not \"%s\"\n", arg);
+        return -1;
     case 'f':
         in->bpf = arg;
         return 1;

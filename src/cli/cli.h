@@ -34,8 +34,9 @@ extern volatile sig_atomic_t cli_stop;
     { "read", required_argument, 0, 'r' }, { "interface", required_argument, 0, 'i' },            \
     { "quiet", no_argument, 0, 'q' }, { "no-progress", no_argument, 0, 'P' },                     \
     { "max-flows", required_argument, 0, CLI_OPT_MAX_FLOWS },                                    \
-    { "stats-interval", required_argument, 0, CLI_OPT_STATS }, { "help", no_argument, 0, 'h' }
-enum { CLI_OPT_MAX_FLOWS = 0x1001, CLI_OPT_STATS };
+    { "stats-interval", required_argument, 0, CLI_OPT_STATS }, { "help", no_argument, 0, 'h' },       \
+    { "local-nets", required_argument, 0, CLI_OPT_LOCAL_NETS }
+enum { CLI_OPT_MAX_FLOWS = 0x1001, CLI_OPT_STATS, CLI_OPT_LOCAL_NETS };
 #define CLI_COMMON_SHORT "f:r:i:qh"
 #define CLI_COMMON_HELP                                                                            \
     "  -r, --read FILE      input capture (also as plain arguments; '-' = stdin;\n"                \
@@ -49,7 +50,10 @@ enum { CLI_OPT_MAX_FLOWS = 0x1001, CLI_OPT_STATS };
     "                       cap the oldest idle one ends early, is written marked\n"              \
     "                       evicted, and the count is shown on stderr\n"                          \
     "      --stats-interval S  a statistics line on stderr every S seconds (packets,\n"          \
-    "                       drops, live connections, evictions, memory)\n"
+    "                       drops, live connections, evictions, memory)\n"                      \
+    "      --local-nets LIST  your networks, e.g. 10.0.0.0/8,fd00::/8 (Zeek's\n"                \
+    "                       Site::local_nets): conns local_orig/local_resp, ssh\n"            \
+    "                       direction (INBOUND/OUTBOUND); unset without it\n"
 
 void cli_input_init(cli_input *in);
 /* Handles a common option; returns 1 if it was one, 0 if not, -1 on error. */

@@ -1,5 +1,7 @@
 #include "sd_connfields.h"
 
+#include "../common/sd_site.h"
+
 #include <stdio.h>
 #include <string.h>
 
@@ -38,6 +40,14 @@ static void g_orig_p(const void *r, sd_fval *v) { sd_fv_u(v, C(r)->orig_p); }
 static void g_resp_p(const void *r, sd_fval *v) { sd_fv_u(v, C(r)->resp_p); }
 static void g_duration(const void *r, sd_fval *v) { sd_fv_f(v, sd_ts_sec(C(r)->end - C(r)->start), 6); }
 static void g_state(const void *r, sd_fval *v) { sd_fv_s(v, C(r)->conn_state); }
+static void local_end(const sd_addr *a, sd_fval *v)
+{
+    int l = sd_site_is_local(a);
+    if (l >= 0)
+        sd_fv_b(v, l == 1);
+}
+static void g_local_orig(const void *r, sd_fval *v) { local_end(&C(r)->orig_h, v); }
+static void g_local_resp(const void *r, sd_fval *v) { local_end(&C(r)->resp_h, v); }
 static void g_history(const void *r, sd_fval *v)
 {
     sd_fv_s(v, C(r)->history);
@@ -172,6 +182,8 @@ static const sd_field FIELDS[] = {
     { "vlan", "outer VLAN id", g_vlan, false },
     { "duration", "seconds from first to last packet", g_duration, false },
     { "conn_state", "Zeek connection state", g_state, false },
+    { "local_orig", "originator in --local-nets (unset without it)", g_local_orig, false },
+    { "local_resp", "responder in --local-nets (unset without it)", g_local_resp, false },
     { "history", "Zeek history letters", g_history, false },
     BOTH(pkts, "packets"),
     BOTH(bytes, "payload bytes (TCP: from sequence numbers, as Zeek)"),

@@ -4,6 +4,8 @@
  * hostile data: every read is bounded and nesting is capped. */
 #include "sd_where.h"
 
+#include "../common/sd_parse.h"
+
 #include <math.h>
 #include <regex.h>
 #include <stdarg.h>
@@ -223,29 +225,6 @@ static bool parse_num(const char *s, double *out)
     return true;
 }
 
-/* An address or address/prefix. */
-static bool parse_addr(const char *s, lit *l)
-{
-    char buf[SD_ADDR_STRLEN + 8];
-    const char *slash = strchr(s, '/');
-    size_t n = slash ? (size_t)(slash - s) : strlen(s);
-    if (n >= SD_ADDR_STRLEN)
-        return false;
-    memcpy(buf, s, n);
-    buf[n] = '\0';
-    if (sd_addr_parse(buf, &l->addr))
-        return false;
-    unsigned max = l->addr.fam == 4 ? 32 : 128;
-    l->plen = max;
-    if (slash) {
-        double pl;
-        if (!parse_num(slash + 1, &pl) || pl < 0 || pl > max || pl != floor(pl) || slash[1] == '-' || slash[1] == '+')
-            return false;
-        l->plen = (unsigned)pl;
-    }
-    return true;
-}
-
 /* A word: a number, a range A..B (sets), an address or prefix, or text. */
 static void classify(lit *l, bool in_set)
 {
@@ -261,7 +240,7 @@ static void classify(lit *l, bool in_set)
         }
     }
     if (!l->isnum && !l->isrange)
-        l->isaddr = parse_addr(l->s, l);
+        l->isaddr = sd_parse_cidr(l->s, &l->addr, &l->plen) == 0;
 }
 
 /* The current token as a value; false (and an error) if it is none. */
@@ -496,18 +475,6 @@ void sd_filter_free(sd_filter *flt)
 
 /* ---- matching ---- */
 
-/* Whether a is inside the network l (same family, first plen bits). */
-static bool addr_in(const sd_addr *a, const lit *l)
-{
-    if (a->fam != l->addr.fam)
-        return false;
-    unsigned full = l->plen / 8, rest = l->plen % 8;
-    if (memcmp(a->a, l->addr.a, full))
-        return false;
-    uint8_t mask = (uint8_t)(0xff << (8 - rest));
-    return !rest || (a->a[full] & mask) == (l->addr.a[full] & mask);
-}
-
 static bool ordered(op_t op, int c)
 {
     switch (op) {
@@ -550,7 +517,7 @@ static bool cmp_one(const sd_fval *v, const char *text, op_t op, const lit *l, c
     sd_addr a;
     if (l->isaddr && v->t == SD_FV_STR && sd_addr_parse(text, &a) == 0) {
         if (op == OP_EQ || op == OP_NE)
-            return addr_in(&a, l) == (op == OP_EQ);
+            return sd_addr_in_net(&a, &l->addr, l->plen) == (op == OP_EQ);
         return ordered(op, sd_addr_cmp(&a, &l->addr));
     }
     return ordered(op, strcmp(text, l->s));

@@ -33,6 +33,8 @@ refused '--idle-timeout' conns --idle-timeout 0 "$D"
 refused '--max-flows' conns --max-flows 0 "$D"
 refused '--stats-interval' conns --stats-interval x "$D"
 refused '--proto' conns --proto icmp "$D"
+refused '--local-nets' conns --local-nets 10.0.0.0/33 "$D"
+refused '--local-nets' ssh --local-nets 10.0.0.0/8, "$D"
 refused 'bad address' conns --host 10.0.0.300 "$D"
 refused 'unknown sort field' conns --sort nosuch "$D"
 refused 'unknown field' conns --fields stream,nosuch "$D"
@@ -104,6 +106,17 @@ evall=$("$STRIDER" ssh -j "$D" | grep -c '"kind":"auth_attempt"')
 [ "$ev" -ge 1 ] && [ "$ev" -lt "$evall" ] || bad "ssh --where-events: $ev of $evall auth attempts"
 "$STRIDER" ssh -j --where-events 'kind == auth_attempt && attempt >= 2' "$D" | grep '"type":"event"' |
     grep -v '"kind":"auth_attempt"' && bad "--where-events kept another kind"
+
+# Zeek's names: local_orig/local_resp and ssh direction by --local-nets,
+# unset without it; hasshVersion beside hassh; summary ttls an array
+j=$("$STRIDER" conns -j --local-nets 10.201.0.1/32 "$D" | head -n 1)
+[[ "$j" == *'"local_orig":true,"local_resp":false'* ]] || bad "local_orig/local_resp: $j"
+"$STRIDER" conns -j "$D" | grep -q local_orig && bad "local_orig set without --local-nets"
+"$STRIDER" ssh -m -j --local-nets 10.201.0.2 "$D" | grep -q '"direction":"INBOUND"' || bad "ssh direction INBOUND"
+"$STRIDER" ssh -m -j --local-nets 10.201.0.1 "$D" | grep -q '"direction":"OUTBOUND"' || bad "ssh direction OUTBOUND"
+"$STRIDER" ssh -m -j "$D" | grep -q '"direction"' && bad "ssh direction without --local-nets"
+"$STRIDER" ssh -m -j "$D" | grep -q '"hasshVersion":"1.1","hassh":"' || bad "hasshVersion"
+"$STRIDER" summary -j "$D" | grep '"type":"host"' | grep -qE '"ttls":\[[0-9]+(,[0-9]+)*\]' || bad "summary ttls array"
 
 # the same file twice (by another name) is said, once
 "$STRIDER" conns "$D" "$REPO/samples/../samples/demo.pcap" 2> "$out/e" > /dev/null

@@ -1,11 +1,13 @@
 #include "cli.h"
 
 #include "../capture/sd_capfiles.h"
+#include "../common/sd_parse.h"
 #include "../common/sd_site.h"
 #include "../out/sd_runlog.h"
 
 #include <errno.h>
 #include <signal.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <stdarg.h>
 #include <time.h>
@@ -217,6 +219,24 @@ void cli_run(cli_input *in, sd_engine *e, sd_capture *cap)
         sd_runlog_stats(stderr, sd_engine_get_stats(e), cap);
     /* every cap that cut something is said once, whatever --quiet says */
     sd_runlog_caps(stderr, sd_engine_get_stats(e), in->diag.count, in->diag_max);
+}
+
+/* Narrower than this nothing reads; wider is a mistake in COLUMNS. */
+#define TEXT_MIN_COLS 40
+#define TEXT_MAX_COLS 10000
+
+unsigned cli_text_width(void)
+{
+    if (!isatty(STDOUT_FILENO))
+        return 0;
+    uint64_t cols;
+    const char *env = getenv("COLUMNS");
+    if (env && sd_parse_u64(env, TEXT_MIN_COLS, TEXT_MAX_COLS, &cols) == 0)
+        return (unsigned)cols;
+    struct winsize ws;
+    if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col >= TEXT_MIN_COLS)
+        return ws.ws_col;
+    return 100;
 }
 
 int cli_status(const cli_input *in, const sd_capture *cap)

@@ -74,6 +74,11 @@ void cli_run(cli_input *in, sd_engine *e, sd_capture *cap);
  * on error a one-line message and -1 (the caller exits 2). */
 int cli_parse_u64(const char *cmd, const char *opt, const char *s, uint64_t min, uint64_t max, uint64_t *out);
 int cli_parse_secs(const char *cmd, const char *opt, const char *s, double min, double max, double *out);
+/* Columns for text on stdout: on a terminal COLUMNS, else its width
+ * (TIOCGWINSZ), else 100; piped 0 (no wrapping: one event per line, for
+ * grep). */
+unsigned cli_text_width(void);
+
 /* Exit status after a run: 0 if anything was read, 1 if nothing could be. */
 int cli_status(const cli_input *in, const sd_capture *cap);
 int cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

@@ -38,6 +38,8 @@ static const char HELP[] =
     "                       findings timeline, data movement, record sizes) and\n"
     "                       DIR/keystrokes.csv (inter-key latencies)\n"
     "      --no-color       no colours (also NO_COLOR=1; never when not a terminal)\n"
+    "      --width N        text wrapped to N columns (0: never, one line per\n"
+    "                       event); default the terminal's (COLUMNS), none piped\n"
     "  -j, --json           JSON lines: \"type\":\"ssh\" per connection (Zeek ssh.log\n"
     "                       names) and \"type\":\"event\" per finding (docs/events.md)\n"
     "      --csv            events as CSV; with -m one row per connection (banners,\n"
@@ -48,6 +50,7 @@ static const char HELP[] =
 
 typedef struct ssh_run {
     bool plots, no_color, live;
+    int64_t width;           /* --width; -1 = the terminal's */
     int64_t stream;          /* -n: -1 = all */
     sd_filter *where, *where_ev; /* -Y, --where-events */
     double window, stride;   /* -w, -s */
@@ -94,6 +97,7 @@ static void ssh_init(void *ctx)
 {
     ssh_run *run = ctx;
     run->stream = -1;
+    run->width = -1;
     run->out.legs = 3;
 }
 
@@ -131,6 +135,15 @@ static int ssh_opt(void *ctx, int o, const char *arg)
         return CLI_OK;
     }
     case 'Y': return ssh_where(&run->where, &run->out.where, &sd_ssh_fields, "--where", arg);
+    case 'W': {
+        uint64_t w;
+        if (cli_parse_u64("ssh", "--width", arg, 0, 10000, &w))
+            return 2;
+        if (w && w < 40)
+            return cli_usage_error("ssh", "--width wants 0 (never wrap) or 40 columns or more, not %s", arg);
+        run->width = (int64_t)w;
+        return CLI_OK;
+    }
     case 'E': return ssh_where(&run->where_ev, &run->out.where_ev, &sd_ev_fields, "--where-events", arg);
     case 'z': return cli_opt_frames("ssh", "-z/--zoom", arg, &run->out.zfrom, &run->out.zto);
     case 'd':
@@ -152,6 +165,8 @@ static int ssh_prepare(void *ctx, cli_input *in, sd_engine_opts *eo)
     if (run->out.csv && run->out.json)
         return cli_usage_error("ssh", "--csv or --json, not both");
     run->out.ro.color = sd_report_color(stdout, run->no_color) ? SD_REPORT_COLOR_ALWAYS : SD_REPORT_COLOR_NEVER;
+    unsigned w = run->width >= 0 ? (unsigned)run->width : cli_text_width();
+    run->out.ro.width = w ? w : SD_REPORT_NOWRAP;
     run->out.ro.zoom_first = run->out.zfrom;
     run->out.ro.zoom_last = run->out.zto;
     run->out.ro.window_s = run->window; /* the plot's windows are the events' windows */
@@ -227,7 +242,7 @@ static const struct option SSH_OPTS[] = {
     { "plots", no_argument, 0, 'p' }, { "report", no_argument, 0, 'p' },
     { "no-color", no_argument, 0, 'N' }, { "kinds", required_argument, 0, 'K' },
     { "where", required_argument, 0, 'Y' }, { "where-events", required_argument, 0, 'E' },
-    { "output", required_argument, 0, 'o' }, { 0, 0, 0, 0 },
+    { "output", required_argument, 0, 'o' }, { "width", required_argument, 0, 'W' }, { 0, 0, 0, 0 },
 };
 
 const cli_cmd cli_cmd_ssh = {

@@ -3,6 +3,7 @@
 #include "sd_ssh_fields.h"
 
 #include "../out/sd_evout.h"
+#include "../out/sd_text.h"
 #include "sd_ssh_record.h"
 
 #include <errno.h>
@@ -156,6 +157,17 @@ static void infer_out(const sd_ssh_out *o, sd_buf *b, const sd_ssh_done *d)
     sd_evlist_free(&kept);
 }
 
+/* -m as text: its name-lists wrapped to the width, at the value column. */
+#define META_VALUE_COL 15
+static void meta_text(const sd_ssh_out *o, sd_buf *b, const sd_ssh_done *d)
+{
+    sd_buf t = { 0 };
+    sd_sshout_meta_text(&t, d->r);
+    unsigned w = o->ro.width ? o->ro.width : 100;
+    sd_text_wrap(b, (const char *)t.p, t.len, w == SD_REPORT_NOWRAP ? 0 : w, META_VALUE_COL);
+    sd_buf_free(&t);
+}
+
 void sd_ssh_out_conn(const sd_ssh_out *o, sd_buf *b, const sd_ssh_done *d)
 {
     sd_ssh_fieldrec rec = { d->r, d->summary, false };
@@ -169,7 +181,7 @@ void sd_ssh_out_conn(const sd_ssh_out *o, sd_buf *b, const sd_ssh_done *d)
         else if (o->csv)
             sd_sshout_meta_csv(b, d->r);
         else
-            sd_sshout_meta_text(b, d->r);
+            meta_text(o, b, d);
     } else
         infer_out(o, b, d);
 }

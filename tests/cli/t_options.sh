@@ -118,6 +118,25 @@ j=$("$STRIDER" conns -j --local-nets 10.201.0.1/32 "$D" | head -n 1)
 "$STRIDER" ssh -m -j "$D" | grep -q '"hasshVersion":"1.1","hassh":"' || bad "hasshVersion"
 "$STRIDER" summary -j "$D" | grep '"type":"host"' | grep -qE '"ttls":\[[0-9]+(,[0-9]+)*\]' || bad "summary ttls array"
 
+# text width: piped, one line per event (no continuation lines, as many
+# table rows as events); --width N: no line over N; -m's name-lists wrap
+maxlen() { awk '{ if (length > m) m = length } END { print m + 0 }'; }
+rows=$("$STRIDER" ssh "$D" | grep -cE '^ +[0-9]+(-[0-9]+)? +[0-9]+\.[0-9]{3} ')
+events=$("$STRIDER" ssh -j "$D" | grep -c '"type":"event"')
+[ "$rows" = "$events" ] || bad "piped: $rows table rows for $events events"
+"$STRIDER" ssh "$D" | grep -qE '^ {40,}[^ ]' && bad "piped: a continuation line"
+[ "$("$STRIDER" ssh --width 100 "$D" | maxlen)" -le 100 ] || bad "--width 100: a line over 100"
+[ "$("$STRIDER" ssh -m --width 80 "$D" | maxlen)" -le 80 ] || bad "-m --width 80: a line over 80"
+[ "$("$STRIDER" ssh -m "$D" | maxlen)" -gt 200 ] || bad "-m piped: the name-lists were wrapped"
+refused '--width' ssh --width 10 "$D"
+refused '--width' ssh --width x "$D"
+if command -v script > /dev/null; then # a terminal: COLUMNS is its width, used
+    w=$(COLUMNS=120 script -qc "$STRIDER ssh --no-color $D" /dev/null | tr -d '\r' | maxlen)
+    [ "$w" -le 120 ] && [ "$w" -gt 100 ] || bad "terminal COLUMNS=120: widest line $w"
+    w=$(COLUMNS=80 script -qc "$STRIDER ssh -m --no-color $D" /dev/null | tr -d '\r' | maxlen)
+    [ "$w" -le 80 ] || bad "terminal COLUMNS=80, -m: widest line $w"
+fi
+
 # the same file twice (by another name) is said, once
 "$STRIDER" conns "$D" "$REPO/samples/../samples/demo.pcap" 2> "$out/e" > /dev/null
 [ "$(grep -c 'are the same file' "$out/e")" = 1 ] || bad "same file twice: not said once"

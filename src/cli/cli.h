@@ -53,7 +53,8 @@ enum { CLI_OPT_MAX_FLOWS = 0x1001, CLI_OPT_STATS, CLI_OPT_LOCAL_NETS };
     "                       drops, live connections, evictions, memory)\n"                      \
     "      --local-nets LIST  your networks, e.g. 10.0.0.0/8,fd00::/8 (Zeek's\n"                \
     "                       Site::local_nets): conns local_orig/local_resp, ssh\n"            \
-    "                       direction (INBOUND/OUTBOUND); unset without it\n"
+    "                       direction (INBOUND/OUTBOUND); unset without it\n"                  \
+    "  -h, --help           this text\n"
 
 void cli_input_init(cli_input *in);
 /* Handles a common option; returns 1 if it was one, 0 if not, -1 on error. */

@@ -59,6 +59,7 @@ typedef struct ssh_run {
     sd_campaign *camp;       /* brute force and scans across connections */
     sd_sshan *an;
     uint64_t shown;          /* SSH connections written */
+    uint64_t left_out;       /* SSH connections --where left out */
 } ssh_run;
 
 /* Live: a finding decided while its connection goes on. */
@@ -75,8 +76,10 @@ static void on_done(void *ud, const sd_ssh_done *d)
 {
     ssh_run *run = ud;
     sd_buf b = { 0 };
-    run->shown++;
-    sd_ssh_out_conn(&run->out, &b, d);
+    if (sd_ssh_out_conn(&run->out, &b, d))
+        run->shown++;
+    else
+        run->left_out++;
     if (run->live)
         cli_flush_now(&b);
     else
@@ -214,7 +217,11 @@ static int ssh_finish(void *ctx, cli_input *in, sd_engine *e, int rc)
         sd_campaign_untracked(run->camp, &untracked[0], &untracked[1]);
     }
     sd_buf err = { 0 };
-    if (sd_ssh_out_notes(&err, sd_sshan_stats(run->an), untracked, !run->shown && rc == 0, run->stream))
+    if (!run->shown && run->left_out) /* SSH there, none kept: not "no SSH" */
+        sd_buf_printf(&err, "strider ssh: none of %llu SSH connection(s) matched --where\n",
+                      (unsigned long long)run->left_out);
+    bool nothing = !run->shown && !run->left_out && rc == 0;
+    if (sd_ssh_out_notes(&err, sd_sshan_stats(run->an), untracked, nothing, run->stream))
         rc = 1;
     if (err.len)
         fwrite(err.p, 1, err.len, stderr);

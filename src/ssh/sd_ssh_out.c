@@ -168,11 +168,11 @@ static void meta_text(const sd_ssh_out *o, sd_buf *b, const sd_ssh_done *d)
     sd_buf_free(&t);
 }
 
-void sd_ssh_out_conn(const sd_ssh_out *o, sd_buf *b, const sd_ssh_done *d)
+bool sd_ssh_out_conn(const sd_ssh_out *o, sd_buf *b, const sd_ssh_done *d)
 {
     sd_ssh_fieldrec rec = { d->r, d->summary, false };
     if (!sd_filter_match(o->where, &rec))
-        return;
+        return false;
     if (o->records)
         sd_sshout_records(b, d->r);
     else if (!d->summary) {
@@ -184,6 +184,7 @@ void sd_ssh_out_conn(const sd_ssh_out *o, sd_buf *b, const sd_ssh_done *d)
             meta_text(o, b, d);
     } else
         infer_out(o, b, d);
+    return true;
 }
 
 int sd_ssh_out_notes(sd_buf *err, const sd_sshconn_stats *st, const uint64_t untracked[2], bool nothing_shown,

@@ -44,7 +44,8 @@ bool sd_ssh_out_legs(sd_ssh_out *o, const char *leg);
 bool sd_ssh_out_keep(const sd_ssh_out *o, const sd_event *e);
 /* One finished connection (if its record passes --where): its record and events as text, JSON or CSV
  * into b, to the HTML report and the event files. */
-void sd_ssh_out_conn(const sd_ssh_out *o, sd_buf *b, const sd_ssh_done *d);
+/* false when --where left it out. */
+bool sd_ssh_out_conn(const sd_ssh_out *o, sd_buf *b, const sd_ssh_done *d);
 /* Findings across connections (or one found live, while its connection
  * goes on): each under title in text; the event files too. */
 void sd_ssh_out_events(const sd_ssh_out *o, sd_buf *b, const sd_evlist *l, const char *title);

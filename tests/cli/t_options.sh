@@ -100,7 +100,8 @@ all=$(n)
 [ "$(n -n 0)" = 1 ] || bad "conns -n 0: not 1"
 "$STRIDER" ssh -j -Y 'auth_success && ip.src == 10.201.0.1' "$D" | grep -c '"type":"ssh"' | grep -qx 1 ||
     bad "ssh --where on the record"
-[ "$("$STRIDER" ssh -j -Y 'auth_success == false' "$D" | wc -l)" = 0 ] || bad "ssh --where false kept lines"
+[ "$("$STRIDER" ssh -j -Y 'auth_success == false' "$D" 2> "$out/e" | wc -l)" = 0 ] || bad "ssh --where false kept lines"
+grep -q 'none of 1 SSH connection(s) matched --where' "$out/e" || bad "ssh --where none: $(cat "$out/e")"
 ev=$("$STRIDER" ssh -j --where-events 'kind == auth_attempt && attempt >= 2' "$D" | grep -c '"type":"event"')
 evall=$("$STRIDER" ssh -j "$D" | grep -c '"kind":"auth_attempt"')
 [ "$ev" -ge 1 ] && [ "$ev" -lt "$evall" ] || bad "ssh --where-events: $ev of $evall auth attempts"

@@ -3,6 +3,7 @@
  * before filtering (as Wireshark does) and turns read errors into
  * diagnostics that name the file and the frame. */
 #include "sd_capture.h"
+#include "sd_framemap.h"
 
 #include "sd_pcapfile.h"
 
@@ -44,6 +45,7 @@ struct sd_capture {
     bool live;
     bool timed_out;      /* the last read of a live source timed out */
     bool all_frames;     /* give filtered records too, marked */
+    sd_framemap *origin; /* several files: each frame's file and number there */
 };
 
 static void src_close(cap_src *s)
@@ -191,6 +193,8 @@ sd_capture *sd_capture_open(const char *const *paths, size_t npaths, const sd_ca
         src_close(s);
         memset(s, 0, sizeof *s);
     }
+    if (cap->nsrc > 1)
+        cap->origin = sd_framemap_new(SD_FRAMEMAP_MAX_RUNS);
     if (cap->nsrc == 0) {
         /* each failed file was reported already; live errors were not */
         snprintf(err, errlen, "%s", opts->iface ? e1 : "nothing could be read");
@@ -363,6 +367,11 @@ int sd_capture_next(sd_capture *cap, sd_frame *out)
         out->linktype = s->linktype;
         out->data = s->data;
         out->file_idx = (unsigned)(s - cap->src);
+        out->file_num = s->records; /* one record read ahead per input: this one */
+        if (cap->origin && !sd_framemap_add(cap->origin, out->num, out->file_idx, out->file_num) &&
+            sd_framemap_unmapped(cap->origin) == 1)
+            sd_diagf(cap->diag, s->path, out->num, "the inputs interleave more than %zu times: file and "
+                     "file_frame are given for the frames before this one only", SD_FRAMEMAP_MAX_RUNS);
         return 1;
     }
 }
@@ -424,5 +433,15 @@ void sd_capture_close(sd_capture *cap)
     for (unsigned i = 0; i < cap->nsrc; i++)
         src_close(&cap->src[i]);
     free(cap->src);
+    sd_framemap_free(cap->origin);
     free(cap);
+}
+
+bool sd_capture_origin(const sd_capture *cap, uint64_t frame, const char **path, uint64_t *file_frame)
+{
+    unsigned f;
+    if (!cap->origin || !sd_framemap_find(cap->origin, frame, &f, file_frame))
+        return false;
+    *path = cap->src[f].path;
+    return true;
 }

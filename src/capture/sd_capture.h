@@ -15,6 +15,7 @@ typedef struct sd_frame {
     int linktype;        /* DLT_* of the file it came from */
     const uint8_t *data; /* valid until the next sd_capture_next() */
     unsigned file_idx;
+    uint64_t file_num;   /* 1-based number of the record in its own file */
     bool filtered;       /* did not pass the filter: given only with opts.all_frames */
 } sd_frame;
 
@@ -53,6 +54,10 @@ bool sd_capture_is_live(const sd_capture *cap);
 int sd_capture_drops(const sd_capture *cap, uint64_t *received, uint64_t *dropped, uint64_t *if_dropped);
 
 const char *sd_capture_path(const sd_capture *cap, unsigned file_idx);
+/* With several files: the file a frame came from and its number there
+ * (what to type in Wireshark with that file open); false with one file,
+ * or past the map's cap (sd_framemap.h). */
+bool sd_capture_origin(const sd_capture *cap, uint64_t frame, const char **path, uint64_t *file_frame);
 /* Records read that passed the filter, and all records read. */
 uint64_t sd_capture_frames(const sd_capture *cap);
 /* Bytes consumed so far and in total over all files (for progress); total is

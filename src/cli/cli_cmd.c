@@ -1,5 +1,7 @@
 #include "cli_cmd.h"
 
+#include "../common/sd_origin.h"
+
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -62,6 +64,11 @@ static int parse(const cli_cmd *c, void *ctx, cli_input *in, int argc, char **ar
     return rc;
 }
 
+static bool origin(const void *cap, uint64_t frame, const char **path, uint64_t *file_frame)
+{
+    return sd_capture_origin(cap, frame, path, file_frame);
+}
+
 static int run(const cli_cmd *c, void *ctx, cli_input *in)
 {
     sd_engine_opts eo = { 0 };
@@ -71,6 +78,7 @@ static int run(const cli_cmd *c, void *ctx, cli_input *in)
     sd_capture *cap = cli_open(in);
     if (!cap)
         return 1;
+    sd_origin_set(origin, cap); /* merged inputs: writers name each frame's file */
     sd_engine *e = cli_engine(in, &eo);
     rc = c->start ? c->start(ctx, in, e) : CLI_OK;
     if (rc == CLI_OK) {
@@ -80,6 +88,7 @@ static int run(const cli_cmd *c, void *ctx, cli_input *in)
             rc = c->finish(ctx, in, e, rc);
     }
     sd_engine_free(e);
+    sd_origin_set(NULL, NULL);
     sd_capture_close(cap);
     return rc;
 }

@@ -46,6 +46,8 @@ static void local_end(const sd_addr *a, sd_fval *v)
     if (l >= 0)
         sd_fv_b(v, l == 1);
 }
+static void g_file(const void *r, sd_fval *v) { sd_fv_origin(v, C(r)->first_frame, false); }
+static void g_file_first_frame(const void *r, sd_fval *v) { sd_fv_origin(v, C(r)->first_frame, true); }
 static void g_local_orig(const void *r, sd_fval *v) { local_end(&C(r)->orig_h, v); }
 static void g_local_resp(const void *r, sd_fval *v) { local_end(&C(r)->resp_h, v); }
 static void g_history(const void *r, sd_fval *v)
@@ -225,6 +227,8 @@ static const sd_field FIELDS[] = {
     { "expired", "ended by idle timeout", g_expired, false },
     { "evicted", "ended early: the connection table was full (--max-flows); unset otherwise", g_evicted, false },
     { "first_frame", "first frame", g_first_frame, false },
+    { "file", "merged inputs: the file of the first frame", g_file, false },
+    { "file_first_frame", "merged inputs: the first frame's number in that file", g_file_first_frame, false },
     { "last_frame", "last frame", g_last_frame, false },
 };
 

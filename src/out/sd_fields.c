@@ -1,9 +1,23 @@
 #include "sd_fields.h"
 
+#include "../common/sd_origin.h"
+
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+void sd_fv_origin(sd_fval *v, uint64_t frame, bool file_frame)
+{
+    const char *path;
+    uint64_t ff;
+    if (!sd_origin(frame, &path, &ff))
+        return;
+    if (file_frame)
+        sd_fv_u(v, ff);
+    else
+        sd_fv_s(v, path);
+}
 
 void sd_fval_clear(sd_fval *v)
 {

@@ -59,6 +59,10 @@ typedef struct sd_fieldset {
     void (*get_named)(const void *rec, const char *name, sd_fval *v);
 } sd_fieldset;
 
+/* Merged inputs (common/sd_origin): the file frame came from (file_frame
+ * false) or its number there; unset with one file. */
+void sd_fv_origin(sd_fval *v, uint64_t frame, bool file_frame);
+
 /* Frees what a getter left in v (raw) and makes it unset again. */
 void sd_fval_clear(sd_fval *v);
 const sd_field *sd_field_find(const sd_fieldset *fs, const char *name);

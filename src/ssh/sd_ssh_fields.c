@@ -97,6 +97,8 @@ static void g_hassh_version(const void *r, sd_fval *v)
         sd_fv_s(v, "1.1");
     sd_fval_clear(&h);
 }
+static void g_file(const void *r, sd_fval *v) { sd_fv_origin(v, CONN(r)->first_frame, false); }
+static void g_file_first_frame(const void *r, sd_fval *v) { sd_fv_origin(v, CONN(r)->first_frame, true); }
 static void g_direction(const void *r, sd_fval *v)
 {
     const char *d = sd_site_direction(&CONN(r)->orig_h, &CONN(r)->resp_h);
@@ -249,6 +251,8 @@ static const sd_field FIELDS[] = {
     { "id.resp_h", "responder address", g_resp_h, false },
     { "id.resp_p", "responder port", g_resp_p, false },
     { "direction", "INBOUND or OUTBOUND by --local-nets (as Zeek; unset without it)", g_direction, false },
+    { "file", "merged inputs: the file of the connection's first frame", g_file, false },
+    { "file_first_frame", "merged inputs: that frame's number in the file", g_file_first_frame, false },
     { "version", "SSH major version (1 or 2; unset: unknown or mismatch)", g_version, false },
     { "client", "client identification banner", g_client, false },
     { "server", "server identification banner", g_server, false },

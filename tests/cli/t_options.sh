@@ -138,6 +138,42 @@ if command -v script > /dev/null; then # a terminal: COLUMNS is its width, used
     [ "$w" -le 80 ] || bad "terminal COLUMNS=80, -m: widest line $w"
 fi
 
+# merged inputs: every event and record names its file and the frame there.
+# A copy of D shifted by 1 ms, its client moved to 10.201.0.3 (another
+# connection), interleaves with it frame by frame; each file's events must
+# then carry the frame numbers of D read alone.
+python3 - "$D" "$out/shifted.pcap" <<'PY'
+import struct, sys
+b = bytearray(open(sys.argv[1], "rb").read())
+assert b[:4] == bytes.fromhex("d4c3b2a1"), "a little-endian microsecond pcap"
+at = 24
+while at + 16 <= len(b):
+    sec, usec, incl, orig = struct.unpack_from("<IIII", b, at)
+    usec += 1000
+    struct.pack_into("<II", b, at, sec + usec // 1000000, usec % 1000000)
+    pkt = at + 16
+    if b[pkt + 12:pkt + 14] == b"\x08\x00":  # Ethernet, IPv4: the client's address
+        for a in (pkt + 26, pkt + 30):
+            if b[a:a + 4] == bytes([10, 201, 0, 1]):
+                b[a + 3] = 3
+    at += 16 + incl
+open(sys.argv[2], "wb").write(b)
+PY
+alone=$("$STRIDER" ssh -j "$D" | grep '"type":"event"' | grep -o '"frame":[0-9]*' | cut -d: -f2 | tr '\n' ' ')
+for f in "$D" "$out/shifted.pcap"; do
+    got=$("$STRIDER" ssh -j "$D" "$out/shifted.pcap" | grep '"type":"event"' | grep -F "\"file\":\"$f\"" |
+          grep -o '"file_frame":[0-9]*' | cut -d: -f2 | tr '\n' ' ')
+    [ -n "$alone" ] && [ "$got" = "$alone" ] || bad "merged, $f: file_frame $got, alone $alone"
+done
+"$STRIDER" ssh -j "$D" "$out/shifted.pcap" | grep '"type":"event"' | grep -vq '"file_frame"' &&
+    bad "merged: an event without file_frame"
+"$STRIDER" ssh -j "$D" | grep -q '"file_frame"' && bad "one file: file_frame given"
+recs=$("$STRIDER" conns -j "$D" "$out/shifted.pcap" | grep -o '"file":"[^"]*","file_first_frame":[0-9]*' | sort -u | wc -l)
+[ "$recs" = 2 ] || bad "merged conns: $recs distinct file/file_first_frame, expected 2"
+"$STRIDER" ssh -m -j "$D" "$out/shifted.pcap" | grep -c '"file_first_frame":3' | grep -qx 2 ||
+    bad "merged ssh records: file_first_frame not 3 in both"
+[ "$("$STRIDER" ssh -m "$D" "$out/shifted.pcap" | grep -c '^SSH ')" = 2 ] || bad "merged: not 2 SSH connections"
+
 # the same file twice (by another name) is said, once
 "$STRIDER" conns "$D" "$REPO/samples/../samples/demo.pcap" 2> "$out/e" > /dev/null
 [ "$(grep -c 'are the same file' "$out/e")" = 1 ] || bad "same file twice: not said once"

@@ -6,6 +6,7 @@
 
 #include "../common/sd_parse.h"
 
+#include <limits.h>
 #include <math.h>
 #include <regex.h>
 #include <stdarg.h>
@@ -17,6 +18,13 @@
 /* Deeper nesting than any filter a person writes; the cap keeps the
  * recursive parser and matcher within a small stack on hostile text. */
 #define WHERE_MAX_DEPTH 64
+/* A regular expression's size, repetition bound and bounds: glibc
+ * compiles a{n} into n copies and stacked quantifiers (a+++, a{9}{9})
+ * multiply, so a short hostile pattern can take gigabytes. Within these a
+ * pattern compiles to at most 64 * 64 copies of 256 bytes. */
+#define WHERE_RE_MAX_LEN 256
+#define WHERE_RE_MAX_BOUND 64
+#define WHERE_RE_MAX_BOUNDS 2
 /* Values in one "in {...}" set: a set longer than this is a list pasted
  * by mistake more likely than a filter. */
 #define WHERE_MAX_SET 4096
@@ -342,12 +350,57 @@ static bool is_order(op_t op)
     return op == OP_LT || op == OP_LE || op == OP_GT || op == OP_GE;
 }
 
+/* Why a pattern is refused before regcomp sees it (see WHERE_RE_*), or
+ * NULL. Stacked quantifiers are undefined in POSIX EREs anyway. */
+static const char *regex_risk(const char *re)
+{
+    if (strlen(re) > WHERE_RE_MAX_LEN)
+        return "longer than 256 bytes";
+    int bounds = 0;
+    bool after_quant = false;
+    for (const char *c = re; *c; c++) {
+        if (*c == '\\' && c[1]) {
+            c++;
+            after_quant = false;
+            continue;
+        }
+        if (*c == '[') { /* a bracket expression is one atom: its * + ? are plain */
+            const char *e = c + 1 + (c[1] == '^');
+            e = *e ? strchr(e + 1, ']') : NULL; /* a ']' first is plain too */
+            c = e ? e : c + strlen(c) - 1;
+            after_quant = false;
+            continue;
+        }
+        bool quant = strchr("*+?{", *c) != NULL;
+        if (quant && after_quant)
+            return "a quantifier on a quantifier";
+        if (*c == '{') {
+            char *end;
+            unsigned long lo = strtoul(c + 1, &end, 10), hi = lo;
+            if (*end == ',')
+                hi = end[1] == '}' ? ULONG_MAX : strtoul(end + 1, &end, 10);
+            if (++bounds > WHERE_RE_MAX_BOUNDS || lo > WHERE_RE_MAX_BOUND ||
+                (hi != ULONG_MAX && hi > WHERE_RE_MAX_BOUND))
+                return "more than 2 bounds {m,n} or one over 64";
+            const char *close = strchr(c, '}');
+            c = close ? close : c + strlen(c) - 1;
+        }
+        after_quant = quant;
+    }
+    return NULL;
+}
+
 /* After FIELD OP VALUE: what the operator needs of the value. */
 static void check_value(parser *p, node *n, size_t at)
 {
     const lit *l = &n->v[0];
     if (is_order(n->op) && !l->isnum && !l->isaddr && !l->quoted)
         fail(p, at, "\"%s\" is not a number (quote it to compare as text)", l->s);
+    const char *risk = n->op == OP_MATCHES ? regex_risk(l->s) : NULL;
+    if (risk) {
+        fail(p, at, "regular expression refused: %s", risk);
+        return;
+    }
     if (n->op == OP_MATCHES) {
         n->re = sd_malloc(sizeof *n->re);
         if (regcomp(n->re, l->s, REG_EXTENDED | REG_NOSUB | REG_ICASE) != 0) {

@@ -145,6 +145,14 @@ static void t_refusals(void **state)
     refuse("stream in {}", "empty set");
     refuse("client matches \"(\"", "bad regular expression");
     refuse("client == \"open", "column 11: unterminated string");
+    refuse("client matches \"a+++\"", "a quantifier on a quantifier");
+    refuse("client ~ \"(a{9}){9}{9}\"", "a quantifier on a quantifier");
+    refuse("client ~ \"(a{9})(b{9})(c{9})\"", "more than 2 bounds");
+    refuse("client ~ \"a{65}\"", "one over 64");
+    expect("client ~ \"^SSH-2\\\\.0-OpenSSH_[0-9]{1,2}\\\\.[0-9]\"", "A-");
+    expect("client ~ \"(\\\\+)+\"", "--"); /* an escaped '+' is no quantifier */
+    expect("client ~ \"[*+?]+\"", "--");     /* nor one in brackets */
+    expect("client ~ \"[]_]+\"", "A-");
     refuse("stream @ 1", "column 8: unexpected \"@\"");
     refuse("stream & 1", "column 8: unexpected '&'");
     refuse("&& stream", "column 1: expected a field");

@@ -134,12 +134,11 @@ static void after_login(ctx *x, leg *F, size_t s0)
     sdi_x11_used(x, s0);
     if (S.fwd_only)
         sdi_forward_only_event(x, s0);
-    /* -L/-D channels in a -N session or next to a shell; not beside a
-     * command without a pty: sftp(1) and scp(1) run ssh with
-     * ClearAllForwardings=yes, and the request/response protocols such
-     * sessions carry (SFTP, scp, WinSCP's shell mode) have an open's and a
-     * confirmation's sizes */
-    if (S.fwd_only || S.pty)
+    /* -L/-D channels in any session (-N, a shell, a command); not in an
+     * sftp session: sftp(1) and scp(1) run ssh with ClearAllForwardings=yes,
+     * and SFTP's requests and answers have an open's and a confirmation's
+     * sizes */
+    if (!x->sftp)
         sdi_forwards(x, S.fwd_only ? s0 : x->req_to, S.fwd_only);
     /* the session's keys and transfers without the forward channels' records */
     sdi_view view;

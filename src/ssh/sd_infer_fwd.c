@@ -58,8 +58,10 @@ static bool carries_ssh(const ctx *x, size_t conf)
 /* Whether v[i] opens a forward channel; *conf = its confirmation. The
  * confirmation is the server's first record after the open, within
  * FWD_CONFIRM_S; data follows it within FWD_DATA_S (HTTP and SOCKS
- * clients speak at once, other servers send a banner). */
-static bool is_open(const ctx *x, const fwd_sizes *z, size_t i, size_t *conf)
+ * clients speak at once, other servers send a banner). In a -N session
+ * no key stands there: a control-sized record (a keep-alive byte) will
+ * do. */
+static bool is_open(const ctx *x, const fwd_sizes *z, size_t i, size_t *conf, bool fwd_only)
 {
     const item *o = &x->v[i];
     if (!o->c || o->len < z->open_min || o->len > z->open_max)
@@ -70,17 +72,17 @@ static bool is_open(const ctx *x, const fwd_sizes *z, size_t i, size_t *conf)
     if (j >= x->n || x->v[j].c || x->v[j].len != z->confirm || x->v[j].t - o->t >= FWD_CONFIRM_S)
         return false;
     for (size_t k = j + 1; k < x->n && k <= j + FWD_LOOK_RECORDS && x->v[k].t - x->v[j].t < FWD_DATA_S; k++)
-        if (!small_rec(z, &x->v[k])) {
+        if (fwd_only || !small_rec(z, &x->v[k])) {
             *conf = j;
             return !carries_ssh(x, j);
         }
     return false;
 }
 
-/* One forward channel: its records and bytes. */
+/* One forward channel: its records and what they carry. */
 typedef struct fwd_chan {
     size_t open, conf, last;
-    uint64_t bytes[2]; /* client->server, server->client */
+    sdi_carry carry;
 } fwd_chan;
 
 /* Whether v[k] is the channel's, the channel's last record being at
@@ -116,8 +118,7 @@ static void chan_walk(ctx *x, const fwd_sizes *z, fwd_chan *ch, size_t stop, boo
         x->chan[k] = true;
         ch->last = k;
         uint32_t fr = it->c ? z->fr_c : z->fr_s;
-        if (!small_rec(z, it) && it->len > fr)
-            ch->bytes[!it->c] += it->len - fr;
+        sdi_carry_add(&ch->carry, it->c, it->t, !small_rec(z, it) && it->len > fr ? it->len - fr : 0);
     }
 }
 
@@ -127,25 +128,29 @@ static void chan_walk(ctx *x, const fwd_sizes *z, fwd_chan *ch, size_t stop, boo
 static void forward_event(ctx *x, const fwd_chan *ch, bool fwd_only)
 {
     sd_event *e = sdi_ev(x, "forward", &x->v[ch->open], &x->v[ch->last], SD_LEG_FORWARD);
-    uint64_t by = ch->bytes[0] + ch->bytes[1];
+    const sdi_carry *c = &ch->carry;
+    const char *cls = sdi_carry_class(c);
+    uint64_t by = c->bytes[0] + c->bytes[1];
     e->dir = 0;
     e->confidence = CONF_FORWARD;
     sd_ev_str(e, "mode", "L");
     sd_ev_int(e, "bytes", (int64_t)by);
-    sd_ev_int(e, "bytes_c2s", (int64_t)ch->bytes[0]);
-    sd_ev_int(e, "bytes_s2c", (int64_t)ch->bytes[1]);
+    sd_ev_int(e, "bytes_c2s", (int64_t)c->bytes[0]);
+    sd_ev_int(e, "bytes_s2c", (int64_t)c->bytes[1]);
     sd_ev_int(e, "confirm_frame", (int64_t)x->v[ch->conf].frame);
     sd_ev_bool(e, "beside_session", !fwd_only);
-    snprintf(e->note, sizeof e->note, "direct-tcpip channel (-L or -D)%s, about %llu bytes carried (%llu up, %llu down)",
-             fwd_only ? "" : " next to the session", (unsigned long long)by, (unsigned long long)ch->bytes[0],
-             (unsigned long long)ch->bytes[1]);
+    sdi_carry_fields(e, c, cls);
+    snprintf(e->note, sizeof e->note,
+             "direct-tcpip channel (-L or -D)%s carrying %s: %llu bytes up, %llu down, %u request(s), %.1f s",
+             fwd_only ? "" : " next to the session", cls, (unsigned long long)c->bytes[0],
+             (unsigned long long)c->bytes[1], c->exchanges, sdi_carry_duration(c));
 }
 
 /* The next open at or after i (SIZE_MAX when none); *conf its confirmation. */
-static size_t next_open(const ctx *x, const fwd_sizes *z, size_t i, size_t *conf)
+static size_t next_open(const ctx *x, const fwd_sizes *z, size_t i, size_t *conf, bool fwd_only)
 {
     for (; i < x->n; i++)
-        if (is_open(x, z, i, conf))
+        if (is_open(x, z, i, conf, fwd_only))
             return i;
     return SIZE_MAX;
 }
@@ -155,12 +160,12 @@ void sdi_forwards(ctx *x, size_t from, bool fwd_only)
     fwd_sizes z = fwd_sizes_of(x);
     if (!z.open_min || !z.confirm || !z.ctl_c || !z.ctl_s)
         return;
-    size_t conf = 0, open = next_open(x, &z, from, &conf);
+    size_t conf = 0, open = next_open(x, &z, from, &conf, fwd_only);
     while (open != SIZE_MAX) {
         if (!x->chan)
             x->chan = sd_calloc(x->n, sizeof *x->chan);
-        fwd_chan ch = { .open = open, .conf = conf };
-        size_t nconf = 0, next = next_open(x, &z, conf + 1, &nconf);
+        fwd_chan ch = { .open = open, .conf = conf, .carry = { .last_data_dir = -1 } };
+        size_t nconf = 0, next = next_open(x, &z, conf + 1, &nconf, fwd_only);
         chan_walk(x, &z, &ch, next == SIZE_MAX ? x->n : next, fwd_only);
         forward_event(x, &ch, fwd_only);
         open = next;

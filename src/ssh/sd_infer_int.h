@@ -12,6 +12,7 @@
  *   sd_infer_window.c  the windowed exfil/infil view (sd_ssh_window)
  *   sd_infer_x11.c     X11 forwarding in use (the server's x11 channels)
  *   sd_infer_shape.c   authentication bypass and method scans, -N
+ *   sd_infer_carry.c   what a tunnel's channel carries (web, bulk, ...)
  * The constants of every rule are in sd_infer_rules.h. */
 #ifndef SD_INFER_INT_H
 #define SD_INFER_INT_H
@@ -167,6 +168,28 @@ typedef struct sdi_view {
 size_t sdi_view_push(ctx *x, sdi_view *sv);
 size_t sdi_view_index(const sdi_view *sv, size_t i);
 void sdi_view_pop(ctx *x, sdi_view *sv);
+
+/* ---- sd_infer_carry.c ---- */
+
+/* The traffic of one tunnelled channel, [0] client->server, [1]
+ * server->client. Zero it, set last_data_dir to -1, then add each record. */
+typedef struct sdi_carry {
+    uint32_t recs[2];   /* every record of the channel after its confirmation */
+    uint32_t data[2];   /* those carrying data (larger than control packets) */
+    uint64_t bytes[2];  /* their data bytes (less one packet's framing each) */
+    uint32_t exchanges; /* requests: client data first or after server data */
+    bool client_first;  /* the first data came from the client */
+    int last_data_dir;  /* direction of the last data record, -1 none yet */
+    double t0, t1;      /* first and last record */
+} sdi_carry;
+
+/* A record of the channel; data_bytes 0 for a control-sized one. */
+void sdi_carry_add(sdi_carry *c, bool from_client, double t, uint64_t data_bytes);
+double sdi_carry_duration(const sdi_carry *c);
+/* "idle", "bulk", "interactive", "web" or "unknown" (see the rules). */
+const char *sdi_carry_class(const sdi_carry *c);
+/* The carried class and its evidence on a forward event. */
+void sdi_carry_fields(sd_event *e, const sdi_carry *c, const char *cls);
 
 /* ---- sd_infer_shape.c ---- */
 

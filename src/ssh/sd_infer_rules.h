@@ -331,6 +331,36 @@
 /* Legacy scp's handshake ends this close before the bulk (s). */
 #define SCP_HANDSHAKE_S 2.0
 
+/* ---- what a tunnel carries (sd_infer_carry.c) ---- */
+
+/* Keep-alive / idle: no record larger than FWD_CTL_MAX control packets (a
+ * CHANNEL_DATA of a few bytes has that size: keep-alive bytes, pings),
+ * at least CARRY_IDLE_RECORDS of them, at most CARRY_IDLE_RATE per second
+ * (periodic, not a stream; lab tunnel_idle: one byte every 1.5 s). */
+#define CARRY_IDLE_RECORDS 2u
+#define CARRY_IDLE_RATE 2.0
+/* Bulk: one direction carries at least CARRY_BULK_BYTES (eight SFTP chunks:
+ * more than a web page with its images, lab pages 20-150 KB; tunnel_bulk
+ * pushes 768 KiB) and CARRY_BULK_RATIO times the other (the other side
+ * only acknowledges: WINDOW_ADJUSTs, a short request). */
+#define CARRY_BULK_BYTES 262144u
+#define CARRY_BULK_RATIO 8u
+/* Interactive (a remote desktop, VNC/RDP-like: input one way, screen
+ * updates the other, both steady): data records both ways, each direction
+ * at least CARRY_TWOWAY_SHARE of them, at least CARRY_INTERACTIVE_RATE
+ * records per second over at least CARRY_INTERACTIVE_S (a page load is a
+ * burst of milliseconds; a person's keys come at ~6/s, a desktop's
+ * updates faster). */
+#define CARRY_TWOWAY_SHARE 0.25
+#define CARRY_INTERACTIVE_RATE 5.0
+#define CARRY_INTERACTIVE_S 2.0
+/* Web / request-response: the client speaks first, the server answers
+ * with more than the client sent, and the client's data per request
+ * (client data after server data) is at most CARRY_REQUEST_MAX bytes on
+ * average (an HTTP GET with its headers is a few hundred bytes, lab curl
+ * ~90; an upload's body is not a request). */
+#define CARRY_REQUEST_MAX 4096u
+
 /* ---- data windows (-w) ---- */
 
 /* packetStrider's exfil/infil view: a direction carrying at least

@@ -57,6 +57,12 @@ typedef struct ctx {
     size_t req_to;     /* first record after the session's requests */
     const sd_ssh_suite *cs, *ss; /* the outer suites: client->server, server->client */
     bool *chan;        /* per record: a -L/-D channel's (NULL: none found) */
+    /* the nested session a ProxyJump carrier carries (sd_infer_inner.c),
+     * for its transfers: where its session starts (SIZE_MAX: it did not
+     * log in), its kind and its inner suite */
+    size_t nested_s0;
+    const char *nested_kind;
+    sd_ssh_suite nested_suite;
 } ctx;
 
 /* ---- sd_infer.c: helpers every rule uses ---- */
@@ -146,8 +152,10 @@ void sdi_inner_leg(ctx *x, const leg *L, size_t at, size_t lim, const auth_res *
 
 /* ---- sd_infer_xfer.c ---- */
 
-/* Transfers in a session (transfer events; sets x->scp). */
-void sdi_transfers(ctx *x, size_t from);
+/* Transfers in the session of leg L (the forward leg, or the nested leg
+ * a carrier carries: sizes through sdi_lw) from v[from] on (transfer
+ * events of L's leg; sets x->scp). */
+void sdi_transfers(ctx *x, const leg *L, size_t from);
 
 /* ---- sd_infer_fwd.c ---- */
 

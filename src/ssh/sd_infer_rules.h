@@ -144,6 +144,10 @@
 #define P_FXP_LIMITS SD_SSH_P_CHANNEL_DATA(4u + 1u + 4u + 22u)
 #define P_FXP_PATH_DOT SD_SSH_P_CHANNEL_DATA(4u + 1u + 4u + 5u)
 #define P_FXP_ATTRS SD_SSH_P_CHANNEL_DATA(4u + 1u + 4u + 32u)
+/* A tunnelled leg's sftp subsystem request and SSH_FXP_INIT are among its
+ * client's first records after login (the session's open, the request,
+ * env requests, the INIT; lab sftp_jump: the 3rd). */
+#define INNER_SFTP_RECORDS 8u
 /* The requests leave in one write: client records this close to the first
  * belong to it (s). */
 #define REQ_FLUSH_S 0.005

@@ -66,6 +66,12 @@ static bool is_open(const ctx *x, const fwd_sizes *z, size_t i, size_t *conf, bo
     const item *o = &x->v[i];
     if (!o->c || o->len < z->open_min || o->len > z->open_max)
         return false;
+    /* beside a command without a pty, a record sent at once after the
+     * server's answers it: a request of the command's own protocol (legacy
+     * scp, WinSCP's scp mode) of an open's size. A forward opens when a
+     * local program connects, whatever the server just sent. */
+    if (x->exec && i > 0 && !x->v[i - 1].c && o->t - x->v[i - 1].t < REACT_MIN_S)
+        return false;
     size_t j = i + 1;
     while (j < x->n && j <= i + FWD_LOOK_RECORDS && x->v[j].c)
         j++;

@@ -48,14 +48,15 @@ static bool bulk(const sdi_carry *c)
     return false;
 }
 
-/* Steady small records both ways at a high rate, sustained. */
+/* Steady records both ways at a high rate, sustained. Inputs (a key, a
+ * pointer move) are as small as control packets: every record counts. */
 static bool interactive(const sdi_carry *c)
 {
-    uint32_t n = c->data[0] + c->data[1];
+    uint32_t n = c->recs[0] + c->recs[1];
     if (!n || sdi_carry_duration(c) < CARRY_INTERACTIVE_S || rate(c) < CARRY_INTERACTIVE_RATE)
         return false;
     for (int d = 0; d < 2; d++)
-        if ((double)c->data[d] < CARRY_TWOWAY_SHARE * n)
+        if ((double)c->recs[d] < CARRY_TWOWAY_SHARE * n)
             return false;
     return true;
 }
@@ -69,8 +70,8 @@ static bool web(const sdi_carry *c)
 
 const char *sdi_carry_class(const sdi_carry *c)
 {
-    if (!c->data[0] && !c->data[1])
-        return c->recs[0] + c->recs[1] >= CARRY_IDLE_RECORDS && rate(c) <= CARRY_IDLE_RATE ? "idle" : "unknown";
+    if (!c->data[0] && !c->data[1] && c->recs[0] + c->recs[1] >= CARRY_IDLE_RECORDS && rate(c) <= CARRY_IDLE_RATE)
+        return "idle";
     if (bulk(c))
         return "bulk";
     if (interactive(c))

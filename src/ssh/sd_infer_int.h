@@ -114,6 +114,7 @@ typedef struct reqs {
     bool pty, sftp;
     int extra;        /* REQ_X11 | REQ_AGENT, -1 undecided */
     double conf;      /* of extra */
+    int pre;          /* REQ_X11 | REQ_AGENT sent in writes of their own before */
 } reqs;
 
 /* What the session's first records say. */

@@ -350,11 +350,12 @@
 #define CARRY_BULK_BYTES 262144u
 #define CARRY_BULK_RATIO 8u
 /* Interactive (a remote desktop, VNC/RDP-like: input one way, screen
- * updates the other, both steady): data records both ways, each direction
- * at least CARRY_TWOWAY_SHARE of them, at least CARRY_INTERACTIVE_RATE
- * records per second over at least CARRY_INTERACTIVE_S (a page load is a
- * burst of milliseconds; a person's keys come at ~6/s, a desktop's
- * updates faster). */
+ * updates the other, both steady): records both ways (inputs are as small
+ * as control packets: all count), each direction at least
+ * CARRY_TWOWAY_SHARE of them, at least CARRY_INTERACTIVE_RATE records per
+ * second over at least CARRY_INTERACTIVE_S (a page load is a burst of
+ * milliseconds and its client sends a tenth of the records, lab web
+ * tunnels; a person's keys come at ~6/s, a desktop's updates faster). */
 #define CARRY_TWOWAY_SHARE 0.25
 #define CARRY_INTERACTIVE_RATE 5.0
 #define CARRY_INTERACTIVE_S 2.0

@@ -818,7 +818,8 @@ TCPTOOL = os.path.join(os.path.dirname(os.path.abspath(__file__)), "tcptool.py")
 TUN_SPEC = {"web_L": FWD_SPEC["L"], "web_D": FWD_SPEC["D"],
             "bulk": ["-L", "127.0.0.1:9001:127.0.0.1:9000"],
             "idle": ["-L", "127.0.0.1:9001:127.0.0.1:9000"],
-            "ssh": ["-L", "127.0.0.1:2200:127.0.0.1:22"]}
+            "ssh": ["-L", "127.0.0.1:2200:127.0.0.1:22"],
+            "desktop": ["-L", "127.0.0.1:5901:127.0.0.1:5900"]}
 BULK_BYTES = 786432
 # A -N session's first channel opened within 3 s of login reads as a -W
 # carrier's (same sizes): the tunnels are used later, as people do.
@@ -874,12 +875,15 @@ def sc_tunnel(sc, what):
     """ssh -N with one forward, used after a while by what: web_L / web_D
     (two curl runs of three kept-alive GETs each), bulk (a 768 KiB upload to
     a sink), idle (one byte every 1.5 s), ssh (a nested ssh running a
-    command)."""
+    command), desktop (60 small inputs 50 ms apart, each answered by a
+    200-1500-byte update: a remote desktop's shape)."""
     sc.sshd("s")
     if what.startswith("web"):
         sc.http_server("s", 8080, http11=True)
     elif what in ("bulk", "idle"):
         sc.bg("s", [PY, TCPTOOL, "sink", "9000"])
+    elif what == "desktop":
+        sc.bg("s", [PY, TCPTOOL, "screen", "5900"])
     sc.capture_start()
     ch, w, d = forward_only_login(sc, TUN_SPEC[what])
     time.sleep(sc.rng.uniform(*TUN_FIRST_USE_S))
@@ -895,6 +899,10 @@ def sc_tunnel(sc, what):
         span, _ = tool_run(sc, ["tick", "127.0.0.1", "9001", "6", "1.5"])
         tunnel_label(sc, "L", "127.0.0.1:9001", "127.0.0.1:9000", "tcp", span, 6, "upload",
                      "idle")
+    elif what == "desktop":
+        span, _ = tool_run(sc, ["input", "127.0.0.1", "5901", "60", "0.05"])
+        tunnel_label(sc, "L", "127.0.0.1:5901", "127.0.0.1:5900", "tcp", span, None, "both",
+                     "interactive")
     else:
         nested_exec(sc, d, "uname -a")
     forward_only_end(sc, ch, d)
@@ -927,6 +935,26 @@ def sc_exec_forward(sc):
     web_session(sc, "L", 3)
     ch.expect(pexpect.EOF, timeout=20)
     d["end_ts"] = round(time.time(), 6)
+
+
+def sc_x11_split(sc, suite):
+    """ssh -Y whose x11-req leaves in a write of its own, the pty-req and
+    shell 40 ms later (a relay on the client's side splits the client's
+    first write of three packets, as a client waiting for each reply
+    sends them); X11 requested, not used."""
+    start_xvfb(sc)
+    sc.sshd("s", x11=True, extra="AddressFamily inet\n")
+    sc.bg("c", [PY, TCPTOOL, "splitrelay", "2222", sc.lane.s_ip, "22", "0.04"])
+    time.sleep(0.4)
+    sc.capture_start()
+    log = os.path.join(sc.sdir, "ssh_fwd.log")
+    argv = sc.ssh_argv("sdlab", "127.0.0.1", suite=suite, known=True, port=2222, key=True,
+                       extra=["-Y"], log=log)
+    ch, w, d = pubkey_login(sc, argv, log, {"DISPLAY": X_DISPLAY})
+    req, _ = w.first(r"Requesting X11 forwarding")
+    used = commands_then_logout(sc, ch, w, d, ["id"], "x11")
+    sc.labels["x11"] = {"requested": bool(req), "request_ts": round(req, 6) if req else None,
+                        "used": bool(used), "used_ts": used}
 
 
 def sc_sftp_jump(sc, suite):
@@ -1386,10 +1414,15 @@ for i, (w, desc) in enumerate((
         ("web_D", "two curl runs of three kept-alive HTTP/1.1 GETs through -D SOCKS (web)"),
         ("bulk", "a 786432-byte upload through -L to a TCP sink (bulk)"),
         ("idle", "one byte every 1.5 s (six) through -L: keep-alive only (idle)"),
-        ("ssh", "a nested `ssh -p 2200 127.0.0.1 cmd` through -L (nested ssh, a hop leg)"))):
+        ("ssh", "a nested `ssh -p 2200 127.0.0.1 cmd` through -L (nested ssh, a hop leg)"),
+        ("desktop", "60 inputs of 6-24 bytes 50 ms apart through -L, each answered by a "
+         "200-1500-byte update (remote-desktop-like, interactive)"))):
     _add("tunnel_" + w, 630 + i, sc_tunnel, "-N tunnel used 3 s after login: " + desc, what=w)
 _add("exec_forward", 640, sc_exec_forward, "`ssh -L ... host 'sleep 6'`: a forward beside a "
      "command without a pty, two curl runs (2 and 3 kept-alive GETs) while it runs")
 _add("sftp_jump", 641, sc_sftp_jump, "`sftp -J bastion host` (batch get of 49152 bytes, chacha): "
      "the hop's session is sftp, the bastion's connection a tunnel (-W)", iface="cb",
      suite="chacha")
+_add("x11_split_aes128ctr-sha256etm", 642, sc_x11_split, "ssh -Y whose x11-req leaves in a write "
+     "of its own, pty-req and shell 40 ms later (a relay splits the client's write); X11 requested, "
+     "not used (aes128ctr-sha256etm)", suite="aes128ctr-sha256etm")

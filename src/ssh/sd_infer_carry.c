@@ -20,11 +20,11 @@ void sdi_carry_add(sdi_carry *c, bool from_client, double t, uint64_t data_bytes
         return; /* control-sized: an EOF, a WINDOW_ADJUST or a byte of keep-alive */
     c->data[d]++;
     c->bytes[d] += data_bytes;
-    /* a request: client data first, or client data after the server's answer */
-    if (from_client && c->last_data_dir != 0)
+    /* a request: the opener's data first, or after the peer's answer */
+    if (d == c->req && c->last_data_dir != d)
         c->exchanges++;
     if (c->last_data_dir < 0)
-        c->client_first = from_client;
+        c->opener_first = d == c->req;
     c->last_data_dir = d;
 }
 
@@ -61,11 +61,13 @@ static bool interactive(const sdi_carry *c)
     return true;
 }
 
-/* The client asks first, each request small, the server answers with more. */
+/* The opener's side asks first (the program that connected to the
+ * forward), each request small, the other side answers with more. */
 static bool web(const sdi_carry *c)
 {
-    return c->client_first && c->exchanges && c->bytes[1] > c->bytes[0] &&
-           c->bytes[0] / c->exchanges <= CARRY_REQUEST_MAX;
+    int q = c->req;
+    return c->opener_first && c->exchanges && c->bytes[!q] > c->bytes[q] &&
+           c->bytes[q] / c->exchanges <= CARRY_REQUEST_MAX;
 }
 
 const char *sdi_carry_class(const sdi_carry *c)

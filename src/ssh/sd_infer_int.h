@@ -181,13 +181,15 @@ void sdi_view_pop(ctx *x, sdi_view *sv);
 /* ---- sd_infer_carry.c ---- */
 
 /* The traffic of one tunnelled channel, [0] client->server, [1]
- * server->client. Zero it, set last_data_dir to -1, then add each record. */
+ * server->client. Zero it, set last_data_dir to -1 and req, then add each
+ * record. */
 typedef struct sdi_carry {
     uint32_t recs[2];   /* every record of the channel after its confirmation */
     uint32_t data[2];   /* those carrying data (larger than control packets) */
     uint64_t bytes[2];  /* their data bytes (less one packet's framing each) */
-    uint32_t exchanges; /* requests: client data first or after server data */
-    bool client_first;  /* the first data came from the client */
+    int req;            /* the opener's direction: 0 client (-L/-D), 1 server (-R) */
+    uint32_t exchanges; /* requests: the opener's data first or after the peer's */
+    bool opener_first;  /* the first data came from the opener's side */
     int last_data_dir;  /* direction of the last data record, -1 none yet */
     double t0, t1;      /* first and last record */
 } sdi_carry;

@@ -310,12 +310,22 @@ static size_t keys_start(const ctx *x, size_t i)
     return k;
 }
 
-/* -N: nothing after login but no-more-sessions@openssh.com. */
+/* Whether a client record has a tcpip-forward request's size (payload
+ * 27 + a bind address of up to FWD_HOST_MAX bytes), in a session where -R
+ * was found requested. */
+static bool rfwd_request(const ctx *x, const item *it)
+{
+    return x->sum->reverse_provisioned && it->len >= sd_ssh_wire_size(x->cs, P_TCPIP_FORWARD_BASE) &&
+           it->len <= sd_ssh_wire_size(x->cs, P_TCPIP_FORWARD_BASE + FWD_HOST_MAX);
+}
+
+/* -N: nothing after login but no-more-sessions@openssh.com (and the -R
+ * requests, which ssh -N -R sends first). */
 static bool forward_only(const ctx *x, size_t s0)
 {
     bool fwd_only = true;
     for (size_t i = s0; i < x->n && x->v[i].t - x->login_t < FWD_ONLY_S; i++)
-        if (x->v[i].c && x->v[i].len != sd_ssh_wire_size(x->cs, P_NO_MORE_SESSIONS))
+        if (x->v[i].c && x->v[i].len != sd_ssh_wire_size(x->cs, P_NO_MORE_SESSIONS) && !rfwd_request(x, &x->v[i]))
             fwd_only = false;
     return fwd_only;
 }

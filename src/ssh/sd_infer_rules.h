@@ -90,6 +90,11 @@
  * FWD_HOST_MAX bytes (a name or an address; longer names are rare). */
 #define P_DIRECT_TCPIP_BASE 49u
 #define FWD_HOST_MAX 64u
+/* RFC 4254 7.2: the server's CHANNEL_OPEN "forwarded-tcpip" (4 + 15) for a
+ * connection to a -R listener: 3 x uint32, string address that was
+ * connected, uint32 port, string originator address, uint32 port:
+ * 1 + 19 + 12 + 4 + 4 + 4 + 4 = 48 plus the two addresses (FWD_HOST_MAX). */
+#define P_FORWARDED_TCPIP_BASE 48u
 /* The framing of one CHANNEL_DATA (RFC 4254 5.2: byte, uint32 channel,
  * uint32 length): SD_SSH_P_CHANNEL_DATA(0). SFTP/scp data adds a 4-byte
  * length per 32 KiB chunk (draft-ietf-secsh-filexfer-02 section 3). */

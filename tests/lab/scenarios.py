@@ -835,17 +835,20 @@ def tunnel_label(sc, mode, listen, target, protocol, span, nbytes, direction, ca
 
 def web_session(sc, mode, n):
     """One curl run fetching page.html n times over one kept-alive
-    connection: one channel carrying n request/response exchanges."""
+    connection: one channel carrying n request/response exchanges. -R: curl
+    runs on the server's side against the -R listener (127.0.0.1:8090)."""
     via = ["--socks5-hostname", "127.0.0.1:1080"] if mode == "D" else []
-    port = 8080 if mode == "D" else 8081
+    port = {"D": 8080, "L": 8081, "R": 8090}[mode]
+    listen = {"D": "127.0.0.1:1080", "L": "127.0.0.1:8081", "R": "127.0.0.1:8090"}[mode]
     curl = ["curl", "-s", "-w", "%{size_download}\\n"] + ["-o", "/dev/null"] * n + via + \
         ["http://127.0.0.1:%d/page.html" % port] * n
     ts = time.time()
-    r = subprocess.run(sc.lane.nsx("c") + curl, stdout=subprocess.PIPE, text=True, timeout=30)
+    r = subprocess.run(sc.lane.nsx("s" if mode == "R" else "c") + curl, stdout=subprocess.PIPE,
+                       text=True, timeout=30)
     te = time.time()
-    tunnel_label(sc, mode, "127.0.0.1:1080" if mode == "D" else "127.0.0.1:8081",
-                 "127.0.0.1:8080", "http", (ts, te), sum(int(x) for x in r.stdout.split()),
-                 "download", "web")
+    tunnel_label(sc, mode, listen, "127.0.0.1:8080", "http", (ts, te),
+                 sum(int(x) for x in r.stdout.split()), "download" if mode != "R" else "upload",
+                 "web")
 
 
 def tool_run(sc, args):
@@ -905,6 +908,29 @@ def sc_tunnel(sc, what):
                      "interactive")
     else:
         nested_exec(sc, d, "uname -a")
+    forward_only_end(sc, ch, d)
+
+
+def sc_tunnel_reverse(sc):
+    """ssh -N -R 127.0.0.1:8090:127.0.0.1:8080 (an HTTP server on the
+    client's side), used from the server's side by two curl runs of three
+    kept-alive GETs: forwarded-tcpip channels carrying web traffic."""
+    sc.sshd("s")
+    sc.http_server("c", 8080, http11=True)
+    sc.capture_start()
+    ch, w, d = forward_only_login(sc, ["-R", "127.0.0.1:8090:127.0.0.1:8080"])
+    req, _ = w.first(r"Remote connections from \S*:8090 forwarded")
+    ok, _ = w.first(r"remote forward success for: listen \S*8090")
+    sc.labels["forwards"].append({"mode": "R", "leg": "forward", "listen": "127.0.0.1:8090",
+                                  "target": "127.0.0.1:8080", "request_ts": round(req or 0, 6),
+                                  "start": round(req or 0, 6), "bytes": None})
+    sc.labels["reverse"] = {"provisioned": True, "provisioned_ts": round(req or 0, 6),
+                            "provisioned_ok_ts": round(ok, 6) if ok else None,
+                            "listen_port": 8090, "target": "127.0.0.1:8080", "sessions": []}
+    time.sleep(sc.rng.uniform(*TUN_FIRST_USE_S))
+    for _ in range(2):
+        web_session(sc, "R", 3)
+        time.sleep(sc.rng.uniform(0.8, 1.5))
     forward_only_end(sc, ch, d)
 
 
@@ -1426,3 +1452,6 @@ _add("sftp_jump", 641, sc_sftp_jump, "`sftp -J bastion host` (batch get of 49152
 _add("x11_split_aes128ctr-sha256etm", 642, sc_x11_split, "ssh -Y whose x11-req leaves in a write "
      "of its own, pty-req and shell 40 ms later (a relay splits the client's write); X11 requested, "
      "not used (aes128ctr-sha256etm)", suite="aes128ctr-sha256etm")
+_add("tunnel_web_R", 643, sc_tunnel_reverse, "-N -R to an HTTP server on the client's side, "
+     "used from the server's side 3 s after login: two curl runs of three kept-alive GETs "
+     "(forwarded-tcpip channels carrying web)")

@@ -175,6 +175,17 @@ def start_reverse_target(sc, kbd=False):
     return sc.sshd("c", port=22, listen="127.0.0.1", hostkeys=("clientsshd_ed25519",), kbd=kbd)
 
 
+def label_rfwd(sc, bind, port, target, req, ok):
+    """-R provisioned (the client's -vv lines at req and ok): its forwards
+    entry and the reverse label, no session yet."""
+    sc.labels["forwards"].append({"mode": "R", "leg": "forward", "listen": "%s:%d" % (bind, port),
+                                  "target": target, "request_ts": round(req or 0, 6),
+                                  "start": round(req or 0, 6), "bytes": None})
+    sc.labels["reverse"] = {"provisioned": True, "provisioned_ts": round(req or 0, 6),
+                            "provisioned_ok_ts": round(ok, 6) if ok else None,
+                            "listen_port": port, "target": target, "sessions": []}
+
+
 def reverse_common(sc, fwd_pw, ls_seq, key=False, suite=None, kbd=False):
     start_reverse_target(sc, kbd=kbd)
     sc.sshd("s")
@@ -183,12 +194,7 @@ def reverse_common(sc, fwd_pw, ls_seq, key=False, suite=None, kbd=False):
                      key=key, suite=suite, extra=["-R", "2222:localhost:22"])
     req, _ = w.wait(r"Remote connections from LOCALHOST:2222 forwarded", 5)
     ok, _ = w.wait(r"remote forward success for: listen 2222", 5)
-    sc.labels["forwards"].append({"mode": "R", "leg": "forward", "listen": "localhost:2222",
-                                  "target": "localhost:22", "request_ts": round(req or 0, 6),
-                                  "start": round(req or 0, 6), "bytes": None})
-    sc.labels["reverse"] = {"provisioned": True, "provisioned_ts": round(req or 0, 6),
-                            "provisioned_ok_ts": round(ok, 6) if ok else None,
-                            "listen_port": 2222, "target": "localhost:22", "sessions": []}
+    label_rfwd(sc, "localhost", 2222, "localhost:22", req, ok)
     if ls_seq:
         sc.command(ch, ls_seq, "ls")
     return ch, w, d
@@ -921,12 +927,7 @@ def sc_tunnel_reverse(sc):
     ch, w, d = forward_only_login(sc, ["-R", "127.0.0.1:8090:127.0.0.1:8080"])
     req, _ = w.first(r"Remote connections from \S*:8090 forwarded")
     ok, _ = w.first(r"remote forward success for: listen \S*8090")
-    sc.labels["forwards"].append({"mode": "R", "leg": "forward", "listen": "127.0.0.1:8090",
-                                  "target": "127.0.0.1:8080", "request_ts": round(req or 0, 6),
-                                  "start": round(req or 0, 6), "bytes": None})
-    sc.labels["reverse"] = {"provisioned": True, "provisioned_ts": round(req or 0, 6),
-                            "provisioned_ok_ts": round(ok, 6) if ok else None,
-                            "listen_port": 8090, "target": "127.0.0.1:8080", "sessions": []}
+    label_rfwd(sc, "127.0.0.1", 8090, "127.0.0.1:8080", req, ok)
     time.sleep(sc.rng.uniform(*TUN_FIRST_USE_S))
     for _ in range(2):
         web_session(sc, "R", 3)

@@ -87,7 +87,7 @@ static void inner_session(ctx *x, const leg *L, size_t s0, size_t lim)
     bool pty = inner_pty_req(x, L, s0, lim) || sdi_keys_leg(x, L, s0, lim, false) >= PTY_PAIRS;
     size_t init = pty ? SIZE_MAX : inner_sftp(x, L, s0, lim);
     const char *kind = pty ? "shell" : init != SIZE_MAX ? "sftp" : "exec";
-    if (L->id == SD_LEG_NESTED) { /* a carrier's transfers are this session's */
+    if (L->id == SD_LEG_NESTED && L->inner) { /* a carrier's transfers are this session's */
         x->nested_s0 = init != SIZE_MAX ? init : s0;
         x->nested_kind = kind;
         x->nested_suite = *L->inner;

@@ -104,7 +104,7 @@ static void inner_session(ctx *x, const leg *L, size_t s0, size_t lim)
     sd_ev_bool(e, "human", human);
     sd_ev_int(e, "keys", keys);
     snprintf(e->note, sizeof e->note, "%s leg: %s, %s", sd_leg_name(L->id),
-             pty ? "interactive shell (pty)" : kind[0] == 's' ? "sftp subsystem (no pty)" : "remote command (no pty)",
+             pty ? "interactive shell (pty)" : init != SIZE_MAX ? "sftp subsystem (no pty)" : "remote command (no pty)",
              human ? "typed by a person" : "no typing seen (scripted or idle)");
 }
 

@@ -435,7 +435,7 @@ int sd_capture_next(sd_capture *cap, sd_frame *out)
         out->caplen = h->caplen;
         out->wirelen = h->len < h->caplen ? h->caplen : h->len;
         out->linktype = s->pf ? s->rec_linktype : s->linktype;
-        out->iface = s->pf ? s->rec_iface : 0;
+        out->iface = s->pf && sd_pcapfile_is_pcapng(s->pf) ? s->rec_iface + 1 : 0;
         out->data = s->data;
         out->file_idx = (unsigned)(s - cap->src);
         return 1;

@@ -12,7 +12,8 @@ typedef struct sd_frame {
     uint32_t caplen;     /* bytes present in data */
     uint32_t wirelen;    /* bytes on the wire */
     int linktype;        /* LINKTYPE_* of its file, or of its pcapng interface */
-    uint32_t iface;      /* pcapng interface (numbered over the file's sections); else 0 */
+    uint32_t iface;      /* pcapng interface + 1 (numbered over the file's sections);
+                          * 0: none known (classic pcap, standard input, live) */
     const uint8_t *data; /* valid until the next sd_capture_next() */
     unsigned file_idx;
     bool filtered;       /* did not pass the filter: given only with opts.all_frames */

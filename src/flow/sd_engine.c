@@ -370,6 +370,7 @@ static void new_conn_fields(sd_engine *e, sd_conn *c, const sd_pkt *p)
     c->resp_h = flip ? p->src : p->dst;
     c->resp_p = flip ? p->sport : p->dport;
     c->conn_index = p->l4 == SD_L4_TCP ? e->next_id_tcp++ : e->next_id_udp++;
+    c->iface = p->frame->iface;
     c->nencap = p->nencap;
     memcpy(c->encap, p->encap, sizeof c->encap);
     c->start = p->frame->ts;

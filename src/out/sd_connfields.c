@@ -47,6 +47,11 @@ static void g_vlan(const void *r, sd_fval *v)
     if (C(r)->vlan)
         sd_fv_u(v, C(r)->vlan);
 }
+static void g_iface(const void *r, sd_fval *v)
+{
+    if (C(r)->iface)
+        sd_fv_u(v, C(r)->iface - 1);
+}
 static void g_encap(const void *r, sd_fval *v)
 {
     size_t at = 0; /* names are at most 7 bytes: 8 of them fit in tmp */
@@ -180,6 +185,8 @@ static const sd_field FIELDS[] = {
     { "id.resp_h", "responder address", g_resp_h, false },
     { "id.resp_p", "responder port", g_resp_p, false },
     { "vlan", "outer VLAN id (none with --no-vlan-key)", g_vlan, false },
+    { "iface", "pcapng interface of its first packet (0-based over the file's sections); none for classic pcap",
+      g_iface, false },
     { "encap", "tunnels around it, outermost first: pppoe, mpls, gre, pptp, erspan1-3, vxlan, geneve, ip (IP in IP); "
                "the key is the innermost IP and ports", g_encap, false },
     { "duration", "seconds from first to last packet", g_duration, false },

@@ -1,6 +1,7 @@
 /* capdump: one line per record as sd_capture reads it, for the pcapng
  * cross-check against tshark (tests/capture/t_pcapng_tshark.sh):
- * "frame epoch_seconds.nanoseconds caplen wirelen linktype iface".
+ * "frame epoch_seconds.nanoseconds caplen wirelen linktype iface" (iface:
+ * the pcapng interface + 1 over the file, 0 for classic pcap).
  * Diagnostics (unreadable records) go to stderr. */
 #include <inttypes.h>
 #include <stdio.h>

@@ -25,6 +25,7 @@ for f in "${files[@]}"; do
     "$dump" "$f" >"$tmp/s.txt" 2>"$tmp/err"
     n=$((n+1)); frames=$((frames + $(wc -l <"$tmp/t.txt")))
     python3 ngcompare.py "$tmp/t.txt" "$tmp/s.txt" || { echo "FAIL ${f#"$SHARED"/}"; fail=1; }
+    [ -s "$tmp/err" ] && { echo "FAIL ${f#"$SHARED"/}: warnings"; head -3 "$tmp/err"; fail=1; }
 done
 echo "$n pcapng files, $frames records compared with tshark"
 [ "$n" -ge 46 ] || { echo "FAIL: only $n pcapng files found"; fail=1; }

@@ -28,7 +28,7 @@ UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 LIB      := $(BUILD)/libstrider.a
 
 .PHONY: all test unit golden asan fuzz bench clean install uninstall
-all: $(BUILD)/strider $(UNIT_BIN) $(BUILD)/bench/readloop $(BUILD)/bench/gencap
+all: $(BUILD)/strider $(UNIT_BIN) $(BUILD)/bench/readloop $(BUILD)/bench/gencap $(BUILD)/tools/capdump
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -44,6 +44,11 @@ $(BUILD)/strider: $(CLI_OBJ) $(LIB)
 $(BUILD)/tests/%: tests/unit/%.c $(LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -Isrc $(LDFLAGS) -o $@ $< $(LIB) $(LDLIBS) -lcmocka
+
+# records as the capture layer reads them, for the pcapng cross-check with tshark
+$(BUILD)/tools/capdump: tests/tools/capdump.c $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -Isrc $(LDFLAGS) -o $@ $< $(LIB) $(LDLIBS)
 
 $(BUILD)/bench/readloop: bench/readloop.c
 	@mkdir -p $(dir $@)

@@ -1,5 +1,4 @@
-/* sd_capture: records from one or more capture files (pcap, pcapng, through
- * libpcap), read as one capture in timestamp order, or from a live
+/* sd_capture: records from one or more capture files (pcap, pcapng), read as one capture in timestamp order, or from a live
  * interface. Frame numbers count from 1 over every record read, before any
  * filter, as Wireshark numbers them (across merged files too). */
 #ifndef SD_CAPTURE_H
@@ -12,7 +11,9 @@ typedef struct sd_frame {
     sd_ts ts;
     uint32_t caplen;     /* bytes present in data */
     uint32_t wirelen;    /* bytes on the wire */
-    int linktype;        /* DLT_* of the file it came from */
+    int linktype;        /* LINKTYPE_* of its file, or of its pcapng interface */
+    uint32_t iface;      /* pcapng interface + 1 (numbered over the file's sections);
+                          * 0: none known (classic pcap, standard input, live) */
     const uint8_t *data; /* valid until the next sd_capture_next() */
     unsigned file_idx;
     uint64_t file_num;   /* 1-based number of the record in its own file */

@@ -72,6 +72,9 @@ int cli_common_opt(cli_input *in, int opt, const char *arg)
     case 'P':
         in->no_progress = true;
         return 1;
+    case CLI_OPT_NO_VLAN_KEY:
+        in->no_vlan_key = true;
+        return 1;
     default:
         return 0;
     }
@@ -161,6 +164,7 @@ sd_engine *cli_engine(cli_input *in, sd_engine_opts *eo)
 {
     eo->diag = &in->diag;
     eo->max_flows = in->max_flows;
+    eo->vlan_unkeyed = in->no_vlan_key;
     eo->stop = &cli_stop;
     eo->tick = on_tick;
     eo->tick_ud = &g_run;

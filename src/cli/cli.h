@@ -22,6 +22,7 @@ typedef struct cli_input {
     uint64_t max_flows;    /* --max-flows; 0 = the engine's default */
     double stats_interval; /* --stats-interval seconds; 0 = none */
     bool live;             /* set by cli_open: -i */
+    bool no_vlan_key;      /* --no-vlan-key */
 } cli_input;
 
 /* Set by SIGINT/SIGTERM during cli_run: the engine stops reading and ends
@@ -35,8 +36,9 @@ extern volatile sig_atomic_t cli_stop;
     { "quiet", no_argument, 0, 'q' }, { "no-progress", no_argument, 0, 'P' },                     \
     { "max-flows", required_argument, 0, CLI_OPT_MAX_FLOWS },                                    \
     { "stats-interval", required_argument, 0, CLI_OPT_STATS }, { "help", no_argument, 0, 'h' },       \
-    { "local-nets", required_argument, 0, CLI_OPT_LOCAL_NETS }
-enum { CLI_OPT_MAX_FLOWS = 0x1001, CLI_OPT_STATS, CLI_OPT_LOCAL_NETS };
+    { "local-nets", required_argument, 0, CLI_OPT_LOCAL_NETS },                                  \
+    { "no-vlan-key", no_argument, 0, CLI_OPT_NO_VLAN_KEY }
+enum { CLI_OPT_MAX_FLOWS = 0x1001, CLI_OPT_STATS, CLI_OPT_LOCAL_NETS, CLI_OPT_NO_VLAN_KEY };
 #define CLI_COMMON_SHORT "f:r:i:qh"
 #define CLI_COMMON_HELP                                                                            \
     "  -r, --read FILE      input capture (also as plain arguments; '-' = stdin;\n"                \
@@ -54,6 +56,8 @@ enum { CLI_OPT_MAX_FLOWS = 0x1001, CLI_OPT_STATS, CLI_OPT_LOCAL_NETS };
     "      --local-nets LIST  your networks, e.g. 10.0.0.0/8,fd00::/8 (Zeek's\n"                \
     "                       Site::local_nets): conns local_orig/local_resp, ssh\n"            \
     "                       direction (INBOUND/OUTBOUND); unset without it\n"                  \
+    "      --no-vlan-key    VLAN ids out of the connection key (as Zeek and Wireshark):\n"         \
+    "                       one side tagged and the other not is one connection\n" \
     "  -h, --help           this text\n"
 
 void cli_input_init(cli_input *in);

@@ -59,6 +59,21 @@ static void g_vlan(const void *r, sd_fval *v)
     if (C(r)->vlan)
         sd_fv_u(v, C(r)->vlan);
 }
+static void g_iface(const void *r, sd_fval *v)
+{
+    if (C(r)->iface)
+        sd_fv_u(v, C(r)->iface - 1);
+}
+static void g_encap(const void *r, sd_fval *v)
+{
+    size_t at = 0; /* names are at most 7 bytes: 8 of them fit in tmp */
+    for (unsigned i = 0; i < C(r)->nencap && i < SD_MAX_ENCAP_DEPTH; i++) {
+        int n = snprintf(v->tmp + at, sizeof v->tmp - at, "%s%s", i ? "," : "", sd_encap_name(C(r)->encap[i]));
+        at += n > 0 && (size_t)n < sizeof v->tmp - at ? (size_t)n : 0;
+    }
+    if (at)
+        sd_fv_s(v, v->tmp);
+}
 static void g_missed(const void *r, sd_fval *v)
 {
     if (C(r)->ipproto == 6)
@@ -181,7 +196,11 @@ static const sd_field FIELDS[] = {
     { "id.orig_p", "originator port", g_orig_p, false },
     { "id.resp_h", "responder address", g_resp_h, false },
     { "id.resp_p", "responder port", g_resp_p, false },
-    { "vlan", "outer VLAN id", g_vlan, false },
+    { "vlan", "outer VLAN id (none with --no-vlan-key)", g_vlan, false },
+    { "iface", "pcapng interface of its first packet (0-based over the file's sections); none for classic pcap",
+      g_iface, false },
+    { "encap", "tunnels around it, outermost first: pppoe, mpls, gre, pptp, erspan1-3, vxlan, geneve, ip (IP in IP); "
+               "the key is the innermost IP and ports", g_encap, false },
     { "duration", "seconds from first to last packet", g_duration, false },
     { "conn_state", "Zeek connection state", g_state, false },
     { "local_orig", "originator in --local-nets (unset without it)", g_local_orig, false },

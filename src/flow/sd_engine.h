@@ -73,6 +73,8 @@ typedef struct sd_engine_opts {
     /* Set (from a signal handler) to end the run early: every live
      * connection is then ended as at end of input. May be NULL. */
     volatile sig_atomic_t *stop;
+    /* A chunk of a file list owned by this run (sd_own.h), or NULL. */
+    struct sd_own *own;
 } sd_engine_opts;
 
 sd_engine *sd_engine_new(const sd_engine_opts *opts);

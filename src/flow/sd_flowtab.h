@@ -63,6 +63,8 @@ typedef struct sd_flow {
     uint8_t claimed;                 /* bit per analyzer slot */
     uint64_t seq_no;                 /* creation order */
     bool selected;                   /* a packet of it passed the filter (sd_engine.c) */
+    uint64_t close_at;               /* the record at which its open count was taken */
+    uint8_t close_how;               /* and how (sd_engine.c record_open_counts, for sd_own) */
     sd_wsconv ws;                    /* its Wireshark conversation (stream number) */
 } sd_flow;
 

@@ -1,0 +1,103 @@
+/* sd_own: the chunk a run owns (see sd_own.h). */
+#include "sd_own.h"
+
+#include <stdlib.h>
+
+struct sd_own {
+    unsigned first, nown;   /* the chunk: files first .. first + nown - 1 */
+    sd_ts read_ahead;
+    uint64_t *frames;       /* records per owned file */
+    sd_ts chunk_end;        /* the latest time of an owned file's record */
+    bool in_chunk;          /* the record being handled is in an owned file */
+    bool cut_now;           /* stopped at the read-ahead limit */
+    uint64_t cut;
+    sd_buf recs;            /* the connection records, in the order they ended */
+};
+
+sd_own *sd_own_new(unsigned first, unsigned last, sd_ts read_ahead)
+{
+    sd_own *o = sd_calloc(1, sizeof *o);
+    o->first = first;
+    o->nown = last - first + 1;
+    o->read_ahead = read_ahead;
+    o->frames = sd_calloc(o->nown, sizeof *o->frames);
+    o->in_chunk = true;
+    return o;
+}
+
+void sd_own_free(sd_own *o)
+{
+    if (!o)
+        return;
+    free(o->frames);
+    sd_buf_free(&o->recs);
+    free(o);
+}
+
+bool sd_own_frame(sd_own *o, const sd_frame *fr, uint64_t live)
+{
+    o->in_chunk = fr->file_idx < o->nown;
+    if (o->in_chunk) {
+        o->frames[fr->file_idx]++;
+        if (fr->ts > o->chunk_end)
+            o->chunk_end = fr->ts;
+        return true;
+    }
+    if (!live) /* nothing owned is alive: nothing later can change the output */
+        return false;
+    if (fr->ts - o->chunk_end > o->read_ahead) {
+        o->cut_now = true;
+        return false;
+    }
+    return true;
+}
+
+bool sd_own_may_create(const sd_own *o)
+{
+    return o->in_chunk;
+}
+
+static void hex_addr(sd_buf *b, const char *key, const sd_addr *a)
+{
+    sd_buf_printf(b, ",\"%s\":\"", key);
+    for (size_t i = 0; i < sizeof a->a; i++)
+        sd_buf_printf(b, "%02x", a->a[i]);
+    sd_buf_append(b, "\"", 1);
+}
+
+void sd_own_end(sd_own *o, const sd_flow *f, uint64_t frame, int at, uint8_t idle_class)
+{
+    const sd_conn *c = &f->c;
+    /* a later chunk's connection that may continue one already open: the
+     * merge decides (TCP without its opening SYN, or UDP) */
+    bool mid = o->first > 0 && (c->ipproto != 6 || c->midstream);
+    bool cut = at == SD_OWN_AT_DRAIN && o->cut_now;
+    o->cut += cut;
+    sd_buf *b = &o->recs;
+    sd_buf_printf(b, "{\"_own\":\"conn\",\"uid\":\"%s\",\"sel\":%d,\"proto\":%u", c->uid, f->selected,
+                  c->ipproto);
+    hex_addr(b, "oh", &c->orig_h);
+    hex_addr(b, "rh", &c->resp_h);
+    sd_buf_printf(b,
+                  ",\"op\":%u,\"rp\":%u,\"start\":%lld,\"ff\":%llu,\"lf\":%llu,\"idx\":%llu,\"stream\":%llu,"
+                  "\"mid\":%d,\"end\":%llu,\"ep\":%d,\"cls\":%u,\"cl\":%llu,\"cp\":%u,\"cut\":%d}\n",
+                  c->orig_p, c->resp_p, (long long)c->start, (unsigned long long)c->first_frame,
+                  (unsigned long long)c->last_frame, (unsigned long long)c->conn_index,
+                  (unsigned long long)c->id, mid, (unsigned long long)frame, at, idle_class,
+                  (unsigned long long)f->close_at, f->close_how, cut);
+}
+
+void sd_own_write(const sd_own *o, sd_buf *b)
+{
+    sd_buf_append(b, o->recs.p, o->recs.len);
+    sd_buf_printf(b, "{\"_own\":\"chunk\",\"first\":%u,\"last\":%u,\"cut\":%llu,\"frames\":[", o->first,
+                  o->first + o->nown - 1, (unsigned long long)o->cut);
+    for (unsigned i = 0; i < o->nown; i++)
+        sd_buf_printf(b, "%s%llu", i ? "," : "", (unsigned long long)o->frames[i]);
+    sd_buf_printf(b, "]}\n");
+}
+
+uint64_t sd_own_cut(const sd_own *o)
+{
+    return o->cut;
+}

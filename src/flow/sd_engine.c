@@ -564,7 +564,8 @@ void sd_engine_run(sd_engine *e, sd_capture *cap,
             sweep(e);
             continue;
         }
-        if (e->o.own && !sd_own_frame(e->o.own, &fr, e->st.live))
+        int own = e->o.own ? sd_own_frame(e->o.own, &fr, e->st.live) : SD_OWN_GO;
+        if (own == SD_OWN_STOP)
             break;
         e->cur_num = fr.num;
         if (fr.ts > e->now)
@@ -574,6 +575,8 @@ void sd_engine_run(sd_engine *e, sd_capture *cap,
                 fdec = sd_decoder_new(&fopts);
             filtered_frame(e, fdec, &fr);
             sweep(e);
+            if (own == SD_OWN_LAST)
+                break;
             continue;
         }
         e->st.frames++;
@@ -585,6 +588,8 @@ void sd_engine_run(sd_engine *e, sd_capture *cap,
         }
         frame(e, dec, &fr);
         sweep(e);
+        if (own == SD_OWN_LAST)
+            break;
     }
     e->st.frags_reassembled = sd_decoder_frags_reassembled(dec);
     sd_decoder_frags_lost(dec, &e->st.frags_lost_memcap, &e->st.frags_lost_timeout, &e->st.frags_incomplete);

@@ -34,22 +34,22 @@ void sd_own_free(sd_own *o)
     free(o);
 }
 
-bool sd_own_frame(sd_own *o, const sd_frame *fr, uint64_t live)
+int sd_own_frame(sd_own *o, const sd_frame *fr, uint64_t live)
 {
     o->in_chunk = fr->file_idx < o->nown;
     if (o->in_chunk) {
         o->frames[fr->file_idx]++;
         if (fr->ts > o->chunk_end)
             o->chunk_end = fr->ts;
-        return true;
+        return SD_OWN_GO;
     }
     if (!live) /* nothing owned is alive: nothing later can change the output */
-        return false;
+        return SD_OWN_STOP;
     if (fr->ts - o->chunk_end > o->read_ahead) {
         o->cut_now = true;
-        return false;
+        return SD_OWN_LAST;
     }
-    return true;
+    return SD_OWN_GO;
 }
 
 bool sd_own_may_create(const sd_own *o)

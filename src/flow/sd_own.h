@@ -41,10 +41,13 @@ typedef struct sd_own sd_own;
 sd_own *sd_own_new(unsigned first, unsigned last, sd_ts read_ahead);
 void sd_own_free(sd_own *o);
 
-/* Every record read, before it is handled: false = stop reading here (past
- * the chunk with no owned connection alive, or past the read-ahead). live:
- * the connections alive now. */
-bool sd_own_frame(sd_own *o, const sd_frame *fr, uint64_t live);
+/* Every record read, before it is handled: SD_OWN_GO, SD_OWN_STOP (past
+ * the chunk with no owned connection alive: stop before it) or SD_OWN_LAST
+ * (the first record past the read-ahead: handle it, as its sweep may end
+ * idle connections as one run would, then stop; what is alive is cut).
+ * live: the connections alive now. */
+enum { SD_OWN_GO, SD_OWN_STOP, SD_OWN_LAST };
+int sd_own_frame(sd_own *o, const sd_frame *fr, uint64_t live);
 /* May a packet start a connection now? (not past the chunk) */
 bool sd_own_may_create(const sd_own *o);
 /* f ends (at `at` = SD_OWN_AT_*, after record frame): its record is kept

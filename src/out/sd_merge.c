@@ -1,0 +1,392 @@
+/* sd_merge: reading chunk outputs and numbering their connections as one
+ * run would (see sd_merge.h). */
+#include "sd_merge.h"
+
+#include "../flow/sd_conn.h"
+#include "sd_merge_int.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* The value after "key": in one of sd_own's records (flat, no quotes or
+ * nesting in values), or NULL. */
+static const char *rec_val(const char *line, const char *key)
+{
+    char pat[32];
+    snprintf(pat, sizeof pat, "\"%s\":", key);
+    const char *p = strstr(line, pat);
+    return p ? p + strlen(pat) : NULL;
+}
+
+static uint64_t rec_u64(const char *line, const char *key, bool *ok)
+{
+    const char *v = rec_val(line, key);
+    char *end;
+    errno = 0;
+    unsigned long long x = v ? strtoull(v, &end, 10) : 0;
+    if (!v || end == v || errno)
+        *ok = false;
+    return x;
+}
+
+static void rec_hex16(const char *line, const char *key, uint8_t out[16], bool *ok)
+{
+    const char *v = rec_val(line, key);
+    for (int i = 0; i < 16; i++) {
+        unsigned x;
+        if (!v || v[0] != '"' || sscanf(v + 1 + 2 * i, "%2x", &x) != 1) {
+            *ok = false;
+            return;
+        }
+        out[i] = (uint8_t)x;
+    }
+}
+
+static void rec_str(const char *line, const char *key, char *out, size_t len, bool *ok)
+{
+    const char *v = rec_val(line, key);
+    const char *q = v && *v == '"' ? strchr(v + 1, '"') : NULL;
+    if (!q || (size_t)(q - v - 1) >= len) {
+        *ok = false;
+        return;
+    }
+    memcpy(out, v + 1, (size_t)(q - v - 1));
+    out[q - v - 1] = '\0';
+}
+
+static bool parse_conn(const char *line, mconn *c)
+{
+    bool ok = true;
+    rec_str(line, "uid", c->uid, sizeof c->uid, &ok);
+    rec_hex16(line, "oh", c->oh, &ok);
+    rec_hex16(line, "rh", c->rh, &ok);
+    c->sel = (int)rec_u64(line, "sel", &ok);
+    c->proto = (int)rec_u64(line, "proto", &ok);
+    c->op = (unsigned)rec_u64(line, "op", &ok);
+    c->rp = (unsigned)rec_u64(line, "rp", &ok);
+    c->start = (int64_t)rec_u64(line, "start", &ok);
+    c->ff = rec_u64(line, "ff", &ok);
+    c->lf = rec_u64(line, "lf", &ok);
+    c->idx = rec_u64(line, "idx", &ok);
+    c->stream = rec_u64(line, "stream", &ok);
+    c->mid = (int)rec_u64(line, "mid", &ok);
+    c->end = rec_u64(line, "end", &ok);
+    c->ep = (int)rec_u64(line, "ep", &ok);
+    c->cls = (int)rec_u64(line, "cls", &ok);
+    c->cl = rec_u64(line, "cl", &ok);
+    c->cp = (int)rec_u64(line, "cp", &ok);
+    c->cut = (int)rec_u64(line, "cut", &ok);
+    return ok;
+}
+
+static bool parse_trailer(const char *line, mchunk *ch)
+{
+    bool ok = true;
+    ch->first = (unsigned)rec_u64(line, "first", &ok);
+    ch->last = (unsigned)rec_u64(line, "last", &ok);
+    const char *v = rec_val(line, "frames");
+    if (!ok || !v || *v != '[' || ch->last < ch->first || ch->last - ch->first > 1u << 24)
+        return false;
+    ch->nframes_files = ch->last - ch->first + 1;
+    ch->frames = sd_calloc(ch->nframes_files, sizeof *ch->frames);
+    v++;
+    for (uint64_t i = 0; i < ch->nframes_files; i++) {
+        char *end;
+        ch->frames[i] = strtoull(v, &end, 10);
+        if (end == v || (*end != ',' && *end != ']'))
+            return false;
+        v = end + 1;
+    }
+    ch->trailer = true;
+    return true;
+}
+
+static char *read_all(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return NULL;
+    sd_buf b = { 0 };
+    char tmp[65536];
+    size_t n;
+    while ((n = fread(tmp, 1, sizeof tmp, f)) > 0)
+        sd_buf_append(&b, tmp, n);
+    bool bad = ferror(f);
+    fclose(f);
+    sd_buf_append(&b, "", 1);
+    *len = b.len - 1;
+    if (bad) {
+        sd_buf_free(&b);
+        return NULL;
+    }
+    return (char *)b.p;
+}
+
+/* One line of a chunk's output: a record of sd_own's or an output line. */
+static bool take_line(mchunk *ch, char *p, size_t *cap)
+{
+    if (!strncmp(p, "{\"_own\":\"conn\"", 14)) {
+        if (ch->nconns == *cap)
+            ch->conns = sd_reallocarray(ch->conns, *cap = *cap ? *cap * 2 : 64, sizeof *ch->conns);
+        mconn *c = &ch->conns[ch->nconns++];
+        memset(c, 0, sizeof *c);
+        return parse_conn(p, c);
+    }
+    if (!strncmp(p, "{\"_own\":\"chunk\"", 15))
+        return !ch->trailer && parse_trailer(p, ch);
+    if (*p) {
+        ch->lines = sd_reallocarray(ch->lines, ch->nlines + 1, sizeof *ch->lines);
+        ch->lines[ch->nlines++] = p;
+    }
+    return true;
+}
+
+/* Cuts the text into lines and reads sd_own's records out of them. */
+static bool load_chunk(mchunk *ch, const char *path, FILE *err)
+{
+    size_t len, cap = 0;
+    if (!(ch->text = read_all(path, &len))) {
+        fprintf(err, "strider merge: cannot read %s: %s\n", path, strerror(errno));
+        return false;
+    }
+    bool ok = true;
+    for (char *p = ch->text; ok && *p;) {
+        char *nl = strchr(p, '\n');
+        if (nl)
+            *nl = '\0';
+        ok = take_line(ch, p, &cap);
+        p = nl ? nl + 1 : p + strlen(p);
+    }
+    if (!ok || !ch->trailer)
+        fprintf(err, "strider merge: %s is not the output of a run with --own and --json "
+                     "(%s)\n", path, ok ? "no chunk trailer" : "a bad _own record");
+    return ok && ch->trailer;
+}
+
+/* The first "uid":"..." of an output line, or false. */
+static bool line_uid(const char *line, char uid[20])
+{
+    const char *v = strstr(line, "\"uid\":\"");
+    const char *q = v ? strchr(v + 7, '"') : NULL;
+    if (!q || q - (v + 7) >= 20)
+        return false;
+    memcpy(uid, v + 7, (size_t)(q - (v + 7)));
+    uid[q - (v + 7)] = '\0';
+    return true;
+}
+
+/* Each output line goes with the connection of its uid. */
+static void group_lines(mchunk *ch)
+{
+    sd_hmap *m = sd_hmap_new(20, sizeof(size_t), 0);
+    for (size_t i = 0; i < ch->nconns; i++) {
+        char k[20] = { 0 };
+        memcpy(k, ch->conns[i].uid, sizeof k);
+        void *v;
+        sd_hmap_insert(m, k, &v);
+        *(size_t *)v = i;
+    }
+    for (size_t i = 0; i < ch->nlines; i++) {
+        char k[20] = { 0 };
+        size_t *ci = line_uid(ch->lines[i], k) ? sd_hmap_find(m, k) : NULL;
+        if (!ci) {
+            ch->tail = sd_reallocarray(ch->tail, ch->ntail + 1, sizeof *ch->tail);
+            ch->tail[ch->ntail++] = i;
+            continue;
+        }
+        mconn *c = &ch->conns[*ci];
+        c->lines = sd_reallocarray(c->lines, c->nlines + 1, sizeof *c->lines);
+        c->lines[c->nlines++] = i;
+    }
+    sd_hmap_free(m);
+}
+
+static int cmp_first(const void *a, const void *b)
+{
+    const mchunk *x = a, *y = b;
+    return x->first < y->first ? -1 : x->first > y->first;
+}
+
+/* Chunks in file order, each starting where the one before ended; frame
+ * numbers made global. */
+static bool order_chunks(mchunk *ch, size_t n, FILE *err)
+{
+    qsort(ch, n, sizeof *ch, cmp_first);
+    uint64_t off = 0;
+    for (size_t i = 0; i < n; i++) {
+        unsigned want = i ? ch[i - 1].last + 1 : 0;
+        if (ch[i].first != want) {
+            fprintf(err, "strider merge: the chunks do not cover the files in order: file %u %s\n", want,
+                    ch[i].first > want ? "is in no chunk" : "is in two chunks");
+            return false;
+        }
+        ch[i].off = off;
+        for (uint64_t f = 0; f < ch[i].nframes_files; f++)
+            off += ch[i].frames[f];
+        for (size_t k = 0; k < ch[i].nconns; k++) {
+            mconn *c = &ch[i].conns[k];
+            c->chunk = (unsigned)i;
+            c->ff += ch[i].off, c->lf += ch[i].off, c->end += ch[i].off;
+            if (c->cl)
+                c->cl += ch[i].off;
+        }
+    }
+    return true;
+}
+
+/* The ports' identity, either way round: proto, then the lower end. */
+static int cmp_pair(const mconn *x, const mconn *y)
+{
+    const uint8_t *xa = x->oh, *xb = x->rh, *ya = y->oh, *yb = y->rh;
+    unsigned xpa = x->op, xpb = x->rp, ypa = y->op, ypb = y->rp;
+    int sx = memcmp(xa, xb, 16) > 0 || (!memcmp(xa, xb, 16) && xpa > xpb);
+    int sy = memcmp(ya, yb, 16) > 0 || (!memcmp(ya, yb, 16) && ypa > ypb);
+    if (sx)
+        xa = x->rh, xb = x->oh, xpa = x->rp, xpb = x->op;
+    if (sy)
+        ya = y->rh, yb = y->oh, ypa = y->rp, ypb = y->op;
+    int r = (x->proto > y->proto) - (x->proto < y->proto);
+    if (!r)
+        r = memcmp(xa, ya, 16);
+    if (!r)
+        r = memcmp(xb, yb, 16);
+    if (!r)
+        r = (xpa > ypa) - (xpa < ypa);
+    if (!r)
+        r = (xpb > ypb) - (xpb < ypb);
+    return r;
+}
+
+static int cmp_pair_time(const void *a, const void *b)
+{
+    const mconn *x = *(mconn *const *)a, *y = *(mconn *const *)b;
+    int r = cmp_pair(x, y);
+    return r ? r : (x->ff > y->ff) - (x->ff < y->ff);
+}
+
+/* Was an earlier chunk's connection e still alive at c's first record?
+ * (Ended in a packet's handling at that record, e gave way to c.) */
+static bool covers(const mconn *e, const mconn *c)
+{
+    return e->chunk < c->chunk && !e->drop && e->ff < c->ff &&
+           (c->ff < e->end || (c->ff == e->end && e->ep != 0));
+}
+
+/* A provisional connection (mid-stream TCP or UDP at a later chunk) is the
+ * tail of an earlier chunk's connection when one on the same ports was
+ * alive there: that chunk read on to finish it, so this one goes. */
+static void drop_covered(mchunk *ch, size_t n)
+{
+    size_t total = 0, k = 0;
+    for (size_t i = 0; i < n; i++)
+        total += ch[i].nconns;
+    mconn **v = sd_reallocarray(NULL, total ? total : 1, sizeof *v);
+    for (size_t i = 0; i < n; i++)
+        for (size_t j = 0; j < ch[i].nconns; j++)
+            v[k++] = &ch[i].conns[j];
+    qsort(v, total, sizeof *v, cmp_pair_time);
+    for (size_t i = 0; i < total; i++) {
+        if (!v[i]->mid)
+            continue;
+        for (size_t j = i; j-- > 0 && !cmp_pair(v[j], v[i]);)
+            if (covers(v[j], v[i])) {
+                v[i]->drop = true;
+                break;
+            }
+    }
+    free(v);
+}
+
+static int cmp_idx(const void *a, const void *b)
+{
+    const mconn *x = *(mconn *const *)a, *y = *(mconn *const *)b;
+    int px = x->proto != 6, py = y->proto != 6;
+    if (px != py)
+        return px - py;
+    return (x->idx > y->idx) - (x->idx < y->idx);
+}
+
+static int cmp_stream(const void *a, const void *b)
+{
+    const mconn *x = *(mconn *const *)a, *y = *(mconn *const *)b;
+    int px = x->proto != 6, py = y->proto != 6;
+    if (px != py)
+        return px - py;
+    return (x->stream > y->stream) - (x->stream < y->stream);
+}
+
+/* Connection indexes (per protocol, TCP and the rest) and Wireshark
+ * streams (tcp.stream, udp.stream) go on from the earlier chunks' kept
+ * connections, in each chunk's own order; uids follow from them. */
+static void number(mchunk *ch, size_t n)
+{
+    uint64_t nidx[2] = { 0, 0 }, nstream[2] = { 0, 0 };
+    for (size_t i = 0; i < n; i++) {
+        mconn **v = sd_reallocarray(NULL, ch[i].nconns ? ch[i].nconns : 1, sizeof *v);
+        size_t k = 0;
+        for (size_t j = 0; j < ch[i].nconns; j++)
+            if (!ch[i].conns[j].drop)
+                v[k++] = &ch[i].conns[j];
+        qsort(v, k, sizeof *v, cmp_idx);
+        for (size_t j = 0; j < k; j++)
+            v[j]->gidx = nidx[v[j]->proto != 6]++;
+        qsort(v, k, sizeof *v, cmp_stream);
+        for (size_t j = 0; j < k; j++) {
+            int p = v[j]->proto != 6;
+            bool same = j && (v[j - 1]->proto != 6) == p && v[j - 1]->stream == v[j]->stream;
+            v[j]->gstream = same ? v[j - 1]->gstream : nstream[p]++;
+        }
+        for (size_t j = 0; j < k; j++) {
+            sd_conn t;
+            memset(&t, 0, sizeof t);
+            t.ipproto = (uint8_t)v[j]->proto;
+            memcpy(t.orig_h.a, v[j]->oh, 16);
+            memcpy(t.resp_h.a, v[j]->rh, 16);
+            t.orig_p = (uint16_t)v[j]->op, t.resp_p = (uint16_t)v[j]->rp;
+            t.start = v[j]->start;
+            t.first_frame = v[j]->ff;
+            t.conn_index = v[j]->gidx;
+            sd_conn_make_uid(&t);
+            memcpy(v[j]->guid, t.uid, sizeof v[j]->guid);
+        }
+        free(v);
+    }
+}
+
+static void free_chunks(mchunk *ch, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        for (size_t j = 0; j < ch[i].nconns; j++)
+            free(ch[i].conns[j].lines);
+        free(ch[i].conns);
+        free(ch[i].lines);
+        free(ch[i].tail);
+        free(ch[i].frames);
+        free(ch[i].text);
+    }
+    free(ch);
+}
+
+int sd_merge_files(const char *const *paths, size_t n, FILE *out, FILE *err)
+{
+    mchunk *ch = sd_calloc(n ? n : 1, sizeof *ch);
+    bool ok = true;
+    for (size_t i = 0; ok && i < n; i++)
+        if ((ok = load_chunk(&ch[i], paths[i], err)))
+            group_lines(&ch[i]);
+    if (ok)
+        ok = order_chunks(ch, n, err);
+    if (ok) {
+        drop_covered(ch, n);
+        number(ch, n);
+        sd_merge_open_counts(ch, n);
+        uint64_t cut = sd_merge_write(ch, n, out);
+        if (cut)
+            fprintf(err, "strider merge: %llu connection%s cut at the read-ahead limit (marked "
+                         "readahead_cut): one run would have read them further\n",
+                    (unsigned long long)cut, cut == 1 ? "" : "s");
+    }
+    free_chunks(ch, n);
+    return ok ? 0 : 1;
+}

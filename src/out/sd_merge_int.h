@@ -1,0 +1,46 @@
+/* sd_merge internals, shared by sd_merge.c (reading, numbering) and
+ * sd_merge_out.c (open counts, order, rewriting). */
+#ifndef SD_MERGE_INT_H
+#define SD_MERGE_INT_H
+
+#include "../common/sd_common.h"
+#include "../common/sd_hmap.h"
+
+#include <stdbool.h>
+#include <stdint.h>
+
+/* One owned connection, from its {"_own":"conn"} record. Frame numbers
+ * are the chunk's until sd_merge globalises them. */
+typedef struct mconn {
+    char uid[20], guid[20];         /* the chunk's and the global one */
+    unsigned chunk;
+    int sel, proto, mid, ep, cls, cp, cut;
+    uint8_t oh[16], rh[16];
+    unsigned op, rp;
+    int64_t start;
+    uint64_t ff, lf, idx, stream, end, cl;
+    uint64_t gidx, gstream;         /* global numbers */
+    uint64_t open_at_end, orig_open_at_end;
+    bool drop;                      /* provisional, covered by an earlier chunk */
+    size_t *lines, nlines;          /* its output lines (indexes into the chunk's) */
+} mconn;
+
+typedef struct mchunk {
+    unsigned first, last;
+    bool trailer;
+    uint64_t *frames, nframes_files; /* records per owned file */
+    uint64_t off;                    /* records in earlier files */
+    char *text;                      /* the whole output, lines cut at '\n' */
+    char **lines;
+    size_t nlines;
+    mconn *conns;
+    size_t nconns;
+    size_t *tail, ntail;             /* lines of no connection */
+} mchunk;
+
+/* sd_merge_out.c */
+void sd_merge_open_counts(mchunk *ch, size_t n);
+/* Returns the connections cut at a read-ahead limit. */
+uint64_t sd_merge_write(mchunk *ch, size_t n, FILE *out);
+
+#endif

@@ -72,6 +72,11 @@ const sd_engine_stats *sd_engine_get_stats(const sd_engine *e)
     return &e->st;
 }
 
+struct sd_own *sd_engine_own(const sd_engine *e)
+{
+    return e->o.own;
+}
+
 /* ---- reassembly glue ---- */
 
 static bool wants_bytes(const sd_engine *e, const sd_conn *c)

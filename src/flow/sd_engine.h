@@ -109,6 +109,8 @@ typedef struct sd_engine_stats {
     char warn_unshown_kinds[400];
 } sd_engine_stats;
 const sd_engine_stats *sd_engine_get_stats(const sd_engine *e);
+/* The chunk this run owns (opts.own), or NULL. */
+struct sd_own *sd_engine_own(const sd_engine *e);
 /* IP datagrams whose fragments made no datagram, for whatever reason. */
 static inline uint64_t sd_engine_frags_lost(const sd_engine_stats *st)
 {

@@ -135,6 +135,11 @@ static bool take_line(mchunk *ch, char *p, size_t *cap)
     }
     if (!strncmp(p, "{\"_own\":\"chunk\"", 15))
         return !ch->trailer && parse_trailer(p, ch);
+    if (!strncmp(p, "{\"_own\":\"camp\"", 14)) {
+        ch->camp = sd_reallocarray(ch->camp, ch->ncamp + 1, sizeof *ch->camp);
+        ch->camp[ch->ncamp++] = p;
+        return true;
+    }
     if (*p) {
         ch->lines = sd_reallocarray(ch->lines, ch->nlines + 1, sizeof *ch->lines);
         ch->lines[ch->nlines++] = p;
@@ -177,9 +182,17 @@ static bool line_uid(const char *line, char uid[20])
 }
 
 /* Each output line goes with the connection of its uid. */
+mconn *sd_merge_conn(const mchunk *ch, const char *uid)
+{
+    char k[20] = { 0 };
+    snprintf(k, sizeof k, "%s", uid);
+    size_t *i = sd_hmap_find(ch->byuid, k);
+    return i ? &ch->conns[*i] : NULL;
+}
+
 static void group_lines(mchunk *ch)
 {
-    sd_hmap *m = sd_hmap_new(20, sizeof(size_t), 0);
+    sd_hmap *m = ch->byuid = sd_hmap_new(20, sizeof(size_t), 0);
     for (size_t i = 0; i < ch->nconns; i++) {
         char k[20] = { 0 };
         memcpy(k, ch->conns[i].uid, sizeof k);
@@ -199,7 +212,6 @@ static void group_lines(mchunk *ch)
         c->lines = sd_reallocarray(c->lines, c->nlines + 1, sizeof *c->lines);
         c->lines[c->nlines++] = i;
     }
-    sd_hmap_free(m);
 }
 
 static int cmp_first(const void *a, const void *b)
@@ -362,6 +374,8 @@ static void free_chunks(mchunk *ch, size_t n)
         free(ch[i].conns);
         free(ch[i].lines);
         free(ch[i].tail);
+        free(ch[i].camp);
+        sd_hmap_free(ch[i].byuid);
         free(ch[i].frames);
         free(ch[i].text);
     }

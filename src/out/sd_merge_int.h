@@ -22,6 +22,7 @@ typedef struct mconn {
     uint64_t gidx, gstream;         /* global numbers */
     uint64_t open_at_end, orig_open_at_end;
     bool drop;                      /* provisional, covered by an earlier chunk */
+    uint64_t pos;                   /* place in the merged order (UINT64_MAX: not shown) */
     size_t *lines, nlines;          /* its output lines (indexes into the chunk's) */
 } mconn;
 
@@ -36,7 +37,16 @@ typedef struct mchunk {
     mconn *conns;
     size_t nconns;
     size_t *tail, ntail;             /* lines of no connection */
+    char **camp;                     /* sd_campaign's partial aggregates */
+    size_t ncamp;
+    sd_hmap *byuid;                  /* uid -> index in conns */
 } mchunk;
+
+/* sd_merge_camp.c: the campaigns (brute force, scans) over every chunk,
+ * as one run would find them, as JSON lines. */
+void sd_merge_campaign(mchunk *ch, size_t n, sd_buf *b);
+/* A chunk's connection by its (chunk) uid, or NULL. */
+mconn *sd_merge_conn(const mchunk *ch, const char *uid);
 
 /* sd_merge_out.c */
 void sd_merge_open_counts(mchunk *ch, size_t n);

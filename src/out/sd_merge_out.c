@@ -195,9 +195,10 @@ uint64_t sd_merge_write(mchunk *ch, size_t n, FILE *out)
 {
     size_t *at = sd_calloc(n ? n : 1, sizeof *at);
     sd_buf b = { 0 };
-    uint64_t cut = 0;
+    uint64_t cut = 0, pos = 0;
     for (size_t i; (i = next_chunk(ch, n, at)) < n;) {
-        const mconn *c = &ch[i].conns[at[i]++];
+        mconn *c = &ch[i].conns[at[i]++];
+        c->pos = shown(c) ? pos++ : UINT64_MAX;
         if (!shown(c))
             continue;
         cut += c->cut;
@@ -209,6 +210,7 @@ uint64_t sd_merge_write(mchunk *ch, size_t n, FILE *out)
     for (size_t i = 0; i < n; i++)
         for (size_t l = 0; l < ch[i].ntail; l++)
             sd_buf_printf(&b, "%s\n", ch[i].lines[ch[i].tail[l]]);
+    sd_merge_campaign(ch, n, &b);
     fwrite(b.p, 1, b.len, out);
     sd_buf_free(&b);
     free(at);

@@ -7,7 +7,8 @@ struct sd_own {
     unsigned first, nown;   /* the chunk: files first .. first + nown - 1 */
     sd_ts read_ahead;
     uint64_t *frames;       /* records per owned file */
-    sd_ts chunk_end;        /* the latest time of an owned file's record */
+    sd_ts chunk_start, chunk_end; /* the earliest and latest time of an owned file's record */
+    bool any, ahead_seen, overlap;     /* a later file's record came before an owned one */
     bool in_chunk;          /* the record being handled is in an owned file */
     bool cut_now;           /* stopped at the read-ahead limit */
     uint64_t cut;
@@ -38,11 +39,14 @@ int sd_own_frame(sd_own *o, const sd_frame *fr, uint64_t live)
 {
     o->in_chunk = fr->file_idx < o->nown;
     if (o->in_chunk) {
+        o->chunk_start = !o->any || fr->ts < o->chunk_start ? fr->ts : o->chunk_start;
+        o->any = true;
         o->frames[fr->file_idx]++;
-        if (fr->ts > o->chunk_end)
-            o->chunk_end = fr->ts;
+        o->chunk_end = fr->ts > o->chunk_end ? fr->ts : o->chunk_end;
+        o->overlap |= o->ahead_seen;
         return SD_OWN_GO;
     }
+    o->ahead_seen = true;
     if (!live) /* nothing owned is alive: nothing later can change the output */
         return SD_OWN_STOP;
     if (fr->ts - o->chunk_end > o->read_ahead) {
@@ -68,9 +72,10 @@ static void hex_addr(sd_buf *b, const char *key, const sd_addr *a)
 void sd_own_end(sd_own *o, const sd_flow *f, uint64_t frame, int at, uint8_t idle_class)
 {
     const sd_conn *c = &f->c;
-    /* a later chunk's connection that may continue one already open: the
-     * merge decides (TCP without its opening SYN, or UDP) */
-    bool mid = o->first > 0 && (c->ipproto != 6 || c->midstream);
+    /* every connection of a later chunk may continue one already open
+     * there, even one that starts with a SYN (a retransmitted SYN, same
+     * ISN): the merge decides, from the earlier chunks' connections */
+    bool prov = o->first > 0;
     bool cut = at == SD_OWN_AT_DRAIN && o->cut_now;
     o->cut += cut;
     sd_buf *b = &o->recs;
@@ -80,18 +85,21 @@ void sd_own_end(sd_own *o, const sd_flow *f, uint64_t frame, int at, uint8_t idl
     hex_addr(b, "rh", &c->resp_h);
     sd_buf_printf(b,
                   ",\"op\":%u,\"rp\":%u,\"start\":%lld,\"ff\":%llu,\"lf\":%llu,\"idx\":%llu,\"stream\":%llu,"
-                  "\"mid\":%d,\"end\":%llu,\"ep\":%d,\"cls\":%u,\"cl\":%llu,\"cp\":%u,\"cut\":%d}\n",
+                  "\"prov\":%d,\"end\":%llu,\"ep\":%d,\"cls\":%u,\"cl\":%llu,\"cp\":%u,\"cut\":%d}\n",
                   c->orig_p, c->resp_p, (long long)c->start, (unsigned long long)c->first_frame,
                   (unsigned long long)c->last_frame, (unsigned long long)c->conn_index,
-                  (unsigned long long)c->id, mid, (unsigned long long)frame, at, idle_class,
+                  (unsigned long long)c->id, prov, (unsigned long long)frame, at, idle_class,
                   (unsigned long long)f->close_at, f->close_how, cut);
 }
 
 void sd_own_write(const sd_own *o, sd_buf *b)
 {
     sd_buf_append(b, o->recs.p, o->recs.len);
-    sd_buf_printf(b, "{\"_own\":\"chunk\",\"first\":%u,\"last\":%u,\"cut\":%llu,\"frames\":[", o->first,
-                  o->first + o->nown - 1, (unsigned long long)o->cut);
+    sd_buf_printf(b,
+                  "{\"_own\":\"chunk\",\"first\":%u,\"last\":%u,\"cut\":%llu,\"tmin\":%lld,\"tmax\":%lld,"
+                  "\"overlap\":%d,\"frames\":[",
+                  o->first, o->first + o->nown - 1, (unsigned long long)o->cut, (long long)o->chunk_start,
+                  (long long)o->chunk_end, o->overlap);
     for (unsigned i = 0; i < o->nown; i++)
         sd_buf_printf(b, "%s%llu", i ? "," : "", (unsigned long long)o->frames[i]);
     sd_buf_printf(b, "]}\n");

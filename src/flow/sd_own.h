@@ -7,10 +7,10 @@
  * the connections whose first packet lies in files FIRST..LAST; past LAST it
  * creates no connection and reads on only while an owned one is alive, up to
  * read_ahead of capture time after the chunk's last frame (those still alive
- * then are drained and marked cut). A connection of a later chunk whose
- * first packet could be the continuation of one already open (mid-stream
- * TCP, or UDP) is marked provisional: the merge drops it when an earlier
- * chunk's connection on the same ports was still alive there.
+ * then are drained and marked cut). Every connection of a chunk after the
+ * first is provisional: its first packet may continue a connection already
+ * open (mid-stream TCP, UDP, a retransmitted SYN), and the merge drops it
+ * when an earlier chunk's connection on the same ports was alive there.
  *
  * What the merge needs travels in the run's own JSON lines, each starting
  * {"_own": (see docs/scale.md): one per owned connection, in the order they

@@ -70,7 +70,7 @@ static bool parse_conn(const char *line, mconn *c)
     c->lf = rec_u64(line, "lf", &ok);
     c->idx = rec_u64(line, "idx", &ok);
     c->stream = rec_u64(line, "stream", &ok);
-    c->mid = (int)rec_u64(line, "mid", &ok);
+    c->prov = (int)rec_u64(line, "prov", &ok);
     c->end = rec_u64(line, "end", &ok);
     c->ep = (int)rec_u64(line, "ep", &ok);
     c->cls = (int)rec_u64(line, "cls", &ok);
@@ -85,6 +85,9 @@ static bool parse_trailer(const char *line, mchunk *ch)
     bool ok = true;
     ch->first = (unsigned)rec_u64(line, "first", &ok);
     ch->last = (unsigned)rec_u64(line, "last", &ok);
+    ch->tmin = (int64_t)rec_u64(line, "tmin", &ok);
+    ch->tmax = (int64_t)rec_u64(line, "tmax", &ok);
+    ch->overlap = rec_u64(line, "overlap", &ok) != 0;
     const char *v = rec_val(line, "frames");
     if (!ok || !v || *v != '[' || ch->last < ch->first || ch->last - ch->first > 1u << 24)
         return false;
@@ -226,6 +229,7 @@ static bool order_chunks(mchunk *ch, size_t n, FILE *err)
 {
     qsort(ch, n, sizeof *ch, cmp_first);
     uint64_t off = 0;
+    const mchunk *prev = NULL; /* the last one with records */
     for (size_t i = 0; i < n; i++) {
         unsigned want = i ? ch[i - 1].last + 1 : 0;
         if (ch[i].first != want) {
@@ -236,6 +240,13 @@ static bool order_chunks(mchunk *ch, size_t n, FILE *err)
         ch[i].off = off;
         for (uint64_t f = 0; f < ch[i].nframes_files; f++)
             off += ch[i].frames[f];
+        if (off == ch[i].off)
+            continue;
+        if (ch[i].overlap || (prev && ch[i].tmin < prev->tmax))
+            fprintf(err, "strider merge: warning: files %u..%u overlap in time with another chunk's: one run "
+                         "reads them interleaved, so its output may differ from this one (rotated files do "
+                         "not overlap)\n", ch[i].first, ch[i].last);
+        prev = &ch[i];
         for (size_t k = 0; k < ch[i].nconns; k++) {
             mconn *c = &ch[i].conns[k];
             c->chunk = (unsigned)i;
@@ -285,9 +296,9 @@ static bool covers(const mconn *e, const mconn *c)
            (c->ff < e->end || (c->ff == e->end && e->ep != 0));
 }
 
-/* A provisional connection (mid-stream TCP or UDP at a later chunk) is the
- * tail of an earlier chunk's connection when one on the same ports was
- * alive there: that chunk read on to finish it, so this one goes. */
+/* A later chunk's connection is the tail of an earlier chunk's when one
+ * on the same ports was alive at its first record: that chunk read on to
+ * finish it, so this one goes. */
 static void drop_covered(mchunk *ch, size_t n)
 {
     size_t total = 0, k = 0;
@@ -299,7 +310,7 @@ static void drop_covered(mchunk *ch, size_t n)
             v[k++] = &ch[i].conns[j];
     qsort(v, total, sizeof *v, cmp_pair_time);
     for (size_t i = 0; i < total; i++) {
-        if (!v[i]->mid)
+        if (!v[i]->prov)
             continue;
         for (size_t j = i; j-- > 0 && !cmp_pair(v[j], v[i]);)
             if (covers(v[j], v[i])) {

@@ -14,7 +14,7 @@
 typedef struct mconn {
     char uid[20], guid[20];         /* the chunk's and the global one */
     unsigned chunk;
-    int sel, proto, mid, ep, cls, cp, cut;
+    int sel, proto, prov, ep, cls, cp, cut;
     uint8_t oh[16], rh[16];
     unsigned op, rp;
     int64_t start;
@@ -28,7 +28,8 @@ typedef struct mconn {
 
 typedef struct mchunk {
     unsigned first, last;
-    bool trailer;
+    bool trailer, overlap;          /* overlap: its files and a later one's interleave in time */
+    int64_t tmin, tmax;             /* the times of its owned files' records */
     uint64_t *frames, nframes_files; /* records per owned file */
     uint64_t off;                    /* records in earlier files */
     char *text;                      /* the whole output, lines cut at '\n' */

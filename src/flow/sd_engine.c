@@ -330,6 +330,8 @@ static sd_flow *new_flow(sd_engine *e, const sd_flowkey *k, const sd_pkt *p, int
     sd_flow *f = sd_flowtab_insert(e->tab, k);
     f->seq_no = e->next_seq++;
     sd_streamno_begin(e->streams, k, p, side, &f->ws);
+    f->first_seq = p->seq, f->first_side = (uint8_t)side;
+    f->first_syn = p->l4 == SD_L4_TCP && (p->flags & (SD_TH_SYN | SD_TH_ACK)) == SD_TH_SYN;
     f->c.id = f->ws.stream;
     new_conn_fields(e, &f->c, p);
     if (++e->st.live > e->st.max_live)

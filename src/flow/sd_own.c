@@ -85,11 +85,16 @@ void sd_own_end(sd_own *o, const sd_flow *f, uint64_t frame, int at, uint8_t idl
     hex_addr(b, "rh", &c->resp_h);
     sd_buf_printf(b,
                   ",\"op\":%u,\"rp\":%u,\"start\":%lld,\"ff\":%llu,\"lf\":%llu,\"idx\":%llu,\"stream\":%llu,"
-                  "\"prov\":%d,\"end\":%llu,\"ep\":%d,\"cls\":%u,\"cl\":%llu,\"cp\":%u,\"cut\":%d}\n",
+                  "\"prov\":%d,\"end\":%llu,\"ep\":%d,\"cls\":%u,\"cl\":%llu,\"cp\":%u,\"cut\":%d,",
                   c->orig_p, c->resp_p, (long long)c->start, (unsigned long long)c->first_frame,
                   (unsigned long long)c->last_frame, (unsigned long long)c->conn_index,
                   (unsigned long long)c->id, prov, (unsigned long long)frame, at, idle_class,
                   (unsigned long long)f->close_at, f->close_how, cut);
+    /* its Wireshark conversation's first sequence numbers, and its first
+     * packet: does a later chunk's connection on its ports go on with it? */
+    sd_buf_printf(b, "\"wb\":[%u,%u],\"wbs\":%d,\"fsyn\":%u,\"fseq\":%u,\"fside\":%u}\n", f->ws.base[0],
+                  f->ws.base[1], f->ws.base_set[0] | f->ws.base_set[1] << 1, f->first_syn, f->first_seq,
+                  f->first_side);
 }
 
 void sd_own_write(const sd_own *o, sd_buf *b)

@@ -77,6 +77,13 @@ static bool parse_conn(const char *line, mconn *c)
     c->cl = rec_u64(line, "cl", &ok);
     c->cp = (int)rec_u64(line, "cp", &ok);
     c->cut = (int)rec_u64(line, "cut", &ok);
+    c->wbs = (int)rec_u64(line, "wbs", &ok);
+    c->fsyn = (int)rec_u64(line, "fsyn", &ok);
+    c->fseq = (uint32_t)rec_u64(line, "fseq", &ok);
+    c->fside = (int)rec_u64(line, "fside", &ok) & 1;
+    const char *wb = rec_val(line, "wb");
+    if (!wb || sscanf(wb, "[%u,%u]", &c->wb[0], &c->wb[1]) != 2)
+        ok = false;
     return ok;
 }
 
@@ -296,9 +303,45 @@ static bool covers(const mconn *e, const mconn *c)
            (c->ff < e->end || (c->ff == e->end && e->ep != 0));
 }
 
-/* A later chunk's connection is the tail of an earlier chunk's when one
- * on the same ports was alive at its first record: that chunk read on to
- * finish it, so this one goes. */
+/* Did e end before c began, remembered by one run's stream numbering
+ * (sd_streamno: ended in a packet's handling or a sweep, not the drain)? */
+static bool ended_before(const mconn *e, const mconn *c)
+{
+    return e->chunk < c->chunk && !e->drop && e->ep != 2 && (e->end < c->ff || (e->end == c->ff && e->ep == 0));
+}
+
+/* Wireshark's rule (sd_streamno_splits): a SYN without ACK whose seq is
+ * not the conversation's first one starts a new conversation. */
+static bool splits(const mconn *e, const mconn *c)
+{
+    return c->fsyn && (e->wbs >> c->fside & 1) && c->fseq != e->wb[c->fside];
+}
+
+/* v[i], a later chunk's connection, against the earlier connections on its
+ * ports (v[0..i-1] sorted by first record): the one still alive there
+ * covers it (it goes); else, if it is its chunk's first on these ports, the
+ * one that ended last before it may go on in its stream. */
+static void against_earlier(mconn **v, size_t i)
+{
+    mconn *c = v[i];
+    const mconn *last = NULL;
+    for (size_t j = i; j-- > 0 && !cmp_pair(v[j], c);) {
+        if (v[j]->chunk == c->chunk)
+            return; /* its own chunk numbered it after that one */
+        if (covers(v[j], c)) {
+            c->drop = true;
+            c->cont = v[j];
+            return;
+        }
+        if (ended_before(v[j], c) && (!last || v[j]->end > last->end))
+            last = v[j];
+    }
+    if (last && !splits(last, c))
+        c->cont = last;
+}
+
+/* Every later chunk's connection is provisional: its first packet may be
+ * in the middle of one an earlier chunk owns, and read on to finish. */
 static void drop_covered(mchunk *ch, size_t n)
 {
     size_t total = 0, k = 0;
@@ -309,15 +352,9 @@ static void drop_covered(mchunk *ch, size_t n)
         for (size_t j = 0; j < ch[i].nconns; j++)
             v[k++] = &ch[i].conns[j];
     qsort(v, total, sizeof *v, cmp_pair_time);
-    for (size_t i = 0; i < total; i++) {
-        if (!v[i]->prov)
-            continue;
-        for (size_t j = i; j-- > 0 && !cmp_pair(v[j], v[i]);)
-            if (covers(v[j], v[i])) {
-                v[i]->drop = true;
-                break;
-            }
-    }
+    for (size_t i = 0; i < total; i++)
+        if (v[i]->prov)
+            against_earlier(v, i);
     free(v);
 }
 
@@ -339,6 +376,41 @@ static int cmp_stream(const void *a, const void *b)
     return (x->stream > y->stream) - (x->stream < y->stream);
 }
 
+static void make_uid(mconn *c)
+{
+    sd_conn t;
+    memset(&t, 0, sizeof t);
+    t.ipproto = (uint8_t)c->proto;
+    memcpy(t.orig_h.a, c->oh, 16);
+    memcpy(t.resp_h.a, c->rh, 16);
+    t.orig_p = (uint16_t)c->op, t.resp_p = (uint16_t)c->rp;
+    t.start = c->start;
+    t.first_frame = c->ff;
+    t.conn_index = c->gidx;
+    sd_conn_make_uid(&t);
+    memcpy(c->guid, t.uid, sizeof c->guid);
+}
+
+/* A chunk's streams, each once: one that goes on with an earlier chunk's
+ * connection (dropped as its tail, or its stream continued) takes that
+ * stream; another with a kept connection takes the next number. v is the
+ * chunk's connections sorted by stream. */
+static void number_streams(mconn **v, size_t k, uint64_t nstream[2])
+{
+    for (size_t j = 0, e; j < k; j = e) {
+        int p = v[j]->proto != 6;
+        const mconn *cont = NULL;
+        bool kept = false;
+        for (e = j; e < k && (v[e]->proto != 6) == p && v[e]->stream == v[j]->stream; e++) {
+            cont = cont ? cont : v[e]->cont;
+            kept |= !v[e]->drop;
+        }
+        uint64_t g = cont ? cont->gstream : kept ? nstream[p]++ : UINT64_MAX;
+        for (size_t x = j; x < e; x++)
+            v[x]->gstream = g;
+    }
+}
+
 /* Connection indexes (per protocol, TCP and the rest) and Wireshark
  * streams (tcp.stream, udp.stream) go on from the earlier chunks' kept
  * connections, in each chunk's own order; uids follow from them. */
@@ -347,32 +419,17 @@ static void number(mchunk *ch, size_t n)
     uint64_t nidx[2] = { 0, 0 }, nstream[2] = { 0, 0 };
     for (size_t i = 0; i < n; i++) {
         mconn **v = sd_reallocarray(NULL, ch[i].nconns ? ch[i].nconns : 1, sizeof *v);
-        size_t k = 0;
-        for (size_t j = 0; j < ch[i].nconns; j++)
-            if (!ch[i].conns[j].drop)
-                v[k++] = &ch[i].conns[j];
+        size_t k = ch[i].nconns;
+        for (size_t j = 0; j < k; j++)
+            v[j] = &ch[i].conns[j];
+        qsort(v, k, sizeof *v, cmp_stream);
+        number_streams(v, k, nstream);
         qsort(v, k, sizeof *v, cmp_idx);
         for (size_t j = 0; j < k; j++)
-            v[j]->gidx = nidx[v[j]->proto != 6]++;
-        qsort(v, k, sizeof *v, cmp_stream);
-        for (size_t j = 0; j < k; j++) {
-            int p = v[j]->proto != 6;
-            bool same = j && (v[j - 1]->proto != 6) == p && v[j - 1]->stream == v[j]->stream;
-            v[j]->gstream = same ? v[j - 1]->gstream : nstream[p]++;
-        }
-        for (size_t j = 0; j < k; j++) {
-            sd_conn t;
-            memset(&t, 0, sizeof t);
-            t.ipproto = (uint8_t)v[j]->proto;
-            memcpy(t.orig_h.a, v[j]->oh, 16);
-            memcpy(t.resp_h.a, v[j]->rh, 16);
-            t.orig_p = (uint16_t)v[j]->op, t.resp_p = (uint16_t)v[j]->rp;
-            t.start = v[j]->start;
-            t.first_frame = v[j]->ff;
-            t.conn_index = v[j]->gidx;
-            sd_conn_make_uid(&t);
-            memcpy(v[j]->guid, t.uid, sizeof v[j]->guid);
-        }
+            if (!v[j]->drop) {
+                v[j]->gidx = nidx[v[j]->proto != 6]++;
+                make_uid(v[j]);
+            }
         free(v);
     }
 }

@@ -21,6 +21,9 @@ typedef struct mconn {
     uint64_t ff, lf, idx, stream, end, cl;
     uint64_t gidx, gstream;         /* global numbers */
     uint64_t open_at_end, orig_open_at_end;
+    uint32_t wb[2], fseq;           /* its conversation's base seqs (wbs: which set), its first seq */
+    int wbs, fsyn, fside;           /* ... and whether that was a SYN, from which side of the key */
+    const struct mconn *cont;       /* the earlier chunk's connection whose stream it goes on with */
     bool drop;                      /* provisional, covered by an earlier chunk */
     uint64_t pos;                   /* place in the merged order (UINT64_MAX: not shown) */
     size_t *lines, nlines;          /* its output lines (indexes into the chunk's) */

@@ -12,6 +12,7 @@ struct sd_own {
     bool in_chunk;          /* the record being handled is in an owned file */
     bool cut_now;           /* stopped at the read-ahead limit */
     uint64_t cut;
+    uint64_t ahead, ahead_bytes; /* records (and their bytes) read past the chunk */
     sd_buf recs;            /* the connection records, in the order they ended */
 };
 
@@ -49,6 +50,8 @@ int sd_own_frame(sd_own *o, const sd_frame *fr, uint64_t live)
     o->ahead_seen = true;
     if (!live) /* nothing owned is alive: nothing later can change the output */
         return SD_OWN_STOP;
+    o->ahead++;
+    o->ahead_bytes += fr->caplen;
     if (fr->ts - o->chunk_end > o->read_ahead) {
         o->cut_now = true;
         return SD_OWN_LAST;
@@ -102,9 +105,10 @@ void sd_own_write(const sd_own *o, sd_buf *b)
     sd_buf_append(b, o->recs.p, o->recs.len);
     sd_buf_printf(b,
                   "{\"_own\":\"chunk\",\"first\":%u,\"last\":%u,\"cut\":%llu,\"tmin\":%lld,\"tmax\":%lld,"
-                  "\"overlap\":%d,\"frames\":[",
+                  "\"overlap\":%d,\"ahead\":%llu,\"ahead_bytes\":%llu,\"frames\":[",
                   o->first, o->first + o->nown - 1, (unsigned long long)o->cut, (long long)o->chunk_start,
-                  (long long)o->chunk_end, o->overlap);
+                  (long long)o->chunk_end, o->overlap, (unsigned long long)o->ahead,
+                  (unsigned long long)o->ahead_bytes);
     for (unsigned i = 0; i < o->nown; i++)
         sd_buf_printf(b, "%s%llu", i ? "," : "", (unsigned long long)o->frames[i]);
     sd_buf_printf(b, "]}\n");

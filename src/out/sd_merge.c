@@ -112,6 +112,14 @@ static bool parse_trailer(const char *line, mchunk *ch)
     return true;
 }
 
+/* Room for element n of an array grown by doubling (n counts them). */
+static void *grow(void *p, size_t n, size_t sz)
+{
+    if (n >= 16 && (n & (n - 1)))
+        return p;
+    return sd_reallocarray(p, n < 16 ? 16 : 2 * n, sz);
+}
+
 static char *read_all(const char *path, size_t *len)
 {
     FILE *f = fopen(path, "rb");
@@ -146,12 +154,12 @@ static bool take_line(mchunk *ch, char *p, size_t *cap)
     if (!strncmp(p, "{\"_own\":\"chunk\"", 15))
         return !ch->trailer && parse_trailer(p, ch);
     if (!strncmp(p, "{\"_own\":\"camp\"", 14)) {
-        ch->camp = sd_reallocarray(ch->camp, ch->ncamp + 1, sizeof *ch->camp);
+        ch->camp = grow(ch->camp, ch->ncamp, sizeof *ch->camp);
         ch->camp[ch->ncamp++] = p;
         return true;
     }
     if (*p) {
-        ch->lines = sd_reallocarray(ch->lines, ch->nlines + 1, sizeof *ch->lines);
+        ch->lines = grow(ch->lines, ch->nlines, sizeof *ch->lines);
         ch->lines[ch->nlines++] = p;
     }
     return true;
@@ -214,12 +222,12 @@ static void group_lines(mchunk *ch)
         char k[20] = { 0 };
         size_t *ci = line_uid(ch->lines[i], k) ? sd_hmap_find(m, k) : NULL;
         if (!ci) {
-            ch->tail = sd_reallocarray(ch->tail, ch->ntail + 1, sizeof *ch->tail);
+            ch->tail = grow(ch->tail, ch->ntail, sizeof *ch->tail);
             ch->tail[ch->ntail++] = i;
             continue;
         }
         mconn *c = &ch->conns[*ci];
-        c->lines = sd_reallocarray(c->lines, c->nlines + 1, sizeof *c->lines);
+        c->lines = grow(c->lines, c->nlines, sizeof *c->lines);
         c->lines[c->nlines++] = i;
     }
 }

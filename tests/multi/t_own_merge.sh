@@ -97,5 +97,21 @@ done
     bad "merge with a missing chunk did not fail"
 "$STRIDER" merge "$T/one" > /dev/null 2>&1; [ $? = 1 ] || bad "merge of a plain output did not fail"
 
+# hostile chunk outputs: refused with a message (exit 1), never a crash
+"$STRIDER" conns --json -q --own 0:5 "${f[@]}" > "$T/whole"
+head -c $(($(wc -c < "$T/whole") / 2)) "$T/whole" > "$T/trunc"
+head -c 3000 /dev/urandom > "$T/rand"
+printf '{"_own":"chunk","first":0,"last":4294967295,"frames":[1]}\n' > "$T/huge"
+printf '{"_own":"chunk","first":3,"last":1,"frames":[]}\n' > "$T/inv"
+printf '{"_own":"conn","uid":"x","oh":"zz"}\n{"_own":"chunk","first":0,"last":0,"frames":[1]}\n' > "$T/badrec"
+printf '{"_own":"chunk","first":0,"last":0,"cut":0,"tmin":0,"tmax":0,"overlap":0,"frames":[1' > "$T/unterm"
+for h in trunc rand huge inv badrec unterm; do
+    "$STRIDER" merge "$T/$h" > /dev/null 2> "$T/err"
+    rc=$?
+    [ $rc = 1 ] && [ -s "$T/err" ] || bad "merge of a $h chunk output: exit $rc, want 1 with a message"
+done
+sed 's/"uid":"C[A-Za-z0-9]*"/"uid":"Cnotaconnection000"/' "$T/whole" > "$T/orphan"
+"$STRIDER" merge "$T/orphan" > "$T/orphan.out" 2> /dev/null || bad "merge of lines whose uid is no record's failed"
+
 [ $fails = 0 ] || die "$fails checks failed"
 echo "all outputs identical"

@@ -30,16 +30,25 @@ static uint64_t rec_u64(const char *line, const char *key, bool *ok)
     return x;
 }
 
+static int hexval(char c)
+{
+    return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+}
+
 static void rec_hex16(const char *line, const char *key, uint8_t out[16], bool *ok)
 {
     const char *v = rec_val(line, key);
+    if (!v || *v++ != '"') {
+        *ok = false;
+        return;
+    }
     for (int i = 0; i < 16; i++) {
-        unsigned x;
-        if (!v || v[0] != '"' || sscanf(v + 1 + 2 * i, "%2x", &x) != 1) {
+        int hi = hexval(v[2 * i]), lo = hi < 0 ? -1 : hexval(v[2 * i + 1]);
+        if (lo < 0) {
             *ok = false;
             return;
         }
-        out[i] = (uint8_t)x;
+        out[i] = (uint8_t)(hi << 4 | lo);
     }
 }
 

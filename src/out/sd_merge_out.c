@@ -94,6 +94,17 @@ static mpos end_pos(const mconn *c)
     return (mpos){ c->end, 0, 0, 0 };
 }
 
+/* A number in decimal: the merge writes many, printf is the slow part. */
+static void put_u64(sd_buf *b, uint64_t v)
+{
+    char d[24];
+    size_t n = sizeof d;
+    do
+        d[--n] = (char)('0' + v % 10);
+    while (v /= 10);
+    sd_buf_append(b, d + n, sizeof d - n);
+}
+
 static bool key_is(const char *k, size_t kl, const char *name)
 {
     return kl == strlen(name) && !memcmp(k, name, kl);
@@ -117,22 +128,21 @@ static const char *value(const mconn *c, uint64_t off, const char *k, size_t kl,
         return q ? q + 1 : p + strlen(p);
     }
     if (digit && key_is(k, kl, "stream")) {
-        sd_buf_printf(b, "%llu", (unsigned long long)c->gstream);
+        put_u64(b, c->gstream);
         return skip_num(p);
     }
     if (digit && (key_is(k, kl, "open_at_end") || key_is(k, kl, "orig_open_at_end"))) {
-        uint64_t v = kl == 11 ? c->open_at_end : c->orig_open_at_end;
-        sd_buf_printf(b, "%llu", (unsigned long long)v);
+        put_u64(b, kl == 11 ? c->open_at_end : c->orig_open_at_end);
         return skip_num(p);
     }
     if (digit && kl >= 5 && !memcmp(k + kl - 5, "frame", 5)) {
-        sd_buf_printf(b, "%llu", strtoull(p, NULL, 10) + (unsigned long long)off);
+        put_u64(b, strtoull(p, NULL, 10) + off);
         return skip_num(p);
     }
     if (*p == '[' && key_is(k, kl, "frames")) {
         sd_buf_append(b, "[", 1);
         for (p++; *p >= '0' && *p <= '9';) {
-            sd_buf_printf(b, "%llu", strtoull(p, NULL, 10) + (unsigned long long)off);
+            put_u64(b, strtoull(p, NULL, 10) + off);
             p = skip_num(p);
             if (*p == ',')
                 sd_buf_append(b, p++, 1);

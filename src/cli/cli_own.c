@@ -112,6 +112,8 @@ static int check_args(const cli_cmd *c, const cli_own *o, int argc, char **argv)
         for (int k = 0; oc->longs[k]; k++)
             if (!strncmp(a, oc->longs[k], strlen(oc->longs[k])))
                 return cli_usage_error(c->name, "%s cannot be used with --own or --jobs", oc->longs[k]);
+        if (strstr(a, "open_at_end")) /* a chunk knows its own connections' counts only */
+            return cli_usage_error(c->name, "open_at_end cannot be filtered on with --own or --jobs");
         if (a[0] == '-' && a[1] && a[1] != '-' && strpbrk(a + 1, oc->shorts))
             return cli_usage_error(c->name, "-%c cannot be used with --own or --jobs", *strpbrk(a + 1, oc->shorts));
     }

@@ -91,6 +91,8 @@ done
 "$STRIDER" summary --own 0:1 "${f[@]}" > /dev/null 2>&1; [ $? = 2 ] || bad "summary --own accepted"
 "$STRIDER" conns --own 0:1 "${f[@]}" > /dev/null 2>&1; [ $? = 2 ] || bad "--own without --json accepted"
 "$STRIDER" conns --json --sort stream --jobs 2 "${f[@]}" > /dev/null 2>&1; [ $? = 2 ] || bad "--sort with --jobs accepted"
+"$STRIDER" conns --json --where open_at_end=0 --jobs 2 "${f[@]}" > /dev/null 2>&1; [ $? = 2 ] ||
+    bad "--where on open_at_end with --jobs accepted"
 "$STRIDER" conns --json -q --own 0:1 "${f[@]}" > "$T/a"
 "$STRIDER" conns --json -q --own 3:5 "${f[@]}" > "$T/b"
 "$STRIDER" merge "$T/a" "$T/b" > /dev/null 2> "$T/err"; [ $? = 1 ] && grep -q "file 2 is in no chunk" "$T/err" ||

@@ -95,9 +95,11 @@ void sd_own_end(sd_own *o, const sd_flow *f, uint64_t frame, int at, uint8_t idl
                   (unsigned long long)f->close_at, f->close_how, cut);
     /* its Wireshark conversation's first sequence numbers, and its first
      * packet: does a later chunk's connection on its ports go on with it? */
-    sd_buf_printf(b, "\"wb\":[%u,%u],\"wbs\":%d,\"fsyn\":%u,\"fseq\":%u,\"fside\":%u}\n", f->ws.base[0],
-                  f->ws.base[1], f->ws.base_set[0] | f->ws.base_set[1] << 1, f->first_syn, f->first_seq,
-                  f->first_side);
+    sd_flowkey k;
+    sd_flowkey_of(f, &k);
+    sd_buf_printf(b, "\"wb\":[%u,%u],\"wbs\":%d,\"fsyn\":%u,\"fseq\":%u,\"fside\":%u,\"vlan\":%u}\n",
+                  f->ws.base[0], f->ws.base[1], f->ws.base_set[0] | f->ws.base_set[1] << 1, f->first_syn,
+                  f->first_seq, f->first_side, k.vlan);
 }
 
 void sd_own_write(const sd_own *o, sd_buf *b)

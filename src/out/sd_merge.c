@@ -90,6 +90,7 @@ static bool parse_conn(const char *line, mconn *c)
     c->fsyn = (int)rec_u64(line, "fsyn", &ok);
     c->fseq = (uint32_t)rec_u64(line, "fseq", &ok);
     c->fside = (int)rec_u64(line, "fside", &ok) & 1;
+    c->vlan = (unsigned)rec_u64(line, "vlan", &ok);
     const char *wb = rec_val(line, "wb");
     if (!wb || sscanf(wb, "[%u,%u]", &c->wb[0], &c->wb[1]) != 2)
         ok = false;
@@ -282,7 +283,7 @@ static bool order_chunks(mchunk *ch, size_t n, FILE *err)
     return true;
 }
 
-/* The ports' identity, either way round: proto, then the lower end. */
+/* The ports' identity, either way round: proto, VLAN, then the lower end. */
 static int cmp_pair(const mconn *x, const mconn *y)
 {
     const uint8_t *xa = x->oh, *xb = x->rh, *ya = y->oh, *yb = y->rh;
@@ -294,6 +295,8 @@ static int cmp_pair(const mconn *x, const mconn *y)
     if (sy)
         ya = y->rh, yb = y->oh, ypa = y->rp, ypb = y->op;
     int r = (x->proto > y->proto) - (x->proto < y->proto);
+    if (!r)
+        r = (x->vlan > y->vlan) - (x->vlan < y->vlan);
     if (!r)
         r = memcmp(xa, ya, 16);
     if (!r)

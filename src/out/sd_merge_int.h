@@ -16,7 +16,7 @@ typedef struct mconn {
     unsigned chunk;
     int sel, proto, prov, ep, cls, cp, cut;
     uint8_t oh[16], rh[16];
-    unsigned op, rp;
+    unsigned op, rp, vlan;
     int64_t start;
     uint64_t ff, lf, idx, stream, end, cl;
     uint64_t gidx, gstream;         /* global numbers */

@@ -378,22 +378,23 @@ static void drop_covered(mchunk *ch, size_t n)
     free(v);
 }
 
+/* TCP first, then the rest (their numbers are apart), then by a or b. */
+static int by_class(const mconn *x, const mconn *y, uint64_t a, uint64_t b)
+{
+    int px = x->proto != 6, py = y->proto != 6;
+    return px != py ? px - py : (a > b) - (a < b);
+}
+
 static int cmp_idx(const void *a, const void *b)
 {
     const mconn *x = *(mconn *const *)a, *y = *(mconn *const *)b;
-    int px = x->proto != 6, py = y->proto != 6;
-    if (px != py)
-        return px - py;
-    return (x->idx > y->idx) - (x->idx < y->idx);
+    return by_class(x, y, x->idx, y->idx);
 }
 
 static int cmp_stream(const void *a, const void *b)
 {
     const mconn *x = *(mconn *const *)a, *y = *(mconn *const *)b;
-    int px = x->proto != 6, py = y->proto != 6;
-    if (px != py)
-        return px - py;
-    return (x->stream > y->stream) - (x->stream < y->stream);
+    return by_class(x, y, x->stream, y->stream);
 }
 
 static void make_uid(mconn *c)

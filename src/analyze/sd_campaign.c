@@ -44,6 +44,7 @@ struct sd_campaign {
     sd_campaign_opts o;
     sd_hmap *clients; /* sd_addr -> client_agg */
     sd_hmap *pairs;   /* pair_key set: distinct servers per client */
+    sd_buf dumped;    /* opts.dump: every connection's part */
 };
 
 sd_campaign *sd_campaign_new(const sd_campaign_opts *o)
@@ -62,6 +63,7 @@ void sd_campaign_free(sd_campaign *c)
         return;
     sd_hmap_free(c->clients);
     sd_hmap_free(c->pairs);
+    sd_buf_free(&c->dumped);
     free(c);
 }
 
@@ -186,31 +188,79 @@ static void announce(sd_campaign *c, const sd_addr *client, client_agg *g, sd_ev
     }
 }
 
-void sd_campaign_add(sd_campaign *c, const sd_ssh_done *d, sd_evlist *now)
+/* What one connection adds to its client's aggregate. */
+static void part_of(const sd_ssh_done *d, sd_campaign_part *p)
 {
     const sd_conn *cn = d->r->conn;
     bool orig_is_client = d->r->meta->client_dir == SD_DIR_ORIG;
-    const sd_addr *cl = orig_is_client ? &cn->orig_h : &cn->resp_h;
-    const sd_addr *sv = orig_is_client ? &cn->resp_h : &cn->orig_h;
-    sd_addr key = addr_key(cl);
+    client_agg delta = { 0 };
+    count_outcome(&delta, d);
+    *p = (sd_campaign_part){
+        .client = orig_is_client ? cn->orig_h : cn->resp_h,
+        .server = orig_is_client ? cn->resp_h : cn->orig_h,
+        .n = { 1, d->summary && d->summary->auth_success == 0, failures_in(d->events), delta.version_only,
+               delta.caps_only, delta.auth_attempted, delta.auth_success },
+        .uid = cn->uid, .stream = cn->id, .ts = cn->start, .frame = cn->first_frame, .frame_last = cn->last_frame,
+    };
+}
+
+static client_agg *add_part(sd_campaign *c, const sd_campaign_part *p)
+{
+    sd_addr key = addr_key(&p->client);
     client_agg *g;
     sd_hmap_res res = sd_hmap_insert(c->clients, &key, (void **)&g);
     if (res == SD_HMAP_FULL)
-        return;
+        return NULL;
     if (res == SD_HMAP_ADDED) {
-        g->ts = cn->start;
-        g->frame = cn->first_frame;
-        g->stream = cn->id;
-        snprintf(g->uid, sizeof g->uid, "%s", cn->uid);
+        g->ts = p->ts;
+        g->frame = p->frame;
+        g->stream = p->stream;
+        snprintf(g->uid, sizeof g->uid, "%s", p->uid);
     }
-    g->conns++;
-    g->frame_last = cn->last_frame;
-    g->failures += failures_in(d->events);
-    if (d->summary && d->summary->auth_success == 0)
-        g->failed_conns++;
-    count_outcome(g, d);
-    count_server(c, g, cl, sv);
-    announce(c, &key, g, now);
+    g->frame_last = p->frame_last;
+    g->conns += p->n[0], g->failed_conns += p->n[1], g->failures += p->n[2];
+    g->version_only += p->n[3], g->caps_only += p->n[4];
+    g->auth_attempted += p->n[5], g->auth_success += p->n[6];
+    count_server(c, g, &p->client, &p->server);
+    return g;
+}
+
+static void dump_addr(sd_buf *b, const char *key, const sd_addr *a)
+{
+    sd_buf_printf(b, ",\"%s\":\"%u", key, a->fam);
+    for (size_t i = 0; i < sizeof a->a; i++)
+        sd_buf_printf(b, "%02x", a->a[i]);
+    sd_buf_append(b, "\"", 1);
+}
+
+void sd_campaign_add(sd_campaign *c, const sd_ssh_done *d, sd_evlist *now)
+{
+    sd_campaign_part p;
+    part_of(d, &p);
+    if (c->o.dump) {
+        sd_buf *b = &c->dumped;
+        sd_buf_printf(b, "{\"_own\":\"camp\",\"uid\":\"%s\"", p.uid);
+        dump_addr(b, "c", &p.client);
+        dump_addr(b, "s", &p.server);
+        sd_buf_printf(b, ",\"k\":[%u,%u,%u,%u,%u,%u,%u]}\n", p.n[0], p.n[1], p.n[2], p.n[3], p.n[4], p.n[5],
+                      p.n[6]);
+        return;
+    }
+    client_agg *g = add_part(c, &p);
+    if (g) {
+        sd_addr key = addr_key(&p.client);
+        announce(c, &key, g, now);
+    }
+}
+
+void sd_campaign_add_part(sd_campaign *c, const sd_campaign_part *p)
+{
+    add_part(c, p);
+}
+
+void sd_campaign_dump(const sd_campaign *c, sd_buf *b)
+{
+    sd_buf_append(b, c->dumped.p, c->dumped.len);
 }
 
 static int cmp_first_frame(const void *a, const void *b)

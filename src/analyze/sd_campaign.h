@@ -20,6 +20,7 @@ typedef struct sd_campaign_opts {
      * in full at the end). */
     bool announce;
     size_t max_clients;   /* clients tracked at most; 0 = SD_CAMPAIGN_MAX_CLIENTS */
+    bool dump;            /* keep each connection's part for sd_campaign_dump, aggregate nothing */
 } sd_campaign_opts;
 
 /* ~100 bytes a client: 1 M clients stay near 100 MiB. Past the cap new
@@ -38,5 +39,23 @@ void sd_campaign_finish(sd_campaign *c, sd_evlist *out);
  * tracked, and servers not counted as distinct for a tracked client. */
 void sd_campaign_untracked(const sd_campaign *c, uint64_t *conns, uint64_t *servers);
 void sd_campaign_free(sd_campaign *c);
+
+/* For runs that each own a chunk of a file list (sd_own.h): with
+ * opts.dump a run aggregates nothing and keeps what each connection adds
+ * ({"_own":"camp"} records: its uid, client, server and counts), since the
+ * merge may drop a connection a later chunk saw only in part; the merge
+ * adds the connections it keeps, in one run's order, with
+ * sd_campaign_add_part, and finishes as one run would. */
+void sd_campaign_dump(const sd_campaign *c, sd_buf *b);
+
+/* What one connection adds to its client. */
+typedef struct sd_campaign_part {
+    sd_addr client, server;
+    uint32_t n[7];  /* conns, failed_conns, failures, version_only, caps_only, auth_attempted, auth_success */
+    const char *uid;
+    uint64_t stream, frame, frame_last;
+    sd_ts ts;
+} sd_campaign_part;
+void sd_campaign_add_part(sd_campaign *c, const sd_campaign_part *p);
 
 #endif

@@ -261,7 +261,7 @@ sd_capture *sd_capture_open(const char *const *paths, size_t npaths, const sd_ca
         src_close(s);
         memset(s, 0, sizeof *s);
     }
-    if (cap->nsrc > 1)
+    if (cap->nsrc > 1 || (opts->map_files && cap->nsrc == 1))
         cap->origin = sd_framemap_new(SD_FRAMEMAP_MAX_RUNS);
     if (cap->nsrc == 0) {
         /* each failed file was reported already; live errors were not */

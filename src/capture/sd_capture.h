@@ -30,6 +30,9 @@ typedef struct sd_capture_opts {
     /* also give the records the filter rejects, marked filtered, so the
      * caller can number connections as in the unfiltered capture */
     bool all_frames;
+    /* name each frame's file even when only one file is read: a chunk of a
+     * longer file list (--own) must write what one run over the list does */
+    bool map_files;
 } sd_capture_opts;
 
 /* Opens every path ("-" is standard input). Returns NULL with a message in

@@ -117,7 +117,8 @@ sd_capture *cli_open(cli_input *in)
      * stream, uid and frame are those of the whole capture; live, there is
      * no whole capture to agree with */
     warn_duplicates(in);
-    sd_capture_opts o = { .bpf = in->bpf, .iface = in->iface, .diag = &in->diag, .all_frames = !in->iface };
+    sd_capture_opts o = { .bpf = in->bpf, .iface = in->iface, .diag = &in->diag, .all_frames = !in->iface,
+                           .map_files = in->list_chunk };
     char err[512];
     sd_capture *cap = sd_capture_open((const char *const *)in->files, in->nfiles, &o, err, sizeof err);
     if (!cap)

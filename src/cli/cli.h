@@ -23,6 +23,7 @@ typedef struct cli_input {
     double stats_interval; /* --stats-interval seconds; 0 = none */
     bool live;             /* set by cli_open: -i */
     bool no_vlan_key;      /* --no-vlan-key */
+    bool list_chunk;       /* the files are a chunk of a longer list (--own) */
 } cli_input;
 
 /* Set by SIGINT/SIGTERM during cli_run: the engine stops reading and ends

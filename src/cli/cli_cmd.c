@@ -1,4 +1,5 @@
 #include "cli_cmd.h"
+#include "cli_own.h"
 
 #include "../common/sd_origin.h"
 
@@ -69,10 +70,12 @@ static bool origin(const void *cap, uint64_t frame, const char **path, uint64_t 
     return sd_capture_origin(cap, frame, path, file_frame);
 }
 
-static int run(const cli_cmd *c, void *ctx, cli_input *in)
+static int run(const cli_cmd *c, void *ctx, cli_input *in, cli_own *own)
 {
     sd_engine_opts eo = { 0 };
     int rc = c->prepare ? c->prepare(ctx, in, &eo) : CLI_OK;
+    if (rc == CLI_OK && own->own)
+        rc = cli_own_begin(own, c->name, in, &eo);
     if (rc != CLI_OK)
         return rc;
     sd_capture *cap = cli_open(in);
@@ -86,6 +89,8 @@ static int run(const cli_cmd *c, void *ctx, cli_input *in)
         rc = cli_status(in, cap);
         if (c->finish)
             rc = c->finish(ctx, in, e, rc);
+        if (own->own)
+            cli_own_end(own);
     }
     sd_engine_free(e);
     sd_origin_set(NULL, NULL);
@@ -100,14 +105,18 @@ int cli_cmd_run(const cli_cmd *c, int argc, char **argv)
     void *ctx = sd_calloc(1, c->ctx_size ? c->ctx_size : 1);
     if (c->init)
         c->init(ctx);
-    int rc = parse(c, ctx, &in, argc, argv);
+    cli_own own;
+    int rc = cli_own_args(c, &argc, argv, &own); /* --own, --jobs: taken out first */
     if (rc == CLI_OK)
-        rc = run(c, ctx, &in);
+        rc = parse(c, ctx, &in, argc, argv);
+    if (rc == CLI_OK)
+        rc = own.jobs > 1 && in.nfiles > 1 ? cli_own_jobs(&own, c->name, &in) : run(c, ctx, &in, &own);
     else if (rc == CLI_DONE)
         rc = 0;
     if (c->free)
         c->free(ctx);
     free(ctx);
+    cli_own_free(&own);
     cli_input_free(&in);
     if (fflush(stdout) != 0 || ferror(stdout)) { /* a full disk must not pass as a short result */
         fprintf(stderr, "strider %s: cannot write the output: %s\n", c->name, strerror(errno));

@@ -196,7 +196,7 @@ static int ssh_start(void *ctx, cli_input *in, sd_engine *e)
     run->an = sd_sshan_new(&so);
     sd_sshan_attach(run->an, e);
     if (infer && !run->out.kinds[0]) {
-        sd_campaign_opts co = { .announce = in->live };
+        sd_campaign_opts co = { .announce = in->live, .dump = sd_engine_own(e) != NULL };
         run->camp = sd_campaign_new(&co);
     }
     return CLI_OK;
@@ -206,7 +206,12 @@ static int ssh_finish(void *ctx, cli_input *in, sd_engine *e, int rc)
 {
     ssh_run *run = ctx;
     uint64_t untracked[2] = { 0, 0 };
-    if (run->camp) {
+    if (run->camp && sd_engine_own(e)) { /* a chunk: the merge adds the clients up */
+        sd_buf b = { 0 };
+        sd_campaign_dump(run->camp, &b);
+        cli_flush_now(&b);
+        sd_buf_free(&b);
+    } else if (run->camp) {
         sd_evlist l = { 0 };
         sd_buf b = { 0 };
         sd_campaign_finish(run->camp, &l);

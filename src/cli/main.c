@@ -15,6 +15,7 @@ static void usage(FILE *out)
     fprintf(out, "usage: strider COMMAND [options] FILE...\n\ncommands:\n");
     for (size_t i = 0; i < SD_ARRAY_LEN(COMMANDS); i++)
         fprintf(out, "  %-10s %s\n", COMMANDS[i]->name, COMMANDS[i]->summary);
+    fprintf(out, "  %-10s %s\n", "merge", "chunk outputs of --own runs into one run's output");
     fprintf(out, "\n'strider COMMAND --help' for a command's options; 'man strider' for more.\n");
 }
 
@@ -33,6 +34,8 @@ int main(int argc, char **argv)
         printf("strider %s\n", STRIDER_VERSION);
         return 0;
     }
+    if (!strcmp(cmd, "merge"))
+        return cli_merge_main(argc - 1, argv + 1);
     for (size_t i = 0; i < SD_ARRAY_LEN(COMMANDS); i++)
         if (!strcmp(cmd, COMMANDS[i]->name))
             return cli_cmd_run(COMMANDS[i], argc - 1, argv + 1);

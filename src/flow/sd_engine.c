@@ -4,6 +4,8 @@
 #include "sd_engine.h"
 
 #include "sd_flowtab.h"
+#include "sd_oow.h"
+#include "sd_own.h"
 #include "sd_servport.h"
 #include "sd_tcp.h"
 
@@ -33,8 +35,9 @@ struct sd_engine {
     sd_ts timeout[SD_IDLE_NCLASS];
     uint64_t next_seq;
     sd_ts prev_ts; /* of the frame read last, for the time-order check */
-    uint64_t prev_num;
-    size_t oow_held;   /* bytes of out-of-window segments held, all flows */
+    uint64_t prev_num, cur_num; /* cur: the record being handled (any) */
+    int at;                     /* SD_OWN_AT_*: in a packet, a sweep, the drain */
+    sd_oowpool oow;    /* out-of-window segments held, all flows */
 };
 
 sd_engine *sd_engine_new(const sd_engine_opts *opts)
@@ -52,6 +55,7 @@ sd_engine *sd_engine_new(const sd_engine_opts *opts)
     if (!e->o.sweep_every)
         e->o.sweep_every = SWEEP_EVERY_NS;
     e->st.max_flows = e->o.max_flows;
+    e->oow.dropped = &e->st.oow_dropped;
     return e;
 }
 
@@ -66,6 +70,11 @@ int sd_engine_add(sd_engine *e, const sd_analyzer *a)
 const sd_engine_stats *sd_engine_get_stats(const sd_engine *e)
 {
     return &e->st;
+}
+
+struct sd_own *sd_engine_own(const sd_engine *e)
+{
+    return e->o.own;
 }
 
 /* ---- reassembly glue ---- */
@@ -170,111 +179,6 @@ static void reasm_begin(sd_engine *e, sd_flow *f)
     f->npend = 0;
 }
 
-/* ---- data beyond the receive window ----
- * RFC 9293 3.10.7.4: a segment beyond the receive window is not acceptable,
- * and the receiver drops it: one injected 100 KB ahead would otherwise plant
- * content in what follow and extract show. But a capture that lost packets
- * (the receiver's ACKs among them) shows honest data beyond the last ACK it
- * saw. So such a segment is held, not fed: the receiver's next ACK that
- * covers it proves it accepted it (the segment goes to reassembly then,
- * with its own frame and time), and one never ACKed when the connection
- * ends is dropped and counted. */
-
-/* Room past the largest window the receiver advertised: window updates
- * the capture missed, probes, a shrunk window's old edge. */
-#define OOW_SLACK 65536u
-/* Held at most per direction, and over every flow: past it a segment is
- * dropped at once (and counted). */
-#define OOW_MAX_SEGS 16u
-#define OOW_MAX_BYTES_ALL ((size_t)16 << 20)
-
-typedef struct oow_seg {
-    uint32_t seq, len;
-    uint8_t flags;
-    uint64_t frame;
-    sd_ts ts;
-    uint8_t *data;
-} oow_seg;
-
-struct sd_oow {
-    oow_seg s[OOW_MAX_SEGS];
-    uint32_t n;
-};
-
-/* Decided only where the window is known: both handshake halves seen (the
- * scale is known) and the receiver has ACKed. */
-static bool beyond_window(const sd_flow *f, const sd_pkt *p, int dir)
-{
-    const sd_conn *c = &f->c;
-    const sd_tcptrack *peer = &f->t[!dir];
-    if (!p->payload_len || !c->saw_syn || !c->saw_synack || !peer->acked_any)
-        return false;
-    uint64_t win = c->d[!dir].win_seen ? c->d[!dir].win_max : 0;
-    int ws = c->d[!dir].wscale;
-    uint64_t last = ws > 0 ? (uint64_t)peer->last_win << ws : peer->last_win;
-    if (last > win)
-        win = last;
-    int32_t ahead = (int32_t)(p->seq - peer->last_ack);
-    return ahead > 0 && (uint64_t)ahead > win + OOW_SLACK;
-}
-
-static void oow_drop(sd_engine *e, sd_flow *f, uint64_t frame)
-{
-    if (!f->c.oow_segments++)
-        f->c.oow_first_frame = frame;
-    e->st.oow_dropped++;
-}
-
-static void oow_hold(sd_engine *e, sd_flow *f, const sd_pkt *p, int dir)
-{
-    struct sd_oow *o = f->oow[dir];
-    if (!o)
-        o = f->oow[dir] = sd_calloc(1, sizeof *o);
-    if (o->n == OOW_MAX_SEGS || e->oow_held + p->payload_len > OOW_MAX_BYTES_ALL) {
-        oow_drop(e, f, p->frame->num);
-        return;
-    }
-    oow_seg *s = &o->s[o->n++];
-    *s = (oow_seg){ p->seq, p->payload_len, p->flags, p->frame->num, p->frame->ts, sd_malloc(p->payload_len) };
-    memcpy(s->data, p->payload, p->payload_len);
-    e->oow_held += p->payload_len;
-}
-
-/* The receiver ACKed up to ack: what it covers was accepted, in order. */
-static void oow_release(sd_engine *e, sd_flow *f, int dir, uint32_t ack)
-{
-    struct sd_oow *o = f->oow[dir];
-    uint32_t kept = 0;
-    for (uint32_t i = 0; o && i < o->n; i++) {
-        oow_seg *s = &o->s[i];
-        if ((int32_t)(ack - s->seq) > 0 && f->reasm[dir])
-            sd_reasm_segment(f->reasm[dir], s->seq, s->flags, s->data, s->len, s->frame, s->ts);
-        else if ((int32_t)(ack - s->seq) <= 0) {
-            o->s[kept++] = *s;
-            continue;
-        }
-        e->oow_held -= s->len;
-        free(s->data);
-    }
-    if (o)
-        o->n = kept;
-}
-
-/* The connection ends: what was never ACKed is dropped and counted. */
-static void oow_end(sd_engine *e, sd_flow *f)
-{
-    for (int d = 0; d < 2; d++) {
-        struct sd_oow *o = f->oow[d];
-        for (uint32_t i = 0; o && i < o->n; i++) {
-            oow_drop(e, f, o->s[i].frame);
-            e->oow_held -= o->s[i].len;
-            free(o->s[i].data);
-        }
-        free(o);
-        f->oow[d] = NULL;
-    }
-}
-
 static void reasm_packet(sd_engine *e, sd_flow *f, const sd_pkt *p, int dir)
 {
     if (f->reasm_pending) {
@@ -296,11 +200,11 @@ static void reasm_packet(sd_engine *e, sd_flow *f, const sd_pkt *p, int dir)
      * this segment's own data, and analyzers see both sides in that order;
      * held segments it covers go in before it */
     if ((p->flags & SD_TH_ACK) && f->oow[!dir])
-        oow_release(e, f, !dir, p->ack);
+        sd_oow_release(&e->oow, f, !dir, p->ack);
     if ((p->flags & SD_TH_ACK) && f->reasm[!dir])
         sd_reasm_ack(f->reasm[!dir], p->ack, p->frame->num, p->frame->ts);
-    if (beyond_window(f, p, dir))
-        oow_hold(e, f, p, dir);
+    if (sd_oow_beyond(f, p, dir))
+        sd_oow_hold(&e->oow, f, p, dir);
     else if (p->payload_len || (p->flags & (SD_TH_FIN | SD_TH_RST)))
         sd_reasm_segment(f->reasm[dir], p->seq, p->flags, p->payload, p->payload_len, p->frame->num,
                          p->frame->ts);
@@ -310,10 +214,25 @@ static void reasm_packet(sd_engine *e, sd_flow *f, const sd_pkt *p, int dir)
 
 /* ---- connection life ---- */
 
-static void record_open_counts(sd_engine *e, sd_flow *f)
+static uint8_t idle_class(const sd_flow *f)
+{
+    const sd_conn *c = &f->c;
+    if (c->ipproto != 6)
+        return SD_IDLE_UDP;
+    if (c->closed)
+        return SD_IDLE_TCP_CLOSED;
+    /* mid-stream pickups are established connections we joined late */
+    return c->established || c->midstream ? SD_IDLE_TCP_EST : SD_IDLE_TCP_EARLY;
+}
+
+
+/* ending: the flow ends here (not closed by its own packet). */
+static void record_open_counts(sd_engine *e, sd_flow *f, bool ending)
 {
     if (!f->counted_open)
         return;
+    f->close_at = e->cur_num; /* when, for sd_own's merge */
+    f->close_how = (uint8_t)(e->at == SD_OWN_AT_PACKET ? (ending ? 0 : 2) : e->at + 2);
     f->c.open_at_end = sd_flowtab_open_total(e->tab) - 1;
     f->c.orig_open_at_end = sd_flowtab_open_host(e->tab, &f->c.orig_h) - 1;
     sd_flowtab_close(e->tab, f);
@@ -324,12 +243,14 @@ static void finish_flow(sd_engine *e, sd_flow *f, bool expired)
 {
     sd_conn *c = &f->c;
     e->st.live--;
-    oow_end(e, f);
+    sd_oow_end(&e->oow, f);
     for (int d = 0; d < 2; d++)
         if (f->reasm[d])
             sd_reasm_flush(f->reasm[d]);
     reasm_stop(f); /* nothing more to deliver; its counts go into the conn */
-    record_open_counts(e, f);
+    record_open_counts(e, f, true);
+    if (e->o.own)
+        sd_own_end(e->o.own, f, e->cur_num, e->at, idle_class(f));
     if (!f->selected) { /* numbered only: no packet of it passed the filter */
         free(f);
         return;
@@ -412,6 +333,8 @@ static sd_flow *new_flow(sd_engine *e, const sd_flowkey *k, const sd_pkt *p, int
     sd_flow *f = sd_flowtab_insert(e->tab, k);
     f->seq_no = e->next_seq++;
     sd_streamno_begin(e->streams, k, p, side, &f->ws);
+    f->first_seq = p->seq, f->first_side = (uint8_t)side;
+    f->first_syn = p->l4 == SD_L4_TCP && (p->flags & (SD_TH_SYN | SD_TH_ACK)) == SD_TH_SYN;
     f->c.id = f->ws.stream;
     new_conn_fields(e, &f->c, p);
     if (++e->st.live > e->st.max_live)
@@ -472,17 +395,6 @@ static bool ws_splits(const sd_flow *f, const sd_pkt *p, int side)
     return !(direction(&f->c, p) == SD_DIR_RESP && !f->c.established);
 }
 
-static uint8_t idle_class(const sd_flow *f)
-{
-    const sd_conn *c = &f->c;
-    if (c->ipproto != 6)
-        return SD_IDLE_UDP;
-    if (c->closed)
-        return SD_IDLE_TCP_CLOSED;
-    /* mid-stream pickups are established connections we joined late */
-    return c->established || c->midstream ? SD_IDLE_TCP_EST : SD_IDLE_TCP_EARLY;
-}
-
 /* A packet the filter rejected still moves its connection's TCP state, so
  * a later SYN on the same ports starts a new stream exactly when it would
  * without the filter; nothing else sees it. */
@@ -496,6 +408,8 @@ static void flow_packet(sd_engine *e, const sd_pkt *p, bool selected)
         end_flow(e, f, false);
         f = NULL;
     }
+    if (!f && e->o.own && !sd_own_may_create(e->o.own))
+        return; /* read-ahead: only the chunk's own connections go on */
     if (!f)
         f = new_flow(e, &k, p, swapped);
     sd_streamno_packet(&f->ws, p, swapped);
@@ -510,7 +424,7 @@ static void flow_packet(sd_engine *e, const sd_pkt *p, bool selected)
         sd_conn_count_packet(c, p, dir);
     unsigned ta = p->l4 == SD_L4_TCP ? sd_tcp_packet(f, p, dir) : 0;
     if (c->closed && !was_closed)
-        record_open_counts(e, f);
+        record_open_counts(e, f, false);
     if (!selected) {
         sd_flowtab_touch(e->tab, f, idle_class(f), p->frame->ts);
         return;
@@ -525,11 +439,15 @@ static void flow_packet(sd_engine *e, const sd_pkt *p, bool selected)
     sd_flowtab_touch(e->tab, f, idle_class(f), p->frame->ts);
 }
 
+/* On a grid of capture time (every sweep_every since the epoch), not
+ * sweep_every after the last sweep: then a run that starts at a later file
+ * (sd_own) sweeps at the same records as one over every file. */
 static void sweep(sd_engine *e)
 {
-    if (e->now - e->last_sweep < e->o.sweep_every)
+    if (e->now / e->o.sweep_every == e->last_sweep / e->o.sweep_every && e->last_sweep)
         return;
     e->last_sweep = e->now;
+    e->at = SD_OWN_AT_SWEEP;
     for (int i = 0; i < e->nan; i++)
         if (e->an[i].tick)
             e->an[i].tick(e->an[i].ctx, e->now);
@@ -540,6 +458,7 @@ static void sweep(sd_engine *e)
         while ((f = sd_flowtab_oldest(e->tab, cls)) && f->last_seen + e->timeout[cls] < e->now)
             end_flow(e, f, true);
     }
+    e->at = SD_OWN_AT_PACKET;
 }
 
 static void count_l4(sd_engine *e, const sd_pkt *p)
@@ -572,8 +491,9 @@ static void drain(sd_engine *e)
 {
     size_t n = sd_flowtab_count(e->tab), k = 0;
     sd_flow **v = n ? sd_reallocarray(NULL, n, sizeof *v) : NULL;
+    e->at = SD_OWN_AT_DRAIN;
     for (sd_flow *f; k < n && (f = sd_flowtab_any(e->tab));) {
-        record_open_counts(e, f);
+        record_open_counts(e, f, true);
         v[k++] = f;
         sd_flowtab_remove(e->tab, f);
     }
@@ -659,6 +579,10 @@ void sd_engine_run(sd_engine *e, sd_capture *cap,
             sweep(e);
             continue;
         }
+        int own = e->o.own ? sd_own_frame(e->o.own, &fr, e->st.live) : SD_OWN_GO;
+        if (own == SD_OWN_STOP)
+            break;
+        e->cur_num = fr.num;
         if (fr.ts > e->now)
             e->now = fr.ts;
         if (fr.filtered) {
@@ -666,6 +590,8 @@ void sd_engine_run(sd_engine *e, sd_capture *cap,
                 fdec = sd_decoder_new(&fopts);
             filtered_frame(e, fdec, &fr);
             sweep(e);
+            if (own == SD_OWN_LAST)
+                break;
             continue;
         }
         e->st.frames++;
@@ -677,6 +603,8 @@ void sd_engine_run(sd_engine *e, sd_capture *cap,
         }
         frame(e, dec, &fr);
         sweep(e);
+        if (own == SD_OWN_LAST)
+            break;
     }
     e->st.frags_reassembled = sd_decoder_frags_reassembled(dec);
     sd_decoder_frags_lost(dec, &e->st.frags_lost_memcap, &e->st.frags_lost_timeout, &e->st.frags_incomplete);

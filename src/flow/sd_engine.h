@@ -78,6 +78,8 @@ typedef struct sd_engine_opts {
      * other not, or the same hosts on two VLANs, gives one connection. By
      * default the outer id is part of the key, as tcpflow names flows. */
     bool vlan_unkeyed;
+    /* A chunk of a file list owned by this run (sd_own.h), or NULL. */
+    struct sd_own *own;
 } sd_engine_opts;
 
 sd_engine *sd_engine_new(const sd_engine_opts *opts);
@@ -114,6 +116,8 @@ typedef struct sd_engine_stats {
     uint64_t undecoded[SD_UNDEC_COUNT];
 } sd_engine_stats;
 const sd_engine_stats *sd_engine_get_stats(const sd_engine *e);
+/* The chunk this run owns (opts.own), or NULL. */
+struct sd_own *sd_engine_own(const sd_engine *e);
 /* IP datagrams whose fragments made no datagram, for whatever reason. */
 static inline uint64_t sd_engine_frags_lost(const sd_engine_stats *st)
 {

@@ -63,6 +63,10 @@ typedef struct sd_flow {
     uint8_t claimed;                 /* bit per analyzer slot */
     uint64_t seq_no;                 /* creation order */
     bool selected;                   /* a packet of it passed the filter (sd_engine.c) */
+    uint64_t close_at;               /* the record at which its open count was taken */
+    uint8_t close_how;               /* and how (sd_engine.c record_open_counts, for sd_own) */
+    uint32_t first_seq;              /* its first packet's TCP seq, side of the key, SYN without ACK */
+    uint8_t first_side, first_syn;   /* (for sd_own: does it go on with an earlier stream?) */
     sd_wsconv ws;                    /* its Wireshark conversation (stream number) */
 } sd_flow;
 

@@ -1,0 +1,297 @@
+/* cli_own: --own, --read-ahead and --jobs (see cli_own.h). */
+#include "cli_own.h"
+
+#include "../flow/sd_own.h"
+#include "../out/sd_merge.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#define JOBS_MAX 256u        /* more workers than this is a typo, not a machine */
+#define OWN_FILE_MAX 100000000u
+#define READ_AHEAD_MAX_S (366.0 * 86400) /* a year of capture time */
+
+/* What merge cannot make one run's output from, per command: options whose
+ * output is not per-connection JSON lines, or that pick by a number the
+ * chunk does not know (a stream, a frame range, a limit, an order). */
+typedef struct own_cmd {
+    const char *name, *shorts;
+    const char *longs[8];
+} own_cmd;
+
+static const own_cmd OWN_CMDS[] = {
+    { "conns", "sFn", { "--sort", "--fields", "--limit", "--csv", NULL } },
+    { "ssh", "nzop", { "--stream", "--zoom", "--outdir", "--plots", "--report", "--csv", "--records", NULL } },
+};
+
+static const own_cmd *own_cmd_of(const char *name)
+{
+    for (size_t i = 0; i < SD_ARRAY_LEN(OWN_CMDS); i++)
+        if (!strcmp(OWN_CMDS[i].name, name))
+            return &OWN_CMDS[i];
+    return NULL;
+}
+
+/* Seconds with an optional unit: s, m, h, d. */
+static int parse_duration(const char *s, double *out)
+{
+    char *end;
+    errno = 0;
+    double v = strtod(s, &end);
+    double mul = 1;
+    switch (*end) {
+    case 's': mul = 1; end++; break;
+    case 'm': mul = 60; end++; break;
+    case 'h': mul = 3600; end++; break;
+    case 'd': mul = 86400; end++; break;
+    default: break;
+    }
+    if (end == s || *end || errno || !isfinite(v) || v <= 0 || v * mul > READ_AHEAD_MAX_S)
+        return -1;
+    *out = v * mul;
+    return 0;
+}
+
+static int parse_own(const char *cmd, const char *s, cli_own *o)
+{
+    unsigned long long a, b;
+    int n = 0;
+    if (sscanf(s, "%llu:%llu%n", &a, &b, &n) != 2 || s[n] || strchr(s, '-') || a > b || b >= OWN_FILE_MAX)
+        return cli_usage_error(cmd, "--own wants FIRST:LAST, file indexes from 0 with FIRST <= LAST, not \"%s\"",
+                               s);
+    o->own = true;
+    o->first = (unsigned)a, o->last = (unsigned)b;
+    return CLI_OK;
+}
+
+/* One of our options at argv[*i] (value inline or next): CLI_OK, 2, or -1
+ * when it is not ours. */
+static int take(const char *cmd, int argc, char **argv, int *i, cli_own *o)
+{
+    static const char *const NAMES[] = { "--own", "--read-ahead", "--jobs" };
+    for (int k = 0; k < 3; k++) {
+        size_t l = strlen(NAMES[k]);
+        if (strncmp(argv[*i], NAMES[k], l) || (argv[*i][l] && argv[*i][l] != '='))
+            continue;
+        const char *v = argv[*i][l] ? argv[*i] + l + 1 : *i + 1 < argc ? argv[++*i] : NULL;
+        uint64_t n;
+        if (!v)
+            return cli_usage_error(cmd, "%s wants a value", NAMES[k]);
+        if (k == 0)
+            return parse_own(cmd, v, o);
+        if (k == 1) {
+            o->ahead_set = true;
+            return parse_duration(v, &o->read_ahead) ? cli_usage_error(cmd, "--read-ahead wants a duration "
+                   "(seconds, or with s, m, h or d) above 0 and at most a year, not \"%s\"", v) : CLI_OK;
+        }
+        if (cli_parse_u64(cmd, "--jobs", v, 1, JOBS_MAX, &n))
+            return 2;
+        o->jobs = (unsigned)n;
+        return CLI_OK;
+    }
+    return -1;
+}
+
+/* With --own or --jobs: --json is given and nothing merge cannot merge. */
+static int check_args(const cli_cmd *c, const cli_own *o, int argc, char **argv)
+{
+    const own_cmd *oc = own_cmd_of(c->name);
+    if (!oc)
+        return cli_usage_error(c->name, "--own, --read-ahead and --jobs are for conns and ssh --json");
+    if (o->own && o->jobs)
+        return cli_usage_error(c->name, "--own or --jobs, not both");
+    bool json = false;
+    for (int i = 1; i < argc && strcmp(argv[i], "--"); i++) {
+        const char *a = argv[i];
+        json |= !strcmp(a, "--json") || (a[0] == '-' && a[1] != '-' && strchr(a, 'j'));
+        for (int k = 0; oc->longs[k]; k++)
+            if (!strncmp(a, oc->longs[k], strlen(oc->longs[k])))
+                return cli_usage_error(c->name, "%s cannot be used with --own or --jobs", oc->longs[k]);
+        if (strstr(a, "open_at_end")) /* a chunk knows its own connections' counts only */
+            return cli_usage_error(c->name, "open_at_end cannot be filtered on with --own or --jobs");
+        if (a[0] == '-' && a[1] && a[1] != '-' && strpbrk(a + 1, oc->shorts))
+            return cli_usage_error(c->name, "-%c cannot be used with --own or --jobs", *strpbrk(a + 1, oc->shorts));
+    }
+    return json ? CLI_OK : cli_usage_error(c->name, "--own and --jobs write JSON lines: give --json");
+}
+
+int cli_own_args(const cli_cmd *c, int *argc, char **argv, cli_own *o)
+{
+    memset(o, 0, sizeof *o);
+    int out = 1, rc = CLI_OK;
+    bool ours = false;
+    for (int i = 1; i < *argc; i++) {
+        if (!strcmp(argv[i], "--")) { /* the rest are files */
+            while (i < *argc)
+                argv[out++] = argv[i++];
+            break;
+        }
+        int r = take(c->name, *argc, argv, &i, o);
+        if (r < 0)
+            argv[out++] = argv[i];
+        else
+            ours = true, rc = rc == CLI_OK ? r : rc;
+    }
+    *argc = out;
+    argv[out] = NULL;
+    if (rc == CLI_OK && ours)
+        rc = check_args(c, o, *argc, argv);
+    o->argc = *argc;
+    o->argv = sd_calloc((size_t)*argc + 1, sizeof *o->argv);
+    memcpy(o->argv, argv, (size_t)*argc * sizeof *argv);
+    return rc;
+}
+
+int cli_own_begin(cli_own *o, const char *cmd, cli_input *in, sd_engine_opts *eo)
+{
+    if (in->iface)
+        return cli_usage_error(cmd, "--own reads files, not a live interface");
+    if (o->last >= in->nfiles)
+        return cli_usage_error(cmd, "--own %u:%u: there are %zu input files (indexes 0 to %zu)", o->first, o->last,
+                               in->nfiles, in->nfiles ? in->nfiles - 1 : 0);
+    for (size_t i = 0; i < in->nfiles; i++)
+        if (!strcmp(in->files[i], "-"))
+            return cli_usage_error(cmd, "--own and --jobs read files, not standard input");
+    in->list_chunk = in->nfiles > 1;
+    for (unsigned i = 0; i < o->first; i++)
+        free(in->files[i]);
+    memmove(in->files, in->files + o->first, (in->nfiles - o->first) * sizeof *in->files);
+    in->nfiles -= o->first;
+    sd_ts ahead = o->ahead_set ? (sd_ts)(o->read_ahead * 1e9) : SD_OWN_READ_AHEAD_DEFAULT;
+    o->chunk = sd_own_new(o->first, o->last, ahead);
+    eo->own = o->chunk;
+    return CLI_OK;
+}
+
+void cli_own_end(cli_own *o)
+{
+    sd_buf b = { 0 };
+    sd_own_write(o->chunk, &b);
+    cli_flush(&b);
+    sd_buf_free(&b);
+    uint64_t cut = sd_own_cut(o->chunk);
+    if (cut)
+        fprintf(stderr, "strider: %llu owned connection%s still alive at the read-ahead limit, cut there "
+                        "(--read-ahead)\n", (unsigned long long)cut, cut == 1 ? "" : "s");
+}
+
+void cli_own_free(cli_own *o)
+{
+    sd_own_free(o->chunk);
+    free(o->argv);
+}
+
+/* Chunks of consecutive files of about equal size, at most one per job
+ * and per file: ends[k] is the last file of chunk k. */
+static size_t split(const cli_input *in, unsigned jobs, size_t *ends)
+{
+    size_t k = in->nfiles < jobs ? in->nfiles : jobs;
+    double total = 0, *cum = sd_calloc(in->nfiles, sizeof *cum);
+    for (size_t i = 0; i < in->nfiles; i++) {
+        struct stat st;
+        total += stat(in->files[i], &st) == 0 ? (double)st.st_size : 0;
+        cum[i] = total;
+    }
+    size_t f = 0;
+    for (size_t c = 0; c < k; c++) {
+        size_t left = k - c - 1; /* chunks after this one, each needs a file */
+        while (f + 1 < in->nfiles - left && cum[f] < total * (double)(c + 1) / (double)k)
+            f++;
+        ends[c] = c + 1 == k ? in->nfiles - 1 : f;
+        f++;
+    }
+    free(cum);
+    return k;
+}
+
+/* A worker: this binary on one chunk, its stdout into fd. */
+static pid_t spawn(const cli_own *o, const char *cmd, size_t first, size_t last, int fd)
+{
+    char own[64], ahead[64];
+    snprintf(own, sizeof own, "%zu:%zu", first, last);
+    snprintf(ahead, sizeof ahead, "%.9gs", o->read_ahead);
+    char **argv = sd_calloc((size_t)o->argc + 8, sizeof *argv);
+    int n = 0;
+    argv[n++] = "strider";
+    argv[n++] = (char *)cmd;
+    argv[n++] = "--own";
+    argv[n++] = own;
+    if (o->ahead_set)
+        argv[n++] = "--read-ahead", argv[n++] = ahead;
+    argv[n++] = "--no-progress";
+    for (int i = 1; i < o->argc; i++)
+        argv[n++] = o->argv[i];
+    fflush(NULL);
+    pid_t pid = fork();
+    if (pid == 0) {
+        dup2(fd, STDOUT_FILENO);
+        execv("/proc/self/exe", argv);
+        fprintf(stderr, "strider: cannot run a worker: %s\n", strerror(errno));
+        _exit(127);
+    }
+    free(argv);
+    return pid;
+}
+
+/* Waits for every worker: the worst exit status (a signal counts as 1). */
+static int reap(const pid_t *pids, size_t n, const char *cmd)
+{
+    int worst = 0;
+    for (size_t i = 0; i < n; i++) {
+        int st = 0;
+        if (pids[i] <= 0 || waitpid(pids[i], &st, 0) < 0) {
+            worst = worst > 1 ? worst : 1;
+            continue;
+        }
+        int rc = WIFEXITED(st) ? WEXITSTATUS(st) : 1;
+        if (rc)
+            fprintf(stderr, "strider %s: the worker for chunk %zu failed (status %d)\n", cmd, i, rc);
+        worst = rc > worst ? rc : worst;
+    }
+    return worst;
+}
+
+int cli_own_jobs(cli_own *o, const char *cmd, cli_input *in)
+{
+    if (in->iface)
+        return cli_usage_error(cmd, "--jobs reads files, not a live interface");
+    for (size_t i = 0; i < in->nfiles; i++)
+        if (!strcmp(in->files[i], "-"))
+            return cli_usage_error(cmd, "--jobs reads files, not standard input");
+    size_t *ends = sd_calloc(o->jobs, sizeof *ends);
+    size_t k = split(in, o->jobs, ends);
+    char **paths = sd_calloc(k, sizeof *paths);
+    pid_t *pids = sd_calloc(k, sizeof *pids);
+    const char *tmp = getenv("TMPDIR") && *getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp";
+    int rc = 0;
+    for (size_t c = 0; c < k; c++) {
+        size_t len = strlen(tmp) + 32;
+        paths[c] = sd_malloc(len);
+        snprintf(paths[c], len, "%s/strider-job-XXXXXX", tmp);
+        int fd = mkstemp(paths[c]);
+        if (fd < 0) {
+            fprintf(stderr, "strider %s: cannot make a file in %s: %s\n", cmd, tmp, strerror(errno));
+            paths[c][0] = '\0';
+            rc = 1;
+            break;
+        }
+        pids[c] = spawn(o, cmd, c ? ends[c - 1] + 1 : 0, ends[c], fd);
+        close(fd);
+    }
+    int wr = reap(pids, k, cmd);
+    rc = rc ? rc : wr;
+    if (!rc)
+        rc = sd_merge_files((const char *const *)paths, k, stdout, stderr);
+    for (size_t c = 0; c < k; c++) {
+        if (paths[c] && paths[c][0])
+            unlink(paths[c]);
+        free(paths[c]);
+    }
+    free(paths), free(pids), free(ends);
+    return rc;
+}

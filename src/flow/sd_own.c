@@ -1,0 +1,122 @@
+/* sd_own: the chunk a run owns (see sd_own.h). */
+#include "sd_own.h"
+
+#include <stdlib.h>
+
+struct sd_own {
+    unsigned first, nown;   /* the chunk: files first .. first + nown - 1 */
+    sd_ts read_ahead;
+    uint64_t *frames;       /* records per owned file */
+    sd_ts chunk_start, chunk_end; /* the earliest and latest time of an owned file's record */
+    bool any, ahead_seen, overlap;     /* a later file's record came before an owned one */
+    bool in_chunk;          /* the record being handled is in an owned file */
+    bool cut_now;           /* stopped at the read-ahead limit */
+    uint64_t cut;
+    uint64_t ahead, ahead_bytes; /* records (and their bytes) read past the chunk */
+    sd_buf recs;            /* the connection records, in the order they ended */
+};
+
+sd_own *sd_own_new(unsigned first, unsigned last, sd_ts read_ahead)
+{
+    sd_own *o = sd_calloc(1, sizeof *o);
+    o->first = first;
+    o->nown = last - first + 1;
+    o->read_ahead = read_ahead;
+    o->frames = sd_calloc(o->nown, sizeof *o->frames);
+    o->in_chunk = true;
+    return o;
+}
+
+void sd_own_free(sd_own *o)
+{
+    if (!o)
+        return;
+    free(o->frames);
+    sd_buf_free(&o->recs);
+    free(o);
+}
+
+int sd_own_frame(sd_own *o, const sd_frame *fr, uint64_t live)
+{
+    o->in_chunk = fr->file_idx < o->nown;
+    if (o->in_chunk) {
+        o->chunk_start = !o->any || fr->ts < o->chunk_start ? fr->ts : o->chunk_start;
+        o->any = true;
+        o->frames[fr->file_idx]++;
+        o->chunk_end = fr->ts > o->chunk_end ? fr->ts : o->chunk_end;
+        o->overlap |= o->ahead_seen;
+        return SD_OWN_GO;
+    }
+    o->ahead_seen = true;
+    if (!live) /* nothing owned is alive: nothing later can change the output */
+        return SD_OWN_STOP;
+    o->ahead++;
+    o->ahead_bytes += fr->caplen;
+    if (fr->ts - o->chunk_end > o->read_ahead) {
+        o->cut_now = true;
+        return SD_OWN_LAST;
+    }
+    return SD_OWN_GO;
+}
+
+bool sd_own_may_create(const sd_own *o)
+{
+    return o->in_chunk;
+}
+
+static void hex_addr(sd_buf *b, const char *key, const sd_addr *a)
+{
+    sd_buf_printf(b, ",\"%s\":\"", key);
+    for (size_t i = 0; i < sizeof a->a; i++)
+        sd_buf_printf(b, "%02x", a->a[i]);
+    sd_buf_append(b, "\"", 1);
+}
+
+void sd_own_end(sd_own *o, const sd_flow *f, uint64_t frame, int at, uint8_t idle_class)
+{
+    const sd_conn *c = &f->c;
+    /* every connection of a later chunk may continue one already open
+     * there, even one that starts with a SYN (a retransmitted SYN, same
+     * ISN): the merge decides, from the earlier chunks' connections */
+    bool prov = o->first > 0;
+    bool cut = at == SD_OWN_AT_DRAIN && o->cut_now;
+    o->cut += cut;
+    sd_buf *b = &o->recs;
+    sd_buf_printf(b, "{\"_own\":\"conn\",\"uid\":\"%s\",\"sel\":%d,\"proto\":%u", c->uid, f->selected,
+                  c->ipproto);
+    hex_addr(b, "oh", &c->orig_h);
+    hex_addr(b, "rh", &c->resp_h);
+    sd_buf_printf(b,
+                  ",\"op\":%u,\"rp\":%u,\"start\":%lld,\"ff\":%llu,\"lf\":%llu,\"idx\":%llu,\"stream\":%llu,"
+                  "\"prov\":%d,\"end\":%llu,\"ep\":%d,\"cls\":%u,\"cl\":%llu,\"cp\":%u,\"cut\":%d,",
+                  c->orig_p, c->resp_p, (long long)c->start, (unsigned long long)c->first_frame,
+                  (unsigned long long)c->last_frame, (unsigned long long)c->conn_index,
+                  (unsigned long long)c->id, prov, (unsigned long long)frame, at, idle_class,
+                  (unsigned long long)f->close_at, f->close_how, cut);
+    /* its Wireshark conversation's first sequence numbers, and its first
+     * packet: does a later chunk's connection on its ports go on with it? */
+    sd_flowkey k;
+    sd_flowkey_of(f, &k);
+    sd_buf_printf(b, "\"wb\":[%u,%u],\"wbs\":%d,\"fsyn\":%u,\"fseq\":%u,\"fside\":%u,\"vlan\":%u}\n",
+                  f->ws.base[0], f->ws.base[1], f->ws.base_set[0] | f->ws.base_set[1] << 1, f->first_syn,
+                  f->first_seq, f->first_side, k.vlan);
+}
+
+void sd_own_write(const sd_own *o, sd_buf *b)
+{
+    sd_buf_append(b, o->recs.p, o->recs.len);
+    sd_buf_printf(b,
+                  "{\"_own\":\"chunk\",\"first\":%u,\"last\":%u,\"cut\":%llu,\"tmin\":%lld,\"tmax\":%lld,"
+                  "\"overlap\":%d,\"ahead\":%llu,\"ahead_bytes\":%llu,\"frames\":[",
+                  o->first, o->first + o->nown - 1, (unsigned long long)o->cut, (long long)o->chunk_start,
+                  (long long)o->chunk_end, o->overlap, (unsigned long long)o->ahead,
+                  (unsigned long long)o->ahead_bytes);
+    for (unsigned i = 0; i < o->nown; i++)
+        sd_buf_printf(b, "%s%llu", i ? "," : "", (unsigned long long)o->frames[i]);
+    sd_buf_printf(b, "]}\n");
+}
+
+uint64_t sd_own_cut(const sd_own *o)
+{
+    return o->cut;
+}

@@ -1,0 +1,61 @@
+/* sd_own: one chunk of a list of rotated capture files, owned by one run
+ * (strider --own FIRST:LAST), so that several runs side by side analyse
+ * every connection exactly once and `strider merge` makes their outputs
+ * into what one run over every file prints.
+ *
+ * The run reads files FIRST.. (the later ones for read-ahead only). It owns
+ * the connections whose first packet lies in files FIRST..LAST; past LAST it
+ * creates no connection and reads on only while an owned one is alive, up to
+ * read_ahead of capture time after the chunk's last frame (those still alive
+ * then are drained and marked cut). Every connection of a chunk after the
+ * first is provisional: its first packet may continue a connection already
+ * open (mid-stream TCP, UDP, a retransmitted SYN), and the merge drops it
+ * when an earlier chunk's connection on the same ports was alive there.
+ *
+ * What the merge needs travels in the run's own JSON lines, each starting
+ * {"_own": (see docs/scale.md): one per owned connection, in the order they
+ * ended (its identity, local numbers, when it closed and ended), and a
+ * trailer with the records per owned file. */
+#ifndef SD_OWN_H
+#define SD_OWN_H
+
+#include "../capture/sd_capture.h"
+#include "sd_flowtab.h"
+
+#include <stdbool.h>
+#include <stdint.h>
+
+/* Read-ahead by default: a day of capture time. Reading is cheap next to
+ * analysis, and an interactive session or a transfer rarely lasts longer. */
+#define SD_OWN_READ_AHEAD_DEFAULT ((sd_ts)86400 * SD_NS_PER_SEC)
+
+/* When a connection ended or was last counted open, for the merge's order:
+ * while a packet was handled, in a sweep of idle ones, or in the drain at
+ * the end of input. */
+enum { SD_OWN_AT_PACKET = 0, SD_OWN_AT_SWEEP = 1, SD_OWN_AT_DRAIN = 2 };
+
+typedef struct sd_own sd_own;
+
+/* first, last: the chunk's file indexes in the whole list; the run opens
+ * the files from first on, so file_idx 0 is file first. */
+sd_own *sd_own_new(unsigned first, unsigned last, sd_ts read_ahead);
+void sd_own_free(sd_own *o);
+
+/* Every record read, before it is handled: SD_OWN_GO, SD_OWN_STOP (past
+ * the chunk with no owned connection alive: stop before it) or SD_OWN_LAST
+ * (the first record past the read-ahead: handle it, as its sweep may end
+ * idle connections as one run would, then stop; what is alive is cut).
+ * live: the connections alive now. */
+enum { SD_OWN_GO, SD_OWN_STOP, SD_OWN_LAST };
+int sd_own_frame(sd_own *o, const sd_frame *fr, uint64_t live);
+/* May a packet start a connection now? (not past the chunk) */
+bool sd_own_may_create(const sd_own *o);
+/* f ends (at `at` = SD_OWN_AT_*, after record frame): its record is kept
+ * for the output, whether or not a packet of it passed the filter. */
+void sd_own_end(sd_own *o, const sd_flow *f, uint64_t frame, int at, uint8_t idle_class);
+/* Writes the connection records and the trailer. */
+void sd_own_write(const sd_own *o, sd_buf *b);
+/* Connections cut at the read-ahead limit. */
+uint64_t sd_own_cut(const sd_own *o);
+
+#endif

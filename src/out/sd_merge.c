@@ -1,0 +1,495 @@
+/* sd_merge: reading chunk outputs and numbering their connections as one
+ * run would (see sd_merge.h). */
+#include "sd_merge.h"
+
+#include "../flow/sd_conn.h"
+#include "sd_merge_int.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* The value after "key": in one of sd_own's records (flat, no quotes or
+ * nesting in values), or NULL. */
+static const char *rec_val(const char *line, const char *key)
+{
+    char pat[32];
+    snprintf(pat, sizeof pat, "\"%s\":", key);
+    const char *p = strstr(line, pat);
+    return p ? p + strlen(pat) : NULL;
+}
+
+static uint64_t rec_u64(const char *line, const char *key, bool *ok)
+{
+    const char *v = rec_val(line, key);
+    char *end;
+    errno = 0;
+    unsigned long long x = v ? strtoull(v, &end, 10) : 0;
+    if (!v || end == v || errno)
+        *ok = false;
+    return x;
+}
+
+static int hexval(char c)
+{
+    return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+}
+
+static void rec_hex16(const char *line, const char *key, uint8_t out[16], bool *ok)
+{
+    const char *v = rec_val(line, key);
+    if (!v || *v++ != '"') {
+        *ok = false;
+        return;
+    }
+    for (int i = 0; i < 16; i++) {
+        int hi = hexval(v[2 * i]), lo = hi < 0 ? -1 : hexval(v[2 * i + 1]);
+        if (lo < 0) {
+            *ok = false;
+            return;
+        }
+        out[i] = (uint8_t)(hi << 4 | lo);
+    }
+}
+
+static void rec_str(const char *line, const char *key, char *out, size_t len, bool *ok)
+{
+    const char *v = rec_val(line, key);
+    const char *q = v && *v == '"' ? strchr(v + 1, '"') : NULL;
+    if (!q || (size_t)(q - v - 1) >= len) {
+        *ok = false;
+        return;
+    }
+    memcpy(out, v + 1, (size_t)(q - v - 1));
+    out[q - v - 1] = '\0';
+}
+
+static bool parse_conn(const char *line, mconn *c)
+{
+    bool ok = true;
+    rec_str(line, "uid", c->uid, sizeof c->uid, &ok);
+    rec_hex16(line, "oh", c->oh, &ok);
+    rec_hex16(line, "rh", c->rh, &ok);
+    c->sel = (int)rec_u64(line, "sel", &ok);
+    c->proto = (int)rec_u64(line, "proto", &ok);
+    c->op = (unsigned)rec_u64(line, "op", &ok);
+    c->rp = (unsigned)rec_u64(line, "rp", &ok);
+    c->start = (int64_t)rec_u64(line, "start", &ok);
+    c->ff = rec_u64(line, "ff", &ok);
+    c->lf = rec_u64(line, "lf", &ok);
+    c->idx = rec_u64(line, "idx", &ok);
+    c->stream = rec_u64(line, "stream", &ok);
+    c->prov = (int)rec_u64(line, "prov", &ok);
+    c->end = rec_u64(line, "end", &ok);
+    c->ep = (int)rec_u64(line, "ep", &ok);
+    c->cls = (int)rec_u64(line, "cls", &ok);
+    c->cl = rec_u64(line, "cl", &ok);
+    c->cp = (int)rec_u64(line, "cp", &ok);
+    c->cut = (int)rec_u64(line, "cut", &ok);
+    c->wbs = (int)rec_u64(line, "wbs", &ok);
+    c->fsyn = (int)rec_u64(line, "fsyn", &ok);
+    c->fseq = (uint32_t)rec_u64(line, "fseq", &ok);
+    c->fside = (int)rec_u64(line, "fside", &ok) & 1;
+    c->vlan = (unsigned)rec_u64(line, "vlan", &ok);
+    const char *wb = rec_val(line, "wb");
+    if (!wb || sscanf(wb, "[%u,%u]", &c->wb[0], &c->wb[1]) != 2)
+        ok = false;
+    return ok;
+}
+
+static bool parse_trailer(const char *line, mchunk *ch)
+{
+    bool ok = true;
+    ch->first = (unsigned)rec_u64(line, "first", &ok);
+    ch->last = (unsigned)rec_u64(line, "last", &ok);
+    ch->tmin = (int64_t)rec_u64(line, "tmin", &ok);
+    ch->tmax = (int64_t)rec_u64(line, "tmax", &ok);
+    ch->overlap = rec_u64(line, "overlap", &ok) != 0;
+    const char *v = rec_val(line, "frames");
+    if (!ok || !v || *v != '[' || ch->last < ch->first || ch->last - ch->first > 1u << 24)
+        return false;
+    ch->nframes_files = ch->last - ch->first + 1;
+    ch->frames = sd_calloc(ch->nframes_files, sizeof *ch->frames);
+    v++;
+    for (uint64_t i = 0; i < ch->nframes_files; i++) {
+        char *end;
+        ch->frames[i] = strtoull(v, &end, 10);
+        if (end == v || (*end != ',' && *end != ']'))
+            return false;
+        v = end + 1;
+    }
+    ch->trailer = true;
+    return true;
+}
+
+/* Room for element n of an array grown by doubling (n counts them). */
+static void *grow(void *p, size_t n, size_t sz)
+{
+    if (n >= 16 && (n & (n - 1)))
+        return p;
+    return sd_reallocarray(p, n < 16 ? 16 : 2 * n, sz);
+}
+
+static char *read_all(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return NULL;
+    sd_buf b = { 0 };
+    char tmp[65536];
+    size_t n;
+    while ((n = fread(tmp, 1, sizeof tmp, f)) > 0)
+        sd_buf_append(&b, tmp, n);
+    bool bad = ferror(f);
+    fclose(f);
+    sd_buf_append(&b, "", 1);
+    *len = b.len - 1;
+    if (bad) {
+        sd_buf_free(&b);
+        return NULL;
+    }
+    return (char *)b.p;
+}
+
+/* One line of a chunk's output: a record of sd_own's or an output line. */
+static bool take_line(mchunk *ch, char *p, size_t *cap)
+{
+    if (!strncmp(p, "{\"_own\":\"conn\"", 14)) {
+        if (ch->nconns == *cap)
+            ch->conns = sd_reallocarray(ch->conns, *cap = *cap ? *cap * 2 : 64, sizeof *ch->conns);
+        mconn *c = &ch->conns[ch->nconns++];
+        memset(c, 0, sizeof *c);
+        return parse_conn(p, c);
+    }
+    if (!strncmp(p, "{\"_own\":\"chunk\"", 15))
+        return !ch->trailer && parse_trailer(p, ch);
+    if (!strncmp(p, "{\"_own\":\"camp\"", 14)) {
+        ch->camp = grow(ch->camp, ch->ncamp, sizeof *ch->camp);
+        ch->camp[ch->ncamp++] = p;
+        return true;
+    }
+    if (*p) {
+        ch->lines = grow(ch->lines, ch->nlines, sizeof *ch->lines);
+        ch->lines[ch->nlines++] = p;
+    }
+    return true;
+}
+
+/* Cuts the text into lines and reads sd_own's records out of them. */
+static bool load_chunk(mchunk *ch, const char *path, FILE *err)
+{
+    size_t len, cap = 0;
+    if (!(ch->text = read_all(path, &len))) {
+        fprintf(err, "strider merge: cannot read %s: %s\n", path, strerror(errno));
+        return false;
+    }
+    bool ok = true;
+    for (char *p = ch->text; ok && *p;) {
+        char *nl = strchr(p, '\n');
+        if (nl)
+            *nl = '\0';
+        ok = take_line(ch, p, &cap);
+        p = nl ? nl + 1 : p + strlen(p);
+    }
+    if (!ok || !ch->trailer)
+        fprintf(err, "strider merge: %s is not the output of a run with --own and --json "
+                     "(%s)\n", path, ok ? "no chunk trailer" : "a bad _own record");
+    return ok && ch->trailer;
+}
+
+/* The first "uid":"..." of an output line, or false. */
+static bool line_uid(const char *line, char uid[20])
+{
+    const char *v = strstr(line, "\"uid\":\"");
+    const char *q = v ? strchr(v + 7, '"') : NULL;
+    if (!q || q - (v + 7) >= 20)
+        return false;
+    memcpy(uid, v + 7, (size_t)(q - (v + 7)));
+    uid[q - (v + 7)] = '\0';
+    return true;
+}
+
+/* Each output line goes with the connection of its uid. */
+mconn *sd_merge_conn(const mchunk *ch, const char *uid)
+{
+    char k[20] = { 0 };
+    snprintf(k, sizeof k, "%s", uid);
+    size_t *i = sd_hmap_find(ch->byuid, k);
+    return i ? &ch->conns[*i] : NULL;
+}
+
+static void group_lines(mchunk *ch)
+{
+    sd_hmap *m = ch->byuid = sd_hmap_new(20, sizeof(size_t), 0);
+    for (size_t i = 0; i < ch->nconns; i++) {
+        char k[20] = { 0 };
+        memcpy(k, ch->conns[i].uid, sizeof k);
+        void *v;
+        sd_hmap_insert(m, k, &v);
+        *(size_t *)v = i;
+    }
+    for (size_t i = 0; i < ch->nlines; i++) {
+        char k[20] = { 0 };
+        size_t *ci = line_uid(ch->lines[i], k) ? sd_hmap_find(m, k) : NULL;
+        if (!ci) {
+            ch->tail = grow(ch->tail, ch->ntail, sizeof *ch->tail);
+            ch->tail[ch->ntail++] = i;
+            continue;
+        }
+        mconn *c = &ch->conns[*ci];
+        c->lines = grow(c->lines, c->nlines, sizeof *c->lines);
+        c->lines[c->nlines++] = i;
+    }
+}
+
+static int cmp_first(const void *a, const void *b)
+{
+    const mchunk *x = a, *y = b;
+    return x->first < y->first ? -1 : x->first > y->first;
+}
+
+/* Chunks in file order, each starting where the one before ended; frame
+ * numbers made global. */
+static bool order_chunks(mchunk *ch, size_t n, FILE *err)
+{
+    qsort(ch, n, sizeof *ch, cmp_first);
+    uint64_t off = 0;
+    const mchunk *prev = NULL; /* the last one with records */
+    for (size_t i = 0; i < n; i++) {
+        unsigned want = i ? ch[i - 1].last + 1 : 0;
+        if (ch[i].first != want) {
+            fprintf(err, "strider merge: the chunks do not cover the files in order: file %u %s\n", want,
+                    ch[i].first > want ? "is in no chunk" : "is in two chunks");
+            return false;
+        }
+        ch[i].off = off;
+        for (uint64_t f = 0; f < ch[i].nframes_files; f++)
+            off += ch[i].frames[f];
+        if (off == ch[i].off)
+            continue;
+        if (ch[i].overlap || (prev && ch[i].tmin < prev->tmax))
+            fprintf(err, "strider merge: warning: files %u..%u overlap in time with another chunk's: one run "
+                         "reads them interleaved, so its output may differ from this one (rotated files do "
+                         "not overlap)\n", ch[i].first, ch[i].last);
+        prev = &ch[i];
+        for (size_t k = 0; k < ch[i].nconns; k++) {
+            mconn *c = &ch[i].conns[k];
+            c->chunk = (unsigned)i;
+            c->ff += ch[i].off, c->lf += ch[i].off, c->end += ch[i].off;
+            if (c->cl)
+                c->cl += ch[i].off;
+        }
+    }
+    return true;
+}
+
+/* The ports' identity, either way round: proto, VLAN, then the lower end. */
+static int cmp_pair(const mconn *x, const mconn *y)
+{
+    const uint8_t *xa = x->oh, *xb = x->rh, *ya = y->oh, *yb = y->rh;
+    unsigned xpa = x->op, xpb = x->rp, ypa = y->op, ypb = y->rp;
+    int sx = memcmp(xa, xb, 16) > 0 || (!memcmp(xa, xb, 16) && xpa > xpb);
+    int sy = memcmp(ya, yb, 16) > 0 || (!memcmp(ya, yb, 16) && ypa > ypb);
+    if (sx)
+        xa = x->rh, xb = x->oh, xpa = x->rp, xpb = x->op;
+    if (sy)
+        ya = y->rh, yb = y->oh, ypa = y->rp, ypb = y->op;
+    int r = (x->proto > y->proto) - (x->proto < y->proto);
+    if (!r)
+        r = (x->vlan > y->vlan) - (x->vlan < y->vlan);
+    if (!r)
+        r = memcmp(xa, ya, 16);
+    if (!r)
+        r = memcmp(xb, yb, 16);
+    if (!r)
+        r = (xpa > ypa) - (xpa < ypa);
+    if (!r)
+        r = (xpb > ypb) - (xpb < ypb);
+    return r;
+}
+
+static int cmp_pair_time(const void *a, const void *b)
+{
+    const mconn *x = *(mconn *const *)a, *y = *(mconn *const *)b;
+    int r = cmp_pair(x, y);
+    return r ? r : (x->ff > y->ff) - (x->ff < y->ff);
+}
+
+/* Was an earlier chunk's connection e still alive at c's first record?
+ * (Ended in a packet's handling at that record, e gave way to c.) */
+static bool covers(const mconn *e, const mconn *c)
+{
+    return e->chunk < c->chunk && !e->drop && e->ff < c->ff &&
+           (c->ff < e->end || (c->ff == e->end && e->ep != 0));
+}
+
+/* Did e end before c began, remembered by one run's stream numbering
+ * (sd_streamno: ended in a packet's handling or a sweep, not the drain)? */
+static bool ended_before(const mconn *e, const mconn *c)
+{
+    return e->chunk < c->chunk && !e->drop && e->ep != 2 && (e->end < c->ff || (e->end == c->ff && e->ep == 0));
+}
+
+/* Wireshark's rule (sd_streamno_splits): a SYN without ACK whose seq is
+ * not the conversation's first one starts a new conversation. */
+static bool splits(const mconn *e, const mconn *c)
+{
+    return c->fsyn && (e->wbs >> c->fside & 1) && c->fseq != e->wb[c->fside];
+}
+
+/* v[i], a later chunk's connection, against the earlier connections on its
+ * ports (v[0..i-1] sorted by first record): the one still alive there
+ * covers it (it goes); else, if it is its chunk's first on these ports, the
+ * one that ended last before it may go on in its stream. */
+static void against_earlier(mconn **v, size_t i)
+{
+    mconn *c = v[i];
+    const mconn *last = NULL;
+    for (size_t j = i; j-- > 0 && !cmp_pair(v[j], c);) {
+        if (v[j]->chunk == c->chunk)
+            return; /* its own chunk numbered it after that one */
+        if (covers(v[j], c)) {
+            c->drop = true;
+            c->cont = v[j];
+            return;
+        }
+        if (ended_before(v[j], c) && (!last || v[j]->end > last->end))
+            last = v[j];
+    }
+    if (last && !splits(last, c))
+        c->cont = last;
+}
+
+/* Every later chunk's connection is provisional: its first packet may be
+ * in the middle of one an earlier chunk owns, and read on to finish. */
+static void drop_covered(mchunk *ch, size_t n)
+{
+    size_t total = 0, k = 0;
+    for (size_t i = 0; i < n; i++)
+        total += ch[i].nconns;
+    mconn **v = sd_reallocarray(NULL, total ? total : 1, sizeof *v);
+    for (size_t i = 0; i < n; i++)
+        for (size_t j = 0; j < ch[i].nconns; j++)
+            v[k++] = &ch[i].conns[j];
+    qsort(v, total, sizeof *v, cmp_pair_time);
+    for (size_t i = 0; i < total; i++)
+        if (v[i]->prov)
+            against_earlier(v, i);
+    free(v);
+}
+
+/* TCP first, then the rest (their numbers are apart), then by a or b. */
+static int by_class(const mconn *x, const mconn *y, uint64_t a, uint64_t b)
+{
+    int px = x->proto != 6, py = y->proto != 6;
+    return px != py ? px - py : (a > b) - (a < b);
+}
+
+static int cmp_idx(const void *a, const void *b)
+{
+    const mconn *x = *(mconn *const *)a, *y = *(mconn *const *)b;
+    return by_class(x, y, x->idx, y->idx);
+}
+
+static int cmp_stream(const void *a, const void *b)
+{
+    const mconn *x = *(mconn *const *)a, *y = *(mconn *const *)b;
+    return by_class(x, y, x->stream, y->stream);
+}
+
+static void make_uid(mconn *c)
+{
+    sd_conn t;
+    memset(&t, 0, sizeof t);
+    t.ipproto = (uint8_t)c->proto;
+    memcpy(t.orig_h.a, c->oh, 16);
+    memcpy(t.resp_h.a, c->rh, 16);
+    t.orig_p = (uint16_t)c->op, t.resp_p = (uint16_t)c->rp;
+    t.start = c->start;
+    t.first_frame = c->ff;
+    t.conn_index = c->gidx;
+    sd_conn_make_uid(&t);
+    memcpy(c->guid, t.uid, sizeof c->guid);
+}
+
+/* A chunk's streams, each once: one that goes on with an earlier chunk's
+ * connection (dropped as its tail, or its stream continued) takes that
+ * stream; another with a kept connection takes the next number. v is the
+ * chunk's connections sorted by stream. */
+static void number_streams(mconn **v, size_t k, uint64_t nstream[2])
+{
+    for (size_t j = 0, e; j < k; j = e) {
+        int p = v[j]->proto != 6;
+        const mconn *cont = NULL;
+        bool kept = false;
+        for (e = j; e < k && (v[e]->proto != 6) == p && v[e]->stream == v[j]->stream; e++) {
+            cont = cont ? cont : v[e]->cont;
+            kept |= !v[e]->drop;
+        }
+        uint64_t g = cont ? cont->gstream : kept ? nstream[p]++ : UINT64_MAX;
+        for (size_t x = j; x < e; x++)
+            v[x]->gstream = g;
+    }
+}
+
+/* Connection indexes (per protocol, TCP and the rest) and Wireshark
+ * streams (tcp.stream, udp.stream) go on from the earlier chunks' kept
+ * connections, in each chunk's own order; uids follow from them. */
+static void number(mchunk *ch, size_t n)
+{
+    uint64_t nidx[2] = { 0, 0 }, nstream[2] = { 0, 0 };
+    for (size_t i = 0; i < n; i++) {
+        mconn **v = sd_reallocarray(NULL, ch[i].nconns ? ch[i].nconns : 1, sizeof *v);
+        size_t k = ch[i].nconns;
+        for (size_t j = 0; j < k; j++)
+            v[j] = &ch[i].conns[j];
+        qsort(v, k, sizeof *v, cmp_stream);
+        number_streams(v, k, nstream);
+        qsort(v, k, sizeof *v, cmp_idx);
+        for (size_t j = 0; j < k; j++)
+            if (!v[j]->drop) {
+                v[j]->gidx = nidx[v[j]->proto != 6]++;
+                make_uid(v[j]);
+            }
+        free(v);
+    }
+}
+
+static void free_chunks(mchunk *ch, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        for (size_t j = 0; j < ch[i].nconns; j++)
+            free(ch[i].conns[j].lines);
+        free(ch[i].conns);
+        free(ch[i].lines);
+        free(ch[i].tail);
+        free(ch[i].camp);
+        sd_hmap_free(ch[i].byuid);
+        free(ch[i].frames);
+        free(ch[i].text);
+    }
+    free(ch);
+}
+
+int sd_merge_files(const char *const *paths, size_t n, FILE *out, FILE *err)
+{
+    mchunk *ch = sd_calloc(n ? n : 1, sizeof *ch);
+    bool ok = true;
+    for (size_t i = 0; ok && i < n; i++)
+        if ((ok = load_chunk(&ch[i], paths[i], err)))
+            group_lines(&ch[i]);
+    if (ok)
+        ok = order_chunks(ch, n, err);
+    if (ok) {
+        drop_covered(ch, n);
+        number(ch, n);
+        sd_merge_open_counts(ch, n);
+        uint64_t cut = sd_merge_write(ch, n, out);
+        if (cut)
+            fprintf(err, "strider merge: %llu connection%s cut at the read-ahead limit (marked "
+                         "readahead_cut): one run would have read them further\n",
+                    (unsigned long long)cut, cut == 1 ? "" : "s");
+    }
+    free_chunks(ch, n);
+    return ok ? 0 : 1;
+}

@@ -1,0 +1,167 @@
+/* sd_merge: campaigns over every chunk (see sd_merge_int.h). */
+#include "../analyze/sd_campaign.h"
+#include "../common/sd_origin.h"
+#include "sd_evout.h"
+#include "sd_merge_int.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct mpart {
+    sd_campaign_part p;
+    uint64_t pos; /* its connection's place in the merged order */
+    /* its first frame's file and number there, from the connection's
+     * record (merged inputs only; path NULL otherwise) */
+    char *path;
+    uint64_t file_frame;
+} mpart;
+
+/* The parts, for the origin lookup while the campaign events are written. */
+typedef struct origin_ctx {
+    const mpart **v; /* the parts with a path, by first frame */
+    size_t n;
+} origin_ctx;
+
+/* A JSON string's text (the few escapes a path can carry undone); p is
+ * just past the opening quote. */
+static char *json_str(const char *p)
+{
+    size_t n = 0, cap = strlen(p) + 1;
+    char *s = sd_malloc(cap);
+    for (; *p && *p != '"'; p++) {
+        if (*p == '\\' && p[1])
+            p++;
+        s[n++] = *p;
+    }
+    s[n] = '\0';
+    return s;
+}
+
+/* The file and file_first_frame of connection c's record, if it has them. */
+static void part_origin(const mchunk *ch, const mconn *c, mpart *m)
+{
+    for (size_t i = 0; i < c->nlines; i++) {
+        const char *l = ch->lines[c->lines[i]];
+        const char *f = strstr(l, "\"file\":\""), *ff = strstr(l, "\"file_first_frame\":");
+        if (f && ff) {
+            m->path = json_str(f + 8);
+            m->file_frame = strtoull(ff + 19, NULL, 10);
+            return;
+        }
+    }
+}
+
+static bool part_origin_fn(const void *ctx, uint64_t frame, const char **path, uint64_t *file_frame)
+{
+    const origin_ctx *o = ctx;
+    size_t lo = 0, hi = o->n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (o->v[mid]->p.frame < frame)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    if (lo == o->n || o->v[lo]->p.frame != frame)
+        return false;
+    *path = o->v[lo]->path, *file_frame = o->v[lo]->file_frame;
+    return true;
+}
+
+static int cmp_frame(const void *a, const void *b)
+{
+    const mpart *x = *(const mpart *const *)a, *y = *(const mpart *const *)b;
+    return (x->p.frame > y->p.frame) - (x->p.frame < y->p.frame);
+}
+
+/* "c":"<family><32 hex digits>" as sd_campaign_dump writes it. */
+static bool rec_addr(const char *line, const char *key, sd_addr *a)
+{
+    char pat[16];
+    snprintf(pat, sizeof pat, "\"%s\":\"", key);
+    const char *v = strstr(line, pat);
+    memset(a, 0, sizeof *a);
+    if (!v || (v[strlen(pat)] != '4' && v[strlen(pat)] != '6'))
+        return false;
+    v += strlen(pat);
+    a->fam = (uint8_t)(*v++ - '0');
+    for (int i = 0; i < 16; i++) {
+        unsigned x;
+        if (sscanf(v + 2 * i, "%2x", &x) != 1)
+            return false;
+        a->a[i] = (uint8_t)x;
+    }
+    return true;
+}
+
+/* One {"_own":"camp"} record: what its connection adds, with the
+ * connection's global numbers; false for a connection the merge dropped. */
+static bool read_part(const mchunk *ch, const char *line, mpart *m)
+{
+    memset(m, 0, sizeof *m);
+    char uid[20];
+    const char *u = strstr(line, "\"uid\":\"");
+    const char *k = strstr(line, "\"k\":[");
+    const mconn *c = u && sscanf(u + 7, "%19[^\"]", uid) == 1 ? sd_merge_conn(ch, uid) : NULL;
+    if (!k || !c || c->pos == UINT64_MAX || !rec_addr(line, "c", &m->p.client) || !rec_addr(line, "s", &m->p.server))
+        return false;
+    k += 5;
+    for (int i = 0; i < 7; i++) {
+        char *end;
+        m->p.n[i] = (uint32_t)strtoul(k, &end, 10);
+        k = end + (*end == ',');
+    }
+    m->p.uid = c->guid;
+    m->p.stream = c->gstream, m->p.ts = c->start, m->p.frame = c->ff, m->p.frame_last = c->lf;
+    m->pos = c->pos;
+    part_origin(ch, c, m);
+    return true;
+}
+
+static int cmp_pos(const void *a, const void *b)
+{
+    const mpart *x = a, *y = b;
+    return (x->pos > y->pos) - (x->pos < y->pos);
+}
+
+/* The kept connections' parts, in the order one run adds them (the order
+ * it ends them), then the campaign finished as one run finishes it. */
+void sd_merge_campaign(mchunk *ch, size_t n, sd_buf *b)
+{
+    mpart *v = NULL;
+    size_t k = 0, cap = 0;
+    for (size_t i = 0; i < n; i++)
+        for (size_t j = 0; j < ch[i].ncamp; j++) {
+            if (k == cap)
+                v = sd_reallocarray(v, cap = cap ? 2 * cap : 64, sizeof *v);
+            k += read_part(&ch[i], ch[i].camp[j], &v[k]);
+        }
+    if (!k) {
+        free(v);
+        return;
+    }
+    qsort(v, k, sizeof *v, cmp_pos);
+    sd_campaign_opts o = { 0 };
+    sd_campaign *c = sd_campaign_new(&o);
+    for (size_t i = 0; i < k; i++)
+        sd_campaign_add_part(c, &v[i].p);
+    sd_evlist l = { 0 };
+    sd_campaign_finish(c, &l);
+    /* a campaign event names its first connection's first frame: its
+     * file and number there are that connection's record's */
+    origin_ctx oc = { sd_calloc(k, sizeof *oc.v), 0 };
+    for (size_t i = 0; i < k; i++)
+        if (v[i].path)
+            oc.v[oc.n++] = &v[i];
+    qsort(oc.v, oc.n, sizeof *oc.v, cmp_frame);
+    sd_origin_set(part_origin_fn, &oc);
+    for (size_t i = 0; i < l.n; i++)
+        sd_evout_json(b, &l.v[i]);
+    sd_origin_set(NULL, NULL);
+    free(oc.v);
+    sd_evlist_free(&l);
+    sd_campaign_free(c);
+    for (size_t i = 0; i < k; i++)
+        free(v[i].path);
+    free(v);
+}

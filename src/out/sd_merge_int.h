@@ -1,0 +1,60 @@
+/* sd_merge internals, shared by sd_merge.c (reading, numbering) and
+ * sd_merge_out.c (open counts, order, rewriting). */
+#ifndef SD_MERGE_INT_H
+#define SD_MERGE_INT_H
+
+#include "../common/sd_common.h"
+#include "../common/sd_hmap.h"
+
+#include <stdbool.h>
+#include <stdint.h>
+
+/* One owned connection, from its {"_own":"conn"} record. Frame numbers
+ * are the chunk's until sd_merge globalises them. */
+typedef struct mconn {
+    char uid[20], guid[20];         /* the chunk's and the global one */
+    unsigned chunk;
+    int sel, proto, prov, ep, cls, cp, cut;
+    uint8_t oh[16], rh[16];
+    unsigned op, rp, vlan;
+    int64_t start;
+    uint64_t ff, lf, idx, stream, end, cl;
+    uint64_t gidx, gstream;         /* global numbers */
+    uint64_t open_at_end, orig_open_at_end;
+    uint32_t wb[2], fseq;           /* its conversation's base seqs (wbs: which set), its first seq */
+    int wbs, fsyn, fside;           /* ... and whether that was a SYN, from which side of the key */
+    const struct mconn *cont;       /* the earlier chunk's connection whose stream it goes on with */
+    bool drop;                      /* provisional, covered by an earlier chunk */
+    uint64_t pos;                   /* place in the merged order (UINT64_MAX: not shown) */
+    size_t *lines, nlines;          /* its output lines (indexes into the chunk's) */
+} mconn;
+
+typedef struct mchunk {
+    unsigned first, last;
+    bool trailer, overlap;          /* overlap: its files and a later one's interleave in time */
+    int64_t tmin, tmax;             /* the times of its owned files' records */
+    uint64_t *frames, nframes_files; /* records per owned file */
+    uint64_t off;                    /* records in earlier files */
+    char *text;                      /* the whole output, lines cut at '\n' */
+    char **lines;
+    size_t nlines;
+    mconn *conns;
+    size_t nconns;
+    size_t *tail, ntail;             /* lines of no connection */
+    char **camp;                     /* sd_campaign's partial aggregates */
+    size_t ncamp;
+    sd_hmap *byuid;                  /* uid -> index in conns */
+} mchunk;
+
+/* sd_merge_camp.c: the campaigns (brute force, scans) over every chunk,
+ * as one run would find them, as JSON lines. */
+void sd_merge_campaign(mchunk *ch, size_t n, sd_buf *b);
+/* A chunk's connection by its (chunk) uid, or NULL. */
+mconn *sd_merge_conn(const mchunk *ch, const char *uid);
+
+/* sd_merge_out.c */
+void sd_merge_open_counts(mchunk *ch, size_t n);
+/* Returns the connections cut at a read-ahead limit. */
+uint64_t sd_merge_write(mchunk *ch, size_t n, FILE *out);
+
+#endif

@@ -1,0 +1,231 @@
+/* sd_merge: open counts, order and rewriting of the merged lines (see
+ * sd_merge.h). */
+#include "sd_merge_int.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* Where something happened, in one run's order: the record, then within
+ * it (sd_engine's record_open_counts): 0 a connection ended by the packet
+ * (split, eviction), 1 one opened, 2 one closed by it, 3 a sweep, 4 the
+ * drain; sweeps and the drain go by idle class, then least recently seen. */
+typedef struct mpos {
+    uint64_t frame, a, b;
+    unsigned how;
+} mpos;
+
+static int cmp_pos(const mpos *x, const mpos *y)
+{
+    if (x->frame != y->frame)
+        return x->frame < y->frame ? -1 : 1;
+    if (x->how != y->how)
+        return x->how < y->how ? -1 : 1;
+    if (x->a != y->a)
+        return x->a < y->a ? -1 : 1;
+    return (x->b > y->b) - (x->b < y->b);
+}
+
+typedef struct mev {
+    mpos at;
+    mconn *c;
+    bool open;
+    size_t seq; /* input order, for ties */
+} mev;
+
+static int cmp_ev(const void *a, const void *b)
+{
+    const mev *x = a, *y = b;
+    int r = cmp_pos(&x->at, &y->at);
+    return r ? r : (x->seq > y->seq) - (x->seq < y->seq);
+}
+
+static bool shown(const mconn *c)
+{
+    return c->sel && !c->drop;
+}
+
+/* open_at_end, orig_open_at_end: the other connections (and those of the
+ * same originator) still open when this one closed, over every chunk. */
+void sd_merge_open_counts(mchunk *ch, size_t n)
+{
+    mev *v = NULL;
+    size_t k = 0, cap = 0;
+    for (size_t i = 0; i < n; i++)
+        for (size_t j = 0; j < ch[i].nconns; j++) {
+            mconn *c = &ch[i].conns[j];
+            if (!shown(c) || !c->cl)
+                continue;
+            if (k + 2 > cap)
+                v = sd_reallocarray(v, cap = cap ? cap * 2 : 256, sizeof *v);
+            bool swept = c->cp >= 3;
+            v[k] = (mev){ { c->ff, 0, 0, 1 }, c, true, k };
+            k++;
+            v[k] = (mev){ { c->cl, swept ? (uint64_t)c->cls : 0, swept ? c->lf : 0, (unsigned)c->cp }, c,
+                          false, k };
+            k++;
+        }
+    qsort(v, k, sizeof *v, cmp_ev);
+    sd_hmap *hosts = sd_hmap_new(16, sizeof(uint64_t), 0);
+    uint64_t total = 0;
+    for (size_t i = 0; i < k; i++) {
+        void *h;
+        sd_hmap_insert(hosts, v[i].c->oh, &h);
+        uint64_t *nh = h;
+        if (v[i].open) {
+            total++, (*nh)++;
+            continue;
+        }
+        v[i].c->open_at_end = total - 1;
+        v[i].c->orig_open_at_end = *nh - 1;
+        total--, (*nh)--;
+    }
+    sd_hmap_free(hosts);
+    free(v);
+}
+
+/* When one run would have ended c: in a packet's handling, in a sweep (by
+ * idle class, least recently seen first) or in the drain (stream order). */
+static mpos end_pos(const mconn *c)
+{
+    if (c->ep == 1)
+        return (mpos){ c->end, (uint64_t)c->cls, c->lf, 1 };
+    if (c->ep == 2)
+        return (mpos){ c->end, c->ff, 0, 2 };
+    return (mpos){ c->end, 0, 0, 0 };
+}
+
+/* A number in decimal: the merge writes many, printf is the slow part. */
+static void put_u64(sd_buf *b, uint64_t v)
+{
+    char d[24];
+    size_t n = sizeof d;
+    do
+        d[--n] = (char)('0' + v % 10);
+    while (v /= 10);
+    sd_buf_append(b, d + n, sizeof d - n);
+}
+
+static bool key_is(const char *k, size_t kl, const char *name)
+{
+    return kl == strlen(name) && !memcmp(k, name, kl);
+}
+
+static const char *skip_num(const char *p)
+{
+    while (*p >= '0' && *p <= '9')
+        p++;
+    return p;
+}
+
+/* The value of key k at p, renumbered when it is one of the connection's
+ * numbers; returns where copying goes on. */
+static const char *value(const mconn *c, uint64_t off, const char *k, size_t kl, const char *p, sd_buf *b)
+{
+    bool digit = *p >= '0' && *p <= '9';
+    if (key_is(k, kl, "uid") && *p == '"') {
+        const char *q = strchr(p + 1, '"');
+        sd_buf_printf(b, "\"%s\"", c->guid);
+        return q ? q + 1 : p + strlen(p);
+    }
+    if (digit && key_is(k, kl, "stream")) {
+        put_u64(b, c->gstream);
+        return skip_num(p);
+    }
+    if (digit && (key_is(k, kl, "open_at_end") || key_is(k, kl, "orig_open_at_end"))) {
+        put_u64(b, kl == 11 ? c->open_at_end : c->orig_open_at_end);
+        return skip_num(p);
+    }
+    /* A frame within its own file (file_frame, file_first_frame) is the
+     * same in a chunk's run and in one run: only global frames move. */
+    bool in_file = kl > 5 && !memcmp(k, "file_", 5);
+    if (digit && !in_file && kl >= 5 && !memcmp(k + kl - 5, "frame", 5)) {
+        put_u64(b, strtoull(p, NULL, 10) + off);
+        return skip_num(p);
+    }
+    if (*p == '[' && key_is(k, kl, "frames")) {
+        sd_buf_append(b, "[", 1);
+        for (p++; *p >= '0' && *p <= '9';) {
+            put_u64(b, strtoull(p, NULL, 10) + off);
+            p = skip_num(p);
+            if (*p == ',')
+                sd_buf_append(b, p++, 1);
+        }
+    }
+    return p;
+}
+
+/* Past the JSON string that starts at p (its closing quote). */
+static const char *string_end(const char *p)
+{
+    for (p++; *p && *p != '"'; p++)
+        if (*p == '\\' && p[1])
+            p++;
+    return *p ? p + 1 : p;
+}
+
+static void rewrite(const mconn *c, uint64_t off, const char *line, sd_buf *b)
+{
+    const char *p = line;
+    while (*p) {
+        size_t run = strcspn(p, "\"");
+        sd_buf_append(b, p, run);
+        p += run;
+        if (!*p)
+            break;
+        const char *q = string_end(p);
+        sd_buf_append(b, p, (size_t)(q - p));
+        if (*q == ':' && q - p >= 2) {
+            sd_buf_append(b, ":", 1);
+            p = value(c, off, p + 1, (size_t)(q - p - 2), q + 1, b);
+        } else
+            p = q;
+    }
+    if (c->cut && b->len && b->p[b->len - 1] == '}') {
+        b->len--;
+        sd_buf_printf(b, ",\"readahead_cut\":true}");
+    }
+    sd_buf_append(b, "\n", 1);
+}
+
+/* The chunk whose next connection one run would end first. */
+static size_t next_chunk(mchunk *ch, size_t n, const size_t *at)
+{
+    size_t best = n;
+    mpos bp = { 0, 0, 0, 0 };
+    for (size_t i = 0; i < n; i++) {
+        if (at[i] >= ch[i].nconns)
+            continue;
+        mpos p = end_pos(&ch[i].conns[at[i]]);
+        if (best == n || cmp_pos(&p, &bp) < 0)
+            best = i, bp = p;
+    }
+    return best;
+}
+
+/* Each chunk's connections stay in the order it ended them; the chunks'
+ * sequences interleave by when one run ends each. */
+uint64_t sd_merge_write(mchunk *ch, size_t n, FILE *out)
+{
+    size_t *at = sd_calloc(n ? n : 1, sizeof *at);
+    sd_buf b = { 0 };
+    uint64_t cut = 0, pos = 0;
+    for (size_t i; (i = next_chunk(ch, n, at)) < n;) {
+        mconn *c = &ch[i].conns[at[i]++];
+        c->pos = shown(c) ? pos++ : UINT64_MAX;
+        if (!shown(c))
+            continue;
+        cut += c->cut;
+        for (size_t l = 0; l < c->nlines; l++)
+            rewrite(c, ch[i].off, ch[i].lines[c->lines[l]], &b);
+        if (b.len > 65536)
+            fwrite(b.p, 1, b.len, out), b.len = 0;
+    }
+    for (size_t i = 0; i < n; i++)
+        for (size_t l = 0; l < ch[i].ntail; l++)
+            sd_buf_printf(&b, "%s\n", ch[i].lines[ch[i].tail[l]]);
+    sd_merge_campaign(ch, n, &b);
+    fwrite(b.p, 1, b.len, out);
+    sd_buf_free(&b);
+    free(at);
+    return cut;
+}

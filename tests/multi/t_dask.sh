@@ -1,0 +1,74 @@
+#!/usr/bin/env bash
+# dist/strider-dask against a scheduler and two workers started here on
+# 127.0.0.1: its stdout is byte-identical to one strider run (conns --json,
+# ssh --json) over rotated files with connections across chunks and a brute
+# force spread over many chunks; a chunk that fails twice fails the run.
+set -u
+. "$(dirname "$0")/../lib.sh"
+PY=/usr/bin/python3 # Debian's python3-distributed lives in the system python
+"$PY" -c "import distributed" 2> /dev/null || skip "python3-distributed cannot be imported"
+command -v dask-scheduler > /dev/null && command -v dask-worker > /dev/null || skip "no dask-scheduler/dask-worker"
+command -v editcap > /dev/null || skip "no editcap"
+[ -d "$SHARED/captures" ] || skip "no shared captures"
+T=$(mktemp -d)
+pids=()
+stop() {
+    for p in "${pids[@]}"; do kill "$p" 2> /dev/null; done
+    for p in "${pids[@]}"; do wait "$p" 2> /dev/null; done
+    rm -rf "$T"
+}
+trap stop EXIT
+fails=0
+bad() { echo "FAIL: $*"; fails=$((fails + 1)); }
+
+cd "$T" || exit 1
+export DASK_DISTRIBUTED__WORKER__DAEMON=False
+dask-scheduler --host 127.0.0.1 --port 0 --no-dashboard --scheduler-file "$T/sched.json" > "$T/sched.log" 2>&1 &
+pids+=($!)
+for _ in $(seq 100); do [ -s "$T/sched.json" ] && break; sleep 0.2; done
+[ -s "$T/sched.json" ] || die "the scheduler did not start: $(tail -3 "$T/sched.log")"
+ADDR=$("$PY" -c "import json,sys; print(json.load(open(sys.argv[1]))['address'])" "$T/sched.json")
+for w in 1 2; do
+    dask-worker --scheduler-file "$T/sched.json" --nworkers 1 --nthreads 1 --no-dashboard \
+        --host 127.0.0.1 --local-directory "$T/w$w" > "$T/worker$w.log" 2>&1 &
+    pids+=($!)
+done
+"$PY" - "$ADDR" <<'PYEOF' || die "the workers did not join"
+import sys
+from distributed import Client
+c = Client(sys.argv[1], timeout="30s")
+c.wait_for_workers(2, timeout=60)
+c.close()
+PYEOF
+
+mkdir hassh guess rot
+editcap -c 150 "$SHARED/captures/hassh/corelight/testing/Traces/ssh_zeek_test_pcaps.pcap" hassh/p.pcap > /dev/null
+editcap -c 40 "$SHARED/captures/zeek/testing/btest/Traces/ssh/sshguess.pcap" guess/p.pcap > /dev/null
+python3 "$REPO/tests/multi/gen_rotated.py" rot
+D=$REPO/dist/strider-dask
+for set in "hassh conns --json" "hassh ssh --json" "guess ssh --json" "rot conns --json" "rot conns --json --idle-timeout 30"; do
+    read -r dir cmd opts <<< "$set"
+    "$STRIDER" $cmd $opts -q "$dir" > one
+    [ -s one ] || bad "$set: one run printed nothing"
+    for cf in 1 3; do
+        "$D" --scheduler "$ADDR" --chunk-files $cf --strider "$STRIDER" -- $cmd $opts "$dir" > dask 2> dask.err ||
+            { bad "$set --chunk-files $cf: driver failed: $(tail -3 dask.err)"; continue; }
+        cmp -s one dask || { bad "$set --chunk-files $cf: differs from one run"; diff one dask | head -4; }
+        grep -q "chunks done" dask.err || bad "$set: no progress on stderr"
+        [ "$dir $cmd" = "guess ssh" ] && cp dask guess.out
+    done
+    echo "ok $set"
+done
+grep -q '"kind":"brute_force".*"connections":11,' guess.out || bad "the brute force over chunks not found whole"
+
+# a chunk that cannot run fails twice and fails the run, with its error
+printf '#!/bin/sh\ncase "$*" in *"--own 2:2"*) echo "disk on fire" >&2; exit 3;; esac\nexec "%s" "$@"\n' "$STRIDER" > flaky
+chmod +x flaky
+"$D" --scheduler "$ADDR" --chunk-files 1 --strider "$T/flaky" -- conns --json rot > out 2> err
+rc=$?
+[ $rc != 0 ] || bad "a failing chunk did not fail the run"
+grep -q "disk on fire" err || bad "the failing chunk's error is not shown"
+[ -s out ] && bad "output written although a chunk failed"
+
+[ $fails = 0 ] || die "$fails checks failed"
+echo "dask outputs identical"

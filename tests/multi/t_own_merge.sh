@@ -1,0 +1,119 @@
+#!/usr/bin/env bash
+# Ownership of a file list (--own, --read-ahead), `strider merge` and
+# --jobs: for rotated files cut into chunks, the merge of the chunks'
+# outputs and the --jobs run are byte-identical to one run over every file
+# (conns --json, ssh --json), on shared captures cut with editcap and on a
+# crafted set whose connections cross file boundaries in every way
+# (tests/multi/gen_rotated.py); a connection longer than the read-ahead is
+# marked; bad option values exit 2; a missing chunk fails the merge.
+set -u
+. "$(dirname "$0")/../lib.sh"
+command -v editcap >/dev/null || skip "no editcap"
+command -v python3 >/dev/null || skip "no python3"
+T=$(mktemp -d)
+trap 'rm -rf "$T"' EXIT
+fails=0
+bad() { echo "FAIL: $*"; fails=$((fails + 1)); }
+
+# same LABEL DIR ARGS...: one run vs every chunking we try, compared with cmp
+same() {
+    local label=$1 dir=$2; shift 2
+    local files=("$dir"/*.pcap) n
+    n=${#files[@]}
+    "$STRIDER" "$@" -q "${files[@]}" > "$T/one" 2>/dev/null || { bad "$label: one run failed"; return; }
+    [ -s "$T/one" ] || { bad "$label: one run printed nothing"; return; }
+    # each file its own chunk, merged in reverse order (order of the inputs must not matter)
+    local outs=()
+    for ((i = n - 1; i >= 0; i--)); do
+        "$STRIDER" "$@" -q --own "$i:$i" "${files[@]}" > "$T/c$i" || bad "$label: --own $i:$i failed"
+        outs+=("$T/c$i")
+    done
+    "$STRIDER" merge "${outs[@]}" > "$T/m" || bad "$label: merge failed"
+    cmp -s "$T/one" "$T/m" || { bad "$label: merge of $n one-file chunks differs"; diff "$T/one" "$T/m" | head -5; }
+    # two uneven chunks
+    local h=$((n / 3))
+    "$STRIDER" "$@" -q --own "0:$h" "${files[@]}" > "$T/h0"
+    "$STRIDER" "$@" -q --own "$((h + 1)):$((n - 1))" "${files[@]}" > "$T/h1"
+    "$STRIDER" merge "$T/h0" "$T/h1" > "$T/m2" || bad "$label: merge of 2 chunks failed"
+    cmp -s "$T/one" "$T/m2" || bad "$label: merge of 2 chunks differs"
+    for j in 2 3; do
+        "$STRIDER" "$@" -q --jobs $j "${files[@]}" > "$T/j$j" 2>/dev/null || bad "$label: --jobs $j failed"
+        cmp -s "$T/one" "$T/j$j" || bad "$label: --jobs $j differs"
+    done
+    echo "ok $label: $n files, $(wc -l < "$T/one") lines"
+}
+
+# cut CAPTURE PACKETS DIR: rotated files of PACKETS records each
+cut() { mkdir -p "$3" && editcap -c "$2" "$1" "$3/p.pcap" > /dev/null; }
+
+C=$SHARED/captures
+[ -d "$C" ] || skip "no shared captures"
+cut "$C/hassh/corelight/testing/Traces/ssh_zeek_test_pcaps.pcap" 150 "$T/hassh"
+cut "$C/zeek/testing/btest/Traces/ssh/sshguess.pcap" 40 "$T/guess" # a brute force over 11 files
+cut "$C/tcpsession/data/100.1.1.105-and-100.1.21.181-and-100.1.29.36-sessions.pcap" 6 "$T/sess"
+cut "$C/zeek/testing/btest/Traces/ssh/ssh.client-side-half-duplex.pcap" 60 "$T/half"
+mkdir -p "$T/rot" && python3 "$REPO/tests/multi/gen_rotated.py" "$T/rot"
+
+for d in hassh guess sess half rot; do
+    same "$d conns" "$T/$d" conns --json
+done
+for d in hassh guess half; do
+    same "$d ssh" "$T/$d" ssh --json
+done
+same "rot conns idle 30" "$T/rot" conns --json --idle-timeout 30
+same "rot conns -R" "$T/rot" conns --json -R
+
+# the brute force spread over the chunks is found once, whole
+"$STRIDER" ssh --json -q --jobs 3 "$T/guess"/*.pcap > "$T/g3"
+grep -q '"kind":"brute_force".*"connections":11,' "$T/g3" || bad "brute force over chunks not counted whole"
+
+# a connection longer than the read-ahead is cut there, marked, and
+# counted; what comes after the limit is a mid-stream connection of the
+# later chunk (nothing is lost). Those alive at the limit with nothing
+# more to come are marked too: the chunk cannot know.
+"$STRIDER" conns --json -q --jobs 3 --read-ahead 60 "$T/rot"/*.pcap > "$T/ra" 2> "$T/ra.err"
+"$STRIDER" conns --json -q "$T/rot"/*.pcap > "$T/ra1"
+grep -q '"id.orig_p":44000.*"orig_pkts":3,.*"readahead_cut":true' "$T/ra" || bad "L not cut and marked"
+grep -q '"id.orig_p":44000.*"orig_pkts":1,.*"midstream":true' "$T/ra" || bad "L's tail not a connection of its own"
+grep -q '"id.orig_p":44000.*"orig_pkts":4,' "$T/ra1" || bad "L not whole in one run"
+grep -q '"id.orig_p":5002[0-9].*readahead_cut' "$T/ra" && bad "a short connection marked cut"
+[ "$(wc -l < "$T/ra")" = "$(($(wc -l < "$T/ra1") + 1))" ] || bad "connections lost or doubled at the read-ahead limit"
+grep -q "cut at the read-ahead limit" "$T/ra.err" || bad "no note of the cut on stderr"
+
+# bad values exit 2 with a message; a missing chunk fails the merge
+f=("$T/rot"/*.pcap)
+for args in "--own 3:1" "--own x" "--own 0:9" "--own -1:2" "--read-ahead 0" "--read-ahead 5x" "--read-ahead=-3" \
+    "--jobs 0" "--jobs 9999" "--own 0:1 --jobs 2"; do
+    "$STRIDER" conns --json $args "${f[@]}" > /dev/null 2> "$T/err"
+    rc=$?
+    [ $rc = 2 ] && [ -s "$T/err" ] || bad "conns $args: exit $rc, want 2 with a message"
+done
+"$STRIDER" summary --own 0:1 "${f[@]}" > /dev/null 2>&1; [ $? = 2 ] || bad "summary --own accepted"
+"$STRIDER" conns --own 0:1 "${f[@]}" > /dev/null 2>&1; [ $? = 2 ] || bad "--own without --json accepted"
+"$STRIDER" conns --json --sort stream --jobs 2 "${f[@]}" > /dev/null 2>&1; [ $? = 2 ] || bad "--sort with --jobs accepted"
+"$STRIDER" conns --json --where open_at_end=0 --jobs 2 "${f[@]}" > /dev/null 2>&1; [ $? = 2 ] ||
+    bad "--where on open_at_end with --jobs accepted"
+"$STRIDER" conns --json -q --own 0:1 "${f[@]}" > "$T/a"
+"$STRIDER" conns --json -q --own 3:5 "${f[@]}" > "$T/b"
+"$STRIDER" merge "$T/a" "$T/b" > /dev/null 2> "$T/err"; [ $? = 1 ] && grep -q "file 2 is in no chunk" "$T/err" ||
+    bad "merge with a missing chunk did not fail"
+"$STRIDER" merge "$T/one" > /dev/null 2>&1; [ $? = 1 ] || bad "merge of a plain output did not fail"
+
+# hostile chunk outputs: refused with a message (exit 1), never a crash
+"$STRIDER" conns --json -q --own 0:5 "${f[@]}" > "$T/whole"
+head -c $(($(wc -c < "$T/whole") / 2)) "$T/whole" > "$T/trunc"
+head -c 3000 /dev/urandom > "$T/rand"
+printf '{"_own":"chunk","first":0,"last":4294967295,"frames":[1]}\n' > "$T/huge"
+printf '{"_own":"chunk","first":3,"last":1,"frames":[]}\n' > "$T/inv"
+printf '{"_own":"conn","uid":"x","oh":"zz"}\n{"_own":"chunk","first":0,"last":0,"frames":[1]}\n' > "$T/badrec"
+printf '{"_own":"chunk","first":0,"last":0,"cut":0,"tmin":0,"tmax":0,"overlap":0,"frames":[1' > "$T/unterm"
+for h in trunc rand huge inv badrec unterm; do
+    "$STRIDER" merge "$T/$h" > /dev/null 2> "$T/err"
+    rc=$?
+    [ $rc = 1 ] && [ -s "$T/err" ] || bad "merge of a $h chunk output: exit $rc, want 1 with a message"
+done
+sed 's/"uid":"C[A-Za-z0-9]*"/"uid":"Cnotaconnection000"/' "$T/whole" > "$T/orphan"
+"$STRIDER" merge "$T/orphan" > "$T/orphan.out" 2> /dev/null || bad "merge of lines whose uid is no record's failed"
+
+[ $fails = 0 ] || die "$fails checks failed"
+echo "all outputs identical"

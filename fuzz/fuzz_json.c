@@ -97,8 +97,9 @@ static void check(run *r, const sd_engine *e)
 {
     const sd_hoststats_result *hr = sd_hoststats_finish(r->hs);
     sd_buf sj = { 0 }, st = { 0 };
-    sd_summary_json(&sj, hr, sd_engine_get_stats(e), NULL);
-    sd_summary_text(&st, hr, sd_engine_get_stats(e), NULL);
+    sd_summary_result sr = { .hosts = hr };
+    sd_summary_json(&sj, &sr, sd_engine_get_stats(e), NULL);
+    sd_summary_text(&st, &sr, sd_engine_get_stats(e), NULL);
     for (int i = 0; i < 3; i++)
         sd_recout_end(r->w[i], &r->conns[i]);
     fz_json_lines("conns --json", r->conns[0].p, r->conns[0].len);

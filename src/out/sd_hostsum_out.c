@@ -67,8 +67,10 @@ void sd_hostsum_text(sd_buf *b, const sd_hostsum_result *r, sd_summary_flush flu
         return;
     }
     conns_header(b);
-    for (size_t i = 0; i < r->nafter; i++)
+    for (size_t i = 0; i < r->nafter && i < SD_SUMSEC_TEXT_MAX; i++)
         conn_text(b, &r->conns[r->after[i]], t0);
+    if (r->nafter > SD_SUMSEC_TEXT_MAX)
+        sd_buf_printf(b, "  (the first %u shown; all are in the table above)\n", SD_SUMSEC_TEXT_MAX);
     sd_buf_printf(b, "  %zu connections: %llu bytes sent, %llu received\n", r->nafter, (ull)r->after_sent,
                   (ull)r->after_received);
 }

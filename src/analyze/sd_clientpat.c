@@ -27,6 +27,7 @@ typedef struct cagg {
 
 struct sd_clientpat {
     sd_clientpat_opts o;
+    sd_prefix only;          /* o.only points here */
     sd_hmap *idx;            /* sd_addr -> uint32_t index in aggs */
     SD_VEC(cagg) aggs;
     SD_VEC(sd_clientpat_host) out;
@@ -39,6 +40,10 @@ sd_clientpat *sd_clientpat_new(const sd_clientpat_opts *o)
     sd_clientpat *cp = sd_calloc(1, sizeof *cp);
     if (o)
         cp->o = *o;
+    if (cp->o.only) {
+        cp->only = *cp->o.only;
+        cp->o.only = &cp->only;
+    }
     if (!cp->o.max_hosts || cp->o.max_hosts > UINT32_MAX)
         cp->o.max_hosts = cp->o.max_hosts ? UINT32_MAX : SD_CLIENTPAT_MAX_HOSTS;
     cp->idx = sd_hmap_new(sizeof(sd_addr), sizeof(uint32_t), cp->o.max_hosts);
@@ -123,7 +128,7 @@ void sd_clientpat_packet(void *ud, const sd_conn *c, const sd_pkt *p, int dir, u
      * the connection's first packet): one count per connection, never its
      * retransmitted SYNs */
     if (cp->finished || !c || c->ipproto != 6 || c->orig_by != SD_ORIG_SYN || dir != SD_DIR_ORIG ||
-        c->d[0].pkts != 1)
+        c->d[0].pkts != 1 || (cp->o.only && !sd_prefix_match(cp->o.only, &p->src)))
         return;
     cp->r.conns++;
     cagg *g = host_get(cp, &p->src);
@@ -148,7 +153,8 @@ void sd_clientpat_packet(void *ud, const sd_conn *c, const sd_pkt *p, int dir, u
 void sd_clientpat_conn(void *ud, const sd_conn *c)
 {
     sd_clientpat *cp = ud;
-    if (!cp->finished && c->ipproto == 6 && c->orig_by != SD_ORIG_SYN)
+    if (!cp->finished && c->ipproto == 6 && c->orig_by != SD_ORIG_SYN &&
+        (!cp->o.only || sd_prefix_match(cp->o.only, &c->orig_h)))
         cp->r.midstream++;
 }
 

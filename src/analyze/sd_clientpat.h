@@ -16,6 +16,7 @@
 #ifndef SD_CLIENTPAT_H
 #define SD_CLIENTPAT_H
 
+#include "../common/sd_prefix.h"
 #include "../flow/sd_engine.h"
 
 /* First connections of a host kept as evidence (port, ISN, frame). */
@@ -79,6 +80,7 @@ typedef struct sd_clientpat_host {
 
 typedef struct sd_clientpat_opts {
     size_t max_hosts;      /* 0 = SD_CLIENTPAT_MAX_HOSTS */
+    const sd_prefix *only; /* only clients in it (summary --host); NULL = all */
 } sd_clientpat_opts;
 
 typedef struct sd_clientpat_result {

@@ -57,7 +57,9 @@ sd_summary *sd_summary_new(const sd_summary_opts *o)
     s->o = *o;
     sd_hoststats_opts ho = { .max_hosts = o->max_hosts, .all_hosts = o->all_hosts };
     s->hs = sd_hoststats_new(&ho);
-    s->cp = sd_clientpat_new(&(sd_clientpat_opts){ .max_hosts = o->max_hosts });
+    /* with a host of interest, only its own clients' patterns */
+    s->cp = sd_clientpat_new(&(sd_clientpat_opts){ .max_hosts = o->max_hosts,
+                                                   .only = o->host_set ? &o->host.host : NULL });
     if (o->host_set)
         s->host = sd_hostsum_new(&o->host);
     if (o->files)

@@ -112,6 +112,8 @@ void sd_summary_text(sd_buf *b, const sd_summary_result *sr, const sd_engine_sta
     text_capture(b, r, st);
     if (sr->host) {
         sd_hostsum_text(b, sr->host, flush);
+        if (sr->clients)
+            sd_clientpat_text(b, sr->clients, SD_HOSTSTATS_TOP_N, flush);
         if (sr->files)
             sd_files_text(b, sr->files, flush);
         return;
@@ -246,6 +248,8 @@ void sd_summary_json(sd_buf *b, const sd_summary_result *sr, const sd_engine_sta
     json_capture(&j, b, sr, st);
     if (sr->host) {
         sd_hostsum_json(b, sr->host, flush);
+        if (sr->clients)
+            sd_clientpat_json(b, sr->clients, flush);
         if (sr->files)
             sd_files_json(b, sr->files, flush);
         return;

@@ -102,22 +102,16 @@ static void seq_add(seqagg *s, uint32_t v, uint32_t mask, uint32_t small_max, bo
 
 static cagg *host_get(sd_clientpat *cp, const sd_addr *a)
 {
-    void *v;
     uint32_t i;
-    switch (sd_hmap_insert(cp->idx, a, &v)) {
-    case SD_HMAP_FOUND:
-        memcpy(&i, v, sizeof i);
-        return &cp->aggs.v[i];
-    case SD_HMAP_ADDED:
-        i = (uint32_t)cp->aggs.n;
-        memcpy(v, &i, sizeof i);
+    sd_hmap_res r = sd_hmap_index(cp->idx, a, (uint32_t)cp->aggs.n, &i);
+    if (r == SD_HMAP_FULL)
+        return NULL;
+    if (r == SD_HMAP_ADDED) {
         cagg *g = sd_vec_push(&cp->aggs);
         memset(g, 0, sizeof *g);
         g->h.addr = *a;
-        return g;
-    default:
-        return NULL;
     }
+    return &cp->aggs.v[i];
 }
 
 void sd_clientpat_packet(void *ud, const sd_conn *c, const sd_pkt *p, int dir, unsigned ta)

@@ -18,12 +18,12 @@
 #include "analyze/sd_hostsum.h"
 #include "common/sd_prefix.h"
 
-static sd_addr v4(uint32_t x)
+static sd_addr v4(uint32_t x) /* 1 -> 0.0.0.1 */
 {
+    char s[16];
     sd_addr a;
-    memset(&a, 0, sizeof a);
-    a.fam = 4;
-    a.a[0] = (uint8_t)(x >> 24), a.a[1] = (uint8_t)(x >> 16), a.a[2] = (uint8_t)(x >> 8), a.a[3] = (uint8_t)x;
+    snprintf(s, sizeof s, "%u.%u.%u.%u", x >> 24, (x >> 16) & 255, (x >> 8) & 255, x & 255);
+    sd_addr_parse(s, &a);
     return a;
 }
 

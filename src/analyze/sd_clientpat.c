@@ -25,10 +25,24 @@ typedef struct cagg {
     seqagg port, isn;
 } cagg;
 
+/* A host's first connection, all most hosts of a SYN flood from spoofed
+ * addresses ever send: 24 bytes, and the whole aggregate (~300 bytes) only
+ * from its second connection on. */
+typedef struct first_syn {
+    uint64_t frame;
+    sd_ts ts;
+    uint32_t isn;
+    uint16_t port;
+} first_syn;
+
+/* The host map's value: an index in aggs with this bit, else in firsts. */
+#define IN_AGGS 0x80000000u
+
 struct sd_clientpat {
     sd_clientpat_opts o;
     sd_prefix only;          /* o.only points here */
-    sd_hmap *idx;            /* sd_addr -> uint32_t index in aggs */
+    sd_hmap *idx;            /* sd_addr -> uint32_t index (IN_AGGS) */
+    SD_VEC(first_syn) firsts;
     SD_VEC(cagg) aggs;
     SD_VEC(sd_clientpat_host) out;
     sd_clientpat_result r;
@@ -44,8 +58,8 @@ sd_clientpat *sd_clientpat_new(const sd_clientpat_opts *o)
         cp->only = *cp->o.only;
         cp->o.only = &cp->only;
     }
-    if (!cp->o.max_hosts || cp->o.max_hosts > UINT32_MAX)
-        cp->o.max_hosts = cp->o.max_hosts ? UINT32_MAX : SD_CLIENTPAT_MAX_HOSTS;
+    if (!cp->o.max_hosts || cp->o.max_hosts >= IN_AGGS)
+        cp->o.max_hosts = cp->o.max_hosts ? IN_AGGS - 1 : SD_CLIENTPAT_MAX_HOSTS;
     cp->idx = sd_hmap_new(sizeof(sd_addr), sizeof(uint32_t), cp->o.max_hosts);
     cp->r.max_hosts = cp->o.max_hosts;
     return cp;
@@ -56,6 +70,7 @@ void sd_clientpat_free(sd_clientpat *cp)
     if (!cp)
         return;
     sd_hmap_free(cp->idx);
+    sd_vec_free(&cp->firsts);
     sd_vec_free(&cp->aggs);
     sd_vec_free(&cp->out);
     free(cp);
@@ -100,18 +115,56 @@ static void seq_add(seqagg *s, uint32_t v, uint32_t mask, uint32_t small_max, bo
     s->last = v;
 }
 
-static cagg *host_get(sd_clientpat *cp, const sd_addr *a)
+/* One more connection of the host's aggregate, in capture order. */
+static void agg_add(cagg *g, uint16_t port, uint32_t isn, uint64_t frame, sd_ts ts)
 {
-    uint32_t i;
-    sd_hmap_res r = sd_hmap_index(cp->idx, a, (uint32_t)cp->aggs.n, &i);
-    if (r == SD_HMAP_FULL)
-        return NULL;
-    if (r == SD_HMAP_ADDED) {
-        cagg *g = sd_vec_push(&cp->aggs);
-        memset(g, 0, sizeof *g);
-        g->h.addr = *a;
+    sd_clientpat_host *h = &g->h;
+    bool first = !h->conns++;
+    if (first)
+        h->first = ts;
+    h->last = ts;
+    seq_add(&g->port, port, 0xffffu, SD_CLIENTPAT_PORT_STEP_MAX, first);
+    seq_add(&g->isn, isn, 0xffffffffu, SD_CLIENTPAT_ISN_STEP_MAX, first);
+    if (h->nev < SD_CLIENTPAT_EVIDENCE) {
+        h->ev_port[h->nev] = port;
+        h->ev_isn[h->nev] = isn;
+        h->ev_frame[h->nev++] = frame;
     }
-    return &cp->aggs.v[i];
+}
+
+/* The host's second connection: its aggregate, made from its first. */
+static cagg *promote(sd_clientpat *cp, const sd_addr *a, uint32_t *slot)
+{
+    first_syn f = cp->firsts.v[*slot];
+    *slot = (uint32_t)cp->aggs.n | IN_AGGS;
+    cagg *g = sd_vec_push(&cp->aggs);
+    memset(g, 0, sizeof *g);
+    g->h.addr = *a;
+    agg_add(g, f.port, f.isn, f.frame, f.ts);
+    return g;
+}
+
+/* The connection's SYN p into its host's state; false when the cap
+ * refused the host. */
+static bool note_syn(sd_clientpat *cp, const sd_pkt *p)
+{
+    void *v;
+    uint32_t slot;
+    switch (sd_hmap_insert(cp->idx, &p->src, &v)) {
+    case SD_HMAP_ADDED:
+        slot = (uint32_t)cp->firsts.n;
+        memcpy(v, &slot, sizeof slot);
+        *sd_vec_push(&cp->firsts) = (first_syn){ p->frame->num, p->frame->ts, p->seq, p->sport };
+        return true;
+    case SD_HMAP_FOUND:
+        memcpy(&slot, v, sizeof slot);
+        cagg *g = slot & IN_AGGS ? &cp->aggs.v[slot & ~IN_AGGS] : promote(cp, &p->src, &slot);
+        memcpy(v, &slot, sizeof slot); /* no insert since: v is still the entry's */
+        agg_add(g, p->sport, p->seq, p->frame->num, p->frame->ts);
+        return true;
+    default:
+        return false;
+    }
 }
 
 void sd_clientpat_packet(void *ud, const sd_conn *c, const sd_pkt *p, int dir, unsigned ta)
@@ -125,23 +178,8 @@ void sd_clientpat_packet(void *ud, const sd_conn *c, const sd_pkt *p, int dir, u
         c->d[0].pkts != 1 || (cp->o.only && !sd_prefix_match(cp->o.only, &p->src)))
         return;
     cp->r.conns++;
-    cagg *g = host_get(cp, &p->src);
-    if (!g) {
+    if (!note_syn(cp, p))
         cp->r.untracked_conns++;
-        return;
-    }
-    sd_clientpat_host *h = &g->h;
-    bool first = !h->conns++;
-    if (first)
-        h->first = p->frame->ts;
-    h->last = p->frame->ts;
-    seq_add(&g->port, p->sport, 0xffffu, SD_CLIENTPAT_PORT_STEP_MAX, first);
-    seq_add(&g->isn, p->seq, 0xffffffffu, SD_CLIENTPAT_ISN_STEP_MAX, first);
-    if (h->nev < SD_CLIENTPAT_EVIDENCE) {
-        h->ev_port[h->nev] = p->sport;
-        h->ev_isn[h->nev] = p->seq;
-        h->ev_frame[h->nev++] = p->frame->num;
-    }
 }
 
 void sd_clientpat_conn(void *ud, const sd_conn *c)
@@ -198,6 +236,7 @@ const sd_clientpat_result *sd_clientpat_finish(sd_clientpat *cp)
     if (cp->finished)
         return r;
     cp->finished = true;
+    r->few = cp->firsts.n - cp->aggs.n; /* hosts never promoted: one connection */
     for (size_t i = 0; i < cp->aggs.n; i++) {
         cagg *g = &cp->aggs.v[i];
         if (g->h.conns < SD_CLIENTPAT_MIN_CONNS) {
@@ -214,6 +253,7 @@ const sd_clientpat_result *sd_clientpat_finish(sd_clientpat *cp)
     }
     sd_hmap_free(cp->idx);
     cp->idx = NULL;
+    sd_vec_free(&cp->firsts);
     sd_vec_free(&cp->aggs);
     if (cp->out.n)
         qsort(cp->out.v, cp->out.n, sizeof *cp->out.v, cmp_host);

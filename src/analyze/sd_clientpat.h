@@ -9,9 +9,11 @@
  * consecutive connections of the host. Connections joined mid-stream (no
  * SYN: no ISN, and an originator guessed) are left out and counted.
  *
- * Bounded: per host a fixed aggregate (~180 bytes: counts, the first
- * SD_CLIENTPAT_EVIDENCE values, two step counters), in a capped sd_hmap;
- * past the cap new hosts' connections are counted, not tracked. Never
+ * Bounded: per host its first SYN (24 bytes, plus ~40 in a capped
+ * sd_hmap), and from its second connection on a fixed aggregate (~300
+ * bytes: counts, the first SD_CLIENTPAT_EVIDENCE values, two step
+ * counters), so a SYN flood from spoofed addresses costs little; past the
+ * cap new hosts' connections are counted, not tracked. Never
  * prints: src/out/sd_clientpat_out formats the result. */
 #ifndef SD_CLIENTPAT_H
 #define SD_CLIENTPAT_H

@@ -2,6 +2,7 @@
 
 #include "../common/sd_vec.h"
 #include "sd_filesig.h"
+#include "sd_service.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +13,7 @@ struct sd_summary {
     sd_clientpat *cp;
     sd_hostsum *host;   /* NULL without a host of interest */
     sd_filesig *fs;     /* NULL unless files */
+    sd_service *svc;    /* the host's connections' service column; NULL without a host */
     SD_VEC(sd_summary_file) files;
     sd_summary_files fr;
     sd_summary_result r;
@@ -60,8 +62,10 @@ sd_summary *sd_summary_new(const sd_summary_opts *o)
     /* with a host of interest, only its own clients' patterns */
     s->cp = sd_clientpat_new(&(sd_clientpat_opts){ .max_hosts = o->max_hosts,
                                                    .only = o->host_set ? &o->host.host : NULL });
-    if (o->host_set)
+    if (o->host_set) {
         s->host = sd_hostsum_new(&o->host);
+        s->svc = sd_service_new();
+    }
     if (o->files)
         s->fs = sd_filesig_new(&(sd_filesig_opts){ .want = fs_want, .done = fs_done, .ud = s });
     s->fr.max = SD_SUMMARY_MAX_FILES;
@@ -81,6 +85,8 @@ void sd_summary_attach(sd_summary *s, sd_engine *e)
 {
     if (s->fs)
         sd_filesig_attach(s->fs, e);
+    if (s->svc)
+        sd_service_attach(s->svc, e);
 }
 
 void sd_summary_packet(void *ud, const sd_conn *c, const sd_pkt *p, int dir, unsigned ta)
@@ -142,6 +148,7 @@ void sd_summary_free(sd_summary *s)
     sd_clientpat_free(s->cp);
     sd_hostsum_free(s->host);
     sd_filesig_free(s->fs);
+    sd_service_free(s->svc);
     sd_vec_free(&s->files);
     free(s);
 }

@@ -61,7 +61,8 @@ sd_summary *sd_summary_new(const sd_summary_opts *o);
 /* Sets the engine's hooks (packet_seen, conn_done, ud; reassembly when
  * files are looked for). Before sd_engine_new. */
 void sd_summary_prepare(sd_summary *s, sd_engine_opts *eo);
-/* Registers the analyzers (sd_filesig) with the engine. */
+/* Registers the analyzers with the engine: sd_filesig (files), and with a
+ * host of interest sd_service (its connections' service, as conns has it). */
 void sd_summary_attach(sd_summary *s, sd_engine *e);
 void sd_summary_packet(void *s, const sd_conn *c, const sd_pkt *p, int dir, unsigned ta);
 void sd_summary_conn(void *s, const sd_conn *c);

@@ -70,9 +70,48 @@ def tshark(objs, path):
         check("%s: evidence %s = tshark %s" % (c["host"], got, want[:5]), all(g in want for g in got))
 
 
+MAGIC = {"gzip": "1f8b08", "elf": "7f454c46", "zip": "504b0304", "pdf": "255044462d",
+         "pe-dos-stub": b"This program".hex(), "mz-header": "4d5a"}
+
+
+def tshark_files(objs, path):
+    """argv[3]: 'frame stream seq payload' lines (tshark, relative seq):
+    each file found in one frame has its magic at its offset there."""
+    seg = {}
+    with open(path) as f:
+        for ln in f:
+            p = ln.split()
+            if len(p) == 4:
+                seg[int(p[0])] = (int(p[1]), int(p[2]), p[3])
+    files = [o for o in objs if o["type"] == "file" and o["frame"] == o["frame_last"] and o["sig"] in MAGIC]
+    check("some files to check", len(files) > 0)
+    for o in files:
+        stream, seq, hexp = seg.get(o["frame"], (-1, 0, ""))
+        at = 2 * (o["offset"] - (seq - 1))
+        check("%s at offset %d of frame %d (tshark stream %d)" % (o["sig"], o["offset"], o["frame"], stream),
+              stream == o["stream"] and hexp[at:at + len(MAGIC[o["sig"]])] == MAGIC[o["sig"]])
+
+
+def same_as_conns(objs, path):
+    """argv[3]: `strider conns --json` of the capture: summary --host lists
+    exactly the host's connections, with the same facts."""
+    host = by_type(objs, "host_summary")[0]["host"]
+    mine = {c["uid"]: c for c in by_type(objs, "host_conn")}
+    theirs = {}
+    for o in lines(path):
+        if host in (o.get("id.orig_h"), o.get("id.resp_h")):
+            theirs[o["uid"]] = o
+    check("same connections (%d, conns %d)" % (len(mine), len(theirs)), set(mine) == set(theirs) and mine)
+    for uid, c in mine.items():
+        o = theirs.get(uid, {})
+        for k in ("orig_bytes", "resp_bytes", "id.orig_p", "id.resp_p", "service"):
+            check("%s %s: %s vs conns %s" % (uid, k, c[k], o.get(k)), c[k] == o.get(k, "" if k == "service" else None))
+
+
 objs = lines(sys.argv[2])
-{"crafted": lambda: crafted(objs), "host": lambda: host(objs),
- "tshark": lambda: tshark(objs, sys.argv[3])}[sys.argv[1]]()
+{"crafted": lambda: crafted(objs), "host": lambda: host(objs), "tshark": lambda: tshark(objs, sys.argv[3]),
+ "tshark_files": lambda: tshark_files(objs, sys.argv[3]),
+ "conns": lambda: same_as_conns(objs, sys.argv[3])}[sys.argv[1]]()
 for f in fails:
     print("FAIL:", f)
 sys.exit(1 if fails else 0)

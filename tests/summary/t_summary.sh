@@ -22,6 +22,15 @@ for l in open(sys.argv[1]):
     o=json.loads(l)
     if o[\"type\"]==\"file\": print(\"\\\"sig\\\":\\\"%s\\\",\\\"dir\\\":\\\"%s\\\",\\\"offset\\\":%d,\\\"first_frame\\\":%d\" % (o[\"sig\"],o[\"dir\"],o[\"offset\"],o[\"frame\"]))
 " "$w/s.json" | sort)" ]'
+# the same connections and facts as strider conns has for the host
+"$STRIDER" conns --json "$w/h.pcap" > "$w/c.json" 2>/dev/null
+ok "--host = conns for 10.0.0.3" 'python3 "$here/check.py" conns "$w/h.json" "$w/c.json"'
+if [ -f "${SHARED:-}/captures/zeek/testing/btest/Traces/wikipedia.pcap" ]; then
+    wp=$SHARED/captures/zeek/testing/btest/Traces/wikipedia.pcap
+    "$STRIDER" summary --json --no-files --host 141.142.220.118 "$wp" > "$w/wh.json" 2>/dev/null
+    "$STRIDER" conns --json "$wp" > "$w/wc.json" 2>/dev/null
+    ok "--host = conns for wikipedia's client" 'python3 "$here/check.py" conns "$w/wh.json" "$w/wc.json"'
+fi
 # a network: the three clients of 10.0.0.0/30 (6 + 6 + 5 connections)
 ok "--host CIDR" '"$STRIDER" summary --json --host 10.0.0.0/30 "$w/h.pcap" 2>/dev/null | grep -q "\"type\":\"host_summary\",\"host\":\"10.0.0.0/30\",.*\"conns\":17,"'
 ok "--after 1: only the download within a second" '"$STRIDER" summary --json --host 10.0.0.3 --after 1 "$w/h.pcap" 2>/dev/null | grep -q "\"after_conns\":1,\"after_sent\":32,"'
@@ -36,7 +45,7 @@ done
 
 # tshark cross-check: every client's evidence (frame, source port, ISN of
 # its first SYNs) is among tshark's SYNs of that host
-if command -v tshark > /dev/null && [ -d "$SHARED/captures" ]; then
+if command -v tshark > /dev/null && [ -d "${SHARED:-}/captures" ]; then
     for c in zeek/testing/btest/Traces/wikipedia.pcap \
              hassh/corelight/testing/Traces/ssh_zeek_test_pcaps.pcap "$w/h.pcap"; do
         f=$c; [ -f "$f" ] || f=$SHARED/captures/$c
@@ -45,6 +54,16 @@ if command -v tshark > /dev/null && [ -d "$SHARED/captures" ]; then
         tshark -r "$f" -Y 'tcp.flags.syn==1 && tcp.flags.ack==0' -T fields -e frame.number -e ip.src \
             -e tcp.srcport -e tcp.seq_raw 2>/dev/null | awk 'NF==4' > "$w/t.txt"
         ok "tshark SYNs: $(basename "$f")" 'python3 "$here/check.py" tshark "$w/t.json" "$w/t.txt"'
+    done
+    # files: the signature's magic bytes are at its offset in tshark's payload
+    # of that frame (HTTP gzip bodies of tcpflow's captures; the crafted PE, ELF)
+    for c in tcpflow/tests/bug6.pcap tcpflow/tests/test1.pcap "$w/h.pcap"; do
+        f=$c; [ -f "$f" ] || f=$SHARED/captures/$c
+        [ -f "$f" ] || continue
+        "$STRIDER" summary --json -q "$f" > "$w/t.json" 2>/dev/null
+        tshark -r "$f" -Y 'tcp.len > 0' -T fields -e frame.number -e tcp.stream -e tcp.seq \
+            -e tcp.payload 2>/dev/null > "$w/t.txt"
+        ok "tshark payload: files of $(basename "$f")" 'python3 "$here/check.py" tshark_files "$w/t.json" "$w/t.txt"'
     done
 fi
 echo "$((n-fail)) passed, $fail failed"

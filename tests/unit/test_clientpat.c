@@ -75,14 +75,15 @@ static void t_patterns(void **state)
         if (i < 2)
             syn(&f, 4, 1000, 5, 1);                               /* too few */
     }
+    syn(&f, 5, 80, 1, 1);    /* one connection: never more than its first SYN kept */
     syn(&f, 1, 4444, 99, 2); /* a retransmitted SYN: not a connection */
     sd_conn mid = { .ipproto = 6, .orig_by = SD_ORIG_SERVER_PORT };
     sd_clientpat_conn(f.cp, &mid);
     const sd_clientpat_result *r = sd_clientpat_finish(f.cp);
     assert_int_equal(r->nhosts, 3);
-    assert_int_equal(r->few, 1);
+    assert_int_equal(r->few, 2);
     assert_int_equal(r->midstream, 1);
-    assert_int_equal(r->conns, 20);
+    assert_int_equal(r->conns, 21);
     const sd_clientpat_host *h1 = find(r, 1), *h2 = find(r, 2), *h3 = find(r, 3);
     assert_int_equal(h1->conns, 6);
     assert_int_equal(h1->port.kind, SD_PAT_CONSTANT);

@@ -89,10 +89,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     sd_extract_opts xo = { .all = v & 8, .flows_only = (v & 7) == 7, .payload_max = v & 16 ? 64 : SIZE_MAX,
                            .inline_max = v & 32 ? 0 : 256, .fresh_dir = true, .max_hole = MAX_HOLE };
     sd_extract *x = sd_extract_new(&xo, sink);
-    if (x) {
-        sd_analyzer an = sd_extract_analyzer(x);
-        sd_engine_add(e, &an);
-    }
+    if (x)
+        sd_extract_attach(x, e);
     sd_engine_run(e, cap, NULL, NULL);
     sd_engine_free(e); /* ends every session: its files are handed to the sink */
     sd_extract_free(x);

@@ -3,10 +3,12 @@
  * conns writer (all fields, reassembly's too, as `conns -R --json`; CSV;
  * the text table), every packet through the packets rows (JSON, text,
  * CSV), the first TCP connection through follow (JSON lines and the
- * ASCII blocks), and the summary (JSON and text). Checks: every JSON line
+ * ASCII blocks), and the summary (JSON and text), whole (client patterns
+ * and files seen) and for a host of interest (--host 0.0.0.0/1, a few
+ * connections kept). Checks: every JSON line
  * is valid JSON with strict UTF-8 (fzcheck.c), and the text and CSV forms
  * hold no control byte but newlines (tabs in follow's blocks). */
-#include "analyze/sd_hoststats.h"
+#include "analyze/sd_summary.h"
 #include "analyze/sd_service.h"
 #include "capture/sd_capture.h"
 #include "flow/sd_engine.h"
@@ -31,7 +33,7 @@ typedef struct run {
     bool following;          /* the first TCP connection is claimed */
     sd_follow_out fj, fa;    /* follow: JSON, ASCII */
     sd_buf follow_json, follow_text;
-    sd_hoststats *hs;
+    sd_summary *sum[2];      /* whole, and --host */
 } run;
 
 static void conn_done(void *ud, const sd_conn *c)
@@ -39,13 +41,15 @@ static void conn_done(void *ud, const sd_conn *c)
     run *r = ud;
     for (int i = 0; i < 3; i++)
         sd_recout_record(r->w[i], &r->conns[i], c);
-    sd_hoststats_conn(r->hs, c);
+    for (int i = 0; i < 2; i++)
+        sd_summary_conn(r->sum[i], c);
 }
 
 static void packet_seen(void *ud, const sd_conn *c, const sd_pkt *p, int dir, unsigned ta)
 {
     run *r = ud;
-    sd_hoststats_packet(r->hs, c, p, dir, ta);
+    for (int i = 0; i < 2; i++)
+        sd_summary_packet(r->sum[i], c, p, dir, ta);
     if (!c)
         return;
     sd_pktout_json(&r->pj, c, p, dir, ta);
@@ -95,10 +99,12 @@ static void fw_end(void *ctx, sd_conn *c, void *st)
 
 static void check(run *r, const sd_engine *e)
 {
-    const sd_hoststats_result *hr = sd_hoststats_finish(r->hs);
     sd_buf sj = { 0 }, st = { 0 };
-    sd_summary_json(&sj, hr, sd_engine_get_stats(e), NULL);
-    sd_summary_text(&st, hr, sd_engine_get_stats(e), NULL);
+    for (int i = 0; i < 2; i++) {
+        const sd_summary_result *sr = sd_summary_finish(r->sum[i]);
+        sd_summary_json(&sj, sr, sd_engine_get_stats(e), NULL);
+        sd_summary_text(&st, sr, sd_engine_get_stats(e), NULL);
+    }
     for (int i = 0; i < 3; i++)
         sd_recout_end(r->w[i], &r->conns[i]);
     fz_json_lines("conns --json", r->conns[0].p, r->conns[0].len);
@@ -124,7 +130,8 @@ static void run_free(run *r)
     sd_buf_free(&r->pt);
     sd_buf_free(&r->follow_json);
     sd_buf_free(&r->follow_text);
-    sd_hoststats_free(r->hs);
+    for (int i = 0; i < 2; i++)
+        sd_summary_free(r->sum[i]);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -145,8 +152,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     sd_follow_init(&r.fj, SD_FOLLOW_JSON, -1, &r.follow_json);
     sd_follow_init(&r.fa, SD_FOLLOW_ASCII, -1, &r.follow_text);
-    sd_hoststats_opts ho = { .max_hosts = 8, .top_n = 3, .all_hosts = true }; /* the cap too */
-    r.hs = sd_hoststats_new(&ho);
+    sd_summary_opts so = { .max_hosts = 8, .all_hosts = true, .files = true }; /* the caps too */
+    r.sum[0] = sd_summary_new(&so);
+    so.host_set = true;
+    so.host.max_conns = 4;
+    char err[64];
+    sd_prefix_parse("0.0.0.0/1", &so.host.host, err, sizeof err);
+    r.sum[1] = sd_summary_new(&so);
     sd_engine_opts eo = { .diag = &diag, .reassemble = true, .max_flows = 32, .conn_done = conn_done,
                           .packet_seen = packet_seen, .ud = &r };
     eo.reasm.stream_cap = 1 << 16;
@@ -154,6 +166,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     sd_analyzer a = { .name = "fuzz", .conn_new = fw_new, .chunk = fw_chunk, .inconsistency = fw_incons,
                       .conn_end = fw_end, .ctx = &r };
     sd_engine_add(e, &a);
+    for (int i = 0; i < 2; i++)
+        sd_summary_attach(r.sum[i], e);
     sd_service *svc = sd_service_new(); /* conns' service field */
     sd_service_attach(svc, e);
     sd_engine_run(e, cap, NULL, NULL);

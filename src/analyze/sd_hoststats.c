@@ -148,19 +148,16 @@ static uint64_t hll_count(const uint8_t *reg)
 /* The host's aggregate, added if new; NULL when the cap refuses it. */
 static hagg *host_get(sd_hoststats *h, const sd_addr *a)
 {
-    void *v;
     uint32_t idx;
-    switch (sd_hmap_insert(h->hosts, a, &v)) {
+    switch (sd_hmap_index(h->hosts, a, (uint32_t)h->aggs.n, &idx)) {
     case SD_HMAP_FOUND:
-        memcpy(&idx, v, sizeof idx);
         return &h->aggs.v[idx];
-    case SD_HMAP_ADDED:
-        idx = (uint32_t)h->aggs.n;
-        memcpy(v, &idx, sizeof idx);
+    case SD_HMAP_ADDED: {
         hagg *g = sd_vec_push(&h->aggs);
         memset(g, 0, sizeof *g);
         g->a = *a;
         return g;
+    }
     default:
         hll_add(h, a);
         return NULL;

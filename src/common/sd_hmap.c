@@ -260,3 +260,14 @@ int sd_hmap_next(const sd_hmap *m, sd_hmap_iter *it)
     }
     return 0;
 }
+
+sd_hmap_res sd_hmap_index(sd_hmap *m, const void *key, uint32_t next, uint32_t *idx)
+{
+    void *v;
+    sd_hmap_res r = sd_hmap_insert(m, key, &v);
+    if (r == SD_HMAP_ADDED)
+        memcpy(v, &next, sizeof next);
+    if (r != SD_HMAP_FULL)
+        memcpy(idx, v, sizeof *idx);
+    return r;
+}

@@ -41,6 +41,10 @@ typedef enum sd_hmap_res {
 
 /* Find-or-insert. val may be NULL when the caller wants no pointer. */
 sd_hmap_res sd_hmap_insert(sd_hmap *m, const void *key, void **val);
+/* For a map of key -> uint32_t index into a dense array the caller keeps:
+ * the key's index in *idx; a new key gets next (the caller appends its
+ * element there: ADDED). FULL when the cap refuses a new key. */
+sd_hmap_res sd_hmap_index(sd_hmap *m, const void *key, uint32_t next, uint32_t *idx);
 /* The key's value, or NULL. */
 void *sd_hmap_find(const sd_hmap *m, const void *key);
 /* Removes the key; copies its value to out (if not NULL) first. Returns

@@ -1,6 +1,6 @@
 #include "sd_extract.h"
 
-#include "../analyze/sd_sig.h"
+#include "../analyze/sd_filesig.h"
 #include "sd_json.h"
 #include "sd_names.h"
 
@@ -170,7 +170,6 @@ typedef struct xdir {
     uint64_t lead;    /* gap bytes before the file exists (leading NULs) */
     uint64_t bytes, gap_bytes, gaps, chunks, incons, after_fin, after_rst;
     uint64_t inlined; /* payload bytes rendered in the transcript */
-    sd_sig_scan *sig; /* allocated at the first data byte */
     uint64_t hole_run;  /* hole bytes since the last data (the current hole) */
     bool run_cut;       /* the current hole was cut already */
     uint64_t cut, cut_at; /* hole bytes not written (max_hole), stream offset of the first cut */
@@ -184,6 +183,8 @@ typedef struct xsess {
     bool seen;       /* any chunk (data or gap) */
     uint64_t nchunks;
     bool truncated;
+    sd_buf sigs;     /* the signatures found (sd_filesig), as JSON objects */
+    uint64_t sig_total;
 } xsess;
 
 struct sd_extract {
@@ -194,6 +195,8 @@ struct sd_extract {
     sd_buf b;       /* transcript bytes being made */
     sd_buf line;    /* the summary of the session ending */
     sd_extract_stats st;
+    sd_filesig *fs; /* the signature analyzer (not with flows_only) */
+    int slot;       /* extract's slot in sd_conn.slot */
 };
 
 /* A sink file named base+ext, numbered as tcpflow numbers reused names;
@@ -295,7 +298,7 @@ static uint64_t hole_keep(sd_extract *x, xdir *d, const sd_chunk *ch)
 }
 
 /* The chunk's bytes into the direction's file at their offset (a gap is a
- * hole: NULs) and the signature scan; the file offset of the bytes. */
+ * hole: NULs); the file offset of the bytes. */
 static uint64_t dir_chunk(sd_extract *x, const sd_conn *c, xsess *s, int dir, const sd_chunk *ch)
 {
     xdir *d = &s->d[dir];
@@ -323,13 +326,6 @@ static uint64_t dir_chunk(sd_extract *x, const sd_conn *c, xsess *s, int dir, co
     uint64_t off = sd_sinkfile_pos(d->f);
     d->bytes += ch->len;
     sd_sinkfile_write(x->sink, d->f, ch->data, ch->len);
-    if (x->o.flows_only)
-        return off;
-    if (!d->sig) {
-        d->sig = sd_malloc(sizeof *d->sig);
-        sd_sig_init(d->sig);
-    }
-    sd_sig_feed(d->sig, ch->offset, ch->data, ch->len, ch->first_frame, ch->last_frame);
     return off;
 }
 
@@ -356,29 +352,29 @@ static void x_chunk(void *ctx, sd_conn *c, void *st, int dir, const sd_chunk *ch
     tr_append(x, s);
 }
 
-/* Signatures of both directions as a JSON array, in stream order per
- * direction. */
-static void sigs_json(sd_buf *b, const xsess *s)
+/* What sd_filesig found in the session, kept for its index line: called
+ * before extract's own conn_end (sd_filesig is registered first). */
+static void x_sigs(void *ud, const sd_conn *c, const sd_filesig_conn *r)
 {
-    sd_buf_append(b, "[", 1);
-    int n = 0;
-    for (int dir = 0; dir < 2; dir++) {
-        const sd_sig_scan *sc = s->d[dir].sig;
-        for (uint32_t i = 0; sc && i < sc->nhits; i++) {
-            const sd_sig_hit *h = &sc->hits[i];
-            if (n++)
-                sd_buf_append(b, ",", 1);
-            sd_json j = { .b = b };
-            sd_buf_append(b, "{", 1);
-            sd_json_str(&j, "sig", sd_sig_name(h->sig));
-            sd_json_str(&j, "dir", dir ? "resp" : "orig");
-            sd_json_u64(&j, "offset", h->offset);
-            sd_json_u64(&j, "first_frame", h->first_frame);
-            sd_json_u64(&j, "last_frame", h->last_frame);
-            sd_buf_append(b, "}", 1);
-        }
+    sd_extract *x = ud;
+    xsess *s = c->slot[x->slot];
+    if (!s)
+        return;
+    s->sig_total = r->total[0] + r->total[1];
+    for (size_t i = 0; i < r->events->n; i++) {
+        const sd_event *e = &r->events->v[i];
+        const sd_evfield *sig = sd_ev_get(e, "sig"), *off = sd_ev_get(e, "offset");
+        if (i)
+            sd_buf_append(&s->sigs, ",", 1);
+        sd_json j = { .b = &s->sigs };
+        sd_buf_append(&s->sigs, "{", 1);
+        sd_json_str(&j, "sig", sig ? sig->s : "?");
+        sd_json_str(&j, "dir", e->dir ? "resp" : "orig");
+        sd_json_u64(&j, "offset", off ? (uint64_t)off->i : 0);
+        sd_json_u64(&j, "first_frame", e->frame);
+        sd_json_u64(&j, "last_frame", e->frame_last);
+        sd_buf_append(&s->sigs, "}", 1);
     }
-    sd_buf_append(b, "]", 1);
 }
 
 static void name_json(sd_json *j, const char *key, const sd_sinkfile *f)
@@ -388,11 +384,6 @@ static void name_json(sd_json *j, const char *key, const sd_sinkfile *f)
         sd_json_escape(j->b, sd_sinkfile_name(f), strlen(sd_sinkfile_name(f)));
     else
         sd_buf_append(j->b, "null", 4);
-}
-
-static uint64_t sig_total(const xsess *s)
-{
-    return (s->d[0].sig ? s->d[0].sig->total_hits : 0) + (s->d[1].sig ? s->d[1].sig->total_hits : 0);
 }
 
 /* The summary object shared by the index line and the transcript's end. */
@@ -429,8 +420,11 @@ static void summary_json(const sd_conn *c, const xsess *s, sd_buf *b)
     name_json(&j, "transcript", s->tr);
     sd_json_bool(&j, "truncated", s->truncated);
     sd_json_key(&j, "signatures");
-    sigs_json(b, s);
-    sd_json_u64(&j, "signatures_total", sig_total(s));
+    sd_buf_append(b, "[", 1);
+    if (s->sigs.len)
+        sd_buf_append(b, s->sigs.p, s->sigs.len);
+    sd_buf_append(b, "]", 1);
+    sd_json_u64(&j, "signatures_total", s->sig_total);
     sd_json_end(&j);
 }
 
@@ -463,15 +457,14 @@ static void x_conn_end(void *ctx, sd_conn *c, void *st)
     x->st.sessions++;
     x->st.with_data += s->seen;
     x->st.truncated += s->truncated;
-    x->st.sig_sessions += sig_total(s) > 0;
+    x->st.sig_sessions += s->sig_total > 0;
     if (!x->o.flows_only && (s->seen || x->o.all))
         write_records(x, c, s);
     else
         for (int dir = 0; dir < 2; dir++)
             if (s->d[dir].f)
                 close_named(x, s->d[dir].f, s->d[dir].fname);
-    for (int dir = 0; dir < 2; dir++)
-        free(s->d[dir].sig);
+    sd_buf_free(&s->sigs);
     free(s);
 }
 
@@ -503,10 +496,16 @@ static void x_incons(void *ctx, sd_conn *c, void *st, int dir, const sd_reasm_in
     s->d[dir].incons++;
 }
 
-sd_analyzer sd_extract_analyzer(sd_extract *x)
+int sd_extract_attach(sd_extract *x, sd_engine *e)
 {
-    return (sd_analyzer){ .name = "extract", .conn_new = x_conn_new, .chunk = x_chunk,
-                          .inconsistency = x_incons, .conn_end = x_conn_end, .ctx = x };
+    if (!x->o.flows_only) {
+        x->fs = sd_filesig_new(&(sd_filesig_opts){ .done = x_sigs, .ud = x });
+        sd_filesig_attach(x->fs, e);
+    }
+    sd_analyzer a = { .name = "extract", .conn_new = x_conn_new, .chunk = x_chunk,
+                      .inconsistency = x_incons, .conn_end = x_conn_end, .ctx = x };
+    x->slot = sd_engine_add(e, &a);
+    return x->slot;
 }
 
 sd_extract_stats sd_extract_get_stats(const sd_extract *x)
@@ -521,6 +520,7 @@ void sd_extract_free(sd_extract *x)
     if (x->index)
         sd_sinkfile_close(x->sink, x->index);
     sd_names_free(x->nm);
+    sd_filesig_free(x->fs);
     sd_buf_free(&x->b);
     sd_buf_free(&x->line);
     free(x);

@@ -85,8 +85,10 @@ typedef struct sd_extract_stats {
  * index.jsonl at once unless flows_only; NULL if it cannot (the sink counted
  * and described the error). */
 sd_extract *sd_extract_new(const sd_extract_opts *o, sd_filesink *sink);
-/* The analyzer to register with sd_engine_add (claims TCP sessions). */
-sd_analyzer sd_extract_analyzer(sd_extract *x);
+/* Registers with e (which must reassemble): the payload signature analyzer
+ * (sd_filesig, whose findings go into the index) unless flows_only, then
+ * the extract analyzer (claims TCP sessions). Returns extract's slot. */
+int sd_extract_attach(sd_extract *x, sd_engine *e);
 sd_extract_stats sd_extract_get_stats(const sd_extract *x);
 /* Closes the index; call after the engine ended every session. */
 void sd_extract_free(sd_extract *x);

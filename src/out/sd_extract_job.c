@@ -21,8 +21,7 @@ int sd_extract_job_open(sd_extract_job *j, const sd_extract_job_opts *o, sd_extr
     if (!j->x)
         return 1;
     sd_heap_setup();
-    sd_analyzer an = sd_extract_analyzer(j->x);
-    sd_engine_add(e, &an);
+    sd_extract_attach(j->x, e);
     return 0;
 }
 

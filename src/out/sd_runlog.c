@@ -129,6 +129,22 @@ void sd_runlog_hosts(FILE *f, const sd_hoststats_result *r)
                 (unsigned long long)r->refused_pkts);
 }
 
+void sd_runlog_summary(FILE *f, const sd_summary_result *r)
+{
+    typedef unsigned long long ull;
+    sd_runlog_hosts(f, r->hosts);
+    if (r->clients && r->clients->untracked_conns)
+        fprintf(f, "strider summary: the client table was full (--max-hosts %zu): %llu connection(s) of "
+                   "hosts past it have no source port or ISN pattern\n",
+                r->clients->max_hosts, (ull)r->clients->untracked_conns);
+    if (r->files && r->files->total > r->files->n)
+        fprintf(f, "strider summary: %llu file signature(s) seen, %zu listed (the first of each connection "
+                   "direction, at most %zu in all)\n", (ull)r->files->total, r->files->n, r->files->max);
+    if (r->host && r->host->dropped)
+        fprintf(f, "strider summary: --host: %llu connection(s) not listed (--max-host-conns %zu), in the "
+                   "totals only\n", (ull)r->host->dropped, r->host->max_conns);
+}
+
 void sd_runlog_diag(FILE *f, const char *file, uint64_t frame, const char *msg)
 {
     if (file && frame)

@@ -26,6 +26,9 @@ void sd_runlog_undecoded(FILE *f, const sd_engine_stats *st);
 void sd_runlog_caps(FILE *f, const sd_engine_stats *st, uint64_t diag_count, uint64_t diag_max);
 /* summary's host table cap, if it refused hosts. */
 void sd_runlog_hosts(FILE *f, const sd_hoststats_result *r);
+/* Every cap `strider summary` hit (hosts, clients, files, --host
+ * connections), one line each. */
+void sd_runlog_summary(FILE *f, const sd_summary_result *r);
 /* A warning about the input (file and frame when known). */
 void sd_runlog_diag(FILE *f, const char *file, uint64_t frame, const char *msg);
 /* "\rstrider: 42% (1.0 of 2.4 MB)" on a terminal. */

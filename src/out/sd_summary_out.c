@@ -1,19 +1,14 @@
 #include "sd_summary_out.h"
 
+#include "sd_hostsum_out.h"
 #include "sd_json.h"
 #include "sd_runlog.h"
 
 #include <stdio.h>
 
-#define FLUSH_AT 65536u
-
 typedef unsigned long long ull;
 
-static void maybe_flush(sd_buf *b, sd_summary_flush flush)
-{
-    if (flush && b->len >= FLUSH_AT)
-        flush(b);
-}
+#define maybe_flush sd_summary_maybe_flush
 
 static const char *proto_name(int p)
 {
@@ -114,12 +109,25 @@ static void text_hosts(sd_buf *b, const sd_hoststats_result *r, sd_summary_flush
         sd_buf_printf(b, "  none\n");
 }
 
-void sd_summary_text(sd_buf *b, const sd_hoststats_result *r, const sd_engine_stats *st,
+void sd_summary_text(sd_buf *b, const sd_summary_result *sr, const sd_engine_stats *st,
                      sd_summary_flush flush)
 {
+    const sd_hoststats_result *r = sr->hosts;
     text_capture(b, r, st);
+    if (sr->host) {
+        sd_hostsum_text(b, sr->host, flush);
+        if (sr->clients)
+            sd_clientpat_text(b, sr->clients, SD_HOSTSTATS_TOP_N, flush);
+        if (sr->files)
+            sd_files_text(b, sr->files, flush);
+        return;
+    }
     text_conns(b, r);
     text_hosts(b, r, flush);
+    if (sr->clients)
+        sd_clientpat_text(b, sr->clients, SD_HOSTSTATS_TOP_N, flush);
+    if (sr->files)
+        sd_files_text(b, sr->files, flush);
 }
 
 typedef struct u64_field {
@@ -145,8 +153,31 @@ static void json_undecoded(sd_json *j, const sd_engine_stats *st)
     sd_json_str(j, "undecoded_reasons", undec);
 }
 
-static void json_capture(sd_json *j, sd_buf *b, const sd_hoststats_result *r, const sd_engine_stats *st)
+/* The clients' and files' totals, in the capture object. */
+static void json_more_counts(sd_json *j, const sd_summary_result *sr)
 {
+    if (sr->clients) {
+        const sd_clientpat_result *c = sr->clients;
+        const u64_field f[] = {
+            { "syn_conns", c->conns }, { "midstream_conns", c->midstream },
+            { "clients_with_pattern", c->nhosts }, { "clients_standing_out", c->nodd },
+            { "clients_few_conns", c->few },
+        };
+        json_u64s(j, f, SD_ARRAY_LEN(f));
+        if (c->untracked_conns)
+            sd_json_u64(j, "clients_untracked_conns", c->untracked_conns);
+    }
+    if (sr->files) {
+        const u64_field f[] = {
+            { "files", sr->files->total }, { "files_conns", sr->files->conns }, { "files_listed", sr->files->n },
+        };
+        json_u64s(j, f, SD_ARRAY_LEN(f));
+    }
+}
+
+static void json_capture(sd_json *j, sd_buf *b, const sd_summary_result *sr, const sd_engine_stats *st)
+{
+    const sd_hoststats_result *r = sr->hosts;
     const u64_field counts[] = {
         { "frames", st->frames }, { "ip_pkts", st->ip_pkts }, { "not_ip", st->not_ip },
         { "malformed", st->bad }, { "wire_bytes", r->wire_bytes },
@@ -181,6 +212,7 @@ static void json_capture(sd_json *j, sd_buf *b, const sd_hoststats_result *r, co
         sd_json_u64(j, "warnings_unshown", st->warn_unshown);
         sd_json_str(j, "warnings_unshown_kinds", st->warn_unshown_kinds);
     }
+    json_more_counts(j, sr);
     sd_json_end(j);
 }
 
@@ -232,11 +264,20 @@ static void json_port(sd_json *j, sd_buf *b, const sd_hoststats_port *p)
     sd_json_end(j);
 }
 
-void sd_summary_json(sd_buf *b, const sd_hoststats_result *r, const sd_engine_stats *st,
+void sd_summary_json(sd_buf *b, const sd_summary_result *sr, const sd_engine_stats *st,
                      sd_summary_flush flush)
 {
+    const sd_hoststats_result *r = sr->hosts;
     sd_json j;
-    json_capture(&j, b, r, st);
+    json_capture(&j, b, sr, st);
+    if (sr->host) {
+        sd_hostsum_json(b, sr->host, flush);
+        if (sr->clients)
+            sd_clientpat_json(b, sr->clients, flush);
+        if (sr->files)
+            sd_files_json(b, sr->files, flush);
+        return;
+    }
     json_protos(&j, b, r);
     for (size_t i = 0; i < r->nall; i++) {
         json_host(&j, b, &r->all[i]);
@@ -246,4 +287,8 @@ void sd_summary_json(sd_buf *b, const sd_hoststats_result *r, const sd_engine_st
         json_port(&j, b, &r->ports[i]);
         maybe_flush(b, flush);
     }
+    if (sr->clients)
+        sd_clientpat_json(b, sr->clients, flush);
+    if (sr->files)
+        sd_files_json(b, sr->files, flush);
 }

@@ -227,11 +227,12 @@ static void t_cap(void **state)
     sd_engine_stats st;
     memset(&st, 0, sizeof st);
     sd_buf b = { 0 };
-    sd_summary_text(&b, r, &st, NULL);
+    sd_summary_result sr = { .hosts = r };
+    sd_summary_text(&b, &sr, &st, NULL);
     sd_buf_append(&b, "", 1);
     assert_non_null(strstr((char *)b.p, "hosts not tracked (past the cap of 3): about 2, sending 8 packets"));
     b.len = 0;
-    sd_summary_json(&b, r, &st, NULL);
+    sd_summary_json(&b, &sr, &st, NULL);
     sd_buf_append(&b, "", 1);
     assert_non_null(strstr((char *)b.p, "\"max_hosts\":3,\"hosts_untracked\":2,\"untracked_host_pkts\":8"));
     sd_buf_free(&b);

@@ -1,0 +1,154 @@
+#include "sd_summary.h"
+
+#include "../common/sd_vec.h"
+#include "sd_filesig.h"
+#include "sd_service.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+struct sd_summary {
+    sd_summary_opts o;
+    sd_hoststats *hs;
+    sd_clientpat *cp;
+    sd_hostsum *host;   /* NULL without a host of interest */
+    sd_filesig *fs;     /* NULL unless files */
+    sd_service *svc;    /* the host's connections' service column; NULL without a host */
+    SD_VEC(sd_summary_file) files;
+    sd_summary_files fr;
+    sd_summary_result r;
+    bool finished;
+};
+
+/* With a host of interest, only its connections are scanned for files
+ * (and reassembled): the report is about it. */
+static bool fs_want(void *ud, const sd_conn *c)
+{
+    sd_summary *s = ud;
+    return !s->host || sd_hostsum_wants(s->host, c);
+}
+
+static void fs_done(void *ud, const sd_conn *c, const sd_filesig_conn *r)
+{
+    sd_summary *s = ud;
+    s->fr.total += r->total[0] + r->total[1];
+    s->fr.conns++;
+    for (size_t i = 0; i < r->events->n && s->files.n < SD_SUMMARY_MAX_FILES; i++) {
+        const sd_event *e = &r->events->v[i];
+        const sd_evfield *sig = sd_ev_get(e, "sig"), *off = sd_ev_get(e, "offset");
+        sd_summary_file *f = sd_vec_push(&s->files);
+        memset(f, 0, sizeof *f);
+        memcpy(f->uid, c->uid, sizeof f->uid);
+        f->stream = c->id;
+        f->ts = e->ts;
+        f->frame = e->frame;
+        f->frame_last = e->frame_last;
+        f->dir = e->dir;
+        snprintf(f->sig, sizeof f->sig, "%.23s", sig ? sig->s : "?"); /* sd_sig names are short */
+        f->offset = off ? (uint64_t)off->i : 0;
+        f->orig_h = c->orig_h;
+        f->resp_h = c->resp_h;
+        f->orig_p = c->orig_p;
+        f->resp_p = c->resp_p;
+    }
+}
+
+sd_summary *sd_summary_new(const sd_summary_opts *o)
+{
+    sd_summary *s = sd_calloc(1, sizeof *s);
+    s->o = *o;
+    sd_hoststats_opts ho = { .max_hosts = o->max_hosts, .all_hosts = o->all_hosts };
+    s->hs = sd_hoststats_new(&ho);
+    /* with a host of interest, only its own clients' patterns */
+    s->cp = sd_clientpat_new(&(sd_clientpat_opts){ .max_hosts = o->max_hosts,
+                                                   .only = o->host_set ? &o->host.host : NULL });
+    if (o->host_set) {
+        s->host = sd_hostsum_new(&o->host);
+        s->svc = sd_service_new();
+    }
+    if (o->files)
+        s->fs = sd_filesig_new(&(sd_filesig_opts){ .want = fs_want, .done = fs_done, .ud = s });
+    s->fr.max = SD_SUMMARY_MAX_FILES;
+    return s;
+}
+
+void sd_summary_prepare(sd_summary *s, sd_engine_opts *eo)
+{
+    eo->packet_seen = sd_summary_packet;
+    eo->conn_done = sd_summary_conn;
+    eo->ud = s;
+    if (s->fs)
+        eo->reassemble = true;
+}
+
+void sd_summary_attach(sd_summary *s, sd_engine *e)
+{
+    if (s->fs)
+        sd_filesig_attach(s->fs, e);
+    if (s->svc)
+        sd_service_attach(s->svc, e);
+}
+
+void sd_summary_packet(void *ud, const sd_conn *c, const sd_pkt *p, int dir, unsigned ta)
+{
+    sd_summary *s = ud;
+    sd_hoststats_packet(s->hs, c, p, dir, ta);
+    sd_clientpat_packet(s->cp, c, p, dir, ta);
+    if (s->host)
+        sd_hostsum_packet(s->host, c, p, dir, ta);
+}
+
+void sd_summary_conn(void *ud, const sd_conn *c)
+{
+    sd_summary *s = ud;
+    sd_hoststats_conn(s->hs, c);
+    sd_clientpat_conn(s->cp, c);
+    if (s->host)
+        sd_hostsum_conn(s->host, c);
+}
+
+static int file_cmp(const void *x, const void *y)
+{
+    const sd_summary_file *a = x, *b = y;
+    if (a->ts != b->ts)
+        return a->ts < b->ts ? -1 : 1;
+    if (a->frame != b->frame)
+        return a->frame < b->frame ? -1 : 1;
+    if (a->stream != b->stream)
+        return a->stream < b->stream ? -1 : 1;
+    if (a->dir != b->dir)
+        return a->dir - b->dir;
+    return a->offset < b->offset ? -1 : a->offset > b->offset;
+}
+
+const sd_summary_result *sd_summary_finish(sd_summary *s)
+{
+    if (s->finished)
+        return &s->r;
+    s->finished = true;
+    s->r.hosts = sd_hoststats_finish(s->hs);
+    s->r.clients = sd_clientpat_finish(s->cp);
+    if (s->host)
+        s->r.host = sd_hostsum_finish(s->host);
+    if (s->fs) {
+        if (s->files.n)
+            qsort(s->files.v, s->files.n, sizeof *s->files.v, file_cmp);
+        s->fr.v = s->files.v;
+        s->fr.n = s->files.n;
+        s->r.files = &s->fr;
+    }
+    return &s->r;
+}
+
+void sd_summary_free(sd_summary *s)
+{
+    if (!s)
+        return;
+    sd_hoststats_free(s->hs);
+    sd_clientpat_free(s->cp);
+    sd_hostsum_free(s->host);
+    sd_filesig_free(s->fs);
+    sd_service_free(s->svc);
+    sd_vec_free(&s->files);
+    free(s);
+}

@@ -1,0 +1,73 @@
+/* sd_summary: the analyses behind `strider summary`, fed as one (the
+ * engine has one packet_seen and one conn_done hook): sd_hoststats (the
+ * capture's numbers), sd_clientpat (source ports and ISNs per client),
+ * the files sd_filesig finds, and with a host of interest sd_hostsum.
+ * Each part is its own module; this one routes the feeds and collects the
+ * results. A new part (DNS, issue #17) is added the same way: a member
+ * here, its feeds in sd_summary_packet/_conn (or an analyzer in
+ * sd_summary_attach), its result in sd_summary_result, its section in
+ * src/out/sd_summary_out; with a host of interest (opts.host_set) a part
+ * keeps what matches sd_prefix_match(&opts.host, addr) for the Host
+ * report. Never prints. */
+#ifndef SD_SUMMARY_H
+#define SD_SUMMARY_H
+
+#include "sd_clientpat.h"
+#include "sd_hoststats.h"
+#include "sd_hostsum.h"
+
+/* Files listed at most (~170 bytes each); past it they are counted. */
+#define SD_SUMMARY_MAX_FILES 10000u
+
+typedef struct sd_summary_opts {
+    size_t max_hosts;     /* sd_hoststats and sd_clientpat caps; 0 = their default */
+    bool all_hosts;       /* sd_hoststats_opts.all_hosts (the JSON listing) */
+    bool files;           /* look for files in TCP payload (reassembles TCP) */
+    bool host_set;        /* a host of interest: */
+    sd_hostsum_opts host; /* its prefix, window and cap */
+} sd_summary_opts;
+
+/* A file signature seen (an sd_filesig "file_sig" event and its connection). */
+typedef struct sd_summary_file {
+    char uid[20];
+    uint64_t stream;
+    sd_ts ts;
+    uint64_t frame, frame_last;
+    int dir;              /* 0: sent by the originator */
+    char sig[24];
+    uint64_t offset;
+    sd_addr orig_h, resp_h;
+    uint16_t orig_p, resp_p;
+} sd_summary_file;
+
+typedef struct sd_summary_files {
+    const sd_summary_file *v;  /* by time, then frame */
+    size_t n;
+    uint64_t total;            /* signatures seen, listed or not */
+    uint64_t conns;            /* connections with one */
+    size_t max;                /* SD_SUMMARY_MAX_FILES */
+} sd_summary_files;
+
+typedef struct sd_summary_result {
+    const sd_hoststats_result *hosts;
+    const sd_clientpat_result *clients;
+    const sd_summary_files *files;  /* NULL unless opts.files */
+    const sd_hostsum_result *host;  /* NULL unless opts.host_set */
+} sd_summary_result;
+
+typedef struct sd_summary sd_summary;
+
+sd_summary *sd_summary_new(const sd_summary_opts *o);
+/* Sets the engine's hooks (packet_seen, conn_done, ud; reassembly when
+ * files are looked for). Before sd_engine_new. */
+void sd_summary_prepare(sd_summary *s, sd_engine_opts *eo);
+/* Registers the analyzers with the engine: sd_filesig (files), and with a
+ * host of interest sd_service (its connections' service, as conns has it). */
+void sd_summary_attach(sd_summary *s, sd_engine *e);
+void sd_summary_packet(void *s, const sd_conn *c, const sd_pkt *p, int dir, unsigned ta);
+void sd_summary_conn(void *s, const sd_conn *c);
+/* Ends the feeding; the result lives until sd_summary_free. */
+const sd_summary_result *sd_summary_finish(sd_summary *s);
+void sd_summary_free(sd_summary *s);
+
+#endif

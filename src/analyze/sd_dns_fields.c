@@ -97,6 +97,17 @@ static void g_fq(const void *r, sd_fval *v)
     if (T(r)->query_seen)
         sd_fv_u(v, T(r)->frame_query);
 }
+static void g_retrans(const void *r, sd_fval *v)
+{
+    if (T(r)->query_retrans) {
+        sd_fv_u(v, T(r)->query_retrans);
+    }
+}
+static void g_fql(const void *r, sd_fval *v)
+{
+    if (T(r)->query_retrans)
+        sd_fv_u(v, T(r)->frame_query_last);
+}
 static void g_fr(const void *r, sd_fval *v)
 {
     if (T(r)->reply_seen)
@@ -141,6 +152,8 @@ static const sd_field FIELDS[] = {
     { "answers_malformed", "the answer section ended before its count (unset otherwise)", g_ans_bad, false },
     { "frame", "the query's frame, else the response's", g_frame, false },
     { "frame_query", "the query's frame", g_fq, false },
+    { "query_retrans", "copies of the query sent again before the response (unset when none)", g_retrans, false },
+    { "frame_query_last", "the last of those copies", g_fql, false },
     { "frame_reply", "the response's frame", g_fr, false },
     { "filter", "a Wireshark display filter for the transaction", g_filter, false },
 };

@@ -10,7 +10,8 @@ typedef struct dns_pend {
     uint16_t id, qtype, qclass;
     bool rd;
     int dir;
-    uint64_t frame;
+    uint64_t frame, frame_last;  /* the first copy, the last retransmission */
+    uint32_t retrans;
     sd_ts ts;
     char qname[SD_DNSAN_PEND_NAME];
 } dns_pend;
@@ -53,7 +54,8 @@ static void emit_pending(sd_dnsan *a, const sd_conn *c, const dns_pend *q)
 {
     sd_dns_txn t = { .conn = c, .client_dir = q->dir, .id = q->id, .query_seen = true,
                      .frame_query = q->frame, .ts = q->ts, .rtt_ns = -1, .query = q->qname,
-                     .qtype = q->qtype, .qclass = q->qclass, .rd = q->rd };
+                     .qtype = q->qtype, .qclass = q->qclass, .rd = q->rd, .query_retrans = q->retrans,
+                     .frame_query_last = q->frame_last };
     if (a->o.txn)
         a->o.txn(a->o.ud, &t);
 }
@@ -61,10 +63,15 @@ static void emit_pending(sd_dnsan *a, const sd_conn *c, const dns_pend *q)
 static void add_query(sd_dnsan *a, const sd_conn *c, dns_st *s, const sd_dns_msg *m, int dir,
                       uint64_t frame, sd_ts ts)
 {
-    for (size_t i = 0; i < s->pend.n; i++) /* a client's retransmission: the first copy stands */
-        if (s->pend.v[i].id == m->id && s->pend.v[i].dir == dir && s->pend.v[i].qtype == m->qtype &&
-            !strncmp(s->pend.v[i].qname, m->qname, SD_DNSAN_PEND_NAME - 1))
+    for (size_t i = 0; i < s->pend.n; i++) { /* a client's retransmission: the first copy stands */
+        dns_pend *q = &s->pend.v[i];
+        if (q->id == m->id && q->dir == dir && q->qtype == m->qtype &&
+            !strncmp(q->qname, m->qname, SD_DNSAN_PEND_NAME - 1)) {
+            q->retrans++;
+            q->frame_last = frame;
             return;
+        }
+    }
     if (s->pend.n >= SD_DNSAN_MAX_PENDING) {
         emit_pending(a, c, &s->pend.v[0]);
         memmove(s->pend.v, s->pend.v + 1, (s->pend.n - 1) * sizeof *s->pend.v);
@@ -73,7 +80,7 @@ static void add_query(sd_dnsan *a, const sd_conn *c, dns_st *s, const sd_dns_msg
     }
     dns_pend *q = sd_vec_push(&s->pend);
     *q = (dns_pend){ .id = m->id, .qtype = m->qtype, .qclass = m->qclass, .rd = m->rd, .dir = dir,
-                     .frame = frame, .ts = ts };
+                     .frame = frame, .frame_last = frame, .ts = ts };
     size_t k = strnlen(m->qname, sizeof q->qname - 1); /* cut, as the header says */
     memcpy(q->qname, m->qname, k);
     q->qname[k] = '\0';
@@ -93,6 +100,8 @@ static void answer(sd_dnsan *a, const sd_conn *c, dns_st *s, const sd_dns_msg *m
         t.frame_query = q->frame;
         t.rtt_ns = ts >= q->ts ? ts - q->ts : -1;
         t.ts = q->ts;
+        t.query_retrans = q->retrans;
+        t.frame_query_last = q->frame_last;
         memmove(s->pend.v + i, s->pend.v + i + 1, (s->pend.n - i - 1) * sizeof *s->pend.v);
         s->pend.n--;
         break;
@@ -106,8 +115,12 @@ static void message(sd_dnsan *a, const sd_conn *c, dns_st *s, int dir, const uin
                     uint64_t frame, sd_ts ts)
 {
     sd_dns_msg *m = &a->msg;
-    if (sd_dns_parse(p, n, m) != SD_DNS_OK || !m->has_q) {
-        a->st.malformed++; /* a response without a question (some mDNS) is not a transaction */
+    if (sd_dns_parse(p, n, m) != SD_DNS_OK) {
+        a->st.malformed++;
+        return;
+    }
+    if (!m->has_q) { /* mDNS announcements: answers without a question, no transaction */
+        a->st.no_question++;
         return;
     }
     a->st.messages++;

@@ -27,6 +27,8 @@ typedef struct sd_dns_txn {
     uint16_t id;
     bool query_seen, reply_seen;
     uint64_t frame_query, frame_reply;  /* 0 = not seen */
+    uint32_t query_retrans;     /* the same query sent again before the response (same id and name) */
+    uint64_t frame_query_last;  /* the last of those copies */
     sd_ts ts;                   /* the query's time, else the response's */
     int64_t rtt_ns;             /* query to response, -1 without both */
     const char *query;          /* the question's name ("" = root) */
@@ -38,6 +40,7 @@ typedef struct sd_dns_txn {
 typedef struct sd_dnsan_stats {
     uint64_t messages;          /* decoded */
     uint64_t malformed;         /* no header or a bad question: not a transaction */
+    uint64_t no_question;       /* well-formed, no question (mDNS announcements): not a transaction */
     uint64_t bad_answers;       /* responses whose answer section ended early */
     uint64_t answers_uncounted; /* answers past SD_DNS_MAX_ANS per message, not decoded */
     uint64_t pending_flushed;   /* queries handed on unanswered because SD_DNSAN_MAX_PENDING were waiting */

@@ -22,6 +22,7 @@ typedef struct name_agg {
     ev_origin o;
     uint64_t frame_first;
     uint32_t addrs;             /* distinct A/AAAA answers */
+    uint32_t addr_replies;      /* responses that brought a new one */
     uint32_t ttl_min;
     uint64_t low_ttl;           /* answers at or below SD_DNSIND_LOW_TTL_S */
     uint64_t low_first, low_last, addr_first, addr_last;
@@ -32,9 +33,13 @@ typedef struct name_agg {
 
 typedef struct client_agg {
     sd_addr client;
-    ev_origin o;
+    ev_origin o, odd_o;
     uint64_t answers, nx, nx_first, nx_last;
     char first_nx[64];
+    uint64_t odd, odd_first, odd_last;  /* distinct odd names it asked first */
+    char first_odd[64];
+    uint16_t odd_longest, odd_name_len;
+    double odd_entropy;
 } client_agg;
 
 typedef struct pair_key {
@@ -119,7 +124,7 @@ static uint64_t txn_frame(const sd_dns_txn *t)
     return t->query_seen ? t->frame_query : t->frame_reply;
 }
 
-static name_agg *name_get(sd_dnsind *d, const sd_dns_txn *t, uint64_t key)
+static name_agg *name_get(sd_dnsind *d, const sd_dns_txn *t, uint64_t key, bool *added)
 {
     void *v;
     sd_hmap_res r = sd_hmap_insert(d->names, &key, &v);
@@ -127,6 +132,7 @@ static name_agg *name_get(sd_dnsind *d, const sd_dns_txn *t, uint64_t key)
         return NULL;
     name_agg *a = v;
     if (r == SD_HMAP_ADDED) {
+        *added = true;
         size_t k = strnlen(t->query, sizeof a->n.name - 1);
         memcpy(a->n.name, t->query, k);
         a->n.cut = t->query[k] != '\0';
@@ -140,6 +146,7 @@ static name_agg *name_get(sd_dnsind *d, const sd_dns_txn *t, uint64_t key)
 /* Answers of a response: low TTLs and distinct addresses for the name. */
 static void name_answers(sd_dnsind *d, name_agg *a, uint64_t key, const sd_dns_txn *t)
 {
+    uint32_t before = a->addrs;
     for (unsigned i = 0; i < t->reply->nans; i++) {
         const sd_dns_rr *rr = &t->reply->ans[i];
         if (!a->ttl_seen || rr->ttl < a->ttl_min)
@@ -161,18 +168,38 @@ static void name_answers(sd_dnsind *d, name_agg *a, uint64_t key, const sd_dns_t
             a->addr_last = t->frame_reply;
         }
     }
+    a->addr_replies += a->addrs > before;
 }
 
-static void client_answer(sd_dnsind *d, const sd_dns_txn *t)
+static client_agg *client_get(sd_dnsind *d, const sd_dns_txn *t)
 {
     sd_addr key = t->client_dir == SD_DIR_ORIG ? t->conn->orig_h : t->conn->resp_h;
     void *v;
     sd_hmap_res r = sd_hmap_insert(d->clients, &key, &v);
     if (r == SD_HMAP_FULL)
-        return;
+        return NULL;
     client_agg *c = v;
     if (r == SD_HMAP_ADDED)
         c->client = key;
+    return c;
+}
+
+/* A name of odd shape seen for the first time, charged to who asked it. */
+static void client_odd(client_agg *c, const name_agg *a, const sd_dns_txn *t)
+{
+    if (!c->odd++) {
+        set_origin(&c->odd_o, t);
+        c->odd_first = txn_frame(t);
+        snprintf(c->first_odd, sizeof c->first_odd, "%.63s", t->query);
+    }
+    c->odd_last = txn_frame(t);
+    c->odd_longest = a->longest > c->odd_longest ? a->longest : c->odd_longest;
+    c->odd_name_len = a->name_len > c->odd_name_len ? a->name_len : c->odd_name_len;
+    c->odd_entropy = a->entropy > c->odd_entropy ? a->entropy : c->odd_entropy;
+}
+
+static void client_answer(client_agg *c, const sd_dns_txn *t)
+{
     c->answers++;
     if (t->reply->rcode != 3)
         return;
@@ -200,7 +227,11 @@ void sd_dnsind_txn(void *ud, const sd_dns_txn *t)
     if (t->conn->resp_p != 53 && t->conn->orig_p != 53)
         return;
     uint64_t key = name_key(t->query);
-    name_agg *a = name_get(d, t, key);
+    bool added = false;
+    name_agg *a = name_get(d, t, key, &added);
+    client_agg *c = client_get(d, t);
+    if (a && added && a->label_odd && c)
+        client_odd(c, a, t);
     if (a) {
         a->n.queries++;
         if (t->reply && t->reply->rcode == 3)
@@ -208,8 +239,8 @@ void sd_dnsind_txn(void *ud, const sd_dns_txn *t)
         if (t->reply)
             name_answers(d, a, key, t);
     }
-    if (t->reply)
-        client_answer(d, t);
+    if (t->reply && c)
+        client_answer(c, t);
 }
 
 /* A Wireshark filter for a name's events: by name when it fits the
@@ -242,34 +273,44 @@ static void name_events(sd_dnsind *d, const name_agg *a)
         snprintf(e->note, sizeof e->note, "answers with a TTL of %d s or less: fast flux, rebinding, a tunnel",
                  SD_DNSIND_LOW_TTL_S);
     }
-    if (a->addrs >= SD_DNSIND_FLUX_ADDRS) {
+    if (a->addrs >= SD_DNSIND_FLUX_ADDRS && a->addr_replies >= SD_DNSIND_FLUX_REPLIES) {
         sd_event *e = origin_ev(d, "dns_fast_flux", &a->o, a->addr_first, a->addr_last);
         sd_ev_str(e, "query", a->n.name);
         sd_ev_int(e, "addresses", a->addrs);
+        sd_ev_int(e, "responses", a->addr_replies);
         sd_ev_int(e, "ttl_min", a->ttl_min);
         name_filter(e, a, a->addr_first);
         snprintf(e->note, sizeof e->note, "%u distinct addresses for one name", a->addrs);
     }
-    if (a->label_odd) {
-        sd_event *e = origin_ev(d, "dns_odd_name", &a->o, a->frame_first, a->frame_first);
-        sd_ev_str(e, "query", a->n.name);
-        sd_ev_int(e, "name_len", a->name_len);
-        sd_ev_int(e, "longest_label", a->longest);
-        sd_ev_num(e, "entropy", a->entropy);
-        sd_ev_int(e, "queries", (int64_t)a->n.queries);
-        name_filter(e, a, a->frame_first);
-        snprintf(e->note, sizeof e->note, "long or random-looking name: DNS tunnelling or a DGA");
-    }
+}
+
+static void odd_event(sd_dnsind *d, const client_agg *c, const char *addr)
+{
+    char f[SD_EV_STRLEN];
+    sd_event *e = origin_ev(d, "dns_odd_names", &c->odd_o, c->odd_first, c->odd_last);
+    sd_ev_str(e, "client", addr);
+    sd_ev_int(e, "names", (int64_t)c->odd);
+    sd_ev_str(e, "first_query", c->first_odd);
+    sd_ev_int(e, "longest_label", c->odd_longest);
+    sd_ev_int(e, "name_len_max", c->odd_name_len);
+    sd_ev_num(e, "entropy_max", c->odd_entropy);
+    int w = snprintf(f, sizeof f, "%s.src == %s && dns", c->client.fam == 6 ? "ipv6" : "ip", addr);
+    if (w < 0 || (size_t)w >= sizeof f)
+        snprintf(f, sizeof f, "frame.number == %llu", (unsigned long long)c->odd_first);
+    sd_ev_str(e, "filter", f);
+    snprintf(e->note, sizeof e->note, "long or random-looking names: DNS tunnelling or a DGA");
 }
 
 static void client_event(sd_dnsind *d, const client_agg *c)
 {
     char a[SD_ADDR_STRLEN], f[SD_EV_STRLEN];
-    double rate = (double)c->nx / (double)c->answers;
+    sd_addr_str(&c->client, a, sizeof a);
+    if (c->odd)
+        odd_event(d, c, a);
+    double rate = c->answers ? (double)c->nx / (double)c->answers : 0;
     if (c->nx < SD_DNSIND_NX_MIN || rate < SD_DNSIND_NX_RATE)
         return;
     sd_event *e = origin_ev(d, "dns_nxdomain", &c->o, c->nx_first, c->nx_last);
-    sd_addr_str(&c->client, a, sizeof a);
     sd_ev_str(e, "client", a);
     sd_ev_int(e, "nxdomain", (int64_t)c->nx);
     sd_ev_int(e, "answers", (int64_t)c->answers);

@@ -22,6 +22,9 @@
  * addresses, fast-flux domains rotate through many more (Holz et al.,
  * "Measuring and Detecting Fast-Flux Service Networks", NDSS 2008). */
 #define SD_DNSIND_FLUX_ADDRS 10
+/* ... over at least this many responses: one large answer is a round-robin
+ * set; flux is the set changing from one lookup to the next. */
+#define SD_DNSIND_FLUX_REPLIES 3
 /* A client with at least this many NXDOMAIN answers, making at least this
  * share of its answers: DGA malware tries many generated names of which
  * few are registered; a normal client's NXDOMAINs are a few search-list

@@ -3,7 +3,9 @@
  * which ports, odd TTLs and IP-IDs per host, unanswered SYNs, resets.
  * The wiring only: src/analyze/sd_hoststats computes, src/out/sd_summary_out
  * writes. */
+#include "../analyze/sd_dnsind.h"
 #include "../analyze/sd_hoststats.h"
+#include "../out/sd_dns_out.h"
 #include "../out/sd_runlog.h"
 #include "../out/sd_summary_out.h"
 #include "cli_cmd.h"
@@ -14,29 +16,39 @@ enum { OPT_MAX_HOSTS = 0x2001 };
 static const char HELP[] =
     "usage: strider summary [options] FILE...\n"
     "An analyst's first look: packets, bytes, time span, protocols, top talkers\n"
-    "and ports, TTL and IP-ID behaviour per host, unanswered SYNs, resets.\n\n"
+    "and ports, TTL and IP-ID behaviour per host, unanswered SYNs, resets; DNS:\n"
+    "transactions, response codes, the most queried names and the indicators\n"
+    "(very low TTLs, fast flux, NXDOMAIN-heavy clients, long or random names;\n"
+    "`strider dns` lists every transaction).\n\n"
     "  -j, --json           JSON lines, one object per fact\n"
     "      --max-hosts N    most source hosts tracked (default 1000000); hosts past\n"
     "                       it are counted in the totals only, and their number is\n"
     "                       shown in the summary and on stderr\n" CLI_COMMON_HELP;
 
-static void report(const sd_hoststats_result *r, const sd_engine_stats *st, bool json)
-{
-    sd_buf b = { 0 };
-    if (json)
-        sd_summary_json(&b, r, st, cli_flush);
-    else
-        sd_summary_text(&b, r, st, cli_flush);
-    cli_flush(&b);
-    sd_buf_free(&b);
-    sd_runlog_hosts(stderr, r);
-}
-
 typedef struct sum_cmd {
     bool json;
     uint64_t max_hosts;
     sd_hoststats *hs;
+    sd_dnsan *dns;
+    sd_dnsind *dnsind;
 } sum_cmd;
+
+static void report(sum_cmd *c, const sd_hoststats_result *r, const sd_engine_stats *st)
+{
+    sd_buf b = { 0 };
+    const sd_dnsind_result *dr = sd_dnsind_finish(c->dnsind);
+    if (c->json) {
+        sd_summary_json(&b, r, st, cli_flush);
+        sd_dns_summary_json(&b, dr, sd_dnsan_stats_get(c->dns));
+    } else {
+        sd_summary_text(&b, r, st, cli_flush);
+        sd_dns_summary_text(&b, dr, sd_dnsan_stats_get(c->dns));
+    }
+    cli_flush(&b);
+    sd_buf_free(&b);
+    sd_runlog_hosts(stderr, r);
+    sd_runlog_dns(stderr, "summary", dr, sd_dnsan_stats_get(c->dns));
+}
 
 static void sum_init(void *ctx)
 {
@@ -61,19 +73,33 @@ static int sum_prepare(void *ctx, cli_input *in, sd_engine_opts *eo)
     eo->packet_seen = sd_hoststats_packet;
     eo->conn_done = sd_hoststats_conn;
     eo->ud = r->hs;
+    eo->reassemble = true; /* DNS over TCP: only port-53 connections are claimed */
+    return CLI_OK;
+}
+
+static int sum_start(void *ctx, cli_input *in, sd_engine *e)
+{
+    sum_cmd *r = ctx;
+    r->dnsind = sd_dnsind_new();
+    sd_dnsan_opts o = { .txn = sd_dnsind_txn, .ud = r->dnsind };
+    r->dns = sd_dnsan_new(&o);
+    sd_dnsan_attach(r->dns, e);
     return CLI_OK;
 }
 
 static int sum_finish(void *ctx, cli_input *in, sd_engine *e, int status)
 {
     sum_cmd *r = ctx;
-    report(sd_hoststats_finish(r->hs), sd_engine_get_stats(e), r->json);
+    report(r, sd_hoststats_finish(r->hs), sd_engine_get_stats(e));
     return status;
 }
 
 static void sum_free(void *ctx)
 {
-    sd_hoststats_free(((sum_cmd *)ctx)->hs);
+    sum_cmd *r = ctx;
+    sd_hoststats_free(r->hs);
+    sd_dnsan_free(r->dns);
+    sd_dnsind_free(r->dnsind);
 }
 
 static const struct option SUM_OPTS[] = {
@@ -83,5 +109,5 @@ static const struct option SUM_OPTS[] = {
 const cli_cmd cli_cmd_summary = {
     .name = "summary", .summary = "an analyst's first look at a capture", .help = HELP,
     .shortopts = "j", .longopts = SUM_OPTS, .ctx_size = sizeof(sum_cmd), .init = sum_init,
-    .opt = sum_opt, .prepare = sum_prepare, .finish = sum_finish, .free = sum_free,
+    .opt = sum_opt, .prepare = sum_prepare, .start = sum_start, .finish = sum_finish, .free = sum_free,
 };

@@ -95,9 +95,9 @@ void sd_dns_summary_text(sd_buf *b, const sd_dnsind_result *r, const sd_dnsan_st
 {
     char rc[24];
     sd_buf_printf(b, "\nDNS\n  transactions %llu (TCP %llu): answered %llu, unanswered %llu, response only %llu; "
-                     "malformed messages %llu\n",
+                     "malformed messages %llu, without a question %llu\n",
                   (ull)r->txns, (ull)r->tcp_txns, (ull)r->answered, (ull)r->unanswered, (ull)r->reply_only,
-                  (ull)st->malformed);
+                  (ull)st->malformed, (ull)st->no_question);
     sd_buf_printf(b, "  response codes:");
     for (unsigned i = 0; i < 16; i++)
         if (r->rcode[i])
@@ -125,6 +125,7 @@ void sd_dns_summary_json(sd_buf *b, const sd_dnsind_result *r, const sd_dnsan_st
     sd_json_u64(&j, "unanswered", r->unanswered);
     sd_json_u64(&j, "response_only", r->reply_only);
     sd_json_u64(&j, "malformed", st->malformed);
+    sd_json_u64(&j, "without_question", st->no_question);
     sd_json_u64(&j, "nxdomain", r->rcode[3]);
     sd_json_u64(&j, "names", r->names);
     sd_json_u64(&j, "clients", r->clients);

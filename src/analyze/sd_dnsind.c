@@ -75,6 +75,20 @@ double sd_dnsind_entropy(const char *s, size_t n)
     return h;
 }
 
+bool sd_dnsind_random_label(const char *s, size_t n)
+{
+    if (n < SD_DNSIND_ENTROPY_MIN_LEN || sd_dnsind_entropy(s, n) < SD_DNSIND_ENTROPY_BITS)
+        return false;
+    unsigned digits = 0, run = 0, longest = 0;
+    for (size_t i = 0; i < n; i++) {
+        int c = tolower((unsigned char)s[i]);
+        digits += isdigit(c) != 0;
+        run = isalpha(c) && !strchr("aeiou", c) ? run + 1 : 0;
+        longest = run > longest ? run : longest;
+    }
+    return digits >= SD_DNSIND_RANDOM_DIGITS || longest >= SD_DNSIND_RANDOM_CONSONANTS;
+}
+
 /* A name is case-insensitive (RFC 4343): one key for every spelling. */
 static uint64_t name_key(const char *s)
 {
@@ -108,7 +122,7 @@ static void label_shape(name_agg *a, const char *s)
     if (ends_with(s, ".arpa"))
         return;
     a->label_odd = best >= SD_DNSIND_LONG_LABEL || n >= SD_DNSIND_LONG_NAME ||
-                   (best >= SD_DNSIND_ENTROPY_MIN_LEN && a->entropy >= SD_DNSIND_ENTROPY_BITS);
+                   sd_dnsind_random_label(s + best_at, best);
 }
 
 static void set_origin(ev_origin *o, const sd_dns_txn *t)

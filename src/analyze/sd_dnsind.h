@@ -36,12 +36,19 @@
  * into labels of up to 63 and names of up to 253. */
 #define SD_DNSIND_LONG_LABEL 40
 #define SD_DNSIND_LONG_NAME 120
-/* Shannon entropy (bits per character) of a name's longest label from
- * which it reads as random: words and brands of 16+ characters stay near
- * 3.0-3.3, random letters and digits (DGA, encoded data) reach 3.5-4.2. A
- * shorter label cannot tell (a 12-character label has at most 3.58). */
+/* A name's longest label reads as random (DGA, encoded data) when it has
+ * at least SD_DNSIND_ENTROPY_MIN_LEN characters (a shorter label cannot
+ * tell: a 12-character one has at most 3.58 bits), a Shannon entropy of at
+ * least SD_DNSIND_ENTROPY_BITS per character (random letters and digits
+ * reach 3.5-4.2), and a shape words do not have: SD_DNSIND_RANDOM_DIGITS
+ * digits among its letters, or SD_DNSIND_RANDOM_CONSONANTS consonants in a
+ * row. Entropy alone is not enough: compound words of 16+ characters
+ * ("stackoverflowing", "akamaitechnologies") reach 3.5-3.9 too, but keep
+ * their vowels and have no digits. */
 #define SD_DNSIND_ENTROPY_BITS 3.5
 #define SD_DNSIND_ENTROPY_MIN_LEN 16
+#define SD_DNSIND_RANDOM_DIGITS 3
+#define SD_DNSIND_RANDOM_CONSONANTS 5
 
 /* Caps: names (each about 150 bytes), clients, name-address pairs. */
 #define SD_DNSIND_MAX_NAMES 200000u
@@ -80,5 +87,7 @@ void sd_dnsind_free(sd_dnsind *d);
 
 /* Shannon entropy of s[0..n) in bits per character (for tests). */
 double sd_dnsind_entropy(const char *s, size_t n);
+/* The random-label rule above, on the label s[0..n). */
+bool sd_dnsind_random_label(const char *s, size_t n);
 
 #endif

@@ -105,6 +105,20 @@ static void g_service(const void *r, sd_fval *v)
     if (C(r)->service[0])
         sd_fv_s(v, C(r)->service);
 }
+/* What the first request or ClientHello said (sd_service): unset when
+ * not seen, so the JSON of other connections is unchanged. */
+#define APP_FIELD(fn, svc, member)                                   \
+    static void fn(const void *r, sd_fval *v)                        \
+    {                                                                \
+        if (!strcmp(C(r)->service, svc) && C(r)->app.member[0])      \
+            sd_fv_s(v, C(r)->app.member);                            \
+    }
+APP_FIELD(g_http_method, "http", verb)
+APP_FIELD(g_http_host, "http", name)
+APP_FIELD(g_http_uri, "http", uri)
+APP_FIELD(g_tls_sni, "ssl", name)
+APP_FIELD(g_tls_version, "ssl", verb)
+APP_FIELD(g_ja4, "ssl", ja4)
 /* unset unless it happened: the JSON of an ordinary connection is unchanged */
 static void g_evicted(const void *r, sd_fval *v)
 {
@@ -165,6 +179,12 @@ static const sd_field FIELDS[] = {
     { "time", "start, ISO 8601 UTC", g_time, false },
     { "proto", "transport protocol", g_proto, false },
     { "service", "what it speaks, by content on any port (Zeek's names: ssh, http, ssl, dns, ftp, smtp)", g_service, false },
+    { "http_method", "HTTP: the first request's method (by content, any port; unset otherwise)", g_http_method, false },
+    { "http_host", "HTTP: the first request's Host header", g_http_host, false },
+    { "http_uri", "HTTP: the first request's URI (cut at 124 bytes: \"...\")", g_http_uri, false },
+    { "tls_sni", "TLS: the ClientHello's server name (SNI)", g_tls_sni, false },
+    { "tls_version", "TLS: the highest version the ClientHello offers (Zeek's TLSv13, TLSv12, ...)", g_tls_version, false },
+    { "ja4", "TLS: the ClientHello's JA4 fingerprint (FoxIO; whole ClientHello only)", g_ja4, false },
     { "id.orig_h", "originator address", g_orig_h, false },
     { "id.orig_p", "originator port", g_orig_p, false },
     { "id.resp_h", "responder address", g_resp_h, false },

@@ -1,11 +1,15 @@
-/* libFuzzer target for the DNS decoder (src/analyze/sd_dns.c) and the DNS
- * transaction record's writer: the input is one DNS message. Every name is
+/* libFuzzer target for the DNS decoder (src/analyze/sd_dns.c), the DNS
+ * transaction record's writer, and the service-content readers
+ * (src/analyze/sd_svcinfo.c: HTTP request head, TLS ClientHello and JA4):
+ * the input is one DNS message, and the same bytes as a first client
+ * payload. Every name is
  * also read from every offset of the first 64 bytes (pointers then start
  * anywhere). Checks beyond "no crash": the decoded strings are
  * NUL-terminated within their buffers, counts stay within their caps, and
  * the JSON record is valid JSON whatever bytes the names hold.
  * Seeds: fuzz/seeds/fuzz_dns (DNS payloads of the shared captures). */
 #include "analyze/sd_dns_fields.h"
+#include "analyze/sd_svcinfo.h"
 #include "fzcheck.h"
 #include "out/sd_recout.h"
 
@@ -42,8 +46,35 @@ static void write_record(const sd_dns_msg *m)
     sd_buf_free(&b);
 }
 
+/* Each field NUL-terminated in its buffer and printable. */
+static void check_app(const sd_appinfo *a)
+{
+    const char *f[] = { a->verb, a->name, a->uri, a->ja4 };
+    const size_t cap[] = { sizeof a->verb, sizeof a->name, sizeof a->uri, sizeof a->ja4 };
+    for (int i = 0; i < 4; i++) {
+        check_str(f[i], cap[i]);
+        for (const char *s = f[i]; *s; s++)
+            if (*s <= 0x20 || *s >= 0x7f)
+                abort();
+    }
+}
+
+static void content(const uint8_t *data, size_t size)
+{
+    sd_appinfo a;
+    memset(&a, 0, sizeof a);
+    sd_svcinfo_http(&a, data, size);
+    check_app(&a);
+    memset(&a, 0, sizeof a);
+    sd_hello_res r = sd_svcinfo_tls(&a, data, size);
+    check_app(&a);
+    if (r == SD_HELLO_OK && strlen(a.ja4) != 36)
+        abort();
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
+    content(data, size);
     static sd_dns_msg m;
     if (sd_dns_parse(data, size, &m) == SD_DNS_OK) {
         check_str(m.qname, sizeof m.qname);

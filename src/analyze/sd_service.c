@@ -26,6 +26,8 @@ typedef struct svc_st {
     uint8_t *hello;     /* the ClientHello so far, while collecting */
     size_t have, want;
     uint32_t next_seq;  /* where the client's next segment must start */
+    bool details_only;  /* joined mid-stream: no service name, the request still read */
+    bool named;         /* named http from the server's side: waiting for the client's request */
 } svc_st;
 
 struct sd_service {
@@ -106,12 +108,16 @@ const char *sd_service_guess(uint8_t proto, int dir, const uint8_t *p, size_t n)
 /* Like Zeek, a TCP connection whose SYN and SYN-ACK were both missed
  * (joined mid-stream) gets no service: the first message of a side is what
  * tells, and it was not seen. A SYN-ACK seen first is enough (Zeek's
- * missing-syn and flip-without-syn baselines name those http). */
+ * missing-syn and flip-without-syn baselines name those http). Such a
+ * connection is still read for its request or ClientHello (details_only):
+ * a capture that started late still shows what was asked. */
 static void *svc_new(void *ctx, sd_conn *c)
 {
-    if (c->ipproto != 17 && (c->ipproto != 6 || (c->midstream && !c->flipped)))
+    if (c->ipproto != 17 && c->ipproto != 6)
         return NULL;
-    return sd_calloc(1, sizeof(svc_st));
+    svc_st *st = sd_calloc(1, sizeof(svc_st));
+    st->details_only = c->ipproto == 6 && c->midstream && !c->flipped;
+    return st;
 }
 
 static void svc_free(svc_st *st)
@@ -120,10 +126,15 @@ static void svc_free(svc_st *st)
     free(st);
 }
 
+static void svc_name(sd_conn *c, const svc_st *st, const char *name)
+{
+    if (name && !st->details_only)
+        snprintf(c->service, sizeof c->service, "%s", name);
+}
+
 static void svc_done(sd_conn *c, svc_st *st, int slot, const char *name)
 {
-    if (name)
-        snprintf(c->service, sizeof c->service, "%s", name);
+    svc_name(c, st, name);
     if (st->hello) /* what was collected of a ClientHello */
         sd_svcinfo_tls(&c->app, st->hello, st->have);
     svc_free(st);
@@ -164,7 +175,7 @@ static bool first_message(sd_conn *c, svc_st *st, const sd_pkt *p, const char *n
     st->have = p->payload_len < st->want ? p->payload_len : st->want;
     memcpy(st->hello, p->payload, st->have);
     st->next_seq = p->seq + p->payload_len;
-    snprintf(c->service, sizeof c->service, "%s", name);
+    svc_name(c, st, name);
     return true;
 }
 
@@ -181,8 +192,16 @@ static void svc_packet(void *ctx, sd_conn *c, void *vst, const sd_pkt *p, int di
     /* a server's "220" greeting is FTP's and SMTP's: the client's first
      * command decides, so only a name ends the search early */
     const char *name = sd_service_guess(c->ipproto, dir, p->payload, p->payload_len);
-    if (name && dir == SD_DIR_ORIG && first_message(c, st, p, name))
+    if (name && dir == SD_DIR_ORIG && (!strcmp(name, "http") || !strcmp(name, "ssl"))) {
+        if (!first_message(c, st, p, name))
+            svc_done(c, st, slot, name);
         return;
+    }
+    if (name && dir == SD_DIR_RESP && !st->named && !strcmp(name, "http")) {
+        svc_name(c, st, name); /* the server spoke first here: the client's request may follow */
+        st->named = true;
+        name = NULL;
+    }
     if (name || ++st->seen >= SERVICE_MAX_PAYLOAD_PKTS)
         svc_done(c, st, slot, name);
 }

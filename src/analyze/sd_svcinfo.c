@@ -65,6 +65,7 @@ bool sd_svcinfo_http(sd_appinfo *app, const uint8_t *p, size_t n)
     size_t m = token(p, n);
     if (!m || m >= n || p[m] != ' ' || m >= sizeof app->verb)
         return false;
+    app->kind = 'h';
     put_text(app->verb, sizeof app->verb, p, m);
     size_t u = token(p + m + 1, n - m - 1);
     put_text(app->uri, sizeof app->uri, p + m + 1, u);
@@ -161,9 +162,10 @@ static bool hello_body(hello *h, sd_appinfo *app, sd_cur *c)
     if (!sd_cur_left(c) && !c->err)
         return true; /* no extensions (SSLv3, old TLS) */
     uint16_t el = sd_cur_be16(c);
-    if (c->err || !sd_cur_has(c, el))
-        el = (uint16_t)(c->err ? 0 : sd_cur_left(c)); /* read what is there */
-    sd_cur x = sd_cur_make(c->p, el);
+    if (c->err)
+        return false;
+    bool cut = sd_cur_left(c) < el; /* read what is there (sd_cur_has would set the error) */
+    sd_cur x = sd_cur_make(c->p, cut ? sd_cur_left(c) : el);
     h->version = 0;
     while (sd_cur_left(&x) >= 4) {
         uint16_t type = sd_cur_be16(&x), len = sd_cur_be16(&x);
@@ -176,7 +178,7 @@ static bool hello_body(hello *h, sd_appinfo *app, sd_cur *c)
     }
     if (!h->version)
         h->version = legacy;
-    return !c->err && !sd_cur_left(&x);
+    return !cut && !sd_cur_left(&x);
 }
 
 static int cmp_u16(const void *a, const void *b)
@@ -265,6 +267,7 @@ sd_hello_res sd_svcinfo_tls(sd_appinfo *app, const uint8_t *p, size_t n)
     sd_cur c = sd_cur_make(p + 9, have);
     hello h;
     memset(&h, 0, sizeof h);
+    app->kind = 't';
     bool done = hello_body(&h, app, &c);
     snprintf(app->verb, sizeof app->verb, "%s", tls_name(h.version));
     if (!whole || !done || h.overflow)

@@ -5,7 +5,10 @@
  * writes. */
 #include "../analyze/sd_dnsind.h"
 #include "../analyze/sd_hoststats.h"
+#include "../analyze/sd_service.h"
+#include "../analyze/sd_svcstats.h"
 #include "../out/sd_dns_out.h"
+#include "../out/sd_svcsum_out.h"
 #include "../out/sd_runlog.h"
 #include "../out/sd_summary_out.h"
 #include "cli_cmd.h"
@@ -17,7 +20,8 @@ static const char HELP[] =
     "usage: strider summary [options] FILE...\n"
     "An analyst's first look: packets, bytes, time span, protocols, top talkers\n"
     "and ports, TTL and IP-ID behaviour per host, unanswered SYNs, resets; DNS:\n"
-    "transactions, response codes, the most queried names and the indicators\n"
+    "services by content on any port (HTTP hosts, TLS server names, services off\n"
+    "their usual port); DNS: transactions, response codes, the most queried names and the indicators\n"
     "(very low TTLs, fast flux, NXDOMAIN-heavy clients, long or random names;\n"
     "`strider dns` lists every transaction).\n\n"
     "  -j, --json           JSON lines, one object per fact\n"
@@ -31,17 +35,22 @@ typedef struct sum_cmd {
     sd_hoststats *hs;
     sd_dnsan *dns;
     sd_dnsind *dnsind;
+    sd_service *service;   /* services by content, any port */
+    sd_svcstats *svc;
 } sum_cmd;
 
 static void report(sum_cmd *c, const sd_hoststats_result *r, const sd_engine_stats *st)
 {
     sd_buf b = { 0 };
     const sd_dnsind_result *dr = sd_dnsind_finish(c->dnsind);
+    const sd_svcstats_result *sr = sd_svcstats_finish(c->svc);
     if (c->json) {
         sd_summary_json(&b, r, st, cli_flush);
+        sd_svcsum_json(&b, sr);
         sd_dns_summary_json(&b, dr, sd_dnsan_stats_get(c->dns));
     } else {
         sd_summary_text(&b, r, st, cli_flush);
+        sd_svcsum_text(&b, sr);
         sd_dns_summary_text(&b, dr, sd_dnsan_stats_get(c->dns));
     }
     cli_flush(&b);
@@ -65,14 +74,26 @@ static int sum_opt(void *ctx, int o, const char *arg)
     }
 }
 
+static void sum_packet(void *ud, const sd_conn *c, const sd_pkt *p, int dir, unsigned ta)
+{
+    sd_hoststats_packet(((sum_cmd *)ud)->hs, c, p, dir, ta);
+}
+
+static void sum_conn(void *ud, const sd_conn *c)
+{
+    sd_hoststats_conn(((sum_cmd *)ud)->hs, c);
+    sd_svcstats_conn(((sum_cmd *)ud)->svc, c);
+}
+
 static int sum_prepare(void *ctx, cli_input *in, sd_engine_opts *eo)
 {
     sum_cmd *r = ctx;
     sd_hoststats_opts ho = { .max_hosts = (size_t)r->max_hosts, .all_hosts = r->json };
     r->hs = sd_hoststats_new(&ho);
-    eo->packet_seen = sd_hoststats_packet;
-    eo->conn_done = sd_hoststats_conn;
-    eo->ud = r->hs;
+    r->svc = sd_svcstats_new();
+    eo->packet_seen = sum_packet;
+    eo->conn_done = sum_conn;
+    eo->ud = r;
     eo->reassemble = true; /* DNS over TCP: only port-53 connections are claimed */
     return CLI_OK;
 }
@@ -84,6 +105,8 @@ static int sum_start(void *ctx, cli_input *in, sd_engine *e)
     sd_dnsan_opts o = { .txn = sd_dnsind_txn, .ud = r->dnsind };
     r->dns = sd_dnsan_new(&o);
     sd_dnsan_attach(r->dns, e);
+    r->service = sd_service_new();
+    sd_service_attach(r->service, e);
     return CLI_OK;
 }
 
@@ -100,6 +123,8 @@ static void sum_free(void *ctx)
     sd_hoststats_free(r->hs);
     sd_dnsan_free(r->dns);
     sd_dnsind_free(r->dnsind);
+    sd_service_free(r->service);
+    sd_svcstats_free(r->svc);
 }
 
 static const struct option SUM_OPTS[] = {

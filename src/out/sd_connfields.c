@@ -107,18 +107,18 @@ static void g_service(const void *r, sd_fval *v)
 }
 /* What the first request or ClientHello said (sd_service): unset when
  * not seen, so the JSON of other connections is unchanged. */
-#define APP_FIELD(fn, svc, member)                                   \
+#define APP_FIELD(fn, k, member)                                     \
     static void fn(const void *r, sd_fval *v)                        \
     {                                                                \
-        if (!strcmp(C(r)->service, svc) && C(r)->app.member[0])      \
+        if (C(r)->app.kind == (k) && C(r)->app.member[0])            \
             sd_fv_s(v, C(r)->app.member);                            \
     }
-APP_FIELD(g_http_method, "http", verb)
-APP_FIELD(g_http_host, "http", name)
-APP_FIELD(g_http_uri, "http", uri)
-APP_FIELD(g_tls_sni, "ssl", name)
-APP_FIELD(g_tls_version, "ssl", verb)
-APP_FIELD(g_ja4, "ssl", ja4)
+APP_FIELD(g_http_method, 'h', verb)
+APP_FIELD(g_http_host, 'h', name)
+APP_FIELD(g_http_uri, 'h', uri)
+APP_FIELD(g_tls_sni, 't', name)
+APP_FIELD(g_tls_version, 't', verb)
+APP_FIELD(g_ja4, 't', ja4)
 /* unset unless it happened: the JSON of an ordinary connection is unchanged */
 static void g_evicted(const void *r, sd_fval *v)
 {

@@ -179,12 +179,6 @@ static const sd_field FIELDS[] = {
     { "time", "start, ISO 8601 UTC", g_time, false },
     { "proto", "transport protocol", g_proto, false },
     { "service", "what it speaks, by content on any port (Zeek's names: ssh, http, ssl, dns, ftp, smtp)", g_service, false },
-    { "http_method", "HTTP: the first request's method (by content, any port; unset otherwise)", g_http_method, false },
-    { "http_host", "HTTP: the first request's Host header", g_http_host, false },
-    { "http_uri", "HTTP: the first request's URI (cut at 124 bytes: \"...\")", g_http_uri, false },
-    { "tls_sni", "TLS: the ClientHello's server name (SNI)", g_tls_sni, false },
-    { "tls_version", "TLS: the highest version the ClientHello offers (Zeek's TLSv13, TLSv12, ...)", g_tls_version, false },
-    { "ja4", "TLS: the ClientHello's JA4 fingerprint (FoxIO; whole ClientHello only)", g_ja4, false },
     { "id.orig_h", "originator address", g_orig_h, false },
     { "id.orig_p", "originator port", g_orig_p, false },
     { "id.resp_h", "responder address", g_resp_h, false },
@@ -234,6 +228,13 @@ static const sd_field FIELDS[] = {
     { "evicted", "ended early: the connection table was full (--max-flows); unset otherwise", g_evicted, false },
     { "first_frame", "first frame", g_first_frame, false },
     { "last_frame", "last frame", g_last_frame, false },
+    /* added last: the CSV's columns before them keep their places */
+    { "http_method", "HTTP: the first request's method (by content, any port; unset otherwise)", g_http_method, false },
+    { "http_host", "HTTP: the first request's Host header", g_http_host, false },
+    { "http_uri", "HTTP: the first request's URI (cut at 124 bytes: \"...\")", g_http_uri, false },
+    { "tls_sni", "TLS: the ClientHello's server name (SNI)", g_tls_sni, false },
+    { "tls_version", "TLS: the highest version the ClientHello offers (Zeek's TLSv13, TLSv12, ...)", g_tls_version, false },
+    { "ja4", "TLS: the ClientHello's JA4 fingerprint (FoxIO; whole ClientHello only)", g_ja4, false },
 };
 
 const sd_fieldset sd_conn_fields = { FIELDS, SD_ARRAY_LEN(FIELDS) };

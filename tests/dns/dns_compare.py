@@ -6,7 +6,8 @@ answers' TTLs, the A/AAAA answers), and every DNS message tshark decodes
 with a question on the DNS ports must be in one of strider's transactions.
 
 Usage: dns_compare.py STRIDER [--allow FILE] CAPTURE...  (FILE: lines
-"capture-basename:frame reason", tshark messages strider rightly leaves out)  Prints one line per capture and
+"capture-basename:frame reason" or "capture-basename:0xID reason", tshark
+messages strider rightly leaves out)  Prints one line per capture and
 the totals; exits 1 on any difference."""
 import json
 import os
@@ -110,7 +111,7 @@ def compare(strider, path, allow):
         if qn and qn[0].startswith("<") and qn[0] != "<Root>":
             skipped += 1  # tshark marks the name invalid itself (a pointer loop, too long): no transaction
             continue
-        if f"{os.path.basename(path)}:{f}" in allow:
+        if f"{os.path.basename(path)}:{f}" in allow or f"{os.path.basename(path)}:{m['dns.id']}" in allow:
             continue
         if m["dns.flags.response"] in ("0", "False") and any(
                 a < f <= z and int(m["dns.id"], 16) == i and qn and name_of(qn[0]) == q for a, z, i, q in retrans):

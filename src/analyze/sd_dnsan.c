@@ -22,7 +22,6 @@ typedef struct dns_tcpdir {
     uint8_t nlen;               /* length bytes read (0..2) */
     uint8_t *buf;               /* the message being collected */
     size_t have, need;
-    uint64_t first_frame;
     bool lost;                  /* a gap: message boundaries unknown from here on */
 } dns_tcpdir;
 
@@ -139,7 +138,8 @@ static void dns_packet(void *ctx, sd_conn *c, void *st, const sd_pkt *p, int dir
         message(ctx, c, st, dir, p->payload, p->payload_len, p->frame->num, p->frame->ts);
 }
 
-/* Feeds TCP stream bytes: length prefix, then the message. */
+/* Feeds TCP stream bytes: length prefix, then the message. A message's
+ * frame is the one that completed it (where tshark shows it too). */
 static void tcp_bytes(sd_dnsan *a, sd_conn *c, dns_st *s, int dir, const sd_chunk *ch)
 {
     dns_tcpdir *t = &s->t[dir];
@@ -147,8 +147,6 @@ static void tcp_bytes(sd_dnsan *a, sd_conn *c, dns_st *s, int dir, const sd_chun
     size_t n = ch->len;
     while (n) {
         if (t->nlen < 2) {
-            if (!t->nlen)
-                t->first_frame = ch->first_frame;
             t->lenb[t->nlen++] = *p++;
             n--;
             if (t->nlen == 2) {

@@ -95,11 +95,14 @@ def compare(strider, path, allow):
     txns = [json.loads(l) for l in out.splitlines() if l.startswith('{"type":"dns"')]
     msgs = tshark(path)
     errs, covered, names = [], set(), 0
+    agree = 0
     for t in txns:
+        before = len(errs)
         for key, resp in (("frame_query", 0), ("frame_reply", 1)):
             if key in t:
                 covered.add(t[key])
                 names += check_msg(t, msgs.get(t[key]), t[key], resp, errs)
+        agree += len(errs) == before
     retrans = [(t["frame_query"], t["frame_query_last"], t["trans_id"], t["query"]) for t in txns
                if t.get("query_retrans")]
     skipped = 0
@@ -120,7 +123,7 @@ def compare(strider, path, allow):
             skipped += 1  # no question (mDNS announcements): no transaction
             continue
         errs.append(f"frame {f}: tshark's DNS message ({m['dns.qry.name']}) is in no strider transaction")
-    return txns, msgs, names, skipped, errs
+    return txns, msgs, names, skipped, errs, agree
 
 
 def main():
@@ -130,24 +133,23 @@ def main():
         with open(files[1]) as f:
             allow = {l.split()[0] for l in f if l.strip() and not l.startswith("#")}
         files = files[2:]
-    tot_t = tot_n = tot_m = caps = bad = 0
+    tot_t = tot_n = tot_m = caps = bad = tot_a = 0
     for path in files:
-        txns, msgs, names, skipped, errs = compare(strider, path, allow)
+        txns, msgs, names, skipped, errs, agree = compare(strider, path, allow)
         if not txns and not msgs:
             continue
         caps += 1
         tot_t += len(txns)
         tot_n += names
         tot_m += len(msgs)
-        ok = len(txns) - len({e.split(":")[0] for e in errs})
+        tot_a += agree
         print(f"{'FAIL' if errs else 'ok  '} {path}: {len(txns)} transactions, {len(msgs)} tshark DNS messages "
               f"({skipped} without a question), {names} names agree")
         for e in errs[:20]:
             print("    " + e)
         bad += len(errs)
-        del ok
-    print(f"dns vs tshark: {caps} captures, {tot_t} transactions, {tot_m} tshark messages, {tot_n} names agree, "
-          f"{bad} differences")
+    print(f"dns vs tshark: {caps} captures, {tot_a}/{tot_t} transactions agree (id, name, rcode, TTLs, "
+          f"addresses), {tot_m} tshark messages, {tot_n} question names compared equal, {bad} differences")
     return 1 if bad or not caps else 0
 
 

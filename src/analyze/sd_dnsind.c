@@ -33,6 +33,7 @@ typedef struct name_agg {
 
 typedef struct client_agg {
     sd_addr client;
+    uint64_t txns, first_frame;
     ev_origin o, odd_o;
     uint64_t answers, nx, nx_first, nx_last;
     char first_nx[64];
@@ -193,8 +194,11 @@ static client_agg *client_get(sd_dnsind *d, const sd_dns_txn *t)
     if (r == SD_HMAP_FULL)
         return NULL;
     client_agg *c = v;
-    if (r == SD_HMAP_ADDED)
+    if (r == SD_HMAP_ADDED) {
         c->client = key;
+        c->first_frame = txn_frame(t);
+    }
+    c->txns++;
     return c;
 }
 
@@ -359,6 +363,27 @@ static void top_add(sd_dnsind_result *r, const name_agg *a)
         r->ntop++;
 }
 
+static bool client_before(const sd_dnsind_client *x, const sd_dnsind_client *y)
+{
+    return x->txns != y->txns ? x->txns > y->txns : x->first_frame < y->first_frame;
+}
+
+static void top_client(sd_dnsind_result *r, const client_agg *c)
+{
+    sd_dnsind_client e = { .addr = c->client, .txns = c->txns, .answers = c->answers, .nxdomain = c->nx,
+                           .first_frame = c->first_frame };
+    size_t i = r->nclients;
+    if (i == SD_DNSIND_TOP && !client_before(&e, &r->top_clients[i - 1]))
+        return;
+    if (i == SD_DNSIND_TOP)
+        i--;
+    for (; i > 0 && client_before(&e, &r->top_clients[i - 1]); i--)
+        r->top_clients[i] = r->top_clients[i - 1];
+    r->top_clients[i] = e;
+    if (r->nclients < SD_DNSIND_TOP)
+        r->nclients++;
+}
+
 const sd_dnsind_result *sd_dnsind_finish(sd_dnsind *d)
 {
     sd_hmap_iter it = { 0 };
@@ -367,8 +392,10 @@ const sd_dnsind_result *sd_dnsind_finish(sd_dnsind *d)
         top_add(&d->r, it.val);
     }
     sd_hmap_iter ic = { 0 };
-    while (sd_hmap_next(d->clients, &ic))
+    while (sd_hmap_next(d->clients, &ic)) {
         client_event(d, ic.val);
+        top_client(&d->r, ic.val);
+    }
     sd_evlist_sort(&d->r.ev);
     d->r.names = sd_hmap_count(d->names);
     d->r.clients = sd_hmap_count(d->clients);

@@ -54,7 +54,8 @@
 #define SD_DNSIND_MAX_NAMES 200000u
 #define SD_DNSIND_MAX_CLIENTS 100000u
 #define SD_DNSIND_MAX_PAIRS 1000000u
-/* The most queried names listed in summary. */
+/* The most queried names, and the clients with most transactions, listed
+ * in summary. */
 #define SD_DNSIND_TOP 10
 
 typedef struct sd_dnsind_name {
@@ -65,6 +66,12 @@ typedef struct sd_dnsind_name {
     uint64_t first_frame;
 } sd_dnsind_name;
 
+typedef struct sd_dnsind_client {
+    sd_addr addr;
+    uint64_t txns, answers, nxdomain;  /* transactions it asked, answered, answered NXDOMAIN */
+    uint64_t first_frame;
+} sd_dnsind_client;
+
 typedef struct sd_dnsind_result {
     uint64_t txns, answered, unanswered, reply_only;
     uint64_t rcode[16];
@@ -73,6 +80,8 @@ typedef struct sd_dnsind_result {
     uint64_t names_refused, clients_refused, pairs_refused; /* caps */
     sd_dnsind_name top[SD_DNSIND_TOP];
     size_t ntop;
+    sd_dnsind_client top_clients[SD_DNSIND_TOP]; /* most transactions first */
+    size_t nclients;
     sd_evlist ev;               /* the indicators, by first frame */
 } sd_dnsind_result;
 

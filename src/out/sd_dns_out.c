@@ -111,6 +111,14 @@ void sd_dns_summary_text(sd_buf *b, const sd_dnsind_result *r, const sd_dnsan_st
         sd_text_puts(b, r->top[i].name);
         sd_buf_printf(b, "%s%s\n", r->top[i].cut ? "..." : "", r->top[i].nxdomain ? " (NXDOMAIN)" : "");
     }
+    if (r->nclients)
+        sd_buf_printf(b, "  clients (most transactions first):\n");
+    for (size_t i = 0; i < r->nclients; i++) {
+        const sd_dnsind_client *c = &r->top_clients[i];
+        char a[SD_ADDR_STRLEN];
+        sd_buf_printf(b, "    %-39s %8llu transactions, %llu answered, %llu NXDOMAIN\n",
+                      sd_addr_str(&c->addr, a, sizeof a), (ull)c->txns, (ull)c->answers, (ull)c->nxdomain);
+    }
     events_text(b, &r->ev);
 }
 
@@ -143,6 +151,17 @@ void sd_dns_summary_json(sd_buf *b, const sd_dnsind_result *r, const sd_dnsan_st
         sd_json_bool(&j, "cut", r->top[i].cut);
         sd_json_u64(&j, "queries", r->top[i].queries);
         sd_json_u64(&j, "nxdomain", r->top[i].nxdomain);
+        sd_json_end(&j);
+    }
+    for (size_t i = 0; i < r->nclients; i++) {
+        const sd_dnsind_client *c = &r->top_clients[i];
+        char a[SD_ADDR_STRLEN];
+        sd_json_begin(&j, b);
+        sd_json_str(&j, "type", "dns_client");
+        sd_json_str(&j, "client", sd_addr_str(&c->addr, a, sizeof a));
+        sd_json_u64(&j, "transactions", c->txns);
+        sd_json_u64(&j, "answered", c->answers);
+        sd_json_u64(&j, "nxdomain", c->nxdomain);
         sd_json_end(&j);
     }
     for (size_t i = 0; i < r->ev.n; i++)

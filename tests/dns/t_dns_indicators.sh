@@ -54,6 +54,10 @@ d = next((s for s in summ if s["type"] == "dns"), {})
 if d.get("transactions") != len(txn) or d.get("tcp_transactions") != 2 or d.get("malformed") != 5 \
         or d.get("indicators") != len(ev) or d.get("nxdomain") != 14:
     errs.append(f"summary dns {d} vs {len(txn)} transactions, {len(ev)} events")
+cl = {s["client"]: s for s in summ if s["type"] == "dns_client"}
+if cl.get("10.0.0.9", {}).get("nxdomain") != 14 or cl.get("10.0.0.9", {}).get("transactions") != 15 \
+        or next(iter(cl), None) != "10.0.0.9":
+    errs.append(f"summary clients {cl}")
 if [s["kind"] for s in summ if s["type"] == "event"] != [e["kind"] for e in ev]:
     errs.append("summary's events differ from strider dns's")
 for e in errs:

@@ -1,6 +1,8 @@
 /* Whole-pipeline fuzz target: the input is a capture file (pcap or pcapng),
  * run through capture, decode, flow, TCP analysis and reassembly, the SSH
- * parser, the inference and the terminal report writer. Seeds: any capture (tests/crafted, lab fixtures). */
+ * parser, the inference and the terminal report writer, the DNS analyzer
+ * (UDP and TCP framing) and its indicators. Seeds: any capture (tests/crafted, lab fixtures). */
+#include "analyze/sd_dnsind.h"
 #include "analyze/sd_service.h"
 #include "fzcheck.h"
 #include "capture/sd_capture.h"
@@ -60,8 +62,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     sd_sshconn_attach(x, e);
     sd_service *svc = sd_service_new(); /* content rules of conns' service field */
     sd_service_attach(svc, e);
+    sd_dnsind *ind = sd_dnsind_new();
+    sd_dnsan_opts dno = { .txn = sd_dnsind_txn, .ud = ind };
+    sd_dnsan *dns = sd_dnsan_new(&dno);
+    sd_dnsan_attach(dns, e);
     sd_engine_run(e, cap, NULL, NULL);
     sd_engine_free(e);
+    (void)sd_dnsind_finish(ind);
+    sd_dnsind_free(ind);
+    sd_dnsan_free(dns);
     sd_sshconn_free(x);
     sd_service_free(svc);
     sd_capture_close(cap);

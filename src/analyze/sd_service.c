@@ -1,5 +1,7 @@
 #include "sd_service.h"
 
+#include "sd_svcinfo.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,8 +16,18 @@
 #define DNS_MAX_NAME 255
 #define DNS_MAX_RR 256     /* answers in a response without questions (mDNS) */
 
+/* A ClientHello longer than a segment (post-quantum key shares make
+ * Chrome's about 1.8 kB) is collected from the client's next in-sequence
+ * segments, up to this size (larger ones are read as far as they go). */
+#define SERVICE_HELLO_MAX 8192
+
 typedef struct svc_st {
     uint8_t seen;       /* payload packets looked at */
+    uint8_t *hello;     /* the ClientHello so far, while collecting */
+    size_t have, want;
+    uint32_t next_seq;  /* where the client's next segment must start */
+    bool details_only;  /* joined mid-stream: no service name, the request still read */
+    bool named;         /* named http from the server's side: waiting for the client's request */
 } svc_st;
 
 struct sd_service {
@@ -96,37 +108,110 @@ const char *sd_service_guess(uint8_t proto, int dir, const uint8_t *p, size_t n)
 /* Like Zeek, a TCP connection whose SYN and SYN-ACK were both missed
  * (joined mid-stream) gets no service: the first message of a side is what
  * tells, and it was not seen. A SYN-ACK seen first is enough (Zeek's
- * missing-syn and flip-without-syn baselines name those http). */
+ * missing-syn and flip-without-syn baselines name those http). Such a
+ * connection is still read for its request or ClientHello (details_only):
+ * a capture that started late still shows what was asked. */
 static void *svc_new(void *ctx, sd_conn *c)
 {
-    if (c->ipproto != 17 && (c->ipproto != 6 || (c->midstream && !c->flipped)))
+    if (c->ipproto != 17 && c->ipproto != 6)
         return NULL;
-    return sd_calloc(1, sizeof(svc_st));
+    svc_st *st = sd_calloc(1, sizeof(svc_st));
+    st->details_only = c->ipproto == 6 && c->midstream && !c->flipped;
+    return st;
+}
+
+static void svc_free(svc_st *st)
+{
+    free(st->hello);
+    free(st);
+}
+
+static void svc_name(sd_conn *c, const svc_st *st, const char *name)
+{
+    if (name && !st->details_only)
+        snprintf(c->service, sizeof c->service, "%s", name);
 }
 
 static void svc_done(sd_conn *c, svc_st *st, int slot, const char *name)
 {
-    if (name)
-        snprintf(c->service, sizeof c->service, "%s", name);
-    free(st);
+    svc_name(c, st, name);
+    if (st->hello) /* what was collected of a ClientHello */
+        sd_svcinfo_tls(&c->app, st->hello, st->have);
+    svc_free(st);
     c->slot[slot] = NULL; /* nothing more to learn: no more calls */
+}
+
+/* The client's next segment of a ClientHello being collected. */
+static void hello_more(sd_conn *c, svc_st *st, int slot, const sd_pkt *p, int dir)
+{
+    if (dir != SD_DIR_ORIG || p->seq != st->next_seq) { /* the server's, or out of order: not used */
+        if (++st->seen >= SERVICE_MAX_PAYLOAD_PKTS)
+            svc_done(c, st, slot, NULL);
+        return;
+    }
+    size_t k = st->want - st->have < p->payload_len ? st->want - st->have : p->payload_len;
+    memcpy(st->hello + st->have, p->payload, k);
+    st->have += k;
+    st->next_seq += p->payload_len;
+    if (st->have == st->want || ++st->seen >= SERVICE_MAX_PAYLOAD_PKTS)
+        svc_done(c, st, slot, NULL);
+}
+
+/* The client's first message said http or ssl: what it asked for. Returns
+ * whether a ClientHello is still being collected. */
+static bool first_message(sd_conn *c, svc_st *st, const sd_pkt *p, const char *name)
+{
+    if (!strcmp(name, "http")) {
+        sd_svcinfo_http(&c->app, p->payload, p->payload_len);
+        return false;
+    }
+    size_t want = sd_svcinfo_tls_len(p->payload, p->payload_len);
+    if (strcmp(name, "ssl") || c->ipproto != 6 || want <= p->payload_len) {
+        sd_svcinfo_tls(&c->app, p->payload, p->payload_len);
+        return false;
+    }
+    st->want = want < SERVICE_HELLO_MAX ? want : SERVICE_HELLO_MAX;
+    st->hello = sd_calloc(1, st->want);
+    st->have = p->payload_len < st->want ? p->payload_len : st->want;
+    memcpy(st->hello, p->payload, st->have);
+    st->next_seq = p->seq + p->payload_len;
+    svc_name(c, st, name);
+    return true;
 }
 
 static void svc_packet(void *ctx, sd_conn *c, void *vst, const sd_pkt *p, int dir)
 {
     svc_st *st = vst;
+    int slot = ((const sd_service *)ctx)->slot;
     if (!p->payload_len)
         return;
+    if (st->hello) {
+        hello_more(c, st, slot, p, dir);
+        return;
+    }
     /* a server's "220" greeting is FTP's and SMTP's: the client's first
      * command decides, so only a name ends the search early */
     const char *name = sd_service_guess(c->ipproto, dir, p->payload, p->payload_len);
+    if (name && dir == SD_DIR_ORIG && (!strcmp(name, "http") || !strcmp(name, "ssl"))) {
+        if (!first_message(c, st, p, name))
+            svc_done(c, st, slot, name);
+        return;
+    }
+    if (name && dir == SD_DIR_RESP && !st->named && !strcmp(name, "http")) {
+        svc_name(c, st, name); /* the server spoke first here: the client's request may follow */
+        st->named = true;
+        name = NULL;
+    }
     if (name || ++st->seen >= SERVICE_MAX_PAYLOAD_PKTS)
-        svc_done(c, st, ((const sd_service *)ctx)->slot, name);
+        svc_done(c, st, slot, name);
 }
 
 static void svc_end(void *ctx, sd_conn *c, void *vst)
 {
-    free(vst);
+    svc_st *st = vst;
+    if (st->hello)
+        sd_svcinfo_tls(&c->app, st->hello, st->have);
+    svc_free(st);
 }
 
 sd_service *sd_service_new(void)

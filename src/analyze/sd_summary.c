@@ -13,7 +13,10 @@ struct sd_summary {
     sd_clientpat *cp;
     sd_hostsum *host;   /* NULL without a host of interest */
     sd_filesig *fs;     /* NULL unless files */
-    sd_service *svc;    /* the host's connections' service column; NULL without a host */
+    sd_service *svc;    /* the service column of every connection */
+    sd_svcstats *svcst; /* services counted */
+    sd_dnsind *dnsind;  /* DNS indicators, fed by dns's transactions */
+    sd_dnsan *dns;
     SD_VEC(sd_summary_file) files;
     sd_summary_files fr;
     sd_summary_result r;
@@ -62,10 +65,11 @@ sd_summary *sd_summary_new(const sd_summary_opts *o)
     /* with a host of interest, only its own clients' patterns */
     s->cp = sd_clientpat_new(&(sd_clientpat_opts){ .max_hosts = o->max_hosts,
                                                    .only = o->host_set ? &o->host.host : NULL });
-    if (o->host_set) {
+    if (o->host_set)
         s->host = sd_hostsum_new(&o->host);
-        s->svc = sd_service_new();
-    }
+    s->svc = sd_service_new();
+    s->svcst = sd_svcstats_new();
+    s->dnsind = sd_dnsind_new();
     if (o->files)
         s->fs = sd_filesig_new(&(sd_filesig_opts){ .want = fs_want, .done = fs_done, .ud = s });
     s->fr.max = SD_SUMMARY_MAX_FILES;
@@ -77,16 +81,16 @@ void sd_summary_prepare(sd_summary *s, sd_engine_opts *eo)
     eo->packet_seen = sd_summary_packet;
     eo->conn_done = sd_summary_conn;
     eo->ud = s;
-    if (s->fs)
-        eo->reassemble = true;
+    eo->reassemble = true; /* DNS over TCP (only port 53 is claimed), files */
 }
 
 void sd_summary_attach(sd_summary *s, sd_engine *e)
 {
     if (s->fs)
         sd_filesig_attach(s->fs, e);
-    if (s->svc)
-        sd_service_attach(s->svc, e);
+    sd_service_attach(s->svc, e);
+    s->dns = sd_dnsan_new(&(sd_dnsan_opts){ .txn = sd_dnsind_txn, .ud = s->dnsind });
+    sd_dnsan_attach(s->dns, e);
 }
 
 void sd_summary_packet(void *ud, const sd_conn *c, const sd_pkt *p, int dir, unsigned ta)
@@ -103,6 +107,7 @@ void sd_summary_conn(void *ud, const sd_conn *c)
     sd_summary *s = ud;
     sd_hoststats_conn(s->hs, c);
     sd_clientpat_conn(s->cp, c);
+    sd_svcstats_conn(s->svcst, c);
     if (s->host)
         sd_hostsum_conn(s->host, c);
 }
@@ -130,6 +135,9 @@ const sd_summary_result *sd_summary_finish(sd_summary *s)
     s->r.clients = sd_clientpat_finish(s->cp);
     if (s->host)
         s->r.host = sd_hostsum_finish(s->host);
+    s->r.dns = sd_dnsind_finish(s->dnsind);
+    s->r.dns_stats = s->dns ? sd_dnsan_stats_get(s->dns) : NULL;
+    s->r.services = sd_svcstats_finish(s->svcst);
     if (s->fs) {
         if (s->files.n)
             qsort(s->files.v, s->files.n, sizeof *s->files.v, file_cmp);
@@ -149,6 +157,9 @@ void sd_summary_free(sd_summary *s)
     sd_hostsum_free(s->host);
     sd_filesig_free(s->fs);
     sd_service_free(s->svc);
+    sd_svcstats_free(s->svcst);
+    sd_dnsan_free(s->dns);
+    sd_dnsind_free(s->dnsind);
     sd_vec_free(&s->files);
     free(s);
 }

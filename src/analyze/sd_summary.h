@@ -1,7 +1,9 @@
 /* sd_summary: the analyses behind `strider summary`, fed as one (the
  * engine has one packet_seen and one conn_done hook): sd_hoststats (the
  * capture's numbers), sd_clientpat (source ports and ISNs per client),
- * the files sd_filesig finds, and with a host of interest sd_hostsum.
+ * the files sd_filesig finds, DNS (sd_dnsan's transactions into
+ * sd_dnsind's indicators), services by content (sd_service named,
+ * sd_svcstats counted), and with a host of interest sd_hostsum.
  * Each part is its own module; this one routes the feeds and collects the
  * results. A new part (DNS, issue #17) is added the same way: a member
  * here, its feeds in sd_summary_packet/_conn (or an analyzer in
@@ -13,8 +15,11 @@
 #define SD_SUMMARY_H
 
 #include "sd_clientpat.h"
+#include "sd_dnsan.h"
+#include "sd_dnsind.h"
 #include "sd_hoststats.h"
 #include "sd_hostsum.h"
+#include "sd_svcstats.h"
 
 /* Files listed at most (~170 bytes each); past it they are counted. */
 #define SD_SUMMARY_MAX_FILES 10000u
@@ -53,16 +58,19 @@ typedef struct sd_summary_result {
     const sd_clientpat_result *clients;
     const sd_summary_files *files;  /* NULL unless opts.files */
     const sd_hostsum_result *host;  /* NULL unless opts.host_set */
+    const sd_dnsind_result *dns;    /* the DNS section: indicators, names... */
+    const sd_dnsan_stats *dns_stats; /* ... and the decoder's counts */
+    const sd_svcstats_result *services;
 } sd_summary_result;
 
 typedef struct sd_summary sd_summary;
 
 sd_summary *sd_summary_new(const sd_summary_opts *o);
-/* Sets the engine's hooks (packet_seen, conn_done, ud; reassembly when
- * files are looked for). Before sd_engine_new. */
+/* Sets the engine's hooks (packet_seen, conn_done, ud; reassembly, for
+ * DNS over TCP and the files). Before sd_engine_new. */
 void sd_summary_prepare(sd_summary *s, sd_engine_opts *eo);
-/* Registers the analyzers with the engine: sd_filesig (files), and with a
- * host of interest sd_service (its connections' service, as conns has it). */
+/* Registers the analyzers with the engine: sd_dnsan, sd_service (the
+ * service column, as conns has it), sd_filesig (files). */
 void sd_summary_attach(sd_summary *s, sd_engine *e);
 void sd_summary_packet(void *s, const sd_conn *c, const sd_pkt *p, int dir, unsigned ta);
 void sd_summary_conn(void *s, const sd_conn *c);

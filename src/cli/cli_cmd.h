@@ -38,7 +38,7 @@ typedef struct cli_cmd {
 int cli_cmd_run(const cli_cmd *c, int argc, char **argv);
 
 extern const cli_cmd cli_cmd_conns, cli_cmd_packets, cli_cmd_summary, cli_cmd_follow, cli_cmd_extract,
-    cli_cmd_ssh;
+    cli_cmd_ssh, cli_cmd_dns;
 /* strider merge (cmd_merge.c): reads chunk outputs, not captures. */
 int cli_merge_main(int argc, char **argv);
 

@@ -6,6 +6,8 @@
  * The wiring only: src/analyze/sd_summary computes, src/out/sd_summary_out
  * writes. */
 #include "../analyze/sd_summary.h"
+#include "../out/sd_dns_out.h"
+#include "../out/sd_svcsum_out.h"
 #include "../out/sd_runlog.h"
 #include "../out/sd_summary_out.h"
 #include "cli_cmd.h"
@@ -18,8 +20,12 @@ static const char HELP[] =
     "An analyst's first look: packets, bytes, time span, protocols, top talkers\n"
     "and ports, TTL and IP-ID behaviour per host, unanswered SYNs, resets, the\n"
     "source port and ISN pattern of each client (constant, incremental, random;\n"
-    "those that stand out first), and the files seen in TCP payload (PE, ELF,\n"
-    "ZIP, scripts...: signatures only, nothing written).\n\n"
+    "those that stand out first), the files seen in TCP payload (PE, ELF, ZIP,\n"
+    "scripts...: signatures only, nothing written), services by content on any\n"
+    "port (HTTP hosts, TLS server names, services off their usual port), and DNS:\n"
+    "transactions, response codes, the most queried names and the indicators\n"
+    "(very low TTLs, fast flux, NXDOMAIN-heavy clients, long or random names;\n"
+    "`strider dns` lists every transaction).\n\n"
     "  -j, --json           JSON lines, one object per fact\n"
     "      --host ADDR|CIDR only this address or network: every connection with\n"
     "                       it (uid, stream, ends, service, times, bytes each way,\n"
@@ -28,7 +34,7 @@ static const char HELP[] =
     "      --after SECS     \"soon after\" for --host (default 60)\n"
     "      --max-host-conns N  connections listed for --host (default 100000; the\n"
     "                       earliest kept, the rest counted)\n"
-    "      --no-files       no file signatures (no TCP reassembly: faster)\n"
+    "      --no-files       no file signatures (TCP reassembled for DNS only: faster)\n"
     "      --max-hosts N    most source hosts tracked (default 1000000); hosts past\n"
     "                       it are counted in the totals only, and their number is\n"
     "                       shown in the summary and on stderr\n" CLI_COMMON_HELP;
@@ -44,13 +50,25 @@ typedef struct sum_cmd {
 static void report(const sd_summary_result *r, const sd_engine_stats *st, bool json)
 {
     sd_buf b = { 0 };
-    if (json)
+    /* with a host of interest the report is about it alone */
+    bool all = !r->host;
+    if (json) {
         sd_summary_json(&b, r, st, cli_flush);
-    else
+        if (all) {
+            sd_svcsum_json(&b, r->services);
+            sd_dns_summary_json(&b, r->dns, r->dns_stats);
+        }
+    } else {
         sd_summary_text(&b, r, st, cli_flush);
+        if (all) {
+            sd_svcsum_text(&b, r->services);
+            sd_dns_summary_text(&b, r->dns, r->dns_stats);
+        }
+    }
     cli_flush(&b);
     sd_buf_free(&b);
     sd_runlog_summary(stderr, r);
+    sd_runlog_dns(stderr, "summary", r->dns, r->dns_stats);
 }
 
 static void sum_init(void *ctx)

@@ -7,7 +7,7 @@
 
 /* The commands: each a cli_cmd row, run by cli_cmd_run. */
 static const cli_cmd *const COMMANDS[] = {
-    &cli_cmd_conns, &cli_cmd_packets, &cli_cmd_summary, &cli_cmd_follow, &cli_cmd_extract, &cli_cmd_ssh,
+    &cli_cmd_conns, &cli_cmd_packets, &cli_cmd_summary, &cli_cmd_follow, &cli_cmd_extract, &cli_cmd_ssh, &cli_cmd_dns,
 };
 
 static void usage(FILE *out)

@@ -55,6 +55,18 @@ enum {
     SD_ORIG_FIRST,           /* it sent the first packet (mid-stream with no port to go by, or UDP) */
 };
 
+/* What the first client message said, by content (src/analyze/sd_svcinfo,
+ * through sd_service): an HTTP request (method, Host, URI) or a TLS
+ * ClientHello (SNI, the highest version offered, JA4). Printable text only;
+ * "" = not seen. Fixed size, so a copied sd_conn (conns --sort) keeps it. */
+typedef struct sd_appinfo {
+    char kind;                    /* 'h' HTTP request, 't' TLS ClientHello, 0 none */
+    char verb[12];                /* HTTP method, or TLS version (Zeek's "TLSv13"...) */
+    char name[96];                /* HTTP Host, or TLS SNI */
+    char uri[128];                /* HTTP request URI */
+    char ja4[40];                 /* TLS: JA4 */
+} sd_appinfo;
+
 typedef struct sd_conn {
     uint64_t id;                  /* Wireshark's tcp.stream / udp.stream (sd_streamno: may be shared) */
     uint64_t conn_index;          /* per protocol, 0-based in first-packet order: one per connection */
@@ -90,6 +102,7 @@ typedef struct sd_conn {
     bool expired;                 /* ended by idle timeout, not by close or EOF */
     bool evicted;                 /* ended early: the flow table was full (--max-flows) */
     char service[12];             /* what it speaks, by content (sd_service: Zeek's names), or "" */
+    sd_appinfo app;               /* its first request or ClientHello (sd_service) */
     uint32_t oow_segments;        /* data far beyond the receiver's window that it never ACKed:
                                      kept out of reassembly (an injection) */
     uint64_t oow_first_frame;

@@ -132,6 +132,20 @@ static void g_service(const void *r, sd_fval *v)
     if (C(r)->service[0])
         sd_fv_s(v, C(r)->service);
 }
+/* What the first request or ClientHello said (sd_service): unset when
+ * not seen, so the JSON of other connections is unchanged. */
+#define APP_FIELD(fn, k, member)                                     \
+    static void fn(const void *r, sd_fval *v)                        \
+    {                                                                \
+        if (C(r)->app.kind == (k) && C(r)->app.member[0])            \
+            sd_fv_s(v, C(r)->app.member);                            \
+    }
+APP_FIELD(g_http_method, 'h', verb)
+APP_FIELD(g_http_host, 'h', name)
+APP_FIELD(g_http_uri, 'h', uri)
+APP_FIELD(g_tls_sni, 't', name)
+APP_FIELD(g_tls_version, 't', verb)
+APP_FIELD(g_ja4, 't', ja4)
 /* unset unless it happened: the JSON of an ordinary connection is unchanged */
 static void g_evicted(const void *r, sd_fval *v)
 {
@@ -249,6 +263,13 @@ static const sd_field FIELDS[] = {
     { "file", "merged inputs: the file of the first frame", g_file, false },
     { "file_first_frame", "merged inputs: the first frame's number in that file", g_file_first_frame, false },
     { "last_frame", "last frame", g_last_frame, false },
+    /* added last: the CSV's columns before them keep their places */
+    { "http_method", "HTTP: the first request's method (by content, any port; unset otherwise)", g_http_method, false },
+    { "http_host", "HTTP: the first request's Host header", g_http_host, false },
+    { "http_uri", "HTTP: the first request's URI (cut at 124 bytes: \"...\")", g_http_uri, false },
+    { "tls_sni", "TLS: the ClientHello's server name (SNI)", g_tls_sni, false },
+    { "tls_version", "TLS: the highest version the ClientHello offers (Zeek's TLSv13, TLSv12, ...)", g_tls_version, false },
+    { "ja4", "TLS: the ClientHello's JA4 fingerprint (FoxIO; whole ClientHello only)", g_ja4, false },
 };
 
 const sd_fieldset sd_conn_fields = { FIELDS, SD_ARRAY_LEN(FIELDS), NULL };

@@ -145,6 +145,25 @@ void sd_runlog_summary(FILE *f, const sd_summary_result *r)
                    "totals only\n", (ull)r->host->dropped, r->host->max_conns);
 }
 
+void sd_runlog_dns(FILE *f, const char *cmd, const sd_dnsind_result *r, const sd_dnsan_stats *st)
+{
+    typedef unsigned long long ull;
+    if (st->pending_flushed)
+        fprintf(f, "strider %s: DNS: %llu queries written unanswered early: %u were waiting on one connection\n",
+                cmd, (ull)st->pending_flushed, SD_DNSAN_MAX_PENDING);
+    if (st->answers_uncounted)
+        fprintf(f, "strider %s: DNS: %llu answers past the %u decoded per message not listed\n", cmd,
+                (ull)st->answers_uncounted, SD_DNS_MAX_ANS);
+    if (r->names_refused || r->clients_refused || r->pairs_refused)
+        fprintf(f, "strider %s: DNS: tables full: %llu names (cap %u), %llu clients (cap %u), %llu "
+                   "name-address pairs (cap %u) not tracked for the indicators\n", cmd, (ull)r->names_refused,
+                SD_DNSIND_MAX_NAMES, (ull)r->clients_refused, SD_DNSIND_MAX_CLIENTS, (ull)r->pairs_refused,
+                SD_DNSIND_MAX_PAIRS);
+    if (st->tcp_lost)
+        fprintf(f, "strider %s: DNS over TCP: %llu stream(s) lost their message boundaries at a gap\n", cmd,
+                (ull)st->tcp_lost);
+}
+
 void sd_runlog_diag(FILE *f, const char *file, uint64_t frame, const char *msg)
 {
     if (file && frame)

@@ -6,6 +6,7 @@
 #define SD_RUNLOG_H
 
 #include "../capture/sd_capture.h"
+#include "../analyze/sd_dnsind.h"
 #include "../flow/sd_engine.h"
 #include "sd_extract.h"
 #include "sd_follow.h"
@@ -29,6 +30,10 @@ void sd_runlog_hosts(FILE *f, const sd_hoststats_result *r);
 /* Every cap `strider summary` hit (hosts, clients, files, --host
  * connections), one line each. */
 void sd_runlog_summary(FILE *f, const sd_summary_result *r);
+/* DNS's caps and losses, if any cut something: queries handed on
+ * unanswered with too many waiting, answers past those decoded, names,
+ * clients and name-address pairs not tracked, TCP messages lost to gaps. */
+void sd_runlog_dns(FILE *f, const char *cmd, const sd_dnsind_result *r, const sd_dnsan_stats *st);
 /* A warning about the input (file and frame when known). */
 void sd_runlog_diag(FILE *f, const char *file, uint64_t frame, const char *msg);
 /* "\rstrider: 42% (1.0 of 2.4 MB)" on a terminal. */

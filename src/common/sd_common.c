@@ -137,35 +137,31 @@ char *sd_strdup(const char *s)
     return d;
 }
 
-static void buf_reserve(sd_buf *b, size_t extra)
+void sd_buf_grow(sd_buf *b, size_t extra)
 {
     if (b->cap - b->len >= extra)
-        return; /* the common case, without a call */
+        return;
     /* 256 bytes at first: a buffer mostly holds a line or more */
     b->p = sd_vec_grow_(b->p, &b->cap, b->len, b->cap ? extra : SD_MAX(extra, 256), 1);
 }
 
-void sd_buf_append(sd_buf *b, const void *data, size_t n)
-{
-    if (!n)
-        return;
-    buf_reserve(b, n);
-    memcpy(b->p + b->len, data, n);
-    b->len += n;
-}
-
 void sd_buf_printf(sd_buf *b, const char *fmt, ...)
 {
+    /* formatted once into the room the buffer has (the common case), a
+     * second time only when it did not fit */
+    sd_buf_grow(b, 64);
     va_list ap;
     va_start(ap, fmt);
-    int n = vsnprintf(NULL, 0, fmt, ap);
+    int n = vsnprintf((char *)b->p + b->len, b->cap - b->len, fmt, ap);
     va_end(ap);
     if (n <= 0)
         return;
-    buf_reserve(b, (size_t)n + 1);
-    va_start(ap, fmt);
-    vsnprintf((char *)b->p + b->len, (size_t)n + 1, fmt, ap);
-    va_end(ap);
+    if ((size_t)n >= b->cap - b->len) {
+        sd_buf_grow(b, (size_t)n + 1);
+        va_start(ap, fmt);
+        vsnprintf((char *)b->p + b->len, (size_t)n + 1, fmt, ap);
+        va_end(ap);
+    }
     b->len += (size_t)n;
 }
 

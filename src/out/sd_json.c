@@ -26,9 +26,31 @@ static bool plain(unsigned char ch)
     return ch >= 0x20 && ch < 0x7f && ch != '"' && ch != '\\';
 }
 
+/* Bytes of each 64-bit word lane: x * ONES repeats a byte value. */
+#define ONES 0x0101010101010101ull
+#define HIGHS 0x8080808080808080ull
+
+/* Whether any byte of w is not plain(), 8 at a time: a byte below 0x20, at
+ * or above 0x7f, '"' or '\\' (a false "yes" only sends the word to the byte
+ * loop; a "no" is exact). */
+static bool word_unplain(uint64_t w)
+{
+    uint64_t lt20 = (w - ONES * 0x20) & ~w;              /* < 0x20 (or >= 0x80) */
+    uint64_t ge7f = w + ONES * 0x01;                      /* 0x7f carries to 0x80 */
+    uint64_t quote = ((w ^ (ONES * '"')) - ONES) & ~(w ^ (ONES * '"'));
+    uint64_t bslash = ((w ^ (ONES * '\\')) - ONES) & ~(w ^ (ONES * '\\'));
+    return ((lt20 | ge7f | w | quote | bslash) & HIGHS) != 0;
+}
+
+/* The length of the plain() prefix of u[0..len). */
 static size_t plain_run(const unsigned char *u, size_t len)
 {
     size_t i = 0;
+    for (uint64_t w; i + 8 <= len; i += 8) {
+        memcpy(&w, u + i, 8);
+        if (word_unplain(w))
+            break;
+    }
     while (i < len && plain(u[i]))
         i++;
     return i;

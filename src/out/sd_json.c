@@ -2,6 +2,7 @@
 
 #include "sd_text.h"
 
+#include <assert.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -60,14 +61,7 @@ void sd_json_key(sd_json *j, const char *key)
 {
     size_t n = strlen(key);
     bool comma = j->n++ > 0;
-    if (plain_run((const unsigned char *)key, n) < n) {
-        if (comma)
-            sd_buf_append(j->b, ",", 1);
-        sd_json_escape(j->b, key, n);
-        sd_buf_append(j->b, ":", 1);
-        return;
-    }
-    /* every key the writers use: one copy, no escaping */
+    SD_CHECK(assert(plain_run((const unsigned char *)key, n) == n));
     uint8_t *o = sd_buf_extend(j->b, n + 3 + comma);
     if (comma)
         *o++ = ',';
@@ -141,15 +135,28 @@ void sd_json_str(sd_json *j, const char *key, const char *val)
 
 char *sd_json_put_u64(char *dst, uint64_t v)
 {
+    /* two digits per division: "00" "01" ... "99" */
+    static const char pairs[] = "0001020304050607080910111213141516171819"
+                                "2021222324252627282930313233343536373839"
+                                "4041424344454647484950515253545556575859"
+                                "6061626364656667686970717273747576777879"
+                                "8081828384858687888990919293949596979899";
     char tmp[20];
-    int n = 0;
-    do {
-        tmp[n++] = (char)('0' + v % 10);
-        v /= 10;
-    } while (v);
-    while (n)
-        *dst++ = tmp[--n];
-    return dst;
+    int n = 20;
+    while (v >= 100) {
+        unsigned r = (unsigned)(v % 100) * 2;
+        v /= 100;
+        tmp[--n] = pairs[r + 1];
+        tmp[--n] = pairs[r];
+    }
+    if (v >= 10) {
+        tmp[--n] = pairs[v * 2 + 1];
+        tmp[--n] = pairs[v * 2];
+    } else {
+        tmp[--n] = (char)('0' + v);
+    }
+    memcpy(dst, tmp + n, (size_t)(20 - n));
+    return dst + (20 - n);
 }
 
 char *sd_json_put_ts(char *dst, sd_ts t)

@@ -13,6 +13,9 @@ typedef struct sd_json {
 
 void sd_json_begin(sd_json *j, sd_buf *b);
 void sd_json_end(sd_json *j); /* closes the object and adds '\n' */
+/* Keys are the program's own names (field tables, event keys), never
+ * capture bytes: printable ASCII without '"' or '\\', written as they are
+ * (checked in SD_DEBUG_INVARIANTS builds). */
 void sd_json_key(sd_json *j, const char *key);
 void sd_json_str(sd_json *j, const char *key, const char *val);
 void sd_json_strn(sd_json *j, const char *key, const char *val, size_t len);

@@ -89,18 +89,24 @@ static void digest(const char *alg, const uint8_t *p, size_t n, uint8_t *md, uns
     /* fetched once: OpenSSL 3's implicit fetch per call (EVP_md5()) was a
      * third of the time of a capture of short SSH connections */
     static EVP_MD *md5, *sha256;
+    /* one context per algorithm, reused: a new one per digest cost three
+     * allocations and frees, several digests per connection; Init on the
+     * same algorithm resets it without them */
+    static EVP_MD_CTX *md5_ctx, *sha256_ctx;
     bool is_md5 = strcmp(alg, "md5") == 0;
     EVP_MD **slot = is_md5 ? &md5 : &sha256;
+    EVP_MD_CTX **cslot = is_md5 ? &md5_ctx : &sha256_ctx;
     if (!*slot)
         *slot = EVP_MD_fetch(NULL, is_md5 ? "MD5" : "SHA256", NULL);
+    if (!*cslot)
+        *cslot = EVP_MD_CTX_new();
     const EVP_MD *t = *slot;
-    EVP_MD_CTX *ctx = t ? EVP_MD_CTX_new() : NULL;
-    if (!ctx)
+    EVP_MD_CTX *ctx = *cslot;
+    if (!t || !ctx)
         return;
     if (EVP_DigestInit_ex(ctx, t, NULL) != 1 || EVP_DigestUpdate(ctx, p, n) != 1 ||
         EVP_DigestFinal_ex(ctx, md, mdlen) != 1)
         *mdlen = 0;
-    EVP_MD_CTX_free(ctx);
 }
 
 void sd_ssh_fp_sha256(const uint8_t *blob, size_t len, char out[52])

@@ -27,8 +27,8 @@ CLI_OBJ  := $(CLI_SRC:%.c=$(BUILD)/%.o)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 LIB      := $(BUILD)/libstrider.a
 
-.PHONY: all test unit golden asan fuzz bench clean
-all: $(BUILD)/strider $(UNIT_BIN) $(BUILD)/bench/readloop $(BUILD)/bench/gencap
+.PHONY: all test unit golden asan fuzz bench clean install uninstall
+all: $(BUILD)/strider $(UNIT_BIN) $(BUILD)/bench/readloop $(BUILD)/bench/gencap $(BUILD)/tools/capdump
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -44,6 +44,11 @@ $(BUILD)/strider: $(CLI_OBJ) $(LIB)
 $(BUILD)/tests/%: tests/unit/%.c $(LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -Isrc $(LDFLAGS) -o $@ $< $(LIB) $(LDLIBS) -lcmocka
+
+# records as the capture layer reads them, for the pcapng cross-check with tshark
+$(BUILD)/tools/capdump: tests/tools/capdump.c $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -Isrc $(LDFLAGS) -o $@ $< $(LIB) $(LDLIBS)
 
 $(BUILD)/bench/readloop: bench/readloop.c
 	@mkdir -p $(dir $@)
@@ -86,5 +91,19 @@ build-fuzz/%: fuzz/%.c $(FUZZ_OBJ)
 
 clean:
 	rm -rf build build-asan build-fuzz
+
+# `make install PREFIX=/usr DESTDIR=pkgroot`: the binary, the man page (so
+# that `man strider` works) and the bash completion.
+PREFIX  ?= /usr/local
+BINDIR  := $(PREFIX)/bin
+MANDIR  := $(PREFIX)/share/man
+COMPDIR := $(PREFIX)/share/bash-completion/completions
+install: $(BUILD)/strider
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(COMPDIR)
+	install -m 755 $(BUILD)/strider $(DESTDIR)$(BINDIR)/strider
+	install -m 644 docs/strider.1 $(DESTDIR)$(MANDIR)/man1/strider.1
+	install -m 644 completion/strider.bash $(DESTDIR)$(COMPDIR)/strider
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/strider $(DESTDIR)$(MANDIR)/man1/strider.1 $(DESTDIR)$(COMPDIR)/strider
 
 -include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(wildcard build-fuzz/obj/*/*/*.d build-fuzz/obj/fuzz/*.d)

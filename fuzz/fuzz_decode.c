@@ -1,6 +1,9 @@
 /* libFuzzer target for src/decode. The first input byte picks a link type
  * (and a snaplen cut); the rest is the frame. One decoder lives across
  * inputs so fragment sets, their timeouts and the memcap are exercised.
+ * Seeds (fuzz/seeds/fuzz_decode, from tests/encap/gen_encap.py) put a
+ * packet inside every tunnel sd_encap.c decodes, so nesting, the depth
+ * cap and cut headers are reached early.
  *   make fuzz && build-fuzz/fuzz_decode -max_total_time=60 */
 #include <stddef.h>
 #include <stdint.h>
@@ -32,6 +35,8 @@ static unsigned touch(const sd_pkt *p)
     unsigned s = 0;
     for (uint32_t i = 0; i < p->payload_len; i++)
         s += p->payload[i];
+    for (unsigned i = 0; i < p->nencap; i++) /* the tunnel list stays within its array */
+        s += (unsigned)strlen(sd_encap_name(p->encap[i]));
     return s;
 }
 
@@ -68,6 +73,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                    .data = buf, .file_idx = (sel >> 4) & 1 };
     sd_pkt p;
     sd_dec_res r = sd_decode(d, &f, &p);
+    /* every frame with no IP packet is counted under exactly one reason */
+    static uint64_t failed;
+    failed += r == SD_DEC_NOT_IP || r == SD_DEC_BAD;
+    uint64_t by[SD_UNDEC_COUNT], all = 0;
+    sd_decoder_undecoded(d, by);
+    for (int i = 0; i < SD_UNDEC_COUNT; i++)
+        all += by[i];
+    if (all != failed || p.nencap > SD_MAX_ENCAP_DEPTH)
+        abort();
     volatile unsigned sink_sum = touch(&p) + (unsigned)r;
     (void)sink_sum;
     free(buf);

@@ -1,9 +1,11 @@
-/* libFuzzer target for the classic pcap reader (src/capture/sd_pcapfile):
- * the input is a pcap file; every record is read and every byte of it
+/* libFuzzer target for the capture file readers (src/capture/sd_pcapfile,
+ * classic pcap, and sd_pcapng): the input is a pcap or pcapng file; every record is read and every byte of it
  * touched, so a length the reader trusted wrongly shows under ASan. Then the
  * same bytes go through sd_capture (the memory input reads classic pcap
  * through sd_pcapfile too), for its time handling and frame numbering.
- * Seeds: fuzz/seeds/fuzz_pcapfile (small classic captures).
+ * Seeds: fuzz/seeds/fuzz_pcapfile (small classic and pcapng captures: the
+ * pcapng ones from tests/capture/gen_pcapng.py, several sections, byte
+ * orders, interfaces, link types and time resolutions).
  *   make fuzz && build-fuzz/fuzz_pcapfile -max_total_time=60 */
 #include <stdlib.h>
 
@@ -19,15 +21,14 @@ static void read_all(const uint8_t *data, size_t size)
     sd_pcapfile *pf = sd_pcapfile_open_mem(data, size, &not_pcap, err, sizeof err);
     if (!pf)
         return;
-    sd_ts ts;
-    uint32_t cl, wl;
-    const uint8_t *p;
+    sd_pcaprec r;
     volatile uint8_t sink = 0;
-    while (sd_pcapfile_next(pf, &ts, &cl, &wl, &p, err, sizeof err) == 1) {
-        if (cl > SD_PCAP_MAX_RECORD || wl < cl || ts < 0)
+    while (sd_pcapfile_next(pf, &r, err, sizeof err) == 1) {
+        if (r.caplen > SD_PCAP_MAX_RECORD || r.wirelen < r.caplen || r.nsec >= SD_NS_PER_SEC ||
+            (r.caplen && !r.data))
             abort(); /* the reader promises these */
-        for (uint32_t i = 0; i < cl; i++)
-            sink ^= p[i];
+        for (uint32_t i = 0; i < r.caplen; i++)
+            sink ^= r.data[i];
     }
     (void)sink;
     sd_pcapfile_close(pf);

@@ -33,14 +33,14 @@ conns_R conns -R --json @F
 conns_Rtext conns -R @F
 conns_sort conns --sort duration:desc --limit 5 @F
 conns_where conns --proto tcp --where duration>0.5 --fields stream,duration,service,history @F
-packets packets --conn 0 @F
-packets_json packets --conn 0 --json @F
-packets_csv packets --conn 0 --csv @F
-packets_svg packets --conn 0 --plot @P.svg @F
-packets_html packets --conn 1 --plot @P.html @F
-follow follow --conn 0 @F
-follow_hex follow --conn 0 -x @F
-follow_json follow --conn 0 --json @F
+packets packets --stream 0 @F
+packets_json packets --stream 0 --json @F
+packets_csv packets --stream 0 --csv @F
+packets_svg packets --stream 0 --plot @P.svg @F
+packets_html packets --stream 1 --plot @P.html @F
+follow follow --stream 0 @F
+follow_hex follow --stream 0 -x @F
+follow_json follow --stream 0 --json @F
 summary summary @F
 summary_json summary --json @F
 ssh ssh @F

@@ -1,8 +1,9 @@
-/* sd_capture: libpcap does the file formats (pcap in both precisions,
- * pcapng); this module merges several inputs by timestamp, numbers frames
+/* sd_capture: sd_pcapfile reads classic pcap and pcapng files, libpcap
+ * standard input and live capture, and compiles the filters; this module merges several inputs by timestamp, numbers frames
  * before filtering (as Wireshark does) and turns read errors into
  * diagnostics that name the file and the frame. */
 #include "sd_capture.h"
+#include "sd_framemap.h"
 
 #include "sd_pcapfile.h"
 
@@ -14,9 +15,26 @@
 #include <poll.h>
 #include <sys/stat.h>
 
+/* Distinct link types of one pcapng file that get a compiled filter each;
+ * real files mix two or three (Ethernet, Linux cooked, raw IP). */
+#define MAX_FILTER_LINKTYPES 8
+
+typedef struct lt_filter {
+    int linktype;
+    bool ok;                  /* compiled; else its frames are filtered out */
+    struct bpf_program prog;
+} lt_filter;
+
 typedef struct cap_src {
-    sd_pcapfile *pf;      /* classic pcap read by us (see sd_pcapfile.h), or */
-    pcap_t *pc;           /* libpcap (pcapng, stdin, live); with pf, only for BPF */
+    sd_pcapfile *pf;      /* classic pcap or pcapng read by us (see sd_pcapfile.h), or */
+    pcap_t *pc;           /* libpcap (stdin, live) */
+    /* pf with a filter: libpcap compiles it once per link type seen */
+    char *expr;
+    lt_filter filt[MAX_FILTER_LINKTYPES];
+    unsigned nfilt;
+    bool filt_full_told;
+    int rec_linktype;     /* pf: the pending record's link type and interface */
+    uint32_t rec_iface;
     struct pcap_pkthdr own_hdr;
     char *path;
     int linktype;
@@ -44,12 +62,17 @@ struct sd_capture {
     bool live;
     bool timed_out;      /* the last read of a live source timed out */
     bool all_frames;     /* give filtered records too, marked */
+    sd_framemap *origin; /* several files: each frame's file and number there */
 };
 
 static void src_close(cap_src *s)
 {
     if (s->has_filter)
         pcap_freecode(&s->bpf);
+    for (unsigned i = 0; i < s->nfilt; i++)
+        if (s->filt[i].ok)
+            pcap_freecode(&s->filt[i].prog);
+    free(s->expr);
     if (s->pc)
         pcap_close(s->pc);
     sd_pcapfile_close(s->pf);
@@ -87,16 +110,63 @@ static pcap_t *open_offline(const char *path, cap_src *s, char *ebuf)
     return pc;
 }
 
-/* s reads a classic pcap through s->pf; libpcap only compiles the filter. */
+/* The filter compiled for a link type (LINKTYPE_RAW is DLT_RAW for
+ * libpcap), made at its first record; NULL when the table is full. */
+static lt_filter *filter_for(cap_src *s, int linktype, char *err, size_t errlen)
+{
+    for (unsigned i = 0; i < s->nfilt; i++)
+        if (s->filt[i].linktype == linktype)
+            return &s->filt[i];
+    if (s->nfilt >= MAX_FILTER_LINKTYPES)
+        return NULL;
+    lt_filter *f = &s->filt[s->nfilt++];
+    f->linktype = linktype;
+    pcap_t *dead = pcap_open_dead(linktype == 101 ? DLT_RAW : linktype, 262144);
+    f->ok = dead && pcap_compile(dead, &f->prog, s->expr, 1, PCAP_NETMASK_UNKNOWN) == 0;
+    if (!f->ok)
+        snprintf(err, errlen, "bad filter \"%s\" for link type %d: %s", s->expr, linktype,
+                 dead ? pcap_geterr(dead) : "no libpcap handle");
+    if (dead)
+        pcap_close(dead);
+    return f;
+}
+
+/* Whether the pending record of a pf source passes the filter. A link
+ * type the filter cannot be compiled for (or past the table) has its
+ * frames left out, said once. */
+static bool pf_passes(sd_capture *cap, cap_src *s, uint64_t frame_no)
+{
+    char err[PCAP_ERRBUF_SIZE + 160] = "";
+    unsigned before = s->nfilt;
+    lt_filter *f = filter_for(s, s->rec_linktype, err, sizeof err);
+    if (!f && !s->filt_full_told) {
+        s->filt_full_told = true;
+        sd_diagf(cap->diag, s->path, frame_no, "more than %d link types with a filter: frames of "
+                 "link type %d and later ones are left out", MAX_FILTER_LINKTYPES, s->rec_linktype);
+    } else if (f && !f->ok && s->nfilt > before) {
+        sd_diagf(cap->diag, s->path, frame_no, "%s: its frames are left out", err);
+    }
+    return f && f->ok && pcap_offline_filter(&f->prog, s->hdr, s->data);
+}
+
+/* s reads a classic pcap or a pcapng through s->pf; libpcap only compiles
+ * the filter: for a classic file now (a bad filter fails the open, as
+ * libpcap's own reader would), for pcapng per link type as they come. */
 static int src_use_pf(cap_src *s, const char *bpf, char *err, size_t errlen)
 {
     s->linktype = sd_pcapfile_linktype(s->pf);
     s->fp = sd_pcapfile_fp(s->pf);
     if (!bpf || !*bpf)
         return 0;
-    /* libpcap compiles the filter for this link type; LINKTYPE_RAW is DLT_RAW */
-    s->pc = pcap_open_dead(s->linktype == 101 ? DLT_RAW : s->linktype, 262144);
-    return s->pc ? src_filter(s, bpf, err, errlen) : -1;
+    s->expr = sd_strdup(bpf);
+    if (sd_pcapfile_is_pcapng(s->pf))
+        return 0;
+    char e[PCAP_ERRBUF_SIZE + 160] = "";
+    lt_filter *f = filter_for(s, s->linktype, e, sizeof e);
+    if (f && f->ok)
+        return 0;
+    snprintf(err, errlen, "%s: %s", s->path, e);
+    return -1;
 }
 
 static int src_open_file(cap_src *s, const char *path, const sd_capture_opts *o, char *err,
@@ -191,6 +261,8 @@ sd_capture *sd_capture_open(const char *const *paths, size_t npaths, const sd_ca
         src_close(s);
         memset(s, 0, sizeof *s);
     }
+    if (cap->nsrc > 1)
+        cap->origin = sd_framemap_new(SD_FRAMEMAP_MAX_RUNS);
     if (cap->nsrc == 0) {
         /* each failed file was reported already; live errors were not */
         snprintf(err, errlen, "%s", opts->iface ? e1 : "nothing could be read");
@@ -236,18 +308,21 @@ static void src_set_ts(const sd_capture *cap, cap_src *s)
 static void src_fill(sd_capture *cap, cap_src *s)
 {
     while (!s->pending && !s->eof && s->pf) {
-        char err[160];
-        sd_ts ts;
-        int rc = sd_pcapfile_next(s->pf, &ts, &s->own_hdr.caplen, &s->own_hdr.len, &s->data, err,
-                                  sizeof err);
+        char err[256];
+        sd_pcaprec r;
+        int rc = sd_pcapfile_next(s->pf, &r, err, sizeof err);
         if (rc == 1) {
-            /* src_set_ts() reads tv_usec as nanoseconds, as libpcap gives them here */
-            s->own_hdr.ts.tv_sec = (time_t)(ts / SD_NS_PER_SEC);
-            s->own_hdr.ts.tv_usec = (suseconds_t)(ts % SD_NS_PER_SEC);
+            s->own_hdr.ts.tv_sec = (time_t)r.sec;
+            s->own_hdr.ts.tv_usec = (suseconds_t)r.nsec;
+            s->own_hdr.caplen = r.caplen;
+            s->own_hdr.len = r.wirelen;
+            s->data = r.data;
+            s->rec_linktype = r.linktype;
+            s->rec_iface = r.iface;
             s->hdr = &s->own_hdr;
             s->pending = true;
             s->records++;
-            src_set_ts(cap, s);
+            s->ts = ts_sat(r.sec, r.nsec, 1, &s->ts_sat);
         } else {
             if (rc < 0)
                 sd_diagf(cap->diag, s->path, s->records + 1, "unreadable record (%s); rest of file skipped", err);
@@ -346,7 +421,10 @@ int sd_capture_next(sd_capture *cap, sd_frame *out)
         s->pending = false;
         cap->frame_no++;
         const struct pcap_pkthdr *h = s->hdr;
-        out->filtered = s->has_filter && !pcap_offline_filter(&s->bpf, h, s->data);
+        if (s->pf)
+            out->filtered = s->expr && !pf_passes(cap, s, cap->frame_no);
+        else
+            out->filtered = s->has_filter && !pcap_offline_filter(&s->bpf, h, s->data);
         if (out->filtered && !cap->all_frames)
             continue;
         if (s->ts_sat && !s->ts_sat_told) {
@@ -360,9 +438,15 @@ int sd_capture_next(sd_capture *cap, sd_frame *out)
         out->ts = s->ts;
         out->caplen = h->caplen;
         out->wirelen = h->len < h->caplen ? h->caplen : h->len;
-        out->linktype = s->linktype;
+        out->linktype = s->pf ? s->rec_linktype : s->linktype;
+        out->iface = s->pf && sd_pcapfile_is_pcapng(s->pf) ? s->rec_iface + 1 : 0;
         out->data = s->data;
         out->file_idx = (unsigned)(s - cap->src);
+        out->file_num = s->records; /* one record read ahead per input: this one */
+        if (cap->origin && !sd_framemap_add(cap->origin, out->num, out->file_idx, out->file_num) &&
+            sd_framemap_unmapped(cap->origin) == 1)
+            sd_diagf(cap->diag, s->path, out->num, "the inputs interleave more than %zu times: file and "
+                     "file_frame are given for the frames before this one only", SD_FRAMEMAP_MAX_RUNS);
         return 1;
     }
 }
@@ -424,5 +508,15 @@ void sd_capture_close(sd_capture *cap)
     for (unsigned i = 0; i < cap->nsrc; i++)
         src_close(&cap->src[i]);
     free(cap->src);
+    sd_framemap_free(cap->origin);
     free(cap);
+}
+
+bool sd_capture_origin(const sd_capture *cap, uint64_t frame, const char **path, uint64_t *file_frame)
+{
+    unsigned f;
+    if (!cap->origin || !sd_framemap_find(cap->origin, frame, &f, file_frame))
+        return false;
+    *path = cap->src[f].path;
+    return true;
 }

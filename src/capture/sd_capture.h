@@ -1,5 +1,4 @@
-/* sd_capture: records from one or more capture files (pcap, pcapng, through
- * libpcap), read as one capture in timestamp order, or from a live
+/* sd_capture: records from one or more capture files (pcap, pcapng), read as one capture in timestamp order, or from a live
  * interface. Frame numbers count from 1 over every record read, before any
  * filter, as Wireshark numbers them (across merged files too). */
 #ifndef SD_CAPTURE_H
@@ -12,9 +11,12 @@ typedef struct sd_frame {
     sd_ts ts;
     uint32_t caplen;     /* bytes present in data */
     uint32_t wirelen;    /* bytes on the wire */
-    int linktype;        /* DLT_* of the file it came from */
+    int linktype;        /* LINKTYPE_* of its file, or of its pcapng interface */
+    uint32_t iface;      /* pcapng interface + 1 (numbered over the file's sections);
+                          * 0: none known (classic pcap, standard input, live) */
     const uint8_t *data; /* valid until the next sd_capture_next() */
     unsigned file_idx;
+    uint64_t file_num;   /* 1-based number of the record in its own file */
     bool filtered;       /* did not pass the filter: given only with opts.all_frames */
 } sd_frame;
 
@@ -53,6 +55,10 @@ bool sd_capture_is_live(const sd_capture *cap);
 int sd_capture_drops(const sd_capture *cap, uint64_t *received, uint64_t *dropped, uint64_t *if_dropped);
 
 const char *sd_capture_path(const sd_capture *cap, unsigned file_idx);
+/* With several files: the file a frame came from and its number there
+ * (what to type in Wireshark with that file open); false with one file,
+ * or past the map's cap (sd_framemap.h). */
+bool sd_capture_origin(const sd_capture *cap, uint64_t frame, const char **path, uint64_t *file_frame);
 /* Records read that passed the filter, and all records read. */
 uint64_t sd_capture_frames(const sd_capture *cap);
 /* Bytes consumed so far and in total over all files (for progress); total is

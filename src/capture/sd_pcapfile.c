@@ -1,5 +1,7 @@
 #include "sd_pcapfile.h"
 
+#include "sd_pcapng.h"
+
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,6 +19,7 @@ struct sd_pcapfile {
     int linktype;
     uint8_t *buf;
     size_t cap;
+    sd_pcapng *ng;   /* a pcapng file: the records come from there */
 };
 
 static uint32_t rd32(const uint8_t *p, bool swap)
@@ -44,6 +47,12 @@ static sd_pcapfile *open_fp(FILE *fp, bool iobuf, bool *not_pcap, char *err, siz
     }
     uint8_t h[24];
     size_t got = fread(h, 1, sizeof h, fp);
+    if (got >= 4 && rd32(h, false) == SD_PCAPNG_SHB) {
+        rewind(fp); /* sd_pcapng reads the section header as a block */
+        pf->ng = sd_pcapng_new(fp);
+        pf->linktype = -1;
+        return pf;
+    }
     bool swap = got >= 4 && !is_magic(rd32(h, false));
     if (got < 4 || !is_magic(rd32(h, swap))) {
         *not_pcap = true;
@@ -100,14 +109,20 @@ int sd_pcapfile_linktype(const sd_pcapfile *pf)
     return pf->linktype;
 }
 
+bool sd_pcapfile_is_pcapng(const sd_pcapfile *pf)
+{
+    return pf->ng != NULL;
+}
+
 FILE *sd_pcapfile_fp(const sd_pcapfile *pf)
 {
     return pf->fp;
 }
 
-int sd_pcapfile_next(sd_pcapfile *pf, sd_ts *ts, uint32_t *caplen, uint32_t *wirelen,
-                     const uint8_t **data, char *err, size_t errlen)
+int sd_pcapfile_next(sd_pcapfile *pf, sd_pcaprec *r, char *err, size_t errlen)
 {
+    if (pf->ng)
+        return sd_pcapng_next(pf->ng, r, err, errlen);
     uint8_t h[16];
     size_t got = fread(h, 1, sizeof h, pf->fp);
     if (got == 0 && feof(pf->fp))
@@ -131,10 +146,15 @@ int sd_pcapfile_next(sd_pcapfile *pf, sd_ts *ts, uint32_t *caplen, uint32_t *wir
         snprintf(err, errlen, "record cut short (%zu of %u bytes)", got, cl);
         return -1;
     }
-    *ts = (sd_ts)sec * SD_NS_PER_SEC + (pf->nano ? (sd_ts)frac : (sd_ts)frac * 1000);
-    *caplen = cl;
-    *wirelen = wl < cl ? cl : wl;
-    *data = pf->buf;
+    /* a fraction past one second (a bad writer) carries into the seconds */
+    uint64_t ns = pf->nano ? frac : (uint64_t)frac * 1000;
+    r->sec = (int64_t)sec + (int64_t)(ns / SD_NS_PER_SEC);
+    r->nsec = (uint32_t)(ns % SD_NS_PER_SEC);
+    r->caplen = cl;
+    r->wirelen = wl < cl ? cl : wl;
+    r->linktype = pf->linktype;
+    r->iface = 0;
+    r->data = pf->buf;
     return 1;
 }
 
@@ -143,6 +163,7 @@ void sd_pcapfile_close(sd_pcapfile *pf)
     if (!pf)
         return;
     fclose(pf->fp);
+    sd_pcapng_free(pf->ng);
     free(pf->buf);
     free(pf->iobuf);
     free(pf);

@@ -1,12 +1,14 @@
 /* sd_pcapfile: a reader of classic pcap files (both byte orders, micro- and
- * nanosecond magic) for regular files and memory.
+ * nanosecond magic) and of pcapng files (sd_pcapng.c) for regular files
+ * and memory.
  *
  * Why not libpcap here: libpcap clamps every record to the snaplen in the
  * file header, so a file whose header says 1500 while its records hold
  * 1514 bytes (real ones exist: tcpsession's captures) loses 14 bytes of
- * every full-size frame; Wireshark reads them whole. pcapng, stdin and live
- * capture still go through libpcap. Every length is checked against the
- * bytes actually read. */
+ * every full-size frame; Wireshark reads them whole. And libpcap refuses
+ * pcapng files whose interfaces differ in link type (see sd_pcapng.h).
+ * Standard input and live capture still go through libpcap. Every length
+ * is checked against the bytes actually read. */
 #ifndef SD_PCAPFILE_H
 #define SD_PCAPFILE_H
 
@@ -20,8 +22,20 @@
 
 typedef struct sd_pcapfile sd_pcapfile;
 
-/* Opens path if it is a classic pcap file. NULL with *not_pcap set when it
- * is something else (pcapng...: let libpcap try), NULL with a message in err
+/* One record. The time is given as read, possibly outside sd_ts's range
+ * (pcapng's 64-bit counts and offsets): the caller saturates. */
+typedef struct sd_pcaprec {
+    int64_t sec;
+    uint32_t nsec;
+    uint32_t caplen;     /* bytes in data, at most SD_PCAP_MAX_RECORD */
+    uint32_t wirelen;    /* >= caplen */
+    int linktype;        /* LINKTYPE_* of the record's interface */
+    uint32_t iface;      /* pcapng: interface, numbered over all sections; classic: 0 */
+    const uint8_t *data; /* valid until the next call */
+} sd_pcaprec;
+
+/* Opens path if it is a classic pcap or a pcapng file. NULL with *not_pcap
+ * set when it is something else (let libpcap try), NULL with a message in err
  * when it cannot be read or its header is bad. */
 sd_pcapfile *sd_pcapfile_open(const char *path, bool *not_pcap, uint64_t *size, char *err,
                               size_t errlen);
@@ -29,13 +43,13 @@ sd_pcapfile *sd_pcapfile_open(const char *path, bool *not_pcap, uint64_t *size, 
  * capture layer's memory input and the fuzz target use it. */
 sd_pcapfile *sd_pcapfile_open_mem(const uint8_t *buf, size_t len, bool *not_pcap, char *err,
                                   size_t errlen);
-/* Link type as in the header (LINKTYPE_*, FCS bits masked off). */
+/* Link type as in the header (LINKTYPE_*, FCS bits masked off); pcapng:
+ * -1 (each record says its own). */
 int sd_pcapfile_linktype(const sd_pcapfile *pf);
-/* 1 = a record (data valid until the next call), 0 = clean end of file,
- * -1 = a bad or cut record (message in err): the rest of the file is
- * unreadable. */
-int sd_pcapfile_next(sd_pcapfile *pf, sd_ts *ts, uint32_t *caplen, uint32_t *wirelen,
-                     const uint8_t **data, char *err, size_t errlen);
+bool sd_pcapfile_is_pcapng(const sd_pcapfile *pf);
+/* 1 = a record, 0 = clean end of file, -1 = a bad or cut record (message
+ * in err): the rest of the file is unreadable. */
+int sd_pcapfile_next(sd_pcapfile *pf, sd_pcaprec *r, char *err, size_t errlen);
 FILE *sd_pcapfile_fp(const sd_pcapfile *pf);
 void sd_pcapfile_close(sd_pcapfile *pf); /* closes fp; NULL ok */
 

@@ -1,10 +1,14 @@
 #include "cli.h"
 
 #include "../capture/sd_capfiles.h"
+#include "../common/sd_parse.h"
+#include "../common/sd_site.h"
 #include "../out/sd_runlog.h"
 
 #include <errno.h>
 #include <signal.h>
+#include <sys/ioctl.h>
+#include <sys/stat.h>
 #include <stdarg.h>
 #include <time.h>
 #include <stdlib.h>
@@ -47,6 +51,12 @@ int cli_common_opt(cli_input *in, int opt, const char *arg)
         return cli_parse_u64("", "--max-flows", arg, 1, 1000000000, &in->max_flows) ? -1 : 1;
     case CLI_OPT_STATS:
         return cli_parse_secs("", "--stats-interval", arg, 0.1, 86400, &in->stats_interval) ? -1 : 1;
+    case CLI_OPT_LOCAL_NETS:
+        if (sd_site_set_local(arg) == 0)
+            return 1;
+        fprintf(stderr, "strider: --local-nets wants networks separated by commas (10.0.0.0/8,fd00::/8), "
+                        "not \"%s\"\n", arg);
+        return -1;
     case 'f':
         in->bpf = arg;
         return 1;
@@ -62,6 +72,9 @@ int cli_common_opt(cli_input *in, int opt, const char *arg)
     case 'P':
         in->no_progress = true;
         return 1;
+    case CLI_OPT_NO_VLAN_KEY:
+        in->no_vlan_key = true;
+        return 1;
     default:
         return 0;
     }
@@ -74,6 +87,26 @@ void cli_input_free(cli_input *in)
     free(in->files);
 }
 
+/* The same file given twice (by two names, or a directory and a file in
+ * it) would merge every packet with itself: said, not refused, since the
+ * analyst may mean it; the numbers then count each copy. */
+static void warn_duplicates(const cli_input *in)
+{
+    struct stat *st = sd_calloc(in->nfiles ? in->nfiles : 1, sizeof *st);
+    bool *ok = sd_calloc(in->nfiles ? in->nfiles : 1, sizeof *ok);
+    for (size_t i = 0; i < in->nfiles; i++) {
+        ok[i] = strcmp(in->files[i], "-") && stat(in->files[i], &st[i]) == 0 && S_ISREG(st[i].st_mode);
+        for (size_t j = 0; ok[i] && j < i; j++)
+            if (ok[j] && st[j].st_dev == st[i].st_dev && st[j].st_ino == st[i].st_ino) {
+                fprintf(stderr, "strider: warning: %s and %s are the same file: its packets are read twice\n",
+                        in->files[j], in->files[i]);
+                break;
+            }
+    }
+    free(ok);
+    free(st);
+}
+
 sd_capture *cli_open(cli_input *in)
 {
     if (!in->nfiles && !in->iface) {
@@ -83,6 +116,7 @@ sd_capture *cli_open(cli_input *in)
     /* from files, the connections the filter rejects are still numbered, so
      * stream, uid and frame are those of the whole capture; live, there is
      * no whole capture to agree with */
+    warn_duplicates(in);
     sd_capture_opts o = { .bpf = in->bpf, .iface = in->iface, .diag = &in->diag, .all_frames = !in->iface };
     char err[512];
     sd_capture *cap = sd_capture_open((const char *const *)in->files, in->nfiles, &o, err, sizeof err);
@@ -130,6 +164,7 @@ sd_engine *cli_engine(cli_input *in, sd_engine_opts *eo)
 {
     eo->diag = &in->diag;
     eo->max_flows = in->max_flows;
+    eo->vlan_unkeyed = in->no_vlan_key;
     eo->stop = &cli_stop;
     eo->tick = on_tick;
     eo->tick_ud = &g_run;
@@ -188,6 +223,24 @@ void cli_run(cli_input *in, sd_engine *e, sd_capture *cap)
         sd_runlog_stats(stderr, sd_engine_get_stats(e), cap);
     /* every cap that cut something is said once, whatever --quiet says */
     sd_runlog_caps(stderr, sd_engine_get_stats(e), in->diag.count, in->diag_max);
+}
+
+/* Narrower than this nothing reads; wider is a mistake in COLUMNS. */
+#define TEXT_MIN_COLS 40
+#define TEXT_MAX_COLS 10000
+
+unsigned cli_text_width(void)
+{
+    if (!isatty(STDOUT_FILENO))
+        return 0;
+    uint64_t cols;
+    const char *env = getenv("COLUMNS");
+    if (env && sd_parse_u64(env, TEXT_MIN_COLS, TEXT_MAX_COLS, &cols) == 0)
+        return (unsigned)cols;
+    struct winsize ws;
+    if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col >= TEXT_MIN_COLS)
+        return ws.ws_col;
+    return 100;
 }
 
 int cli_status(const cli_input *in, const sd_capture *cap)

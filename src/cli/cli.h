@@ -22,6 +22,7 @@ typedef struct cli_input {
     uint64_t max_flows;    /* --max-flows; 0 = the engine's default */
     double stats_interval; /* --stats-interval seconds; 0 = none */
     bool live;             /* set by cli_open: -i */
+    bool no_vlan_key;      /* --no-vlan-key */
 } cli_input;
 
 /* Set by SIGINT/SIGTERM during cli_run: the engine stops reading and ends
@@ -34,8 +35,10 @@ extern volatile sig_atomic_t cli_stop;
     { "read", required_argument, 0, 'r' }, { "interface", required_argument, 0, 'i' },            \
     { "quiet", no_argument, 0, 'q' }, { "no-progress", no_argument, 0, 'P' },                     \
     { "max-flows", required_argument, 0, CLI_OPT_MAX_FLOWS },                                    \
-    { "stats-interval", required_argument, 0, CLI_OPT_STATS }, { "help", no_argument, 0, 'h' }
-enum { CLI_OPT_MAX_FLOWS = 0x1001, CLI_OPT_STATS };
+    { "stats-interval", required_argument, 0, CLI_OPT_STATS }, { "help", no_argument, 0, 'h' },       \
+    { "local-nets", required_argument, 0, CLI_OPT_LOCAL_NETS },                                  \
+    { "no-vlan-key", no_argument, 0, CLI_OPT_NO_VLAN_KEY }
+enum { CLI_OPT_MAX_FLOWS = 0x1001, CLI_OPT_STATS, CLI_OPT_LOCAL_NETS, CLI_OPT_NO_VLAN_KEY };
 #define CLI_COMMON_SHORT "f:r:i:qh"
 #define CLI_COMMON_HELP                                                                            \
     "  -r, --read FILE      input capture (also as plain arguments; '-' = stdin;\n"                \
@@ -49,7 +52,13 @@ enum { CLI_OPT_MAX_FLOWS = 0x1001, CLI_OPT_STATS };
     "                       cap the oldest idle one ends early, is written marked\n"              \
     "                       evicted, and the count is shown on stderr\n"                          \
     "      --stats-interval S  a statistics line on stderr every S seconds (packets,\n"          \
-    "                       drops, live connections, evictions, memory)\n"
+    "                       drops, live connections, evictions, memory)\n"                      \
+    "      --local-nets LIST  your networks, e.g. 10.0.0.0/8,fd00::/8 (Zeek's\n"                \
+    "                       Site::local_nets): conns local_orig/local_resp, ssh\n"            \
+    "                       direction (INBOUND/OUTBOUND); unset without it\n"                  \
+    "      --no-vlan-key    VLAN ids out of the connection key (as Zeek and Wireshark):\n"         \
+    "                       one side tagged and the other not is one connection\n" \
+    "  -h, --help           this text\n"
 
 void cli_input_init(cli_input *in);
 /* Handles a common option; returns 1 if it was one, 0 if not, -1 on error. */
@@ -70,6 +79,11 @@ void cli_run(cli_input *in, sd_engine *e, sd_capture *cap);
  * on error a one-line message and -1 (the caller exits 2). */
 int cli_parse_u64(const char *cmd, const char *opt, const char *s, uint64_t min, uint64_t max, uint64_t *out);
 int cli_parse_secs(const char *cmd, const char *opt, const char *s, double min, double max, double *out);
+/* Columns for text on stdout: on a terminal COLUMNS, else its width
+ * (TIOCGWINSZ), else 100; piped 0 (no wrapping: one event per line, for
+ * grep). */
+unsigned cli_text_width(void);
+
 /* Exit status after a run: 0 if anything was read, 1 if nothing could be. */
 int cli_status(const cli_input *in, const sd_capture *cap);
 int cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

@@ -1,5 +1,7 @@
 #include "cli_cmd.h"
 
+#include "../common/sd_origin.h"
+
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,14 +22,28 @@ static struct option *all_options(const cli_cmd *c)
     return v;
 }
 
+/* getopt's '?' (unknown) or ':' (no value), said once, naming the option
+ * as typed: the argument for a long one (getopt sets optopt to its code),
+ * optopt for a short one (the argument may hold several). */
+static int bad_option(const cli_cmd *c, int o, char **argv)
+{
+    char shortname[3] = { '-', (char)optopt, 0 };
+    const char *arg = argv[optind - 1];
+    const char *name = !strncmp(arg, "--", 2) || !optopt ? arg : shortname;
+    if (o == ':')
+        return cli_usage_error(c->name, "%s wants a value", name);
+    return cli_usage_error(c->name, "unknown option %s", name);
+}
+
 /* Options: CLI_OK to go on, else the exit status. */
 static int parse(const cli_cmd *c, void *ctx, cli_input *in, int argc, char **argv)
 {
     struct option *lo = all_options(c);
     char shortopts[128];
-    snprintf(shortopts, sizeof shortopts, "%s%s", CLI_COMMON_SHORT, c->shortopts ? c->shortopts : "");
+    snprintf(shortopts, sizeof shortopts, ":%s%s", CLI_COMMON_SHORT, c->shortopts ? c->shortopts : "");
     int rc = CLI_OK, o;
     optind = 1;
+    opterr = 0; /* bad_option says it, naming the command */
     while (rc == CLI_OK && (o = getopt_long(argc, argv, shortopts, lo, NULL)) != -1) {
         int common = cli_common_opt(in, o, optarg);
         if (common)
@@ -35,8 +51,10 @@ static int parse(const cli_cmd *c, void *ctx, cli_input *in, int argc, char **ar
         else if (o == 'h') {
             fputs(c->help, stdout);
             rc = CLI_DONE;
-        } else if (o == '?' || o == ':' || !c->opt)
-            rc = cli_usage_error(c->name, "bad option");
+        } else if (o == '?' || o == ':')
+            rc = bad_option(c, o, argv);
+        else if (!c->opt)
+            rc = cli_usage_error(c->name, "unknown option %s", argv[optind - 1]);
         else
             rc = c->opt(ctx, o, optarg);
     }
@@ -44,6 +62,11 @@ static int parse(const cli_cmd *c, void *ctx, cli_input *in, int argc, char **ar
     for (int i = optind; rc == CLI_OK && i < argc; i++)
         cli_add_file(in, argv[i]);
     return rc;
+}
+
+static bool origin(const void *cap, uint64_t frame, const char **path, uint64_t *file_frame)
+{
+    return sd_capture_origin(cap, frame, path, file_frame);
 }
 
 static int run(const cli_cmd *c, void *ctx, cli_input *in)
@@ -55,6 +78,7 @@ static int run(const cli_cmd *c, void *ctx, cli_input *in)
     sd_capture *cap = cli_open(in);
     if (!cap)
         return 1;
+    sd_origin_set(origin, cap); /* merged inputs: writers name each frame's file */
     sd_engine *e = cli_engine(in, &eo);
     rc = c->start ? c->start(ctx, in, e) : CLI_OK;
     if (rc == CLI_OK) {
@@ -64,6 +88,7 @@ static int run(const cli_cmd *c, void *ctx, cli_input *in)
             rc = c->finish(ctx, in, e, rc);
     }
     sd_engine_free(e);
+    sd_origin_set(NULL, NULL);
     sd_capture_close(cap);
     return rc;
 }

@@ -85,10 +85,18 @@ int cli_opt_conn(const char *cmd, const char *opt, const char *arg, sd_connsel *
     return 2;
 }
 
+void cli_deprecated(const char *cmd, const char *old, const char *now)
+{
+    fprintf(stderr, "strider %s: %s is deprecated, use %s\n", cmd, old, now);
+}
+
 int cli_opt_frames(const char *cmd, const char *opt, const char *arg, uint64_t *first, uint64_t *last)
 {
-    if (sd_parse_frames(arg, first, last) == 0)
+    if (sd_parse_frames(arg, first, last) == 0) {
+        if (strchr(arg, ':'))
+            cli_deprecated(cmd, "a frame range A:B", "A-B");
         return 0;
-    fprintf(stderr, "strider %s: %s wants a frame range A:B (either may be empty), not \"%s\"\n", cmd, opt, arg);
+    }
+    fprintf(stderr, "strider %s: %s wants a frame range A-B (either may be empty), not \"%s\"\n", cmd, opt, arg);
     return 2;
 }

@@ -15,7 +15,9 @@ int cli_opt_size(const char *cmd, const char *opt, const char *arg, size_t min, 
                  bool allow_all, size_t *out);
 /* A connection selector (sd_connsel_parse). */
 int cli_opt_conn(const char *cmd, const char *opt, const char *arg, sd_connsel *out);
-/* A frame range (sd_parse_frames). */
+/* An old spelling still accepted: one note on stderr naming the new one. */
+void cli_deprecated(const char *cmd, const char *old, const char *now);
+/* A frame range (sd_parse_frames): A-B, the old A:B with a note. */
 int cli_opt_frames(const char *cmd, const char *opt, const char *arg, uint64_t *first, uint64_t *last);
 
 /* The reassembly options the reassembling commands (follow, extract)

@@ -4,12 +4,15 @@
 #include "../analyze/sd_service.h"
 #include "../out/sd_connout.h"
 #include "cli_cmd.h"
+#include "cli_opt.h"
 
 #include <string.h>
 
 typedef struct conns_run {
     sd_connout_opts o;     /* which connections, columns, order */
     sd_filter *where;
+    sd_connsel sel;        /* -n */
+    bool one;
     sd_addr host;
     sd_connout *w;
     sd_buf out;
@@ -29,16 +32,21 @@ static const char HELP[] =
     "      --csv            CSV with a header line\n"
     "  -F, --fields LIST    columns to show (comma-separated; see --list-fields)\n"
     "      --list-fields    list every field with its meaning\n"
-    "  -w, --where EXPR     keep connections matching all conditions, e.g.\n"
-    "                       'id.resp_p=80,syn_synack_ms>300' or 'first_rst=orig'\n"
-    "                       operators: = != < <= > >= ~ (substring); ',' or 'and'\n"
-    "  -s, --sort FIELD     sort by FIELD (append :desc for descending), e.g.\n"
+    "  -Y, --where EXPR     keep the connections EXPR holds for (Wireshark-like:\n"
+    "                       and && or || not ! ( ), == != < <= > >= contains\n"
+    "                       matches ~, in {A B C..D}, addresses and CIDR), e.g.\n"
+    "                       'id.resp_p == 80 && syn_synack_ms > 300',\n"
+    "                       'ip.addr == 10.0.0.0/8 and not conn_state in {SF S1}'\n"
+    "                       (man strider: FILTERS)\n"
+    "  -n, --stream ID      only that connection: a TCP stream number as\n"
+    "                       Wireshark's tcp.stream, 'udp:N', or a uid\n"
+    "  -S, --sort FIELD     sort by FIELD (append :desc for descending), e.g.\n"
     "                       --sort stream for Wireshark's order; keeps every\n"
     "                       kept connection (~1 KiB each) until the end\n"
     "                       default: written as each connection ends (closed,\n"
     "                       idle, evicted), then those open at the end of the\n"
     "                       input in stream order\n"
-    "  -n, --limit N        at most N connections (stops reading after the Nth)\n"
+    "  -l, --limit N        at most N connections (stops reading after the Nth)\n"
     "      --proto P        tcp or udp only\n"
     "      --host ADDR      connections with ADDR at either end\n"
     "      --port N         connections with port N at either end\n"
@@ -48,13 +56,15 @@ static const char HELP[] =
     "                       *_gap_bytes, *_inconsistent_bytes, inconsistencies,\n"
     "                       *_truncated (what `strider follow` would deliver)\n" CLI_COMMON_HELP
     "\nExamples:\n"
-    "  strider conns cap.pcap --port 80 --where 'syn_synack_ms>300' --limit 1\n"
-    "  strider conns cap.pcap --where 'first_rst=orig' \\\n"
+    "  strider conns cap.pcap --port 80 --where 'syn_synack_ms > 300' --limit 1\n"
+    "  strider conns cap.pcap --where 'first_rst == orig' \\\n"
     "      --fields stream,id.orig_h,id.resp_h,first_rst_frame,orig_open_at_end\n";
 
 static void conn_done(void *ud, const sd_conn *c)
 {
     conns_run *r = ud;
+    if (r->one && !sd_connsel_is(&r->sel, c->ipproto, c->id, c->uid))
+        return;
     if (sd_connout_add(r->w, &r->out, c))
         cli_stop = 1; /* the limit: the rest of the input can change nothing shown */
     if (r->live)
@@ -81,14 +91,23 @@ static int conns_opt(void *ctx, int o, const char *arg)
     case 'F': r->o.fields = arg; return CLI_OK;
     case 'L': sd_connout_list_fields(stdout); return CLI_DONE;
     case 'R': r->reasm = r->o.optional = true; return CLI_OK;
-    case 'w':
+    case 'w': /* before -Y, when -w was not yet the windows of ssh */
+        cli_deprecated("conns", "-w", "-Y/--where");
+        /* fall through */
+    case 'Y':
         sd_filter_free(r->where);
         r->o.where = r->where = sd_filter_parse(&sd_conn_fields, arg, err, sizeof err);
-        return r->where ? CLI_OK : cli_usage_error("conns", "%s", err);
-    case 's':
+        return r->where ? CLI_OK : cli_usage_error("conns", "bad --where: %s", err);
+    case 'n':
+        r->one = true;
+        return cli_opt_conn("conns", "-n/--stream", arg, &r->sel);
+    case 's': /* before -S, when -s was not yet the stride of ssh */
+        cli_deprecated("conns", "-s", "-S/--sort");
+        /* fall through */
+    case 'S':
         r->o.sort = sd_connout_sort_field(arg, &r->o.desc);
         return r->o.sort ? CLI_OK : cli_usage_error("conns", "unknown sort field \"%s\"", arg);
-    case 'n': return cli_parse_u64("conns", "--limit", arg, 0, UINT64_MAX - 1, &r->o.limit) ? 2 : CLI_OK;
+    case 'l': return cli_parse_u64("conns", "-l/--limit", arg, 0, UINT64_MAX - 1, &r->o.limit) ? 2 : CLI_OK;
     case 'p':
         if (strcmp(arg, "tcp") && strcmp(arg, "udp"))
             return cli_usage_error("conns", "--proto wants tcp or udp, not \"%s\"", arg);
@@ -154,8 +173,9 @@ static void conns_free(void *ctx)
 static const struct option CONNS_OPTS[] = {
     { "json", no_argument, 0, 'j' },    { "csv", no_argument, 0, 'C' },
     { "fields", required_argument, 0, 'F' }, { "list-fields", no_argument, 0, 'L' },
-    { "where", required_argument, 0, 'w' }, { "sort", required_argument, 0, 's' },
-    { "limit", required_argument, 0, 'n' }, { "proto", required_argument, 0, 'p' },
+    { "where", required_argument, 0, 'Y' }, { "sort", required_argument, 0, 'S' },
+    { "limit", required_argument, 0, 'l' }, { "proto", required_argument, 0, 'p' },
+    { "stream", required_argument, 0, 'n' },
     { "host", required_argument, 0, 'H' },  { "port", required_argument, 0, 'o' },
     { "idle-timeout", required_argument, 0, 'T' }, { "reassemble", no_argument, 0, 'R' },
     { 0, 0, 0, 0 },
@@ -163,7 +183,7 @@ static const struct option CONNS_OPTS[] = {
 
 const cli_cmd cli_cmd_conns = {
     .name = "conns", .summary = "every connection with its facts (table, JSON lines, CSV)", .help = HELP,
-    .shortopts = "jF:w:s:n:R", .longopts = CONNS_OPTS, .ctx_size = sizeof(conns_run), .init = conns_init,
+    .shortopts = "jF:Y:w:S:s:n:l:R", .longopts = CONNS_OPTS, .ctx_size = sizeof(conns_run), .init = conns_init,
     .opt = conns_opt, .prepare = conns_prepare, .start = conns_start, .finish = conns_finish,
     .free = conns_free,
 };

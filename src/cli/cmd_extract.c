@@ -41,7 +41,8 @@ static const char HELP[] =
     "every ended session.\n"
     "File names come only from addresses and ports, never from payload; an\n"
     "existing symlink in DIR is never followed (that file is a write error).\n\n"
-    "  -o, --output DIR     output directory (created; must not exist unless --force)\n"
+    "  -o, --output DIR     output directory (created; must not exist unless\n"
+    "                       --force); also --outdir, as in ssh\n"
     "      --force          write into an existing DIR (files of the same name are\n"
     "                       replaced)\n"
     "      --max-hole N     bytes of one hole (bytes missing from the capture) a\n"
@@ -156,7 +157,8 @@ static void x_free(void *ctx)
 }
 
 static const struct option X_OPTS[] = {
-    { "output", required_argument, 0, 'o' },   { "force", no_argument, 0, O_FORCE },
+    { "output", required_argument, 0, 'o' },   { "outdir", required_argument, 0, 'o' },
+    { "force", no_argument, 0, O_FORCE },
     { "all", no_argument, 0, O_ALL },          CLI_REASM_OPTS,
     { "max-open", required_argument, 0, O_MAXOPEN },
     { "json-payload-max", required_argument, 0, O_PMAX },

@@ -10,13 +10,13 @@
 #include <string.h>
 
 static const char HELP[] =
-    "usage: strider follow --conn ID [options] FILE...\n"
+    "usage: strider follow -n ID [options] FILE...\n"
     "The reassembled payload of one TCP connection, both directions in the order\n"
     "they were exchanged. Missing bytes are shown as \"[N bytes missing in capture\n"
     "file]\", never joined silently; retransmissions that carried different bytes\n"
     "are marked \"inconsistent\" (the first copy is shown unless --overlap says\n"
     "otherwise).\n\n"
-    "  -c, --conn ID        the connection: TCP stream number as 'strider conns'\n"
+    "  -n, --stream ID      the connection: TCP stream number as 'strider conns'\n"
     "                       and Wireshark's tcp.stream give it, or a uid\n"
     "  -a, --ascii          printable text, other bytes as '.' (default)\n"
     "  -x, --hex            hexdump per chunk with direction, frames and offset\n"
@@ -53,9 +53,12 @@ static int fw_opt(void *ctx, int o, const char *arg)
 {
     fw_run *r = ctx;
     switch (o) {
-    case 'c':
+    case 'c': /* before -n/--stream, the same everywhere */
+        cli_deprecated("follow", "-c/--conn", "-n/--stream");
+        /* fall through */
+    case 'n':
         r->conn_arg = arg;
-        return cli_opt_conn("follow", "--conn", arg, &r->sel);
+        return cli_opt_conn("follow", "-n/--stream", arg, &r->sel);
     case 'a': r->mode = SD_FOLLOW_ASCII; return CLI_OK;
     case 'x': r->mode = SD_FOLLOW_HEX; return CLI_OK;
     case O_RAW: r->mode = SD_FOLLOW_RAW; return CLI_OK;
@@ -79,9 +82,9 @@ static int fw_prepare(void *ctx, cli_input *in, sd_engine_opts *eo)
 {
     fw_run *r = ctx;
     if (!r->conn_arg)
-        return cli_usage_error("follow", "--conn ID is required");
+        return cli_usage_error("follow", "-n/--stream ID is required");
     if (r->sel.proto != 6)
-        return cli_usage_error("follow", "--conn: follow reassembles TCP streams only");
+        return cli_usage_error("follow", "-n/--stream: follow reassembles TCP streams only");
     eo->reassemble = true;
     eo->reasm = r->rs.ro;
     sd_followan_init(&r->an, &r->sel, r->mode, r->only_dir, &r->b, cli_flush);
@@ -112,7 +115,7 @@ static void fw_free(void *ctx)
 }
 
 static const struct option FW_OPTS[] = {
-    { "conn", required_argument, 0, 'c' },     { "ascii", no_argument, 0, 'a' },
+    { "stream", required_argument, 0, 'n' }, { "conn", required_argument, 0, 'c' },     { "ascii", no_argument, 0, 'a' },
     { "hex", no_argument, 0, 'x' },            { "raw", no_argument, 0, O_RAW },
     { "json", no_argument, 0, 'j' },           { "dir", required_argument, 0, O_DIR },
     CLI_REASM_OPTS, { 0, 0, 0, 0 },
@@ -120,6 +123,6 @@ static const struct option FW_OPTS[] = {
 
 const cli_cmd cli_cmd_follow = {
     .name = "follow", .summary = "one TCP connection's reassembled payload, both sides in order", .help = HELP,
-    .shortopts = "c:axj", .longopts = FW_OPTS, .ctx_size = sizeof(fw_run), .init = fw_init, .opt = fw_opt,
+    .shortopts = "n:c:axj", .longopts = FW_OPTS, .ctx_size = sizeof(fw_run), .init = fw_init, .opt = fw_opt,
     .prepare = fw_prepare, .start = fw_start, .finish = fw_finish, .free = fw_free,
 };

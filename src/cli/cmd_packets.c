@@ -9,18 +9,18 @@
 #include <string.h>
 
 static const char HELP[] =
-    "usage: strider packets --conn ID [options] FILE...\n"
+    "usage: strider packets -n ID [options] FILE...\n"
     "Every packet of one connection: frame number, time since the connection\n"
     "started, direction, TCP flags, relative seq and ack, payload length, the\n"
     "scaled window and Wireshark-style analysis notes.\n\n"
-    "  -c, --conn ID        the connection: a TCP stream number as 'strider conns'\n"
+    "  -n, --stream ID      the connection: a TCP stream number as 'strider conns'\n"
     "                       and Wireshark's tcp.stream give it, 'udp:N', or a uid\n"
     "  -j, --json           JSON lines\n"
     "      --csv            CSV with a header line\n"
     "      --plot FILE      also write a plot of the scaled receive window and the\n"
     "                       ACK number over time per direction, retransmissions\n"
     "                       marked: FILE.svg = SVG, otherwise a self-contained HTML\n"
-    "  -z, --zoom A:B       the plot shows frames A to B only (either may be empty)\n" CLI_COMMON_HELP;
+    "  -z, --zoom A-B       the plot shows frames A to B only (either may be empty)\n" CLI_COMMON_HELP;
 
 typedef struct pk_run {
     sd_connsel sel;
@@ -53,9 +53,12 @@ static int pk_opt(void *ctx, int o, const char *arg)
 {
     pk_run *r = ctx;
     switch (o) {
-    case 'c':
+    case 'c': /* before -n/--stream, the same everywhere */
+        cli_deprecated("packets", "-c/--conn", "-n/--stream");
+        /* fall through */
+    case 'n':
         r->conn_arg = arg;
-        return cli_opt_conn("packets", "--conn", arg, &r->sel);
+        return cli_opt_conn("packets", "-n/--stream", arg, &r->sel);
     case 'j': r->fmt = CLI_JSON; return CLI_OK;
     case 'C': r->fmt = CLI_CSV; return CLI_OK;
     case 'L':
@@ -63,7 +66,7 @@ static int pk_opt(void *ctx, int o, const char *arg)
         if (!r->tcp)
             r->tcp = sd_report_tcp_new();
         return CLI_OK;
-    case 'z': return cli_opt_frames("packets", "--zoom", arg, &r->zoom_first, &r->zoom_last);
+    case 'z': return cli_opt_frames("packets", "-z/--zoom", arg, &r->zoom_first, &r->zoom_last);
     default: return cli_usage_error("packets", "bad option");
     }
 }
@@ -72,7 +75,7 @@ static int pk_prepare(void *ctx, cli_input *in, sd_engine_opts *eo)
 {
     pk_run *r = ctx;
     if (!r->conn_arg)
-        return cli_usage_error("packets", "--conn ID is required");
+        return cli_usage_error("packets", "-n/--stream ID is required");
     eo->packet_seen = on_packet;
     eo->ud = r;
     return CLI_OK;
@@ -102,13 +105,13 @@ static void pk_free(void *ctx)
 }
 
 static const struct option PK_OPTS[] = {
-    { "conn", required_argument, 0, 'c' }, { "json", no_argument, 0, 'j' },
+    { "stream", required_argument, 0, 'n' }, { "conn", required_argument, 0, 'c' }, { "json", no_argument, 0, 'j' },
     { "csv", no_argument, 0, 'C' }, { "plot", required_argument, 0, 'L' },
     { "zoom", required_argument, 0, 'z' }, { 0, 0, 0, 0 },
 };
 
 const cli_cmd cli_cmd_packets = {
-    .name = "packets", .summary = "per-packet view of one connection", .help = HELP, .shortopts = "c:jz:",
+    .name = "packets", .summary = "per-packet view of one connection", .help = HELP, .shortopts = "n:c:jz:",
     .longopts = PK_OPTS, .ctx_size = sizeof(pk_run), .opt = pk_opt, .prepare = pk_prepare,
     .finish = pk_finish, .free = pk_free,
 };

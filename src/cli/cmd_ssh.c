@@ -3,7 +3,9 @@
  * host key, strict KEX / Terrapin, scan outcome), as text or as JSON lines
  * with Zeek ssh.log field names plus strider's own. */
 #include "../analyze/sd_campaign.h"
+#include "../out/sd_evfields.h"
 #include "../out/sd_evout.h"
+#include "../ssh/sd_ssh_fields.h"
 #include "../ssh/sd_ssh_out.h"
 #include "cli_cmd.h"
 #include "cli_opt.h"
@@ -19,8 +21,14 @@ static const char HELP[] =
     "                       strider, so accepted and changes nothing\n"
     "      --kinds LIST     only these event kinds, e.g. keystroke,command_output\n"
     "                       or auth_attempt (docs/events.md lists them)\n"
-    "  -n, --stream N       only TCP stream N (Wireshark's tcp.stream)\n"
-    "  -z, --zoom FROM-TO   only events whose first frame is in FROM..TO\n"
+    "  -n, --stream N       only TCP stream N (Wireshark's tcp.stream; or tcp:N)\n"
+    "  -Y, --where EXPR     only connections whose record (the JSON \"ssh\" line's\n"
+    "                       names) EXPR holds for, e.g. 'auth_success && id.orig_h\n"
+    "                       in 10.0.0.0/8' (language as conns --where; man strider)\n"
+    "      --where-events EXPR  only events EXPR holds for (the JSON \"event\"\n"
+    "                       line's names, the event's own fields too), e.g.\n"
+    "                       'kind in {auth_attempt login} && confidence >= 0.8'\n"
+    "  -z, --zoom A-B       only events whose first frame is in A..B\n"
     "  -d, --leg L          forward, reverse (incl. nested) or both (default)\n"
     "  -w, --window S       windowed exfil/infil view: window length (s); the\n"
     "                       HTML data-movement plot uses the same windows\n"
@@ -30,6 +38,8 @@ static const char HELP[] =
     "                       findings timeline, data movement, record sizes) and\n"
     "                       DIR/keystrokes.csv (inter-key latencies)\n"
     "      --no-color       no colours (also NO_COLOR=1; never when not a terminal)\n"
+    "      --width N        text wrapped to N columns (0: never, one line per\n"
+    "                       event); default the terminal's (COLUMNS), none piped\n"
     "  -j, --json           JSON lines: \"type\":\"ssh\" per connection (Zeek ssh.log\n"
     "                       names) and \"type\":\"event\" per finding (docs/events.md)\n"
     "      --csv            events as CSV; with -m one row per connection (banners,\n"
@@ -40,13 +50,16 @@ static const char HELP[] =
 
 typedef struct ssh_run {
     bool plots, no_color, live;
+    int64_t width;           /* --width; -1 = the terminal's */
     int64_t stream;          /* -n: -1 = all */
+    sd_filter *where, *where_ev; /* -Y, --where-events */
     double window, stride;   /* -w, -s */
     const char *outdir;
     sd_ssh_out out;          /* what is shown and where it goes */
     sd_campaign *camp;       /* brute force and scans across connections */
     sd_sshan *an;
     uint64_t shown;          /* SSH connections written */
+    uint64_t left_out;       /* SSH connections --where left out */
     sd_buf line;             /* a connection's output, kept from one to the next */
 } ssh_run;
 
@@ -68,8 +81,10 @@ static void on_done(void *ud, const sd_ssh_done *d)
 {
     ssh_run *run = ud;
     sd_buf b = run->line; /* reused: a connection's output is written at once */
-    run->shown++;
-    sd_ssh_out_conn(&run->out, &b, d);
+    if (sd_ssh_out_conn(&run->out, &b, d))
+        run->shown++;
+    else
+        run->left_out++;
     if (run->live)
         cli_flush_now(&b);
     else
@@ -92,13 +107,22 @@ static void ssh_init(void *ctx)
 {
     ssh_run *run = ctx;
     run->stream = -1;
+    run->width = -1;
     run->out.legs = 3;
+}
+
+static int ssh_where(sd_filter **own, const sd_filter **use, const sd_fieldset *fs, const char *opt,
+                     const char *arg)
+{
+    char err[256];
+    sd_filter_free(*own);
+    *use = *own = sd_filter_parse(fs, arg, err, sizeof err);
+    return *own ? CLI_OK : cli_usage_error("ssh", "bad %s: %s", opt, err);
 }
 
 static int ssh_opt(void *ctx, int o, const char *arg)
 {
     ssh_run *run = ctx;
-    uint64_t n;
     switch (o) {
     case 'm': run->out.meta_only = true; return CLI_OK;
     case 'C': run->out.csv = true; return CLI_OK;
@@ -111,11 +135,26 @@ static int ssh_opt(void *ctx, int o, const char *arg)
     case 'R': run->out.records = true; return CLI_OK;
     case 'N': run->no_color = true; return CLI_OK;
     case 'o': run->outdir = arg; return CLI_OK;
-    case 'n':
-        if (cli_parse_u64("ssh", "-n/--stream", arg, 0, INT64_MAX, &n))
+    case 'n': {
+        sd_connsel sel;
+        if (cli_opt_conn("ssh", "-n/--stream", arg, &sel))
             return 2;
-        run->stream = (int64_t)n;
+        if (sel.uid || sel.proto != 6 || sel.id > INT64_MAX)
+            return cli_usage_error("ssh", "-n/--stream wants a TCP stream number, not \"%s\"", arg);
+        run->stream = (int64_t)sel.id;
         return CLI_OK;
+    }
+    case 'Y': return ssh_where(&run->where, &run->out.where, &sd_ssh_fields, "--where", arg);
+    case 'W': {
+        uint64_t w;
+        if (cli_parse_u64("ssh", "--width", arg, 0, 10000, &w))
+            return 2;
+        if (w && w < 40)
+            return cli_usage_error("ssh", "--width wants 0 (never wrap) or 40 columns or more, not %s", arg);
+        run->width = (int64_t)w;
+        return CLI_OK;
+    }
+    case 'E': return ssh_where(&run->where_ev, &run->out.where_ev, &sd_ev_fields, "--where-events", arg);
     case 'z': return cli_opt_frames("ssh", "-z/--zoom", arg, &run->out.zfrom, &run->out.zto);
     case 'd':
         return sd_ssh_out_legs(&run->out, arg) ? CLI_OK
@@ -136,6 +175,8 @@ static int ssh_prepare(void *ctx, cli_input *in, sd_engine_opts *eo)
     if (run->out.csv && run->out.json)
         return cli_usage_error("ssh", "--csv or --json, not both");
     run->out.ro.color = sd_report_color(stdout, run->no_color) ? SD_REPORT_COLOR_ALWAYS : SD_REPORT_COLOR_NEVER;
+    unsigned w = run->width >= 0 ? (unsigned)run->width : cli_text_width();
+    run->out.ro.width = w ? w : SD_REPORT_NOWRAP;
     run->out.ro.zoom_first = run->out.zfrom;
     run->out.ro.zoom_last = run->out.zto;
     run->out.ro.window_s = run->window; /* the plot's windows are the events' windows */
@@ -183,7 +224,11 @@ static int ssh_finish(void *ctx, cli_input *in, sd_engine *e, int rc)
         sd_campaign_untracked(run->camp, &untracked[0], &untracked[1]);
     }
     sd_buf err = { 0 };
-    if (sd_ssh_out_notes(&err, sd_sshan_stats(run->an), untracked, !run->shown && rc == 0, run->stream))
+    if (!run->shown && run->left_out) /* SSH there, none kept: not "no SSH" */
+        sd_buf_printf(&err, "strider ssh: none of %llu SSH connection(s) matched --where\n",
+                      (unsigned long long)run->left_out);
+    bool nothing = !run->shown && !run->left_out && rc == 0;
+    if (sd_ssh_out_notes(&err, sd_sshan_stats(run->an), untracked, nothing, run->stream))
         rc = 1;
     if (err.len)
         fwrite(err.p, 1, err.len, stderr);
@@ -199,6 +244,8 @@ static void ssh_free(void *ctx)
     sd_buf_free(&run->line);
     sd_campaign_free(run->camp);
     sd_sshan_free(run->an);
+    sd_filter_free(run->where);
+    sd_filter_free(run->where_ev);
 }
 
 static const struct option SSH_OPTS[] = {
@@ -208,12 +255,14 @@ static const struct option SSH_OPTS[] = {
     { "leg", required_argument, 0, 'd' }, { "window", required_argument, 0, 'w' },
     { "stride", required_argument, 0, 's' }, { "outdir", required_argument, 0, 'o' },
     { "plots", no_argument, 0, 'p' }, { "report", no_argument, 0, 'p' },
-    { "no-color", no_argument, 0, 'N' }, { "kinds", required_argument, 0, 'K' }, { 0, 0, 0, 0 },
+    { "no-color", no_argument, 0, 'N' }, { "kinds", required_argument, 0, 'K' },
+    { "where", required_argument, 0, 'Y' }, { "where-events", required_argument, 0, 'E' },
+    { "output", required_argument, 0, 'o' }, { "width", required_argument, 0, 'W' }, { 0, 0, 0, 0 },
 };
 
 const cli_cmd cli_cmd_ssh = {
     .name = "ssh", .summary = "SSH connections: metadata (-m) and what the encrypted part reveals",
-    .help = HELP, .shortopts = "mjkn:z:d:w:s:o:p", .longopts = SSH_OPTS, .ctx_size = sizeof(ssh_run),
+    .help = HELP, .shortopts = "mjkn:z:d:w:s:o:pY:", .longopts = SSH_OPTS, .ctx_size = sizeof(ssh_run),
     .init = ssh_init, .opt = ssh_opt, .prepare = ssh_prepare, .start = ssh_start, .finish = ssh_finish,
     .free = ssh_free,
 };

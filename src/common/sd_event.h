@@ -14,7 +14,7 @@ typedef enum sd_leg { SD_LEG_FORWARD = 0, SD_LEG_REVERSE, SD_LEG_NESTED } sd_leg
 
 typedef enum sd_evf_type { SD_EVF_STR = 1, SD_EVF_INT, SD_EVF_NUM, SD_EVF_BOOL } sd_evf_type;
 
-#define SD_EV_MAX_FIELDS 10
+#define SD_EV_MAX_FIELDS 12
 #define SD_EV_STRLEN 64
 
 /* A kind-specific field, e.g. ("method","password") or ("bytes",36). */

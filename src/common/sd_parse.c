@@ -10,7 +10,7 @@ int sd_parse_u64(const char *s, uint64_t min, uint64_t max, uint64_t *out)
     char *end;
     errno = 0;
     unsigned long long v = strtoull(s, &end, 10);
-    if (!*s || *s == '-' || *end || errno || v < min || v > max)
+    if (*s < '0' || *s > '9' || *end || errno || v < min || v > max) /* no blank, no sign */
         return -1;
     *out = v;
     return 0;
@@ -76,6 +76,35 @@ int sd_parse_frames(const char *s, uint64_t *first, uint64_t *last)
         (*last && *first > *last))
         return -1;
     return 0;
+}
+
+int sd_parse_cidr(const char *s, sd_addr *net, unsigned *plen)
+{
+    char buf[SD_ADDR_STRLEN];
+    const char *slash = strchr(s, '/');
+    size_t n = slash ? (size_t)(slash - s) : strlen(s);
+    if (n >= sizeof buf)
+        return -1;
+    memcpy(buf, s, n);
+    buf[n] = '\0';
+    if (sd_addr_parse(buf, net))
+        return -1;
+    uint64_t max = net->fam == 4 ? 32 : 128, v = max;
+    if (slash && sd_parse_u64(slash + 1, 0, max, &v))
+        return -1;
+    *plen = (unsigned)v;
+    return 0;
+}
+
+bool sd_addr_in_net(const sd_addr *a, const sd_addr *net, unsigned plen)
+{
+    if (a->fam != net->fam || plen > (a->fam == 4 ? 32u : 128u))
+        return false;
+    unsigned full = plen / 8, rest = plen % 8;
+    if (memcmp(a->a, net->a, full))
+        return false;
+    uint8_t mask = (uint8_t)(0xff << (8 - rest));
+    return !rest || (a->a[full] & mask) == (net->a[full] & mask);
 }
 
 int sd_connsel_parse(const char *s, sd_connsel *out)

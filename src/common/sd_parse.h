@@ -9,6 +9,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "sd_common.h"
+
 /* A whole decimal number in [min, max]. */
 int sd_parse_u64(const char *s, uint64_t min, uint64_t max, uint64_t *out);
 /* Seconds (a decimal fraction) in [min, max]. */
@@ -19,6 +21,12 @@ int sd_parse_size(const char *s, size_t *out);
 /* A frame range "A:B" or "A-B"; either end may be empty (from the start,
  * to the end: 0); A <= B when both are given. */
 int sd_parse_frames(const char *s, uint64_t *first, uint64_t *last);
+
+/* An address or a network "addr/prefix" (IPv4 or IPv6); without a prefix
+ * the whole address (32 or 128). */
+int sd_parse_cidr(const char *s, sd_addr *net, unsigned *plen);
+/* Whether a is in the network (same family, the first plen bits). */
+bool sd_addr_in_net(const sd_addr *a, const sd_addr *net, unsigned plen);
 
 /* A connection as an analyst names it: a TCP stream number as Wireshark's
  * tcp.stream and `strider conns` give it ("12", "tcp:12"), a UDP one

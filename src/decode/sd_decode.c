@@ -1,6 +1,7 @@
 /* sd_decode: decoder lifecycle, rate-limited diagnostics and the link
- * layers (Ethernet with VLAN tags, Linux cooked v1/v2, raw IP, BSD
- * loopback). The IP and transport layers are in sd_ip.c and sd_l4.c. */
+ * layers (Ethernet, Linux cooked v1/v2, raw IP, BSD loopback). VLAN tags
+ * and tunnels are in sd_encap.c, the IP and transport layers in sd_ip.c
+ * and sd_l4.c. */
 #include "sd_decode_int.h"
 
 #include <pcap/pcap.h>
@@ -27,18 +28,6 @@ enum {
     LT_IPV6 = 229,
     LT_LINUX_SLL2 = 276,
 };
-
-/* Ethertypes (IEEE registry). */
-enum {
-    ET_IPV4 = 0x0800,
-    ET_IPV6 = 0x86dd,
-    ET_8021Q = 0x8100,
-    ET_8021AD = 0x88a8,
-    ET_QINQ_OLD = 0x9100, /* pre-802.1ad QinQ outer tag */
-};
-
-/* Tags skipped before giving up on a frame; only SD_MAX_VLAN are kept. */
-#define MAX_VLAN_TAGS 8
 
 /* Address-family values in DLT_NULL/DLT_LOOP headers: 2 is AF_INET on every
  * BSD; AF_INET6 is 24 (NetBSD/OpenBSD), 28 (FreeBSD), 30 (macOS). */
@@ -86,7 +75,8 @@ uint64_t sd_decoder_unshown(const sd_decoder *d, char *what, size_t len)
         [SD_DK_FRAG_OVERLAP] = "overlapping fragments", [SD_DK_FRAG_MEMCAP] = "fragment memcap drops",
         [SD_DK_FRAG_TIMEOUT] = "fragment timeouts", [SD_DK_L4_TRUNC] = "truncated TCP/UDP headers",
         [SD_DK_TCP_BADOFF] = "bad TCP data offsets", [SD_DK_TCP_BADOPT] = "bad TCP options",
-        [SD_DK_UDP_BADLEN] = "bad UDP lengths",
+        [SD_DK_UDP_BADLEN] = "bad UDP lengths", [SD_DK_ENCAP] = "tunnels not decoded",
+        [SD_DK_ENCAP_DEPTH] = "encapsulation depth caps",
     };
     uint64_t all = 0;
     size_t at = 0;
@@ -153,8 +143,41 @@ static uint16_t *diag_slot(sd_decoder *d, unsigned file_idx, sd_dk kind)
     return &d->diag_count[slot][kind];
 }
 
+/* The reason a frame is counted under when the diagnostic of this kind
+ * is the last one before it fails. */
+static const sd_undec DK_REASON[SD_DK_COUNT] = {
+    [SD_DK_LINK_TRUNC] = SD_UNDEC_TRUNC,     [SD_DK_IP_TRUNC] = SD_UNDEC_IP_TRUNC,
+    [SD_DK_IP_BADLEN] = SD_UNDEC_IP_BAD,     [SD_DK_IP_VERSION] = SD_UNDEC_IP_VERSION,
+    [SD_DK_IP6_EXT] = SD_UNDEC_IP_BAD,       [SD_DK_FRAG_BAD] = SD_UNDEC_FRAG,
+    [SD_DK_FRAG_OVERLAP] = SD_UNDEC_FRAG,    [SD_DK_FRAG_MEMCAP] = SD_UNDEC_FRAG,
+    [SD_DK_FRAG_TIMEOUT] = SD_UNDEC_FRAG,    [SD_DK_L4_TRUNC] = SD_UNDEC_L4_TRUNC,
+    [SD_DK_TCP_BADOFF] = SD_UNDEC_L4_BAD,    [SD_DK_TCP_BADOPT] = SD_UNDEC_L4_BAD,
+    [SD_DK_UDP_BADLEN] = SD_UNDEC_L4_BAD,    [SD_DK_ENCAP] = SD_UNDEC_ENCAP,
+    [SD_DK_ENCAP_DEPTH] = SD_UNDEC_DEPTH,
+};
+
+const char *sd_undec_name(sd_undec r)
+{
+    static const char *const NAME[SD_UNDEC_COUNT] = {
+        [SD_UNDEC_LINKTYPE] = "unsupported link type", [SD_UNDEC_ETHERTYPE] = "non-IP ethertype",
+        [SD_UNDEC_TRUNC] = "truncated link/tunnel header", [SD_UNDEC_ENCAP] = "tunnel not decoded",
+        [SD_UNDEC_DEPTH] = "encapsulation depth cap", [SD_UNDEC_IP_VERSION] = "bad IP version",
+        [SD_UNDEC_IP_TRUNC] = "truncated IP header", [SD_UNDEC_IP_BAD] = "bad IP header",
+        [SD_UNDEC_FRAG] = "rejected IP fragment", [SD_UNDEC_L4_TRUNC] = "truncated TCP/UDP header",
+        [SD_UNDEC_L4_BAD] = "bad TCP/UDP header",
+    };
+    return (unsigned)r < SD_UNDEC_COUNT ? NAME[r] : "?";
+}
+
+void sd_decoder_undecoded(const sd_decoder *d, uint64_t *counts)
+{
+    for (int r = 0; r < SD_UNDEC_COUNT; r++)
+        counts[r] = d ? d->undecoded[r] : 0;
+}
+
 void sd_dec_diag(sd_decoder *d, sd_dk kind, const char *fmt, ...)
 {
+    d->reason = DK_REASON[kind];
     if (!d->opts.diag || !d->cur)
         return;
     uint16_t *cnt = diag_slot(d, d->cur->file_idx, kind);
@@ -188,6 +211,7 @@ static sd_dec_res unknown_link(sd_decoder *d, sd_pkt *out)
 {
     int lt = d->cur->linktype;
     out->anomalies |= SD_ANOM_UNKNOWN_LINK;
+    d->reason = SD_UNDEC_LINKTYPE;
     for (unsigned i = 0; i < d->n_unknown_links; i++)
         if (d->unknown_links[i] == lt)
             return SD_DEC_NOT_IP;
@@ -217,52 +241,6 @@ static sd_dec_res decode_raw(sd_decoder *d, sd_cur c, sd_pkt *out)
     return SD_DEC_BAD;
 }
 
-static sd_dec_res by_ethertype(sd_decoder *d, uint16_t et, sd_cur c, sd_pkt *out)
-{
-    switch (et) {
-    case ET_IPV4: return sd_decode_ipv4(d, c, out);
-    case ET_IPV6: return sd_decode_ipv6(d, c, out);
-    default: return SD_DEC_NOT_IP;
-    }
-}
-
-static bool is_vlan_tpid(uint16_t et)
-{
-    return et == ET_8021Q || et == ET_8021AD || et == ET_QINQ_OLD;
-}
-
-/* Walks VLAN tags (IEEE 802.1Q: 2-byte TCI then the next ethertype); keeps
- * the ids of the outer SD_MAX_VLAN. Returns false when the frame ends inside
- * the tags or has more than MAX_VLAN_TAGS. */
-static bool skip_vlans(sd_cur *c, uint16_t *et, sd_pkt *out)
-{
-    for (unsigned n = 0; is_vlan_tpid(*et); n++) {
-        if (n >= MAX_VLAN_TAGS)
-            return false;
-        uint16_t tci = sd_cur_be16(c);
-        *et = sd_cur_be16(c);
-        if (c->err)
-            return false;
-        if (out->nvlan < SD_MAX_VLAN)
-            out->vlan[out->nvlan++] = tci & 0x0fff;
-    }
-    return true;
-}
-
-static sd_dec_res decode_eth(sd_decoder *d, sd_cur c, sd_pkt *out)
-{
-    sd_cur_skip(&c, 12); /* destination, source MAC */
-    uint16_t et = sd_cur_be16(&c);
-    if (c.err)
-        return link_trunc(d, out, "Ethernet", 14);
-    if (!skip_vlans(&c, &et, out)) {
-        if (c.err)
-            return link_trunc(d, out, "VLAN-tagged Ethernet", 14 + 4u * (out->nvlan + 1u));
-        return SD_DEC_NOT_IP;
-    }
-    return by_ethertype(d, et, c, out); /* et < 0x600 is an 802.3 length: not IP */
-}
-
 static sd_dec_res decode_sll(sd_decoder *d, sd_cur c, sd_pkt *out, bool v2)
 {
     uint16_t et;
@@ -276,14 +254,9 @@ static sd_dec_res decode_sll(sd_decoder *d, sd_cur c, sd_pkt *out, bool v2)
     if (c.err)
         return link_trunc(d, out, v2 ? "Linux cooked v2" : "Linux cooked",
                           v2 ? SLL2_HDR_LEN : SLL_HDR_LEN);
-    /* The kernel leaves VLAN tags in place when it did not strip them. */
-    if (!skip_vlans(&c, &et, out)) {
-        if (c.err)
-            return link_trunc(d, out, "VLAN-tagged Linux cooked",
-                              (v2 ? SLL2_HDR_LEN : SLL_HDR_LEN) + 4u * (out->nvlan + 1u));
-        return SD_DEC_NOT_IP;
-    }
-    return by_ethertype(d, et, c, out);
+    /* The kernel leaves VLAN tags in place when it did not strip them;
+     * on a tunnel interface the protocol is the inner one's. */
+    return sd_dec_ethertype(d, et, c, out);
 }
 
 /* BSD loopback: a 4-byte address family in the writer's byte order (NULL)
@@ -311,6 +284,24 @@ static sd_dec_res decode_null(sd_decoder *d, sd_cur c, sd_pkt *out)
     }
 }
 
+static sd_dec_res by_link(sd_decoder *d, const sd_frame *f, sd_pkt *out)
+{
+    sd_cur c = sd_cur_make(f->data, f->data ? f->caplen : 0);
+    switch (f->linktype) {
+    case LT_EN10MB: return sd_dec_ether(d, c, out);
+    case LT_LINUX_SLL: return decode_sll(d, c, out, false);
+    case LT_LINUX_SLL2: return decode_sll(d, c, out, true);
+    case LT_RAW12:
+    case LT_RAW14:
+    case LT_RAW101: return decode_raw(d, c, out);
+    case LT_IPV4: return sd_decode_ipv4(d, c, out);
+    case LT_IPV6: return sd_decode_ipv6(d, c, out);
+    case LT_NULL:
+    case LT_LOOP: return decode_null(d, c, out);
+    default: return unknown_link(d, out);
+    }
+}
+
 sd_dec_res sd_decode(sd_decoder *d, const sd_frame *f, sd_pkt *out)
 {
     memset(out, 0, sizeof *out);
@@ -325,19 +316,12 @@ sd_dec_res sd_decode(sd_decoder *d, const sd_frame *f, sd_pkt *out)
                         "%llu incomplete IP fragment set%s timed out", (unsigned long long)n,
                         n == 1 ? "" : "s");
     }
-
-    sd_cur c = sd_cur_make(f->data, f->data ? f->caplen : 0);
-    switch (f->linktype) {
-    case LT_EN10MB: return decode_eth(d, c, out);
-    case LT_LINUX_SLL: return decode_sll(d, c, out, false);
-    case LT_LINUX_SLL2: return decode_sll(d, c, out, true);
-    case LT_RAW12:
-    case LT_RAW14:
-    case LT_RAW101: return decode_raw(d, c, out);
-    case LT_IPV4: return sd_decode_ipv4(d, c, out);
-    case LT_IPV6: return sd_decode_ipv6(d, c, out);
-    case LT_NULL:
-    case LT_LOOP: return decode_null(d, c, out);
-    default: return unknown_link(d, out);
+    d->depth = 0;
+    d->reason = SD_UNDEC_COUNT;
+    sd_dec_res r = by_link(d, f, out);
+    if (r == SD_DEC_NOT_IP || r == SD_DEC_BAD) {
+        /* a path that failed without saying why is a non-IP payload */
+        d->undecoded[d->reason < SD_UNDEC_COUNT ? d->reason : SD_UNDEC_ETHERTYPE]++;
     }
+    return r;
 }

@@ -1,6 +1,6 @@
 /* sd_decode: one captured frame to one decoded packet (link layer, IPv4 with
  * options and fragments, IPv6 with extension headers and fragments, TCP with
- * its options, UDP). Reads bytes only through sd_cursor. Malformed input is
+ * its options, UDP), and the tunnels between (sd_encap.c). Reads bytes only through sd_cursor. Malformed input is
  * reported as anomaly bits and diagnostics; it never stops the run. */
 #ifndef SD_DECODE_H
 #define SD_DECODE_H
@@ -34,7 +34,51 @@ enum {
     SD_ANOM_IP6_BADEXT = 1u << 10,  /* malformed IPv6 extension header */
     SD_ANOM_UNKNOWN_LINK = 1u << 11,
     SD_ANOM_TRAILER = 1u << 12,     /* link-layer bytes after the IP datagram (padding) */
+    SD_ANOM_ENCAP = 1u << 13,       /* a tunnel variant or payload not decoded */
+    SD_ANOM_ENCAP_DEPTH = 1u << 14, /* more than SD_MAX_ENCAP_DEPTH nested layers */
 };
+
+/* Encapsulations a packet came through (sd_pkt.encap), outermost first.
+ * SD_ENC_IP is IP in IP (IPv4/IPv6 in IPv4/IPv6: Zeek's Tunnel::IP). */
+enum {
+    SD_ENC_NONE = 0,
+    SD_ENC_PPPOE,
+    SD_ENC_MPLS,
+    SD_ENC_GRE,
+    SD_ENC_ERSPAN1,
+    SD_ENC_ERSPAN2,
+    SD_ENC_ERSPAN3,
+    SD_ENC_VXLAN,
+    SD_ENC_GENEVE,
+    SD_ENC_IP,
+    SD_ENC_PPTP,   /* PPTP's enhanced GRE (version 1) carrying PPP */
+    SD_ENC_COUNT
+};
+/* Nested encapsulation layers decoded before a frame is given up. Real
+ * paths stack three or four (MPLS, GRE, ERSPAN, then a VXLAN inside the
+ * mirrored frame); eight leaves room and stops a GRE-in-GRE loop. */
+#define SD_MAX_ENCAP_DEPTH 8
+/* "gre", "vxlan"...; "?" for an unknown code. */
+const char *sd_encap_name(unsigned code);
+
+/* Why a frame gave no IP packet (SD_DEC_NOT_IP or SD_DEC_BAD): each such
+ * frame is counted under one reason (sd_decoder_undecoded). */
+typedef enum sd_undec {
+    SD_UNDEC_LINKTYPE,   /* link type not supported */
+    SD_UNDEC_ETHERTYPE,  /* ethertype or PPP protocol that is not IP (ARP, LLDP, LCP...) */
+    SD_UNDEC_TRUNC,      /* link or tunnel header cut short */
+    SD_UNDEC_ENCAP,      /* tunnel variant not decoded (GRE routing, ERSPAN frame type...) */
+    SD_UNDEC_DEPTH,      /* more than SD_MAX_ENCAP_DEPTH layers, or MPLS labels */
+    SD_UNDEC_IP_VERSION, /* IP version field neither 4 nor 6 where IP was announced */
+    SD_UNDEC_IP_TRUNC,   /* IP header cut short */
+    SD_UNDEC_IP_BAD,     /* IP header or extension header lengths inconsistent */
+    SD_UNDEC_FRAG,       /* IP fragment rejected (inconsistent, memcap) */
+    SD_UNDEC_L4_TRUNC,   /* TCP/UDP header cut short */
+    SD_UNDEC_L4_BAD,     /* TCP data offset impossible */
+    SD_UNDEC_COUNT
+} sd_undec;
+/* "unknown ethertype", "truncated header"... */
+const char *sd_undec_name(sd_undec r);
 
 #define SD_MAX_SACK 4
 #define SD_MAX_VLAN 2
@@ -55,6 +99,8 @@ typedef struct sd_pkt {
     uint64_t first_frame;    /* first fragment's frame (== frame->num if unfragmented) */
     uint8_t nvlan;
     uint16_t vlan[SD_MAX_VLAN]; /* VLAN ids, outer first */
+    uint8_t nencap;
+    uint8_t encap[SD_MAX_ENCAP_DEPTH]; /* SD_ENC_* layers, outermost first */
 
     uint8_t ipver;           /* 4 or 6; 0 = not IP */
     sd_addr src, dst;
@@ -111,6 +157,9 @@ void sd_decoder_frags_lost(const sd_decoder *d, uint64_t *memcap, uint64_t *time
  * (the "further messages of this kind suppressed" ones): how many in all,
  * and in what (len bytes at most) by kind, e.g. "overlapping fragments
  * 7980, inconsistent fragments 3980". */
+/* Frames that gave no IP packet, by reason (counts has SD_UNDEC_COUNT
+ * entries). */
+void sd_decoder_undecoded(const sd_decoder *d, uint64_t *counts);
 uint64_t sd_decoder_unshown(const sd_decoder *d, char *what, size_t len);
 void sd_decoder_free(sd_decoder *d);
 

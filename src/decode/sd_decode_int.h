@@ -21,6 +21,8 @@ typedef enum sd_dk {
     SD_DK_TCP_BADOFF,
     SD_DK_TCP_BADOPT,
     SD_DK_UDP_BADLEN,
+    SD_DK_ENCAP,
+    SD_DK_ENCAP_DEPTH,
     SD_DK_COUNT
 } sd_dk;
 
@@ -103,6 +105,9 @@ struct sd_decoder {
     int unknown_links[SD_MAX_UNKNOWN_LINKS];
     unsigned n_unknown_links;
     const sd_frame *cur;                 /* frame being decoded (for messages) */
+    unsigned depth;                      /* encapsulation layers entered for cur */
+    sd_undec reason;                     /* why cur failed, if it does (SD_UNDEC_COUNT: not said) */
+    uint64_t undecoded[SD_UNDEC_COUNT];
 };
 
 void sd_dec_diag(sd_decoder *d, sd_dk kind, const char *fmt, ...)
@@ -116,5 +121,18 @@ sd_dec_res sd_decode_ipv6(sd_decoder *d, sd_cur c, sd_pkt *out);
 /* Transport layer (sd_l4.c): c covers the present bytes of the upper-layer
  * datagram, wire_len its length per the IP header(s). */
 sd_dec_res sd_decode_l4(sd_decoder *d, uint8_t proto, sd_cur c, uint32_t wire_len, sd_pkt *out);
+
+/* Encapsulations (sd_encap.c). */
+/* The payload named by an ethertype (VLAN tags first), e.g. after a link
+ * header, in GRE or GENEVE. */
+sd_dec_res sd_dec_ethertype(sd_decoder *d, uint16_t et, sd_cur c, sd_pkt *out);
+/* An Ethernet frame (link layer, VXLAN, GRE bridging, ERSPAN). */
+sd_dec_res sd_dec_ether(sd_decoder *d, sd_cur c, sd_pkt *out);
+/* IP protocols 4 (IPv4), 41 (IPv6) and 47 (GRE) carry a tunnel. */
+bool sd_dec_is_ip_tunnel(uint8_t proto);
+sd_dec_res sd_dec_ip_tunnel(sd_decoder *d, uint8_t proto, sd_cur c, sd_pkt *out);
+/* A UDP payload to a tunnel port with a valid header: true, *res the
+ * inner packet's result; false: plain UDP. */
+bool sd_dec_udp_tunnel(sd_decoder *d, uint16_t dport, sd_cur c, sd_pkt *out, sd_dec_res *res);
 
 #endif

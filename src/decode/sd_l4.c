@@ -1,4 +1,5 @@
 /* sd_l4: TCP (RFC 9293) with its options and UDP (RFC 768) headers; any
+ * tunnel protocol goes to sd_encap.c; any
  * other protocol is passed up as SD_L4_OTHER with its bytes as payload. */
 #include "sd_decode_int.h"
 
@@ -167,12 +168,17 @@ static sd_dec_res decode_udp(sd_decoder *d, sd_cur c, uint32_t wire_len, sd_pkt 
         len = ulen; /* bytes past the UDP length are not payload */
     }
     set_payload(c, UDP_HDR, len, out);
+    sd_dec_res inner;
+    if (out->payload && sd_dec_udp_tunnel(d, out->dport, sd_cur_make(out->payload, out->payload_len), out, &inner))
+        return inner;
     return SD_DEC_OK;
 }
 
 sd_dec_res sd_decode_l4(sd_decoder *d, uint8_t proto, sd_cur c, uint32_t wire_len, sd_pkt *out)
 {
     out->ipproto = proto;
+    if (sd_dec_is_ip_tunnel(proto))
+        return sd_dec_ip_tunnel(d, proto, c, out);
     switch (proto) {
     case IPPROTO_TCP_: return decode_tcp(d, c, wire_len, out);
     case IPPROTO_UDP_: return decode_udp(d, c, wire_len, out);

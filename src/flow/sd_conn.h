@@ -62,7 +62,10 @@ typedef struct sd_conn {
     uint8_t ipproto;              /* 6, 17, ... */
     sd_addr orig_h, resp_h;
     uint16_t orig_p, resp_p;
-    uint16_t vlan;                /* outer VLAN id or 0 */
+    uint16_t vlan;                /* outer VLAN id or 0 (0 too with sd_engine_opts.vlan_unkeyed) */
+    uint32_t iface;               /* sd_frame.iface of its first packet (pcapng interface + 1) */
+    uint8_t nencap;               /* tunnels its first packet came through (sd_pkt.encap) */
+    uint8_t encap[SD_MAX_ENCAP_DEPTH];
     sd_ts start, end;
     uint64_t first_frame, last_frame;
     sd_dirstats d[2];

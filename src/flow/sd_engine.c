@@ -370,6 +370,9 @@ static void new_conn_fields(sd_engine *e, sd_conn *c, const sd_pkt *p)
     c->resp_h = flip ? p->src : p->dst;
     c->resp_p = flip ? p->sport : p->dport;
     c->conn_index = p->l4 == SD_L4_TCP ? e->next_id_tcp++ : e->next_id_udp++;
+    c->iface = p->frame->iface;
+    c->nencap = p->nencap;
+    memcpy(c->encap, p->encap, sizeof c->encap);
     c->start = p->frame->ts;
     c->first_frame = p->frame->num;
     c->d[0].wscale = c->d[1].wscale = -1;
@@ -593,7 +596,10 @@ static sd_ts wall_clock(void)
 static void filtered_frame(sd_engine *e, sd_decoder *dec, const sd_frame *fr)
 {
     sd_pkt p;
-    if (sd_decode(dec, fr, &p) == SD_DEC_OK && (p.l4 == SD_L4_TCP || p.l4 == SD_L4_UDP))
+    sd_dec_res r = sd_decode(dec, fr, &p);
+    if (e->o.vlan_unkeyed)
+        p.nvlan = 0;
+    if (r == SD_DEC_OK && (p.l4 == SD_L4_TCP || p.l4 == SD_L4_UDP))
         flow_packet(e, &p, false);
 }
 
@@ -601,6 +607,8 @@ static void frame(sd_engine *e, sd_decoder *dec, const sd_frame *fr)
 {
     sd_pkt p;
     sd_dec_res r = sd_decode(dec, fr, &p);
+    if (e->o.vlan_unkeyed) /* the ids leave the connection key, and so the record */
+        p.nvlan = 0;
     if (r == SD_DEC_NOT_IP)
         e->st.not_ip++;
     else if (r == SD_DEC_BAD)
@@ -673,6 +681,7 @@ void sd_engine_run(sd_engine *e, sd_capture *cap,
     e->st.frags_reassembled = sd_decoder_frags_reassembled(dec);
     sd_decoder_frags_lost(dec, &e->st.frags_lost_memcap, &e->st.frags_lost_timeout, &e->st.frags_incomplete);
     e->st.warn_unshown = sd_decoder_unshown(dec, e->st.warn_unshown_kinds, sizeof e->st.warn_unshown_kinds);
+    sd_decoder_undecoded(dec, e->st.undecoded);
     sd_decoder_free(dec);
     sd_decoder_free(fdec);
     drain(e);

@@ -73,6 +73,11 @@ typedef struct sd_engine_opts {
     /* Set (from a signal handler) to end the run early: every live
      * connection is then ended as at end of input. May be NULL. */
     volatile sig_atomic_t *stop;
+    /* Leave VLAN ids out of the connection key (Zeek's and Wireshark's
+     * default): a capture point that sees one direction tagged and the
+     * other not, or the same hosts on two VLANs, gives one connection. By
+     * default the outer id is part of the key, as tcpflow names flows. */
+    bool vlan_unkeyed;
 } sd_engine_opts;
 
 sd_engine *sd_engine_new(const sd_engine_opts *opts);
@@ -105,6 +110,8 @@ typedef struct sd_engine_stats {
     /* decoder warnings past their kind's quota, not shown: in all, and by kind */
     uint64_t warn_unshown;
     char warn_unshown_kinds[400];
+    /* frames that gave no IP packet (not_ip + bad), by reason (SD_UNDEC_*) */
+    uint64_t undecoded[SD_UNDEC_COUNT];
 } sd_engine_stats;
 const sd_engine_stats *sd_engine_get_stats(const sd_engine *e);
 /* IP datagrams whose fragments made no datagram, for whatever reason. */

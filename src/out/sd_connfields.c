@@ -1,5 +1,7 @@
 #include "sd_connfields.h"
 
+#include "../common/sd_site.h"
+
 #include <stdio.h>
 #include <string.h>
 
@@ -38,6 +40,16 @@ static void g_orig_p(const void *r, sd_fval *v) { sd_fv_u(v, C(r)->orig_p); }
 static void g_resp_p(const void *r, sd_fval *v) { sd_fv_u(v, C(r)->resp_p); }
 static void g_duration(const void *r, sd_fval *v) { sd_fv_f(v, sd_ts_sec(C(r)->end - C(r)->start), 6); }
 static void g_state(const void *r, sd_fval *v) { sd_fv_s(v, C(r)->conn_state); }
+static void local_end(const sd_addr *a, sd_fval *v)
+{
+    int l = sd_site_is_local(a);
+    if (l >= 0)
+        sd_fv_b(v, l == 1);
+}
+static void g_file(const void *r, sd_fval *v) { sd_fv_origin(v, C(r)->first_frame, false); }
+static void g_file_first_frame(const void *r, sd_fval *v) { sd_fv_origin(v, C(r)->first_frame, true); }
+static void g_local_orig(const void *r, sd_fval *v) { local_end(&C(r)->orig_h, v); }
+static void g_local_resp(const void *r, sd_fval *v) { local_end(&C(r)->resp_h, v); }
 static void g_history(const void *r, sd_fval *v)
 {
     sd_fv_s(v, C(r)->history);
@@ -46,6 +58,21 @@ static void g_vlan(const void *r, sd_fval *v)
 {
     if (C(r)->vlan)
         sd_fv_u(v, C(r)->vlan);
+}
+static void g_iface(const void *r, sd_fval *v)
+{
+    if (C(r)->iface)
+        sd_fv_u(v, C(r)->iface - 1);
+}
+static void g_encap(const void *r, sd_fval *v)
+{
+    size_t at = 0; /* names are at most 7 bytes: 8 of them fit in tmp */
+    for (unsigned i = 0; i < C(r)->nencap && i < SD_MAX_ENCAP_DEPTH; i++) {
+        int n = snprintf(v->tmp + at, sizeof v->tmp - at, "%s%s", i ? "," : "", sd_encap_name(C(r)->encap[i]));
+        at += n > 0 && (size_t)n < sizeof v->tmp - at ? (size_t)n : 0;
+    }
+    if (at)
+        sd_fv_s(v, v->tmp);
 }
 static void g_missed(const void *r, sd_fval *v)
 {
@@ -169,9 +196,15 @@ static const sd_field FIELDS[] = {
     { "id.orig_p", "originator port", g_orig_p, false },
     { "id.resp_h", "responder address", g_resp_h, false },
     { "id.resp_p", "responder port", g_resp_p, false },
-    { "vlan", "outer VLAN id", g_vlan, false },
+    { "vlan", "outer VLAN id (none with --no-vlan-key)", g_vlan, false },
+    { "iface", "pcapng interface of its first packet (0-based over the file's sections); none for classic pcap",
+      g_iface, false },
+    { "encap", "tunnels around it, outermost first: pppoe, mpls, gre, pptp, erspan1-3, vxlan, geneve, ip (IP in IP); "
+               "the key is the innermost IP and ports", g_encap, false },
     { "duration", "seconds from first to last packet", g_duration, false },
     { "conn_state", "Zeek connection state", g_state, false },
+    { "local_orig", "originator in --local-nets (unset without it)", g_local_orig, false },
+    { "local_resp", "responder in --local-nets (unset without it)", g_local_resp, false },
     { "history", "Zeek history letters", g_history, false },
     BOTH(pkts, "packets"),
     BOTH(bytes, "payload bytes (TCP: from sequence numbers, as Zeek)"),
@@ -213,10 +246,12 @@ static const sd_field FIELDS[] = {
     { "expired", "ended by idle timeout", g_expired, false },
     { "evicted", "ended early: the connection table was full (--max-flows); unset otherwise", g_evicted, false },
     { "first_frame", "first frame", g_first_frame, false },
+    { "file", "merged inputs: the file of the first frame", g_file, false },
+    { "file_first_frame", "merged inputs: the first frame's number in that file", g_file_first_frame, false },
     { "last_frame", "last frame", g_last_frame, false },
 };
 
-const sd_fieldset sd_conn_fields = { FIELDS, SD_ARRAY_LEN(FIELDS) };
+const sd_fieldset sd_conn_fields = { FIELDS, SD_ARRAY_LEN(FIELDS), NULL };
 
 const char *const sd_conn_text_default =
     "stream,proto,id.orig_h,id.orig_p,id.resp_h,id.resp_p,duration,conn_state,history,"

@@ -7,6 +7,7 @@
 
 #include "sd_connfields.h"
 #include "sd_recout.h"
+#include "sd_where.h"
 
 #include <stdio.h>
 

@@ -1,5 +1,7 @@
 #include "sd_evout.h"
 
+#include "../common/sd_origin.h"
+
 #include "sd_text.h"
 
 #include "sd_json.h"
@@ -24,6 +26,12 @@ void sd_evout_json(sd_buf *b, const sd_event *e)
     o = sd_json_put_u64(o, e->frame_last);
     *o++ = ']';
     sd_buf_append(b, fr, (size_t)(o - fr));
+    const char *file;
+    uint64_t ff;
+    if (sd_origin(e->frame, &file, &ff)) { /* merged inputs: where to look */
+        sd_json_str(&j, "file", file);
+        sd_json_u64(&j, "file_frame", ff);
+    }
     sd_json_str(&j, "leg", sd_leg_name(e->leg));
     sd_json_str(&j, "kind", e->kind);
     if (e->dir >= 0)

@@ -1,9 +1,23 @@
 #include "sd_fields.h"
 
+#include "../common/sd_origin.h"
+
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+void sd_fv_origin(sd_fval *v, uint64_t frame, bool file_frame)
+{
+    const char *path;
+    uint64_t ff;
+    if (!sd_origin(frame, &path, &ff))
+        return;
+    if (file_frame)
+        sd_fv_u(v, ff);
+    else
+        sd_fv_s(v, path);
+}
 
 void sd_fval_clear(sd_fval *v)
 {
@@ -151,149 +165,6 @@ size_t sd_fields_all(const sd_fieldset *fs, bool optional, const sd_field **out,
         if (optional || !fs->f[i].optional)
             out[n++] = &fs->f[i];
     return n;
-}
-
-/* ---- filters ---- */
-
-typedef enum { OP_EQ, OP_NE, OP_LT, OP_LE, OP_GT, OP_GE, OP_SUB } op_t;
-
-typedef struct cond {
-    const sd_field *f;
-    op_t op;
-    char *val;
-    double num; /* val as a number, NAN if not one */
-} cond;
-
-struct sd_filter {
-    cond *c;
-    size_t n;
-};
-
-static const struct {
-    const char *s;
-    op_t op;
-} OPS[] = { { "!=", OP_NE }, { "<=", OP_LE }, { ">=", OP_GE }, { "==", OP_EQ },
-            { "=", OP_EQ },  { "<", OP_LT },  { ">", OP_GT },  { "~", OP_SUB } };
-
-static char *trim(char *s)
-{
-    while (*s == ' ')
-        s++;
-    size_t n = strlen(s);
-    while (n && s[n - 1] == ' ')
-        s[--n] = '\0';
-    return s;
-}
-
-static int parse_cond(const sd_fieldset *fs, char *s, cond *c, char *err, size_t errlen)
-{
-    size_t pos = strcspn(s, "=!<>~");
-    if (!s[pos]) {
-        snprintf(err, errlen, "condition \"%s\" has no operator (= != < <= > >= ~)", s);
-        return -1;
-    }
-    for (size_t i = 0; i < SD_ARRAY_LEN(OPS); i++) {
-        if (strncmp(s + pos, OPS[i].s, strlen(OPS[i].s)) != 0)
-            continue;
-        char *val = trim(s + pos + strlen(OPS[i].s));
-        s[pos] = '\0';
-        char *name = trim(s);
-        c->f = sd_field_find(fs, name);
-        if (!c->f) {
-            snprintf(err, errlen, "unknown field \"%s\" in --where", name);
-            return -1;
-        }
-        c->op = OPS[i].op;
-        c->val = sd_strdup(val);
-        char *end;
-        c->num = strtod(val, &end);
-        if (end == val || *end)
-            c->num = NAN;
-        return 0;
-    }
-    snprintf(err, errlen, "bad operator in \"%s\"", s);
-    return -1;
-}
-
-sd_filter *sd_filter_parse(const sd_fieldset *fs, const char *expr, char *err, size_t errlen)
-{
-    sd_filter *flt = sd_calloc(1, sizeof *flt);
-    char *copy = sd_strdup(expr);
-    /* " and " is an alias of ',' */
-    for (char *a; (a = strstr(copy, " and "));) {
-        *a = ',';
-        memmove(a + 1, a + 5, strlen(a + 5) + 1);
-    }
-    char *save = NULL;
-    for (char *tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
-        flt->c = sd_reallocarray(flt->c, flt->n + 1, sizeof *flt->c);
-        if (parse_cond(fs, tok, &flt->c[flt->n], err, errlen) != 0) {
-            free(copy);
-            sd_filter_free(flt);
-            return NULL;
-        }
-        flt->n++;
-    }
-    free(copy);
-    return flt;
-}
-
-static bool val_match(const cond *c, const sd_fval *v)
-{
-    if (v->t == SD_FV_NULL)
-        return c->op == OP_NE || (c->op == OP_EQ && strcmp(c->val, "-") == 0);
-    double x = sd_fval_num(v);
-    if (!isnan(x) && !isnan(c->num) && c->op != OP_SUB) {
-        switch (c->op) {
-        case OP_EQ: return x == c->num;
-        case OP_NE: return x != c->num;
-        case OP_LT: return x < c->num;
-        case OP_LE: return x <= c->num;
-        case OP_GT: return x > c->num;
-        case OP_GE: return x >= c->num;
-        default: break;
-        }
-    }
-    char t[256];
-    sd_fval_text(v, t, sizeof t);
-    int r = strcmp(t, c->val);
-    switch (c->op) {
-    case OP_EQ: return r == 0;
-    case OP_NE: return r != 0;
-    case OP_LT: return r < 0;
-    case OP_LE: return r <= 0;
-    case OP_GT: return r > 0;
-    case OP_GE: return r >= 0;
-    case OP_SUB: return strstr(t, c->val) != NULL;
-    }
-    return false;
-}
-
-static bool cond_match(const cond *c, const void *rec)
-{
-    sd_fval v = { 0 };
-    c->f->get(rec, &v);
-    bool m = val_match(c, &v);
-    sd_fval_clear(&v);
-    return m;
-}
-
-bool sd_filter_match(const sd_filter *flt, const void *rec)
-{
-    for (size_t i = 0; flt && i < flt->n; i++)
-        if (!cond_match(&flt->c[i], rec))
-            return false;
-    return true;
-}
-
-void sd_filter_free(sd_filter *flt)
-{
-    if (!flt)
-        return;
-    for (size_t i = 0; i < flt->n; i++)
-        free(flt->c[i].val);
-    free(flt->c);
-    free(flt);
 }
 
 static int val_cmp(const sd_fval *x, const sd_fval *y)

@@ -54,7 +54,14 @@ typedef struct sd_field {
 typedef struct sd_fieldset {
     const sd_field *f;
     size_t n;
+    /* Names not in the table, or NULL: records with fields of their own
+     * (an event's), looked up by name; v left unset when rec has none. */
+    void (*get_named)(const void *rec, const char *name, sd_fval *v);
 } sd_fieldset;
+
+/* Merged inputs (common/sd_origin): the file frame came from (file_frame
+ * false) or its number there; unset with one file. */
+void sd_fv_origin(sd_fval *v, uint64_t frame, bool file_frame);
 
 /* Frees what a getter left in v (raw) and makes it unset again. */
 void sd_fval_clear(sd_fval *v);
@@ -72,13 +79,6 @@ int sd_fields_select(const sd_fieldset *fs, const char *list, const sd_field **o
 /* Every field in table order (the optional ones only with optional): the
  * all-fields output; returns the count (max cap). */
 size_t sd_fields_all(const sd_fieldset *fs, bool optional, const sd_field **out, size_t cap);
-
-/* --where: conditions joined by ',' or " and ", each NAME OP VALUE with OP one
- * of = != < <= > >= ~ (substring). All must hold. */
-typedef struct sd_filter sd_filter;
-sd_filter *sd_filter_parse(const sd_fieldset *fs, const char *expr, char *err, size_t errlen);
-bool sd_filter_match(const sd_filter *flt, const void *rec);
-void sd_filter_free(sd_filter *flt);
 
 /* Compares two records by a field (numbers numerically, strings bytewise,
  * null last). */

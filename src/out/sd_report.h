@@ -18,6 +18,7 @@
 #ifndef SD_REPORT_H
 #define SD_REPORT_H
 
+#include <limits.h>
 #include <stdio.h>
 
 #include "../common/sd_event.h"
@@ -92,6 +93,8 @@ typedef struct sd_report_conn {
 
 enum { SD_REPORT_COLOR_AUTO = 0, SD_REPORT_COLOR_NEVER, SD_REPORT_COLOR_ALWAYS };
 
+#define SD_REPORT_NOWRAP UINT_MAX
+
 typedef struct sd_report_opts {
     int color;                    /* SD_REPORT_COLOR_*; AUTO = sd_report_color(out) */
     uint64_t zoom_first;          /* frame range shown (-z); 0 = from the start */
@@ -101,7 +104,8 @@ typedef struct sd_report_opts {
     double window_s, stride_s;    /* -w/-s (s): time windows instead, as the data_window
                                      events use; 0 = record windows above */
     const char *title;            /* HTML title, e.g. the capture's file name; NULL = "strider report" */
-    unsigned width;               /* terminal columns; 0 = 100 */
+    unsigned width;               /* terminal columns; 0 = 100; SD_REPORT_NOWRAP: one
+                                     line per event, nothing wrapped or cut (a pipe) */
 } sd_report_opts;
 
 /* Whether to colour output written to out: a terminal, and NO_COLOR unset

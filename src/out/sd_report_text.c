@@ -11,6 +11,7 @@ static const char *const GROUP_SGR[G_N] = { "32", "36", "35", "95", "33", "34", 
 typedef struct tx {
     sd_buf *b;
     bool color;
+    size_t vw;  /* columns for a key's value: longer ones wrap (tx_kv) */
 } tx;
 
 static const char *dir_arrow(int d)
@@ -30,10 +31,16 @@ static void tx_off(tx *t)
         sd_buf_printf(t->b, "\033[0m");
 }
 
+static void tx_kv_wrap(tx *t, const char *k, const char *v, size_t w);
+
 /* Values may hold capture strings (banners, algorithm names, host key
- * types): written terminal-safe. */
+ * types): written terminal-safe; one longer than the width wraps. */
 static void tx_kv(tx *t, const char *k, const char *v)
 {
+    if (*v && strlen(v) > t->vw) {
+        tx_kv_wrap(t, k, v, t->vw);
+        return;
+    }
     sd_buf_printf(t->b, "  ");
     tx_on(t, "2");
     sd_buf_printf(t->b, "%-11s", k);
@@ -113,7 +120,7 @@ static void text_header(tx *t, const sd_report_conn *rc, unsigned width)
              (unsigned long long)(c->d[0].pkts + c->d[1].pkts), (unsigned long long)c->d[cd].pkts,
              (unsigned long long)c->d[!cd].pkts);
     tx_kv(t, "packets", line);
-    size_t vw = width > 16 ? width - 14 : 20;
+    size_t vw = t->vw;
     sd_buf tmp = { 0 };
     for (size_t i = 0; i < rc->nrow; i++) {
         const sd_report_row *r = &rc->row[i];
@@ -253,8 +260,8 @@ static void text_table(tx *t, const sd_report_conn *rc, const sd_event *const *v
 
 void sd_report_text(sd_buf *b, const sd_report_conn *rc, const sd_report_opts *o)
 {
-    tx t = { b, o && o->color == SD_REPORT_COLOR_ALWAYS };
     unsigned width = o && o->width ? o->width : 100;
+    tx t = { b, o && o->color == SD_REPORT_COLOR_ALWAYS, width > 16 ? width - 14 : 20 };
     size_t n;
     const sd_event **v = sdrp_sorted_events(rc, o, &n);
     text_header(&t, rc, width);

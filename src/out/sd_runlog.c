@@ -29,6 +29,34 @@ void sd_runlog_stats(FILE *f, const sd_engine_stats *st, sd_capture *cap)
             rss_mb());
 }
 
+/* Frames that gave no IP packet, by reason: nothing is dropped silently
+ * (ARP and other non-IP ethertypes included, so that an encapsulation
+ * strider does not decode shows up here). */
+void sd_runlog_undecoded(FILE *f, const sd_engine_stats *st)
+{
+    char what[512];
+    uint64_t all = sd_undecoded_text(st, what, sizeof what);
+    if (all)
+        fprintf(f, "strider: %llu frame(s) gave no IP packet: %s\n", (unsigned long long)all, what);
+}
+
+uint64_t sd_undecoded_text(const sd_engine_stats *st, char *what, size_t len)
+{
+    uint64_t all = 0;
+    size_t at = 0;
+    what[0] = '\0';
+    for (int r = 0; r < SD_UNDEC_COUNT; r++) {
+        if (!st->undecoded[r])
+            continue;
+        all += st->undecoded[r];
+        int n = at < len ? snprintf(what + at, len - at, "%s%s %llu", at ? ", " : "", sd_undec_name((sd_undec)r),
+                                    (unsigned long long)st->undecoded[r])
+                         : 0;
+        at += n > 0 ? (size_t)n : 0;
+    }
+    return all;
+}
+
 void sd_runlog_caps(FILE *f, const sd_engine_stats *st, uint64_t diag_count, uint64_t diag_max)
 {
     if (diag_count > diag_max)
@@ -38,6 +66,7 @@ void sd_runlog_caps(FILE *f, const sd_engine_stats *st, uint64_t diag_count, uin
         fprintf(f, "strider: %llu data segment(s) beyond the receiver's window were never ACKed and were "
                    "kept out of the reassembled streams (a possible injection; conns -R: out_of_window)\n",
                 (unsigned long long)st->oow_dropped);
+    sd_runlog_undecoded(f, st);
     if (st->warn_unshown) /* the kinds that went quiet after their first messages */
         fprintf(f, "strider: %llu further warning(s) not shown: %s\n", (unsigned long long)st->warn_unshown,
                 st->warn_unshown_kinds);

@@ -19,6 +19,10 @@ void sd_runlog_stats(FILE *f, const sd_engine_stats *st, sd_capture *cap);
 /* Warnings past the shown ones, out-of-window data kept out, fragments
  * not reassembled, connections evicted, stream numbers forgotten, time
  * going back. */
+/* "non-IP ethertype 3, truncated IP header 1" into what; returns the
+ * frames in all (0: what is empty). */
+uint64_t sd_undecoded_text(const sd_engine_stats *st, char *what, size_t len);
+void sd_runlog_undecoded(FILE *f, const sd_engine_stats *st);
 void sd_runlog_caps(FILE *f, const sd_engine_stats *st, uint64_t diag_count, uint64_t diag_max);
 /* summary's host table cap, if it refused hosts. */
 void sd_runlog_hosts(FILE *f, const sd_hoststats_result *r);

@@ -1,6 +1,7 @@
 #include "sd_summary_out.h"
 
 #include "sd_json.h"
+#include "sd_runlog.h"
 
 #include <stdio.h>
 
@@ -59,6 +60,9 @@ static void text_capture(sd_buf *b, const sd_hoststats_result *r, const sd_engin
     if (st->evicted)
         sd_buf_printf(b, "  connections ended early, the table full (--max-flows %llu): %llu\n",
                       (ull)st->max_flows, (ull)st->evicted);
+    char undec[512];
+    if (sd_undecoded_text(st, undec, sizeof undec))
+        sd_buf_printf(b, "  frames with no IP packet, by reason: %s\n", undec);
     if (st->warn_unshown)
         sd_buf_printf(b, "  warnings not shown (past the first of their kind): %llu: %s\n", (ull)st->warn_unshown,
                       st->warn_unshown_kinds);
@@ -129,6 +133,18 @@ static void json_u64s(sd_json *j, const u64_field *f, size_t n)
         sd_json_u64(j, f[i].key, f[i].v);
 }
 
+/* "undecoded" (frames) and "undecoded_reasons" (the text of the stderr
+ * line), only when some frame gave no IP packet */
+static void json_undecoded(sd_json *j, const sd_engine_stats *st)
+{
+    char undec[512];
+    uint64_t all = sd_undecoded_text(st, undec, sizeof undec);
+    if (!all)
+        return;
+    sd_json_u64(j, "undecoded", all);
+    sd_json_str(j, "undecoded_reasons", undec);
+}
+
 static void json_capture(sd_json *j, sd_buf *b, const sd_hoststats_result *r, const sd_engine_stats *st)
 {
     const u64_field counts[] = {
@@ -160,6 +176,7 @@ static void json_capture(sd_json *j, sd_buf *b, const sd_hoststats_result *r, co
     };
     if (sd_engine_frags_lost(st) || st->evicted) /* likewise */
         json_u64s(j, frags, SD_ARRAY_LEN(frags));
+    json_undecoded(j, st);
     if (st->warn_unshown) { /* likewise */
         sd_json_u64(j, "warnings_unshown", st->warn_unshown);
         sd_json_str(j, "warnings_unshown_kinds", st->warn_unshown_kinds);
@@ -185,14 +202,21 @@ static void json_protos(sd_json *j, sd_buf *b, const sd_hoststats_result *r)
 
 static void json_host(sd_json *j, sd_buf *b, const sd_hoststats_host *h)
 {
-    char a[SD_ADDR_STRLEN], ttl[64];
+    char a[SD_ADDR_STRLEN];
     sd_json_begin(j, b);
     sd_json_str(j, "type", "host");
     sd_json_str(j, "host", sd_addr_str(&h->addr, a, sizeof a));
     sd_json_u64(j, "pkts", h->pkts);
     sd_json_u64(j, "bytes", h->bytes);
-    ttl_list(h, ttl, sizeof ttl);
-    sd_json_str(j, "ttls", ttl);
+    /* an array, as Zeek writes a set: the TTLs seen, in order; ttls_more
+     * when there were more than the host keeps */
+    sd_json_key(j, "ttls");
+    sd_buf_append(b, "[", 1);
+    for (int i = 0; i < h->nttl; i++)
+        sd_buf_printf(b, "%s%u", i ? "," : "", h->ttl[i]);
+    sd_buf_append(b, "]", 1);
+    if (h->ttl_more)
+        sd_json_bool(j, "ttls_more", true);
     sd_json_str(j, "ip_id", h->ip_id);
     sd_json_end(j);
 }

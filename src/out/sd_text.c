@@ -83,3 +83,52 @@ char *sd_text_safe(const char *s, char *out, size_t len)
     sd_buf_free(&b);
     return out;
 }
+
+/* Where a line of at most w columns ends: after the last separator in
+ * its second half, else at w (one long word). */
+static size_t wrap_at(const char *s, size_t n, size_t w)
+{
+    if (n <= w)
+        return n;
+    if (s[w] == ' ') /* the line ends right before a blank */
+        return w;
+    for (size_t k = w; k > w / 2; k--)
+        if (strchr(",; ", s[k - 1]))
+            return k;
+    return w;
+}
+
+void sd_text_wrap(sd_buf *b, const char *s, size_t n, size_t width, size_t indent)
+{
+    if (!width || indent + 10 > width) { /* no room for a continuation: as is */
+        sd_buf_append(b, s, n);
+        return;
+    }
+    while (n) {
+        const char *nl = memchr(s, '\n', n);
+        size_t len = nl ? (size_t)(nl - s) : n, w = width;
+        const char *p = s;
+        for (size_t left = len; left;) {
+            size_t take = wrap_at(p, left, w);
+            size_t shown = take;
+            while (shown < left && shown && p[shown - 1] == ' ') /* no blank before a break */
+                shown--;
+            if (p != s)
+                sd_buf_printf(b, "%*s", (int)indent, "");
+            sd_buf_append(b, p, shown);
+            p += take;
+            left -= take;
+            while (left && *p == ' ') {
+                p++;
+                left--;
+            }
+            if (left)
+                sd_buf_append(b, "\n", 1);
+            w = width - indent;
+        }
+        if (nl)
+            sd_buf_append(b, "\n", 1);
+        s += len + (nl != NULL);
+        n -= len + (nl != NULL);
+    }
+}

@@ -24,4 +24,10 @@ void sd_text_puts(sd_buf *b, const char *s);
  * formatter that wants a string. Returns out. */
 char *sd_text_safe(const char *s, char *out, size_t len);
 
+/* Appends the lines of s (n bytes) with every line longer than width
+ * columns broken after a ',', ';' or ' ' (else at the width), the rest
+ * indented by indent spaces: a long name-list read on a terminal. Text
+ * already safe (the above); width 0 = unchanged. */
+void sd_text_wrap(sd_buf *b, const char *s, size_t n, size_t width, size_t indent);
+
 #endif

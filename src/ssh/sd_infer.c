@@ -115,6 +115,22 @@ static void session_note(ctx *x, size_t session_ev, const session *S, uint32_t f
              human ? "typed by a person" : "no typing seen (scripted or idle)");
 }
 
+/* A ProxyJump carrier's transfers are the nested session's: read from its
+ * session's start with its sizes (outer.wire(9 + inner.wire(P))), its
+ * kind telling sftp from a command. */
+static void nested_transfers(ctx *x, size_t from)
+{
+    if (x->nested_s0 == SIZE_MAX)
+        return;
+    leg N = { .id = SD_LEG_NESTED, .cl_is_outer_client = true, .oc = x->cs, .os = x->ss,
+              .inner = &x->nested_suite, .openssh_client = true };
+    x->sftp = strcmp(x->nested_kind, "sftp") == 0;
+    x->exec = strcmp(x->nested_kind, "exec") == 0;
+    x->req_to = from;
+    sdi_transfers(x, &N, from);
+    x->sftp = x->exec = x->scp = false; /* the carrier's own session stays a tunnel */
+}
+
 /* After login (s0: the first record after USERAUTH_SUCCESS): -R, the
  * session and its requests, tunnelled legs, keys, forwards or transfers. */
 static void after_login(ctx *x, leg *F, size_t s0)
@@ -134,12 +150,11 @@ static void after_login(ctx *x, leg *F, size_t s0)
     sdi_x11_used(x, s0);
     if (S.fwd_only)
         sdi_forward_only_event(x, s0);
-    /* -L/-D channels in a -N session or next to a shell; not beside a
-     * command without a pty: sftp(1) and scp(1) run ssh with
-     * ClearAllForwardings=yes, and the request/response protocols such
-     * sessions carry (SFTP, scp, WinSCP's shell mode) have an open's and a
-     * confirmation's sizes */
-    if (S.fwd_only || S.pty)
+    /* -L/-D channels in any session (-N, a shell, a command); not in an
+     * sftp session: sftp(1) and scp(1) run ssh with ClearAllForwardings=yes,
+     * and SFTP's requests and answers have an open's and a confirmation's
+     * sizes */
+    if (!tunnel && !x->sftp)
         sdi_forwards(x, S.fwd_only ? s0 : x->req_to, S.fwd_only);
     /* the session's keys and transfers without the forward channels' records */
     sdi_view view;
@@ -147,8 +162,10 @@ static void after_login(ctx *x, leg *F, size_t s0)
     uint32_t fkeys = S.pty ? sdi_keys_leg(x, F, sdi_view_index(&view, S.kfrom), x->n, x->o->keystrokes) : 0;
     x->sum->keystrokes += fkeys;
     session_note(x, session_ev, &S, fkeys, tunnel);
-    if (!S.fwd_only)
-        sdi_transfers(x, x->req_to); /* not the hostkeys-00 announcement before the requests */
+    if (tunnel)
+        nested_transfers(x, sdi_view_index(&view, x->nested_s0));
+    else if (!S.fwd_only)
+        sdi_transfers(x, F, x->req_to); /* not the hostkeys-00 announcement before the requests */
     sdi_view_pop(x, &view);
     if (x->scp) { /* an exec session that ran legacy scp */
         x->sum->session_kind = "scp";
@@ -163,7 +180,7 @@ void sd_infer_ssh(const sd_infer_opts *o, const sd_sshconn_result *r, sd_evlist 
     sum->host_known = -1;
     const sd_ssh_meta *m = r->meta;
     const sd_ssh_side *cl = &m->side[m->client_dir], *sv = &m->side[!m->client_dir];
-    ctx x = { .o = o, .r = r, .out = out, .sum = sum, .cs = &cl->suite, .ss = &sv->suite };
+    ctx x = { .o = o, .r = r, .out = out, .sum = sum, .cs = &cl->suite, .ss = &sv->suite, .nested_s0 = SIZE_MAX };
 
     host_key_event(&x, m, cl);
     cleartext_events(&x, m);

@@ -1,7 +1,9 @@
-/* sd_infer_fwd: -L/-D forwards in any session, -N or next to a shell
- * (docs/events.md forward). A client CHANNEL_OPEN "direct-tcpip" of the
- * size its layout allows, answered by the server's OPEN_CONFIRMATION and
- * followed by data, opens a channel; the records that follow it as one
+/* sd_infer_fwd: -L/-D forwards in any session, -N or next to a shell or a
+ * command, and -R channels where -R was requested (docs/events.md
+ * forward). A client CHANNEL_OPEN "direct-tcpip" (or a server's
+ * "forwarded-tcpip") of the size its layout allows, answered by the
+ * peer's OPEN_CONFIRMATION and followed by data, opens a channel; the
+ * records that follow it as one
  * exchange (data, and the EOF / CLOSE / WINDOW_ADJUST reactions to it) are
  * the channel's. They are marked so that the session's keys and transfers
  * are read without them (sdi_view_push). */
@@ -14,18 +16,23 @@
 
 /* The sizes the channel rules compare with, for the outer suites. */
 typedef struct fwd_sizes {
-    uint32_t open_min, open_max; /* CHANNEL_OPEN direct-tcpip, client */
-    uint32_t confirm;            /* OPEN_CONFIRMATION, server */
+    /* [0] a client's CHANNEL_OPEN direct-tcpip (-L/-D) and the server's
+     * OPEN_CONFIRMATION; [1] a server's forwarded-tcpip (-R, only when a
+     * tcpip-forward was requested: open_max 0 otherwise) and the client's */
+    uint32_t open_min[2], open_max[2];
+    uint32_t confirm[2];
     uint32_t ctl_c, ctl_s;       /* a 5-byte control packet (EOF, CLOSE) */
     uint32_t fr_c, fr_s;         /* framing of a CHANNEL_DATA beyond its header */
 } fwd_sizes;
 
 static fwd_sizes fwd_sizes_of(const ctx *x)
 {
+    bool r = x->sum->reverse_provisioned;
     fwd_sizes z = {
-        .open_min = sd_ssh_wire_size(x->cs, P_DIRECT_TCPIP_BASE),
-        .open_max = sd_ssh_wire_size(x->cs, P_DIRECT_TCPIP_BASE + 2 * FWD_HOST_MAX),
-        .confirm = sd_ssh_wire_size(x->ss, P_OPEN_CONFIRM),
+        .open_min = { sd_ssh_wire_size(x->cs, P_DIRECT_TCPIP_BASE), sd_ssh_wire_size(x->ss, P_FORWARDED_TCPIP_BASE) },
+        .open_max = { sd_ssh_wire_size(x->cs, P_DIRECT_TCPIP_BASE + 2 * FWD_HOST_MAX),
+                      r ? sd_ssh_wire_size(x->ss, P_FORWARDED_TCPIP_BASE + 2 * FWD_HOST_MAX) : 0 },
+        .confirm = { sd_ssh_wire_size(x->ss, P_OPEN_CONFIRM), sd_ssh_wire_size(x->cs, P_OPEN_CONFIRM) },
         .ctl_c = sd_ssh_wire_size(x->cs, P_CHANNEL_CTL),
         .ctl_s = sd_ssh_wire_size(x->ss, P_CHANNEL_CTL),
     };
@@ -56,31 +63,40 @@ static bool carries_ssh(const ctx *x, size_t conf)
 }
 
 /* Whether v[i] opens a forward channel; *conf = its confirmation. The
- * confirmation is the server's first record after the open, within
+ * confirmation is the peer's first record after the open, within
  * FWD_CONFIRM_S; data follows it within FWD_DATA_S (HTTP and SOCKS
- * clients speak at once, other servers send a banner). */
-static bool is_open(const ctx *x, const fwd_sizes *z, size_t i, size_t *conf)
+ * clients speak at once, other servers send a banner). In a -N session
+ * no key stands there: a control-sized record (a keep-alive byte) will
+ * do. A server's open that is an x11 channel in use is not -R's. */
+static bool is_open(const ctx *x, const fwd_sizes *z, size_t i, size_t *conf, bool fwd_only)
 {
     const item *o = &x->v[i];
-    if (!o->c || o->len < z->open_min || o->len > z->open_max)
+    int k0 = !o->c;
+    if (o->len < z->open_min[k0] || o->len > z->open_max[k0] || (!o->c && sdi_x11_open_at(x, i)))
+        return false;
+    /* beside a command without a pty, a record sent at once after the
+     * server's answers it: a request of the command's own protocol (legacy
+     * scp, WinSCP's scp mode) of an open's size. A forward opens when a
+     * local program connects, whatever the server just sent. */
+    if (x->exec && i > 0 && x->v[i - 1].c != o->c && o->t - x->v[i - 1].t < REACT_MIN_S)
         return false;
     size_t j = i + 1;
-    while (j < x->n && j <= i + FWD_LOOK_RECORDS && x->v[j].c)
+    while (j < x->n && j <= i + FWD_LOOK_RECORDS && x->v[j].c == o->c)
         j++;
-    if (j >= x->n || x->v[j].c || x->v[j].len != z->confirm || x->v[j].t - o->t >= FWD_CONFIRM_S)
+    if (j >= x->n || x->v[j].c == o->c || x->v[j].len != z->confirm[k0] || x->v[j].t - o->t >= FWD_CONFIRM_S)
         return false;
     for (size_t k = j + 1; k < x->n && k <= j + FWD_LOOK_RECORDS && x->v[k].t - x->v[j].t < FWD_DATA_S; k++)
-        if (!small_rec(z, &x->v[k])) {
+        if (fwd_only || !small_rec(z, &x->v[k])) {
             *conf = j;
             return !carries_ssh(x, j);
         }
     return false;
 }
 
-/* One forward channel: its records and bytes. */
+/* One forward channel: its records and what they carry. */
 typedef struct fwd_chan {
     size_t open, conf, last;
-    uint64_t bytes[2]; /* client->server, server->client */
+    sdi_carry carry;
 } fwd_chan;
 
 /* Whether v[k] is the channel's, the channel's last record being at
@@ -116,36 +132,41 @@ static void chan_walk(ctx *x, const fwd_sizes *z, fwd_chan *ch, size_t stop, boo
         x->chan[k] = true;
         ch->last = k;
         uint32_t fr = it->c ? z->fr_c : z->fr_s;
-        if (!small_rec(z, it) && it->len > fr)
-            ch->bytes[!it->c] += it->len - fr;
+        sdi_carry_add(&ch->carry, it->c, it->t, !small_rec(z, it) && it->len > fr ? it->len - fr : 0);
     }
 }
 
 /* The forward event of a channel. -L and -D open the same channel type
  * with the same layout (RFC 4254 7.2; the SOCKS exchange of -D stays on
- * the client's machine): the mode reported is "L" for both. */
+ * the client's machine): the mode reported is "L" for both; "R" for the
+ * server's forwarded-tcpip. */
 static void forward_event(ctx *x, const fwd_chan *ch, bool fwd_only)
 {
     sd_event *e = sdi_ev(x, "forward", &x->v[ch->open], &x->v[ch->last], SD_LEG_FORWARD);
-    uint64_t by = ch->bytes[0] + ch->bytes[1];
-    e->dir = 0;
+    const sdi_carry *c = &ch->carry;
+    const char *cls = sdi_carry_class(c);
+    uint64_t by = c->bytes[0] + c->bytes[1];
+    bool rv = !x->v[ch->open].c;
+    e->dir = rv;
     e->confidence = CONF_FORWARD;
-    sd_ev_str(e, "mode", "L");
+    sd_ev_str(e, "mode", rv ? "R" : "L");
     sd_ev_int(e, "bytes", (int64_t)by);
-    sd_ev_int(e, "bytes_c2s", (int64_t)ch->bytes[0]);
-    sd_ev_int(e, "bytes_s2c", (int64_t)ch->bytes[1]);
+    sd_ev_int(e, "bytes_c2s", (int64_t)c->bytes[0]);
+    sd_ev_int(e, "bytes_s2c", (int64_t)c->bytes[1]);
     sd_ev_int(e, "confirm_frame", (int64_t)x->v[ch->conf].frame);
     sd_ev_bool(e, "beside_session", !fwd_only);
-    snprintf(e->note, sizeof e->note, "direct-tcpip channel (-L or -D)%s, about %llu bytes carried (%llu up, %llu down)",
-             fwd_only ? "" : " next to the session", (unsigned long long)by, (unsigned long long)ch->bytes[0],
-             (unsigned long long)ch->bytes[1]);
+    sdi_carry_fields(e, c, cls);
+    snprintf(e->note, sizeof e->note,
+             "%s channel%s carrying %s: %llu bytes up, %llu down, %u request(s), %.1f s",
+             rv ? "forwarded-tcpip (-R)" : "direct-tcpip (-L or -D)", fwd_only ? "" : " next to the session", cls, (unsigned long long)c->bytes[0],
+             (unsigned long long)c->bytes[1], c->exchanges, sdi_carry_duration(c));
 }
 
 /* The next open at or after i (SIZE_MAX when none); *conf its confirmation. */
-static size_t next_open(const ctx *x, const fwd_sizes *z, size_t i, size_t *conf)
+static size_t next_open(const ctx *x, const fwd_sizes *z, size_t i, size_t *conf, bool fwd_only)
 {
     for (; i < x->n; i++)
-        if (is_open(x, z, i, conf))
+        if (is_open(x, z, i, conf, fwd_only))
             return i;
     return SIZE_MAX;
 }
@@ -153,14 +174,14 @@ static size_t next_open(const ctx *x, const fwd_sizes *z, size_t i, size_t *conf
 void sdi_forwards(ctx *x, size_t from, bool fwd_only)
 {
     fwd_sizes z = fwd_sizes_of(x);
-    if (!z.open_min || !z.confirm || !z.ctl_c || !z.ctl_s)
+    if (!z.open_min[0] || !z.confirm[0] || !z.confirm[1] || !z.ctl_c || !z.ctl_s)
         return;
-    size_t conf = 0, open = next_open(x, &z, from, &conf);
+    size_t conf = 0, open = next_open(x, &z, from, &conf, fwd_only);
     while (open != SIZE_MAX) {
         if (!x->chan)
             x->chan = sd_calloc(x->n, sizeof *x->chan);
-        fwd_chan ch = { .open = open, .conf = conf };
-        size_t nconf = 0, next = next_open(x, &z, conf + 1, &nconf);
+        fwd_chan ch = { .open = open, .conf = conf, .carry = { .last_data_dir = -1, .req = !x->v[open].c } };
+        size_t nconf = 0, next = next_open(x, &z, conf + 1, &nconf, fwd_only);
         chan_walk(x, &z, &ch, next == SIZE_MAX ? x->n : next, fwd_only);
         forward_event(x, &ch, fwd_only);
         open = next;

@@ -46,17 +46,56 @@ static bool inner_pty_req(const ctx *x, const leg *L, size_t s0, size_t lim)
     return false;
 }
 
+/* The sftp subsystem (sftp, or scp over SFTP, through ProxyJump): among
+ * the leg client's first INNER_SFTP_RECORDS records within REQ_WINDOW_S
+ * of its login, the subsystem request's size, then SSH_FXP_INIT's
+ * (through the tunnel: outer.wire(9 + inner.wire(P))), answered by the
+ * server's SSH_FXP_VERSION, no smaller. The request may share its size
+ * with the session's open: the INIT after it decides. Returns the INIT's
+ * index (the requests are over there), or SIZE_MAX. */
+static size_t inner_sftp(const ctx *x, const leg *L, size_t s0, size_t lim)
+{
+    uint32_t w_sub = sdi_lw(L, true, P_REQ_SFTP), w_init = sdi_lw(L, true, P_SFTP_INIT),
+             w_ver = sdi_lw(L, false, P_SFTP_INIT);
+    double login_t = x->v[s0 - 1].t;
+    bool sub = false;
+    unsigned seen = 0;
+    for (size_t i = s0; w_sub && w_init && i < lim && x->v[i].t - login_t < REQ_WINDOW_S; i++) {
+        const item *it = &x->v[i];
+        if (!sdi_is_cl(L, it))
+            continue;
+        if (++seen > INNER_SFTP_RECORDS)
+            return SIZE_MAX;
+        if (sub && it->len == w_init) {
+            size_t j = i + 1;
+            while (j < lim && sdi_is_cl(L, &x->v[j]))
+                j++;
+            return j < lim && x->v[j].len >= w_ver ? i : SIZE_MAX;
+        }
+        sub |= it->len == w_sub;
+    }
+    return SIZE_MAX;
+}
+
 /* The leg's session from s0 (the first record after its login) to lim:
  * shell when a pty-req is seen, or keys with their echoes are (a client
- * with short terminal modes, PTY_PAIRS as on the forward leg); else a
- * command. Keys only in a shell: a command's output is no typing. */
+ * with short terminal modes, PTY_PAIRS as on the forward leg); else the
+ * sftp subsystem or a command. Keys only in a shell: a command's output
+ * is no typing. */
 static void inner_session(ctx *x, const leg *L, size_t s0, size_t lim)
 {
     bool pty = inner_pty_req(x, L, s0, lim) || sdi_keys_leg(x, L, s0, lim, false) >= PTY_PAIRS;
+    size_t init = pty ? SIZE_MAX : inner_sftp(x, L, s0, lim);
+    const char *kind = pty ? "shell" : init != SIZE_MAX ? "sftp" : "exec";
+    if (L->id == SD_LEG_NESTED && L->inner) { /* a carrier's transfers are this session's */
+        x->nested_s0 = init != SIZE_MAX ? init : s0;
+        x->nested_kind = kind;
+        x->nested_suite = *L->inner;
+    }
     sd_event *e = sdi_ev(x, "session", &x->v[s0], &x->v[lim - 1], L->id);
     size_t ev = (size_t)(e - x->out->v);
     e->confidence = CONF_SESSION;
-    sd_ev_str(e, "session_kind", pty ? "shell" : "exec");
+    sd_ev_str(e, "session_kind", kind);
     sd_ev_bool(e, "pty", pty);
     uint32_t keys = pty ? sdi_keys_leg(x, L, s0, lim, x->o->keystrokes) : 0;
     x->sum->keystrokes += keys;
@@ -65,7 +104,7 @@ static void inner_session(ctx *x, const leg *L, size_t s0, size_t lim)
     sd_ev_bool(e, "human", human);
     sd_ev_int(e, "keys", keys);
     snprintf(e->note, sizeof e->note, "%s leg: %s, %s", sd_leg_name(L->id),
-             pty ? "interactive shell (pty)" : "remote command (no pty)",
+             pty ? "interactive shell (pty)" : init != SIZE_MAX ? "sftp subsystem (no pty)" : "remote command (no pty)",
              human ? "typed by a person" : "no typing seen (scripted or idle)");
 }
 

@@ -12,6 +12,7 @@
  *   sd_infer_window.c  the windowed exfil/infil view (sd_ssh_window)
  *   sd_infer_x11.c     X11 forwarding in use (the server's x11 channels)
  *   sd_infer_shape.c   authentication bypass and method scans, -N
+ *   sd_infer_carry.c   what a tunnel's channel carries (web, bulk, ...)
  * The constants of every rule are in sd_infer_rules.h. */
 #ifndef SD_INFER_INT_H
 #define SD_INFER_INT_H
@@ -56,6 +57,12 @@ typedef struct ctx {
     size_t req_to;     /* first record after the session's requests */
     const sd_ssh_suite *cs, *ss; /* the outer suites: client->server, server->client */
     bool *chan;        /* per record: a -L/-D channel's (NULL: none found) */
+    /* the nested session a ProxyJump carrier carries (sd_infer_inner.c),
+     * for its transfers: where its session starts (SIZE_MAX: it did not
+     * log in), its kind and its inner suite */
+    size_t nested_s0;
+    const char *nested_kind;
+    sd_ssh_suite nested_suite;
 } ctx;
 
 /* ---- sd_infer.c: helpers every rule uses ---- */
@@ -107,6 +114,7 @@ typedef struct reqs {
     bool pty, sftp;
     int extra;        /* REQ_X11 | REQ_AGENT, -1 undecided */
     double conf;      /* of extra */
+    int pre;          /* REQ_X11 | REQ_AGENT sent in writes of their own before */
 } reqs;
 
 /* What the session's first records say. */
@@ -145,8 +153,10 @@ void sdi_inner_leg(ctx *x, const leg *L, size_t at, size_t lim, const auth_res *
 
 /* ---- sd_infer_xfer.c ---- */
 
-/* Transfers in a session (transfer events; sets x->scp). */
-void sdi_transfers(ctx *x, size_t from);
+/* Transfers in the session of leg L (the forward leg, or the nested leg
+ * a carrier carries: sizes through sdi_lw) from v[from] on (transfer
+ * events of L's leg; sets x->scp). */
+void sdi_transfers(ctx *x, const leg *L, size_t from);
 
 /* ---- sd_infer_fwd.c ---- */
 
@@ -167,6 +177,30 @@ typedef struct sdi_view {
 size_t sdi_view_push(ctx *x, sdi_view *sv);
 size_t sdi_view_index(const sdi_view *sv, size_t i);
 void sdi_view_pop(ctx *x, sdi_view *sv);
+
+/* ---- sd_infer_carry.c ---- */
+
+/* The traffic of one tunnelled channel, [0] client->server, [1]
+ * server->client. Zero it, set last_data_dir to -1 and req, then add each
+ * record. */
+typedef struct sdi_carry {
+    uint32_t recs[2];   /* every record of the channel after its confirmation */
+    uint32_t data[2];   /* those carrying data (larger than control packets) */
+    uint64_t bytes[2];  /* their data bytes (less one packet's framing each) */
+    int req;            /* the opener's direction: 0 client (-L/-D), 1 server (-R) */
+    uint32_t exchanges; /* requests: the opener's data first or after the peer's */
+    bool opener_first;  /* the first data came from the opener's side */
+    int last_data_dir;  /* direction of the last data record, -1 none yet */
+    double t0, t1;      /* first and last record */
+} sdi_carry;
+
+/* A record of the channel; data_bytes 0 for a control-sized one. */
+void sdi_carry_add(sdi_carry *c, bool from_client, double t, uint64_t data_bytes);
+double sdi_carry_duration(const sdi_carry *c);
+/* "idle", "bulk", "interactive", "web" or "unknown" (see the rules). */
+const char *sdi_carry_class(const sdi_carry *c);
+/* The carried class and its evidence on a forward event. */
+void sdi_carry_fields(sd_event *e, const sdi_carry *c, const char *cls);
 
 /* ---- sd_infer_shape.c ---- */
 

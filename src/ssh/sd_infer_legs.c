@@ -200,6 +200,7 @@ static void reverse_legs(ctx *x, size_t rv, uint32_t w_conf, const sd_ssh_suite 
         e->confidence = CONF_REVERSE_INIT;
         sd_ev_bool(e, "automated", after < REVERSE_AUTO_S);
         sd_ev_num(e, "after_login_s", after);
+        sd_ev_str(e, "carried", "ssh"); /* the tunnel's channel carries this SSH session */
         snprintf(e->note, sizeof e->note, "SSH session started from the server through the tunnel, %.1f s after login",
                  after);
         tunnel_leg(x, SD_LEG_REVERSE, false, rv, lim, pick_inner(x, rv, lim, false, inner, ninner));
@@ -239,6 +240,7 @@ bool sdi_tunnels(ctx *x, size_t s0)
         sd_event *e = sdi_ev(x, "nested_init", it, NULL, SD_LEG_NESTED);
         e->dir = 0;
         e->confidence = CONF_NESTED_INIT;
+        sd_ev_str(e, "carried", "ssh");
         snprintf(e->note, sizeof e->note, "SSH session to another host carried inside (ProxyJump / -W)");
         tunnel_leg(x, SD_LEG_NESTED, true, nv, x->n, pick_inner(x, nv, x->n, true, inner, ninner));
     }

@@ -74,13 +74,49 @@ static bool channel_answers(uint32_t len, const sd_ssh_suite *ss)
     return false;
 }
 
+/* A run of client records that is only an x11-req and / or an
+ * auth-agent-req (exact packets or their sum in a segment): a client
+ * that sends them in writes of their own (waiting for each reply, or a
+ * write split on its way) before the pty-req and the final request. */
+static int extras_only(const ctx *x, size_t from, size_t to)
+{
+    uint32_t total = 0, wx = sd_ssh_wire_size(x->cs, P_REQ_X11), wa = sd_ssh_wire_size(x->cs, P_REQ_AGENT);
+    for (size_t i = from; i < to; i++)
+        total += x->v[i].len;
+    return total == wx ? REQ_X11 : total == wa ? REQ_AGENT : total == wx + wa ? REQ_X11 | REQ_AGENT : 0;
+}
+
+/* The run [i, to) after a run of extras alone (q): the group when it
+ * holds the pty-req (only before a pty-req nothing else than x11-req and
+ * auth-agent-req stands: a command's exec request may have their size);
+ * else the first run was the group. */
+static reqs pty_after(const ctx *x, reqs q, int pre, size_t i, size_t to)
+{
+    uint32_t total = 0, wpty = sd_ssh_wire_size(x->cs, P_PTY_MIN);
+    bool big = false;
+    for (size_t k = i; k < to; k++) {
+        total += x->v[k].len;
+        big |= x->v[k].len >= wpty;
+    }
+    if (!(x->v[i].exact ? big : total >= wpty))
+        return q;
+    q.pre = pre;
+    q.from = i;
+    q.to = to;
+    q.conf = CONF_REQ_PTY; /* nothing else has these sizes alone, before the pty-req */
+    return q;
+}
+
 /* The client's channel requests: a run of client records sent at once
  * (REQ_FLUSH_S) after a server record, within REQ_WINDOW_S of login, whose
  * next server records (up to REQ_ANSWER_RECORDS) include the answers. The
- * first REQ_RUNS runs after the session's CHANNEL_OPEN are tried. */
+ * first REQ_RUNS runs after the session's CHANNEL_OPEN are tried; a run of
+ * x11 / agent requests alone is noted (q.pre) and the next run read as
+ * the group. */
 static reqs find_requests(const ctx *x, size_t s0)
 {
     reqs q = { .extra = -1 };
+    int pre = 0;
     size_t i = s0;
     while (i < x->n && !x->v[i].c)
         i++;
@@ -96,10 +132,15 @@ static reqs find_requests(const ctx *x, size_t s0)
             to++;
         for (size_t j = to; j < x->n && j < to + REQ_ANSWER_RECORDS && !x->v[j].c; j++)
             if (channel_answers(x->v[j].len, x->ss)) {
+                if (pre)
+                    return pty_after(x, q, pre, i, to);
                 q.found = true;
                 q.from = i;
                 q.to = to;
-                return q;
+                pre = extras_only(x, i, to);
+                if (!pre)
+                    return q;
+                break;
             }
         i = to;
         while (i < x->n && x->v[i].c)
@@ -249,14 +290,14 @@ static bool agent_used(ctx *x, size_t s0)
 void sdi_forwarding_requests(ctx *x, const reqs *q, size_t s0)
 {
     /* requests read without an auth-agent-req: sshd opens no agent channel */
-    bool unrequested = q->extra >= 0 && !(q->extra & REQ_AGENT);
+    bool unrequested = q->extra >= 0 && !(q->extra & REQ_AGENT) && !(q->pre & REQ_AGENT);
     bool used = !x->sftp && !unrequested && agent_used(x, s0);
-    bool req = q->extra > 0 && (q->extra & REQ_AGENT);
+    bool req = (q->extra > 0 && (q->extra & REQ_AGENT)) || (q->pre & REQ_AGENT);
     x->sum->agent_used = used;
     x->sum->agent_forwarding = used || req;
     if (req && !used)
         request_event(x, q, "agent_forwarding", "auth-agent-req sent (-A); the agent was not used");
-    if (q->extra > 0 && (q->extra & REQ_X11))
+    if ((q->extra > 0 && (q->extra & REQ_X11)) || (q->pre & REQ_X11))
         request_event(x, q, "x11_forwarding", "x11-req sent (-X/-Y)");
 }
 
@@ -269,12 +310,22 @@ static size_t keys_start(const ctx *x, size_t i)
     return k;
 }
 
-/* -N: nothing after login but no-more-sessions@openssh.com. */
+/* Whether a client record has a tcpip-forward request's size (payload
+ * 27 + a bind address of up to FWD_HOST_MAX bytes), in a session where -R
+ * was found requested. */
+static bool rfwd_request(const ctx *x, const item *it)
+{
+    return x->sum->reverse_provisioned && it->len >= sd_ssh_wire_size(x->cs, P_TCPIP_FORWARD_BASE) &&
+           it->len <= sd_ssh_wire_size(x->cs, P_TCPIP_FORWARD_BASE + FWD_HOST_MAX);
+}
+
+/* -N: nothing after login but no-more-sessions@openssh.com (and the -R
+ * requests, which ssh -N -R sends first). */
 static bool forward_only(const ctx *x, size_t s0)
 {
     bool fwd_only = true;
     for (size_t i = s0; i < x->n && x->v[i].t - x->login_t < FWD_ONLY_S; i++)
-        if (x->v[i].c && x->v[i].len != sd_ssh_wire_size(x->cs, P_NO_MORE_SESSIONS))
+        if (x->v[i].c && x->v[i].len != sd_ssh_wire_size(x->cs, P_NO_MORE_SESSIONS) && !rfwd_request(x, &x->v[i]))
             fwd_only = false;
     return fwd_only;
 }

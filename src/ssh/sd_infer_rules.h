@@ -90,6 +90,11 @@
  * FWD_HOST_MAX bytes (a name or an address; longer names are rare). */
 #define P_DIRECT_TCPIP_BASE 49u
 #define FWD_HOST_MAX 64u
+/* RFC 4254 7.2: the server's CHANNEL_OPEN "forwarded-tcpip" (4 + 15) for a
+ * connection to a -R listener: 3 x uint32, string address that was
+ * connected, uint32 port, string originator address, uint32 port:
+ * 1 + 19 + 12 + 4 + 4 + 4 + 4 = 48 plus the two addresses (FWD_HOST_MAX). */
+#define P_FORWARDED_TCPIP_BASE 48u
 /* The framing of one CHANNEL_DATA (RFC 4254 5.2: byte, uint32 channel,
  * uint32 length): SD_SSH_P_CHANNEL_DATA(0). SFTP/scp data adds a 4-byte
  * length per 32 KiB chunk (draft-ietf-secsh-filexfer-02 section 3). */
@@ -144,6 +149,10 @@
 #define P_FXP_LIMITS SD_SSH_P_CHANNEL_DATA(4u + 1u + 4u + 22u)
 #define P_FXP_PATH_DOT SD_SSH_P_CHANNEL_DATA(4u + 1u + 4u + 5u)
 #define P_FXP_ATTRS SD_SSH_P_CHANNEL_DATA(4u + 1u + 4u + 32u)
+/* A tunnelled leg's sftp subsystem request and SSH_FXP_INIT are among its
+ * client's first records after login (the session's open, the request,
+ * env requests, the INIT; lab sftp_jump: the 3rd). */
+#define INNER_SFTP_RECORDS 8u
 /* The requests leave in one write: client records this close to the first
  * belong to it (s). */
 #define REQ_FLUSH_S 0.005
@@ -330,6 +339,37 @@
 #define XFER_GAP_S 1.5
 /* Legacy scp's handshake ends this close before the bulk (s). */
 #define SCP_HANDSHAKE_S 2.0
+
+/* ---- what a tunnel carries (sd_infer_carry.c) ---- */
+
+/* Keep-alive / idle: no record larger than FWD_CTL_MAX control packets (a
+ * CHANNEL_DATA of a few bytes has that size: keep-alive bytes, pings),
+ * at least CARRY_IDLE_RECORDS of them, at most CARRY_IDLE_RATE per second
+ * (periodic, not a stream; lab tunnel_idle: one byte every 1.5 s). */
+#define CARRY_IDLE_RECORDS 2u
+#define CARRY_IDLE_RATE 2.0
+/* Bulk: one direction carries at least CARRY_BULK_BYTES (eight SFTP chunks:
+ * more than a web page with its images, lab pages 20-150 KB; tunnel_bulk
+ * pushes 768 KiB) and CARRY_BULK_RATIO times the other (the other side
+ * only acknowledges: WINDOW_ADJUSTs, a short request). */
+#define CARRY_BULK_BYTES 262144u
+#define CARRY_BULK_RATIO 8u
+/* Interactive (a remote desktop, VNC/RDP-like: input one way, screen
+ * updates the other, both steady): records both ways (inputs are as small
+ * as control packets: all count), each direction at least
+ * CARRY_TWOWAY_SHARE of them, at least CARRY_INTERACTIVE_RATE records per
+ * second over at least CARRY_INTERACTIVE_S (a page load is a burst of
+ * milliseconds and its client sends a tenth of the records, lab web
+ * tunnels; a person's keys come at ~6/s, a desktop's updates faster). */
+#define CARRY_TWOWAY_SHARE 0.25
+#define CARRY_INTERACTIVE_RATE 5.0
+#define CARRY_INTERACTIVE_S 2.0
+/* Web / request-response: the client speaks first, the server answers
+ * with more than the client sent, and the client's data per request
+ * (client data after server data) is at most CARRY_REQUEST_MAX bytes on
+ * average (an HTTP GET with its headers is a few hundred bytes, lab curl
+ * ~90; an upload's body is not a request). */
+#define CARRY_REQUEST_MAX 4096u
 
 /* ---- data windows (-w) ---- */
 

@@ -1,4 +1,4 @@
-/* sd_infer_xfer: the bulk data of the forward leg's session: transfers
+/* sd_infer_xfer: the bulk data of a leg's session: transfers
  * (upload / download, scp or sftp; docs/events.md transfer). The records
  * of -L/-D channels (sd_infer_fwd.c) are not in the view it reads. */
 #include "sd_infer_int.h"
@@ -10,9 +10,9 @@
  * <name>" line between one-byte acknowledgements: the receiver's '\0', the
  * sender's line, the receiver's '\0', then the bytes. b is the first bulk
  * record; the receiver is the client for a download. */
-static bool scp_handshake(const ctx *x, size_t b, bool download, const sd_ssh_suite *rs)
+static bool scp_handshake(const ctx *x, const leg *L, size_t b, bool download)
 {
-    uint32_t w1 = sd_ssh_wire_size(rs, SD_SSH_P_KEYSTROKE);
+    uint32_t w1 = sdi_lw(L, download, SD_SSH_P_KEYSTROKE);
     if (b < 3 || x->v[b - 1].c != download || x->v[b - 1].len != w1)
         return false;
     size_t i = b - 1, line = 0;
@@ -38,18 +38,18 @@ static size_t next_from(const ctx *x, size_t i, bool c)
  * was given) 0. A STAT "." (scp to an empty path) has REALPATH "."'s size;
  * when the answers' sizes agree too, scp goes on with the OPEN alone and
  * sftp with at least a STAT and the OPEN. */
-static int sftp_client(const ctx *x, size_t b)
+static int sftp_client(const ctx *x, const leg *L, size_t b)
 {
     size_t i = next_from(x, x->req_to, true); /* SSH_FXP_INIT */
     i = next_from(x, next_from(x, i, false), true);
-    if (i < x->n && x->v[i].len == sd_ssh_wire_size(x->cs, P_FXP_LIMITS))
+    if (i < x->n && x->v[i].len == sdi_lw(L, true, P_FXP_LIMITS))
         i = next_from(x, next_from(x, i, false), true);
     size_t a = next_from(x, i, false);
     if (a >= b)
         return -1;
-    if (x->v[i].len != sd_ssh_wire_size(x->cs, P_FXP_PATH_DOT))
+    if (x->v[i].len != sdi_lw(L, true, P_FXP_PATH_DOT))
         return 0;
-    if (x->v[a].len != sd_ssh_wire_size(x->ss, P_FXP_ATTRS))
+    if (x->v[a].len != sdi_lw(L, false, P_FXP_ATTRS))
         return 1;
     int requests = 0;
     for (size_t j = a + 1; j < b; j++)
@@ -61,7 +61,7 @@ static int sftp_client(const ctx *x, size_t b)
  * session a person at sftp's prompt pauses before commands; without one,
  * the first request tells sftp -b / sftp host:file from OpenSSH's scp
  * (SFTP protocol since 9.0). */
-static const char *transfer_tool(ctx *x, size_t b, int d, const sd_ssh_suite *rs, const char **proto)
+static const char *transfer_tool(ctx *x, const leg *L, size_t b, int d, const char **proto)
 {
     *proto = NULL;
     /* the first bulk record after the requests (the run may start with the
@@ -73,9 +73,9 @@ static const char *transfer_tool(ctx *x, size_t b, int d, const sd_ssh_suite *rs
         for (size_t j = x->req_to + 1; j <= b && j < x->n; j++)
             if (x->v[j].c && !x->v[j - 1].c && x->v[j].t - x->v[j - 1].t > HUMAN_THINK_S)
                 return "sftp";
-        return sftp_client(x, b) == 1 ? "sftp" : "scp";
+        return sftp_client(x, L, b) == 1 ? "sftp" : "scp";
     }
-    if (x->exec && b < x->n && scp_handshake(x, b, d == 1, rs)) {
+    if (x->exec && b < x->n && scp_handshake(x, L, b, d == 1)) {
         x->scp = true;
         *proto = "scp";
         return "scp";
@@ -92,20 +92,19 @@ typedef struct bulk_run {
 } bulk_run;
 
 /* The transfer event of the run b in direction d (0 upload). */
-static void transfer_event(ctx *x, const bulk_run *b, int d)
+static void transfer_event(ctx *x, const leg *L, const bulk_run *b, int d)
 {
-    const sd_ssh_suite *s = d == 0 ? x->cs : x->ss;
     uint64_t pk = (b->bytes + XFER_CHUNK - 1) / XFER_CHUNK;
-    /* per chunk: one packet's framing, the CHANNEL_DATA header, SFTP's length */
-    uint64_t fr = sd_ssh_wire_size(s, SD_SSH_P_CHANNEL_DATA(0)) - SD_SSH_P_CHANNEL_DATA(0) + SD_SSH_P_CHANNEL_DATA(0) +
-                  SFTP_CHUNK_FRAMING;
+    /* per chunk: one packet's framing and CHANNEL_DATA header (of each
+     * layer, for a nested leg), SFTP's length */
+    uint64_t fr = sdi_lw(L, d == 0, SD_SSH_P_CHANNEL_DATA(0)) + SFTP_CHUNK_FRAMING;
     uint64_t by = b->bytes > pk * fr ? b->bytes - pk * fr : 0;
     item a = { .ts = b->ts0, .frame = b->f0 }, z = { .frame = b->f1 };
-    sd_event *e = sdi_ev(x, "transfer", &a, &z, SD_LEG_FORWARD);
+    sd_event *e = sdi_ev(x, "transfer", &a, &z, L->id);
     e->dir = d;
     e->confidence = CONF_TRANSFER;
     sd_ev_str(e, "direction", d == 0 ? "upload" : "download");
-    const char *proto, *tool = transfer_tool(x, b->i0, d, d == 0 ? x->ss : x->cs, &proto);
+    const char *proto, *tool = transfer_tool(x, L, b->i0, d, &proto);
     sd_ev_str(e, "tool", tool);
     if (proto)
         sd_ev_str(e, "protocol", proto);
@@ -119,7 +118,7 @@ static void transfer_event(ctx *x, const bulk_run *b, int d)
 /* Runs of at least XFER_RECORD-byte records one way (and the short last
  * segment of a write) with gaps under XFER_GAP_S; those of XFER_MIN_BYTES
  * or more are transfers. */
-void sdi_transfers(ctx *x, size_t from)
+void sdi_transfers(ctx *x, const leg *L, size_t from)
 {
     bulk_run b[2];
     memset(b, 0, sizeof b);
@@ -132,7 +131,7 @@ void sdi_transfers(ctx *x, size_t from)
             bool ext = it && it->c == (d == 0) && (it->len >= XFER_RECORD || tail);
             bool close = !it || (ext && b[d].n && it->t - b[d].t1 > XFER_GAP_S);
             if (close && b[d].bytes >= XFER_MIN_BYTES)
-                transfer_event(x, &b[d], d);
+                transfer_event(x, L, &b[d], d);
             if (close)
                 b[d].n = 0, b[d].bytes = 0;
             if (!ext)

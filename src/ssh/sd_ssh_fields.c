@@ -3,6 +3,7 @@
  * the capture): JSON leaves the key out, CSV leaves the cell empty. */
 #include "sd_ssh_fields.h"
 
+#include "../common/sd_site.h"
 #include "../out/sd_json.h"
 
 #include <string.h>
@@ -85,6 +86,25 @@ static void g_hassh(const void *r, sd_fval *v) { hassh(r, v, false, false); }
 static void g_hassh_alg(const void *r, sd_fval *v) { hassh(r, v, false, true); }
 static void g_hassh_server(const void *r, sd_fval *v) { hassh(r, v, true, false); }
 static void g_hassh_server_alg(const void *r, sd_fval *v) { hassh(r, v, true, true); }
+/* The HASSH method's version, logged by Zeek's hassh package beside it. */
+static void g_hassh_version(const void *r, sd_fval *v)
+{
+    sd_fval h = { 0 };
+    g_hassh(r, &h);
+    if (h.t == SD_FV_NULL)
+        g_hassh_server(r, &h);
+    if (h.t != SD_FV_NULL)
+        sd_fv_s(v, "1.1");
+    sd_fval_clear(&h);
+}
+static void g_file(const void *r, sd_fval *v) { sd_fv_origin(v, CONN(r)->first_frame, false); }
+static void g_file_first_frame(const void *r, sd_fval *v) { sd_fv_origin(v, CONN(r)->first_frame, true); }
+static void g_direction(const void *r, sd_fval *v)
+{
+    const char *d = sd_site_direction(&CONN(r)->orig_h, &CONN(r)->resp_h);
+    if (d)
+        sd_fv_s(v, d);
+}
 
 static void g_client_dir(const void *r, sd_fval *v) { sd_fv_s(v, M(r)->client_dir == SD_DIR_ORIG ? "orig" : "resp"); }
 /* Strict KEX and Terrapin are decided from both KEXINITs only. */
@@ -239,6 +259,9 @@ static const sd_field FIELDS[] = {
     { "id.orig_p", "originator port", g_orig_p, false },
     { "id.resp_h", "responder address", g_resp_h, false },
     { "id.resp_p", "responder port", g_resp_p, false },
+    { "direction", "INBOUND or OUTBOUND by --local-nets (as Zeek; unset without it)", g_direction, false },
+    { "file", "merged inputs: the file of the connection's first frame", g_file, false },
+    { "file_first_frame", "merged inputs: that frame's number in the file", g_file_first_frame, false },
     { "version", "SSH major version (1 or 2; unset: unknown or mismatch)", g_version, false },
     { "client", "client identification banner", g_client, false },
     { "server", "server identification banner", g_server, false },
@@ -251,6 +274,7 @@ static const sd_field FIELDS[] = {
     { "host_key_sha256", "host key fingerprint, as ssh-keygen -l", g_host_key_sha256, false },
     { "host_key_type", "key type inside the host key blob", g_host_key_type, false },
     { "host_key_frame", "frame of the KEX reply carrying the host key", g_host_key_frame, false },
+    { "hasshVersion", "HASSH method version (as Zeek's hassh package)", g_hassh_version, false },
     { "hassh", "HASSH of the client's KEXINIT", g_hassh, false },
     { "hasshAlgorithms", "the client's string HASSH hashes", g_hassh_alg, false },
     { "hasshServer", "HASSH of the server's KEXINIT", g_hassh_server, false },
@@ -290,7 +314,7 @@ static const sd_field FIELDS[] = {
     ROLE(server, mode_count, "mode_count", "records of that size (CSV)", true),
 };
 
-const sd_fieldset sd_ssh_fields = { FIELDS, SD_ARRAY_LEN(FIELDS) };
+const sd_fieldset sd_ssh_fields = { FIELDS, SD_ARRAY_LEN(FIELDS), NULL };
 
 #define CSV_STATS(role)                                                                          \
     "," #role "_enc_records," #role "_enc_bytes," #role "_mode_size," #role "_mode_count," #role \

@@ -1,7 +1,9 @@
 /* sd_ssh_out: the SSH analyzer's results to the writers (see sd_ssh_out.h). */
 #include "sd_ssh_out.h"
+#include "sd_ssh_fields.h"
 
 #include "../out/sd_evout.h"
+#include "../out/sd_text.h"
 #include "sd_ssh_record.h"
 
 #include <errno.h>
@@ -81,7 +83,7 @@ bool sd_ssh_out_keep(const sd_ssh_out *o, const sd_event *e)
     if (e->frame < o->zfrom || (o->zto && e->frame > o->zto))
         return false;
     int bit = e->leg == SD_LEG_FORWARD ? 1 : 2;
-    return (o->legs & bit) != 0;
+    return (o->legs & bit) != 0 && sd_filter_match(o->where_ev, e);
 }
 
 static bool keep_ev(void *ud, const sd_event *e) /* sd_ssh_out_keep as sd_evfiles takes it */
@@ -158,8 +160,22 @@ static void infer_out(const sd_ssh_out *o, sd_buf *b, const sd_ssh_done *d)
     sd_evlist_free(&kept);
 }
 
-void sd_ssh_out_conn(const sd_ssh_out *o, sd_buf *b, const sd_ssh_done *d)
+/* -m as text: its name-lists wrapped to the width, at the value column. */
+#define META_VALUE_COL 15
+static void meta_text(const sd_ssh_out *o, sd_buf *b, const sd_ssh_done *d)
 {
+    sd_buf t = { 0 };
+    sd_sshout_meta_text(&t, d->r);
+    unsigned w = o->ro.width ? o->ro.width : 100;
+    sd_text_wrap(b, (const char *)t.p, t.len, w == SD_REPORT_NOWRAP ? 0 : w, META_VALUE_COL);
+    sd_buf_free(&t);
+}
+
+bool sd_ssh_out_conn(const sd_ssh_out *o, sd_buf *b, const sd_ssh_done *d)
+{
+    sd_ssh_fieldrec rec = { d->r, d->summary, false };
+    if (!sd_filter_match(o->where, &rec))
+        return false;
     if (o->records)
         sd_sshout_records(b, d->r);
     else if (!d->summary) {
@@ -168,9 +184,10 @@ void sd_ssh_out_conn(const sd_ssh_out *o, sd_buf *b, const sd_ssh_done *d)
         else if (o->csv)
             sd_sshout_meta_csv(b, d->r);
         else
-            sd_sshout_meta_text(b, d->r);
+            meta_text(o, b, d);
     } else
         infer_out(o, b, d);
+    return true;
 }
 
 int sd_ssh_out_notes(sd_buf *err, const sd_sshconn_stats *st, const uint64_t untracked[2], bool nothing_shown,

@@ -7,6 +7,7 @@
 #define SD_SSH_OUT_H
 
 #include "../out/sd_evfiles.h"
+#include "../out/sd_where.h"
 #include "sd_ssh_report.h"
 
 typedef struct sd_ssh_out {
@@ -16,6 +17,8 @@ typedef struct sd_ssh_out {
     char kinds[512];         /* --kinds: ",a,b," or "" for every kind */
     uint64_t zfrom, zto;     /* -z: first frames shown; 0,0 = all */
     int legs;                /* bit 0 forward, bit 1 reverse/nested */
+    const sd_filter *where;  /* --where on the connection record (sd_ssh_fields), or NULL */
+    const sd_filter *where_ev; /* --where-events on events (sd_ev_fields), or NULL */
     sd_report_opts ro;       /* terminal and HTML report options */
     sd_report_html *html;    /* -p with -o, or NULL */
     sd_evfiles *files;       /* -o, or NULL */
@@ -37,11 +40,12 @@ int sd_ssh_out_close(sd_ssh_out *o, const char *outdir);
 bool sd_ssh_out_kinds(sd_ssh_out *o, const char *list);
 /* --leg forward, reverse or both; false for anything else. */
 bool sd_ssh_out_legs(sd_ssh_out *o, const char *leg);
-/* Whether e is shown (kinds, zoom, leg). */
+/* Whether e is shown (kinds, zoom, leg, --where-events). */
 bool sd_ssh_out_keep(const sd_ssh_out *o, const sd_event *e);
-/* One finished connection: its record and events as text, JSON or CSV
+/* One finished connection (if its record passes --where): its record and events as text, JSON or CSV
  * into b, to the HTML report and the event files. */
-void sd_ssh_out_conn(const sd_ssh_out *o, sd_buf *b, const sd_ssh_done *d);
+/* false when --where left it out. */
+bool sd_ssh_out_conn(const sd_ssh_out *o, sd_buf *b, const sd_ssh_done *d);
 /* Findings across connections (or one found live, while its connection
  * goes on): each under title in text; the event files too. */
 void sd_ssh_out_events(const sd_ssh_out *o, sd_buf *b, const sd_evlist *l, const char *title);

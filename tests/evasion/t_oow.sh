@@ -11,12 +11,12 @@ out=$REPO/tests/out/evasion; mkdir -p "$out"
 fail=0
 t() { if [ "$2" = "$3" ]; then echo "ok   $1"; else echo "FAIL $1: got [$2] want [$3]"; fail=1; fi; }
 python3 "$REPO/tests/evasion/mkoow.py" "$out/oow.pcap" || die "cannot write the capture"
-"$STRIDER" follow --conn 0 "$out/oow.pcap" > "$out/f0.txt" 2> "$out/f0.err"
+"$STRIDER" follow --stream 0 "$out/oow.pcap" > "$out/f0.txt" 2> "$out/f0.err"
 t "injected bytes not shown" "$(grep -c INJECTED "$out/f0.txt")" 0
 t "no invented gap" "$(grep -c 'missing in capture' "$out/f0.txt")" 0
 grep -q "beyond the receiver's window, never ACKed, left out of the stream (first: frame 5)" "$out/f0.err" \
     || { echo "FAIL follow does not say it (frame 5)"; cat "$out/f0.err"; fail=1; }
-"$STRIDER" follow --conn 1 "$out/oow.pcap" > "$out/f1.txt" 2>&1
+"$STRIDER" follow --stream 1 "$out/oow.pcap" > "$out/f1.txt" 2>&1
 t "ACKed jump kept" "$(grep -c LATEDATA "$out/f1.txt")" 1
 t "conns -R counts it" "$("$STRIDER" conns -R --json "$out/oow.pcap" 2>/dev/null | grep -o '"out_of_window":[0-9]*,"out_of_window_frame":[0-9]*')" \
     '"out_of_window":1,"out_of_window_frame":5'

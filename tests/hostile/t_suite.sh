@@ -70,10 +70,10 @@ every_command() {
     run "$name" conns 0 conns "${o[@]}" "$f"; $chk conns
     run "$name" conns-json 0 conns --json "${o[@]}" "$f"; $chk conns-json
     run "$name" conns-R 0 conns -R --json "${o[@]}" "$f"; $chk conns-R
-    run "$name" packets "0 1" packets --conn 0 "${o[@]}" "$f"; $chk packets
-    run "$name" packets-json "0 1" packets --json --conn 0 "${o[@]}" "$f"; $chk packets-json
-    run "$name" follow "0 1" follow --conn 0 "${o[@]}" "$f"; $chk follow
-    run "$name" follow-json "0 1" follow --json --conn 0 "${o[@]}" "$f"; $chk follow-json
+    run "$name" packets "0 1" packets --stream 0 "${o[@]}" "$f"; $chk packets
+    run "$name" packets-json "0 1" packets --json --stream 0 "${o[@]}" "$f"; $chk packets-json
+    run "$name" follow "0 1" follow --stream 0 "${o[@]}" "$f"; $chk follow
+    run "$name" follow-json "0 1" follow --json --stream 0 "${o[@]}" "$f"; $chk follow-json
     rm -rf "$w/x"
     run "$name" extract 0 extract -o "$w/x" "${o[@]}" "$f"; $chk extract
     run "$name" ssh 0 ssh "${o[@]}" "$f"; $chk ssh

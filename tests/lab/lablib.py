@@ -365,9 +365,12 @@ class Scenario:
         time.sleep(0.2)
         return w
 
-    def http_server(self, role="s", port=8080):
+    def http_server(self, role="s", port=8080, http11=False):
+        """http11: HTTP/1.1 with keep-alive, so one client connection (one
+        forwarded channel) carries several requests."""
         self.bg(role, [PY, "-m", "http.server", "--bind", "127.0.0.1", str(port),
-                       "--directory", os.path.join(self.work, "www")])
+                       "--directory", os.path.join(self.work, "www")] +
+                (["--protocol", "HTTP/1.1"] if http11 else []))
         time.sleep(0.6)
 
     def spawn(self, role, argv, env=None):

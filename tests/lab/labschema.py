@@ -9,6 +9,14 @@ METHODS = ("none", "password", "publickey", "keyboard-interactive")
 RESULTS = ("success", "failure")
 DIRECTIONS = ("upload", "download")
 FWD_MODES = ("L", "D", "R")
+# what a forward's channel carries (docs/events.md forward, carried)
+CARRIED = ("web", "bulk", "interactive", "idle", "ssh")
+
+
+def carried_truth(f):
+    """The class of a labelled forward's traffic: its "carried" label, or
+    for the older fixtures "web" when it carried HTTP (a curl fetch)."""
+    return f.get("carried") or ("web" if f.get("protocol") == "http" else None)
 NUM = (int, float)
 
 
@@ -135,6 +143,8 @@ def validate(lab):
                        "bytes": (int, True)})
         if f.get("mode") not in FWD_MODES:
             e.append("%s.mode: %r" % (w, f.get("mode")))
+        if "carried" in f and f["carried"] not in CARRIED:
+            e.append("%s.carried: %r" % (w, f.get("carried")))
         ts_ok(w + ".start", f.get("start"))
     af = lab.get("agent_forwarding") or {}
     _req(e, af, "agent_forwarding", {"requested": (bool, False), "used": (bool, False),

@@ -10,7 +10,7 @@ import time
 
 import pexpect
 
-from lablib import PROMPT_RE, USERS, SUITES, file_size
+from lablib import PROMPT_RE, PY, USERS, SUITES, file_size
 
 HOSTKEY_Q = r"continue connecting \(yes/no(/\[fingerprint\])?\)\? "
 PW_PROMPT = r"password: $"
@@ -175,6 +175,17 @@ def start_reverse_target(sc, kbd=False):
     return sc.sshd("c", port=22, listen="127.0.0.1", hostkeys=("clientsshd_ed25519",), kbd=kbd)
 
 
+def label_rfwd(sc, bind, port, target, req, ok):
+    """-R provisioned (the client's -vv lines at req and ok): its forwards
+    entry and the reverse label, no session yet."""
+    sc.labels["forwards"].append({"mode": "R", "leg": "forward", "listen": "%s:%d" % (bind, port),
+                                  "target": target, "request_ts": round(req or 0, 6),
+                                  "start": round(req or 0, 6), "bytes": None})
+    sc.labels["reverse"] = {"provisioned": True, "provisioned_ts": round(req or 0, 6),
+                            "provisioned_ok_ts": round(ok, 6) if ok else None,
+                            "listen_port": port, "target": target, "sessions": []}
+
+
 def reverse_common(sc, fwd_pw, ls_seq, key=False, suite=None, kbd=False):
     start_reverse_target(sc, kbd=kbd)
     sc.sshd("s")
@@ -183,12 +194,7 @@ def reverse_common(sc, fwd_pw, ls_seq, key=False, suite=None, kbd=False):
                      key=key, suite=suite, extra=["-R", "2222:localhost:22"])
     req, _ = w.wait(r"Remote connections from LOCALHOST:2222 forwarded", 5)
     ok, _ = w.wait(r"remote forward success for: listen 2222", 5)
-    sc.labels["forwards"].append({"mode": "R", "leg": "forward", "listen": "localhost:2222",
-                                  "target": "localhost:22", "request_ts": round(req or 0, 6),
-                                  "start": round(req or 0, 6), "bytes": None})
-    sc.labels["reverse"] = {"provisioned": True, "provisioned_ts": round(req or 0, 6),
-                            "provisioned_ok_ts": round(ok, 6) if ok else None,
-                            "listen_port": 2222, "target": "localhost:22", "sessions": []}
+    label_rfwd(sc, "localhost", 2222, "localhost:22", req, ok)
     if ls_seq:
         sc.command(ch, ls_seq, "ls")
     return ch, w, d
@@ -659,12 +665,10 @@ def sc_shell_forward(sc, mode, suite):
     set_session_end(sc, d, logout(sc, ch))
 
 
-def sc_forward(sc, mode):
-    sc.sshd("s")
-    sc.http_server("s", 8080)
-    sc.capture_start()
+def forward_only_login(sc, spec):
+    """ssh -N with the forward options spec (public key, known host); returns
+    (child, its -vv log watch, the forward leg)."""
     log = os.path.join(sc.sdir, "ssh_fwd.log")
-    spec = FWD_SPEC[mode]
     argv = sc.ssh_argv("sdlab", sc.lane.s_ip, known=True, key=True, log=log,
                        extra=["-N"] + spec)
     t0 = time.time()
@@ -678,26 +682,33 @@ def sc_forward(sc, mode):
     note_pubkey(sc, w, "forward")
     d = client_leg(sc, w, "forward", sc.lane.s_ip, 22, t0, "sdlab")
     d["session_kind"] = "forward-only"
-    for path in ("page.html", "big.bin", "page.html"):
-        time.sleep(sc.rng.uniform(0.8, 2.0))
-        http_fetch(sc, mode, path)
+    return ch, w, d
+
+
+def forward_only_end(sc, ch, d):
     time.sleep(1.0)
     ch.kill(15)
     ch.expect(pexpect.EOF)
     d["end_ts"] = round(time.time(), 6)
 
 
+def sc_forward(sc, mode):
+    sc.sshd("s")
+    sc.http_server("s", 8080)
+    sc.capture_start()
+    ch, w, d = forward_only_login(sc, FWD_SPEC[mode])
+    for path in ("page.html", "big.bin", "page.html"):
+        time.sleep(sc.rng.uniform(0.8, 2.0))
+        http_fetch(sc, mode, path)
+    forward_only_end(sc, ch, d)
+
+
 # --------------------------------------------------------------------------
 # ProxyJump through the bastion
 # --------------------------------------------------------------------------
-def sc_proxyjump(sc, suite=None, known=True, cmds=None, exec_cmd=None):
-    """suite: both connections' cipher (and MAC), in the config the jump's
-    own ssh -W reads too; known: the final host's key is known (else the
-    client asks, after the bastion's tunnel is up); exec_cmd: run it on the
-    final host (`ssh -J bastion host cmd`, no pty) instead of a shell."""
-    bw = sc.sshd("b", hostkeys=("bastion_ed25519",))
-    sc.sshd("s")
-    sc.capture_start()
+def jump_config(sc, suite, known):
+    """The client's ssh_config for ProxyJump (the jump's own ssh -W reads it
+    too): lab keys, known hosts (the final host's when known), suite."""
     kh = os.path.join(sc.sdir, "known_hosts")
     sc.write_known_hosts(kh, sc.lane.b_ip, key="bastion_ed25519")
     if known:
@@ -711,18 +722,13 @@ def sc_proxyjump(sc, suite=None, known=True, cmds=None, exec_cmd=None):
                 % (kh, os.path.join(sc.work, "keys", "client_ed25519")))
         for flag, val in zip(algs[::2], algs[1::2]):
             f.write(" %s %s\n" % ("Ciphers" if flag == "-c" else "MACs", val))
-    log = os.path.join(sc.sdir, "ssh_hop.log")
-    argv = ["ssh", "-F", conf, "-E", log, "-o", "LogLevel=DEBUG2", "-J", "sdlab@" + sc.lane.b_ip,
-            "sdlab@" + sc.lane.bs_s_ip] + ([exec_cmd] if exec_cmd else [])
-    t0 = time.time()
-    ch = sc.spawn("c", argv)
-    w = sc.watch(log)
-    if not known:
-        answer_hostkey(sc, ch, "hop")
-    ch.expect(pexpect.EOF if exec_cmd else PROMPT_RE)
-    t1 = time.time()
+    return conf
+
+
+def jump_legs(sc, w, bw, t0):
+    """The forward leg (client -> bastion, in the capture; suite and auth from
+    the bastion's log) and the hop leg carried by it (from the client's log w)."""
     sc.labels["host_known"] = True
-    # forward leg: client -> bastion (in the capture); suite from the bastion's log
     from lablib import suite_from_log
     cl, _ = sw_from_log(w)
     _, bsv = sw_from_sshd_log(bw)
@@ -737,6 +743,29 @@ def sc_proxyjump(sc, suite=None, known=True, cmds=None, exec_cmd=None):
     h = client_leg(sc, w, "hop", sc.lane.bs_s_ip, 22, t0, "sdlab", carried_by=f["id"],
                    in_capture=False, client_ip=sc.lane.bs_b_ip)
     note_pubkey(sc, w, "hop")
+    return f, h
+
+
+def sc_proxyjump(sc, suite=None, known=True, cmds=None, exec_cmd=None):
+    """suite: both connections' cipher (and MAC), in the config the jump's
+    own ssh -W reads too; known: the final host's key is known (else the
+    client asks, after the bastion's tunnel is up); exec_cmd: run it on the
+    final host (`ssh -J bastion host cmd`, no pty) instead of a shell."""
+    bw = sc.sshd("b", hostkeys=("bastion_ed25519",))
+    sc.sshd("s")
+    sc.capture_start()
+    conf = jump_config(sc, suite, known)
+    log = os.path.join(sc.sdir, "ssh_hop.log")
+    argv = ["ssh", "-F", conf, "-E", log, "-o", "LogLevel=DEBUG2", "-J", "sdlab@" + sc.lane.b_ip,
+            "sdlab@" + sc.lane.bs_s_ip] + ([exec_cmd] if exec_cmd else [])
+    t0 = time.time()
+    ch = sc.spawn("c", argv)
+    w = sc.watch(log)
+    if not known:
+        answer_hostkey(sc, ch, "hop")
+    ch.expect(pexpect.EOF if exec_cmd else PROMPT_RE)
+    t1 = time.time()
+    f, h = jump_legs(sc, w, bw, t0)
     if exec_cmd:    # a program's run: no typing anywhere
         f["session_kind"] = "tunnel"
         h.update(host_known=bool(known), session_kind="exec")
@@ -784,6 +813,205 @@ def sc_idle(sc):
                               "end": round(time.time(), 6), "keepalive_interval_s": 8})
     sc.command(ch, list("date"), "date")
     set_session_end(sc, d, logout(sc, ch))
+
+
+# --------------------------------------------------------------------------
+# What runs inside a tunnel: -L / -D channels carrying web pages, a bulk
+# upload, a nested ssh, tiny periodic records; a forward beside a command;
+# sftp through ProxyJump
+# --------------------------------------------------------------------------
+TCPTOOL = os.path.join(os.path.dirname(os.path.abspath(__file__)), "tcptool.py")
+TUN_SPEC = {"web_L": FWD_SPEC["L"], "web_D": FWD_SPEC["D"],
+            "bulk": ["-L", "127.0.0.1:9001:127.0.0.1:9000"],
+            "idle": ["-L", "127.0.0.1:9001:127.0.0.1:9000"],
+            "ssh": ["-L", "127.0.0.1:2200:127.0.0.1:22"],
+            "desktop": ["-L", "127.0.0.1:5901:127.0.0.1:5900"]}
+BULK_BYTES = 786432
+# A -N session's first channel opened within 3 s of login reads as a -W
+# carrier's (same sizes): the tunnels are used later, as people do.
+TUN_FIRST_USE_S = (3.3, 3.9)
+
+
+def tunnel_label(sc, mode, listen, target, protocol, span, nbytes, direction, carried):
+    sc.labels["forwards"].append({"mode": mode, "leg": "forward", "listen": listen,
+                                  "target": target, "protocol": protocol,
+                                  "start": round(span[0], 6), "end": round(span[1], 6),
+                                  "bytes": nbytes, "direction": direction, "carried": carried})
+
+
+def web_session(sc, mode, n):
+    """One curl run fetching page.html n times over one kept-alive
+    connection: one channel carrying n request/response exchanges. -R: curl
+    runs on the server's side against the -R listener (127.0.0.1:8090)."""
+    via = ["--socks5-hostname", "127.0.0.1:1080"] if mode == "D" else []
+    port = {"D": 8080, "L": 8081, "R": 8090}[mode]
+    listen = {"D": "127.0.0.1:1080", "L": "127.0.0.1:8081", "R": "127.0.0.1:8090"}[mode]
+    curl = ["curl", "-s", "-w", "%{size_download}\\n"] + ["-o", "/dev/null"] * n + via + \
+        ["http://127.0.0.1:%d/page.html" % port] * n
+    ts = time.time()
+    r = subprocess.run(sc.lane.nsx("s" if mode == "R" else "c") + curl, stdout=subprocess.PIPE,
+                       text=True, timeout=30)
+    te = time.time()
+    tunnel_label(sc, mode, listen, "127.0.0.1:8080", "http", (ts, te),
+                 sum(int(x) for x in r.stdout.split()), "download" if mode != "R" else "upload",
+                 "web")
+
+
+def tool_run(sc, args):
+    ts = time.time()
+    r = subprocess.run(sc.lane.nsx("c") + [PY, TCPTOOL] + args, stdout=subprocess.PIPE,
+                       text=True, timeout=60)
+    return (ts, time.time()), r.stdout
+
+
+def nested_exec(sc, fwd, cmd):
+    """ssh through the -L listener to the server's own sshd, running cmd (no
+    pty): a hop leg carried by the forward connection."""
+    log = os.path.join(sc.sdir, "ssh_nested.log")
+    argv = sc.ssh_argv("sdlab", "127.0.0.1", known=True, port=2200, key=True, log=log, cmd=cmd)
+    t0, t1, w, p = run_capture_proc(sc, argv)
+    w = sc.watch(log)
+    h = client_leg(sc, w, "hop", "127.0.0.1", 22, t0, "sdlab", carried_by=fwd["id"],
+                   in_capture=False, client_ip="127.0.0.1")
+    note_pubkey(sc, w, "hop")
+    h.update(host_known=True, session_kind="exec", end_ts=round(t1, 6))
+    sc.labels["commands"].append({"leg": "hop", "ts": round(t0, 6), "text": cmd, "exec": True,
+                                  "output_bytes": len(p.stdout)})
+    tunnel_label(sc, "L", "127.0.0.1:2200", "127.0.0.1:22", "ssh", (t0, t1), None, "both", "ssh")
+
+
+def sc_tunnel(sc, what):
+    """ssh -N with one forward, used after a while by what: web_L / web_D
+    (two curl runs of three kept-alive GETs each), bulk (a 768 KiB upload to
+    a sink), idle (one byte every 1.5 s), ssh (a nested ssh running a
+    command), desktop (60 small inputs 50 ms apart, each answered by a
+    200-1500-byte update: a remote desktop's shape)."""
+    sc.sshd("s")
+    if what.startswith("web"):
+        sc.http_server("s", 8080, http11=True)
+    elif what in ("bulk", "idle"):
+        sc.bg("s", [PY, TCPTOOL, "sink", "9000"])
+    elif what == "desktop":
+        sc.bg("s", [PY, TCPTOOL, "screen", "5900"])
+    sc.capture_start()
+    ch, w, d = forward_only_login(sc, TUN_SPEC[what])
+    time.sleep(sc.rng.uniform(*TUN_FIRST_USE_S))
+    if what.startswith("web"):
+        for _ in range(2):
+            web_session(sc, what[-1], 3)
+            time.sleep(sc.rng.uniform(0.8, 1.5))
+    elif what == "bulk":
+        span, out = tool_run(sc, ["push", "127.0.0.1", "9001", str(BULK_BYTES)])
+        tunnel_label(sc, "L", "127.0.0.1:9001", "127.0.0.1:9000", "tcp", span, int(out),
+                     "upload", "bulk")
+    elif what == "idle":
+        span, _ = tool_run(sc, ["tick", "127.0.0.1", "9001", "6", "1.5"])
+        tunnel_label(sc, "L", "127.0.0.1:9001", "127.0.0.1:9000", "tcp", span, 6, "upload",
+                     "idle")
+    elif what == "desktop":
+        span, _ = tool_run(sc, ["input", "127.0.0.1", "5901", "60", "0.05"])
+        tunnel_label(sc, "L", "127.0.0.1:5901", "127.0.0.1:5900", "tcp", span, None, "both",
+                     "interactive")
+    else:
+        nested_exec(sc, d, "uname -a")
+    forward_only_end(sc, ch, d)
+
+
+def sc_tunnel_reverse(sc):
+    """ssh -N -R 127.0.0.1:8090:127.0.0.1:8080 (an HTTP server on the
+    client's side), used from the server's side by two curl runs of three
+    kept-alive GETs: forwarded-tcpip channels carrying web traffic."""
+    sc.sshd("s")
+    sc.http_server("c", 8080, http11=True)
+    sc.capture_start()
+    ch, w, d = forward_only_login(sc, ["-R", "127.0.0.1:8090:127.0.0.1:8080"])
+    req, _ = w.first(r"Remote connections from \S*:8090 forwarded")
+    ok, _ = w.first(r"remote forward success for: listen \S*8090")
+    label_rfwd(sc, "127.0.0.1", 8090, "127.0.0.1:8080", req, ok)
+    time.sleep(sc.rng.uniform(*TUN_FIRST_USE_S))
+    for _ in range(2):
+        web_session(sc, "R", 3)
+        time.sleep(sc.rng.uniform(0.8, 1.5))
+    forward_only_end(sc, ch, d)
+
+
+def sc_exec_forward(sc):
+    """`ssh -L ... host 'sleep 6'`: a forward beside a command without a pty,
+    used by two curl runs while the command runs."""
+    sc.sshd("s")
+    sc.http_server("s", 8080, http11=True)
+    sc.capture_start()
+    log = os.path.join(sc.sdir, "ssh_fwd.log")
+    cmd = "sleep 6"
+    argv = sc.ssh_argv("sdlab", sc.lane.s_ip, known=True, key=True, log=log,
+                       extra=FWD_SPEC["L"], cmd=cmd)
+    t0 = time.time()
+    ch = sc.spawn("c", argv)
+    w = sc.watch(log)
+    w.wait(r"Authenticated to ", 10)
+    sc.labels["host_known"] = True
+    sc.labels["scripted"] = True
+    note_pubkey(sc, w, "forward")
+    d = client_leg(sc, w, "forward", sc.lane.s_ip, 22, t0, "sdlab")
+    d["session_kind"] = "exec"
+    sc.labels["commands"].append({"leg": "forward", "ts": round(t0, 6), "text": cmd,
+                                  "exec": True, "output_bytes": 0})
+    time.sleep(sc.rng.uniform(1.0, 1.5))
+    web_session(sc, "L", 2)
+    time.sleep(sc.rng.uniform(0.8, 1.2))
+    web_session(sc, "L", 3)
+    ch.expect(pexpect.EOF, timeout=20)
+    d["end_ts"] = round(time.time(), 6)
+
+
+def sc_x11_split(sc, suite):
+    """ssh -Y whose x11-req leaves in a write of its own, the pty-req and
+    shell 40 ms later (a relay on the client's side splits the client's
+    first write of three packets, as a client waiting for each reply
+    sends them); X11 requested, not used."""
+    start_xvfb(sc)
+    sc.sshd("s", x11=True, extra="AddressFamily inet\n")
+    sc.bg("c", [PY, TCPTOOL, "splitrelay", "2222", sc.lane.s_ip, "22", "0.04"])
+    time.sleep(0.4)
+    sc.capture_start()
+    log = os.path.join(sc.sdir, "ssh_fwd.log")
+    argv = sc.ssh_argv("sdlab", "127.0.0.1", suite=suite, known=True, port=2222, key=True,
+                       extra=["-Y"], log=log)
+    ch, w, d = pubkey_login(sc, argv, log, {"DISPLAY": X_DISPLAY})
+    req, _ = w.first(r"Requesting X11 forwarding")
+    used = commands_then_logout(sc, ch, w, d, ["id"], "x11")
+    sc.labels["x11"] = {"requested": bool(req), "request_ts": round(req, 6) if req else None,
+                        "used": bool(used), "used_ts": used}
+
+
+def sc_sftp_jump(sc, suite):
+    """`sftp -J bastion host` with a batch get: the hop's session is sftp,
+    the bastion's connection a tunnel."""
+    bw = sc.sshd("b", hostkeys=("bastion_ed25519",))
+    sc.sshd("s")
+    sc.capture_start()
+    conf = jump_config(sc, suite, True)
+    log = os.path.join(sc.sdir, "sftp_hop.log")
+    down = "small_down.bin"
+    batch = os.path.join(sc.sdir, "batch.txt")
+    with open(batch, "w") as f:
+        f.write("get %s %s\n" % (down, os.path.join(sc.sdir, "jump_" + down)))
+    argv = ["sftp", "-F", conf, "-o", "LogLevel=DEBUG2", "-J", "sdlab@" + sc.lane.b_ip,
+            "-b", batch, "sdlab@" + sc.lane.bs_s_ip]
+    t0 = time.time()
+    with open(log, "w") as f:
+        subprocess.run(sc.lane.nsx("c") + argv, stdout=subprocess.DEVNULL, stderr=f, timeout=60)
+    t1 = time.time()
+    time.sleep(0.1)
+    f, h = jump_legs(sc, sc.watch(log), bw, t0)
+    f["session_kind"] = "tunnel"
+    h.update(host_known=True, session_kind="sftp")
+    sc.labels["scripted"] = True
+    sc.labels["transfers"].append({"leg": "hop", "direction": "download", "tool": "sftp",
+                                   "protocol": "sftp",
+                                   "bytes": file_size(os.path.join(sc.sdir, "jump_" + down)),
+                                   "start": round(t0, 6), "end": round(t1, 6)})
+    h["end_ts"] = f["end_ts"] = round(t1, 6)
 
 
 # --------------------------------------------------------------------------
@@ -1208,3 +1436,23 @@ _add("reverse_kbd_fail", 620, sc_reverse_fail, "forward session with -R; the rev
 _add("sendenv_agent_aes128gcm", 530, sc_agent, "Debian ssh_config: -A, agent not used, "
      "LANG=en_US.UTF-8 (an env request of the auth-agent-req's size after the pty-req) (aes128gcm)",
      use=False, suite="aes128gcm", lang="en_US.UTF-8")
+for i, (w, desc) in enumerate((
+        ("web_L", "two curl runs of three kept-alive HTTP/1.1 GETs through -L (web)"),
+        ("web_D", "two curl runs of three kept-alive HTTP/1.1 GETs through -D SOCKS (web)"),
+        ("bulk", "a 786432-byte upload through -L to a TCP sink (bulk)"),
+        ("idle", "one byte every 1.5 s (six) through -L: keep-alive only (idle)"),
+        ("ssh", "a nested `ssh -p 2200 127.0.0.1 cmd` through -L (nested ssh, a hop leg)"),
+        ("desktop", "60 inputs of 6-24 bytes 50 ms apart through -L, each answered by a "
+         "200-1500-byte update (remote-desktop-like, interactive)"))):
+    _add("tunnel_" + w, 630 + i, sc_tunnel, "-N tunnel used 3 s after login: " + desc, what=w)
+_add("exec_forward", 640, sc_exec_forward, "`ssh -L ... host 'sleep 6'`: a forward beside a "
+     "command without a pty, two curl runs (2 and 3 kept-alive GETs) while it runs")
+_add("sftp_jump", 641, sc_sftp_jump, "`sftp -J bastion host` (batch get of 49152 bytes, chacha): "
+     "the hop's session is sftp, the bastion's connection a tunnel (-W)", iface="cb",
+     suite="chacha")
+_add("x11_split_aes128ctr-sha256etm", 642, sc_x11_split, "ssh -Y whose x11-req leaves in a write "
+     "of its own, pty-req and shell 40 ms later (a relay splits the client's write); X11 requested, "
+     "not used (aes128ctr-sha256etm)", suite="aes128ctr-sha256etm")
+_add("tunnel_web_R", 643, sc_tunnel_reverse, "-N -R to an HTTP server on the client's side, "
+     "used from the server's side 3 s after login: two curl runs of three kept-alive GETs "
+     "(forwarded-tcpip channels carrying web)")

@@ -11,7 +11,7 @@ while IFS='|' read -r cap stream dir bytes md5 why; do
     cap=$(echo $cap) stream=$(echo $stream) dir=$(echo $dir) bytes=$(echo $bytes) md5=$(echo $md5)
     [ -f "$C/$cap" ] || { echo "missing $cap"; continue; }
     n=$((n+1))
-    got=$("$STRIDER" follow -q --raw --dir "$dir" -c "$stream" "$C/$cap" | tee /tmp/xexp.$$ | wc -c)
+    got=$("$STRIDER" follow -q --raw --dir "$dir" -n "$stream" "$C/$cap" | tee /tmp/xexp.$$ | wc -c)
     sum=$(md5sum </tmp/xexp.$$ | cut -c1-32)
     if [ "$got" != "$bytes" ] || { [ "$md5" != "-" ] && [[ "$sum" != "$md5"* ]]; }; then
         if [ -n "${why// /}" ]; then
@@ -32,7 +32,7 @@ for data in "$C"/tcpsession/data/*.data; do
     cap=${data%.data}.pcap
     n=$((n+1))
     want=$(grep -v '^$' "$data" | tr -d '\n' | xxd -r -p | md5sum)
-    got=$("$STRIDER" follow -q --raw --dir orig -c 0 "$cap" | md5sum)
+    got=$("$STRIDER" follow -q --raw --dir orig -n 0 "$cap" | md5sum)
     if [ "$want" != "$got" ] && [[ "$data" == *-session.data ]]; then
         # FX-5: this capture's records exceed its header snaplen (see above)
         echo "XFAIL $(basename "$data"): FX-5 libpcap snaplen clamp"

@@ -3,12 +3,13 @@
  * does once it is wired in. Used by tests/report/t_report.sh.
  *
  * usage: report_demo [--synthetic] [--color] [--html OUT] [--no-text]
- *                    [--expect JSON] [-z FIRST:LAST] FILE...
+ *                    [--expect JSON] [-z FIRST-LAST] FILE...
  * --expect writes the marks each HTML plot must show, counted from the
  * events and records (not from the HTML), for the browser test.
  * --synthetic makes simple events from the records (keystroke-sized client
  * records) instead of running sd_infer: a writer test independent of the
  * inference rules. */
+#include "common/sd_parse.h"
 #include "capture/sd_capture.h"
 #include "ssh/sd_ssh_report.h"
 #include "ssh/sd_infer.h"
@@ -131,8 +132,8 @@ int main(int argc, char **argv)
             fputc('{', u.expect);
         }
         else if (!strcmp(argv[i], "-z") && i + 1 < argc) {
-            unsigned long long a = 0, z = 0;
-            if (sscanf(argv[++i], "%llu:%llu", &a, &z) < 1)
+            uint64_t a = 0, z = 0;
+            if (sd_parse_frames(argv[++i], &a, &z))
                 return 2;
             u.o.zoom_first = a;
             u.o.zoom_last = z;
@@ -140,7 +141,7 @@ int main(int argc, char **argv)
             files[nf++] = argv[i];
     }
     if (!nf) {
-        fprintf(stderr, "usage: report_demo [--synthetic] [--color] [--html OUT] [--no-text] [-z A:B] FILE...\n");
+        fprintf(stderr, "usage: report_demo [--synthetic] [--color] [--html OUT] [--no-text] [-z A-B] FILE...\n");
         return 2;
     }
     u.o.title = files[0];

@@ -67,7 +67,7 @@ done
 
 # The TCP plot page: 4 retransmissions, marked in both panels.
 if [ -f "$TS" ]; then
-    "$STRIDER" packets --conn 0 --plot "$OUT/tcp_plot.html" "$TS" > /dev/null
+    "$STRIDER" packets --stream 0 --plot "$OUT/tcp_plot.html" "$TS" > /dev/null
     echo '{"win": {"rt": 4}, "ack": {"rt": 4}}' > "$OUT/tcp_plot.expect.json"
     check_page tcp_plot "$OUT/tcp_plot.html" "$OUT/tcp_plot.expect.json"
     chrome --screenshot="$OUT/tcp_plot.png" --window-size=1100,750 "file://$OUT/tcp_plot.html" > /dev/null 2>&1

@@ -22,7 +22,7 @@ check() { # name, args...
 mkdir -p "$exp"
 check demo_synth --synthetic samples/demo.pcap
 [ -f "$SSHR" ] && check ssh_r_synth --synthetic "$SSHR"
-check demo_zoom --synthetic -z 50:100 samples/demo.pcap
+check demo_zoom --synthetic -z 50-100 samples/demo.pcap
 if [ "$HAVE_INFER" -gt 0 ]; then
     check demo samples/demo.pcap
     [ -f "$SSHR" ] && check ssh_r "$SSHR"
@@ -41,10 +41,10 @@ wide=$(printf '%s\n' "$plain" | awk 'length > 100' | head -3)
 # TCP plot: a capture with four retransmissions (frames 6-9, as tshark says).
 TS=$SHARED/captures/tcpsession/data/100.1.1.105-and-100.1.21.181-and-100.1.29.36-sessions.pcap
 if [ -f "$TS" ]; then
-    before=$("$STRIDER" packets --conn 0 "$TS")
-    with=$("$STRIDER" packets --conn 0 --plot "$OUT/tcp_plot.svg" "$TS")
+    before=$("$STRIDER" packets --stream 0 "$TS")
+    with=$("$STRIDER" packets --stream 0 --plot "$OUT/tcp_plot.svg" "$TS")
     [ "$before" = "$with" ] || { echo "FAIL --plot changed the table"; fail=1; }
-    "$STRIDER" packets --conn 0 --plot "$OUT/tcp_plot.html" "$TS" > /dev/null || { echo "FAIL html plot"; fail=1; }
+    "$STRIDER" packets --stream 0 --plot "$OUT/tcp_plot.html" "$TS" > /dev/null || { echo "FAIL html plot"; fail=1; }
     want=4
     if command -v tshark > /dev/null; then
         want=$(tshark -r "$TS" -Y 'tcp.stream eq 0 && tcp.analysis.retransmission' 2>/dev/null | wc -l)
@@ -62,7 +62,7 @@ for p in ('win', 'ack'):
 print('tcp plot: %d retransmission marks per panel (tshark: %d)' % (want, want))
 PY
     # zoom: frames 1-7 hold two of them
-    "$STRIDER" packets --conn 0 -z 1:7 --plot "$OUT/tcp_plot_zoom.svg" "$TS" > /dev/null
+    "$STRIDER" packets --stream 0 -z 1-7 --plot "$OUT/tcp_plot_zoom.svg" "$TS" > /dev/null
     n=$(grep -o 'class="mk rt"' "$OUT/tcp_plot_zoom.svg" | wc -l)
     [ "$n" = 4 ] || { echo "FAIL zoomed plot has $n marks, want 4 (2 per panel)"; fail=1; }
 fi

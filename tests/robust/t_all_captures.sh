@@ -41,9 +41,9 @@ for f in "${caps[@]}"; do
     check "0" conns -q "$f"
     check "0" conns -q --json "$f"
     check "0" summary -q "$f"
-    check "0 1" packets -q --conn 0 "$f"
+    check "0 1" packets -q --stream 0 "$f"
     check "0" conns -q -R --json "$f"
-    check "0 1" follow -q --conn 0 --json "$f"
+    check "0 1" follow -q --stream 0 --json "$f"
     if has_cmd ssh; then check "0 1" ssh -m -q "$f"; check "0 1" ssh -q "$f"; fi
     if has_cmd extract; then rm -rf "$work/x"; check "0 1" extract -q -o "$work/x" "$f"; fi
 done

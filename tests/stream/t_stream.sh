@@ -109,8 +109,8 @@ t "ssh -o: events.csv is a file of its own" "$([ -f "$out/sl/events.csv" ] && [ 
 t "ssh -o: events written" "$(grep -c '"kind"' "$out/sl/events.jsonl")" "$("$STRIDER" ssh --json "$REPO/samples/demo.pcap" | grep -c '"type":"event"')"
 # a write error is an error: every command, to a full device
 if [ -w /dev/full ]; then
-    for args in "conns" "conns --json" "ssh" "ssh --json" "summary" "summary --json" "packets --conn 0" \
-                "follow --conn 0"; do
+    for args in "conns" "conns --json" "ssh" "ssh --json" "summary" "summary --json" "packets --stream 0" \
+                "follow --stream 0"; do
         # shellcheck disable=SC2086
         "$STRIDER" $args "$REPO/samples/demo.pcap" > /dev/full 2> "$out/full.err"
         rc=$?

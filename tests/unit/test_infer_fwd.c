@@ -21,7 +21,7 @@ typedef struct rec {
     double t;
 } rec;
 
-#define MAXREC 256
+#define MAXREC 512
 
 /* A stream under construction. */
 typedef struct stream {
@@ -317,13 +317,60 @@ static void test_reverse_gave_up(void **st)
     sd_evlist_free(&l);
 }
 
+/* What the channel carries: a page (a small request, more down) is web;
+ * 300 full segments down (434 KB, more than CARRY_BULK_BYTES, the client
+ * only asking) is bulk. */
+static void test_forward_carried(void **st)
+{
+    (void)st;
+    static const struct { int segs; const char *cls; } cases[] = { { 30, "web" }, { 300, "bulk" } };
+    for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+        stream s;
+        shell(&s, false);
+        fetch(&s, 2.4, cases[k].segs, true);
+        key(&s, 3.6);
+        sd_evlist l = { 0 };
+        infer(&s, &l);
+        const sd_event *e = find_kind(&l, "forward");
+        assert_non_null(e);
+        assert_string_equal(sd_ev_get(e, "carried")->s, cases[k].cls);
+        assert_int_equal(sd_ev_get(e, "exchanges")->i, 1);
+        assert_true(sd_ev_get(e, "records_s2c")->i >= cases[k].segs);
+        sd_evlist_free(&l);
+    }
+}
+
+/* An x11-req (108 bytes under chacha) in a write of its own, answered by
+ * a CHANNEL_SUCCESS (36), then the pty-req and shell: X11 requested. The
+ * look-alike: the same lone record followed by no pty-req (a command's
+ * exec request of that size, then its data) is no x11-req. */
+static void test_x11_req_alone(void **st)
+{
+    (void)st;
+    for (int pty = 1; pty >= 0; pty--) {
+        stream s;
+        shell(&s, false);
+        s.n = 11; /* up to the session's confirmation */
+        add(&s, true, 108, 1.151);
+        add(&s, false, 36, 1.152);
+        add(&s, true, pty ? 376 : 60, 1.19);
+        add(&s, false, 108, 1.2);
+        add(&s, false, 52, 1.25);
+        sd_evlist l = { 0 };
+        infer(&s, &l);
+        assert_int_equal(count_kind(&l, "x11_forwarding"), pty);
+        sd_evlist_free(&l);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest t[] = {
         cmocka_unit_test(test_forward_beside_shell), cmocka_unit_test(test_forward_needs_data),
         cmocka_unit_test(test_agent_exchange),       cmocka_unit_test(test_agent_lookalike),
         cmocka_unit_test(test_auth_gave_up),         cmocka_unit_test(test_auth_success_needs_session),
-        cmocka_unit_test(test_reverse_gave_up),
+        cmocka_unit_test(test_reverse_gave_up),      cmocka_unit_test(test_forward_carried),
+        cmocka_unit_test(test_x11_req_alone),
     };
     return cmocka_run_group_tests(t, NULL, NULL);
 }

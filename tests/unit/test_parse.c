@@ -10,6 +10,7 @@
 #include <cmocka.h>
 
 #include "common/sd_parse.h"
+#include "common/sd_site.h"
 
 static void t_u64(void **state)
 {
@@ -21,6 +22,8 @@ static void t_u64(void **state)
     assert_int_equal(sd_parse_u64("-1", 0, UINT64_MAX, &v), -1);
     assert_int_equal(sd_parse_u64("", 0, 100, &v), -1);
     assert_int_equal(sd_parse_u64("4x", 0, 100, &v), -1);
+    assert_int_equal(sd_parse_u64(" 4", 0, 100, &v), -1);
+    assert_int_equal(sd_parse_u64("+4", 0, 100, &v), -1);
     assert_int_equal(sd_parse_u64("18446744073709551616", 0, UINT64_MAX, &v), -1);
     assert_int_equal(v, 42); /* refused values leave it alone */
 }
@@ -94,11 +97,61 @@ static void t_connsel(void **state)
     assert_int_equal(sd_connsel_parse("7x", &s), -1);
 }
 
+static void t_cidr(void **state)
+{
+    (void)state;
+    sd_addr net, a;
+    unsigned plen = 99;
+    assert_int_equal(sd_parse_cidr("10.0.0.0/8", &net, &plen), 0);
+    assert_int_equal(plen, 8);
+    assert_int_equal(sd_addr_parse("10.255.1.2", &a), 0);
+    assert_true(sd_addr_in_net(&a, &net, plen));
+    assert_int_equal(sd_addr_parse("11.0.0.1", &a), 0);
+    assert_false(sd_addr_in_net(&a, &net, plen));
+    assert_int_equal(sd_parse_cidr("192.168.1.7", &net, &plen), 0);
+    assert_int_equal(plen, 32);
+    assert_int_equal(sd_parse_cidr("10.0.0.0/12", &net, &plen), 0); /* a bit inside a byte */
+    assert_int_equal(sd_addr_parse("10.15.0.1", &a), 0);
+    assert_true(sd_addr_in_net(&a, &net, plen));
+    assert_int_equal(sd_addr_parse("10.16.0.1", &a), 0);
+    assert_false(sd_addr_in_net(&a, &net, plen));
+    assert_int_equal(sd_parse_cidr("2001:db8::/32", &net, &plen), 0);
+    assert_int_equal(sd_addr_parse("2001:db8:ffff::1", &a), 0);
+    assert_true(sd_addr_in_net(&a, &net, plen));
+    assert_int_equal(sd_addr_parse("10.0.0.1", &a), 0);
+    assert_false(sd_addr_in_net(&a, &net, plen)); /* another family */
+    assert_int_equal(sd_parse_cidr("10.0.0.0/33", &net, &plen), -1);
+    assert_int_equal(sd_parse_cidr("10.0.0.0/", &net, &plen), -1);
+    assert_int_equal(sd_parse_cidr("10.0.0.0/-1", &net, &plen), -1);
+    assert_int_equal(sd_parse_cidr("::/129", &net, &plen), -1);
+    assert_int_equal(sd_parse_cidr("host/8", &net, &plen), -1);
+}
+
+static void t_site(void **state)
+{
+    (void)state;
+    sd_addr a, b;
+    sd_addr_parse("10.1.1.1", &a);
+    sd_addr_parse("8.8.8.8", &b);
+    assert_int_equal(sd_site_is_local(&a), -1); /* nothing given: unknown */
+    assert_null(sd_site_direction(&a, &b));
+    assert_int_equal(sd_site_set_local("10.0.0.0/8,fd00::/8"), 0);
+    assert_int_equal(sd_site_is_local(&a), 1);
+    assert_int_equal(sd_site_is_local(&b), 0);
+    assert_string_equal(sd_site_direction(&a, &b), "OUTBOUND");
+    assert_string_equal(sd_site_direction(&b, &a), "INBOUND");
+    assert_null(sd_site_direction(&a, &a));
+    assert_int_equal(sd_site_set_local("10.0.0.0/8,,"), -1);
+    assert_int_equal(sd_site_set_local("10.0.0.0/8,nonsense"), -1);
+    assert_int_equal(sd_site_is_local(&a), 1); /* a refused list changes nothing */
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(t_u64), cmocka_unit_test(t_secs), cmocka_unit_test(t_size),
-        cmocka_unit_test(t_frames), cmocka_unit_test(t_connsel),
+        cmocka_unit_test(t_frames), cmocka_unit_test(t_connsel), cmocka_unit_test(t_cidr),
+        cmocka_unit_test(t_site),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -168,11 +168,33 @@ static void t_csv(void **st)
     assert_string_equal(csv("a,\"b\""), "\"a,\"\"b\"\"\"");
 }
 
+/* sd_text_wrap: long lines broken after a separator, indented; short ones
+ * and width 0 unchanged; no line over the width, no blank before a break,
+ * no byte lost. */
+static void wrapped(const char *in, size_t width, size_t indent, const char *want)
+{
+    sd_buf b = { 0 };
+    sd_text_wrap(&b, in, strlen(in), width, indent);
+    sd_buf_append(&b, "", 1);
+    assert_string_equal((const char *)b.p, want);
+    sd_buf_free(&b);
+}
+
+static void t_wrap(void **st)
+{
+    (void)st;
+    wrapped("short\n", 20, 4, "short\n");
+    wrapped("key   aaa,bbb,ccc,ddd,eee\nnext\n", 16, 6, "key   aaa,bbb,\n      ccc,ddd,\n      eee\nnext\n");
+    wrapped("one two three four five", 12, 2, "one two\n  three four\n  five");
+    wrapped("abcdefghijklmnopqrstuvwxyz", 12, 2, "abcdefghijkl\n  mnopqrstuv\n  wxyz"); /* no separator */
+    wrapped("a,b,c,d,e,f,g,h,i,j,k,l,m,n", 0, 2, "a,b,c,d,e,f,g,h,i,j,k,l,m,n");  /* 0: as is */
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = { cmocka_unit_test(t_escapes), cmocka_unit_test(t_utf8),
                                         cmocka_unit_test(t_json_utf8), cmocka_unit_test(t_svg),
                                         cmocka_unit_test(t_fixed), cmocka_unit_test(t_csv),
-                                        cmocka_unit_test(t_put_fixed) };
+                                        cmocka_unit_test(t_put_fixed), cmocka_unit_test(t_wrap) };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,333 @@
+/* sd_pcapng: pcapng blocks to records (see sd_pcapng.h). Block layout
+ * from draft-ietf-opsawg-pcapng §3-§4: type, total length, body, total
+ * length again; all 32-bit values in the byte order of the section's
+ * header block. */
+#include "sd_pcapng.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define BOM 0x1A2B3C4Du
+#define BT_IDB 1u
+#define BT_PB 2u      /* obsolete Packet Block (§B.2), still written by old tools */
+#define BT_SPB 3u
+#define BT_EPB 6u
+#define OPT_END 0
+#define IF_TSRESOL 9  /* §4.2: one byte, 10^-n or (MSB set) 2^-n seconds */
+#define IF_TSOFFSET 14 /* §4.2: signed seconds added to every timestamp */
+#define SHB_MIN 16    /* BOM, major, minor, section length */
+#define IDB_MIN 8     /* link type, reserved, snap length */
+#define EPB_MIN 20    /* interface, time high, time low, captured, original */
+#define SPB_MIN 4     /* original length */
+/* Decimal resolutions up to 10^-19 fit a 64-bit count per second. */
+#define MAX_DEC_RESOL 19
+/* Binary resolutions: 2^-63 is the finest a 64-bit count can carry. */
+#define MAX_BIN_RESOL 63
+
+typedef struct ng_iface {
+    int linktype;
+    uint32_t snaplen;
+    bool binary;     /* resolution 2^-exp, else 10^-exp */
+    unsigned exp;
+    int64_t offset;  /* if_tsoffset, seconds */
+} ng_iface;
+
+struct sd_pcapng {
+    FILE *fp;
+    bool swap;        /* the section is big-endian */
+    bool started;     /* a section header was read */
+    uint64_t off;     /* file offset of the next block */
+    uint64_t block_off;
+    uint8_t *buf;
+    size_t cap;
+    ng_iface *ifs;    /* every section's interfaces, in order */
+    uint32_t nifs, base; /* base: the current section's first */
+};
+
+static uint32_t rd32(const sd_pcapng *ng, const uint8_t *p)
+{
+    if (ng->swap)
+        return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+    return (uint32_t)p[3] << 24 | (uint32_t)p[2] << 16 | (uint32_t)p[1] << 8 | p[0];
+}
+
+static uint16_t rd16(const sd_pcapng *ng, const uint8_t *p)
+{
+    return ng->swap ? (uint16_t)(p[0] << 8 | p[1]) : (uint16_t)(p[1] << 8 | p[0]);
+}
+
+static uint64_t rd64(const sd_pcapng *ng, const uint8_t *p)
+{
+    uint64_t a = rd32(ng, p), b = rd32(ng, p + 4);
+    return ng->swap ? a << 32 | b : b << 32 | a;
+}
+
+sd_pcapng *sd_pcapng_new(FILE *fp)
+{
+    sd_pcapng *ng = sd_calloc(1, sizeof *ng);
+    ng->fp = fp;
+    return ng;
+}
+
+void sd_pcapng_free(sd_pcapng *ng)
+{
+    if (!ng)
+        return;
+    free(ng->buf);
+    free(ng->ifs);
+    free(ng);
+}
+
+uint32_t sd_pcapng_ifaces(const sd_pcapng *ng)
+{
+    return ng->nifs;
+}
+
+static int fail(const sd_pcapng *ng, char *err, size_t errlen, const char *what, uint32_t type)
+{
+    snprintf(err, errlen, "pcapng block type 0x%x at offset %llu: %s", type,
+             (unsigned long long)ng->block_off, what);
+    return -1;
+}
+
+static bool read_n(sd_pcapng *ng, void *p, size_t n)
+{
+    size_t got = fread(p, 1, n, ng->fp);
+    ng->off += got;
+    return got == n;
+}
+
+/* Reads one whole block into ng->buf: 1 (type, body and its length set),
+ * 0 at a clean end of file, -1 on a length that does not hold. A section
+ * header sets the byte order from its byte-order magic first. */
+static int read_block(sd_pcapng *ng, uint32_t *type, uint32_t *blen, char *err, size_t errlen)
+{
+    uint8_t h[12];
+    ng->block_off = ng->off;
+    size_t got = fread(h, 1, 8, ng->fp);
+    ng->off += got;
+    if (got == 0 && feof(ng->fp))
+        return 0;
+    if (got != 8)
+        return fail(ng, err, errlen, "block header cut short", 0);
+    bool shb = h[0] == 0x0A && h[1] == 0x0D && h[2] == 0x0D && h[3] == 0x0A;
+    if (!shb && !ng->started)
+        return fail(ng, err, errlen, "the file does not start with a section header", rd32(ng, h));
+    if (shb) { /* the byte-order magic decides how the lengths read */
+        if (!read_n(ng, h + 8, 4))
+            return fail(ng, err, errlen, "section header cut short", SD_PCAPNG_SHB);
+        bool le = h[8] == 0x4D && h[9] == 0x3C && h[10] == 0x2B && h[11] == 0x1A;
+        bool be = h[8] == 0x1A && h[9] == 0x2B && h[10] == 0x3C && h[11] == 0x4D;
+        if (!le && !be)
+            return fail(ng, err, errlen, "bad byte-order magic", SD_PCAPNG_SHB);
+        ng->swap = be;
+    }
+    *type = rd32(ng, h);
+    uint32_t total = rd32(ng, h + 4), have = shb ? 12 : 8;
+    if (total < 12 + (shb ? SHB_MIN : 0) || total % 4 != 0 || total > SD_PCAPNG_MAX_BLOCK) {
+        char m[96];
+        snprintf(m, sizeof m, "total length %u impossible (a multiple of 4, 12 to %u)", total,
+                 SD_PCAPNG_MAX_BLOCK);
+        return fail(ng, err, errlen, m, *type);
+    }
+    if (total > ng->cap) {
+        ng->cap = total < 65536 ? 65536 : total;
+        ng->buf = sd_realloc(ng->buf, ng->cap);
+    }
+    memcpy(ng->buf, h, have);
+    if (!read_n(ng, ng->buf + have, total - have))
+        return fail(ng, err, errlen, "block cut short (end of file)", *type);
+    if (rd32(ng, ng->buf + total - 4) != total) {
+        char m[96];
+        snprintf(m, sizeof m, "total length %u at the start, %u at the end", total,
+                 rd32(ng, ng->buf + total - 4));
+        return fail(ng, err, errlen, m, *type);
+    }
+    *blen = total - 12;
+    return 1;
+}
+
+/* Walks options (code, length, value padded to 4) in p[0..len): false
+ * when one runs past the block. With ifc, keeps the interface's time
+ * resolution and offset. Comments and the other options are not used. */
+static bool walk_opts(const sd_pcapng *ng, const uint8_t *p, size_t len, ng_iface *ifc)
+{
+    size_t at = 0;
+    while (at + 4 <= len) {
+        uint16_t code = rd16(ng, p + at), vlen = rd16(ng, p + at + 2);
+        at += 4;
+        if (code == OPT_END)
+            return true;
+        if (vlen > len - at)
+            return false;
+        const uint8_t *v = p + at;
+        if (ifc && code == IF_TSRESOL && vlen >= 1) {
+            ifc->binary = (v[0] & 0x80) != 0;
+            ifc->exp = v[0] & 0x7fu;
+        } else if (ifc && code == IF_TSOFFSET && vlen >= 8) {
+            ifc->offset = (int64_t)rd64(ng, v);
+        }
+        at += ((size_t)vlen + 3) & ~(size_t)3;
+        if (at > len)
+            return false;
+    }
+    return true; /* options may stop at the block's end with no end-of-options */
+}
+
+static int read_shb(sd_pcapng *ng, uint32_t blen, char *err, size_t errlen)
+{
+    const uint8_t *b = ng->buf + 8;
+    uint16_t major = rd16(ng, b + 4);
+    if (major != 1) {
+        char m[64];
+        snprintf(m, sizeof m, "pcapng version %u not supported", major);
+        return fail(ng, err, errlen, m, SD_PCAPNG_SHB);
+    }
+    if (!walk_opts(ng, b + SHB_MIN, blen - SHB_MIN, NULL))
+        return fail(ng, err, errlen, "section header options overrun the block", SD_PCAPNG_SHB);
+    ng->started = true;
+    ng->base = ng->nifs; /* interface ids start again in every section */
+    return 0;
+}
+
+static int read_idb(sd_pcapng *ng, uint32_t blen, char *err, size_t errlen)
+{
+    const uint8_t *b = ng->buf + 8;
+    if (blen < IDB_MIN)
+        return fail(ng, err, errlen, "interface description shorter than 8 bytes", BT_IDB);
+    if (ng->nifs >= SD_PCAPNG_MAX_IFACES)
+        return fail(ng, err, errlen, "more than 65536 interfaces", BT_IDB);
+    ng_iface ifc = { .linktype = rd16(ng, b), .snaplen = rd32(ng, b + 4), .exp = 6 };
+    if (!walk_opts(ng, b + IDB_MIN, blen - IDB_MIN, &ifc))
+        return fail(ng, err, errlen, "interface options overrun the block", BT_IDB);
+    if (ifc.exp > (ifc.binary ? MAX_BIN_RESOL : MAX_DEC_RESOL)) {
+        char m[64];
+        snprintf(m, sizeof m, "time resolution %s-%u not usable", ifc.binary ? "2^" : "10^", ifc.exp);
+        return fail(ng, err, errlen, m, BT_IDB);
+    }
+    if ((ng->nifs & (ng->nifs - 1)) == 0) /* grow at powers of two */
+        ng->ifs = sd_reallocarray(ng->ifs, ng->nifs ? 2u * ng->nifs : 4u, sizeof *ng->ifs);
+    ng->ifs[ng->nifs++] = ifc;
+    return 0;
+}
+
+static uint64_t pow10u(unsigned e)
+{
+    uint64_t v = 1;
+    while (e--)
+        v *= 10;
+    return v;
+}
+
+/* A count of 10^-exp or 2^-exp units, plus the interface's offset, as
+ * seconds and nanoseconds; seconds saturate rather than wrap. */
+static void to_time(const ng_iface *ifc, uint64_t units, sd_pcaprec *r)
+{
+    uint64_t sec, frac, ns;
+    if (ifc->binary) {
+        unsigned e = ifc->exp;
+        sec = e ? units >> e : units;
+        frac = e ? units & ((UINT64_C(1) << e) - 1) : 0;
+        if (e > 32) { /* keep frac * 10^9 within 64 bits */
+            frac >>= e - 32;
+            e = 32;
+        }
+        ns = (frac * SD_NS_PER_SEC) >> e;
+    } else {
+        uint64_t per = pow10u(ifc->exp);
+        sec = units / per;
+        frac = units % per;
+        ns = ifc->exp <= 9 ? frac * pow10u(9 - ifc->exp) : frac / pow10u(ifc->exp - 9);
+    }
+    int64_t s = sec > (uint64_t)INT64_MAX ? INT64_MAX : (int64_t)sec;
+    if (__builtin_add_overflow(s, ifc->offset, &r->sec))
+        r->sec = ifc->offset < 0 ? INT64_MIN : INT64_MAX;
+    r->nsec = (uint32_t)ns;
+}
+
+static const ng_iface *iface_of(sd_pcapng *ng, uint32_t id, sd_pcaprec *r)
+{
+    if (id >= ng->nifs - ng->base)
+        return NULL;
+    r->iface = ng->base + id;
+    r->linktype = ng->ifs[r->iface].linktype;
+    return &ng->ifs[r->iface];
+}
+
+/* Enhanced (EPB) and obsolete (PB) packet blocks: the same fields, the
+ * interface id 32 bits wide in one and 16 in the other. */
+static int read_epb(sd_pcapng *ng, uint32_t type, uint32_t blen, sd_pcaprec *r, char *err, size_t errlen)
+{
+    const uint8_t *b = ng->buf + 8;
+    if (blen < EPB_MIN)
+        return fail(ng, err, errlen, "packet block shorter than its 20-byte header", type);
+    uint32_t id = type == BT_PB ? rd16(ng, b) : rd32(ng, b);
+    const ng_iface *ifc = iface_of(ng, id, r);
+    if (!ifc) {
+        char m[96];
+        snprintf(m, sizeof m, "interface %u not described in this section (%u are)", id, ng->nifs - ng->base);
+        return fail(ng, err, errlen, m, type);
+    }
+    uint32_t cl = rd32(ng, b + 12), wl = rd32(ng, b + 16);
+    if (cl > blen - EPB_MIN || ((cl + 3u) & ~3u) > blen - EPB_MIN) {
+        char m[96];
+        snprintf(m, sizeof m, "captured length %u overruns the block (%u bytes)", cl, blen - EPB_MIN);
+        return fail(ng, err, errlen, m, type);
+    }
+    if (cl > SD_PCAP_MAX_RECORD)
+        return fail(ng, err, errlen, "record longer than 1 MiB", type);
+    size_t optat = EPB_MIN + (((size_t)cl + 3) & ~(size_t)3);
+    if (!walk_opts(ng, b + optat, blen - optat, NULL))
+        return fail(ng, err, errlen, "packet options overrun the block", type);
+    to_time(ifc, (uint64_t)rd32(ng, b + 4) << 32 | rd32(ng, b + 8), r);
+    r->caplen = cl;
+    r->wirelen = wl < cl ? cl : wl;
+    r->data = b + EPB_MIN;
+    return 1;
+}
+
+/* Simple packet block: interface 0, no time (§4.4: the reader has none to
+ * give; 0 here, as tshark shows it), captured length from the block. */
+static int read_spb(sd_pcapng *ng, uint32_t blen, sd_pcaprec *r, char *err, size_t errlen)
+{
+    const uint8_t *b = ng->buf + 8;
+    const ng_iface *ifc = iface_of(ng, 0, r);
+    if (!ifc)
+        return fail(ng, err, errlen, "simple packet block with no interface described", BT_SPB);
+    if (blen < SPB_MIN)
+        return fail(ng, err, errlen, "simple packet block shorter than 4 bytes", BT_SPB);
+    uint32_t wl = rd32(ng, b), cl = blen - SPB_MIN;
+    if (wl < cl)
+        cl = wl; /* the rest is padding */
+    if (ifc->snaplen && cl > ifc->snaplen)
+        cl = ifc->snaplen;
+    if (cl > SD_PCAP_MAX_RECORD)
+        return fail(ng, err, errlen, "record longer than 1 MiB", BT_SPB);
+    r->sec = 0;
+    r->nsec = 0;
+    r->caplen = cl;
+    r->wirelen = wl < cl ? cl : wl;
+    r->data = b + SPB_MIN;
+    return 1;
+}
+
+int sd_pcapng_next(sd_pcapng *ng, sd_pcaprec *r, char *err, size_t errlen)
+{
+    for (;;) {
+        uint32_t type, blen;
+        int rc = read_block(ng, &type, &blen, err, errlen);
+        if (rc <= 0)
+            return rc;
+        memset(r, 0, sizeof *r);
+        switch (type) {
+        case SD_PCAPNG_SHB: rc = read_shb(ng, blen, err, errlen); break;
+        case BT_IDB: rc = read_idb(ng, blen, err, errlen); break;
+        case BT_EPB:
+        case BT_PB: rc = read_epb(ng, type, blen, r, err, errlen); break;
+        case BT_SPB: rc = read_spb(ng, blen, r, err, errlen); break;
+        default: rc = 0; break; /* name resolution, statistics, custom...: not needed */
+        }
+        if (rc != 0)
+            return rc;
+    }
+}

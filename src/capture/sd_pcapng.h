@@ -1,0 +1,38 @@
+/* sd_pcapng: a reader of pcapng files (draft-ietf-opsawg-pcapng) for
+ * sd_pcapfile, which detects the format and hands the stream over.
+ *
+ * Why not libpcap: it refuses a file whose interfaces have different link
+ * types (or snap lengths), which multi-interface captures (`dumpcap -i
+ * eth0 -i any`) are. Here each record carries its interface's link type
+ * and time resolution. Sections (each with its own byte order and
+ * interfaces), Enhanced, Simple and the obsolete Packet blocks are read;
+ * every other block is skipped. Every length is checked against its block,
+ * and every block's two total lengths against each other. Internal to
+ * src/capture. */
+#ifndef SD_PCAPNG_H
+#define SD_PCAPNG_H
+
+#include "sd_pcapfile.h"
+
+/* The first four bytes of a pcapng file (the SHB type, a palindrome). */
+#define SD_PCAPNG_SHB 0x0A0D0D0Au
+
+/* The largest block accepted: libpcap's limit (MAX_BLOCKSIZE_MAX) too. */
+#define SD_PCAPNG_MAX_BLOCK (16u << 20)
+
+/* Interfaces kept over a file's sections: an IDB is at least 20 bytes, so
+ * a file could announce millions; real ones have a handful. */
+#define SD_PCAPNG_MAX_IFACES 65536
+
+typedef struct sd_pcapng sd_pcapng;
+
+/* fp is positioned at the start of the file and stays the caller's. */
+sd_pcapng *sd_pcapng_new(FILE *fp);
+/* As sd_pcapfile_next: 1 a record, 0 the end, -1 an error (in err, with
+ * the block's file offset). */
+int sd_pcapng_next(sd_pcapng *ng, sd_pcaprec *r, char *err, size_t errlen);
+/* Interfaces seen so far (all sections). */
+uint32_t sd_pcapng_ifaces(const sd_pcapng *ng);
+void sd_pcapng_free(sd_pcapng *ng);
+
+#endif

@@ -60,7 +60,12 @@ typedef struct ssh_run {
     sd_sshan *an;
     uint64_t shown;          /* SSH connections written */
     uint64_t left_out;       /* SSH connections --where left out */
+    sd_buf line;             /* a connection's output, kept from one to the next */
 } ssh_run;
+
+/* Bytes of output buffer kept between connections; a bigger one (a long
+ * text report) is given back. */
+#define LINE_KEEP (1u << 20)
 
 /* Live: a finding decided while its connection goes on. */
 static void on_early(void *ud, const sd_event *e)
@@ -75,7 +80,7 @@ static void on_early(void *ud, const sd_event *e)
 static void on_done(void *ud, const sd_ssh_done *d)
 {
     ssh_run *run = ud;
-    sd_buf b = { 0 };
+    sd_buf b = run->line; /* reused: a connection's output is written at once */
     if (sd_ssh_out_conn(&run->out, &b, d))
         run->shown++;
     else
@@ -93,7 +98,9 @@ static void on_done(void *ud, const sd_ssh_done *d)
         }
         sd_evlist_free(&now);
     }
-    sd_buf_free(&b);
+    if (b.cap > LINE_KEEP)
+        sd_buf_free(&b);
+    run->line = b;
 }
 
 static void ssh_init(void *ctx)
@@ -239,6 +246,7 @@ static void ssh_free(void *ctx)
     ssh_run *run = ctx;
     sd_evfiles_close(run->out.files);
     sd_report_html_free(run->out.html);
+    sd_buf_free(&run->line);
     sd_campaign_free(run->camp);
     sd_sshan_free(run->an);
     sd_filter_free(run->where);

@@ -13,9 +13,38 @@
 
 #include "sd_vec.h"
 
+/* Writes v (< 1000) in decimal at o; returns the end. */
+static char *put_small(char *o, unsigned v)
+{
+    if (v >= 100)
+        *o++ = (char)('0' + v / 100);
+    if (v >= 10)
+        *o++ = (char)('0' + v / 10 % 10);
+    *o++ = (char)('0' + v % 10);
+    return o;
+}
+
+/* Writes v zero-padded to w digits at o; returns the end. */
+static char *put_fixed(char *o, uint64_t v, int w)
+{
+    for (int i = w - 1; i >= 0; i--) {
+        o[i] = (char)('0' + v % 10);
+        v /= 10;
+    }
+    return o + w;
+}
+
 char *sd_addr_str(const sd_addr *a, char *buf, size_t len)
 {
-    if (a->fam == 6)
+    if (a->fam == 4 && len >= 16) { /* inet_ntop's dotted quad, without its sprintf */
+        char *o = buf;
+        for (int i = 0; i < 4; i++) {
+            if (i)
+                *o++ = '.';
+            o = put_small(o, a->a[i]);
+        }
+        *o = '\0';
+    } else if (a->fam == 6)
         inet_ntop(AF_INET6, a->a, buf, (socklen_t)len);
     else if (a->fam == 4)
         inet_ntop(AF_INET, a->a, buf, (socklen_t)len);
@@ -56,12 +85,54 @@ char *sd_ts_str(sd_ts t, char *buf, size_t len)
     return buf;
 }
 
+/* Seconds in a day, days in 400 Gregorian years, and the days from
+ * 0000-03-01 to 1970-01-01 (the civil-from-days arithmetic of Howard
+ * Hinnant's "chrono-Compatible Low-Level Date Algorithms"). */
+#define DAY_S 86400
+#define ERA_DAYS 146097
+#define EPOCH_SHIFT 719468
+/* 9999-12-31T23:59:59: the last second with a four-digit year. */
+#define ISO_LAST_S 253402300799LL
+/* "YYYY-MM-DDTHH:MM:SS.uuuuuuZ" and its NUL */
+#define ISO_LEN 28
+
+/* The UTC calendar time of s >= 0 seconds, as gmtime_r gives it. */
+static char *iso_put(char *o, int64_t s, int64_t us)
+{
+    int64_t days = s / DAY_S, sod = s % DAY_S;
+    int64_t z = days + EPOCH_SHIFT, era = z / ERA_DAYS, doe = z - era * ERA_DAYS;
+    int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100), mp = (5 * doy + 2) / 153;
+    int64_t d = doy - (153 * mp + 2) / 5 + 1, m = mp < 10 ? mp + 3 : mp - 9;
+    int64_t y = yoe + era * 400 + (m <= 2);
+    o = put_fixed(o, (uint64_t)y, 4);
+    *o++ = '-';
+    o = put_fixed(o, (uint64_t)m, 2);
+    *o++ = '-';
+    o = put_fixed(o, (uint64_t)d, 2);
+    *o++ = 'T';
+    o = put_fixed(o, (uint64_t)(sod / 3600), 2);
+    *o++ = ':';
+    o = put_fixed(o, (uint64_t)(sod / 60 % 60), 2);
+    *o++ = ':';
+    o = put_fixed(o, (uint64_t)(sod % 60), 2);
+    *o++ = '.';
+    o = put_fixed(o, (uint64_t)us, 6);
+    *o++ = 'Z';
+    *o = '\0';
+    return o;
+}
+
 char *sd_ts_iso(sd_ts t, char *buf, size_t len)
 {
     int64_t s = t / SD_NS_PER_SEC, ns = t % SD_NS_PER_SEC;
     if (ns < 0) {
         ns += SD_NS_PER_SEC;
         s -= 1;
+    }
+    if (s >= 0 && s <= ISO_LAST_S && len >= ISO_LEN) { /* without gmtime and printf */
+        iso_put(buf, s, ns / 1000);
+        return buf;
     }
     time_t tt = (time_t)s;
     struct tm tm;
@@ -137,35 +208,31 @@ char *sd_strdup(const char *s)
     return d;
 }
 
-static void buf_reserve(sd_buf *b, size_t extra)
+void sd_buf_grow(sd_buf *b, size_t extra)
 {
     if (b->cap - b->len >= extra)
-        return; /* the common case, without a call */
+        return;
     /* 256 bytes at first: a buffer mostly holds a line or more */
     b->p = sd_vec_grow_(b->p, &b->cap, b->len, b->cap ? extra : SD_MAX(extra, 256), 1);
 }
 
-void sd_buf_append(sd_buf *b, const void *data, size_t n)
-{
-    if (!n)
-        return;
-    buf_reserve(b, n);
-    memcpy(b->p + b->len, data, n);
-    b->len += n;
-}
-
 void sd_buf_printf(sd_buf *b, const char *fmt, ...)
 {
+    /* formatted once into the room the buffer has (the common case), a
+     * second time only when it did not fit */
+    sd_buf_grow(b, 64);
     va_list ap;
     va_start(ap, fmt);
-    int n = vsnprintf(NULL, 0, fmt, ap);
+    int n = vsnprintf((char *)b->p + b->len, b->cap - b->len, fmt, ap);
     va_end(ap);
     if (n <= 0)
         return;
-    buf_reserve(b, (size_t)n + 1);
-    va_start(ap, fmt);
-    vsnprintf((char *)b->p + b->len, (size_t)n + 1, fmt, ap);
-    va_end(ap);
+    if ((size_t)n >= b->cap - b->len) {
+        sd_buf_grow(b, (size_t)n + 1);
+        va_start(ap, fmt);
+        vsnprintf((char *)b->p + b->len, (size_t)n + 1, fmt, ap);
+        va_end(ap);
+    }
     b->len += (size_t)n;
 }
 

@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <string.h>
 
 /* Capture time in nanoseconds since the Unix epoch. */
 typedef int64_t sd_ts;
@@ -71,7 +72,23 @@ typedef struct sd_buf {
     uint8_t *p;
     size_t len, cap;
 } sd_buf;
-void sd_buf_append(sd_buf *b, const void *data, size_t n);
+/* Makes room for extra more bytes (the slow path of the two below). */
+void sd_buf_grow(sd_buf *b, size_t extra);
+/* Appends n uninitialized bytes and returns where they start, for a caller
+ * that writes them itself. Inline: writers call these per field. */
+static inline uint8_t *sd_buf_extend(sd_buf *b, size_t n)
+{
+    if (b->cap - b->len < n)
+        sd_buf_grow(b, n);
+    uint8_t *at = b->p + b->len;
+    b->len += n;
+    return at;
+}
+static inline void sd_buf_append(sd_buf *b, const void *data, size_t n)
+{
+    if (n)
+        memcpy(sd_buf_extend(b, n), data, n);
+}
 void sd_buf_printf(sd_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void sd_buf_free(sd_buf *b);
 

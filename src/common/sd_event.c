@@ -6,13 +6,23 @@
 
 #include "sd_vec.h"
 
+/* snprintf("%s") without the printf machinery: events are made per
+ * connection, several each. */
+static void copy_str(char *dst, size_t cap, const char *src)
+{
+    size_t n = src ? strnlen(src, cap - 1) : 0;
+    if (n)
+        memcpy(dst, src, n);
+    dst[n] = '\0';
+}
+
 sd_event *sd_ev_add(sd_evlist *l, const char *kind, const char *uid, uint64_t stream, sd_ts ts,
                     uint64_t frame, uint64_t frame_last, sd_leg leg)
 {
     sd_event *e = sd_vec_push(l);
     memset(e, 0, sizeof *e);
     e->kind = kind;
-    snprintf(e->uid, sizeof e->uid, "%s", uid ? uid : "");
+    copy_str(e->uid, sizeof e->uid, uid);
     e->stream = stream;
     e->ts = ts;
     e->frame = frame;
@@ -44,7 +54,7 @@ void sd_ev_str(sd_event *e, const char *key, const char *val)
 {
     sd_evfield *f = field(e, key, SD_EVF_STR);
     if (f)
-        snprintf(f->s, sizeof f->s, "%s", val ? val : "");
+        copy_str(f->s, sizeof f->s, val);
 }
 
 void sd_ev_int(sd_event *e, const char *key, int64_t val)
@@ -98,6 +108,11 @@ static int cmp_ev(const void *a, const void *b)
 void sd_evlist_sort(sd_evlist *l)
 {
     if (l->n < 2) /* an empty list has v == NULL, and qsort(NULL, 0) is undefined */
+        return;
+    size_t i = 1;
+    while (i < l->n && cmp_ev(&l->v[i - 1], &l->v[i]) <= 0)
+        i++;
+    if (i == l->n) /* mostly in order already: no copy of the big elements */
         return;
     qsort(l->v, l->n, sizeof *l->v, cmp_ev);
 }

@@ -19,7 +19,13 @@ void sd_evout_json(sd_buf *b, const sd_event *e)
     sd_json_f64(&j, "ts", sd_ts_sec(e->ts), 6);
     sd_json_u64(&j, "frame", e->frame);
     sd_json_key(&j, "frames");
-    sd_buf_printf(b, "[%llu,%llu]", (unsigned long long)e->frame, (unsigned long long)e->frame_last);
+    char fr[48], *o = fr;
+    *o++ = '[';
+    o = sd_json_put_u64(o, e->frame);
+    *o++ = ',';
+    o = sd_json_put_u64(o, e->frame_last);
+    *o++ = ']';
+    sd_buf_append(b, fr, (size_t)(o - fr));
     const char *file;
     uint64_t ff;
     if (sd_origin(e->frame, &file, &ff)) { /* merged inputs: where to look */

@@ -21,7 +21,8 @@ void sd_fv_origin(sd_fval *v, uint64_t frame, bool file_frame)
 
 void sd_fval_clear(sd_fval *v)
 {
-    sd_buf_free(&v->raw);
+    if (v->raw.p) /* only nested values own bytes: no call per plain field */
+        sd_buf_free(&v->raw);
     *v = (sd_fval){ 0 };
 }
 

@@ -2,6 +2,7 @@
 
 #include "sd_text.h"
 
+#include <assert.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,14 +20,6 @@ void sd_json_end(sd_json *j)
     sd_buf_append(j->b, "}\n", 2);
 }
 
-void sd_json_key(sd_json *j, const char *key)
-{
-    if (j->n++)
-        sd_buf_append(j->b, ",", 1);
-    sd_json_escape(j->b, key, strlen(key));
-    sd_buf_append(j->b, ":", 1);
-}
-
 /* Bytes written as themselves without a look at their neighbours:
  * printable ASCII except '"' and '\\'. */
 static bool plain(unsigned char ch)
@@ -34,14 +27,64 @@ static bool plain(unsigned char ch)
     return ch >= 0x20 && ch < 0x7f && ch != '"' && ch != '\\';
 }
 
+/* Bytes of each 64-bit word lane: x * ONES repeats a byte value. */
+#define ONES 0x0101010101010101ull
+#define HIGHS 0x8080808080808080ull
+
+/* Whether any byte of w is not plain(), 8 at a time: a byte below 0x20, at
+ * or above 0x7f, '"' or '\\' (a false "yes" only sends the word to the byte
+ * loop; a "no" is exact). */
+static bool word_unplain(uint64_t w)
+{
+    uint64_t lt20 = (w - ONES * 0x20) & ~w;              /* < 0x20 (or >= 0x80) */
+    uint64_t ge7f = w + ONES * 0x01;                      /* 0x7f carries to 0x80 */
+    uint64_t quote = ((w ^ (ONES * '"')) - ONES) & ~(w ^ (ONES * '"'));
+    uint64_t bslash = ((w ^ (ONES * '\\')) - ONES) & ~(w ^ (ONES * '\\'));
+    return ((lt20 | ge7f | w | quote | bslash) & HIGHS) != 0;
+}
+
+/* The length of the plain() prefix of u[0..len). */
+static size_t plain_run(const unsigned char *u, size_t len)
+{
+    size_t i = 0;
+    for (uint64_t w; i + 8 <= len; i += 8) {
+        memcpy(&w, u + i, 8);
+        if (word_unplain(w))
+            break;
+    }
+    while (i < len && plain(u[i]))
+        i++;
+    return i;
+}
+
+void sd_json_key(sd_json *j, const char *key)
+{
+    size_t n = strlen(key);
+    bool comma = j->n++ > 0;
+    SD_CHECK(assert(plain_run((const unsigned char *)key, n) == n));
+    uint8_t *o = sd_buf_extend(j->b, n + 3 + comma);
+    if (comma)
+        *o++ = ',';
+    *o++ = '"';
+    memcpy(o, key, n);
+    o[n] = '"';
+    o[n + 1] = ':';
+}
+
 void sd_json_escape(sd_buf *b, const char *s, size_t len)
 {
     const unsigned char *u = (const unsigned char *)s;
+    if (plain_run(u, len) == len) { /* the common case: nothing to escape */
+        uint8_t *o = sd_buf_extend(b, len + 2);
+        o[0] = '"';
+        if (len)
+            memcpy(o + 1, s, len);
+        o[len + 1] = '"';
+        return;
+    }
     sd_buf_append(b, "\"", 1);
     for (size_t i = 0; i < len;) {
-        size_t run = i;
-        while (run < len && plain(u[run]))
-            run++;
+        size_t run = i + plain_run(u + i, len - i);
         if (run > i) {
             sd_buf_append(b, &u[i], run - i);
             i = run;
@@ -92,15 +135,28 @@ void sd_json_str(sd_json *j, const char *key, const char *val)
 
 char *sd_json_put_u64(char *dst, uint64_t v)
 {
+    /* two digits per division: "00" "01" ... "99" */
+    static const char pairs[] = "0001020304050607080910111213141516171819"
+                                "2021222324252627282930313233343536373839"
+                                "4041424344454647484950515253545556575859"
+                                "6061626364656667686970717273747576777879"
+                                "8081828384858687888990919293949596979899";
     char tmp[20];
-    int n = 0;
-    do {
-        tmp[n++] = (char)('0' + v % 10);
-        v /= 10;
-    } while (v);
-    while (n)
-        *dst++ = tmp[--n];
-    return dst;
+    int n = 20;
+    while (v >= 100) {
+        unsigned r = (unsigned)(v % 100) * 2;
+        v /= 100;
+        tmp[--n] = pairs[r + 1];
+        tmp[--n] = pairs[r];
+    }
+    if (v >= 10) {
+        tmp[--n] = pairs[v * 2 + 1];
+        tmp[--n] = pairs[v * 2];
+    } else {
+        tmp[--n] = (char)('0' + v);
+    }
+    memcpy(dst, tmp + n, (size_t)(20 - n));
+    return dst + (20 - n);
 }
 
 char *sd_json_put_ts(char *dst, sd_ts t)
@@ -120,6 +176,61 @@ char *sd_json_put_ts(char *dst, sd_ts t)
     }
     int n = snprintf(dst, 32, "%.6f", sd_ts_sec(t));
     return dst + (n > 0 ? n : 0);
+}
+
+/* Decimals sd_json_put_fixed handles: 10^dec times a 53-bit mantissa stays
+ * within 128 bits with room for the shift. */
+#define FIXED_DEC_MAX 9
+/* Below 2^-FIXED_TINY_EXP a value rounds to zero at any decimals above. */
+#define FIXED_TINY_EXP 100
+
+char *sd_json_put_fixed(char *dst, double v, int dec)
+{
+#ifdef __SIZEOF_INT128__
+    __extension__ typedef unsigned __int128 u128;
+    static const uint64_t p10[FIXED_DEC_MAX + 1] = { 1, 10, 100, 1000, 10000, 100000, 1000000, 10000000, 100000000,
+                                                     1000000000 };
+    if (!isfinite(v) || dec < 0 || dec > FIXED_DEC_MAX)
+        return NULL;
+    /* |v| = m * 2^e exactly; q = m * 10^dec * 2^e rounded to nearest, ties
+     * to even: what printf does with the exact binary value */
+    int e;
+    uint64_t m = (uint64_t)ldexp(frexp(fabs(v), &e), 53);
+    e -= 53;
+    if (e > 10)
+        return NULL;
+    u128 n = (u128)m * p10[dec], q = 0;
+    if (e >= 0) {
+        q = n << e;
+    } else if (-e < FIXED_TINY_EXP) {
+        int sh = -e;
+        q = n >> sh;
+        u128 r = n - (q << sh), half = (u128)1 << (sh - 1);
+        if (r > half || (r == half && (q & 1)))
+            q++;
+    }
+    if (q >> 64)
+        return NULL;
+    uint64_t u = (uint64_t)q;
+    if (signbit(v))
+        *dst++ = '-';
+    dst = sd_json_put_u64(dst, u / p10[dec]);
+    if (dec) {
+        uint64_t f = u % p10[dec];
+        *dst++ = '.';
+        for (int i = dec - 1; i >= 0; i--) {
+            dst[i] = (char)('0' + f % 10);
+            f /= 10;
+        }
+        dst += dec;
+    }
+    return dst;
+#else
+    (void)v;
+    (void)dec;
+    (void)dst;
+    return NULL;
+#endif
 }
 
 void sd_json_u64(sd_json *j, const char *key, uint64_t v)
@@ -142,8 +253,11 @@ void sd_json_i64(sd_json *j, const char *key, int64_t v)
 void sd_json_f64(sd_json *j, const char *key, double v, int decimals)
 {
     sd_json_key(j, key);
+    char tmp[48], *e;
     if (!isfinite(v))
         sd_buf_append(j->b, "null", 4);
+    else if ((e = sd_json_put_fixed(tmp, v, decimals)))
+        sd_buf_append(j->b, tmp, (size_t)(e - tmp));
     else
         sd_buf_printf(j->b, "%.*f", decimals, v);
 }

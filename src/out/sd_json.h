@@ -13,6 +13,9 @@ typedef struct sd_json {
 
 void sd_json_begin(sd_json *j, sd_buf *b);
 void sd_json_end(sd_json *j); /* closes the object and adds '\n' */
+/* Keys are the program's own names (field tables, event keys), never
+ * capture bytes: printable ASCII without '"' or '\\', written as they are
+ * (checked in SD_DEBUG_INVARIANTS builds). */
 void sd_json_key(sd_json *j, const char *key);
 void sd_json_str(sd_json *j, const char *key, const char *val);
 void sd_json_strn(sd_json *j, const char *key, const char *val, size_t len);
@@ -27,6 +30,10 @@ char *sd_json_put_u64(char *dst, uint64_t v);
 /* Writes t as seconds with 6 decimals, as "%.6f" of sd_ts_sec(t) (at most
  * 32 chars, no NUL); returns the end. */
 char *sd_json_put_ts(char *dst, sd_ts t);
+/* Writes finite v with dec decimals, the same bytes as "%.*f" (at most 32
+ * chars, no NUL) and returns the end; NULL, writing nothing, when v is out
+ * of its range (|v| >= 2^63, dec > 9, not finite): print it with printf. */
+char *sd_json_put_fixed(char *dst, double v, int dec);
 /* Appends a CSV field (quoted when it holds a comma, quote or newline). */
 void sd_csv_field(sd_buf *b, const char *s);
 

@@ -26,31 +26,35 @@ uint32_t sd_infer_openssh_pw_wire(const sd_ssh_suite *s, uint32_t ulen, uint32_t
     return s->aad + len + pad + s->tag;
 }
 
-/* Outer wire size of a password request of user length u, password p. */
-static uint32_t lw_pw(const leg *L, uint32_t u, uint32_t p)
+/* Outer wire size of a password request whose user name and password
+ * together are t bytes: the request's size depends on their sum only. */
+static uint32_t lw_pw(const leg *L, uint32_t t)
 {
     const sd_ssh_suite *o = L->cl_is_outer_client ? L->oc : L->os;
     const sd_ssh_suite *s = L->inner ? L->inner : o;
-    uint32_t w = L->openssh_client ? sd_infer_openssh_pw_wire(s, u, p) : sd_infer_pw_wire(s, u, p);
+    uint32_t w = L->openssh_client ? sd_infer_openssh_pw_wire(s, t, 0) : sd_infer_pw_wire(s, t, 0);
     if (!L->inner || !w)
         return w;
     return sd_ssh_wire_size(o, SD_SSH_P_CHANNEL_DATA(w));
 }
 
 /* The password lengths a request of len bytes allows for user names of
- * ulo..uhi bytes (*pmin = -1: none), and their class when it is decided. */
+ * ulo..uhi bytes (*pmin = -1: none), and their class when it is decided.
+ * Each sum t of user and password lengths is tried once (not every pair):
+ * a matching t allows passwords of max(1, t - uhi)..min(MAX_PLEN, t - ulo). */
 static const char *pw_class(const leg *L, uint32_t ulo, uint32_t uhi, uint32_t len, int *pmin, int *pmax)
 {
     *pmin = -1;
     *pmax = -1;
-    for (uint32_t u = ulo; u <= uhi; u++)
-        for (uint32_t p = 1; p <= MAX_PLEN; p++)
-            if (lw_pw(L, u, p) == len) {
-                if (*pmin < 0 || (int)p < *pmin)
-                    *pmin = (int)p;
-                if ((int)p > *pmax)
-                    *pmax = (int)p;
-            }
+    for (uint32_t t = ulo + 1; ulo <= uhi && t <= uhi + MAX_PLEN; t++) {
+        if (lw_pw(L, t) != len)
+            continue;
+        uint32_t lo = t > uhi + 1 ? t - uhi : 1, hi = t - ulo < MAX_PLEN ? t - ulo : MAX_PLEN;
+        if (*pmin < 0 || (int)lo < *pmin)
+            *pmin = (int)lo;
+        if ((int)hi > *pmax)
+            *pmax = (int)hi;
+    }
     if (*pmin < 0)
         return NULL;
     if (*pmax <= PW_CLASS_SPLIT)

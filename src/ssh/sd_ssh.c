@@ -71,8 +71,7 @@ static void side_free(sd_ssh_side *sd)
     free(sd->software);
     free(sd->comments);
     free(sd->prebanner);
-    for (int i = 0; i < SD_SSH_NL_COUNT; i++)
-        free(sd->lists[i]);
+    free(sd->lists_block);
     free(sd->hassh_algorithms);
 }
 

@@ -170,7 +170,8 @@ typedef struct sd_ssh_side {
     uint64_t kexinit_frame;
     sd_ts kexinit_ts;
     uint8_t cookie[16];
-    char *lists[SD_SSH_NL_COUNT];
+    char *lists[SD_SSH_NL_COUNT]; /* all ten in one block (lists_block), one allocation per KEXINIT */
+    char *lists_block;
     bool lists_cut;              /* a list was longer than SD_SSH_MAX_NAMELIST: cut, no HASSH */
     bool first_kex_follows;
     bool strict_kex;             /* kex-strict-c/s-v00@openssh.com in its kex list */

@@ -209,8 +209,9 @@ static void stop_clear(sd_ssh *s, int dir)
     go_dead(s, dir);
 }
 
-/* Reads one name-list (RFC 4251 section 5) into a fresh string. */
-static int read_namelist(sd_ssh *s, int dir, sd_cur *c, char **out)
+/* Reads one name-list (RFC 4251 section 5): *out its kept bytes in the
+ * packet, *outn their count, *bad whether control bytes are among them. */
+static int read_namelist(sd_ssh *s, int dir, sd_cur *c, const uint8_t **out, uint32_t *outn, bool *bad)
 {
     uint32_t n = sd_cur_be32(c);
     if (c->err)
@@ -234,18 +235,35 @@ static int read_namelist(sd_ssh *s, int dir, sd_cur *c, char **out)
         s->m.side[dir].lists_cut = true;
     }
     n = keep;
-    char *str = dup_n(p, n);
-    bool bad = false;
-    for (uint32_t i = 0; i < n; i++) {
-        if ((uint8_t)str[i] < 0x20 || (uint8_t)str[i] == 0x7f) {
-            str[i] = '?';
-            bad = true;
-        }
-    }
-    if (bad)
+    *bad = false;
+    for (uint32_t i = 0; i < n && !*bad; i++)
+        *bad = p[i] < 0x20 || p[i] == 0x7f; /* made '?' in the copy (lists_copy) */
+    if (*bad)
         sdp_anomaly(s, dir, SD_SSH_AN_NAMELIST_CHARS, "control bytes in name-list");
-    *out = str;
+    *out = p;
+    *outn = n;
     return 0;
+}
+
+/* The ten lists as strings in one block (control bytes made '?'). */
+static char *lists_copy(const uint8_t *const src[SD_SSH_NL_COUNT], const uint32_t len[SD_SSH_NL_COUNT],
+                        const bool bad[SD_SSH_NL_COUNT], char *lists[SD_SSH_NL_COUNT])
+{
+    size_t total = 0;
+    for (int i = 0; i < SD_SSH_NL_COUNT; i++)
+        total += (size_t)len[i] + 1;
+    char *block = sd_malloc(total), *o = block;
+    for (int i = 0; i < SD_SSH_NL_COUNT; i++) {
+        lists[i] = o;
+        if (len[i])
+            memcpy(o, src[i], len[i]);
+        for (uint32_t k = 0; bad[i] && k < len[i]; k++)
+            if ((uint8_t)o[k] < 0x20 || (uint8_t)o[k] == 0x7f)
+                o[k] = '?';
+        o[len[i]] = '\0';
+        o += len[i] + 1;
+    }
+    return block;
 }
 
 static void on_kexinit(sd_ssh *s, int dir, sd_cur c)
@@ -256,18 +274,18 @@ static void on_kexinit(sd_ssh *s, int dir, sd_cur c)
         sdp_anomaly(s, dir, SD_SSH_AN_KEXINIT_REPEAT, "KEXINIT #%u in the clear", sd->kexinit_count);
         return;
     }
-    char *lists[SD_SSH_NL_COUNT] = { 0 };
+    const uint8_t *src[SD_SSH_NL_COUNT];
+    uint32_t len[SD_SSH_NL_COUNT];
+    bool bad[SD_SSH_NL_COUNT];
     sd_cur_skip(&c, 1); /* message number */
     uint8_t cookie[16];
     sd_cur_copy(&c, cookie, sizeof(cookie));
     int rc = c.err ? -1 : 0;
     for (int i = 0; i < SD_SSH_NL_COUNT && rc == 0; i++)
-        rc = read_namelist(s, dir, &c, &lists[i]);
+        rc = read_namelist(s, dir, &c, &src[i], &len[i], &bad[i]);
     if (rc != 0) {
         if (rc == -1)
             sdp_anomaly(s, dir, SD_SSH_AN_KEXINIT_BAD, "truncated KEXINIT");
-        for (int i = 0; i < SD_SSH_NL_COUNT; i++)
-            free(lists[i]);
         stop_clear(s, dir);
         return;
     }
@@ -280,7 +298,7 @@ static void on_kexinit(sd_ssh *s, int dir, sd_cur c)
     sd->kexinit_frame = s->frame;
     sd->kexinit_ts = s->ts;
     memcpy(sd->cookie, cookie, sizeof(cookie));
-    memcpy(sd->lists, lists, sizeof(lists));
+    sd->lists_block = lists_copy(src, len, bad, sd->lists);
     sd->first_kex_follows = follows != 0;
     const char *kex = sd->lists[SD_SSH_NL_KEX];
     /* Role markers: RFC 8308 section 2.1, OpenSSH PROTOCOL 1.9. */

@@ -89,18 +89,24 @@ static void digest(const char *alg, const uint8_t *p, size_t n, uint8_t *md, uns
     /* fetched once: OpenSSL 3's implicit fetch per call (EVP_md5()) was a
      * third of the time of a capture of short SSH connections */
     static EVP_MD *md5, *sha256;
+    /* one context per algorithm, reused: a new one per digest cost three
+     * allocations and frees, several digests per connection; Init on the
+     * same algorithm resets it without them */
+    static EVP_MD_CTX *md5_ctx, *sha256_ctx;
     bool is_md5 = strcmp(alg, "md5") == 0;
     EVP_MD **slot = is_md5 ? &md5 : &sha256;
+    EVP_MD_CTX **cslot = is_md5 ? &md5_ctx : &sha256_ctx;
     if (!*slot)
         *slot = EVP_MD_fetch(NULL, is_md5 ? "MD5" : "SHA256", NULL);
+    if (!*cslot)
+        *cslot = EVP_MD_CTX_new();
     const EVP_MD *t = *slot;
-    EVP_MD_CTX *ctx = t ? EVP_MD_CTX_new() : NULL;
-    if (!ctx)
+    EVP_MD_CTX *ctx = *cslot;
+    if (!t || !ctx)
         return;
     if (EVP_DigestInit_ex(ctx, t, NULL) != 1 || EVP_DigestUpdate(ctx, p, n) != 1 ||
         EVP_DigestFinal_ex(ctx, md, mdlen) != 1)
         *mdlen = 0;
-    EVP_MD_CTX_free(ctx);
 }
 
 void sd_ssh_fp_sha256(const uint8_t *blob, size_t len, char out[52])
@@ -117,10 +123,15 @@ void sd_ssh_fp_md5(const uint8_t *blob, size_t len, char out[48])
     uint8_t md[EVP_MAX_MD_SIZE];
     unsigned n;
     digest("md5", blob, len, md, &n);
+    static const char hex[] = "0123456789abcdef";
     size_t o = 0;
-    out[0] = '\0';
-    for (unsigned i = 0; i < n && i < 16; i++)
-        o += (size_t)snprintf(out + o, 48 - o, i ? ":%02x" : "%02x", md[i]);
+    for (unsigned i = 0; i < n && i < 16; i++) { /* "%02x" joined by ':' */
+        if (i)
+            out[o++] = ':';
+        out[o++] = hex[md[i] >> 4];
+        out[o++] = hex[md[i] & 15];
+    }
+    out[o] = '\0';
 }
 
 static void md5_hex(const char *str, char out[33])
@@ -289,24 +300,9 @@ static sd_ssh_outcome derive_outcome(const sd_ssh *s)
     return SD_SSH_OUT_VERSION_ONLY;
 }
 
-void sdp_derive(sd_ssh *s)
+static void negotiate(sd_ssh *s)
 {
     sd_ssh_meta *m = &s->m;
-    sd_ssh_evidence ev;
-    int c = decide_client(s, &ev);
-    m->client_dir = c;
-    m->client_dir_evidence = ev;
-    m->client_dir_flipped = c != s->opts.client_hint;
-    if (m->client_dir_flipped && !s->flip_noted) {
-        s->flip_noted = true;
-        sdp_anomaly(s, c, SD_SSH_AN_DIR_FLIP, "client is caller dir %d (evidence %d)", c, (int)ev);
-    }
-    if (s->hassh_cdir != c + 1) { /* only when a KEXINIT or the client changed */
-        hassh_side(&m->side[c], true);
-        hassh_side(&m->side[1 - c], false);
-        s->hassh_cdir = c + 1;
-    }
-
     m->kex_alg = m->hostkey_alg = NULL;
     for (int i = 0; i < 2; i++)
         m->cipher[i] = m->mac[i] = m->comp[i] = NULL;
@@ -320,7 +316,30 @@ void sdp_derive(sd_ssh *s)
         m->comp[0] = neg(s, 6, SD_SSH_NL_COMP_C2S);
         m->comp[1] = neg(s, 7, SD_SSH_NL_COMP_S2C);
     }
-    m->strict_kex = m->side[c].strict_kex && m->side[1 - c].strict_kex;
+}
+
+void sdp_derive(sd_ssh *s)
+{
+    sd_ssh_meta *m = &s->m;
+    sd_ssh_evidence ev;
+    int c = decide_client(s, &ev);
+    m->client_dir = c;
+    m->client_dir_evidence = ev;
+    m->client_dir_flipped = c != s->opts.client_hint;
+    if (m->client_dir_flipped && !s->flip_noted) {
+        s->flip_noted = true;
+        sdp_anomaly(s, c, SD_SSH_AN_DIR_FLIP, "client is caller dir %d (evidence %d)", c, (int)ev);
+    }
+    /* The HASSHes, the negotiated algorithms and what follows from them
+     * depend only on the name-lists and the client: worked out again only
+     * when a KEXINIT arrived or the client changed, not per chunk. */
+    if (s->hassh_cdir != c + 1) {
+        hassh_side(&m->side[c], true);
+        hassh_side(&m->side[1 - c], false);
+        s->hassh_cdir = c + 1;
+        negotiate(s);
+        m->strict_kex = m->side[c].strict_kex && m->side[1 - c].strict_kex;
+    }
     derive_terrapin(s);
     m->version = derive_version(m);
     m->outcome = derive_outcome(s);

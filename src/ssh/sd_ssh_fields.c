@@ -152,8 +152,17 @@ static void size_modes(const sd_sshstats_dir *d, sd_fval *v)
     uint32_t n = sd_sshstats_modes(d, mo, SD_STATS_MODES);
     v->t = SD_FV_JSON;
     sd_buf_append(&v->raw, "[", 1);
-    for (uint32_t i = 0; i < n; i++)
-        sd_buf_printf(&v->raw, "%s[%u,%llu]", i ? "," : "", mo[i].size, (unsigned long long)mo[i].count);
+    for (uint32_t i = 0; i < n; i++) { /* [size,count], without printf: per connection */
+        char t[48], *o = t;
+        if (i)
+            *o++ = ',';
+        *o++ = '[';
+        o = sd_json_put_u64(o, mo[i].size);
+        *o++ = ',';
+        o = sd_json_put_u64(o, mo[i].count);
+        *o++ = ']';
+        sd_buf_append(&v->raw, t, (size_t)(o - t));
+    }
     sd_buf_append(&v->raw, "]", 1);
 }
 

@@ -50,7 +50,7 @@ struct sd_ssh {
     dirst d[2];
     sd_ssh_meta m;
     char neg[8][NAME_MAX_LEN];   /* negotiated names the meta points to */
-    int hassh_cdir;              /* client dir + 1 the HASSHes were computed for; 0 = stale */
+    int hassh_cdir;              /* client dir + 1 the HASSHes and negotiation were worked out for; 0 = stale */
     bool hostkey_from_33;        /* the host key came from a DH-GEX reply */
     uint64_t frame;              /* of the current feed */
     sd_ts ts;

@@ -130,6 +130,7 @@ void sd_ssh_out_early(const sd_ssh_out *o, sd_buf *b, const sd_event *e)
  * terminal report (text), the HTML report's section, the event files. */
 static void infer_out(const sd_ssh_out *o, sd_buf *b, const sd_ssh_done *d)
 {
+    bool text = !o->json && !o->csv;
     if (o->json)
         sd_sshout_meta_json(b, d->r, d->summary);
     sd_evlist kept = { 0 };
@@ -141,14 +142,16 @@ static void infer_out(const sd_ssh_out *o, sd_buf *b, const sd_ssh_done *d)
             sd_evout_json(b, e);
         else if (o->csv)
             sd_evout_csv(b, e);
-        if ((!o->json && !o->csv) || o->html)
+        if (text || o->html)
             ev_copy(&kept, e);
     }
     if (o->files)
         sd_evfiles_write(o->files, keep_ev, (void *)o, d->events);
+    if (!text && !o->html) /* JSON or CSV lines only: no report to fill (kept is empty) */
+        return;
     sd_ssh_report *sr = sd_calloc(1, sizeof *sr);
     sd_ssh_report_fill(sr, d, kept.v, kept.n, &o->ro, o->html != NULL);
-    if (!o->json && !o->csv)
+    if (text)
         sd_report_text(b, &sr->rc, &o->ro);
     if (o->html)
         sd_report_html_add(o->html, &sr->rc);

@@ -6,7 +6,19 @@
 struct sd_sshan {
     sd_sshan_opts o;
     sd_sshconn *conn;
+    sd_evlist done_l, prog_l; /* reused from one connection to the next */
 };
+
+/* Events a reused list keeps room for; a connection with more (a long
+ * interactive session) gives its list back, so memory stays flat. */
+#define EVLIST_KEEP 64
+
+static void evlist_reset(sd_evlist *l)
+{
+    if (l->cap > EVLIST_KEEP)
+        sd_evlist_free(l);
+    l->n = 0;
+}
 
 static void on_conn(void *ud, const sd_sshconn_result *r)
 {
@@ -19,14 +31,14 @@ static void on_conn(void *ud, const sd_sshconn_result *r)
         return;
     }
     sd_infer_summary su;
-    sd_evlist l = { 0 };
-    sd_infer_ssh(&a->o.io, r, &l, &su);
-    sd_ssh_window(&a->o.io, r, &l);
-    sd_evlist_sort(&l);
+    sd_evlist *l = &a->done_l;
+    sd_infer_ssh(&a->o.io, r, l, &su);
+    sd_ssh_window(&a->o.io, r, l);
+    sd_evlist_sort(l);
     d.summary = &su;
-    d.events = &l;
+    d.events = l;
     a->o.done(a->o.ud, &d);
-    sd_evlist_free(&l);
+    evlist_reset(l);
 }
 
 /* The findings worth saying before the connection ends, one bit each in
@@ -53,18 +65,18 @@ static void on_progress(void *ud, const sd_sshconn_result *r)
     if (a->o.stream >= 0 && r->conn->id != (uint64_t)a->o.stream)
         return;
     sd_infer_summary su;
-    sd_evlist l = { 0 };
-    sd_infer_ssh(&a->o.io, r, &l, &su);
-    sd_evlist_sort(&l);
-    for (size_t i = 0; i < l.n; i++) {
-        uint32_t bit = early_bit(&l.v[i]);
+    sd_evlist *l = &a->prog_l;
+    sd_infer_ssh(&a->o.io, r, l, &su);
+    sd_evlist_sort(l);
+    for (size_t i = 0; i < l->n; i++) {
+        uint32_t bit = early_bit(&l->v[i]);
         if (!bit || (*r->caller_bits & bit))
             continue;
         *r->caller_bits |= bit;
-        sd_ev_bool(&l.v[i], "live", true);
-        a->o.early(a->o.ud, &l.v[i]);
+        sd_ev_bool(&l->v[i], "live", true);
+        a->o.early(a->o.ud, &l->v[i]);
     }
-    sd_evlist_free(&l);
+    evlist_reset(l);
 }
 
 sd_sshan *sd_sshan_new(const sd_sshan_opts *o)
@@ -92,5 +104,7 @@ void sd_sshan_free(sd_sshan *a)
     if (!a)
         return;
     sd_sshconn_free(a->conn);
+    sd_evlist_free(&a->done_l);
+    sd_evlist_free(&a->prog_l);
     free(a);
 }

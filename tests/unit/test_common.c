@@ -1,6 +1,7 @@
 /* Unit tests for src/common's containers: sd_hmap (growth to 1 M keys,
  * removal, tombstone churn, the cap, iteration with removal, a randomized
- * comparison against a plain array) and sd_vec. */
+ * comparison against a plain array) and sd_vec; and its formatters against
+ * the libc functions they replace (addresses, ISO times, sd_buf_printf). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -9,6 +10,10 @@
 #include <string.h>
 
 #include <cmocka.h>
+
+#include <arpa/inet.h>
+#include <stdio.h>
+#include <time.h>
 
 #include "common/sd_common.h"
 #include "common/sd_hmap.h"
@@ -277,6 +282,65 @@ static void t_vec(void **state)
     sd_vec_free(&w);
 }
 
+static uint64_t xorshift(uint64_t *x)
+{
+    *x ^= *x << 13;
+    *x ^= *x >> 7;
+    *x ^= *x << 17;
+    return *x;
+}
+
+/* sd_ts_iso against gmtime_r + strftime, the way it formatted before. */
+static void iso_same(sd_ts t)
+{
+    int64_t s = t / SD_NS_PER_SEC, ns = t % SD_NS_PER_SEC;
+    if (ns < 0) {
+        ns += SD_NS_PER_SEC;
+        s -= 1;
+    }
+    time_t tt = (time_t)s;
+    struct tm tm;
+    gmtime_r(&tt, &tm);
+    char d[32], want[64], got[64];
+    strftime(d, sizeof d, "%Y-%m-%dT%H:%M:%S", &tm);
+    snprintf(want, sizeof want, "%s.%06lldZ", d, (long long)(ns / 1000));
+    assert_string_equal(sd_ts_iso(t, got, sizeof got), want);
+}
+
+static void t_formats(void **st)
+{
+    /* sd_ts (int64 ns) reaches 2262-04-11: its last whole second is the end */
+    static const int64_t edge_s[] = { 0, 59, 86399, 86400, 951782400 /* 2000-02-29 */, 4107542399LL /* 2100-02-28 end */,
+                                      1700000000, 9223372035LL, -1, -86401 };
+    for (size_t i = 0; i < sizeof edge_s / sizeof edge_s[0]; i++)
+        iso_same(edge_s[i] * SD_NS_PER_SEC + 123456789);
+    iso_same(INT64_MAX);
+    uint64_t x = 0x9e3779b97f4a7c15ull;
+    for (int i = 0; i < 200000; i++)
+        iso_same((sd_ts)(xorshift(&x) % (uint64_t)INT64_MAX));
+    for (int i = 0; i < 100000; i++) {
+        sd_addr a = { .fam = 4 };
+        uint32_t v = (uint32_t)xorshift(&x);
+        if (i < 256)
+            v = (uint32_t)i * 0x01010101u; /* 0.0.0.0 .. 255.255.255.255 */
+        memcpy(a.a, &v, 4);
+        char want[64], got[64];
+        inet_ntop(AF_INET, a.a, want, sizeof want);
+        assert_string_equal(sd_addr_str(&a, got, sizeof got), want);
+    }
+    sd_buf b = { 0 };
+    char big[300];
+    memset(big, 'x', sizeof big - 1);
+    big[sizeof big - 1] = '\0';
+    sd_buf_printf(&b, "%s|%d", "ab", 7);     /* fits the first room */
+    sd_buf_printf(&b, "%s|%s", big, "end"); /* needs a second pass */
+    char want[400];
+    snprintf(want, sizeof want, "ab|7%s|end", big);
+    assert_int_equal(b.len, strlen(want));
+    assert_memory_equal(b.p, want, b.len);
+    sd_buf_free(&b);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -288,6 +352,7 @@ int main(void)
         cmocka_unit_test(t_cap),
         cmocka_unit_test(t_iterate),
         cmocka_unit_test(t_vec),
+        cmocka_unit_test(t_formats),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -5,6 +5,8 @@
 #include <stddef.h>
 #include <string.h>
 #include <cmocka.h>
+#include <math.h>
+#include <stdio.h>
 
 #include "out/sd_json.h"
 #include "out/sd_svg.h"
@@ -102,6 +104,48 @@ static void t_fixed(void **st)
     assert_string_equal(out, "-");
 }
 
+/* sd_json_put_fixed against printf's "%.*f": the same bytes wherever it
+ * answers (ties at the last digit, values that round to zero with their
+ * sign, timestamps, durations, raw bit patterns). */
+static void fixed_same(double v, int dec)
+{
+    char want[400], got[48];
+    snprintf(want, sizeof want, "%.*f", dec, v);
+    char *e = sd_json_put_fixed(got, v, dec);
+    if (!e)
+        return;
+    *e = '\0';
+    assert_string_equal(got, want);
+}
+
+static void t_put_fixed(void **st)
+{
+    static const double edge[] = { 0.0, -0.0, 0.5, 1.5, 2.5, -2.5, 0.125, 0.0005, -0.0004, 9.9999995, 1e-300,
+                                   5e-324, 0.015625, 2.675, 1700000000.0230041, 9.2e18, 123456.5 };
+    for (size_t i = 0; i < sizeof edge / sizeof edge[0]; i++)
+        for (int d = 0; d <= 9; d++)
+            fixed_same(edge[i], d);
+    uint64_t x = 88172645463325252ull; /* xorshift64: a fixed sequence */
+    for (int i = 0; i < 200000; i++) {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        double v;
+        switch (i % 4) {
+        case 0: memcpy(&v, &x, sizeof v); break;
+        case 1: v = 1.7e9 + (double)(x % 1000000000) / 1e9; break;
+        case 2: v = (double)(x % 100000000) / 1000.0; break;
+        default: v = ldexp((double)(x >> 11), (int)(x % 140) - 120); break;
+        }
+        if (isfinite(v))
+            fixed_same(v, (int)(x >> 60) % 10);
+    }
+    char b[48];
+    assert_non_null(sd_json_put_fixed(b, 1.5, 0));
+    assert_null(sd_json_put_fixed(b, 1e30, 2)); /* out of range: printf's */
+    assert_null(sd_json_put_fixed(b, NAN, 2));
+}
+
 static char *csv(const char *s)
 {
     static char out[128];
@@ -151,6 +195,6 @@ int main(void)
     const struct CMUnitTest tests[] = { cmocka_unit_test(t_escapes), cmocka_unit_test(t_utf8),
                                         cmocka_unit_test(t_json_utf8), cmocka_unit_test(t_svg),
                                         cmocka_unit_test(t_fixed), cmocka_unit_test(t_csv),
-                                        cmocka_unit_test(t_wrap) };
+                                        cmocka_unit_test(t_put_fixed), cmocka_unit_test(t_wrap) };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -235,9 +235,13 @@ static int read_namelist(sd_ssh *s, int dir, sd_cur *c, const uint8_t **out, uin
         s->m.side[dir].lists_cut = true;
     }
     n = keep;
-    *bad = false;
-    for (uint32_t i = 0; i < n && !*bad; i++)
-        *bad = p[i] < 0x20 || p[i] == 0x7f; /* made '?' in the copy (lists_copy) */
+    /* control bytes are made '?' in the copy (lists_copy); a local flag
+     * with no early exit lets the compiler check many bytes at a time
+     * (through *bad every byte was a store and a reload: 10% of ssh) */
+    unsigned ctl = 0;
+    for (uint32_t i = 0; i < n; i++)
+        ctl |= (unsigned)(p[i] < 0x20) | (unsigned)(p[i] == 0x7f);
+    *bad = ctl != 0;
     if (*bad)
         sdp_anomaly(s, dir, SD_SSH_AN_NAMELIST_CHARS, "control bytes in name-list");
     *out = p;

@@ -12,6 +12,7 @@ struct sd_summary {
     sd_hoststats *hs;
     sd_clientpat *cp;
     sd_hostsum *host;   /* NULL without a host of interest */
+    sd_hostdns *hdns;   /* its DNS; NULL without one */
     sd_filesig *fs;     /* NULL unless files */
     sd_service *svc;    /* the service column of every connection */
     sd_svcstats *svcst; /* services counted */
@@ -65,8 +66,10 @@ sd_summary *sd_summary_new(const sd_summary_opts *o)
     /* with a host of interest, only its own clients' patterns */
     s->cp = sd_clientpat_new(&(sd_clientpat_opts){ .max_hosts = o->max_hosts,
                                                    .only = o->host_set ? &o->host.host : NULL });
-    if (o->host_set)
+    if (o->host_set) {
         s->host = sd_hostsum_new(&o->host);
+        s->hdns = sd_hostdns_new(&o->host.host);
+    }
     s->svc = sd_service_new();
     s->svcst = sd_svcstats_new();
     s->dnsind = sd_dnsind_new();
@@ -84,12 +87,22 @@ void sd_summary_prepare(sd_summary *s, sd_engine_opts *eo)
     eo->reassemble = true; /* DNS over TCP (only port 53 is claimed), files */
 }
 
+/* A DNS transaction: the indicators see every one, the host's report
+ * those that involve it. */
+static void summary_txn(void *ud, const sd_dns_txn *t)
+{
+    sd_summary *s = ud;
+    sd_dnsind_txn(s->dnsind, t);
+    if (s->hdns)
+        sd_hostdns_txn(s->hdns, t);
+}
+
 void sd_summary_attach(sd_summary *s, sd_engine *e)
 {
     if (s->fs)
         sd_filesig_attach(s->fs, e);
     sd_service_attach(s->svc, e);
-    s->dns = sd_dnsan_new(&(sd_dnsan_opts){ .txn = sd_dnsind_txn, .ud = s->dnsind });
+    s->dns = sd_dnsan_new(&(sd_dnsan_opts){ .txn = summary_txn, .ud = s });
     sd_dnsan_attach(s->dns, e);
 }
 
@@ -135,6 +148,8 @@ const sd_summary_result *sd_summary_finish(sd_summary *s)
     s->r.clients = sd_clientpat_finish(s->cp);
     if (s->host)
         s->r.host = sd_hostsum_finish(s->host);
+    if (s->hdns)
+        s->r.host_dns = sd_hostdns_finish(s->hdns);
     s->r.dns = sd_dnsind_finish(s->dnsind);
     s->r.dns_stats = s->dns ? sd_dnsan_stats_get(s->dns) : NULL;
     s->r.services = sd_svcstats_finish(s->svcst);
@@ -155,6 +170,7 @@ void sd_summary_free(sd_summary *s)
     sd_hoststats_free(s->hs);
     sd_clientpat_free(s->cp);
     sd_hostsum_free(s->host);
+    sd_hostdns_free(s->hdns);
     sd_filesig_free(s->fs);
     sd_service_free(s->svc);
     sd_svcstats_free(s->svcst);

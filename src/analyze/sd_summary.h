@@ -18,6 +18,7 @@
 #include "sd_dnsan.h"
 #include "sd_dnsind.h"
 #include "sd_hoststats.h"
+#include "sd_hostdns.h"
 #include "sd_hostsum.h"
 #include "sd_svcstats.h"
 
@@ -58,6 +59,7 @@ typedef struct sd_summary_result {
     const sd_clientpat_result *clients;
     const sd_summary_files *files;  /* NULL unless opts.files */
     const sd_hostsum_result *host;  /* NULL unless opts.host_set */
+    const sd_hostdns_result *host_dns; /* its DNS; NULL unless opts.host_set */
     const sd_dnsind_result *dns;    /* the DNS section: indicators, names... */
     const sd_dnsan_stats *dns_stats; /* ... and the decoder's counts */
     const sd_svcstats_result *services;

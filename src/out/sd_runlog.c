@@ -140,6 +140,9 @@ void sd_runlog_summary(FILE *f, const sd_summary_result *r)
     if (r->files && r->files->total > r->files->n)
         fprintf(f, "strider summary: %llu file signature(s) seen, %zu listed (the first of each connection "
                    "direction, at most %zu in all)\n", (ull)r->files->total, r->files->n, r->files->max);
+    if (r->host_dns && r->host_dns->total > r->host_dns->n)
+        fprintf(f, "strider summary: --host: %llu DNS transaction(s) involving it not listed (the first %zu "
+                   "are)\n", (ull)(r->host_dns->total - r->host_dns->n), r->host_dns->max);
     if (r->host && r->host->dropped)
         fprintf(f, "strider summary: --host: %llu connection(s) not listed (--max-host-conns %zu), in the "
                    "totals only\n", (ull)r->host->dropped, r->host->max_conns);

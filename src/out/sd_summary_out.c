@@ -1,5 +1,6 @@
 #include "sd_summary_out.h"
 
+#include "sd_hostdns_out.h"
 #include "sd_hostsum_out.h"
 #include "sd_json.h"
 #include "sd_runlog.h"
@@ -116,6 +117,10 @@ void sd_summary_text(sd_buf *b, const sd_summary_result *sr, const sd_engine_sta
     text_capture(b, r, st);
     if (sr->host) {
         sd_hostsum_text(b, sr->host, flush);
+        if (sr->host_dns) {
+            char host[SD_ADDR_STRLEN + 8];
+            sd_hostdns_text(b, sr->host_dns, sd_prefix_str(&sr->host->host, host, sizeof host), flush);
+        }
         if (sr->clients)
             sd_clientpat_text(b, sr->clients, SD_HOSTSTATS_TOP_N, flush);
         if (sr->files)
@@ -272,6 +277,8 @@ void sd_summary_json(sd_buf *b, const sd_summary_result *sr, const sd_engine_sta
     json_capture(&j, b, sr, st);
     if (sr->host) {
         sd_hostsum_json(b, sr->host, flush);
+        if (sr->host_dns)
+            sd_hostdns_json(b, sr->host_dns, flush);
         if (sr->clients)
             sd_clientpat_json(b, sr->clients, flush);
         if (sr->files)

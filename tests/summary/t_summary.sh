@@ -55,6 +55,33 @@ if command -v tshark > /dev/null && [ -d "${SHARED:-}/captures" ]; then
             -e tcp.srcport -e tcp.seq_raw 2>/dev/null | awk 'NF==4' > "$w/t.txt"
         ok "tshark SYNs: $(basename "$f")" 'python3 "$here/check.py" tshark "$w/t.json" "$w/t.txt"'
     done
+    # --host's DNS: the responses whose answers name the network are
+    # responses tshark gives an A record in it, each with its address among
+    # tshark's (tshark's dns.a also holds the additional section; on this
+    # capture the frames are the same); the queries the host asked are
+    # exactly tshark's DNS queries from it
+    f=$SHARED/captures/zeek/testing/btest/Traces/wikipedia.pcap
+    if [ -f "$f" ]; then
+        "$STRIDER" summary --json -q --host 208.80.152.0/24 "$f" > "$w/d.json" 2>/dev/null
+        tshark -r "$f" -Y 'dns.a == 208.80.152.0/24' -T fields -e frame.number -e dns.a 2>/dev/null > "$w/d.txt"
+        ok "--host DNS answers naming it = tshark's" 'python3 -c "
+import json, sys
+t = {int(l.split()[0]): l.split()[1].split(\",\") for l in open(sys.argv[2]) if l.strip()}
+s = [json.loads(l) for l in open(sys.argv[1]) if \"host_dns\" in l]
+ans = [r for r in s if r[\"role\"] == \"answer\"]
+assert ans and all(r[\"frame_reply\"] in t and r[\"answer\"] in t[r[\"frame_reply\"]] for r in ans), (ans, t)
+assert {r[\"frame_reply\"] for r in ans} == set(t), (ans, t)
+" "$w/d.json" "$w/d.txt"'
+        "$STRIDER" summary --json -q --host 141.142.220.118 "$f" > "$w/d.json" 2>/dev/null
+        tshark -r "$f" -Y 'ip.src == 141.142.220.118 && dns.flags.response == 0' -T fields -e frame.number \
+            2>/dev/null > "$w/d.txt"
+        ok "--host DNS asked by it = tshark's queries" 'python3 -c "
+import json, sys
+t = {int(l) for l in open(sys.argv[2]) if l.strip()}
+s = {json.loads(l)[\"frame_query\"] for l in open(sys.argv[1]) if \"host_dns\" in l and \"\\\"asked\\\"\" in l}
+assert t and s == t, (s, t)
+" "$w/d.json" "$w/d.txt"'
+    fi
     # files: the signature's magic bytes are at its offset in tshark's payload
     # of that frame (HTTP gzip bodies of tcpflow's captures; the crafted PE, ELF)
     for c in tcpflow/tests/bug6.pcap tcpflow/tests/test1.pcap "$w/h.pcap"; do

@@ -420,6 +420,60 @@ static void test_terrapin(void **state)
     sd_ssh_free(s);
 }
 
+/* A KEXINIT whose first name-list is list[0..nl), the rest empty, then
+ * NEWKEYS: the parser's view of it. */
+static sd_ssh *kexinit_with(const uint8_t *list, size_t nl)
+{
+    size_t plen = 17 + 10 * 4 + nl + 5;
+    size_t pad = 8 - (5 + plen) % 8 < 4 ? 16 - (5 + plen) % 8 : 8 - (5 + plen) % 8;
+    size_t total = 11 + 5 + plen + pad + 16;
+    uint8_t *b = calloc(1, total), *q = b;
+    memcpy(q, "SSH-2.0-y\r\n", 11);
+    q += 11;
+    uint32_t len = (uint32_t)(1 + plen + pad);
+    uint8_t hdr[6] = { len >> 24, len >> 16 & 255, len >> 8 & 255, len & 255, (uint8_t)pad, 20 };
+    memcpy(q, hdr, 6);
+    q += 6 + 16;
+    uint8_t n4[4] = { 0, 0, nl >> 8 & 255, nl & 255 };
+    memcpy(q, n4, 4);
+    q += 4;
+    memcpy(q, list, nl);
+    q += nl + 9 * 4 + 5 + pad;
+    memcpy(q, "\0\0\0\x0c\x0a\x15", 6);
+    sd_ssh *s = sd_ssh_new(NULL);
+    sd_ssh_feed(s, 0, b, (size_t)(q + 16 - b), 1, 0);
+    free(b);
+    return s;
+}
+
+/* Control bytes (below 0x20, and 0x7f) anywhere in a name-list, in the
+ * eight-byte words the check reads or in the tail, are flagged and made
+ * '?'; space, '~' and bytes from 0x80 are not control bytes. */
+static void test_namelist_control(void **state)
+{
+    (void)state;
+    const uint8_t bad[] = { 0x00, 0x01, 0x09, 0x1f, 0x7f };
+    const uint8_t fine[] = { 0x20, 0x7e, 0x80, 0xff, 'a' };
+    for (size_t nl = 1; nl <= 21; nl++)
+        for (size_t at = 0; at < nl; at++)
+            for (size_t k = 0; k < sizeof bad; k++) {
+                uint8_t list[21];
+                memset(list, 'k', sizeof list);
+                list[at] = bad[k];
+                sd_ssh *s = kexinit_with(list, nl);
+                const sd_ssh_meta *m = sd_ssh_meta_get(s);
+                assert_true(m->side[0].kexinit_seen);
+                assert_int_equal(m->n_anomalies, 1);
+                assert_int_equal(m->anomalies[0].code, SD_SSH_AN_NAMELIST_CHARS);
+                assert_int_equal(m->side[0].lists[SD_SSH_NL_KEX][at], '?');
+                sd_ssh_free(s);
+                list[at] = fine[k];
+                s = kexinit_with(list, nl);
+                assert_int_equal(sd_ssh_meta_get(s)->n_anomalies, 0);
+                sd_ssh_free(s);
+            }
+}
+
 /* A KEXINIT whose first name-list is over the cap but within OpenSSH's
  * packet limit (a client can send one): the list is kept cut at a name's
  * end, flagged, the parse goes on (NEWKEYS and the records are seen), and
@@ -663,7 +717,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_negotiate),     cmocka_unit_test(test_convo_whole),
         cmocka_unit_test(test_convo_chunked), cmocka_unit_test(test_roles_flip),
-        cmocka_unit_test(test_terrapin),      cmocka_unit_test(test_anomalies),
+        cmocka_unit_test(test_terrapin),      cmocka_unit_test(test_namelist_control),
+        cmocka_unit_test(test_anomalies),
         cmocka_unit_test(test_enc_gap_and_bad_len), cmocka_unit_test(test_ssh1),
         cmocka_unit_test(test_banner_limits),
     };

@@ -28,6 +28,7 @@ typedef struct pk_run {
     cli_format fmt;
     sd_buf b;
     uint64_t shown;
+    sd_pktout_layout lay;    /* text and CSV rows */
     const char *plot;        /* --plot FILE */
     sd_report_tcp *tcp;      /* the packets kept for it */
     uint64_t zoom_first, zoom_last;
@@ -43,7 +44,7 @@ static void on_packet(void *ud, const sd_conn *c, const sd_pkt *p, int dir, unsi
     if (r->fmt == CLI_JSON)
         sd_pktout_json(&r->b, c, p, dir, ta);
     else
-        sd_pktout_text(&r->b, c, p, dir, ta, r->fmt == CLI_CSV, r->shown == 0);
+        sd_pktout_text(&r->b, c, p, dir, ta, r->fmt == CLI_CSV, &r->lay);
     r->shown++;
     if (r->b.len > 65536)
         cli_flush(&r->b);

@@ -49,15 +49,16 @@ sd_evfiles *sd_evfiles_open(const char *dir, bool keystrokes, bool live, const c
     fwrite(h.p, 1, h.len, x->f[F_CSV]);
     sd_buf_free(&h);
     if (x->f[F_KEYS])
-        fputs("uid,leg,ts,frame,key,latency_ms\n", x->f[F_KEYS]);
+        fputs("uid,leg,ts,frame,file,file_frame,key,latency_ms\n", x->f[F_KEYS]);
     return x;
 }
 
 static void keystroke_row(sd_buf *b, const sd_event *e)
 {
     const sd_evfield *k = sd_ev_get(e, "key"), *lat = sd_ev_get(e, "latency_ms");
-    sd_buf_printf(b, "%s,%s,%.6f,%llu,%s,", e->uid, sd_leg_name(e->leg), sd_ts_sec(e->ts),
-                  (unsigned long long)e->frame, k ? k->s : "");
+    sd_buf_printf(b, "%s,%s,%.6f,%llu,", e->uid, sd_leg_name(e->leg), sd_ts_sec(e->ts), (unsigned long long)e->frame);
+    sd_csv_origin(b, e->frame);
+    sd_buf_printf(b, ",%s,", k ? k->s : "");
     if (lat)
         sd_buf_printf(b, "%.3f", lat->f);
     sd_buf_printf(b, "\n");

@@ -70,9 +70,21 @@ void sd_evout_details(sd_buf *b, const sd_event *e)
     }
 }
 
+void sd_csv_origin(sd_buf *b, uint64_t frame)
+{
+    const char *file;
+    uint64_t ff;
+    if (!sd_origin(frame, &file, &ff)) {
+        sd_buf_append(b, ",", 1);
+        return;
+    }
+    sd_csv_field(b, file);
+    sd_buf_printf(b, ",%llu", (unsigned long long)ff);
+}
+
 void sd_evout_csv_header(sd_buf *b)
 {
-    sd_buf_printf(b, "uid,stream,ts,frame,frame_last,leg,kind,dir,confidence,details,note\n");
+    sd_buf_printf(b, "uid,stream,ts,frame,frame_last,file,file_frame,leg,kind,dir,confidence,details,note\n");
 }
 
 void sd_evout_csv(sd_buf *b, const sd_event *e)
@@ -81,9 +93,10 @@ void sd_evout_csv(sd_buf *b, const sd_event *e)
     sd_evout_details(&d, e);
     sd_buf_append(&d, "", 1);
     sd_csv_field(b, e->uid);
-    sd_buf_printf(b, ",%llu,%.6f,%llu,%llu,%s,%s,%s,", (unsigned long long)e->stream, sd_ts_sec(e->ts),
-                  (unsigned long long)e->frame, (unsigned long long)e->frame_last, sd_leg_name(e->leg), e->kind,
-                  e->dir < 0 ? "" : e->dir == 0 ? "c2s" : "s2c");
+    sd_buf_printf(b, ",%llu,%.6f,%llu,%llu,", (unsigned long long)e->stream, sd_ts_sec(e->ts),
+                  (unsigned long long)e->frame, (unsigned long long)e->frame_last);
+    sd_csv_origin(b, e->frame);
+    sd_buf_printf(b, ",%s,%s,%s,", sd_leg_name(e->leg), e->kind, e->dir < 0 ? "" : e->dir == 0 ? "c2s" : "s2c");
     if (e->confidence >= 0)
         sd_buf_printf(b, "%.2f", e->confidence);
     sd_buf_append(b, ",", 1);

@@ -2,8 +2,11 @@
  * with Wireshark-style analysis notes. */
 #include "sd_pktout.h"
 
+#include "../common/sd_origin.h"
 #include "../flow/sd_tcp.h"
+#include "sd_evout.h"
 #include "sd_json.h"
+#include "sd_text.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -47,6 +50,12 @@ void sd_pktout_json(sd_buf *b, const sd_conn *c, const sd_pkt *p, int dir, unsig
     sd_json_begin(&j, b);
     sd_json_str(&j, "uid", c->uid);
     sd_json_u64(&j, "frame", p->frame->num);
+    const char *file;
+    uint64_t ff;
+    if (sd_origin(p->frame->num, &file, &ff)) { /* merged inputs: where to look */
+        sd_json_str(&j, "file", file);
+        sd_json_u64(&j, "file_frame", ff);
+    }
     sd_json_f64(&j, "ts", sd_ts_sec(p->frame->ts), 6);
     sd_json_f64(&j, "rel_time", sd_ts_sec(p->frame->ts - c->start), 6);
     sd_json_str(&j, "dir", dir ? "resp" : "orig");
@@ -72,7 +81,34 @@ void sd_pktout_json(sd_buf *b, const sd_conn *c, const sd_pkt *p, int dir, unsig
     sd_json_end(&j);
 }
 
-void sd_pktout_text(sd_buf *b, const sd_conn *c, const sd_pkt *p, int dir, unsigned ta, bool csv, bool first)
+/* Text's file columns with merged inputs: file_frame after frame, the
+ * file (of any length) last before the notes; "-" for a frame past the
+ * merge map's cap. CSV has both after frame (sd_csv_origin). */
+static void origin_text(sd_buf *b, const sd_pkt *p, bool file_part)
+{
+    const char *file = "-";
+    uint64_t ff;
+    bool known = sd_origin(p->frame->num, &file, &ff);
+    if (file_part) {
+        sd_text_puts(b, file); /* a path given by the user, still terminal-safe */
+        sd_buf_append(b, "  ", 2);
+    } else if (known)
+        sd_buf_printf(b, "%10llu ", (unsigned long long)ff);
+    else
+        sd_buf_printf(b, "%10s ", "-");
+}
+
+static void header(sd_buf *b, bool csv, bool files)
+{
+    if (csv)
+        sd_buf_printf(b, "frame,file,file_frame,rel_time,dir,flags,seq,ack,len,win,notes\n");
+    else
+        sd_buf_printf(b, "%8s %s%11s  %s  %-6s %10s %10s %6s %8s  %snotes\n", "frame", files ? "file_frame " : "",
+                      "time", "dir", "flags", "seq", "ack", "len", "win", files ? "file  " : "");
+}
+
+void sd_pktout_text(sd_buf *b, const sd_conn *c, const sd_pkt *p, int dir, unsigned ta, bool csv,
+                    sd_pktout_layout *lay)
 {
     char flags[9] = "", notes[160], ack[16] = "", seq[16] = "", win[24] = "";
     if (p->l4 == SD_L4_TCP) {
@@ -83,18 +119,27 @@ void sd_pktout_text(sd_buf *b, const sd_conn *c, const sd_pkt *p, int dir, unsig
         snprintf(win, sizeof win, "%llu", (unsigned long long)sd_tcp_scaled_win(c, p, dir));
     }
     notes_str(ta, notes, sizeof notes, csv ? ';' : ' ');
-    if (!csv && first)
-        sd_buf_printf(b, "%8s %11s  %s  %-6s %10s %10s %6s %8s  %s\n", "frame", "time", "dir",
-                      "flags", "seq", "ack", "len", "win", "notes");
-    if (csv && first)
-        sd_buf_printf(b, "frame,rel_time,dir,flags,seq,ack,len,win,notes\n");
+    if (!lay->started) {
+        const char *file;
+        uint64_t ff;
+        lay->files = csv || sd_origin(p->frame->num, &file, &ff);
+        lay->started = true;
+        header(b, csv, lay->files);
+    }
     unsigned long long fr = p->frame->num;
     double rel = sd_ts_sec(p->frame->ts - c->start);
-    if (csv)
-        sd_buf_printf(b, "%llu,%.6f,%s,%s,%s,%s,%u,%s,%s\n", fr, rel, dir ? "resp" : "orig", flags,
-                      seq, ack, p->payload_wire, win, notes);
-    else
-        sd_buf_printf(b, "%8llu %11.6f  %s  %-6s %10s %10s %6u %8s  %s\n", fr, rel,
-                      dir ? "<-" : "->", flags, seq, ack, p->payload_wire, win, notes);
+    sd_buf_printf(b, csv ? "%llu," : "%8llu ", fr);
+    if (csv) {
+        sd_csv_origin(b, p->frame->num);
+        sd_buf_printf(b, ",%.6f,%s,%s,%s,%s,%u,%s,%s\n", rel, dir ? "resp" : "orig", flags, seq, ack,
+                      p->payload_wire, win, notes);
+        return;
+    }
+    if (lay->files)
+        origin_text(b, p, false);
+    sd_buf_printf(b, "%11.6f  %s  %-6s %10s %10s %6u %8s  ", rel, dir ? "<-" : "->", flags, seq, ack,
+                  p->payload_wire, win);
+    if (lay->files)
+        origin_text(b, p, true);
+    sd_buf_printf(b, "%s\n", notes);
 }
-

@@ -174,6 +174,47 @@ recs=$("$STRIDER" conns -j "$D" "$out/shifted.pcap" | grep -o '"file":"[^"]*","f
     bad "merged ssh records: file_first_frame not 3 in both"
 [ "$("$STRIDER" ssh -m "$D" "$out/shifted.pcap" | grep -c '^SSH ')" = 2 ] || bad "merged: not 2 SSH connections"
 
+# CSV events (stdout and -o DIR's events.csv, keystrokes.csv): file and
+# file_frame columns, those of D alone per file; empty with one file
+csvff() { cut -d, -f"$2" "$1" | tail -n +2 | tr '\n' ' '; } # file, column
+"$STRIDER" ssh --csv "$D" "$out/shifted.pcap" > "$out/m.csv"
+"$STRIDER" ssh -p -o "$out/od" "$D" "$out/shifted.pcap" > /dev/null
+"$STRIDER" ssh -p -o "$out/o1" "$D" > /dev/null
+head -n 1 "$out/m.csv" | grep -q '^uid,stream,ts,frame,frame_last,file,file_frame,' || bad "CSV events: header"
+cmp -s "$out/m.csv" "$out/od/events.csv" || bad "CSV events: stdout and -o events.csv differ"
+for f in "$D" "$out/shifted.pcap"; do
+    got=$(grep -F ",$f," "$out/m.csv" | cut -d, -f7 | tr '\n' ' ')
+    [ "$got" = "$alone" ] || bad "merged CSV events, $f: file_frame $got, alone $alone"
+    got=$(grep -F ",$f," "$out/od/keystrokes.csv" | cut -d, -f6 | tr '\n' ' ')
+    [ -n "$got" ] && [ "$got" = "$(csvff "$out/o1/keystrokes.csv" 4)" ] || bad "merged keystrokes.csv, $f: $got"
+done
+"$STRIDER" ssh --csv "$D" | tail -n +2 | cut -d, -f6,7 | grep -vqx ',' && bad "one file: CSV events with a file"
+
+# packets: each file's rows (JSON, CSV, text) carry the frames of that file
+# read alone; with one file no file in JSON or text, empty CSV cells
+alone=$("$STRIDER" packets -n 0 -j "$D" | grep -o '"frame":[0-9]*' | cut -d: -f2 | tr '\n' ' ')
+seen=
+for s in 0 1; do
+    "$STRIDER" packets -n "$s" -j "$D" "$out/shifted.pcap" > "$out/p.json"
+    f=$(grep -o '"file":"[^"]*"' "$out/p.json" | sort -u | cut -d'"' -f4)
+    [ "$(echo "$f" | wc -l)" = 1 ] && [ -n "$f" ] || bad "merged packets -n $s: files '$f'"
+    seen="$seen $f"
+    got=$(grep -o '"file_frame":[0-9]*' "$out/p.json" | cut -d: -f2 | tr '\n' ' ')
+    [ -n "$alone" ] && [ "$got" = "$alone" ] || bad "merged packets -n $s JSON: file_frame $got, alone $alone"
+    [ "$(grep -c . "$out/p.json")" = "$(grep -c '"file_frame"' "$out/p.json")" ] || bad "merged packets -n $s: a row without file_frame"
+    "$STRIDER" packets -n "$s" --csv "$D" "$out/shifted.pcap" > "$out/p.csv"
+    head -n 1 "$out/p.csv" | grep -qx 'frame,file,file_frame,rel_time,dir,flags,seq,ack,len,win,notes' || bad "packets CSV header"
+    [ "$(csvff "$out/p.csv" 3)" = "$alone" ] || bad "merged packets -n $s CSV: file_frame $(csvff "$out/p.csv" 3)"
+    [ "$(csvff "$out/p.csv" 2 | tr ' ' '\n' | sort -u | grep .)" = "$f" ] || bad "merged packets -n $s CSV: file column"
+    got=$("$STRIDER" packets -n "$s" "$D" "$out/shifted.pcap" | tail -n +2 | awk '{ print $2 }' | tr '\n' ' ')
+    [ "$got" = "$alone" ] || bad "merged packets -n $s text: file_frame column $got"
+    "$STRIDER" packets -n "$s" "$D" "$out/shifted.pcap" | tail -n +2 | grep -vqF "  $f  " && bad "merged packets -n $s text: a row without its file"
+done
+[ "$(echo $seen | tr ' ' '\n' | sort -u | wc -l)" = 2 ] || bad "merged packets: streams 0 and 1 not one per file ($seen)"
+"$STRIDER" packets -n 0 -j "$D" | grep -q '"file' && bad "one file: packets JSON with file"
+"$STRIDER" packets -n 0 "$D" | head -n 1 | grep -q 'file' && bad "one file: packets text with file columns"
+"$STRIDER" packets -n 0 --csv "$D" | tail -n +2 | cut -d, -f2,3 | grep -vqx ',' && bad "one file: packets CSV with a file"
+
 # the same file twice (by another name) is said, once
 "$STRIDER" conns "$D" "$REPO/samples/../samples/demo.pcap" 2> "$out/e" > /dev/null
 [ "$(grep -c 'are the same file' "$out/e")" = 1 ] || bad "same file twice: not said once"

@@ -194,9 +194,14 @@ static void flags_history(sd_conn *c, const sd_pkt *p, int dir, unsigned r)
         sd_conn_history_add(c, 'S', dir);
     if ((fl & SD_TH_SYN) && (fl & SD_TH_ACK))
         sd_conn_history_add(c, 'H', dir);
-    if (p->payload_wire > 0)
+    /* Zeek's D and A come only from segments with none of SYN, FIN, RST
+     * (update_history in its TCP analyzer): data on a SYN (TCP Fast Open),
+     * on a FIN or on a RST adds no D. The bytes still count in orig_bytes
+     * and payload_bytes; only the letter follows Zeek. */
+    bool plain = !(fl & (SD_TH_SYN | SD_TH_FIN | SD_TH_RST));
+    if (plain && p->payload_wire > 0)
         sd_conn_history_add(c, 'D', dir);
-    else if ((fl & SD_TH_ACK) && !(fl & (SD_TH_SYN | SD_TH_FIN | SD_TH_RST)))
+    else if (plain && (fl & SD_TH_ACK))
         sd_conn_history_add(c, 'A', dir);
     if (fl & SD_TH_FIN)
         sd_conn_history_add(c, 'F', dir);

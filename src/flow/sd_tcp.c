@@ -172,9 +172,15 @@ static unsigned analyze_ack(sd_flow *f, const sd_pkt *p, int dir, unsigned seqr)
     if (!(p->flags & SD_TH_ACK))
         return 0;
     bool pure = p->payload_wire == 0 && !(p->flags & (SD_TH_SYN | SD_TH_FIN | SD_TH_RST));
+    /* Wireshark's tcp.analysis.duplicate_ack, so an analyst can find each
+     * one with that filter: no payload, no SYN/FIN/RST, the same ACK and the
+     * same non-zero window as this direction's last segment, sent at its
+     * next sequence number, and not the answer to a keep-alive or window
+     * probe. Unlike RFC 5681 §2 it does not ask that data be outstanding:
+     * a repeated ACK after the peer's last byte counts too. */
     if (t->acked_any && pure && !(seqr & SD_TA_KEEPALIVE)) {
-        if (p->ack == t->last_ack && p->win == t->last_win && f->t[!dir].started &&
-            SD_SEQ_LT(p->ack, f->t[!dir].max_end))
+        if (p->ack == t->last_ack && p->win == t->last_win && p->win != 0 && p->seq == t->max_end &&
+            !f->t[!dir].last_probe)
             r |= SD_TA_DUPACK;
         else if (p->ack == t->last_ack && p->win != t->last_win)
             r |= SD_TA_WINUPDATE;
@@ -397,6 +403,7 @@ unsigned sd_tcp_packet(sd_flow *f, const sd_pkt *p, int dir)
         c->established = true;
     unsigned r = analyze_seq(f, p, dir, ts);
     r |= analyze_ack(f, p, dir, r);
+    f->t[dir].last_probe = r & (SD_TA_KEEPALIVE | SD_TA_WINPROBE);
     acked_gaps(f, p, dir);
     track_size(c, &f->t[dir], p, dir);
     sd_dirstats *d = &c->d[dir];

@@ -21,6 +21,7 @@ typedef struct sd_tcptrack {
     uint32_t last_ack;
     uint16_t last_win;
     bool acked_any;
+    bool last_probe;       /* this direction's last segment was a keep-alive or window probe */
     uint32_t holes[SD_TCP_HOLES][2]; /* seq ranges skipped over, not yet filled */
     sd_ts hole_ts[SD_TCP_HOLES];
     uint8_t nholes;

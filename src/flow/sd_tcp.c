@@ -172,9 +172,15 @@ static unsigned analyze_ack(sd_flow *f, const sd_pkt *p, int dir, unsigned seqr)
     if (!(p->flags & SD_TH_ACK))
         return 0;
     bool pure = p->payload_wire == 0 && !(p->flags & (SD_TH_SYN | SD_TH_FIN | SD_TH_RST));
+    /* Wireshark's tcp.analysis.duplicate_ack, so an analyst can find each
+     * one with that filter: no payload, no SYN/FIN/RST, the same ACK and the
+     * same non-zero window as this direction's last segment, sent at its
+     * next sequence number, and not the answer to a keep-alive or window
+     * probe. Unlike RFC 5681 §2 it does not ask that data be outstanding:
+     * a repeated ACK after the peer's last byte counts too. */
     if (t->acked_any && pure && !(seqr & SD_TA_KEEPALIVE)) {
-        if (p->ack == t->last_ack && p->win == t->last_win && f->t[!dir].started &&
-            SD_SEQ_LT(p->ack, f->t[!dir].max_end))
+        if (p->ack == t->last_ack && p->win == t->last_win && p->win != 0 && p->seq == t->max_end &&
+            !f->t[!dir].last_probe)
             r |= SD_TA_DUPACK;
         else if (p->ack == t->last_ack && p->win != t->last_win)
             r |= SD_TA_WINUPDATE;
@@ -194,9 +200,14 @@ static void flags_history(sd_conn *c, const sd_pkt *p, int dir, unsigned r)
         sd_conn_history_add(c, 'S', dir);
     if ((fl & SD_TH_SYN) && (fl & SD_TH_ACK))
         sd_conn_history_add(c, 'H', dir);
-    if (p->payload_wire > 0)
+    /* Zeek's D and A come only from segments with none of SYN, FIN, RST
+     * (update_history in its TCP analyzer): data on a SYN (TCP Fast Open),
+     * on a FIN or on a RST adds no D. The bytes still count in orig_bytes
+     * and payload_bytes; only the letter follows Zeek. */
+    bool plain = !(fl & (SD_TH_SYN | SD_TH_FIN | SD_TH_RST));
+    if (plain && p->payload_wire > 0)
         sd_conn_history_add(c, 'D', dir);
-    else if ((fl & SD_TH_ACK) && !(fl & (SD_TH_SYN | SD_TH_FIN | SD_TH_RST)))
+    else if (plain && (fl & SD_TH_ACK))
         sd_conn_history_add(c, 'A', dir);
     if (fl & SD_TH_FIN)
         sd_conn_history_add(c, 'F', dir);
@@ -392,6 +403,7 @@ unsigned sd_tcp_packet(sd_flow *f, const sd_pkt *p, int dir)
         c->established = true;
     unsigned r = analyze_seq(f, p, dir, ts);
     r |= analyze_ack(f, p, dir, r);
+    f->t[dir].last_probe = r & (SD_TA_KEEPALIVE | SD_TA_WINPROBE);
     acked_gaps(f, p, dir);
     track_size(c, &f->t[dir], p, dir);
     sd_dirstats *d = &c->d[dir];

@@ -2,7 +2,9 @@
 """Connections where Zeek's conn.log rules are subtle: a RST after a
 completed FIN exchange (Zeek keeps SF: UpdateClosedState ignores it), a
 RST that carries data (not stream data: Zeek's orig_bytes leaves it out),
-and a RST after only the client's FIN (RSTO)."""
+a RST after only the client's FIN (RSTO), and data on a SYN (TCP Fast
+Open) and on a FIN: Zeek's history adds D only for segments without
+SYN/FIN/RST, so that connection is ShAFf with 7 bytes."""
 import os
 import sys
 
@@ -31,4 +33,10 @@ p.tcp(A, B, 1001, 80, 204, 601, RST | ACK, b"rstdata!")
 hs(p, 1002, 300, 700)
 p.tcp(A, B, 1002, 80, 301, 701, FIN | ACK)
 p.tcp(A, B, 1002, 80, 302, 701, RST)
+p.tcp(A, B, 1003, 80, 400, 0, SYN, b"tfo!")
+p.tcp(B, A, 80, 1003, 800, 405, SYN | ACK)
+p.tcp(A, B, 1003, 80, 405, 801, ACK)
+p.tcp(A, B, 1003, 80, 405, 801, FIN | ACK, b"bye")
+p.tcp(B, A, 80, 1003, 801, 409, FIN | ACK)
+p.tcp(A, B, 1003, 80, 409, 802, ACK)
 p.close()

@@ -30,6 +30,7 @@ typedef struct run {
     sd_buf conns[3];
     sd_buf pj, pt;           /* packets: JSON, text and CSV */
     uint64_t npkt;
+    sd_pktout_layout lay[2]; /* text rows, CSV rows (alternating packets) */
     bool following;          /* the first TCP connection is claimed */
     sd_follow_out fj, fa;    /* follow: JSON, ASCII */
     sd_buf follow_json, follow_text;
@@ -53,7 +54,7 @@ static void packet_seen(void *ud, const sd_conn *c, const sd_pkt *p, int dir, un
     if (!c)
         return;
     sd_pktout_json(&r->pj, c, p, dir, ta);
-    sd_pktout_text(&r->pt, c, p, dir, ta, r->npkt & 1, r->npkt == 0);
+    sd_pktout_text(&r->pt, c, p, dir, ta, r->npkt & 1, &r->lay[r->npkt & 1]);
     r->npkt++;
 }
 

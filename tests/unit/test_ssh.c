@@ -433,13 +433,13 @@ static sd_ssh *kexinit_with(const uint8_t *list, size_t nl)
     uint32_t len = (uint32_t)(1 + plen + pad);
     uint8_t hdr[6] = { len >> 24, len >> 16 & 255, len >> 8 & 255, len & 255, (uint8_t)pad, 20 };
     memcpy(q, hdr, 6);
-    q += 6 + 16;
-    uint8_t n4[4] = { 0, 0, nl >> 8 & 255, nl & 255 };
+    q += 6 + 16; /* message 20, then a zero cookie */
+    uint8_t n4[4] = { nl >> 24, nl >> 16 & 255, nl >> 8 & 255, nl & 255 };
     memcpy(q, n4, 4);
     q += 4;
     memcpy(q, list, nl);
-    q += nl + 9 * 4 + 5 + pad;
-    memcpy(q, "\0\0\0\x0c\x0a\x15", 6);
+    q += nl + 9 * 4 + 5 + pad; /* nine empty lists, follows, reserved, padding */
+    memcpy(q, "\0\0\0\x0c\x0a\x15", 6); /* NEWKEYS */
     sd_ssh *s = sd_ssh_new(NULL);
     sd_ssh_feed(s, 0, b, (size_t)(q + 16 - b), 1, 0);
     free(b);
@@ -480,25 +480,11 @@ static void test_namelist_control(void **state)
  * no HASSH is made of the cut list. */
 static void long_namelist(void)
 {
-    size_t nl = SD_SSH_MAX_NAMELIST + 5000, plen = 17 + 10 * 4 + nl + 5;
-    size_t pad = 8 - (5 + plen) % 8 < 4 ? 16 - (5 + plen) % 8 : 8 - (5 + plen) % 8;
-    size_t total = 11 + 5 + plen + pad + 16;
-    uint8_t *b = calloc(1, total), *q = b;
-    memcpy(q, "SSH-2.0-y\r\n", 11);
-    q += 11;
-    uint32_t len = (uint32_t)(1 + plen + pad);
-    uint8_t hdr[6] = { len >> 24, len >> 16 & 255, len >> 8 & 255, len & 255, (uint8_t)pad, 20 };
-    memcpy(q, hdr, 6);
-    q += 6 + 16; /* message 20, then a zero cookie */
-    uint8_t n4[4] = { nl >> 24, nl >> 16 & 255, nl >> 8 & 255, nl & 255 };
-    memcpy(q, n4, 4);
-    q += 4;
+    size_t nl = SD_SSH_MAX_NAMELIST + 5000;
+    uint8_t *list = malloc(nl);
     for (size_t i = 0; i < nl; i++)
-        q[i] = i % 10 == 9 ? ',' : 'k';
-    q += nl + 9 * 4 + 5 + pad; /* nine empty lists, follows, reserved, padding */
-    memcpy(q, "\0\0\0\x0c\x0a\x15", 6); /* NEWKEYS */
-    sd_ssh *s = sd_ssh_new(NULL);
-    sd_ssh_feed(s, 0, b, (size_t)(q + 16 - b), 1, 0);
+        list[i] = i % 10 == 9 ? ',' : 'k';
+    sd_ssh *s = kexinit_with(list, nl);
     const sd_ssh_meta *m = sd_ssh_meta_get(s);
     assert_int_equal(m->anomalies[0].code, SD_SSH_AN_NAMELIST_LONG);
     assert_true(m->side[0].kexinit_seen);
@@ -509,7 +495,7 @@ static void long_namelist(void)
     assert_true(m->side[0].newkeys_seen);
     assert_string_equal(m->side[0].hassh, "");
     sd_ssh_free(s);
-    free(b);
+    free(list);
 }
 
 static void test_anomalies(void **state)

@@ -85,8 +85,10 @@ static void fw_chunk(void *ctx, sd_conn *c, void *st, int dir, const sd_chunk *c
 static void fw_incons(void *ctx, sd_conn *c, void *st, int dir, const sd_reasm_inconsistency *i)
 {
     run *r = ctx;
-    if (st == r)
-        sd_follow_inconsistency(&r->fa, dir);
+    if (st == r) {
+        sd_follow_overlap(&r->fj, dir, i);
+        sd_follow_overlap(&r->fa, dir, i);
+    }
 }
 
 static void fw_end(void *ctx, sd_conn *c, void *st)
@@ -94,8 +96,8 @@ static void fw_end(void *ctx, sd_conn *c, void *st)
     run *r = ctx;
     if (st != r)
         return;
-    sd_follow_end(&r->fj);
-    sd_follow_end(&r->fa);
+    sd_follow_end(&r->fj, c);
+    sd_follow_end(&r->fa, c);
 }
 
 static void check(run *r, const sd_engine *e)

@@ -72,6 +72,7 @@ int cli_opt_reasm(const char *cmd, cli_reasm *r, int o, const char *arg)
     case CLI_OPT_OVERLAP: return opt_overlap(cmd, arg, &r->ro.policy);
     case CLI_OPT_SCAP: return cli_opt_size(cmd, "stream-cap", arg, 1, SIZE_MAX, false, &r->ro.stream_cap);
     case CLI_OPT_MEMCAP: return cli_opt_size(cmd, "memcap", arg, 1, SIZE_MAX, false, &r->budget.cap);
+    case CLI_OPT_HCAP: return cli_opt_size(cmd, "overlap-memcap", arg, 1, SIZE_MAX, false, &r->ro.hist_cap);
     default: return -1;
     }
 }

@@ -21,11 +21,26 @@ void cli_deprecated(const char *cmd, const char *old, const char *now);
 int cli_opt_frames(const char *cmd, const char *opt, const char *arg, uint64_t *first, uint64_t *last);
 
 /* The reassembly options the reassembling commands (follow, extract)
- * share: --overlap, --stream-cap, --memcap (default 1G in all). */
-enum { CLI_OPT_OVERLAP = 0x1101, CLI_OPT_SCAP, CLI_OPT_MEMCAP };
+ * share: --overlap, --stream-cap, --memcap (default 1G in all),
+ * --overlap-memcap (the overlap history per direction). */
+enum { CLI_OPT_OVERLAP = 0x1101, CLI_OPT_SCAP, CLI_OPT_MEMCAP, CLI_OPT_HCAP };
 #define CLI_REASM_OPTS                                                                                  \
     { "overlap", required_argument, 0, CLI_OPT_OVERLAP }, { "stream-cap", required_argument, 0, CLI_OPT_SCAP }, \
-    { "memcap", required_argument, 0, CLI_OPT_MEMCAP }
+    { "memcap", required_argument, 0, CLI_OPT_MEMCAP }, { "overlap-memcap", required_argument, 0, CLI_OPT_HCAP }
+/* Their help (follow and extract): what each policy can and cannot decide. */
+#define CLI_OVERLAP_HELP                                                                                \
+    "      --overlap P      which copy wins where two copies of the same bytes\n"                      \
+    "                       differ: first (default, as tshark), last (as tcpflow),\n"                 \
+    "                       linux, windows, bsd (Suricata's target policies). It\n"                   \
+    "                       decides only between copies that both arrive before\n"                    \
+    "                       the bytes are delivered (held behind a hole); bytes\n"                    \
+    "                       already delivered keep their first copy whatever P,\n"                    \
+    "                       marked, and counted where P would have taken the other\n"                 \
+    "                       (*_overlap_policy_unapplied_bytes in extract's index)\n"                 \
+    "      --overlap-memcap N  memory per direction for the delivered bytes later\n"                  \
+    "                       copies are compared with (default 256K: the last 128\n"                   \
+    "                       KiB and 8192 segments); older retransmitted bytes are\n"                  \
+    "                       counted (*_overlap_unchecked_bytes), not compared\n"
 typedef struct cli_reasm {
     sd_reasm_budget budget;
     sd_reasm_opts ro;     /* ro.budget points at budget: the struct must not move */

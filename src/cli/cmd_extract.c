@@ -54,8 +54,7 @@ static const char HELP[] =
     "                       writes: no transcripts, no index.jsonl, no signature\n"
     "                       scan (the fastest mode)\n"
     "      --all            also list sessions without payload in index.jsonl\n"
-    "      --overlap P      which copy of overlapping bytes wins: first (default,\n"
-    "                       as tshark), last (as tcpflow), linux, windows, bsd\n"
+    CLI_OVERLAP_HELP
     "      --stream-cap N   out-of-order bytes held per direction (default 4M)\n"
     "      --memcap N       out-of-order bytes held in all (default 1G); a stream\n"
     "                       that hits a cap is marked truncated everywhere\n"

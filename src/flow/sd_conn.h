@@ -44,6 +44,9 @@ typedef struct sd_dirstats {
     uint64_t stream_bytes;        /* in-order payload delivered */
     uint64_t gap_bytes;           /* holes delivered as gaps */
     uint64_t inconsistent_bytes;  /* overlapping copies with different bytes */
+    uint64_t unchecked_bytes;     /* retransmitted bytes older than the overlap history */
+    uint64_t policy_unapplied_bytes; /* differing bytes delivered already that --overlap
+                                        would have replaced */
     bool stream_truncated;        /* a memory cap was hit */
 } sd_dirstats;
 

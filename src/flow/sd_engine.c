@@ -134,6 +134,8 @@ static void reasm_collect(sd_flow *f)
         ds->stream_bytes = s->bytes_delivered;
         ds->gap_bytes = s->gap_bytes;
         ds->inconsistent_bytes = s->inconsistent_bytes;
+        ds->unchecked_bytes = s->unchecked_bytes;
+        ds->policy_unapplied_bytes = s->policy_unapplied_bytes;
         ds->stream_truncated = s->truncated;
         f->c.reasm_on = true;
     }

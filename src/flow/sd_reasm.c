@@ -229,6 +229,8 @@ sd_reasm *sd_reasm_new(const sd_reasm_opts *opts, const sd_reasm_cb *cb)
         r->opts = *opts;
     if (r->opts.stream_cap == 0)
         r->opts.stream_cap = REASM_DEFAULT_CAP;
+    if (r->opts.hist_cap == 0)
+        r->opts.hist_cap = SD_REASM_HIST_CAP_DEFAULT;
     if (cb)
         r->cb = *cb;
     /* per-instance seed (address under ASLR) so an attacker cannot line
@@ -445,7 +447,7 @@ static void data_in(sd_reasm *r, uint64_t uoff, const uint8_t *data, uint32_t le
     if (uoff < r->next_off) {
         /* (partly) already delivered: those bytes stay as delivered */
         uint64_t old = SD_MIN(end, r->next_off) - uoff;
-        bool diff = sdr_hist_check(r, uoff, data, old, frame);
+        bool diff = sdr_hist_check(r, uoff, data, old, frame, uoff, end);
         if (end <= r->next_off) {
             if (diff) {
                 r->st.inconsistent_segments++;

@@ -49,13 +49,25 @@ typedef struct sd_chunk {
     uint32_t flags;
 } sd_chunk;
 
+/* Bytes of each copy an inconsistency carries (the first ones of the
+ * differing range): enough to read a planted word or command; the writers
+ * say when the range was longer. */
+#define SD_REASM_INCONS_SHOW 256u
+
 /* Reported when two copies of the same stream bytes differ (an evasion
- * indicator): both frames, the offset and length of the differing range. */
+ * indicator): both frames, the offset and length of the differing range,
+ * the first `shown` bytes of both copies (valid only during the callback),
+ * and which copy the stream holds. */
 typedef struct sd_reasm_inconsistency {
     uint64_t offset;
     uint32_t len;
     uint64_t old_frame, new_frame;
     sd_ts ts;
+    const uint8_t *old_bytes, *new_bytes;
+    uint32_t shown;        /* min(len, SD_REASM_INCONS_SHOW) */
+    bool new_kept;         /* the newer copy replaced the older (held, not yet delivered) */
+    bool delivered;        /* the older copy was delivered already: it stays, whatever the policy */
+    bool policy_unapplied; /* delivered, and --overlap would have taken the newer copy */
 } sd_reasm_inconsistency;
 
 typedef struct sd_reasm_cb {
@@ -75,7 +87,18 @@ typedef struct sd_reasm_opts {
     sd_overlap_policy policy;
     size_t stream_cap;          /* out-of-order bytes held per stream; 0 = 4 MiB */
     sd_reasm_budget *budget;    /* may be NULL (no global cap) */
+    size_t hist_cap;            /* bytes of memory for the overlap history of delivered
+                                   bytes and their frames; 0 = SD_REASM_HIST_CAP_DEFAULT */
 } sd_reasm_opts;
+
+/* A conflicting copy can come long after the bytes it overwrites (1,100
+ * one-byte segments or 70 KB later): the history of delivered bytes is
+ * bounded by memory, not by segment count. Half of it keeps bytes (128 KiB
+ * by default: twice the largest unscaled TCP window, so a retransmission of
+ * anything one window back is compared), half the frames that carried them
+ * (8,192 segments by default, 16 bytes each). Retransmitted bytes older than
+ * that are counted (overlap_unchecked_bytes), never silently accepted. */
+#define SD_REASM_HIST_CAP_DEFAULT ((size_t)256 << 10)
 
 typedef struct sd_reasm_stats {
     uint64_t bytes_delivered;
@@ -83,6 +106,10 @@ typedef struct sd_reasm_stats {
     uint64_t retrans_segments, retrans_bytes;       /* exact duplicates dropped */
     uint64_t inconsistent_segments, inconsistent_bytes;
     uint64_t ooo_segments;                          /* arrived ahead of a hole */
+    uint64_t unchecked_bytes;   /* retransmitted bytes older than the history (its cap, or
+                                   before a gap): not compared */
+    uint64_t policy_unapplied_bytes; /* differing bytes delivered already that --overlap
+                                        would have replaced */
     bool truncated;                                 /* hit a memory cap */
 } sd_reasm_stats;
 

@@ -14,12 +14,29 @@ void sdr_hist_reset(sd_reasm *r)
     r->rcount = 0;
 }
 
+/* Largest power of two <= x (0 for 0). */
+static size_t pow2_floor(size_t x)
+{
+    size_t p = 1;
+    if (x == 0)
+        return 0;
+    while (p <= x / 2)
+        p <<= 1;
+    return p;
+}
+
+/* The byte ring's limit: half of hist_cap (see SD_REASM_HIST_CAP_DEFAULT);
+ * 0 = no history. */
 static size_t hist_limit(const sd_reasm *r)
 {
-    size_t lim = REASM_HIST_MAX;
-    while (lim > 16 && lim > r->opts.stream_cap)
-        lim >>= 1;
-    return lim;
+    return r->opts.hist_cap < REASM_HIST_CAP_MIN ? 0 : pow2_floor(r->opts.hist_cap / 2);
+}
+
+/* The frame ring's limit: the other half, in records. */
+static uint32_t recs_limit(const sd_reasm *r)
+{
+    size_t n = pow2_floor(r->opts.hist_cap / 2 / sizeof(hrec));
+    return n > UINT32_MAX / 2 ? UINT32_MAX / 2 + 1 : (uint32_t)n;
 }
 
 /* Make room for len more bytes; grows the ring (power of two) up to the
@@ -28,7 +45,7 @@ static void hist_reserve(sd_reasm *r, uint64_t len)
 {
     size_t lim = hist_limit(r);
     uint64_t want = (r->next_off - r->hstart) + len;
-    if (r->hcap >= lim || want <= r->hcap)
+    if (lim == 0 || r->hcap >= lim || want <= r->hcap)
         return;
     size_t ncap = r->hcap ? r->hcap : SD_MIN((size_t)REASM_HIST_MIN, lim);
     while (ncap < want && ncap < lim)
@@ -46,7 +63,7 @@ static void hist_reserve(sd_reasm *r, uint64_t len)
     r->hist = nh;
     r->hcap = ncap;
     if (!r->recs) { /* grows with the segments: a short connection needs few */
-        r->rcap = REASM_HIST_RECS_MIN;
+        r->rcap = SD_MIN(REASM_HIST_RECS_MIN, recs_limit(r));
         r->recs = sd_malloc(r->rcap * sizeof(hrec));
     }
 }
@@ -99,7 +116,7 @@ void sdr_hist_append(sd_reasm *r, const uint8_t *p, uint64_t len, uint64_t frame
         r->hstart = end - r->hcap;
 
     /* frame record */
-    if (r->rcount == r->rcap && r->rcap < REASM_HIST_RECS)
+    if (r->rcount == r->rcap && r->rcap < recs_limit(r))
         recs_grow(r);
     const uint32_t m = r->rcap - 1;
     if (r->rcount > 0 && r->recs[(r->rhead + r->rcount - 1) & m].frame == frame) {
@@ -135,18 +152,25 @@ static uint32_t hist_rec_find(const sd_reasm *r, uint64_t off)
     return lo;
 }
 
-static void report(sd_reasm *r, uint64_t off, uint64_t len, uint64_t old_frame, uint64_t new_frame)
+/* One differing range: counted, and handed to the callback with the first
+ * bytes of both copies. */
+void sdr_report(sd_reasm *r, const sd_reasm_inconsistency *in)
 {
-    r->st.inconsistent_bytes += len;
+    r->st.inconsistent_bytes += in->len;
+    if (in->policy_unapplied)
+        r->st.policy_unapplied_bytes += in->len;
     if (r->cb.inconsistency) {
-        sd_reasm_inconsistency i = {off, (uint32_t)len, old_frame, new_frame, r->cur_ts};
+        sd_reasm_inconsistency i = *in;
+        i.shown = SD_MIN(i.len, SD_REASM_INCONS_SHOW);
+        i.ts = r->cur_ts;
         r->cb.inconsistency(r->cb.ud, &i);
     }
 }
 
-/* Reports the differing sub-range of a and b (same length) at off. */
+/* Reports the differing sub-range of a (held) and b (new), same length, at
+ * off; new_kept: the policy takes b. */
 bool sdr_diff_report(sd_reasm *r, uint64_t off, const uint8_t *a, const uint8_t *b, uint32_t n,
-                     uint64_t old_frame, uint64_t new_frame)
+                     uint64_t old_frame, uint64_t new_frame, bool new_kept)
 {
     if (memcmp(a, b, n) == 0)
         return false;
@@ -155,18 +179,42 @@ bool sdr_diff_report(sd_reasm *r, uint64_t off, const uint8_t *a, const uint8_t 
         i++;
     while (a[j - 1] == b[j - 1])
         j--;
-    report(r, off + i, j - i, old_frame, new_frame);
+    sdr_report(r, &(sd_reasm_inconsistency){ .offset = off + i, .len = j - i, .old_frame = old_frame,
+                                             .new_frame = new_frame, .old_bytes = a + i,
+                                             .new_bytes = b + i, .new_kept = new_kept });
     return true;
 }
 
-/* Compares new bytes p at [off, off+len) (all below next_off) with the
- * history; bytes outside it cannot be checked. Returns true if any differ. */
-bool sdr_hist_check(sd_reasm *r, uint64_t off, const uint8_t *p, uint64_t len, uint64_t frame)
+/* A differing range [lo, hi) of delivered bytes in record rc (extent
+ * [rc->off, rend)) against the new segment [ns, ne) whose bytes at lo are
+ * q: the delivered copy stays; the policy is asked whether it would have
+ * taken the new one. */
+static void hist_report(sd_reasm *r, uint64_t lo, uint64_t hi, const hrec *rc, uint64_t rend,
+                        const uint8_t *q, uint64_t ns, uint64_t ne, uint64_t frame)
+{
+    uint8_t old[SD_REASM_INCONS_SHOW];
+    uint32_t n = (uint32_t)SD_MIN(hi - lo, (uint64_t)sizeof old);
+    for (uint32_t i = 0; i < n; i++)
+        old[i] = r->hist[(lo + i) & (r->hcap - 1)];
+    bool would = sdr_new_wins(r->opts.policy, rc->off, rend, ns, ne);
+    sdr_report(r, &(sd_reasm_inconsistency){ .offset = lo, .len = (uint32_t)(hi - lo), .old_frame = rc->frame,
+                                             .new_frame = frame, .old_bytes = old, .new_bytes = q,
+                                             .delivered = true, .policy_unapplied = would });
+}
+
+/* Compares new bytes p at [off, off+len) (all below next_off; the segment
+ * spans [ns, ne)) with the history; bytes older than it cannot be checked
+ * and are counted. Returns true if any differ. */
+bool sdr_hist_check(sd_reasm *r, uint64_t off, const uint8_t *p, uint64_t len, uint64_t frame, uint64_t ns,
+                    uint64_t ne)
 {
     uint64_t end = off + len;
-    if (r->rcount == 0 || end <= r->hstart)
+    if (r->rcount == 0 || end <= r->hstart) {
+        r->st.unchecked_bytes += len;
         return false;
+    }
     if (off < r->hstart) {
+        r->st.unchecked_bytes += r->hstart - off;
         p += r->hstart - off;
         off = r->hstart;
     }
@@ -198,7 +246,7 @@ bool sdr_hist_check(sd_reasm *r, uint64_t off, const uint8_t *p, uint64_t len, u
             o += n;
         }
         if (dlo != UINT64_MAX) {
-            report(r, dlo, dhi - dlo, rc->frame, frame);
+            hist_report(r, dlo, dhi, rc, rend, p + (dlo - off), ns, ne, frame);
             diff = true;
         }
         p += e - off;

@@ -14,10 +14,9 @@
 #define REASM_DEFAULT_CAP (4u << 20)   /* sd_reasm_opts.stream_cap == 0 */
 #define REASM_SEG_OVERHEAD 64u         /* bytes charged per held segment besides its data,
                                           so many tiny segments cannot evade the cap */
-#define REASM_HIST_MAX (64u << 10)     /* delivered bytes kept for overlap checks */
-#define REASM_HIST_MIN 4096u
-#define REASM_HIST_RECS 1024u          /* frames remembered for those bytes */
-#define REASM_HIST_RECS_MIN 16u        /* the ring's first size (power of two) */
+#define REASM_HIST_MIN 4096u           /* the byte ring's first size (power of two) */
+#define REASM_HIST_RECS_MIN 16u        /* the frame ring's first size (power of two) */
+#define REASM_HIST_CAP_MIN 64u         /* smallest --overlap-memcap that keeps anything */
 #define REASM_MAX_SEG (1u << 30)       /* longer "segments" are clamped: seq math needs < 2^31 */
 #define REASM_ALT_ISNS 4u              /* SYN(-ACK)s with other ISNs remembered */
 /* A capture can show a segment after the ACK that covers it (mirror ports,
@@ -110,6 +109,7 @@ node *sdr_tp_above(const sd_reasm *r, uint64_t key);
 void sdr_tp_free_all(node *t);
 void sdr_mark_truncated(sd_reasm *r);
 void sdr_node_free(sd_reasm *r, node *n);
+bool sdr_new_wins(sd_overlap_policy pol, uint64_t os, uint64_t oe, uint64_t ns, uint64_t ne);
 void sdr_insert_seg(sd_reasm *r, uint64_t s, const uint8_t *p, uint32_t len, bool syn,
                     uint32_t seg_flags, uint64_t frame, sd_ts ts);
 #ifdef SD_DEBUG_INVARIANTS
@@ -119,9 +119,11 @@ void sdr_check(sd_reasm *r);
 /* ---- sd_reasm_hist.c ---- */
 void sdr_hist_reset(sd_reasm *r);
 void sdr_hist_append(sd_reasm *r, const uint8_t *p, uint64_t len, uint64_t frame);
-bool sdr_hist_check(sd_reasm *r, uint64_t off, const uint8_t *p, uint64_t len, uint64_t frame);
+bool sdr_hist_check(sd_reasm *r, uint64_t off, const uint8_t *p, uint64_t len, uint64_t frame, uint64_t ns,
+                    uint64_t ne);
+void sdr_report(sd_reasm *r, const sd_reasm_inconsistency *in);
 bool sdr_diff_report(sd_reasm *r, uint64_t off, const uint8_t *a, const uint8_t *b, uint32_t n,
-                     uint64_t old_frame, uint64_t new_frame);
+                     uint64_t old_frame, uint64_t new_frame, bool new_kept);
 
 /* ---- sd_reasm.c: delivery ---- */
 void sdr_deliver(sd_reasm *r, const uint8_t *p, uint64_t len, uint64_t ff, uint64_t lf, sd_ts ts,

@@ -215,7 +215,7 @@ void sdr_node_free(sd_reasm *r, node *n)
 /* Should the new segment [ns, ne) replace the bytes of an old held one
  * [os, oe) where they differ? Target-based rules as Suricata's
  * stream-tcp-list.c applies them in IDS mode (Novak & Sturges 2007). */
-static bool new_wins(sd_overlap_policy pol, uint64_t os, uint64_t oe, uint64_t ns, uint64_t ne)
+bool sdr_new_wins(sd_overlap_policy pol, uint64_t os, uint64_t oe, uint64_t ns, uint64_t ne)
 {
     switch (pol) {
     case SD_OVERLAP_LAST:
@@ -262,9 +262,10 @@ static void resolve_overlaps(sd_reasm *r, uint64_t s, const uint8_t *p, uint32_t
          * the receiver takes (RFC 7413 section 3; suricata-verify
          * tcp-fastopen-10-syn-data-ignore) */
         bool tent = (n->flags & NODE_TENTATIVE) && !syn;
-        if (sdr_diff_report(r, cur, old, nw, cnt, n->frame, frame)) {
+        bool take = tent || sdr_new_wins(r->opts.policy, n->o_start, n->o_end, s, e);
+        if (sdr_diff_report(r, cur, old, nw, cnt, n->frame, frame, take)) {
             *any_diff = true;
-            if (tent || new_wins(r->opts.policy, n->o_start, n->o_end, s, e))
+            if (take)
                 memcpy(old, nw, cnt);
             n->flags |= NODE_INCONS;
         } else {

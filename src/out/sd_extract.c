@@ -410,6 +410,16 @@ static void summary_json(const sd_conn *c, const xsess *s, sd_buf *b)
         }
         snprintf(k, sizeof k, "%sfile", P[dir]);
         name_json(&j, k, d->f);
+        const struct { const char *name; uint64_t v; } R[] = { /* only when set: as conns -R */
+            { "inconsistent_bytes", c->d[dir].inconsistent_bytes },
+            { "overlap_unchecked_bytes", c->d[dir].unchecked_bytes },
+            { "overlap_policy_unapplied_bytes", c->d[dir].policy_unapplied_bytes },
+        };
+        for (size_t i = 0; i < SD_ARRAY_LEN(R); i++) {
+            snprintf(k, sizeof k, "%s%s", P[dir], R[i].name);
+            if (R[i].v)
+                sd_json_u64(&j, k, R[i].v);
+        }
         if (d->cut) { /* only then: an ordinary index line is unchanged */
             snprintf(k, sizeof k, "%shole_bytes_cut", P[dir]);
             sd_json_u64(&j, k, d->cut);

@@ -5,6 +5,7 @@
 #include "sd_follow.h"
 
 #include "sd_extract.h"
+#include "sd_overlapout.h"
 
 #include <string.h>
 
@@ -67,25 +68,6 @@ static void show_gap(sd_follow_out *r, int dir, const sd_chunk *ch)
     r->last_dir = -1; /* the data after a gap gets a fresh header */
 }
 
-static void show_hex(sd_follow_out *r, const sd_chunk *ch)
-{
-    for (uint32_t i = 0; i < ch->len; i += 16) {
-        uint32_t n = SD_MIN(16u, ch->len - i);
-        sd_buf_printf(r->b, "%08llx  ", (unsigned long long)(ch->offset + i));
-        for (uint32_t k = 0; k < 16; k++) {
-            if (k < n)
-                sd_buf_printf(r->b, "%02x ", ch->data[i + k]);
-            else
-                sd_buf_append(r->b, "   ", 3);
-            if (k == 7)
-                sd_buf_append(r->b, " ", 1);
-        }
-        sd_buf_append(r->b, " |", 2);
-        sd_ascii_render(r->b, ch->data + i, n, false);
-        sd_buf_append(r->b, "|\n", 2);
-    }
-}
-
 void sd_follow_chunk(sd_follow_out *r, int dir, const sd_chunk *ch)
 {
     bool gap = ch->kind == SD_CHUNK_GAP;
@@ -115,7 +97,7 @@ void sd_follow_chunk(sd_follow_out *r, int dir, const sd_chunk *ch)
             break;
         }
         header(r, dir, ch, true);
-        show_hex(r, ch);
+        sd_hexdump(r->b, ch->offset, ch->data, ch->len);
         break;
     default:
         if (gap) {
@@ -134,13 +116,39 @@ void sd_follow_chunk(sd_follow_out *r, int dir, const sd_chunk *ch)
     r->last_flags = ch->flags;
 }
 
-void sd_follow_inconsistency(sd_follow_out *r, int dir)
+void sd_follow_overlap(sd_follow_out *r, int dir, const sd_reasm_inconsistency *i)
 {
     r->incons[dir]++;
+    if (r->only_dir >= 0 && dir != r->only_dir)
+        return;
+    switch (r->mode) {
+    case SD_FOLLOW_RAW:
+        if (r->nov < SD_FOLLOW_OV_KEPT) {
+            r->ov[r->nov].dir = dir;
+            r->ov[r->nov].i = *i;
+            r->ov[r->nov].i.old_bytes = r->ov[r->nov].i.new_bytes = NULL; /* gone after the call */
+        }
+        r->nov++;
+        return;
+    case SD_FOLLOW_JSON:
+        sd_overlap_json(r->b, dir, i);
+        return;
+    default:
+        if (!r->at_bol)
+            sd_buf_append(r->b, "\n", 1);
+        sd_overlap_text(r->b, dir, i, r->mode == SD_FOLLOW_HEX);
+        r->at_bol = true;
+        r->last_dir = -1; /* the data after it gets a fresh header */
+        return;
+    }
 }
 
-void sd_follow_end(sd_follow_out *r)
+void sd_follow_end(sd_follow_out *r, const sd_conn *c)
 {
+    for (int d = 0; d < 2; d++) {
+        r->unchecked[d] = c->d[d].unchecked_bytes;
+        r->unapplied[d] = c->d[d].policy_unapplied_bytes;
+    }
     if (r->mode != SD_FOLLOW_ASCII && r->mode != SD_FOLLOW_HEX)
         return;
     if (!r->at_bol)
@@ -153,6 +161,12 @@ void sd_follow_end(sd_follow_out *r)
                           (unsigned long long)r->gap_bytes[d]);
         if (r->incons[d])
             sd_buf_printf(r->b, ", %llu inconsistent", (unsigned long long)r->incons[d]);
+        if (r->unapplied[d])
+            sd_buf_printf(r->b, " (%llu bytes delivered before --overlap could apply)",
+                          (unsigned long long)r->unapplied[d]);
+        if (r->unchecked[d])
+            sd_buf_printf(r->b, ", %llu retransmitted bytes older than the overlap history, not compared "
+                          "(--overlap-memcap)", (unsigned long long)r->unchecked[d]);
         if (r->truncated[d])
             sd_buf_printf(r->b, ", TRUNCATED (memory cap)");
         sd_buf_append(r->b, "\n", 1);

@@ -6,6 +6,8 @@
 #include "../flow/sd_reasm.h"
 
 enum { SD_FOLLOW_ASCII = 0, SD_FOLLOW_HEX, SD_FOLLOW_RAW, SD_FOLLOW_JSON };
+/* Overlaps --raw lists on stderr (without their bytes); more are counted. */
+#define SD_FOLLOW_OV_KEPT 8u
 
 typedef struct sd_follow_out {
     int mode;              /* SD_FOLLOW_* */
@@ -18,6 +20,10 @@ typedef struct sd_follow_out {
     /* totals per direction */
     uint64_t bytes[2], gaps[2], gap_bytes[2], chunks[2], incons[2];
     bool truncated[2];
+    uint64_t unchecked[2], unapplied[2]; /* sd_dirstats' counts, for the totals */
+    /* the first overlaps, for --raw's summary on stderr (the rest counted) */
+    struct sd_follow_ov { int dir; sd_reasm_inconsistency i; } ov[SD_FOLLOW_OV_KEPT];
+    uint32_t nov;
 } sd_follow_out;
 
 void sd_follow_init(sd_follow_out *r, int mode, int only_dir, sd_buf *b);
@@ -25,10 +31,13 @@ void sd_follow_init(sd_follow_out *r, int mode, int only_dir, sd_buf *b);
 void sd_follow_begin(sd_follow_out *r, const sd_conn *c);
 /* One chunk of direction dir (counted always, shown if dir is wanted). */
 void sd_follow_chunk(sd_follow_out *r, int dir, const sd_chunk *ch);
-/* A retransmission of direction dir carried different bytes (counted in the
- * totals; also when its bytes were delivered already and no chunk is flagged). */
-void sd_follow_inconsistency(sd_follow_out *r, int dir);
-/* The totals per direction (text and hex modes). */
-void sd_follow_end(sd_follow_out *r);
+/* A retransmission of direction dir carried different bytes: a marker in
+ * place (text, hex, JSON; --raw keeps the first for its stderr summary) and
+ * counted in the totals, also when its bytes were delivered already and no
+ * chunk is flagged. */
+void sd_follow_overlap(sd_follow_out *r, int dir, const sd_reasm_inconsistency *i);
+/* The totals per direction (text and hex modes); c gives the reassembly's
+ * counts (unchecked overlap bytes, --overlap not applied). */
+void sd_follow_end(sd_follow_out *r, const sd_conn *c);
 
 #endif

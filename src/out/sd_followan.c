@@ -24,7 +24,7 @@ static void fw_conn_end(void *ctx, sd_conn *c, void *st)
     sd_followan *f = ctx;
     f->oow = c->oow_segments;
     f->oow_frame = c->oow_first_frame;
-    sd_follow_end(&f->fo);
+    sd_follow_end(&f->fo, c);
 }
 
 void sd_followan_init(sd_followan *f, const sd_connsel *sel, int mode, int only_dir, sd_buf *b,
@@ -34,11 +34,11 @@ void sd_followan_init(sd_followan *f, const sd_connsel *sel, int mode, int only_
     sd_follow_init(&f->fo, mode, only_dir, b);
 }
 
-/* Bytes a retransmission sent differently: counted for the closing line. */
+/* Bytes a retransmission sent differently: marked in place, counted. */
 static void fw_incons(void *ctx, sd_conn *c, void *st, int dir, const sd_reasm_inconsistency *i)
 {
-    (void)c, (void)st, (void)i;
-    sd_follow_inconsistency(&((sd_followan *)ctx)->fo, dir);
+    (void)c, (void)st;
+    sd_follow_overlap(&((sd_followan *)ctx)->fo, dir, i);
 }
 
 void sd_followan_attach(sd_followan *f, sd_engine *e)

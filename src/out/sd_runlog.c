@@ -1,6 +1,8 @@
 /* sd_runlog: a run's own lines on stderr (see sd_runlog.h). */
 #include "sd_runlog.h"
 
+#include "sd_overlapout.h"
+
 #include <unistd.h>
 
 static unsigned long rss_mb(void)
@@ -99,6 +101,22 @@ void sd_runlog_follow(FILE *f, const sd_follow_out *fo, uint32_t oow, uint64_t o
         fprintf(f, "strider follow: %u segment(s) beyond the receiver's window, never ACKed, left out of "
                    "the stream (first: frame %llu): a possible injection\n",
                 oow, (unsigned long long)oow_frame);
+    if (fo->mode == SD_FOLLOW_RAW && fo->nov) { /* said even with -q: planted bytes, as out-of-window */
+        sd_buf b = {0};
+        for (uint32_t k = 0; k < SD_MIN(fo->nov, SD_FOLLOW_OV_KEPT); k++) {
+            b.len = 0;
+            sd_overlap_brief(&b, fo->ov[k].dir, &fo->ov[k].i);
+            fprintf(f, "strider follow: overlap: %.*s\n", (int)b.len, (const char *)b.p);
+        }
+        sd_buf_free(&b);
+        if (fo->nov > SD_FOLLOW_OV_KEPT)
+            fprintf(f, "strider follow: %u more overlap(s) with different bytes\n", fo->nov - SD_FOLLOW_OV_KEPT);
+    }
+    for (int d = 0; d < 2 && fo->mode == SD_FOLLOW_RAW; d++)
+        if (fo->unchecked[d])
+            fprintf(f, "strider follow: %s: %llu retransmitted bytes older than the overlap history, not "
+                       "compared (--overlap-memcap)\n",
+                    d ? "resp" : "orig", (unsigned long long)fo->unchecked[d]);
     if ((fo->truncated[0] || fo->truncated[1]) && !quiet)
         fprintf(f, "strider follow: stream truncated: a memory cap was hit (see --stream-cap, --memcap)\n");
 }

@@ -42,7 +42,7 @@ static void on_inc(void *ud, const sd_reasm_inconsistency *i)
 
 int main(int argc, char **argv)
 {
-    sd_reasm_opts o = {SD_OVERLAP_FIRST, 0, NULL};
+    sd_reasm_opts o = {SD_OVERLAP_FIRST, 0, NULL, 0};
     int ai = 1;
     if (argc > 3 && strcmp(argv[1], "-p") == 0) {
         const char *p = argv[2];

@@ -1,0 +1,79 @@
+#!/usr/bin/env python3
+"""Conflicting copies of bytes delivered long before, which a history
+bounded by segment count (or by 64 KB) forgot. Usage: mkoverlap.py OUT
+
+  port 42000: 1,100 one-byte segments "a".."z", all ACKed, then a copy of
+              the first 10 bytes saying EVILEVIL!! (frame 1106).
+  port 42001: 70,000 bytes in 1,400-byte segments, ACKed, then a copy of
+              the first 1,400 bytes with "EVIL" at offset 100 (frame 55).
+  port 42002: "GOOD" delivered and ACKed, then "EVIL" over it (frame 6):
+              no policy can take it any more.
+  port 42003: "GOOD" sent after a hole (held), then "EVIL" over it, then
+              the hole filled: the policy decides (first: GOOD, last: EVIL).
+"""
+import os, sys
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from pcapw import Pcap  # noqa: E402
+
+w = Pcap(sys.argv[1])
+C, S = [10, 0, 0, 1], [10, 0, 0, 2]
+A, B = 1000, 5000
+
+
+def hello(port):
+    w.tcp(C, S, port, 80, A, 0, 2)
+    w.tcp(S, C, 80, port, B, A + 1, 18)
+    w.tcp(C, S, port, 80, A + 1, B + 1, 16)
+
+
+def bye(port, n):
+    w.tcp(C, S, port, 80, A + 1 + n, B + 1, 17)
+    w.tcp(S, C, 80, port, B + 1, A + 2 + n, 17)
+    w.tcp(C, S, port, 80, A + 2 + n, B + 2, 16)
+
+
+def tiny(port):
+    hello(port)
+    n = 1100
+    for i in range(n):
+        w.tcp(C, S, port, 80, A + 1 + i, B + 1, 24, bytes([ord("a") + i % 26]))
+    w.tcp(S, C, 80, port, B + 1, A + 1 + n, 16)
+    w.tcp(C, S, port, 80, A + 1, B + 1, 24, b"EVILEVIL!!")
+    bye(port, n)
+
+
+def far(port):
+    hello(port)
+    n, seg = 70000, 1400
+    data = bytes((i * 7 + 3) % 251 for i in range(n))
+    for o in range(0, n, seg):
+        w.tcp(C, S, port, 80, A + 1 + o, B + 1, 24, data[o:o + seg])
+    w.tcp(S, C, 80, port, B + 1, A + 1 + n, 16)
+    bad = data[:100] + b"EVIL" + data[104:seg]
+    w.tcp(C, S, port, 80, A + 1, B + 1, 24, bad)
+    bye(port, n)
+
+
+def late(port):
+    hello(port)
+    w.tcp(C, S, port, 80, A + 1, B + 1, 24, b"GOOD")
+    w.tcp(S, C, 80, port, B + 1, A + 5, 16)
+    w.tcp(C, S, port, 80, A + 1, B + 1, 24, b"EVIL")
+    bye(port, 4)
+
+
+def held(port):
+    hello(port)
+    w.tcp(C, S, port, 80, A + 3, B + 1, 24, b"GOOD")
+    w.tcp(C, S, port, 80, A + 3, B + 1, 24, b"EVIL")
+    w.tcp(C, S, port, 80, A + 1, B + 1, 24, b"xx")
+    w.tcp(S, C, 80, port, B + 1, A + 7, 16)
+    bye(port, 6)
+
+
+tiny(42000)
+far(42001)
+late(42002)
+held(42003)
+w.close()

@@ -78,8 +78,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)
         return 0;
     st s = {0};
     sd_reasm_budget b = {CAP + 700, 0, 0};
-    sd_reasm_opts o = {(sd_overlap_policy)(d[0] % 5), CAP, &b, (size_t)d[0] << 6};
-    sd_reasm_cb cb = {on_chunk, on_inc, &s};
+    sd_reasm_opts o = {(sd_overlap_policy)(d[0] % 5), CAP, &b, (size_t)d[0] << 6, d[0] & 1};
+    sd_reasm_cb cb = {on_chunk, on_inc, &s, NULL};
     s.pattern = d[0] & 0x80;
     uint32_t isn;
     memcpy(&isn, d + 1, 4);

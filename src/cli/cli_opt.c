@@ -60,6 +60,16 @@ static int opt_overlap(const char *cmd, const char *arg, sd_overlap_policy *out)
     return 2;
 }
 
+static int opt_urgent(const char *cmd, const char *arg, bool *oob)
+{
+    if (strcmp(arg, "oob") && strcmp(arg, "inline")) {
+        fprintf(stderr, "strider %s: bad --urgent \"%s\": oob or inline\n", cmd, arg);
+        return 2;
+    }
+    *oob = !strcmp(arg, "oob");
+    return 0;
+}
+
 void cli_reasm_init(cli_reasm *r)
 {
     r->budget.cap = (size_t)1 << 30;
@@ -72,6 +82,7 @@ int cli_opt_reasm(const char *cmd, cli_reasm *r, int o, const char *arg)
     case CLI_OPT_OVERLAP: return opt_overlap(cmd, arg, &r->ro.policy);
     case CLI_OPT_SCAP: return cli_opt_size(cmd, "stream-cap", arg, 1, SIZE_MAX, false, &r->ro.stream_cap);
     case CLI_OPT_MEMCAP: return cli_opt_size(cmd, "memcap", arg, 1, SIZE_MAX, false, &r->budget.cap);
+    case CLI_OPT_URGENT: return opt_urgent(cmd, arg, &r->ro.urgent_oob);
     case CLI_OPT_HCAP: return cli_opt_size(cmd, "overlap-memcap", arg, 1, SIZE_MAX, false, &r->ro.hist_cap);
     default: return -1;
     }

@@ -22,11 +22,12 @@ int cli_opt_frames(const char *cmd, const char *opt, const char *arg, uint64_t *
 
 /* The reassembly options the reassembling commands (follow, extract)
  * share: --overlap, --stream-cap, --memcap (default 1G in all),
- * --overlap-memcap (the overlap history per direction). */
-enum { CLI_OPT_OVERLAP = 0x1101, CLI_OPT_SCAP, CLI_OPT_MEMCAP, CLI_OPT_HCAP };
+ * --overlap-memcap (the overlap history per direction), --urgent. */
+enum { CLI_OPT_OVERLAP = 0x1101, CLI_OPT_SCAP, CLI_OPT_MEMCAP, CLI_OPT_HCAP, CLI_OPT_URGENT };
 #define CLI_REASM_OPTS                                                                                  \
     { "overlap", required_argument, 0, CLI_OPT_OVERLAP }, { "stream-cap", required_argument, 0, CLI_OPT_SCAP }, \
-    { "memcap", required_argument, 0, CLI_OPT_MEMCAP }, { "overlap-memcap", required_argument, 0, CLI_OPT_HCAP }
+    { "memcap", required_argument, 0, CLI_OPT_MEMCAP }, { "overlap-memcap", required_argument, 0, CLI_OPT_HCAP }, \
+    { "urgent", required_argument, 0, CLI_OPT_URGENT }
 /* Their help (follow and extract): what each policy can and cannot decide. */
 #define CLI_OVERLAP_HELP                                                                                \
     "      --overlap P      which copy wins where two copies of the same bytes\n"                      \
@@ -40,7 +41,12 @@ enum { CLI_OPT_OVERLAP = 0x1101, CLI_OPT_SCAP, CLI_OPT_MEMCAP, CLI_OPT_HCAP };
     "      --overlap-memcap N  memory per direction for the delivered bytes later\n"                  \
     "                       copies are compared with (default 256K: the last 128\n"                   \
     "                       KiB and 8192 segments); older retransmitted bytes are\n"                  \
-    "                       counted (*_overlap_unchecked_bytes), not compared\n"
+    "                       counted (*_overlap_unchecked_bytes), not compared\n"                      \
+    "      --urgent M       the urgent byte (the last one an urgent pointer\n"                       \
+    "                       covers): inline (default: in the stream, as tshark,\n"                   \
+    "                       Windows and a socket with SO_OOBINLINE read it) or\n"                    \
+    "                       oob (out of the stream, as a Linux or BSD server\n"                      \
+    "                       reads it by default); either way marked and counted\n"
 typedef struct cli_reasm {
     sd_reasm_budget budget;
     sd_reasm_opts ro;     /* ro.budget points at budget: the struct must not move */

@@ -114,6 +114,7 @@ static int fw_finish(void *ctx, cli_input *in, sd_engine *e, int rc)
 static void fw_free(void *ctx)
 {
     sd_buf_free(&((fw_run *)ctx)->b);
+    sd_follow_free(&((fw_run *)ctx)->an.fo);
 }
 
 static const struct option FW_OPTS[] = {

@@ -47,6 +47,7 @@ typedef struct sd_dirstats {
     uint64_t unchecked_bytes;     /* retransmitted bytes older than the overlap history */
     uint64_t policy_unapplied_bytes; /* differing bytes delivered already that --overlap
                                         would have replaced */
+    uint64_t urgent_bytes;        /* urgent bytes (out of the stream with --urgent oob) */
     bool stream_truncated;        /* a memory cap was hit */
 } sd_dirstats;
 

@@ -108,13 +108,23 @@ static void on_inconsistency(void *ud, const sd_reasm_inconsistency *inc)
             e->an[i].inconsistency(e->an[i].ctx, c, c->slot[i], r->dir, inc);
 }
 
+static void on_urgent(void *ud, const sd_reasm_urgent *u)
+{
+    rctx *r = ud;
+    sd_engine *e = r->e;
+    sd_conn *c = &r->f->c;
+    for (int i = 0; i < e->nan; i++)
+        if (c->slot[i] && e->an[i].urgent)
+            e->an[i].urgent(e->an[i].ctx, c, c->slot[i], r->dir, u);
+}
+
 static void reasm_start(sd_engine *e, sd_flow *f)
 {
     rctx *r = sd_calloc(2, sizeof *r);
     f->rctx = r;
     for (int d = 0; d < 2; d++) {
         r[d] = (rctx){ e, f, d };
-        sd_reasm_cb cb = { on_chunk, on_inconsistency, &r[d] };
+        sd_reasm_cb cb = { .chunk = on_chunk, .inconsistency = on_inconsistency, .urgent = on_urgent, .ud = &r[d] };
         f->reasm[d] = sd_reasm_new(&e->o.reasm, &cb);
     }
 }
@@ -136,6 +146,7 @@ static void reasm_collect(sd_flow *f)
         ds->inconsistent_bytes = s->inconsistent_bytes;
         ds->unchecked_bytes = s->unchecked_bytes;
         ds->policy_unapplied_bytes = s->policy_unapplied_bytes;
+        ds->urgent_bytes = s->urgent_bytes;
         ds->stream_truncated = s->truncated;
         f->c.reasm_on = true;
     }
@@ -207,9 +218,12 @@ static void reasm_packet(sd_engine *e, sd_flow *f, const sd_pkt *p, int dir)
         sd_reasm_ack(f->reasm[!dir], p->ack, p->frame->num, p->frame->ts);
     if (sd_oow_beyond(f, p, dir))
         sd_oow_hold(&e->oow, f, p, dir);
-    else if (p->payload_len || (p->flags & (SD_TH_FIN | SD_TH_RST)))
+    else if (p->payload_len || (p->flags & (SD_TH_FIN | SD_TH_RST))) {
+        if ((p->flags & SD_TH_URG) && p->urp && p->payload_len) /* the urgent byte: seq + urp - 1 */
+            sd_reasm_mark_urgent(f->reasm[dir], p->seq + p->urp - 1);
         sd_reasm_segment(f->reasm[dir], p->seq, p->flags, p->payload, p->payload_len, p->frame->num,
                          p->frame->ts);
+    }
     if (!wants_bytes(e, &f->c))
         reasm_stop(f);
 }

@@ -33,6 +33,9 @@ typedef struct sd_analyzer {
     /* Two copies of the same stream bytes differed (an evasion indicator);
      * may be NULL. Requires reassembly. */
     void (*inconsistency)(void *ctx, sd_conn *c, void *st, int dir, const sd_reasm_inconsistency *i);
+    /* An urgent byte reached the stream (taken out of it with urgent_oob);
+     * may be NULL. Requires reassembly. */
+    void (*urgent)(void *ctx, sd_conn *c, void *st, int dir, const sd_reasm_urgent *u);
     /* The connection ended (closed and lingered, expired, or end of input).
      * Last call for this conn: the analyzer frees st here. */
     void (*conn_end)(void *ctx, sd_conn *c, void *st);

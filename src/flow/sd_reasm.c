@@ -83,7 +83,15 @@ void sdr_deliver(sd_reasm *r, const uint8_t *p, uint64_t len, uint64_t ff, uint6
     if (p)
         sdr_hist_append(r, p, len, ff);
     while (len > 0) {
+        if (p && sdr_urg_take(r, p, ff)) { /* out of band: skipped without a gap */
+            r->next_off++;
+            p++;
+            len--;
+            continue;
+        }
         uint64_t n = cut_len(r, r->next_off, SD_MIN(len, (uint64_t)UINT32_MAX));
+        if (p)
+            n = sdr_urg_cut(r, n);
         emit(r, p ? SD_CHUNK_DATA : SD_CHUNK_GAP, r->next_off, p, (uint32_t)n, ff, lf, ts, extra);
         if (p) {
             r->st.bytes_delivered += n;
@@ -525,6 +533,15 @@ void sd_reasm_ack(sd_reasm *r, uint32_t ack, uint64_t frame, sd_ts ts)
     ack_in(r, ack, frame, ts);
     after_event(r);
     SD_CHECK(sdr_check(r));
+}
+
+void sd_reasm_mark_urgent(sd_reasm *r, uint32_t seq)
+{
+    if (!r || !r->base_set)
+        return;
+    int64_t off = seq_to_off(r, seq);
+    if (off >= 0 && (uint64_t)off >= r->next_off)
+        sdr_urg_add(r, (uint64_t)off);
 }
 
 void sd_reasm_flush(sd_reasm *r)

@@ -70,10 +70,23 @@ typedef struct sd_reasm_inconsistency {
     bool policy_unapplied; /* delivered, and --overlap would have taken the newer copy */
 } sd_reasm_inconsistency;
 
+/* An urgent byte reached the delivery point: the last byte an urgent
+ * pointer covers (seq + urp - 1, as Linux and the BSDs read RFC 9293
+ * 3.8.5), which a Linux receiver without SO_OOBINLINE takes out of the
+ * stream (suricata-verify tcp-urgp-01-oob: the server read "/malicious"
+ * where the wire said "/malicXious"). */
+typedef struct sd_reasm_urgent {
+    uint64_t offset; /* its stream offset */
+    uint8_t byte;
+    uint64_t frame;  /* the segment that delivered it */
+    bool oob;        /* taken out of the stream (sd_reasm_opts.urgent_oob) */
+} sd_reasm_urgent;
+
 typedef struct sd_reasm_cb {
     void (*chunk)(void *ud, const sd_chunk *c);
     void (*inconsistency)(void *ud, const sd_reasm_inconsistency *i); /* may be NULL */
     void *ud;
+    void (*urgent)(void *ud, const sd_reasm_urgent *u);               /* may be NULL */
 } sd_reasm_cb;
 
 /* Global memory budget shared by many streams. */
@@ -89,6 +102,9 @@ typedef struct sd_reasm_opts {
     sd_reasm_budget *budget;    /* may be NULL (no global cap) */
     size_t hist_cap;            /* bytes of memory for the overlap history of delivered
                                    bytes and their frames; 0 = SD_REASM_HIST_CAP_DEFAULT */
+    bool urgent_oob;            /* urgent bytes out of the stream (Linux without
+                                   SO_OOBINLINE); false: left inline, as tshark and
+                                   Windows deliver them, still reported */
 } sd_reasm_opts;
 
 /* A conflicting copy can come long after the bytes it overwrites (1,100
@@ -110,6 +126,8 @@ typedef struct sd_reasm_stats {
                                    before a gap): not compared */
     uint64_t policy_unapplied_bytes; /* differing bytes delivered already that --overlap
                                         would have replaced */
+    uint64_t urgent_bytes;      /* urgent bytes reached (out of the stream when urgent_oob) */
+    uint64_t urgent_dropped;    /* urgent pointers not kept: too many pending (REASM_URG_MAX) */
     bool truncated;                                 /* hit a memory cap */
 } sd_reasm_stats;
 
@@ -132,6 +150,12 @@ void sd_reasm_segment(sd_reasm *r, uint32_t seq, uint8_t flags, const uint8_t *d
  * whose earlier bytes never arrived is now known lost, so the hole is
  * delivered as a GAP and the data after it flows. */
 void sd_reasm_ack(sd_reasm *r, uint32_t ack, uint64_t frame, sd_ts ts);
+
+/* The segment about to be given (sd_reasm_segment) has an urgent pointer
+ * naming the byte at seq: it is reported when delivered, and taken out of
+ * the stream with urgent_oob. Before the first data (no offset yet) or
+ * below the delivery point it is ignored. */
+void sd_reasm_mark_urgent(sd_reasm *r, uint32_t seq);
 
 /* End of stream (connection closed, expired or end of capture): deliver all
  * held data, with GAP chunks for holes. */

@@ -18,6 +18,8 @@
 #define REASM_HIST_RECS_MIN 16u        /* the frame ring's first size (power of two) */
 #define REASM_HIST_CAP_MIN 64u         /* smallest --overlap-memcap that keeps anything */
 #define REASM_MAX_SEG (1u << 30)       /* longer "segments" are clamped: seq math needs < 2^31 */
+#define REASM_URG_MAX 8u               /* urgent bytes pending delivery: one per urgent
+                                          segment in flight; more are counted, not kept */
 #define REASM_ALT_ISNS 4u              /* SYN(-ACK)s with other ISNs remembered */
 /* A capture can show a segment after the ACK that covers it (mirror ports,
  * merged or shuffled files: tcpflow's test5-lines-randomized). A hole the
@@ -95,6 +97,9 @@ struct sd_reasm {
     hrec *recs; /* ring of rcap (<= REASM_HIST_RECS); rec i covers [off_i, off_{i+1}) */
     uint32_t rhead, rcount, rcap;
 
+    uint64_t urg[REASM_URG_MAX]; /* offsets of pending urgent bytes, ascending */
+    uint32_t nurg;
+
     SD_VEC(piece) pcs; /* scratch for insertion */
 #ifdef SD_DEBUG_INVARIANTS
     uint64_t dbg_ops, dbg_next_full; /* a full walk every ~nnodes events */
@@ -124,6 +129,11 @@ bool sdr_hist_check(sd_reasm *r, uint64_t off, const uint8_t *p, uint64_t len, u
 void sdr_report(sd_reasm *r, const sd_reasm_inconsistency *in);
 bool sdr_diff_report(sd_reasm *r, uint64_t off, const uint8_t *a, const uint8_t *b, uint32_t n,
                      uint64_t old_frame, uint64_t new_frame, bool new_kept);
+
+/* ---- sd_reasm_urg.c ---- */
+void sdr_urg_add(sd_reasm *r, uint64_t off);
+uint64_t sdr_urg_cut(sd_reasm *r, uint64_t len);
+bool sdr_urg_take(sd_reasm *r, const uint8_t *p, uint64_t frame);
 
 /* ---- sd_reasm.c: delivery ---- */
 void sdr_deliver(sd_reasm *r, const uint8_t *p, uint64_t len, uint64_t ff, uint64_t lf, sd_ts ts,

@@ -189,6 +189,7 @@ DIR_FIELD(gap_bytes, REASM_ONLY; sd_fv_u(v, d->gap_bytes))
 DIR_FIELD(inconsistent_bytes, REASM_ONLY; sd_fv_u(v, d->inconsistent_bytes))
 DIR_FIELD(truncated, REASM_ONLY; sd_fv_b(v, d->stream_truncated))
 DIR_FIELD(overlap_unchecked_bytes, REASM_ONLY; if (d->unchecked_bytes) sd_fv_u(v, d->unchecked_bytes))
+DIR_FIELD(urgent_bytes, REASM_ONLY; if (d->urgent_bytes) sd_fv_u(v, d->urgent_bytes))
 static void g_incons(const void *r, sd_fval *v)
 {
     REASM_ONLY;
@@ -260,6 +261,8 @@ static const sd_field FIELDS[] = {
     BOTH_OPT(truncated, "reassembly hit a memory cap (-R)"),
     BOTH_OPT(overlap_unchecked_bytes, "retransmitted bytes older than the overlap history (--overlap-memcap) "
                                       "or than a gap, not compared (-R; unset when none)"),
+    BOTH_OPT(urgent_bytes, "urgent bytes: the last byte of each urgent pointer, which a Linux receiver "
+                           "takes out of the stream (follow/extract --urgent oob) (-R; unset when none)"),
     { "expired", "ended by idle timeout", g_expired, false },
     { "evicted", "ended early: the connection table was full (--max-flows); unset otherwise", g_evicted, false },
     { "first_frame", "first frame", g_first_frame, false },

@@ -414,6 +414,7 @@ static void summary_json(const sd_conn *c, const xsess *s, sd_buf *b)
             { "inconsistent_bytes", c->d[dir].inconsistent_bytes },
             { "overlap_unchecked_bytes", c->d[dir].unchecked_bytes },
             { "overlap_policy_unapplied_bytes", c->d[dir].policy_unapplied_bytes },
+            { "urgent_bytes", c->d[dir].urgent_bytes },
         };
         for (size_t i = 0; i < SD_ARRAY_LEN(R); i++) {
             snprintf(k, sizeof k, "%s%s", P[dir], R[i].name);

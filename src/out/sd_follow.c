@@ -5,7 +5,7 @@
 #include "sd_follow.h"
 
 #include "sd_extract.h"
-#include "sd_overlapout.h"
+#include "sd_markout.h"
 
 #include <string.h>
 
@@ -116,6 +116,15 @@ void sd_follow_chunk(sd_follow_out *r, int dir, const sd_chunk *ch)
     r->last_flags = ch->flags;
 }
 
+/* Before a marker line: the text so far ends its line. */
+static void marker_bol(sd_follow_out *r)
+{
+    if (!r->at_bol)
+        sd_buf_append(r->b, "\n", 1);
+    r->at_bol = true;
+    r->last_dir = -1; /* the data after it gets a fresh header */
+}
+
 void sd_follow_overlap(sd_follow_out *r, int dir, const sd_reasm_inconsistency *i)
 {
     r->incons[dir]++;
@@ -123,24 +132,42 @@ void sd_follow_overlap(sd_follow_out *r, int dir, const sd_reasm_inconsistency *
         return;
     switch (r->mode) {
     case SD_FOLLOW_RAW:
-        if (r->nov < SD_FOLLOW_OV_KEPT) {
-            r->ov[r->nov].dir = dir;
-            r->ov[r->nov].i = *i;
-            r->ov[r->nov].i.old_bytes = r->ov[r->nov].i.new_bytes = NULL; /* gone after the call */
+        if (r->nnotes++ < SD_FOLLOW_NOTES_KEPT) {
+            sd_overlap_brief(&r->notes, dir, i);
+            sd_buf_append(&r->notes, "\n", 1);
         }
-        r->nov++;
         return;
     case SD_FOLLOW_JSON:
         sd_overlap_json(r->b, dir, i);
         return;
     default:
-        if (!r->at_bol)
-            sd_buf_append(r->b, "\n", 1);
+        marker_bol(r);
         sd_overlap_text(r->b, dir, i, r->mode == SD_FOLLOW_HEX);
-        r->at_bol = true;
-        r->last_dir = -1; /* the data after it gets a fresh header */
         return;
     }
+}
+
+void sd_follow_urgent(sd_follow_out *r, int dir, const sd_reasm_urgent *u)
+{
+    r->urgent[dir]++;
+    if (r->only_dir >= 0 && dir != r->only_dir)
+        return;
+    if (r->mode == SD_FOLLOW_RAW) {
+        if (r->nnotes++ < SD_FOLLOW_NOTES_KEPT) {
+            sd_urgent_brief(&r->notes, dir, u);
+            sd_buf_append(&r->notes, "\n", 1);
+        }
+    } else if (r->mode == SD_FOLLOW_JSON) {
+        sd_urgent_json(r->b, dir, u);
+    } else {
+        marker_bol(r);
+        sd_urgent_text(r->b, dir, u);
+    }
+}
+
+void sd_follow_free(sd_follow_out *r)
+{
+    sd_buf_free(&r->notes);
 }
 
 void sd_follow_end(sd_follow_out *r, const sd_conn *c)
@@ -167,6 +194,8 @@ void sd_follow_end(sd_follow_out *r, const sd_conn *c)
         if (r->unchecked[d])
             sd_buf_printf(r->b, ", %llu retransmitted bytes older than the overlap history, not compared "
                           "(--overlap-memcap)", (unsigned long long)r->unchecked[d]);
+        if (r->urgent[d])
+            sd_buf_printf(r->b, ", %llu urgent", (unsigned long long)r->urgent[d]);
         if (r->truncated[d])
             sd_buf_printf(r->b, ", TRUNCATED (memory cap)");
         sd_buf_append(r->b, "\n", 1);

@@ -41,9 +41,16 @@ static void fw_incons(void *ctx, sd_conn *c, void *st, int dir, const sd_reasm_i
     sd_follow_overlap(&((sd_followan *)ctx)->fo, dir, i);
 }
 
+static void fw_urgent(void *ctx, sd_conn *c, void *st, int dir, const sd_reasm_urgent *u)
+{
+    (void)c, (void)st;
+    sd_follow_urgent(&((sd_followan *)ctx)->fo, dir, u);
+}
+
 void sd_followan_attach(sd_followan *f, sd_engine *e)
 {
     sd_analyzer an = { .name = "follow", .conn_new = fw_conn_new, .chunk = fw_chunk, .inconsistency = fw_incons,
+                       .urgent = fw_urgent,
                        .conn_end = fw_conn_end, .ctx = f };
     sd_engine_add(e, &an);
 }

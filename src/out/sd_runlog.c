@@ -1,7 +1,7 @@
 /* sd_runlog: a run's own lines on stderr (see sd_runlog.h). */
 #include "sd_runlog.h"
 
-#include "sd_overlapout.h"
+#include "sd_markout.h"
 
 #include <unistd.h>
 
@@ -101,17 +101,15 @@ void sd_runlog_follow(FILE *f, const sd_follow_out *fo, uint32_t oow, uint64_t o
         fprintf(f, "strider follow: %u segment(s) beyond the receiver's window, never ACKed, left out of "
                    "the stream (first: frame %llu): a possible injection\n",
                 oow, (unsigned long long)oow_frame);
-    if (fo->mode == SD_FOLLOW_RAW && fo->nov) { /* said even with -q: planted bytes, as out-of-window */
-        sd_buf b = {0};
-        for (uint32_t k = 0; k < SD_MIN(fo->nov, SD_FOLLOW_OV_KEPT); k++) {
-            b.len = 0;
-            sd_overlap_brief(&b, fo->ov[k].dir, &fo->ov[k].i);
-            fprintf(f, "strider follow: overlap: %.*s\n", (int)b.len, (const char *)b.p);
+    /* said even with -q: bytes planted or taken out, as out-of-window */
+    for (size_t k = 0, s = 0; k < fo->notes.len; k++)
+        if (((const char *)fo->notes.p)[k] == '\n') {
+            fprintf(f, "strider follow: %.*s", (int)(k + 1 - s), (const char *)fo->notes.p + s);
+            s = k + 1;
         }
-        sd_buf_free(&b);
-        if (fo->nov > SD_FOLLOW_OV_KEPT)
-            fprintf(f, "strider follow: %u more overlap(s) with different bytes\n", fo->nov - SD_FOLLOW_OV_KEPT);
-    }
+    if (fo->nnotes > SD_FOLLOW_NOTES_KEPT)
+        fprintf(f, "strider follow: %u more overlap(s) and urgent byte(s), not listed\n",
+                fo->nnotes - SD_FOLLOW_NOTES_KEPT);
     for (int d = 0; d < 2 && fo->mode == SD_FOLLOW_RAW; d++)
         if (fo->unchecked[d])
             fprintf(f, "strider follow: %s: %llu retransmitted bytes older than the overlap history, not "

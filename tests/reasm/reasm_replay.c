@@ -42,7 +42,7 @@ static void on_inc(void *ud, const sd_reasm_inconsistency *i)
 
 int main(int argc, char **argv)
 {
-    sd_reasm_opts o = {SD_OVERLAP_FIRST, 0, NULL, 0};
+    sd_reasm_opts o = {SD_OVERLAP_FIRST, 0, NULL, 0, false};
     int ai = 1;
     if (argc > 3 && strcmp(argv[1], "-p") == 0) {
         const char *p = argv[2];
@@ -76,7 +76,7 @@ int main(int argc, char **argv)
                 st[c][k] = (dirst){NULL, fopen(name, "wb"), c, k};
                 if (!st[c][k].f)
                     return 1;
-                sd_reasm_cb cb = {on_chunk, on_inc, &st[c][k]};
+                sd_reasm_cb cb = {on_chunk, on_inc, &st[c][k], NULL};
                 st[c][k].z = sd_reasm_new(&o, &cb);
             }
         }

@@ -58,8 +58,8 @@ static void on_inc(void *ud, const sd_reasm_inconsistency *i)
 static sd_reasm *mk(rec *r, sd_overlap_policy pol, size_t cap, sd_reasm_budget *b)
 {
     memset(r, 0, sizeof *r);
-    sd_reasm_opts o = {pol, cap, b, 0};
-    sd_reasm_cb cb = {on_chunk, on_inc, r};
+    sd_reasm_opts o = {pol, cap, b, 0, false};
+    sd_reasm_cb cb = {on_chunk, on_inc, r, NULL};
     return sd_reasm_new(&o, &cb);
 }
 

@@ -1,6 +1,5 @@
-/* sd_overlapout: the writers of an overlap with different bytes (see
- * sd_overlapout.h). */
-#include "sd_overlapout.h"
+/* sd_markout: the writers of follow's in-place markers (see sd_markout.h). */
+#include "sd_markout.h"
 
 #include "sd_extract.h"
 #include "sd_json.h"
@@ -12,7 +11,7 @@ static const char *dir_name(int dir)
 
 void sd_overlap_brief(sd_buf *b, int dir, const sd_reasm_inconsistency *i)
 {
-    sd_buf_printf(b, "%s offset %llu: %u bytes differ between frame %llu and frame %llu, kept frame %llu's%s",
+    sd_buf_printf(b, "%s overlap at offset %llu: %u bytes differ between frame %llu and frame %llu, kept frame %llu's%s",
                   dir_name(dir), (unsigned long long)i->offset, i->len, (unsigned long long)i->old_frame,
                   (unsigned long long)i->new_frame,
                   (unsigned long long)(i->new_kept ? i->new_frame : i->old_frame),
@@ -112,5 +111,39 @@ void sd_overlap_json(sd_buf *b, int dir, const sd_reasm_inconsistency *i)
     ascii_str(&j, "old_ascii", i->old_bytes, i->shown);
     ascii_str(&j, "new_ascii", i->new_bytes, i->shown);
     sd_json_bool(&j, "bytes_cut", i->shown < i->len);
+    sd_json_end(&j);
+}
+
+static void urgent_core(sd_buf *b, const sd_reasm_urgent *u)
+{
+    sd_buf_append(b, "urgent byte ", 12);
+    quoted(b, &u->byte, 1, 1);
+    sd_buf_printf(b, " (0x%02x) at offset %llu, frame %llu: %s", u->byte, (unsigned long long)u->offset,
+                  (unsigned long long)u->frame, u->oob ? "taken out of band" : "left inline");
+}
+
+void sd_urgent_brief(sd_buf *b, int dir, const sd_reasm_urgent *u)
+{
+    sd_buf_printf(b, "%s ", dir_name(dir));
+    urgent_core(b, u);
+}
+
+void sd_urgent_text(sd_buf *b, int dir, const sd_reasm_urgent *u)
+{
+    sd_buf_printf(b, "%s %s  [", dir ? "<==" : "==>", dir_name(dir));
+    urgent_core(b, u);
+    sd_buf_append(b, "]\n", 2);
+}
+
+void sd_urgent_json(sd_buf *b, int dir, const sd_reasm_urgent *u)
+{
+    sd_json j;
+    sd_json_begin(&j, b);
+    sd_json_str(&j, "dir", dir_name(dir));
+    sd_json_bool(&j, "urgent", true);
+    sd_json_u64(&j, "offset", u->offset);
+    sd_json_u64(&j, "frame", u->frame);
+    hex_str(&j, "hex", &u->byte, 1);
+    sd_json_bool(&j, "oob", u->oob);
     sd_json_end(&j);
 }

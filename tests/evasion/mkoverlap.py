@@ -8,8 +8,11 @@ bounded by segment count (or by 64 KB) forgot. Usage: mkoverlap.py OUT
               the first 1,400 bytes with "EVIL" at offset 100 (frame 55).
   port 42002: "GOOD" delivered and ACKed, then "EVIL" over it (frame 6):
               no policy can take it any more.
-  port 42003: "GOOD" sent after a hole (held), then "EVIL" over it, then
-              the hole filled: the policy decides (first: GOOD, last: EVIL).
+  port 42003: "GOOD" at offset 4 held behind a hole, then "ZEVIL" at 3,
+              then "xxx" fills the hole: the policy decides (first:
+              xxxZGOOD; last, linux, windows, bsd: xxxZEVIL).
+  port 42004: the same with "EVILXX" at 4 (same start, longer): first,
+              windows, bsd: xxxGOODXX; last, linux: xxxEVILXX.
 """
 import os, sys
 
@@ -63,17 +66,19 @@ def late(port):
     bye(port, 4)
 
 
-def held(port):
+def held(port, second, start):
     hello(port)
-    w.tcp(C, S, port, 80, A + 3, B + 1, 24, b"GOOD")
-    w.tcp(C, S, port, 80, A + 3, B + 1, 24, b"EVIL")
-    w.tcp(C, S, port, 80, A + 1, B + 1, 24, b"xx")
-    w.tcp(S, C, 80, port, B + 1, A + 7, 16)
-    bye(port, 6)
+    w.tcp(C, S, port, 80, A + 5, B + 1, 24, b"GOOD")
+    w.tcp(C, S, port, 80, A + 1 + start, B + 1, 24, second)
+    w.tcp(C, S, port, 80, A + 1, B + 1, 24, b"xxx")
+    n = start + len(second)
+    w.tcp(S, C, 80, port, B + 1, A + 1 + n, 16)
+    bye(port, n)
 
 
 tiny(42000)
 far(42001)
 late(42002)
-held(42003)
+held(42003, b"ZEVIL", 3)
+held(42004, b"EVILXX", 4)
 w.close()

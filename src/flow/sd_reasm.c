@@ -172,11 +172,30 @@ static void drain_ex(sd_reasm *r, bool released)
             }
             return;
         }
+        if (sdr_gated(r) && !(r->ack_seen && n->off + n->len <= r->max_ack_off))
+            return; /* not ACKed yet: another copy may still win */
         sdr_tp_pop_min(r);
         if (n->off + n->len > r->next_off)
-            deliver_node(r, n, released);
+            deliver_node(r, n, released || r->opts.policy != SD_OVERLAP_FIRST);
         sdr_node_free(r, n);
     }
+}
+
+/* Memory is short under a gated policy: the first held bytes, if nothing is
+ * missing before them, go out before the peer ACKs them (no truncation:
+ * nothing is lost, the policy just cannot apply to them any more). */
+bool sdr_release_min(sd_reasm *r)
+{
+    node *n = sdr_tp_min(r);
+    if (!n || n->off > r->next_off || (n->flags & NODE_TENTATIVE) || r->provisional)
+        return false;
+    r->ungated = true;
+    sdr_tp_pop_min(r);
+    if (n->off + n->len > r->next_off)
+        deliver_node(r, n, true);
+    sdr_node_free(r, n);
+    r->ungated = false;
+    return true;
 }
 
 void sdr_drain(sd_reasm *r)
@@ -207,7 +226,10 @@ bool sdr_force_first_hole(sd_reasm *r)
     r->provisional = false;
     if (n->off > r->next_off && !sdr_skip_fin_slot(r, n->off))
         sdr_deliver_gap(r, n->off, r->cur_frame, r->cur_ts);
+    bool was = r->ungated;
+    r->ungated = true; /* n goes out now, ACKed or not */
     drain_ex(r, true);
+    r->ungated = was;
     /* drain stops at the next hole; progress was made because n is gone */
     return true;
 }
@@ -421,8 +443,8 @@ static void segment_in(sd_reasm *r, uint32_t seq, uint8_t flags, const uint8_t *
 
     /* Keep-alive: 0 or 1 byte at next-1 (RFC 1122 4.2.3.6); its byte is
      * often garbage, so it is neither data nor a retransmission. */
-    if (len == 1 && !syn && !(flags & SD_TH_FIN) && r->next_off > 0 &&
-        off == (int64_t)r->next_off - 1)
+    uint64_t snd_nxt = sdr_gated(r) ? SD_MAX(r->sent_end, r->next_off) : r->next_off;
+    if (len == 1 && !syn && !(flags & SD_TH_FIN) && snd_nxt > 0 && off == (int64_t)snd_nxt - 1)
         return;
 
     if (!syn)
@@ -451,6 +473,8 @@ static void data_in(sd_reasm *r, uint64_t uoff, const uint8_t *data, uint32_t le
 {
     uint64_t end = uoff + len;
     uint32_t seg_flags = 0;
+    if (end > r->sent_end)
+        r->sent_end = end;
 
     if (uoff < r->next_off) {
         /* (partly) already delivered: those bytes stay as delivered */
@@ -476,7 +500,7 @@ static void data_in(sd_reasm *r, uint64_t uoff, const uint8_t *data, uint32_t le
         uoff = r->next_off;
     }
 
-    if (!syn && !r->provisional) {
+    if (!syn && !r->provisional && !sdr_gated(r)) {
         const node *m = sdr_tp_min(r);
         if (!m || m->off >= uoff + len) {
             sdr_skip_fin_slot(r, uoff);
@@ -550,6 +574,7 @@ void sd_reasm_flush(sd_reasm *r)
         return;
     confirm_tentative(r, 0, true);
     r->provisional = false;
+    r->ungated = true; /* the end: nothing can change any more */
     node *n;
     while ((n = sdr_tp_min(r)) != NULL) {
         if (n->off > r->next_off && !sdr_skip_fin_slot(r, n->off))

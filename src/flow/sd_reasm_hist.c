@@ -187,8 +187,10 @@ bool sdr_diff_report(sd_reasm *r, uint64_t off, const uint8_t *a, const uint8_t 
 
 /* A differing range [lo, hi) of delivered bytes in record rc (extent
  * [rc->off, rend)) against the new segment [ns, ne) whose bytes at lo are
- * q: the delivered copy stays; the policy is asked whether it would have
- * taken the new one. */
+ * q: the delivered copy stays. Bytes the peer ACKed were accepted by it:
+ * every policy keeps them. Otherwise (delivered before the ACK: --overlap
+ * first, a memory cap) the policy is asked whether it would have taken the
+ * new copy: then it could not apply. */
 static void hist_report(sd_reasm *r, uint64_t lo, uint64_t hi, const hrec *rc, uint64_t rend,
                         const uint8_t *q, uint64_t ns, uint64_t ne, uint64_t frame)
 {
@@ -196,7 +198,8 @@ static void hist_report(sd_reasm *r, uint64_t lo, uint64_t hi, const hrec *rc, u
     uint32_t n = (uint32_t)SD_MIN(hi - lo, (uint64_t)sizeof old);
     for (uint32_t i = 0; i < n; i++)
         old[i] = r->hist[(lo + i) & (r->hcap - 1)];
-    bool would = sdr_new_wins(r->opts.policy, rc->off, rend, ns, ne);
+    bool acked = r->ack_seen && hi <= r->max_ack_off;
+    bool would = !acked && sdr_new_wins(r->opts.policy, rc->off, rend, ns, ne);
     sdr_report(r, &(sd_reasm_inconsistency){ .offset = lo, .len = (uint32_t)(hi - lo), .old_frame = rc->frame,
                                              .new_frame = frame, .old_bytes = old, .new_bytes = q,
                                              .delivered = true, .policy_unapplied = would });

@@ -83,6 +83,8 @@ struct sd_reasm {
 
     bool fin_seen, rst_seen, ack_seen, truncated;
     bool inserting; /* no ACK gap-filling while a segment's pieces are pending */
+    bool ungated;   /* deliver held bytes the peer has not ACKed (end, memory caps) */
+    uint64_t sent_end; /* end of the highest data seen (keep-alives when gated) */
     uint64_t fin_off, rst_off, max_ack_off;
 
     /* current event, for last_frame/ts of chunks it completes */
@@ -135,7 +137,17 @@ void sdr_urg_add(sd_reasm *r, uint64_t off);
 uint64_t sdr_urg_cut(sd_reasm *r, uint64_t len);
 bool sdr_urg_take(sd_reasm *r, const uint8_t *p, uint64_t frame);
 
-/* ---- sd_reasm.c: delivery ---- */
+/* ---- sd_reasm.c: delivery ----
+ * A policy other than first can only decide between copies both still
+ * held: with one, bytes are held until the peer ACKs them (what can no
+ * longer change, as IDS stream engines deliver), or the stream ends, or a
+ * memory cap needs them out. Under first the result is the same either
+ * way, so they flow at once. */
+static inline bool sdr_gated(const sd_reasm *r)
+{
+    return r->opts.policy != SD_OVERLAP_FIRST && !r->ungated;
+}
+bool sdr_release_min(sd_reasm *r);
 void sdr_deliver(sd_reasm *r, const uint8_t *p, uint64_t len, uint64_t ff, uint64_t lf, sd_ts ts,
                  uint32_t extra);
 void sdr_deliver_gap(sd_reasm *r, uint64_t upto, uint64_t frame, sd_ts ts);

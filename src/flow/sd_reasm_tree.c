@@ -309,6 +309,7 @@ void sdr_insert_seg(sd_reasm *r, uint64_t s, const uint8_t *p, uint32_t len, boo
     if (r->provisional && !can_hold(r, (size_t)len + REASM_SEG_OVERHEAD))
         sdr_end_provisional(r); /* memory first: offset 0 is settled */
     bool hold = syn || r->provisional; /* nothing is delivered from these */
+    bool gate = sdr_gated(r);         /* held until ACKed (sd_reasm_int.h) */
     r->inserting = true;
     uint32_t dflags = (seg_flags & NODE_INCONS) ? SD_CHUNKF_RETRANS_INCONSISTENT : 0;
     for (size_t i = 0; i < np; i++) {
@@ -321,7 +322,7 @@ void sdr_insert_seg(sd_reasm *r, uint64_t s, const uint8_t *p, uint32_t len, boo
             pc.doff += t;
             pc.len -= t;
         }
-        if (!hold && pc.off == r->next_off) { /* in order now: no copy */
+        if (!hold && !gate && pc.off == r->next_off) { /* in order now: no copy */
             sdr_deliver(r, p + pc.doff, pc.len, frame, frame, ts, dflags);
             sdr_drain(r);
             continue;
@@ -329,10 +330,10 @@ void sdr_insert_seg(sd_reasm *r, uint64_t s, const uint8_t *p, uint32_t len, boo
         size_t charge = pc.len + REASM_SEG_OVERHEAD;
         while (!can_hold(r, charge) && !hold) {
             const node *m = sdr_tp_min(r);
-            if (!m || m->off > pc.off || !sdr_force_first_hole(r))
+            if (!m || m->off > pc.off || !(sdr_release_min(r) || sdr_force_first_hole(r)))
                 break;
         }
-        if (can_hold(r, charge) && (hold || pc.off > r->next_off)) {
+        if (can_hold(r, charge) && (hold || gate || pc.off > r->next_off)) {
             node *nn = sd_malloc(sizeof(node) + pc.len);
             *nn = (node){.prio = rng_next(r), .len = pc.len, .off = pc.off, .o_start = s,
                          .o_end = e, .frame = frame, .ts = ts, .flags = seg_flags,

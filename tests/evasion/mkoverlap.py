@@ -6,13 +6,16 @@ bounded by segment count (or by 64 KB) forgot. Usage: mkoverlap.py OUT
               the first 10 bytes saying EVILEVIL!! (frame 1106).
   port 42001: 70,000 bytes in 1,400-byte segments, ACKed, then a copy of
               the first 1,400 bytes with "EVIL" at offset 100 (frame 55).
-  port 42002: "GOOD" delivered and ACKed, then "EVIL" over it (frame 6):
-              no policy can take it any more.
+  port 42002: "GOOD" ACKed, then "EVIL" over it: the receiver had
+              accepted GOOD, every policy keeps it.
   port 42003: "GOOD" at offset 4 held behind a hole, then "ZEVIL" at 3,
               then "xxx" fills the hole: the policy decides (first:
               xxxZGOOD; last, linux, windows, bsd: xxxZEVIL).
   port 42004: the same with "EVILXX" at 4 (same start, longer): first,
               windows, bsd: xxxGOODXX; last, linux: xxxEVILXX.
+  port 42005: 3 x 1,000 bytes not yet ACKed, then the first 1,000 again
+              with "EVIL" at 0, then the ACK: last takes EVIL, unless a
+              memory cap (--stream-cap 2K) had to let the first copy out.
 """
 import os, sys
 
@@ -81,4 +84,17 @@ far(42001)
 late(42002)
 held(42003, b"ZEVIL", 3)
 held(42004, b"EVILXX", 4)
+
+
+def capped(port):
+    hello(port)
+    data = b"".join(bytes([ord("A") + k]) * 1000 for k in range(3))
+    for o in range(0, 3000, 1000):
+        w.tcp(C, S, port, 80, A + 1 + o, B + 1, 24, data[o:o + 1000])
+    w.tcp(C, S, port, 80, A + 1, B + 1, 24, b"EVIL" + data[4:1000])
+    w.tcp(S, C, 80, port, B + 1, A + 3001, 16)
+    bye(port, 3000)
+
+
+capped(42005)
 w.close()

@@ -53,17 +53,26 @@ for p in first:xxxZGOOD:xxxGOODXX last:xxxZEVIL:xxxEVILXX linux:xxxZEVIL:xxxEVIL
     t "--overlap $pol, held: starts earlier" "$("$STRIDER" follow -n 3 --raw -q --overlap "$pol" "$out/ov.pcap" 2>/dev/null)" "$a"
     t "--overlap $pol, held: same start, longer" "$("$STRIDER" follow -n 4 --raw -q --overlap "$pol" "$out/ov.pcap" 2>/dev/null)" "$b"
 done
-# ... and where it cannot: the first copy was delivered before the other came
-# (suricata-verify's overlap captures deliver GOOD at once; Suricata's
-# old-linux result EVIL in -02 needs delivery held until the ACK)
-for pol in first last linux windows bsd; do
-    for c in eve-overlap-payload-01/tcp-overlap.pcap eve-overlap-payload-02-policy-oldlinux/tcp-overlap.pcap \
-             eve-overlap-payload-04-partial-overlap/tcp-overlap2.pcap; do
-        t "--overlap $pol: ${c%%/*}" "$("$STRIDER" follow -n 0 --raw -q --overlap $pol "$SV/$c" 2>/dev/null)" GOOD
-    done
+# ... on suricata-verify's captures: GOOD then EVIL (-02: Suricata's
+# old-linux policy takes EVIL), GOOD then XXX inside it (-04), both before
+# the ACK: only last takes the later copy (tcpflow's GXXX)
+for p in first:GOOD:GOOD:GOOD last:EVIL:EVIL:GXXX linux:GOOD:GOOD:GOOD windows:GOOD:GOOD:GOOD bsd:GOOD:GOOD:GOOD; do
+    IFS=: read -r pol a b c <<< "$p"
+    t "--overlap $pol: eve-overlap-payload-01" "$("$STRIDER" follow -n 0 --raw -q --overlap $pol "$O1" 2>/dev/null)" "$a"
+    t "--overlap $pol: eve-overlap-payload-02" "$("$STRIDER" follow -n 0 --raw -q --overlap $pol "$SV/eve-overlap-payload-02-policy-oldlinux/tcp-overlap.pcap" 2>/dev/null)" "$b"
+    t "--overlap $pol: eve-overlap-payload-04" "$("$STRIDER" follow -n 0 --raw -q --overlap $pol "$SV/eve-overlap-payload-04-partial-overlap/tcp-overlap2.pcap" 2>/dev/null)" "$c"
 done
-f=$("$STRIDER" follow -n 2 --overlap last "$out/ov.pcap")
-t "--overlap last after delivery: said in place" "$(echo "$f" | grep -c '\[--overlap could not apply: delivered before frame [0-9]*\]')" 1
-t "--overlap last after delivery: counted" "$(echo "$f" | grep -c '^== orig: .*(4 bytes delivered before --overlap could apply)')" 1
-t "--overlap first after delivery: nothing to apply" "$("$STRIDER" follow -n 2 "$out/ov.pcap" | grep -c 'could not apply')" 0
+# ... after the peer ACKed the first copy: it had accepted it, every policy keeps it
+t "--overlap last after the ACK: GOOD" "$("$STRIDER" follow -n 2 --raw -q --overlap last "$out/ov.pcap" 2>/dev/null)" GOOD
+t "--overlap last after the ACK: not a policy left unapplied" "$("$STRIDER" follow -n 2 --overlap last "$out/ov.pcap" | grep -c 'could not apply')" 0
+# ... and where it cannot: a memory cap let the first copy out before the ACK
+t "--overlap last, held until the ACK: EVIL" "$("$STRIDER" follow -n 5 --raw -q --overlap last "$out/ov.pcap" 2>/dev/null | head -c 6)" EVILAA
+f=$("$STRIDER" follow -n 5 --overlap last --stream-cap 2K "$out/ov.pcap")
+t "--stream-cap let it out first: AAAA" "$("$STRIDER" follow -n 5 --raw -q --overlap last --stream-cap 2K "$out/ov.pcap" 2>/dev/null | head -c 6)" AAAAAA
+t "... said in place" "$(echo "$f" | grep -c '\[--overlap could not apply: delivered before frame [0-9]*\]')" 1
+t "... counted" "$(echo "$f" | grep -c '^== orig: .*(4 bytes delivered before --overlap could apply)')" 1
+t "... not truncated: nothing was lost" "$(echo "$f" | grep -c TRUNCATED)" 0
+rm -rf "$out/oz"; "$STRIDER" extract -q --overlap last --stream-cap 2K -o "$out/oz" "$out/ov.pcap"
+t "... in extract's index" "$(grep 42005 "$out/oz/index.jsonl" | grep -o '"orig_overlap_policy_unapplied_bytes":[0-9]*')" '"orig_overlap_policy_unapplied_bytes":4'
+t "--overlap first: nothing to apply" "$("$STRIDER" follow -n 5 --stream-cap 2K "$out/ov.pcap" | grep -c 'could not apply')" 0
 exit $fail

@@ -175,17 +175,22 @@ static void t_retrans_different_delivered(void **st)
 {
     (void)st;
     rec r;
-    sd_reasm *z = mk(&r, SD_OVERLAP_LAST, 0, NULL); /* delivered bytes: only FIRST possible */
+    /* bytes the peer ACKed were accepted: every policy keeps them */
+    sd_reasm *z = mk(&r, SD_OVERLAP_LAST, 0, NULL);
     sd_reasm_set_isn(z, 0);
     seg(z, 1, SD_TH_PSH, "GOOD");
     uint64_t fg = g_frame;
+    assert_int_equal(r.outlen, 0); /* LAST: held until ACKed, another copy may win */
+    sd_reasm_ack(z, 5, ++g_frame, 0);
+    expect_out(&r, "GOOD");
     seg(z, 1, SD_TH_PSH, "EVIL");
     expect_out(&r, "GOOD");
     assert_int_equal(r.ninc, 1);
     assert_int_equal(r.inc[0].offset, 0);
     assert_int_equal(r.inc[0].len, 4);
     assert_int_equal(r.inc[0].old_frame, fg);
-    assert_int_equal(r.inc[0].new_frame, fg + 1);
+    assert_int_equal(r.inc[0].new_frame, fg + 2);
+    assert_false(r.inc[0].policy_unapplied); /* ACKed: no policy would take EVIL */
     const sd_reasm_stats *s = sd_reasm_get_stats(z);
     assert_int_equal(s->inconsistent_segments, 1);
     assert_int_equal(s->inconsistent_bytes, 4);
@@ -197,9 +202,11 @@ static void t_retrans_different_delivered(void **st)
     assert_int_equal(r.inc[1].len, 3);
     /* a retransmission that differs and carries new bytes: new part delivered, flagged */
     seg(z, 3, 0, "ODxyz"); /* offsets 2..7: "OD" same, "xyz" new */
+    sd_reasm_ack(z, 8, ++g_frame, 0);
     expect_out(&r, "GOODxyz");
     assert_int_equal(r.ninc, 2);
     seg(z, 4, 0, "Qxyzw"); /* offset 3: 'Q' differs from 'D', then new 'w' */
+    sd_reasm_ack(z, 9, ++g_frame, 0);
     expect_out(&r, "GOODxyzw");
     assert_int_equal(r.ninc, 3);
     assert_int_equal(r.inc[2].offset, 3);
@@ -745,7 +752,10 @@ static void run_random(sd_overlap_policy pol, bool differ, int iters)
         sd_reasm *z = mk(&r, pol, 1 << 20, NULL);
         uint32_t isn = rnd() % 3 == 0 ? 0xFFFFFFFFu - (rnd() % 2000) : rnd();
         sd_reasm_set_isn(z, isn);
-        size_t mnext = 0; /* model's delivery point */
+        size_t mnext = 0;  /* model's contiguous end */
+        size_t mfixed = 0; /* model's delivery point: mnext, or (a policy other than
+                              first) what the peer ACKed */
+        bool gated = pol != SD_OVERLAP_FIRST;
         /* random segments until everything is covered, then the leftovers */
         int guard = 0;
         while (mnext < n && guard++ < 100000) {
@@ -766,7 +776,7 @@ static void run_random(sd_overlap_policy pol, bool differ, int iters)
             /* model */
             for (size_t i = 0; i < len; i++) {
                 size_t o = off + i;
-                if (o < mnext)
+                if (o < mfixed)
                     continue; /* delivered: fixed */
                 if (!have[o] || pol == SD_OVERLAP_LAST) {
                     have[o] = true;
@@ -777,7 +787,13 @@ static void run_random(sd_overlap_policy pol, bool differ, int iters)
                 mnext++;
             sd_reasm_segment(z, isn + 1 + (uint32_t)off, SD_TH_ACK, scratch, (uint32_t)len,
                              (uint64_t)guard, 0);
-            assert_int_equal(r.outlen, mnext);
+            if (gated && rnd() % 4 == 0) { /* the peer ACKs what it has */
+                sd_reasm_ack(z, isn + 1 + (uint32_t)mnext, (uint64_t)guard, 0);
+                mfixed = mnext;
+            }
+            if (!gated)
+                mfixed = mnext;
+            assert_int_equal(r.outlen, mfixed);
         }
         sd_reasm_flush(z);
         assert_int_equal(r.outlen, n);

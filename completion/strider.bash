@@ -21,6 +21,7 @@ _strider() {
     case $prev in
         -o|--outdir|--output) COMPREPLY=($(compgen -d -- "$cur")); return;;
         --overlap) COMPREPLY=($(compgen -W "first last linux windows bsd" -- "$cur")); return;;
+        --urgent) COMPREPLY=($(compgen -W "inline oob" -- "$cur")); return;;
         -d|--leg) COMPREPLY=($(compgen -W "forward reverse both" -- "$cur")); return;;
         --proto) COMPREPLY=($(compgen -W "tcp udp" -- "$cur")); return;;
         --dir) COMPREPLY=($(compgen -W "orig resp" -- "$cur")); return;;
@@ -34,7 +35,7 @@ _strider() {
             return;;
         -n|--stream|-Y|--where|--where-events|-l|--limit|-z|--zoom|-w|--window|-s|--stride|\
         --kinds|--host|--port|--idle-timeout|-f|--bpf|--filter|--max-flows|--stats-interval|\
-        --max-hosts|--stream-cap|--memcap|--max-open|--buffer|--json-inline|--json-payload-max|\
+        --max-hosts|--stream-cap|--memcap|--overlap-memcap|--max-open|--buffer|--json-inline|--json-payload-max|\
         --max-hole|--local-nets|--plot|--width)
             return;; # a value to type
     esac

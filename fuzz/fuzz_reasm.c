@@ -1,5 +1,5 @@
 /* libFuzzer target for sd_reasm: the input is a program of operations
- * (segment / ack / set_isn / flush) run against a small per-stream cap and a
+ * (segment / ack / set_isn / urgent / flush) run against a small per-stream cap and a
  * shared budget. Invariants checked on every chunk and after every op:
  *  - chunk offsets strictly increase and never overlap the previous chunk;
  *  - DATA chunks carry data, GAP chunks none, len > 0;
@@ -60,6 +60,14 @@ static void on_inc(void *ud, const sd_reasm_inconsistency *i)
     s->incs++;
 }
 
+/* An urgent byte is reported at the delivery point: never behind it. */
+static void on_urg(void *ud, const sd_reasm_urgent *u)
+{
+    const st *s = ud;
+    if (u->offset < s->next || (s->pattern && u->byte != pat(s->base + (uint32_t)u->offset)))
+        abort();
+}
+
 static void check(const sd_reasm *z, const st *s, const sd_reasm_budget *b)
 {
     const sd_reasm_stats *x = sd_reasm_get_stats(z);
@@ -79,7 +87,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)
     st s = {0};
     sd_reasm_budget b = {CAP + 700, 0, 0};
     sd_reasm_opts o = {(sd_overlap_policy)(d[0] % 5), CAP, &b, (size_t)d[0] << 6, d[0] & 1};
-    sd_reasm_cb cb = {on_chunk, on_inc, &s, NULL};
+    sd_reasm_cb cb = {on_chunk, on_inc, &s, on_urg};
     s.pattern = d[0] & 0x80;
     uint32_t isn;
     memcpy(&isn, d + 1, 4);
@@ -120,9 +128,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)
             i += 2;
             sd_reasm_ack(z, isn + 1 + (uint32_t)(int32_t)rel * ((op & 1) ? 1 : 8), frame,
                          (sd_ts)frame);
-        } else if (op < 250) {
+        } else if (op < 245) {
             if (!s.pattern)
                 sd_reasm_set_isn(z, isn + op);
+        } else if (op < 252 && i + 2 <= n) { /* an urgent pointer's byte */
+            int16_t rel;
+            memcpy(&rel, d + i, 2);
+            i += 2;
+            sd_reasm_mark_urgent(z, isn + 1 + (uint32_t)(int32_t)rel);
         } else {
             sd_reasm_flush(z);
         }

@@ -6,10 +6,7 @@
 # lost packets) is kept. Every shared capture: no connection loses data this
 # way (no false drops).
 set -u
-. "$(dirname "$0")/../lib.sh"
-out=$REPO/tests/out/evasion; mkdir -p "$out"
-fail=0
-t() { if [ "$2" = "$3" ]; then echo "ok   $1"; else echo "FAIL $1: got [$2] want [$3]"; fail=1; fi; }
+. "$(dirname "$0")/evlib.sh"
 python3 "$REPO/tests/evasion/mkoow.py" "$out/oow.pcap" || die "cannot write the capture"
 "$STRIDER" follow --stream 0 "$out/oow.pcap" > "$out/f0.txt" 2> "$out/f0.err"
 t "injected bytes not shown" "$(grep -c INJECTED "$out/f0.txt")" 0

@@ -6,11 +6,7 @@
 # before the other copy came), on suricata-verify's overlap captures
 # (README.md in $SHARED/captures/suricata-verify says the expected result).
 set -u
-. "$(dirname "$0")/../lib.sh"
-out=$REPO/tests/out/evasion; mkdir -p "$out"
-fail=0
-t() { if [ "$2" = "$3" ]; then echo "ok   $1"; else echo "FAIL $1: got [$2] want [$3]"; fail=1; fi; }
-SV=$SHARED/captures/suricata-verify/tests
+. "$(dirname "$0")/evlib.sh"
 O1=$SV/eve-overlap-payload-01/tcp-overlap.pcap
 [ -f "$O1" ] || skip "no $O1"
 

@@ -5,11 +5,7 @@
 # does the same in follow and extract; the default (inline, as tshark)
 # keeps it; both mark it in place (frame, offset, byte) and count it.
 set -u
-. "$(dirname "$0")/../lib.sh"
-out=$REPO/tests/out/evasion; mkdir -p "$out"
-fail=0
-t() { if [ "$2" = "$3" ]; then echo "ok   $1"; else echo "FAIL $1: got [$2] want [$3]"; fail=1; fi; }
-SV=$SHARED/captures/suricata-verify/tests
+. "$(dirname "$0")/evlib.sh"
 U1=$SV/tcp-urgp-01-oob/tcp-urgent1.pcap U2=$SV/tcp-urgp-04-2byte-XY/tcp-urgent-2byte-XY.pcap
 [ -f "$U1" ] && [ -f "$U2" ] || skip "no urgent captures"
 line1() { "$STRIDER" follow -n 0 --raw -q --dir orig "$@" 2>/dev/null | head -n1 | tr -d '\r'; }

@@ -835,7 +835,7 @@ static void t_random_last(void **st)
 }
 
 /* The history of delivered bytes grows as a stream does (4 KiB ring up to
- * 64 KiB): bytes copied across each growth still answer retransmissions,
+ * half of hist_cap): bytes copied across each growth still answer retransmissions,
  * identical ones silently, a changed one with the frame that carried the
  * original. */
 static void t_history_growth(void **st)
@@ -862,6 +862,73 @@ static void t_history_growth(void **st)
     assert_int_equal(r.inc[0].offset, 20060);
     assert_int_equal(r.inc[0].old_frame, 120);
     sd_reasm_free(z);
+}
+
+/* The history is bounded by memory, not segments: a byte changed after
+ * 1,100 one-byte segments is still seen (the 1024-segment ring missed it);
+ * with a history too small for it, the byte is counted as unchecked. */
+static void t_history_segments(void **st)
+{
+    (void)st;
+    static rec r;
+    for (int small = 0; small < 2; small++) {
+        memset(&r, 0, sizeof r);
+        sd_reasm_opts o = { .policy = SD_OVERLAP_FIRST, .hist_cap = small ? 1024 : 0 };
+        sd_reasm *z = sd_reasm_new(&o, &(sd_reasm_cb){ .chunk = on_chunk, .inconsistency = on_inc, .ud = &r });
+        sd_reasm_set_isn(z, 0);
+        for (uint32_t k = 0; k < 1100; k++)
+            sd_reasm_segment(z, 1 + k, SD_TH_ACK, (const uint8_t *)"a", 1, 10 + k, 0);
+        sd_reasm_segment(z, 1, SD_TH_ACK, (const uint8_t *)"b", 1, 2000, 0);
+        const sd_reasm_stats *s = sd_reasm_get_stats(z);
+        assert_int_equal(r.ninc, small ? 0 : 1);
+        assert_int_equal(s->unchecked_bytes, small ? 1 : 0);
+        if (!small) {
+            assert_int_equal(r.inc[0].old_frame, 10);
+            assert_int_equal(r.inc[0].new_frame, 2000);
+            assert_int_equal(r.inc[0].shown, 1);
+            assert_int_equal(r.inc[0].old_bytes[0], 'a');
+            assert_int_equal(r.inc[0].new_bytes[0], 'b');
+        }
+        sd_reasm_free(z);
+    }
+}
+
+/* The last urgent byte: reported where it is delivered; out of the stream
+ * with urgent_oob (tcp-urgp-01: the server read /malicious), no gap. */
+static sd_reasm_urgent g_urg[4];
+static int g_nurg;
+static void on_urg(void *ud, const sd_reasm_urgent *u)
+{
+    (void)ud;
+    if (g_nurg < 4)
+        g_urg[g_nurg++] = *u;
+}
+
+static void t_urgent_oob(void **st)
+{
+    (void)st;
+    static rec r;
+    for (int oob = 0; oob < 2; oob++) {
+        memset(&r, 0, sizeof r);
+        g_nurg = 0;
+        sd_reasm_opts o = { .policy = SD_OVERLAP_FIRST, .urgent_oob = oob };
+        sd_reasm *z = sd_reasm_new(&o, &(sd_reasm_cb){ .chunk = on_chunk, .urgent = on_urg, .ud = &r });
+        sd_reasm_set_isn(z, 0);
+        seg(z, 1, 0, "GET /malic");
+        sd_reasm_mark_urgent(z, 12); /* "XY", urgent pointer 2: only Y */
+        seg(z, 11, SD_TH_URG, "XY");
+        seg(z, 13, 0, "ious");
+        expect_out(&r, oob ? "GET /malicXious" : "GET /malicXYious");
+        assert_int_equal(g_nurg, 1);
+        assert_int_equal(g_urg[0].offset, 11);
+        assert_int_equal(g_urg[0].byte, 'Y');
+        assert_int_equal(g_urg[0].oob, oob);
+        const sd_reasm_stats *s = sd_reasm_get_stats(z);
+        assert_int_equal(s->urgent_bytes, 1);
+        assert_int_equal(s->gap_bytes, 0);
+        assert_int_equal(s->bytes_delivered, oob ? 15 : 16);
+        sd_reasm_free(z);
+    }
 }
 
 /* libnids (k): thousands of 1-byte segments in decreasing order. */
@@ -896,6 +963,8 @@ int main(void)
         cmocka_unit_test(t_two_isns),
         cmocka_unit_test(t_rst),
         cmocka_unit_test(t_urgent_inband),
+        cmocka_unit_test(t_urgent_oob),
+        cmocka_unit_test(t_history_segments),
         cmocka_unit_test(t_after_fin),
         cmocka_unit_test(t_keepalive),
         cmocka_unit_test(t_midstream),

@@ -54,7 +54,8 @@ static const char HELP[] =
     "                       (default 3600)\n"
     "  -R, --reassemble     also reassemble every TCP stream: *_stream_bytes,\n"
     "                       *_gap_bytes, *_inconsistent_bytes, inconsistencies,\n"
-    "                       *_truncated (what `strider follow` would deliver)\n" CLI_COMMON_HELP
+    "                       *_truncated (what `strider follow` would deliver),\n"
+    "                       *_overlap_unchecked_bytes, *_urgent_bytes (when any)\n" CLI_COMMON_HELP
     "\nExamples:\n"
     "  strider conns cap.pcap --port 80 --where 'syn_synack_ms > 300' --limit 1\n"
     "  strider conns cap.pcap --where 'first_rst == orig' \\\n"

@@ -595,6 +595,7 @@ void sd_reasm_flush(sd_reasm *r)
             sdr_deliver_gap(r, end, r->cur_frame, r->cur_ts);
         }
     }
+    r->ungated = false;
     SD_CHECK(sdr_check(r));
     SD_CHECK(assert(!r->root && r->held == 0)); /* flushed means nothing held */
 }

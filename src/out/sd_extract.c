@@ -469,6 +469,8 @@ static void x_conn_end(void *ctx, sd_conn *c, void *st)
     x->st.with_data += s->seen;
     x->st.truncated += s->truncated;
     x->st.sig_sessions += s->sig_total > 0;
+    x->st.overlaps += s->d[0].incons + s->d[1].incons;
+    x->st.unchecked_bytes += c->d[0].unchecked_bytes + c->d[1].unchecked_bytes;
     if (!x->o.flows_only && (s->seen || x->o.all))
         write_records(x, c, s);
     else

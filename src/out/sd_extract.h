@@ -79,6 +79,8 @@ typedef struct sd_extract_opts {
 typedef struct sd_extract_stats {
     uint64_t sessions, with_data, truncated, sig_sessions;
     uint64_t holes_cut, hole_bytes_cut; /* holes past max_hole, and the bytes not written */
+    uint64_t overlaps;                  /* overlaps with different bytes (index: *_inconsistent) */
+    uint64_t unchecked_bytes;           /* retransmitted bytes older than the overlap history */
 } sd_extract_stats;
 
 /* Writes into sink (which the caller frees after sd_extract_free). Creates

@@ -130,6 +130,10 @@ void sd_runlog_extract(FILE *f, const sd_extract_stats *st, bool quiet)
                     (unsigned long long)st->truncated);
         fprintf(f, "\n");
     }
+    if (st->overlaps || st->unchecked_bytes) /* said even with -q: evidence, and a cap */
+        fprintf(f, "strider extract: %llu overlap(s) with different bytes (index: *_inconsistent), %llu "
+                   "retransmitted bytes older than the overlap history not compared (--overlap-memcap)\n",
+                (unsigned long long)st->overlaps, (unsigned long long)st->unchecked_bytes);
     if (st->holes_cut) /* said even with -q: the files are not at stream offsets past it */
         fprintf(f, "strider extract: %llu hole(s) cut by --max-hole: %llu missing bytes not written "
                    "as NULs (index: *_hole_bytes_cut, *_first_cut_offset)\n",

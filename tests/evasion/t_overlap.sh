@@ -23,7 +23,9 @@ t "follow json: both versions" "$(echo "$j" | grep -o '"offset":0,"len":4,"old_f
 t "follow raw: the bytes" "$(cat "$out/ov.raw")" GOOD
 t "follow raw: the overlap on stderr, even with -q" "$(cat "$out/ov.err")" \
     "strider follow: orig overlap at offset 0: 4 bytes differ between frame 5 and frame 6, kept frame 5's"
-rm -rf "$out/ox"; "$STRIDER" extract -q -o "$out/ox" "$O1"
+rm -rf "$out/ox"; "$STRIDER" extract -q -o "$out/ox" "$O1" 2> "$out/ox.err"
+t "extract says it on stderr, even with -q" "$(cat "$out/ox.err")" \
+    "strider extract: 1 overlap(s) with different bytes (index: *_inconsistent), 0 retransmitted bytes older than the overlap history not compared (--overlap-memcap)"
 cj=$("$STRIDER" conns -R --json "$O1")
 t "extract index = conns -R (bytes)" "$(grep -o '"orig_inconsistent_bytes":[0-9]*' "$out/ox/index.jsonl")" "$(echo "$cj" | grep -o '"orig_inconsistent_bytes":[0-9]*')"
 t "extract index = conns -R (overlaps)" "$(grep -o '"orig_inconsistent":[0-9]*' "$out/ox/index.jsonl" | cut -d: -f2)" "$(echo "$cj" | grep -o '"inconsistencies":[0-9]*' | cut -d: -f2)"
@@ -40,7 +42,8 @@ f=$("$STRIDER" follow -n 1 "$out/ov.pcap")
 t "70 KB back: the marker says EVIL" "$(echo "$f" | grep -c '\[overlap: 4 bytes differ at offset 100\].*other frame [0-9]*: "EVIL"')" 1
 f=$("$STRIDER" follow -n 1 --overlap-memcap 4K "$out/ov.pcap")
 t "a smaller --overlap-memcap: counted, not compared" "$(echo "$f" | grep -c 'overlap\]')/$(echo "$f" | grep -c '^== orig: .*1400 retransmitted bytes older than the overlap history')" 0/1
-rm -rf "$out/oy"; "$STRIDER" extract -q --overlap-memcap 4K -o "$out/oy" "$out/ov.pcap"
+rm -rf "$out/oy"; "$STRIDER" extract -q --overlap-memcap 4K -o "$out/oy" "$out/ov.pcap" 2> "$out/oy.err"
+t "extract's stderr counts what the memcap skipped" "$(grep -o ', [0-9]* retransmitted bytes older' "$out/oy.err")" ", 2362 retransmitted bytes older"  # 10 + 1400 + 952 (42005: 3000 bytes, 2 KiB kept)
 t "extract's index counts it" "$(grep 42001 "$out/oy/index.jsonl" | grep -o '"orig_overlap_unchecked_bytes":[0-9]*')" '"orig_overlap_unchecked_bytes":1400'
 # each policy, where it can decide (both copies held behind a hole) ...
 for p in first:xxxZGOOD:xxxGOODXX last:xxxZEVIL:xxxEVILXX linux:xxxZEVIL:xxxEVILXX \
@@ -68,7 +71,7 @@ t "--stream-cap let it out first: AAAA" "$("$STRIDER" follow -n 5 --raw -q --ove
 t "... said in place" "$(echo "$f" | grep -c '\[--overlap could not apply: delivered before frame [0-9]*\]')" 1
 t "... counted" "$(echo "$f" | grep -c '^== orig: .*(4 bytes delivered before --overlap could apply)')" 1
 t "... not truncated: nothing was lost" "$(echo "$f" | grep -c TRUNCATED)" 0
-rm -rf "$out/oz"; "$STRIDER" extract -q --overlap last --stream-cap 2K -o "$out/oz" "$out/ov.pcap"
+rm -rf "$out/oz"; "$STRIDER" extract -q --overlap last --stream-cap 2K -o "$out/oz" "$out/ov.pcap" 2>/dev/null
 t "... in extract's index" "$(grep 42005 "$out/oz/index.jsonl" | grep -o '"orig_overlap_policy_unapplied_bytes":[0-9]*')" '"orig_overlap_policy_unapplied_bytes":4'
 t "--overlap first: nothing to apply" "$("$STRIDER" follow -n 5 --stream-cap 2K "$out/ov.pcap" | grep -c 'could not apply')" 0
 exit $fail

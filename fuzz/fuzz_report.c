@@ -171,7 +171,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     double w = v & 1 ? 0.5 + (v >> 1) % 7 : 0;
     run r = { .ro = { .color = SD_REPORT_COLOR_NEVER, .window_s = w, .stride_s = w / (1 + (v >> 4) % 3),
                       .zoom_first = v & 2 ? (v >> 2) % 16 : 0, .zoom_last = v & 2 ? 8 + (v >> 3) % 64 : 0,
-                      .width = v & 4 ? 40 : 0, .window = (v >> 5) % 9, .stride = (v >> 6) % 3 } };
+                      .width = v & 4 ? 40 : 0 } };
     r.html = sd_report_html_new(&r.ro);
     sd_campaign_opts cpo = { .announce = true, .max_clients = 4 }; /* the cap too */
     r.camp = sd_campaign_new(&cpo);

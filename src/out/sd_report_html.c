@@ -62,7 +62,7 @@ static const char CSS[] =
     ".warn{color:#b00}.win{stroke:none}.win.ex{fill:#d00;opacity:.13}.win.in{fill:#70d;opacity:.13}"
     ".win.cp{fill:#d08a10;opacity:.15}.sw.win.ex{background:#f4c4c4;opacity:1}.sw.win.in{background:#dcc4f4;opacity:1}"
     ".sw.win.cp{background:#f2dcb8;opacity:1}.nt,.sw.nt{fill:#b0307a;background:#b0307a}.sw.d0{background:#3a78c8}"
-    "table.ct td{white-space:nowrap}table.ct td.f{white-space:normal}.sw.d1{background:#e07b2a}.bin{stroke:none}table.ct th{cursor:pointer}.go{color:#1a5fb4;cursor:pointer;"
+    "table.ct td{white-space:nowrap}table.ct td.f{white-space:normal;min-width:16em;max-width:32em}.sw.d1{background:#e07b2a}.bin{stroke:none}table.ct th{cursor:pointer}.go{color:#1a5fb4;cursor:pointer;"
     "text-decoration:underline}h2{font-size:16px;margin:14px 0 4px}";
 
 /* Renders a section when it is opened (lazy: its HTML waits as the text of
@@ -97,7 +97,7 @@ static const char JS[] =
     "function fnd(r){var s=r[7]+'';r[11].forEach(function(n,g){if(n)s+=' &middot; '+E(T.groups[g])+' '+n});return s}"
     "function row(r){var d=T.det[r[0]];"
     "return '<tr><td class=n>'+r[0]+'</td><td class=n>'+new Date(T.b0+r[1]).toISOString().replace('T',' ').slice(0,23)+"
-    "'</td><td>'+E(S(r[2]))+':'+r[3]+'</td><td>'+E(S(r[4]))+':'+r[5]+'</td><td>'+E(S(r[6])||'-')+'</td><td class=f>'+fnd(r)+"
+    "'</td><td>'+E(S(r[2]))+':'+r[3]+'</td><td>'+E(S(r[4]))+':'+r[5]+'</td><td class=f>'+E(S(r[6])||'-')+'</td><td class=f>'+fnd(r)+"
     "'</td><td class=n>'+r[8]+'-'+r[9]+'</td><td>'+(d?'<span class=go data-s=\"'+r[0]+'\">open</span>':'')+'</td></tr>'}"
     "function draw(){var t=document.getElementById('ct');if(!T||!t)return;"
     "var h='<tr>'+COLS.map(function(c,i){return '<th data-c=\"'+i+'\">'+c[0]+(i===T.key?(T.dir>0?' &#9650;':' &#9660;'):'')+'</th>'}).join('')+'</tr>';"

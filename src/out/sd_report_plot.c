@@ -26,27 +26,30 @@ typedef struct dm_bin {
     size_t recs[2];
 } dm_bin;
 
-/* The bin width: -w's window (the data_window events' windows), widened
- * when the connection is too long for DM_MAX_BINS of them; else a round
- * step near span / DM_AUTO_BINS. */
-static double dm_bin_width(double span, const sd_report_opts *o, bool *widened)
+/* Bins at least, for -w's window to be the bin: fewer say nothing of the
+ * shape (a 2 s window over a 0.7 s copy is one block). */
+#define DM_MIN_BINS 10
+
+/* The bin width: -w's window (the data_window events' windows) when it
+ * gives DM_MIN_BINS to DM_MAX_BINS bins; else a round step near span /
+ * DM_AUTO_BINS (*changed says -w's was set aside). */
+static double dm_bin_width(double span, const sd_report_opts *o, bool *changed)
 {
-    double w = o->window_s > 0 ? o->window_s : sd_svg_nice_step(span, DM_AUTO_BINS);
-    *widened = false;
-    if (!(w > 0))
-        w = 1;
-    if (span / w > DM_MAX_BINS) {
-        w = sd_svg_nice_step(span, DM_AUTO_BINS);
-        *widened = o->window_s > 0;
+    double w = sd_svg_nice_step(span, DM_AUTO_BINS);
+    *changed = false;
+    if (o->window_s > 0) {
+        if (span / o->window_s >= DM_MIN_BINS && span / o->window_s <= DM_MAX_BINS)
+            return o->window_s;
+        *changed = true;
     }
-    return w;
+    return w > 0 ? w : 1;
 }
 
 /* One direction's bins as bars on a log scale, up from the centre line for
  * client to server, down for server to client; an empty bin draws nothing,
  * so an idle gap reads as a break. Each title starts with its record count
  * (the page's test weighs the marks by it). */
-static void dm_bars(sd_svg *s, const dm_bin *bin, size_t nb, double w, int d)
+static void dm_bars(sd_svg *s, const dm_bin *bin, size_t nb, double x0, double w, int d)
 {
     for (size_t k = 0; k < nb; k++) {
         if (!bin[k].recs[d])
@@ -54,10 +57,26 @@ static void dm_bars(sd_svg *s, const dm_bin *bin, size_t nb, double w, int d)
         char t[160];
         snprintf(t, sizeof t, "%zu records, %llu bytes %s, t=%.3f-%.3f s", bin[k].recs[d],
                  (unsigned long long)bin[k].bytes[d], d ? "server -> client" : "client -> server",
-                 (double)k * w, (double)(k + 1) * w);
+                 x0 + (double)k * w, x0 + (double)(k + 1) * w);
         double y = log10((double)bin[k].bytes[d] + 1);
-        sd_svg_rect(s, (double)k * w, (double)(k + 1) * w, 0, d ? -y : y, d ? "d1" : "d0", t);
+        sd_svg_rect(s, x0 + (double)k * w, x0 + (double)(k + 1) * w, 0, d ? -y : y, d ? "d1" : "d0", t);
     }
+}
+
+/* Each direction's records and bytes per bin of w s from x0; the most
+ * bytes in a bin. */
+static uint64_t dm_binning(const sd_report_hist *h, dm_bin *bin, size_t nb, double x0, double w)
+{
+    uint64_t bmax = 1;
+    for (int d = 0; d < 2; d++)
+        for (size_t i = 0; i < h[d].n; i++) {
+            double k = (h[d].t[i] - x0) / w;
+            dm_bin *x = &bin[k <= 0 ? 0 : k >= (double)nb ? nb - 1 : (size_t)k];
+            x->bytes[d] += h[d].v[i];
+            x->recs[d]++;
+            bmax = x->bytes[d] > bmax ? x->bytes[d] : bmax;
+        }
+    return bmax;
 }
 
 /* Log ticks both ways from the centre: 10, 100, 1k... bytes. */
@@ -80,23 +99,19 @@ void sdrp_html_datamove(sd_buf *b, const sd_report_conn *rc, const sd_report_opt
     const sd_report_hist *h = rc->hist;
     if (!h[0].t || !h[1].t || h[0].n + h[1].n < 2)
         return;
-    double span = 0;
-    for (int d = 0; d < 2; d++)
-        for (size_t i = 0; i < h[d].n; i++)
-            span = h[d].t[i] > span ? h[d].t[i] : span;
-    bool widened;
-    double w = dm_bin_width(span, o, &widened);
-    size_t nb = (size_t)(span / w) + 1;
-    dm_bin *bin = sd_calloc(nb, sizeof *bin);
-    uint64_t bmax = 1;
+    /* from the connection's start, or from the zoom's first record */
+    double tmin = INFINITY, tmax = 0;
     for (int d = 0; d < 2; d++)
         for (size_t i = 0; i < h[d].n; i++) {
-            double t = h[d].t[i] > 0 ? h[d].t[i] : 0;
-            dm_bin *x = &bin[(size_t)(t / w) < nb ? (size_t)(t / w) : nb - 1];
-            x->bytes[d] += h[d].v[i];
-            x->recs[d]++;
-            bmax = x->bytes[d] > bmax ? x->bytes[d] : bmax;
+            tmin = h[d].t[i] < tmin ? h[d].t[i] : tmin;
+            tmax = h[d].t[i] > tmax ? h[d].t[i] : tmax;
         }
+    bool zoom = o->zoom_first || o->zoom_last, changed;
+    double w = dm_bin_width(tmax - (zoom ? tmin : 0), o, &changed);
+    double x0 = zoom && tmin > 0 ? floor(tmin / w) * w : 0;
+    size_t nb = (size_t)((tmax - x0) / w) + 1;
+    dm_bin *bin = sd_calloc(nb, sizeof *bin);
+    uint64_t bmax = dm_binning(h, bin, nb, x0, w);
     const sd_report_series *dm = &rc->dm;
     size_t nband[3] = { 0, 0, 0 };
     for (size_t i = 0; i < dm->nmark; i++)
@@ -105,22 +120,22 @@ void sdrp_html_datamove(sd_buf *b, const sd_report_conn *rc, const sd_report_opt
                      "<span class=\"sw d0\"></span>client &rarr; server bytes (up)"
                      "<span class=\"sw d1\"></span>server &rarr; client bytes (down), log scale; gaps = no records"
                      "<span class=\"sw win ex\"></span>%s window (%zu)<span class=\"sw win in\"></span>%s window (%zu)</div>",
-                   w, widened ? ", the -w window widened to fit" : "", sdrp_nz(dm->band_name[1]), nband[1],
+                   w, changed ? ", not -w's: too few or too many bins" : "", sdrp_nz(dm->band_name[1]), nband[1],
                    sdrp_nz(dm->band_name[2]), nband[2]);
     sd_svg s;
     char id[48];
     snprintf(id, sizeof id, "dm-%llu", (unsigned long long)rc->conn->id);
     int dec = (int)ceil(log10((double)bmax + 1));
     sd_svg_begin(&s, b, 1000, 220, id, "data-plot=\"datamove\"");
-    sd_svg_range(&s, 0, (double)nb * w, -dec, dec);
+    sd_svg_range(&s, x0, x0 + (double)nb * w, -dec, dec);
     sd_svg_axes(&s, "time since connection start (s)", "bytes / bin", 10, 0);
     dm_ticks(&s, dec);
     for (size_t i = 0; i < dm->nmark; i++) {
         const sd_report_mark *m = &dm->mark[i];
         sd_svg_span(&s, m->t0, m->t1 > m->t0 ? m->t1 : m->t0 + w, m->band == 1 ? "ex" : "in", m->title);
     }
-    dm_bars(&s, bin, nb, w, 0);
-    dm_bars(&s, bin, nb, w, 1);
+    dm_bars(&s, bin, nb, x0, w, 0);
+    dm_bars(&s, bin, nb, x0, w, 1);
     sd_svg_end(&s);
     free(bin);
 }

@@ -10,6 +10,8 @@
 #include <string.h>
 
 #define MAX_LANES 24
+/* The lane labels' margin, pixels. */
+#define TL_LEFT 170
 /* Width of a density bin in pixels: a mark is 8 pixels wide, so two marks
  * closer than this would overlap; the plot area is ~810 pixels, ~200 bins. */
 #define BIN_PX 4.0
@@ -189,13 +191,18 @@ void sdrp_html_timeline(sd_buf *b, const sd_report_conn *rc, const sd_event *con
     }
     sd_buf_printf(b, "<h3>Findings timeline</h3>");
     sd_svg s, st;
-    char id[48];
+    char id[48], at[200];
     snprintf(id, sizeof id, "tl-%llu", (unsigned long long)rc->conn->id);
-    sd_svg_begin(&s, b, 1000, 48 + 20.0 * nl, id, "class=\"tl\" data-plot=\"timeline\"");
-    s.left = 170;
+    /* the plot area and both axes' ranges, for the page's drag-to-zoom */
+    double te = t1 + (t1 - t0) * 0.01;
+    snprintf(at, sizeof at, "class=\"tl\" data-plot=\"timeline\" data-l=\"%d\" data-w=\"%d\" data-f0=\"%llu\" "
+             "data-f1=\"%llu\" data-t0=\"%.3f\" data-t1=\"%.3f\"", TL_LEFT, 1000 - TL_LEFT - 12,
+             (unsigned long long)f0, (unsigned long long)f1 + 1, t0, te > t0 ? te : t0 + 1);
+    sd_svg_begin(&s, b, 1000, 48 + 20.0 * nl, id, at);
+    s.left = TL_LEFT;
     sd_svg_range(&s, (double)f0, (double)f1 + 1, 0, 1);
     st = s;
-    sd_svg_range(&st, t0, t1 + (t1 - t0) * 0.01, 0, 1);
+    sd_svg_range(&st, t0, te, 0, 1);
     double ly[MAX_LANES];
     for (int i = 0; i < nl; i++) {
         char lab[128];

@@ -31,6 +31,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 static const char *const ACTIVE[] = { "<script", "<iframe", "<img", "<object", "<embed", "<link", "<base",
                                       "<form", "<meta", "<foreignobject", "<animate", "<set", "<use", "<a " };
 #define NACTIVE (sizeof ACTIVE / sizeof ACTIVE[0])
+/* The page's own data blocks, which the browser does not run: a detail
+ * section's HTML waiting to be rendered, the table's rows. A capture string
+ * cannot make one ('<' is always escaped); ACTIVE[0] counts them less. */
+#define INERT_SECTION "<script type=\"text/html\">"
+#define INERT_ROWS "<script type=\"application/json\" id=rows>"
 
 /* The attributes of every tag: none is an event handler (on...), and none
  * loads anything (href, src): a capture string that broke out of an
@@ -137,12 +142,15 @@ static void check_html(const sd_buf *b)
     }
     fz_terminal_safe("html", b->p, b->len, true, false);
     check_attrs((const char *)b->p, b->len);
-    for (size_t i = 0; i < NACTIVE; i++)
-        if (fz_count(b->p, b->len, ACTIVE[i]) != base[i]) {
-            fprintf(stderr, "html: %zu x \"%s\", the page has %zu\n", fz_count(b->p, b->len, ACTIVE[i]),
-                    ACTIVE[i], base[i]);
+    for (size_t i = 0; i < NACTIVE; i++) {
+        size_t n = fz_count(b->p, b->len, ACTIVE[i]);
+        if (i == 0) /* the page's inert data blocks (sections, table rows) run nothing */
+            n -= fz_count(b->p, b->len, INERT_SECTION) + fz_count(b->p, b->len, INERT_ROWS);
+        if (n != base[i]) {
+            fprintf(stderr, "html: %zu x \"%s\", the page has %zu\n", n, ACTIVE[i], base[i]);
             abort();
         }
+    }
 }
 
 static void finish(run *r)

@@ -31,6 +31,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 static const char *const ACTIVE[] = { "<script", "<iframe", "<img", "<object", "<embed", "<link", "<base",
                                       "<form", "<meta", "<foreignobject", "<animate", "<set", "<use", "<a " };
 #define NACTIVE (sizeof ACTIVE / sizeof ACTIVE[0])
+/* The page's own data blocks, which the browser does not run: a detail
+ * section's HTML waiting to be rendered, the table's rows. A capture string
+ * cannot make one ('<' is always escaped); ACTIVE[0] counts them less. */
+#define INERT_SECTION "<script type=\"text/html\">"
+#define INERT_ROWS "<script type=\"application/json\" id=rows>"
 
 /* The attributes of every tag: none is an event handler (on...), and none
  * loads anything (href, src): a capture string that broke out of an
@@ -137,12 +142,15 @@ static void check_html(const sd_buf *b)
     }
     fz_terminal_safe("html", b->p, b->len, true, false);
     check_attrs((const char *)b->p, b->len);
-    for (size_t i = 0; i < NACTIVE; i++)
-        if (fz_count(b->p, b->len, ACTIVE[i]) != base[i]) {
-            fprintf(stderr, "html: %zu x \"%s\", the page has %zu\n", fz_count(b->p, b->len, ACTIVE[i]),
-                    ACTIVE[i], base[i]);
+    for (size_t i = 0; i < NACTIVE; i++) {
+        size_t n = fz_count(b->p, b->len, ACTIVE[i]);
+        if (i == 0) /* the page's inert data blocks (sections, table rows) run nothing */
+            n -= fz_count(b->p, b->len, INERT_SECTION) + fz_count(b->p, b->len, INERT_ROWS);
+        if (n != base[i]) {
+            fprintf(stderr, "html: %zu x \"%s\", the page has %zu\n", n, ACTIVE[i], base[i]);
             abort();
         }
+    }
 }
 
 static void finish(run *r)
@@ -171,7 +179,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     double w = v & 1 ? 0.5 + (v >> 1) % 7 : 0;
     run r = { .ro = { .color = SD_REPORT_COLOR_NEVER, .window_s = w, .stride_s = w / (1 + (v >> 4) % 3),
                       .zoom_first = v & 2 ? (v >> 2) % 16 : 0, .zoom_last = v & 2 ? 8 + (v >> 3) % 64 : 0,
-                      .width = v & 4 ? 40 : 0, .window = (v >> 5) % 9, .stride = (v >> 6) % 3 } };
+                      .width = v & 4 ? 40 : 0 } };
     r.html = sd_report_html_new(&r.ro);
     sd_campaign_opts cpo = { .announce = true, .max_clients = 4 }; /* the cap too */
     r.camp = sd_campaign_new(&cpo);

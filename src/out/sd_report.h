@@ -44,21 +44,21 @@ typedef struct sd_report_row {
     unsigned fl;                  /* SD_RROW_* */
 } sd_report_row;
 
-/* A mark on the data-movement plot: high (1) or low (2) band. */
+/* A window marked on the data-movement plot: high (1, drawn red) or low
+ * (2, drawn purple) band, from frame x (at t0 s since the connection
+ * started) to t1 s. */
 typedef struct sd_report_mark {
     double x;
-    int band;                     /* 1: upper, drawn red; 2: lower, drawn purple */
+    double t0, t1;
+    int band;                     /* 1: client to server (exfil); 2: server to client (infil) */
     const char *title;
 } sd_report_mark;
 
-/* Ratios per window (0..1) and each window's length in seconds, at x =
- * the window's first frame; n = 0: no plot. */
+/* The windows the analyzer marked on the data-movement plot (bytes per
+ * direction over time, drawn from the records of hist[] below). */
 typedef struct sd_report_series {
-    size_t n;
-    const double *x, *client_pkts, *client_bytes, *variability, *elapsed;
     const sd_report_mark *mark;
     size_t nmark;
-    const char *desc;             /* the windows, e.g. "window 5 records, stride 1" */
     const char *band_name[3];     /* legend of bands 1 and 2, e.g. "exfil" */
 } sd_report_series;
 
@@ -68,9 +68,11 @@ typedef struct sd_report_size {
     const char *name;
 } sd_report_size;
 
-/* The sizes on the wire of one direction's records, and the sizes to mark. */
+/* The sizes on the wire of one direction's records (with their times,
+ * seconds since the connection started), and the sizes to mark. */
 typedef struct sd_report_hist {
     const uint32_t *v;
+    const double *t;              /* same order as v; NULL: no data-movement plot */
     size_t n;
     const sd_report_size *mark;
     size_t nmark;
@@ -87,7 +89,7 @@ typedef struct sd_report_conn {
     size_t nev;
     size_t nrec;                  /* encrypted records: the sizes section shows when > 0 */
     const char *rec_unit;         /* "packets" or "segments" */
-    sd_report_series dm;          /* data movement (HTML) */
+    sd_report_series dm;          /* data-movement marks (HTML) */
     sd_report_hist hist[2];       /* record sizes, client [0] and server [1] (HTML) */
 } sd_report_conn;
 
@@ -99,10 +101,8 @@ typedef struct sd_report_opts {
     int color;                    /* SD_REPORT_COLOR_*; AUTO = sd_report_color(out) */
     uint64_t zoom_first;          /* frame range shown (-z); 0 = from the start */
     uint64_t zoom_last;           /* 0 = to the end */
-    unsigned window;              /* data-movement window in records; 0 = 5 (packetStrider 2*2+1) */
-    unsigned stride;              /* 0 = 1 */
-    double window_s, stride_s;    /* -w/-s (s): time windows instead, as the data_window
-                                     events use; 0 = record windows above */
+    double window_s, stride_s;    /* -w/-s (s): the data_window events' windows; the HTML
+                                     data-movement plot bins bytes by window_s; 0 = automatic */
     const char *title;            /* HTML title, e.g. the capture's file name; NULL = "strider report" */
     unsigned width;               /* terminal columns; 0 = 100; SD_REPORT_NOWRAP: one
                                      line per event, nothing wrapped or cut (a pipe) */

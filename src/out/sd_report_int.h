@@ -25,10 +25,24 @@ void sdrp_ws_filter(const sd_conn *c, const sd_event *e, char *out, size_t len);
 void sdrp_endpoints(const sd_conn *c, int client_dir, char *out, size_t len);
 const char *sdrp_nz(const char *s);
 
-/* ---- sd_report_plot.c ---- */
+/* ---- sd_report_over.c: the overview (rows, capture timeline, campaigns) ---- */
+typedef struct sdrp_over sdrp_over;
+sdrp_over *sdrp_over_new(void);
+void sdrp_over_free(sdrp_over *v);
+/* One connection's row: gc = its findings per group, nfind in all;
+ * notable = it has a detail section's worth of findings. */
+void sdrp_over_add(sdrp_over *v, const sd_report_conn *rc, const size_t gc[G_N], size_t nfind, bool notable);
+size_t sdrp_over_count(const sdrp_over *v);
+void sdrp_over_across(sdrp_over *v, const sd_event *e);
+/* The campaigns' table, the capture's timeline and the rows' JSON. */
+void sdrp_over_render(const sdrp_over *v, sd_buf *b);
+
+/* ---- sd_report_tl.c ---- */
 void sdrp_html_timeline(sd_buf *b, const sd_report_conn *rc, const sd_event *const *v, size_t n,
                         const sd_report_opts *o, uint64_t f0, uint64_t f1);
-void sdrp_html_datamove(sd_buf *b, const sd_report_conn *rc);
+
+/* ---- sd_report_plot.c ---- */
+void sdrp_html_datamove(sd_buf *b, const sd_report_conn *rc, const sd_report_opts *o);
 void sdrp_html_hist(sd_buf *b, const sd_report_conn *rc, bool client);
 void sdrp_tcp_panel(sd_buf *b, const sd_conn *c, const sd_report_pkt *p, size_t n, const sd_report_opts *o,
                     bool ack, double y0px, double t0, double t1);

@@ -1,5 +1,6 @@
-/* sd_report_plot: the SVG plots of the HTML report (findings timeline,
- * data movement, record sizes) and the TCP plot's panels (see sd_report.h). */
+/* sd_report_plot: the SVG plots of the HTML report (data movement, record
+ * sizes; the findings timeline is sd_report_tl.c's) and the TCP plot's
+ * panels (see sd_report.h). */
 #include "sd_report_int.h"
 
 #include "../flow/sd_tcp.h"
@@ -15,179 +16,172 @@
 /* Histogram range in bytes (larger sizes go to one overflow bin). */
 #define HIST_CAP 512u
 
-typedef struct lane {
-    sd_leg leg;
-    int group;
-    char kind[SD_EV_STRLEN + 24]; /* kind, plus the key class for keystrokes */
-} lane;
+/* Bins of the data-movement plot at most: ~2 pixels each at 1000. */
+#define DM_MAX_BINS 400u
+/* Bins when -w gave no window: enough to show bursts, few enough to read. */
+#define DM_AUTO_BINS 200
 
-/* The lane name of an event: keystrokes get one lane per key class
- * (char, enter, backspace, tab, arrow...), as the analyst reads them. */
-static void lane_name(const sd_event *e, char *out, size_t len)
+typedef struct dm_bin {
+    uint64_t bytes[2];
+    size_t recs[2];
+} dm_bin;
+
+/* Bins at least, for -w's window to be the bin: fewer say nothing of the
+ * shape (a 2 s window over a 0.7 s copy is one block). */
+#define DM_MIN_BINS 10
+
+/* The bin width: -w's window (the data_window events' windows) when it
+ * gives DM_MIN_BINS to DM_MAX_BINS bins; else a round step near span /
+ * DM_AUTO_BINS (*changed says -w's was set aside). */
+static double dm_bin_width(double span, const sd_report_opts *o, bool *changed)
 {
-    const sd_evfield *k = sd_ev_get(e, "key");
-    if (k && k->type == SD_EVF_STR && k->s[0])
-        snprintf(out, len, "%s %s", e->kind ? e->kind : "?", k->s);
-    else
-        snprintf(out, len, "%s", e->kind ? e->kind : "?");
+    double w = sd_svg_nice_step(span, DM_AUTO_BINS);
+    *changed = false;
+    if (o->window_s > 0) {
+        if (span / o->window_s >= DM_MIN_BINS && span / o->window_s <= DM_MAX_BINS)
+            return o->window_s;
+        *changed = true;
+    }
+    return w > 0 ? w : 1;
 }
 
-static int cmp_lane(const void *a, const void *b)
+/* One direction's bins as bars on a log scale, up from the centre line for
+ * client to server, down for server to client; an empty bin draws nothing,
+ * so an idle gap reads as a break. Each title starts with its record count
+ * (the page's test weighs the marks by it). */
+static void dm_bars(sd_svg *s, const dm_bin *bin, size_t nb, double x0, double w, int d)
 {
-    const lane *x = a, *y = b;
-    if (x->leg != y->leg)
-        return x->leg < y->leg ? -1 : 1;
-    if (x->group != y->group)
-        return x->group < y->group ? -1 : 1;
-    return strcmp(x->kind, y->kind);
+    for (size_t k = 0; k < nb; k++) {
+        if (!bin[k].recs[d])
+            continue;
+        char t[160];
+        snprintf(t, sizeof t, "%zu records, %llu bytes %s, t=%.3f-%.3f s", bin[k].recs[d],
+                 (unsigned long long)bin[k].bytes[d], d ? "server -> client" : "client -> server",
+                 x0 + (double)k * w, x0 + (double)(k + 1) * w);
+        double y = log10((double)bin[k].bytes[d] + 1);
+        sd_svg_rect(s, x0 + (double)k * w, x0 + (double)(k + 1) * w, 0, d ? -y : y, d ? "d1" : "d0", t);
+    }
 }
 
-#define MAX_LANES 24
-
-static int lane_of(const lane *L, int nl, const sd_event *e)
+/* Each direction's records and bytes per bin of w s from x0; the most
+ * bytes in a bin. */
+static uint64_t dm_binning(const sd_report_hist *h, dm_bin *bin, size_t nb, double x0, double w)
 {
-    char nm[SD_EV_STRLEN + 24];
-    lane_name(e, nm, sizeof nm);
-    for (int i = 0; i < nl; i++)
-        if (L[i].leg == e->leg && !strcmp(L[i].kind, nm))
-            return i;
-    return nl - 1; /* the overflow lane */
-}
-
-static void ev_title(char *out, size_t len, const sd_report_conn *rc, const sd_event *e)
-{
-    char fr[48], note[200], filt[160];
-    sdrp_frames_str(e, fr, sizeof fr);
-    sdrp_ev_note(e, note, sizeof note);
-    sdrp_ws_filter(rc->conn, e, filt, sizeof filt);
-    int64_t by = sdrp_ev_bytes(e);
-    snprintf(out, len, "%s (%s%s%s) frame %s, t=%.3f s%s%lld%s%s%s\n%s", e->kind ? e->kind : "?", sd_leg_name(e->leg),
-             e->dir >= 0 ? ", " : "", e->dir == 0 ? "client->server" : e->dir == 1 ? "server->client" : "", fr,
-             sd_ts_sec(e->ts - rc->conn->start), by >= 0 ? ", " : "", (long long)(by >= 0 ? by : 0),
-             by >= 0 ? " bytes" : "", e->confidence >= 0 ? ", confidence " : "", "", filt);
-    if (e->confidence >= 0) {
-        size_t n = strlen(out);
-        /* put the confidence before the filter line */
-        char *nl = strchr(out, '\n');
-        if (nl && n + 8 < len) {
-            char tail[200];
-            snprintf(tail, sizeof tail, "%s", nl);
-            snprintf(nl, len - (size_t)(nl - out), "%.2f%s", e->confidence, tail);
+    uint64_t bmax = 1;
+    for (int d = 0; d < 2; d++)
+        for (size_t i = 0; i < h[d].n; i++) {
+            double k = (h[d].t[i] - x0) / w;
+            dm_bin *x = &bin[k <= 0 ? 0 : k >= (double)nb ? nb - 1 : (size_t)k];
+            x->bytes[d] += h[d].v[i];
+            x->recs[d]++;
+            bmax = x->bytes[d] > bmax ? x->bytes[d] : bmax;
         }
-    }
-    if (note[0]) {
-        size_t n = strlen(out);
-        snprintf(out + n, len - n, "\n%s", note);
-    }
+    return bmax;
 }
 
-/* The findings timeline: one lane per (leg, kind), forward lanes first;
- * by frame (class tl-f) and by time (class tl-t), switched by CSS. */
-void sdrp_html_timeline(sd_buf *b, const sd_report_conn *rc, const sd_event *const *v, size_t n,
-                        const sd_report_opts *o, uint64_t f0, uint64_t f1)
+/* Log ticks both ways from the centre: 10, 100, 1k... bytes. */
+static void dm_ticks(sd_svg *s, int decades)
 {
-    lane L[MAX_LANES];
-    int nl = 0;
-    for (size_t i = 0; i < n; i++) {
-        char k[SD_EV_STRLEN + 24];
-        lane_name(v[i], k, sizeof k);
-        int j;
-        for (j = 0; j < nl; j++)
-            if (L[j].leg == v[i]->leg && !strcmp(L[j].kind, k))
-                break;
-        if (j == nl && nl < MAX_LANES) {
-            L[nl].leg = v[i]->leg;
-            L[nl].group = sdrp_group_of(v[i]);
-            snprintf(L[nl].kind, sizeof L[nl].kind, "%s", k);
-            nl++;
+    int step = decades > 6 ? 2 : 1;
+    for (int k = step; k <= decades; k += step) {
+        char lab[32];
+        sd_svg_tick_label(pow(10, k), lab, sizeof lab);
+        sd_svg_ytick(s, k, lab);
+        sd_svg_ytick(s, -k, lab);
+    }
+    sd_svg_ytick(s, 0, "0");
+}
+
+/* Data movement: bytes per direction over time from the records, the
+ * windows the analyzer marked (exfil/infil) shaded behind. */
+void sdrp_html_datamove(sd_buf *b, const sd_report_conn *rc, const sd_report_opts *o)
+{
+    const sd_report_hist *h = rc->hist;
+    if (!h[0].t || !h[1].t || h[0].n + h[1].n < 2)
+        return;
+    /* from the connection's start, or from the zoom's first record */
+    double tmin = INFINITY, tmax = 0;
+    for (int d = 0; d < 2; d++)
+        for (size_t i = 0; i < h[d].n; i++) {
+            tmin = h[d].t[i] < tmin ? h[d].t[i] : tmin;
+            tmax = h[d].t[i] > tmax ? h[d].t[i] : tmax;
         }
-    }
-    if (!nl)
-        return;
-    if ((size_t)nl > 1) /* qsort(NULL, 0) is undefined */
-    qsort(L, (size_t)nl, sizeof *L, cmp_lane);
-    double t0 = 0, t1 = sd_ts_sec(rc->conn->end - rc->conn->start);
-    if (o->zoom_first || o->zoom_last) {
-        t0 = sd_ts_sec(v[0]->ts - rc->conn->start);
-        t1 = sd_ts_sec(v[n - 1]->ts - rc->conn->start);
-    }
-    sd_buf_printf(b, "<h3>Findings timeline</h3>");
-    /* One svg with both x axes: marks sit at their frame position and carry
-     * their time position in data-t; the page's switch moves them. */
-    sd_svg s, st;
-    char id[48];
-    snprintf(id, sizeof id, "tl-%llu", (unsigned long long)rc->conn->id);
-    sd_svg_begin(&s, b, 1000, 48 + 20.0 * nl, id, "class=\"tl\" data-plot=\"timeline\"");
-    s.left = 170;
-    sd_svg_range(&s, (double)f0, (double)f1 + 1, 0, 1);
-    st = s;
-    sd_svg_range(&st, t0, t1 + (t1 - t0) * 0.01, 0, 1);
-    double ly[MAX_LANES];
-    for (int i = 0; i < nl; i++) {
-        char lab[128];
-        snprintf(lab, sizeof lab, "%s %s", sdrp_leg_short(L[i].leg), L[i].kind);
-        ly[i] = sd_svg_lane(&s, i, nl, lab, L[i].leg == SD_LEG_REVERSE ? "rev" : L[i].leg == SD_LEG_NESTED ? "nst" : "fwd");
-    }
-    sd_buf_printf(b, "<g class=tl-f>");
-    sd_svg_axes(&s, "frame number", NULL, 10, 0);
-    sd_buf_printf(b, "</g><g class=tl-t>");
-    sd_svg_axes(&st, "time since connection start (s)", NULL, 10, 0);
-    sd_buf_printf(b, "</g>");
-    for (size_t i = 0; i < n; i++) {
-        char t[600], cls[16], at[64];
-        double fx = sd_svg_px(&s, (double)v[i]->frame);
-        ev_title(t, sizeof t, rc, v[i]);
-        snprintf(cls, sizeof cls, "g%d", sdrp_group_of(v[i]));
-        snprintf(at, sizeof at, "data-f=\"%.1f\" data-t=\"%.1f\"", fx,
-                 sd_svg_px(&st, sd_ts_sec(v[i]->ts - rc->conn->start)));
-        sd_svg_mark_at(&s, fx, ly[lane_of(L, nl, v[i])],
-                       v[i]->leg == SD_LEG_FORWARD ? SD_SVG_DOT : SD_SVG_DIAMOND, cls, t, at);
-    }
-    sd_svg_end(&s);
-}
-
-/* The data-movement series (sd_report.h): the window features as lines,
- * the marks the analyzer set above them, and each window's length. */
-void sdrp_html_datamove(sd_buf *b, const sd_report_conn *rc)
-{
-    const sd_report_series *d = &rc->dm;
-    size_t k = d->n, nb[3] = { 0, 0, 0 };
-    if (!k)
-        return;
-    double elmax = 0;
-    for (size_t i = 0; i < k; i++)
-        elmax = d->elapsed[i] > elmax ? d->elapsed[i] : elmax;
-    for (size_t i = 0; i < d->nmark; i++)
-        nb[d->mark[i].band == 1 ? 1 : 2]++;
-    sd_buf_printf(b, "<h3>Data movement (%s)</h3><div class=key>"
-                     "<span class=sw style=background:#3a78c8></span>client packets / window"
-                     "<span class=sw style=background:#e07b2a></span>client bytes / window"
-                     "<span class=sw style=background:#2a9d4a></span>size variability (unique/total)"
-                     "<span class=sw style=background:#d00></span>%s prediction (%zu)"
-                     "<span class=sw style=background:#70d></span>%s prediction (%zu)</div>",
-                   d->desc, sdrp_nz(d->band_name[1]), nb[1], sdrp_nz(d->band_name[2]), nb[2]);
+    bool zoom = o->zoom_first || o->zoom_last, changed;
+    double w = dm_bin_width(tmax - (zoom ? tmin : 0), o, &changed);
+    double x0 = zoom && tmin > 0 ? floor(tmin / w) * w : 0;
+    size_t nb = (size_t)((tmax - x0) / w) + 1;
+    dm_bin *bin = sd_calloc(nb, sizeof *bin);
+    uint64_t bmax = dm_binning(h, bin, nb, x0, w);
+    const sd_report_series *dm = &rc->dm;
+    size_t nband[3] = { 0, 0, 0 };
+    for (size_t i = 0; i < dm->nmark; i++)
+        nband[dm->mark[i].band == 1 ? 1 : 2]++;
+    sd_buf_printf(b, "<h3>Data movement (bins of %g s%s)</h3><div class=key>"
+                     "<span class=\"sw d0\"></span>client &rarr; server bytes (up)"
+                     "<span class=\"sw d1\"></span>server &rarr; client bytes (down), log scale; gaps = no records"
+                     "<span class=\"sw win ex\"></span>%s window (%zu)<span class=\"sw win in\"></span>%s window (%zu)</div>",
+                   w, changed ? ", not -w's: too few or too many bins" : "", sdrp_nz(dm->band_name[1]), nband[1],
+                   sdrp_nz(dm->band_name[2]), nband[2]);
     sd_svg s;
     char id[48];
-    const double *x = d->x;
     snprintf(id, sizeof id, "dm-%llu", (unsigned long long)rc->conn->id);
-    sd_svg_begin(&s, b, 1000, 190, id, "data-plot=\"datamove\"");
-    sd_svg_range(&s, x[0], x[k - 1] + 1, 0, 1.12);
-    sd_svg_axes(&s, "frame number (window start)", "ratio", 10, 4);
-    sd_svg_line(&s, x, d->client_pkts, k, false, "l0");
-    sd_svg_line(&s, x, d->client_bytes, k, false, "l1");
-    sd_svg_line(&s, x, d->variability, k, false, "l2");
-    for (size_t i = 0; i < d->nmark; i++) {
-        const sd_report_mark *m = &d->mark[i];
-        sd_svg_marker(&s, m->x, sd_svg_py(&s, m->band == 1 ? 1.08 : 1.04), SD_SVG_TICK, m->band == 1 ? "ex" : "in",
-                      m->title);
+    int dec = (int)ceil(log10((double)bmax + 1));
+    sd_svg_begin(&s, b, 1000, 220, id, "data-plot=\"datamove\"");
+    sd_svg_range(&s, x0, x0 + (double)nb * w, -dec, dec);
+    sd_svg_axes(&s, "time since connection start (s)", "bytes / bin", 10, 0);
+    dm_ticks(&s, dec);
+    for (size_t i = 0; i < dm->nmark; i++) {
+        const sd_report_mark *m = &dm->mark[i];
+        sd_svg_span(&s, m->t0, m->t1 > m->t0 ? m->t1 : m->t0 + w, m->band == 1 ? "ex" : "in", m->title);
     }
+    dm_bars(&s, bin, nb, x0, w, 0);
+    dm_bars(&s, bin, nb, x0, w, 1);
     sd_svg_end(&s);
-    snprintf(id, sizeof id, "dmt-%llu", (unsigned long long)rc->conn->id);
-    sd_svg_begin(&s, b, 1000, 120, id, "data-plot=\"datamove-time\"");
-    sd_svg_range(&s, x[0], x[k - 1] + 1, 0, elmax > 0 ? elmax * 1.05 : 1);
-    sd_svg_axes(&s, NULL, "window s", 10, 3);
-    sd_svg_line(&s, x, d->elapsed, k, false, "l3");
-    sd_svg_end(&s);
+    free(bin);
+}
+
+/* Count ticks on the histogram's sqrt scale: round counts, labelled. */
+static void hist_ticks(sd_svg *s, size_t cmax)
+{
+    double st = sd_svg_nice_step((double)cmax, 4);
+    if (st < 1)
+        st = 1;
+    for (double c = st; c <= (double)cmax * 1.15 && c < st * 8; c += st) {
+        char lab[32];
+        sd_svg_tick_label(c, lab, sizeof lab);
+        sd_svg_ytick(s, sqrt(c), lab);
+    }
+    if (st > 1)
+        sd_svg_ytick(s, 1, "1");
+}
+
+/* Labels of the predicted sizes: each on the first row where it does not
+ * overlap the previous label of that row, right-aligned at the right edge. */
+#define LABEL_ROWS 4
+#define LABEL_CHAR_PX 6.5
+
+static void hist_labels(sd_svg *s, const sd_report_hist *h, uint32_t bw)
+{
+    double end[LABEL_ROWS];
+    for (int r = 0; r < LABEL_ROWS; r++)
+        end[r] = -1e9;
+    for (size_t i = 0; i < h->nmark; i++) {
+        const sd_report_size *m = &h->mark[i];
+        if (m->v > HIST_CAP)
+            continue;
+        char lab[48];
+        snprintf(lab, sizeof lab, "%s %u", m->name, m->v);
+        double x = (double)(m->v / bw * bw) + bw / 2.0, px = sd_svg_px(s, x);
+        double wpx = LABEL_CHAR_PX * (double)strlen(lab);
+        bool right = px + 4 + wpx > s->w - s->right;
+        double a = right ? px - 4 - wpx : px + 4;
+        int r = 0;
+        while (r < LABEL_ROWS - 1 && end[r] > a - 4)
+            r++;
+        end[r] = a + wpx;
+        sd_svg_vline(s, x, "vl", NULL);
+        sd_svg_text(s, right ? px - 4 : px + 4, s->top + 10 + 13 * (double)r, right ? "end" : "start", "vl", lab);
+    }
 }
 
 /* Packet-size histogram of one direction with the sizes the analyzer
@@ -221,11 +215,14 @@ void sdrp_html_hist(sd_buf *b, const sd_report_conn *rc, bool client)
                      "encrypted %s (bin %u bytes%s)</div>",
                   client ? "client" : "server", client ? "server" : "client", tot, sdrp_nz(rc->rec_unit), bw,
                   maxs > HIST_CAP ? ", grey = larger" : "");
-    sd_svg_begin(&s, b, 495, 200, id, client ? "data-plot=\"hist-client\"" : "data-plot=\"hist-server\"");
-    s.left = 44;
+    sd_svg_begin(&s, b, 495, 200 + 13 * (h->nmark > 1 ? (double)h->nmark - 1 : 0), id,
+                 client ? "data-plot=\"hist-client\"" : "data-plot=\"hist-server\"");
+    s.left = 50;
+    s.top = 14 + 13 * (double)h->nmark; /* the labels above the bars */
     /* sqrt scale: one keystroke size usually dwarfs everything else */
-    sd_svg_range(&s, 0, (double)(nb * bw), 0, sqrt((double)cmax) * 1.15);
-    sd_svg_axes(&s, "bytes on the wire", "sqrt(count)", 8, 0);
+    sd_svg_range(&s, 0, (double)(nb * bw), 0, sqrt((double)cmax) * 1.08);
+    sd_svg_axes(&s, "bytes on the wire", "records (sqrt scale)", 8, 0);
+    hist_ticks(&s, cmax);
     for (size_t i = 0; i < nb; i++) {
         if (!cnt[i])
             continue;
@@ -238,16 +235,7 @@ void sdrp_html_hist(sd_buf *b, const sd_report_conn *rc, bool client)
         sd_svg_bar(&s, (double)(i * bw), (double)(i * bw + bw), sqrt((double)cnt[i]), ov ? "ov" : client ? "d0" : "d1",
                    t);
     }
-    for (size_t i = 0; i < h->nmark; i++) {
-        const sd_report_size *m = &h->mark[i];
-        char lab[48];
-        snprintf(lab, sizeof lab, "%s %u", m->name, m->v);
-        if (m->v > HIST_CAP)
-            continue;
-        /* labels stacked: the sizes are often a few bytes apart */
-        sd_svg_vline(&s, (double)(m->v / bw * bw) + bw / 2.0, "vl", NULL);
-        sd_svg_text(&s, sd_svg_px(&s, (double)m->v) + 4, s.top + 9 + 13 * (double)i, "start", "vl", lab);
-    }
+    hist_labels(&s, h, bw);
     sd_svg_end(&s);
     sd_buf_printf(b, "</div>");
     free(cnt);

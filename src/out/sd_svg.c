@@ -105,8 +105,7 @@ double sd_svg_nice_step(double range, int n)
     return (f < 1.5 ? 1 : f < 3.5 ? 2 : f < 7.5 ? 5 : 10) * mag;
 }
 
-/* Short tick labels: 12000000 -> "12M", 0.25 -> "0.25". */
-static void tick_label(double v, char *out, size_t len)
+void sd_svg_tick_label(double v, char *out, size_t len)
 {
     double a = fabs(v);
     if (a >= 1e9)
@@ -143,7 +142,7 @@ void sd_svg_axes(sd_svg *s, const char *xlabel, const char *ylabel, int xticks, 
         for (double v = ceil(s->xmin / st) * st; v <= s->xmax + st * 1e-9 && k < 64; v += st, k++) {
             double px = sd_svg_px(s, v);
             sd_buf_printf(s->b, "<path d=\"M%.1f %.1fv4\"/>", px, y1);
-            tick_label(v, lab, sizeof lab);
+            sd_svg_tick_label(v, lab, sizeof lab);
             sd_svg_text(s, px, y1 + 14, "middle", NULL, lab);
         }
     }
@@ -153,7 +152,7 @@ void sd_svg_axes(sd_svg *s, const char *xlabel, const char *ylabel, int xticks, 
         for (double v = ceil(s->ymin / st) * st; v <= s->ymax + st * 1e-9 && k < 64; v += st, k++) {
             double py = sd_svg_py(s, v);
             sd_buf_printf(s->b, "<path class=\"gr\" d=\"M%.1f %.1fH%.1f\"/>", x0, py, x1);
-            tick_label(v, lab, sizeof lab);
+            sd_svg_tick_label(v, lab, sizeof lab);
             sd_svg_text(s, x0 - 4, py + 4, "end", NULL, lab);
         }
     }
@@ -226,18 +225,41 @@ void sd_svg_mark_at(sd_svg *s, double px, double ypx, sd_svg_shape shape, const 
     sd_buf_printf(s->b, "</g>");
 }
 
-void sd_svg_bar(sd_svg *s, double x0, double x1, double y, const char *cls, const char *t)
+void sd_svg_rect(sd_svg *s, double x0, double x1, double y0, double y1, const char *cls, const char *t)
 {
-    double px0 = sd_svg_px(s, x0), px1 = sd_svg_px(s, x1), py = sd_svg_py(s, y), base = sd_svg_py(s, s->ymin);
-    double w = px1 - px0;
-    if (w < 1)
-        w = 1;
+    double px0 = sd_svg_px(s, x0), px1 = sd_svg_px(s, x1), py0 = sd_svg_py(s, y0), py1 = sd_svg_py(s, y1);
+    double top = py0 < py1 ? py0 : py1, h = fabs(py1 - py0), w = px1 - px0;
     sd_buf_printf(s->b, "<rect class=\"mk %s\" x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\"%s", cls ? cls : "",
-                  px0, py, w, base - py, t ? ">" : "/>");
+                  px0, top, w < 1 ? 1 : w, h < 1 ? 1 : h, t ? ">" : "/>");
     if (t) {
         title(s->b, t);
         sd_buf_printf(s->b, "</rect>");
     }
+}
+
+void sd_svg_bar(sd_svg *s, double x0, double x1, double y, const char *cls, const char *t)
+{
+    sd_svg_rect(s, x0, x1, s->ymin, y, cls, t);
+}
+
+void sd_svg_span(sd_svg *s, double x0, double x1, const char *cls, const char *t)
+{
+    double px0 = sd_svg_px(s, x0), px1 = sd_svg_px(s, x1);
+    sd_buf_printf(s->b, "<rect class=\"win %s\" x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\"%s",
+                  cls ? cls : "", px0, s->top, px1 - px0 < 2 ? 2 : px1 - px0, s->h - s->top - s->bottom,
+                  t ? ">" : "/>");
+    if (t) {
+        title(s->b, t);
+        sd_buf_printf(s->b, "</rect>");
+    }
+}
+
+void sd_svg_ytick(sd_svg *s, double y, const char *label)
+{
+    double py = sd_svg_py(s, y);
+    sd_buf_printf(s->b, "<g class=\"ax\"><path class=\"gr\" d=\"M%.1f %.1fH%.1f\"/>", s->left, py, s->w - s->right);
+    sd_svg_text(s, s->left - 4, py + 4, "end", NULL, label);
+    sd_buf_printf(s->b, "</g>");
 }
 
 void sd_svg_line(sd_svg *s, const double *x, const double *y, size_t n, bool step, const char *cls)

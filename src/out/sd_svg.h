@@ -44,6 +44,16 @@ void sd_svg_mark_at(sd_svg *s, double px, double ypx, sd_svg_shape shape, const 
                     const char *attrs);
 /* A bar from data x0 to x1, from the baseline up to data y. */
 void sd_svg_bar(sd_svg *s, double x0, double x1, double y, const char *cls, const char *title);
+/* A mark: the data rectangle x0..x1, y0..y1 (at least 1 pixel each way). */
+void sd_svg_rect(sd_svg *s, double x0, double x1, double y0, double y1, const char *cls, const char *title);
+/* A shaded span x0..x1 over the whole plot height, not a mark (windows,
+ * campaigns): class "win cls". */
+void sd_svg_span(sd_svg *s, double x0, double x1, const char *cls, const char *title);
+/* A y tick of the caller's choosing (log or sqrt scales): a grid line at
+ * data y and its label in the left margin. */
+void sd_svg_ytick(sd_svg *s, double y, const char *label);
+/* Short tick labels: 12000000 -> "12M", 0.25 -> "0.25". */
+void sd_svg_tick_label(double v, char *out, size_t len);
 /* A polyline through n data points; step = true draws a staircase (a value
  * holds until the next sample, as a window or ACK number does). */
 void sd_svg_line(sd_svg *s, const double *x, const double *y, size_t n, bool step, const char *cls);

@@ -1,7 +1,7 @@
 /* sd_ssh_report: one SSH connection in the reports' model (see
  * sd_ssh_report.h). The header rows say what the metadata says; the
- * data-movement windows, their exfil/infil marks and the predicted sizes
- * are decided here, by the SSH layer, so the writers only draw. */
+ * data-movement windows' exfil/infil marks and the predicted sizes are
+ * decided here, by the SSH layer, so the writers only draw. */
 #include "sd_ssh_report.h"
 
 #include "sd_ssh_record.h"
@@ -10,14 +10,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-/* packetStrider's data-movement defaults (ssh_inference.md 1.3): window
- * 2*2+1 packets, stride 1. */
-#define DM_WINDOW 5u
-#define DM_STRIDE 1u
-/* Plots draw at most this many windows: more are invisible at 1000 pixels
- * and would only make the file big. */
-#define DM_MAX_WINDOWS 1500u
 
 static const char *nz(const char *s)
 {
@@ -108,91 +100,19 @@ static void predictions(sd_ssh_report *s, const sd_ssh_meta *m)
     s->rc.hist[1].nmark = n;
 }
 
-/* One window's features (packetStrider, ssh_inference.md 1.3): client
- * share of packets and bytes, size variability. Whether data moved in it
- * is the inference's data_window rule's to say (the marks). */
-typedef struct dm_win {
-    double x, cp, cb, var, el;
-} dm_win;
-
-static dm_win dm_features(const sd_ssh_record **r, size_t n, uint32_t *sz)
+/* Seconds from the connection's start to the last record at or before
+ * frame (the end of a marked window); t if there is none. */
+static double rec_time(const sd_sshconn_result *r, uint64_t frame, double t)
 {
-    double cpk = 0, cby = 0, tby = 0;
-    size_t uniq = 0;
-    for (size_t j = 0; j < n; j++) {
-        const sd_ssh_record *q = r[j];
-        if (q->from_client) {
-            cpk++;
-            cby += q->wire_len;
-        }
-        tby += q->wire_len;
-        size_t u;
-        for (u = 0; u < uniq && sz[u] != q->wire_len; u++)
-            ;
-        if (u == uniq)
-            sz[uniq++] = q->wire_len;
-    }
-    return (dm_win){ (double)r[0]->frame, cpk / (double)n, tby > 0 ? cby / tby : 0, (double)uniq / (double)n,
-                     sd_ts_sec(r[n - 1]->ts - r[0]->ts) };
-}
-
-/* Windows of w records every st records (packetStrider's), or with -w/-s
- * of window_s seconds every stride_s seconds (the data_window events'
- * windows; empty ones skipped). At most cap windows, thinned evenly. */
-static size_t dm_windows(const sd_ssh_record **r, size_t nr, const sd_report_opts *o, unsigned w,
-                         unsigned st, dm_win *out, size_t cap)
-{
-    uint32_t *sz = sd_calloc(nr, sizeof *sz);
-    size_t k = 0;
-    if (o->window_s > 0) {
-        double ws = o->window_s, ss = o->stride_s > 0 ? o->stride_s : ws;
-        double span = sd_ts_sec(r[nr - 1]->ts - r[0]->ts);
-        size_t nwin = (size_t)(span / ss) + 1, every = nwin > cap ? (nwin + cap - 1) / cap : 1;
-        size_t a = 0;
-        for (size_t wi = 0; wi < nwin && k < cap; wi += every) {
-            double from = (double)wi * ss;
-            while (a < nr && sd_ts_sec(r[a]->ts - r[0]->ts) < from)
-                a++;
-            size_t e = a;
-            while (e < nr && sd_ts_sec(r[e]->ts - r[0]->ts) < from + ws)
-                e++;
-            if (e > a)
-                out[k++] = dm_features(r + a, e - a, sz);
-        }
-    } else {
-        size_t nwin = (nr - w) / st + 1, every = nwin > cap ? (nwin + cap - 1) / cap : 1;
-        for (size_t wi = 0; wi < nwin && k < cap; wi += every)
-            out[k++] = dm_features(r + wi * st, w, sz);
-    }
-    free(sz);
-    return k;
-}
-
-/* The windows as the model's series. */
-static void dm_series(sd_ssh_report *s, const dm_win *dw, size_t k)
-{
-    s->series = sd_calloc(5 * k, sizeof *s->series);
-    double *x = s->series, *cp = x + k, *cb = cp + k, *var = cb + k, *el = var + k;
-    for (size_t i = 0; i < k; i++) {
-        x[i] = dw[i].x;
-        cp[i] = dw[i].cp;
-        cb[i] = dw[i].cb;
-        var[i] = dw[i].var;
-        el[i] = dw[i].el;
-    }
-    sd_report_series *d = &s->rc.dm;
-    d->n = k;
-    d->x = x;
-    d->client_pkts = cp;
-    d->client_bytes = cb;
-    d->variability = var;
-    d->elapsed = el;
-    d->desc = s->desc;
+    for (size_t i = 0; i < r->nrec && r->rec[i].frame <= frame; i++)
+        t = sd_ts_sec(r->rec[i].ts - r->conn->start);
+    return t;
 }
 
 /* A mark per data_window event shown (the inference's one exfil/infil
- * rule, -w/-s): upper band for client to server. */
-static void dm_marks(sd_ssh_report *s, const sd_event *ev, size_t nev)
+ * rule, -w/-s): upper band for client to server, shaded over the time its
+ * frames span. */
+static void dm_marks(sd_ssh_report *s, const sd_sshconn_result *r, const sd_event *ev, size_t nev)
 {
     sd_report_series *d = &s->rc.dm;
     s->mark = sd_calloc(nev ? nev : 1, sizeof *s->mark);
@@ -204,52 +124,30 @@ static void dm_marks(sd_ssh_report *s, const sd_event *ev, size_t nev)
         char *t = s->mark_title[d->nmark];
         snprintf(t, sizeof *s->mark_title, "%s, frames %llu-%llu", e->note, (unsigned long long)e->frame,
                  (unsigned long long)e->frame_last);
-        s->mark[d->nmark++] = (sd_report_mark){ (double)e->frame, e->dir == 0 ? 1 : 2, t };
+        double t0 = sd_ts_sec(e->ts - r->conn->start);
+        s->mark[d->nmark++] = (sd_report_mark){ (double)e->frame, t0, rec_time(r, e->frame_last, t0),
+                                                e->dir == 0 ? 1 : 2, t };
     }
     d->mark = s->mark;
     d->band_name[1] = "exfil";
     d->band_name[2] = "infil";
 }
 
-/* Windowed data-movement features over the encrypted records in the zoom
- * range (packetStrider's window/stride, ssh_inference.md 1.3); none when
- * fewer than three windows would show no trend. */
-static void data_movement(sd_ssh_report *s, const sd_sshconn_result *r, const sd_report_opts *o)
-{
-    unsigned w = o->window ? o->window : DM_WINDOW, st = o->stride ? o->stride : DM_STRIDE;
-    const sd_ssh_record **v = sd_calloc(r->nrec ? r->nrec : 1, sizeof *v);
-    size_t nr = 0;
-    for (size_t i = 0; i < r->nrec; i++)
-        if (in_zoom(o, r->rec[i].frame))
-            v[nr++] = &r->rec[i];
-    if (nr < w + 2) {
-        free(v);
-        return;
-    }
-    dm_win *dw = sd_calloc(DM_MAX_WINDOWS, sizeof *dw);
-    size_t k = dm_windows(v, nr, o, w, st, dw, DM_MAX_WINDOWS);
-    if (k >= 3) {
-        if (o->window_s > 0)
-            snprintf(s->desc, sizeof s->desc, "window %g s, stride %g s", o->window_s,
-                     o->stride_s > 0 ? o->stride_s : o->window_s);
-        else
-            snprintf(s->desc, sizeof s->desc, "window %u records, stride %u", w, st);
-        dm_series(s, dw, k);
-    }
-    free(dw);
-    free(v);
-}
-
-/* Each direction's record sizes in the zoom range, for the histograms. */
+/* Each direction's record sizes and times in the zoom range, for the
+ * histograms and the data-movement plot. */
 static void sizes(sd_ssh_report *s, const sd_sshconn_result *r, const sd_report_opts *o)
 {
     for (int c = 0; c < 2; c++) {
         s->size[c] = sd_calloc(r->nrec ? r->nrec : 1, sizeof *s->size[c]);
+        s->time[c] = sd_calloc(r->nrec ? r->nrec : 1, sizeof *s->time[c]);
         size_t n = 0;
         for (size_t i = 0; i < r->nrec; i++)
-            if (r->rec[i].from_client == (c == 0) && in_zoom(o, r->rec[i].frame))
+            if (r->rec[i].from_client == (c == 0) && in_zoom(o, r->rec[i].frame)) {
+                s->time[c][n] = sd_ts_sec(r->rec[i].ts - r->conn->start);
                 s->size[c][n++] = r->rec[i].wire_len;
+            }
         s->rc.hist[c].v = s->size[c];
+        s->rc.hist[c].t = s->time[c];
         s->rc.hist[c].n = n;
     }
 }
@@ -277,18 +175,17 @@ void sd_ssh_report_fill(sd_ssh_report *s, const sd_ssh_done *d, const sd_event *
         return;
     if (m)
         predictions(s, m);
-    data_movement(s, r, o);
-    if (s->rc.dm.n)
-        dm_marks(s, ev, nev);
+    dm_marks(s, r, ev, nev);
     sizes(s, r, o);
 }
 
 void sd_ssh_report_clear(sd_ssh_report *s)
 {
-    free(s->series);
     free(s->mark);
     free(s->mark_title);
     free(s->size[0]);
     free(s->size[1]);
+    free(s->time[0]);
+    free(s->time[1]);
     memset(s, 0, sizeof *s);
 }

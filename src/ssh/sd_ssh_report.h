@@ -1,7 +1,7 @@
 /* sd_ssh_report: what the reports show of one SSH connection, described by
  * the SSH layer in the writers' model (src/out/sd_report.h): the header
- * rows, the data-movement windows with the inference's data_window events
- * as their exfil/infil marks, the record sizes and the sizes the suite
+ * rows, the inference's data_window events as the data-movement plot's
+ * exfil/infil windows, the record sizes and the sizes the suite
  * model predicts. The writers lay it out. */
 #ifndef SD_SSH_REPORT_H
 #define SD_SSH_REPORT_H
@@ -14,11 +14,10 @@ typedef struct sd_ssh_report {
     sd_report_row row[12];
     char summary[256];
     char hassh[512], suite_term[512], suite_page[512], hostkey[512], warning[512];
-    char desc[64];
-    double *series;              /* the data-movement lines, 5 x n */
     sd_report_mark *mark;
     char (*mark_title)[160];
     uint32_t *size[2];           /* record sizes, client and server */
+    double *time[2];             /* their times, s since the connection started */
     sd_report_size pred[2][3];
 } sd_ssh_report;
 

@@ -35,6 +35,7 @@ typedef struct run {
     sd_report_html *html;
     FILE *expect; /* --expect: marks each plot must have, from the raw data */
     int nexp;
+    size_t nconn;
     item *it;
     size_t n, cap;
 } run;
@@ -93,12 +94,17 @@ static void on_done(void *ud, const sd_sshconn_result *r)
         for (size_t i = 0; i < r->nrec; i++)
             *(r->rec[i].from_client ? &cli : &srv) += 1;
         unsigned long long id = (unsigned long long)r->conn->id;
+        /* single marks and density bins together weigh one per event */
         if (l.n)
-            fprintf(u->expect, "%s\"tl-%llu\":{\"marks\":%zu}", u->nexp++ ? "," : "", id, l.n);
+            fprintf(u->expect, "%s\"tl-%llu\":{\"weight\":%zu}", u->nexp++ ? "," : "", id, l.n);
         if (cli)
             fprintf(u->expect, "%s\"hc-%llu\":{\"weight\":%zu}", u->nexp++ ? "," : "", id, cli);
         if (srv)
             fprintf(u->expect, "%s\"hs-%llu\":{\"weight\":%zu}", u->nexp++ ? "," : "", id, srv);
+        /* the data-movement bars: every record of both directions once */
+        if (cli + srv >= 2)
+            fprintf(u->expect, "%s\"dm-%llu\":{\"weight\":%zu}", u->nexp++ ? "," : "", id, cli + srv);
+        u->nconn++;
     }
     sd_ssh_report_clear(&sr);
     sd_evlist_free(&l);
@@ -173,7 +179,10 @@ int main(int argc, char **argv)
     }
     sd_report_html_free(u.html);
     if (u.expect) {
-        fputs("}\n", u.expect);
+        /* the overview: a row and a timeline weight per connection */
+        if (u.nconn > 1)
+            fprintf(u.expect, "%s\"ov\":{\"weight\":%zu}", u.nexp++ ? "," : "", u.nconn);
+        fprintf(u.expect, "%s\"_rows\":%zu}\n", u.nexp ? "," : "", u.nconn);
         fclose(u.expect);
     }
     free(u.it);

@@ -44,12 +44,24 @@ if r['errors']:
 if r['sections'] and r.get('xswitch') is not True:
     print('FAIL %s: the frame/time switch did not move the timeline marks' % sys.argv[3]); bad = 1
 for plot, exp in want.items():
+    if plot.startswith('_'):  # page-level counts: the table's rows
+        if r.get(plot[1:]) != exp:
+            print('FAIL %s: %s = %s, want %s' % (sys.argv[3], plot[1:], r.get(plot[1:]), exp)); bad = 1
+        continue
     got = r['plots'].get(plot)
     if got is None:
         print('FAIL %s: no plot %s' % (sys.argv[3], plot)); bad = 1; continue
     for k, v in exp.items():
         if got[k] != v:
             print('FAIL %s: plot %s %s = %s, want %s' % (sys.argv[3], plot, k, got[k], v)); bad = 1
+if 'rows' in r and (r.get('sorted') is not True or r.get('table') != min(r['rows'], 200)):
+    print('FAIL %s: the table shows %s rows of %s, sorted %s' % (sys.argv[3], r.get('table'), r['rows'], r.get('sorted'))); bad = 1
+z = r.get('zoom')  # the first timeline zoomed to its left half, then back
+if r['sections'] and (not z or not (0 < z[1] < z[0] and z[2] == z[0])):
+    print('FAIL %s: timeline zoom: %s marks shown, left half %s, after reset %s' % ((sys.argv[3],) + tuple(z or [None] * 3))); bad = 1
+for plot, got in r['plots'].items():  # no plot drawn empty
+    if got['marks'] == 0 and got['rt'] == 0:
+        print('FAIL %s: plot %s has no marks' % (sys.argv[3], plot)); bad = 1
 print('%s: %d sections, %d plots checked, script %.0f ms' % (sys.argv[3], r['sections'], len(want), r.get('script_ms', 0)))
 sys.exit(bad)
 PY

@@ -66,31 +66,46 @@ PY
     n=$(grep -o 'class="mk rt"' "$OUT/tcp_plot_zoom.svg" | wc -l)
     [ "$n" = 4 ] || { echo "FAIL zoomed plot has $n marks, want 4 (2 per panel)"; fail=1; }
 fi
-# -w/-s: the HTML data-movement windows are the data_window events' time
-# windows (2 s every 1 s here): one point per non-empty window, at the frame
-# of its first record, as computed from the record stream itself.
+# -w/-s: the HTML data-movement plot bins bytes per direction by the -w
+# window (2 s here): every bar's record count and bytes are recomputed here
+# from the record stream itself, and every record is in exactly one bar.
 hw=$(mktemp -d)
 "$STRIDER" ssh -p -w 2 -s 1 -o "$hw" "$REPO/samples/demo.pcap" > /dev/null 2>&1
 "$STRIDER" ssh --records "$REPO/samples/demo.pcap" > "$hw/records.txt" 2>/dev/null
-/usr/bin/python3 - "$hw/report.html" "$hw/records.txt" <<'PY' || fail=1
-import re, sys
+"$STRIDER" conns --json "$REPO/samples/demo.pcap" > "$hw/conns.jsonl" 2>/dev/null
+/usr/bin/python3 - "$hw/report.html" "$hw/records.txt" "$hw/conns.jsonl" <<'PY' || fail=1
+import collections, json, math, re, sys
 html = open(sys.argv[1]).read()
-if 'Data movement (window 2 s, stride 1 s)' not in html:
+if 'Data movement (bins of 2 s)' not in html:
     print('FAIL -w 2 -s 1: heading'); sys.exit(1)
-recs = [(int(m.group(1)), float(m.group(2))) for m in
-        re.finditer(r'^rec [CS] +\d+ \S+ frame (\d+) ts ([\d.]+)', open(sys.argv[2]).read(), re.M)]
-t0, span = recs[0][1], recs[-1][1] - recs[0][1]
-want = set()
-for k in range(int(span // 1) + 1):
-    inwin = [f for f, t in recs if k <= t - t0 < k + 2]
-    if inwin:
-        want.add(inwin[0])
+start = json.loads(open(sys.argv[3]).readline())['ts']
+want = collections.Counter(); wbytes = collections.Counter()
+for m in re.finditer(r'^rec ([CS]) +(\d+) \S+ frame \d+ ts ([\d.]+)', open(sys.argv[2]).read(), re.M):
+    k = (m.group(1) == 'S', int(math.floor((float(m.group(3)) - start) / 2 + 1e-9)))
+    want[k] += 1; wbytes[k] += int(m.group(2))
 svg = html[html.index('id="dm-0"'):]
-path = re.search(r'class="l0" d="([^"]+)"', svg).group(1)
-xs = {x for x in re.findall(r'[ML]([\d.]+) ', path)}
-if len(xs) != len(want):
-    print('FAIL -w 2 -s 1: %d distinct window starts drawn, %d expected' % (len(xs), len(want))); sys.exit(1)
-print('time windows: %d, as the record stream says' % len(want))
+svg = svg[:svg.index('</svg>')]
+got = collections.Counter(); gbytes = collections.Counter()
+for m in re.finditer(r'class="mk (d[01])"[^>]*><title>(\d+) records, (\d+) bytes [^,]*, t=([\d.]+)-', svg):
+    k = (m.group(1) == 'd1', int(round(float(m.group(4)) / 2)))
+    got[k] += int(m.group(2)); gbytes[k] += int(m.group(3))
+if got != want or gbytes != wbytes:
+    print('FAIL -w 2: bars %s, records say %s' % (sorted(got.items())[:5], sorted(want.items())[:5])); sys.exit(1)
+print('data movement: %d bars, %d records, as the record stream says' % (len(got), sum(got.values())))
+PY
+# the inference's data_window events are the shaded exfil/infil windows
+"$STRIDER" ssh -p -w 2 -o "$hw/scp" "$REPO/tests/lab/fixtures/scp_upload.pcap" > /dev/null 2>&1
+"$STRIDER" ssh --json -w 2 "$REPO/tests/lab/fixtures/scp_upload.pcap" > "$hw/scp.jsonl" 2>/dev/null
+/usr/bin/python3 - "$hw/scp/report.html" "$hw/scp.jsonl" <<'PY' || fail=1
+import json, re, sys
+html = open(sys.argv[1]).read()
+ev = [json.loads(l) for l in open(sys.argv[2]) if '"data_window"' in l]
+ev = [e for e in ev if e.get('kind') == 'data_window']
+ex = sum(1 for e in ev if e.get('dir') == 'c2s')
+gex, gin = html.count('class="win ex"'), html.count('class="win in"')
+if not ev or (gex, gin) != (ex, len(ev) - ex):
+    print('FAIL windows: %d exfil / %d infil shaded, the events say %d / %d' % (gex, gin, ex, len(ev) - ex)); sys.exit(1)
+print('data windows: %d shaded, as the events say' % len(ev))
 PY
 rm -rf "$hw"
 [ $fail -eq 0 ] && echo "report text tests passed"

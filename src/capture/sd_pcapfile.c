@@ -10,7 +10,10 @@
 #define MAGIC_US 0xa1b2c3d4u
 #define MAGIC_NS 0xa1b23c4du
 #define LT_MASK 0x03ffffffu /* upper bits carry FCS length flags (pcap spec §4) */
-#define IOBUF (1u << 20)
+/* The stream's buffer: pcapng reads through it; classic pcap's block
+ * reads (below) are larger, so the C library reads them straight into the
+ * block and copies at most this much of each from its buffer. */
+#define IOBUF (1u << 16)
 /* Classic pcap is read in blocks and records are handed out from the
  * block (one read per block instead of two per record): room for the
  * largest record and its header, twice over so a refill reads a lot. */

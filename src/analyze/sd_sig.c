@@ -10,6 +10,11 @@
 
 #include <string.h>
 
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#define SIG_VEC 1 /* the AVX2 nibble filter, chosen at run time */
+#include <immintrin.h>
+#endif
+
 enum { ANY = 0, START = 1 };
 
 /* Every pattern searched anywhere is at least ANY_MINLEN bytes long (see
@@ -143,6 +148,30 @@ bool sd_sig_first_byte_ok(void)
 static uint64_t PAIRS[65536 / 64];
 static uint32_t ANY_MASK;   /* bit k = SIGS[k] is searched anywhere */
 
+/* The nibble filter's tables (see scan_vec): for byte j of a pattern in
+ * bucket b, bit b of NIB_LO[j][low nibble] and of NIB_HI[j][high nibble]. */
+#define NIB_BYTES 3 /* < ANY_MINLEN: every pattern searched anywhere has them */
+#define NIB_BUCKETS 8
+static uint8_t NIB_LO[NIB_BYTES][16], NIB_HI[NIB_BYTES][16];
+static bool use_vec;
+
+static void nib_add(int j, uint8_t c, int bucket)
+{
+    NIB_LO[j][c & 15] |= (uint8_t)(1u << bucket);
+    NIB_HI[j][c >> 4] |= (uint8_t)(1u << bucket);
+}
+
+static void nibs_init(size_t k, const sig_def *d)
+{
+    int bucket = (int)(k % NIB_BUCKETS);
+    for (int j = 0; j < NIB_BYTES; j++) {
+        uint8_t c = (uint8_t)d->pat[j];
+        nib_add(j, c, bucket);
+        if (d->nocase && c >= 'a' && c <= 'z')
+            nib_add(j, (uint8_t)(c - 32), bucket);
+    }
+}
+
 static void pair_add(uint8_t a, uint8_t b, bool nocase)
 {
     uint8_t as[2] = { a, a }, bs[2] = { b, b };
@@ -168,8 +197,26 @@ static void pairs_init(void)
         ANY_MASK |= 1u << k;
         for (int j = 0; j < ANY_STEP; j++)
             pair_add((uint8_t)d->pat[j], (uint8_t)d->pat[j + 1], d->nocase);
+        nibs_init(k, d);
     }
+#ifdef SIG_VEC
+    __builtin_cpu_init();
+    use_vec = __builtin_cpu_supports("avx2");
+#endif
     pairs_ready = true;
+}
+
+bool sd_sig_vector(int on)
+{
+    if (!pairs_ready)
+        pairs_init();
+#ifdef SIG_VEC
+    if (on == 0)
+        use_vec = false;
+    else if (on > 0)
+        use_vec = __builtin_cpu_supports("avx2");
+#endif
+    return use_vec;
 }
 
 static uint64_t pair_bit(const uint8_t *p)
@@ -194,12 +241,11 @@ static void try_at(sd_sig_scan *s, const uint8_t *p, size_t len, size_t i, uint3
     }
 }
 
-/* Every match starting in p[0..len) (byte 0 at stream offset base), in
- * order of position, then of pattern. */
-static void scan(sd_sig_scan *s, const uint8_t *p, size_t len, uint64_t base, uint64_t f0, uint64_t f1)
+/* The pair prefilter: every match starting in p[0..len) searched
+ * anywhere (byte 0 at stream offset base), in order of position, then of
+ * pattern. */
+static void scan_pairs(sd_sig_scan *s, const uint8_t *p, size_t len, uint64_t base, uint64_t f0, uint64_t f1)
 {
-    if (base == 0)
-        try_at(s, p, len, 0, ~ANY_MASK, base, f0, f1); /* anchored at the start */
     size_t i = ANY_STEP - 1;
     /* four probes per branch: almost always none hits */
     for (; i + 3 * ANY_STEP + 1 < len; i += 4 * ANY_STEP)
@@ -215,6 +261,135 @@ static void scan(sd_sig_scan *s, const uint8_t *p, size_t len, uint64_t base, ui
                 try_at(s, p, len, st, ANY_MASK, base, f0, f1);
 }
 
+#ifdef SIG_VEC
+/* The nibble filter with AVX2 (the idea of Hyperscan's "Teddy"): 32 start
+ * positions at a time, each tested against the first NIB_BYTES bytes of
+ * every pattern searched anywhere by two table lookups per byte (low and
+ * high nibble, one bit per bucket of patterns); a start survives only if
+ * some bucket has all its bytes. A superset of the real starts (the nibble
+ * pairs of one bucket combine), each then checked by try_at in order: the
+ * same hits as scan_pairs, at under an instruction per byte. */
+#define VEC_FN __attribute__((target("avx2"))) static inline
+
+typedef struct nibtab {
+    __m256i lo[NIB_BYTES], hi[NIB_BYTES];
+} nibtab;
+
+VEC_FN void nib_load(nibtab *t)
+{
+    for (int j = 0; j < NIB_BYTES; j++) {
+        t->lo[j] = _mm256_broadcastsi128_si256(_mm_loadu_si128((const __m128i *)(const void *)NIB_LO[j]));
+        t->hi[j] = _mm256_broadcastsi128_si256(_mm_loadu_si128((const __m128i *)(const void *)NIB_HI[j]));
+    }
+}
+
+/* Per byte of p[0..32): the buckets byte j of a pattern may be. */
+VEC_FN __m256i nib_match(const uint8_t *p, __m256i lo, __m256i hi)
+{
+    const __m256i low = _mm256_set1_epi8(0x0f);
+    __m256i v = _mm256_loadu_si256((const __m256i *)(const void *)p);
+    return _mm256_and_si256(_mm256_shuffle_epi8(lo, _mm256_and_si256(v, low)),
+                            _mm256_shuffle_epi8(hi, _mm256_and_si256(_mm256_srli_epi16(v, 4), low)));
+}
+
+/* Bit t: a pattern may start at p[t] (reads p[0..32 + NIB_BYTES - 1)). */
+VEC_FN uint32_t vec_block(const nibtab *t, const uint8_t *p)
+{
+    _Static_assert(NIB_BYTES == 3, "vec_block looks at three bytes");
+    __m256i acc = _mm256_and_si256(nib_match(p, t->lo[0], t->hi[0]),
+                                   _mm256_and_si256(nib_match(p + 1, t->lo[1], t->hi[1]),
+                                                    nib_match(p + 2, t->lo[2], t->hi[2])));
+    return ~(uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(acc, _mm256_setzero_si256()));
+}
+
+#define VEC_SPAN (32 + NIB_BYTES - 1) /* bytes one block reads */
+
+VEC_FN void scan_vec(sd_sig_scan *s, const uint8_t *p, size_t len, uint64_t base, uint64_t f0, uint64_t f1)
+{
+    nibtab t;
+    nib_load(&t);
+    size_t i = 0;
+    for (; i + VEC_SPAN <= len; i += 32)
+        for (uint32_t m = vec_block(&t, p + i); m; m &= m - 1)
+            try_at(s, p, len, i + (size_t)__builtin_ctz(m), ANY_MASK, base, f0, f1);
+    if (i == len)
+        return;
+    /* The last starts, from a zero-padded copy: a start whose first bytes
+     * reach the padding has too few bytes left in p for any pattern. */
+    uint8_t pad[VEC_SPAN + 32] = { 0 };
+    size_t n = len - i;
+    memcpy(pad, p + i, n);
+    uint32_t m = vec_block(&t, pad);
+    if (n < 32)
+        m &= (1u << n) - 1;
+    for (; m; m &= m - 1)
+        try_at(s, p, len, i + (size_t)__builtin_ctz(m), ANY_MASK, base, f0, f1);
+}
+
+/* The tail window's starts (win zero-padded to 64 + NIB_BYTES - 1 bytes). */
+VEC_FN uint64_t window_vec(const uint8_t *win)
+{
+    nibtab t;
+    nib_load(&t);
+    return vec_block(&t, win) | (uint64_t)vec_block(&t, win + 32) << 32;
+}
+#endif
+
+/* Every match starting in p[0..len) (byte 0 at stream offset base), in
+ * order of position, then of pattern. */
+static void scan(sd_sig_scan *s, const uint8_t *p, size_t len, uint64_t base, uint64_t f0, uint64_t f1)
+{
+    if (base == 0)
+        try_at(s, p, len, 0, ~ANY_MASK, base, f0, f1); /* anchored at the start */
+#ifdef SIG_VEC
+    if (use_vec) {
+        scan_vec(s, p, len, base, f0, f1);
+        return;
+    }
+#endif
+    scan_pairs(s, p, len, base, f0, f1);
+}
+
+/* The window's positions worth trying (bit i = win[i]; all without the
+ * vector filter); position 0 at stream offset 0 for the anchored ones. */
+static uint64_t window_cands(const uint8_t *win, uint64_t base)
+{
+#ifdef SIG_VEC
+    if (use_vec)
+        return window_vec(win) | (base == 0);
+#endif
+    (void)win;
+    (void)base;
+    return ~0ull;
+}
+
+/* Matches that start in the tail and end in this chunk: a small joined
+ * window; those wholly inside the tail were found before. */
+static void scan_window(sd_sig_scan *s, uint64_t offset, const uint8_t *p, size_t len, uint64_t last_frame)
+{
+    _Static_assert(SD_SIG_MAXLEN - 1 < 64, "the tail's starts fit in one 64-bit mask");
+    uint8_t win[2 * SD_SIG_MAXLEN + 32] = { 0 };
+    size_t head = SD_MIN(len, (size_t)SD_SIG_MAXLEN - 1);
+    memcpy(win, s->tail, s->ntail);
+    memcpy(win + s->ntail, p, head);
+    size_t wlen = s->ntail + head;
+    uint64_t base = offset - s->ntail;
+    uint64_t cands = window_cands(win, base) & ((1ull << s->ntail) - 1);
+    for (; cands; cands &= cands - 1) {
+        size_t i = (size_t)__builtin_ctzll(cands);
+        for (uint32_t m = CAND[win[i]]; m; m &= m - 1) {
+            int k = __builtin_ctz(m);
+            const sig_def *d = &SIGS[k];
+            if (i + d->len <= s->ntail || d->len > wlen - i)
+                continue; /* wholly in the tail, or not enough bytes yet */
+            if (d->anchor == START && base + i != 0)
+                continue;
+            if (match_at(d, win + i))
+                add_hit(s, k, base + i, s->tail_frame, last_frame);
+        }
+    }
+}
+
 void sd_sig_feed(sd_sig_scan *s, uint64_t offset, const uint8_t *p, size_t len,
                  uint64_t first_frame, uint64_t last_frame)
 {
@@ -222,27 +397,8 @@ void sd_sig_feed(sd_sig_scan *s, uint64_t offset, const uint8_t *p, size_t len,
         return;
     if (offset != s->next)
         s->ntail = 0;
-    /* Matches that start in the tail and end in this chunk: scan a small
-     * joined window; those wholly inside the tail were found before. */
-    if (s->ntail) {
-        uint8_t win[2 * SD_SIG_MAXLEN];
-        size_t head = SD_MIN(len, (size_t)SD_SIG_MAXLEN - 1);
-        memcpy(win, s->tail, s->ntail);
-        memcpy(win + s->ntail, p, head);
-        size_t wlen = s->ntail + head;
-        uint64_t base = offset - s->ntail;
-        for (size_t i = 0; i < s->ntail; i++)
-            for (uint32_t m = CAND[win[i]]; m; m &= m - 1) {
-                int k = __builtin_ctz(m);
-                const sig_def *d = &SIGS[k];
-                if (i + d->len <= s->ntail || d->len > wlen - i)
-                    continue; /* wholly in the tail, or not enough bytes yet */
-                if (d->anchor == START && base + i != 0)
-                    continue;
-                if (match_at(d, win + i))
-                    add_hit(s, k, base + i, s->tail_frame, last_frame);
-            }
-    }
+    if (s->ntail)
+        scan_window(s, offset, p, len, last_frame);
     scan(s, p, len, offset, first_frame, last_frame);
     /* keep the last bytes for the next chunk */
     size_t keep = SD_SIG_MAXLEN - 1;

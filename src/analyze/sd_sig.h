@@ -39,6 +39,11 @@ const char *sd_sig_name(int sig);
 /* One-line description for documentation and --help. */
 const char *sd_sig_desc(int sig);
 int sd_sig_count(void);
+/* The prefilter in use: 0 = the portable pair filter, 1 = the vector one
+ * where the CPU has it (the default), -1 = leave as is; returns whether
+ * the vector filter is in use. Both find the same hits (the unit test
+ * compares them). */
+bool sd_sig_vector(int on);
 /* Self-check of the first-byte filter (for the unit test). */
 bool sd_sig_first_byte_ok(void);
 

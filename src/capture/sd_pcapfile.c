@@ -10,15 +10,24 @@
 #define MAGIC_US 0xa1b2c3d4u
 #define MAGIC_NS 0xa1b23c4du
 #define LT_MASK 0x03ffffffu /* upper bits carry FCS length flags (pcap spec §4) */
-#define IOBUF (1u << 20)
+/* The stream's buffer: pcapng reads through it; classic pcap's block
+ * reads (below) are larger, so the C library reads them straight into the
+ * block and copies at most this much of each from its buffer. */
+#define IOBUF (1u << 16)
+/* Classic pcap is read in blocks and records are handed out from the
+ * block (one read per block instead of two per record): room for the
+ * largest record and its header, twice over so a refill reads a lot. */
+#define REC_HDR 16u
+#define BLOCK (2 * (SD_PCAP_MAX_RECORD + REC_HDR))
 
 struct sd_pcapfile {
     FILE *fp;
     char *iobuf;
     bool swap, nano;
     int linktype;
-    uint8_t *buf;
-    size_t cap;
+    uint8_t *blk;    /* classic: bytes read, records at [pos, end) */
+    size_t cap, pos, end;
+    size_t blk_size; /* the block's size when made: BLOCK, less for a small memory file */
     sd_pcapng *ng;   /* a pcapng file: the records come from there */
 };
 
@@ -101,7 +110,10 @@ sd_pcapfile *sd_pcapfile_open_mem(const uint8_t *buf, size_t len, bool *not_pcap
         *not_pcap = true; /* nothing to read: let the caller say so */
         return NULL;
     }
-    return open_fp(fp, false, not_pcap, err, errlen);
+    sd_pcapfile *pf = open_fp(fp, false, not_pcap, err, errlen);
+    if (pf)
+        pf->blk_size = SD_MIN((size_t)BLOCK, len); /* no record is longer than the file */
+    return pf;
 }
 
 int sd_pcapfile_linktype(const sd_pcapfile *pf)
@@ -119,33 +131,54 @@ FILE *sd_pcapfile_fp(const sd_pcapfile *pf)
     return pf->fp;
 }
 
+/* At least n bytes (n <= BLOCK) from pos on in the block, unless the file
+ * ends first: the bytes left are moved to the front and the rest of the
+ * block is filled. Returns the bytes available from pos. */
+static size_t have(sd_pcapfile *pf, size_t n)
+{
+    if (pf->end - pf->pos >= n)
+        return pf->end - pf->pos;
+    if (!pf->blk || n > pf->cap) { /* n > cap: a record larger than a small memory file's block */
+        pf->cap = SD_MAX(n, pf->blk_size ? pf->blk_size : BLOCK);
+        pf->blk = sd_realloc(pf->blk, pf->cap);
+    }
+    memmove(pf->blk, pf->blk + pf->pos, pf->end - pf->pos);
+    pf->end -= pf->pos;
+    pf->pos = 0;
+    while (pf->end < n) {
+        size_t got = fread(pf->blk + pf->end, 1, pf->cap - pf->end, pf->fp);
+        if (got == 0)
+            break; /* end of file or a read error: the caller sees too few bytes */
+        pf->end += got;
+    }
+    return pf->end;
+}
+
 int sd_pcapfile_next(sd_pcapfile *pf, sd_pcaprec *r, char *err, size_t errlen)
 {
     if (pf->ng)
         return sd_pcapng_next(pf->ng, r, err, errlen);
-    uint8_t h[16];
-    size_t got = fread(h, 1, sizeof h, pf->fp);
+    size_t got = have(pf, REC_HDR);
     if (got == 0 && feof(pf->fp))
         return 0;
-    if (got != sizeof h) {
+    if (got < REC_HDR) {
         snprintf(err, errlen, "record header cut short (%zu of 16 bytes)", got);
         return -1;
     }
+    const uint8_t *h = pf->blk + pf->pos;
     uint32_t sec = rd32(h, pf->swap), frac = rd32(h + 4, pf->swap);
     uint32_t cl = rd32(h + 8, pf->swap), wl = rd32(h + 12, pf->swap);
     if (cl > SD_PCAP_MAX_RECORD) {
         snprintf(err, errlen, "record length %u is not plausible (limit %u)", cl, SD_PCAP_MAX_RECORD);
         return -1;
     }
-    if (cl > pf->cap || !pf->buf) { /* never NULL data, even for an empty first record */
-        pf->cap = cl < 65536 ? 65536 : cl;
-        pf->buf = sd_realloc(pf->buf, pf->cap);
-    }
-    got = fread(pf->buf, 1, cl, pf->fp);
-    if (got != cl) {
+    got = have(pf, REC_HDR + cl) - REC_HDR; /* the header stays: have() moves it along */
+    if (got < cl) {
         snprintf(err, errlen, "record cut short (%zu of %u bytes)", got, cl);
         return -1;
     }
+    r->data = pf->blk + pf->pos + REC_HDR; /* never NULL, even for an empty record */
+    pf->pos += REC_HDR + cl;
     /* a fraction past one second (a bad writer) carries into the seconds */
     uint64_t ns = pf->nano ? frac : (uint64_t)frac * 1000;
     r->sec = (int64_t)sec + (int64_t)(ns / SD_NS_PER_SEC);
@@ -154,7 +187,6 @@ int sd_pcapfile_next(sd_pcapfile *pf, sd_pcaprec *r, char *err, size_t errlen)
     r->wirelen = wl < cl ? cl : wl;
     r->linktype = pf->linktype;
     r->iface = 0;
-    r->data = pf->buf;
     return 1;
 }
 
@@ -164,7 +196,7 @@ void sd_pcapfile_close(sd_pcapfile *pf)
         return;
     fclose(pf->fp);
     sd_pcapng_free(pf->ng);
-    free(pf->buf);
+    free(pf->blk);
     free(pf->iobuf);
     free(pf);
 }

@@ -587,10 +587,35 @@ int sd_merge_finish(sd_merge *m, FILE *out)
     return ok ? 0 : 1;
 }
 
+static int cmp_range(const void *a, const void *b)
+{
+    const unsigned *x = a, *y = b;
+    return x[0] < y[0] ? -1 : x[0] > y[0];
+}
+
+/* Do the chunks cover the files once each? (sd_merge_finish says which
+ * file does not.) */
+static bool covered(const sd_merge *m)
+{
+    unsigned(*r)[2] = sd_calloc(m->n ? m->n : 1, sizeof *r);
+    for (size_t i = 0; i < m->n; i++)
+        r[i][0] = m->ch[i].first, r[i][1] = m->ch[i].last;
+    qsort(r, m->n, sizeof *r, cmp_range);
+    bool ok = true;
+    for (size_t i = 0; i < m->n; i++)
+        ok &= r[i][0] == (i ? r[i - 1][1] + 1 : 0);
+    free(r);
+    return ok;
+}
+
+/* All inputs at once, through the same early write as --jobs (so that
+ * every merge checks it), once they are known to be whole. */
 int sd_merge_files(const char *const *paths, size_t n, FILE *out, FILE *err)
 {
     sd_merge *m = sd_merge_new(err);
     for (size_t i = 0; i < n && sd_merge_add(m, paths[i]); i++)
         ;
+    if (m->ok && covered(m))
+        sd_merge_early(m, out);
     return sd_merge_finish(m, out);
 }

@@ -242,7 +242,8 @@ void sd_merge_write_early(mchunk *c0, uint64_t next, FILE *out)
         put_conn(&c0->conns[i], 0, c0, &c0->flushed_shown, &b, out);
     }
     c0->flushed = i;
-    fwrite(b.p, 1, b.len, out);
+    if (b.len)
+        fwrite(b.p, 1, b.len, out);
     fflush(out);
     sd_buf_free(&b);
 }
@@ -266,7 +267,8 @@ uint64_t sd_merge_write(mchunk *ch, size_t n, FILE *out)
         for (size_t l = 0; l < ch[i].ntail; l++)
             sd_buf_printf(&b, "%s\n", ch[i].lines[ch[i].tail[l]]);
     sd_merge_campaign(ch, n, &b);
-    fwrite(b.p, 1, b.len, out);
+    if (b.len)
+        fwrite(b.p, 1, b.len, out);
     sd_buf_free(&b);
     free(at);
     return cut;

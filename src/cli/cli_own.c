@@ -7,7 +7,10 @@
 #include <errno.h>
 #include <math.h>
 #include <stdlib.h>
+#include <fcntl.h>
+#include <signal.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -247,6 +250,9 @@ static pid_t spawn(const cli_own *o, const char *cmd, size_t first, size_t last,
     fflush(NULL);
     pid_t pid = fork();
     if (pid == 0) {
+        /* a worker outlives no parent: a run stopped (a signal, a closed
+         * pipe) stops its workers */
+        prctl(PR_SET_PDEATHSIG, SIGTERM);
         dup2(fd, STDOUT_FILENO);
         execv("/proc/self/exe", argv);
         fprintf(stderr, "strider: cannot run a worker: %s\n", strerror(errno));
@@ -261,26 +267,29 @@ typedef struct jobq {
     const cli_own *o;
     const char *cmd, *tmp;
     size_t k, next, running, *ends;
-    char **paths;
+    int *fds;               /* each chunk's output: a file unlinked at once */
     pid_t *pids;
     int rc;                 /* the worst status so far */
 } jobq;
 
-/* Starts the next chunk's worker; false (rc set) when it cannot. */
+/* Starts the next chunk's worker; false (rc set) when it cannot. Its
+ * output file is unlinked as soon as it is made: whatever ends the run
+ * (a signal, a closed pipe), nothing is left in $TMPDIR. */
 static bool start_next(jobq *q)
 {
     size_t c = q->next++, len = strlen(q->tmp) + 32;
-    q->paths[c] = sd_malloc(len);
-    snprintf(q->paths[c], len, "%s/strider-job-XXXXXX", q->tmp);
-    int fd = mkstemp(q->paths[c]);
+    char *path = sd_malloc(len);
+    snprintf(path, len, "%s/strider-job-XXXXXX", q->tmp);
+    int fd = q->fds[c] = mkstemp(path);
+    if (fd >= 0) /* not the other workers' (spawn gives the worker its own) */
+        unlink(path), fcntl(fd, F_SETFD, FD_CLOEXEC);
+    free(path);
     if (fd < 0) {
         fprintf(stderr, "strider %s: cannot make a file in %s: %s\n", q->cmd, q->tmp, strerror(errno));
-        q->paths[c][0] = '\0';
         q->rc = 1;
         return false;
     }
     q->pids[c] = spawn(q->o, q->cmd, c ? q->ends[c - 1] + 1 : 0, q->ends[c], fd);
-    close(fd);
     if (q->pids[c] < 0) {
         fprintf(stderr, "strider %s: cannot start a worker: %s\n", q->cmd, strerror(errno));
         q->rc = 1;
@@ -326,12 +335,14 @@ static void run_queue(jobq *q, unsigned jobs, sd_merge *m)
         if (c == q->k)
             continue;
         q->rc = st > q->rc ? st : q->rc;
-        if (!q->rc && !sd_merge_add(m, q->paths[c]))
+        char path[64]; /* the unlinked file, opened anew from its start */
+        snprintf(path, sizeof path, "/proc/self/fd/%d", q->fds[c]);
+        if (!q->rc && !sd_merge_add(m, path))
             q->rc = 1;
         if (!q->rc && (q->running || q->next < q->k))
             sd_merge_early(m, stdout);
-        unlink(q->paths[c]);
-        q->paths[c][0] = '\0';
+        close(q->fds[c]);
+        q->fds[c] = -1;
     }
 }
 
@@ -346,7 +357,9 @@ int cli_own_jobs(cli_own *o, const char *cmd, cli_input *in)
     jobq q = { .o = o, .cmd = cmd, .ends = sd_calloc(want, sizeof(size_t)) };
     q.tmp = getenv("TMPDIR") && *getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp";
     q.k = split(in, want, q.ends);
-    q.paths = sd_calloc(q.k, sizeof *q.paths);
+    q.fds = sd_calloc(q.k, sizeof *q.fds);
+    for (size_t c = 0; c < q.k; c++)
+        q.fds[c] = -1;
     q.pids = sd_calloc(q.k, sizeof *q.pids);
     sd_merge *m = sd_merge_new(stderr);
     run_queue(&q, o->jobs, m);
@@ -354,10 +367,9 @@ int cli_own_jobs(cli_own *o, const char *cmd, cli_input *in)
     if (q.rc)
         sd_merge_free(m);
     for (size_t c = 0; c < q.k; c++) {
-        if (q.paths[c] && q.paths[c][0])
-            unlink(q.paths[c]);
-        free(q.paths[c]);
+        if (q.fds[c] >= 0)
+            close(q.fds[c]);
     }
-    free(q.paths), free(q.pids), free(q.ends);
+    free(q.fds), free(q.pids), free(q.ends);
     return rc;
 }

@@ -7,7 +7,10 @@
 #include <errno.h>
 #include <math.h>
 #include <stdlib.h>
+#include <fcntl.h>
+#include <signal.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -186,11 +189,28 @@ void cli_own_free(cli_own *o)
     free(o->argv);
 }
 
-/* Chunks of consecutive files of about equal size, at most one per job
- * and per file: ends[k] is the last file of chunk k. */
-static size_t split(const cli_input *in, unsigned jobs, size_t *ends)
+/* Chunks per worker. A queue of more chunks than workers would balance a
+ * shared machine's uneven cores, but a chunk between the first and the
+ * last reads ahead past its files until its provisional connections end:
+ * the tails of the previous chunk's connections, mid-stream to it, idle
+ * until the established-TCP timeout (an hour of capture time). On
+ * bench/jobs --brute 100000 (27 minutes of capture) 8 chunks made chunk
+ * 12:24 read 328 MB ahead (of 484); 2 chunks read 1.9 %. So one chunk a
+ * worker, the first one free of provisional connections, the last one
+ * reading nothing ahead. */
+#define JOB_CHUNKS_PER_WORKER 1
+
+/* The first chunk gets this much less than the others, in percent of
+ * theirs: the merge writes its output while the last chunks still run
+ * (sd_merge_early), which costs about a fifth of analysing the same bytes
+ * (ssh --json, bench/jobs), so that it is done when they are. */
+#define JOB_FIRST_CHUNK_LESS_PCT 20
+
+/* k chunks of consecutive files of about equal size (the first smaller),
+ * at most one per file: ends[c] is the last file of chunk c. Returns k. */
+static size_t split(const cli_input *in, size_t k, size_t *ends)
 {
-    size_t k = in->nfiles < jobs ? in->nfiles : jobs;
+    k = in->nfiles < k ? in->nfiles : k;
     double total = 0, *cum = sd_calloc(in->nfiles, sizeof *cum);
     for (size_t i = 0; i < in->nfiles; i++) {
         struct stat st;
@@ -198,9 +218,10 @@ static size_t split(const cli_input *in, unsigned jobs, size_t *ends)
         cum[i] = total;
     }
     size_t f = 0;
+    double less = k > 1 ? JOB_FIRST_CHUNK_LESS_PCT / 100.0 : 0;
     for (size_t c = 0; c < k; c++) {
         size_t left = k - c - 1; /* chunks after this one, each needs a file */
-        while (f + 1 < in->nfiles - left && cum[f] < total * (double)(c + 1) / (double)k)
+        while (f + 1 < in->nfiles - left && cum[f] < total * (c + 1 - less) / (k - less))
             f++;
         ends[c] = c + 1 == k ? in->nfiles - 1 : f;
         f++;
@@ -229,6 +250,9 @@ static pid_t spawn(const cli_own *o, const char *cmd, size_t first, size_t last,
     fflush(NULL);
     pid_t pid = fork();
     if (pid == 0) {
+        /* a worker outlives no parent: a run stopped (a signal, a closed
+         * pipe) stops its workers */
+        prctl(PR_SET_PDEATHSIG, SIGTERM);
         dup2(fd, STDOUT_FILENO);
         execv("/proc/self/exe", argv);
         fprintf(stderr, "strider: cannot run a worker: %s\n", strerror(errno));
@@ -238,22 +262,88 @@ static pid_t spawn(const cli_own *o, const char *cmd, size_t first, size_t last,
     return pid;
 }
 
-/* Waits for every worker: the worst exit status (a signal counts as 1). */
-static int reap(const pid_t *pids, size_t n, const char *cmd)
+/* The queue: chunks, their output files, their workers. */
+typedef struct jobq {
+    const cli_own *o;
+    const char *cmd, *tmp;
+    size_t k, next, running, *ends;
+    int *fds;               /* each chunk's output: a file unlinked at once */
+    pid_t *pids;
+    int rc;                 /* the worst status so far */
+} jobq;
+
+/* Starts the next chunk's worker; false (rc set) when it cannot. Its
+ * output file is unlinked as soon as it is made: whatever ends the run
+ * (a signal, a closed pipe), nothing is left in $TMPDIR. */
+static bool start_next(jobq *q)
 {
-    int worst = 0;
-    for (size_t i = 0; i < n; i++) {
-        int st = 0;
-        if (pids[i] <= 0 || waitpid(pids[i], &st, 0) < 0) {
-            worst = worst > 1 ? worst : 1;
-            continue;
-        }
-        int rc = WIFEXITED(st) ? WEXITSTATUS(st) : 1;
-        if (rc)
-            fprintf(stderr, "strider %s: the worker for chunk %zu failed (status %d)\n", cmd, i, rc);
-        worst = rc > worst ? rc : worst;
+    size_t c = q->next++, len = strlen(q->tmp) + 32;
+    char *path = sd_malloc(len);
+    snprintf(path, len, "%s/strider-job-XXXXXX", q->tmp);
+    int fd = q->fds[c] = mkstemp(path);
+    if (fd >= 0) /* not the other workers' (spawn gives the worker its own) */
+        unlink(path), fcntl(fd, F_SETFD, FD_CLOEXEC);
+    free(path);
+    if (fd < 0) {
+        fprintf(stderr, "strider %s: cannot make a file in %s: %s\n", q->cmd, q->tmp, strerror(errno));
+        q->rc = 1;
+        return false;
     }
-    return worst;
+    q->pids[c] = spawn(q->o, q->cmd, c ? q->ends[c - 1] + 1 : 0, q->ends[c], fd);
+    if (q->pids[c] < 0) {
+        fprintf(stderr, "strider %s: cannot start a worker: %s\n", q->cmd, strerror(errno));
+        q->rc = 1;
+        return false;
+    }
+    q->running++;
+    return true;
+}
+
+/* Waits for a worker; its chunk index, its status in *st (a signal counts
+ * as 1), or k when none is left. */
+static size_t reap_one(jobq *q, int *st)
+{
+    int w = 0;
+    pid_t pid;
+    while ((pid = waitpid(-1, &w, 0)) < 0 && errno == EINTR)
+        ;
+    for (size_t c = 0; pid > 0 && c < q->next; c++)
+        if (q->pids[c] == pid) {
+            q->running--;
+            q->pids[c] = 0;
+            *st = WIFEXITED(w) ? WEXITSTATUS(w) : 1;
+            if (*st)
+                fprintf(stderr, "strider %s: the worker for chunk %zu failed (status %d)\n", q->cmd, c, *st);
+            return c;
+        }
+    if (pid < 0) /* no child left that we know of */
+        q->running = 0;
+    return q->k;
+}
+
+/* Runs the queue: at most jobs workers at a time, each finished chunk's
+ * output read into m at once. After a failure no new chunk starts. */
+static void run_queue(jobq *q, unsigned jobs, sd_merge *m)
+{
+    while (q->running || (q->next < q->k && !q->rc)) {
+        while (!q->rc && q->next < q->k && q->running < jobs)
+            start_next(q);
+        if (!q->running)
+            break;
+        int st = 0;
+        size_t c = reap_one(q, &st);
+        if (c == q->k)
+            continue;
+        q->rc = st > q->rc ? st : q->rc;
+        char path[64]; /* the unlinked file, opened anew from its start */
+        snprintf(path, sizeof path, "/proc/self/fd/%d", q->fds[c]);
+        if (!q->rc && !sd_merge_add(m, path))
+            q->rc = 1;
+        if (!q->rc && (q->running || q->next < q->k))
+            sd_merge_early(m, stdout);
+        close(q->fds[c]);
+        q->fds[c] = -1;
+    }
 }
 
 int cli_own_jobs(cli_own *o, const char *cmd, cli_input *in)
@@ -263,35 +353,23 @@ int cli_own_jobs(cli_own *o, const char *cmd, cli_input *in)
     for (size_t i = 0; i < in->nfiles; i++)
         if (!strcmp(in->files[i], "-"))
             return cli_usage_error(cmd, "--jobs reads files, not standard input");
-    size_t *ends = sd_calloc(o->jobs, sizeof *ends);
-    size_t k = split(in, o->jobs, ends);
-    char **paths = sd_calloc(k, sizeof *paths);
-    pid_t *pids = sd_calloc(k, sizeof *pids);
-    const char *tmp = getenv("TMPDIR") && *getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp";
-    int rc = 0;
-    for (size_t c = 0; c < k; c++) {
-        size_t len = strlen(tmp) + 32;
-        paths[c] = sd_malloc(len);
-        snprintf(paths[c], len, "%s/strider-job-XXXXXX", tmp);
-        int fd = mkstemp(paths[c]);
-        if (fd < 0) {
-            fprintf(stderr, "strider %s: cannot make a file in %s: %s\n", cmd, tmp, strerror(errno));
-            paths[c][0] = '\0';
-            rc = 1;
-            break;
-        }
-        pids[c] = spawn(o, cmd, c ? ends[c - 1] + 1 : 0, ends[c], fd);
-        close(fd);
+    size_t want = (size_t)o->jobs * JOB_CHUNKS_PER_WORKER;
+    jobq q = { .o = o, .cmd = cmd, .ends = sd_calloc(want, sizeof(size_t)) };
+    q.tmp = getenv("TMPDIR") && *getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp";
+    q.k = split(in, want, q.ends);
+    q.fds = sd_calloc(q.k, sizeof *q.fds);
+    for (size_t c = 0; c < q.k; c++)
+        q.fds[c] = -1;
+    q.pids = sd_calloc(q.k, sizeof *q.pids);
+    sd_merge *m = sd_merge_new(stderr);
+    run_queue(&q, o->jobs, m);
+    int rc = q.rc ? q.rc : sd_merge_finish(m, stdout);
+    if (q.rc)
+        sd_merge_free(m);
+    for (size_t c = 0; c < q.k; c++) {
+        if (q.fds[c] >= 0)
+            close(q.fds[c]);
     }
-    int wr = reap(pids, k, cmd);
-    rc = rc ? rc : wr;
-    if (!rc)
-        rc = sd_merge_files((const char *const *)paths, k, stdout, stderr);
-    for (size_t c = 0; c < k; c++) {
-        if (paths[c] && paths[c][0])
-            unlink(paths[c]);
-        free(paths[c]);
-    }
-    free(paths), free(pids), free(ends);
+    free(q.fds), free(q.pids), free(q.ends);
     return rc;
 }

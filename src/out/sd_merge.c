@@ -6,20 +6,51 @@
 #include "sd_merge_int.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
-/* The value after "key": in one of sd_own's records (flat, no quotes or
- * nesting in values), or NULL. */
-static const char *rec_val(const char *line, const char *key)
+/* One of sd_own's records cut into its keys and values in one pass (they
+ * are flat: no quote inside a string, no nesting past one array), so a
+ * record's ~25 fields cost one walk, not a search each. */
+#define REC_KEYS 40 /* sd_own writes at most 30 keys per record */
+typedef struct rec {
+    const char *k[REC_KEYS], *v[REC_KEYS];
+    size_t kl[REC_KEYS];
+    int n;
+} rec;
+
+static void rec_scan(const char *p, rec *r)
 {
-    char pat[32];
-    snprintf(pat, sizeof pat, "\"%s\":", key);
-    const char *p = strstr(line, pat);
-    return p ? p + strlen(pat) : NULL;
+    r->n = 0;
+    while (r->n < REC_KEYS && (p = strchr(p, '"'))) {
+        const char *k = p + 1, *q = strchr(k, '"');
+        if (!q || q[1] != ':')
+            return;
+        r->k[r->n] = k, r->kl[r->n] = (size_t)(q - k), r->v[r->n++] = p = q + 2;
+        if (*p == '"' || *p == '[') { /* past the string or the array */
+            const char *e = strchr(p + 1, *p == '"' ? '"' : ']');
+            if (!e)
+                return;
+            p = e + 1;
+        }
+        p += strcspn(p, ",}");
+    }
 }
 
-static uint64_t rec_u64(const char *line, const char *key, bool *ok)
+/* The value after "key" in a scanned record, or NULL. */
+static const char *rec_val(const rec *r, const char *key)
+{
+    size_t l = strlen(key);
+    for (int i = 0; i < r->n; i++)
+        if (r->kl[i] == l && !memcmp(r->k[i], key, l))
+            return r->v[i];
+    return NULL;
+}
+
+static uint64_t rec_u64(const rec *line, const char *key, bool *ok)
 {
     const char *v = rec_val(line, key);
     char *end;
@@ -30,12 +61,7 @@ static uint64_t rec_u64(const char *line, const char *key, bool *ok)
     return x;
 }
 
-static int hexval(char c)
-{
-    return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
-}
-
-static void rec_hex16(const char *line, const char *key, uint8_t out[16], bool *ok)
+static void rec_hex16(const rec *line, const char *key, uint8_t out[16], bool *ok)
 {
     const char *v = rec_val(line, key);
     if (!v || *v++ != '"') {
@@ -43,7 +69,7 @@ static void rec_hex16(const char *line, const char *key, uint8_t out[16], bool *
         return;
     }
     for (int i = 0; i < 16; i++) {
-        int hi = hexval(v[2 * i]), lo = hi < 0 ? -1 : hexval(v[2 * i + 1]);
+        int hi = sd_merge_hex(v[2 * i]), lo = hi < 0 ? -1 : sd_merge_hex(v[2 * i + 1]);
         if (lo < 0) {
             *ok = false;
             return;
@@ -52,7 +78,7 @@ static void rec_hex16(const char *line, const char *key, uint8_t out[16], bool *
     }
 }
 
-static void rec_str(const char *line, const char *key, char *out, size_t len, bool *ok)
+static void rec_str(const rec *line, const char *key, char *out, size_t len, bool *ok)
 {
     const char *v = rec_val(line, key);
     const char *q = v && *v == '"' ? strchr(v + 1, '"') : NULL;
@@ -64,8 +90,10 @@ static void rec_str(const char *line, const char *key, char *out, size_t len, bo
     out[q - v - 1] = '\0';
 }
 
-static bool parse_conn(const char *line, mconn *c)
+static bool parse_conn(const char *text, mconn *c)
 {
+    rec r, *line = &r;
+    rec_scan(text, line);
     bool ok = true;
     rec_str(line, "uid", c->uid, sizeof c->uid, &ok);
     rec_hex16(line, "oh", c->oh, &ok);
@@ -97,8 +125,10 @@ static bool parse_conn(const char *line, mconn *c)
     return ok;
 }
 
-static bool parse_trailer(const char *line, mchunk *ch)
+static bool parse_trailer(const char *text, mchunk *ch)
 {
+    rec r, *line = &r;
+    rec_scan(text, line);
     bool ok = true;
     ch->first = (unsigned)rec_u64(line, "first", &ok);
     ch->last = (unsigned)rec_u64(line, "last", &ok);
@@ -130,25 +160,38 @@ static void *grow(void *p, size_t n, size_t sz)
     return sd_reallocarray(p, n < 16 ? 16 : 2 * n, sz);
 }
 
+/* The whole file in one buffer, sized from fstat so that hundreds of MB
+ * are read once, not copied as a doubling buffer grows (it still grows
+ * when the file does, or is a pipe). */
 static char *read_all(const char *path, size_t *len)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f)
+    int fd = open(path, O_RDONLY);
+    struct stat st;
+    if (fd < 0)
         return NULL;
-    sd_buf b = { 0 };
-    char tmp[65536];
-    size_t n;
-    while ((n = fread(tmp, 1, sizeof tmp, f)) > 0)
-        sd_buf_append(&b, tmp, n);
-    bool bad = ferror(f);
-    fclose(f);
-    sd_buf_append(&b, "", 1);
-    *len = b.len - 1;
-    if (bad) {
-        sd_buf_free(&b);
-        return NULL;
+    size_t cap = fstat(fd, &st) == 0 && st.st_size > 0 ? (size_t)st.st_size + 1 : 65536, n = 0;
+    char *p = sd_malloc(cap);
+    for (;;) {
+        if (n + 1 == cap)
+            p = sd_reallocarray(p, cap *= 2, 1);
+        ssize_t r = read(fd, p + n, cap - 1 - n);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r <= 0) {
+            int e = errno;
+            close(fd);
+            if (r < 0) {
+                free(p);
+                errno = e;
+                return NULL;
+            }
+            break;
+        }
+        n += (size_t)r;
     }
-    return (char *)b.p;
+    p[n] = '\0';
+    *len = n;
+    return p;
 }
 
 /* One line of a chunk's output: a record of sd_own's or an output line. */
@@ -471,25 +514,108 @@ static void free_chunks(mchunk *ch, size_t n)
     free(ch);
 }
 
-int sd_merge_files(const char *const *paths, size_t n, FILE *out, FILE *err)
+struct sd_merge {
+    mchunk *ch;
+    size_t n, cap;
+    bool ok, early;                 /* early: sd_merge_early wrote */
+    FILE *err;
+};
+
+sd_merge *sd_merge_new(FILE *err)
 {
-    mchunk *ch = sd_calloc(n ? n : 1, sizeof *ch);
-    bool ok = true;
-    for (size_t i = 0; ok && i < n; i++)
-        if ((ok = load_chunk(&ch[i], paths[i], err)))
-            group_lines(&ch[i]);
-    if (ok)
-        ok = order_chunks(ch, n, err);
+    sd_merge *m = sd_calloc(1, sizeof *m);
+    m->ok = true;
+    m->err = err;
+    return m;
+}
+
+bool sd_merge_add(sd_merge *m, const char *path)
+{
+    if (!m->ok)
+        return false;
+    if (m->n == m->cap)
+        m->ch = sd_reallocarray(m->ch, m->cap = m->cap ? 2 * m->cap : 8, sizeof *m->ch);
+    mchunk *c = &m->ch[m->n++];
+    memset(c, 0, sizeof *c);
+    if ((m->ok = load_chunk(c, path, m->err)))
+        group_lines(c);
+    return m->ok;
+}
+
+void sd_merge_early(sd_merge *m, FILE *out)
+{
+    mchunk *c0 = NULL;
+    for (size_t i = 0; m->ok && i < m->n; i++)
+        c0 = m->ch[i].first == 0 ? &m->ch[i] : c0;
+    if (!c0 || m->early)
+        return;
+    m->early = true;
+    uint64_t next = 0; /* the next chunk's first record */
+    for (uint64_t f = 0; f < c0->nframes_files; f++)
+        next += c0->frames[f];
+    /* the first chunk's numbers depend on no other chunk: the same as
+     * sd_merge_finish will give them */
+    number(c0, 1);
+    sd_merge_open_counts(c0, 1);
+    sd_merge_write_early(c0, next, out);
+}
+
+void sd_merge_free(sd_merge *m)
+{
+    free_chunks(m->ch, m->n);
+    free(m);
+}
+
+int sd_merge_finish(sd_merge *m, FILE *out)
+{
+    mchunk *ch = m->ch;
+    size_t n = m->n;
+    if (m->ok && !n)
+        fprintf(m->err, "strider merge: no chunk output to merge\n");
+    bool ok = m->ok && n && order_chunks(ch, n, m->err);
     if (ok) {
         drop_covered(ch, n);
         number(ch, n);
         sd_merge_open_counts(ch, n);
         uint64_t cut = sd_merge_write(ch, n, out);
         if (cut)
-            fprintf(err, "strider merge: %llu connection%s cut at the read-ahead limit (marked "
-                         "readahead_cut): one run would have read them further\n",
+            fprintf(m->err, "strider merge: %llu connection%s cut at the read-ahead limit (marked "
+                            "readahead_cut): one run would have read them further\n",
                     (unsigned long long)cut, cut == 1 ? "" : "s");
     }
-    free_chunks(ch, n);
+    sd_merge_free(m);
     return ok ? 0 : 1;
+}
+
+static int cmp_range(const void *a, const void *b)
+{
+    const unsigned *x = a, *y = b;
+    return x[0] < y[0] ? -1 : x[0] > y[0];
+}
+
+/* Do the chunks cover the files once each? (sd_merge_finish says which
+ * file does not.) */
+static bool covered(const sd_merge *m)
+{
+    unsigned(*r)[2] = sd_calloc(m->n ? m->n : 1, sizeof *r);
+    for (size_t i = 0; i < m->n; i++)
+        r[i][0] = m->ch[i].first, r[i][1] = m->ch[i].last;
+    qsort(r, m->n, sizeof *r, cmp_range);
+    bool ok = true;
+    for (size_t i = 0; i < m->n; i++)
+        ok &= r[i][0] == (i ? r[i - 1][1] + 1 : 0);
+    free(r);
+    return ok;
+}
+
+/* All inputs at once, through the same early write as --jobs (so that
+ * every merge checks it), once they are known to be whole. */
+int sd_merge_files(const char *const *paths, size_t n, FILE *out, FILE *err)
+{
+    sd_merge *m = sd_merge_new(err);
+    for (size_t i = 0; i < n && sd_merge_add(m, paths[i]); i++)
+        ;
+    if (m->ok && covered(m))
+        sd_merge_early(m, out);
+    return sd_merge_finish(m, out);
 }

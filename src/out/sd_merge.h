@@ -15,6 +15,7 @@
 #ifndef SD_MERGE_H
 #define SD_MERGE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
 
@@ -22,5 +23,21 @@
  * out; messages go to err. 0 = done, 1 = an input is missing, unreadable
  * or not a chunk output (nothing is written then). */
 int sd_merge_files(const char *const *paths, size_t n, FILE *out, FILE *err);
+
+/* The same a chunk at a time, so that a caller reads each chunk's output
+ * as soon as it is written (--jobs: while the other chunks still run).
+ * sd_merge_add: false once an input failed (message on err; the rest are
+ * not read); sd_merge_finish writes, frees m and returns as above. */
+typedef struct sd_merge sd_merge;
+sd_merge *sd_merge_new(FILE *err);
+bool sd_merge_add(sd_merge *m, const char *path);
+int sd_merge_finish(sd_merge *m, FILE *out);
+/* Once the first chunk (file 0) is in: writes now the part of the output
+ * no later chunk can change (the connections one run ends before the next
+ * chunk's first record), so that --jobs writes while the last chunks still
+ * run. At most once; sd_merge_finish writes the rest. */
+void sd_merge_early(sd_merge *m, FILE *out);
+/* Frees m without writing (a worker failed). */
+void sd_merge_free(sd_merge *m);
 
 #endif

@@ -86,10 +86,10 @@ static bool rec_addr(const char *line, const char *key, sd_addr *a)
     v += strlen(pat);
     a->fam = (uint8_t)(*v++ - '0');
     for (int i = 0; i < 16; i++) {
-        unsigned x;
-        if (sscanf(v + 2 * i, "%2x", &x) != 1)
+        int hi = sd_merge_hex(v[2 * i]), lo = hi < 0 ? -1 : sd_merge_hex(v[2 * i + 1]);
+        if (lo < 0)
             return false;
-        a->a[i] = (uint8_t)x;
+        a->a[i] = (uint8_t)(hi << 4 | lo);
     }
     return true;
 }

@@ -44,7 +44,15 @@ typedef struct mchunk {
     char **camp;                     /* sd_campaign's partial aggregates */
     size_t ncamp;
     sd_hmap *byuid;                  /* uid -> index in conns */
+    size_t flushed;                  /* conns written early (sd_merge_early), */
+    uint64_t flushed_shown, flushed_cut; /* of them shown and cut */
 } mchunk;
+
+/* A lower-case hex digit's value, or -1. */
+static inline int sd_merge_hex(char c)
+{
+    return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+}
 
 /* sd_merge_camp.c: the campaigns (brute force, scans) over every chunk,
  * as one run would find them, as JSON lines. */
@@ -56,5 +64,9 @@ mconn *sd_merge_conn(const mchunk *ch, const char *uid);
 void sd_merge_open_counts(mchunk *ch, size_t n);
 /* Returns the connections cut at a read-ahead limit. */
 uint64_t sd_merge_write(mchunk *ch, size_t n, FILE *out);
+/* The first chunk's connections that one run ends before the first record
+ * of the next chunk (next), with their open counts taken before it: their
+ * lines and place are final, whatever the later chunks hold. */
+void sd_merge_write_early(mchunk *c0, uint64_t next, FILE *out);
 
 #endif

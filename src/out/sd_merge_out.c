@@ -124,7 +124,9 @@ static const char *value(const mconn *c, uint64_t off, const char *k, size_t kl,
     bool digit = *p >= '0' && *p <= '9';
     if (key_is(k, kl, "uid") && *p == '"') {
         const char *q = strchr(p + 1, '"');
-        sd_buf_printf(b, "\"%s\"", c->guid);
+        sd_buf_append(b, "\"", 1);
+        sd_buf_append(b, c->guid, strlen(c->guid));
+        sd_buf_append(b, "\"", 1);
         return q ? q + 1 : p + strlen(p);
     }
     if (digit && key_is(k, kl, "stream")) {
@@ -163,9 +165,26 @@ static const char *string_end(const char *p)
     return *p ? p + 1 : p;
 }
 
+/* Where rewrite must start in a line of c: its start, or, when c keeps
+ * the chunk's numbers (the first chunk's connections mostly do), the key
+ * of its first open count (the end when it has none): what comes before is
+ * copied as it is, without a look at each key. */
+static const char *changes_from(const mconn *c, uint64_t off, const char *line)
+{
+    if (off || c->cut || c->gstream != c->stream || strcmp(c->guid, c->uid))
+        return line;
+    const char *o = strstr(line, "open_at_end\":");
+    if (!o)
+        return line + strlen(line);
+    while (o > line && o[-1] != '"')
+        o--;
+    return o > line ? o - 1 : line;
+}
+
 static void rewrite(const mconn *c, uint64_t off, const char *line, sd_buf *b)
 {
-    const char *p = line;
+    const char *p = changes_from(c, off, line);
+    sd_buf_append(b, line, (size_t)(p - line));
     while (*p) {
         size_t run = strcspn(p, "\"");
         sd_buf_append(b, p, run);
@@ -202,29 +221,54 @@ static size_t next_chunk(mchunk *ch, size_t n, const size_t *at)
     return best;
 }
 
+/* c, taken in the merged order as number pos: its lines to b. */
+static void put_conn(mconn *c, uint64_t off, const mchunk *ch, uint64_t *pos, sd_buf *b, FILE *out)
+{
+    c->pos = shown(c) ? (*pos)++ : UINT64_MAX;
+    if (!shown(c))
+        return;
+    for (size_t l = 0; l < c->nlines; l++)
+        rewrite(c, off, ch->lines[c->lines[l]], b);
+    if (b->len > 65536)
+        fwrite(b->p, 1, b->len, out), b->len = 0;
+}
+
+void sd_merge_write_early(mchunk *c0, uint64_t next, FILE *out)
+{
+    sd_buf b = { 0 };
+    size_t i = c0->flushed;
+    for (; i < c0->nconns && c0->conns[i].end < next && c0->conns[i].cl < next; i++) {
+        c0->flushed_cut += shown(&c0->conns[i]) && c0->conns[i].cut;
+        put_conn(&c0->conns[i], 0, c0, &c0->flushed_shown, &b, out);
+    }
+    c0->flushed = i;
+    if (b.len)
+        fwrite(b.p, 1, b.len, out);
+    fflush(out);
+    sd_buf_free(&b);
+}
+
 /* Each chunk's connections stay in the order it ended them; the chunks'
- * sequences interleave by when one run ends each. */
+ * sequences interleave by when one run ends each. Those written early
+ * come first (they end before any later chunk's). */
 uint64_t sd_merge_write(mchunk *ch, size_t n, FILE *out)
 {
     size_t *at = sd_calloc(n ? n : 1, sizeof *at);
     sd_buf b = { 0 };
     uint64_t cut = 0, pos = 0;
+    for (size_t i = 0; i < n; i++)
+        at[i] = ch[i].flushed, pos += ch[i].flushed_shown, cut += ch[i].flushed_cut;
     for (size_t i; (i = next_chunk(ch, n, at)) < n;) {
         mconn *c = &ch[i].conns[at[i]++];
-        c->pos = shown(c) ? pos++ : UINT64_MAX;
-        if (!shown(c))
-            continue;
-        cut += c->cut;
-        for (size_t l = 0; l < c->nlines; l++)
-            rewrite(c, ch[i].off, ch[i].lines[c->lines[l]], &b);
-        if (b.len > 65536)
-            fwrite(b.p, 1, b.len, out), b.len = 0;
+        cut += shown(c) && c->cut;
+        put_conn(c, ch[i].off, &ch[i], &pos, &b, out);
     }
     for (size_t i = 0; i < n; i++)
         for (size_t l = 0; l < ch[i].ntail; l++)
             sd_buf_printf(&b, "%s\n", ch[i].lines[ch[i].tail[l]]);
     sd_merge_campaign(ch, n, &b);
-    fwrite(b.p, 1, b.len, out);
+    if (b.len)
+        fwrite(b.p, 1, b.len, out);
     sd_buf_free(&b);
     free(at);
     return cut;

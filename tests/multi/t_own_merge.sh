@@ -88,7 +88,28 @@ for args in "--own 3:1" "--own x" "--own 0:9" "--own -1:2" "--read-ahead 0" "--r
     rc=$?
     [ $rc = 2 ] && [ -s "$T/err" ] || bad "conns $args: exit $rc, want 2 with a message"
 done
-"$STRIDER" summary --own 0:1 "${f[@]}" > /dev/null 2>&1; [ $? = 2 ] || bad "summary --own accepted"
+# a --jobs run stopped (here by a signal, while a worker waits on a FIFO
+# given as a capture file) leaves no chunk output in TMPDIR and no worker
+# behind (one would still be waiting to read the FIFO)
+mkdir -p "$T/tmpd" "$T/ff"
+cp "$T/guess/$(ls "$T/guess" | head -1)" "$T/ff/a.pcap" && mkfifo "$T/ff/b.pcap"
+TMPDIR=$T/tmpd "$STRIDER" conns --json -q --jobs 2 "$T/ff/a.pcap" "$T/ff/b.pcap" > /dev/null 2>&1 &
+p=$!
+sleep 1
+kill -TERM $p
+wait $p
+sleep 0.5
+[ -z "$(ls -A "$T/tmpd")" ] || bad "a stopped --jobs run left files in TMPDIR: $(ls "$T/tmpd")"
+timeout 2 sh -c "exec 3> '$T/ff/b.pcap'" && bad "a worker outlived its stopped --jobs run"
+
+# what merge cannot make exactly one run's output from is refused, never
+# printed differently: other commands, CSV, the text report
+for args in "summary --own 0:1" "summary --jobs 2" "extract --jobs 2 -o $T/x" "conns --csv --jobs 2" \
+    "ssh --csv --jobs 2" "ssh --jobs 2" "ssh --report $T/r.html --json --jobs 2"; do
+    "$STRIDER" $args "${f[@]}" > "$T/out" 2> "$T/err"
+    rc=$?
+    [ $rc = 2 ] && [ -s "$T/err" ] && [ ! -s "$T/out" ] || bad "$args: exit $rc, want 2 with a message and no output"
+done
 "$STRIDER" conns --own 0:1 "${f[@]}" > /dev/null 2>&1; [ $? = 2 ] || bad "--own without --json accepted"
 "$STRIDER" conns --json --sort stream --jobs 2 "${f[@]}" > /dev/null 2>&1; [ $? = 2 ] || bad "--sort with --jobs accepted"
 "$STRIDER" conns --json --where open_at_end=0 --jobs 2 "${f[@]}" > /dev/null 2>&1; [ $? = 2 ] ||

@@ -131,10 +131,11 @@ static void nested_transfers(ctx *x, size_t from)
     x->sftp = x->exec = x->scp = false; /* the carrier's own session stays a tunnel */
 }
 
-/* After login (s0: the first record after USERAUTH_SUCCESS): -R, the
+/* After login (s0: the first record after USERAUTH_SUCCESS): rekeys, -R, the
  * session and its requests, tunnelled legs, keys, forwards or transfers. */
 static void after_login(ctx *x, leg *F, size_t s0)
 {
+    sdi_rekeys(x, s0); /* no channel traffic: out before every rule */
     sdi_reverse_provisioned(x, s0);
     /* a ProxyJump carrier's channel is the nested session's, not a shell */
     bool tunnel = sdi_carrier(x, s0);

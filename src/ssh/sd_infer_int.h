@@ -13,6 +13,7 @@
  *   sd_infer_x11.c     X11 forwarding in use (the server's x11 channels)
  *   sd_infer_shape.c   authentication bypass and method scans, -N
  *   sd_infer_carry.c   what a tunnel's channel carries (web, bulk, ...)
+ *   sd_infer_rekey.c   key re-exchanges after login, taken out of the records
  * The constants of every rule are in sd_infer_rules.h. */
 #ifndef SD_INFER_INT_H
 #define SD_INFER_INT_H
@@ -209,6 +210,12 @@ void sdi_carry_fields(sd_event *e, const sdi_carry *c, const char *cls);
 void sdi_auth_shape(ctx *x, const auth_res *a);
 /* -N after login (s0): the forward_only event. */
 void sdi_forward_only_event(ctx *x, size_t s0);
+
+/* ---- sd_infer_rekey.c ---- */
+
+/* Key re-exchanges from v[s0] on: one rekey event each; their records
+ * are removed from x->v (indices below s0 stay). */
+void sdi_rekeys(ctx *x, size_t s0);
 
 /* ---- sd_infer_x11.c ---- */
 

@@ -221,6 +221,18 @@
 #define KEXINIT_MAX 1600u
 #define INNER_KEX_RECORDS 24
 #define INNER_AUTH_RECORDS 40
+/* Re-keying after login (sd_infer_rekey.c): OpenSSH lists the pseudo
+ * algorithms ext-info-c / kex-strict-c-v00@openssh.com (and the server's
+ * -s forms) in its first KEXINIT only, so a rekey's KEXINIT is the first
+ * one's size or up to their 40 bytes (with commas) shorter; 48 leaves room
+ * for a server that adds ext-info-s. The peer answers a KEXINIT with its
+ * own at once (RFC 4253 section 9), within REKEY_ANSWER_S (a round trip
+ * on a slow link); the client's NEWKEYS ends the exchange within
+ * REKEY_SPAN_S (key generation and two round trips; sntrup761 takes tens
+ * of ms). */
+#define REKEY_PSEUDO_MAX 48u
+#define REKEY_ANSWER_S 2.0
+#define REKEY_SPAN_S 10.0
 
 /* ---- keystrokes ---- */
 

@@ -123,6 +123,7 @@ typedef struct session {
     reqs q;
     bool fwd_only;     /* -N: nothing but no-more-sessions after login */
     bool pty;          /* a shell with a terminal (pty-req or key/echo pairs) */
+    bool notty_shell;  /* a shell without one (ssh -T): typed lines, no keys */
     size_t kfrom;      /* where keys may start */
 } session;
 

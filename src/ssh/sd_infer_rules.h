@@ -198,6 +198,12 @@
 /* A person needs more than this between a prompt and a reply (s; pS and
  * ssh_inference.md 7.3 use 0.1 s, this rule leaves more margin). */
 #define HUMAN_MIN_S 0.3
+/* A line typed into a shell without a pty: at least one character and
+ * its newline (bytes of CHANNEL_DATA). */
+#define NOTTY_LINE_MIN 2u
+/* Lines after a pause that make a shell without a pty: two (one line
+ * after a pause can be a command's client answering a prompt once). */
+#define NOTTY_LINES 2u
 /* A host-key prompt answered by a person: KEX reply to client NEWKEYS (s;
  * pS uses 50 ms; a person reading a fingerprint takes seconds, a slow
  * link or host key check some 100 ms). */

@@ -176,6 +176,12 @@ static void after_login(ctx *x, leg *F, size_t s0)
     }
 }
 
+/* zlib or zlib@openssh.com (RFC 4253 6.2) negotiated for a direction. */
+static bool compressed(const char *comp)
+{
+    return comp && strcmp(comp, "none") != 0;
+}
+
 void sd_infer_ssh(const sd_infer_opts *o, const sd_sshconn_result *r, sd_evlist *out, sd_infer_summary *sum)
 {
     memset(sum, 0, sizeof *sum);
@@ -192,7 +198,8 @@ void sd_infer_ssh(const sd_infer_opts *o, const sd_sshconn_result *r, sd_evlist 
     load_items(&x);
     leg F = { .id = SD_LEG_FORWARD, .cl_is_outer_client = true, .oc = &cl->suite, .os = &sv->suite,
               .openssh_client = cl->software && strncmp(cl->software, "OpenSSH", 7) == 0,
-              .dropbear_server = sv->software && strncmp(sv->software, "dropbear", 8) == 0 };
+              .dropbear_server = sv->software && strncmp(sv->software, "dropbear", 8) == 0,
+              .compressed = compressed(m->comp[0]) || compressed(m->comp[1]) };
     auth_res a = sdi_auth_leg(&x, &F, 0, x.n);
     sum->auth_attempts = a.attempts;
     sum->auth_method = a.method;

@@ -43,6 +43,7 @@ typedef struct leg {
     const sd_ssh_suite *inner;   /* NULL for the forward leg */
     bool openssh_client, dropbear_server;
     bool paste;                  /* look for pastes (not while a tunnelled session may run) */
+    bool compressed;             /* zlib after login: sizes do not tell the keys apart */
 } leg;
 
 typedef struct ctx {

@@ -22,6 +22,7 @@ enum { MARK_CHAFF = 1, MARK_FAT = 2 /* a key sent with a PING */ };
 typedef struct keysz {
     uint32_t wk, wa;                /* one character, an arrow */
     uint32_t we, wbs, wbs2, wenter; /* echo, Backspace echoes, Enter's line and prompt */
+    bool comp;                      /* compressed: every short record has one size */
 } keysz;
 
 static bool key_sized(uint32_t len, uint32_t wk)
@@ -142,17 +143,23 @@ static const char *class_by_answer(const ctx *x, const keysz *z, const key *k, s
 {
     const key *q = &k[nk];
     uint32_t f = x->v[q->resp_first].len;
+    /* compressed (zlib): a key, an arrow, a Backspace echo and a short
+     * redraw all have the one-character size (a char), a repeated prompt
+     * compresses to a few bytes; larger answers keep their order (a
+     * completion below a line and a prompt) */
+    if (z->comp && q->resp_n < ENTER_RECORDS_MIN && f <= z->we)
+        return "char";
     bool after_arrow = nk > 0 && strcmp(k[nk - 1].k, "arrow") == 0;
     bool ed = editing(x, z, k, nk);
     if (q->resp_n >= ENTER_RECORDS_MIN)
         return "enter";
     if (f == z->we)
         return "char";
-    if (f == z->wbs || f == z->wbs2) /* after an arrow the line is redrawn */
+    if ((f == z->wbs || f == z->wbs2) && !z->comp) /* after an arrow the line is redrawn */
         return after_arrow ? "char" : "backspace?";
     if (f >= z->wenter)
         return ed ? "enter?" : "enter";
-    return "tab";
+    return z->comp ? "tab?" : "tab"; /* compressed: or a prompt alone */
 }
 
 /* Reads v[i] as a key into k[nk]; false when it is none. */
@@ -178,7 +185,7 @@ static bool read_key(const ctx *x, const leg *L, const keysz *z, size_t from, si
     key_answer(x, L, z, i, to, fat, q);
     if (paste)
         q->k = "paste";
-    else if (it->len == z->wa && z->wa != z->wk && !fat)
+    else if (it->len == z->wa && z->wa != z->wk && !fat && !z->comp)
         q->k = "arrow";
     else if (!q->resp_n && fat)
         q->k = "char";
@@ -208,6 +215,15 @@ static bool erasing_run(const ctx *x, const key *k, size_t i)
     for (size_t j = i; j-- > 0 && strcmp(k[j].k, "enter") != 0;)
         left += strcmp(k[j].k, "char") == 0 ? 1 : strncmp(k[j].k, "backspace", 9) == 0 ? -1 : 0;
     return left >= 1;
+}
+
+/* Characters typed on the line before key i (since the last Enter). */
+static size_t line_chars(const key *k, size_t i)
+{
+    size_t chars = 0;
+    for (size_t j = i; j-- > 0 && strcmp(k[j].k, "enter") != 0;)
+        chars += strcmp(k[j].k, "char") == 0;
+    return chars;
 }
 
 /* The ambiguous keys, decided by what follows them. */
@@ -242,6 +258,11 @@ static void resolve_keys(const ctx *x, key *k, size_t nk)
         if (chars >= TAB_WORD_MIN && !bs)
             k[i].k = "tab";
     }
+    /* compressed: a completion and a prompt can both be a few bytes; a
+     * completion is followed by Enter and completes a word on the line */
+    for (size_t i = 0; i < nk; i++)
+        if (!strcmp(k[i].k, "tab?"))
+            k[i].k = i + 1 < nk && !strcmp(k[i + 1].k, "enter") && line_chars(k, i) >= TAB_WORD_MIN ? "tab" : "enter";
 }
 
 /* The command_output event of the answer to an Enter. */
@@ -292,7 +313,8 @@ uint32_t sdi_keys_leg(ctx *x, const leg *L, size_t from, size_t to, bool emit)
 {
     keysz z = { .wk = sdi_lw(L, true, SD_SSH_P_KEYSTROKE), .wa = sdi_lw(L, true, P_ARROW),
                 .we = sdi_lw(L, false, SD_SSH_P_KEYSTROKE), .wbs = sdi_lw(L, false, P_BS_ECHO),
-                .wbs2 = sdi_lw(L, false, P_BS_ECHO2), .wenter = sdi_lw(L, false, P_ENTER_MIN) };
+                .wbs2 = sdi_lw(L, false, P_BS_ECHO2), .wenter = sdi_lw(L, false, P_ENTER_MIN),
+                .comp = L->compressed };
     if (!z.wk)
         return 0;
     key *k = sd_calloc(to - from + 1, sizeof *k);

@@ -3,6 +3,7 @@
  * timing chaff (docs/events.md keystroke, command_output, chaff). */
 #include "sd_infer_int.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,8 +16,8 @@ typedef struct key {
     uint64_t resp_bytes;
 } key;
 
-/* mark[] of a record in a chaff train */
-enum { MARK_CHAFF = 1, MARK_FAT = 2 /* a key sent with a PING */ };
+/* mark[] of a record in a chaff train, or of a keepalive */
+enum { MARK_CHAFF = 1, MARK_FAT = 2 /* a key sent with a PING */, MARK_KEEPALIVE = 3 };
 
 /* Wire sizes of a leg's keys and of the server's answers to them. */
 typedef struct keysz {
@@ -96,6 +97,35 @@ static void mark_chaff(ctx *x, const leg *L, size_t from, size_t to, uint32_t wk
     }
 }
 
+/* The leg client's record before (dir -1) or after (+1) v[i] in
+ * [from, to), or SIZE_MAX. */
+static size_t client_near(const ctx *x, const leg *L, size_t from, size_t to, size_t i, int dir)
+{
+    for (size_t j = i; dir < 0 ? j-- > from : ++j < to;)
+        if (sdi_is_cl(L, &x->v[j]))
+            return j;
+    return SIZE_MAX;
+}
+
+/* Keepalives of a key's size (a client's timer, e.g. dbclient -K with
+ * compression): the client's records before and after are as far away as
+ * each other to within KEEPALIVE_JITTER_S and at least KEEPALIVE_MIN_S
+ * away; a timer's ticks, not a person's keys. The first of the three
+ * is not marked: the timer counts from the last activity (a key). */
+static void mark_keepalive(const ctx *x, const leg *L, size_t from, size_t to, uint32_t wk, uint8_t *mark)
+{
+    for (size_t i = from; i < to; i++) {
+        if (!sdi_is_cl(L, &x->v[i]) || x->v[i].len != wk)
+            continue;
+        size_t a = client_near(x, L, from, to, i, -1), b = client_near(x, L, from, to, i, 1);
+        if (a == SIZE_MAX || b == SIZE_MAX || x->v[a].len != wk || x->v[b].len != wk)
+            continue;
+        double g1 = x->v[i].t - x->v[a].t, g2 = x->v[b].t - x->v[i].t;
+        if (g1 >= KEEPALIVE_MIN_S && g2 >= KEEPALIVE_MIN_S && fabs(g1 - g2) <= KEEPALIVE_JITTER_S)
+            mark[i - from] = mark[b - from] = MARK_KEEPALIVE;
+    }
+}
+
 /* A paste: many bytes in one CHANNEL_DATA, echoed by the server. */
 static bool is_paste(const ctx *x, const leg *L, const keysz *z, size_t from, size_t to, size_t i)
 {
@@ -167,7 +197,7 @@ static bool read_key(const ctx *x, const leg *L, const keysz *z, size_t from, si
                      const uint8_t *mark, key *k, size_t nk)
 {
     const item *it = &x->v[i];
-    if (mark[i - from] == MARK_CHAFF || it->x11)
+    if (mark[i - from] == MARK_CHAFF || mark[i - from] == MARK_KEEPALIVE || it->x11)
         return false;
     bool fat = mark[i - from] == MARK_FAT;
     bool paste = is_paste(x, L, z, from, to, i);
@@ -319,6 +349,7 @@ uint32_t sdi_keys_leg(ctx *x, const leg *L, size_t from, size_t to, bool emit)
         return 0;
     key *k = sd_calloc(to - from + 1, sizeof *k);
     uint8_t *mark = sd_calloc(to - from + 1, 1); /* MARK_CHAFF, MARK_FAT */
+    mark_keepalive(x, L, from, to, z.wk, mark);
     mark_chaff(x, L, from, to, z.wk, mark, emit);
     size_t nk = 0;
     for (size_t i = from; i < to; i++)

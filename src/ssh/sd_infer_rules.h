@@ -279,6 +279,12 @@
  * key size); the rest is chaff. */
 #define CHAFF_MIN 8
 #define CHAFF_GAP_S 0.045
+/* Keepalives of a key's size: a timer ticks at one interval (OpenSSH's
+ * ServerAliveInterval and dbclient -K take whole seconds; the lab's
+ * ticks land within 1 ms of it), a person's pauses of a second or more
+ * are not that regular. */
+#define KEEPALIVE_MIN_S 1.0
+#define KEEPALIVE_JITTER_S 0.02
 
 /* ---- the session, tunnels, forwards, transfers ---- */
 

@@ -111,14 +111,14 @@ static size_t client_near(const ctx *x, const leg *L, size_t from, size_t to, si
  * compression): the client's records before and after are as far away as
  * each other to within KEEPALIVE_JITTER_S and at least KEEPALIVE_MIN_S
  * away; a timer's ticks, not a person's keys. The first of the three
- * is not marked: the timer counts from the last activity (a key). */
+ * (of any size) is not marked: the timer counts from the last activity. */
 static void mark_keepalive(const ctx *x, const leg *L, size_t from, size_t to, uint32_t wk, uint8_t *mark)
 {
     for (size_t i = from; i < to; i++) {
         if (!sdi_is_cl(L, &x->v[i]) || x->v[i].len != wk)
             continue;
         size_t a = client_near(x, L, from, to, i, -1), b = client_near(x, L, from, to, i, 1);
-        if (a == SIZE_MAX || b == SIZE_MAX || x->v[a].len != wk || x->v[b].len != wk)
+        if (a == SIZE_MAX || b == SIZE_MAX || x->v[b].len != wk)
             continue;
         double g1 = x->v[i].t - x->v[a].t, g2 = x->v[b].t - x->v[i].t;
         if (g1 >= KEEPALIVE_MIN_S && g2 >= KEEPALIVE_MIN_S && fabs(g1 - g2) <= KEEPALIVE_JITTER_S)

@@ -162,7 +162,8 @@ static void after_login(ctx *x, leg *F, size_t s0)
     /* the session's keys and transfers without the forward channels' records */
     sdi_view view;
     sdi_view_push(x, &view);
-    uint32_t fkeys = S.pty ? sdi_keys_leg(x, F, sdi_view_index(&view, S.kfrom), x->n, x->o->keystrokes) : 0;
+    uint32_t fkeys = S.pty ? sdi_keys_leg(x, F, sdi_view_index(&view, S.kfrom), x->n, x->o->keystrokes)
+                     : S.notty_shell ? sdi_lines_leg(x, F, x->req_to, x->o->keystrokes) : 0;
     x->sum->keystrokes += fkeys;
     session_note(x, session_ev, &S, fkeys, tunnel);
     if (tunnel)

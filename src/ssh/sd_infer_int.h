@@ -105,6 +105,13 @@ auth_res sdi_auth_leg(ctx *x, const leg *L, size_t from, size_t limit);
  * and chaff events when emit. */
 uint32_t sdi_keys_leg(ctx *x, const leg *L, size_t from, size_t to, bool emit);
 
+/* A line typed into a shell without a pty: a client record of a line's
+ * size after a pause, answered by the server. */
+bool sdi_typed_line(const ctx *x, const leg *L, size_t i);
+/* Those lines of the leg from v[from] on: their number; keystroke events
+ * (key paste) when emit. */
+uint32_t sdi_lines_leg(ctx *x, const leg *L, size_t from, bool emit);
+
 /* ---- sd_infer_req.c ---- */
 
 enum { REQ_X11 = 1, REQ_AGENT = 2 };

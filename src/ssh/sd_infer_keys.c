@@ -247,6 +247,47 @@ static bool erasing_run(const ctx *x, const key *k, size_t i)
     return left >= 1;
 }
 
+static bool is_key(const key *q, const char *name)
+{
+    return strcmp(q->k, name) == 0;
+}
+
+/* Full-screen programs (less, vim, top) answer a key with a redraw, not an
+ * echo. A Backspace echo erases a character the line echoed before: on a
+ * line without an echoed character (nor a recalled, completed or pasted
+ * one) its size is a program's short redraw (less's search prompt). And a
+ * key read as Enter (a redraw of several records or lines) that follows
+ * another such key within SCREEN_KEY_S, nothing typed between, is a key
+ * of the program (paging, insert mode): a redraw in one record, or a
+ * page. Bare Enters pressed in a row are answered by their CR LF echo
+ * (alone, or with bash's bracketed-paste codes) and a prompt: records of
+ * which the first has an echo's size, or a few hundred bytes. */
+static void screen_keys(const ctx *x, const keysz *z, key *k, size_t nk)
+{
+    bool *was_enter = sd_calloc(nk + 1, sizeof *was_enter);
+    size_t echoed = 0;
+    bool other = false;
+    for (size_t i = 0; i < nk; i++) {
+        was_enter[i] = is_key(&k[i], "enter");
+        if (is_key(&k[i], "backspace?") && !echoed && !other)
+            k[i].k = "char";
+        else if (is_key(&k[i], "char"))
+            echoed++;
+        else
+            other |= is_key(&k[i], "arrow") || is_key(&k[i], "tab") || is_key(&k[i], "paste");
+        if (was_enter[i]) {
+            echoed = 0;
+            other = false;
+        }
+    }
+    for (size_t i = 1; i < nk; i++)
+        if (was_enter[i] && was_enter[i - 1] && x->v[k[i].at].t - x->v[k[i - 1].at].t < SCREEN_KEY_S &&
+            k[i].resp_first != SIZE_MAX && x->v[k[i].resp_first].len != z->we &&
+            (k[i].resp_n == 1 || k[i].resp_bytes >= SCREEN_PAGE_MIN))
+            k[i].k = "char";
+    free(was_enter);
+}
+
 /* Characters typed on the line before key i (since the last Enter). */
 static size_t line_chars(const key *k, size_t i)
 {
@@ -295,6 +336,15 @@ static void resolve_keys(const ctx *x, key *k, size_t nk)
             k[i].k = i + 1 < nk && !strcmp(k[i + 1].k, "enter") && line_chars(k, i) >= TAB_WORD_MIN ? "tab" : "enter";
 }
 
+/* The largest data length a client record of len bytes can hold. */
+static int64_t data_bytes(const leg *L, uint32_t len)
+{
+    int64_t n = 2;
+    while (n < PASTE_MAX && sdi_lw(L, true, SD_SSH_P_CHANNEL_DATA((uint32_t)n + 1)) <= len)
+        n++;
+    return n;
+}
+
 /* The command_output event of the answer to an Enter. */
 static void output_event(ctx *x, const leg *L, const key *q)
 {
@@ -320,13 +370,9 @@ static void emit_keys(ctx *x, const leg *L, const key *k, size_t nk)
         e->dir = it->c ? 0 : 1;
         e->confidence = CONF_KEYSTROKE;
         sd_ev_str(e, "key", k[i].k);
-        if (!strcmp(k[i].k, "paste")) {
-            /* the largest data length this record can hold */
-            int64_t n = 2;
-            while (n < PASTE_MAX && sdi_lw(L, true, SD_SSH_P_CHANNEL_DATA((uint32_t)n + 1)) <= it->len)
-                n++;
-            sd_ev_int(e, "bytes", n);
-        } else
+        if (!strcmp(k[i].k, "paste"))
+            sd_ev_int(e, "bytes", data_bytes(L, it->len));
+        else
             sd_ev_int(e, "bytes", strcmp(k[i].k, "arrow") == 0 ? 3 : 1);
         if (prev >= 0)
             sd_ev_num(e, "latency_ms", (it->t - prev) * 1000.0);
@@ -355,10 +401,45 @@ uint32_t sdi_keys_leg(ctx *x, const leg *L, size_t from, size_t to, bool emit)
     for (size_t i = from; i < to; i++)
         if (read_key(x, L, &z, from, to, i, mark, k, nk))
             nk++;
+    screen_keys(x, &z, k, nk);
     resolve_keys(x, k, nk);
     if (emit)
         emit_keys(x, L, k, nk);
     free(k);
     free(mark);
     return (uint32_t)nk;
+}
+
+bool sdi_typed_line(const ctx *x, const leg *L, size_t i)
+{
+    const item *it = &x->v[i];
+    return i > 0 && i + 1 < x->n && sdi_is_cl(L, it) && !sdi_is_cl(L, &x->v[i + 1]) &&
+           it->len >= sdi_lw(L, true, SD_SSH_P_CHANNEL_DATA(NOTTY_LINE_MIN)) &&
+           it->len <= sdi_lw(L, true, SD_SSH_P_CHANNEL_DATA(PASTE_MAX)) && it->t - x->v[i - 1].t >= HUMAN_MIN_S;
+}
+
+/* A shell without a pty has no keys on the wire: each line leaves at
+ * Enter, in one record, shown as a paste of its bytes. */
+uint32_t sdi_lines_leg(ctx *x, const leg *L, size_t from, bool emit)
+{
+    uint32_t n = 0;
+    double prev = -1;
+    for (size_t i = from; i < x->n; i++) {
+        if (!sdi_typed_line(x, L, i))
+            continue;
+        n++;
+        if (!emit)
+            continue;
+        item *it = &x->v[i];
+        sd_event *e = sdi_ev(x, "keystroke", it, &x->v[i + 1], L->id);
+        e->dir = it->c ? 0 : 1;
+        e->confidence = CONF_KEYSTROKE;
+        sd_ev_str(e, "key", "paste");
+        sd_ev_int(e, "bytes", data_bytes(L, it->len));
+        if (prev >= 0)
+            sd_ev_num(e, "latency_ms", (it->t - prev) * 1000.0);
+        prev = it->t;
+        snprintf(e->note, sizeof e->note, "a line typed into a shell without a pty (sent at Enter)");
+    }
+    return n;
 }

@@ -375,7 +375,7 @@ static void find_pty(ctx *x, size_t s0, session *S)
  * a pause: a person typing in the client's line mode (a line leaves at
  * Enter), where a command's client sends nothing or answers output at
  * once (window adjustments). */
-static bool notty_shell(const ctx *x, const reqs *q)
+static bool notty_shell(const ctx *x, const leg *F, const reqs *q)
 {
     const sd_ssh_suite *cs = x->cs;
     uint32_t total = 0;
@@ -383,10 +383,9 @@ static bool notty_shell(const ctx *x, const reqs *q)
         total += x->v[i].len;
     bool shell = x->v[q->from].exact ? x->v[q->to - 1].len == sd_ssh_wire_size(cs, P_REQ_SHELL)
                                      : sd_infer_request_fits(cs, total, false, false, P_REQ_SHELL) != 0;
-    uint32_t wline = sd_ssh_wire_size(cs, SD_SSH_P_CHANNEL_DATA(NOTTY_LINE_MIN));
     unsigned lines = 0;
-    for (size_t i = q->to; shell && i + 1 < x->n && lines < NOTTY_LINES; i++)
-        lines += x->v[i].c && x->v[i].len >= wline && x->v[i].t - x->v[i - 1].t >= HUMAN_MIN_S && !x->v[i + 1].c;
+    for (size_t i = q->to; shell && i < x->n && lines < NOTTY_LINES; i++)
+        lines += sdi_typed_line(x, F, i);
     return lines >= NOTTY_LINES;
 }
 
@@ -398,7 +397,7 @@ void sdi_session(ctx *x, const leg *F, size_t s0, session *S)
         read_requests(x, &S->q, F->openssh_client);
     find_pty(x, s0, S);
     x->sftp = !S->pty && S->q.sftp;
-    S->notty_shell = !S->pty && !S->fwd_only && !x->sftp && S->q.found && notty_shell(x, &S->q);
+    S->notty_shell = !S->pty && !S->fwd_only && !x->sftp && S->q.found && notty_shell(x, F, &S->q);
     x->exec = !S->pty && !S->fwd_only && !x->sftp && !S->notty_shell;
     x->req_to = S->q.found ? S->q.to : s0;
 }

@@ -260,6 +260,15 @@
 /* While editing a line, a redraw followed this soon by another key was an
  * inserted character; after an Enter people read the output first (s). */
 #define INSERT_NEXT_S 0.5
+/* A key read as Enter this soon after another, nothing typed between, is
+ * a full-screen program's key answered by a redraw (s; the lab's less and
+ * vim keys come 0.2-1.2 s apart, a person reads a command's output longer
+ * before the next Enter). */
+#define SCREEN_KEY_S 1.5
+/* A page: a full-screen program repaints the screen (80x24 = 1920 cells,
+ * with escapes); a bare Enter's echo and prompt are tens to a few hundred
+ * bytes (wire bytes of the answer). */
+#define SCREEN_PAGE_MIN 1024u
 /* A tab completion: the completed word had at least this many characters
  * typed without corrections (a Backspace echo after fewer is read as a
  * Backspace). */

@@ -252,16 +252,26 @@ static bool is_key(const key *q, const char *name)
     return strcmp(q->k, name) == 0;
 }
 
+/* Characters typed on the line before key i (since the last Enter). */
+static size_t line_chars(const key *k, size_t i)
+{
+    size_t chars = 0;
+    for (size_t j = i; j-- > 0 && strcmp(k[j].k, "enter") != 0;)
+        chars += strcmp(k[j].k, "char") == 0;
+    return chars;
+}
+
 /* Full-screen programs (less, vim, top) answer a key with a redraw, not an
  * echo. A Backspace echo erases a character the line echoed before: on a
  * line without an echoed character (nor a recalled, completed or pasted
  * one) its size is a program's short redraw (less's search prompt). And a
- * key read as Enter (a redraw of several records or lines) that follows
- * another such key within SCREEN_KEY_S, nothing typed between, is a key
- * of the program (paging, insert mode): a redraw in one record, or a
- * page. Bare Enters pressed in a row are answered by their CR LF echo
- * (alone, or with bash's bracketed-paste codes) and a prompt: records of
- * which the first has an echo's size, or a few hundred bytes. */
+ * key read as Enter (a redraw) that follows another such key within
+ * SCREEN_KEY_S, nothing typed between, once an Enter was answered by a
+ * page (the program painted its screen), is a key of the program (paging,
+ * insert mode, quit) when its answer does not start as this session's
+ * Enters do: bare Enters pressed in a row are answered by the same CR LF
+ * echo (alone, or with bash's bracketed-paste codes) as an Enter ending a
+ * typed line. */
 static void screen_keys(const ctx *x, const keysz *z, key *k, size_t nk)
 {
     bool *was_enter = sd_calloc(nk + 1, sizeof *was_enter);
@@ -280,21 +290,22 @@ static void screen_keys(const ctx *x, const keysz *z, key *k, size_t nk)
             other = false;
         }
     }
-    for (size_t i = 1; i < nk; i++)
-        if (was_enter[i] && was_enter[i - 1] && x->v[k[i].at].t - x->v[k[i - 1].at].t < SCREEN_KEY_S &&
-            k[i].resp_first != SIZE_MAX && x->v[k[i].resp_first].len != z->we &&
-            (k[i].resp_n == 1 || k[i].resp_bytes >= SCREEN_PAGE_MIN))
+    size_t enter = SIZE_MAX;  /* the last key kept as Enter */
+    uint32_t echo = z->we;    /* the first answer to the last Enter ending a typed line */
+    for (size_t i = 0; i < nk; i++) {
+        if (!was_enter[i] || k[i].resp_first == SIZE_MAX)
+            continue;
+        uint32_t first = x->v[k[i].resp_first].len;
+        if (i > 0 && was_enter[i - 1] && enter != SIZE_MAX && k[enter].resp_bytes >= SCREEN_PAGE_MIN &&
+            x->v[k[i].at].t - x->v[k[i - 1].at].t < SCREEN_KEY_S && first != echo) {
             k[i].k = "char";
+            continue;
+        }
+        enter = i;
+        if (line_chars(k, i) > 0)
+            echo = first;
+    }
     free(was_enter);
-}
-
-/* Characters typed on the line before key i (since the last Enter). */
-static size_t line_chars(const key *k, size_t i)
-{
-    size_t chars = 0;
-    for (size_t j = i; j-- > 0 && strcmp(k[j].k, "enter") != 0;)
-        chars += strcmp(k[j].k, "char") == 0;
-    return chars;
 }
 
 /* The ambiguous keys, decided by what follows them. */

@@ -41,6 +41,15 @@ static kxsz kexinit_sizes(const sd_ssh_side *s)
                    .newkeys = sd_ssh_wire_size(&s->suite, 1u) };
 }
 
+/* What a fully seen rekey of the connection showed, per side ([0]
+ * server, [1] client): its KEXINIT's size, its first key exchange
+ * message's, and all its bytes. A later rekey repeats them. */
+typedef struct learned {
+    bool ok;
+    uint32_t kexinit[2], msg[2];
+    uint64_t bytes[2];
+} learned;
+
 static bool kexinit_sized(const kxsz *k, const item *it)
 {
     const kxsz *s = &k[it->c];
@@ -111,15 +120,101 @@ static bool mark_exchange(const ctx *x, const kxsz *k, size_t ci, size_t si, int
     return true;
 }
 
-static void rekey_event(ctx *x, size_t a, size_t b, bool by_client, uint32_t records)
+/* initiator: "client", "server", or "unknown" (one side's KEXINIT hid in
+ * its data). */
+static void rekey_event(ctx *x, size_t a, size_t b, const char *initiator, uint32_t records)
 {
     sd_event *e = sdi_ev(x, "rekey", &x->v[a], &x->v[b], SD_LEG_FORWARD);
-    e->dir = by_client ? 0 : 1;
-    sd_ev_str(e, "initiator", by_client ? "client" : "server");
+    e->dir = x->v[a].c ? 0 : 1;
+    sd_ev_str(e, "initiator", initiator);
     sd_ev_int(e, "records", records);
     snprintf(e->note, sizeof e->note,
-             "key re-exchange started by the %s: %u records (KEXINIT, key exchange, NEWKEYS) left out of the session",
-             by_client ? "client" : "server", records);
+             "key re-exchange (initiator: %s): %u records (KEXINIT, key exchange, NEWKEYS) left out of the session",
+             initiator, records);
+}
+
+/* Learns the sizes of the rekey whose records from v[a] to v[b] are
+ * marked. */
+static void learn(const ctx *x, const bool *drop, size_t a, size_t b, learned *L)
+{
+    memset(L, 0, sizeof *L);
+    for (size_t j = a; j <= b; j++) {
+        if (!drop[j])
+            continue;
+        int d = x->v[j].c;
+        if (!L->kexinit[d])
+            L->kexinit[d] = x->v[j].len;
+        else if (!L->msg[d])
+            L->msg[d] = x->v[j].len;
+        L->bytes[d] += x->v[j].len;
+    }
+    L->ok = L->kexinit[0] && L->kexinit[1] && L->msg[0] && L->msg[1];
+}
+
+/* The next record of v[i]'s side after it within the span, or SIZE_MAX. */
+static size_t next_same(const ctx *x, size_t i)
+{
+    for (size_t j = i + 1; j < x->n && x->v[j].t - x->v[i].t <= REKEY_SPAN_S; j++)
+        if (x->v[j].c == x->v[i].c)
+            return j;
+    return SIZE_MAX;
+}
+
+/* The peer's record next to v[i] (before: dir -1, after: +1), or SIZE_MAX. */
+static size_t peer_near(const ctx *x, size_t i, int dir)
+{
+    for (size_t j = i; dir < 0 ? j-- > 0 : ++j < x->n;)
+        if (x->v[j].c != x->v[i].c)
+            return j;
+    return SIZE_MAX;
+}
+
+/* The peer's record of exactly len bytes after v[i] and before v[j], or
+ * SIZE_MAX. */
+static size_t peer_sized(const ctx *x, size_t i, size_t j, uint32_t len)
+{
+    for (size_t q = i + 1; q < j; q++)
+        if (x->v[q].c != x->v[i].c && x->v[q].len == len)
+            return q;
+    return SIZE_MAX;
+}
+
+/* A rekey one side of which hides in the other's bulk data (a transfer's
+ * full segments carry its KEXINIT, maybe its key exchange message): the
+ * visible side's KEXINIT has the size a fully seen rekey of the
+ * connection showed, its next record at least its message's, and the
+ * peer sends bulk records around it. The visible records are marked (the
+ * peer's message too when it stands alone); the hidden bytes (as that
+ * rekey's) are put on the peer's records before, for the transfer to
+ * leave out. */
+static bool half_rekey(ctx *x, const kxsz *k, const learned *L, size_t i, bool *drop, size_t *last)
+{
+    const item *it = &x->v[i];
+    int a = it->c;
+    size_t j = next_same(x, i), p = peer_near(x, i, -1), q = peer_near(x, i, 1);
+    if (!L->ok || it->len != L->kexinit[a] || j == SIZE_MAX || x->v[j].len < L->msg[a] ||
+        p == SIZE_MAX || q == SIZE_MAX || x->v[p].len < XFER_RECORD || x->v[q].len < XFER_RECORD)
+        return false;
+    drop[i] = drop[j] = true;
+    *last = j;
+    size_t nk = next_same(x, j), pm = peer_sized(x, i, j, L->msg[!a]);
+    if (nk != SIZE_MAX && x->v[nk].len == k[a].newkeys) {
+        drop[nk] = true;
+        *last = nk;
+    }
+    uint32_t hidden = L->kexinit[!a];
+    if (pm != SIZE_MAX)
+        drop[pm] = true;
+    else
+        hidden += L->msg[!a];
+    /* the hidden messages may span several of the peer's segments */
+    for (size_t r = p + 1; hidden && r-- > 0;)
+        if (x->v[r].c == x->v[p].c) {
+            uint32_t take = x->v[r].len - x->v[r].kex_bytes < hidden ? x->v[r].len - x->v[r].kex_bytes : hidden;
+            x->v[r].kex_bytes += take;
+            hidden -= take;
+        }
+    return true;
 }
 
 /* Drops the marked records from x->v. */
@@ -138,6 +233,7 @@ void sdi_rekeys(ctx *x, size_t s0)
     kxsz k[2] = { kexinit_sizes(&m->side[!m->client_dir]), kexinit_sizes(&m->side[m->client_dir]) };
     bool *drop = sd_calloc(x->n + 1, sizeof *drop);
     bool any = false;
+    learned L = { .ok = false };
     /* Diffie-Hellman group exchange has two client messages (RFC 4419) */
     int msgs = m->kex_alg && strncmp(m->kex_alg, "diffie-hellman-group-exchange", 29) == 0 ? 2 : 1;
     for (size_t i = s0; i < x->n; i++) {
@@ -152,8 +248,20 @@ void sdi_rekeys(ctx *x, size_t s0)
         uint32_t recs = 0;
         for (size_t q = i; q <= last; q++)
             recs += drop[q];
-        rekey_event(x, i, last, x->v[i].c, recs);
+        rekey_event(x, i, last, x->v[i].c ? "client" : "server", recs);
+        if (!L.ok)
+            learn(x, drop, i, last, &L);
         any = true;
+        i = last;
+    }
+    for (size_t i = s0; L.ok && i < x->n; i++) {
+        size_t last;
+        if (drop[i] || !half_rekey(x, k, &L, i, drop, &last))
+            continue;
+        uint32_t recs = 0;
+        for (size_t q = i; q <= last; q++)
+            recs += drop[q];
+        rekey_event(x, i, last, "unknown", recs);
         i = last;
     }
     if (any)

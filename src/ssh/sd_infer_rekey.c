@@ -32,12 +32,14 @@ static uint32_t kexinit_payload(const sd_ssh_side *s)
     return p;
 }
 
+/* Without the first KEXINIT's lists nothing is looked for (lo 0): a
+ * tunnelled session's KEXINIT has a rekey's size range otherwise. */
 static kxsz kexinit_sizes(const sd_ssh_side *s)
 {
     uint32_t p0 = kexinit_payload(s);
-    uint32_t lo = p0 > REKEY_PSEUDO_MAX ? p0 - REKEY_PSEUDO_MAX : KEXINIT_MIN;
-    uint32_t hi = p0 > REKEY_PSEUDO_MAX ? p0 : KEXINIT_MAX;
-    return (kxsz){ .lo = sd_ssh_wire_size(&s->suite, lo), .hi = sd_ssh_wire_size(&s->suite, hi),
+    if (p0 <= REKEY_PSEUDO_MAX)
+        return (kxsz){ .lo = 0 };
+    return (kxsz){ .lo = sd_ssh_wire_size(&s->suite, p0 - REKEY_PSEUDO_MAX), .hi = sd_ssh_wire_size(&s->suite, p0),
                    .newkeys = sd_ssh_wire_size(&s->suite, 1u) };
 }
 

@@ -1090,6 +1090,18 @@ def sc_auth_scan(sc):
     d["end_ts"] = round(t1, 6)
 
 
+def spawn_to_prompt(sc, argv, log, prompt=r"assword: ?$"):
+    """A known-host client of the forward leg (its -vv log at log) run until
+    its first password prompt; returns (child, log watch, start)."""
+    t0 = time.time()
+    ch = sc.spawn("c", argv)
+    w = sc.watch(log)
+    sc.labels["host_known"] = True
+    ch.expect(prompt)
+    note_none_probe(sc, w, "forward")
+    return ch, w, t0
+
+
 def sc_mfa(sc, suite=None):
     """AuthenticationMethods publickey,keyboard-interactive (sshd with PAM):
     the key is a first factor (partial success), then PAM's password prompt
@@ -1099,12 +1111,7 @@ def sc_mfa(sc, suite=None):
     log = os.path.join(sc.sdir, "ssh_fwd.log")
     argv = base_argv(sc, log) + ["-o", "PreferredAuthentications=publickey,keyboard-interactive"] + \
         (SUITES[suite] if suite else []) + ["sdlab@" + sc.lane.s_ip]
-    t0 = time.time()
-    ch = sc.spawn("c", argv)
-    w = sc.watch(log)
-    sc.labels["host_known"] = True
-    ch.expect(r"assword: ?$")
-    note_none_probe(sc, w, "forward")
+    ch, w, t0 = spawn_to_prompt(sc, argv, log)
     ts, _ = w.first(r"partial success")
     sc.labels["auth"].append({"leg": "forward", "ts": round(ts or t0, 6), "method": "publickey",
                               "result": "success", "partial": True, "password_len": None,
@@ -1138,12 +1145,7 @@ def sc_dropbear_server(sc):
     argv = sc.ssh_argv("sdlab", sc.lane.s_ip, known=False, port=2022, log=log)
     with open(os.path.join(sc.sdir, "known_hosts"), "w") as f:
         f.write("[%s]:2022 %s %s\n" % (sc.lane.s_ip, t, k))
-    t0 = time.time()
-    ch = sc.spawn("c", argv)
-    w = sc.watch(log)
-    sc.labels["host_known"] = True
-    ch.expect(PW_PROMPT)
-    note_none_probe(sc, w, "forward")
+    ch, w, t0 = spawn_to_prompt(sc, argv, log, PW_PROMPT)
     a = sc.password(ch, "wrongpw", "forward", user="sdlab")
     a["result"] = "failure"
     ch.expect(PW_PROMPT)
@@ -1154,6 +1156,25 @@ def sc_dropbear_server(sc):
     sc.command(ch, list("lx") + [BS()] + list("s -a"), "ls -a")
     sc.command(ch, list("whoami"), "whoami")
     set_session_end(sc, d, logout(sc, ch))
+
+
+def sshd_side_leg(sc, sw, t0, user):
+    """The forward leg as the lab's sshd logged it (a client without a -vv log)."""
+    from lablib import suite_from_log
+    cl, sv = sw_from_sshd_log(sw)
+    d = sc.add_leg("forward", sc.lane.c_ip, sc.lane.s_ip, 22, cl, sv, started=t0, user=user)
+    d["suite"] = suite_from_log(sw)
+    return d
+
+
+def dbclient_password(sc, sw, ch, t0):
+    """dbclient at the password prompt: the right password typed; returns the leg."""
+    ch.expect(PW_PROMPT)
+    note_none_from_sshd(sc, sw, "forward")
+    a = sc.password(ch, USERS["sdlab"], "forward", user="sdlab")
+    a["result"] = "success"
+    ch.expect(PROMPT_RE)
+    return sshd_side_leg(sc, sw, t0, "sdlab")
 
 
 def sc_dropbear_client(sc):
@@ -1170,15 +1191,7 @@ def sc_dropbear_client(sc):
     ans = sc.enter(ch, "forward", wire=False)
     sc.labels["host_key_prompt"] = [{"leg": "forward", "shown_ts": round(shown, 6),
                                      "answered_ts": round(ans, 6)}]
-    ch.expect(PW_PROMPT)
-    note_none_from_sshd(sc, sw, "forward")
-    a = sc.password(ch, USERS["sdlab"], "forward", user="sdlab")
-    a["result"] = "success"
-    ch.expect(PROMPT_RE)
-    from lablib import suite_from_log
-    cl, sv = sw_from_sshd_log(sw)
-    d = sc.add_leg("forward", sc.lane.c_ip, sc.lane.s_ip, 22, cl, sv, started=t0, user="sdlab")
-    d["suite"] = suite_from_log(sw)
+    d = dbclient_password(sc, sw, ch, t0)
     sc.command(ch, list("pwd"), "pwd")
     sc.command(ch, list("ls Doc") + [("TAB",)], "ls Documents/")
     set_session_end(sc, d, logout(sc, ch))
@@ -1488,12 +1501,7 @@ def sc_kbdint(sc):
     argv = base_argv(sc, log, key=False) + [
         "-o", "PreferredAuthentications=keyboard-interactive", "-o", "PubkeyAuthentication=no",
         "sdlab@" + sc.lane.s_ip]
-    t0 = time.time()
-    ch = sc.spawn("c", argv)
-    w = sc.watch(log)
-    sc.labels["host_known"] = True
-    ch.expect(r"assword: ?$")
-    note_none_probe(sc, w, "forward")
+    ch, w, t0 = spawn_to_prompt(sc, argv, log)
     sc.password(ch, "wrongpass", "forward", method="keyboard-interactive", result="failure",
                 user="sdlab")
     ch.expect(r"assword: ?$", timeout=15)
@@ -1515,12 +1523,7 @@ def sc_key_then_pw(sc):
     log = os.path.join(sc.sdir, "ssh_fwd.log")
     argv = base_argv(sc, log, key=False) + [
         "-i", other, "-o", "PreferredAuthentications=publickey,password", "sdlab@" + sc.lane.s_ip]
-    t0 = time.time()
-    ch = sc.spawn("c", argv)
-    w = sc.watch(log)
-    sc.labels["host_known"] = True
-    ch.expect(PW_PROMPT)
-    note_none_probe(sc, w, "forward")
+    ch, w, t0 = spawn_to_prompt(sc, argv, log, PW_PROMPT)
     ts, _ = w.first(r"Offering public key")
     ts2, _ = w.first(r"Authentications that can continue", after=ts or 0)
     sc.labels["auth"].append({"leg": "forward", "ts": round(ts2 or ts or t0, 6),
@@ -1597,12 +1600,9 @@ def sc_kex_only(sc, changed):
                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=30)
     t1 = time.time()
     time.sleep(0.3)
-    from lablib import suite_from_log
-    cl, sv = sw_from_sshd_log(sw)
+    d = sshd_side_leg(sc, sw, t0, None)
     if changed:     # the sshd log cuts the client's version at its first space
-        cl = sw_from_log(sc.watch(os.path.join(sc.sdir, "ssh_fwd.log")))[0]
-    d = sc.add_leg("forward", sc.lane.c_ip, sc.lane.s_ip, 22, cl, sv, started=t0, user=None)
-    d["suite"] = suite_from_log(sw)
+        d["client_software"] = sw_from_log(sc.watch(os.path.join(sc.sdir, "ssh_fwd.log")))[0]
     d["end_ts"] = round(t1, 6)
 
 
@@ -1618,15 +1618,7 @@ def sc_dropbear_keepalive(sc):
     ch = sc.spawn("c", ["dbclient", "-K", "2", "-p", "22", "sdlab@" + sc.lane.s_ip],
                   env={"HOME": sc.sdir})
     sc.labels["host_known"] = True
-    ch.expect(PW_PROMPT)
-    note_none_from_sshd(sc, sw, "forward")
-    a = sc.password(ch, USERS["sdlab"], "forward", user="sdlab")
-    a["result"] = "success"
-    ch.expect(PROMPT_RE)
-    from lablib import suite_from_log
-    cl, sv = sw_from_sshd_log(sw)
-    d = sc.add_leg("forward", sc.lane.c_ip, sc.lane.s_ip, 22, cl, sv, started=t0, user="sdlab")
-    d["suite"] = suite_from_log(sw)
+    d = dbclient_password(sc, sw, ch, t0)
     sc.command(ch, list("date"), "date")
     idle_for(sc, 9, 2)
     sc.command(ch, list("whoami"), "whoami")

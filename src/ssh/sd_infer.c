@@ -110,7 +110,9 @@ static void session_note(ctx *x, size_t session_ev, const session *S, uint32_t f
     sd_ev_int(e, "keys", fkeys);
     snprintf(e->note, sizeof e->note, "%s, %s",
              tunnel ? "tunnel of a nested SSH session (ProxyJump / -W), no shell or pty of its own"
-             : S->pty ? "interactive shell (pty)" : S->fwd_only ? "no command (-N)"
+             : S->pty ? "interactive shell (pty)"
+             : S->notty_shell ? "shell without a pty (lines typed in the client's line mode)"
+             : S->fwd_only ? "no command (-N)"
              : x->sftp ? "sftp subsystem (no pty)" : "remote command / subsystem (no pty)",
              human ? "typed by a person" : "no typing seen (scripted or idle)");
 }
@@ -131,10 +133,11 @@ static void nested_transfers(ctx *x, size_t from)
     x->sftp = x->exec = x->scp = false; /* the carrier's own session stays a tunnel */
 }
 
-/* After login (s0: the first record after USERAUTH_SUCCESS): -R, the
+/* After login (s0: the first record after USERAUTH_SUCCESS): rekeys, -R, the
  * session and its requests, tunnelled legs, keys, forwards or transfers. */
 static void after_login(ctx *x, leg *F, size_t s0)
 {
+    sdi_rekeys(x, s0); /* no channel traffic: out before every rule */
     sdi_reverse_provisioned(x, s0);
     /* a ProxyJump carrier's channel is the nested session's, not a shell */
     bool tunnel = sdi_carrier(x, s0);
@@ -143,7 +146,7 @@ static void after_login(ctx *x, leg *F, size_t s0)
         x->req_to = s0;
     else
         sdi_session(x, F, s0, &S);
-    x->sum->session_kind = tunnel ? "tunnel" : S.pty ? "shell" : S.fwd_only ? "forward-only" : x->sftp ? "sftp" : "exec";
+    x->sum->session_kind = tunnel ? "tunnel" : S.pty || S.notty_shell ? "shell" : S.fwd_only ? "forward-only" : x->sftp ? "sftp" : "exec";
     size_t session_ev = session_event(x, s0, &S);
     sdi_forwarding_requests(x, &S.q, s0);
     F->paste = !sdi_tunnels(x, s0);
@@ -159,7 +162,8 @@ static void after_login(ctx *x, leg *F, size_t s0)
     /* the session's keys and transfers without the forward channels' records */
     sdi_view view;
     sdi_view_push(x, &view);
-    uint32_t fkeys = S.pty ? sdi_keys_leg(x, F, sdi_view_index(&view, S.kfrom), x->n, x->o->keystrokes) : 0;
+    uint32_t fkeys = S.pty ? sdi_keys_leg(x, F, sdi_view_index(&view, S.kfrom), x->n, x->o->keystrokes)
+                     : S.notty_shell ? sdi_lines_leg(x, F, x->req_to, x->o->keystrokes) : 0;
     x->sum->keystrokes += fkeys;
     session_note(x, session_ev, &S, fkeys, tunnel);
     if (tunnel)
@@ -171,6 +175,12 @@ static void after_login(ctx *x, leg *F, size_t s0)
         x->sum->session_kind = "scp";
         sd_ev_str(&x->out->v[session_ev], "session_kind", x->sum->session_kind);
     }
+}
+
+/* zlib or zlib@openssh.com (RFC 4253 6.2) negotiated for a direction. */
+static bool compressed(const char *comp)
+{
+    return comp && strcmp(comp, "none") != 0;
 }
 
 void sd_infer_ssh(const sd_infer_opts *o, const sd_sshconn_result *r, sd_evlist *out, sd_infer_summary *sum)
@@ -189,7 +199,8 @@ void sd_infer_ssh(const sd_infer_opts *o, const sd_sshconn_result *r, sd_evlist 
     load_items(&x);
     leg F = { .id = SD_LEG_FORWARD, .cl_is_outer_client = true, .oc = &cl->suite, .os = &sv->suite,
               .openssh_client = cl->software && strncmp(cl->software, "OpenSSH", 7) == 0,
-              .dropbear_server = sv->software && strncmp(sv->software, "dropbear", 8) == 0 };
+              .dropbear_server = sv->software && strncmp(sv->software, "dropbear", 8) == 0,
+              .compressed = compressed(m->comp[0]) || compressed(m->comp[1]) };
     auth_res a = sdi_auth_leg(&x, &F, 0, x.n);
     sum->auth_attempts = a.attempts;
     sum->auth_method = a.method;

@@ -13,6 +13,7 @@
  *   sd_infer_x11.c     X11 forwarding in use (the server's x11 channels)
  *   sd_infer_shape.c   authentication bypass and method scans, -N
  *   sd_infer_carry.c   what a tunnel's channel carries (web, bulk, ...)
+ *   sd_infer_rekey.c   key re-exchanges after login, taken out of the records
  * The constants of every rule are in sd_infer_rules.h. */
 #ifndef SD_INFER_INT_H
 #define SD_INFER_INT_H
@@ -31,6 +32,7 @@ typedef struct item {
     sd_ts ts;
     uint64_t frame;
     bool x11;          /* in an x11 channel's traffic (sd_infer_x11.c): not a key */
+    uint32_t kex_bytes; /* a rekey's messages inside this bulk segment (sd_infer_rekey.c) */
 } item;
 
 /* A leg: which outer direction is its client and how its payload sizes
@@ -42,6 +44,7 @@ typedef struct leg {
     const sd_ssh_suite *inner;   /* NULL for the forward leg */
     bool openssh_client, dropbear_server;
     bool paste;                  /* look for pastes (not while a tunnelled session may run) */
+    bool compressed;             /* zlib after login: sizes do not tell the keys apart */
 } leg;
 
 typedef struct ctx {
@@ -103,6 +106,13 @@ auth_res sdi_auth_leg(ctx *x, const leg *L, size_t from, size_t limit);
  * and chaff events when emit. */
 uint32_t sdi_keys_leg(ctx *x, const leg *L, size_t from, size_t to, bool emit);
 
+/* A line typed into a shell without a pty: a client record of a line's
+ * size after a pause, answered by the server. */
+bool sdi_typed_line(const ctx *x, const leg *L, size_t i);
+/* Those lines of the leg from v[from] on: their number; keystroke events
+ * (key paste) when emit. */
+uint32_t sdi_lines_leg(ctx *x, const leg *L, size_t from, bool emit);
+
 /* ---- sd_infer_req.c ---- */
 
 enum { REQ_X11 = 1, REQ_AGENT = 2 };
@@ -122,6 +132,7 @@ typedef struct session {
     reqs q;
     bool fwd_only;     /* -N: nothing but no-more-sessions after login */
     bool pty;          /* a shell with a terminal (pty-req or key/echo pairs) */
+    bool notty_shell;  /* a shell without one (ssh -T): typed lines, no keys */
     size_t kfrom;      /* where keys may start */
 } session;
 
@@ -209,6 +220,12 @@ void sdi_carry_fields(sd_event *e, const sdi_carry *c, const char *cls);
 void sdi_auth_shape(ctx *x, const auth_res *a);
 /* -N after login (s0): the forward_only event. */
 void sdi_forward_only_event(ctx *x, size_t s0);
+
+/* ---- sd_infer_rekey.c ---- */
+
+/* Key re-exchanges from v[s0] on: one rekey event each; their records
+ * are removed from x->v (indices below s0 stay). */
+void sdi_rekeys(ctx *x, size_t s0);
 
 /* ---- sd_infer_x11.c ---- */
 

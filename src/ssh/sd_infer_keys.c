@@ -3,6 +3,7 @@
  * timing chaff (docs/events.md keystroke, command_output, chaff). */
 #include "sd_infer_int.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,13 +16,14 @@ typedef struct key {
     uint64_t resp_bytes;
 } key;
 
-/* mark[] of a record in a chaff train */
-enum { MARK_CHAFF = 1, MARK_FAT = 2 /* a key sent with a PING */ };
+/* mark[] of a record in a chaff train, or of a keepalive */
+enum { MARK_CHAFF = 1, MARK_FAT = 2 /* a key sent with a PING */, MARK_KEEPALIVE = 3 };
 
 /* Wire sizes of a leg's keys and of the server's answers to them. */
 typedef struct keysz {
     uint32_t wk, wa;                /* one character, an arrow */
     uint32_t we, wbs, wbs2, wenter; /* echo, Backspace echoes, Enter's line and prompt */
+    bool comp;                      /* compressed: every short record has one size */
 } keysz;
 
 static bool key_sized(uint32_t len, uint32_t wk)
@@ -95,6 +97,35 @@ static void mark_chaff(ctx *x, const leg *L, size_t from, size_t to, uint32_t wk
     }
 }
 
+/* The leg client's record before (dir -1) or after (+1) v[i] in
+ * [from, to), or SIZE_MAX. */
+static size_t client_near(const ctx *x, const leg *L, size_t from, size_t to, size_t i, int dir)
+{
+    for (size_t j = i; dir < 0 ? j-- > from : ++j < to;)
+        if (sdi_is_cl(L, &x->v[j]))
+            return j;
+    return SIZE_MAX;
+}
+
+/* Keepalives of a key's size (a client's timer, e.g. dbclient -K with
+ * compression): the client's records before and after are as far away as
+ * each other to within KEEPALIVE_JITTER_S and at least KEEPALIVE_MIN_S
+ * away; a timer's ticks, not a person's keys. The first of the three
+ * (of any size) is not marked: the timer counts from the last activity. */
+static void mark_keepalive(const ctx *x, const leg *L, size_t from, size_t to, uint32_t wk, uint8_t *mark)
+{
+    for (size_t i = from; i < to; i++) {
+        if (!sdi_is_cl(L, &x->v[i]) || x->v[i].len != wk)
+            continue;
+        size_t a = client_near(x, L, from, to, i, -1), b = client_near(x, L, from, to, i, 1);
+        if (a == SIZE_MAX || b == SIZE_MAX || x->v[b].len != wk)
+            continue;
+        double g1 = x->v[i].t - x->v[a].t, g2 = x->v[b].t - x->v[i].t;
+        if (g1 >= KEEPALIVE_MIN_S && g2 >= KEEPALIVE_MIN_S && fabs(g1 - g2) <= KEEPALIVE_JITTER_S)
+            mark[i - from] = mark[b - from] = MARK_KEEPALIVE;
+    }
+}
+
 /* A paste: many bytes in one CHANNEL_DATA, echoed by the server. */
 static bool is_paste(const ctx *x, const leg *L, const keysz *z, size_t from, size_t to, size_t i)
 {
@@ -142,17 +173,23 @@ static const char *class_by_answer(const ctx *x, const keysz *z, const key *k, s
 {
     const key *q = &k[nk];
     uint32_t f = x->v[q->resp_first].len;
+    /* compressed (zlib): a key, an arrow, a Backspace echo and a short
+     * redraw all have the one-character size (a char), a repeated prompt
+     * compresses to a few bytes; larger answers keep their order (a
+     * completion below a line and a prompt) */
+    if (z->comp && q->resp_n < ENTER_RECORDS_MIN && f <= z->we)
+        return "char";
     bool after_arrow = nk > 0 && strcmp(k[nk - 1].k, "arrow") == 0;
     bool ed = editing(x, z, k, nk);
     if (q->resp_n >= ENTER_RECORDS_MIN)
         return "enter";
     if (f == z->we)
         return "char";
-    if (f == z->wbs || f == z->wbs2) /* after an arrow the line is redrawn */
+    if ((f == z->wbs || f == z->wbs2) && !z->comp) /* after an arrow the line is redrawn */
         return after_arrow ? "char" : "backspace?";
     if (f >= z->wenter)
         return ed ? "enter?" : "enter";
-    return "tab";
+    return z->comp ? "tab?" : "tab"; /* compressed: or a prompt alone */
 }
 
 /* Reads v[i] as a key into k[nk]; false when it is none. */
@@ -160,7 +197,7 @@ static bool read_key(const ctx *x, const leg *L, const keysz *z, size_t from, si
                      const uint8_t *mark, key *k, size_t nk)
 {
     const item *it = &x->v[i];
-    if (mark[i - from] == MARK_CHAFF || it->x11)
+    if (mark[i - from] == MARK_CHAFF || mark[i - from] == MARK_KEEPALIVE || it->x11)
         return false;
     bool fat = mark[i - from] == MARK_FAT;
     bool paste = is_paste(x, L, z, from, to, i);
@@ -178,7 +215,7 @@ static bool read_key(const ctx *x, const leg *L, const keysz *z, size_t from, si
     key_answer(x, L, z, i, to, fat, q);
     if (paste)
         q->k = "paste";
-    else if (it->len == z->wa && z->wa != z->wk && !fat)
+    else if (it->len == z->wa && z->wa != z->wk && !fat && !z->comp)
         q->k = "arrow";
     else if (!q->resp_n && fat)
         q->k = "char";
@@ -208,6 +245,67 @@ static bool erasing_run(const ctx *x, const key *k, size_t i)
     for (size_t j = i; j-- > 0 && strcmp(k[j].k, "enter") != 0;)
         left += strcmp(k[j].k, "char") == 0 ? 1 : strncmp(k[j].k, "backspace", 9) == 0 ? -1 : 0;
     return left >= 1;
+}
+
+static bool is_key(const key *q, const char *name)
+{
+    return strcmp(q->k, name) == 0;
+}
+
+/* Characters typed on the line before key i (since the last Enter). */
+static size_t line_chars(const key *k, size_t i)
+{
+    size_t chars = 0;
+    for (size_t j = i; j-- > 0 && strcmp(k[j].k, "enter") != 0;)
+        chars += strcmp(k[j].k, "char") == 0;
+    return chars;
+}
+
+/* Full-screen programs (less, vim, top) answer a key with a redraw, not an
+ * echo. A Backspace echo erases a character the line echoed before: on a
+ * line without an echoed character (nor a recalled, completed or pasted
+ * one) its size is a program's short redraw (less's search prompt). And a
+ * key read as Enter (a redraw) that follows another such key within
+ * SCREEN_KEY_S, nothing typed between, once an Enter was answered by a
+ * page (the program painted its screen), is a key of the program (paging,
+ * insert mode, quit) when its answer does not start as this session's
+ * Enters do: bare Enters pressed in a row are answered by the same CR LF
+ * echo (alone, or with bash's bracketed-paste codes) as an Enter ending a
+ * typed line. */
+static void screen_keys(const ctx *x, const keysz *z, key *k, size_t nk)
+{
+    bool *was_enter = sd_calloc(nk + 1, sizeof *was_enter);
+    size_t echoed = 0;
+    bool other = false;
+    for (size_t i = 0; i < nk; i++) {
+        was_enter[i] = is_key(&k[i], "enter");
+        if (is_key(&k[i], "backspace?") && !echoed && !other)
+            k[i].k = "char";
+        else if (is_key(&k[i], "char"))
+            echoed++;
+        else
+            other |= is_key(&k[i], "arrow") || is_key(&k[i], "tab") || is_key(&k[i], "paste");
+        if (was_enter[i]) {
+            echoed = 0;
+            other = false;
+        }
+    }
+    size_t enter = SIZE_MAX;  /* the last key kept as Enter */
+    uint32_t echo = z->we;    /* the first answer to the last Enter ending a typed line */
+    for (size_t i = 0; i < nk; i++) {
+        if (!was_enter[i] || k[i].resp_first == SIZE_MAX)
+            continue;
+        uint32_t first = x->v[k[i].resp_first].len;
+        if (i > 0 && was_enter[i - 1] && enter != SIZE_MAX && k[enter].resp_bytes >= SCREEN_PAGE_MIN &&
+            x->v[k[i].at].t - x->v[k[i - 1].at].t < SCREEN_KEY_S && first != echo) {
+            k[i].k = "char";
+            continue;
+        }
+        enter = i;
+        if (line_chars(k, i) > 0)
+            echo = first;
+    }
+    free(was_enter);
 }
 
 /* The ambiguous keys, decided by what follows them. */
@@ -242,6 +340,20 @@ static void resolve_keys(const ctx *x, key *k, size_t nk)
         if (chars >= TAB_WORD_MIN && !bs)
             k[i].k = "tab";
     }
+    /* compressed: a completion and a prompt can both be a few bytes; a
+     * completion is followed by Enter and completes a word on the line */
+    for (size_t i = 0; i < nk; i++)
+        if (!strcmp(k[i].k, "tab?"))
+            k[i].k = i + 1 < nk && !strcmp(k[i + 1].k, "enter") && line_chars(k, i) >= TAB_WORD_MIN ? "tab" : "enter";
+}
+
+/* The largest data length a client record of len bytes can hold. */
+static int64_t data_bytes(const leg *L, uint32_t len)
+{
+    int64_t n = 2;
+    while (n < PASTE_MAX && sdi_lw(L, true, SD_SSH_P_CHANNEL_DATA((uint32_t)n + 1)) <= len)
+        n++;
+    return n;
 }
 
 /* The command_output event of the answer to an Enter. */
@@ -269,13 +381,9 @@ static void emit_keys(ctx *x, const leg *L, const key *k, size_t nk)
         e->dir = it->c ? 0 : 1;
         e->confidence = CONF_KEYSTROKE;
         sd_ev_str(e, "key", k[i].k);
-        if (!strcmp(k[i].k, "paste")) {
-            /* the largest data length this record can hold */
-            int64_t n = 2;
-            while (n < PASTE_MAX && sdi_lw(L, true, SD_SSH_P_CHANNEL_DATA((uint32_t)n + 1)) <= it->len)
-                n++;
-            sd_ev_int(e, "bytes", n);
-        } else
+        if (!strcmp(k[i].k, "paste"))
+            sd_ev_int(e, "bytes", data_bytes(L, it->len));
+        else
             sd_ev_int(e, "bytes", strcmp(k[i].k, "arrow") == 0 ? 3 : 1);
         if (prev >= 0)
             sd_ev_num(e, "latency_ms", (it->t - prev) * 1000.0);
@@ -292,20 +400,57 @@ uint32_t sdi_keys_leg(ctx *x, const leg *L, size_t from, size_t to, bool emit)
 {
     keysz z = { .wk = sdi_lw(L, true, SD_SSH_P_KEYSTROKE), .wa = sdi_lw(L, true, P_ARROW),
                 .we = sdi_lw(L, false, SD_SSH_P_KEYSTROKE), .wbs = sdi_lw(L, false, P_BS_ECHO),
-                .wbs2 = sdi_lw(L, false, P_BS_ECHO2), .wenter = sdi_lw(L, false, P_ENTER_MIN) };
+                .wbs2 = sdi_lw(L, false, P_BS_ECHO2), .wenter = sdi_lw(L, false, P_ENTER_MIN),
+                .comp = L->compressed };
     if (!z.wk)
         return 0;
     key *k = sd_calloc(to - from + 1, sizeof *k);
     uint8_t *mark = sd_calloc(to - from + 1, 1); /* MARK_CHAFF, MARK_FAT */
+    mark_keepalive(x, L, from, to, z.wk, mark);
     mark_chaff(x, L, from, to, z.wk, mark, emit);
     size_t nk = 0;
     for (size_t i = from; i < to; i++)
         if (read_key(x, L, &z, from, to, i, mark, k, nk))
             nk++;
+    screen_keys(x, &z, k, nk);
     resolve_keys(x, k, nk);
     if (emit)
         emit_keys(x, L, k, nk);
     free(k);
     free(mark);
     return (uint32_t)nk;
+}
+
+bool sdi_typed_line(const ctx *x, const leg *L, size_t i)
+{
+    const item *it = &x->v[i];
+    return i > 0 && i + 1 < x->n && sdi_is_cl(L, it) && !sdi_is_cl(L, &x->v[i + 1]) &&
+           it->len >= sdi_lw(L, true, SD_SSH_P_CHANNEL_DATA(NOTTY_LINE_MIN)) &&
+           it->len <= sdi_lw(L, true, SD_SSH_P_CHANNEL_DATA(PASTE_MAX)) && it->t - x->v[i - 1].t >= HUMAN_MIN_S;
+}
+
+/* A shell without a pty has no keys on the wire: each line leaves at
+ * Enter, in one record, shown as a paste of its bytes. */
+uint32_t sdi_lines_leg(ctx *x, const leg *L, size_t from, bool emit)
+{
+    uint32_t n = 0;
+    double prev = -1;
+    for (size_t i = from; i < x->n; i++) {
+        if (!sdi_typed_line(x, L, i))
+            continue;
+        n++;
+        if (!emit)
+            continue;
+        item *it = &x->v[i];
+        sd_event *e = sdi_ev(x, "keystroke", it, &x->v[i + 1], L->id);
+        e->dir = it->c ? 0 : 1;
+        e->confidence = CONF_KEYSTROKE;
+        sd_ev_str(e, "key", "paste");
+        sd_ev_int(e, "bytes", data_bytes(L, it->len));
+        if (prev >= 0)
+            sd_ev_num(e, "latency_ms", (it->t - prev) * 1000.0);
+        prev = it->t;
+        snprintf(e->note, sizeof e->note, "a line typed into a shell without a pty (sent at Enter)");
+    }
+    return n;
 }

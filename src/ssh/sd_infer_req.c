@@ -368,6 +368,27 @@ static void find_pty(ctx *x, size_t s0, session *S)
     }
 }
 
+/* A shell without a pty (ssh -T, a client whose stdin is no terminal):
+ * the final request has a shell request's size (an exec of a command of a
+ * few bytes can have it too; env requests are not read here, their sizes
+ * would fit any total), and the client later sends lines of its own after
+ * a pause: a person typing in the client's line mode (a line leaves at
+ * Enter), where a command's client sends nothing or answers output at
+ * once (window adjustments). */
+static bool notty_shell(const ctx *x, const leg *F, const reqs *q)
+{
+    const sd_ssh_suite *cs = x->cs;
+    uint32_t total = 0;
+    for (size_t i = q->from; i < q->to; i++)
+        total += x->v[i].len;
+    bool shell = x->v[q->from].exact ? x->v[q->to - 1].len == sd_ssh_wire_size(cs, P_REQ_SHELL)
+                                     : sd_infer_request_fits(cs, total, false, false, P_REQ_SHELL) != 0;
+    unsigned lines = 0;
+    for (size_t i = q->to; shell && i < x->n && lines < NOTTY_LINES; i++)
+        lines += sdi_typed_line(x, F, i);
+    return lines >= NOTTY_LINES;
+}
+
 void sdi_session(ctx *x, const leg *F, size_t s0, session *S)
 {
     S->fwd_only = forward_only(x, s0);
@@ -376,6 +397,7 @@ void sdi_session(ctx *x, const leg *F, size_t s0, session *S)
         read_requests(x, &S->q, F->openssh_client);
     find_pty(x, s0, S);
     x->sftp = !S->pty && S->q.sftp;
-    x->exec = !S->pty && !S->fwd_only && !x->sftp;
+    S->notty_shell = !S->pty && !S->fwd_only && !x->sftp && S->q.found && notty_shell(x, F, &S->q);
+    x->exec = !S->pty && !S->fwd_only && !x->sftp && !S->notty_shell;
     x->req_to = S->q.found ? S->q.to : s0;
 }

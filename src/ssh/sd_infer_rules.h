@@ -198,6 +198,12 @@
 /* A person needs more than this between a prompt and a reply (s; pS and
  * ssh_inference.md 7.3 use 0.1 s, this rule leaves more margin). */
 #define HUMAN_MIN_S 0.3
+/* A line typed into a shell without a pty: at least one character and
+ * its newline (bytes of CHANNEL_DATA). */
+#define NOTTY_LINE_MIN 2u
+/* Lines after a pause that make a shell without a pty: two (one line
+ * after a pause can be a command's client answering a prompt once). */
+#define NOTTY_LINES 2u
 /* A host-key prompt answered by a person: KEX reply to client NEWKEYS (s;
  * pS uses 50 ms; a person reading a fingerprint takes seconds, a slow
  * link or host key check some 100 ms). */
@@ -221,6 +227,18 @@
 #define KEXINIT_MAX 1600u
 #define INNER_KEX_RECORDS 24
 #define INNER_AUTH_RECORDS 40
+/* Re-keying after login (sd_infer_rekey.c): OpenSSH lists the pseudo
+ * algorithms ext-info-c / kex-strict-c-v00@openssh.com (and the server's
+ * -s forms) in its first KEXINIT only, so a rekey's KEXINIT is the first
+ * one's size or up to their 40 bytes (with commas) shorter; 48 leaves room
+ * for a server that adds ext-info-s. The peer answers a KEXINIT with its
+ * own at once (RFC 4253 section 9), within REKEY_ANSWER_S (a round trip
+ * on a slow link); the client's NEWKEYS ends the exchange within
+ * REKEY_SPAN_S (key generation and two round trips; sntrup761 takes tens
+ * of ms). */
+#define REKEY_PSEUDO_MAX 48u
+#define REKEY_ANSWER_S 2.0
+#define REKEY_SPAN_S 10.0
 
 /* ---- keystrokes ---- */
 
@@ -242,6 +260,15 @@
 /* While editing a line, a redraw followed this soon by another key was an
  * inserted character; after an Enter people read the output first (s). */
 #define INSERT_NEXT_S 0.5
+/* A key read as Enter this soon after another, nothing typed between, is
+ * a full-screen program's key answered by a redraw (s; the lab's less and
+ * vim keys come 0.2-1.2 s apart, a person reads a command's output longer
+ * before the next Enter). */
+#define SCREEN_KEY_S 1.5
+/* A page: a full-screen program repaints the screen (80x24 = 1920 cells,
+ * with escapes); a bare Enter's echo and prompt are tens to a few hundred
+ * bytes (wire bytes of the answer). */
+#define SCREEN_PAGE_MIN 1024u
 /* A tab completion: the completed word had at least this many characters
  * typed without corrections (a Backspace echo after fewer is read as a
  * Backspace). */
@@ -261,6 +288,12 @@
  * key size); the rest is chaff. */
 #define CHAFF_MIN 8
 #define CHAFF_GAP_S 0.045
+/* Keepalives of a key's size: a timer ticks at one interval (OpenSSH's
+ * ServerAliveInterval and dbclient -K take whole seconds; the lab's
+ * ticks land within 1 ms of it), a person's pauses of a second or more
+ * are not that regular. */
+#define KEEPALIVE_MIN_S 1.0
+#define KEEPALIVE_JITTER_S 0.02
 
 /* ---- the session, tunnels, forwards, transfers ---- */
 

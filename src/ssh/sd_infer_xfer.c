@@ -144,7 +144,7 @@ void sdi_transfers(ctx *x, const leg *L, size_t from)
             }
             b[d].t1 = it->t;
             b[d].f1 = it->frame;
-            b[d].bytes += it->len;
+            b[d].bytes += it->len - (it->kex_bytes < it->len ? it->kex_bytes : it->len);
             b[d].n++;
         }
     }

@@ -1090,6 +1090,18 @@ def sc_auth_scan(sc):
     d["end_ts"] = round(t1, 6)
 
 
+def spawn_to_prompt(sc, argv, log, prompt=r"assword: ?$"):
+    """A known-host client of the forward leg (its -vv log at log) run until
+    its first password prompt; returns (child, log watch, start)."""
+    t0 = time.time()
+    ch = sc.spawn("c", argv)
+    w = sc.watch(log)
+    sc.labels["host_known"] = True
+    ch.expect(prompt)
+    note_none_probe(sc, w, "forward")
+    return ch, w, t0
+
+
 def sc_mfa(sc, suite=None):
     """AuthenticationMethods publickey,keyboard-interactive (sshd with PAM):
     the key is a first factor (partial success), then PAM's password prompt
@@ -1099,12 +1111,7 @@ def sc_mfa(sc, suite=None):
     log = os.path.join(sc.sdir, "ssh_fwd.log")
     argv = base_argv(sc, log) + ["-o", "PreferredAuthentications=publickey,keyboard-interactive"] + \
         (SUITES[suite] if suite else []) + ["sdlab@" + sc.lane.s_ip]
-    t0 = time.time()
-    ch = sc.spawn("c", argv)
-    w = sc.watch(log)
-    sc.labels["host_known"] = True
-    ch.expect(r"assword: ?$")
-    note_none_probe(sc, w, "forward")
+    ch, w, t0 = spawn_to_prompt(sc, argv, log)
     ts, _ = w.first(r"partial success")
     sc.labels["auth"].append({"leg": "forward", "ts": round(ts or t0, 6), "method": "publickey",
                               "result": "success", "partial": True, "password_len": None,
@@ -1138,12 +1145,7 @@ def sc_dropbear_server(sc):
     argv = sc.ssh_argv("sdlab", sc.lane.s_ip, known=False, port=2022, log=log)
     with open(os.path.join(sc.sdir, "known_hosts"), "w") as f:
         f.write("[%s]:2022 %s %s\n" % (sc.lane.s_ip, t, k))
-    t0 = time.time()
-    ch = sc.spawn("c", argv)
-    w = sc.watch(log)
-    sc.labels["host_known"] = True
-    ch.expect(PW_PROMPT)
-    note_none_probe(sc, w, "forward")
+    ch, w, t0 = spawn_to_prompt(sc, argv, log, PW_PROMPT)
     a = sc.password(ch, "wrongpw", "forward", user="sdlab")
     a["result"] = "failure"
     ch.expect(PW_PROMPT)
@@ -1154,6 +1156,25 @@ def sc_dropbear_server(sc):
     sc.command(ch, list("lx") + [BS()] + list("s -a"), "ls -a")
     sc.command(ch, list("whoami"), "whoami")
     set_session_end(sc, d, logout(sc, ch))
+
+
+def sshd_side_leg(sc, sw, t0, user):
+    """The forward leg as the lab's sshd logged it (a client without a -vv log)."""
+    from lablib import suite_from_log
+    cl, sv = sw_from_sshd_log(sw)
+    d = sc.add_leg("forward", sc.lane.c_ip, sc.lane.s_ip, 22, cl, sv, started=t0, user=user)
+    d["suite"] = suite_from_log(sw)
+    return d
+
+
+def dbclient_password(sc, sw, ch, t0):
+    """dbclient at the password prompt: the right password typed; returns the leg."""
+    ch.expect(PW_PROMPT)
+    note_none_from_sshd(sc, sw, "forward")
+    a = sc.password(ch, USERS["sdlab"], "forward", user="sdlab")
+    a["result"] = "success"
+    ch.expect(PROMPT_RE)
+    return sshd_side_leg(sc, sw, t0, "sdlab")
 
 
 def sc_dropbear_client(sc):
@@ -1170,15 +1191,7 @@ def sc_dropbear_client(sc):
     ans = sc.enter(ch, "forward", wire=False)
     sc.labels["host_key_prompt"] = [{"leg": "forward", "shown_ts": round(shown, 6),
                                      "answered_ts": round(ans, 6)}]
-    ch.expect(PW_PROMPT)
-    note_none_from_sshd(sc, sw, "forward")
-    a = sc.password(ch, USERS["sdlab"], "forward", user="sdlab")
-    a["result"] = "success"
-    ch.expect(PROMPT_RE)
-    from lablib import suite_from_log
-    cl, sv = sw_from_sshd_log(sw)
-    d = sc.add_leg("forward", sc.lane.c_ip, sc.lane.s_ip, 22, cl, sv, started=t0, user="sdlab")
-    d["suite"] = suite_from_log(sw)
+    d = dbclient_password(sc, sw, ch, t0)
     sc.command(ch, list("pwd"), "pwd")
     sc.command(ch, list("ls Doc") + [("TAB",)], "ls Documents/")
     set_session_end(sc, d, logout(sc, ch))
@@ -1338,6 +1351,281 @@ def sc_sendenv_scp(sc, suite):
 # --------------------------------------------------------------------------
 # The list: name -> (seed, function, kwargs, capture iface, description)
 # --------------------------------------------------------------------------
+# Ordinary variations of an interactive session: keepalives, rekeying,
+# compression, multiplexing, a shell without a pty, the escape sequence,
+# keyboard-interactive, a refused key then a password, full-screen programs,
+# long lines, connections that end after the key exchange
+# --------------------------------------------------------------------------
+def idle_for(sc, secs, interval, leg="forward"):
+    t0 = time.time()
+    time.sleep(secs)
+    sc.labels["idle"].append({"leg": leg, "start": round(t0, 6), "end": round(time.time(), 6),
+                              "keepalive_interval_s": interval})
+
+
+def sc_keepalive(sc, server_side, suite=None):
+    """An idle shell kept alive every 2 s, by sshd (ClientAliveInterval, a
+    keepalive@openssh.com request the client answers with a failure) or by
+    the client (ServerAliveInterval): neither is a keystroke."""
+    sc.sshd("s", extra="ClientAliveInterval 2\n" if server_side else "")
+    sc.capture_start()
+    ch, w, d = login(sc, "forward", "sdlab", sc.lane.s_ip, suite=suite, known=True, key=True,
+                     extra=[] if server_side else ["-o", "ServerAliveInterval=2"])
+    sc.command(ch, list("date"), "date")
+    idle_for(sc, 9, 2)
+    sc.command(ch, list("uptime"), "uptime")
+    set_session_end(sc, d, logout(sc, ch))
+
+
+def sc_rekey_typing(sc, suite=None):
+    """RekeyLimit 4K: the session re-keys every few commands (KEXINIT, KEX
+    and NEWKEYS in the middle of typing and of output)."""
+    sc.sshd("s")
+    sc.capture_start()
+    ch, w, d = login(sc, "forward", "sdlab", sc.lane.s_ip, suite=suite, known=True, key=True,
+                     extra=["-o", "RekeyLimit=4K"])
+    sc.command(ch, list("ls -l /usr/bin | head -40"), "ls -l /usr/bin | head -40")
+    sc.command(ch, list("whoamj") + [BS()] + list("i"), "whoami")
+    sc.command(ch, list("ls -l /etc | head -30"), "ls -l /etc | head -30")
+    sc.command(ch, list("pwd"), "pwd")
+    set_session_end(sc, d, logout(sc, ch))
+
+
+def sc_rekey_scp(sc):
+    """scp upload (SFTP protocol) with RekeyLimit 64K: re-keys inside the transfer."""
+    sc.sshd("s")
+    sc.capture_start()
+    sc.labels["scripted"] = True
+    sc.labels["host_known"] = True
+    time.sleep(0.5)
+    src = os.path.join(sc.work, "files", "upload.bin")
+    argv = scp_argv(sc, False) + ["-o", "RekeyLimit=64K", src,
+                                  "sdlab@%s:up_rekey.bin" % sc.lane.s_ip]
+    t0, t1, w, p = run_capture_proc(sc, argv)
+    note_pubkey(sc, w, "forward")
+    d = client_leg(sc, w, "forward", sc.lane.s_ip, 22, t0, "sdlab")
+    d["end_ts"] = round(t1, 6)
+    d["session_kind"] = "sftp"
+    sc.labels["transfers"].append({"leg": "forward", "direction": "upload", "tool": "scp",
+                                   "protocol": "sftp", "bytes": file_size(src),
+                                   "start": round(t0, 6), "end": round(t1, 6)})
+
+
+def sc_compress(sc, suite):
+    """ssh -C (zlib@openssh.com after authentication): password, commands
+    with Backspace, Tab and arrows."""
+    sc.sshd("s", extra="Compression yes\n")
+    sc.capture_start()
+    ch, w, d = login(sc, "forward", "sdlab", sc.lane.s_ip, suite=suite, known=True,
+                     passwords=[USERS["sdlab"]], extra=["-C"])
+    sc.command(ch, list("lss") + [BS()] + list(" -l"), "ls -l")
+    sc.command(ch, list("cd Doc") + [("TAB",)], "cd Documents/")
+    sc.command(ch, [("UP",)], "cd Documents/")
+    sc.command(ch, list("echo helo") + [("LEFT",)] + ["l"], "echo hello")
+    set_session_end(sc, d, logout(sc, ch))
+
+
+def sc_notty(sc):
+    """ssh -T: a shell without a pty. The client's terminal stays in line
+    mode, so each line leaves at Enter in one record (labelled as a paste
+    of the line and its newline); no echo, no prompt."""
+    sc.sshd("s")
+    sc.capture_start()
+    log = os.path.join(sc.sdir, "ssh_fwd.log")
+    argv = sc.ssh_argv("sdlab", sc.lane.s_ip, known=True, key=True, extra=["-T"], log=log)
+    t0 = time.time()
+    ch = sc.spawn("c", argv)
+    w = sc.watch(log)
+    sc.labels["host_known"] = True
+    w.wait(r"Sending command|Requesting shell|shell request accepted", 10)
+    time.sleep(0.8)
+    note_pubkey(sc, w, "forward")
+    d = client_leg(sc, w, "forward", sc.lane.s_ip, 22, t0, "sdlab")
+    for line, out in (("id", r"uid="), ("ls /etc | head -5", r"\n"), ("exit", None)):
+        sc.think(0.5, 1.0)
+        sc.type_keys(ch, line, "forward", wire=False)
+        ts = sc.enter(ch, "forward", wire=False)
+        sc.labels["keystrokes"].append({"leg": "forward", "ts": round(ts, 6), "key": "paste",
+                                        "bytes": len(line) + 1})
+        sc.labels["commands"].append({"leg": "forward", "ts": round(ts, 6), "text": line})
+        if out:
+            ch.expect(out)
+            time.sleep(0.3)
+    ch.expect(pexpect.EOF, timeout=10)
+    set_session_end(sc, d, ts)
+
+
+def sc_mux(sc):
+    """ControlMaster: an interactive master session, and while it is open a
+    second `ssh -S ctl host cmd` over the same connection (a second session
+    channel, no new TCP connection)."""
+    sc.sshd("s")
+    sc.capture_start()
+    ctl = os.path.join(sc.sdir, "ctl")
+    ch, w, d = login(sc, "forward", "sdlab", sc.lane.s_ip, known=True, key=True,
+                     extra=["-o", "ControlMaster=yes", "-o", "ControlPath=" + ctl])
+    sc.command(ch, list("hostname"), "hostname")
+    time.sleep(1.0)
+    t0, t1, _, p = run_capture_proc(sc, ["ssh", "-F", "/dev/null", "-o", "ControlMaster=no",
+                                         "-o", "ControlPath=" + ctl, "sdlab@" + sc.lane.s_ip,
+                                         "uname -a; ls -la /etc | head -20"])
+    sc.labels["commands"].append({"leg": "forward", "ts": round(t0, 6), "exec": True,
+                                  "text": "uname -a; ls -la /etc | head -20",
+                                  "output_bytes": len(p.stdout)})
+    time.sleep(1.0)
+    sc.command(ch, list("pwd"), "pwd")
+    set_session_end(sc, d, logout(sc, ch))
+
+
+def sc_escape(sc):
+    """The session ends with the escape sequence ~. (the client closes the
+    connection; ~ and . never leave the client)."""
+    sc.sshd("s")
+    sc.capture_start()
+    ch, w, d = login(sc, "forward", "sdlab", sc.lane.s_ip, known=True, key=True)
+    sc.command(ch, list("ls"), "ls")
+    sc.command(ch, list("date"), "date")
+    sc.think(0.5, 1.0)
+    sc.type_keys(ch, "~.", "forward", wire=False)
+    ts = time.time()
+    ch.expect(pexpect.EOF, timeout=10)
+    set_session_end(sc, d, ts)
+
+
+def sc_kbdint(sc):
+    """Password through keyboard-interactive (PAM's Password: prompt): one
+    wrong, then the right one."""
+    sc.sshd("s", pam=True)
+    sc.capture_start()
+    log = os.path.join(sc.sdir, "ssh_fwd.log")
+    argv = base_argv(sc, log, key=False) + [
+        "-o", "PreferredAuthentications=keyboard-interactive", "-o", "PubkeyAuthentication=no",
+        "sdlab@" + sc.lane.s_ip]
+    ch, w, t0 = spawn_to_prompt(sc, argv, log)
+    sc.password(ch, "wrongpass", "forward", method="keyboard-interactive", result="failure",
+                user="sdlab")
+    ch.expect(r"assword: ?$", timeout=15)
+    sc.password(ch, USERS["sdlab"], "forward", method="keyboard-interactive", result="success",
+                user="sdlab")
+    ch.expect(PROMPT_RE)
+    d = client_leg(sc, w, "forward", sc.lane.s_ip, 22, t0, "sdlab")
+    sc.command(ch, list("id"), "id")
+    set_session_end(sc, d, logout(sc, ch))
+
+
+def sc_key_then_pw(sc):
+    """The client offers a key the server does not know (refused without a
+    signature), then the user types the password."""
+    sc.sshd("s")
+    sc.capture_start()
+    other = os.path.join(sc.sdir, "other_ed25519")
+    subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", other], check=True)
+    log = os.path.join(sc.sdir, "ssh_fwd.log")
+    argv = base_argv(sc, log, key=False) + [
+        "-i", other, "-o", "PreferredAuthentications=publickey,password", "sdlab@" + sc.lane.s_ip]
+    ch, w, t0 = spawn_to_prompt(sc, argv, log, PW_PROMPT)
+    ts, _ = w.first(r"Offering public key")
+    ts2, _ = w.first(r"Authentications that can continue", after=ts or 0)
+    sc.labels["auth"].append({"leg": "forward", "ts": round(ts2 or ts or t0, 6),
+                              "method": "publickey", "result": "failure",
+                              "password_len": None, "automated": True})
+    sc.password(ch, USERS["sdlab"], "forward", result="success", user="sdlab")
+    ch.expect(PROMPT_RE)
+    d = client_leg(sc, w, "forward", sc.lane.s_ip, 22, t0, "sdlab")
+    sc.command(ch, list("id"), "id")
+    set_session_end(sc, d, logout(sc, ch))
+
+
+def sc_fullscreen(sc):
+    """less paging (space, b, a search) and a short vim edit: keys answered
+    by screen redraws instead of echoes."""
+    sc.sshd("s")
+    sc.capture_start()
+    ch, w, d = login(sc, "forward", "sdlab", sc.lane.s_ip, known=True, key=True)
+    sc.command(ch, list("less /etc/services"), "less /etc/services", expect=r"services")
+    time.sleep(0.5)
+    for k in (" ", " ", "b"):
+        sc.think(0.4, 0.9)
+        sc.type_keys(ch, k)
+    sc.think(0.4, 0.9)
+    sc.type_keys(ch, "/ssh")
+    sc.enter(ch)
+    sc.think(0.4, 0.9)
+    sc.type_keys(ch, "q")
+    ch.expect(PROMPT_RE)
+    sc.command(ch, list("vim -u NONE -N notes.txt"), "vim -u NONE -N notes.txt",
+               expect=r"notes\.txt")
+    time.sleep(0.5)
+    sc.type_keys(ch, "ihello world")
+    sc.think(0.3, 0.6)
+    sc.type_keys(ch, "\x1b")
+    sc.think(0.3, 0.6)
+    sc.type_keys(ch, ":wq")
+    sc.enter(ch)
+    ch.expect(PROMPT_RE)
+    set_session_end(sc, d, logout(sc, ch))
+
+
+def sc_long_line(sc):
+    """Long typed command lines (70 and 50 characters, one with corrections)."""
+    sc.sshd("s")
+    sc.capture_start()
+    ch, w, d = login(sc, "forward", "sdlab", sc.lane.s_ip, known=True, key=True)
+    a = "echo the quick brown fox jumps over the lazy dog again and again twice"
+    sc.command(ch, list(a), a)
+    b = "grep -c ssh /etc/services /etc/protocols | sort -r"
+    sc.command(ch, list(b[:20]) + ["x", BS()] + list(b[20:]), b)
+    set_session_end(sc, d, logout(sc, ch))
+
+
+def sc_kex_only(sc, changed):
+    """A connection that ends after the key exchange: ssh-keyscan, or a
+    client whose known host key differs (it refuses the server)."""
+    sw = sc.sshd("s")
+    sc.capture_start()
+    sc.labels["scripted"] = not changed
+    time.sleep(0.5)
+    t0 = time.time()
+    if changed:
+        kh = os.path.join(sc.sdir, "known_hosts")
+        sc.write_known_hosts(kh, sc.lane.s_ip, key="client_ed25519")
+        log = os.path.join(sc.sdir, "ssh_fwd.log")
+        argv = ["ssh", "-F", "/dev/null", "-vv", "-E", log, "-o", "UserKnownHostsFile=" + kh,
+                "-o", "GlobalKnownHostsFile=/dev/null", "-o", "HostKeyAlgorithms=ssh-ed25519",
+                "-o", "StrictHostKeyChecking=ask", "sdlab@" + sc.lane.s_ip, "true"]
+        ch = sc.spawn("c", argv)
+        ch.expect(pexpect.EOF, timeout=15)
+    else:
+        subprocess.run(sc.lane.nsx("c") + ["ssh-keyscan", "-t", "ed25519", sc.lane.s_ip],
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=30)
+    t1 = time.time()
+    time.sleep(0.3)
+    d = sshd_side_leg(sc, sw, t0, None)
+    if changed:     # the sshd log cuts the client's version at its first space
+        d["client_software"] = sw_from_log(sc.watch(os.path.join(sc.sdir, "ssh_fwd.log")))[0]
+    d["end_ts"] = round(t1, 6)
+
+
+def sc_dropbear_keepalive(sc):
+    """dbclient -K 2 (dropbear's keepalive) to OpenSSH sshd, idle shell."""
+    sw = sc.sshd("s")
+    sc.capture_start()
+    t0 = time.time()
+    os.makedirs(os.path.join(sc.sdir, ".ssh"), exist_ok=True)
+    t, k = open(os.path.join(sc.work, "keys", "server_ed25519.pub")).read().split()[:2]
+    with open(os.path.join(sc.sdir, ".ssh", "known_hosts"), "w") as f:
+        f.write("%s %s %s\n" % (sc.lane.s_ip, t, k))
+    ch = sc.spawn("c", ["dbclient", "-K", "2", "-p", "22", "sdlab@" + sc.lane.s_ip],
+                  env={"HOME": sc.sdir})
+    sc.labels["host_known"] = True
+    d = dbclient_password(sc, sw, ch, t0)
+    sc.command(ch, list("date"), "date")
+    idle_for(sc, 9, 2)
+    sc.command(ch, list("whoami"), "whoami")
+    set_session_end(sc, d, logout(sc, ch))
+
+
+# --------------------------------------------------------------------------
 SCENARIOS = {}
 
 
@@ -1456,3 +1744,35 @@ _add("x11_split_aes128ctr-sha256etm", 642, sc_x11_split, "ssh -Y whose x11-req l
 _add("tunnel_web_R", 643, sc_tunnel_reverse, "-N -R to an HTTP server on the client's side, "
      "used from the server's side 3 s after login: two curl runs of three kept-alive GETs "
      "(forwarded-tcpip channels carrying web)")
+_add("keepalive_client", 700, sc_keepalive, "idle shell (9 s) with ServerAliveInterval 2: "
+     "client keepalives, then a command", server_side=False)
+_add("keepalive_server", 701, sc_keepalive, "idle shell (9 s) with sshd's ClientAliveInterval 2: "
+     "server keepalives the client answers, then a command", server_side=True)
+_add("keepalive_server_aes128gcm", 702, sc_keepalive, "keepalive_server over aes128-gcm (exact "
+     "packets)", server_side=True, suite="aes128gcm")
+_add("rekey_typing", 703, sc_rekey_typing, "RekeyLimit 4K: re-keys between and inside commands "
+     "with output, typing with a Backspace")
+_add("rekey_typing_aes128gcm", 704, sc_rekey_typing, "rekey_typing over aes128-gcm",
+     suite="aes128gcm")
+_add("rekey_scp", 705, sc_rekey_scp, "scp upload of 262144 bytes (SFTP protocol) with "
+     "RekeyLimit 64K: re-keys inside the transfer")
+_add("compress_chacha", 706, sc_compress, "ssh -C (delayed zlib), password, commands with "
+     "Backspace, Tab and arrows (chacha)", suite="chacha")
+_add("compress_aes128gcm", 707, sc_compress, "ssh -C, as compress_chacha (aes128gcm)",
+     suite="aes128gcm")
+_add("notty_shell", 708, sc_notty, "ssh -T: a shell without a pty, three lines typed in the "
+     "client's line mode (each leaves at Enter)")
+_add("mux_exec", 709, sc_mux, "ControlMaster session; a second `ssh host cmd` through the "
+     "master's socket opens a second session channel on the same connection")
+_add("escape_dot", 710, sc_escape, "interactive session ended by the escape sequence ~.")
+_add("kbdint_password", 711, sc_kbdint, "password through keyboard-interactive (PAM): one "
+     "wrong, then the right one")
+_add("key_then_password", 712, sc_key_then_pw, "a key the server refuses, then a typed password")
+_add("fullscreen", 713, sc_fullscreen, "less paging (space, b, a search, q) and a vim edit "
+     "(insert, Escape, :wq): keys answered by redraws")
+_add("long_line", 714, sc_long_line, "typed command lines of 70 and 50 characters")
+_add("keyscan", 715, sc_kex_only, "ssh-keyscan: key exchange, no authentication", changed=False)
+_add("hostkey_changed", 716, sc_kex_only, "the client's known host key differs: it refuses the "
+     "server after the key exchange", changed=True)
+_add("dropbear_keepalive", 717, sc_dropbear_keepalive, "dbclient -K 2 to sshd: password, idle "
+     "shell (9 s) with dropbear's keepalives, then a command")

@@ -79,6 +79,23 @@ typedef struct step {
 
 /* Whether the synthetic connection ended with a FIN (run_stream). */
 static bool stream_closed;
+/* When set, the name-lists of each side's first KEXINIT (run_stream):
+ * [0] client, [1] server, total list bytes. */
+static uint32_t kexinit_lists[2];
+
+/* Ten name-lists of total bytes (the first takes the rest). */
+static void set_lists(sd_ssh_side *sd, uint32_t total, char *buf)
+{
+    memset(buf, 'a', total);
+    sd->kexinit_seen = true;
+    uint32_t first = total - (SD_SSH_NL_COUNT - 1);
+    for (int i = 0, o = 0; i < SD_SSH_NL_COUNT; i++) {
+        uint32_t len = i ? 1 : first;
+        sd->lists[i] = buf + o;
+        buf[o + (int)len] = '\0';
+        o += (int)len + 1;
+    }
+}
 
 /* Runs sd_infer_ssh over a synthetic chacha record stream (OpenSSH 9.2
  * both sides) and returns its summary; events go to *l. */
@@ -96,6 +113,10 @@ static sd_infer_summary run_stream(const step *seq, size_t n, sd_evlist *l)
     m.side[0].suite = m.side[1].suite = suite("chacha20-poly1305@openssh.com", NULL);
     m.side[0].software = "OpenSSH_9.2p1";
     m.side[1].software = "OpenSSH_9.2p1";
+    static char lbuf[2][2048];
+    for (int d = 0; d < 2; d++)
+        if (kexinit_lists[d] && kexinit_lists[d] < sizeof lbuf[d] - SD_SSH_NL_COUNT)
+            set_lists(&m.side[d], kexinit_lists[d], lbuf[d]);
     assert_true(n <= sizeof rec / sizeof rec[0]);
     for (size_t i = 0; i < n; i++)
         rec[i] = (sd_ssh_record){ .dir = seq[i].c ? 0 : 1, .from_client = seq[i].c, .wire_len = seq[i].len,
@@ -514,6 +535,73 @@ static void test_auth_scan(void **st)
     sd_evlist_free(&l);
 }
 
+/* The keystroke events' keys, in order, into out (up to max). */
+static size_t keys_of(const sd_evlist *l, const char **out, size_t max)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < l->n && n < max; i++)
+        if (!strcmp(l->v[i].kind, "keystroke"))
+            out[n++] = sd_ev_get(&l->v[i], "key")->s;
+    return n;
+}
+
+/* A rekey between a key and Enter (lab rekey_typing frames 134-140): the
+ * client's KEXINIT (1084), the server's (1132), sntrup's init (1220) and
+ * reply (1272, with NEWKEYS), the client's NEWKEYS (28). None is a key
+ * (the 1220 answered by 1272 read as a paste), and the Enter's output
+ * is one answer. */
+static void test_rekey_typing(void **st)
+{
+    (void)st;
+    static const step rest[] = {
+        { true, 112, 1.10 }, { false, 44, 1.12 }, { true, 376, 1.13 }, { false, 36, 1.15 }, /* open, pty */
+        { true, 36, 2.00 }, { false, 36, 2.001 },                         /* "l" echoed */
+        { true, 1084, 2.10 }, { false, 1132, 2.101 }, { true, 1220, 2.17 }, { false, 1272, 2.19 },
+        { true, 28, 2.20 },                                               /* rekey */
+        { true, 36, 2.50 }, { false, 36, 2.502 }, { false, 100, 2.51 },   /* Enter: output */
+    };
+    step seq[32];
+    size_t n = after_login(seq, rest, sizeof rest / sizeof rest[0]);
+    sd_evlist l = { 0 };
+    /* first KEXINITs of payload 1060 (client) and 1105 (server): 22 bytes
+     * of fields and ten 4-byte lengths besides the lists */
+    kexinit_lists[0] = 1060 - 62;
+    kexinit_lists[1] = 1105 - 62;
+    run_stream(seq, n, &l);
+    kexinit_lists[0] = kexinit_lists[1] = 0;
+    const char *k[8];
+    assert_int_equal(keys_of(&l, k, 8), 2);
+    assert_string_equal(k[0], "char");
+    assert_string_equal(k[1], "enter");
+    const sd_event *e = find_kind(&l, "rekey");
+    assert_non_null(e);
+    assert_string_equal(sd_ev_get(e, "initiator")->s, "client");
+    assert_int_equal(sd_ev_get(e, "records")->i, 5);
+    sd_evlist_free(&l);
+}
+
+/* Key-sized keepalives 2.000 s apart during an idle shell (lab
+ * dropbear_keepalive: dbclient -K 2) are not keys; the keys around them
+ * are. */
+static void test_keepalive_ticks(void **st)
+{
+    (void)st;
+    static const step rest[] = {
+        { true, 112, 1.10 }, { false, 44, 1.12 }, { true, 376, 1.13 }, { false, 36, 1.15 }, /* open, pty */
+        { true, 36, 2.00 }, { false, 36, 2.001 },                        /* "l" */
+        { true, 36, 4.00 }, { false, 36, 4.001 }, { true, 36, 6.001 }, { false, 36, 6.002 },
+        { true, 36, 8.002 }, { false, 36, 8.003 },                       /* ticks */
+        { true, 36, 9.70 }, { false, 36, 9.701 },                        /* "s" */
+    };
+    step seq[32];
+    size_t n = after_login(seq, rest, sizeof rest / sizeof rest[0]);
+    sd_evlist l = { 0 };
+    run_stream(seq, n, &l);
+    const char *k[8];
+    assert_int_equal(keys_of(&l, k, 8), 2);
+    sd_evlist_free(&l);
+}
+
 int main(void)
 {
     const struct CMUnitTest t[] = {
@@ -532,6 +620,8 @@ int main(void)
         cmocka_unit_test(test_none_auth),
         cmocka_unit_test(test_auth_bypass),
         cmocka_unit_test(test_auth_scan),
+        cmocka_unit_test(test_rekey_typing),
+        cmocka_unit_test(test_keepalive_ticks),
     };
     return cmocka_run_group_tests(t, NULL, NULL);
 }

@@ -233,12 +233,24 @@ static void zeek_state(sd_conn *c, const sd_pkt *p, int dir)
     }
 }
 
-/* Zeek re-bases an endpoint's sequence space on a SYN it sends in these
- * states (init_endpoint), so such a SYN adds no repeated S. */
-static bool syn_restarts(const sd_conn *c, int dir)
+/* Zeek's T (update_last_seq): payload that reaches no further than this
+ * side's highest sequence number so far. A segment that starts below it
+ * but carries new bytes past it is no T for Zeek (Wireshark still calls it
+ * a retransmission, and retrans_pkts counts it). Nothing counts once the
+ * side reset, nor a SYN or RST more than a megabyte off (Zeek's
+ * TOO_LARGE_SEQ_DELTA: a forged number, not a resend); a RST's payload is
+ * no sequence space. */
+#define ZEEK_TOO_LARGE_SEQ_DELTA 1048576
+static bool zeek_rxmit(const sd_flow *f, const sd_pkt *p, int dir)
 {
-    uint8_t s = c->zstate[dir];
-    return s != SD_ZS_CLOSED && (s != SD_ZS_RESET || c->zprev[dir] == SD_ZS_INACTIVE);
+    const sd_tcptrack *t = &f->t[dir];
+    if (!p->payload_wire || !t->started || f->c.zstate[dir] == SD_ZS_RESET)
+        return false;
+    uint32_t end = p->seq + seq_len(p) - ((p->flags & SD_TH_RST) ? p->payload_wire : 0);
+    int32_t delta = sd_seq_diff(end, t->max_end);
+    if ((p->flags & (SD_TH_SYN | SD_TH_RST)) && (delta > ZEEK_TOO_LARGE_SEQ_DELTA || delta < -ZEEK_TOO_LARGE_SEQ_DELTA))
+        return false;
+    return delta <= 0;
 }
 
 /* Zeek's ESTABLISHED: it makes both sides established at the SYN-ACK,
@@ -399,7 +411,7 @@ unsigned sd_tcp_packet(sd_flow *f, const sd_pkt *p, int dir)
         c->d[dir].base_set = false;
     }
     /* Zeek's order: flag letters from the state before this packet */
-    sd_tcphist_flags(c, &t->hist, p, dir, syn_restarts(c, dir));
+    sd_tcphist_flags(c, &t->hist, p, dir, c->zstate[dir], c->zprev[dir]);
     if (other_isn_syn(f, p, dir)) {
         c->d[dir].retrans_pkts++; /* a SYN(-ACK) retry, as with the same ISN */
         return SD_TA_RETRANS;
@@ -410,6 +422,7 @@ unsigned sd_tcp_packet(sd_flow *f, const sd_pkt *p, int dir)
     if (!c->established && c->saw_synack && (p->flags & SD_TH_ACK) && !(p->flags & SD_TH_SYN) &&
         dir == SD_DIR_ORIG)
         c->established = true;
+    bool z_rxmit = zeek_rxmit(f, p, dir);
     zeek_state(c, p, dir);
     if (c->zstate[0] == SD_ZS_ESTABLISHED && c->zstate[1] == SD_ZS_ESTABLISHED)
         c->established = true;
@@ -420,7 +433,7 @@ unsigned sd_tcp_packet(sd_flow *f, const sd_pkt *p, int dir)
     sd_dirstats *d = &c->d[dir];
     if (r & SD_TA_ZEROWIN)
         sd_tcphist_scaled(c, &t->hist, SD_HIST_W, dir);
-    if ((r & SD_TA_RETRANS) && p->payload_wire) /* Zeek's T: retransmitted payload */
+    if (z_rxmit)
         sd_tcphist_scaled(c, &t->hist, SD_HIST_T, dir);
     gap_segment(&t->gap, p);
     acked_gaps(f, p, dir); /* after the state: Zeek's AckReceived */

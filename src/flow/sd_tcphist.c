@@ -22,25 +22,36 @@ static void at_seq(sd_conn *c, sd_tcphist *h, uint8_t slot, char letter, int dir
     *last = seq;
 }
 
-void sd_tcphist_flags(sd_conn *c, sd_tcphist *h, const sd_pkt *p, int dir, bool syn_restarts)
+/* Zeek's init_endpoint: where this side's relative numbering starts. */
+static uint32_t relative(sd_tcphist *h, const sd_pkt *p, uint8_t zstate, uint8_t zprev)
+{
+    bool syn = p->flags & SD_TH_SYN;
+    if (!h->based) {
+        h->based = true;
+        h->base = syn ? p->seq : p->seq - 1;
+    } else if (syn && zstate != SD_ZS_CLOSED && (zstate != SD_ZS_RESET || zprev == SD_ZS_INACTIVE)) {
+        h->base = p->seq;
+    }
+    return p->seq - h->base;
+}
+
+void sd_tcphist_flags(sd_conn *c, sd_tcphist *h, const sd_pkt *p, int dir, uint8_t zstate, uint8_t zprev)
 {
     uint8_t fl = p->flags;
     bool syn = fl & SD_TH_SYN, fin = fl & SD_TH_FIN, rst = fl & SD_TH_RST;
-    int bits = syn + fin + rst;
-    if (bits > 1) {
+    uint32_t rel = relative(h, p, zstate, zprev);
+    if (syn + fin + rst > 1) {
         if (fin && rst)
             once(c, h, SEEN_FINRST, 'I', dir);
         else
             once(c, h, SEEN_MULTI, 'Q', dir);
     } else if (syn) {
-        if (syn_restarts && (h->seen & SEEN_SYN))
-            h->last_syn = p->seq;
-        at_seq(c, h, SEEN_SYN, (fl & SD_TH_ACK) ? 'H' : 'S', dir, &h->last_syn, p->seq);
+        at_seq(c, h, SEEN_SYN, (fl & SD_TH_ACK) ? 'H' : 'S', dir, &h->last_syn, rel);
     } else if (fin) {
         /* a FIN's place is the end of the data it carries */
-        at_seq(c, h, SEEN_FIN, 'F', dir, &h->last_fin, p->seq + p->payload_wire);
+        at_seq(c, h, SEEN_FIN, 'F', dir, &h->last_fin, rel + p->payload_wire);
     } else if (rst) {
-        at_seq(c, h, SEEN_RST, 'R', dir, &h->last_rst, p->seq);
+        at_seq(c, h, SEEN_RST, 'R', dir, &h->last_rst, rel);
     } else if (p->payload_wire) {
         /* data on a SYN, FIN or RST adds no D (Zeek): the bytes still count
          * in orig_bytes and payload_bytes */

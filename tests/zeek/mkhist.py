@@ -14,7 +14,10 @@
    gap stops at the FIN (missed 500), g
  7 a hole filled by a later copy before the ACK: no gap (T: it reaches no
    further than what was sent)
- 8 mid-stream (no handshake): an ACKed hole is no Zeek gap (partial)"""
+ 8 mid-stream (no handshake): an ACKed hole is no Zeek gap (partial)
+ 9 ten 10-byte holes in one window, one ACK over all: missed 100 and G twice
+   (one Gap per hole: the 1st and the 10th), past the 8 holes tracked (the
+   two lowest are counted early, and stderr says so)"""
 import os
 import sys
 
@@ -64,4 +67,8 @@ p.tcp(B, A, 80, 2007, 1201, 821, ACK)
 p.tcp(A, B, 2008, 80, 900, 1300, PSH | ACK, b"z" * 10)   # 8
 p.tcp(A, B, 2008, 80, 950, 1300, PSH | ACK, b"z" * 10)
 p.tcp(B, A, 80, 2008, 1300, 960, ACK)
+hs(p, 2009, 1000, 1400)                                  # 9
+for i in range(10):
+    p.tcp(A, B, 2009, 80, 1011 + 20 * i, 1401, PSH | ACK, b"w" * 10)
+p.tcp(B, A, 80, 2009, 1401, 1201, ACK)
 p.close()

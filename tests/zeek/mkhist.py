@@ -22,29 +22,21 @@ import os
 import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
-from pcapw import Pcap  # noqa: E402
+from pcapw import ACK, FIN, PSH, RST, SYN, Pcap  # noqa: E402
 
-FIN, SYN, RST, PSH, ACK = 0x01, 0x02, 0x04, 0x08, 0x10
 A, B = [10, 0, 0, 1], [10, 0, 0, 2]
-
-
-def hs(p, sp, c, s):
-    p.tcp(A, B, sp, 80, c, 0, SYN)
-    p.tcp(B, A, 80, sp, s, c + 1, SYN | ACK)
-    p.tcp(A, B, sp, 80, c + 1, s + 1, ACK)
-
 
 p = Pcap(sys.argv[1])
 p.tcp(A, B, 2000, 80, 100, 0, SYN | FIN)                 # 0
 p.tcp(B, A, 80, 2000, 0, 102, RST | ACK)
-hs(p, 2001, 200, 600)                                    # 1
+p.handshake(A, B, 2001, 80, 200, 600)                                    # 1
 p.tcp(A, B, 2001, 80, 201, 601, FIN | RST | ACK)
-hs(p, 2002, 300, 700)                                    # 2
+p.handshake(A, B, 2002, 80, 300, 700)                                    # 2
 p.tcp(A, B, 2002, 80, 301, 701, RST)
 p.tcp(A, B, 2002, 80, 302, 0, RST)
 p.tcp(A, B, 2002, 80, 302, 0, RST)
 p.tcp(A, B, 2002, 80, 303, 0, RST)
-hs(p, 2003, 400, 800)                                    # 3
+p.handshake(A, B, 2003, 80, 400, 800)                                    # 3
 p.tcp(A, B, 2003, 80, 401, 801, FIN | ACK)
 p.tcp(A, B, 2003, 80, 401, 801, FIN | ACK)
 p.tcp(A, B, 2003, 80, 401, 801, FIN | ACK, b"late")
@@ -52,22 +44,22 @@ p.tcp(A, B, 2004, 80, 500, 0, SYN)                       # 4
 p.tcp(B, A, 80, 2004, 900, 501, SYN | ACK)
 p.tcp(B, A, 80, 2004, 901, 0, RST)
 p.tcp(B, A, 80, 2004, 5000, 501, SYN | ACK)
-hs(p, 2005, 600, 1000)                                   # 5
+p.handshake(A, B, 2005, 80, 600, 1000)                                   # 5
 p.cut(90)
 p.tcp(A, B, 2005, 80, 601, 1001, PSH | ACK, b"x" * 100)
 p.tcp(B, A, 80, 2005, 1001, 701, ACK)
-hs(p, 2006, 700, 1100)                                   # 6
+p.handshake(A, B, 2006, 80, 700, 1100)                                   # 6
 p.tcp(A, B, 2006, 80, 701, 1101, PSH | ACK, b"GET /")
 p.tcp(B, A, 80, 2006, 1601, 706, FIN | ACK)
 p.tcp(A, B, 2006, 80, 706, 1602, ACK)
-hs(p, 2007, 800, 1200)                                   # 7
+p.handshake(A, B, 2007, 80, 800, 1200)                                   # 7
 p.tcp(A, B, 2007, 80, 811, 1201, PSH | ACK, b"y" * 10)
 p.tcp(A, B, 2007, 80, 801, 1201, PSH | ACK, b"x" * 10)
 p.tcp(B, A, 80, 2007, 1201, 821, ACK)
 p.tcp(A, B, 2008, 80, 900, 1300, PSH | ACK, b"z" * 10)   # 8
 p.tcp(A, B, 2008, 80, 950, 1300, PSH | ACK, b"z" * 10)
 p.tcp(B, A, 80, 2008, 1300, 960, ACK)
-hs(p, 2009, 1000, 1400)                                  # 9
+p.handshake(A, B, 2009, 80, 1000, 1400)                                  # 9
 for i in range(10):
     p.tcp(A, B, 2009, 80, 1011 + 20 * i, 1401, PSH | ACK, b"w" * 10)
 p.tcp(B, A, 80, 2009, 1401, 1201, ACK)

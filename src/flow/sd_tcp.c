@@ -423,6 +423,10 @@ unsigned sd_tcp_packet(sd_flow *f, const sd_pkt *p, int dir)
         dir == SD_DIR_ORIG)
         c->established = true;
     bool z_rxmit = zeek_rxmit(f, p, dir);
+    /* Zeek's W (update_window): a zero window, SYN and FIN included, but
+     * not on a RST, after this side's RST or once the peer closed */
+    bool z_win0 = p->win == 0 && !(p->flags & SD_TH_RST) && c->zstate[!dir] != SD_ZS_CLOSED &&
+                  c->zstate[dir] != SD_ZS_RESET;
     zeek_state(c, p, dir);
     if (c->zstate[0] == SD_ZS_ESTABLISHED && c->zstate[1] == SD_ZS_ESTABLISHED)
         c->established = true;
@@ -431,7 +435,7 @@ unsigned sd_tcp_packet(sd_flow *f, const sd_pkt *p, int dir)
     t->last_probe = r & (SD_TA_KEEPALIVE | SD_TA_WINPROBE);
     track_size(c, t, p, dir);
     sd_dirstats *d = &c->d[dir];
-    if (r & SD_TA_ZEROWIN)
+    if (z_win0)
         sd_tcphist_scaled(c, &t->hist, SD_HIST_W, dir);
     if (z_rxmit)
         sd_tcphist_scaled(c, &t->hist, SD_HIST_T, dir);

@@ -17,7 +17,9 @@
  8 mid-stream (no handshake): an ACKed hole is no Zeek gap (partial)
  9 ten 10-byte holes in one window, one ACK over all: missed 100 and G twice
    (one Gap per hole: the 1st and the 10th), past the 8 holes tracked (the
-   two lowest are counted early, and stderr says so)"""
+   two lowest are counted early, and stderr says so)
+10 a FIN advertising a zero window: W after F (update_window counts FINs,
+   not RSTs)"""
 import os
 import sys
 
@@ -63,4 +65,7 @@ p.handshake(A, B, 2009, 80, 1000, 1400)                                  # 9
 for i in range(10):
     p.tcp(A, B, 2009, 80, 1011 + 20 * i, 1401, PSH | ACK, b"w" * 10)
 p.tcp(B, A, 80, 2009, 1401, 1201, ACK)
+p.handshake(A, B, 2010, 80, 1100, 1500)                  # 10
+p.tcp(A, B, 2010, 80, 1101, 1501, FIN | ACK, win=0)
+p.tcp(A, B, 2010, 80, 1102, 1501, RST, win=0)
 p.close()

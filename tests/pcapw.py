@@ -2,10 +2,13 @@
 IPv4, TCP with any flags and payload, timestamps 1 ms apart (or set t
 before a packet to date it). ip() and ip6() write any IP datagram
 (fragments included); tcp6() is tcp() over IPv6; udp() writes UDP and
-wait() adds a gap before the next packet."""
+wait() adds a gap before the next packet; handshake() writes a three-way
+handshake; cut() captures the next frame
+without its last bytes, as a small snaplen does."""
 import struct
 
 ETH = b"\x00\x11\x22\x33\x44\x55\x66\x77\x88\x99\xaa\xbb"
+FIN, SYN, RST, PSH, ACK = 0x01, 0x02, 0x04, 0x08, 0x10
 
 
 class Pcap:
@@ -13,12 +16,15 @@ class Pcap:
         self.f = open(path, "wb")
         self.f.write(struct.pack("<IHHiIII", 0xA1B2C3D4, 2, 4, 0, 0, 65535, 1))
         self.t = t0
+        self.cut_next = 0
 
     def frame(self, ethertype, l3):
         frame = ETH + struct.pack("!H", ethertype) + l3
         self.t += 0.001
         sec = int(self.t)
-        self.f.write(struct.pack("<IIII", sec, int((self.t - sec) * 1e6), len(frame), len(frame)) + frame)
+        cap = len(frame) - min(self.cut_next, len(frame))
+        self.cut_next = 0
+        self.f.write(struct.pack("<IIII", sec, int((self.t - sec) * 1e6), cap, len(frame)) + frame[:cap])
 
     def ip(self, src, dst, proto, body, ident=0, frag=0, more=False):
         """IPv4; frag: fragment offset in 8-byte units."""
@@ -50,6 +56,16 @@ class Pcap:
     def wait(self, seconds):
         """The next packet comes this much later (plus the usual 1 ms)."""
         self.t += seconds
+
+    def handshake(self, cli, srv, sp, dp, cseq, sseq):
+        """SYN, SYN-ACK, ACK between cli:sp and srv:dp with these ISNs."""
+        self.tcp(cli, srv, sp, dp, cseq, 0, SYN)
+        self.tcp(srv, cli, dp, sp, sseq, cseq + 1, SYN | ACK)
+        self.tcp(cli, srv, sp, dp, cseq + 1, sseq + 1, ACK)
+
+    def cut(self, nbytes):
+        """The next frame is captured without its last nbytes bytes."""
+        self.cut_next = nbytes
 
     def close(self):
         self.f.close()

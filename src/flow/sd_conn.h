@@ -99,6 +99,7 @@ typedef struct sd_conn {
     bool flipped;                 /* originator is not the first packet's sender (Zeek '^') */
     uint8_t orig_by;              /* how the originator was decided: SD_ORIG_* */
     uint8_t zstate[2];            /* Zeek endpoint states, SD_ZS_* */
+    uint8_t zprev[2];             /* and the state each had before (Zeek's prev_state) */
     char history[SD_HISTORY_MAX + 1];
     char conn_state[8];           /* Zeek conn_state, set when the conn ends */
     uint32_t open_at_end;         /* other connections open when this one ended */

@@ -272,6 +272,7 @@ static void finish_flow(sd_engine *e, sd_flow *f, bool expired)
         return;
     }
     c->expired = expired;
+    e->st.gaps_settled_early += f->t[0].gap.capped + f->t[1].gap.capped;
     sd_conn_finish_state(c);
     for (int i = 0; i < e->nan; i++)
         if (c->slot[i] && e->an[i].conn_end)

@@ -107,6 +107,7 @@ typedef struct sd_engine_stats {
     uint64_t evicted;      /* connections ended early because the table was full */
     uint64_t streams_forgotten; /* ended address/port pairs whose stream number was let go (sd_streamno) */
     uint64_t oow_dropped;  /* data segments beyond the receiver's window never ACKed, kept out */
+    uint64_t gaps_settled_early; /* content gaps counted before their ACK: sd_tcpgap's list was full */
     uint64_t live;         /* connections alive now */
     uint64_t max_flows;    /* the cap in force */
     /* frames whose timestamp is earlier than the frame read before them,

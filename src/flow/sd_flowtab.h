@@ -7,6 +7,8 @@
 #include "sd_conn.h"
 #include "sd_reasm.h"
 #include "sd_streamno.h"
+#include "sd_tcpgap.h"
+#include "sd_tcphist.h"
 
 /* Idle classes: each has one timeout, so each list stays ordered by last
  * activity and expiry only looks at list heads. */
@@ -35,7 +37,8 @@ typedef struct sd_tcptrack {
      * tells which of the two the endpoint really uses (sd_tcp.c) */
     bool alt_isn_set;
     uint32_t alt_isn;
-    uint32_t hist_count[3];        /* T, W, G occurrences, for Zeek's 1/10/100 repeats */
+    sd_tcphist hist;               /* Zeek history letters (kept when a SYN restarts the rest) */
+    sd_tcpgap gap;                 /* Zeek content gaps: missed_bytes, G */
 } sd_tcptrack;
 
 /* Reassembly calls made before the reassemblers exist (see sd_engine.c). */

@@ -193,63 +193,88 @@ static unsigned analyze_ack(sd_flow *f, const sd_pkt *p, int dir, unsigned seqr)
     return r;
 }
 
-static void flags_history(sd_conn *c, const sd_pkt *p, int dir, unsigned r)
+/* Sets an endpoint's Zeek state, remembering the one before (Zeek's
+ * prev_state: "closed after being established" is a clean close). */
+static void zset(sd_conn *c, int dir, uint8_t s)
 {
-    uint8_t fl = p->flags;
-    if ((fl & SD_TH_SYN) && !(fl & SD_TH_ACK))
-        sd_conn_history_add(c, 'S', dir);
-    if ((fl & SD_TH_SYN) && (fl & SD_TH_ACK))
-        sd_conn_history_add(c, 'H', dir);
-    /* Zeek's D and A come only from segments with none of SYN, FIN, RST
-     * (update_history in its TCP analyzer): data on a SYN (TCP Fast Open),
-     * on a FIN or on a RST adds no D. The bytes still count in orig_bytes
-     * and payload_bytes; only the letter follows Zeek. */
-    bool plain = !(fl & (SD_TH_SYN | SD_TH_FIN | SD_TH_RST));
-    if (plain && p->payload_wire > 0)
-        sd_conn_history_add(c, 'D', dir);
-    else if (plain && (fl & SD_TH_ACK))
-        sd_conn_history_add(c, 'A', dir);
-    if (fl & SD_TH_FIN)
-        sd_conn_history_add(c, 'F', dir);
-    if (fl & SD_TH_RST)
-        sd_conn_history_add(c, 'R', dir);
-}
-
-/* Zeek logs T, W and G again when their count reaches 10, 100, 1000... */
-static void history_repeat(sd_conn *c, sd_tcptrack *t, int idx, char letter, int dir)
-{
-    uint32_t n = ++t->hist_count[idx];
-    if (n == 1 || n == 10 || n == 100 || n == 1000 || n == 10000 || n == 100000)
-        sd_conn_history_force(c, letter, dir);
+    if (c->zstate[dir] != s) {
+        c->zprev[dir] = c->zstate[dir];
+        c->zstate[dir] = s;
+    }
 }
 
 /* Zeek's endpoint state machine, enough of it for conn_state: the states
  * an endpoint passes through as it sends SYN, SYN-ACK, ACK, FIN, RST. */
 static void zeek_state(sd_conn *c, const sd_pkt *p, int dir)
 {
-    uint8_t *e = &c->zstate[dir], *peer = &c->zstate[!dir];
+    uint8_t e = c->zstate[dir], peer = c->zstate[!dir];
     uint8_t fl = p->flags;
     if (fl & SD_TH_RST) {
         /* after a FIN exchange a RST changes nothing: the connection
          * already ended normally (Zeek's UpdateClosedState keeps SF) */
-        if (!(*e == SD_ZS_CLOSED && *peer == SD_ZS_CLOSED))
-            *e = SD_ZS_RESET;
+        if (!(e == SD_ZS_CLOSED && peer == SD_ZS_CLOSED))
+            zset(c, dir, SD_ZS_RESET);
     } else if (fl & SD_TH_FIN) {
-        if (*e != SD_ZS_RESET)
-            *e = SD_ZS_CLOSED;
+        if (e != SD_ZS_RESET)
+            zset(c, dir, SD_ZS_CLOSED);
     } else if ((fl & SD_TH_SYN) && (fl & SD_TH_ACK)) {
-        if (*e == SD_ZS_INACTIVE || *e == SD_ZS_SYN_SENT)
-            *e = SD_ZS_SYN_ACK_SENT;
+        if (e == SD_ZS_INACTIVE || e == SD_ZS_SYN_SENT)
+            zset(c, dir, SD_ZS_SYN_ACK_SENT);
     } else if (fl & SD_TH_SYN) {
-        if (*e == SD_ZS_INACTIVE)
-            *e = SD_ZS_SYN_SENT;
-    } else if (*peer == SD_ZS_SYN_ACK_SENT && (*e == SD_ZS_INACTIVE || *e == SD_ZS_SYN_SENT)) {
-        *e = *peer = SD_ZS_ESTABLISHED; /* the ACK that completes the handshake */
-    } else if (*e == SD_ZS_INACTIVE) {
-        *e = SD_ZS_PARTIAL;
-    } else if (*e == SD_ZS_SYN_ACK_SENT && *peer == SD_ZS_ESTABLISHED) {
-        *e = SD_ZS_ESTABLISHED;
+        if (e == SD_ZS_INACTIVE)
+            zset(c, dir, SD_ZS_SYN_SENT);
+    } else if (peer == SD_ZS_SYN_ACK_SENT && (e == SD_ZS_INACTIVE || e == SD_ZS_SYN_SENT)) {
+        zset(c, dir, SD_ZS_ESTABLISHED); /* the ACK that completes the handshake */
+        zset(c, !dir, SD_ZS_ESTABLISHED);
+    } else if (e == SD_ZS_INACTIVE) {
+        zset(c, dir, SD_ZS_PARTIAL);
+    } else if (e == SD_ZS_SYN_ACK_SENT && peer == SD_ZS_ESTABLISHED) {
+        zset(c, dir, SD_ZS_ESTABLISHED);
     }
+}
+
+/* Zeek's T (update_last_seq): payload that reaches no further than this
+ * side's highest sequence number so far. A segment that starts below it
+ * but carries new bytes past it is no T for Zeek (Wireshark still calls it
+ * a retransmission, and retrans_pkts counts it). Nothing counts once the
+ * side reset, nor a SYN or RST more than a megabyte off (Zeek's
+ * TOO_LARGE_SEQ_DELTA: a forged number, not a resend); a RST's payload is
+ * no sequence space. */
+#define ZEEK_TOO_LARGE_SEQ_DELTA 1048576
+static bool zeek_rxmit(const sd_flow *f, const sd_pkt *p, int dir)
+{
+    const sd_tcptrack *t = &f->t[dir];
+    if (!p->payload_wire || !t->started || f->c.zstate[dir] == SD_ZS_RESET)
+        return false;
+    uint32_t end = p->seq + seq_len(p) - ((p->flags & SD_TH_RST) ? p->payload_wire : 0);
+    int32_t delta = sd_seq_diff(end, t->max_end);
+    if ((p->flags & (SD_TH_SYN | SD_TH_RST)) && (delta > ZEEK_TOO_LARGE_SEQ_DELTA || delta < -ZEEK_TOO_LARGE_SEQ_DELTA))
+        return false;
+    return delta <= 0;
+}
+
+/* Zeek's ESTABLISHED: it makes both sides established at the SYN-ACK,
+ * where this tracker waits for the third packet. */
+static bool z_established(uint8_t s, uint8_t peer)
+{
+    return s == SD_ZS_ESTABLISHED || s == SD_ZS_SYN_ACK_SENT ||
+           (s == SD_ZS_SYN_SENT && peer == SD_ZS_SYN_ACK_SENT);
+}
+
+/* Zeek reports content gaps only while both sides are established or
+ * closed straight from established (TCP_Reassembler::Gap): elsewhere a
+ * gap comes from RST sequence numbers or a partial connection's unseen
+ * start, not from lost data. */
+static bool gaps_reliable(const sd_conn *c)
+{
+    for (int d = 0; d < 2; d++) {
+        uint8_t s = c->zstate[d];
+        bool clean = z_established(s, c->zstate[!d]) ||
+                     (s == SD_ZS_CLOSED && z_established(c->zprev[d], SD_ZS_INACTIVE));
+        if (!clean)
+            return false;
+    }
+    return true;
 }
 
 /* Zeek's size: how far the data sequence numbers reached. A RST does not
@@ -280,31 +305,28 @@ static void track_size(sd_conn *c, sd_tcptrack *t, const sd_pkt *p, int dir)
     c->d[dir].bytes = t->data_span;
 }
 
-/* The peer ACKed bytes of ours that the capture never showed: a content
- * gap (Zeek's G), counted in missed_bytes. */
+/* The sequence space the capture shows of this side, for its content
+ * gaps: every segment but a RST (whose payload is no stream data). */
+static void gap_segment(sd_tcpgap *g, const sd_pkt *p)
+{
+    if (p->flags & SD_TH_RST)
+        return;
+    bool syn = p->flags & SD_TH_SYN;
+    sd_tcpgap_segment(g, p->seq + syn, p->payload_wire, p->payload_len, p->flags & SD_TH_FIN);
+}
+
+/* p ACKs the peer's data: what it ACKs that the capture never held is a
+ * content gap (Zeek's G, missed_bytes). */
 static void acked_gaps(sd_flow *f, const sd_pkt *p, int dir)
 {
-    sd_tcptrack *t = &f->t[!dir];
     if (!(p->flags & SD_TH_ACK))
         return;
-    for (int i = 0; i < t->nholes;) {
-        uint32_t hs = t->holes[i][0], he = t->holes[i][1];
-        if (!SD_SEQ_GT(p->ack, hs)) {
-            i++;
-            continue;
-        }
-        uint32_t to = SD_SEQ_LT(p->ack, he) ? p->ack : he;
-        f->c.d[!dir].missed_bytes += (uint32_t)(to - hs);
-        history_repeat(&f->c, t, 2, 'G', !dir);
-        if (to == he) {
-            memmove(&t->holes[i], &t->holes[i + 1], sizeof t->holes[0] * (size_t)(t->nholes - i - 1));
-            memmove(&t->hole_ts[i], &t->hole_ts[i + 1], sizeof t->hole_ts[0] * (size_t)(t->nholes - i - 1));
-            t->nholes--;
-        } else {
-            t->holes[i][0] = to;
-            i++;
-        }
-    }
+    sd_tcpgap_found r = sd_tcpgap_ack(&f->t[!dir].gap, p->ack);
+    if (!r.bytes || !gaps_reliable(&f->c))
+        return;
+    f->c.d[!dir].missed_bytes += r.bytes;
+    for (uint32_t i = 0; i < r.ranges; i++)
+        sd_tcphist_scaled(&f->c, &f->t[!dir].hist, SD_HIST_G, !dir);
 }
 
 static void end_flags(sd_conn *c, const sd_pkt *p, int dir)
@@ -372,24 +394,26 @@ static void adopt_acked_isn(sd_flow *f, const sd_pkt *p, int dir)
     t->alt_isn = old;
     t->max_end = t->data_hi = d->isn + 1;
     t->nholes = 0;
+    sd_tcpgap_restart(&t->gap, d->isn + 1);
 }
 
 unsigned sd_tcp_packet(sd_flow *f, const sd_pkt *p, int dir)
 {
     sd_conn *c = &f->c;
+    sd_tcptrack *t = &f->t[dir];
     sd_ts ts = p->frame->ts;
     /* a direction's sequence space starts at its SYN: forget what a bare
      * ACK before it suggested (split handshakes send one first) */
-    if ((p->flags & SD_TH_SYN) && !c->d[dir].isn_set && f->t[dir].data_span == 0) {
-        uint32_t keep[3];
-        memcpy(keep, f->t[dir].hist_count, sizeof keep);
-        memset(&f->t[dir], 0, sizeof f->t[dir]);
-        memcpy(f->t[dir].hist_count, keep, sizeof keep);
+    if ((p->flags & SD_TH_SYN) && !c->d[dir].isn_set && t->data_span == 0) {
+        sd_tcphist keep = t->hist;
+        memset(t, 0, sizeof *t);
+        t->hist = keep;
         c->d[dir].base_set = false;
     }
+    /* Zeek's order: flag letters from the state before this packet */
+    sd_tcphist_flags(c, &t->hist, p, dir, c->zstate[dir], c->zprev[dir]);
     if (other_isn_syn(f, p, dir)) {
         c->d[dir].retrans_pkts++; /* a SYN(-ACK) retry, as with the same ISN */
-        flags_history(c, p, dir, SD_TA_RETRANS);
         return SD_TA_RETRANS;
     }
     adopt_acked_isn(f, p, dir);
@@ -398,19 +422,25 @@ unsigned sd_tcp_packet(sd_flow *f, const sd_pkt *p, int dir)
     if (!c->established && c->saw_synack && (p->flags & SD_TH_ACK) && !(p->flags & SD_TH_SYN) &&
         dir == SD_DIR_ORIG)
         c->established = true;
+    bool z_rxmit = zeek_rxmit(f, p, dir);
+    /* Zeek's W (update_window): a zero window, SYN and FIN included, but
+     * not on a RST, after this side's RST or once the peer closed */
+    bool z_win0 = p->win == 0 && !(p->flags & SD_TH_RST) && c->zstate[!dir] != SD_ZS_CLOSED &&
+                  c->zstate[dir] != SD_ZS_RESET;
     zeek_state(c, p, dir);
     if (c->zstate[0] == SD_ZS_ESTABLISHED && c->zstate[1] == SD_ZS_ESTABLISHED)
         c->established = true;
     unsigned r = analyze_seq(f, p, dir, ts);
     r |= analyze_ack(f, p, dir, r);
-    f->t[dir].last_probe = r & (SD_TA_KEEPALIVE | SD_TA_WINPROBE);
-    acked_gaps(f, p, dir);
-    track_size(c, &f->t[dir], p, dir);
+    t->last_probe = r & (SD_TA_KEEPALIVE | SD_TA_WINPROBE);
+    track_size(c, t, p, dir);
     sd_dirstats *d = &c->d[dir];
-    if ((r & SD_TA_RETRANS) && p->payload_wire) /* Zeek's T: retransmitted payload */
-        history_repeat(c, &f->t[dir], 0, 'T', dir);
-    if (r & SD_TA_ZEROWIN)
-        history_repeat(c, &f->t[dir], 1, 'W', dir);
+    if (z_win0)
+        sd_tcphist_scaled(c, &t->hist, SD_HIST_W, dir);
+    if (z_rxmit)
+        sd_tcphist_scaled(c, &t->hist, SD_HIST_T, dir);
+    gap_segment(&t->gap, p);
+    acked_gaps(f, p, dir); /* after the state: Zeek's AckReceived */
     if (r & SD_TA_RETRANS) {
         d->retrans_pkts++;
         d->retrans_bytes += p->payload_wire;
@@ -421,7 +451,6 @@ unsigned sd_tcp_packet(sd_flow *f, const sd_pkt *p, int dir)
     d->keepalives += !!(r & SD_TA_KEEPALIVE);
     d->window_probes += !!(r & SD_TA_WINPROBE);
     window_stats(c, p, dir);
-    flags_history(c, p, dir, r);
     end_flags(c, p, dir);
     return r;
 }

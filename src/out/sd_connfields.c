@@ -224,7 +224,7 @@ static const sd_field FIELDS[] = {
     { "history", "Zeek history letters", g_history, false },
     BOTH(pkts, "packets"),
     BOTH(bytes, "payload bytes (TCP: from sequence numbers, as Zeek)"),
-    { "missed_bytes", "bytes ACKed but never seen in the capture (content gaps)", g_missed, false },
+    { "missed_bytes", "bytes ACKed that the capture does not hold: never seen or cut by the snaplen (Zeek's content gaps)", g_missed, false },
     BOTH(payload_bytes, "sum of payload lengths, retransmissions included"),
     BOTH(ip_bytes, "IP bytes"),
     BOTH(wire_bytes, "frame bytes on the wire"),

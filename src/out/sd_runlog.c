@@ -1,6 +1,7 @@
 /* sd_runlog: a run's own lines on stderr (see sd_runlog.h). */
 #include "sd_runlog.h"
 
+#include "../flow/sd_tcpgap.h"
 #include "sd_markout.h"
 
 #include <unistd.h>
@@ -68,6 +69,10 @@ void sd_runlog_caps(FILE *f, const sd_engine_stats *st, uint64_t diag_count, uin
         fprintf(f, "strider: %llu data segment(s) beyond the receiver's window were never ACKed and were "
                    "kept out of the reassembled streams (a possible injection; conns -R: out_of_window)\n",
                 (unsigned long long)st->oow_dropped);
+    if (st->gaps_settled_early)
+        fprintf(f, "strider: %llu missing piece(s) of stream were counted in missed_bytes before the peer "
+                   "ACKed them: more pieces of one window were missing than are tracked (%d)\n",
+                (unsigned long long)st->gaps_settled_early, SD_TCPGAP_RANGES);
     sd_runlog_undecoded(f, st);
     if (st->warn_unshown) /* the kinds that went quiet after their first messages */
         fprintf(f, "strider: %llu further warning(s) not shown: %s\n", (unsigned long long)st->warn_unshown,

@@ -13,6 +13,8 @@ STRIDER = os.environ["STRIDER"]
 Z = SHARED + "/captures/zeek/testing/btest"
 T = Z + "/Traces/"
 B = Z + "/Baseline/"
+# the SSH baselines were copied with the SSH reference outputs
+R = SHARED + "/reference/baselines/zeek/testing/btest/Baseline/"
 
 CASES = [  # baseline conn.log, trace
     ("core.tcp.missing-syn/conn.log", "tcp/missing-syn.pcap"),
@@ -22,6 +24,13 @@ CASES = [  # baseline conn.log, trace
     ("core.tcp.bad-checksum-syn/conn.log", "tcp/syn-bad.pcap"),
     ("core.tcp.rxmit-history/conn-1.log", "tcp/retransmit-fast009.pcap"),
     ("core.tcp.rxmit-history/conn-2.log", "wikipedia.pcap"),
+    (R + "scripts.base.protocols.ssh.basic/conn.log", "ssh/ssh.pcap"),
+    (R + "scripts.base.protocols.ssh.pre-banner/conn.log", "ssh/server-pre-banner-data.pcap"),
+    (R + "scripts.base.protocols.ssh.half-duplex-server/conn.log", "ssh/ssh.server-side-half-duplex.pcap"),
+    # not compared: half-duplex-client (its test shortens Zeek's inactivity
+    # timeout, so Zeek splits each connection in two where strider, with
+    # the default timeouts, keeps one), http-port-22 and the max-* tests
+    # (their traces were not copied)
 ]
 FIELDS = ["service", "conn_state", "history", "orig_bytes", "resp_bytes", "missed_bytes",
           "orig_pkts", "orig_ip_bytes", "resp_pkts", "resp_ip_bytes"]
@@ -37,11 +46,9 @@ KNOWN = {
     ("tcp/syn-bad.pcap", "*", "history"): "no checksum verification (Zeek 'C')",
     ("tcp/syn-bad.pcap", "*", "conn_state"): "no checksum verification: the bad SYN counts (S0 vs OTH)",
     ("tcp/syn-bad.pcap", "*", "orig_pkts"): "no checksum verification: Zeek drops the bad SYN",
-    # Zeek flags a gap ('G') when its reassembler skips over missing data
-    # that is later retransmitted; strider's gap rule (ACKed but never seen)
-    # does not see one here because the retransmissions fill the holes.
-    ("tcp/retransmit-fast009.pcap", "*", "history"): "Zeek's G/g come from its reassembler's skipped data, later filled",
-    ("tcp/retransmit-fast009.pcap", "*", "missed_bytes"): "same: Zeek counts data it skipped before the retransmission arrived",
+    # Zeek's SSH analyzer confirms the protocol only with the client's side
+    # in view; strider names it from the server's banner alone.
+    ("ssh/ssh.server-side-half-duplex.pcap", "*", "service"): "SSH known from the server's banner alone",
 }
 
 
@@ -77,8 +84,10 @@ def norm(v):
 
 def main():
     compared = diffs = known = 0
+    conns = conns_agree = 0  # the target: these four fields on >= 99 % of connections
+    core = ("conn_state", "history", "orig_bytes", "resp_bytes", "missed_bytes")
     for base, trace in CASES:
-        want = zeek_rows(B + base)
+        want = zeek_rows(base if base.startswith("/") or base.startswith(".") else B + base)
         got = {(r["id.orig_h"], r["id.orig_p"], r["id.resp_h"], r["id.resp_p"], r["proto"]): r
                for r in strider_rows(T + trace)}
         for w in want:
@@ -93,6 +102,12 @@ def main():
                 print(f"DIFF {trace}: Zeek has {key}, strider does not")
                 diffs += 1
                 continue
+            conns += 1
+            bad = [f for f in core if f in w and w[f] != "-" and norm(g.get(f)) != w[f]
+                   and not (f == "missed_bytes" and key[4] == "udp")]
+            conns_agree += not bad
+            if bad:
+                print(f"conn {trace} {key[1]}->{key[3]} differs on {','.join(bad)}")
             for f in FIELDS:
                 if f not in w:
                     continue
@@ -120,12 +135,16 @@ def main():
     for trace, line in zip(rst, lines):
         hist, state = [x.strip() for x in line.split(",")]
         (g,) = strider_rows(T + trace)
+        conns += 1
+        conns_agree += norm(g.get("history")) == hist and norm(g.get("conn_state")) == state
         for f, zv in (("history", hist), ("conn_state", state)):
             compared += 1
             if norm(g.get(f)) != zv:
                 diffs += 1
                 print(f"DIFF {trace} {f}: zeek={zv} strider={norm(g.get(f))}")
     print(f"{compared} values compared, {diffs} unexplained differences, {known} known")
+    print(f"{conns_agree} of {conns} connections agree on conn_state, history, bytes and missed_bytes "
+          f"({100.0 * conns_agree / conns:.1f} %)")
     return 1 if diffs else 0
 
 

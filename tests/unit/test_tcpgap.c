@@ -1,0 +1,76 @@
+/* Unit tests for src/flow/sd_tcpgap: Zeek's content gaps of one direction.
+ * Holes and snaplen-cut bytes count once, when ACKed; copies that arrive
+ * before the ACK fill them; the FIN's number is no data; a hole split by a
+ * copy in its middle stays two pieces; across the 32-bit wrap; and past the
+ * tracked pieces the lowest is counted early, never lost. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include "flow/sd_tcpgap.h"
+
+static void ack(sd_tcpgap *g, uint32_t a, uint64_t bytes, uint32_t ranges)
+{
+    sd_tcpgap_found r = sd_tcpgap_ack(g, a);
+    assert_int_equal(r.bytes, bytes);
+    assert_int_equal(r.ranges, ranges);
+}
+
+static void t_cut_and_jump(void **state)
+{
+    (void)state;
+    sd_tcpgap g = { 0 };
+    sd_tcpgap_segment(&g, 1000, 0, 0, false);   /* the handshake ACK starts it */
+    sd_tcpgap_segment(&g, 1000, 100, 10, false); /* 90 bytes cut by the snaplen */
+    sd_tcpgap_segment(&g, 1200, 50, 50, false);  /* 100 never seen before it */
+    ack(&g, 1150, 90 + 50, 1);                   /* one piece: 1010..1150 */
+    ack(&g, 1150, 0, 0);                         /* the same ACK again: nothing */
+    ack(&g, 1250, 50, 1);
+    ack(&g, 1300, 50, 1);                        /* past every segment: unseen data */
+    sd_tcpgap_segment(&g, 1250, 50, 50, false);  /* too late: already counted */
+    ack(&g, 1300, 0, 0);
+}
+
+static void t_fill_split_fin(void **state)
+{
+    (void)state;
+    sd_tcpgap g = { 0 };
+    sd_tcpgap_segment(&g, 0, 10, 10, false);
+    sd_tcpgap_segment(&g, 100, 10, 10, false);   /* hole 10..100 */
+    sd_tcpgap_segment(&g, 40, 20, 20, false);    /* a copy in its middle */
+    sd_tcpgap_segment(&g, 10, 30, 30, false);    /* and one at its front */
+    sd_tcpgap_segment(&g, 200, 0, 0, true);      /* FIN at 200: 110..200 unseen */
+    ack(&g, 201, 40 + 90, 2);                    /* 60..100 and 110..200, not the FIN */
+    ack(&g, 400, 0, 0);
+}
+
+static void t_wrap(void **state)
+{
+    (void)state;
+    sd_tcpgap g = { 0 };
+    sd_tcpgap_segment(&g, 0xFFFFFFF0u, 8, 8, false);
+    sd_tcpgap_segment(&g, 0x10, 8, 8, false);    /* hole across the wrap: 24 bytes */
+    ack(&g, 0x18, 24, 1);
+}
+
+static void t_cap(void **state)
+{
+    (void)state;
+    sd_tcpgap g = { 0 };
+    sd_tcpgap_segment(&g, 0, 0, 0, false);
+    for (uint32_t i = 0; i < SD_TCPGAP_RANGES + 3; i++)
+        sd_tcpgap_segment(&g, 10 + 20 * i, 10, 10, false); /* a 10-byte hole before each */
+    assert_int_equal(g.capped, 3);
+    sd_tcpgap_segment(&g, 0, 10, 10, false);     /* the lowest, settled early, stays counted */
+    ack(&g, 20 * (SD_TCPGAP_RANGES + 3), 10 * (SD_TCPGAP_RANGES + 3), SD_TCPGAP_RANGES + 3);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = { cmocka_unit_test(t_cut_and_jump), cmocka_unit_test(t_fill_split_fin),
+                                        cmocka_unit_test(t_wrap), cmocka_unit_test(t_cap) };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -181,7 +181,9 @@ static void draw_one(sd_svg *s, int kind, double px, double lo, double hi, uint6
                   (unsigned long long)frame, cnt);
     switch (KIND[kind].shape) {
     case SH_DIAMOND: sd_buf_printf(s->b, " d=\"M%.1f %.1fl4 4-4 4-4-4z\"", px, y0 - 4); break;
-    case SH_DASH: sd_buf_printf(s->b, " d=\"M%.1f %.1fV%.1f\"", px, y0, y1); break;
+    case SH_DASH: /* the hole, ends ticked: a few bytes' gap still shows */
+        sd_buf_printf(s->b, " d=\"M%.1f %.1fV%.1fM%.1f %.1fh10M%.1f %.1fh10\"", px, y0, y1, px - 5, y0, px - 5, y1);
+        break;
     default: sd_buf_printf(s->b, " d=\"M%.1f %.1fh4m-2 0V%.1fm-2 0h4\"", px - 2, y0, y1);
     }
 }

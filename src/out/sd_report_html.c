@@ -140,7 +140,7 @@ static void html_header(sd_buf *b, const sd_report_conn *rc)
 static void html_table(sd_buf *b, const sd_report_conn *rc, const sd_event *const *v, size_t n)
 {
     sd_buf_printf(b, "<h3>Events (%zu)</h3><table class=ev><tr><th>frames</th><th>time</th><th>delta</th>"
-                     "<th>leg</th><th>dir</th><th>indicator</th><th>bytes</th><th>note</th><th>Wireshark filter</th></tr>",
+                     "<th>leg</th><th>dir</th><th>kind</th><th>bytes</th><th>note</th><th>Wireshark filter</th></tr>",
                   n);
     sd_ts prev = 0;
     for (size_t i = 0; i < n && i < HTML_MAX_ROWS; i++) {
@@ -223,7 +223,7 @@ void sd_report_html_across(sd_report_html *h, const sd_event *ev, size_t n)
     if (!n)
         return;
     if (!b->len)
-        sd_buf_printf(b, "<h2>Across connections</h2><table class=ev><tr><th>first frames</th><th>indicator</th>"
+        sd_buf_printf(b, "<h2>Across connections</h2><table class=ev><tr><th>first frames</th><th>kind</th>"
                          "<th>client</th><th>note</th><th>Wireshark filter</th></tr>");
     for (size_t i = 0; i < n; i++) {
         const sd_evfield *cl = sd_ev_get(&ev[i], "client");

@@ -113,11 +113,15 @@ static void gather_peer(tsg_panel *g, const sd_tsg_in *in, const sd_tsg_pkt *p, 
     }
 }
 
+/* The y range: the segments and the ACK line (a SACK block is a peer's
+ * claim, hostile like any byte: one far off must not flatten the graph; it
+ * is drawn clipped to the plot), and the window line unless it would
+ * squash them. */
 static void range_of(tsg_panel *g)
 {
     double lo = INFINITY, hi = -INFINITY, whi = -INFINITY;
     for (int k = 0; k < K_N; k++)
-        for (size_t i = 0; i < g->k[k].n; i++) {
+        for (size_t i = 0; i < g->k[k].n && k != K_SACK; i++) {
             lo = fmin(lo, g->k[k].m[i].lo);
             hi = fmax(hi, g->k[k].m[i].hi);
         }
@@ -301,10 +305,14 @@ static void panel_svg(sd_buf *b, const sd_tsg_in *in, tsg_panel *g, double y0px)
     static const int ORDER[] = { K_SACK, K_SEG, K_CTL, K_GAP, K_RT, K_ZW };
     for (size_t i = 0; i < SD_ARRAY_LEN(ORDER); i++) {
         int k = ORDER[i];
+        if (k == K_SACK)
+            sd_buf_printf(b, "<g clip-path=\"url(#%s)\">", clip);
         if (g->k[k].n > TSG_MAX_MARKS)
             draw_binned(&s, k, &g->k[k]);
         else
             draw_items(&s, k, &g->k[k]);
+        if (k == K_SACK)
+            sd_buf_printf(b, "</g>");
     }
     char note[200];
     int n = snprintf(note, sizeof note, "%s: %llu bytes in %zu segments, %zu retransmitted", dir_name(g->dir),

@@ -131,6 +131,39 @@ print('bulk: %d segments in %d marks, %d retransmissions (tshark %d), %d bytes' 
 sys.exit(bad)
 PY
 
+# 2b) a hostile SACK block 1 GiB away does not flatten the graph: the
+#     segments still span most of the plot's height (430 px tall)
+/usr/bin/python3 - "$tmp/sack.pcap" "$REPO/tests" <<'PY'
+import struct, sys
+sys.path.insert(0, sys.argv[2])
+from pcapw import Pcap
+C, S, p = (10, 0, 0, 1), (10, 0, 0, 2), Pcap(sys.argv[1])
+p.tcp(C, S, 1000, 80, 100, 0, 0x02, win=1000)  # a small window: the segments fill the plot
+p.tcp(S, C, 80, 1000, 500, 101, 0x12)
+for i in range(20):
+    p.tcp(S, C, 80, 1000, 501 + 1000 * i, 101, 0x10, b"y" * 1000)
+ack = 501 + 1000 * 10
+opt = struct.pack("!BBBBII", 1, 1, 5, 10, ack + (1 << 30), ack + (1 << 30) + 100)
+hdr = struct.pack("!HHIIBBHHH", 1000, 80, 101, ack, 0x80, 0x10, 1000, 0, 0)
+p.ip(C, S, 6, hdr + opt)
+p.close()
+PY
+"$STRIDER" packets -n 0 --plot "$tmp/sack.svg" "$tmp/sack.pcap" > /dev/null
+/usr/bin/python3 - "$tmp/sack.svg" <<'PY' || fail=1
+import re, sys, xml.etree.ElementTree as ET
+ys = []
+sk = 0
+for e in ET.parse(sys.argv[1]).getroot().iter():
+    c = (e.get('class') or '').split()
+    if c[:2] == ['mk', 'sg']:
+        ys += [float(v) for v in re.findall(r'[MV][\d.]+ ([\d.]+)|V([\d.]+)', e.get('d')) for v in v if v]
+    sk += c[:2] == ['mk', 'sk']
+span = max(ys) - min(ys) if ys else 0
+if span < 300 or sk != 1:
+    print('FAIL far SACK block: segments span %.0f px, %d SACK marks' % (span, sk)); sys.exit(1)
+print('far SACK block: segments still span %.0f px (one SACK mark, clipped)' % span)
+PY
+
 # 3) the HTML page in headless chromium: a small and a large connection
 CHROMIUM=$(command -v chromium || command -v chromium-browser || true)
 if [ -z "$CHROMIUM" ]; then

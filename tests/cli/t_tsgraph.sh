@@ -9,10 +9,8 @@
 # browser (no console error, no request, every mark inside its plot) with
 # screenshots of a small and a large connection in tests/out/.
 set -u
-. "$(dirname "$0")/../lib.sh"
+. "$(dirname "$0")/../report/lib_report.sh" # lib.sh, and chrome() as the report tests drive it
 command -v tshark > /dev/null || skip "tshark not installed"
-OUT=$REPO/tests/out
-mkdir -p "$OUT"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 fail=0
@@ -165,19 +163,9 @@ print('far SACK block: segments still span %.0f px (one SACK mark, clipped)' % s
 PY
 
 # 3) the HTML page in headless chromium: a small and a large connection
-CHROMIUM=$(command -v chromium || command -v chromium-browser || true)
 if [ -z "$CHROMIUM" ]; then
     echo "note: chromium not installed: browser check skipped"
 else
-    chrome() {
-        local prof; prof=$(mktemp -d)
-        timeout 180 "$CHROMIUM" --headless --no-sandbox --disable-gpu --disable-quic --no-first-run \
-            --disable-background-networking --disable-component-update --disable-sync \
-            --disable-default-apps --user-data-dir="$prof" "$@"
-        local rc=$?
-        rm -rf "$prof"
-        return $rc
-    }
     "$STRIDER" packets -n 0 -z 1-38 --plot "$OUT/tsgraph_small.html" "$FAST" > /dev/null
     cp "$tmp/bulk.html" "$OUT/tsgraph_large.html"
     for name in small large; do

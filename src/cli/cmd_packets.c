@@ -108,6 +108,24 @@ static int pk_prepare(void *ctx, cli_input *in, sd_engine_opts *eo)
     return CLI_OK;
 }
 
+/* The graph, once the connection was seen; a cap reached is said. */
+static int pk_plot(pk_run *r, int rc)
+{
+    if (!sd_report_tcp_kept(r->tcp)) {
+        fprintf(stderr, "strider packets: --plot: no TCP packet of %s%s: nothing to draw (a time-sequence graph is "
+                        "TCP's)\n", r->conn_arg, r->zoom_first || r->zoom_last ? " in the -z frames" : "");
+        return 1;
+    }
+    if (sd_report_tcp_dropped(r->tcp))
+        fprintf(stderr, "strider packets: the plot keeps %u packets at most: %llu later ones not drawn (-z A-B)\n",
+                SD_REPORT_TCP_MAX_KEPT, (unsigned long long)sd_report_tcp_dropped(r->tcp));
+    if (sd_report_tcp_write(r->tcp, r->plot, r->plot_dir)) {
+        fprintf(stderr, "strider packets: %s: %s\n", r->plot, strerror(errno ? errno : EIO));
+        return 1;
+    }
+    return rc;
+}
+
 static int pk_finish(void *ctx, cli_input *in, sd_engine *e, int rc)
 {
     pk_run *r = ctx;
@@ -116,14 +134,8 @@ static int pk_finish(void *ctx, cli_input *in, sd_engine *e, int rc)
         fprintf(stderr, "strider packets: no connection %s in the capture\n", r->conn_arg);
         rc = 1;
     }
-    if (r->plot && r->shown && sd_report_tcp_dropped(r->tcp))
-        fprintf(stderr, "strider packets: the plot keeps %llu packets at most: %llu later ones not drawn (-z A-B)\n",
-                (unsigned long long)(r->shown - sd_report_tcp_dropped(r->tcp)),
-                (unsigned long long)sd_report_tcp_dropped(r->tcp));
-    if (r->plot && r->shown && sd_report_tcp_write(r->tcp, r->plot, r->plot_dir)) {
-        fprintf(stderr, "strider packets: %s: %s\n", r->plot, strerror(errno ? errno : EIO));
-        rc = 1;
-    }
+    if (r->plot && r->shown)
+        rc = pk_plot(r, rc);
     return rc;
 }
 

@@ -8,11 +8,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Packets kept at most (48 bytes each: ~200 MB). A longer connection's
- * later packets are counted, not kept, and the graph says so: -z draws
- * any part of it. */
-#define TCP_MAX_KEPT (4u << 20)
-
 struct sd_report_tcp {
     sd_tsg_pkt *pk;
     size_t n, cap;
@@ -68,7 +63,7 @@ void sd_report_tcp_add(sd_report_tcp *t, const sd_conn *c, const sd_pkt *p, int 
     uint64_t f = p->frame->num;
     if ((t->first && f < t->first) || (t->last && f > t->last))
         return;
-    if (t->n >= TCP_MAX_KEPT) {
+    if (t->n >= SD_REPORT_TCP_MAX_KEPT) {
         t->dropped++;
         return;
     }
@@ -85,19 +80,29 @@ void sd_report_tcp_add(sd_report_tcp *t, const sd_conn *c, const sd_pkt *p, int 
     t->conn = *c;
 }
 
+size_t sd_report_tcp_kept(const sd_report_tcp *t)
+{
+    return t->n;
+}
+
 uint64_t sd_report_tcp_dropped(const sd_report_tcp *t)
 {
     return t->dropped;
+}
+
+void sd_report_tcp_render(const sd_report_tcp *t, sd_buf *b, int dir, bool html)
+{
+    sd_tsg_in in = { .conn = &t->conn, .p = t->pk, .n = t->n, .sack = t->sack, .nsack = t->nsack, .dir = dir,
+                     .first = t->first, .last = t->last, .dropped = t->dropped };
+    sd_tsg_write(b, &in, html);
 }
 
 int sd_report_tcp_write(const sd_report_tcp *t, const char *path, int dir)
 {
     size_t n = strlen(path);
     bool svg = n >= 4 && !strcmp(path + n - 4, ".svg");
-    sd_tsg_in in = { .conn = &t->conn, .p = t->pk, .n = t->n, .sack = t->sack, .nsack = t->nsack, .dir = dir,
-                     .first = t->first, .last = t->last, .dropped = t->dropped };
     sd_buf b = { 0 };
-    sd_tsg_write(&b, &in, !svg);
+    sd_report_tcp_render(t, &b, dir, !svg);
     int rc = sd_outfile_write(path, &b);
     sd_buf_free(&b);
     return rc;

@@ -96,6 +96,9 @@ grep -q 'data-plot="tsg-orig"' "$tmp/orig.svg" && ! grep -q 'data-plot="tsg-resp
 [ $? = 2 ] && grep -q -- '--dir' "$tmp/e" || bad "--dir up: not a usage error"
 "$STRIDER" packets -n 0 --dir orig "$FAST" > /dev/null 2> "$tmp/e"
 [ $? = 2 ] && grep -q -- '--plot' "$tmp/e" || bad "--dir without --plot: not a usage error"
+# a UDP flow has no time-sequence graph: said, exit 1, no file
+"$STRIDER" packets -n udp:0 --plot "$tmp/u.svg" "$REPO/tests/crafted/raw.pcap" > /dev/null 2> "$tmp/e"
+[ $? = 1 ] && grep -q 'no TCP packet' "$tmp/e" && [ ! -e "$tmp/u.svg" ] || bad "udp --plot: not refused"
 
 # 2) a bulk transfer beyond the per-mark cap: binned per pixel column, the
 #    counts (data-n) still tshark's, the file bounded

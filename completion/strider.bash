@@ -24,7 +24,7 @@ _strider() {
         --urgent) COMPREPLY=($(compgen -W "inline oob" -- "$cur")); return;;
         -d|--leg) COMPREPLY=($(compgen -W "forward reverse both" -- "$cur")); return;;
         --proto) COMPREPLY=($(compgen -W "tcp udp" -- "$cur")); return;;
-        --dir) COMPREPLY=($(compgen -W "orig resp" -- "$cur")); return;;
+        --dir) COMPREPLY=($(compgen -W "orig resp$([ "$cmd" = packets ] && echo ' both')" -- "$cur")); return;;
         -i|--interface) COMPREPLY=($(compgen -W "$(ls /sys/class/net 2>/dev/null)" -- "$cur")); return;;
         -F|--fields|-S|--sort)
             local fields

@@ -1,12 +1,14 @@
 /* Whole-pipeline fuzz target: the input is a capture file (pcap or pcapng),
  * run through capture, decode, flow, TCP analysis and reassembly, the SSH
  * parser, the inference and the terminal report writer, the DNS analyzer
- * (UDP and TCP framing) and its indicators. Seeds: any capture (tests/crafted, lab fixtures). */
+ * (UDP and TCP framing) and its indicators, and the time-sequence graph of
+ * tcp.stream 0 (`packets --plot`). Seeds: any capture (tests/crafted, lab fixtures). */
 #include "analyze/sd_dnsind.h"
 #include "analyze/sd_service.h"
 #include "fzcheck.h"
 #include "capture/sd_capture.h"
 #include "flow/sd_engine.h"
+#include "out/sd_report_tcp.h"
 #include "ssh/sd_ssh_report.h"
 #include "ssh/sd_infer.h"
 
@@ -46,13 +48,22 @@ static void ssh_done(void *ud, const sd_sshconn_result *r)
     sd_evlist_free(&l);
 }
 
+/* tcp.stream 0's packets, for its graph (`packets -n 0 --plot`). */
+static void packet_seen(void *ud, const sd_conn *c, const sd_pkt *p, int dir, unsigned ta)
+{
+    if (c && c->ipproto == 6 && c->id == 0)
+        sd_report_tcp_add(ud, c, p, dir, ta);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     sd_diag diag = { 0 };
     sd_capture *cap = fz_capture(data, size, &diag);
     if (!cap)
         return 0;
-    sd_engine_opts eo = { .diag = &diag, .reassemble = true, .max_flows = 64 }; /* eviction too */
+    sd_report_tcp *tsg = sd_report_tcp_new(0, 0);
+    sd_engine_opts eo = { .diag = &diag, .reassemble = true, .max_flows = 64, /* eviction too */
+                          .packet_seen = packet_seen, .ud = tsg };
     eo.reasm.stream_cap = 1 << 16;
     sd_engine *e = sd_engine_new(&eo);
     sd_analyzer a = { .name = "fuzz", .conn_new = claim, .chunk = chunk };
@@ -68,6 +79,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     sd_dnsan_attach(dns, e);
     sd_engine_run(e, cap, NULL, NULL);
     sd_engine_free(e);
+    sd_buf g = { 0 };
+    sd_report_tcp_render(tsg, &g, SD_TSG_BOTH, true);
+    sd_buf_free(&g);
+    sd_report_tcp_free(tsg);
     (void)sd_dnsind_finish(ind);
     sd_dnsind_free(ind);
     sd_dnsan_free(dns);

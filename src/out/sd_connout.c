@@ -1,6 +1,9 @@
 /* sd_connout: conns' records (see sd_connout.h). */
 #include "sd_connout.h"
 
+#include "../common/sd_origin.h"
+
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -15,6 +18,7 @@ struct sd_connout {
     size_t ncol;
     sd_recout *w;
     uint64_t written;
+    bool live;
     sd_conn *v;                     /* --sort: every kept connection */
     size_t n, cap;
 };
@@ -46,10 +50,31 @@ sd_connout *sd_connout_new(const sd_connout_opts *o, char *err, size_t errlen)
     return w;
 }
 
+/* The writer, made with the first record for text: only once frames are
+ * read does the capture know whether inputs were merged, and then each
+ * row also names its file and first frame there, as JSON and CSV do. */
+static void start(sd_connout *w, sd_buf *out)
+{
+    const char *file;
+    uint64_t ff;
+    if (w->w)
+        return;
+    if (w->o.fmt == SD_REC_TEXT && !w->o.fields && sd_origin(1, &file, &ff)) {
+        char cols[512], err[128]; /* known names: no error */
+        snprintf(cols, sizeof cols, "%s,file,file_first_frame", sd_conn_text_default);
+        int n = sd_fields_select(&sd_conn_fields, cols, w->selv, MAX_COLS, err, sizeof err);
+        if (n > 0)
+            w->ncol = (size_t)n;
+    }
+    w->w = sd_recout_new(w->o.fmt, w->selv, w->ncol, "conn", w->live ? 0 : TEXT_HOLD_ROWS);
+    sd_recout_begin(w->w, out);
+}
+
 void sd_connout_begin(sd_connout *w, sd_buf *out, bool live)
 {
-    w->w = sd_recout_new(w->o.fmt, w->selv, w->ncol, "conn", live ? 0 : TEXT_HOLD_ROWS);
-    sd_recout_begin(w->w, out);
+    w->live = live;
+    if (w->o.fmt != SD_REC_TEXT)
+        start(w, out);
 }
 
 static bool keep(const sd_connout_opts *o, const sd_conn *c)
@@ -67,6 +92,7 @@ static bool write_conn(sd_connout *w, sd_buf *out, const sd_conn *c)
 {
     if (w->written >= w->o.limit)
         return true;
+    start(w, out);
     sd_recout_record(w->w, out, c);
     return ++w->written == w->o.limit;
 }
@@ -111,6 +137,7 @@ void sd_connout_end(sd_connout *w, sd_buf *out)
         for (size_t i = 0; i < w->n; i++)
             write_conn(w, out, &w->v[i]);
     }
+    start(w, out);
     sd_recout_end(w->w, out);
 }
 

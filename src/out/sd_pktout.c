@@ -101,10 +101,10 @@ static void origin_text(sd_buf *b, const sd_pkt *p, bool file_part)
 static void header(sd_buf *b, bool csv, bool files)
 {
     if (csv)
-        sd_buf_printf(b, "frame,file,file_frame,rel_time,dir,flags,seq,ack,len,win,notes\n");
+        sd_buf_printf(b, "frame,file,file_frame,rel_time,dir,flags,seq,ack,len,win,analysis\n");
     else
-        sd_buf_printf(b, "%8s %s%11s  %s  %-6s %10s %10s %6s %8s  %snotes\n", "frame", files ? "file_frame " : "",
-                      "time", "dir", "flags", "seq", "ack", "len", "win", files ? "file  " : "");
+        sd_buf_printf(b, "%8s %s%11s  %s  %-6s %10s %10s %6s %8s  %sanalysis\n", "frame", files ? "file_frame " : "",
+                      "rel_time", "dir", "flags", "seq", "ack", "len", "win", files ? "file  " : "");
 }
 
 void sd_pktout_text(sd_buf *b, const sd_conn *c, const sd_pkt *p, int dir, unsigned ta, bool csv,

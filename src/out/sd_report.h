@@ -7,13 +7,11 @@
  *    no external scripts or fonts) with a section per connection: findings
  *    timeline, windowed data-movement features, packet-size histograms with
  *    the model's predicted sizes, the event table with Wireshark filters.
- *  - sd_report_tcp_plot: receive window and ACK number over time of one TCP
- *    connection, retransmissions marked (`strider packets --plot`).
  *
  * Writers only format what the analyzers found (sd_report_conn below);
  * they derive nothing the analysts cannot see in the plots. All inputs are
  * borrowed: the caller keeps ownership, and everything passed to
- * sd_report_text / sd_report_html_add / sd_report_tcp_plot may be freed when
+ * sd_report_text / sd_report_html_add may be freed when
  * the call returns (the HTML writer renders each section immediately). */
 #ifndef SD_REPORT_H
 #define SD_REPORT_H
@@ -136,35 +134,5 @@ int sd_report_html_write(sd_report_html *h, const char *path);
 /* Same, into a buffer (tests). */
 void sd_report_html_render(sd_report_html *h, sd_buf *out);
 void sd_report_html_free(sd_report_html *h);
-
-/* One TCP packet for the window/ACK plot (relative numbers as
- * `strider packets` prints them). */
-typedef struct sd_report_pkt {
-    uint64_t frame;
-    sd_ts ts;
-    uint8_t dir;                  /* SD_DIR_ORIG / SD_DIR_RESP */
-    uint8_t flags;                /* TCP flags */
-    bool has_ack;
-    uint32_t len;                 /* payload bytes */
-    uint32_t seq, ack;            /* relative */
-    uint64_t win;                 /* scaled receive window */
-    unsigned ta;                  /* SD_TA_* analysis bits (sd_tcp.h) */
-} sd_report_pkt;
-
-/* Appends the TCP plot of one connection: an <svg> document if html is
- * false, else a whole self-contained HTML page. Packets outside the zoom
- * range of o (may be NULL) are left out. */
-void sd_report_tcp_plot(sd_buf *b, const sd_conn *c, const sd_report_pkt *p, size_t n, const sd_report_opts *o,
-                        bool html);
-
-/* The packets of one connection kept for its TCP plot (`packets --plot`). */
-typedef struct sd_report_tcp sd_report_tcp;
-sd_report_tcp *sd_report_tcp_new(void);
-/* One packet of c (the connection as last seen sizes the axes). */
-void sd_report_tcp_add(sd_report_tcp *t, const sd_conn *c, const sd_pkt *p, int dir, unsigned ta);
-/* Writes the plot to path: SVG if it ends in ".svg", else a whole HTML
- * page; 0, or -1 with errno set. */
-int sd_report_tcp_write(const sd_report_tcp *t, const char *path, const sd_report_opts *o);
-void sd_report_tcp_free(sd_report_tcp *t);
 
 #endif

@@ -1,8 +1,7 @@
-/* sd_report_html: the self-contained HTML report and the TCP plot's page
+/* sd_report_html: the self-contained HTML report
  * (see sd_report.h); the SVG plots in them are sd_report_plot.c's. */
 #include "sd_report_int.h"
 
-#include "../flow/sd_tcp.h"
 #include "sd_outfile.h"
 #include "sd_svg.h"
 
@@ -215,7 +214,7 @@ static void html_header(sd_buf *b, const sd_report_conn *rc)
 static void html_table(sd_buf *b, const sd_report_conn *rc, const sd_event *const *v, size_t n)
 {
     sd_buf_printf(b, "<h3>Events (%zu)</h3><table class=ev><tr><th>frames</th><th>time</th><th>delta</th>"
-                     "<th>leg</th><th>dir</th><th>indicator</th><th>bytes</th><th>note</th><th>Wireshark filter</th></tr>",
+                     "<th>leg</th><th>dir</th><th>kind</th><th>bytes</th><th>note</th><th>Wireshark filter</th></tr>",
                   n);
     sd_ts prev = 0;
     for (size_t i = 0; i < n && i < HTML_MAX_ROWS; i++) {
@@ -423,47 +422,4 @@ int sd_report_html_write(sd_report_html *h, const char *path)
     int rc = sd_outfile_write(path, &b);
     sd_buf_free(&b);
     return rc;
-}
-
-/* ---------------------------------------------------------------- TCP plot */
-
-void sd_report_tcp_plot(sd_buf *b, const sd_conn *c, const sd_report_pkt *p, size_t n, const sd_report_opts *o,
-                        bool html)
-{
-    char ep[2 * SD_ADDR_STRLEN + 32], title[200];
-    sdrp_endpoints(c, SD_DIR_ORIG, ep, sizeof ep);
-    snprintf(title, sizeof title, "tcp.stream %llu %s", (unsigned long long)c->id, ep);
-    double t0 = -1, t1 = 0;
-    size_t nrt = 0;
-    for (size_t i = 0; i < n; i++)
-        if (sdrp_in_zoom(o, p[i].frame)) {
-            double t = sd_ts_sec(p[i].ts - c->start);
-            if (t0 < 0)
-                t0 = t;
-            t1 = t;
-            nrt += (p[i].ta & SD_TA_RETRANS) != 0;
-        }
-    if (t0 < 0)
-        t0 = 0;
-    if (html) {
-        page_begin(b, title);
-        sd_buf_printf(b, "<h1>");
-        esc(b, title);
-        sd_buf_printf(b, "</h1><p class=key><span class=sw style=background:#3a78c8></span>orig &rarr; resp"
-                         "<span class=sw style=background:#e07b2a></span>resp &rarr; orig"
-                         "<span class=sw style=\"border:2px solid #d00\"></span>retransmission (%zu)</p>",
-                      nrt);
-        sdrp_tcp_panel(b, c, p, n, o, false, 0, t0, t1);
-        sdrp_tcp_panel(b, c, p, n, o, true, 0, t0, t1);
-        sd_buf_printf(b, "<pre id=result></pre><script>%s</script></body></html>\n", JS);
-        return;
-    }
-    sd_buf_printf(b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<svg xmlns=\"http://www.w3.org/2000/svg\" "
-                     "width=\"1000\" height=\"630\" viewBox=\"0 0 1000 630\"><style>%s</style><text x=\"10\" y=\"18\">",
-                  CSS);
-    esc(b, title);
-    sd_buf_printf(b, " (window above, ACK below; red x = retransmission, %zu)</text>", nrt);
-    sdrp_tcp_panel(b, c, p, n, o, false, 26, t0, t1);
-    sdrp_tcp_panel(b, c, p, n, o, true, 328, t0, t1);
-    sd_buf_printf(b, "</svg>\n");
 }

@@ -1,6 +1,6 @@
 /* Internal to the report modules of src/out: sd_report.c (what the
  * reports share), sd_report_text.c (terminal), sd_report_html.c (the HTML
- * report and the TCP plot's page) and sd_report_plot.c (their SVG plots).
+ * report) and sd_report_plot.c (their SVG plots).
  * Not part of the library API. */
 #ifndef SD_REPORT_INT_H
 #define SD_REPORT_INT_H
@@ -44,7 +44,5 @@ void sdrp_html_timeline(sd_buf *b, const sd_report_conn *rc, const sd_event *con
 /* ---- sd_report_plot.c ---- */
 void sdrp_html_datamove(sd_buf *b, const sd_report_conn *rc, const sd_report_opts *o);
 void sdrp_html_hist(sd_buf *b, const sd_report_conn *rc, bool client);
-void sdrp_tcp_panel(sd_buf *b, const sd_conn *c, const sd_report_pkt *p, size_t n, const sd_report_opts *o,
-                    bool ack, double y0px, double t0, double t1);
 
 #endif

@@ -356,7 +356,7 @@ static void ov_across(const sdrp_over *v, sd_buf *b)
         sd_buf_printf(b, ", %llu logged in</li>", (unsigned long long)k->success);
     }
     sd_buf_printf(b, "</ul><details%s><summary>per client (%zu%s)</summary><table class=ev><tr><th>first frames</th>"
-                     "<th>indicator</th><th>client</th><th>note</th><th>Wireshark filter</th></tr>",
+                     "<th>kind</th><th>client</th><th>note</th><th>Wireshark filter</th></tr>",
                   v->nacross <= OV_OPEN_CAMPAIGNS ? " open" : "", v->nacross,
                   v->nacross > OV_MAX_CAMPAIGNS ? "; the first rows" : "");
     sd_buf_append(b, v->across.p, v->across.len);

@@ -1,18 +1,13 @@
 /* sd_report_plot: the SVG plots of the HTML report (data movement, record
- * sizes; the findings timeline is sd_report_tl.c's) and the TCP plot's
- * panels (see sd_report.h). */
+ * sizes; the findings timeline is sd_report_tl.c's) (see sd_report.h). */
 #include "sd_report_int.h"
 
-#include "../flow/sd_tcp.h"
 #include "sd_svg.h"
 
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
-/* Plots draw at most this many points per line: more are invisible at
- * 1000 pixels and would only make the file big. */
-#define MAX_LINE_POINTS 1500u
 /* Histogram range in bytes (larger sizes go to one overflow bin). */
 #define HIST_CAP 512u
 
@@ -239,67 +234,4 @@ void sdrp_html_hist(sd_buf *b, const sd_report_conn *rc, bool client)
     sd_svg_end(&s);
     sd_buf_printf(b, "</div>");
     free(cnt);
-}
-
-/* ---------------------------------------------------------------- TCP plot */
-
-/* One panel of the TCP plot (its page is sd_report_html.c's): the scaled
- * window, or the ACK number, over time per direction. */
-void sdrp_tcp_panel(sd_buf *b, const sd_conn *c, const sd_report_pkt *p, size_t n, const sd_report_opts *o,
-                    bool ack, double y0px, double t0, double t1)
-{
-    double *x = sd_calloc(n ? n : 1, sizeof *x), *y = sd_calloc(n ? n : 1, sizeof *y);
-    double ymax = 1;
-    for (size_t i = 0; i < n; i++)
-        if (sdrp_in_zoom(o, p[i].frame)) {
-            double v = ack ? (double)p[i].ack : (double)p[i].win;
-            if (ack && (p[i].ta & SD_TA_RETRANS))
-                v = (double)p[i].seq;
-            if (v > ymax && (!ack || p[i].has_ack || (p[i].ta & SD_TA_RETRANS)))
-                ymax = v;
-        }
-    sd_svg s;
-    char id[48], attrs[64];
-    snprintf(id, sizeof id, "%s", ack ? "ack" : "win");
-    snprintf(attrs, sizeof attrs, "y=\"%.0f\" data-plot=\"%s\"", y0px, ack ? "tcp-ack" : "tcp-win");
-    sd_svg_begin(&s, b, 1000, 300, id, attrs);
-    s.left = 70;
-    sd_svg_range(&s, t0, t1 > t0 ? t1 : t0 + 1, 0, ymax * 1.05);
-    sd_svg_axes(&s, "time since connection start (s)", ack ? "relative ACK; x = seq of a retransmission" : "scaled receive window", 10, 5);
-    for (int d = 0; d < 2; d++) {
-        size_t k = 0;
-        for (size_t i = 0; i < n; i++) {
-            if (p[i].dir != d || !sdrp_in_zoom(o, p[i].frame) || (ack && !p[i].has_ack))
-                continue;
-            if (!ack && (p[i].flags & 0x04)) /* RST: the window means nothing */
-                continue;
-            x[k] = sd_ts_sec(p[i].ts - c->start);
-            y[k] = ack ? (double)p[i].ack : (double)p[i].win;
-            k++;
-        }
-        /* thin very long series: every e-th point plus the last */
-        size_t every = k > MAX_LINE_POINTS * 4 ? k / (MAX_LINE_POINTS * 4) + 1 : 1, m = 0;
-        for (size_t i = 0; i < k; i += every) {
-            x[m] = x[i];
-            y[m] = y[i];
-            m++;
-        }
-        if (k && (k - 1) % every) {
-            x[m] = x[k - 1];
-            y[m] = y[k - 1];
-            m++;
-        }
-        sd_svg_line(&s, x, y, m, true, d ? "l1" : "l0");
-    }
-    for (size_t i = 0; i < n; i++)
-        if ((p[i].ta & SD_TA_RETRANS) && sdrp_in_zoom(o, p[i].frame)) {
-            char t[128];
-            snprintf(t, sizeof t, "retransmission: frame %llu, %s, seq %u, len %u", (unsigned long long)p[i].frame,
-                     p[i].dir ? "resp->orig" : "orig->resp", p[i].seq, p[i].len);
-            double yv = ack ? (double)p[i].seq : (double)p[i].win;
-            sd_svg_marker(&s, sd_ts_sec(p[i].ts - c->start), sd_svg_py(&s, yv), SD_SVG_CROSS, "rt", t);
-        }
-    sd_svg_end(&s);
-    free(x);
-    free(y);
 }

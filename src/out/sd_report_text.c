@@ -2,6 +2,8 @@
 #include "sd_report_int.h"
 #include "sd_text.h"
 
+#include "../common/sd_origin.h"
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -183,7 +185,7 @@ static void text_summary(tx *t, const sd_event *const *v, size_t n)
 #define TW_BYTES 6
 #define TW_FIXED (TW_FRAMES + 1 + TW_TIME + 1 + TW_DELTA + 1 + 3 + 1 + 2 + 1 + TW_KIND + 1 + TW_BYTES + 2)
 
-static void text_note(tx *t, const char *note, size_t w)
+static void text_note(tx *t, const char *note, size_t w, size_t indent)
 {
     size_t n = strlen(note);
     bool firstl = true;
@@ -199,7 +201,7 @@ static void text_note(tx *t, const char *note, size_t w)
                 }
         }
         if (!firstl)
-            sd_buf_printf(t->b, "\n%*s", TW_FIXED + 2, "");
+            sd_buf_printf(t->b, "\n%*s", (int)indent, "");
         sd_buf_append(t->b, note, take);
         note += take;
         n -= take;
@@ -211,15 +213,53 @@ static void text_note(tx *t, const char *note, size_t w)
     }
 }
 
+/* Merged inputs: the width of the file column, the longest file name of
+ * the rows (0: one file, no file columns; "-" for a frame past the merge
+ * map's cap). */
+static size_t files_width(const sd_event *const *v, size_t n)
+{
+    size_t w = 0;
+    bool any = false;
+    for (size_t i = 0; i < n; i++) {
+        const char *f;
+        uint64_t ff;
+        if (sd_origin(v[i]->frame, &f, &ff)) {
+            any = true;
+            w = strlen(f) > w ? strlen(f) : w;
+        }
+    }
+    return any ? (w > 4 ? w : 4) : 0;
+}
+
+/* With merged inputs a row's frame within its file after its frame, and
+ * its file before the note (as `strider packets`): Wireshark opens a file. */
+static void text_origin(tx *t, uint64_t frame, size_t fw, bool file_part)
+{
+    const char *f = "-";
+    uint64_t ff;
+    bool known = sd_origin(frame, &f, &ff);
+    if (file_part) {
+        sd_text_puts(t->b, f); /* a path given by the user, still terminal-safe */
+        sd_buf_printf(t->b, "%*s", (int)(fw + 2 - (strlen(f) < fw ? strlen(f) : fw)), "");
+    } else if (known)
+        sd_buf_printf(t->b, "%10llu ", (unsigned long long)ff);
+    else
+        sd_buf_printf(t->b, "%10s ", "-");
+}
+
 static void text_table(tx *t, const sd_report_conn *rc, const sd_event *const *v, size_t n, unsigned width)
 {
     if (!n)
         return;
-    size_t nw = width > TW_FIXED + 12 ? width - TW_FIXED - 2 : 10;
+    size_t fw = files_width(v, n), fixed = TW_FIXED + (fw ? 11 + fw + 2 : 0);
+    size_t nw = width > fixed + 12 ? width - fixed - 2 : 10;
     sd_buf_printf(t->b, "\n  ");
     tx_on(t, "1");
-    sd_buf_printf(t->b, "%*s %*s %*s %-3s %-2s %-*s %*s  %s", TW_FRAMES, "frame", TW_TIME, "time", TW_DELTA, "delta",
-                  "leg", "", TW_KIND, "indicator", TW_BYTES, "bytes", "note");
+    sd_buf_printf(t->b, "%*s %s%*s %*s %-3s %-2s %-*s %*s  ", TW_FRAMES, "frame", fw ? "file_frame " : "", TW_TIME,
+                  "rel_time", TW_DELTA, "delta", "leg", "", TW_KIND, "kind", TW_BYTES, "bytes");
+    if (fw)
+        sd_buf_printf(t->b, "%-*s  ", (int)fw, "file");
+    sd_buf_printf(t->b, "note");
     tx_off(t);
     sd_buf_printf(t->b, "\n");
     sd_ts prev = 0;
@@ -242,7 +282,10 @@ static void text_table(tx *t, const sd_report_conn *rc, const sd_event *const *v
         char raw[256];
         sdrp_ev_note(e, raw, sizeof raw);
         sd_text_safe(raw, note, sizeof note); /* fields may come from the capture */
-        sd_buf_printf(t->b, "  %*s %*s %*s ", TW_FRAMES, fr, TW_TIME, tm, TW_DELTA, dl);
+        sd_buf_printf(t->b, "  %*s ", TW_FRAMES, fr);
+        if (fw)
+            text_origin(t, e->frame, fw, false);
+        sd_buf_printf(t->b, "%*s %*s ", TW_TIME, tm, TW_DELTA, dl);
         if (e->leg != SD_LEG_FORWARD)
             tx_on(t, "35");
         sd_buf_printf(t->b, "%-3s", sdrp_leg_short(e->leg));
@@ -253,7 +296,9 @@ static void text_table(tx *t, const sd_report_conn *rc, const sd_event *const *v
         sd_buf_printf(t->b, "%-*s", TW_KIND, kind);
         tx_off(t);
         sd_buf_printf(t->b, " %*s  ", TW_BYTES, by);
-        text_note(t, note, nw);
+        if (fw)
+            text_origin(t, e->frame, fw, true);
+        text_note(t, note, nw, fixed + 2);
         sd_buf_printf(t->b, "\n");
     }
 }

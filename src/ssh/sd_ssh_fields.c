@@ -239,8 +239,9 @@ static void g_auth_banner(const void *r, sd_fval *v) { SUMMARY_ONLY; sd_fv_b(v, 
 static void g_keystrokes(const void *r, sd_fval *v) { SUMMARY_ONLY; sd_fv_u(v, SU(r)->keystrokes); }
 
 /* Rows of a role's field: both roles in turn (BOTH), or one (CLIENT,
- * SERVER) where the record keeps a role's fields together. CSV_ONLY rows
- * are optional: the CSV's flat forms, not in the JSON record. */
+ * SERVER) where the record keeps a role's fields together. Optional rows
+ * (the last argument true) are the CSV's flat forms, not in the JSON
+ * record; the CSV names everything else as the JSON does. */
 #define ROLE(role, name, key, doc, opt) { #role "_" key, doc " (" #role ")", g_##role##_##name, opt }
 #define BOTH(name, doc) ROLE(client, name, #name, doc, false), ROLE(server, name, #name, doc, false)
 #define STATS(role)                                                                              \
@@ -249,7 +250,6 @@ static void g_keystrokes(const void *r, sd_fval *v) { SUMMARY_ONLY; sd_fv_u(v, S
     ROLE(role, sizes_uncounted, "sizes_uncounted", "records whose size found the size table full", false), \
     ROLE(role, ipt_mean, "ipt_mean_s", "mean time between records, s", false),                   \
     ROLE(role, ipt_median, "ipt_median_s", "median time between records, s", false)
-#define CSV_ONLY(name, doc, get) { name, doc " (CSV)", get, true }
 
 static const sd_field FIELDS[] = {
     { "ts", "start, epoch seconds", g_ts, false },
@@ -270,8 +270,11 @@ static const sd_field FIELDS[] = {
     { "compression_alg", "negotiated compression, client to server", g_comp, false },
     { "kex_alg", "negotiated key exchange", g_kex, false },
     { "host_key_alg", "negotiated host key algorithm", g_hostkey_alg, false },
+    { "host_key_fingerprint", "host key SHA-256 fingerprint, SHA256:base64 (as Zeek's ssh.log)", g_host_key_sha256,
+      false },
     { "host_key", "host key fingerprint, MD5 colon hex (as Zeek)", g_host_key, false },
-    { "host_key_sha256", "host key fingerprint, as ssh-keygen -l", g_host_key_sha256, false },
+    { "host_key_sha256", "the same (strider's name before Zeek's; kept for existing consumers)", g_host_key_sha256,
+      false },
     { "host_key_type", "key type inside the host key blob", g_host_key_type, false },
     { "host_key_frame", "frame of the KEX reply carrying the host key", g_host_key_frame, false },
     { "hasshVersion", "HASSH method version (as Zeek's hassh package)", g_hassh_version, false },
@@ -304,10 +307,6 @@ static const sd_field FIELDS[] = {
     { "reverse_provisioned", "a reverse (-R) forward was set up (inference)", g_reverse, false },
     { "auth_banner", "the server sent an authentication banner (inference)", g_auth_banner, false },
     { "keystrokes", "keystrokes inferred (inference)", g_keystrokes, false },
-    CSV_ONLY("orig_h", "originator address", g_orig_h),
-    CSV_ONLY("orig_p", "originator port", g_orig_p),
-    CSV_ONLY("resp_h", "responder address", g_resp_h),
-    CSV_ONLY("resp_p", "responder port", g_resp_p),
     ROLE(client, mode_size, "mode_size", "most frequent record size (CSV)", true),
     ROLE(client, mode_count, "mode_count", "records of that size (CSV)", true),
     ROLE(server, mode_size, "mode_size", "most frequent record size (CSV)", true),
@@ -321,5 +320,6 @@ const sd_fieldset sd_ssh_fields = { FIELDS, SD_ARRAY_LEN(FIELDS), NULL };
     "_sizes_uncounted," #role "_ipt_mean_s," #role "_ipt_median_s"
 
 const char *const sd_ssh_csv_columns =
-    "uid,stream,orig_h,orig_p,resp_h,resp_p,client,server,cipher_alg,mac_alg,kex_alg,host_key_alg,outcome"
+    "uid,stream,id.orig_h,id.orig_p,id.resp_h,id.resp_p,client,server,cipher_alg,mac_alg,kex_alg,host_key_alg,"
+    "host_key_fingerprint,outcome"
     CSV_STATS(client) CSV_STATS(server);

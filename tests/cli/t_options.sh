@@ -203,7 +203,7 @@ for s in 0 1; do
     [ -n "$alone" ] && [ "$got" = "$alone" ] || bad "merged packets -n $s JSON: file_frame $got, alone $alone"
     [ "$(grep -c . "$out/p.json")" = "$(grep -c '"file_frame"' "$out/p.json")" ] || bad "merged packets -n $s: a row without file_frame"
     "$STRIDER" packets -n "$s" --csv "$D" "$out/shifted.pcap" > "$out/p.csv"
-    head -n 1 "$out/p.csv" | grep -qx 'frame,file,file_frame,rel_time,dir,flags,seq,ack,len,win,notes' || bad "packets CSV header"
+    head -n 1 "$out/p.csv" | grep -qx 'frame,file,file_frame,rel_time,dir,flags,seq,ack,len,win,analysis' || bad "packets CSV header"
     [ "$(csvff "$out/p.csv" 3)" = "$alone" ] || bad "merged packets -n $s CSV: file_frame $(csvff "$out/p.csv" 3)"
     [ "$(csvff "$out/p.csv" 2 | tr ' ' '\n' | sort -u | grep .)" = "$f" ] || bad "merged packets -n $s CSV: file column"
     got=$("$STRIDER" packets -n "$s" "$D" "$out/shifted.pcap" | tail -n +2 | awk '{ print $2 }' | tr '\n' ' ')
@@ -214,6 +214,28 @@ done
 "$STRIDER" packets -n 0 -j "$D" | grep -q '"file' && bad "one file: packets JSON with file"
 "$STRIDER" packets -n 0 "$D" | head -n 1 | grep -q 'file' && bad "one file: packets text with file columns"
 "$STRIDER" packets -n 0 --csv "$D" | tail -n +2 | cut -d, -f2,3 | grep -vqx ',' && bad "one file: packets CSV with a file"
+
+# text tables with merged inputs: each ssh event row and each conns row
+# names its file and its frame there (the frames of that file read alone);
+# with one file the tables are unchanged
+"$STRIDER" ssh "$D" "$out/shifted.pcap" > "$out/m.txt"
+"$STRIDER" ssh "$D" > "$out/1.txt"
+grep -q 'file_frame' "$out/1.txt" && bad "one file: ssh text with file columns"
+evalone=$("$STRIDER" ssh -j "$D" | grep '"type":"event"' | grep -o '"frame":[0-9]*' | cut -d: -f2 | sort -n | tr '\n' ' ')
+grep -Eq '^ +frame file_frame +rel_time +delta leg +kind +bytes +file +note$' "$out/m.txt" ||
+    bad "merged ssh text: header $(grep -m1 ' frame ' "$out/m.txt")"
+for f in "$D" "$out/shifted.pcap"; do
+    got=$(grep -F "  $f  " "$out/m.txt" | awk '{ print $2 }' | sort -n | tr '\n' ' ')
+    [ -n "$evalone" ] && [ "$got" = "$evalone" ] || bad "merged ssh text, $f: file_frame $got, alone $evalone"
+done
+"$STRIDER" conns "$D" "$out/shifted.pcap" > "$out/c.txt"
+head -n 1 "$out/c.txt" | grep -Eq ' file +file_first_frame$' || bad "merged conns text: header $(head -n 1 "$out/c.txt")"
+first=$("$STRIDER" conns -j "$D" | grep -o '"first_frame":[0-9]*' | cut -d: -f2)
+for f in "$D" "$out/shifted.pcap"; do
+    got=$(grep -F "  $f " "$out/c.txt" | awk '{ print $NF }')
+    [ -n "$first" ] && [ "$got" = "$first" ] || bad "merged conns text, $f: file_first_frame $got, alone $first"
+done
+"$STRIDER" conns "$D" | head -n 1 | grep -q 'file' && bad "one file: conns text with file columns"
 
 # the same file twice (by another name) is said, once
 "$STRIDER" conns "$D" "$REPO/samples/../samples/demo.pcap" 2> "$out/e" > /dev/null

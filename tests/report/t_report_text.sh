@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # The terminal report: golden files on the demo capture and on ja4's
 # ssh-r.pcap (synthetic events: the writer alone; real events when the
-# inference is linked), colour only when asked, zoom, width; and the TCP
-# plot of `strider packets --plot` (well-formed SVG, one mark per
-# retransmission tshark reports). UPDATE=1 rewrites the expected files.
+# inference is linked), colour only when asked, zoom, width (the TCP plot
+# of `strider packets --plot`: tests/cli/t_tsgraph.sh). UPDATE=1 rewrites
+# the expected files.
 set -u
 . "$(dirname "$0")/lib_report.sh"
 build_demo
@@ -38,34 +38,6 @@ printf '%s' "$plain" | grep -q $'\033' && { echo "FAIL escape codes in plain out
 wide=$(printf '%s\n' "$plain" | awk 'length > 100' | head -3)
 [ -n "$wide" ] && { echo "FAIL lines over 100 columns:"; echo "$wide"; fail=1; }
 
-# TCP plot: a capture with four retransmissions (frames 6-9, as tshark says).
-TS=$SHARED/captures/tcpsession/data/100.1.1.105-and-100.1.21.181-and-100.1.29.36-sessions.pcap
-if [ -f "$TS" ]; then
-    before=$("$STRIDER" packets --stream 0 "$TS")
-    with=$("$STRIDER" packets --stream 0 --plot "$OUT/tcp_plot.svg" "$TS")
-    [ "$before" = "$with" ] || { echo "FAIL --plot changed the table"; fail=1; }
-    "$STRIDER" packets --stream 0 --plot "$OUT/tcp_plot.html" "$TS" > /dev/null || { echo "FAIL html plot"; fail=1; }
-    want=4
-    if command -v tshark > /dev/null; then
-        want=$(tshark -r "$TS" -Y 'tcp.stream eq 0 && tcp.analysis.retransmission' 2>/dev/null | wc -l)
-    fi
-    /usr/bin/python3 - "$OUT/tcp_plot.svg" "$want" <<'PY' || fail=1
-import sys, xml.etree.ElementTree as ET
-t = ET.parse(sys.argv[1])           # well-formed XML or it raises
-ns = '{http://www.w3.org/2000/svg}'
-panels = {s.get('id'): s for s in t.getroot().iter(ns + 'svg') if s.get('id')}
-want = int(sys.argv[2])
-for p in ('win', 'ack'):
-    n = sum(1 for e in panels[p].iter() if 'rt' in (e.get('class') or '').split())
-    if n != want:
-        print('FAIL panel %s: %d retransmission marks, tshark says %d' % (p, n, want)); sys.exit(1)
-print('tcp plot: %d retransmission marks per panel (tshark: %d)' % (want, want))
-PY
-    # zoom: frames 1-7 hold two of them
-    "$STRIDER" packets --stream 0 -z 1-7 --plot "$OUT/tcp_plot_zoom.svg" "$TS" > /dev/null
-    n=$(grep -o 'class="mk rt"' "$OUT/tcp_plot_zoom.svg" | wc -l)
-    [ "$n" = 4 ] || { echo "FAIL zoomed plot has $n marks, want 4 (2 per panel)"; fail=1; }
-fi
 # -w/-s: the HTML data-movement plot bins bytes per direction by the -w
 # window (2 s here): every bar's record count and bytes are recomputed here
 # from the record stream itself, and every record is in exactly one bar.

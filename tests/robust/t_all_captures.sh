@@ -41,7 +41,7 @@ for f in "${caps[@]}"; do
     check "0" conns -q "$f"
     check "0" conns -q --json "$f"
     check "0" summary -q "$f"
-    check "0 1" packets -q --stream 0 "$f"
+    check "0 1" packets -q --stream 0 --dir both --plot "$work/plot.svg" "$f"
     check "0" conns -q -R --json "$f"
     check "0 1" follow -q --stream 0 --json "$f"
     if has_cmd ssh; then check "0 1" ssh -m -q "$f"; check "0 1" ssh -q "$f"; fi
@@ -50,6 +50,7 @@ done
 for f in "${hostile[@]}"; do
     check "0 1" conns "$f"
     check "0 1" summary "$f"
+    check "0 1" packets --stream 0 --plot "$work/plot.html" "$f"
     if has_cmd ssh; then check "0 1" ssh "$f"; fi
     if has_cmd extract; then rm -rf "$work/x"; check "0 1" extract -o "$work/x" "$f"; fi
 done

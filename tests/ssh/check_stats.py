@@ -70,7 +70,7 @@ def check_csv(strider, pcap, dirs):
                          check=True).stdout.splitlines()
     errs = []
     for row in csv.DictReader(out):
-        for who, key in (("client", (row["orig_p"], row["resp_p"])), ("server", (row["resp_p"], row["orig_p"]))):
+        for who, key in (("client", (row["id.orig_p"], row["id.resp_p"])), ("server", (row["id.resp_p"], row["id.orig_p"]))):
             sizes = [r[1] for r in dirs[key]]
             top = sorted(Counter(sizes).items(), key=lambda kv: (-kv[1], kv[0]))[0]
             got = (int(row[who + "_enc_records"]), int(row[who + "_enc_bytes"]),

@@ -83,7 +83,7 @@ t "--kinds keystroke keeps only keystrokes" \
 t "ssh --records --csv: exit 2" "$?" 2
 t "ssh -m --csv: a header and one row per connection" \
     "$("$STRIDER" ssh -m --csv "$REPO/samples/demo.pcap" | awk -F, 'NR == 1 { print $1, NF } END { print NR - 1 }' | tr '\n' ' ')" \
-    "uid 27 $("$STRIDER" ssh -m --json "$REPO/samples/demo.pcap" | grep -c '"type":"ssh"') "
+    "uid 28 $("$STRIDER" ssh -m --json "$REPO/samples/demo.pcap" | grep -c '"type":"ssh"') "
 # extract --force into a directory with a hard link planted under an output
 # name: the linked file outside keeps its bytes (the name is unlinked, then
 # created), the output is written

@@ -30,11 +30,11 @@ static void test_names_unique_and_csv_known(void **st)
     const sd_field *sel[96];
     char err[96] = "";
     int n = sd_fields_select(&sd_ssh_fields, sd_ssh_csv_columns, sel, 96, err, sizeof err);
-    assert_int_equal(n, 27);
+    assert_int_equal(n, 28);
     sd_buf b = { 0 };
     sd_sshout_meta_csv_header(&b);
     assert_string_equal(strchr(text(&b), '\n'), "\n"); /* one line */
-    assert_int_equal(strncmp((char *)b.p, "uid,stream,orig_h,", 18), 0);
+    assert_int_equal(strncmp((char *)b.p, "uid,stream,id.orig_h,", 21), 0);
     sd_buf_free(&b);
 }
 

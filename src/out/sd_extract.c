@@ -2,6 +2,7 @@
 
 #include "../analyze/sd_filesig.h"
 #include "sd_json.h"
+#include "sd_markout.h"
 #include "sd_names.h"
 
 #include <stdbool.h>
@@ -329,6 +330,25 @@ static uint64_t dir_chunk(sd_extract *x, const sd_conn *c, xsess *s, int dir, co
     return off;
 }
 
+/* Before the next object of the transcript's "chunks" array: the
+ * transcript exists, the previous object ends with ",\n". */
+static void tr_next(sd_extract *x, const sd_conn *c, xsess *s)
+{
+    if (!s->tr)
+        tr_start(x, c, s);
+    if (s->nchunks++)
+        sd_buf_append(&x->b, ",\n", 2);
+}
+
+/* A marker object (sd_markout's, as follow --json writes it) ends with
+ * '\n'; in the array the separator ends the line instead. */
+static void tr_marker_done(sd_extract *x, xsess *s)
+{
+    if (x->b.len && x->b.p[x->b.len - 1] == '\n')
+        x->b.len--;
+    tr_append(x, s);
+}
+
 static void x_chunk(void *ctx, sd_conn *c, void *st, int dir, const sd_chunk *ch)
 {
     sd_extract *x = ctx;
@@ -342,12 +362,9 @@ static void x_chunk(void *ctx, sd_conn *c, void *st, int dir, const sd_chunk *ch
     uint64_t file_off = dir_chunk(x, c, s, dir, ch);
     if (x->o.flows_only)
         return;
-    if (!s->tr)
-        tr_start(x, c, s);
     if (ch->kind != SD_CHUNK_GAP && !in_file && ch->data)
         d->inlined += SD_MIN((size_t)ch->len, x->o.payload_max);
-    if (s->nchunks++)
-        sd_buf_append(&x->b, ",\n", 2);
+    tr_next(x, c, s);
     sd_chunk_json_ex(&x->b, dir, ch, x->o.payload_max, in_file ? &file_off : NULL);
     tr_append(x, s);
 }
@@ -471,7 +488,8 @@ static void x_conn_end(void *ctx, sd_conn *c, void *st)
     x->st.sig_sessions += s->sig_total > 0;
     x->st.overlaps += s->d[0].incons + s->d[1].incons;
     x->st.unchecked_bytes += c->d[0].unchecked_bytes + c->d[1].unchecked_bytes;
-    if (!x->o.flows_only && (s->seen || x->o.all))
+    /* s->tr: a marker may have started the transcript before any chunk */
+    if (!x->o.flows_only && (s->seen || s->tr || x->o.all))
         write_records(x, c, s);
     else
         for (int dir = 0; dir < 2; dir++)
@@ -505,8 +523,28 @@ sd_extract *sd_extract_new(const sd_extract_opts *o, sd_filesink *sink)
  * delivered (no chunk is flagged then): counted in the index. */
 static void x_incons(void *ctx, sd_conn *c, void *st, int dir, const sd_reasm_inconsistency *i)
 {
+    sd_extract *x = ctx;
     xsess *s = st;
     s->d[dir].incons++;
+    if (x->o.flows_only)
+        return;
+    /* in place among the chunks, as follow --json shows it */
+    tr_next(x, c, s);
+    sd_overlap_json(&x->b, dir, i);
+    tr_marker_done(x, s);
+}
+
+/* An urgent byte (counted in the index from the reassembler's totals):
+ * marked in place in the transcript, as follow --json does. */
+static void x_urgent(void *ctx, sd_conn *c, void *st, int dir, const sd_reasm_urgent *u)
+{
+    sd_extract *x = ctx;
+    xsess *s = st;
+    if (x->o.flows_only)
+        return;
+    tr_next(x, c, s);
+    sd_urgent_json(&x->b, dir, u);
+    tr_marker_done(x, s);
 }
 
 int sd_extract_attach(sd_extract *x, sd_engine *e)
@@ -516,7 +554,7 @@ int sd_extract_attach(sd_extract *x, sd_engine *e)
         sd_filesig_attach(x->fs, e);
     }
     sd_analyzer a = { .name = "extract", .conn_new = x_conn_new, .chunk = x_chunk,
-                      .inconsistency = x_incons, .conn_end = x_conn_end, .ctx = x };
+                      .inconsistency = x_incons, .urgent = x_urgent, .conn_end = x_conn_end, .ctx = x };
     x->slot = sd_engine_add(e, &a);
     return x->slot;
 }

@@ -21,7 +21,7 @@ import json,sys,os
 d=sys.argv[1]
 for l in open(d+\"/index.jsonl\"):
     s=json.loads(l); t=json.load(open(os.path.join(d,s[\"transcript\"])))
-    assert sum(c[\"len\"] for c in t[\"chunks\"] if c[\"dir\"]==\"orig\" and not c[\"gap\"])==s[\"orig_bytes\"]
+    assert sum(c[\"len\"] for c in t[\"chunks\"] if c[\"dir\"]==\"orig\" and not c.get(\"gap\", True))==s[\"orig_bytes\"]
 " "$w/a"'
 # transcripts against the per-direction files: the first --json-inline
 # bytes of a direction as hex + ASCII, later chunks by file_offset; all

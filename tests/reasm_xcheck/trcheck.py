@@ -26,6 +26,9 @@ for line in open(os.path.join(d, "index.jsonl")):
     pos = {"orig": 0, "resp": 0}
     files = {}
     for ch in t["chunks"]:
+        # overlap and urgent markers sit among the chunks; no bytes of their own
+        if ch.get("overlap") or ch.get("urgent"):
+            continue
         dr = ch["dir"]
         name = s[dr + "_file"]
         if name is None:

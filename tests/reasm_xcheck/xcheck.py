@@ -51,6 +51,9 @@ for line in open(os.path.join(sx, "index.jsonl")):
         t = json.load(open(os.path.join(sx, s["transcript"])))
         files = {}
         for ch in t["chunks"]:
+            # overlap and urgent markers sit among the chunks; no bytes of their own
+            if ch.get("overlap") or ch.get("urgent"):
+                continue
             if ch["gap"]:
                 continue
             d = 0 if ch["dir"] == "orig" else 1

@@ -26,6 +26,10 @@ t "follow raw: the overlap on stderr, even with -q" "$(cat "$out/ov.err")" \
 rm -rf "$out/ox"; "$STRIDER" extract -q -o "$out/ox" "$O1" 2> "$out/ox.err"
 t "extract says it on stderr, even with -q" "$(cat "$out/ox.err")" \
     "strider extract: 1 overlap(s) with different bytes (index: *_inconsistent), 0 retransmitted bytes older than the overlap history not compared (--overlap-memcap)"
+ovj() { grep -o '{"dir":"[a-z]*","overlap":true[^}]*}' "$@"; }
+t "extract's transcript: the overlap object, as follow --json" \
+    "$(ovj "$out"/ox/*.json | grep -c '"old_frame":5,"new_frame":6,.*"old_hex":"474f4f44","new_hex":"4556494c"')/$(ovj "$out"/ox/*.json)" \
+    "1/$("$STRIDER" follow -n 0 --json "$O1" | ovj)"
 cj=$("$STRIDER" conns -R --json "$O1")
 t "extract index = conns -R (bytes)" "$(grep -o '"orig_inconsistent_bytes":[0-9]*' "$out/ox/index.jsonl")" "$(echo "$cj" | grep -o '"orig_inconsistent_bytes":[0-9]*')"
 t "extract index = conns -R (overlaps)" "$(grep -o '"orig_inconsistent":[0-9]*' "$out/ox/index.jsonl" | cut -d: -f2)" "$(echo "$cj" | grep -o '"inconsistencies":[0-9]*' | cut -d: -f2)"

@@ -22,6 +22,10 @@ t "follow raw: said on stderr, even with -q" "$("$STRIDER" follow -n 0 --raw -q 
 t "follow totals" "$("$STRIDER" follow -n 0 --urgent oob "$U1" | grep -c '^== orig: .*, 1 urgent')" 1
 rm -rf "$out/ux"; "$STRIDER" extract -q --urgent oob -o "$out/ux" "$U1"
 t "extract oob: the file" "$(head -n1 "$out/ux"/*-010.010.010.055.09090 | tr -d '\r')" "GET /malicious HTTP/1.1"
+ugj() { grep -o '{"dir":"[a-z]*","urgent":true[^}]*}' "$@"; }
+t "extract's transcript: the urgent object, as follow --json" \
+    "$(ugj "$out"/ux/*.json | grep -c '"offset":10,"frame":5,"hex":"58","oob":true')/$(ugj "$out"/ux/*.json)" \
+    "1/$("$STRIDER" follow -n 0 --json --urgent oob "$U1" | ugj)"
 t "extract: the index counts it" "$(grep -o '"orig_urgent_bytes":[0-9]*' "$out/ux/index.jsonl")" '"orig_urgent_bytes":1'
 t "conns -R counts it" "$("$STRIDER" conns -R --json "$U2" | grep -o '"orig_urgent_bytes":[0-9]*')" '"orig_urgent_bytes":1'
 "$STRIDER" follow -n 0 --urgent bad "$U1" > /dev/null 2>&1

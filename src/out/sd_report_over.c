@@ -7,6 +7,7 @@
  * 100,000 connections is a few MB of page. */
 #include "sd_report_int.h"
 
+#include "../common/sd_hmap.h"
 #include "sd_json.h"
 #include "sd_svg.h"
 
@@ -101,19 +102,11 @@ static void js_str(sd_buf *b, const char *s)
     sd_buf_free(&t);
 }
 
-static uint32_t hash_str(const char *s)
-{
-    uint32_t h = 2166136261u; /* FNV-1a */
-    for (; *s; s++)
-        h = (h ^ (uint8_t)*s) * 16777619u;
-    return h;
-}
-
 /* The string's index in the page's string table, or inline when full.
  * strs keeps each string once; the slot finds it by comparing. */
 static void put_str(sdrp_over *v, const char *s)
 {
-    uint32_t h = hash_str(s) % INTERN_SLOTS;
+    uint32_t h = (uint32_t)(sd_hash_bytes(s, strlen(s)) % INTERN_SLOTS);
     for (uint32_t k = 0; k < INTERN_SLOTS; k++, h = (h + 1) % INTERN_SLOTS) {
         uint32_t i = v->slot[h];
         if (!i)

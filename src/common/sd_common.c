@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <arpa/inet.h>
@@ -245,6 +246,12 @@ void sd_buf_free(sd_buf *b)
 
 int sd_create_at(int dirfd, const char *name)
 {
+    /* a device or FIFO named on purpose (/dev/null, /dev/full, a pipe) is
+     * written, never unlinked: as root, unlinking /dev/null would break the
+     * machine; O_NOFOLLOW still refuses a symlink */
+    struct stat st;
+    if (fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 && (S_ISCHR(st.st_mode) || S_ISFIFO(st.st_mode)))
+        return openat(dirfd, name, O_WRONLY | O_NOFOLLOW | O_CLOEXEC);
     /* a name already there is unlinked, not truncated: a hard link planted
      * under it keeps its bytes; O_EXCL then fails on one planted in between */
     if (unlinkat(dirfd, name, 0) != 0 && errno != ENOENT)

@@ -60,8 +60,9 @@ void *sd_reallocarray(void *p, size_t n, size_t sz);
 char *sd_strdup(const char *s);
 /* Creates path for writing, never through a link planted there: a name
  * already there (file, symlink or hard link) is unlinked and the file made
- * anew (O_EXCL | O_NOFOLLOW), so no byte goes anywhere but to the new file.
- * NULL with errno set. */
+ * anew (O_EXCL | O_NOFOLLOW), so no byte goes anywhere but to the new file;
+ * a character device or FIFO already there is opened and written, not
+ * unlinked. NULL with errno set. */
 FILE *sd_create(const char *path);
 /* The same relative to a directory descriptor (AT_FDCWD: the working
  * directory); a descriptor open for writing, or -1 with errno set. */

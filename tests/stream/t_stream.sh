@@ -118,5 +118,20 @@ if [ -w /dev/full ]; then
         grep -q "cannot write" "$out/full.err" || { echo "FAIL $args > /dev/full: no message"; fail=1; }
     done
 fi
+# a named output that is a FIFO (or a device such as /dev/null) is written,
+# never unlinked and replaced by a regular file
+rm -f "$out/plot.fifo" "$out/plot.read"
+if mkfifo "$out/plot.fifo"; then
+    timeout 20 cat "$out/plot.fifo" > "$out/plot.read" &
+    reader=$!
+    "$STRIDER" packets --stream 0 --plot "$out/plot.fifo" "$REPO/samples/demo.pcap" > /dev/null 2>&1
+    rc=$?
+    [ -p "$out/plot.fifo" ] || echo 0 > "$out/plot.fifo" 2> /dev/null # let the reader end if the name was replaced
+    wait "$reader"
+    t "--plot FIFO: exit 0" "$rc" 0
+    t "--plot FIFO: still a FIFO" "$([ -p "$out/plot.fifo" ] && echo yes)" yes
+    t "--plot FIFO: the graph went through it" "$(grep -c '</html>' "$out/plot.read")" 1
+    rm -f "$out/plot.fifo" "$out/plot.read"
+fi
 rm -f "$out/scan.pcap" "$out/shred.pcap"
 exit $fail

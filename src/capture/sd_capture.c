@@ -323,6 +323,12 @@ static void src_fill(sd_capture *cap, cap_src *s)
             s->pending = true;
             s->records++;
             s->ts = ts_sat(r.sec, r.nsec, 1, &s->ts_sat);
+            if (r.wire_said < r.caplen) /* a writer's bug or a forged header: said, not hidden */
+                sd_diagf(cap->diag, s->path, s->records,
+                         "captured length %u larger than the original length %u: %u taken for both", r.caplen,
+                         r.wire_said, r.caplen);
+        } else if (rc == SD_PCAP_SKIPPED) { /* one bad pcapng block: said, then read on */
+            sd_diagf(cap->diag, s->path, s->records + 1, "%s", err);
         } else {
             if (rc < 0)
                 sd_diagf(cap->diag, s->path, s->records + 1, "unreadable record (%s); rest of file skipped", err);

@@ -185,6 +185,7 @@ int sd_pcapfile_next(sd_pcapfile *pf, sd_pcaprec *r, char *err, size_t errlen)
     r->nsec = (uint32_t)(ns % SD_NS_PER_SEC);
     r->caplen = cl;
     r->wirelen = wl < cl ? cl : wl;
+    r->wire_said = wl;
     r->linktype = pf->linktype;
     r->iface = 0;
     return 1;

@@ -29,6 +29,7 @@ typedef struct sd_pcaprec {
     uint32_t nsec;
     uint32_t caplen;     /* bytes in data, at most SD_PCAP_MAX_RECORD */
     uint32_t wirelen;    /* >= caplen */
+    uint32_t wire_said;  /* the original length as the file said it: below caplen in a bad record */
     int linktype;        /* LINKTYPE_* of the record's interface */
     uint32_t iface;      /* pcapng: interface, numbered over all sections; classic: 0 */
     const uint8_t *data; /* valid until the next call */
@@ -48,7 +49,10 @@ sd_pcapfile *sd_pcapfile_open_mem(const uint8_t *buf, size_t len, bool *not_pcap
 int sd_pcapfile_linktype(const sd_pcapfile *pf);
 bool sd_pcapfile_is_pcapng(const sd_pcapfile *pf);
 /* 1 = a record, 0 = clean end of file, -1 = a bad or cut record (message
- * in err): the rest of the file is unreadable. */
+ * in err): the rest of the file is unreadable; SD_PCAP_SKIPPED = a pcapng
+ * block whose content is bad but whose length holds (message in err): that
+ * block is lost, the next call reads on. */
+#define SD_PCAP_SKIPPED 2
 int sd_pcapfile_next(sd_pcapfile *pf, sd_pcaprec *r, char *err, size_t errlen);
 FILE *sd_pcapfile_fp(const sd_pcapfile *pf);
 void sd_pcapfile_close(sd_pcapfile *pf); /* closes fp; NULL ok */

@@ -25,6 +25,7 @@
 #define MAX_BIN_RESOL 63
 
 typedef struct ng_iface {
+    bool unusable;   /* its description was bad: its packets are skipped */
     int linktype;
     uint32_t snaplen;
     bool binary;     /* resolution 2^-exp, else 10^-exp */
@@ -88,6 +89,16 @@ static int fail(const sd_pcapng *ng, char *err, size_t errlen, const char *what,
     snprintf(err, errlen, "pcapng block type 0x%x at offset %llu: %s", type,
              (unsigned long long)ng->block_off, what);
     return -1;
+}
+
+/* A block whose framing holds (both lengths agree) but whose content does
+ * not: only that block is lost, as the next one starts where its length
+ * says. Ending the file here would let one bad block hide every packet
+ * after it. */
+static int skip(const sd_pcapng *ng, char *err, size_t errlen, const char *what, uint32_t type)
+{
+    fail(ng, err, errlen, what, type);
+    return SD_PCAP_SKIPPED;
 }
 
 static bool read_n(sd_pcapng *ng, void *p, size_t n)
@@ -190,25 +201,36 @@ static int read_shb(sd_pcapng *ng, uint32_t blen, char *err, size_t errlen)
     return 0;
 }
 
+/* Adds an interface; one whose description is bad is kept as unusable, so
+ * that the ids of the interfaces after it still name the right ones. */
+static void add_iface(sd_pcapng *ng, const ng_iface *ifc)
+{
+    if ((ng->nifs & (ng->nifs - 1)) == 0) /* grow at powers of two */
+        ng->ifs = sd_reallocarray(ng->ifs, ng->nifs ? 2u * ng->nifs : 4u, sizeof *ng->ifs);
+    ng->ifs[ng->nifs++] = *ifc;
+}
+
 static int read_idb(sd_pcapng *ng, uint32_t blen, char *err, size_t errlen)
 {
     const uint8_t *b = ng->buf + 8;
-    if (blen < IDB_MIN)
-        return fail(ng, err, errlen, "interface description shorter than 8 bytes", BT_IDB);
     if (ng->nifs >= SD_PCAPNG_MAX_IFACES)
-        return fail(ng, err, errlen, "more than 65536 interfaces", BT_IDB);
+        return skip(ng, err, errlen, "more than 65536 interfaces: this one is not kept", BT_IDB);
+    ng_iface bad = { .unusable = true, .linktype = -1 };
+    if (blen < IDB_MIN) {
+        add_iface(ng, &bad);
+        return skip(ng, err, errlen, "interface description shorter than 8 bytes", BT_IDB);
+    }
     ng_iface ifc = { .linktype = rd16(ng, b), .snaplen = rd32(ng, b + 4), .exp = 6 };
-    if (!walk_opts(ng, b + IDB_MIN, blen - IDB_MIN, &ifc))
-        return fail(ng, err, errlen, "interface options overrun the block", BT_IDB);
+    bool opts_ok = walk_opts(ng, b + IDB_MIN, blen - IDB_MIN, &ifc);
     if (ifc.exp > (ifc.binary ? MAX_BIN_RESOL : MAX_DEC_RESOL)) {
         char m[64];
         snprintf(m, sizeof m, "time resolution %s-%u not usable", ifc.binary ? "2^" : "10^", ifc.exp);
-        return fail(ng, err, errlen, m, BT_IDB);
+        add_iface(ng, &bad);
+        return skip(ng, err, errlen, m, BT_IDB);
     }
-    if ((ng->nifs & (ng->nifs - 1)) == 0) /* grow at powers of two */
-        ng->ifs = sd_reallocarray(ng->ifs, ng->nifs ? 2u * ng->nifs : 4u, sizeof *ng->ifs);
-    ng->ifs[ng->nifs++] = ifc;
-    return 0;
+    add_iface(ng, &ifc);
+    /* the link type is known: its packets are read, with the options before the bad one */
+    return opts_ok ? 0 : skip(ng, err, errlen, "interface options overrun the block: the ones before kept", BT_IDB);
 }
 
 static uint64_t pow10u(unsigned e)
@@ -260,28 +282,34 @@ static int read_epb(sd_pcapng *ng, uint32_t type, uint32_t blen, sd_pcaprec *r, 
 {
     const uint8_t *b = ng->buf + 8;
     if (blen < EPB_MIN)
-        return fail(ng, err, errlen, "packet block shorter than its 20-byte header", type);
+        return skip(ng, err, errlen, "packet block shorter than its 20-byte header: skipped", type);
     uint32_t id = type == BT_PB ? rd16(ng, b) : rd32(ng, b);
     const ng_iface *ifc = iface_of(ng, id, r);
-    if (!ifc) {
+    if (!ifc || ifc->unusable) {
         char m[96];
-        snprintf(m, sizeof m, "interface %u not described in this section (%u are)", id, ng->nifs - ng->base);
-        return fail(ng, err, errlen, m, type);
+        if (ifc)
+            snprintf(m, sizeof m, "interface %u's description was unusable: packet skipped", id);
+        else
+            snprintf(m, sizeof m, "interface %u not described in this section (%u are): packet skipped", id,
+                     ng->nifs - ng->base);
+        return skip(ng, err, errlen, m, type);
     }
     uint32_t cl = rd32(ng, b + 12), wl = rd32(ng, b + 16);
     if (cl > blen - EPB_MIN || ((cl + 3u) & ~3u) > blen - EPB_MIN) {
         char m[96];
-        snprintf(m, sizeof m, "captured length %u overruns the block (%u bytes)", cl, blen - EPB_MIN);
-        return fail(ng, err, errlen, m, type);
+        snprintf(m, sizeof m, "captured length %u overruns the block (%u bytes): packet skipped", cl,
+                 blen - EPB_MIN);
+        return skip(ng, err, errlen, m, type);
     }
     if (cl > SD_PCAP_MAX_RECORD)
-        return fail(ng, err, errlen, "record longer than 1 MiB", type);
+        return skip(ng, err, errlen, "record longer than 1 MiB: packet skipped", type);
     size_t optat = EPB_MIN + (((size_t)cl + 3) & ~(size_t)3);
     if (!walk_opts(ng, b + optat, blen - optat, NULL))
-        return fail(ng, err, errlen, "packet options overrun the block", type);
+        return skip(ng, err, errlen, "packet options overrun the block: packet skipped", type);
     to_time(ifc, (uint64_t)rd32(ng, b + 4) << 32 | rd32(ng, b + 8), r);
     r->caplen = cl;
     r->wirelen = wl < cl ? cl : wl;
+    r->wire_said = wl;
     r->data = b + EPB_MIN;
     return 1;
 }
@@ -292,21 +320,22 @@ static int read_spb(sd_pcapng *ng, uint32_t blen, sd_pcaprec *r, char *err, size
 {
     const uint8_t *b = ng->buf + 8;
     const ng_iface *ifc = iface_of(ng, 0, r);
-    if (!ifc)
-        return fail(ng, err, errlen, "simple packet block with no interface described", BT_SPB);
+    if (!ifc || ifc->unusable)
+        return skip(ng, err, errlen, "simple packet block with no usable interface: skipped", BT_SPB);
     if (blen < SPB_MIN)
-        return fail(ng, err, errlen, "simple packet block shorter than 4 bytes", BT_SPB);
+        return skip(ng, err, errlen, "simple packet block shorter than 4 bytes: skipped", BT_SPB);
     uint32_t wl = rd32(ng, b), cl = blen - SPB_MIN;
     if (wl < cl)
         cl = wl; /* the rest is padding */
     if (ifc->snaplen && cl > ifc->snaplen)
         cl = ifc->snaplen;
     if (cl > SD_PCAP_MAX_RECORD)
-        return fail(ng, err, errlen, "record longer than 1 MiB", BT_SPB);
+        return skip(ng, err, errlen, "record longer than 1 MiB: packet skipped", BT_SPB);
     r->sec = 0;
     r->nsec = 0;
     r->caplen = cl;
     r->wirelen = wl < cl ? cl : wl;
+    r->wire_said = wl;
     r->data = b + SPB_MIN;
     return 1;
 }

@@ -28,8 +28,8 @@ typedef struct sd_pcapng sd_pcapng;
 
 /* fp is positioned at the start of the file and stays the caller's. */
 sd_pcapng *sd_pcapng_new(FILE *fp);
-/* As sd_pcapfile_next: 1 a record, 0 the end, -1 an error (in err, with
- * the block's file offset). */
+/* As sd_pcapfile_next: 1 a record, 0 the end, -1 an error, SD_PCAP_SKIPPED
+ * a bad block passed over (in err, with the block's file offset). */
 int sd_pcapng_next(sd_pcapng *ng, sd_pcaprec *r, char *err, size_t errlen);
 /* Interfaces seen so far (all sections). */
 uint32_t sd_pcapng_ifaces(const sd_pcapng *ng);

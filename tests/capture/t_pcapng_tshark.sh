@@ -43,7 +43,8 @@ want=$(tshark -r "$tmp/good/multi_le.pcapng" -Y "tcp.port == 22" 2>/dev/null | w
 c=$("$STRIDER" conns --csv --fields id.orig_h,iface "$tmp/good/multi_le.pcapng" 2>/dev/null | tail -n +2 | sort | tr '\n' ' ')
 [ "$c" = "10.0.1.1,0 10.0.2.1,1 10.0.3.1,2 " ] || { echo "FAIL multi_le: connections $c"; fail=1; }
 
-# hostile: each must end the file with a message naming file, frame and offset
+# hostile: each must be said with a message naming file, frame and offset (a
+# block whose lengths hold is passed over, any other fault ends the file)
 while read -r name what; do
     out=$("$dump" "$tmp/h/$name.pcapng" 2>&1 >/dev/null)
     [[ $out == *"$name.pcapng: frame "*"$what"* ]] || { echo "FAIL $name: '$out' lacks '$what'"; fail=1; }

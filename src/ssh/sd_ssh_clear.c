@@ -156,19 +156,43 @@ static void end_line(sd_ssh *s, int dir)
     uint64_t full = d->line_seen - crlf;
     size_t ll = (size_t)SD_MIN(full, (uint64_t)SD_MIN(d->line_len, SD_SSH_MAX_LINE));
     bool banner = ll >= 4 && memcmp(d->line, "SSH-", 4) == 0;
-    if (full > SD_SSH_MAX_LINE && (banner || !d->long_line_noted)) {
+    const char *what = banner ? "identification line" : "line before banner";
+    if (d->long_at) { /* marked when it passed the limit: now its length is known */
+        sd_ssh_anomaly *a = &s->m.anomalies[d->long_at - 1];
+        snprintf(a->detail, sizeof a->detail, "%s of %llu bytes (OpenSSH: %u), cut", what,
+                 (unsigned long long)full, SD_SSH_MAX_LINE);
+    } else if (full > SD_SSH_MAX_LINE && !d->line_over && (banner || !d->long_line_noted)) {
         d->long_line_noted |= !banner;
-        sdp_anomaly(s, dir, SD_SSH_AN_LINE_TOO_LONG, "%s of %llu bytes (OpenSSH: %u), cut",
-                    banner ? "identification line" : "line before banner",
+        sdp_anomaly(s, dir, SD_SSH_AN_LINE_TOO_LONG, "%s of %llu bytes (OpenSSH: %u), cut", what,
                     (unsigned long long)full, SD_SSH_MAX_LINE);
     }
     d->line_len = 0;
     d->line_seen = 0;
     d->line_cr = false;
+    d->line_over = false;
+    d->long_at = 0;
     if (banner)
         parse_banner(s, dir, d->line, ll, crlf);
     else
         prebanner_line(s, dir, d->line, ll);
+}
+
+/* The current line has just passed what OpenSSH reads, before its LF: it
+ * is marked now, as a line that never ends (the stream stops first) would
+ * otherwise go unreported; end_line() gives the mark its full length. */
+static void line_over(sd_ssh *s, int dir)
+{
+    dirst *d = &s->d[dir];
+    bool banner = line_is_banner_prefix(d->line, d->line_len) && d->line_len >= 4;
+    d->line_over = true;
+    if (!banner && d->long_line_noted)
+        return; /* pre-banner lines: once per direction, as in end_line() */
+    d->long_line_noted |= !banner;
+    uint32_t at = s->m.n_anomalies;
+    sdp_anomaly(s, dir, SD_SSH_AN_LINE_TOO_LONG, "%s of more than %u bytes (OpenSSH: %u), no LF seen",
+                banner ? "identification line" : "line before banner", SD_SSH_MAX_LINE, SD_SSH_MAX_LINE);
+    if (s->m.n_anomalies > at)
+        d->long_at = at + 1;
 }
 
 size_t sdp_feed_banner(sd_ssh *s, int dir, const uint8_t *p, size_t n)
@@ -195,6 +219,8 @@ size_t sdp_feed_banner(sd_ssh *s, int dir, const uint8_t *p, size_t n)
     d->line_seen += body;
     if (body)
         d->line_cr = p[body - 1] == '\r';
+    if (d->line_seen > SD_SSH_MAX_LINE + 1u && !d->line_over) /* + 1: room for its CR */
+        line_over(s, dir);
     d->nb_bytes += take;
     if (d->nb_bytes > SD_SSH_MAX_BANNER_BYTES) {
         sdp_anomaly(s, dir, SD_SSH_AN_NOT_SSH, "no banner in %u bytes", SD_SSH_MAX_BANNER_BYTES);

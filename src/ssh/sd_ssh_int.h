@@ -27,6 +27,8 @@ typedef struct dirst {
     uint64_t line_seen;      /* bytes of the current line, those past the buffer too */
     bool line_cr;            /* its last byte so far is a CR */
     bool long_line_noted;    /* line_too_long reported for a pre-banner line */
+    bool line_over;          /* the current line passed SD_SSH_MAX_LINE before its LF */
+    uint32_t long_at;        /* its line_too_long anomaly's index + 1 (0: none kept) */
     uint64_t nb_bytes;       /* bytes seen in the banner state */
     bool dead_no_banner;     /* stopped before any banner: not SSH */
     /* CLEAR and ENC framing */

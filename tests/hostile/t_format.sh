@@ -1,0 +1,140 @@
+#!/usr/bin/env bash
+# Hostile captures against the file formats and decoders (genfmt.py): bad
+# pcap/pcapng headers and records, link types strider does not decode,
+# broken IP/TCP headers, overlapping and oversized fragments, endless
+# extension-header chains and encapsulations, SSH that is not what it
+# claims, hostile strings. Every command on each must exit as allowed, print
+# no sanitizer report and stay under the memory limit; then each case's
+# expectation below: the message naming file and frame, the count, or the
+# connection that must still be found behind the fault.
+set -u
+. "$(dirname "$0")/../lib.sh"
+command -v python3 > /dev/null || skip "no python3"
+w=$(mktemp -d)
+trap 'rm -rf "$w"' EXIT
+c=$w/cap
+python3 "$REPO/tests/hostile/genfmt.py" "$c" || die "genfmt.py"
+ASAN_MB=${HOSTILE_ASAN_MB:-1200}
+PLAIN_AS_MB=${HOSTILE_AS_MB:-1024}
+bad=0 runs=0
+fail() { echo "FAIL $*"; bad=$((bad + 1)); }
+
+# run FILE ALLOWED-EXIT-CODES strider-args...: out in $w/out, $w/err
+run() {
+    local f=$1 allowed=$2
+    shift 2
+    runs=$((runs + 1))
+    if [ "${STRIDER_SANITIZED:-0}" = 1 ]; then
+        ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}hard_rss_limit_mb=$ASAN_MB:malloc_limit_mb=$ASAN_MB" \
+            timeout 120 "$STRIDER" "$@" "$c/$f" > "$w/out" 2> "$w/err"
+    else
+        timeout 120 prlimit --as=$((PLAIN_AS_MB << 20)) -- "$STRIDER" "$@" "$c/$f" > "$w/out" 2> "$w/err"
+    fi
+    local rc=$?
+    if ! [[ " $allowed " == *" $rc "* ]]; then
+        fail "$f $*: exit $rc (want $allowed)"; head -n 5 "$w/err" | cut -c1-300
+    elif grep -qE 'Sanitizer|runtime error|out of memory|cannot allocate' "$w/err"; then
+        fail "$f $*: sanitizer or memory report"; grep -E -m3 'Sanitizer|runtime error|memory' "$w/err"
+    fi
+}
+
+# Every command on every case: nothing may crash, hang or grow unbounded.
+for p in "$c"/*; do
+    f=$(basename "$p")
+    for args in "conns" "conns -R --json" "packets --json --stream 0" "follow --stream 0" \
+                "ssh" "ssh -m --json" "ssh --csv" "summary --json" "dns"; do
+        # shellcheck disable=SC2086 # args are words
+        run "$f" "0 1" $args
+    done
+    rm -rf "$w/x" "$w/o"
+    run "$f" "0 1" extract -o "$w/x"
+    run "$f" "0 1" ssh -o "$w/o" -p
+done
+
+# expect FILE STREAM(err|out) ERE [strider-args, default conns]: the message
+# or result that must be there
+expect() {
+    local f=$1 s=$2 re=$3
+    shift 3
+    [ $# -gt 0 ] || set -- conns
+    run "$f" "0 1" "$@"
+    grep -qE -- "$re" "$w/$s" || fail "$f $*: no /$re/ in $s: $(head -c 400 "$w/$s")"
+}
+SF='40001 +10\.7\.0\.2 +80 .* SF ' # the web connection of the format cases, complete
+# classic pcap headers and records
+for f in snap_zero snap_huge swapped nanosec link_fcsbits caplen_gt_snap; do expect $f.pcap out "$SF"; done
+expect header_short.pcap err 'header_short\.pcap: not a readable capture: pcap file header cut short'
+expect version3.pcap err 'version3\.pcap: not a readable capture: pcap version 3 not supported'
+expect trunc_last.pcap err 'trunc_last\.pcap: frame 9: unreadable record \(record cut short \(47 of 54 bytes\)\)'
+expect trunc_rechdr.pcap err 'frame 10: unreadable record \(record header cut short \(3 of 16 bytes\)\)'
+expect rec_4g.pcap err 'rec_4g\.pcap: frame 4: unreadable record \(record length 4294967295 is not plausible'
+expect rec_zero.pcap err '5000 frame\(s\) gave no IP packet: truncated link/tunnel header 5000'
+expect rec_zero.pcap out "$SF"
+expect caplen_gt_len.pcap err 'frame 1: captured length 54 larger than the original length 20'
+expect link_unknown.pcap err 'frame 1: unsupported link type 147 .*skipped'
+expect link_unknown.pcap err '9 frame\(s\) gave no IP packet: unsupported link type 9'
+expect link_huge.pcap err 'unsupported link type 67108863'
+expect ts_extreme.pcap err 'time goes back at [0-9]+ frame\(s\), first at frame 2'
+# pcapng: a bad block whose lengths hold is passed over, the packets after it read
+expect ng_iface_early.pcapng err 'frame 1: pcapng block type 0x6 at offset 28: interface 0 not described .*packet skipped'
+expect ng_iface_missing.pcapng err 'interface 70000 not described in this section \(1 are\): packet skipped'
+expect ng_caplen_over.pcapng err 'captured length 4294967040 overruns the block \(56 bytes\): packet skipped'
+expect ng_opt_bad.pcapng err 'interface options overrun the block: the ones before kept'
+expect ng_tsresol.pcapng err 'time resolution 10\^-127 not usable'
+expect ng_tsresol.pcapng err "interface 0's description was unusable: packet skipped"
+expect ng_spb.pcapng err 'simple packet block with no usable interface: skipped'
+for f in ng_iface_early ng_iface_missing ng_caplen_over ng_opt_bad ng_opt_bad2 ng_unknown_block ng_shb_swap; do
+    expect $f.pcapng out "$SF"
+done
+# pcapng whose framing breaks: the rest of the file cannot be found
+expect ng_len_mismatch.pcapng err 'total length 52 at the start, 1234 at the end\); rest of file skipped'
+expect ng_len_small.pcapng err 'total length 8 impossible'
+expect ng_len_odd.pcapng err 'total length 13 impossible'
+expect ng_len_huge.pcapng err 'total length 4294967280 impossible'
+expect ng_trunc.pcapng err 'block cut short \(end of file\)\); rest of file skipped'
+expect ng_shb_bad_bom.pcapng err 'bad byte-order magic'
+expect ng_many_ifaces.pcapng err '[0-9]+ frame\(s\) gave no IP packet'
+# decoders
+expect frag_teardrop.pcap err 'frame 2: IPv4 fragment \(id 0x7, offset 16, 48 bytes\) overlaps data already received; the earlier bytes are kept'
+expect frag_teardrop.pcap err 'frame 17: IPv4 fragment \(id 0x9\) at offset 65528 with 1000 bytes exceeds 65535'
+expect frag_teardrop.pcap err '3 IP datagram\(s\) not reassembled'
+expect ip4_bad.pcap err 'frame 1: IPv4 header length 0 < 20'
+expect ip4_bad.pcap err 'frame 5: IPv4 total length 10 < header length 20'
+expect ip4_bad.pcap err '8 frame\(s\) gave no IP packet: bad IP version 1, truncated IP header 3, bad IP header 4'
+expect ip6_chain.pcap err 'frame 1: IPv6 chain longer than 16 extension headers'
+expect ip6_chain.pcap err 'frame 2: IPv6 extension header 0 of 2048 bytes past the payload'
+expect encap_deep.pcap err 'frame 1: VLAN tag stack deeper than 8'
+expect encap_deep.pcap err 'frame 3: MPLS stack of more than 16 labels'
+expect encap_deep.pcap err 'frame 4: more than 8 nested encapsulations \(gre inside gre'
+expect encap_deep.pcap err 'frame 5: more than 8 nested encapsulations \(vxlan inside vxlan'
+expect encap_deep.pcap err '7 frame\(s\) gave no IP packet'
+expect tcp_bad.pcap err 'frame 1: TCP data offset 0 < 20'
+expect tcp_bad.pcap err 'frame 4: TCP data offset 60 past the 20-byte segment'
+expect tcp_bad.pcap err 'frame 5: TCP option 2 with bad length 0'
+expect tcp_bad.pcap err 'frame 6: TCP option 3 with bad length 1'
+expect tcp_bad.pcap out '40012 +10\.7\.0\.2 +80 .* 600 ' # the data across the sequence wrap
+# SSH streams that are not what they claim
+expect ssh_megabanner.pcap out 'line_too_long, frame [0-9]+: identification line of more than 8192 bytes' ssh -m
+expect ssh_prebanner.pcap out 'prebanner_limit' ssh -m
+expect ssh_prebanner.pcap out 'server +SSH-2\.0-OpenSSH_9\.6' ssh -m
+expect ssh_garbage.pcap err 'no SSH in 1 TCP connection' ssh
+expect ssh_lengths.pcap out '"code":"packet_too_short"' ssh --json
+expect ssh_lengths.pcap out '"code":"packet_too_long"' ssh --json
+expect ssh_namelists.pcap out '"code":"packet_too_long"' ssh --json
+expect ssh_port2222.pcap out '"id.resp_p":2222.*"outcome":"capabilities_only"' ssh --json
+expect ssh_nohandshake.pcap out '"outcome":"version_only"' ssh --json
+expect ssh_twice.pcap out '"outcome":"non_ssh_after_banner"' ssh --json
+# hostile strings: no raw terminal control, CSV formulas quoted
+for args in "ssh" "ssh -m" "ssh --json" "ssh -m --csv" "conns --csv" "dns" "dns --json"; do
+    for f in ssh_strings.pcap http_strings.pcap dns_strings.pcap; do
+        # shellcheck disable=SC2086
+        run $f "0 1" $args
+        n=$(LC_ALL=C tr -cd '\000-\010\013-\037\177\233' < "$w/out" | wc -c)
+        [ "$n" = 0 ] || fail "$f $args: $n raw control byte(s) on stdout"
+        if [[ $args == *--csv* ]] && grep -qE '(^|,)[=+@-]' "$w/out"; then
+            fail "$f $args: a field starts like a formula: $(grep -m1 -oE '(^|,)[=+@-].{0,40}' "$w/out")"
+        fi
+    done
+done
+echo "$runs runs, $bad failures"
+[ $bad -eq 0 ]

@@ -136,5 +136,19 @@ for args in "ssh" "ssh -m" "ssh --json" "ssh -m --csv" "conns --csv" "dns" "dns 
         fi
     done
 done
+# JSON stays valid UTF-8 whatever the capture's bytes; the report escapes HTML
+for f in ssh_strings.pcap http_strings.pcap dns_strings.pcap; do
+    for args in "ssh --json" "conns --json" "dns --json"; do
+        # shellcheck disable=SC2086
+        run $f "0 1" $args
+        python3 -c 'import json, sys
+for l in sys.stdin.buffer.read().decode("utf-8").splitlines(): json.loads(l)' < "$w/out" ||
+            fail "$f $args: not valid UTF-8 JSON lines"
+    done
+done
+rm -rf "$w/o"
+run ssh_strings.pcap 0 ssh -o "$w/o" -p
+grep -q 'alert(1)' "$w/o/report.html" || fail "ssh_strings report: the banner is missing"
+! grep -q '<script>alert' "$w/o/report.html" || fail "ssh_strings report: a <script> from the capture"
 echo "$runs runs, $bad failures"
 [ $bad -eq 0 ]

@@ -48,6 +48,7 @@ typedef struct cap_src {
     sd_ts ts;             /* of the pending record, within [0, SD_TS_MAX] */
     bool ts_sat;          /* ... which was out of that range and saturated */
     bool ts_sat_told;     /* a message has been given for this input */
+    uint64_t ts_sat_n;    /* frames of this input saturated: the count is said at its end */
     uint64_t records;
     FILE *fp; /* for progress: position in the file */
     uint64_t size;
@@ -354,6 +355,19 @@ static void src_fill(sd_capture *cap, cap_src *s)
     }
 }
 
+/* At the end: how many frames of each input had their time saturated (the
+ * first was said as it came), so that none goes uncounted. */
+static void say_sat_counts(sd_capture *cap)
+{
+    for (unsigned i = 0; i < cap->nsrc; i++) {
+        cap_src *s = &cap->src[i];
+        if (s->ts_sat_n > 1)
+            sd_diagf(cap->diag, s->path, 0, "%llu frame(s) with a timestamp out of range, each read as 1970 or 2262",
+                     (unsigned long long)s->ts_sat_n);
+        s->ts_sat_n = 0; /* said once */
+    }
+}
+
 /* The input whose pending record is earliest; ties go to the earlier file,
  * which keeps a single file's own order (and matches mergecap). */
 static cap_src *earliest(sd_capture *cap)
@@ -422,8 +436,10 @@ int sd_capture_next(sd_capture *cap, sd_frame *out)
             if (cap->timed_out)
                 return SD_CAPTURE_TICK;
         }
-        if (!s || !s->pending)
+        if (!s || !s->pending) {
+            say_sat_counts(cap);
             return 0;
+        }
         s->pending = false;
         cap->frame_no++;
         const struct pcap_pkthdr *h = s->hdr;
@@ -433,6 +449,7 @@ int sd_capture_next(sd_capture *cap, sd_frame *out)
             out->filtered = s->has_filter && !pcap_offline_filter(&s->bpf, h, s->data);
         if (out->filtered && !cap->all_frames)
             continue;
+        s->ts_sat_n += s->ts_sat;
         if (s->ts_sat && !s->ts_sat_told) {
             s->ts_sat_told = true; /* once per input: such a file has many */
             sd_diagf(cap->diag, s->path, cap->frame_no,

@@ -290,6 +290,16 @@ def ssh_cases():
     return out
 
 
+def holes(n):
+    """A stream of n one-byte segments, each after a one-byte hole, in a
+    window scaled by 2^14 and never ACKed: nothing is ever in order, so
+    everything waits for reassembly (memory must stay bounded)."""
+    ws = b"\x03\x03\x0e\x01"
+    out = [tcp4(40030, 22, 1000, 0, 0x02, opts=ws), tcp4(40030, 22, 5000, 1001, 0x12, c2s=False, opts=ws),
+           tcp4(40030, 22, 1001, 5001, 0x10)]
+    return out + [tcp4(40030, 22, 1002 + 2 * i, 5001, 0x18, b"x") for i in range(n)]
+
+
 def pcap_cases():
     f = web()
     out = {
@@ -343,6 +353,11 @@ def pcapng_cases():
                      blk(3, struct.pack("<I", 0xFFFFFFFF) + f[0]), *good),
         "ng_only_shb": shb(),
         "ng_trunc": ng(shb(), idb(), *good)[:-5],
+        # if_tsoffset of -2^63 and 2^63-1 s, a resolution of 2^0 s with counts of 2^64-1
+        "ng_tsoffset": ng(shb(), idb(opts=opt(14, struct.pack("<q", -2**63)) + opt(0, b"")), epb(f[0], ts=5),
+                          idb(opts=opt(14, struct.pack("<q", 2**63 - 1)) + opt(0, b"")),
+                          epb(f[1], iface=1, ts=2**64 - 1), idb(opts=opt(9, b"\x80") + opt(0, b"")),
+                          *[epb(x, iface=2, ts=2**64 - 1 - i) for i, x in enumerate(f[2:])]),
         "ng_shb_bad_bom": ng(blk(0x0A0D0D0A, struct.pack("<IHHq", 0x12345678, 1, 0, -1)), idb(), *good),
     }
     return out
@@ -359,6 +374,7 @@ def main():
     for k, fr in (("frag_teardrop", frag_teardrop()), ("ip4_bad", ip4_bad()), ("ip6_chain", ip6_chain()),
                   ("encap_deep", encap_deep()), ("tcp_bad", tcp_bad())):
         files[k + ".pcap"] = pcap(fr)
+    files["holes.pcap"] = pcap(holes(100000))
     for k, fr in ssh_cases().items():
         files[k + ".pcap"] = pcap(fr)
     for name, data in files.items():

@@ -92,6 +92,8 @@ expect ng_len_small.pcapng err 'total length 8 impossible'
 expect ng_len_odd.pcapng err 'total length 13 impossible'
 expect ng_len_huge.pcapng err 'total length 4294967280 impossible'
 expect ng_trunc.pcapng err 'block cut short \(end of file\)\); rest of file skipped'
+expect ng_tsoffset.pcapng err 'frame 1: timestamp out of range \(-9223372036854775808 s\): read as 1970-01-01'
+expect ng_tsoffset.pcapng err 'ng_tsoffset\.pcapng: 9 frame\(s\) with a timestamp out of range'
 expect ng_shb_bad_bom.pcapng err 'bad byte-order magic'
 expect ng_many_ifaces.pcapng err '[0-9]+ frame\(s\) gave no IP packet'
 # decoders
@@ -113,6 +115,9 @@ expect tcp_bad.pcap err 'frame 4: TCP data offset 60 past the 20-byte segment'
 expect tcp_bad.pcap err 'frame 5: TCP option 2 with bad length 0'
 expect tcp_bad.pcap err 'frame 6: TCP option 3 with bad length 1'
 expect tcp_bad.pcap out '40012 +10\.7\.0\.2 +80 .* 600 ' # the data across the sequence wrap
+# 100,000 one-byte segments that never come in order: counted, memory bounded (the runs' limit)
+expect holes.pcap err '99992 missing piece\(s\) of stream were counted in missed_bytes'
+expect holes.pcap err 'stream truncated: a memory cap was hit' follow --stream 0
 # SSH streams that are not what they claim
 expect ssh_megabanner.pcap out 'line_too_long, frame [0-9]+: identification line of more than 8192 bytes' ssh -m
 expect ssh_prebanner.pcap out 'prebanner_limit' ssh -m

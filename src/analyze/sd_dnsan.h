@@ -44,7 +44,7 @@ typedef struct sd_dnsan_stats {
     uint64_t bad_answers;       /* responses whose answer section ended early */
     uint64_t answers_uncounted; /* answers past SD_DNS_MAX_ANS per message, not decoded */
     uint64_t pending_flushed;   /* queries handed on unanswered because SD_DNSAN_MAX_PENDING were waiting */
-    uint64_t tcp_lost;          /* TCP messages lost to a gap in the stream */
+    uint64_t tcp_lost;          /* TCP streams lost to a gap, or ended inside a message */
 } sd_dnsan_stats;
 
 typedef struct sd_dnsan_opts {

@@ -188,8 +188,8 @@ void sd_runlog_dns(FILE *f, const char *cmd, const sd_dnsind_result *r, const sd
                 SD_DNSIND_MAX_NAMES, (ull)r->clients_refused, SD_DNSIND_MAX_CLIENTS, (ull)r->pairs_refused,
                 SD_DNSIND_MAX_PAIRS);
     if (st->tcp_lost)
-        fprintf(f, "strider %s: DNS over TCP: %llu stream(s) lost their message boundaries at a gap\n", cmd,
-                (ull)st->tcp_lost);
+        fprintf(f, "strider %s: DNS over TCP: %llu stream(s) lost their message boundaries at a gap or "
+                   "ended inside a message\n", cmd, (ull)st->tcp_lost);
 }
 
 void sd_runlog_diag(FILE *f, const char *file, uint64_t frame, const char *msg)

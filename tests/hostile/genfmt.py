@@ -300,6 +300,23 @@ def holes(n):
     return out + [tcp4(40030, 22, 1002 + 2 * i, 5001, 0x18, b"x") for i in range(n)]
 
 
+def udp_dns():
+    """UDP lengths 0, 7, 8, 65535 and 20 around one DNS query; DNS over TCP
+    with a length prefix of 0, then 65,535 with 100 bytes before the FIN;
+    ICMP errors quoting a cut TCP header, an IHL-15 header, nothing; an
+    802.3 length frame with LLC/SNAP, ARP, ethertype 0."""
+    q = b"\x00\x01\x01\x00\x00\x01\x00\x00\x00\x00\x00\x00\x03abc\x00\x00\x01\x00\x01"
+    fr = [eth(ip4(CLI, SRV, 17, struct.pack("!HHHH", 5353, 53, ul, 0) + q)) for ul in (0, 7, 8, 65535, 20)]
+    inner = ip4(SRV, CLI, 6, tcp_seg(SRV, CLI, 80, 40001, 1, 0, 2))[:28]
+    icmp = struct.pack("!BBHI", 3, 3, 0, 0)
+    fr += [eth(ip4(CLI, SRV, 1, icmp + inner)), eth(ip4(CLI, SRV, 1, icmp + b"\x4f" + inner[1:])),
+           eth(ip4(CLI, SRV, 1, icmp)),
+           ETH + struct.pack("!H", 46) + b"\xaa\xaa\x03\x00\x00\x00\x08\x00" + inner,
+           ETH + b"\x08\x06" + b"\0" * 28, ETH + b"\x00\x00" + b"\0" * 28]
+    return fr + session(40050, 53, cli=struct.pack("!HH", 0, 65535) + b"\0" * 100,
+                        srv=struct.pack("!H", 12) + b"\0" * 12)
+
+
 def pcap_cases():
     f = web()
     out = {
@@ -375,6 +392,7 @@ def main():
                   ("encap_deep", encap_deep()), ("tcp_bad", tcp_bad())):
         files[k + ".pcap"] = pcap(fr)
     files["holes.pcap"] = pcap(holes(100000))
+    files["udp_dns.pcap"] = pcap(udp_dns())
     for k, fr in ssh_cases().items():
         files[k + ".pcap"] = pcap(fr)
     for name, data in files.items():

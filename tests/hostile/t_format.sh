@@ -115,6 +115,11 @@ expect tcp_bad.pcap err 'frame 4: TCP data offset 60 past the 20-byte segment'
 expect tcp_bad.pcap err 'frame 5: TCP option 2 with bad length 0'
 expect tcp_bad.pcap err 'frame 6: TCP option 3 with bad length 1'
 expect tcp_bad.pcap out '40012 +10\.7\.0\.2 +80 .* 600 ' # the data across the sequence wrap
+expect udp_dns.pcap err 'frame 1: UDP length 0 inconsistent with the 29-byte datagram'
+expect udp_dns.pcap err 'frame 4: UDP length 65535 inconsistent'
+expect udp_dns.pcap err '3 frame\(s\) gave no IP packet: non-IP ethertype 3'
+expect udp_dns.pcap err 'DNS over TCP: 1 stream\(s\) lost their message boundaries at a gap or ended inside a message' dns
+expect udp_dns.pcap out ' abc +A ' dns
 # 100,000 one-byte segments that never come in order: counted, memory bounded (the runs' limit)
 expect holes.pcap err '99992 missing piece\(s\) of stream were counted in missed_bytes'
 expect holes.pcap err 'stream truncated: a memory cap was hit' follow --stream 0

@@ -12,19 +12,13 @@ import os
 import struct
 import sys
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from mkcap import csum  # noqa: E402
+
 T0 = 1700000000
 CLI, SRV = bytes([10, 7, 0, 1]), bytes([10, 7, 0, 2])
 CLI6, SRV6 = bytes(15) + b"\x01", bytes(15) + b"\x02"
 ETH = b"\x00\x11\x22\x33\x44\x55\x66\x77\x88\x99\xaa\xbb"
-
-
-def csum(b):
-    if len(b) % 2:
-        b += b"\0"
-    s = sum(struct.unpack("!%dH" % (len(b) // 2), b))
-    while s >> 16:
-        s = (s & 0xFFFF) + (s >> 16)
-    return ~s & 0xFFFF
 
 
 def tcp_seg(src, dst, sp, dp, seq, ack, flags, data=b"", opts=b"", doff=None, win=65535):

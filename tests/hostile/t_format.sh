@@ -135,7 +135,8 @@ expect ssh_port2222.pcap out '"id.resp_p":2222.*"outcome":"capabilities_only"' s
 expect ssh_nohandshake.pcap out '"outcome":"version_only"' ssh --json
 expect ssh_twice.pcap out '"outcome":"non_ssh_after_banner"' ssh --json
 # hostile strings: no raw terminal control, CSV formulas quoted
-for args in "ssh" "ssh -m" "ssh --json" "ssh -m --csv" "conns --csv" "dns" "dns --json"; do
+for args in "ssh" "ssh -m" "ssh --json" "ssh -m --csv" "conns --csv" "dns" "dns --json" "follow --stream 0" \
+            "follow --json --stream 0" "packets --stream 0" "summary"; do
     for f in ssh_strings.pcap http_strings.pcap dns_strings.pcap; do
         # shellcheck disable=SC2086
         run $f "0 1" $args

@@ -362,7 +362,8 @@ static void say_sat_counts(sd_capture *cap)
     for (unsigned i = 0; i < cap->nsrc; i++) {
         cap_src *s = &cap->src[i];
         if (s->ts_sat_n > 1)
-            sd_diagf(cap->diag, s->path, 0, "%llu frame(s) with a timestamp out of range, each read as 1970 or 2262",
+            sd_diagf(cap->diag, s->path, 0,
+                     "%llu frame(s) with a timestamp out of range, each read as 1970 or 2262",
                      (unsigned long long)s->ts_sat_n);
         s->ts_sat_n = 0; /* said once */
     }

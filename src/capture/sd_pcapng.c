@@ -230,7 +230,9 @@ static int read_idb(sd_pcapng *ng, uint32_t blen, char *err, size_t errlen)
     }
     add_iface(ng, &ifc);
     /* the link type is known: its packets are read, with the options before the bad one */
-    return opts_ok ? 0 : skip(ng, err, errlen, "interface options overrun the block: the ones before kept", BT_IDB);
+    if (!opts_ok)
+        return skip(ng, err, errlen, "interface options overrun the block: the ones before kept", BT_IDB);
+    return 0;
 }
 
 static uint64_t pow10u(unsigned e)

@@ -252,6 +252,16 @@
  * echo of the one before (fresh lab demo: 6 ms after it, echoed 0.5 ms
  * later) */
 #define ECHO_NOW_S 0.05
+/* A client that has consumed this much of a session channel's window
+ * sends a WINDOW_ADJUST (RFC 4254 5.2; OpenSSH's channel_check_window
+ * adjusts after more than 3 x its 32 KiB maximum packet), a keystroke's
+ * size in most suites. After a large output the client's reading lags
+ * behind the wire (a terminal drawing it), so the adjust leaves well after
+ * the output's last record, with no answer: after this many server bytes
+ * since the previous key such a record is the adjust, not a key typed
+ * with no echo (lab big_output: frame 664, 0.38 s after 600 KB of `seq`,
+ * `frame.number == 664`). */
+#define WINADJ_OUTPUT_MIN (3u * 32768u)
 /* A paste is typed, not an answer: more than this after the previous
  * record (s), and at most PASTE_MAX bytes in one CHANNEL_DATA (larger
  * client data is bulk, not a paste). */

@@ -406,11 +406,30 @@ static void output_event(ctx *x, const leg *L, const key *q)
     sd_ev_int(o, "records", q->resp_n);
 }
 
-/* The keystroke events (and command_output after each Enter). */
+/* The password_typed event of the n unanswered keys before the Enter k[i]. */
+static void password_event(ctx *x, const leg *L, const key *k, size_t i, size_t n)
+{
+    item *a = &x->v[k[i - n].at], *b = &x->v[k[i].at];
+    sd_event *e = sdi_ev(x, "password_typed", a, b, L->id);
+    e->dir = a->c ? 0 : 1;
+    e->confidence = CONF_PASSWORD_TYPED;
+    sd_ev_int(e, "length", (int64_t)n);
+    sd_ev_num(e, "enter_ts", b->t);
+    snprintf(e->note, sizeof e->note,
+             "%zu keys typed with no echo, then Enter answered by output: a password typed inside the session",
+             n);
+}
+
+/* The keystroke events (and command_output after each Enter, and a
+ * password_typed before an Enter that ends INLINE_PW_MIN unanswered keys). */
 static void emit_keys(ctx *x, const leg *L, const key *k, size_t nk)
 {
     double prev = -1;
+    size_t silent = 0; /* unanswered keys in a row before k[i] */
     for (size_t i = 0; i < nk; i++) {
+        if (is_key(&k[i], "enter") && k[i].resp_n && silent >= INLINE_PW_MIN)
+            password_event(x, L, k, i, silent);
+        silent = is_key(&k[i], "char") && !k[i].resp_n ? silent + 1 : 0;
         item *it = &x->v[k[i].at];
         sd_event *e = sdi_ev(x, "keystroke", it, k[i].resp_first != SIZE_MAX ? &x->v[k[i].resp_first] : it, L->id);
         e->dir = it->c ? 0 : 1;

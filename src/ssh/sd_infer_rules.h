@@ -286,6 +286,12 @@
 /* An Enter is answered by the command's output and a new prompt: at least
  * this many server records (pS: "K followed by two server packets"). */
 #define ENTER_RECORDS_MIN 2
+/* A password typed inside the session (su, sudo, passwd, ssh or mysql -p
+ * run in it): at least this many keys that nothing answers (the terminal's
+ * echo is off), then an Enter answered by output. Shorter runs are keys a
+ * program took silently (a prefix key, a typed-ahead key); 4 is the
+ * shortest PIN-like secret (lab su_inline: 23 keys, frames 82-151). */
+#define INLINE_PW_MIN 4
 /* A session is typed by a person when it has at least this many keys. */
 #define HUMAN_KEYS_MIN 2
 /* OpenSSH >= 9.5 ObscureKeystrokeTiming (ssh_inference.md 3.3/3.4): once a
@@ -492,6 +498,7 @@
 #define CONF_CHAFF 0.8
 /* The answer to an Enter: the bytes include prompt redraws. */
 #define CONF_COMMAND_OUTPUT 0.7
+#define CONF_PASSWORD_TYPED 0.7
 /* The session's kind: sizes and the first seconds only. */
 #define CONF_SESSION 0.7
 /* -R: a request of tcpip-forward's size answered by REQUEST_SUCCESS. */

@@ -1137,7 +1137,9 @@ def dropbear_pub(sc):
     raise RuntimeError("no dropbear public key")
 
 
-def sc_dropbear_server(sc):
+def dropbear_login(sc, wrong=()):
+    """OpenSSH client to the lab's dropbear (known host): the wrong
+    passwords, then the right one; returns (child, leg dict)."""
     sc.dropbear("s", 2022)
     sc.capture_start()
     t, k = dropbear_pub(sc)
@@ -1146,13 +1148,15 @@ def sc_dropbear_server(sc):
     with open(os.path.join(sc.sdir, "known_hosts"), "w") as f:
         f.write("[%s]:2022 %s %s\n" % (sc.lane.s_ip, t, k))
     ch, w, t0 = spawn_to_prompt(sc, argv, log, PW_PROMPT)
-    a = sc.password(ch, "wrongpw", "forward", user="sdlab")
-    a["result"] = "failure"
-    ch.expect(PW_PROMPT)
-    a = sc.password(ch, USERS["sdlab"], "forward", user="sdlab")
-    a["result"] = "success"
-    ch.expect(PROMPT_RE)
-    d = client_leg(sc, w, "forward", sc.lane.s_ip, 2022, t0, "sdlab")
+    for pw in list(wrong) + [USERS["sdlab"]]:
+        a = sc.password(ch, pw, "forward", user="sdlab")
+        a["result"] = "success" if pw == USERS["sdlab"] else "failure"
+        ch.expect(PW_PROMPT if pw != USERS["sdlab"] else PROMPT_RE)
+    return ch, client_leg(sc, w, "forward", sc.lane.s_ip, 2022, t0, "sdlab")
+
+
+def sc_dropbear_server(sc):
+    ch, d = dropbear_login(sc, wrong=("wrongpw",))
     sc.command(ch, list("lx") + [BS()] + list("s -a"), "ls -a")
     sc.command(ch, list("whoami"), "whoami")
     set_session_end(sc, d, logout(sc, ch))
@@ -1513,22 +1517,33 @@ def sc_kbdint(sc):
     set_session_end(sc, d, logout(sc, ch))
 
 
-def sc_key_then_pw(sc):
-    """The client offers a key the server does not know (refused without a
-    signature), then the user types the password."""
+def unknown_key_argv(sc, prefer):
+    """Starts the server and the capture; a client offering a key made
+    here, which the server does not know: (log, argv without the host)."""
     sc.sshd("s")
     sc.capture_start()
     other = os.path.join(sc.sdir, "other_ed25519")
     subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", other], check=True)
     log = os.path.join(sc.sdir, "ssh_fwd.log")
-    argv = base_argv(sc, log, key=False) + [
-        "-i", other, "-o", "PreferredAuthentications=publickey,password", "sdlab@" + sc.lane.s_ip]
-    ch, w, t0 = spawn_to_prompt(sc, argv, log, PW_PROMPT)
+    return log, base_argv(sc, log, key=False) + [
+        "-i", other, "-o", "PreferredAuthentications=" + prefer, "sdlab@" + sc.lane.s_ip]
+
+
+def note_key_refused(sc, w, t0):
+    """The key offered and refused (the failure after the offer)."""
     ts, _ = w.first(r"Offering public key")
     ts2, _ = w.first(r"Authentications that can continue", after=ts or 0)
     sc.labels["auth"].append({"leg": "forward", "ts": round(ts2 or ts or t0, 6),
                               "method": "publickey", "result": "failure",
                               "password_len": None, "automated": True})
+
+
+def sc_key_then_pw(sc):
+    """The client offers a key the server does not know (refused without a
+    signature), then the user types the password."""
+    log, argv = unknown_key_argv(sc, "publickey,password")
+    ch, w, t0 = spawn_to_prompt(sc, argv, log, PW_PROMPT)
+    note_key_refused(sc, w, t0)
     sc.password(ch, USERS["sdlab"], "forward", result="success", user="sdlab")
     ch.expect(PROMPT_RE)
     d = client_leg(sc, w, "forward", sc.lane.s_ip, 22, t0, "sdlab")
@@ -1751,14 +1766,8 @@ def sc_auth_fail_all(sc):
 def sc_pubkey_refused(sc):
     """ssh -o BatchMode=yes with a key the server does not know: the key is
     offered, refused without a signature, and the client disconnects."""
-    sc.sshd("s")
-    sc.capture_start()
-    other = os.path.join(sc.sdir, "other_ed25519")
-    subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", other], check=True)
-    log = os.path.join(sc.sdir, "ssh_fwd.log")
-    argv = base_argv(sc, log, key=False) + [
-        "-i", other, "-o", "BatchMode=yes", "-o", "PreferredAuthentications=publickey",
-        "sdlab@" + sc.lane.s_ip, "true"]
+    log, argv = unknown_key_argv(sc, "publickey")
+    argv = argv[:-1] + ["-o", "BatchMode=yes", argv[-1], "true"]
     sc.labels["scripted"] = True
     sc.labels["host_known"] = True
     time.sleep(0.5)
@@ -1769,22 +1778,13 @@ def sc_pubkey_refused(sc):
     time.sleep(0.3)
     w = sc.watch(log)
     note_none_probe(sc, w, "forward")
-    ts, _ = w.first(r"Offering public key")
-    ts2, _ = w.first(r"Authentications that can continue", after=ts or 0)
-    sc.labels["auth"].append({"leg": "forward", "ts": round(ts2 or ts or t0, 6),
-                              "method": "publickey", "result": "failure",
-                              "password_len": None, "automated": True})
+    note_key_refused(sc, w, t0)
     d = client_leg(sc, w, "forward", sc.lane.s_ip, 22, t0, "sdlab")
     d["end_ts"] = round(t1, 6)
 
 
-def sc_su(sc):
-    """su to another account inside the session: its password is typed
-    with no echo (keys on the wire that nothing answers), then output."""
-    sc.sshd("s")
-    sc.capture_start()
-    ch, w, d = login(sc, "forward", "sdlab", sc.lane.s_ip, known=True, key=True)
-    sc.command(ch, list("ls"), "ls")
+def su_typed(sc, ch):
+    """`su -c id sdlab2` and its password typed at su's prompt."""
     sc.command(ch, list("su -c id sdlab2"), "su -c id sdlab2", expect=r"Password: ?$")
     sc.think(0.6, 1.1)
     t0 = sc.type_keys(ch, list(USERS["sdlab2"]))
@@ -1793,6 +1793,27 @@ def sc_su(sc):
         {"leg": "forward", "typed_from": round(t0, 6), "ts": round(ts, 6),
          "length": len(USERS["sdlab2"]), "echo": False})
     ch.expect(PROMPT_RE)
+
+
+def sc_su_dropbear(sc):
+    """su inside a session to a dropbear server, which sends nothing for a
+    key the terminal does not echo (sshd sends an IGNORE of the echo's size)."""
+    ch, d = dropbear_login(sc)
+    sc.command(ch, list("ls"), "ls")
+    su_typed(sc, ch)
+    sc.command(ch, list("date"), "date")
+    set_session_end(sc, d, logout(sc, ch))
+
+
+def sc_su(sc):
+    """su to another account inside the session: its password is typed
+    with no echo; OpenSSH's sshd answers each such key with an IGNORE of
+    the echo's size (channels.c), so the keys look echoed."""
+    sc.sshd("s")
+    sc.capture_start()
+    ch, w, d = login(sc, "forward", "sdlab", sc.lane.s_ip, known=True, key=True)
+    sc.command(ch, list("ls"), "ls")
+    su_typed(sc, ch)
     sc.command(ch, list("date"), "date")
     set_session_end(sc, d, logout(sc, ch))
 
@@ -1960,6 +1981,8 @@ _add("auth_fail_all", 803, sc_auth_fail_all, "three wrong passwords, the client 
      "(no session)")
 _add("pubkey_refused", 804, sc_pubkey_refused, "ssh -o BatchMode=yes with a key the server does "
      "not know: offered, refused, disconnect")
+_add("su_dropbear", 807, sc_su_dropbear, "OpenSSH client to dropbear server, password; `su -c "
+     "id sdlab2` with its password typed with no echo (dropbear sends nothing for those keys)")
 _add("su_inline", 805, sc_su, "public-key login; `su -c id sdlab2` with its 23-character password "
      "typed with no echo inside the session")
 PENDING["tmux"] = (806, sc_tmux, {}, "cs", "tmux inside the session: commands typed in a new "

@@ -168,8 +168,10 @@ static void after_login(ctx *x, leg *F, size_t s0)
     session_note(x, session_ev, &S, fkeys, tunnel);
     if (tunnel)
         nested_transfers(x, sdi_view_index(&view, x->nested_s0));
-    else if (!S.fwd_only)
+    else if (!S.fwd_only) {
+        x->pty_shell = S.pty;
         sdi_transfers(x, F, x->req_to); /* not the hostkeys-00 announcement before the requests */
+    }
     sdi_view_pop(x, &view);
     if (x->scp) { /* an exec session that ran legacy scp */
         x->sum->session_kind = "scp";

@@ -57,6 +57,7 @@ typedef struct ctx {
     double login_t;
     bool sftp, exec;   /* the session: sftp subsystem, a command without pty */
     bool scp;          /* a legacy scp transfer was seen (the session is scp) */
+    bool pty_shell;    /* the session is a shell with a terminal */
     size_t req_to;     /* first record after the session's requests */
     const sd_ssh_suite *cs, *ss; /* the outer suites: client->server, server->client */
     bool *chan;        /* per record: a -L/-D channel's (NULL: none found) */

@@ -136,6 +136,29 @@ static bool is_paste(const ctx *x, const leg *L, const keysz *z, size_t from, si
            it->t - x->v[i - 1].t > PASTE_GAP_S;
 }
 
+/* A person does not react within REACT_MIN_S of the record before v[i]
+ * (even one before the range): a protocol answer; unless the server
+ * echoes it at once. Not the second packet of one segment, though: one
+ * write is not two keys (a channel's EOF and CLOSE, a key and its PING). */
+static bool too_soon(const ctx *x, const leg *L, const keysz *z, size_t i, size_t to)
+{
+    const item *it = &x->v[i];
+    return i > 0 && it->t - x->v[i - 1].t < REACT_MIN_S &&
+           !(x->v[i - 1].frame != it->frame && i + 1 < to && !sdi_is_cl(L, &x->v[i + 1]) &&
+             x->v[i + 1].len == z->we && x->v[i + 1].t - it->t < ECHO_NOW_S);
+}
+
+/* A key-sized client record too soon after a record of the server's
+ * output, WINADJ_OUTPUT_MIN server bytes (out) after the client's record
+ * before: the client's WINDOW_ADJUST while it reads a long output, which
+ * goes on (read_key takes no key there). Not a terminal's automatic
+ * answer to a query (a device attributes report) after a few bytes. */
+static bool flow_control(const ctx *x, const leg *L, const keysz *z, size_t j, size_t to, uint64_t out)
+{
+    return out >= WINADJ_OUTPUT_MIN && key_sized(x->v[j].len, z->wk) && !sdi_is_cl(L, &x->v[j - 1]) &&
+           too_soon(x, L, z, j, to);
+}
+
 /* The server's records answering the key at v[i] (until the next client
  * record), less the PONG answering a PING sent with it (fat). */
 static void key_answer(const ctx *x, const leg *L, const keysz *z, size_t i, size_t to, bool fat, key *q)
@@ -143,7 +166,13 @@ static void key_answer(const ctx *x, const leg *L, const keysz *z, size_t i, siz
     q->at = i;
     q->resp_first = q->resp_last = SIZE_MAX;
     bool pong = fat;
-    for (size_t j = i + 1; j < to && !sdi_is_cl(L, &x->v[j]); j++) {
+    uint64_t out = 0; /* server bytes since the last client record */
+    for (size_t j = i + 1; j < to && (!sdi_is_cl(L, &x->v[j]) || flow_control(x, L, z, j, to, out)); j++) {
+        if (sdi_is_cl(L, &x->v[j])) {
+            out = 0;
+            continue;
+        }
+        out += x->v[j].len;
         if (pong && x->v[j].len == z->we) { /* the PONG answering the PING */
             pong = false;
             continue;
@@ -192,6 +221,18 @@ static const char *class_by_answer(const ctx *x, const keysz *z, const key *k, s
     return z->comp ? "tab?" : "tab"; /* compressed: or a prompt alone */
 }
 
+/* An unanswered client record at v[i] after WINADJ_OUTPUT_MIN server bytes
+ * since the previous key (or the range's start): the client's
+ * WINDOW_ADJUST for an output it was still reading. */
+static bool window_adjust(const ctx *x, const leg *L, size_t from, size_t i, const key *k, size_t nk)
+{
+    uint64_t out = 0;
+    for (size_t j = nk ? k[nk - 1].at : from; j < i; j++)
+        if (!sdi_is_cl(L, &x->v[j]))
+            out += x->v[j].len;
+    return out >= WINADJ_OUTPUT_MIN;
+}
+
 /* Reads v[i] as a key into k[nk]; false when it is none. */
 static bool read_key(const ctx *x, const leg *L, const keysz *z, size_t from, size_t to, size_t i,
                      const uint8_t *mark, key *k, size_t nk)
@@ -203,13 +244,7 @@ static bool read_key(const ctx *x, const leg *L, const keysz *z, size_t from, si
     bool paste = is_paste(x, L, z, from, to, i);
     if (!sdi_is_cl(L, it) || (it->len != z->wk && it->len != z->wa && !fat && !paste))
         return false;
-    /* a person does not react within REACT_MIN_S of the record before
-     * (even one before the range): a protocol answer; unless the server
-     * echoes it at once. Not the second packet of one segment, though: one
-     * write is not two keys (a channel's EOF and CLOSE, a key and its PING) */
-    if (i > 0 && it->t - x->v[i - 1].t < REACT_MIN_S &&
-        !(x->v[i - 1].frame != it->frame && i + 1 < to && !sdi_is_cl(L, &x->v[i + 1]) &&
-          x->v[i + 1].len == z->we && x->v[i + 1].t - it->t < ECHO_NOW_S))
+    if (too_soon(x, L, z, i, to))
         return false;
     key *q = &k[nk];
     key_answer(x, L, z, i, to, fat, q);
@@ -225,7 +260,7 @@ static bool read_key(const ctx *x, const leg *L, const keysz *z, size_t from, si
         size_t j = i + 1;
         while (j < to && !sdi_is_cl(L, &x->v[j]))
             j++;
-        if (j >= to || x->v[j].len != z->wk)
+        if (j >= to || x->v[j].len != z->wk || window_adjust(x, L, from, i, k, nk))
             return false;
         q->k = "char";
     } else
@@ -371,11 +406,30 @@ static void output_event(ctx *x, const leg *L, const key *q)
     sd_ev_int(o, "records", q->resp_n);
 }
 
-/* The keystroke events (and command_output after each Enter). */
+/* The password_typed event of the n unanswered keys before the Enter k[i]. */
+static void password_event(ctx *x, const leg *L, const key *k, size_t i, size_t n)
+{
+    item *a = &x->v[k[i - n].at], *b = &x->v[k[i].at];
+    sd_event *e = sdi_ev(x, "password_typed", a, b, L->id);
+    e->dir = a->c ? 0 : 1;
+    e->confidence = CONF_PASSWORD_TYPED;
+    sd_ev_int(e, "length", (int64_t)n);
+    sd_ev_num(e, "enter_ts", b->t);
+    snprintf(e->note, sizeof e->note,
+             "%zu keys typed with no echo, then Enter answered by output: a password typed inside the session",
+             n);
+}
+
+/* The keystroke events (and command_output after each Enter, and a
+ * password_typed before an Enter that ends INLINE_PW_MIN unanswered keys). */
 static void emit_keys(ctx *x, const leg *L, const key *k, size_t nk)
 {
     double prev = -1;
+    size_t silent = 0; /* unanswered keys in a row before k[i] */
     for (size_t i = 0; i < nk; i++) {
+        if (is_key(&k[i], "enter") && k[i].resp_n && silent >= INLINE_PW_MIN)
+            password_event(x, L, k, i, silent);
+        silent = is_key(&k[i], "char") && !k[i].resp_n ? silent + 1 : 0;
         item *it = &x->v[k[i].at];
         sd_event *e = sdi_ev(x, "keystroke", it, k[i].resp_first != SIZE_MAX ? &x->v[k[i].resp_first] : it, L->id);
         e->dir = it->c ? 0 : 1;

@@ -252,6 +252,16 @@
  * echo of the one before (fresh lab demo: 6 ms after it, echoed 0.5 ms
  * later) */
 #define ECHO_NOW_S 0.05
+/* A client that has consumed this much of a session channel's window
+ * sends a WINDOW_ADJUST (RFC 4254 5.2; OpenSSH's channel_check_window
+ * adjusts after more than 3 x its 32 KiB maximum packet), a keystroke's
+ * size in most suites. After a large output the client's reading lags
+ * behind the wire (a terminal drawing it), so the adjust leaves well after
+ * the output's last record, with no answer: after this many server bytes
+ * since the previous key such a record is the adjust, not a key typed
+ * with no echo (lab big_output: frame 664, 0.38 s after 600 KB of `seq`,
+ * `frame.number == 664`). */
+#define WINADJ_OUTPUT_MIN (3u * 32768u)
 /* A paste is typed, not an answer: more than this after the previous
  * record (s), and at most PASTE_MAX bytes in one CHANNEL_DATA (larger
  * client data is bulk, not a paste). */
@@ -276,6 +286,12 @@
 /* An Enter is answered by the command's output and a new prompt: at least
  * this many server records (pS: "K followed by two server packets"). */
 #define ENTER_RECORDS_MIN 2
+/* A password typed inside the session (su, sudo, passwd, ssh or mysql -p
+ * run in it): at least this many keys that nothing answers (the terminal's
+ * echo is off), then an Enter answered by output. Shorter runs are keys a
+ * program took silently (a prefix key, a typed-ahead key); 4 is the
+ * shortest PIN-like secret (lab su_inline: 23 keys, frames 82-151). */
+#define INLINE_PW_MIN 4
 /* A session is typed by a person when it has at least this many keys. */
 #define HUMAN_KEYS_MIN 2
 /* OpenSSH >= 9.5 ObscureKeystrokeTiming (ssh_inference.md 3.3/3.4): once a
@@ -482,6 +498,7 @@
 #define CONF_CHAFF 0.8
 /* The answer to an Enter: the bytes include prompt redraws. */
 #define CONF_COMMAND_OUTPUT 0.7
+#define CONF_PASSWORD_TYPED 0.7
 /* The session's kind: sizes and the first seconds only. */
 #define CONF_SESSION 0.7
 /* -R: a request of tcpip-forward's size answered by REQUEST_SUCCESS. */

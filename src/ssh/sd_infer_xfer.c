@@ -128,7 +128,9 @@ void sdi_transfers(ctx *x, const leg *L, size_t from)
             /* the last segment of a write may be short: it follows a bulk
              * record of the same direction directly */
             bool tail = it && b[d].n && x->v[i - 1].c == it->c && x->v[i - 1].len >= XFER_RECORD;
-            bool ext = it && it->c == (d == 0) && (it->len >= XFER_RECORD || tail);
+            /* in a shell with a terminal the server's bulk is what a
+             * command prints (its command_output), not a file sent */
+            bool ext = it && it->c == (d == 0) && (it->len >= XFER_RECORD || tail) && !(d == 1 && x->pty_shell);
             bool close = !it || (ext && b[d].n && it->t - b[d].t1 > XFER_GAP_S);
             if (close && b[d].bytes >= XFER_MIN_BYTES)
                 transfer_event(x, L, &b[d], d);

@@ -146,6 +146,13 @@ def validate(lab):
         if "carried" in f and f["carried"] not in CARRIED:
             e.append("%s.carried: %r" % (w, f.get("carried")))
         ts_ok(w + ".start", f.get("start"))
+    for i, p in enumerate(lab.get("inline_passwords") or []):  # optional
+        w = "inline_passwords[%d]" % i
+        _req(e, p, w, {"leg": (str, False), "typed_from": (NUM, False), "ts": (NUM, False),
+                       "length": (int, False)})
+        leg_ok(w, p.get("leg"))
+        ts_ok(w + ".typed_from", p.get("typed_from"))
+        ts_ok(w + ".ts", p.get("ts"))
     af = lab.get("agent_forwarding") or {}
     _req(e, af, "agent_forwarding", {"requested": (bool, False), "used": (bool, False),
                                      "used_ts": (list, False)})

@@ -8,6 +8,7 @@
  * and descriptors) -> the extract analyzer (src/out/sd_extract.c, which
  * writes each session's files and index line when the session ends) ->
  * the engine run -> the status. */
+#include "../flow/sd_own.h"
 #include "../out/sd_extract_job.h"
 #include "../out/sd_runlog.h"
 #include "cli_cmd.h"
@@ -147,6 +148,12 @@ static int x_finish(void *ctx, cli_input *in, sd_engine *e, int rc)
     xargs *a = ctx;
     sd_extract_stats st = sd_extract_get_stats(a->job.x);
     sd_runlog_extract(stderr, &st, in->quiet);
+    if (sd_engine_own(e)) { /* a chunk (--own): the merge's records end its index */
+        sd_buf b = { 0 };
+        sd_own_write(sd_engine_own(e), &b);
+        sd_extract_index_append(a->job.x, b.p, b.len);
+        sd_buf_free(&b);
+    }
     return sd_extract_job_close(&a->job, rc);
 }
 

@@ -411,6 +411,8 @@ int cli_own_jobs(cli_own *o, const char *cmd, cli_input *in)
         sd_merge_free(m);
     if (q.ext)
         rc = sd_merge_ext_finish(q.ext, rc);
+    for (size_t c = 0; q.outdir && c < q.k; c++) /* a failed worker's, not merged */
+        cli_own_ext_discard(q.outdir, c);
     for (size_t c = 0; c < q.k; c++) {
         if (q.fds[c] >= 0)
             close(q.fds[c]);

@@ -2,6 +2,11 @@
  * cli_own_ext.h). */
 #include "cli_own_ext.h"
 
+#include "../out/sd_merge_ext.h"
+
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <stdio.h>
 #include <string.h>
 
@@ -50,4 +55,15 @@ const char *cli_own_ext_chunkdir(const char *outdir, size_t c, char *buf, size_t
 {
     snprintf(buf, len, "%s/.strider-chunk-%zu", outdir, c);
     return buf;
+}
+
+void cli_own_ext_discard(const char *outdir, size_t c)
+{
+    char dir[4096];
+    int fd = open(cli_own_ext_chunkdir(outdir, c, dir, sizeof dir), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    if (fd < 0)
+        return;
+    sd_merge_ext_discard(fd);
+    close(fd);
+    rmdir(dir);
 }

@@ -15,4 +15,7 @@ const char *cli_own_ext_outdir(int argc, char **argv, bool *force);
  * buf: a dot name inside it, removed by the merge. */
 const char *cli_own_ext_chunkdir(const char *outdir, size_t c, char *buf, size_t len);
 
+/* Chunk c's directory removed, when a failed worker left it unmerged. */
+void cli_own_ext_discard(const char *outdir, size_t c);
+
 #endif

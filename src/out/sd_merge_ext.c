@@ -120,6 +120,12 @@ static int copy_fd(int in, int out)
  * output: moved or linked (no byte copied), copied across file systems. */
 static void take_file(sd_merge_ext *x, const xchunk *c, const char *from, const char *to)
 {
+    struct stat st;
+    if (fstatat(c->dirfd, from, &st, AT_SYMLINK_NOFOLLOW) < 0 || !S_ISREG(st.st_mode)) {
+        errno = errno ? errno : EINVAL; /* a link or a device planted there is not taken */
+        ext_error(x, "not a file of the chunk's run:", from);
+        return;
+    }
     unlinkat(x->outfd, to, 0); /* with --force: replaced, as one run replaces it */
     if (x->move ? renameat(c->dirfd, from, x->outfd, to) == 0 : linkat(c->dirfd, from, x->outfd, to, 0) == 0)
         return;
@@ -291,17 +297,22 @@ bool sd_merge_ext_add(sd_merge_ext *x, sd_merge *m, const char *chunkdir)
 /* A chunk directory of this run's (--jobs) removed: its files are flat. */
 static void remove_chunk(sd_merge_ext *x, xchunk *c)
 {
-    int fd = dup(c->dirfd);
+    sd_merge_ext_discard(c->dirfd);
+    if (rmdir(c->path) < 0)
+        ext_error(x, "cannot remove the chunk directory", c->path);
+}
+
+void sd_merge_ext_discard(int dirfd)
+{
+    int fd = dup(dirfd);
     DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
     for (struct dirent *e; d && (e = readdir(d));)
         if (strcmp(e->d_name, ".") && strcmp(e->d_name, ".."))
-            unlinkat(c->dirfd, e->d_name, 0);
+            unlinkat(dirfd, e->d_name, 0);
     if (d)
         closedir(d);
     else if (fd >= 0)
         close(fd);
-    if (rmdir(c->path) < 0)
-        ext_error(x, "cannot remove the chunk directory", c->path);
 }
 
 int sd_merge_ext_finish(sd_merge_ext *x, int rc)

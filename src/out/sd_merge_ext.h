@@ -31,6 +31,10 @@ bool sd_merge_ext_add(sd_merge_ext *x, sd_merge *m, const char *chunkdir);
  * frees x. Returns rc, or 1 when a file could not be taken over. */
 int sd_merge_ext_finish(sd_merge_ext *x, int rc);
 
+/* Empties a chunk directory (its entries are files): one a failed --jobs
+ * run made and did not merge, before its rmdir. */
+void sd_merge_ext_discard(int dirfd);
+
 /* strider merge -o OUTDIR CHUNKDIR...: the whole merge. 0, or 1 after a
  * message on err. */
 int sd_merge_ext_dirs(const char *const *dirs, size_t n, const char *outdir, bool force, FILE *err);

@@ -99,5 +99,10 @@ f=("$T/rot"/*.pcap)
 diff -r "$T/r1" "$T/pm" > /dev/null || bad "merge --force differs from one run"
 "$STRIDER" merge -o "$T/nd" "$T/rot/rot_0.pcap" > /dev/null 2>&1; [ $? = 1 ] || bad "a file as chunk directory accepted"
 
+# a worker that fails fails the --jobs run and leaves no chunk directory
+mkdir -p "$T/fx" && cp "$T/rot/rot_0.pcap" "$T/fx/a.pcap" && head -c 3000 /dev/urandom > "$T/fx/b.pcap"
+"$STRIDER" extract -q --jobs 2 -o "$T/fxo" "$T/fx"/*.pcap > /dev/null 2>&1 && bad "a failed worker did not fail --jobs"
+ls -a "$T/fxo" | grep -q strider-chunk && bad "a failed --jobs run left a chunk directory"
+
 [ $fails = 0 ] || die "$fails failures"
 echo "all extract merges identical to one run"

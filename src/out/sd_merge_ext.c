@@ -212,6 +212,17 @@ static void take_transcript(sd_merge_ext *x, const xchunk *c, const mconn *mc, u
 
 /* ---- the hook: each kept session, in one run's order ---- */
 
+/* Does the session keep its chunk's numbers and names (most of the first
+ * chunk's do)? Then its transcript is one run's as it is: taken over like
+ * the direction files, not read and written again. */
+static bool keeps_numbers(const mconn *mc, uint64_t off, const xname *nm)
+{
+    bool same = !off && !mc->cut && mc->gstream == mc->stream && !strcmp(mc->guid, mc->uid);
+    for (int i = 0; same && i < XN_N; i++)
+        same = !nm[i].set || !strcmp(nm[i].old, nm[i].now);
+    return same;
+}
+
 /* sd_merge's hook: the session's index line (in b from `from`) gets the
  * names one run gives its files, and the files are taken over under them.
  * Names are numbered here, in the order one run ends sessions: sessions
@@ -242,7 +253,9 @@ static void on_conn(void *ctx, void *chunk_ud, const mconn *mc, uint64_t off, sd
     for (int i = XN_ORIG; i <= XN_RESP; i++)
         if (nm[i].set)
             take_file(x, c, nm[i].old, nm[i].now);
-    if (nm[XN_TRANSCRIPT].set)
+    if (nm[XN_TRANSCRIPT].set && keeps_numbers(mc, off, nm))
+        take_file(x, c, nm[XN_TRANSCRIPT].old, nm[XN_TRANSCRIPT].now);
+    else if (nm[XN_TRANSCRIPT].set)
         take_transcript(x, c, mc, off, nm);
 }
 

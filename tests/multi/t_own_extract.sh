@@ -99,6 +99,19 @@ f=("$T/rot"/*.pcap)
 diff -r "$T/r1" "$T/pm" > /dev/null || bad "merge --force differs from one run"
 "$STRIDER" merge -o "$T/nd" "$T/rot/rot_0.pcap" > /dev/null 2>&1; [ $? = 1 ] || bad "a file as chunk directory accepted"
 
+# a chunk directory is input like any other: a name in its index that is a
+# path, or a link planted in it, is not taken over (exit 1), nothing is
+# written outside DIR
+cp -r "$T/p1" "$T/h1x"
+sed -i 's/"transcript":"[^"]*"/"transcript":"..\/escaped.json"/g' "$T/h1x/index.jsonl"
+f0=$(ls "$T/p0" | grep -v index | head -1)
+rm "$T/p0x" -rf && cp -r "$T/p0" "$T/p0x" && rm "$T/p0x/$f0" && ln -s /etc/passwd "$T/p0x/$f0"
+"$STRIDER" merge -o "$T/hxo" "$T/p0x" "$T/h1x" > /dev/null 2> "$T/err"; rc=$?
+[ $rc = 1 ] || bad "hostile chunk directories: merge exit $rc, want 1"
+[ -e "$T/escaped.json" ] && bad "a name with a path was followed out of DIR"
+[ -L "$T/hxo/$f0" ] && bad "a planted link was taken over"
+grep -q "escaped.json" "$T/err" || bad "the bad name is not said"
+
 # a worker that fails fails the --jobs run and leaves no chunk directory
 mkdir -p "$T/fx" && cp "$T/rot/rot_0.pcap" "$T/fx/a.pcap" && head -c 3000 /dev/urandom > "$T/fx/b.pcap"
 "$STRIDER" extract -q --jobs 2 -o "$T/fxo" "$T/fx"/*.pcap > /dev/null 2>&1 && bad "a failed worker did not fail --jobs"

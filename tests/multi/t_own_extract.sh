@@ -8,14 +8,7 @@
 # force spread over many chunks. A connection longer than the read-ahead is
 # marked in its index line and transcript; a provisional session an earlier
 # chunk covers leaves no file; what cannot be merged is refused.
-set -u
-. "$(dirname "$0")/../lib.sh"
-command -v editcap >/dev/null || skip "no editcap"
-command -v python3 >/dev/null || skip "no python3"
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-fails=0
-bad() { echo "FAIL: $*"; fails=$((fails + 1)); }
+. "$(dirname "$0")/multi_lib.sh"
 
 # same LABEL DIR [EXTRACT-OPTIONS...]: one run vs each chunking, diff -r
 same() {
@@ -45,7 +38,6 @@ same() {
     echo "ok $label: $n files, $(wc -l < "$T/one/index.jsonl") sessions, $(ls "$T/one" | wc -l) files"
 }
 
-cut() { mkdir -p "$3" && editcap -c "$2" "$1" "$3/p.pcap" > /dev/null; }
 
 C=$SHARED/captures
 [ -d "$C" ] || skip "no shared captures"

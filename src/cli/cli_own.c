@@ -3,6 +3,8 @@
 
 #include "../flow/sd_own.h"
 #include "../out/sd_merge.h"
+#include "../out/sd_merge_ext.h"
+#include "cli_own_ext.h"
 
 #include <errno.h>
 #include <math.h>
@@ -25,11 +27,13 @@
 typedef struct own_cmd {
     const char *name, *shorts;
     const char *longs[8];
+    bool dir; /* writes a directory (-o DIR), not JSON lines: sd_merge_ext */
 } own_cmd;
 
 static const own_cmd OWN_CMDS[] = {
-    { "conns", "sFn", { "--sort", "--fields", "--limit", "--csv", NULL } },
-    { "ssh", "nzop", { "--stream", "--zoom", "--outdir", "--plots", "--report", "--csv", "--records", NULL } },
+    { "conns", "sFn", { "--sort", "--fields", "--limit", "--csv", NULL }, false },
+    { "ssh", "nzop", { "--stream", "--zoom", "--outdir", "--plots", "--report", "--csv", "--records", NULL }, false },
+    { "extract", "", { "--flows-only", NULL }, true }, /* no index: nothing to merge by */
 };
 
 static const own_cmd *own_cmd_of(const char *name)
@@ -105,7 +109,7 @@ static int check_args(const cli_cmd *c, const cli_own *o, int argc, char **argv)
 {
     const own_cmd *oc = own_cmd_of(c->name);
     if (!oc)
-        return cli_usage_error(c->name, "--own, --read-ahead and --jobs are for conns and ssh --json");
+        return cli_usage_error(c->name, "--own, --read-ahead and --jobs are for conns and ssh --json, and extract");
     if (o->own && o->jobs)
         return cli_usage_error(c->name, "--own or --jobs, not both");
     bool json = false;
@@ -120,6 +124,8 @@ static int check_args(const cli_cmd *c, const cli_own *o, int argc, char **argv)
         if (a[0] == '-' && a[1] && a[1] != '-' && strpbrk(a + 1, oc->shorts))
             return cli_usage_error(c->name, "-%c cannot be used with --own or --jobs", *strpbrk(a + 1, oc->shorts));
     }
+    if (oc->dir)
+        return CLI_OK;
     return json ? CLI_OK : cli_usage_error(c->name, "--own and --jobs write JSON lines: give --json");
 }
 
@@ -144,6 +150,8 @@ int cli_own_args(const cli_cmd *c, int *argc, char **argv, cli_own *o)
     argv[out] = NULL;
     if (rc == CLI_OK && ours)
         rc = check_args(c, o, *argc, argv);
+    const own_cmd *oc = own_cmd_of(c->name);
+    o->dir = oc && oc->dir;
     o->argc = *argc;
     o->argv = sd_calloc((size_t)*argc + 1, sizeof *o->argv);
     memcpy(o->argv, argv, (size_t)*argc * sizeof *argv);
@@ -174,7 +182,8 @@ int cli_own_begin(cli_own *o, const char *cmd, cli_input *in, sd_engine_opts *eo
 void cli_own_end(cli_own *o)
 {
     sd_buf b = { 0 };
-    sd_own_write(o->chunk, &b);
+    if (!o->dir) /* a directory's command wrote them there */
+        sd_own_write(o->chunk, &b);
     cli_flush(&b);
     sd_buf_free(&b);
     uint64_t cut = sd_own_cut(o->chunk);
@@ -231,7 +240,7 @@ static size_t split(const cli_input *in, size_t k, size_t *ends)
 }
 
 /* A worker: this binary on one chunk, its stdout into fd. */
-static pid_t spawn(const cli_own *o, const char *cmd, size_t first, size_t last, int fd)
+static pid_t spawn(const cli_own *o, const char *cmd, size_t first, size_t last, int fd, const char *dir)
 {
     char own[64], ahead[64];
     snprintf(own, sizeof own, "%zu:%zu", first, last);
@@ -245,7 +254,12 @@ static pid_t spawn(const cli_own *o, const char *cmd, size_t first, size_t last,
     if (o->ahead_set)
         argv[n++] = "--read-ahead", argv[n++] = ahead;
     argv[n++] = "--no-progress";
-    for (int i = 1; i < o->argc; i++)
+    int i = 1;
+    for (; i < o->argc && strcmp(o->argv[i], "--"); i++)
+        argv[n++] = o->argv[i];
+    if (dir) /* after the user's -o: getopt keeps the last */
+        argv[n++] = "-o", argv[n++] = (char *)dir;
+    for (; i < o->argc; i++)
         argv[n++] = o->argv[i];
     fflush(NULL);
     pid_t pid = fork();
@@ -265,6 +279,9 @@ static pid_t spawn(const cli_own *o, const char *cmd, size_t first, size_t last,
 /* The queue: chunks, their output files, their workers. */
 typedef struct jobq {
     const cli_own *o;
+    const char *outdir;     /* extract: the chunks write into it (cli_own_ext) */
+    sd_merge_ext *ext;
+    FILE *out;              /* where the merged lines go */
     const char *cmd, *tmp;
     size_t k, next, running, *ends;
     int *fds;               /* each chunk's output: a file unlinked at once */
@@ -289,7 +306,9 @@ static bool start_next(jobq *q)
         q->rc = 1;
         return false;
     }
-    q->pids[c] = spawn(q->o, q->cmd, c ? q->ends[c - 1] + 1 : 0, q->ends[c], fd);
+    char dir[4096];
+    const char *d = q->outdir ? cli_own_ext_chunkdir(q->outdir, c, dir, sizeof dir) : NULL;
+    q->pids[c] = spawn(q->o, q->cmd, c ? q->ends[c - 1] + 1 : 0, q->ends[c], fd, d);
     if (q->pids[c] < 0) {
         fprintf(stderr, "strider %s: cannot start a worker: %s\n", q->cmd, strerror(errno));
         q->rc = 1;
@@ -335,15 +354,33 @@ static void run_queue(jobq *q, unsigned jobs, sd_merge *m)
         if (c == q->k)
             continue;
         q->rc = st > q->rc ? st : q->rc;
-        char path[64]; /* the unlinked file, opened anew from its start */
+        char path[4096]; /* the unlinked file, opened anew from its start */
         snprintf(path, sizeof path, "/proc/self/fd/%d", q->fds[c]);
-        if (!q->rc && !sd_merge_add(m, path))
+        if (!q->rc && !(q->ext ? sd_merge_ext_add(q->ext, m, cli_own_ext_chunkdir(q->outdir, c, path, sizeof path))
+                                : sd_merge_add(m, path)))
             q->rc = 1;
         if (!q->rc && (q->running || q->next < q->k))
-            sd_merge_early(m, stdout);
+            sd_merge_early(m, q->out);
         close(q->fds[c]);
         q->fds[c] = -1;
     }
+}
+
+/* extract --jobs: the output directory made, the chunks' directories in
+ * it merged there. True (q->rc set) when it cannot be. */
+static bool jobs_dir(jobq *q, const cli_own *o, const char *cmd, sd_merge *m)
+{
+    bool force;
+    q->outdir = cli_own_ext_outdir(o->argc, o->argv, &force);
+    if (!q->outdir) {
+        q->rc = cli_usage_error(cmd, "-o DIR is required");
+        return true;
+    }
+    q->ext = sd_merge_ext_new(q->outdir, force, true, m, stderr);
+    q->rc = q->ext ? 0 : 1;
+    if (q->ext)
+        q->out = sd_merge_ext_index(q->ext);
+    return !q->ext;
 }
 
 int cli_own_jobs(cli_own *o, const char *cmd, cli_input *in)
@@ -362,10 +399,20 @@ int cli_own_jobs(cli_own *o, const char *cmd, cli_input *in)
         q.fds[c] = -1;
     q.pids = sd_calloc(q.k, sizeof *q.pids);
     sd_merge *m = sd_merge_new(stderr);
+    q.out = stdout;
+    if (o->dir && jobs_dir(&q, o, cmd, m)) {
+        free(q.fds), free(q.pids), free(q.ends);
+        sd_merge_free(m);
+        return q.rc;
+    }
     run_queue(&q, o->jobs, m);
-    int rc = q.rc ? q.rc : sd_merge_finish(m, stdout);
+    int rc = q.rc ? q.rc : sd_merge_finish(m, q.out);
     if (q.rc)
         sd_merge_free(m);
+    if (q.ext)
+        rc = sd_merge_ext_finish(q.ext, rc);
+    for (size_t c = 0; q.outdir && c < q.k; c++) /* a failed worker's, not merged */
+        cli_own_ext_discard(q.outdir, c);
     for (size_t c = 0; c < q.k; c++) {
         if (q.fds[c] >= 0)
             close(q.fds[c]);

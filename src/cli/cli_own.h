@@ -10,6 +10,8 @@
 
 typedef struct cli_own {
     bool own;                  /* --own given */
+    bool dir;                  /* the command writes a directory (extract):
+                                  its chunk records go there, not to stdout */
     unsigned first, last;
     bool ahead_set;
     double read_ahead;         /* seconds */

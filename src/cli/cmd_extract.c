@@ -8,6 +8,7 @@
  * and descriptors) -> the extract analyzer (src/out/sd_extract.c, which
  * writes each session's files and index line when the session ends) ->
  * the engine run -> the status. */
+#include "../flow/sd_own.h"
 #include "../out/sd_extract_job.h"
 #include "../out/sd_runlog.h"
 #include "cli_cmd.h"
@@ -40,7 +41,10 @@ static const char HELP[] =
     "\"stream\" for first-packet order) and an interrupted run has a line for\n"
     "every ended session.\n"
     "File names come only from addresses and ports, never from payload; an\n"
-    "existing symlink in DIR is never followed (that file is a write error).\n\n"
+    "existing symlink in DIR is never followed (that file is a write error).\n"
+    "Over rotated files, --jobs N writes DIR from N processes, and a run with\n"
+    "--own FIRST:LAST one chunk's DIR for `strider merge -o` (strider(1),\n"
+    "SEVERAL PROCESSES); not with --flows-only.\n\n"
     "  -o, --output DIR     output directory (created; must not exist unless\n"
     "                       --force); also --outdir, as in ssh\n"
     "      --force          write into an existing DIR (files of the same name are\n"
@@ -147,6 +151,12 @@ static int x_finish(void *ctx, cli_input *in, sd_engine *e, int rc)
     xargs *a = ctx;
     sd_extract_stats st = sd_extract_get_stats(a->job.x);
     sd_runlog_extract(stderr, &st, in->quiet);
+    if (sd_engine_own(e)) { /* a chunk (--own): the merge's records end its index */
+        sd_buf b = { 0 };
+        sd_own_write(sd_engine_own(e), &b);
+        sd_extract_index_append(a->job.x, b.p, b.len);
+        sd_buf_free(&b);
+    }
     return sd_extract_job_close(&a->job, rc);
 }
 

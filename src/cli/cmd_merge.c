@@ -2,12 +2,14 @@
  * (--own) made into what one run over every file prints (sd_merge.h). Not
  * a cli_cmd row: it reads JSON lines, not captures. */
 #include "../out/sd_merge.h"
+#include "../out/sd_merge_ext.h"
 #include "cli_cmd.h"
 
 #include <string.h>
 
 static const char HELP[] =
     "usage: strider merge CHUNK-OUTPUT...\n"
+    "       strider merge -o DIR [--force] CHUNK-DIR...\n"
     "Makes the outputs of `strider conns|ssh --json --own FIRST:LAST ...` runs,\n"
     "one per chunk of the same file list, into exactly what one run over every\n"
     "file prints: streams, frames and uids numbered over the whole list, the\n"
@@ -18,7 +20,18 @@ static const char HELP[] =
     "\"readahead_cut\":true (and counted on stderr).\n\n"
     "Example:\n"
     "  strider ssh --json --own 0:4 d/*.pcap > c0; strider ssh --json --own 5:9 d/*.pcap > c1\n"
-    "  strider merge c0 c1        # = strider ssh --json d/*.pcap\n";
+    "  strider merge c0 c1        # = strider ssh --json d/*.pcap\n\n"
+    "With -o DIR the inputs are the output directories of `strider extract --own`\n"
+    "runs and DIR becomes the directory one extract run writes: index.jsonl\n"
+    "renumbered and in one run's order, every kept session's files under the\n"
+    "names one run gives them (linked when DIR is on the same file system, else\n"
+    "copied: the chunk directories are left as they are), transcripts rewritten\n"
+    "with the global numbers; a session an earlier chunk covers is left out.\n"
+    "  -o, --output DIR     the merged directory (created; must not exist unless\n"
+    "                       --force)\n"
+    "      --force          write into an existing DIR\n\n"
+    "  strider extract --own 0:4 -o x0 d/*.pcap; strider extract --own 5:9 -o x1 d/*.pcap\n"
+    "  strider merge -o x x0 x1   # = strider extract -o x d/*.pcap\n";
 
 int cli_merge_main(int argc, char **argv)
 {
@@ -27,12 +40,28 @@ int cli_merge_main(int argc, char **argv)
         fputs(HELP, stdout);
         return 0;
     }
-    if (argc > 1 && !strcmp(argv[1], "--"))
-        first = 2;
+    const char *outdir = NULL;
+    bool force = false;
+    for (; first < argc && argv[first][0] == '-' && argv[first][1]; first++) {
+        const char *a = argv[first];
+        if (!strcmp(a, "--")) {
+            first++;
+            break;
+        }
+        if (!strcmp(a, "--force"))
+            force = true;
+        else if ((!strcmp(a, "-o") || !strcmp(a, "--output")) && first + 1 < argc)
+            outdir = argv[++first];
+        else if (!strncmp(a, "--output=", 9))
+            outdir = a + 9;
+        else
+            return cli_usage_error("merge", "unknown option \"%s\"", a);
+    }
     if (argc <= first)
         return cli_usage_error("merge", "give the chunk outputs to merge");
-    for (int i = first; i < argc && first == 1; i++)
-        if (argv[i][0] == '-' && argv[i][1])
-            return cli_usage_error("merge", "unknown option \"%s\"", argv[i]);
+    if (force && !outdir)
+        return cli_usage_error("merge", "--force is for -o DIR");
+    if (outdir)
+        return sd_merge_ext_dirs((const char *const *)argv + first, (size_t)(argc - first), outdir, force, stderr);
     return sd_merge_files((const char *const *)argv + first, (size_t)(argc - first), stdout, stderr);
 }

@@ -564,6 +564,14 @@ sd_extract_stats sd_extract_get_stats(const sd_extract *x)
     return x->st;
 }
 
+void sd_extract_index_append(sd_extract *x, const void *p, size_t len)
+{
+    if (x->index && len) {
+        sd_sinkfile_write(x->sink, x->index, p, len);
+        sd_sinkfile_flush(x->sink, x->index);
+    }
+}
+
 void sd_extract_free(sd_extract *x)
 {
     if (!x)

@@ -92,6 +92,9 @@ sd_extract *sd_extract_new(const sd_extract_opts *o, sd_filesink *sink);
  * the extract analyzer (claims TCP sessions). Returns extract's slot. */
 int sd_extract_attach(sd_extract *x, sd_engine *e);
 sd_extract_stats sd_extract_get_stats(const sd_extract *x);
+/* Appends len bytes (whole lines) to index.jsonl: a chunk's records for
+ * the merge (--own), after every session's line. */
+void sd_extract_index_append(sd_extract *x, const void *p, size_t len);
 /* Closes the index; call after the engine ended every session. */
 void sd_extract_free(sd_extract *x);
 

@@ -517,6 +517,8 @@ static void free_chunks(mchunk *ch, size_t n)
 struct sd_merge {
     mchunk *ch;
     size_t n, cap;
+    sd_merge_conn_fn hook;
+    void *hook_ctx;
     bool ok, early;                 /* early: sd_merge_early wrote */
     FILE *err;
 };
@@ -529,7 +531,18 @@ sd_merge *sd_merge_new(FILE *err)
     return m;
 }
 
+void sd_merge_set_hook(sd_merge *m, sd_merge_conn_fn fn, void *ctx)
+{
+    m->hook = fn;
+    m->hook_ctx = ctx;
+}
+
 bool sd_merge_add(sd_merge *m, const char *path)
+{
+    return sd_merge_add_ud(m, path, NULL);
+}
+
+bool sd_merge_add_ud(sd_merge *m, const char *path, void *chunk_ud)
 {
     if (!m->ok)
         return false;
@@ -537,6 +550,7 @@ bool sd_merge_add(sd_merge *m, const char *path)
         m->ch = sd_reallocarray(m->ch, m->cap = m->cap ? 2 * m->cap : 8, sizeof *m->ch);
     mchunk *c = &m->ch[m->n++];
     memset(c, 0, sizeof *c);
+    c->hook = m->hook, c->hook_ctx = m->hook_ctx, c->hook_ud = chunk_ud;
     if ((m->ok = load_chunk(c, path, m->err)))
         group_lines(c);
     return m->ok;

@@ -15,6 +15,8 @@
 #ifndef SD_MERGE_H
 #define SD_MERGE_H
 
+#include "../common/sd_common.h"
+
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -37,6 +39,15 @@ int sd_merge_finish(sd_merge *m, FILE *out);
  * chunk's first record), so that --jobs writes while the last chunks still
  * run. At most once; sd_merge_finish writes the rest. */
 void sd_merge_early(sd_merge *m, FILE *out);
+/* A merge of output directories (extract's, sd_merge_ext.h): fn is called
+ * for each connection written, in the merged order, with its lines
+ * rewritten into b from `from` on (fn may change them there); chunk_ud is
+ * the one given to sd_merge_add_ud for its chunk. Set before any add. */
+struct mconn;
+typedef void (*sd_merge_conn_fn)(void *ctx, void *chunk_ud, const struct mconn *c, uint64_t off,
+                                 sd_buf *b, size_t from);
+void sd_merge_set_hook(sd_merge *m, sd_merge_conn_fn fn, void *ctx);
+bool sd_merge_add_ud(sd_merge *m, const char *path, void *chunk_ud);
 /* Frees m without writing (a worker failed). */
 void sd_merge_free(sd_merge *m);
 

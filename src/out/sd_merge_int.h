@@ -5,6 +5,7 @@
 
 #include "../common/sd_common.h"
 #include "../common/sd_hmap.h"
+#include "sd_merge.h"
 
 #include <stdbool.h>
 #include <stdint.h>
@@ -44,6 +45,8 @@ typedef struct mchunk {
     char **camp;                     /* sd_campaign's partial aggregates */
     size_t ncamp;
     sd_hmap *byuid;                  /* uid -> index in conns */
+    sd_merge_conn_fn hook;           /* sd_merge_set_hook's, and this chunk's ud */
+    void *hook_ctx, *hook_ud;
     size_t flushed;                  /* conns written early (sd_merge_early), */
     uint64_t flushed_shown, flushed_cut; /* of them shown and cut */
 } mchunk;
@@ -62,6 +65,9 @@ mconn *sd_merge_conn(const mchunk *ch, const char *uid);
 
 /* sd_merge_out.c */
 void sd_merge_open_counts(mchunk *ch, size_t n);
+/* One output line of c, its numbers made global (off: the chunk's frame
+ * offset), appended to b with its newline. */
+void sd_merge_rewrite(const mconn *c, uint64_t off, const char *line, sd_buf *b);
 /* Returns the connections cut at a read-ahead limit. */
 uint64_t sd_merge_write(mchunk *ch, size_t n, FILE *out);
 /* The first chunk's connections that one run ends before the first record

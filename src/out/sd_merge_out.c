@@ -181,7 +181,7 @@ static const char *changes_from(const mconn *c, uint64_t off, const char *line)
     return o > line ? o - 1 : line;
 }
 
-static void rewrite(const mconn *c, uint64_t off, const char *line, sd_buf *b)
+void sd_merge_rewrite(const mconn *c, uint64_t off, const char *line, sd_buf *b)
 {
     const char *p = changes_from(c, off, line);
     sd_buf_append(b, line, (size_t)(p - line));
@@ -227,8 +227,11 @@ static void put_conn(mconn *c, uint64_t off, const mchunk *ch, uint64_t *pos, sd
     c->pos = shown(c) ? (*pos)++ : UINT64_MAX;
     if (!shown(c))
         return;
+    size_t from = b->len;
     for (size_t l = 0; l < c->nlines; l++)
-        rewrite(c, off, ch->lines[c->lines[l]], b);
+        sd_merge_rewrite(c, off, ch->lines[c->lines[l]], b);
+    if (ch->hook)
+        ch->hook(ch->hook_ctx, ch->hook_ud, c, off, b, from);
     if (b->len > 65536)
         fwrite(b->p, 1, b->len, out), b->len = 0;
 }

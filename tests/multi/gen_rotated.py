@@ -10,6 +10,9 @@ that cross file (and so chunk) boundaries in every way the ownership rule
   - I: idle for 40 s across two files, then mid-stream again (with
        --idle-timeout 30 one run ends it and starts another),
   - L: 70 s of silence in the middle (longer than a --read-ahead of 60 s),
+  - R: one address/port pair reused by short sessions in files 0, 2, 3
+       and 4, the one in file 3 opened from the other side (extract's
+       file names count every reuse: "cN"),
   - many short connections in every file (stream numbers to offset).
 usage: gen_rotated.py DIR"""
 import os
@@ -67,6 +70,13 @@ data(55, 43000, 25, 531, 801, b"j" * 30)
 handshake(30, 44000, 8080, 7000, 8000)
 data(31, 44000, 8080, 7001, 8001, b"l" * 40)
 data(101, 44000, 8080, 7041, 8001, b"l" * 40)
+# R: the same pair, closed by a reset each time, opened again later
+for k, t in enumerate((6, 45, 65, 85)):
+    a, b, pa, pb = (S, C, 9000, 46000) if t == 65 else (C, S, 46000, 9000)
+    handshake(t, pa, pb, 60000 + k * 1000, 70000 + k * 1000, src=a, dst=b)
+    data(t + 0.05, pa, pb, 60001 + k * 1000, 70001 + k * 1000, b"r" * 12, src=a, dst=b)
+    data(t + 0.1, pb, pa, 70001 + k * 1000, 60013 + k * 1000, b"R" * 7, src=b, dst=a)
+    at(t + 0.2, "tcp", a, b, pa, pb, 60013 + k * 1000, 70008 + k * 1000, RST)
 # short connections all along
 for k in range(24):
     t = 3 + k * 4.7

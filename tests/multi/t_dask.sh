@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # dist/strider-dask against a scheduler and two workers started here on
 # 127.0.0.1: its stdout is byte-identical to one strider run (conns --json,
-# ssh --json) over rotated files with connections across chunks and a brute
-# force spread over many chunks; a chunk that fails twice fails the run.
+# ssh --json), and so is extract's directory (diff -r), over rotated files
+# with connections across chunks and a brute force spread over many chunks;
+# a chunk that fails twice fails the run.
 set -u
 . "$(dirname "$0")/../lib.sh"
 PY=/usr/bin/python3 # Debian's python3-distributed lives in the system python
@@ -60,6 +61,16 @@ for set in "hassh conns --json" "hassh ssh --json" "guess ssh --json" "rot conns
     echo "ok $set"
 done
 grep -q '"kind":"brute_force".*"connections":11,' guess.out || bad "the brute force over chunks not found whole"
+
+# extract -o DIR: the chunks' directories beside DIR, merged into it, removed
+for dir in rot guess; do
+    "$STRIDER" extract -q -o "x1-$dir" "$dir"
+    "$D" --scheduler "$ADDR" --chunk-files 2 --strider "$STRIDER" -- extract -o "xd-$dir" "$dir" > /dev/null 2> xd.err ||
+        bad "extract $dir: driver failed: $(tail -3 xd.err)"
+    diff -r "x1-$dir" "xd-$dir" > /dev/null || bad "extract $dir: the directory differs from one run's"
+    ls -d xd-"$dir".strider-chunk-* > /dev/null 2>&1 && bad "extract $dir: chunk directories left"
+    echo "ok extract $dir"
+done
 
 # a chunk that cannot run fails twice and fails the run, with its error
 printf '#!/bin/sh\ncase "$*" in *"--own 2:2"*) echo "disk on fire" >&2; exit 3;; esac\nexec "%s" "$@"\n' "$STRIDER" > flaky

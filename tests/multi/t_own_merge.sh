@@ -6,14 +6,7 @@
 # crafted set whose connections cross file boundaries in every way
 # (tests/multi/gen_rotated.py); a connection longer than the read-ahead is
 # marked; bad option values exit 2; a missing chunk fails the merge.
-set -u
-. "$(dirname "$0")/../lib.sh"
-command -v editcap >/dev/null || skip "no editcap"
-command -v python3 >/dev/null || skip "no python3"
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-fails=0
-bad() { echo "FAIL: $*"; fails=$((fails + 1)); }
+. "$(dirname "$0")/multi_lib.sh"
 
 # same LABEL DIR ARGS...: one run vs every chunking we try, compared with cmp
 same() {
@@ -43,8 +36,6 @@ same() {
     echo "ok $label: $n files, $(wc -l < "$T/one") lines"
 }
 
-# cut CAPTURE PACKETS DIR: rotated files of PACKETS records each
-cut() { mkdir -p "$3" && editcap -c "$2" "$1" "$3/p.pcap" > /dev/null; }
 
 C=$SHARED/captures
 [ -d "$C" ] || skip "no shared captures"
@@ -104,7 +95,7 @@ timeout 2 sh -c "exec 3> '$T/ff/b.pcap'" && bad "a worker outlived its stopped -
 
 # what merge cannot make exactly one run's output from is refused, never
 # printed differently: other commands, CSV, the text report
-for args in "summary --own 0:1" "summary --jobs 2" "extract --jobs 2 -o $T/x" "conns --csv --jobs 2" \
+for args in "summary --own 0:1" "summary --jobs 2" "conns --csv --jobs 2" \
     "ssh --csv --jobs 2" "ssh --jobs 2" "ssh --report $T/r.html --json --jobs 2"; do
     "$STRIDER" $args "${f[@]}" > "$T/out" 2> "$T/err"
     rc=$?

@@ -1,0 +1,113 @@
+#!/usr/bin/env bash
+# extract under --own, `strider merge -o` and --jobs: the directory the
+# merge of the chunks' directories makes, and the one --jobs makes, are
+# identical (diff -r: every file's name and bytes, index.jsonl and the
+# transcripts) to the one one run over every file writes; on rotated files
+# whose connections cross file and chunk boundaries, a capture that starts
+# mid-connection, a reused address/port pair (tcpflow's cN names), a brute
+# force spread over many chunks. A connection longer than the read-ahead is
+# marked in its index line and transcript; a provisional session an earlier
+# chunk covers leaves no file; what cannot be merged is refused.
+. "$(dirname "$0")/multi_lib.sh"
+
+# same LABEL DIR [EXTRACT-OPTIONS...]: one run vs each chunking, diff -r
+same() {
+    local label=$1 dir=$2; shift 2
+    local files=("$dir"/*.pcap) n h
+    n=${#files[@]}
+    rm -rf "$T/one" "$T"/c[0-9]* "$T"/m "$T"/m2 "$T"/h[01] "$T"/j[23]
+    "$STRIDER" extract "$@" -q -o "$T/one" "${files[@]}" 2>/dev/null || { bad "$label: one run failed"; return; }
+    [ -s "$T/one/index.jsonl" ] || { bad "$label: one run indexed nothing"; return; }
+    # each file its own chunk, given to the merge in reverse order
+    local outs=()
+    for ((i = n - 1; i >= 0; i--)); do
+        "$STRIDER" extract "$@" -q --own "$i:$i" -o "$T/c$i" "${files[@]}" 2>/dev/null || bad "$label: --own $i:$i failed"
+        outs+=("$T/c$i")
+    done
+    "$STRIDER" merge -o "$T/m" "${outs[@]}" || bad "$label: merge failed"
+    diff -r "$T/one" "$T/m" > "$T/d" || { bad "$label: merge of $n one-file chunks differs"; head -5 "$T/d"; }
+    h=$((n / 3))
+    "$STRIDER" extract "$@" -q --own "0:$h" -o "$T/h0" "${files[@]}" 2>/dev/null
+    "$STRIDER" extract "$@" -q --own "$((h + 1)):$((n - 1))" -o "$T/h1" "${files[@]}" 2>/dev/null
+    "$STRIDER" merge -o "$T/m2" "$T/h0" "$T/h1" || bad "$label: merge of 2 chunks failed"
+    diff -r "$T/one" "$T/m2" > /dev/null || bad "$label: merge of 2 chunks differs"
+    for j in 2 3; do
+        "$STRIDER" extract "$@" -q --jobs $j -o "$T/j$j" "${files[@]}" 2>/dev/null || bad "$label: --jobs $j failed"
+        diff -r "$T/one" "$T/j$j" > "$T/d" || { bad "$label: --jobs $j differs"; head -5 "$T/d"; }
+    done
+    echo "ok $label: $n files, $(wc -l < "$T/one/index.jsonl") sessions, $(ls "$T/one" | wc -l) files"
+}
+
+
+C=$SHARED/captures
+[ -d "$C" ] || skip "no shared captures"
+mkdir -p "$T/rot" && python3 "$REPO/tests/multi/gen_rotated.py" "$T/rot"
+cut "$C/zeek/testing/btest/Traces/ssh/sshguess.pcap" 40 "$T/guess" # a brute force over 11 files
+cut "$C/tcpsession/data/100.1.1.105-and-100.1.21.181-and-100.1.29.36-sessions.pcap" 6 "$T/sess"
+cut "$C/hassh/corelight/testing/Traces/ssh_zeek_test_pcaps.pcap" 150 "$T/hassh"
+# a capture that starts mid-connection: its first 7 records dropped
+editcap -r "$C/zeek/testing/btest/Traces/ssh/sshguess.pcap" "$T/mid.pcap" 8-100000 > /dev/null
+cut "$T/mid.pcap" 30 "$T/mid"
+
+same "rot" "$T/rot"
+same "rot --all, no inline payload" "$T/rot" --all --json-inline 0
+same "guess" "$T/guess"
+same "sess" "$T/sess"
+same "hassh" "$T/hassh"
+same "mid" "$T/mid"
+# names reused by a later session on the same ports (cN) come out as one run numbers them
+ls "$T/one" > /dev/null
+"$STRIDER" extract -q -o "$T/r1" "$T/rot"/*.pcap
+ls "$T/r1" | grep -q 'c1$' || bad "the crafted set has no reused name: the cN case is not tested"
+
+# a connection longer than the read-ahead is cut there and marked, in its
+# index line and its transcript; its tail is a session of the next chunk
+rm -rf "$T/ra"
+"$STRIDER" extract -q --jobs 3 --read-ahead 60 -o "$T/ra" "$T/rot"/*.pcap 2> "$T/ra.err" || bad "--read-ahead run failed"
+grep -q '"id.orig_p":44000,.*"readahead_cut":true' "$T/ra/index.jsonl" || bad "L not marked cut in the index"
+grep -lq 'readahead_cut' "$T/ra"/010.000.000.001.44000-*.json || bad "L's transcript not marked cut"
+grep -q '"id.orig_p":5002[0-9],.*readahead_cut' "$T/ra/index.jsonl" && bad "a short session marked cut"
+[ "$(grep -c '"id.orig_p":44000,' "$T/ra/index.jsonl")" = 2 ] || bad "L's tail is not a session of its own"
+grep -q "cut at the read-ahead limit" "$T/ra.err" || bad "no note of the cut on stderr"
+ls -a "$T/ra" | grep -q strider-chunk && bad "--jobs left its chunk directories"
+
+# a provisional session an earlier chunk covers leaves no file: A (port
+# 41000) crosses files 0 to 4, so chunk 1..5 has its tail, dropped
+"$STRIDER" extract -q --own 1:5 -o "$T/p1" "$T/rot"/*.pcap
+"$STRIDER" extract -q --own 0:0 -o "$T/p0" "$T/rot"/*.pcap
+"$STRIDER" merge -o "$T/pm" "$T/p0" "$T/p1" || bad "merge p0 p1 failed"
+n1=$(ls "$T/p0" "$T/p1" | grep -c '^010.*41000-.*\.json$')
+n2=$(ls "$T/pm" | grep -c '^010.*41000-.*\.json$')
+[ "$n1" -gt "$n2" ] || bad "no covered session's transcript was left out ($n1 in the chunks, $n2 merged)"
+diff -r "$T/r1" "$T/pm" > /dev/null || bad "merge p0 p1 differs from one run"
+
+# refused: --flows-only (no index to merge by); a missing chunk fails the
+# merge; an existing DIR without --force
+f=("$T/rot"/*.pcap)
+"$STRIDER" extract --flows-only --jobs 2 -o "$T/ff" "${f[@]}" > /dev/null 2>&1; [ $? = 2 ] || bad "--flows-only with --jobs accepted"
+"$STRIDER" merge -o "$T/miss" "$T/p1" > /dev/null 2> "$T/err"; [ $? = 1 ] || bad "merge of a missing chunk did not fail"
+"$STRIDER" merge -o "$T/pm" "$T/p0" "$T/p1" > /dev/null 2>&1; [ $? != 0 ] || bad "merge into an existing DIR without --force"
+"$STRIDER" merge --force -o "$T/pm" "$T/p0" "$T/p1" || bad "merge --force into an existing DIR failed"
+diff -r "$T/r1" "$T/pm" > /dev/null || bad "merge --force differs from one run"
+"$STRIDER" merge -o "$T/nd" "$T/rot/rot_0.pcap" > /dev/null 2>&1; [ $? = 1 ] || bad "a file as chunk directory accepted"
+
+# a chunk directory is input like any other: a name in its index that is a
+# path, or a link planted in it, is not taken over (exit 1), nothing is
+# written outside DIR
+cp -r "$T/p1" "$T/h1x"
+sed -i 's/"transcript":"[^"]*"/"transcript":"..\/escaped.json"/g' "$T/h1x/index.jsonl"
+f0=$(ls "$T/p0" | grep -v index | head -1)
+rm "$T/p0x" -rf && cp -r "$T/p0" "$T/p0x" && rm "$T/p0x/$f0" && ln -s /etc/passwd "$T/p0x/$f0"
+"$STRIDER" merge -o "$T/hxo" "$T/p0x" "$T/h1x" > /dev/null 2> "$T/err"; rc=$?
+[ $rc = 1 ] || bad "hostile chunk directories: merge exit $rc, want 1"
+[ -e "$T/escaped.json" ] && bad "a name with a path was followed out of DIR"
+[ -L "$T/hxo/$f0" ] && bad "a planted link was taken over"
+grep -q "escaped.json" "$T/err" || bad "the bad name is not said"
+
+# a worker that fails fails the --jobs run and leaves no chunk directory
+mkdir -p "$T/fx" && cp "$T/rot/rot_0.pcap" "$T/fx/a.pcap" && head -c 3000 /dev/urandom > "$T/fx/b.pcap"
+"$STRIDER" extract -q --jobs 2 -o "$T/fxo" "$T/fx"/*.pcap > /dev/null 2>&1 && bad "a failed worker did not fail --jobs"
+ls -a "$T/fxo" | grep -q strider-chunk && bad "a failed --jobs run left a chunk directory"
+
+[ $fails = 0 ] || die "$fails failures"
+echo "all extract merges identical to one run"

@@ -20,6 +20,7 @@ typedef struct mconn {
     int64_t start;
     uint64_t ff, lf, idx, stream, end, cl;
     uint64_t gidx, gstream;         /* global numbers */
+    uint64_t pkey;                  /* a hash of its ports' identity, either way round */
     uint64_t open_at_end, orig_open_at_end;
     uint32_t wb[2], fseq;           /* its conversation's base seqs (wbs: which set), its first seq */
     int wbs, fsyn, fside;           /* ... and whether that was a SYN, from which side of the key */
@@ -35,13 +36,14 @@ typedef struct mchunk {
     int64_t tmin, tmax;             /* the times of its owned files' records */
     uint64_t *frames, nframes_files; /* records per owned file */
     uint64_t off;                    /* records in earlier files */
-    char *text;                      /* the whole output, lines cut at '\n' */
-    char **lines;
-    size_t nlines;
+    char *text;                      /* the whole output, read-only: lines end at their '\n' */
+    size_t mapped;                   /* text is a mapping of this length (else malloc'd) */
+    const char **lines;              /* the output lines, lens[i] bytes each, without the '\n' */
+    size_t *lens, nlines;
     mconn *conns;
     size_t nconns;
     size_t *tail, ntail;             /* lines of no connection */
-    char **camp;                     /* sd_campaign's partial aggregates */
+    char **camp;                     /* sd_campaign's partial aggregates (copies) */
     size_t ncamp;
     sd_hmap *byuid;                  /* uid -> index in conns */
     size_t flushed;                  /* conns written early (sd_merge_early), */
@@ -53,6 +55,10 @@ static inline int sd_merge_hex(char c)
 {
     return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
 }
+
+/* Where pat first occurs in [p, end), or NULL (a line of text is not a
+ * string: it ends at its '\n'). */
+const char *sd_merge_find(const char *p, const char *end, const char *pat);
 
 /* sd_merge_camp.c: the campaigns (brute force, scans) over every chunk,
  * as one run would find them, as JSON lines. */

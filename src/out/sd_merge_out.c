@@ -241,11 +241,61 @@ static void put_conn(mconn *c, uint64_t off, const mchunk *ch, uint64_t *pos, sd
         fwrite(b->p, 1, b->len, out), b->len = 0;
 }
 
+/* Are the lines of conns [from, to) of c0, all with their chunk's
+ * numbers, one run of the text from its first line (each connection's
+ * lines in turn, nothing between)? Then they are what one run printed,
+ * byte for byte: c0 ran as one run does up to the next chunk's first
+ * record, and these ended (and had their open counts taken) before it.
+ * *bytes: their length. */
+static bool verbatim(const mchunk *c0, size_t from, size_t to, size_t *bytes)
+{
+    size_t want = 0; /* the next line index */
+    for (size_t i = from; i < to; i++) {
+        const mconn *c = &c0->conns[i];
+        if (!shown(c)) {
+            if (c->nlines)
+                return false;
+            continue;
+        }
+        if (c->cut || c->gstream != c->stream || strcmp(c->guid, c->uid))
+            return false;
+        for (size_t l = 0; l < c->nlines; l++, want++)
+            if (c->lines[l] != want ||
+                (want && c0->lines[want] != c0->lines[want - 1] + c0->lens[want - 1] + 1))
+                return false;
+    }
+    *bytes = want ? (size_t)(c0->lines[want - 1] + c0->lens[want - 1] + 1 - c0->lines[0]) : 0;
+    return true;
+}
+
+/* The early write as one block of the first chunk's text (verbatim), or
+ * false when it is not one. Every connection of a chunk's output is
+ * written at once when it ends, so the first chunk's lines up to the
+ * next chunk's start are mostly that: no line to read at all. */
+static bool write_verbatim(mchunk *c0, size_t to, FILE *out)
+{
+    size_t bytes;
+    if (c0->flushed || !verbatim(c0, 0, to, &bytes))
+        return false;
+    if (bytes)
+        fwrite(c0->lines[0], 1, bytes, out);
+    for (size_t i = 0; i < to; i++)
+        c0->conns[i].pos = shown(&c0->conns[i]) ? c0->flushed_shown++ : UINT64_MAX;
+    c0->flushed = to;
+    fflush(out);
+    return true;
+}
+
 void sd_merge_write_early(mchunk *c0, uint64_t next, FILE *out)
 {
+    size_t to = c0->flushed;
+    while (to < c0->nconns && c0->conns[to].end < next && c0->conns[to].cl < next)
+        to++;
+    if (write_verbatim(c0, to, out))
+        return;
     sd_buf b = { 0 };
     size_t i = c0->flushed;
-    for (; i < c0->nconns && c0->conns[i].end < next && c0->conns[i].cl < next; i++) {
+    for (; i < to; i++) {
         c0->flushed_cut += shown(&c0->conns[i]) && c0->conns[i].cut;
         put_conn(&c0->conns[i], 0, c0, &c0->flushed_shown, &b, out);
     }

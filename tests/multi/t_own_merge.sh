@@ -77,6 +77,14 @@ cmp -s "$T/one" "$T/pm" || bad "merge from pipes differs from one run"
 head -c -1 "$T/p1" > "$T/p1n" && [ "$(tail -c 1 "$T/p1n")" != "" ] || bad "could not strip the last newline"
 "$STRIDER" merge "$T/p0" "$T/p1n" > "$T/pn" || bad "merge of a file without its last newline failed"
 cmp -s "$T/one" "$T/pn" || bad "merge of a file without its last newline differs from one run"
+# the first chunk's lines that no later chunk can change are copied as one
+# block when they are one (each connection's lines in turn, as a chunk
+# writes them); an empty line among them makes them not one: they are
+# then rewritten line by line, and the output is the same
+sed '1G' "$T/p0" > "$T/p0e"
+[ "$(sed -n 2p "$T/p0e")" = "" ] || bad "could not put an empty line in"
+"$STRIDER" merge "$T/p0e" "$T/p1" > "$T/pe" || bad "merge with an empty line failed"
+cmp -s "$T/one" "$T/pe" || bad "merge with an empty line among the first chunk's lines differs from one run"
 
 # the brute force spread over the chunks is found once, whole
 "$STRIDER" ssh --json -q --jobs 3 "$T/guess"/*.pcap > "$T/g3"

@@ -233,15 +233,6 @@ const char *sd_merge_find(const char *p, const char *end, const char *pat)
     return NULL;
 }
 
-/* A record of sd_own's as a string of its own (the text is not cut). */
-static char *record(const char *p, size_t n)
-{
-    char *r = sd_malloc(n + 1);
-    memcpy(r, p, n);
-    r[n] = '\0';
-    return r;
-}
-
 static bool own_is(const char *p, size_t n, const char *what)
 {
     size_t l = strlen(what);
@@ -257,20 +248,20 @@ static bool take_line(mchunk *ch, const char *p, size_t n, size_t *cap)
             ch->conns = sd_reallocarray(ch->conns, *cap = *cap ? *cap * 2 : 64, sizeof *ch->conns);
         mconn *c = &ch->conns[ch->nconns++];
         memset(c, 0, sizeof *c);
-        char *r = record(p, n);
+        char *r = sd_strndup(p, n); /* a record as a string of its own: the text is not cut */
         bool ok = parse_conn(r, c);
         free(r);
         return ok;
     }
     if (own_is(p, n, "chunk")) {
-        char *r = record(p, n);
+        char *r = sd_strndup(p, n);
         bool ok = !ch->trailer && parse_trailer(r, ch);
         free(r);
         return ok;
     }
     if (own_is(p, n, "camp")) {
         ch->camp = grow(ch->camp, ch->ncamp, sizeof *ch->camp);
-        ch->camp[ch->ncamp++] = record(p, n);
+        ch->camp[ch->ncamp++] = sd_strndup(p, n);
         return true;
     }
     if (n) {

@@ -14,7 +14,7 @@ WARN    += -Werror
 endif
 OPT     ?= -O2 -g
 CFLAGS  += $(CSTD) $(WARN) $(OPT) $(EXTRA_CFLAGS)
-LDLIBS  += -lpcap -lcrypto -lm
+LDLIBS  += -lpcap -lcrypto -lm -pthread
 
 LIB_SRC  := $(wildcard src/common/*.c src/capture/*.c src/decode/*.c src/flow/*.c \
                        src/ssh/*.c src/analyze/*.c src/out/*.c)

@@ -209,6 +209,14 @@ char *sd_strdup(const char *s)
     return d;
 }
 
+char *sd_strndup(const void *p, size_t n)
+{
+    char *d = sd_malloc(n + 1);
+    memcpy(d, p, n);
+    d[n] = '\0';
+    return d;
+}
+
 void sd_buf_grow(sd_buf *b, size_t extra)
 {
     if (b->cap - b->len >= extra)

@@ -58,6 +58,8 @@ void *sd_calloc(size_t n, size_t sz);
 void *sd_realloc(void *p, size_t n);
 void *sd_reallocarray(void *p, size_t n, size_t sz);
 char *sd_strdup(const char *s);
+/* n bytes at p as a string (with a NUL after them). */
+char *sd_strndup(const void *p, size_t n);
 /* Creates path for writing, never through a link planted there: a name
  * already there (file, symlink or hard link) is unlinked and the file made
  * anew (O_EXCL | O_NOFOLLOW), so no byte goes anywhere but to the new file;

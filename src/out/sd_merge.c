@@ -7,8 +7,10 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -169,12 +171,12 @@ static char *read_all(const char *path, size_t *len)
     struct stat st;
     if (fd < 0)
         return NULL;
-    size_t cap = fstat(fd, &st) == 0 && st.st_size > 0 ? (size_t)st.st_size + 1 : 65536, n = 0;
+    size_t cap = fstat(fd, &st) == 0 && st.st_size > 0 ? (size_t)st.st_size + 3 : 65536, n = 0;
     char *p = sd_malloc(cap);
     for (;;) {
-        if (n + 1 == cap)
+        if (n + 2 >= cap) /* room for a '\n' and the '\0' */
             p = sd_reallocarray(p, cap *= 2, 1);
-        ssize_t r = read(fd, p + n, cap - 1 - n);
+        ssize_t r = read(fd, p + n, cap - 2 - n);
         if (r < 0 && errno == EINTR)
             continue;
         if (r <= 0) {
@@ -189,30 +191,83 @@ static char *read_all(const char *path, size_t *len)
         }
         n += (size_t)r;
     }
+    if (n && p[n - 1] != '\n') /* every line ends at a '\n' */
+        p[n++] = '\n';
     p[n] = '\0';
     *len = n;
     return p;
 }
 
-/* One line of a chunk's output: a record of sd_own's or an output line. */
-static bool take_line(mchunk *ch, char *p, size_t *cap)
+/* A regular file mapped read-only: its pages are the page cache's, where
+ * reading it would zero and copy each page of a new buffer (a fifth of
+ * the merge's time on bench/jobs). The lines are then read in place and
+ * never written to: each ends at its '\n'. NULL (read_all reads it) when
+ * it is not a regular file or does not end with a '\n'. */
+static char *map_all(const char *path, size_t *len)
 {
-    if (!strncmp(p, "{\"_own\":\"conn\"", 14)) {
+    int fd = open(path, O_RDONLY);
+    struct stat st;
+    if (fd < 0)
+        return NULL;
+    char *p = NULL;
+    if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0) {
+        p = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+        p = p == MAP_FAILED ? NULL : p;
+        if (p && p[st.st_size - 1] != '\n')
+            munmap(p, (size_t)st.st_size), p = NULL;
+        *len = (size_t)st.st_size;
+    }
+    close(fd);
+    return p;
+}
+
+const char *sd_merge_find(const char *p, const char *end, const char *pat)
+{
+    size_t l = strlen(pat);
+    for (; (size_t)(end - p) >= l; p++) {
+        if (!(p = memchr(p, pat[0], (size_t)(end - p) - l + 1)))
+            return NULL;
+        if (!memcmp(p, pat, l))
+            return p;
+    }
+    return NULL;
+}
+
+static bool own_is(const char *p, size_t n, const char *what)
+{
+    size_t l = strlen(what);
+    return n >= 9 + l && !memcmp(p, "{\"_own\":\"", 9) && !memcmp(p + 9, what, l) && p[9 + l] == '"';
+}
+
+/* One line of a chunk's output (n bytes at p, without its '\n'): a record
+ * of sd_own's or an output line. */
+static bool take_line(mchunk *ch, const char *p, size_t n, size_t *cap)
+{
+    if (own_is(p, n, "conn")) {
         if (ch->nconns == *cap)
             ch->conns = sd_reallocarray(ch->conns, *cap = *cap ? *cap * 2 : 64, sizeof *ch->conns);
         mconn *c = &ch->conns[ch->nconns++];
         memset(c, 0, sizeof *c);
-        return parse_conn(p, c);
+        char *r = sd_strndup(p, n); /* a record as a string of its own: the text is not cut */
+        bool ok = parse_conn(r, c);
+        free(r);
+        return ok;
     }
-    if (!strncmp(p, "{\"_own\":\"chunk\"", 15))
-        return !ch->trailer && parse_trailer(p, ch);
-    if (!strncmp(p, "{\"_own\":\"camp\"", 14)) {
+    if (own_is(p, n, "chunk")) {
+        char *r = sd_strndup(p, n);
+        bool ok = !ch->trailer && parse_trailer(r, ch);
+        free(r);
+        return ok;
+    }
+    if (own_is(p, n, "camp")) {
         ch->camp = grow(ch->camp, ch->ncamp, sizeof *ch->camp);
-        ch->camp[ch->ncamp++] = p;
+        ch->camp[ch->ncamp++] = sd_strndup(p, n);
         return true;
     }
-    if (*p) {
+    if (n) {
         ch->lines = grow(ch->lines, ch->nlines, sizeof *ch->lines);
+        ch->lens = grow(ch->lens, ch->nlines, sizeof *ch->lens);
+        ch->lens[ch->nlines] = n;
         ch->lines[ch->nlines++] = p;
     }
     return true;
@@ -222,17 +277,17 @@ static bool take_line(mchunk *ch, char *p, size_t *cap)
 static bool load_chunk(mchunk *ch, const char *path, FILE *err)
 {
     size_t len, cap = 0;
-    if (!(ch->text = read_all(path, &len))) {
+    if ((ch->text = map_all(path, &len)))
+        ch->mapped = len;
+    else if (!(ch->text = read_all(path, &len))) {
         fprintf(err, "strider merge: cannot read %s: %s\n", path, strerror(errno));
         return false;
     }
     bool ok = true;
-    for (char *p = ch->text; ok && *p;) {
-        char *nl = strchr(p, '\n');
-        if (nl)
-            *nl = '\0';
-        ok = take_line(ch, p, &cap);
-        p = nl ? nl + 1 : p + strlen(p);
+    for (const char *p = ch->text, *end = p + len; ok && p < end;) {
+        const char *nl = memchr(p, '\n', (size_t)(end - p)); /* there is one: the text ends with it */
+        ok = take_line(ch, p, (size_t)(nl - p), &cap);
+        p = nl + 1;
     }
     if (!ok || !ch->trailer)
         fprintf(err, "strider merge: %s is not the output of a run with --own and --json "
@@ -240,11 +295,11 @@ static bool load_chunk(mchunk *ch, const char *path, FILE *err)
     return ok && ch->trailer;
 }
 
-/* The first "uid":"..." of an output line, or false. */
-static bool line_uid(const char *line, char uid[20])
+/* The first "uid":"..." of an output line of n bytes, or false. */
+static bool line_uid(const char *line, size_t n, char uid[20])
 {
-    const char *v = strstr(line, "\"uid\":\"");
-    const char *q = v ? strchr(v + 7, '"') : NULL;
+    const char *end = line + n, *v = sd_merge_find(line, end, "\"uid\":\"");
+    const char *q = v ? memchr(v + 7, '"', (size_t)(end - v - 7)) : NULL;
     if (!q || q - (v + 7) >= 20)
         return false;
     memcpy(uid, v + 7, (size_t)(q - (v + 7)));
@@ -273,7 +328,7 @@ static void group_lines(mchunk *ch)
     }
     for (size_t i = 0; i < ch->nlines; i++) {
         char k[20] = { 0 };
-        size_t *ci = line_uid(ch->lines[i], k) ? sd_hmap_find(m, k) : NULL;
+        size_t *ci = line_uid(ch->lines[i], ch->lens[i], k) ? sd_hmap_find(m, k) : NULL;
         if (!ci) {
             ch->tail = grow(ch->tail, ch->ntail, sizeof *ch->tail);
             ch->tail[ch->ntail++] = i;
@@ -351,9 +406,29 @@ static int cmp_pair(const mconn *x, const mconn *y)
     return r;
 }
 
+/* A hash of the ports' identity either way round, so that sorting
+ * compares two numbers where cmp_pair compares addresses (same pair, same
+ * key: the pairs still sort together, ties go to cmp_pair). */
+static uint64_t pair_key(const mconn *c)
+{
+    struct {
+        uint8_t a[16], b[16];
+        uint32_t pa, pb, proto, vlan;
+    } k;
+    memset(&k, 0, sizeof k);
+    bool swap = memcmp(c->oh, c->rh, 16) > 0 || (!memcmp(c->oh, c->rh, 16) && c->op > c->rp);
+    memcpy(k.a, swap ? c->rh : c->oh, 16);
+    memcpy(k.b, swap ? c->oh : c->rh, 16);
+    k.pa = swap ? c->rp : c->op, k.pb = swap ? c->op : c->rp;
+    k.proto = (uint32_t)c->proto, k.vlan = c->vlan;
+    return sd_hash_bytes(&k, sizeof k);
+}
+
 static int cmp_pair_time(const void *a, const void *b)
 {
     const mconn *x = *(mconn *const *)a, *y = *(mconn *const *)b;
+    if (x->pkey != y->pkey)
+        return x->pkey < y->pkey ? -1 : 1;
     int r = cmp_pair(x, y);
     return r ? r : (x->ff > y->ff) - (x->ff < y->ff);
 }
@@ -388,7 +463,7 @@ static void against_earlier(mconn **v, size_t i)
 {
     mconn *c = v[i];
     const mconn *last = NULL;
-    for (size_t j = i; j-- > 0 && !cmp_pair(v[j], c);) {
+    for (size_t j = i; j-- > 0 && v[j]->pkey == c->pkey && !cmp_pair(v[j], c);) {
         if (v[j]->chunk == c->chunk)
             return; /* its own chunk numbered it after that one */
         if (covers(v[j], c)) {
@@ -412,8 +487,10 @@ static void drop_covered(mchunk *ch, size_t n)
         total += ch[i].nconns;
     mconn **v = sd_reallocarray(NULL, total ? total : 1, sizeof *v);
     for (size_t i = 0; i < n; i++)
-        for (size_t j = 0; j < ch[i].nconns; j++)
+        for (size_t j = 0; j < ch[i].nconns; j++) {
+            ch[i].conns[j].pkey = pair_key(&ch[i].conns[j]);
             v[k++] = &ch[i].conns[j];
+        }
     qsort(v, total, sizeof *v, cmp_pair_time);
     for (size_t i = 0; i < total; i++)
         if (v[i]->prov)
@@ -505,11 +582,17 @@ static void free_chunks(mchunk *ch, size_t n)
             free(ch[i].conns[j].lines);
         free(ch[i].conns);
         free(ch[i].lines);
+        free(ch[i].lens);
+        for (size_t j = 0; j < ch[i].ncamp; j++)
+            free(ch[i].camp[j]);
         free(ch[i].tail);
         free(ch[i].camp);
         sd_hmap_free(ch[i].byuid);
         free(ch[i].frames);
-        free(ch[i].text);
+        if (ch[i].mapped)
+            munmap(ch[i].text, ch[i].mapped);
+        else
+            free(ch[i].text);
     }
     free(ch);
 }
@@ -551,9 +634,7 @@ bool sd_merge_add_ud(sd_merge *m, const char *path, void *chunk_ud)
     mchunk *c = &m->ch[m->n++];
     memset(c, 0, sizeof *c);
     c->hook = m->hook, c->hook_ctx = m->hook_ctx, c->hook_ud = chunk_ud;
-    if ((m->ok = load_chunk(c, path, m->err)))
-        group_lines(c);
-    return m->ok;
+    return m->ok = load_chunk(c, path, m->err);
 }
 
 void sd_merge_early(sd_merge *m, FILE *out)
@@ -564,6 +645,8 @@ void sd_merge_early(sd_merge *m, FILE *out)
     if (!c0 || m->early)
         return;
     m->early = true;
+    if (!c0->byuid)
+        group_lines(c0);
     uint64_t next = 0; /* the next chunk's first record */
     for (uint64_t f = 0; f < c0->nframes_files; f++)
         next += c0->frames[f];
@@ -580,6 +663,16 @@ void sd_merge_free(sd_merge *m)
     free(m);
 }
 
+/* Groups the lines of the chunks sd_merge_early did not. */
+static void *group_rest(void *arg)
+{
+    sd_merge *m = arg;
+    for (size_t i = 0; i < m->n; i++)
+        if (!m->ch[i].byuid)
+            group_lines(&m->ch[i]);
+    return NULL;
+}
+
 int sd_merge_finish(sd_merge *m, FILE *out)
 {
     mchunk *ch = m->ch;
@@ -588,9 +681,18 @@ int sd_merge_finish(sd_merge *m, FILE *out)
         fprintf(m->err, "strider merge: no chunk output to merge\n");
     bool ok = m->ok && n && order_chunks(ch, n, m->err);
     if (ok) {
+        /* the lines go with their connections beside the numbering (it
+         * reads the connections' records only): for --jobs, the last
+         * chunk's output is read after its worker ends, when a core is free */
+        pthread_t t;
+        bool th = !pthread_create(&t, NULL, group_rest, m);
+        if (!th)
+            group_rest(m);
         drop_covered(ch, n);
         number(ch, n);
         sd_merge_open_counts(ch, n);
+        if (th)
+            pthread_join(t, NULL);
         uint64_t cut = sd_merge_write(ch, n, out);
         if (cut)
             fprintf(m->err, "strider merge: %llu connection%s cut at the read-ahead limit (marked "

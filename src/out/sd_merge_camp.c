@@ -23,13 +23,13 @@ typedef struct origin_ctx {
 } origin_ctx;
 
 /* A JSON string's text (the few escapes a path can carry undone); p is
- * just past the opening quote. */
-static char *json_str(const char *p)
+ * just past the opening quote, end the end of its line. */
+static char *json_str(const char *p, const char *end)
 {
-    size_t n = 0, cap = strlen(p) + 1;
+    size_t n = 0, cap = (size_t)(end - p) + 1;
     char *s = sd_malloc(cap);
-    for (; *p && *p != '"'; p++) {
-        if (*p == '\\' && p[1])
+    for (; p < end && *p != '"'; p++) {
+        if (*p == '\\' && p + 1 < end)
             p++;
         s[n++] = *p;
     }
@@ -41,10 +41,10 @@ static char *json_str(const char *p)
 static void part_origin(const mchunk *ch, const mconn *c, mpart *m)
 {
     for (size_t i = 0; i < c->nlines; i++) {
-        const char *l = ch->lines[c->lines[i]];
-        const char *f = strstr(l, "\"file\":\""), *ff = strstr(l, "\"file_first_frame\":");
+        const char *l = ch->lines[c->lines[i]], *end = l + ch->lens[c->lines[i]];
+        const char *f = sd_merge_find(l, end, "\"file\":\""), *ff = sd_merge_find(l, end, "\"file_first_frame\":");
         if (f && ff) {
-            m->path = json_str(f + 8);
+            m->path = json_str(f + 8, end);
             m->file_frame = strtoull(ff + 19, NULL, 10);
             return;
         }

@@ -195,7 +195,7 @@ static void take_transcript(sd_merge_ext *x, const xchunk *c, const mconn *mc, u
             l[--len] = '\0';
         bool summary = !strncmp(l, "],\"summary\":", 12);
         size_t at = b.len;
-        sd_merge_rewrite(summary ? mc : &plain, off, l, &b);
+        sd_merge_rewrite(summary ? mc : &plain, off, l, (size_t)len, &b);
         if (summary)
             rename_in(&b, at, nm);
         if (b.len > (1 << 16))

@@ -21,6 +21,7 @@ typedef struct mconn {
     int64_t start;
     uint64_t ff, lf, idx, stream, end, cl;
     uint64_t gidx, gstream;         /* global numbers */
+    uint64_t pkey;                  /* a hash of its ports' identity, either way round */
     uint64_t open_at_end, orig_open_at_end;
     uint32_t wb[2], fseq;           /* its conversation's base seqs (wbs: which set), its first seq */
     int wbs, fsyn, fside;           /* ... and whether that was a SYN, from which side of the key */
@@ -36,13 +37,14 @@ typedef struct mchunk {
     int64_t tmin, tmax;             /* the times of its owned files' records */
     uint64_t *frames, nframes_files; /* records per owned file */
     uint64_t off;                    /* records in earlier files */
-    char *text;                      /* the whole output, lines cut at '\n' */
-    char **lines;
-    size_t nlines;
+    char *text;                      /* the whole output, read-only: lines end at their '\n' */
+    size_t mapped;                   /* text is a mapping of this length (else malloc'd) */
+    const char **lines;              /* the output lines, lens[i] bytes each, without the '\n' */
+    size_t *lens, nlines;
     mconn *conns;
     size_t nconns;
     size_t *tail, ntail;             /* lines of no connection */
-    char **camp;                     /* sd_campaign's partial aggregates */
+    char **camp;                     /* sd_campaign's partial aggregates (copies) */
     size_t ncamp;
     sd_hmap *byuid;                  /* uid -> index in conns */
     sd_merge_conn_fn hook;           /* sd_merge_set_hook's, and this chunk's ud */
@@ -57,6 +59,10 @@ static inline int sd_merge_hex(char c)
     return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
 }
 
+/* Where pat first occurs in [p, end), or NULL (a line of text is not a
+ * string: it ends at its '\n'). */
+const char *sd_merge_find(const char *p, const char *end, const char *pat);
+
 /* sd_merge_camp.c: the campaigns (brute force, scans) over every chunk,
  * as one run would find them, as JSON lines. */
 void sd_merge_campaign(mchunk *ch, size_t n, sd_buf *b);
@@ -65,9 +71,9 @@ mconn *sd_merge_conn(const mchunk *ch, const char *uid);
 
 /* sd_merge_out.c */
 void sd_merge_open_counts(mchunk *ch, size_t n);
-/* One output line of c, its numbers made global (off: the chunk's frame
- * offset), appended to b with its newline. */
-void sd_merge_rewrite(const mconn *c, uint64_t off, const char *line, sd_buf *b);
+/* One output line of c, len bytes (no newline among them), its numbers made
+ * global (off: the chunk's frame offset), appended to b with its newline. */
+void sd_merge_rewrite(const mconn *c, uint64_t off, const char *line, size_t len, sd_buf *b);
 /* Returns the connections cut at a read-ahead limit. */
 uint64_t sd_merge_write(mchunk *ch, size_t n, FILE *out);
 /* The first chunk's connections that one run ends before the first record

@@ -2,8 +2,11 @@
  * sd_merge.h). */
 #include "sd_merge_int.h"
 
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 /* Where something happened, in one run's order: the record, then within
  * it (sd_engine's record_open_counts): 0 a connection ended by the packet
@@ -117,17 +120,20 @@ static const char *skip_num(const char *p)
     return p;
 }
 
-/* The value of key k at p, renumbered when it is one of the connection's
- * numbers; returns where copying goes on. */
-static const char *value(const mconn *c, uint64_t off, const char *k, size_t kl, const char *p, sd_buf *b)
+/* The value of key k at p (the line ends at end), renumbered when it is
+ * one of the connection's numbers; returns where copying goes on. */
+static const char *value(const mconn *c, uint64_t off, const char *k, size_t kl, const char *p, const char *end,
+                         sd_buf *b)
 {
+    if (p == end)
+        return p;
     bool digit = *p >= '0' && *p <= '9';
     if (key_is(k, kl, "uid") && *p == '"') {
-        const char *q = strchr(p + 1, '"');
+        const char *q = memchr(p + 1, '"', (size_t)(end - p - 1));
         sd_buf_append(b, "\"", 1);
         sd_buf_append(b, c->guid, strlen(c->guid));
         sd_buf_append(b, "\"", 1);
-        return q ? q + 1 : p + strlen(p);
+        return q ? q + 1 : end;
     }
     if (digit && key_is(k, kl, "stream")) {
         put_u64(b, c->gstream);
@@ -156,46 +162,47 @@ static const char *value(const mconn *c, uint64_t off, const char *k, size_t kl,
     return p;
 }
 
-/* Past the JSON string that starts at p (its closing quote). */
-static const char *string_end(const char *p)
+/* Past the JSON string that starts at p (its closing quote), or end. */
+static const char *string_end(const char *p, const char *end)
 {
-    for (p++; *p && *p != '"'; p++)
-        if (*p == '\\' && p[1])
+    for (p++; p < end && *p != '"'; p++)
+        if (*p == '\\' && p + 1 < end)
             p++;
-    return *p ? p + 1 : p;
+    return p < end ? p + 1 : end;
 }
 
 /* Where rewrite must start in a line of c: its start, or, when c keeps
  * the chunk's numbers (the first chunk's connections mostly do), the key
  * of its first open count (the end when it has none): what comes before is
  * copied as it is, without a look at each key. */
-static const char *changes_from(const mconn *c, uint64_t off, const char *line)
+static const char *changes_from(const mconn *c, uint64_t off, const char *line, const char *end)
 {
     if (off || c->cut || c->gstream != c->stream || strcmp(c->guid, c->uid))
         return line;
-    const char *o = strstr(line, "open_at_end\":");
+    const char *o = sd_merge_find(line, end, "open_at_end\":");
     if (!o)
-        return line + strlen(line);
+        return end;
     while (o > line && o[-1] != '"')
         o--;
     return o > line ? o - 1 : line;
 }
 
-void sd_merge_rewrite(const mconn *c, uint64_t off, const char *line, sd_buf *b)
+void sd_merge_rewrite(const mconn *c, uint64_t off, const char *line, size_t len, sd_buf *b)
 {
-    const char *p = changes_from(c, off, line);
+    const char *end = line + len, *p = changes_from(c, off, line, end);
     sd_buf_append(b, line, (size_t)(p - line));
-    while (*p) {
-        size_t run = strcspn(p, "\"");
+    while (p < end) {
+        const char *s = memchr(p, '"', (size_t)(end - p));
+        size_t run = s ? (size_t)(s - p) : (size_t)(end - p);
         sd_buf_append(b, p, run);
         p += run;
-        if (!*p)
+        if (p == end)
             break;
-        const char *q = string_end(p);
+        const char *q = string_end(p, end);
         sd_buf_append(b, p, (size_t)(q - p));
-        if (*q == ':' && q - p >= 2) {
+        if (q < end && *q == ':' && q - p >= 2) {
             sd_buf_append(b, ":", 1);
-            p = value(c, off, p + 1, (size_t)(q - p - 2), q + 1, b);
+            p = value(c, off, p + 1, (size_t)(q - p - 2), q + 1, end, b);
         } else
             p = q;
     }
@@ -221,26 +228,81 @@ static size_t next_chunk(mchunk *ch, size_t n, const size_t *at)
     return best;
 }
 
-/* c, taken in the merged order as number pos: its lines to b. */
-static void put_conn(mconn *c, uint64_t off, const mchunk *ch, uint64_t *pos, sd_buf *b, FILE *out)
+/* c's lines to b (and the hook's part), b flushed when large. */
+static void put_lines(const mconn *c, uint64_t off, const mchunk *ch, sd_buf *b, FILE *out)
 {
-    c->pos = shown(c) ? (*pos)++ : UINT64_MAX;
-    if (!shown(c))
-        return;
     size_t from = b->len;
     for (size_t l = 0; l < c->nlines; l++)
-        sd_merge_rewrite(c, off, ch->lines[c->lines[l]], b);
+        sd_merge_rewrite(c, off, ch->lines[c->lines[l]], ch->lens[c->lines[l]], b);
     if (ch->hook)
         ch->hook(ch->hook_ctx, ch->hook_ud, c, off, b, from);
     if (b->len > 65536)
         fwrite(b->p, 1, b->len, out), b->len = 0;
 }
 
+/* c, taken in the merged order as number pos: its lines to b. */
+static void put_conn(mconn *c, uint64_t off, const mchunk *ch, uint64_t *pos, sd_buf *b, FILE *out)
+{
+    c->pos = shown(c) ? (*pos)++ : UINT64_MAX;
+    if (shown(c))
+        put_lines(c, off, ch, b, out);
+}
+
+/* Are the lines of conns [from, to) of c0, all with their chunk's
+ * numbers, one run of the text from its first line (each connection's
+ * lines in turn, nothing between)? Then they are what one run printed,
+ * byte for byte: c0 ran as one run does up to the next chunk's first
+ * record, and these ended (and had their open counts taken) before it.
+ * *bytes: their length. */
+static bool verbatim(const mchunk *c0, size_t from, size_t to, size_t *bytes)
+{
+    size_t want = 0; /* the next line index */
+    for (size_t i = from; i < to; i++) {
+        const mconn *c = &c0->conns[i];
+        if (!shown(c)) {
+            if (c->nlines)
+                return false;
+            continue;
+        }
+        if (c->cut || c->gstream != c->stream || strcmp(c->guid, c->uid))
+            return false;
+        for (size_t l = 0; l < c->nlines; l++, want++)
+            if (c->lines[l] != want ||
+                (want && c0->lines[want] != c0->lines[want - 1] + c0->lens[want - 1] + 1))
+                return false;
+    }
+    *bytes = want ? (size_t)(c0->lines[want - 1] + c0->lens[want - 1] + 1 - c0->lines[0]) : 0;
+    return true;
+}
+
+/* The early write as one block of the first chunk's text (verbatim), or
+ * false when it is not one. Every connection of a chunk's output is
+ * written at once when it ends, so the first chunk's lines up to the
+ * next chunk's start are mostly that: no line to read at all. */
+static bool write_verbatim(mchunk *c0, size_t to, FILE *out)
+{
+    size_t bytes;
+    if (c0->flushed || c0->hook || !verbatim(c0, 0, to, &bytes)) /* a hook sees every connection */
+        return false;
+    if (bytes)
+        fwrite(c0->lines[0], 1, bytes, out);
+    for (size_t i = 0; i < to; i++)
+        c0->conns[i].pos = shown(&c0->conns[i]) ? c0->flushed_shown++ : UINT64_MAX;
+    c0->flushed = to;
+    fflush(out);
+    return true;
+}
+
 void sd_merge_write_early(mchunk *c0, uint64_t next, FILE *out)
 {
+    size_t to = c0->flushed;
+    while (to < c0->nconns && c0->conns[to].end < next && c0->conns[to].cl < next)
+        to++;
+    if (write_verbatim(c0, to, out))
+        return;
     sd_buf b = { 0 };
     size_t i = c0->flushed;
-    for (; i < c0->nconns && c0->conns[i].end < next && c0->conns[i].cl < next; i++) {
+    for (; i < to; i++) {
         c0->flushed_cut += shown(&c0->conns[i]) && c0->conns[i].cut;
         put_conn(&c0->conns[i], 0, c0, &c0->flushed_shown, &b, out);
     }
@@ -251,28 +313,149 @@ void sd_merge_write_early(mchunk *c0, uint64_t next, FILE *out)
     sd_buf_free(&b);
 }
 
-/* Each chunk's connections stay in the order it ended them; the chunks'
- * sequences interleave by when one run ends each. Those written early
- * come first (they end before any later chunk's). */
-uint64_t sd_merge_write(mchunk *ch, size_t n, FILE *out)
+/* The merged lines are made in pieces of this many connections, by every
+ * core: once the last chunk is in, this write is all that is left of a
+ * --jobs run, so the cores its workers used are free. A piece is written
+ * as soon as it and those before it are made (about 2 MB: small enough
+ * that the output flows, big enough that a thread seldom waits). */
+#define MERGE_PIECE_CONNS 1024
+#define MERGE_THREADS_MAX 16 /* makers besides the caller: past this, the write itself is the bound */
+
+typedef struct mpiece {
+    sd_buf b;
+    atomic_int done;
+} mpiece;
+
+/* The connections left to write, in the merged order, and their pieces. */
+typedef struct mrender {
+    mconn **v;
+    const mchunk **of; /* each one's chunk */
+    size_t n, npieces;
+    mpiece *pieces;
+    atomic_size_t next; /* the next piece to make */
+} mrender;
+
+/* Makes the next piece not taken yet; false when none is left. */
+static bool make_piece(mrender *r)
 {
-    size_t *at = sd_calloc(n ? n : 1, sizeof *at);
-    sd_buf b = { 0 };
-    uint64_t cut = 0, pos = 0;
-    for (size_t i = 0; i < n; i++)
-        at[i] = ch[i].flushed, pos += ch[i].flushed_shown, cut += ch[i].flushed_cut;
-    for (size_t i; (i = next_chunk(ch, n, at)) < n;) {
-        mconn *c = &ch[i].conns[at[i]++];
-        cut += shown(c) && c->cut;
-        put_conn(c, ch[i].off, &ch[i], &pos, &b, out);
+    size_t k = atomic_fetch_add(&r->next, 1);
+    if (k >= r->npieces)
+        return false;
+    size_t e = (k + 1) * MERGE_PIECE_CONNS < r->n ? (k + 1) * MERGE_PIECE_CONNS : r->n;
+    for (size_t i = k * MERGE_PIECE_CONNS; i < e; i++) {
+        const mconn *c = r->v[i];
+        const mchunk *ch = r->of[i];
+        for (size_t l = 0; shown(c) && l < c->nlines; l++)
+            sd_merge_rewrite(c, ch->off, ch->lines[c->lines[l]], ch->lens[c->lines[l]], &r->pieces[k].b);
     }
-    for (size_t i = 0; i < n; i++)
-        for (size_t l = 0; l < ch[i].ntail; l++)
-            sd_buf_printf(&b, "%s\n", ch[i].lines[ch[i].tail[l]]);
-    sd_merge_campaign(ch, n, &b);
+    atomic_store_explicit(&r->pieces[k].done, 1, memory_order_release);
+    return true;
+}
+
+static void *maker(void *arg)
+{
+    while (make_piece(arg))
+        ;
+    return NULL;
+}
+
+/* Writes the pieces made, in order, from *w on. */
+static void write_made(mrender *r, size_t *w, FILE *out)
+{
+    for (; *w < r->npieces && atomic_load_explicit(&r->pieces[*w].done, memory_order_acquire); ++*w) {
+        fwrite(r->pieces[*w].b.p, 1, r->pieces[*w].b.len, out);
+        sd_buf_free(&r->pieces[*w].b);
+    }
+}
+
+/* The caller makes pieces and writes them as they are ready; helper
+ * threads (one per other core) make pieces too. */
+static void render(mrender *r, FILE *out)
+{
+    r->npieces = (r->n + MERGE_PIECE_CONNS - 1) / MERGE_PIECE_CONNS;
+    r->pieces = sd_calloc(r->npieces ? r->npieces : 1, sizeof *r->pieces);
+    long cores = sysconf(_SC_NPROCESSORS_ONLN);
+    size_t nt = cores > 1 ? (size_t)cores - 1 : 0, started = 0, w = 0;
+    nt = nt > MERGE_THREADS_MAX ? MERGE_THREADS_MAX : nt;
+    nt = nt + 1 > r->npieces ? (r->npieces ? r->npieces - 1 : 0) : nt; /* a piece each, the caller's too */
+    pthread_t t[MERGE_THREADS_MAX];
+    while (started < nt && !pthread_create(&t[started], NULL, maker, r))
+        started++; /* one that cannot start leaves its pieces to the others */
+    while (make_piece(r))
+        write_made(r, &w, out);
+    for (size_t i = 0; i < started; i++)
+        pthread_join(t[i], NULL);
+    write_made(r, &w, out);
+    free(r->pieces);
+}
+
+/* With a hook (extract's files), one connection after the other in this
+ * thread: the hook names and writes files in the merged order. */
+static void render_hooked(mrender *r, FILE *out)
+{
+    sd_buf b = { 0 };
+    for (size_t i = 0; i < r->n; i++)
+        if (shown(r->v[i]))
+            put_lines(r->v[i], r->of[i]->off, r->of[i], &b, out);
     if (b.len)
         fwrite(b.p, 1, b.len, out);
     sd_buf_free(&b);
+}
+
+typedef struct camp_job {
+    mchunk *ch;
+    size_t n;
+    sd_buf b;
+} camp_job;
+
+static void *camp_thread(void *arg)
+{
+    camp_job *j = arg;
+    sd_merge_campaign(j->ch, j->n, &j->b);
+    return NULL;
+}
+
+/* Each chunk's connections stay in the order it ended them; the chunks'
+ * sequences interleave by when one run ends each. Those written early
+ * come first (they end before any later chunk's). The order and places
+ * are taken first, then the lines made in parallel (render). */
+uint64_t sd_merge_write(mchunk *ch, size_t n, FILE *out)
+{
+    size_t *at = sd_calloc(n ? n : 1, sizeof *at), left = 0;
+    sd_buf b = { 0 };
+    uint64_t cut = 0, pos = 0;
+    for (size_t i = 0; i < n; i++)
+        at[i] = ch[i].flushed, pos += ch[i].flushed_shown, cut += ch[i].flushed_cut, left += ch[i].nconns - at[i];
+    mrender r = { .v = sd_calloc(left ? left : 1, sizeof *r.v), .of = sd_calloc(left ? left : 1, sizeof *r.of) };
+    for (size_t i; (i = next_chunk(ch, n, at)) < n;) {
+        mconn *c = &ch[i].conns[at[i]++];
+        cut += shown(c) && c->cut;
+        c->pos = shown(c) ? pos++ : UINT64_MAX;
+        r.of[r.n] = &ch[i];
+        r.v[r.n++] = c;
+    }
+    /* the campaigns beside the lines: they read the connections only */
+    camp_job cj = { ch, n, { 0 } };
+    pthread_t t;
+    bool th = !pthread_create(&t, NULL, camp_thread, &cj);
+    if (!th)
+        camp_thread(&cj);
+    if (n && ch[0].hook)
+        render_hooked(&r, out);
+    else
+        render(&r, out);
+    free(r.v), free(r.of);
+    if (th)
+        pthread_join(t, NULL);
+    for (size_t i = 0; i < n; i++)
+        for (size_t l = 0; l < ch[i].ntail; l++)
+            sd_buf_append(&b, ch[i].lines[ch[i].tail[l]], ch[i].lens[ch[i].tail[l]] + 1); /* with its '\n' */
+    if (b.len)
+        fwrite(b.p, 1, b.len, out);
+    if (cj.b.len)
+        fwrite(cj.b.p, 1, cj.b.len, out);
+    sd_buf_free(&b);
+    sd_buf_free(&cj.b);
     free(at);
     return cut;
 }

@@ -36,10 +36,7 @@ static bool has_control(const uint8_t *p, size_t n)
 
 static char *dup_n(const uint8_t *p, size_t n)
 {
-    char *r = sd_malloc(n + 1);
-    memcpy(r, p, n);
-    r[n] = '\0';
-    return r;
+    return sd_strndup(p, n);
 }
 
 /* -------------------------------------------------------------- banner */

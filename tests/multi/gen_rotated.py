@@ -13,8 +13,10 @@ that cross file (and so chunk) boundaries in every way the ownership rule
   - R: one address/port pair reused by short sessions in files 0, 2, 3
        and 4, the one in file 3 opened from the other side (extract's
        file names count every reuse: "cN"),
-  - many short connections in every file (stream numbers to offset).
-usage: gen_rotated.py DIR"""
+  - many short connections in every file (stream numbers to offset);
+    --many N adds N more (enough that the merge writes its output in
+    pieces, in parallel: src/out/sd_merge_out.c).
+usage: gen_rotated.py DIR [--many N]"""
 import os
 import sys
 
@@ -25,6 +27,7 @@ C, S, U2 = (10, 0, 0, 1), (10, 0, 0, 2), (10, 0, 0, 3)
 SYN, ACK, PSH, FIN, RST = 0x02, 0x10, 0x08, 0x01, 0x04
 T0 = 1700000000.0
 out = sys.argv[1]
+many = int(sys.argv[3]) if len(sys.argv) > 3 and sys.argv[2] == "--many" else 0
 events = []  # (time, kind, args)
 
 
@@ -85,6 +88,14 @@ for k in range(24):
     at(t + 0.1, "tcp", C, S, 50000 + k, 80, 10 * k + 9, 20 * k + 1, FIN | ACK)
     at(t + 0.11, "tcp", S, C, 80, 50000 + k, 20 * k + 1, 10 * k + 10, FIN | ACK)
     at(t + 0.12, "tcp", C, S, 50000 + k, 80, 10 * k + 10, 20 * k + 2, ACK)
+# --many: short connections spread over the whole capture
+for k in range(many):
+    t = 0.2 + k * 108.0 / max(many, 1)
+    sp, isn = 1024 + k, 100000 + 40 * k
+    handshake(t, sp, 81, isn, isn + 7)
+    data(t + 0.03, sp, 81, isn + 1, isn + 8, b"x" * 4)
+    at(t + 0.05, "tcp", C, S, sp, 81, isn + 5, isn + 8, FIN | ACK)
+    at(t + 0.06, "tcp", S, C, 81, sp, isn + 8, isn + 6, FIN | ACK)
 
 events.sort()
 files = {}

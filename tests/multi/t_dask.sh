@@ -72,6 +72,32 @@ for dir in rot guess; do
     echo "ok extract $dir"
 done
 
+# where the chunk outputs go: a directory given (--workdir, then emptied),
+# a temporary one here when every worker is on this host (the default), or
+# back through Dask (--no-workdir); the output is the same each way
+printf '#!/bin/sh\ncase "$*" in *--own*) w=$(readlink /proc/$$/fd/1); echo "$w" >> "%s/where";; esac\nexec "%s" "$@"\n' "$T" "$STRIDER" > where.sh
+chmod +x where.sh
+"$STRIDER" conns --json -q rot > one
+mkdir wd
+for how in "--workdir $T/wd" "" "--no-workdir"; do
+    : > where
+    "$D" --scheduler "$ADDR" --chunk-files 3 --strider "$T/where.sh" $how -- conns --json rot > dask 2> dask.err ||
+        { bad "outputs ${how:-default}: driver failed: $(tail -3 dask.err)"; continue; }
+    cmp -s one dask || bad "outputs ${how:-default}: differs from one run"
+    case $how in
+    --workdir*) want="$T/wd/strider-dask-*/chunk-*" ;;
+    "") want="${TMPDIR:-/tmp}/strider-dask-*/chunk-*" ;;
+    *) want="pipe:*" ;;
+    esac
+    [ -s where ] || bad "outputs ${how:-default}: no chunk ran"
+    while read -r w; do
+        # shellcheck disable=SC2254
+        case $w in $want) ;; *) bad "outputs ${how:-default}: a chunk wrote to $w, not $want"; break ;; esac
+    done < where
+done
+[ -z "$(ls wd)" ] || bad "--workdir: chunk outputs left in it"
+echo "ok chunk outputs: --workdir, local, through Dask"
+
 # a chunk that cannot run fails twice and fails the run, with its error
 printf '#!/bin/sh\ncase "$*" in *"--own 2:2"*) echo "disk on fire" >&2; exit 3;; esac\nexec "%s" "$@"\n' "$STRIDER" > flaky
 chmod +x flaky

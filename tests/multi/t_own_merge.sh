@@ -44,6 +44,8 @@ cut "$C/zeek/testing/btest/Traces/ssh/sshguess.pcap" 40 "$T/guess" # a brute for
 cut "$C/tcpsession/data/100.1.1.105-and-100.1.21.181-and-100.1.29.36-sessions.pcap" 6 "$T/sess"
 cut "$C/zeek/testing/btest/Traces/ssh/ssh.client-side-half-duplex.pcap" 60 "$T/half"
 mkdir -p "$T/rot" && python3 "$REPO/tests/multi/gen_rotated.py" "$T/rot"
+# thousands of connections: the merge makes its output in pieces, in parallel
+mkdir -p "$T/many" && python3 "$REPO/tests/multi/gen_rotated.py" "$T/many" --many 5000
 
 for d in hassh guess sess half rot; do
     same "$d conns" "$T/$d" conns --json
@@ -53,6 +55,27 @@ for d in hassh guess half; do
 done
 same "rot conns idle 30" "$T/rot" conns --json --idle-timeout 30
 same "rot conns -R" "$T/rot" conns --json -R
+same "many conns" "$T/many" conns --json
+
+# merge reads a regular file in place; a pipe, or a file whose last line
+# has no newline, is read into memory: the same output
+m=("$T/many"/*.pcap)
+"$STRIDER" conns --json -q "${m[@]}" > "$T/one"
+"$STRIDER" conns --json -q --own 0:2 "${m[@]}" > "$T/p0"
+"$STRIDER" conns --json -q --own 3:$((${#m[@]} - 1)) "${m[@]}" > "$T/p1"
+"$STRIDER" merge <(cat "$T/p0") <(cat "$T/p1") > "$T/pm" || bad "merge from pipes failed"
+cmp -s "$T/one" "$T/pm" || bad "merge from pipes differs from one run"
+head -c -1 "$T/p1" > "$T/p1n" && [ "$(tail -c 1 "$T/p1n")" != "" ] || bad "could not strip the last newline"
+"$STRIDER" merge "$T/p0" "$T/p1n" > "$T/pn" || bad "merge of a file without its last newline failed"
+cmp -s "$T/one" "$T/pn" || bad "merge of a file without its last newline differs from one run"
+# the first chunk's lines that no later chunk can change are copied as one
+# block when they are one (each connection's lines in turn, as a chunk
+# writes them); an empty line among them makes them not one: they are
+# then rewritten line by line, and the output is the same
+sed '1G' "$T/p0" > "$T/p0e"
+[ "$(sed -n 2p "$T/p0e")" = "" ] || bad "could not put an empty line in"
+"$STRIDER" merge "$T/p0e" "$T/p1" > "$T/pe" || bad "merge with an empty line failed"
+cmp -s "$T/one" "$T/pe" || bad "merge with an empty line among the first chunk's lines differs from one run"
 
 # the brute force spread over the chunks is found once, whole
 "$STRIDER" ssh --json -q --jobs 3 "$T/guess"/*.pcap > "$T/g3"

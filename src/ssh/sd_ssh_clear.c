@@ -322,15 +322,12 @@ static void on_kexinit(sd_ssh *s, int dir, sd_cur c)
     memcpy(sd->cookie, cookie, sizeof(cookie));
     sd->lists_block = lists_copy(src, len, bad, sd->lists);
     sd->first_kex_follows = follows != 0;
-    const char *kex = sd->lists[SD_SSH_NL_KEX];
     /* Role markers: RFC 8308 section 2.1, OpenSSH PROTOCOL 1.9. */
-    bool c_mark = sd_ssh_list_has(kex, "ext-info-c") ||
-                  sd_ssh_list_has(kex, "kex-strict-c-v00@openssh.com");
-    bool s_mark = sd_ssh_list_has(kex, "ext-info-s") ||
-                  sd_ssh_list_has(kex, "kex-strict-s-v00@openssh.com");
-    sd->ext_info = sd_ssh_list_has(kex, "ext-info-c") || sd_ssh_list_has(kex, "ext-info-s");
-    sd->strict_kex = sd_ssh_list_has(kex, "kex-strict-c-v00@openssh.com") ||
-                     sd_ssh_list_has(kex, "kex-strict-s-v00@openssh.com");
+    unsigned mk = sdp_kex_marks(sd->lists[SD_SSH_NL_KEX]); /* one pass, not eight */
+    bool c_mark = mk & (SDP_MARK_EXT_C | SDP_MARK_STRICT_C);
+    bool s_mark = mk & (SDP_MARK_EXT_S | SDP_MARK_STRICT_S);
+    sd->ext_info = mk & (SDP_MARK_EXT_C | SDP_MARK_EXT_S);
+    sd->strict_kex = mk & (SDP_MARK_STRICT_C | SDP_MARK_STRICT_S);
     if (c_mark && !s_mark)
         set_role_ev(s, dir, true, SD_SSH_EV_KEXINIT);
     if (s_mark && !c_mark)

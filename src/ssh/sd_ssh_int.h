@@ -51,6 +51,7 @@ struct sd_ssh {
     sd_ssh_meta m;
     char neg[8][NAME_MAX_LEN];   /* negotiated names the meta points to */
     int hassh_cdir;              /* client dir + 1 the HASSHes and negotiation were worked out for; 0 = stale */
+    char terrapin_suite[sizeof(((sd_ssh_meta *)0)->terrapin_reason)]; /* terrapin_reason's suite half */
     bool hostkey_from_33;        /* the host key came from a DH-GEX reply */
     uint64_t frame;              /* of the current feed */
     sd_ts ts;
@@ -63,6 +64,10 @@ void sdp_anomaly(sd_ssh *s, int dir, sd_ssh_anom_code code, const char *fmt, ...
     __attribute__((format(printf, 4, 5)));
 /* The major version of a protoversion string: 1, 2, 199 for "1.99", 0. */
 int sdp_proto_major(const char *p);
+/* Which role markers a kex name-list (NULL: none) holds: RFC 8308
+ * section 2.1 ext-info-c/-s, OpenSSH PROTOCOL 1.9 kex-strict-c/-s. */
+enum { SDP_MARK_EXT_C = 1, SDP_MARK_EXT_S = 2, SDP_MARK_STRICT_C = 4, SDP_MARK_STRICT_S = 8 };
+unsigned sdp_kex_marks(const char *kex);
 /* Recomputes everything that depends on the roles or on both sides. */
 void sdp_derive(sd_ssh *s);
 /* The BANNER and CLEAR states: consume bytes of p, return how many. */

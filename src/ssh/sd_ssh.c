@@ -26,6 +26,10 @@ void sdp_anomaly(sd_ssh *s, int dir, sd_ssh_anom_code code, const char *fmt, ...
     s->m.anomalies_total++;
     if (s->m.n_anomalies >= SD_SSH_MAX_ANOMALIES)
         return;
+    if (s->m.n_anomalies == s->anomalies_cap) { /* grows 4, 8, ... up to the cap */
+        s->anomalies_cap = s->anomalies_cap ? SD_MIN(2 * s->anomalies_cap, SD_SSH_MAX_ANOMALIES) : 4;
+        s->m.anomalies = sd_reallocarray(s->m.anomalies, s->anomalies_cap, sizeof *s->m.anomalies);
+    }
     sd_ssh_anomaly *a = &s->m.anomalies[s->m.n_anomalies++];
     a->code = code;
     a->dir = dir;
@@ -84,6 +88,7 @@ void sd_ssh_free(sd_ssh *s)
         free(s->d[i].pkt);
         side_free(&s->m.side[i]);
     }
+    free(s->m.anomalies);
     free(s);
 }
 

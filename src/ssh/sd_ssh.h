@@ -235,7 +235,7 @@ typedef struct sd_ssh_meta {
 
     sd_ssh_outcome outcome;
 
-    sd_ssh_anomaly anomalies[SD_SSH_MAX_ANOMALIES];
+    sd_ssh_anomaly *anomalies;   /* n_anomalies of them (NULL until the first): most connections have none */
     uint32_t n_anomalies;        /* kept */
     uint32_t anomalies_total;    /* including those beyond the cap */
 } sd_ssh_meta;

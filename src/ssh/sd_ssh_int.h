@@ -52,6 +52,7 @@ struct sd_ssh {
     char neg[8][NAME_MAX_LEN];   /* negotiated names the meta points to */
     int hassh_cdir;              /* client dir + 1 the HASSHes and negotiation were worked out for; 0 = stale */
     char terrapin_suite[sizeof(((sd_ssh_meta *)0)->terrapin_reason)]; /* terrapin_reason's suite half */
+    uint32_t anomalies_cap;      /* room in m.anomalies */
     bool hostkey_from_33;        /* the host key came from a DH-GEX reply */
     uint64_t frame;              /* of the current feed */
     sd_ts ts;

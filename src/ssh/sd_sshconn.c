@@ -99,6 +99,7 @@ static void st_free(conn_st *st)
     live_unlink(st);
     sd_ssh_free(st->ssh);
     free(st->rec);
+    sd_sshstats_free(st->stats);
     free(st->stats);
     free(st);
 }

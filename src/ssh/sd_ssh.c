@@ -48,6 +48,7 @@ static void drop_buffers(dirst *d)
     if (d->st != ST_BANNER) {
         free(d->line);
         d->line = NULL;
+        d->line_cap = 0;
     }
     if (d->st != ST_CLEAR) {
         free(d->pkt);

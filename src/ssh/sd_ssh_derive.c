@@ -37,19 +37,20 @@ unsigned sdp_kex_marks(const char *kex)
 {
     static const struct {
         const char *name;
+        size_t len;
         unsigned mark;
     } tab[] = {
-        { "ext-info-c", SDP_MARK_EXT_C },
-        { "ext-info-s", SDP_MARK_EXT_S },
-        { "kex-strict-c-v00@openssh.com", SDP_MARK_STRICT_C },
-        { "kex-strict-s-v00@openssh.com", SDP_MARK_STRICT_S },
+        { "ext-info-c", 10, SDP_MARK_EXT_C },
+        { "ext-info-s", 10, SDP_MARK_EXT_S },
+        { "kex-strict-c-v00@openssh.com", 28, SDP_MARK_STRICT_C },
+        { "kex-strict-s-v00@openssh.com", 28, SDP_MARK_STRICT_S },
     };
     unsigned marks = 0;
     for (const char *p = kex; p && *p;) {
         const char *e = strchr(p, ',');
         size_t l = e ? (size_t)(e - p) : strlen(p);
         for (size_t i = 0; i < SD_ARRAY_LEN(tab); i++)
-            if (strlen(tab[i].name) == l && memcmp(p, tab[i].name, l) == 0)
+            if (tab[i].len == l && memcmp(p, tab[i].name, l) == 0)
                 marks |= tab[i].mark;
         if (!e)
             break;

@@ -22,7 +22,8 @@ typedef struct dirst {
     int st;
     uint64_t off;            /* stream offset of the next byte */
     /* BANNER */
-    uint8_t *line;           /* LINE_BUF bytes while in BANNER, else NULL */
+    uint8_t *line;           /* line_cap bytes (up to LINE_BUF) while in BANNER, else NULL */
+    size_t line_cap;
     size_t line_len;
     uint64_t line_seen;      /* bytes of the current line, those past the buffer too */
     bool line_cr;            /* its last byte so far is a CR */

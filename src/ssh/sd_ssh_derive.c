@@ -152,7 +152,7 @@ static void digest_compute(bool is_md5, const uint8_t *p, size_t n, uint8_t *md,
 typedef struct memo_slot {
     uint64_t h;
     uint8_t *in; /* a copy of the input, NULL when the slot is empty */
-    size_t n;
+    size_t n, cap;
     bool md5;
     unsigned mdlen;
     uint8_t md[EVP_MAX_MD_SIZE];
@@ -175,8 +175,11 @@ static void digest(bool is_md5, const uint8_t *p, size_t n, uint8_t *md, unsigne
     digest_compute(is_md5, p, n, md, mdlen);
     if (*mdlen == 0)
         return; /* a failed digest is not remembered */
-    free(e->in);
-    e->in = sd_malloc(n ? n : 1);
+    if (e->cap < n || !e->in) { /* a slot's buffer is reused by the inputs that replace it */
+        free(e->in);
+        e->cap = n ? n : 1;
+        e->in = sd_malloc(e->cap);
+    }
     memcpy(e->in, p, n);
     e->h = h;
     e->n = n;

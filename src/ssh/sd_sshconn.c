@@ -69,7 +69,9 @@ static void on_record(void *ud, const sd_ssh_record *r)
         return;
     }
     if (st->nrec == st->cap) {
-        st->cap = st->cap ? st->cap * 2 : 256;
+        /* doubling from 16: a password guess or a scanner's probe has a
+         * dozen records, so 256 (12 kB) up front was mostly never used */
+        st->cap = st->cap ? st->cap * 2 : 16;
         st->rec = sd_reallocarray(st->rec, st->cap, sizeof *st->rec);
     }
     st->rec[st->nrec] = *r;

@@ -61,7 +61,9 @@ static void drop_buffers(dirst *d)
 
 sd_ssh *sd_ssh_new(const sd_ssh_opts *opts)
 {
-    sd_ssh *s = sd_calloc(1, sizeof(*s));
+    sd_arena a = { 0 };
+    sd_ssh *s = sd_arena_zalloc(&a, sizeof(*s));
+    s->arena = a; /* from here on only s->arena is used */
     if (opts)
         s->opts = *opts;
     if (s->opts.client_hint != 1)
@@ -72,11 +74,8 @@ sd_ssh *sd_ssh_new(const sd_ssh_opts *opts)
 
 static void side_free(sd_ssh_side *sd)
 {
-    free(sd->banner);
-    free(sd->software);
-    free(sd->comments);
+    /* banner, software, comments and lists_block are in the arena */
     free(sd->prebanner);
-    free(sd->lists_block);
     free(sd->hassh_algorithms);
 }
 
@@ -90,7 +89,13 @@ void sd_ssh_free(sd_ssh *s)
         side_free(&s->m.side[i]);
     }
     free(s->m.anomalies);
-    free(s);
+    sd_arena a = s->arena; /* s is inside it */
+    sd_arena_free(&a);
+}
+
+sd_arena *sd_ssh_arena(sd_ssh *s)
+{
+    return &s->arena;
 }
 
 /* ------------------------------------------------------------ encrypted */

@@ -34,12 +34,10 @@ static bool has_control(const uint8_t *p, size_t n)
     return false;
 }
 
-static char *dup_n(const uint8_t *p, size_t n)
+/* Strings kept for the connection's life: in its arena. */
+static char *dup_n(sd_ssh *s, const uint8_t *p, size_t n)
 {
-    char *r = sd_malloc(n + 1);
-    memcpy(r, p, n);
-    r[n] = '\0';
-    return r;
+    return sd_arena_strndup(&s->arena, p, n);
 }
 
 /* -------------------------------------------------------------- banner */
@@ -65,7 +63,7 @@ static void parse_banner(sd_ssh *s, int dir, const uint8_t *l, size_t n, bool cr
     sd_ssh_side *sd = &s->m.side[dir];
     dirst *d = &s->d[dir];
     sd->banner_seen = true;
-    sd->banner = dup_n(l, n);
+    sd->banner = dup_n(s, l, n);
     sd->banner_crlf = crlf;
     sd->banner_frame = s->frame;
     sd->banner_ts = s->ts;
@@ -83,9 +81,9 @@ static void parse_banner(sd_ssh *s, int dir, const uint8_t *l, size_t n, bool cr
         snprintf(sd->proto, sizeof(sd->proto), "%.*s", (int)SD_MIN((size_t)(dash - b), 15), b);
         const char *sw = dash + 1;
         size_t swl = sp ? (size_t)(sp - sw) : strlen(sw);
-        sd->software = dup_n((const uint8_t *)sw, swl);
+        sd->software = dup_n(s, (const uint8_t *)sw, swl);
         if (sp)
-            sd->comments = sd_strdup(sp + 1);
+            sd->comments = dup_n(s, (const uint8_t *)sp + 1, strlen(sp + 1));
     }
     int me = sdp_proto_major(sd->proto);
     const sd_ssh_side *peer = &s->m.side[1 - dir];
@@ -283,13 +281,13 @@ static int read_namelist(sd_ssh *s, int dir, sd_cur *c, const uint8_t **out, uin
 }
 
 /* The ten lists as strings in one block (control bytes made '?'). */
-static char *lists_copy(const uint8_t *const src[SD_SSH_NL_COUNT], const uint32_t len[SD_SSH_NL_COUNT],
+static char *lists_copy(sd_ssh *s, const uint8_t *const src[SD_SSH_NL_COUNT], const uint32_t len[SD_SSH_NL_COUNT],
                         const bool bad[SD_SSH_NL_COUNT], char *lists[SD_SSH_NL_COUNT])
 {
     size_t total = 0;
     for (int i = 0; i < SD_SSH_NL_COUNT; i++)
         total += (size_t)len[i] + 1;
-    char *block = sd_malloc(total), *o = block;
+    char *block = sd_arena_alloc(&s->arena, total), *o = block; /* once per side */
     for (int i = 0; i < SD_SSH_NL_COUNT; i++) {
         lists[i] = o;
         if (len[i])
@@ -335,7 +333,7 @@ static void on_kexinit(sd_ssh *s, int dir, sd_cur c)
     sd->kexinit_frame = s->frame;
     sd->kexinit_ts = s->ts;
     memcpy(sd->cookie, cookie, sizeof(cookie));
-    sd->lists_block = lists_copy(src, len, bad, sd->lists);
+    sd->lists_block = lists_copy(s, src, len, bad, sd->lists);
     sd->first_kex_follows = follows != 0;
     /* Role markers: RFC 8308 section 2.1, OpenSSH PROTOCOL 1.9. */
     unsigned mk = sdp_kex_marks(sd->lists[SD_SSH_NL_KEX]); /* one pass, not eight */

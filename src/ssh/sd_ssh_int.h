@@ -11,6 +11,7 @@
 #define SD_SSH_INT_H
 
 #include "sd_ssh.h"
+#include "../common/sd_arena.h"
 
 enum { ST_BANNER = 0, ST_CLEAR, ST_ENC, ST_SSH1, ST_DEAD };
 
@@ -47,6 +48,10 @@ typedef struct dirst {
 } dirst;
 
 struct sd_ssh {
+    /* The connection's arena: this struct, the banners' strings, both
+     * name-list blocks and the caller's statistics (sd_ssh_arena), all
+     * allocated once per connection; buffers that grow stay on the heap. */
+    sd_arena arena;
     sd_ssh_opts opts;
     dirst d[2];
     sd_ssh_meta m;

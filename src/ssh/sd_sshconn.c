@@ -1,5 +1,7 @@
 #include "sd_sshconn.h"
 
+#include "../common/sd_arena.h"
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -62,7 +64,7 @@ static void on_record(void *ud, const sd_ssh_record *r)
     conn_st *st = ud;
     sd_ts ts = record_ts(st, r);
     if (!st->stats)
-        st->stats = sd_calloc(1, sizeof *st->stats);
+        st->stats = sd_arena_zalloc(sd_ssh_arena(st->ssh), sizeof *st->stats); /* freed with the parser */
     sd_sshstats_add(st->stats, r, ts);
     if (st->nrec == st->x->o.max_records) {
         st->truncated = true;
@@ -99,10 +101,9 @@ static void ssh_start(conn_st *st)
 static void st_free(conn_st *st)
 {
     live_unlink(st);
+    sd_sshstats_free(st->stats); /* its histogram; the struct is in the parser's arena */
     sd_ssh_free(st->ssh);
     free(st->rec);
-    sd_sshstats_free(st->stats);
-    free(st->stats);
     free(st);
 }
 

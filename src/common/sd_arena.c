@@ -60,8 +60,8 @@ void *sd_arena_alloc(sd_arena *a, size_t n)
 #ifdef ARENA_ASAN
     /* one heap block per allocation, so ASan knows where each one ends */
     size_t size = n > SIZE_MAX - sizeof(sd_arena_chunk) ? SIZE_MAX : sizeof(sd_arena_chunk) + n;
-    sd_arena_chunk *c = sd_malloc(size);
-    c->size = 0; /* never kept for reuse */
+    sd_arena_chunk *c = chunk_get(size);
+    c->size = 0; /* never kept for reuse (so the spare list stays empty) */
     c->next = a->chunks;
     a->chunks = c;
     a->bytes += size;

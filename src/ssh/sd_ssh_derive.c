@@ -158,6 +158,23 @@ typedef struct memo_slot {
     uint8_t md[EVP_MAX_MD_SIZE];
 } memo_slot;
 
+/* The slot's key: the length and the first and last 32 bytes (inputs that
+ * differ only between them share a slot and replace each other: a cost,
+ * never a wrong digest, as the whole input is compared); hashing the whole
+ * kilobyte of a HASSH string cost half as much as the digest it saves. */
+static uint64_t memo_key(bool is_md5, const uint8_t *p, size_t n)
+{
+    uint8_t k[8 + 64];
+    size_t h = SD_MIN(n, (size_t)32);
+    uint64_t n64 = n;
+    memcpy(k, &n64, 8);
+    if (h) {
+        memcpy(k + 8, p, h);
+        memcpy(k + 8 + h, p + n - h, h);
+    }
+    return sd_hash_bytes(k, 8 + 2 * h) ^ (uint64_t)is_md5;
+}
+
 static void digest(bool is_md5, const uint8_t *p, size_t n, uint8_t *md, unsigned *mdlen)
 {
     static memo_slot memo[DIGEST_MEMO_SLOTS];
@@ -165,7 +182,7 @@ static void digest(bool is_md5, const uint8_t *p, size_t n, uint8_t *md, unsigne
         digest_compute(is_md5, p, n, md, mdlen);
         return;
     }
-    uint64_t h = sd_hash_bytes(p, n) ^ (uint64_t)is_md5;
+    uint64_t h = memo_key(is_md5, p, n);
     memo_slot *e = &memo[h % DIGEST_MEMO_SLOTS];
     if (e->in && e->h == h && e->n == n && e->md5 == is_md5 && memcmp(e->in, p, n) == 0) {
         memcpy(md, e->md, e->mdlen);

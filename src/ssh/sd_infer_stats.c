@@ -2,9 +2,11 @@
 #include "sd_infer_stats.h"
 
 #include <math.h>
+#include <stdlib.h>
 
-/* The histogram bin of an inter-record time of g seconds. */
-static uint32_t ipt_bin(double g)
+/* The histogram bin of an inter-record time of g seconds, by its
+ * definition; ipt_bin gives the same from a table. */
+static uint32_t ipt_bin_log(double g)
 {
     if (!(g >= SD_STATS_IPT_MIN_S)) /* also a NaN: cannot happen, counted as 0 */
         return 0;
@@ -14,13 +16,77 @@ static uint32_t ipt_bin(double g)
 
 /* A time that stands for bin k: 0 for bin 0, the geometric middle of the
  * bin, the lower bound of the last (open) bin. */
-static double ipt_bin_value(uint32_t k)
+static double ipt_bin_pow(uint32_t k)
 {
     if (k == 0)
         return 0.0;
     double lo = (double)(k - 1) / SD_STATS_IPT_PER_DECADE;
     double e = k == SD_STATS_IPT_BINS - 1 ? lo : lo + 0.5 / SD_STATS_IPT_PER_DECADE;
     return SD_STATS_IPT_MIN_S * pow(10.0, e);
+}
+
+/* No log10 per record: edge[k] is the least gap that ipt_bin_log puts in
+ * bin k or above, found once by stepping from an estimate one double at a
+ * time, and a gap's bin is a binary search over the edges (the same bin,
+ * as the function is monotonic; tests/unit/test_stats.c compares them). */
+static double edge[SD_STATS_IPT_BINS], value[SD_STATS_IPT_BINS];
+
+static void make_tables(void)
+{
+    static bool made;
+    if (made)
+        return;
+    for (uint32_t k = 1; k < SD_STATS_IPT_BINS; k++) {
+        double x = SD_STATS_IPT_MIN_S * pow(10.0, (double)(k - 1) / SD_STATS_IPT_PER_DECADE);
+        while (x > 0 && ipt_bin_log(x) >= k)
+            x = nextafter(x, 0.0);
+        while (ipt_bin_log(x) < k)
+            x = nextafter(x, INFINITY);
+        edge[k] = x;
+        value[k] = ipt_bin_pow(k);
+    }
+    made = true;
+}
+
+static uint32_t ipt_bin(double g)
+{
+    if (!(g >= edge[1]))
+        return 0;
+    uint32_t lo = 1, hi = SD_STATS_IPT_BINS - 1; /* edge[lo] <= g; the answer is in [lo, hi] */
+    while (lo < hi) {
+        uint32_t mid = lo + (hi - lo + 1) / 2;
+        if (edge[mid] <= g)
+            lo = mid;
+        else
+            hi = mid - 1;
+    }
+    return lo;
+}
+
+void sd_sshstats_free(sd_sshstats *s)
+{
+    if (!s)
+        return;
+    for (int i = 0; i < 2; i++) {
+        free(s->d[i].ipt);
+        s->d[i].ipt = NULL;
+    }
+}
+
+/* Counts a gap's bin: in the short list while it has room, then in the
+ * histogram (allocated then, with the list's bins moved in). */
+static void count_gap(sd_sshstats_dir *d, uint32_t bin)
+{
+    if (!d->ipt && d->gaps <= SD_STATS_IPT_FEW) {
+        d->few[d->gaps - 1] = (uint16_t)bin;
+        return;
+    }
+    if (!d->ipt) {
+        d->ipt = sd_calloc(SD_STATS_IPT_BINS, sizeof *d->ipt);
+        for (uint32_t i = 0; i < SD_STATS_IPT_FEW; i++)
+            d->ipt[d->few[i]]++;
+    }
+    d->ipt[bin]++;
 }
 
 static void count_size(sd_sshstats_dir *d, uint32_t size)
@@ -49,7 +115,8 @@ void sd_sshstats_add(sd_sshstats *s, const sd_ssh_record *r, sd_ts ts)
         double g = ts > d->last_ts ? sd_ts_sec(ts - d->last_ts) : 0.0;
         d->gaps++;
         d->gap_sum_s += g;
-        d->ipt[ipt_bin(g)]++;
+        make_tables();
+        count_gap(d, ipt_bin(g));
     }
     if (!d->records || ts > d->last_ts)
         d->last_ts = ts;
@@ -92,10 +159,22 @@ double sd_sshstats_ipt_median(const sd_sshstats_dir *d)
     if (!d->gaps)
         return -1.0;
     uint64_t rank = (d->gaps + 1) / 2, seen = 0;
+    make_tables();
+    if (!d->ipt) { /* the short list: its rank-th smallest bin */
+        uint16_t b[SD_STATS_IPT_FEW];
+        uint32_t n = (uint32_t)d->gaps;
+        for (uint32_t i = 0; i < n; i++) { /* insertion sort of at most 24 */
+            uint32_t j = i;
+            for (; j > 0 && b[j - 1] > d->few[i]; j--)
+                b[j] = b[j - 1];
+            b[j] = d->few[i];
+        }
+        return value[b[rank - 1]];
+    }
     for (uint32_t k = 0; k < SD_STATS_IPT_BINS; k++) {
         seen += d->ipt[k];
         if (seen >= rank)
-            return ipt_bin_value(k);
+            return value[k];
     }
     return -1.0; /* not reached: the bins hold every gap */
 }

@@ -10,7 +10,7 @@
  * and the encrypted part of each TCP segment otherwise (chacha20-poly1305,
  * encrypt-and-MAC), as sd_ssh delivers them.
  *
- * Memory is fixed per connection whatever its length: a table of at most
+ * Memory is bounded per connection whatever its length: a table of at most
  * SD_STATS_SIZES distinct sizes per direction (a record whose size finds the
  * table full is counted in sizes_uncounted, so modes are exact unless that
  * count is large) and a log-scale histogram of inter-record times (the
@@ -39,6 +39,10 @@
 #define SD_STATS_IPT_MIN_S 1e-6
 #define SD_STATS_IPT_BINS (SD_STATS_IPT_PER_DECADE * SD_STATS_IPT_DECADES + 2u)
 #define SD_STATS_IPT_ERR 0.029
+/* Gaps kept as their bin numbers before the histogram is allocated: a short
+ * connection (a password guess, a scanner's probe: a dozen records) never
+ * pays for the 3 kB histogram; 24 covers a login and a few commands. */
+#define SD_STATS_IPT_FEW 24u
 
 typedef struct sd_sshstats_mode {
     uint32_t size;   /* wire bytes of the record */
@@ -54,7 +58,8 @@ typedef struct sd_sshstats_dir {
     sd_ts last_ts;
     uint64_t gaps;             /* inter-record times counted (records - 1) */
     double gap_sum_s;
-    uint64_t ipt[SD_STATS_IPT_BINS];
+    uint16_t few[SD_STATS_IPT_FEW]; /* the gaps' bins while gaps <= SD_STATS_IPT_FEW */
+    uint64_t *ipt;             /* SD_STATS_IPT_BINS counts once past them, else NULL */
 } sd_sshstats_dir;
 
 /* By the caller's direction: 0 and 1, as in sd_ssh. */
@@ -62,6 +67,9 @@ typedef struct sd_sshstats {
     sd_sshstats_dir d[2];
 } sd_sshstats;
 
+/* A zero-filled sd_sshstats is empty; sd_sshstats_free releases what
+ * sd_sshstats_add allocated (not s itself). */
+void sd_sshstats_free(sd_sshstats *s);
 /* Counts one encrypted record (r->dir, r->wire_len) seen at ts. */
 void sd_sshstats_add(sd_sshstats *s, const sd_ssh_record *r, sd_ts ts);
 /* The up to max most frequent sizes, by count (ties: the smaller size

@@ -26,6 +26,10 @@ void sdp_anomaly(sd_ssh *s, int dir, sd_ssh_anom_code code, const char *fmt, ...
     s->m.anomalies_total++;
     if (s->m.n_anomalies >= SD_SSH_MAX_ANOMALIES)
         return;
+    if (s->m.n_anomalies == s->anomalies_cap) { /* grows 4, 8, ... up to the cap */
+        s->anomalies_cap = s->anomalies_cap ? SD_MIN(2 * s->anomalies_cap, SD_SSH_MAX_ANOMALIES) : 4;
+        s->m.anomalies = sd_reallocarray(s->m.anomalies, s->anomalies_cap, sizeof *s->m.anomalies);
+    }
     sd_ssh_anomaly *a = &s->m.anomalies[s->m.n_anomalies++];
     a->code = code;
     a->dir = dir;
@@ -44,6 +48,7 @@ static void drop_buffers(dirst *d)
     if (d->st != ST_BANNER) {
         free(d->line);
         d->line = NULL;
+        d->line_cap = 0;
     }
     if (d->st != ST_CLEAR) {
         free(d->pkt);
@@ -56,7 +61,9 @@ static void drop_buffers(dirst *d)
 
 sd_ssh *sd_ssh_new(const sd_ssh_opts *opts)
 {
-    sd_ssh *s = sd_calloc(1, sizeof(*s));
+    sd_arena a = { 0 };
+    sd_ssh *s = sd_arena_zalloc(&a, sizeof(*s));
+    s->arena = a; /* from here on only s->arena is used */
     if (opts)
         s->opts = *opts;
     if (s->opts.client_hint != 1)
@@ -67,11 +74,8 @@ sd_ssh *sd_ssh_new(const sd_ssh_opts *opts)
 
 static void side_free(sd_ssh_side *sd)
 {
-    free(sd->banner);
-    free(sd->software);
-    free(sd->comments);
+    /* banner, software, comments and lists_block are in the arena */
     free(sd->prebanner);
-    free(sd->lists_block);
     free(sd->hassh_algorithms);
 }
 
@@ -84,7 +88,14 @@ void sd_ssh_free(sd_ssh *s)
         free(s->d[i].pkt);
         side_free(&s->m.side[i]);
     }
-    free(s);
+    free(s->m.anomalies);
+    sd_arena a = s->arena; /* s is inside it */
+    sd_arena_free(&a);
+}
+
+sd_arena *sd_ssh_arena(sd_ssh *s)
+{
+    return &s->arena;
 }
 
 /* ------------------------------------------------------------ encrypted */

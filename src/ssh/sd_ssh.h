@@ -235,7 +235,7 @@ typedef struct sd_ssh_meta {
 
     sd_ssh_outcome outcome;
 
-    sd_ssh_anomaly anomalies[SD_SSH_MAX_ANOMALIES];
+    sd_ssh_anomaly *anomalies;   /* n_anomalies of them (NULL until the first): most connections have none */
     uint32_t n_anomalies;        /* kept */
     uint32_t anomalies_total;    /* including those beyond the cap */
 } sd_ssh_meta;
@@ -293,6 +293,11 @@ void sd_ssh_free(sd_ssh *s); /* NULL ok; frees everything the meta points to */
 int sd_ssh_negotiate(const char *client_list, const char *server_list, char *out, size_t outlen);
 /* True if name is one of the comma-separated names of list. */
 bool sd_ssh_list_has(const char *list, const char *name);
+
+/* The connection's arena (sd_arena.h), freed with s: a caller's objects of
+ * the same lifetime (its statistics) go there too. */
+struct sd_arena;
+struct sd_arena *sd_ssh_arena(sd_ssh *s);
 /* "SHA256:..." (unpadded base64) and colon-hex MD5 of a key blob. */
 void sd_ssh_fp_sha256(const uint8_t *blob, size_t len, char out[52]);
 void sd_ssh_fp_md5(const uint8_t *blob, size_t len, char out[48]);

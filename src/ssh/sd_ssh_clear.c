@@ -34,9 +34,10 @@ static bool has_control(const uint8_t *p, size_t n)
     return false;
 }
 
-static char *dup_n(const uint8_t *p, size_t n)
+/* Strings kept for the connection's life: in its arena. */
+static char *dup_n(sd_ssh *s, const uint8_t *p, size_t n)
 {
-    return sd_strndup(p, n);
+    return sd_arena_strndup(&s->arena, p, n);
 }
 
 /* -------------------------------------------------------------- banner */
@@ -62,7 +63,7 @@ static void parse_banner(sd_ssh *s, int dir, const uint8_t *l, size_t n, bool cr
     sd_ssh_side *sd = &s->m.side[dir];
     dirst *d = &s->d[dir];
     sd->banner_seen = true;
-    sd->banner = dup_n(l, n);
+    sd->banner = dup_n(s, l, n);
     sd->banner_crlf = crlf;
     sd->banner_frame = s->frame;
     sd->banner_ts = s->ts;
@@ -80,9 +81,9 @@ static void parse_banner(sd_ssh *s, int dir, const uint8_t *l, size_t n, bool cr
         snprintf(sd->proto, sizeof(sd->proto), "%.*s", (int)SD_MIN((size_t)(dash - b), 15), b);
         const char *sw = dash + 1;
         size_t swl = sp ? (size_t)(sp - sw) : strlen(sw);
-        sd->software = dup_n((const uint8_t *)sw, swl);
+        sd->software = dup_n(s, (const uint8_t *)sw, swl);
         if (sp)
-            sd->comments = sd_strdup(sp + 1);
+            sd->comments = dup_n(s, (const uint8_t *)sp + 1, strlen(sp + 1));
     }
     int me = sdp_proto_major(sd->proto);
     const sd_ssh_side *peer = &s->m.side[1 - dir];
@@ -141,6 +142,7 @@ static bool line_is_banner_prefix(const uint8_t *l, size_t n)
 
 /* The line buffer: the longest line OpenSSH reads, and its CR. */
 #define LINE_BUF (SD_SSH_MAX_LINE + 1u)
+#define LINE_BUF_START 256u
 
 /* A line is complete (d->line, without its LF): strip the CR, flag one
  * longer than OpenSSH reads (the banner always; pre-banner lines once per
@@ -192,15 +194,29 @@ static void line_over(sd_ssh *s, int dir)
         d->long_at = at + 1;
 }
 
+/* The line buffer starts at LINE_BUF_START and doubles up to LINE_BUF as
+ * a line needs it: every connection has a banner of ~40 bytes, few a line
+ * of kilobytes, and a small block is a fraction of the cost of 8 kB. */
+static void line_room(dirst *d, size_t need)
+{
+    if (d->line && need <= d->line_cap)
+        return;
+    size_t cap = d->line_cap ? d->line_cap : LINE_BUF_START;
+    while (cap < need)
+        cap *= 2;
+    cap = SD_MIN(cap, (size_t)LINE_BUF);
+    d->line = sd_realloc(d->line, cap);
+    d->line_cap = cap;
+}
+
 size_t sdp_feed_banner(sd_ssh *s, int dir, const uint8_t *p, size_t n)
 {
     dirst *d = &s->d[dir];
-    if (!d->line)
-        d->line = sd_malloc(LINE_BUF);
     const uint8_t *nl = memchr(p, '\n', n);
     size_t take = nl ? (size_t)(nl - p) + 1 : n;
     size_t body = nl ? take - 1 : take; /* without the LF */
     size_t keep = SD_MIN(body, LINE_BUF - d->line_len);
+    line_room(d, d->line_len + keep);
     memcpy(d->line + d->line_len, p, keep);
     /* Binary bytes in a line that is not a banner: this is not SSH. */
     if (!line_is_banner_prefix(d->line, d->line_len + keep)) {
@@ -291,13 +307,13 @@ static int read_namelist(sd_ssh *s, int dir, sd_cur *c, const uint8_t **out, uin
 }
 
 /* The ten lists as strings in one block (control bytes made '?'). */
-static char *lists_copy(const uint8_t *const src[SD_SSH_NL_COUNT], const uint32_t len[SD_SSH_NL_COUNT],
+static char *lists_copy(sd_ssh *s, const uint8_t *const src[SD_SSH_NL_COUNT], const uint32_t len[SD_SSH_NL_COUNT],
                         const bool bad[SD_SSH_NL_COUNT], char *lists[SD_SSH_NL_COUNT])
 {
     size_t total = 0;
     for (int i = 0; i < SD_SSH_NL_COUNT; i++)
         total += (size_t)len[i] + 1;
-    char *block = sd_malloc(total), *o = block;
+    char *block = sd_arena_alloc(&s->arena, total), *o = block; /* once per side */
     for (int i = 0; i < SD_SSH_NL_COUNT; i++) {
         lists[i] = o;
         if (len[i])
@@ -343,17 +359,14 @@ static void on_kexinit(sd_ssh *s, int dir, sd_cur c)
     sd->kexinit_frame = s->frame;
     sd->kexinit_ts = s->ts;
     memcpy(sd->cookie, cookie, sizeof(cookie));
-    sd->lists_block = lists_copy(src, len, bad, sd->lists);
+    sd->lists_block = lists_copy(s, src, len, bad, sd->lists);
     sd->first_kex_follows = follows != 0;
-    const char *kex = sd->lists[SD_SSH_NL_KEX];
     /* Role markers: RFC 8308 section 2.1, OpenSSH PROTOCOL 1.9. */
-    bool c_mark = sd_ssh_list_has(kex, "ext-info-c") ||
-                  sd_ssh_list_has(kex, "kex-strict-c-v00@openssh.com");
-    bool s_mark = sd_ssh_list_has(kex, "ext-info-s") ||
-                  sd_ssh_list_has(kex, "kex-strict-s-v00@openssh.com");
-    sd->ext_info = sd_ssh_list_has(kex, "ext-info-c") || sd_ssh_list_has(kex, "ext-info-s");
-    sd->strict_kex = sd_ssh_list_has(kex, "kex-strict-c-v00@openssh.com") ||
-                     sd_ssh_list_has(kex, "kex-strict-s-v00@openssh.com");
+    unsigned mk = sdp_kex_marks(sd->lists[SD_SSH_NL_KEX]); /* one pass, not eight */
+    bool c_mark = mk & (SDP_MARK_EXT_C | SDP_MARK_STRICT_C);
+    bool s_mark = mk & (SDP_MARK_EXT_S | SDP_MARK_STRICT_S);
+    sd->ext_info = mk & (SDP_MARK_EXT_C | SDP_MARK_EXT_S);
+    sd->strict_kex = mk & (SDP_MARK_STRICT_C | SDP_MARK_STRICT_S);
     if (c_mark && !s_mark)
         set_role_ev(s, dir, true, SD_SSH_EV_KEXINIT);
     if (s_mark && !c_mark)

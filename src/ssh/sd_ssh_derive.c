@@ -10,6 +10,8 @@
 
 #include <openssl/evp.h>
 
+#include "../common/sd_hmap.h"
+
 static bool list_has_n(const char *list, const char *name, size_t n);
 
 bool sd_ssh_list_has(const char *list, const char *name)
@@ -29,6 +31,32 @@ static bool is_pseudo(const char *p, size_t l)
         if (strlen(names[i]) == l && memcmp(p, names[i], l) == 0)
             return true;
     return false;
+}
+
+unsigned sdp_kex_marks(const char *kex)
+{
+    static const struct {
+        const char *name;
+        size_t len;
+        unsigned mark;
+    } tab[] = {
+        { "ext-info-c", 10, SDP_MARK_EXT_C },
+        { "ext-info-s", 10, SDP_MARK_EXT_S },
+        { "kex-strict-c-v00@openssh.com", 28, SDP_MARK_STRICT_C },
+        { "kex-strict-s-v00@openssh.com", 28, SDP_MARK_STRICT_S },
+    };
+    unsigned marks = 0;
+    for (const char *p = kex; p && *p;) {
+        const char *e = strchr(p, ',');
+        size_t l = e ? (size_t)(e - p) : strlen(p);
+        for (size_t i = 0; i < SD_ARRAY_LEN(tab); i++)
+            if (tab[i].len == l && memcmp(p, tab[i].name, l) == 0)
+                marks |= tab[i].mark;
+        if (!e)
+            break;
+        p = e + 1;
+    }
+    return marks;
 }
 
 static bool list_has_n(const char *list, const char *name, size_t n)
@@ -83,7 +111,7 @@ static void b64_nopad(const uint8_t *in, size_t n, char *out, size_t outlen)
     out[c] = '\0';
 }
 
-static void digest(const char *alg, const uint8_t *p, size_t n, uint8_t *md, unsigned *mdlen)
+static void digest_compute(bool is_md5, const uint8_t *p, size_t n, uint8_t *md, unsigned *mdlen)
 {
     *mdlen = 0;
     /* fetched once: OpenSSL 3's implicit fetch per call (EVP_md5()) was a
@@ -93,7 +121,6 @@ static void digest(const char *alg, const uint8_t *p, size_t n, uint8_t *md, uns
      * allocations and frees, several digests per connection; Init on the
      * same algorithm resets it without them */
     static EVP_MD_CTX *md5_ctx, *sha256_ctx;
-    bool is_md5 = strcmp(alg, "md5") == 0;
     EVP_MD **slot = is_md5 ? &md5 : &sha256;
     EVP_MD_CTX **cslot = is_md5 ? &md5_ctx : &sha256_ctx;
     if (!*slot)
@@ -109,11 +136,80 @@ static void digest(const char *alg, const uint8_t *p, size_t n, uint8_t *md, uns
         *mdlen = 0;
 }
 
+/* Digests remembered by input. A brute-force run or a scan sends the same
+ * KEXINIT name-lists and the same host key on every connection, and an MD5
+ * or SHA-256 over a kilobyte costs several times hashing and comparing it.
+ * A direct-mapped table keeps the latest input per slot: memory stays below
+ * DIGEST_MEMO_SLOTS x DIGEST_MEMO_MAX_IN whatever the capture sends, a
+ * hostile stream of ever new inputs only replaces entries (each miss costs
+ * the hash on top of the digest), and the whole input is compared, so a hit
+ * gives exactly the digest of these bytes. 64 slots hold the HASSH strings
+ * and host keys of dozens of client and server builds; longer inputs than
+ * 16 kB (a name-list past OpenSSH's own) are digested each time. */
+#define DIGEST_MEMO_SLOTS 64u
+#define DIGEST_MEMO_MAX_IN 16384u
+
+typedef struct memo_slot {
+    uint64_t h;
+    uint8_t *in; /* a copy of the input, NULL when the slot is empty */
+    size_t n, cap;
+    bool md5;
+    unsigned mdlen;
+    uint8_t md[EVP_MAX_MD_SIZE];
+} memo_slot;
+
+/* The slot's key: the length and the first and last 32 bytes (inputs that
+ * differ only between them share a slot and replace each other: a cost,
+ * never a wrong digest, as the whole input is compared); hashing the whole
+ * kilobyte of a HASSH string cost half as much as the digest it saves. */
+static uint64_t memo_key(bool is_md5, const uint8_t *p, size_t n)
+{
+    uint8_t k[8 + 64];
+    size_t h = SD_MIN(n, (size_t)32);
+    uint64_t n64 = n;
+    memcpy(k, &n64, 8);
+    if (h) {
+        memcpy(k + 8, p, h);
+        memcpy(k + 8 + h, p + n - h, h);
+    }
+    return sd_hash_bytes(k, 8 + 2 * h) ^ (uint64_t)is_md5;
+}
+
+static void digest(bool is_md5, const uint8_t *p, size_t n, uint8_t *md, unsigned *mdlen)
+{
+    static memo_slot memo[DIGEST_MEMO_SLOTS];
+    if (n > DIGEST_MEMO_MAX_IN) {
+        digest_compute(is_md5, p, n, md, mdlen);
+        return;
+    }
+    uint64_t h = memo_key(is_md5, p, n);
+    memo_slot *e = &memo[h % DIGEST_MEMO_SLOTS];
+    if (e->in && e->h == h && e->n == n && e->md5 == is_md5 && memcmp(e->in, p, n) == 0) {
+        memcpy(md, e->md, e->mdlen);
+        *mdlen = e->mdlen;
+        return;
+    }
+    digest_compute(is_md5, p, n, md, mdlen);
+    if (*mdlen == 0)
+        return; /* a failed digest is not remembered */
+    if (e->cap < n || !e->in) { /* a slot's buffer is reused by the inputs that replace it */
+        free(e->in);
+        e->cap = n ? n : 1;
+        e->in = sd_malloc(e->cap);
+    }
+    memcpy(e->in, p, n);
+    e->h = h;
+    e->n = n;
+    e->md5 = is_md5;
+    e->mdlen = *mdlen;
+    memcpy(e->md, md, *mdlen);
+}
+
 void sd_ssh_fp_sha256(const uint8_t *blob, size_t len, char out[52])
 {
     uint8_t md[EVP_MAX_MD_SIZE];
     unsigned n;
-    digest("sha256", blob, len, md, &n);
+    digest(false, blob, len, md, &n);
     memcpy(out, "SHA256:", 8);
     b64_nopad(md, n, out + 7, 52 - 7);
 }
@@ -122,7 +218,7 @@ void sd_ssh_fp_md5(const uint8_t *blob, size_t len, char out[48])
 {
     uint8_t md[EVP_MAX_MD_SIZE];
     unsigned n;
-    digest("md5", blob, len, md, &n);
+    digest(true, blob, len, md, &n);
     static const char hex[] = "0123456789abcdef";
     size_t o = 0;
     for (unsigned i = 0; i < n && i < 16; i++) { /* "%02x" joined by ':' */
@@ -134,11 +230,11 @@ void sd_ssh_fp_md5(const uint8_t *blob, size_t len, char out[48])
     out[o] = '\0';
 }
 
-static void md5_hex(const char *str, char out[33])
+static void md5_hex(const char *str, size_t len, char out[33])
 {
     uint8_t md[EVP_MAX_MD_SIZE];
     unsigned n;
-    digest("md5", (const uint8_t *)str, strlen(str), md, &n);
+    digest(true, (const uint8_t *)str, len, md, &n);
     static const char hex[] = "0123456789abcdef";
     unsigned i;
     for (i = 0; i < n && i < 16; i++) {
@@ -185,17 +281,22 @@ static void hassh_side(sd_ssh_side *sd, bool client)
     int e = client ? SD_SSH_NL_ENC_C2S : SD_SSH_NL_ENC_S2C;
     int m = client ? SD_SSH_NL_MAC_C2S : SD_SSH_NL_MAC_S2C;
     int c = client ? SD_SSH_NL_COMP_C2S : SD_SSH_NL_COMP_S2C;
-    sd_buf b = { 0 };
     const char *part[4] = { sd->lists[SD_SSH_NL_KEX], sd->lists[e], sd->lists[m], sd->lists[c] };
-    for (int i = 0; i < 4; i++) { /* appends, not printf: once per KEXINIT of every connection */
-        if (i)
-            sd_buf_append(&b, ";", 1);
-        if (part[i])
-            sd_buf_append(&b, part[i], strlen(part[i]));
+    size_t len[4], total = 3; /* the three ';' */
+    for (int i = 0; i < 4; i++) {
+        len[i] = part[i] ? strlen(part[i]) : 0;
+        total += len[i];
     }
-    sd_buf_append(&b, "", 1);
-    sd->hassh_algorithms = (char *)b.p;
-    md5_hex(sd->hassh_algorithms, sd->hassh);
+    char *o = sd_malloc(total + 1); /* one allocation of the exact size, no printf */
+    sd->hassh_algorithms = o;
+    for (int i = 0; i < 4; i++) {
+        if (i)
+            *o++ = ';';
+        memcpy(o, part[i] ? part[i] : "", len[i]);
+        o += len[i];
+    }
+    *o = '\0';
+    md5_hex(sd->hassh_algorithms, total, sd->hassh);
 }
 
 static const char *neg(sd_ssh *s, int slot, int list)
@@ -212,29 +313,35 @@ static bool is_chacha(const char *c)
     return c && strcmp(c, "chacha20-poly1305@openssh.com") == 0;
 }
 
+/* The suite half of Terrapin: it depends only on the negotiated names and
+ * strict KEX, so it is worked out with them (sdp_derive), not per chunk. */
+static void terrapin_suite(sd_ssh *s)
+{
+    const sd_ssh_meta *m = &s->m;
+    s->terrapin_suite[0] = '\0';
+    if (m->strict_kex)
+        return;
+    for (int i = 0; i < 2; i++) {
+        const char *c = m->cipher[i];
+        bool etm = false;
+        if (c && !is_chacha(c) && m->mac[i])
+            (void)sd_ssh_mac_len(m->mac[i], &etm);
+        sd_ssh_suite su;
+        bool cbc = c && sd_ssh_suite_from_names(c, m->mac[i], &su) == 0 && su.cbc;
+        if (is_chacha(c) || (cbc && etm)) {
+            snprintf(s->terrapin_suite, sizeof s->terrapin_suite, "%s%s without strict KEX", c,
+                     is_chacha(c) ? "" : "+etm");
+            return; /* one suite named is enough */
+        }
+    }
+}
+
 static void derive_terrapin(sd_ssh *s)
 {
     sd_ssh_meta *m = &s->m;
-    m->terrapin = false;
-    m->terrapin_reason[0] = '\0';
-    size_t o = 0;
-    if (!m->strict_kex) {
-        for (int i = 0; i < 2; i++) {
-            const char *c = m->cipher[i];
-            bool etm = false;
-            if (c && !is_chacha(c) && m->mac[i])
-                (void)sd_ssh_mac_len(m->mac[i], &etm);
-            sd_ssh_suite su;
-            bool cbc = c && sd_ssh_suite_from_names(c, m->mac[i], &su) == 0 && su.cbc;
-            if (is_chacha(c) || (cbc && etm)) {
-                m->terrapin = true;
-                o += (size_t)snprintf(m->terrapin_reason + o, sizeof(m->terrapin_reason) - o,
-                                      "%s%s%s without strict KEX", o ? "; " : "", c,
-                                      is_chacha(c) ? "" : "+etm");
-                break; /* one suite named is enough */
-            }
-        }
-    }
+    size_t o = strlen(s->terrapin_suite);
+    memcpy(m->terrapin_reason, s->terrapin_suite, o + 1);
+    m->terrapin = o > 0;
     for (int d = 0; d < 2 && o < sizeof(m->terrapin_reason); d++) {
         const sd_ssh_side *sd = &m->side[d];
         if (sd->unexpected_msgs == 0)
@@ -339,6 +446,7 @@ void sdp_derive(sd_ssh *s)
         s->hassh_cdir = c + 1;
         negotiate(s);
         m->strict_kex = m->side[c].strict_kex && m->side[1 - c].strict_kex;
+        terrapin_suite(s);
     }
     derive_terrapin(s);
     m->version = derive_version(m);

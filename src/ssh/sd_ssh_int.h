@@ -11,6 +11,7 @@
 #define SD_SSH_INT_H
 
 #include "sd_ssh.h"
+#include "../common/sd_arena.h"
 
 enum { ST_BANNER = 0, ST_CLEAR, ST_ENC, ST_SSH1, ST_DEAD };
 
@@ -22,7 +23,8 @@ typedef struct dirst {
     int st;
     uint64_t off;            /* stream offset of the next byte */
     /* BANNER */
-    uint8_t *line;           /* LINE_BUF bytes while in BANNER, else NULL */
+    uint8_t *line;           /* line_cap bytes (up to LINE_BUF) while in BANNER, else NULL */
+    size_t line_cap;
     size_t line_len;
     uint64_t line_seen;      /* bytes of the current line, those past the buffer too */
     bool line_cr;            /* its last byte so far is a CR */
@@ -48,11 +50,17 @@ typedef struct dirst {
 } dirst;
 
 struct sd_ssh {
+    /* The connection's arena: this struct, the banners' strings, both
+     * name-list blocks and the caller's statistics (sd_ssh_arena), all
+     * allocated once per connection; buffers that grow stay on the heap. */
+    sd_arena arena;
     sd_ssh_opts opts;
     dirst d[2];
     sd_ssh_meta m;
     char neg[8][NAME_MAX_LEN];   /* negotiated names the meta points to */
     int hassh_cdir;              /* client dir + 1 the HASSHes and negotiation were worked out for; 0 = stale */
+    char terrapin_suite[sizeof(((sd_ssh_meta *)0)->terrapin_reason)]; /* terrapin_reason's suite half */
+    uint32_t anomalies_cap;      /* room in m.anomalies */
     bool hostkey_from_33;        /* the host key came from a DH-GEX reply */
     uint64_t frame;              /* of the current feed */
     sd_ts ts;
@@ -65,6 +73,10 @@ void sdp_anomaly(sd_ssh *s, int dir, sd_ssh_anom_code code, const char *fmt, ...
     __attribute__((format(printf, 4, 5)));
 /* The major version of a protoversion string: 1, 2, 199 for "1.99", 0. */
 int sdp_proto_major(const char *p);
+/* Which role markers a kex name-list (NULL: none) holds: RFC 8308
+ * section 2.1 ext-info-c/-s, OpenSSH PROTOCOL 1.9 kex-strict-c/-s. */
+enum { SDP_MARK_EXT_C = 1, SDP_MARK_EXT_S = 2, SDP_MARK_STRICT_C = 4, SDP_MARK_STRICT_S = 8 };
+unsigned sdp_kex_marks(const char *kex);
 /* Recomputes everything that depends on the roles or on both sides. */
 void sdp_derive(sd_ssh *s);
 /* The BANNER and CLEAR states: consume bytes of p, return how many. */

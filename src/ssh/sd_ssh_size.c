@@ -20,24 +20,29 @@ static bool has_suffix(const char *s, const char *suf)
  * Twofish, Serpent, Camellia; 8-byte: 3DES, DES, Blowfish, CAST-128, IDEA.
  * RC4 (arcfour) is a stream cipher that OpenSSH frames with B = 8, as it
  * does "none" (cipher.c: block_size 8). */
+/* Names with their lengths, so a lookup compares lengths before bytes (the
+ * inference asks for suites many times per connection). */
+#define NAME_LEN(s) s, sizeof(s) - 1
+
 static const struct {
     const char *prefix;
+    size_t plen;
     uint32_t block;
 } cipher_tab[] = {
-    { "chacha20-poly1305", 8 },
-    { "aes", 16 },
-    { "AEAD_AES_", 16 },
-    { "rijndael", 16 },
-    { "twofish", 16 },
-    { "serpent", 16 },
-    { "camellia", 16 },
-    { "3des", 8 },
-    { "des", 8 },
-    { "blowfish", 8 },
-    { "cast128", 8 },
-    { "idea", 8 },
-    { "arcfour", 8 },
-    { "none", 8 },
+    { NAME_LEN("chacha20-poly1305"), 8 },
+    { NAME_LEN("aes"), 16 },
+    { NAME_LEN("AEAD_AES_"), 16 },
+    { NAME_LEN("rijndael"), 16 },
+    { NAME_LEN("twofish"), 16 },
+    { NAME_LEN("serpent"), 16 },
+    { NAME_LEN("camellia"), 16 },
+    { NAME_LEN("3des"), 8 },
+    { NAME_LEN("des"), 8 },
+    { NAME_LEN("blowfish"), 8 },
+    { NAME_LEN("cast128"), 8 },
+    { NAME_LEN("idea"), 8 },
+    { NAME_LEN("arcfour"), 8 },
+    { NAME_LEN("none"), 8 },
 };
 
 uint32_t sd_ssh_cipher_block(const char *cipher)
@@ -45,7 +50,7 @@ uint32_t sd_ssh_cipher_block(const char *cipher)
     if (!cipher)
         return 0;
     for (size_t i = 0; i < sizeof(cipher_tab) / sizeof(cipher_tab[0]); i++)
-        if (has_prefix(cipher, cipher_tab[i].prefix))
+        if (strncmp(cipher, cipher_tab[i].prefix, cipher_tab[i].plen) == 0)
             return cipher_tab[i].block;
     return 0;
 }
@@ -54,26 +59,26 @@ uint32_t sd_ssh_cipher_block(const char *cipher)
  * ETM variants share the length of their base MAC. */
 static const struct {
     const char *name;
+    size_t nlen;
     int len;
 } mac_tab[] = {
-    { "hmac-sha1", 20 },           { "hmac-sha1-96", 12 },
-    { "hmac-md5", 16 },            { "hmac-md5-96", 12 },
-    { "hmac-sha2-256", 32 },       { "hmac-sha2-512", 64 },
-    { "hmac-sha2-256-96", 12 },    { "hmac-sha2-512-96", 12 },
-    { "hmac-ripemd160", 20 },      { "hmac-ripemd160@openssh.com", 20 },
-    { "umac-64", 8 },              { "umac-64@openssh.com", 8 },
-    { "umac-128", 16 },            { "umac-128@openssh.com", 16 },
-    { "hmac-sha256", 32 },         { "hmac-sha512", 64 },
-    { "hmac-sha224@ssh.com", 28 }, { "hmac-sha256@ssh.com", 32 },
-    { "hmac-sha256-2@ssh.com", 32 }, { "hmac-sha384@ssh.com", 48 },
-    { "hmac-sha512@ssh.com", 64 }, { "none", 0 },
+    { NAME_LEN("hmac-sha1"), 20 },           { NAME_LEN("hmac-sha1-96"), 12 },
+    { NAME_LEN("hmac-md5"), 16 },            { NAME_LEN("hmac-md5-96"), 12 },
+    { NAME_LEN("hmac-sha2-256"), 32 },       { NAME_LEN("hmac-sha2-512"), 64 },
+    { NAME_LEN("hmac-sha2-256-96"), 12 },    { NAME_LEN("hmac-sha2-512-96"), 12 },
+    { NAME_LEN("hmac-ripemd160"), 20 },      { NAME_LEN("hmac-ripemd160@openssh.com"), 20 },
+    { NAME_LEN("umac-64"), 8 },              { NAME_LEN("umac-64@openssh.com"), 8 },
+    { NAME_LEN("umac-128"), 16 },            { NAME_LEN("umac-128@openssh.com"), 16 },
+    { NAME_LEN("hmac-sha256"), 32 },         { NAME_LEN("hmac-sha512"), 64 },
+    { NAME_LEN("hmac-sha224@ssh.com"), 28 }, { NAME_LEN("hmac-sha256@ssh.com"), 32 },
+    { NAME_LEN("hmac-sha256-2@ssh.com"), 32 }, { NAME_LEN("hmac-sha384@ssh.com"), 48 },
+    { NAME_LEN("hmac-sha512@ssh.com"), 64 }, { NAME_LEN("none"), 0 },
 };
 
 #define ETM_SUFFIX "-etm@openssh.com"
 
 int sd_ssh_mac_len(const char *mac, bool *etm)
 {
-    char base[64];
     bool is_etm = false;
     if (etm)
         *etm = false;
@@ -81,15 +86,13 @@ int sd_ssh_mac_len(const char *mac, bool *etm)
         return -1;
     size_t n = strlen(mac);
     if (has_suffix(mac, ETM_SUFFIX)) {
-        n -= strlen(ETM_SUFFIX);
+        n -= sizeof(ETM_SUFFIX) - 1;
         is_etm = true;
     }
-    if (n == 0 || n >= sizeof(base))
+    if (n == 0 || n >= 64) /* no MAC name is that long */
         return -1;
-    memcpy(base, mac, n);
-    base[n] = '\0';
     for (size_t i = 0; i < sizeof(mac_tab) / sizeof(mac_tab[0]); i++) {
-        if (strcmp(base, mac_tab[i].name) == 0) {
+        if (mac_tab[i].nlen == n && memcmp(mac, mac_tab[i].name, n) == 0) {
             if (etm)
                 *etm = is_etm;
             return mac_tab[i].len;

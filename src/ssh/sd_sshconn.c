@@ -1,5 +1,7 @@
 #include "sd_sshconn.h"
 
+#include "../common/sd_arena.h"
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -62,14 +64,16 @@ static void on_record(void *ud, const sd_ssh_record *r)
     conn_st *st = ud;
     sd_ts ts = record_ts(st, r);
     if (!st->stats)
-        st->stats = sd_calloc(1, sizeof *st->stats);
+        st->stats = sd_arena_zalloc(sd_ssh_arena(st->ssh), sizeof *st->stats); /* freed with the parser */
     sd_sshstats_add(st->stats, r, ts);
     if (st->nrec == st->x->o.max_records) {
         st->truncated = true;
         return;
     }
     if (st->nrec == st->cap) {
-        st->cap = st->cap ? st->cap * 2 : 256;
+        /* doubling from 16: a password guess or a scanner's probe has a
+         * dozen records, so 256 (12 kB) up front was mostly never used */
+        st->cap = st->cap ? st->cap * 2 : 16;
         st->rec = sd_reallocarray(st->rec, st->cap, sizeof *st->rec);
     }
     st->rec[st->nrec] = *r;
@@ -97,9 +101,9 @@ static void ssh_start(conn_st *st)
 static void st_free(conn_st *st)
 {
     live_unlink(st);
+    sd_sshstats_free(st->stats); /* its histogram; the struct is in the parser's arena */
     sd_ssh_free(st->ssh);
     free(st->rec);
-    free(st->stats);
     free(st);
 }
 

@@ -52,7 +52,8 @@ static void fill(fixture *f, char *banner)
     f->m.side[0].banner = banner;
     f->m.anomalies_total = 2;
     f->m.n_anomalies = 1;
-    f->m.anomalies[0].code = SD_SSH_AN_BANNER_LONG;
+    static sd_ssh_anomaly an = { .code = SD_SSH_AN_BANNER_LONG };
+    f->m.anomalies = &an;
     f->r.conn = &f->c;
     f->r.meta = &f->m;
 }

@@ -17,6 +17,80 @@ static void add(sd_sshstats *s, int dir, uint32_t len, double t)
     sd_sshstats_add(s, &r, (sd_ts)llround(t * 1e9));
 }
 
+/* The median a single gap of ns nanoseconds gets, by the histogram's
+ * definition (sd_infer_stats.h): bin floor(log10(g / MIN) * PER_DECADE) + 1
+ * (0 below MIN, the last one past the range), reported as the bin's
+ * geometric middle (the last bin: its lower bound). */
+static double median_by_definition(int64_t ns)
+{
+    double g = sd_ts_sec(ns);
+    if (!(g >= SD_STATS_IPT_MIN_S))
+        return 0.0;
+    double kf = floor(log10(g / SD_STATS_IPT_MIN_S) * SD_STATS_IPT_PER_DECADE) + 1.0;
+    uint32_t k = kf >= SD_STATS_IPT_BINS - 1 ? SD_STATS_IPT_BINS - 1 : (uint32_t)kf;
+    double lo = (double)(k - 1) / SD_STATS_IPT_PER_DECADE;
+    double e = k == SD_STATS_IPT_BINS - 1 ? lo : lo + 0.5 / SD_STATS_IPT_PER_DECADE;
+    return SD_STATS_IPT_MIN_S * pow(10.0, e);
+}
+
+static double median_of_one_gap(int64_t ns)
+{
+    sd_sshstats s = { 0 };
+    sd_ssh_record r = { .dir = 0, .wire_len = 36 };
+    sd_sshstats_add(&s, &r, 1000);
+    sd_sshstats_add(&s, &r, 1000 + ns);
+    double m = sd_sshstats_ipt_median(&s.d[0]);
+    sd_sshstats_free(&s);
+    return m;
+}
+
+/* The bin comes from a table of edges, not log10 per record: the same bin
+ * (the same printed median) as the definition, at every edge and between. */
+static void test_bins_as_defined(void **st)
+{
+    (void)st;
+    for (uint32_t k = 0; k <= SD_STATS_IPT_BINS; k++) { /* around each edge */
+        double x = SD_STATS_IPT_MIN_S * pow(10.0, (double)k / SD_STATS_IPT_PER_DECADE) * 1e9;
+        int64_t c = (int64_t)llround(x);
+        for (int64_t d = -3; d <= 3; d++)
+            if (c + d > 0)
+                assert_true(median_of_one_gap(c + d) == median_by_definition(c + d));
+    }
+    uint64_t r = 88172645463325252ull; /* xorshift: log-uniform gaps from 1 ns to 11 days */
+    for (int i = 0; i < 200000; i++) {
+        r ^= r << 13;
+        r ^= r >> 7;
+        r ^= r << 17;
+        int64_t ns = (int64_t)llround(pow(10.0, (double)(r % 1000000) / 1000000.0 * 15.0));
+        assert_true(median_of_one_gap(ns) == median_by_definition(ns));
+    }
+}
+
+/* Past SD_STATS_IPT_FEW gaps the histogram takes over: the median is the
+ * same whether it comes from the short list or the histogram. */
+static void test_few_then_histogram(void **st)
+{
+    (void)st;
+    sd_sshstats s = { 0 };
+    static const int64_t gap[3] = { 1200000, 12000000, 120000000 }; /* 1.2, 12, 120 ms */
+    uint64_t n[3] = { 0, 0, 0 }; /* gaps of each length so far */
+    sd_ssh_record r = { .dir = 0, .wire_len = 36 };
+    sd_ts t = 1000000000;
+    sd_sshstats_add(&s, &r, t);
+    for (uint32_t i = 0; i < 3 * SD_STATS_IPT_FEW; i++) {
+        int c = (int)((i * 2u) % 3u); /* 0, 2, 1, 0, ...: every length keeps coming */
+        t += gap[c];
+        n[c]++;
+        sd_sshstats_add(&s, &r, t);
+        uint64_t rank = (s.d[0].gaps + 1) / 2; /* the lower median's rank */
+        int64_t want = rank <= n[0] ? gap[0] : rank <= n[0] + n[1] ? gap[1] : gap[2];
+        assert_true(sd_sshstats_ipt_median(&s.d[0]) == median_by_definition(want));
+    }
+    assert_true(s.d[0].gaps > SD_STATS_IPT_FEW);
+    assert_non_null(s.d[0].ipt);
+    sd_sshstats_free(&s);
+}
+
 static void test_size_cap(void **st)
 {
     (void)st;
@@ -58,6 +132,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_size_cap),
         cmocka_unit_test(test_gaps),
+        cmocka_unit_test(test_bins_as_defined),
+        cmocka_unit_test(test_few_then_histogram),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

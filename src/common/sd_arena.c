@@ -1,0 +1,121 @@
+/* sd_arena: see sd_arena.h. */
+#include "sd_arena.h"
+
+#include <stdalign.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sd_common.h"
+
+#if defined(__SANITIZE_ADDRESS__)
+#define ARENA_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define ARENA_ASAN 1
+#endif
+#endif
+
+#define ALIGN alignof(max_align_t)
+
+struct sd_arena_chunk {
+    sd_arena_chunk *next;
+    size_t size; /* bytes of this chunk, header included */
+    alignas(max_align_t) unsigned char data[];
+};
+
+/* Standard chunks whose arenas were freed, for the next arenas. */
+static sd_arena_chunk *spare;
+static unsigned nspare;
+
+static sd_arena_chunk *chunk_get(size_t size)
+{
+    if (size == SD_ARENA_CHUNK && spare) {
+        sd_arena_chunk *c = spare;
+        spare = c->next;
+        nspare--;
+        return c;
+    }
+    sd_arena_chunk *c = sd_malloc(size);
+    c->size = size;
+    return c;
+}
+
+static void chunk_put(sd_arena_chunk *c)
+{
+    if (c->size == SD_ARENA_CHUNK && nspare < SD_ARENA_SPARE) {
+        c->next = spare;
+        spare = c;
+        nspare++;
+        return;
+    }
+    free(c);
+}
+
+void *sd_arena_alloc(sd_arena *a, size_t n)
+{
+    size_t need = (n + ALIGN - 1) & ~(size_t)(ALIGN - 1);
+    if (need < n)
+        need = SIZE_MAX; /* overflow: sd_malloc below reports it */
+#ifdef ARENA_ASAN
+    /* one heap block per allocation, so ASan knows where each one ends */
+    size_t size = n > SIZE_MAX - sizeof(sd_arena_chunk) ? SIZE_MAX : sizeof(sd_arena_chunk) + n;
+    sd_arena_chunk *c = chunk_get(size);
+    c->size = 0; /* never kept for reuse (so the spare list stays empty) */
+    c->next = a->chunks;
+    a->chunks = c;
+    a->bytes += size;
+    return c->data;
+#else
+    if (a->chunks && need <= a->room - a->used)
+        goto bump;
+    const size_t payload = SD_ARENA_CHUNK - sizeof(sd_arena_chunk);
+    if (need > payload / 2) { /* its own chunk, behind the current one */
+        size_t size = need > SIZE_MAX - sizeof(sd_arena_chunk) ? SIZE_MAX : sizeof(sd_arena_chunk) + need;
+        sd_arena_chunk *c = chunk_get(size);
+        if (a->chunks) {
+            c->next = a->chunks->next;
+            a->chunks->next = c;
+        } else { /* the first: it is the current chunk, full */
+            c->next = NULL;
+            a->chunks = c;
+            a->used = a->room = need;
+        }
+        a->bytes += size;
+        return c->data;
+    }
+    sd_arena_chunk *c = chunk_get(SD_ARENA_CHUNK);
+    c->next = a->chunks;
+    a->chunks = c;
+    a->used = 0;
+    a->room = payload;
+    a->bytes += SD_ARENA_CHUNK;
+bump:;
+    void *p = a->chunks->data + a->used;
+    a->used += need;
+    return p;
+#endif
+}
+
+void *sd_arena_zalloc(sd_arena *a, size_t n)
+{
+    return memset(sd_arena_alloc(a, n), 0, n);
+}
+
+char *sd_arena_strndup(sd_arena *a, const void *p, size_t n)
+{
+    char *r = sd_arena_alloc(a, n + 1);
+    if (n)
+        memcpy(r, p, n);
+    r[n] = '\0';
+    return r;
+}
+
+void sd_arena_free(sd_arena *a)
+{
+    for (sd_arena_chunk *c = a->chunks, *next; c; c = next) {
+        next = c->next;
+        chunk_put(c);
+    }
+    *a = (sd_arena){ 0 };
+}

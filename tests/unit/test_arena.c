@@ -1,0 +1,70 @@
+/* Unit tests for sd_arena (src/common/sd_arena.c): allocations are
+ * aligned, disjoint and keep their bytes across later ones, large ones get
+ * their own chunk, the arena is empty after sd_arena_free and can be used
+ * again, and what it holds is counted. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "common/sd_arena.h"
+
+static void test_disjoint_and_aligned(void **st)
+{
+    (void)st;
+    sd_arena a = { 0 };
+    enum { N = 400 };
+    unsigned char *p[N];
+    size_t len[N];
+    for (int i = 0; i < N; i++) {
+        len[i] = (size_t)(i * 37 % 300); /* 0..299 bytes: many chunks */
+        p[i] = sd_arena_alloc(&a, len[i]);
+        assert_non_null(p[i]);
+        assert_int_equal((uintptr_t)p[i] % _Alignof(max_align_t), 0);
+        memset(p[i], i & 0xff, len[i]);
+    }
+    for (int i = 0; i < N; i++) /* nothing later wrote over an earlier one */
+        for (size_t k = 0; k < len[i]; k++)
+            assert_int_equal(p[i][k], i & 0xff);
+    assert_true(a.bytes >= 400u * 150u);
+    sd_arena_free(&a);
+    assert_null(a.chunks);
+    assert_int_equal(a.bytes, 0);
+}
+
+static void test_large_and_strings(void **st)
+{
+    (void)st;
+    sd_arena a = { 0 };
+    char *small = sd_arena_strndup(&a, "SSH-2.0-x", 9);
+    unsigned char *big = sd_arena_alloc(&a, 3 * SD_ARENA_CHUNK); /* its own chunk */
+    memset(big, 0xab, 3 * SD_ARENA_CHUNK);
+    char *after = sd_arena_strndup(&a, "abc\0def", 7); /* n bytes, not up to a NUL */
+    unsigned char *z = sd_arena_zalloc(&a, 1000);
+    assert_string_equal(small, "SSH-2.0-x");
+    assert_int_equal(memcmp(after, "abc\0def", 8), 0);
+    for (size_t k = 0; k < 1000; k++)
+        assert_int_equal(z[k], 0);
+    assert_int_equal(big[0], 0xab);
+    assert_int_equal(big[3 * SD_ARENA_CHUNK - 1], 0xab);
+    assert_true(a.bytes >= 3 * SD_ARENA_CHUNK);
+    sd_arena_free(&a);
+    /* used again after free: chunks come back from the spare list */
+    for (int round = 0; round < 3; round++) {
+        char *s = sd_arena_strndup(&a, "again", 5);
+        assert_string_equal(s, "again");
+        sd_arena_free(&a);
+    }
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_disjoint_and_aligned),
+        cmocka_unit_test(test_large_and_strings),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -129,8 +129,9 @@ sd_jkey *sd_fields_json_keys(const sd_field *const *sel, size_t n)
     size_t bytes = 0;
     for (size_t i = 0; i < n; i++)
         bytes += strlen(sel[i]->name) + 3; /* the quotes and the colon */
-    /* one block: the n keys, then their text */
-    sd_jkey *k = sd_malloc(n * sizeof *k + bytes + 1);
+    /* one block: the n keys, then their text, then the padding that
+     * sd_json_qkey may read past the last one */
+    sd_jkey *k = sd_calloc(1, n * sizeof *k + bytes + SD_JSON_QKEY_SPAN);
     char *t = (char *)(k + n);
     for (size_t i = 0; i < n; i++) {
         size_t len = strlen(sel[i]->name);

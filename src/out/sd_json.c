@@ -193,6 +193,23 @@ char *sd_json_put_ts(char *dst, sd_ts t)
 /* Below 2^-FIXED_TINY_EXP a value rounds to zero at any decimals above. */
 #define FIXED_TINY_EXP 100
 
+/* |v| = m * 2^e exactly, from the IEEE 754 binary64 fields (no frexp and
+ * ldexp calls per number): m < 2^53. */
+static uint64_t decompose(double v, int *e)
+{
+    _Static_assert(sizeof(double) == sizeof(uint64_t), "binary64 doubles");
+    uint64_t bits;
+    memcpy(&bits, &v, sizeof bits);
+    int bexp = (int)(bits >> 52 & 0x7ff);
+    uint64_t frac = bits & ((1ull << 52) - 1);
+    if (bexp == 0) { /* zero or subnormal */
+        *e = -1074;
+        return frac;
+    }
+    *e = bexp - 1075;
+    return frac | 1ull << 52;
+}
+
 char *sd_json_put_fixed(char *dst, double v, int dec)
 {
 #ifdef __SIZEOF_INT128__
@@ -204,8 +221,7 @@ char *sd_json_put_fixed(char *dst, double v, int dec)
     /* |v| = m * 2^e exactly; q = m * 10^dec * 2^e rounded to nearest, ties
      * to even: what printf does with the exact binary value */
     int e;
-    uint64_t m = (uint64_t)ldexp(frexp(fabs(v), &e), 53);
-    e -= 53;
+    uint64_t m = decompose(v, &e);
     if (e > 10)
         return NULL;
     u128 n = (u128)m * p10[dec], q = 0;
@@ -244,11 +260,17 @@ char *sd_json_put_fixed(char *dst, double v, int dec)
 
 void sd_json_qkey(sd_json *j, const char *qkey, size_t qlen)
 {
-    bool comma = j->n++ > 0;
-    uint8_t *o = sd_buf_extend(j->b, qlen + comma);
-    if (comma)
-        *o++ = ',';
-    memcpy(o, qkey, qlen);
+    sd_buf *b = j->b;
+    size_t comma = j->n++ > 0, room = 1 + SD_MAX(qlen, (size_t)SD_JSON_QKEY_SPAN);
+    if (b->cap - b->len < room)
+        sd_buf_grow(b, room);
+    uint8_t *o = b->p + b->len;
+    *o = ',';
+    if (qlen <= SD_JSON_QKEY_SPAN) /* a constant size: a few moves, no call */
+        memcpy(o + comma, qkey, SD_JSON_QKEY_SPAN);
+    else
+        memcpy(o + comma, qkey, qlen);
+    b->len += comma + qlen;
 }
 
 /* Room for the longest number these write: "-" and 20 digits, or a fixed

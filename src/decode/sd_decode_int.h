@@ -33,6 +33,19 @@ typedef enum sd_dk {
 /* Distinct unknown link types remembered for the once-only message. */
 #define SD_MAX_UNKNOWN_LINKS 32
 
+/* Big-endian reads at p, for a fixed header whose whole length the caller
+ * has already checked against the cursor (one check per header instead of
+ * one per field on every packet); anything of variable length goes through
+ * the cursor. Byte by byte, as in sd_cursor.h: no pointer casts. */
+static inline uint16_t sd_dec_be16(const uint8_t *p)
+{
+    return (uint16_t)((p[0] << 8) | p[1]);
+}
+static inline uint32_t sd_dec_be32(const uint8_t *p)
+{
+    return ((uint32_t)p[0] << 24) | ((uint32_t)p[1] << 16) | ((uint32_t)p[2] << 8) | p[3];
+}
+
 /* ---- fragment reassembly (sd_frag.c) ---- */
 
 typedef struct sd_frag_table sd_frag_table;

@@ -55,11 +55,13 @@ static sd_dec_res header_short(sd_decoder *d, sd_pkt *out, const char *what, siz
     return SD_DEC_BAD;
 }
 
-static void read_addr(sd_cur *c, sd_addr *a, uint8_t fam)
+/* An address from bytes the caller has checked are there (4 for IPv4,
+ * 16 for IPv6). */
+static void set_addr(sd_addr *a, const uint8_t *p, uint8_t fam)
 {
     memset(a, 0, sizeof *a);
     a->fam = fam;
-    sd_cur_copy(c, a->a, fam == 4 ? 4 : 16);
+    memcpy(a->a, p, fam == 4 ? 4 : 16);
 }
 
 /* Reports and delivers the result of handing a fragment to the table. */
@@ -155,15 +157,15 @@ sd_dec_res sd_decode_ipv4(sd_decoder *d, sd_cur c, sd_pkt *out)
         return SD_DEC_BAD;
     }
     out->ipver = 4;
-    sd_cur_skip(&c, 2); /* version/IHL, TOS */
-    uint32_t tot = sd_cur_be16(&c);
-    out->ip_id = sd_cur_be16(&c);
-    uint16_t fragw = sd_cur_be16(&c);
-    out->ttl = sd_cur_u8(&c);
-    uint8_t proto = sd_cur_u8(&c);
-    sd_cur_skip(&c, 2); /* checksum: not verified (offload makes it unreliable) */
-    read_addr(&c, &out->src, 4);
-    read_addr(&c, &out->dst, 4);
+    /* the 20 fixed bytes are there (avail checked above); the checksum at
+     * 10 is not verified (offload makes it unreliable) */
+    uint32_t tot = sd_dec_be16(h + 2);
+    out->ip_id = sd_dec_be16(h + 4);
+    uint16_t fragw = sd_dec_be16(h + 6);
+    out->ttl = h[8];
+    uint8_t proto = h[9];
+    set_addr(&out->src, h + 12, 4);
+    set_addr(&out->dst, h + 16, 4);
     out->df = (fragw & IPV4_DF) != 0;
     out->ipproto = proto;
     if (ihl < IPV4_MIN_HDR) {
@@ -324,12 +326,15 @@ sd_dec_res sd_decode_ipv6(sd_decoder *d, sd_cur c, sd_pkt *out)
         return SD_DEC_BAD;
     }
     out->ipver = 6;
-    sd_cur_skip(&c, 4); /* version, traffic class, flow label */
-    uint32_t plen = sd_cur_be16(&c);
-    uint8_t nh = sd_cur_u8(&c);
-    out->ttl = sd_cur_u8(&c);
-    read_addr(&c, &out->src, 6);
-    read_addr(&c, &out->dst, 6);
+    /* the 40 fixed bytes are there (avail checked above): version, traffic
+     * class and flow label (0-3) are not kept */
+    const uint8_t *h = c.p;
+    uint32_t plen = sd_dec_be16(h + 4);
+    uint8_t nh = h[6];
+    out->ttl = h[7];
+    set_addr(&out->src, h + 8, 6);
+    set_addr(&out->dst, h + 24, 6);
+    sd_cur_skip(&c, IPV6_HDR);
     out->ipproto = nh;
     size_t avail_pl = avail - IPV6_HDR;
     if (plen == 0 && avail_pl > 0 && nh != NH_NONE) {

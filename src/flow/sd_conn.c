@@ -1,6 +1,5 @@
 #include "sd_conn.h"
 
-#include <stdio.h>
 #include <string.h>
 
 static void history_put(sd_conn *c, char letter, int dir, bool force)
@@ -85,7 +84,12 @@ void sd_conn_finish_state(sd_conn *c)
         s = c->d[1].pkts ? "SF" : "S0";
     else
         s = c->d[1].pkts ? "SHR" : "OTH";
-    snprintf(c->conn_state, sizeof c->conn_state, "%s", s);
+    /* once per connection: a bounded copy, not snprintf's formatting */
+    size_t n = strlen(s);
+    if (n >= sizeof c->conn_state)
+        n = sizeof c->conn_state - 1;
+    memcpy(c->conn_state, s, n);
+    c->conn_state[n] = '\0';
 }
 
 static uint64_t fnv64(uint64_t h, const void *p, size_t n)

@@ -378,9 +378,12 @@ static void select_flow(sd_engine *e, sd_flow *f)
         f->reasm_pending = true; /* started by reasm_packet at the first data */
 }
 
+/* Asked several times per packet: the port first, which tells most
+ * responder packets apart, then the address as one inlined comparison of
+ * the whole sd_addr (what sd_addr_cmp == 0 means: family and 16 bytes). */
 static int direction(const sd_conn *c, const sd_pkt *p)
 {
-    return sd_addr_cmp(&p->src, &c->orig_h) == 0 && p->sport == c->orig_p ? SD_DIR_ORIG : SD_DIR_RESP;
+    return p->sport == c->orig_p && memcmp(&p->src, &c->orig_h, sizeof p->src) == 0 ? SD_DIR_ORIG : SD_DIR_RESP;
 }
 
 /* A SYN on a known 5-tuple starts a new connection when the old one is

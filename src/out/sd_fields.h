@@ -21,6 +21,15 @@ typedef struct sd_fval {
     sd_buf raw;     /* SD_FV_JSON: the value; freed by sd_fval_clear */
 } sd_fval;
 
+/* What a getter starts from: unset and owning nothing. Getters read no
+ * other member before they set it, so the rest (tmp: 64 bytes) is not
+ * cleared per field of every record. */
+static inline void sd_fval_init(sd_fval *v)
+{
+    v->t = SD_FV_NULL;
+    v->raw = (sd_buf){ 0 };
+}
+
 /* What getters set: a value of each kind (unset: leave v alone). */
 static inline void sd_fv_u(sd_fval *v, uint64_t u)
 {
@@ -68,7 +77,17 @@ void sd_fval_clear(sd_fval *v);
 const sd_field *sd_field_find(const sd_fieldset *fs, const char *name);
 void sd_fval_text(const sd_fval *v, char *buf, size_t len); /* "-" for null */
 double sd_fval_num(const sd_fval *v);                       /* NAN if not numeric */
-void sd_fields_json(sd_json *j, const sd_field *const *sel, size_t n, const void *rec);
+/* The JSON keys of a selection, each `"name":` with its length, made once
+ * for a writer so that a record costs no strlen per field; free() frees
+ * them. */
+typedef struct sd_jkey {
+    const char *q;
+    size_t len;
+} sd_jkey;
+sd_jkey *sd_fields_json_keys(const sd_field *const *sel, size_t n);
+/* The fields of rec as JSON object members, with the keys of
+ * sd_fields_json_keys(sel, n); unset fields are left out. */
+void sd_fields_json_keyed(sd_json *j, const sd_field *const *sel, const sd_jkey *keys, size_t n, const void *rec);
 void sd_fields_csv(sd_buf *b, const sd_field *const *sel, size_t n, const void *rec);
 void sd_fields_csv_header(sd_buf *b, const sd_field *const *sel, size_t n);
 

@@ -133,6 +133,14 @@ void sd_json_str(sd_json *j, const char *key, const char *val)
     sd_json_strn(j, key, val, strlen(val));
 }
 
+/* Powers of ten up to 10^19, the largest that fits 64 bits: a number's
+ * digit count by comparisons, not divisions. */
+static const uint64_t POW10[20] = { 1ull, 10ull, 100ull, 1000ull, 10000ull, 100000ull, 1000000ull, 10000000ull,
+                                    100000000ull, 1000000000ull, 10000000000ull, 100000000000ull,
+                                    1000000000000ull, 10000000000000ull, 100000000000000ull,
+                                    1000000000000000ull, 10000000000000000ull, 100000000000000000ull,
+                                    1000000000000000000ull, 10000000000000000000ull };
+
 char *sd_json_put_u64(char *dst, uint64_t v)
 {
     /* two digits per division: "00" "01" ... "99" */
@@ -141,22 +149,23 @@ char *sd_json_put_u64(char *dst, uint64_t v)
                                 "4041424344454647484950515253545556575859"
                                 "6061626364656667686970717273747576777879"
                                 "8081828384858687888990919293949596979899";
-    char tmp[20];
-    int n = 20;
+    size_t n = 1;
+    while (n < 20 && v >= POW10[n])
+        n++;
+    char *o = dst + n; /* written from the last digit back: no copy */
     while (v >= 100) {
         unsigned r = (unsigned)(v % 100) * 2;
         v /= 100;
-        tmp[--n] = pairs[r + 1];
-        tmp[--n] = pairs[r];
+        *--o = pairs[r + 1];
+        *--o = pairs[r];
     }
     if (v >= 10) {
-        tmp[--n] = pairs[v * 2 + 1];
-        tmp[--n] = pairs[v * 2];
+        *--o = pairs[v * 2 + 1];
+        *--o = pairs[v * 2];
     } else {
-        tmp[--n] = (char)('0' + v);
+        *--o = (char)('0' + v);
     }
-    memcpy(dst, tmp + n, (size_t)(20 - n));
-    return dst + (20 - n);
+    return dst + n;
 }
 
 char *sd_json_put_ts(char *dst, sd_ts t)
@@ -184,6 +193,23 @@ char *sd_json_put_ts(char *dst, sd_ts t)
 /* Below 2^-FIXED_TINY_EXP a value rounds to zero at any decimals above. */
 #define FIXED_TINY_EXP 100
 
+/* |v| = m * 2^e exactly, from the IEEE 754 binary64 fields (no frexp and
+ * ldexp calls per number): m < 2^53. */
+static uint64_t decompose(double v, int *e)
+{
+    _Static_assert(sizeof(double) == sizeof(uint64_t), "binary64 doubles");
+    uint64_t bits;
+    memcpy(&bits, &v, sizeof bits);
+    int bexp = (int)(bits >> 52 & 0x7ff);
+    uint64_t frac = bits & ((1ull << 52) - 1);
+    if (bexp == 0) { /* zero or subnormal */
+        *e = -1074;
+        return frac;
+    }
+    *e = bexp - 1075;
+    return frac | 1ull << 52;
+}
+
 char *sd_json_put_fixed(char *dst, double v, int dec)
 {
 #ifdef __SIZEOF_INT128__
@@ -195,8 +221,7 @@ char *sd_json_put_fixed(char *dst, double v, int dec)
     /* |v| = m * 2^e exactly; q = m * 10^dec * 2^e rounded to nearest, ties
      * to even: what printf does with the exact binary value */
     int e;
-    uint64_t m = (uint64_t)ldexp(frexp(fabs(v), &e), 53);
-    e -= 53;
+    uint64_t m = decompose(v, &e);
     if (e > 10)
         return NULL;
     u128 n = (u128)m * p10[dec], q = 0;
@@ -233,42 +258,90 @@ char *sd_json_put_fixed(char *dst, double v, int dec)
 #endif
 }
 
+void sd_json_qkey(sd_json *j, const char *qkey, size_t qlen)
+{
+    sd_buf *b = j->b;
+    size_t comma = j->n++ > 0, room = 1 + SD_MAX(qlen, (size_t)SD_JSON_QKEY_SPAN);
+    if (b->cap - b->len < room)
+        sd_buf_grow(b, room);
+    uint8_t *o = b->p + b->len;
+    *o = ',';
+    if (qlen <= SD_JSON_QKEY_SPAN) /* a constant size: a few moves, no call */
+        memcpy(o + comma, qkey, SD_JSON_QKEY_SPAN);
+    else
+        memcpy(o + comma, qkey, qlen);
+    b->len += comma + qlen;
+}
+
+/* Room for the longest number these write: "-" and 20 digits, or a fixed
+ * decimal of sd_json_put_fixed (32). */
+#define NUM_ROOM 48
+
+/* The free room at the end of b, at least NUM_ROOM bytes; a writer then
+ * adds what it wrote to b->len. */
+static char *num_room(sd_buf *b)
+{
+    if (b->cap - b->len < NUM_ROOM)
+        sd_buf_grow(b, NUM_ROOM);
+    return (char *)b->p + b->len;
+}
+
+void sd_json_val_u64(sd_buf *b, uint64_t v)
+{
+    char *o = num_room(b);
+    b->len += (size_t)(sd_json_put_u64(o, v) - o);
+}
+
+void sd_json_val_i64(sd_buf *b, int64_t v)
+{
+    char *o = num_room(b), *e = o;
+    if (v < 0)
+        *e++ = '-';
+    e = sd_json_put_u64(e, v < 0 ? 0 - (uint64_t)v : (uint64_t)v);
+    b->len += (size_t)(e - o);
+}
+
+void sd_json_val_f64(sd_buf *b, double v, int decimals)
+{
+    char *o = num_room(b), *e;
+    if (!isfinite(v))
+        sd_buf_append(b, "null", 4);
+    else if ((e = sd_json_put_fixed(o, v, decimals)))
+        b->len += (size_t)(e - o);
+    else
+        sd_buf_printf(b, "%.*f", decimals, v);
+}
+
+void sd_json_val_bool(sd_buf *b, bool v)
+{
+    if (v)
+        sd_buf_append(b, "true", 4);
+    else
+        sd_buf_append(b, "false", 5);
+}
+
 void sd_json_u64(sd_json *j, const char *key, uint64_t v)
 {
     sd_json_key(j, key);
-    char tmp[20];
-    sd_buf_append(j->b, tmp, (size_t)(sd_json_put_u64(tmp, v) - tmp));
+    sd_json_val_u64(j->b, v);
 }
 
 void sd_json_i64(sd_json *j, const char *key, int64_t v)
 {
     sd_json_key(j, key);
-    char tmp[24], *e = tmp;
-    if (v < 0)
-        *e++ = '-';
-    e = sd_json_put_u64(e, v < 0 ? 0 - (uint64_t)v : (uint64_t)v);
-    sd_buf_append(j->b, tmp, (size_t)(e - tmp));
+    sd_json_val_i64(j->b, v);
 }
 
 void sd_json_f64(sd_json *j, const char *key, double v, int decimals)
 {
     sd_json_key(j, key);
-    char tmp[48], *e;
-    if (!isfinite(v))
-        sd_buf_append(j->b, "null", 4);
-    else if ((e = sd_json_put_fixed(tmp, v, decimals)))
-        sd_buf_append(j->b, tmp, (size_t)(e - tmp));
-    else
-        sd_buf_printf(j->b, "%.*f", decimals, v);
+    sd_json_val_f64(j->b, v, decimals);
 }
 
 void sd_json_bool(sd_json *j, const char *key, bool v)
 {
     sd_json_key(j, key);
-    if (v)
-        sd_buf_append(j->b, "true", 4);
-    else
-        sd_buf_append(j->b, "false", 5);
+    sd_json_val_bool(j->b, v);
 }
 
 /* A spreadsheet runs a cell that starts with = + - @ (or a tab or CR

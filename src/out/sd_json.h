@@ -23,6 +23,17 @@ void sd_json_u64(sd_json *j, const char *key, uint64_t v);
 void sd_json_i64(sd_json *j, const char *key, int64_t v);
 void sd_json_f64(sd_json *j, const char *key, double v, int decimals);
 void sd_json_bool(sd_json *j, const char *key, bool v);
+/* A key made once ahead (sd_fields_json_keys): qkey is `"name":`, qlen its
+ * length; the comma before it is this function's. SD_JSON_QKEY_SPAN bytes
+ * from qkey on must be readable (the keys' block is padded), so that a
+ * short key is one fixed-size copy. */
+#define SD_JSON_QKEY_SPAN 32
+void sd_json_qkey(sd_json *j, const char *qkey, size_t qlen);
+/* Values alone, after a key: what sd_json_u64 and its siblings write. */
+void sd_json_val_u64(sd_buf *b, uint64_t v);
+void sd_json_val_i64(sd_buf *b, int64_t v);
+void sd_json_val_f64(sd_buf *b, double v, int decimals);
+void sd_json_val_bool(sd_buf *b, bool v);
 /* Appends an escaped JSON string literal (with quotes) to b. */
 void sd_json_escape(sd_buf *b, const char *s, size_t len);
 /* Writes v in decimal at dst (at most 20 chars, no NUL); returns the end. */

@@ -13,6 +13,7 @@ struct sd_recout {
     const sd_field *const *sel;
     size_t n;
     const char *type;
+    sd_jkey *keys; /* JSON: the n keys, made once */
     sd_table *table;
     char (*cell)[CELL_MAX]; /* n text cells */
     const char **cells;
@@ -26,6 +27,8 @@ sd_recout *sd_recout_new(sd_rec_fmt fmt, const sd_field *const *sel, size_t n, c
     w->sel = sel;
     w->n = n;
     w->type = type;
+    if (fmt == SD_REC_JSON)
+        w->keys = sd_fields_json_keys(sel, n);
     if (fmt == SD_REC_TEXT) {
         w->table = sd_table_new(n, hold);
         w->cell = sd_calloc(n ? n : 1, sizeof *w->cell);
@@ -49,7 +52,8 @@ void sd_recout_begin(sd_recout *w, sd_buf *out)
 static void text_row(sd_recout *w, sd_buf *out, const void *rec)
 {
     for (size_t i = 0; i < w->n; i++) {
-        sd_fval v = { 0 };
+        sd_fval v;
+        sd_fval_init(&v);
         w->sel[i]->get(rec, &v);
         sd_fval_text(&v, w->cell[i], CELL_MAX);
         w->cells[i] = w->cell[i];
@@ -69,7 +73,7 @@ void sd_recout_record(sd_recout *w, sd_buf *out, const void *rec)
         sd_json j;
         sd_json_begin(&j, out);
         sd_json_str(&j, "type", w->type);
-        sd_fields_json(&j, w->sel, w->n, rec);
+        sd_fields_json_keyed(&j, w->sel, w->keys, w->n, rec);
         sd_json_end(&j);
     }
 }
@@ -85,6 +89,7 @@ void sd_recout_free(sd_recout *w)
     if (!w)
         return;
     sd_table_free(w->table);
+    free(w->keys);
     free(w->cell);
     free(w->cells);
     free(w->num);

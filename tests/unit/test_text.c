@@ -8,6 +8,7 @@
 #include <math.h>
 #include <stdio.h>
 
+#include "out/sd_fields.h"
 #include "out/sd_json.h"
 #include "out/sd_svg.h"
 #include "out/sd_text.h"
@@ -146,6 +147,90 @@ static void t_put_fixed(void **st)
     assert_null(sd_json_put_fixed(b, NAN, 2));
 }
 
+/* sd_json_put_u64 and the JSON number writers against printf: every digit
+ * count (each power of ten and its neighbours), the extremes, a sequence. */
+static void u64_same(uint64_t v)
+{
+    char want[32], got[32];
+    snprintf(want, sizeof want, "%llu", (unsigned long long)v);
+    *sd_json_put_u64(got, v) = '\0';
+    assert_string_equal(got, want);
+    sd_buf b = { 0 };
+    sd_json_val_i64(&b, -(int64_t)(v >> 1));
+    sd_buf_append(&b, "", 1);
+    snprintf(want, sizeof want, "%lld", -(long long)(v >> 1));
+    assert_string_equal((char *)b.p, want);
+    sd_buf_free(&b);
+}
+
+static void t_put_u64(void **st)
+{
+    (void)st;
+    uint64_t p = 1;
+    for (int i = 0; i < 20; i++, p *= 10) {
+        u64_same(p - 1);
+        u64_same(p);
+        u64_same(p + 1);
+    }
+    u64_same(0);
+    u64_same(UINT64_MAX);
+    u64_same(UINT64_MAX - 1);
+    uint64_t x = 2463534242ull;
+    for (int i = 0; i < 100000; i++) {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        u64_same(x >> (x % 64));
+    }
+}
+
+/* sd_fval_text without printf: the bytes of the printf formats it stands
+ * for, cut as snprintf cuts them at every buffer length. */
+static void text_same(const sd_fval *v, const char *want_full)
+{
+    for (size_t len = 1; len <= 24; len++) {
+        char got[32], want[32];
+        memset(got, 'x', sizeof got);
+        sd_fval_text(v, got, len);
+        snprintf(want, len, "%s", want_full);
+        assert_string_equal(got, want);
+    }
+}
+
+static void t_fval_text(void **st)
+{
+    (void)st;
+    sd_fval v;
+    char want[64];
+    sd_fval_init(&v);
+    text_same(&v, "-");
+    sd_fv_u(&v, 18446744073709551615ull);
+    text_same(&v, "18446744073709551615");
+    sd_fv_s(&v, "a string longer than the cut");
+    text_same(&v, "a string longer than the cut");
+    sd_fv_b(&v, true);
+    text_same(&v, "true");
+    sd_fv_b(&v, false);
+    text_same(&v, "false");
+    v.t = SD_FV_I64;
+    v.i = INT64_MIN;
+    snprintf(want, sizeof want, "%lld", (long long)INT64_MIN);
+    text_same(&v, want);
+    static const double f[] = { 0.0, -0.0, 2.675, 1700000000.023004, 1e30, -1e-9, INFINITY, NAN };
+    for (size_t i = 0; i < sizeof f / sizeof f[0]; i++) {
+        for (int dec = 0; dec <= 12; dec += 3) {
+            sd_fv_f(&v, f[i], dec);
+            snprintf(want, sizeof want, "%.*f", dec, f[i]);
+            text_same(&v, want);
+        }
+    }
+    sd_fval_init(&v);
+    v.t = SD_FV_JSON;
+    sd_buf_append(&v.raw, "[1,2]\0tail", 10); /* "%.*s" stops at a NUL */
+    text_same(&v, "[1,2]");
+    sd_fval_clear(&v);
+}
+
 static char *csv(const char *s)
 {
     static char out[128];
@@ -195,6 +280,7 @@ int main(void)
     const struct CMUnitTest tests[] = { cmocka_unit_test(t_escapes), cmocka_unit_test(t_utf8),
                                         cmocka_unit_test(t_json_utf8), cmocka_unit_test(t_svg),
                                         cmocka_unit_test(t_fixed), cmocka_unit_test(t_csv),
-                                        cmocka_unit_test(t_put_fixed), cmocka_unit_test(t_wrap) };
+                                        cmocka_unit_test(t_put_fixed), cmocka_unit_test(t_put_u64),
+                                        cmocka_unit_test(t_fval_text), cmocka_unit_test(t_wrap) };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -23,6 +23,8 @@ typedef enum sd_dk {
     SD_DK_UDP_BADLEN,
     SD_DK_ENCAP,
     SD_DK_ENCAP_DEPTH,
+    SD_DK_IP_CSUM,
+    SD_DK_L4_CSUM,
     SD_DK_COUNT
 } sd_dk;
 
@@ -134,5 +136,12 @@ sd_dec_res sd_dec_ip_tunnel(sd_decoder *d, uint8_t proto, sd_cur c, sd_pkt *out)
 /* A UDP payload to a tunnel port with a valid header: true, *res the
  * inner packet's result; false: plain UDP. */
 bool sd_dec_udp_tunnel(sd_decoder *d, uint16_t dport, sd_cur c, sd_pkt *out, sd_dec_res *res);
+
+/* Checksums (sd_csum.c). An IPv4 header whose checksum is bad: true (said
+ * once per kind's quota); the caller drops the datagram. */
+bool sd_dec_csum_ip_bad(sd_decoder *d, const uint8_t *h, size_t hlen, sd_pkt *out);
+/* Sets out->csum for the TCP/UDP segment at seg (present bytes of its len;
+ * out's addresses and l4 already set). */
+void sd_dec_csum_l4(sd_decoder *d, const uint8_t *seg, size_t present, uint32_t len, sd_pkt *out);
 
 #endif

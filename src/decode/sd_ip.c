@@ -161,7 +161,7 @@ sd_dec_res sd_decode_ipv4(sd_decoder *d, sd_cur c, sd_pkt *out)
     uint16_t fragw = sd_cur_be16(&c);
     out->ttl = sd_cur_u8(&c);
     uint8_t proto = sd_cur_u8(&c);
-    sd_cur_skip(&c, 2); /* checksum: not verified (offload makes it unreliable) */
+    sd_cur_skip(&c, 2); /* checksum: sd_dec_csum_ip_bad, below */
     read_addr(&c, &out->src, 4);
     read_addr(&c, &out->dst, 4);
     out->df = (fragw & IPV4_DF) != 0;
@@ -174,6 +174,7 @@ sd_dec_res sd_decode_ipv4(sd_decoder *d, sd_cur c, sd_pkt *out)
     if (avail < ihl)
         return header_short(d, out, "IPv4 (with options)", avail, ihl);
     /* Options (at most 40 bytes by the 4-bit IHL) are skipped, not parsed. */
+    bool ip_len_given = tot != 0;
     if (tot == 0 && avail > ihl) {
         /* Segmentation offload on the capturing host leaves total length 0
          * in outgoing super-packets; what was captured is the datagram. */
@@ -185,6 +186,12 @@ sd_dec_res sd_decode_ipv4(sd_decoder *d, sd_cur c, sd_pkt *out)
     } else if (tot < ihl) {
         out->anomalies |= SD_ANOM_IP_BADLEN;
         sd_dec_diag(d, SD_DK_IP_BADLEN, "IPv4 total length %u < header length %u", tot, ihl);
+        return SD_DEC_BAD;
+    }
+    /* a segmentation-offload super-packet (total length 0) never had a
+     * header checksum of its own */
+    if (ip_len_given && sd_dec_csum_ip_bad(d, h, ihl, out)) {
+        out->anomalies |= SD_ANOM_IP_BADSUM;
         return SD_DEC_BAD;
     }
     out->ip_len = tot;
@@ -279,6 +286,10 @@ static walk_res walk_ext(sd_decoder *d, v6walk *w, bool stop_at_frag, sd_pkt *ou
             out->anomalies |= SD_ANOM_L4_TRUNC;
             return WALK_BAD;
         }
+        /* RFC 8200 8.1: the pseudo-header names the final destination,
+         * which is not the packet's while segments are left */
+        if (w->nh == NH_ROUTING && p[3] != 0)
+            out->csum = SD_CSUM_CANNOT;
         uint8_t this = w->nh;
         w->nh = p[0];
         sd_cur_skip(&w->c, len);

@@ -57,16 +57,27 @@ uint16_t sd_csum_field(const uint8_t *p)
     return v;
 }
 
-sd_csum_res sd_csum_ipv4(const uint8_t *h, size_t hlen, sd_csum_mode mode)
+sd_csum_res sd_csum_ipv4(const uint8_t *h, size_t hlen, sd_csum_mode mode, uint16_t *residue)
 {
+    *residue = CSUM_OK;
     if (mode == SD_CSUM_OFF)
         return SD_CSUM_NONE;
-    if (sd_csum_fold(sd_csum_add(0, h, hlen)) == CSUM_OK)
+    *residue = sd_csum_fold(sd_csum_add(0, h, hlen));
+    if (*residue == CSUM_OK)
         return SD_CSUM_GOOD;
     /* header checksum offload (some Windows and BSD drivers) leaves 0 */
     if (mode == SD_CSUM_AUTO && sd_csum_field(h + IPV4_CSUM_AT) == 0)
         return SD_CSUM_OFFLOAD;
     return SD_CSUM_BAD;
+}
+
+/* Unfinished by offload: Linux's CHECKSUM_PARTIAL leaves the folded
+ * pseudo-header sum for the NIC to finish; large-send offload (Windows LSO,
+ * TSO drivers) the same sum without the length, which differs per segment
+ * cut from it; other stacks leave 0. */
+static bool offload_field(uint16_t field, uint64_t addrs, const uint8_t ph[8])
+{
+    return field == 0 || field == sd_csum_fold(sd_csum_add(addrs, ph, 8)) || field == sd_csum_fold(sd_csum_add(addrs, ph + 4, 4));
 }
 
 sd_csum_res sd_csum_l4_check(const sd_csum_l4 *s, sd_csum_mode mode)
@@ -81,29 +92,42 @@ sd_csum_res sd_csum_l4_check(const sd_csum_l4 *s, sd_csum_mode mode)
      * the same as the high length word is 0 */
     uint8_t ph[8] = { (uint8_t)(s->len >> 24), (uint8_t)(s->len >> 16), (uint8_t)(s->len >> 8),
                       (uint8_t)s->len, 0, 0, 0, s->proto };
-    uint64_t pseudo = sd_csum_add(sd_csum_add(sd_csum_add(0, s->src, s->alen), s->dst, s->alen), ph, 8);
-    if (sd_csum_fold(sd_csum_add(pseudo, s->seg, s->len)) == CSUM_OK)
+    uint64_t addrs = sd_csum_add(sd_csum_add(0, s->src, s->alen), s->dst, s->alen);
+    uint64_t pseudo = sd_csum_add(addrs, ph, 8);
+    uint16_t residue = sd_csum_fold(sd_csum_add(pseudo, s->seg, s->len));
+    if (residue == CSUM_OK)
         return SD_CSUM_GOOD;
-    /* Linux's CHECKSUM_PARTIAL leaves the folded pseudo-header sum for the
-     * NIC to finish; other stacks leave 0 */
-    if (mode == SD_CSUM_AUTO && (field == 0 || field == sd_csum_fold(pseudo)))
+    /* the addresses, in both sums, changed after the checksums were made:
+     * both are off by the same amount (the IPv4 header is checked alone) */
+    if (mode == SD_CSUM_AUTO && s->ip_residue && residue == s->ip_residue)
+        return SD_CSUM_REWRITTEN;
+    if (mode == SD_CSUM_AUTO && offload_field(field, addrs, ph))
         return SD_CSUM_OFFLOAD;
     return SD_CSUM_BAD;
 }
 
 /* ---- the decoder's hooks ---- */
 
-bool sd_dec_csum_ip_bad(sd_decoder *d, const uint8_t *h, size_t hlen, sd_pkt *out)
+bool sd_dec_csum_ip(sd_decoder *d, const uint8_t *h, size_t hlen)
 {
-    sd_csum_res r = sd_csum_ipv4(h, hlen, d->opts.csum);
-    if (r != SD_CSUM_BAD)
-        return false;
+    uint16_t residue;
+    bool bad = sd_csum_ipv4(h, hlen, d->opts.csum, &residue) == SD_CSUM_BAD;
+    d->ip_residue = bad ? residue : 0;
+    return bad;
+}
+
+sd_dec_res sd_dec_csum_ip_verdict(sd_decoder *d, const uint8_t *h, bool bad, sd_dec_res res, sd_pkt *out)
+{
+    d->ip_residue = 0;
+    if (!bad || (res == SD_DEC_OK && out->csum == SD_CSUM_REWRITTEN))
+        return res;
     out->csum = SD_CSUM_BAD;
+    out->anomalies |= SD_ANOM_IP_BADSUM;
     sd_dec_diag(d, SD_DK_IP_CSUM,
                 "IPv4 header checksum 0x%04x is wrong: the datagram is dropped, as the receiver "
                 "dropped it (--checksum off keeps it)",
                 (unsigned)((h[IPV4_CSUM_AT] << 8) | h[IPV4_CSUM_AT + 1]));
-    return true;
+    return SD_DEC_BAD;
 }
 
 void sd_dec_csum_l4(sd_decoder *d, const uint8_t *seg, size_t present, uint32_t len, sd_pkt *out)
@@ -117,7 +141,7 @@ void sd_dec_csum_l4(sd_decoder *d, const uint8_t *seg, size_t present, uint32_t 
     }
     sd_csum_l4 s = { .src = out->src.a, .dst = out->dst.a, .alen = out->ipver == 4 ? 4 : 16,
                      .proto = tcp ? PROTO_TCP : PROTO_UDP, .seg = seg, .len = len,
-                     .field = tcp ? TCP_CSUM_AT : UDP_CSUM_AT };
+                     .field = tcp ? TCP_CSUM_AT : UDP_CSUM_AT, .ip_residue = d->ip_residue };
     out->csum = (uint8_t)sd_csum_l4_check(&s, d->opts.csum);
     sd_undec why = d->reason; /* the packet still decodes: no reason to fail under */
     if (out->csum == SD_CSUM_BAD)

@@ -26,6 +26,8 @@ typedef enum sd_csum_res {
     SD_CSUM_OFFLOAD,   /* not computed by the capturing host (0 or the pseudo-header sum) */
     SD_CSUM_CANNOT,    /* cannot be checked: bytes cut by the snaplen, or an IPv6 routing
                           header whose final destination is not the packet's */
+    SD_CSUM_REWRITTEN, /* wrong by exactly the IPv4 header's error: the addresses were
+                          rewritten after capture (anonymized), the packet was fine */
     SD_CSUM_BAD,       /* wrong: the receiver dropped it */
 } sd_csum_res;
 
@@ -41,8 +43,9 @@ uint16_t sd_csum_fold(uint64_t sum);
 /* The 16-bit field at p as sd_csum_fold gives it. */
 uint16_t sd_csum_field(const uint8_t *p);
 
-/* An IPv4 header (hlen bytes at h, checksum field included). */
-sd_csum_res sd_csum_ipv4(const uint8_t *h, size_t hlen, sd_csum_mode mode);
+/* An IPv4 header (hlen bytes at h, checksum field included); *residue
+ * gets its folded sum (0xffff when right). */
+sd_csum_res sd_csum_ipv4(const uint8_t *h, size_t hlen, sd_csum_mode mode, uint16_t *residue);
 
 /* A TCP or UDP segment: src and dst are 4 or 16 address bytes (alen), the
  * segment's len bytes at seg are all present (the caller says CANNOT when
@@ -54,6 +57,7 @@ typedef struct sd_csum_l4 {
     const uint8_t *seg;
     uint32_t len;
     unsigned field;
+    uint16_t ip_residue;   /* sd_csum_ipv4's residue when that was wrong, else 0 */
 } sd_csum_l4;
 sd_csum_res sd_csum_l4_check(const sd_csum_l4 *s, sd_csum_mode mode);
 

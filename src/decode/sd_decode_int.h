@@ -110,6 +110,8 @@ struct sd_decoder {
     unsigned depth;                      /* encapsulation layers entered for cur */
     sd_undec reason;                     /* why cur failed, if it does (SD_UNDEC_COUNT: not said) */
     uint64_t undecoded[SD_UNDEC_COUNT];
+    uint16_t ip_residue;                 /* folded sum of the IPv4 header being decoded when
+                                            its checksum is wrong; 0 otherwise (sd_csum.c) */
 };
 
 void sd_dec_diag(sd_decoder *d, sd_dk kind, const char *fmt, ...)
@@ -137,9 +139,13 @@ sd_dec_res sd_dec_ip_tunnel(sd_decoder *d, uint8_t proto, sd_cur c, sd_pkt *out)
  * inner packet's result; false: plain UDP. */
 bool sd_dec_udp_tunnel(sd_decoder *d, uint16_t dport, sd_cur c, sd_pkt *out, sd_dec_res *res);
 
-/* Checksums (sd_csum.c). An IPv4 header whose checksum is bad: true (said
- * once per kind's quota); the caller drops the datagram. */
-bool sd_dec_csum_ip_bad(sd_decoder *d, const uint8_t *h, size_t hlen, sd_pkt *out);
+/* Checksums (sd_csum.c). Checks an IPv4 header (sets d->ip_residue):
+ * true when its checksum is bad; the caller decodes on, then asks
+ * sd_dec_csum_ip_verdict, which drops the datagram (SD_DEC_BAD, said)
+ * unless its TCP/UDP checksum shows the same error (addresses rewritten
+ * after capture: SD_CSUM_REWRITTEN); otherwise it returns res. */
+bool sd_dec_csum_ip(sd_decoder *d, const uint8_t *h, size_t hlen);
+sd_dec_res sd_dec_csum_ip_verdict(sd_decoder *d, const uint8_t *h, bool bad, sd_dec_res res, sd_pkt *out);
 /* Sets out->csum for the TCP/UDP segment at seg (present bytes of its len;
  * out's addresses and l4 already set). */
 void sd_dec_csum_l4(sd_decoder *d, const uint8_t *seg, size_t present, uint32_t len, sd_pkt *out);

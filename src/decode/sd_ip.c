@@ -161,7 +161,7 @@ sd_dec_res sd_decode_ipv4(sd_decoder *d, sd_cur c, sd_pkt *out)
     uint16_t fragw = sd_cur_be16(&c);
     out->ttl = sd_cur_u8(&c);
     uint8_t proto = sd_cur_u8(&c);
-    sd_cur_skip(&c, 2); /* checksum: sd_dec_csum_ip_bad, below */
+    sd_cur_skip(&c, 2); /* checksum: sd_dec_csum_ip, below */
     read_addr(&c, &out->src, 4);
     read_addr(&c, &out->dst, 4);
     out->df = (fragw & IPV4_DF) != 0;
@@ -190,10 +190,7 @@ sd_dec_res sd_decode_ipv4(sd_decoder *d, sd_cur c, sd_pkt *out)
     }
     /* a segmentation-offload super-packet (total length 0) never had a
      * header checksum of its own */
-    if (ip_len_given && sd_dec_csum_ip_bad(d, h, ihl, out)) {
-        out->anomalies |= SD_ANOM_IP_BADSUM;
-        return SD_DEC_BAD;
-    }
+    bool ip_bad = ip_len_given && sd_dec_csum_ip(d, h, ihl);
     out->ip_len = tot;
     size_t present = avail;
     if (avail > tot) {
@@ -209,8 +206,9 @@ sd_dec_res sd_decode_ipv4(sd_decoder *d, sd_cur c, sd_pkt *out)
     uint32_t off = (fragw & IPV4_OFFMASK) * 8u;
     bool more = (fragw & IPV4_MF) != 0;
     if (!more && off == 0)
-        return sd_decode_l4(d, proto, sd_cur_make(pl, pl_present), pl_wire, out);
-
+        return sd_dec_csum_ip_verdict(d, h, ip_bad, sd_decode_l4(d, proto, sd_cur_make(pl, pl_present), pl_wire, out), out);
+    if (ip_bad)
+        return sd_dec_csum_ip_verdict(d, h, ip_bad, SD_DEC_OK, out);
     return ipv4_fragment(d, proto, ihl, off, more, pl, pl_present, pl_wire, out);
 }
 

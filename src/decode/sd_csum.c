@@ -23,28 +23,62 @@ int sd_csum_mode_parse(const char *s)
     return -1;
 }
 
-/* Each 8-byte word goes in as its two 32-bit halves, so the 64-bit total
- * takes no carry until 2^32 words: the loop has no dependency between
- * iterations but the add, and the fold puts the carries back (RFC 1071 2(C):
- * the sum is the same in any word size and either byte order). */
-uint64_t sd_csum_add(uint64_t sum, const uint8_t *p, size_t n)
+/* 64-bit words with end-around carry (RFC 1071 2(C): the sum is the same
+ * in any word size and either byte order, and 2^16 = 1 modulo 0xffff, so a
+ * 16-bit word counts the same wherever it sits in the 64-bit sum, as long
+ * as its bytes keep their order); the carries are counted apart and added
+ * at the end, so the adds of a 32-byte round do not wait on each other. */
+#define ADDC(s, c, v) ((s) += (v), (c) += (s) < (v))
+
+static inline uint64_t word(const uint8_t *p)
 {
     uint64_t v;
-    for (; n >= 8; p += 8, n -= 8) {
-        memcpy(&v, p, 8);
-        sum += (v & 0xffffffffu) + (v >> 32);
+    memcpy(&v, p, 8);
+    return v;
+}
+
+static inline uint64_t sum_bytes(uint64_t sum, const uint8_t *p, size_t n)
+{
+    uint64_t s1 = 0, c0 = 0, c1 = 0;
+    for (; n >= 32; p += 32, n -= 32) {
+        ADDC(sum, c0, word(p));
+        ADDC(s1, c1, word(p + 8));
+        ADDC(sum, c0, word(p + 16));
+        ADDC(s1, c1, word(p + 24));
     }
-    if (n) { /* the odd tail, padded with zero bytes on the right */
-        uint8_t tail[8] = { 0 };
-        memcpy(tail, p, n);
-        memcpy(&v, tail, 8);
-        sum += (v & 0xffffffffu) + (v >> 32);
+    for (; n >= 8; p += 8, n -= 8)
+        ADDC(sum, c0, word(p));
+    /* the tail: 4, 2 and 1 bytes, each starting on a 16-bit word's first byte */
+    if (n & 4) {
+        uint32_t x;
+        memcpy(&x, p, 4), p += 4;
+        ADDC(sum, c0, (uint64_t)x);
     }
-    return sum;
+    if (n & 2) {
+        uint16_t x;
+        memcpy(&x, p, 2), p += 2;
+        ADDC(sum, c0, (uint64_t)x);
+    }
+    if (n & 1) { /* a word's first byte, the second taken as 0 */
+        uint8_t b[2] = { p[0], 0 };
+        uint16_t x;
+        memcpy(&x, b, 2);
+        ADDC(sum, c0, (uint64_t)x);
+    }
+    ADDC(sum, c0, s1);
+    c0 += c1; /* at most n / 8 + 2: no overflow */
+    sum += c0;
+    return sum + (sum < c0);
+}
+
+uint64_t sd_csum_add(uint64_t sum, const uint8_t *p, size_t n)
+{
+    return sum_bytes(sum, p, n);
 }
 
 uint16_t sd_csum_fold(uint64_t sum)
 {
+    sum = (sum & 0xffffffffu) + (sum >> 32);
     while (sum >> 16)
         sum = (sum & 0xffffu) + (sum >> 16);
     return (uint16_t)sum;
@@ -57,12 +91,24 @@ uint16_t sd_csum_field(const uint8_t *p)
     return v;
 }
 
+/* An IPv4 header without options, the usual one: three adds. */
+static inline uint64_t hdr20_sum(const uint8_t *h)
+{
+    uint64_t s = word(h), c = 0;
+    uint32_t x;
+    memcpy(&x, h + 16, 4);
+    ADDC(s, c, word(h + 8));
+    ADDC(s, c, (uint64_t)x);
+    s += c;
+    return s + (s < c);
+}
+
 sd_csum_res sd_csum_ipv4(const uint8_t *h, size_t hlen, sd_csum_mode mode, uint16_t *residue)
 {
     *residue = CSUM_OK;
     if (mode == SD_CSUM_OFF)
         return SD_CSUM_NONE;
-    *residue = sd_csum_fold(sd_csum_add(0, h, hlen));
+    *residue = sd_csum_fold(hlen == 20 ? hdr20_sum(h) : sum_bytes(0, h, hlen));
     if (*residue == CSUM_OK)
         return SD_CSUM_GOOD;
     /* header checksum offload (some Windows and BSD drivers) leaves 0 */
@@ -77,7 +123,21 @@ sd_csum_res sd_csum_ipv4(const uint8_t *h, size_t hlen, sd_csum_mode mode, uint1
  * cut from it; other stacks leave 0. */
 static bool offload_field(uint16_t field, uint64_t addrs, const uint8_t ph[8])
 {
-    return field == 0 || field == sd_csum_fold(sd_csum_add(addrs, ph, 8)) || field == sd_csum_fold(sd_csum_add(addrs, ph + 4, 4));
+    return field == 0 || field == sd_csum_fold(sum_bytes(addrs, ph, 8)) || field == sd_csum_fold(sum_bytes(addrs, ph + 4, 4));
+}
+
+/* Both addresses, summed to below 2^34 (2^32 = 1 modulo 0xffff), so what
+ * is added to it takes at most one carry. */
+static inline uint64_t addr_sum(const sd_csum_l4 *s)
+{
+    if (s->alen != 4) {
+        uint64_t x = sum_bytes(sum_bytes(0, s->src, s->alen), s->dst, s->alen);
+        return (x & 0xffffffffu) + (x >> 32);
+    }
+    uint32_t a, b;
+    memcpy(&a, s->src, 4);
+    memcpy(&b, s->dst, 4);
+    return (uint64_t)a + b;
 }
 
 sd_csum_res sd_csum_l4_check(const sd_csum_l4 *s, sd_csum_mode mode)
@@ -92,9 +152,10 @@ sd_csum_res sd_csum_l4_check(const sd_csum_l4 *s, sd_csum_mode mode)
      * the same as the high length word is 0 */
     uint8_t ph[8] = { (uint8_t)(s->len >> 24), (uint8_t)(s->len >> 16), (uint8_t)(s->len >> 8),
                       (uint8_t)s->len, 0, 0, 0, s->proto };
-    uint64_t addrs = sd_csum_add(sd_csum_add(0, s->src, s->alen), s->dst, s->alen);
-    uint64_t pseudo = sd_csum_add(addrs, ph, 8);
-    uint16_t residue = sd_csum_fold(sd_csum_add(pseudo, s->seg, s->len));
+    uint64_t addrs = addr_sum(s), c = 0, pseudo = addrs;
+    ADDC(pseudo, c, word(ph));
+    pseudo += c; /* addrs < 2^34: this add cannot carry again */
+    uint16_t residue = sd_csum_fold(sum_bytes(pseudo, s->seg, s->len));
     if (residue == CSUM_OK)
         return SD_CSUM_GOOD;
     /* the addresses, in both sums, changed after the checksums were made:

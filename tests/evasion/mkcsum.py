@@ -11,18 +11,7 @@ with a wrong one, and the answer. Usage: mkcsum.py OUT"""
 import os, struct, sys
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-from pcapw import Pcap  # noqa: E402
-
-FIN, SYN, RST, PSH, ACK = 0x01, 0x02, 0x04, 0x08, 0x10
-
-
-def osum(b):
-    if len(b) % 2:
-        b += b"\0"
-    s = sum(struct.unpack("!%dH" % (len(b) // 2), b))
-    while s >> 16:
-        s = (s & 0xFFFF) + (s >> 16)
-    return s
+from pcapw import ACK, FIN, PSH, RST, SYN, Pcap, osum  # noqa: E402
 
 
 def l4(src, dst, proto, seg, at, how):

@@ -169,8 +169,12 @@ sd_csum_res sd_csum_l4_check(const sd_csum_l4 *s, sd_csum_mode mode)
 
 /* ---- the decoder's hooks ---- */
 
-bool sd_dec_csum_ip(sd_decoder *d, const uint8_t *h, size_t hlen)
+bool sd_dec_csum_ip(sd_decoder *d, const uint8_t *h, size_t hlen, bool len_given)
 {
+    d->ip_unsized = !len_given;
+    d->ip_residue = 0;
+    if (!len_given)
+        return false;
     uint16_t residue;
     bool bad = sd_csum_ipv4(h, hlen, d->opts.csum, &residue) == SD_CSUM_BAD;
     d->ip_residue = bad ? residue : 0;
@@ -195,6 +199,12 @@ void sd_dec_csum_l4(sd_decoder *d, const uint8_t *seg, size_t present, uint32_t 
 {
     if (d->opts.csum == SD_CSUM_OFF || out->csum == SD_CSUM_CANNOT)
         return;
+    if (d->ip_unsized && d->opts.csum == SD_CSUM_AUTO) {
+        /* an offload super-packet (IP length 0): the NIC cuts it and sums
+         * each piece (tcpflow bug7.pcap's 1546-byte datagram from Windows) */
+        out->csum = SD_CSUM_OFFLOAD;
+        return;
+    }
     bool tcp = out->l4 == SD_L4_TCP;
     if (present < len) { /* the snaplen cut it: what the sender summed is not all here */
         out->csum = SD_CSUM_CANNOT;

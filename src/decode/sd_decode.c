@@ -320,6 +320,7 @@ sd_dec_res sd_decode(sd_decoder *d, const sd_frame *f, sd_pkt *out)
     }
     d->depth = 0;
     d->ip_residue = 0;
+    d->ip_unsized = false;
     d->reason = SD_UNDEC_COUNT;
     sd_dec_res r = by_link(d, f, out);
     if (r == SD_DEC_NOT_IP || r == SD_DEC_BAD) {

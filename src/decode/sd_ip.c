@@ -188,9 +188,7 @@ sd_dec_res sd_decode_ipv4(sd_decoder *d, sd_cur c, sd_pkt *out)
         sd_dec_diag(d, SD_DK_IP_BADLEN, "IPv4 total length %u < header length %u", tot, ihl);
         return SD_DEC_BAD;
     }
-    /* a segmentation-offload super-packet (total length 0) never had a
-     * header checksum of its own */
-    bool ip_bad = ip_len_given && sd_dec_csum_ip(d, h, ihl);
+    bool ip_bad = sd_dec_csum_ip(d, h, ihl, ip_len_given);
     out->ip_len = tot;
     size_t present = avail;
     if (avail > tot) {
@@ -349,6 +347,7 @@ sd_dec_res sd_decode_ipv6(sd_decoder *d, sd_cur c, sd_pkt *out)
                     "IPv6 payload length 0 (jumbogram or offload?): using the %zu captured bytes",
                     avail_pl);
         plen = (uint32_t)SD_MIN(avail_pl, (size_t)UINT32_MAX - IPV6_HDR);
+        d->ip_unsized = true; /* its TCP/UDP checksum is the NIC's to finish (sd_csum.c) */
     }
     out->ip_len = IPV6_HDR + plen;
     size_t present = avail_pl;

@@ -3,7 +3,8 @@
  * inputs so fragment sets, their timeouts and the memcap are exercised.
  * Seeds (fuzz/seeds/fuzz_decode, from tests/encap/gen_encap.py) put a
  * packet inside every tunnel sd_encap.c decodes, so nesting, the depth
- * cap and cut headers are reached early.
+ * cap and cut headers are reached early; csum_* seeds carry right,
+ * offloaded, wrong and rewritten checksums (sd_csum.c).
  *   make fuzz && build-fuzz/fuzz_decode -max_total_time=60 */
 #include <stddef.h>
 #include <stdint.h>
@@ -38,6 +39,25 @@ static unsigned touch(const sd_pkt *p)
     for (unsigned i = 0; i < p->nencap; i++) /* the tunnel list stays within its array */
         s += (unsigned)strlen(sd_encap_name(p->encap[i]));
     return s;
+}
+
+/* The same frame through a decoder that takes every checksum mismatch as
+ * wrong (--checksum verify): what auto keeps, verify may not, never the
+ * other way round for the checksum (seeds csum_*: right, offloaded, wrong,
+ * rewritten checksums). */
+static unsigned verify_too(const sd_frame *f)
+{
+    static sd_decoder *dv;
+    if (!dv) {
+        sd_decode_opts o = { .frag_memcap = 64 * 1024, .frag_timeout = 2 * SD_NS_PER_SEC, .file_name = name,
+                             .csum = SD_CSUM_VERIFY };
+        dv = sd_decoder_new(&o);
+    }
+    sd_pkt p;
+    sd_dec_res r = sd_decode(dv, f, &p);
+    if (p.csum == SD_CSUM_OFFLOAD || p.csum == SD_CSUM_REWRITTEN)
+        abort(); /* verify has no excuse for a mismatch */
+    return touch(&p) + (unsigned)r;
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -82,7 +102,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         all += by[i];
     if (all != failed || p.nencap > SD_MAX_ENCAP_DEPTH)
         abort();
-    volatile unsigned sink_sum = touch(&p) + (unsigned)r;
+    /* a wrong checksum marks a TCP/UDP packet only (an IPv4 header's fails it) */
+    if (p.csum > SD_CSUM_BAD || (r == SD_DEC_OK && p.csum == SD_CSUM_BAD && p.l4 != SD_L4_TCP && p.l4 != SD_L4_UDP))
+        abort();
+    volatile unsigned sink_sum = touch(&p) + (unsigned)r + verify_too(&f);
     (void)sink_sum;
     free(buf);
     return 0;

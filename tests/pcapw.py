@@ -4,11 +4,23 @@ before a packet to date it). ip() and ip6() write any IP datagram
 (fragments included); tcp6() is tcp() over IPv6; udp() writes UDP and
 wait() adds a gap before the next packet; handshake() writes a three-way
 handshake; cut() captures the next frame
-without its last bytes, as a small snaplen does."""
+without its last bytes, as a small snaplen does. Checksums are left 0 (as
+offload leaves them: not computed); osum() is the ones'-complement sum for
+a test that writes real ones."""
 import struct
 
 ETH = b"\x00\x11\x22\x33\x44\x55\x66\x77\x88\x99\xaa\xbb"
 FIN, SYN, RST, PSH, ACK = 0x01, 0x02, 0x04, 0x08, 0x10
+
+
+def osum(b):
+    """The folded ones'-complement sum of b (RFC 1071), not complemented."""
+    if len(b) % 2:
+        b += b"\0"
+    s = sum(struct.unpack("!%dH" % (len(b) // 2), b))
+    while s >> 16:
+        s = (s & 0xFFFF) + (s >> 16)
+    return s
 
 
 class Pcap:

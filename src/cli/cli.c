@@ -75,6 +75,15 @@ int cli_common_opt(cli_input *in, int opt, const char *arg)
     case CLI_OPT_NO_VLAN_KEY:
         in->no_vlan_key = true;
         return 1;
+    case CLI_OPT_CHECKSUM: {
+        int m = sd_csum_mode_parse(arg);
+        if (m >= 0) {
+            in->csum = (sd_csum_mode)m;
+            return 1;
+        }
+        fprintf(stderr, "strider: --checksum wants auto, verify or off, not \"%s\"\n", arg);
+        return -1;
+    }
     default:
         return 0;
     }
@@ -166,6 +175,7 @@ sd_engine *cli_engine(cli_input *in, sd_engine_opts *eo)
     eo->diag = &in->diag;
     eo->max_flows = in->max_flows;
     eo->vlan_unkeyed = in->no_vlan_key;
+    eo->csum = in->csum;
     eo->stop = &cli_stop;
     eo->tick = on_tick;
     eo->tick_ud = &g_run;

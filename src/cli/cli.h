@@ -23,6 +23,7 @@ typedef struct cli_input {
     double stats_interval; /* --stats-interval seconds; 0 = none */
     bool live;             /* set by cli_open: -i */
     bool no_vlan_key;      /* --no-vlan-key */
+    sd_csum_mode csum;     /* --checksum */
     bool list_chunk;       /* the files are a chunk of a longer list (--own) */
 } cli_input;
 
@@ -38,8 +39,9 @@ extern volatile sig_atomic_t cli_stop;
     { "max-flows", required_argument, 0, CLI_OPT_MAX_FLOWS },                                    \
     { "stats-interval", required_argument, 0, CLI_OPT_STATS }, { "help", no_argument, 0, 'h' },       \
     { "local-nets", required_argument, 0, CLI_OPT_LOCAL_NETS },                                  \
-    { "no-vlan-key", no_argument, 0, CLI_OPT_NO_VLAN_KEY }
-enum { CLI_OPT_MAX_FLOWS = 0x1001, CLI_OPT_STATS, CLI_OPT_LOCAL_NETS, CLI_OPT_NO_VLAN_KEY };
+    { "no-vlan-key", no_argument, 0, CLI_OPT_NO_VLAN_KEY },                                     \
+    { "checksum", required_argument, 0, CLI_OPT_CHECKSUM }
+enum { CLI_OPT_MAX_FLOWS = 0x1001, CLI_OPT_STATS, CLI_OPT_LOCAL_NETS, CLI_OPT_NO_VLAN_KEY, CLI_OPT_CHECKSUM };
 #define CLI_COMMON_SHORT "f:r:i:qh"
 #define CLI_COMMON_HELP                                                                            \
     "  -r, --read FILE      input capture (also as plain arguments; '-' = stdin;\n"                \
@@ -59,6 +61,11 @@ enum { CLI_OPT_MAX_FLOWS = 0x1001, CLI_OPT_STATS, CLI_OPT_LOCAL_NETS, CLI_OPT_NO
     "                       direction (INBOUND/OUTBOUND); unset without it\n"                  \
     "      --no-vlan-key    VLAN ids out of the connection key (as Zeek and Wireshark):\n"         \
     "                       one side tagged and the other not is one connection\n" \
+    "      --checksum M     auto (default), verify or off: a packet whose IPv4, TCP\n"     \
+    "                       or UDP checksum is wrong never reached the receiver and\n"     \
+    "                       is kept out (history C); auto takes a checksum left\n"         \
+    "                       unfinished by offload (0, the pseudo-header sum) as not\n"    \
+    "                       computed, verify as wrong; off checks none\n"                  \
     "  -h, --help           this text\n"
 
 void cli_input_init(cli_input *in);

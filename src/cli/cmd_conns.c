@@ -18,6 +18,7 @@ typedef struct conns_run {
     sd_buf out;
     bool live;             /* flush every line */
     bool reasm;            /* -R */
+    cli_reasm rs;          /* --overlap, --urgent...: as follow and extract reassemble */
     double idle;
     sd_service *service;   /* the service field, by content */
 } conns_run;
@@ -55,7 +56,13 @@ static const char HELP[] =
     "  -R, --reassemble     also reassemble every TCP stream: *_stream_bytes,\n"
     "                       *_gap_bytes, *_inconsistent_bytes, inconsistencies,\n"
     "                       *_truncated (what `strider follow` would deliver),\n"
-    "                       *_overlap_unchecked_bytes, *_urgent_bytes (when any)\n" CLI_COMMON_HELP
+    "                       *_overlap_unchecked_bytes, *_urgent_bytes,\n"
+    "                       *_overlap_policy_unapplied_bytes, *_bad_checksums,\n"
+    "                       history_dropped (when any). The options below imply -R\n"
+    "                       and mean what they mean to follow and extract:\n"
+    CLI_OVERLAP_HELP
+    "      --stream-cap N   out-of-order bytes held per direction (default 4M)\n"
+    "      --memcap N       out-of-order bytes held in all (default 1G)\n" CLI_COMMON_HELP
     "\nExamples:\n"
     "  strider conns cap.pcap --port 80 --where 'syn_synack_ms > 300' --limit 1\n"
     "  strider conns cap.pcap --where 'first_rst == orig' \\\n"
@@ -79,6 +86,7 @@ static void conns_init(void *ctx)
     conns_run *r = ctx;
     r->o.port = -1;
     r->o.limit = UINT64_MAX;
+    cli_reasm_init(&r->rs);
 }
 
 static int conns_opt(void *ctx, int o, const char *arg)
@@ -125,7 +133,13 @@ static int conns_opt(void *ctx, int o, const char *arg)
         r->o.port = (long)num;
         return CLI_OK;
     case 'T': return cli_parse_secs("conns", "--idle-timeout", arg, 0.001, 1e9, &r->idle) ? 2 : CLI_OK;
-    default: return cli_usage_error("conns", "bad option");
+    default: {
+        int rc = cli_opt_reasm("conns", &r->rs, o, arg);
+        if (rc < 0)
+            return cli_usage_error("conns", "bad option");
+        r->reasm = r->o.optional = true; /* a reassembly option is asked for what -R shows */
+        return rc;
+    }
     }
 }
 
@@ -139,6 +153,7 @@ static int conns_prepare(void *ctx, cli_input *in, sd_engine_opts *eo)
     eo->ud = r;
     eo->tcp_idle = (sd_ts)(r->idle * 1e9);
     eo->reassemble = r->reasm;
+    eo->reasm = r->rs.ro;
     return CLI_OK;
 }
 
@@ -179,7 +194,7 @@ static const struct option CONNS_OPTS[] = {
     { "stream", required_argument, 0, 'n' },
     { "host", required_argument, 0, 'H' },  { "port", required_argument, 0, 'o' },
     { "idle-timeout", required_argument, 0, 'T' }, { "reassemble", no_argument, 0, 'R' },
-    { 0, 0, 0, 0 },
+    CLI_REASM_OPTS, { 0, 0, 0, 0 },
 };
 
 const cli_cmd cli_cmd_conns = {

@@ -76,7 +76,8 @@ uint64_t sd_decoder_unshown(const sd_decoder *d, char *what, size_t len)
         [SD_DK_FRAG_TIMEOUT] = "fragment timeouts", [SD_DK_L4_TRUNC] = "truncated TCP/UDP headers",
         [SD_DK_TCP_BADOFF] = "bad TCP data offsets", [SD_DK_TCP_BADOPT] = "bad TCP options",
         [SD_DK_UDP_BADLEN] = "bad UDP lengths", [SD_DK_ENCAP] = "tunnels not decoded",
-        [SD_DK_ENCAP_DEPTH] = "encapsulation depth caps",
+        [SD_DK_ENCAP_DEPTH] = "encapsulation depth caps", [SD_DK_IP_CSUM] = "bad IPv4 header checksums",
+        [SD_DK_L4_CSUM] = "bad TCP/UDP checksums",
     };
     uint64_t all = 0;
     size_t at = 0;
@@ -153,7 +154,8 @@ static const sd_undec DK_REASON[SD_DK_COUNT] = {
     [SD_DK_FRAG_TIMEOUT] = SD_UNDEC_FRAG,    [SD_DK_L4_TRUNC] = SD_UNDEC_L4_TRUNC,
     [SD_DK_TCP_BADOFF] = SD_UNDEC_L4_BAD,    [SD_DK_TCP_BADOPT] = SD_UNDEC_L4_BAD,
     [SD_DK_UDP_BADLEN] = SD_UNDEC_L4_BAD,    [SD_DK_ENCAP] = SD_UNDEC_ENCAP,
-    [SD_DK_ENCAP_DEPTH] = SD_UNDEC_DEPTH,
+    [SD_DK_ENCAP_DEPTH] = SD_UNDEC_DEPTH,    [SD_DK_IP_CSUM] = SD_UNDEC_IP_CSUM,
+    [SD_DK_L4_CSUM] = SD_UNDEC_L4_BAD,
 };
 
 const char *sd_undec_name(sd_undec r)
@@ -164,7 +166,7 @@ const char *sd_undec_name(sd_undec r)
         [SD_UNDEC_DEPTH] = "encapsulation depth cap", [SD_UNDEC_IP_VERSION] = "bad IP version",
         [SD_UNDEC_IP_TRUNC] = "truncated IP header", [SD_UNDEC_IP_BAD] = "bad IP header",
         [SD_UNDEC_FRAG] = "rejected IP fragment", [SD_UNDEC_L4_TRUNC] = "truncated TCP/UDP header",
-        [SD_UNDEC_L4_BAD] = "bad TCP/UDP header",
+        [SD_UNDEC_L4_BAD] = "bad TCP/UDP header", [SD_UNDEC_IP_CSUM] = "bad IPv4 header checksum",
     };
     return (unsigned)r < SD_UNDEC_COUNT ? NAME[r] : "?";
 }
@@ -317,6 +319,8 @@ sd_dec_res sd_decode(sd_decoder *d, const sd_frame *f, sd_pkt *out)
                         n == 1 ? "" : "s");
     }
     d->depth = 0;
+    d->ip_residue = 0;
+    d->ip_unsized = false;
     d->reason = SD_UNDEC_COUNT;
     sd_dec_res r = by_link(d, f, out);
     if (r == SD_DEC_NOT_IP || r == SD_DEC_BAD) {

@@ -6,6 +6,7 @@
 #define SD_DECODE_H
 
 #include "../capture/sd_capture.h"
+#include "sd_csum.h"
 
 /* TCP flags as on the wire (low 8 bits of byte 13). */
 enum {
@@ -36,6 +37,7 @@ enum {
     SD_ANOM_TRAILER = 1u << 12,     /* link-layer bytes after the IP datagram (padding) */
     SD_ANOM_ENCAP = 1u << 13,       /* a tunnel variant or payload not decoded */
     SD_ANOM_ENCAP_DEPTH = 1u << 14, /* more than SD_MAX_ENCAP_DEPTH nested layers */
+    SD_ANOM_IP_BADSUM = 1u << 15,   /* IPv4 header checksum wrong (--checksum) */
 };
 
 /* Encapsulations a packet came through (sd_pkt.encap), outermost first.
@@ -75,6 +77,7 @@ typedef enum sd_undec {
     SD_UNDEC_FRAG,       /* IP fragment rejected (inconsistent, memcap) */
     SD_UNDEC_L4_TRUNC,   /* TCP/UDP header cut short */
     SD_UNDEC_L4_BAD,     /* TCP data offset impossible */
+    SD_UNDEC_IP_CSUM,    /* IPv4 header checksum wrong (sd_csum): the receiver dropped it */
     SD_UNDEC_COUNT
 } sd_undec;
 /* "unknown ethertype", "truncated header"... */
@@ -125,6 +128,7 @@ typedef struct sd_pkt {
     uint32_t payload_wire;   /* payload length per headers (>= payload_len when snapped) */
 
     uint32_t anomalies;      /* SD_ANOM_* */
+    uint8_t csum;            /* SD_CSUM_*: the TCP/UDP checksum (BAD: the receiver dropped it) */
 } sd_pkt;
 
 typedef struct sd_decoder sd_decoder;
@@ -135,6 +139,7 @@ typedef struct sd_decode_opts {
     sd_diag *diag;
     const char *(*file_name)(void *ud, unsigned file_idx); /* for messages */
     void *file_name_ud;
+    sd_csum_mode csum;       /* --checksum: which checksums make a packet bad (sd_csum.h) */
 } sd_decode_opts;
 
 typedef enum sd_dec_res {

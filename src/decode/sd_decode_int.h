@@ -23,6 +23,8 @@ typedef enum sd_dk {
     SD_DK_UDP_BADLEN,
     SD_DK_ENCAP,
     SD_DK_ENCAP_DEPTH,
+    SD_DK_IP_CSUM,
+    SD_DK_L4_CSUM,
     SD_DK_COUNT
 } sd_dk;
 
@@ -121,6 +123,9 @@ struct sd_decoder {
     unsigned depth;                      /* encapsulation layers entered for cur */
     sd_undec reason;                     /* why cur failed, if it does (SD_UNDEC_COUNT: not said) */
     uint64_t undecoded[SD_UNDEC_COUNT];
+    uint16_t ip_residue;                 /* folded sum of the IPv4 header being decoded when
+                                            its checksum is wrong; 0 otherwise (sd_csum.c) */
+    bool ip_unsized;                     /* IP length 0: an offload super-packet (sd_csum.c) */
 };
 
 void sd_dec_diag(sd_decoder *d, sd_dk kind, const char *fmt, ...)
@@ -147,5 +152,18 @@ sd_dec_res sd_dec_ip_tunnel(sd_decoder *d, uint8_t proto, sd_cur c, sd_pkt *out)
 /* A UDP payload to a tunnel port with a valid header: true, *res the
  * inner packet's result; false: plain UDP. */
 bool sd_dec_udp_tunnel(sd_decoder *d, uint16_t dport, sd_cur c, sd_pkt *out, sd_dec_res *res);
+
+/* Checksums (sd_csum.c). Checks an IPv4 header (sets d->ip_residue; with
+ * len_given false, a total length of 0, it is a segmentation-offload
+ * super-packet whose checksums were never made: d->ip_unsized):
+ * true when its checksum is bad; the caller decodes on, then asks
+ * sd_dec_csum_ip_verdict, which drops the datagram (SD_DEC_BAD, said)
+ * unless its TCP/UDP checksum shows the same error (addresses rewritten
+ * after capture: SD_CSUM_REWRITTEN); otherwise it returns res. */
+bool sd_dec_csum_ip(sd_decoder *d, const uint8_t *h, size_t hlen, bool len_given);
+sd_dec_res sd_dec_csum_ip_verdict(sd_decoder *d, const uint8_t *h, bool bad, sd_dec_res res, sd_pkt *out);
+/* Sets out->csum for the TCP/UDP segment at seg (present bytes of its len;
+ * out's addresses and l4 already set). */
+void sd_dec_csum_l4(sd_decoder *d, const uint8_t *seg, size_t present, uint32_t len, sd_pkt *out);
 
 #endif

@@ -158,7 +158,7 @@ sd_dec_res sd_decode_ipv4(sd_decoder *d, sd_cur c, sd_pkt *out)
     }
     out->ipver = 4;
     /* the 20 fixed bytes are there (avail checked above); the checksum at
-     * 10 is not verified (offload makes it unreliable) */
+     * 10 is checked by sd_dec_csum_ip, below */
     uint32_t tot = sd_dec_be16(h + 2);
     out->ip_id = sd_dec_be16(h + 4);
     uint16_t fragw = sd_dec_be16(h + 6);
@@ -176,6 +176,7 @@ sd_dec_res sd_decode_ipv4(sd_decoder *d, sd_cur c, sd_pkt *out)
     if (avail < ihl)
         return header_short(d, out, "IPv4 (with options)", avail, ihl);
     /* Options (at most 40 bytes by the 4-bit IHL) are skipped, not parsed. */
+    bool ip_len_given = tot != 0;
     if (tot == 0 && avail > ihl) {
         /* Segmentation offload on the capturing host leaves total length 0
          * in outgoing super-packets; what was captured is the datagram. */
@@ -189,6 +190,7 @@ sd_dec_res sd_decode_ipv4(sd_decoder *d, sd_cur c, sd_pkt *out)
         sd_dec_diag(d, SD_DK_IP_BADLEN, "IPv4 total length %u < header length %u", tot, ihl);
         return SD_DEC_BAD;
     }
+    bool ip_bad = sd_dec_csum_ip(d, h, ihl, ip_len_given);
     out->ip_len = tot;
     size_t present = avail;
     if (avail > tot) {
@@ -204,8 +206,9 @@ sd_dec_res sd_decode_ipv4(sd_decoder *d, sd_cur c, sd_pkt *out)
     uint32_t off = (fragw & IPV4_OFFMASK) * 8u;
     bool more = (fragw & IPV4_MF) != 0;
     if (!more && off == 0)
-        return sd_decode_l4(d, proto, sd_cur_make(pl, pl_present), pl_wire, out);
-
+        return sd_dec_csum_ip_verdict(d, h, ip_bad, sd_decode_l4(d, proto, sd_cur_make(pl, pl_present), pl_wire, out), out);
+    if (ip_bad)
+        return sd_dec_csum_ip_verdict(d, h, ip_bad, SD_DEC_OK, out);
     return ipv4_fragment(d, proto, ihl, off, more, pl, pl_present, pl_wire, out);
 }
 
@@ -281,6 +284,10 @@ static walk_res walk_ext(sd_decoder *d, v6walk *w, bool stop_at_frag, sd_pkt *ou
             out->anomalies |= SD_ANOM_L4_TRUNC;
             return WALK_BAD;
         }
+        /* RFC 8200 8.1: the pseudo-header names the final destination,
+         * which is not the packet's while segments are left */
+        if (w->nh == NH_ROUTING && p[3] != 0)
+            out->csum = SD_CSUM_CANNOT;
         uint8_t this = w->nh;
         w->nh = p[0];
         sd_cur_skip(&w->c, len);
@@ -345,6 +352,7 @@ sd_dec_res sd_decode_ipv6(sd_decoder *d, sd_cur c, sd_pkt *out)
                     "IPv6 payload length 0 (jumbogram or offload?): using the %zu captured bytes",
                     avail_pl);
         plen = (uint32_t)SD_MIN(avail_pl, (size_t)UINT32_MAX - IPV6_HDR);
+        d->ip_unsized = true; /* its TCP/UDP checksum is the NIC's to finish (sd_csum.c) */
     }
     out->ip_len = IPV6_HDR + plen;
     size_t present = avail_pl;

@@ -134,7 +134,7 @@ static sd_dec_res decode_tcp(sd_decoder *d, sd_cur c, uint32_t wire_len, sd_pkt 
     if (wire_len < TCP_MIN_HDR || sd_cur_left(&c) < TCP_MIN_HDR)
         return l4_short(d, c, out, "TCP", TCP_MIN_HDR, wire_len);
     /* the 20 fixed bytes are there (checked above); the checksum at 16 is
-     * not verified (offload) */
+     * checked by sd_dec_csum_l4, below */
     const uint8_t *t = c.p;
     out->sport = sd_dec_be16(t);
     out->dport = sd_dec_be16(t + 2);
@@ -168,6 +168,7 @@ static sd_dec_res decode_tcp(sd_decoder *d, sd_cur c, uint32_t wire_len, sd_pkt 
         sd_dec_diag(d, SD_DK_TCP_BADOPT, "TCP option %u with bad length %u", bk, bl);
     }
     set_payload(c, doff, wire_len, out);
+    sd_dec_csum_l4(d, c.p, sd_cur_left(&c), wire_len, out);
     return SD_DEC_OK;
 }
 
@@ -190,9 +191,17 @@ static sd_dec_res decode_udp(sd_decoder *d, sd_cur c, uint32_t wire_len, sd_pkt 
         len = ulen; /* bytes past the UDP length are not payload */
     }
     set_payload(c, UDP_HDR, len, out);
+    if (len == ulen) /* a wrong length leaves nothing the sender's sum can be checked on */
+        sd_dec_csum_l4(d, c.p, sd_cur_left(&c), len, out);
+    else if (d->opts.csum != SD_CSUM_OFF)
+        out->csum = SD_CSUM_CANNOT;
+    uint8_t outer = out->csum;
     sd_dec_res inner;
-    if (out->payload && sd_dec_udp_tunnel(d, out->dport, sd_cur_make(out->payload, out->payload_len), out, &inner))
+    if (out->payload && sd_dec_udp_tunnel(d, out->dport, sd_cur_make(out->payload, out->payload_len), out, &inner)) {
+        if (outer == SD_CSUM_BAD) /* the tunnel's endpoint dropped it, inner packet and all */
+            out->csum = SD_CSUM_BAD;
         return inner;
+    }
     return SD_DEC_OK;
 }
 

@@ -11,6 +11,8 @@ static void history_put(sd_conn *c, char letter, int dir, bool force)
     if (n < SD_HISTORY_MAX) {
         c->history[n] = ch;
         c->history[n + 1] = '\0';
+    } else {
+        c->history_dropped++; /* counted, shown as history_dropped and on stderr */
     }
 }
 

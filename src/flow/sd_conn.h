@@ -49,6 +49,8 @@ typedef struct sd_dirstats {
                                         would have replaced */
     uint64_t urgent_bytes;        /* urgent bytes (out of the stream with --urgent oob) */
     bool stream_truncated;        /* a memory cap was hit */
+    uint64_t bad_csum;            /* packets with a wrong checksum, kept out of all the above
+                                     (--checksum; Zeek's C) */
 } sd_dirstats;
 
 /* How a connection's originator was decided (sd_conn.orig_by). */
@@ -101,6 +103,7 @@ typedef struct sd_conn {
     uint8_t zstate[2];            /* Zeek endpoint states, SD_ZS_* */
     uint8_t zprev[2];             /* and the state each had before (Zeek's prev_state) */
     char history[SD_HISTORY_MAX + 1];
+    uint32_t history_dropped;     /* letters the cap (SD_HISTORY_MAX) left out */
     char conn_state[8];           /* Zeek conn_state, set when the conn ends */
     uint32_t open_at_end;         /* other connections open when this one ended */
     uint32_t orig_open_at_end;    /* of those, how many the originator host had */

@@ -8,6 +8,7 @@
 #include "sd_own.h"
 #include "sd_servport.h"
 #include "sd_tcp.h"
+#include "sd_tcphist.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -273,6 +274,7 @@ static void finish_flow(sd_engine *e, sd_flow *f, bool expired)
     }
     c->expired = expired;
     e->st.gaps_settled_early += f->t[0].gap.capped + f->t[1].gap.capped;
+    e->st.history_cut += c->history_dropped != 0;
     sd_conn_finish_state(c);
     for (int i = 0; i < e->nan; i++)
         if (c->slot[i] && e->an[i].conn_end)
@@ -415,6 +417,25 @@ static bool ws_splits(const sd_flow *f, const sd_pkt *p, int side)
     return !(direction(&f->c, p) == SD_DIR_RESP && !f->c.established);
 }
 
+/* A packet whose checksum is wrong never reached the receiver (sd_csum.h):
+ * it is numbered (Wireshark does not check), counted with Zeek's C in the
+ * history, and nothing else of the connection sees it. */
+static void bad_csum_packet(sd_engine *e, sd_flow *f, const sd_pkt *p, bool selected)
+{
+    sd_conn *c = &f->c;
+    int dir = direction(c, p);
+    if (selected && !f->selected)
+        select_flow(e, f);
+    if (selected) {
+        sd_tcphist_bad_csum(c, dir);
+        c->end = p->frame->ts > c->end ? p->frame->ts : c->end;
+        c->last_frame = p->frame->num;
+        if (e->o.packet_seen)
+            e->o.packet_seen(e->o.ud, c, p, dir, SD_TA_BAD_CSUM);
+    }
+    sd_flowtab_touch(e->tab, f, idle_class(f), p->frame->ts);
+}
+
 /* A packet the filter rejected still moves its connection's TCP state, so
  * a later SYN on the same ports starts a new stream exactly when it would
  * without the filter; nothing else sees it. */
@@ -424,7 +445,8 @@ static void flow_packet(sd_engine *e, const sd_pkt *p, bool selected)
     bool swapped;
     sd_flowkey_make(&k, p, &swapped);
     sd_flow *f = sd_flowtab_find(e->tab, &k);
-    if (f && p->l4 == SD_L4_TCP && (starts_new_conn(f, p) || ws_splits(f, p, swapped))) {
+    bool bad = p->csum == SD_CSUM_BAD; /* cannot end a connection: its receiver dropped it */
+    if (f && p->l4 == SD_L4_TCP && ((!bad && starts_new_conn(f, p)) || ws_splits(f, p, swapped))) {
         end_flow(e, f, false);
         f = NULL;
     }
@@ -433,6 +455,10 @@ static void flow_packet(sd_engine *e, const sd_pkt *p, bool selected)
     if (!f)
         f = new_flow(e, &k, p, swapped);
     sd_streamno_packet(&f->ws, p, swapped);
+    if (bad) {
+        bad_csum_packet(e, f, p, selected);
+        return;
+    }
     if (p->l4 == SD_L4_TCP && (p->flags & (SD_TH_SYN | SD_TH_ACK)) == (SD_TH_SYN | SD_TH_ACK))
         sd_servport_listen(&e->servers, p->sport);
     sd_conn *c = &f->c;
@@ -556,6 +582,8 @@ static void frame(sd_engine *e, sd_decoder *dec, const sd_frame *fr)
     if (r != SD_DEC_OK)
         return;
     count_l4(e, &p);
+    if (p.csum == SD_CSUM_BAD)
+        e->st.csum_bad[p.l4 == SD_L4_TCP ? 0 : 1]++;
     if (p.l4 == SD_L4_TCP || p.l4 == SD_L4_UDP)
         flow_packet(e, &p, true);
     else if (e->o.packet_seen)
@@ -585,9 +613,9 @@ static void check_time(sd_engine *e, sd_capture *cap, const sd_frame *fr)
 void sd_engine_run(sd_engine *e, sd_capture *cap,
                    void (*progress)(void *ud, uint64_t done, uint64_t total), void *pud)
 {
-    sd_decode_opts dopts = { .diag = e->o.diag, .file_name = file_name, .file_name_ud = cap };
+    sd_decode_opts dopts = { .diag = e->o.diag, .file_name = file_name, .file_name_ud = cap, .csum = e->o.csum };
     sd_decoder *dec = sd_decoder_new(&dopts);
-    sd_decode_opts fopts = { .file_name = file_name, .file_name_ud = cap };
+    sd_decode_opts fopts = { .file_name = file_name, .file_name_ud = cap, .csum = e->o.csum };
     sd_decoder *fdec = NULL; /* for filtered records, made at the first */
     sd_frame fr;
     int rc;

@@ -81,6 +81,8 @@ typedef struct sd_engine_opts {
      * other not, or the same hosts on two VLANs, gives one connection. By
      * default the outer id is part of the key, as tcpflow names flows. */
     bool vlan_unkeyed;
+    /* --checksum: which packets count as corrupt and are kept out (sd_csum.h) */
+    sd_csum_mode csum;
     /* A chunk of a file list owned by this run (sd_own.h), or NULL. */
     struct sd_own *own;
 } sd_engine_opts;
@@ -108,6 +110,8 @@ typedef struct sd_engine_stats {
     uint64_t streams_forgotten; /* ended address/port pairs whose stream number was let go (sd_streamno) */
     uint64_t oow_dropped;  /* data segments beyond the receiver's window never ACKed, kept out */
     uint64_t gaps_settled_early; /* content gaps counted before their ACK: sd_tcpgap's list was full */
+    uint64_t csum_bad[2];  /* TCP segments, UDP datagrams with a wrong checksum: kept out (--checksum) */
+    uint64_t history_cut;  /* connections whose history reached SD_HISTORY_MAX letters and lost some */
     uint64_t live;         /* connections alive now */
     uint64_t max_flows;    /* the cap in force */
     /* frames whose timestamp is earlier than the frame read before them,

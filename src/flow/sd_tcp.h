@@ -18,6 +18,7 @@ enum {
     SD_TA_WINPROBE = 1u << 5,
     SD_TA_LOST_PREV = 1u << 6, /* a hole before this segment: previous segment not captured */
     SD_TA_WINUPDATE = 1u << 7,
+    SD_TA_BAD_CSUM = 1u << 8,  /* wrong checksum: kept out of the connection (sd_csum.h) */
 };
 
 /* Default out-of-order threshold when no handshake RTT is known: a segment

@@ -61,12 +61,23 @@ void sd_tcphist_flags(sd_conn *c, sd_tcphist *h, const sd_pkt *p, int dir, uint8
     }
 }
 
+/* Zeek's ScaledHistoryEntry: the nth occurrence shows when n is a power of 10. */
+static bool scaled_due(uint64_t n)
+{
+    uint64_t p10 = 1;
+    while (p10 < n && p10 <= UINT64_MAX / 10)
+        p10 *= 10;
+    return n == p10;
+}
+
 void sd_tcphist_scaled(sd_conn *c, sd_tcphist *h, int which, int dir)
 {
-    uint32_t n = ++h->count[which];
-    uint32_t p10 = 1;
-    while (p10 < n && p10 <= UINT32_MAX / 10)
-        p10 *= 10;
-    if (n == p10)
+    if (scaled_due(++h->count[which]))
         sd_conn_history_force(c, "TWG"[which], dir);
+}
+
+void sd_tcphist_bad_csum(sd_conn *c, int dir)
+{
+    if (scaled_due(++c->d[dir].bad_csum))
+        sd_conn_history_force(c, 'C', dir);
 }

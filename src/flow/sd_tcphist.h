@@ -37,4 +37,8 @@ void sd_tcphist_flags(sd_conn *c, sd_tcphist *h, const sd_pkt *p, int dir, uint8
 /* One more T, W or G from side dir: the letter at the 1st, 10th, 100th... */
 void sd_tcphist_scaled(sd_conn *c, sd_tcphist *h, int which, int dir);
 
+/* A packet from side dir with a wrong checksum (TCP or UDP): counted in
+ * d[dir].bad_csum, Zeek's C (c for the responder) at the 1st, 10th, 100th... */
+void sd_tcphist_bad_csum(sd_conn *c, int dir);
+
 #endif

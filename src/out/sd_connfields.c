@@ -190,6 +190,13 @@ DIR_FIELD(inconsistent_bytes, REASM_ONLY; sd_fv_u(v, d->inconsistent_bytes))
 DIR_FIELD(truncated, REASM_ONLY; sd_fv_b(v, d->stream_truncated))
 DIR_FIELD(overlap_unchecked_bytes, REASM_ONLY; if (d->unchecked_bytes) sd_fv_u(v, d->unchecked_bytes))
 DIR_FIELD(urgent_bytes, REASM_ONLY; if (d->urgent_bytes) sd_fv_u(v, d->urgent_bytes))
+DIR_FIELD(overlap_policy_unapplied_bytes, REASM_ONLY; if (d->policy_unapplied_bytes) sd_fv_u(v, d->policy_unapplied_bytes))
+DIR_FIELD(bad_checksums, if (d->bad_csum) sd_fv_u(v, d->bad_csum))
+static void g_hist_dropped(const void *r, sd_fval *v)
+{
+    if (C(r)->history_dropped)
+        sd_fv_u(v, C(r)->history_dropped);
+}
 static void g_incons(const void *r, sd_fval *v)
 {
     REASM_ONLY;
@@ -263,6 +270,11 @@ static const sd_field FIELDS[] = {
                                       "or than a gap, not compared (-R; unset when none)"),
     BOTH_OPT(urgent_bytes, "urgent bytes: the last byte of each urgent pointer, which a Linux receiver "
                            "takes out of the stream (follow/extract --urgent oob) (-R; unset when none)"),
+    BOTH_OPT(overlap_policy_unapplied_bytes, "differing bytes delivered before the --overlap policy could "
+                                             "choose, which it would have replaced (-R; unset when none)"),
+    BOTH_OPT(bad_checksums, "packets with a wrong checksum, kept out of every other count as the receiver "
+                            "dropped them (--checksum; Zeek's C) (-R; unset when none)"),
+    { "history_dropped", "history letters left out: the history keeps 24 (-R; unset when none)", g_hist_dropped, true },
     { "expired", "ended by idle timeout", g_expired, false },
     { "evicted", "ended early: the connection table was full (--max-flows); unset otherwise", g_evicted, false },
     { "first_frame", "first frame", g_first_frame, false },

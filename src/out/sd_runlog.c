@@ -69,6 +69,15 @@ void sd_runlog_caps(FILE *f, const sd_engine_stats *st, uint64_t diag_count, uin
         fprintf(f, "strider: %llu data segment(s) beyond the receiver's window were never ACKed and were "
                    "kept out of the reassembled streams (a possible injection; conns -R: out_of_window)\n",
                 (unsigned long long)st->oow_dropped);
+    if (st->csum_bad[0] || st->csum_bad[1]) /* what the receivers dropped, shown with its reason */
+        fprintf(f, "strider: %llu TCP segment(s) and %llu UDP datagram(s) with a wrong checksum were kept "
+                   "out of the analysis, as their receivers dropped them (history C; conns -R: "
+                   "*_bad_checksums; --checksum off keeps them)\n",
+                (unsigned long long)st->csum_bad[0], (unsigned long long)st->csum_bad[1]);
+    if (st->history_cut)
+        fprintf(f, "strider: the history of %llu connection(s) reached %d letters and lost the later ones "
+                   "(conns -R: history_dropped)\n",
+                (unsigned long long)st->history_cut, SD_HISTORY_MAX);
     if (st->gaps_settled_early)
         fprintf(f, "strider: %llu missing piece(s) of stream were counted in missed_bytes before the peer "
                    "ACKed them: more pieces of one window were missing than are tracked (%d)\n",

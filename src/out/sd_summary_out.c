@@ -56,6 +56,9 @@ static void text_capture(sd_buf *b, const sd_hoststats_result *r, const sd_engin
     if (st->evicted)
         sd_buf_printf(b, "  connections ended early, the table full (--max-flows %llu): %llu\n",
                       (ull)st->max_flows, (ull)st->evicted);
+    if (st->csum_bad[0] || st->csum_bad[1])
+        sd_buf_printf(b, "  wrong checksums, kept out as their receivers dropped them: %llu TCP, %llu UDP\n",
+                      (ull)st->csum_bad[0], (ull)st->csum_bad[1]);
     char undec[512];
     if (sd_undecoded_text(st, undec, sizeof undec))
         sd_buf_printf(b, "  frames with no IP packet, by reason: %s\n", undec);
@@ -213,6 +216,10 @@ static void json_capture(sd_json *j, sd_buf *b, const sd_summary_result *sr, con
     if (sd_engine_frags_lost(st) || st->evicted) /* likewise */
         json_u64s(j, frags, SD_ARRAY_LEN(frags));
     json_undecoded(j, st);
+    if (st->csum_bad[0] || st->csum_bad[1]) { /* likewise */
+        sd_json_u64(j, "bad_checksum_tcp", st->csum_bad[0]);
+        sd_json_u64(j, "bad_checksum_udp", st->csum_bad[1]);
+    }
     if (st->warn_unshown) { /* likewise */
         sd_json_u64(j, "warnings_unshown", st->warn_unshown);
         sd_json_str(j, "warnings_unshown_kinds", st->warn_unshown_kinds);

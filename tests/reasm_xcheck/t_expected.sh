@@ -7,11 +7,13 @@ here=$(cd "$(dirname "$0")" && pwd)
 C=$SHARED/captures
 [ -d "$C" ] || { echo "no $C"; exit 77; }
 fail=0 n=0 xfail=0
-while IFS='|' read -r cap stream dir bytes md5 why; do
+while IFS='|' read -r cap stream dir bytes md5 why opts; do
     cap=$(echo $cap) stream=$(echo $stream) dir=$(echo $dir) bytes=$(echo $bytes) md5=$(echo $md5)
+    # shellcheck disable=SC2086 # opts: strider options the ground truth was stated under
+    opts=($opts)
     [ -f "$C/$cap" ] || { echo "missing $cap"; continue; }
     n=$((n+1))
-    got=$("$STRIDER" follow -q --raw --dir "$dir" -n "$stream" "$C/$cap" | tee /tmp/xexp.$$ | wc -c)
+    got=$("$STRIDER" follow -q --raw "${opts[@]}" --dir "$dir" -n "$stream" "$C/$cap" | tee /tmp/xexp.$$ | wc -c)
     sum=$(md5sum </tmp/xexp.$$ | cut -c1-32)
     if [ "$got" != "$bytes" ] || { [ "$md5" != "-" ] && [[ "$sum" != "$md5"* ]]; }; then
         if [ -n "${why// /}" ]; then

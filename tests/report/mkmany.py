@@ -2,9 +2,18 @@
 """mkmany.py IN.pcap N OUT.pcap: N copies of a one-connection capture
 (Ethernet/IPv4/TCP, classic pcap), each with its own client port and start
 time 30 s after the previous one, so the report of a capture with hundreds
-of SSH connections can be measured. Checksums are not fixed (strider does
-not verify them)."""
+of SSH connections can be measured. The TCP checksum is updated for the new
+port (RFC 1624), as strider keeps out segments whose checksum is wrong."""
 import struct, sys
+
+
+def recsum(csum, old, new):
+    """RFC 1624 eqn. 3: the checksum after a 16-bit word changes."""
+    s = (~csum & 0xFFFF) + (~old & 0xFFFF) + new
+    s = (s & 0xFFFF) + (s >> 16)
+    s = (s & 0xFFFF) + (s >> 16)
+    return ~s & 0xFFFF
+
 
 src, n, dst = sys.argv[1], int(sys.argv[2]), sys.argv[3]
 data = open(src, 'rb').read()
@@ -30,9 +39,11 @@ with open(dst, 'wb') as f:
                 if cport is None:
                     cport = sp
                 newp = 20000 + i
-                if sp == cport:
-                    p[t:t + 2] = struct.pack('>H', newp)
-                elif dp == cport:
-                    p[t + 2:t + 4] = struct.pack('>H', newp)
+                at = t if sp == cport else t + 2 if dp == cport else None
+                if at is not None:
+                    p[at:at + 2] = struct.pack('>H', newp)
+                    if len(p) >= t + 18:
+                        c = struct.unpack('>H', p[t + 16:t + 18])[0]
+                        p[t + 16:t + 18] = struct.pack('>H', recsum(c, cport, newp))
             f.write(struct.pack(endian + 'IIII', ts + 30 * i, tf, len(p), orig))
             f.write(p)

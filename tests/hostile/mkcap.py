@@ -11,8 +11,12 @@
                     (if_tsresol 10^-9: a signed 64-bit nanosecond count
                     overflows), between two ordinary packets.
 """
+import os
 import struct
 import sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from pcapw import osum  # noqa: E402
 
 T0 = 1700000000
 CLI, SRV = bytes([10, 9, 0, 1]), bytes([10, 9, 0, 2])
@@ -20,12 +24,7 @@ CPORT, SPORT = 40000, 22
 
 
 def csum(b):
-    if len(b) % 2:
-        b += b"\0"
-    s = sum(struct.unpack("!%dH" % (len(b) // 2), b))
-    while s >> 16:
-        s = (s & 0xFFFF) + (s >> 16)
-    return ~s & 0xFFFF
+    return ~osum(b) & 0xFFFF
 
 
 def tcp_ip(src, dst, sport, dport, seq, ack, flags, data=b""):

@@ -343,6 +343,88 @@ static void screen_keys(const ctx *x, const keysz *z, key *k, size_t nk)
     free(was_enter);
 }
 
+static double key_at(const ctx *x, const key *q)
+{
+    return x->v[q->at].t;
+}
+
+/* The key, read as Enter, is answered first by a record of one echo's
+ * size, then by at most max - 1 more (a CR LF echo, then a prompt; or
+ * "^C", then a prompt). */
+static bool echo_then_few(const ctx *x, const keysz *z, const key *q, uint32_t max)
+{
+    return is_key(q, "enter") && q->resp_n >= ENTER_RECORDS_MIN && q->resp_n <= max &&
+           x->v[q->resp_first].len == z->we;
+}
+
+/* The Enter q's answer was still running when the key after it (at t)
+ * came: its last record less than HUMAN_MIN_S before the key (nobody reads
+ * a prompt that fast) after an answer longer than that (a command's
+ * output, not an echo and a prompt). */
+static bool answer_running(const ctx *x, const key *q, double t)
+{
+    if (!is_key(q, "enter") || !q->resp_n)
+        return false;
+    double last = x->v[q->resp_last].t;
+    return t - last < HUMAN_MIN_S && last - key_at(x, q) >= HUMAN_MIN_S;
+}
+
+/* Ctrl-C (Ctrl-\, Ctrl-Z): the terminal echoes "^C", two bytes as CR LF
+ * are, then the shell prints a new prompt; read as Enter by its answer. It
+ * is told by what came before it: no prompt ended the answer to the Enter
+ * before it. Either that answer was still running when the key came (an
+ * output the key stopped), or the key before it was answered by its lone
+ * echo after a typed line and the person then waited INTERRUPT_WAIT_S in
+ * silence: that key was the Enter of a command running without output
+ * (its CR LF echo alone), this one stops it. A Ctrl-C in the middle of a
+ * line at a prompt has the shape of an Enter ending a command without
+ * output: nothing tells them. */
+static void interrupt_keys(const ctx *x, const keysz *z, key *k, size_t nk)
+{
+    for (size_t i = 1; i < nk; i++) {
+        key *q = &k[i], *p = &k[i - 1];
+        if (!echo_then_few(x, z, q, INTERRUPT_RECORDS_MAX))
+            continue;
+        double t = key_at(x, q);
+        bool silent = is_key(p, "char") && p->resp_n == 1 && x->v[p->resp_first].len == z->we &&
+                      line_chars(k, i - 1) > 0 && t - x->v[p->resp_last].t >= INTERRUPT_WAIT_S;
+        if (!silent && !answer_running(x, p, t))
+            continue;
+        q->k = "char";
+        if (silent)
+            p->k = "enter";
+    }
+}
+
+/* Keys a terminal multiplexer (tmux, screen) takes, read as Enter:
+ * - the key after its prefix key (tmux C-b, screen C-a), which nothing
+ *   answers in a session whose keys were echoed before: the multiplexer
+ *   acts on the next key (detach, a window switch) and redraws the
+ *   screen. One unanswered key alone, at typing pace (within
+ *   SCREEN_KEY_S); longer runs are a password typed with no echo
+ *   (INLINE_PW_MIN). The same shape is a key whose echo left in the next
+ *   key's answer (typing faster than the round trip): a character too.
+ * - a line's last character answered by its echo and one record shorter
+ *   than a prompt line, the multiplexer's own (a mode or status update),
+ *   when a bare Enter follows within INSERT_NEXT_S: after an Enter that ran
+ *   a typed command a person reads its output before pressing Enter
+ *   again, so the bare Enter ends the line. */
+static void multiplexer_keys(const ctx *x, const keysz *z, key *k, size_t nk)
+{
+    for (size_t i = 1; i < nk; i++) {
+        key *q = &k[i], *p = &k[i - 1];
+        if (!is_key(q, "enter"))
+            continue;
+        bool prefix = is_key(p, "char") && !p->resp_n && i >= 2 && k[i - 2].resp_n &&
+                      key_at(x, q) - key_at(x, p) < SCREEN_KEY_S;
+        bool redraw = echo_then_few(x, z, q, ENTER_RECORDS_MIN) && x->v[q->resp_last].len < z->wenter &&
+                      line_chars(k, i) > 0 && i + 1 < nk && is_key(&k[i + 1], "enter") &&
+                      key_at(x, &k[i + 1]) - key_at(x, q) < INSERT_NEXT_S;
+        if (prefix || redraw)
+            q->k = "char";
+    }
+}
+
 /* The ambiguous keys, decided by what follows them. */
 static void resolve_keys(const ctx *x, key *k, size_t nk)
 {
@@ -467,6 +549,8 @@ uint32_t sdi_keys_leg(ctx *x, const leg *L, size_t from, size_t to, bool emit)
         if (read_key(x, L, &z, from, to, i, mark, k, nk))
             nk++;
     screen_keys(x, &z, k, nk);
+    interrupt_keys(x, &z, k, nk);
+    multiplexer_keys(x, &z, k, nk);
     resolve_keys(x, k, nk);
     if (emit)
         emit_keys(x, L, k, nk);

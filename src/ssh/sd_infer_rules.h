@@ -292,6 +292,18 @@
  * program took silently (a prefix key, a typed-ahead key); 4 is the
  * shortest PIN-like secret (lab su_inline: 23 keys, frames 82-151). */
 #define INLINE_PW_MIN 4
+/* Control keys read by what came before them (sd_infer_keys.c
+ * control_keys). A typed line ends with Enter at typing pace (lab typist
+ * 0.15-0.5 s, at most 0.6 s on the wire over 97 fixtures): a key whose
+ * lone echo is followed by this long a silence, then a key answered by an
+ * echo and a new prompt at once, was the Enter of a command that ran
+ * without output until that key interrupted it (lab ctrlc: `sleep 30`,
+ * 2.1 s, frames 204 and 207). */
+#define INTERRUPT_WAIT_S 1.5
+/* An interrupt is answered by its "^C" echo and a new prompt: at most this
+ * many records (the shell may write its newline and prompt apart); a
+ * longer answer is a command's output, an Enter. */
+#define INTERRUPT_RECORDS_MAX 3u
 /* A session is typed by a person when it has at least this many keys. */
 #define HUMAN_KEYS_MIN 2
 /* OpenSSH >= 9.5 ObscureKeystrokeTiming (ssh_inference.md 3.3/3.4): once a

@@ -1985,7 +1985,10 @@ _add("su_dropbear", 807, sc_su_dropbear, "OpenSSH client to dropbear server, pas
      "id sdlab2` with its password typed with no echo (dropbear sends nothing for those keys)")
 _add("su_inline", 805, sc_su, "public-key login; `su -c id sdlab2` with its 23-character password "
      "typed with no echo inside the session")
-PENDING["tmux"] = (806, sc_tmux, {}, "cs", "tmux inside the session: commands typed in a new "
-                   "tmux session, detach with C-b d, kill-server")
-PENDING["ctrlc"] = (802, sc_ctrlc, {}, "cs", "Ctrl-C interrupting a flood of output (seq) and "
-                    "a sleep, then a command")
+# sshapps: ordinary interactive sessions (control keys, multiplexers). tmux
+# and ctrlc were pending until 2026-12-04 (their fixtures were made then,
+# with these seeds; ctrlc shares big_output's seed).
+_add("tmux", 806, sc_tmux, "tmux inside the session: commands typed in a new tmux session, "
+     "detach with C-b d, kill-server")
+_add("ctrlc", 802, sc_ctrlc, "Ctrl-C interrupting a flood of output (seq) and a sleep, then a "
+     "command")

@@ -357,38 +357,53 @@ static bool echo_then_few(const ctx *x, const keysz *z, const key *q, uint32_t m
            x->v[q->resp_first].len == z->we;
 }
 
-/* The Enter q's answer was still running when the key after it (at t)
- * came: its last record less than HUMAN_MIN_S before the key (nobody reads
- * a prompt that fast) after an answer longer than that (a command's
- * output, not an echo and a prompt). */
-static bool answer_running(const ctx *x, const key *q, double t)
+/* The server's output before key i (since the key before it, or from)
+ * was still running when the key came: a program printing or redrawing by
+ * itself (a loop, watch, top), not an answer ended by a prompt. Its
+ * records come in ticks (records less than TICK_BURST_S apart are one
+ * redraw); at least RUNNING_TICKS_MIN of them, and the key came before
+ * the next was due (TICK_SLACK times the last gap between ticks after
+ * the last record; HUMAN_MIN_S at least: nobody reads a prompt that
+ * fast). A command's output that stops at a prompt has no such rhythm.
+ * Records of an echo's size are not output (OpenSSH's keystroke-timing
+ * PONGs come every 20 ms). */
+static bool output_running(const ctx *x, const leg *L, const keysz *z, size_t from, const key *k, size_t i)
 {
-    if (!is_key(q, "enter") || !q->resp_n)
-        return false;
-    double last = x->v[q->resp_last].t;
-    return t - last < HUMAN_MIN_S && last - key_at(x, q) >= HUMAN_MIN_S;
+    double last = 0, gap = 0;
+    uint32_t ticks = 0;
+    for (size_t j = i ? k[i - 1].at + 1 : from; j < k[i].at; j++) {
+        if (sdi_is_cl(L, &x->v[j]) || x->v[j].len <= z->we)
+            continue;
+        double t = x->v[j].t;
+        if (!ticks || t - last > TICK_BURST_S) {
+            gap = ticks ? t - last : 0;
+            ticks++;
+        }
+        last = t;
+    }
+    return ticks >= RUNNING_TICKS_MIN && key_at(x, &k[i]) - last < fmax(HUMAN_MIN_S, gap * TICK_SLACK);
 }
 
-/* Ctrl-C (Ctrl-\, Ctrl-Z): the terminal echoes "^C", two bytes as CR LF
- * are, then the shell prints a new prompt; read as Enter by its answer. It
- * is told by what came before it: no prompt ended the answer to the Enter
- * before it. Either that answer was still running when the key came (an
- * output the key stopped), or the key before it was answered by its lone
- * echo after a typed line and the person then waited INTERRUPT_WAIT_S in
- * silence: that key was the Enter of a command running without output
- * (its CR LF echo alone), this one stops it. A Ctrl-C in the middle of a
- * line at a prompt has the shape of an Enter ending a command without
- * output: nothing tells them. */
-static void interrupt_keys(const ctx *x, const keysz *z, key *k, size_t nk)
+/* Ctrl-C (Ctrl-\, Ctrl-Z; q in top): read as Enter by its answer, a few
+ * records (the terminal's "^C" echo, two bytes as CR LF are, or the
+ * program's screen restored; then a new prompt). It is told by what came
+ * before it: no prompt ended the output before it. Either that output was
+ * still running when the key came (a program the key stopped), or the key
+ * before it was answered by its lone echo after a typed line and the
+ * person then waited INTERRUPT_WAIT_S in silence: that key was the Enter
+ * of a command running without output (its CR LF echo alone), this one
+ * stops it. A Ctrl-C in the middle of a line at a prompt has the shape of
+ * an Enter ending a command without output: nothing tells them. */
+static void interrupt_keys(const ctx *x, const leg *L, const keysz *z, size_t from, key *k, size_t nk)
 {
-    for (size_t i = 1; i < nk; i++) {
-        key *q = &k[i], *p = &k[i - 1];
-        if (!echo_then_few(x, z, q, INTERRUPT_RECORDS_MAX))
+    for (size_t i = 0; i < nk; i++) {
+        key *q = &k[i], *p = i ? &k[i - 1] : NULL;
+        if (!is_key(q, "enter") || q->resp_n > INTERRUPT_RECORDS_MAX)
             continue;
-        double t = key_at(x, q);
-        bool silent = is_key(p, "char") && p->resp_n == 1 && x->v[p->resp_first].len == z->we &&
-                      line_chars(k, i - 1) > 0 && t - x->v[p->resp_last].t >= INTERRUPT_WAIT_S;
-        if (!silent && !answer_running(x, p, t))
+        bool silent = p && echo_then_few(x, z, q, INTERRUPT_RECORDS_MAX) && is_key(p, "char") &&
+                      p->resp_n == 1 && x->v[p->resp_first].len == z->we && line_chars(k, i - 1) > 0 &&
+                      key_at(x, q) - x->v[p->resp_last].t >= INTERRUPT_WAIT_S;
+        if (!silent && !output_running(x, L, z, from, k, i))
             continue;
         q->k = "char";
         if (silent)
@@ -423,6 +438,22 @@ static void multiplexer_keys(const ctx *x, const keysz *z, key *k, size_t nk)
         if (prefix || redraw)
             q->k = "char";
     }
+}
+
+/* Ctrl-D at an empty line ends the shell: bash prints "logout", the
+ * server ends the session (exit-status, EOF, CLOSE: at most
+ * LOGOUT_RECORDS_MAX records) and the connection closes. The last key,
+ * right after an Enter, read as Enter, answered otherwise than that Enter
+ * (bare Enters in a row get the same prompt), with the leg's records
+ * ending within LOGOUT_S of it: a bare Enter does not end a session. */
+static void logout_key(const ctx *x, size_t to, key *k, size_t nk)
+{
+    const sd_conn *c = x->r->conn;
+    bool closed = c->fin_seen[0] || c->fin_seen[1] || c->rst_seen[0] || c->rst_seen[1];
+    key *q = nk >= 2 ? &k[nk - 1] : NULL, *p = q ? q - 1 : NULL;
+    if (q && closed && is_key(q, "enter") && q->resp_n <= LOGOUT_RECORDS_MAX && is_key(p, "enter") &&
+        (p->resp_n != q->resp_n || p->resp_bytes != q->resp_bytes) && x->v[to - 1].t - key_at(x, q) < LOGOUT_S)
+        q->k = "char";
 }
 
 /* The ambiguous keys, decided by what follows them. */
@@ -549,8 +580,9 @@ uint32_t sdi_keys_leg(ctx *x, const leg *L, size_t from, size_t to, bool emit)
         if (read_key(x, L, &z, from, to, i, mark, k, nk))
             nk++;
     screen_keys(x, &z, k, nk);
-    interrupt_keys(x, &z, k, nk);
+    interrupt_keys(x, L, &z, from, k, nk);
     multiplexer_keys(x, &z, k, nk);
+    logout_key(x, to, k, nk);
     resolve_keys(x, k, nk);
     if (emit)
         emit_keys(x, L, k, nk);

@@ -304,6 +304,19 @@
  * many records (the shell may write its newline and prompt apart); a
  * longer answer is a command's output, an Enter. */
 #define INTERRUPT_RECORDS_MAX 3u
+/* A program's output running by itself (a loop printing, watch, top):
+ * records closer than TICK_BURST_S are one redraw (lab: a top screen's
+ * records within 2 ms; a shell loop's lines 50 ms apart are ticks), at
+ * least RUNNING_TICKS_MIN ticks since the key before (a command's CR LF
+ * echo, output and prompt make at most 3 when it pauses between them),
+ * and the next tick was due within TICK_SLACK times the last gap. */
+#define TICK_BURST_S 0.02
+#define RUNNING_TICKS_MIN 4u
+#define TICK_SLACK 1.5
+/* Ctrl-D at an empty prompt: the server ends the session within this long
+ * (bash's "logout", exit-status, EOF, CLOSE; lab ctrlkeys: ms). */
+#define LOGOUT_S 1.0
+#define LOGOUT_RECORDS_MAX 4u
 /* A session is typed by a person when it has at least this many keys. */
 #define HUMAN_KEYS_MIN 2
 /* OpenSSH >= 9.5 ObscureKeystrokeTiming (ssh_inference.md 3.3/3.4): once a

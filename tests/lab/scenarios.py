@@ -1818,6 +1818,158 @@ def sc_su(sc):
     set_session_end(sc, d, logout(sc, ch))
 
 
+def sc_ctrlkeys(sc):
+    """Control keys in an ordinary session, each one byte on the wire
+    (labelled char) and none of them Enter: Ctrl-U erases a typed line,
+    Ctrl-W its last word, Ctrl-L clears the screen at an empty prompt,
+    Ctrl-R finds an earlier command, Ctrl-D at an empty prompt logs out."""
+    sc.sshd("s")
+    sc.capture_start()
+    ch, w, d = login(sc, "forward", "sdlab", sc.lane.s_ip, known=True, key=True)
+    sc.command(ch, list("echo one"), "echo one")
+    sc.command(ch, list("ls -la /tmp") + ["\x15"] + list("pwd"), "pwd")
+    sc.command(ch, list("echo foo bar") + ["\x17"] + list("baz"), "echo foo baz")
+    sc.think(0.6, 1.2)
+    sc.type_keys(ch, "\x0c")
+    ch.expect(PROMPT_RE)
+    sc.command(ch, ["\x12"] + list("one"), "echo one")
+    sc.think(0.6, 1.2)
+    ts = sc.type_keys(ch, "\x04")
+    ch.expect(pexpect.EOF, timeout=10)
+    set_session_end(sc, d, ts)
+
+
+def sc_screen_output(sc):
+    """Full-screen programs that draw with no input: `watch -n1 date` for
+    about 4 s, ended with Ctrl-C, then `top -d 1` for about 4 s, ended with
+    q: the server's ticks are output, not keys."""
+    sc.sshd("s")
+    sc.capture_start()
+    ch, w, d = login(sc, "forward", "sdlab", sc.lane.s_ip, known=True, key=True)
+    sc.command(ch, list("watch -n1 date"), "watch -n1 date", expect=r"Every 1\.0s")
+    time.sleep(sc.rng.uniform(3.5, 4.5))
+    sc.type_keys(ch, "\x03")
+    ch.expect(PROMPT_RE)
+    sc.command(ch, list("top -d 1"), "top -d 1", expect=r"load average")
+    time.sleep(sc.rng.uniform(3.5, 4.5))
+    sc.type_keys(ch, "q")
+    ch.expect(PROMPT_RE)
+    sc.command(ch, list("date"), "date")
+    set_session_end(sc, d, logout(sc, ch))
+
+
+def sc_top_exec(sc):
+    """`ssh -t host top -d 1`: a command with a terminal (pty-req, then exec,
+    no shell) redrawing every second for about 4 s, then q."""
+    sc.sshd("s")
+    sc.capture_start()
+    log = os.path.join(sc.sdir, "ssh_fwd.log")
+    argv = sc.ssh_argv("sdlab", sc.lane.s_ip, known=True, key=True, log=log, extra=("-t",),
+                       cmd="top -d 1")
+    sc.labels["host_known"] = True
+    t0 = time.time()
+    ch = sc.spawn("c", argv)
+    w = sc.watch(log)
+    ch.expect(r"load average", timeout=20)
+    note_pubkey(sc, w, "forward")
+    d = client_leg(sc, w, "forward", sc.lane.s_ip, 22, t0, "sdlab")
+    d["session_kind"] = "exec"
+    sc.labels["commands"].append({"leg": "forward", "ts": round(t0, 6), "text": "top -d 1",
+                                  "exec": True})
+    time.sleep(sc.rng.uniform(3.5, 4.5))
+    sc.type_keys(ch, "q")
+    ch.expect(pexpect.EOF, timeout=10)
+    set_session_end(sc, d, time.time())
+
+
+def _git_commits(sc, work, files):
+    """One commit per (name, size) of seeded random bytes in the work tree;
+    returns the git command line for it."""
+    git = ["git", "-c", "user.name=lab", "-c", "user.email=lab@lab", "-C", work]
+    for name, size in files:
+        with open(os.path.join(work, name), "wb") as f:
+            f.write(bytes(sc.rng.getrandbits(8) for _ in range(size)))
+        subprocess.run(git + ["add", name], check=True)
+        subprocess.run(git + ["commit", "-q", "-m", "add " + name], check=True)
+    return git
+
+
+def _git_repo(sc, path, files):
+    """A bare repository owned by sdlab with one commit per (name, size) of
+    seeded random bytes (incompressible: the pack is about their size)."""
+    src = os.path.join(sc.sdir, "git_src")
+    subprocess.run(["git", "init", "-q", "-b", "main", src], check=True)
+    _git_commits(sc, src, files)
+    subprocess.run(["rm", "-rf", path], check=True)
+    subprocess.run(["git", "clone", "-q", "--bare", src, path], check=True)
+    # keep a pushed pack as it came (no unpacking into loose objects)
+    subprocess.run(["git", "-C", path, "config", "receive.unpackLimit", "1"], check=True)
+    subprocess.run(["chown", "-R", "sdlab:sdlab", path], check=True)
+
+
+def _packs(d):
+    """Sizes of the pack files under a repository's objects/pack."""
+    p = os.path.join(d, "objects", "pack")
+    return {n: os.path.getsize(os.path.join(p, n)) for n in os.listdir(p) if n.endswith(".pack")}
+
+
+def sc_git(sc):
+    """git over SSH: `git clone ssh://sdlab@host/~/lab.git` (three commits,
+    about 160 KB of pack) then three commits pushed (`git push --no-thin`,
+    about 60 KB): each an exec of git-upload-pack / git-receive-pack whose
+    pkt-line negotiation (the server's reference advertisement first) is
+    followed by a pack. Public key, scripted."""
+    sc.sshd("s")
+    home = os.path.expanduser("~sdlab")
+    bare = os.path.join(home, "lab.git")
+    _git_repo(sc, bare, [("a.bin", 100000), ("b.bin", 40000), ("c.bin", 20000)])
+    sc.capture_start()
+    kh = os.path.join(sc.sdir, "known_hosts")
+    sc.write_known_hosts(kh, sc.lane.s_ip)
+    sc.labels["scripted"] = True
+    sc.labels["host_known"] = True
+    clone = os.path.join(sc.sdir, "clone")
+    subprocess.run(["rm", "-rf", clone], check=True)
+    url = "ssh://sdlab@%s/~/lab.git" % sc.lane.s_ip
+
+    def git_run(args, tag):
+        log = os.path.join(sc.sdir, "ssh_git_%s.log" % tag)
+        ssh = ("ssh -F /dev/null -vv -E %s -o UserKnownHostsFile=%s -o GlobalKnownHostsFile=/dev/null "
+               "-o IdentitiesOnly=yes -o HostKeyAlgorithms=ssh-ed25519 -i %s"
+               % (log, kh, os.path.join(sc.work, "keys", "client_ed25519")))
+        w = sc.watch(log)
+        t0 = time.time()
+        subprocess.run(sc.lane.nsx("c") + ["env", "GIT_SSH_COMMAND=" + ssh, "HOME=" + sc.sdir] + args,
+                       check=True, timeout=60, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        t1 = time.time()
+        time.sleep(0.1)
+        note_pubkey(sc, w, "forward")
+        d = client_leg(sc, w, "forward", sc.lane.s_ip, 22, t0, "sdlab")
+        d["end_ts"] = round(t1, 6)
+        d["session_kind"] = "exec"
+        return t0, t1
+
+    time.sleep(sc.rng.uniform(1.0, 2.0))
+    t0, t1 = git_run(["git", "clone", "-q", url, clone], "clone")
+    got = sum(_packs(os.path.join(clone, ".git")).values())
+    sc.labels["commands"].append({"leg": "forward", "ts": round(t0, 6), "exec": True,
+                                  "text": "git-upload-pack '~/lab.git'"})
+    sc.labels["transfers"].append({"leg": "forward", "direction": "download", "tool": "git",
+                                   "protocol": "git", "bytes": got, "start": round(t0, 6),
+                                   "end": round(t1, 6)})
+    git = _git_commits(sc, clone, [("d.bin", 30000), ("e.bin", 20000), ("f.bin", 10000)])
+    before = _packs(bare)
+    time.sleep(sc.rng.uniform(1.5, 2.5))
+    t0, t1 = git_run(git + ["push", "-q", "--no-thin", "origin", "main"], "push")
+    sent = sum(v for k, v in _packs(bare).items() if k not in before)
+    sc.labels["commands"].append({"leg": "forward", "ts": round(t0, 6), "exec": True,
+                                  "text": "git-receive-pack '~/lab.git'"})
+    sc.labels["transfers"].append({"leg": "forward", "direction": "upload", "tool": "git",
+                                   "protocol": "git", "bytes": sent, "start": round(t0, 6),
+                                   "end": round(t1, 6)})
+    subprocess.run(["rm", "-rf", bare, clone, os.path.join(sc.sdir, "git_src")], check=True)
+
+
 def _add(name, seed, fn, desc, iface="cs", **kw):
     SCENARIOS[name] = (seed, fn, kw, iface, desc)
 
@@ -1992,3 +2144,13 @@ _add("tmux", 806, sc_tmux, "tmux inside the session: commands typed in a new tmu
      "detach with C-b d, kill-server")
 _add("ctrlc", 802, sc_ctrlc, "Ctrl-C interrupting a flood of output (seq) and a sleep, then a "
      "command")
+_add("screen_output", 809, sc_screen_output, "`watch -n1 date` ended with Ctrl-C and `top -d 1` "
+     "ended with q: full-screen programs redrawing every second with no input, then a command")
+PENDING["ctrlkeys"] = (808, sc_ctrlkeys, {}, "cs", "control keys in a session: Ctrl-U and Ctrl-W "
+                       "edit lines, Ctrl-L clears the screen, Ctrl-R recalls a command, Ctrl-D at "
+                       "an empty prompt logs out")
+PENDING["top_exec"] = (810, sc_top_exec, {}, "cs", "`ssh -t host top -d 1`: a command with a "
+                       "terminal (pty-req, exec) redrawing every second, then q")
+PENDING["git"] = (811, sc_git, {}, "cs", "git over SSH (public key): clone of three commits (about "
+                  "160 KB of pack), then a push of three more (about 60 KB): git-upload-pack and "
+                  "git-receive-pack execs")

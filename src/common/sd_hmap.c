@@ -52,7 +52,9 @@ static inline uint64_t mix_word(uint64_t h, uint64_t w)
     return rotl64(h, 27) * 5 + 0x52dce729;
 }
 
-uint64_t sd_hash_bytes(const void *p, size_t n)
+/* Inlined where the length is a constant (the flow table's 16-byte keys),
+ * so the loop and the tail go away; the value is the same either way. */
+static inline __attribute__((always_inline)) uint64_t hash_bytes(const void *p, size_t n)
 {
     const uint8_t *b = p;
     uint64_t h = 0x9e3779b97f4a7c15ULL ^ n;
@@ -67,6 +69,11 @@ uint64_t sd_hash_bytes(const void *p, size_t n)
         h = mix_word(h, w);
     }
     return fmix64(h);
+}
+
+uint64_t sd_hash_bytes(const void *p, size_t n)
+{
+    return hash_bytes(p, n);
 }
 
 static size_t round8(size_t n)
@@ -112,15 +119,25 @@ static inline void set_tag(uint8_t *s, uint32_t t)
     memcpy(s, &t, sizeof t);
 }
 
-static inline uint32_t key_tag(const sd_hmap *m, const void *key)
+/* The flow table's IPv4 key (sd_flowtab.c): looked up on nearly every
+ * packet, so hashing and comparing it get code of their own (two words,
+ * no loop, no memcmp call). */
+#define FAST_KEY 16u
+
+static inline __attribute__((always_inline)) uint32_t tag_of(const void *key, size_t key_size)
 {
-    uint64_t h = sd_hash_bytes(key, m->key_size);
+    uint64_t h = hash_bytes(key, key_size);
     uint32_t t = (uint32_t)h ^ (uint32_t)(h >> 32);
     return t < 2 ? t + 2 : t;
 }
 
-/* The slot holding key, or SIZE_MAX. */
-static size_t find_slot(const sd_hmap *m, const void *key, uint32_t tag)
+static inline uint32_t key_tag(const sd_hmap *m, const void *key)
+{
+    return m->key_size == FAST_KEY ? tag_of(key, FAST_KEY) : tag_of(key, m->key_size);
+}
+
+static inline __attribute__((always_inline)) size_t find_in(const sd_hmap *m, const void *key, uint32_t tag,
+                                                            size_t key_size)
 {
     size_t mask = m->nslots - 1;
     for (size_t i = tag & mask;; i = (i + 1) & mask) {
@@ -128,9 +145,15 @@ static size_t find_slot(const sd_hmap *m, const void *key, uint32_t tag)
         uint32_t t = slot_tag(s);
         if (t == TAG_EMPTY)
             return SIZE_MAX;
-        if (t == tag && memcmp(s + sizeof tag, key, m->key_size) == 0)
+        if (t == tag && memcmp(s + sizeof tag, key, key_size) == 0)
             return i;
     }
+}
+
+/* The slot holding key, or SIZE_MAX. */
+static size_t find_slot(const sd_hmap *m, const void *key, uint32_t tag)
+{
+    return m->key_size == FAST_KEY ? find_in(m, key, tag, FAST_KEY) : find_in(m, key, tag, m->key_size);
 }
 
 /* Moves every live entry into a fresh array of n slots (no tombstones). */
@@ -202,7 +225,9 @@ sd_hmap_res sd_hmap_insert(sd_hmap *m, const void *key, void **val)
 
 void *sd_hmap_find(const sd_hmap *m, const void *key)
 {
-    size_t i = find_slot(m, key, key_tag(m, key));
+    /* the per-packet lookup: all of it inlined for the fast key */
+    size_t i = m->key_size == FAST_KEY ? find_in(m, key, tag_of(key, FAST_KEY), FAST_KEY)
+                                       : find_slot(m, key, key_tag(m, key));
     return i == SIZE_MAX ? NULL : slot_at(m, i) + m->val_off;
 }
 

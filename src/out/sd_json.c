@@ -149,9 +149,14 @@ char *sd_json_put_u64(char *dst, uint64_t v)
                                 "4041424344454647484950515253545556575859"
                                 "6061626364656667686970717273747576777879"
                                 "8081828384858687888990919293949596979899";
-    size_t n = 1;
-    while (n < 20 && v >= POW10[n])
-        n++;
+    if (v < 10) { /* most counters of a record are 0 */
+        *dst = (char)('0' + v);
+        return dst + 1;
+    }
+    /* the digit count from the bit length (Bit Twiddling Hacks' integer
+     * log 10): t is floor(log10(v)) or one more, one comparison tells */
+    unsigned t = (unsigned)(64 - __builtin_clzll(v)) * 1233u >> 12;
+    size_t n = t + (v >= POW10[t]);
     char *o = dst + n; /* written from the last digit back: no copy */
     while (v >= 100) {
         unsigned r = (unsigned)(v % 100) * 2;

@@ -490,12 +490,8 @@ static void flow_packet(sd_engine *e, const sd_pkt *p, bool selected)
 /* On a grid of capture time (every sweep_every since the epoch), not
  * sweep_every after the last sweep: then a run that starts at a later file
  * (sd_own) sweeps at the same records as one over every file. */
-static void sweep(sd_engine *e)
+static void sweep_now(sd_engine *e)
 {
-    /* asked on every record: the cell's end is kept so that this test is
-     * a comparison, not two 64-bit divisions (now never goes back) */
-    if (e->now < e->next_sweep && e->last_sweep)
-        return;
     e->last_sweep = e->now;
     sd_ts cell = e->now / e->o.sweep_every * e->o.sweep_every;
     e->next_sweep = cell > SD_TS_MAX - e->o.sweep_every ? SD_TS_MAX + 1 : cell + e->o.sweep_every;
@@ -511,6 +507,15 @@ static void sweep(sd_engine *e)
             end_flow(e, f, true);
     }
     e->at = SD_OWN_AT_PACKET;
+}
+
+/* Asked on every record, so inlined: the cell's end is kept so that this
+ * test is a comparison, not two 64-bit divisions (now never goes back). */
+static inline void sweep(sd_engine *e)
+{
+    if (e->now < e->next_sweep && e->last_sweep)
+        return;
+    sweep_now(e);
 }
 
 static void count_l4(sd_engine *e, const sd_pkt *p)

@@ -1,10 +1,14 @@
 /* sd_hmap: open addressing, linear probing (see sd_hmap.h).
  *
- * Slot layout: a 32-bit tag, the key, padding, the value. Tag 0 is an empty
- * slot, 1 a tombstone (a removed entry a probe must walk past); a live
- * entry's tag is its hash folded to 32 bits (never 0 or 1), so most
- * mismatches are rejected without touching the key, and growing needs no
- * rehash of the keys: the tag also gives the home slot. */
+ * Each slot has a 32-bit tag, in an array of its own, and the key,
+ * padding and the value in the slot array. Tag 0 is an empty slot, 1 a
+ * tombstone (a removed entry a probe must walk past); a live entry's tag is
+ * its hash folded to 32 bits (never 0 or 1), so most mismatches are
+ * rejected without touching the key, and growing needs no rehash of the
+ * keys: the tag also gives the home slot. The tags apart: a probe reads 16
+ * of them per cache line, so a lookup of a key that is not there (a new
+ * connection in a table of 100,000 ended ones) touches one line, not one
+ * per slot, and a hit one more, its slot. */
 #include "sd_hmap.h"
 
 #include <stdlib.h>
@@ -17,6 +21,7 @@
 #define MIN_SLOTS 16u
 
 struct sd_hmap {
+    uint32_t *tags;   /* nslots */
     uint8_t *slots;
     size_t nslots;    /* power of two */
     size_t count;     /* live entries */
@@ -52,7 +57,9 @@ static inline uint64_t mix_word(uint64_t h, uint64_t w)
     return rotl64(h, 27) * 5 + 0x52dce729;
 }
 
-uint64_t sd_hash_bytes(const void *p, size_t n)
+/* Inlined where the length is a constant (the flow table's 16-byte keys),
+ * so the loop and the tail go away; the value is the same either way. */
+static inline __attribute__((always_inline)) uint64_t hash_bytes(const void *p, size_t n)
 {
     const uint8_t *b = p;
     uint64_t h = 0x9e3779b97f4a7c15ULL ^ n;
@@ -69,6 +76,11 @@ uint64_t sd_hash_bytes(const void *p, size_t n)
     return fmix64(h);
 }
 
+uint64_t sd_hash_bytes(const void *p, size_t n)
+{
+    return hash_bytes(p, n);
+}
+
 static size_t round8(size_t n)
 {
     return (n + 7) & ~(size_t)7;
@@ -79,11 +91,12 @@ sd_hmap *sd_hmap_new(size_t key_size, size_t val_size, size_t cap)
     sd_hmap *m = sd_calloc(1, sizeof *m);
     m->key_size = key_size ? key_size : 1;
     m->val_size = val_size;
-    m->val_off = round8(sizeof(uint32_t) + m->key_size);
+    m->val_off = round8(m->key_size);
     m->slot_size = round8(m->val_off + val_size);
     m->cap = cap;
     m->nslots = MIN_SLOTS;
     m->slots = sd_calloc(m->nslots, m->slot_size);
+    m->tags = sd_calloc(m->nslots, sizeof *m->tags);
     return m;
 }
 
@@ -91,6 +104,7 @@ void sd_hmap_free(sd_hmap *m)
 {
     if (!m)
         return;
+    free(m->tags);
     free(m->slots);
     free(m);
 }
@@ -100,57 +114,73 @@ static inline uint8_t *slot_at(const sd_hmap *m, size_t i)
     return m->slots + i * m->slot_size;
 }
 
-static inline uint32_t slot_tag(const uint8_t *s)
+static inline uint32_t slot_tag(const sd_hmap *m, size_t i)
 {
-    uint32_t t;
-    memcpy(&t, s, sizeof t);
-    return t;
+    return m->tags[i];
 }
 
-static inline void set_tag(uint8_t *s, uint32_t t)
+static inline void set_tag(sd_hmap *m, size_t i, uint32_t t)
 {
-    memcpy(s, &t, sizeof t);
+    m->tags[i] = t;
+}
+
+/* The flow table's IPv4 key (sd_flowtab.c): looked up on nearly every
+ * packet, so hashing and comparing it get code of their own (two words,
+ * no loop, no memcmp call). */
+#define FAST_KEY 16u
+
+static inline __attribute__((always_inline)) uint32_t tag_of(const void *key, size_t key_size)
+{
+    uint64_t h = hash_bytes(key, key_size);
+    uint32_t t = (uint32_t)h ^ (uint32_t)(h >> 32);
+    return t < 2 ? t + 2 : t;
 }
 
 static inline uint32_t key_tag(const sd_hmap *m, const void *key)
 {
-    uint64_t h = sd_hash_bytes(key, m->key_size);
-    uint32_t t = (uint32_t)h ^ (uint32_t)(h >> 32);
-    return t < 2 ? t + 2 : t;
+    return m->key_size == FAST_KEY ? tag_of(key, FAST_KEY) : tag_of(key, m->key_size);
+}
+
+static inline __attribute__((always_inline)) size_t find_in(const sd_hmap *m, const void *key, uint32_t tag,
+                                                            size_t key_size)
+{
+    size_t mask = m->nslots - 1;
+    for (size_t i = tag & mask;; i = (i + 1) & mask) {
+        uint32_t t = slot_tag(m, i);
+        if (t == TAG_EMPTY)
+            return SIZE_MAX;
+        if (t == tag && memcmp(slot_at(m, i), key, key_size) == 0)
+            return i;
+    }
 }
 
 /* The slot holding key, or SIZE_MAX. */
 static size_t find_slot(const sd_hmap *m, const void *key, uint32_t tag)
 {
-    size_t mask = m->nslots - 1;
-    for (size_t i = tag & mask;; i = (i + 1) & mask) {
-        const uint8_t *s = slot_at(m, i);
-        uint32_t t = slot_tag(s);
-        if (t == TAG_EMPTY)
-            return SIZE_MAX;
-        if (t == tag && memcmp(s + sizeof tag, key, m->key_size) == 0)
-            return i;
-    }
+    return m->key_size == FAST_KEY ? find_in(m, key, tag, FAST_KEY) : find_in(m, key, tag, m->key_size);
 }
 
 /* Moves every live entry into a fresh array of n slots (no tombstones). */
 static void rebuild(sd_hmap *m, size_t n)
 {
     uint8_t *old = m->slots;
+    uint32_t *old_tags = m->tags;
     size_t oldn = m->nslots;
     m->slots = sd_calloc(n, m->slot_size);
+    m->tags = sd_calloc(n, sizeof *m->tags);
     m->nslots = n;
     m->tombs = 0;
     for (size_t i = 0; i < oldn; i++) {
-        const uint8_t *s = old + i * m->slot_size;
-        uint32_t t = slot_tag(s);
+        uint32_t t = old_tags[i];
         if (t <= TAG_TOMB)
             continue;
         size_t j = t & (n - 1);
-        while (slot_tag(slot_at(m, j)) != TAG_EMPTY)
+        while (slot_tag(m, j) != TAG_EMPTY)
             j = (j + 1) & (n - 1);
-        memcpy(slot_at(m, j), s, m->slot_size);
+        set_tag(m, j, t);
+        memcpy(slot_at(m, j), old + i * m->slot_size, m->slot_size);
     }
+    free(old_tags);
     free(old);
 }
 
@@ -186,13 +216,13 @@ sd_hmap_res sd_hmap_insert(sd_hmap *m, const void *key, void **val)
     reserve_one(m);
     size_t mask = m->nslots - 1;
     i = tag & mask;
-    while (slot_tag(slot_at(m, i)) > TAG_TOMB)
+    while (slot_tag(m, i) > TAG_TOMB)
         i = (i + 1) & mask;
     uint8_t *s = slot_at(m, i);
-    if (slot_tag(s) == TAG_TOMB)
+    if (slot_tag(m, i) == TAG_TOMB)
         m->tombs--;
-    set_tag(s, tag);
-    memcpy(s + sizeof tag, key, m->key_size);
+    set_tag(m, i, tag);
+    memcpy(s, key, m->key_size);
     memset(s + m->val_off, 0, m->val_size);
     m->count++;
     if (val)
@@ -202,7 +232,9 @@ sd_hmap_res sd_hmap_insert(sd_hmap *m, const void *key, void **val)
 
 void *sd_hmap_find(const sd_hmap *m, const void *key)
 {
-    size_t i = find_slot(m, key, key_tag(m, key));
+    /* the per-packet lookup: all of it inlined for the fast key */
+    size_t i = m->key_size == FAST_KEY ? find_in(m, key, tag_of(key, FAST_KEY), FAST_KEY)
+                                       : find_slot(m, key, key_tag(m, key));
     return i == SIZE_MAX ? NULL : slot_at(m, i) + m->val_off;
 }
 
@@ -216,17 +248,17 @@ int sd_hmap_remove(sd_hmap *m, const void *key, void *out)
         memcpy(out, s + m->val_off, m->val_size);
     m->count--;
     size_t mask = m->nslots - 1;
-    if (slot_tag(slot_at(m, (i + 1) & mask)) != TAG_EMPTY) {
-        set_tag(s, TAG_TOMB); /* a probe may pass through here */
+    if (slot_tag(m, (i + 1) & mask) != TAG_EMPTY) {
+        set_tag(m, i, TAG_TOMB); /* a probe may pass through here */
         m->tombs++;
         return 1;
     }
     /* the run ends here: no probe needs this slot or the tombstones just
      * before it, so they become empty (keeps churn from piling up
      * tombstones); nothing moves, so iterators stay valid */
-    set_tag(s, TAG_EMPTY);
-    for (size_t j = (i - 1) & mask; slot_tag(slot_at(m, j)) == TAG_TOMB; j = (j - 1) & mask) {
-        set_tag(slot_at(m, j), TAG_EMPTY);
+    set_tag(m, i, TAG_EMPTY);
+    for (size_t j = (i - 1) & mask; slot_tag(m, j) == TAG_TOMB; j = (j - 1) & mask) {
+        set_tag(m, j, TAG_EMPTY);
         m->tombs--;
     }
     return 1;
@@ -244,15 +276,15 @@ uint64_t sd_hmap_refused(const sd_hmap *m)
 
 size_t sd_hmap_mem(const sd_hmap *m)
 {
-    return m->nslots * m->slot_size;
+    return m->nslots * (m->slot_size + sizeof *m->tags);
 }
 
 int sd_hmap_next(const sd_hmap *m, sd_hmap_iter *it)
 {
     for (; it->i < m->nslots; it->i++) {
         uint8_t *s = slot_at(m, it->i);
-        if (slot_tag(s) > TAG_TOMB) {
-            it->key = s + sizeof(uint32_t);
+        if (slot_tag(m, it->i) > TAG_TOMB) {
+            it->key = s;
             it->val = s + m->val_off;
             it->i++;
             return 1;

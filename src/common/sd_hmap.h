@@ -2,7 +2,8 @@
  * sd_hash_bytes, the one hash function for byte strings.
  *
  * Open addressing with linear probing over a power-of-two slot array; each
- * slot holds the key's hash, the key and the value inline. The array doubles
+ * slot holds the key and the value inline, and its hash (folded to 32 bits)
+ * sits in a parallel array that probes scan. The array doubles
  * when live entries plus tombstones pass 3/4 of it (and is rebuilt in place
  * when tombstones alone fill it), so insert, find and remove are amortised
  * O(1) whatever the number of entries: no input can make a lookup walk a
@@ -53,7 +54,7 @@ int sd_hmap_remove(sd_hmap *m, const void *key, void *out);
 
 size_t sd_hmap_count(const sd_hmap *m);
 uint64_t sd_hmap_refused(const sd_hmap *m); /* inserts refused by the cap */
-size_t sd_hmap_mem(const sd_hmap *m);       /* bytes of the slot array */
+size_t sd_hmap_mem(const sd_hmap *m);       /* bytes of the slot and hash arrays */
 
 /* Iteration in slot order (no meaningful order):
  *   sd_hmap_iter it = {0};

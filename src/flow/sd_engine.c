@@ -33,6 +33,7 @@ struct sd_engine {
     sd_streamno *streams;               /* Wireshark's stream numbers */
     sd_servport servers;                /* likely server ports, for mid-stream joins */
     sd_ts now, last_sweep;
+    sd_ts next_sweep;  /* where last_sweep's grid cell ends (see sweep) */
     sd_ts timeout[SD_IDLE_NCLASS];
     uint64_t next_seq;
     sd_ts prev_ts; /* of the frame read last, for the time-order check */
@@ -441,10 +442,8 @@ static void bad_csum_packet(sd_engine *e, sd_flow *f, const sd_pkt *p, bool sele
  * without the filter; nothing else sees it. */
 static void flow_packet(sd_engine *e, const sd_pkt *p, bool selected)
 {
-    sd_flowkey k;
     bool swapped;
-    sd_flowkey_make(&k, p, &swapped);
-    sd_flow *f = sd_flowtab_find(e->tab, &k);
+    sd_flow *f = sd_flowtab_find_pkt(e->tab, p, &swapped);
     bool bad = p->csum == SD_CSUM_BAD; /* cannot end a connection: its receiver dropped it */
     if (f && p->l4 == SD_L4_TCP && ((!bad && starts_new_conn(f, p)) || ws_splits(f, p, swapped))) {
         end_flow(e, f, false);
@@ -452,8 +451,11 @@ static void flow_packet(sd_engine *e, const sd_pkt *p, bool selected)
     }
     if (!f && e->o.own && !sd_own_may_create(e->o.own))
         return; /* read-ahead: only the chunk's own connections go on */
-    if (!f)
+    if (!f) {
+        sd_flowkey k;
+        sd_flowkey_make(&k, p, &swapped);
         f = new_flow(e, &k, p, swapped);
+    }
     sd_streamno_packet(&f->ws, p, swapped);
     if (bad) {
         bad_csum_packet(e, f, p, selected);
@@ -488,11 +490,11 @@ static void flow_packet(sd_engine *e, const sd_pkt *p, bool selected)
 /* On a grid of capture time (every sweep_every since the epoch), not
  * sweep_every after the last sweep: then a run that starts at a later file
  * (sd_own) sweeps at the same records as one over every file. */
-static void sweep(sd_engine *e)
+static void sweep_now(sd_engine *e)
 {
-    if (e->now / e->o.sweep_every == e->last_sweep / e->o.sweep_every && e->last_sweep)
-        return;
     e->last_sweep = e->now;
+    sd_ts cell = e->now / e->o.sweep_every * e->o.sweep_every;
+    e->next_sweep = cell > SD_TS_MAX - e->o.sweep_every ? SD_TS_MAX + 1 : cell + e->o.sweep_every;
     e->at = SD_OWN_AT_SWEEP;
     for (int i = 0; i < e->nan; i++)
         if (e->an[i].tick)
@@ -505,6 +507,15 @@ static void sweep(sd_engine *e)
             end_flow(e, f, true);
     }
     e->at = SD_OWN_AT_PACKET;
+}
+
+/* Asked on every record, so inlined: the cell's end is kept so that this
+ * test is a comparison, not two 64-bit divisions (now never goes back). */
+static inline void sweep(sd_engine *e)
+{
+    if (e->now < e->next_sweep && e->last_sweep)
+        return;
+    sweep_now(e);
 }
 
 static void count_l4(sd_engine *e, const sd_pkt *p)

@@ -204,6 +204,44 @@ sd_flow *sd_flowtab_find(sd_flowtab *t, const sd_flowkey *k)
     return v ? *v : NULL;
 }
 
+static uint32_t be32(const uint8_t *p)
+{
+    return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | (uint32_t)p[3];
+}
+
+/* An IPv4 endpoint as one number that orders as ep_cmp does: the address
+ * (its other 12 bytes are zero, sd_addr's rule) and then the port. */
+static uint64_t ep4(const sd_addr *a, uint16_t port)
+{
+    return (uint64_t)be32(a->a) << 16 | port;
+}
+
+sd_flow *sd_flowtab_find_pkt(sd_flowtab *t, const sd_pkt *p, bool *swapped)
+{
+    if (p->src.fam != 4 || p->dst.fam != 4) {
+        sd_flowkey k;
+        sd_flowkey_make(&k, p, swapped);
+        return sd_flowtab_find(t, &k);
+    }
+    uint64_t s = ep4(&p->src, p->sport), d = ep4(&p->dst, p->dport);
+    *swapped = s > d;
+    SD_CHECK(assert(*swapped == (ep_cmp(&p->src, p->sport, &p->dst, p->dport) > 0)));
+    const sd_addr *a = *swapped ? &p->dst : &p->src, *b = *swapped ? &p->src : &p->dst;
+    uint16_t pa = *swapped ? p->dport : p->sport, pb = *swapped ? p->sport : p->dport;
+    uint16_t vlan = p->nvlan ? p->vlan[0] : 0;
+    /* key_pack's IPv4 layout, byte for byte */
+    uint8_t pk[KEY4_LEN];
+    pk[0] = p->ipproto;
+    memcpy(pk + 1, &vlan, 2);
+    memcpy(pk + 3, a->a, 4);
+    memcpy(pk + 7, b->a, 4);
+    memcpy(pk + 11, &pa, 2);
+    memcpy(pk + 13, &pb, 2);
+    pk[15] = 0;
+    sd_flow **v = sd_hmap_find(t->flows4, pk);
+    return v ? *v : NULL;
+}
+
 sd_flow *sd_flowtab_insert(sd_flowtab *t, const sd_flowkey *k)
 {
     packed_key pk;

@@ -91,6 +91,9 @@ void sd_flowkey_make(sd_flowkey *k, const sd_pkt *p, bool *swapped);
 /* The key of a flow in the table (its endpoints in sd_flowkey_make's order). */
 void sd_flowkey_of(const sd_flow *f, sd_flowkey *k);
 sd_flow *sd_flowtab_find(sd_flowtab *t, const sd_flowkey *k);
+/* The packet's flow without making its key (cheaper for IPv4, the usual
+ * case); *swapped as sd_flowkey_make gives it. */
+sd_flow *sd_flowtab_find_pkt(sd_flowtab *t, const sd_pkt *p, bool *swapped);
 /* Inserts a new flow for k (the caller fills f->c afterwards). */
 sd_flow *sd_flowtab_insert(sd_flowtab *t, const sd_flowkey *k);
 /* Unlinks f from the table and its idle list; the caller frees it. The

@@ -397,6 +397,19 @@ static void adopt_acked_isn(sd_flow *f, const sd_pkt *p, int dir)
     sd_tcpgap_restart(&t->gap, d->isn + 1);
 }
 
+static void count_analysis(sd_dirstats *d, const sd_pkt *p, unsigned r)
+{
+    if (r & SD_TA_RETRANS) {
+        d->retrans_pkts++;
+        d->retrans_bytes += p->payload_wire;
+    }
+    d->ooo_pkts += !!(r & SD_TA_OOO);
+    d->dup_acks += !!(r & SD_TA_DUPACK);
+    d->zero_windows += !!(r & SD_TA_ZEROWIN);
+    d->keepalives += !!(r & SD_TA_KEEPALIVE);
+    d->window_probes += !!(r & SD_TA_WINPROBE);
+}
+
 unsigned sd_tcp_packet(sd_flow *f, const sd_pkt *p, int dir)
 {
     sd_conn *c = &f->c;
@@ -441,15 +454,8 @@ unsigned sd_tcp_packet(sd_flow *f, const sd_pkt *p, int dir)
         sd_tcphist_scaled(c, &t->hist, SD_HIST_T, dir);
     gap_segment(&t->gap, p);
     acked_gaps(f, p, dir); /* after the state: Zeek's AckReceived */
-    if (r & SD_TA_RETRANS) {
-        d->retrans_pkts++;
-        d->retrans_bytes += p->payload_wire;
-    }
-    d->ooo_pkts += !!(r & SD_TA_OOO);
-    d->dup_acks += !!(r & SD_TA_DUPACK);
-    d->zero_windows += !!(r & SD_TA_ZEROWIN);
-    d->keepalives += !!(r & SD_TA_KEEPALIVE);
-    d->window_probes += !!(r & SD_TA_WINPROBE);
+    if (r) /* most segments are none of these: six counters left alone */
+        count_analysis(d, p, r);
     window_stats(c, p, dir);
     end_flags(c, p, dir);
     return r;

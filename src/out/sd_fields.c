@@ -152,7 +152,9 @@ void sd_fields_json_keyed(sd_json *j, const sd_field *const *sel, const sd_jkey 
         sd_fval v;
         sd_fval_init(&v);
         sel[i]->get(rec, &v);
-        if (v.t != SD_FV_NULL) {
+        if (v.t == SD_FV_U64) {
+            sd_json_qkey_u64(j, keys[i].q, keys[i].len, v.u);
+        } else if (v.t != SD_FV_NULL) {
             sd_json_qkey(j, keys[i].q, keys[i].len);
             json_value(j->b, &v);
         }

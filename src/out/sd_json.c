@@ -141,7 +141,7 @@ static const uint64_t POW10[20] = { 1ull, 10ull, 100ull, 1000ull, 10000ull, 1000
                                     1000000000000000ull, 10000000000000000ull, 100000000000000000ull,
                                     1000000000000000000ull, 10000000000000000000ull };
 
-char *sd_json_put_u64(char *dst, uint64_t v)
+static inline char *put_u64(char *dst, uint64_t v)
 {
     /* two digits per division: "00" "01" ... "99" */
     static const char pairs[] = "0001020304050607080910111213141516171819"
@@ -149,9 +149,14 @@ char *sd_json_put_u64(char *dst, uint64_t v)
                                 "4041424344454647484950515253545556575859"
                                 "6061626364656667686970717273747576777879"
                                 "8081828384858687888990919293949596979899";
-    size_t n = 1;
-    while (n < 20 && v >= POW10[n])
-        n++;
+    if (v < 10) { /* most counters of a record are 0 */
+        *dst = (char)('0' + v);
+        return dst + 1;
+    }
+    /* the digit count from the bit length (Bit Twiddling Hacks' integer
+     * log 10): t is floor(log10(v)) or one more, one comparison tells */
+    unsigned t = (unsigned)(64 - __builtin_clzll(v)) * 1233u >> 12;
+    size_t n = t + (v >= POW10[t]);
     char *o = dst + n; /* written from the last digit back: no copy */
     while (v >= 100) {
         unsigned r = (unsigned)(v % 100) * 2;
@@ -166,6 +171,11 @@ char *sd_json_put_u64(char *dst, uint64_t v)
         *--o = (char)('0' + v);
     }
     return dst + n;
+}
+
+char *sd_json_put_u64(char *dst, uint64_t v)
+{
+    return put_u64(dst, v);
 }
 
 char *sd_json_put_ts(char *dst, sd_ts t)
@@ -277,6 +287,21 @@ void sd_json_qkey(sd_json *j, const char *qkey, size_t qlen)
  * decimal of sd_json_put_fixed (32). */
 #define NUM_ROOM 48
 
+void sd_json_qkey_u64(sd_json *j, const char *qkey, size_t qlen, uint64_t v)
+{
+    sd_buf *b = j->b;
+    size_t comma = j->n++ > 0, room = 1 + SD_MAX(qlen, (size_t)SD_JSON_QKEY_SPAN) + NUM_ROOM;
+    if (b->cap - b->len < room)
+        sd_buf_grow(b, room);
+    char *start = (char *)b->p, *o = start + b->len;
+    *o = ',';
+    if (qlen <= SD_JSON_QKEY_SPAN)
+        memcpy(o + comma, qkey, SD_JSON_QKEY_SPAN);
+    else
+        memcpy(o + comma, qkey, qlen);
+    b->len = (size_t)(put_u64(o + comma + qlen, v) - start);
+}
+
 /* The free room at the end of b, at least NUM_ROOM bytes; a writer then
  * adds what it wrote to b->len. */
 static char *num_room(sd_buf *b)
@@ -289,7 +314,7 @@ static char *num_room(sd_buf *b)
 void sd_json_val_u64(sd_buf *b, uint64_t v)
 {
     char *o = num_room(b);
-    b->len += (size_t)(sd_json_put_u64(o, v) - o);
+    b->len += (size_t)(put_u64(o, v) - o);
 }
 
 void sd_json_val_i64(sd_buf *b, int64_t v)

@@ -29,6 +29,9 @@ void sd_json_bool(sd_json *j, const char *key, bool v);
  * short key is one fixed-size copy. */
 #define SD_JSON_QKEY_SPAN 32
 void sd_json_qkey(sd_json *j, const char *qkey, size_t qlen);
+/* sd_json_qkey and sd_json_val_u64 in one (a record's most common member:
+ * one room check, no calls). */
+void sd_json_qkey_u64(sd_json *j, const char *qkey, size_t qlen, uint64_t v);
 /* Values alone, after a key: what sd_json_u64 and its siblings write. */
 void sd_json_val_u64(sd_buf *b, uint64_t v);
 void sd_json_val_i64(sd_buf *b, int64_t v);

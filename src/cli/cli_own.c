@@ -34,8 +34,7 @@ typedef struct own_cmd {
 
 static const own_cmd OWN_CMDS[] = {
     { "conns", "sn", { "--sort", "--limit", NULL }, false, true },
-    { "ssh", "nzop", { "--stream", "--zoom", "--outdir", "--plots", "--report", "--csv", "--records", NULL }, false,
-      false },
+    { "ssh", "nzop", { "--stream", "--zoom", "--outdir", "--plots", "--report", "--records", NULL }, false, false },
     { "extract", "", { "--flows-only", NULL }, true, false }, /* no index: nothing to merge by */
 };
 
@@ -115,10 +114,12 @@ static int check_args(const cli_cmd *c, const cli_own *o, int argc, char **argv)
         return cli_usage_error(c->name, "--own, --read-ahead and --jobs are for conns and ssh --json, and extract");
     if (o->own && o->jobs)
         return cli_usage_error(c->name, "--own or --jobs, not both");
-    bool json = false;
+    bool json = false, csv = false, meta = false;
     for (int i = 1; i < argc && strcmp(argv[i], "--"); i++) {
         const char *a = argv[i];
         json |= !strcmp(a, "--json") || (a[0] == '-' && a[1] != '-' && strchr(a, 'j'));
+        csv |= !strcmp(a, "--csv");
+        meta |= !strcmp(a, "--meta") || (a[0] == '-' && a[1] != '-' && strchr(a, 'm'));
         for (int k = 0; oc->longs[k]; k++)
             if (!strncmp(a, oc->longs[k], strlen(oc->longs[k])))
                 return cli_usage_error(c->name, "%s cannot be used with --own or --jobs", oc->longs[k]);
@@ -131,6 +132,10 @@ static int check_args(const cli_cmd *c, const cli_own *o, int argc, char **argv)
             return cli_usage_error(c->name, "-%c cannot be used with --own or --jobs", *strpbrk(a + 1, oc->shorts));
     }
     if (oc->dir || oc->fmts)
+        return CLI_OK;
+    if (csv && meta) /* ssh -m --csv: its rows are not merged yet */
+        return cli_usage_error(c->name, "-m --csv cannot be merged yet (--own, --jobs): give --json");
+    if (csv) /* ssh --csv, its events: the chunks declare it (sd_merge_fmt) */
         return CLI_OK;
     return json ? CLI_OK : cli_usage_error(c->name, "--own and --jobs merge JSON lines only (not the text report, "
                                                     "nor --csv): give --json");

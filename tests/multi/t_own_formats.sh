@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# CSV, the text table and --fields under --own, `strider merge` and --jobs
+# conns' CSV, text table and --fields, and ssh's CSV (its events) under
+# --own, `strider merge` and --jobs
 # (sd_merge_fmt): a chunk asked for them writes the mergeable JSON lines
 # and declares the format; the merge writes that format through the writer
 # one run uses. For each, one run over every file and the merge of its
@@ -54,15 +55,29 @@ LAB=$REPO/tests/lab/fixtures
 mergecap -w "$T/lab.pcap" "$LAB"/{agent,auth,interactive,scp,tunnel,pubkey,keyscan}*.pcap ||
     die "cannot merge the lab fixtures"
 cut "$T/lab.pcap" 500 "$T/lab"
-cut "$C/zeek/testing/btest/Traces/ssh/sshguess.pcap" 40 "$T/guess" # a brute force over 11 files
-cut "$C/tcpsession/data/100.1.1.105-and-100.1.21.181-and-100.1.29.36-sessions.pcap" 6 "$T/sess"
-mkdir -p "$T/rot" && python3 "$REPO/tests/multi/gen_rotated.py" "$T/rot"
-mkdir -p "$T/many" && python3 "$REPO/tests/multi/gen_rotated.py" "$T/many" --many 3000
+# the shared sets: name, capture, records per file (guess: a brute force
+# over 11 files)
+while read -r name cap per; do
+    cut "$C/$cap" "$per" "$T/$name"
+done <<'SETS'
+guess zeek/testing/btest/Traces/ssh/sshguess.pcap 40
+hassh hassh/corelight/testing/Traces/ssh_zeek_test_pcaps.pcap 150
+sess tcpsession/data/100.1.1.105-and-100.1.21.181-and-100.1.29.36-sessions.pcap 6
+SETS
+mkdir -p "$T/rot" "$T/many"
+python3 "$REPO/tests/multi/gen_rotated.py" "$T/rot" && python3 "$REPO/tests/multi/gen_rotated.py" "$T/many" --many 3000 ||
+    die "cannot make the crafted sets"
 
 for d in lab guess sess rot; do
     same "$d conns --csv" "$T/$d" conns --csv
     same "$d conns (text table)" "$T/$d" conns
 done
+same "guess ssh --csv (events)" "$T/guess" ssh --csv
+grep -q ',brute_force,.*connections=11 ' "$T/j2" || bad "the brute force over the chunks is not whole in the CSV"
+same "lab ssh --csv (events)" "$T/lab" ssh --csv
+grep -q ',keystroke,.*latency_ms=' "$T/j2" || bad "no number field among the merged events: the digits' test did not run"
+same "hassh ssh --csv (events)" "$T/hassh" ssh --csv
+same "lab ssh --csv --kinds" "$T/lab" ssh --csv --kinds keystroke,auth_attempt
 same "rot conns --csv -R" "$T/rot" conns --csv -R
 same "rot conns --fields (text)" "$T/rot" conns -F stream,uid,id.orig_p,history,open_at_end,orig_open_at_end
 same "rot conns --json --fields" "$T/rot" conns --json --fields uid,stream,first_frame,open_at_end,duration
@@ -74,6 +89,7 @@ if [ -r "$B" ] && [ -z "${STRIDER_SANITIZED:-}" ]; then # 200 000 frames: minute
     cut "$B" 20000 "$T/brute"
     same "brute-10000 conns --csv" "$T/brute" conns --csv
     same "brute-10000 conns (text)" "$T/brute" conns
+    same "brute-10000 ssh --csv" "$T/brute" ssh --csv
 fi
 
 # the chunks must agree on the format; a bad declaration is refused
@@ -98,7 +114,8 @@ sed '1i {"type":"other","uid":"x"}' "$T/a" > "$T/other"
 "$STRIDER" merge "$T/other" > /dev/null 2> "$T/err"; [ $? = 1 ] && grep -q "left out" "$T/err" ||
     bad "a line of another type not reported"
 # what is not merged yet stays refused (exit 2, a message, no output)
-for args in "ssh --csv --jobs 2" "ssh --jobs 2" "ssh --own 0:1" "ssh -m --csv --jobs 2" "conns --csv --sort stream --jobs 2"; do
+for args in "ssh --jobs 2" "ssh --own 0:1" "ssh -m --csv --jobs 2" "ssh --meta --csv --own 0:1" \
+    "conns --csv --sort stream --jobs 2"; do
     "$STRIDER" $args "${f[@]}" > "$T/out" 2> "$T/err"
     rc=$?
     [ $rc = 2 ] && [ -s "$T/err" ] && [ ! -s "$T/out" ] || bad "$args: exit $rc, want 2 with a message and no output"

@@ -4,6 +4,7 @@
 #include "../flow/sd_own.h"
 #include "../out/sd_merge.h"
 #include "../out/sd_merge_ext.h"
+#include "../out/sd_merge_fmt.h"
 #include "cli_own_ext.h"
 
 #include <errno.h>
@@ -28,12 +29,13 @@ typedef struct own_cmd {
     const char *name, *shorts;
     const char *longs[8];
     bool dir; /* writes a directory (-o DIR), not JSON lines: sd_merge_ext */
+    bool fmts; /* CSV, text, --fields: its chunks declare them (sd_merge_fmt) */
 } own_cmd;
 
 static const own_cmd OWN_CMDS[] = {
-    { "conns", "sFn", { "--sort", "--fields", "--limit", "--csv", NULL }, false },
-    { "ssh", "nzop", { "--stream", "--zoom", "--outdir", "--plots", "--report", "--csv", "--records", NULL }, false },
-    { "extract", "", { "--flows-only", NULL }, true }, /* no index: nothing to merge by */
+    { "conns", "sn", { "--sort", "--limit", NULL }, false, true },
+    { "ssh", "nzop", { "--stream", "--zoom", "--outdir", "--plots", "--report", "--records", NULL }, false, false },
+    { "extract", "", { "--flows-only", NULL }, true, false }, /* no index: nothing to merge by */
 };
 
 static const own_cmd *own_cmd_of(const char *name)
@@ -112,21 +114,31 @@ static int check_args(const cli_cmd *c, const cli_own *o, int argc, char **argv)
         return cli_usage_error(c->name, "--own, --read-ahead and --jobs are for conns and ssh --json, and extract");
     if (o->own && o->jobs)
         return cli_usage_error(c->name, "--own or --jobs, not both");
-    bool json = false;
+    bool json = false, csv = false, meta = false;
     for (int i = 1; i < argc && strcmp(argv[i], "--"); i++) {
         const char *a = argv[i];
         json |= !strcmp(a, "--json") || (a[0] == '-' && a[1] != '-' && strchr(a, 'j'));
+        csv |= !strcmp(a, "--csv");
+        meta |= !strcmp(a, "--meta") || (a[0] == '-' && a[1] != '-' && strchr(a, 'm'));
         for (int k = 0; oc->longs[k]; k++)
             if (!strncmp(a, oc->longs[k], strlen(oc->longs[k])))
                 return cli_usage_error(c->name, "%s cannot be used with --own or --jobs", oc->longs[k]);
-        if (strstr(a, "open_at_end")) /* a chunk knows its own connections' counts only */
+        bool cols = !strncmp(a, "--fields", 8) || (i > 1 && (!strcmp(argv[i - 1], "-F") ||
+                                                             !strcmp(argv[i - 1], "--fields")));
+        if (!cols && strstr(a, "open_at_end")) /* a chunk knows its own connections' counts only: the merge
+                                                  writes the counts it recomputes, but cannot filter on them */
             return cli_usage_error(c->name, "open_at_end cannot be filtered on with --own or --jobs");
         if (a[0] == '-' && a[1] && a[1] != '-' && strpbrk(a + 1, oc->shorts))
             return cli_usage_error(c->name, "-%c cannot be used with --own or --jobs", *strpbrk(a + 1, oc->shorts));
     }
-    if (oc->dir)
+    if (oc->dir || oc->fmts)
         return CLI_OK;
-    return json ? CLI_OK : cli_usage_error(c->name, "--own and --jobs write JSON lines: give --json");
+    if (csv && meta) /* ssh -m --csv: its rows are not merged yet */
+        return cli_usage_error(c->name, "-m --csv cannot be merged yet (--own, --jobs): give --json");
+    if (csv) /* ssh --csv, its events: the chunks declare it (sd_merge_fmt) */
+        return CLI_OK;
+    return json ? CLI_OK : cli_usage_error(c->name, "--own and --jobs merge JSON lines only (not the text report, "
+                                                    "nor --csv): give --json");
 }
 
 int cli_own_args(const cli_cmd *c, int *argc, char **argv, cli_own *o)
@@ -284,6 +296,7 @@ typedef struct jobq {
     const char *outdir;     /* extract: the chunks write into it (cli_own_ext) */
     sd_merge_ext *ext;
     FILE *out;              /* where the merged lines go */
+    sd_merge_fmt *fmt;      /* ... in the format the chunks declare, from the first one in */
     const char *cmd, *tmp;
     size_t k, next, running, *ends;
     int *fds;               /* each chunk's output: a file unlinked at once */
@@ -361,6 +374,9 @@ static void run_queue(jobq *q, unsigned jobs, sd_merge *m)
         if (!q->rc && !(q->ext ? sd_merge_ext_add(q->ext, m, cli_own_ext_chunkdir(q->outdir, c, path, sizeof path))
                                 : sd_merge_add(m, path)))
             q->rc = 1;
+        if (!q->rc && !q->fmt && !q->ext && (q->fmt = sd_merge_fmt_open(m, q->out, stderr)))
+            q->out = sd_merge_fmt_file(q->fmt);
+        q->rc = !q->rc && !q->fmt && !q->ext ? 1 : q->rc;
         if (!q->rc && (q->running || q->next < q->k))
             sd_merge_early(m, q->out);
         close(q->fds[c]);
@@ -411,6 +427,8 @@ int cli_own_jobs(cli_own *o, const char *cmd, cli_input *in)
     int rc = q.rc ? q.rc : sd_merge_finish(m, q.out);
     if (q.rc)
         sd_merge_free(m);
+    if (q.fmt)
+        rc = sd_merge_fmt_close(q.fmt, rc);
     if (q.ext)
         rc = sd_merge_ext_finish(q.ext, rc);
     for (size_t c = 0; q.outdir && c < q.k; c++) /* a failed worker's, not merged */

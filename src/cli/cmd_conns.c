@@ -3,6 +3,7 @@
 #include "../analyze/sd_reasmcount.h"
 #include "../analyze/sd_service.h"
 #include "../out/sd_connout.h"
+#include "../out/sd_merge_fmt.h"
 #include "cli_cmd.h"
 #include "cli_opt.h"
 
@@ -15,6 +16,8 @@ typedef struct conns_run {
     bool one;
     sd_addr host;
     sd_connout *w;
+    sd_connout *final;     /* a chunk (--own) asked for CSV, text or --fields: the
+                              writer of that format, for its columns only */
     sd_buf out;
     bool live;             /* flush every line */
     bool reasm;            /* -R */
@@ -28,7 +31,11 @@ static const char HELP[] =
     "Every TCP and UDP connection with its facts: handshake times, bytes and\n"
     "packets per direction, Zeek conn_state and history, retransmissions,\n"
     "out-of-order segments, duplicate ACKs, zero windows, window scaling, who\n"
-    "closed or reset it and how many other connections were open then.\n\n"
+    "closed or reset it and how many other connections were open then.\n"
+    "Over rotated files, --jobs N runs N processes, and a run with --own\n"
+    "FIRST:LAST one chunk for `strider merge`, in any of the formats below\n"
+    "(the chunk writes JSON lines and names the format; strider(1), SEVERAL\n"
+    "PROCESSES); not with --sort, --limit or -n.\n\n"
     "  -j, --json           JSON lines (Zeek conn.log field names)\n"
     "      --csv            CSV with a header line\n"
     "  -F, --fields LIST    columns to show (comma-separated; see --list-fields)\n"
@@ -157,10 +164,39 @@ static int conns_prepare(void *ctx, cli_input *in, sd_engine_opts *eo)
     return CLI_OK;
 }
 
+/* A chunk of --own writes whole JSON lines, which the merge renumbers,
+ * whatever the format asked for: the merge writes that format from them
+ * (sd_merge_fmt.h), with the columns the writer of that format chose. */
+static void chunk_json(conns_run *r)
+{
+    sd_connout_opts j = r->o;
+    char err[256];
+    j.fmt = SD_REC_JSON;
+    j.fields = NULL;
+    j.optional = r->o.optional || r->o.fields; /* every field --fields may name */
+    r->final = r->w;
+    r->w = sd_connout_new(&j, err, sizeof err); /* every field: no unknown name */
+}
+
+/* The chunk's record of the format asked for, after its lines. */
+static void chunk_declare(conns_run *r)
+{
+    sd_buf none = { 0 };
+    const sd_field *const *sel;
+    size_t hold;
+    sd_connout_begin(r->final, &none, r->live);
+    sd_connout_end(r->final, &none); /* the columns are chosen: the header is not ours to write */
+    sd_buf_free(&none);
+    size_t n = sd_connout_columns(r->final, &sel, &hold);
+    sd_merge_fmt_record(&r->out, "conn", r->o.fmt, sel, n, hold);
+}
+
 static int conns_start(void *ctx, cli_input *in, sd_engine *e)
 {
     conns_run *r = ctx;
     r->live = in->live;
+    if (sd_engine_own(e) && (r->o.fmt != SD_REC_JSON || r->o.fields))
+        chunk_json(r);
     if (r->reasm)
         sd_reasmcount_attach(e);
     r->service = sd_service_new();
@@ -173,6 +209,8 @@ static int conns_finish(void *ctx, cli_input *in, sd_engine *e, int status)
 {
     conns_run *r = ctx;
     sd_connout_end(r->w, &r->out);
+    if (r->final)
+        chunk_declare(r);
     cli_flush_now(&r->out);
     return status;
 }
@@ -182,6 +220,7 @@ static void conns_free(void *ctx)
     conns_run *r = ctx;
     sd_filter_free(r->where);
     sd_connout_free(r->w);
+    sd_connout_free(r->final);
     sd_buf_free(&r->out);
     sd_service_free(r->service);
 }

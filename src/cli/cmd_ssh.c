@@ -5,6 +5,7 @@
 #include "../analyze/sd_campaign.h"
 #include "../out/sd_evfields.h"
 #include "../out/sd_evout.h"
+#include "../out/sd_merge_fmt.h"
 #include "../ssh/sd_ssh_fields.h"
 #include "../ssh/sd_ssh_out.h"
 #include "cli_cmd.h"
@@ -13,7 +14,11 @@
 
 static const char HELP[] =
     "usage: strider ssh [options] FILE...\n"
-    "SSH connections found by content (any port, either side first).\n\n"
+    "SSH connections found by content (any port, either side first).\n"
+    "Over rotated files, --jobs N runs N processes, and a run with --own\n"
+    "FIRST:LAST one chunk for `strider merge`, with --json or --csv (not -m\n"
+    "--csv, the text report, -n, -z, -o, -p, --records; strider(1), SEVERAL\n"
+    "PROCESSES).\n\n"
     "  -m, --meta           metadata only: banners, HASSH/hasshServer, negotiated\n"
     "                       algorithms, host key fingerprint, strict KEX/Terrapin,\n"
     "                       scan outcome\n"
@@ -61,6 +66,7 @@ typedef struct ssh_run {
     uint64_t shown;          /* SSH connections written */
     uint64_t left_out;       /* SSH connections --where left out */
     sd_buf line;             /* a connection's output, kept from one to the next */
+    bool chunk_csv;          /* a chunk (--own) asked for --csv: JSON lines, the merge writes the CSV */
 } ssh_run;
 
 /* Bytes of output buffer kept between connections; a bigger one (a long
@@ -190,6 +196,13 @@ static int ssh_start(void *ctx, cli_input *in, sd_engine *e)
 {
     ssh_run *run = ctx;
     run->live = in->live;
+    if (sd_engine_own(e) && run->out.csv && !run->out.meta_only) {
+        /* the events as JSON lines the merge renumbers and reads back into
+         * events, their numbers with every digit (sd_merge_fmt.h) */
+        run->chunk_csv = true;
+        run->out.csv = false, run->out.json = true;
+        sd_evout_set_exact(true);
+    }
     if (sd_ssh_out_open(&run->out, run->outdir, run->plots, in->live))
         return 1;
     sd_buf h = { 0 };
@@ -227,6 +240,12 @@ static int ssh_finish(void *ctx, cli_input *in, sd_engine *e, int rc)
         sd_buf_free(&b);
         sd_evlist_free(&l);
         sd_campaign_untracked(run->camp, &untracked[0], &untracked[1]);
+    }
+    if (run->chunk_csv) { /* after its lines: the merge reads the whole chunk first */
+        sd_buf b = { 0 };
+        sd_merge_fmt_record(&b, "event", SD_REC_CSV, NULL, 0, 0);
+        cli_flush_now(&b);
+        sd_buf_free(&b);
     }
     sd_buf err = { 0 };
     if (!run->shown && run->left_out) /* SSH there, none kept: not "no SSH" */

@@ -166,3 +166,10 @@ void sd_connout_list_fields(FILE *f)
     for (size_t i = 0; i < sd_conn_fields.n; i++)
         fprintf(f, "%-22s %s\n", sd_conn_fields.f[i].name, sd_conn_fields.f[i].doc);
 }
+
+size_t sd_connout_columns(const sd_connout *w, const sd_field *const **sel, size_t *hold)
+{
+    *sel = w->selv;
+    *hold = w->live ? 0 : TEXT_HOLD_ROWS;
+    return w->ncol;
+}

@@ -37,6 +37,10 @@ bool sd_connout_add(sd_connout *w, sd_buf *out, const sd_conn *c);
 /* The sorted ones and whatever the table held. */
 void sd_connout_end(sd_connout *w, sd_buf *out);
 void sd_connout_free(sd_connout *w);
+/* The columns as the writer chose them (final after sd_connout_end) and
+ * the text rows it holds: a chunk of --own declares them to the merge
+ * (sd_merge_fmt.h). */
+size_t sd_connout_columns(const sd_connout *w, const sd_field *const **sel, size_t *hold);
 
 /* --sort's FIELD[:desc]; NULL for an unknown field. */
 const sd_field *sd_connout_sort_field(const char *arg, bool *desc);

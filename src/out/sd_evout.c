@@ -6,8 +6,34 @@
 
 #include "sd_json.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
+
+/* sd_evout_set_exact: a number field written with every digit. */
+static bool g_exact;
+
+void sd_evout_set_exact(bool on)
+{
+    g_exact = on;
+}
+
+/* A number field: 6 decimals (docs/events.md), or, for the merge, the
+ * shortest text that reads back as the same double (with a '.' or an
+ * exponent, so that it does not read back as an integer field). */
+static void json_num(sd_json *j, const char *key, double f)
+{
+    char t[40];
+    if (!g_exact || !isfinite(f)) {
+        sd_json_f64(j, key, f, 6);
+        return;
+    }
+    snprintf(t, sizeof t, "%.17g", f);
+    if (!strpbrk(t, ".e"))
+        strcat(t, ".0");
+    sd_json_key(j, key);
+    sd_buf_append(j->b, t, strlen(t));
+}
 
 void sd_evout_json(sd_buf *b, const sd_event *e)
 {
@@ -43,7 +69,7 @@ void sd_evout_json(sd_buf *b, const sd_event *e)
         switch (f->type) {
         case SD_EVF_STR: sd_json_str(&j, f->key, f->s); break;
         case SD_EVF_INT: sd_json_i64(&j, f->key, f->i); break;
-        case SD_EVF_NUM: sd_json_f64(&j, f->key, f->f, 6); break;
+        case SD_EVF_NUM: json_num(&j, f->key, f->f); break;
         case SD_EVF_BOOL: sd_json_bool(&j, f->key, f->b); break;
         }
     }
@@ -89,13 +115,25 @@ void sd_evout_csv_header(sd_buf *b)
 
 void sd_evout_csv(sd_buf *b, const sd_event *e)
 {
+    const char *file;
+    uint64_t ff;
+    bool origin = sd_origin(e->frame, &file, &ff);
+    sd_evout_csv_at(b, e, origin ? file : NULL, ff);
+}
+
+void sd_evout_csv_at(sd_buf *b, const sd_event *e, const char *file, uint64_t file_frame)
+{
     sd_buf d = { 0 };
     sd_evout_details(&d, e);
     sd_buf_append(&d, "", 1);
     sd_csv_field(b, e->uid);
     sd_buf_printf(b, ",%llu,%.6f,%llu,%llu,", (unsigned long long)e->stream, sd_ts_sec(e->ts),
                   (unsigned long long)e->frame, (unsigned long long)e->frame_last);
-    sd_csv_origin(b, e->frame);
+    if (file) {
+        sd_csv_field(b, file);
+        sd_buf_printf(b, ",%llu", (unsigned long long)file_frame);
+    } else
+        sd_buf_append(b, ",", 1);
     sd_buf_printf(b, ",%s,%s,%s,", sd_leg_name(e->leg), e->kind, e->dir < 0 ? "" : e->dir == 0 ? "c2s" : "s2c");
     if (e->confidence >= 0)
         sd_buf_printf(b, "%.2f", e->confidence);

@@ -11,6 +11,14 @@ void sd_evout_json(sd_buf *b, const sd_event *e);
  * header for every run. */
 void sd_evout_csv_header(sd_buf *b);
 void sd_evout_csv(sd_buf *b, const sd_event *e);
+/* The same with the file and its frame given (NULL: one input file), not
+ * looked up: an event read back from a merged JSON line (sd_merge_fmt). */
+void sd_evout_csv_at(sd_buf *b, const sd_event *e, const char *file, uint64_t file_frame);
+/* For the lines a merge reads back (a chunk of --own asked for CSV, the
+ * merge's campaigns then): number fields with every digit, not 6
+ * decimals, so that the CSV's 3 decimals round the same double. Set once,
+ * before any thread writes. */
+void sd_evout_set_exact(bool on);
 /* Two CSV cells "file,file_frame" for frame with merged inputs, ","
  * otherwise (common/sd_origin). */
 void sd_csv_origin(sd_buf *b, uint64_t frame);

@@ -88,7 +88,12 @@ sd_jkey *sd_fields_json_keys(const sd_field *const *sel, size_t n);
 /* The fields of rec as JSON object members, with the keys of
  * sd_fields_json_keys(sel, n); unset fields are left out. */
 void sd_fields_json_keyed(sd_json *j, const sd_field *const *sel, const sd_jkey *keys, size_t n, const void *rec);
+/* The same from values already got (a record parsed back from a JSON
+ * line: sd_merge_fmt), so that both paths write the same bytes. */
+void sd_fields_json_vals(sd_json *j, const sd_jkey *keys, size_t n, const sd_fval *vals);
 void sd_fields_csv(sd_buf *b, const sd_field *const *sel, size_t n, const void *rec);
+/* One CSV cell (no separator) of a value; a nested value's raw gets a NUL. */
+void sd_fval_csv(sd_buf *b, sd_fval *v);
 void sd_fields_csv_header(sd_buf *b, const sd_field *const *sel, size_t n);
 
 /* Parses "a,b,c" into field pointers (max cap); returns count or -1 with the

@@ -3,6 +3,7 @@
 #include "sd_merge.h"
 
 #include "../flow/sd_conn.h"
+#include "sd_merge_fmt.h"
 #include "sd_merge_int.h"
 
 #include <errno.h>
@@ -258,6 +259,11 @@ static bool take_line(mchunk *ch, const char *p, size_t n, size_t *cap)
         bool ok = !ch->trailer && parse_trailer(r, ch);
         free(r);
         return ok;
+    }
+    if (own_is(p, n, "fmt")) { /* the output format asked for: sd_merge_fmt renders it */
+        free(ch->fmt);
+        ch->fmt = sd_strndup(p, n);
+        return true;
     }
     if (own_is(p, n, "camp")) {
         ch->camp = grow(ch->camp, ch->ncamp, sizeof *ch->camp);
@@ -587,6 +593,7 @@ static void free_chunks(mchunk *ch, size_t n)
             free(ch[i].camp[j]);
         free(ch[i].tail);
         free(ch[i].camp);
+        free(ch[i].fmt);
         sd_hmap_free(ch[i].byuid);
         free(ch[i].frames);
         if (ch[i].mapped)
@@ -724,14 +731,32 @@ static bool covered(const sd_merge *m)
     return ok;
 }
 
+const char *sd_merge_declared(const sd_merge *m, bool *same)
+{
+    const mchunk *best = NULL;
+    *same = true;
+    for (size_t i = 0; i < m->n; i++) {
+        const mchunk *c = &m->ch[i];
+        if (best && (!best->fmt != !c->fmt || (c->fmt && strcmp(best->fmt, c->fmt))))
+            *same = false;
+        best = !best || c->first < best->first ? c : best;
+    }
+    return best ? best->fmt : NULL;
+}
+
 /* All inputs at once, through the same early write as --jobs (so that
- * every merge checks it), once they are known to be whole. */
+ * every merge checks it), once they are known to be whole; in the format
+ * the chunks asked for (sd_merge_fmt.h). */
 int sd_merge_files(const char *const *paths, size_t n, FILE *out, FILE *err)
 {
     sd_merge *m = sd_merge_new(err);
     for (size_t i = 0; i < n && sd_merge_add(m, paths[i]); i++)
         ;
+    sd_merge_fmt *f = m->ok ? sd_merge_fmt_open(m, out, err) : NULL;
+    FILE *o = f ? sd_merge_fmt_file(f) : out;
+    m->ok = m->ok && f;
     if (m->ok && covered(m))
-        sd_merge_early(m, out);
-    return sd_merge_finish(m, out);
+        sd_merge_early(m, o);
+    int rc = sd_merge_finish(m, o);
+    return f ? sd_merge_fmt_close(f, rc) : rc;
 }

@@ -48,6 +48,9 @@ typedef void (*sd_merge_conn_fn)(void *ctx, void *chunk_ud, const struct mconn *
                                  sd_buf *b, size_t from);
 void sd_merge_set_hook(sd_merge *m, sd_merge_conn_fn fn, void *ctx);
 bool sd_merge_add_ud(sd_merge *m, const char *path, void *chunk_ud);
+/* The {"_own":"fmt"} record of the first chunk in (sd_merge_fmt.h), NULL
+ * when the chunks wrote plain JSON lines; *same: every chunk's is the same. */
+const char *sd_merge_declared(const sd_merge *m, bool *same);
 /* Frees m without writing (a worker failed). */
 void sd_merge_free(sd_merge *m);
 

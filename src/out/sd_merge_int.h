@@ -45,6 +45,7 @@ typedef struct mchunk {
     size_t nconns;
     size_t *tail, ntail;             /* lines of no connection */
     char **camp;                     /* sd_campaign's partial aggregates (copies) */
+    char *fmt;                       /* its {"_own":"fmt"} record (sd_merge_fmt.h), or NULL */
     size_t ncamp;
     sd_hmap *byuid;                  /* uid -> index in conns */
     sd_merge_conn_fn hook;           /* sd_merge_set_hook's, and this chunk's ud */

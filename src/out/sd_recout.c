@@ -49,18 +49,46 @@ void sd_recout_begin(sd_recout *w, sd_buf *out)
     sd_table_row(w->table, out, w->cells, NULL);
 }
 
+/* Column i's text cell from its value. */
+static void text_cell(sd_recout *w, size_t i, const sd_fval *v)
+{
+    sd_fval_text(v, w->cell[i], CELL_MAX);
+    w->cells[i] = w->cell[i];
+    w->num[i] = v->t == SD_FV_U64 || v->t == SD_FV_F64 || v->t == SD_FV_I64;
+}
+
 static void text_row(sd_recout *w, sd_buf *out, const void *rec)
 {
     for (size_t i = 0; i < w->n; i++) {
         sd_fval v;
         sd_fval_init(&v);
         w->sel[i]->get(rec, &v);
-        sd_fval_text(&v, w->cell[i], CELL_MAX);
-        w->cells[i] = w->cell[i];
-        w->num[i] = v.t == SD_FV_U64 || v.t == SD_FV_F64 || v.t == SD_FV_I64;
+        text_cell(w, i, &v);
         sd_fval_clear(&v);
     }
     sd_table_row(w->table, out, w->cells, w->num);
+}
+
+void sd_recout_values(sd_recout *w, sd_buf *out, sd_fval *vals)
+{
+    if (w->fmt == SD_REC_TEXT) {
+        for (size_t i = 0; i < w->n; i++)
+            text_cell(w, i, &vals[i]);
+        sd_table_row(w->table, out, w->cells, w->num);
+    } else if (w->fmt == SD_REC_CSV) {
+        for (size_t i = 0; i < w->n; i++) {
+            if (i)
+                sd_buf_append(out, ",", 1);
+            sd_fval_csv(out, &vals[i]);
+        }
+        sd_buf_append(out, "\n", 1);
+    } else {
+        sd_json j;
+        sd_json_begin(&j, out);
+        sd_json_str(&j, "type", w->type);
+        sd_fields_json_vals(&j, w->keys, w->n, vals);
+        sd_json_end(&j);
+    }
 }
 
 void sd_recout_record(sd_recout *w, sd_buf *out, const void *rec)

@@ -18,6 +18,9 @@ sd_recout *sd_recout_new(sd_rec_fmt fmt, const sd_field *const *sel, size_t n, c
 /* The CSV header or the text table's header row. */
 void sd_recout_begin(sd_recout *w, sd_buf *out);
 void sd_recout_record(sd_recout *w, sd_buf *out, const void *rec);
+/* The same record from its n column values, already got (parsed back from
+ * a JSON line by sd_merge_fmt): the same bytes as sd_recout_record. */
+void sd_recout_values(sd_recout *w, sd_buf *out, sd_fval *vals);
 /* Whatever is held (the text table's first rows). */
 void sd_recout_end(sd_recout *w, sd_buf *out);
 void sd_recout_free(sd_recout *w);

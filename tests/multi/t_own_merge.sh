@@ -118,13 +118,13 @@ timeout 2 sh -c "exec 3> '$T/ff/b.pcap'" && bad "a worker outlived its stopped -
 
 # what merge cannot make exactly one run's output from is refused, never
 # printed differently: other commands, CSV, the text report
-for args in "summary --own 0:1" "summary --jobs 2" "conns --csv --jobs 2" \
-    "ssh --csv --jobs 2" "ssh --jobs 2" "ssh --report $T/r.html --json --jobs 2"; do
+for args in "summary --own 0:1" "summary --jobs 2" \
+    "ssh --jobs 2" "ssh --report $T/r.html --json --jobs 2"; do
     "$STRIDER" $args "${f[@]}" > "$T/out" 2> "$T/err"
     rc=$?
     [ $rc = 2 ] && [ -s "$T/err" ] && [ ! -s "$T/out" ] || bad "$args: exit $rc, want 2 with a message and no output"
 done
-"$STRIDER" conns --own 0:1 "${f[@]}" > /dev/null 2>&1; [ $? = 2 ] || bad "--own without --json accepted"
+"$STRIDER" ssh --own 0:1 "${f[@]}" > /dev/null 2>&1; [ $? = 2 ] || bad "ssh --own without --json accepted"
 "$STRIDER" conns --json --sort stream --jobs 2 "${f[@]}" > /dev/null 2>&1; [ $? = 2 ] || bad "--sort with --jobs accepted"
 "$STRIDER" conns --json --where open_at_end=0 --jobs 2 "${f[@]}" > /dev/null 2>&1; [ $? = 2 ] ||
     bad "--where on open_at_end with --jobs accepted"

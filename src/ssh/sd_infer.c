@@ -20,6 +20,40 @@ uint32_t sdi_lw(const leg *L, bool cl, uint32_t p)
     return w ? sd_ssh_wire_size(o, SD_SSH_P_CHANNEL_DATA(w)) : 0;
 }
 
+/* The least t in [lo, hi] with f(t) >= want, or hi + 1. */
+static uint32_t first_at_least(const leg *L, uint32_t (*f)(const leg *, uint32_t, uint32_t), uint32_t arg,
+                               uint32_t lo, uint32_t hi, uint32_t want)
+{
+    uint64_t a = lo, b = (uint64_t)hi + 1; /* the answer is in [a, b] */
+    while (a < b) {
+        uint64_t mid = a + (b - a) / 2;
+        if (f(L, (uint32_t)mid, arg) >= want)
+            b = mid;
+        else
+            a = mid + 1;
+    }
+    return (uint32_t)a;
+}
+
+bool sdi_lw_range(const leg *L, uint32_t (*f)(const leg *L, uint32_t t, uint32_t arg), uint32_t arg, uint32_t lo,
+                  uint32_t hi, uint32_t want, uint32_t *first, uint32_t *last)
+{
+    if (lo > hi)
+        return false;
+    uint32_t a = first_at_least(L, f, arg, lo, hi, want);
+    if (a > hi || f(L, a, arg) != want)
+        return false;
+    uint32_t b = want == UINT32_MAX ? hi + 1 : first_at_least(L, f, arg, a, hi, want + 1);
+    *first = a;
+    *last = b - 1;
+    return true;
+}
+
+uint32_t sdi_lw_cl_plus(const leg *L, uint32_t t, uint32_t arg)
+{
+    return sdi_lw(L, true, arg + t);
+}
+
 sd_event *sdi_ev(ctx *x, const char *kind, const item *a, const item *b, sd_leg leg_id)
 {
     const sd_conn *c = x->r->conn;

@@ -72,11 +72,14 @@ sd_ssh *sd_ssh_new(const sd_ssh_opts *opts)
     return s; /* line and packet buffers are allocated when first needed */
 }
 
-static void side_free(sd_ssh_side *sd)
+static void side_free(sd_ssh *s, int dir)
 {
-    /* banner, software, comments and lists_block are in the arena */
+    /* banner, software, comments and lists_block are in the arena; with a
+     * memo entry (kex) its lists and HASSH string are the memo's */
+    sd_ssh_side *sd = &s->m.side[dir];
     free(sd->prebanner);
-    free(sd->hassh_algorithms);
+    if (!s->kex[dir])
+        free(sd->hassh_algorithms);
 }
 
 void sd_ssh_free(sd_ssh *s)
@@ -86,7 +89,7 @@ void sd_ssh_free(sd_ssh *s)
     for (int i = 0; i < 2; i++) {
         free(s->d[i].line);
         free(s->d[i].pkt);
-        side_free(&s->m.side[i]);
+        side_free(s, i);
     }
     free(s->m.anomalies);
     sd_arena a = s->arena; /* s is inside it */

@@ -342,8 +342,17 @@ static void on_kexinit(sd_ssh *s, int dir, sd_cur c)
     uint8_t cookie[16];
     sd_cur_copy(&c, cookie, sizeof(cookie));
     int rc = c.err ? -1 : 0;
-    for (int i = 0; i < SD_SSH_NL_COUNT && rc == 0; i++)
+    /* lists met before (the memo): nothing to check, copy or scan */
+    const uint8_t *raw = c.p;
+    uint64_t h = 0;
+    size_t span = 0;
+    sdp_kexent *e = rc == 0 && s->opts.memo ? sdp_memo_find(s->opts.memo, &c, &h, &span) : NULL;
+    if (e)
+        sd_cur_skip(&c, span);
+    uint32_t an0 = s->m.anomalies_total;
+    for (int i = 0; i < SD_SSH_NL_COUNT && rc == 0 && !e; i++)
         rc = read_namelist(s, dir, &c, &src[i], &len[i], &bad[i]);
+    bool lists_clean = s->m.anomalies_total == an0;
     if (rc != 0) {
         if (rc == -1)
             sdp_anomaly(s, dir, SD_SSH_AN_KEXINIT_BAD, "truncated KEXINIT");
@@ -359,10 +368,20 @@ static void on_kexinit(sd_ssh *s, int dir, sd_cur c)
     sd->kexinit_frame = s->frame;
     sd->kexinit_ts = s->ts;
     memcpy(sd->cookie, cookie, sizeof(cookie));
-    sd->lists_block = lists_copy(s, src, len, bad, sd->lists);
     sd->first_kex_follows = follows != 0;
     /* Role markers: RFC 8308 section 2.1, OpenSSH PROTOCOL 1.9. */
-    unsigned mk = sdp_kex_marks(sd->lists[SD_SSH_NL_KEX]); /* one pass, not eight */
+    unsigned mk;
+    if (e) {
+        memcpy(sd->lists, e->lists, sizeof sd->lists);
+        sd->lists_block = e->lists[0];
+        mk = e->marks;
+    } else {
+        sd->lists_block = lists_copy(s, src, len, bad, sd->lists);
+        mk = sdp_kex_marks(sd->lists[SD_SSH_NL_KEX]); /* one pass, not eight */
+        if (s->opts.memo && span && lists_clean)
+            e = sdp_memo_add(s->opts.memo, h, raw, span, sd->lists, mk);
+    }
+    s->kex[dir] = e;
     bool c_mark = mk & (SDP_MARK_EXT_C | SDP_MARK_STRICT_C);
     bool s_mark = mk & (SDP_MARK_EXT_S | SDP_MARK_STRICT_S);
     sd->ext_info = mk & (SDP_MARK_EXT_C | SDP_MARK_EXT_S);

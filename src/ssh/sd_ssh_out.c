@@ -219,6 +219,9 @@ int sd_ssh_out_notes(sd_buf *err, const sd_sshconn_stats *st, const uint64_t unt
         } else
             sd_buf_printf(err, "strider ssh: no SSH in %llu TCP connection(s)\n", (unsigned long long)st->claimed);
     }
+    if (st->memo_refused) /* a cost, not a loss: those connections were parsed in full */
+        sd_buf_printf(err, "strider ssh: %llu KEXINIT name-list set(s) past the memo's cap parsed per connection "
+                           "(the output is the same)\n", (unsigned long long)st->memo_refused);
     if (st->truncated)
         sd_buf_printf(err, "strider ssh: %llu connection(s) had more than %u encrypted records: the inference "
                            "saw the first ones only (marked records_truncated)\n",

@@ -6,6 +6,8 @@
  * the order of the calls is the order of the events. */
 #include "sd_infer_int.h"
 
+#include "../out/sd_json.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -73,6 +75,24 @@ static int cmp_item(const void *a, const void *b)
     return sdi_cmp_ts_frame(p->ts, p->frame, q->ts, q->frame);
 }
 
+/* "%s (%.2f s from host key to client NEWKEYS)" without printf (once per
+ * connection; sd_json_put_fixed writes printf's digits), printf where the
+ * number is past its range. */
+static void host_key_note(char *note, size_t size, bool known, double d)
+{
+    static const char tail[] = " s from host key to client NEWKEYS)";
+    const char *head = known ? "host key already known (" : "first contact: the user was prompted (";
+    char num[40], *e = sd_json_put_fixed(num, d, 2);
+    size_t hl = strlen(head), nl = e ? (size_t)(e - num) : 0;
+    if (!e || hl + nl + sizeof tail > size) {
+        snprintf(note, size, "%s%.2f%s", head, d, tail);
+        return;
+    }
+    memcpy(note, head, hl);
+    memcpy(note + hl, num, nl);
+    memcpy(note + hl + nl, tail, sizeof tail);
+}
+
 /* Host key: a person reading the fingerprint delays the client's NEWKEYS. */
 static void host_key_event(ctx *x, const sd_ssh_meta *m, const sd_ssh_side *cl)
 {
@@ -85,8 +105,7 @@ static void host_key_event(ctx *x, const sd_ssh_meta *m, const sd_ssh_side *cl)
     x->sum->host_known = d < HOSTKEY_PROMPT_S;
     sd_ev_bool(e, "known", x->sum->host_known);
     sd_ev_num(e, "decision_s", d);
-    snprintf(e->note, sizeof e->note, "%s (%.2f s from host key to client NEWKEYS)",
-             x->sum->host_known ? "host key already known" : "first contact: the user was prompted", d);
+    host_key_note(e->note, sizeof e->note, x->sum->host_known, d);
 }
 
 /* The parser's anomalies, and a scan when encryption never started. */
@@ -113,12 +132,17 @@ static void load_items(ctx *x)
 {
     const sd_sshconn_result *r = x->r;
     x->v = sd_calloc(r->nrec, sizeof *x->v);
+    bool sorted = true;
     for (size_t i = 0; i < r->nrec; i++) {
         const sd_ssh_record *rc = &r->rec[i];
         x->v[x->n++] = (item){ .c = rc->from_client, .exact = rc->exact, .len = rc->wire_len, .ts = rc->ts,
                                .t = sd_ts_sec(rc->ts), .frame = rc->frame };
+        sorted = sorted && (i == 0 || cmp_item(&x->v[i - 1], &x->v[i]) <= 0);
     }
-    if (x->n > 1) /* qsort(NULL, 0) is undefined */
+    /* records come mostly in time order already: an ordered array is
+     * left as it is (glibc's qsort, a stable merge sort, leaves it so too;
+     * equal records' order is the capture's) */
+    if (x->n > 1 && !sorted) /* qsort(NULL, 0) is undefined */
         qsort(x->v, x->n, sizeof *x->v, cmp_item);
 }
 

@@ -9,6 +9,7 @@
 #include "sd_ssh_int.h"
 
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -62,7 +63,8 @@ static void drop_buffers(dirst *d)
 sd_ssh *sd_ssh_new(const sd_ssh_opts *opts)
 {
     sd_arena a = { 0 };
-    sd_ssh *s = sd_arena_zalloc(&a, sizeof(*s));
+    sd_ssh *s = sd_arena_alloc(&a, sizeof(*s));
+    memset(s, 0, offsetof(sd_ssh, neg)); /* neg is written before it is read */
     s->arena = a; /* from here on only s->arena is used */
     if (opts)
         s->opts = *opts;

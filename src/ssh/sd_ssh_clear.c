@@ -58,6 +58,15 @@ static void go_dead(sd_ssh *s, int dir)
     s->m.side[dir].stopped = true;
 }
 
+/* "%.*s" of the n bytes at p into out (NUL-terminated, cut to its size),
+ * without printf: twice per connection; p holds no NUL (a line's text). */
+static void put_cut(char *out, size_t size, const char *p, size_t n)
+{
+    n = SD_MIN(n, size - 1);
+    memcpy(out, p, n);
+    out[n] = '\0';
+}
+
 static void parse_banner(sd_ssh *s, int dir, const uint8_t *l, size_t n, bool crlf)
 {
     sd_ssh_side *sd = &s->m.side[dir];
@@ -76,9 +85,9 @@ static void parse_banner(sd_ssh *s, int dir, const uint8_t *l, size_t n, bool cr
     if (!dash || (sp && sp < dash)) {
         sdp_anomaly(s, dir, SD_SSH_AN_BANNER_BAD, "no softwareversion");
         size_t pl = sp ? (size_t)(sp - b) : strlen(b);
-        snprintf(sd->proto, sizeof(sd->proto), "%.*s", (int)SD_MIN(pl, 15), b);
+        put_cut(sd->proto, sizeof(sd->proto), b, pl);
     } else {
-        snprintf(sd->proto, sizeof(sd->proto), "%.*s", (int)SD_MIN((size_t)(dash - b), 15), b);
+        put_cut(sd->proto, sizeof(sd->proto), b, (size_t)(dash - b));
         const char *sw = dash + 1;
         size_t swl = sp ? (size_t)(sp - sw) : strlen(sw);
         sd->software = dup_n(s, (const uint8_t *)sw, swl);
@@ -257,7 +266,20 @@ static void set_suite(sd_ssh *s, int dir)
             sdp_anomaly(s, dir, SD_SSH_AN_SUITE_UNKNOWN, "no common cipher");
         return;
     }
-    if (sd_ssh_suite_from_names(c, mac, &sd->suite) < 0)
+    sdp_nego *ng = sdp_memo_nego(s); /* the suites of this pair of list sets, kept with its names */
+    int rc;
+    if (ng && ng->suite_known[k]) {
+        sd->suite = ng->suite[k];
+        rc = ng->suite_rc[k];
+    } else {
+        rc = sd_ssh_suite_from_names(c, mac, &sd->suite);
+        if (ng) {
+            ng->suite[k] = sd->suite;
+            ng->suite_rc[k] = rc;
+            ng->suite_known[k] = true;
+        }
+    }
+    if (rc < 0)
         sdp_anomaly(s, dir, SD_SSH_AN_SUITE_UNKNOWN, "%.30s + %.30s", c, mac ? mac : "-");
 }
 
@@ -405,7 +427,7 @@ static bool blob_type(const uint8_t *b, uint32_t n, char *type, size_t tl)
     for (uint32_t i = 0; i < l; i++)
         if (p[i] <= 0x20 || p[i] >= 0x7f)
             return false;
-    snprintf(type, tl, "%.*s", (int)l, (const char *)p);
+    put_cut(type, tl, (const char *)p, l);
     return true;
 }
 
@@ -434,7 +456,7 @@ static void on_kex_reply(sd_ssh *s, int dir, uint8_t type, sd_cur c)
         return;
     }
     m->hostkey_seen = true;
-    snprintf(m->hostkey_type, sizeof(m->hostkey_type), "%s", kt);
+    put_cut(m->hostkey_type, sizeof(m->hostkey_type), kt, strlen(kt));
     sd_ssh_fp_sha256(blob, n, m->hostkey_sha256);
     sd_ssh_fp_md5(blob, n, m->hostkey_md5);
     m->hostkey_len = n;

@@ -450,6 +450,13 @@ static const char **nego_slot(sd_ssh_meta *m, int i)
     return slot[i];
 }
 
+sdp_nego *sdp_memo_nego(sd_ssh *s)
+{
+    int c = s->m.client_dir;
+    sdp_kexent *ce = s->kex[c], *se = s->kex[1 - c];
+    return ce && se && ce->peer == se ? &ce->nego : NULL;
+}
+
 /* The negotiated names and Terrapin's suite half: from the memo when both
  * sides' lists are there and the client's entry last met this server's
  * (a brute force: every connection), else worked out (and kept there). */
@@ -462,7 +469,7 @@ static void negotiate(sd_ssh *s)
     for (int i = 0; i < 2; i++)
         m->cipher[i] = m->mac[i] = m->comp[i] = NULL;
     m->strict_kex = m->side[c].strict_kex && m->side[1 - c].strict_kex;
-    if (ce && se && ce->peer == se) {
+    if (sdp_memo_nego(s)) {
         for (int i = 0; i < 8; i++)
             if (ce->nego.found[i])
                 *nego_slot(m, i) = strcpy(s->neg[i], ce->nego.neg[i]);
@@ -479,6 +486,7 @@ static void negotiate(sd_ssh *s)
         memcpy(ce->nego.neg[i], s->neg[i], NAME_MAX_LEN);
     }
     memcpy(ce->nego.terrapin_suite, s->terrapin_suite, sizeof ce->nego.terrapin_suite);
+    ce->nego.suite_known[0] = ce->nego.suite_known[1] = false;
     ce->peer = se;
 }
 

@@ -56,6 +56,9 @@ typedef struct sdp_nego {
     bool found[8];                 /* slot i negotiated (neg[i] holds it) */
     char neg[8][NAME_MAX_LEN];
     char terrapin_suite[96];
+    bool suite_known[2];           /* suite[k] worked out (set_suite), by k: 0 client to server */
+    int suite_rc[2];
+    sd_ssh_suite suite[2];
 } sdp_nego;
 
 /* A KEXINIT's name-lists in the memo (sd_ssh_memo.c), shared read-only by
@@ -74,6 +77,10 @@ typedef struct sdp_kexent {
     sdp_nego nego;
 } sdp_kexent;
 
+/* The negotiation the memo holds for this connection's pair of list sets
+ * (both sides' entries, the client's last met the server's), or NULL. */
+sdp_nego *sdp_memo_nego(sd_ssh *s);
+
 /* The entry of the ten name-lists at c (c is not moved), or NULL; *span
  * their bytes (0: they do not parse) and *hash their hash, for
  * sdp_memo_add after a miss. */
@@ -90,7 +97,6 @@ struct sd_ssh {
     sd_ssh_opts opts;
     dirst d[2];
     sd_ssh_meta m;
-    char neg[8][NAME_MAX_LEN];   /* negotiated names the meta points to */
     int hassh_cdir;              /* client dir + 1 the HASSHes and negotiation were worked out for; 0 = stale */
     char terrapin_suite[sizeof(((sd_ssh_meta *)0)->terrapin_reason)]; /* terrapin_reason's suite half */
     sdp_kexent *kex[2];          /* by direction: the memo's entry of its KEXINIT's lists, or NULL */
@@ -99,6 +105,9 @@ struct sd_ssh {
     uint64_t frame;              /* of the current feed */
     sd_ts ts;
     bool flip_noted;
+    /* Last, and not zeroed by sd_ssh_new: each slot is written before the
+     * meta points to it (a third of the struct, zeroed per connection). */
+    char neg[8][NAME_MAX_LEN];   /* negotiated names the meta points to */
 };
 
 /* Records a protocol anomaly of direction dir (at most SD_SSH_MAX_ANOMALIES

@@ -11,7 +11,8 @@
  * Bounds: at most MEMO_MAX_ENTRIES entries of at most MEMO_MAX_BYTES
  * together; past either, a new list set is refused (counted, see
  * sd_ssh_memo_refused) and parsed per connection as before, so a hostile
- * stream of ever new KEXINITs costs at most that memory. Entries live
+ * stream of ever new KEXINITs costs at most that memory (and a bucket
+ * chains at most MEMO_CHAIN_MAX, so a lookup compares at most that many). Entries live
  * until the memo is freed (the parsers point into them), so that must
  * come after every parser that used it. Lookups compare the whole list
  * bytes: a hit is exactly these lists. Only KEXINITs whose lists raised
@@ -26,6 +27,9 @@
 #define MEMO_BUCKETS 256u
 #define MEMO_MAX_ENTRIES 1024u
 #define MEMO_MAX_BYTES (4u * 1024u * 1024u)
+/* Entries a bucket chains at most: sets built to share a hash cost a
+ * lookup at most this many comparisons. */
+#define MEMO_CHAIN_MAX 8u
 
 struct sd_ssh_memo {
     sdp_kexent *bucket[MEMO_BUCKETS];
@@ -57,6 +61,26 @@ uint64_t sd_ssh_memo_refused(const sd_ssh_memo *m)
     return m ? m->refused : 0;
 }
 
+/* The hash of a list set: its length and its first, middle and last 32
+ * bytes (hashing the whole kilobyte cost more than the parse it saves);
+ * sets that differ elsewhere share a bucket, and a lookup compares whole
+ * bytes, so that is a cost, never a wrong hit, and MEMO_CHAIN_MAX bounds
+ * it. */
+static uint64_t memo_hash(const uint8_t *p, size_t n)
+{
+    uint8_t k[8 + 3 * 32];
+    size_t h = SD_MIN(n, (size_t)32), o = 8;
+    uint64_t n64 = n;
+    memcpy(k, &n64, 8);
+    memcpy(k + o, p, h);
+    o += h;
+    memcpy(k + o, p + (n - h) / 2, h);
+    o += h;
+    memcpy(k + o, p + n - h, h);
+    o += h;
+    return sd_hash_bytes(k, o);
+}
+
 /* The bytes of the ten name-lists at c (each a length and its bytes), or
  * 0 when they do not all fit; c is not moved. */
 static size_t lists_span(sd_cur c)
@@ -79,7 +103,7 @@ sdp_kexent *sdp_memo_find(const sd_ssh_memo *m, const sd_cur *c, uint64_t *hash,
     if (!*span)
         return NULL;
     const uint8_t *p = c->p;
-    *hash = sd_hash_bytes(p, *span);
+    *hash = memo_hash(p, *span);
     for (sdp_kexent *e = m->bucket[*hash % MEMO_BUCKETS]; e; e = e->next)
         if (e->h == *hash && e->n == *span && memcmp(e->raw, p, *span) == 0)
             return e;
@@ -93,7 +117,10 @@ sdp_kexent *sdp_memo_add(sd_ssh_memo *m, uint64_t hash, const uint8_t *raw, size
     for (int i = 0; i < SD_SSH_NL_COUNT; i++)
         text += strlen(lists[i]) + 1;
     size_t size = sizeof(sdp_kexent) + span + text;
-    if (m->entries >= MEMO_MAX_ENTRIES || m->bytes + size > MEMO_MAX_BYTES) {
+    unsigned chain = 0;
+    for (const sdp_kexent *e = m->bucket[hash % MEMO_BUCKETS]; e; e = e->next)
+        chain++;
+    if (m->entries >= MEMO_MAX_ENTRIES || m->bytes + size > MEMO_MAX_BYTES || chain >= MEMO_CHAIN_MAX) {
         m->refused++;
         return NULL;
     }

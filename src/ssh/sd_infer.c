@@ -131,7 +131,7 @@ static void cleartext_events(ctx *x, const sd_ssh_meta *m)
 static void load_items(ctx *x)
 {
     const sd_sshconn_result *r = x->r;
-    x->v = sd_calloc(r->nrec, sizeof *x->v);
+    x->v = sd_reallocarray(NULL, r->nrec, sizeof *x->v); /* every slot is written below: not zeroed */
     bool sorted = true;
     for (size_t i = 0; i < r->nrec; i++) {
         const sd_ssh_record *rc = &r->rec[i];

@@ -380,7 +380,7 @@ static void derive_terrapin(sd_ssh *s)
 
 int sdp_proto_major(const char *p)
 {
-    if (strcmp(p, "1.99") == 0)
+    if (p[0] == '1' && p[1] == '.' && p[2] == '9' && p[3] == '9' && p[4] == '\0') /* "1.99", per derive */
         return 199;
     if (p[0] == '1' && p[1] == '.')
         return 1;

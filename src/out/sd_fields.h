@@ -20,7 +20,8 @@ typedef struct sd_fval {
     char tmp[64];
     sd_buf raw;     /* SD_FV_JSON: the value; freed by sd_fval_clear */
     /* SD_FV_STR: its JSON form (quoted, escaped) when the getter already
-     * has it (a string met again), or NULL: JSON writes it as is. Borrowed. */
+     * has it (a string met again), or NULL: JSON writes it as is. Borrowed,
+     * valid until the next getter call: write it before asking another. */
     const char *json;
     size_t jlen;
 } sd_fval;

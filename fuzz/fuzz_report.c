@@ -95,7 +95,7 @@ static void write_events(run *r, const sd_evlist *l)
 static void on_done(void *ud, const sd_ssh_done *d)
 {
     run *r = ud;
-    sd_sshout_meta_json(&r->json, d->r, d->summary);
+    sd_sshout_meta_json(&r->json, NULL, d->r, d->summary);
     sd_sshout_meta_text(&r->text, d->r);
     sd_sshout_records(&r->text, d->r);
     if (!d->summary)

@@ -263,8 +263,7 @@ static int ssh_finish(void *ctx, cli_input *in, sd_engine *e, int rc)
 static void ssh_free(void *ctx)
 {
     ssh_run *run = ctx;
-    sd_evfiles_close(run->out.files);
-    sd_report_html_free(run->out.html);
+    sd_ssh_out_free(&run->out);
     sd_buf_free(&run->line);
     sd_campaign_free(run->camp);
     sd_sshan_free(run->an);

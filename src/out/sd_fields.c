@@ -104,7 +104,10 @@ static void json_value(sd_buf *b, const sd_fval *v)
 {
     switch (v->t) {
     case SD_FV_STR:
-        sd_json_escape(b, v->s, strlen(v->s));
+        if (v->json)
+            sd_buf_append(b, v->json, v->jlen);
+        else
+            sd_json_escape(b, v->s, strlen(v->s));
         break;
     case SD_FV_U64:
         sd_json_val_u64(b, v->u);

@@ -19,6 +19,11 @@ typedef struct sd_fval {
     bool b;
     char tmp[64];
     sd_buf raw;     /* SD_FV_JSON: the value; freed by sd_fval_clear */
+    /* SD_FV_STR: its JSON form (quoted, escaped) when the getter already
+     * has it (a string met again), or NULL: JSON writes it as is. Borrowed,
+     * valid until the next getter call: write it before asking another. */
+    const char *json;
+    size_t jlen;
 } sd_fval;
 
 /* What a getter starts from: unset and owning nothing. Getters read no
@@ -28,6 +33,7 @@ static inline void sd_fval_init(sd_fval *v)
 {
     v->t = SD_FV_NULL;
     v->raw = (sd_buf){ 0 };
+    v->json = NULL;
 }
 
 /* What getters set: a value of each kind (unset: leave v alone). */

@@ -6,6 +6,8 @@
  * the order of the calls is the order of the events. */
 #include "sd_infer_int.h"
 
+#include "../out/sd_json.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,6 +20,40 @@ uint32_t sdi_lw(const leg *L, bool cl, uint32_t p)
         return sd_ssh_wire_size(o, p);
     uint32_t w = sd_ssh_wire_size(L->inner, p);
     return w ? sd_ssh_wire_size(o, SD_SSH_P_CHANNEL_DATA(w)) : 0;
+}
+
+/* The least t in [lo, hi] with f(t) >= want, or hi + 1. */
+static uint32_t first_at_least(const leg *L, uint32_t (*f)(const leg *, uint32_t, uint32_t), uint32_t arg,
+                               uint32_t lo, uint32_t hi, uint32_t want)
+{
+    uint64_t a = lo, b = (uint64_t)hi + 1; /* the answer is in [a, b] */
+    while (a < b) {
+        uint64_t mid = a + (b - a) / 2;
+        if (f(L, (uint32_t)mid, arg) >= want)
+            b = mid;
+        else
+            a = mid + 1;
+    }
+    return (uint32_t)a;
+}
+
+bool sdi_lw_range(const leg *L, uint32_t (*f)(const leg *L, uint32_t t, uint32_t arg), uint32_t arg, uint32_t lo,
+                  uint32_t hi, uint32_t want, uint32_t *first, uint32_t *last)
+{
+    if (lo > hi)
+        return false;
+    uint32_t a = first_at_least(L, f, arg, lo, hi, want);
+    if (a > hi || f(L, a, arg) != want)
+        return false;
+    uint32_t b = want == UINT32_MAX ? hi + 1 : first_at_least(L, f, arg, a, hi, want + 1);
+    *first = a;
+    *last = b - 1;
+    return true;
+}
+
+uint32_t sdi_lw_cl_plus(const leg *L, uint32_t t, uint32_t arg)
+{
+    return sdi_lw(L, true, arg + t);
 }
 
 sd_event *sdi_ev(ctx *x, const char *kind, const item *a, const item *b, sd_leg leg_id)
@@ -39,6 +75,24 @@ static int cmp_item(const void *a, const void *b)
     return sdi_cmp_ts_frame(p->ts, p->frame, q->ts, q->frame);
 }
 
+/* "%s (%.2f s from host key to client NEWKEYS)" without printf (once per
+ * connection; sd_json_put_fixed writes printf's digits), printf where the
+ * number is past its range. */
+static void host_key_note(char *note, size_t size, bool known, double d)
+{
+    static const char tail[] = " s from host key to client NEWKEYS)";
+    const char *head = known ? "host key already known (" : "first contact: the user was prompted (";
+    char num[40], *e = sd_json_put_fixed(num, d, 2);
+    size_t hl = strlen(head), nl = e ? (size_t)(e - num) : 0;
+    if (!e || hl + nl + sizeof tail > size) {
+        snprintf(note, size, "%s%.2f%s", head, d, tail);
+        return;
+    }
+    memcpy(note, head, hl);
+    memcpy(note + hl, num, nl);
+    memcpy(note + hl + nl, tail, sizeof tail);
+}
+
 /* Host key: a person reading the fingerprint delays the client's NEWKEYS. */
 static void host_key_event(ctx *x, const sd_ssh_meta *m, const sd_ssh_side *cl)
 {
@@ -51,8 +105,7 @@ static void host_key_event(ctx *x, const sd_ssh_meta *m, const sd_ssh_side *cl)
     x->sum->host_known = d < HOSTKEY_PROMPT_S;
     sd_ev_bool(e, "known", x->sum->host_known);
     sd_ev_num(e, "decision_s", d);
-    snprintf(e->note, sizeof e->note, "%s (%.2f s from host key to client NEWKEYS)",
-             x->sum->host_known ? "host key already known" : "first contact: the user was prompted", d);
+    host_key_note(e->note, sizeof e->note, x->sum->host_known, d);
 }
 
 /* The parser's anomalies, and a scan when encryption never started. */
@@ -78,13 +131,18 @@ static void cleartext_events(ctx *x, const sd_ssh_meta *m)
 static void load_items(ctx *x)
 {
     const sd_sshconn_result *r = x->r;
-    x->v = sd_calloc(r->nrec, sizeof *x->v);
+    x->v = sd_reallocarray(NULL, r->nrec, sizeof *x->v); /* every slot is written below: not zeroed */
+    bool sorted = true;
     for (size_t i = 0; i < r->nrec; i++) {
         const sd_ssh_record *rc = &r->rec[i];
         x->v[x->n++] = (item){ .c = rc->from_client, .exact = rc->exact, .len = rc->wire_len, .ts = rc->ts,
                                .t = sd_ts_sec(rc->ts), .frame = rc->frame };
+        sorted = sorted && (i == 0 || cmp_item(&x->v[i - 1], &x->v[i]) <= 0);
     }
-    if (x->n > 1) /* qsort(NULL, 0) is undefined */
+    /* records come mostly in time order already: an ordered array is
+     * left as it is (glibc's qsort, a stable merge sort, leaves it so too;
+     * equal records' order is the capture's) */
+    if (x->n > 1 && !sorted) /* qsort(NULL, 0) is undefined */
         qsort(x->v, x->n, sizeof *x->v, cmp_item);
 }
 

@@ -38,6 +38,12 @@ static uint32_t lw_pw(const leg *L, uint32_t t)
     return sd_ssh_wire_size(o, SD_SSH_P_CHANNEL_DATA(w));
 }
 
+static uint32_t lw_pw_f(const leg *L, uint32_t t, uint32_t unused)
+{
+    (void)unused;
+    return lw_pw(L, t);
+}
+
 /* The password lengths a request of len bytes allows for user names of
  * ulo..uhi bytes (*pmin = -1: none), and their class when it is decided.
  * Each sum t of user and password lengths is tried once (not every pair):
@@ -46,17 +52,11 @@ static const char *pw_class(const leg *L, uint32_t ulo, uint32_t uhi, uint32_t l
 {
     *pmin = -1;
     *pmax = -1;
-    for (uint32_t t = ulo + 1; ulo <= uhi && t <= uhi + MAX_PLEN; t++) {
-        if (lw_pw(L, t) != len)
-            continue;
-        uint32_t lo = t > uhi + 1 ? t - uhi : 1, hi = t - ulo < MAX_PLEN ? t - ulo : MAX_PLEN;
-        if (*pmin < 0 || (int)lo < *pmin)
-            *pmin = (int)lo;
-        if ((int)hi > *pmax)
-            *pmax = (int)hi;
-    }
-    if (*pmin < 0)
+    uint32_t t0, t1; /* the sums that match; both bounds grow with t */
+    if (ulo > uhi || !sdi_lw_range(L, lw_pw_f, 0, ulo + 1, uhi + MAX_PLEN, len, &t0, &t1))
         return NULL;
+    *pmin = (int)(t0 > uhi + 1 ? t0 - uhi : 1);
+    *pmax = (int)(t1 - ulo < MAX_PLEN ? t1 - ulo : MAX_PLEN);
     if (*pmax <= PW_CLASS_SPLIT)
         return "le8";
     if (*pmin > PW_CLASS_SPLIT)
@@ -68,10 +68,8 @@ static const char *pw_class(const leg *L, uint32_t ulo, uint32_t uhi, uint32_t l
  * 4256 3.1) for a user name of ulo..uhi bytes. */
 static bool kbdint_request(const leg *L, uint32_t ulo, uint32_t uhi, uint32_t len)
 {
-    for (uint32_t u = ulo; u <= uhi; u++)
-        if (sdi_lw(L, true, P_KBDINT_BASE + u) == len)
-            return true;
-    return false;
+    uint32_t a, b;
+    return sdi_lw_range(L, sdi_lw_cl_plus, P_KBDINT_BASE, ulo, uhi, len, &a, &b);
 }
 
 /* The exchange's state between records. */
@@ -157,13 +155,8 @@ typedef enum verdict {
  * none; it is no none request). */
 static void none_users(const leg *L, uint32_t len, uint32_t *lo, uint32_t *hi)
 {
-    *lo = *hi = 0;
-    for (uint32_t u = 1; u <= MAX_ULEN; u++)
-        if (sdi_lw(L, true, P_NONE_PROBE_BASE + u) == len) {
-            if (!*lo)
-                *lo = u;
-            *hi = u;
-        }
+    if (!sdi_lw_range(L, sdi_lw_cl_plus, P_NONE_PROBE_BASE, 1, MAX_ULEN, len, lo, hi))
+        *lo = *hi = 0;
 }
 
 /* The none probe: its size gives the user name length range, its answer

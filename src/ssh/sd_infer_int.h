@@ -73,6 +73,15 @@ typedef struct ctx {
 
 /* Outer wire size of a payload p sent by the leg's client (cl) or server. */
 uint32_t sdi_lw(const leg *L, bool cl, uint32_t p);
+/* The t in [lo, hi] whose f(L, t, arg) is want, *first..*last (false:
+ * none), for an f nondecreasing in t, as every wire size is in its
+ * payload (RFC 4253 section 6: the padding rounds up to the block): a
+ * binary search, about 2 log2(hi - lo) calls of f where a scan of the
+ * range made hi - lo (the auth rules' password and user-name searches). */
+bool sdi_lw_range(const leg *L, uint32_t (*f)(const leg *L, uint32_t t, uint32_t arg), uint32_t arg, uint32_t lo,
+                  uint32_t hi, uint32_t want, uint32_t *first, uint32_t *last);
+/* f for sdi_lw_range: the client's wire size of a payload of arg + t. */
+uint32_t sdi_lw_cl_plus(const leg *L, uint32_t t, uint32_t arg);
 /* Appends an event of kind from record a to record b (a when b is NULL). */
 sd_event *sdi_ev(ctx *x, const char *kind, const item *a, const item *b, sd_leg leg_id);
 /* qsort order of records: by timestamp, then frame. */

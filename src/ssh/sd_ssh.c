@@ -9,6 +9,7 @@
 #include "sd_ssh_int.h"
 
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -62,7 +63,8 @@ static void drop_buffers(dirst *d)
 sd_ssh *sd_ssh_new(const sd_ssh_opts *opts)
 {
     sd_arena a = { 0 };
-    sd_ssh *s = sd_arena_zalloc(&a, sizeof(*s));
+    sd_ssh *s = sd_arena_alloc(&a, sizeof(*s));
+    memset(s, 0, offsetof(sd_ssh, neg)); /* neg is written before it is read */
     s->arena = a; /* from here on only s->arena is used */
     if (opts)
         s->opts = *opts;
@@ -72,11 +74,14 @@ sd_ssh *sd_ssh_new(const sd_ssh_opts *opts)
     return s; /* line and packet buffers are allocated when first needed */
 }
 
-static void side_free(sd_ssh_side *sd)
+static void side_free(sd_ssh *s, int dir)
 {
-    /* banner, software, comments and lists_block are in the arena */
+    /* banner, software, comments and lists_block are in the arena; with a
+     * memo entry (kex) its lists and HASSH string are the memo's */
+    sd_ssh_side *sd = &s->m.side[dir];
     free(sd->prebanner);
-    free(sd->hassh_algorithms);
+    if (!s->kex[dir])
+        free(sd->hassh_algorithms);
 }
 
 void sd_ssh_free(sd_ssh *s)
@@ -86,7 +91,7 @@ void sd_ssh_free(sd_ssh *s)
     for (int i = 0; i < 2; i++) {
         free(s->d[i].line);
         free(s->d[i].pkt);
-        side_free(&s->m.side[i]);
+        side_free(s, i);
     }
     free(s->m.anomalies);
     sd_arena a = s->arena; /* s is inside it */

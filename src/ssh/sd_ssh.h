@@ -255,10 +255,22 @@ typedef struct sd_ssh_record {
     sd_ts ts;
 } sd_ssh_record;
 
+/* KEXINIT name-lists kept once per distinct value for a run, with the
+ * HASSHes and negotiations worked out from them (sd_ssh_memo.c): many
+ * connections that send the same lists (a brute force, a scan) parse them
+ * once. Capped (refused list sets are counted, and parsed per connection
+ * as without a memo); the output is the same with or without one. Free it
+ * after every parser that used it. */
+typedef struct sd_ssh_memo sd_ssh_memo;
+sd_ssh_memo *sd_ssh_memo_new(void);
+void sd_ssh_memo_free(sd_ssh_memo *m); /* NULL ok */
+uint64_t sd_ssh_memo_refused(const sd_ssh_memo *m); /* list sets not kept: the memo was full */
+
 typedef struct sd_ssh_opts {
     int client_hint;             /* caller direction believed to be the client (0 or 1) */
     void (*record)(void *ud, const sd_ssh_record *r); /* may be NULL */
     void *ud;
+    sd_ssh_memo *memo;           /* may be NULL (borrowed) */
 } sd_ssh_opts;
 
 typedef struct sd_ssh sd_ssh;

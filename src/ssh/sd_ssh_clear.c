@@ -58,6 +58,15 @@ static void go_dead(sd_ssh *s, int dir)
     s->m.side[dir].stopped = true;
 }
 
+/* "%.*s" of the n bytes at p into out (NUL-terminated, cut to its size),
+ * without printf: twice per connection; p holds no NUL (a line's text). */
+static void put_cut(char *out, size_t size, const char *p, size_t n)
+{
+    n = SD_MIN(n, size - 1);
+    memcpy(out, p, n);
+    out[n] = '\0';
+}
+
 static void parse_banner(sd_ssh *s, int dir, const uint8_t *l, size_t n, bool crlf)
 {
     sd_ssh_side *sd = &s->m.side[dir];
@@ -76,9 +85,9 @@ static void parse_banner(sd_ssh *s, int dir, const uint8_t *l, size_t n, bool cr
     if (!dash || (sp && sp < dash)) {
         sdp_anomaly(s, dir, SD_SSH_AN_BANNER_BAD, "no softwareversion");
         size_t pl = sp ? (size_t)(sp - b) : strlen(b);
-        snprintf(sd->proto, sizeof(sd->proto), "%.*s", (int)SD_MIN(pl, 15), b);
+        put_cut(sd->proto, sizeof(sd->proto), b, pl);
     } else {
-        snprintf(sd->proto, sizeof(sd->proto), "%.*s", (int)SD_MIN((size_t)(dash - b), 15), b);
+        put_cut(sd->proto, sizeof(sd->proto), b, (size_t)(dash - b));
         const char *sw = dash + 1;
         size_t swl = sp ? (size_t)(sp - sw) : strlen(sw);
         sd->software = dup_n(s, (const uint8_t *)sw, swl);
@@ -257,7 +266,20 @@ static void set_suite(sd_ssh *s, int dir)
             sdp_anomaly(s, dir, SD_SSH_AN_SUITE_UNKNOWN, "no common cipher");
         return;
     }
-    if (sd_ssh_suite_from_names(c, mac, &sd->suite) < 0)
+    sdp_nego *ng = sdp_memo_nego(s); /* the suites of this pair of list sets, kept with its names */
+    int rc;
+    if (ng && ng->suite_known[k]) {
+        sd->suite = ng->suite[k];
+        rc = ng->suite_rc[k];
+    } else {
+        rc = sd_ssh_suite_from_names(c, mac, &sd->suite);
+        if (ng) {
+            ng->suite[k] = sd->suite;
+            ng->suite_rc[k] = rc;
+            ng->suite_known[k] = true;
+        }
+    }
+    if (rc < 0)
         sdp_anomaly(s, dir, SD_SSH_AN_SUITE_UNKNOWN, "%.30s + %.30s", c, mac ? mac : "-");
 }
 
@@ -342,8 +364,17 @@ static void on_kexinit(sd_ssh *s, int dir, sd_cur c)
     uint8_t cookie[16];
     sd_cur_copy(&c, cookie, sizeof(cookie));
     int rc = c.err ? -1 : 0;
-    for (int i = 0; i < SD_SSH_NL_COUNT && rc == 0; i++)
+    /* lists met before (the memo): nothing to check, copy or scan */
+    const uint8_t *raw = c.p;
+    uint64_t h = 0;
+    size_t span = 0;
+    sdp_kexent *e = rc == 0 && s->opts.memo ? sdp_memo_find(s->opts.memo, &c, &h, &span) : NULL;
+    if (e)
+        sd_cur_skip(&c, span);
+    uint32_t an0 = s->m.anomalies_total;
+    for (int i = 0; i < SD_SSH_NL_COUNT && rc == 0 && !e; i++)
         rc = read_namelist(s, dir, &c, &src[i], &len[i], &bad[i]);
+    bool lists_clean = s->m.anomalies_total == an0;
     if (rc != 0) {
         if (rc == -1)
             sdp_anomaly(s, dir, SD_SSH_AN_KEXINIT_BAD, "truncated KEXINIT");
@@ -359,10 +390,20 @@ static void on_kexinit(sd_ssh *s, int dir, sd_cur c)
     sd->kexinit_frame = s->frame;
     sd->kexinit_ts = s->ts;
     memcpy(sd->cookie, cookie, sizeof(cookie));
-    sd->lists_block = lists_copy(s, src, len, bad, sd->lists);
     sd->first_kex_follows = follows != 0;
     /* Role markers: RFC 8308 section 2.1, OpenSSH PROTOCOL 1.9. */
-    unsigned mk = sdp_kex_marks(sd->lists[SD_SSH_NL_KEX]); /* one pass, not eight */
+    unsigned mk;
+    if (e) {
+        memcpy(sd->lists, e->lists, sizeof sd->lists);
+        sd->lists_block = e->lists[0];
+        mk = e->marks;
+    } else {
+        sd->lists_block = lists_copy(s, src, len, bad, sd->lists);
+        mk = sdp_kex_marks(sd->lists[SD_SSH_NL_KEX]); /* one pass, not eight */
+        if (s->opts.memo && span && lists_clean)
+            e = sdp_memo_add(s->opts.memo, h, raw, span, sd->lists, mk);
+    }
+    s->kex[dir] = e;
     bool c_mark = mk & (SDP_MARK_EXT_C | SDP_MARK_STRICT_C);
     bool s_mark = mk & (SDP_MARK_EXT_S | SDP_MARK_STRICT_S);
     sd->ext_info = mk & (SDP_MARK_EXT_C | SDP_MARK_EXT_S);
@@ -386,7 +427,7 @@ static bool blob_type(const uint8_t *b, uint32_t n, char *type, size_t tl)
     for (uint32_t i = 0; i < l; i++)
         if (p[i] <= 0x20 || p[i] >= 0x7f)
             return false;
-    snprintf(type, tl, "%.*s", (int)l, (const char *)p);
+    put_cut(type, tl, (const char *)p, l);
     return true;
 }
 
@@ -415,7 +456,7 @@ static void on_kex_reply(sd_ssh *s, int dir, uint8_t type, sd_cur c)
         return;
     }
     m->hostkey_seen = true;
-    snprintf(m->hostkey_type, sizeof(m->hostkey_type), "%s", kt);
+    put_cut(m->hostkey_type, sizeof(m->hostkey_type), kt, strlen(kt));
     sd_ssh_fp_sha256(blob, n, m->hostkey_sha256);
     sd_ssh_fp_md5(blob, n, m->hostkey_md5);
     m->hostkey_len = n;

@@ -271,24 +271,20 @@ static int decide_client(sd_ssh *s, sd_ssh_evidence *ev)
     return 1 - hint;
 }
 
-static void hassh_side(sd_ssh_side *sd, bool client)
+/* The HASSH string of a side's lists in its role, malloc'ed. */
+static char *hassh_string(char *const lists[SD_SSH_NL_COUNT], bool client, size_t *total)
 {
-    free(sd->hassh_algorithms);
-    sd->hassh_algorithms = NULL;
-    sd->hassh[0] = '\0';
-    if (!sd->kexinit_seen || sd->lists_cut) /* a cut list's hash would match no one's */
-        return;
     int e = client ? SD_SSH_NL_ENC_C2S : SD_SSH_NL_ENC_S2C;
     int m = client ? SD_SSH_NL_MAC_C2S : SD_SSH_NL_MAC_S2C;
     int c = client ? SD_SSH_NL_COMP_C2S : SD_SSH_NL_COMP_S2C;
-    const char *part[4] = { sd->lists[SD_SSH_NL_KEX], sd->lists[e], sd->lists[m], sd->lists[c] };
-    size_t len[4], total = 3; /* the three ';' */
+    const char *part[4] = { lists[SD_SSH_NL_KEX], lists[e], lists[m], lists[c] };
+    size_t len[4];
+    *total = 3; /* the three ';' */
     for (int i = 0; i < 4; i++) {
         len[i] = part[i] ? strlen(part[i]) : 0;
-        total += len[i];
+        *total += len[i];
     }
-    char *o = sd_malloc(total + 1); /* one allocation of the exact size, no printf */
-    sd->hassh_algorithms = o;
+    char *str = sd_malloc(*total + 1), *o = str; /* one allocation of the exact size, no printf */
     for (int i = 0; i < 4; i++) {
         if (i)
             *o++ = ';';
@@ -296,7 +292,33 @@ static void hassh_side(sd_ssh_side *sd, bool client)
         o += len[i];
     }
     *o = '\0';
-    md5_hex(sd->hassh_algorithms, total, sd->hassh);
+    return str;
+}
+
+/* A side's HASSH in its role; from the memo's entry of its lists (dir's
+ * kex) when there is one: made there once, shared by every connection. */
+static void hassh_side(sd_ssh *s, int dir, bool client)
+{
+    sd_ssh_side *sd = &s->m.side[dir];
+    if (!s->kex[dir])
+        free(sd->hassh_algorithms); /* the entry's is not this side's to free */
+    sd->hassh_algorithms = NULL;
+    sd->hassh[0] = '\0';
+    if (!sd->kexinit_seen || sd->lists_cut) /* a cut list's hash would match no one's */
+        return;
+    size_t total;
+    sdp_kexent *e = s->kex[dir];
+    if (!e) {
+        sd->hassh_algorithms = hassh_string(sd->lists, client, &total);
+        md5_hex(sd->hassh_algorithms, total, sd->hassh);
+        return;
+    }
+    if (!e->alg[!client]) {
+        e->alg[!client] = hassh_string(e->lists, client, &total);
+        md5_hex(e->alg[!client], total, e->hassh[!client]);
+    }
+    sd->hassh_algorithms = e->alg[!client];
+    memcpy(sd->hassh, e->hassh[!client], sizeof sd->hassh);
 }
 
 static const char *neg(sd_ssh *s, int slot, int list)
@@ -358,7 +380,7 @@ static void derive_terrapin(sd_ssh *s)
 
 int sdp_proto_major(const char *p)
 {
-    if (strcmp(p, "1.99") == 0)
+    if (p[0] == '1' && p[1] == '.' && p[2] == '9' && p[3] == '9' && p[4] == '\0') /* "1.99", per derive */
         return 199;
     if (p[0] == '1' && p[1] == '.')
         return 1;
@@ -407,22 +429,65 @@ static sd_ssh_outcome derive_outcome(const sd_ssh *s)
     return SD_SSH_OUT_VERSION_ONLY;
 }
 
+static void negotiate_lists(sd_ssh *s)
+{
+    sd_ssh_meta *m = &s->m;
+    m->kex_alg = neg(s, 0, SD_SSH_NL_KEX);
+    m->hostkey_alg = neg(s, 1, SD_SSH_NL_HOSTKEY);
+    m->cipher[0] = neg(s, 2, SD_SSH_NL_ENC_C2S);
+    m->cipher[1] = neg(s, 3, SD_SSH_NL_ENC_S2C);
+    m->mac[0] = neg(s, 4, SD_SSH_NL_MAC_C2S);
+    m->mac[1] = neg(s, 5, SD_SSH_NL_MAC_S2C);
+    m->comp[0] = neg(s, 6, SD_SSH_NL_COMP_C2S);
+    m->comp[1] = neg(s, 7, SD_SSH_NL_COMP_S2C);
+}
+
+/* The meta's negotiated names, in the order of s->neg's slots. */
+static const char **nego_slot(sd_ssh_meta *m, int i)
+{
+    const char **slot[8] = { &m->kex_alg, &m->hostkey_alg, &m->cipher[0], &m->cipher[1],
+                             &m->mac[0],  &m->mac[1],      &m->comp[0],   &m->comp[1] };
+    return slot[i];
+}
+
+sdp_nego *sdp_memo_nego(sd_ssh *s)
+{
+    int c = s->m.client_dir;
+    sdp_kexent *ce = s->kex[c], *se = s->kex[1 - c];
+    return ce && se && ce->peer == se ? &ce->nego : NULL;
+}
+
+/* The negotiated names and Terrapin's suite half: from the memo when both
+ * sides' lists are there and the client's entry last met this server's
+ * (a brute force: every connection), else worked out (and kept there). */
 static void negotiate(sd_ssh *s)
 {
     sd_ssh_meta *m = &s->m;
+    int c = m->client_dir;
+    sdp_kexent *ce = s->kex[c], *se = s->kex[1 - c];
     m->kex_alg = m->hostkey_alg = NULL;
     for (int i = 0; i < 2; i++)
         m->cipher[i] = m->mac[i] = m->comp[i] = NULL;
-    if (m->side[0].kexinit_seen && m->side[1].kexinit_seen) {
-        m->kex_alg = neg(s, 0, SD_SSH_NL_KEX);
-        m->hostkey_alg = neg(s, 1, SD_SSH_NL_HOSTKEY);
-        m->cipher[0] = neg(s, 2, SD_SSH_NL_ENC_C2S);
-        m->cipher[1] = neg(s, 3, SD_SSH_NL_ENC_S2C);
-        m->mac[0] = neg(s, 4, SD_SSH_NL_MAC_C2S);
-        m->mac[1] = neg(s, 5, SD_SSH_NL_MAC_S2C);
-        m->comp[0] = neg(s, 6, SD_SSH_NL_COMP_C2S);
-        m->comp[1] = neg(s, 7, SD_SSH_NL_COMP_S2C);
+    m->strict_kex = m->side[c].strict_kex && m->side[1 - c].strict_kex;
+    if (sdp_memo_nego(s)) {
+        for (int i = 0; i < 8; i++)
+            if (ce->nego.found[i])
+                *nego_slot(m, i) = strcpy(s->neg[i], ce->nego.neg[i]);
+        memcpy(s->terrapin_suite, ce->nego.terrapin_suite, sizeof s->terrapin_suite);
+        return;
     }
+    if (m->side[0].kexinit_seen && m->side[1].kexinit_seen)
+        negotiate_lists(s);
+    terrapin_suite(s);
+    if (!ce || !se)
+        return;
+    for (int i = 0; i < 8; i++) {
+        ce->nego.found[i] = *nego_slot(m, i) != NULL;
+        memcpy(ce->nego.neg[i], s->neg[i], NAME_MAX_LEN);
+    }
+    memcpy(ce->nego.terrapin_suite, s->terrapin_suite, sizeof ce->nego.terrapin_suite);
+    ce->nego.suite_known[0] = ce->nego.suite_known[1] = false;
+    ce->peer = se;
 }
 
 void sdp_derive(sd_ssh *s)
@@ -441,12 +506,10 @@ void sdp_derive(sd_ssh *s)
      * depend only on the name-lists and the client: worked out again only
      * when a KEXINIT arrived or the client changed, not per chunk. */
     if (s->hassh_cdir != c + 1) {
-        hassh_side(&m->side[c], true);
-        hassh_side(&m->side[1 - c], false);
+        hassh_side(s, c, true);
+        hassh_side(s, 1 - c, false);
         s->hassh_cdir = c + 1;
         negotiate(s);
-        m->strict_kex = m->side[c].strict_kex && m->side[1 - c].strict_kex;
-        terrapin_suite(s);
     }
     derive_terrapin(s);
     m->version = derive_version(m);

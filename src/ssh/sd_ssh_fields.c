@@ -6,6 +6,7 @@
 #include "../common/sd_site.h"
 #include "../out/sd_json.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #define X(rec) ((const sd_ssh_fieldrec *)(rec))
@@ -36,6 +37,80 @@ static void set_opt(sd_fval *v, const char *s)
         sd_fv_s(v, s);
 }
 
+/* ---- the JSON memo (sd_ssh_fields.h) ---- */
+
+/* Strings shorter than JMEMO_MIN escape faster than a lookup; longer than
+ * JMEMO_MAX_IN (a name-list past what any implementation sends) are
+ * escaped each time. 8 slots hold both HASSH strings of a few client and
+ * server builds. */
+#define JMEMO_SLOTS 8u
+#define JMEMO_MIN 64u
+#define JMEMO_MAX_IN 16384u
+
+typedef struct jslot {
+    char *in;     /* a copy of the string, NULL when the slot is empty */
+    size_t n, cap;
+    sd_buf json;  /* its JSON form */
+} jslot;
+
+struct sd_ssh_jmemo {
+    jslot slot[JMEMO_SLOTS];
+};
+
+sd_ssh_jmemo *sd_ssh_jmemo_new(void)
+{
+    return sd_calloc(1, sizeof(sd_ssh_jmemo));
+}
+
+void sd_ssh_jmemo_free(sd_ssh_jmemo *m)
+{
+    if (!m)
+        return;
+    for (unsigned i = 0; i < JMEMO_SLOTS; i++) {
+        free(m->slot[i].in);
+        sd_buf_free(&m->slot[i].json);
+    }
+    free(m);
+}
+
+/* The slot of a string of n >= JMEMO_MIN bytes: its length and its first
+ * and last eight bytes (strings that differ only between them share a slot
+ * and replace each other: a cost, never a wrong form). */
+static jslot *jmemo_slot(sd_ssh_jmemo *m, const char *s, size_t n)
+{
+    uint64_t a, b;
+    memcpy(&a, s, 8);
+    memcpy(&b, s + n - 8, 8);
+    uint64_t h = (n * 0x9e3779b97f4a7c15ull) ^ (a * 0xff51afd7ed558ccdull) ^ (b * 0xc4ceb9fe1a85ec53ull);
+    return &m->slot[(h ^ (h >> 29)) % JMEMO_SLOTS];
+}
+
+/* A capture string: with its JSON form when it is long and a memo is given. */
+static void set_str(const void *rec, sd_fval *v, const char *s)
+{
+    sd_ssh_jmemo *m = X(rec)->jm;
+    if (!s)
+        return;
+    sd_fv_s(v, s);
+    size_t n;
+    if (!m || (n = strlen(s)) < JMEMO_MIN || n > JMEMO_MAX_IN)
+        return;
+    jslot *e = jmemo_slot(m, s, n);
+    if (!e->in || e->n != n || memcmp(e->in, s, n) != 0) {
+        if (e->cap < n) { /* a slot's buffers are reused by the strings that replace it */
+            free(e->in);
+            e->in = sd_malloc(n);
+            e->cap = n;
+        }
+        memcpy(e->in, s, n);
+        e->n = n;
+        e->json.len = 0;
+        sd_json_escape(&e->json, s, n);
+    }
+    v->json = (const char *)e->json.p;
+    v->jlen = e->json.len;
+}
+
 static bool both_kexinit(const void *rec)
 {
     return side(rec, false)->kexinit_seen && side(rec, true)->kexinit_seen;
@@ -58,8 +133,8 @@ static void g_version(const void *r, sd_fval *v)
     if (M(r)->version)
         sd_fv_u(v, (uint64_t)M(r)->version);
 }
-static void g_client(const void *r, sd_fval *v) { set_opt(v, side(r, false)->banner); }
-static void g_server(const void *r, sd_fval *v) { set_opt(v, side(r, true)->banner); }
+static void g_client(const void *r, sd_fval *v) { set_str(r, v, side(r, false)->banner); }
+static void g_server(const void *r, sd_fval *v) { set_str(r, v, side(r, true)->banner); }
 static void g_cipher(const void *r, sd_fval *v) { set_opt(v, M(r)->cipher[0]); }
 static void g_mac(const void *r, sd_fval *v) { set_opt(v, M(r)->mac[0]); }
 static void g_comp(const void *r, sd_fval *v) { set_opt(v, M(r)->comp[0]); }
@@ -80,7 +155,7 @@ static void hassh(const void *r, sd_fval *v, bool server, bool algorithms)
 {
     const sd_ssh_side *s = side(r, server);
     if (s->hassh[0])
-        set_opt(v, algorithms ? s->hassh_algorithms : s->hassh);
+        set_str(r, v, algorithms ? s->hassh_algorithms : s->hassh);
 }
 static void g_hassh(const void *r, sd_fval *v) { hassh(r, v, false, false); }
 static void g_hassh_alg(const void *r, sd_fval *v) { hassh(r, v, false, true); }

@@ -8,6 +8,17 @@
 #include "../out/sd_fields.h"
 #include "sd_infer.h"
 
+/* The JSON form of long capture strings met again, remembered by content:
+ * a brute force or a scan sends the same KEXINIT name-lists on every
+ * connection, and escaping their HASSH strings (a kilobyte each) cost more
+ * than comparing them with the last one seen. A few direct-mapped slots:
+ * memory stays below JMEMO_SLOTS x JMEMO_MAX_IN (twice: the string and its
+ * JSON) whatever the capture sends, ever new strings only replace entries,
+ * and a hit is exact (the whole string is compared). */
+typedef struct sd_ssh_jmemo sd_ssh_jmemo;
+sd_ssh_jmemo *sd_ssh_jmemo_new(void);
+void sd_ssh_jmemo_free(sd_ssh_jmemo *m); /* NULL ok */
+
 /* The record the getters read: the connection's result and, when the
  * inference ran, its summary (NULL with -m: the summary's fields unset). */
 typedef struct sd_ssh_fieldrec {
@@ -17,6 +28,8 @@ typedef struct sd_ssh_fieldrec {
      * there are no statistics (no encrypted record), where JSON has always
      * written the record counts (0). */
     bool csv;
+    /* JSON: where long strings' JSON forms are remembered, or NULL. */
+    sd_ssh_jmemo *jm;
 } sd_ssh_fieldrec;
 
 /* JSON: every field that is not optional, in table order; the optional

@@ -12,6 +12,7 @@
 
 #include "sd_ssh.h"
 #include "../common/sd_arena.h"
+#include "../common/sd_cursor.h"
 
 enum { ST_BANNER = 0, ST_CLEAR, ST_ENC, ST_SSH1, ST_DEAD };
 
@@ -49,6 +50,45 @@ typedef struct dirst {
     int ev_client, ev_server;
 } dirst;
 
+/* The negotiation (sd_ssh_derive.c negotiate) of a client's list set
+ * against a server's, as the memo keeps it. */
+typedef struct sdp_nego {
+    bool found[8];                 /* slot i negotiated (neg[i] holds it) */
+    char neg[8][NAME_MAX_LEN];
+    char terrapin_suite[96];
+    bool suite_known[2];           /* suite[k] worked out (set_suite), by k: 0 client to server */
+    int suite_rc[2];
+    sd_ssh_suite suite[2];
+} sdp_nego;
+
+/* A KEXINIT's name-lists in the memo (sd_ssh_memo.c), shared read-only by
+ * every connection that sent them; the derived parts are filled at first
+ * use. */
+typedef struct sdp_kexent {
+    struct sdp_kexent *next;
+    uint64_t h;
+    size_t n;
+    uint8_t *raw;                  /* the lists' wire bytes: the key */
+    char *lists[SD_SSH_NL_COUNT];  /* as sd_ssh_side.lists */
+    unsigned marks;                /* sdp_kex_marks of the kex list */
+    char *alg[2];                  /* HASSH string by role (0 client, 1 server), or NULL: not made yet */
+    char hassh[2][33];
+    const struct sdp_kexent *peer; /* the server's lists nego was worked out against, or NULL */
+    sdp_nego nego;
+} sdp_kexent;
+
+/* The negotiation the memo holds for this connection's pair of list sets
+ * (both sides' entries, the client's last met the server's), or NULL. */
+sdp_nego *sdp_memo_nego(sd_ssh *s);
+
+/* The entry of the ten name-lists at c (c is not moved), or NULL; *span
+ * their bytes (0: they do not parse) and *hash their hash, for
+ * sdp_memo_add after a miss. */
+sdp_kexent *sdp_memo_find(const sd_ssh_memo *m, const sd_cur *c, uint64_t *hash, size_t *span);
+/* Keeps a list set parsed without anomaly; NULL when refused (the caps). */
+sdp_kexent *sdp_memo_add(sd_ssh_memo *m, uint64_t hash, const uint8_t *raw, size_t span,
+                         char *const lists[SD_SSH_NL_COUNT], unsigned marks);
+
 struct sd_ssh {
     /* The connection's arena: this struct, the banners' strings, both
      * name-list blocks and the caller's statistics (sd_ssh_arena), all
@@ -57,14 +97,17 @@ struct sd_ssh {
     sd_ssh_opts opts;
     dirst d[2];
     sd_ssh_meta m;
-    char neg[8][NAME_MAX_LEN];   /* negotiated names the meta points to */
     int hassh_cdir;              /* client dir + 1 the HASSHes and negotiation were worked out for; 0 = stale */
     char terrapin_suite[sizeof(((sd_ssh_meta *)0)->terrapin_reason)]; /* terrapin_reason's suite half */
+    sdp_kexent *kex[2];          /* by direction: the memo's entry of its KEXINIT's lists, or NULL */
     uint32_t anomalies_cap;      /* room in m.anomalies */
     bool hostkey_from_33;        /* the host key came from a DH-GEX reply */
     uint64_t frame;              /* of the current feed */
     sd_ts ts;
     bool flip_noted;
+    /* Last, and not zeroed by sd_ssh_new: each slot is written before the
+     * meta points to it (a third of the struct, zeroed per connection). */
+    char neg[8][NAME_MAX_LEN];   /* negotiated names the meta points to */
 };
 
 /* Records a protocol anomaly of direction dir (at most SD_SSH_MAX_ANOMALIES

@@ -13,6 +13,7 @@
 
 int sd_ssh_out_open(sd_ssh_out *o, const char *outdir, bool report, bool live)
 {
+    o->cache = sd_sshout_cache_new();
     if (report)
         o->html = sd_report_html_new(&o->ro);
     if (outdir && !(o->files = sd_evfiles_open(outdir, report, live, "strider ssh")))
@@ -39,6 +40,8 @@ int sd_ssh_out_close(sd_ssh_out *o, const char *outdir)
 {
     int rc = sd_evfiles_close(o->files) ? 1 : 0;
     o->files = NULL;
+    sd_sshout_cache_free(o->cache);
+    o->cache = NULL;
     if (o->html) {
         char p[4096];
         snprintf(p, sizeof p, "%s/report.html", outdir);
@@ -50,6 +53,16 @@ int sd_ssh_out_close(sd_ssh_out *o, const char *outdir)
         o->html = NULL;
     }
     return rc;
+}
+
+void sd_ssh_out_free(sd_ssh_out *o)
+{
+    sd_evfiles_close(o->files);
+    o->files = NULL;
+    sd_report_html_free(o->html);
+    o->html = NULL;
+    sd_sshout_cache_free(o->cache);
+    o->cache = NULL;
 }
 
 bool sd_ssh_out_kinds(sd_ssh_out *o, const char *list)
@@ -132,7 +145,7 @@ static void infer_out(const sd_ssh_out *o, sd_buf *b, const sd_ssh_done *d)
 {
     bool text = !o->json && !o->csv;
     if (o->json)
-        sd_sshout_meta_json(b, d->r, d->summary);
+        sd_sshout_meta_json(b, o->cache, d->r, d->summary);
     sd_evlist kept = { 0 };
     for (size_t i = 0; i < d->events->n; i++) {
         const sd_event *e = &d->events->v[i];
@@ -173,16 +186,16 @@ static void meta_text(const sd_ssh_out *o, sd_buf *b, const sd_ssh_done *d)
 
 bool sd_ssh_out_conn(const sd_ssh_out *o, sd_buf *b, const sd_ssh_done *d)
 {
-    sd_ssh_fieldrec rec = { d->r, d->summary, false };
+    sd_ssh_fieldrec rec = { .r = d->r, .su = d->summary };
     if (!sd_filter_match(o->where, &rec))
         return false;
     if (o->records)
         sd_sshout_records(b, d->r);
     else if (!d->summary) {
         if (o->json)
-            sd_sshout_meta_json(b, d->r, NULL);
+            sd_sshout_meta_json(b, o->cache, d->r, NULL);
         else if (o->csv)
-            sd_sshout_meta_csv(b, d->r);
+            sd_sshout_meta_csv(b, o->cache, d->r);
         else
             meta_text(o, b, d);
     } else
@@ -206,6 +219,9 @@ int sd_ssh_out_notes(sd_buf *err, const sd_sshconn_stats *st, const uint64_t unt
         } else
             sd_buf_printf(err, "strider ssh: no SSH in %llu TCP connection(s)\n", (unsigned long long)st->claimed);
     }
+    if (st->memo_refused) /* a cost, not a loss: those connections were parsed in full */
+        sd_buf_printf(err, "strider ssh: %llu KEXINIT name-list set(s) past the memo's cap parsed per connection "
+                           "(the output is the same)\n", (unsigned long long)st->memo_refused);
     if (st->truncated)
         sd_buf_printf(err, "strider ssh: %llu connection(s) had more than %u encrypted records: the inference "
                            "saw the first ones only (marked records_truncated)\n",

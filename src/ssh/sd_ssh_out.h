@@ -22,6 +22,7 @@ typedef struct sd_ssh_out {
     sd_report_opts ro;       /* terminal and HTML report options */
     sd_report_html *html;    /* -p with -o, or NULL */
     sd_evfiles *files;       /* -o, or NULL */
+    struct sd_sshout_cache *cache; /* the record writers kept between connections (sd_ssh_out_open) */
 } sd_ssh_out;
 
 /* -o DIR: the event files (and keystrokes.csv with report), with report
@@ -34,8 +35,10 @@ void sd_ssh_out_begin(const sd_ssh_out *o, sd_buf *b);
  * the top of the HTML report. */
 void sd_ssh_out_across(const sd_ssh_out *o, sd_buf *b, const sd_evlist *l);
 /* Closes the event files and writes DIR/report.html: 0, or 1 after a
- * message. */
+ * message; frees the record writers (sd_ssh_out_free frees them where a
+ * run stops before). */
 int sd_ssh_out_close(sd_ssh_out *o, const char *outdir);
+void sd_ssh_out_free(sd_ssh_out *o);
 /* --kinds "a,b" (lower case and '_'); false if it is not such a list. */
 bool sd_ssh_out_kinds(sd_ssh_out *o, const char *list);
 /* --leg forward, reverse or both; false for anything else. */

@@ -11,6 +11,7 @@
 #include "sd_ssh_fields.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* "  label        " then the capture string a (safe), then sep and the
@@ -132,33 +133,70 @@ static size_t select_cols(sd_rec_fmt fmt, const sd_field **sel)
     return n < 0 ? 0 : (size_t)n; /* our own names: the unit test checks them */
 }
 
-/* The header (x NULL) or one record through the generic field writer. */
-static void write_rec(sd_rec_fmt fmt, sd_buf *b, const sd_ssh_fieldrec *x)
+/* What writing records keeps from one connection to the next: the JSON
+ * and CSV writers, made once (each record made its own: the keys' block
+ * and the column list were 4 % of `ssh --json` on many short connections),
+ * and the JSON memo of long strings. */
+struct sd_sshout_cache {
+    const sd_field *sel[2][MAX_COLS];
+    sd_recout *w[2]; /* JSON, CSV; made at first use */
+    sd_ssh_jmemo *jm;
+};
+
+sd_sshout_cache *sd_sshout_cache_new(void)
 {
-    const sd_field *sel[MAX_COLS];
-    sd_recout *w = sd_recout_new(fmt, sel, select_cols(fmt, sel), "ssh", 0);
+    sd_sshout_cache *c = sd_calloc(1, sizeof *c);
+    c->jm = sd_ssh_jmemo_new();
+    return c;
+}
+
+void sd_sshout_cache_free(sd_sshout_cache *c)
+{
+    if (!c)
+        return;
+    sd_recout_free(c->w[0]);
+    sd_recout_free(c->w[1]);
+    sd_ssh_jmemo_free(c->jm);
+    free(c);
+}
+
+/* The header (x NULL) or one record through the generic field writer: the
+ * cache's (c, when given) or one made for the call. */
+static void write_rec(sd_rec_fmt fmt, sd_buf *b, const sd_ssh_fieldrec *x, sd_sshout_cache *c)
+{
+    const sd_field *own[MAX_COLS];
+    sd_recout *w;
+    if (c) {
+        int k = fmt == SD_REC_CSV;
+        if (!c->w[k])
+            c->w[k] = sd_recout_new(fmt, c->sel[k], select_cols(fmt, c->sel[k]), "ssh", 0);
+        w = c->w[k];
+    } else {
+        w = sd_recout_new(fmt, own, select_cols(fmt, own), "ssh", 0);
+    }
     if (x)
         sd_recout_record(w, b, x);
     else
         sd_recout_begin(w, b);
-    sd_recout_free(w);
+    if (!c)
+        sd_recout_free(w);
 }
 
 void sd_sshout_meta_csv_header(sd_buf *b)
 {
-    write_rec(SD_REC_CSV, b, NULL);
+    write_rec(SD_REC_CSV, b, NULL, NULL);
 }
 
-void sd_sshout_meta_csv(sd_buf *b, const sd_sshconn_result *r)
+void sd_sshout_meta_csv(sd_buf *b, sd_sshout_cache *c, const sd_sshconn_result *r)
 {
     sd_ssh_fieldrec x = { .r = r, .su = NULL, .csv = true };
-    write_rec(SD_REC_CSV, b, &x);
+    write_rec(SD_REC_CSV, b, &x, c);
 }
 
-void sd_sshout_meta_json(sd_buf *b, const sd_sshconn_result *r, const sd_infer_summary *su)
+void sd_sshout_meta_json(sd_buf *b, sd_sshout_cache *c, const sd_sshconn_result *r, const sd_infer_summary *su)
 {
-    sd_ssh_fieldrec x = { .r = r, .su = su, .csv = false };
-    write_rec(SD_REC_JSON, b, &x);
+    sd_ssh_fieldrec x = { .r = r, .su = su, .csv = false, .jm = c ? c->jm : NULL };
+    write_rec(SD_REC_JSON, b, &x, c);
 }
 
 void sd_sshout_summary(char *out, size_t len, const sd_infer_summary *su)

@@ -30,6 +30,7 @@ struct sd_sshconn {
     int slot;
     sd_sshconn_stats stats;
     conn_st *live; /* SSH connections that may report progress */
+    sd_ssh_memo *memo; /* the KEXINIT lists every connection's parser shares */
 };
 
 static void live_unlink(conn_st *st)
@@ -94,7 +95,7 @@ static void *conn_new(void *ctx, sd_conn *c)
 static void ssh_start(conn_st *st)
 {
     /* the TCP originator is the client unless the content says otherwise */
-    sd_ssh_opts so = { .client_hint = SD_DIR_ORIG, .record = on_record, .ud = st };
+    sd_ssh_opts so = { .client_hint = SD_DIR_ORIG, .record = on_record, .ud = st, .memo = st->x->memo };
     st->ssh = sd_ssh_new(&so);
 }
 
@@ -191,6 +192,7 @@ static void conn_end(void *ctx, sd_conn *c, void *vst)
         x->stats.ssh++;
     if (ssh && st->truncated)
         x->stats.truncated++;
+    x->stats.memo_refused = sd_ssh_memo_refused(x->memo);
     if (ssh && x->o.done) {
         sd_sshconn_result r = result_of(st);
         x->o.done(x->o.ud, &r);
@@ -205,6 +207,7 @@ sd_sshconn *sd_sshconn_new(const sd_sshconn_opts *opts)
     if (!x->o.max_records)
         x->o.max_records = SD_SSHCONN_MAX_RECORDS;
     x->slot = -1;
+    x->memo = sd_ssh_memo_new();
     return x;
 }
 
@@ -225,5 +228,8 @@ const sd_sshconn_stats *sd_sshconn_get_stats(const sd_sshconn *x)
 
 void sd_sshconn_free(sd_sshconn *x)
 {
+    if (!x)
+        return;
+    sd_ssh_memo_free(x->memo); /* every connection ended before: the parsers that used it are gone */
     free(x);
 }

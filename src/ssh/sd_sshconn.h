@@ -48,6 +48,7 @@ typedef struct sd_sshconn_stats {
     uint64_t ssh;      /* of those, SSH (a banner seen) */
     uint64_t released; /* ruled out early: reassembly stopped */
     uint64_t truncated; /* connections past the record cap (max_records) */
+    uint64_t memo_refused; /* KEXINIT list sets the parsers' memo had no room for (sd_ssh_memo) */
 } sd_sshconn_stats;
 
 typedef struct sd_sshconn sd_sshconn;

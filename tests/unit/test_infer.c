@@ -14,6 +14,7 @@
 #include <cmocka.h>
 
 #include "ssh/sd_infer.h"
+#include "ssh/sd_infer_int.h"
 
 static sd_ssh_suite suite(const char *c, const char *m)
 {
@@ -602,10 +603,45 @@ static void test_keepalive_ticks(void **st)
     sd_evlist_free(&l);
 }
 
+/* sdi_lw_range (a binary search) finds exactly the range a scan finds,
+ * for every wire size around the searched ones, outer suites of each mode
+ * and a nested leg (outer of inner), with bounds empty, one-wide and wide. */
+static void test_lw_range_is_scan(void **st)
+{
+    (void)st;
+    sd_ssh_suite s[] = { suite("chacha20-poly1305@openssh.com", NULL), suite("aes128-gcm@openssh.com", NULL),
+                         suite("aes128-ctr", "umac-64-etm@openssh.com"), suite("aes256-ctr", "hmac-sha2-256"),
+                         suite("3des-cbc", "hmac-sha1"), { 0 } };
+    const uint32_t bounds[][2] = { { 1, 64 }, { 5, 5 }, { 9, 3 }, { 0, 300 } };
+    for (size_t i = 0; i < sizeof s / sizeof s[0]; i++)
+        for (int nested = 0; nested < 2; nested++) {
+            leg L = { .cl_is_outer_client = true, .oc = &s[i], .os = &s[i], .inner = nested ? &s[(i + 1) % 5] : NULL };
+            for (size_t k = 0; k < sizeof bounds / sizeof bounds[0]; k++)
+                for (uint32_t want = 0; want < 520; want++) {
+                    uint32_t lo = bounds[k][0], hi = bounds[k][1], a = 0, b = 0, sa = 0, sb = 0;
+                    bool found = false;
+                    for (uint32_t t = lo; t <= hi; t++)
+                        if (sdi_lw_cl_plus(&L, t, 31) == want) {
+                            if (!found)
+                                sa = t;
+                            sb = t;
+                            found = true;
+                        }
+                    bool got = sdi_lw_range(&L, sdi_lw_cl_plus, 31, lo, hi, want, &a, &b);
+                    assert_int_equal(got, found);
+                    if (found) {
+                        assert_int_equal(a, sa);
+                        assert_int_equal(b, sb);
+                    }
+                }
+        }
+}
+
 int main(void)
 {
     const struct CMUnitTest t[] = {
         cmocka_unit_test(test_keystroke_sizes),
+        cmocka_unit_test(test_lw_range_is_scan),
         cmocka_unit_test(test_password_sizes),
         cmocka_unit_test(test_nested_sizes),
         cmocka_unit_test(test_stream),

@@ -200,9 +200,9 @@ static void on_rec(void *ud, const sd_ssh_record *r)
 
 /* Feeds the messages in time order, each in pieces of `step` bytes
  * (0 = whole message); the client's bytes go in as direction `cdir`. */
-static sd_ssh *run(const convo *cv, size_t step, int hint, int cdir, reclog *log)
+static sd_ssh *run_memo(const convo *cv, size_t step, int hint, int cdir, reclog *log, sd_ssh_memo *memo)
 {
-    sd_ssh_opts o = { .client_hint = hint, .record = on_rec, .ud = log };
+    sd_ssh_opts o = { .client_hint = hint, .record = on_rec, .ud = log, .memo = memo };
     sd_ssh *s = sd_ssh_new(&o);
     size_t pos[2] = { 0, 0 };
     for (int i = 0; i < cv->n; i++) {
@@ -217,6 +217,11 @@ static sd_ssh *run(const convo *cv, size_t step, int hint, int cdir, reclog *log
         }
     }
     return s;
+}
+
+static sd_ssh *run(const convo *cv, size_t step, int hint, int cdir, reclog *log)
+{
+    return run_memo(cv, step, hint, cdir, log, NULL);
 }
 
 static void md5hex(const char *str, char out[33])
@@ -251,6 +256,112 @@ static void test_fp_memo(void **state)
         sd_ssh_fp_md5(order[i], 100, got);
         assert_string_equal(got, want);
     }
+}
+
+static void str_same(const char *a, const char *b)
+{
+    if (!a || !b)
+        assert_ptr_equal(a, b);
+    else
+        assert_string_equal(a, b);
+}
+
+/* What the memo (sd_ssh_memo) hands over must be what a parser without
+ * it works out: lists, HASSHes, negotiated names, strict KEX, Terrapin,
+ * suites, records. */
+static void meta_same(const sd_ssh_meta *a, const sd_ssh_meta *b)
+{
+    for (int d = 0; d < 2; d++) {
+        const sd_ssh_side *x = &a->side[d], *y = &b->side[d];
+        assert_string_equal(x->hassh, y->hassh);
+        str_same(x->hassh_algorithms, y->hassh_algorithms);
+        for (int i = 0; i < 10; i++)
+            str_same(x->lists[i], y->lists[i]);
+        assert_int_equal(x->strict_kex, y->strict_kex);
+        assert_int_equal(x->ext_info, y->ext_info);
+        assert_int_equal(x->suite.mode, y->suite.mode);
+        assert_int_equal(x->suite.tag, y->suite.tag);
+        assert_int_equal(x->enc_records, y->enc_records);
+        str_same(a->cipher[d], b->cipher[d]);
+        str_same(a->mac[d], b->mac[d]);
+        str_same(a->comp[d], b->comp[d]);
+    }
+    str_same(a->kex_alg, b->kex_alg);
+    str_same(a->hostkey_alg, b->hostkey_alg);
+    assert_int_equal(a->client_dir, b->client_dir);
+    assert_int_equal(a->strict_kex, b->strict_kex);
+    assert_int_equal(a->terrapin, b->terrapin);
+    assert_string_equal(a->terrapin_reason, b->terrapin_reason);
+    assert_int_equal(a->n_anomalies, b->n_anomalies);
+}
+
+/* A shared memo across connections: the same list sets again (hits),
+ * roles swapped (the same entries met as the other role), other list
+ * sets (the negotiation worked out again for a new pair), byte-at-a-time
+ * feeding; then more distinct sets than the memo keeps: refused, counted,
+ * and parsed as without it. */
+static void test_kex_memo(void **state)
+{
+    (void)state;
+    sd_ssh_memo *memo = sd_ssh_memo_new();
+    const char *cl[10], *sl[10];
+    memcpy(cl, client_lists, sizeof cl);
+    memcpy(sl, server_lists, sizeof sl);
+    for (int round = 0; round < 7; round++) {
+        convo cv;
+        if (round == 3) /* another client list set: chacha20 without strict KEX */
+            cl[0] = "curve25519-sha256", cl[2] = "chacha20-poly1305@openssh.com";
+        if (round == 6) { /* the first client list set against another server's */
+            memcpy(cl, client_lists, sizeof cl);
+            sl[0] = "diffie-hellman-group14-sha256", sl[3] = "chacha20-poly1305@openssh.com";
+        }
+        memset(&cv, 0, sizeof cv);
+        build_convo(&cv, round == 1);
+        if (round >= 3) { /* rebuild the KEXINITs with the lists of this round */
+            cv = (convo){ 0 };
+            put(&cv.s, "SSH-2.0-S\r\n", 11);
+            mark(&cv, 1);
+            put(&cv.c, "SSH-2.0-C\r\n", 11);
+            mark(&cv, 0);
+            kexinit(&cv.c, round == 5 ? sl : cl);
+            mark(&cv, 0);
+            kexinit(&cv.s, round == 5 ? cl : sl);
+            mark(&cv, 1);
+        }
+        for (int flip = 0; flip < 2; flip++) {
+            reclog la = { 0 }, lb = { 0 };
+            sd_ssh *a = run(&cv, 0, 0, flip, &la);
+            sd_ssh *b = run_memo(&cv, round == 2 ? 1 : 0, 0, flip, &lb, memo);
+            meta_same(sd_ssh_meta_get(a), sd_ssh_meta_get(b));
+            assert_int_equal(la.n, lb.n);
+            sd_ssh_free(a);
+            sd_ssh_free(b);
+        }
+    }
+    assert_int_equal(sd_ssh_memo_refused(memo), 0);
+    for (int i = 0; i < 1100; i++) { /* ever new client lists */
+        char name[32];
+        snprintf(name, sizeof name, "kex-%d", i);
+        cl[1] = name;
+        convo cv = { 0 };
+        put(&cv.s, "SSH-2.0-S\r\n", 11);
+        mark(&cv, 1);
+        put(&cv.c, "SSH-2.0-C\r\n", 11);
+        mark(&cv, 0);
+        kexinit(&cv.c, cl);
+        mark(&cv, 0);
+        kexinit(&cv.s, sl);
+        mark(&cv, 1);
+        reclog la = { 0 }, lb = { 0 };
+        sd_ssh *a = run(&cv, 0, 0, 0, &la);
+        sd_ssh *b = run_memo(&cv, 0, 0, 0, &lb, memo);
+        meta_same(sd_ssh_meta_get(a), sd_ssh_meta_get(b));
+        sd_ssh_free(a);
+        sd_ssh_free(b);
+    }
+    assert_true(sd_ssh_memo_refused(memo) > 0);
+    assert_true(sd_ssh_memo_refused(memo) < 1100);
+    sd_ssh_memo_free(memo);
 }
 
 static void test_negotiate(void **state)
@@ -725,6 +836,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_negotiate),     cmocka_unit_test(test_convo_whole),
+        cmocka_unit_test(test_kex_memo),
         cmocka_unit_test(test_convo_chunked), cmocka_unit_test(test_roles_flip),
         cmocka_unit_test(test_terrapin),      cmocka_unit_test(test_namelist_control),
         cmocka_unit_test(test_anomalies),

@@ -69,7 +69,7 @@ static void test_nested_json_and_stats(void **st)
     f.m.side[0].enc_records = 2;
     f.r.stats = &f.s;
     sd_buf b = { 0 };
-    sd_sshout_meta_json(&b, &f.r, NULL);
+    sd_sshout_meta_json(&b, NULL, &f.r, NULL);
     const char *j = text(&b);
     assert_non_null(strstr(j, "{\"type\":\"ssh\",\"ts\":"));
     assert_non_null(strstr(j, "\"client_enc_records\":2,\"server_enc_records\":0,\"client_enc_bytes\":200,"
@@ -79,7 +79,7 @@ static void test_nested_json_and_stats(void **st)
     assert_null(strstr(j, "auth_attempts")); /* no summary: unset */
     assert_null(strstr(j, "mode_size"));     /* CSV only */
     b.len = 0;
-    sd_sshout_meta_csv(&b, &f.r);
+    sd_sshout_meta_csv(&b, NULL, &f.r);
     assert_non_null(strstr(text(&b), ",2,200,100,2,0,"));
     sd_buf_free(&b);
 }
@@ -94,16 +94,59 @@ static void test_csv_without_stats(void **st)
     fixture f;
     fill(&f, banner);
     sd_buf b = { 0 };
-    sd_sshout_meta_csv(&b, &f.r);
+    sd_sshout_meta_csv(&b, NULL, &f.r);
     const char *c = text(&b);
     assert_non_null(strstr(c, banner)); /* whole, longer than a text cell */
     size_t n = strlen(c);
     assert_true(n > 15);
     assert_string_equal(c + n - 15, ",,,,,,,,,,,,,,\n"); /* 14 statistics cells, empty */
     b.len = 0;
-    sd_sshout_meta_json(&b, &f.r, NULL);
+    sd_sshout_meta_json(&b, NULL, &f.r, NULL);
     assert_non_null(strstr(text(&b), "\"client_enc_records\":0,\"server_enc_records\":0"));
     sd_buf_free(&b);
+}
+
+/* The writers kept between records and the JSON memo of long strings
+ * give the bytes a record written on its own gives: long banners that
+ * need escaping, strings that share a slot (same length, first and last
+ * bytes) and replace each other, one string met again after another took
+ * its slot, a short one, one past the memo's longest. */
+static void test_cache_same_bytes(void **st)
+{
+    (void)st;
+    static char v[6][20000];
+    snprintf(v[0], sizeof v[0], "SSH-2.0-%s", "quote\"back\\slash\ttab\x01" "ctl \xc3\xa9 and a long tail ............................");
+    memset(v[1], 'a', 300);
+    memset(v[2], 'a', 300);
+    v[2][150] = '"'; /* same length and ends as v[1]: the same slot */
+    snprintf(v[3], sizeof v[3], "SSH-2.0-short");
+    memset(v[4], 'x', 17000); /* past JMEMO_MAX_IN */
+    memcpy(v[4], "SSH-2.0-", 8);
+    snprintf(v[5], sizeof v[5], "%s", v[1]);
+    sd_sshout_cache *c = sd_sshout_cache_new();
+    const int order[] = { 0, 1, 2, 1, 0, 3, 4, 5, 2, 5 };
+    for (size_t i = 0; i < sizeof order / sizeof order[0]; i++) {
+        fixture f;
+        fill(&f, v[order[i]]);
+        f.m.side[1].banner = v[(order[i] + 1) % 6];
+        f.m.side[0].kexinit_seen = f.m.side[1].kexinit_seen = true;
+        snprintf(f.m.side[0].hassh, sizeof f.m.side[0].hassh, "0123456789abcdef0123456789abcdef");
+        f.m.side[0].hassh_algorithms = v[(order[i] + 2) % 6];
+        sd_buf a = { 0 }, b = { 0 };
+        sd_sshout_meta_json(&a, NULL, &f.r, NULL);
+        sd_sshout_meta_json(&b, c, &f.r, NULL);
+        assert_int_equal(a.len, b.len);
+        assert_memory_equal(a.p, b.p, a.len);
+        assert_non_null(strstr(text(&b), "\\\"back\\\\slash\\ttab\\u0001ctl") || order[i] != 0);
+        a.len = b.len = 0;
+        sd_sshout_meta_csv(&a, NULL, &f.r);
+        sd_sshout_meta_csv(&b, c, &f.r);
+        assert_int_equal(a.len, b.len);
+        assert_memory_equal(a.p, b.p, a.len);
+        sd_buf_free(&a);
+        sd_buf_free(&b);
+    }
+    sd_sshout_cache_free(c);
 }
 
 int main(void)
@@ -112,6 +155,7 @@ int main(void)
         cmocka_unit_test(test_names_unique_and_csv_known),
         cmocka_unit_test(test_nested_json_and_stats),
         cmocka_unit_test(test_csv_without_stats),
+        cmocka_unit_test(test_cache_same_bytes),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,144 @@
+/* sd_ssh_memo: a KEXINIT's name-lists kept once per distinct value for a
+ * run (see sd_ssh.h, sd_ssh_memo_new), with what the parser works out
+ * from them: the role markers, each role's HASSH string and its MD5, and
+ * the negotiation against the last peer list set met.
+ *
+ * Why: a brute force or a scan sends the same two KEXINITs on every
+ * connection, and checking, copying and scanning a kilobyte of names per
+ * side, building and hashing the HASSH strings and negotiating eight
+ * algorithms was a fifth of `ssh --json` on 10,000 short connections.
+ *
+ * Bounds: at most MEMO_MAX_ENTRIES entries of at most MEMO_MAX_BYTES
+ * together; past either, a new list set is refused (counted, see
+ * sd_ssh_memo_refused) and parsed per connection as before, so a hostile
+ * stream of ever new KEXINITs costs at most that memory (and a bucket
+ * chains at most MEMO_CHAIN_MAX, so a lookup compares at most that many). Entries live
+ * until the memo is freed (the parsers point into them), so that must
+ * come after every parser that used it. Lookups compare the whole list
+ * bytes: a hit is exactly these lists. Only KEXINITs whose lists raised
+ * no anomaly are kept (a cut list, control bytes), so a hit has none. */
+#include "sd_ssh_int.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "../common/sd_hmap.h"
+
+#define MEMO_BUCKETS 256u
+#define MEMO_MAX_ENTRIES 1024u
+#define MEMO_MAX_BYTES (4u * 1024u * 1024u)
+/* Entries a bucket chains at most: sets built to share a hash cost a
+ * lookup at most this many comparisons. */
+#define MEMO_CHAIN_MAX 8u
+
+struct sd_ssh_memo {
+    sdp_kexent *bucket[MEMO_BUCKETS];
+    size_t entries, bytes;
+    uint64_t refused;
+};
+
+sd_ssh_memo *sd_ssh_memo_new(void)
+{
+    return sd_calloc(1, sizeof(sd_ssh_memo));
+}
+
+void sd_ssh_memo_free(sd_ssh_memo *m)
+{
+    if (!m)
+        return;
+    for (unsigned i = 0; i < MEMO_BUCKETS; i++)
+        for (sdp_kexent *e = m->bucket[i], *next; e; e = next) {
+            next = e->next;
+            free(e->alg[0]);
+            free(e->alg[1]);
+            free(e);
+        }
+    free(m);
+}
+
+uint64_t sd_ssh_memo_refused(const sd_ssh_memo *m)
+{
+    return m ? m->refused : 0;
+}
+
+/* The hash of a list set: its length and its first, middle and last 32
+ * bytes (hashing the whole kilobyte cost more than the parse it saves);
+ * sets that differ elsewhere share a bucket, and a lookup compares whole
+ * bytes, so that is a cost, never a wrong hit, and MEMO_CHAIN_MAX bounds
+ * it. */
+static uint64_t memo_hash(const uint8_t *p, size_t n)
+{
+    uint8_t k[8 + 3 * 32];
+    size_t h = SD_MIN(n, (size_t)32), o = 8;
+    uint64_t n64 = n;
+    memcpy(k, &n64, 8);
+    memcpy(k + o, p, h);
+    o += h;
+    memcpy(k + o, p + (n - h) / 2, h);
+    o += h;
+    memcpy(k + o, p + n - h, h);
+    o += h;
+    return sd_hash_bytes(k, o);
+}
+
+/* The bytes of the ten name-lists at c (each a length and its bytes), or
+ * 0 when they do not all fit; c is not moved. */
+static size_t lists_span(sd_cur c)
+{
+    size_t start = sd_cur_left(&c);
+    for (int i = 0; i < SD_SSH_NL_COUNT; i++) {
+        uint32_t n = sd_cur_be32(&c);
+        if (c.err || n > SD_SSH_MAX_NAMELIST)
+            return 0;
+        sd_cur_skip(&c, n);
+        if (c.err)
+            return 0;
+    }
+    return start - sd_cur_left(&c);
+}
+
+sdp_kexent *sdp_memo_find(const sd_ssh_memo *m, const sd_cur *c, uint64_t *hash, size_t *span)
+{
+    *span = lists_span(*c);
+    if (!*span)
+        return NULL;
+    const uint8_t *p = c->p;
+    *hash = memo_hash(p, *span);
+    for (sdp_kexent *e = m->bucket[*hash % MEMO_BUCKETS]; e; e = e->next)
+        if (e->h == *hash && e->n == *span && memcmp(e->raw, p, *span) == 0)
+            return e;
+    return NULL;
+}
+
+sdp_kexent *sdp_memo_add(sd_ssh_memo *m, uint64_t hash, const uint8_t *raw, size_t span,
+                         char *const lists[SD_SSH_NL_COUNT], unsigned marks)
+{
+    size_t text = 0;
+    for (int i = 0; i < SD_SSH_NL_COUNT; i++)
+        text += strlen(lists[i]) + 1;
+    size_t size = sizeof(sdp_kexent) + span + text;
+    unsigned chain = 0;
+    for (const sdp_kexent *e = m->bucket[hash % MEMO_BUCKETS]; e; e = e->next)
+        chain++;
+    if (m->entries >= MEMO_MAX_ENTRIES || m->bytes + size > MEMO_MAX_BYTES || chain >= MEMO_CHAIN_MAX) {
+        m->refused++;
+        return NULL;
+    }
+    sdp_kexent *e = sd_calloc(1, size); /* the entry, its key bytes, then its lists */
+    e->h = hash;
+    e->n = span;
+    e->raw = (uint8_t *)(e + 1);
+    memcpy(e->raw, raw, span);
+    char *o = (char *)e->raw + span;
+    for (int i = 0; i < SD_SSH_NL_COUNT; i++) {
+        size_t l = strlen(lists[i]) + 1;
+        e->lists[i] = memcpy(o, lists[i], l);
+        o += l;
+    }
+    e->marks = marks;
+    e->next = m->bucket[hash % MEMO_BUCKETS];
+    m->bucket[hash % MEMO_BUCKETS] = e;
+    m->entries++;
+    m->bytes += size;
+    return e;
+}

@@ -32,6 +32,7 @@ typedef struct item {
     sd_ts ts;
     uint64_t frame;
     bool x11;          /* in an x11 channel's traffic (sd_infer_x11.c): not a key */
+    bool agent;        /* a used agent channel's confirmation (sd_infer_req.c): not a key */
     uint32_t kex_bytes; /* a rekey's messages inside this bulk segment (sd_infer_rekey.c) */
 } item;
 

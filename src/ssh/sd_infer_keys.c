@@ -246,7 +246,7 @@ static bool read_key(const ctx *x, const leg *L, const keysz *z, size_t from, si
                      const uint8_t *mark, key *k, size_t nk)
 {
     const item *it = &x->v[i];
-    if (mark[i - from] == MARK_CHAFF || mark[i - from] == MARK_KEEPALIVE || it->x11 || it->agent)
+    if (mark[i - from] == MARK_CHAFF || mark[i - from] == MARK_KEEPALIVE || it->x11 || it->not_key)
         return false;
     bool fat = mark[i - from] == MARK_FAT;
     bool paste = is_paste(x, L, z, from, to, i);

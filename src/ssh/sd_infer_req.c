@@ -274,7 +274,7 @@ static bool agent_used(ctx *x, size_t s0)
         /* confirmed before a person could type: the client's answer, not
          * a key (the agent's request right after it can pass for its echo:
          * dbclient, chacha20-poly1305, with or without zlib) */
-        c->agent = c->t - o->t < REACT_MIN_S;
+        c->not_key = c->t - o->t < REACT_MIN_S;
         sd_event *e = sdi_ev(x, "agent_forwarding", o, c, SD_LEG_FORWARD);
         e->dir = 1;
         e->confidence = CONF_AGENT_USED;

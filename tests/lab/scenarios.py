@@ -746,18 +746,20 @@ def jump_legs(sc, w, bw, t0):
     return f, h
 
 
-def sc_proxyjump(sc, suite=None, known=True, cmds=None, exec_cmd=None):
+def sc_proxyjump(sc, suite=None, known=True, cmds=None, exec_cmd=None, inner_opts=()):
     """suite: both connections' cipher (and MAC), in the config the jump's
     own ssh -W reads too; known: the final host's key is known (else the
     client asks, after the bastion's tunnel is up); exec_cmd: run it on the
-    final host (`ssh -J bastion host cmd`, no pty) instead of a shell."""
+    final host (`ssh -J bastion host cmd`, no pty) instead of a shell;
+    inner_opts: command-line options of the final host's leg only (the
+    jump's ssh -W reads the config, not them)."""
     bw = sc.sshd("b", hostkeys=("bastion_ed25519",))
     sc.sshd("s")
     sc.capture_start()
     conf = jump_config(sc, suite, known)
     log = os.path.join(sc.sdir, "ssh_hop.log")
-    argv = ["ssh", "-F", conf, "-E", log, "-o", "LogLevel=DEBUG2", "-J", "sdlab@" + sc.lane.b_ip,
-            "sdlab@" + sc.lane.bs_s_ip] + ([exec_cmd] if exec_cmd else [])
+    argv = ["ssh", "-F", conf, "-E", log, "-o", "LogLevel=DEBUG2"] + list(inner_opts) + [
+        "-J", "sdlab@" + sc.lane.b_ip, "sdlab@" + sc.lane.bs_s_ip] + ([exec_cmd] if exec_cmd else [])
     t0 = time.time()
     ch = sc.spawn("c", argv)
     w = sc.watch(log)
@@ -2228,3 +2230,20 @@ for z, sfx, seed in ((True, "", 922), (False, "_nozlib", 925)):
     reg("dropbear_client_agent" + sfx, seed + 2, sc_dbclient_agent, "dbclient -A with an agent: "
         "public-key login with the agent's key, ssh-add -l on the server uses the forwarded agent"
         + note, zlib=z)
+
+
+# --------------------------------------------------------------------------
+# sshsuites: re-keys inside a tunnelled leg (seeds 930-): ProxyJump whose
+# final host's leg has RekeyLimit 4K (the bastion's leg keeps the default):
+# the hop's KEXINIT, KEX and NEWKEYS travel inside the bastion's -W channel,
+# between and inside commands with output.
+# --------------------------------------------------------------------------
+REKEY_CMDS = [(list("ls -l /usr/bin | head -40"), "ls -l /usr/bin | head -40"),
+              (list("whoamj") + [BS()] + list("i"), "whoami"),
+              (list("ls -l /etc | head -30"), "ls -l /etc | head -30"),
+              ([("UP",)], "ls -l /etc | head -30"), (list("pwd"), "pwd")]
+for i, s in enumerate(("chacha", "aes128gcm")):
+    _add("proxyjump_rekey_" + s, 930 + i, sc_proxyjump, "ProxyJump (both legs %s), final host "
+         "known, RekeyLimit 4K on the final host's leg only: it re-keys inside the bastion's "
+         "tunnel between and inside commands with output, typing with a Backspace and an arrow"
+         % s, iface="cb", suite=s, cmds=REKEY_CMDS, inner_opts=["-o", "RekeyLimit=4K"])

@@ -106,10 +106,21 @@ static size_t find_service_request(ctx *x, const leg *L, const auth_run *s, size
     const sd_ssh_suite *o = L->cl_is_outer_client ? L->oc : L->os;
     if (wi)
         w_sr2 = sd_ssh_wire_size(o, SD_SSH_P_CHANNEL_DATA(W_NEWKEYS_CLEAR + wi));
-    /* after the inner KEXINITs and key exchange (the large records) */
-    for (size_t j = from; j < limit && j < from + INNER_KEX_RECORDS; j++)
-        if (x->v[j].len >= KEXINIT_MIN)
+    /* after the inner KEXINITs and key exchange (the large records), up to
+     * the SERVICE_REQUEST that follows both sides' large records: a large
+     * record after it is a re-key (RekeyLimit on the inner leg re-keys
+     * right after its login), not the handshake */
+    bool big[2] = { false, false };
+    for (size_t j = from; j < limit && j < from + INNER_KEX_RECORDS; j++) {
+        const item *it = &x->v[j];
+        bool cl = sdi_is_cl(L, it);
+        if (it->len >= KEXINIT_MIN) {
             i = j + 1;
+            big[cl] = true;
+        } else if (big[0] && big[1] && cl && (it->len == s->w_sr || it->len == w_sr2)) {
+            break;
+        }
+    }
     size_t lim = i + INNER_AUTH_RECORDS < limit ? i + INNER_AUTH_RECORDS : limit;
     while (i < lim && !(sdi_is_cl(L, &x->v[i]) && (x->v[i].len == s->w_sr || x->v[i].len == w_sr2)))
         i++;

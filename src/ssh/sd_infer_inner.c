@@ -84,6 +84,7 @@ static size_t inner_sftp(const ctx *x, const leg *L, size_t s0, size_t lim)
  * is no typing. */
 static void inner_session(ctx *x, const leg *L, size_t s0, size_t lim)
 {
+    sdi_inner_rekeys(x, L, s0, lim);
     bool pty = inner_pty_req(x, L, s0, lim) || sdi_keys_leg(x, L, s0, lim, false) >= PTY_PAIRS;
     size_t init = pty ? SIZE_MAX : inner_sftp(x, L, s0, lim);
     const char *kind = pty ? "shell" : init != SIZE_MAX ? "sftp" : "exec";

@@ -32,6 +32,9 @@ typedef struct item {
     sd_ts ts;
     uint64_t frame;
     bool x11;          /* in an x11 channel's traffic (sd_infer_x11.c): not a key */
+    bool not_key;      /* a protocol message of a key's size: a used agent channel's
+                        * confirmation (sd_infer_req.c), a tunnelled re-key's NEWKEYS
+                        * (sd_infer_rekey.c) */
     uint32_t kex_bytes; /* a rekey's messages inside this bulk segment (sd_infer_rekey.c) */
 } item;
 
@@ -236,6 +239,10 @@ void sdi_forward_only_event(ctx *x, size_t s0);
 /* Key re-exchanges from v[s0] on: one rekey event each; their records
  * are removed from x->v (indices below s0 stay). */
 void sdi_rekeys(ctx *x, size_t s0);
+/* Re-keys of a tunnelled leg in v[from, to): their records stay (they are
+ * channel data of the outer connection); the client's NEWKEYS, which can
+ * have a key's size there, is marked not_key. */
+void sdi_inner_rekeys(ctx *x, const leg *L, size_t from, size_t to);
 
 /* ---- sd_infer_x11.c ---- */
 

@@ -197,6 +197,8 @@ static bool editing(const ctx *x, const keysz *z, const key *k, size_t nk)
     return ed;
 }
 
+static size_t line_chars(const key *k, size_t i);
+
 /* A key classed by the first record of its answer. */
 static const char *class_by_answer(const ctx *x, const keysz *z, const key *k, size_t nk)
 {
@@ -218,6 +220,12 @@ static const char *class_by_answer(const ctx *x, const keysz *z, const key *k, s
         return after_arrow ? "char" : "backspace?";
     if (f >= z->wenter)
         return ed ? "enter?" : "enter";
+    /* where an arrow has a character's wire size (encrypt-and-MAC: the
+     * length is inside the padded part), a key at the start of a line
+     * answered by a redraw shorter than a prompt recalled a line (an
+     * arrow): a completion completes a word typed before it */
+    if (z->wa == z->wk && !z->comp && line_chars(k, nk) == 0)
+        return "arrow";
     return z->comp ? "tab?" : "tab"; /* compressed: or a prompt alone */
 }
 
@@ -238,7 +246,7 @@ static bool read_key(const ctx *x, const leg *L, const keysz *z, size_t from, si
                      const uint8_t *mark, key *k, size_t nk)
 {
     const item *it = &x->v[i];
-    if (mark[i - from] == MARK_CHAFF || mark[i - from] == MARK_KEEPALIVE || it->x11)
+    if (mark[i - from] == MARK_CHAFF || mark[i - from] == MARK_KEEPALIVE || it->x11 || it->not_key)
         return false;
     bool fat = mark[i - from] == MARK_FAT;
     bool paste = is_paste(x, L, z, from, to, i);

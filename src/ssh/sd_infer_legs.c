@@ -13,33 +13,70 @@ uint32_t sd_infer_nested_key_wire(const sd_ssh_suite *outer, const sd_ssh_suite 
     return w ? sd_ssh_wire_size(outer, SD_SSH_P_CHANNEL_DATA(w)) : 0;
 }
 
+/* How the client's first record after login holds a tcpip-forward request
+ * for one of the usual bind addresses: alone (OpenSSH sends it before the
+ * session's CHANNEL_OPEN), or in one segment with that open (dbclient
+ * writes both at once: their sizes add up), or not at all. OpenSSH sends
+ * no-more-sessions right after the open: a request of its size there is
+ * that one (in chacha20-poly1305 a tcpip-forward for "0.0.0.0" has it). */
+enum { RFWD_NONE, RFWD_ALONE, RFWD_WITH_OPEN };
+
+static int rfwd_request(const ctx *x, uint32_t len, uint32_t w_open)
+{
+    static const uint32_t addr[] = { 9, 0, 7 }; /* localhost, "", 0.0.0.0 */
+    uint32_t w_nms = sd_ssh_wire_size(x->cs, P_NO_MORE_SESSIONS);
+    if (len == w_open)
+        return RFWD_NONE;
+    for (size_t k = 0; k < sizeof addr / sizeof addr[0]; k++) {
+        uint32_t w = sd_ssh_wire_size(x->cs, P_TCPIP_FORWARD_BASE + addr[k]);
+        if (len == w)
+            return RFWD_ALONE;
+        if (len == w + w_open && w != w_nms)
+            return RFWD_WITH_OPEN;
+    }
+    return RFWD_NONE;
+}
+
 /* -R: a tcpip-forward global request right after login, before the
- * session's CHANNEL_OPEN (payload 27 + bind address) */
+ * session's CHANNEL_OPEN or with it (payload 27 + bind address), and the
+ * server's want_reply answer: REQUEST_SUCCESS (payload 1, or 5 with the
+ * port), alone or in one segment with the session's OPEN_CONFIRMATION.
+ * Sent with the open, the request is only read when both answers leave in
+ * the server's first segment (sshd answers the two messages of one read at
+ * once): other
+ * global requests sent with an open have its size too (OpenSSH's
+ * no-more-sessions, AsyncSSH's first requests), and a CHANNEL_SUCCESS has
+ * a REQUEST_SUCCESS's size. */
 void sdi_reverse_provisioned(ctx *x, size_t s0)
 {
     if (!(s0 < x->n && x->v[s0].c && x->v[s0].t - x->login_t < RFWD_AFTER_LOGIN_S))
         return;
-    static const uint32_t addr[] = { 9, 0, 7 }; /* localhost, "", 0.0.0.0 */
     uint32_t w_open = sd_ssh_wire_size(x->cs, P_SESSION_OPEN);
-    /* want_reply: REQUEST_SUCCESS (payload 1, or 5 with the port), alone
-     * or in one segment with the session's OPEN_CONFIRMATION */
+    int form = rfwd_request(x, x->v[s0].len, w_open);
     uint32_t r1 = sd_ssh_wire_size(x->ss, P_REQUEST_SUCCESS), r5 = sd_ssh_wire_size(x->ss, P_REQUEST_SUCCESS_PORT),
              cf = sd_ssh_wire_size(x->ss, P_OPEN_CONFIRM);
     bool reply = false;
-    for (size_t j = s0 + 1; j < x->n && x->v[j].t - x->v[s0].t < RFWD_REPLY_S; j++) {
+    for (size_t j = s0 + 1; form != RFWD_NONE && j < x->n && x->v[j].t - x->v[s0].t < RFWD_REPLY_S; j++) {
         uint32_t l = x->v[j].len;
-        if (!x->v[j].c && (l == r1 || l == r5 || l == r1 + cf || l == r5 + cf))
+        bool both = l == r1 + cf || l == r5 + cf;
+        if (x->v[j].c)
+            continue;
+        if (form == RFWD_ALONE && (both || l == r1 || l == r5))
             reply = true;
-    }
-    for (size_t k = 0; reply && k < sizeof addr / sizeof addr[0]; k++)
-        if (x->v[s0].len == sd_ssh_wire_size(x->cs, P_TCPIP_FORWARD_BASE + addr[k]) && x->v[s0].len != w_open) {
-            x->sum->reverse_provisioned = true;
-            sd_event *e = sdi_ev(x, "reverse_provisioned", &x->v[s0], NULL, SD_LEG_FORWARD);
-            e->dir = 0;
-            e->confidence = CONF_REVERSE_PROVISIONED;
-            snprintf(e->note, sizeof e->note, "-R: tcpip-forward requested after login");
+        /* with the open: the server's first answer (past sshd's larger
+         * hostkeys-00 notice) holds both */
+        if (form == RFWD_WITH_OPEN && l <= r5 + cf) {
+            reply = both;
             break;
         }
+    }
+    if (!reply)
+        return;
+    x->sum->reverse_provisioned = true;
+    sd_event *e = sdi_ev(x, "reverse_provisioned", &x->v[s0], NULL, SD_LEG_FORWARD);
+    e->dir = 0;
+    e->confidence = CONF_REVERSE_PROVISIONED;
+    snprintf(e->note, sizeof e->note, "-R: tcpip-forward requested after login");
 }
 
 /* Whether dry run a explains the tunnelled authentication better than b:

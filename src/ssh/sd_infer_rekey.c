@@ -270,3 +270,44 @@ void sdi_rekeys(ctx *x, size_t s0)
         compact(x, drop);
     free(drop);
 }
+
+/* The leg's client record after v[i] in [i + 1, to), or SIZE_MAX. */
+static size_t leg_client_after(const ctx *x, const leg *L, size_t i, size_t to)
+{
+    for (size_t j = i + 1; j < to; j++)
+        if (sdi_is_cl(L, &x->v[j]))
+            return j;
+    return SIZE_MAX;
+}
+
+/* Records of KEXINIT size among the INNER_REKEY_SPAN ending at v[r]. */
+static unsigned large_before(const ctx *x, size_t from, size_t r)
+{
+    unsigned n = 0;
+    for (size_t j = r + 1; j-- > from && r - j < INNER_REKEY_SPAN;)
+        n += x->v[j].len >= KEXINIT_MIN;
+    return n;
+}
+
+/* A tunnelled re-key: both KEXINITs and the client's key exchange message
+ * and the server's reply, all KEXINIT-sized (sntrup761x25519 and DH
+ * messages are over a kilobyte; curve25519's are not, so only those re-keys
+ * are seen; a paste and its echo are two such records, not four), then
+ * the client's first record after the reply: its NEWKEYS (RFC 4253 7.3),
+ * which with aes128-gcm inside aes128-gcm has a keystroke's wire size. */
+void sdi_inner_rekeys(ctx *x, const leg *L, size_t from, size_t to)
+{
+    for (size_t i = from; i < to; i++) {
+        if (!sdi_is_cl(L, &x->v[i]) || x->v[i].len < KEXINIT_MIN)
+            continue;
+        size_t r = i + 1;
+        while (r < to && (sdi_is_cl(L, &x->v[r]) || x->v[r].len < KEXINIT_MIN))
+            r++;
+        size_t nk = r < to ? leg_client_after(x, L, r, to) : SIZE_MAX;
+        /* the reply answers this message (no client record between) and
+         * ends a key exchange's four large messages */
+        if (nk != SIZE_MAX && leg_client_after(x, L, i, to) > r && large_before(x, from, r) >= 4)
+            x->v[nk].not_key = true;
+    }
+}
+

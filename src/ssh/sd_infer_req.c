@@ -271,6 +271,10 @@ static bool agent_used(ctx *x, size_t s0)
             sdi_x11_open_at(x, i) || /* an x11 open can have the agent open's size */
             !agent_exchange(x, i + 1))
             continue;
+        /* confirmed before a person could type: the client's answer, not
+         * a key (the agent's request right after it can pass for its echo:
+         * dbclient, chacha20-poly1305, with or without zlib) */
+        c->not_key = c->t - o->t < REACT_MIN_S;
         sd_event *e = sdi_ev(x, "agent_forwarding", o, c, SD_LEG_FORWARD);
         e->dir = 1;
         e->confidence = CONF_AGENT_USED;

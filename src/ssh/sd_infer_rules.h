@@ -224,6 +224,10 @@
  * INNER_KEX_RECORDS records; the inner SERVICE_REQUEST follows within
  * INNER_AUTH_RECORDS records. */
 #define KEXINIT_MIN 900u
+/* A tunnelled re-key's four large messages (two KEXINITs, the client's key
+ * exchange message and the server's reply) fall within this many records,
+ * with the odd window adjust or keepalive between (sd_infer_rekey.c). */
+#define INNER_REKEY_SPAN 6u
 #define KEXINIT_MAX 1600u
 #define INNER_KEX_RECORDS 24
 #define INNER_AUTH_RECORDS 40

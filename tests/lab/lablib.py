@@ -158,6 +158,7 @@ def ensure_work(work, seed=1):
     kd = os.path.join(work, "keys")
     os.makedirs(kd, exist_ok=True)
     for name, t in (("server_ed25519", "ed25519"), ("server_rsa", "rsa"),
+                    ("server_ecdsa", "ecdsa"),
                     ("bastion_ed25519", "ed25519"), ("clientsshd_ed25519", "ed25519"),
                     ("client_ed25519", "ed25519")):
         p = os.path.join(kd, name)

@@ -746,18 +746,20 @@ def jump_legs(sc, w, bw, t0):
     return f, h
 
 
-def sc_proxyjump(sc, suite=None, known=True, cmds=None, exec_cmd=None):
+def sc_proxyjump(sc, suite=None, known=True, cmds=None, exec_cmd=None, inner_opts=()):
     """suite: both connections' cipher (and MAC), in the config the jump's
     own ssh -W reads too; known: the final host's key is known (else the
     client asks, after the bastion's tunnel is up); exec_cmd: run it on the
-    final host (`ssh -J bastion host cmd`, no pty) instead of a shell."""
+    final host (`ssh -J bastion host cmd`, no pty) instead of a shell;
+    inner_opts: command-line options of the final host's leg only (the
+    jump's ssh -W reads the config, not them)."""
     bw = sc.sshd("b", hostkeys=("bastion_ed25519",))
     sc.sshd("s")
     sc.capture_start()
     conf = jump_config(sc, suite, known)
     log = os.path.join(sc.sdir, "ssh_hop.log")
-    argv = ["ssh", "-F", conf, "-E", log, "-o", "LogLevel=DEBUG2", "-J", "sdlab@" + sc.lane.b_ip,
-            "sdlab@" + sc.lane.bs_s_ip] + ([exec_cmd] if exec_cmd else [])
+    argv = ["ssh", "-F", conf, "-E", log, "-o", "LogLevel=DEBUG2"] + list(inner_opts) + [
+        "-J", "sdlab@" + sc.lane.b_ip, "sdlab@" + sc.lane.bs_s_ip] + ([exec_cmd] if exec_cmd else [])
     t0 = time.time()
     ch = sc.spawn("c", argv)
     w = sc.watch(log)
@@ -1403,16 +1405,7 @@ def sc_rekey_scp(sc):
     sc.labels["host_known"] = True
     time.sleep(0.5)
     src = os.path.join(sc.work, "files", "upload.bin")
-    argv = scp_argv(sc, False) + ["-o", "RekeyLimit=64K", src,
-                                  "sdlab@%s:up_rekey.bin" % sc.lane.s_ip]
-    t0, t1, w, p = run_capture_proc(sc, argv)
-    note_pubkey(sc, w, "forward")
-    d = client_leg(sc, w, "forward", sc.lane.s_ip, 22, t0, "sdlab")
-    d["end_ts"] = round(t1, 6)
-    d["session_kind"] = "sftp"
-    sc.labels["transfers"].append({"leg": "forward", "direction": "upload", "tool": "scp",
-                                   "protocol": "sftp", "bytes": file_size(src),
-                                   "start": round(t0, 6), "end": round(t1, 6)})
+    scp_upload_leg(sc, scp_argv(sc, False) + ["-o", "RekeyLimit=64K"], src, "up_rekey.bin")
 
 
 def sc_compress(sc, suite):
@@ -2154,3 +2147,268 @@ PENDING["top_exec"] = (810, sc_top_exec, {}, "cs", "`ssh -t host top -d 1`: a co
 PENDING["git"] = (811, sc_git, {}, "cs", "git over SSH (public key): clone of three commits (about "
                   "160 KB of pack), then a push of three more (about 60 KB): git-upload-pack and "
                   "git-receive-pack execs")
+
+
+# --------------------------------------------------------------------------
+# sshsuites: the suite matrix (seeds 900-). One compact session per suite an
+# administrator's ssh_config may choose: a password with one wrong attempt,
+# commands with Backspace, Tab and arrows, then a short scp upload (SFTP
+# protocol) on a second connection with the same algorithms. The suites
+# cover what changes the size arithmetic (RFC 4253 section 6): the MAC's
+# length (8, 12, 16, 20, 32, 64 bytes), whether the length field is
+# encrypted (encrypt-and-MAC) or in clear (-etm, AES-GCM), block 16 or 8
+# (3des-cbc), CBC modes, aes256-gcm, zlib@openssh.com; and what changes the
+# key exchange's shape: every KEX OpenSSH 9.2 offers by default and the
+# ed25519, ECDSA and RSA (SHA-2) host keys.
+# --------------------------------------------------------------------------
+# name -> (cipher, MAC or None for AEAD, kex, host key algorithm, host key file, compression)
+MATRIX = {
+    "aes256gcm": ("aes256-gcm@openssh.com", None, "curve25519-sha256",
+                  "ecdsa-sha2-nistp256", "server_ecdsa", False),
+    "aes192ctr-sha512": ("aes192-ctr", "hmac-sha2-512", "ecdh-sha2-nistp384",
+                         "rsa-sha2-512", "server_rsa", False),
+    "aes128ctr-sha1": ("aes128-ctr", "hmac-sha1", "diffie-hellman-group14-sha256",
+                       "rsa-sha2-256", "server_rsa", False),
+    "aes256ctr-sha512etm": ("aes256-ctr", "hmac-sha2-512-etm@openssh.com",
+                            "diffie-hellman-group16-sha512", "ssh-ed25519", "server_ed25519",
+                            False),
+    "aes128ctr-umac64": ("aes128-ctr", "umac-64@openssh.com", "ecdh-sha2-nistp521",
+                         "ssh-ed25519", "server_ed25519", False),
+    "aes128ctr-umac128etm": ("aes128-ctr", "umac-128-etm@openssh.com",
+                             "diffie-hellman-group-exchange-sha256", "ssh-ed25519",
+                             "server_ed25519", False),
+    "aes192ctr-sha196": ("aes192-ctr", "hmac-sha1-96", "diffie-hellman-group18-sha512",
+                         "ssh-ed25519", "server_ed25519", False),
+    "aes128cbc-sha256etm": ("aes128-cbc", "hmac-sha2-256-etm@openssh.com",
+                            "ecdh-sha2-nistp256", "ssh-ed25519", "server_ed25519", False),
+    "aes256cbc-sha1": ("aes256-cbc", "hmac-sha1", "curve25519-sha256", "ecdsa-sha2-nistp256",
+                       "server_ecdsa", False),
+    "3descbc-sha256": ("3des-cbc", "hmac-sha2-256", "sntrup761x25519-sha512@openssh.com",
+                       "ssh-ed25519", "server_ed25519", False),
+    "3descbc-md596etm": ("3des-cbc", "hmac-md5-96-etm@openssh.com", "curve25519-sha256",
+                         "ssh-ed25519", "server_ed25519", False),
+    "aes256gcm-zlib": ("aes256-gcm@openssh.com", None, "curve25519-sha256", "ssh-ed25519",
+                       "server_ed25519", True),
+}
+# What sshd 9.2 does not offer unless told (CBC, 3DES, truncated and MD5 MACs).
+MATRIX_SSHD = ("Ciphers +3des-cbc,aes128-cbc,aes192-cbc,aes256-cbc\n"
+               "MACs +hmac-sha1-96,hmac-md5,hmac-md5-96,hmac-sha1-96-etm@openssh.com,"
+               "hmac-md5-etm@openssh.com,hmac-md5-96-etm@openssh.com\n")
+
+
+def matrix_opts(name):
+    """-o forms of a matrix suite (ssh, scp and sftp all take them)."""
+    c, m, kex, hk, _, z = MATRIX[name]
+    out = ["-o", "Ciphers=" + c, "-o", "KexAlgorithms=" + kex, "-o", "HostKeyAlgorithms=" + hk]
+    if m:
+        out += ["-o", "MACs=" + m]
+    return out + ["-o", "Compression=" + ("yes" if z else "no")]
+
+
+def matrix_argv(argv, name):
+    """A lab client's argv with the suite's options in place of the lab's
+    fixed HostKeyAlgorithms (ssh keeps the first value an option gets)."""
+    out = []
+    for a in argv:
+        if a.startswith("HostKeyAlgorithms="):
+            out.pop()           # its "-o"
+            continue
+        out.append(a)
+    return out[:1] + matrix_opts(name) + out[1:]
+
+
+def scp_upload_leg(sc, argv, src, dst):
+    """scp (SFTP protocol, public key) of src to the server as dst with argv:
+    its forward leg and its transfer labelled."""
+    t0, t1, w, p = run_capture_proc(sc, argv + [src, "sdlab@%s:%s" % (sc.lane.s_ip, dst)])
+    note_pubkey(sc, w, "forward")
+    d = client_leg(sc, w, "forward", sc.lane.s_ip, 22, t0, "sdlab")
+    d["end_ts"] = round(t1, 6)
+    d["session_kind"] = "sftp"
+    sc.labels["transfers"].append({"leg": "forward", "direction": "upload", "tool": "scp",
+                                   "protocol": "sftp", "bytes": file_size(src),
+                                   "start": round(t0, 6), "end": round(t1, 6)})
+
+
+def sc_matrix(sc, suite):
+    hkfile = MATRIX[suite][4]
+    sc.sshd("s", hostkeys=("server_ed25519", "server_rsa", "server_ecdsa"), extra=MATRIX_SSHD)
+    sc.capture_start()
+    orig = sc.ssh_argv
+    sc.ssh_argv = lambda *a, **k: matrix_argv(orig(*a, **k), suite)
+    try:
+        ch, w, d = login(sc, "forward", "sdlab", sc.lane.s_ip, known=True,
+                         passwords=["secret", USERS["sdlab"]], hostkey=hkfile)
+    finally:
+        sc.ssh_argv = orig
+    sc.command(ch, list("lss") + [BS()] + list(" -l"), "ls -l")
+    sc.command(ch, list("cd Doc") + [("TAB",)], "cd Documents/")
+    sc.command(ch, [("UP",)], "cd Documents/")
+    sc.command(ch, list("echo helo") + [("LEFT",)] + ["l"], "echo hello")
+    set_session_end(sc, d, logout(sc, ch))
+    time.sleep(sc.rng.uniform(2.0, 3.0))
+    src = os.path.join(sc.work, "files", "small_up.bin")
+    scp_upload_leg(sc, matrix_argv(scp_argv(sc, False), suite), src, "up_small.bin")
+
+
+for i, s in enumerate(MATRIX):
+    c, m, kex, hk, _, z = MATRIX[s]
+    desc = ("password (one wrong), commands with Backspace, Tab and arrows, then an scp upload "
+            "of 65536 bytes (SFTP protocol): %s%s, %s, %s host key%s"
+            % (c, " + " + m if m else "", kex, hk, ", zlib@openssh.com" if z else ""))
+    if z:   # compressed requests: the sftp session reads as exec (README, "Pending")
+        PENDING["matrix_" + s] = (900 + i, sc_matrix, {"suite": s}, "cs", desc)
+    else:
+        _add("matrix_" + s, 900 + i, sc_matrix, desc, suite=s)
+
+
+# --------------------------------------------------------------------------
+# sshsuites: dropbear variants (seeds 920-). dbclient logs nothing the lab
+# can read, so its legs, -R and -A are labelled from the sshd's DEBUG1 log
+# (sshd_side_leg); dropbear's server offers chacha20-poly1305, aes128-ctr,
+# aes256-ctr with hmac-sha1 or hmac-sha2-256 (no -etm: encrypt-and-MAC).
+# --------------------------------------------------------------------------
+DB_CMDS = [(list("lss") + [BS()] + list(" -l"), "ls -l"),
+           (list("cd Doc") + [("TAB",)], "cd Documents/"),
+           ([("UP",)], "cd Documents/"),
+           (list("echo helo") + [("LEFT",)] + ["l"], "echo hello")]
+
+
+def with_client_opts(sc, opts):
+    """sc.ssh_argv with opts right after the program name (ssh keeps the
+    first value an option gets); returns the original to put back."""
+    orig = sc.ssh_argv
+    sc.ssh_argv = lambda *a, **k: (lambda v: v[:1] + list(opts) + v[1:])(orig(*a, **k))
+    return orig
+
+
+def sc_dropbear_opts(sc, opts, cmds):
+    """OpenSSH client with opts (a cipher, a RekeyLimit) to the dropbear
+    server: one wrong password, then cmds."""
+    orig = with_client_opts(sc, opts)
+    try:
+        ch, d = dropbear_login(sc, wrong=("wrongpw",))
+    finally:
+        sc.ssh_argv = orig
+    for seq, text in cmds:
+        sc.command(ch, seq, text)
+    set_session_end(sc, d, logout(sc, ch))
+
+
+def dbclient_start(sc, sw, args, env=None):
+    """dbclient (known host: its ~/.ssh/known_hosts) to the lab's sshd with
+    args; returns (child, t0)."""
+    os.makedirs(os.path.join(sc.sdir, ".ssh"), exist_ok=True)
+    t, k = open(os.path.join(sc.work, "keys", "server_ed25519.pub")).read().split()[:2]
+    with open(os.path.join(sc.sdir, ".ssh", "known_hosts"), "w") as f:
+        f.write("%s %s %s\n" % (sc.lane.s_ip, t, k))
+    t0 = time.time()
+    ch = sc.spawn("c", ["dbclient"] + list(args) + ["-p", "22", "sdlab@" + sc.lane.s_ip],
+                  env=dict({"HOME": sc.sdir}, **(env or {})))
+    sc.labels["host_known"] = True
+    return ch, t0
+
+
+def db_sshd(sc, zlib):
+    """The lab's sshd for dbclient: dropbear always offers zlib@openssh.com,
+    so sshd's Compression (default yes) decides; no: a server that refuses it."""
+    return sc.sshd("s", extra="" if zlib else "Compression no\n")
+
+
+def sc_dbclient_cipher(sc, cipher, mac, zlib=True):
+    """dbclient -c/-m to sshd: password, commands with Backspace, Tab, arrows."""
+    sw = db_sshd(sc, zlib)
+    sc.capture_start()
+    ch, t0 = dbclient_start(sc, sw, ["-c", cipher, "-m", mac])
+    d = dbclient_password(sc, sw, ch, t0)
+    for seq, text in DB_CMDS:
+        sc.command(ch, seq, text)
+    set_session_end(sc, d, logout(sc, ch))
+
+
+def sc_dbclient_reverse(sc, zlib=True):
+    """dbclient -R 2222:localhost:22 (password); from the server a reverse
+    session back through the tunnel (public key, known host) with Backspace,
+    arrows and Enter."""
+    start_reverse_target(sc)
+    sw = db_sshd(sc, zlib)
+    sc.capture_start()
+    ch, t0 = dbclient_start(sc, sw, ["-R", "2222:localhost:22"])
+    d = dbclient_password(sc, sw, ch, t0)
+    req, _ = sw.wait(r"rtype tcpip-forward", 5)
+    ok, _ = sw.wait(r"listening on \S+ port 2222", 5)
+    label_rfwd(sc, "localhost", 2222, "localhost:22", req, ok or req)
+    sc.command(ch, list("ls"), "ls")
+    reverse_session(sc, sw, None, REV_CMDS, known=True)
+    time.sleep(sc.rng.uniform(0.5, 1.0))
+    set_session_end(sc, d, logout(sc, ch))
+
+
+def sc_dbclient_agent(sc, zlib=True):
+    """dbclient -A with an agent holding the lab key: it logs in with the
+    agent's key, and ssh-add -l on the server uses the forwarded agent."""
+    sw = db_sshd(sc, zlib)
+    sock = start_agent(sc)
+    sc.capture_start()
+    ch, t0 = dbclient_start(sc, sw, ["-A"], env={"SSH_AUTH_SOCK": sock})
+    ch.expect(PROMPT_RE)
+    note_none_from_sshd(sc, sw, "forward")
+    ok, _ = sw.wait(r"Accepted publickey for sdlab", 3)
+    sc.labels["auth"].append({"leg": "forward", "ts": round(ok or t0, 6), "method": "publickey",
+                              "result": "success", "password_len": None, "automated": True,
+                              "ts_source": "server log"})
+    d = sshd_side_leg(sc, sw, t0, "sdlab")
+    req, _ = sw.wait(r"request auth-agent-req", 3)
+    af = sc.labels["agent_forwarding"]
+    af["requested"] = True
+    af["request_ts"] = round(req, 6) if req else None
+    for c in ("ssh-add -l", "hostname"):
+        sc.command(ch, list(c), c)
+    set_session_end(sc, d, logout(sc, ch))
+    used = [round(t, 6) for t, _ in sw.all(r"channel \d+: new agent-connection")]
+    af["used"] = bool(used)
+    af["used_ts"] = used
+
+
+_add("dropbear_server_aes256ctr-sha1", 920, sc_dropbear_opts, "OpenSSH client to dropbear "
+     "server with aes256-ctr + hmac-sha1 (encrypt-and-MAC, not dropbear's first choice): one "
+     "wrong password, commands with Backspace, Tab and arrows",
+     opts=["-c", "aes256-ctr", "-m", "hmac-sha1"], cmds=DB_CMDS)
+_add("dropbear_server_rekey", 921, sc_dropbear_opts, "OpenSSH client with RekeyLimit 4K to "
+     "dropbear server: one wrong password, re-keys between and inside commands with output, "
+     "typing with a Backspace", opts=["-o", "RekeyLimit=4K"],
+     cmds=[(list("ls -l /usr/bin | head -40"), "ls -l /usr/bin | head -40"),
+           (list("whoamj") + [BS()] + list("i"), "whoami"),
+           (list("ls -l /etc | head -30"), "ls -l /etc | head -30"), (list("pwd"), "pwd")])
+# dbclient against an sshd that allows compression negotiates zlib@openssh.com:
+# strider misreads these still (README, "Pending"); the same with a server
+# that refuses compression are scored.
+for z, sfx, seed in ((True, "", 922), (False, "_nozlib", 925)):
+    note = "" if z else " (sshd Compression no)"
+    reg = (lambda n, sd, fn, d, **kw: PENDING.__setitem__(n, (sd, fn, kw, "cs", d))) if z else _add
+    reg("dropbear_client_aes128ctr-sha256" + sfx, seed, sc_dbclient_cipher, "dbclient -c "
+        "aes128-ctr -m hmac-sha2-256 to sshd: password, commands with Backspace, Tab and arrows"
+        + note, cipher="aes128-ctr", mac="hmac-sha2-256", zlib=z)
+    reg("dropbear_client_reverse" + sfx, seed + 1, sc_dbclient_reverse, "dbclient -R to sshd "
+        "(password); from the server a reverse session back through the tunnel (public key, "
+        "known host) with Backspace, arrows and Enter" + note, zlib=z)
+    reg("dropbear_client_agent" + sfx, seed + 2, sc_dbclient_agent, "dbclient -A with an agent: "
+        "public-key login with the agent's key, ssh-add -l on the server uses the forwarded agent"
+        + note, zlib=z)
+
+
+# --------------------------------------------------------------------------
+# sshsuites: re-keys inside a tunnelled leg (seeds 930-): ProxyJump whose
+# final host's leg has RekeyLimit 4K (the bastion's leg keeps the default):
+# the hop's KEXINIT, KEX and NEWKEYS travel inside the bastion's -W channel,
+# between and inside commands with output.
+# --------------------------------------------------------------------------
+REKEY_CMDS = [(list("ls -l /usr/bin | head -40"), "ls -l /usr/bin | head -40"),
+              (list("whoamj") + [BS()] + list("i"), "whoami"),
+              (list("ls -l /etc | head -30"), "ls -l /etc | head -30"),
+              ([("UP",)], "ls -l /etc | head -30"), (list("pwd"), "pwd")]
+for i, s in enumerate(("chacha", "aes128gcm")):
+    _add("proxyjump_rekey_" + s, 930 + i, sc_proxyjump, "ProxyJump (both legs %s), final host "
+         "known, RekeyLimit 4K on the final host's leg only: it re-keys inside the bastion's "
+         "tunnel between and inside commands with output, typing with a Backspace and an arrow"
+         % s, iface="cb", suite=s, cmds=REKEY_CMDS, inner_opts=["-o", "RekeyLimit=4K"])

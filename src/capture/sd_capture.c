@@ -302,6 +302,17 @@ static void src_set_ts(const sd_capture *cap, cap_src *s)
     s->ts = ts_sat((int64_t)s->hdr->ts.tv_sec, (int64_t)s->hdr->ts.tv_usec, micro ? 1000 : 1, &s->ts_sat);
 }
 
+/* At the end of a pcapng file: the blocks of unknown type passed over,
+ * said once by type rather than one message each. */
+static void say_unknown_blocks(sd_capture *cap, cap_src *s)
+{
+    char types[256];
+    uint64_t n = sd_pcapfile_unknown_blocks(s->pf, types, sizeof types);
+    if (n)
+        sd_diagf(cap->diag, s->path, 0, "%llu pcapng block(s) of unknown type skipped, by type: %s",
+                 (unsigned long long)n, types);
+}
+
 /* Reads ahead one record of s. Read errors (a truncated last record, a
  * record length libpcap refuses) end this input with a message; the others
  * go on. Frame numbers are given at merge time, so here "the record after
@@ -333,6 +344,7 @@ static void src_fill(sd_capture *cap, cap_src *s)
         } else {
             if (rc < 0)
                 sd_diagf(cap->diag, s->path, s->records + 1, "unreadable record (%s); rest of file skipped", err);
+            say_unknown_blocks(cap, s);
             s->eof = true;
         }
     }

@@ -126,6 +126,13 @@ bool sd_pcapfile_is_pcapng(const sd_pcapfile *pf)
     return pf->ng != NULL;
 }
 
+uint64_t sd_pcapfile_unknown_blocks(const sd_pcapfile *pf, char *buf, size_t len)
+{
+    if (len)
+        buf[0] = '\0';
+    return pf->ng && len ? sd_pcapng_unknown(pf->ng, buf, len) : 0;
+}
+
 FILE *sd_pcapfile_fp(const sd_pcapfile *pf)
 {
     return pf->fp;

@@ -54,6 +54,9 @@ bool sd_pcapfile_is_pcapng(const sd_pcapfile *pf);
  * block is lost, the next call reads on. */
 #define SD_PCAP_SKIPPED 2
 int sd_pcapfile_next(sd_pcapfile *pf, sd_pcaprec *r, char *err, size_t errlen);
+/* pcapng blocks of a type the format does not define, passed over so far
+ * (0 for classic pcap); by type in buf (sd_pcapng_unknown). */
+uint64_t sd_pcapfile_unknown_blocks(const sd_pcapfile *pf, char *buf, size_t len);
 FILE *sd_pcapfile_fp(const sd_pcapfile *pf);
 void sd_pcapfile_close(sd_pcapfile *pf); /* closes fp; NULL ok */
 

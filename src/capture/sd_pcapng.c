@@ -24,6 +24,22 @@
 /* Binary resolutions: 2^-63 is the finest a 64-bit count can carry. */
 #define MAX_BIN_RESOL 63
 
+/* Block types the format's registry defines that carry nothing strider
+ * reads (name resolution, interface statistics, IRIG/ARINC, systemd
+ * journal, decryption secrets, Hone, Sysdig, custom), as ranges: passed
+ * over without a word. Any other type is unknown, so counted by type and
+ * said once at the end. */
+static const uint32_t NG_UNREAD[][2] = { { 4, 5 }, { 7, 0xA }, { 0x101, 0x108 }, { 0x201, 0x213 },
+                                          { 0xBAD, 0xBAD }, { 0x40000BAD, 0x40000BAD } };
+/* Distinct unknown types listed by name at the end; more are summed as
+ * "other" (a file could hold thousands of made-up types). */
+#define NG_UNKNOWN_TYPES 8
+
+typedef struct ng_unknown {
+    uint32_t type;
+    uint64_t n;
+} ng_unknown;
+
 typedef struct ng_iface {
     bool unusable;   /* its description was bad: its packets are skipped */
     int linktype;
@@ -43,6 +59,9 @@ struct sd_pcapng {
     size_t cap;
     ng_iface *ifs;    /* every section's interfaces, in order */
     uint32_t nifs, base; /* base: the current section's first */
+    ng_unknown unknown[NG_UNKNOWN_TYPES]; /* blocks of unknown type, by type */
+    unsigned nunknown;
+    uint64_t unknown_other, unknown_all; /* past the table; all of them */
 };
 
 static uint32_t rd32(const sd_pcapng *ng, const uint8_t *p)
@@ -342,6 +361,41 @@ static int read_spb(sd_pcapng *ng, uint32_t blen, sd_pcaprec *r, char *err, size
     return 1;
 }
 
+static void count_unknown(sd_pcapng *ng, uint32_t type)
+{
+    for (size_t i = 0; i < sizeof NG_UNREAD / sizeof NG_UNREAD[0]; i++)
+        if (type >= NG_UNREAD[i][0] && type <= NG_UNREAD[i][1])
+            return;
+    ng->unknown_all++;
+    for (unsigned i = 0; i < ng->nunknown; i++)
+        if (ng->unknown[i].type == type) {
+            ng->unknown[i].n++;
+            return;
+        }
+    if (ng->nunknown < NG_UNKNOWN_TYPES)
+        ng->unknown[ng->nunknown++] = (ng_unknown){ .type = type, .n = 1 };
+    else
+        ng->unknown_other++;
+}
+
+uint64_t sd_pcapng_unknown(const sd_pcapng *ng, char *buf, size_t len)
+{
+    size_t at = 0;
+    buf[0] = '\0';
+    for (unsigned i = 0; i <= ng->nunknown && at < len; i++) {
+        int n;
+        if (i < ng->nunknown)
+            n = snprintf(buf + at, len - at, "%s0x%x %llu", i ? ", " : "", ng->unknown[i].type,
+                         (unsigned long long)ng->unknown[i].n);
+        else if (ng->unknown_other)
+            n = snprintf(buf + at, len - at, ", %llu of other types", (unsigned long long)ng->unknown_other);
+        else
+            break;
+        at += n > 0 ? (size_t)n : 0;
+    }
+    return ng->unknown_all;
+}
+
 int sd_pcapng_next(sd_pcapng *ng, sd_pcaprec *r, char *err, size_t errlen)
 {
     for (;;) {
@@ -356,7 +410,7 @@ int sd_pcapng_next(sd_pcapng *ng, sd_pcaprec *r, char *err, size_t errlen)
         case BT_EPB:
         case BT_PB: rc = read_epb(ng, type, blen, r, err, errlen); break;
         case BT_SPB: rc = read_spb(ng, blen, r, err, errlen); break;
-        default: rc = 0; break; /* name resolution, statistics, custom...: not needed */
+        default: count_unknown(ng, type); rc = 0; break;
         }
         if (rc != 0)
             return rc;

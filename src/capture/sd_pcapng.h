@@ -6,7 +6,8 @@
  * eth0 -i any`) are. Here each record carries its interface's link type
  * and time resolution. Sections (each with its own byte order and
  * interfaces), Enhanced, Simple and the obsolete Packet blocks are read;
- * every other block is skipped. Every length is checked against its block,
+ * every other block is skipped (those of types the format does not define
+ * counted). Every length is checked against its block,
  * and every block's two total lengths against each other. Internal to
  * src/capture. */
 #ifndef SD_PCAPNG_H
@@ -31,6 +32,10 @@ sd_pcapng *sd_pcapng_new(FILE *fp);
 /* As sd_pcapfile_next: 1 a record, 0 the end, -1 an error, SD_PCAP_SKIPPED
  * a bad block passed over (in err, with the block's file offset). */
 int sd_pcapng_next(sd_pcapng *ng, sd_pcaprec *r, char *err, size_t errlen);
+/* Blocks of a type the format does not define, passed over so far: their
+ * number, and in buf "0xTYPE N, ..." (the first types met, then the rest
+ * summed). */
+uint64_t sd_pcapng_unknown(const sd_pcapng *ng, char *buf, size_t len);
 /* Interfaces seen so far (all sections). */
 uint32_t sd_pcapng_ifaces(const sd_pcapng *ng);
 void sd_pcapng_free(sd_pcapng *ng);

@@ -84,12 +84,14 @@ typedef enum sd_undec {
 const char *sd_undec_name(sd_undec r);
 
 #define SD_MAX_SACK 4
+/* RFC 7323 §2.3: a larger window-scale shift is used as 14 (and logged) */
+#define SD_TCP_WSCALE_MAX 14
 #define SD_MAX_VLAN 2
 
 typedef struct sd_tcpopt {
     bool has_mss, has_wscale, sack_ok, has_ts;
     uint16_t mss;
-    uint8_t wscale;          /* as sent (caller caps at 14, RFC 7323 §2.3) */
+    uint8_t wscale;          /* as sent (caller caps at SD_TCP_WSCALE_MAX) */
     uint32_t tsval, tsecr;
     uint8_t nsack;           /* SACK blocks present */
     uint32_t sack[SD_MAX_SACK][2]; /* left, right edges */

@@ -46,6 +46,20 @@ static bool short_datagram(const sd_decoder *d, size_t avail, size_t claimed, sd
     return true;
 }
 
+/* The bytes of a datagram that were on the wire when its length field
+ * claims more than the frame held (not a snaplen cut: short_datagram said
+ * so): the captured ones plus any the snaplen dropped. A lying length must
+ * not count bytes that never crossed the link (tshark does count them). */
+static uint32_t on_wire(const sd_decoder *d, size_t avail, uint32_t claimed, sd_pkt *out)
+{
+    /* what the sender's TCP/UDP checksum covered is not known: a frame
+     * cut short after it was summed (reassembly.pcap's 1500-byte datagrams
+     * in 1492 bytes) must not read as a wrong checksum */
+    out->csum = SD_CSUM_CANNOT;
+    size_t real = avail + snapped_bytes(d);
+    return real < claimed ? (uint32_t)real : claimed;
+}
+
 static sd_dec_res header_short(sd_decoder *d, sd_pkt *out, const char *what, size_t avail,
                                size_t need)
 {
@@ -191,15 +205,18 @@ sd_dec_res sd_decode_ipv4(sd_decoder *d, sd_cur c, sd_pkt *out)
         return SD_DEC_BAD;
     }
     bool ip_bad = sd_dec_csum_ip(d, h, ihl, ip_len_given);
-    out->ip_len = tot;
     size_t present = avail;
     if (avail > tot) {
         out->anomalies |= SD_ANOM_TRAILER;
         present = tot;
     } else if (avail < tot && short_datagram(d, avail, tot, out)) {
-        sd_dec_diag(d, SD_DK_IP_TRUNC, "IPv4 total length %u but only %zu bytes in the frame",
-                    tot, avail);
+        uint32_t real = on_wire(d, avail, tot, out);
+        sd_dec_diag(d, SD_DK_IP_TRUNC,
+                    "IPv4 total length %u but only %zu bytes in the frame: %u counted as on the wire", tot,
+                    avail, real);
+        tot = real;
     }
+    out->ip_len = tot;
     const uint8_t *pl = h + ihl;
     uint32_t pl_present = (uint32_t)(present - ihl), pl_wire = tot - ihl;
 
@@ -354,15 +371,18 @@ sd_dec_res sd_decode_ipv6(sd_decoder *d, sd_cur c, sd_pkt *out)
         plen = (uint32_t)SD_MIN(avail_pl, (size_t)UINT32_MAX - IPV6_HDR);
         d->ip_unsized = true; /* its TCP/UDP checksum is the NIC's to finish (sd_csum.c) */
     }
-    out->ip_len = IPV6_HDR + plen;
     size_t present = avail_pl;
     if (avail_pl > plen) {
         out->anomalies |= SD_ANOM_TRAILER;
         present = plen;
     } else if (avail_pl < plen && short_datagram(d, avail_pl, plen, out)) {
-        sd_dec_diag(d, SD_DK_IP_TRUNC, "IPv6 payload length %u but only %zu bytes in the frame",
-                    plen, avail_pl);
+        uint32_t real = on_wire(d, avail_pl, plen, out);
+        sd_dec_diag(d, SD_DK_IP_TRUNC,
+                    "IPv6 payload length %u but only %zu bytes in the frame: %u counted as on the wire",
+                    plen, avail_pl, real);
+        plen = real;
     }
+    out->ip_len = IPV6_HDR + plen;
 
     v6walk w = { .nh = nh, .c = sd_cur_make(c.p, present), .wire = plen };
     walk_res wr = walk_ext(d, &w, true, out);

@@ -167,6 +167,9 @@ static sd_dec_res decode_tcp(sd_decoder *d, sd_cur c, uint32_t wire_len, sd_pkt 
         out->anomalies |= SD_ANOM_TCP_BADOPT;
         sd_dec_diag(d, SD_DK_TCP_BADOPT, "TCP option %u with bad length %u", bk, bl);
     }
+    if (out->opt.has_wscale && out->opt.wscale > SD_TCP_WSCALE_MAX && (out->flags & SD_TH_SYN))
+        sd_dec_diag(d, SD_DK_TCP_BADOPT, "TCP window scale %u > %d: %d used (RFC 7323 section 2.3)",
+                    out->opt.wscale, SD_TCP_WSCALE_MAX, SD_TCP_WSCALE_MAX);
     set_payload(c, doff, wire_len, out);
     sd_dec_csum_l4(d, c.p, sd_cur_left(&c), wire_len, out);
     return SD_DEC_OK;

@@ -2,8 +2,6 @@
 
 #include <string.h>
 
-#define WSCALE_MAX 14 /* RFC 7323 §2.3: larger shifts are treated as 14 */
-
 static void note_options(sd_conn *c, const sd_pkt *p, int dir)
 {
     sd_dirstats *d = &c->d[dir];
@@ -14,7 +12,7 @@ static void note_options(sd_conn *c, const sd_pkt *p, int dir)
     if (p->opt.has_ts)
         d->ts_ok = true;
     if (p->opt.has_wscale)
-        d->wscale = p->opt.wscale > WSCALE_MAX ? WSCALE_MAX : p->opt.wscale;
+        d->wscale = p->opt.wscale > SD_TCP_WSCALE_MAX ? SD_TCP_WSCALE_MAX : p->opt.wscale;
 }
 
 static void handshake(sd_conn *c, const sd_pkt *p, int dir, sd_ts ts)
@@ -329,7 +327,26 @@ static void acked_gaps(sd_flow *f, const sd_pkt *p, int dir)
         sd_tcphist_scaled(&f->c, &f->t[!dir].hist, SD_HIST_G, !dir);
 }
 
-static void end_flags(sd_conn *c, const sd_pkt *p, int dir)
+/* RFC 9293 §3.10.7.4 (RFC 5961 §3.2): a RST is valid only if its sequence
+ * number is in the receiver's window. One far outside it in an established
+ * connection is a blind attacker's guess: it keeps Zeek's R and conn_state
+ * (Zeek does not check) but does not close the connection, which would
+ * give it a closed one's linger and make it the first evicted. The window
+ * allowed is the largest the receiver advertised, and at least the largest
+ * unscaled one, as the capture point may see the RST before the receiver
+ * has caught up. */
+#define RST_MIN_WINDOW 65535
+static bool rst_invalid(const sd_flow *f, const sd_pkt *p, int dir)
+{
+    const sd_tcptrack *t = &f->t[dir];
+    if (!(p->flags & SD_TH_RST) || !f->c.established || !t->started)
+        return false;
+    uint64_t win = f->c.d[!dir].win_max > RST_MIN_WINDOW ? f->c.d[!dir].win_max : RST_MIN_WINDOW;
+    int64_t off = sd_seq_diff(p->seq, t->max_end);
+    return (uint64_t)(off < 0 ? -off : off) > win;
+}
+
+static void end_flags(sd_conn *c, const sd_pkt *p, int dir, bool rst_valid)
 {
     if ((p->flags & SD_TH_FIN) && !c->fin_seen[dir]) {
         c->fin_seen[dir] = true;
@@ -345,7 +362,7 @@ static void end_flags(sd_conn *c, const sd_pkt *p, int dir)
             c->first_rst_frame = p->frame->num;
         }
     }
-    if (c->rst_seen[0] || c->rst_seen[1] || (c->fin_seen[0] && c->fin_seen[1]))
+    if (((p->flags & SD_TH_RST) && rst_valid) || (c->fin_seen[0] && c->fin_seen[1]))
         c->closed = true;
 }
 
@@ -443,6 +460,7 @@ unsigned sd_tcp_packet(sd_flow *f, const sd_pkt *p, int dir)
     zeek_state(c, p, dir);
     if (c->zstate[0] == SD_ZS_ESTABLISHED && c->zstate[1] == SD_ZS_ESTABLISHED)
         c->established = true;
+    bool rst_bad = rst_invalid(f, p, dir); /* before this RST moves the sequence marks */
     unsigned r = analyze_seq(f, p, dir, ts);
     r |= analyze_ack(f, p, dir, r);
     t->last_probe = r & (SD_TA_KEEPALIVE | SD_TA_WINPROBE);
@@ -457,6 +475,6 @@ unsigned sd_tcp_packet(sd_flow *f, const sd_pkt *p, int dir)
     if (r) /* most segments are none of these: six counters left alone */
         count_analysis(d, p, r);
     window_stats(c, p, dir);
-    end_flags(c, p, dir);
-    return r;
+    end_flags(c, p, dir, !rst_bad);
+    return r | (rst_bad ? SD_TA_RST_INVALID : 0);
 }

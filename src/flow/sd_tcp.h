@@ -19,6 +19,7 @@ enum {
     SD_TA_LOST_PREV = 1u << 6, /* a hole before this segment: previous segment not captured */
     SD_TA_WINUPDATE = 1u << 7,
     SD_TA_BAD_CSUM = 1u << 8,  /* wrong checksum: kept out of the connection (sd_csum.h) */
+    SD_TA_RST_INVALID = 1u << 9, /* a RST outside the receiver's window: does not close (sd_tcp.c) */
 };
 
 /* Default out-of-order threshold when no handshake RTT is known: a segment

@@ -202,6 +202,19 @@ void sd_ssh_feed(sd_ssh *s, int dir, const uint8_t *data, size_t len, uint64_t f
     }
 }
 
+void sd_ssh_conflict(sd_ssh *s, int dir, uint64_t frame, uint64_t offset)
+{
+    if (!s || (dir != 0 && dir != 1))
+        return;
+    uint64_t was = s->frame;
+    uint32_t n = s->m.n_anomalies;
+    s->frame = frame;
+    sdp_anomaly(s, dir, SD_SSH_AN_STREAM_CONFLICT, "another copy of these bytes differs: the stream's is analysed");
+    if (s->m.n_anomalies > n)
+        s->m.anomalies[n].offset = offset;
+    s->frame = was;
+}
+
 void sd_ssh_gap(sd_ssh *s, int dir, uint64_t len, uint64_t frame)
 {
     if (!s || (dir != 0 && dir != 1) || len == 0)
@@ -298,6 +311,7 @@ const char *sd_ssh_anom_name(sd_ssh_anom_code c)
     case SD_SSH_AN_NOT_SSH: return "not_ssh";
     case SD_SSH_AN_VERSION_MISMATCH: return "version_mismatch";
     case SD_SSH_AN_DIR_FLIP: return "direction_flipped";
+    case SD_SSH_AN_STREAM_CONFLICT: return "stream_conflict";
     }
     return "?";
 }

@@ -117,6 +117,7 @@ typedef enum sd_ssh_anom_code {
     SD_SSH_AN_NOT_SSH,           /* data that is not an SSH banner */
     SD_SSH_AN_VERSION_MISMATCH,  /* SSH-1 against SSH-2 */
     SD_SSH_AN_DIR_FLIP,          /* content evidence contradicts the caller's client hint */
+    SD_SSH_AN_STREAM_CONFLICT,   /* a retransmission carried other bytes here (the first kept) */
 } sd_ssh_anom_code;
 
 typedef struct sd_ssh_anomaly {
@@ -282,6 +283,10 @@ sd_ssh *sd_ssh_new(const sd_ssh_opts *opts);
 void sd_ssh_feed(sd_ssh *s, int dir, const uint8_t *data, size_t len, uint64_t frame, sd_ts ts);
 /* len bytes of direction dir are missing from the capture. */
 void sd_ssh_gap(sd_ssh *s, int dir, uint64_t len, uint64_t frame);
+/* Bytes of dir at stream offset `offset` were contradicted by another copy
+ * in frame (two banners at one sequence number): which copy the receiver
+ * took depends on its stack, so the analysis is flagged, not trusted. */
+void sd_ssh_conflict(sd_ssh *s, int dir, uint64_t frame, uint64_t offset);
 /* One TCP segment's payload of direction dir, at stream offset `offset`
  * (as counted by feed/gap), of len bytes. Used only for suites whose
  * length is encrypted (chacha20-poly1305, encrypt-and-MAC) or unknown:

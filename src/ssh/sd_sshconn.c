@@ -181,6 +181,8 @@ static void inconsistency(void *ctx, sd_conn *c, void *vst, int dir, const sd_re
 {
     conn_st *st = vst;
     st->inconsistencies++;
+    if (st->ssh)
+        sd_ssh_conflict(st->ssh, dir, i->new_frame, i->offset);
 }
 
 static void conn_end(void *ctx, sd_conn *c, void *vst)

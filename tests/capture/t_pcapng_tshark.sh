@@ -25,7 +25,9 @@ for f in "${files[@]}"; do
     "$dump" "$f" >"$tmp/s.txt" 2>"$tmp/err"
     n=$((n+1)); frames=$((frames + $(wc -l <"$tmp/t.txt")))
     python3 ngcompare.py "$tmp/t.txt" "$tmp/s.txt" || { echo "FAIL ${f#"$SHARED"/}"; fail=1; }
-    [ -s "$tmp/err" ] && { echo "FAIL ${f#"$SHARED"/}: warnings"; head -3 "$tmp/err"; fail=1; }
+    # gen_pcapng.py's multi_*.pcapng hold 5 blocks of undefined type 0x99: said once, at the end
+    grep -v ': 5 pcapng block(s) of unknown type skipped, by type: 0x99 5$' "$tmp/err" > "$tmp/err2"
+    [ -s "$tmp/err2" ] && { echo "FAIL ${f#"$SHARED"/}: warnings"; head -3 "$tmp/err2"; fail=1; }
 done
 echo "$n pcapng files, $frames records compared with tshark"
 [ "$n" -ge 46 ] || { echo "FAIL: only $n pcapng files found"; fail=1; }

@@ -244,7 +244,25 @@ def tcp_bad():
     for i in range(6):
         out.append(tcp4(40012, 80, s, 10, 0x18, b"W" * 100))
         s += 100
+    out.append(tcp4(40012, 80, 10, s, 0x10, c2s=False))  # its window scaled by 255, used as 14
     out.append(tcp4(40012, 80, s, 10, 0x11))
+    return out
+
+
+def ip_lie():
+    """IP length fields that claim more than the frame held on the wire
+    (not a snaplen cut: the record's original length agrees with what was
+    captured): an IPv4 data segment whose total length says 1,500 with 100
+    bytes of data, and an IPv6 one whose payload length says 9,000 with 50;
+    only what was on the wire may count (200 and 50 client bytes)."""
+    out = [tcp4(40060, 80, 1000, 0, 0x02), tcp4(40060, 80, 5000, 1001, 0x12, c2s=False),
+           tcp4(40060, 80, 1001, 5001, 0x10)]
+    seg = tcp_seg(CLI, SRV, 40060, 80, 1001, 5001, 0x18, b"L" * 100)
+    out.append(eth(ip4(CLI, SRV, 6, seg, tlen=1500)))
+    out += [tcp4(40060, 80, 1101, 5001, 0x18, b"R" * 100), tcp4(40060, 80, 5001, 1201, 0x10, c2s=False),
+            tcp4(40060, 80, 1201, 5001, 0x11), tcp4(40060, 80, 5001, 1202, 0x11, c2s=False)]
+    seg6 = tcp_seg(CLI6, SRV6, 40061, 80, 1, 0, 0x18, b"6" * 50)
+    out.append(eth(struct.pack("!IHBB16s16s", 6 << 28, 9000, 6, 64, CLI6, SRV6) + seg6, 0x86DD))
     return out
 
 
@@ -362,6 +380,10 @@ def pcapng_cases():
         "ng_caplen_over": ng(shb(), idb(), epb(f[0], cl=0xFFFFFF00), *good),
         "ng_spb": ng(shb(), blk(3, struct.pack("<I", len(f[0])) + f[0]), idb(),
                      blk(3, struct.pack("<I", 0xFFFFFFFF) + f[0]), *good),
+        # 20 block types the format does not define, twice each, around
+        # name resolution, statistics and custom blocks (defined: not counted)
+        "ng_unknown_many": ng(shb(), idb(), blk(4, b"\0" * 4), *[blk(0x7000 + i % 20, b"\x77" * 8) for i in range(40)],
+                              blk(5, b"\0" * 12), blk(0xBAD, b"\0" * 8), blk(0x204, b"\0" * 8), *good),
         "ng_only_shb": shb(),
         "ng_trunc": ng(shb(), idb(), *good)[:-5],
         # if_tsoffset of -2^63 and 2^63-1 s, a resolution of 2^0 s with counts of 2^64-1
@@ -383,7 +405,7 @@ def main():
     for k, v in pcapng_cases().items():
         files[k + ".pcapng"] = v
     for k, fr in (("frag_teardrop", frag_teardrop()), ("ip4_bad", ip4_bad()), ("ip6_chain", ip6_chain()),
-                  ("encap_deep", encap_deep()), ("tcp_bad", tcp_bad())):
+                  ("encap_deep", encap_deep()), ("tcp_bad", tcp_bad()), ("ip_lie", ip_lie())):
         files[k + ".pcap"] = pcap(fr)
     files["holes.pcap"] = pcap(holes(100000))
     files["udp_dns.pcap"] = pcap(udp_dns())

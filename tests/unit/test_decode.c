@@ -570,12 +570,16 @@ static void test_ipv4_truncated(void **state)
     check_tcp_basic(&p);
     assert_int_equal(p.payload_len, 10);
     assert_int_equal(p.payload_wire, 60);
-    /* Datagram longer than the frame that carried it. */
+    /* Datagram longer than the frame that carried it (a lying total
+     * length, not a snaplen cut): only the bytes on the wire count, and its
+     * checksum cannot be checked. */
     unsigned before = c->s.n;
     assert_int_equal(dec_ex(c, 228, &f, 50, 50, 0, &p), SD_DEC_OK);
     assert_int_equal(p.anomalies, SD_ANOM_IP_TRUNC);
     assert_int_equal(p.payload_len, 10);
-    assert_int_equal(p.payload_wire, 60);
+    assert_int_equal(p.payload_wire, 10);
+    assert_int_equal(p.ip_len, 50);
+    assert_int_equal(p.csum, SD_CSUM_CANNOT);
     assert_int_equal(c->s.n, before + 1);
 }
 

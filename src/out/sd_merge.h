@@ -48,6 +48,12 @@ typedef void (*sd_merge_conn_fn)(void *ctx, void *chunk_ud, const struct mconn *
                                  sd_buf *b, size_t from);
 void sd_merge_set_hook(sd_merge *m, sd_merge_conn_fn fn, void *ctx);
 bool sd_merge_add_ud(sd_merge *m, const char *path, void *chunk_ud);
+/* extract's totals line: each chunk's index carries one {"_own":"xst"}
+ * record per session, its part of the totals (SD_MERGE_XST values, in
+ * sd_extract_own_stats' order). sd_merge_finish adds up into tot those of
+ * the sessions it keeps: tot[0] counts them, tot[1 + i] sums value i. */
+#define SD_MERGE_XST 7
+void sd_merge_totals(sd_merge *m, uint64_t tot[1 + SD_MERGE_XST]);
 /* Frees m without writing (a worker failed). */
 void sd_merge_free(sd_merge *m);
 

@@ -423,12 +423,17 @@ int cli_own_jobs(cli_own *o, const char *cmd, cli_input *in)
         sd_merge_free(m);
         return q.rc;
     }
+    uint64_t tot[1 + SD_MERGE_XST] = { 0 };
+    if (q.ext) /* extract's totals: the kept sessions', printed once */
+        sd_merge_totals(m, tot);
     run_queue(&q, o->jobs, m);
     int rc = q.rc ? q.rc : sd_merge_finish(m, q.out);
     if (q.rc)
         sd_merge_free(m);
     if (q.fmt)
         rc = sd_merge_fmt_close(q.fmt, rc);
+    if (q.ext && !rc)
+        cli_own_ext_totals(tot, in->quiet);
     if (q.ext)
         rc = sd_merge_ext_finish(q.ext, rc);
     for (size_t c = 0; q.outdir && c < q.k; c++) /* a failed worker's, not merged */

@@ -3,6 +3,7 @@
 #include "cli_own_ext.h"
 
 #include "../out/sd_merge_ext.h"
+#include "../out/sd_runlog.h"
 
 #include <fcntl.h>
 #include <unistd.h>
@@ -66,4 +67,13 @@ void cli_own_ext_discard(const char *outdir, size_t c)
     sd_merge_ext_discard(fd);
     close(fd);
     rmdir(dir);
+}
+
+void cli_own_ext_totals(const uint64_t *tot, bool quiet)
+{
+    /* in sd_extract_own_stats' order, after the count of sessions */
+    sd_extract_stats st = { .sessions = tot[0], .with_data = tot[1], .truncated = tot[2],
+                            .sig_sessions = tot[3], .overlaps = tot[4], .unchecked_bytes = tot[5],
+                            .holes_cut = tot[6], .hole_bytes_cut = tot[7] };
+    sd_runlog_extract(stderr, &st, quiet);
 }

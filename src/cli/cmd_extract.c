@@ -143,6 +143,7 @@ static int x_start(void *ctx, cli_input *in, sd_engine *e)
     xargs *a = ctx;
     sd_extract_job_opts jo = { .outdir = a->outdir, .force = a->force, .max_open = a->max_open,
                                .buffer = a->buffer, .quiet = in->quiet };
+    a->xo.own = sd_engine_own(e) != NULL;
     return sd_extract_job_open(&a->job, &jo, &a->xo, e) ? 1 : CLI_OK;
 }
 
@@ -150,9 +151,12 @@ static int x_finish(void *ctx, cli_input *in, sd_engine *e, int rc)
 {
     xargs *a = ctx;
     sd_extract_stats st = sd_extract_get_stats(a->job.x);
-    sd_runlog_extract(stderr, &st, in->quiet);
-    if (sd_engine_own(e)) { /* a chunk (--own): the merge's records end its index */
+    if (!sd_engine_own(e))
+        sd_runlog_extract(stderr, &st, in->quiet);
+    else { /* a chunk (--own): the merge's records end its index; the
+            * totals are its sessions' parts, which the merge adds up */
         sd_buf b = { 0 };
+        sd_extract_own_stats(a->job.x, &b);
         sd_own_write(sd_engine_own(e), &b);
         sd_extract_index_append(a->job.x, b.p, b.len);
         sd_buf_free(&b);

@@ -173,6 +173,7 @@ typedef struct xdir {
     uint64_t inlined; /* payload bytes rendered in the transcript */
     uint64_t hole_run;  /* hole bytes since the last data (the current hole) */
     bool run_cut;       /* the current hole was cut already */
+    uint64_t runs_cut;  /* holes cut (for the totals of a chunk's sessions) */
     uint64_t cut, cut_at; /* hole bytes not written (max_hole), stream offset of the first cut */
     uint64_t nuls;      /* hole bytes written as NULs, all holes */
 } xdir;
@@ -196,6 +197,7 @@ struct sd_extract {
     sd_buf b;       /* transcript bytes being made */
     sd_buf line;    /* the summary of the session ending */
     sd_extract_stats st;
+    sd_buf own;     /* opts.own: each session's part of st (sd_extract_own_stats) */
     sd_filesig *fs; /* the signature analyzer (not with flows_only) */
     int slot;       /* extract's slot in sd_conn.slot */
 };
@@ -290,7 +292,7 @@ static uint64_t hole_keep(sd_extract *x, xdir *d, const sd_chunk *ch)
         if (!d->cut)
             d->cut_at = ch->offset + keep;
         if (!d->run_cut)
-            x->st.holes_cut++;
+            x->st.holes_cut++, d->runs_cut++;
         d->run_cut = true;
         d->cut += ch->len - keep;
         x->st.hole_bytes_cut += ch->len - keep;
@@ -488,6 +490,13 @@ static void x_conn_end(void *ctx, sd_conn *c, void *st)
     x->st.sig_sessions += s->sig_total > 0;
     x->st.overlaps += s->d[0].incons + s->d[1].incons;
     x->st.unchecked_bytes += c->d[0].unchecked_bytes + c->d[1].unchecked_bytes;
+    if (x->o.own)
+        sd_buf_printf(&x->own, "{\"_own\":\"xst\",\"uid\":\"%s\",\"v\":[%d,%d,%d,%llu,%llu,%llu,%llu]}\n", c->uid,
+                      s->seen, s->truncated, s->sig_total > 0,
+                      (unsigned long long)(s->d[0].incons + s->d[1].incons),
+                      (unsigned long long)(c->d[0].unchecked_bytes + c->d[1].unchecked_bytes),
+                      (unsigned long long)(s->d[0].runs_cut + s->d[1].runs_cut),
+                      (unsigned long long)(s->d[0].cut + s->d[1].cut));
     /* s->tr: a marker may have started the transcript before any chunk */
     if (!x->o.flows_only && (s->seen || s->tr || x->o.all))
         write_records(x, c, s);
@@ -564,6 +573,11 @@ sd_extract_stats sd_extract_get_stats(const sd_extract *x)
     return x->st;
 }
 
+void sd_extract_own_stats(const sd_extract *x, sd_buf *b)
+{
+    sd_buf_append(b, x->own.p, x->own.len);
+}
+
 void sd_extract_index_append(sd_extract *x, const void *p, size_t len)
 {
     if (x->index && len) {
@@ -582,5 +596,6 @@ void sd_extract_free(sd_extract *x)
     sd_filesig_free(x->fs);
     sd_buf_free(&x->b);
     sd_buf_free(&x->line);
+    sd_buf_free(&x->own);
     free(x);
 }

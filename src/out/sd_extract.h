@@ -69,6 +69,8 @@ typedef struct sd_extract_opts {
     uint64_t max_hole;  /* bytes of one hole (missing stream bytes) a file keeps as
                            NULs, and of all its holes past its data bytes; the rest is
                            not written and counted (0 = the default) */
+    bool own;           /* a chunk's run (--own): each session's part of the
+                           totals is kept for the merge (sd_extract_own_stats) */
 } sd_extract_opts;
 
 /* A hole no longer than this is kept whole: files keep stream offsets, as
@@ -92,6 +94,11 @@ sd_extract *sd_extract_new(const sd_extract_opts *o, sd_filesink *sink);
  * the extract analyzer (claims TCP sessions). Returns extract's slot. */
 int sd_extract_attach(sd_extract *x, sd_engine *e);
 sd_extract_stats sd_extract_get_stats(const sd_extract *x);
+/* With opts.own: one {"_own":"xst"} record per session, its uid and its
+ * part of sd_extract_stats (with_data, truncated, sig_sessions, overlaps,
+ * unchecked_bytes, holes_cut, hole_bytes_cut), so that the merge adds up
+ * the sessions it keeps into the totals one run prints. */
+void sd_extract_own_stats(const sd_extract *x, sd_buf *b);
 /* Appends len bytes (whole lines) to index.jsonl: a chunk's records for
  * the merge (--own), after every session's line. */
 void sd_extract_index_append(sd_extract *x, const void *p, size_t len);

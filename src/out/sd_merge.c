@@ -23,11 +23,12 @@ typedef struct rec {
     const char *k[REC_KEYS], *v[REC_KEYS];
     size_t kl[REC_KEYS];
     int n;
+    int at; /* where the next look starts: the parsers ask in sd_own's order */
 } rec;
 
 static void rec_scan(const char *p, rec *r)
 {
-    r->n = 0;
+    r->n = r->at = 0;
     while (r->n < REC_KEYS && (p = strchr(p, '"'))) {
         const char *k = p + 1, *q = strchr(k, '"');
         if (!q || q[1] != ':')
@@ -43,28 +44,41 @@ static void rec_scan(const char *p, rec *r)
     }
 }
 
-/* The value after "key" in a scanned record, or NULL. */
-static const char *rec_val(const rec *r, const char *key)
+/* The value after "key" in a scanned record, or NULL. Looks from the key
+ * after the last one found, round: one comparison a key in sd_own's order. */
+static const char *rec_val(rec *r, const char *key)
 {
     size_t l = strlen(key);
-    for (int i = 0; i < r->n; i++)
-        if (r->kl[i] == l && !memcmp(r->k[i], key, l))
+    for (int j = 0; j < r->n; j++) {
+        int i = (r->at + j) % r->n;
+        if (r->kl[i] == l && !memcmp(r->k[i], key, l)) {
+            r->at = i + 1;
             return r->v[i];
+        }
+    }
     return NULL;
 }
 
-static uint64_t rec_u64(const rec *line, const char *key, bool *ok)
+/* A number of sd_own's: an optional '-' (as strtoull takes it), digits.
+ * False when there is none or it overflows. */
+static bool dec_u64(const char *p, uint64_t *out)
+{
+    bool neg = *p == '-', over;
+    const char *e = sd_merge_dec(p + neg, out, &over);
+    *out = neg ? 0 - *out : *out;
+    return e > p + neg && !over;
+}
+
+static uint64_t rec_u64(rec *line, const char *key, bool *ok)
 {
     const char *v = rec_val(line, key);
-    char *end;
-    errno = 0;
-    unsigned long long x = v ? strtoull(v, &end, 10) : 0;
-    if (!v || end == v || errno)
+    uint64_t x = 0;
+    if (!v || !dec_u64(v, &x))
         *ok = false;
     return x;
 }
 
-static void rec_hex16(const rec *line, const char *key, uint8_t out[16], bool *ok)
+static void rec_hex16(rec *line, const char *key, uint8_t out[16], bool *ok)
 {
     const char *v = rec_val(line, key);
     if (!v || *v++ != '"') {
@@ -81,7 +95,7 @@ static void rec_hex16(const rec *line, const char *key, uint8_t out[16], bool *o
     }
 }
 
-static void rec_str(const rec *line, const char *key, char *out, size_t len, bool *ok)
+static void rec_str(rec *line, const char *key, char *out, size_t len, bool *ok)
 {
     const char *v = rec_val(line, key);
     const char *q = v && *v == '"' ? strchr(v + 1, '"') : NULL;
@@ -123,9 +137,13 @@ static bool parse_conn(const char *text, mconn *c)
     c->fside = (int)rec_u64(line, "fside", &ok) & 1;
     c->vlan = (unsigned)rec_u64(line, "vlan", &ok);
     const char *wb = rec_val(line, "wb");
-    if (!wb || sscanf(wb, "[%u,%u]", &c->wb[0], &c->wb[1]) != 2)
-        ok = false;
-    return ok;
+    for (int i = 0; i < 2; i++) { /* "[N,N]" */
+        uint64_t x = 0;
+        ok = ok && wb && *wb == "[,"[i] && dec_u64(++wb, &x) && x <= UINT32_MAX;
+        wb = ok ? wb + strspn(wb, "0123456789") : NULL;
+        c->wb[i] = (uint32_t)x;
+    }
+    return ok && *wb == ']';
 }
 
 static bool parse_trailer(const char *text, mchunk *ch)
@@ -152,6 +170,26 @@ static bool parse_trailer(const char *text, mchunk *ch)
         v = end + 1;
     }
     ch->trailer = true;
+    return true;
+}
+
+static bool parse_xst(const char *text, mxst *x)
+{
+    rec r;
+    rec_scan(text, &r);
+    bool ok = true;
+    rec_str(&r, "uid", x->uid, sizeof x->uid, &ok);
+    const char *v = rec_val(&r, "v");
+    if (!ok || !v || *v++ != '[')
+        return false;
+    for (int i = 0; i < SD_MERGE_XST; i++) {
+        char *end;
+        errno = 0;
+        x->v[i] = strtoull(v, &end, 10);
+        if (end == v || errno || *end != (i + 1 < SD_MERGE_XST ? ',' : ']'))
+            return false;
+        v = end + 1;
+    }
     return true;
 }
 
@@ -212,7 +250,8 @@ static char *map_all(const char *path, size_t *len)
         return NULL;
     char *p = NULL;
     if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0) {
-        p = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+        /* every page is read: mapped at once, not a fault each */
+        p = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
         p = p == MAP_FAILED ? NULL : p;
         if (p && p[st.st_size - 1] != '\n')
             munmap(p, (size_t)st.st_size), p = NULL;
@@ -264,6 +303,13 @@ static bool take_line(mchunk *ch, const char *p, size_t n, size_t *cap)
         free(ch->fmt);
         ch->fmt = sd_strndup(p, n);
         return true;
+    }
+    if (own_is(p, n, "xst")) {
+        ch->xst = grow(ch->xst, ch->nxst, sizeof *ch->xst);
+        char *r = sd_strndup(p, n);
+        bool ok = parse_xst(r, &ch->xst[ch->nxst++]);
+        free(r);
+        return ok;
     }
     if (own_is(p, n, "camp")) {
         ch->camp = grow(ch->camp, ch->ncamp, sizeof *ch->camp);
@@ -594,6 +640,7 @@ static void free_chunks(mchunk *ch, size_t n)
         free(ch[i].tail);
         free(ch[i].camp);
         free(ch[i].fmt);
+        free(ch[i].xst);
         sd_hmap_free(ch[i].byuid);
         free(ch[i].frames);
         if (ch[i].mapped)
@@ -611,6 +658,7 @@ struct sd_merge {
     void *hook_ctx;
     bool ok, early;                 /* early: sd_merge_early wrote */
     FILE *err;
+    uint64_t *tot;                  /* sd_merge_totals' */
 };
 
 sd_merge *sd_merge_new(FILE *err)
@@ -642,6 +690,26 @@ bool sd_merge_add_ud(sd_merge *m, const char *path, void *chunk_ud)
     memset(c, 0, sizeof *c);
     c->hook = m->hook, c->hook_ctx = m->hook_ctx, c->hook_ud = chunk_ud;
     return m->ok = load_chunk(c, path, m->err);
+}
+
+void sd_merge_totals(sd_merge *m, uint64_t tot[1 + SD_MERGE_XST])
+{
+    m->tot = tot;
+}
+
+/* The parts of the totals of the sessions kept (grouped: uids known). */
+static void add_totals(const mchunk *ch, size_t n, uint64_t *tot)
+{
+    for (size_t i = 0; i < n; i++)
+        for (size_t j = 0; j < ch[i].nxst; j++) {
+            const mxst *x = &ch[i].xst[j];
+            const mconn *c = sd_merge_conn(&ch[i], x->uid);
+            if (!c || c->drop)
+                continue;
+            tot[0]++;
+            for (int k = 0; k < SD_MERGE_XST; k++)
+                tot[1 + k] += x->v[k];
+        }
 }
 
 void sd_merge_early(sd_merge *m, FILE *out)
@@ -700,6 +768,8 @@ int sd_merge_finish(sd_merge *m, FILE *out)
         sd_merge_open_counts(ch, n);
         if (th)
             pthread_join(t, NULL);
+        if (m->tot)
+            add_totals(ch, n, m->tot);
         uint64_t cut = sd_merge_write(ch, n, out);
         if (cut)
             fprintf(m->err, "strider merge: %llu connection%s cut at the read-ahead limit (marked "

@@ -51,6 +51,12 @@ bool sd_merge_add_ud(sd_merge *m, const char *path, void *chunk_ud);
 /* The {"_own":"fmt"} record of the first chunk in (sd_merge_fmt.h), NULL
  * when the chunks wrote plain JSON lines; *same: every chunk's is the same. */
 const char *sd_merge_declared(const sd_merge *m, bool *same);
+/* extract's totals line: each chunk's index carries one {"_own":"xst"}
+ * record per session, its part of the totals (SD_MERGE_XST values, in
+ * sd_extract_own_stats' order). sd_merge_finish adds up into tot those of
+ * the sessions it keeps: tot[0] counts them, tot[1 + i] sums value i. */
+#define SD_MERGE_XST 7
+void sd_merge_totals(sd_merge *m, uint64_t tot[1 + SD_MERGE_XST]);
 /* Frees m without writing (a worker failed). */
 void sd_merge_free(sd_merge *m);
 

@@ -42,10 +42,15 @@ static void part_origin(const mchunk *ch, const mconn *c, mpart *m)
 {
     for (size_t i = 0; i < c->nlines; i++) {
         const char *l = ch->lines[c->lines[i]], *end = l + ch->lens[c->lines[i]];
-        const char *f = sd_merge_find(l, end, "\"file\":\""), *ff = sd_merge_find(l, end, "\"file_first_frame\":");
+        const char *f = sd_merge_find(l, end, "\"file\":\""), *ff = NULL;
+        if (f) /* strider writes file_first_frame right after file: looked for there first */
+            ff = sd_merge_find(f, end, "\"file_first_frame\":");
+        if (f && !ff)
+            ff = sd_merge_find(l, end, "\"file_first_frame\":");
         if (f && ff) {
+            bool over;
             m->path = json_str(f + 8, end);
-            m->file_frame = strtoull(ff + 19, NULL, 10);
+            sd_merge_dec(ff + 19, &m->file_frame, &over);
             return;
         }
     }
@@ -74,16 +79,16 @@ static int cmp_frame(const void *a, const void *b)
     return (x->p.frame > y->p.frame) - (x->p.frame < y->p.frame);
 }
 
-/* "c":"<family><32 hex digits>" as sd_campaign_dump writes it. */
-static bool rec_addr(const char *line, const char *key, sd_addr *a)
+/* "c":"<family><32 hex digits>" as sd_campaign_dump writes it; pat is
+ * the key with its quotes, colon and opening quote ("\"c\":\""). */
+static bool rec_addr(const char *line, const char *pat, sd_addr *a)
 {
-    char pat[16];
-    snprintf(pat, sizeof pat, "\"%s\":\"", key);
     const char *v = strstr(line, pat);
+    size_t pl = strlen(pat);
     memset(a, 0, sizeof *a);
-    if (!v || (v[strlen(pat)] != '4' && v[strlen(pat)] != '6'))
+    if (!v || (v[pl] != '4' && v[pl] != '6'))
         return false;
-    v += strlen(pat);
+    v += pl;
     a->fam = (uint8_t)(*v++ - '0');
     for (int i = 0; i < 16; i++) {
         int hi = sd_merge_hex(v[2 * i]), lo = hi < 0 ? -1 : sd_merge_hex(v[2 * i + 1]);
@@ -102,13 +107,19 @@ static bool read_part(const mchunk *ch, const char *line, mpart *m)
     char uid[20];
     const char *u = strstr(line, "\"uid\":\"");
     const char *k = strstr(line, "\"k\":[");
-    const mconn *c = u && sscanf(u + 7, "%19[^\"]", uid) == 1 ? sd_merge_conn(ch, uid) : NULL;
-    if (!k || !c || c->pos == UINT64_MAX || !rec_addr(line, "c", &m->p.client) || !rec_addr(line, "s", &m->p.server))
+    size_t ul = u ? strcspn(u + 7, "\"") : 0;
+    if (ul && ul < sizeof uid)
+        memcpy(uid, u + 7, ul), uid[ul] = '\0';
+    const mconn *c = ul && ul < sizeof uid ? sd_merge_conn(ch, uid) : NULL;
+    if (!k || !c || c->pos == UINT64_MAX || !rec_addr(line, "\"c\":\"", &m->p.client) ||
+        !rec_addr(line, "\"s\":\"", &m->p.server))
         return false;
     k += 5;
     for (int i = 0; i < 7; i++) {
-        char *end;
-        m->p.n[i] = (uint32_t)strtoul(k, &end, 10);
+        uint64_t x;
+        bool over;
+        const char *end = sd_merge_dec(k, &x, &over);
+        m->p.n[i] = (uint32_t)x;
         k = end + (*end == ',');
     }
     m->p.uid = c->guid;

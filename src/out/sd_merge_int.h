@@ -31,6 +31,12 @@ typedef struct mconn {
     size_t *lines, nlines;          /* its output lines (indexes into the chunk's) */
 } mconn;
 
+/* One session's part of extract's totals ({"_own":"xst"}, sd_merge_totals). */
+typedef struct mxst {
+    char uid[20];
+    uint64_t v[SD_MERGE_XST];
+} mxst;
+
 typedef struct mchunk {
     unsigned first, last;
     bool trailer, overlap;          /* overlap: its files and a later one's interleave in time */
@@ -47,6 +53,8 @@ typedef struct mchunk {
     char **camp;                     /* sd_campaign's partial aggregates (copies) */
     char *fmt;                       /* its {"_own":"fmt"} record (sd_merge_fmt.h), or NULL */
     size_t ncamp;
+    mxst *xst;                       /* extract's sessions' parts of its totals */
+    size_t nxst;
     sd_hmap *byuid;                  /* uid -> index in conns */
     sd_merge_conn_fn hook;           /* sd_merge_set_hook's, and this chunk's ud */
     void *hook_ctx, *hook_ud;
@@ -58,6 +66,19 @@ typedef struct mchunk {
 static inline int sd_merge_hex(char c)
 {
     return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+}
+
+/* The decimal digits at p into *x, as strtoull reads them but without its
+ * locale machinery (a merge reads millions of numbers); returns past them.
+ * *over: they pass UINT64_MAX (*x is then UINT64_MAX, as strtoull's). */
+static inline const char *sd_merge_dec(const char *p, uint64_t *x, bool *over)
+{
+    *x = 0;
+    *over = false;
+    for (; *p >= '0' && *p <= '9'; p++)
+        if (!*over && (__builtin_mul_overflow(*x, 10, x) || __builtin_add_overflow(*x, (uint64_t)(*p - '0'), x)))
+            *over = true, *x = UINT64_MAX;
+    return p;
 }
 
 /* Where pat first occurs in [p, end), or NULL (a line of text is not a

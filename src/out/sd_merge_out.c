@@ -120,6 +120,15 @@ static const char *skip_num(const char *p)
     return p;
 }
 
+/* A frame number at p, saturated as strtoull saturates it. */
+static uint64_t num_at(const char *p)
+{
+    uint64_t x;
+    bool over;
+    sd_merge_dec(p, &x, &over);
+    return x;
+}
+
 /* The value of key k at p (the line ends at end), renumbered when it is
  * one of the connection's numbers; returns where copying goes on. */
 static const char *value(const mconn *c, uint64_t off, const char *k, size_t kl, const char *p, const char *end,
@@ -147,13 +156,13 @@ static const char *value(const mconn *c, uint64_t off, const char *k, size_t kl,
      * same in a chunk's run and in one run: only global frames move. */
     bool in_file = kl > 5 && !memcmp(k, "file_", 5);
     if (digit && !in_file && kl >= 5 && !memcmp(k + kl - 5, "frame", 5)) {
-        put_u64(b, strtoull(p, NULL, 10) + off);
+        put_u64(b, num_at(p) + off);
         return skip_num(p);
     }
     if (*p == '[' && key_is(k, kl, "frames")) {
         sd_buf_append(b, "[", 1);
         for (p++; *p >= '0' && *p <= '9';) {
-            put_u64(b, strtoull(p, NULL, 10) + off);
+            put_u64(b, num_at(p) + off);
             p = skip_num(p);
             if (*p == ',')
                 sd_buf_append(b, p++, 1);
@@ -162,13 +171,22 @@ static const char *value(const mconn *c, uint64_t off, const char *k, size_t kl,
     return p;
 }
 
-/* Past the JSON string that starts at p (its closing quote), or end. */
-static const char *string_end(const char *p, const char *end)
+/* The key that ends at colon (a ':' right after an unescaped '"'), as
+ * [*k, *k + return); 0 when colon ends no key. Our writer's keys are plain
+ * names (no quote, no backslash), and inside a string a '"' is escaped, so
+ * a '"' before a ':' that no backslash escapes closes a key: a value
+ * string is followed by ',', '}' or ']', never ':'. */
+static size_t key_before(const char *line, const char *colon, const char **k)
 {
-    for (p++; p < end && *p != '"'; p++)
-        if (*p == '\\' && p + 1 < end)
-            p++;
-    return p < end ? p + 1 : end;
+    if (colon - line < 3 || colon[-1] != '"' || colon[-2] == '\\')
+        return 0;
+    const char *q = colon - 2;
+    while (q > line && *q != '"')
+        q--;
+    if (*q != '"')
+        return 0;
+    *k = q + 1;
+    return (size_t)(colon - 1 - *k);
 }
 
 /* Where rewrite must start in a line of c: its start, or, when c keeps
@@ -189,23 +207,21 @@ static const char *changes_from(const mconn *c, uint64_t off, const char *line, 
 
 void sd_merge_rewrite(const mconn *c, uint64_t off, const char *line, size_t len, sd_buf *b)
 {
-    const char *end = line + len, *p = changes_from(c, off, line, end);
-    sd_buf_append(b, line, (size_t)(p - line));
+    const char *end = line + len, *p = changes_from(c, off, line, end), *copied = line;
+    /* from key to key (each ends at a ':'), not through every string: the
+     * values between are copied as they are */
     while (p < end) {
-        const char *s = memchr(p, '"', (size_t)(end - p));
-        size_t run = s ? (size_t)(s - p) : (size_t)(end - p);
-        sd_buf_append(b, p, run);
-        p += run;
-        if (p == end)
+        const char *colon = memchr(p, ':', (size_t)(end - p)), *k;
+        if (!colon)
             break;
-        const char *q = string_end(p, end);
-        sd_buf_append(b, p, (size_t)(q - p));
-        if (q < end && *q == ':' && q - p >= 2) {
-            sd_buf_append(b, ":", 1);
-            p = value(c, off, p + 1, (size_t)(q - p - 2), q + 1, end, b);
-        } else
-            p = q;
+        size_t kl = key_before(line, colon, &k);
+        p = colon + 1;
+        if (!kl)
+            continue;
+        sd_buf_append(b, copied, (size_t)(p - copied));
+        copied = p = value(c, off, k, kl, p, end, b);
     }
+    sd_buf_append(b, copied, (size_t)(end - copied));
     if (c->cut && b->len && b->p[b->len - 1] == '}') {
         b->len--;
         sd_buf_printf(b, ",\"readahead_cut\":true}");

@@ -72,6 +72,13 @@ for dir in rot guess; do
     echo "ok extract $dir"
 done
 
+# without --chunk-files: one chunk per worker thread (two here), cut by bytes
+"$STRIDER" conns --json -q rot > one
+[ -s one ] || bad "default chunks: one run printed nothing"
+"$D" --scheduler "$ADDR" --strider "$STRIDER" -- conns --json rot > dask 2> dask.err || bad "default chunks: driver failed"
+cmp -s one dask || bad "default chunks: differs from one run"
+grep -q ' 2/2 chunks done' dask.err || bad "default chunks: not one per worker: $(tail -1 dask.err)"
+
 # where the chunk outputs go: a directory given (--workdir, then emptied),
 # a temporary one here when every worker is on this host (the default), or
 # back through Dask (--no-workdir); the output is the same each way

@@ -35,9 +35,28 @@ same() {
         "$STRIDER" extract "$@" -q --jobs $j -o "$T/j$j" "${files[@]}" 2>/dev/null || bad "$label: --jobs $j failed"
         diff -r "$T/one" "$T/j$j" > "$T/d" || { bad "$label: --jobs $j differs"; head -5 "$T/d"; }
     done
+    totals "$label" "$@" "${files[@]}"
     echo "ok $label: $n files, $(wc -l < "$T/one/index.jsonl") sessions, $(ls "$T/one" | wc -l) files"
 }
 
+
+# totals LABEL [EXTRACT-OPTIONS...] FILES...: the totals lines on stderr
+# ("strider extract: N TCP sessions, ..." and those said even with -q) of
+# --jobs are one run's, once: the sessions the merge keeps, not each
+# worker's (which count the provisional ones the merge drops)
+totals() {
+    local label=$1; shift
+    rm -rf "$T/t1" "$T/tj"
+    "$STRIDER" extract "$@" -o "$T/t1" 2> "$T/t1.err" > /dev/null
+    "$STRIDER" extract --jobs 3 "$@" -o "$T/tj" 2> "$T/tj.err" > /dev/null
+    grep '^strider extract: ' "$T/t1.err" > "$T/t1.tot"
+    grep '^strider extract: ' "$T/tj.err" > "$T/tj.tot"
+    [ -s "$T/t1.tot" ] || bad "$label: one run printed no totals line"
+    cmp -s "$T/t1.tot" "$T/tj.tot" || { bad "$label: --jobs 3's totals are not one run's"; cat "$T/t1.tot" "$T/tj.tot"; }
+    rm -rf "$T/tj"
+    "$STRIDER" extract --jobs 3 -q "$@" -o "$T/tj" 2> "$T/tj.err" > /dev/null
+    grep -q 'TCP sessions' "$T/tj.err" && bad "$label: --jobs -q printed the totals line"
+}
 
 C=$SHARED/captures
 [ -d "$C" ] || skip "no shared captures"
@@ -55,6 +74,11 @@ same "guess" "$T/guess"
 same "sess" "$T/sess"
 same "hassh" "$T/hassh"
 same "mid" "$T/mid"
+# the totals said even with -q (overlaps, bytes past the overlap history)
+# come from every worker's sessions: one run's sums, once
+python3 "$REPO/tests/evasion/mkoverlap.py" "$T/ov.pcap" && cut "$T/ov.pcap" 300 "$T/ov"
+totals "overlaps" --overlap-memcap 1K "$T/ov"/*.pcap
+grep -q '3 overlap(s) with different bytes' "$T/tj.err" || bad "overlaps: --jobs -q does not say the overlaps"
 # names reused by a later session on the same ports (cN) come out as one run numbers them
 ls "$T/one" > /dev/null
 "$STRIDER" extract -q -o "$T/r1" "$T/rot"/*.pcap

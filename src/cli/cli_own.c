@@ -4,6 +4,7 @@
 #include "../flow/sd_own.h"
 #include "../out/sd_merge.h"
 #include "../out/sd_merge_ext.h"
+#include "../out/sd_merge_sum.h"
 #include "cli_own_ext.h"
 
 #include <errno.h>
@@ -28,12 +29,15 @@ typedef struct own_cmd {
     const char *name, *shorts;
     const char *longs[8];
     bool dir; /* writes a directory (-o DIR), not JSON lines: sd_merge_ext */
+    bool sum; /* summary: chunks write partial aggregates, text or JSON (sd_merge_sum) */
 } own_cmd;
 
 static const own_cmd OWN_CMDS[] = {
-    { "conns", "sFn", { "--sort", "--fields", "--limit", "--csv", NULL }, false },
-    { "ssh", "nzop", { "--stream", "--zoom", "--outdir", "--plots", "--report", "--csv", "--records", NULL }, false },
-    { "extract", "", { "--flows-only", NULL }, true }, /* no index: nothing to merge by */
+    { "conns", "sFn", { "--sort", "--fields", "--limit", "--csv", NULL }, false, false },
+    { "ssh", "nzop", { "--stream", "--zoom", "--outdir", "--plots", "--report", "--csv", "--records", NULL }, false, false },
+    { "extract", "", { "--flows-only", NULL }, true, false }, /* no index: nothing to merge by */
+    /* --host: "soon after the first contact" needs the global first contact */
+    { "summary", "", { "--host", "--after", "--max-host-conns", NULL }, false, true },
 };
 
 static const own_cmd *own_cmd_of(const char *name)
@@ -124,7 +128,7 @@ static int check_args(const cli_cmd *c, const cli_own *o, int argc, char **argv)
         if (a[0] == '-' && a[1] && a[1] != '-' && strpbrk(a + 1, oc->shorts))
             return cli_usage_error(c->name, "-%c cannot be used with --own or --jobs", *strpbrk(a + 1, oc->shorts));
     }
-    if (oc->dir)
+    if (oc->dir || oc->sum)
         return CLI_OK;
     return json ? CLI_OK : cli_usage_error(c->name, "--own and --jobs write JSON lines: give --json");
 }
@@ -283,6 +287,7 @@ typedef struct jobq {
     const cli_own *o;
     const char *outdir;     /* extract: the chunks write into it (cli_own_ext) */
     sd_merge_ext *ext;
+    sd_merge_sum *sum;      /* summary: the chunks' aggregates */
     FILE *out;              /* where the merged lines go */
     const char *cmd, *tmp;
     size_t k, next, running, *ends;
@@ -359,9 +364,9 @@ static void run_queue(jobq *q, unsigned jobs, sd_merge *m)
         char path[4096]; /* the unlinked file, opened anew from its start */
         snprintf(path, sizeof path, "/proc/self/fd/%d", q->fds[c]);
         if (!q->rc && !(q->ext ? sd_merge_ext_add(q->ext, m, cli_own_ext_chunkdir(q->outdir, c, path, sizeof path))
-                                : sd_merge_add(m, path)))
+                                : q->sum ? sd_merge_sum_add(q->sum, m, path) : sd_merge_add(m, path)))
             q->rc = 1;
-        if (!q->rc && (q->running || q->next < q->k))
+        if (!q->rc && !q->sum && (q->running || q->next < q->k))
             sd_merge_early(m, q->out);
         close(q->fds[c]);
         q->fds[c] = -1;
@@ -407,9 +412,11 @@ int cli_own_jobs(cli_own *o, const char *cmd, cli_input *in)
         sd_merge_free(m);
         return q.rc;
     }
+    if (own_cmd_of(cmd)->sum)
+        q.sum = sd_merge_sum_new(m, stderr);
     run_queue(&q, o->jobs, m);
-    int rc = q.rc ? q.rc : sd_merge_finish(m, q.out);
-    if (q.rc)
+    int rc = q.sum ? sd_merge_sum_finish(q.sum, m, q.rc, q.out) : q.rc ? q.rc : sd_merge_finish(m, q.out);
+    if (q.rc && !q.sum)
         sd_merge_free(m);
     if (q.ext)
         rc = sd_merge_ext_finish(q.ext, rc);

@@ -64,7 +64,5 @@ int cli_merge_main(int argc, char **argv)
         return cli_usage_error("merge", "--force is for -o DIR");
     if (outdir)
         return sd_merge_ext_dirs((const char *const *)argv + first, (size_t)(argc - first), outdir, force, stderr);
-    if (sd_merge_sum_is(argv[first]))
-        return sd_merge_sum_files((const char *const *)argv + first, (size_t)(argc - first), stdout, stderr);
-    return sd_merge_files((const char *const *)argv + first, (size_t)(argc - first), stdout, stderr);
+    return sd_merge_any((const char *const *)argv + first, (size_t)(argc - first), stdout, stderr);
 }

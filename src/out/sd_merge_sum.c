@@ -266,6 +266,7 @@ struct sd_merge_sum {
     sd_clientpat *cp;
     sd_svcstats *svc;
     bool bad;               /* a connection's record did not read */
+    unsigned warned_cap;
 };
 
 static bool read_totals(mschunk *c, const char *l, const char *end)
@@ -696,6 +697,10 @@ static void count_chunks(sd_merge_sum *ms, sd_engine_stats *st, sd_dnsan_stats *
         for (size_t h = 0; h < ms->ch.v[i].hosts.n; h++)
             sd_hoststats_add_part(ms->hs, &ms->ch.v[i].hosts.v[h]);
         add_stats(st, &ms->ch.v[i].st);
+        if (ms->ch.v[i].tot.refused_pkts && !ms->warned_cap++)
+            fprintf(ms->err, "strider merge: warning: the host table of the chunk from file %u was full "
+                             "(--max-hosts): the hosts it refused are counted in the totals, and the number "
+                             "of untracked hosts is not one run's\n", ms->ch.v[i].first);
 #define X(f) ds->f += ms->ch.v[i].ds.f;
         DS_FIELDS(X)
 #undef X
@@ -768,4 +773,53 @@ int sd_merge_sum_files(const char *const *paths, size_t n, FILE *out, FILE *err)
     for (size_t i = 0; i < n && ok; i++)
         ok = sd_merge_sum_add(ms, m, paths[i]);
     return sd_merge_sum_finish(ms, m, ok ? 0 : 1, out);
+}
+
+/* A pipe's content into an unnamed temporary file, so that it can be
+ * looked at (is it a summary chunk's?) and then read by the merge. */
+static FILE *spool(const char *path)
+{
+    size_t len;
+    char *text = slurp(path, &len);
+    FILE *f = text ? tmpfile() : NULL;
+    bool ok = f && fwrite(text, 1, len, f) == len && fflush(f) == 0;
+    free(text);
+    if (!ok && f)
+        fclose(f), f = NULL;
+    return f;
+}
+
+int sd_merge_any(const char *const *paths, size_t n, FILE *out, FILE *err)
+{
+    char **p = sd_calloc(n ? n : 1, sizeof *p);
+    FILE **tmp = sd_calloc(n ? n : 1, sizeof *tmp);
+    int rc = 0;
+    for (size_t i = 0; i < n; i++) {
+        struct stat sb;
+        if (stat(paths[i], &sb) == 0 && !S_ISREG(sb.st_mode) && !S_ISDIR(sb.st_mode) && !(tmp[i] = spool(paths[i]))) {
+            fprintf(err, "strider merge: cannot read %s: %s\n", paths[i], strerror(errno));
+            rc = 1;
+        }
+        char buf[64];
+        snprintf(buf, sizeof buf, "/proc/self/fd/%d", tmp[i] ? fileno(tmp[i]) : -1);
+        p[i] = sd_strdup(tmp[i] ? buf : paths[i]);
+    }
+    size_t sums = 0;
+    for (size_t i = 0; !rc && i < n; i++)
+        sums += sd_merge_sum_is(p[i]);
+    if (!rc && sums && sums < n) {
+        fprintf(err, "strider merge: summary chunk outputs cannot be merged with other commands' outputs\n");
+        rc = 1;
+    }
+    if (!rc)
+        rc = sums ? sd_merge_sum_files((const char *const *)p, n, out, err)
+                  : sd_merge_files((const char *const *)p, n, out, err);
+    for (size_t i = 0; i < n; i++) {
+        free(p[i]);
+        if (tmp[i])
+            fclose(tmp[i]);
+    }
+    free(p);
+    free(tmp);
+    return rc;
 }

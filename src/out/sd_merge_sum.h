@@ -36,6 +36,10 @@ bool sd_merge_sum_add(sd_merge_sum *ms, sd_merge *m, const char *path);
 /* rc: the status so far (non-zero: m is freed and nothing written). Merges,
  * writes the report to out, frees ms and m; returns the status. */
 int sd_merge_sum_finish(sd_merge_sum *ms, sd_merge *m, int rc, FILE *out);
+/* strider merge on chunk outputs of any command: summary's here, the
+ * others' through sd_merge_files; an input that is not a regular file (a
+ * pipe) is read whole first, to see which. */
+int sd_merge_any(const char *const *paths, size_t n, FILE *out, FILE *err);
 /* strider merge on summary chunk outputs. */
 int sd_merge_sum_files(const char *const *paths, size_t n, FILE *out, FILE *err);
 

@@ -117,8 +117,9 @@ sleep 0.5
 timeout 2 sh -c "exec 3> '$T/ff/b.pcap'" && bad "a worker outlived its stopped --jobs run"
 
 # what merge cannot make exactly one run's output from is refused, never
-# printed differently: other commands, CSV, the text report
-for args in "summary --own 0:1" "summary --jobs 2" "conns --csv --jobs 2" \
+# printed differently: summary --host (t_own_summary.sh has the rest), CSV,
+# the text report
+for args in "summary --host 10.0.0.1 --jobs 2" "conns --csv --jobs 2" \
     "ssh --csv --jobs 2" "ssh --jobs 2" "ssh --report $T/r.html --json --jobs 2"; do
     "$STRIDER" $args "${f[@]}" > "$T/out" 2> "$T/err"
     rc=$?

@@ -26,8 +26,8 @@ struct sd_summary {
     char files_uid[20];    /* with own: the connection sd_filesig just ended, */
     uint64_t files_pending; /* its signatures (its conn_done comes next) */
     bool files_uid_set;
-    uint64_t cur_frame;    /* with own: the last packet's record, */
-    uint64_t txn_seq;      /* DNS transactions handed on */
+    const sd_engine *e;    /* with own: its record being handled, */
+    uint64_t txn_seq;      /* and the DNS transactions handed on */
     sd_summary_files fr;
     sd_summary_result r;
     bool finished;
@@ -107,7 +107,7 @@ static void summary_txn(void *ud, const sd_dns_txn *t)
 {
     sd_summary *s = ud;
     if (s->own && s->o.own_txn) {
-        s->o.own_txn(s->o.own_ud, t, s->cur_frame, s->txn_seq++);
+        s->o.own_txn(s->o.own_ud, t, sd_engine_cur_frame(s->e), s->txn_seq++);
         return;
     }
     sd_dnsind_txn(s->dnsind, t);
@@ -123,6 +123,7 @@ void sd_summary_attach(sd_summary *s, sd_engine *e)
     s->dns = sd_dnsan_new(&(sd_dnsan_opts){ .txn = summary_txn, .ud = s });
     sd_dnsan_attach(s->dns, e);
     s->own = sd_engine_own(e);
+    s->e = e;
 }
 
 /* With --own: a packet past the chunk's files (read ahead for the owned
@@ -159,7 +160,6 @@ static void own_conn(sd_summary *s, const sd_conn *c)
 void sd_summary_packet(void *ud, const sd_conn *c, const sd_pkt *p, int dir, unsigned ta)
 {
     sd_summary *s = ud;
-    s->cur_frame = p->frame->num;
     if (past_chunk(s))
         return;
     sd_hoststats_packet(s->hs, c, p, dir, ta);

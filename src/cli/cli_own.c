@@ -113,7 +113,7 @@ static int check_args(const cli_cmd *c, const cli_own *o, int argc, char **argv)
 {
     const own_cmd *oc = own_cmd_of(c->name);
     if (!oc)
-        return cli_usage_error(c->name, "--own, --read-ahead and --jobs are for conns and ssh --json, and extract");
+        return cli_usage_error(c->name, "--own, --read-ahead and --jobs are for conns and ssh --json, extract and summary");
     if (o->own && o->jobs)
         return cli_usage_error(c->name, "--own or --jobs, not both");
     bool json = false;

@@ -75,6 +75,11 @@ const sd_engine_stats *sd_engine_get_stats(const sd_engine *e)
     return &e->st;
 }
 
+uint64_t sd_engine_cur_frame(const sd_engine *e)
+{
+    return e->cur_num;
+}
+
 const sd_engine_stats *sd_engine_chunk_stats(const sd_engine *e)
 {
     return e->chunk_st_set ? &e->chunk_st : &e->st;

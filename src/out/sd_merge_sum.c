@@ -193,7 +193,8 @@ static size_t w_hex(words *w, uint8_t *out, size_t max, bool text)
     for (size_t i = 0; w->ok && i < n; i += 2) {
         int hi = sd_merge_hex(s[i]), lo = sd_merge_hex(s[i + 1]);
         w->ok = hi >= 0 && lo >= 0;
-        out[k++] = (uint8_t)(hi << 4 | lo);
+        if (w->ok)
+            out[k++] = (uint8_t)(hi << 4 | lo);
     }
     if (text && k < max)
         out[k] = 0;

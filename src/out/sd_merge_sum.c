@@ -25,6 +25,10 @@
     X(frames) X(ip_pkts) X(not_ip) X(bad) X(frags_reassembled) X(frags_lost_memcap) X(frags_lost_timeout)      \
     X(frags_incomplete) X(evicted) X(csum_bad[0]) X(csum_bad[1]) X(max_live) X(max_flows) X(warn_unshown)
 
+/* The largest --max-hosts summary takes (cmd_summary.c): a chunk's header
+ * asking more is not one. */
+#define SUM_MAX_HOSTS 1000000000u
+
 /* ---- the chunk's side ---- */
 
 /* The words of a record's "v" value, each followed by a space (the last
@@ -390,6 +394,8 @@ static bool read_chunk(mschunk *c, const char *text, size_t len)
             ok = ok && (v = sd_merge_find(p, end, "\"files\":")) && (c->files = atoi(v + 8)) >= 0;
             ok = ok && (v = sd_merge_find(p, end, "\"max_hosts\":"));
             c->max_hosts = ok ? (size_t)strtoull(v + 12, NULL, 10) : 0;
+            /* as summary's options allow them */
+            ok = ok && c->json <= 1 && c->files <= 1 && c->max_hosts >= 1 && c->max_hosts <= SUM_MAX_HOSTS;
         } else if (own_kind(p, end, "sumt"))
             ok = read_totals(c, p, end);
         else if (own_kind(p, end, "sump"))

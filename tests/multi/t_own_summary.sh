@@ -95,7 +95,8 @@ done
 head -c $(($(wc -c < "$T/s1") / 2)) "$T/s1" > "$T/cut1"
 sed 's/"v":"\([0-9]*\) /"v":"\1x /' "$T/s1" > "$T/bad1"
 sed 's/"uid":"C[A-Za-z0-9]*"/"uid":"Cnotaconnection000"/' "$T/s1" > "$T/orph1"
-for c in t1 k1 cut1 bad1; do
+printf '{"_own":"sum","json":1,"files":1,"max_hosts":99999999999}\n{"_own":"chunk","first":5,"last":10,"frames":[1]}\n' > "$T/huge1"
+for c in t1 k1 cut1 bad1 huge1; do
     "$STRIDER" merge "$T/s0" "$T/$c" > "$T/out" 2> "$T/err"
     rc=$?
     [ $rc = 1 ] && [ -s "$T/err" ] && [ ! -s "$T/out" ] || bad "merge with $c: exit $rc, want 1 with a message, no output"

@@ -177,15 +177,19 @@ void sd_clientpat_syn(sd_clientpat *cp, const sd_addr *src, uint16_t port, uint3
         cp->r.untracked_conns++;
 }
 
-void sd_clientpat_packet(void *ud, const sd_conn *c, const sd_pkt *p, int dir, unsigned ta)
+bool sd_clientpat_counts(const sd_conn *c, int dir)
 {
-    (void)ta;
     /* the originator's first packet, a SYN (sd_engine decides orig_by from
      * the connection's first packet): one count per connection, never its
      * retransmitted SYNs */
-    if (!c || c->ipproto != 6 || c->orig_by != SD_ORIG_SYN || dir != SD_DIR_ORIG || c->d[0].pkts != 1)
-        return;
-    sd_clientpat_syn(ud, &p->src, p->sport, p->seq, p->frame->num, p->frame->ts);
+    return c && c->ipproto == 6 && c->orig_by == SD_ORIG_SYN && dir == SD_DIR_ORIG && c->d[0].pkts == 1;
+}
+
+void sd_clientpat_packet(void *ud, const sd_conn *c, const sd_pkt *p, int dir, unsigned ta)
+{
+    (void)ta;
+    if (sd_clientpat_counts(c, dir))
+        sd_clientpat_syn(ud, &p->src, p->sport, p->seq, p->frame->num, p->frame->ts);
 }
 
 void sd_clientpat_conn(void *ud, const sd_conn *c)

@@ -1,5 +1,6 @@
 #include "sd_summary.h"
 
+#include "../common/sd_hmap.h"
 #include "../common/sd_vec.h"
 #include "../flow/sd_own.h"
 #include "sd_filesig.h"
@@ -26,6 +27,8 @@ struct sd_summary {
     char files_uid[20];    /* with own: the connection sd_filesig just ended, */
     uint64_t files_pending; /* its signatures (its conn_done comes next) */
     bool files_uid_set;
+    sd_hmap *syn_seq;      /* with own: uid -> the sequence number of the SYN
+                              sd_clientpat counts, until the connection ends */
     const sd_engine *e;    /* with own: its record being handled, */
     uint64_t txn_seq;      /* and the DNS transactions handed on */
     sd_summary_files fr;
@@ -124,6 +127,8 @@ void sd_summary_attach(sd_summary *s, sd_engine *e)
     sd_dnsan_attach(s->dns, e);
     s->own = sd_engine_own(e);
     s->e = e;
+    if (s->own)
+        s->syn_seq = sd_hmap_new(sizeof ((sd_conn *)0)->uid, sizeof(uint32_t), 0);
 }
 
 /* With --own: a packet past the chunk's files (read ahead for the owned
@@ -141,9 +146,8 @@ static void own_conn(sd_summary *s, const sd_conn *c)
     o->ipproto = c->ipproto;
     o->orig_by = c->orig_by;
     o->midstream = c->midstream;
-    o->syn = c->ipproto == 6 && c->orig_by == SD_ORIG_SYN;
+    o->syn = sd_hmap_remove(s->syn_seq, c->uid, &o->isn) != 0;
     o->rst_dir = (int8_t)c->first_rst_dir;
-    o->isn = c->d[0].isn;
     o->start = c->start;
     o->orig_h = c->orig_h, o->resp_h = c->resp_h;
     o->orig_p = c->orig_p, o->resp_p = c->resp_p;
@@ -163,7 +167,11 @@ void sd_summary_packet(void *ud, const sd_conn *c, const sd_pkt *p, int dir, uns
     if (past_chunk(s))
         return;
     sd_hoststats_packet(s->hs, c, p, dir, ta);
-    if (!s->own) /* else the merge counts the SYNs of the connections it keeps */
+    if (s->own && sd_clientpat_counts(c, dir)) { /* the merge counts those of the connections it keeps */
+        void *v;
+        if (sd_hmap_insert(s->syn_seq, c->uid, &v) == SD_HMAP_ADDED)
+            memcpy(v, &p->seq, sizeof p->seq);
+    } else if (!s->own)
         sd_clientpat_packet(s->cp, c, p, dir, ta);
     if (s->host)
         sd_hostsum_packet(s->host, c, p, dir, ta);
@@ -258,5 +266,6 @@ void sd_summary_free(sd_summary *s)
     sd_dnsind_free(s->dnsind);
     sd_vec_free(&s->files);
     sd_vec_free(&s->conns);
+    sd_hmap_free(s->syn_seq);
     free(s);
 }

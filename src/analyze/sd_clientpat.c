@@ -144,42 +144,52 @@ static cagg *promote(sd_clientpat *cp, const sd_addr *a, uint32_t *slot)
     return g;
 }
 
-/* The connection's SYN p into its host's state; false when the cap
- * refused the host. */
-static bool note_syn(sd_clientpat *cp, const sd_pkt *p)
+/* A connection's SYN into its host's state; false when the cap refused
+ * the host. */
+static bool note_syn(sd_clientpat *cp, const sd_addr *src, uint16_t port, uint32_t isn, uint64_t frame,
+                     sd_ts ts)
 {
     void *v;
     uint32_t slot;
-    switch (sd_hmap_insert(cp->idx, &p->src, &v)) {
+    switch (sd_hmap_insert(cp->idx, src, &v)) {
     case SD_HMAP_ADDED:
         slot = (uint32_t)cp->firsts.n;
         memcpy(v, &slot, sizeof slot);
-        *sd_vec_push(&cp->firsts) = (first_syn){ p->frame->num, p->frame->ts, p->seq, p->sport };
+        *sd_vec_push(&cp->firsts) = (first_syn){ frame, ts, isn, port };
         return true;
     case SD_HMAP_FOUND:
         memcpy(&slot, v, sizeof slot);
-        cagg *g = slot & IN_AGGS ? &cp->aggs.v[slot & ~IN_AGGS] : promote(cp, &p->src, &slot);
+        cagg *g = slot & IN_AGGS ? &cp->aggs.v[slot & ~IN_AGGS] : promote(cp, src, &slot);
         memcpy(v, &slot, sizeof slot); /* no insert since: v is still the entry's */
-        agg_add(g, p->sport, p->seq, p->frame->num, p->frame->ts);
+        agg_add(g, port, isn, frame, ts);
         return true;
     default:
         return false;
     }
 }
 
-void sd_clientpat_packet(void *ud, const sd_conn *c, const sd_pkt *p, int dir, unsigned ta)
+void sd_clientpat_syn(sd_clientpat *cp, const sd_addr *src, uint16_t port, uint32_t isn, uint64_t frame, sd_ts ts)
 {
-    (void)ta;
-    sd_clientpat *cp = ud;
+    if (cp->finished || (cp->o.only && !sd_prefix_match(cp->o.only, src)))
+        return;
+    cp->r.conns++;
+    if (!note_syn(cp, src, port, isn, frame, ts))
+        cp->r.untracked_conns++;
+}
+
+bool sd_clientpat_counts(const sd_conn *c, int dir)
+{
     /* the originator's first packet, a SYN (sd_engine decides orig_by from
      * the connection's first packet): one count per connection, never its
      * retransmitted SYNs */
-    if (cp->finished || !c || c->ipproto != 6 || c->orig_by != SD_ORIG_SYN || dir != SD_DIR_ORIG ||
-        c->d[0].pkts != 1 || (cp->o.only && !sd_prefix_match(cp->o.only, &p->src)))
-        return;
-    cp->r.conns++;
-    if (!note_syn(cp, p))
-        cp->r.untracked_conns++;
+    return c && c->ipproto == 6 && c->orig_by == SD_ORIG_SYN && dir == SD_DIR_ORIG && c->d[0].pkts == 1;
+}
+
+void sd_clientpat_packet(void *ud, const sd_conn *c, const sd_pkt *p, int dir, unsigned ta)
+{
+    (void)ta;
+    if (sd_clientpat_counts(c, dir))
+        sd_clientpat_syn(ud, &p->src, p->sport, p->seq, p->frame->num, p->frame->ts);
 }
 
 void sd_clientpat_conn(void *ud, const sd_conn *c)

@@ -105,6 +105,11 @@ sd_clientpat *sd_clientpat_new(const sd_clientpat_opts *o);
 /* Feeds, as sd_engine_opts.packet_seen and .conn_done (ud = the sd_clientpat). */
 void sd_clientpat_packet(void *cp, const sd_conn *c, const sd_pkt *p, int dir, unsigned ta);
 void sd_clientpat_conn(void *cp, const sd_conn *c);
+/* Is this packet (of c, from side dir) the one sd_clientpat_packet counts? */
+bool sd_clientpat_counts(const sd_conn *c, int dir);
+/* A connection's first SYN, as sd_clientpat_packet counts it (the merge of
+ * chunks gives them in capture order: src/out/sd_merge_sum). */
+void sd_clientpat_syn(sd_clientpat *cp, const sd_addr *src, uint16_t port, uint32_t isn, uint64_t frame, sd_ts ts);
 /* Ends the feeding; the result lives until sd_clientpat_free. */
 const sd_clientpat_result *sd_clientpat_finish(sd_clientpat *cp);
 const char *sd_clientpat_kind_name(uint8_t kind); /* "-", "constant", "incremental", "random" */

@@ -21,7 +21,7 @@ typedef struct hagg {
     uint8_t nttl;
     bool ttl_more, id_set;
     uint8_t ttl[SD_HOSTSTATS_TTLS];
-    uint16_t last_id;
+    uint16_t first_id, last_id;
     uint64_t pkts, bytes;
     uint64_t id_v4, id_zero, id_same, id_small_step;
 } hagg;
@@ -37,6 +37,7 @@ struct sd_hoststats {
     sd_hmap *hosts;           /* sd_addr -> uint32_t index in aggs */
     SD_VEC(hagg) aggs;
     port_agg *ports;          /* [udp * 65536 + port] */
+    uint64_t refused_more;    /* packets of hosts refused while merging parts */
     sd_hoststats_result r;
     host_vec top, varied, all;
     SD_VEC(sd_hoststats_port) portv;
@@ -111,6 +112,8 @@ static void note_ipid(hagg *g, const sd_pkt *p)
         g->id_same++;
     if (g->id_set && step > 0 && step < 64)
         g->id_small_step++;
+    if (!g->id_set)
+        g->first_id = p->ip_id;
     g->last_id = p->ip_id;
     g->id_set = true;
 }
@@ -375,7 +378,7 @@ const sd_hoststats_result *sd_hoststats_finish(sd_hoststats *h)
         return r;
     h->finished = true;
     r->hosts = sd_hmap_count(h->hosts);
-    r->refused_pkts = sd_hmap_refused(h->hosts);
+    r->refused_pkts = sd_hmap_refused(h->hosts) + h->refused_more;
     r->hosts_refused = hll_count(h->hll);
     if (r->hosts_refused > r->refused_pkts) /* each sent at least one */
         r->hosts_refused = r->refused_pkts;
@@ -398,4 +401,76 @@ const sd_hoststats_result *sd_hoststats_finish(sd_hoststats *h)
     r->ports = h->portv.v;
     r->nports = h->portv.n;
     return r;
+}
+
+const sd_hoststats_result *sd_hoststats_running(const sd_hoststats *h)
+{
+    return &h->r;
+}
+
+void sd_hoststats_each(const sd_hoststats *h, void (*fn)(void *ud, const sd_hoststats_part *p), void *ud)
+{
+    for (size_t i = 0; h->hosts && i < h->aggs.n; i++) {
+        const hagg *g = &h->aggs.v[i];
+        sd_hoststats_part p = { .addr = g->a, .pkts = g->pkts, .bytes = g->bytes, .nttl = g->nttl,
+                                .ttl_more = g->ttl_more, .id_set = g->id_set, .first_id = g->first_id,
+                                .last_id = g->last_id, .id_v4 = g->id_v4, .id_zero = g->id_zero,
+                                .id_same = g->id_same, .id_small_step = g->id_small_step };
+        memcpy(p.ttl, g->ttl, sizeof p.ttl);
+        fn(ud, &p);
+    }
+}
+
+void sd_hoststats_add_totals(sd_hoststats *h, const sd_hoststats_result *t)
+{
+    sd_hoststats_result *r = &h->r;
+    if (h->finished || !t->any)
+        return;
+    r->first = !r->any || t->first < r->first ? t->first : r->first;
+    r->last = !r->any || t->last > r->last ? t->last : r->last;
+    r->any = true;
+    r->ip_pkts += t->ip_pkts;
+    r->wire_bytes += t->wire_bytes;
+    for (size_t i = 0; i < 256; i++) {
+        r->proto_pkts[i] += t->proto_pkts[i];
+        r->proto_bytes[i] += t->proto_bytes[i];
+    }
+    h->refused_more += t->refused_pkts;
+}
+
+/* The IP-ID step from the previous chunk's last ID to this one's first,
+ * counted as note_ipid counts it, then the chunk's own counts. */
+static void merge_ipid(hagg *g, const sd_hoststats_part *p)
+{
+    if (!p->id_set)
+        return;
+    if (g->id_set) {
+        uint16_t step = (uint16_t)(p->first_id - g->last_id);
+        g->id_same += p->first_id == g->last_id && p->first_id;
+        g->id_small_step += step > 0 && step < 64;
+    } else
+        g->first_id = p->first_id;
+    g->id_v4 += p->id_v4;
+    g->id_zero += p->id_zero;
+    g->id_same += p->id_same;
+    g->id_small_step += p->id_small_step;
+    g->last_id = p->last_id;
+    g->id_set = true;
+}
+
+void sd_hoststats_add_part(sd_hoststats *h, const sd_hoststats_part *p)
+{
+    if (h->finished)
+        return;
+    hagg *g = host_get(h, &p->addr);
+    if (!g) {
+        h->refused_more += p->pkts ? p->pkts - 1 : 0; /* host_get counted one */
+        return;
+    }
+    g->pkts += p->pkts;
+    g->bytes += p->bytes;
+    for (uint8_t i = 0; i < p->nttl && i < SD_HOSTSTATS_TTLS; i++)
+        note_ttl(g, p->ttl[i]);
+    g->ttl_more |= p->ttl_more;
+    merge_ipid(g, p);
 }

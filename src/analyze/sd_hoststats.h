@@ -87,4 +87,29 @@ const sd_hoststats_result *sd_hoststats_finish(sd_hoststats *h);
 const char *sd_hoststats_state_name(size_t i);
 void sd_hoststats_free(sd_hoststats *h);
 
+/* Partial aggregates, for a run that owns a chunk of a file list (--own)
+ * and the merge of such runs (src/out/sd_merge_sum): a source host's
+ * packet facts over the chunk's files. The IP-ID classifier's counts
+ * merge by adding, plus the one step across the boundary, from the
+ * chunk's first and last IDs; TTLs merge in chunk order. */
+typedef struct sd_hoststats_part {
+    sd_addr addr;
+    uint64_t pkts, bytes;
+    uint8_t nttl;
+    bool ttl_more, id_set;
+    uint8_t ttl[SD_HOSTSTATS_TTLS];
+    uint16_t first_id, last_id;      /* the chunk's first and last IPv4 IDs (id_set) */
+    uint64_t id_v4, id_zero, id_same, id_small_step;
+} sd_hoststats_part;
+
+/* Before finish: the totals so far (packets, bytes, protocols, time span,
+ * what the host cap refused), and each host tracked, in the order first seen. */
+const sd_hoststats_result *sd_hoststats_running(const sd_hoststats *h);
+void sd_hoststats_each(const sd_hoststats *h, void (*fn)(void *ud, const sd_hoststats_part *p), void *ud);
+/* Adds another run's totals (packet counts, protocols, time span, refused
+ * packets: not the connection counts, which come with each connection)
+ * and hosts, chunks in file order. */
+void sd_hoststats_add_totals(sd_hoststats *h, const sd_hoststats_result *t);
+void sd_hoststats_add_part(sd_hoststats *h, const sd_hoststats_part *p);
+
 #endif

@@ -31,6 +31,12 @@ typedef struct sd_summary_opts {
     bool files;           /* look for files in TCP payload (reassembles TCP) */
     bool host_set;        /* a host of interest: */
     sd_hostsum_opts host; /* its prefix, window and cap */
+    /* With --own: each DNS transaction is handed on (not counted), with
+     * the record handled when it was made (at) and its place among them
+     * (seq), for the merge to count those of the connections it keeps in
+     * one run's order. */
+    void (*own_txn)(void *ud, const sd_dns_txn *t, uint64_t at, uint64_t seq);
+    void *own_ud;
 } sd_summary_opts;
 
 /* A file signature seen (an sd_filesig "file_sig" event and its connection). */
@@ -65,6 +71,36 @@ typedef struct sd_summary_result {
     const sd_svcstats_result *services;
 } sd_summary_result;
 
+/* A run that owns a chunk of a file list (--own, sd_engine_own): the
+ * connection facts the summary counts, one per owned connection in the
+ * order they ended, for the merge to count those it keeps
+ * (src/out/sd_merge_sum); the packet facts are the chunk files' only. */
+typedef struct sd_summary_conn {
+    char uid[20];
+    uint8_t ipproto, orig_by;
+    bool midstream, syn;          /* syn: counted by sd_clientpat (its first packet, a SYN) */
+    int8_t rst_dir;               /* first_rst_dir */
+    uint32_t isn;
+    sd_ts start;
+    sd_addr orig_h, resp_h;
+    uint16_t orig_p, resp_p;
+    char conn_state[8];
+    char service[12];
+    char app_kind;
+    bool ja4;
+    char app_name[96];
+    bool scanned;                 /* sd_filesig looked at it */
+    uint64_t files;               /* signatures in it */
+} sd_summary_cpart;
+
+typedef struct sd_summary_chunk {
+    const sd_summary_cpart *conns;
+    size_t nconns;
+    const sd_summary_file *files; /* as they were found, with the chunk's uids */
+    size_t nfiles;
+    const sd_engine_stats *st;    /* the engine's counts over the chunk's files */
+} sd_summary_chunk;
+
 typedef struct sd_summary sd_summary;
 
 sd_summary *sd_summary_new(const sd_summary_opts *o);
@@ -79,5 +115,12 @@ void sd_summary_conn(void *s, const sd_conn *c);
 /* Ends the feeding; the result lives until sd_summary_free. */
 const sd_summary_result *sd_summary_finish(sd_summary *s);
 void sd_summary_free(sd_summary *s);
+/* With --own, after the run: what the chunk writes (NULL without --own);
+ * st: the engine's counts at the end. */
+const sd_summary_chunk *sd_summary_chunk_get(sd_summary *s, const sd_engine_stats *st);
+/* Files in the order the report lists them: by time, then frame. */
+void sd_summary_sort_files(sd_summary_file *v, size_t n);
+/* The hosts' packet facts (sd_hoststats) of the chunk's files. */
+const sd_hoststats *sd_summary_hoststats(const sd_summary *s);
 
 #endif

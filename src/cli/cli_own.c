@@ -5,6 +5,7 @@
 #include "../out/sd_merge.h"
 #include "../out/sd_merge_ext.h"
 #include "../out/sd_merge_fmt.h"
+#include "../out/sd_merge_sum.h"
 #include "cli_own_ext.h"
 
 #include <errno.h>
@@ -30,12 +31,15 @@ typedef struct own_cmd {
     const char *longs[8];
     bool dir; /* writes a directory (-o DIR), not JSON lines: sd_merge_ext */
     bool fmts; /* CSV, text, --fields: its chunks declare them (sd_merge_fmt) */
+    bool sum;  /* summary: chunks write partial aggregates, text or JSON (sd_merge_sum) */
 } own_cmd;
 
 static const own_cmd OWN_CMDS[] = {
-    { "conns", "sn", { "--sort", "--limit", NULL }, false, true },
-    { "ssh", "nzop", { "--stream", "--zoom", "--outdir", "--plots", "--report", "--records", NULL }, false, false },
-    { "extract", "", { "--flows-only", NULL }, true, false }, /* no index: nothing to merge by */
+    { "conns", "sn", { "--sort", "--limit", NULL }, false, true, false },
+    { "ssh", "nzop", { "--stream", "--zoom", "--outdir", "--plots", "--report", "--records", NULL }, false, false, false },
+    { "extract", "", { "--flows-only", NULL }, true, false, false }, /* no index: nothing to merge by */
+    /* --host: "soon after the first contact" needs the global first contact */
+    { "summary", "", { "--host", "--after", "--max-host-conns", NULL }, false, false, true },
 };
 
 static const own_cmd *own_cmd_of(const char *name)
@@ -111,7 +115,7 @@ static int check_args(const cli_cmd *c, const cli_own *o, int argc, char **argv)
 {
     const own_cmd *oc = own_cmd_of(c->name);
     if (!oc)
-        return cli_usage_error(c->name, "--own, --read-ahead and --jobs are for conns and ssh --json, and extract");
+        return cli_usage_error(c->name, "--own, --read-ahead and --jobs are for conns and ssh --json, extract and summary");
     if (o->own && o->jobs)
         return cli_usage_error(c->name, "--own or --jobs, not both");
     bool json = false, csv = false, meta = false;
@@ -131,7 +135,7 @@ static int check_args(const cli_cmd *c, const cli_own *o, int argc, char **argv)
         if (a[0] == '-' && a[1] && a[1] != '-' && strpbrk(a + 1, oc->shorts))
             return cli_usage_error(c->name, "-%c cannot be used with --own or --jobs", *strpbrk(a + 1, oc->shorts));
     }
-    if (oc->dir || oc->fmts)
+    if (oc->dir || oc->fmts || oc->sum)
         return CLI_OK;
     if (csv && meta) /* ssh -m --csv: its rows are not merged yet */
         return cli_usage_error(c->name, "-m --csv cannot be merged yet (--own, --jobs): give --json");
@@ -295,6 +299,7 @@ typedef struct jobq {
     const cli_own *o;
     const char *outdir;     /* extract: the chunks write into it (cli_own_ext) */
     sd_merge_ext *ext;
+    sd_merge_sum *sum;      /* summary: the chunks' aggregates */
     FILE *out;              /* where the merged lines go */
     sd_merge_fmt *fmt;      /* ... in the format the chunks declare, from the first one in */
     const char *cmd, *tmp;
@@ -372,12 +377,12 @@ static void run_queue(jobq *q, unsigned jobs, sd_merge *m)
         char path[4096]; /* the unlinked file, opened anew from its start */
         snprintf(path, sizeof path, "/proc/self/fd/%d", q->fds[c]);
         if (!q->rc && !(q->ext ? sd_merge_ext_add(q->ext, m, cli_own_ext_chunkdir(q->outdir, c, path, sizeof path))
-                                : sd_merge_add(m, path)))
+                                : q->sum ? sd_merge_sum_add(q->sum, m, path) : sd_merge_add(m, path)))
             q->rc = 1;
-        if (!q->rc && !q->fmt && !q->ext && (q->fmt = sd_merge_fmt_open(m, q->out, stderr)))
+        if (!q->rc && !q->fmt && !q->ext && !q->sum && (q->fmt = sd_merge_fmt_open(m, q->out, stderr)))
             q->out = sd_merge_fmt_file(q->fmt);
-        q->rc = !q->rc && !q->fmt && !q->ext ? 1 : q->rc;
-        if (!q->rc && (q->running || q->next < q->k))
+        q->rc = !q->rc && !q->fmt && !q->ext && !q->sum ? 1 : q->rc;
+        if (!q->rc && !q->sum && (q->running || q->next < q->k))
             sd_merge_early(m, q->out);
         close(q->fds[c]);
         q->fds[c] = -1;
@@ -426,9 +431,11 @@ int cli_own_jobs(cli_own *o, const char *cmd, cli_input *in)
     uint64_t tot[1 + SD_MERGE_XST] = { 0 };
     if (q.ext) /* extract's totals: the kept sessions', printed once */
         sd_merge_totals(m, tot);
+    if (own_cmd_of(cmd)->sum)
+        q.sum = sd_merge_sum_new(m, stderr);
     run_queue(&q, o->jobs, m);
-    int rc = q.rc ? q.rc : sd_merge_finish(m, q.out);
-    if (q.rc)
+    int rc = q.sum ? sd_merge_sum_finish(q.sum, m, q.rc, q.out) : q.rc ? q.rc : sd_merge_finish(m, q.out);
+    if (q.rc && !q.sum)
         sd_merge_free(m);
     if (q.fmt)
         rc = sd_merge_fmt_close(q.fmt, rc);

@@ -3,6 +3,7 @@
  * a cli_cmd row: it reads JSON lines, not captures. */
 #include "../out/sd_merge.h"
 #include "../out/sd_merge_ext.h"
+#include "../out/sd_merge_sum.h"
 #include "cli_cmd.h"
 
 #include <string.h>
@@ -22,7 +23,10 @@ static const char HELP[] =
     "declare the format, and the merge writes it with one run's writer (chunks\n"
     "that declare different formats: exit 1).\n"
     "A connection still alive at a chunk's read-ahead limit is marked\n"
-    "\"readahead_cut\":true (and counted on stderr).\n\n"
+    "\"readahead_cut\":true (and counted on stderr).\n"
+    "The outputs of `strider summary --own FIRST:LAST ...` runs are merged into\n"
+    "the report one summary run over every file writes: JSON lines when the\n"
+    "chunks were run with --json, else the text report.\n\n"
     "Example:\n"
     "  strider ssh --json --own 0:4 d/*.pcap > c0; strider ssh --json --own 5:9 d/*.pcap > c1\n"
     "  strider merge c0 c1        # = strider ssh --json d/*.pcap\n"
@@ -70,5 +74,5 @@ int cli_merge_main(int argc, char **argv)
         return cli_usage_error("merge", "--force is for -o DIR");
     if (outdir)
         return sd_merge_ext_dirs((const char *const *)argv + first, (size_t)(argc - first), outdir, force, stderr);
-    return sd_merge_files((const char *const *)argv + first, (size_t)(argc - first), stdout, stderr);
+    return sd_merge_any((const char *const *)argv + first, (size_t)(argc - first), stdout, stderr);
 }

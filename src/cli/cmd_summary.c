@@ -6,8 +6,7 @@
  * The wiring only: src/analyze/sd_summary computes, src/out/sd_summary_out
  * writes. */
 #include "../analyze/sd_summary.h"
-#include "../out/sd_dns_out.h"
-#include "../out/sd_svcsum_out.h"
+#include "../out/sd_merge_sum.h"
 #include "../out/sd_runlog.h"
 #include "../out/sd_summary_out.h"
 #include "cli_cmd.h"
@@ -25,7 +24,11 @@ static const char HELP[] =
     "port (HTTP hosts, TLS server names, services off their usual port), and DNS:\n"
     "transactions, response codes, the most queried names and the indicators\n"
     "(very low TTLs, fast flux, NXDOMAIN-heavy clients, long or random names;\n"
-    "`strider dns` lists every transaction).\n\n"
+    "`strider dns` lists every transaction).\n"
+    "Over rotated files, --jobs N runs N processes with one run's report, and a\n"
+    "run with --own FIRST:LAST writes one chunk's partial aggregates (JSON lines\n"
+    "whatever the format: the report's, --json or not, is the one `strider merge`\n"
+    "writes from them; strider(1), SEVERAL PROCESSES); not with --host.\n\n"
     "  -j, --json           JSON lines, one object per fact\n"
     "      --host ADDR|CIDR only this address or network: every connection with\n"
     "                       it (uid, stream, ends, service, times, bytes each way,\n"
@@ -45,26 +48,13 @@ typedef struct sum_cmd {
     double after;
     sd_summary_opts so;
     sd_summary *s;
+    sd_buf txns;          /* with --own: the DNS transactions, for strider merge */
 } sum_cmd;
 
 static void report(const sd_summary_result *r, const sd_engine_stats *st, bool json)
 {
     sd_buf b = { 0 };
-    /* with a host of interest the report is about it alone */
-    bool all = !r->host;
-    if (json) {
-        sd_summary_json(&b, r, st, cli_flush);
-        if (all) {
-            sd_svcsum_json(&b, r->services);
-            sd_dns_summary_json(&b, r->dns, r->dns_stats);
-        }
-    } else {
-        sd_summary_text(&b, r, st, cli_flush);
-        if (all) {
-            sd_svcsum_text(&b, r->services);
-            sd_dns_summary_text(&b, r->dns, r->dns_stats);
-        }
-    }
+    sd_summary_report(&b, r, st, json, cli_flush);
     cli_flush(&b);
     sd_buf_free(&b);
     sd_runlog_summary(stderr, r);
@@ -113,6 +103,8 @@ static int sum_prepare(void *ctx, cli_input *in, sd_engine_opts *eo)
     r->so.files = !r->no_files;
     r->so.host.after = (sd_ts)(r->after * SD_NS_PER_SEC);
     r->so.host.max_conns = (size_t)r->max_host_conns;
+    r->so.own_txn = sd_merge_sum_txn; /* used with --own only */
+    r->so.own_ud = &r->txns;
     r->s = sd_summary_new(&r->so);
     sd_summary_prepare(r->s, eo);
     return CLI_OK;
@@ -127,6 +119,14 @@ static int sum_start(void *ctx, cli_input *in, sd_engine *e)
 static int sum_finish(void *ctx, cli_input *in, sd_engine *e, int status)
 {
     sum_cmd *r = ctx;
+    if (sd_engine_own(e)) { /* a chunk of a file list: its partial aggregates, for strider merge */
+        sd_buf b = { 0 };
+        sd_merge_sum_chunk(&b, r->s, sd_engine_chunk_stats(e), &r->so, r->json);
+        cli_flush(&b);
+        cli_flush(&r->txns);
+        sd_buf_free(&b);
+        return status;
+    }
     report(sd_summary_finish(r->s), sd_engine_get_stats(e), r->json);
     return status;
 }
@@ -134,6 +134,7 @@ static int sum_finish(void *ctx, cli_input *in, sd_engine *e, int status)
 static void sum_free(void *ctx)
 {
     sd_summary_free(((sum_cmd *)ctx)->s);
+    sd_buf_free(&((sum_cmd *)ctx)->txns);
 }
 
 static const struct option SUM_OPTS[] = {

@@ -29,6 +29,8 @@ struct sd_engine {
     int nan;
     sd_flowtab *tab;
     sd_engine_stats st;
+    sd_engine_stats chunk_st; /* with own: the counts when the chunk's files ended */
+    bool chunk_st_set;
     uint64_t next_id_tcp, next_id_udp; /* connections so far (in their uids) */
     sd_streamno *streams;               /* Wireshark's stream numbers */
     sd_servport servers;                /* likely server ports, for mid-stream joins */
@@ -72,6 +74,25 @@ int sd_engine_add(sd_engine *e, const sd_analyzer *a)
 const sd_engine_stats *sd_engine_get_stats(const sd_engine *e)
 {
     return &e->st;
+}
+
+uint64_t sd_engine_cur_frame(const sd_engine *e)
+{
+    return e->cur_num;
+}
+
+const sd_engine_stats *sd_engine_chunk_stats(const sd_engine *e)
+{
+    return e->chunk_st_set ? &e->chunk_st : &e->st;
+}
+
+/* The decoder's counts into st (at the end, and where a chunk ends). */
+static void decoder_counts(sd_decoder *dec, sd_engine_stats *st)
+{
+    st->frags_reassembled = sd_decoder_frags_reassembled(dec);
+    sd_decoder_frags_lost(dec, &st->frags_lost_memcap, &st->frags_lost_timeout, &st->frags_incomplete);
+    st->warn_unshown = sd_decoder_unshown(dec, st->warn_unshown_kinds, sizeof st->warn_unshown_kinds);
+    sd_decoder_undecoded(dec, st->undecoded);
 }
 
 struct sd_own *sd_engine_own(const sd_engine *e)
@@ -639,6 +660,11 @@ void sd_engine_run(sd_engine *e, sd_capture *cap,
             continue;
         }
         int own = e->o.own ? sd_own_frame(e->o.own, &fr, e->st.live) : SD_OWN_GO;
+        if (e->o.own && !e->chunk_st_set && !sd_own_may_create(e->o.own)) { /* past the chunk's files */
+            e->chunk_st = e->st;
+            decoder_counts(dec, &e->chunk_st);
+            e->chunk_st_set = true;
+        }
         if (own == SD_OWN_STOP)
             break;
         e->cur_num = fr.num;
@@ -665,10 +691,7 @@ void sd_engine_run(sd_engine *e, sd_capture *cap,
         if (own == SD_OWN_LAST)
             break;
     }
-    e->st.frags_reassembled = sd_decoder_frags_reassembled(dec);
-    sd_decoder_frags_lost(dec, &e->st.frags_lost_memcap, &e->st.frags_lost_timeout, &e->st.frags_incomplete);
-    e->st.warn_unshown = sd_decoder_unshown(dec, e->st.warn_unshown_kinds, sizeof e->st.warn_unshown_kinds);
-    sd_decoder_undecoded(dec, e->st.undecoded);
+    decoder_counts(dec, &e->st);
     sd_decoder_free(dec);
     sd_decoder_free(fdec);
     drain(e);

@@ -124,6 +124,12 @@ typedef struct sd_engine_stats {
     uint64_t undecoded[SD_UNDEC_COUNT];
 } sd_engine_stats;
 const sd_engine_stats *sd_engine_get_stats(const sd_engine *e);
+/* With own: the counts as they were when the first record past the
+ * chunk's files was read (all of them if none was); else the same as
+ * sd_engine_get_stats. */
+const sd_engine_stats *sd_engine_chunk_stats(const sd_engine *e);
+/* The record being handled (or last handled, in a sweep or the drain). */
+uint64_t sd_engine_cur_frame(const sd_engine *e);
 /* The chunk this run owns (opts.own), or NULL. */
 struct sd_own *sd_engine_own(const sd_engine *e);
 /* IP datagrams whose fragments made no datagram, for whatever reason. */

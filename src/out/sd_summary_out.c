@@ -1,4 +1,6 @@
 #include "sd_summary_out.h"
+#include "sd_dns_out.h"
+#include "sd_svcsum_out.h"
 
 #include "sd_hostdns_out.h"
 #include "sd_hostsum_out.h"
@@ -305,4 +307,24 @@ void sd_summary_json(sd_buf *b, const sd_summary_result *sr, const sd_engine_sta
         sd_clientpat_json(b, sr->clients, flush);
     if (sr->files)
         sd_files_json(b, sr->files, flush);
+}
+
+void sd_summary_report(sd_buf *b, const sd_summary_result *r, const sd_engine_stats *st, bool json,
+                       sd_summary_flush flush)
+{
+    /* with a host of interest the report is about it alone */
+    bool all = !r->host;
+    if (json) {
+        sd_summary_json(b, r, st, flush);
+        if (all) {
+            sd_svcsum_json(b, r->services);
+            sd_dns_summary_json(b, r->dns, r->dns_stats);
+        }
+    } else {
+        sd_summary_text(b, r, st, flush);
+        if (all) {
+            sd_svcsum_text(b, r->services);
+            sd_dns_summary_text(b, r->dns, r->dns_stats);
+        }
+    }
 }

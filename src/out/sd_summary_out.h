@@ -25,4 +25,9 @@ void sd_summary_text(sd_buf *b, const sd_summary_result *r, const sd_engine_stat
 void sd_summary_json(sd_buf *b, const sd_summary_result *r, const sd_engine_stats *st,
                      sd_summary_flush flush);
 
+/* The whole report `strider summary` writes: the above, then (without a
+ * host of interest) services and DNS, JSON lines or text. */
+void sd_summary_report(sd_buf *b, const sd_summary_result *r, const sd_engine_stats *st, bool json,
+                       sd_summary_flush flush);
+
 #endif

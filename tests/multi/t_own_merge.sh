@@ -117,9 +117,9 @@ sleep 0.5
 timeout 2 sh -c "exec 3> '$T/ff/b.pcap'" && bad "a worker outlived its stopped --jobs run"
 
 # what merge cannot make exactly one run's output from is refused, never
-# printed differently: other commands, CSV, the text report
-for args in "summary --own 0:1" "summary --jobs 2" \
-    "ssh --jobs 2" "ssh --report $T/r.html --json --jobs 2"; do
+# printed differently: summary --host (t_own_summary.sh has the rest), the
+# ssh text and HTML reports (t_own_formats.sh has CSV and the conns table)
+for args in "summary --host 10.0.0.1 --jobs 2" "ssh --jobs 2" "ssh --report $T/r.html --json --jobs 2"; do
     "$STRIDER" $args "${f[@]}" > "$T/out" 2> "$T/err"
     rc=$?
     [ $rc = 2 ] && [ -s "$T/err" ] && [ ! -s "$T/out" ] || bad "$args: exit $rc, want 2 with a message and no output"

@@ -141,10 +141,8 @@ FILE *sd_pcapfile_fp(const sd_pcapfile *pf)
 /* At least n bytes (n <= BLOCK) from pos on in the block, unless the file
  * ends first: the bytes left are moved to the front and the rest of the
  * block is filled. Returns the bytes available from pos. */
-static size_t have(sd_pcapfile *pf, size_t n)
+static size_t refill(sd_pcapfile *pf, size_t n)
 {
-    if (pf->end - pf->pos >= n)
-        return pf->end - pf->pos;
     if (!pf->blk || n > pf->cap) { /* n > cap: a record larger than a small memory file's block */
         pf->cap = SD_MAX(n, pf->blk_size ? pf->blk_size : BLOCK);
         pf->blk = sd_realloc(pf->blk, pf->cap);
@@ -159,6 +157,12 @@ static size_t have(sd_pcapfile *pf, size_t n)
         pf->end += got;
     }
     return pf->end;
+}
+
+/* Asked twice per record: the test inline, the refill (once per block) not. */
+static inline size_t have(sd_pcapfile *pf, size_t n)
+{
+    return pf->end - pf->pos >= n ? pf->end - pf->pos : refill(pf, n);
 }
 
 int sd_pcapfile_next(sd_pcapfile *pf, sd_pcaprec *r, char *err, size_t errlen)
@@ -188,8 +192,12 @@ int sd_pcapfile_next(sd_pcapfile *pf, sd_pcaprec *r, char *err, size_t errlen)
     pf->pos += REC_HDR + cl;
     /* a fraction past one second (a bad writer) carries into the seconds */
     uint64_t ns = pf->nano ? frac : (uint64_t)frac * 1000;
-    r->sec = (int64_t)sec + (int64_t)(ns / SD_NS_PER_SEC);
-    r->nsec = (uint32_t)(ns % SD_NS_PER_SEC);
+    r->sec = sec;
+    r->nsec = (uint32_t)ns;
+    if (ns >= SD_NS_PER_SEC) { /* the rare carry: the division only then (every record asks) */
+        r->sec += (int64_t)(ns / SD_NS_PER_SEC);
+        r->nsec = (uint32_t)(ns % SD_NS_PER_SEC);
+    }
     r->caplen = cl;
     r->wirelen = wl < cl ? cl : wl;
     r->wire_said = wl;

@@ -134,11 +134,6 @@ void sd_conn_count_packet(sd_conn *c, const sd_pkt *p, int dir)
     sd_dirstats *d = &c->d[dir];
     d->pkts++;
     d->payload_bytes += p->payload_wire;
-    if (p->l4 != SD_L4_TCP) {
-        d->bytes += p->payload_wire;
-        if (p->payload_wire)
-            sd_conn_history_add(c, 'D', dir);
-    }
     d->ip_bytes += p->ip_len;
     d->wire_bytes += p->frame->wirelen;
     if (p->ttl < d->ttl_min)
@@ -152,4 +147,10 @@ void sd_conn_count_packet(sd_conn *c, const sd_pkt *p, int dir)
         c->end = p->frame->ts;
     c->last_frame = p->frame->num;
     c->anomalies |= p->anomalies;
+    /* last: the call below would make the compiler compute d again */
+    if (p->l4 != SD_L4_TCP) {
+        d->bytes += p->payload_wire;
+        if (p->payload_wire)
+            sd_conn_history_add(c, 'D', dir);
+    }
 }

@@ -16,30 +16,33 @@ enum { SD_ZS_INACTIVE = 0, SD_ZS_SYN_SENT, SD_ZS_SYN_ACK_SENT, SD_ZS_PARTIAL, SD
        SD_ZS_CLOSED, SD_ZS_RESET };
 
 typedef struct sd_dirstats {
+    /* what every packet touches first (sd_conn_count_packet, sd_tcp's
+     * fast path): one cache line of the direction */
     uint64_t pkts;
     uint64_t bytes;               /* Zeek's size: TCP from sequence numbers (retransmissions
                                      not counted twice, missed bytes included); UDP payload */
     uint64_t payload_bytes;       /* sum of payload lengths of every packet */
-    uint64_t missed_bytes;        /* bytes the peer ACKed that the capture never showed */
     uint64_t ip_bytes;            /* IP-level bytes (Zeek orig_ip_bytes) */
     uint64_t wire_bytes;          /* frame lengths on the wire (tshark conv "Bytes") */
+    uint64_t last_frame;
+    uint64_t win_min, win_max;    /* scaled, over non-SYN, non-RST packets */
+    int wscale;                   /* -1 = not negotiated */
+    bool win_seen;
+    uint8_t ttl_min, ttl_max;
+    bool base_set;
+    uint32_t seq_base;            /* relative numbering: ISN, or first seq - 1 mid-stream */
+    bool isn_set;
+    bool sack_ok, ts_ok;
+    uint16_t mss;                 /* 0 = not seen */
+    uint32_t isn;                 /* from a SYN */
+    uint64_t first_frame;
+    uint64_t missed_bytes;        /* bytes the peer ACKed that the capture never showed */
     uint64_t retrans_pkts, retrans_bytes;
     uint64_t ooo_pkts;            /* data arriving below the highest seq seen but not a retransmission */
     uint64_t dup_acks;
     uint64_t zero_windows;        /* packets advertising a zero window */
     uint64_t keepalives;
     uint64_t window_probes;
-    int wscale;                   /* -1 = not negotiated */
-    uint16_t mss;                 /* 0 = not seen */
-    bool sack_ok, ts_ok;
-    uint64_t win_min, win_max;    /* scaled, over non-SYN, non-RST packets */
-    bool win_seen;
-    uint8_t ttl_min, ttl_max;
-    uint32_t isn;                 /* from a SYN */
-    bool isn_set;
-    uint32_t seq_base;            /* relative numbering: ISN, or first seq - 1 mid-stream */
-    bool base_set;
-    uint64_t first_frame, last_frame;
     /* reassembly (when it ran for the conn: sd_conn.reasm_on) */
     uint64_t stream_bytes;        /* in-order payload delivered */
     uint64_t gap_bytes;           /* holes delivered as gaps */
@@ -74,34 +77,43 @@ typedef struct sd_appinfo {
 } sd_appinfo;
 
 typedef struct sd_conn {
+    /* Per-packet fields first (direction, TCP state, analyzer slots, then
+     * the directions' counts), so a packet touches the connection's first
+     * cache lines; identity and once-per-connection facts after them. */
+    sd_addr orig_h, resp_h;
+    uint16_t orig_p, resp_p;
+    uint8_t ipproto;              /* 6, 17, ... */
+    bool saw_syn, saw_synack, established, midstream;
+    bool closed;                  /* both FINs or a RST */
+    uint8_t zstate[2];            /* Zeek endpoint states, SD_ZS_* */
+    uint8_t zprev[2];             /* and the state each had before (Zeek's prev_state) */
+    bool fin_seen[2], rst_seen[2];
+    uint32_t anomalies;           /* SD_ANOM_* seen in its packets */
+    sd_ts end;
+    uint64_t last_frame;
+    sd_ts hs_ack_ts;
+    void *slot[SD_MAX_ANALYZERS]; /* per-analyzer state, owned by that analyzer */
+    sd_dirstats d[2];
+
     uint64_t id;                  /* Wireshark's tcp.stream / udp.stream (sd_streamno: may be shared) */
     uint64_t conn_index;          /* per protocol, 0-based in first-packet order: one per connection */
     char uid[20];                 /* Zeek-style id, stable for the same capture */
-    uint8_t ipproto;              /* 6, 17, ... */
-    sd_addr orig_h, resp_h;
-    uint16_t orig_p, resp_p;
     uint16_t vlan;                /* outer VLAN id or 0 (0 too with sd_engine_opts.vlan_unkeyed) */
     uint32_t iface;               /* sd_frame.iface of its first packet (pcapng interface + 1) */
     uint8_t nencap;               /* tunnels its first packet came through (sd_pkt.encap) */
     uint8_t encap[SD_MAX_ENCAP_DEPTH];
-    sd_ts start, end;
-    uint64_t first_frame, last_frame;
-    sd_dirstats d[2];
+    sd_ts start;
+    uint64_t first_frame;
 
-    /* TCP state */
-    bool saw_syn, saw_synack, established, midstream;
-    sd_ts syn_ts, synack_ts, hs_ack_ts;
+    /* TCP facts set once */
+    sd_ts syn_ts, synack_ts;
     int64_t rtt_syn_synack;       /* ns, -1 = unknown */
     int64_t rtt_synack_ack;       /* ns, -1 = unknown */
     uint64_t syn_frame, synack_frame;
     int first_fin_dir, first_rst_dir; /* -1 = none */
     uint64_t first_fin_frame, first_rst_frame;
-    bool fin_seen[2], rst_seen[2];
-    bool closed;                  /* both FINs or a RST */
     bool flipped;                 /* originator is not the first packet's sender (Zeek '^') */
     uint8_t orig_by;              /* how the originator was decided: SD_ORIG_* */
-    uint8_t zstate[2];            /* Zeek endpoint states, SD_ZS_* */
-    uint8_t zprev[2];             /* and the state each had before (Zeek's prev_state) */
     char history[SD_HISTORY_MAX + 1];
     uint32_t history_dropped;     /* letters the cap (SD_HISTORY_MAX) left out */
     char conn_state[8];           /* Zeek conn_state, set when the conn ends */
@@ -110,15 +122,12 @@ typedef struct sd_conn {
     bool expired;                 /* ended by idle timeout, not by close or EOF */
     bool evicted;                 /* ended early: the flow table was full (--max-flows) */
     char service[12];             /* what it speaks, by content (sd_service: Zeek's names), or "" */
-    sd_appinfo app;               /* its first request or ClientHello (sd_service) */
     uint32_t oow_segments;        /* data far beyond the receiver's window that it never ACKed:
                                      kept out of reassembly (an injection) */
     uint64_t oow_first_frame;
-
-    uint32_t anomalies;           /* SD_ANOM_* seen in its packets */
     uint32_t inconsistencies;     /* overlapping copies with different bytes (reassembly on) */
     bool reasm_on;                /* d[].stream_* are filled */
-    void *slot[SD_MAX_ANALYZERS]; /* per-analyzer state, owned by that analyzer */
+    sd_appinfo app;               /* its first request or ClientHello (sd_service) */
 } sd_conn;
 
 /* Fills conn_state from the TCP facts (Zeek's derivation). */

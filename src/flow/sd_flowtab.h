@@ -18,27 +18,28 @@ enum { SD_IDLE_TCP_EST = 0, SD_IDLE_TCP_EARLY, SD_IDLE_TCP_CLOSED, SD_IDLE_UDP, 
 
 /* What TCP tracking needs per direction beyond the public stats. */
 typedef struct sd_tcptrack {
+    /* what every segment reads or writes (sd_tcp's fast path) first */
     bool started;          /* max_end is valid */
-    uint32_t max_end;      /* highest seq + len (+SYN/FIN) seen */
-    uint32_t last_ack;
-    uint16_t last_win;
     bool acked_any;
     bool last_probe;       /* this direction's last segment was a keep-alive or window probe */
-    uint32_t holes[SD_TCP_HOLES][2]; /* seq ranges skipped over, not yet filled */
-    sd_ts hole_ts[SD_TCP_HOLES];
-    uint8_t nholes;
-    /* Zeek-style size: the highest data sequence number reached, counted
-     * in 64 bits so a stream can wrap the 32-bit space any number of times */
     bool data_started;
-    uint32_t data_hi;
-    uint64_t data_span;
     bool fin_sent;
     /* another ISN from a SYN(-ACK) retry before any data: the peer's ACK
      * tells which of the two the endpoint really uses (sd_tcp.c) */
     bool alt_isn_set;
-    uint32_t alt_isn;
-    sd_tcphist hist;               /* Zeek history letters (kept when a SYN restarts the rest) */
+    uint16_t last_win;
+    uint32_t max_end;      /* highest seq + len (+SYN/FIN) seen */
+    uint32_t last_ack;
+    /* Zeek-style size: the highest data sequence number reached, counted
+     * in 64 bits so a stream can wrap the 32-bit space any number of times */
+    uint32_t data_hi;
+    uint64_t data_span;
     sd_tcpgap gap;                 /* Zeek content gaps: missed_bytes, G */
+    sd_tcphist hist;               /* Zeek history letters (kept when a SYN restarts the rest) */
+    uint32_t alt_isn;
+    uint8_t nholes;
+    uint32_t holes[SD_TCP_HOLES][2]; /* seq ranges skipped over, not yet filled */
+    sd_ts hole_ts[SD_TCP_HOLES];
 } sd_tcptrack;
 
 /* Reassembly calls made before the reassemblers exist (see sd_engine.c). */
@@ -52,26 +53,27 @@ typedef struct sd_reasm_pend {
 } sd_reasm_pend;
 
 typedef struct sd_flow {
-    sd_conn c;
+    sd_conn c;                       /* its per-packet fields first (sd_conn.h) */
+    /* the flow's own per-packet fields, packed */
     struct sd_flow *prev, *next;     /* idle list */
-    uint8_t idle_class;
     sd_ts last_seen;
+    uint8_t idle_class;
     bool counted_open;               /* included in open counts */
-    sd_tcptrack t[2];
-    sd_reasm *reasm[2];
-    struct sd_oow *oow[2];           /* data beyond the receiver's window, held until ACKed (sd_engine.c) */
-    void *rctx;                      /* engine's callback context for reasm */
+    bool selected;                   /* a packet of it passed the filter (sd_engine.c) */
     bool reasm_pending;              /* wanted, not started: no data, FIN or RST yet */
     uint8_t npend;
-    sd_reasm_pend pend[SD_REASM_PEND];
     uint8_t claimed;                 /* bit per analyzer slot */
-    uint64_t seq_no;                 /* creation order */
-    bool selected;                   /* a packet of it passed the filter (sd_engine.c) */
-    uint64_t close_at;               /* the record at which its open count was taken */
     uint8_t close_how;               /* and how (sd_engine.c record_open_counts, for sd_own) */
-    uint32_t first_seq;              /* its first packet's TCP seq, side of the key, SYN without ACK */
     uint8_t first_side, first_syn;   /* (for sd_own: does it go on with an earlier stream?) */
+    uint32_t first_seq;              /* its first packet's TCP seq, side of the key, SYN without ACK */
+    sd_reasm *reasm[2];
+    struct sd_oow *oow[2];           /* data beyond the receiver's window, held until ACKed (sd_engine.c) */
     sd_wsconv ws;                    /* its Wireshark conversation (stream number) */
+    sd_tcptrack t[2];
+    void *rctx;                      /* engine's callback context for reasm */
+    sd_reasm_pend pend[SD_REASM_PEND];
+    uint64_t seq_no;                 /* creation order */
+    uint64_t close_at;               /* the record at which its open count was taken */
 } sd_flow;
 
 typedef struct sd_flowkey {

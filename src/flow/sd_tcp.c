@@ -1,5 +1,6 @@
 #include "sd_tcp.h"
 
+#include <assert.h>
 #include <string.h>
 
 static void note_options(sd_conn *c, const sd_pkt *p, int dir)
@@ -427,7 +428,7 @@ static void count_analysis(sd_dirstats *d, const sd_pkt *p, unsigned r)
     d->window_probes += !!(r & SD_TA_WINPROBE);
 }
 
-unsigned sd_tcp_packet(sd_flow *f, const sd_pkt *p, int dir)
+unsigned sd_tcp_packet_general(sd_flow *f, const sd_pkt *p, int dir)
 {
     sd_conn *c = &f->c;
     sd_tcptrack *t = &f->t[dir];
@@ -477,4 +478,109 @@ unsigned sd_tcp_packet(sd_flow *f, const sd_pkt *p, int dir)
     window_stats(c, p, dir);
     end_flags(c, p, dir, !rst_bad);
     return r | (rst_bad ? SD_TA_RST_INVALID : 0);
+}
+
+/* ---- the fast path: the next in-order segment of an established
+ * connection ----
+ *
+ * Most segments of a capture carry the next bytes (or a new ACK) of a
+ * connection both sides established, and nothing of the general path can
+ * fire on them: no handshake, ISN, base or Zeek state change, no hole,
+ * retransmission, keep-alive, probe, duplicate ACK, zero window or gap.
+ * sd_tcp_in_order says when that holds; the fast path then makes only the
+ * updates the general path would make. SD_DEBUG_INVARIANTS builds run the
+ * general path on a copy of the flow and assert the same state. */
+
+/* This side's content-gap tracker sees the segment right at its top, all
+ * of it captured: sd_tcpgap_segment would only raise hi. */
+static inline bool gap_next(const sd_tcpgap *g, const sd_pkt *p)
+{
+    return g->started && p->seq == g->hi && p->payload_len >= p->payload_wire;
+}
+
+/* The peer's tracker and this ACK: nothing pending, no range missing, the
+ * ACK within what was seen and no FIN to cap it: sd_tcpgap_ack would only
+ * move settled up and find nothing. */
+static inline bool gap_ack_plain(const sd_tcpgap *g, uint32_t ack)
+{
+    return g->started && !g->n && !g->pend_ranges && !g->fin && SD_SEQ_LEQ(ack, g->hi);
+}
+
+/* Both Zeek endpoints ESTABLISHED and the handshake's bookkeeping done:
+ * zeek_state, handshake, set_bases and the history flags change nothing
+ * (a FIN or RST of either side would have left ESTABLISHED for good). */
+static inline bool conn_steady(const sd_conn *c, const sd_tcptrack *t, const sd_pkt *p)
+{
+    uint8_t slot = p->payload_wire ? SD_TCPHIST_SEEN_DATA : SD_TCPHIST_SEEN_ACK;
+    return c->zstate[0] == SD_ZS_ESTABLISHED && c->zstate[1] == SD_ZS_ESTABLISHED && c->established &&
+           (c->hs_ack_ts || !c->saw_synack) && c->d[0].base_set && c->d[1].base_set && t->hist.based &&
+           (t->hist.seen & slot) && t->data_started && !t->fin_sent;
+}
+
+static inline bool in_order(const sd_flow *f, const sd_tcptrack *t, const sd_tcptrack *peer, const sd_pkt *p)
+{
+    if ((p->flags & (SD_TH_SYN | SD_TH_FIN | SD_TH_RST | SD_TH_URG | SD_TH_ACK)) != SD_TH_ACK || !p->win)
+        return false;
+    if (p->seq != t->max_end || !t->started || peer->alt_isn_set)
+        return false;
+    /* analyze_seq's window probe and analyze_ack's duplicate ACK and
+     * window update cannot fire */
+    if (p->payload_wire == 1 && peer->acked_any && peer->last_win == 0)
+        return false;
+    if (!p->payload_wire && t->acked_any && p->ack == t->last_ack)
+        return false;
+    return conn_steady(&f->c, t, p) && gap_next(&t->gap, p) && gap_ack_plain(&peer->gap, p->ack);
+}
+
+bool sd_tcp_in_order(const sd_flow *f, const sd_pkt *p, int dir)
+{
+    return in_order(f, &f->t[dir], &f->t[!dir], p);
+}
+
+/* What the general path changes for such a segment, and nothing else. */
+static inline void in_order_segment(sd_flow *f, sd_tcptrack *t, sd_tcptrack *peer, const sd_pkt *p, int dir)
+{
+    sd_conn *c = &f->c;
+    uint32_t end = p->seq + p->payload_wire;
+    t->max_end = end;
+    t->last_ack = p->ack;
+    t->last_win = p->win;
+    t->acked_any = true;
+    t->last_probe = false;
+    if (SD_SEQ_GT(end, t->data_hi)) { /* track_size, less what cannot apply */
+        t->data_span += (uint32_t)(end - t->data_hi);
+        t->data_hi = end;
+    }
+    c->d[dir].bytes = t->data_span;
+    t->gap.hi = end;
+    if (SD_SEQ_GT(p->ack, peer->gap.settled))
+        peer->gap.settled = p->ack;
+    window_stats(c, p, dir);
+}
+
+#ifdef SD_DEBUG_INVARIANTS
+/* The general path on a copy gives the same analysis and the same state. */
+static void check_fast(sd_flow *ref, const sd_flow *after, const sd_pkt *p, int dir)
+{
+    unsigned r = sd_tcp_packet_general(ref, p, dir);
+    assert(r == 0);
+    assert(memcmp(&ref->c, &after->c, sizeof ref->c) == 0);
+    assert(memcmp(ref->t, after->t, sizeof ref->t) == 0);
+}
+#endif
+
+unsigned sd_tcp_packet(sd_flow *f, const sd_pkt *p, int dir)
+{
+    sd_tcptrack *t = &f->t[dir], *peer = &f->t[!dir];
+    if (!in_order(f, t, peer, p))
+        return sd_tcp_packet_general(f, p, dir);
+#ifdef SD_DEBUG_INVARIANTS
+    sd_flow before;
+    memcpy(&before, f, sizeof before);
+#endif
+    in_order_segment(f, t, peer, p, dir);
+#ifdef SD_DEBUG_INVARIANTS
+    check_fast(&before, f, p, dir);
+#endif
+    return 0;
 }

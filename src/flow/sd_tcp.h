@@ -27,8 +27,15 @@ enum {
  * resent (Wireshark uses the same 3 ms default). */
 #define SD_TCP_OOO_DEFAULT_NS (3 * 1000000LL)
 
-/* Updates f from packet p travelling in direction dir; returns SD_TA_*. */
+/* Updates f from packet p travelling in direction dir; returns SD_TA_*.
+ * The next in-order segment of an established connection (sd_tcp_in_order)
+ * takes a fast path that makes the same updates as the general one. */
 unsigned sd_tcp_packet(sd_flow *f, const sd_pkt *p, int dir);
+/* The general path alone (every check; for tests and the debug check). */
+unsigned sd_tcp_packet_general(sd_flow *f, const sd_pkt *p, int dir);
+/* p from dir is the next in-order segment of an established connection
+ * that none of the general path's analyses can flag: the fast path's. */
+bool sd_tcp_in_order(const sd_flow *f, const sd_pkt *p, int dir);
 
 /* The window the sender of p advertised, scaled by the negotiated shift
  * (raw when the handshake was not seen). */

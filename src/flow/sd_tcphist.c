@@ -1,6 +1,7 @@
 #include "sd_tcphist.h"
 
-enum { SEEN_SYN = 1, SEEN_FIN = 2, SEEN_RST = 4, SEEN_DATA = 8, SEEN_ACK = 16, SEEN_MULTI = 32, SEEN_FINRST = 64 };
+enum { SEEN_SYN = 1, SEEN_FIN = 2, SEEN_RST = 4, SEEN_DATA = SD_TCPHIST_SEEN_DATA,
+       SEEN_ACK = SD_TCPHIST_SEEN_ACK, SEEN_MULTI = 32, SEEN_FINRST = 64 };
 
 /* Zeek's CheckHistory: the letter the first time its slot is used;
  * returns whether the slot was used before. */

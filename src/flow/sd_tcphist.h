@@ -13,6 +13,10 @@
 
 #include "sd_conn.h"
 
+/* Letter slots (sd_tcphist.seen) of a plain data segment and a pure ACK:
+ * sd_tcp.c's fast path runs only once the one it would use was used. */
+enum { SD_TCPHIST_SEEN_DATA = 8, SD_TCPHIST_SEEN_ACK = 16 };
+
 /* The letters counted for Zeek's scaled repeats. */
 enum { SD_HIST_T = 0, SD_HIST_W, SD_HIST_G, SD_HIST_NSCALED };
 

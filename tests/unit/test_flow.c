@@ -5,6 +5,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <cmocka.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "flow/sd_tcp.h"
@@ -29,13 +30,10 @@ static void h_init(harness *h)
     c->rtt_syn_synack = c->rtt_synack_ack = -1;
 }
 
-/* Feeds one segment; returns its SD_TA_* analysis. */
-static unsigned seg(harness *h, int dir, sd_ts t_ms, uint8_t flags, uint32_t seq, uint32_t ack,
-                    uint32_t len, uint16_t win, int wscale)
+/* A TCP segment of frame fr: wire payload bytes, of which captured held. */
+static sd_pkt tcp_pkt(sd_frame *fr, uint8_t flags, uint32_t seq, uint32_t ack, uint32_t wire, uint32_t captured,
+                      uint16_t win)
 {
-    sd_frame *fr = &h->fr[h->n];
-    fr->num = (uint64_t)++h->n;
-    fr->ts = t_ms * MS;
     sd_pkt p = { 0 };
     p.frame = fr;
     p.l4 = SD_L4_TCP;
@@ -43,7 +41,19 @@ static unsigned seg(harness *h, int dir, sd_ts t_ms, uint8_t flags, uint32_t seq
     p.seq = seq;
     p.ack = ack;
     p.win = win;
-    p.payload_wire = p.payload_len = len;
+    p.payload_wire = wire;
+    p.payload_len = captured;
+    return p;
+}
+
+/* Feeds one segment; returns its SD_TA_* analysis. */
+static unsigned seg(harness *h, int dir, sd_ts t_ms, uint8_t flags, uint32_t seq, uint32_t ack,
+                    uint32_t len, uint16_t win, int wscale)
+{
+    sd_frame *fr = &h->fr[h->n];
+    fr->num = (uint64_t)++h->n;
+    fr->ts = t_ms * MS;
+    sd_pkt p = tcp_pkt(fr, flags, seq, ack, len, len, win);
     if (wscale >= 0) {
         p.opt.has_wscale = true;
         p.opt.wscale = (uint8_t)wscale;
@@ -194,6 +204,130 @@ static void test_where_filter(void **state)
     assert_null(sd_filter_parse(&sd_conn_fields, "stream ==", err, sizeof err));
 }
 
+/* ---- the in-order fast path against the general path ---- */
+
+typedef struct twin {
+    sd_flow fast, general;
+    sd_frame fr;
+    uint32_t next[2];   /* each side's next sequence number */
+    unsigned taken;     /* segments the fast path took */
+    unsigned n;
+} twin;
+
+/* One segment into both flows: the same analysis and the same state. */
+static void twin_seg(twin *w, int dir, uint8_t flags, uint32_t seq, uint32_t ack, uint32_t wire,
+                     uint32_t captured, uint16_t win)
+{
+    w->fr.num = ++w->n;
+    w->fr.ts = (sd_ts)w->n * MS;
+    sd_pkt p = tcp_pkt(&w->fr, flags, seq, ack, wire, captured, win);
+    w->taken += sd_tcp_in_order(&w->fast, &p, dir);
+    unsigned a = sd_tcp_packet(&w->fast, &p, dir);
+    unsigned b = sd_tcp_packet_general(&w->general, &p, dir);
+    assert_int_equal(a, b);
+    assert_memory_equal(&w->fast.c, &w->general.c, sizeof w->fast.c);
+    assert_memory_equal(w->fast.t, w->general.t, sizeof w->fast.t);
+}
+
+static void twin_init(twin *w)
+{
+    memset(w, 0, sizeof *w);
+    harness h;
+    h_init(&h); /* the same fresh connection in both */
+    w->fast = w->general = h.f;
+    w->next[0] = 1000;
+    w->next[1] = 5000;
+}
+
+/* Data (len bytes, snapped to captured) from dir at its next number. */
+static void twin_data(twin *w, int dir, uint32_t len, uint32_t captured, uint16_t win)
+{
+    twin_seg(w, dir, ACK, w->next[dir], w->next[!dir], len, captured, win);
+    w->next[dir] += len;
+}
+
+static uint32_t rnd(uint32_t *s)
+{
+    *s ^= *s << 13, *s ^= *s >> 17, *s ^= *s << 5;
+    return *s;
+}
+
+/* Handshake, then a random mix of what a capture holds: in-order data and
+ * ACKs (the fast path's), and now and then a resend, a jump, a reordered
+ * pair, a duplicate ACK, a zero window, a probe, a keep-alive, a snapped
+ * segment, an ACK beyond the data seen, then FIN or RST. After every
+ * segment the two flows must be identical. */
+static void test_fast_path_same_state(void **state)
+{
+    uint32_t s = 2463534242u;
+    unsigned taken = 0, total = 0;
+    for (int conn = 0; conn < 200; conn++) {
+        twin *w = malloc(sizeof *w);
+        twin_init(w);
+        twin_seg(w, 0, SYN, 999, 0, 0, 0, 65535);
+        twin_seg(w, 1, SYN | ACK, 4999, 1000, 0, 0, 65535);
+        twin_seg(w, 0, ACK, 1000, 5000, 0, 0, 502);
+        for (int i = 0; i < 60; i++) {
+            int dir = rnd(&s) & 1;
+            uint32_t len = rnd(&s) % 3 == 0 ? 0 : 1 + rnd(&s) % 1400;
+            uint16_t win = (uint16_t)(1 + rnd(&s) % 2000);
+            switch (rnd(&s) % 24) {
+            case 0: /* a resend of the last bytes */
+                twin_seg(w, dir, ACK, w->next[dir] - 10, w->next[!dir], 10, 10, win);
+                break;
+            case 1: /* a jump: bytes the capture lost */
+                w->next[dir] += 100;
+                twin_data(w, dir, len, len, win);
+                break;
+            case 2: /* a duplicate ACK (twice the same) */
+                twin_seg(w, dir, ACK, w->next[dir], w->next[!dir], 0, 0, win);
+                twin_seg(w, dir, ACK, w->next[dir], w->next[!dir], 0, 0, win);
+                break;
+            case 3: /* a zero window */
+                twin_data(w, dir, len, len, 0);
+                break;
+            case 4: /* a window probe, a keep-alive */
+                twin_seg(w, dir, ACK, w->next[dir], w->next[!dir], 1, 1, win);
+                twin_seg(w, dir, ACK, w->next[dir], w->next[!dir], 0, 0, win);
+                twin_seg(w, dir, ACK, w->next[dir] - 1, w->next[!dir], 1, 1, win);
+                w->next[dir] += 1;
+                break;
+            case 5: /* snapped payload */
+                twin_data(w, dir, len, len / 2, win);
+                break;
+            case 6: /* the peer ACKs past what it was sent */
+                twin_seg(w, dir, ACK, w->next[dir], w->next[!dir] + 50, 0, 0, win);
+                break;
+            case 7: /* a reordered pair */
+                twin_seg(w, dir, ACK, w->next[dir] + 100, w->next[!dir], 100, 100, win);
+                twin_seg(w, dir, ACK, w->next[dir], w->next[!dir], 100, 100, win);
+                w->next[dir] += 200;
+                break;
+            case 8: /* urgent data */
+                twin_seg(w, dir, ACK | SD_TH_URG, w->next[dir], w->next[!dir], len, len, win);
+                w->next[dir] += len;
+                break;
+            default:
+                twin_data(w, dir, len, len, win);
+            }
+        }
+        if (conn % 3 == 0) {
+            twin_seg(w, 1, RST | ACK, w->next[1], w->next[0], 0, 0, 0);
+        } else {
+            twin_seg(w, 0, FIN | ACK, w->next[0], w->next[1], 0, 0, 500);
+            twin_seg(w, 1, FIN | ACK, w->next[1], w->next[0] + 1, 0, 0, 500);
+            twin_seg(w, 0, ACK, w->next[0] + 1, w->next[1] + 1, 0, 0, 500);
+        }
+        twin_data(w, 0, 20, 20, 500); /* after the end: never the fast path */
+        taken += w->taken;
+        total += w->n;
+        free(w);
+    }
+    /* the fast path was taken, and not for everything */
+    assert_true(taken > total / 3);
+    assert_true(taken < total);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -204,6 +338,7 @@ int main(void)
         cmocka_unit_test(test_dupack_zero_window_keepalive),
         cmocka_unit_test(test_conn_states),
         cmocka_unit_test(test_where_filter),
+        cmocka_unit_test(test_fast_path_same_state),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -78,6 +78,25 @@ void sd_ev_bool(sd_event *e, const char *key, bool val)
         f->b = val;
 }
 
+void sd_ev_note_cat(sd_event *e, const char *s)
+{
+    size_t have = strnlen(e->note, sizeof e->note - 1);
+    copy_str(e->note + have, sizeof e->note - have, s);
+}
+
+void sd_ev_note_int(sd_event *e, long long v)
+{
+    char t[24], *o = t + sizeof t; /* written from the last digit back */
+    unsigned long long u = v < 0 ? 0 - (unsigned long long)v : (unsigned long long)v;
+    *--o = '\0';
+    do
+        *--o = (char)('0' + u % 10);
+    while (u /= 10);
+    if (v < 0)
+        *--o = '-';
+    sd_ev_note_cat(e, o);
+}
+
 const sd_evfield *sd_ev_get(const sd_event *e, const char *key)
 {
     for (uint8_t i = 0; i < e->nf; i++)

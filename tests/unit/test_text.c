@@ -69,6 +69,50 @@ static char *json(const char *s, size_t n)
     return render(sd_json_escape, s, n);
 }
 
+/* The JSON form of one ASCII byte or a lone 8-bit byte, written out
+ * here by hand (RFC 8259 §7), not by the function under test. */
+static void json_byte(char *out, unsigned c)
+{
+    if (c == '"' || c == '\\')
+        sprintf(out, "\\%c", c);
+    else if (c == '\n')
+        strcpy(out, "\\n");
+    else if (c == '\r')
+        strcpy(out, "\\r");
+    else if (c == '\t')
+        strcpy(out, "\\t");
+    else if (c < 0x20 || c >= 0x7f)
+        sprintf(out, "\\u%04x", c);
+    else
+        sprintf(out, "%c", c);
+}
+
+/* Every byte that needs escaping (and a plain one), at every position of
+ * strings of 1 to 40 bytes: the 16-byte blocks, the overlapping last block
+ * and word and the byte loop of the plain-run search must each find it
+ * exactly, and a string of plain bytes must be copied whole. */
+static void t_json_escape_positions(void **st)
+{
+    (void)st;
+    static const unsigned bytes[] = { 0x00, 0x01, '\t', '\n', '\r', 0x1f, ' ', '"', '\\', '~', 0x7f, 0x80, 0xff };
+    char s[48], want[512], esc[8];
+    for (size_t len = 1; len <= 40; len++)
+        for (size_t pos = 0; pos < len; pos++)
+            for (size_t k = 0; k < sizeof bytes / sizeof *bytes; k++) {
+                for (size_t i = 0; i < len; i++)
+                    s[i] = (char)('A' + i % 26);
+                s[pos] = (char)bytes[k];
+                json_byte(esc, bytes[k]);
+                snprintf(want, sizeof want, "\"%.*s%s%.*s\"", (int)pos, s, esc, (int)(len - pos - 1), s + pos + 1);
+                assert_string_equal(json(s, len), want);
+            }
+    assert_string_equal(json("", 0), "\"\"");
+    assert_string_equal(json("0123456789abcdef0123456789abcdef", 32), "\"0123456789abcdef0123456789abcdef\"");
+    static const char mixed[] = "a\"b\\c\nd\x01" "e\x7f" "f0123456789abcdef\"";
+    assert_string_equal(json(mixed, sizeof mixed - 1),
+                        "\"a\\\"b\\\\c\\nd\\u0001e\\u007ff0123456789abcdef\\\"\"");
+}
+
 static void t_json_utf8(void **st)
 {
     /* valid UTF-8 stays; what strict readers refuse (overlong forms,
@@ -278,7 +322,8 @@ static void t_wrap(void **st)
 int main(void)
 {
     const struct CMUnitTest tests[] = { cmocka_unit_test(t_escapes), cmocka_unit_test(t_utf8),
-                                        cmocka_unit_test(t_json_utf8), cmocka_unit_test(t_svg),
+                                        cmocka_unit_test(t_json_utf8), cmocka_unit_test(t_json_escape_positions),
+                                        cmocka_unit_test(t_svg),
                                         cmocka_unit_test(t_fixed), cmocka_unit_test(t_csv),
                                         cmocka_unit_test(t_put_fixed), cmocka_unit_test(t_put_u64),
                                         cmocka_unit_test(t_fval_text), cmocka_unit_test(t_wrap) };

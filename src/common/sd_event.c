@@ -34,10 +34,18 @@ sd_event *sd_ev_add(sd_evlist *l, const char *kind, const char *uid, uint64_t st
     return e;
 }
 
+/* Whether two field names are the same: mostly the same literal, and
+ * names that differ mostly differ in their first byte (no strcmp call for
+ * each field already set, several fields per event). */
+static bool same_key(const char *a, const char *b)
+{
+    return a == b || (a[0] == b[0] && strcmp(a, b) == 0);
+}
+
 static sd_evfield *field(sd_event *e, const char *key, sd_evf_type t)
 {
     for (uint8_t i = 0; i < e->nf; i++)
-        if (strcmp(e->f[i].key, key) == 0) {
+        if (same_key(e->f[i].key, key)) {
             e->f[i].type = t;
             return &e->f[i];
         }
@@ -100,7 +108,7 @@ void sd_ev_note_int(sd_event *e, long long v)
 const sd_evfield *sd_ev_get(const sd_event *e, const char *key)
 {
     for (uint8_t i = 0; i < e->nf; i++)
-        if (strcmp(e->f[i].key, key) == 0)
+        if (same_key(e->f[i].key, key))
             return &e->f[i];
     return NULL;
 }

@@ -53,9 +53,8 @@ static bool word_unplain(uint64_t w)
 /* A bit per byte of u[0..16) that is not plain(), exact: a record's long
  * strings (name-lists, banners, notes) are checked 16 bytes at a time in
  * ~8 instructions (the word test takes ~20 for 8). */
-static unsigned block_unplain(const unsigned char *u)
+static unsigned vec_unplain(__m128i v)
 {
-    __m128i v = _mm_loadu_si128((const __m128i *)(const void *)u);
     /* v - 0x20 maps the printable 0x20..0x7e onto 0x00..0x5e: one
      * unsigned comparison (min) finds the controls, DEL and 8-bit bytes */
     __m128i off = _mm_sub_epi8(v, _mm_set1_epi8(0x20));
@@ -64,6 +63,42 @@ static unsigned block_unplain(const unsigned char *u)
     __m128i bslash = _mm_cmpeq_epi8(v, _mm_set1_epi8('\\'));
     __m128i bad = _mm_or_si128(_mm_andnot_si128(in, _mm_set1_epi8(-1)), _mm_or_si128(quote, bslash));
     return (unsigned)_mm_movemask_epi8(bad);
+}
+
+static __m128i load16(const unsigned char *u)
+{
+    return _mm_loadu_si128((const __m128i *)(const void *)u);
+}
+
+static unsigned block_unplain(const unsigned char *u)
+{
+    return vec_unplain(load16(u));
+}
+
+/* A string of 16 bytes or more with nothing to escape, checked and copied
+ * in one pass (the last block overlapping the one before): true when
+ * written, false, writing nothing, when some byte needs escaping. */
+static bool copy_plain_blocks(sd_buf *b, const unsigned char *u, size_t len)
+{
+    uint8_t *o = sd_buf_extend(b, len + 2);
+    size_t i = 0;
+    for (; i + SIMD_BLOCK <= len; i += SIMD_BLOCK) {
+        __m128i v = load16(u + i);
+        if (vec_unplain(v))
+            break;
+        _mm_storeu_si128((__m128i *)(void *)(o + 1 + i), v);
+    }
+    if (i < len) {
+        __m128i v = load16(u + len - SIMD_BLOCK);
+        if (i + SIMD_BLOCK <= len || vec_unplain(v)) { /* stopped at a block, or the last */
+            b->len -= len + 2;
+            return false;
+        }
+        _mm_storeu_si128((__m128i *)(void *)(o + 1 + len - SIMD_BLOCK), v);
+    }
+    o[0] = '"';
+    o[len + 1] = '"';
+    return true;
 }
 #endif
 
@@ -116,6 +151,10 @@ void sd_json_key(sd_json *j, const char *key)
 void sd_json_escape(sd_buf *b, const char *s, size_t len)
 {
     const unsigned char *u = (const unsigned char *)s;
+#ifdef __SSE2__
+    if (len >= SIMD_BLOCK && copy_plain_blocks(b, u, len))
+        return;
+#endif
     if (plain_run(u, len) == len) { /* the common case: nothing to escape */
         uint8_t *o = sd_buf_extend(b, len + 2);
         o[0] = '"';

@@ -191,6 +191,35 @@ static void t_put_fixed(void **st)
     assert_null(sd_json_put_fixed(b, NAN, 2));
 }
 
+/* sd_json_put_ts against printf's "%.6f" of sd_ts_sec for whole
+ * microseconds below 2^31 s, where the event writer takes its exact digits
+ * (sd_evout's TS_DIGITS_EXACT_MAX): random times, the last second before
+ * the limit, and the first microseconds of the epoch. */
+static void ts_same(sd_ts t)
+{
+    char want[64], got[48];
+    snprintf(want, sizeof want, "%.6f", sd_ts_sec(t));
+    *sd_json_put_ts(got, t) = '\0';
+    assert_string_equal(got, want);
+}
+
+static void t_put_ts(void **st)
+{
+    (void)st;
+    const sd_ts limit = ((sd_ts)1 << 31) * SD_NS_PER_SEC;
+    for (sd_ts us = 0; us < 2000000; us += 7)
+        ts_same(us * 1000);
+    for (sd_ts us = 1; us <= 2000000; us += 3)
+        ts_same(limit - us * 1000);
+    uint64_t x = 0x9e3779b97f4a7c15ull;
+    for (int i = 0; i < 300000; i++) {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        ts_same((sd_ts)(x % (uint64_t)(limit / 1000)) * 1000);
+    }
+}
+
 /* sd_json_put_u64 and the JSON number writers against printf: every digit
  * count (each power of ten and its neighbours), the extremes, a sequence. */
 static void u64_same(uint64_t v)
@@ -325,7 +354,7 @@ int main(void)
                                         cmocka_unit_test(t_json_utf8), cmocka_unit_test(t_json_escape_positions),
                                         cmocka_unit_test(t_svg),
                                         cmocka_unit_test(t_fixed), cmocka_unit_test(t_csv),
-                                        cmocka_unit_test(t_put_fixed), cmocka_unit_test(t_put_u64),
+                                        cmocka_unit_test(t_put_fixed), cmocka_unit_test(t_put_ts), cmocka_unit_test(t_put_u64),
                                         cmocka_unit_test(t_fval_text), cmocka_unit_test(t_wrap) };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -134,6 +134,25 @@ static size_t plain_run(const unsigned char *u, size_t len)
     return i;
 }
 
+/* A string of 8 to 16 bytes with nothing to escape (most names and
+ * numbers-as-text of a record), checked and copied as two overlapping
+ * words: true when written, false, writing nothing, otherwise (or on the
+ * word test's rare false alarm: the byte loop then decides). */
+static bool copy_plain_words(sd_buf *b, const unsigned char *u, size_t len)
+{
+    uint64_t w0, w1;
+    memcpy(&w0, u, 8);
+    memcpy(&w1, u + len - 8, 8);
+    if (word_unplain(w0) || word_unplain(w1))
+        return false;
+    uint8_t *o = sd_buf_extend(b, len + 2);
+    o[0] = '"';
+    memcpy(o + 1, &w0, 8);
+    memcpy(o + 1 + len - 8, &w1, 8);
+    o[len + 1] = '"';
+    return true;
+}
+
 void sd_json_key(sd_json *j, const char *key)
 {
     size_t n = strlen(key);
@@ -155,6 +174,8 @@ void sd_json_escape(sd_buf *b, const char *s, size_t len)
     if (len >= SIMD_BLOCK && copy_plain_blocks(b, u, len))
         return;
 #endif
+    if (len >= 8 && len <= 16 && copy_plain_words(b, u, len))
+        return;
     if (plain_run(u, len) == len) { /* the common case: nothing to escape */
         uint8_t *o = sd_buf_extend(b, len + 2);
         o[0] = '"';

@@ -1,5 +1,6 @@
 #include "sd_event.h"
 
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,7 +21,11 @@ sd_event *sd_ev_add(sd_evlist *l, const char *kind, const char *uid, uint64_t st
                     uint64_t frame, uint64_t frame_last, sd_leg leg)
 {
     sd_event *e = sd_vec_push(l);
-    memset(e, 0, sizeof *e);
+    /* the members before the fields; a field is cleared when it is added
+     * (field()) and the note is a string: not the whole 1.5 kB, several
+     * events per connection */
+    memset(e, 0, offsetof(sd_event, f));
+    e->note[0] = '\0';
     e->kind = kind;
     copy_str(e->uid, sizeof e->uid, uid);
     e->stream = stream;

@@ -9,6 +9,8 @@
 # SAMEOUT_DM_MARKS=1: a report.html that differs only in the data-movement
 # plot's exfil/infil marks and their legend counts is counted apart (the
 # marks became the inference's data_window events in the arch branch).
+# SAMEOUT_ONLY=REGEX: only the runs whose name matches (an awk ERE), e.g.
+# SAMEOUT_ONLY='^ssh' for every ssh command and format.
 set -u
 BASE=$(realpath "$1") NEW=$(realpath "$2")
 shift 2
@@ -56,6 +58,10 @@ ssh_zoom ssh -z 1-400 -d forward @F
 ssh_report_zoom ssh -z 20-300 -o @D -p @F
 extract extract -o @D @F
 EOF
+if [ -n "${SAMEOUT_ONLY:-}" ]; then
+    awk -v re="$SAMEOUT_ONLY" '$1 ~ re' "$WORK/cmds" >"$WORK/cmds.only"
+    mv "$WORK/cmds.only" "$WORK/cmds"
+fi
 
 run() { # BIN OUTDIR NAME ARGS... (with the placeholders replaced)
     bin=$1 out=$2 name=$3

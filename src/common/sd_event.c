@@ -1,5 +1,6 @@
 #include "sd_event.h"
 
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,7 +21,11 @@ sd_event *sd_ev_add(sd_evlist *l, const char *kind, const char *uid, uint64_t st
                     uint64_t frame, uint64_t frame_last, sd_leg leg)
 {
     sd_event *e = sd_vec_push(l);
-    memset(e, 0, sizeof *e);
+    /* the members before the fields; a field is cleared when it is added
+     * (field()) and the note is a string: not the whole 1.5 kB, several
+     * events per connection */
+    memset(e, 0, offsetof(sd_event, f));
+    e->note[0] = '\0';
     e->kind = kind;
     copy_str(e->uid, sizeof e->uid, uid);
     e->stream = stream;
@@ -34,10 +39,18 @@ sd_event *sd_ev_add(sd_evlist *l, const char *kind, const char *uid, uint64_t st
     return e;
 }
 
+/* Whether two field names are the same: mostly the same literal, and
+ * names that differ mostly differ in their first byte (no strcmp call for
+ * each field already set, several fields per event). */
+static bool same_key(const char *a, const char *b)
+{
+    return a == b || (a[0] == b[0] && strcmp(a, b) == 0);
+}
+
 static sd_evfield *field(sd_event *e, const char *key, sd_evf_type t)
 {
     for (uint8_t i = 0; i < e->nf; i++)
-        if (strcmp(e->f[i].key, key) == 0) {
+        if (same_key(e->f[i].key, key)) {
             e->f[i].type = t;
             return &e->f[i];
         }
@@ -78,10 +91,29 @@ void sd_ev_bool(sd_event *e, const char *key, bool val)
         f->b = val;
 }
 
+void sd_ev_note_cat(sd_event *e, const char *s)
+{
+    size_t have = strnlen(e->note, sizeof e->note - 1);
+    copy_str(e->note + have, sizeof e->note - have, s);
+}
+
+void sd_ev_note_int(sd_event *e, long long v)
+{
+    char t[24], *o = t + sizeof t; /* written from the last digit back */
+    unsigned long long u = v < 0 ? 0 - (unsigned long long)v : (unsigned long long)v;
+    *--o = '\0';
+    do
+        *--o = (char)('0' + u % 10);
+    while (u /= 10);
+    if (v < 0)
+        *--o = '-';
+    sd_ev_note_cat(e, o);
+}
+
 const sd_evfield *sd_ev_get(const sd_event *e, const char *key)
 {
     for (uint8_t i = 0; i < e->nf; i++)
-        if (strcmp(e->f[i].key, key) == 0)
+        if (same_key(e->f[i].key, key))
             return &e->f[i];
     return NULL;
 }

@@ -56,6 +56,11 @@ void sd_ev_str(sd_event *e, const char *key, const char *val);
 void sd_ev_int(sd_event *e, const char *key, int64_t val);
 void sd_ev_num(sd_event *e, const char *key, double val);
 void sd_ev_bool(sd_event *e, const char *key, bool val);
+/* Append to the note, cut where it is full as snprintf cuts (notes are
+ * made for every event, and printf's machinery cost more than the rule
+ * that wrote them): a string, or v in decimal as "%lld" writes it. */
+void sd_ev_note_cat(sd_event *e, const char *s);
+void sd_ev_note_int(sd_event *e, long long v);
 /* The field named key, or NULL. */
 const sd_evfield *sd_ev_get(const sd_event *e, const char *key);
 const char *sd_leg_name(sd_leg l);

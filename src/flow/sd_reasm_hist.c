@@ -17,12 +17,9 @@ void sdr_hist_reset(sd_reasm *r)
 /* Largest power of two <= x (0 for 0). */
 static size_t pow2_floor(size_t x)
 {
-    size_t p = 1;
-    if (x == 0)
-        return 0;
-    while (p <= x / 2)
-        p <<= 1;
-    return p;
+    /* the top bit, not a doubling loop: this runs for every delivered chunk */
+    _Static_assert(sizeof(size_t) <= sizeof(unsigned long long), "size_t fits the builtin");
+    return x == 0 ? 0 : (size_t)1 << (sizeof(unsigned long long) * 8 - 1 - (size_t)__builtin_clzll((unsigned long long)x));
 }
 
 /* The byte ring's limit: half of hist_cap (see SD_REASM_HIST_CAP_DEFAULT);

@@ -18,64 +18,166 @@ void sd_evout_set_exact(bool on)
     g_exact = on;
 }
 
+/* Room an event line's members need past their strings: a member's
+ * name of the program's own (the longest, "password_len_class", is 18)
+ * with its quotes, colon and comma, and a number: 20 digits and a sign,
+ * or a fixed decimal of sd_json_put_fixed (32), or "false". Each member
+ * reserves it, and writes without further checks. */
+#define EV_MEMBER_ROOM 64
+
+/* The free room at the end of b, at least n bytes; set_end then records
+ * what was written there. */
+static char *room(sd_buf *b, size_t n)
+{
+    if (b->cap - b->len < n)
+        sd_buf_grow(b, n);
+    return (char *)b->p + b->len;
+}
+
+static void set_end(sd_buf *b, const char *o)
+{
+    b->len = (size_t)((const uint8_t *)o - b->p);
+}
+
+/* Copies a string literal to o; returns the end. */
+#define PUT_LIT(o, lit) (memcpy((o), (lit), sizeof(lit) - 1), (o) + sizeof(lit) - 1)
+
+/* ,"key": for a key of the program's own or one a merge read back (never
+ * escaped, as sd_json_key writes it: only the program's names reach a JSON
+ * line). */
+static void put_key(sd_buf *b, const char *key)
+{
+    size_t n = strlen(key);
+    char *o = room(b, n + 4);
+    *o++ = ',';
+    *o++ = '"';
+    memcpy(o, key, n);
+    o += n;
+    *o++ = '"';
+    *o++ = ':';
+    set_end(b, o);
+}
+
+/* A number with dec decimals: sd_json_val_f64's bytes, without its call
+ * for the values sd_json_put_fixed takes. */
+static void put_fixed(sd_buf *b, double v, int dec)
+{
+    char *o = room(b, EV_MEMBER_ROOM), *e = isfinite(v) ? sd_json_put_fixed(o, v, dec) : NULL;
+    if (e)
+        set_end(b, e);
+    else
+        sd_json_val_f64(b, v, dec);
+}
+
 /* A number field: 6 decimals (docs/events.md), or, for the merge, the
  * shortest text that reads back as the same double (with a '.' or an
  * exponent, so that it does not read back as an integer field). */
-static void json_num(sd_json *j, const char *key, double f)
+static void put_num(sd_buf *b, double f)
 {
     char t[40];
     if (!g_exact || !isfinite(f)) {
-        sd_json_f64(j, key, f, 6);
+        put_fixed(b, f, 6);
         return;
     }
     snprintf(t, sizeof t, "%.17g", f);
     if (!strpbrk(t, ".e"))
         strcat(t, ".0");
-    sd_json_key(j, key);
-    sd_buf_append(j->b, t, strlen(t));
+    sd_buf_append(b, t, strlen(t));
 }
 
-void sd_evout_json(sd_buf *b, const sd_event *e)
+/* Below 2^31 s (year 2038) a whole-microsecond time's exact digits are
+ * what "%.6f" prints of sd_ts_sec: (double)t and the division by 1e9 err
+ * by at most 128 + 120 ns there, under the half microsecond that would
+ * round to another digit. sd_json_put_ts writes those digits without the
+ * fixed-point arithmetic (a third of an event line's cost). */
+#define TS_DIGITS_EXACT_MAX (((sd_ts)1 << 31) * SD_NS_PER_SEC)
+
+/* An event's time: 6 decimals, as sd_json_val_f64 writes sd_ts_sec(t). */
+static void put_ts(sd_buf *b, sd_ts t)
 {
-    sd_json j;
-    sd_json_begin(&j, b);
-    sd_json_str(&j, "type", "event");
-    sd_json_str(&j, "uid", e->uid);
-    sd_json_u64(&j, "stream", e->stream);
-    sd_json_f64(&j, "ts", sd_ts_sec(e->ts), 6);
-    sd_json_u64(&j, "frame", e->frame);
-    sd_json_key(&j, "frames");
-    char fr[48], *o = fr;
-    *o++ = '[';
+    if (t >= 0 && t < TS_DIGITS_EXACT_MAX && t % 1000 == 0) {
+        char *o = room(b, EV_MEMBER_ROOM);
+        set_end(b, sd_json_put_ts(o, t));
+    } else {
+        put_fixed(b, sd_ts_sec(t), 6);
+    }
+}
+
+/* The members from "stream" to "frames": numbers only. */
+static void put_where(sd_buf *b, const sd_event *e)
+{
+    char *o = room(b, 4 * EV_MEMBER_ROOM);
+    o = PUT_LIT(o, ",\"stream\":");
+    o = sd_json_put_u64(o, e->stream);
+    o = PUT_LIT(o, ",\"ts\":");
+    set_end(b, o);
+    put_ts(b, e->ts);
+    o = room(b, 3 * EV_MEMBER_ROOM);
+    o = PUT_LIT(o, ",\"frame\":");
+    o = sd_json_put_u64(o, e->frame);
+    o = PUT_LIT(o, ",\"frames\":[");
     o = sd_json_put_u64(o, e->frame);
     *o++ = ',';
     o = sd_json_put_u64(o, e->frame_last);
     *o++ = ']';
-    sd_buf_append(b, fr, (size_t)(o - fr));
+    set_end(b, o);
+}
+
+/* A kind's own field: its key and value. */
+static void put_field(sd_buf *b, const sd_evfield *f)
+{
+    put_key(b, f->key);
+    switch (f->type) {
+    case SD_EVF_STR: sd_json_escape(b, f->s, strlen(f->s)); break;
+    case SD_EVF_INT: sd_json_val_i64(b, f->i); break;
+    case SD_EVF_NUM: put_num(b, f->f); break;
+    case SD_EVF_BOOL: sd_json_val_bool(b, f->b); break;
+    }
+}
+
+/* One line built in place in b: the fixed members' names are literals
+ * (no key lengths, no comma bookkeeping), the program's own values (leg,
+ * dir) are written unescaped, and only the strings that may hold a
+ * capture's or a merged file's bytes go through sd_json_escape. */
+void sd_evout_json(sd_buf *b, const sd_event *e)
+{
+    char *o = room(b, EV_MEMBER_ROOM);
+    set_end(b, PUT_LIT(o, "{\"type\":\"event\",\"uid\":"));
+    sd_json_escape(b, e->uid, strlen(e->uid));
+    put_where(b, e);
     const char *file;
     uint64_t ff;
     if (sd_origin(e->frame, &file, &ff)) { /* merged inputs: where to look */
-        sd_json_str(&j, "file", file);
-        sd_json_u64(&j, "file_frame", ff);
+        put_key(b, "file");
+        sd_json_escape(b, file, strlen(file));
+        put_key(b, "file_frame");
+        sd_json_val_u64(b, ff);
     }
-    sd_json_str(&j, "leg", sd_leg_name(e->leg));
-    sd_json_str(&j, "kind", e->kind);
-    if (e->dir >= 0)
-        sd_json_str(&j, "dir", e->dir == 0 ? "c2s" : "s2c");
-    if (e->confidence >= 0)
-        sd_json_f64(&j, "confidence", e->confidence, 2);
-    for (uint8_t i = 0; i < e->nf; i++) {
-        const sd_evfield *f = &e->f[i];
-        switch (f->type) {
-        case SD_EVF_STR: sd_json_str(&j, f->key, f->s); break;
-        case SD_EVF_INT: sd_json_i64(&j, f->key, f->i); break;
-        case SD_EVF_NUM: json_num(&j, f->key, f->f); break;
-        case SD_EVF_BOOL: sd_json_bool(&j, f->key, f->b); break;
-        }
+    const char *leg = sd_leg_name(e->leg);
+    size_t nleg = strlen(leg);
+    o = room(b, EV_MEMBER_ROOM);
+    o = PUT_LIT(o, ",\"leg\":\"");
+    memcpy(o, leg, nleg);
+    o = PUT_LIT(o + nleg, "\",\"kind\":");
+    set_end(b, o);
+    sd_json_escape(b, e->kind, strlen(e->kind));
+    if (e->dir >= 0) {
+        o = room(b, EV_MEMBER_ROOM);
+        set_end(b, e->dir == 0 ? PUT_LIT(o, ",\"dir\":\"c2s\"") : PUT_LIT(o, ",\"dir\":\"s2c\""));
     }
-    if (e->note[0])
-        sd_json_str(&j, "note", e->note);
-    sd_json_end(&j);
+    if (e->confidence >= 0) {
+        o = room(b, EV_MEMBER_ROOM);
+        set_end(b, PUT_LIT(o, ",\"confidence\":"));
+        put_fixed(b, e->confidence, 2);
+    }
+    for (uint8_t i = 0; i < e->nf; i++)
+        put_field(b, &e->f[i]);
+    if (e->note[0]) {
+        o = room(b, EV_MEMBER_ROOM);
+        set_end(b, PUT_LIT(o, ",\"note\":"));
+        sd_json_escape(b, e->note, strlen(e->note));
+    }
+    sd_buf_append(b, "}\n", 2);
 }
 
 void sd_evout_details(sd_buf *b, const sd_event *e)

@@ -281,11 +281,17 @@ static const char *attempt_event(ctx *x, const leg *L, const auth_run *s, bool o
         sd_ev_int(e, "prompts", s->prompts);
     if (mfa)
         sd_ev_bool(e, "mfa", true);
-    snprintf(e->note, sizeof e->note, "%s %s%s", method, ok ? "accepted" : "rejected",
-             strcmp(method, "password") ? "" : automated ? ", sent by a program" : ", typed by a person");
-    if (pmin > 0)
-        snprintf(e->note + strlen(e->note), sizeof e->note - strlen(e->note), ", password %d-%d chars", pmin,
-                 pmax);
+    e->note[0] = '\0';
+    sd_ev_note_cat(e, method);
+    sd_ev_note_cat(e, ok ? " accepted" : " rejected");
+    sd_ev_note_cat(e, strcmp(method, "password") ? "" : automated ? ", sent by a program" : ", typed by a person");
+    if (pmin > 0) {
+        sd_ev_note_cat(e, ", password ");
+        sd_ev_note_int(e, pmin);
+        sd_ev_note_cat(e, "-");
+        sd_ev_note_int(e, pmax);
+        sd_ev_note_cat(e, " chars");
+    }
     return method;
 }
 

@@ -46,12 +46,13 @@ void sdp_anomaly(sd_ssh *s, int dir, sd_ssh_anom_code code, const char *fmt, ...
  * that used them, so a long-lived connection costs little memory. */
 static void drop_buffers(dirst *d)
 {
-    if (d->st != ST_BANNER) {
+    /* called after every chunk of the handshake: no free(NULL) calls */
+    if (d->st != ST_BANNER && d->line) {
         free(d->line);
         d->line = NULL;
         d->line_cap = 0;
     }
-    if (d->st != ST_CLEAR) {
+    if (d->st != ST_CLEAR && d->pkt) {
         free(d->pkt);
         d->pkt = NULL;
         d->pkt_cap = 0;

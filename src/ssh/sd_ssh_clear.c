@@ -552,11 +552,16 @@ size_t sdp_feed_clear(sd_ssh *s, int dir, const uint8_t *p, size_t n)
         }
         d->plen = L;
         d->pkt_have = 0;
-        if (d->pkt_cap < L) {
-            d->pkt = sd_realloc(d->pkt, L);
-            d->pkt_cap = L;
-        }
         return t;
+    }
+    if (d->pkt_have == 0 && n >= d->plen) { /* whole in this chunk: read in place */
+        d->hdr_have = 0;
+        on_packet(s, dir, p, d->plen, d->off + d->plen);
+        return d->plen;
+    }
+    if (d->pkt_cap < d->plen) { /* a packet split across chunks is gathered */
+        d->pkt = sd_realloc(d->pkt, d->plen);
+        d->pkt_cap = d->plen;
     }
     size_t t = SD_MIN(n, (size_t)(d->plen - d->pkt_have));
     memcpy(d->pkt + d->pkt_have, p, t);

@@ -361,6 +361,11 @@ static void terrapin_suite(sd_ssh *s)
 static void derive_terrapin(sd_ssh *s)
 {
     sd_ssh_meta *m = &s->m;
+    if (!s->terrapin_suite[0] && !m->side[0].unexpected_msgs && !m->side[1].unexpected_msgs) {
+        m->terrapin_reason[0] = '\0'; /* the common case, met on every chunk of the handshake */
+        m->terrapin = false;
+        return;
+    }
     size_t o = strlen(s->terrapin_suite);
     memcpy(m->terrapin_reason, s->terrapin_suite, o + 1);
     m->terrapin = o > 0;

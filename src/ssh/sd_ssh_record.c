@@ -6,19 +6,68 @@
  * Capture strings in it go through sd_text (terminal-safe). */
 #include "sd_ssh_record.h"
 
+#include "../out/sd_json.h"
 #include "../out/sd_recout.h"
 #include "../out/sd_text.h"
 #include "sd_ssh_fields.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+/* The text block's pieces without printf (about thirty a connection, as
+ * many vsnprintf calls were two fifths of `ssh -m`): the program's own
+ * text, a number as "%llu", a number as "%.*f" (sd_json_put_fixed's bytes,
+ * printf's where it declines). */
+static void put_s(sd_buf *b, const char *s)
+{
+    sd_buf_append(b, s, strlen(s));
+}
+
+static void put_u(sd_buf *b, uint64_t v)
+{
+    char t[24];
+    sd_buf_append(b, t, (size_t)(sd_json_put_u64(t, v) - t));
+}
+
+/* text then a number: " (frame N", "  tcp.stream N"... */
+static void put_lu(sd_buf *b, const char *text, uint64_t v)
+{
+    put_s(b, text);
+    put_u(b, v);
+}
+
+/* "addr:port" */
+static void put_ep(sd_buf *b, const sd_addr *a, uint16_t port)
+{
+    char t[SD_ADDR_STRLEN];
+    put_s(b, sd_addr_str(a, t, sizeof t));
+    put_lu(b, ":", port);
+}
+
+static void put_f(sd_buf *b, double v, int dec)
+{
+    char t[48], *e = isfinite(v) ? sd_json_put_fixed(t, v, dec) : NULL;
+    if (e)
+        sd_buf_append(b, t, (size_t)(e - t));
+    else
+        sd_buf_printf(b, "%.*f", dec, v);
+}
+
+/* The labels' column: "%-12s" (a longer label is not cut). */
+#define KV_LABEL_WIDTH 12
 
 /* "  label        " then the capture string a (safe), then sep and the
  * capture string b (safe, "-" when NULL) if sep is given; a newline. */
 static void kv_open(sd_buf *b, const char *label)
 {
-    sd_buf_printf(b, "  %-12s ", label);
+    size_t n = strlen(label);
+    sd_buf_append(b, "  ", 2);
+    sd_buf_append(b, label, n);
+    if (n < KV_LABEL_WIDTH)
+        sd_buf_append(b, "            ", KV_LABEL_WIDTH - n);
+    sd_buf_append(b, " ", 1);
 }
 
 static void kv(sd_buf *b, const char *label, const char *a, const char *sep, const char *c)
@@ -45,14 +94,25 @@ static void text_stats(sd_buf *b, const sd_sshconn_result *r)
         const sd_sshstats_dir *d = &r->stats->d[w ? !r->meta->client_dir : r->meta->client_dir];
         sd_sshstats_mode mo[SD_STATS_MODES];
         uint32_t n = sd_sshstats_modes(d, mo, SD_STATS_MODES);
-        sd_buf_printf(b, "  %-12s %llu bytes in %llu records; sizes", w ? "server stats" : "client stats",
-                      (unsigned long long)d->bytes, (unsigned long long)d->records);
-        for (uint32_t i = 0; i < n; i++)
-            sd_buf_printf(b, " %ux%llu", mo[i].size, (unsigned long long)mo[i].count);
-        if (d->sizes_uncounted)
-            sd_buf_printf(b, " (%llu not counted: table full)", (unsigned long long)d->sizes_uncounted);
-        if (d->gaps)
-            sd_buf_printf(b, "; gap mean %.6f s median %.6f s", sd_sshstats_ipt_mean(d), sd_sshstats_ipt_median(d));
+        kv_open(b, w ? "server stats" : "client stats");
+        put_u(b, d->bytes);
+        put_lu(b, " bytes in ", d->records);
+        put_s(b, " records; sizes");
+        for (uint32_t i = 0; i < n; i++) {
+            put_lu(b, " ", mo[i].size);
+            put_lu(b, "x", mo[i].count);
+        }
+        if (d->sizes_uncounted) {
+            put_lu(b, " (", d->sizes_uncounted);
+            put_s(b, " not counted: table full)");
+        }
+        if (d->gaps) {
+            put_s(b, "; gap mean ");
+            put_f(b, sd_sshstats_ipt_mean(d), 6);
+            put_s(b, " s median ");
+            put_f(b, sd_sshstats_ipt_median(d), 6);
+            put_s(b, " s");
+        }
         sd_buf_append(b, "\n", 1);
     }
 }
@@ -62,13 +122,24 @@ void sd_sshout_meta_text(sd_buf *b, const sd_sshconn_result *r)
     const sd_conn *c = r->conn;
     const sd_ssh_meta *m = r->meta;
     const sd_ssh_side *cl = &m->side[m->client_dir], *sv = &m->side[!m->client_dir];
-    char a1[SD_ADDR_STRLEN], a2[SD_ADDR_STRLEN], t[40];
-    sd_buf_printf(b, "SSH %s:%u %s %s:%u  tcp.stream %llu  uid %s  frames %llu-%llu\n",
-                  sd_addr_str(&c->orig_h, a1, sizeof a1), c->orig_p, dir_arrow(m->client_dir),
-                  sd_addr_str(&c->resp_h, a2, sizeof a2), c->resp_p, (unsigned long long)c->id, c->uid,
-                  (unsigned long long)c->first_frame, (unsigned long long)c->last_frame);
-    sd_buf_printf(b, "  start        %s  duration %.3f s\n", sd_ts_iso(c->start, t, sizeof t),
-                  sd_ts_sec(c->end - c->start));
+    char t[40];
+    put_s(b, "SSH ");
+    put_ep(b, &c->orig_h, c->orig_p);
+    put_s(b, " ");
+    put_s(b, dir_arrow(m->client_dir));
+    put_s(b, " ");
+    put_ep(b, &c->resp_h, c->resp_p);
+    put_lu(b, "  tcp.stream ", c->id);
+    put_s(b, "  uid ");
+    put_s(b, c->uid);
+    put_lu(b, "  frames ", c->first_frame);
+    put_lu(b, "-", c->last_frame);
+    put_s(b, "\n");
+    kv_open(b, "start");
+    put_s(b, sd_ts_iso(c->start, t, sizeof t));
+    put_s(b, "  duration ");
+    put_f(b, sd_ts_sec(c->end - c->start), 3);
+    put_s(b, " s\n");
     kv(b, "client", cl->banner, NULL, NULL);
     kv(b, "server", sv->banner, NULL, NULL);
     if (sv->prebanner)
@@ -82,7 +153,10 @@ void sd_sshout_meta_text(sd_buf *b, const sd_sshconn_result *r)
     if (m->hostkey_seen) {
         kv_open(b, "host key");
         sd_text_puts(b, m->hostkey_type);
-        sd_buf_printf(b, " %s (frame %llu)\n", m->hostkey_sha256, (unsigned long long)m->kex_reply_frame);
+        put_s(b, " ");
+        put_s(b, m->hostkey_sha256);
+        put_lu(b, " (frame ", m->kex_reply_frame);
+        put_s(b, ")\n");
     }
     for (int d = 0; d < 2; d++)
         if (m->cipher[d]) {
@@ -93,32 +167,40 @@ void sd_sshout_meta_text(sd_buf *b, const sd_sshconn_result *r)
             sd_buf_append(b, "\n", 1);
         }
     if (cl->kexinit_seen && sv->kexinit_seen) {
-        sd_buf_printf(b, "  strict KEX   %s; Terrapin %s%s", m->strict_kex ? "yes" : "no",
-                      m->terrapin ? "EXPOSED" : "not exposed", m->terrapin ? ": " : "");
+        kv_open(b, "strict KEX");
+        put_s(b, m->strict_kex ? "yes" : "no");
+        put_s(b, m->terrapin ? "; Terrapin EXPOSED: " : "; Terrapin not exposed");
         if (m->terrapin)
             sd_text_puts(b, m->terrapin_reason);
         sd_buf_append(b, "\n", 1);
     }
-    sd_buf_printf(b, "  outcome      %s", sd_ssh_outcome_name(m->outcome));
-    if (cl->newkeys_seen || sv->newkeys_seen)
-        sd_buf_printf(b, " (NEWKEYS client frame %llu, server frame %llu)",
-                      (unsigned long long)cl->newkeys_frame, (unsigned long long)sv->newkeys_frame);
-    sd_buf_printf(b, "\n");
+    kv_open(b, "outcome");
+    put_s(b, sd_ssh_outcome_name(m->outcome));
+    if (cl->newkeys_seen || sv->newkeys_seen) {
+        put_lu(b, " (NEWKEYS client frame ", cl->newkeys_frame);
+        put_lu(b, ", server frame ", sv->newkeys_frame);
+        put_s(b, ")");
+    }
+    put_s(b, "\n");
     if (cl->enc_records || sv->enc_records)
-        sd_buf_printf(b, "  encrypted    client %llu %s (%llu bytes), server %llu %s (%llu bytes)\n",
-                      (unsigned long long)cl->enc_records, cl->splitting ? "packets" : "segments",
-                      (unsigned long long)cl->enc_record_bytes, (unsigned long long)sv->enc_records,
-                      sv->splitting ? "packets" : "segments", (unsigned long long)sv->enc_record_bytes);
+        for (int k = 0; k < 2; k++) { /* "client N packets (N bytes), server ..." */
+            const sd_ssh_side *x = k ? sv : cl;
+            put_lu(b, k ? ", server " : "  encrypted    client ", x->enc_records);
+            put_lu(b, x->splitting ? " packets (" : " segments (", x->enc_record_bytes);
+            put_s(b, k ? " bytes)\n" : " bytes)");
+        }
     text_stats(b, r);
     if (r->rec_truncated)
         sd_buf_printf(b, "  TRUNCATED    the inference kept the first %zu records only\n", r->nrec);
     for (uint32_t i = 0; i < m->n_anomalies; i++) {
-        sd_buf_printf(b, "  anomaly      %s, frame %llu: ", sd_ssh_anom_name(m->anomalies[i].code),
-                      (unsigned long long)m->anomalies[i].frame);
+        kv_open(b, "anomaly");
+        put_s(b, sd_ssh_anom_name(m->anomalies[i].code));
+        put_lu(b, ", frame ", m->anomalies[i].frame);
+        put_s(b, ": ");
         sd_text_puts(b, m->anomalies[i].detail);
         sd_buf_append(b, "\n", 1);
     }
-    sd_buf_printf(b, "\n");
+    put_s(b, "\n");
 }
 
 /* The record's columns: every field for JSON, the CSV's list for CSV. */

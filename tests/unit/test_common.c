@@ -16,6 +16,7 @@
 #include <time.h>
 
 #include "common/sd_common.h"
+#include "common/sd_event.h"
 #include "common/sd_hmap.h"
 #include "common/sd_vec.h"
 
@@ -341,6 +342,49 @@ static void t_formats(void **st)
     sd_buf_free(&b);
 }
 
+/* The event note's appenders against snprintf, which they replace: the
+ * same text, the same cut where the note is full, every int64 edge. */
+static void t_note_cat(void **st)
+{
+    (void)st;
+    sd_evlist l = { 0 };
+    sd_event *e = sd_ev_add(&l, "auth_attempt", "Cx", 1, 0, 1, 1, SD_LEG_FORWARD);
+    char want[sizeof e->note];
+    sd_ev_note_cat(e, "password rejected");
+    sd_ev_note_cat(e, ", typed by a person");
+    sd_ev_note_cat(e, "");
+    sd_ev_note_cat(e, ", password ");
+    sd_ev_note_int(e, 8);
+    sd_ev_note_cat(e, "-");
+    sd_ev_note_int(e, 15);
+    sd_ev_note_cat(e, " chars");
+    snprintf(want, sizeof want, "%s %s%s, password %d-%d chars", "password", "rejected", ", typed by a person", 8, 15);
+    assert_string_equal(e->note, want);
+    static const long long ints[] = { 0, 9, 10, -1, -10, 99, 100, 1234567890123LL, INT64_MAX, INT64_MIN };
+    for (size_t i = 0; i < sizeof ints / sizeof *ints; i++) {
+        e->note[0] = '\0';
+        sd_ev_note_cat(e, "n=");
+        sd_ev_note_int(e, ints[i]);
+        snprintf(want, sizeof want, "n=%lld", ints[i]);
+        assert_string_equal(e->note, want);
+    }
+    /* a note that fills up: cut at 127 bytes as snprintf cuts, whatever
+     * comes after (strings and numbers) */
+    char big[200];
+    memset(big, 'x', sizeof big - 1);
+    big[sizeof big - 1] = '\0';
+    for (size_t pre = 100; pre < 130; pre++) {
+        e->note[0] = '\0';
+        sd_ev_note_cat(e, big + sizeof big - 1 - pre);
+        sd_ev_note_int(e, -123456789);
+        sd_ev_note_cat(e, " tail");
+        snprintf(want, sizeof want, "%s%d tail", big + sizeof big - 1 - pre, -123456789);
+        assert_string_equal(e->note, want);
+        assert_int_equal(strlen(e->note), SD_MIN(pre + 15, sizeof e->note - 1));
+    }
+    sd_evlist_free(&l);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -353,6 +397,7 @@ int main(void)
         cmocka_unit_test(t_iterate),
         cmocka_unit_test(t_vec),
         cmocka_unit_test(t_formats),
+        cmocka_unit_test(t_note_cat),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

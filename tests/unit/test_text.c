@@ -69,6 +69,50 @@ static char *json(const char *s, size_t n)
     return render(sd_json_escape, s, n);
 }
 
+/* The JSON form of one ASCII byte or a lone 8-bit byte, written out
+ * here by hand (RFC 8259 §7), not by the function under test. */
+static void json_byte(char *out, unsigned c)
+{
+    if (c == '"' || c == '\\')
+        sprintf(out, "\\%c", c);
+    else if (c == '\n')
+        strcpy(out, "\\n");
+    else if (c == '\r')
+        strcpy(out, "\\r");
+    else if (c == '\t')
+        strcpy(out, "\\t");
+    else if (c < 0x20 || c >= 0x7f)
+        sprintf(out, "\\u%04x", c);
+    else
+        sprintf(out, "%c", c);
+}
+
+/* Every byte that needs escaping (and a plain one), at every position of
+ * strings of 1 to 40 bytes: the 16-byte blocks, the overlapping last block
+ * and word and the byte loop of the plain-run search must each find it
+ * exactly, and a string of plain bytes must be copied whole. */
+static void t_json_escape_positions(void **st)
+{
+    (void)st;
+    static const unsigned bytes[] = { 0x00, 0x01, '\t', '\n', '\r', 0x1f, ' ', '"', '\\', '~', 0x7f, 0x80, 0xff };
+    char s[48], want[512], esc[8];
+    for (size_t len = 1; len <= 40; len++)
+        for (size_t pos = 0; pos < len; pos++)
+            for (size_t k = 0; k < sizeof bytes / sizeof *bytes; k++) {
+                for (size_t i = 0; i < len; i++)
+                    s[i] = (char)('A' + i % 26);
+                s[pos] = (char)bytes[k];
+                json_byte(esc, bytes[k]);
+                snprintf(want, sizeof want, "\"%.*s%s%.*s\"", (int)pos, s, esc, (int)(len - pos - 1), s + pos + 1);
+                assert_string_equal(json(s, len), want);
+            }
+    assert_string_equal(json("", 0), "\"\"");
+    assert_string_equal(json("0123456789abcdef0123456789abcdef", 32), "\"0123456789abcdef0123456789abcdef\"");
+    static const char mixed[] = "a\"b\\c\nd\x01" "e\x7f" "f0123456789abcdef\"";
+    assert_string_equal(json(mixed, sizeof mixed - 1),
+                        "\"a\\\"b\\\\c\\nd\\u0001e\\u007ff0123456789abcdef\\\"\"");
+}
+
 static void t_json_utf8(void **st)
 {
     /* valid UTF-8 stays; what strict readers refuse (overlong forms,
@@ -145,6 +189,35 @@ static void t_put_fixed(void **st)
     assert_non_null(sd_json_put_fixed(b, 1.5, 0));
     assert_null(sd_json_put_fixed(b, 1e30, 2)); /* out of range: printf's */
     assert_null(sd_json_put_fixed(b, NAN, 2));
+}
+
+/* sd_json_put_ts against printf's "%.6f" of sd_ts_sec for whole
+ * microseconds below 2^31 s, where the event writer takes its exact digits
+ * (sd_evout's TS_DIGITS_EXACT_MAX): random times, the last second before
+ * the limit, and the first microseconds of the epoch. */
+static void ts_same(sd_ts t)
+{
+    char want[64], got[48];
+    snprintf(want, sizeof want, "%.6f", sd_ts_sec(t));
+    *sd_json_put_ts(got, t) = '\0';
+    assert_string_equal(got, want);
+}
+
+static void t_put_ts(void **st)
+{
+    (void)st;
+    const sd_ts limit = ((sd_ts)1 << 31) * SD_NS_PER_SEC;
+    for (sd_ts us = 0; us < 2000000; us += 7)
+        ts_same(us * 1000);
+    for (sd_ts us = 1; us <= 2000000; us += 3)
+        ts_same(limit - us * 1000);
+    uint64_t x = 0x9e3779b97f4a7c15ull;
+    for (int i = 0; i < 300000; i++) {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        ts_same((sd_ts)(x % (uint64_t)(limit / 1000)) * 1000);
+    }
 }
 
 /* sd_json_put_u64 and the JSON number writers against printf: every digit
@@ -278,9 +351,10 @@ static void t_wrap(void **st)
 int main(void)
 {
     const struct CMUnitTest tests[] = { cmocka_unit_test(t_escapes), cmocka_unit_test(t_utf8),
-                                        cmocka_unit_test(t_json_utf8), cmocka_unit_test(t_svg),
+                                        cmocka_unit_test(t_json_utf8), cmocka_unit_test(t_json_escape_positions),
+                                        cmocka_unit_test(t_svg),
                                         cmocka_unit_test(t_fixed), cmocka_unit_test(t_csv),
-                                        cmocka_unit_test(t_put_fixed), cmocka_unit_test(t_put_u64),
+                                        cmocka_unit_test(t_put_fixed), cmocka_unit_test(t_put_ts), cmocka_unit_test(t_put_u64),
                                         cmocka_unit_test(t_fval_text), cmocka_unit_test(t_wrap) };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

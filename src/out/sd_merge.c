@@ -156,6 +156,8 @@ static bool parse_trailer(const char *text, mchunk *ch)
     ch->tmin = (int64_t)rec_u64(line, "tmin", &ok);
     ch->tmax = (int64_t)rec_u64(line, "tmax", &ok);
     ch->overlap = rec_u64(line, "overlap", &ok) != 0;
+    if (rec_val(line, "unread")) /* files that opened nothing (not in older chunks' trailers) */
+        ch->unread = rec_u64(line, "unread", &ok);
     const char *v = rec_val(line, "frames");
     if (!ok || !v || *v != '[' || ch->last < ch->first || ch->last - ch->first > 1u << 24)
         return false;
@@ -748,6 +750,19 @@ static void *group_rest(void *arg)
     return NULL;
 }
 
+/* One run over files none of which gives a record, some of which could
+ * not be read, exits 1 (cli_status): so does the merge of its chunks. */
+static bool nothing_read(const mchunk *ch, size_t n)
+{
+    uint64_t frames = 0, unread = 0;
+    for (size_t i = 0; i < n; i++) {
+        unread += ch[i].unread;
+        for (uint64_t f = 0; f < ch[i].nframes_files; f++)
+            frames += ch[i].frames[f];
+    }
+    return !frames && unread;
+}
+
 int sd_merge_finish(sd_merge *m, FILE *out)
 {
     mchunk *ch = m->ch;
@@ -775,6 +790,10 @@ int sd_merge_finish(sd_merge *m, FILE *out)
             fprintf(m->err, "strider merge: %llu connection%s cut at the read-ahead limit (marked "
                             "readahead_cut): one run would have read them further\n",
                     (unsigned long long)cut, cut == 1 ? "" : "s");
+    }
+    if (ok && nothing_read(ch, n)) {
+        fprintf(m->err, "strider merge: nothing could be read (no chunk's files gave a record)\n");
+        ok = false;
     }
     sd_merge_free(m);
     return ok ? 0 : 1;

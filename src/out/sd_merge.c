@@ -146,7 +146,7 @@ static void w_hex16(walk *w, const char *k, uint8_t out[16])
     for (int i = 0; w->ok && i < 16; i++) {
         int hi = sd_merge_hex(w->p[2 * i]), lo = hi < 0 ? -1 : sd_merge_hex(w->p[2 * i + 1]);
         w->ok = lo >= 0;
-        out[i] = (uint8_t)(hi << 4 | lo);
+        out[i] = w->ok ? (uint8_t)(hi << 4 | lo) : 0;
     }
     w->p += w->ok ? 32 : 0;
 }
@@ -449,8 +449,8 @@ static bool line_uid(const char *line, size_t n, char uid[20])
 /* Each output line goes with the connection of its uid. */
 mconn *sd_merge_conn(const mchunk *ch, const char *uid)
 {
-    char k[20] = { 0 };
-    snprintf(k, sizeof k, "%s", uid);
+    char k[20] = { 0 }; /* the key: the uid, cut to 19 bytes, NUL-padded */
+    memcpy(k, uid, strnlen(uid, sizeof k - 1));
     size_t *i = sd_hmap_find(ch->byuid, k);
     return i ? &ch->conns[*i] : NULL;
 }

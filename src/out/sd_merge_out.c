@@ -67,7 +67,8 @@ void sd_merge_open_counts(mchunk *ch, size_t n)
                           false, k };
             k++;
         }
-    qsort(v, k, sizeof *v, cmp_ev);
+    if (k) /* v is NULL with no connection to count (qsort wants an array) */
+        qsort(v, k, sizeof *v, cmp_ev);
     sd_hmap *hosts = sd_hmap_new(16, sizeof(uint64_t), 0);
     uint64_t total = 0;
     for (size_t i = 0; i < k; i++) {

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <errno.h>
+#include <limits.h>
 #include <poll.h>
 #include <sys/stat.h>
 
@@ -37,6 +38,7 @@ typedef struct cap_src {
     uint32_t rec_iface;
     struct pcap_pkthdr own_hdr;
     char *path;
+    unsigned arg;         /* its index in the paths given to sd_capture_open */
     int linktype;
     bool nano;
     bool has_filter;
@@ -261,6 +263,7 @@ sd_capture *sd_capture_open(const char *const *paths, size_t npaths, const sd_ca
     for (size_t i = 0; !opts->iface && i < npaths; i++) {
         cap_src *s = &cap->src[cap->nsrc];
         if (src_open_file(s, paths[i], opts, e1, sizeof e1) == 0) {
+            s->arg = (unsigned)i;
             cap->nsrc++;
             continue;
         }
@@ -270,7 +273,7 @@ sd_capture *sd_capture_open(const char *const *paths, size_t npaths, const sd_ca
     }
     if (cap->nsrc > 1 || (opts->map_files && cap->nsrc == 1))
         cap->origin = sd_framemap_new(SD_FRAMEMAP_MAX_RUNS);
-    if (cap->nsrc == 0) {
+    if (cap->nsrc == 0 && !(opts->none_ok && !opts->iface)) {
         /* each failed file was reported already; live errors were not */
         snprintf(err, errlen, "%s", opts->iface ? e1 : "nothing could be read");
         sd_capture_close(cap);
@@ -489,6 +492,8 @@ sd_capture *sd_capture_open_mem(const uint8_t *buf, size_t len, const char *name
 
 int sd_capture_next(sd_capture *cap, sd_frame *out)
 {
+    if (!cap->nsrc) /* none_ok: no file opened */
+        return 0;
     for (;;) {
         cap_src *s = cap->nsrc == 1 ? &cap->src[0] : earliest(cap);
         if (cap->nsrc == 1) {
@@ -533,6 +538,11 @@ int sd_capture_next(sd_capture *cap, sd_frame *out)
                      "file_frame are given for the frames before this one only", SD_FRAMEMAP_MAX_RUNS);
         return 1;
     }
+}
+
+unsigned sd_capture_file_arg(const sd_capture *cap, unsigned file_idx)
+{
+    return file_idx < cap->nsrc ? cap->src[file_idx].arg : UINT_MAX;
 }
 
 const char *sd_capture_path(const sd_capture *cap, unsigned file_idx)

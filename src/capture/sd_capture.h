@@ -33,6 +33,10 @@ typedef struct sd_capture_opts {
     /* name each frame's file even when only one file is read: a chunk of a
      * longer file list (--own) must write what one run over the list does */
     bool map_files;
+    /* files whose every one fails to open make an empty capture, not an
+     * error: a chunk of a list (--own) whose files give nothing owns
+     * nothing, and one run over the list says whether nothing was read */
+    bool none_ok;
 } sd_capture_opts;
 
 /* Opens every path ("-" is standard input). Returns NULL with a message in
@@ -58,6 +62,10 @@ bool sd_capture_is_live(const sd_capture *cap);
 int sd_capture_drops(const sd_capture *cap, uint64_t *received, uint64_t *dropped, uint64_t *if_dropped);
 
 const char *sd_capture_path(const sd_capture *cap, unsigned file_idx);
+/* The index in the paths given to sd_capture_open of input file_idx (the
+ * files that failed to open have none: file_idx counts those that opened),
+ * or UINT_MAX past them. */
+unsigned sd_capture_file_arg(const sd_capture *cap, unsigned file_idx);
 /* With several files: the file a frame came from and its number there
  * (what to type in Wireshark with that file open); false with one file,
  * or past the map's cap (sd_framemap.h). */

@@ -81,12 +81,16 @@ static int run(const cli_cmd *c, void *ctx, cli_input *in, cli_own *own)
     sd_capture *cap = cli_open(in);
     if (!cap)
         return 1;
+    if (own->own)
+        cli_own_files(own, cap);
     sd_origin_set(origin, cap); /* merged inputs: writers name each frame's file */
     sd_engine *e = cli_engine(in, &eo);
     rc = c->start ? c->start(ctx, in, e) : CLI_OK;
     if (rc == CLI_OK) {
         cli_run(in, e, cap);
-        rc = cli_status(in, cap);
+        /* a chunk that read nothing is not a run that read nothing: the
+         * merge says so when no chunk read a record (its trailer's unread) */
+        rc = own->own ? CLI_OK : cli_status(in, cap);
         if (c->finish)
             rc = c->finish(ctx, in, e, rc);
         if (own->own)

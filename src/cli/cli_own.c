@@ -195,6 +195,11 @@ int cli_own_begin(cli_own *o, const char *cmd, cli_input *in, sd_engine_opts *eo
     return CLI_OK;
 }
 
+void cli_own_files(cli_own *o, const sd_capture *cap)
+{
+    sd_own_set_files(o->chunk, cap);
+}
+
 void cli_own_end(cli_own *o)
 {
     sd_buf b = { 0 };

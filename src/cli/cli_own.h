@@ -27,6 +27,8 @@ int cli_own_args(const cli_cmd *c, int *argc, char **argv, cli_own *o);
 /* With --own, after the files are known and prepare filled eo: the run
  * reads from file FIRST on and owns FIRST..LAST. CLI_OK or 2. */
 int cli_own_begin(cli_own *o, const char *cmd, cli_input *in, sd_engine_opts *eo);
+/* Once the capture is open: which of its inputs are the chunk's files. */
+void cli_own_files(cli_own *o, const struct sd_capture *cap);
 /* After the run: the chunk's records go to stdout. */
 void cli_own_end(cli_own *o);
 /* --jobs N over several files: the chunks run in N worker processes (this

@@ -1,6 +1,7 @@
 /* sd_own: the chunk a run owns (see sd_own.h). */
 #include "sd_own.h"
 
+#include <limits.h>
 #include <stdlib.h>
 
 struct sd_own {
@@ -14,6 +15,8 @@ struct sd_own {
     uint64_t cut;
     uint64_t ahead, ahead_bytes; /* records (and their bytes) read past the chunk */
     sd_buf recs;            /* the connection records, in the order they ended */
+    unsigned *owned_in;     /* per capture input: its file in the chunk (0 .. nown - 1), or nown past it */
+    unsigned ninputs, unread; /* inputs; the chunk's files that opened nothing */
 };
 
 sd_own *sd_own_new(unsigned first, unsigned last, sd_ts read_ahead)
@@ -32,17 +35,43 @@ void sd_own_free(sd_own *o)
     if (!o)
         return;
     free(o->frames);
+    free(o->owned_in);
     sd_buf_free(&o->recs);
     free(o);
 }
 
+void sd_own_set_files(sd_own *o, const sd_capture *cap)
+{
+    unsigned n = 0, opened = 0;
+    while (sd_capture_file_arg(cap, n) != UINT_MAX)
+        n++;
+    free(o->owned_in);
+    o->owned_in = sd_calloc(n ? n : 1, sizeof *o->owned_in);
+    o->ninputs = n;
+    for (unsigned i = 0; i < n; i++) {
+        unsigned arg = sd_capture_file_arg(cap, i);
+        o->owned_in[i] = arg < o->nown ? arg : o->nown;
+        opened += arg < o->nown;
+    }
+    o->unread = o->nown - opened;
+}
+
+/* The chunk's file (0 .. nown - 1) a record came from, or nown past it. */
+static unsigned own_file(const sd_own *o, unsigned file_idx)
+{
+    if (o->owned_in) /* sd_own_set_files: by the list's indexes */
+        return file_idx < o->ninputs ? o->owned_in[file_idx] : o->nown;
+    return file_idx < o->nown ? file_idx : o->nown;
+}
+
 int sd_own_frame(sd_own *o, const sd_frame *fr, uint64_t live)
 {
-    o->in_chunk = fr->file_idx < o->nown;
+    unsigned f = own_file(o, fr->file_idx);
+    o->in_chunk = f < o->nown;
     if (o->in_chunk) {
         o->chunk_start = !o->any || fr->ts < o->chunk_start ? fr->ts : o->chunk_start;
         o->any = true;
-        o->frames[fr->file_idx]++;
+        o->frames[f]++;
         o->chunk_end = fr->ts > o->chunk_end ? fr->ts : o->chunk_end;
         o->overlap |= o->ahead_seen;
         return SD_OWN_GO;
@@ -107,9 +136,9 @@ void sd_own_write(const sd_own *o, sd_buf *b)
     sd_buf_append(b, o->recs.p, o->recs.len);
     sd_buf_printf(b,
                   "{\"_own\":\"chunk\",\"first\":%u,\"last\":%u,\"cut\":%llu,\"tmin\":%lld,\"tmax\":%lld,"
-                  "\"overlap\":%d,\"ahead\":%llu,\"ahead_bytes\":%llu,\"frames\":[",
+                  "\"overlap\":%d,\"unread\":%u,\"ahead\":%llu,\"ahead_bytes\":%llu,\"frames\":[",
                   o->first, o->first + o->nown - 1, (unsigned long long)o->cut, (long long)o->chunk_start,
-                  (long long)o->chunk_end, o->overlap, (unsigned long long)o->ahead,
+                  (long long)o->chunk_end, o->overlap, o->unread, (unsigned long long)o->ahead,
                   (unsigned long long)o->ahead_bytes);
     for (unsigned i = 0; i < o->nown; i++)
         sd_buf_printf(b, "%s%llu", i ? "," : "", (unsigned long long)o->frames[i]);

@@ -37,9 +37,16 @@ enum { SD_OWN_AT_PACKET = 0, SD_OWN_AT_SWEEP = 1, SD_OWN_AT_DRAIN = 2 };
 typedef struct sd_own sd_own;
 
 /* first, last: the chunk's file indexes in the whole list; the run opens
- * the files from first on, so file_idx 0 is file first. */
+ * the files from first on (sd_own_set_files says which opened). */
 sd_own *sd_own_new(unsigned first, unsigned last, sd_ts read_ahead);
 void sd_own_free(sd_own *o);
+/* The capture opened from file first on: which of its inputs are the
+ * chunk's own files. A file that failed to open (empty, garbage) has no
+ * input, so the inputs' indexes are not the list's: without this, a
+ * chunk after such a file would take the next chunk's first file for its
+ * own and claim its connections. Its files that opened nothing are
+ * counted in the trailer ("unread"). */
+void sd_own_set_files(sd_own *o, const sd_capture *cap);
 
 /* Every record read, before it is handled: SD_OWN_GO, SD_OWN_STOP (past
  * the chunk with no owned connection alive: stop before it) or SD_OWN_LAST

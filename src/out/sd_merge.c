@@ -107,8 +107,93 @@ static void rec_str(rec *line, const char *key, char *out, size_t len, bool *ok)
     out[q - v - 1] = '\0';
 }
 
+/* The record as sd_own_end writes it, walked once in its order: each
+ * key where that order puts it, each number read as it comes (the generic
+ * reader scans every key, then searches for each: two thirds of reading a
+ * chunk). False at the first thing out of place: the generic reader then
+ * reads the record, and says what is wrong with it. */
+typedef struct walk {
+    const char *p;
+    bool ok;
+} walk;
+
+static void w_key(walk *w, const char *k)
+{
+    const char *p = w->p;
+    while (*k && *p == *k) /* stops at the record's NUL: never past it */
+        p++, k++;
+    w->ok = w->ok && !*k;
+    w->p = w->ok ? p : w->p;
+}
+
+static uint64_t w_u64(walk *w, const char *k)
+{
+    uint64_t x = 0;
+    bool neg, over;
+    w_key(w, k);
+    if (!w->ok)
+        return 0;
+    neg = *w->p == '-';
+    const char *e = sd_merge_dec(w->p + neg, &x, &over);
+    w->ok = e > w->p + neg && !over;
+    w->p = e;
+    return neg ? 0 - x : x;
+}
+
+static void w_hex16(walk *w, const char *k, uint8_t out[16])
+{
+    w_key(w, k);
+    for (int i = 0; w->ok && i < 16; i++) {
+        int hi = sd_merge_hex(w->p[2 * i]), lo = hi < 0 ? -1 : sd_merge_hex(w->p[2 * i + 1]);
+        w->ok = lo >= 0;
+        out[i] = w->ok ? (uint8_t)(hi << 4 | lo) : 0;
+    }
+    w->p += w->ok ? 32 : 0;
+}
+
+static bool walk_conn(const char *text, mconn *c)
+{
+    walk w = { text, true };
+    w_key(&w, "{\"_own\":\"conn\",\"uid\":\"");
+    size_t ul = w.ok ? strcspn(w.p, "\"") : 0;
+    w.ok = w.ok && ul < sizeof c->uid && w.p[ul] == '"';
+    if (w.ok)
+        memcpy(c->uid, w.p, ul), c->uid[ul] = '\0', w.p += ul;
+    c->sel = (int)w_u64(&w, "\",\"sel\":");
+    c->proto = (int)w_u64(&w, ",\"proto\":");
+    w_hex16(&w, ",\"oh\":\"", c->oh);
+    w_hex16(&w, "\",\"rh\":\"", c->rh);
+    c->op = (unsigned)w_u64(&w, "\",\"op\":");
+    c->rp = (unsigned)w_u64(&w, ",\"rp\":");
+    c->start = (int64_t)w_u64(&w, ",\"start\":");
+    c->ff = w_u64(&w, ",\"ff\":");
+    c->lf = w_u64(&w, ",\"lf\":");
+    c->idx = w_u64(&w, ",\"idx\":");
+    c->stream = w_u64(&w, ",\"stream\":");
+    c->prov = (int)w_u64(&w, ",\"prov\":");
+    c->end = w_u64(&w, ",\"end\":");
+    c->ep = (int)w_u64(&w, ",\"ep\":");
+    c->cls = (int)w_u64(&w, ",\"cls\":");
+    c->cl = w_u64(&w, ",\"cl\":");
+    c->cp = (int)w_u64(&w, ",\"cp\":");
+    c->cut = (int)w_u64(&w, ",\"cut\":");
+    uint64_t b0 = w_u64(&w, ",\"wb\":["), b1 = w_u64(&w, ",");
+    w.ok = w.ok && b0 <= UINT32_MAX && b1 <= UINT32_MAX;
+    c->wb[0] = (uint32_t)b0, c->wb[1] = (uint32_t)b1;
+    c->wbs = (int)w_u64(&w, "],\"wbs\":");
+    c->fsyn = (int)w_u64(&w, ",\"fsyn\":");
+    c->fseq = (uint32_t)w_u64(&w, ",\"fseq\":");
+    c->fside = (int)w_u64(&w, ",\"fside\":") & 1;
+    c->vlan = (unsigned)w_u64(&w, ",\"vlan\":");
+    w_key(&w, "}");
+    return w.ok && !*w.p;
+}
+
 static bool parse_conn(const char *text, mconn *c)
 {
+    if (walk_conn(text, c))
+        return true;
+    memset(c, 0, sizeof *c);
     rec r, *line = &r;
     rec_scan(text, line);
     bool ok = true;
@@ -156,6 +241,8 @@ static bool parse_trailer(const char *text, mchunk *ch)
     ch->tmin = (int64_t)rec_u64(line, "tmin", &ok);
     ch->tmax = (int64_t)rec_u64(line, "tmax", &ok);
     ch->overlap = rec_u64(line, "overlap", &ok) != 0;
+    if (rec_val(line, "unread")) /* files that opened nothing (not in older chunks' trailers) */
+        ch->unread = rec_u64(line, "unread", &ok);
     const char *v = rec_val(line, "frames");
     if (!ok || !v || *v != '[' || ch->last < ch->first || ch->last - ch->first > 1u << 24)
         return false;
@@ -362,8 +449,8 @@ static bool line_uid(const char *line, size_t n, char uid[20])
 /* Each output line goes with the connection of its uid. */
 mconn *sd_merge_conn(const mchunk *ch, const char *uid)
 {
-    char k[20] = { 0 };
-    snprintf(k, sizeof k, "%s", uid);
+    char k[20] = { 0 }; /* the key: the uid, cut to 19 bytes, NUL-padded */
+    memcpy(k, uid, strnlen(uid, sizeof k - 1));
     size_t *i = sd_hmap_find(ch->byuid, k);
     return i ? &ch->conns[*i] : NULL;
 }
@@ -748,6 +835,19 @@ static void *group_rest(void *arg)
     return NULL;
 }
 
+/* One run over files none of which gives a record, some of which could
+ * not be read, exits 1 (cli_status): so does the merge of its chunks. */
+static bool nothing_read(const mchunk *ch, size_t n)
+{
+    uint64_t frames = 0, unread = 0;
+    for (size_t i = 0; i < n; i++) {
+        unread += ch[i].unread;
+        for (uint64_t f = 0; f < ch[i].nframes_files; f++)
+            frames += ch[i].frames[f];
+    }
+    return !frames && unread;
+}
+
 int sd_merge_finish(sd_merge *m, FILE *out)
 {
     mchunk *ch = m->ch;
@@ -775,6 +875,10 @@ int sd_merge_finish(sd_merge *m, FILE *out)
             fprintf(m->err, "strider merge: %llu connection%s cut at the read-ahead limit (marked "
                             "readahead_cut): one run would have read them further\n",
                     (unsigned long long)cut, cut == 1 ? "" : "s");
+    }
+    if (ok && nothing_read(ch, n)) {
+        fprintf(m->err, "strider merge: nothing could be read (no chunk's files gave a record)\n");
+        ok = false;
     }
     sd_merge_free(m);
     return ok ? 0 : 1;

@@ -42,6 +42,7 @@ typedef struct mchunk {
     bool trailer, overlap;          /* overlap: its files and a later one's interleave in time */
     int64_t tmin, tmax;             /* the times of its owned files' records */
     uint64_t *frames, nframes_files; /* records per owned file */
+    uint64_t unread;                 /* its files that could not be read */
     uint64_t off;                    /* records in earlier files */
     char *text;                      /* the whole output, read-only: lines end at their '\n' */
     size_t mapped;                   /* text is a mapping of this length (else malloc'd) */

@@ -128,10 +128,19 @@ rm "$T/p0x" -rf && cp -r "$T/p0" "$T/p0x" && rm "$T/p0x/$f0" && ln -s /etc/passw
 [ -L "$T/hxo/$f0" ] && bad "a planted link was taken over"
 grep -q "escaped.json" "$T/err" || bad "the bad name is not said"
 
-# a worker that fails fails the --jobs run and leaves no chunk directory
+# a garbage file among the files is skipped by one run (a message), so by
+# --jobs too: its chunk owns nothing (tests/multi/t_own_empty.sh)
 mkdir -p "$T/fx" && cp "$T/rot/rot_0.pcap" "$T/fx/a.pcap" && head -c 3000 /dev/urandom > "$T/fx/b.pcap"
-"$STRIDER" extract -q --jobs 2 -o "$T/fxo" "$T/fx"/*.pcap > /dev/null 2>&1 && bad "a failed worker did not fail --jobs"
-ls -a "$T/fxo" | grep -q strider-chunk && bad "a failed --jobs run left a chunk directory"
+"$STRIDER" extract -q -o "$T/fx1" "$T/fx"/*.pcap > /dev/null 2>&1 || bad "one run with a garbage file failed"
+"$STRIDER" extract -q --jobs 2 -o "$T/fxj" "$T/fx"/*.pcap > /dev/null 2>&1 || bad "--jobs 2 with a garbage file failed"
+diff -r "$T/fx1" "$T/fxj" > /dev/null || bad "--jobs 2 with a garbage file differs from one run"
+# a worker that fails (its chunk directory cannot be made: a file is
+# there) fails the --jobs run and leaves no chunk directory, the other
+# worker's included
+cp "$T/rot/rot_1.pcap" "$T/fx/b.pcap"
+mkdir -p "$T/fxo" && touch "$T/fxo/.strider-chunk-0"
+"$STRIDER" extract -q --force --jobs 2 -o "$T/fxo" "$T/fx"/*.pcap > /dev/null 2>&1 && bad "a failed worker did not fail --jobs"
+[ -z "$(find "$T/fxo" -name '.strider-chunk-*' -type d)" ] || bad "a failed --jobs run left a chunk directory"
 
 [ $fails = 0 ] || die "$fails failures"
 echo "all extract merges identical to one run"

@@ -146,6 +146,10 @@ mkdir -p away && cd away || exit 1
 "$D" --scheduler "$ADDR" --chunk-files 2 --strider "$STRIDER" -- ssh --json ../hassh > dask 2> dask.err ||
     bad "relative names from another directory: driver failed: $(tail -1 dask.err)"
 cmp -s one dask || bad "relative names from another directory: differs from one run"
+"$D" --scheduler "$ADDR" --chunk-files 2 --strider "$STRIDER" --workdir ../wd -- ssh --json ../hassh > dask 2> dask.err ||
+    bad "a relative --workdir: driver failed: $(tail -1 dask.err)"
+cmp -s one dask || bad "a relative --workdir: differs from one run"
+[ -z "$(ls -A ../wd)" ] || bad "a relative --workdir: outputs left in it"
 cd "$T" || exit 1
 echo "ok file names"
 

@@ -194,6 +194,11 @@ for addr in tcp://127.0.0.1:1 nonsense://x; do
     [ "$(wc -l < err)" = 1 ] && grep -q "strider-dask: cannot reach the Dask scheduler at $addr" err ||
         bad "scheduler $addr: not one line naming it: $(head -3 err)"
 done
+# without python3-distributed (-S: no site directories, so no dist-packages)
+"$PY" -S "$D" --scheduler "$ADDR" --strider "$STRIDER" -- conns --json rot > out 2> err
+rc=$?
+[ $rc = 1 ] && [ "$(wc -l < err)" = 1 ] && grep -q "strider-dask: cannot import Dask's distributed" err ||
+    bad "without distributed: exit $rc, not 1 with one line: $(head -3 err)"
 echo "ok exit status"
 
 # SIGTERM while the chunks run: the chunk outputs are removed

@@ -3,7 +3,11 @@
 # 127.0.0.1: its stdout is byte-identical to one strider run (conns --json,
 # ssh --json), and so is extract's directory (diff -r), over rotated files
 # with connections across chunks and a brute force spread over many chunks;
-# a chunk that fails twice fails the run.
+# a chunk that fails twice fails the run. Also the driver's own behaviour:
+# file names as strider names them (a directory given with a trailing '/'),
+# relative names run from another directory than the workers', usage errors
+# exit 2, an unreachable scheduler exits 1 with one line, --verbose's
+# timeline, chunk outputs in /dev/shm, removed after a failure or a SIGTERM.
 set -u
 . "$(dirname "$0")/../lib.sh"
 PY=/usr/bin/python3 # Debian's python3-distributed lives in the system python
@@ -68,7 +72,7 @@ for dir in rot guess; do
     "$D" --scheduler "$ADDR" --chunk-files 2 --strider "$STRIDER" -- extract -o "xd-$dir" "$dir" > /dev/null 2> xd.err ||
         bad "extract $dir: driver failed: $(tail -3 xd.err)"
     diff -r "x1-$dir" "xd-$dir" > /dev/null || bad "extract $dir: the directory differs from one run's"
-    ls -d xd-"$dir".strider-chunk-* > /dev/null 2>&1 && bad "extract $dir: chunk directories left"
+    ls -d xd-"$dir".strider-chunk* > /dev/null 2>&1 && bad "extract $dir: chunk directories left"
     echo "ok extract $dir"
 done
 
@@ -86,6 +90,10 @@ printf '#!/bin/sh\ncase "$*" in *--own*) w=$(readlink /proc/$$/fd/1); echo "$w" 
 chmod +x where.sh
 "$STRIDER" conns --json -q rot > one
 mkdir wd
+# workers on this host write to memory when /dev/shm has room (it has for
+# these few MB), else to the temporary directory
+SHM=/dev/shm
+[ -d /dev/shm ] && [ -w /dev/shm ] || SHM=${TMPDIR:-/tmp}
 for how in "--workdir $T/wd" "" "--no-workdir"; do
     : > where
     "$D" --scheduler "$ADDR" --chunk-files 3 --strider "$T/where.sh" $how -- conns --json rot > dask 2> dask.err ||
@@ -93,7 +101,7 @@ for how in "--workdir $T/wd" "" "--no-workdir"; do
     cmp -s one dask || bad "outputs ${how:-default}: differs from one run"
     case $how in
     --workdir*) want="$T/wd/strider-dask-*/chunk-*" ;;
-    "") want="${TMPDIR:-/tmp}/strider-dask-*/chunk-*" ;;
+    "") want="$SHM/strider-dask-*/chunk-*" ;;
     *) want="pipe:*" ;;
     esac
     [ -s where ] || bad "outputs ${how:-default}: no chunk ran"
@@ -108,11 +116,105 @@ echo "ok chunk outputs: --workdir, local, through Dask"
 # a chunk that cannot run fails twice and fails the run, with its error
 printf '#!/bin/sh\ncase "$*" in *"--own 2:2"*) echo "disk on fire" >&2; exit 3;; esac\nexec "%s" "$@"\n' "$STRIDER" > flaky
 chmod +x flaky
-"$D" --scheduler "$ADDR" --chunk-files 1 --strider "$T/flaky" -- conns --json rot > out 2> err
+"$D" --scheduler "$ADDR" --chunk-files 1 --strider "$T/flaky" --workdir "$T/wd" -- conns --json rot > out 2> err
 rc=$?
 [ $rc != 0 ] || bad "a failing chunk did not fail the run"
 grep -q "disk on fire" err || bad "the failing chunk's error is not shown"
 [ -s out ] && bad "output written although a chunk failed"
+
+[ "$(ls -A wd)" ] && bad "--workdir: outputs left after a failed chunk"
+
+# extract with a failing chunk: the other chunks still running when it
+# fails do not leave their directories behind
+printf '#!/bin/sh\ncase "$*" in *"--own 1:1"*) echo "disk on fire" >&2; exit 3;; esac\nsleep 2\nexec "%s" "$@"\n' "$STRIDER" > slowfail
+chmod +x slowfail
+"$D" --scheduler "$ADDR" --chunk-files 1 --strider "$T/slowfail" -- extract -o xf rot > /dev/null 2> err && bad "extract: a failing chunk did not fail the run"
+sleep 3 # the chunks running when it failed have ended
+ls -d xf.strider-chunk* > /dev/null 2>&1 && bad "extract: chunk directories left after a failed chunk: $(ls -d xf.strider-chunk* | head -2)"
+echo "ok failing chunks"
+
+# file names as strider names them: a directory given with a trailing '/'
+# is read as DIR//NAME (ssh's "file" names it so)
+"$STRIDER" ssh --json -q hassh/ > one
+grep -q '"file":"hassh//' one || bad "one run no longer names hassh//FILE (the check below needs it)"
+"$D" --scheduler "$ADDR" --chunk-files 2 --strider "$STRIDER" -- ssh --json hassh/ > dask 2> dask.err
+cmp -s one dask || bad "a directory with a trailing /: differs from one run: $(cmp one dask 2>&1 | head -1)"
+
+# relative names from another directory than the workers' (started in $T)
+mkdir -p away && cd away || exit 1
+"$STRIDER" ssh --json -q ../hassh > one
+"$D" --scheduler "$ADDR" --chunk-files 2 --strider "$STRIDER" -- ssh --json ../hassh > dask 2> dask.err ||
+    bad "relative names from another directory: driver failed: $(tail -1 dask.err)"
+cmp -s one dask || bad "relative names from another directory: differs from one run"
+"$D" --scheduler "$ADDR" --chunk-files 2 --strider "$STRIDER" --workdir ../wd -- ssh --json ../hassh > dask 2> dask.err ||
+    bad "a relative --workdir: driver failed: $(tail -1 dask.err)"
+cmp -s one dask || bad "a relative --workdir: differs from one run"
+[ -z "$(ls -A ../wd)" ] || bad "a relative --workdir: outputs left in it"
+cd "$T" || exit 1
+echo "ok file names"
+
+# --verbose: every step of the run, in order, on stderr; stdout unchanged
+"$STRIDER" conns --json -q rot > one
+"$D" --scheduler "$ADDR" --chunk-files 3 --strider "$STRIDER" --verbose -- conns --json rot > dask 2> dask.err ||
+    bad "--verbose: driver failed"
+cmp -s one dask || bad "--verbose: stdout differs from one run"
+steps=$(sed -n 's/^strider-dask: *[0-9.]* s  \(connected\|[0-9]* tasks submitted\|chunk [0-9]* (files [0-9.]*) ran on\|gathered\|merge started\|merge ended (exit 0)\|exit 0\).*/\1/p' dask.err |
+    sed 's/^chunk.*/chunk/; s/^[0-9]* tasks/tasks/' | uniq | tr '\n' ,)
+[ "$steps" = "connected,tasks submitted,chunk,gathered,merge started,merge ended (exit 0),exit 0," ] ||
+    bad "--verbose: steps are \"$steps\""
+n=$(sed -n 's/.*  \([0-9]*\) tasks submitted$/\1/p' dask.err)
+[ "${n:-0}" -gt 1 ] && [ "$(grep -c ' ran on .* from [0-9.]* s to [0-9.]* s$' dask.err)" = "$n" ] ||
+    bad "--verbose: not one line per task (${n:-?}) with its worker and times"
+echo "ok --verbose"
+
+# usage errors exit 2 with a message; an unreachable scheduler exits 1 with
+# one line naming it, without a traceback
+while IFS='|' read -r what args; do
+    # shellcheck disable=SC2086
+    "$D" $args > out 2> err
+    rc=$?
+    [ $rc = 2 ] || bad "usage error ($what): exit $rc, not 2"
+    grep -q '^strider-dask: ' err || bad "usage error ($what): no message: $(head -1 err)"
+    grep -q Traceback err && bad "usage error ($what): a traceback"
+done << EOF
+no --|--scheduler $ADDR
+no subcommand|--scheduler $ADDR --
+no files|--scheduler $ADDR --strider $STRIDER -- conns --json
+standard input|--scheduler $ADDR --strider $STRIDER -- conns --json -
+extract without -o|--scheduler $ADDR --strider $STRIDER -- extract rot
+unknown option|--scheduler $ADDR --frobnicate -- conns rot
+negative count|--scheduler $ADDR --chunk-files -1 -- conns rot
+no --scheduler|--strider $STRIDER -- conns rot
+no such binary|--scheduler $ADDR --strider $T/nothing -- conns rot
+EOF
+for addr in tcp://127.0.0.1:1 nonsense://x; do
+    "$D" --scheduler "$addr" --connect-timeout 2 --strider "$STRIDER" -- conns --json rot > out 2> err
+    rc=$?
+    [ $rc = 1 ] || bad "scheduler $addr: exit $rc, not 1"
+    [ "$(wc -l < err)" = 1 ] && grep -q "strider-dask: cannot reach the Dask scheduler at $addr" err ||
+        bad "scheduler $addr: not one line naming it: $(head -3 err)"
+done
+# without python3-distributed (-S: no site directories, so no dist-packages)
+"$PY" -S "$D" --scheduler "$ADDR" --strider "$STRIDER" -- conns --json rot > out 2> err
+rc=$?
+[ $rc = 1 ] && [ "$(wc -l < err)" = 1 ] && grep -q "strider-dask: cannot import Dask's distributed" err ||
+    bad "without distributed: exit $rc, not 1 with one line: $(head -3 err)"
+echo "ok exit status"
+
+# SIGTERM while the chunks run: the chunk outputs are removed
+printf '#!/bin/sh\nsleep 2\nexec "%s" "$@"\n' "$STRIDER" > slow
+chmod +x slow
+mkdir wt
+"$D" --scheduler "$ADDR" --chunk-files 3 --strider "$T/slow" --workdir "$T/wt" --verbose -- conns --json rot > out 2> err &
+drv=$!
+for _ in $(seq 100); do grep -q 'tasks submitted' err && break; sleep 0.1; done
+kill -TERM $drv
+wait $drv
+rc=$?
+[ $rc != 0 ] || bad "SIGTERM: the driver exited 0"
+[ -z "$(ls -A wt)" ] || bad "SIGTERM: chunk outputs left: $(ls -A wt)"
+sleep 2.5 # the tasks end; workers must be idle for what follows
+echo "ok SIGTERM"
 
 [ $fails = 0 ] || die "$fails checks failed"
 echo "dask outputs identical"

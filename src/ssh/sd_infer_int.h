@@ -14,6 +14,7 @@
  *   sd_infer_shape.c   authentication bypass and method scans, -N
  *   sd_infer_carry.c   what a tunnel's channel carries (web, bulk, ...)
  *   sd_infer_rekey.c   key re-exchanges after login, taken out of the records
+ *   sd_infer_zlib.c    sizes on a compressed connection (sd_infer_zlib.h)
  * The constants of every rule are in sd_infer_rules.h. */
 #ifndef SD_INFER_INT_H
 #define SD_INFER_INT_H
@@ -70,6 +71,7 @@ typedef struct ctx {
     size_t nested_s0;
     const char *nested_kind;
     sd_ssh_suite nested_suite;
+    bool zlib;         /* compressed after login (sd_infer_zlib.h) */
 } ctx;
 
 /* ---- sd_infer.c: helpers every rule uses ---- */

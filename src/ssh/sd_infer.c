@@ -19,7 +19,7 @@ uint32_t sdi_lw(const leg *L, bool cl, uint32_t p)
     if (!L->inner)
         return sd_ssh_wire_size(o, p);
     uint32_t w = sd_ssh_wire_size(L->inner, p);
-    return w ? sd_ssh_wire_size(o, SD_SSH_P_CHANNEL_DATA(w)) : 0;
+    return w ? (uint32_t)((int32_t)sd_ssh_wire_size(o, SD_SSH_P_CHANNEL_DATA(w)) + L->zshift[cl]) : 0;
 }
 
 /* The least t in [lo, hi] with f(t) >= want, or hi + 1. */

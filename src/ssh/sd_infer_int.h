@@ -49,6 +49,9 @@ typedef struct leg {
     bool openssh_client, dropbear_server;
     bool paste;                  /* look for pastes (not while a tunnelled session may run) */
     bool compressed;             /* zlib after login: sizes do not tell the keys apart */
+    int32_t zshift[2];           /* a tunnelled leg over a compressed outer connection: its
+                                  * records' learned offset from the plain model, [1] the
+                                  * leg client's, [0] the leg server's (sd_infer_zlib.h) */
 } leg;
 
 typedef struct ctx {

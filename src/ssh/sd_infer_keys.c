@@ -267,7 +267,10 @@ static bool read_key(const ctx *x, const leg *L, const keysz *z, size_t from, si
         return false;
     bool fat = mark[i - from] == MARK_FAT;
     bool paste = is_paste(x, L, z, from, to, i);
-    if (!sdi_is_cl(L, it) || (it->len != z->wk && it->len != z->wa && !fat && !paste))
+    /* a tunnelled leg over a compressed connection: an arrow sent with
+     * deflate's history cold keeps the plain model's size (sd_infer_zlib.h) */
+    bool cold_arrow = L->zshift[1] && it->len == (uint32_t)((int32_t)z->wa - L->zshift[1]);
+    if (!sdi_is_cl(L, it) || (it->len != z->wk && it->len != z->wa && !cold_arrow && !fat && !paste))
         return false;
     if (too_soon(x, L, z, i, to))
         return false;
@@ -275,7 +278,7 @@ static bool read_key(const ctx *x, const leg *L, const keysz *z, size_t from, si
     key_answer(x, L, z, i, to, fat, q);
     if (paste)
         q->k = "paste";
-    else if (it->len == z->wa && z->wa != z->wk && !fat && !z->comp)
+    else if ((it->len == z->wa || cold_arrow) && z->wa != z->wk && !fat && !z->comp)
         q->k = "arrow";
     else if (!q->resp_n && fat)
         q->k = "char";
@@ -290,6 +293,13 @@ static bool read_key(const ctx *x, const leg *L, const keysz *z, size_t from, si
         q->k = "char";
     } else
         q->k = class_by_answer(x, z, k, nk);
+    /* a tunnelled leg over a compressed connection (sd_infer_zlib.h): a
+     * key sent with deflate's history cold costs an outer block more, an
+     * arrow's size; at a line's start, answered by one echo, it was a
+     * character (Up and Down there recall a line, Left and Right ring) */
+    if (L->zshift[1] && !strcmp(q->k, "arrow") && q->resp_n == 1 && x->v[q->resp_first].len == z->we &&
+        line_chars(k, nk) == 0)
+        q->k = "char";
     return true;
 }
 

@@ -2,6 +2,8 @@
  * connection (sd_infer_zlib.h says why each bound holds). */
 #include "sd_infer_zlib.h"
 
+#include <string.h>
+
 bool sdi_z_is(const ctx *x, const sd_ssh_suite *s, uint32_t len, uint32_t p)
 {
     if (!x->zlib)
@@ -70,6 +72,39 @@ uint32_t sdi_z_echo(const ctx *x, const leg *L, size_t from, size_t to, uint32_t
         if (count[n] > (best == we ? count[we] : count[best]))
             best = n;
     return best;
+}
+
+/* Whether a record is within Z_TUNNEL_SHIFT_MAX of the plain size w. */
+static bool near_plain(uint32_t len, uint32_t w)
+{
+    return len + Z_TUNNEL_SHIFT_MAX >= w && len <= w + Z_TUNNEL_SHIFT_MAX;
+}
+
+void sdi_z_tunnel_learn(const ctx *x, leg *L, size_t from, size_t to)
+{
+    enum { SPAN = 2 * Z_TUNNEL_SHIFT_MAX + 1 }; /* offsets counted per side */
+    L->zshift[0] = L->zshift[1] = 0;
+    if (!x->zlib || !L->inner)
+        return;
+    uint32_t wk = sdi_lw(L, true, SD_SSH_P_KEYSTROKE), we = sdi_lw(L, false, SD_SSH_P_KEYSTROKE);
+    static uint32_t count[SPAN][SPAN]; /* [key offset][echo offset]: not on the stack */
+    memset(count, 0, sizeof count);
+    uint32_t best = 0;
+    int32_t bk = 0, be = 0;
+    for (size_t i = from; i + 1 < to && i + 1 < x->n; i++) {
+        const item *a = &x->v[i], *b = &x->v[i + 1];
+        if (!sdi_is_cl(L, a) || sdi_is_cl(L, b) || b->t - a->t >= PAIR_ECHO_S || !near_plain(a->len, wk) ||
+            !near_plain(b->len, we))
+            continue;
+        int32_t dk = (int32_t)a->len - (int32_t)wk, de = (int32_t)b->len - (int32_t)we;
+        uint32_t n = ++count[dk + Z_TUNNEL_SHIFT_MAX][de + Z_TUNNEL_SHIFT_MAX];
+        if (n > best)
+            best = n, bk = dk, be = de;
+    }
+    if (best < Z_TUNNEL_PAIRS)
+        return;
+    L->zshift[1] = bk;
+    L->zshift[0] = be;
 }
 
 bool sdi_z_sftp_init(const ctx *x, const reqs *q)

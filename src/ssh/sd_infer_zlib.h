@@ -50,6 +50,19 @@
  * file first: more. The plain rule reads the requests' sizes, which
  * compressed requests do not keep. */
 #define Z_SCP_REQUESTS 3u
+/* A tunnelled leg (a reverse or nested session) over a compressed outer
+ * connection: its own packets are encrypted, so deflate cannot shrink
+ * them, but the outer CHANNEL_DATA header (9 bytes, the same channel
+ * every time) compresses to a few bytes and random bytes cost up to 9
+ * bits each (RFC 1951 3.2.6): each record is the plain model's size
+ * (outer.wire(9 + inner.wire(P))) moved by about the same offset in one
+ * direction, learned from the leg's keys and their echoes (lab
+ * dropbear_client_reverse: keys 8 bytes under the plain 76 through sshd's
+ * zlib, echoes at the plain size through dbclient's). Offsets past
+ * Z_TUNNEL_SHIFT_MAX are no key/echo pair; at least Z_TUNNEL_PAIRS pairs
+ * of one shape are needed. */
+#define Z_TUNNEL_SHIFT_MAX 24
+#define Z_TUNNEL_PAIRS 3u
 /* A server message and what leaves with it (a WINDOW_ADJUST) may be read
  * as up to this many records in a row, where a plain rule reads the
  * message's exact size in one (lab dropbear_client_agent: the agent's
@@ -91,6 +104,10 @@ int sdi_z_sftp_client(const ctx *x, size_t b);
  * within PAIR_ECHO_S, to a client record of a key's size (wk) in
  * v[from, to), at most we; plain, or with no answer seen: we. */
 uint32_t sdi_z_echo(const ctx *x, const leg *L, size_t from, size_t to, uint32_t wk, uint32_t we);
+/* The tunnelled leg L's offsets (L->zshift) over v[from, to) when the
+ * outer connection is compressed: the commonest key / echo pair of sizes
+ * near the plain model's; left 0 plain, or with too few pairs. */
+void sdi_z_tunnel_learn(const ctx *x, leg *L, size_t from, size_t to);
 /* sftp on a compressed connection, where neither the subsystem request
  * nor SSH_FXP_INIT has a fixed size: the client's first record after the
  * requests (q) is at most an SSH_FXP_INIT's, sent within SFTP_INIT_S, and

@@ -2377,16 +2377,15 @@ _add("dropbear_server_rekey", 921, sc_dropbear_opts, "OpenSSH client with RekeyL
      cmds=[(list("ls -l /usr/bin | head -40"), "ls -l /usr/bin | head -40"),
            (list("whoamj") + [BS()] + list("i"), "whoami"),
            (list("ls -l /etc | head -30"), "ls -l /etc | head -30"), (list("pwd"), "pwd")])
-# dbclient against an sshd that allows compression negotiates zlib@openssh.com;
-# the same with a server that refuses compression are scored too. The reverse
-# one is pending (README, "Pending"): its tunnelled leg is misread.
+# dbclient against an sshd that allows compression negotiates zlib@openssh.com
+# (README, "Compressed connections"); the same with a server that refuses
+# compression (_nozlib).
 for z, sfx, seed in ((True, "", 922), (False, "_nozlib", 925)):
     note = "" if z else " (sshd Compression no)"
-    reg = (lambda n, sd, fn, d, **kw: PENDING.__setitem__(n, (sd, fn, kw, "cs", d))) if z else _add
     _add("dropbear_client_aes128ctr-sha256" + sfx, seed, sc_dbclient_cipher, "dbclient -c "
         "aes128-ctr -m hmac-sha2-256 to sshd: password, commands with Backspace, Tab and arrows"
         + note, cipher="aes128-ctr", mac="hmac-sha2-256", zlib=z)
-    reg("dropbear_client_reverse" + sfx, seed + 1, sc_dbclient_reverse, "dbclient -R to sshd "
+    _add("dropbear_client_reverse" + sfx, seed + 1, sc_dbclient_reverse, "dbclient -R to sshd "
         "(password); from the server a reverse session back through the tunnel (public key, "
         "known host) with Backspace, arrows and Enter" + note, zlib=z)
     _add("dropbear_client_agent" + sfx, seed + 2, sc_dbclient_agent, "dbclient -A with an agent: "

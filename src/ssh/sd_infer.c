@@ -19,7 +19,10 @@ uint32_t sdi_lw(const leg *L, bool cl, uint32_t p)
     if (!L->inner)
         return sd_ssh_wire_size(o, p);
     uint32_t w = sd_ssh_wire_size(L->inner, p);
-    return w ? (uint32_t)((int32_t)sd_ssh_wire_size(o, SD_SSH_P_CHANNEL_DATA(w)) + L->zshift[cl]) : 0;
+    uint32_t ow = w ? sd_ssh_wire_size(o, SD_SSH_P_CHANNEL_DATA(w)) : 0;
+    /* a learned offset (sd_infer_zlib.h) that leaves uint32_t's range is not applied */
+    int64_t shifted = (int64_t)ow + L->zshift[cl];
+    return ow && shifted > 0 && shifted <= UINT32_MAX ? (uint32_t)shifted : ow;
 }
 
 /* The least t in [lo, hi] with f(t) >= want, or hi + 1. */

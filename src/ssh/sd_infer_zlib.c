@@ -2,8 +2,6 @@
  * connection (sd_infer_zlib.h says why each bound holds). */
 #include "sd_infer_zlib.h"
 
-#include <string.h>
-
 bool sdi_z_is(const ctx *x, const sd_ssh_suite *s, uint32_t len, uint32_t p)
 {
     if (!x->zlib)
@@ -87,8 +85,7 @@ void sdi_z_tunnel_learn(const ctx *x, leg *L, size_t from, size_t to)
     if (!x->zlib || !L->inner)
         return;
     uint32_t wk = sdi_lw(L, true, SD_SSH_P_KEYSTROKE), we = sdi_lw(L, false, SD_SSH_P_KEYSTROKE);
-    static uint32_t count[SPAN][SPAN]; /* [key offset][echo offset]: not on the stack */
-    memset(count, 0, sizeof count);
+    uint32_t count[SPAN][SPAN] = { { 0 } }; /* [key offset][echo offset]: 9.6 KB */
     uint32_t best = 0;
     int32_t bk = 0, be = 0;
     for (size_t i = from; i + 1 < to && i + 1 < x->n; i++) {

@@ -19,7 +19,10 @@ uint32_t sdi_lw(const leg *L, bool cl, uint32_t p)
     if (!L->inner)
         return sd_ssh_wire_size(o, p);
     uint32_t w = sd_ssh_wire_size(L->inner, p);
-    return w ? sd_ssh_wire_size(o, SD_SSH_P_CHANNEL_DATA(w)) : 0;
+    uint32_t ow = w ? sd_ssh_wire_size(o, SD_SSH_P_CHANNEL_DATA(w)) : 0;
+    /* a learned offset (sd_infer_zlib.h) that leaves uint32_t's range is not applied */
+    int64_t shifted = (int64_t)ow + L->zshift[cl];
+    return ow && shifted > 0 && shifted <= UINT32_MAX ? (uint32_t)shifted : ow;
 }
 
 /* The least t in [lo, hi] with f(t) >= want, or hi + 1. */
@@ -261,6 +264,7 @@ void sd_infer_ssh(const sd_infer_opts *o, const sd_sshconn_result *r, sd_evlist 
               .openssh_client = cl->software && strncmp(cl->software, "OpenSSH", 7) == 0,
               .dropbear_server = sv->software && strncmp(sv->software, "dropbear", 8) == 0,
               .compressed = compressed(m->comp[0]) || compressed(m->comp[1]) };
+    x.zlib = F.compressed;
     auth_res a = sdi_auth_leg(&x, &F, 0, x.n);
     sum->auth_attempts = a.attempts;
     sum->auth_method = a.method;

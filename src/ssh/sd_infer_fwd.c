@@ -80,6 +80,10 @@ static bool is_open(const ctx *x, const fwd_sizes *z, size_t i, size_t *conf, bo
      * local program connects, whatever the server just sent. */
     if (x->exec && i > 0 && x->v[i - 1].c != o->c && o->t - x->v[i - 1].t < REACT_MIN_S)
         return false;
+    /* the short last segment of a bulk write (a KEXINIT split by the
+     * segment size, as a tunnelled leg's handshake is) is no open */
+    if (i > 0 && x->v[i - 1].c == o->c && x->v[i - 1].len >= XFER_RECORD && o->t - x->v[i - 1].t < REACT_MIN_S)
+        return false;
     size_t j = i + 1;
     while (j < x->n && j <= i + FWD_LOOK_RECORDS && x->v[j].c == o->c)
         j++;

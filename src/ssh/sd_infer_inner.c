@@ -5,7 +5,7 @@
  * double model outer.wire(9 + inner.wire(P)) (sdi_lw), so the leg's
  * Backspace echo, Enter and keys keep the distinct sizes the two layers
  * give them (docs/events.md host_key_check, session, keystroke). */
-#include "sd_infer_int.h"
+#include "sd_infer_zlib.h"
 
 #include <stdio.h>
 
@@ -115,6 +115,9 @@ void sdi_inner_leg(ctx *x, const leg *L, size_t at, size_t lim, const auth_res *
      * client that refused it closes the channel after the key exchange) */
     if (a->attempts > 0)
         inner_host_key(x, L, at, a->sr_at);
-    if (a->success_at != SIZE_MAX && a->end < lim)
-        inner_session(x, L, a->end, lim);
+    if (a->success_at != SIZE_MAX && a->end < lim) {
+        leg Z = *L; /* its session's sizes through a compressed outer connection */
+        sdi_z_tunnel_learn(x, &Z, a->end, lim);
+        inner_session(x, &Z, a->end, lim);
+    }
 }

@@ -14,6 +14,7 @@
  *   sd_infer_shape.c   authentication bypass and method scans, -N
  *   sd_infer_carry.c   what a tunnel's channel carries (web, bulk, ...)
  *   sd_infer_rekey.c   key re-exchanges after login, taken out of the records
+ *   sd_infer_zlib.c    sizes on a compressed connection (sd_infer_zlib.h)
  * The constants of every rule are in sd_infer_rules.h. */
 #ifndef SD_INFER_INT_H
 #define SD_INFER_INT_H
@@ -48,6 +49,9 @@ typedef struct leg {
     bool openssh_client, dropbear_server;
     bool paste;                  /* look for pastes (not while a tunnelled session may run) */
     bool compressed;             /* zlib after login: sizes do not tell the keys apart */
+    int32_t zshift[2];           /* a tunnelled leg over a compressed outer connection: its
+                                  * records' learned offset from the plain model, [1] the
+                                  * leg client's, [0] the leg server's (sd_infer_zlib.h) */
 } leg;
 
 typedef struct ctx {
@@ -70,6 +74,7 @@ typedef struct ctx {
     size_t nested_s0;
     const char *nested_kind;
     sd_ssh_suite nested_suite;
+    bool zlib;         /* compressed after login (sd_infer_zlib.h) */
 } ctx;
 
 /* ---- sd_infer.c: helpers every rule uses ---- */

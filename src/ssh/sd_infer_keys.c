@@ -1,7 +1,7 @@
 /* sd_infer_keys: keystrokes of a leg (char, enter, backspace, tab, arrow,
  * paste), the command output after each Enter, and OpenSSH's keystroke
  * timing chaff (docs/events.md keystroke, command_output, chaff). */
-#include "sd_infer_int.h"
+#include "sd_infer_zlib.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -24,6 +24,7 @@ typedef struct keysz {
     uint32_t wk, wa;                /* one character, an arrow */
     uint32_t we, wbs, wbs2, wenter; /* echo, Backspace echoes, Enter's line and prompt */
     bool comp;                      /* compressed: every short record has one size */
+    uint32_t wez;                   /* compressed: the echo's learned size (sd_infer_zlib.h) */
 } keysz;
 
 static bool key_sized(uint32_t len, uint32_t wk)
@@ -199,6 +200,20 @@ static bool editing(const ctx *x, const keysz *z, const key *k, size_t nk)
 
 static size_t line_chars(const key *k, size_t i);
 
+/* Compressed (zlib): one answer record longer than the learned echo
+ * (sd_infer_zlib.h). At a line's start a recalled line (an Enter on an
+ * empty line is answered by a repeated prompt: a few bytes); up to a
+ * plain echo's size, or while editing, a short redraw (a Backspace, a
+ * completion) or the prompt after a command without output, told apart
+ * by the next key's pace (resolve_keys: "enter?"); longer, a completion
+ * below the line or a prompt ("tab?": a completion is followed by Enter). */
+static const char *class_compressed(const keysz *z, const key *k, size_t nk, uint32_t f, bool ed)
+{
+    if (line_chars(k, nk) == 0)
+        return "arrow";
+    return f <= z->we || ed ? "enter?" : "tab?";
+}
+
 /* A key classed by the first record of its answer. */
 static const char *class_by_answer(const ctx *x, const keysz *z, const key *k, size_t nk)
 {
@@ -208,12 +223,14 @@ static const char *class_by_answer(const ctx *x, const keysz *z, const key *k, s
      * redraw all have the one-character size (a char), a repeated prompt
      * compresses to a few bytes; larger answers keep their order (a
      * completion below a line and a prompt) */
-    if (z->comp && q->resp_n < ENTER_RECORDS_MIN && f <= z->we)
+    if (z->comp && q->resp_n < ENTER_RECORDS_MIN && f <= z->wez)
         return "char";
     bool after_arrow = nk > 0 && strcmp(k[nk - 1].k, "arrow") == 0;
     bool ed = editing(x, z, k, nk);
     if (q->resp_n >= ENTER_RECORDS_MIN)
         return "enter";
+    if (z->comp)
+        return class_compressed(z, k, nk, f, ed);
     if (f == z->we)
         return "char";
     if ((f == z->wbs || f == z->wbs2) && !z->comp) /* after an arrow the line is redrawn */
@@ -226,7 +243,7 @@ static const char *class_by_answer(const ctx *x, const keysz *z, const key *k, s
      * arrow): a completion completes a word typed before it */
     if (z->wa == z->wk && !z->comp && line_chars(k, nk) == 0)
         return "arrow";
-    return z->comp ? "tab?" : "tab"; /* compressed: or a prompt alone */
+    return "tab";
 }
 
 /* An unanswered client record at v[i] after WINADJ_OUTPUT_MIN server bytes
@@ -250,7 +267,10 @@ static bool read_key(const ctx *x, const leg *L, const keysz *z, size_t from, si
         return false;
     bool fat = mark[i - from] == MARK_FAT;
     bool paste = is_paste(x, L, z, from, to, i);
-    if (!sdi_is_cl(L, it) || (it->len != z->wk && it->len != z->wa && !fat && !paste))
+    /* a tunnelled leg over a compressed connection: an arrow sent with
+     * deflate's history cold keeps the plain model's size (sd_infer_zlib.h) */
+    bool cold_arrow = L->zshift[1] && it->len == (uint32_t)((int32_t)z->wa - L->zshift[1]);
+    if (!sdi_is_cl(L, it) || (it->len != z->wk && it->len != z->wa && !cold_arrow && !fat && !paste))
         return false;
     if (too_soon(x, L, z, i, to))
         return false;
@@ -258,7 +278,7 @@ static bool read_key(const ctx *x, const leg *L, const keysz *z, size_t from, si
     key_answer(x, L, z, i, to, fat, q);
     if (paste)
         q->k = "paste";
-    else if (it->len == z->wa && z->wa != z->wk && !fat && !z->comp)
+    else if ((it->len == z->wa || cold_arrow) && z->wa != z->wk && !fat && !z->comp)
         q->k = "arrow";
     else if (!q->resp_n && fat)
         q->k = "char";
@@ -273,6 +293,13 @@ static bool read_key(const ctx *x, const leg *L, const keysz *z, size_t from, si
         q->k = "char";
     } else
         q->k = class_by_answer(x, z, k, nk);
+    /* a tunnelled leg over a compressed connection (sd_infer_zlib.h): a
+     * key sent with deflate's history cold costs an outer block more, an
+     * arrow's size; at a line's start, answered by one echo, it was a
+     * character (Up and Down there recall a line, Left and Right ring) */
+    if (L->zshift[1] && !strcmp(q->k, "arrow") && q->resp_n == 1 && x->v[q->resp_first].len == z->we &&
+        line_chars(k, nk) == 0)
+        q->k = "char";
     return true;
 }
 
@@ -498,7 +525,7 @@ static void resolve_keys(const ctx *x, key *k, size_t nk)
     }
     /* compressed: a completion and a prompt can both be a few bytes; a
      * completion is followed by Enter and completes a word on the line */
-    for (size_t i = 0; i < nk; i++)
+    for (size_t i = nk; i-- > 0;) /* from the end: the next key is decided first */
         if (!strcmp(k[i].k, "tab?"))
             k[i].k = i + 1 < nk && !strcmp(k[i + 1].k, "enter") && line_chars(k, i) >= TAB_WORD_MIN ? "tab" : "enter";
 }
@@ -579,6 +606,7 @@ uint32_t sdi_keys_leg(ctx *x, const leg *L, size_t from, size_t to, bool emit)
                 .comp = L->compressed };
     if (!z.wk)
         return 0;
+    z.wez = sdi_z_echo(x, L, from, to, z.wk, z.we);
     key *k = sd_calloc(to - from + 1, sizeof *k);
     uint8_t *mark = sd_calloc(to - from + 1, 1); /* MARK_CHAFF, MARK_FAT */
     mark_keepalive(x, L, from, to, z.wk, mark);

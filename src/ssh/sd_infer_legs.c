@@ -79,6 +79,20 @@ void sdi_reverse_provisioned(ctx *x, size_t s0)
     snprintf(e->note, sizeof e->note, "-R: tcpip-forward requested after login");
 }
 
+/* -R seen by its use where its request was not read (sent in one
+ * segment with the session's other first messages and compressed:
+ * dbclient with zlib): the server opened a channel carrying SSH, a
+ * forwarded-tcpip channel, which sshd opens only for a port the client
+ * asked it to listen on (RFC 4254 7.1-7.2). The event is at that open. */
+static void provisioned_by_use(ctx *x, size_t rv)
+{
+    x->sum->reverse_provisioned = true;
+    sd_event *e = sdi_ev(x, "reverse_provisioned", &x->v[rv], NULL, SD_LEG_FORWARD);
+    e->dir = 0;
+    e->confidence = CONF_REVERSE_INIT;
+    snprintf(e->note, sizeof e->note, "-R: its request not read, but the server opened a channel carrying SSH");
+}
+
 /* Whether dry run a explains the tunnelled authentication better than b:
  * a login before none; then fewer attempts (a wrong suite's sizes read
  * the records as a string of odd requests); then an earlier
@@ -272,6 +286,8 @@ bool sdi_tunnels(ctx *x, size_t s0)
     }
     bool tunnels = rv != SIZE_MAX || nv != SIZE_MAX;
     reverse_legs(x, rv, w_conf, inner, ninner);
+    if (rv != SIZE_MAX && !x->sum->reverse_provisioned)
+        provisioned_by_use(x, rv);
     if (nv != SIZE_MAX) {
         item *it = &x->v[nv];
         sd_event *e = sdi_ev(x, "nested_init", it, NULL, SD_LEG_NESTED);

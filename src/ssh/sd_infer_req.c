@@ -2,7 +2,7 @@
  * env, shell / exec / subsystem, x11-req, auth-agent-req), its kind
  * (shell, exec, sftp, forward-only) and agent / X11 forwarding
  * (docs/events.md session, agent_forwarding, x11_forwarding). */
-#include "sd_infer_int.h"
+#include "sd_infer_zlib.h"
 
 #include <stdio.h>
 
@@ -201,7 +201,7 @@ static void read_requests(const ctx *x, reqs *q, bool openssh)
     uint32_t last = x->v[q->to - 1].len;
     bool sftp_req = exact ? last == sd_ssh_wire_size(cs, P_REQ_SFTP)
                           : sd_infer_request_fits(cs, total, false, true, P_REQ_SFTP) != 0;
-    q->sftp = sftp_req && sftp_init(x, q);
+    q->sftp = (sftp_req && sftp_init(x, q)) || sdi_z_sftp_init(x, q);
     /* sftp never asks for a pty: a segment of many env requests may reach
      * a pty-req's size */
     q->pty = !q->sftp && (exact ? big : total >= wpty);
@@ -243,18 +243,17 @@ static bool bulk_pair(const item *a, const item *b)
  * or sftp exchange has the open's and the confirmation's sizes). */
 static bool agent_exchange(const ctx *x, size_t cf)
 {
-    uint32_t rq = sd_ssh_wire_size(x->ss, SD_SSH_P_CHANNEL_DATA(AGENT_MSG_MIN)),
-             an = sd_ssh_wire_size(x->cs, SD_SSH_P_CHANNEL_DATA(AGENT_MSG_MIN)),
-             ctl = sd_ssh_wire_size(x->cs, P_CHANNEL_CTL);
-    size_t q = cf + 1;
+    uint32_t rq = sdi_z_least(x, x->ss, SD_SSH_P_CHANNEL_DATA(AGENT_MSG_MIN)),
+             an = sdi_z_least(x, x->cs, SD_SSH_P_CHANNEL_DATA(AGENT_MSG_MIN));
+    size_t q = cf + 1 < x->n ? sdi_z_run_end(x, cf + 1) : cf + 1;
     if (q + 1 >= x->n || x->v[q].c || x->v[q].len < rq || !x->v[q + 1].c || x->v[q + 1].len < an ||
-        x->v[q + 1].t - x->v[q].t >= AGENT_REPLY_S)
+        x->v[q + 1].t - x->v[q].t >= sdi_z_answer_s(x, AGENT_REPLY_S))
         return false;
     for (size_t j = q + 2; j < x->n && j <= q + AGENT_LIFE_RECORDS && x->v[j].t - x->v[cf].t < AGENT_LIFE_S; j++) {
         const item *it = &x->v[j], *pv = &x->v[j - 1];
         if (bulk_pair(pv, it))
             return false;
-        if (it->c && !pv->c && (it->len == ctl || it->len == 2 * ctl) && it->t - pv->t < REACT_MIN_S)
+        if (it->c && !pv->c && sdi_z_ctl(x, it->len) && it->t - pv->t < REACT_MIN_S)
             return true;
     }
     return false;
@@ -264,10 +263,10 @@ static bool agent_exchange(const ctx *x, size_t cf)
  * at once and an agent exchange follows: the forwarded agent is used. */
 static bool agent_used(ctx *x, size_t s0)
 {
-    uint32_t w_agent = sd_ssh_wire_size(x->ss, P_AGENT_OPEN), w_conf = sd_ssh_wire_size(x->cs, P_OPEN_CONFIRM);
     for (size_t i = s0; i + 1 < x->n; i++) {
         item *o = &x->v[i], *c = &x->v[i + 1];
-        if (o->c || o->len != w_agent || !c->c || c->len != w_conf || c->t - o->t >= AGENT_CONFIRM_S ||
+        if (o->c || !sdi_z_is(x, x->ss, o->len, P_AGENT_OPEN) || !c->c || !sdi_z_is(x, x->cs, c->len, P_OPEN_CONFIRM) ||
+            c->t - o->t >= sdi_z_answer_s(x, AGENT_CONFIRM_S) ||
             sdi_x11_open_at(x, i) || /* an x11 open can have the agent open's size */
             !agent_exchange(x, i + 1))
             continue;

@@ -1,7 +1,7 @@
 /* sd_infer_xfer: the bulk data of a leg's session: transfers
  * (upload / download, scp or sftp; docs/events.md transfer). The records
  * of -L/-D channels (sd_infer_fwd.c) are not in the view it reads. */
-#include "sd_infer_int.h"
+#include "sd_infer_zlib.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -40,6 +40,9 @@ static size_t next_from(const ctx *x, size_t i, bool c)
  * sftp with at least a STAT and the OPEN. */
 static int sftp_client(const ctx *x, const leg *L, size_t b)
 {
+    int z = sdi_z_sftp_client(x, b);
+    if (z >= 0)
+        return z;
     size_t i = next_from(x, x->req_to, true); /* SSH_FXP_INIT */
     i = next_from(x, next_from(x, i, false), true);
     if (i < x->n && x->v[i].len == sdi_lw(L, true, P_FXP_LIMITS))
@@ -97,7 +100,7 @@ static void transfer_event(ctx *x, const leg *L, const bulk_run *b, int d)
     uint64_t pk = (b->bytes + XFER_CHUNK - 1) / XFER_CHUNK;
     /* per chunk: one packet's framing and CHANNEL_DATA header (of each
      * layer, for a nested leg), SFTP's length */
-    uint64_t fr = sdi_lw(L, d == 0, SD_SSH_P_CHANNEL_DATA(0)) + SFTP_CHUNK_FRAMING;
+    uint64_t fr = sdi_lw(L, d == 0, SD_SSH_P_CHANNEL_DATA(0)) + SFTP_CHUNK_FRAMING + sdi_z_chunk_framing(x);
     uint64_t by = b->bytes > pk * fr ? b->bytes - pk * fr : 0;
     item a = { .ts = b->ts0, .frame = b->f0 }, z = { .frame = b->f1 };
     sd_event *e = sdi_ev(x, "transfer", &a, &z, L->id);

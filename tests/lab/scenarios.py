@@ -2256,10 +2256,7 @@ for i, s in enumerate(MATRIX):
     desc = ("password (one wrong), commands with Backspace, Tab and arrows, then an scp upload "
             "of 65536 bytes (SFTP protocol): %s%s, %s, %s host key%s"
             % (c, " + " + m if m else "", kex, hk, ", zlib@openssh.com" if z else ""))
-    if z:   # compressed requests: the sftp session reads as exec (README, "Pending")
-        PENDING["matrix_" + s] = (900 + i, sc_matrix, {"suite": s}, "cs", desc)
-    else:
-        _add("matrix_" + s, 900 + i, sc_matrix, desc, suite=s)
+    _add("matrix_" + s, 900 + i, sc_matrix, desc, suite=s)
 
 
 # --------------------------------------------------------------------------
@@ -2380,19 +2377,18 @@ _add("dropbear_server_rekey", 921, sc_dropbear_opts, "OpenSSH client with RekeyL
      cmds=[(list("ls -l /usr/bin | head -40"), "ls -l /usr/bin | head -40"),
            (list("whoamj") + [BS()] + list("i"), "whoami"),
            (list("ls -l /etc | head -30"), "ls -l /etc | head -30"), (list("pwd"), "pwd")])
-# dbclient against an sshd that allows compression negotiates zlib@openssh.com:
-# strider misreads these still (README, "Pending"); the same with a server
-# that refuses compression are scored.
+# dbclient against an sshd that allows compression negotiates zlib@openssh.com
+# (README, "Compressed connections"); the same with a server that refuses
+# compression (_nozlib).
 for z, sfx, seed in ((True, "", 922), (False, "_nozlib", 925)):
     note = "" if z else " (sshd Compression no)"
-    reg = (lambda n, sd, fn, d, **kw: PENDING.__setitem__(n, (sd, fn, kw, "cs", d))) if z else _add
-    reg("dropbear_client_aes128ctr-sha256" + sfx, seed, sc_dbclient_cipher, "dbclient -c "
+    _add("dropbear_client_aes128ctr-sha256" + sfx, seed, sc_dbclient_cipher, "dbclient -c "
         "aes128-ctr -m hmac-sha2-256 to sshd: password, commands with Backspace, Tab and arrows"
         + note, cipher="aes128-ctr", mac="hmac-sha2-256", zlib=z)
-    reg("dropbear_client_reverse" + sfx, seed + 1, sc_dbclient_reverse, "dbclient -R to sshd "
+    _add("dropbear_client_reverse" + sfx, seed + 1, sc_dbclient_reverse, "dbclient -R to sshd "
         "(password); from the server a reverse session back through the tunnel (public key, "
         "known host) with Backspace, arrows and Enter" + note, zlib=z)
-    reg("dropbear_client_agent" + sfx, seed + 2, sc_dbclient_agent, "dbclient -A with an agent: "
+    _add("dropbear_client_agent" + sfx, seed + 2, sc_dbclient_agent, "dbclient -A with an agent: "
         "public-key login with the agent's key, ssh-add -l on the server uses the forwarded agent"
         + note, zlib=z)
 
@@ -2412,3 +2408,96 @@ for i, s in enumerate(("chacha", "aes128gcm")):
          "known, RekeyLimit 4K on the final host's leg only: it re-keys inside the bastion's "
          "tunnel between and inside commands with output, typing with a Backspace and an arrow"
          % s, iface="cb", suite=s, cmds=REKEY_CMDS, inner_opts=["-o", "RekeyLimit=4K"])
+
+
+# --------------------------------------------------------------------------
+# zlib: compressed connections (seeds 960-): ssh -C (zlib@openssh.com,
+# delayed until after authentication) with what the class must still read:
+# keys with Backspace and arrows, an scp over SFTP and a legacy scp on
+# connections of their own, a -R reverse session through a compressed
+# outer connection, and a used forwarded agent.
+# --------------------------------------------------------------------------
+def compress_scp(sc, legacy, name):
+    """scp -C of a lab file, upload over SFTP or legacy (-O) download, on a
+    connection of its own: its leg and transfer labelled."""
+    tgt = "sdlab@%s:" % sc.lane.s_ip
+    if legacy:
+        dst = os.path.join(sc.sdir, name)
+        argv = scp_argv(sc, True) + ["-C", tgt + name, dst]
+    else:
+        src = os.path.join(sc.work, "files", name)
+        argv = scp_argv(sc, False) + ["-C", src, tgt + "up_" + name]
+    t0, t1, w, p = run_capture_proc(sc, argv)
+    size = file_size(dst if legacy else src)
+    note_pubkey(sc, w, "forward")
+    d = client_leg(sc, w, "forward", sc.lane.s_ip, 22, t0, "sdlab")
+    d["end_ts"] = round(t1, 6)
+    d["session_kind"] = "scp" if legacy else "sftp"
+    sc.labels["transfers"].append({"leg": "forward", "direction": "download" if legacy else "upload",
+                                   "tool": "scp", "protocol": "scp" if legacy else "sftp",
+                                   "bytes": size, "start": round(t0, 6), "end": round(t1, 6)})
+
+
+def sc_compress_xfer(sc, suite):
+    """ssh -C: a shell typed with Backspace and arrows, then scp -C upload
+    (SFTP) and scp -C -O download, each on its own compressed connection."""
+    sc.sshd("s", extra="Compression yes\n")
+    sc.capture_start()
+    ch, w, d = login(sc, "forward", "sdlab", sc.lane.s_ip, suite=suite, known=True,
+                     passwords=[USERS["sdlab"]], extra=["-C"])
+    sc.command(ch, list("whoamj") + [BS()] + list("i"), "whoami")
+    sc.command(ch, list("ls -l /etc | head -20"), "ls -l /etc | head -20")
+    sc.command(ch, [("UP",)], "ls -l /etc | head -20")
+    sc.command(ch, list("echo helo") + [("LEFT",)] + ["l"], "echo hello")
+    set_session_end(sc, d, logout(sc, ch))
+    time.sleep(sc.rng.uniform(2.0, 3.0))
+    compress_scp(sc, False, "sftp_up.bin")
+    time.sleep(sc.rng.uniform(2.0, 3.0))
+    compress_scp(sc, True, "sftp_down.bin")
+
+
+def sc_compress_reverse(sc):
+    """ssh -C -R: the reverse session (public key, known host, not
+    compressed itself) is carried by the compressed outer connection."""
+    start_reverse_target(sc)
+    sc.sshd("s", extra="Compression yes\n")
+    sc.capture_start()
+    ch, w, d = login(sc, "forward", "sdlab", sc.lane.s_ip, known=True, key=True,
+                     extra=["-C", "-R", "2222:localhost:22"])
+    req, _ = w.wait(r"Remote connections from LOCALHOST:2222 forwarded", 5)
+    ok, _ = w.wait(r"remote forward success for: listen 2222", 5)
+    label_rfwd(sc, "localhost", 2222, "localhost:22", req, ok)
+    sc.command(ch, list("lss") + [BS()] + list(" -l"), "ls -l")
+    reverse_session(sc, w, None, REV_CMDS, known=True)
+    time.sleep(sc.rng.uniform(0.5, 1.0))
+    set_session_end(sc, d, logout(sc, ch))
+
+
+def sc_compress_agent(sc, suite):
+    """ssh -C -A, the forwarded agent used (ssh-add -l) between commands."""
+    sc.sshd("s", extra="Compression yes\n")
+    sock = start_agent(sc)
+    sc.capture_start()
+    log = os.path.join(sc.sdir, "ssh_fwd.log")
+    argv = sc.ssh_argv("sdlab", sc.lane.s_ip, suite=suite, known=True, key=True,
+                       extra=["-C", "-A"], log=log)
+    ch, w, d = pubkey_login(sc, argv, log, {"SSH_AUTH_SOCK": sock})
+    req, _ = w.first(r"Requesting authentication agent forwarding")
+    af = sc.labels["agent_forwarding"]
+    af["requested"] = True
+    af["request_ts"] = round(req, 6) if req else None
+    used = commands_then_logout(sc, ch, w, d, ["pwd", "ssh-add -l", "hostname"], "auth-agent")
+    af["used"] = bool(used)
+    af["used_ts"] = used
+
+
+for i, s in enumerate(("chacha", "aes128gcm")):
+    _add("compress_xfer_" + s, 960 + i, sc_compress_xfer, "ssh -C (%s): password, commands "
+         "with Backspace and arrows, then scp -C upload of 131072 bytes (SFTP) and scp -C -O "
+         "download of 98304 bytes, each on its own compressed connection" % s, suite=s)
+    _add("compress_agent_" + s, 962 + i, sc_compress_agent, "ssh -C -A (%s, public key): "
+         "commands, ssh-add -l uses the forwarded agent" % s, suite=s)
+PENDING["compress_reverse"] = (964, sc_compress_reverse, {}, "cs", "ssh -C -R (public key, "
+                               "chacha): from the server a reverse session back through the "
+                               "compressed tunnel (public key, known host) with Backspace, "
+                               "arrows and Enter")

@@ -1,0 +1,171 @@
+/* Unit tests of the sizes on a compressed connection (src/ssh/
+ * sd_infer_zlib.c) on hand-made record lists, sizes as in the lab's
+ * compressed captures (matrix_aes256gcm-zlib, dropbear_client_reverse,
+ * dropbear_client_aes128ctr-sha256). Each test also runs the plain
+ * connection or the look-alike that must not be read the same way. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "ssh/sd_infer_zlib.h"
+
+static sd_ssh_suite suite(const char *c, const char *m)
+{
+    sd_ssh_suite s;
+    assert_int_equal(sd_ssh_suite_from_names(c, m, &s), 0);
+    return s;
+}
+
+#define MAXREC 64
+
+typedef struct fixture {
+    item v[MAXREC];
+    ctx x;
+    sd_ssh_suite s;
+} fixture;
+
+static void start(fixture *f, const char *c, const char *m, bool zlib)
+{
+    memset(f, 0, sizeof *f);
+    f->s = suite(c, m);
+    f->x = (ctx){ .v = f->v, .cs = &f->s, .ss = &f->s, .zlib = zlib };
+}
+
+static void add(fixture *f, bool c, uint32_t len, double t)
+{
+    assert_true(f->x.n < MAXREC);
+    f->v[f->x.n++] = (item){ .c = c, .len = len, .t = t };
+}
+
+static void test_bounds(void **st)
+{
+    (void)st;
+    fixture f;
+    start(&f, "chacha20-poly1305@openssh.com", NULL, false);
+    /* plain: the agent open (payload 39) is 68 bytes and nothing else */
+    assert_true(sdi_z_is(&f.x, &f.s, 68, P_AGENT_OPEN));
+    assert_false(sdi_z_is(&f.x, &f.s, 52, P_AGENT_OPEN));
+    assert_int_equal(sdi_z_least(&f.x, &f.s, SD_SSH_P_CHANNEL_DATA(5)), 44);
+    assert_true(sdi_z_ctl(&f.x, 2 * 36));
+    assert_false(sdi_z_ctl(&f.x, 44));
+    assert_int_equal(sdi_z_chunk_framing(&f.x), 0);
+    assert_true(sdi_z_answer_s(&f.x, 0.2) == 0.2);
+    /* compressed: 52 (lab dropbear_client_agent) and anything smaller
+     * fits, a record past deflate's worst growth does not */
+    f.x.zlib = true;
+    assert_true(sdi_z_is(&f.x, &f.s, 52, P_AGENT_OPEN));
+    assert_true(sdi_z_is(&f.x, &f.s, 68, P_AGENT_OPEN));
+    assert_false(sdi_z_is(&f.x, &f.s, 100, P_AGENT_OPEN));
+    assert_int_equal(sdi_z_least(&f.x, &f.s, SD_SSH_P_CHANNEL_DATA(5)), 28);
+    assert_true(sdi_z_ctl(&f.x, 44));
+    assert_false(sdi_z_ctl(&f.x, 100));
+    assert_int_equal(sdi_z_chunk_framing(&f.x), Z_STORED_FRAMING);
+    assert_true(sdi_z_answer_s(&f.x, 0.2) == REACT_MIN_S);
+}
+
+/* aes128-ctr + hmac-sha2-256 (encrypt-and-MAC, 16-byte blocks): keys of
+ * 64 bytes, echoes compressed to 48, a completion's redraw at 64. */
+static void test_learned_echo(void **st)
+{
+    (void)st;
+    fixture f;
+    start(&f, "aes128-ctr", "hmac-sha2-256", true);
+    leg L = { .cl_is_outer_client = true, .oc = &f.s, .os = &f.s, .compressed = true };
+    double t = 1.0;
+    for (int k = 0; k < 5; k++, t += 0.3) {
+        add(&f, true, 64, t);
+        add(&f, false, 48, t + 0.001);
+    }
+    add(&f, true, 64, t);
+    add(&f, false, 64, t + 0.001);
+    assert_int_equal(sdi_z_echo(&f.x, &L, 0, f.x.n, 64, 64), 48);
+    /* an answer later than PAIR_ECHO_S is no echo: none left, the plain size */
+    for (size_t i = 1; i < f.x.n; i += 2)
+        f.v[i].t += 1.0;
+    assert_int_equal(sdi_z_echo(&f.x, &L, 0, f.x.n, 64, 64), 64);
+    /* plain leg: the plain echo */
+    L.compressed = false;
+    assert_int_equal(sdi_z_echo(&f.x, &L, 0, f.x.n, 64, 64), 64);
+}
+
+/* A reverse leg (its client is the outer server) of chacha inside a
+ * compressed chacha connection: keys 68 (plain 76), echoes 76. */
+static void test_tunnel_offset(void **st)
+{
+    (void)st;
+    fixture f;
+    start(&f, "chacha20-poly1305@openssh.com", NULL, true);
+    leg L = { .cl_is_outer_client = false, .oc = &f.s, .os = &f.s, .inner = &f.s };
+    assert_int_equal(sdi_lw(&L, true, SD_SSH_P_KEYSTROKE), 76);
+    double t = 1.0;
+    for (int k = 0; k < 4; k++, t += 0.25) {
+        add(&f, false, 68, t);
+        add(&f, true, 76, t + 0.001);
+    }
+    sdi_z_tunnel_learn(&f.x, &L, 0, f.x.n);
+    assert_int_equal(L.zshift[1], -8);
+    assert_int_equal(L.zshift[0], 0);
+    assert_int_equal(sdi_lw(&L, true, SD_SSH_P_KEYSTROKE), 68);
+    assert_int_equal(sdi_lw(&L, false, SD_SSH_P_KEYSTROKE), 76);
+    /* too few pairs: no offset */
+    sdi_z_tunnel_learn(&f.x, &L, 0, 4);
+    assert_int_equal(L.zshift[1], 0);
+    /* a plain outer connection: none */
+    f.x.zlib = false;
+    sdi_z_tunnel_learn(&f.x, &L, 0, f.x.n);
+    assert_int_equal(L.zshift[1], 0);
+    assert_int_equal(L.zshift[0], 0);
+}
+
+/* matrix_aes256gcm-zlib: the subsystem request (52), the server's answers
+ * (36, 36), SSH_FXP_INIT (36), SSH_FXP_VERSION (180), then limits, STAT
+ * and OPEN before the data: scp. */
+static void test_sftp(void **st)
+{
+    (void)st;
+    fixture f;
+    start(&f, "aes256-gcm@openssh.com", NULL, true);
+    add(&f, true, 52, 0.0);
+    add(&f, false, 36, 0.001);
+    add(&f, false, 36, 0.001);
+    add(&f, true, 36, 0.002);
+    add(&f, false, 180, 0.008);
+    for (int k = 0; k < 3; k++) {
+        add(&f, true, 52, 0.009 + k * 0.001);
+        add(&f, false, 52, 0.0095 + k * 0.001);
+    }
+    add(&f, true, 32820, 0.02);
+    reqs q = { .found = true, .from = 0, .to = 1 };
+    f.x.req_to = 1;
+    assert_true(sdi_z_sftp_init(&f.x, &q));
+    assert_int_equal(sdi_z_sftp_client(&f.x, f.x.n - 1), 0);
+    /* one more request before the data (REALPATH "."): sftp */
+    f.v[f.x.n - 1] = (item){ .c = true, .len = 52, .t = 0.012 };
+    add(&f, false, 68, 0.0125);
+    add(&f, true, 32820, 0.02);
+    assert_int_equal(sdi_z_sftp_client(&f.x, f.x.n - 1), 1);
+    /* a legacy scp's first line (68) after the client's first byte: no sftp */
+    f.v[4].len = 68;
+    assert_false(sdi_z_sftp_init(&f.x, &q));
+    /* plain connection: the compressed rules say nothing */
+    f.v[4].len = 180;
+    f.x.zlib = false;
+    assert_false(sdi_z_sftp_init(&f.x, &q));
+    assert_int_equal(sdi_z_sftp_client(&f.x, f.x.n - 1), -1);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_bounds),
+        cmocka_unit_test(test_learned_echo),
+        cmocka_unit_test(test_tunnel_offset),
+        cmocka_unit_test(test_sftp),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

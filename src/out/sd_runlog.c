@@ -80,7 +80,7 @@ void sd_runlog_caps(FILE *f, const sd_engine_stats *st, uint64_t diag_count, uin
                 (unsigned long long)st->history_cut, SD_HISTORY_MAX);
     if (st->gaps_settled_early)
         fprintf(f, "strider: %llu missing piece(s) of stream were counted in missed_bytes before the peer "
-                   "ACKed them: more pieces of one window were missing than are tracked (%d)\n",
+                   "ACKed them: more pieces of one window were missing than are tracked (%d per direction)\n",
                 (unsigned long long)st->gaps_settled_early, SD_TCPGAP_RANGES);
     sd_runlog_undecoded(f, st);
     if (st->warn_unshown) /* the kinds that went quiet after their first messages */

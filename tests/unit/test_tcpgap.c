@@ -2,7 +2,8 @@
  * Holes and snaplen-cut bytes count once, when ACKed; copies that arrive
  * before the ACK fill them; the FIN's number is no data; a hole split by a
  * copy in its middle stays two pieces; across the 32-bit wrap; and past the
- * tracked pieces the lowest is counted early, never lost. */
+ * tracked pieces the lowest is counted early, never lost; past the inline
+ * ranges they spill to the heap and are filled exactly. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -66,11 +67,35 @@ static void t_cap(void **state)
     assert_int_equal(g.capped, 3);
     sd_tcpgap_segment(&g, 0, 10, 10, false);     /* the lowest, settled early, stays counted */
     ack(&g, 20 * (SD_TCPGAP_RANGES + 3), 10 * (SD_TCPGAP_RANGES + 3), SD_TCPGAP_RANGES + 3);
+    sd_tcpgap_free(&g);
+}
+
+/* 1-byte segments, every other one first: one hole per byte, far more
+ * than the inline ranges, all filled before the ACK: nothing missed. */
+static void t_spill(void **state)
+{
+    (void)state;
+    enum { BYTES = 600 };
+    sd_tcpgap g = { 0 };
+    sd_tcpgap_segment(&g, 0, 0, 0, false);
+    for (uint32_t half = 0; half < 2; half++)
+        for (uint32_t i = half; i < BYTES; i += 2)
+            sd_tcpgap_segment(&g, i, 1, 1, false);
+    assert_int_equal(g.capped, 0);
+    assert_int_equal(g.n, 0);
+    ack(&g, BYTES, 0, 0);
+    for (uint32_t i = 1; i < BYTES; i += 2) /* BYTES / 2 holes left open, then ACKed */
+        sd_tcpgap_segment(&g, BYTES + i, 1, 1, false);
+    assert_int_equal(g.n, BYTES / 2);
+    ack(&g, 2 * BYTES, BYTES / 2, BYTES / 2);
+    assert_int_equal(g.n, 0);
+    sd_tcpgap_free(&g);
 }
 
 int main(void)
 {
     const struct CMUnitTest tests[] = { cmocka_unit_test(t_cut_and_jump), cmocka_unit_test(t_fill_split_fin),
-                                        cmocka_unit_test(t_wrap), cmocka_unit_test(t_cap) };
+                                        cmocka_unit_test(t_wrap), cmocka_unit_test(t_cap),
+                                        cmocka_unit_test(t_spill) };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

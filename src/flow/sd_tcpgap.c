@@ -1,5 +1,6 @@
 #include "sd_tcpgap.h"
 
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -19,8 +20,23 @@ static void drop_range(sd_tcpgap *g, int i)
     g->n--;
 }
 
+/* Ranges spilled to the heap by every list of the process (engines in
+ * threads of one process share the budget, hence atomic). */
+static _Atomic uint32_t spilled;
+
+/* Takes want ranges from the budget; false (nothing taken) past it. */
+static bool budget_take(uint32_t want)
+{
+    uint32_t have = atomic_load(&spilled);
+    do {
+        if (have + want > SD_TCPGAP_SPILL_TOTAL)
+            return false;
+    } while (!atomic_compare_exchange_weak(&spilled, &have, have + want));
+    return true;
+}
+
 /* Room for one more range: the list doubles (from inl to the heap) up to
- * SD_TCPGAP_RANGES. Returns false at the cap. */
+ * SD_TCPGAP_RANGES and within the budget. Returns false at either. */
 static bool grow(sd_tcpgap *g)
 {
     uint16_t cap = g->cap ? g->cap : SD_TCPGAP_INLINE;
@@ -29,6 +45,8 @@ static bool grow(sd_tcpgap *g)
     if (cap >= SD_TCPGAP_RANGES)
         return false;
     uint16_t ncap = cap * 2 > SD_TCPGAP_RANGES ? SD_TCPGAP_RANGES : (uint16_t)(cap * 2);
+    if (!budget_take(g->spill ? (uint32_t)(ncap - cap) : ncap))
+        return false;
     uint32_t(*heap)[2] = sd_reallocarray(g->spill, ncap, sizeof *heap);
     if (!g->spill)
         memcpy(heap, g->inl, sizeof g->inl);
@@ -169,6 +187,9 @@ void sd_tcpgap_restart(sd_tcpgap *g, uint32_t seq)
 
 void sd_tcpgap_free(sd_tcpgap *g)
 {
+    if (g->spill)
+        atomic_fetch_sub(&spilled, g->cap);
     free(g->spill);
     g->spill = NULL;
+    g->cap = 0;
 }

@@ -17,9 +17,14 @@
  * a window of 1-byte segments sent out of order (a hostile or broken
  * sender) opens one hole per byte, and a 64 KiB window can hold ~1,000 of
  * a 64-byte record's pieces. Past the cap the lowest is settled early
- * (counted in capped): 8 KiB per direction at most. */
+ * (counted in capped): 8 KiB per direction at most, and a budget for all
+ * of them together (below). */
 #define SD_TCPGAP_INLINE 8
 #define SD_TCPGAP_RANGES 1024
+/* Spilled ranges of every direction together (8 MiB): 100,000 flows each
+ * at the cap would hold 1.6 GB. Past it, no list grows: its lowest range
+ * is settled early, as at the cap (counted in capped). */
+#define SD_TCPGAP_SPILL_TOTAL (1u << 20)
 
 typedef struct sd_tcpgap {
     bool started;

@@ -92,7 +92,7 @@ expect udp_dns.pcap err 'DNS over TCP: 1 stream\(s\) lost their message boundari
 expect udp_dns.pcap out ' abc +A ' dns
 # 100,000 one-byte segments that never come in order: counted, memory bounded (the runs' limit);
 # all but the 1,024 holes sd_tcpgap tracks per direction are settled early
-expect holes.pcap err '98976 missing piece\(s\) of stream were counted in missed_bytes.* tracked \(1024 per direction\)'
+expect holes.pcap err '98976 missing piece\(s\) of stream were counted in missed_bytes.* tracked \(1024 per direction, 1048576 in all\)'
 expect holes.pcap err 'stream truncated: a memory cap was hit' follow --stream 0
 # SSH streams that are not what they claim
 expect ssh_megabanner.pcap out 'line_too_long, frame [0-9]+: identification line of more than 8192 bytes' ssh -m

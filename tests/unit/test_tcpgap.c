@@ -3,7 +3,9 @@
  * before the ACK fill them; the FIN's number is no data; a hole split by a
  * copy in its middle stays two pieces; across the 32-bit wrap; and past the
  * tracked pieces the lowest is counted early, never lost; past the inline
- * ranges they spill to the heap and are filled exactly. */
+ * ranges they spill to the heap and are filled exactly, within a budget
+ * for all lists together that frees what a list gives back. */
+#include <stdlib.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -92,10 +94,40 @@ static void t_spill(void **state)
     sd_tcpgap_free(&g);
 }
 
+/* n 10-byte holes in g (its segments 10 bytes apart). */
+static void holes(sd_tcpgap *g, uint32_t n)
+{
+    sd_tcpgap_segment(g, 0, 0, 0, false);
+    for (uint32_t i = 0; i < n; i++)
+        sd_tcpgap_segment(g, 10 + 20 * i, 10, 10, false);
+}
+
+static void t_budget(void **state)
+{
+    (void)state;
+    size_t full = SD_TCPGAP_SPILL_TOTAL / SD_TCPGAP_RANGES; /* lists at the cap the budget holds */
+    sd_tcpgap *g = calloc(full + 1, sizeof *g);
+    assert_non_null(g);
+    for (size_t i = 0; i < full; i++) {
+        holes(&g[i], SD_TCPGAP_RANGES);
+        assert_int_equal(g[i].capped, 0);
+    }
+    holes(&g[full], SD_TCPGAP_INLINE + 5); /* nothing left to spill into */
+    assert_int_equal(g[full].capped, 5);
+    sd_tcpgap_free(&g[0]);
+    sd_tcpgap extra = { 0 };
+    holes(&extra, SD_TCPGAP_RANGES); /* what g[0] gave back */
+    assert_int_equal(extra.capped, 0);
+    sd_tcpgap_free(&extra);
+    for (size_t i = 0; i <= full; i++)
+        sd_tcpgap_free(&g[i]);
+    free(g);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = { cmocka_unit_test(t_cut_and_jump), cmocka_unit_test(t_fill_split_fin),
                                         cmocka_unit_test(t_wrap), cmocka_unit_test(t_cap),
-                                        cmocka_unit_test(t_spill) };
+                                        cmocka_unit_test(t_spill), cmocka_unit_test(t_budget) };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -75,8 +75,8 @@ def kex_holes():
     return c.frames
 
 
-def ng_epb(frame, ts):
-    return blk(6, struct.pack("<IIIII", 0, ts >> 32, ts & 0xFFFFFFFF, len(frame), len(frame)) + frame)
+def ng_epb(frame, ts, iface=0):
+    return blk(6, struct.pack("<IIIII", iface, ts >> 32, ts & 0xFFFFFFFF, len(frame), len(frame)) + frame)
 
 
 def ts_2262():
@@ -119,9 +119,61 @@ def flood(kind, n):
     return pcap([], recs=recs)
 
 
+def ng_tsres():
+    """One SYN per interface (ports 42020-42022), each dated by an if_tsresol at the edge of
+    what a 64-bit count holds: 10^-12 s (1,000,000.5 s), 2^-63 s (1.5 s),
+    2^-1 s (1,700,000,000.5 s). The time must be exact (tshark 4 wraps the
+    first two)."""
+    ifs, pkts = [], []
+    for i, (res, ts) in enumerate(((12, 10**18 + 5 * 10**11), (0x80 | 63, (1 << 63) + (1 << 62)),
+                                   (0x81, 3400000001))):
+        syn = eth(ip4(CLI, SRV, 6, tcp_seg(CLI, SRV, 42020 + i, 22, 1, 0, 0x02)))
+        ifs.append(idb(opts=opt(9, bytes([res])) + struct.pack("<HH", 0, 0)))
+        pkts.append(ng_epb(syn, ts, i))
+    return ng(shb(), *ifs, *pkts)
+
+
+def ng_sections():
+    """Two sections: a packet on interface 1 of the second section, which
+    describes only interface 0 (the first section had two): said with file,
+    frame and offset, skipped; the packets around it are read."""
+    c = Conn(42010)
+    c.handshake()
+    c.ssh()
+    c.close()
+    fr = [f for _, f in c.frames]
+    first = [shb(), idb(), idb(), ng_epb(fr[0], T0 * 10**6)]
+    second = [shb(), idb()]
+    for i, f in enumerate(fr[1:]):
+        iface = 1 if i == 3 else 0
+        second.append(ng_epb(f, T0 * 10**6 + i + 1, iface))
+    return ng(*first, *second)
+
+
+def qinq_opts():
+    """An SSH session behind an 802.1ad tag (0x88a8, VLAN 100) and an
+    802.1Q one (200), whose ACKs carry SACK blocks far outside the stream
+    (a reversed range, four blocks at 2^31), a SACK of length 9 and an MSS
+    of length 3: the options said by frame, the tags read (vlan 100), the
+    session found."""
+    c = Conn(42011)
+    c.handshake()
+    c.ssh()
+    cs, ss = c.seq
+    for o in (b"\x05\x0a" + struct.pack("!II", 0xFFFFFF00, 0x10),
+              b"\x05\x22" + b"".join(struct.pack("!II", 0x80000000 + i, 0x7FFFFFFF - i) for i in range(4)),
+              b"\x05\x09" + bytes(7) + b"\x01", b"\x02\x03\x05\x01"):
+        c.frames.append((c.t + 0.001, eth(ip4(CLI, SRV, 6, tcp_seg(CLI, SRV, 42011, 22, cs, ss, ACK, opts=o)))))
+        c.t += 0.001
+    c.close()
+    tags = struct.pack("!HHHH", 0x88A8, 100, 0x8100, 200)
+    return [(t, f[:12] + tags + f[12:]) for t, f in c.frames]
+
+
 CASES = {"csv_ctrl.pcap": lambda: write(csv_ctrl()), "banner_nul.pcap": lambda: write(banner_nul()),
          "newkeys_first.pcap": lambda: write(newkeys_first()), "kex_holes.pcap": lambda: write(kex_holes()),
-         "ts_2262.pcapng": ts_2262}
+         "ts_2262.pcapng": ts_2262, "ng_tsres.pcapng": ng_tsres, "ng_sections.pcapng": ng_sections,
+         "qinq_opts.pcap": lambda: write(qinq_opts())}
 
 
 def main():

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Hostile classes, round 2 (genmore.py): control bytes in the CSV outputs,
 # a NUL in a banner, NEWKEYS before any KEXINIT, hundreds of holes in one
-# window, an idle sweep at the end of time, zero-length-record floods.
+# window, an idle sweep at the end of time, pcapng time resolutions and
+# sections, QinQ with odd TCP options, zero-length-record floods.
 # Every command on each capture must exit as allowed, print no sanitizer
 # report and stay under the memory limit (runlib.sh); then each case's
 # result below.
@@ -48,6 +49,19 @@ expect kex_holes.pcap out '"kex_alg":"curve25519-sha256"' ssh --json
 run ts_2262.pcapng 0 conns --json --idle-timeout 1e9
 [ "$(wc -l < "$w/out")" = 1 ] || fail "ts_2262: $(wc -l < "$w/out") connections with --idle-timeout 1e9, want 1"
 expect ts_2262.pcapng out '"conn_state":"SF"' conns --json --idle-timeout 1e9
+
+# pcapng time resolutions at the edge of 64 bits: exact
+run ng_tsres.pcapng "0 1" conns --json -F id.orig_p,ts
+want='{"type":"conn","id.orig_p":42020,"ts":1000000.500000} {"type":"conn","id.orig_p":42021,"ts":1.500000} {"type":"conn","id.orig_p":42022,"ts":1700000000.500000} '
+[ "$(tr '\n' ' ' < "$w/out")" = "$want" ] || fail "ng_tsres: $(tr '\n' ' ' < "$w/out")"
+# a packet on an interface its section does not describe: said, skipped, the rest read
+expect ng_sections.pcapng err 'ng_sections\.pcapng: frame 5: pcapng block type 0x6 at offset 648: interface 1 not described in this section \(1 are\): packet skipped'
+expect ng_sections.pcapng out '"conn_state":"SF",.*"orig_pkts":5,' conns --json
+# QinQ tags, SACK blocks out of range and options of bad lengths
+expect qinq_opts.pcap err 'qinq_opts\.pcap: frame 10: TCP option 5 with bad length 9'
+expect qinq_opts.pcap err 'qinq_opts\.pcap: frame 11: TCP option 2 with bad length 3'
+expect qinq_opts.pcap out '"vlan":100,.*"conn_state":"SF"' conns --json
+expect qinq_opts.pcap out '"kex_alg":"curve25519-sha256"' ssh --json
 
 # zero-length-record floods: the peak RSS of 1,000,000 records is that of
 # 100,000 (1 MB margin: the reader's buffer fills up to ~2 MB of file),

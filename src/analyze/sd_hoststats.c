@@ -1,6 +1,7 @@
 #include "sd_hoststats.h"
 
 #include "../common/sd_hmap.h"
+#include "../common/sd_minheap.h"
 #include "../common/sd_vec.h"
 
 #include <math.h>
@@ -271,36 +272,11 @@ static int cmp_host(const void *x, const void *y)
 }
 
 /* The min-heap of the top N keeps its last-ranked entry at the root. */
-static bool heap_after(const hagg *x, const hagg *y)
+static bool heap_after(const void *px, const void *py, const void *ud)
 {
+    const hagg *x = *(const hagg *const *)px, *y = *(const hagg *const *)py;
+    (void)ud;
     return rank_cmp(&x->a, x->bytes, &y->a, y->bytes) > 0;
-}
-
-static void heap_down(const hagg **hp, size_t n, size_t i)
-{
-    for (;;) {
-        size_t l = 2 * i + 1, m = i;
-        if (l < n && heap_after(hp[l], hp[m]))
-            m = l;
-        if (l + 1 < n && heap_after(hp[l + 1], hp[m]))
-            m = l + 1;
-        if (m == i)
-            return;
-        const hagg *t = hp[i];
-        hp[i] = hp[m];
-        hp[m] = t;
-        i = m;
-    }
-}
-
-static void heap_up(const hagg **hp, size_t i)
-{
-    while (i && heap_after(hp[i], hp[(i - 1) / 2])) {
-        const hagg *t = hp[i];
-        hp[i] = hp[(i - 1) / 2];
-        hp[(i - 1) / 2] = t;
-        i = (i - 1) / 2;
-    }
 }
 
 /* The top N talkers and the hosts with several TTLs, without sorting every
@@ -309,16 +285,17 @@ static void select_top(sd_hoststats *h)
 {
     size_t k = h->o.top_n, n = 0;
     const hagg **hp = sd_calloc(k, sizeof *hp);
+    sd_minheap mh = { (void *)hp, sizeof *hp, heap_after, NULL };
     for (size_t i = 0; i < h->aggs.n; i++) {
         const hagg *e = &h->aggs.v[i];
         if (e->nttl > 1)
             push_host(&h->varied, e);
         if (n < k) {
             hp[n] = e;
-            heap_up(hp, n++);
-        } else if (heap_after(hp[0], e)) {
+            sd_minheap_up(&mh, n++);
+        } else if (heap_after(&hp[0], &e, NULL)) {
             hp[0] = e;
-            heap_down(hp, n, 0);
+            sd_minheap_down(&mh, n, 0);
         }
     }
     for (size_t i = 0; i < n; i++)

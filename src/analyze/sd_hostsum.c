@@ -1,5 +1,6 @@
 #include "sd_hostsum.h"
 
+#include "../common/sd_minheap.h"
 #include "../common/sd_vec.h"
 
 #include <stdlib.h>
@@ -73,36 +74,12 @@ static int start_cmp(const sd_hostsum_rec *a, const sd_hostsum_rec *b)
     return (a->ipproto > b->ipproto) - (a->ipproto < b->ipproto);
 }
 
-static void swap(sd_hostsum_rec *a, sd_hostsum_rec *b)
-{
-    sd_hostsum_rec t = *a;
-    *a = *b;
-    *b = t;
-}
-
 /* The max-heap keeps the latest-starting kept connection at the root: the
  * one to give up when an earlier one comes past the cap. */
-static void heap_up(sd_hostsum_rec *v, size_t i)
+static bool starts_later(const void *a, const void *b, const void *ud)
 {
-    while (i && start_cmp(&v[i], &v[(i - 1) / 2]) > 0) {
-        swap(&v[i], &v[(i - 1) / 2]);
-        i = (i - 1) / 2;
-    }
-}
-
-static void heap_down(sd_hostsum_rec *v, size_t n, size_t i)
-{
-    for (;;) {
-        size_t l = 2 * i + 1, m = i;
-        if (l < n && start_cmp(&v[l], &v[m]) > 0)
-            m = l;
-        if (l + 1 < n && start_cmp(&v[l + 1], &v[m]) > 0)
-            m = l + 1;
-        if (m == i)
-            return;
-        swap(&v[i], &v[m]);
-        i = m;
-    }
+    (void)ud;
+    return start_cmp(a, b) > 0;
 }
 
 static void fill(sd_hostsum_rec *o, const sd_conn *c, bool host_orig)
@@ -145,13 +122,13 @@ void sd_hostsum_conn(void *ud, const sd_conn *c)
     fill(&n, c, orig);
     if (h->conns.n < h->o.max_conns) {
         *sd_vec_push(&h->conns) = n;
-        heap_up(h->conns.v, h->conns.n - 1);
+        sd_minheap_up(&(sd_minheap){ h->conns.v, sizeof n, starts_later, NULL }, h->conns.n - 1);
         return;
     }
     r->dropped++;
     if (start_cmp(&n, &h->conns.v[0]) < 0) { /* earlier than the latest kept */
         h->conns.v[0] = n;
-        heap_down(h->conns.v, h->conns.n, 0);
+        sd_minheap_down(&(sd_minheap){ h->conns.v, sizeof n, starts_later, NULL }, h->conns.n, 0);
     }
 }
 

@@ -3,6 +3,7 @@
  * before filtering (as Wireshark does) and turns read errors into
  * diagnostics that name the file and the frame. */
 #include "sd_capture.h"
+#include "../common/sd_minheap.h"
 #include "sd_framemap.h"
 
 #include "sd_pcapfile.h"
@@ -399,22 +400,15 @@ static bool src_before(const sd_capture *cap, unsigned a, unsigned b)
     return x->ts < y->ts || (x->ts == y->ts && a < b);
 }
 
+static bool src_less(const void *a, const void *b, const void *cap)
+{
+    return src_before(cap, *(const unsigned *)a, *(const unsigned *)b);
+}
+
 static void heap_down(sd_capture *cap, unsigned i)
 {
-    unsigned *h = cap->heap;
-    for (;;) {
-        unsigned l = 2 * i + 1, m = i;
-        if (l < cap->nheap && src_before(cap, h[l], h[m]))
-            m = l;
-        if (l + 1 < cap->nheap && src_before(cap, h[l + 1], h[m]))
-            m = l + 1;
-        if (m == i)
-            return;
-        unsigned t = h[i];
-        h[i] = h[m];
-        h[m] = t;
-        i = m;
-    }
+    sd_minheap h = { cap->heap, sizeof *cap->heap, src_less, cap };
+    sd_minheap_down(&h, cap->nheap, i);
 }
 
 /* The heap of every input with a record, each read ahead once. */
@@ -426,8 +420,8 @@ static void heap_build(sd_capture *cap)
         if (cap->src[i].pending)
             cap->heap[cap->nheap++] = i;
     }
-    for (unsigned i = cap->nheap / 2; i-- > 0;)
-        heap_down(cap, i);
+    sd_minheap h = { cap->heap, sizeof *cap->heap, src_less, cap };
+    sd_minheap_build(&h, cap->nheap);
     cap->heap_built = true;
 }
 

@@ -291,7 +291,7 @@ static void finish_flow(sd_engine *e, sd_flow *f, bool expired)
     if (e->o.own)
         sd_own_end(e->o.own, f, e->cur_num, e->at, idle_class(f));
     if (!f->selected) { /* numbered only: no packet of it passed the filter */
-        free(f);
+        sd_flow_free(f);
         return;
     }
     c->expired = expired;
@@ -303,7 +303,7 @@ static void finish_flow(sd_engine *e, sd_flow *f, bool expired)
             e->an[i].conn_end(e->an[i].ctx, c, c->slot[i]);
     if (e->o.conn_done)
         e->o.conn_done(e->o.ud, c);
-    free(f);
+    sd_flow_free(f);
 }
 
 /* A flow ends before the input does (split, idle, eviction): a later packet
@@ -524,7 +524,11 @@ static void sweep_now(sd_engine *e)
         e->o.tick(e->o.tick_ud, e->now);
     for (uint8_t cls = 0; cls < SD_IDLE_NCLASS; cls++) {
         sd_flow *f;
-        while ((f = sd_flowtab_oldest(e->tab, cls)) && f->last_seen + e->timeout[cls] < e->now)
+        /* now - timeout, not last_seen + timeout: that overflows for a
+         * capture dated near SD_TS_MAX with --idle-timeout 1e9 */
+        if (e->now < e->timeout[cls])
+            continue; /* nothing can have been idle that long yet */
+        while ((f = sd_flowtab_oldest(e->tab, cls)) && f->last_seen < e->now - e->timeout[cls])
             end_flow(e, f, true);
     }
     e->at = SD_OWN_AT_PACKET;
@@ -706,7 +710,7 @@ void sd_engine_free(sd_engine *e)
     while ((f = sd_flowtab_any(e->tab))) { /* only if run was not called to the end */
         reasm_stop(f);
         sd_flowtab_remove(e->tab, f);
-        free(f);
+        sd_flow_free(f);
     }
     sd_flowtab_free(e->tab);
     sd_streamno_free(e->streams);

@@ -276,6 +276,13 @@ static void list_unlink(sd_flowtab *t, sd_flow *f)
     f->idle_class = SD_IDLE_NCLASS;
 }
 
+void sd_flow_free(sd_flow *f)
+{
+    sd_tcpgap_free(&f->t[0].gap);
+    sd_tcpgap_free(&f->t[1].gap);
+    free(f);
+}
+
 void sd_flowtab_remove(sd_flowtab *t, sd_flow *f)
 {
     list_unlink(t, f);

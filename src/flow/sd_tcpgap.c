@@ -1,38 +1,85 @@
 #include "sd_tcpgap.h"
 
+#include <stdatomic.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "../common/sd_common.h"
 #include "sd_tcp.h"
+
+/* The ranges held: in the flow, or spilled to the heap. */
+static inline uint32_t (*ranges(sd_tcpgap *g))[2]
+{
+    return g->spill ? g->spill : g->inl;
+}
 
 static void drop_range(sd_tcpgap *g, int i)
 {
-    memmove(&g->miss[i], &g->miss[i + 1], sizeof g->miss[0] * (size_t)(g->n - i - 1));
+    uint32_t(*miss)[2] = ranges(g);
+    memmove(&miss[i], &miss[i + 1], sizeof miss[0] * (size_t)(g->n - i - 1));
     g->n--;
+}
+
+/* Ranges spilled to the heap by every list of the process (engines in
+ * threads of one process share the budget, hence atomic). */
+static _Atomic uint32_t spilled;
+
+/* Takes want ranges from the budget; false (nothing taken) past it. */
+static bool budget_take(uint32_t want)
+{
+    uint32_t have = atomic_load(&spilled);
+    do {
+        if (have + want > SD_TCPGAP_SPILL_TOTAL)
+            return false;
+    } while (!atomic_compare_exchange_weak(&spilled, &have, have + want));
+    return true;
+}
+
+/* Room for one more range: the list doubles (from inl to the heap) up to
+ * SD_TCPGAP_RANGES and within the budget. Returns false at either. */
+static bool grow(sd_tcpgap *g)
+{
+    uint16_t cap = g->cap ? g->cap : SD_TCPGAP_INLINE;
+    if (g->n < cap)
+        return true;
+    if (cap >= SD_TCPGAP_RANGES)
+        return false;
+    uint16_t ncap = cap * 2 > SD_TCPGAP_RANGES ? SD_TCPGAP_RANGES : (uint16_t)(cap * 2);
+    if (!budget_take(g->spill ? (uint32_t)(ncap - cap) : ncap))
+        return false;
+    uint32_t(*heap)[2] = sd_reallocarray(g->spill, ncap, sizeof *heap);
+    if (!g->spill)
+        memcpy(heap, g->inl, sizeof g->inl);
+    g->spill = heap;
+    g->cap = ncap;
+    return true;
 }
 
 /* The list is full: the lowest range is settled now, as if ACKed (a lost
  * piece that low is almost always ACKed before a copy comes), and counted. */
 static void make_room(sd_tcpgap *g)
 {
-    if (g->n < SD_TCPGAP_RANGES)
+    if (grow(g))
         return;
-    g->pend_bytes += (uint32_t)(g->miss[0][1] - g->miss[0][0]);
+    uint32_t(*miss)[2] = ranges(g);
+    g->pend_bytes += (uint32_t)(miss[0][1] - miss[0][0]);
     g->pend_ranges++;
     g->capped++;
-    g->settled = g->miss[0][1];
+    g->settled = miss[0][1];
     drop_range(g, 0);
 }
 
 /* Appends [from, to), which lies above every range held. */
 static void add_range(sd_tcpgap *g, uint32_t from, uint32_t to)
 {
-    if (g->n && g->miss[g->n - 1][1] == from) {
-        g->miss[g->n - 1][1] = to;
+    if (g->n && ranges(g)[g->n - 1][1] == from) {
+        ranges(g)[g->n - 1][1] = to;
         return;
     }
     make_room(g);
-    g->miss[g->n][0] = from;
-    g->miss[g->n][1] = to;
+    uint32_t(*miss)[2] = ranges(g);
+    miss[g->n][0] = from;
+    miss[g->n][1] = to;
     g->n++;
 }
 
@@ -40,7 +87,8 @@ static void add_range(sd_tcpgap *g, uint32_t from, uint32_t to)
 static void fill(sd_tcpgap *g, uint32_t s, uint32_t c)
 {
     for (int i = 0; i < g->n && SD_SEQ_LT(s, c);) {
-        uint32_t ms = g->miss[i][0], me = g->miss[i][1];
+        uint32_t(*miss)[2] = ranges(g);
+        uint32_t ms = miss[i][0], me = miss[i][1];
         if (!SD_SEQ_LT(s, me) || !SD_SEQ_GT(c, ms)) {
             i++;
             continue;
@@ -48,21 +96,22 @@ static void fill(sd_tcpgap *g, uint32_t s, uint32_t c)
         if (SD_SEQ_LEQ(s, ms) && SD_SEQ_GEQ(c, me)) {
             drop_range(g, i);
         } else if (SD_SEQ_LEQ(s, ms)) {
-            g->miss[i++][0] = c;
+            miss[i++][0] = c;
         } else if (SD_SEQ_GEQ(c, me)) {
-            g->miss[i++][1] = s;
+            miss[i++][1] = s;
         } else { /* split: the back part goes in after it */
-            if (g->n == SD_TCPGAP_RANGES) {
-                bool self = i == 0;
-                make_room(g);
-                if (self)
-                    return; /* the range itself was settled for room */
+            uint16_t before = g->n;
+            make_room(g);
+            if (g->n < before) { /* the lowest was settled for room */
+                if (i == 0)
+                    return; /* the range itself */
                 i--;
             }
-            memmove(&g->miss[i + 1], &g->miss[i], sizeof g->miss[0] * (size_t)(g->n - i));
+            miss = ranges(g);
+            memmove(&miss[i + 1], &miss[i], sizeof miss[0] * (size_t)(g->n - i));
             g->n++;
-            g->miss[i][1] = s;
-            g->miss[i + 1][0] = c;
+            miss[i][1] = s;
+            miss[i + 1][0] = c;
             return;
         }
     }
@@ -104,16 +153,21 @@ sd_tcpgap_found sd_tcpgap_ack(sd_tcpgap *g, uint32_t ack)
     if (!SD_SEQ_GT(ack, g->settled))
         return r;
     bool open_top = false; /* the last range counted reaches hi */
-    while (g->n && SD_SEQ_LT(g->miss[0][0], ack)) {
-        uint32_t to = SD_SEQ_LT(ack, g->miss[0][1]) ? ack : g->miss[0][1];
-        r.bytes += (uint32_t)(to - g->miss[0][0]);
+    uint32_t(*miss)[2] = ranges(g);
+    int k = 0; /* ranges wholly below ack: dropped in one move, not one each */
+    while (k < g->n && SD_SEQ_LT(miss[k][0], ack)) {
+        uint32_t to = SD_SEQ_LT(ack, miss[k][1]) ? ack : miss[k][1];
+        r.bytes += (uint32_t)(to - miss[k][0]);
         r.ranges++;
         open_top = to == g->hi;
-        if (to == g->miss[0][1])
-            drop_range(g, 0);
-        else
-            g->miss[0][0] = to;
+        if (to != miss[k][1]) {
+            miss[k][0] = to;
+            break;
+        }
+        k++;
     }
+    memmove(&miss[0], &miss[k], sizeof miss[0] * (size_t)(g->n - k));
+    g->n = (uint16_t)(g->n - k);
     if (SD_SEQ_GT(ack, g->hi)) { /* past every segment seen */
         r.bytes += (uint32_t)(ack - g->hi);
         r.ranges += !open_top;
@@ -125,7 +179,17 @@ sd_tcpgap_found sd_tcpgap_ack(sd_tcpgap *g, uint32_t ack)
 
 void sd_tcpgap_restart(sd_tcpgap *g, uint32_t seq)
 {
+    sd_tcpgap_free(g);
     memset(g, 0, sizeof *g);
     g->started = true;
     g->hi = g->settled = seq;
+}
+
+void sd_tcpgap_free(sd_tcpgap *g)
+{
+    if (g->spill)
+        atomic_fetch_sub(&spilled, g->cap);
+    free(g->spill);
+    g->spill = NULL;
+    g->cap = 0;
 }

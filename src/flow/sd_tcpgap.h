@@ -12,21 +12,33 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-/* Missing ranges kept per direction. A capture that loses more pieces of
- * one window than this settles the lowest early (counted in capped). */
-#define SD_TCPGAP_RANGES 8
+/* Missing ranges kept per direction: SD_TCPGAP_INLINE in the flow (a
+ * lossy window rarely has more), then on the heap up to SD_TCPGAP_RANGES:
+ * a window of 1-byte segments sent out of order (a hostile or broken
+ * sender) opens one hole per byte, and a 64 KiB window can hold ~1,000 of
+ * a 64-byte record's pieces. Past the cap the lowest is settled early
+ * (counted in capped): 8 KiB per direction at most, and a budget for all
+ * of them together (below). */
+#define SD_TCPGAP_INLINE 8
+#define SD_TCPGAP_RANGES 1024
+/* Spilled ranges of every direction together (8 MiB): 100,000 flows each
+ * at the cap would hold 1.6 GB. Past it, no list grows: its lowest range
+ * is settled early, as at the cap (counted in capped). */
+#define SD_TCPGAP_SPILL_TOTAL (1u << 20)
 
 typedef struct sd_tcpgap {
     bool started;
     bool fin;
-    uint8_t n;
+    uint16_t n;
+    uint16_t cap;                   /* ranges miss can hold: SD_TCPGAP_INLINE until spilled */
     uint32_t hi;                    /* end of the highest segment seen, uncaptured payload included */
     uint32_t settled;               /* everything below was ACKed (Zeek's trim point) */
     uint32_t fin_at;                /* sequence number of the FIN: ACKs past it ack no data */
-    uint32_t miss[SD_TCPGAP_RANGES][2]; /* [from, to): bytes not held, ascending, in [settled, hi) */
+    uint32_t (*spill)[2];           /* the heap's ranges once inl is full, else NULL */
+    uint32_t inl[SD_TCPGAP_INLINE][2];  /* [from, to): bytes not held, ascending, in [settled, hi) */
     uint32_t pend_ranges;           /* settled early for the cap: reported at the next ACK */
     uint64_t pend_bytes;
-    uint32_t capped;                /* ranges settled early because miss[] was full */
+    uint32_t capped;                /* ranges settled early because SD_TCPGAP_RANGES were held */
 } sd_tcpgap;
 
 /* What one ACK revealed: bytes not held and the contiguous pieces (one
@@ -51,5 +63,8 @@ sd_tcpgap_found sd_tcpgap_ack(sd_tcpgap *g, uint32_t ack);
 
 /* The direction's sequence space restarts at seq (an adopted ISN + 1). */
 void sd_tcpgap_restart(sd_tcpgap *g, uint32_t seq);
+
+/* The ranges spilled to the heap, if any (the struct itself is the caller's). */
+void sd_tcpgap_free(sd_tcpgap *g);
 
 #endif

@@ -242,7 +242,7 @@ void sd_evout_csv_at(sd_buf *b, const sd_event *e, const char *file, uint64_t fi
     sd_buf_append(b, ",", 1);
     sd_csv_field(b, (const char *)d.p);
     sd_buf_append(b, ",", 1);
-    sd_csv_field(b, e->note);
+    sd_csv_text(b, e->note); /* may quote the capture, as the text output's */
     sd_buf_append(b, "\n", 1);
     sd_buf_free(&d);
 }

@@ -1,6 +1,7 @@
 #include "sd_fields.h"
 
 #include "../common/sd_origin.h"
+#include "sd_text.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -191,8 +192,10 @@ static inline void fval_csv(sd_buf *b, sd_fval *v)
     char t[256];
     if (v->t == SD_FV_JSON) /* a C string for sd_csv_field */
         sd_buf_append(&v->raw, "", 1);
-    if (v->t == SD_FV_STR || v->t == SD_FV_JSON) { /* capture strings: whole, not cut to t */
-        sd_csv_field(b, v->t == SD_FV_STR ? v->s : (const char *)v->raw.p);
+    if (v->t == SD_FV_STR) { /* capture strings: whole, not cut to t, terminal-safe */
+        sd_csv_text(b, v->s);
+    } else if (v->t == SD_FV_JSON) { /* JSON text: its escapes are safe already */
+        sd_csv_field(b, (const char *)v->raw.p);
     } else if (v->t != SD_FV_NULL) {
         sd_fval_text(v, t, sizeof t);
         sd_csv_field(b, t);

@@ -2,6 +2,7 @@
  * (see sd_report.h); the SVG plots in them are sd_report_plot.c's. */
 #include "sd_report_int.h"
 
+#include "../common/sd_minheap.h"
 #include "sd_outfile.h"
 #include "sd_svg.h"
 
@@ -259,46 +260,26 @@ static uint64_t sec_rank(const size_t gc[G_N], size_t n)
 
 /* Heap order: lower rank first; at equal rank the later connection goes
  * first (the earlier one is kept). */
-static bool sec_less(const html_sec *a, const html_sec *b)
+static bool sec_less(const void *pa, const void *pb, const void *ud)
 {
+    const html_sec *a = pa, *b = pb;
+    (void)ud;
     return a->rank != b->rank ? a->rank < b->rank : a->key > b->key;
-}
-
-static void sec_down(html_sec *s, size_t n, size_t i)
-{
-    for (;;) {
-        size_t l = 2 * i + 1, m = i;
-        if (l < n && sec_less(&s[l], &s[m]))
-            m = l;
-        if (l + 1 < n && sec_less(&s[l + 1], &s[m]))
-            m = l + 1;
-        if (m == i)
-            return;
-        html_sec t = s[i];
-        s[i] = s[m];
-        s[m] = t;
-        i = m;
-    }
 }
 
 /* Keeps x if it ranks among the HTML_DETAIL_CAP best; frees what loses. */
 static void sec_keep(sd_report_html *h, html_sec x)
 {
+    sd_minheap mh = { h->sec, sizeof *h->sec, sec_less, NULL };
     if (h->n < HTML_DETAIL_CAP) {
-        size_t i = h->n++;
-        h->sec[i] = x;
-        while (i && sec_less(&h->sec[i], &h->sec[(i - 1) / 2])) {
-            html_sec t = h->sec[i];
-            h->sec[i] = h->sec[(i - 1) / 2];
-            h->sec[(i - 1) / 2] = t;
-            i = (i - 1) / 2;
-        }
+        h->sec[h->n] = x;
+        sd_minheap_up(&mh, h->n++);
         return;
     }
     h->dropped++;
     free(h->sec[0].html);
     h->sec[0] = x;
-    sec_down(h->sec, h->n, 0);
+    sd_minheap_down(&mh, h->n, 0);
 }
 
 /* The detail section: summary line, header, and the plots and the table
@@ -348,7 +329,7 @@ void sd_report_html_add(sd_report_html *h, const sd_report_conn *rc)
     html_sec x = { sec_rank(gc, n), rc->conn->first_frame, NULL };
     sdrp_over_add(h->over, rc, gc, n, x.rank >> 32 != 0);
     h->events += n;
-    if (h->n == HTML_DETAIL_CAP && !sec_less(&h->sec[0], &x))
+    if (h->n == HTML_DETAIL_CAP && !sec_less(&h->sec[0], &x, NULL))
         h->dropped++; /* ranks below every kept section: its row is all */
     else {
         x.html = sec_html(h, rc, v, n, gc);

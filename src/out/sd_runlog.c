@@ -80,8 +80,8 @@ void sd_runlog_caps(FILE *f, const sd_engine_stats *st, uint64_t diag_count, uin
                 (unsigned long long)st->history_cut, SD_HISTORY_MAX);
     if (st->gaps_settled_early)
         fprintf(f, "strider: %llu missing piece(s) of stream were counted in missed_bytes before the peer "
-                   "ACKed them: more pieces of one window were missing than are tracked (%d)\n",
-                (unsigned long long)st->gaps_settled_early, SD_TCPGAP_RANGES);
+                   "ACKed them: more pieces of one window were missing than are tracked (%d per direction, %u in all)\n",
+                (unsigned long long)st->gaps_settled_early, SD_TCPGAP_RANGES, SD_TCPGAP_SPILL_TOTAL);
     sd_runlog_undecoded(f, st);
     if (st->warn_unshown) /* the kinds that went quiet after their first messages */
         fprintf(f, "strider: %llu further warning(s) not shown: %s\n", (unsigned long long)st->warn_unshown,

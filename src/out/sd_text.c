@@ -2,6 +2,8 @@
 
 #include <string.h>
 
+#include "sd_json.h"
+
 size_t sd_utf8_len(const uint8_t *p, size_t n, uint32_t *cp)
 {
     size_t len = p[0] >= 0xF0 ? 4 : p[0] >= 0xE0 ? 3 : p[0] >= 0xC2 ? 2 : 0;
@@ -131,4 +133,20 @@ void sd_text_wrap(sd_buf *b, const char *s, size_t n, size_t width, size_t inden
         s += len + (nl != NULL);
         n -= len + (nl != NULL);
     }
+}
+
+void sd_csv_text(sd_buf *b, const char *s)
+{
+    size_t n = strlen(s), i = 0;
+    while (i < n && s[i] >= 0x20 && s[i] < 0x7F && s[i] != '\\') /* the usual cell: as it is */
+        i++;
+    if (i == n) {
+        sd_csv_field(b, s);
+        return;
+    }
+    sd_buf t = { 0 };
+    sd_text_put(&t, s, n);
+    sd_buf_append(&t, "", 1);
+    sd_csv_field(b, (const char *)t.p);
+    sd_buf_free(&t);
 }

@@ -23,6 +23,10 @@ void sd_text_puts(sd_buf *b, const char *s);
 /* Into a fixed buffer (cut at len - 1, whole escapes only): for a
  * formatter that wants a string. Returns out. */
 char *sd_text_safe(const char *s, char *out, size_t len);
+/* One CSV cell of a capture string: the bytes sd_text_put writes, quoted
+ * as CSV needs (sd_csv_field). A spreadsheet or a `cat` of the file then
+ * sees no raw control byte, and the cell reads as the text outputs. */
+void sd_csv_text(sd_buf *b, const char *s);
 
 /* Appends the lines of s (n bytes) with every line longer than width
  * columns broken after a ',', ';' or ' ' (else at the width), the rest

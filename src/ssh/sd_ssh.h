@@ -100,7 +100,7 @@ typedef enum sd_ssh_anom_code {
     SD_SSH_AN_LINE_TOO_LONG,     /* a line > SD_SSH_MAX_LINE before the banner: cut (kept going) */
     SD_SSH_AN_PREBANNER_CLIENT,  /* non-banner lines from the client side (RFC: server only) */
     SD_SSH_AN_PREBANNER_LIMIT,   /* > SD_SSH_MAX_PREBANNER_LINES before the banner (kept going) */
-    SD_SSH_AN_BANNER_BAD,        /* "SSH-" line without protoversion-softwareversion */
+    SD_SSH_AN_BANNER_BAD,        /* "SSH-" line without protoversion-softwareversion, or with a NUL */
     SD_SSH_AN_PKT_TOO_LONG,      /* packet_length > 256 KiB: stopped */
     SD_SSH_AN_PKT_TOO_SHORT,     /* packet_length < 5 or padding >= length: stopped */
     SD_SSH_AN_PKT_ALIGN,         /* 4+packet_length not a multiple of 8 (kept going) */
@@ -118,6 +118,7 @@ typedef enum sd_ssh_anom_code {
     SD_SSH_AN_VERSION_MISMATCH,  /* SSH-1 against SSH-2 */
     SD_SSH_AN_DIR_FLIP,          /* content evidence contradicts the caller's client hint */
     SD_SSH_AN_STREAM_CONFLICT,   /* a retransmission carried other bytes here (the first kept) */
+    SD_SSH_AN_NEWKEYS_EARLY,     /* NEWKEYS before the sender's KEXINIT: no key exchange took place */
 } sd_ssh_anom_code;
 
 typedef struct sd_ssh_anomaly {

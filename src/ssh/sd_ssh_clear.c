@@ -78,6 +78,10 @@ static void parse_banner(sd_ssh *s, int dir, const uint8_t *l, size_t n, bool cr
     sd->banner_ts = s->ts;
     if (n + (crlf ? 2 : 1) > SD_SSH_RFC_LINE)
         sdp_anomaly(s, dir, SD_SSH_AN_BANNER_LONG, "identification line of %zu bytes", n);
+    const uint8_t *nul = memchr(l, '\0', n); /* the C string would end there unsaid */
+    if (nul)
+        sdp_anomaly(s, dir, SD_SSH_AN_BANNER_BAD, "NUL byte at offset %zu of the identification line",
+                    (size_t)(nul - l));
     /* SSH-protoversion-softwareversion SP comments (RFC 4253 section 4.2) */
     const char *b = sd->banner + 4;
     const char *dash = strchr(b, '-');
@@ -469,6 +473,8 @@ static void on_newkeys(sd_ssh *s, int dir, uint64_t end_off)
 {
     sd_ssh_side *sd = &s->m.side[dir];
     dirst *d = &s->d[dir];
+    if (!sd->kexinit_seen)
+        sdp_anomaly(s, dir, SD_SSH_AN_NEWKEYS_EARLY, "NEWKEYS with no KEXINIT before it");
     sd->newkeys_seen = true;
     sd->newkeys_frame = s->frame;
     sd->newkeys_ts = s->ts;

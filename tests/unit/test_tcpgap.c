@@ -2,7 +2,10 @@
  * Holes and snaplen-cut bytes count once, when ACKed; copies that arrive
  * before the ACK fill them; the FIN's number is no data; a hole split by a
  * copy in its middle stays two pieces; across the 32-bit wrap; and past the
- * tracked pieces the lowest is counted early, never lost. */
+ * tracked pieces the lowest is counted early, never lost; past the inline
+ * ranges they spill to the heap and are filled exactly, within a budget
+ * for all lists together that frees what a list gives back. */
+#include <stdlib.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -66,11 +69,65 @@ static void t_cap(void **state)
     assert_int_equal(g.capped, 3);
     sd_tcpgap_segment(&g, 0, 10, 10, false);     /* the lowest, settled early, stays counted */
     ack(&g, 20 * (SD_TCPGAP_RANGES + 3), 10 * (SD_TCPGAP_RANGES + 3), SD_TCPGAP_RANGES + 3);
+    sd_tcpgap_free(&g);
+}
+
+/* 1-byte segments, every other one first: one hole per byte, far more
+ * than the inline ranges, all filled before the ACK: nothing missed. */
+static void t_spill(void **state)
+{
+    (void)state;
+    enum { BYTES = 600 };
+    sd_tcpgap g = { 0 };
+    sd_tcpgap_segment(&g, 0, 0, 0, false);
+    for (uint32_t half = 0; half < 2; half++)
+        for (uint32_t i = half; i < BYTES; i += 2)
+            sd_tcpgap_segment(&g, i, 1, 1, false);
+    assert_int_equal(g.capped, 0);
+    assert_int_equal(g.n, 0);
+    ack(&g, BYTES, 0, 0);
+    for (uint32_t i = 1; i < BYTES; i += 2) /* BYTES / 2 holes left open, then ACKed */
+        sd_tcpgap_segment(&g, BYTES + i, 1, 1, false);
+    assert_int_equal(g.n, BYTES / 2);
+    ack(&g, 2 * BYTES, BYTES / 2, BYTES / 2);
+    assert_int_equal(g.n, 0);
+    sd_tcpgap_free(&g);
+}
+
+/* n 10-byte holes in g (its segments 10 bytes apart). */
+static void holes(sd_tcpgap *g, uint32_t n)
+{
+    sd_tcpgap_segment(g, 0, 0, 0, false);
+    for (uint32_t i = 0; i < n; i++)
+        sd_tcpgap_segment(g, 10 + 20 * i, 10, 10, false);
+}
+
+static void t_budget(void **state)
+{
+    (void)state;
+    size_t full = SD_TCPGAP_SPILL_TOTAL / SD_TCPGAP_RANGES; /* lists at the cap the budget holds */
+    sd_tcpgap *g = calloc(full + 1, sizeof *g);
+    assert_non_null(g);
+    for (size_t i = 0; i < full; i++) {
+        holes(&g[i], SD_TCPGAP_RANGES);
+        assert_int_equal(g[i].capped, 0);
+    }
+    holes(&g[full], SD_TCPGAP_INLINE + 5); /* nothing left to spill into */
+    assert_int_equal(g[full].capped, 5);
+    sd_tcpgap_free(&g[0]);
+    sd_tcpgap extra = { 0 };
+    holes(&extra, SD_TCPGAP_RANGES); /* what g[0] gave back */
+    assert_int_equal(extra.capped, 0);
+    sd_tcpgap_free(&extra);
+    for (size_t i = 0; i <= full; i++)
+        sd_tcpgap_free(&g[i]);
+    free(g);
 }
 
 int main(void)
 {
     const struct CMUnitTest tests[] = { cmocka_unit_test(t_cut_and_jump), cmocka_unit_test(t_fill_split_fin),
-                                        cmocka_unit_test(t_wrap), cmocka_unit_test(t_cap) };
+                                        cmocka_unit_test(t_wrap), cmocka_unit_test(t_cap),
+                                        cmocka_unit_test(t_spill), cmocka_unit_test(t_budget) };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

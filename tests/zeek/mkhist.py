@@ -16,10 +16,13 @@
    further than what was sent)
  8 mid-stream (no handshake): an ACKed hole is no Zeek gap (partial)
  9 ten 10-byte holes in one window, one ACK over all: missed 100 and G twice
-   (one Gap per hole: the 1st and the 10th), past the 8 holes tracked (the
-   two lowest are counted early, and stderr says so)
+   (one Gap per hole: the 1st and the 10th), all tracked
 10 a FIN advertising a zero window: W after F (update_window counts FINs,
-   not RSTs)"""
+   not RSTs)
+11 1,030 10-byte holes in one window, one ACK over all: missed 10,300 and G
+   four times (the 1st, 10th, 100th and 1,000th), past the 1,024 holes
+   tracked (SD_TCPGAP_RANGES: the six lowest are counted early, and stderr
+   says so)"""
 import os
 import sys
 
@@ -68,4 +71,8 @@ p.tcp(B, A, 80, 2009, 1401, 1201, ACK)
 p.handshake(A, B, 2010, 80, 1100, 1500)                  # 10
 p.tcp(A, B, 2010, 80, 1101, 1501, FIN | ACK, win=0)
 p.tcp(A, B, 2010, 80, 1102, 1501, RST, win=0)
+p.handshake(A, B, 2011, 80, 1000, 1400)                  # 11
+for i in range(1030):
+    p.tcp(A, B, 2011, 80, 1011 + 20 * i, 1401, PSH | ACK, b"v" * 10)
+p.tcp(B, A, 80, 2011, 1401, 1001 + 20 * 1030, ACK)
 p.close()

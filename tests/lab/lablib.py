@@ -327,7 +327,7 @@ class Scenario:
         self.tcpdump.wait(5)
 
     def sshd(self, role, port=22, listen="0.0.0.0", hostkeys=("server_ed25519", "server_rsa"),
-             extra="", x11=False, pam=False, kbd=False):
+             extra="", x11=False, pam=False, kbd=False, maxtries=6):
         """kbd: offer keyboard-interactive without PAM (sshd has no device
         for it then, so every such request fails at once, as OpenSSH's sshd
         does on a system whose PAM stack is off)."""
@@ -345,9 +345,9 @@ class Scenario:
             f.write("PubkeyAuthentication yes\nPermitRootLogin no\nStrictModes no\n"
                     "AllowTcpForwarding yes\nAllowAgentForwarding yes\n"
                     "X11Forwarding %s\nX11UseLocalhost yes\nXAuthLocation /usr/bin/xauth\n"
-                    "PrintMotd no\nPrintLastLog no\nLogLevel DEBUG1\nMaxAuthTries 6\n"
+                    "PrintMotd no\nPrintLastLog no\nLogLevel DEBUG1\nMaxAuthTries %d\n"
                     "AllowUsers sdlab sdlab2\nUseDNS no\n"
-                    "Subsystem sftp /usr/lib/openssh/sftp-server\n" % ("yes" if x11 else "no") + extra)
+                    "Subsystem sftp /usr/lib/openssh/sftp-server\n" % ("yes" if x11 else "no", maxtries) + extra)
         log = os.path.join(self.sdir, tag + ".log")
         self.bg(role, ["/usr/sbin/sshd", "-D", "-f", conf, "-E", log])
         w = LogWatch(log)

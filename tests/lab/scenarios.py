@@ -748,20 +748,23 @@ def jump_legs(sc, w, bw, t0):
     return f, h
 
 
-def sc_proxyjump(sc, suite=None, known=True, cmds=None, exec_cmd=None, inner_opts=()):
+def sc_proxyjump(sc, suite=None, known=True, cmds=None, exec_cmd=None, inner_opts=(), proxycmd=False):
     """suite: both connections' cipher (and MAC), in the config the jump's
     own ssh -W reads too; known: the final host's key is known (else the
     client asks, after the bastion's tunnel is up); exec_cmd: run it on the
     final host (`ssh -J bastion host cmd`, no pty) instead of a shell;
     inner_opts: command-line options of the final host's leg only (the
-    jump's ssh -W reads the config, not them)."""
+    jump's ssh -W reads the config, not them); proxycmd: an explicit
+    ProxyCommand `ssh -W %h:%p bastion` instead of -J (the same wire)."""
     bw = sc.sshd("b", hostkeys=("bastion_ed25519",))
     sc.sshd("s")
     sc.capture_start()
     conf = jump_config(sc, suite, known)
     log = os.path.join(sc.sdir, "ssh_hop.log")
-    argv = ["ssh", "-F", conf, "-E", log, "-o", "LogLevel=DEBUG2"] + list(inner_opts) + [
-        "-J", "sdlab@" + sc.lane.b_ip, "sdlab@" + sc.lane.bs_s_ip] + ([exec_cmd] if exec_cmd else [])
+    via = ["-o", "ProxyCommand=ssh -F %s -W %%h:%%p sdlab@%s" % (conf, sc.lane.b_ip)] if proxycmd else \
+        ["-J", "sdlab@" + sc.lane.b_ip]
+    argv = ["ssh", "-F", conf, "-E", log, "-o", "LogLevel=DEBUG2"] + list(inner_opts) + via + [
+        "sdlab@" + sc.lane.bs_s_ip] + ([exec_cmd] if exec_cmd else [])
     t0 = time.time()
     ch = sc.spawn("c", argv)
     w = sc.watch(log)
@@ -2703,6 +2706,9 @@ _add("denyusers", 1216, sc_av_denied, "DenyUsers: the right password refused lik
      "three times, then the client gives up")
 _add("forcecommand", 1217, sc_av_forcecmd, "ForceCommand (a message and exit): the password login "
      "succeeds and the session ends at once")
+_add("proxycommand", 1219, sc_proxyjump, "ProxyCommand `ssh -W %h:%p bastion` (chacha) instead of "
+     "-J: the bastion's connection is a tunnel carrying the final host's login and commands",
+     iface="cb", suite="chacha", cmds=[(list("hostname"), "hostname"), (list("id"), "id")], proxycmd=True)
 _add("refused_key_pubkey_aes128ctr-sha256etm", 1218, sc_av_pubkey, "an ECDSA 256 key refused then "
      "an ed25519 key accepted (aes128ctr-sha256etm)", keys=[("k_ecdsa", "ecdsa", 256),
                                                              ("k_ed", "ed25519", None)],

@@ -183,8 +183,9 @@ static void none_users(const leg *L, uint32_t len, uint32_t *lo, uint32_t *hi)
 static bool openssh_9_6(const char *sw)
 {
     int maj = 0, min = 0;
-    return sw && sscanf(sw, "OpenSSH_%d.%d", &maj, &min) == 2 && (maj > EXT_INFO_AUTH_MAJOR ||
-                                                                   (maj == EXT_INFO_AUTH_MAJOR && min >= EXT_INFO_AUTH_MINOR));
+    if (!sw || sscanf(sw, "OpenSSH_%d.%d", &maj, &min) != 2)
+        return false;
+    return maj > EXT_INFO_AUTH_MAJOR || (maj == EXT_INFO_AUTH_MAJOR && min >= EXT_INFO_AUTH_MINOR);
 }
 
 static bool ext_info_in_auth(const ctx *x, const leg *L)
@@ -201,8 +202,8 @@ static bool ext_info_in_auth(const ctx *x, const leg *L)
  * failure leave it to be learned from a later answer. */
 static bool probe_has_more(const leg *L, auth_run *s)
 {
-    uint32_t w_fail = sdi_lw(L, false, P_FAILURE_MAX), w_ext = s->ext_info_auth ? sdi_lw(L, false, P_EXT_INFO_AUTH_MAX) : 0;
-    uint32_t ext_n = s->ext_info_auth ? 1 : 0;
+    uint32_t ext_n = s->ext_info_auth ? 1 : 0, w_fail = sdi_lw(L, false, P_FAILURE_MAX);
+    uint32_t w_ext = ext_n ? sdi_lw(L, false, P_EXT_INFO_AUTH_MAX) : 0;
     uint64_t total = 0;
     for (const item *it = s->resp_first; it <= s->resp_last; it++)
         if (!sdi_is_cl(L, it))
@@ -265,9 +266,9 @@ static bool server_hung_up(const ctx *x, const leg *L, const auth_run *s, size_t
 {
     const sd_conn *c = x->r->conn;
     bool closed = c->fin_seen[0] || c->fin_seen[1] || c->rst_seen[0] || c->rst_seen[1];
-    uint32_t len = s->resp_last->len;
+    uint32_t len = s->resp_last->len, most = P_DISCONNECT_TRIES + DISCONNECT_FOR_MAX + s->uhi;
     return !L->inner && limit == x->n && s->resp_last == &x->v[x->n - 1] && closed &&
-           len >= sdi_lw(L, false, P_DISCONNECT_TRIES) && len <= sdi_lw(L, false, P_DISCONNECT_TRIES + DISCONNECT_FOR_MAX + s->uhi);
+           len >= sdi_lw(L, false, P_DISCONNECT_TRIES) && len <= sdi_lw(L, false, most);
 }
 
 /* The smallest wire size of PK_OK answering a key query of qlen bytes:

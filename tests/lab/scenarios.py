@@ -2586,6 +2586,33 @@ def sc_av_hostcert(sc):
     av_session(sc, ch, w, t0)
 
 
+def sc_av_kbd_two(sc):
+    """keyboard-interactive with two prompts (PAM asks the password, then a
+    second secret, as a password-and-code setup does): both typed, one
+    attempt, two INFO_REQUEST rounds."""
+    stack = os.path.join(sc.sdir, "pam_sshd")
+    with open("/etc/pam.d/sshd") as f:
+        base = f.read()
+    with open(stack, "w") as f:
+        # pam_stress (Linux-PAM's test module) asks its own "STRESS Password: "
+        # after pam_unix's, as a code module would
+        f.write(base.replace("@include common-auth", "@include common-auth\nauth required pam_stress.so"))
+    sc.sshd("s", pam=True, pam_stack=stack)
+    sc.capture_start()
+    log = os.path.join(sc.sdir, "ssh_fwd.log")
+    argv = av_argv(sc, log, "keyboard-interactive")
+    ch, w, t0 = spawn_to_prompt(sc, argv, log, r"assword: ?$")
+    sc.think(0.5, 1.2)
+    sc.type_keys(ch, USERS["sdlab"], wire=False)
+    sc.enter(ch, wire=False)
+    ch.expect(r"assword: ?$", timeout=15)
+    a = sc.password(ch, USERS["sdlab"], "forward", method="keyboard-interactive", result="success",
+                    user="sdlab")
+    a["mfa"] = True     # two secrets asked in one exchange
+    a["prompts"] = 2
+    av_session(sc, ch, w, t0)
+
+
 def note_auth_closed(sc, t, by, reason, attempts):
     sc.labels["auth_closed"] = {"leg": "forward", "ts": round(t, 6), "by": by, "reason": reason,
                                 "attempts": attempts}
@@ -2709,6 +2736,8 @@ _add("forcecommand", 1217, sc_av_forcecmd, "ForceCommand (a message and exit): t
 _add("proxycommand", 1219, sc_proxyjump, "ProxyCommand `ssh -W %h:%p bastion` (chacha) instead of "
      "-J: the bastion's connection is a tunnel carrying the final host's login and commands",
      iface="cb", suite="chacha", cmds=[(list("hostname"), "hostname"), (list("id"), "id")], proxycmd=True)
+_add("kbd_two_prompts", 1220, sc_av_kbd_two, "PAM keyboard-interactive asking two secrets (pam_unix's "
+     "Password: and pam_stress's STRESS Password:, both typed) in one attempt")
 _add("refused_key_pubkey_aes128ctr-sha256etm", 1218, sc_av_pubkey, "an ECDSA 256 key refused then "
      "an ed25519 key accepted (aes128ctr-sha256etm)", keys=[("k_ecdsa", "ecdsa", 256),
                                                              ("k_ed", "ed25519", None)],

@@ -5,6 +5,7 @@
  * anomalies), then each rule module in turn (sd_infer_int.h lists them);
  * the order of the calls is the order of the events. */
 #include "sd_infer_int.h"
+#include "sd_infer_authend.h"
 
 #include "../out/sd_json.h"
 
@@ -274,6 +275,7 @@ void sd_infer_ssh(const sd_infer_opts *o, const sd_sshconn_result *r, sd_evlist 
     else if (a.attempts)
         sum->auth_success = 0;
     sdi_auth_shape(&x, &a);
+    sdi_auth_closed(&x, &a);
     if (a.success_at != SIZE_MAX) {
         x.login_t = x.v[a.success_at].t;
         after_login(&x, &F, a.success_at + 1);

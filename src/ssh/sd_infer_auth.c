@@ -77,13 +77,19 @@ typedef struct auth_run {
     uint32_t w_sr, w_acc, w_ok, w_ok2; /* SERVICE_REQUEST/ACCEPT, SUCCESS (dropbear's padded one) */
     uint32_t w_msg;        /* the smallest message of the exchange (an empty INFO_RESPONSE) */
     uint32_t ulo, uhi;     /* user name length range */
-    uint32_t fail_len;     /* USERAUTH_FAILURE's size, measured on the none probe */
+    uint32_t fail_len;     /* USERAUTH_FAILURE's size, measured on the none probe, or
+                            * 0: learned from the first later failure (the probe's
+                            * answer held a banner or an EXT_INFO too) */
+    bool ext_info_auth;    /* the server sends an EXT_INFO with the probe's answer */
+    bool learn_fail;       /* the probe's answer hid the failure's size: learn it */
     bool acc_done, probe_done, pk_ok, kbd;
+    bool hung_up;          /* the server closed in place of answering (auth_res) */
     bool none_ok;          /* the none request itself was accepted (RFC 4252 5.2) */
     bool factor_done;      /* a key the server had accepted (PK_OK) then "failed": partial success */
     uint32_t pk_query_len; /* the request PK_OK answered (the key query) */
     uint32_t prompts;      /* INFO_REQUEST rounds of the attempt (keyboard-interactive) */
     double last_resp_t;    /* when the previous answer ended */
+    double slow_gap;       /* the slowest reply of the attempt so far (a typed response) */
     size_t pend;           /* the request being answered, or SIZE_MAX */
     uint32_t pend_len;
     item *resp_first, *resp_last; /* its answer so far */
@@ -170,6 +176,45 @@ static void none_users(const leg *L, uint32_t len, uint32_t *lo, uint32_t *hi)
         *lo = *hi = 0;
 }
 
+/* OpenSSH 9.6 on both ends (ext-info-in-auth@openssh.com, OpenSSH's
+ * PROTOCOL 1.10): the server sends a second EXT_INFO (server-sig-algs)
+ * right before its answer to the first USERAUTH_REQUEST, after any
+ * banner. */
+static bool openssh_9_6(const char *sw)
+{
+    int maj = 0, min = 0;
+    if (!sw || sscanf(sw, "OpenSSH_%d.%d", &maj, &min) != 2)
+        return false;
+    return maj > EXT_INFO_AUTH_MAJOR || (maj == EXT_INFO_AUTH_MAJOR && min >= EXT_INFO_AUTH_MINOR);
+}
+
+static bool ext_info_in_auth(const ctx *x, const leg *L)
+{
+    const sd_ssh_meta *m = x->r->meta;
+    return !L->inner && openssh_9_6(m->side[m->client_dir].software) &&
+           openssh_9_6(m->side[!m->client_dir].software);
+}
+
+/* Whether the probe's answer holds a banner besides its failure (and the
+ * EXT_INFO of ext-info-in-auth), and sets the failure's size when one
+ * record of the answer is the failure alone: a lone answer of a failure's
+ * size, or the last of exact packets. Segments that hold more than the
+ * failure leave it to be learned from a later answer. */
+static bool probe_has_more(const leg *L, auth_run *s)
+{
+    uint32_t ext_n = s->ext_info_auth ? 1 : 0, w_fail = sdi_lw(L, false, P_FAILURE_MAX);
+    uint32_t w_ext = ext_n ? sdi_lw(L, false, P_EXT_INFO_AUTH_MAX) : 0;
+    uint64_t total = 0;
+    for (const item *it = s->resp_first; it <= s->resp_last; it++)
+        if (!sdi_is_cl(L, it))
+            total += it->len;
+    bool exact = s->resp_last->exact;
+    s->fail_len = (exact || s->resp_n == 1) && s->resp_last->len <= w_fail ? s->resp_last->len : 0;
+    if (exact)
+        return s->resp_n > 1 + ext_n;
+    return total > (uint64_t)w_fail + w_ext || (!ext_n && s->resp_n > 1);
+}
+
 /* The none probe: its size gives the user name length range, its answer
  * the failure's size; an answer of more than one record shows a banner.
  * A none request answered by USERAUTH_SUCCESS is the "none" method. */
@@ -182,8 +227,9 @@ static bool read_probe(ctx *x, const leg *L, auth_run *s, bool ok)
         return false;
     s->ulo = lo;
     s->uhi = hi;
-    s->fail_len = s->resp_last->len;
-    if (s->resp_n > 1) {
+    bool more = probe_has_more(L, s);
+    s->learn_fail = !s->fail_len;
+    if (more) {
         sd_event *e = sdi_ev(x, "auth_banner", s->resp_first, s->resp_first, L->id);
         e->dir = s->resp_first->c ? 0 : 1;
         snprintf(e->note, sizeof e->note, "pre-authentication banner shown by the server");
@@ -211,8 +257,50 @@ static bool goes_on_anyway(const ctx *x, auth_run *s)
            x->v[k].t - s->resp_last->t < HUMAN_MIN_S;
 }
 
+/* The server answered the request with its last record, of no failure's
+ * size but the size of sshd's DISCONNECT "Too many authentication
+ * failures" (MaxAuthTries; older sshd adds " for USER"), and the
+ * connection closed: the DISCONNECT came in place of the failure. An
+ * INFO_REQUEST the client left unanswered is no such record. */
+static bool server_hung_up(const ctx *x, const leg *L, const auth_run *s, size_t limit)
+{
+    const sd_conn *c = x->r->conn;
+    bool closed = c->fin_seen[0] || c->fin_seen[1] || c->rst_seen[0] || c->rst_seen[1];
+    uint32_t len = s->resp_last->len, most = P_DISCONNECT_TRIES + DISCONNECT_FOR_MAX + s->uhi;
+    return !L->inner && limit == x->n && s->resp_last == &x->v[x->n - 1] && closed &&
+           len >= sdi_lw(L, false, P_DISCONNECT_TRIES) && len <= sdi_lw(L, false, most);
+}
+
+/* The smallest wire size of PK_OK answering a key query of qlen bytes:
+ * PK_OK repeats the query's algorithm and key blob without the user name,
+ * service, method and flag (RFC 4252 7: PK_OK_LESS + user bytes less). */
+static uint32_t pk_ok_min(const leg *L, const auth_run *s, uint32_t qlen)
+{
+    uint32_t q0, q1;
+    if (!sdi_lw_range(L, sdi_lw_cl_plus, 0, 1, qlen, qlen, &q0, &q1) || q0 <= PK_OK_LESS + s->uhi)
+        return 0;
+    return sdi_lw(L, false, q0 - PK_OK_LESS - s->uhi);
+}
+
+/* With the failure's size still unknown: whether a small answer is the
+ * failure. A key query's failure is smaller than its PK_OK could be; a
+ * keyboard-interactive request's INFO_REQUEST is answered by the person
+ * (the client's next record comes after a human pause), its failure by
+ * the client at once. */
+static bool failure_unlearned(const ctx *x, const leg *L, const auth_run *s, uint32_t len)
+{
+    if (len >= sdi_lw(L, false, P_FAILURE_MAX))
+        return false;
+    if (!s->kbd && s->pend_len >= sdi_lw(L, true, P_PUBKEY_QUERY_MIN))
+        return len < pk_ok_min(L, s, s->pend_len);
+    size_t k = (size_t)(s->resp_last - x->v) + 1;
+    if (!s->kbd && kbdint_request(L, s->ulo, s->uhi, s->pend_len) && k < x->n)
+        return x->v[k].t - s->resp_last->t < HUMAN_MIN_S;
+    return true;
+}
+
 /* Reads the complete answer (resp_first..resp_last) to the request pend. */
-static verdict judge(ctx *x, const leg *L, auth_run *s, bool ok)
+static verdict judge(ctx *x, const leg *L, auth_run *s, bool ok, size_t limit)
 {
     if (!s->probe_done) {
         s->probe_done = true;
@@ -221,8 +309,21 @@ static verdict judge(ctx *x, const leg *L, auth_run *s, bool ok)
     }
     if (!s->fail_len && L->inner) /* no probe seen: sizes unknown, stop */
         return V_UNKNOWN;
+    double gap = x->v[s->pend].t - s->last_resp_t;
+    if (gap > s->slow_gap)
+        s->slow_gap = gap;
     uint32_t len = s->resp_last->len;
-    bool fail = s->fail_len ? len == s->fail_len : (!ok && len < sdi_lw(L, false, P_FAILURE_MAX));
+    bool fail = s->fail_len ? len == s->fail_len
+                : s->learn_fail ? !ok && failure_unlearned(x, L, s, len)
+                                : !ok && len < sdi_lw(L, false, P_FAILURE_MAX);
+    if (!ok && !fail && server_hung_up(x, L, s, limit)) {
+        s->hung_up = true;
+        return V_ATTEMPT;
+    }
+    if (fail && s->learn_fail && !s->kbd && !s->pk_ok) {
+        s->fail_len = len; /* learned: later failures have its size */
+        s->learn_fail = false;
+    }
     if (ok || (fail && !goes_on_anyway(x, s)))
         return V_ATTEMPT;
     /* after a prompt the requests are responses, however long; an
@@ -237,6 +338,51 @@ static verdict judge(ctx *x, const leg *L, auth_run *s, bool ok)
     }
     s->last_resp_t = s->resp_last->t;
     return V_GOES_ON;
+}
+
+/* After the failure: the client's next request is a key query the server
+ * answers with PK_OK. OpenSSH tries its methods in order, public key
+ * before keyboard-interactive and password, and never goes back: the
+ * failed request was a key too, whatever password its size could hold. */
+static bool key_came_next(const ctx *x, const leg *L, const auth_run *s)
+{
+    size_t k = (size_t)(s->resp_last - x->v) + 1;
+    if (!L->openssh_client || !s->fail_len || k + 1 >= x->n || !sdi_is_cl(L, &x->v[k]) ||
+        sdi_is_cl(L, &x->v[k + 1]) || x->v[k].len < sdi_lw(L, true, P_PUBKEY_QUERY_MIN))
+        return false;
+    uint32_t ans = x->v[k + 1].len, pk_min = pk_ok_min(L, s, x->v[k].len);
+    return ans != s->fail_len && pk_min && ans >= pk_min && ans < x->v[k].len;
+}
+
+/* The key types OpenSSH clients offer first (ssh_config IdentityFile
+ * defaults), as the length of the algorithm name and of the public key
+ * blob in a query (RFC 4253 6.6, RFC 5656 3.1, RFC 8709 4): ssh-ed25519,
+ * ecdsa-sha2-nistp256/384/521, rsa-sha2-512 with 2048/3072/4096-bit
+ * moduli. */
+static const struct { uint32_t alg, blob; } key_types[] = {
+    { 11, 51 }, { 19, 104 }, { 19, 136 }, { 19, 172 }, { 12, 279 }, { 12, 407 }, { 12, 535 },
+};
+
+/* Whether a request of len bytes is exactly a query (P_PUBKEY_QUERY_BASE
+ * + user + algorithm + blob) for one of those keys and a user name of the
+ * probe's range. */
+static bool key_query_size(const leg *L, const auth_run *s, uint32_t len)
+{
+    for (size_t k = 0; k < sizeof key_types / sizeof key_types[0]; k++) {
+        uint32_t a, b, base = P_PUBKEY_QUERY_BASE + key_types[k].alg + key_types[k].blob;
+        if (sdi_lw_range(L, sdi_lw_cl_plus, base, s->ulo, s->uhi, len, &a, &b))
+            return true;
+    }
+    return false;
+}
+
+/* A failed request an OpenSSH client sent at once (no person typed it)
+ * with a key query's exact size: OpenSSH offers its keys before any
+ * password, so it is read as a refused key, not as a password sent by a
+ * program (sshpass) that its size could hold too. */
+static bool automated_key_query(const leg *L, const auth_run *s)
+{
+    return L->openssh_client && s->slow_gap < HUMAN_MIN_S && key_query_size(L, s, s->pend_len);
 }
 
 /* The auth_attempt event of the request pend answered by resp_last. */
@@ -254,6 +400,8 @@ static const char *attempt_event(ctx *x, const leg *L, const auth_run *s, bool o
         method = "keyboard-interactive";
     else if (s->pk_ok && !s->factor_done) /* after a first factor the last request is the second */
         method = "publickey";
+    else if (!ok && (key_came_next(x, L, s) || automated_key_query(L, s)))
+        method = "publickey";
     else {
         /* a keyboard-interactive request failed at once (no INFO_REQUEST:
          * the server has no device for it) has its own size */
@@ -262,8 +410,9 @@ static const char *attempt_event(ctx *x, const leg *L, const auth_run *s, bool o
                  : kbdint_request(L, s->ulo, s->uhi, s->pend_len) ? "keyboard-interactive"
                                                                    : "publickey";
     }
-    double gap = rq->t - s->last_resp_t;
-    bool automated = strcmp(method, "publickey") == 0 || gap < HUMAN_MIN_S;
+    /* typed: a reply of the attempt (a keyboard-interactive response
+     * among them) came after a human pause */
+    bool automated = strcmp(method, "publickey") == 0 || s->slow_gap < HUMAN_MIN_S;
     sd_event *e = sdi_ev(x, "auth_attempt", rq, s->resp_last, L->id);
     e->dir = L->cl_is_outer_client ? 0 : 1;
     e->confidence = CONF_AUTH;
@@ -369,7 +518,7 @@ static auth_state on_close(ctx *x, const leg *L, auth_run *s, auth_res *a, size_
         bool ok = is_success(s, s->resp_last);
         if (ok && !success_followed(x, L, (size_t)(s->resp_last - x->v), limit))
             return AS_DONE; /* no session follows: not a login, and no more to read */
-        verdict vd = judge(x, L, s, ok);
+        verdict vd = judge(x, L, s, ok, limit);
         if (vd == V_UNKNOWN)
             return AS_DONE;
         if (vd == V_ATTEMPT) {
@@ -378,6 +527,8 @@ static auth_state on_close(ctx *x, const leg *L, auth_run *s, auth_res *a, size_
             a->mfa = ok && sd_ev_get(&x->out->v[x->out->n - 1], "mfa");
             s->pk_ok = s->kbd = false;
             s->prompts = s->pk_query_len = 0;
+            s->slow_gap = 0;
+            a->hung_up = s->hung_up;
             s->last_resp_t = s->resp_last->t;
             if (ok) {
                 a->success_at = (size_t)(s->resp_last - x->v);
@@ -410,7 +561,7 @@ auth_res sdi_auth_leg(ctx *x, const leg *L, size_t from, size_t limit)
     auth_res a = { .success_at = SIZE_MAX, .sr_at = SIZE_MAX, .end = from };
     auth_run s = { .w_sr = sdi_lw(L, true, P_SERVICE_REQUEST), .w_acc = sdi_lw(L, false, P_SERVICE_REQUEST),
                    .w_ok = sdi_lw(L, false, SD_SSH_P_USERAUTH_SUCCESS),
-                   .w_msg = sdi_lw(L, true, P_INFO_RESPONSE_MIN) };
+                   .w_msg = sdi_lw(L, true, P_INFO_RESPONSE_MIN), .ext_info_auth = ext_info_in_auth(x, L) };
     if (L->dropbear_server) { /* dropbear pads every packet to 16 bytes at least */
         const sd_ssh_suite *ss = L->inner ? L->inner : (L->cl_is_outer_client ? L->os : L->oc);
         s.w_ok2 = L->inner ? 0 : s.w_ok + ss->block;

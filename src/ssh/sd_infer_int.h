@@ -3,6 +3,7 @@
  * inferred:
  *   sd_infer.c         the driver sd_infer_ssh and the shared helpers
  *   sd_infer_auth.c    authentication (RFC 4252 exchange, password sizes)
+ *   sd_infer_authend.c a connection closed during authentication (auth_closed)
  *   sd_infer_keys.c    keystrokes, command output, chaff
  *   sd_infer_req.c     the session's kind and channel requests
  *   sd_infer_legs.c    -R provisioning, reverse and nested (tunnelled) legs
@@ -112,6 +113,7 @@ typedef struct auth_res {
     const char *method;
     bool failed;
     bool mfa;            /* the successful attempt needed a second factor */
+    bool hung_up;        /* the server closed in place of answering the last attempt */
 } auth_res;
 
 /* The leg's authentication over v[from..limit): auth_attempt and

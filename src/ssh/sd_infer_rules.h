@@ -472,6 +472,36 @@
  * answers carry a prompt. */
 #define P_INFO_REQUEST_EMPTY 17u
 
+/* ---- authentication variants (sd_infer_auth.c, sd_infer_authend.c) ---- */
+
+/* ext-info-in-auth@openssh.com came with OpenSSH 9.6 (release notes;
+ * OpenSSH's PROTOCOL 1.10): both ends from this version on exchange a
+ * second EXT_INFO during authentication. */
+#define EXT_INFO_AUTH_MAJOR 9
+#define EXT_INFO_AUTH_MINOR 6
+/* RFC 8308 2.3: EXT_INFO byte, uint32 count, string "server-sig-algs",
+ * string name-list: sshd's list names at most its public-key algorithms
+ * (about 16 of at most 36 characters): 600 bytes bound it. */
+#define P_EXT_INFO_AUTH_MAX 600u
+/* RFC 4252 7: PK_OK (byte, string algorithm, string blob) is the key
+ * query less its string user, string "ssh-connection" (4 + 14), string
+ * "publickey" (4 + 9) and boolean: 36 bytes and the user name's. */
+#define PK_OK_LESS 36u
+/* RFC 4252 7: a key query is byte, string user, string "ssh-connection"
+ * (4 + 14), string "publickey" (4 + 9), boolean FALSE, string algorithm,
+ * string blob: 45 bytes, the user name, the algorithm's and the blob's. */
+#define P_PUBKEY_QUERY_BASE 45u
+/* RFC 4253 11.1: DISCONNECT byte, uint32 reason, string description,
+ * string language (empty): sshd's "Too many authentication failures" (32
+ * characters) makes 45 bytes; sshd before 6.x adds " for " and the user
+ * name (at most DISCONNECT_FOR_MAX and the name). */
+#define P_DISCONNECT_TRIES 45u
+#define DISCONNECT_FOR_MAX 5u
+/* The server closed the connection this long (s) after the last record
+ * of an unfinished authentication: it waited for the client (sshd's
+ * LoginGraceTime, 120 s by default), not answering a request at once. */
+#define AUTH_CLOSE_IDLE_S 2.0
+
 /* ---- the connection's shape (sd_infer_shape.c) ---- */
 
 /* Authentication bypass: no USERAUTH_SUCCESS, the client's first
@@ -547,6 +577,9 @@
 #define CONF_AUTH_BYPASS 0.7
 /* Only the probe and nothing after it: the methods were all it learned. */
 #define CONF_AUTH_SCAN 0.8
+/* auth_closed: the close itself is a fact (FIN/RST); who closed and why
+ * are read from the last records' sizes and timing. */
+#define CONF_AUTH_CLOSED 0.8
 /* -N: only no-more-sessions after login (the session event's rule). */
 #define CONF_FORWARD_ONLY 0.7
 /* Requests read from exact packets before a pty-req: nothing else stands

@@ -5,6 +5,7 @@
  * else) and no remote command (NRC: -N). Sizes from the negotiated suite
  * (docs/events.md auth_bypass, scan, forward_only). */
 #include "sd_infer_int.h"
+#include "sd_infer_authend.h"
 
 #include <stdio.h>
 
@@ -53,13 +54,14 @@ static void auth_bypass(ctx *x, uint64_t client_gap)
 
 /* SA: the exchange started, no attempt beyond the none probe, no login,
  * the client sent nothing more than the request, the probe and a
- * DISCONNECT, and the connection was closed (a FIN or RST: a capture that
- * merely ends there says nothing about what came next). */
+ * DISCONNECT, and the client closed the connection first (a FIN or RST:
+ * a capture that merely ends there says nothing about what came next; a
+ * server closing first gave up waiting, sd_infer_authend.c). */
 static void auth_scan(ctx *x, const auth_res *a)
 {
     const sd_conn *c = x->r->conn;
     size_t f = first_client(x), cl, sv;
-    bool closed = c->fin_seen[0] || c->fin_seen[1] || c->rst_seen[0] || c->rst_seen[1];
+    bool closed = (c->fin_seen[0] || c->fin_seen[1] || c->rst_seen[0] || c->rst_seen[1]) && sdi_client_closed(x);
     if (!a->started || a->attempts || a->success_at != SIZE_MAX || f == SIZE_MAX || !closed)
         return;
     count_sides(x, 0, &cl, &sv);

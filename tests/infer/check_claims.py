@@ -21,6 +21,16 @@ def claim(ok, what):
         sys.exit(1)
 
 
+
+def patch_login():
+    """SSHniff's ground truth for its patch_* sessions: the client offered
+    three keys the server refused, then the password was typed."""
+    at = kinds("auth_attempt")
+    claim([(e["method"], e["result"]) for e in at] ==
+          [("publickey", "failure")] * 3 + [("password", "success")], "3 refused keys, then a password")
+    claim(at[-1].get("automated") is False, "the password was typed")
+
+
 if name == "ja4_ssh_r":
     # #2: forward chacha session carrying a reverse SSH shell (76-byte keys)
     # #0: PuTTY 0.74 interactive (aes256-ctr + hmac-sha2-256, K = 64; 101 K-sized client packets)
@@ -41,6 +51,10 @@ elif name == "zeek_sshguess":
     claim(all(c.get("auth_success") is False for c in conns), "every connection failed to log in")
     claim(len(kinds("auth_attempt", result="failure", method="password")) >= 11, "failed password guesses")
     claim(len(kinds("brute_force")) == 1, "brute force across connections")
+    # a guesser gives up and closes each connection it failed on
+    failed = [c for c in conns if c.get("auth_success") is False]
+    claim(len(kinds("auth_closed", by="client", reason="gave_up")) == len(failed),
+          "each failed connection closed by the client during authentication")
 elif name == "sshniff_lstlpn":
     # README: 8 keys, 7 horizontal arrows, 2 edit keys, Enter (ss -tlpn), then exit
     ks = kinds("keystroke")
@@ -56,10 +70,12 @@ elif name == "sshniff_known_pass":
     claim(len(kinds("keystroke", key="enter")) == 3, "three commands: ls -al, id, exit")
 elif name == "patch_uptime_exit":
     claim(len(kinds("chaff")) >= 1, "chaff train recognised")
+    patch_login()
     ks = kinds("keystroke")
     claim(len(ks) == 12, "uptime + Enter, exit + Enter = 12 keys, chaff not counted")
     claim(sum(1 for e in ks if e["key"] == "enter") == 2, "two Enters")
 elif name.startswith("patch_"):
     claim(len(kinds("chaff")) >= 1, "chaff trains recognised")
+    patch_login()
     claim(len(kinds("keystroke")) < 150, "chaff not counted as keys")
 print(f"claims ok {name}")

@@ -327,10 +327,12 @@ class Scenario:
         self.tcpdump.wait(5)
 
     def sshd(self, role, port=22, listen="0.0.0.0", hostkeys=("server_ed25519", "server_rsa"),
-             extra="", x11=False, pam=False, kbd=False):
+             extra="", x11=False, pam=False, kbd=False, maxtries=6, pam_stack=None):
         """kbd: offer keyboard-interactive without PAM (sshd has no device
         for it then, so every such request fails at once, as OpenSSH's sshd
-        does on a system whose PAM stack is off)."""
+        does on a system whose PAM stack is off). pam_stack: a file bind-
+        mounted on /etc/pam.d/sshd in a mount namespace of sshd's own (the
+        machine's PAM configuration stays untouched)."""
         kd = os.path.join(self.work, "keys")
         tag = "sshd_%s_%d" % (role, port)
         conf = os.path.join(self.sdir, tag + ".conf")
@@ -345,11 +347,15 @@ class Scenario:
             f.write("PubkeyAuthentication yes\nPermitRootLogin no\nStrictModes no\n"
                     "AllowTcpForwarding yes\nAllowAgentForwarding yes\n"
                     "X11Forwarding %s\nX11UseLocalhost yes\nXAuthLocation /usr/bin/xauth\n"
-                    "PrintMotd no\nPrintLastLog no\nLogLevel DEBUG1\nMaxAuthTries 6\n"
+                    "PrintMotd no\nPrintLastLog no\nLogLevel DEBUG1\nMaxAuthTries %d\n"
                     "AllowUsers sdlab sdlab2\nUseDNS no\n"
-                    "Subsystem sftp /usr/lib/openssh/sftp-server\n" % ("yes" if x11 else "no") + extra)
+                    "Subsystem sftp /usr/lib/openssh/sftp-server\n" % ("yes" if x11 else "no", maxtries) + extra)
         log = os.path.join(self.sdir, tag + ".log")
-        self.bg(role, ["/usr/sbin/sshd", "-D", "-f", conf, "-E", log])
+        argv = ["/usr/sbin/sshd", "-D", "-f", conf, "-E", log]
+        if pam_stack:
+            argv = ["unshare", "-m", "--propagation", "private", "sh", "-c",
+                    'mount --bind "$0" /etc/pam.d/sshd && exec "$@"', pam_stack] + argv
+        self.bg(role, argv)
         w = LogWatch(log)
         self.watches.append(w)
         w.wait(r"Server listening on", 5)

@@ -7,6 +7,9 @@ LEGS = ("forward", "reverse", "hop")
 KEYS = ("char", "enter", "backspace", "tab", "arrow", "paste")
 METHODS = ("none", "password", "publickey", "keyboard-interactive")
 RESULTS = ("success", "failure")
+# auth_closed: who closed during authentication and why (docs/events.md)
+CLOSED_BY = ("client", "server")
+CLOSED_REASONS = ("max_tries", "timeout", "gave_up", "refused")
 DIRECTIONS = ("upload", "download")
 FWD_MODES = ("L", "D", "R")
 # what a forward's channel carries (docs/events.md forward, carried)
@@ -108,6 +111,16 @@ def validate(lab):
         if a.get("method") == "password" and not isinstance(a.get("password_len"), int):
             e.append("%s: password attempt without password_len" % w)
         ts_ok(w, a.get("ts"))
+    ac = lab.get("auth_closed")
+    if ac is not None:  # optional: the connection closed during authentication
+        _req(e, ac, "auth_closed", {"leg": (str, False), "ts": (NUM, False), "by": (str, False),
+                                    "reason": (str, False), "attempts": (int, False)})
+        leg_ok("auth_closed", ac.get("leg"))
+        if ac.get("by") not in CLOSED_BY:
+            e.append("auth_closed.by: %r" % ac.get("by"))
+        if ac.get("reason") not in CLOSED_REASONS:
+            e.append("auth_closed.reason: %r" % ac.get("reason"))
+        ts_ok("auth_closed", ac.get("ts"))
     prev = {}
     for i, k in enumerate(lab.get("keystrokes") or []):
         w = "keystrokes[%d]" % i

@@ -5,6 +5,7 @@ drives real servers and clients in the lane's namespaces; labels are written
 into sc.labels as things happen (see README.md for the schema).
 """
 import os
+import shutil
 import subprocess
 import time
 
@@ -370,15 +371,16 @@ def sc_reverse_fail(sc, kbd=False):
 # --------------------------------------------------------------------------
 # Agent forwarding
 # --------------------------------------------------------------------------
-def pubkey_login(sc, argv, log, env):
+def pubkey_login(sc, argv, log, env, note=None):
     """A known-host public-key login of the forward leg with argv (its -vv
-    log at log) and env; returns (child at the prompt, log watch, leg)."""
+    log at log) and env; note labels its attempts (default note_pubkey);
+    returns (child at the prompt, log watch, leg)."""
     t0 = time.time()
     ch = sc.spawn("c", argv, env=env)
     w = sc.watch(log)
     sc.labels["host_known"] = True
     ch.expect(PROMPT_RE)
-    note_pubkey(sc, w, "forward")
+    (note or note_pubkey)(sc, w, "forward")
     return ch, w, client_leg(sc, w, "forward", sc.lane.s_ip, 22, t0, "sdlab")
 
 
@@ -746,20 +748,23 @@ def jump_legs(sc, w, bw, t0):
     return f, h
 
 
-def sc_proxyjump(sc, suite=None, known=True, cmds=None, exec_cmd=None, inner_opts=()):
+def sc_proxyjump(sc, suite=None, known=True, cmds=None, exec_cmd=None, inner_opts=(), proxycmd=False):
     """suite: both connections' cipher (and MAC), in the config the jump's
     own ssh -W reads too; known: the final host's key is known (else the
     client asks, after the bastion's tunnel is up); exec_cmd: run it on the
     final host (`ssh -J bastion host cmd`, no pty) instead of a shell;
     inner_opts: command-line options of the final host's leg only (the
-    jump's ssh -W reads the config, not them)."""
+    jump's ssh -W reads the config, not them); proxycmd: an explicit
+    ProxyCommand `ssh -W %h:%p bastion` instead of -J (the same wire)."""
     bw = sc.sshd("b", hostkeys=("bastion_ed25519",))
     sc.sshd("s")
     sc.capture_start()
     conf = jump_config(sc, suite, known)
     log = os.path.join(sc.sdir, "ssh_hop.log")
-    argv = ["ssh", "-F", conf, "-E", log, "-o", "LogLevel=DEBUG2"] + list(inner_opts) + [
-        "-J", "sdlab@" + sc.lane.b_ip, "sdlab@" + sc.lane.bs_s_ip] + ([exec_cmd] if exec_cmd else [])
+    via = ["-o", "ProxyCommand=ssh -F %s -W %%h:%%p sdlab@%s" % (conf, sc.lane.b_ip)] if proxycmd else \
+        ["-J", "sdlab@" + sc.lane.b_ip]
+    argv = ["ssh", "-F", conf, "-E", log, "-o", "LogLevel=DEBUG2"] + list(inner_opts) + via + [
+        "sdlab@" + sc.lane.bs_s_ip] + ([exec_cmd] if exec_cmd else [])
     t0 = time.time()
     ch = sc.spawn("c", argv)
     w = sc.watch(log)
@@ -1090,6 +1095,7 @@ def sc_auth_scan(sc):
     note_none_probe(sc, w, "forward")
     d = client_leg(sc, w, "forward", sc.lane.s_ip, 22, t0, "sdlab")
     d["end_ts"] = round(t1, 6)
+    note_auth_closed(sc, t1, "client", "gave_up", 0)
 
 
 def spawn_to_prompt(sc, argv, log, prompt=r"assword: ?$"):
@@ -1754,6 +1760,7 @@ def sc_auth_fail_all(sc):
     ch.expect(pexpect.EOF, timeout=15)
     d = client_leg(sc, w, "forward", sc.lane.s_ip, 22, t0, "sdlab")
     d["end_ts"] = round(time.time(), 6)
+    note_auth_closed(sc, d["end_ts"], "client", "gave_up", 3)
 
 
 def sc_pubkey_refused(sc):
@@ -1774,6 +1781,7 @@ def sc_pubkey_refused(sc):
     note_key_refused(sc, w, t0)
     d = client_leg(sc, w, "forward", sc.lane.s_ip, 22, t0, "sdlab")
     d["end_ts"] = round(t1, 6)
+    note_auth_closed(sc, t1, "client", "gave_up", 1)
 
 
 def su_typed(sc, ch):
@@ -2501,3 +2509,325 @@ PENDING["compress_reverse"] = (964, sc_compress_reverse, {}, "cs", "ssh -C -R (p
                                "chacha): from the server a reverse session back through the "
                                "compressed tunnel (public key, known host) with Backspace, "
                                "arrows and Enter")
+
+
+# --------------------------------------------------------------------------
+# Authentication variants (seeds 1200-1299): what real servers and clients
+# do around the RFC 4252 exchange that the scenarios above do not.
+# --------------------------------------------------------------------------
+LOGIN_GRACE_S = 6
+BANNER_SHORT = "Authorized access only. Activity is logged.\n"
+BANNER_LONG = "".join("%02d  This system is for the use of authorized users only; individuals using it "
+                      "without authority are subject to monitoring.\n" % i for i in range(22))
+
+
+def av_keys(sc, specs):
+    """Client keys made here, specs [(name, type, bits)]: their paths."""
+    out = []
+    for name, t, bits in specs:
+        p = os.path.join(sc.sdir, name)
+        argv = ["ssh-keygen", "-q", "-t", t, "-N", "", "-C", "sdlab-" + name, "-f", p]
+        subprocess.run(argv + (["-b", str(bits)] if bits else []), check=True)
+        out.append(p)
+    return out
+
+
+def av_sshd_extra(sc, banner=None, accept=(), extra=""):
+    """sshd lines of a scenario: a Banner file, an AuthorizedKeysFile of
+    its own holding the accepted keys (the users' own stay untouched)."""
+    lines = extra
+    if banner:
+        p = os.path.join(sc.sdir, "banner.txt")
+        with open(p, "w") as f:
+            f.write(banner)
+        lines += "Banner %s\n" % p
+    if accept:
+        p = os.path.join(sc.sdir, "authorized_keys")
+        with open(p, "w") as f:
+            for k in accept:
+                f.write(open(k + ".pub").read())
+        os.chmod(p, 0o644)
+        lines += "AuthorizedKeysFile %s\n" % p
+    return lines
+
+
+def note_key_offers(sc, w, leg="forward"):
+    """Each key the client offered: refused (the failure after the offer)
+    or accepted (PK_OK, then the signed request's success)."""
+    offers = [ts for ts, _ in w.all(r"Offering public key")]
+    ok, _ = w.first(r"Authenticated to ")
+    for i, ts in enumerate(offers):
+        acc, _ = w.first(r"Server accepts key", after=ts)
+        nxt = offers[i + 1] if i + 1 < len(offers) else float("inf")
+        if acc is not None and acc < nxt:
+            sc.labels["auth"].append({"leg": leg, "ts": round(acc, 6), "method": "publickey",
+                                      "result": "success" if ok else "failure", "password_len": None,
+                                      "automated": True, "success_ts": round(ok, 6) if ok else None})
+            continue
+        ts2, _ = w.first(r"Authentications that can continue", after=ts)
+        sc.labels["auth"].append({"leg": leg, "ts": round(ts2 or ts, 6), "method": "publickey",
+                                  "result": "failure", "password_len": None, "automated": True})
+
+
+def note_probe_and_offers(sc, w, leg):
+    note_none_probe(sc, w, leg)
+    note_key_offers(sc, w, leg)
+
+
+def av_argv(sc, log, prefer, keys=(), suite=None, user="sdlab", extra=()):
+    return base_argv(sc, log, key=False) + ["-o", "PreferredAuthentications=" + prefer,
+                                            "-o", "NumberOfPasswordPrompts=3"] + \
+        ([] if keys else ["-o", "PubkeyAuthentication=no"]) + \
+        [a for k in keys for a in ("-i", k)] + (SUITES[suite] if suite else []) + list(extra) + \
+        ["%s@%s" % (user, sc.lane.s_ip)]
+
+
+def av_session(sc, ch, w, t0, user="sdlab"):
+    ch.expect(PROMPT_RE)
+    d = client_leg(sc, w, "forward", sc.lane.s_ip, 22, t0, user)
+    sc.command(ch, list("id"), "id")
+    set_session_end(sc, d, logout(sc, ch))
+
+
+def sc_av_password(sc, banner=None, wrong=("Tr0ub4dor",), user="sdlab", suite=None, pam=False,
+                   keys=(), prefer="password", sshd_extra=""):
+    """Typed passwords (kbd: through PAM's keyboard-interactive) after the
+    refused keys, if any; the server may show a banner first."""
+    method = "keyboard-interactive" if pam else "password"
+    made = av_keys(sc, keys)
+    sc.sshd("s", pam=pam, extra=av_sshd_extra(sc, banner, extra=sshd_extra))
+    sc.capture_start()
+    log = os.path.join(sc.sdir, "ssh_fwd.log")
+    argv = av_argv(sc, log, prefer, made, suite, user)
+    ch, w, t0 = spawn_to_prompt(sc, argv, log, r"assword: ?$")
+    if made:
+        note_key_offers(sc, w)
+    for pw in list(wrong) + [USERS[user]]:
+        sc.password(ch, pw, "forward", method=method, result="success" if pw == USERS[user] else "failure",
+                    user=user)
+        if pw != USERS[user]:
+            ch.expect(r"assword: ?$", timeout=15)
+    av_session(sc, ch, w, t0, user)
+
+
+def sc_av_pubkey(sc, keys, accept, banner=None, suite=None, agent=False, extra=()):
+    """Public-key login with the keys made here (offered in order; the
+    server knows those in accept), from files or from an ssh-agent."""
+    made = av_keys(sc, keys)
+    acc = [made[i] for i in accept]
+    sc.sshd("s", extra=av_sshd_extra(sc, banner, acc))
+    env = None
+    if agent:
+        sock = os.path.join(sc.sdir, "agent.sock")
+        sc.bg("c", ["ssh-agent", "-D", "-a", sock])
+        time.sleep(0.5)
+        for k in made:
+            subprocess.run(sc.lane.nsx("c") + ["env", "SSH_AUTH_SOCK=" + sock, "ssh-add", "-q", k], check=True,
+                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        env = {"SSH_AUTH_SOCK": sock}
+        made = [k + ".pub" for k in made]   # the agent holds the private halves
+    av_key_login(sc, made, suite, extra, env)
+
+
+def av_key_login(sc, keys, suite=None, extra=(), env=None):
+    """Capture and run a public-key login offering keys (a known host),
+    one command, logout."""
+    sc.capture_start()
+    log = os.path.join(sc.sdir, "ssh_fwd.log")
+    argv = av_argv(sc, log, "publickey", keys, suite, extra=extra)
+    ch, w, d = pubkey_login(sc, argv, log, env, note=note_probe_and_offers)
+    sc.command(ch, list("id"), "id")
+    set_session_end(sc, d, logout(sc, ch))
+
+
+def sc_av_usercert(sc):
+    """A user certificate signed by a CA the server trusts (TrustedUserCAKeys):
+    the client offers the certificate."""
+    ca, user = av_keys(sc, [("user_ca", "ed25519", None), ("id_cert", "ed25519", None)])
+    subprocess.run(["ssh-keygen", "-q", "-s", ca, "-I", "sdlab-cert", "-n", "sdlab", "-V", "-5m:+1h",
+                    user + ".pub"], check=True)
+    sc.sshd("s", extra="TrustedUserCAKeys %s.pub\n" % ca)
+    av_key_login(sc, [user], extra=("-o", "CertificateFile=" + user + "-cert.pub"))
+
+
+def sc_av_hostcert(sc):
+    """A host certificate (HostCertificate) the client trusts through
+    @cert-authority; password login."""
+    ca, = av_keys(sc, [("host_ca", "ed25519", None)])
+    hk = os.path.join(sc.sdir, "host_ed25519")
+    shutil.copy(os.path.join(sc.work, "keys", "server_ed25519"), hk)
+    shutil.copy(os.path.join(sc.work, "keys", "server_ed25519.pub"), hk + ".pub")
+    os.chmod(hk, 0o600)
+    subprocess.run(["ssh-keygen", "-q", "-s", ca, "-I", "sdlab-host", "-h", "-n", sc.lane.s_ip,
+                    "-V", "-5m:+1h", hk + ".pub"], check=True)
+    sc.sshd("s", hostkeys=(), extra="HostKey %s\nHostCertificate %s-cert.pub\n" % (hk, hk))
+    sc.capture_start()
+    log = os.path.join(sc.sdir, "ssh_fwd.log")
+    kh = os.path.join(sc.sdir, "known_hosts_ca")
+    with open(kh, "w") as f:
+        f.write("@cert-authority * %s" % open(ca + ".pub").read())
+    argv = ["ssh", "-F", "/dev/null", "-vv", "-E", log, "-o", "UserKnownHostsFile=" + kh,
+            "-o", "GlobalKnownHostsFile=/dev/null", "-o", "HostKeyAlgorithms=ssh-ed25519-cert-v01@openssh.com",
+            "-o", "IdentitiesOnly=yes", "-o", "PubkeyAuthentication=no",
+            "-o", "PreferredAuthentications=password", "sdlab@" + sc.lane.s_ip]
+    ch, w, t0 = spawn_to_prompt(sc, argv, log, PW_PROMPT)
+    sc.password(ch, USERS["sdlab"], "forward", result="success", user="sdlab")
+    av_session(sc, ch, w, t0)
+
+
+def sc_av_kbd_two(sc):
+    """keyboard-interactive with two prompts (PAM asks the password, then a
+    second secret, as a password-and-code setup does): both typed, one
+    attempt, two INFO_REQUEST rounds."""
+    stack = os.path.join(sc.sdir, "pam_sshd")
+    with open("/etc/pam.d/sshd") as f:
+        base = f.read()
+    with open(stack, "w") as f:
+        # pam_stress (Linux-PAM's test module) asks its own "STRESS Password: "
+        # after pam_unix's, as a code module would
+        f.write(base.replace("@include common-auth", "@include common-auth\nauth required pam_stress.so"))
+    sc.sshd("s", pam=True, pam_stack=stack)
+    sc.capture_start()
+    log = os.path.join(sc.sdir, "ssh_fwd.log")
+    argv = av_argv(sc, log, "keyboard-interactive")
+    ch, w, t0 = spawn_to_prompt(sc, argv, log, r"assword: ?$")
+    sc.think(0.5, 1.2)
+    sc.type_keys(ch, USERS["sdlab"], wire=False)
+    sc.enter(ch, wire=False)
+    ch.expect(r"assword: ?$", timeout=15)
+    a = sc.password(ch, USERS["sdlab"], "forward", method="keyboard-interactive", result="success",
+                    user="sdlab")
+    a["mfa"] = True     # two secrets asked in one exchange
+    a["prompts"] = 2
+    av_session(sc, ch, w, t0)
+
+
+def note_auth_closed(sc, t, by, reason, attempts):
+    sc.labels["auth_closed"] = {"leg": "forward", "ts": round(t, 6), "by": by, "reason": reason,
+                                "attempts": attempts}
+
+
+def sc_av_maxtries(sc):
+    """MaxAuthTries 2 with a client allowing 3 password prompts: after the
+    second wrong password the server disconnects."""
+    sc.sshd("s", maxtries=2)
+    sc.capture_start()
+    log = os.path.join(sc.sdir, "ssh_fwd.log")
+    argv = av_argv(sc, log, "password")
+    ch, w, t0 = spawn_to_prompt(sc, argv, log, PW_PROMPT)
+    for i, pw in enumerate(("Tr0ub4dor", "letmein1")):
+        if i:
+            ch.expect(PW_PROMPT, timeout=15)
+        sc.password(ch, pw, "forward", result="failure", user="sdlab")
+    ch.expect(pexpect.EOF, timeout=15)
+    ts, _ = w.wait(r"Received disconnect|Disconnected from|Too many authentication failures", 3.0)
+    d = client_leg(sc, w, "forward", sc.lane.s_ip, 22, t0, "sdlab")
+    d["end_ts"] = round(time.time(), 6)
+    note_auth_closed(sc, ts or time.time(), "server", "max_tries", 2)
+
+
+def sc_av_grace(sc):
+    """LoginGraceTime 6: the password prompt is left unanswered (the user
+    walked away) and the server closes the connection; the client, blocked
+    in its prompt, notices nothing until the capture ends."""
+    sw = sc.sshd("s", extra="LoginGraceTime %d\n" % LOGIN_GRACE_S)
+    sc.capture_start()
+    log = os.path.join(sc.sdir, "ssh_fwd.log")
+    argv = av_argv(sc, log, "password")
+    ch, w, t0 = spawn_to_prompt(sc, argv, log, PW_PROMPT)
+    sw.wait(r"Timeout before authentication", 15.0)
+    time.sleep(1.0)
+    # sshd logs the timeout late (its monitor); its timer runs from the
+    # connection's accept, which follows the client's start within ms
+    closed = t0 + LOGIN_GRACE_S
+    d = client_leg(sc, w, "forward", sc.lane.s_ip, 22, t0, "sdlab")
+    d["end_ts"] = round(closed, 6)
+    note_auth_closed(sc, closed, "server", "timeout", 0)
+
+
+def sc_av_denied(sc):
+    """DenyUsers sdlab: the right password fails like a wrong one; after
+    three the client gives up."""
+    sc.sshd("s", extra="DenyUsers sdlab\n")
+    sc.capture_start()
+    log = os.path.join(sc.sdir, "ssh_fwd.log")
+    argv = av_argv(sc, log, "password")
+    ch, w, t0 = spawn_to_prompt(sc, argv, log, PW_PROMPT)
+    for i, pw in enumerate((USERS["sdlab"], "Tr0ub4dor", USERS["sdlab"])):
+        if i:
+            ch.expect(PW_PROMPT, timeout=15)
+        sc.password(ch, pw, "forward", result="failure", user="sdlab")
+    ch.expect(pexpect.EOF, timeout=15)
+    d = client_leg(sc, w, "forward", sc.lane.s_ip, 22, t0, "sdlab")
+    t1 = time.time()
+    d["end_ts"] = round(t1, 6)
+    ts, _ = w.first(r"Permission denied|No more authentication methods")
+    note_auth_closed(sc, ts or t1, "client", "gave_up", 3)
+
+
+def sc_av_forcecmd(sc):
+    """ForceCommand: the login succeeds, the forced command prints a line
+    and the session ends (a close after authentication, not during it)."""
+    sc.sshd("s", extra="ForceCommand echo maintenance; sleep 1\n")
+    sc.capture_start()
+    log = os.path.join(sc.sdir, "ssh_fwd.log")
+    argv = av_argv(sc, log, "password")
+    ch, w, t0 = spawn_to_prompt(sc, argv, log, PW_PROMPT)
+    sc.password(ch, USERS["sdlab"], "forward", result="success", user="sdlab")
+    ch.expect(pexpect.EOF, timeout=15)
+    d = client_leg(sc, w, "forward", sc.lane.s_ip, 22, t0, "sdlab")
+    d["end_ts"] = round(time.time(), 6)
+
+
+_add("banner_password", 1200, sc_av_password, "sshd Banner (one short line): the USERAUTH_BANNER "
+     "answers the none probe; one wrong password then the right one", banner=BANNER_SHORT)
+_add("banner_long_pubkey", 1201, sc_av_pubkey, "sshd Banner of 22 lines (about 2.6 KB) before a "
+     "public-key login (ed25519)", keys=[("id_ed25519", "ed25519", None)], accept=[0], banner=BANNER_LONG)
+_add("banner_kbdint", 1202, sc_av_password, "sshd Banner (short) and PAM keyboard-interactive: one "
+     "wrong password then the right one at PAM's prompt", banner=BANNER_SHORT, pam=True,
+     prefer="keyboard-interactive")
+_add("banner_long_password_aes128gcm", 1203, sc_av_password, "long Banner, one wrong then the right "
+     "long (23) password (aes128gcm: exact packets)", banner=BANNER_LONG, user="sdlab2", suite="aes128gcm")
+_add("refused_keys_password", 1204, sc_av_password, "three keys the server does not know (RSA 3072, "
+     "ECDSA 256, ed25519) offered and refused, then a typed password (no wrong one)", wrong=(),
+     keys=[("k_rsa", "rsa", 3072), ("k_ecdsa", "ecdsa", 256), ("k_ed", "ed25519", None)],
+     prefer="publickey,password")
+_add("refused_keys_pubkey", 1205, sc_av_pubkey, "two keys refused (ed25519, ECDSA 521), then an "
+     "accepted RSA 4096 key", keys=[("k_ed", "ed25519", None), ("k_ecdsa", "ecdsa", 521),
+                                     ("k_rsa", "rsa", 4096)], accept=[2])
+_add("keytype_rsa3072", 1206, sc_av_pubkey, "public-key login with an RSA 3072 user key",
+     keys=[("id_rsa", "rsa", 3072)], accept=[0])
+_add("keytype_ecdsa256", 1207, sc_av_pubkey, "public-key login with an ECDSA P-256 user key",
+     keys=[("id_ecdsa", "ecdsa", 256)], accept=[0])
+_add("keytype_ecdsa521_aes128gcm", 1208, sc_av_pubkey, "public-key login with an ECDSA P-521 user "
+     "key (aes128gcm)", keys=[("id_ecdsa", "ecdsa", 521)], accept=[0], suite="aes128gcm")
+_add("usercert", 1209, sc_av_usercert, "user certificate (ed25519, signed by a CA in "
+     "TrustedUserCAKeys): the certificate is offered and accepted")
+_add("hostcert", 1210, sc_av_hostcert, "host certificate (HostCertificate) trusted by "
+     "@cert-authority; password login")
+_add("agent_key_chacha", 1211, sc_av_pubkey, "keys held by an ssh-agent (RSA 4096 refused, "
+     "ed25519 accepted): the agent signs (chacha)", keys=[("a_rsa", "rsa", 4096), ("a_ed", "ed25519", None)],
+     accept=[1], agent=True)
+_add("agent_key_aes128gcm", 1212, sc_av_pubkey, "an ssh-agent holding an RSA 3072 key signs the "
+     "login (aes128gcm)", keys=[("a_rsa", "rsa", 3072)], accept=[0], agent=True, suite="aes128gcm")
+_add("kbd_only", 1213, sc_av_password, "a server offering only keyboard-interactive (PAM, "
+     "PasswordAuthentication no), the client's default order: two wrong, then the right password",
+     wrong=("Tr0ub4dor", "letmein1"), pam=True, prefer="publickey,keyboard-interactive,password",
+     sshd_extra="PasswordAuthentication no\n")
+_add("maxauthtries", 1214, sc_av_maxtries, "MaxAuthTries 2: two wrong passwords, the server "
+     "disconnects instead of asking a third")
+_add("logingrace", 1215, sc_av_grace, "LoginGraceTime 6: the password prompt is left unanswered, "
+     "the server closes")
+_add("denyusers", 1216, sc_av_denied, "DenyUsers: the right password refused like a wrong one, "
+     "three times, then the client gives up")
+_add("forcecommand", 1217, sc_av_forcecmd, "ForceCommand (a message and exit): the password login "
+     "succeeds and the session ends at once")
+_add("proxycommand", 1219, sc_proxyjump, "ProxyCommand `ssh -W %h:%p bastion` (chacha) instead of "
+     "-J: the bastion's connection is a tunnel carrying the final host's login and commands",
+     iface="cb", suite="chacha", cmds=[(list("hostname"), "hostname"), (list("id"), "id")], proxycmd=True)
+_add("kbd_two_prompts", 1220, sc_av_kbd_two, "PAM keyboard-interactive asking two secrets (pam_unix's "
+     "Password: and pam_stress's STRESS Password:, both typed) in one attempt")
+_add("refused_key_pubkey_aes128ctr-sha256etm", 1218, sc_av_pubkey, "an ECDSA 256 key refused then "
+     "an ed25519 key accepted (aes128ctr-sha256etm)", keys=[("k_ecdsa", "ecdsa", 256),
+                                                             ("k_ed", "ed25519", None)],
+     accept=[1], suite="aes128ctr-sha256etm")

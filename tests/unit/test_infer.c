@@ -78,8 +78,14 @@ typedef struct step {
     double t;
 } step;
 
-/* Whether the synthetic connection ended with a FIN (run_stream). */
+/* Whether the synthetic connection ended with a FIN (run_stream), from
+ * which side first (0 client, 1 server), and when it ended (s; 0: at its
+ * last record). */
 static bool stream_closed;
+static int stream_fin_dir;
+static double stream_end_s;
+/* Both sides' software (NULL: OpenSSH 9.2). */
+static char *stream_sw;
 /* When set, the name-lists of each side's first KEXINIT (run_stream):
  * [0] client, [1] server, total list bytes. */
 static uint32_t kexinit_lists[2];
@@ -108,12 +114,15 @@ static sd_infer_summary run_stream(const step *seq, size_t n, sd_evlist *l)
     memset(&m, 0, sizeof m);
     memset(&c, 0, sizeof c);
     snprintf(c.uid, sizeof c.uid, "Ctest");
-    c.fin_seen[0] = stream_closed;
+    c.fin_seen[stream_fin_dir] = stream_closed;
+    c.first_fin_dir = stream_closed ? stream_fin_dir : -1;
+    c.first_rst_dir = -1;
+    c.end = (sd_ts)((stream_end_s ? stream_end_s : seq[n - 1].t) * 1e9);
     m.client_dir = 0;
     m.outcome = SD_SSH_OUT_ENCRYPTED;
     m.side[0].suite = m.side[1].suite = suite("chacha20-poly1305@openssh.com", NULL);
-    m.side[0].software = "OpenSSH_9.2p1";
-    m.side[1].software = "OpenSSH_9.2p1";
+    static char sw92[] = "OpenSSH_9.2p1";
+    m.side[0].software = m.side[1].software = stream_sw ? stream_sw : sw92;
     static char lbuf[2][2048];
     for (int d = 0; d < 2; d++)
         if (kexinit_lists[d] && kexinit_lists[d] < sizeof lbuf[d] - SD_SSH_NL_COUNT)
@@ -536,6 +545,112 @@ static void test_auth_scan(void **st)
     sd_evlist_free(&l);
 }
 
+/* A banner in the probe's answer segment (136 = banner + failure): the
+ * failure's size (52) is learned from the first typed password's answer. */
+static void test_banner_coalesced(void **st)
+{
+    (void)st;
+    static const step seq[] = {
+        { true, 44, 1.00 }, { false, 44, 1.01 }, { true, 68, 1.02 }, { false, 136, 1.03 },
+        { true, 148, 4.0 }, { false, 52, 4.1 }, { true, 148, 7.0 }, { false, 28, 7.1 }, SESSION_AT(7.1),
+    };
+    sd_evlist l = { 0 };
+    sd_infer_summary su = RUN_STREAM(seq, &l);
+    assert_true(su.auth_banner);
+    assert_int_equal(su.auth_attempts, 2);
+    assert_string_equal(sd_ev_get(attempt_ev(&l, 1), "result")->s, "failure");
+    assert_false(sd_ev_get(attempt_ev(&l, 1), "automated")->b);
+    assert_string_equal(su.auth_method, "password");
+    sd_evlist_free(&l);
+}
+
+/* OpenSSH 9.6 on both ends: the second EXT_INFO rides with the probe's
+ * failure (264, SSHniff patch_uptime_exit); three keys are refused (52:
+ * smaller than their PK_OK could be), then a typed password. Between 9.2
+ * ends the same answer is a banner. */
+static void test_ext_info_in_auth(void **st)
+{
+    (void)st;
+    static const step seq[] = {
+        { true, 44, 1.00 }, { false, 44, 1.01 }, { true, 60, 1.02 }, { false, 264, 1.03 },
+        { true, 500, 1.04 }, { false, 52, 1.05 }, { true, 204, 1.06 }, { false, 52, 1.07 },
+        { true, 140, 1.08 }, { false, 52, 1.09 }, { true, 148, 4.0 }, { false, 28, 4.1 }, SESSION_AT(4.1),
+    };
+    sd_evlist l = { 0 };
+    static char sw96[] = "OpenSSH_9.6p1";
+    stream_sw = sw96;
+    sd_infer_summary su = RUN_STREAM(seq, &l);
+    stream_sw = NULL;
+    assert_false(su.auth_banner);
+    assert_int_equal(su.auth_attempts, 4);
+    for (int i = 1; i <= 3; i++) {
+        assert_string_equal(sd_ev_get(attempt_ev(&l, i), "method")->s, "publickey");
+        assert_string_equal(sd_ev_get(attempt_ev(&l, i), "result")->s, "failure");
+    }
+    assert_string_equal(su.auth_method, "password");
+    sd_evlist_free(&l);
+    su = RUN_STREAM(seq, &l);
+    assert_true(su.auth_banner);
+    sd_evlist_free(&l);
+}
+
+/* A keyboard-interactive login whose response was typed (PAM's empty
+ * last round answered at once) is not automated. */
+static void test_kbdint_typed(void **st)
+{
+    (void)st;
+    static const step seq[] = {
+        AUTH_START, { true, 92, 1.04 }, { false, 68, 1.05 }, { true, 84, 4.0 }, { false, 44, 4.1 },
+        { true, 84, 4.101 }, { false, 28, 4.2 }, SESSION_AT(4.2),
+    };
+    sd_evlist l = { 0 };
+    RUN_STREAM(seq, &l);
+    assert_false(sd_ev_get(attempt_ev(&l, 1), "automated")->b);
+    sd_evlist_free(&l);
+}
+
+/* auth_closed: the server's DISCONNECT (76) in place of the second
+ * failure (MaxAuthTries; the client closes first), a client giving up, a
+ * server closing after 6 s of waiting; none when the capture just ends. */
+static void test_auth_closed(void **st)
+{
+    (void)st;
+    static const step tries[] = { AUTH_START, { true, 148, 3.0 }, { false, 52, 3.1 }, { true, 148, 6.0 },
+                                  { false, 76, 6.1 } };
+    static const step gave_up[] = { AUTH_START, { true, 148, 3.0 }, { false, 52, 3.1 } };
+    static const step idle[] = { AUTH_START };
+    sd_evlist l = { 0 };
+    stream_closed = true;
+    stream_fin_dir = 0;
+    sd_infer_summary su = RUN_STREAM(tries, &l);
+    const sd_event *e = find_kind(&l, "auth_closed");
+    assert_non_null(e);
+    assert_int_equal(su.auth_attempts, 2);
+    assert_string_equal(sd_ev_get(e, "by")->s, "server");
+    assert_string_equal(sd_ev_get(e, "reason")->s, "max_tries");
+    assert_int_equal(sd_ev_get(e, "attempts")->i, 2);
+    sd_evlist_free(&l);
+    RUN_STREAM(gave_up, &l);
+    e = find_kind(&l, "auth_closed");
+    assert_string_equal(sd_ev_get(e, "by")->s, "client");
+    assert_string_equal(sd_ev_get(e, "reason")->s, "gave_up");
+    assert_int_equal(sd_ev_get(e, "attempts")->i, 1);
+    sd_evlist_free(&l);
+    stream_fin_dir = 1;
+    stream_end_s = 7.03;
+    RUN_STREAM(idle, &l);
+    e = find_kind(&l, "auth_closed");
+    assert_string_equal(sd_ev_get(e, "by")->s, "server");
+    assert_string_equal(sd_ev_get(e, "reason")->s, "timeout");
+    sd_evlist_free(&l);
+    stream_closed = false;
+    stream_fin_dir = 0;
+    stream_end_s = 0;
+    RUN_STREAM(gave_up, &l);
+    assert_null(find_kind(&l, "auth_closed"));
+    sd_evlist_free(&l);
+}
+
 /* The keystroke events' keys, in order, into out (up to max). */
 static size_t keys_of(const sd_evlist *l, const char **out, size_t max)
 {
@@ -656,6 +771,10 @@ int main(void)
         cmocka_unit_test(test_none_auth),
         cmocka_unit_test(test_auth_bypass),
         cmocka_unit_test(test_auth_scan),
+        cmocka_unit_test(test_banner_coalesced),
+        cmocka_unit_test(test_ext_info_in_auth),
+        cmocka_unit_test(test_kbdint_typed),
+        cmocka_unit_test(test_auth_closed),
         cmocka_unit_test(test_rekey_typing),
         cmocka_unit_test(test_keepalive_ticks),
     };

@@ -464,6 +464,21 @@ static void logout_key(const ctx *x, size_t to, key *k, size_t nk)
         q->k = "char";
 }
 
+/* A command with a terminal (ssh -t host vim, less, top) has no shell
+ * line to end: a key read as Enter by its answer (a redraw, a page, the
+ * screen restored as the program quits) is the program's key, unless it
+ * ends a line the program echoed (vim's :wq, less's /search): the key
+ * before it was answered by its echo alone. */
+static void tty_command_keys(const ctx *x, const keysz *z, key *k, size_t nk)
+{
+    for (size_t i = 0; i < nk; i++) {
+        const key *p = i ? &k[i - 1] : NULL;
+        bool after_echo = p && p->resp_n == 1 && x->v[p->resp_first].len == z->we;
+        if (is_key(&k[i], "enter") && !after_echo)
+            k[i].k = "char";
+    }
+}
+
 /* The ambiguous keys, decided by what follows them. */
 static void resolve_keys(const ctx *x, key *k, size_t nk)
 {
@@ -592,6 +607,8 @@ uint32_t sdi_keys_leg(ctx *x, const leg *L, size_t from, size_t to, bool emit)
     multiplexer_keys(x, &z, k, nk);
     logout_key(x, to, k, nk);
     resolve_keys(x, k, nk);
+    if (x->tty_cmd && L->id == SD_LEG_FORWARD)
+        tty_command_keys(x, &z, k, nk);
     if (emit)
         emit_keys(x, L, k, nk);
     free(k);

@@ -274,6 +274,9 @@
 /* While editing a line, a redraw followed this soon by another key was an
  * inserted character; after an Enter people read the output first (s). */
 #define INSERT_NEXT_S 0.5
+/* readline's Ctrl-U (unix-line-discard) moves back over the line, one
+ * "\b" per character, and erases to its end: "\x1b[K", this many bytes. */
+#define KILL_ERASE 3u
 /* A key read as Enter this soon after another, nothing typed between, is
  * a full-screen program's key answered by a redraw (s; the lab's less and
  * vim keys come 0.2-1.2 s apart, a person reads a command's output longer

@@ -1811,11 +1811,11 @@ def sc_su(sc):
     set_session_end(sc, d, logout(sc, ch))
 
 
-def pubkey_shell(sc):
+def pubkey_shell(sc, suite=None):
     """sshd, the capture, and a public-key login to a shell: (child, leg)."""
     sc.sshd("s")
     sc.capture_start()
-    ch, w, d = login(sc, "forward", "sdlab", sc.lane.s_ip, known=True, key=True)
+    ch, w, d = login(sc, "forward", "sdlab", sc.lane.s_ip, suite=suite, known=True, key=True)
     return ch, d
 
 
@@ -1857,26 +1857,36 @@ def sc_screen_output(sc):
     set_session_end(sc, d, logout(sc, ch))
 
 
-def sc_editkeys(sc):
+def sc_editkeys(sc, suite=None):
     """Line-editor keys of bash's readline and keys of a pager, each one
-    byte (labelled char, or tab) and none of them Enter: Ctrl-U kills a
-    typed line before another is typed, Ctrl-A moves to the line's start
-    where a character is inserted, Ctrl-R finds an earlier command (each
-    search key redraws the search line) and Enter runs it, Tab Tab lists
-    the completions of an ambiguous word, and space, b and q page in less."""
-    ch, d = pubkey_shell(sc)
+    byte (labelled char) and none of them Enter: Ctrl-U kills a typed line
+    before another is typed, Ctrl-R finds an earlier command (each search
+    key redraws the search line) and Enter runs it, twice each, then
+    space, b and q page in less."""
+    ch, d = pubkey_shell(sc, suite)
     sc.command(ch, list("echo alpha"), "echo alpha")
     sc.command(ch, list("ls -la /usr") + ["\x15"] + list("pwd"), "pwd")
-    sc.command(ch, list("cho beta") + ["\x01"] + list("e"), "echo beta")
     sc.command(ch, ["\x12"] + list("alp"), "echo alpha")
-    sc.command(ch, list("ls /etc/pa") + [("TAB",), ("TAB",)] + list("sswd"), "ls /etc/passwd",
-               expect=PROMPT_RE)
+    sc.command(ch, list("uname -a") + ["\x15"] + list("date"), "date")
+    sc.command(ch, ["\x12"] + list("pw"), "pwd")
     sc.command(ch, list("less /etc/services"), "less /etc/services", expect=r"services")
     time.sleep(0.5)
     for k in (" ", " ", "b", "q"):
         sc.think(0.4, 0.9)
         sc.type_keys(ch, k)
     ch.expect(PROMPT_RE)
+    set_session_end(sc, d, logout(sc, ch))
+
+
+def sc_editkeys_size(sc):
+    """Line-editor keys whose answers have other keys' sizes: Ctrl-A (one
+    "\\b" per character) then a character inserted at the line's start
+    ("\\x1b[1@" and it) have a Backspace echo's size, the first Tab of Tab
+    Tab rings the bell (a one-byte answer, a character's echo) and the
+    second lists the completions (one redraw record)."""
+    ch, d = pubkey_shell(sc)
+    sc.command(ch, list("cho beta") + ["\x01"] + list("e"), "echo beta")
+    sc.command(ch, list("ls /etc/pa") + [("TAB",), ("TAB",)] + list("sswd"), "ls /etc/passwd")
     set_session_end(sc, d, logout(sc, ch))
 
 
@@ -1908,10 +1918,10 @@ def tty_exec(sc, cmd, keys, expect, suite=None):
     set_session_end(sc, d, time.time())
 
 
-def sc_top_exec(sc):
+def sc_top_exec(sc, suite=None):
     """`ssh -t host top -d 1`: a command with a terminal (pty-req, then exec,
     no shell) redrawing every second for about 4 s, then q."""
-    tty_exec(sc, "top -d 1", [((3.0, 4.0), "q", False)], r"load average")
+    tty_exec(sc, "top -d 1", [((3.0, 4.0), "q", False)], r"load average", suite)
 
 
 def sc_vim_exec(sc, suite=None):
@@ -2204,9 +2214,20 @@ PENDING["ctrlkeys"] = (808, sc_ctrlkeys, {}, "cs", "control keys in a session: C
 _add("top_exec", 810, sc_top_exec, "`ssh -t host top -d 1`: a command with a terminal (pty-req, "
      "exec) redrawing every second, then q")
 # keys: line-editor keys and `ssh -t host cmd` (seeds 1100-1149)
-PENDING["editkeys"] = (1100, sc_editkeys, {}, "cs", "readline keys in a session: Ctrl-U kills a line, Ctrl-A then "
-     "a typed character, Ctrl-R search then Enter, Tab Tab listing completions, then space, b, q in "
-                       "less")
+_add("editkeys", 1100, sc_editkeys, "readline keys in a session: Ctrl-U kills a line, Ctrl-R "
+     "search then Enter (twice each), then space, b, q in less (chacha)")
+# pending: under 16-byte blocks Ctrl-U's redraw of an 11-character line has a
+# Backspace echo's wire size (tests/lab/README.md)
+for _i, _s in enumerate(("aes128gcm", "aes128ctr-sha256etm")):
+    PENDING["editkeys_" + _s] = (1105 + _i, sc_editkeys, {"suite": _s}, "cs",
+                                 "editkeys with %s (exact packets)" % _s)
+PENDING["editkeys_size"] = (1107, sc_editkeys_size, {}, "cs", "readline keys answered with "
+                            "other keys' sizes: Ctrl-A then a character inserted (a Backspace "
+                            "echo's size), Tab Tab (the bell, then a listing)")
+_add("top_exec_aes128gcm", 1108, sc_top_exec, "`ssh -t host top -d 1` (aes128gcm: the exec has "
+     "a shell request's size)", suite="aes128gcm")
+_add("less_exec_aes128ctr-sha256etm", 1109, sc_less_exec, "`ssh -t host less /etc/services`: "
+     "space, space, b, q (aes128ctr-sha256etm)", suite="aes128ctr-sha256etm")
 _add("vim_exec", 1101, sc_vim_exec, "`ssh -t host vim file`: insert-mode typing, Esc, :wq (chacha)")
 _add("vim_exec_aes128gcm", 1102, sc_vim_exec, "`ssh -t host vim file`: insert-mode typing, Esc, :wq "
      "(aes128gcm)", suite="aes128gcm")

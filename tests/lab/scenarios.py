@@ -1924,6 +1924,23 @@ def sc_top_exec(sc, suite=None):
     tty_exec(sc, "top -d 1", [((3.0, 4.0), "q", False)], r"load average", suite)
 
 
+def sc_motd_shell(sc, suite=None):
+    """A shell whose login prints a motd-like text first (2-3 KB: the
+    user's ~/.ssh/rc, which sshd runs before the shell as it prints
+    /etc/motd), then its prompt: a shell, not a command painting a screen;
+    two commands typed."""
+    rc = os.path.join(os.path.expanduser("~sdlab"), ".ssh", "rc")
+    with open(rc, "w") as f:
+        f.write("#!/bin/sh\nhead -n 70 /etc/services\n")
+    try:
+        ch, d = pubkey_shell(sc, suite)
+        sc.command(ch, list("ls"), "ls")
+        sc.command(ch, list("id"), "id")
+        set_session_end(sc, d, logout(sc, ch))
+    finally:
+        os.unlink(rc)
+
+
 def sc_vim_exec(sc, suite=None):
     """`ssh -t host vim file`: vim paints its screen, insert-mode typing
     (each key answered by its echo or a redraw), Esc, :wq and Enter."""
@@ -2226,6 +2243,9 @@ PENDING["editkeys_size"] = (1107, sc_editkeys_size, {}, "cs", "readline keys ans
                             "echo's size), Tab Tab (the bell, then a listing)")
 _add("top_exec_aes128gcm", 1108, sc_top_exec, "`ssh -t host top -d 1` (aes128gcm: the exec has "
      "a shell request's size)", suite="aes128gcm")
+_add("motd_shell", 1110, sc_motd_shell, "a shell whose login prints 2-3 KB (~/.ssh/rc, as a "
+     "motd) before its prompt, two commands (chacha)")
+_add("motd_shell_aes128gcm", 1111, sc_motd_shell, "motd_shell with aes128gcm", suite="aes128gcm")
 _add("less_exec_aes128ctr-sha256etm", 1109, sc_less_exec, "`ssh -t host less /etc/services`: "
      "space, space, b, q (aes128ctr-sha256etm)", suite="aes128ctr-sha256etm")
 _add("vim_exec", 1101, sc_vim_exec, "`ssh -t host vim file`: insert-mode typing, Esc, :wq (chacha)")

@@ -62,7 +62,10 @@ static bool screen_first(const ctx *x, const leg *F, const reqs *q)
 
 bool sdi_pty_command(const ctx *x, const leg *F, const session *S)
 {
-    if (!S->q.found || !S->q.pty || S->q.sftp || !F->openssh_client || !exec_fits(x, &S->q))
+    if (!S->q.found || !S->q.pty || S->q.sftp || !F->openssh_client)
         return false;
-    return !final_fits(x, &S->q, P_REQ_SHELL) || screen_first(x, F, &S->q);
+    /* the common shell first: its size fits and a prompt follows */
+    if (final_fits(x, &S->q, P_REQ_SHELL) && !screen_first(x, F, &S->q))
+        return false;
+    return exec_fits(x, &S->q);
 }

@@ -4,7 +4,8 @@
  * (aes128-gcm: up to 9 bytes of command; chacha20-poly1305 sends the
  * requests in one segment whose TERM is unknown, so every total fits
  * both): the size decides when only an exec fits, otherwise what the
- * server shows first does (docs/events.md session). */
+ * server shows before the first key does: a painted screen, or output
+ * redrawn by itself (docs/events.md session). */
 #include "sd_infer_int.h"
 
 /* The wire bytes of the session's requests (a segment's sum). */
@@ -60,12 +61,24 @@ static bool screen_first(const ctx *x, const leg *F, const reqs *q)
     return bytes >= SCREEN_PAGE_MIN && big;
 }
 
+/* Before the client's first record the server's output redraws by
+ * itself: at least RUNNING_TICKS_MIN bursts, each more than PAINT_GAP_S
+ * after the one before (watch, top: once a second). A shell prints its
+ * prompt (after a motd) and waits for a key. */
+static bool redraws_alone(const ctx *x, const leg *F, const reqs *q)
+{
+    uint32_t bursts = 1;
+    for (size_t i = q->to; i < x->n && !sdi_is_cl(F, &x->v[i]); i++)
+        bursts += i > q->to && x->v[i].t - x->v[i - 1].t >= PAINT_GAP_S;
+    return bursts >= RUNNING_TICKS_MIN;
+}
+
 bool sdi_pty_command(const ctx *x, const leg *F, const session *S)
 {
     if (!S->q.found || !S->q.pty || S->q.sftp || !F->openssh_client)
         return false;
     /* the common shell first: its size fits and a prompt follows */
-    if (final_fits(x, &S->q, P_REQ_SHELL) && !screen_first(x, F, &S->q))
+    if (final_fits(x, &S->q, P_REQ_SHELL) && !screen_first(x, F, &S->q) && !redraws_alone(x, F, &S->q))
         return false;
     return exec_fits(x, &S->q);
 }

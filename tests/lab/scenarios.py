@@ -1955,6 +1955,12 @@ def sc_less_exec(sc, suite=None):
              r"services", suite)
 
 
+def sc_watch_exec(sc, suite=None):
+    """`ssh -t host watch -n1 date`: a small screen (a title line and the
+    date) redrawn every second for about 4 s, ended with Ctrl-C."""
+    tty_exec(sc, "watch -n1 date", [((3.0, 4.0), "\x03", False)], r"Every 1\.0s", suite)
+
+
 def sc_tty_exec(sc, suite=None):
     """`ssh -t host 'uname -a; cat /etc/os-release'`: a command with a
     terminal printing a few lines, no keys."""
@@ -2243,6 +2249,8 @@ PENDING["editkeys_size"] = (1107, sc_editkeys_size, {}, "cs", "readline keys ans
                             "echo's size), Tab Tab (the bell, then a listing)")
 _add("top_exec_aes128gcm", 1108, sc_top_exec, "`ssh -t host top -d 1` (aes128gcm: the exec has "
      "a shell request's size)", suite="aes128gcm")
+_add("watch_exec", 1112, sc_watch_exec, "`ssh -t host watch -n1 date`: a small screen redrawn "
+     "every second, then Ctrl-C (chacha)")
 _add("motd_shell", 1110, sc_motd_shell, "a shell whose login prints 2-3 KB (~/.ssh/rc, as a "
      "motd) before its prompt, two commands (chacha)")
 _add("motd_shell_aes128gcm", 1111, sc_motd_shell, "motd_shell with aes128gcm", suite="aes128gcm")

@@ -715,6 +715,33 @@ static void test_pty_command(void **st)
     }
 }
 
+/* ssh -t host watch -n1 date (lab watch_exec frames 36-59): a small
+ * screen redrawn once a second with no key, four bursts before Ctrl-C:
+ * exec; with three (the key a second sooner) nothing tells it from a
+ * shell's prompt. */
+static void test_pty_redraws(void **st)
+{
+    (void)st;
+    static const step watch[] = {
+        { true, 112, 1.08 }, { false, 672, 1.10 }, { false, 192, 1.15 }, { true, 392, 1.151 },
+        { false, 108, 1.16 }, { false, 84, 1.23 }, { false, 132, 1.2301 }, { false, 60, 2.24 },
+        { false, 44, 3.26 }, { false, 52, 3.2603 }, { false, 60, 4.30 },
+        { true, 36, 5.26 }, { false, 172, 5.275 }, { false, 72, 5.2751 },
+    };
+    for (int four = 1; four >= 0; four--) {
+        step rest[16], seq[48];
+        size_t n = 0;
+        for (size_t i = 0; i < sizeof watch / sizeof watch[0]; i++)
+            if (four || i != 10) /* without the fourth burst */
+                rest[n++] = watch[i];
+        n = after_login(seq, rest, n);
+        sd_evlist l = { 0 };
+        sd_infer_summary su = run_stream(seq, n, &l);
+        assert_string_equal(su.session_kind, four ? "exec" : "shell");
+        sd_evlist_free(&l);
+    }
+}
+
 /* sdi_lw_range (a binary search) finds exactly the range a scan finds,
  * for every wire size around the searched ones, outer suites of each mode
  * and a nested leg (outer of inner), with bounds empty, one-wide and wide. */
@@ -773,6 +800,7 @@ int main(void)
         cmocka_unit_test(test_search_keys),
         cmocka_unit_test(test_kill_line),
         cmocka_unit_test(test_pty_command),
+        cmocka_unit_test(test_pty_redraws),
     };
     return cmocka_run_group_tests(t, NULL, NULL);
 }

@@ -249,8 +249,9 @@ void sdi_inner_rekeys(ctx *x, const leg *L, size_t from, size_t to);
 /* ---- sd_infer_tty.c ---- */
 
 /* Whether the session's pty-req is followed by an exec (ssh -t host cmd),
- * not a shell: only an exec fits the final request's size, or the server
- * first paints a screen where a shell shows a prompt. */
+ * not a shell: only an exec fits the final request's size, or before the
+ * first key the server paints a screen or redraws by itself where a shell
+ * shows a prompt and waits. */
 bool sdi_pty_command(const ctx *x, const leg *F, const session *S);
 
 /* ---- sd_infer_x11.c ---- */

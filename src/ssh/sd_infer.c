@@ -172,6 +172,7 @@ static void session_note(ctx *x, size_t session_ev, const session *S, uint32_t f
     sd_ev_int(e, "keys", fkeys);
     snprintf(e->note, sizeof e->note, "%s, %s",
              tunnel ? "tunnel of a nested SSH session (ProxyJump / -W), no shell or pty of its own"
+             : x->tty_cmd ? "remote command with a terminal (pty-req, exec: ssh -t)"
              : S->pty ? "interactive shell (pty)"
              : S->notty_shell ? "shell without a pty (lines typed in the client's line mode)"
              : S->fwd_only ? "no command (-N)"
@@ -208,7 +209,7 @@ static void after_login(ctx *x, leg *F, size_t s0)
         x->req_to = s0;
     else
         sdi_session(x, F, s0, &S);
-    x->sum->session_kind = tunnel ? "tunnel" : S.pty || S.notty_shell ? "shell" : S.fwd_only ? "forward-only" : x->sftp ? "sftp" : "exec";
+    x->sum->session_kind = tunnel ? "tunnel" : x->tty_cmd ? "exec" : S.pty || S.notty_shell ? "shell" : S.fwd_only ? "forward-only" : x->sftp ? "sftp" : "exec";
     size_t session_ev = session_event(x, s0, &S);
     sdi_forwarding_requests(x, &S.q, s0);
     F->paste = !sdi_tunnels(x, s0);

@@ -16,6 +16,7 @@
  *   sd_infer_carry.c   what a tunnel's channel carries (web, bulk, ...)
  *   sd_infer_rekey.c   key re-exchanges after login, taken out of the records
  *   sd_infer_zlib.c    sizes on a compressed connection (sd_infer_zlib.h)
+ *   sd_infer_tty.c     a command run with a terminal (ssh -t host cmd)
  * The constants of every rule are in sd_infer_rules.h. */
 #ifndef SD_INFER_INT_H
 #define SD_INFER_INT_H
@@ -66,6 +67,7 @@ typedef struct ctx {
     bool sftp, exec;   /* the session: sftp subsystem, a command without pty */
     bool scp;          /* a legacy scp transfer was seen (the session is scp) */
     bool pty_shell;    /* the session is a shell with a terminal */
+    bool tty_cmd;      /* a command with a terminal (ssh -t host cmd, sd_infer_tty.c) */
     size_t req_to;     /* first record after the session's requests */
     const sd_ssh_suite *cs, *ss; /* the outer suites: client->server, server->client */
     bool *chan;        /* per record: a -L/-D channel's (NULL: none found) */
@@ -250,6 +252,14 @@ void sdi_rekeys(ctx *x, size_t s0);
  * channel data of the outer connection); the client's NEWKEYS, which can
  * have a key's size there, is marked not_key. */
 void sdi_inner_rekeys(ctx *x, const leg *L, size_t from, size_t to);
+
+/* ---- sd_infer_tty.c ---- */
+
+/* Whether the session's pty-req is followed by an exec (ssh -t host cmd),
+ * not a shell: only an exec fits the final request's size, or before the
+ * first key the server paints a screen or redraws by itself where a shell
+ * shows a prompt and waits. */
+bool sdi_pty_command(const ctx *x, const leg *F, const session *S);
 
 /* ---- sd_infer_x11.c ---- */
 

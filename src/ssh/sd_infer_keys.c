@@ -491,6 +491,65 @@ static void logout_key(const ctx *x, size_t to, key *k, size_t nk)
         q->k = "char";
 }
 
+/* A key read as Enter whose answer is one record (a redraw of the line
+ * when typing goes on regardless: redraw_keys). */
+static bool one_record(const key *q)
+{
+    return is_key(q, "enter") && q->resp_n == 1;
+}
+
+/* A key answered by one record other than its echo: a redraw. */
+static bool redrawn(const ctx *x, const keysz *z, const key *q)
+{
+    return q->resp_n == 1 && x->v[q->resp_first].len != z->we;
+}
+
+/* Line-editor keys read as Enter by their answer, one redraw record:
+ * readline's Ctrl-R and each key of its search, Ctrl-U killing the line,
+ * a completion listing. After an Enter a person reads the new prompt
+ * (lab: every labelled Enter is followed by 0.43 s or more) or types the
+ * next command ahead, whose keys are echoed; so the key is a char when
+ * - the next key, within INSERT_NEXT_S, is answered by a redraw too (a
+ *   search typed key by key);
+ * - the key before it was such a key and the next one, read as Enter,
+ *   follows within SCREEN_KEY_S (the search's last key, then the Enter
+ *   accepting it; a typed command's first key would be echoed);
+ * - its answer has the size of the line's characters erased (KILL_ERASE:
+ *   one "\b" each and "\x1b[K") and the next key follows within
+ *   INSERT_NEXT_S: Ctrl-U, then the line typed anew. */
+static void redraw_keys(const ctx *x, const leg *L, const keysz *z, key *k, size_t nk)
+{
+    bool prev = false; /* the key before was re-read here */
+    for (size_t i = 0; i + 1 < nk; i++) {
+        bool was = prev;
+        prev = false;
+        if (!one_record(&k[i]))
+            continue;
+        double next = key_at(x, &k[i + 1]), soon = next - key_at(x, &k[i]);
+        uint32_t kill = sdi_lw(L, false, SD_SSH_P_CHANNEL_DATA((uint32_t)line_chars(k, i) + KILL_ERASE));
+        prev = (redrawn(x, z, &k[i + 1]) && soon < INSERT_NEXT_S) ||
+               (was && is_key(&k[i + 1], "enter") && soon < SCREEN_KEY_S) ||
+               (x->v[k[i].resp_first].len == kill && soon < INSERT_NEXT_S);
+        if (prev)
+            k[i].k = "char";
+    }
+}
+
+/* A command with a terminal (ssh -t host vim, less, top) has no shell
+ * line to end: a key read as Enter by its answer (a redraw, a page, the
+ * screen restored as the program quits) is the program's key, unless it
+ * ends a line the program echoed (vim's :wq, less's /search): the key
+ * before it was answered by its echo alone. */
+static void tty_command_keys(const ctx *x, const keysz *z, key *k, size_t nk)
+{
+    for (size_t i = 0; i < nk; i++) {
+        const key *p = i ? &k[i - 1] : NULL;
+        bool after_echo = p && p->resp_n == 1 && x->v[p->resp_first].len == z->we;
+        if (is_key(&k[i], "enter") && !after_echo)
+            k[i].k = "char";
+    }
+}
+
 /* The ambiguous keys, decided by what follows them. */
 static void resolve_keys(const ctx *x, key *k, size_t nk)
 {
@@ -619,7 +678,10 @@ uint32_t sdi_keys_leg(ctx *x, const leg *L, size_t from, size_t to, bool emit)
     interrupt_keys(x, L, &z, from, k, nk);
     multiplexer_keys(x, &z, k, nk);
     logout_key(x, to, k, nk);
+    redraw_keys(x, L, &z, k, nk);
     resolve_keys(x, k, nk);
+    if (x->tty_cmd && L->id == SD_LEG_FORWARD)
+        tty_command_keys(x, &z, k, nk);
     if (emit)
         emit_keys(x, L, k, nk);
     free(k);

@@ -402,5 +402,6 @@ void sdi_session(ctx *x, const leg *F, size_t s0, session *S)
     x->sftp = !S->pty && S->q.sftp;
     S->notty_shell = !S->pty && !S->fwd_only && !x->sftp && S->q.found && notty_shell(x, F, &S->q);
     x->exec = !S->pty && !S->fwd_only && !x->sftp && !S->notty_shell;
+    x->tty_cmd = S->pty && sdi_pty_command(x, F, S);
     x->req_to = S->q.found ? S->q.to : s0;
 }

@@ -274,11 +274,27 @@
 /* While editing a line, a redraw followed this soon by another key was an
  * inserted character; after an Enter people read the output first (s). */
 #define INSERT_NEXT_S 0.5
+/* readline's Ctrl-U (unix-line-discard) moves back over the line, one
+ * "\b" per character, and erases to its end: "\x1b[K", this many bytes. */
+#define KILL_ERASE 3u
 /* A key read as Enter this soon after another, nothing typed between, is
  * a full-screen program's key answered by a redraw (s; the lab's less and
  * vim keys come 0.2-1.2 s apart, a person reads a command's output longer
  * before the next Enter). */
 #define SCREEN_KEY_S 1.5
+/* exec (RFC 4254 6.5): byte, channel, string "exec" (4 + 4), want_reply,
+ * string command: 18 + the command. A command with a terminal (ssh -t)
+ * is tried up to EXEC_CMD_MAX bytes (a typed command line). */
+#define P_REQ_EXEC_BASE 18u
+#define EXEC_CMD_MAX 256u
+/* A command with a terminal paints its screen at once (lab vim_exec,
+ * less_exec, top_exec: one burst within 0.2 s, records of the MSS); a
+ * shell's prompt is one line: up to PROMPT_MAX bytes (a coloured
+ * powerline-style prompt is a few hundred bytes of escapes; zeek's
+ * ssh_kex_curve25519.pcap: 356-byte records). Records further apart than
+ * PAINT_GAP_S end the first burst (top's next tick comes 1 s later). */
+#define PAINT_GAP_S 0.5
+#define PROMPT_MAX 512u
 /* A page: a full-screen program repaints the screen (80x24 = 1920 cells,
  * with escapes); a bare Enter's echo and prompt are tens to a few hundred
  * bytes (wire bytes of the answer). */

@@ -456,8 +456,11 @@ class Scenario:
         ts = time.time()
         ch.send(data)
         if wire:
-            self.labels["keystrokes"].append({"leg": leg, "ts": round(ts, 6), "key": kind,
-                                              "bytes": len(data.encode())})
+            k = {"leg": leg, "ts": round(ts, 6), "key": kind, "bytes": len(data.encode())}
+            if len(data) == 1 and ord(data) < 0x20 and data not in "\t\r":
+                # a control key, scored as a char; the name says which
+                k["name"] = "Esc" if data == "\x1b" else "C-" + chr(ord(data) + 0x60)
+            self.labels["keystrokes"].append(k)
         return ts
 
     def type_keys(self, ch, seq, leg="forward", wire=True):

@@ -1819,14 +1819,20 @@ def sc_su(sc):
     set_session_end(sc, d, logout(sc, ch))
 
 
+def pubkey_shell(sc, suite=None):
+    """sshd, the capture, and a public-key login to a shell: (child, leg)."""
+    sc.sshd("s")
+    sc.capture_start()
+    ch, w, d = login(sc, "forward", "sdlab", sc.lane.s_ip, suite=suite, known=True, key=True)
+    return ch, d
+
+
 def sc_ctrlkeys(sc):
     """Control keys in an ordinary session, each one byte on the wire
     (labelled char) and none of them Enter: Ctrl-U erases a typed line,
     Ctrl-W its last word, Ctrl-L clears the screen at an empty prompt,
     Ctrl-R finds an earlier command, Ctrl-D at an empty prompt logs out."""
-    sc.sshd("s")
-    sc.capture_start()
-    ch, w, d = login(sc, "forward", "sdlab", sc.lane.s_ip, known=True, key=True)
+    ch, d = pubkey_shell(sc)
     sc.command(ch, list("echo one"), "echo one")
     sc.command(ch, list("ls -la /tmp") + ["\x15"] + list("pwd"), "pwd")
     sc.command(ch, list("echo foo bar") + ["\x17"] + list("baz"), "echo foo baz")
@@ -1859,28 +1865,114 @@ def sc_screen_output(sc):
     set_session_end(sc, d, logout(sc, ch))
 
 
-def sc_top_exec(sc):
-    """`ssh -t host top -d 1`: a command with a terminal (pty-req, then exec,
-    no shell) redrawing every second for about 4 s, then q."""
+def sc_editkeys(sc, suite=None):
+    """Line-editor keys of bash's readline and keys of a pager, each one
+    byte (labelled char) and none of them Enter: Ctrl-U kills a typed line
+    before another is typed, Ctrl-R finds an earlier command (each search
+    key redraws the search line) and Enter runs it, twice each, then
+    space, b and q page in less."""
+    ch, d = pubkey_shell(sc, suite)
+    sc.command(ch, list("echo alpha"), "echo alpha")
+    sc.command(ch, list("ls -la /usr") + ["\x15"] + list("pwd"), "pwd")
+    sc.command(ch, ["\x12"] + list("alp"), "echo alpha")
+    sc.command(ch, list("uname -a") + ["\x15"] + list("date"), "date")
+    sc.command(ch, ["\x12"] + list("pw"), "pwd")
+    sc.command(ch, list("less /etc/services"), "less /etc/services", expect=r"services")
+    time.sleep(0.5)
+    for k in (" ", " ", "b", "q"):
+        sc.think(0.4, 0.9)
+        sc.type_keys(ch, k)
+    ch.expect(PROMPT_RE)
+    set_session_end(sc, d, logout(sc, ch))
+
+
+def sc_editkeys_size(sc):
+    """Line-editor keys whose answers have other keys' sizes: Ctrl-A (one
+    "\\b" per character) then a character inserted at the line's start
+    ("\\x1b[1@" and it) have a Backspace echo's size, the first Tab of Tab
+    Tab rings the bell (a one-byte answer, a character's echo) and the
+    second lists the completions (one redraw record)."""
+    ch, d = pubkey_shell(sc)
+    sc.command(ch, list("cho beta") + ["\x01"] + list("e"), "echo beta")
+    sc.command(ch, list("ls /etc/pa") + [("TAB",), ("TAB",)] + list("sswd"), "ls /etc/passwd")
+    set_session_end(sc, d, logout(sc, ch))
+
+
+def tty_exec(sc, cmd, keys, expect, suite=None):
+    """`ssh -t host cmd` (public key): a command with a terminal (pty-req,
+    then exec, no shell); keys: what is typed once expect shows, each item
+    a (think range, key sequence, Enter after it) triple."""
     sc.sshd("s")
     sc.capture_start()
     log = os.path.join(sc.sdir, "ssh_fwd.log")
-    argv = sc.ssh_argv("sdlab", sc.lane.s_ip, known=True, key=True, log=log, extra=("-t",),
-                       cmd="top -d 1")
+    argv = sc.ssh_argv("sdlab", sc.lane.s_ip, suite=suite, known=True, key=True, log=log,
+                       extra=("-t",), cmd=cmd)
     sc.labels["host_known"] = True
     t0 = time.time()
     ch = sc.spawn("c", argv)
     w = sc.watch(log)
-    ch.expect(r"load average", timeout=20)
+    ch.expect(expect, timeout=20)
     note_pubkey(sc, w, "forward")
     d = client_leg(sc, w, "forward", sc.lane.s_ip, 22, t0, "sdlab")
     d["session_kind"] = "exec"
-    sc.labels["commands"].append({"leg": "forward", "ts": round(t0, 6), "text": "top -d 1",
-                                  "exec": True})
-    time.sleep(sc.rng.uniform(3.5, 4.5))
-    sc.type_keys(ch, "q")
+    sc.labels["commands"].append({"leg": "forward", "ts": round(t0, 6), "text": cmd, "exec": True})
+    time.sleep(0.5)
+    for think, seq, enter in keys:
+        sc.think(*think)
+        sc.type_keys(ch, seq)
+        if enter:
+            sc.enter(ch)
     ch.expect(pexpect.EOF, timeout=10)
     set_session_end(sc, d, time.time())
+
+
+def sc_top_exec(sc, suite=None):
+    """`ssh -t host top -d 1`: a command with a terminal (pty-req, then exec,
+    no shell) redrawing every second for about 4 s, then q."""
+    tty_exec(sc, "top -d 1", [((3.0, 4.0), "q", False)], r"load average", suite)
+
+
+def sc_motd_shell(sc, suite=None):
+    """A shell whose login prints a motd-like text first (2-3 KB: the
+    user's ~/.ssh/rc, which sshd runs before the shell as it prints
+    /etc/motd), then its prompt: a shell, not a command painting a screen;
+    two commands typed."""
+    rc = os.path.join(os.path.expanduser("~sdlab"), ".ssh", "rc")
+    with open(rc, "w") as f:
+        f.write("#!/bin/sh\nhead -n 70 /etc/services\n")
+    try:
+        ch, d = pubkey_shell(sc, suite)
+        sc.command(ch, list("ls"), "ls")
+        sc.command(ch, list("id"), "id")
+        set_session_end(sc, d, logout(sc, ch))
+    finally:
+        os.unlink(rc)
+
+
+def sc_vim_exec(sc, suite=None):
+    """`ssh -t host vim file`: vim paints its screen, insert-mode typing
+    (each key answered by its echo or a redraw), Esc, :wq and Enter."""
+    tty_exec(sc, "vim -u NONE -N notes.txt", [((0.4, 0.8), "ihello there", False),
+                                             ((0.3, 0.6), "\x1b", False),
+                                             ((0.3, 0.6), ":wq", True)], r"notes\.txt", suite)
+
+
+def sc_less_exec(sc, suite=None):
+    """`ssh -t host less /etc/services`: pages forward and back, then q."""
+    tty_exec(sc, "less /etc/services", [((0.4, 0.9), k, False) for k in (" ", " ", "b", "q")],
+             r"services", suite)
+
+
+def sc_watch_exec(sc, suite=None):
+    """`ssh -t host watch -n1 date`: a small screen (a title line and the
+    date) redrawn every second for about 4 s, ended with Ctrl-C."""
+    tty_exec(sc, "watch -n1 date", [((3.0, 4.0), "\x03", False)], r"Every 1\.0s", suite)
+
+
+def sc_tty_exec(sc, suite=None):
+    """`ssh -t host 'uname -a; cat /etc/os-release'`: a command with a
+    terminal printing a few lines, no keys."""
+    tty_exec(sc, "uname -a; cat /etc/os-release", [], r"PRETTY_NAME", suite)
 
 
 def _git_commits(sc, work, files):
@@ -2150,8 +2242,34 @@ _add("screen_output", 809, sc_screen_output, "`watch -n1 date` ended with Ctrl-C
 PENDING["ctrlkeys"] = (808, sc_ctrlkeys, {}, "cs", "control keys in a session: Ctrl-U and Ctrl-W "
                        "edit lines, Ctrl-L clears the screen, Ctrl-R recalls a command, Ctrl-D at "
                        "an empty prompt logs out")
-PENDING["top_exec"] = (810, sc_top_exec, {}, "cs", "`ssh -t host top -d 1`: a command with a "
-                       "terminal (pty-req, exec) redrawing every second, then q")
+_add("top_exec", 810, sc_top_exec, "`ssh -t host top -d 1`: a command with a terminal (pty-req, "
+     "exec) redrawing every second, then q")
+# keys: line-editor keys and `ssh -t host cmd` (seeds 1100-1149)
+_add("editkeys", 1100, sc_editkeys, "readline keys in a session: Ctrl-U kills a line, Ctrl-R "
+     "search then Enter (twice each), then space, b, q in less (chacha)")
+# pending: under 16-byte blocks Ctrl-U's redraw of an 11-character line has a
+# Backspace echo's wire size (tests/lab/README.md)
+for _i, _s in enumerate(("aes128gcm", "aes128ctr-sha256etm")):
+    PENDING["editkeys_" + _s] = (1105 + _i, sc_editkeys, {"suite": _s}, "cs",
+                                 "editkeys with %s (exact packets)" % _s)
+PENDING["editkeys_size"] = (1107, sc_editkeys_size, {}, "cs", "readline keys answered with "
+                            "other keys' sizes: Ctrl-A then a character inserted (a Backspace "
+                            "echo's size), Tab Tab (the bell, then a listing)")
+_add("top_exec_aes128gcm", 1108, sc_top_exec, "`ssh -t host top -d 1` (aes128gcm: the exec has "
+     "a shell request's size)", suite="aes128gcm")
+_add("watch_exec", 1112, sc_watch_exec, "`ssh -t host watch -n1 date`: a small screen redrawn "
+     "every second, then Ctrl-C (chacha)")
+_add("motd_shell", 1110, sc_motd_shell, "a shell whose login prints 2-3 KB (~/.ssh/rc, as a "
+     "motd) before its prompt, two commands (chacha)")
+_add("motd_shell_aes128gcm", 1111, sc_motd_shell, "motd_shell with aes128gcm", suite="aes128gcm")
+_add("less_exec_aes128ctr-sha256etm", 1109, sc_less_exec, "`ssh -t host less /etc/services`: "
+     "space, space, b, q (aes128ctr-sha256etm)", suite="aes128ctr-sha256etm")
+_add("vim_exec", 1101, sc_vim_exec, "`ssh -t host vim file`: insert-mode typing, Esc, :wq (chacha)")
+_add("vim_exec_aes128gcm", 1102, sc_vim_exec, "`ssh -t host vim file`: insert-mode typing, Esc, :wq "
+     "(aes128gcm)", suite="aes128gcm")
+_add("less_exec", 1103, sc_less_exec, "`ssh -t host less /etc/services`: space, space, b, q (chacha)")
+_add("tty_exec_aes128gcm", 1104, sc_tty_exec, "`ssh -t host 'uname -a; cat /etc/os-release'`: a "
+     "command with a terminal, a few lines of output, no keys (aes128gcm)", suite="aes128gcm")
 PENDING["git"] = (811, sc_git, {}, "cs", "git over SSH (public key): clone of three commits (about "
                   "160 KB of pack), then a push of three more (about 60 KB): git-upload-pack and "
                   "git-receive-pack execs")

@@ -718,6 +718,154 @@ static void test_keepalive_ticks(void **st)
     sd_evlist_free(&l);
 }
 
+/* A key's class, copied out of the event list. */
+typedef struct keyname {
+    char s[16];
+} keyname;
+
+/* Keys of a synthetic chacha shell after the session's requests (rest
+ * after the open and pty of the login sequence): their classes in order. */
+static size_t shell_keys(const step *keys, size_t nkeys, keyname *k, size_t max)
+{
+    static const step open_pty[] = {
+        { true, 112, 1.10 }, { false, 44, 1.12 }, { true, 376, 1.13 }, { false, 36, 1.15 },
+    };
+    step rest[40], seq[64];
+    assert_true(nkeys + 4 <= sizeof rest / sizeof rest[0]);
+    memcpy(rest, open_pty, sizeof open_pty);
+    memcpy(rest + 4, keys, nkeys * sizeof *keys);
+    size_t n = after_login(seq, rest, nkeys + 4);
+    sd_evlist l = { 0 };
+    run_stream(seq, n, &l);
+    const char *names[40];
+    assert_true(max <= sizeof names / sizeof names[0]);
+    size_t nk = keys_of(&l, names, max);
+    for (size_t i = 0; i < nk; i++)
+        snprintf(k[i].s, sizeof k[i].s, "%s", names[i]);
+    sd_evlist_free(&l);
+    return nk;
+}
+
+/* readline's Ctrl-R search (lab editkeys frames 125-137): Ctrl-R and each
+ * search key answered by one redraw record, the next key within 0.5 s;
+ * the last one 0.55 s before the Enter accepting the search. A command's
+ * Enter answered by one record, then a key typed ahead 0.3 s later (its
+ * echo), stays Enter. */
+static void test_search_keys(void **st)
+{
+    (void)st;
+    static const step keys[] = {
+        { true, 36, 2.00 }, { false, 36, 2.001 },                        /* "l" */
+        { true, 36, 2.30 }, { false, 36, 2.302 }, { false, 100, 2.31 },   /* Enter */
+        { true, 36, 3.50 }, { false, 60, 3.501 },                        /* Ctrl-R */
+        { true, 36, 3.85 }, { false, 68, 3.851 },                        /* "a" */
+        { true, 36, 4.05 }, { false, 60, 4.051 },                        /* "b" */
+        { true, 36, 4.60 }, { false, 84, 4.601 },                        /* Enter */
+        { true, 36, 5.40 }, { false, 36, 5.401 },                        /* "p" */
+        { true, 36, 5.70 }, { false, 84, 5.701 },                        /* Enter */
+        { true, 36, 6.00 }, { false, 36, 6.001 },                        /* "x" typed ahead */
+        { true, 36, 6.30 }, { false, 36, 6.302 }, { false, 100, 6.31 },   /* Enter */
+    };
+    keyname k[16];
+    static const char *want[] = { "char", "enter", "char", "char", "char", "enter", "char", "enter", "char", "enter" };
+    assert_int_equal(shell_keys(keys, sizeof keys / sizeof keys[0], k, 16), 10);
+    for (size_t i = 0; i < 10; i++)
+        assert_string_equal(k[i].s, want[i]);
+}
+
+/* Ctrl-U after 11 typed characters (lab ctrlkeys frame 98): one record of
+ * the size of 11 "\b" and "\x1b[K" (52 under chacha), typing on 0.35 s
+ * later: a char. A 68-byte answer (not the line erased) followed as soon
+ * is an Enter. */
+static void test_kill_line(void **st)
+{
+    (void)st;
+    for (int kill = 1; kill >= 0; kill--) {
+        step keys[40];
+        size_t n = 0;
+        for (int c = 0; c < 11; c++) {
+            keys[n++] = (step){ true, 36, 2.0 + 0.15 * c };
+            keys[n++] = (step){ false, 36, 2.001 + 0.15 * c };
+        }
+        keys[n++] = (step){ true, 36, 3.70 };
+        keys[n++] = (step){ false, kill ? 52 : 68, 3.701 };
+        keys[n++] = (step){ true, 36, 4.05 };
+        keys[n++] = (step){ false, 36, 4.051 };
+        keys[n++] = (step){ true, 36, 4.40 };
+        keys[n++] = (step){ false, 36, 4.402 };
+        keys[n++] = (step){ false, 100, 4.41 };
+        keyname k[16];
+        assert_int_equal(shell_keys(keys, n, k, 16), 14);
+        assert_string_equal(k[11].s, kill ? "char" : "enter");
+        assert_string_equal(k[12].s, "char");
+        assert_string_equal(k[13].s, "enter");
+    }
+}
+
+/* ssh -t host vim file under chacha (lab vim_exec frames 35-99): the
+ * requests (400 bytes) fit an exec and, with another TERM, a shell; vim
+ * paints its screen at once (records of the MSS): exec. Its keys have no
+ * shell line: redraws are chars, the Enter after the echoed ":wq" is
+ * Enter. The same requests followed by a prompt are a shell. */
+static void test_pty_command(void **st)
+{
+    (void)st;
+    static const step vim[] = {
+        { true, 112, 1.08 }, { false, 672, 1.10 }, { false, 192, 1.15 }, { true, 400, 1.151 },
+        { false, 108, 1.16 }, { false, 1448, 1.19 }, { false, 620, 1.1901 }, { false, 692, 1.1902 },
+        { true, 36, 2.50 }, { false, 92, 2.501 },                          /* i */
+        { true, 36, 2.70 }, { false, 60, 2.701 },                          /* h */
+        { true, 36, 3.20 }, { false, 52, 3.226 },                          /* Esc */
+        { true, 36, 3.60 }, { false, 68, 3.601 },                          /* : */
+        { true, 36, 3.80 }, { false, 36, 3.801 },                          /* w */
+        { true, 36, 4.00 }, { false, 36, 4.001 },                          /* q */
+        { true, 36, 4.30 }, { false, 68, 4.301 }, { false, 52, 4.302 }, { false, 108, 4.303 },
+    };
+    for (int screen = 1; screen >= 0; screen--) {
+        step rest[32], seq[64];
+        memcpy(rest, vim, sizeof vim);
+        if (!screen) /* a prompt where vim painted its screen */
+            rest[5].len = rest[6].len = rest[7].len = 52;
+        size_t n = after_login(seq, rest, sizeof vim / sizeof vim[0]);
+        sd_evlist l = { 0 };
+        sd_infer_summary su = run_stream(seq, n, &l);
+        assert_string_equal(su.session_kind, screen ? "exec" : "shell");
+        const char *k[8];
+        assert_int_equal(keys_of(&l, k, 8), 7);
+        if (screen)
+            for (size_t i = 0; i < 7; i++)
+                assert_string_equal(k[i], i == 6 ? "enter" : "char");
+        sd_evlist_free(&l);
+    }
+}
+
+/* ssh -t host watch -n1 date (lab watch_exec frames 36-59): a small
+ * screen redrawn once a second with no key, four bursts before Ctrl-C:
+ * exec; with three (the key a second sooner) nothing tells it from a
+ * shell's prompt. */
+static void test_pty_redraws(void **st)
+{
+    (void)st;
+    static const step watch[] = {
+        { true, 112, 1.08 }, { false, 672, 1.10 }, { false, 192, 1.15 }, { true, 392, 1.151 },
+        { false, 108, 1.16 }, { false, 84, 1.23 }, { false, 132, 1.2301 }, { false, 60, 2.24 },
+        { false, 44, 3.26 }, { false, 52, 3.2603 }, { false, 60, 4.30 },
+        { true, 36, 5.26 }, { false, 172, 5.275 }, { false, 72, 5.2751 },
+    };
+    for (int four = 1; four >= 0; four--) {
+        step rest[16], seq[48];
+        size_t n = 0;
+        for (size_t i = 0; i < sizeof watch / sizeof watch[0]; i++)
+            if (four || i != 10) /* without the fourth burst */
+                rest[n++] = watch[i];
+        n = after_login(seq, rest, n);
+        sd_evlist l = { 0 };
+        sd_infer_summary su = run_stream(seq, n, &l);
+        assert_string_equal(su.session_kind, four ? "exec" : "shell");
+        sd_evlist_free(&l);
+    }
+}
+
 /* sdi_lw_range (a binary search) finds exactly the range a scan finds,
  * for every wire size around the searched ones, outer suites of each mode
  * and a nested leg (outer of inner), with bounds empty, one-wide and wide. */
@@ -777,6 +925,10 @@ int main(void)
         cmocka_unit_test(test_auth_closed),
         cmocka_unit_test(test_rekey_typing),
         cmocka_unit_test(test_keepalive_ticks),
+        cmocka_unit_test(test_search_keys),
+        cmocka_unit_test(test_kill_line),
+        cmocka_unit_test(test_pty_command),
+        cmocka_unit_test(test_pty_redraws),
     };
     return cmocka_run_group_tests(t, NULL, NULL);
 }

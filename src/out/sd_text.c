@@ -30,14 +30,15 @@ static size_t utf8_ok(const uint8_t *p, size_t n)
     return len && cp >= 0xA0 ? len : 0;
 }
 
-void sd_text_put(sd_buf *b, const char *s, size_t n)
+/* sd_text_put's escaping; a backslash is doubled unless keep_bs (CSV). */
+static void text_put(sd_buf *b, const char *s, size_t n, bool keep_bs)
 {
     static const char hex[] = "0123456789abcdef";
     const uint8_t *p = (const uint8_t *)s;
     size_t i = 0;
     while (i < n) {
         size_t run = i;
-        while (run < n && p[run] >= 0x20 && p[run] < 0x7F && p[run] != '\\')
+        while (run < n && p[run] >= 0x20 && p[run] < 0x7F && (p[run] != '\\' || keep_bs))
             run++;
         sd_buf_append(b, s + i, run - i);
         if ((i = run) >= n)
@@ -55,6 +56,11 @@ void sd_text_put(sd_buf *b, const char *s, size_t n)
             sd_buf_append(b, e, 4);
         i++;
     }
+}
+
+void sd_text_put(sd_buf *b, const char *s, size_t n)
+{
+    text_put(b, s, n, false);
 }
 
 void sd_text_puts(sd_buf *b, const char *s)
@@ -138,14 +144,14 @@ void sd_text_wrap(sd_buf *b, const char *s, size_t n, size_t width, size_t inden
 void sd_csv_text(sd_buf *b, const char *s)
 {
     size_t n = strlen(s), i = 0;
-    while (i < n && s[i] >= 0x20 && s[i] < 0x7F && s[i] != '\\') /* the usual cell: as it is */
+    while (i < n && s[i] >= 0x20 && s[i] < 0x7F) /* the usual cell: as it is */
         i++;
     if (i == n) {
         sd_csv_field(b, s);
         return;
     }
     sd_buf t = { 0 };
-    sd_text_put(&t, s, n);
+    text_put(&t, s, n, true);
     sd_buf_append(&t, "", 1);
     sd_csv_field(b, (const char *)t.p);
     sd_buf_free(&t);

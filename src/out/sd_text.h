@@ -23,9 +23,13 @@ void sd_text_puts(sd_buf *b, const char *s);
 /* Into a fixed buffer (cut at len - 1, whole escapes only): for a
  * formatter that wants a string. Returns out. */
 char *sd_text_safe(const char *s, char *out, size_t len);
-/* One CSV cell of a capture string: the bytes sd_text_put writes, quoted
- * as CSV needs (sd_csv_field). A spreadsheet or a `cat` of the file then
- * sees no raw control byte, and the cell reads as the text outputs. */
+/* One CSV cell of a capture string: the string as JSON has it once
+ * decoded, with the bytes sd_text_put escapes (C0, DEL, C1, invalid
+ * UTF-8) written \xHH as the text outputs write them, quoted as CSV needs
+ * (sd_csv_field). A backslash stays one: strings the analyzers made
+ * printable already (an HTTP Host's \xHH) read as in JSON and the text
+ * table, not escaped twice. A spreadsheet or a `cat` of the file sees no
+ * raw control byte. */
 void sd_csv_text(sd_buf *b, const char *s);
 
 /* Appends the lines of s (n bytes) with every line longer than width

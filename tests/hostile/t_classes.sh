@@ -28,6 +28,8 @@ for args in "ssh -m --csv" "ssh --csv" "conns --csv" "conns --csv -F stream,http
 done
 # written as the text outputs write them
 expect csv_ctrl.pcap out ',SSH-2\.0-Srv\\x01\\x07\\x08\\x1b\]0;pwn\\x07\\x1b\[2J\\x7f\\x9b_9\.6,' ssh -m --csv
+# a string an analyzer made printable already (HTTP Host) is not escaped twice: as in JSON and the table
+expect csv_ctrl.pcap out '^1,h\\x01\\x07\\x08\\x1b\]0;pwn\\x07\\x1b\[2J\\x7f\\x9b\.example,http$' conns --csv -F stream,http_host,service
 expect csv_ctrl.pcap out 'server +SSH-2\.0-Srv\\x01\\x07\\x08\\x1b\]0;pwn\\x07\\x1b\[2J\\x7f\\x9b_9\.6$' ssh -m
 rm -rf "$w/o"
 run csv_ctrl.pcap "0 1" ssh -o "$w/o"

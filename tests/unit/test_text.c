@@ -304,15 +304,21 @@ static void t_fval_text(void **st)
     sd_fval_clear(&v);
 }
 
-static char *csv(const char *s)
+/* One CSV cell written by put (sd_csv_field, sd_csv_text). */
+static char *cell(void (*put)(sd_buf *, const char *), const char *s)
 {
     static char out[128];
     sd_buf b = { 0 };
-    sd_csv_field(&b, s);
+    put(&b, s);
     memcpy(out, b.p, b.len);
     out[b.len] = '\0';
     sd_buf_free(&b);
     return out;
+}
+
+static char *csv(const char *s)
+{
+    return cell(sd_csv_field, s);
 }
 
 static void t_csv(void **st)
@@ -324,6 +330,25 @@ static void t_csv(void **st)
     assert_string_equal(csv("-12.5"), "-12.5");
     assert_string_equal(csv("-"), "-");
     assert_string_equal(csv("a,\"b\""), "\"a,\"\"b\"\"\"");
+}
+
+static char *csv_text(const char *s)
+{
+    return cell(sd_csv_text, s);
+}
+
+/* Capture strings in CSV: no raw control byte, the text outputs' \xHH; a
+ * backslash kept single (an analyzer's \xHH not escaped twice); quoted and
+ * formula-guarded as any cell. */
+static void t_csv_text(void **st)
+{
+    (void)st;
+    assert_string_equal(csv_text("SSH-2.0-a\x1b]0;t\x07\x9b_1"), "SSH-2.0-a\\x1b]0;t\\x07\\x9b_1");
+    assert_string_equal(csv_text("h\\x01.example"), "h\\x01.example");
+    assert_string_equal(csv_text("a\x01,b"), "\"a\\x01,b\"");
+    assert_string_equal(csv_text("=1\x7f"), "'=1\\x7f");
+    assert_string_equal(csv_text("caf\xc3\xa9"), "caf\xc3\xa9");
+    no_controls(csv_text("\x01\x02\x1b[2J\xc2\x9b\x7f"));
 }
 
 /* sd_text_wrap: long lines broken after a separator, indented; short ones
@@ -353,7 +378,7 @@ int main(void)
     const struct CMUnitTest tests[] = { cmocka_unit_test(t_escapes), cmocka_unit_test(t_utf8),
                                         cmocka_unit_test(t_json_utf8), cmocka_unit_test(t_json_escape_positions),
                                         cmocka_unit_test(t_svg),
-                                        cmocka_unit_test(t_fixed), cmocka_unit_test(t_csv),
+                                        cmocka_unit_test(t_fixed), cmocka_unit_test(t_csv), cmocka_unit_test(t_csv_text),
                                         cmocka_unit_test(t_put_fixed), cmocka_unit_test(t_put_ts), cmocka_unit_test(t_put_u64),
                                         cmocka_unit_test(t_fval_text), cmocka_unit_test(t_wrap) };
     return cmocka_run_group_tests(tests, NULL, NULL);

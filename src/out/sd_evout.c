@@ -180,20 +180,27 @@ void sd_evout_json(sd_buf *b, const sd_event *e)
     sd_buf_append(b, "}\n", 2);
 }
 
+/* Text of the program's own (or a merged line's key), as "%s" writes it. */
+static void put_s(sd_buf *b, const char *s)
+{
+    sd_buf_append(b, s, strlen(s));
+}
+
+/* "key=value" pairs without printf (CSV and text rows: several per
+ * event); numbers as "%lld" and "%.3f" write them. */
 void sd_evout_details(sd_buf *b, const sd_event *e)
 {
     for (uint8_t i = 0; i < e->nf; i++) {
         const sd_evfield *f = &e->f[i];
         if (i)
             sd_buf_append(b, " ", 1);
+        put_s(b, f->key);
+        sd_buf_append(b, "=", 1);
         switch (f->type) {
-        case SD_EVF_STR: /* values may come from the capture: terminal-safe */
-            sd_buf_printf(b, "%s=", f->key);
-            sd_text_puts(b, f->s);
-            break;
-        case SD_EVF_INT: sd_buf_printf(b, "%s=%lld", f->key, (long long)f->i); break;
-        case SD_EVF_NUM: sd_buf_printf(b, "%s=%.3f", f->key, f->f); break;
-        case SD_EVF_BOOL: sd_buf_printf(b, "%s=%s", f->key, f->b ? "true" : "false"); break;
+        case SD_EVF_STR: sd_text_puts(b, f->s); break; /* values may come from the capture: terminal-safe */
+        case SD_EVF_INT: sd_json_val_i64(b, f->i); break;
+        case SD_EVF_NUM: sd_buf_fixed(b, f->f, 3); break;
+        case SD_EVF_BOOL: put_s(b, f->b ? "true" : "false"); break;
         }
     }
 }
@@ -229,16 +236,30 @@ void sd_evout_csv_at(sd_buf *b, const sd_event *e, const char *file, uint64_t fi
     sd_evout_details(&d, e);
     sd_buf_append(&d, "", 1);
     sd_csv_field(b, e->uid);
-    sd_buf_printf(b, ",%llu,%.6f,%llu,%llu,", (unsigned long long)e->stream, sd_ts_sec(e->ts),
-                  (unsigned long long)e->frame, (unsigned long long)e->frame_last);
+    sd_buf_append(b, ",", 1);
+    sd_json_val_u64(b, e->stream);
+    sd_buf_append(b, ",", 1);
+    sd_buf_fixed(b, sd_ts_sec(e->ts), 6);
+    sd_buf_append(b, ",", 1);
+    sd_json_val_u64(b, e->frame);
+    sd_buf_append(b, ",", 1);
+    sd_json_val_u64(b, e->frame_last);
+    sd_buf_append(b, ",", 1);
     if (file) {
         sd_csv_field(b, file);
-        sd_buf_printf(b, ",%llu", (unsigned long long)file_frame);
+        sd_buf_append(b, ",", 1);
+        sd_json_val_u64(b, file_frame);
     } else
         sd_buf_append(b, ",", 1);
-    sd_buf_printf(b, ",%s,%s,%s,", sd_leg_name(e->leg), e->kind, e->dir < 0 ? "" : e->dir == 0 ? "c2s" : "s2c");
+    sd_buf_append(b, ",", 1);
+    put_s(b, sd_leg_name(e->leg));
+    sd_buf_append(b, ",", 1);
+    put_s(b, e->kind);
+    sd_buf_append(b, ",", 1);
+    put_s(b, e->dir < 0 ? "" : e->dir == 0 ? "c2s" : "s2c");
+    sd_buf_append(b, ",", 1);
     if (e->confidence >= 0)
-        sd_buf_printf(b, "%.2f", e->confidence);
+        sd_buf_fixed(b, e->confidence, 2);
     sd_buf_append(b, ",", 1);
     sd_csv_field(b, (const char *)d.p);
     sd_buf_append(b, ",", 1);

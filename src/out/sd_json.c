@@ -439,6 +439,15 @@ void sd_json_val_f64(sd_buf *b, double v, int decimals)
         sd_buf_printf(b, "%.*f", decimals, v);
 }
 
+void sd_buf_fixed(sd_buf *b, double v, int dec)
+{
+    char *o = num_room(b), *e = isfinite(v) ? sd_json_put_fixed(o, v, dec) : NULL;
+    if (e)
+        b->len += (size_t)(e - o);
+    else
+        sd_buf_printf(b, "%.*f", dec, v);
+}
+
 void sd_json_val_bool(sd_buf *b, bool v)
 {
     if (v)

@@ -48,6 +48,10 @@ char *sd_json_put_ts(char *dst, sd_ts t);
  * chars, no NUL) and returns the end; NULL, writing nothing, when v is out
  * of its range (|v| >= 2^63, dec > 9, not finite): print it with printf. */
 char *sd_json_put_fixed(char *dst, double v, int dec);
+/* Appends v with dec decimals, the bytes of printf's "%.*f" (nan, inf
+ * included: sd_json_put_fixed where it answers, printf otherwise), for
+ * text and CSV writers. */
+void sd_buf_fixed(sd_buf *b, double v, int dec);
 /* Appends a CSV field (quoted when it holds a comma, quote or newline). */
 void sd_csv_field(sd_buf *b, const char *s);
 

@@ -11,15 +11,13 @@
 #include "../out/sd_text.h"
 #include "sd_ssh_fields.h"
 
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 /* The text block's pieces without printf (about thirty a connection, as
  * many vsnprintf calls were two fifths of `ssh -m`): the program's own
- * text, a number as "%llu", a number as "%.*f" (sd_json_put_fixed's bytes,
- * printf's where it declines). */
+ * text, a number as "%llu"; sd_buf_fixed writes "%.*f". */
 static void put_s(sd_buf *b, const char *s)
 {
     sd_buf_append(b, s, strlen(s));
@@ -27,8 +25,7 @@ static void put_s(sd_buf *b, const char *s)
 
 static void put_u(sd_buf *b, uint64_t v)
 {
-    char t[24];
-    sd_buf_append(b, t, (size_t)(sd_json_put_u64(t, v) - t));
+    sd_json_val_u64(b, v);
 }
 
 /* text then a number: " (frame N", "  tcp.stream N"... */
@@ -44,15 +41,6 @@ static void put_ep(sd_buf *b, const sd_addr *a, uint16_t port)
     char t[SD_ADDR_STRLEN];
     put_s(b, sd_addr_str(a, t, sizeof t));
     put_lu(b, ":", port);
-}
-
-static void put_f(sd_buf *b, double v, int dec)
-{
-    char t[48], *e = isfinite(v) ? sd_json_put_fixed(t, v, dec) : NULL;
-    if (e)
-        sd_buf_append(b, t, (size_t)(e - t));
-    else
-        sd_buf_printf(b, "%.*f", dec, v);
 }
 
 /* The labels' column: "%-12s" (a longer label is not cut). */
@@ -108,9 +96,9 @@ static void text_stats(sd_buf *b, const sd_sshconn_result *r)
         }
         if (d->gaps) {
             put_s(b, "; gap mean ");
-            put_f(b, sd_sshstats_ipt_mean(d), 6);
+            sd_buf_fixed(b, sd_sshstats_ipt_mean(d), 6);
             put_s(b, " s median ");
-            put_f(b, sd_sshstats_ipt_median(d), 6);
+            sd_buf_fixed(b, sd_sshstats_ipt_median(d), 6);
             put_s(b, " s");
         }
         sd_buf_append(b, "\n", 1);
@@ -138,7 +126,7 @@ void sd_sshout_meta_text(sd_buf *b, const sd_sshconn_result *r)
     kv_open(b, "start");
     put_s(b, sd_ts_iso(c->start, t, sizeof t));
     put_s(b, "  duration ");
-    put_f(b, sd_ts_sec(c->end - c->start), 3);
+    sd_buf_fixed(b, sd_ts_sec(c->end - c->start), 3);
     put_s(b, " s\n");
     kv(b, "client", cl->banner, NULL, NULL);
     kv(b, "server", sv->banner, NULL, NULL);

@@ -220,6 +220,27 @@ static void t_put_ts(void **st)
     }
 }
 
+/* sd_buf_fixed: printf's "%.*f" bytes for every value, the ones
+ * sd_json_put_fixed declines (nan, inf, huge) included. */
+static void t_buf_fixed(void **st)
+{
+    (void)st;
+    static const double v[] = { 0.0, -0.0, 0.0005, 2.675, 1700000000.0230041, 123.4567, -9.99951, 1e30,
+                                -1e300, NAN, -NAN, INFINITY, -INFINITY };
+    for (size_t i = 0; i < sizeof v / sizeof v[0]; i++)
+        for (int d = 0; d <= 9; d++) {
+            char want[400];
+            snprintf(want, sizeof want, "%.*f", d, v[i]);
+            sd_buf b = { 0 };
+            sd_buf_append(&b, "x", 1); /* appended after what the buffer holds */
+            sd_buf_fixed(&b, v[i], d);
+            sd_buf_append(&b, "", 1);
+            assert_string_equal((const char *)b.p + 1, want);
+            assert_int_equal(b.p[0], 'x');
+            sd_buf_free(&b);
+        }
+}
+
 /* sd_json_put_u64 and the JSON number writers against printf: every digit
  * count (each power of ten and its neighbours), the extremes, a sequence. */
 static void u64_same(uint64_t v)
@@ -379,7 +400,7 @@ int main(void)
                                         cmocka_unit_test(t_json_utf8), cmocka_unit_test(t_json_escape_positions),
                                         cmocka_unit_test(t_svg),
                                         cmocka_unit_test(t_fixed), cmocka_unit_test(t_csv), cmocka_unit_test(t_csv_text),
-                                        cmocka_unit_test(t_put_fixed), cmocka_unit_test(t_put_ts), cmocka_unit_test(t_put_u64),
+                                        cmocka_unit_test(t_put_fixed), cmocka_unit_test(t_put_ts), cmocka_unit_test(t_buf_fixed), cmocka_unit_test(t_put_u64),
                                         cmocka_unit_test(t_fval_text), cmocka_unit_test(t_wrap) };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -18,6 +18,9 @@ size_t sd_utf8_len(const uint8_t *p, size_t n, uint32_t *cp);
  * backslash as \\; printable ASCII and valid UTF-8 of printable code
  * points unchanged. */
 void sd_text_put(sd_buf *b, const char *s, size_t n);
+/* The same, looking at one byte at a time: the reference sd_text_put's
+ * 16-byte run check must match byte for byte (the unit tests). */
+void sd_text_put_bytewise(sd_buf *b, const char *s, size_t n);
 /* The same for a NUL-terminated string; NULL prints as "-". */
 void sd_text_puts(sd_buf *b, const char *s);
 /* Into a fixed buffer (cut at len - 1, whole escapes only): for a

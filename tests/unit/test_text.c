@@ -87,6 +87,40 @@ static void json_byte(char *out, unsigned c)
         sprintf(out, "%c", c);
 }
 
+/* Every sequence sd_text_put escapes (C0 controls, DEL, a backslash, a C1
+ * control as one byte and UTF-8 encoded, bytes that are not valid UTF-8),
+ * a valid UTF-8 one that stays, and a plain byte, at every position of
+ * strings of 1 to 40 bytes: the 16-byte blocks, the overlapping last
+ * block, the words and the byte loop of the run search must each stop at
+ * it exactly, and agree with the byte-at-a-time reference. */
+static void t_text_escape_positions(void **st)
+{
+    (void)st;
+    static const struct {
+        const char *in, *out;
+        size_t n; /* bytes of in: a NUL is one */
+    } seqs[] = { { "\x00", "\\x00", 1 }, { "\x01", "\\x01", 1 }, { "\t", "\\x09", 1 },
+                 { "\n", "\\x0a", 1 }, { "\x1b", "\\x1b", 1 }, { "\x1f", "\\x1f", 1 },
+                 { "\x7f", "\\x7f", 1 }, { "\\", "\\\\", 1 }, { "\x80", "\\x80", 1 },
+                 { "\x9b", "\\x9b", 1 }, { "\xc2\x9b", "\\xc2\\x9b", 2 }, { "\xc0\xaf", "\\xc0\\xaf", 2 },
+                 { "\xed\xa0\x80", "\\xed\\xa0\\x80", 3 }, { "\xff", "\\xff", 1 },
+                 { "\xc3\xa9", "\xc3\xa9", 2 }, { " ", " ", 1 }, { "~", "~", 1 } };
+    char s[48], want[512];
+    for (size_t len = 1; len <= 40; len++)
+        for (size_t k = 0; k < sizeof seqs / sizeof *seqs; k++) {
+            size_t sl = seqs[k].n;
+            for (size_t pos = 0; pos + sl <= len; pos++) {
+                for (size_t i = 0; i < len; i++)
+                    s[i] = (char)('!' + i % 59); /* printable, no backslash */
+                memcpy(s + pos, seqs[k].in, sl);
+                snprintf(want, sizeof want, "%.*s%s%.*s", (int)pos, s, seqs[k].out, (int)(len - pos - sl),
+                         s + pos + sl);
+                assert_string_equal(safe(s, len), want);
+                assert_string_equal(render(sd_text_put_bytewise, s, len), want);
+            }
+        }
+}
+
 /* Every byte that needs escaping (and a plain one), at every position of
  * strings of 1 to 40 bytes: the 16-byte blocks, the overlapping last block
  * and word and the byte loop of the plain-run search must each find it
@@ -396,7 +430,7 @@ static void t_wrap(void **st)
 
 int main(void)
 {
-    const struct CMUnitTest tests[] = { cmocka_unit_test(t_escapes), cmocka_unit_test(t_utf8),
+    const struct CMUnitTest tests[] = { cmocka_unit_test(t_escapes), cmocka_unit_test(t_utf8), cmocka_unit_test(t_text_escape_positions),
                                         cmocka_unit_test(t_json_utf8), cmocka_unit_test(t_json_escape_positions),
                                         cmocka_unit_test(t_svg),
                                         cmocka_unit_test(t_fixed), cmocka_unit_test(t_csv), cmocka_unit_test(t_csv_text),

@@ -1,9 +1,12 @@
 /* sd_report_text: the terminal report (see sd_report.h). */
 #include "sd_report_int.h"
+#include "sd_json.h"
 #include "sd_text.h"
 
 #include "../common/sd_origin.h"
 
+#include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -21,16 +24,90 @@ static const char *dir_arrow(int d)
     return d == 0 ? "->" : d == 1 ? "<-" : "  ";
 }
 
+/* The report's fields are appended, not printed: a connection's report is
+ * ~35 fields, and printf's format parsing cost more than the rest of the
+ * report (issue #11). The helpers below write the same bytes. */
+
+static void put_str(sd_buf *b, const char *s)
+{
+    sd_buf_append(b, s, strlen(s));
+}
+
+static void put_spaces(sd_buf *b, size_t n)
+{
+    if (n)
+        memset(sd_buf_extend(b, n), ' ', n);
+}
+
+/* s padded with spaces to w bytes: printf's "%-*s" (left) or "%*s"; a
+ * longer s is not cut. */
+static void put_pad(sd_buf *b, const char *s, size_t w, bool left)
+{
+    size_t n = strlen(s), pad = n < w ? w - n : 0;
+    if (!left)
+        put_spaces(b, pad);
+    sd_buf_append(b, s, n);
+    if (left)
+        put_spaces(b, pad);
+}
+
+/* Room a number needs at a cursor: sd_json_put_fixed's 32, a u64's 20. */
+#define NUM_ROOM 33
+
+/* v with dec decimals at o (room NUM_ROOM), the bytes of "%.*f"; returns
+ * the end, NUL-terminated. printf writes what sd_json_put_fixed does not
+ * (nan, inf, |v| >= 2^63: no time difference of the capture's int64 ns
+ * reaches it), cut to the room. */
+static char *put_fixed_at(char *o, double v, int dec)
+{
+    char *e = isfinite(v) ? sd_json_put_fixed(o, v, dec) : NULL;
+    if (!e) {
+        int n = snprintf(o, NUM_ROOM, "%.*f", dec, v);
+        if (n < 0)
+            *o = '\0';
+        return o + (n < 0 ? 0 : n < NUM_ROOM ? n : NUM_ROOM - 1);
+    }
+    *e = '\0';
+    return e;
+}
+
+static char *put_u64_at(char *o, uint64_t v)
+{
+    char *e = sd_json_put_u64(o, v);
+    *e = '\0';
+    return e;
+}
+
+/* s at o, NUL-terminated; returns the end (the caller sized o for it). */
+static char *put_str_at(char *o, const char *s)
+{
+    size_t n = strlen(s);
+    memcpy(o, s, n + 1);
+    return o + n;
+}
+
 static void tx_on(tx *t, const char *sgr)
 {
-    if (t->color)
-        sd_buf_printf(t->b, "\033[%sm", sgr);
+    if (t->color) {
+        sd_buf_append(t->b, "\033[", 2);
+        put_str(t->b, sgr);
+        sd_buf_append(t->b, "m", 1);
+    }
 }
 
 static void tx_off(tx *t)
 {
     if (t->color)
-        sd_buf_printf(t->b, "\033[0m");
+        sd_buf_append(t->b, "\033[0m", 4);
+}
+
+/* A key in the key column (dim when colored), padded to 11. */
+static void tx_key(tx *t, const char *k)
+{
+    sd_buf_append(t->b, "  ", 2);
+    tx_on(t, "2");
+    put_pad(t->b, k, 11, true);
+    tx_off(t);
 }
 
 static void tx_kv_wrap(tx *t, const char *k, const char *v, size_t w);
@@ -43,10 +120,7 @@ static void tx_kv(tx *t, const char *k, const char *v)
         tx_kv_wrap(t, k, v, t->vw);
         return;
     }
-    sd_buf_printf(t->b, "  ");
-    tx_on(t, "2");
-    sd_buf_printf(t->b, "%-11s", k);
-    tx_off(t);
+    tx_key(t, k);
     sd_buf_append(t->b, " ", 1);
     sd_text_puts(t->b, v);
     sd_buf_append(t->b, "\n", 1);
@@ -56,10 +130,7 @@ static void tx_kv(tx *t, const char *k, const char *v)
  * lines aligned under the value. */
 static void tx_kv_wrap(tx *t, const char *k, const char *v, size_t w)
 {
-    sd_buf_printf(t->b, "  ");
-    tx_on(t, "2");
-    sd_buf_printf(t->b, "%-11s", k);
-    tx_off(t);
+    tx_key(t, k);
     sd_buf safe = { 0 }; /* capture strings: terminal-safe */
     sd_text_puts(&safe, v);
     sd_buf_append(&safe, "", 1);
@@ -76,9 +147,9 @@ static void tx_kv_wrap(tx *t, const char *k, const char *v, size_t w)
                     break;
                 }
         }
-        sd_buf_printf(t->b, "%*s", first ? 1 : 14, "");
+        put_spaces(t->b, first ? 1 : 14);
         sd_buf_append(t->b, v, take);
-        sd_buf_printf(t->b, "\n");
+        sd_buf_append(t->b, "\n", 1);
         v += take;
         n -= take;
         while (n && *v == ' ') {
@@ -112,15 +183,33 @@ static void text_header(tx *t, const sd_report_conn *rc, unsigned width)
     char ep[2 * SD_ADDR_STRLEN + 32], line[512], ts[40];
     sdrp_endpoints(c, rc->client_dir, ep, sizeof ep);
     tx_on(t, "1");
-    sd_buf_printf(t->b, "%s %s  tcp.stream %llu  uid %s\n", rc->proto ? rc->proto : "TCP", ep,
-                  (unsigned long long)c->id, c->uid);
+    char num[NUM_ROOM];
+    put_str(t->b, rc->proto ? rc->proto : "TCP");
+    sd_buf_append(t->b, " ", 1);
+    put_str(t->b, ep);
+    sd_buf_append(t->b, "  tcp.stream ", 13);
+    put_u64_at(num, c->id);
+    put_str(t->b, num);
+    sd_buf_append(t->b, "  uid ", 6);
+    put_str(t->b, c->uid);
+    sd_buf_append(t->b, "\n", 1);
     tx_off(t);
-    snprintf(line, sizeof line, "%s  duration %.3f s  frames %llu-%llu", sd_ts_iso(c->start, ts, sizeof ts),
-             sd_ts_sec(c->end - c->start), (unsigned long long)c->first_frame, (unsigned long long)c->last_frame);
+    /* "%s  duration %.3f s  frames %llu-%llu": at most 40 + 44 + 2 * 20 */
+    char *o = put_str_at(line, sd_ts_iso(c->start, ts, sizeof ts));
+    o = put_str_at(o, "  duration ");
+    o = put_fixed_at(o, sd_ts_sec(c->end - c->start), 3);
+    o = put_str_at(o, " s  frames ");
+    o = put_u64_at(o, c->first_frame);
+    o = put_str_at(o, "-");
+    put_u64_at(o, c->last_frame);
     tx_kv(t, "first", line);
-    snprintf(line, sizeof line, "%llu (client %llu, server %llu)",
-             (unsigned long long)(c->d[0].pkts + c->d[1].pkts), (unsigned long long)c->d[cd].pkts,
-             (unsigned long long)c->d[!cd].pkts);
+    /* "%llu (client %llu, server %llu)" */
+    o = put_u64_at(line, c->d[0].pkts + c->d[1].pkts);
+    o = put_str_at(o, " (client ");
+    o = put_u64_at(o, c->d[cd].pkts);
+    o = put_str_at(o, ", server ");
+    o = put_u64_at(o, c->d[!cd].pkts);
+    put_str_at(o, ")");
     tx_kv(t, "packets", line);
     size_t vw = t->vw;
     sd_buf tmp = { 0 };
@@ -156,24 +245,33 @@ static void text_summary(tx *t, const sd_event *const *v, size_t n)
         if (l > last[g])
             last[g] = l;
     }
-    sd_buf_printf(t->b, "  ");
+    sd_buf_append(t->b, "  ", 2);
     tx_on(t, "2");
-    sd_buf_printf(t->b, n ? "%s" : "%-11s", "findings");
+    put_pad(t->b, "findings", n ? 0 : 11, true);
     tx_off(t);
     if (!n) {
-        sd_buf_printf(t->b, " none\n");
+        sd_buf_append(t->b, " none\n", 6);
         return;
     }
-    sd_buf_printf(t->b, "\n");
+    sd_buf_append(t->b, "\n", 1);
     for (int g = 0; g < G_N; g++) {
         if (!cnt[g])
             continue;
-        sd_buf_printf(t->b, "    ");
+        char num[NUM_ROOM];
+        sd_buf_append(t->b, "    ", 4);
         tx_on(t, GROUP_SGR[g]);
-        sd_buf_printf(t->b, "%-19s", sdrp_group_name[g]);
+        put_pad(t->b, sdrp_group_name[g], 19, true);
         tx_off(t);
-        sd_buf_printf(t->b, " %5zu  frames %llu-%llu\n", cnt[g], (unsigned long long)first[g],
-                      (unsigned long long)last[g]);
+        sd_buf_append(t->b, " ", 1);
+        put_u64_at(num, cnt[g]);
+        put_pad(t->b, num, 5, false);
+        sd_buf_append(t->b, "  frames ", 9);
+        put_u64_at(num, first[g]);
+        put_str(t->b, num);
+        sd_buf_append(t->b, "-", 1);
+        put_u64_at(num, last[g]);
+        put_str(t->b, num);
+        sd_buf_append(t->b, "\n", 1);
     }
 }
 
@@ -200,8 +298,10 @@ static void text_note(tx *t, const char *note, size_t w, size_t indent)
                     break;
                 }
         }
-        if (!firstl)
-            sd_buf_printf(t->b, "\n%*s", (int)indent, "");
+        if (!firstl) {
+            sd_buf_append(t->b, "\n", 1);
+            put_spaces(t->b, indent);
+        }
         sd_buf_append(t->b, note, take);
         note += take;
         n -= take;
@@ -240,11 +340,14 @@ static void text_origin(tx *t, uint64_t frame, size_t fw, bool file_part)
     bool known = sd_origin(frame, &f, &ff);
     if (file_part) {
         sd_text_puts(t->b, f); /* a path given by the user, still terminal-safe */
-        sd_buf_printf(t->b, "%*s", (int)(fw + 2 - (strlen(f) < fw ? strlen(f) : fw)), "");
-    } else if (known)
-        sd_buf_printf(t->b, "%10llu ", (unsigned long long)ff);
-    else
-        sd_buf_printf(t->b, "%10s ", "-");
+        put_spaces(t->b, fw + 2 - (strlen(f) < fw ? strlen(f) : fw));
+    } else {
+        char num[NUM_ROOM];
+        if (known)
+            put_u64_at(num, ff);
+        put_pad(t->b, known ? num : "-", 10, false);
+        sd_buf_append(t->b, " ", 1);
+    }
 }
 
 static void text_table(tx *t, const sd_report_conn *rc, const sd_event *const *v, size_t n, unsigned width)
@@ -253,53 +356,76 @@ static void text_table(tx *t, const sd_report_conn *rc, const sd_event *const *v
         return;
     size_t fw = files_width(v, n), fixed = TW_FIXED + (fw ? 11 + fw + 2 : 0);
     size_t nw = width > fixed + 12 ? width - fixed - 2 : 10;
-    sd_buf_printf(t->b, "\n  ");
+    sd_buf_append(t->b, "\n  ", 3);
     tx_on(t, "1");
-    sd_buf_printf(t->b, "%*s %s%*s %*s %-3s %-2s %-*s %*s  ", TW_FRAMES, "frame", fw ? "file_frame " : "", TW_TIME,
-                  "rel_time", TW_DELTA, "delta", "leg", "", TW_KIND, "kind", TW_BYTES, "bytes");
-    if (fw)
-        sd_buf_printf(t->b, "%-*s  ", (int)fw, "file");
-    sd_buf_printf(t->b, "note");
+    put_pad(t->b, "frame", TW_FRAMES, false);
+    put_str(t->b, fw ? " file_frame " : " ");
+    put_pad(t->b, "rel_time", TW_TIME, false);
+    sd_buf_append(t->b, " ", 1);
+    put_pad(t->b, "delta", TW_DELTA, false);
+    sd_buf_append(t->b, " leg    ", 8); /* "%-3s %-2s " of "leg", "" */
+    put_pad(t->b, "kind", TW_KIND, true);
+    sd_buf_append(t->b, " ", 1);
+    put_pad(t->b, "bytes", TW_BYTES, false);
+    sd_buf_append(t->b, "  ", 2);
+    if (fw) {
+        put_pad(t->b, "file", fw, true);
+        sd_buf_append(t->b, "  ", 2);
+    }
+    sd_buf_append(t->b, "note", 4);
     tx_off(t);
-    sd_buf_printf(t->b, "\n");
+    sd_buf_append(t->b, "\n", 1);
     sd_ts prev = 0;
     for (size_t i = 0; i < n; i++) {
         const sd_event *e = v[i];
-        char fr[48], tm[24], dl[24], by[24], note[256], kind[TW_KIND + 1];
+        char fr[48], tm[NUM_ROOM], dl[NUM_ROOM + 1], by[NUM_ROOM], note[256], kind[TW_KIND + 1];
         sdrp_frames_str(e, fr, sizeof fr);
-        snprintf(tm, sizeof tm, "%.3f", sd_ts_sec(e->ts - rc->conn->start));
-        if (i)
-            snprintf(dl, sizeof dl, "+%.3f", sd_ts_sec(e->ts - prev));
-        else
-            snprintf(dl, sizeof dl, "-");
+        put_fixed_at(tm, sd_ts_sec(e->ts - rc->conn->start), 3);
+        if (i) {
+            dl[0] = '+';
+            put_fixed_at(dl + 1, sd_ts_sec(e->ts - prev), 3);
+        } else
+            put_str_at(dl, "-");
         prev = e->ts;
         int64_t bytes = sdrp_ev_bytes(e);
         if (bytes >= 0)
-            snprintf(by, sizeof by, "%lld", (long long)bytes);
+            put_u64_at(by, (uint64_t)bytes);
         else
-            snprintf(by, sizeof by, "-");
-        snprintf(kind, sizeof kind, "%s", e->kind ? e->kind : "?");
+            put_str_at(by, "-");
+        const char *k = e->kind ? e->kind : "?"; /* cut to the column, as "%s" into kind */
+        size_t kl = strnlen(k, TW_KIND);
+        memcpy(kind, k, kl);
+        kind[kl] = '\0';
         char raw[256];
         sdrp_ev_note(e, raw, sizeof raw);
         sd_text_safe(raw, note, sizeof note); /* fields may come from the capture */
-        sd_buf_printf(t->b, "  %*s ", TW_FRAMES, fr);
+        sd_buf_append(t->b, "  ", 2);
+        put_pad(t->b, fr, TW_FRAMES, false);
+        sd_buf_append(t->b, " ", 1);
         if (fw)
             text_origin(t, e->frame, fw, false);
-        sd_buf_printf(t->b, "%*s %*s ", TW_TIME, tm, TW_DELTA, dl);
+        put_pad(t->b, tm, TW_TIME, false);
+        sd_buf_append(t->b, " ", 1);
+        put_pad(t->b, dl, TW_DELTA, false);
+        sd_buf_append(t->b, " ", 1);
         if (e->leg != SD_LEG_FORWARD)
             tx_on(t, "35");
-        sd_buf_printf(t->b, "%-3s", sdrp_leg_short(e->leg));
+        put_pad(t->b, sdrp_leg_short(e->leg), 3, true);
         if (e->leg != SD_LEG_FORWARD)
             tx_off(t);
-        sd_buf_printf(t->b, " %-2s ", dir_arrow(e->dir));
+        sd_buf_append(t->b, " ", 1);
+        put_pad(t->b, dir_arrow(e->dir), 2, true);
+        sd_buf_append(t->b, " ", 1);
         tx_on(t, GROUP_SGR[sdrp_group_of(e)]);
-        sd_buf_printf(t->b, "%-*s", TW_KIND, kind);
+        put_pad(t->b, kind, TW_KIND, true);
         tx_off(t);
-        sd_buf_printf(t->b, " %*s  ", TW_BYTES, by);
+        sd_buf_append(t->b, " ", 1);
+        put_pad(t->b, by, TW_BYTES, false);
+        sd_buf_append(t->b, "  ", 2);
         if (fw)
             text_origin(t, e->frame, fw, true);
         text_note(t, note, nw, fixed + 2);
-        sd_buf_printf(t->b, "\n");
+        sd_buf_append(t->b, "\n", 1);
     }
 }
 
@@ -319,11 +445,12 @@ void sd_report_text(sd_buf *b, const sd_report_conn *rc, const sd_report_opts *o
     text_summary(&t, v, n);
     {
         char f[64];
-        snprintf(f, sizeof f, "%s.stream eq %llu", rc->conn->ipproto == 17 ? "udp" : "tcp",
-                 (unsigned long long)rc->conn->id);
+        char *at = put_str_at(f, rc->conn->ipproto == 17 ? "udp" : "tcp"); /* "%s.stream eq %llu" */
+        at = put_str_at(at, ".stream eq ");
+        put_u64_at(at, rc->conn->id);
         tx_kv(&t, "wireshark", f);
     }
     text_table(&t, rc, v, n, width);
-    sd_buf_printf(b, "\n");
+    sd_buf_append(b, "\n", 1);
     free(v);
 }

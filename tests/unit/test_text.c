@@ -93,18 +93,19 @@ static void json_byte(char *out, unsigned c)
  * strings of 1 to 40 bytes: the 16-byte blocks, the overlapping last
  * block, the words and the byte loop of the run search must each stop at
  * it exactly, and agree with the byte-at-a-time reference. */
+static const struct {
+    const char *in, *out;
+    size_t n; /* bytes of in: a NUL is one */
+} seqs[] = { { "\x00", "\\x00", 1 }, { "\x01", "\\x01", 1 }, { "\t", "\\x09", 1 },
+             { "\n", "\\x0a", 1 }, { "\x1b", "\\x1b", 1 }, { "\x1f", "\\x1f", 1 },
+             { "\x7f", "\\x7f", 1 }, { "\\", "\\\\", 1 }, { "\x80", "\\x80", 1 },
+             { "\x9b", "\\x9b", 1 }, { "\xc2\x9b", "\\xc2\\x9b", 2 }, { "\xc0\xaf", "\\xc0\\xaf", 2 },
+             { "\xed\xa0\x80", "\\xed\\xa0\\x80", 3 }, { "\xff", "\\xff", 1 },
+             { "\xc3\xa9", "\xc3\xa9", 2 }, { " ", " ", 1 }, { "~", "~", 1 } };
+
 static void t_text_escape_positions(void **st)
 {
     (void)st;
-    static const struct {
-        const char *in, *out;
-        size_t n; /* bytes of in: a NUL is one */
-    } seqs[] = { { "\x00", "\\x00", 1 }, { "\x01", "\\x01", 1 }, { "\t", "\\x09", 1 },
-                 { "\n", "\\x0a", 1 }, { "\x1b", "\\x1b", 1 }, { "\x1f", "\\x1f", 1 },
-                 { "\x7f", "\\x7f", 1 }, { "\\", "\\\\", 1 }, { "\x80", "\\x80", 1 },
-                 { "\x9b", "\\x9b", 1 }, { "\xc2\x9b", "\\xc2\\x9b", 2 }, { "\xc0\xaf", "\\xc0\\xaf", 2 },
-                 { "\xed\xa0\x80", "\\xed\\xa0\\x80", 3 }, { "\xff", "\\xff", 1 },
-                 { "\xc3\xa9", "\xc3\xa9", 2 }, { " ", " ", 1 }, { "~", "~", 1 } };
     char s[48], want[512];
     for (size_t len = 1; len <= 40; len++)
         for (size_t k = 0; k < sizeof seqs / sizeof *seqs; k++) {
@@ -406,6 +407,31 @@ static void t_csv_text(void **st)
     no_controls(csv_text("\x01\x02\x1b[2J\xc2\x9b\x7f"));
 }
 
+/* The CSV form of the same strings (sd_csv_text: the run search with the
+ * backslash kept), each ended by a BEL so that the cell is escaped (a cell
+ * of printable ASCII alone is copied before any run search): each sequence
+ * found exactly at every position; a NUL cannot be in a C string. */
+static void t_csv_text_positions(void **st)
+{
+    (void)st;
+    char s[48], want[512];
+    for (size_t len = 1; len <= 40; len++)
+        for (size_t k = 0; k < sizeof seqs / sizeof *seqs; k++) {
+            size_t sl = seqs[k].n;
+            if (!seqs[k].in[0])
+                continue;
+            for (size_t pos = 0; pos + sl <= len; pos++) {
+                for (size_t i = 0; i < len; i++)
+                    s[i] = (char)('A' + i % 26); /* nothing CSV quotes */
+                memcpy(s + pos, seqs[k].in, sl);
+                memcpy(s + len, "\a", 2);
+                snprintf(want, sizeof want, "%.*s%s%.*s\\x07", (int)pos, s,
+                         seqs[k].in[0] == '\\' ? "\\" : seqs[k].out, (int)(len - pos - sl), s + pos + sl);
+                assert_string_equal(csv_text(s), want);
+            }
+        }
+}
+
 /* sd_text_wrap: long lines broken after a separator, indented; short ones
  * and width 0 unchanged; no line over the width, no blank before a break,
  * no byte lost. */
@@ -433,7 +459,7 @@ int main(void)
     const struct CMUnitTest tests[] = { cmocka_unit_test(t_escapes), cmocka_unit_test(t_utf8), cmocka_unit_test(t_text_escape_positions),
                                         cmocka_unit_test(t_json_utf8), cmocka_unit_test(t_json_escape_positions),
                                         cmocka_unit_test(t_svg),
-                                        cmocka_unit_test(t_fixed), cmocka_unit_test(t_csv), cmocka_unit_test(t_csv_text),
+                                        cmocka_unit_test(t_fixed), cmocka_unit_test(t_csv), cmocka_unit_test(t_csv_text), cmocka_unit_test(t_csv_text_positions),
                                         cmocka_unit_test(t_put_fixed), cmocka_unit_test(t_put_ts), cmocka_unit_test(t_buf_fixed), cmocka_unit_test(t_put_u64),
                                         cmocka_unit_test(t_fval_text), cmocka_unit_test(t_wrap) };
     return cmocka_run_group_tests(tests, NULL, NULL);

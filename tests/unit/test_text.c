@@ -103,23 +103,38 @@ static const struct {
              { "\xed\xa0\x80", "\\xed\\xa0\\x80", 3 }, { "\xff", "\\xff", 1 },
              { "\xc3\xa9", "\xc3\xa9", 2 }, { " ", " ", 1 }, { "~", "~", 1 } };
 
-static void t_text_escape_positions(void **st)
+/* Calls check with every sequence of seqs (k) at every position of
+ * strings of 1 to 40 bytes of printable ASCII (base + i % mod), and what
+ * sd_text_put must make of it (want). */
+typedef void place_check(char *s, size_t len, size_t k, const char *want);
+static void each_placement(char base, int mod, place_check *check)
 {
-    (void)st;
     char s[48], want[512];
     for (size_t len = 1; len <= 40; len++)
         for (size_t k = 0; k < sizeof seqs / sizeof *seqs; k++) {
             size_t sl = seqs[k].n;
             for (size_t pos = 0; pos + sl <= len; pos++) {
                 for (size_t i = 0; i < len; i++)
-                    s[i] = (char)('!' + i % 59); /* printable, no backslash */
+                    s[i] = (char)(base + (int)i % mod);
                 memcpy(s + pos, seqs[k].in, sl);
-                snprintf(want, sizeof want, "%.*s%s%.*s", (int)pos, s, seqs[k].out, (int)(len - pos - sl),
-                         s + pos + sl);
-                assert_string_equal(safe(s, len), want);
-                assert_string_equal(render(sd_text_put_bytewise, s, len), want);
+                s[len] = '\0';
+                snprintf(want, sizeof want, "%.*s%s%s", (int)pos, s, seqs[k].out, s + pos + sl);
+                check(s, len, k, want);
             }
         }
+}
+
+static void text_check(char *s, size_t len, size_t k, const char *want)
+{
+    (void)k;
+    assert_string_equal(safe(s, len), want);
+    assert_string_equal(render(sd_text_put_bytewise, s, len), want);
+}
+
+static void t_text_escape_positions(void **st)
+{
+    (void)st;
+    each_placement('!', 59, text_check); /* '!'..'[': no backslash */
 }
 
 /* Every byte that needs escaping (and a plain one), at every position of
@@ -411,25 +426,20 @@ static void t_csv_text(void **st)
  * backslash kept), each ended by a BEL so that the cell is escaped (a cell
  * of printable ASCII alone is copied before any run search): each sequence
  * found exactly at every position; a NUL cannot be in a C string. */
+static void csv_check(char *s, size_t len, size_t k, const char *want)
+{
+    char cell[512];
+    if (!seqs[k].n || !seqs[k].in[0])
+        return;
+    snprintf(cell, sizeof cell, "%s\\x07", seqs[k].in[0] == '\\' ? s : want); /* a backslash stays one */
+    memcpy(s + len, "\a", 2);
+    assert_string_equal(csv_text(s), cell);
+}
+
 static void t_csv_text_positions(void **st)
 {
     (void)st;
-    char s[48], want[512];
-    for (size_t len = 1; len <= 40; len++)
-        for (size_t k = 0; k < sizeof seqs / sizeof *seqs; k++) {
-            size_t sl = seqs[k].n;
-            if (!seqs[k].in[0])
-                continue;
-            for (size_t pos = 0; pos + sl <= len; pos++) {
-                for (size_t i = 0; i < len; i++)
-                    s[i] = (char)('A' + i % 26); /* nothing CSV quotes */
-                memcpy(s + pos, seqs[k].in, sl);
-                memcpy(s + len, "\a", 2);
-                snprintf(want, sizeof want, "%.*s%s%.*s\\x07", (int)pos, s,
-                         seqs[k].in[0] == '\\' ? "\\" : seqs[k].out, (int)(len - pos - sl), s + pos + sl);
-                assert_string_equal(csv_text(s), want);
-            }
-        }
+    each_placement('A', 26, csv_check); /* nothing CSV quotes */
 }
 
 /* sd_text_wrap: long lines broken after a separator, indented; short ones

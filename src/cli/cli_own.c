@@ -365,6 +365,22 @@ static size_t reap_one(jobq *q, int *st)
     return q->k;
 }
 
+/* The merged lines' format, once the chunks in fix it (whichever chunk
+ * ends first: one whose files gave no record declares the columns of a
+ * run that read nothing), or with the last chunk; rc 1 when it cannot. */
+static void open_fmt(jobq *q, sd_merge *m)
+{
+    if (q->rc || q->fmt || q->ext || q->sum)
+        return;
+    if ((q->running || q->next < q->k) && !sd_merge_declared_settled(m))
+        return;
+    q->fmt = sd_merge_fmt_open(m, q->out, stderr);
+    if (q->fmt)
+        q->out = sd_merge_fmt_file(q->fmt);
+    else
+        q->rc = 1;
+}
+
 /* Runs the queue: at most jobs workers at a time, each finished chunk's
  * output read into m at once. After a failure no new chunk starts. */
 static void run_queue(jobq *q, unsigned jobs, sd_merge *m)
@@ -384,10 +400,8 @@ static void run_queue(jobq *q, unsigned jobs, sd_merge *m)
         if (!q->rc && !(q->ext ? sd_merge_ext_add(q->ext, m, cli_own_ext_chunkdir(q->outdir, c, path, sizeof path))
                                 : q->sum ? sd_merge_sum_add(q->sum, m, path) : sd_merge_add(m, path)))
             q->rc = 1;
-        if (!q->rc && !q->fmt && !q->ext && !q->sum && (q->fmt = sd_merge_fmt_open(m, q->out, stderr)))
-            q->out = sd_merge_fmt_file(q->fmt);
-        q->rc = !q->rc && !q->fmt && !q->ext && !q->sum ? 1 : q->rc;
-        if (!q->rc && !q->sum && (q->running || q->next < q->k))
+        open_fmt(q, m);
+        if (!q->rc && !q->sum && (q->fmt || q->ext) && (q->running || q->next < q->k))
             sd_merge_early(m, q->out);
         close(q->fds[c]);
         q->fds[c] = -1;

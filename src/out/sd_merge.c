@@ -905,17 +905,48 @@ static bool covered(const sd_merge *m)
     return ok;
 }
 
+/* Whether chunk c read a record: a chunk whose files gave none declares
+ * the columns of a run that read nothing (the text table names each row's
+ * file only once a frame was read, sd_connout), not one run's. */
+static bool read_any(const mchunk *c)
+{
+    for (uint64_t f = 0; f < c->nframes_files; f++)
+        if (c->frames[f])
+            return true;
+    return false;
+}
+
 const char *sd_merge_declared(const sd_merge *m, bool *same)
 {
     const mchunk *best = NULL;
-    *same = true;
     for (size_t i = 0; i < m->n; i++) {
         const mchunk *c = &m->ch[i];
-        if (best && (!best->fmt != !c->fmt || (c->fmt && strcmp(best->fmt, c->fmt))))
+        bool better = read_any(c) ? !best || !read_any(best) || c->first < best->first
+                                  : !best || (!read_any(best) && c->first < best->first);
+        best = better ? c : best;
+    }
+    *same = true;
+    for (size_t i = 0; best && i < m->n; i++) { /* the chunks that read nothing: only whether they declare */
+        const mchunk *c = &m->ch[i];
+        if (!best->fmt != !c->fmt || (c->fmt && read_any(c) && strcmp(best->fmt, c->fmt)))
             *same = false;
-        best = !best || c->first < best->first ? c : best;
     }
     return best ? best->fmt : NULL;
+}
+
+bool sd_merge_declared_settled(const sd_merge *m)
+{
+    unsigned next = 0;
+    for (bool found = true; found;) {
+        found = false;
+        for (size_t i = 0; i < m->n && !found; i++)
+            if (m->ch[i].first == next) {
+                if (read_any(&m->ch[i]))
+                    return true;
+                next = m->ch[i].last + 1, found = true;
+            }
+    }
+    return false;
 }
 
 /* All inputs at once, through the same early write as --jobs (so that

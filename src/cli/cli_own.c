@@ -185,6 +185,8 @@ int cli_own_begin(cli_own *o, const char *cmd, cli_input *in, sd_engine_opts *eo
         if (!strcmp(in->files[i], "-"))
             return cli_usage_error(cmd, "--own and --jobs read files, not standard input");
     in->list_chunk = in->nfiles > 1;
+    in->own_files = o->last - o->first + 1;
+    in->own_later = o->first > 0;
     for (unsigned i = 0; i < o->first; i++)
         free(in->files[i]);
     memmove(in->files, in->files + o->first, (in->nfiles - o->first) * sizeof *in->files);

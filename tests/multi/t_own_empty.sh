@@ -60,6 +60,8 @@ same() {
 
 g=("${good[@]}")
 E=$T/empty.pcap G=$T/garbage.pcap Z=$T/zero.pcap N=$T/zero.pcapng
+g0dup=$T/g0.pcap
+ln "${g[0]}" "$g0dup" # the same file under another name
 # bad files inside the list, between good ones
 mixed=("${g[0]}" "${g[1]}" "$E" "${g[2]}" "$G" "${g[3]}" "$Z" "${g[4]}" "$N" "${g[@]:5}")
 # bad files first and last
@@ -117,6 +119,23 @@ for set in tail head; do
         done
     done
     echo "ok $set: the text table's columns over files that give no record"
+done
+
+# A file that cannot be read is said once, as one run says it: by the
+# chunk that owns it, not by an earlier one that opens it to read ahead;
+# the same file twice in the list is said once, by the first chunk.
+L=("${g[0]}" "${g[1]}" "$E" "$G" "$g0dup")
+msgs() { grep -c 'not a readable capture\|are the same file' "$1"; }
+"$STRIDER" conns --json "${L[@]}" > /dev/null 2> "$T/e1"
+[ "$(msgs "$T/e1")" = 3 ] || bad "one run does not say 3 things about the list ($(msgs "$T/e1"))"
+"$STRIDER" conns --json --own 0:1 "${L[@]}" > /dev/null 2> "$T/e0"
+grep -q 'not a readable' "$T/e0" && bad "a chunk reports another chunk's unreadable file"
+for j in 2 3 5; do
+    "$STRIDER" conns --json --jobs $j "${L[@]}" > /dev/null 2> "$T/ej"
+    [ "$(msgs "$T/ej")" = 3 ] || bad "--jobs $j does not say 3 things about the list once each ($(msgs "$T/ej"))"
+    # the copy overlaps in time with the first file: the merge warns (documented)
+    sort "$T/e1" | cmp -s - <(grep -v 'overlap in time' "$T/ej" | sort) ||
+        bad "--jobs $j says other things than one run on stderr"
 done
 
 # nothing readable at all: one run exits 1, so do --jobs and the merge

@@ -138,6 +138,17 @@ for j in 2 3 5; do
         bad "--jobs $j says other things than one run on stderr"
 done
 
+# ... and in the order one run says them, whichever chunk ends first (the
+# workers' stderr is said in chunk order): cmp, repeated
+"$STRIDER" conns --json "${mixed[@]}" > /dev/null 2> "$T/e1"
+[ "$(msgs "$T/e1")" = 2 ] || bad "one run over the mixed list does not say 2 things ($(msgs "$T/e1"))"
+for ((r = 0; r < 3; r++)); do
+    for j in 2 3 5; do
+        "$STRIDER" conns --json --jobs $j "${mixed[@]}" > /dev/null 2> "$T/ej"
+        cmp -s "$T/e1" "$T/ej" || bad "--jobs $j over the mixed list: stderr differs (run $r)"
+    done
+done
+
 # nothing readable at all: one run exits 1, so do --jobs and the merge
 "$STRIDER" conns --json -q "$E" "$G" > /dev/null 2>&1
 [ $? = 1 ] || bad "one run over unreadable files does not exit 1"

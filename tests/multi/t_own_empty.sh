@@ -149,6 +149,15 @@ for ((r = 0; r < 3; r++)); do
     done
 done
 
+# a chunk that shows no SSH says nothing of the list (another one shows
+# some): no "no SSH in N TCP connection(s)" where one run shows SSH
+L=("${g[0]}" "$Z" "$N" "$E" "$Z")
+"$STRIDER" ssh --json "${L[@]}" > /dev/null 2> "$T/e1"
+for j in 2 3 5; do
+    "$STRIDER" ssh --json --jobs $j "${L[@]}" > /dev/null 2> "$T/ej"
+    cmp -s "$T/e1" "$T/ej" || bad "ssh --json --jobs $j: stderr differs from one run's"
+done
+
 # nothing readable at all: one run exits 1, so do --jobs and the merge
 "$STRIDER" conns --json -q "$E" "$G" > /dev/null 2>&1
 [ $? = 1 ] || bad "one run over unreadable files does not exit 1"

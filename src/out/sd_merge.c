@@ -837,14 +837,16 @@ static void *group_rest(void *arg)
 
 /* One run over files none of which gives a record, some of which could
  * not be read, exits 1 (cli_status): so does the merge of its chunks. */
-static bool nothing_read(const mchunk *ch, size_t n)
+static bool nothing_read(const mchunk *ch, size_t n, bool *none_opened)
 {
-    uint64_t frames = 0, unread = 0;
+    uint64_t frames = 0, unread = 0, files = 0;
     for (size_t i = 0; i < n; i++) {
         unread += ch[i].unread;
+        files += ch[i].nframes_files;
         for (uint64_t f = 0; f < ch[i].nframes_files; f++)
             frames += ch[i].frames[f];
     }
+    *none_opened = unread == files;
     return !frames && unread;
 }
 
@@ -876,8 +878,12 @@ int sd_merge_finish(sd_merge *m, FILE *out)
                             "readahead_cut): one run would have read them further\n",
                     (unsigned long long)cut, cut == 1 ? "" : "s");
     }
-    if (ok && nothing_read(ch, n)) {
-        fprintf(m->err, "strider merge: nothing could be read (no chunk's files gave a record)\n");
+    bool none_opened;
+    if (ok && nothing_read(ch, n, &none_opened)) {
+        /* what one run over the files says: the chunks said each file that
+         * could not be read; that no file opened, only when none did */
+        if (none_opened)
+            fprintf(m->err, "strider: nothing could be read\n");
         ok = false;
     }
     sd_merge_free(m);

@@ -168,4 +168,17 @@ done
 "$STRIDER" conns --json -q --own 1:1 "$E" "$G" > "$T/u1" 2>/dev/null || bad "a chunk of a garbage file fails"
 "$STRIDER" merge "$T/u0" "$T/u1" > /dev/null 2>&1
 [ $? = 1 ] || bad "the merge of chunks that read nothing does not exit 1"
+# ... and say what one run says: each file, then "nothing could be read"
+# only when no file opened (a zero-record one opens)
+for L in "$E $G" "$E $Z $G" "$G $E $G $E"; do
+    # shellcheck disable=SC2086
+    "$STRIDER" conns --json $L > "$T/o1" 2> "$T/e1"
+    echo $? >> "$T/e1"
+    for j in 2 3; do
+        # shellcheck disable=SC2086
+        "$STRIDER" conns --json --jobs $j $L > "$T/oj" 2> "$T/ej"
+        echo $? >> "$T/ej"
+        cmp -s "$T/o1" "$T/oj" && cmp -s "$T/e1" "$T/ej" || bad "--jobs $j over unreadable files differs from one run"
+    done
+done
 exit $((fails > 0))

@@ -268,7 +268,8 @@ sd_capture *sd_capture_open(const char *const *paths, size_t npaths, const sd_ca
             cap->nsrc++;
             continue;
         }
-        sd_diagf(cap->diag, NULL, 0, "%s", e1);
+        if (!opts->report_files || i < opts->report_files)
+            sd_diagf(cap->diag, NULL, 0, "%s", e1);
         src_close(s);
         memset(s, 0, sizeof *s);
     }

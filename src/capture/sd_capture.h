@@ -37,6 +37,10 @@ typedef struct sd_capture_opts {
      * error: a chunk of a list (--own) whose files give nothing owns
      * nothing, and one run over the list says whether nothing was read */
     bool none_ok;
+    /* files past the first report_files that fail are skipped without a
+     * message (0: every one is reported): a chunk of a list (--own) reads
+     * past its own files, whose chunk reports them */
+    size_t report_files;
 } sd_capture_opts;
 
 /* Opens every path ("-" is standard input). Returns NULL with a message in

@@ -125,12 +125,14 @@ sd_capture *cli_open(cli_input *in)
     /* from files, the connections the filter rejects are still numbered, so
      * stream, uid and frame are those of the whole capture; live, there is
      * no whole capture to agree with */
-    warn_duplicates(in);
+    if (!in->own_later) /* the first chunk sees the whole list: it says it */
+        warn_duplicates(in);
     /* a list of files names each frame's file, however many of them open:
      * a chunk of it (--own) does, and the merge must give one run's bytes;
      * a chunk whose files all fail owns nothing, its run goes on */
     sd_capture_opts o = { .bpf = in->bpf, .iface = in->iface, .diag = &in->diag, .all_frames = !in->iface,
-                           .map_files = in->list_chunk || in->nfiles > 1, .none_ok = in->list_chunk };
+                           .map_files = in->list_chunk || in->nfiles > 1, .none_ok = in->list_chunk,
+                           .report_files = in->own_files };
     char err[512];
     sd_capture *cap = sd_capture_open((const char *const *)in->files, in->nfiles, &o, err, sizeof err);
     if (!cap)

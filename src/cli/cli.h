@@ -25,6 +25,11 @@ typedef struct cli_input {
     bool no_vlan_key;      /* --no-vlan-key */
     sd_csum_mode csum;     /* --checksum */
     bool list_chunk;       /* the files are a chunk of a longer list (--own) */
+    /* --own: the files it owns (the first own_files of the list; 0: all),
+     * and whether an earlier chunk's come before them. A file's message is
+     * said once, by its owner, as one run says it once */
+    size_t own_files;
+    bool own_later;
 } cli_input;
 
 /* Set by SIGINT/SIGTERM during cli_run: the engine stops reading and ends

@@ -185,6 +185,8 @@ int cli_own_begin(cli_own *o, const char *cmd, cli_input *in, sd_engine_opts *eo
         if (!strcmp(in->files[i], "-"))
             return cli_usage_error(cmd, "--own and --jobs read files, not standard input");
     in->list_chunk = in->nfiles > 1;
+    in->own_files = o->last - o->first + 1;
+    in->own_later = o->first > 0;
     for (unsigned i = 0; i < o->first; i++)
         free(in->files[i]);
     memmove(in->files, in->files + o->first, (in->nfiles - o->first) * sizeof *in->files);
@@ -263,7 +265,7 @@ static size_t split(const cli_input *in, size_t k, size_t *ends)
 }
 
 /* A worker: this binary on one chunk, its stdout into fd. */
-static pid_t spawn(const cli_own *o, const char *cmd, size_t first, size_t last, int fd, const char *dir)
+static pid_t spawn(const cli_own *o, const char *cmd, size_t first, size_t last, int fd, int efd, const char *dir)
 {
     char own[64], ahead[64];
     snprintf(own, sizeof own, "%zu:%zu", first, last);
@@ -291,6 +293,7 @@ static pid_t spawn(const cli_own *o, const char *cmd, size_t first, size_t last,
          * pipe) stops its workers */
         prctl(PR_SET_PDEATHSIG, SIGTERM);
         dup2(fd, STDOUT_FILENO);
+        dup2(efd, STDERR_FILENO);
         execv("/proc/self/exe", argv);
         fprintf(stderr, "strider: cannot run a worker: %s\n", strerror(errno));
         _exit(127);
@@ -310,6 +313,8 @@ typedef struct jobq {
     const char *cmd, *tmp;
     size_t k, next, running, *ends;
     int *fds;               /* each chunk's output: a file unlinked at once */
+    int *efds;              /* ... and its stderr, said in chunk order */
+    size_t said;            /* chunks whose stderr was said */
     pid_t *pids;
     int rc;                 /* the worst status so far */
 } jobq;
@@ -317,23 +322,31 @@ typedef struct jobq {
 /* Starts the next chunk's worker; false (rc set) when it cannot. Its
  * output file is unlinked as soon as it is made: whatever ends the run
  * (a signal, a closed pipe), nothing is left in $TMPDIR. */
-static bool start_next(jobq *q)
+static int tmp_file(const jobq *q)
 {
-    size_t c = q->next++, len = strlen(q->tmp) + 32;
+    size_t len = strlen(q->tmp) + 32;
     char *path = sd_malloc(len);
     snprintf(path, len, "%s/strider-job-XXXXXX", q->tmp);
-    int fd = q->fds[c] = mkstemp(path);
+    int fd = mkstemp(path);
     if (fd >= 0) /* not the other workers' (spawn gives the worker its own) */
         unlink(path), fcntl(fd, F_SETFD, FD_CLOEXEC);
-    free(path);
-    if (fd < 0) {
+    else
         fprintf(stderr, "strider %s: cannot make a file in %s: %s\n", q->cmd, q->tmp, strerror(errno));
+    free(path);
+    return fd;
+}
+
+static bool start_next(jobq *q)
+{
+    size_t c = q->next++;
+    int fd = q->fds[c] = tmp_file(q), efd = fd < 0 ? -1 : (q->efds[c] = tmp_file(q));
+    if (efd < 0) {
         q->rc = 1;
         return false;
     }
     char dir[4096];
     const char *d = q->outdir ? cli_own_ext_chunkdir(q->outdir, c, dir, sizeof dir) : NULL;
-    q->pids[c] = spawn(q->o, q->cmd, c ? q->ends[c - 1] + 1 : 0, q->ends[c], fd, d);
+    q->pids[c] = spawn(q->o, q->cmd, c ? q->ends[c - 1] + 1 : 0, q->ends[c], fd, efd, d);
     if (q->pids[c] < 0) {
         fprintf(stderr, "strider %s: cannot start a worker: %s\n", q->cmd, strerror(errno));
         q->rc = 1;
@@ -365,6 +378,40 @@ static size_t reap_one(jobq *q, int *st)
     return q->k;
 }
 
+/* The stderr of the chunks that ended, in chunk order up to the first
+ * one still running: one run says what concerns its files in their order
+ * (a file it cannot read, a warning), whichever chunk ends first. */
+static void say_errs(jobq *q)
+{
+    for (; q->said < q->next && !q->pids[q->said]; q->said++) {
+        int fd = q->efds[q->said];
+        char buf[1 << 14];
+        ssize_t n;
+        for (off_t at = 0; fd >= 0 && (n = pread(fd, buf, sizeof buf, at)) > 0; at += n)
+            fwrite(buf, 1, (size_t)n, stderr);
+        if (fd >= 0)
+            close(fd);
+        q->efds[q->said] = -1;
+    }
+    fflush(stderr);
+}
+
+/* The merged lines' format, once the chunks in fix it (whichever chunk
+ * ends first: one whose files gave no record declares the columns of a
+ * run that read nothing), or with the last chunk; rc 1 when it cannot. */
+static void open_fmt(jobq *q, sd_merge *m)
+{
+    if (q->rc || q->fmt || q->ext || q->sum)
+        return;
+    if ((q->running || q->next < q->k) && !sd_merge_declared_settled(m))
+        return;
+    q->fmt = sd_merge_fmt_open(m, q->out, stderr);
+    if (q->fmt)
+        q->out = sd_merge_fmt_file(q->fmt);
+    else
+        q->rc = 1;
+}
+
 /* Runs the queue: at most jobs workers at a time, each finished chunk's
  * output read into m at once. After a failure no new chunk starts. */
 static void run_queue(jobq *q, unsigned jobs, sd_merge *m)
@@ -378,16 +425,15 @@ static void run_queue(jobq *q, unsigned jobs, sd_merge *m)
         size_t c = reap_one(q, &st);
         if (c == q->k)
             continue;
+        say_errs(q);
         q->rc = st > q->rc ? st : q->rc;
         char path[4096]; /* the unlinked file, opened anew from its start */
         snprintf(path, sizeof path, "/proc/self/fd/%d", q->fds[c]);
         if (!q->rc && !(q->ext ? sd_merge_ext_add(q->ext, m, cli_own_ext_chunkdir(q->outdir, c, path, sizeof path))
                                 : q->sum ? sd_merge_sum_add(q->sum, m, path) : sd_merge_add(m, path)))
             q->rc = 1;
-        if (!q->rc && !q->fmt && !q->ext && !q->sum && (q->fmt = sd_merge_fmt_open(m, q->out, stderr)))
-            q->out = sd_merge_fmt_file(q->fmt);
-        q->rc = !q->rc && !q->fmt && !q->ext && !q->sum ? 1 : q->rc;
-        if (!q->rc && !q->sum && (q->running || q->next < q->k))
+        open_fmt(q, m);
+        if (!q->rc && !q->sum && (q->fmt || q->ext) && (q->running || q->next < q->k))
             sd_merge_early(m, q->out);
         close(q->fds[c]);
         q->fds[c] = -1;
@@ -423,13 +469,14 @@ int cli_own_jobs(cli_own *o, const char *cmd, cli_input *in)
     q.tmp = getenv("TMPDIR") && *getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp";
     q.k = split(in, want, q.ends);
     q.fds = sd_calloc(q.k, sizeof *q.fds);
+    q.efds = sd_calloc(q.k, sizeof *q.efds);
     for (size_t c = 0; c < q.k; c++)
-        q.fds[c] = -1;
+        q.fds[c] = q.efds[c] = -1;
     q.pids = sd_calloc(q.k, sizeof *q.pids);
     sd_merge *m = sd_merge_new(stderr);
     q.out = stdout;
     if (o->dir && jobs_dir(&q, o, cmd, m)) {
-        free(q.fds), free(q.pids), free(q.ends);
+        free(q.fds), free(q.efds), free(q.pids), free(q.ends);
         sd_merge_free(m);
         return q.rc;
     }
@@ -453,7 +500,9 @@ int cli_own_jobs(cli_own *o, const char *cmd, cli_input *in)
     for (size_t c = 0; c < q.k; c++) {
         if (q.fds[c] >= 0)
             close(q.fds[c]);
+        if (q.efds[c] >= 0)
+            close(q.efds[c]);
     }
-    free(q.fds), free(q.pids), free(q.ends);
+    free(q.fds), free(q.efds), free(q.pids), free(q.ends);
     return rc;
 }

@@ -248,10 +248,13 @@ static int ssh_finish(void *ctx, cli_input *in, sd_engine *e, int rc)
         sd_buf_free(&b);
     }
     sd_buf err = { 0 };
-    if (!run->shown && run->left_out) /* SSH there, none kept: not "no SSH" */
+    /* a chunk (--own) that shows nothing says nothing of the list: another
+     * chunk may show some, and --jobs prints each chunk's stderr */
+    bool chunk = sd_engine_own(e) != NULL;
+    if (!run->shown && run->left_out && !chunk) /* SSH there, none kept: not "no SSH" */
         sd_buf_printf(&err, "strider ssh: none of %llu SSH connection(s) matched --where\n",
                       (unsigned long long)run->left_out);
-    bool nothing = !run->shown && !run->left_out && rc == 0;
+    bool nothing = !run->shown && !run->left_out && rc == 0 && !chunk;
     if (sd_ssh_out_notes(&err, sd_sshan_stats(run->an), untracked, nothing, run->stream))
         rc = 1;
     if (err.len)

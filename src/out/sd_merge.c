@@ -837,14 +837,16 @@ static void *group_rest(void *arg)
 
 /* One run over files none of which gives a record, some of which could
  * not be read, exits 1 (cli_status): so does the merge of its chunks. */
-static bool nothing_read(const mchunk *ch, size_t n)
+static bool nothing_read(const mchunk *ch, size_t n, bool *none_opened)
 {
-    uint64_t frames = 0, unread = 0;
+    uint64_t frames = 0, unread = 0, files = 0;
     for (size_t i = 0; i < n; i++) {
         unread += ch[i].unread;
+        files += ch[i].nframes_files;
         for (uint64_t f = 0; f < ch[i].nframes_files; f++)
             frames += ch[i].frames[f];
     }
+    *none_opened = unread == files;
     return !frames && unread;
 }
 
@@ -876,8 +878,12 @@ int sd_merge_finish(sd_merge *m, FILE *out)
                             "readahead_cut): one run would have read them further\n",
                     (unsigned long long)cut, cut == 1 ? "" : "s");
     }
-    if (ok && nothing_read(ch, n)) {
-        fprintf(m->err, "strider merge: nothing could be read (no chunk's files gave a record)\n");
+    bool none_opened;
+    if (ok && nothing_read(ch, n, &none_opened)) {
+        /* what one run over the files says: the chunks said each file that
+         * could not be read; that no file opened, only when none did */
+        if (none_opened)
+            fprintf(m->err, "strider: nothing could be read\n");
         ok = false;
     }
     sd_merge_free(m);
@@ -905,17 +911,48 @@ static bool covered(const sd_merge *m)
     return ok;
 }
 
+/* Whether chunk c read a record: a chunk whose files gave none declares
+ * the columns of a run that read nothing (the text table names each row's
+ * file only once a frame was read, sd_connout), not one run's. */
+static bool read_any(const mchunk *c)
+{
+    for (uint64_t f = 0; f < c->nframes_files; f++)
+        if (c->frames[f])
+            return true;
+    return false;
+}
+
 const char *sd_merge_declared(const sd_merge *m, bool *same)
 {
     const mchunk *best = NULL;
-    *same = true;
     for (size_t i = 0; i < m->n; i++) {
         const mchunk *c = &m->ch[i];
-        if (best && (!best->fmt != !c->fmt || (c->fmt && strcmp(best->fmt, c->fmt))))
+        bool better = read_any(c) ? !best || !read_any(best) || c->first < best->first
+                                  : !best || (!read_any(best) && c->first < best->first);
+        best = better ? c : best;
+    }
+    *same = true;
+    for (size_t i = 0; best && i < m->n; i++) { /* the chunks that read nothing: only whether they declare */
+        const mchunk *c = &m->ch[i];
+        if (!best->fmt != !c->fmt || (c->fmt && read_any(c) && strcmp(best->fmt, c->fmt)))
             *same = false;
-        best = !best || c->first < best->first ? c : best;
     }
     return best ? best->fmt : NULL;
+}
+
+bool sd_merge_declared_settled(const sd_merge *m)
+{
+    unsigned next = 0;
+    for (bool found = true; found;) {
+        found = false;
+        for (size_t i = 0; i < m->n && !found; i++)
+            if (m->ch[i].first == next) {
+                if (read_any(&m->ch[i]))
+                    return true;
+                next = m->ch[i].last + 1, found = true;
+            }
+    }
+    return false;
 }
 
 /* All inputs at once, through the same early write as --jobs (so that

@@ -48,9 +48,14 @@ typedef void (*sd_merge_conn_fn)(void *ctx, void *chunk_ud, const struct mconn *
                                  sd_buf *b, size_t from);
 void sd_merge_set_hook(sd_merge *m, sd_merge_conn_fn fn, void *ctx);
 bool sd_merge_add_ud(sd_merge *m, const char *path, void *chunk_ud);
-/* The {"_own":"fmt"} record of the first chunk in (sd_merge_fmt.h), NULL
- * when the chunks wrote plain JSON lines; *same: every chunk's is the same. */
+/* The {"_own":"fmt"} record (sd_merge_fmt.h) of the first chunk in list
+ * order that read a record (of the first one when none did), NULL when the
+ * chunks wrote plain JSON lines; *same: every chunk that read a record
+ * declares the same, and every other one declares one too or none. */
 const char *sd_merge_declared(const sd_merge *m, bool *same);
+/* Whether the chunks in so far fix what sd_merge_declared returns: those
+ * from file 0 on are in, up to one that read a record. */
+bool sd_merge_declared_settled(const sd_merge *m);
 /* extract's totals line: each chunk's index carries one {"_own":"xst"}
  * record per session, its part of the totals (SD_MERGE_XST values, in
  * sd_extract_own_stats' order). sd_merge_finish adds up into tot those of

@@ -515,7 +515,8 @@ static bool redrawn(const ctx *x, const keysz *z, const key *q)
  *   follows within SCREEN_KEY_S (the search's last key, then the Enter
  *   accepting it; a typed command's first key would be echoed);
  * - its answer has the size of the line's characters erased (KILL_ERASE:
- *   one "\b" each and "\x1b[K") and the next key follows within
+ *   one "\b" each and "\x1b[K"; TTY_ERASE: "\b \b" each, the terminal's
+ *   own kill without a line editor) and the next key follows within
  *   INSERT_NEXT_S: Ctrl-U, then the line typed anew. */
 static void redraw_keys(const ctx *x, const leg *L, const keysz *z, key *k, size_t nk)
 {
@@ -526,13 +527,60 @@ static void redraw_keys(const ctx *x, const leg *L, const keysz *z, key *k, size
         if (!one_record(&k[i]))
             continue;
         double next = key_at(x, &k[i + 1]), soon = next - key_at(x, &k[i]);
-        uint32_t kill = sdi_lw(L, false, SD_SSH_P_CHANNEL_DATA((uint32_t)line_chars(k, i) + KILL_ERASE));
+        uint32_t n = (uint32_t)line_chars(k, i), f = x->v[k[i].resp_first].len;
+        bool kill = f == sdi_lw(L, false, SD_SSH_P_CHANNEL_DATA(n + KILL_ERASE)) ||
+                    (n > 0 && f == sdi_lw(L, false, SD_SSH_P_CHANNEL_DATA(n * TTY_ERASE)));
         prev = (redrawn(x, z, &k[i + 1]) && soon < INSERT_NEXT_S) ||
-               (was && is_key(&k[i + 1], "enter") && soon < SCREEN_KEY_S) ||
-               (x->v[k[i].resp_first].len == kill && soon < INSERT_NEXT_S);
+               (was && is_key(&k[i + 1], "enter") && soon < SCREEN_KEY_S) || (kill && soon < INSERT_NEXT_S);
         if (prev)
             k[i].k = "char";
     }
+}
+
+/* Index in k[] of the second key of the line starting at k[i] (after an
+ * Enter), when its first key is a char; SIZE_MAX otherwise. */
+static size_t second_key(const key *k, size_t nk, size_t i)
+{
+    if (i + 1 >= nk || !is_key(&k[i], "char") || is_key(&k[i + 1], "enter"))
+        return SIZE_MAX;
+    return i + 1;
+}
+
+/* A line editor redrawing the line's first character with the second key
+ * (zsh: "\b" and both characters) answers that key with a Backspace echo's
+ * size on most lines (REDRAW2_LINES_MIN); where it does, the second key
+ * of a line read so is a char. */
+static void second_key_redraws(key *k, size_t nk)
+{
+    size_t lines = 0, redraws = 0;
+    for (size_t i = 0; i < nk; i++) {
+        if (i && !is_key(&k[i - 1], "enter"))
+            continue;
+        size_t j = second_key(k, nk, i);
+        if (j == SIZE_MAX)
+            continue;
+        lines++;
+        redraws += is_key(&k[j], "backspace?");
+    }
+    if (redraws < REDRAW2_LINES_MIN || 2 * redraws < lines)
+        return;
+    for (size_t i = 0; i < nk; i++) {
+        size_t j = (i && !is_key(&k[i - 1], "enter")) ? SIZE_MAX : second_key(k, nk, i);
+        if (j != SIZE_MAX && is_key(&k[j], "backspace?"))
+            k[j].k = "char";
+    }
+}
+
+/* A completion answered by one record of a prompt line's size (zsh's
+ * completed word with its escapes) reads as Enter; the line's Enter
+ * follows it within COMPLETE_ENTER_S, on a line with a word typed
+ * (TAB_WORD_MIN characters): a Tab. */
+static void completion_keys(const ctx *x, key *k, size_t nk)
+{
+    for (size_t i = 0; i + 1 < nk; i++)
+        if (one_record(&k[i]) && is_key(&k[i + 1], "enter") && line_chars(k, i) >= TAB_WORD_MIN &&
+            key_at(x, &k[i + 1]) - key_at(x, &k[i]) < COMPLETE_ENTER_S)
+            k[i].k = "tab";
 }
 
 /* A command with a terminal (ssh -t host vim, less, top) has no shell
@@ -678,7 +726,9 @@ uint32_t sdi_keys_leg(ctx *x, const leg *L, size_t from, size_t to, bool emit)
     interrupt_keys(x, L, &z, from, k, nk);
     multiplexer_keys(x, &z, k, nk);
     logout_key(x, to, k, nk);
+    completion_keys(x, k, nk);
     redraw_keys(x, L, &z, k, nk);
+    second_key_redraws(k, nk);
     resolve_keys(x, k, nk);
     if (x->tty_cmd && L->id == SD_LEG_FORWARD)
         tty_command_keys(x, &z, k, nk);

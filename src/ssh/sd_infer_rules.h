@@ -277,6 +277,21 @@
 /* readline's Ctrl-U (unix-line-discard) moves back over the line, one
  * "\b" per character, and erases to its end: "\x1b[K", this many bytes. */
 #define KILL_ERASE 3u
+/* Without a line editor (dash, cat, read) the terminal's line discipline
+ * erases: "\b \b" per character (ECHOE), for Ctrl-U the whole line's. */
+#define TTY_ERASE 3u
+/* A line editor that redraws the line's first character with the second
+ * (zsh's zle: "\b" and both characters, a Backspace echo's size) does so on
+ * most lines: on at least REDRAW2_LINES_MIN lines and at least half of
+ * those with two keys or more. A real Backspace as a line's second key is
+ * rare (one character typed and erased). */
+#define REDRAW2_LINES_MIN 2
+/* A completion answered by one record as long as a prompt line (zsh: the
+ * completed word with its escapes) is followed by the Enter that runs the
+ * line within this (s; the lab's Enter comes 0.15-0.5 s after the last
+ * key), where after a real Enter people read the output first (0.43 s or
+ * more, and a bare Enter in a row is rarer still). */
+#define COMPLETE_ENTER_S 0.6
 /* A key read as Enter this soon after another, nothing typed between, is
  * a full-screen program's key answered by a redraw (s; the lab's less and
  * vim keys come 0.2-1.2 s apart, a person reads a command's output longer

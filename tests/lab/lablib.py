@@ -24,7 +24,8 @@ PY = "/usr/bin/python3"
 # Lab accounts (shared /etc/passwd: namespaces only split the network).
 # USERS[name] = password; sdlab has a short (<= 8) and sdlab2 a long one.
 USERS = {"sdlab": "Tr0ub4d!", "sdlab2": "correct-horse-battery-9"}
-PROMPT_RE = r"lab[^\r\n]*\$ $"
+# (zsh and fish end their prompt with terminal mode changes and cursor moves)
+PROMPT_RE = r"lab[^\r\n]*\$ (\x1b(\[[0-9;?]*[a-zA-Z]|[=>])|\r)*$"
 
 # The five suites of the issue: name -> ssh options forcing them.
 SUITES = {
@@ -128,6 +129,7 @@ def ensure_users(work):
         for name in (".bashrc", ".bash_profile"):
             with open(os.path.join(home, name), "w") as f:
                 f.write(rc)
+        write_shell_rcs(home, user)
         sshd = os.path.join(home, ".ssh")
         os.makedirs(sshd, exist_ok=True)
         shutil.copy(os.path.join(work, "keys", "client_ed25519.pub"),
@@ -145,6 +147,26 @@ def ensure_users(work):
         sh(["chown", "-R", "%s:%s" % (user, user), home])
         os.chmod(sshd, 0o700)
         os.chmod(os.path.join(sshd, "authorized_keys"), 0o600)
+
+
+def write_shell_rcs(home, user):
+    """Other shells' start files (scenarios run them with sshd's
+    ForceCommand): the lab's prompt (PROMPT_RE), no history file, each
+    shell's line editor otherwise as installed (zsh's completion system
+    and bracketed paste, fish's autosuggestions and highlighting)."""
+    files = {
+        ".zshrc": "PROMPT='%n@lab:%~$ '\nHISTFILE=/dev/null\nHISTSIZE=200\nbindkey -e\n"
+                  "autoload -Uz compinit && compinit -u -D\n",
+        # dash -l reads ~/.profile (bash reads ~/.bash_profile instead)
+        ".profile": "PS1='%s@lab:$ '\n" % user,
+        ".config/fish/config.fish": "set -g fish_history ''\n"
+                                    "function fish_prompt; echo -n (whoami)'@lab:'(prompt_pwd)'$ '; end\n",
+    }
+    for name, text in files.items():
+        path = os.path.join(home, name)
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        with open(path, "w") as f:
+            f.write(text)
 
 
 def lock_users():
@@ -444,9 +466,14 @@ class Scenario:
         return d
 
     # ---------------- human-like typing ----------------
+    # the typist's gaps (median s, log sigma, min s, max s); scenarios may set
+    # another (a fast typist: TYPIST_FAST)
+    typist = (0.17, 0.35, 0.06, 0.9)
+
     def key_delay(self):
         # lognormal inter-key gap, median ~170 ms, clamped to a human range
-        return min(0.9, max(0.06, math.exp(self.rng.gauss(math.log(0.17), 0.35))))
+        med, sigma, lo, hi = self.typist
+        return min(hi, max(lo, math.exp(self.rng.gauss(math.log(med), sigma))))
 
     def think(self, lo=0.4, hi=1.2):
         time.sleep(self.rng.uniform(lo, hi))

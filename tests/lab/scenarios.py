@@ -2949,3 +2949,78 @@ _add("refused_key_pubkey_aes128ctr-sha256etm", 1218, sc_av_pubkey, "an ECDSA 256
      "an ed25519 key accepted (aes128ctr-sha256etm)", keys=[("k_ecdsa", "ecdsa", 256),
                                                              ("k_ed", "ed25519", None)],
      accept=[1], suite="aes128ctr-sha256etm")
+
+
+# --------------------------------------------------------------------------
+# Ordinary sessions under other shells and typists (keys; seeds 1400-1419).
+# sshd runs the shell with ForceCommand (on the wire as a login shell: the
+# client's shell request, the shell on the pty); the start files are
+# lablib.write_shell_rcs.
+# --------------------------------------------------------------------------
+SHELLS = {"zsh": "/usr/bin/zsh", "dash": "/bin/dash", "fish": "/usr/bin/fish"}
+TYPIST_FAST = (0.045, 0.3, 0.025, 0.06)    # <= 60 ms between keys
+TYPIST_SLOW = (0.33, 0.4, 0.14, 1.4)       # a hunt-and-peck typist
+
+
+def shell_login(sc, shell, suite=None, typist=None):
+    """sshd running `shell`, the capture, a public-key login: (child, leg)."""
+    if typist:
+        sc.typist = typist
+    sc.sshd("s", extra="ForceCommand exec %s -l\n" % SHELLS[shell])
+    sc.capture_start()
+    ch, w, d = login(sc, "forward", "sdlab", sc.lane.s_ip, suite=suite, known=True, key=True)
+    return ch, d
+
+
+def sc_editor_shell(sc, shell, suite=None, typist=None):
+    """A shell with a line editor (zsh's zle, fish): a command, a typo fixed
+    with Backspace, Up recalling the last line, Left moving the cursor back
+    to insert a missing character, Tab completing a file and a directory."""
+    ch, d = shell_login(sc, shell, suite, typist)
+    sc.command(ch, list("ls -l"), "ls -l")
+    sc.command(ch, list("ecoh") + [BS(), BS()] + list("ho hello"), "echo hello")
+    sc.command(ch, [("UP",)], "echo hello")
+    sc.command(ch, list("echo helo") + [("LEFT",)] + list("l"), "echo hello")
+    sc.command(ch, list("cat no") + [("TAB",)], "cat notes.txt")
+    sc.command(ch, list("cd Doc") + [("TAB",)], "cd Documents/")
+    sc.command(ch, list("uname -r"), "uname -r")
+    set_session_end(sc, d, logout(sc, ch))
+
+
+def sc_dash_shell(sc, suite=None, typist=None):
+    """dash: no line editor, the terminal's line discipline echoes and
+    edits (Backspace "\\b \\b", Ctrl-U erasing the line character by
+    character, Ctrl-W the last word); the line reaches dash at Enter."""
+    ch, d = shell_login(sc, "dash", suite, typist)
+    sc.command(ch, list("ls -l"), "ls -l")
+    sc.command(ch, list("ecoh") + [BS(), BS()] + list("ho hello"), "echo hello")
+    sc.command(ch, list("date -u") + ["\x15"] + list("pwd"), "pwd")
+    sc.command(ch, list("echo one two") + ["\x17"] + list("three"), "echo one three")
+    sc.command(ch, list("ls /tmpp") + [BS()], "ls /tmp")
+    sc.command(ch, list("uname -r"), "uname -r")
+    set_session_end(sc, d, logout(sc, ch))
+
+
+_EDITOR_DESC = ("a typo fixed with Backspace, Up recalling a line, Left to insert a character, "
+                "Tab completing a file and a directory")
+_DASH_DESC = "a typo fixed with Backspace, Ctrl-U and Ctrl-W erasing"
+# name: (seed, function, kwargs, description)
+for _n, (_seed, _fn, _kw, _desc) in {
+    "zsh_session": (1400, sc_editor_shell, {"shell": "zsh"},
+                    "zsh (zle, compinit, bracketed paste): %s (chacha)" % _EDITOR_DESC),
+    "zsh_fast_aes128gcm": (1401, sc_editor_shell, {"shell": "zsh", "suite": "aes128gcm", "typist": TYPIST_FAST},
+                           "zsh_session typed fast (25-60 ms between keys; aes128gcm)"),
+    "dash_session": (1402, sc_dash_shell, {"typist": TYPIST_SLOW},
+                     "dash (no line editor, the tty echoes): %s, typed slowly (140 ms-1.4 s between "
+                     "keys; chacha)" % _DASH_DESC),
+    "dash_fast_aes128ctr-sha256etm": (1403, sc_dash_shell, {"suite": "aes128ctr-sha256etm", "typist": TYPIST_FAST},
+                                      "dash_session typed fast (25-60 ms; aes128ctr-sha256etm)"),
+    "fish_session": (1404, sc_editor_shell, {"shell": "fish"},
+                     "fish (autosuggestions, syntax highlighting): %s (chacha)" % _EDITOR_DESC),
+    "fish_fast_aes128gcm": (1405, sc_editor_shell, {"shell": "fish", "suite": "aes128gcm", "typist": TYPIST_FAST},
+                            "fish_session typed fast (25-60 ms; aes128gcm)"),
+    "zsh_slow_aes128ctr-sha256etm": (1406, sc_editor_shell,
+                                     {"shell": "zsh", "suite": "aes128ctr-sha256etm", "typist": TYPIST_SLOW},
+                                     "zsh_session typed slowly (140 ms-1.4 s; aes128ctr-sha256etm)"),
+}.items():
+    PENDING[_n] = (_seed, _fn, _kw, "cs", _desc)

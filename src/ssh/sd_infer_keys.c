@@ -491,6 +491,27 @@ static void logout_key(const ctx *x, size_t to, key *k, size_t nk)
         q->k = "char";
 }
 
+static int cmp_double(const void *a, const void *b)
+{
+    double d = *(const double *)a - *(const double *)b;
+    return (d > 0) - (d < 0);
+}
+
+/* The median gap between the keys of the line before key i (since the
+ * last Enter, the last PACE_KEYS of them); 0 with fewer than two. */
+static double line_pace(const ctx *x, const key *k, size_t i)
+{
+    enum { PACE_KEYS = 32 };
+    double g[PACE_KEYS];
+    size_t n = 0;
+    for (size_t j = i; j-- > 1 && n < PACE_KEYS && !is_key(&k[j], "enter") && !is_key(&k[j - 1], "enter");)
+        g[n++] = x->v[k[j].at].t - x->v[k[j - 1].at].t;
+    if (n == 0)
+        return 0;
+    qsort(g, n, sizeof g[0], cmp_double);
+    return g[n / 2];
+}
+
 /* A key read as Enter whose answer is one record (a redraw of the line
  * when typing goes on regardless: redraw_keys). */
 static bool one_record(const key *q)
@@ -517,7 +538,8 @@ static bool redrawn(const ctx *x, const keysz *z, const key *q)
  * - its answer has the size of the line's characters erased (KILL_ERASE:
  *   one "\b" each and "\x1b[K"; TTY_ERASE: "\b \b" each, the terminal's
  *   own kill without a line editor) and the next key follows within
- *   INSERT_NEXT_S: Ctrl-U, then the line typed anew. */
+ *   INSERT_NEXT_S and at the line's pace (KILL_PACE): Ctrl-U, then the
+ *   line typed anew. */
 static void redraw_keys(const ctx *x, const leg *L, const keysz *z, key *k, size_t nk)
 {
     bool prev = false; /* the key before was re-read here */
@@ -531,7 +553,8 @@ static void redraw_keys(const ctx *x, const leg *L, const keysz *z, key *k, size
         bool kill = f == sdi_lw(L, false, SD_SSH_P_CHANNEL_DATA(n + KILL_ERASE)) ||
                     (n > 0 && f == sdi_lw(L, false, SD_SSH_P_CHANNEL_DATA(n * TTY_ERASE)));
         prev = (redrawn(x, z, &k[i + 1]) && soon < INSERT_NEXT_S) ||
-               (was && is_key(&k[i + 1], "enter") && soon < SCREEN_KEY_S) || (kill && soon < INSERT_NEXT_S);
+               (was && is_key(&k[i + 1], "enter") && soon < SCREEN_KEY_S) ||
+               (kill && soon < INSERT_NEXT_S && soon < KILL_PACE * line_pace(x, k, i));
         if (prev)
             k[i].k = "char";
     }

@@ -3023,4 +3023,9 @@ for _n, (_seed, _fn, _kw, _desc) in {
                                      {"shell": "zsh", "suite": "aes128ctr-sha256etm", "typist": TYPIST_SLOW},
                                      "zsh_session typed slowly (140 ms-1.4 s; aes128ctr-sha256etm)"),
 }.items():
-    PENDING[_n] = (_seed, _fn, _kw, "cs", _desc)
+    # the zsh sessions read right since the keys branch (2026-12-04); the
+    # others are pending (README.md)
+    if _n in ("zsh_session", "zsh_slow_aes128ctr-sha256etm"):
+        _add(_n, _seed, _fn, _desc, **_kw)
+    else:
+        PENDING[_n] = (_seed, _fn, _kw, "cs", _desc)

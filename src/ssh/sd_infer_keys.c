@@ -342,14 +342,14 @@ static size_t line_chars(const key *k, size_t i)
  * Enters do: bare Enters pressed in a row are answered by the same CR LF
  * echo (alone, or with bash's bracketed-paste codes) as an Enter ending a
  * typed line. */
-static void screen_keys(const ctx *x, const keysz *z, key *k, size_t nk)
+static void screen_keys(const ctx *x, const keysz *z, key *k, size_t nk, bool redraws)
 {
     bool *was_enter = sd_calloc(nk + 1, sizeof *was_enter);
     size_t echoed = 0;
     bool other = false;
     for (size_t i = 0; i < nk; i++) {
         was_enter[i] = is_key(&k[i], "enter");
-        if (is_key(&k[i], "backspace?") && !echoed && !other)
+        if (is_key(&k[i], "backspace?") && !echoed && !other && !redraws)
             k[i].k = "char";
         else if (is_key(&k[i], "char"))
             echoed++;
@@ -606,6 +606,43 @@ static void completion_keys(const ctx *x, key *k, size_t nk)
             k[i].k = "tab";
 }
 
+/* The leg's line editor redraws the line at every key (REDRAW_ECHO_SHARE):
+ * keys are answered by redraws of their line, seldom by a lone echo. */
+static bool redraws_every_key(const ctx *x, const keysz *z, const key *k, size_t nk)
+{
+    size_t answered = 0, echoed = 0;
+    for (size_t i = 0; i < nk; i++) {
+        answered += k[i].resp_n > 0;
+        echoed += k[i].resp_n == 1 && x->v[k[i].resp_first].len == z->we;
+    }
+    return answered >= REDRAW_KEYS_MIN && echoed * REDRAW_ECHO_SHARE < answered;
+}
+
+/* Under a line editor redrawing every key (fish), a character's answer
+ * (the line redrawn, one to a few records) reads as Enter. An Enter's
+ * answer holds the output and a new prompt, and people read it before
+ * typing on: the keys read as Enter and followed by a pause of
+ * ENTER_PAUSE_S or more (a line's last character is followed by its Enter
+ * sooner) set the least an Enter's answer holds here; a key read as Enter
+ * with a smaller answer, followed by another key within INSERT_NEXT_S (at
+ * typing pace) or by an Enter of such an answer within ENTER_PAUSE_S (the
+ * line's last character), is a char. No such pause, no rule. */
+static void redraw_editor_keys(const ctx *x, key *k, size_t nk)
+{
+    uint64_t least = UINT64_MAX;
+    for (size_t i = 0; i + 1 < nk; i++)
+        if (is_key(&k[i], "enter") && key_at(x, &k[i + 1]) - key_at(x, &k[i]) >= ENTER_PAUSE_S)
+            least = k[i].resp_bytes < least ? k[i].resp_bytes : least;
+    if (least == UINT64_MAX)
+        return;
+    for (size_t i = 0; i + 1 < nk; i++) {
+        double next = key_at(x, &k[i + 1]) - key_at(x, &k[i]);
+        bool line_end = is_key(&k[i + 1], "enter") && k[i + 1].resp_bytes >= least && next < ENTER_PAUSE_S;
+        if (is_key(&k[i], "enter") && k[i].resp_bytes < least && (next < INSERT_NEXT_S || line_end))
+            k[i].k = "char";
+    }
+}
+
 /* A command with a terminal (ssh -t host vim, less, top) has no shell
  * line to end: a key read as Enter by its answer (a redraw, a page, the
  * screen restored as the program quits) is the program's key, unless it
@@ -745,15 +782,20 @@ uint32_t sdi_keys_leg(ctx *x, const leg *L, size_t from, size_t to, bool emit)
     for (size_t i = from; i < to; i++)
         if (read_key(x, L, &z, from, to, i, mark, k, nk))
             nk++;
-    screen_keys(x, &z, k, nk);
+    /* a command with a terminal (vim) has no line editor: its redraws are its own */
+    bool tty_cmd = x->tty_cmd && L->id == SD_LEG_FORWARD;
+    bool redraws = !tty_cmd && redraws_every_key(x, &z, k, nk);
+    screen_keys(x, &z, k, nk, redraws);
     interrupt_keys(x, L, &z, from, k, nk);
     multiplexer_keys(x, &z, k, nk);
     logout_key(x, to, k, nk);
     completion_keys(x, k, nk);
     redraw_keys(x, L, &z, k, nk);
+    if (redraws)
+        redraw_editor_keys(x, k, nk);
     second_key_redraws(k, nk);
     resolve_keys(x, k, nk);
-    if (x->tty_cmd && L->id == SD_LEG_FORWARD)
+    if (tty_cmd)
         tty_command_keys(x, &z, k, nk);
     if (emit)
         emit_keys(x, L, k, nk);

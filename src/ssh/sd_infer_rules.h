@@ -299,6 +299,12 @@
  * key), where after a real Enter people read the output first (0.43 s or
  * more, and a bare Enter in a row is rarer still). */
 #define COMPLETE_ENTER_S 0.6
+/* A line editor that redraws the line at every key (fish: colours and an
+ * autosuggestion) answers fewer than one key in REDRAW_ECHO_SHARE with a
+ * lone echo, over at least REDRAW_KEYS_MIN answered keys; bash, zsh, dash
+ * and full-screen programs echo most characters. */
+#define REDRAW_ECHO_SHARE 4u
+#define REDRAW_KEYS_MIN 8u
 /* A key read as Enter this soon after another, nothing typed between, is
  * a full-screen program's key answered by a redraw (s; the lab's less and
  * vim keys come 0.2-1.2 s apart, a person reads a command's output longer

@@ -805,6 +805,61 @@ static void test_kill_line(void **st)
     }
 }
 
+/* zsh (lab zsh_session): zle answers a line's second key with "\b" and
+ * both characters (a Backspace echo's size, 44 under chacha) on every
+ * line: a char; a completion answered by one record of a prompt's size
+ * (52) with the Enter 0.4 s later on a line with a word: a Tab. */
+static void test_zsh_keys(void **st)
+{
+    (void)st;
+    static const step keys[] = {
+        { true, 36, 2.00 }, { false, 36, 2.001 },                       /* l */
+        { true, 36, 2.20 }, { false, 44, 2.201 },                       /* s: "\bls" */
+        { true, 36, 2.40 }, { false, 36, 2.401 },                       /* space */
+        { true, 36, 2.60 }, { false, 36, 2.601 },                       /* - */
+        { true, 36, 3.00 }, { false, 36, 3.001 }, { false, 100, 3.01 }, /* Enter */
+        { true, 36, 4.00 }, { false, 36, 4.001 },                       /* c */
+        { true, 36, 4.20 }, { false, 44, 4.201 },                       /* a: "\bca" */
+        { true, 36, 4.40 }, { false, 36, 4.401 },                       /* t */
+        { true, 36, 4.60 }, { false, 36, 4.601 },                       /* n */
+        { true, 36, 4.80 }, { false, 52, 4.801 },                       /* Tab */
+        { true, 36, 5.20 }, { false, 36, 5.201 }, { false, 100, 5.21 }, /* Enter */
+    };
+    static const char *want[] = { "char", "char", "char", "char", "enter", "char", "char", "char", "char", "tab", "enter" };
+    keyname k[16];
+    assert_int_equal(shell_keys(keys, sizeof keys / sizeof keys[0], k, 16), 11);
+    for (size_t i = 0; i < 11; i++)
+        assert_string_equal(k[i].s, want[i]);
+}
+
+/* fish (lab fish_session): every key is answered by a redraw of the line
+ * (two records), never by a lone echo; an Enter by the output and a prompt
+ * (568 bytes), then a reading pause (1.2 s). Keys with less answer at
+ * typing pace, and a line's last one before such an Enter, are chars. */
+static void test_fish_keys(void **st)
+{
+    (void)st;
+    step keys[40];
+    size_t n = 0;
+    for (int line = 0; line < 2; line++) {
+        double t0 = 2.0 + 2.2 * line;
+        for (int c = 0; c < 4 - line; c++) {
+            keys[n++] = (step){ true, 36, t0 + 0.2 * c };
+            keys[n++] = (step){ false, 60, t0 + 0.2 * c + 0.001 };
+            keys[n++] = (step){ false, 68, t0 + 0.2 * c + 0.002 };
+        }
+        keys[n++] = (step){ true, 36, t0 + 1.0 };
+        keys[n++] = (step){ false, 68, t0 + 1.001 };
+        keys[n++] = (step){ false, 300, t0 + 1.005 };
+        keys[n++] = (step){ false, 200, t0 + 1.006 };
+    }
+    static const char *want[] = { "char", "char", "char", "char", "enter", "char", "char", "char", "enter" };
+    keyname k[16];
+    assert_int_equal(shell_keys(keys, n, k, 16), 9);
+    for (size_t i = 0; i < 9; i++)
+        assert_string_equal(k[i].s, want[i]);
+}
+
 /* ssh -t host vim file under chacha (lab vim_exec frames 35-99): the
  * requests (400 bytes) fit an exec and, with another TERM, a shell; vim
  * paints its screen at once (records of the MSS): exec. Its keys have no
@@ -930,6 +985,8 @@ int main(void)
         cmocka_unit_test(test_keepalive_ticks),
         cmocka_unit_test(test_search_keys),
         cmocka_unit_test(test_kill_line),
+        cmocka_unit_test(test_zsh_keys),
+        cmocka_unit_test(test_fish_keys),
         cmocka_unit_test(test_pty_command),
         cmocka_unit_test(test_pty_redraws),
     };

@@ -512,6 +512,16 @@ static double line_pace(const ctx *x, const key *k, size_t i)
     return g[n / 2];
 }
 
+/* The key after k[i] follows at typing pace: within INSERT_NEXT_S and,
+ * when the line has a pace, within PACE_SLACK times it. */
+static bool typing_on(const ctx *x, const key *k, size_t nk, size_t i)
+{
+    if (i + 1 >= nk)
+        return false;
+    double soon = key_at(x, &k[i + 1]) - key_at(x, &k[i]), pace = line_pace(x, k, i);
+    return soon < INSERT_NEXT_S && (pace <= 0 || soon < PACE_SLACK * pace);
+}
+
 /* A key read as Enter whose answer is one record (a redraw of the line
  * when typing goes on regardless: redraw_keys). */
 static bool one_record(const key *q)
@@ -530,16 +540,16 @@ static bool redrawn(const ctx *x, const keysz *z, const key *q)
  * a completion listing. After an Enter a person reads the new prompt
  * (lab: every labelled Enter is followed by 0.43 s or more) or types the
  * next command ahead, whose keys are echoed; so the key is a char when
- * - the next key, within INSERT_NEXT_S, is answered by a redraw too (a
- *   search typed key by key);
+ * - the next key, a character at typing pace (typing_on), is answered by
+ *   a redraw too (a search typed key by key; an arrow after an Enter
+ *   recalls a line, a redraw too);
  * - the key before it was such a key and the next one, read as Enter,
  *   follows within SCREEN_KEY_S (the search's last key, then the Enter
  *   accepting it; a typed command's first key would be echoed);
  * - its answer has the size of the line's characters erased (KILL_ERASE:
  *   one "\b" each and "\x1b[K"; TTY_ERASE: "\b \b" each, the terminal's
- *   own kill without a line editor) and the next key follows within
- *   INSERT_NEXT_S and at the line's pace (KILL_PACE): Ctrl-U, then the
- *   line typed anew. */
+ *   own kill without a line editor) and the next key follows at
+ *   typing pace (typing_on): Ctrl-U, then the line typed anew. */
 static void redraw_keys(const ctx *x, const leg *L, const keysz *z, key *k, size_t nk)
 {
     bool prev = false; /* the key before was re-read here */
@@ -552,9 +562,9 @@ static void redraw_keys(const ctx *x, const leg *L, const keysz *z, key *k, size
         uint32_t n = (uint32_t)line_chars(k, i), f = x->v[k[i].resp_first].len;
         bool kill = f == sdi_lw(L, false, SD_SSH_P_CHANNEL_DATA(n + KILL_ERASE)) ||
                     (n > 0 && f == sdi_lw(L, false, SD_SSH_P_CHANNEL_DATA(n * TTY_ERASE)));
-        prev = (redrawn(x, z, &k[i + 1]) && soon < INSERT_NEXT_S) ||
-               (was && is_key(&k[i + 1], "enter") && soon < SCREEN_KEY_S) ||
-               (kill && soon < INSERT_NEXT_S && soon < KILL_PACE * line_pace(x, k, i));
+        bool on = typing_on(x, k, nk, i);
+        prev = (redrawn(x, z, &k[i + 1]) && !is_key(&k[i + 1], "arrow") && on) ||
+               (was && is_key(&k[i + 1], "enter") && soon < SCREEN_KEY_S) || (kill && on);
         if (prev)
             k[i].k = "char";
     }
@@ -569,6 +579,13 @@ static size_t second_key(const key *k, size_t nk, size_t i)
     return i + 1;
 }
 
+/* Key i starts a line: the first key, or the one after an Enter (or a
+ * key that may be one: "enter?", decided by the next key's pace later). */
+static bool line_start(const key *k, size_t i)
+{
+    return i == 0 || strncmp(k[i - 1].k, "enter", 5) == 0;
+}
+
 /* A line editor redrawing the line's first character with the second key
  * (zsh: "\b" and both characters) answers that key with a Backspace echo's
  * size on most lines (REDRAW2_LINES_MIN); where it does, the second key
@@ -577,7 +594,7 @@ static void second_key_redraws(key *k, size_t nk)
 {
     size_t lines = 0, redraws = 0;
     for (size_t i = 0; i < nk; i++) {
-        if (i && !is_key(&k[i - 1], "enter"))
+        if (!line_start(k, i))
             continue;
         size_t j = second_key(k, nk, i);
         if (j == SIZE_MAX)
@@ -588,7 +605,7 @@ static void second_key_redraws(key *k, size_t nk)
     if (redraws < REDRAW2_LINES_MIN || 2 * redraws < lines)
         return;
     for (size_t i = 0; i < nk; i++) {
-        size_t j = (i && !is_key(&k[i - 1], "enter")) ? SIZE_MAX : second_key(k, nk, i);
+        size_t j = line_start(k, i) ? second_key(k, nk, i) : SIZE_MAX;
         if (j != SIZE_MAX && is_key(&k[j], "backspace?"))
             k[j].k = "char";
     }
@@ -597,11 +614,14 @@ static void second_key_redraws(key *k, size_t nk)
 /* A completion answered by one record of a prompt line's size (zsh's
  * completed word with its escapes) reads as Enter; the line's Enter
  * follows it within COMPLETE_ENTER_S, on a line with a word typed
- * (TAB_WORD_MIN characters): a Tab. */
+ * (TAB_WORD_MIN characters): a Tab. That Enter runs the line: its answer
+ * is the output and a prompt, two records or more (a key redrawn by one,
+ * readline's Ctrl-R, starts no command). */
 static void completion_keys(const ctx *x, key *k, size_t nk)
 {
     for (size_t i = 0; i + 1 < nk; i++)
-        if (one_record(&k[i]) && is_key(&k[i + 1], "enter") && line_chars(k, i) >= TAB_WORD_MIN &&
+        if (one_record(&k[i]) && is_key(&k[i + 1], "enter") && k[i + 1].resp_n >= ENTER_RECORDS_MIN &&
+            line_chars(k, i) >= TAB_WORD_MIN &&
             key_at(x, &k[i + 1]) - key_at(x, &k[i]) < COMPLETE_ENTER_S)
             k[i].k = "tab";
 }
@@ -665,7 +685,7 @@ static void resolve_keys(const ctx *x, key *k, size_t nk)
      * inserted character; after an Enter people read the output first */
     for (size_t i = 0; i < nk; i++)
         if (!strcmp(k[i].k, "enter?"))
-            k[i].k = i + 1 < nk && x->v[k[i + 1].at].t - x->v[k[i].at].t < INSERT_NEXT_S ? "char" : "enter";
+            k[i].k = typing_on(x, k, nk, i) ? "char" : "enter";
     /* a short command output can also have the Backspace echo's size:
      * after an Enter people read and think, after a Backspace they retype */
     for (size_t i = 0; i < nk; i++)

@@ -280,13 +280,14 @@
 /* Without a line editor (dash, cat, read) the terminal's line discipline
  * erases: "\b \b" per character (ECHOE), for Ctrl-U the whole line's. */
 #define TTY_ERASE 3u
-/* After a kill the line is typed anew at the person's pace: the next key
- * comes within KILL_PACE times the median gap between the line's keys
- * (lab: 0.2-0.4 s after Ctrl-U at gaps of 0.17-0.33 s). Under 16-byte
- * blocks a one-record answer to an Enter can have a kill's size; a fast
- * typist (gaps of 25-60 ms) types the next command 0.4 s or more after
- * it, later than this. */
-#define KILL_PACE 3.0
+/* Typing on within a line: the next key comes within PACE_SLACK times the
+ * median gap between the line's keys (lab: 0.2-0.4 s after Ctrl-U or an
+ * inserted character at gaps of 0.17-0.33 s). After an Enter people read
+ * first: a fast typist (gaps of 25-60 ms) types the next command 0.35 s or
+ * more after it, later than this; under 16-byte blocks a one-record answer
+ * to an Enter can have a kill's size, and after an edit with Left one of a
+ * prompt line's. */
+#define PACE_SLACK 3.0
 /* A line editor that redraws the line's first character with the second
  * (zsh's zle: "\b" and both characters, a Backspace echo's size) does so on
  * most lines: on at least REDRAW2_LINES_MIN lines and at least half of

@@ -2957,7 +2957,7 @@ _add("refused_key_pubkey_aes128ctr-sha256etm", 1218, sc_av_pubkey, "an ECDSA 256
 # client's shell request, the shell on the pty); the start files are
 # lablib.write_shell_rcs.
 # --------------------------------------------------------------------------
-SHELLS = {"zsh": "/usr/bin/zsh", "dash": "/bin/dash", "fish": "/usr/bin/fish"}
+SHELLS = {"bash": "/bin/bash", "zsh": "/usr/bin/zsh", "dash": "/bin/dash", "fish": "/usr/bin/fish"}
 TYPIST_FAST = (0.045, 0.3, 0.025, 0.06)    # <= 60 ms between keys
 TYPIST_SLOW = (0.33, 0.4, 0.14, 1.4)       # a hunt-and-peck typist
 
@@ -2969,6 +2969,9 @@ def shell_login(sc, shell, suite=None, typist=None):
     sc.sshd("s", extra="ForceCommand exec %s -l\n" % SHELLS[shell])
     sc.capture_start()
     ch, w, d = login(sc, "forward", "sdlab", sc.lane.s_ip, suite=suite, known=True, key=True)
+    # pexpect waits 50 ms before each send by default: a fast typist's keys
+    # would leave 75 ms or more apart whatever the typist draws
+    ch.delaybeforesend = None
     return ch, d
 
 
@@ -3019,13 +3022,15 @@ for _n, (_seed, _fn, _kw, _desc) in {
                      "fish (autosuggestions, syntax highlighting): %s (chacha)" % _EDITOR_DESC),
     "fish_fast_aes128gcm": (1405, sc_editor_shell, {"shell": "fish", "suite": "aes128gcm", "typist": TYPIST_FAST},
                             "fish_session typed fast (25-60 ms; aes128gcm)"),
+    "bash_fast": (1407, sc_editor_shell, {"shell": "bash", "typist": TYPIST_FAST},
+                  "bash (readline) typed fast (25-60 ms between keys): %s (chacha)" % _EDITOR_DESC),
     "zsh_slow_aes128ctr-sha256etm": (1406, sc_editor_shell,
                                      {"shell": "zsh", "suite": "aes128ctr-sha256etm", "typist": TYPIST_SLOW},
                                      "zsh_session typed slowly (140 ms-1.4 s; aes128ctr-sha256etm)"),
 }.items():
-    # the zsh sessions read right since the keys branch (2026-12-04); the
-    # others are pending (README.md)
-    if _n in ("zsh_session", "zsh_slow_aes128ctr-sha256etm"):
+    # the zsh and bash sessions read right since the keys branch
+    # (2026-12-04); the others are pending (README.md)
+    if _n in ("zsh_session", "zsh_slow_aes128ctr-sha256etm", "zsh_fast_aes128gcm", "bash_fast"):
         _add(_n, _seed, _fn, _desc, **_kw)
     else:
         PENDING[_n] = (_seed, _fn, _kw, "cs", _desc)

@@ -362,7 +362,9 @@ static void find_pty(ctx *x, size_t s0, session *S)
             S->pty = true;
             S->kfrom = keys_start(x, i);
         }
-    if (S->pty)
+    /* no session channel (-N, a script's forward alone): the forwarded
+     * channels' small records and their answers are no key/echo pairs */
+    if (S->pty || S->fwd_only)
         return;
     size_t first = echo_pairs(x, s0);
     if (first != SIZE_MAX) {

@@ -507,6 +507,14 @@
  * (4 + 14), string "publickey" (4 + 9), boolean FALSE, string algorithm,
  * string blob: 45 bytes, the user name, the algorithm's and the blob's. */
 #define P_PUBKEY_QUERY_BASE 45u
+/* RFC 4252 7: the signed request adds string signature (4) holding string
+ * algorithm and string blob (4 + 4): 12 bytes besides their contents. A
+ * client may send it without the query first (paramiko does). */
+#define P_PUBKEY_SIG_FRAMING 12u
+/* A password request longer than this many characters is no typed or
+ * generated password people use (password managers default to 20-32):
+ * a request that needs one and fits a signed key request is the key. */
+#define PW_PLAUSIBLE_MAX 64
 /* RFC 4253 11.1: DISCONNECT byte, uint32 reason, string description,
  * string language (empty): sshd's "Too many authentication failures" (32
  * characters) makes 45 bytes; sshd before 6.x adds " for " and the user

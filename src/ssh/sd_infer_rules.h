@@ -515,6 +515,12 @@
  * generated password people use (password managers default to 20-32):
  * a request that needs one and fits a signed key request is the key. */
 #define PW_PLAUSIBLE_MAX 64
+/* RFC 4253 11.2: SSH_MSG_IGNORE with an empty string: byte, uint32 0. */
+#define P_IGNORE_EMPTY 5u
+/* The packets of one write leave within this of each other (s); a
+ * person's key, a protocol answer (the other side first) or a program's
+ * next write comes later. */
+#define IGNORE_BURST_S 0.002
 /* RFC 4253 11.1: DISCONNECT byte, uint32 reason, string description,
  * string language (empty): sshd's "Too many authentication failures" (32
  * characters) makes 45 bytes; sshd before 6.x adds " for " and the user

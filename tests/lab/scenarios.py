@@ -3142,7 +3142,7 @@ def sc_asyncssh_server(sc):
     sc.capture_start()
     ch, w, d = login(sc, "forward", "sdlab", sc.lane.s_ip, known=True, port=2200,
                      passwords=["Tr0ub4dor", USERS["sdlab"]])
-    sc.command(ch, list("pwdd") + [BS()], "pwd")
+    sc.command(ch, list("lss") + [BS()] + list(" -a"), "ls -a")
     sc.command(ch, list("whoami"), "whoami")
     sc.command(ch, [("UP",)], "whoami")
     sc.command(ch, list("ls"), "ls")
@@ -3156,13 +3156,57 @@ _add("paramiko_password", 1402, sc_paramiko_password, "paramiko Transport: a wro
      "the right one on one connection (no none probe), then an exec")
 _add("paramiko_sftp", 1403, sc_paramiko_sftp, "paramiko SFTPClient: listdir, put of 131072 bytes, "
      "get of 98304 bytes (public key)")
+def sc_proxyjump_two(sc):
+    """`ssh -J bastion,bastion2 host` (public key, all hosts known, chacha):
+    the client's connection to the first bastion carries, through its -W
+    channel, the connection to the second (an sshd on the bastion's
+    127.0.0.1:2222), which carries the final host's login; commands with a
+    Backspace and an arrow on the final host."""
+    bw = sc.sshd("b", hostkeys=("bastion_ed25519",))
+    bw2 = sc.sshd("b", port=2222, listen="127.0.0.1", hostkeys=("bastion_ed25519",))
+    sc.sshd("s")
+    sc.capture_start()
+    conf = jump_config(sc, "chacha", True)
+    sc.write_known_hosts(os.path.join(sc.sdir, "known_hosts"), "127.0.0.1", 2222,
+                         key="bastion_ed25519")
+    log = os.path.join(sc.sdir, "ssh_hop.log")
+    argv = ["ssh", "-F", conf, "-E", log, "-o", "LogLevel=DEBUG2", "-J",
+            "sdlab@%s,sdlab@127.0.0.1:2222" % sc.lane.b_ip, "sdlab@" + sc.lane.bs_s_ip]
+    t0 = time.time()
+    ch = sc.spawn("c", argv)
+    w = sc.watch(log)
+    ch.expect(PROMPT_RE)
+    f, h = jump_legs(sc, w, bw, t0)
+    # the second bastion's leg sits between them: carried by the first,
+    # carrying the final host's (its suite and login from its sshd's log)
+    from lablib import suite_from_log
+    cl, sv = sw_from_sshd_log(bw2)
+    b2 = sc.add_leg("hop", sc.lane.b_ip, "127.0.0.1", 2222, cl, sv, in_capture=False,
+                    carried_by=f["id"], started=t0, user="sdlab")
+    b2.update(suite=suite_from_log(bw2), host_known=True, session_kind="tunnel")
+    h["carried_by"] = b2["id"]
+    h["host_known"] = True
+    f["session_kind"] = "tunnel"
+    sc.labels["legs"].remove(b2)      # in carrying order: forward0, hop0 (bastion2), hop1
+    sc.labels["legs"].insert(sc.labels["legs"].index(h), b2)
+    b2["id"], h["id"] = h["id"], b2["id"]
+    h["carried_by"] = b2["id"]
+    for seq, text in PJ_CMDS:
+        sc.command(ch, seq, text, leg="hop")
+    ts = logout(sc, ch, "hop")
+    h["end_ts"] = b2["end_ts"] = f["end_ts"] = round(ts, 6)
+
+
+_add("asyncssh_server", 1406, sc_asyncssh_server, "OpenSSH client to an AsyncSSH server (password "
+     "only, AsyncSSH's line editor as the shell): one wrong password, commands with a Backspace "
+     "and an arrow")
 # still misread (README.md): generated into tests/lab/pending
 for _name, _seed, _fn, _desc in (
         ("paramiko_shell", 1404, sc_paramiko_shell, "paramiko invoke_shell driven by a script: four "
          "command lines and exit, each sent in one write 0.3 s after the prompt (scripted)"),
         ("asyncssh_forward", 1405, sc_asyncssh_forward, "AsyncSSH forward_local_port only (no "
          "session): two curl runs of three kept-alive GETs through it 3 s after login"),
-        ("asyncssh_server", 1406, sc_asyncssh_server, "OpenSSH client to an AsyncSSH server "
-         "(password only, AsyncSSH's line editor as the shell): one wrong password, commands with "
-         "a Backspace and an arrow")):
-    PENDING[_name] = (_seed, _fn, {}, "cs", _desc)
+        ("proxyjump_two", 1407, sc_proxyjump_two, "`ssh -J bastion,bastion2 host` (chacha, public "
+         "key, hosts known): two tunnels, the final host's shell inside the second, commands with "
+         "Backspace and arrows")):
+    PENDING[_name] = (_seed, _fn, {}, "cb" if _name == "proxyjump_two" else "cs", _desc)

@@ -212,7 +212,7 @@ static void after_login(ctx *x, leg *F, size_t s0)
         sdi_session(x, F, s0, &S);
     x->sum->session_kind = tunnel ? "tunnel" : x->tty_cmd ? "exec" : S.pty || S.notty_shell ? "shell" : S.fwd_only ? "forward-only" : x->sftp ? "sftp" : "exec";
     size_t session_ev = session_event(x, s0, &S);
-    sdi_forwarding_requests(x, &S.q, s0);
+    sdi_forwarding_requests(x, &S.q, s0, S.fwd_only);
     F->paste = !sdi_tunnels(x, s0);
     sdi_x11_used(x, s0);
     if (S.fwd_only)

@@ -167,7 +167,7 @@ typedef struct session {
  * USERAUTH_SUCCESS); sets x->sftp, x->exec, x->req_to. No events. */
 void sdi_session(ctx *x, const leg *F, size_t s0, session *S);
 /* Agent and x11 forwarding: events and summary. */
-void sdi_forwarding_requests(ctx *x, const reqs *q, size_t s0);
+void sdi_forwarding_requests(ctx *x, const reqs *q, size_t s0, bool no_session);
 
 /* ---- sd_infer_legs.c ---- */
 

@@ -417,6 +417,14 @@
  * keeps the look-ahead short on hostile input whose records share a
  * time). */
 #define FWD_LOOK_RECORDS 64
+/* Compressed (zlib), an open repeating the one before shrinks to a few
+ * bytes (lab asyncssh_forward: 76, then 44 under chacha20-poly1305) and
+ * no size names it: in a session without a session channel, a client
+ * record after this much silence both ways (s) starts a channel when a
+ * confirmation-sized answer and data follow; a channel's own exchanges
+ * (kept-alive HTTP requests, window adjustments) follow each other at a
+ * program's pace. */
+#define FWD_Z_QUIET_S 0.5
 /* Next to a shell a channel's exchange ends when none of its records
  * came for this long (s; lab: an HTTP fetch is one burst of a few ms);
  * the session's keys and outputs that follow are the session's. */

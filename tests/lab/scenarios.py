@@ -2270,9 +2270,8 @@ _add("vim_exec_aes128gcm", 1102, sc_vim_exec, "`ssh -t host vim file`: insert-mo
 _add("less_exec", 1103, sc_less_exec, "`ssh -t host less /etc/services`: space, space, b, q (chacha)")
 _add("tty_exec_aes128gcm", 1104, sc_tty_exec, "`ssh -t host 'uname -a; cat /etc/os-release'`: a "
      "command with a terminal, a few lines of output, no keys (aes128gcm)", suite="aes128gcm")
-PENDING["git"] = (811, sc_git, {}, "cs", "git over SSH (public key): clone of three commits (about "
-                  "160 KB of pack), then a push of three more (about 60 KB): git-upload-pack and "
-                  "git-receive-pack execs")
+_add("git", 811, sc_git, "git over SSH (public key): clone of three commits (about 160 KB of "
+     "pack), then a push of three more (about 60 KB): git-upload-pack and git-receive-pack execs")
 
 
 # --------------------------------------------------------------------------

@@ -3126,7 +3126,7 @@ def sc_asyncssh_forward(sc):
     py_leg(sc, sw, py_events("".join(lines) + out), "forward-only")
 
 
-def sc_asyncssh_server(sc):
+def sc_asyncssh_server(sc, suite=None):
     """An OpenSSH client typing into an AsyncSSH server (port 2200: password
     only, a shell of AsyncSSH's line editor): one wrong password, then
     commands with a Backspace and an arrow recalling the last line."""
@@ -3139,7 +3139,7 @@ def sc_asyncssh_server(sc):
     if '"ready"' not in srv.stdout.readline():
         raise RuntimeError("asyncssh-server did not start")
     sc.capture_start()
-    ch, w, d = login(sc, "forward", "sdlab", sc.lane.s_ip, known=True, port=2200,
+    ch, w, d = login(sc, "forward", "sdlab", sc.lane.s_ip, suite=suite, known=True, port=2200,
                      passwords=["Tr0ub4dor", USERS["sdlab"]])
     sc.command(ch, list("lss") + [BS()] + list(" -a"), "ls -a")
     sc.command(ch, list("whoami"), "whoami")
@@ -3199,6 +3199,8 @@ def sc_proxyjump_two(sc):
 _add("asyncssh_server", 1406, sc_asyncssh_server, "OpenSSH client to an AsyncSSH server (password "
      "only, AsyncSSH's line editor as the shell): one wrong password, commands with a Backspace "
      "and an arrow")
+_add("asyncssh_server_aes128gcm", 1408, sc_asyncssh_server, "asyncssh_server over aes128-gcm "
+     "(exact packets: the server's empty IGNORE has USERAUTH_SUCCESS's size)", suite="aes128gcm")
 # still misread (README.md): generated into tests/lab/pending
 for _name, _seed, _fn, _desc in (
         ("paramiko_shell", 1404, sc_paramiko_shell, "paramiko invoke_shell driven by a script: four "

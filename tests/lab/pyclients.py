@@ -2,7 +2,8 @@
 other implementations (run inside a lab namespace with /usr/bin/python3;
 Debian's python3-paramiko and python3-asyncssh):
 
-  pyclients.py paramiko-exec HOST KH KEY CMD...      one connection per command (public key)
+  pyclients.py paramiko-exec HOST KH KEY CMD...      one connection per command (KEY: a key
+                                                     file, or pw:PASSWORD for a password login)
   pyclients.py paramiko-password HOST KH USER PW... CMD
                                                      one connection: each password in turn
                                                      (auth_password), then an exec of CMD
@@ -41,17 +42,28 @@ def ev(kind, **kw):
 # --------------------------------------------------------------------------
 # paramiko
 # --------------------------------------------------------------------------
+def credential(key):
+    """KEY arguments: a private key file, or pw:PASSWORD (a script's
+    password login)."""
+    return (None, key[3:]) if key.startswith("pw:") else (key, None)
+
+
 def pm_client(host, kh, key):
     """An SSHClient that knows the host (known_hosts kh, RejectPolicy) and
-    logs in with the private key file key."""
+    logs in with the private key file key (or pw:PASSWORD)."""
     import paramiko
+    kf, pw = credential(key)
     c = paramiko.SSHClient()
     c.load_host_keys(kh)
     c.set_missing_host_key_policy(paramiko.RejectPolicy())
-    ev("connect")
-    c.connect(host, username="sdlab", key_filename=key, look_for_keys=False,
+    ts = ev("connect")
+    c.connect(host, username="sdlab", key_filename=kf, password=pw, look_for_keys=False,
               allow_agent=False, timeout=15)
-    ev("auth", method="publickey", result="success")
+    if pw:
+        print(json.dumps({"ev": "auth", "ts": ts, "method": "password", "password_len": len(pw),
+                          "result": "success"}), flush=True)
+    else:
+        ev("auth", method="publickey", result="success")
     return c
 
 
@@ -160,9 +172,10 @@ def pm_shell(host, kh, key, gap, *cmds):
 # --------------------------------------------------------------------------
 def as_connect(host, kh, key):
     import asyncssh
+    kf, pw = credential(key)
     ev("connect")
-    return asyncssh.connect(host, username="sdlab", known_hosts=kh, client_keys=[key],
-                            agent_path=None, config=None)
+    return asyncssh.connect(host, username="sdlab", known_hosts=kh, client_keys=[kf] if kf else None,
+                            password=pw, agent_path=None, config=None)
 
 
 def as_exec(host, kh, key, *cmds):
@@ -171,7 +184,12 @@ def as_exec(host, kh, key, *cmds):
     async def run():
         for cmd in cmds:
             async with as_connect(host, kh, key) as conn:
-                ev("auth", method="publickey", result="success")
+                kf, pw = credential(key)
+                if pw:  # sent inside connect(): its time is the server log's
+                    ev("auth", method="password", result="success", password_len=len(pw),
+                       log_ts=True)
+                else:
+                    ev("auth", method="publickey", result="success")
                 ev("exec", cmd=cmd)
                 r = await conn.run(cmd)
             ev("close", output_bytes=len(r.stdout.encode()))

@@ -3008,6 +3008,9 @@ def py_leg(sc, sw, evs, kind):
                                       "automated": True, "ts_source": "server log"})
     pw = [e for e in evs if e["ev"] == "auth" and e["method"] == "password"]
     for e in pw:
+        if e.get("log_ts"):
+            seen = [ts for ts, _ in sw.all(r"(Accepted|Failed) password") if t0 <= ts <= t1 + 0.5]
+            e["ts"] = round(seen[0], 6) if seen else e["ts"]
         sc.labels["auth"].append({"leg": "forward", "ts": e["ts"], "method": "password",
                                   "result": e["result"], "password_len": e["password_len"],
                                   "automated": True, "user": "sdlab"})
@@ -3037,10 +3040,12 @@ def py_split(evs):
     return out
 
 
-def sc_py_exec(sc, lib):
+def sc_py_exec(sc, lib, password=False):
     """lib's client runs three commands, one connection each, a script's
-    pace apart (public key)."""
+    pace apart (public key, or the account's password)."""
     sw, kh, key = py_setup(sc)
+    if password:
+        key = "pw:" + USERS["sdlab"]
     time.sleep(sc.rng.uniform(1.0, 2.0))
     evs = py_client(sc, ["%s-exec" % lib, sc.lane.s_ip, kh, key,
                          "uname -a; ls -la /etc | head -20", "id", "df -h /"])
@@ -3151,6 +3156,9 @@ def sc_asyncssh_server(sc, suite=None):
 for _i, _lib in enumerate(("paramiko", "asyncssh")):
     _add(_lib + "_exec", 1400 + _i, sc_py_exec, "%s client (Python automation): three commands, "
          "one connection each (public key)" % _lib, lib=_lib)
+    _add(_lib + "_exec_password", 1409 + _i, sc_py_exec, "%s client: three commands, one "
+         "connection each, logged in with the account's password (a script's credential)" % _lib,
+         lib=_lib, password=True)
 _add("paramiko_password", 1402, sc_paramiko_password, "paramiko Transport: a wrong password then "
      "the right one on one connection (no none probe), then an exec")
 _add("paramiko_sftp", 1403, sc_paramiko_sftp, "paramiko SFTPClient: listdir, put of 131072 bytes, "

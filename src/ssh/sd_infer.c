@@ -6,6 +6,7 @@
  * the order of the calls is the order of the events. */
 #include "sd_infer_int.h"
 #include "sd_infer_authend.h"
+#include "sd_infer_zlib.h"
 
 #include "../out/sd_json.h"
 
@@ -211,7 +212,7 @@ static void after_login(ctx *x, leg *F, size_t s0)
         sdi_session(x, F, s0, &S);
     x->sum->session_kind = tunnel ? "tunnel" : x->tty_cmd ? "exec" : S.pty || S.notty_shell ? "shell" : S.fwd_only ? "forward-only" : x->sftp ? "sftp" : "exec";
     size_t session_ev = session_event(x, s0, &S);
-    sdi_forwarding_requests(x, &S.q, s0);
+    sdi_forwarding_requests(x, &S.q, s0, S.fwd_only);
     F->paste = !sdi_tunnels(x, s0);
     sdi_x11_used(x, s0);
     if (S.fwd_only)
@@ -248,6 +249,46 @@ static bool compressed(const char *comp)
     return comp && strcmp(comp, "none") != 0;
 }
 
+/* Whether v[i] has an empty IGNORE's size for its side (compressed: up
+ * to deflate's growth of it). */
+static bool ignore_sized(const ctx *x, const item *it, const bool pads[2], bool z)
+{
+    const sd_ssh_suite *s = it->c ? x->cs : x->ss;
+    return pads[it->c] && (z ? it->len <= sd_ssh_wire_size(s, Z_MAX(P_IGNORE_EMPTY))
+                             : it->len == sd_ssh_wire_size(s, P_IGNORE_EMPTY));
+}
+
+/* AsyncSSH sends an empty IGNORE right before each packet it sends once
+ * encryption is on (asyncssh/connection.py send_packet): the records of
+ * such a side come in bursts (records under IGNORE_BURST_S apart) of
+ * IGNORE, message, IGNORE, message... The IGNOREs carry nothing and have
+ * a key's or an echo's size: they are dropped before any rule reads the
+ * records, from the start of each burst while the records in the
+ * IGNOREs' places have an IGNORE's size (a segment holding both breaks
+ * the alternation: the rest of the burst stays). */
+static void drop_ignores(ctx *x, const sd_ssh_meta *m, bool z)
+{
+    const char *sw[2] = { m->side[!m->client_dir].software, m->side[m->client_dir].software };
+    bool pads[2] = { sw[0] && strncmp(sw[0], "AsyncSSH", 8) == 0, sw[1] && strncmp(sw[1], "AsyncSSH", 8) == 0 };
+    if (!pads[0] && !pads[1])
+        return;
+    size_t out = 0, pos = 0;
+    bool parity_ok = true;
+    for (size_t i = 0; i < x->n; i++) {
+        const item *it = &x->v[i];
+        bool burst = i > 0 && x->v[i - 1].c == it->c && it->t - x->v[i - 1].t < IGNORE_BURST_S;
+        pos = burst ? pos + 1 : 0;
+        parity_ok = burst ? parity_ok : true;
+        bool next_same = i + 1 < x->n && x->v[i + 1].c == it->c && x->v[i + 1].t - it->t < IGNORE_BURST_S;
+        if (pos % 2 == 0 && parity_ok && next_same && ignore_sized(x, it, pads, z))
+            continue;
+        if (pos % 2 == 0)
+            parity_ok = false;
+        x->v[out++] = *it;
+    }
+    x->n = out;
+}
+
 void sd_infer_ssh(const sd_infer_opts *o, const sd_sshconn_result *r, sd_evlist *out, sd_infer_summary *sum)
 {
     memset(sum, 0, sizeof *sum);
@@ -262,9 +303,11 @@ void sd_infer_ssh(const sd_infer_opts *o, const sd_sshconn_result *r, sd_evlist 
     if (!r->nrec || cl->suite.mode == SD_SSH_MODE_UNKNOWN || sv->suite.mode == SD_SSH_MODE_UNKNOWN)
         return;
     load_items(&x);
+    drop_ignores(&x, m, compressed(m->comp[0]) || compressed(m->comp[1]));
     leg F = { .id = SD_LEG_FORWARD, .cl_is_outer_client = true, .oc = &cl->suite, .os = &sv->suite,
               .openssh_client = cl->software && strncmp(cl->software, "OpenSSH", 7) == 0,
               .dropbear_server = sv->software && strncmp(sv->software, "dropbear", 8) == 0,
+              .no_none_probe = cl->software && strncmp(cl->software, "paramiko", 8) == 0,
               .compressed = compressed(m->comp[0]) || compressed(m->comp[1]) };
     x.zlib = F.compressed;
     auth_res a = sdi_auth_leg(&x, &F, 0, x.n);

@@ -304,7 +304,7 @@ static verdict judge(ctx *x, const leg *L, auth_run *s, bool ok, size_t limit)
 {
     if (!s->probe_done) {
         s->probe_done = true;
-        if (read_probe(x, L, s, ok))
+        if (!L->no_none_probe && read_probe(x, L, s, ok))
             return V_PROBE;
     }
     if (!s->fail_len && L->inner) /* no probe seen: sizes unknown, stop */
@@ -363,6 +363,27 @@ static const struct { uint32_t alg, blob; } key_types[] = {
     { 11, 51 }, { 19, 104 }, { 19, 136 }, { 19, 172 }, { 12, 279 }, { 12, 407 }, { 12, 535 },
 };
 
+/* The signature blob's length range of each key type above (RFC 8709 6:
+ * 64; RFC 5656 3.1.2: two mpints r and s of up to the curve's size and a
+ * leading zero, or a byte shorter; RFC 8332 3: the modulus's size). */
+static const struct { uint32_t lo, hi; } sig_lens[] = {
+    { 64, 64 }, { 70, 74 }, { 102, 106 }, { 136, 140 }, { 256, 256 }, { 384, 384 }, { 512, 512 },
+};
+
+/* Whether a request of len bytes is exactly a signed request (the query,
+ * the signature's framing, its algorithm and blob) for one of those keys
+ * and a user name of the probe's range: sent without the query first. */
+static bool key_signed_size(const leg *L, const auth_run *s, uint32_t len)
+{
+    for (size_t k = 0; k < sizeof key_types / sizeof key_types[0]; k++) {
+        uint32_t a, b, base = P_PUBKEY_QUERY_BASE + 2 * key_types[k].alg + key_types[k].blob +
+                              P_PUBKEY_SIG_FRAMING + sig_lens[k].lo;
+        if (sdi_lw_range(L, sdi_lw_cl_plus, base, s->ulo, s->uhi + sig_lens[k].hi - sig_lens[k].lo, len, &a, &b))
+            return true;
+    }
+    return false;
+}
+
 /* Whether a request of len bytes is exactly a query (P_PUBKEY_QUERY_BASE
  * + user + algorithm + blob) for one of those keys and a user name of the
  * probe's range. */
@@ -406,6 +427,10 @@ static const char *attempt_event(ctx *x, const leg *L, const auth_run *s, bool o
         /* a keyboard-interactive request failed at once (no INFO_REQUEST:
          * the server has no device for it) has its own size */
         cls = pw_class(L, s->ulo, s->uhi, s->pend_len, &pmin, &pmax);
+        if (pmin > PW_PLAUSIBLE_MAX && key_signed_size(L, s, s->pend_len)) {
+            cls = NULL; /* a signed key request sent without its query */
+            pmin = pmax = -1;
+        }
         method = pmin > 0                                             ? "password"
                  : kbdint_request(L, s->ulo, s->uhi, s->pend_len) ? "keyboard-interactive"
                                                                    : "publickey";
@@ -471,11 +496,29 @@ static size_t run_of(const ctx *x, const leg *L, bool cl, size_t from, size_t li
     return SIZE_MAX;
 }
 
+/* A client that logs in and waits for its use (a script's local forward:
+ * AsyncSSH sends no request until a connection to its listener comes):
+ * on a connection of its own, the client's next run of records, however
+ * late, holds a session open's size or more (the server may announce its
+ * host keys meanwhile: OpenSSH's hostkeys-00, no reply wanted). */
+static bool success_then_wait(const ctx *x, const leg *L, size_t ok_at, size_t limit)
+{
+    uint64_t run = 0;
+    size_t k = ok_at + 1;
+    while (k < limit && !sdi_is_cl(L, &x->v[k]))
+        k++;
+    for (; k < limit && sdi_is_cl(L, &x->v[k]); k++)
+        run += x->v[k].len;
+    return !L->inner && run >= sdi_lw(L, true, P_SESSION_OPEN);
+}
+
 static bool success_followed(const ctx *x, const leg *L, size_t ok_at, size_t limit)
 {
     size_t j = run_of(x, L, true, ok_at + 1, limit, x->v[ok_at].t, sdi_lw(L, true, P_SESSION_OPEN));
-    if (j == SIZE_MAX || !L->inner)
-        return j != SIZE_MAX;
+    if (j == SIZE_MAX)
+        return success_then_wait(x, L, ok_at, limit);
+    if (!L->inner)
+        return true;
     return run_of(x, L, false, j + 1, limit, x->v[j].t, sdi_lw(L, false, P_OPEN_CONFIRM)) != SIZE_MAX;
 }
 
@@ -553,6 +596,17 @@ static uint64_t cl_run(const ctx *x, const leg *L, size_t i, size_t limit)
     return run;
 }
 
+/* A SERVICE_REQUEST sent again before the next attempt (paramiko starts
+ * each auth_* call with one), answered by SERVICE_ACCEPT: between
+ * attempts, never inside a keyboard-interactive or key exchange. Every
+ * USERAUTH_REQUEST (payload 31 + user at least) is 15 bytes longer than a
+ * SERVICE_REQUEST (17) and padding keeps them apart. */
+static bool service_request_again(const ctx *x, const leg *L, const auth_run *s, size_t i, size_t limit)
+{
+    return !L->inner && !s->kbd && !s->pk_ok && i + 1 < limit && x->v[i].len == s->w_sr &&
+           !sdi_is_cl(L, &x->v[i + 1]) && x->v[i + 1].len == s->w_acc;
+}
+
 /* Runs the RFC 4252 exchange over v[from..]: the leg's client sends
  * SERVICE_REQUEST, then requests each answered by FAILURE, PK_OK /
  * INFO_REQUEST, or SUCCESS (payload 1: the smallest packet). */
@@ -591,6 +645,12 @@ auth_res sdi_auth_leg(ctx *x, const leg *L, size_t from, size_t limit)
              * key; the exchange is over */
             if (a.attempts && !sdi_is_cl(L, &x->v[i - 1]) && cl_run(x, L, i, limit) < s.w_msg) {
                 st = AS_DONE;
+                break;
+            }
+            if (service_request_again(x, L, &s, i, limit)) {
+                s.last_resp_t = x->v[i + 1].t; /* the request answers the SERVICE_ACCEPT */
+                i += 2;
+                st = i >= limit ? AS_DONE : sdi_is_cl(L, &x->v[i]) ? AS_REQUEST : AS_IDLE;
                 break;
             }
             s.pend = i;

@@ -8,6 +8,7 @@
  * the channel's. They are marked so that the session's keys and transfers
  * are read without them (sdi_view_push). */
 #include "sd_infer_int.h"
+#include "sd_infer_zlib.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -62,6 +63,27 @@ static bool carries_ssh(const ctx *x, size_t conf)
     return big[0] && big[1];
 }
 
+/* Compressed, in a session without a session channel: whether the client
+ * record v[i], after FWD_Z_QUIET_S of silence, is at most an open's
+ * deflated size and answered by the server's confirmation (at most its
+ * deflated size) within FWD_CONFIRM_S, then data within FWD_DATA_S. */
+static bool z_open(const ctx *x, size_t i, size_t *conf)
+{
+    const item *o = &x->v[i];
+    double before = i > 0 ? x->v[i - 1].t : x->login_t;
+    if (!o->c || o->t - before < FWD_Z_QUIET_S ||
+        o->len > sd_ssh_wire_size(x->cs, Z_MAX(P_DIRECT_TCPIP_BASE + 2 * FWD_HOST_MAX)))
+        return false;
+    size_t j = i + 1;
+    while (j < x->n && j <= i + FWD_LOOK_RECORDS && x->v[j].c)
+        j++;
+    if (j + 1 >= x->n || x->v[j].c || !sdi_z_is(x, x->ss, x->v[j].len, P_OPEN_CONFIRM) ||
+        x->v[j].t - o->t >= FWD_CONFIRM_S || x->v[j + 1].t - x->v[j].t >= FWD_DATA_S)
+        return false;
+    *conf = j;
+    return !carries_ssh(x, j);
+}
+
 /* Whether v[i] opens a forward channel; *conf = its confirmation. The
  * confirmation is the peer's first record after the open, within
  * FWD_CONFIRM_S; data follows it within FWD_DATA_S (HTTP and SOCKS
@@ -70,6 +92,8 @@ static bool carries_ssh(const ctx *x, size_t conf)
  * do. A server's open that is an x11 channel in use is not -R's. */
 static bool is_open(const ctx *x, const fwd_sizes *z, size_t i, size_t *conf, bool fwd_only)
 {
+    if (x->zlib && fwd_only)
+        return z_open(x, i, conf);
     const item *o = &x->v[i];
     int k0 = !o->c;
     if (o->len < z->open_min[k0] || o->len > z->open_max[k0] || (!o->c && sdi_x11_open_at(x, i)))

@@ -49,6 +49,11 @@ typedef struct leg {
     const sd_ssh_suite *oc, *os; /* outer suites, client->server, server->client */
     const sd_ssh_suite *inner;   /* NULL for the forward leg */
     bool openssh_client, dropbear_server;
+    /* the client's banner names an implementation that starts with the
+     * method it was given, without the none probe (RFC 4252 5.2 makes it
+     * optional; paramiko's auth_password / auth_publickey), and sends a
+     * SERVICE_REQUEST before each attempt */
+    bool no_none_probe;
     bool paste;                  /* look for pastes (not while a tunnelled session may run) */
     bool compressed;             /* zlib after login: sizes do not tell the keys apart */
     int32_t zshift[2];           /* a tunnelled leg over a compressed outer connection: its
@@ -162,7 +167,7 @@ typedef struct session {
  * USERAUTH_SUCCESS); sets x->sftp, x->exec, x->req_to. No events. */
 void sdi_session(ctx *x, const leg *F, size_t s0, session *S);
 /* Agent and x11 forwarding: events and summary. */
-void sdi_forwarding_requests(ctx *x, const reqs *q, size_t s0);
+void sdi_forwarding_requests(ctx *x, const reqs *q, size_t s0, bool no_session);
 
 /* ---- sd_infer_legs.c ---- */
 

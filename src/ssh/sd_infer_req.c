@@ -289,11 +289,13 @@ static bool agent_used(ctx *x, size_t s0)
  * and, for the agent, used (the server opens an agent channel; not in an
  * sftp session: sftp-server never connects to the agent and OpenSSH's sftp
  * and scp run ssh with ForwardAgent=no, so a record of an agent open's size
- * there is SFTP traffic). One agent_forwarding event: at the use if any. */
-void sdi_forwarding_requests(ctx *x, const reqs *q, size_t s0)
+ * there is SFTP traffic; nor without a session channel, which the
+ * auth-agent-req is a request of). One agent_forwarding event: at the use
+ * if any. */
+void sdi_forwarding_requests(ctx *x, const reqs *q, size_t s0, bool no_session)
 {
     /* requests read without an auth-agent-req: sshd opens no agent channel */
-    bool unrequested = q->extra >= 0 && !(q->extra & REQ_AGENT) && !(q->pre & REQ_AGENT);
+    bool unrequested = no_session || (q->extra >= 0 && !(q->extra & REQ_AGENT) && !(q->pre & REQ_AGENT));
     bool used = !x->sftp && !unrequested && agent_used(x, s0);
     bool req = (q->extra > 0 && (q->extra & REQ_AGENT)) || (q->pre & REQ_AGENT);
     x->sum->agent_used = used;
@@ -362,7 +364,9 @@ static void find_pty(ctx *x, size_t s0, session *S)
             S->pty = true;
             S->kfrom = keys_start(x, i);
         }
-    if (S->pty)
+    /* no session channel (-N, a script's forward alone): the forwarded
+     * channels' small records and their answers are no key/echo pairs */
+    if (S->pty || S->fwd_only)
         return;
     size_t first = echo_pairs(x, s0);
     if (first != SIZE_MAX) {

@@ -446,6 +446,14 @@
  * keeps the look-ahead short on hostile input whose records share a
  * time). */
 #define FWD_LOOK_RECORDS 64
+/* Compressed (zlib), an open repeating the one before shrinks to a few
+ * bytes (lab asyncssh_forward: 76, then 44 under chacha20-poly1305) and
+ * no size names it: in a session without a session channel, a client
+ * record after this much silence both ways (s) starts a channel when a
+ * confirmation-sized answer and data follow; a channel's own exchanges
+ * (kept-alive HTTP requests, window adjustments) follow each other at a
+ * program's pace. */
+#define FWD_Z_QUIET_S 0.5
 /* Next to a shell a channel's exchange ends when none of its records
  * came for this long (s; lab: an HTTP fetch is one burst of a few ms);
  * the session's keys and outputs that follow are the session's. */
@@ -536,6 +544,20 @@
  * (4 + 14), string "publickey" (4 + 9), boolean FALSE, string algorithm,
  * string blob: 45 bytes, the user name, the algorithm's and the blob's. */
 #define P_PUBKEY_QUERY_BASE 45u
+/* RFC 4252 7: the signed request adds string signature (4) holding string
+ * algorithm and string blob (4 + 4): 12 bytes besides their contents. A
+ * client may send it without the query first (paramiko does). */
+#define P_PUBKEY_SIG_FRAMING 12u
+/* A password request longer than this many characters is no typed or
+ * generated password people use (password managers default to 20-32):
+ * a request that needs one and fits a signed key request is the key. */
+#define PW_PLAUSIBLE_MAX 64
+/* RFC 4253 11.2: SSH_MSG_IGNORE with an empty string: byte, uint32 0. */
+#define P_IGNORE_EMPTY 5u
+/* The packets of one write leave within this of each other (s); a
+ * person's key, a protocol answer (the other side first) or a program's
+ * next write comes later. */
+#define IGNORE_BURST_S 0.002
 /* RFC 4253 11.1: DISCONNECT byte, uint32 reason, string description,
  * string language (empty): sshd's "Too many authentication failures" (32
  * characters) makes 45 bytes; sshd before 6.x adds " for " and the user

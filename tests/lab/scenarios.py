@@ -2270,9 +2270,8 @@ _add("vim_exec_aes128gcm", 1102, sc_vim_exec, "`ssh -t host vim file`: insert-mo
 _add("less_exec", 1103, sc_less_exec, "`ssh -t host less /etc/services`: space, space, b, q (chacha)")
 _add("tty_exec_aes128gcm", 1104, sc_tty_exec, "`ssh -t host 'uname -a; cat /etc/os-release'`: a "
      "command with a terminal, a few lines of output, no keys (aes128gcm)", suite="aes128gcm")
-PENDING["git"] = (811, sc_git, {}, "cs", "git over SSH (public key): clone of three commits (about "
-                  "160 KB of pack), then a push of three more (about 60 KB): git-upload-pack and "
-                  "git-receive-pack execs")
+_add("git", 811, sc_git, "git over SSH (public key): clone of three commits (about 160 KB of "
+     "pack), then a push of three more (about 60 KB): git-upload-pack and git-receive-pack execs")
 
 
 # --------------------------------------------------------------------------
@@ -3034,3 +3033,274 @@ for _n, (_seed, _fn, _kw, _desc) in {
         _add(_n, _seed, _fn, _desc, **_kw)
     else:
         PENDING[_n] = (_seed, _fn, _kw, "cs", _desc)
+
+
+# --------------------------------------------------------------------------
+# clients: other SSH implementations (seeds 1400-1449). Automation written
+# with Python's SSH libraries (paramiko, AsyncSSH: Debian's python3-paramiko
+# and python3-asyncssh) against the lab's sshd, and an AsyncSSH server an
+# OpenSSH client logs in to. They differ from OpenSSH where size rules may
+# assume it: no none probe (paramiko), no EXT_INFO, their own channel
+# windows and packet limits, whole command lines in one write, no
+# keepalives. tests/lab/pyclients.py is the driver; it prints each action's
+# time, the sshd's DEBUG log gives what the server saw.
+# --------------------------------------------------------------------------
+PYCLIENTS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "pyclients.py")
+
+
+def py_events(out):
+    import json
+    return [json.loads(l) for l in out.splitlines() if l.startswith("{")]
+
+
+def py_client(sc, args):
+    """Run pyclients.py args in the client namespace to completion; its events."""
+    p = subprocess.run(sc.lane.nsx("c") + [PY, PYCLIENTS] + args, stdout=subprocess.PIPE,
+                       stderr=subprocess.PIPE, text=True, timeout=90)
+    if p.returncode:
+        raise RuntimeError("pyclients %s: %s" % (args[0], p.stderr[-400:]))
+    time.sleep(0.2)     # the sshd's last log lines
+    return py_events(p.stdout)
+
+
+def py_setup(sc):
+    """sshd, the capture, the known-hosts file and the key of the lab's
+    Python clients (scripted, host known)."""
+    sw = sc.sshd("s")
+    sc.capture_start()
+    kh = os.path.join(sc.sdir, "known_hosts")
+    sc.write_known_hosts(kh, sc.lane.s_ip)
+    sc.labels["scripted"] = True
+    sc.labels["host_known"] = True
+    return sw, kh, os.path.join(sc.work, "keys", "client_ed25519")
+
+
+def py_leg(sc, sw, evs, kind):
+    """One connection of a Python client: its leg (from the sshd's log) and
+    its authentication: the none probe when the server saw one (AsyncSSH
+    sends it, paramiko does not), the passwords the driver sent, or the
+    key the server accepted."""
+    t0 = next(e["ts"] for e in evs if e["ev"] == "connect")
+    t1 = evs[-1]["ts"]
+    d = sshd_side_leg(sc, sw, t0, "sdlab")
+    d["end_ts"] = round(t1, 6)
+    if kind:
+        d["session_kind"] = kind
+    for ts, _ in sw.all(r"method none"):
+        if t0 <= ts <= t1 + 0.5:
+            sc.labels["auth"].append({"leg": "forward", "ts": round(ts, 6), "method": "none",
+                                      "result": "failure", "password_len": None, "probe": True,
+                                      "automated": True, "ts_source": "server log"})
+    pw = [e for e in evs if e["ev"] == "auth" and e["method"] == "password"]
+    for e in pw:
+        if e.get("log_ts"):
+            seen = [ts for ts, _ in sw.all(r"(Accepted|Failed) password") if t0 <= ts <= t1 + 0.5]
+            e["ts"] = round(seen[0], 6) if seen else e["ts"]
+        sc.labels["auth"].append({"leg": "forward", "ts": e["ts"], "method": "password",
+                                  "result": e["result"], "password_len": e["password_len"],
+                                  "automated": True, "user": "sdlab"})
+    if not pw:
+        ok = [ts for ts, _ in sw.all(r"Accepted publickey") if t0 <= ts <= t1 + 0.5]
+        sc.labels["auth"].append({"leg": "forward", "ts": round(ok[0] if ok else t0, 6),
+                                  "method": "publickey", "result": "success" if ok else "failure",
+                                  "password_len": None, "automated": True,
+                                  "ts_source": "server log"})
+    for e in evs:
+        if e["ev"] == "exec" and kind == "exec":
+            close = next(x for x in evs if x["ev"] == "close")
+            sc.labels["commands"].append({"leg": "forward", "ts": e["ts"], "text": e["cmd"],
+                                          "exec": True, "output_bytes": close.get("output_bytes")})
+    return d
+
+
+def py_split(evs):
+    """The events of each connection (connect ... close) of one run."""
+    out, cur = [], None
+    for e in evs:
+        if e["ev"] == "connect":
+            cur = []
+            out.append(cur)
+        if cur is not None:
+            cur.append(e)
+    return out
+
+
+def sc_py_exec(sc, lib, password=False):
+    """lib's client runs three commands, one connection each, a script's
+    pace apart (public key, or the account's password)."""
+    sw, kh, key = py_setup(sc)
+    if password:
+        key = "pw:" + USERS["sdlab"]
+    time.sleep(sc.rng.uniform(1.0, 2.0))
+    evs = py_client(sc, ["%s-exec" % lib, sc.lane.s_ip, kh, key,
+                         "uname -a; ls -la /etc | head -20", "id", "df -h /"])
+    for conn in py_split(evs):
+        py_leg(sc, sw, conn, "exec")
+
+
+def sc_paramiko_password(sc):
+    """paramiko's Transport: a wrong password, then the right one on the same
+    connection, then an exec (a script retrying with a second credential)."""
+    sw, kh, key = py_setup(sc)
+    time.sleep(sc.rng.uniform(1.0, 2.0))
+    evs = py_client(sc, ["paramiko-password", sc.lane.s_ip, kh, "sdlab", "Tr0ub4dor&3",
+                         USERS["sdlab"], "id; uptime"])
+    py_leg(sc, sw, evs, "exec")
+
+
+def sc_paramiko_sftp(sc):
+    """paramiko's SFTPClient: listdir, put of 131072 bytes, get of 98304."""
+    sw, kh, key = py_setup(sc)
+    time.sleep(sc.rng.uniform(1.0, 2.0))
+    local = os.path.join(sc.sdir, "sftp_down.bin")
+    evs = py_client(sc, ["paramiko-sftp", sc.lane.s_ip, kh, key,
+                         os.path.join(sc.work, "files", "sftp_up.bin"), "up_sftp_up.bin",
+                         "sftp_down.bin", local])
+    py_leg(sc, sw, evs, "sftp")
+    for e in evs:
+        if e["ev"] == "xfer":
+            sc.labels["transfers"].append({"leg": "forward", "direction": e["direction"],
+                                           "tool": "sftp", "protocol": "sftp",
+                                           "bytes": e["bytes"], "start": e["start"],
+                                           "end": e["ts"]})
+
+
+def sc_paramiko_shell(sc):
+    """paramiko's invoke_shell driven by a script: each command line leaves
+    in one write (labelled as a paste of the line and its newline, as
+    notty_shell's lines) a fixed pause after the prompt; no person types."""
+    sw, kh, key = py_setup(sc)
+    time.sleep(sc.rng.uniform(1.0, 2.0))
+    evs = py_client(sc, ["paramiko-shell", sc.lane.s_ip, kh, key, "0.3",
+                         "uname -a", "ls -la", "cat /etc/hostname", "id"])
+    py_leg(sc, sw, evs, None)
+    for e in evs:
+        if e["ev"] == "send":
+            sc.labels["keystrokes"].append({"leg": "forward", "ts": e["ts"], "key": "paste",
+                                            "bytes": e["bytes"]})
+            sc.labels["commands"].append({"leg": "forward", "ts": e["ts"], "text": e["cmd"],
+                                          "typed_from": e["ts"]})
+
+
+def sc_asyncssh_forward(sc):
+    """AsyncSSH's forward_local_port alone (no session channel): two curl
+    runs of three kept-alive GETs through it, 3 s after login."""
+    sw = sc.sshd("s")
+    sc.http_server("s", 8080, http11=True)
+    sc.capture_start()
+    kh = os.path.join(sc.sdir, "known_hosts")
+    sc.write_known_hosts(kh, sc.lane.s_ip)
+    sc.labels["scripted"] = True
+    sc.labels["host_known"] = True
+    key = os.path.join(sc.work, "keys", "client_ed25519")
+    p = subprocess.Popen(sc.lane.nsx("c") + [PY, PYCLIENTS, "asyncssh-forward", sc.lane.s_ip, kh,
+                                             key, "8081", "127.0.0.1", "8080"],
+                         stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+                         start_new_session=True)
+    sc.procs.append(p)
+    lines = []
+    while True:
+        l = p.stdout.readline()
+        if not l:
+            raise RuntimeError("asyncssh-forward ended early")
+        lines.append(l)
+        if '"ready"' in l:
+            break
+    time.sleep(sc.rng.uniform(*TUN_FIRST_USE_S))
+    for _ in range(2):
+        web_session(sc, "L", 3)
+        time.sleep(sc.rng.uniform(0.8, 1.5))
+    time.sleep(1.0)
+    out, _ = p.communicate("", timeout=15)
+    time.sleep(0.2)
+    py_leg(sc, sw, py_events("".join(lines) + out), "forward-only")
+
+
+def sc_asyncssh_server(sc, suite=None):
+    """An OpenSSH client typing into an AsyncSSH server (port 2200: password
+    only, a shell of AsyncSSH's line editor): one wrong password, then
+    commands with a Backspace and an arrow recalling the last line."""
+    srv = subprocess.Popen(sc.lane.nsx("s") + [PY, PYCLIENTS, "asyncssh-server", "2200",
+                                               os.path.join(sc.work, "keys", "server_ed25519"),
+                                               "sdlab", USERS["sdlab"]],
+                           stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+                           start_new_session=True)
+    sc.procs.append(srv)
+    if '"ready"' not in srv.stdout.readline():
+        raise RuntimeError("asyncssh-server did not start")
+    sc.capture_start()
+    ch, w, d = login(sc, "forward", "sdlab", sc.lane.s_ip, suite=suite, known=True, port=2200,
+                     passwords=["Tr0ub4dor", USERS["sdlab"]])
+    sc.command(ch, list("lss") + [BS()] + list(" -a"), "ls -a")
+    sc.command(ch, list("whoami"), "whoami")
+    sc.command(ch, [("UP",)], "whoami")
+    sc.command(ch, list("ls"), "ls")
+    set_session_end(sc, d, logout(sc, ch))
+
+
+for _i, _lib in enumerate(("paramiko", "asyncssh")):
+    _add(_lib + "_exec", 1400 + _i, sc_py_exec, "%s client (Python automation): three commands, "
+         "one connection each (public key)" % _lib, lib=_lib)
+    _add(_lib + "_exec_password", 1409 + _i, sc_py_exec, "%s client: three commands, one "
+         "connection each, logged in with the account's password (a script's credential)" % _lib,
+         lib=_lib, password=True)
+_add("paramiko_password", 1402, sc_paramiko_password, "paramiko Transport: a wrong password then "
+     "the right one on one connection (no none probe), then an exec")
+_add("paramiko_sftp", 1403, sc_paramiko_sftp, "paramiko SFTPClient: listdir, put of 131072 bytes, "
+     "get of 98304 bytes (public key)")
+def sc_proxyjump_two(sc):
+    """`ssh -J bastion,bastion2 host` (public key, all hosts known, chacha):
+    the client's connection to the first bastion carries, through its -W
+    channel, the connection to the second (an sshd on the bastion's
+    127.0.0.1:2222), which carries the final host's login; commands with a
+    Backspace and an arrow on the final host."""
+    bw = sc.sshd("b", hostkeys=("bastion_ed25519",))
+    bw2 = sc.sshd("b", port=2222, listen="127.0.0.1", hostkeys=("bastion_ed25519",))
+    sc.sshd("s")
+    sc.capture_start()
+    conf = jump_config(sc, "chacha", True)
+    sc.write_known_hosts(os.path.join(sc.sdir, "known_hosts"), "127.0.0.1", 2222,
+                         key="bastion_ed25519")
+    log = os.path.join(sc.sdir, "ssh_hop.log")
+    argv = ["ssh", "-F", conf, "-E", log, "-o", "LogLevel=DEBUG2", "-J",
+            "sdlab@%s,sdlab@127.0.0.1:2222" % sc.lane.b_ip, "sdlab@" + sc.lane.bs_s_ip]
+    t0 = time.time()
+    ch = sc.spawn("c", argv)
+    w = sc.watch(log)
+    ch.expect(PROMPT_RE)
+    f, h = jump_legs(sc, w, bw, t0)
+    # the second bastion's leg sits between them: carried by the first,
+    # carrying the final host's (its suite and login from its sshd's log)
+    from lablib import suite_from_log
+    cl, sv = sw_from_sshd_log(bw2)
+    b2 = sc.add_leg("hop", sc.lane.b_ip, "127.0.0.1", 2222, cl, sv, in_capture=False,
+                    carried_by=f["id"], started=t0, user="sdlab")
+    b2.update(suite=suite_from_log(bw2), host_known=True, session_kind="tunnel")
+    h["carried_by"] = b2["id"]
+    h["host_known"] = True
+    f["session_kind"] = "tunnel"
+    sc.labels["legs"].remove(b2)      # in carrying order: forward0, hop0 (bastion2), hop1
+    sc.labels["legs"].insert(sc.labels["legs"].index(h), b2)
+    b2["id"], h["id"] = h["id"], b2["id"]
+    h["carried_by"] = b2["id"]
+    for seq, text in PJ_CMDS:
+        sc.command(ch, seq, text, leg="hop")
+    ts = logout(sc, ch, "hop")
+    h["end_ts"] = b2["end_ts"] = f["end_ts"] = round(ts, 6)
+
+
+_add("asyncssh_server", 1406, sc_asyncssh_server, "OpenSSH client to an AsyncSSH server (password "
+     "only, AsyncSSH's line editor as the shell): one wrong password, commands with a Backspace "
+     "and an arrow")
+_add("asyncssh_server_aes128gcm", 1408, sc_asyncssh_server, "asyncssh_server over aes128-gcm "
+     "(exact packets: the server's empty IGNORE has USERAUTH_SUCCESS's size)", suite="aes128gcm")
+# still misread (README.md): generated into tests/lab/pending
+for _name, _seed, _fn, _desc in (
+        ("paramiko_shell", 1404, sc_paramiko_shell, "paramiko invoke_shell driven by a script: four "
+         "command lines and exit, each sent in one write 0.3 s after the prompt (scripted)"),
+        ("asyncssh_forward", 1405, sc_asyncssh_forward, "AsyncSSH forward_local_port only (no "
+         "session): two curl runs of three kept-alive GETs through it 3 s after login"),
+        ("proxyjump_two", 1407, sc_proxyjump_two, "`ssh -J bastion,bastion2 host` (chacha, public "
+         "key, hosts known): two tunnels, the final host's shell inside the second, commands with "
+         "Backspace and arrows")):
+    PENDING[_name] = (_seed, _fn, {}, "cb" if _name == "proxyjump_two" else "cs", _desc)

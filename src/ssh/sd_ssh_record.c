@@ -266,7 +266,7 @@ void sd_sshout_meta_csv(sd_buf *b, sd_sshout_cache *c, const sd_sshconn_result *
 void sd_sshout_meta_json(sd_buf *b, sd_sshout_cache *c, const sd_sshconn_result *r, const sd_infer_summary *su)
 {
     sd_ssh_fieldrec x = { .r = r, .su = su, .csv = false, .jm = c ? c->jm : NULL };
-    write_rec(SD_REC_JSON, b, &x, c);
+    sd_ssh_fields_json(b, &x); /* in place: the generic writer is its reference */
 }
 
 void sd_sshout_summary(char *out, size_t len, const sd_infer_summary *su)

@@ -9,6 +9,7 @@
 #include <stdio.h>
 
 #include "common/sd_plain.h"
+#include "common/sd_strb.h"
 #include "out/sd_fields.h"
 #include "out/sd_json.h"
 #include "out/sd_svg.h"
@@ -504,6 +505,29 @@ static void t_plain_run(void **state)
         }
 }
 
+/* sd_strb cuts as snprintf cuts, at every buffer size. */
+static void t_strb(void **state)
+{
+    (void)state;
+    for (size_t cap = 0; cap < 100; cap++) { /* the whole string is 76 bytes */
+        char want[128], got[128];
+        memset(want, 'Z', sizeof want);
+        memset(got, 'Z', sizeof got);
+        snprintf(want, cap, "%s %s (frame %llu) %d%lld", "ssh-ed25519", "SHA256:abc", 18446744073709551615ull, -42,
+                 (long long)INT64_MIN + 1);
+        sd_strb b = sd_strb_at(got, cap);
+        sd_strb_cat(&b, "ssh-ed25519");
+        sd_strb_cat(&b, " ");
+        sd_strb_cat(&b, "SHA256:abc");
+        sd_strb_cat(&b, " (frame ");
+        sd_strb_u64(&b, 18446744073709551615ull);
+        sd_strb_cat(&b, ") ");
+        sd_strb_int(&b, -42);
+        sd_strb_int(&b, (long long)INT64_MIN + 1);
+        assert_memory_equal(got, want, sizeof got);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = { cmocka_unit_test(t_escapes), cmocka_unit_test(t_utf8), cmocka_unit_test(t_text_escape_positions),
@@ -511,6 +535,6 @@ int main(void)
                                         cmocka_unit_test(t_svg),
                                         cmocka_unit_test(t_fixed), cmocka_unit_test(t_csv), cmocka_unit_test(t_csv_text), cmocka_unit_test(t_csv_text_positions),
                                         cmocka_unit_test(t_put_fixed), cmocka_unit_test(t_put_ts), cmocka_unit_test(t_buf_fixed), cmocka_unit_test(t_put_u64),
-                                        cmocka_unit_test(t_fval_text), cmocka_unit_test(t_wrap), cmocka_unit_test(t_plain_run) };
+                                        cmocka_unit_test(t_fval_text), cmocka_unit_test(t_wrap), cmocka_unit_test(t_plain_run), cmocka_unit_test(t_strb) };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

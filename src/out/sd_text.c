@@ -162,10 +162,8 @@ void sd_text_wrap(sd_buf *b, const char *s, size_t n, size_t width, size_t inden
 
 void sd_csv_text(sd_buf *b, const char *s)
 {
-    size_t n = strlen(s), i = 0;
-    while (i < n && s[i] >= 0x20 && s[i] < 0x7F) /* the usual cell: as it is */
-        i++;
-    if (i == n) {
+    size_t n = strlen(s);
+    if (sd_plain_run((const uint8_t *)s, n, 0, 0) == n) { /* the usual cell: as it is */
         sd_csv_field(b, s);
         return;
     }

@@ -403,6 +403,10 @@ static void t_csv(void **st)
     assert_string_equal(csv("-12.5"), "-12.5");
     assert_string_equal(csv("-"), "-");
     assert_string_equal(csv("a,\"b\""), "\"a,\"\"b\"\"\"");
+    /* quotes doubled at the ends, in a row, in a formula */
+    assert_string_equal(csv("\"\"x\"\""), "\"\"\"\"\"x\"\"\"\"\"");
+    assert_string_equal(csv("=\"a\""), "\"'=\"\"a\"\"\"");
+    assert_string_equal(csv("@x\"y"), "\"'@x\"\"y\"");
 }
 
 static char *csv_text(const char *s)

@@ -101,7 +101,7 @@ double sd_fval_num(const sd_fval *v)
 
 /* A field's value after its key (written by the caller); unset values
  * have no key and never come here. */
-static void json_value(sd_buf *b, const sd_fval *v)
+void sd_fval_json(sd_buf *b, const sd_fval *v)
 {
     switch (v->t) {
     case SD_FV_STR:
@@ -160,7 +160,7 @@ void sd_fields_json_keyed(sd_json *j, const sd_field *const *sel, const sd_jkey 
             sd_json_qkey_u64(j, keys[i].q, keys[i].len, v.u);
         } else if (v.t != SD_FV_NULL) {
             sd_json_qkey(j, keys[i].q, keys[i].len);
-            json_value(j->b, &v);
+            sd_fval_json(j->b, &v);
         }
         if (v.raw.p)
             sd_buf_free(&v.raw);
@@ -172,7 +172,7 @@ void sd_fields_json_vals(sd_json *j, const sd_jkey *keys, size_t n, const sd_fva
     for (size_t i = 0; i < n; i++)
         if (vals[i].t != SD_FV_NULL) {
             sd_json_qkey(j, keys[i].q, keys[i].len);
-            json_value(j->b, &vals[i]);
+            sd_fval_json(j->b, &vals[i]);
         }
 }
 

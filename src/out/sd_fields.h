@@ -100,6 +100,9 @@ void sd_fields_json_vals(sd_json *j, const sd_jkey *keys, size_t n, const sd_fva
 void sd_fields_csv(sd_buf *b, const sd_field *const *sel, size_t n, const void *rec);
 /* One CSV cell (no separator) of a value; a nested value's raw gets a NUL. */
 void sd_fval_csv(sd_buf *b, sd_fval *v);
+/* A set value's JSON form (a string escaped, or its json form when the
+ * getter gave one): what the record writers put after the key. */
+void sd_fval_json(sd_buf *b, const sd_fval *v);
 void sd_fields_csv_header(sd_buf *b, const sd_field *const *sel, size_t n);
 
 /* Parses "a,b,c" into field pointers (max cap); returns count or -1 with the

@@ -7,9 +7,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#ifdef __SSE2__
-#include <emmintrin.h>
-#endif
+
+#include "../common/sd_plain.h"
 
 void sd_json_begin(sd_json *j, sd_buf *b)
 {
@@ -23,57 +22,18 @@ void sd_json_end(sd_json *j)
     sd_buf_append(j->b, "}\n", 2);
 }
 
-/* Bytes written as themselves without a look at their neighbours:
- * printable ASCII except '"' and '\\'. */
-static bool plain(unsigned char ch)
-{
-    return ch >= 0x20 && ch < 0x7f && ch != '"' && ch != '\\';
-}
+/* The plain bytes (src/common/sd_plain.h): printable ASCII except '"'
+ * and '\\'. */
+#define JX1 '"'
+#define JX2 '\\'
 
-/* Bytes of each 64-bit word lane: x * ONES repeats a byte value. */
-#define ONES 0x0101010101010101ull
-#define HIGHS 0x8080808080808080ull
-
-/* Whether any byte of w is not plain(), 8 at a time: a byte below 0x20, at
- * or above 0x7f, '"' or '\\' (a false "yes" only sends the word to the byte
- * loop; a "no" is exact). */
 static bool word_unplain(uint64_t w)
 {
-    uint64_t lt20 = (w - ONES * 0x20) & ~w;              /* < 0x20 (or >= 0x80) */
-    uint64_t ge7f = w + ONES * 0x01;                      /* 0x7f carries to 0x80 */
-    uint64_t quote = ((w ^ (ONES * '"')) - ONES) & ~(w ^ (ONES * '"'));
-    uint64_t bslash = ((w ^ (ONES * '\\')) - ONES) & ~(w ^ (ONES * '\\'));
-    return ((lt20 | ge7f | w | quote | bslash) & HIGHS) != 0;
+    return sd_plain_word_unplain(w, JX1, JX2);
 }
 
 #ifdef __SSE2__
-/* Bytes per SSE2 block: what x86-64 always has. */
-#define SIMD_BLOCK 16
-
-/* A bit per byte of u[0..16) that is not plain(), exact: a record's long
- * strings (name-lists, banners, notes) are checked 16 bytes at a time in
- * ~8 instructions (the word test takes ~20 for 8). */
-static unsigned vec_unplain(__m128i v)
-{
-    /* v - 0x20 maps the printable 0x20..0x7e onto 0x00..0x5e: one
-     * unsigned comparison (min) finds the controls, DEL and 8-bit bytes */
-    __m128i off = _mm_sub_epi8(v, _mm_set1_epi8(0x20));
-    __m128i in = _mm_cmpeq_epi8(_mm_min_epu8(off, _mm_set1_epi8(0x5e)), off);
-    __m128i quote = _mm_cmpeq_epi8(v, _mm_set1_epi8('"'));
-    __m128i bslash = _mm_cmpeq_epi8(v, _mm_set1_epi8('\\'));
-    __m128i bad = _mm_or_si128(_mm_andnot_si128(in, _mm_set1_epi8(-1)), _mm_or_si128(quote, bslash));
-    return (unsigned)_mm_movemask_epi8(bad);
-}
-
-static __m128i load16(const unsigned char *u)
-{
-    return _mm_loadu_si128((const __m128i *)(const void *)u);
-}
-
-static unsigned block_unplain(const unsigned char *u)
-{
-    return vec_unplain(load16(u));
-}
+#define SIMD_BLOCK SD_PLAIN_BLOCK
 
 /* A string of 16 bytes or more with nothing to escape, checked and copied
  * in one pass (the last block overlapping the one before): true when
@@ -83,14 +43,14 @@ static bool copy_plain_blocks(sd_buf *b, const unsigned char *u, size_t len)
     uint8_t *o = sd_buf_extend(b, len + 2);
     size_t i = 0;
     for (; i + SIMD_BLOCK <= len; i += SIMD_BLOCK) {
-        __m128i v = load16(u + i);
-        if (vec_unplain(v))
+        __m128i v = sd_plain_load16(u + i);
+        if (sd_plain_vec_mask(v, JX1, JX2))
             break;
         _mm_storeu_si128((__m128i *)(void *)(o + 1 + i), v);
     }
     if (i < len) {
-        __m128i v = load16(u + len - SIMD_BLOCK);
-        if (i + SIMD_BLOCK <= len || vec_unplain(v)) { /* stopped at a block, or the last */
+        __m128i v = sd_plain_load16(u + len - SIMD_BLOCK);
+        if (i + SIMD_BLOCK <= len || sd_plain_vec_mask(v, JX1, JX2)) { /* stopped at a block, or the last */
             b->len -= len + 2;
             return false;
         }
@@ -105,33 +65,7 @@ static bool copy_plain_blocks(sd_buf *b, const unsigned char *u, size_t len)
 /* The length of the plain() prefix of u[0..len). */
 static size_t plain_run(const unsigned char *u, size_t len)
 {
-    size_t i = 0;
-#ifdef __SSE2__
-    for (; i + SIMD_BLOCK <= len; i += SIMD_BLOCK) {
-        unsigned m = block_unplain(u + i);
-        if (m)
-            return i + (size_t)__builtin_ctz(m);
-    }
-    if (i < len && len >= SIMD_BLOCK) { /* the tail: one block ending at len,
-                                          * over bytes already found plain */
-        unsigned m = block_unplain(u + len - SIMD_BLOCK);
-        return m ? len - SIMD_BLOCK + (size_t)__builtin_ctz(m) : len;
-    }
-#endif
-    uint64_t w;
-    for (; i + 8 <= len; i += 8) {
-        memcpy(&w, u + i, 8);
-        if (word_unplain(w))
-            break;
-    }
-    if (i < len && i + 8 > len && len >= 8) { /* the tail: one word ending at len */
-        memcpy(&w, u + len - 8, 8);
-        if (!word_unplain(w))
-            return len;
-    }
-    while (i < len && plain(u[i]))
-        i++;
-    return i;
+    return sd_plain_run(u, len, JX1, JX2);
 }
 
 /* A string of 8 to 16 bytes with nothing to escape (most names and
@@ -494,16 +428,23 @@ static bool formula_like(const char *s)
     return *end != '\0';
 }
 
+/* s with each '"' doubled: the runs between quotes copied whole (a
+ * byte-at-a-time append was most of an event's CSV row). */
+static void csv_doubled(sd_buf *b, const char *s)
+{
+    for (const char *q; (q = strchr(s, '"')); s = q + 1) {
+        sd_buf_append(b, s, (size_t)(q - s) + 1);
+        sd_buf_append(b, "\"", 1);
+    }
+    sd_buf_append(b, s, strlen(s));
+}
+
 void sd_csv_field(sd_buf *b, const char *s)
 {
     if (formula_like(s)) {
         bool quote = strpbrk(s, ",\"\n\r") != NULL;
         sd_buf_append(b, quote ? "\"'" : "'", quote ? 2 : 1);
-        for (const char *p = s; *p; p++) {
-            if (*p == '"')
-                sd_buf_append(b, "\"", 1);
-            sd_buf_append(b, p, 1);
-        }
+        csv_doubled(b, s);
         if (quote)
             sd_buf_append(b, "\"", 1);
         return;
@@ -513,10 +454,6 @@ void sd_csv_field(sd_buf *b, const char *s)
         return;
     }
     sd_buf_append(b, "\"", 1);
-    for (const char *p = s; *p; p++) {
-        if (*p == '"')
-            sd_buf_append(b, "\"", 1);
-        sd_buf_append(b, p, 1);
-    }
+    csv_doubled(b, s);
     sd_buf_append(b, "\"", 1);
 }

@@ -4,6 +4,9 @@
  * sd_report_int.h between them. */
 #include "sd_report_int.h"
 
+#include "../common/sd_strb.h"
+#include "sd_json.h"
+
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -39,10 +42,10 @@ const char *const sdrp_group_name[G_N] = {
     "forward login", "forward keystrokes", "reverse login", "reverse keystrokes", "transfers", "forwards", "session",
 };
 
-int sdrp_group_of(const sd_event *e)
+/* The group of a kind on the forward leg (the login and keystroke groups
+ * have a reverse twin). */
+static int kind_group(const char *k)
 {
-    const char *k = e->kind ? e->kind : "";
-    bool rev = e->leg != SD_LEG_FORWARD;
     /* docs/events.md kinds first, then words for kinds added later */
     if (sdrp_has(k, "transfer") || sdrp_has(k, "data_window") || sdrp_has(k, "exfil") || sdrp_has(k, "infil") || sdrp_has(k, "upload") ||
         sdrp_has(k, "download"))
@@ -51,10 +54,51 @@ int sdrp_group_of(const sd_event *e)
         sdrp_has(k, "tunnel") || sdrp_has(k, "agent") || sdrp_has(k, "x11"))
         return G_FWD;
     if (sdrp_has(k, "auth") || sdrp_has(k, "login") || sdrp_has(k, "host_key") || sdrp_has(k, "hostkey") || sdrp_has(k, "brute"))
-        return rev ? G_RLOGIN : G_FLOGIN;
+        return G_FLOGIN;
     if (sdrp_has(k, "key") || sdrp_has(k, "command") || sdrp_has(k, "chaff") || sdrp_has(k, "enter") || sdrp_has(k, "typing"))
-        return rev ? G_RKEYS : G_FKEYS;
+        return G_FKEYS;
     return G_OTHER;
+}
+
+/* Kinds' groups remembered by content: a report asks for every event's
+ * (~25 substring searches, 930 instructions an event on a brute-force
+ * capture) and a run has a few dozen kinds. Direct-mapped, per thread; a
+ * kind longer than GROUP_MEMO_KIND_MAX is looked at each time, a slot's
+ * kind is replaced by the next one mapped there (a cost, never a wrong
+ * group: the whole kind is compared). */
+#define GROUP_MEMO_SLOTS 32u
+#define GROUP_MEMO_KIND_MAX 48u
+
+typedef struct group_slot {
+    char kind[GROUP_MEMO_KIND_MAX];
+    int group;
+    bool set;
+} group_slot;
+
+static int kind_group_memo(const char *k)
+{
+    static _Thread_local group_slot memo[GROUP_MEMO_SLOTS];
+    size_t n = strlen(k);
+    if (n >= GROUP_MEMO_KIND_MAX)
+        return kind_group(k);
+    unsigned h = (unsigned)n * 31u;
+    for (size_t i = 0; i < n; i++)
+        h = h * 33u + (unsigned char)k[i];
+    group_slot *e = &memo[h % GROUP_MEMO_SLOTS];
+    if (!e->set || memcmp(e->kind, k, n + 1) != 0) {
+        memcpy(e->kind, k, n + 1);
+        e->group = kind_group(k);
+        e->set = true;
+    }
+    return e->group;
+}
+
+int sdrp_group_of(const sd_event *e)
+{
+    int g = kind_group_memo(e->kind ? e->kind : "");
+    if (e->leg == SD_LEG_FORWARD)
+        return g;
+    return g == G_FLOGIN ? G_RLOGIN : g == G_FKEYS ? G_RKEYS : g;
 }
 
 const char *sd_report_group(const sd_event *e)
@@ -80,11 +124,18 @@ int64_t sdrp_ev_bytes(const sd_event *e)
     return -1;
 }
 
+/* t[0..n) into out as a C string, cut to len - 1 bytes as snprintf cuts. */
+static void put_cut(char *out, size_t len, const char *t, size_t n)
+{
+    sd_strb b = sd_strb_at(out, len);
+    sd_strb_catn(&b, t, n);
+}
+
 /* The note, or the event's fields when the analyzer left no note. */
 void sdrp_ev_note(const sd_event *e, char *out, size_t len)
 {
     if (e->note[0]) {
-        snprintf(out, len, "%s", e->note);
+        put_cut(out, len, e->note, strnlen(e->note, sizeof e->note));
         return;
     }
     size_t n = 0;
@@ -136,12 +187,16 @@ const sd_event **sdrp_sorted_events(const sd_report_conn *c, const sd_report_opt
     return v;
 }
 
+/* Both without printf: the report asks for every event's frames and every
+ * connection's endpoints (snprintf was ~3,500 instructions an event). */
 void sdrp_frames_str(const sd_event *e, char *out, size_t len)
 {
-    if (e->frame_last > e->frame)
-        snprintf(out, len, "%llu-%llu", (unsigned long long)e->frame, (unsigned long long)e->frame_last);
-    else
-        snprintf(out, len, "%llu", (unsigned long long)e->frame);
+    char t[48], *o = sd_json_put_u64(t, e->frame);
+    if (e->frame_last > e->frame) {
+        *o++ = '-';
+        o = sd_json_put_u64(o, e->frame_last);
+    }
+    put_cut(out, len, t, (size_t)(o - t));
 }
 
 void sdrp_ws_filter(const sd_conn *c, const sd_event *e, char *out, size_t len)
@@ -158,9 +213,19 @@ void sdrp_ws_filter(const sd_conn *c, const sd_event *e, char *out, size_t len)
 
 void sdrp_endpoints(const sd_conn *c, int client_dir, char *out, size_t len)
 {
-    char a1[SD_ADDR_STRLEN], a2[SD_ADDR_STRLEN];
-    snprintf(out, len, "%s:%u %s %s:%u", sd_addr_str(&c->orig_h, a1, sizeof a1), c->orig_p,
-             client_dir == SD_DIR_RESP ? "<-" : "->", sd_addr_str(&c->resp_h, a2, sizeof a2), c->resp_p);
+    /* "%s:%u %s %s:%u" */
+    char t[2 * SD_ADDR_STRLEN + 32], *o = t;
+    sd_addr_str(&c->orig_h, o, SD_ADDR_STRLEN);
+    o += strlen(o);
+    *o++ = ':';
+    o = sd_json_put_u64(o, c->orig_p);
+    memcpy(o, client_dir == SD_DIR_RESP ? " <- " : " -> ", 4);
+    o += 4;
+    sd_addr_str(&c->resp_h, o, SD_ADDR_STRLEN);
+    o += strlen(o);
+    *o++ = ':';
+    o = sd_json_put_u64(o, c->resp_p);
+    put_cut(out, len, t, (size_t)(o - t));
 }
 
 const char *sdrp_nz(const char *s)

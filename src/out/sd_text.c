@@ -1,10 +1,8 @@
 #include "sd_text.h"
 
 #include <string.h>
-#ifdef __SSE2__
-#include <emmintrin.h>
-#endif
 
+#include "../common/sd_plain.h"
 #include "sd_json.h"
 
 size_t sd_utf8_len(const uint8_t *p, size_t n, uint32_t *cp)
@@ -33,84 +31,17 @@ static size_t utf8_ok(const uint8_t *p, size_t n)
     return len && cp >= 0xA0 ? len : 0;
 }
 
-/* Bytes written as themselves without a look at their neighbours:
- * printable ASCII, and a backslash only where it is kept (CSV). */
-static bool text_plain(uint8_t ch, bool keep_bs)
-{
-    return ch >= 0x20 && ch < 0x7F && (ch != '\\' || keep_bs);
-}
-
-/* The length of the text_plain() prefix of p[0..n), one byte at a time:
- * the reference the block test below must match. */
+/* The plain bytes (src/common/sd_plain.h): printable ASCII, and a
+ * backslash only where it is kept (CSV). Two copies, each with its
+ * exclusion folded in. */
 static size_t plain_run_bytes(const uint8_t *p, size_t n, bool keep_bs)
 {
-    size_t i = 0;
-    while (i < n && text_plain(p[i], keep_bs))
-        i++;
-    return i;
+    return keep_bs ? sd_plain_run_bytes(p, n, 0, 0) : sd_plain_run_bytes(p, n, '\\', 0);
 }
 
-/* Bytes of each 64-bit word lane: x * ONES repeats a byte value. */
-#define ONES 0x0101010101010101ull
-#define HIGHS 0x8080808080808080ull
-
-/* Whether any byte of w is not text_plain(), 8 at a time: a byte below
- * 0x20, at or above 0x7f, or an escaped backslash (a false "yes" only
- * sends the word to the byte loop; a "no" is exact). */
-static bool word_unplain(uint64_t w, bool keep_bs)
-{
-    uint64_t lt20 = (w - ONES * 0x20) & ~w; /* < 0x20 (or >= 0x80) */
-    uint64_t ge7f = w + ONES * 0x01;         /* 0x7f carries to 0x80 */
-    uint64_t bs = w ^ (ONES * '\\');
-    uint64_t bslash = keep_bs ? 0 : (bs - ONES) & ~bs;
-    return ((lt20 | ge7f | w | bslash) & HIGHS) != 0;
-}
-
-#ifdef __SSE2__
-/* Bytes per SSE2 block: what x86-64 always has. */
-#define SIMD_BLOCK 16
-
-/* A bit per byte of p[0..16) that is not text_plain(), exact: banners,
- * name-lists and event fields are checked 16 bytes at a time instead of
- * ~5 instructions a byte. */
-static unsigned block_unplain(const uint8_t *p, bool keep_bs)
-{
-    __m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
-    /* v - 0x20 maps the printable 0x20..0x7e onto 0x00..0x5e: one
-     * unsigned comparison (min) finds the controls, DEL and 8-bit bytes */
-    __m128i off = _mm_sub_epi8(v, _mm_set1_epi8(0x20));
-    __m128i in = _mm_cmpeq_epi8(_mm_min_epu8(off, _mm_set1_epi8(0x5e)), off);
-    __m128i bad = _mm_andnot_si128(in, _mm_set1_epi8(-1));
-    if (!keep_bs)
-        bad = _mm_or_si128(bad, _mm_cmpeq_epi8(v, _mm_set1_epi8('\\')));
-    return (unsigned)_mm_movemask_epi8(bad);
-}
-#endif
-
-/* The length of the text_plain() prefix of p[0..n): blocks (or words)
- * while they are all plain, the byte loop for the rest. */
 static size_t plain_run(const uint8_t *p, size_t n, bool keep_bs)
 {
-    size_t i = 0;
-#ifdef __SSE2__
-    for (; i + SIMD_BLOCK <= n; i += SIMD_BLOCK) {
-        unsigned m = block_unplain(p + i, keep_bs);
-        if (m)
-            return i + (size_t)__builtin_ctz(m);
-    }
-    if (i < n && n >= SIMD_BLOCK) { /* the tail: one block ending at n,
-                                     * over bytes already found plain */
-        unsigned m = block_unplain(p + n - SIMD_BLOCK, keep_bs);
-        return m ? n - SIMD_BLOCK + (size_t)__builtin_ctz(m) : n;
-    }
-#endif
-    uint64_t w;
-    for (; i + 8 <= n; i += 8) {
-        memcpy(&w, p + i, 8);
-        if (word_unplain(w, keep_bs))
-            break;
-    }
-    return i + plain_run_bytes(p + i, n - i, keep_bs);
+    return keep_bs ? sd_plain_run(p, n, 0, 0) : sd_plain_run(p, n, '\\', 0);
 }
 
 /* sd_text_put's escaping; a backslash is doubled unless keep_bs (CSV);
@@ -231,10 +162,8 @@ void sd_text_wrap(sd_buf *b, const char *s, size_t n, size_t width, size_t inden
 
 void sd_csv_text(sd_buf *b, const char *s)
 {
-    size_t n = strlen(s), i = 0;
-    while (i < n && s[i] >= 0x20 && s[i] < 0x7F) /* the usual cell: as it is */
-        i++;
-    if (i == n) {
+    size_t n = strlen(s);
+    if (sd_plain_run((const uint8_t *)s, n, 0, 0) == n) { /* the usual cell: as it is */
         sd_csv_field(b, s);
         return;
     }

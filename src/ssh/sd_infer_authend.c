@@ -5,7 +5,6 @@
  * left) sends its DISCONNECT and closes. */
 #include "sd_infer_authend.h"
 
-#include <stdio.h>
 
 /* The direction (0/1 of the connection) that closed first: its first FIN
  * or RST, whichever came first; -1 when neither. */
@@ -52,6 +51,12 @@ void sdi_auth_closed(ctx *x, const auth_res *a)
     sd_ev_str(e, "by", by_server ? "server" : "client");
     sd_ev_str(e, "reason", reason);
     sd_ev_int(e, "attempts", a->attempts);
-    snprintf(e->note, sizeof e->note, "the %s closed the connection during authentication (%s) after %d attempt%s",
-             by_server ? "server" : "client", reason, a->attempts, a->attempts == 1 ? "" : "s");
+    /* "the %s closed the connection during authentication (%s) after %d
+     * attempt%s", without printf (an event per short connection) */
+    sd_ev_note_cat(e, by_server ? "the server" : "the client");
+    sd_ev_note_cat(e, " closed the connection during authentication (");
+    sd_ev_note_cat(e, reason);
+    sd_ev_note_cat(e, ") after ");
+    sd_ev_note_int(e, a->attempts);
+    sd_ev_note_cat(e, a->attempts == 1 ? " attempt" : " attempts");
 }

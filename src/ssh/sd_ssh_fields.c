@@ -6,8 +6,11 @@
 #include "../common/sd_site.h"
 #include "../out/sd_json.h"
 
+#include <assert.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "../common/sd_plain.h"
 
 #define X(rec) ((const sd_ssh_fieldrec *)(rec))
 #define R(rec) (X(rec)->r)
@@ -85,16 +88,12 @@ static jslot *jmemo_slot(sd_ssh_jmemo *m, const char *s, size_t n)
     return &m->slot[(h ^ (h >> 29)) % JMEMO_SLOTS];
 }
 
-/* A capture string: with its JSON form when it is long and a memo is given. */
-static void set_str(const void *rec, sd_fval *v, const char *s)
+/* The JSON form of s (n bytes) from the memo (made there on a miss), or
+ * NULL when s is too short or too long to be remembered. */
+static const sd_buf *jmemo_json(sd_ssh_jmemo *m, const char *s, size_t n)
 {
-    sd_ssh_jmemo *m = X(rec)->jm;
-    if (!s)
-        return;
-    sd_fv_s(v, s);
-    size_t n;
-    if (!m || (n = strlen(s)) < JMEMO_MIN || n > JMEMO_MAX_IN)
-        return;
+    if (!m || n < JMEMO_MIN || n > JMEMO_MAX_IN)
+        return NULL;
     jslot *e = jmemo_slot(m, s, n);
     if (!e->in || e->n != n || memcmp(e->in, s, n) != 0) {
         if (e->cap < n) { /* a slot's buffers are reused by the strings that replace it */
@@ -107,8 +106,20 @@ static void set_str(const void *rec, sd_fval *v, const char *s)
         e->json.len = 0;
         sd_json_escape(&e->json, s, n);
     }
-    v->json = (const char *)e->json.p;
-    v->jlen = e->json.len;
+    return &e->json;
+}
+
+/* A capture string: with its JSON form when it is long and a memo is given. */
+static void set_str(const void *rec, sd_fval *v, const char *s)
+{
+    if (!s)
+        return;
+    sd_fv_s(v, s);
+    const sd_buf *j = jmemo_json(X(rec)->jm, s, strlen(s));
+    if (j) {
+        v->json = (const char *)j->p;
+        v->jlen = j->len;
+    }
 }
 
 static bool both_kexinit(const void *rec)
@@ -220,13 +231,12 @@ static void g_pre_banner(const void *r, sd_fval *v) { set_opt(v, side(r, true)->
     return
 
 /* The most frequent record sizes as [[size, count], ...], most frequent
- * first (sd_sshstats_modes). */
-static void size_modes(const sd_sshstats_dir *d, sd_fval *v)
+ * first (sd_sshstats_modes), appended to out. */
+static void size_modes_json(sd_buf *out, const sd_sshstats_dir *d)
 {
     sd_sshstats_mode mo[SD_STATS_MODES];
     uint32_t n = sd_sshstats_modes(d, mo, SD_STATS_MODES);
-    v->t = SD_FV_JSON;
-    sd_buf_append(&v->raw, "[", 1);
+    sd_buf_append(out, "[", 1);
     for (uint32_t i = 0; i < n; i++) { /* [size,count], without printf: per connection */
         char t[48], *o = t;
         if (i)
@@ -236,9 +246,15 @@ static void size_modes(const sd_sshstats_dir *d, sd_fval *v)
         *o++ = ',';
         o = sd_json_put_u64(o, mo[i].count);
         *o++ = ']';
-        sd_buf_append(&v->raw, t, (size_t)(o - t));
+        sd_buf_append(out, t, (size_t)(o - t));
     }
-    sd_buf_append(&v->raw, "]", 1);
+    sd_buf_append(out, "]", 1);
+}
+
+static void size_modes(const sd_sshstats_dir *d, sd_fval *v)
+{
+    v->t = SD_FV_JSON;
+    size_modes_json(&v->raw, d);
 }
 
 /* The most frequent size and its count (the CSV's flat form). */
@@ -398,3 +414,214 @@ const char *const sd_ssh_csv_columns =
     "uid,stream,id.orig_h,id.orig_p,id.resp_h,id.resp_p,client,server,cipher_alg,mac_alg,kex_alg,host_key_alg,"
     "host_key_fingerprint,outcome"
     CSV_STATS(client) CSV_STATS(server);
+
+/* ---- the JSON record, written in place ----
+ *
+ * The generic writer (a getter, a value and a key lookup per field: ~12 k
+ * instructions a record, an eighth of `ssh --json` on many short
+ * connections) stays the reference: this writes the same members in the
+ * table's order (FIELDS above, optional rows aside), the connection's own
+ * facts straight from the meta, the rare ones through their getters.
+ * tests/unit/test_ssh_fields.c compares the two on records of every shape;
+ * a new row of FIELDS needs its line here too (that test fails without). */
+
+/* ,"key": of a member (every member follows "type"). */
+#define QK(lit) ",\"" lit "\":"
+#define QKN(lit) (sizeof QK(lit) - 1)
+
+static void jk(sd_buf *b, const char *qk, size_t n)
+{
+    memcpy(sd_buf_extend(b, n), qk, n);
+}
+
+static void jk_u(sd_buf *b, const char *qk, size_t n, uint64_t v)
+{
+    jk(b, qk, n);
+    sd_json_val_u64(b, v);
+}
+
+static void jk_s(sd_buf *b, const char *qk, size_t n, const char *s)
+{
+    jk(b, qk, n);
+    sd_json_escape(b, s, strlen(s));
+}
+
+/* A string of the program's own (uid, address, fingerprint, name): plain
+ * printable ASCII by construction, so copied between quotes without the
+ * escaping pass (checked under SD_DEBUG_INVARIANTS). */
+static void jk_p(sd_buf *b, const char *qk, size_t n, const char *s)
+{
+    size_t len = strlen(s);
+    SD_CHECK(assert(sd_plain_run((const uint8_t *)s, len, '"', '\\') == len));
+    uint8_t *o = sd_buf_extend(b, n + len + 2);
+    memcpy(o, qk, n);
+    o[n] = '"';
+    memcpy(o + n + 1, s, len);
+    o[n + 1 + len] = '"';
+}
+
+/* A capture string that may repeat (banners, HASSH strings): its JSON form
+ * from the memo when it is long. Unset when NULL. */
+static void jk_m(sd_buf *b, sd_ssh_jmemo *m, const char *qk, size_t n, const char *s)
+{
+    if (!s)
+        return;
+    jk(b, qk, n);
+    size_t len = strlen(s);
+    const sd_buf *j = jmemo_json(m, s, len);
+    if (j)
+        sd_buf_append(b, j->p, j->len);
+    else
+        sd_json_escape(b, s, len);
+}
+
+static void jk_b(sd_buf *b, const char *qk, size_t n, bool v)
+{
+    jk(b, qk, n);
+    sd_json_val_bool(b, v);
+}
+
+/* A member through its getter (the rare ones), unset when it leaves none. */
+static void jk_g(sd_buf *b, const char *qk, size_t n, void (*get)(const void *, sd_fval *), const void *rec)
+{
+    sd_fval v;
+    sd_fval_init(&v);
+    get(rec, &v);
+    if (v.t != SD_FV_NULL) {
+        jk(b, qk, n);
+        sd_fval_json(b, &v);
+    }
+    sd_fval_clear(&v);
+}
+
+#define J_U(lit, v) jk_u(b, QK(lit), QKN(lit), (v))
+#define J_S(lit, s) jk_s(b, QK(lit), QKN(lit), (s))
+#define J_P(lit, s) jk_p(b, QK(lit), QKN(lit), (s))
+#define J_O(lit, s) ((s) ? J_S(lit, s) : (void)0)
+#define J_M(lit, s) jk_m(b, x->jm, QK(lit), QKN(lit), (s))
+#define J_B(lit, v) jk_b(b, QK(lit), QKN(lit), (v))
+#define J_G(lit, get) jk_g(b, QK(lit), QKN(lit), (get), x)
+#define J_F(lit, v) (jk(b, QK(lit), QKN(lit)), sd_json_val_f64(b, (v), 6))
+
+/* A role's statistics members (STATS in FIELDS), when it has statistics. */
+static void json_stats(sd_buf *b, const sd_ssh_fieldrec *x, bool server)
+{
+    const sd_sshstats_dir *d = stats(x, server);
+    if (!d)
+        return;
+    if (server) {
+        J_U("server_enc_bytes", d->bytes);
+        jk(b, QK("server_size_modes"), QKN("server_size_modes"));
+    } else {
+        J_U("client_enc_bytes", d->bytes);
+        jk(b, QK("client_size_modes"), QKN("client_size_modes"));
+    }
+    size_modes_json(b, d);
+    if (server)
+        J_U("server_sizes_uncounted", d->sizes_uncounted);
+    else
+        J_U("client_sizes_uncounted", d->sizes_uncounted);
+    if (!d->gaps)
+        return;
+    if (server) {
+        J_F("server_ipt_mean_s", sd_sshstats_ipt_mean(d));
+        J_F("server_ipt_median_s", sd_sshstats_ipt_median(d));
+    } else {
+        J_F("client_ipt_mean_s", sd_sshstats_ipt_mean(d));
+        J_F("client_ipt_median_s", sd_sshstats_ipt_median(d));
+    }
+}
+
+/* The inference's members (none with -m). */
+static void json_summary(sd_buf *b, const sd_infer_summary *su)
+{
+    if (!su)
+        return;
+    if (su->auth_success >= 0)
+        J_B("auth_success", su->auth_success == 1);
+    J_U("auth_attempts", (uint64_t)su->auth_attempts);
+    J_O("auth_method", su->auth_method);
+    if (su->auth_mfa)
+        J_B("auth_mfa", true);
+    if (su->host_known >= 0)
+        J_B("host_known", su->host_known == 1);
+    J_O("session_kind", su->session_kind);
+    J_B("agent_forwarding", su->agent_forwarding);
+    J_B("x11_used", su->x11_used);
+    J_B("reverse_provisioned", su->reverse_provisioned);
+    J_B("auth_banner", su->auth_banner);
+    J_U("keystrokes", su->keystrokes);
+}
+
+void sd_ssh_fields_json(sd_buf *b, const sd_ssh_fieldrec *x)
+{
+    const sd_conn *c = CONN(x);
+    const sd_ssh_meta *m = M(x);
+    const sd_ssh_side *cl = side(x, false), *sv = side(x, true);
+    char t[SD_ADDR_STRLEN];
+    static const char head[] = "{\"type\":\"ssh\",\"ts\":";
+    /* the start as "%.6f" (sd_json_put_ts: at most 32 bytes) */
+    uint8_t *o = sd_buf_extend(b, sizeof head - 1 + 32);
+    memcpy(o, head, sizeof head - 1);
+    char *e = sd_json_put_ts((char *)o + sizeof head - 1, c->start);
+    b->len = (size_t)((uint8_t *)e - b->p);
+    J_P("uid", c->uid);
+    J_U("stream", c->id);
+    J_P("id.orig_h", sd_addr_str(&c->orig_h, t, sizeof t));
+    J_U("id.orig_p", c->orig_p);
+    J_P("id.resp_h", sd_addr_str(&c->resp_h, t, sizeof t));
+    J_U("id.resp_p", c->resp_p);
+    J_G("direction", g_direction);
+    J_G("file", g_file);
+    J_G("file_first_frame", g_file_first_frame);
+    if (m->version)
+        J_U("version", (uint64_t)m->version);
+    J_M("client", cl->banner);
+    J_M("server", sv->banner);
+    J_O("cipher_alg", m->cipher[0]);
+    J_O("mac_alg", m->mac[0]);
+    J_O("compression_alg", m->comp[0]);
+    J_O("kex_alg", m->kex_alg);
+    J_O("host_key_alg", m->hostkey_alg);
+    if (m->hostkey_seen) {
+        J_P("host_key_fingerprint", m->hostkey_sha256);
+        J_P("host_key", m->hostkey_md5);
+        J_P("host_key_sha256", m->hostkey_sha256);
+        J_S("host_key_type", m->hostkey_type);
+        J_U("host_key_frame", m->kex_reply_frame);
+    }
+    if (cl->hassh[0] || sv->hassh[0])
+        J_P("hasshVersion", "1.1");
+    if (cl->hassh[0]) {
+        J_P("hassh", cl->hassh);
+        J_M("hasshAlgorithms", cl->hassh_algorithms);
+    }
+    if (sv->hassh[0]) {
+        J_P("hasshServer", sv->hassh);
+        J_M("hasshServerAlgorithms", sv->hassh_algorithms);
+    }
+    J_O("cipher_alg_s2c", m->cipher[1]);
+    J_O("mac_alg_s2c", m->mac[1]);
+    J_P("client_dir", m->client_dir == SD_DIR_ORIG ? "orig" : "resp");
+    if (cl->kexinit_seen && sv->kexinit_seen) {
+        J_B("strict_kex", m->strict_kex);
+        J_B("terrapin", m->terrapin);
+        if (m->terrapin)
+            J_S("terrapin_reason", m->terrapin_reason);
+    }
+    J_P("outcome", sd_ssh_outcome_name(m->outcome));
+    J_O("pre_banner", sv->prebanner);
+    if (cl->newkeys_seen)
+        J_U("client_newkeys_frame", cl->newkeys_frame);
+    if (sv->newkeys_seen)
+        J_U("server_newkeys_frame", sv->newkeys_frame);
+    J_U("client_enc_records", cl->enc_records);
+    J_U("server_enc_records", sv->enc_records);
+    json_stats(b, x, false);
+    json_stats(b, x, true);
+    if (R(x)->rec_truncated)
+        J_B("records_truncated", true);
+    J_G("anomalies", g_anomalies);
+    json_summary(b, x->su);
+    sd_buf_append(b, "}\n", 2);
+}

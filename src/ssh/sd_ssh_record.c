@@ -1,11 +1,13 @@
 /* sd_sshout: the SSH connection record as text, and as JSON lines and CSV
- * rows through the generic field writer over sd_ssh_fields (Zeek ssh.log
- * names plus strider's own); the one-line inference summary, and the
+ * rows (the JSON written in place by sd_ssh_fields_json, the CSV by the
+ * generic field writer) over sd_ssh_fields (Zeek ssh.log names plus
+ * strider's own); the one-line inference summary, and the
  * encrypted-record stream (--records). The text block stays written by
  * hand: it is a labelled block of lines, several facts a line, not a table.
  * Capture strings in it go through sd_text (terminal-safe). */
 #include "sd_ssh_record.h"
 
+#include "../common/sd_strb.h"
 #include "../out/sd_json.h"
 #include "../out/sd_recout.h"
 #include "../out/sd_text.h"
@@ -191,25 +193,24 @@ void sd_sshout_meta_text(sd_buf *b, const sd_sshconn_result *r)
     put_s(b, "\n");
 }
 
-/* The record's columns: every field for JSON, the CSV's list for CSV. */
+/* The CSV's columns. */
 #define MAX_COLS 96
 
-static size_t select_cols(sd_rec_fmt fmt, const sd_field **sel)
+static size_t select_cols(const sd_field **sel)
 {
     char err[96];
-    if (fmt != SD_REC_CSV)
-        return sd_fields_all(&sd_ssh_fields, false, sel, MAX_COLS);
     int n = sd_fields_select(&sd_ssh_fields, sd_ssh_csv_columns, sel, MAX_COLS, err, sizeof err);
     return n < 0 ? 0 : (size_t)n; /* our own names: the unit test checks them */
 }
 
-/* What writing records keeps from one connection to the next: the JSON
- * and CSV writers, made once (each record made its own: the keys' block
- * and the column list were 4 % of `ssh --json` on many short connections),
- * and the JSON memo of long strings. */
+/* What writing records keeps from one connection to the next: the CSV
+ * writer, made once (each record made its own: the keys' block and the
+ * column list were 4 % of `ssh --json` on many short connections), and the
+ * JSON memo of long strings (the JSON record is written in place:
+ * sd_ssh_fields_json). */
 struct sd_sshout_cache {
-    const sd_field *sel[2][MAX_COLS];
-    sd_recout *w[2]; /* JSON, CSV; made at first use */
+    const sd_field *sel[MAX_COLS];
+    sd_recout *csv; /* made at first use */
     sd_ssh_jmemo *jm;
 };
 
@@ -224,25 +225,23 @@ void sd_sshout_cache_free(sd_sshout_cache *c)
 {
     if (!c)
         return;
-    sd_recout_free(c->w[0]);
-    sd_recout_free(c->w[1]);
+    sd_recout_free(c->csv);
     sd_ssh_jmemo_free(c->jm);
     free(c);
 }
 
-/* The header (x NULL) or one record through the generic field writer: the
+/* The CSV header (x NULL) or one row through the generic field writer: the
  * cache's (c, when given) or one made for the call. */
-static void write_rec(sd_rec_fmt fmt, sd_buf *b, const sd_ssh_fieldrec *x, sd_sshout_cache *c)
+static void write_csv(sd_buf *b, const sd_ssh_fieldrec *x, sd_sshout_cache *c)
 {
     const sd_field *own[MAX_COLS];
     sd_recout *w;
     if (c) {
-        int k = fmt == SD_REC_CSV;
-        if (!c->w[k])
-            c->w[k] = sd_recout_new(fmt, c->sel[k], select_cols(fmt, c->sel[k]), "ssh", 0);
-        w = c->w[k];
+        if (!c->csv)
+            c->csv = sd_recout_new(SD_REC_CSV, c->sel, select_cols(c->sel), "ssh", 0);
+        w = c->csv;
     } else {
-        w = sd_recout_new(fmt, own, select_cols(fmt, own), "ssh", 0);
+        w = sd_recout_new(SD_REC_CSV, own, select_cols(own), "ssh", 0);
     }
     if (x)
         sd_recout_record(w, b, x);
@@ -254,30 +253,42 @@ static void write_rec(sd_rec_fmt fmt, sd_buf *b, const sd_ssh_fieldrec *x, sd_ss
 
 void sd_sshout_meta_csv_header(sd_buf *b)
 {
-    write_rec(SD_REC_CSV, b, NULL, NULL);
+    write_csv(b, NULL, NULL);
 }
 
 void sd_sshout_meta_csv(sd_buf *b, sd_sshout_cache *c, const sd_sshconn_result *r)
 {
     sd_ssh_fieldrec x = { .r = r, .su = NULL, .csv = true };
-    write_rec(SD_REC_CSV, b, &x, c);
+    write_csv(b, &x, c);
 }
 
 void sd_sshout_meta_json(sd_buf *b, sd_sshout_cache *c, const sd_sshconn_result *r, const sd_infer_summary *su)
 {
     sd_ssh_fieldrec x = { .r = r, .su = su, .csv = false, .jm = c ? c->jm : NULL };
-    write_rec(SD_REC_JSON, b, &x, c);
+    sd_ssh_fields_json(b, &x); /* in place: the generic writer is its reference */
 }
 
 void sd_sshout_summary(char *out, size_t len, const sd_infer_summary *su)
 {
-    snprintf(out, len, "auth %s, %d attempt(s)%s%s; host key %s; session %s%s%s",
-                  su->auth_success < 0 ? "not seen" : su->auth_success ? "SUCCESS" : "FAILURE", su->auth_attempts,
-                  su->auth_method ? ", method " : "", su->auth_method ? su->auth_method : "",
-                  su->host_known < 0 ? "?" : su->host_known ? "known" : "NEW (prompted)",
-                  su->session_kind ? su->session_kind : "-", su->agent_used ? "; agent forwarding used"
-                  : su->agent_forwarding ? "; agent forwarding requested" : "",
-                  su->reverse_provisioned ? "; -R provisioned" : "");
+    /* "auth %s, %d attempt(s)%s%s; host key %s; session %s%s%s", without
+     * printf (once per connection) */
+    sd_strb t = sd_strb_at(out, len);
+    sd_strb_cat(&t, "auth ");
+    sd_strb_cat(&t, su->auth_success < 0 ? "not seen" : su->auth_success ? "SUCCESS" : "FAILURE");
+    sd_strb_cat(&t, ", ");
+    sd_strb_int(&t, su->auth_attempts);
+    sd_strb_cat(&t, " attempt(s)");
+    if (su->auth_method) {
+        sd_strb_cat(&t, ", method ");
+        sd_strb_cat(&t, su->auth_method);
+    }
+    sd_strb_cat(&t, "; host key ");
+    sd_strb_cat(&t, su->host_known < 0 ? "?" : su->host_known ? "known" : "NEW (prompted)");
+    sd_strb_cat(&t, "; session ");
+    sd_strb_cat(&t, su->session_kind ? su->session_kind : "-");
+    sd_strb_cat(&t, su->agent_used ? "; agent forwarding used"
+                    : su->agent_forwarding ? "; agent forwarding requested" : "");
+    sd_strb_cat(&t, su->reverse_provisioned ? "; -R provisioned" : "");
 }
 
 void sd_sshout_records(sd_buf *b, const sd_sshconn_result *r)

@@ -4,6 +4,8 @@
  * decided here, by the SSH layer, so the writers only draw. */
 #include "sd_ssh_report.h"
 
+#include "../common/sd_strb.h"
+
 #include "sd_ssh_record.h"
 #include "sd_ssh_size.h"
 
@@ -45,26 +47,48 @@ static void head_rows(sd_ssh_report *s, const sd_ssh_meta *m, const char *summar
     const sd_ssh_side *cl = &m->side[m->client_dir & 1], *sv = &m->side[!(m->client_dir & 1)];
     add_row(s, "client", nz(cl->banner), both | SD_RROW_CUT | SD_RROW_MONO);
     add_row(s, "server", nz(sv->banner), both | SD_RROW_CUT | SD_RROW_MONO);
-    snprintf(s->hassh, sizeof s->hassh, "%s  hasshServer %s", nz(cl->hassh), nz(sv->hassh));
+    /* the rows' strings without printf (once per connection, ~2,500
+     * instructions a snprintf): "%s  hasshServer %s" */
+    sd_strb t = sd_strb_at(s->hassh, sizeof s->hassh);
+    sd_strb_cat(&t, nz(cl->hassh));
+    sd_strb_cat(&t, "  hasshServer ");
+    sd_strb_cat(&t, nz(sv->hassh));
     add_row(s, "hassh", s->hassh, SD_RROW_TERM);
     add_row(s, "hassh", nz(cl->hassh), SD_RROW_PAGE | SD_RROW_MONO);
     add_row(s, "hasshServer", nz(sv->hassh), SD_RROW_PAGE | SD_RROW_MONO);
     if (m->cipher[0]) {
         bool mac = m->mac[0] && !aead(m->cipher[0]);
-        snprintf(s->suite_term, sizeof s->suite_term, "%s%s%s  kex %s", m->cipher[0], mac ? " + " : "",
-                 mac ? m->mac[0] : "", nz(m->kex_alg));
+        t = sd_strb_at(s->suite_term, sizeof s->suite_term); /* "%s%s%s  kex %s" */
+        sd_strb_cat(&t, m->cipher[0]);
+        if (mac) {
+            sd_strb_cat(&t, " + ");
+            sd_strb_cat(&t, m->mac[0]);
+        }
+        sd_strb_cat(&t, "  kex ");
+        sd_strb_cat(&t, nz(m->kex_alg));
         add_row(s, "suite", s->suite_term, SD_RROW_TERM);
     }
-    snprintf(s->suite_page, sizeof s->suite_page, "%s / %s, kex %s", nz(m->cipher[0]), nz(m->mac[0]),
-             nz(m->kex_alg));
+    t = sd_strb_at(s->suite_page, sizeof s->suite_page); /* "%s / %s, kex %s" */
+    sd_strb_cat(&t, nz(m->cipher[0]));
+    sd_strb_cat(&t, " / ");
+    sd_strb_cat(&t, nz(m->mac[0]));
+    sd_strb_cat(&t, ", kex ");
+    sd_strb_cat(&t, nz(m->kex_alg));
     add_row(s, "suite", s->suite_page, SD_RROW_PAGE | SD_RROW_MONO);
     if (m->hostkey_seen) {
-        snprintf(s->hostkey, sizeof s->hostkey, "%s %s (frame %llu)", m->hostkey_type, m->hostkey_sha256,
-                 (unsigned long long)m->kex_reply_frame);
+        t = sd_strb_at(s->hostkey, sizeof s->hostkey); /* "%s %s (frame %llu)" */
+        sd_strb_cat(&t, m->hostkey_type);
+        sd_strb_cat(&t, " ");
+        sd_strb_cat(&t, m->hostkey_sha256);
+        sd_strb_cat(&t, " (frame ");
+        sd_strb_u64(&t, m->kex_reply_frame);
+        sd_strb_cat(&t, ")");
         add_row(s, "host key", s->hostkey, both | SD_RROW_MONO);
     }
     if (m->terrapin) {
-        snprintf(s->warning, sizeof s->warning, "Terrapin EXPOSED: %s", m->terrapin_reason);
+        t = sd_strb_at(s->warning, sizeof s->warning);
+        sd_strb_cat(&t, "Terrapin EXPOSED: ");
+        sd_strb_cat(&t, m->terrapin_reason);
         add_row(s, "warning", s->warning, SD_RROW_TERM);
         add_row(s, "Terrapin", m->terrapin_reason, SD_RROW_PAGE);
     }

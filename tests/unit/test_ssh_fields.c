@@ -12,6 +12,7 @@
 
 #include <cmocka.h>
 
+#include "out/sd_recout.h"
 #include "ssh/sd_ssh_fields.h"
 #include "ssh/sd_ssh_record.h"
 
@@ -149,6 +150,114 @@ static void test_cache_same_bytes(void **st)
     sd_sshout_cache_free(c);
 }
 
+/* The generic field writer over the table: the reference the record
+ * written in place (sd_ssh_fields_json) must match byte for byte. */
+static void generic_json(sd_buf *b, const sd_ssh_fieldrec *x)
+{
+    const sd_field *sel[96];
+    size_t n = sd_fields_all(&sd_ssh_fields, false, sel, 96);
+    sd_recout *w = sd_recout_new(SD_REC_JSON, sel, n, "ssh", 0);
+    sd_recout_record(w, b, x);
+    sd_recout_free(w);
+}
+
+static void same_as_generic(const sd_sshconn_result *r, const sd_infer_summary *su, sd_ssh_jmemo *jm)
+{
+    sd_ssh_fieldrec x = { .r = r, .su = su, .csv = false, .jm = jm };
+    sd_buf a = { 0 }, b = { 0 };
+    generic_json(&a, &x);
+    sd_ssh_fields_json(&b, &x);
+    sd_buf_append(&a, "", 1);
+    sd_buf_append(&b, "", 1);
+    assert_string_equal((char *)b.p, (char *)a.p);
+    sd_buf_free(&a);
+    sd_buf_free(&b);
+}
+
+/* Records of every shape: nothing seen; everything set (host key, both
+ * HASSHes, suites, strict KEX and Terrapin, pre-banner, NEWKEYS, both
+ * roles' statistics with and without gaps, truncation, anomalies, every
+ * summary member); IPv6; the client as responder; capture strings that
+ * need escaping; summary values unknown; each with and without the memo,
+ * the memo's twice (a hit). */
+static void test_in_place_json_same_as_generic(void **st)
+{
+    (void)st;
+    static char longb[300], esc[] = "SSH-2.0-q\"b\\t\x01\x7f\xc3\xa9 x";
+    memset(longb, 'b', sizeof longb - 1);
+    memcpy(longb, "SSH-2.0-", 8);
+    sd_ssh_jmemo *jm = sd_ssh_jmemo_new();
+    for (int shape = 0; shape < 6; shape++) {
+        fixture f;
+        fill(&f, shape == 0 ? NULL : shape == 3 ? esc : longb);
+        sd_infer_summary su = { .auth_success = 1, .auth_attempts = 3, .auth_method = "password", .auth_mfa = true,
+                                .host_known = 0, .session_kind = "shell", .agent_forwarding = true, .x11_used = true,
+                                .reverse_provisioned = true, .auth_banner = true, .keystrokes = 42 };
+        if (shape == 0) {
+            f.m.anomalies_total = 0;
+            f.m.n_anomalies = 0;
+        }
+        if (shape >= 1) {
+            sd_ssh_meta *m = &f.m;
+            f.c.id = 77;
+            f.c.start = (sd_ts)1700000000123456000ll + shape;
+            f.c.orig_h.fam = f.c.resp_h.fam = shape == 4 ? 6 : 4;
+            f.c.orig_h.a[0] = 10;
+            f.c.resp_h.a[15] = 9;
+            f.c.orig_p = 50000;
+            f.c.resp_p = 22;
+            m->client_dir = shape == 5 ? SD_DIR_RESP : SD_DIR_ORIG;
+            m->version = 2;
+            m->side[1].banner = shape == 2 ? esc : longb;
+            m->cipher[0] = m->cipher[1] = "aes256-ctr";
+            m->mac[0] = m->mac[1] = "hmac-sha2-256-etm@openssh.com";
+            m->comp[0] = "none";
+            m->kex_alg = "curve25519-sha256";
+            m->hostkey_alg = shape == 3 ? esc : "ssh-ed25519";
+            m->hostkey_seen = shape != 2;
+            snprintf(m->hostkey_type, sizeof m->hostkey_type, "%s", shape == 3 ? esc : "ssh-ed25519");
+            snprintf(m->hostkey_sha256, sizeof m->hostkey_sha256, "SHA256:abc+/def");
+            snprintf(m->hostkey_md5, sizeof m->hostkey_md5, "01:02:03");
+            m->kex_reply_frame = 6;
+            for (int d = 0; d < 2; d++) {
+                m->side[d].kexinit_seen = shape != 4 || d;
+                snprintf(m->side[d].hassh, sizeof m->side[d].hassh, "%s", d && shape == 5 ? "" : "00112233445566778899aabbccddeeff");
+                m->side[d].hassh_algorithms = d ? longb : esc;
+                m->side[d].newkeys_seen = d != shape % 2;
+                m->side[d].newkeys_frame = 9 + (uint64_t)d;
+                m->side[d].enc_records = 5 + (uint64_t)d;
+            }
+            m->strict_kex = shape % 2;
+            m->terrapin = shape != 1;
+            snprintf(m->terrapin_reason, sizeof m->terrapin_reason, "chacha20 \"x\"");
+            m->side[1].prebanner = shape == 3 ? esc : NULL;
+            m->outcome = (sd_ssh_outcome)(shape % 3);
+            f.r.rec_truncated = shape == 2;
+            if (shape != 2) {
+                sd_ssh_record rec = { .dir = 0, .wire_len = 100 };
+                for (int i = 0; i < 3 + shape; i++) {
+                    rec.dir = (uint8_t)(i % 2 && shape != 5);
+                    rec.wire_len = 64 + 16 * (uint32_t)(i % 3);
+                    sd_sshstats_add(&f.s, &rec, (sd_ts)i * 123456789);
+                }
+                f.r.stats = &f.s;
+            }
+            if (shape == 4) {
+                su.auth_success = -1;
+                su.host_known = -1;
+                su.auth_method = NULL;
+                su.session_kind = NULL;
+                su.auth_mfa = false;
+            }
+        }
+        same_as_generic(&f.r, NULL, NULL);
+        same_as_generic(&f.r, &su, NULL);
+        same_as_generic(&f.r, &su, jm);
+        same_as_generic(&f.r, &su, jm);
+    }
+    sd_ssh_jmemo_free(jm);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -156,6 +265,7 @@ int main(void)
         cmocka_unit_test(test_nested_json_and_stats),
         cmocka_unit_test(test_csv_without_stats),
         cmocka_unit_test(test_cache_same_bytes),
+        cmocka_unit_test(test_in_place_json_same_as_generic),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -8,6 +8,8 @@
 #include <math.h>
 #include <stdio.h>
 
+#include "common/sd_plain.h"
+#include "common/sd_strb.h"
 #include "out/sd_fields.h"
 #include "out/sd_json.h"
 #include "out/sd_svg.h"
@@ -401,6 +403,10 @@ static void t_csv(void **st)
     assert_string_equal(csv("-12.5"), "-12.5");
     assert_string_equal(csv("-"), "-");
     assert_string_equal(csv("a,\"b\""), "\"a,\"\"b\"\"\"");
+    /* quotes doubled at the ends, in a row, in a formula */
+    assert_string_equal(csv("\"\"x\"\""), "\"\"\"\"\"x\"\"\"\"\"");
+    assert_string_equal(csv("=\"a\""), "\"'=\"\"a\"\"\"");
+    assert_string_equal(csv("@x\"y"), "\"'@x\"\"y\"");
 }
 
 static char *csv_text(const char *s)
@@ -464,6 +470,68 @@ static void t_wrap(void **st)
     wrapped("a,b,c,d,e,f,g,h,i,j,k,l,m,n", 0, 2, "a,b,c,d,e,f,g,h,i,j,k,l,m,n");  /* 0: as is */
 }
 
+/* The shared plain-run finder (src/common/sd_plain.h) against its byte
+ * loop, for every exclusion the writers use, over every length up to 40
+ * and random bytes biased to the edges of the plain class, with the odd
+ * byte at every position. */
+static size_t plain_run_case(const uint8_t *p, size_t n, int k)
+{
+    switch (k) {
+    case 0: return sd_plain_run(p, n, 0, 0);
+    case 1: return sd_plain_run(p, n, '\\', 0);
+    default: return sd_plain_run(p, n, '"', '\\');
+    }
+}
+
+static void t_plain_run(void **state)
+{
+    (void)state;
+    static const uint8_t edge[] = { 0x00, 0x1f, 0x20, 0x21, '"', '\\', 0x7e, 0x7f, 0x80, 0xff, 'a', 'Z' };
+    static const uint8_t x[3][2] = { { 0, 0 }, { '\\', 0 }, { '"', '\\' } };
+    uint32_t r = 12345;
+    uint8_t buf[48];
+    for (int k = 0; k < 3; k++)
+        for (size_t n = 0; n <= 40; n++) {
+            for (size_t odd = 0; odd <= n; odd++)
+                for (size_t e = 0; e < sizeof edge; e++) {
+                    memset(buf, 'm', n);
+                    if (odd < n)
+                        buf[odd] = edge[e];
+                    assert_int_equal(plain_run_case(buf, n, k), sd_plain_run_bytes(buf, n, x[k][0], x[k][1]));
+                }
+            for (int rep = 0; rep < 200; rep++) {
+                for (size_t i = 0; i < n; i++) {
+                    r = r * 1103515245u + 12345u;
+                    buf[i] = (r >> 16) % 8 ? (uint8_t)(0x20 + (r >> 8) % 0x5f) : edge[(r >> 4) % sizeof edge];
+                }
+                assert_int_equal(plain_run_case(buf, n, k), sd_plain_run_bytes(buf, n, x[k][0], x[k][1]));
+            }
+        }
+}
+
+/* sd_strb cuts as snprintf cuts, at every buffer size. */
+static void t_strb(void **state)
+{
+    (void)state;
+    for (size_t cap = 0; cap < 100; cap++) { /* the whole string is 76 bytes */
+        char want[128], got[128];
+        memset(want, 'Z', sizeof want);
+        memset(got, 'Z', sizeof got);
+        snprintf(want, cap, "%s %s (frame %llu) %d%lld", "ssh-ed25519", "SHA256:abc", 18446744073709551615ull, -42,
+                 (long long)INT64_MIN + 1);
+        sd_strb b = sd_strb_at(got, cap);
+        sd_strb_cat(&b, "ssh-ed25519");
+        sd_strb_cat(&b, " ");
+        sd_strb_cat(&b, "SHA256:abc");
+        sd_strb_cat(&b, " (frame ");
+        sd_strb_u64(&b, 18446744073709551615ull);
+        sd_strb_cat(&b, ") ");
+        sd_strb_int(&b, -42);
+        sd_strb_int(&b, (long long)INT64_MIN + 1);
+        assert_memory_equal(got, want, sizeof got);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = { cmocka_unit_test(t_escapes), cmocka_unit_test(t_utf8), cmocka_unit_test(t_text_escape_positions),
@@ -471,6 +539,6 @@ int main(void)
                                         cmocka_unit_test(t_svg),
                                         cmocka_unit_test(t_fixed), cmocka_unit_test(t_csv), cmocka_unit_test(t_csv_text), cmocka_unit_test(t_csv_text_positions),
                                         cmocka_unit_test(t_put_fixed), cmocka_unit_test(t_put_ts), cmocka_unit_test(t_buf_fixed), cmocka_unit_test(t_put_u64),
-                                        cmocka_unit_test(t_fval_text), cmocka_unit_test(t_wrap) };
+                                        cmocka_unit_test(t_fval_text), cmocka_unit_test(t_wrap), cmocka_unit_test(t_plain_run), cmocka_unit_test(t_strb) };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -437,15 +437,24 @@ static size_t ssh_ecdh_init(gen *g, uint8_t *buf)
 }
 
 /* SSH_MSG_KEX_ECDH_REPLY (RFC 5656 §4): ed25519 host key blob, Q_S and an
- * ed25519 signature blob (RFC 8709 §4, §6). */
-static size_t ssh_ecdh_reply(gen *g, uint8_t *buf)
+ * ed25519 signature blob (RFC 8709 §4, §6). The host key is the server's
+ * own, the same on each of its connections (derived from its address), as
+ * a real server's is: a brute force against one server shows one key. The
+ * random bytes are still drawn so the rest of the capture does not move. */
+static size_t ssh_ecdh_reply(gen *g, uint8_t *buf, uint32_t srv_ip)
 {
     size_t p = 5;
     buf[p++] = 31;
     put32(buf + p, 4 + 11 + 4 + 32);
     p += 4;
     p += put_str(g, buf + p, "ssh-ed25519", 11);
-    p += put_str(g, buf + p, NULL, 32);
+    put_str(g, buf + p, NULL, 32);
+    rng key = {srv_ip};
+    for (int i = 0; i < 32; i += 8) {
+        uint64_t v = rnd(&key);
+        memcpy(buf + p + 4 + i, &v, 8);
+    }
+    p += 4 + 32;
     p += put_str(g, buf + p, NULL, 32);
     put32(buf + p, 4 + 11 + 4 + 64);
     p += 4;
@@ -507,7 +516,7 @@ static void ssh_kex(gen *g, session *s, uint32_t rtt, const char *cb,
     n = ssh_ecdh_init(g, buf);
     set_prefix(s, 0, buf, n);
     push(s, 0, F_PSH | F_ACK, (uint32_t)n, 300);
-    n = ssh_ecdh_reply(g, buf);
+    n = ssh_ecdh_reply(g, buf, s->srv_ip);
     n += ssh_plain(g, buf + n, 21, 1); /* NEWKEYS */
     set_prefix(s, 1, buf, n);
     push(s, 1, F_PSH | F_ACK, (uint32_t)n, rtt + 1500);

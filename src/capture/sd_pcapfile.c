@@ -1,6 +1,7 @@
 #include "sd_pcapfile.h"
 
 #include "sd_pcapng.h"
+#include "sd_replay.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -44,9 +45,21 @@ static bool is_magic(uint32_t m)
     return m == MAGIC_US || m == MAGIC_NS;
 }
 
+/* A stream that cannot be rewound (rest != NULL) reads on from its first
+ * byte through sd_replay: the pcapng reader here, anything else libpcap
+ * (*rest). NULL in *rest (and fp closed) when no such stream can be made. */
+static FILE *replay(const uint8_t *h, size_t got, FILE *fp)
+{
+    FILE *r = sd_replay_open(h, got, fp);
+    if (!r)
+        fclose(fp);
+    return r;
+}
+
 /* Reads the file header from fp (taken: closed on failure). iobuf: give
- * the stream a large buffer (regular files; a memory stream needs none). */
-static sd_pcapfile *open_fp(FILE *fp, bool iobuf, bool *not_pcap, char *err, size_t errlen)
+ * the stream a large buffer (regular files; a memory stream needs none).
+ * rest: fp is a pipe or another stream that cannot be rewound (above). */
+static sd_pcapfile *open_fp(FILE *fp, bool iobuf, FILE **rest, bool *not_pcap, char *err, size_t errlen)
 {
     sd_pcapfile *pf = sd_calloc(1, sizeof *pf);
     pf->fp = fp;
@@ -57,14 +70,30 @@ static sd_pcapfile *open_fp(FILE *fp, bool iobuf, bool *not_pcap, char *err, siz
     uint8_t h[24];
     size_t got = fread(h, 1, sizeof h, fp);
     if (got >= 4 && rd32(h, false) == SD_PCAPNG_SHB) {
-        rewind(fp); /* sd_pcapng reads the section header as a block */
-        pf->ng = sd_pcapng_new(fp);
+        if (rest) /* sd_pcapng reads the section header as a block */
+            pf->fp = replay(h, got, fp);
+        else
+            rewind(fp);
+        if (!pf->fp) {
+            snprintf(err, errlen, "cannot read the stream again from its start");
+            sd_pcapfile_close(pf);
+            return NULL;
+        }
+        pf->ng = sd_pcapng_new(pf->fp);
         pf->linktype = -1;
         return pf;
     }
     bool swap = got >= 4 && !is_magic(rd32(h, false));
     if (got < 4 || !is_magic(rd32(h, swap))) {
         *not_pcap = true;
+        if (rest) {
+            *rest = replay(h, got, fp);
+            pf->fp = NULL; /* taken by *rest, or closed */
+            if (!*rest) { /* no one can read it now: not libpcap either */
+                *not_pcap = false;
+                snprintf(err, errlen, "cannot read the stream again from its start");
+            }
+        }
         sd_pcapfile_close(pf);
         return NULL;
     }
@@ -82,23 +111,33 @@ static sd_pcapfile *open_fp(FILE *fp, bool iobuf, bool *not_pcap, char *err, siz
     return pf;
 }
 
-sd_pcapfile *sd_pcapfile_open(const char *path, bool *not_pcap, uint64_t *size, char *err,
+sd_pcapfile *sd_pcapfile_open(const char *path, bool *not_pcap, uint64_t *size, FILE **rest, char *err,
                               size_t errlen)
 {
     *not_pcap = false;
+    *rest = NULL;
     FILE *fp = fopen(path, "rb");
     if (!fp) {
         snprintf(err, errlen, "cannot open: %s", strerror(errno));
         return NULL;
     }
     struct stat st;
-    if (fstat(fileno(fp), &st) != 0 || !S_ISREG(st.st_mode)) {
+    if (fstat(fileno(fp), &st) != 0) {
+        snprintf(err, errlen, "cannot open: %s", strerror(errno));
         fclose(fp);
-        *not_pcap = true; /* a pipe or device: libpcap reads those */
         return NULL;
     }
+    if (!S_ISREG(st.st_mode)) /* a FIFO or a device: read as standard input is */
+        return sd_pcapfile_open_stream(fp, not_pcap, rest, err, errlen);
     *size = (uint64_t)st.st_size;
-    return open_fp(fp, true, not_pcap, err, errlen);
+    return open_fp(fp, true, NULL, not_pcap, err, errlen);
+}
+
+sd_pcapfile *sd_pcapfile_open_stream(FILE *fp, bool *not_pcap, FILE **rest, char *err, size_t errlen)
+{
+    *not_pcap = false;
+    *rest = NULL;
+    return open_fp(fp, false, rest, not_pcap, err, errlen);
 }
 
 sd_pcapfile *sd_pcapfile_open_mem(const uint8_t *buf, size_t len, bool *not_pcap, char *err,
@@ -110,7 +149,7 @@ sd_pcapfile *sd_pcapfile_open_mem(const uint8_t *buf, size_t len, bool *not_pcap
         *not_pcap = true; /* nothing to read: let the caller say so */
         return NULL;
     }
-    sd_pcapfile *pf = open_fp(fp, false, not_pcap, err, errlen);
+    sd_pcapfile *pf = open_fp(fp, false, NULL, not_pcap, err, errlen);
     if (pf)
         pf->blk_size = SD_MIN((size_t)BLOCK, len); /* no record is longer than the file */
     return pf;
@@ -210,7 +249,8 @@ void sd_pcapfile_close(sd_pcapfile *pf)
 {
     if (!pf)
         return;
-    fclose(pf->fp);
+    if (pf->fp)
+        fclose(pf->fp);
     sd_pcapng_free(pf->ng);
     free(pf->blk);
     free(pf->iobuf);

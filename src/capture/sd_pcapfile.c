@@ -20,6 +20,11 @@
  * largest record and its header, twice over so a refill reads a lot. */
 #define REC_HDR 16u
 #define BLOCK (2 * (SD_PCAP_MAX_RECORD + REC_HDR))
+/* A file's block starts smaller: every input file is open at once (a
+ * merge of rotated files, a directory), and 1,500 of them at BLOCK each
+ * reserved 3 GB (out of memory under a 1 GB limit). A record larger than
+ * the block grows it (refill). */
+#define BLOCK_START (256u << 10)
 
 struct sd_pcapfile {
     FILE *fp;
@@ -28,7 +33,7 @@ struct sd_pcapfile {
     int linktype;
     uint8_t *blk;    /* classic: bytes read, records at [pos, end) */
     size_t cap, pos, end;
-    size_t blk_size; /* the block's size when made: BLOCK, less for a small memory file */
+    size_t blk_size; /* the block's size when made: BLOCK, BLOCK_START for a file, less for a small one */
     sd_pcapng *ng;   /* a pcapng file: the records come from there */
 };
 
@@ -130,7 +135,10 @@ sd_pcapfile *sd_pcapfile_open(const char *path, bool *not_pcap, uint64_t *size, 
     if (!S_ISREG(st.st_mode)) /* a FIFO or a device: read as standard input is */
         return sd_pcapfile_open_stream(fp, not_pcap, rest, err, errlen);
     *size = (uint64_t)st.st_size;
-    return open_fp(fp, true, NULL, not_pcap, err, errlen);
+    sd_pcapfile *pf = open_fp(fp, true, NULL, not_pcap, err, errlen);
+    if (pf) /* no record is longer than the file */
+        pf->blk_size = (size_t)SD_MIN((uint64_t)BLOCK_START, SD_MAX(*size, (uint64_t)REC_HDR));
+    return pf;
 }
 
 sd_pcapfile *sd_pcapfile_open_stream(FILE *fp, bool *not_pcap, FILE **rest, char *err, size_t errlen)

@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <signal.h>
 #include <sys/ioctl.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <stdarg.h>
 #include <time.h>
@@ -159,6 +160,26 @@ static void warn_duplicates(const cli_input *in)
     free(st);
 }
 
+/* Descriptors kept for outputs (extract's --max-open files, the report,
+ * stdio) beside one per input file. */
+#define FD_SPARE 128
+
+/* Every input file is open at once (merged in time order): a directory of
+ * 1,500 rotated files under the usual soft limit of 1,024 descriptors read
+ * 1,000 of them. The soft limit is raised as far as the hard one allows;
+ * past that each file that cannot be opened is still said. */
+static void raise_fd_limit(size_t nfiles)
+{
+    struct rlimit rl;
+    if (getrlimit(RLIMIT_NOFILE, &rl) != 0 || rl.rlim_cur == RLIM_INFINITY)
+        return;
+    rlim_t want = (rlim_t)nfiles + FD_SPARE;
+    if (want <= rl.rlim_cur)
+        return;
+    rl.rlim_cur = rl.rlim_max == RLIM_INFINITY || want < rl.rlim_max ? want : rl.rlim_max;
+    (void)setrlimit(RLIMIT_NOFILE, &rl); /* best effort: failures are said per file */
+}
+
 sd_capture *cli_open(cli_input *in)
 {
     if (!in->nfiles && !in->iface) {
@@ -169,6 +190,7 @@ sd_capture *cli_open(cli_input *in)
      * stream, uid and frame are those of the whole capture; live, there is
      * no whole capture to agree with */
     say_skipped(in);
+    raise_fd_limit(in->nfiles);
     if (!in->own_later) /* the first chunk sees the whole list: it says it */
         warn_duplicates(in);
     char **names = sd_calloc(in->nfiles ? in->nfiles : 1, sizeof *names);

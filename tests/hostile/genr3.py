@@ -338,7 +338,22 @@ def ng_more():
     return ng(*blocks)
 
 
+def many_files(d, n=1500):
+    """n rotated files of one SYN each in directory d: every file is open
+    at once (merged in time order), so the memory and the descriptors one
+    file takes are multiplied by n. Every SYN must be read under a 1 GB
+    limit and a soft limit of 256 descriptors."""
+    os.makedirs(d, exist_ok=True)
+    for i in range(n):
+        syn = eth(ip4(CLI, SRV, 6, tcp_seg(CLI, SRV, 20000 + i, 22, 1, 0, SYN)))
+        with open(os.path.join(d, "rot%04d.pcap" % i), "wb") as fh:
+            fh.write(pcap([], recs=[(T0 + i, 0, len(syn), len(syn), syn)]))
+
+
 def main():
+    if sys.argv[1] == "many":
+        many_files(sys.argv[2])
+        return
     d = sys.argv[1]
     os.makedirs(d, exist_ok=True)
     files = {"time_span.pcapng": time_span(), "time_same.pcap": time_same(),

@@ -12,6 +12,9 @@
 #   named like a capture (said, not opened: it would wait forever), a
 #   symbolic link and a tree deeper than 32 levels (said, not dropped
 #   silently);
+# - 1,500 files in one directory: every one read under the memory limit
+#   and a soft limit of 256 descriptors (a 2 MiB block per file reserved
+#   3 GB; the 1,024 descriptors of a usual soft limit read 1,000 files);
 # - each genr3.py case's result (its docstring).
 set -u
 . "$(dirname "$0")/../lib.sh"
@@ -110,6 +113,18 @@ rm -rf "$w/x"
 runs=$((runs + 1))
 timeout 60 "$STRIDER" extract -o "$w/x" "$d" > /dev/null 2> "$w/err" || fail "directory, extract: exit $?"
 ! LC_ALL=C grep -qaP -- "$RAW" "$w/x/index.jsonl" "$w/x"/*.json "$w/err" || fail "directory, extract: a raw control byte"
+
+# --- 1,500 rotated files in a directory: each open at once, none dropped
+python3 "$REPO/tests/hostile/genr3.py" many "$w/many" || die "genr3.py many"
+runs=$((runs + 1))
+if [ "${STRIDER_SANITIZED:-0}" = 1 ]; then
+    (ulimit -Sn 256 && ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}hard_rss_limit_mb=$ASAN_MB:malloc_limit_mb=$ASAN_MB" \
+        timeout 120 "$STRIDER" conns "$w/many" > "$w/out" 2> "$w/err")
+else
+    (ulimit -Sn 256 && timeout 120 prlimit --as=$((PLAIN_AS_MB << 20)) -- "$STRIDER" conns "$w/many" > "$w/out" 2> "$w/err")
+fi
+n=$(grep -c '/rot[0-9]*\.pcap ' "$w/out")
+[ "$n" = 1500 ] || fail "1,500 files: $n connections read: $(head -n 3 "$w/err")"
 
 # --- each case
 # years of span in one connection: said with the frame, counted; windows stay few

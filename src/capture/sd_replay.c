@@ -6,7 +6,9 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <errno.h>
 #include <sys/types.h>
+#include <unistd.h>
 
 typedef struct replay {
     uint8_t head[SD_REPLAY_MAX];
@@ -23,8 +25,19 @@ static ssize_t replay_read(void *cookie, char *buf, size_t len)
         r->at += k;
         return (ssize_t)k;
     }
-    size_t got = fread(buf, 1, len, r->rest);
-    return got == 0 && ferror(r->rest) ? -1 : (ssize_t)got;
+    /* what the descriptor has now, not all of len: on a pipe that stays
+     * open, fread would wait for len bytes and hold the records back (rest
+     * is unbuffered, so no byte waits in its stdio buffer) */
+    int fd = fileno(r->rest);
+    if (fd < 0) { /* a memory stream (the fuzz target): all it has is there */
+        size_t n = fread(buf, 1, len, r->rest);
+        return n == 0 && ferror(r->rest) ? -1 : (ssize_t)n;
+    }
+    ssize_t got;
+    do
+        got = read(fd, buf, len);
+    while (got < 0 && errno == EINTR);
+    return got;
 }
 
 static int replay_close(void *cookie)

@@ -2,8 +2,11 @@
  * A pipe (standard input, a FIFO, a process substitution) cannot be
  * rewound: once its first bytes were read to tell pcap from pcapng from
  * anything else, the reader that takes the file over must still see them.
- * The returned FILE reads head[0..n) first, then rest; closing it closes
- * rest. NULL when no stream can be made (rest is then left open). */
+ * The returned FILE reads head[0..n) first, then rest's descriptor (rest
+ * must be unbuffered: setvbuf _IONBF before its first read), each read
+ * giving what is there, so that records reach the analysis as they come
+ * down a pipe that stays open; closing it closes rest. NULL when no stream
+ * can be made (rest is then left open). */
 #ifndef SD_REPLAY_H
 #define SD_REPLAY_H
 

@@ -166,6 +166,9 @@ for args in "ssh --csv" "ssh -m --csv" "conns --csv" "dns --csv"; do
     csv_formula "$w/out" || fail "inject $args: a cell starts a formula"
     ! LC_ALL=C grep -qaP -- "$RAW" "$w/out" || fail "inject $args: a raw control byte"
 done
+# a server name the analyzer made printable: shown by summary as conns shows it (not \\x20)
+expect inject.pcap out "^ +1  =cmd\\|'\\\\x20/C\\\\x20calc'!A0\\\\x1b\\]0;pwn\\\\x07<b>\\.example\$" summary
+expect inject.pcap out ",'=cmd\\|'\\\\x20/C\\\\x20calc'!A0\\\\x1b\\]0;pwn\\\\x07<b>\\.example," conns --csv
 rm -rf "$w/o"
 run inject.pcap "0 1" ssh -o "$w/o" -p
 ! grep -q '<img' "$w/o/report.html" || fail "inject: markup from the capture in report.html"

@@ -189,6 +189,13 @@ sd_capture *cli_open(cli_input *in)
     /* from files, the connections the filter rejects are still numbered, so
      * stream, uid and frame are those of the whole capture; live, there is
      * no whole capture to agree with */
+    size_t nstdin = 0;
+    for (size_t i = 0; i < in->nfiles; i++)
+        nstdin += strcmp(in->files[i], "-") == 0;
+    if (nstdin > 1) { /* each would read part of one stream: two broken captures */
+        fprintf(stderr, "strider: '-' (standard input) given %zu times: it can be read once\n", nstdin);
+        return NULL;
+    }
     say_skipped(in);
     raise_fd_limit(in->nfiles);
     if (!in->own_later) /* the first chunk sees the whole list: it says it */

@@ -3,7 +3,7 @@
 # project's view. Every command on each capture must exit as allowed, print
 # no sanitizer report and stay under the memory limit (runlib.sh); then:
 # - the same bytes give the same results however they are given: a file,
-#   standard input, a pipe (genfmt.py's and genr3.py's captures; standard
+#   standard input, a pipe, a FIFO ('-' twice is refused) (genfmt.py's and genr3.py's captures; standard
 #   input went through libpcap, which cut records to the header's snaplen,
 #   stopped at the first bad pcapng block and refused interfaces of two
 #   link types);
@@ -67,6 +67,12 @@ for p in "$w"/fmt/* "$c"/*; do
         cmp -s "$w/err2" "$w/perr" || fail "$f $args: standard input says other things than the file: $(diff "$w/err2" "$w/perr" | head -n 4 | cut -c1-200)"
     done
 done
+# standard input named twice: refused with a message (each read half a stream)
+runs=$((runs + 1))
+cat "$c/link_null.pcap" | timeout 60 "$STRIDER" conns - - > "$w/pout" 2> "$w/perr"
+rc=$?
+[ "$rc" != 0 ] && grep -qF "strider: '-' (standard input) given 2 times: it can be read once" "$w/perr" ||
+    fail "'- -': exit $rc, $(head -n 2 "$w/perr")"
 # a FIFO given by name is read as standard input is
 mkfifo "$w/fifo"
 cat "$w/fmt/caplen_gt_snap.pcap" > "$w/fifo" &

@@ -120,6 +120,17 @@ static pcap_t *open_offline(const char *path, cap_src *s, char *ebuf)
     return pc;
 }
 
+/* A stream whose first bytes were read already, from its start again */
+static pcap_t *open_rest(FILE *rest, cap_src *s, char *ebuf)
+{
+    pcap_t *pc = pcap_fopen_offline_with_tstamp_precision(rest, PCAP_TSTAMP_PRECISION_NANO, ebuf);
+    if (!pc)
+        fclose(rest);
+    else
+        s->fp = rest;
+    return pc;
+}
+
 /* The filter compiled for a link type (LINKTYPE_RAW is DLT_RAW for
  * libpcap), made at its first record; NULL when the table is full. */
 static lt_filter *filter_for(cap_src *s, int linktype, char *err, size_t errlen)
@@ -179,21 +190,28 @@ static int src_use_pf(cap_src *s, const char *bpf, char *err, size_t errlen)
     return -1;
 }
 
-static int src_open_file(cap_src *s, const char *path, const sd_capture_opts *o, char *err,
-                         size_t errlen)
+static int src_open_file(cap_src *s, const char *path, const char *name, const sd_capture_opts *o,
+                         char *err, size_t errlen)
 {
     char ebuf[PCAP_ERRBUF_SIZE] = "";
-    s->path = sd_strdup(strcmp(path, "-") == 0 ? "(stdin)" : path);
+    s->path = sd_strdup(strcmp(path, "-") == 0 ? "(stdin)" : name);
     bool not_pcap = true;
-    if (strcmp(path, "-") != 0)
-        s->pf = sd_pcapfile_open(path, &not_pcap, &s->size, ebuf, sizeof ebuf);
+    /* standard input and FIFOs through the same readers as files: a pipe
+     * through libpcap lost the bytes past the header's snaplen and every
+     * pcapng block after a bad one, and refused interfaces of two link
+     * types; libpcap gets what neither reader knows, from its first byte */
+    FILE *rest = NULL;
+    if (strcmp(path, "-") == 0)
+        s->pf = sd_pcapfile_open_stream(stdin, &not_pcap, &rest, ebuf, sizeof ebuf);
+    else
+        s->pf = sd_pcapfile_open(path, &not_pcap, &s->size, &rest, ebuf, sizeof ebuf);
     if (s->pf)
         return src_use_pf(s, o->bpf, err, errlen);
     if (!not_pcap) {
         snprintf(err, errlen, "%s: not a readable capture: %s", s->path, ebuf);
         return -1;
     }
-    s->pc = open_offline(path, s, ebuf);
+    s->pc = rest ? open_rest(rest, s, ebuf) : open_offline(path, s, ebuf);
     if (!s->pc) {
         snprintf(err, errlen, "%s: not a readable capture: %s", s->path, ebuf);
         return -1;
@@ -263,7 +281,7 @@ sd_capture *sd_capture_open(const char *const *paths, size_t npaths, const sd_ca
     }
     for (size_t i = 0; !opts->iface && i < npaths; i++) {
         cap_src *s = &cap->src[cap->nsrc];
-        if (src_open_file(s, paths[i], opts, e1, sizeof e1) == 0) {
+        if (src_open_file(s, paths[i], opts->names ? opts->names[i] : paths[i], opts, e1, sizeof e1) == 0) {
             s->arg = (unsigned)i;
             cap->nsrc++;
             continue;

@@ -41,6 +41,10 @@ typedef struct sd_capture_opts {
      * message (0: every one is reported): a chunk of a list (--own) reads
      * past its own files, whose chunk reports them */
     size_t report_files;
+    /* how messages and the records' file fields name each path (made safe
+     * for a terminal by the caller: a file name is as hostile as the
+     * bytes in it); NULL: the paths as given */
+    const char *const *names;
 } sd_capture_opts;
 
 /* Opens every path ("-" is standard input). Returns NULL with a message in

@@ -1,6 +1,7 @@
 #include "sd_pcapfile.h"
 
 #include "sd_pcapng.h"
+#include "sd_replay.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -19,6 +20,11 @@
  * largest record and its header, twice over so a refill reads a lot. */
 #define REC_HDR 16u
 #define BLOCK (2 * (SD_PCAP_MAX_RECORD + REC_HDR))
+/* A file's block starts smaller: every input file is open at once (a
+ * merge of rotated files, a directory), and 1,500 of them at BLOCK each
+ * reserved 3 GB (out of memory under a 1 GB limit). A record larger than
+ * the block grows it (refill). */
+#define BLOCK_START (256u << 10)
 
 struct sd_pcapfile {
     FILE *fp;
@@ -27,7 +33,8 @@ struct sd_pcapfile {
     int linktype;
     uint8_t *blk;    /* classic: bytes read, records at [pos, end) */
     size_t cap, pos, end;
-    size_t blk_size; /* the block's size when made: BLOCK, less for a small memory file */
+    size_t blk_size; /* the block's size when made: BLOCK, BLOCK_START for a file, less for a small one */
+    bool stream;     /* a pipe: a read asks for no more than the record needs (below) */
     sd_pcapng *ng;   /* a pcapng file: the records come from there */
 };
 
@@ -44,9 +51,21 @@ static bool is_magic(uint32_t m)
     return m == MAGIC_US || m == MAGIC_NS;
 }
 
+/* A stream that cannot be rewound (rest != NULL) reads on from its first
+ * byte through sd_replay: the pcapng reader here, anything else libpcap
+ * (*rest). NULL in *rest (and fp closed) when no such stream can be made. */
+static FILE *replay(const uint8_t *h, size_t got, FILE *fp)
+{
+    FILE *r = sd_replay_open(h, got, fp);
+    if (!r)
+        fclose(fp);
+    return r;
+}
+
 /* Reads the file header from fp (taken: closed on failure). iobuf: give
- * the stream a large buffer (regular files; a memory stream needs none). */
-static sd_pcapfile *open_fp(FILE *fp, bool iobuf, bool *not_pcap, char *err, size_t errlen)
+ * the stream a large buffer (regular files; a memory stream needs none).
+ * rest: fp is a pipe or another stream that cannot be rewound (above). */
+static sd_pcapfile *open_fp(FILE *fp, bool iobuf, FILE **rest, bool *not_pcap, char *err, size_t errlen)
 {
     sd_pcapfile *pf = sd_calloc(1, sizeof *pf);
     pf->fp = fp;
@@ -54,17 +73,37 @@ static sd_pcapfile *open_fp(FILE *fp, bool iobuf, bool *not_pcap, char *err, siz
         pf->iobuf = sd_malloc(IOBUF);
         setvbuf(fp, pf->iobuf, _IOFBF, IOBUF); /* before any read, as C requires */
     }
+    /* A pipe is read through sd_replay, which asks the descriptor for what
+     * is there (read(2)); stdio's own buffer would hide bytes from it */
+    if (rest)
+        setvbuf(fp, NULL, _IONBF, 0);
     uint8_t h[24];
     size_t got = fread(h, 1, sizeof h, fp);
     if (got >= 4 && rd32(h, false) == SD_PCAPNG_SHB) {
-        rewind(fp); /* sd_pcapng reads the section header as a block */
-        pf->ng = sd_pcapng_new(fp);
+        if (rest) /* sd_pcapng reads the section header as a block */
+            pf->fp = replay(h, got, fp);
+        else
+            rewind(fp);
+        if (!pf->fp) {
+            snprintf(err, errlen, "cannot read the stream again from its start");
+            sd_pcapfile_close(pf);
+            return NULL;
+        }
+        pf->ng = sd_pcapng_new(pf->fp);
         pf->linktype = -1;
         return pf;
     }
     bool swap = got >= 4 && !is_magic(rd32(h, false));
     if (got < 4 || !is_magic(rd32(h, swap))) {
         *not_pcap = true;
+        if (rest) {
+            *rest = replay(h, got, fp);
+            pf->fp = NULL; /* taken by *rest, or closed */
+            if (!*rest) { /* no one can read it now: not libpcap either */
+                *not_pcap = false;
+                snprintf(err, errlen, "cannot read the stream again from its start");
+            }
+        }
         sd_pcapfile_close(pf);
         return NULL;
     }
@@ -76,29 +115,51 @@ static sd_pcapfile *open_fp(FILE *fp, bool iobuf, bool *not_pcap, char *err, siz
         sd_pcapfile_close(pf);
         return NULL;
     }
+    if (rest) { /* the header is read: nothing to give back, but reads that return what is there */
+        pf->fp = replay(h, 0, fp);
+        pf->stream = true;
+        if (!pf->fp) {
+            snprintf(err, errlen, "cannot read the stream");
+            sd_pcapfile_close(pf);
+            return NULL;
+        }
+    }
     pf->swap = swap;
     pf->nano = m == MAGIC_NS;
     pf->linktype = (int)(rd32(h + 20, swap) & LT_MASK);
     return pf;
 }
 
-sd_pcapfile *sd_pcapfile_open(const char *path, bool *not_pcap, uint64_t *size, char *err,
+sd_pcapfile *sd_pcapfile_open(const char *path, bool *not_pcap, uint64_t *size, FILE **rest, char *err,
                               size_t errlen)
 {
     *not_pcap = false;
+    *rest = NULL;
     FILE *fp = fopen(path, "rb");
     if (!fp) {
         snprintf(err, errlen, "cannot open: %s", strerror(errno));
         return NULL;
     }
     struct stat st;
-    if (fstat(fileno(fp), &st) != 0 || !S_ISREG(st.st_mode)) {
+    if (fstat(fileno(fp), &st) != 0) {
+        snprintf(err, errlen, "cannot open: %s", strerror(errno));
         fclose(fp);
-        *not_pcap = true; /* a pipe or device: libpcap reads those */
         return NULL;
     }
+    if (!S_ISREG(st.st_mode)) /* a FIFO or a device: read as standard input is */
+        return sd_pcapfile_open_stream(fp, not_pcap, rest, err, errlen);
     *size = (uint64_t)st.st_size;
-    return open_fp(fp, true, not_pcap, err, errlen);
+    sd_pcapfile *pf = open_fp(fp, true, NULL, not_pcap, err, errlen);
+    if (pf) /* no record is longer than the file */
+        pf->blk_size = (size_t)SD_MIN((uint64_t)BLOCK_START, SD_MAX(*size, (uint64_t)REC_HDR));
+    return pf;
+}
+
+sd_pcapfile *sd_pcapfile_open_stream(FILE *fp, bool *not_pcap, FILE **rest, char *err, size_t errlen)
+{
+    *not_pcap = false;
+    *rest = NULL;
+    return open_fp(fp, false, rest, not_pcap, err, errlen);
 }
 
 sd_pcapfile *sd_pcapfile_open_mem(const uint8_t *buf, size_t len, bool *not_pcap, char *err,
@@ -110,7 +171,7 @@ sd_pcapfile *sd_pcapfile_open_mem(const uint8_t *buf, size_t len, bool *not_pcap
         *not_pcap = true; /* nothing to read: let the caller say so */
         return NULL;
     }
-    sd_pcapfile *pf = open_fp(fp, false, not_pcap, err, errlen);
+    sd_pcapfile *pf = open_fp(fp, false, NULL, not_pcap, err, errlen);
     if (pf)
         pf->blk_size = SD_MIN((size_t)BLOCK, len); /* no record is longer than the file */
     return pf;
@@ -151,7 +212,11 @@ static size_t refill(sd_pcapfile *pf, size_t n)
     pf->end -= pf->pos;
     pf->pos = 0;
     while (pf->end < n) {
-        size_t got = fread(pf->blk + pf->end, 1, pf->cap - pf->end, pf->fp);
+        /* fread waits for all it asks: on a pipe that stays open (a live
+         * tcpdump -w -), asking for a whole block would hold records back
+         * until 2 MiB came; there only what this record needs */
+        size_t want = pf->stream ? n - pf->end : pf->cap - pf->end;
+        size_t got = fread(pf->blk + pf->end, 1, want, pf->fp);
         if (got == 0)
             break; /* end of file or a read error: the caller sees too few bytes */
         pf->end += got;
@@ -210,7 +275,8 @@ void sd_pcapfile_close(sd_pcapfile *pf)
 {
     if (!pf)
         return;
-    fclose(pf->fp);
+    if (pf->fp)
+        fclose(pf->fp);
     sd_pcapng_free(pf->ng);
     free(pf->blk);
     free(pf->iobuf);

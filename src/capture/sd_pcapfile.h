@@ -7,8 +7,10 @@
  * 1514 bytes (real ones exist: tcpsession's captures) loses 14 bytes of
  * every full-size frame; Wireshark reads them whole. And libpcap refuses
  * pcapng files whose interfaces differ in link type (see sd_pcapng.h).
- * Standard input and live capture still go through libpcap. Every length
- * is checked against the bytes actually read. */
+ * Standard input, FIFOs and devices are read here too (the same bytes
+ * must give the same results however they are given); live capture and
+ * formats other than these two go through libpcap. Every length is checked
+ * against the bytes actually read. */
 #ifndef SD_PCAPFILE_H
 #define SD_PCAPFILE_H
 
@@ -36,10 +38,15 @@ typedef struct sd_pcaprec {
 } sd_pcaprec;
 
 /* Opens path if it is a classic pcap or a pcapng file. NULL with *not_pcap
- * set when it is something else (let libpcap try), NULL with a message in err
- * when it cannot be read or its header is bad. */
-sd_pcapfile *sd_pcapfile_open(const char *path, bool *not_pcap, uint64_t *size, char *err,
+ * set when it is something else (let libpcap try: by path, or from *rest
+ * when path is a FIFO or a device, whose first bytes are read already),
+ * NULL with a message in err when it cannot be read or its header is bad. */
+sd_pcapfile *sd_pcapfile_open(const char *path, bool *not_pcap, uint64_t *size, FILE **rest, char *err,
                               size_t errlen);
+/* The same for an open stream that cannot be rewound (standard input):
+ * fp is taken. Something else than pcap or pcapng: *rest reads it from its
+ * first byte (NULL if no stream could be made). */
+sd_pcapfile *sd_pcapfile_open_stream(FILE *fp, bool *not_pcap, FILE **rest, char *err, size_t errlen);
 /* The same for a file held in memory (buf must outlive the reader): the
  * capture layer's memory input and the fuzz target use it. */
 sd_pcapfile *sd_pcapfile_open_mem(const uint8_t *buf, size_t len, bool *not_pcap, char *err,

@@ -4,10 +4,12 @@
 #include "../common/sd_parse.h"
 #include "../common/sd_site.h"
 #include "../out/sd_runlog.h"
+#include "../out/sd_text.h"
 
 #include <errno.h>
 #include <signal.h>
 #include <sys/ioctl.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <stdarg.h>
 #include <time.h>
@@ -37,9 +39,47 @@ void cli_input_init(cli_input *in)
     in->diag_max = 200;
 }
 
+/* Directory entries listed by name; more are counted (a tree of a million
+ * FIFOs must not flood the terminal). */
+#define SKIPPED_SHOWN 20
+
+/* A path as messages and outputs show it: a file name is as hostile as
+ * the capture (a directory of captures from elsewhere, a name holding a
+ * terminal escape or a spreadsheet formula), so it gets what a capture
+ * string gets. Opening uses the path as it is. */
+static char *shown_path(const char *path)
+{
+    sd_buf b = { 0 };
+    sd_text_puts(&b, path);
+    sd_buf_append(&b, "", 1);
+    return (char *)b.p;
+}
+
+static void on_skipped(void *ud, const char *path, const char *why)
+{
+    cli_input *in = ud;
+    if (in->nskipped++ < SKIPPED_SHOWN) {
+        char *name = shown_path(path);
+        sd_buf_printf(&in->skipped, "strider: %s: not read: %s\n", name, why);
+        free(name);
+    }
+}
+
 void cli_add_file(cli_input *in, const char *path)
 {
-    sd_capfiles_add(&in->files, &in->nfiles, path);
+    sd_capfiles_add(&in->files, &in->nfiles, path, on_skipped, in);
+}
+
+/* Said once (by the first chunk of a list) and before anything is read. */
+static void say_skipped(const cli_input *in)
+{
+    if (!in->nskipped || in->quiet || in->own_later)
+        return;
+    fwrite(in->skipped.p, 1, in->skipped.len, stderr);
+    if (in->nskipped > SKIPPED_SHOWN)
+        fprintf(stderr, "strider: %llu further directory entries not read (symbolic links, FIFOs, "
+                        "devices, sockets, directories too deep or unreadable)\n",
+                (unsigned long long)(in->nskipped - SKIPPED_SHOWN));
 }
 
 volatile sig_atomic_t cli_stop;
@@ -94,6 +134,7 @@ void cli_input_free(cli_input *in)
     for (size_t i = 0; i < in->nfiles; i++)
         free(in->files[i]);
     free(in->files);
+    sd_buf_free(&in->skipped);
 }
 
 /* The same file given twice (by two names, or a directory and a file in
@@ -107,13 +148,36 @@ static void warn_duplicates(const cli_input *in)
         ok[i] = strcmp(in->files[i], "-") && stat(in->files[i], &st[i]) == 0 && S_ISREG(st[i].st_mode);
         for (size_t j = 0; ok[i] && j < i; j++)
             if (ok[j] && st[j].st_dev == st[i].st_dev && st[j].st_ino == st[i].st_ino) {
+                char *a = shown_path(in->files[j]), *b = shown_path(in->files[i]);
                 fprintf(stderr, "strider: warning: %s and %s are the same file: its packets are read twice\n",
-                        in->files[j], in->files[i]);
+                        a, b);
+                free(a);
+                free(b);
                 break;
             }
     }
     free(ok);
     free(st);
+}
+
+/* Descriptors kept for outputs (extract's --max-open files, the report,
+ * stdio) beside one per input file. */
+#define FD_SPARE 128
+
+/* Every input file is open at once (merged in time order): a directory of
+ * 1,500 rotated files under the usual soft limit of 1,024 descriptors read
+ * 1,000 of them. The soft limit is raised as far as the hard one allows;
+ * past that each file that cannot be opened is still said. */
+static void raise_fd_limit(size_t nfiles)
+{
+    struct rlimit rl;
+    if (getrlimit(RLIMIT_NOFILE, &rl) != 0 || rl.rlim_cur == RLIM_INFINITY)
+        return;
+    rlim_t want = (rlim_t)nfiles + FD_SPARE;
+    if (want <= rl.rlim_cur)
+        return;
+    rl.rlim_cur = rl.rlim_max == RLIM_INFINITY || want < rl.rlim_max ? want : rl.rlim_max;
+    (void)setrlimit(RLIMIT_NOFILE, &rl); /* best effort: failures are said per file */
 }
 
 sd_capture *cli_open(cli_input *in)
@@ -125,16 +189,31 @@ sd_capture *cli_open(cli_input *in)
     /* from files, the connections the filter rejects are still numbered, so
      * stream, uid and frame are those of the whole capture; live, there is
      * no whole capture to agree with */
+    size_t nstdin = 0;
+    for (size_t i = 0; i < in->nfiles; i++)
+        nstdin += strcmp(in->files[i], "-") == 0;
+    if (nstdin > 1) { /* each would read part of one stream: two broken captures */
+        fprintf(stderr, "strider: '-' (standard input) given %zu times: it can be read once\n", nstdin);
+        return NULL;
+    }
+    say_skipped(in);
+    raise_fd_limit(in->nfiles);
     if (!in->own_later) /* the first chunk sees the whole list: it says it */
         warn_duplicates(in);
+    char **names = sd_calloc(in->nfiles ? in->nfiles : 1, sizeof *names);
+    for (size_t i = 0; i < in->nfiles; i++)
+        names[i] = shown_path(in->files[i]);
     /* a list of files names each frame's file, however many of them open:
      * a chunk of it (--own) does, and the merge must give one run's bytes;
      * a chunk whose files all fail owns nothing, its run goes on */
     sd_capture_opts o = { .bpf = in->bpf, .iface = in->iface, .diag = &in->diag, .all_frames = !in->iface,
                            .map_files = in->list_chunk || in->nfiles > 1, .none_ok = in->list_chunk,
-                           .report_files = in->own_files };
+                           .report_files = in->own_files, .names = (const char *const *)names };
     char err[512];
     sd_capture *cap = sd_capture_open((const char *const *)in->files, in->nfiles, &o, err, sizeof err);
+    for (size_t i = 0; i < in->nfiles; i++)
+        free(names[i]);
+    free(names);
     if (!cap)
         fprintf(stderr, "strider: %s\n", err);
     in->live = cap && sd_capture_is_live(cap);

@@ -30,6 +30,10 @@ typedef struct cli_input {
      * said once, by its owner, as one run says it once */
     size_t own_files;
     bool own_later;
+    /* directory entries a walk passed over (links, FIFOs, too deep,
+     * unreadable): the first lines, said by cli_open, and all */
+    sd_buf skipped;
+    uint64_t nskipped;
 } cli_input;
 
 /* Set by SIGINT/SIGTERM during cli_run: the engine stops reading and ends

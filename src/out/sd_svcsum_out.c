@@ -11,7 +11,7 @@ static void text_names(sd_buf *b, const char *title, const sd_svcstats_name *v, 
         sd_buf_printf(b, "  %s:\n", title);
     for (size_t i = 0; i < n; i++) {
         sd_buf_printf(b, "    %8llu  ", (ull)v[i].conns);
-        sd_text_puts(b, v[i].name);
+        sd_text_puts_made(b, v[i].name); /* as conns shows it */
         sd_buf_printf(b, "\n");
     }
 }
@@ -35,7 +35,7 @@ void sd_svcsum_text(sd_buf *b, const sd_svcstats_result *r)
         const sd_svcstats_offport *o = &r->off[i];
         sd_buf_printf(b, "    %s on %s/%u  stream %llu, frame %llu  ", o->service, o->ipproto == 6 ? "tcp" : "udp",
                       o->port, (ull)o->stream, (ull)o->frame);
-        sd_text_puts(b, o->name);
+        sd_text_puts_made(b, o->name);
         sd_buf_printf(b, "\n");
     }
     if (r->names_refused)

@@ -89,6 +89,13 @@ void sd_text_puts(sd_buf *b, const char *s)
     sd_text_put(b, s, strlen(s));
 }
 
+void sd_text_puts_made(sd_buf *b, const char *s)
+{
+    if (!s)
+        s = "-";
+    text_put(b, s, strlen(s), true, false);
+}
+
 char *sd_text_safe(const char *s, char *out, size_t len)
 {
     sd_buf b = { 0 };

@@ -23,6 +23,10 @@ void sd_text_put(sd_buf *b, const char *s, size_t n);
 void sd_text_put_bytewise(sd_buf *b, const char *s, size_t n);
 /* The same for a NUL-terminated string; NULL prints as "-". */
 void sd_text_puts(sd_buf *b, const char *s);
+/* The same for a string an analyzer made printable already (an HTTP
+ * Host's or a TLS server name's \xHH): checked as any capture string, but
+ * a backslash stays one, as conns and the JSON show it, not doubled. */
+void sd_text_puts_made(sd_buf *b, const char *s);
 /* Into a fixed buffer (cut at len - 1, whole escapes only): for a
  * formatter that wants a string. Returns out. */
 char *sd_text_safe(const char *s, char *out, size_t len);

@@ -140,6 +140,26 @@ static inline uint64_t addr_sum(const sd_csum_l4 *s)
     return (uint64_t)a + b;
 }
 
+/* The pseudo-header's words in IPv6's layout (a 32-bit length, then the
+ * protocol); for IPv4 (16-bit length, zero byte, protocol) the sum is the
+ * same as the high length word is 0. */
+static inline void pseudo_words(uint8_t ph[8], uint32_t len, uint8_t proto)
+{
+    const uint8_t w[8] = { (uint8_t)(len >> 24), (uint8_t)(len >> 16), (uint8_t)(len >> 8),
+                           (uint8_t)len, 0, 0, 0, proto };
+    memcpy(ph, w, 8);
+}
+
+/* The folded sum of a segment with its pseudo-header (0xffff when right);
+ * addrs is addr_sum's, below 2^34. */
+static inline uint16_t l4_residue(uint64_t addrs, const uint8_t ph[8], const uint8_t *seg, uint32_t len)
+{
+    uint64_t c = 0, pseudo = addrs;
+    ADDC(pseudo, c, word(ph));
+    pseudo += c; /* addrs < 2^34: this add cannot carry again */
+    return sd_csum_fold(sum_bytes(pseudo, seg, len));
+}
+
 sd_csum_res sd_csum_l4_check(const sd_csum_l4 *s, sd_csum_mode mode)
 {
     if (mode == SD_CSUM_OFF)
@@ -147,15 +167,10 @@ sd_csum_res sd_csum_l4_check(const sd_csum_l4 *s, sd_csum_mode mode)
     uint16_t field = sd_csum_field(s->seg + s->field);
     if (s->proto == PROTO_UDP && s->alen == 4 && field == 0)
         return SD_CSUM_NONE; /* RFC 768: the sender computed none (IPv6 must, RFC 8200 8.1) */
-    /* the pseudo-header's words in IPv6's layout (a 32-bit length, then the
-     * protocol); for IPv4 (16-bit length, zero byte, protocol) the sum is
-     * the same as the high length word is 0 */
-    uint8_t ph[8] = { (uint8_t)(s->len >> 24), (uint8_t)(s->len >> 16), (uint8_t)(s->len >> 8),
-                      (uint8_t)s->len, 0, 0, 0, s->proto };
-    uint64_t addrs = addr_sum(s), c = 0, pseudo = addrs;
-    ADDC(pseudo, c, word(ph));
-    pseudo += c; /* addrs < 2^34: this add cannot carry again */
-    uint16_t residue = sd_csum_fold(sum_bytes(pseudo, s->seg, s->len));
+    uint8_t ph[8];
+    pseudo_words(ph, s->len, s->proto);
+    uint64_t addrs = addr_sum(s);
+    uint16_t residue = l4_residue(addrs, ph, s->seg, s->len);
     if (residue == CSUM_OK)
         return SD_CSUM_GOOD;
     /* the addresses, in both sums, changed after the checksums were made:
@@ -165,6 +180,18 @@ sd_csum_res sd_csum_l4_check(const sd_csum_l4 *s, sd_csum_mode mode)
     if (mode == SD_CSUM_AUTO && offload_field(field, addrs, ph))
         return SD_CSUM_OFFLOAD;
     return SD_CSUM_BAD;
+}
+
+bool sd_csum_tcp4_good(const uint8_t *h, const uint8_t *seg, uint32_t len)
+{
+    if (sd_csum_fold(hdr20_sum(h)) != CSUM_OK)
+        return false;
+    uint32_t a, b;
+    memcpy(&a, h + 12, 4);
+    memcpy(&b, h + 16, 4);
+    uint8_t ph[8];
+    pseudo_words(ph, len, PROTO_TCP);
+    return l4_residue((uint64_t)a + b, ph, seg, len) == CSUM_OK;
 }
 
 /* ---- the decoder's hooks ---- */

@@ -17,7 +17,7 @@ struct sd_flowtab {
     sd_flow *head[SD_IDLE_NCLASS], *tail[SD_IDLE_NCLASS];
     uint32_t open_total;
     sd_flow *spare;   /* flows given back, for the next inserts (through ->next) */
-    unsigned nspare;  /* at most SPARE_FLOWS */
+    unsigned nspare;  /* at most spare_flows */
 #ifdef SD_DEBUG_INVARIANTS
     uint64_t ops, next_full; /* a full walk every ~count operations */
 #endif
@@ -71,9 +71,9 @@ static sd_hmap *map_of(const sd_flowtab *t, const sd_flowkey *k)
  * for the connections that end between two that begin; what is past the
  * cap goes back to the C library, so the memory held stays ~120 kB. */
 #ifdef SD_ASAN
-#define SPARE_FLOWS 0
+static const unsigned spare_flows = 0; /* an object: no "always true" warning */
 #else
-#define SPARE_FLOWS 64
+static const unsigned spare_flows = 64;
 #endif
 
 sd_flowtab *sd_flowtab_new(void)
@@ -304,7 +304,7 @@ void sd_flow_free(sd_flowtab *t, sd_flow *f)
 {
     sd_tcpgap_free(&f->t[0].gap);
     sd_tcpgap_free(&f->t[1].gap);
-    if (t->nspare >= SPARE_FLOWS) {
+    if (t->nspare >= spare_flows) {
         free(f);
         return;
     }

@@ -230,6 +230,22 @@ static inline size_t have(sd_pcapfile *pf, size_t n)
     return pf->end - pf->pos >= n ? pf->end - pf->pos : refill(pf, n);
 }
 
+bool sd_pcapfile_next_plain(sd_pcapfile *pf, sd_pcaprec *r)
+{
+    size_t left = pf->end - pf->pos;
+    if (pf->ng || left < REC_HDR)
+        return false;
+    const uint8_t *h = pf->blk + pf->pos;
+    uint32_t frac = rd32(h + 4, pf->swap), cl = rd32(h + 8, pf->swap), wl = rd32(h + 12, pf->swap);
+    if (cl > SD_PCAP_MAX_RECORD || cl > left - REC_HDR || wl < cl ||
+        frac >= (pf->nano ? SD_NS_PER_SEC : SD_NS_PER_SEC / 1000))
+        return false;
+    *r = (sd_pcaprec){ .sec = rd32(h, pf->swap), .nsec = pf->nano ? frac : frac * 1000, .caplen = cl,
+                       .wirelen = wl, .wire_said = wl, .linktype = pf->linktype, .data = h + REC_HDR };
+    pf->pos += REC_HDR + cl;
+    return true;
+}
+
 int sd_pcapfile_next(sd_pcapfile *pf, sd_pcaprec *r, char *err, size_t errlen)
 {
     if (pf->ng)

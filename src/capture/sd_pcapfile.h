@@ -61,6 +61,12 @@ bool sd_pcapfile_is_pcapng(const sd_pcapfile *pf);
  * block is lost, the next call reads on. */
 #define SD_PCAP_SKIPPED 2
 int sd_pcapfile_next(sd_pcapfile *pf, sd_pcaprec *r, char *err, size_t errlen);
+/* The next record when it is a plain one, the usual case: classic pcap, all
+ * of it in the block already read, its length at most SD_PCAP_MAX_RECORD
+ * and not above the original length, its fraction below a second. True: r
+ * is what sd_pcapfile_next would give (wirelen == wire_said); false:
+ * nothing read, sd_pcapfile_next takes it (refills, errors, odd records). */
+bool sd_pcapfile_next_plain(sd_pcapfile *pf, sd_pcaprec *r);
 /* pcapng blocks of a type the format does not define, passed over so far
  * (0 for classic pcap); by type in buf (sd_pcapng_unknown). */
 uint64_t sd_pcapfile_unknown_blocks(const sd_pcapfile *pf, char *buf, size_t len);

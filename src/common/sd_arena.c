@@ -8,12 +8,8 @@
 
 #include "sd_common.h"
 
-#if defined(__SANITIZE_ADDRESS__)
+#ifdef SD_ASAN
 #define ARENA_ASAN 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define ARENA_ASAN 1
-#endif
 #endif
 
 #define ALIGN alignof(max_align_t)

@@ -105,6 +105,17 @@ void sd_buf_free(sd_buf *b);
 #define SD_CHECK(call) ((void)0)
 #endif
 
+/* Built with AddressSanitizer (GCC's macro, clang's feature test): memory
+ * kept for reuse is given back instead, so that a use after the end of
+ * what held it is caught. */
+#if defined(__SANITIZE_ADDRESS__)
+#define SD_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define SD_ASAN 1
+#endif
+#endif
+
 #define SD_ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
 #define SD_MIN(a, b) ((a) < (b) ? (a) : (b))
 #define SD_MAX(a, b) ((a) > (b) ? (a) : (b))

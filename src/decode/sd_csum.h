@@ -12,6 +12,7 @@
 #ifndef SD_CSUM_H
 #define SD_CSUM_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -60,5 +61,12 @@ typedef struct sd_csum_l4 {
     uint16_t ip_residue;   /* sd_csum_ipv4's residue when that was wrong, else 0 */
 } sd_csum_l4;
 sd_csum_res sd_csum_l4_check(const sd_csum_l4 *s, sd_csum_mode mode);
+
+/* The decoder's fast path (sd_decfast.c): true when both the 20-byte IPv4
+ * header at h and the TCP segment of len bytes at seg (all present) that
+ * it carries have right checksums, which is what sd_csum_ipv4 and
+ * sd_csum_l4_check say GOOD to; false for anything else, which the
+ * general path then judges. */
+bool sd_csum_tcp4_good(const uint8_t *h, const uint8_t *seg, uint32_t len);
 
 #endif

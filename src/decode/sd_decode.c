@@ -4,6 +4,7 @@
  * and sd_l4.c. */
 #include "sd_decode_int.h"
 
+#include <assert.h>
 #include <pcap/pcap.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -304,6 +305,22 @@ static sd_dec_res by_link(sd_decoder *d, const sd_frame *f, sd_pkt *out)
     }
 }
 
+#ifdef SD_DEBUG_INVARIANTS
+/* A frame the fast path took, decoded again by the general path: the same
+ * packet, byte for byte (both start from a zeroed sd_pkt, so the padding
+ * is 0 in both), the same decoder state, and no failure reason set. */
+static void check_fast(sd_decoder *d, const sd_frame *f, const sd_pkt *fast)
+{
+    sd_pkt slow;
+    memset(&slow, 0, sizeof slow);
+    slow.frame = f;
+    slow.first_frame = f->num;
+    assert(by_link(d, f, &slow) == SD_DEC_OK);
+    assert(!memcmp(&slow, fast, sizeof slow));
+    assert(d->depth == 0 && d->ip_residue == 0 && !d->ip_unsized && d->reason == SD_UNDEC_COUNT);
+}
+#endif
+
 sd_dec_res sd_decode(sd_decoder *d, const sd_frame *f, sd_pkt *out)
 {
     memset(out, 0, sizeof *out);
@@ -322,6 +339,10 @@ sd_dec_res sd_decode(sd_decoder *d, const sd_frame *f, sd_pkt *out)
     d->ip_residue = 0;
     d->ip_unsized = false;
     d->reason = SD_UNDEC_COUNT;
+    if (!d->opts.general_only && sd_dec_fast(d, f, out)) {
+        SD_CHECK(check_fast(d, f, out));
+        return SD_DEC_OK;
+    }
     sd_dec_res r = by_link(d, f, out);
     if (r == SD_DEC_NOT_IP || r == SD_DEC_BAD) {
         /* a path that failed without saying why is a non-IP payload */

@@ -142,6 +142,7 @@ typedef struct sd_decode_opts {
     const char *(*file_name)(void *ud, unsigned file_idx); /* for messages */
     void *file_name_ud;
     sd_csum_mode csum;       /* --checksum: which checksums make a packet bad (sd_csum.h) */
+    bool general_only;       /* no fast path (sd_decfast.c): the unit tests' reference */
 } sd_decode_opts;
 
 typedef enum sd_dec_res {

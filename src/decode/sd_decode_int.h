@@ -48,6 +48,36 @@ static inline uint32_t sd_dec_be32(const uint8_t *p)
     return ((uint32_t)p[0] << 24) | ((uint32_t)p[1] << 16) | ((uint32_t)p[2] << 8) | p[3];
 }
 
+/* The 20 fixed bytes of a TCP header at t (the caller checked they are
+ * there) into out; returns the data offset in bytes, unchecked. */
+static inline unsigned sd_dec_tcp_fixed(const uint8_t *t, sd_pkt *out)
+{
+    out->sport = sd_dec_be16(t);
+    out->dport = sd_dec_be16(t + 2);
+    out->seq = sd_dec_be32(t + 4);
+    out->ack = sd_dec_be32(t + 8);
+    out->flags = t[13];
+    out->win = sd_dec_be16(t + 14);
+    out->urp = sd_dec_be16(t + 18);
+    return (t[12] >> 4) * 4u;
+}
+
+/* The TCP option layout on nearly every segment after the handshake
+ * (Linux, BSD, Windows with timestamps): NOP, NOP, timestamps (kinds 1, 1,
+ * 8 of length 10), read at once with the result the option loop of sd_l4.c
+ * gives for these 12 bytes. False, o untouched: another layout (len option
+ * bytes at q), for the loop. */
+#define SD_DEC_USUAL_OPTLEN 12
+static inline bool sd_dec_usual_tcpopts(const uint8_t *q, size_t len, sd_tcpopt *o)
+{
+    if (len != SD_DEC_USUAL_OPTLEN || q[0] != 1 || q[1] != 1 || q[2] != 8 || q[3] != 10)
+        return false;
+    o->has_ts = true;
+    o->tsval = sd_dec_be32(q + 4);
+    o->tsecr = sd_dec_be32(q + 8);
+    return true;
+}
+
 /* ---- fragment reassembly (sd_frag.c) ---- */
 
 typedef struct sd_frag_table sd_frag_table;
@@ -152,6 +182,15 @@ sd_dec_res sd_dec_ip_tunnel(sd_decoder *d, uint8_t proto, sd_cur c, sd_pkt *out)
 /* A UDP payload to a tunnel port with a valid header: true, *res the
  * inner packet's result; false: plain UDP. */
 bool sd_dec_udp_tunnel(sd_decoder *d, uint16_t dport, sd_cur c, sd_pkt *out, sd_dec_res *res);
+
+/* The fast path (sd_decfast.c) for the frame nearly every capture is made
+ * of: Ethernet, IPv4 without options or fragmentation, TCP without options
+ * or with sd_dec_usual_tcpopts' layout, the datagram all captured, both
+ * checksums right (or not checked). True: out holds what the general path
+ * (by link type) would give, SD_DEC_OK, with no diagnostic and the decoder
+ * left as that path leaves it; false: out and d untouched, for the general
+ * path. out is zeroed and its frame fields set; d->cur is f. */
+bool sd_dec_fast(sd_decoder *d, const sd_frame *f, sd_pkt *out);
 
 /* Checksums (sd_csum.c). Checks an IPv4 header (sets d->ip_residue; with
  * len_given false, a total length of 0, it is a segmentation-offload

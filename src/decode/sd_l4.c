@@ -32,26 +32,9 @@ static void set_payload(sd_cur c, size_t hlen, uint32_t wire_len, sd_pkt *out)
 
 /* Parses the option bytes. A malformed option stops the parse; what was
  * read before it is kept. Returns false on a malformed option. */
-/* The option layout on nearly every segment after the handshake (Linux,
- * BSD, Windows with timestamps): NOP, NOP, timestamps, read at once with
- * the result tcp_options' loop gives for these 12 bytes. False: another
- * layout, for the loop. */
-#define USUAL_OPTLEN 12
-static bool usual_options(sd_cur c, sd_tcpopt *o)
-{
-    const uint8_t *q = c.p;
-    if (sd_cur_left(&c) != USUAL_OPTLEN || q[0] != TCPOPT_NOP || q[1] != TCPOPT_NOP || q[2] != TCPOPT_TS ||
-        q[3] != 10)
-        return false;
-    o->has_ts = true;
-    o->tsval = sd_dec_be32(q + 4);
-    o->tsecr = sd_dec_be32(q + 8);
-    return true;
-}
-
 static bool tcp_options(sd_cur c, sd_tcpopt *o, uint8_t *bad_kind, uint8_t *bad_len)
 {
-    if (usual_options(c, o))
+    if (sd_dec_usual_tcpopts(c.p, sd_cur_left(&c), o))
         return true;
     while (sd_cur_left(&c) > 0) {
         uint8_t kind = sd_cur_u8(&c);
@@ -135,15 +118,7 @@ static sd_dec_res decode_tcp(sd_decoder *d, sd_cur c, uint32_t wire_len, sd_pkt 
         return l4_short(d, c, out, "TCP", TCP_MIN_HDR, wire_len);
     /* the 20 fixed bytes are there (checked above); the checksum at 16 is
      * checked by sd_dec_csum_l4, below */
-    const uint8_t *t = c.p;
-    out->sport = sd_dec_be16(t);
-    out->dport = sd_dec_be16(t + 2);
-    out->seq = sd_dec_be32(t + 4);
-    out->ack = sd_dec_be32(t + 8);
-    unsigned doff = (t[12] >> 4) * 4u;
-    out->flags = t[13];
-    out->win = sd_dec_be16(t + 14);
-    out->urp = sd_dec_be16(t + 18);
+    unsigned doff = sd_dec_tcp_fixed(c.p, out);
     sd_cur h = c;
     sd_cur_skip(&h, TCP_MIN_HDR);
     if (doff < TCP_MIN_HDR || doff > wire_len) {

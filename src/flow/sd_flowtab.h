@@ -103,8 +103,9 @@ sd_flow *sd_flowtab_insert(sd_flowtab *t, const sd_flowkey *k);
  * ipproto, vlan), so those must stay as filled in after insert (orig and
  * resp may swap: the key does not depend on their order). */
 void sd_flowtab_remove(sd_flowtab *t, sd_flow *f);
-/* A flow out of the table: its own allocations, then itself. */
-void sd_flow_free(sd_flow *f);
+/* A flow out of the table: its own allocations, then itself (kept by t
+ * for a later insert, a few dozen at most). */
+void sd_flow_free(sd_flowtab *t, sd_flow *f);
 
 /* Marks f active at ts in idle class cls (moves it to its list's tail). */
 void sd_flowtab_touch(sd_flowtab *t, sd_flow *f, uint8_t cls, sd_ts ts);

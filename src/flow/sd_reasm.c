@@ -252,9 +252,9 @@ static void confirm_tentative(sd_reasm *r, uint64_t off, bool all)
 
 /* ---- public API ---- */
 
-sd_reasm *sd_reasm_new(const sd_reasm_opts *opts, const sd_reasm_cb *cb)
+/* r, zeroed but for what sd_reasm_recycle keeps, made ready for a stream. */
+static void reasm_init(sd_reasm *r, const sd_reasm_opts *opts, const sd_reasm_cb *cb)
 {
-    sd_reasm *r = sd_calloc(1, sizeof *r);
     if (opts)
         r->opts = *opts;
     if (r->opts.stream_cap == 0)
@@ -267,7 +267,41 @@ sd_reasm *sd_reasm_new(const sd_reasm_opts *opts, const sd_reasm_cb *cb)
      * offsets up with priorities; the result never depends on the shape */
     uint64_t a = (uint64_t)(uintptr_t)r * 0x9E3779B97F4A7C15ull;
     r->rng = (uint32_t)(a >> 32) | 1u;
+}
+
+sd_reasm *sd_reasm_new(const sd_reasm_opts *opts, const sd_reasm_cb *cb)
+{
+    sd_reasm *r = sd_calloc(1, sizeof *r);
+    reasm_init(r, opts, cb);
     return r;
+}
+
+void sd_reasm_retire(sd_reasm *r)
+{
+    node *n;
+    while ((n = sdr_tp_pop_min(r)) != NULL)
+        sdr_node_free(r, n);
+    sdr_tp_free_all(r->root);
+    r->root = NULL;
+}
+
+/* The history rings keep their size: below the cap a ring of any size
+ * holds every byte since the stream began (it grows before one would fall
+ * out), at the cap both are the same size; where a byte sits in the ring
+ * is no part of the result. */
+void sd_reasm_recycle(sd_reasm *r, const sd_reasm_opts *opts, const sd_reasm_cb *cb)
+{
+    sd_reasm_retire(r);
+    uint8_t *hist = r->hist;
+    size_t hcap = r->hcap;
+    hrec *recs = r->recs;
+    uint32_t rcap = r->rcap;
+    piece *pcs = r->pcs.v;
+    size_t pcs_cap = r->pcs.cap;
+    memset(r, 0, sizeof *r);
+    r->hist = hist, r->hcap = hcap, r->recs = recs, r->rcap = rcap;
+    r->pcs.v = pcs, r->pcs.cap = pcs_cap;
+    reasm_init(r, opts, cb);
 }
 
 static void set_base(sd_reasm *r, uint32_t first_seq)
@@ -609,10 +643,7 @@ void sd_reasm_free(sd_reasm *r)
 {
     if (!r)
         return;
-    node *n;
-    while ((n = sdr_tp_pop_min(r)) != NULL)
-        sdr_node_free(r, n);
-    sdr_tp_free_all(r->root);
+    sd_reasm_retire(r);
     free(r->hist);
     free(r->recs);
     sd_vec_free(&r->pcs);

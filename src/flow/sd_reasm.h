@@ -163,5 +163,12 @@ void sd_reasm_flush(sd_reasm *r);
 
 const sd_reasm_stats *sd_reasm_get_stats(const sd_reasm *r);
 void sd_reasm_free(sd_reasm *r); /* frees held data, returns budget; NULL ok */
+/* For a caller that keeps ended reassemblers for its next streams (issue
+ * #11: the struct and its two rings were five allocations a direction):
+ * retire frees r's held data (returns budget) when its stream ends;
+ * recycle (retiring first if need be) makes r what sd_reasm_new(opts, cb)
+ * gives, keeping its buffers. */
+void sd_reasm_retire(sd_reasm *r);
+void sd_reasm_recycle(sd_reasm *r, const sd_reasm_opts *opts, const sd_reasm_cb *cb);
 
 #endif

@@ -6,6 +6,7 @@
  * them through sd_decode. */
 #include <setjmp.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -114,6 +115,47 @@ static void test_sum_matches_rfc1071(void **state)
     }
     memset(buf, 0xff, sizeof buf); /* many carries */
     assert_int_equal(be_of(sd_csum_fold(sd_csum_add(0, buf, sizeof buf))), 0xffff);
+}
+
+static bool same_sum(uint16_t a, uint16_t b)
+{
+    return a == b || (a == 0 && b == 0xffff) || (a == 0xffff && b == 0);
+}
+
+/* The word loops (x86-64's add-with-carry rounds, or the portable one)
+ * against the byte-wise RFC 1071 sum: random bytes, all-ones bytes (a
+ * carry out of every add) and all-zero ones, every length to 600 at each
+ * of 8 alignments, each added to a starting sum of 0, a random one or
+ * all ones; and the fold against its loop. */
+static void test_sum_lengths_alignments(void **state)
+{
+    (void)state;
+    uint8_t raw[608 + 8];
+    uint64_t x = 0x2545f4914f6cdd1dull;
+    for (int fill = 0; fill < 3; fill++) {
+        for (size_t i = 0; i < sizeof raw; i++) {
+            x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+            raw[i] = fill == 0 ? (uint8_t)x : fill == 1 ? 0xff : 0;
+        }
+        for (size_t off = 0; off < 8; off++)
+            for (size_t n = 0; n <= 600; n++) {
+                x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+                const uint64_t init[3] = { 0, x, ~(uint64_t)0 };
+                for (int k = 0; k < 3; k++) {
+                    uint32_t want = (uint32_t)be_of(sd_csum_fold(init[k])) + ref_sum(raw + off, n);
+                    want = (want & 0xffff) + (want >> 16);
+                    uint16_t got = be_of(sd_csum_fold(sd_csum_add(init[k], raw + off, n)));
+                    assert_true(same_sum(got, (uint16_t)want));
+                }
+            }
+    }
+    for (int i = 0; i < 100000; i++) {
+        x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+        uint64_t v = i < 64 ? ~(uint64_t)0 >> i : x, s = (v & 0xffffffffu) + (v >> 32);
+        while (s >> 16)
+            s = (s & 0xffff) + (s >> 16);
+        assert_int_equal(sd_csum_fold(v), s);
+    }
 }
 
 static void test_real_good(void **state)
@@ -241,7 +283,8 @@ static void test_mode_names(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_sum_matches_rfc1071), cmocka_unit_test(test_real_good),
+        cmocka_unit_test(test_sum_matches_rfc1071),
+        cmocka_unit_test(test_sum_lengths_alignments), cmocka_unit_test(test_real_good),
         cmocka_unit_test(test_bad_payload),         cmocka_unit_test(test_partial_offload),
         cmocka_unit_test(test_lso_no_length),       cmocka_unit_test(test_snapped),
         cmocka_unit_test(test_ip_header),           cmocka_unit_test(test_mode_names),

@@ -834,6 +834,91 @@ static void t_random_last(void **st)
     run_random(SD_OVERLAP_LAST, true, 300);
 }
 
+
+/* One random stream into z: segments anywhere, some bytes changed, some
+ * retransmitted, ACKs now and then, a flush or not (held data left for
+ * sd_reasm_retire), the frames numbered from 1. Returns the stats. */
+static sd_reasm_stats feed_random(sd_reasm *z, uint64_t seed, bool flush)
+{
+    enum { N = 20000, MAXSEG = 1400 };
+    static uint8_t src[N], scratch[MAXSEG];
+    rs = seed;
+    size_t n = 1 + rnd() % N;
+    for (size_t i = 0; i < n; i++)
+        src[i] = (uint8_t)rnd();
+    uint32_t isn = rnd();
+    sd_reasm_set_isn(z, isn);
+    for (uint64_t fr = 1; fr < 200; fr++) {
+        size_t off = rnd() % n, len = 1 + rnd() % MAXSEG;
+        if (off + len > n)
+            len = n - off;
+        for (size_t i = 0; i < len; i++)
+            scratch[i] = rnd() % 50 ? src[off + i] : (uint8_t)rnd();
+        sd_reasm_segment(z, isn + 1 + (uint32_t)off, SD_TH_ACK, scratch, (uint32_t)len, fr, (sd_ts)fr);
+        if (rnd() % 5 == 0)
+            sd_reasm_ack(z, isn + 1 + (uint32_t)(rnd() % n), fr, (sd_ts)fr);
+    }
+    if (flush)
+        sd_reasm_flush(z);
+    return *sd_reasm_get_stats(z);
+}
+
+static void same_rec(const rec *a, const rec *b)
+{
+    assert_int_equal(a->outlen, b->outlen);
+    assert_memory_equal(a->out, b->out, a->outlen);
+    assert_int_equal(a->nch, b->nch);
+    for (size_t i = 0; i < a->nch; i++) {
+        assert_int_equal(a->ch[i].offset, b->ch[i].offset);
+        assert_int_equal(a->ch[i].len, b->ch[i].len);
+        assert_int_equal(a->ch[i].kind, b->ch[i].kind);
+        assert_int_equal(a->ch[i].first_frame, b->ch[i].first_frame);
+        assert_int_equal(a->ch[i].last_frame, b->ch[i].last_frame);
+        assert_int_equal(a->ch[i].flags, b->ch[i].flags);
+    }
+    assert_int_equal(a->ninc, b->ninc);
+    for (size_t i = 0; i < a->ninc; i++) { /* their bytes are gone: the callback's */
+        const sd_reasm_inconsistency *x = &a->inc[i], *y = &b->inc[i];
+        assert_true(x->offset == y->offset && x->len == y->len && x->old_frame == y->old_frame &&
+                    x->new_frame == y->new_frame && x->delivered == y->delivered);
+    }
+}
+
+/* A reassembler recycled over many streams (sd_reasm_retire, then
+ * sd_reasm_recycle: its rings kept at the size the last stream grew them
+ * to) delivers, reports and counts each stream as a new one does, under
+ * each policy and a small history cap that the rings reach; retiring
+ * gives every held byte back to the budget. */
+static void t_recycle_same(void **st)
+{
+    (void)st;
+    static rec a, b;
+    sd_reasm_budget bud = { .cap = 1 << 20 };
+    const sd_overlap_policy pols[3] = { SD_OVERLAP_FIRST, SD_OVERLAP_LAST, SD_OVERLAP_LINUX };
+    for (int p = 0; p < 3; p++) {
+        sd_reasm_opts o = { pols[p], 1 << 20, &bud, 16384, false };
+        sd_reasm_cb cb = { on_chunk, on_inc, &b, NULL };
+        sd_reasm *kept = sd_reasm_new(&o, &cb);
+        for (uint64_t k = 0; k < 60; k++) {
+            bool flush = k % 3 != 0;
+            memset(&a, 0, sizeof a);
+            sd_reasm *fresh = sd_reasm_new(&o, &(sd_reasm_cb){ on_chunk, on_inc, &a, NULL });
+            sd_reasm_stats sa = feed_random(fresh, 1000 + k, flush);
+            sd_reasm_free(fresh);
+            assert_int_equal(bud.used, 0);
+            memset(&b, 0, sizeof b);
+            if (k)
+                sd_reasm_recycle(kept, &o, &cb);
+            sd_reasm_stats sb = feed_random(kept, 1000 + k, flush);
+            sd_reasm_retire(kept);
+            assert_int_equal(bud.used, 0);
+            assert_memory_equal(&sa, &sb, sizeof sa);
+            same_rec(&a, &b);
+        }
+        sd_reasm_free(kept);
+    }
+}
+
 /* The history of delivered bytes grows as a stream does (4 KiB ring up to
  * half of hist_cap): bytes copied across each growth still answer retransmissions,
  * identical ones silently, a changed one with the frame that carried the
@@ -953,6 +1038,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(t_inorder_passthrough),
+        cmocka_unit_test(t_recycle_same),
         cmocka_unit_test(t_ooo_holes),
         cmocka_unit_test(t_overlap_same_bytes),
         cmocka_unit_test(t_retrans_different_delivered),

@@ -782,16 +782,31 @@ static void emit_keys(ctx *x, const leg *L, const key *k, size_t nk)
     }
 }
 
+/* The first record answering the client record of k (a line) has the
+ * size of the line's echo: as many bytes as the record can hold, give or
+ * take its CR (echoed as CR LF, or not yet). A line editor redrawing
+ * every key (fish) answers a key by a longer redraw. */
+static bool echoes_line(const ctx *x, const leg *L, const key *q)
+{
+    uint32_t len = x->v[q->at].len, f = x->v[q->resp_first].len;
+    int64_t hi = data_bytes(L, len), lo = hi;
+    while (lo > 1 && sdi_lw(L, true, SD_SSH_P_CHANNEL_DATA((uint32_t)lo - 1)) == len)
+        lo--;
+    return f >= sdi_lw(L, false, SD_SSH_P_CHANNEL_DATA((uint32_t)lo - 1)) &&
+           f <= sdi_lw(L, false, SD_SSH_P_CHANNEL_DATA((uint32_t)hi + 1));
+}
+
 /* Every key of the leg was a whole line sent at once (SCRIPT_LINES_MIN):
- * read as Enter, answered first by the line's echo (a line editor
- * redrawing every key, fish, answers by a redraw), then by its output and
- * a prompt; or as a paste that ran (a paste answered by its echo alone and followed by an Enter
- * waited for a person's Enter). Bare Enters pressed in a row are each
- * answered by the same CR LF and prompt: the Enters' answers differ, the
- * last key's aside (the line or Ctrl-D ending the session is answered by
- * the logout too; it may read as a char, answered by its echo as the
- * session ends). */
-static bool lines_only(const ctx *x, const keysz *z, const key *k, size_t nk)
+ * read as Enter (or, a line of an arrow's size, as an arrow) answered
+ * first by the line's echo (echoes_line), then by its output and a
+ * prompt; or as a paste that ran (a paste answered by its echo alone and
+ * followed by an Enter waited for a person's Enter). Bare Enters pressed
+ * in a row are each answered by the same CR LF and prompt: the Enters'
+ * answers differ, the last key's aside (the line or Ctrl-D ending the
+ * session is answered by the logout too; it may read as a char, answered
+ * by its echo as the session ends). An arrow recalling a line is
+ * answered by one redraw. */
+static bool lines_only(const ctx *x, const leg *L, const key *k, size_t nk)
 {
     bool differ = false;
     const key *first = NULL; /* the first Enter */
@@ -802,7 +817,8 @@ static bool lines_only(const ctx *x, const keysz *z, const key *k, size_t nk)
             return false;
         if (is_key(q, "paste") || (last && is_key(q, "char") && q->resp_n))
             continue;
-        if (!is_key(q, "enter") || x->v[q->resp_first].len != z->we)
+        bool line = is_key(q, "enter") || (is_key(q, "arrow") && q->resp_n >= ENTER_RECORDS_MIN);
+        if (!line || !echoes_line(x, L, q))
             return false;
         if (!first)
             first = q;
@@ -856,7 +872,7 @@ uint32_t sdi_keys_leg(ctx *x, const leg *L, size_t from, size_t to, bool emit)
     /* lines written at once are no person's keys: the line-editing
      * rules read keys typed one by one. A command with a terminal (less,
      * vim) has no shell line: its keys are answered by its redraws. */
-    x->lines_only = !(x->tty_cmd && L->id == SD_LEG_FORWARD) && lines_only(x, &z, k, nk);
+    x->lines_only = !(x->tty_cmd && L->id == SD_LEG_FORWARD) && lines_only(x, L, k, nk);
     for (size_t i = 0; x->lines_only && i < nk; i++)
         k[i].k = "paste";
     if (!x->lines_only)

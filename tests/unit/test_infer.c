@@ -664,6 +664,16 @@ static size_t keys_of(const sd_evlist *l, const char **out, size_t max)
     return n;
 }
 
+/* The login, then rest (up to 24 steps), through run_stream: the
+ * keystroke events' keys into out (up to max), their number. */
+static size_t keys_after_login(const step *rest, size_t nrest, sd_evlist *l, const char **out, size_t max)
+{
+    step seq[32];
+    assert_true(NLOGIN + nrest <= sizeof seq / sizeof seq[0]);
+    run_stream(seq, after_login(seq, rest, nrest), l);
+    return keys_of(l, out, max);
+}
+
 /* A rekey between a key and Enter (lab rekey_typing frames 134-140): the
  * client's KEXINIT (1084), the server's (1132), sntrup's init (1220) and
  * reply (1272, with NEWKEYS), the client's NEWKEYS (28). None is a key
@@ -712,12 +722,9 @@ static void test_keepalive_ticks(void **st)
         { true, 36, 8.002 }, { false, 36, 8.003 },                       /* ticks */
         { true, 36, 9.70 }, { false, 36, 9.701 },                        /* "s" */
     };
-    step seq[32];
-    size_t n = after_login(seq, rest, sizeof rest / sizeof rest[0]);
     sd_evlist l = { 0 };
-    run_stream(seq, n, &l);
     const char *k[8];
-    assert_int_equal(keys_of(&l, k, 8), 2);
+    assert_int_equal(keys_after_login(rest, sizeof rest / sizeof rest[0], &l, k, 8), 2);
     sd_evlist_free(&l);
 }
 
@@ -994,6 +1001,28 @@ static void test_scripted_lines(void **st)
     stream_closed = false;
 }
 
+/* The same script under chacha20-poly1305: lines of 3 to 10 bytes ("id",
+ * "uptime", "whoami" and their CR) have an arrow's wire size (44), each
+ * answered by its echo (44), the output and a prompt: lines, not arrows. */
+static void test_scripted_lines_chacha(void **st)
+{
+    (void)st;
+    static const step rest[] = {
+        { true, 112, 1.10 }, { false, 44, 1.12 }, { true, 376, 1.13 }, { false, 36, 1.15 }, /* open, pty */
+        { false, 52, 1.16 },                                                                /* prompt */
+        { true, 44, 3.00 }, { false, 44, 3.001 }, { false, 100, 3.01 }, { false, 52, 3.011 }, /* id */
+        { true, 44, 3.32 }, { false, 44, 3.321 }, { false, 140, 3.33 }, { false, 52, 3.331 }, /* uptime */
+        { true, 44, 3.64 }, { false, 44, 3.641 }, { false, 60, 3.65 }, { false, 52, 3.651 }, /* whoami */
+    };
+    sd_evlist l = { 0 };
+    const char *k[8];
+    assert_int_equal(keys_after_login(rest, sizeof rest / sizeof rest[0], &l, k, 8), 3);
+    for (size_t i = 0; i < 3; i++)
+        assert_string_equal(k[i], "paste");
+    assert_false(sd_ev_get(find_kind(&l, "session"), "human")->b);
+    sd_evlist_free(&l);
+}
+
 /* sdi_lw_range (a binary search) finds exactly the range a scan finds,
  * for every wire size around the searched ones, outer suites of each mode
  * and a nested leg (outer of inner), with bounds empty, one-wide and wide. */
@@ -1060,6 +1089,7 @@ int main(void)
         cmocka_unit_test(test_pty_command),
         cmocka_unit_test(test_pty_redraws),
         cmocka_unit_test(test_scripted_lines),
+        cmocka_unit_test(test_scripted_lines_chacha),
     };
     return cmocka_run_group_tests(t, NULL, NULL);
 }

@@ -168,7 +168,7 @@ static size_t session_event(ctx *x, size_t s0, const session *S)
 static void session_note(ctx *x, size_t session_ev, const session *S, uint32_t fkeys, bool tunnel)
 {
     sd_event *e = &x->out->v[session_ev];
-    bool human = fkeys >= HUMAN_KEYS_MIN;
+    bool human = fkeys >= HUMAN_KEYS_MIN && !x->lines_only;
     sd_ev_bool(e, "human", human);
     sd_ev_int(e, "keys", fkeys);
     snprintf(e->note, sizeof e->note, "%s, %s",
@@ -178,7 +178,9 @@ static void session_note(ctx *x, size_t session_ev, const session *S, uint32_t f
              : S->notty_shell ? "shell without a pty (lines typed in the client's line mode)"
              : S->fwd_only ? "no command (-N)"
              : x->sftp ? "sftp subsystem (no pty)" : "remote command / subsystem (no pty)",
-             human ? "typed by a person" : "no typing seen (scripted or idle)");
+             human ? "typed by a person"
+             : x->lines_only ? "whole lines sent at once (scripted or pasted)"
+                             : "no typing seen (scripted or idle)");
 }
 
 /* A ProxyJump carrier's transfers are the nested session's: read from its
@@ -226,6 +228,7 @@ static void after_login(ctx *x, leg *F, size_t s0)
     /* the session's keys and transfers without the forward channels' records */
     sdi_view view;
     sdi_view_push(x, &view);
+    x->lines_only = false;
     uint32_t fkeys = S.pty ? sdi_keys_leg(x, F, sdi_view_index(&view, S.kfrom), x->n, x->o->keystrokes)
                      : S.notty_shell ? sdi_lines_leg(x, F, x->req_to, x->o->keystrokes) : 0;
     x->sum->keystrokes += fkeys;

@@ -101,12 +101,14 @@ static void inner_session(ctx *x, const leg *L, size_t s0, size_t lim)
     uint32_t keys = pty ? sdi_keys_leg(x, L, s0, lim, x->o->keystrokes) : 0;
     x->sum->keystrokes += keys;
     e = &x->out->v[ev]; /* the keys may have moved the list */
-    bool human = keys >= HUMAN_KEYS_MIN;
+    bool human = keys >= HUMAN_KEYS_MIN && !x->lines_only;
     sd_ev_bool(e, "human", human);
     sd_ev_int(e, "keys", keys);
     snprintf(e->note, sizeof e->note, "%s leg: %s, %s", sd_leg_name(L->id),
              pty ? "interactive shell (pty)" : init != SIZE_MAX ? "sftp subsystem (no pty)" : "remote command (no pty)",
-             human ? "typed by a person" : "no typing seen (scripted or idle)");
+             human ? "typed by a person"
+             : x->lines_only ? "whole lines sent at once (scripted or pasted)"
+                             : "no typing seen (scripted or idle)");
 }
 
 void sdi_inner_leg(ctx *x, const leg *L, size_t at, size_t lim, const auth_res *a)

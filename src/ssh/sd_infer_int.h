@@ -83,6 +83,8 @@ typedef struct ctx {
     const char *nested_kind;
     sd_ssh_suite nested_suite;
     bool zlib;         /* compressed after login (sd_infer_zlib.h) */
+    bool lines_only;   /* the last leg's keys (sdi_keys_leg) were whole lines sent
+                        * at once, none typed key by key: not typed by a person */
 } ctx;
 
 /* ---- sd_infer.c: helpers every rule uses ---- */

@@ -782,6 +782,72 @@ static void emit_keys(ctx *x, const leg *L, const key *k, size_t nk)
     }
 }
 
+/* The first record answering the client record of k (a line) has the
+ * size of the line's echo: as many bytes as the record can hold, give or
+ * take its CR (echoed as CR LF, or not yet). A line editor redrawing
+ * every key (fish) answers a key by a longer redraw. */
+static bool echoes_line(const ctx *x, const leg *L, const key *q)
+{
+    uint32_t len = x->v[q->at].len, f = x->v[q->resp_first].len;
+    int64_t hi = data_bytes(L, len), lo = hi;
+    while (lo > 1 && sdi_lw(L, true, SD_SSH_P_CHANNEL_DATA((uint32_t)lo - 1)) == len)
+        lo--;
+    return f >= sdi_lw(L, false, SD_SSH_P_CHANNEL_DATA((uint32_t)lo - 1)) &&
+           f <= sdi_lw(L, false, SD_SSH_P_CHANNEL_DATA((uint32_t)hi + 1));
+}
+
+/* Every key of the leg was a whole line sent at once (SCRIPT_LINES_MIN):
+ * read as Enter (or, a line of an arrow's size, as an arrow) answered
+ * first by the line's echo (echoes_line), then by its output and a
+ * prompt; or as a paste that ran (a paste answered by its echo alone and
+ * followed by an Enter waited for a person's Enter). Bare Enters pressed
+ * in a row are each answered by the same CR LF and prompt: the Enters'
+ * answers differ, the last key's aside (the line or Ctrl-D ending the
+ * session is answered by the logout too; it may read as a char, answered
+ * by its echo as the session ends). An arrow recalling a line is
+ * answered by one redraw. */
+static bool lines_only(const ctx *x, const leg *L, const key *k, size_t nk)
+{
+    bool differ = false;
+    const key *first = NULL; /* the first Enter */
+    for (size_t i = 0; i < nk; i++) {
+        const key *q = &k[i];
+        bool last = i + 1 == nk;
+        if (is_key(q, "paste") && !last && is_key(&k[i + 1], "enter") && q->resp_n == 1)
+            return false;
+        if (is_key(q, "paste") || (last && is_key(q, "char") && q->resp_n))
+            continue;
+        bool line = is_key(q, "enter") || (is_key(q, "arrow") && q->resp_n >= ENTER_RECORDS_MIN);
+        if (!line || !echoes_line(x, L, q))
+            return false;
+        if (!first)
+            first = q;
+        differ |= !last && (q->resp_n != first->resp_n || q->resp_bytes != first->resp_bytes);
+    }
+    return nk >= SCRIPT_LINES_MIN && (differ || !first);
+}
+
+/* Keys typed one by one, re-read by the line editor's and the
+ * programs' ways of answering them. */
+static void typed_keys(const ctx *x, const leg *L, const keysz *z, size_t from, size_t to, key *k, size_t nk)
+{
+    /* a command with a terminal (vim) has no line editor: its redraws are its own */
+    bool tty_cmd = x->tty_cmd && L->id == SD_LEG_FORWARD;
+    bool redraws = !tty_cmd && redraws_every_key(x, z, k, nk);
+    screen_keys(x, z, k, nk, redraws);
+    interrupt_keys(x, L, z, from, k, nk);
+    multiplexer_keys(x, z, k, nk);
+    logout_key(x, to, k, nk);
+    completion_keys(x, k, nk);
+    redraw_keys(x, L, z, k, nk);
+    if (redraws)
+        redraw_editor_keys(x, k, nk);
+    second_key_redraws(k, nk);
+    resolve_keys(x, k, nk);
+    if (tty_cmd)
+        tty_command_keys(x, z, k, nk);
+}
+
 /* Keys of a leg: records of the leg's client of one-character size (or an
  * arrow's three bytes), classed by the leg server's answer: the echo of
  * one character, a Backspace echo, a line and prompt (Enter). */
@@ -791,6 +857,7 @@ uint32_t sdi_keys_leg(ctx *x, const leg *L, size_t from, size_t to, bool emit)
                 .we = sdi_lw(L, false, SD_SSH_P_KEYSTROKE), .wbs = sdi_lw(L, false, P_BS_ECHO),
                 .wbs2 = sdi_lw(L, false, P_BS_ECHO2), .wenter = sdi_lw(L, false, P_ENTER_MIN),
                 .comp = L->compressed };
+    x->lines_only = false;
     if (!z.wk)
         return 0;
     z.wez = sdi_z_echo(x, L, from, to, z.wk, z.we);
@@ -802,21 +869,14 @@ uint32_t sdi_keys_leg(ctx *x, const leg *L, size_t from, size_t to, bool emit)
     for (size_t i = from; i < to; i++)
         if (read_key(x, L, &z, from, to, i, mark, k, nk))
             nk++;
-    /* a command with a terminal (vim) has no line editor: its redraws are its own */
-    bool tty_cmd = x->tty_cmd && L->id == SD_LEG_FORWARD;
-    bool redraws = !tty_cmd && redraws_every_key(x, &z, k, nk);
-    screen_keys(x, &z, k, nk, redraws);
-    interrupt_keys(x, L, &z, from, k, nk);
-    multiplexer_keys(x, &z, k, nk);
-    logout_key(x, to, k, nk);
-    completion_keys(x, k, nk);
-    redraw_keys(x, L, &z, k, nk);
-    if (redraws)
-        redraw_editor_keys(x, k, nk);
-    second_key_redraws(k, nk);
-    resolve_keys(x, k, nk);
-    if (tty_cmd)
-        tty_command_keys(x, &z, k, nk);
+    /* lines written at once are no person's keys: the line-editing
+     * rules read keys typed one by one. A command with a terminal (less,
+     * vim) has no shell line: its keys are answered by its redraws. */
+    x->lines_only = !(x->tty_cmd && L->id == SD_LEG_FORWARD) && lines_only(x, L, k, nk);
+    for (size_t i = 0; x->lines_only && i < nk; i++)
+        k[i].k = "paste";
+    if (!x->lines_only)
+        typed_keys(x, L, &z, from, to, k, nk);
     if (emit)
         emit_keys(x, L, k, nk);
     free(k);

@@ -368,6 +368,15 @@
 #define LOGOUT_RECORDS_MAX 4u
 /* A session is typed by a person when it has at least this many keys. */
 #define HUMAN_KEYS_MIN 2
+/* Whole lines written at once into a pty shell (a script driving
+ * paramiko's invoke_shell or expect, every command pasted): a line of up
+ * to a few bytes has one key's wire size and is answered by its echo, the
+ * output and a prompt, as an Enter is. A person types keys between
+ * Enters; a session whose keys are only such lines (and pastes), at least
+ * this many, with answers that differ (bare Enters in a row are each
+ * answered by the same CR LF and prompt), was written line by line (lab
+ * paramiko_shell: five lines, none typed key by key). */
+#define SCRIPT_LINES_MIN 3
 /* OpenSSH >= 9.5 ObscureKeystrokeTiming (ssh_inference.md 3.3/3.4): once a
  * key is typed the client sends on a 20 ms grid, a PING (same size as one
  * key) on each tick with nothing to send, answered by a same-size PONG,

@@ -3294,10 +3294,10 @@ _add("asyncssh_server", 1406, sc_asyncssh_server, "OpenSSH client to an AsyncSSH
      "and an arrow")
 _add("asyncssh_server_aes128gcm", 1408, sc_asyncssh_server, "asyncssh_server over aes128-gcm "
      "(exact packets: the server's empty IGNORE has USERAUTH_SUCCESS's size)", suite="aes128gcm")
+_add("paramiko_shell", 1404, sc_paramiko_shell, "paramiko invoke_shell driven by a script: four "
+     "command lines and exit, each sent in one write 0.3 s after the prompt (scripted)")
 # still misread (README.md): generated into tests/lab/pending
 for _name, _seed, _fn, _desc in (
-        ("paramiko_shell", 1404, sc_paramiko_shell, "paramiko invoke_shell driven by a script: four "
-         "command lines and exit, each sent in one write 0.3 s after the prompt (scripted)"),
         ("asyncssh_forward", 1405, sc_asyncssh_forward, "AsyncSSH forward_local_port only (no "
          "session): two curl runs of three kept-alive GETs through it 3 s after login"),
         ("proxyjump_two", 1407, sc_proxyjump_two, "`ssh -J bastion,bastion2 host` (chacha, public "

@@ -86,6 +86,8 @@ static int stream_fin_dir;
 static double stream_end_s;
 /* Both sides' software (NULL: OpenSSH 9.2). */
 static char *stream_sw;
+/* The suite both ways (NULL: chacha20-poly1305). */
+static const char *stream_cipher, *stream_mac;
 /* When set, the name-lists of each side's first KEXINIT (run_stream):
  * [0] client, [1] server, total list bytes. */
 static uint32_t kexinit_lists[2];
@@ -120,7 +122,8 @@ static sd_infer_summary run_stream(const step *seq, size_t n, sd_evlist *l)
     c.end = (sd_ts)((stream_end_s ? stream_end_s : seq[n - 1].t) * 1e9);
     m.client_dir = 0;
     m.outcome = SD_SSH_OUT_ENCRYPTED;
-    m.side[0].suite = m.side[1].suite = suite("chacha20-poly1305@openssh.com", NULL);
+    m.side[0].suite = m.side[1].suite =
+        stream_cipher ? suite(stream_cipher, stream_mac) : suite("chacha20-poly1305@openssh.com", NULL);
     static char sw92[] = "OpenSSH_9.2p1";
     m.side[0].software = m.side[1].software = stream_sw ? stream_sw : sw92;
     static char lbuf[2][2048];
@@ -661,6 +664,16 @@ static size_t keys_of(const sd_evlist *l, const char **out, size_t max)
     return n;
 }
 
+/* The login, then rest (up to 24 steps), through run_stream: the
+ * keystroke events' keys into out (up to max), their number. */
+static size_t keys_after_login(const step *rest, size_t nrest, sd_evlist *l, const char **out, size_t max)
+{
+    step seq[32];
+    assert_true(NLOGIN + nrest <= sizeof seq / sizeof seq[0]);
+    run_stream(seq, after_login(seq, rest, nrest), l);
+    return keys_of(l, out, max);
+}
+
 /* A rekey between a key and Enter (lab rekey_typing frames 134-140): the
  * client's KEXINIT (1084), the server's (1132), sntrup's init (1220) and
  * reply (1272, with NEWKEYS), the client's NEWKEYS (28). None is a key
@@ -709,12 +722,9 @@ static void test_keepalive_ticks(void **st)
         { true, 36, 8.002 }, { false, 36, 8.003 },                       /* ticks */
         { true, 36, 9.70 }, { false, 36, 9.701 },                        /* "s" */
     };
-    step seq[32];
-    size_t n = after_login(seq, rest, sizeof rest / sizeof rest[0]);
     sd_evlist l = { 0 };
-    run_stream(seq, n, &l);
     const char *k[8];
-    assert_int_equal(keys_of(&l, k, 8), 2);
+    assert_int_equal(keys_after_login(rest, sizeof rest / sizeof rest[0], &l, k, 8), 2);
     sd_evlist_free(&l);
 }
 
@@ -924,6 +934,95 @@ static void test_pty_redraws(void **st)
     }
 }
 
+/* paramiko's invoke_shell driven by a script under aes128-ctr +
+ * hmac-sha2-256 (lab paramiko_shell frames 14-68): each command line is
+ * written whole, 0.3 s after the prompt; a line of up to 14 bytes has one
+ * key's wire size (64) and its answer (the line's echo, the output, a
+ * prompt) an Enter's. No key is typed one by one: every line is a paste
+ * and nobody typed. A person typing "ls" before the first line's Enter
+ * keeps the keys as keys. */
+static void test_scripted_lines(void **st)
+{
+    (void)st;
+    static const step shell[] = {
+        { true, 80, 1.6105 }, { false, 704, 1.6117 }, { false, 64, 1.6521 }, { true, 96, 1.6525 },
+        { false, 48, 1.6531 }, { true, 64, 1.6533 }, { false, 112, 1.6538 }, { false, 64, 1.6655 },
+        { true, 64, 1.9748 }, { false, 64, 1.9755 }, { false, 128, 1.9765 }, { false, 64, 1.9768 }, /* uname -a */
+        { true, 64, 2.2855 }, { false, 64, 2.2860 }, { false, 64, 2.2895 }, { false, 208, 2.2896 },
+        { false, 1008, 2.2897 }, { false, 64, 2.2899 },                                               /* ls -la */
+        { true, 80, 2.5961 }, { false, 80, 2.5966 }, { false, 64, 2.6012 }, { false, 64, 2.6016 }, /* cat */
+        { true, 64, 2.9067 }, { false, 64, 2.9072 }, { false, 112, 2.9132 }, { false, 64, 2.9134 }, /* id */
+        { true, 64, 3.2175 }, { false, 64, 3.2179 }, { false, 176, 3.2220 },                         /* exit */
+        { true, 48, 3.2223 }, { true, 48, 3.2641 },
+    };
+    static const step login_ctr[] = {
+        { true, 64, 1.6001 }, { false, 64, 1.6027 }, { true, 240, 1.6032 }, { false, 48, 1.6087 },
+    };
+    static char sw[] = "paramiko_2.12.0";
+    stream_sw = sw;
+    stream_cipher = "aes128-ctr";
+    stream_mac = "hmac-sha2-256";
+    stream_closed = true;
+    for (int typed = 0; typed <= 1; typed++) {
+        step seq[64];
+        size_t n = 0;
+        memcpy(seq, login_ctr, sizeof login_ctr);
+        n = sizeof login_ctr / sizeof login_ctr[0];
+        for (size_t i = 0; i < sizeof shell / sizeof shell[0]; i++) {
+            if (typed && i == 8) { /* "l", "s" typed and echoed before the first Enter */
+                seq[n++] = (step){ true, 64, 2.00 };
+                seq[n++] = (step){ false, 64, 2.001 };
+                seq[n++] = (step){ true, 64, 2.15 };
+                seq[n++] = (step){ false, 64, 2.151 };
+            }
+            seq[n] = shell[i];
+            if (typed && i >= 8) /* the lines after those keys */
+                seq[n].t += 0.5;
+            n++;
+        }
+        sd_evlist l = { 0 };
+        sd_infer_summary su = run_stream(seq, n, &l);
+        assert_string_equal(su.session_kind, "shell");
+        const char *k[8];
+        size_t nk = keys_of(&l, k, 8);
+        assert_int_equal(nk, typed ? 7 : 5);
+        for (size_t i = 0; i < nk; i++)
+            if (!typed)
+                assert_string_equal(k[i], "paste");
+        if (typed)
+            assert_string_equal(k[2], "enter");
+        const sd_event *e = find_kind(&l, "session");
+        assert_non_null(e);
+        assert_int_equal(sd_ev_get(e, "human")->b, typed);
+        sd_evlist_free(&l);
+    }
+    stream_sw = NULL;
+    stream_cipher = stream_mac = NULL;
+    stream_closed = false;
+}
+
+/* The same script under chacha20-poly1305: lines of 3 to 10 bytes ("id",
+ * "uptime", "whoami" and their CR) have an arrow's wire size (44), each
+ * answered by its echo (44), the output and a prompt: lines, not arrows. */
+static void test_scripted_lines_chacha(void **st)
+{
+    (void)st;
+    static const step rest[] = {
+        { true, 112, 1.10 }, { false, 44, 1.12 }, { true, 376, 1.13 }, { false, 36, 1.15 }, /* open, pty */
+        { false, 52, 1.16 },                                                                /* prompt */
+        { true, 44, 3.00 }, { false, 44, 3.001 }, { false, 100, 3.01 }, { false, 52, 3.011 }, /* id */
+        { true, 44, 3.32 }, { false, 44, 3.321 }, { false, 140, 3.33 }, { false, 52, 3.331 }, /* uptime */
+        { true, 44, 3.64 }, { false, 44, 3.641 }, { false, 60, 3.65 }, { false, 52, 3.651 }, /* whoami */
+    };
+    sd_evlist l = { 0 };
+    const char *k[8];
+    assert_int_equal(keys_after_login(rest, sizeof rest / sizeof rest[0], &l, k, 8), 3);
+    for (size_t i = 0; i < 3; i++)
+        assert_string_equal(k[i], "paste");
+    assert_false(sd_ev_get(find_kind(&l, "session"), "human")->b);
+    sd_evlist_free(&l);
+}
+
 /* sdi_lw_range (a binary search) finds exactly the range a scan finds,
  * for every wire size around the searched ones, outer suites of each mode
  * and a nested leg (outer of inner), with bounds empty, one-wide and wide. */
@@ -989,6 +1088,8 @@ int main(void)
         cmocka_unit_test(test_fish_keys),
         cmocka_unit_test(test_pty_command),
         cmocka_unit_test(test_pty_redraws),
+        cmocka_unit_test(test_scripted_lines),
+        cmocka_unit_test(test_scripted_lines_chacha),
     };
     return cmocka_run_group_tests(t, NULL, NULL);
 }

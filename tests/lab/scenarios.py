@@ -3101,3 +3101,41 @@ PENDING["scp_tree_down"] = (1303, sc_scp_tree, {"direction": "download"}, "cs", 
                             "of a directory of 40 files of 1-8 KB: over SFTP, then with -O (legacy)")
 PENDING["sftp_batch_tree"] = (1302, sc_sftp_batch_tree, {}, "cs", "sftp -b on one connection: "
                               "put -r of 40 files of 1-8 KB, a 3 s pause, get -r of them back")
+
+
+def sc_mux_xfer(sc):
+    """ControlMaster: an interactive master session, and while it is open
+    an scp upload and an scp download (SFTP protocol) started together
+    through the master's socket: two sftp channels on the shell's
+    connection, bulk both ways at once."""
+    sc.sshd("s")
+    sc.capture_start()
+    ctl = os.path.join(sc.sdir, "ctl")
+    ch, w, d = login(sc, "forward", "sdlab", sc.lane.s_ip, known=True, key=True,
+                     extra=["-o", "ControlMaster=yes", "-o", "ControlPath=" + ctl])
+    sc.command(ch, list("hostname"), "hostname")
+    time.sleep(1.0)
+    src = os.path.join(sc.work, "files", "upload.bin")
+    dst = os.path.join(sc.sdir, "mux_down.bin")
+    tgt = "sdlab@%s:" % sc.lane.s_ip
+    mux = ["scp", "-F", "/dev/null", "-o", "ControlMaster=no", "-o", "ControlPath=" + ctl]
+    t0 = time.time()
+    ps = [subprocess.Popen(sc.lane.nsx("c") + mux + a, stdout=subprocess.DEVNULL,
+                           stderr=subprocess.DEVNULL)
+          for a in ([src, tgt + "mux_up.bin"], [tgt + "download.bin", dst])]
+    ends = []
+    for p in ps:
+        p.wait(timeout=60)
+        ends.append(time.time())
+    for (direction, size), te in zip((("upload", file_size(src)), ("download", file_size(dst))), ends):
+        sc.labels["transfers"].append({"leg": "forward", "direction": direction, "tool": "scp",
+                                       "protocol": "sftp", "bytes": size, "start": round(t0, 6),
+                                       "end": round(te, 6)})
+    time.sleep(1.0)
+    sc.command(ch, list("pwd"), "pwd")
+    set_session_end(sc, d, logout(sc, ch))
+
+
+PENDING["mux_xfer"] = (1304, sc_mux_xfer, {}, "cs", "ControlMaster shell; an scp upload (262144 "
+                       "bytes) and an scp download (393216 bytes, SFTP protocol) at once through "
+                       "the master's socket")

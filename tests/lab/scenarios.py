@@ -1458,10 +1458,9 @@ def sc_notty(sc):
     set_session_end(sc, d, ts)
 
 
-def sc_mux(sc):
-    """ControlMaster: an interactive master session, and while it is open a
-    second `ssh -S ctl host cmd` over the same connection (a second session
-    channel, no new TCP connection)."""
+def mux_master(sc):
+    """An interactive ControlMaster session (public key) that ran
+    `hostname`: its pexpect child, leg labels and control socket."""
     sc.sshd("s")
     sc.capture_start()
     ctl = os.path.join(sc.sdir, "ctl")
@@ -1469,6 +1468,14 @@ def sc_mux(sc):
                      extra=["-o", "ControlMaster=yes", "-o", "ControlPath=" + ctl])
     sc.command(ch, list("hostname"), "hostname")
     time.sleep(1.0)
+    return ch, d, ctl
+
+
+def sc_mux(sc):
+    """ControlMaster: an interactive master session, and while it is open a
+    second `ssh -S ctl host cmd` over the same connection (a second session
+    channel, no new TCP connection)."""
+    ch, d, ctl = mux_master(sc)
     t0, t1, _, p = run_capture_proc(sc, ["ssh", "-F", "/dev/null", "-o", "ControlMaster=no",
                                          "-o", "ControlPath=" + ctl, "sdlab@" + sc.lane.s_ip,
                                          "uname -a; ls -la /etc | head -20"])
@@ -3108,13 +3115,7 @@ def sc_mux_xfer(sc):
     an scp upload and an scp download (SFTP protocol) started together
     through the master's socket: two sftp channels on the shell's
     connection, bulk both ways at once."""
-    sc.sshd("s")
-    sc.capture_start()
-    ctl = os.path.join(sc.sdir, "ctl")
-    ch, w, d = login(sc, "forward", "sdlab", sc.lane.s_ip, known=True, key=True,
-                     extra=["-o", "ControlMaster=yes", "-o", "ControlPath=" + ctl])
-    sc.command(ch, list("hostname"), "hostname")
-    time.sleep(1.0)
+    ch, d, ctl = mux_master(sc)
     src = os.path.join(sc.work, "files", "upload.bin")
     dst = os.path.join(sc.sdir, "mux_down.bin")
     tgt = "sdlab@%s:" % sc.lane.s_ip

@@ -475,6 +475,14 @@
  * OpenSSH sftp's default buffer): one packet's framing per chunk is
  * subtracted. */
 #define XFER_CHUNK 32768u
+/* A capture taken with receive offload (GRO/LRO) holds segments of up to
+ * this many MSS (lab and public captures: 4). */
+#define XFER_GRO_MAX 8u
+/* SSH_FXP_WRITE's header before its data (draft-ietf-secsh-filexfer-02
+ * 6.4: uint32 length, byte type, uint32 id, string handle (OpenSSH's: 4
+ * bytes), uint64 offset, uint32 data length): a small file's upload packet
+ * carries it with the file. */
+#define FXP_WRITE_HEADER (4u + 1u + 4u + 4u + 4u + 8u + 4u)
 /* A gap longer than this ends a transfer (s). */
 #define XFER_GAP_S 1.5
 /* Legacy scp's handshake ends this close before the bulk (s). */

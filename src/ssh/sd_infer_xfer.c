@@ -16,6 +16,11 @@ static bool scp_handshake(const ctx *x, const leg *L, size_t b, bool download)
     if (b < 3 || x->v[b - 1].c != download || x->v[b - 1].len != w1)
         return false;
     size_t i = b - 1, line = 0;
+    /* a verbose sink (scp -v runs the remote scp with -v) writes its
+     * "Sink: C..." line to stderr before its acknowledgement: one more
+     * record of the receiver's */
+    if (i > x->req_to + 1 && x->v[i - 1].c == download && x->v[i - 2].c != download)
+        i--;
     while (i > x->req_to && x->v[i - 1].c != download)
         i--, line++;
     if (!line || i <= x->req_to)
@@ -91,17 +96,73 @@ typedef struct bulk_run {
     double t0, t1;
     sd_ts ts0;
     uint64_t f0, f1, bytes;
-    size_t n, i0;
+    size_t n, i0, i1;
 } bulk_run;
+
+/* A record of the run b in direction d counted as bulk: at least
+ * XFER_RECORD bytes, or a write's short last segment (it follows a bulk
+ * one directly). */
+static bool run_bulk(const ctx *x, const bulk_run *b, size_t i, int d)
+{
+    const item *it = &x->v[i];
+    bool tail = !it->exact && i > b->i0 && x->v[i - 1].c == it->c && x->v[i - 1].len >= XFER_RECORD;
+    return it->c == (d == 0) && (it->len >= XFER_RECORD || tail);
+}
+
+/* The run's full segment size: the largest of the largest segment divided
+ * by 1..XFER_GRO_MAX that at least half the segments are multiples of (a
+ * capture taken with receive offload holds segments of 2, 3, 4 times the
+ * MSS); 0 when none is (every segment ends a write: files smaller than a
+ * segment). */
+static uint32_t run_full_segment(const ctx *x, const bulk_run *b, int d)
+{
+    uint32_t top = 0;
+    size_t n = 0;
+    for (size_t i = b->i0; i <= b->i1; i++)
+        if (run_bulk(x, b, i, d) && !x->v[i].exact) {
+            n++;
+            if (x->v[i].len > top)
+                top = x->v[i].len;
+        }
+    for (uint32_t k = 1; k <= XFER_GRO_MAX && top / k >= XFER_RECORD; k++) {
+        if (top % k)
+            continue;
+        size_t m = 0;
+        for (size_t i = b->i0; i <= b->i1; i++)
+            m += run_bulk(x, b, i, d) && !x->v[i].exact && x->v[i].len % (top / k) == 0;
+        if (2 * m >= n)
+            return top / k;
+    }
+    return 0;
+}
+
+/* The SSH packets a run of bulk records carries, at least: a packet ends
+ * each write, and a segment that is not a whole number of full segments
+ * ends one (the sender's buffer ran dry: the packet is complete); an exact
+ * record is a packet. A directory of small files is one write per file,
+ * fewer bytes than a chunk each (sftp's WRITE or DATA per file, legacy
+ * scp's data and '\0'), so counting chunks alone left their framing in
+ * the bytes. */
+static uint64_t run_writes(const ctx *x, const bulk_run *b, int d)
+{
+    uint32_t full = run_full_segment(x, b, d);
+    uint64_t w = 0;
+    for (size_t i = b->i0; i <= b->i1; i++) {
+        const item *it = &x->v[i];
+        if (!run_bulk(x, b, i, d) || (it->exact && it->len < XFER_RECORD))
+            continue;
+        w += it->exact || !full || it->len % full != 0;
+    }
+    return w;
+}
 
 /* The transfer event of the run b in direction d (0 upload). */
 static void transfer_event(ctx *x, const leg *L, const bulk_run *b, int d)
 {
-    uint64_t pk = (b->bytes + XFER_CHUNK - 1) / XFER_CHUNK;
+    uint64_t pk = (b->bytes + XFER_CHUNK - 1) / XFER_CHUNK, w = run_writes(x, b, d);
     /* per chunk: one packet's framing and CHANNEL_DATA header (of each
      * layer, for a nested leg), SFTP's length */
     uint64_t fr = sdi_lw(L, d == 0, SD_SSH_P_CHANNEL_DATA(0)) + SFTP_CHUNK_FRAMING + sdi_z_chunk_framing(x);
-    uint64_t by = b->bytes > pk * fr ? b->bytes - pk * fr : 0;
     item a = { .ts = b->ts0, .frame = b->f0 }, z = { .frame = b->f1 };
     sd_event *e = sdi_ev(x, "transfer", &a, &z, L->id);
     e->dir = d;
@@ -111,6 +172,13 @@ static void transfer_event(ctx *x, const leg *L, const bulk_run *b, int d)
     sd_ev_str(e, "tool", tool);
     if (proto)
         sd_ev_str(e, "protocol", proto);
+    /* writes beyond the chunks are files smaller than a chunk, each in a
+     * packet of its own; an SFTP upload's carries its WRITE request's
+     * header in the same packet */
+    uint64_t over = w > pk ? w - pk : 0;
+    uint64_t hdr = proto && !strcmp(proto, "sftp") && d == 0 ? FXP_WRITE_HEADER - SFTP_CHUNK_FRAMING : 0;
+    uint64_t cut = (pk + over) * fr + over * hdr;
+    uint64_t by = b->bytes > cut ? b->bytes - cut : 0;
     sd_ev_int(e, "bytes", (int64_t)by);
     sd_ev_num(e, "start", b->t0);
     sd_ev_num(e, "end", b->t1);
@@ -149,6 +217,7 @@ void sdi_transfers(ctx *x, const leg *L, size_t from)
             }
             b[d].t1 = it->t;
             b[d].f1 = it->frame;
+            b[d].i1 = i;
             b[d].bytes += it->len - (it->kex_bytes < it->len ? it->kex_bytes : it->len);
             b[d].n++;
         }

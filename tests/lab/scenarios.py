@@ -1458,10 +1458,9 @@ def sc_notty(sc):
     set_session_end(sc, d, ts)
 
 
-def sc_mux(sc):
-    """ControlMaster: an interactive master session, and while it is open a
-    second `ssh -S ctl host cmd` over the same connection (a second session
-    channel, no new TCP connection)."""
+def mux_master(sc):
+    """An interactive ControlMaster session (public key) that ran
+    `hostname`: its pexpect child, leg labels and control socket."""
     sc.sshd("s")
     sc.capture_start()
     ctl = os.path.join(sc.sdir, "ctl")
@@ -1469,6 +1468,14 @@ def sc_mux(sc):
                      extra=["-o", "ControlMaster=yes", "-o", "ControlPath=" + ctl])
     sc.command(ch, list("hostname"), "hostname")
     time.sleep(1.0)
+    return ch, d, ctl
+
+
+def sc_mux(sc):
+    """ControlMaster: an interactive master session, and while it is open a
+    second `ssh -S ctl host cmd` over the same connection (a second session
+    channel, no new TCP connection)."""
+    ch, d, ctl = mux_master(sc)
     t0, t1, _, p = run_capture_proc(sc, ["ssh", "-F", "/dev/null", "-o", "ControlMaster=no",
                                          "-o", "ControlPath=" + ctl, "sdlab@" + sc.lane.s_ip,
                                          "uname -a; ls -la /etc | head -20"])
@@ -3304,3 +3311,187 @@ for _name, _seed, _fn, _desc in (
          "key, hosts known): two tunnels, the final host's shell inside the second, commands with "
          "Backspace and arrows")):
     PENDING[_name] = (_seed, _fn, {}, "cb" if _name == "proxyjump_two" else "cs", _desc)
+
+
+# --------------------------------------------------------------------------
+# Transfers of other shapes (seeds 1300-1303): rsync over ssh, a directory
+# of many small files with scp -r and sftp -b. Each run of a tool is one
+# labelled transfer (the tool's bytes: the files' total).
+# --------------------------------------------------------------------------
+def _home(user):
+    import pwd
+    return pwd.getpwnam(user).pw_dir
+
+
+def _tree(sc, path, n, lo, hi):
+    """n seeded files of lo..hi bytes under path; their total size."""
+    shutil.rmtree(path, ignore_errors=True)
+    os.makedirs(path)
+    total = 0
+    for i in range(n):
+        size = sc.rng.randint(lo, hi)
+        with open(os.path.join(path, "f%03d.bin" % i), "wb") as f:
+            f.write(os.urandom(size))
+        total += size
+    return total
+
+
+def _tree_size(path):
+    return sum(os.path.getsize(os.path.join(r, f)) for r, _, fs in os.walk(path) for f in fs)
+
+
+def _ssh_e(sc):
+    """The ssh command rsync -e runs (the lab's options, -v for the log)."""
+    kh = os.path.join(sc.sdir, "known_hosts")
+    return ("ssh -F /dev/null -v -o UserKnownHostsFile=%s -o GlobalKnownHostsFile=/dev/null "
+            "-o IdentitiesOnly=yes -o HostKeyAlgorithms=ssh-ed25519 -i %s"
+            % (kh, os.path.join(sc.work, "keys", "client_ed25519")))
+
+
+def _xfer_label(sc, w, t0, t1, kind, direction, tool, proto, size):
+    stock_leg(sc, w, t0, t1, kind)
+    sc.labels["transfers"].append({"leg": "forward", "direction": direction, "tool": tool,
+                                   "protocol": proto, "bytes": size, "start": round(t0, 6),
+                                   "end": round(t1, 6)})
+
+
+def sc_rsync(sc):
+    """rsync -e ssh: a push of one file, then a pull of another (an exec of
+    `rsync --server`, rsync's own protocol: version words, the file list,
+    then the data; no file at the destination, so no delta)."""
+    sc.sshd("s")
+    sc.capture_start()
+    sc.write_known_hosts(os.path.join(sc.sdir, "known_hosts"), sc.lane.s_ip)
+    sc.labels["scripted"] = True
+    sc.labels["host_known"] = True
+    home = _home("sdlab")
+    src = os.path.join(sc.work, "files", "upload.bin")
+    tgt = "sdlab@%s:" % sc.lane.s_ip
+    for f in (os.path.join(home, "rs_up.bin"), os.path.join(sc.sdir, "rs_down.bin")):
+        if os.path.exists(f):
+            os.unlink(f)
+    time.sleep(sc.rng.uniform(1.5, 2.5))
+    t0, t1, w, p = run_capture_proc(sc, ["rsync", "-e", _ssh_e(sc), src, tgt + "rs_up.bin"])
+    _xfer_label(sc, w, t0, t1, "exec", "upload", "rsync", "rsync", file_size(src))
+    time.sleep(sc.rng.uniform(2.0, 3.0))
+    dst = os.path.join(sc.sdir, "rs_down.bin")
+    t0, t1, w, p = run_capture_proc(sc, ["rsync", "-e", _ssh_e(sc), tgt + "download.bin", dst])
+    _xfer_label(sc, w, t0, t1, "exec", "download", "rsync", "rsync", file_size(dst))
+
+
+def sc_scp_tree(sc, direction):
+    """scp -r of a directory of 40 small files (1-8 KB), once over SFTP (a
+    request, a write and a close per file) and once with -O (legacy: a C
+    line and its acknowledgements per file): two uploads of two trees, or
+    the first tree back twice."""
+    sc.sshd("s")
+    sc.capture_start()
+    sc.labels["scripted"] = True
+    sc.labels["host_known"] = True
+    home = _home("sdlab")
+    tgt = "sdlab@%s:" % sc.lane.s_ip
+    trees = []
+    for k in range(2):
+        tree = os.path.join(sc.sdir, "tree%d" % k)
+        trees.append((tree, _tree(sc, tree, 40, 1000, 8000)))
+        shutil.rmtree(os.path.join(home, "tree_up%d" % k), ignore_errors=True)
+    if direction == "download":     # the tree is on the server before the capture's runs
+        shutil.copytree(trees[0][0], os.path.join(home, "tree_up0"))
+        subprocess.run(["chown", "-R", "sdlab:sdlab", os.path.join(home, "tree_up0")], check=True)
+    for k, legacy in enumerate((False, True)):
+        time.sleep(sc.rng.uniform(1.5, 2.5))
+        if direction == "upload":
+            argv = scp_argv(sc, legacy) + ["-r", trees[k][0], tgt + "tree_up%d" % k]
+            size = trees[k][1]
+        else:
+            back = os.path.join(sc.sdir, "tree_back%d" % k)
+            shutil.rmtree(back, ignore_errors=True)
+            argv = scp_argv(sc, legacy) + ["-r", tgt + "tree_up0", back]
+        t0, t1, w, p = run_capture_proc(sc, argv)
+        if direction == "download":
+            size = _tree_size(back)
+        _xfer_label(sc, w, t0, t1, "scp" if legacy else "sftp", direction, "scp",
+                    "scp" if legacy else "sftp", size)
+
+
+def sc_sftp_batch_tree(sc):
+    """sftp -b on one connection: `put -r` of a directory of 40 small files,
+    then `get -r` of it back: an upload and a download in one session."""
+    sc.sshd("s")
+    sc.capture_start()
+    sc.labels["scripted"] = True
+    sc.labels["host_known"] = True
+    tree = os.path.join(sc.sdir, "btree")
+    total = _tree(sc, tree, 40, 1000, 8000)
+    shutil.rmtree(os.path.join(_home("sdlab"), "btree_up"), ignore_errors=True)
+    back = os.path.join(sc.sdir, "btree_back")
+    shutil.rmtree(back, ignore_errors=True)
+    batch = os.path.join(sc.sdir, "batch.txt")
+    with open(batch, "w") as f:
+        f.write("put -r %s btree_up\n!sleep 3\nget -r btree_up %s\n" % (tree, back))
+    kh = os.path.join(sc.sdir, "known_hosts")
+    sc.write_known_hosts(kh, sc.lane.s_ip)
+    argv = ["sftp", "-F", "/dev/null", "-v", "-b", batch, "-o", "UserKnownHostsFile=" + kh,
+            "-o", "GlobalKnownHostsFile=/dev/null", "-o", "IdentitiesOnly=yes",
+            "-o", "HostKeyAlgorithms=ssh-ed25519",
+            "-i", os.path.join(sc.work, "keys", "client_ed25519"), "sdlab@" + sc.lane.s_ip]
+    time.sleep(sc.rng.uniform(1.5, 2.5))
+    log = os.path.join(sc.sdir, "sftp_b.log")
+    t0 = time.time()
+    ch = sc.spawn("c", ["sh", "-c", 'cd "$1" && shift && exec "$@" 2>"$0"', log, sc.sdir] + argv)
+    w = sc.watch(log)
+    # sftp -b echoes each command as it starts it: the pause splits the halves
+    ch.expect(r"sftp> !sleep 3", timeout=60)
+    tm = time.time()
+    ch.expect(r"sftp> get -r", timeout=60)
+    tg = time.time()
+    ch.expect(pexpect.EOF, timeout=60)
+    t1 = time.time()
+    time.sleep(0.1)
+    stock_leg(sc, w, t0, t1, "sftp")
+    for direction, size, s, e in (("upload", total, t0, tm), ("download", _tree_size(back), tg, t1)):
+        sc.labels["transfers"].append({"leg": "forward", "direction": direction, "tool": "sftp",
+                                       "protocol": "sftp", "bytes": size, "start": round(s, 6),
+                                       "end": round(e, 6)})
+
+
+_add("rsync", 1300, sc_rsync, "rsync -e ssh (public key): a push of 262144 bytes, then a pull of "
+     "393216 bytes (exec of rsync --server, no delta)")
+_add("scp_tree", 1301, sc_scp_tree, "scp -r uploads of two directories of 40 files of 1-8 KB: "
+     "over SFTP, then with -O (legacy)", direction="upload")
+PENDING["scp_tree_down"] = (1303, sc_scp_tree, {"direction": "download"}, "cs", "scp -r downloads "
+                            "of a directory of 40 files of 1-8 KB: over SFTP, then with -O (legacy)")
+PENDING["sftp_batch_tree"] = (1302, sc_sftp_batch_tree, {}, "cs", "sftp -b on one connection: "
+                              "put -r of 40 files of 1-8 KB, a 3 s pause, get -r of them back")
+
+
+def sc_mux_xfer(sc):
+    """ControlMaster: an interactive master session, and while it is open
+    an scp upload and an scp download (SFTP protocol) started together
+    through the master's socket: two sftp channels on the shell's
+    connection, bulk both ways at once."""
+    ch, d, ctl = mux_master(sc)
+    src = os.path.join(sc.work, "files", "upload.bin")
+    dst = os.path.join(sc.sdir, "mux_down.bin")
+    tgt = "sdlab@%s:" % sc.lane.s_ip
+    mux = ["scp", "-F", "/dev/null", "-o", "ControlMaster=no", "-o", "ControlPath=" + ctl]
+    t0 = time.time()
+    ps = [subprocess.Popen(sc.lane.nsx("c") + mux + a, stdout=subprocess.DEVNULL,
+                           stderr=subprocess.DEVNULL)
+          for a in ([src, tgt + "mux_up.bin"], [tgt + "download.bin", dst])]
+    ends = []
+    for p in ps:
+        p.wait(timeout=60)
+        ends.append(time.time())
+    for (direction, size), te in zip((("upload", file_size(src)), ("download", file_size(dst))), ends):
+        sc.labels["transfers"].append({"leg": "forward", "direction": direction, "tool": "scp",
+                                       "protocol": "sftp", "bytes": size, "start": round(t0, 6),
+                                       "end": round(te, 6)})
+    time.sleep(1.0)
+    sc.command(ch, list("pwd"), "pwd")
+    set_session_end(sc, d, logout(sc, ch))
+
+
+PENDING["mux_xfer"] = (1304, sc_mux_xfer, {}, "cs", "ControlMaster shell; an scp upload (262144 "
+                       "bytes) and an scp download (393216 bytes, SFTP protocol) at once through "
+                       "the master's socket")

@@ -98,6 +98,8 @@ void sd_buf_printf(sd_buf *b, const char *fmt, ...) __attribute__((format(printf
  * cost a fifth of a chunk's run through it). */
 void sd_buf_put_u64(sd_buf *b, uint64_t v);
 void sd_buf_put_i64(sd_buf *b, int64_t v);
+/* n bytes at p as lowercase hex, two digits each (printf's %02x per byte). */
+void sd_buf_put_hex(sd_buf *b, const void *p, size_t n);
 void sd_buf_free(sd_buf *b);
 
 /* Invariant checks of whole structures (walks, so not free): compiled only

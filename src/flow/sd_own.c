@@ -110,12 +110,9 @@ static void key_i(sd_buf *b, const char *key, int64_t v)
 
 static void hex_addr(sd_buf *b, const char *key, const sd_addr *a)
 {
-    static const char HEX[] = "0123456789abcdef";
     sd_buf_append(b, key, strlen(key));
-    char *d = (char *)sd_buf_extend(b, 2 * sizeof a->a + 1);
-    for (size_t i = 0; i < sizeof a->a; i++)
-        d[2 * i] = HEX[a->a[i] >> 4], d[2 * i + 1] = HEX[a->a[i] & 15];
-    d[2 * sizeof a->a] = '"';
+    sd_buf_put_hex(b, a->a, sizeof a->a);
+    sd_buf_append(b, "\"", 1);
 }
 
 void sd_own_end(sd_own *o, const sd_flow *f, uint64_t frame, int at, uint8_t idle_class)

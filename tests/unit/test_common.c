@@ -357,6 +357,18 @@ static void t_formats(void **st)
         assert_int_equal(b.len, strlen(want));
         assert_memory_equal(b.p, want, b.len);
     }
+    uint8_t bytes[256];
+    b.len = 0;
+    for (size_t i = 0; i < sizeof bytes; i++) {
+        bytes[i] = (uint8_t)i;
+        snprintf(want + 2 * (i % 64), 3, "%02x", bytes[i]);
+        if (i % 64 == 63) { /* 64 bytes at a time: want holds 128 digits */
+            b.len = 0;
+            sd_buf_put_hex(&b, bytes + i - 63, 64);
+            assert_int_equal(b.len, 128);
+            assert_memory_equal(b.p, want, 128);
+        }
+    }
     sd_buf_free(&b);
 }
 

@@ -227,9 +227,13 @@ static client_agg *add_part(sd_campaign *c, const sd_campaign_part *p)
 
 static void dump_addr(sd_buf *b, const char *key, const sd_addr *a)
 {
-    sd_buf_printf(b, ",\"%s\":\"%u", key, a->fam);
-    for (size_t i = 0; i < sizeof a->a; i++)
-        sd_buf_printf(b, "%02x", a->a[i]);
+    /* per SSH connection of a chunk (--own): printf per byte was a fifth
+     * of a chunk's run */
+    sd_buf_append(b, ",\"", 2);
+    sd_buf_append(b, key, strlen(key));
+    sd_buf_append(b, "\":\"", 3);
+    sd_buf_put_u64(b, a->fam);
+    sd_buf_put_hex(b, a->a, sizeof a->a);
     sd_buf_append(b, "\"", 1);
 }
 
@@ -239,11 +243,17 @@ void sd_campaign_add(sd_campaign *c, const sd_ssh_done *d, sd_evlist *now)
     part_of(d, &p);
     if (c->o.dump) {
         sd_buf *b = &c->dumped;
-        sd_buf_printf(b, "{\"_own\":\"camp\",\"uid\":\"%s\"", p.uid);
+        static const char HEAD[] = "{\"_own\":\"camp\",\"uid\":\"";
+        sd_buf_append(b, HEAD, sizeof HEAD - 1);
+        sd_buf_append(b, p.uid, strlen(p.uid));
+        sd_buf_append(b, "\"", 1);
         dump_addr(b, "c", &p.client);
         dump_addr(b, "s", &p.server);
-        sd_buf_printf(b, ",\"k\":[%u,%u,%u,%u,%u,%u,%u]}\n", p.n[0], p.n[1], p.n[2], p.n[3], p.n[4], p.n[5],
-                      p.n[6]);
+        for (size_t i = 0; i < SD_ARRAY_LEN(p.n); i++) {
+            sd_buf_append(b, i ? "," : ",\"k\":[", i ? 1 : 6);
+            sd_buf_put_u64(b, p.n[i]);
+        }
+        sd_buf_append(b, "]}\n", 3);
         return;
     }
     client_agg *g = add_part(c, &p);

@@ -2,10 +2,7 @@
 #include "cli_own.h"
 
 #include "../flow/sd_own.h"
-#include "../out/sd_merge.h"
-#include "../out/sd_merge_ext.h"
-#include "../out/sd_merge_fmt.h"
-#include "../out/sd_merge_sum.h"
+#include "../out/sd_merge_feed.h"
 #include "cli_own_ext.h"
 
 #include <errno.h>
@@ -306,10 +303,7 @@ static pid_t spawn(const cli_own *o, const char *cmd, size_t first, size_t last,
 typedef struct jobq {
     const cli_own *o;
     const char *outdir;     /* extract: the chunks write into it (cli_own_ext) */
-    sd_merge_ext *ext;
-    sd_merge_sum *sum;      /* summary: the chunks' aggregates */
-    FILE *out;              /* where the merged lines go */
-    sd_merge_fmt *fmt;      /* ... in the format the chunks declare, from the first one in */
+    sd_merge_feed feed;     /* each chunk's output merged as its worker ends */
     const char *cmd, *tmp;
     size_t k, next, running, *ends;
     int *fds;               /* each chunk's output: a file unlinked at once */
@@ -396,25 +390,9 @@ static void say_errs(jobq *q)
     fflush(stderr);
 }
 
-/* The merged lines' format, once the chunks in fix it (whichever chunk
- * ends first: one whose files gave no record declares the columns of a
- * run that read nothing), or with the last chunk; rc 1 when it cannot. */
-static void open_fmt(jobq *q, sd_merge *m)
-{
-    if (q->rc || q->fmt || q->ext || q->sum)
-        return;
-    if ((q->running || q->next < q->k) && !sd_merge_declared_settled(m))
-        return;
-    q->fmt = sd_merge_fmt_open(m, q->out, stderr);
-    if (q->fmt)
-        q->out = sd_merge_fmt_file(q->fmt);
-    else
-        q->rc = 1;
-}
-
 /* Runs the queue: at most jobs workers at a time, each finished chunk's
  * output read into m at once. After a failure no new chunk starts. */
-static void run_queue(jobq *q, unsigned jobs, sd_merge *m)
+static void run_queue(jobq *q, unsigned jobs)
 {
     while (q->running || (q->next < q->k && !q->rc)) {
         while (!q->rc && q->next < q->k && q->running < jobs)
@@ -429,32 +407,29 @@ static void run_queue(jobq *q, unsigned jobs, sd_merge *m)
         q->rc = st > q->rc ? st : q->rc;
         char path[4096]; /* the unlinked file, opened anew from its start */
         snprintf(path, sizeof path, "/proc/self/fd/%d", q->fds[c]);
-        if (!q->rc && !(q->ext ? sd_merge_ext_add(q->ext, m, cli_own_ext_chunkdir(q->outdir, c, path, sizeof path))
-                                : q->sum ? sd_merge_sum_add(q->sum, m, path) : sd_merge_add(m, path)))
+        if (q->outdir)
+            cli_own_ext_chunkdir(q->outdir, c, path, sizeof path);
+        if (!q->rc && !sd_merge_feed_add(&q->feed, path, q->running || q->next < q->k))
             q->rc = 1;
-        open_fmt(q, m);
-        if (!q->rc && !q->sum && (q->fmt || q->ext) && (q->running || q->next < q->k))
-            sd_merge_early(m, q->out);
         close(q->fds[c]);
         q->fds[c] = -1;
     }
 }
 
-/* extract --jobs: the output directory made, the chunks' directories in
- * it merged there. True (q->rc set) when it cannot be. */
-static bool jobs_dir(jobq *q, const cli_own *o, const char *cmd, sd_merge *m)
+/* The feed the chunks go to: extract's output directory made, the
+ * chunks' directories in it merged there. False (q->rc set) when it
+ * cannot be. */
+static bool jobs_feed(jobq *q, const cli_own *o, const char *cmd)
 {
-    bool force;
-    q->outdir = cli_own_ext_outdir(o->argc, o->argv, &force);
-    if (!q->outdir) {
+    bool force = false;
+    if (o->dir && !(q->outdir = cli_own_ext_outdir(o->argc, o->argv, &force))) {
         q->rc = cli_usage_error(cmd, "-o DIR is required");
-        return true;
+        return false;
     }
-    q->ext = sd_merge_ext_new(q->outdir, force, true, m, stderr);
-    q->rc = q->ext ? 0 : 1;
-    if (q->ext)
-        q->out = sd_merge_ext_index(q->ext);
-    return !q->ext;
+    sd_feed_kind kind = o->dir ? SD_FEED_DIR : own_cmd_of(cmd)->sum ? SD_FEED_SUM : SD_FEED_LINES;
+    if (!sd_merge_feed_init(&q->feed, kind, stdout, stderr, q->outdir, force, true))
+        q->rc = q->feed.rc;
+    return !q->rc;
 }
 
 int cli_own_jobs(cli_own *o, const char *cmd, cli_input *in)
@@ -473,28 +448,22 @@ int cli_own_jobs(cli_own *o, const char *cmd, cli_input *in)
     for (size_t c = 0; c < q.k; c++)
         q.fds[c] = q.efds[c] = -1;
     q.pids = sd_calloc(q.k, sizeof *q.pids);
-    sd_merge *m = sd_merge_new(stderr);
-    q.out = stdout;
-    if (o->dir && jobs_dir(&q, o, cmd, m)) {
+    if (!jobs_feed(&q, o, cmd)) {
+        if (q.feed.m)
+            sd_merge_free(q.feed.m);
         free(q.fds), free(q.efds), free(q.pids), free(q.ends);
-        sd_merge_free(m);
         return q.rc;
     }
     uint64_t tot[1 + SD_MERGE_XST] = { 0 };
-    if (q.ext) /* extract's totals: the kept sessions', printed once */
-        sd_merge_totals(m, tot);
-    if (own_cmd_of(cmd)->sum)
-        q.sum = sd_merge_sum_new(m, stderr);
-    run_queue(&q, o->jobs, m);
-    int rc = q.sum ? sd_merge_sum_finish(q.sum, m, q.rc, q.out) : q.rc ? q.rc : sd_merge_finish(m, q.out);
-    if (q.rc && !q.sum)
-        sd_merge_free(m);
-    if (q.fmt)
-        rc = sd_merge_fmt_close(q.fmt, rc);
-    if (q.ext && !rc)
+    if (q.feed.ext) /* extract's totals: the kept sessions', printed once */
+        sd_merge_totals(q.feed.m, tot);
+    run_queue(&q, o->jobs);
+    sd_merge_ext *ext = q.feed.ext;
+    int rc = sd_merge_feed_finish(&q.feed, q.rc);
+    if (ext && !rc)
         cli_own_ext_totals(tot, in->quiet);
-    if (q.ext)
-        rc = sd_merge_ext_finish(q.ext, rc);
+    if (ext)
+        rc = sd_merge_ext_finish(ext, rc);
     for (size_t c = 0; q.outdir && c < q.k; c++) /* a failed worker's, not merged */
         cli_own_ext_discard(q.outdir, c);
     for (size_t c = 0; c < q.k; c++) {

@@ -225,6 +225,32 @@ void sd_buf_grow(sd_buf *b, size_t extra)
     b->p = sd_vec_grow_(b->p, &b->cap, b->len, b->cap ? extra : SD_MAX(extra, 256), 1);
 }
 
+void sd_buf_put_u64(sd_buf *b, uint64_t v)
+{
+    char d[20];
+    size_t n = sizeof d;
+    do
+        d[--n] = (char)('0' + v % 10);
+    while (v /= 10);
+    sd_buf_append(b, d + n, sizeof d - n);
+}
+
+void sd_buf_put_i64(sd_buf *b, int64_t v)
+{
+    if (v < 0)
+        sd_buf_append(b, "-", 1);
+    sd_buf_put_u64(b, v < 0 ? 0 - (uint64_t)v : (uint64_t)v);
+}
+
+void sd_buf_put_hex(sd_buf *b, const void *p, size_t n)
+{
+    static const char HEX[] = "0123456789abcdef";
+    const uint8_t *u = p;
+    char *d = (char *)sd_buf_extend(b, 2 * n);
+    for (size_t i = 0; i < n; i++)
+        d[2 * i] = HEX[u[i] >> 4], d[2 * i + 1] = HEX[u[i] & 15];
+}
+
 void sd_buf_printf(sd_buf *b, const char *fmt, ...)
 {
     /* formatted once into the room the buffer has (the common case), a

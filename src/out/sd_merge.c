@@ -113,36 +113,40 @@ static void rec_str(rec *line, const char *key, char *out, size_t len, bool *ok)
  * chunk). False at the first thing out of place: the generic reader then
  * reads the record, and says what is wrong with it. */
 typedef struct walk {
-    const char *p;
+    const char *p, *end; /* the record in place: it ends at end (its '\n') */
     bool ok;
 } walk;
 
-static void w_key(walk *w, const char *k)
+/* Inlined where each key is a literal: its length is then known and the
+ * comparison a few loads (not a strlen and a memcmp call per key). */
+#define W_INLINE static inline __attribute__((always_inline))
+
+W_INLINE void w_key(walk *w, const char *k)
 {
-    const char *p = w->p;
-    while (*k && *p == *k) /* stops at the record's NUL: never past it */
-        p++, k++;
-    w->ok = w->ok && !*k;
-    w->p = w->ok ? p : w->p;
+    size_t l = strlen(k);
+    w->ok = w->ok && (size_t)(w->end - w->p) >= l && !memcmp(w->p, k, l);
+    w->p += w->ok ? l : 0;
 }
 
-static uint64_t w_u64(walk *w, const char *k)
+/* (a number stops at the record's '\n' at the latest: never past end) */
+W_INLINE uint64_t w_u64(walk *w, const char *k)
 {
     uint64_t x = 0;
     bool neg, over;
     w_key(w, k);
     if (!w->ok)
         return 0;
-    neg = *w->p == '-';
+    neg = w->p < w->end && *w->p == '-';
     const char *e = sd_merge_dec(w->p + neg, &x, &over);
-    w->ok = e > w->p + neg && !over;
-    w->p = e;
+    w->ok = e > w->p + neg && e <= w->end && !over;
+    w->p = w->ok ? e : w->p;
     return neg ? 0 - x : x;
 }
 
-static void w_hex16(walk *w, const char *k, uint8_t out[16])
+W_INLINE void w_hex16(walk *w, const char *k, uint8_t out[16])
 {
     w_key(w, k);
+    w->ok = w->ok && w->end - w->p >= 32;
     for (int i = 0; w->ok && i < 16; i++) {
         int hi = sd_merge_hex(w->p[2 * i]), lo = hi < 0 ? -1 : sd_merge_hex(w->p[2 * i + 1]);
         w->ok = lo >= 0;
@@ -151,12 +155,15 @@ static void w_hex16(walk *w, const char *k, uint8_t out[16])
     w->p += w->ok ? 32 : 0;
 }
 
-static bool walk_conn(const char *text, mconn *c)
+/* The record of n bytes at text (followed by its '\n'), walked in place:
+ * no copy of it is made unless it is out of place. */
+static bool walk_conn(const char *text, size_t n, mconn *c)
 {
-    walk w = { text, true };
+    walk w = { text, text + n, true };
     w_key(&w, "{\"_own\":\"conn\",\"uid\":\"");
-    size_t ul = w.ok ? strcspn(w.p, "\"") : 0;
-    w.ok = w.ok && ul < sizeof c->uid && w.p[ul] == '"';
+    const char *q = w.ok ? memchr(w.p, '"', (size_t)(w.end - w.p)) : NULL;
+    size_t ul = q ? (size_t)(q - w.p) : 0;
+    w.ok = q && ul < sizeof c->uid;
     if (w.ok)
         memcpy(c->uid, w.p, ul), c->uid[ul] = '\0', w.p += ul;
     c->sel = (int)w_u64(&w, "\",\"sel\":");
@@ -186,13 +193,12 @@ static bool walk_conn(const char *text, mconn *c)
     c->fside = (int)w_u64(&w, ",\"fside\":") & 1;
     c->vlan = (unsigned)w_u64(&w, ",\"vlan\":");
     w_key(&w, "}");
-    return w.ok && !*w.p;
+    return w.ok && w.p == w.end;
 }
 
+/* The record as any writer of it may put it: every key looked for. */
 static bool parse_conn(const char *text, mconn *c)
 {
-    if (walk_conn(text, c))
-        return true;
     memset(c, 0, sizeof *c);
     rec r, *line = &r;
     rec_scan(text, line);
@@ -366,15 +372,17 @@ static bool own_is(const char *p, size_t n, const char *what)
     return n >= 9 + l && !memcmp(p, "{\"_own\":\"", 9) && !memcmp(p + 9, what, l) && p[9 + l] == '"';
 }
 
-/* One line of a chunk's output (n bytes at p, without its '\n'): a record
- * of sd_own's or an output line. */
-static bool take_line(mchunk *ch, const char *p, size_t n, size_t *cap)
+/* A line of n bytes at p that starts {"_own":": sd_own's record read
+ * into ch, 1 or 0 (a bad one); -1 when it is no record the merge knows. */
+static int take_record(mchunk *ch, const char *p, size_t n, size_t *cap)
 {
     if (own_is(p, n, "conn")) {
         if (ch->nconns == *cap)
             ch->conns = sd_reallocarray(ch->conns, *cap = *cap ? *cap * 2 : 64, sizeof *ch->conns);
         mconn *c = &ch->conns[ch->nconns++];
         memset(c, 0, sizeof *c);
+        if (walk_conn(p, n, c))
+            return 1;
         char *r = sd_strndup(p, n); /* a record as a string of its own: the text is not cut */
         bool ok = parse_conn(r, c);
         free(r);
@@ -389,7 +397,7 @@ static bool take_line(mchunk *ch, const char *p, size_t n, size_t *cap)
     if (own_is(p, n, "fmt")) { /* the output format asked for: sd_merge_fmt renders it */
         free(ch->fmt);
         ch->fmt = sd_strndup(p, n);
-        return true;
+        return 1;
     }
     if (own_is(p, n, "xst")) {
         ch->xst = grow(ch->xst, ch->nxst, sizeof *ch->xst);
@@ -401,8 +409,19 @@ static bool take_line(mchunk *ch, const char *p, size_t n, size_t *cap)
     if (own_is(p, n, "camp")) {
         ch->camp = grow(ch->camp, ch->ncamp, sizeof *ch->camp);
         ch->camp[ch->ncamp++] = sd_strndup(p, n);
-        return true;
+        return 1;
     }
+    return -1;
+}
+
+/* One line of a chunk's output (n bytes at p, without its '\n'): a record
+ * of sd_own's or an output line (most are: the records' prefix is looked
+ * for once). */
+static bool take_line(mchunk *ch, const char *p, size_t n, size_t *cap)
+{
+    int r = n >= 9 && !memcmp(p, "{\"_own\":\"", 9) ? take_record(ch, p, n, cap) : -1;
+    if (r >= 0)
+        return r;
     if (n) {
         ch->lines = grow(ch->lines, ch->nlines, sizeof *ch->lines);
         ch->lens = grow(ch->lens, ch->nlines, sizeof *ch->lens);

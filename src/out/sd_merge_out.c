@@ -98,17 +98,6 @@ static mpos end_pos(const mconn *c)
     return (mpos){ c->end, 0, 0, 0 };
 }
 
-/* A number in decimal: the merge writes many, printf is the slow part. */
-static void put_u64(sd_buf *b, uint64_t v)
-{
-    char d[24];
-    size_t n = sizeof d;
-    do
-        d[--n] = (char)('0' + v % 10);
-    while (v /= 10);
-    sd_buf_append(b, d + n, sizeof d - n);
-}
-
 static bool key_is(const char *k, size_t kl, const char *name)
 {
     return kl == strlen(name) && !memcmp(k, name, kl);
@@ -146,24 +135,24 @@ static const char *value(const mconn *c, uint64_t off, const char *k, size_t kl,
         return q ? q + 1 : end;
     }
     if (digit && key_is(k, kl, "stream")) {
-        put_u64(b, c->gstream);
+        sd_buf_put_u64(b, c->gstream);
         return skip_num(p);
     }
     if (digit && (key_is(k, kl, "open_at_end") || key_is(k, kl, "orig_open_at_end"))) {
-        put_u64(b, kl == 11 ? c->open_at_end : c->orig_open_at_end);
+        sd_buf_put_u64(b, kl == 11 ? c->open_at_end : c->orig_open_at_end);
         return skip_num(p);
     }
     /* A frame within its own file (file_frame, file_first_frame) is the
      * same in a chunk's run and in one run: only global frames move. */
     bool in_file = kl > 5 && !memcmp(k, "file_", 5);
     if (digit && !in_file && kl >= 5 && !memcmp(k + kl - 5, "frame", 5)) {
-        put_u64(b, num_at(p) + off);
+        sd_buf_put_u64(b, num_at(p) + off);
         return skip_num(p);
     }
     if (*p == '[' && key_is(k, kl, "frames")) {
         sd_buf_append(b, "[", 1);
         for (p++; *p >= '0' && *p <= '9';) {
-            put_u64(b, num_at(p) + off);
+            sd_buf_put_u64(b, num_at(p) + off);
             p = skip_num(p);
             if (*p == ',')
                 sd_buf_append(b, p++, 1);
@@ -206,6 +195,23 @@ static const char *changes_from(const mconn *c, uint64_t off, const char *line, 
     return o > line ? o - 1 : line;
 }
 
+/* Whether value() may change the value of key k (kl bytes) that starts
+ * with v: its keys only (uid, stream, the open counts, *frame, frames), so
+ * that the text between two of them is copied once, not key by key (most
+ * keys of a line are none of them). */
+static bool renumbered(const char *k, size_t kl, char v)
+{
+    if (kl >= 5 && !memcmp(k + kl - 5, "frame", 5))
+        return true;
+    switch (kl) {
+    case 3: return v == '"' && !memcmp(k, "uid", 3);
+    case 6: return !memcmp(k, "stream", 6) || !memcmp(k, "frames", 6);
+    case 11: return !memcmp(k, "open_at_end", 11);
+    case 16: return !memcmp(k, "orig_open_at_end", 16);
+    default: return false;
+    }
+}
+
 void sd_merge_rewrite(const mconn *c, uint64_t off, const char *line, size_t len, sd_buf *b)
 {
     const char *end = line + len, *p = changes_from(c, off, line, end), *copied = line;
@@ -215,9 +221,15 @@ void sd_merge_rewrite(const mconn *c, uint64_t off, const char *line, size_t len
         const char *colon = memchr(p, ':', (size_t)(end - p)), *k;
         if (!colon)
             break;
-        size_t kl = key_before(line, colon, &k);
         p = colon + 1;
-        if (!kl)
+        /* the keys renumbered end in d, m, e or s (uid, the open counts,
+         * stream, *frame, frames): the others are passed by their last
+         * letter, without looking back for where they start */
+        char last = colon - line < 3 ? 0 : colon[-2];
+        if ((last != 'd' && last != 'm' && last != 'e' && last != 's') || colon[-1] != '"')
+            continue;
+        size_t kl = key_before(line, colon, &k);
+        if (!kl || p == end || !renumbered(k, kl, *p))
             continue;
         sd_buf_append(b, copied, (size_t)(p - copied));
         copied = p = value(c, off, k, kl, p, end, b);

@@ -339,6 +339,36 @@ static void t_formats(void **st)
     snprintf(want, sizeof want, "ab|7%s|end", big);
     assert_int_equal(b.len, strlen(want));
     assert_memory_equal(b.p, want, b.len);
+    /* the decimal writers against printf, which they replace (sd_own's
+     * records), at every edge */
+    static const int64_t I[] = { 0, 1, -1, 9, 10, -10, 99999, INT64_MAX, INT64_MIN, INT64_MIN + 1 };
+    static const uint64_t U[] = { 0, 1, 9, 10, 4294967295u, 18446744073709551615u, 10000000000000000000u };
+    for (size_t i = 0; i < sizeof I / sizeof *I; i++) {
+        b.len = 0;
+        sd_buf_put_i64(&b, I[i]);
+        snprintf(want, sizeof want, "%lld", (long long)I[i]);
+        assert_int_equal(b.len, strlen(want));
+        assert_memory_equal(b.p, want, b.len);
+    }
+    for (size_t i = 0; i < sizeof U / sizeof *U; i++) {
+        b.len = 0;
+        sd_buf_put_u64(&b, U[i]);
+        snprintf(want, sizeof want, "%llu", (unsigned long long)U[i]);
+        assert_int_equal(b.len, strlen(want));
+        assert_memory_equal(b.p, want, b.len);
+    }
+    uint8_t bytes[256];
+    b.len = 0;
+    for (size_t i = 0; i < sizeof bytes; i++) {
+        bytes[i] = (uint8_t)i;
+        snprintf(want + 2 * (i % 64), 3, "%02x", bytes[i]);
+        if (i % 64 == 63) { /* 64 bytes at a time: want holds 128 digits */
+            b.len = 0;
+            sd_buf_put_hex(&b, bytes + i - 63, 64);
+            assert_int_equal(b.len, 128);
+            assert_memory_equal(b.p, want, 128);
+        }
+    }
     sd_buf_free(&b);
 }
 

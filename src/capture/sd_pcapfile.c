@@ -207,13 +207,6 @@ static size_t refill(sd_pcapfile *pf, size_t n)
     if (!pf->blk || n > pf->cap) { /* n > cap: a record larger than a small memory file's block */
         pf->cap = SD_MAX(n, pf->blk_size ? pf->blk_size : BLOCK);
         pf->blk = sd_realloc(pf->blk, pf->cap);
-    } else if (pf->cap < BLOCK && pf->blk_size == BLOCK_START && !pf->stream) {
-        /* the file is being read through, not only opened with the others:
-         * its block doubles up to BLOCK, so the refills stay few and large
-         * (a refill smaller than stdio's reads goes through its buffer:
-         * every byte copied twice) */
-        pf->cap = SD_MIN(2 * pf->cap, (size_t)BLOCK);
-        pf->blk = sd_realloc(pf->blk, pf->cap);
     }
     memmove(pf->blk, pf->blk + pf->pos, pf->end - pf->pos);
     pf->end -= pf->pos;
@@ -292,13 +285,6 @@ int sd_pcapfile_next(sd_pcapfile *pf, sd_pcaprec *r, char *err, size_t errlen)
     r->linktype = pf->linktype;
     r->iface = 0;
     return 1;
-}
-
-void sd_pcapfile_ended(sd_pcapfile *pf)
-{
-    free(pf->blk);
-    pf->blk = NULL;
-    pf->cap = pf->pos = pf->end = 0;
 }
 
 void sd_pcapfile_close(sd_pcapfile *pf)

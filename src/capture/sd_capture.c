@@ -374,6 +374,7 @@ static void src_fill(sd_capture *cap, cap_src *s)
             if (rc < 0)
                 sd_diagf(cap->diag, s->path, s->records + 1, "unreadable record (%s); rest of file skipped", err);
             say_unknown_blocks(cap, s);
+            sd_pcapfile_ended(s->pf);
             s->eof = true;
         }
     }

@@ -4,6 +4,7 @@
 #include "sd_replay.h"
 
 #include <errno.h>
+#include <unistd.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -130,6 +131,23 @@ static sd_pcapfile *open_fp(FILE *fp, bool iobuf, FILE **rest, bool *not_pcap, c
     return pf;
 }
 
+/* A classic pcap file is read in blocks of its own (refill): stdio's
+ * buffer would only copy every byte once more (a read smaller than the
+ * block leaves the rest of stdio's buffer to copy at the next one), so the
+ * stream is made unbuffered before its first read. The magic is read with
+ * pread, which leaves the stream untouched. A pcapng file keeps a buffer:
+ * it is read block by block in small reads. */
+static bool classic_at_start(FILE *fp)
+{
+    uint8_t m[4];
+    if (pread(fileno(fp), m, sizeof m, 0) != (ssize_t)sizeof m)
+        return false;
+    if (!is_magic(rd32(m, false)) && !is_magic(rd32(m, true)))
+        return false;
+    setvbuf(fp, NULL, _IONBF, 0);
+    return true;
+}
+
 sd_pcapfile *sd_pcapfile_open(const char *path, bool *not_pcap, uint64_t *size, FILE **rest, char *err,
                               size_t errlen)
 {
@@ -149,7 +167,7 @@ sd_pcapfile *sd_pcapfile_open(const char *path, bool *not_pcap, uint64_t *size, 
     if (!S_ISREG(st.st_mode)) /* a FIFO or a device: read as standard input is */
         return sd_pcapfile_open_stream(fp, not_pcap, rest, err, errlen);
     *size = (uint64_t)st.st_size;
-    sd_pcapfile *pf = open_fp(fp, true, NULL, not_pcap, err, errlen);
+    sd_pcapfile *pf = open_fp(fp, !classic_at_start(fp), NULL, not_pcap, err, errlen);
     if (pf) /* no record is longer than the file */
         pf->blk_size = (size_t)SD_MIN((uint64_t)BLOCK_START, SD_MAX(*size, (uint64_t)REC_HDR));
     return pf;
@@ -285,6 +303,13 @@ int sd_pcapfile_next(sd_pcapfile *pf, sd_pcaprec *r, char *err, size_t errlen)
     r->linktype = pf->linktype;
     r->iface = 0;
     return 1;
+}
+
+void sd_pcapfile_ended(sd_pcapfile *pf)
+{
+    free(pf->blk);
+    pf->blk = NULL;
+    pf->cap = pf->pos = pf->end = 0;
 }
 
 void sd_pcapfile_close(sd_pcapfile *pf)

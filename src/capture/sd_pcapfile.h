@@ -72,5 +72,9 @@ bool sd_pcapfile_next_plain(sd_pcapfile *pf, sd_pcaprec *r);
 uint64_t sd_pcapfile_unknown_blocks(const sd_pcapfile *pf, char *buf, size_t len);
 FILE *sd_pcapfile_fp(const sd_pcapfile *pf);
 void sd_pcapfile_close(sd_pcapfile *pf); /* closes fp; NULL ok */
+/* The file is read to its end: its read block is given back now, not at
+ * the end of the run (a set of rotated files holds the blocks of the files
+ * still being read, not of every file read so far). */
+void sd_pcapfile_ended(sd_pcapfile *pf);
 
 #endif

@@ -227,12 +227,8 @@ void sd_buf_grow(sd_buf *b, size_t extra)
 
 void sd_buf_put_u64(sd_buf *b, uint64_t v)
 {
-    char d[20];
-    size_t n = sizeof d;
-    do
-        d[--n] = (char)('0' + v % 10);
-    while (v /= 10);
-    sd_buf_append(b, d + n, sizeof d - n);
+    char *o = (char *)sd_buf_extend(b, 20); /* 2^64 - 1 has 20 digits */
+    b->len = (size_t)(sd_put_u64(o, v) - (char *)b->p);
 }
 
 void sd_buf_put_i64(sd_buf *b, int64_t v)

@@ -99,15 +99,11 @@ void sd_ev_note_cat(sd_event *e, const char *s)
 
 void sd_ev_note_int(sd_event *e, long long v)
 {
-    char t[24], *o = t + sizeof t; /* written from the last digit back */
-    unsigned long long u = v < 0 ? 0 - (unsigned long long)v : (unsigned long long)v;
-    *--o = '\0';
-    do
-        *--o = (char)('0' + u % 10);
-    while (u /= 10);
+    char t[24], *o = t;
     if (v < 0)
-        *--o = '-';
-    sd_ev_note_cat(e, o);
+        *o++ = '-';
+    *sd_put_u64(o, v < 0 ? 0 - (unsigned long long)v : (unsigned long long)v) = '\0';
+    sd_ev_note_cat(e, t);
 }
 
 const sd_evfield *sd_ev_get(const sd_event *e, const char *key)

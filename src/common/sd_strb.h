@@ -9,6 +9,8 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "sd_common.h"
+
 typedef struct sd_strb {
     char *p;
     size_t cap, len;
@@ -43,11 +45,8 @@ static inline void sd_strb_cat(sd_strb *b, const char *s)
 /* v in decimal, as "%llu" writes it. */
 static inline void sd_strb_u64(sd_strb *b, uint64_t v)
 {
-    char t[20], *o = t + sizeof t; /* written from the last digit back */
-    do
-        *--o = (char)('0' + v % 10);
-    while (v /= 10);
-    sd_strb_catn(b, o, (size_t)(t + sizeof t - o));
+    char t[20];
+    sd_strb_catn(b, t, (size_t)(sd_put_u64(t, v) - t));
 }
 
 /* v in decimal, as "%d" writes it. */

@@ -108,17 +108,17 @@ static void put_where(sd_buf *b, const sd_event *e)
 {
     char *o = room(b, 4 * EV_MEMBER_ROOM);
     o = PUT_LIT(o, ",\"stream\":");
-    o = sd_json_put_u64(o, e->stream);
+    o = sd_put_u64(o, e->stream);
     o = PUT_LIT(o, ",\"ts\":");
     set_end(b, o);
     put_ts(b, e->ts);
     o = room(b, 3 * EV_MEMBER_ROOM);
     o = PUT_LIT(o, ",\"frame\":");
-    o = sd_json_put_u64(o, e->frame);
+    o = sd_put_u64(o, e->frame);
     o = PUT_LIT(o, ",\"frames\":[");
-    o = sd_json_put_u64(o, e->frame);
+    o = sd_put_u64(o, e->frame);
     *o++ = ',';
-    o = sd_json_put_u64(o, e->frame_last);
+    o = sd_put_u64(o, e->frame_last);
     *o++ = ']';
     set_end(b, o);
 }

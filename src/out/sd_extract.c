@@ -124,15 +124,15 @@ void sd_chunk_json_ex(sd_buf *b, int dir, const sd_chunk *ch, size_t payload_max
     char *o0 = buf_room(b, 512 + 4 * len), *o = o0;
     o = dir ? PUT(o, "{\"dir\":\"resp\"") : PUT(o, "{\"dir\":\"orig\"");
     o = PUT(o, ",\"first_frame\":");
-    o = sd_json_put_u64(o, ch->first_frame);
+    o = sd_put_u64(o, ch->first_frame);
     o = PUT(o, ",\"last_frame\":");
-    o = sd_json_put_u64(o, ch->last_frame);
+    o = sd_put_u64(o, ch->last_frame);
     o = PUT(o, ",\"ts\":");
     o = sd_json_put_ts(o, ch->ts);
     o = PUT(o, ",\"offset\":");
-    o = sd_json_put_u64(o, ch->offset);
+    o = sd_put_u64(o, ch->offset);
     o = PUT(o, ",\"len\":");
-    o = sd_json_put_u64(o, ch->len);
+    o = sd_put_u64(o, ch->len);
     o = ch->kind == SD_CHUNK_GAP ? PUT(o, ",\"gap\":true,\"flags\":[") : PUT(o, ",\"gap\":false,\"flags\":[");
     int n = 0;
     for (unsigned bit = 1; bit && bit <= SD_CHUNKF_TRUNCATED; bit <<= 1)
@@ -147,7 +147,7 @@ void sd_chunk_json_ex(sd_buf *b, int dir, const sd_chunk *ch, size_t payload_max
     *o++ = ']';
     if (data && in_file && payload_max) {
         o = PUT(o, ",\"file_offset\":");
-        o = sd_json_put_u64(o, *file_off);
+        o = sd_put_u64(o, *file_off);
     }
     else if (render) {
         o = payload_json(o, ch->data, len);

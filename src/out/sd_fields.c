@@ -57,12 +57,12 @@ void sd_fval_text(const sd_fval *v, char *buf, size_t len)
         text_put(buf, len, v->s, strlen(v->s));
         return;
     case SD_FV_U64:
-        e = sd_json_put_u64(num, v->u);
+        e = sd_put_u64(num, v->u);
         break;
     case SD_FV_I64:
         if (v->i < 0)
             *e++ = '-';
-        e = sd_json_put_u64(e, v->i < 0 ? 0 - (uint64_t)v->i : (uint64_t)v->i);
+        e = sd_put_u64(e, v->i < 0 ? 0 - (uint64_t)v->i : (uint64_t)v->i);
         break;
     case SD_FV_F64:
         if (!isfinite(v->f) || !(e = sd_json_put_fixed(num, v->f, v->dec))) {

@@ -169,50 +169,6 @@ void sd_json_str(sd_json *j, const char *key, const char *val)
     sd_json_strn(j, key, val, strlen(val));
 }
 
-/* Powers of ten up to 10^19, the largest that fits 64 bits: a number's
- * digit count by comparisons, not divisions. */
-static const uint64_t POW10[20] = { 1ull, 10ull, 100ull, 1000ull, 10000ull, 100000ull, 1000000ull, 10000000ull,
-                                    100000000ull, 1000000000ull, 10000000000ull, 100000000000ull,
-                                    1000000000000ull, 10000000000000ull, 100000000000000ull,
-                                    1000000000000000ull, 10000000000000000ull, 100000000000000000ull,
-                                    1000000000000000000ull, 10000000000000000000ull };
-
-static inline char *put_u64(char *dst, uint64_t v)
-{
-    /* two digits per division: "00" "01" ... "99" */
-    static const char pairs[] = "0001020304050607080910111213141516171819"
-                                "2021222324252627282930313233343536373839"
-                                "4041424344454647484950515253545556575859"
-                                "6061626364656667686970717273747576777879"
-                                "8081828384858687888990919293949596979899";
-    if (v < 10) { /* most counters of a record are 0 */
-        *dst = (char)('0' + v);
-        return dst + 1;
-    }
-    /* the digit count from the bit length (Bit Twiddling Hacks' integer
-     * log 10): t is floor(log10(v)) or one more, one comparison tells */
-    unsigned t = (unsigned)(64 - __builtin_clzll(v)) * 1233u >> 12;
-    size_t n = t + (v >= POW10[t]);
-    char *o = dst + n; /* written from the last digit back: no copy */
-    while (v >= 100) {
-        unsigned r = (unsigned)(v % 100) * 2;
-        v /= 100;
-        *--o = pairs[r + 1];
-        *--o = pairs[r];
-    }
-    if (v >= 10) {
-        *--o = pairs[v * 2 + 1];
-        *--o = pairs[v * 2];
-    } else {
-        *--o = (char)('0' + v);
-    }
-    return dst + n;
-}
-
-char *sd_json_put_u64(char *dst, uint64_t v)
-{
-    return put_u64(dst, v);
-}
 
 char *sd_json_put_ts(char *dst, sd_ts t)
 {
@@ -220,7 +176,7 @@ char *sd_json_put_ts(char *dst, sd_ts t)
         /* microsecond resolution: the exact digits, which are also what
          * "%.6f" prints for (double)t / 1e9 (its error stays far below
          * half a microsecond) */
-        dst = sd_json_put_u64(dst, (uint64_t)t / SD_NS_PER_SEC);
+        dst = sd_put_u64(dst, (uint64_t)t / SD_NS_PER_SEC);
         uint32_t us = (uint32_t)((uint64_t)t % SD_NS_PER_SEC / 1000);
         *dst++ = '.';
         for (int i = 5; i >= 0; i--) {
@@ -285,7 +241,7 @@ char *sd_json_put_fixed(char *dst, double v, int dec)
     uint64_t u = (uint64_t)q;
     if (signbit(v))
         *dst++ = '-';
-    dst = sd_json_put_u64(dst, u / p10[dec]);
+    dst = sd_put_u64(dst, u / p10[dec]);
     if (dec) {
         uint64_t f = u % p10[dec];
         *dst++ = '.';
@@ -335,7 +291,7 @@ void sd_json_qkey_u64(sd_json *j, const char *qkey, size_t qlen, uint64_t v)
         memcpy(o + comma, qkey, SD_JSON_QKEY_SPAN);
     else
         memcpy(o + comma, qkey, qlen);
-    b->len = (size_t)(put_u64(o + comma + qlen, v) - start);
+    b->len = (size_t)(sd_put_u64(o + comma + qlen, v) - start);
 }
 
 /* The free room at the end of b, at least NUM_ROOM bytes; a writer then
@@ -350,7 +306,7 @@ static char *num_room(sd_buf *b)
 void sd_json_val_u64(sd_buf *b, uint64_t v)
 {
     char *o = num_room(b);
-    b->len += (size_t)(put_u64(o, v) - o);
+    b->len += (size_t)(sd_put_u64(o, v) - o);
 }
 
 void sd_json_val_i64(sd_buf *b, int64_t v)
@@ -358,7 +314,7 @@ void sd_json_val_i64(sd_buf *b, int64_t v)
     char *o = num_room(b), *e = o;
     if (v < 0)
         *e++ = '-';
-    e = sd_json_put_u64(e, v < 0 ? 0 - (uint64_t)v : (uint64_t)v);
+    e = sd_put_u64(e, v < 0 ? 0 - (uint64_t)v : (uint64_t)v);
     b->len += (size_t)(e - o);
 }
 

@@ -39,8 +39,6 @@ void sd_json_val_f64(sd_buf *b, double v, int decimals);
 void sd_json_val_bool(sd_buf *b, bool v);
 /* Appends an escaped JSON string literal (with quotes) to b. */
 void sd_json_escape(sd_buf *b, const char *s, size_t len);
-/* Writes v in decimal at dst (at most 20 chars, no NUL); returns the end. */
-char *sd_json_put_u64(char *dst, uint64_t v);
 /* Writes t as seconds with 6 decimals, as "%.6f" of sd_ts_sec(t) (at most
  * 32 chars, no NUL); returns the end. */
 char *sd_json_put_ts(char *dst, sd_ts t);

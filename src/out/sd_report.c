@@ -191,10 +191,10 @@ const sd_event **sdrp_sorted_events(const sd_report_conn *c, const sd_report_opt
  * connection's endpoints (snprintf was ~3,500 instructions an event). */
 void sdrp_frames_str(const sd_event *e, char *out, size_t len)
 {
-    char t[48], *o = sd_json_put_u64(t, e->frame);
+    char t[48], *o = sd_put_u64(t, e->frame);
     if (e->frame_last > e->frame) {
         *o++ = '-';
-        o = sd_json_put_u64(o, e->frame_last);
+        o = sd_put_u64(o, e->frame_last);
     }
     put_cut(out, len, t, (size_t)(o - t));
 }
@@ -218,13 +218,13 @@ void sdrp_endpoints(const sd_conn *c, int client_dir, char *out, size_t len)
     sd_addr_str(&c->orig_h, o, SD_ADDR_STRLEN);
     o += strlen(o);
     *o++ = ':';
-    o = sd_json_put_u64(o, c->orig_p);
+    o = sd_put_u64(o, c->orig_p);
     memcpy(o, client_dir == SD_DIR_RESP ? " <- " : " -> ", 4);
     o += 4;
     sd_addr_str(&c->resp_h, o, SD_ADDR_STRLEN);
     o += strlen(o);
     *o++ = ':';
-    o = sd_json_put_u64(o, c->resp_p);
+    o = sd_put_u64(o, c->resp_p);
     put_cut(out, len, t, (size_t)(o - t));
 }
 

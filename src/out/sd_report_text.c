@@ -73,7 +73,7 @@ static char *put_fixed_at(char *o, double v, int dec)
 
 static char *put_u64_at(char *o, uint64_t v)
 {
-    char *e = sd_json_put_u64(o, v);
+    char *e = sd_put_u64(o, v);
     *e = '\0';
     return e;
 }

@@ -242,9 +242,9 @@ static void size_modes_json(sd_buf *out, const sd_sshstats_dir *d)
         if (i)
             *o++ = ',';
         *o++ = '[';
-        o = sd_json_put_u64(o, mo[i].size);
+        o = sd_put_u64(o, mo[i].size);
         *o++ = ',';
-        o = sd_json_put_u64(o, mo[i].count);
+        o = sd_put_u64(o, mo[i].count);
         *o++ = ']';
         sd_buf_append(out, t, (size_t)(o - t));
     }

@@ -293,13 +293,13 @@ static void t_buf_fixed(void **st)
         }
 }
 
-/* sd_json_put_u64 and the JSON number writers against printf: every digit
+/* sd_put_u64 and the JSON number writers against printf: every digit
  * count (each power of ten and its neighbours), the extremes, a sequence. */
 static void u64_same(uint64_t v)
 {
     char want[32], got[32];
     snprintf(want, sizeof want, "%llu", (unsigned long long)v);
-    *sd_json_put_u64(got, v) = '\0';
+    *sd_put_u64(got, v) = '\0';
     assert_string_equal(got, want);
     sd_buf b = { 0 };
     sd_json_val_i64(&b, -(int64_t)(v >> 1));

@@ -640,6 +640,20 @@ static bool redraws_every_key(const ctx *x, const keysz *z, const key *k, size_t
     return answered >= REDRAW_KEYS_MIN && echoed * REDRAW_ECHO_SHARE < answered;
 }
 
+/* The median gap between the leg's keys (0 with fewer than two): the
+ * typist's pace where the keys' classes are not known yet. */
+static double leg_pace(const ctx *x, const key *k, size_t nk)
+{
+    double *g = sd_calloc(nk + 1, sizeof *g);
+    size_t n = 0;
+    for (size_t i = 1; i < nk; i++)
+        g[n++] = key_at(x, &k[i]) - key_at(x, &k[i - 1]);
+    qsort(g, n, sizeof g[0], cmp_double);
+    double m = n ? g[n / 2] : 0;
+    free(g);
+    return m;
+}
+
 /* Under a line editor redrawing every key (fish), a character's answer
  * (the line redrawn, one to a few records) reads as Enter. An Enter's
  * answer holds the output and a new prompt, and people read it before
@@ -664,10 +678,12 @@ static void redraw_editor_keys(const ctx *x, key *k, size_t nk)
             least = k[i].resp_max < least ? k[i].resp_max : least;
     if (least == UINT64_MAX)
         return;
+    double pace = leg_pace(x, k, nk);
     for (size_t i = 0; i + 1 < nk; i++) {
         double next = key_at(x, &k[i + 1]) - key_at(x, &k[i]);
         bool line_end = is_key(&k[i + 1], "enter") && k[i + 1].resp_max >= least && next < ENTER_PAUSE_S;
-        if (is_key(&k[i], "enter") && k[i].resp_max < least && (next < INSERT_NEXT_S || line_end))
+        bool on = next < INSERT_NEXT_S || next < PACE_SLACK * pace;
+        if (is_key(&k[i], "enter") && k[i].resp_max < least && (on || line_end))
             k[i].k = "char";
     }
 }

@@ -906,6 +906,36 @@ static void test_fish_enter_records(void **st)
         assert_string_equal(k[i].s, want[i]);
 }
 
+/* fish typed slowly (lab fish_slow_aes128ctr-sha256etm frames 48, 283,
+ * 355: 0.50-0.64 s after a key at a pace of about 0.3 s between keys): a
+ * character's redraw followed by 0.6 s, longer than INSERT_NEXT_S but
+ * within PACE_SLACK times the leg's median gap, is a char; the Enters
+ * (a 300-byte prompt record, then a 1.2 s pause) stay Enters. */
+static void test_fish_slow_keys(void **st)
+{
+    (void)st;
+    step keys[40];
+    size_t n = 0;
+    static const double at[4] = { 0.0, 0.3, 0.9, 1.2 }; /* the third key 0.6 s after the second */
+    for (int line = 0; line < 2; line++) {
+        double t0 = 2.0 + 3.0 * line;
+        for (int c = 0; c < 4; c++) {
+            keys[n++] = (step){ true, 36, t0 + at[c] };
+            keys[n++] = (step){ false, 84, t0 + at[c] + 0.001 };
+            keys[n++] = (step){ false, 84, t0 + at[c] + 0.002 };
+        }
+        keys[n++] = (step){ true, 36, t0 + 1.5 };
+        keys[n++] = (step){ false, 68, t0 + 1.501 };
+        keys[n++] = (step){ false, 300, t0 + 1.505 };
+        keys[n++] = (step){ false, 200, t0 + 1.506 };
+    }
+    static const char *want[] = { "char", "char", "char", "char", "enter", "char", "char", "char", "char", "enter" };
+    keyname k[16];
+    assert_int_equal(shell_keys(keys, n, k, 16), 10);
+    for (size_t i = 0; i < 9; i++)
+        assert_string_equal(k[i].s, want[i]);
+}
+
 /* Ctrl-L at an empty prompt (lab ctrlkeys frame 164, ctrlkeys_aes128gcm
  * frame 164): right after an Enter, one record of the cleared screen and
  * the prompt (60), then 0.8 s before the next command: a char, as a bare
@@ -1171,6 +1201,7 @@ int main(void)
         cmocka_unit_test(test_zsh_keys),
         cmocka_unit_test(test_fish_keys),
         cmocka_unit_test(test_fish_enter_records),
+        cmocka_unit_test(test_fish_slow_keys),
         cmocka_unit_test(test_empty_line_key),
         cmocka_unit_test(test_logout_records),
         cmocka_unit_test(test_pty_command),

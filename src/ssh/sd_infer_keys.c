@@ -13,6 +13,7 @@ typedef struct key {
     const char *k;
     size_t resp_first, resp_last;
     uint32_t resp_n;
+    uint32_t resp_max; /* the largest answer record */
     uint64_t resp_bytes;
 } key;
 
@@ -183,6 +184,7 @@ static void key_answer(const ctx *x, const leg *L, const keysz *z, size_t i, siz
         q->resp_last = j;
         q->resp_n++;
         q->resp_bytes += x->v[j].len;
+        q->resp_max = x->v[j].len > q->resp_max ? x->v[j].len : q->resp_max;
     }
 }
 
@@ -638,6 +640,20 @@ static bool redraws_every_key(const ctx *x, const keysz *z, const key *k, size_t
     return answered >= REDRAW_KEYS_MIN && echoed * REDRAW_ECHO_SHARE < answered;
 }
 
+/* The median gap between the leg's keys (0 with fewer than two): the
+ * typist's pace where the keys' classes are not known yet. */
+static double leg_pace(const ctx *x, const key *k, size_t nk)
+{
+    double *g = sd_calloc(nk + 1, sizeof *g);
+    size_t n = 0;
+    for (size_t i = 1; i < nk; i++)
+        g[n++] = key_at(x, &k[i]) - key_at(x, &k[i - 1]);
+    qsort(g, n, sizeof g[0], cmp_double);
+    double m = n ? g[n / 2] : 0;
+    free(g);
+    return m;
+}
+
 /* Under a line editor redrawing every key (fish), a character's answer
  * (the line redrawn, one to a few records) reads as Enter. An Enter's
  * answer holds the output and a new prompt, and people read it before
@@ -646,19 +662,28 @@ static bool redraws_every_key(const ctx *x, const keysz *z, const key *k, size_t
  * sooner) set the least an Enter's answer holds here; a key read as Enter
  * with a smaller answer, followed by another key within INSERT_NEXT_S (at
  * typing pace) or by an Enter of such an answer within ENTER_PAUSE_S (the
- * line's last character), is a char. No such pause, no rule. */
+ * line's last character), is a char. No such pause, no rule. An answer is
+ * measured by its largest record: a redraw's records are each at most a
+ * line, where the new prompt (fish's title, mode and prompt escapes) or
+ * the output comes as one record larger than any redraw's; the total of a
+ * redraw split in three records can exceed an Enter's whose output is
+ * short (lab fish_session frame 180: 68+228+84 bytes, the least Enter
+ * followed by a pause 92+180+44+100: by total a char; the chars' largest
+ * record is 132, the Enters' 180 or more). */
 static void redraw_editor_keys(const ctx *x, key *k, size_t nk)
 {
     uint64_t least = UINT64_MAX;
     for (size_t i = 0; i + 1 < nk; i++)
         if (is_key(&k[i], "enter") && key_at(x, &k[i + 1]) - key_at(x, &k[i]) >= ENTER_PAUSE_S)
-            least = k[i].resp_bytes < least ? k[i].resp_bytes : least;
+            least = k[i].resp_max < least ? k[i].resp_max : least;
     if (least == UINT64_MAX)
         return;
+    double pace = leg_pace(x, k, nk);
     for (size_t i = 0; i + 1 < nk; i++) {
         double next = key_at(x, &k[i + 1]) - key_at(x, &k[i]);
-        bool line_end = is_key(&k[i + 1], "enter") && k[i + 1].resp_bytes >= least && next < ENTER_PAUSE_S;
-        if (is_key(&k[i], "enter") && k[i].resp_bytes < least && (next < INSERT_NEXT_S || line_end))
+        bool line_end = is_key(&k[i + 1], "enter") && k[i + 1].resp_max >= least && next < ENTER_PAUSE_S;
+        bool on = next < INSERT_NEXT_S || next < PACE_SLACK * pace;
+        if (is_key(&k[i], "enter") && k[i].resp_max < least && (on || line_end))
             k[i].k = "char";
     }
 }
@@ -675,6 +700,25 @@ static void tty_command_keys(const ctx *x, const keysz *z, key *k, size_t nk)
         bool after_echo = p && p->resp_n == 1 && x->v[p->resp_first].len == z->we;
         if (is_key(&k[i], "enter") && !after_echo)
             k[i].k = "char";
+    }
+}
+
+/* A key at an empty line (right after an Enter) read as Enter by one
+ * answer record: Ctrl-L redrawing the prompt on a cleared screen
+ * ("\x1b[H\x1b[2J" and the prompt) or a bare Enter ("\r\n" and the
+ * prompt, one record when the shell writes it before sshd reads). They
+ * differ by 5 bytes, one cipher block or none depending on the prompt's
+ * length, which the wire does not give (docs/events.md keystroke). A bare
+ * Enter runs no command, so the key is read as a char: a command's Enter
+ * is never invented (EMPTY_LINE_RECORDS). */
+static void empty_line_keys(key *k, size_t nk)
+{
+    bool prev = nk > 0 && is_key(&k[0], "enter"); /* key i - 1 read as Enter before this pass */
+    for (size_t i = 1; i < nk; i++) {
+        bool was = is_key(&k[i], "enter");
+        if (was && prev && k[i].resp_n <= EMPTY_LINE_RECORDS)
+            k[i].k = "char";
+        prev = was;
     }
 }
 
@@ -837,13 +881,25 @@ static void typed_keys(const ctx *x, const leg *L, const keysz *z, size_t from, 
     screen_keys(x, z, k, nk, redraws);
     interrupt_keys(x, L, z, from, k, nk);
     multiplexer_keys(x, z, k, nk);
-    logout_key(x, to, k, nk);
+    /* under a line editor redrawing every key a line's characters read
+     * as Enter until redraw_editor_keys: "right after an Enter" is known
+     * after it there (lab fish_fast_aes128gcm frame 304, `exit`) */
+    if (!redraws)
+        logout_key(x, to, k, nk);
     completion_keys(x, k, nk);
-    redraw_keys(x, L, z, k, nk);
-    if (redraws)
+    /* under a line editor redrawing every key each key is a redraw:
+     * readline's search and kill shapes (a redraw, then typing on) are
+     * every character's there (lab fish_fast_aes128gcm frame 57: the
+     * Enter after a line's last character, 0.41 s, read as a search's
+     * accepting key) */
+    if (redraws) {
         redraw_editor_keys(x, k, nk);
+        logout_key(x, to, k, nk);
+    } else
+        redraw_keys(x, L, z, k, nk);
     second_key_redraws(k, nk);
     resolve_keys(x, k, nk);
+    empty_line_keys(k, nk);
     if (tty_cmd)
         tty_command_keys(x, z, k, nk);
 }

@@ -363,9 +363,17 @@
 #define RUNNING_TICKS_MIN 4u
 #define TICK_SLACK 1.5
 /* Ctrl-D at an empty prompt: the server ends the session within this long
- * (bash's "logout", exit-status, EOF, CLOSE; lab ctrlkeys: ms). */
+ * (lab ctrlkeys: ms), in at most LOGOUT_RECORDS_MAX records: bash's
+ * "logout", exit-status, eow@openssh.com (sshd's end of writing), EOF,
+ * CLOSE (lab ctrlkeys_aes128gcm frames 183-185: five), and readline's
+ * bracketed-paste-off write when bash sends it apart. */
 #define LOGOUT_S 1.0
-#define LOGOUT_RECORDS_MAX 4u
+#define LOGOUT_RECORDS_MAX 6u
+/* A key at an empty line answered by this many records (its redraw, no
+ * echo of its own, no output): Ctrl-L's cleared screen and prompt (lab
+ * ctrlkeys frame 164: one 60-byte record, then a 0.8 s pause, as an Enter's
+ * answer looks), read as a char (sd_infer_keys.c empty_line_keys). */
+#define EMPTY_LINE_RECORDS 1u
 /* A session is typed by a person when it has at least this many keys. */
 #define HUMAN_KEYS_MIN 2
 /* Whole lines written at once into a pty shell (a script driving

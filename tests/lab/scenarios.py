@@ -1834,12 +1834,12 @@ def pubkey_shell(sc, suite=None):
     return ch, d
 
 
-def sc_ctrlkeys(sc):
+def sc_ctrlkeys(sc, suite=None):
     """Control keys in an ordinary session, each one byte on the wire
     (labelled char) and none of them Enter: Ctrl-U erases a typed line,
     Ctrl-W its last word, Ctrl-L clears the screen at an empty prompt,
     Ctrl-R finds an earlier command, Ctrl-D at an empty prompt logs out."""
-    ch, d = pubkey_shell(sc)
+    ch, d = pubkey_shell(sc, suite)
     sc.command(ch, list("echo one"), "echo one")
     sc.command(ch, list("ls -la /tmp") + ["\x15"] + list("pwd"), "pwd")
     sc.command(ch, list("echo foo bar") + ["\x17"] + list("baz"), "echo foo baz")
@@ -2249,6 +2249,10 @@ _add("screen_output", 809, sc_screen_output, "`watch -n1 date` ended with Ctrl-C
 PENDING["ctrlkeys"] = (808, sc_ctrlkeys, {}, "cs", "control keys in a session: Ctrl-U and Ctrl-W "
                        "edit lines, Ctrl-L clears the screen, Ctrl-R recalls a command, Ctrl-D at "
                        "an empty prompt logs out")
+# the same under 16-byte blocks (a second capture of Ctrl-L at an empty
+# prompt, Ctrl-U and Ctrl-W: tests/lab/README.md)
+PENDING["ctrlkeys_aes128gcm"] = (812, sc_ctrlkeys, {"suite": "aes128gcm"}, "cs", "ctrlkeys with aes128gcm "
+                                 "(exact packets)")
 _add("top_exec", 810, sc_top_exec, "`ssh -t host top -d 1`: a command with a terminal (pty-req, "
      "exec) redrawing every second, then q")
 # keys: line-editor keys and `ssh -t host cmd` (seeds 1100-1149)
@@ -3028,6 +3032,9 @@ for _n, (_seed, _fn, _kw, _desc) in {
                      "fish (autosuggestions, syntax highlighting): %s (chacha)" % _EDITOR_DESC),
     "fish_fast_aes128gcm": (1405, sc_editor_shell, {"shell": "fish", "suite": "aes128gcm", "typist": TYPIST_FAST},
                             "fish_session typed fast (25-60 ms; aes128gcm)"),
+    "fish_slow_aes128ctr-sha256etm": (1420, sc_editor_shell,
+                                      {"shell": "fish", "suite": "aes128ctr-sha256etm", "typist": TYPIST_SLOW},
+                                      "fish_session typed slowly (140 ms-1.4 s; aes128ctr-sha256etm)"),
     "bash_fast": (1407, sc_editor_shell, {"shell": "bash", "typist": TYPIST_FAST},
                   "bash (readline) typed fast (25-60 ms between keys): %s (chacha)" % _EDITOR_DESC),
     "zsh_slow_aes128ctr-sha256etm": (1406, sc_editor_shell,

@@ -870,6 +870,120 @@ static void test_fish_keys(void **st)
         assert_string_equal(k[i].s, want[i]);
 }
 
+/* fish (lab fish_session frame 180, fish_fast_aes128gcm frame 57): an
+ * Enter after a short command answered by 68+228+84 bytes and followed
+ * 0.48 s later (a fast typist), where the least Enter followed by a
+ * reading pause was answered by 92+180+44+100 (more in total): the
+ * Enter's largest record (the new prompt) is larger than any redraw's
+ * (a character's records, 68 and 76): Enter. Its line's last character,
+ * a redraw followed by the Enter, stays a char. */
+static void test_fish_enter_records(void **st)
+{
+    (void)st;
+    step keys[40];
+    size_t n = 0;
+    static const uint32_t enter[2][4] = { { 92, 180, 44, 100 }, { 68, 228, 84, 0 } };
+    for (int line = 0; line < 2; line++) {
+        double t0 = 2.0 + 2.2 * line;
+        for (int c = 0; c < 3; c++) {
+            keys[n++] = (step){ true, 36, t0 + 0.15 * c };
+            keys[n++] = (step){ false, 68, t0 + 0.15 * c + 0.001 };
+            keys[n++] = (step){ false, 76, t0 + 0.15 * c + 0.002 };
+        }
+        keys[n++] = (step){ true, 36, t0 + 0.8 };
+        for (int r = 0; r < 4 && enter[line][r]; r++)
+            keys[n++] = (step){ false, enter[line][r], t0 + 0.801 + 0.001 * r };
+    }
+    for (int c = 0; c < 2; c++) {
+        keys[n++] = (step){ true, 36, 5.48 + 0.15 * c };
+        keys[n++] = (step){ false, 68, 5.481 + 0.15 * c };
+        keys[n++] = (step){ false, 76, 5.482 + 0.15 * c };
+    }
+    static const char *want[] = { "char", "char", "char", "enter", "char", "char", "char", "enter", "char", "char" };
+    keyname k[16];
+    assert_int_equal(shell_keys(keys, n, k, 16), 10);
+    for (size_t i = 0; i < 9; i++)
+        assert_string_equal(k[i].s, want[i]);
+}
+
+/* fish typed slowly (lab fish_slow_aes128ctr-sha256etm frames 48, 283,
+ * 355: 0.50-0.64 s after a key at a pace of about 0.3 s between keys): a
+ * character's redraw followed by 0.6 s, longer than INSERT_NEXT_S but
+ * within PACE_SLACK times the leg's median gap, is a char; the Enters
+ * (a 300-byte prompt record, then a 1.2 s pause) stay Enters. */
+static void test_fish_slow_keys(void **st)
+{
+    (void)st;
+    step keys[40];
+    size_t n = 0;
+    static const double at[4] = { 0.0, 0.3, 0.9, 1.2 }; /* the third key 0.6 s after the second */
+    for (int line = 0; line < 2; line++) {
+        double t0 = 2.0 + 3.0 * line;
+        for (int c = 0; c < 4; c++) {
+            keys[n++] = (step){ true, 36, t0 + at[c] };
+            keys[n++] = (step){ false, 84, t0 + at[c] + 0.001 };
+            keys[n++] = (step){ false, 84, t0 + at[c] + 0.002 };
+        }
+        keys[n++] = (step){ true, 36, t0 + 1.5 };
+        keys[n++] = (step){ false, 68, t0 + 1.501 };
+        keys[n++] = (step){ false, 300, t0 + 1.505 };
+        keys[n++] = (step){ false, 200, t0 + 1.506 };
+    }
+    static const char *want[] = { "char", "char", "char", "char", "enter", "char", "char", "char", "char", "enter" };
+    keyname k[16];
+    assert_int_equal(shell_keys(keys, n, k, 16), 10);
+    for (size_t i = 0; i < 9; i++)
+        assert_string_equal(k[i].s, want[i]);
+}
+
+/* Ctrl-L at an empty prompt (lab ctrlkeys frame 164, ctrlkeys_aes128gcm
+ * frame 164): right after an Enter, one record of the cleared screen and
+ * the prompt (60), then 0.8 s before the next command: a char, as a bare
+ * Enter there would read (it runs nothing). */
+static void test_empty_line_key(void **st)
+{
+    (void)st;
+    static const step keys[] = {
+        { true, 36, 2.00 }, { false, 36, 2.001 },                       /* l */
+        { true, 36, 2.20 }, { false, 36, 2.201 },                       /* s */
+        { true, 36, 2.50 }, { false, 36, 2.501 }, { false, 100, 2.51 }, /* Enter */
+        { true, 36, 3.60 }, { false, 60, 3.601 },                       /* Ctrl-L */
+        { true, 36, 4.40 }, { false, 36, 4.401 },                       /* p */
+        { true, 36, 4.60 }, { false, 36, 4.601 },                       /* w */
+        { true, 36, 4.80 }, { false, 36, 4.801 }, { false, 100, 4.81 }, /* Enter */
+    };
+    static const char *want[] = { "char", "char", "enter", "char", "char", "char", "enter" };
+    keyname k[16];
+    assert_int_equal(shell_keys(keys, sizeof keys / sizeof keys[0], k, 16), 7);
+    for (size_t i = 0; i < 7; i++)
+        assert_string_equal(k[i].s, want[i]);
+}
+
+/* Ctrl-D at an empty prompt after a search's Enter (lab
+ * ctrlkeys_aes128gcm frames 179-185): bash's "logout", exit-status,
+ * eow@openssh.com, EOF and CLOSE, five records, and the connection
+ * closes: Ctrl-D a char, the Enter before it an Enter (not the search's
+ * last key before an accepting Enter). */
+static void test_logout_records(void **st)
+{
+    (void)st;
+    static const step keys[] = {
+        { true, 36, 2.00 }, { false, 60, 2.001 },                       /* Ctrl-R */
+        { true, 36, 2.30 }, { false, 68, 2.301 },                       /* o */
+        { true, 36, 2.50 }, { false, 60, 2.501 },                       /* n */
+        { true, 36, 2.75 }, { false, 84, 2.751 },                       /* Enter */
+        { true, 36, 3.63 }, { false, 52, 3.631 }, { false, 52, 3.631 }, /* Ctrl-D */
+        { false, 52, 3.631 }, { false, 36, 3.632 }, { false, 36, 3.632 },
+    };
+    stream_closed = true;
+    keyname k[16];
+    size_t nk = shell_keys(keys, sizeof keys / sizeof keys[0], k, 16);
+    stream_closed = false;
+    assert_int_equal(nk, 5);
+    assert_string_equal(k[3].s, "enter");
+    assert_string_equal(k[4].s, "char");
+}
+
 /* ssh -t host vim file under chacha (lab vim_exec frames 35-99): the
  * requests (400 bytes) fit an exec and, with another TERM, a shell; vim
  * paints its screen at once (records of the MSS): exec. Its keys have no
@@ -1086,6 +1200,10 @@ int main(void)
         cmocka_unit_test(test_kill_line),
         cmocka_unit_test(test_zsh_keys),
         cmocka_unit_test(test_fish_keys),
+        cmocka_unit_test(test_fish_enter_records),
+        cmocka_unit_test(test_fish_slow_keys),
+        cmocka_unit_test(test_empty_line_key),
+        cmocka_unit_test(test_logout_records),
         cmocka_unit_test(test_pty_command),
         cmocka_unit_test(test_pty_redraws),
         cmocka_unit_test(test_scripted_lines),

@@ -491,6 +491,30 @@
  * bytes), uint64 offset, uint32 data length): a small file's upload packet
  * carries it with the file. */
 #define FXP_WRITE_HEADER (4u + 1u + 4u + 4u + 4u + 8u + 4u)
+/* SSH_FXP_DATA's header before a READ's answer (section 7: uint32
+ * length, byte type, uint32 id, uint32 data length): a small file's
+ * download packet carries it with the file. */
+#define FXP_DATA_HEADER (4u + 1u + 4u + 4u)
+/* SFTP requests that name only a handle (SSH_FXP_READDIR, CLOSE, FSTAT:
+ * uint32 length, byte type, uint32 id, string handle of OpenSSH's 4 bytes)
+ * and SSH_FXP_READ (the same, uint64 offset, uint32 length);
+ * draft-ietf-secsh-filexfer-02 sections 6.3, 6.4, 6.7. A directory's
+ * listing answers a READDIR, a file's data a READ. */
+#define P_FXP_HANDLE_REQ SD_SSH_P_CHANNEL_DATA(4u + 1u + 4u + 4u + 4u)
+#define P_FXP_READ SD_SSH_P_CHANNEL_DATA(4u + 1u + 4u + 4u + 4u + 8u + 4u)
+/* git over ssh (exec of git-upload-pack / git-receive-pack, git's
+ * Documentation/gitprotocol-pack.txt): the server speaks first with its
+ * reference advertisement, pkt-lines whose first carries a 40-digit hash,
+ * a name and the capability list (git >= 1.7: 80 bytes or more) - at
+ * least GIT_ADV_MIN bytes of CHANNEL_DATA; the client answers (its wants,
+ * or the update commands before a push's pack) and the pack follows after
+ * at most GIT_MAX_TURNS client turns (protocol v2: ls-refs, then fetch).
+ * svnserve (svn+ssh) also speaks first with a capability list of that
+ * size, but its client answers the greeting, then the auth request, then
+ * sends its commands (get-latest-rev, update...): three turns or more
+ * before any bulk. rsync's first words are 4-byte versions. */
+#define GIT_ADV_MIN 128u
+#define GIT_MAX_TURNS 2u
 /* A gap longer than this ends a transfer (s). */
 #define XFER_GAP_S 1.5
 /* Legacy scp's handshake ends this close before the bulk (s). */

@@ -65,6 +65,21 @@ static int sftp_client(const ctx *x, const leg *L, size_t b)
     return requests >= 2;
 }
 
+/* git's shape before the transfer's first bulk record b (GIT_ADV_MIN):
+ * the server's reference advertisement after the requests, then one or
+ * two client turns, the last of which may run into an upload's pack. */
+static bool git_shape(const ctx *x, const leg *L, size_t b)
+{
+    uint32_t adv = sdi_lw(L, false, SD_SSH_P_CHANNEL_DATA(GIT_ADV_MIN));
+    size_t i = x->req_to;
+    while (i < b && (x->v[i].c || x->v[i].len < adv))
+        i++;
+    unsigned turns = 0;
+    for (size_t j = i + 1; j <= b && j < x->n; j++)
+        turns += x->v[j].c && !x->v[j - 1].c;
+    return i < b && turns >= 1 && turns <= GIT_MAX_TURNS;
+}
+
 /* Which program moved the bytes whose first record is b. In an sftp
  * session a person at sftp's prompt pauses before commands; without one,
  * the first request tells sftp -b / sftp host:file from OpenSSH's scp
@@ -88,6 +103,10 @@ static const char *transfer_tool(ctx *x, const leg *L, size_t b, int d, const ch
         *proto = "scp";
         return "scp";
     }
+    if (x->exec && b < x->n && git_shape(x, L, b)) {
+        *proto = "git";
+        return "git";
+    }
     return "unknown";
 }
 
@@ -99,12 +118,43 @@ typedef struct bulk_run {
     size_t n, i0, i1;
 } bulk_run;
 
+/* A recursive download lists each directory before its files
+ * (sftp-client.c download_dir: SSH_FXP_READDIR until EOF, then a READ per
+ * chunk of each file): the NAME answers, each entry's name, ls -l line and
+ * attributes (about 100 bytes a file), come between two READDIRs, a file's
+ * data after a READ. A listing is not a file's bytes, and a large `ls` is
+ * no transfer. i is a server record after a client one (a burst's first);
+ * returns the end of the burst when it is a listing, else i. Where a
+ * READDIR and a READ have one wire size (16-byte blocks with
+ * encrypt-and-MAC: 48 bytes both) the listing cannot be told and stays. */
+static size_t listing_end(const ctx *x, const leg *L, size_t i)
+{
+    uint32_t rd = sdi_lw(L, true, P_FXP_HANDLE_REQ);
+    if (!x->sftp || i <= x->req_to || x->v[i - 1].len != rd || rd == sdi_lw(L, true, P_FXP_READ))
+        return i;
+    size_t k = i;
+    while (k < x->n && !x->v[k].c)
+        k++;
+    return k < x->n && x->v[k].len == rd ? k : i;
+}
+
+/* Record i is in a directory listing (listing_end); *end carries the
+ * current burst's end along a walk in increasing i. */
+static bool in_listing(const ctx *x, const leg *L, size_t i, size_t *end)
+{
+    if (!x->v[i].c && i > 0 && x->v[i - 1].c)
+        *end = listing_end(x, L, i);
+    return i < *end;
+}
+
 /* A record of the run b in direction d counted as bulk: at least
  * XFER_RECORD bytes, or a write's short last segment (it follows a bulk
- * one directly). */
-static bool run_bulk(const ctx *x, const bulk_run *b, size_t i, int d)
+ * one directly), and not a directory's listing. */
+static bool run_bulk(const ctx *x, const leg *L, const bulk_run *b, size_t i, int d, size_t *lst)
 {
     const item *it = &x->v[i];
+    if (in_listing(x, L, i, lst))
+        return false;
     bool tail = !it->exact && i > b->i0 && x->v[i - 1].c == it->c && x->v[i - 1].len >= XFER_RECORD;
     return it->c == (d == 0) && (it->len >= XFER_RECORD || tail);
 }
@@ -114,12 +164,12 @@ static bool run_bulk(const ctx *x, const bulk_run *b, size_t i, int d)
  * capture taken with receive offload holds segments of 2, 3, 4 times the
  * MSS); 0 when none is (every segment ends a write: files smaller than a
  * segment). */
-static uint32_t run_full_segment(const ctx *x, const bulk_run *b, int d)
+static uint32_t run_full_segment(const ctx *x, const leg *L, const bulk_run *b, int d)
 {
     uint32_t top = 0;
-    size_t n = 0;
+    size_t n = 0, lst = 0;
     for (size_t i = b->i0; i <= b->i1; i++)
-        if (run_bulk(x, b, i, d) && !x->v[i].exact) {
+        if (run_bulk(x, L, b, i, d, &lst) && !x->v[i].exact) {
             n++;
             if (x->v[i].len > top)
                 top = x->v[i].len;
@@ -128,8 +178,9 @@ static uint32_t run_full_segment(const ctx *x, const bulk_run *b, int d)
         if (top % k)
             continue;
         size_t m = 0;
+        lst = 0;
         for (size_t i = b->i0; i <= b->i1; i++)
-            m += run_bulk(x, b, i, d) && !x->v[i].exact && x->v[i].len % (top / k) == 0;
+            m += run_bulk(x, L, b, i, d, &lst) && !x->v[i].exact && x->v[i].len % (top / k) == 0;
         if (2 * m >= n)
             return top / k;
     }
@@ -143,25 +194,35 @@ static uint32_t run_full_segment(const ctx *x, const bulk_run *b, int d)
  * fewer bytes than a chunk each (sftp's WRITE or DATA per file, legacy
  * scp's data and '\0'), so counting chunks alone left their framing in
  * the bytes. */
-static uint64_t run_writes(const ctx *x, const bulk_run *b, int d)
+static uint64_t run_writes(const ctx *x, const leg *L, const bulk_run *b, int d, bool *chunk_write)
 {
-    uint32_t full = run_full_segment(x, b, d);
-    uint64_t w = 0;
+    uint32_t full = run_full_segment(x, L, b, d);
+    uint64_t w = 0, size = 0;
+    size_t lst = 0;
+    *chunk_write = false;
     for (size_t i = b->i0; i <= b->i1; i++) {
         const item *it = &x->v[i];
-        if (!run_bulk(x, b, i, d) || (it->exact && it->len < XFER_RECORD))
+        if (!run_bulk(x, L, b, i, d, &lst) || (it->exact && it->len < XFER_RECORD))
             continue;
-        w += it->exact || !full || it->len % full != 0;
+        size += it->len - (it->kex_bytes < it->len ? it->kex_bytes : it->len);
+        if (it->exact || !full || it->len % full != 0) {
+            w++;
+            *chunk_write |= size >= XFER_CHUNK;
+            size = 0;
+        }
     }
+    *chunk_write |= size >= XFER_CHUNK;
     return w;
 }
 
 /* The transfer event of the run b in direction d (0 upload). */
 static void transfer_event(ctx *x, const leg *L, const bulk_run *b, int d)
 {
-    uint64_t pk = (b->bytes + XFER_CHUNK - 1) / XFER_CHUNK, w = run_writes(x, b, d);
     /* per chunk: one packet's framing and CHANNEL_DATA header (of each
      * layer, for a nested leg), SFTP's length */
+    bool chunk_write;
+    uint64_t w = run_writes(x, L, b, d, &chunk_write);
+    uint64_t pk = (b->bytes + XFER_CHUNK - 1) / XFER_CHUNK;
     uint64_t fr = sdi_lw(L, d == 0, SD_SSH_P_CHANNEL_DATA(0)) + SFTP_CHUNK_FRAMING + sdi_z_chunk_framing(x);
     item a = { .ts = b->ts0, .frame = b->f0 }, z = { .frame = b->f1 };
     sd_event *e = sdi_ev(x, "transfer", &a, &z, L->id);
@@ -173,11 +234,13 @@ static void transfer_event(ctx *x, const leg *L, const bulk_run *b, int d)
     if (proto)
         sd_ev_str(e, "protocol", proto);
     /* writes beyond the chunks are files smaller than a chunk, each in a
-     * packet of its own; an SFTP upload's carries its WRITE request's
-     * header in the same packet */
-    uint64_t over = w > pk ? w - pk : 0;
-    uint64_t hdr = proto && !strcmp(proto, "sftp") && d == 0 ? FXP_WRITE_HEADER - SFTP_CHUNK_FRAMING : 0;
-    uint64_t cut = (pk + over) * fr + over * hdr;
+     * packet of its own; when no write is a chunk long (a tree of small
+     * files) every write is one. An SFTP upload's file carries its WRITE
+     * request's header in its packet, a download's the DATA answer's. */
+    uint64_t over = w > pk ? w - pk : 0, files = chunk_write ? over : w, hdr = 0;
+    if (proto && !strcmp(proto, "sftp"))
+        hdr = (d == 0 ? FXP_WRITE_HEADER : FXP_DATA_HEADER) - SFTP_CHUNK_FRAMING;
+    uint64_t cut = (pk + over) * fr + files * hdr;
     uint64_t by = b->bytes > cut ? b->bytes - cut : 0;
     sd_ev_int(e, "bytes", (int64_t)by);
     sd_ev_num(e, "start", b->t0);
@@ -193,15 +256,18 @@ void sdi_transfers(ctx *x, const leg *L, size_t from)
 {
     bulk_run b[2];
     memset(b, 0, sizeof b);
+    size_t lst = 0;
     for (size_t i = from; i <= x->n; i++) {
         item *it = i < x->n ? &x->v[i] : NULL;
+        bool listing = it && in_listing(x, L, i, &lst);
         for (int d = 0; d < 2; d++) {
             /* the last segment of a write may be short: it follows a bulk
              * record of the same direction directly */
             bool tail = it && b[d].n && x->v[i - 1].c == it->c && x->v[i - 1].len >= XFER_RECORD;
             /* in a shell with a terminal the server's bulk is what a
              * command prints (its command_output), not a file sent */
-            bool ext = it && it->c == (d == 0) && (it->len >= XFER_RECORD || tail) && !(d == 1 && x->pty_shell);
+            bool ext = it && it->c == (d == 0) && (it->len >= XFER_RECORD || tail) && !(d == 1 && x->pty_shell) &&
+                       !listing;
             bool close = !it || (ext && b[d].n && it->t - b[d].t1 > XFER_GAP_S);
             if (close && b[d].bytes >= XFER_MIN_BYTES)
                 transfer_event(x, L, &b[d], d);

@@ -2013,7 +2013,7 @@ def _packs(d):
     return {n: os.path.getsize(os.path.join(p, n)) for n in os.listdir(p) if n.endswith(".pack")}
 
 
-def sc_git(sc):
+def sc_git(sc, files=None, more=None, suite=None):
     """git over SSH: `git clone ssh://sdlab@host/~/lab.git` (three commits,
     about 160 KB of pack) then three commits pushed (`git push --no-thin`,
     about 60 KB): each an exec of git-upload-pack / git-receive-pack whose
@@ -2022,7 +2022,7 @@ def sc_git(sc):
     sc.sshd("s")
     home = os.path.expanduser("~sdlab")
     bare = os.path.join(home, "lab.git")
-    _git_repo(sc, bare, [("a.bin", 100000), ("b.bin", 40000), ("c.bin", 20000)])
+    _git_repo(sc, bare, files or [("a.bin", 100000), ("b.bin", 40000), ("c.bin", 20000)])
     sc.capture_start()
     kh = os.path.join(sc.sdir, "known_hosts")
     sc.write_known_hosts(kh, sc.lane.s_ip)
@@ -2037,6 +2037,8 @@ def sc_git(sc):
         ssh = ("ssh -F /dev/null -vv -E %s -o UserKnownHostsFile=%s -o GlobalKnownHostsFile=/dev/null "
                "-o IdentitiesOnly=yes -o HostKeyAlgorithms=ssh-ed25519 -i %s"
                % (log, kh, os.path.join(sc.work, "keys", "client_ed25519")))
+        if suite:
+            ssh += " " + " ".join(suite_opts(suite))
         w = sc.watch(log)
         t0 = time.time()
         subprocess.run(sc.lane.nsx("c") + ["env", "GIT_SSH_COMMAND=" + ssh, "HOME=" + sc.sdir] + args,
@@ -2057,7 +2059,7 @@ def sc_git(sc):
     sc.labels["transfers"].append({"leg": "forward", "direction": "download", "tool": "git",
                                    "protocol": "git", "bytes": got, "start": round(t0, 6),
                                    "end": round(t1, 6)})
-    git = _git_commits(sc, clone, [("d.bin", 30000), ("e.bin", 20000), ("f.bin", 10000)])
+    git = _git_commits(sc, clone, more or [("d.bin", 30000), ("e.bin", 20000), ("f.bin", 10000)])
     before = _packs(bare)
     time.sleep(sc.rng.uniform(1.5, 2.5))
     t0, t1 = git_run(git + ["push", "-q", "--no-thin", "origin", "main"], "push")
@@ -2283,6 +2285,11 @@ _add("tty_exec_aes128gcm", 1104, sc_tty_exec, "`ssh -t host 'uname -a; cat /etc/
      "command with a terminal, a few lines of output, no keys (aes128gcm)", suite="aes128gcm")
 _add("git", 811, sc_git, "git over SSH (public key): clone of three commits (about 160 KB of "
      "pack), then a push of three more (about 60 KB): git-upload-pack and git-receive-pack execs")
+PENDING["git_big"] = (812, sc_git, {"files": [("f%02d.bin" % i, 20000 + 37000 * i) for i in range(12)],
+                                    "more": [("g%d.bin" % i, 15000 + 25000 * i) for i in range(5)],
+                                    "suite": "aes128gcm"}, "cs",
+                      "git over SSH (public key, aes128-gcm): clone of twelve commits (about 2.7 MB "
+                      "of pack), then a push of five more (about 325 KB)")
 
 
 # --------------------------------------------------------------------------
@@ -3330,14 +3337,17 @@ def _home(user):
     return pwd.getpwnam(user).pw_dir
 
 
-def _tree(sc, path, n, lo, hi):
-    """n seeded files of lo..hi bytes under path; their total size."""
+def _tree(sc, path, n, lo, hi, depth=0):
+    """n seeded files of lo..hi bytes under path (file i in a chain of
+    i % (depth + 1) nested directories); their total size."""
     shutil.rmtree(path, ignore_errors=True)
     os.makedirs(path)
     total = 0
     for i in range(n):
         size = sc.rng.randint(lo, hi)
-        with open(os.path.join(path, "f%03d.bin" % i), "wb") as f:
+        d = os.path.join(path, *["d%d" % k for k in range(i % (depth + 1))])
+        os.makedirs(d, exist_ok=True)
+        with open(os.path.join(d, "f%03d.bin" % i), "wb") as f:
             f.write(os.urandom(size))
         total += size
     return total
@@ -3386,7 +3396,7 @@ def sc_rsync(sc):
     _xfer_label(sc, w, t0, t1, "exec", "download", "rsync", "rsync", file_size(dst))
 
 
-def sc_scp_tree(sc, direction):
+def sc_scp_tree(sc, direction, depth=0, suite=None):
     """scp -r of a directory of 40 small files (1-8 KB), once over SFTP (a
     request, a write and a close per file) and once with -O (legacy: a C
     line and its acknowledgements per file): two uploads of two trees, or
@@ -3400,7 +3410,7 @@ def sc_scp_tree(sc, direction):
     trees = []
     for k in range(2):
         tree = os.path.join(sc.sdir, "tree%d" % k)
-        trees.append((tree, _tree(sc, tree, 40, 1000, 8000)))
+        trees.append((tree, _tree(sc, tree, 40, 1000, 8000, depth)))
         shutil.rmtree(os.path.join(home, "tree_up%d" % k), ignore_errors=True)
     if direction == "download":     # the tree is on the server before the capture's runs
         shutil.copytree(trees[0][0], os.path.join(home, "tree_up0"))
@@ -3413,7 +3423,7 @@ def sc_scp_tree(sc, direction):
         else:
             back = os.path.join(sc.sdir, "tree_back%d" % k)
             shutil.rmtree(back, ignore_errors=True)
-            argv = scp_argv(sc, legacy) + ["-r", tgt + "tree_up0", back]
+            argv = scp_argv(sc, legacy) + (suite_opts(suite) if suite else []) + ["-r", tgt + "tree_up0", back]
         t0, t1, w, p = run_capture_proc(sc, argv)
         if direction == "download":
             size = _tree_size(back)
@@ -3421,15 +3431,17 @@ def sc_scp_tree(sc, direction):
                     "scp" if legacy else "sftp", size)
 
 
-def sc_sftp_batch_tree(sc):
-    """sftp -b on one connection: `put -r` of a directory of 40 small files,
-    then `get -r` of it back: an upload and a download in one session."""
+def sc_sftp_batch_tree(sc, n=40, suite=None):
+    """sftp -b on one connection: `put -r` of a directory of n small files,
+    then `get -r` of it back: an upload and a download in one session
+    (more than 100 files: sftp-server's listing comes in several NAME
+    answers)."""
     sc.sshd("s")
     sc.capture_start()
     sc.labels["scripted"] = True
     sc.labels["host_known"] = True
     tree = os.path.join(sc.sdir, "btree")
-    total = _tree(sc, tree, 40, 1000, 8000)
+    total = _tree(sc, tree, n, 1000, 8000)
     shutil.rmtree(os.path.join(_home("sdlab"), "btree_up"), ignore_errors=True)
     back = os.path.join(sc.sdir, "btree_back")
     shutil.rmtree(back, ignore_errors=True)
@@ -3441,7 +3453,8 @@ def sc_sftp_batch_tree(sc):
     argv = ["sftp", "-F", "/dev/null", "-v", "-b", batch, "-o", "UserKnownHostsFile=" + kh,
             "-o", "GlobalKnownHostsFile=/dev/null", "-o", "IdentitiesOnly=yes",
             "-o", "HostKeyAlgorithms=ssh-ed25519",
-            "-i", os.path.join(sc.work, "keys", "client_ed25519"), "sdlab@" + sc.lane.s_ip]
+            "-i", os.path.join(sc.work, "keys", "client_ed25519")]
+    argv += (suite_opts(suite) if suite else []) + ["sdlab@" + sc.lane.s_ip]
     time.sleep(sc.rng.uniform(1.5, 2.5))
     log = os.path.join(sc.sdir, "sftp_b.log")
     t0 = time.time()
@@ -3468,8 +3481,16 @@ _add("scp_tree", 1301, sc_scp_tree, "scp -r uploads of two directories of 40 fil
      "over SFTP, then with -O (legacy)", direction="upload")
 PENDING["scp_tree_down"] = (1303, sc_scp_tree, {"direction": "download"}, "cs", "scp -r downloads "
                             "of a directory of 40 files of 1-8 KB: over SFTP, then with -O (legacy)")
+PENDING["scp_tree_down_deep"] = (1306, sc_scp_tree, {"direction": "download", "depth": 3,
+                                                    "suite": "aes128gcm"}, "cs",
+                                 "scp -r downloads (aes128-gcm) of a tree of 40 files of 1-8 KB in "
+                                 "four levels of directories: over SFTP, then with -O (legacy)")
 PENDING["sftp_batch_tree"] = (1302, sc_sftp_batch_tree, {}, "cs", "sftp -b on one connection: "
                               "put -r of 40 files of 1-8 KB, a 3 s pause, get -r of them back")
+PENDING["sftp_batch_tree_big"] = (1305, sc_sftp_batch_tree, {"n": 130, "suite": "aes128gcm"}, "cs",
+                                  "sftp -b on one connection (aes128-gcm): put -r of 130 files of "
+                                  "1-8 KB, a 3 s pause, get -r of them back (a listing in two NAME "
+                                  "answers)")
 
 
 def sc_mux_xfer(sc):

@@ -9,14 +9,14 @@
 
 #include <stdio.h>
 
-void sdi_carry_add(sdi_carry *c, bool from_client, double t, uint64_t data_bytes)
+void sdi_carry_add(sdi_carry *c, bool from_client, double t, uint64_t data_bytes, bool data)
 {
     int d = !from_client;
     if (!c->recs[0] && !c->recs[1])
         c->t0 = t;
     c->t1 = t;
     c->recs[d]++;
-    if (!data_bytes)
+    if (!data_bytes && !data)
         return; /* control-sized: an EOF, a WINDOW_ADJUST or a byte of keep-alive */
     c->data[d]++;
     c->bytes[d] += data_bytes;
@@ -72,7 +72,9 @@ static bool web(const sdi_carry *c)
 
 const char *sdi_carry_class(const sdi_carry *c)
 {
-    if (!c->data[0] && !c->data[1] && c->recs[0] + c->recs[1] >= CARRY_IDLE_RECORDS && rate(c) <= CARRY_IDLE_RATE)
+    /* no record larger than control packets (compressed ones count as
+     * data of unknown size: no bytes) */
+    if (!c->bytes[0] && !c->bytes[1] && c->recs[0] + c->recs[1] >= CARRY_IDLE_RECORDS && rate(c) <= CARRY_IDLE_RATE)
         return "idle";
     if (bulk(c))
         return "bulk";

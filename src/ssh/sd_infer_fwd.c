@@ -141,6 +141,17 @@ static bool chan_record(const ctx *x, const fwd_sizes *z, size_t k, size_t last,
     return !(sess && !it->c && x->v[k - 1].c);
 }
 
+/* Where the last channel of a session without a session channel stops:
+ * before the connection's close (FWD_END_QUIET_S), or at n. */
+static size_t close_start(const ctx *x, size_t conf)
+{
+    uint32_t most = sd_ssh_wire_size(x->cs, x->zlib ? Z_MAX(P_FWD_END_MAX) : P_FWD_END_MAX);
+    for (size_t e = x->n; e > conf + 2 && x->v[e - 1].c && x->v[e - 1].len <= most; e--)
+        if (x->v[e - 1].t - x->v[e - 2].t >= FWD_END_QUIET_S)
+            return e - 1;
+    return x->n;
+}
+
 /* Walks the records after the confirmation up to stop (the next open):
  * marks the channel's and sums their bytes. In a -N session (no session
  * records) everything up to the next open is the channel's; next to a
@@ -160,7 +171,8 @@ static void chan_walk(ctx *x, const fwd_sizes *z, fwd_chan *ch, size_t stop, boo
         x->chan[k] = true;
         ch->last = k;
         uint32_t fr = it->c ? z->fr_c : z->fr_s;
-        sdi_carry_add(&ch->carry, it->c, it->t, !small_rec(z, it) && it->len > fr ? it->len - fr : 0);
+        bool small = small_rec(z, it);
+        sdi_carry_add(&ch->carry, it->c, it->t, !small && it->len > fr ? it->len - fr : 0, x->zlib);
     }
 }
 
@@ -210,7 +222,8 @@ void sdi_forwards(ctx *x, size_t from, bool fwd_only)
             x->chan = sd_calloc(x->n, sizeof *x->chan);
         fwd_chan ch = { .open = open, .conf = conf, .carry = { .last_data_dir = -1, .req = !x->v[open].c } };
         size_t nconf = 0, next = next_open(x, &z, conf + 1, &nconf, fwd_only);
-        chan_walk(x, &z, &ch, next == SIZE_MAX ? x->n : next, fwd_only);
+        size_t stop = next != SIZE_MAX ? next : fwd_only ? close_start(x, conf) : x->n;
+        chan_walk(x, &z, &ch, stop, fwd_only);
         forward_event(x, &ch, fwd_only);
         open = next;
         conf = nconf;

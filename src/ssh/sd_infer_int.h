@@ -234,8 +234,11 @@ typedef struct sdi_carry {
     double t0, t1;      /* first and last record */
 } sdi_carry;
 
-/* A record of the channel; data_bytes 0 for a control-sized one. */
-void sdi_carry_add(sdi_carry *c, bool from_client, double t, uint64_t data_bytes);
+/* A record of the channel; data_bytes 0 for a control-sized one. data:
+ * it may carry data all the same (on a compressed connection deflate
+ * shrinks a repeated request to a control packet's size: its bytes are
+ * unknown, it still asks). */
+void sdi_carry_add(sdi_carry *c, bool from_client, double t, uint64_t data_bytes, bool data);
 double sdi_carry_duration(const sdi_carry *c);
 /* "idle", "bulk", "interactive", "web" or "unknown" (see the rules). */
 const char *sdi_carry_class(const sdi_carry *c);

@@ -171,12 +171,17 @@ static void exact_extras(const ctx *x, reqs *q)
 }
 
 /* sftp: the client's SSH_FXP_INIT is the first data after the requests,
- * answered by a larger SSH_FXP_VERSION. */
+ * answered by a larger SSH_FXP_VERSION. sftp's INIT comes first: before
+ * it the server sends only its answers to the requests (channel_answers).
+ * A shell speaks first: its prompt before a scripted first line of the
+ * INIT's size (lab scripted_pty_*: `id` and Enter within 1 s of the
+ * prompt, 44 bytes under chacha20 and aes128-gcm as the INIT) is no sftp. */
 static bool sftp_init(const ctx *x, const reqs *q)
 {
     size_t i = q->to;
     while (i < x->n && !x->v[i].c)
-        i++;
+        if (!channel_answers(x->v[i++].len, x->ss))
+            return false;
     if (i + 1 >= x->n || x->v[i].len != sd_ssh_wire_size(x->cs, P_SFTP_INIT) ||
         x->v[i].t - x->v[q->from].t > SFTP_INIT_S)
         return false;

@@ -475,6 +475,18 @@
  * came for this long (s; lab: an HTTP fetch is one burst of a few ms);
  * the session's keys and outputs that follow are the session's. */
 #define FWD_CHAIN_S 0.5
+/* In a session without a session channel, the client's last records,
+ * unanswered and each at most a DISCONNECT of P_FWD_END_MAX payload (RFC
+ * 4253 11.1: byte, uint32 reason, string description of at most
+ * FWD_END_DESC_MAX, string language), after FWD_END_QUIET_S without a
+ * record, are the connection's close (its CHANNEL_CLOSE, a DISCONNECT:
+ * AsyncSSH's close() sends both), not the last channel's traffic: counted
+ * in it they stretched a 0.1 s page load over 2 s (lab asyncssh_forward:
+ * 12 records, 5.8 a second, read `interactive`). A channel's own records
+ * answer or are answered within a program's pace, far under it. */
+#define FWD_END_QUIET_S 1.0
+#define FWD_END_DESC_MAX 64u
+#define P_FWD_END_MAX (1u + 4u + 4u + FWD_END_DESC_MAX + 4u)
 /* Bulk data: records of at least this size (bytes) */
 #define XFER_RECORD 512u
 /* A transfer carries at least this much (bytes): one SFTP/scp chunk. */

@@ -2599,13 +2599,13 @@ def sc_compress_xfer(sc, suite):
     compress_scp(sc, True, "sftp_down.bin")
 
 
-def sc_compress_reverse(sc):
+def sc_compress_reverse(sc, suite=None):
     """ssh -C -R: the reverse session (public key, known host, not
     compressed itself) is carried by the compressed outer connection."""
     start_reverse_target(sc)
     sc.sshd("s", extra="Compression yes\n")
     sc.capture_start()
-    ch, w, d = login(sc, "forward", "sdlab", sc.lane.s_ip, known=True, key=True,
+    ch, w, d = login(sc, "forward", "sdlab", sc.lane.s_ip, suite=suite, known=True, key=True,
                      extra=["-C", "-R", "2222:localhost:22"])
     req, _ = w.wait(r"Remote connections from LOCALHOST:2222 forwarded", 5)
     ok, _ = w.wait(r"remote forward success for: listen 2222", 5)
@@ -2644,6 +2644,11 @@ PENDING["compress_reverse"] = (964, sc_compress_reverse, {}, "cs", "ssh -C -R (p
                                "chacha): from the server a reverse session back through the "
                                "compressed tunnel (public key, known host) with Backspace, "
                                "arrows and Enter")
+
+
+PENDING["compress_reverse_aes128gcm"] = (965, sc_compress_reverse, {"suite": "aes128gcm"}, "cs",
+                                         "compress_reverse with the forward leg aes128-gcm "
+                                         "(another seed)")
 
 
 # --------------------------------------------------------------------------
@@ -3203,6 +3208,31 @@ def sc_paramiko_shell(sc):
                                           "typed_from": e["ts"]})
 
 
+def sc_scripted_pty(sc, suite=None):
+    """A script drives an interactive OpenSSH client (a pty shell, public
+    key): each command line leaves in one write (labelled as a paste of
+    the line and its Enter) shortly after the prompt, the first (`id`, 3
+    bytes with its Enter) within 1 s of it: a record of SSH_FXP_INIT's
+    size sent at once, but after the server's prompt, where sftp's INIT
+    is the client's first data."""
+    sc.sshd("s")
+    sc.capture_start()
+    ch, w, d = login(sc, "forward", "sdlab", sc.lane.s_ip, suite=suite, known=True, key=True)
+    sc.labels["scripted"] = True
+    for i, line in enumerate(("id", "uname -r", "ls /tmp", "exit")):
+        time.sleep(sc.rng.uniform(0.2, 0.8) if i == 0 else sc.rng.uniform(0.3, 0.6))
+        ts = time.time()
+        ch.send(line + "\r")
+        sc.labels["keystrokes"].append({"leg": "forward", "ts": round(ts, 6), "key": "paste",
+                                        "bytes": len(line) + 1})
+        sc.labels["commands"].append({"leg": "forward", "ts": round(ts, 6), "text": line,
+                                      "typed_from": round(ts, 6)})
+        if line != "exit":
+            ch.expect(PROMPT_RE)
+    ch.expect(pexpect.EOF, timeout=10)
+    set_session_end(sc, d, ts)
+
+
 def sc_asyncssh_forward(sc):
     """AsyncSSH's forward_local_port alone (no session channel): two curl
     runs of three kept-alive GETs through it, 3 s after login."""
@@ -3315,12 +3345,19 @@ _add("asyncssh_server", 1406, sc_asyncssh_server, "OpenSSH client to an AsyncSSH
      "and an arrow")
 _add("asyncssh_server_aes128gcm", 1408, sc_asyncssh_server, "asyncssh_server over aes128-gcm "
      "(exact packets: the server's empty IGNORE has USERAUTH_SUCCESS's size)", suite="aes128gcm")
+for _i, _s in enumerate(("chacha", "aes128gcm")):
+    PENDING["scripted_pty_" + _s] = (1416 + _i, sc_scripted_pty, {"suite": _s}, "cs",
+                                     "a script drives ssh in a pty: `id`, `uname -r`, `ls /tmp`, "
+                                     "`exit`, each line in one write 0.2-0.8 s after the prompt "
+                                     "(the first a 3-byte record of SSH_FXP_INIT's size) (%s)" % _s)
 _add("paramiko_shell", 1404, sc_paramiko_shell, "paramiko invoke_shell driven by a script: four "
      "command lines and exit, each sent in one write 0.3 s after the prompt (scripted)")
+_add("asyncssh_forward", 1405, sc_asyncssh_forward, "AsyncSSH forward_local_port only (no "
+     "session): two curl runs of three kept-alive GETs through it 3 s after login")
+_add("asyncssh_forward_2", 1415, sc_asyncssh_forward, "asyncssh_forward with another seed (the "
+     "second run's pages deflated against the first's)")
 # still misread (README.md): generated into tests/lab/pending
 for _name, _seed, _fn, _desc in (
-        ("asyncssh_forward", 1405, sc_asyncssh_forward, "AsyncSSH forward_local_port only (no "
-         "session): two curl runs of three kept-alive GETs through it 3 s after login"),
         ("proxyjump_two", 1407, sc_proxyjump_two, "`ssh -J bastion,bastion2 host` (chacha, public "
          "key, hosts known): two tunnels, the final host's shell inside the second, commands with "
          "Backspace and arrows")):

@@ -312,6 +312,37 @@ static void test_sftp_upload(void **st)
     sd_evlist_free(&l);
 }
 
+/* A script driving ssh in a pty (lab scripted_pty_chacha): pty-req and
+ * shell in one 376-byte segment (a total that also fits the sftp
+ * subsystem with env requests), the answers (108: three control
+ * packets), bash's prompt (52), then the first line, `id` and Enter (3
+ * bytes: SSH_FXP_INIT's 44 bytes), 0.3 s later, answered by its echo and
+ * output (92). The prompt came first: a shell, not sftp. Without it (the
+ * client's 44 right after the answers) the same sizes are sftp. */
+static void test_scripted_pty_not_sftp(void **st)
+{
+    (void)st;
+    static const step rest[] = {
+        { true, 112, 1.08 },  { false, 672, 1.10 }, { false, 192, 1.15 }, { true, 376, 1.151 },
+        { false, 108, 1.16 }, { false, 52, 1.18 },  { true, 44, 1.49 },   { false, 92, 1.491 },
+        { false, 52, 1.493 }, { true, 44, 2.06 },   { false, 44, 2.061 }, { false, 52, 2.062 },
+    };
+    step seq[32];
+    size_t n = after_login(seq, rest, sizeof rest / sizeof rest[0]);
+    sd_evlist l = { 0 };
+    sd_infer_summary su = run_stream(seq, n, &l);
+    assert_string_equal(su.session_kind, "shell");
+    sd_evlist_free(&l);
+    /* the look-alike: no prompt before the client's INIT-sized record */
+    size_t p = NLOGIN + 5;
+    memmove(&seq[p], &seq[p + 1], (n - p - 1) * sizeof seq[0]);
+    n--;
+    seq[p].t = 1.161;
+    su = run_stream(seq, n, &l);
+    assert_string_equal(su.session_kind, "sftp");
+    sd_evlist_free(&l);
+}
+
 static size_t count_kind(const sd_evlist *l, const char *kind)
 {
     size_t n = 0;
@@ -1183,6 +1214,7 @@ int main(void)
         cmocka_unit_test(test_request_split_env),
         cmocka_unit_test(test_agent_requested),
         cmocka_unit_test(test_sftp_upload),
+        cmocka_unit_test(test_scripted_pty_not_sftp),
         cmocka_unit_test(test_reverse_split_kexinit),
         cmocka_unit_test(test_proxyjump_carrier),
         cmocka_unit_test(test_mfa_pubkey_code),

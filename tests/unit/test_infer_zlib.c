@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -39,7 +40,8 @@ static void start(fixture *f, const char *c, const char *m, bool zlib)
 static void add(fixture *f, bool c, uint32_t len, double t)
 {
     assert_true(f->x.n < MAXREC);
-    f->v[f->x.n++] = (item){ .c = c, .len = len, .t = t };
+    f->v[f->x.n] = (item){ .c = c, .len = len, .t = t, .frame = f->x.n + 1 };
+    f->x.n++;
 }
 
 static void test_bounds(void **st)
@@ -159,6 +161,73 @@ static void test_sftp(void **st)
     assert_int_equal(sdi_z_sftp_client(&f.x, f.x.n - 1), -1);
 }
 
+/* A compressed -N connection (lab asyncssh_forward, chacha20): the second
+ * curl run's channel, its GETs deflated to a control packet's size
+ * against the first run's, the pages to 212/196 bytes; then, 2 s later,
+ * the client's close (a DISCONNECT of 76). The close is not the
+ * channel's (counted, it stretched a 0.1 s load over 2 s: interactive),
+ * and the small GETs still ask: web. */
+static void test_forward_close(void **st)
+{
+    (void)st;
+    fixture f;
+    start(&f, "chacha20-poly1305@openssh.com", NULL, true);
+    static const struct { bool c; uint32_t len; double t; } r[] = {
+        { true, 44, 4.7533 },  { false, 44, 4.7539 }, { true, 36, 4.7546 },  { false, 212, 4.7555 },
+        { true, 36, 4.7564 },  { false, 44, 4.7570 }, { false, 196, 4.8011 }, { true, 36, 4.8064 },
+        { false, 36, 4.8071 }, { false, 196, 4.8490 }, { true, 36, 4.8515 },  { false, 72, 4.8518 },
+        { true, 36, 4.8534 },  { true, 76, 6.8241 },
+    };
+    for (size_t i = 0; i < sizeof r / sizeof r[0]; i++)
+        add(&f, r[i].c, r[i].len, r[i].t);
+    f.x.login_t = 1.0;
+    sd_conn c = { .uid = "Cz" };
+    sd_sshconn_result res = { .conn = &c };
+    sd_evlist l = { 0 };
+    sd_infer_summary su = { 0 };
+    f.x.r = &res;
+    f.x.out = &l;
+    f.x.sum = &su;
+    sdi_forwards(&f.x, 0, true);
+    assert_int_equal(l.n, 1);
+    assert_string_equal(sd_ev_get(&l.v[0], "carried")->s, "web");
+    assert_int_equal(l.v[0].frame_last, 13);
+    /* the close right after the pages (no pause): the channel's end, counted */
+    sd_evlist_free(&l);
+    free(f.x.chan);
+    f.x.chan = NULL;
+    f.v[f.x.n - 1].t = 4.86;
+    sdi_forwards(&f.x, 0, true);
+    assert_int_equal(l.n, 1);
+    assert_int_equal(l.v[0].frame_last, 14);
+    sd_evlist_free(&l);
+    free(f.x.chan);
+}
+
+/* The carried class on a compressed connection: a record of a control
+ * packet's size still carries data (a deflated request); its bytes are
+ * unknown. Plain, it is a control packet, and a tunnel of nothing else
+ * is idle. */
+static void test_carry_small(void **st)
+{
+    (void)st;
+    sdi_carry z = { .last_data_dir = -1, .req = 0 }, p = z;
+    for (int k = 0; k < 3; k++) {
+        sdi_carry_add(&z, true, k, 0, true);
+        sdi_carry_add(&z, false, k + 0.01, 180, true);
+        sdi_carry_add(&p, true, 2.0 * k, 0, false);
+        sdi_carry_add(&p, false, 2.0 * k + 0.01, 0, false);
+    }
+    assert_string_equal(sdi_carry_class(&z), "web");
+    assert_int_equal(z.exchanges, 3);
+    assert_string_equal(sdi_carry_class(&p), "idle");
+    /* compressed keep-alives alone (no bytes anywhere): idle too */
+    sdi_carry q = { .last_data_dir = -1 };
+    for (int k = 0; k < 4; k++)
+        sdi_carry_add(&q, k % 2 == 0, 1.5 * k, 0, true);
+    assert_string_equal(sdi_carry_class(&q), "idle");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -166,6 +235,8 @@ int main(void)
         cmocka_unit_test(test_learned_echo),
         cmocka_unit_test(test_tunnel_offset),
         cmocka_unit_test(test_sftp),
+        cmocka_unit_test(test_forward_close),
+        cmocka_unit_test(test_carry_small),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

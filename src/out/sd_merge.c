@@ -289,7 +289,7 @@ static bool parse_xst(const char *text, mxst *x)
 /* Room for element n of an array grown by doubling (n counts them). */
 static void *grow(void *p, size_t n, size_t sz)
 {
-    if (n >= 16 && (n & (n - 1)))
+    if (n ? n < 16 || (n & (n - 1)) : p != NULL) /* (room for 16 from the first) */
         return p;
     return sd_reallocarray(p, n < 16 ? 16 : 2 * n, sz);
 }
@@ -453,10 +453,17 @@ static bool load_chunk(mchunk *ch, const char *path, FILE *err)
     return ok && ch->trailer;
 }
 
-/* The first "uid":"..." of an output line of n bytes, or false. */
+/* The first "uid":"..." of an output line of n bytes, or false. Looked
+ * for by its 'u' (rare in a line's first keys, where the uid sits): by its
+ * '"', a call of memchr each key and string before it. */
 static bool line_uid(const char *line, size_t n, char uid[20])
 {
-    const char *end = line + n, *v = sd_merge_find(line, end, "\"uid\":\"");
+    const char *end = line + n, *v = NULL;
+    for (const char *p = line + 1; !v && p + 6 <= end; p++) {
+        if (!(p = memchr(p, 'u', (size_t)(end - p))) || p + 6 > end)
+            break;
+        v = p[-1] == '"' && !memcmp(p, "uid\":\"", 6) ? p - 1 : NULL;
+    }
     const char *q = v ? memchr(v + 7, '"', (size_t)(end - v - 7)) : NULL;
     if (!q || q - (v + 7) >= 20)
         return false;
@@ -470,11 +477,11 @@ mconn *sd_merge_conn(const mchunk *ch, const char *uid)
 {
     char k[20] = { 0 }; /* the key: the uid, cut to 19 bytes, NUL-padded */
     memcpy(k, uid, strnlen(uid, sizeof k - 1));
-    size_t *i = sd_hmap_find(ch->byuid, k);
-    return i ? &ch->conns[*i] : NULL;
+    size_t cur = ch->nconns;
+    return sd_merge_conn_from((mchunk *)ch, k, &cur);
 }
 
-static void group_lines(mchunk *ch)
+static void index_uids(mchunk *ch)
 {
     sd_hmap *m = ch->byuid = sd_hmap_new(20, sizeof(size_t), 0);
     for (size_t i = 0; i < ch->nconns; i++) {
@@ -484,18 +491,43 @@ static void group_lines(mchunk *ch)
         sd_hmap_insert(m, k, &v);
         *(size_t *)v = i;
     }
+}
+
+/* How far past the last connection found the next one is looked for in
+ * order before the uid index: a chunk writes each connection's lines and
+ * records when it ends, both in that order, so the next is almost always
+ * the same connection or one of the next few (those that printed nothing). */
+#define UID_AHEAD 8
+
+/* The connection of a uid (k: NUL-padded to 20 bytes), looked for from
+ * *cur on (then *cur is its index), else in the uid index (built when
+ * first needed: most merges never need it); NULL when none has it. */
+mconn *sd_merge_conn_from(mchunk *ch, const char k[20], size_t *cur)
+{
+    for (size_t i = *cur; i < ch->nconns && i < *cur + UID_AHEAD; i++)
+        if (!memcmp(ch->conns[i].uid, k, 20))
+            return *cur = i, &ch->conns[i];
+    if (!ch->byuid)
+        index_uids(ch);
+    size_t *i = sd_hmap_find(ch->byuid, k);
+    return i ? (*cur = *i, &ch->conns[*i]) : NULL;
+}
+
+static void group_lines(mchunk *ch)
+{
+    size_t cur = 0;
     for (size_t i = 0; i < ch->nlines; i++) {
         char k[20] = { 0 };
-        size_t *ci = line_uid(ch->lines[i], ch->lens[i], k) ? sd_hmap_find(m, k) : NULL;
-        if (!ci) {
+        mconn *c = line_uid(ch->lines[i], ch->lens[i], k) ? sd_merge_conn_from(ch, k, &cur) : NULL;
+        if (!c) {
             ch->tail = grow(ch->tail, ch->ntail, sizeof *ch->tail);
             ch->tail[ch->ntail++] = i;
             continue;
         }
-        mconn *c = &ch->conns[*ci];
         c->lines = grow(c->lines, c->nlines, sizeof *c->lines);
         c->lines[c->nlines++] = i;
     }
+    ch->grouped = true;
 }
 
 static int cmp_first(const void *a, const void *b)
@@ -727,7 +759,12 @@ static void number(mchunk *ch, size_t n)
         for (size_t j = 0; j < k; j++)
             if (!v[j]->drop) {
                 v[j]->gidx = nidx[v[j]->proto != 6]++;
-                make_uid(v[j]);
+                /* the uid is a function of the numbers: the same ones
+                 * (the first chunk's) give the chunk's uid */
+                if (ch[i].off || v[j]->gidx != v[j]->idx)
+                    make_uid(v[j]);
+                else
+                    memcpy(v[j]->guid, v[j]->uid, sizeof v[j]->guid);
             }
         free(v);
     }
@@ -826,7 +863,7 @@ void sd_merge_early(sd_merge *m, FILE *out)
     if (!c0 || m->early)
         return;
     m->early = true;
-    if (!c0->byuid)
+    if (!c0->grouped)
         group_lines(c0);
     uint64_t next = 0; /* the next chunk's first record */
     for (uint64_t f = 0; f < c0->nframes_files; f++)
@@ -849,7 +886,7 @@ static void *group_rest(void *arg)
 {
     sd_merge *m = arg;
     for (size_t i = 0; i < m->n; i++)
-        if (!m->ch[i].byuid)
+        if (!m->ch[i].grouped)
             group_lines(&m->ch[i]);
     return NULL;
 }

@@ -109,18 +109,24 @@ static bool rec_addr(const char *line, const char *pat, sd_addr *a)
 
 /* One {"_own":"camp"} record: what its connection adds, with the
  * connection's global numbers; false for a connection the merge dropped. */
-static bool read_part(const mchunk *ch, const char *line, mpart *m)
+static bool read_part(mchunk *ch, const char *line, mpart *m, size_t *cur)
 {
     memset(m, 0, sizeof *m);
-    char uid[20];
+    char uid[20] = { 0 };
     const char *u = strstr(line, "\"uid\":\"");
-    const char *k = strstr(line, "\"k\":[");
     size_t ul = u ? strcspn(u + 7, "\"") : 0;
     if (ul && ul < sizeof uid)
-        memcpy(uid, u + 7, ul), uid[ul] = '\0';
-    const mconn *c = ul && ul < sizeof uid ? sd_merge_conn(ch, uid) : NULL;
-    if (!k || !c || c->pos == UINT64_MAX || !rec_addr(line, "\"c\":\"", &m->p.client) ||
-        !rec_addr(line, "\"s\":\"", &m->p.server))
+        memcpy(uid, u + 7, ul);
+    /* the records come in the order of the connections': looked for from
+     * the last one found */
+    const mconn *c = ul && ul < sizeof uid ? sd_merge_conn_from(ch, uid, cur) : NULL;
+    if (!c || c->pos == UINT64_MAX)
+        return false;
+    /* as sd_campaign_dump writes them, right after the uid: each looked
+     * for from there (a search from the line's start each was as much as
+     * the rest of the campaigns) */
+    const char *after = u + 7 + ul, *k = strstr(after, "\"k\":[");
+    if (!k || !rec_addr(after, "\"c\":\"", &m->p.client) || !rec_addr(after, "\"s\":\"", &m->p.server))
         return false;
     k += 5;
     for (int i = 0; i < 7; i++) {
@@ -150,20 +156,34 @@ void sd_merge_campaign(mchunk *ch, size_t n, sd_buf *b)
     mpart *v = NULL;
     size_t k = 0, cap = 0;
     for (size_t i = 0; i < n; i++)
-        for (size_t j = 0; j < ch[i].ncamp; j++) {
+        for (size_t j = 0, cur = 0; j < ch[i].ncamp; j++) {
             if (k == cap)
                 v = sd_reallocarray(v, cap = cap ? 2 * cap : 64, sizeof *v);
-            k += read_part(&ch[i], ch[i].camp[j], &v[k]);
+            k += read_part(&ch[i], ch[i].camp[j], &v[k], &cur);
         }
     if (!k) {
         free(v);
         return;
     }
-    qsort(v, k, sizeof *v, cmp_pos);
+    /* in merged order: each at its place (the places are distinct, and
+     * number the shown connections from 0), not sorted (sorting these
+     * structs was a fifth of the campaigns) */
+    uint64_t maxpos = 0;
+    for (size_t i = 0; i < k; i++)
+        maxpos = v[i].pos > maxpos ? v[i].pos : maxpos;
+    mpart **at = maxpos < (uint64_t)k * 4 ? sd_calloc((size_t)maxpos + 1, sizeof *at) : NULL;
+    for (size_t i = 0; at && i < k; i++)
+        at[v[i].pos] = &v[i];
+    if (!at)
+        qsort(v, k, sizeof *v, cmp_pos);
     sd_campaign_opts o = { 0 };
     sd_campaign *c = sd_campaign_new(&o);
-    for (size_t i = 0; i < k; i++)
+    for (size_t i = 0; at && i <= maxpos; i++)
+        if (at[i])
+            sd_campaign_add_part(c, &at[i]->p);
+    for (size_t i = 0; !at && i < k; i++)
         sd_campaign_add_part(c, &v[i].p);
+    free(at);
     sd_evlist l = { 0 };
     sd_campaign_finish(c, &l);
     /* a campaign event names its first connection's first frame: its

@@ -8,6 +8,11 @@
 #include <string.h>
 #include <unistd.h>
 
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#define KEY_VEC
+#include <immintrin.h>
+#endif
+
 /* Where something happened, in one run's order: the record, then within
  * it (sd_engine's record_open_counts): 0 a connection ended by the packet
  * (split, eviction), 1 one opened, 2 one closed by it, 3 a sweep, 4 the
@@ -110,6 +115,24 @@ static const char *skip_num(const char *p)
     return p;
 }
 
+/* v in decimal to b, two digits a step (sd_buf_put_u64's digit a
+ * division step was a tenth of the rewrite: a million numbers a merge). */
+static void put_u64(sd_buf *b, uint64_t v)
+{
+    static const char D2[] = "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+                             "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+                             "8081828384858687888990919293949596979899";
+    char d[20];
+    size_t n = sizeof d;
+    for (; v >= 100; v /= 100)
+        n -= 2, memcpy(d + n, D2 + 2 * (v % 100), 2);
+    if (v >= 10)
+        n -= 2, memcpy(d + n, D2 + 2 * v, 2);
+    else
+        d[--n] = (char)('0' + v);
+    sd_buf_append(b, d + n, sizeof d - n);
+}
+
 /* A frame number at p, saturated as strtoull saturates it. */
 static uint64_t num_at(const char *p)
 {
@@ -135,24 +158,24 @@ static const char *value(const mconn *c, uint64_t off, const char *k, size_t kl,
         return q ? q + 1 : end;
     }
     if (digit && key_is(k, kl, "stream")) {
-        sd_buf_put_u64(b, c->gstream);
+        put_u64(b, c->gstream);
         return skip_num(p);
     }
     if (digit && (key_is(k, kl, "open_at_end") || key_is(k, kl, "orig_open_at_end"))) {
-        sd_buf_put_u64(b, kl == 11 ? c->open_at_end : c->orig_open_at_end);
+        put_u64(b, kl == 11 ? c->open_at_end : c->orig_open_at_end);
         return skip_num(p);
     }
     /* A frame within its own file (file_frame, file_first_frame) is the
      * same in a chunk's run and in one run: only global frames move. */
     bool in_file = kl > 5 && !memcmp(k, "file_", 5);
     if (digit && !in_file && kl >= 5 && !memcmp(k + kl - 5, "frame", 5)) {
-        sd_buf_put_u64(b, num_at(p) + off);
+        put_u64(b, num_at(p) + off);
         return skip_num(p);
     }
     if (*p == '[' && key_is(k, kl, "frames")) {
         sd_buf_append(b, "[", 1);
         for (p++; *p >= '0' && *p <= '9';) {
-            sd_buf_put_u64(b, num_at(p) + off);
+            put_u64(b, num_at(p) + off);
             p = skip_num(p);
             if (*p == ',')
                 sd_buf_append(b, p++, 1);
@@ -212,23 +235,158 @@ static bool renumbered(const char *k, size_t kl, char v)
     }
 }
 
+/* Is the ':' at colon (at least 3 bytes into its line) the end of a key
+ * that may be renumbered? The keys renumbered end in d, m, e or s (uid,
+ * the open counts, stream, *frame, frames): the others are passed by
+ * their last letter, without looking back for where they start. */
+static inline bool cand(const char *colon)
+{
+    char last = colon[-2];
+    return *colon == ':' && colon[-1] == '"' && (last == 'd' || last == 'm' || last == 'e' || last == 's');
+}
+
+/* Where the next candidate is looked for: a block of 32 bytes and the
+ * candidates in it not yet passed (the vector scan). */
+typedef struct kscan {
+    const char *base;
+    uint32_t mask;
+} kscan;
+
+#ifdef KEY_VEC
+/* The candidates of the 32 bytes at p (p - 3 is in the line) as bits:
+ * ':' after '"' after the last two letters of a renumbered key (id, nd,
+ * am, me, es). A line's keys are a few bytes apart: a call of memchr each
+ * (the scalar walk) cost more than the bytes (most of the merge). */
+__attribute__((target("avx2"))) static inline uint32_t cand_mask_avx2(const char *p)
+{
+#define B(c) _mm256_set1_epi8(c)
+#define EQ(x, c) _mm256_cmpeq_epi8(x, B(c))
+#define AND _mm256_and_si256
+#define OR _mm256_or_si256
+    __m256i a = _mm256_loadu_si256((const __m256i *)p);
+    __m256i hit = EQ(a, ':');
+    if (!_mm256_movemask_epi8(hit))
+        return 0;
+    __m256i q = _mm256_loadu_si256((const __m256i *)(p - 1)), l = _mm256_loadu_si256((const __m256i *)(p - 2)),
+            l2 = _mm256_loadu_si256((const __m256i *)(p - 3));
+    __m256i pair = OR(OR(AND(EQ(l, 'd'), OR(EQ(l2, 'i'), EQ(l2, 'n'))), AND(EQ(l, 'm'), EQ(l2, 'a'))),
+                      OR(AND(EQ(l, 'e'), EQ(l2, 'm')), AND(EQ(l, 's'), EQ(l2, 'e'))));
+    return (uint32_t)_mm256_movemask_epi8(AND(AND(hit, EQ(q, '"')), pair));
+#undef B
+#undef EQ
+#undef AND
+#undef OR
+}
+
+static int key_vec = -1; /* set before any thread rewrites (sd_merge_write) */
+
+static void key_vec_init(void)
+{
+    if (key_vec < 0) {
+        __builtin_cpu_init();
+        key_vec = __builtin_cpu_supports("avx2") ? 1 : 0;
+    }
+}
+#else
+static void key_vec_init(void)
+{
+}
+#endif
+
+static const char *next_cand_scalar(const char *p, const char *end)
+{
+    for (; p < end; p++)
+        if ((p = memchr(p, ':', (size_t)(end - p))) == NULL || cand(p))
+            return p;
+    return NULL;
+}
+
+#ifdef KEY_VEC
+/* (one function with the block test inlined: a call per block cost as
+ * much as the test) */
+__attribute__((target("avx2"))) static const char *next_cand_avx2(kscan *s, const char *p, const char *end)
+{
+    if (s->base && p < s->base + 32) /* the block at hand: its bits from p on */
+        s->mask &= p > s->base ? ~0u << (p - s->base) : ~0u;
+    else if (end - p >= 32)
+        s->base = p, s->mask = cand_mask_avx2(p);
+    else
+        return s->base = NULL, next_cand_scalar(p, end);
+    while (!s->mask) {
+        if (end - (s->base + 32) < 32) { /* the tail, byte by byte */
+            p = p > s->base + 32 ? p : s->base + 32;
+            s->base = NULL;
+            return next_cand_scalar(p, end);
+        }
+        s->base += 32;
+        s->mask = cand_mask_avx2(s->base);
+    }
+    return s->base + __builtin_ctz(s->mask);
+}
+#endif
+
+/* The first ':' in [p, end) that cand() takes, or NULL; p is at least 3
+ * bytes into its line and never before the last one returned. */
+static const char *next_cand(kscan *s, const char *p, const char *end)
+{
+#ifdef KEY_VEC
+    if (key_vec == 1)
+        return next_cand_avx2(s, p, end);
+#endif
+    (void)s;
+    return next_cand_scalar(p, end);
+}
+
+/* Does the key ending at colon (cand() took it) end as a renumbered key
+ * does? Its length and start then, as key_before gives them; 0 otherwise.
+ * Each by its own ending, compared in place: most keys that end in the
+ * same letters are none of them, and looking back for where every one of
+ * them starts was a third of the rewrite. */
+static inline bool ends(const char *line, const char *colon, const char *pat, size_t l)
+{
+    return (size_t)(colon - line) >= l + 1 && !memcmp(colon - 1 - l, pat, l);
+}
+
+static size_t renum_key(const char *line, const char *colon, const char **k)
+{
+    switch (colon[-2]) {
+    case 'd':
+        if (ends(line, colon, "\"uid", 4))
+            return *k = colon - 4, 3;
+        if (!ends(line, colon, "open_at_end", 11))
+            return 0;
+        break;
+    case 'm':
+        if (ends(line, colon, "\"stream", 7))
+            return *k = colon - 7, 6;
+        return 0;
+    case 'e':
+        if (!ends(line, colon, "frame", 5))
+            return 0;
+        break;
+    case 's':
+        if (!ends(line, colon, "\"frames", 7))
+            return 0;
+        break;
+    default: return 0;
+    }
+    return key_before(line, colon, k);
+}
+
 void sd_merge_rewrite(const mconn *c, uint64_t off, const char *line, size_t len, sd_buf *b)
 {
     const char *end = line + len, *p = changes_from(c, off, line, end), *copied = line;
     /* from key to key (each ends at a ':'), not through every string: the
      * values between are copied as they are */
+    key_vec_init(); /* (done before any thread by sd_merge_write) */
+    p = p < line + 3 ? line + 3 : p; /* (no key ends before: the scan looks 3 bytes back) */
+    kscan ks = { NULL, 0 };
     while (p < end) {
-        const char *colon = memchr(p, ':', (size_t)(end - p)), *k;
+        const char *colon = next_cand(&ks, p, end), *k;
         if (!colon)
             break;
         p = colon + 1;
-        /* the keys renumbered end in d, m, e or s (uid, the open counts,
-         * stream, *frame, frames): the others are passed by their last
-         * letter, without looking back for where they start */
-        char last = colon - line < 3 ? 0 : colon[-2];
-        if ((last != 'd' && last != 'm' && last != 'e' && last != 's') || colon[-1] != '"')
-            continue;
-        size_t kl = key_before(line, colon, &k);
+        size_t kl = renum_key(line, colon, &k);
         if (!kl || p == end || !renumbered(k, kl, *p))
             continue;
         sd_buf_append(b, copied, (size_t)(p - copied));
@@ -476,6 +634,7 @@ uint64_t sd_merge_write(mchunk *ch, size_t n, FILE *out)
     uint64_t cut = 0, pos = 0;
     for (size_t i = 0; i < n; i++)
         at[i] = ch[i].flushed, pos += ch[i].flushed_shown, cut += ch[i].flushed_cut, left += ch[i].nconns - at[i];
+    key_vec_init();
     mrender r = { .v = sd_calloc(left ? left : 1, sizeof *r.v), .of = sd_calloc(left ? left : 1, sizeof *r.of) };
     for (size_t i; (i = next_chunk(ch, n, at)) < n;) {
         mconn *c = &ch[i].conns[at[i]++];

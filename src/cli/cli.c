@@ -17,11 +17,32 @@
 #include <string.h>
 #include <unistd.h>
 
+/* Whether a message about file is this process's to say: with --own (a
+ * --jobs worker), only about the files it owns; the reader's name for a
+ * file stays at one address, so a run of messages about one file is
+ * looked up once. */
+static bool diag_owned(cli_input *in, const char *file)
+{
+    if (!in->own_names || !file)
+        return true;
+    if (file != in->diag_file) {
+        in->diag_file = file;
+        in->diag_file_owned = false;
+        for (size_t i = 0; i < in->own_files && !in->diag_file_owned; i++)
+            in->diag_file_owned = !strcmp(file, in->own_names[i]);
+    }
+    return in->diag_file_owned;
+}
+
 static void print_diag(void *ud, const char *file, uint64_t frame, const char *msg)
 {
     cli_input *in = ud;
     if (in->quiet)
         return;
+    if (!diag_owned(in, file)) { /* its owner says it, and counts it */
+        in->diag.count--;
+        return;
+    }
     if (in->diag.count == in->diag_max + 1) {
         fprintf(stderr, "strider: more warnings suppressed\n");
         return;
@@ -134,6 +155,9 @@ void cli_input_free(cli_input *in)
     for (size_t i = 0; i < in->nfiles; i++)
         free(in->files[i]);
     free(in->files);
+    for (size_t i = 0; in->own_names && i < in->own_files; i++)
+        free(in->own_names[i]);
+    free(in->own_names);
     sd_buf_free(&in->skipped);
 }
 
@@ -211,9 +235,15 @@ sd_capture *cli_open(cli_input *in)
                            .report_files = in->own_files, .names = (const char *const *)names };
     char err[512];
     sd_capture *cap = sd_capture_open((const char *const *)in->files, in->nfiles, &o, err, sizeof err);
-    for (size_t i = 0; i < in->nfiles; i++)
+    size_t kept = 0;
+    if (in->own_files && in->own_files < in->nfiles && !in->own_names) {
+        in->own_names = names; /* the owned ones kept for print_diag */
+        kept = in->own_files;
+    }
+    for (size_t i = kept; i < in->nfiles; i++)
         free(names[i]);
-    free(names);
+    if (!kept)
+        free(names);
     if (!cap)
         fprintf(stderr, "strider: %s\n", err);
     in->live = cap && sd_capture_is_live(cap);

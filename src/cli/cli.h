@@ -30,6 +30,12 @@ typedef struct cli_input {
      * said once, by its owner, as one run says it once */
     size_t own_files;
     bool own_later;
+    /* the owned files' names as messages give them (cli_open), and the
+     * last name looked up: a chunk reading ahead into a later chunk's
+     * files leaves their messages to that chunk */
+    char **own_names;
+    const char *diag_file;
+    bool diag_file_owned;
     /* directory entries a walk passed over (links, FIFOs, too deep,
      * unreadable): the first lines, said by cli_open, and all */
     sd_buf skipped;

@@ -115,7 +115,7 @@ int cli_common_opt(cli_input *in, int opt, const char *arg)
     case CLI_OPT_LOCAL_NETS:
         if (sd_site_set_local(arg) == 0)
             return 1;
-        fprintf(stderr, "strider: --local-nets wants networks separated by commas (10.0.0.0/8,fd00::/8), "
+        cli_errf("strider: --local-nets wants networks separated by commas (10.0.0.0/8,fd00::/8), "
                         "not \"%s\"\n", arg);
         return -1;
     case 'f':
@@ -142,7 +142,7 @@ int cli_common_opt(cli_input *in, int opt, const char *arg)
             in->csum = (sd_csum_mode)m;
             return 1;
         }
-        fprintf(stderr, "strider: --checksum wants auto, verify or off, not \"%s\"\n", arg);
+        cli_errf("strider: --checksum wants auto, verify or off, not \"%s\"\n", arg);
         return -1;
     }
     default:
@@ -373,12 +373,38 @@ int cli_status(const cli_input *in, const sd_capture *cap)
     return sd_capture_frames(cap) == 0 && in->diag.count > 0 ? 1 : 0;
 }
 
+/* A message quoting the arguments given, which a script may have taken
+ * from a capture or a file name: written as a capture string is (\xHH for
+ * a control byte), a backslash kept as one. */
+static void say_safe(const char *fmt, va_list ap)
+{
+    char msg[1024];
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    size_t n = strlen(msg);
+    bool nl = n && msg[n - 1] == '\n'; /* the message's own line end */
+    msg[n - nl] = '\0';
+    sd_buf b = { 0 };
+    sd_text_puts_made(&b, msg);
+    fwrite(b.p, 1, b.len, stderr);
+    if (nl)
+        fputc('\n', stderr);
+    sd_buf_free(&b);
+}
+
+void cli_errf(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    say_safe(fmt, ap);
+    va_end(ap);
+}
+
 int cli_usage_error(const char *cmd, const char *fmt, ...)
 {
     va_list ap;
     fprintf(stderr, "strider %s: ", cmd);
     va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
+    say_safe(fmt, ap);
     va_end(ap);
     fprintf(stderr, "\n(see 'strider %s --help')\n", cmd);
     return 2;

@@ -110,6 +110,9 @@ unsigned cli_text_width(void);
 /* Exit status after a run: 0 if anything was read, 1 if nothing could be. */
 int cli_status(const cli_input *in, const sd_capture *cap);
 int cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* A message on stderr that quotes an argument given: its control bytes as
+ * \xHH (cli_usage_error's rule, without its "see --help" line). */
+void cli_errf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* Writes b to stdout and empties it; exits 1 with a message when stdout
  * cannot be written (a full disk must not pass as a short result). */

@@ -128,5 +128,27 @@ grep -q 'EVIL' "$w/out" || fail "merge: the edited name is not in the table"
 ! LC_ALL=C grep -qaP -- "$RAW" "$w/out" || fail "merge: a raw control byte from a chunk's file name: $(grep -a EVIL "$w/out" | cat -A | cut -c1-300)"
 [ "$(wc -l < "$w/out")" = 3 ] || fail "merge: a file name's newline broke the table's lines"
 
+# --- arguments quoted in messages: a script passing a capture's string or
+# a file name as an option's value must not reach the terminal raw; a bad
+# value is a usage error (exit 2)
+cd "$w" || die "cd $w" # extract -o makes the directory
+ESC=$(printf 'a\033[2J\007\\x')
+for a in "conns --max-flows" "conns --stats-interval" "conns --checksum" "conns --local-nets" "conns --memcap" \
+    "conns --overlap" "conns --stream" "ssh --kinds" "ssh --leg" "ssh --zoom" "summary --host" "conns --sort" \
+    "conns --own" "conns --read-ahead" "conns --jobs"; do
+    # shellcheck disable=SC2086 # a is words
+    timeout 20 "$STRIDER" $a "$ESC" "$c/tcp_opts.pcap" > "$w/out" 2> "$w/err"
+    rc=$?
+    [ $rc = 2 ] || fail "$a ESC: exit $rc (want 2)"
+    ! LC_ALL=C grep -qaP -- "$RAW" "$w/err" || fail "$a ESC: a raw control byte in the message: $(cat -A "$w/err" | head -c 200)"
+    grep -qF 'a\x1b[2J\x07\x' "$w/err" || fail "$a ESC: the value not quoted as \\xHH: $(head -c 200 "$w/err")"
+done
+for a in "conns --bpf" "extract -o" "strider-no-such-command"; do
+    # shellcheck disable=SC2086 # a is words
+    if [ "$a" = strider-no-such-command ]; then timeout 20 "$STRIDER" "$ESC" > "$w/out" 2> "$w/err"
+    else timeout 20 "$STRIDER" $a "$ESC" "$c/tcp_opts.pcap" > "$w/out" 2> "$w/err"; fi
+    ! LC_ALL=C grep -qaP -- "$RAW" "$w/err" || fail "$a ESC: a raw control byte in the message: $(cat -A "$w/err" | head -c 200)"
+done
+
 echo "$runs runs, $bad failures"
 [ $bad -eq 0 ]

@@ -644,6 +644,7 @@ void sd_capture_close(sd_capture *cap)
 {
     if (!cap)
         return;
+    say_sat_counts(cap); /* a reader that stopped early (--own's chunk done) still counts them */
     for (unsigned i = 0; i < cap->nsrc; i++)
         src_close(&cap->src[i]);
     free(cap->src);

@@ -17,11 +17,32 @@
 #include <string.h>
 #include <unistd.h>
 
+/* Whether a message about file is this process's to say: with --own (a
+ * --jobs worker), only about the files it owns; the reader's name for a
+ * file stays at one address, so a run of messages about one file is
+ * looked up once. */
+static bool diag_owned(cli_input *in, const char *file)
+{
+    if (!in->own_names || !file)
+        return true;
+    if (file != in->diag_file) {
+        in->diag_file = file;
+        in->diag_file_owned = false;
+        for (size_t i = 0; i < in->own_files && !in->diag_file_owned; i++)
+            in->diag_file_owned = !strcmp(file, in->own_names[i]);
+    }
+    return in->diag_file_owned;
+}
+
 static void print_diag(void *ud, const char *file, uint64_t frame, const char *msg)
 {
     cli_input *in = ud;
     if (in->quiet)
         return;
+    if (!diag_owned(in, file)) { /* its owner says it, and counts it */
+        in->diag.count--;
+        return;
+    }
     if (in->diag.count == in->diag_max + 1) {
         fprintf(stderr, "strider: more warnings suppressed\n");
         return;
@@ -94,7 +115,7 @@ int cli_common_opt(cli_input *in, int opt, const char *arg)
     case CLI_OPT_LOCAL_NETS:
         if (sd_site_set_local(arg) == 0)
             return 1;
-        fprintf(stderr, "strider: --local-nets wants networks separated by commas (10.0.0.0/8,fd00::/8), "
+        cli_errf("strider: --local-nets wants networks separated by commas (10.0.0.0/8,fd00::/8), "
                         "not \"%s\"\n", arg);
         return -1;
     case 'f':
@@ -121,7 +142,7 @@ int cli_common_opt(cli_input *in, int opt, const char *arg)
             in->csum = (sd_csum_mode)m;
             return 1;
         }
-        fprintf(stderr, "strider: --checksum wants auto, verify or off, not \"%s\"\n", arg);
+        cli_errf("strider: --checksum wants auto, verify or off, not \"%s\"\n", arg);
         return -1;
     }
     default:
@@ -134,6 +155,9 @@ void cli_input_free(cli_input *in)
     for (size_t i = 0; i < in->nfiles; i++)
         free(in->files[i]);
     free(in->files);
+    for (size_t i = 0; in->own_names && i < in->own_files; i++)
+        free(in->own_names[i]);
+    free(in->own_names);
     sd_buf_free(&in->skipped);
 }
 
@@ -211,9 +235,15 @@ sd_capture *cli_open(cli_input *in)
                            .report_files = in->own_files, .names = (const char *const *)names };
     char err[512];
     sd_capture *cap = sd_capture_open((const char *const *)in->files, in->nfiles, &o, err, sizeof err);
-    for (size_t i = 0; i < in->nfiles; i++)
+    size_t kept = 0;
+    if (in->own_files && in->own_files < in->nfiles && !in->own_names) {
+        in->own_names = names; /* the owned ones kept for print_diag */
+        kept = in->own_files;
+    }
+    for (size_t i = kept; i < in->nfiles; i++)
         free(names[i]);
-    free(names);
+    if (!kept)
+        free(names);
     if (!cap)
         fprintf(stderr, "strider: %s\n", err);
     in->live = cap && sd_capture_is_live(cap);
@@ -343,12 +373,38 @@ int cli_status(const cli_input *in, const sd_capture *cap)
     return sd_capture_frames(cap) == 0 && in->diag.count > 0 ? 1 : 0;
 }
 
+/* A message quoting the arguments given, which a script may have taken
+ * from a capture or a file name: written as a capture string is (\xHH for
+ * a control byte), a backslash kept as one. */
+static void say_safe(const char *fmt, va_list ap)
+{
+    char msg[1024];
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    size_t n = strlen(msg);
+    bool nl = n && msg[n - 1] == '\n'; /* the message's own line end */
+    msg[n - nl] = '\0';
+    sd_buf b = { 0 };
+    sd_text_puts_made(&b, msg);
+    fwrite(b.p, 1, b.len, stderr);
+    if (nl)
+        fputc('\n', stderr);
+    sd_buf_free(&b);
+}
+
+void cli_errf(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    say_safe(fmt, ap);
+    va_end(ap);
+}
+
 int cli_usage_error(const char *cmd, const char *fmt, ...)
 {
     va_list ap;
     fprintf(stderr, "strider %s: ", cmd);
     va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
+    say_safe(fmt, ap);
     va_end(ap);
     fprintf(stderr, "\n(see 'strider %s --help')\n", cmd);
     return 2;

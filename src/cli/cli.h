@@ -30,6 +30,12 @@ typedef struct cli_input {
      * said once, by its owner, as one run says it once */
     size_t own_files;
     bool own_later;
+    /* the owned files' names as messages give them (cli_open), and the
+     * last name looked up: a chunk reading ahead into a later chunk's
+     * files leaves their messages to that chunk */
+    char **own_names;
+    const char *diag_file;
+    bool diag_file_owned;
     /* directory entries a walk passed over (links, FIFOs, too deep,
      * unreadable): the first lines, said by cli_open, and all */
     sd_buf skipped;
@@ -104,6 +110,9 @@ unsigned cli_text_width(void);
 /* Exit status after a run: 0 if anything was read, 1 if nothing could be. */
 int cli_status(const cli_input *in, const sd_capture *cap);
 int cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* A message on stderr that quotes an argument given: its control bytes as
+ * \xHH (cli_usage_error's rule, without its "see --help" line). */
+void cli_errf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* Writes b to stdout and empties it; exits 1 with a message when stdout
  * cannot be written (a full disk must not pass as a short result). */

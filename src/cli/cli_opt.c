@@ -8,7 +8,7 @@ int cli_parse_u64(const char *cmd, const char *opt, const char *s, uint64_t min,
 {
     if (sd_parse_u64(s, min, max, out) == 0)
         return 0;
-    fprintf(stderr, "strider%s%s: %s wants a whole number from %llu to %llu, not \"%s\"\n", *cmd ? " " : "", cmd,
+    cli_errf("strider%s%s: %s wants a whole number from %llu to %llu, not \"%s\"\n", *cmd ? " " : "", cmd,
             opt, (unsigned long long)min, (unsigned long long)max, s);
     return -1;
 }
@@ -17,7 +17,7 @@ int cli_parse_secs(const char *cmd, const char *opt, const char *s, double min, 
 {
     if (sd_parse_secs(s, min, max, out) == 0)
         return 0;
-    fprintf(stderr, "strider%s%s: %s wants seconds from %g to %g, not \"%s\"\n", *cmd ? " " : "", cmd, opt, min,
+    cli_errf("strider%s%s: %s wants seconds from %g to %g, not \"%s\"\n", *cmd ? " " : "", cmd, opt, min,
             max, s);
     return -1;
 }
@@ -39,7 +39,7 @@ int cli_opt_size(const char *cmd, const char *opt, const char *arg, size_t min, 
         snprintf(range, sizeof range, "at least %zu", min);
     else
         snprintf(range, sizeof range, "from %zu to %zu", min, max);
-    fprintf(stderr, "strider %s: bad --%s \"%s\": expected a number %s (suffix k, M or G allowed)%s\n",
+    cli_errf("strider %s: bad --%s \"%s\": expected a number %s (suffix k, M or G allowed)%s\n",
             cmd, opt, arg, range, allow_all ? " or \"all\"" : "");
     return 2;
 }
@@ -56,14 +56,14 @@ static int opt_overlap(const char *cmd, const char *arg, sd_overlap_policy *out)
             *out = P[i].p;
             return 0;
         }
-    fprintf(stderr, "strider %s: bad --overlap \"%s\": first, last, linux, windows or bsd\n", cmd, arg);
+    cli_errf("strider %s: bad --overlap \"%s\": first, last, linux, windows or bsd\n", cmd, arg);
     return 2;
 }
 
 static int opt_urgent(const char *cmd, const char *arg, bool *oob)
 {
     if (strcmp(arg, "oob") && strcmp(arg, "inline")) {
-        fprintf(stderr, "strider %s: bad --urgent \"%s\": oob or inline\n", cmd, arg);
+        cli_errf("strider %s: bad --urgent \"%s\": oob or inline\n", cmd, arg);
         return 2;
     }
     *oob = !strcmp(arg, "oob");
@@ -92,7 +92,7 @@ int cli_opt_conn(const char *cmd, const char *opt, const char *arg, sd_connsel *
 {
     if (sd_connsel_parse(arg, out) == 0)
         return 0;
-    fprintf(stderr, "strider %s: %s wants a stream number (12, tcp:12, udp:3) or a uid, not \"%s\"\n", cmd, opt,
+    cli_errf("strider %s: %s wants a stream number (12, tcp:12, udp:3) or a uid, not \"%s\"\n", cmd, opt,
             arg);
     return 2;
 }
@@ -109,6 +109,6 @@ int cli_opt_frames(const char *cmd, const char *opt, const char *arg, uint64_t *
             cli_deprecated(cmd, "a frame range A:B", "A-B");
         return 0;
     }
-    fprintf(stderr, "strider %s: %s wants a frame range A-B (either may be empty), not \"%s\"\n", cmd, opt, arg);
+    cli_errf("strider %s: %s wants a frame range A-B (either may be empty), not \"%s\"\n", cmd, opt, arg);
     return 2;
 }

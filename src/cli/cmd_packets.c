@@ -120,7 +120,7 @@ static int pk_plot(pk_run *r, int rc)
         fprintf(stderr, "strider packets: the plot keeps %u packets at most: %llu later ones not drawn (-z A-B)\n",
                 SD_REPORT_TCP_MAX_KEPT, (unsigned long long)sd_report_tcp_dropped(r->tcp));
     if (sd_report_tcp_write(r->tcp, r->plot, r->plot_dir)) {
-        fprintf(stderr, "strider packets: %s: %s\n", r->plot, strerror(errno ? errno : EIO));
+        cli_errf("strider packets: %s: %s\n", r->plot, strerror(errno ? errno : EIO));
         return 1;
     }
     return rc;
@@ -131,7 +131,7 @@ static int pk_finish(void *ctx, cli_input *in, sd_engine *e, int rc)
     pk_run *r = ctx;
     cli_flush(&r->b);
     if (!r->shown && rc == 0) {
-        fprintf(stderr, "strider packets: no connection %s in the capture\n", r->conn_arg);
+        cli_errf("strider packets: no connection %s in the capture\n", r->conn_arg);
         rc = 1;
     }
     if (r->plot && r->shown)

@@ -73,7 +73,7 @@ static int host_opt(sum_cmd *r, const char *arg)
 {
     char err[160];
     if (sd_prefix_parse(arg, &r->so.host.host, err, sizeof err)) {
-        fprintf(stderr, "strider summary: --host: %s\n", err);
+        cli_errf("strider summary: --host: %s\n", err);
         return 2;
     }
     r->so.host_set = true;

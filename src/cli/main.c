@@ -39,7 +39,7 @@ int main(int argc, char **argv)
     for (size_t i = 0; i < SD_ARRAY_LEN(COMMANDS); i++)
         if (!strcmp(cmd, COMMANDS[i]->name))
             return cli_cmd_run(COMMANDS[i], argc - 1, argv + 1);
-    fprintf(stderr, "strider: unknown command \"%s\"\n", cmd);
+    cli_errf("strider: unknown command \"%s\"\n", cmd);
     usage(stderr);
     return 2;
 }

@@ -1,5 +1,6 @@
 /* sd_outfile: output files and directories (see sd_outfile.h). */
 #include "sd_outfile.h"
+#include "sd_text.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -42,19 +43,24 @@ static bool dir_empty(int dirfd)
 
 int sd_outdir_open(const char *dir, bool force, bool *fresh, const char *prog)
 {
+    char shown[1024]; /* the name as messages show a file's (a script may pass any) */
     if (mkdir(dir, 0755) != 0) {
-        if (errno != EEXIST) {
-            fprintf(stderr, "%s: cannot create %s: %s\n", prog, dir, strerror(errno));
+        int err = errno;
+        sd_text_safe_made(dir, shown, sizeof shown);
+        if (err != EEXIST) {
+            fprintf(stderr, "%s: cannot create %s: %s\n", prog, shown, strerror(err));
             return -1;
         }
         if (!force) {
-            fprintf(stderr, "%s: %s exists; use --force to write into it\n", prog, dir);
+            fprintf(stderr, "%s: %s exists; use --force to write into it\n", prog, shown);
             return -1;
         }
     }
     int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (fd < 0)
-        fprintf(stderr, "%s: cannot open %s: %s\n", prog, dir, strerror(errno));
+    if (fd < 0) {
+        int err = errno;
+        fprintf(stderr, "%s: cannot open %s: %s\n", prog, sd_text_safe_made(dir, shown, sizeof shown), strerror(err));
+    }
     else
         *fresh = dir_empty(fd);
     return fd;

@@ -1,8 +1,10 @@
 #include "sd_recout.h"
 
 #include "sd_table.h"
+#include "sd_text.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 /* A text cell's room: the widest field (a uid, an IPv6 address, a
  * history) fits; longer text is cut. */
@@ -49,10 +51,29 @@ void sd_recout_begin(sd_recout *w, sd_buf *out)
     sd_table_row(w->table, out, w->cells, NULL);
 }
 
-/* Column i's text cell from its value. */
+/* Whether a cell holds a byte a terminal could act on (or one past ASCII,
+ * for sd_text to judge). */
+static bool cell_unsafe(const char *s)
+{
+    for (; *s; s++)
+        if ((unsigned char)*s < 0x20 || (unsigned char)*s >= 0x7f)
+            return true;
+    return false;
+}
+
+/* Column i's text cell from its value. A run's strings come made printable
+ * by their analyzers, but values handed over (strider merge, from chunks
+ * that may have been edited: a file name holding ESC) are checked here,
+ * where the terminal is: written as the analyzers write them (\xHH, a
+ * backslash kept as one, so a printable string is unchanged). */
 static void text_cell(sd_recout *w, size_t i, const sd_fval *v)
 {
     sd_fval_text(v, w->cell[i], CELL_MAX);
+    if ((v->t == SD_FV_STR || v->t == SD_FV_JSON) && cell_unsafe(w->cell[i])) {
+        char raw[CELL_MAX];
+        memcpy(raw, w->cell[i], CELL_MAX);
+        sd_text_safe_made(raw, w->cell[i], CELL_MAX);
+    }
     w->cells[i] = w->cell[i];
     w->num[i] = v->t == SD_FV_U64 || v->t == SD_FV_F64 || v->t == SD_FV_I64;
 }

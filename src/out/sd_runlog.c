@@ -3,6 +3,7 @@
 
 #include "../flow/sd_tcpgap.h"
 #include "sd_markout.h"
+#include "sd_text.h"
 
 #include <unistd.h>
 
@@ -201,14 +202,23 @@ void sd_runlog_dns(FILE *f, const char *cmd, const sd_dnsind_result *r, const sd
                    "ended inside a message\n", cmd, (ull)st->tcp_lost);
 }
 
+/* The message as a capture string is written (\xHH, a backslash kept as
+ * one): its writers make the capture's strings printable, but some quote
+ * what they were given (a filter expression from a script, libpcap's
+ * error about it). The file's name is made printable by its reader. */
 void sd_runlog_diag(FILE *f, const char *file, uint64_t frame, const char *msg)
 {
+    sd_buf b = { 0 };
+    sd_text_puts_made(&b, msg);
+    int n = (int)b.len;
+    const char *m = b.p ? (const char *)b.p : "";
     if (file && frame)
-        fprintf(f, "strider: %s: frame %llu: %s\n", file, (unsigned long long)frame, msg);
+        fprintf(f, "strider: %s: frame %llu: %.*s\n", file, (unsigned long long)frame, n, m);
     else if (file)
-        fprintf(f, "strider: %s: %s\n", file, msg);
+        fprintf(f, "strider: %s: %.*s\n", file, n, m);
     else
-        fprintf(f, "strider: %s\n", msg);
+        fprintf(f, "strider: %.*s\n", n, m);
+    sd_buf_free(&b);
 }
 
 void sd_runlog_progress(FILE *f, uint64_t done, uint64_t total)

@@ -96,26 +96,39 @@ void sd_text_puts_made(sd_buf *b, const char *s)
     text_put(b, s, strlen(s), true, false);
 }
 
-char *sd_text_safe(const char *s, char *out, size_t len)
+/* b's text into out (cut at len - 1, whole escapes only); b freed. */
+static char *cut_into(sd_buf *b, char *out, size_t len)
 {
-    sd_buf b = { 0 };
-    sd_text_puts(&b, s);
-    size_t n = b.len;
+    size_t n = b->len;
     if (n >= len) { /* cut before an escape that would not fit whole */
         n = len - 1;
         for (size_t k = n > 3 ? n - 3 : 0; k < n; k++)
-            if (b.p[k] == '\\') {
+            if (b->p[k] == '\\') {
                 n = k;
                 break;
             }
     }
     if (len) {
         if (n)
-            memcpy(out, b.p, n);
+            memcpy(out, b->p, n);
         out[n] = '\0';
     }
-    sd_buf_free(&b);
+    sd_buf_free(b);
     return out;
+}
+
+char *sd_text_safe(const char *s, char *out, size_t len)
+{
+    sd_buf b = { 0 };
+    sd_text_puts(&b, s);
+    return cut_into(&b, out, len);
+}
+
+char *sd_text_safe_made(const char *s, char *out, size_t len)
+{
+    sd_buf b = { 0 };
+    sd_text_puts_made(&b, s);
+    return cut_into(&b, out, len);
 }
 
 /* Where a line of at most w columns ends: after the last separator in

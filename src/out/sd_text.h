@@ -30,6 +30,9 @@ void sd_text_puts_made(sd_buf *b, const char *s);
 /* Into a fixed buffer (cut at len - 1, whole escapes only): for a
  * formatter that wants a string. Returns out. */
 char *sd_text_safe(const char *s, char *out, size_t len);
+/* The same for a string an analyzer made printable already (a backslash
+ * stays one, as sd_text_puts_made). */
+char *sd_text_safe_made(const char *s, char *out, size_t len);
 /* One CSV cell of a capture string: the string as JSON has it once
  * decoded, with the bytes sd_text_put escapes (C0, DEL, C1, invalid
  * UTF-8) written \xHH as the text outputs write them, quoted as CSV needs

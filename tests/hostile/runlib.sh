@@ -56,3 +56,16 @@ expect() {
     run "$f" "0 1" "$@"
     grep -qE -- "$re" "$w/$s" || fail "$f $*: no /$re/ in $s: $(head -c 400 "$w/$s")"
 }
+
+# csv_formula FILE: no cell of the CSV FILE may start a spreadsheet formula
+csv_formula() {
+    python3 -c '
+import csv, sys
+for row in csv.reader(open(sys.argv[1], encoding="utf-8", errors="replace")):
+    for cell in row:
+        if cell[:1] in ("=", "+", "-", "@", "\t", "\r") and cell != "-":
+            try:
+                float(cell)
+            except ValueError:
+                sys.exit("formula cell %r" % cell[:60])' "$1"
+}

@@ -26,18 +26,6 @@ run_every "conns -R --json" "conns --csv" "packets --stream 0" "follow --stream 
 
 # no C0 control but TAB/LF/CR, no DEL, no 8-bit CSI
 RAW='[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\x9b]'
-# csv_formula FILE: no cell of the CSV FILE may start a spreadsheet formula
-csv_formula() {
-    python3 -c '
-import csv, sys
-for row in csv.reader(open(sys.argv[1], encoding="utf-8", errors="replace")):
-    for cell in row:
-        if cell[:1] in ("=", "+", "-", "@", "\t", "\r") and cell != "-":
-            try:
-                float(cell)
-            except ValueError:
-                sys.exit("formula cell %r" % cell[:60])' "$1"
-}
 
 # --- the same bytes through a file, standard input and a pipe
 python3 "$REPO/tests/hostile/genfmt.py" "$w/fmt" || die "genfmt.py"

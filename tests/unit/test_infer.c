@@ -84,6 +84,9 @@ typedef struct step {
 static bool stream_closed;
 static int stream_fin_dir;
 static double stream_end_s;
+/* The TCP handshake's SYN-ACK to ACK (s; 0: unknown): a capture on the
+ * server's side of a link with this round trip to the client. */
+static double stream_client_rtt_s;
 /* Both sides' software (NULL: OpenSSH 9.2). */
 static char *stream_sw;
 /* The suite both ways (NULL: chacha20-poly1305). */
@@ -120,6 +123,7 @@ static sd_infer_summary run_stream(const step *seq, size_t n, sd_evlist *l)
     c.first_fin_dir = stream_closed ? stream_fin_dir : -1;
     c.first_rst_dir = -1;
     c.end = (sd_ts)((stream_end_s ? stream_end_s : seq[n - 1].t) * 1e9);
+    c.rtt_synack_ack = stream_client_rtt_s > 0 ? (int64_t)(stream_client_rtt_s * 1e9) : -1;
     m.client_dir = 0;
     m.outcome = SD_SSH_OUT_ENCRYPTED;
     m.side[0].suite = m.side[1].suite =
@@ -275,6 +279,40 @@ static void test_agent_requested(void **st)
     assert_false(su.agent_used);
     assert_null(find_kind(&l, "agent_forwarding"));
     assert_null(find_kind(&l, "x11_forwarding"));
+    sd_evlist_free(&l);
+}
+
+/* -A, the agent used (ssh-add -l), captured on the server's side of a
+ * 60 ms link (lab srv_agent_used, frames 69-80, times shifted): the
+ * server's agent open comes 5 ms after the echo of Enter, the client's
+ * confirmation, its identities answer (124 bytes, a paste's size) and its
+ * CLOSE each a round trip after what they answer. Read from the server's
+ * side "at once" is within the client's lag (the handshake's SYN-ACK to
+ * ACK): the agent is used and its answers are no keys. Without the lag the
+ * 60 ms close reads as a person's and the answer as a pasted line. */
+static void test_agent_used_server_side(void **st)
+{
+    (void)st;
+    static const step rest[] = {
+        { true, 112, 1.08 }, { false, 820, 1.0801 }, { false, 44, 1.1865 }, { true, 444, 1.2471 },
+        { false, 108, 1.2486 }, { false, 52, 1.2699 },
+        { true, 36, 3.6076 }, { false, 36, 3.6078 }, { true, 36, 3.8192 }, { false, 36, 3.8196 },
+        { true, 36, 4.2075 }, { false, 36, 4.2077 }, { true, 36, 4.5724 }, { false, 36, 4.5749 },
+        { false, 68, 4.5794 }, { true, 44, 4.6411 }, { false, 44, 4.6413 }, { true, 124, 4.7018 },
+        { false, 160, 4.7027 }, { false, 52, 4.7029 }, { true, 72, 4.7632 }, { false, 36, 4.7636 },
+        { true, 36, 5.7197 }, { false, 36, 5.7207 }, { true, 36, 5.9626 }, { false, 36, 5.9639 },
+    };
+    step seq[48];
+    size_t n = after_login(seq, rest, sizeof rest / sizeof rest[0]);
+    sd_evlist l = { 0 };
+    stream_client_rtt_s = 0.060;
+    sd_infer_summary su = run_stream(seq, n, &l);
+    stream_client_rtt_s = 0;
+    assert_true(su.agent_used);
+    assert_non_null(find_kind(&l, "agent_forwarding"));
+    for (size_t i = 0; i < l.n; i++)
+        if (!strcmp(l.v[i].kind, "keystroke"))
+            assert_true(l.v[i].frame < 10 + NLOGIN + 14 || l.v[i].frame > 10 + NLOGIN + 21);
     sd_evlist_free(&l);
 }
 
@@ -1068,6 +1106,7 @@ int main(void)
         cmocka_unit_test(test_request_split),
         cmocka_unit_test(test_request_split_env),
         cmocka_unit_test(test_agent_requested),
+        cmocka_unit_test(test_agent_used_server_side),
         cmocka_unit_test(test_sftp_upload),
         cmocka_unit_test(test_reverse_split_kexinit),
         cmocka_unit_test(test_proxyjump_carrier),

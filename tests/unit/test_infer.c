@@ -395,6 +395,40 @@ static void test_reverse_split_kexinit(void **st)
     sd_evlist_free(&l);
 }
 
+/* The reverse handshake seen from the server's side of a 60 ms link (lab
+ * srv_demo frames 76-79): the client's 44-byte confirmation of the
+ * server's open comes a round trip after it, too late for a protocol
+ * answer by time alone, and has an arrow's size: it is no key of the
+ * forward leg. */
+static void test_reverse_confirm_server_side(void **st)
+{
+    (void)st;
+    static const step shell[] = {
+        { true, 112, 1.08 }, { false, 44, 1.10 }, { true, 376, 1.11 }, { false, 36, 1.15 },
+        { true, 36, 3.00 }, { false, 36, 3.0002 }, { true, 36, 3.30 }, { false, 36, 3.3002 },
+        { true, 36, 3.62 }, { false, 36, 3.6202 }, { false, 196, 3.6205 }, { false, 52, 3.623 },
+    };
+    static const step hs[] = {
+        { false, 124, 0.000 }, { true, 44, 0.073 }, { false, 76, 0.0732 }, { true, 76, 0.088 },
+        { false, 1000, 0.089 }, { false, 500, 0.090 }, { true, 1100, 0.150 }, { false, 1300, 0.160 },
+        { true, 1300, 0.220 }, { false, 100, 0.230 }, { true, 76, 0.290 },
+    };
+    step seq[64];
+    size_t n = after_login(seq, shell, sizeof shell / sizeof shell[0]);
+    size_t cf = n + 1;
+    for (size_t i = 0; i < sizeof hs / sizeof hs[0]; i++)
+        seq[n++] = (step){ hs[i].c, hs[i].len, 5.0 + hs[i].t };
+    sd_evlist l = { 0 };
+    stream_client_rtt_s = 0.060;
+    run_stream(seq, n, &l);
+    stream_client_rtt_s = 0;
+    assert_int_equal(count_kind(&l, "reverse_init"), 1);
+    for (size_t i = 0; i < l.n; i++)
+        if (!strcmp(l.v[i].kind, "keystroke"))
+            assert_int_not_equal(l.v[i].frame, 10 + cf);
+    sd_evlist_free(&l);
+}
+
 /* ProxyJump: the client's first channel after login (direct-tcpip of -W)
  * carries the nested handshake. The connection is its tunnel: no shell,
  * no pty, no keys of its own; the nested session is announced. */
@@ -1107,6 +1141,7 @@ int main(void)
         cmocka_unit_test(test_request_split_env),
         cmocka_unit_test(test_agent_requested),
         cmocka_unit_test(test_agent_used_server_side),
+        cmocka_unit_test(test_reverse_confirm_server_side),
         cmocka_unit_test(test_sftp_upload),
         cmocka_unit_test(test_reverse_split_kexinit),
         cmocka_unit_test(test_proxyjump_carrier),

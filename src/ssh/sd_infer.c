@@ -292,6 +292,14 @@ static void drop_ignores(ctx *x, const sd_ssh_meta *m, bool z)
     x->n = out;
 }
 
+double sdi_client_lag(const sd_conn *c)
+{
+    if (!c || c->rtt_synack_ack <= 0)
+        return 0;
+    double s = (double)c->rtt_synack_ack / 1e9;
+    return s < CLIENT_LAG_MAX_S ? s : CLIENT_LAG_MAX_S;
+}
+
 void sd_infer_ssh(const sd_infer_opts *o, const sd_sshconn_result *r, sd_evlist *out, sd_infer_summary *sum)
 {
     memset(sum, 0, sizeof *sum);
@@ -299,7 +307,8 @@ void sd_infer_ssh(const sd_infer_opts *o, const sd_sshconn_result *r, sd_evlist 
     sum->host_known = -1;
     const sd_ssh_meta *m = r->meta;
     const sd_ssh_side *cl = &m->side[m->client_dir], *sv = &m->side[!m->client_dir];
-    ctx x = { .o = o, .r = r, .out = out, .sum = sum, .cs = &cl->suite, .ss = &sv->suite, .nested_s0 = SIZE_MAX };
+    ctx x = { .o = o, .r = r, .out = out, .sum = sum, .cs = &cl->suite, .ss = &sv->suite, .nested_s0 = SIZE_MAX,
+              .c_lag = sdi_client_lag(r->conn) };
 
     host_key_event(&x, m, cl);
     cleartext_events(&x, m);

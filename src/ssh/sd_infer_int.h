@@ -85,9 +85,20 @@ typedef struct ctx {
     bool zlib;         /* compressed after login (sd_infer_zlib.h) */
     bool lines_only;   /* the last leg's keys (sdi_keys_leg) were whole lines sent
                         * at once, none typed key by key: not typed by a person */
+    /* The capture's lag behind the outer client (s): how much later than
+     * at the client its answers show (sdi_client_lag). */
+    double c_lag;
 } ctx;
 
 /* ---- sd_infer.c: helpers every rule uses ---- */
+
+/* The round trip between the capture and the outer client (s): the TCP
+ * handshake's SYN-ACK to the client's ACK. About 0 for a capture on the
+ * client's side of the link, the client's whole RTT for one on the server's
+ * (an analyst's capture of an internet-facing server): a client answering
+ * a server record "at once" shows that much later there. 0 when unknown
+ * (no handshake seen), at most CLIENT_LAG_MAX_S. */
+double sdi_client_lag(const sd_conn *c);
 
 /* Outer wire size of a payload p sent by the leg's client (cl) or server. */
 uint32_t sdi_lw(const leg *L, bool cl, uint32_t p);

@@ -245,6 +245,13 @@ static void reverse_legs(ctx *x, size_t rv, uint32_t w_conf, const sd_ssh_suite 
         size_t next = find_nested(x, hs + 1, false, w_conf);
         size_t lim = next != SIZE_MAX ? next : x->n;
         item *it = &x->v[rv];
+        /* the client's confirmation of the channel is no key: at the
+         * client's side it follows at once (REACT_MIN_S), seen from the
+         * server's it comes a round trip later, and a 44-byte confirmation
+         * has an arrow's size (chacha20-poly1305) */
+        size_t cf = confirmation(x, rv, w_conf);
+        if (cf != SIZE_MAX)
+            x->v[cf].not_key = true;
         double after = it->t - x->login_t;
         sd_event *e = sdi_ev(x, "reverse_init", it, NULL, SD_LEG_REVERSE);
         e->dir = 1;

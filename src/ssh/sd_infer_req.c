@@ -237,31 +237,32 @@ static bool bulk_pair(const item *a, const item *b)
     return a->c == b->c && a->len >= XFER_RECORD && b->len >= XFER_RECORD;
 }
 
-/* Whether the records after the agent channel's confirmation at v[cf]
- * are an agent exchange (OpenSSH PROTOCOL.agent, draft-miller-ssh-agent):
+/* The index of the client's CLOSE when the records after the agent
+ * channel's confirmation at v[cf] are an agent exchange (0: they are not) (OpenSSH PROTOCOL.agent, draft-miller-ssh-agent):
  * the server forwards a request (every agent message is at least a uint32
  * length and a type byte: a CHANNEL_DATA of 5 bytes or more), the client
  * answers with another, and within AGENT_LIFE_S the channel is closed: the
  * client's CLOSE (one or two 5-byte control packets) reacts at once to the
- * server's EOF / CLOSE. A transfer's bulk records in between, or a client
+ * server's EOF / CLOSE (at once: within REACT_MIN_S plus the capture's lag
+ * behind the client, x->c_lag; each client answer here is timed so). A transfer's bulk records in between, or a client
  * answer of a 1-byte ack's size, is other traffic of the session (an scp
  * or sftp exchange has the open's and the confirmation's sizes). */
-static bool agent_exchange(const ctx *x, size_t cf)
+static size_t agent_exchange(const ctx *x, size_t cf)
 {
     uint32_t rq = sdi_z_least(x, x->ss, SD_SSH_P_CHANNEL_DATA(AGENT_MSG_MIN)),
              an = sdi_z_least(x, x->cs, SD_SSH_P_CHANNEL_DATA(AGENT_MSG_MIN));
     size_t q = cf + 1 < x->n ? sdi_z_run_end(x, cf + 1) : cf + 1;
     if (q + 1 >= x->n || x->v[q].c || x->v[q].len < rq || !x->v[q + 1].c || x->v[q + 1].len < an ||
-        x->v[q + 1].t - x->v[q].t >= sdi_z_answer_s(x, AGENT_REPLY_S))
-        return false;
+        x->v[q + 1].t - x->v[q].t >= sdi_z_answer_s(x, AGENT_REPLY_S) + x->c_lag)
+        return 0;
     for (size_t j = q + 2; j < x->n && j <= q + AGENT_LIFE_RECORDS && x->v[j].t - x->v[cf].t < AGENT_LIFE_S; j++) {
         const item *it = &x->v[j], *pv = &x->v[j - 1];
         if (bulk_pair(pv, it))
-            return false;
-        if (it->c && !pv->c && sdi_z_ctl(x, it->len) && it->t - pv->t < REACT_MIN_S)
-            return true;
+            return 0;
+        if (it->c && !pv->c && sdi_z_ctl(x, it->len) && it->t - pv->t < REACT_MIN_S + x->c_lag)
+            return j;
     }
-    return false;
+    return 0;
 }
 
 /* The server opens an auth-agent@openssh.com channel, the client confirms
@@ -271,14 +272,23 @@ static bool agent_used(ctx *x, size_t s0)
     for (size_t i = s0; i + 1 < x->n; i++) {
         item *o = &x->v[i], *c = &x->v[i + 1];
         if (o->c || !sdi_z_is(x, x->ss, o->len, P_AGENT_OPEN) || !c->c || !sdi_z_is(x, x->cs, c->len, P_OPEN_CONFIRM) ||
-            c->t - o->t >= sdi_z_answer_s(x, AGENT_CONFIRM_S) ||
-            sdi_x11_open_at(x, i) || /* an x11 open can have the agent open's size */
-            !agent_exchange(x, i + 1))
+            c->t - o->t >= sdi_z_answer_s(x, AGENT_CONFIRM_S) + x->c_lag ||
+            sdi_x11_open_at(x, i)) /* an x11 open can have the agent open's size */
             continue;
+        size_t end = agent_exchange(x, i + 1);
+        if (!end)
+            continue;
+        /* the client's agent answers are no keys either: seen from the
+         * server's side they come a round trip after the request, too late
+         * for the keys' "protocol answer" rule (REACT_MIN_S), and a
+         * 124-byte identities answer has a paste's size */
+        for (size_t j = i + 2; j <= end; j++)
+            if (x->v[j].c)
+                x->v[j].not_key = true;
         /* confirmed before a person could type: the client's answer, not
          * a key (the agent's request right after it can pass for its echo:
          * dbclient, chacha20-poly1305, with or without zlib) */
-        c->not_key = c->t - o->t < REACT_MIN_S;
+        c->not_key = c->t - o->t < REACT_MIN_S + x->c_lag;
         sd_event *e = sdi_ev(x, "agent_forwarding", o, c, SD_LEG_FORWARD);
         e->dir = 1;
         e->confidence = CONF_AGENT_USED;

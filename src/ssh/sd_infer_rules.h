@@ -244,6 +244,12 @@
 #define REKEY_ANSWER_S 2.0
 #define REKEY_SPAN_S 10.0
 
+/* A handshake ACK later than this after the SYN-ACK is a lost or delayed
+ * packet, not the path (s; the Earth's longest paths are ~0.6 s): the
+ * client's lag (sdi_client_lag) is capped there, so no lost ACK stretches
+ * the "at once" rules. */
+#define CLIENT_LAG_MAX_S 0.6
+
 /* ---- keystrokes ---- */
 
 /* Pause after a key above which an ambiguous small answer is read as the

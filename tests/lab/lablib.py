@@ -5,6 +5,8 @@ Everything here runs as root and touches only what it creates: namespaces
 named sdlab<L><role>, addresses in 10.201.0.0/16 inside them, users sdlab and
 sdlab2, the lab's work directory. Teardown is idempotent and always runs.
 """
+import fcntl
+import heapq
 import json
 import math
 import os
@@ -12,6 +14,8 @@ import random
 import re
 import shutil
 import signal
+import select
+import struct
 import subprocess
 import threading
 import time
@@ -82,17 +86,74 @@ class Lane:
             # no IPv6 autoconf chatter in the captures
             sh(self.nsx(role) + ["sysctl", "-q", "-w", "net.ipv6.conf.all.disable_ipv6=1"])
             sh(self.nsx(role) + ["sysctl", "-q", "-w", "net.ipv6.conf.default.disable_ipv6=1"])
-        for ra, ia, ipa, rb, ib, ipb in self.links():
-            sh(["ip", "link", "add", ia, "netns", self.ns[ra], "type", "veth",
-                "peer", "name", ib, "netns", self.ns[rb]])
-            for role, ifn, ip in ((ra, ia, ipa), (rb, ib, ipb)):
-                sh(self.nsx(role) + ["ip", "addr", "add", ip + "/24", "dev", ifn])
-                sh(self.nsx(role) + ["ip", "link", "set", ifn, "up"])
-                # Offloads off so the client-side capture shows wire-sized
-                # segments with valid checksums (no 64 KiB GSO super-packets).
-                if shutil.which("ethtool"):
-                    sh(self.nsx(role) + ["ethtool", "-K", ifn, "tx", "off", "rx", "off",
-                                         "tso", "off", "gso", "off", "gro", "off"], check=False)
+        for l in self.links():
+            self.add_link(*l)
+
+    def add_link(self, ra, ia, ipa, rb, ib, ipb):
+        sh(["ip", "link", "add", ia, "netns", self.ns[ra], "type", "veth",
+            "peer", "name", ib, "netns", self.ns[rb]])
+        for role, ifn, ip in ((ra, ia, ipa), (rb, ib, ipb)):
+            sh(self.nsx(role) + ["ip", "addr", "add", ip + "/24", "dev", ifn])
+            sh(self.nsx(role) + ["ip", "link", "set", ifn, "up"])
+            # Offloads off so the client-side capture shows wire-sized
+            # segments with valid checksums (no 64 KiB GSO super-packets).
+            if shutil.which("ethtool"):
+                sh(self.nsx(role) + ["ethtool", "-K", ifn, "tx", "off", "rx", "off",
+                                     "tso", "off", "gso", "off", "gro", "off"], check=False)
+
+    def link(self, name):
+        """(role, iface, peer role, peer iface) of link "cs" or "cb"."""
+        for ra, ia, _, rb, ib, _ in self.links():
+            if ra + rb == name[0] + name[1]:
+                return ra, ia, rb, ib
+        raise ValueError(name)
+
+    def set_offloads(self, name, on):
+        """Offloads of both ends of a link: on = the kernel's defaults for a
+        veth (GSO/TSO super-segments, partial checksums, GRO), as an
+        analyst's capture on an ordinary host shows them; off = up()'s."""
+        if not shutil.which("ethtool"):
+            raise RuntimeError("ethtool needed for the offloads option")
+        v = "on" if on else "off"
+        ra, ia, rb, ib = self.link(name)
+        for role, ifn in ((ra, ia), (rb, ib)):
+            sh(self.nsx(role) + ["ethtool", "-K", ifn, "tx", v, "rx", v,
+                                 "tso", v, "gso", v, "gro", v], check=False)
+
+    def delay_link(self, name, rtt_ms):
+        """Replace the veth pair of link `name` by two TAP devices (same
+        names, addresses) joined by a forwarder thread that holds each
+        frame rtt_ms/2 in each direction: a path with a round-trip time
+        (the kernel has no netem here). Frames keep their order and size;
+        TCP sees the delay (its ACKs too). Returns the forwarder."""
+        ra, ia, rb, ib = self.link(name)
+        ips = {l[1]: l[2] for l in self.links()}
+        ips.update({l[4]: l[5] for l in self.links()})
+        sh(self.nsx(ra) + ["ip", "link", "del", ia], check=False)
+        fds = []
+        for role, ifn in ((ra, ia), (rb, ib)):
+            fd = os.open("/dev/net/tun", os.O_RDWR)
+            fcntl.ioctl(fd, 0x400454ca, struct.pack("16sH", ifn.encode(), 0x0002 | 0x1000))
+            fds.append(fd)
+            sh(["ip", "link", "set", ifn, "netns", self.ns[role]])
+            sh(self.nsx(role) + ["ip", "addr", "add", ips[ifn] + "/24", "dev", ifn])
+            sh(self.nsx(role) + ["ip", "link", "set", ifn, "up"])
+            if shutil.which("ethtool"):
+                sh(self.nsx(role) + ["ethtool", "-K", ifn, "tx", "off", "rx", "off",
+                                     "tso", "off", "gso", "off", "gro", "off"], check=False)
+        fw = DelayForwarder(fds[0], fds[1], rtt_ms / 2000.0)
+        fw.start()
+        return fw
+
+    def restore_link(self, name, fw):
+        """Back to up()'s veth pair after delay_link."""
+        ra, ia, rb, ib = self.link(name)
+        fw.stop()
+        sh(self.nsx(ra) + ["ip", "link", "del", ia], check=False)
+        sh(self.nsx(rb) + ["ip", "link", "del", ib], check=False)
+        for l in self.links():
+            if (l[1], l[4]) == (ia, ib):
+                self.add_link(*l)
 
     def kill_procs(self):
         """Kill what is left in our namespaces (only processes we started)."""
@@ -108,6 +169,54 @@ class Lane:
         self.kill_procs()
         for role in "csb":
             sh(["ip", "netns", "del", self.ns[role]], check=False)
+
+
+class DelayForwarder:
+    """Copies Ethernet frames between two TAP fds, each one `owd` seconds
+    after it was read (one-way delay), in order. A process of its own
+    (`lablib.py tapdelay`): in the generator's threads it would wait for
+    the other lane's Python work and hold frames back at random."""
+
+    def __init__(self, fa, fb, owd):
+        self.fds = (fa, fb)
+        self.p = subprocess.Popen([PY, os.path.abspath(__file__), "tapdelay", str(fa), str(fb),
+                                   repr(owd)], pass_fds=(fa, fb), start_new_session=True)
+
+    def start(self):
+        pass
+
+    def stop(self):
+        self.p.terminate()
+        try:
+            self.p.wait(3)
+        except subprocess.TimeoutExpired:
+            self.p.kill()
+        for fd in self.fds:
+            os.close(fd)
+
+
+def tapdelay(fa, fb, owd):
+    q, n = [], 0
+    while True:
+        wait = 0.05
+        if q:
+            wait = max(0.0, min(wait, q[0][0] - time.time()))
+        r, _, _ = select.select([fa, fb], [], [], wait)
+        now = time.time()
+        for fd in r:
+            try:
+                fr = os.read(fd, 65536)
+            except OSError:
+                continue
+            n += 1
+            heapq.heappush(q, (now + owd, n, fb if fd == fa else fa, fr))
+        now = time.time()
+        while q and q[0][0] <= now:
+            _, _, fd, fr = heapq.heappop(q)
+            try:
+                os.write(fd, fr)
+            except OSError:
+                pass
 
 
 # --------------------------------------------------------------------------
@@ -292,6 +401,21 @@ class Scenario:
     """Holds one scenario's lane, RNG, processes and labels."""
 
     def __init__(self, name, seed, lane, work, outdir, iface="cs", description=""):
+        """iface: the captured link, "cs" (client-server) or "cb" (client-
+        bastion), or a dict {"link": "cs"|"cb", "vantage": "client"|"server",
+        "offloads": bool, "rtt_ms": int}: vantage "server" takes the capture
+        in the link's far namespace (server or bastion) on its end of the
+        link; offloads True leaves the link's offloads at the kernel's
+        defaults; rtt_ms > 0 gives the link a round-trip time (TAP devices
+        and a forwarder, Lane.delay_link). The defaults are the lab's
+        original capture (client side, offloads off, no delay)."""
+        opt = iface if isinstance(iface, dict) else {"link": iface}
+        link = opt.get("link", "cs")
+        self.vantage = opt.get("vantage", "client")
+        self.offloads = bool(opt.get("offloads", False))
+        self.rtt_ms = int(opt.get("rtt_ms", 0))
+        self.link = link
+        self.delay_fw = None
         self.name = name
         self.rng = random.Random(seed)
         self.lane = lane
@@ -300,7 +424,12 @@ class Scenario:
         shutil.rmtree(self.sdir, ignore_errors=True)
         os.makedirs(self.sdir)
         self.outdir = outdir
-        self.iface = lane.if_cs if iface == "cs" else lane.if_cb
+        ra, ia, rb, ib = lane.link(link)
+        self.cap_role, self.iface = (rb, ib) if self.vantage == "server" else (ra, ia)
+        if self.rtt_ms:
+            self.delay_fw = lane.delay_link(link, self.rtt_ms)
+        if self.offloads:
+            lane.set_offloads(link, True)
         self.procs = []
         self.children = []
         self.watches = []
@@ -309,7 +438,7 @@ class Scenario:
             "scenario": name,
             "seed": seed,
             "description": description,
-            "capture": {"file": name + ".pcap", "side": "client", "iface": self.iface},
+            "capture": {"file": name + ".pcap", "side": self.vantage, "iface": self.iface},
             "legs": [],
             "auth": [],
             "host_known": None,
@@ -322,6 +451,9 @@ class Scenario:
             "scripted": False,
             "idle": [],
         }
+        if self.offloads or self.rtt_ms:
+            self.labels["capture"]["offloads"] = self.offloads
+            self.labels["capture"]["rtt_ms"] = self.rtt_ms
 
     # ---------------- processes ----------------
     def bg(self, role, argv, log=None):
@@ -334,7 +466,7 @@ class Scenario:
     def capture_start(self):
         self.pcap_tmp = os.path.join(self.sdir, self.name + ".pcap")
         log = os.path.join(self.sdir, "tcpdump.log")
-        self.tcpdump = self.bg("c", ["tcpdump", "-i", self.iface, "-s", "0", "-U", "-n", "--immediate-mode",
+        self.tcpdump = self.bg(self.cap_role, ["tcpdump", "-i", self.iface, "-s", "0", "-U", "-n", "--immediate-mode",
                                      "-Z", "root", "-w", self.pcap_tmp], log=log)
         end = time.time() + 5
         while time.time() < end:
@@ -576,6 +708,12 @@ class Scenario:
                 os.killpg(p.pid, signal.SIGKILL)
         for w in self.watches:
             w.stop()
+        # the lane goes back to up()'s link for the next scenario
+        if self.offloads:
+            self.lane.set_offloads(self.link, False)
+        if self.delay_fw:
+            self.lane.restore_link(self.link, self.delay_fw)
+            self.delay_fw = None
 
 
 # --------------------------------------------------------------------------
@@ -625,13 +763,20 @@ def finalize_labels(labels, pcap, frames):
                 return l if l["in_capture"] else None
         return None
 
-    def frame_after(ts, legname, window=1.0):
+    cap = labels["capture"]
+    owd = cap.get("rtt_ms", 0) / 2000.0
+
+    def frame_after(ts, legname, window=1.0, after=0):
         c = carrier(legname)
         if not c or c["client_port"] is None:
             return None
         to_server = legname != "reverse"
+        # an action reaches a capture at the far end of a delayed link one
+        # one-way delay after ts (earlier packets may still be in flight)
+        far = (cap.get("side", "client") == "server") == to_server
+        t_lo = ts - 0.001 + (owd if far else 0.0)
         for f in frames:
-            if not f["tcp"] or f["len"] == 0 or f["t"] < ts - 0.001:
+            if not f["tcp"] or f["len"] == 0 or f["t"] < t_lo or f["n"] <= after:
                 continue
             if f["t"] > ts + window:
                 return None
@@ -643,8 +788,16 @@ def finalize_labels(labels, pcap, frames):
                 return f["n"]
         return None
 
+    last = {}
     for k in labels["keystrokes"]:
         k["frame"] = frame_after(k["ts"], k["leg"])
+        # keys reach a far capture one one-way delay (and pexpect's 50 ms
+        # delaybeforesend) after ts: a key typed sooner after the one before
+        # is the next packet of its leg, not the one before's again
+        if cap.get("side") == "server" and k["frame"] is not None:
+            if k["frame"] <= last.get(k["leg"], 0):
+                k["frame"] = frame_after(k["ts"], k["leg"], after=last[k["leg"]])
+            last[k["leg"]] = k["frame"] or last.get(k["leg"], 0)
     for c in labels["commands"]:
         c["frame"] = frame_after(c["ts"], c["leg"])
     for a in labels["auth"]:
@@ -665,3 +818,9 @@ def write_json(path, obj):
     with open(path, "w") as f:
         json.dump(obj, f, indent=1, sort_keys=False)
         f.write("\n")
+
+
+if __name__ == "__main__":
+    import sys
+    if len(sys.argv) == 5 and sys.argv[1] == "tapdelay":
+        tapdelay(int(sys.argv[2]), int(sys.argv[3]), float(sys.argv[4]))

@@ -84,6 +84,9 @@ typedef struct step {
 static bool stream_closed;
 static int stream_fin_dir;
 static double stream_end_s;
+/* The TCP handshake's SYN-ACK to ACK (s; 0: unknown): a capture on the
+ * server's side of a link with this round trip to the client. */
+static double stream_client_rtt_s;
 /* Both sides' software (NULL: OpenSSH 9.2). */
 static char *stream_sw;
 /* The suite both ways (NULL: chacha20-poly1305). */
@@ -120,6 +123,7 @@ static sd_infer_summary run_stream(const step *seq, size_t n, sd_evlist *l)
     c.first_fin_dir = stream_closed ? stream_fin_dir : -1;
     c.first_rst_dir = -1;
     c.end = (sd_ts)((stream_end_s ? stream_end_s : seq[n - 1].t) * 1e9);
+    c.rtt_synack_ack = stream_client_rtt_s > 0 ? (int64_t)(stream_client_rtt_s * 1e9) : -1;
     m.client_dir = 0;
     m.outcome = SD_SSH_OUT_ENCRYPTED;
     m.side[0].suite = m.side[1].suite =
@@ -278,6 +282,40 @@ static void test_agent_requested(void **st)
     sd_evlist_free(&l);
 }
 
+/* -A, the agent used (ssh-add -l), captured on the server's side of a
+ * 60 ms link (lab srv_agent_used, frames 69-80, times shifted): the
+ * server's agent open comes 5 ms after the echo of Enter, the client's
+ * confirmation, its identities answer (124 bytes, a paste's size) and its
+ * CLOSE each a round trip after what they answer. Read from the server's
+ * side "at once" is within the client's lag (the handshake's SYN-ACK to
+ * ACK): the agent is used and its answers are no keys. Without the lag the
+ * 60 ms close reads as a person's and the answer as a pasted line. */
+static void test_agent_used_server_side(void **st)
+{
+    (void)st;
+    static const step rest[] = {
+        { true, 112, 1.08 }, { false, 820, 1.0801 }, { false, 44, 1.1865 }, { true, 444, 1.2471 },
+        { false, 108, 1.2486 }, { false, 52, 1.2699 },
+        { true, 36, 3.6076 }, { false, 36, 3.6078 }, { true, 36, 3.8192 }, { false, 36, 3.8196 },
+        { true, 36, 4.2075 }, { false, 36, 4.2077 }, { true, 36, 4.5724 }, { false, 36, 4.5749 },
+        { false, 68, 4.5794 }, { true, 44, 4.6411 }, { false, 44, 4.6413 }, { true, 124, 4.7018 },
+        { false, 160, 4.7027 }, { false, 52, 4.7029 }, { true, 72, 4.7632 }, { false, 36, 4.7636 },
+        { true, 36, 5.7197 }, { false, 36, 5.7207 }, { true, 36, 5.9626 }, { false, 36, 5.9639 },
+    };
+    step seq[48];
+    size_t n = after_login(seq, rest, sizeof rest / sizeof rest[0]);
+    sd_evlist l = { 0 };
+    stream_client_rtt_s = 0.060;
+    sd_infer_summary su = run_stream(seq, n, &l);
+    stream_client_rtt_s = 0;
+    assert_true(su.agent_used);
+    assert_non_null(find_kind(&l, "agent_forwarding"));
+    for (size_t i = 0; i < l.n; i++)
+        if (!strcmp(l.v[i].kind, "keystroke"))
+            assert_true(l.v[i].frame < 10 + NLOGIN + 14 || l.v[i].frame > 10 + NLOGIN + 21);
+    sd_evlist_free(&l);
+}
+
 /* The sftp subsystem, then SSH_FXP_INIT / VERSION and an upload sent with
  * no pause (OpenSSH's scp, SFTP protocol: lab scp_upload). */
 static void test_sftp_upload(void **st)
@@ -385,6 +423,40 @@ static void test_reverse_split_kexinit(void **st)
     n = reverse_handshake(seq, n, 30.0);
     run_stream(seq, n, &l);
     assert_int_equal(count_kind(&l, "reverse_init"), 2);
+    sd_evlist_free(&l);
+}
+
+/* The reverse handshake seen from the server's side of a 60 ms link (lab
+ * srv_demo frames 76-79): the client's 44-byte confirmation of the
+ * server's open comes a round trip after it, too late for a protocol
+ * answer by time alone, and has an arrow's size: it is no key of the
+ * forward leg. */
+static void test_reverse_confirm_server_side(void **st)
+{
+    (void)st;
+    static const step shell[] = {
+        { true, 112, 1.08 }, { false, 44, 1.10 }, { true, 376, 1.11 }, { false, 36, 1.15 },
+        { true, 36, 3.00 }, { false, 36, 3.0002 }, { true, 36, 3.30 }, { false, 36, 3.3002 },
+        { true, 36, 3.62 }, { false, 36, 3.6202 }, { false, 196, 3.6205 }, { false, 52, 3.623 },
+    };
+    static const step hs[] = {
+        { false, 124, 0.000 }, { true, 44, 0.073 }, { false, 76, 0.0732 }, { true, 76, 0.088 },
+        { false, 1000, 0.089 }, { false, 500, 0.090 }, { true, 1100, 0.150 }, { false, 1300, 0.160 },
+        { true, 1300, 0.220 }, { false, 100, 0.230 }, { true, 76, 0.290 },
+    };
+    step seq[64];
+    size_t n = after_login(seq, shell, sizeof shell / sizeof shell[0]);
+    size_t cf = n + 1;
+    for (size_t i = 0; i < sizeof hs / sizeof hs[0]; i++)
+        seq[n++] = (step){ hs[i].c, hs[i].len, 5.0 + hs[i].t };
+    sd_evlist l = { 0 };
+    stream_client_rtt_s = 0.060;
+    run_stream(seq, n, &l);
+    stream_client_rtt_s = 0;
+    assert_int_equal(count_kind(&l, "reverse_init"), 1);
+    for (size_t i = 0; i < l.n; i++)
+        if (!strcmp(l.v[i].kind, "keystroke"))
+            assert_int_not_equal(l.v[i].frame, 10 + cf);
     sd_evlist_free(&l);
 }
 
@@ -1213,6 +1285,8 @@ int main(void)
         cmocka_unit_test(test_request_split),
         cmocka_unit_test(test_request_split_env),
         cmocka_unit_test(test_agent_requested),
+        cmocka_unit_test(test_agent_used_server_side),
+        cmocka_unit_test(test_reverse_confirm_server_side),
         cmocka_unit_test(test_sftp_upload),
         cmocka_unit_test(test_scripted_pty_not_sftp),
         cmocka_unit_test(test_reverse_split_kexinit),

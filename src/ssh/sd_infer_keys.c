@@ -551,10 +551,13 @@ static bool redrawn(const ctx *x, const keysz *z, const key *q)
  * - its answer has the size of the line's characters erased (KILL_ERASE:
  *   one "\b" each and "\x1b[K"; TTY_ERASE: "\b \b" each, the terminal's
  *   own kill without a line editor) and the next key follows at
- *   typing pace (typing_on): Ctrl-U, then the line typed anew. */
-static void redraw_keys(const ctx *x, const leg *L, const keysz *z, key *k, size_t nk)
+ *   typing pace (typing_on): Ctrl-U, then the line typed anew.
+ * True when such a kill had the terminal's size and not readline's: the
+ * terminal edits the leg's lines, no line editor completes words there. */
+static bool redraw_keys(const ctx *x, const leg *L, const keysz *z, key *k, size_t nk)
 {
     bool prev = false; /* the key before was re-read here */
+    bool tty_kill = false;
     for (size_t i = 0; i + 1 < nk; i++) {
         bool was = prev;
         prev = false;
@@ -562,14 +565,16 @@ static void redraw_keys(const ctx *x, const leg *L, const keysz *z, key *k, size
             continue;
         double next = key_at(x, &k[i + 1]), soon = next - key_at(x, &k[i]);
         uint32_t n = (uint32_t)line_chars(k, i), f = x->v[k[i].resp_first].len;
-        bool kill = f == sdi_lw(L, false, SD_SSH_P_CHANNEL_DATA(n + KILL_ERASE)) ||
-                    (n > 0 && f == sdi_lw(L, false, SD_SSH_P_CHANNEL_DATA(n * TTY_ERASE)));
+        bool rl = f == sdi_lw(L, false, SD_SSH_P_CHANNEL_DATA(n + KILL_ERASE));
+        bool tty = n > 0 && f == sdi_lw(L, false, SD_SSH_P_CHANNEL_DATA(n * TTY_ERASE));
         bool on = typing_on(x, k, nk, i);
         prev = (redrawn(x, z, &k[i + 1]) && !is_key(&k[i + 1], "arrow") && on) ||
-               (was && is_key(&k[i + 1], "enter") && soon < SCREEN_KEY_S) || (kill && on);
+               (was && is_key(&k[i + 1], "enter") && soon < SCREEN_KEY_S) || ((rl || tty) && on);
+        tty_kill |= tty && !rl && on;
         if (prev)
             k[i].k = "char";
     }
+    return tty_kill;
 }
 
 /* Index in k[] of the second key of the line starting at k[i] (after an
@@ -722,8 +727,10 @@ static void empty_line_keys(key *k, size_t nk)
     }
 }
 
-/* The ambiguous keys, decided by what follows them. */
-static void resolve_keys(const ctx *x, key *k, size_t nk)
+/* The ambiguous keys, decided by what follows them; completes: the leg
+ * may have a line editor that completes words (not where the terminal's
+ * own kill was seen: redraw_keys). */
+static void resolve_keys(const ctx *x, key *k, size_t nk, bool completes)
 {
     /* while editing, a redraw followed at once by another key was an
      * inserted character; after an Enter people read the output first */
@@ -737,12 +744,13 @@ static void resolve_keys(const ctx *x, key *k, size_t nk)
             (i + 1 == nk || x->v[k[i + 1].at].t - x->v[k[i].at].t > ENTER_PAUSE_S) && !erasing_run(x, k, i))
             k[i].k = "enter";
     /* a Backspace echo and a short Tab completion have the same size: a key
-     * followed by Enter completed the word (Tab) */
+     * followed by Enter completed the word (Tab), where a line editor
+     * completes (without one, dash, Tab is a character the terminal echoes) */
     for (size_t i = 0; i < nk; i++) {
         if (strcmp(k[i].k, "backspace?") != 0)
             continue;
         k[i].k = "backspace";
-        if (i + 1 >= nk || strcmp(k[i + 1].k, "enter") != 0)
+        if (!completes || i + 1 >= nk || strcmp(k[i + 1].k, "enter") != 0)
             continue;
         /* completing the last word of a line typed without corrections */
         size_t chars = 0;
@@ -892,13 +900,14 @@ static void typed_keys(const ctx *x, const leg *L, const keysz *z, size_t from, 
      * every character's there (lab fish_fast_aes128gcm frame 57: the
      * Enter after a line's last character, 0.41 s, read as a search's
      * accepting key) */
+    bool tty_edit = false; /* the terminal's own kill: no line editor (dash) */
     if (redraws) {
         redraw_editor_keys(x, k, nk);
         logout_key(x, to, k, nk);
     } else
-        redraw_keys(x, L, z, k, nk);
+        tty_edit = redraw_keys(x, L, z, k, nk);
     second_key_redraws(k, nk);
-    resolve_keys(x, k, nk);
+    resolve_keys(x, k, nk, !tty_edit);
     empty_line_keys(k, nk);
     if (tty_cmd)
         tty_command_keys(x, z, k, nk);

@@ -2255,6 +2255,8 @@ PENDING["ctrlkeys"] = (808, sc_ctrlkeys, {}, "cs", "control keys in a session: C
 # prompt, Ctrl-U and Ctrl-W: tests/lab/README.md)
 PENDING["ctrlkeys_aes128gcm"] = (812, sc_ctrlkeys, {"suite": "aes128gcm"}, "cs", "ctrlkeys with aes128gcm "
                                  "(exact packets)")
+PENDING["ctrlkeys_aes128ctr-sha256etm"] = (813, sc_ctrlkeys, {"suite": "aes128ctr-sha256etm"}, "cs",
+                                           "ctrlkeys with aes128ctr-sha256etm (exact packets)")
 _add("top_exec", 810, sc_top_exec, "`ssh -t host top -d 1`: a command with a terminal (pty-req, "
      "exec) redrawing every second, then q")
 # keys: line-editor keys and `ssh -t host cmd` (seeds 1100-1149)

@@ -918,6 +918,52 @@ static void test_kill_line(void **st)
     }
 }
 
+/* dash (lab dash_session frames 98 and 233, dash_fast_aes128ctr-sha256etm):
+ * the terminal's own kill, "\b \b" per character (4 characters: 12
+ * bytes, 52 under chacha; readline's "\b" each and "\x1b[K" would be 44),
+ * shows the terminal edits the leg's lines: a Backspace echo's size after
+ * a word typed without corrections, then Enter, is a Backspace there, not
+ * a completion (dash completes nothing). */
+static void test_tty_no_completion(void **st)
+{
+    (void)st;
+    step keys[40];
+    size_t n = 0;
+    double t = 2.0;
+    for (int c = 0; c < 4; c++, t += 0.2) { /* date */
+        keys[n++] = (step){ true, 36, t };
+        keys[n++] = (step){ false, 36, t + 0.001 };
+    }
+    keys[n++] = (step){ true, 36, t };        /* Ctrl-U */
+    keys[n++] = (step){ false, 52, t + 0.001 };
+    for (int c = 0; c < 2; c++) {             /* pw */
+        t += 0.2;
+        keys[n++] = (step){ true, 36, t };
+        keys[n++] = (step){ false, 36, t + 0.001 };
+    }
+    t += 0.3;                                  /* Enter */
+    keys[n++] = (step){ true, 36, t };
+    keys[n++] = (step){ false, 36, t + 0.001 };
+    keys[n++] = (step){ false, 100, t + 0.01 };
+    t += 1.5;
+    for (int c = 0; c < 3; c++, t += 0.2) { /* lsx */
+        keys[n++] = (step){ true, 36, t };
+        keys[n++] = (step){ false, 36, t + 0.001 };
+    }
+    keys[n++] = (step){ true, 36, t };        /* Backspace */
+    keys[n++] = (step){ false, 44, t + 0.001 };
+    t += 0.3;                                  /* Enter */
+    keys[n++] = (step){ true, 36, t };
+    keys[n++] = (step){ false, 36, t + 0.001 };
+    keys[n++] = (step){ false, 100, t + 0.01 };
+    static const char *want[] = { "char", "char", "char", "char", "char", "char", "char", "enter",
+                                  "char", "char", "char", "backspace", "enter" };
+    keyname k[16];
+    assert_int_equal(shell_keys(keys, n, k, 16), 13);
+    for (size_t i = 0; i < 13; i++)
+        assert_string_equal(k[i].s, want[i]);
+}
+
 /* zsh (lab zsh_session): zle answers a line's second key with "\b" and
  * both characters (a Backspace echo's size, 44 under chacha) on every
  * line: a char; a completion answered by one record of a prompt's size
@@ -1304,6 +1350,7 @@ int main(void)
         cmocka_unit_test(test_keepalive_ticks),
         cmocka_unit_test(test_search_keys),
         cmocka_unit_test(test_kill_line),
+        cmocka_unit_test(test_tty_no_completion),
         cmocka_unit_test(test_zsh_keys),
         cmocka_unit_test(test_fish_keys),
         cmocka_unit_test(test_fish_enter_records),

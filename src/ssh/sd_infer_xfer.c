@@ -215,6 +215,16 @@ static uint64_t run_writes(const ctx *x, const leg *L, const bulk_run *b, int d,
     return w;
 }
 
+/* The framing of a packet carrying a file smaller than a chunk (d 0 from
+ * the client): the mean over XFER_PAD_SPAN lengths, rounded. */
+static uint64_t file_framing(const leg *L, int d)
+{
+    uint64_t sum = 0;
+    for (uint32_t k = 0; k < XFER_PAD_SPAN; k++)
+        sum += sdi_lw(L, d == 0, SD_SSH_P_CHANNEL_DATA(k)) - k;
+    return (sum + XFER_PAD_SPAN / 2) / XFER_PAD_SPAN;
+}
+
 /* The transfer event of the run b in direction d (0 upload). */
 static void transfer_event(ctx *x, const leg *L, const bulk_run *b, int d)
 {
@@ -235,12 +245,17 @@ static void transfer_event(ctx *x, const leg *L, const bulk_run *b, int d)
         sd_ev_str(e, "protocol", proto);
     /* writes beyond the chunks are files smaller than a chunk, each in a
      * packet of its own; when no write is a chunk long (a tree of small
-     * files) every write is one. An SFTP upload's file carries its WRITE
-     * request's header in its packet, a download's the DATA answer's. */
-    uint64_t over = w > pk ? w - pk : 0, files = chunk_write ? over : w, hdr = 0;
-    if (proto && !strcmp(proto, "sftp"))
-        hdr = (d == 0 ? FXP_WRITE_HEADER : FXP_DATA_HEADER) - SFTP_CHUNK_FRAMING;
-    uint64_t cut = (pk + over) * fr + files * hdr;
+     * files) every write is one. A file's packet holds, beside its
+     * CHANNEL_DATA framing and padding (XFER_PAD_SPAN), its SFTP WRITE
+     * request's header (upload) or DATA answer's (download), or legacy
+     * scp's end byte (other programs': one chunk's framing). */
+    uint64_t over = w > pk ? w - pk : 0, files = chunk_write ? over : w;
+    uint64_t file_fr = fr;
+    bool sftp = proto && !strcmp(proto, "sftp"), scp = proto && !strcmp(proto, "scp");
+    if (sftp || scp)
+        file_fr += file_framing(L, d) - sdi_lw(L, d == 0, SD_SSH_P_CHANNEL_DATA(0)) - SFTP_CHUNK_FRAMING +
+                   (scp ? SCP_FILE_END : d == 0 ? FXP_WRITE_HEADER : FXP_DATA_HEADER);
+    uint64_t cut = (pk + over - files) * fr + files * file_fr;
     uint64_t by = b->bytes > cut ? b->bytes - cut : 0;
     sd_ev_int(e, "bytes", (int64_t)by);
     sd_ev_num(e, "start", b->t0);
@@ -262,8 +277,12 @@ void sdi_transfers(ctx *x, const leg *L, size_t from)
         bool listing = it && in_listing(x, L, i, &lst);
         for (int d = 0; d < 2; d++) {
             /* the last segment of a write may be short: it follows a bulk
-             * record of the same direction directly */
-            bool tail = it && b[d].n && x->v[i - 1].c == it->c && x->v[i - 1].len >= XFER_RECORD;
+             * record of the same direction directly; a whole packet is the
+             * rest of a message only after one of the channel's largest
+             * (a 64 KiB SFTP WRITE: 32768 + 32768 + 29 bytes), not after
+             * a file's data (legacy scp -v's stderr line after each file) */
+            bool tail = it && b[d].n && x->v[i - 1].c == it->c && x->v[i - 1].len >= XFER_RECORD &&
+                        (!it->exact || x->v[i - 1].len >= sdi_lw(L, it->c, SD_SSH_P_CHANNEL_DATA(XFER_CHUNK)));
             /* in a shell with a terminal the server's bulk is what a
              * command prints (its command_output), not a file sent */
             bool ext = it && it->c == (d == 0) && (it->len >= XFER_RECORD || tail) && !(d == 1 && x->pty_shell) &&

@@ -320,6 +320,118 @@ static size_t count_kind(const sd_evlist *l, const char *kind)
     return n;
 }
 
+/* The sftp session of test_sftp_upload, then scp -r's download of a tree
+ * (lab scp_tree_down frames 49-100, chacha): OPENDIR, READDIR answered by
+ * a 4732-byte NAME listing, READDIR (EOF), CLOSE, then per file OPEN (84),
+ * HANDLE, READ (68) and the DATA of a 4708-byte record, READ (EOF), CLOSE.
+ * The listing is not a file's bytes; alone (a large ls) it is no transfer. */
+static size_t tree_download(step *seq, bool files)
+{
+    static const step rest[] = {
+        { true, 112, 1.08 }, { false, 672, 1.10 }, { false, 192, 1.15 }, { true, 52, 1.151 }, { false, 72, 1.16 },
+        { true, 44, 1.161 }, { false, 356, 1.2 }, { true, 68, 1.201 }, { false, 76, 1.202 },
+    };
+    static const step listing[] = {
+        { true, 84, 1.21 },    { false, 52, 1.211 },   { true, 52, 1.212 }, { false, 1448, 1.213 },
+        { false, 1448, 1.213 }, { false, 1448, 1.213 }, { false, 388, 1.213 }, { true, 52, 1.214 },
+        { false, 68, 1.215 },  { true, 52, 1.216 },    { false, 68, 1.217 },
+    };
+    size_t n = after_login(seq, rest, sizeof rest / sizeof rest[0]);
+    for (size_t i = 0; i < sizeof listing / sizeof listing[0]; i++)
+        seq[n++] = listing[i];
+    /* a large listing alone: two directories' worth */
+    if (!files) {
+        for (int k = 0; k < 6; k++) {
+            double t = 1.22 + k * 0.01;
+            seq[n++] = (step){ true, 52, t };
+            for (int j = 0; j < 4; j++)
+                seq[n++] = (step){ false, j < 3 ? 1448 : 388, t + 0.001 };
+        }
+        seq[n++] = (step){ true, 52, 1.3 };
+        seq[n++] = (step){ false, 68, 1.301 };
+        return n;
+    }
+    for (int f = 0; f < 7; f++) {
+        double t = 1.22 + f * 0.002;
+        static const step file[] = { { true, 84, 0 },    { false, 52, 0 },   { true, 68, 0 },
+                                     { false, 1448, 0 }, { false, 1448, 0 }, { false, 1448, 0 },
+                                     { false, 364, 0 },  { true, 68, 0 },    { false, 68, 0 },
+                                     { true, 52, 0 },    { false, 68, 0 } };
+        for (size_t i = 0; i < sizeof file / sizeof file[0]; i++)
+            seq[n++] = (step){ file[i].c, file[i].len, t + i * 0.0001 };
+    }
+    return n;
+}
+
+static void test_sftp_tree_download_listing(void **st)
+{
+    (void)st;
+    step seq[128];
+    size_t n = tree_download(seq, true);
+    assert_true(n <= sizeof seq / sizeof seq[0]);
+    sd_evlist l = { 0 };
+    sd_infer_summary su = run_stream(seq, n, &l);
+    assert_string_equal(su.session_kind, "sftp");
+    const sd_event *e = find_kind(&l, "transfer");
+    assert_non_null(e);
+    assert_string_equal(sd_ev_get(e, "direction")->s, "download");
+    /* 7 x 4708 bytes of DATA records less each packet's framing (about 37
+     * bytes) and DATA header (13): 32956 - 7 x 50 (the 4732-byte listing
+     * counted gave 37400) */
+    int64_t by = sd_ev_get(e, "bytes")->i;
+    assert_true(by >= 32956 - 7 * 56 && by <= 32956 - 7 * 44);
+    sd_evlist_free(&l);
+    n = tree_download(seq, false);
+    assert_true(n <= sizeof seq / sizeof seq[0]);
+    run_stream(seq, n, &l);
+    assert_null(find_kind(&l, "transfer"));
+    sd_evlist_free(&l);
+}
+
+/* git clone over ssh (lab git frames 34-60, chacha): the exec, the
+ * server's reference advertisement (364), the client's wants (260), NAK,
+ * the pack: git. With the client's three turns before the bulk (svnserve:
+ * greeting, auth, then its commands) or no advertisement (rsync's 4-byte
+ * versions) nothing names the program. */
+static size_t git_clone(step *seq, int turns, bool adv)
+{
+    static const step rest[] = {
+        { true, 112, 1.08 }, { false, 672, 1.10 }, { false, 192, 1.15 }, { true, 144, 1.151 }, { false, 72, 1.16 },
+    };
+    size_t n = after_login(seq, rest, sizeof rest / sizeof rest[0]);
+    seq[n++] = (step){ false, adv ? 364 : 44, 1.17 };
+    for (int k = 0; k < turns; k++) {
+        seq[n++] = (step){ true, 260, 1.171 + k * 0.002 };
+        seq[n++] = (step){ false, 44, 1.172 + k * 0.002 };
+    }
+    for (int i = 0; i < 30; i++)
+        seq[n++] = (step){ false, 1448, 1.2 + i * 0.0001 };
+    seq[n++] = (step){ true, 36, 1.21 };
+    return n;
+}
+
+static void test_git_shape(void **st)
+{
+    (void)st;
+    static const struct {
+        int turns;
+        bool adv;
+        const char *tool;
+    } cases[] = { { 1, true, "git" }, { 2, true, "git" }, { 3, true, "unknown" }, { 1, false, "unknown" } };
+    for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
+        step seq[64];
+        size_t n = git_clone(seq, cases[c].turns, cases[c].adv);
+        sd_evlist l = { 0 };
+        sd_infer_summary su = run_stream(seq, n, &l);
+        assert_string_equal(su.session_kind, "exec");
+        const sd_event *e = find_kind(&l, "transfer");
+        assert_non_null(e);
+        assert_string_equal(sd_ev_get(e, "direction")->s, "download");
+        assert_string_equal(sd_ev_get(e, "tool")->s, cases[c].tool);
+        sd_evlist_free(&l);
+    }
+}
+
 /* A reverse handshake through the -R tunnel (chacha in chacha): the server
  * opens the channel, the client confirms (44), the two banners, the
  * reverse client's KEXINIT split by the tunnel over two channel data
@@ -1069,6 +1181,8 @@ int main(void)
         cmocka_unit_test(test_request_split_env),
         cmocka_unit_test(test_agent_requested),
         cmocka_unit_test(test_sftp_upload),
+        cmocka_unit_test(test_sftp_tree_download_listing),
+        cmocka_unit_test(test_git_shape),
         cmocka_unit_test(test_reverse_split_kexinit),
         cmocka_unit_test(test_proxyjump_carrier),
         cmocka_unit_test(test_mfa_pubkey_code),

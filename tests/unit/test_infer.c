@@ -363,6 +363,17 @@ static size_t tree_download(step *seq, bool files)
     return n;
 }
 
+/* The stream's first transfer, a download in a session of the kind. */
+static const sd_event *download(const step *seq, size_t n, sd_evlist *l, const char *kind)
+{
+    sd_infer_summary su = run_stream(seq, n, l);
+    assert_string_equal(su.session_kind, kind);
+    const sd_event *e = find_kind(l, "transfer");
+    assert_non_null(e);
+    assert_string_equal(sd_ev_get(e, "direction")->s, "download");
+    return e;
+}
+
 static void test_sftp_tree_download_listing(void **st)
 {
     (void)st;
@@ -370,11 +381,7 @@ static void test_sftp_tree_download_listing(void **st)
     size_t n = tree_download(seq, true);
     assert_true(n <= sizeof seq / sizeof seq[0]);
     sd_evlist l = { 0 };
-    sd_infer_summary su = run_stream(seq, n, &l);
-    assert_string_equal(su.session_kind, "sftp");
-    const sd_event *e = find_kind(&l, "transfer");
-    assert_non_null(e);
-    assert_string_equal(sd_ev_get(e, "direction")->s, "download");
+    const sd_event *e = download(seq, n, &l, "sftp");
     /* 7 x 4708 bytes of DATA records less each packet's framing (about 37
      * bytes) and DATA header (13): 32956 - 7 x 50 (the 4732-byte listing
      * counted gave 37400) */
@@ -422,11 +429,7 @@ static void test_git_shape(void **st)
         step seq[64];
         size_t n = git_clone(seq, cases[c].turns, cases[c].adv);
         sd_evlist l = { 0 };
-        sd_infer_summary su = run_stream(seq, n, &l);
-        assert_string_equal(su.session_kind, "exec");
-        const sd_event *e = find_kind(&l, "transfer");
-        assert_non_null(e);
-        assert_string_equal(sd_ev_get(e, "direction")->s, "download");
+        const sd_event *e = download(seq, n, &l, "exec");
         assert_string_equal(sd_ev_get(e, "tool")->s, cases[c].tool);
         sd_evlist_free(&l);
     }

@@ -278,17 +278,21 @@ static void test_agent_requested(void **st)
     sd_evlist_free(&l);
 }
 
+/* After the login: the session's open, the sftp subsystem, SSH_FXP_INIT /
+ * VERSION and scp's first request (lab scp_upload). */
+static const step sftp_session[] = {
+    { true, 112, 1.08 }, { false, 672, 1.10 }, { false, 192, 1.15 }, { true, 52, 1.151 }, { false, 72, 1.16 },
+    { true, 44, 1.161 }, { false, 356, 1.2 }, { true, 68, 1.201 }, { false, 76, 1.202 },
+};
+#define NSFTP (sizeof sftp_session / sizeof sftp_session[0])
+
 /* The sftp subsystem, then SSH_FXP_INIT / VERSION and an upload sent with
  * no pause (OpenSSH's scp, SFTP protocol: lab scp_upload). */
 static void test_sftp_upload(void **st)
 {
     (void)st;
-    static const step rest[] = {
-        { true, 112, 1.08 }, { false, 672, 1.10 }, { false, 192, 1.15 }, { true, 52, 1.151 }, { false, 72, 1.16 },
-        { true, 44, 1.161 }, { false, 356, 1.2 }, { true, 68, 1.201 }, { false, 76, 1.202 },
-    };
     step seq[96];
-    size_t n = after_login(seq, rest, sizeof rest / sizeof rest[0]);
+    size_t n = after_login(seq, sftp_session, NSFTP);
     for (int i = 0; i < 40; i++)
         seq[n++] = (step){ true, 1448, 1.21 + i * 0.0001 };
     seq[n++] = (step){ false, 52, 1.3 };
@@ -302,7 +306,7 @@ static void test_sftp_upload(void **st)
     assert_string_equal(sd_ev_get(e, "tool")->s, "scp");
     assert_string_equal(sd_ev_get(e, "protocol")->s, "sftp");
     /* the same with a person's pause before the upload: sftp's prompt */
-    for (size_t i = NLOGIN + sizeof rest / sizeof rest[0]; i < n; i++)
+    for (size_t i = NLOGIN + NSFTP; i < n; i++)
         seq[i].t += 5.0;
     sd_evlist_free(&l);
     su = run_stream(seq, n, &l);
@@ -327,16 +331,12 @@ static size_t count_kind(const sd_evlist *l, const char *kind)
  * The listing is not a file's bytes; alone (a large ls) it is no transfer. */
 static size_t tree_download(step *seq, bool files)
 {
-    static const step rest[] = {
-        { true, 112, 1.08 }, { false, 672, 1.10 }, { false, 192, 1.15 }, { true, 52, 1.151 }, { false, 72, 1.16 },
-        { true, 44, 1.161 }, { false, 356, 1.2 }, { true, 68, 1.201 }, { false, 76, 1.202 },
-    };
     static const step listing[] = {
         { true, 84, 1.21 },    { false, 52, 1.211 },   { true, 52, 1.212 }, { false, 1448, 1.213 },
         { false, 1448, 1.213 }, { false, 1448, 1.213 }, { false, 388, 1.213 }, { true, 52, 1.214 },
         { false, 68, 1.215 },  { true, 52, 1.216 },    { false, 68, 1.217 },
     };
-    size_t n = after_login(seq, rest, sizeof rest / sizeof rest[0]);
+    size_t n = after_login(seq, sftp_session, NSFTP);
     for (size_t i = 0; i < sizeof listing / sizeof listing[0]; i++)
         seq[n++] = listing[i];
     /* a large listing alone: two directories' worth */
@@ -392,6 +392,38 @@ static void test_sftp_tree_download_listing(void **st)
     assert_true(n <= sizeof seq / sizeof seq[0]);
     run_stream(seq, n, &l);
     assert_null(find_kind(&l, "transfer"));
+    sd_evlist_free(&l);
+}
+
+/* scp -r's upload of a tree (lab scp_tree, chacha) after the sftp session
+ * of test_sftp_upload: per file OPEN, HANDLE, one WRITE packet of the
+ * whole file (4000-4700 bytes: 29 bytes of header, 20 of framing and the
+ * padding), STATUS, CLOSE, STATUS. No write is a chunk long: every file's
+ * packet carries its header, not only those beyond the 32 KiB chunks
+ * (main: 34858 for 34800 bytes). */
+static void test_sftp_tree_upload_headers(void **st)
+{
+    (void)st;
+    step seq[96];
+    size_t n = after_login(seq, sftp_session, NSFTP);
+    for (uint32_t f = 0; f < 8; f++) {
+        double t = 1.21 + f * 0.002;
+        uint32_t body = 1 + 9 + 29 + 4000 + 100 * f, pad = (8 - body % 8) % 8;
+        pad += pad < 4 ? 8 : 0;
+        const step file[] = { { true, 92, t },          { false, 52, t + 0.0001 },
+                              { true, 4 + body + pad + 16, t + 0.0002 }, { false, 68, t + 0.0003 },
+                              { true, 52, t + 0.0004 }, { false, 68, t + 0.0005 } };
+        for (size_t i = 0; i < sizeof file / sizeof file[0]; i++)
+            seq[n++] = file[i];
+    }
+    sd_evlist l = { 0 };
+    sd_infer_summary su = run_stream(seq, n, &l);
+    assert_string_equal(su.session_kind, "sftp");
+    const sd_event *e = find_kind(&l, "transfer");
+    assert_non_null(e);
+    assert_string_equal(sd_ev_get(e, "direction")->s, "upload");
+    int64_t by = sd_ev_get(e, "bytes")->i;
+    assert_true(by >= 34800 - 24 && by <= 34800 + 24);
     sd_evlist_free(&l);
 }
 
@@ -1186,6 +1218,7 @@ int main(void)
         cmocka_unit_test(test_sftp_upload),
         cmocka_unit_test(test_sftp_tree_download_listing),
         cmocka_unit_test(test_git_shape),
+        cmocka_unit_test(test_sftp_tree_upload_headers),
         cmocka_unit_test(test_reverse_split_kexinit),
         cmocka_unit_test(test_proxyjump_carrier),
         cmocka_unit_test(test_mfa_pubkey_code),

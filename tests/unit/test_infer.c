@@ -88,6 +88,8 @@ static double stream_end_s;
 static char *stream_sw;
 /* The suite both ways (NULL: chacha20-poly1305). */
 static const char *stream_cipher, *stream_mac;
+/* Each record is one whole packet (a length-in-clear suite's reading). */
+static bool stream_exact;
 /* When set, the name-lists of each side's first KEXINIT (run_stream):
  * [0] client, [1] server, total list bytes. */
 static uint32_t kexinit_lists[2];
@@ -133,7 +135,7 @@ static sd_infer_summary run_stream(const step *seq, size_t n, sd_evlist *l)
     assert_true(n <= sizeof rec / sizeof rec[0]);
     for (size_t i = 0; i < n; i++)
         rec[i] = (sd_ssh_record){ .dir = seq[i].c ? 0 : 1, .from_client = seq[i].c, .wire_len = seq[i].len,
-                                  .frame = i + 10, .ts = (sd_ts)(seq[i].t * 1e9) };
+                                  .frame = i + 10, .ts = (sd_ts)(seq[i].t * 1e9), .exact = stream_exact };
     sd_sshconn_result r = { .conn = &c, .meta = &m, .rec = rec, .nrec = n };
     sd_infer_opts o = { .keystrokes = true };
     sd_infer_summary su;
@@ -424,6 +426,54 @@ static void test_sftp_tree_upload_headers(void **st)
     assert_string_equal(sd_ev_get(e, "direction")->s, "upload");
     int64_t by = sd_ev_get(e, "bytes")->i;
     assert_true(by >= 34800 - 24 && by <= 34800 + 24);
+    sd_evlist_free(&l);
+}
+
+/* A legacy scp -r download under aes128-gcm (lab scp_tree_down_deep frames
+ * 584-640: whole packets) from a remote `scp -v`: per file the C line (68)
+ * and its stderr echo (132), the sink's '\0', the data with the source's
+ * '\0' in one packet, then an 84-byte stderr packet ("debug1: fd 1
+ * clearing O_NONBLOCK") and the sink's '\0'. That packet follows the data
+ * but is no part of it (main counted it: +840 bytes here). */
+static void test_scp_download_stderr_not_tail(void **st)
+{
+    (void)st;
+    static const step pre[] = {
+        { true, 52, 1.00 },  { false, 52, 1.001 }, { true, 68, 1.002 },  { false, 52, 1.011 },
+        { true, 148, 1.014 }, { false, 100, 1.015 }, { true, 308, 1.016 }, { false, 36, 1.035 }, /* public key, ok */
+        { true, 52, 1.037 }, { true, 68, 1.037 },  { false, 532, 1.037 }, { false, 148, 1.037 },
+        { false, 148, 1.037 }, { false, 52, 1.078 }, { true, 68, 1.079 },  { false, 36, 1.080 },
+        { false, 36, 1.080 }, { true, 36, 1.082 },  { false, 52, 1.082 },  { false, 116, 1.082 }, /* D line */
+        { true, 36, 1.083 },
+    };
+    step seq[96];
+    memcpy(seq, pre, sizeof pre);
+    size_t n = sizeof pre / sizeof pre[0];
+    int64_t truth = 0;
+    for (uint32_t f = 0; f < 10; f++) {
+        double t = 1.1 + f * 0.001;
+        uint32_t size = 3000 + 150 * f, body = 1 + 9 + size + 1 + 4;
+        truth += size;
+        const step file[] = { { false, 68, t },           { false, 132, t },          { true, 36, t + 0.0002 },
+                              { false, 4 + (body + 15) / 16 * 16 + 16, t + 0.0003 }, { false, 84, t + 0.0003 },
+                              { true, 36, t + 0.0004 } };
+        for (size_t i = 0; i < sizeof file / sizeof file[0]; i++)
+            seq[n++] = file[i];
+    }
+    assert_true(n <= sizeof seq / sizeof seq[0]);
+    stream_cipher = "aes128-gcm@openssh.com";
+    stream_exact = true;
+    sd_evlist l = { 0 };
+    sd_infer_summary su = run_stream(seq, n, &l);
+    stream_cipher = NULL;
+    stream_exact = false;
+    assert_string_equal(su.session_kind, "scp");
+    const sd_event *e = find_kind(&l, "transfer");
+    assert_non_null(e);
+    assert_string_equal(sd_ev_get(e, "direction")->s, "download");
+    assert_string_equal(sd_ev_get(e, "tool")->s, "scp");
+    int64_t by = sd_ev_get(e, "bytes")->i;
+    assert_true(by >= truth - 80 && by <= truth + 80);
     sd_evlist_free(&l);
 }
 
@@ -1219,6 +1269,7 @@ int main(void)
         cmocka_unit_test(test_sftp_tree_download_listing),
         cmocka_unit_test(test_git_shape),
         cmocka_unit_test(test_sftp_tree_upload_headers),
+        cmocka_unit_test(test_scp_download_stderr_not_tail),
         cmocka_unit_test(test_reverse_split_kexinit),
         cmocka_unit_test(test_proxyjump_carrier),
         cmocka_unit_test(test_mfa_pubkey_code),

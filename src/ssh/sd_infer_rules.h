@@ -509,6 +509,14 @@
  * bytes), uint64 offset, uint32 data length): a small file's upload packet
  * carries it with the file. */
 #define FXP_WRITE_HEADER (4u + 1u + 4u + 4u + 4u + 8u + 4u)
+/* Legacy scp ends each file's data with a '\0' (scp.c source), sent with
+ * the file's last bytes. */
+#define SCP_FILE_END 1u
+/* A file smaller than a chunk is one packet of a length nobody chose: its
+ * padding is on average that of XFER_PAD_SPAN consecutive lengths (a
+ * multiple of every cipher block size: 8 and 16), where a chunk's is that
+ * of exactly XFER_CHUNK bytes. */
+#define XFER_PAD_SPAN 16u
 /* SSH_FXP_DATA's header before a READ's answer (section 7: uint32
  * length, byte type, uint32 id, uint32 data length): a small file's
  * download packet carries it with the file. */

@@ -123,37 +123,48 @@ typedef struct bulk_run {
  * chunk of each file): the NAME answers, each entry's name, ls -l line and
  * attributes (about 100 bytes a file), come between two READDIRs, a file's
  * data after a READ. A listing is not a file's bytes, and a large `ls` is
- * no transfer. i is a server record after a client one (a burst's first);
- * returns the end of the burst when it is a listing, else i. Where a
- * READDIR and a READ have one wire size (16-byte blocks with
- * encrypt-and-MAC: 48 bytes both) the listing cannot be told and stays. */
-static size_t listing_end(const ctx *x, const leg *L, size_t i)
+ * no transfer. Where a READDIR and a READ have one wire size (16-byte
+ * blocks with encrypt-and-MAC: 48 bytes both) the listing cannot be told
+ * and stays. A walk in increasing i carries the current burst's end. */
+typedef struct listing {
+    uint32_t readdir; /* its wire size; 0: no listing can be told */
+    size_t end;
+} listing;
+
+static listing listing_walk(const ctx *x, const leg *L)
 {
+    listing w = { 0, 0 };
     uint32_t rd = sdi_lw(L, true, P_FXP_HANDLE_REQ);
-    if (!x->sftp || i <= x->req_to || x->v[i - 1].len != rd || rd == sdi_lw(L, true, P_FXP_READ))
-        return i;
-    size_t k = i;
-    while (k < x->n && !x->v[k].c)
-        k++;
-    return k < x->n && x->v[k].len == rd ? k : i;
+    if (x->sftp && rd != sdi_lw(L, true, P_FXP_READ))
+        w.readdir = rd;
+    return w;
 }
 
-/* Record i is in a directory listing (listing_end); *end carries the
- * current burst's end along a walk in increasing i. */
-static bool in_listing(const ctx *x, const leg *L, size_t i, size_t *end)
+/* Record i is in a directory listing: at a server burst's first record
+ * (after a client one) the burst is one when a READDIR-sized client record
+ * comes before and after it. */
+static bool in_listing(const ctx *x, listing *w, size_t i)
 {
-    if (!x->v[i].c && i > 0 && x->v[i - 1].c)
-        *end = listing_end(x, L, i);
-    return i < *end;
+    if (w->readdir && !x->v[i].c && i > x->req_to && x->v[i - 1].c) {
+        w->end = i;
+        if (x->v[i - 1].len == w->readdir) {
+            size_t k = i;
+            while (k < x->n && !x->v[k].c)
+                k++;
+            if (k < x->n && x->v[k].len == w->readdir)
+                w->end = k;
+        }
+    }
+    return i < w->end;
 }
 
 /* A record of the run b in direction d counted as bulk: at least
  * XFER_RECORD bytes, or a write's short last segment (it follows a bulk
  * one directly), and not a directory's listing. */
-static bool run_bulk(const ctx *x, const leg *L, const bulk_run *b, size_t i, int d, size_t *lst)
+static bool run_bulk(const ctx *x, const bulk_run *b, size_t i, int d, listing *lst)
 {
     const item *it = &x->v[i];
-    if (in_listing(x, L, i, lst))
+    if (in_listing(x, lst, i))
         return false;
     bool tail = !it->exact && i > b->i0 && x->v[i - 1].c == it->c && x->v[i - 1].len >= XFER_RECORD;
     return it->c == (d == 0) && (it->len >= XFER_RECORD || tail);
@@ -167,9 +178,10 @@ static bool run_bulk(const ctx *x, const leg *L, const bulk_run *b, size_t i, in
 static uint32_t run_full_segment(const ctx *x, const leg *L, const bulk_run *b, int d)
 {
     uint32_t top = 0;
-    size_t n = 0, lst = 0;
+    size_t n = 0;
+    listing lst = listing_walk(x, L);
     for (size_t i = b->i0; i <= b->i1; i++)
-        if (run_bulk(x, L, b, i, d, &lst) && !x->v[i].exact) {
+        if (run_bulk(x, b, i, d, &lst) && !x->v[i].exact) {
             n++;
             if (x->v[i].len > top)
                 top = x->v[i].len;
@@ -178,9 +190,9 @@ static uint32_t run_full_segment(const ctx *x, const leg *L, const bulk_run *b, 
         if (top % k)
             continue;
         size_t m = 0;
-        lst = 0;
+        lst.end = 0;
         for (size_t i = b->i0; i <= b->i1; i++)
-            m += run_bulk(x, L, b, i, d, &lst) && !x->v[i].exact && x->v[i].len % (top / k) == 0;
+            m += run_bulk(x, b, i, d, &lst) && !x->v[i].exact && x->v[i].len % (top / k) == 0;
         if (2 * m >= n)
             return top / k;
     }
@@ -198,11 +210,11 @@ static uint64_t run_writes(const ctx *x, const leg *L, const bulk_run *b, int d,
 {
     uint32_t full = run_full_segment(x, L, b, d);
     uint64_t w = 0, size = 0;
-    size_t lst = 0;
+    listing lst = listing_walk(x, L);
     *chunk_write = false;
     for (size_t i = b->i0; i <= b->i1; i++) {
         const item *it = &x->v[i];
-        if (!run_bulk(x, L, b, i, d, &lst) || (it->exact && it->len < XFER_RECORD))
+        if (!run_bulk(x, b, i, d, &lst) || (it->exact && it->len < XFER_RECORD))
             continue;
         size += it->len - (it->kex_bytes < it->len ? it->kex_bytes : it->len);
         if (it->exact || !full || it->len % full != 0) {
@@ -213,6 +225,16 @@ static uint64_t run_writes(const ctx *x, const leg *L, const bulk_run *b, int d,
     }
     *chunk_write |= size >= XFER_CHUNK;
     return w;
+}
+
+/* The framing of a packet carrying a file smaller than a chunk (d 0 from
+ * the client): the mean over XFER_PAD_SPAN lengths, rounded. */
+static uint64_t file_framing(const leg *L, int d)
+{
+    uint64_t sum = 0;
+    for (uint32_t k = 0; k < XFER_PAD_SPAN; k++)
+        sum += sdi_lw(L, d == 0, SD_SSH_P_CHANNEL_DATA(k)) - k;
+    return (sum + XFER_PAD_SPAN / 2) / XFER_PAD_SPAN;
 }
 
 /* The transfer event of the run b in direction d (0 upload). */
@@ -235,12 +257,17 @@ static void transfer_event(ctx *x, const leg *L, const bulk_run *b, int d)
         sd_ev_str(e, "protocol", proto);
     /* writes beyond the chunks are files smaller than a chunk, each in a
      * packet of its own; when no write is a chunk long (a tree of small
-     * files) every write is one. An SFTP upload's file carries its WRITE
-     * request's header in its packet, a download's the DATA answer's. */
-    uint64_t over = w > pk ? w - pk : 0, files = chunk_write ? over : w, hdr = 0;
-    if (proto && !strcmp(proto, "sftp"))
-        hdr = (d == 0 ? FXP_WRITE_HEADER : FXP_DATA_HEADER) - SFTP_CHUNK_FRAMING;
-    uint64_t cut = (pk + over) * fr + files * hdr;
+     * files) every write is one. A file's packet holds, beside its
+     * CHANNEL_DATA framing and padding (XFER_PAD_SPAN), its SFTP WRITE
+     * request's header (upload) or DATA answer's (download), or legacy
+     * scp's end byte (other programs': one chunk's framing). */
+    uint64_t over = w > pk ? w - pk : 0, files = chunk_write ? over : w;
+    uint64_t file_fr = fr;
+    bool sftp = proto && !strcmp(proto, "sftp"), scp = proto && !strcmp(proto, "scp");
+    if (sftp || scp)
+        file_fr += file_framing(L, d) - sdi_lw(L, d == 0, SD_SSH_P_CHANNEL_DATA(0)) - SFTP_CHUNK_FRAMING +
+                   (scp ? SCP_FILE_END : d == 0 ? FXP_WRITE_HEADER : FXP_DATA_HEADER);
+    uint64_t cut = (pk + over - files) * fr + files * file_fr;
     uint64_t by = b->bytes > cut ? b->bytes - cut : 0;
     sd_ev_int(e, "bytes", (int64_t)by);
     sd_ev_num(e, "start", b->t0);
@@ -256,18 +283,22 @@ void sdi_transfers(ctx *x, const leg *L, size_t from)
 {
     bulk_run b[2];
     memset(b, 0, sizeof b);
-    size_t lst = 0;
+    listing lst = listing_walk(x, L);
     for (size_t i = from; i <= x->n; i++) {
         item *it = i < x->n ? &x->v[i] : NULL;
-        bool listing = it && in_listing(x, L, i, &lst);
+        bool in_list = it && in_listing(x, &lst, i);
         for (int d = 0; d < 2; d++) {
             /* the last segment of a write may be short: it follows a bulk
-             * record of the same direction directly */
-            bool tail = it && b[d].n && x->v[i - 1].c == it->c && x->v[i - 1].len >= XFER_RECORD;
+             * record of the same direction directly; a whole packet is the
+             * rest of a message only after one of the channel's largest
+             * (a 64 KiB SFTP WRITE: 32768 + 32768 + 29 bytes), not after
+             * a file's data (legacy scp -v's stderr line after each file) */
+            bool tail = it && b[d].n && x->v[i - 1].c == it->c && x->v[i - 1].len >= XFER_RECORD &&
+                        (!it->exact || x->v[i - 1].len >= sdi_lw(L, it->c, SD_SSH_P_CHANNEL_DATA(XFER_CHUNK)));
             /* in a shell with a terminal the server's bulk is what a
              * command prints (its command_output), not a file sent */
             bool ext = it && it->c == (d == 0) && (it->len >= XFER_RECORD || tail) && !(d == 1 && x->pty_shell) &&
-                       !listing;
+                       !in_list;
             bool close = !it || (ext && b[d].n && it->t - b[d].t1 > XFER_GAP_S);
             if (close && b[d].bytes >= XFER_MIN_BYTES)
                 transfer_event(x, L, &b[d], d);

@@ -2287,7 +2287,7 @@ _add("tty_exec_aes128gcm", 1104, sc_tty_exec, "`ssh -t host 'uname -a; cat /etc/
      "command with a terminal, a few lines of output, no keys (aes128gcm)", suite="aes128gcm")
 _add("git", 811, sc_git, "git over SSH (public key): clone of three commits (about 160 KB of "
      "pack), then a push of three more (about 60 KB): git-upload-pack and git-receive-pack execs")
-PENDING["git_big"] = (812, sc_git, {"files": [("f%02d.bin" % i, 20000 + 37000 * i) for i in range(12)],
+SCENARIOS["git_big"] = (812, sc_git, {"files": [("f%02d.bin" % i, 20000 + 37000 * i) for i in range(12)],
                                     "more": [("g%d.bin" % i, 15000 + 25000 * i) for i in range(5)],
                                     "suite": "aes128gcm"}, "cs",
                       "git over SSH (public key, aes128-gcm): clone of twelve commits (about 2.7 MB "
@@ -3520,13 +3520,13 @@ _add("scp_tree", 1301, sc_scp_tree, "scp -r uploads of two directories of 40 fil
      "over SFTP, then with -O (legacy)", direction="upload")
 PENDING["scp_tree_down"] = (1303, sc_scp_tree, {"direction": "download"}, "cs", "scp -r downloads "
                             "of a directory of 40 files of 1-8 KB: over SFTP, then with -O (legacy)")
-PENDING["scp_tree_down_deep"] = (1306, sc_scp_tree, {"direction": "download", "depth": 3,
+SCENARIOS["scp_tree_down_deep"] = (1306, sc_scp_tree, {"direction": "download", "depth": 3,
                                                     "suite": "aes128gcm"}, "cs",
                                  "scp -r downloads (aes128-gcm) of a tree of 40 files of 1-8 KB in "
                                  "four levels of directories: over SFTP, then with -O (legacy)")
-PENDING["sftp_batch_tree"] = (1302, sc_sftp_batch_tree, {}, "cs", "sftp -b on one connection: "
+SCENARIOS["sftp_batch_tree"] = (1302, sc_sftp_batch_tree, {}, "cs", "sftp -b on one connection: "
                               "put -r of 40 files of 1-8 KB, a 3 s pause, get -r of them back")
-PENDING["sftp_batch_tree_big"] = (1305, sc_sftp_batch_tree, {"n": 130, "suite": "aes128gcm"}, "cs",
+SCENARIOS["sftp_batch_tree_big"] = (1305, sc_sftp_batch_tree, {"n": 130, "suite": "aes128gcm"}, "cs",
                                   "sftp -b on one connection (aes128-gcm): put -r of 130 files of "
                                   "1-8 KB, a 3 s pause, get -r of them back (a listing in two NAME "
                                   "answers)")

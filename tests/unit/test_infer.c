@@ -91,6 +91,8 @@ static double stream_client_rtt_s;
 static char *stream_sw;
 /* The suite both ways (NULL: chacha20-poly1305). */
 static const char *stream_cipher, *stream_mac;
+/* Each record is one whole packet (a length-in-clear suite's reading). */
+static bool stream_exact;
 /* When set, the name-lists of each side's first KEXINIT (run_stream):
  * [0] client, [1] server, total list bytes. */
 static uint32_t kexinit_lists[2];
@@ -137,7 +139,7 @@ static sd_infer_summary run_stream(const step *seq, size_t n, sd_evlist *l)
     assert_true(n <= sizeof rec / sizeof rec[0]);
     for (size_t i = 0; i < n; i++)
         rec[i] = (sd_ssh_record){ .dir = seq[i].c ? 0 : 1, .from_client = seq[i].c, .wire_len = seq[i].len,
-                                  .frame = i + 10, .ts = (sd_ts)(seq[i].t * 1e9) };
+                                  .frame = i + 10, .ts = (sd_ts)(seq[i].t * 1e9), .exact = stream_exact };
     sd_sshconn_result r = { .conn = &c, .meta = &m, .rec = rec, .nrec = n };
     sd_infer_opts o = { .keystrokes = true };
     sd_infer_summary su;
@@ -315,18 +317,21 @@ static void test_agent_used_server_side(void **st)
             assert_true(l.v[i].frame < 10 + NLOGIN + 14 || l.v[i].frame > 10 + NLOGIN + 21);
     sd_evlist_free(&l);
 }
+/* After the login: the session's open, the sftp subsystem, SSH_FXP_INIT /
+ * VERSION and scp's first request (lab scp_upload). */
+static const step sftp_session[] = {
+    { true, 112, 1.08 }, { false, 672, 1.10 }, { false, 192, 1.15 }, { true, 52, 1.151 }, { false, 72, 1.16 },
+    { true, 44, 1.161 }, { false, 356, 1.2 }, { true, 68, 1.201 }, { false, 76, 1.202 },
+};
+#define NSFTP (sizeof sftp_session / sizeof sftp_session[0])
 
 /* The sftp subsystem, then SSH_FXP_INIT / VERSION and an upload sent with
  * no pause (OpenSSH's scp, SFTP protocol: lab scp_upload). */
 static void test_sftp_upload(void **st)
 {
     (void)st;
-    static const step rest[] = {
-        { true, 112, 1.08 }, { false, 672, 1.10 }, { false, 192, 1.15 }, { true, 52, 1.151 }, { false, 72, 1.16 },
-        { true, 44, 1.161 }, { false, 356, 1.2 }, { true, 68, 1.201 }, { false, 76, 1.202 },
-    };
     step seq[96];
-    size_t n = after_login(seq, rest, sizeof rest / sizeof rest[0]);
+    size_t n = after_login(seq, sftp_session, NSFTP);
     for (int i = 0; i < 40; i++)
         seq[n++] = (step){ true, 1448, 1.21 + i * 0.0001 };
     seq[n++] = (step){ false, 52, 1.3 };
@@ -340,7 +345,7 @@ static void test_sftp_upload(void **st)
     assert_string_equal(sd_ev_get(e, "tool")->s, "scp");
     assert_string_equal(sd_ev_get(e, "protocol")->s, "sftp");
     /* the same with a person's pause before the upload: sftp's prompt */
-    for (size_t i = NLOGIN + sizeof rest / sizeof rest[0]; i < n; i++)
+    for (size_t i = NLOGIN + NSFTP; i < n; i++)
         seq[i].t += 5.0;
     sd_evlist_free(&l);
     su = run_stream(seq, n, &l);
@@ -387,6 +392,197 @@ static size_t count_kind(const sd_evlist *l, const char *kind)
     for (size_t i = 0; i < l->n; i++)
         n += !strcmp(l->v[i].kind, kind);
     return n;
+}
+
+/* The sftp session of test_sftp_upload, then scp -r's download of a tree
+ * (lab scp_tree_down frames 49-100, chacha): OPENDIR, READDIR answered by
+ * a 4732-byte NAME listing, READDIR (EOF), CLOSE, then per file OPEN (84),
+ * HANDLE, READ (68) and the DATA of a 4708-byte record, READ (EOF), CLOSE.
+ * The listing is not a file's bytes; alone (a large ls) it is no transfer. */
+static size_t tree_download(step *seq, bool files)
+{
+    static const step listing[] = {
+        { true, 84, 1.21 },    { false, 52, 1.211 },   { true, 52, 1.212 }, { false, 1448, 1.213 },
+        { false, 1448, 1.213 }, { false, 1448, 1.213 }, { false, 388, 1.213 }, { true, 52, 1.214 },
+        { false, 68, 1.215 },  { true, 52, 1.216 },    { false, 68, 1.217 },
+    };
+    size_t n = after_login(seq, sftp_session, NSFTP);
+    for (size_t i = 0; i < sizeof listing / sizeof listing[0]; i++)
+        seq[n++] = listing[i];
+    /* a large listing alone: two directories' worth */
+    if (!files) {
+        for (int k = 0; k < 6; k++) {
+            double t = 1.22 + k * 0.01;
+            seq[n++] = (step){ true, 52, t };
+            for (int j = 0; j < 4; j++)
+                seq[n++] = (step){ false, j < 3 ? 1448 : 388, t + 0.001 };
+        }
+        seq[n++] = (step){ true, 52, 1.3 };
+        seq[n++] = (step){ false, 68, 1.301 };
+        return n;
+    }
+    for (int f = 0; f < 7; f++) {
+        double t = 1.22 + f * 0.002;
+        static const step file[] = { { true, 84, 0 },    { false, 52, 0 },   { true, 68, 0 },
+                                     { false, 1448, 0 }, { false, 1448, 0 }, { false, 1448, 0 },
+                                     { false, 364, 0 },  { true, 68, 0 },    { false, 68, 0 },
+                                     { true, 52, 0 },    { false, 68, 0 } };
+        for (size_t i = 0; i < sizeof file / sizeof file[0]; i++)
+            seq[n++] = (step){ file[i].c, file[i].len, t + i * 0.0001 };
+    }
+    return n;
+}
+
+/* The stream's first transfer, a download in a session of the kind. */
+static const sd_event *download(const step *seq, size_t n, sd_evlist *l, const char *kind)
+{
+    sd_infer_summary su = run_stream(seq, n, l);
+    assert_string_equal(su.session_kind, kind);
+    const sd_event *e = find_kind(l, "transfer");
+    assert_non_null(e);
+    assert_string_equal(sd_ev_get(e, "direction")->s, "download");
+    return e;
+}
+
+static void test_sftp_tree_download_listing(void **st)
+{
+    (void)st;
+    step seq[128];
+    size_t n = tree_download(seq, true);
+    assert_true(n <= sizeof seq / sizeof seq[0]);
+    sd_evlist l = { 0 };
+    const sd_event *e = download(seq, n, &l, "sftp");
+    /* 7 x 4708 bytes of DATA records less each packet's framing (about 37
+     * bytes) and DATA header (13): 32956 - 7 x 50 (the 4732-byte listing
+     * counted gave 37400) */
+    int64_t by = sd_ev_get(e, "bytes")->i;
+    assert_true(by >= 32956 - 7 * 56 && by <= 32956 - 7 * 44);
+    sd_evlist_free(&l);
+    n = tree_download(seq, false);
+    assert_true(n <= sizeof seq / sizeof seq[0]);
+    run_stream(seq, n, &l);
+    assert_null(find_kind(&l, "transfer"));
+    sd_evlist_free(&l);
+}
+
+/* scp -r's upload of a tree (lab scp_tree, chacha) after the sftp session
+ * of test_sftp_upload: per file OPEN, HANDLE, one WRITE packet of the
+ * whole file (4000-4700 bytes: 29 bytes of header, 20 of framing and the
+ * padding), STATUS, CLOSE, STATUS. No write is a chunk long: every file's
+ * packet carries its header, not only those beyond the 32 KiB chunks
+ * (main: 34858 for 34800 bytes). */
+static void test_sftp_tree_upload_headers(void **st)
+{
+    (void)st;
+    step seq[96];
+    size_t n = after_login(seq, sftp_session, NSFTP);
+    for (uint32_t f = 0; f < 8; f++) {
+        double t = 1.21 + f * 0.002;
+        uint32_t body = 1 + 9 + 29 + 4000 + 100 * f, pad = (8 - body % 8) % 8;
+        pad += pad < 4 ? 8 : 0;
+        const step file[] = { { true, 92, t },          { false, 52, t + 0.0001 },
+                              { true, 4 + body + pad + 16, t + 0.0002 }, { false, 68, t + 0.0003 },
+                              { true, 52, t + 0.0004 }, { false, 68, t + 0.0005 } };
+        for (size_t i = 0; i < sizeof file / sizeof file[0]; i++)
+            seq[n++] = file[i];
+    }
+    sd_evlist l = { 0 };
+    sd_infer_summary su = run_stream(seq, n, &l);
+    assert_string_equal(su.session_kind, "sftp");
+    const sd_event *e = find_kind(&l, "transfer");
+    assert_non_null(e);
+    assert_string_equal(sd_ev_get(e, "direction")->s, "upload");
+    int64_t by = sd_ev_get(e, "bytes")->i;
+    assert_true(by >= 34800 - 24 && by <= 34800 + 24);
+    sd_evlist_free(&l);
+}
+
+/* A legacy scp -r download under aes128-gcm (lab scp_tree_down_deep frames
+ * 584-640: whole packets) from a remote `scp -v`: per file the C line (68)
+ * and its stderr echo (132), the sink's '\0', the data with the source's
+ * '\0' in one packet, then an 84-byte stderr packet ("debug1: fd 1
+ * clearing O_NONBLOCK") and the sink's '\0'. That packet follows the data
+ * but is no part of it (main counted it: +840 bytes here). */
+static void test_scp_download_stderr_not_tail(void **st)
+{
+    (void)st;
+    static const step pre[] = {
+        { true, 52, 1.00 },  { false, 52, 1.001 }, { true, 68, 1.002 },  { false, 52, 1.011 },
+        { true, 148, 1.014 }, { false, 100, 1.015 }, { true, 308, 1.016 }, { false, 36, 1.035 }, /* public key, ok */
+        { true, 52, 1.037 }, { true, 68, 1.037 },  { false, 532, 1.037 }, { false, 148, 1.037 },
+        { false, 148, 1.037 }, { false, 52, 1.078 }, { true, 68, 1.079 },  { false, 36, 1.080 },
+        { false, 36, 1.080 }, { true, 36, 1.082 },  { false, 52, 1.082 },  { false, 116, 1.082 }, /* D line */
+        { true, 36, 1.083 },
+    };
+    step seq[96];
+    memcpy(seq, pre, sizeof pre);
+    size_t n = sizeof pre / sizeof pre[0];
+    int64_t truth = 0;
+    for (uint32_t f = 0; f < 10; f++) {
+        double t = 1.1 + f * 0.001;
+        uint32_t size = 3000 + 150 * f, body = 1 + 9 + size + 1 + 4;
+        truth += size;
+        const step file[] = { { false, 68, t },           { false, 132, t },          { true, 36, t + 0.0002 },
+                              { false, 4 + (body + 15) / 16 * 16 + 16, t + 0.0003 }, { false, 84, t + 0.0003 },
+                              { true, 36, t + 0.0004 } };
+        for (size_t i = 0; i < sizeof file / sizeof file[0]; i++)
+            seq[n++] = file[i];
+    }
+    assert_true(n <= sizeof seq / sizeof seq[0]);
+    stream_cipher = "aes128-gcm@openssh.com";
+    stream_exact = true;
+    sd_evlist l = { 0 };
+    sd_infer_summary su = run_stream(seq, n, &l);
+    stream_cipher = NULL;
+    stream_exact = false;
+    assert_string_equal(su.session_kind, "scp");
+    const sd_event *e = find_kind(&l, "transfer");
+    assert_non_null(e);
+    assert_string_equal(sd_ev_get(e, "direction")->s, "download");
+    assert_string_equal(sd_ev_get(e, "tool")->s, "scp");
+    int64_t by = sd_ev_get(e, "bytes")->i;
+    assert_true(by >= truth - 80 && by <= truth + 80);
+    sd_evlist_free(&l);
+}
+
+/* git clone over ssh (lab git frames 34-60, chacha): the exec, the
+ * server's reference advertisement (364), the client's wants (260), NAK,
+ * the pack: git. With the client's three turns before the bulk (svnserve:
+ * greeting, auth, then its commands) or no advertisement (rsync's 4-byte
+ * versions) nothing names the program. */
+static size_t git_clone(step *seq, int turns, bool adv)
+{
+    static const step rest[] = {
+        { true, 112, 1.08 }, { false, 672, 1.10 }, { false, 192, 1.15 }, { true, 144, 1.151 }, { false, 72, 1.16 },
+    };
+    size_t n = after_login(seq, rest, sizeof rest / sizeof rest[0]);
+    seq[n++] = (step){ false, adv ? 364 : 44, 1.17 };
+    for (int k = 0; k < turns; k++) {
+        seq[n++] = (step){ true, 260, 1.171 + k * 0.002 };
+        seq[n++] = (step){ false, 44, 1.172 + k * 0.002 };
+    }
+    for (int i = 0; i < 30; i++)
+        seq[n++] = (step){ false, 1448, 1.2 + i * 0.0001 };
+    seq[n++] = (step){ true, 36, 1.21 };
+    return n;
+}
+
+static void test_git_shape(void **st)
+{
+    (void)st;
+    static const struct {
+        int turns;
+        bool adv;
+        const char *tool;
+    } cases[] = { { 1, true, "git" }, { 2, true, "git" }, { 3, true, "unknown" }, { 1, false, "unknown" } };
+    for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
+        step seq[64];
+        size_t n = git_clone(seq, cases[c].turns, cases[c].adv);
+        sd_evlist l = { 0 };
+        const sd_event *e = download(seq, n, &l, "exec");
+        assert_string_equal(sd_ev_get(e, "tool")->s, cases[c].tool);
+        sd_evlist_free(&l);
+    }
 }
 
 /* A reverse handshake through the -R tunnel (chacha in chacha): the server
@@ -1335,6 +1531,10 @@ int main(void)
         cmocka_unit_test(test_reverse_confirm_server_side),
         cmocka_unit_test(test_sftp_upload),
         cmocka_unit_test(test_scripted_pty_not_sftp),
+        cmocka_unit_test(test_sftp_tree_download_listing),
+        cmocka_unit_test(test_git_shape),
+        cmocka_unit_test(test_sftp_tree_upload_headers),
+        cmocka_unit_test(test_scp_download_stderr_not_tail),
         cmocka_unit_test(test_reverse_split_kexinit),
         cmocka_unit_test(test_proxyjump_carrier),
         cmocka_unit_test(test_mfa_pubkey_code),

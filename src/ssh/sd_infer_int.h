@@ -234,6 +234,11 @@ typedef struct sdi_carry {
     double t0, t1;      /* first and last record */
 } sdi_carry;
 
+/* Whether the channel confirmed at v[conf] carries an SSH session:
+ * KEXINIT-sized records both ways among the next NESTED_KEX_RECORDS (a
+ * ProxyJump / -W hop, ssh through a forward, a reverse session through
+ * -R), not a forward's or an agent's traffic (sd_infer_fwd.c). */
+bool sdi_carries_ssh(const ctx *x, size_t conf);
 /* A record of the channel; data_bytes 0 for a control-sized one. data:
  * it may carry data all the same (on a compressed connection deflate
  * shrinks a repeated request to a control packet's size: its bytes are

@@ -273,7 +273,10 @@ static bool agent_used(ctx *x, size_t s0)
         if (o->c || !sdi_z_is(x, x->ss, o->len, P_AGENT_OPEN) || !c->c || !sdi_z_is(x, x->cs, c->len, P_OPEN_CONFIRM) ||
             c->t - o->t >= sdi_z_answer_s(x, AGENT_CONFIRM_S) ||
             sdi_x11_open_at(x, i) || /* an x11 open can have the agent open's size */
-            !agent_exchange(x, i + 1))
+            /* compressed, a reverse session's forwarded-tcpip open can too
+             * (lab compress_reverse_aes128gcm: 84 bytes), its banners
+             * passing for a request and its answer */
+            sdi_carries_ssh(x, i + 1) || !agent_exchange(x, i + 1))
             continue;
         /* confirmed before a person could type: the client's answer, not
          * a key (the agent's request right after it can pass for its echo:

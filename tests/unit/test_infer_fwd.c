@@ -43,8 +43,16 @@ static void add_all(stream *s, const rec *r, size_t n)
 
 #define ADD_ALL(s, a) add_all((s), (a), sizeof(a) / sizeof((a)[0]))
 
-/* Frame numbers are index + 1. */
+/* Frame numbers are index + 1; comp: the connection's compression
+ * (both ways), or NULL. */
+static sd_infer_summary infer_comp(const stream *s, sd_evlist *l, const char *comp);
+
 static sd_infer_summary infer(const stream *s, sd_evlist *l)
+{
+    return infer_comp(s, l, NULL);
+}
+
+static sd_infer_summary infer_comp(const stream *s, sd_evlist *l, const char *comp)
 {
     static sd_ssh_meta m;
     static sd_conn c;
@@ -56,6 +64,7 @@ static sd_infer_summary infer(const stream *s, sd_evlist *l)
     assert_int_equal(sd_ssh_suite_from_names("chacha20-poly1305@openssh.com", NULL, &m.side[0].suite), 0);
     m.side[1].suite = m.side[0].suite;
     m.side[0].software = m.side[1].software = "OpenSSH_9.2p1";
+    m.comp[0] = m.comp[1] = comp;
     for (size_t i = 0; i < s->n; i++)
         rc[i] = (sd_ssh_record){ .dir = s->r[i].c ? 0 : 1, .from_client = s->r[i].c, .wire_len = s->r[i].len,
                                  .frame = i + 1, .ts = (sd_ts)(s->r[i].t * 1e9) };
@@ -317,6 +326,93 @@ static void test_reverse_gave_up(void **st)
     sd_evlist_free(&l);
 }
 
+/* Lab compress_reverse (ssh -C -R, chacha20 in chacha20, frames 12-139):
+ * the reverse session's handshake and login through the compressed
+ * tunnel keep the plain sizes (SERVICE_REQUEST 84, the none probe 108,
+ * FAILURE 92, the key query 180, PK_OK 140) but its USERAUTH_SUCCESS
+ * leaves 8 bytes under (60 for 68): deflate matched the outer
+ * CHANNEL_DATA header against its history. The login is read, then the
+ * session and its keys; without the compression the 60 is no SUCCESS. */
+static const rec compress_reverse[] = {
+    { false, 1448, 0.1310 }, { false, 116, 0.1310 }, { true, 16, 0.1769 }, { true, 44, 0.2179 },
+    { false, 44, 0.2181 }, { true, 68, 0.2182 }, { false, 52, 0.2234 }, { true, 140, 0.2236 },
+    { false, 100, 0.2247 }, { true, 308, 0.2253 }, { false, 28, 0.2341 }, { true, 68, 0.2344 },
+    { false, 656, 0.2381 }, { true, 112, 0.2381 }, { false, 36, 0.2419 }, { false, 72, 0.2899 },
+    { true, 248, 0.2902 }, { false, 108, 0.2913 }, { false, 44, 0.2997 }, { true, 36, 1.2577 },
+    { false, 36, 1.2620 }, { true, 36, 1.4758 }, { false, 36, 1.4760 }, { true, 36, 1.7419 },
+    { false, 36, 1.7459 }, { true, 36, 1.9454 }, { false, 36, 1.9456 }, { true, 36, 2.2479 },
+    { false, 36, 2.2529 }, { true, 36, 2.4501 }, { false, 36, 2.4811 }, { true, 36, 2.6009 },
+    { false, 36, 2.6012 }, { true, 36, 2.9731 }, { false, 36, 2.9738 }, { false, 44, 2.9762 },
+    { false, 188, 2.9772 }, { false, 36, 2.9774 }, { false, 84, 4.1050 }, { true, 44, 4.1053 },
+    { false, 76, 4.1061 }, { true, 76, 4.1158 }, { false, 324, 4.1163 }, { true, 324, 4.1176 },
+    { false, 1252, 4.1952 }, { true, 1448, 4.2105 }, { true, 156, 4.2105 }, { false, 44, 4.2476 },
+    { false, 84, 4.2901 }, { true, 84, 4.2903 }, { false, 108, 4.2921 }, { true, 92, 4.2976 },
+    { false, 180, 4.2979 }, { true, 140, 4.2990 }, { false, 356, 4.2998 }, { true, 60, 4.3086 },
+    { false, 156, 4.3089 }, { true, 308, 4.3115 }, { true, 236, 4.3541 }, { false, 420, 4.3547 },
+    { true, 148, 4.3562 }, { true, 92, 4.3630 }, { false, 68, 4.8921 }, { true, 76, 4.8941 },
+    { false, 68, 5.0548 }, { true, 68, 5.0552 }, { false, 68, 5.2644 }, { true, 68, 5.2657 },
+    { false, 68, 5.5243 }, { true, 84, 5.5246 }, { false, 68, 5.8056 }, { true, 76, 5.8101 },
+    { false, 68, 5.9833 }, { true, 68, 5.9838 }, { false, 68, 6.2179 }, { true, 68, 6.2182 },
+    { false, 68, 6.7362 }, { true, 252, 6.7381 }, { true, 84, 6.7406 }, { false, 76, 7.4764 },
+    { true, 84, 7.4821 }, { false, 68, 7.6987 }, { true, 252, 7.7010 }, { true, 92, 7.7015 },
+    { false, 68, 8.8621 }, { true, 68, 8.8624 }, { false, 68, 8.9123 }, { true, 68, 8.9125 }
+};
+
+static void test_compressed_reverse_login(void **st)
+{
+    (void)st;
+    stream s = { .n = 0 };
+    ADD_ALL(&s, compress_reverse);
+    sd_evlist l = { 0 };
+    infer_comp(&s, &l, "zlib@openssh.com");
+    bool login = false, session = false;
+    for (size_t i = 0; i < l.n; i++) {
+        const sd_event *e = &l.v[i];
+        if (e->leg != SD_LEG_REVERSE)
+            continue;
+        login |= !strcmp(e->kind, "auth_attempt") && !strcmp(sd_ev_get(e, "result")->s, "success") &&
+                 !strcmp(sd_ev_get(e, "method")->s, "publickey");
+        session |= !strcmp(e->kind, "session") && !strcmp(sd_ev_get(e, "session_kind")->s, "shell");
+    }
+    assert_true(login);
+    assert_true(session);
+    sd_evlist_free(&l);
+}
+
+/* Compressed (-C -A -R), a reverse session's forwarded-tcpip open (68;
+ * 84 under aes128-gcm in lab compress_reverse_aes128gcm) has a deflated
+ * agent open's size; its banners pass for an agent request and its
+ * answer, and a small client record reacting at once for the close. The
+ * KEXINITs both ways after the confirmation say the channel carries SSH:
+ * the agent was requested, not used. */
+static void test_compressed_reverse_not_agent(void **st)
+{
+    (void)st;
+    stream s;
+    shell(&s, true);
+    static const rec rev[] = {
+        { false, 68, 3.0 },     { true, 44, 3.0005 },   { false, 84, 3.002 },   { true, 84, 3.0105 },
+        { false, 324, 3.0107 }, { true, 324, 3.0115 },  { false, 1252, 3.067 }, { true, 1448, 3.081 },
+        { true, 156, 3.081 },   { false, 44, 3.108 },   { false, 84, 3.15 },    { true, 84, 3.1502 },
+        { false, 108, 3.1505 }, { true, 36, 3.1506 },   { true, 92, 3.159 },
+    };
+    ADD_ALL(&s, rev);
+    sd_evlist l = { 0 };
+    sd_infer_summary su = infer_comp(&s, &l, "zlib@openssh.com");
+    assert_false(su.agent_used);
+    sd_evlist_free(&l);
+    /* the client's KEXINIT as one record of 1604 (one aes128-gcm packet
+     * in the lab capture): still a KEXINIT's size */
+    size_t k = s.n - 8;
+    assert_int_equal(s.r[k].len, 1448);
+    s.r[k].len = 1604;
+    memmove(&s.r[k + 1], &s.r[k + 2], (s.n - k - 2) * sizeof s.r[0]);
+    s.n--;
+    su = infer_comp(&s, &l, "zlib@openssh.com");
+    assert_false(su.agent_used);
+    sd_evlist_free(&l);
+}
+
 /* What the channel carries: a page (a small request, more down) is web;
  * 300 full segments down (434 KB, more than CARRY_BULK_BYTES, the client
  * only asking) is bulk. */
@@ -370,7 +466,8 @@ int main(void)
         cmocka_unit_test(test_agent_exchange),       cmocka_unit_test(test_agent_lookalike),
         cmocka_unit_test(test_auth_gave_up),         cmocka_unit_test(test_auth_success_needs_session),
         cmocka_unit_test(test_reverse_gave_up),      cmocka_unit_test(test_forward_carried),
-        cmocka_unit_test(test_x11_req_alone),
+        cmocka_unit_test(test_x11_req_alone),        cmocka_unit_test(test_compressed_reverse_login),
+        cmocka_unit_test(test_compressed_reverse_not_agent),
     };
     return cmocka_run_group_tests(t, NULL, NULL);
 }

@@ -417,6 +417,14 @@
  * (KEXINIT_MIN..KEXINIT_MAX) both ways within NESTED_KEX_S and
  * NESTED_KEX_RECORDS records (lab: banners then KEXINITs at once). */
 #define NESTED_OPEN_MIN 60u
+/* ProxyJump chains (ssh -J a,b,...,host): each hop's connection travels in
+ * a -W channel of the one before, so a record of the k-th nested leg is
+ * wrapped k + 1 times, outer.wire(9 + hop1.wire(9 + ... inner.wire(P))).
+ * Nested legs are followed this many levels deep (lab proxyjump_two: 2;
+ * each level costs a suite search over its records, and hostile input
+ * must not nest without end); a deeper hop is read as its carrier's
+ * session. */
+#define NEST_DEPTH_MAX 4u
 /* The shortest identification line: "SSH-2.0-", one character of software
  * version, CR LF (RFC 4253 4.2). */
 #define BANNER_LINE_MIN 11u

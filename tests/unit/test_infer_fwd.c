@@ -413,6 +413,83 @@ static void test_compressed_reverse_not_agent(void **st)
     sd_evlist_free(&l);
 }
 
+/* Lab proxyjump_two (ssh -J bastion,bastion2 host, chacha20 everywhere,
+ * frames 16-118): the first bastion's connection carries the second's
+ * (its -W open 152, a KEXINIT each way), whose session carries the final
+ * host's (its -W open 188 = outer.wire(9 + hop.wire(P)), the final
+ * host's keys 116 = outer.wire(9 + hop.wire(9 + inner.wire(10)))). The
+ * second bastion's session is a tunnel, the final host's a shell with its
+ * keys, its events at depth 2. A session open read with a
+ * no-more-sessions (a shell re-keying at once) in the open's place is no
+ * carrier: one level, a shell. */
+static const rec proxyjump_two[] = {
+    { false, 1448, 0.3142 }, { false, 116, 0.3142 }, { true, 16, 0.4529 }, { true, 44, 0.4530 },
+    { false, 44, 0.4531 }, { true, 68, 0.4613 }, { false, 52, 0.4905 }, { true, 140, 0.4907 },
+    { false, 100, 0.4914 }, { true, 308, 0.4919 }, { false, 28, 0.5059 }, { true, 152, 0.5189 },
+    { false, 264, 0.5198 }, { false, 192, 0.5627 }, { true, 76, 0.5628 }, { false, 1164, 0.5789 },
+    { true, 988, 0.5793 }, { true, 1244, 0.7506 }, { false, 1448, 0.7589 }, { false, 156, 0.7589 },
+    { true, 52, 0.7799 }, { true, 84, 0.7801 }, { false, 84, 0.7802 }, { true, 108, 0.7802 },
+    { false, 92, 0.7896 }, { true, 180, 0.7897 }, { false, 140, 0.7909 }, { true, 348, 0.7915 },
+    { false, 68, 0.8112 }, { true, 188, 0.8140 }, { false, 300, 0.8168 }, { false, 308, 0.8629 },
+    { true, 1100, 0.8632 }, { false, 1188, 0.8663 }, { true, 1284, 1.0895 }, { false, 1448, 1.1309 },
+    { false, 196, 1.1309 }, { true, 92, 1.2094 }, { true, 124, 1.2095 }, { false, 124, 1.2098 },
+    { true, 148, 1.2099 }, { false, 132, 1.2248 }, { true, 220, 1.2270 }, { false, 180, 1.2279 },
+    { true, 388, 1.2285 }, { false, 108, 1.2469 }, { true, 188, 1.2471 }, { false, 748, 1.2720 },
+    { false, 268, 1.3148 }, { true, 452, 1.3152 }, { false, 188, 1.3198 }, { false, 132, 1.3708 },
+    { true, 116, 1.8939 }, { false, 116, 1.8956 }, { true, 116, 2.1386 }, { false, 116, 2.1390 },
+    { true, 116, 2.3101 }, { false, 116, 2.3104 }, { true, 116, 2.5069 }, { false, 124, 2.5072 },
+    { true, 116, 2.7089 }, { false, 116, 2.7149 }, { true, 116, 2.9190 }, { false, 116, 2.9193 },
+    { true, 116, 3.1374 }, { false, 116, 3.1377 }, { true, 116, 3.3898 }, { false, 116, 3.3911 },
+    { false, 212, 3.3949 }, { false, 356, 3.3987 }, { false, 132, 3.4003 }, { true, 124, 4.3884 }
+};
+
+/* The nested events: sessions at depth 1 and 2, keys at depth 2. */
+static void nested_depths(const sd_evlist *l, const char **kind1, const char **kind2, unsigned *keys2)
+{
+    *kind1 = *kind2 = NULL;
+    *keys2 = 0;
+    for (size_t i = 0; i < l->n; i++) {
+        const sd_event *e = &l->v[i];
+        if (e->leg != SD_LEG_NESTED)
+            continue;
+        const sd_evfield *d = sd_ev_get(e, "depth");
+        int64_t depth = d ? d->i : 1;
+        if (!strcmp(e->kind, "session"))
+            *(depth == 1 ? kind1 : kind2) = sd_ev_get(e, "session_kind")->s;
+        *keys2 += !strcmp(e->kind, "keystroke") && depth == 2;
+    }
+}
+
+static void test_proxyjump_two(void **st)
+{
+    (void)st;
+    stream s = { .n = 0 };
+    ADD_ALL(&s, proxyjump_two);
+    sd_evlist l = { 0 };
+    infer(&s, &l);
+    const char *k1, *k2;
+    unsigned keys2;
+    nested_depths(&l, &k1, &k2, &keys2);
+    assert_non_null(k1);
+    assert_non_null(k2);
+    assert_string_equal(k1, "tunnel");
+    assert_string_equal(k2, "shell");
+    assert_int_equal(keys2, 9); /* three chars, Backspace, three chars, Enter, an arrow (frame 118) */
+    sd_evlist_free(&l);
+    /* the look-alike: the second bastion's first record a session open and
+     * a no-more-sessions read at once (148 under chacha20) */
+    size_t open = 0;
+    while (open < s.n && !(s.r[open].c && s.r[open].len == 188))
+        open++;
+    assert_true(open < s.n);
+    s.r[open].len = 148;
+    infer(&s, &l);
+    nested_depths(&l, &k1, &k2, &keys2);
+    assert_null(k2);
+    assert_int_equal(keys2, 0);
+    sd_evlist_free(&l);
+}
+
 /* What the channel carries: a page (a small request, more down) is web;
  * 300 full segments down (434 KB, more than CARRY_BULK_BYTES, the client
  * only asking) is bulk. */
@@ -467,7 +544,7 @@ int main(void)
         cmocka_unit_test(test_auth_gave_up),         cmocka_unit_test(test_auth_success_needs_session),
         cmocka_unit_test(test_reverse_gave_up),      cmocka_unit_test(test_forward_carried),
         cmocka_unit_test(test_x11_req_alone),        cmocka_unit_test(test_compressed_reverse_login),
-        cmocka_unit_test(test_compressed_reverse_not_agent),
+        cmocka_unit_test(test_compressed_reverse_not_agent), cmocka_unit_test(test_proxyjump_two),
     };
     return cmocka_run_group_tests(t, NULL, NULL);
 }

@@ -159,14 +159,10 @@ static bool leg_confirms(const leg *C, const item *it)
  * one segment with the carried server's identification line (RFC 4253
  * 4.2: "SSH-2.0-" and CR LF, at most SD_SSH_RFC_LINE bytes) in channel
  * data. Never a KEXINIT: the part of a KEXINIT the tunnel split into a
- * second channel data, answered by the other side's KEXINIT, is no open.
- * C: the tunnelled leg inside which the channel opens, or NULL (the
- * captured connection's own channel). */
-static bool confirms(const ctx *x, const item *it, uint32_t w_conf, const leg *C)
+ * second channel data, answered by the other side's KEXINIT, is no open. */
+static bool confirms(const ctx *x, const item *it, uint32_t w_conf)
 {
     const sd_ssh_suite *s = it->c ? x->cs : x->ss;
-    if (C)
-        return leg_confirms(C, it);
     if (it->len == w_conf)
         return true;
     /* the banner's wire size takes every value from wmin to wmax in steps
@@ -180,20 +176,22 @@ static bool confirms(const ctx *x, const item *it, uint32_t w_conf, const leg *C
 
 /* The peer's confirmation of the open at v[i]: among its first
  * NESTED_CONFIRM_RECORDS records within NESTED_CONFIRM_S (the server's
- * hostkeys-00 announcement may come first), before any KEXINIT-sized one.
+ * hostkeys-00 announcement may come first) and NESTED_CONFIRM_LOOK
+ * records of both sides, before any KEXINIT-sized one.
  * Its index, or SIZE_MAX. */
 static size_t confirmation(const ctx *x, size_t i, uint32_t w_conf, const leg *C)
 {
     const item *o = &x->v[i];
     unsigned peer = 0;
-    for (size_t j = i + 1; j < x->n && x->v[j].t - o->t <= NESTED_CONFIRM_S; j++) {
+    size_t end = i + 1 + NESTED_CONFIRM_LOOK < x->n ? i + 1 + NESTED_CONFIRM_LOOK : x->n;
+    for (size_t j = i + 1; j < end && x->v[j].t - o->t <= NESTED_CONFIRM_S; j++) {
         if (x->v[j].c == o->c)
             continue;
         if (++peer > NESTED_CONFIRM_RECORDS)
             return SIZE_MAX;
         if (x->v[j].len >= KEXINIT_MIN)
             return SIZE_MAX;
-        if (confirms(x, &x->v[j], w_conf, C))
+        if (C ? leg_confirms(C, &x->v[j]) : confirms(x, &x->v[j], w_conf))
             return j;
     }
     return SIZE_MAX;
@@ -212,8 +210,9 @@ static bool nested_at(const ctx *x, size_t i, bool opener_is_client, uint32_t w_
         return false;
     /* the two KEXINITs (about 1-1.5 KB each) follow the banners */
     int big[2] = { 0, 0 };
-    for (size_t k = j + 1; k < x->n && x->v[k].t - o->t < NESTED_KEX_S && k < j + NESTED_KEX_RECORDS; k++)
-        if (x->v[k].len >= KEXINIT_MIN && x->v[k].len <= KEXINIT_MAX && !big[x->v[k].c])
+    for (size_t k = j + 1; k < x->n && x->v[k].t - o->t < NESTED_KEX_S && k < j + NESTED_KEX_RECORDS && !(big[0] && big[1]);
+         k++)
+        if (x->v[k].len >= KEXINIT_MIN && x->v[k].len <= KEXINIT_MAX)
             big[x->v[k].c] = 1;
     return big[0] && big[1];
 }

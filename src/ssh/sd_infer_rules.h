@@ -432,6 +432,12 @@
 /* The confirmation is among the peer's first few records after the open
  * (the server's hostkeys-00 announcement after login may come first). */
 #define NESTED_CONFIRM_RECORDS 4u
+/* ...and among the next NESTED_CONFIRM_LOOK records of both sides: the
+ * opener's other channels may send meanwhile (a session's output), but a
+ * confirmation behind more than a window's worth of them is no answer at
+ * once; the bound keeps the look-ahead from every output record short
+ * (a 600 KB command output: 200 records each within 0.5 s). */
+#define NESTED_CONFIRM_LOOK 64u
 #define NESTED_KEX_S 1.0
 #define NESTED_KEX_RECORDS 12
 /* A reverse and a nested handshake this close are one handshake seen from

@@ -14,14 +14,21 @@
 #include <stdlib.h>
 #include <string.h>
 
+uint32_t sdi_lw_wrap(const leg *L, bool cl, uint32_t w)
+{
+    const sd_ssh_suite *o = cl == L->cl_is_outer_client ? L->oc : L->os;
+    for (unsigned k = L->nmid; k-- > 0 && w;) /* each carrying hop wraps it in its channel data */
+        w = sd_ssh_wire_size(L->mid[k], SD_SSH_P_CHANNEL_DATA(w));
+    return w ? sd_ssh_wire_size(o, SD_SSH_P_CHANNEL_DATA(w)) : 0;
+}
+
 uint32_t sdi_lw(const leg *L, bool cl, uint32_t p)
 {
     bool outer_c = cl == L->cl_is_outer_client;
     const sd_ssh_suite *o = outer_c ? L->oc : L->os;
     if (!L->inner)
         return sd_ssh_wire_size(o, p);
-    uint32_t w = sd_ssh_wire_size(L->inner, p);
-    uint32_t ow = w ? sd_ssh_wire_size(o, SD_SSH_P_CHANNEL_DATA(w)) : 0;
+    uint32_t ow = sdi_lw_wrap(L, cl, sd_ssh_wire_size(L->inner, p));
     /* a learned offset (sd_infer_zlib.h) that leaves uint32_t's range is not applied */
     int64_t shifted = (int64_t)ow + L->zshift[cl];
     return ow && shifted > 0 && shifted <= UINT32_MAX ? (uint32_t)shifted : ow;
@@ -191,7 +198,9 @@ static void nested_transfers(ctx *x, size_t from)
     if (x->nested_s0 == SIZE_MAX)
         return;
     leg N = { .id = SD_LEG_NESTED, .cl_is_outer_client = true, .oc = x->cs, .os = x->ss,
-              .inner = &x->nested_suite, .openssh_client = true };
+              .inner = &x->nested_suite, .openssh_client = true, .nmid = x->nested_nmid };
+    for (unsigned k = 0; k < N.nmid; k++)
+        N.mid[k] = &x->nested_mid[k];
     x->sftp = strcmp(x->nested_kind, "sftp") == 0;
     x->exec = strcmp(x->nested_kind, "exec") == 0;
     x->req_to = from;

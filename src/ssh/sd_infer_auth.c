@@ -1,7 +1,7 @@
 /* sd_infer_auth: authentication attempts, their method and outcome, the
  * password length range and the pre-authentication banner, from the sizes
  * of the RFC 4252 exchange (docs/events.md auth_attempt). */
-#include "sd_infer_int.h"
+#include "sd_infer_zlib.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -75,6 +75,8 @@ static bool kbdint_request(const leg *L, uint32_t ulo, uint32_t uhi, uint32_t le
 /* The exchange's state between records. */
 typedef struct auth_run {
     uint32_t w_sr, w_acc, w_ok, w_ok2; /* SERVICE_REQUEST/ACCEPT, SUCCESS (dropbear's padded one) */
+    uint32_t w_ok_lo;      /* a tunnelled leg over a compressed outer connection: the
+                            * least size of its SUCCESS (sdi_z_tunnel_least), or 0 */
     uint32_t w_msg;        /* the smallest message of the exchange (an empty INFO_RESPONSE) */
     uint32_t ulo, uhi;     /* user name length range */
     uint32_t fail_len;     /* USERAUTH_FAILURE's size, measured on the none probe, or
@@ -157,7 +159,8 @@ static void auth_start(ctx *x, const leg *L, auth_run *s, size_t i, size_t limit
 
 static bool is_success(const auth_run *s, const item *it)
 {
-    return it->len == s->w_ok || (s->w_ok2 && it->len == s->w_ok2 && s->probe_done);
+    return it->len == s->w_ok || (s->w_ok2 && it->len == s->w_ok2 && s->probe_done) ||
+           (s->w_ok_lo && it->len >= s->w_ok_lo && it->len < s->w_ok);
 }
 
 /* What the answer to a request says. */
@@ -616,6 +619,8 @@ auth_res sdi_auth_leg(ctx *x, const leg *L, size_t from, size_t limit)
     auth_run s = { .w_sr = sdi_lw(L, true, P_SERVICE_REQUEST), .w_acc = sdi_lw(L, false, P_SERVICE_REQUEST),
                    .w_ok = sdi_lw(L, false, SD_SSH_P_USERAUTH_SUCCESS),
                    .w_msg = sdi_lw(L, true, P_INFO_RESPONSE_MIN), .ext_info_auth = ext_info_in_auth(x, L) };
+    s.w_ok_lo = sdi_z_tunnel_least(x, L, false, SD_SSH_P_USERAUTH_SUCCESS);
+    s.w_ok_lo = s.w_ok_lo < s.w_ok ? s.w_ok_lo : 0;
     if (L->dropbear_server) { /* dropbear pads every packet to 16 bytes at least */
         const sd_ssh_suite *ss = L->inner ? L->inner : (L->cl_is_outer_client ? L->os : L->oc);
         s.w_ok2 = L->inner ? 0 : s.w_ok + ss->block;

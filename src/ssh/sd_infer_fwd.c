@@ -54,7 +54,7 @@ static bool small_rec(const fwd_sizes *z, const item *it)
 /* The channel carries an SSH session (KEXINIT-sized records both ways
  * right after the confirmation): a ProxyJump / -W hop or ssh through a
  * forward, read as a nested leg (sd_infer_legs.c), not as a forward. */
-static bool carries_ssh(const ctx *x, size_t conf)
+bool sdi_carries_ssh(const ctx *x, size_t conf)
 {
     bool big[2] = { false, false };
     for (size_t k = conf + 1; k < x->n && k <= conf + NESTED_KEX_RECORDS; k++)
@@ -81,7 +81,7 @@ static bool z_open(const ctx *x, size_t i, size_t *conf)
         x->v[j].t - o->t >= FWD_CONFIRM_S || x->v[j + 1].t - x->v[j].t >= FWD_DATA_S)
         return false;
     *conf = j;
-    return !carries_ssh(x, j);
+    return !sdi_carries_ssh(x, j);
 }
 
 /* Whether v[i] opens a forward channel; *conf = its confirmation. The
@@ -116,7 +116,7 @@ static bool is_open(const ctx *x, const fwd_sizes *z, size_t i, size_t *conf, bo
     for (size_t k = j + 1; k < x->n && k <= j + FWD_LOOK_RECORDS && x->v[k].t - x->v[j].t < FWD_DATA_S; k++)
         if (fwd_only || !small_rec(z, &x->v[k])) {
             *conf = j;
-            return !carries_ssh(x, j);
+            return !sdi_carries_ssh(x, j);
         }
     return false;
 }

@@ -92,6 +92,9 @@ static void inner_session(ctx *x, const leg *L, size_t s0, size_t lim)
         x->nested_s0 = init != SIZE_MAX ? init : s0;
         x->nested_kind = kind;
         x->nested_suite = *L->inner;
+        x->nested_nmid = L->nmid;
+        for (unsigned k = 0; k < L->nmid; k++)
+            x->nested_mid[k] = *L->mid[k];
     }
     sd_event *e = sdi_ev(x, "session", &x->v[s0], &x->v[lim - 1], L->id);
     size_t ev = (size_t)(e - x->out->v);
@@ -111,13 +114,30 @@ static void inner_session(ctx *x, const leg *L, size_t s0, size_t lim)
                              : "no typing seen (scripted or idle)");
 }
 
-void sdi_inner_leg(ctx *x, const leg *L, size_t at, size_t lim, const auth_res *a)
+/* A nested leg whose session is a tunnel (-W) carrying the next hop of a
+ * ProxyJump chain: no shell, no keys of its own (the records are the
+ * deeper leg's). */
+static void tunnel_session(ctx *x, const leg *L, size_t s0, size_t lim)
+{
+    sd_event *e = sdi_ev(x, "session", &x->v[s0], &x->v[lim - 1], L->id);
+    e->confidence = CONF_SESSION;
+    sd_ev_str(e, "session_kind", "tunnel");
+    sd_ev_bool(e, "pty", false);
+    sd_ev_bool(e, "human", false);
+    sd_ev_int(e, "keys", 0);
+    snprintf(e->note, sizeof e->note, "%s leg: tunnel of a nested SSH session (ProxyJump / -W), no shell or pty of its own",
+             sd_leg_name(L->id));
+}
+
+void sdi_inner_leg(ctx *x, const leg *L, size_t at, size_t lim, const auth_res *a, bool carrier)
 {
     /* only a leg that went on to authenticate accepted a host key (a
      * client that refused it closes the channel after the key exchange) */
     if (a->attempts > 0)
         inner_host_key(x, L, at, a->sr_at);
-    if (a->success_at != SIZE_MAX && a->end < lim) {
+    if (carrier && a->success_at != SIZE_MAX && a->end < lim)
+        tunnel_session(x, L, a->end, lim);
+    else if (a->success_at != SIZE_MAX && a->end < lim) {
         leg Z = *L; /* its session's sizes through a compressed outer connection */
         sdi_z_tunnel_learn(x, &Z, a->end, lim);
         inner_session(x, &Z, a->end, lim);

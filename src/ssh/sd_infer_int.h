@@ -48,6 +48,11 @@ typedef struct leg {
     bool cl_is_outer_client;
     const sd_ssh_suite *oc, *os; /* outer suites, client->server, server->client */
     const sd_ssh_suite *inner;   /* NULL for the forward leg */
+    /* the suites of the hops between the outer connection and the leg's
+     * own, outermost first (a ProxyJump chain: nmid nested legs carry this
+     * one); 0 for a leg carried by the captured connection itself */
+    const sd_ssh_suite *mid[NEST_DEPTH_MAX - 1];
+    unsigned nmid;
     bool openssh_client, dropbear_server;
     /* the client's banner names an implementation that starts with the
      * method it was given, without the none probe (RFC 4252 5.2 makes it
@@ -82,6 +87,8 @@ typedef struct ctx {
     size_t nested_s0;
     const char *nested_kind;
     sd_ssh_suite nested_suite;
+    sd_ssh_suite nested_mid[NEST_DEPTH_MAX - 1]; /* its carriers' suites (leg.mid) */
+    unsigned nested_nmid;
     bool zlib;         /* compressed after login (sd_infer_zlib.h) */
     bool lines_only;   /* the last leg's keys (sdi_keys_leg) were whole lines sent
                         * at once, none typed key by key: not typed by a person */
@@ -102,6 +109,10 @@ double sdi_client_lag(const sd_conn *c);
 
 /* Outer wire size of a payload p sent by the leg's client (cl) or server. */
 uint32_t sdi_lw(const leg *L, bool cl, uint32_t p);
+/* Outer wire size of w bytes of the tunnelled leg's own packets (one or
+ * more, read at once) carried in one channel data by each hop around it
+ * and the captured connection. */
+uint32_t sdi_lw_wrap(const leg *L, bool cl, uint32_t w);
 /* The t in [lo, hi] whose f(L, t, arg) is want, *first..*last (false:
  * none), for an f nondecreasing in t, as every wire size is in its
  * payload (RFC 4253 section 6: the padding rounds up to the block): a
@@ -199,8 +210,9 @@ bool sdi_carrier(ctx *x, size_t s0);
 
 /* A tunnelled leg opened at v[at], authenticated as a (over v[at..lim)):
  * its host_key_check, and when it logged in its session event and keys,
- * as the forward leg gets them. */
-void sdi_inner_leg(ctx *x, const leg *L, size_t at, size_t lim, const auth_res *a);
+ * as the forward leg gets them; carrier: its session is a tunnel carrying
+ * the next hop (a tunnel session event, no keys). */
+void sdi_inner_leg(ctx *x, const leg *L, size_t at, size_t lim, const auth_res *a, bool carrier);
 
 /* ---- sd_infer_xfer.c ---- */
 
@@ -245,6 +257,11 @@ typedef struct sdi_carry {
     double t0, t1;      /* first and last record */
 } sdi_carry;
 
+/* Whether the channel confirmed at v[conf] carries an SSH session:
+ * KEXINIT-sized records both ways among the next NESTED_KEX_RECORDS (a
+ * ProxyJump / -W hop, ssh through a forward, a reverse session through
+ * -R), not a forward's or an agent's traffic (sd_infer_fwd.c). */
+bool sdi_carries_ssh(const ctx *x, size_t conf);
 /* A record of the channel; data_bytes 0 for a control-sized one. data:
  * it may carry data all the same (on a compressed connection deflate
  * shrinks a repeated request to a control packet's size: its bytes are

@@ -112,8 +112,8 @@ static bool explains_better(const auth_res *a, const auth_res *b)
 /* The inner suite whose sizes explain the tunnelled authentication best
  * (explains_better over every candidate; the first when none finds an
  * attempt). The dry runs leave neither events nor summary behind. */
-static const sd_ssh_suite *pick_inner(ctx *x, size_t from, size_t lim, bool cl_is_outer_client,
-                                      const sd_ssh_suite *cand, size_t ncand)
+static const sd_ssh_suite *pick_inner(ctx *x, const leg *base, size_t from, size_t lim, const sd_ssh_suite *cand,
+                                      size_t ncand)
 {
     sd_evlist scratch = { 0 };
     sd_evlist *keep = x->out;
@@ -122,8 +122,8 @@ static const sd_ssh_suite *pick_inner(ctx *x, size_t from, size_t lim, bool cl_i
     auth_res ba = { .success_at = SIZE_MAX, .sr_at = SIZE_MAX };
     x->out = &scratch;
     for (size_t k = 0; k < ncand; k++) {
-        leg L = { .id = SD_LEG_REVERSE, .cl_is_outer_client = cl_is_outer_client, .oc = x->cs, .os = x->ss,
-                  .inner = &cand[k], .openssh_client = true };
+        leg L = *base;
+        L.inner = &cand[k];
         auth_res a = sdi_auth_leg(x, &L, from, lim);
         scratch.n = 0;
         if (k == 0 || explains_better(&a, &ba)) {
@@ -135,6 +135,24 @@ static const sd_ssh_suite *pick_inner(ctx *x, size_t from, size_t lim, bool cl_i
     *x->sum = sum;
     sd_evlist_free(&scratch);
     return ncand ? &cand[best] : NULL;
+}
+
+/* Inside the tunnelled leg C (a hop of a ProxyJump chain opening the
+ * next hop's channel): its OPEN_CONFIRMATION alone, or read at once with
+ * its channel data of the identification line, both carried in one
+ * channel data by every hop around C (sdi_lw_wrap). */
+static bool leg_confirms(const leg *C, const item *it)
+{
+    bool cl = !C->cl_is_outer_client; /* the leg server answers the leg client's open */
+    uint32_t conf = sd_ssh_wire_size(C->inner, P_OPEN_CONFIRM);
+    if (it->len == sdi_lw_wrap(C, cl, conf))
+        return true;
+    for (uint32_t b = BANNER_LINE_MIN; b <= SD_SSH_RFC_LINE; b++) {
+        uint32_t w = sdi_lw_wrap(C, cl, conf + sd_ssh_wire_size(C->inner, SD_SSH_P_CHANNEL_DATA(b)));
+        if (w >= it->len) /* the sizes grow with b */
+            return w == it->len;
+    }
+    return false;
 }
 
 /* The peer's answer to a channel open: the OPEN_CONFIRMATION alone, or in
@@ -158,20 +176,22 @@ static bool confirms(const ctx *x, const item *it, uint32_t w_conf)
 
 /* The peer's confirmation of the open at v[i]: among its first
  * NESTED_CONFIRM_RECORDS records within NESTED_CONFIRM_S (the server's
- * hostkeys-00 announcement may come first), before any KEXINIT-sized one.
+ * hostkeys-00 announcement may come first) and NESTED_CONFIRM_LOOK
+ * records of both sides, before any KEXINIT-sized one.
  * Its index, or SIZE_MAX. */
-static size_t confirmation(const ctx *x, size_t i, uint32_t w_conf)
+static size_t confirmation(const ctx *x, size_t i, uint32_t w_conf, const leg *C)
 {
     const item *o = &x->v[i];
     unsigned peer = 0;
-    for (size_t j = i + 1; j < x->n && x->v[j].t - o->t <= NESTED_CONFIRM_S; j++) {
+    size_t end = i + 1 + NESTED_CONFIRM_LOOK < x->n ? i + 1 + NESTED_CONFIRM_LOOK : x->n;
+    for (size_t j = i + 1; j < end && x->v[j].t - o->t <= NESTED_CONFIRM_S; j++) {
         if (x->v[j].c == o->c)
             continue;
         if (++peer > NESTED_CONFIRM_RECORDS)
             return SIZE_MAX;
         if (x->v[j].len >= KEXINIT_MIN)
             return SIZE_MAX;
-        if (confirms(x, &x->v[j], w_conf))
+        if (C ? leg_confirms(C, &x->v[j]) : confirms(x, &x->v[j], w_conf))
             return j;
     }
     return SIZE_MAX;
@@ -180,18 +200,19 @@ static size_t confirmation(const ctx *x, size_t i, uint32_t w_conf)
 /* Whether v[i] is a channel opened by one side (size >= NESTED_OPEN_MIN)
  * answered at once by an OPEN_CONFIRMATION, then KEXINIT-sized records
  * both ways: an SSH session carried inside the channel. */
-static bool nested_at(const ctx *x, size_t i, bool opener_is_client, uint32_t w_conf)
+static bool nested_at(const ctx *x, size_t i, bool opener_is_client, uint32_t w_conf, const leg *C)
 {
     const item *o = &x->v[i];
     if (o->c != opener_is_client || o->len < NESTED_OPEN_MIN)
         return false;
-    size_t j = confirmation(x, i, w_conf);
+    size_t j = confirmation(x, i, w_conf, C);
     if (j == SIZE_MAX)
         return false;
     /* the two KEXINITs (about 1-1.5 KB each) follow the banners */
     int big[2] = { 0, 0 };
-    for (size_t k = j + 1; k < x->n && x->v[k].t - o->t < NESTED_KEX_S && k < j + NESTED_KEX_RECORDS; k++)
-        if (x->v[k].len >= KEXINIT_MIN && x->v[k].len <= KEXINIT_MAX && !big[x->v[k].c])
+    for (size_t k = j + 1; k < x->n && x->v[k].t - o->t < NESTED_KEX_S && k < j + NESTED_KEX_RECORDS && !(big[0] && big[1]);
+         k++)
+        if (x->v[k].len >= KEXINIT_MIN && x->v[k].len <= KEXINIT_MAX)
             big[x->v[k].c] = 1;
     return big[0] && big[1];
 }
@@ -200,7 +221,7 @@ static bool nested_at(const ctx *x, size_t i, bool opener_is_client, uint32_t w_
 static size_t find_nested(const ctx *x, size_t from, bool opener_is_client, uint32_t w_conf)
 {
     for (size_t i = from; i + 1 < x->n; i++)
-        if (nested_at(x, i, opener_is_client, w_conf))
+        if (nested_at(x, i, opener_is_client, w_conf, NULL))
             return i;
     return SIZE_MAX;
 }
@@ -224,14 +245,74 @@ static size_t inner_candidates(sd_ssh_suite inner[N_INNER])
     return ninner;
 }
 
-/* A tunnelled leg from its opening record at..lim: its host key,
- * authentication, session and keys. */
-static void tunnel_leg(ctx *x, sd_leg id, bool cl_is_outer_client, size_t at, size_t lim, const sd_ssh_suite *inner)
+/* A leg carried by the captured connection itself (no hop between). */
+static leg first_leg(const ctx *x, sd_leg id, bool cl_is_outer_client)
 {
-    leg L = { .id = id, .cl_is_outer_client = cl_is_outer_client, .oc = x->cs, .os = x->ss, .inner = inner,
-              .openssh_client = true };
+    return (leg){ .id = id, .cl_is_outer_client = cl_is_outer_client, .oc = x->cs, .os = x->ss,
+                  .openssh_client = true };
+}
+
+/* The nested leg L's session from s0 carries the next hop of a ProxyJump
+ * chain (sdi_carrier's rule through the leg's sizes): its client's first
+ * record, past the leg server's and a no-more-sessions, within
+ * REQ_WINDOW_S of its login, opens a direct-tcpip channel (-W; at least
+ * its least size, and not a session's open, alone or read with a
+ * no-more-sessions: a shell whose client re-keys at once, RekeyLimit,
+ * has the same confirmation and KEXINITs, lab proxyjump_rekey_aes128gcm)
+ * confirmed at once, then KEXINIT-sized records go both ways. The open,
+ * or SIZE_MAX. */
+static size_t leg_carries(const ctx *x, const leg *L, size_t s0, size_t lim)
+{
+    uint32_t w_nms = sdi_lw(L, true, P_NO_MORE_SESSIONS), w_sess = sdi_lw(L, true, P_SESSION_OPEN),
+             w_both = sdi_lw_wrap(L, true, sd_ssh_wire_size(L->inner, P_SESSION_OPEN) +
+                                               sd_ssh_wire_size(L->inner, P_NO_MORE_SESSIONS));
+    size_t i = s0;
+    while (i < lim && (!sdi_is_cl(L, &x->v[i]) || x->v[i].len == w_nms))
+        i++;
+    if (s0 == 0 || i >= lim || x->v[i].t - x->v[s0 - 1].t >= REQ_WINDOW_S || x->v[i].len == w_sess ||
+        x->v[i].len == w_both || x->v[i].len < sdi_lw(L, true, P_DIRECT_TCPIP_BASE))
+        return SIZE_MAX;
+    return nested_at(x, i, true, 0, L) ? i : SIZE_MAX;
+}
+
+static void nested_init_event(ctx *x, size_t at, unsigned depth)
+{
+    sd_event *e = sdi_ev(x, "nested_init", &x->v[at], NULL, SD_LEG_NESTED);
+    e->dir = 0;
+    e->confidence = CONF_NESTED_INIT;
+    sd_ev_str(e, "carried", "ssh");
+    if (depth > 1)
+        sd_ev_int(e, "depth", depth);
+    snprintf(e->note, sizeof e->note, "SSH session to another host carried inside (ProxyJump / -W)%s",
+             depth > 1 ? ", inside the hop before it" : "");
+}
+
+/* A tunnelled leg (base: its place, inner: its suite) from its opening
+ * record at..lim: its host key, authentication, session and keys. A
+ * nested leg whose session carries the next hop is a tunnel, and the
+ * next hop is read the same way one level deeper (up to NEST_DEPTH_MAX
+ * levels), its events marked with their depth from 2 on. */
+static void tunnel_leg(ctx *x, const leg *base, size_t at, size_t lim, const sd_ssh_suite *inner,
+                       const sd_ssh_suite *cand, size_t ncand)
+{
+    leg L = *base;
+    L.inner = inner;
+    size_t ev0 = x->out->n;
     auth_res a = sdi_auth_leg(x, &L, at, lim);
-    sdi_inner_leg(x, &L, at, lim, &a);
+    size_t nv = L.id == SD_LEG_NESTED && inner && L.nmid + 1 < NEST_DEPTH_MAX && a.success_at != SIZE_MAX && a.end < lim
+                    ? leg_carries(x, &L, a.end, lim)
+                    : SIZE_MAX;
+    sdi_inner_leg(x, &L, at, lim, &a, nv != SIZE_MAX);
+    for (size_t k = ev0; L.nmid && k < x->out->n; k++)
+        if (x->out->v[k].leg == SD_LEG_NESTED)
+            sd_ev_int(&x->out->v[k], "depth", L.nmid + 1);
+    if (nv == SIZE_MAX)
+        return;
+    leg D = L; /* the next hop: carried by this one */
+    D.mid[D.nmid++] = inner;
+    D.inner = NULL;
+    nested_init_event(x, nv, D.nmid + 1);
+    tunnel_leg(x, &D, nv, lim, pick_inner(x, &D, nv, lim, cand, ncand), cand, ncand);
 }
 
 /* Each reverse session from rv on: the next handshake ends the previous
@@ -261,7 +342,8 @@ static void reverse_legs(ctx *x, size_t rv, uint32_t w_conf, const sd_ssh_suite 
         sd_ev_str(e, "carried", "ssh"); /* the tunnel's channel carries this SSH session */
         snprintf(e->note, sizeof e->note, "SSH session started from the server through the tunnel, %.1f s after login",
                  after);
-        tunnel_leg(x, SD_LEG_REVERSE, false, rv, lim, pick_inner(x, rv, lim, false, inner, ninner));
+        leg R = first_leg(x, SD_LEG_REVERSE, false);
+        tunnel_leg(x, &R, rv, lim, pick_inner(x, &R, rv, lim, inner, ninner), inner, ninner);
         rv = next;
     }
 }
@@ -274,7 +356,7 @@ bool sdi_carrier(ctx *x, size_t s0)
     while (i < x->n && (!x->v[i].c || x->v[i].len == w_nms))
         i++;
     return i < x->n && x->v[i].t - x->login_t < REQ_WINDOW_S &&
-           nested_at(x, i, true, sd_ssh_wire_size(x->ss, P_OPEN_CONFIRM));
+           nested_at(x, i, true, sd_ssh_wire_size(x->ss, P_OPEN_CONFIRM), NULL);
 }
 
 bool sdi_tunnels(ctx *x, size_t s0)
@@ -296,13 +378,9 @@ bool sdi_tunnels(ctx *x, size_t s0)
     if (rv != SIZE_MAX && !x->sum->reverse_provisioned)
         provisioned_by_use(x, rv);
     if (nv != SIZE_MAX) {
-        item *it = &x->v[nv];
-        sd_event *e = sdi_ev(x, "nested_init", it, NULL, SD_LEG_NESTED);
-        e->dir = 0;
-        e->confidence = CONF_NESTED_INIT;
-        sd_ev_str(e, "carried", "ssh");
-        snprintf(e->note, sizeof e->note, "SSH session to another host carried inside (ProxyJump / -W)");
-        tunnel_leg(x, SD_LEG_NESTED, true, nv, x->n, pick_inner(x, nv, x->n, true, inner, ninner));
+        nested_init_event(x, nv, 1);
+        leg N = first_leg(x, SD_LEG_NESTED, true);
+        tunnel_leg(x, &N, nv, x->n, pick_inner(x, &N, nv, x->n, inner, ninner), inner, ninner);
     }
     return tunnels;
 }

@@ -228,7 +228,13 @@
  * exchange message and the server's reply) fall within this many records,
  * with the odd window adjust or keepalive between (sd_infer_rekey.c). */
 #define INNER_REKEY_SPAN 6u
-#define KEXINIT_MAX 1600u
+/* ...and at most KEXINIT_MAX bytes: OpenSSH 9's KEXINIT (with
+ * kex-strict, sntrup761x25519 and the certificate host key types) is about
+ * 1.5 KB; through a tunnel it gains the outer framing, and a compressed
+ * outer connection sends it in one packet, deflated as raw bytes where
+ * the history does not help (lab compress_reverse_aes128gcm: 1604 bytes as
+ * one aes128-gcm packet; the 32 KiB records of a transfer stay out). */
+#define KEXINIT_MAX 2048u
 #define INNER_KEX_RECORDS 24
 #define INNER_AUTH_RECORDS 40
 /* Re-keying after login (sd_infer_rekey.c): OpenSSH lists the pseudo
@@ -425,6 +431,14 @@
  * (KEXINIT_MIN..KEXINIT_MAX) both ways within NESTED_KEX_S and
  * NESTED_KEX_RECORDS records (lab: banners then KEXINITs at once). */
 #define NESTED_OPEN_MIN 60u
+/* ProxyJump chains (ssh -J a,b,...,host): each hop's connection travels in
+ * a -W channel of the one before, so a record of the k-th nested leg is
+ * wrapped k + 1 times, outer.wire(9 + hop1.wire(9 + ... inner.wire(P))).
+ * Nested legs are followed this many levels deep (lab proxyjump_two: 2;
+ * each level costs a suite search over its records, and hostile input
+ * must not nest without end); a deeper hop is read as its carrier's
+ * session. */
+#define NEST_DEPTH_MAX 4u
 /* The shortest identification line: "SSH-2.0-", one character of software
  * version, CR LF (RFC 4253 4.2). */
 #define BANNER_LINE_MIN 11u
@@ -432,6 +446,12 @@
 /* The confirmation is among the peer's first few records after the open
  * (the server's hostkeys-00 announcement after login may come first). */
 #define NESTED_CONFIRM_RECORDS 4u
+/* ...and among the next NESTED_CONFIRM_LOOK records of both sides: the
+ * opener's other channels may send meanwhile (a session's output), but a
+ * confirmation behind more than a window's worth of them is no answer at
+ * once; the bound keeps the look-ahead from every output record short
+ * (a 600 KB command output: 200 records each within 0.5 s). */
+#define NESTED_CONFIRM_LOOK 64u
 #define NESTED_KEX_S 1.0
 #define NESTED_KEX_RECORDS 12
 /* A reverse and a nested handshake this close are one handshake seen from

@@ -104,6 +104,16 @@ void sdi_z_tunnel_learn(const ctx *x, leg *L, size_t from, size_t to)
     L->zshift[0] = be;
 }
 
+uint32_t sdi_z_tunnel_least(const ctx *x, const leg *L, bool cl, uint32_t p)
+{
+    uint32_t w = sdi_lw(L, cl, p);
+    if (!x->zlib || !L->inner || !w)
+        return w;
+    const sd_ssh_suite *o = cl == L->cl_is_outer_client ? L->oc : L->os;
+    uint32_t b = o->block ? o->block : 1, save = (Z_TUNNEL_HDR_SAVE + b - 1) / b * b;
+    return w > save ? w - save : w;
+}
+
 bool sdi_z_sftp_init(const ctx *x, const reqs *q)
 {
     size_t i = q->to;

@@ -62,6 +62,14 @@
  * Z_TUNNEL_SHIFT_MAX are no key/echo pair; at least Z_TUNNEL_PAIRS pairs
  * of one shape are needed. */
 #define Z_TUNNEL_SHIFT_MAX 24
+/* Before the leg's keys teach its offset, one record of its handshake or
+ * authentication is at the plain size or moved down by the outer header's
+ * saving: the 9-byte CHANNEL_DATA header deflates to a byte or so against
+ * deflate's history, at most Z_TUNNEL_HDR_SAVE bytes less, which the
+ * outer cipher's padding rounds to at most one block more (lab
+ * compress_reverse: the reverse leg's SERVICE_ACCEPT, FAILURE and PK_OK
+ * at the plain size, its USERAUTH_SUCCESS 8 bytes under, 60 for 68). */
+#define Z_TUNNEL_HDR_SAVE 8u
 #define Z_TUNNEL_PAIRS 3u
 /* A server message and what leaves with it (a WINDOW_ADJUST) may be read
  * as up to this many records in a row, where a plain rule reads the
@@ -108,6 +116,11 @@ uint32_t sdi_z_echo(const ctx *x, const leg *L, size_t from, size_t to, uint32_t
  * outer connection is compressed: the commonest key / echo pair of sizes
  * near the plain model's; left 0 plain, or with too few pairs. */
 void sdi_z_tunnel_learn(const ctx *x, leg *L, size_t from, size_t to);
+/* The least wire size a message of payload p of the tunnelled leg L
+ * (cl: its client's) has over a compressed outer connection before any
+ * offset is learned: the plain model's less Z_TUNNEL_HDR_SAVE rounded up
+ * to the outer block; plain, or not tunnelled: the plain size. */
+uint32_t sdi_z_tunnel_least(const ctx *x, const leg *L, bool cl, uint32_t p);
 /* sftp on a compressed connection, where neither the subsystem request
  * nor SSH_FXP_INIT has a fixed size: the client's first record after the
  * requests (q) is at most an SSH_FXP_INIT's, sent within SFTP_INIT_S, and

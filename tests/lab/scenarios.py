@@ -3301,8 +3301,9 @@ _add("paramiko_password", 1402, sc_paramiko_password, "paramiko Transport: a wro
      "the right one on one connection (no none probe), then an exec")
 _add("paramiko_sftp", 1403, sc_paramiko_sftp, "paramiko SFTPClient: listdir, put of 131072 bytes, "
      "get of 98304 bytes (public key)")
-def sc_proxyjump_two(sc):
-    """`ssh -J bastion,bastion2 host` (public key, all hosts known, chacha):
+def sc_proxyjump_two(sc, suite="chacha"):
+    """`ssh -J bastion,bastion2 host` (public key, all hosts known, suite on
+    every connection):
     the client's connection to the first bastion carries, through its -W
     channel, the connection to the second (an sshd on the bastion's
     127.0.0.1:2222), which carries the final host's login; commands with a
@@ -3311,7 +3312,7 @@ def sc_proxyjump_two(sc):
     bw2 = sc.sshd("b", port=2222, listen="127.0.0.1", hostkeys=("bastion_ed25519",))
     sc.sshd("s")
     sc.capture_start()
-    conf = jump_config(sc, "chacha", True)
+    conf = jump_config(sc, suite, True)
     sc.write_known_hosts(os.path.join(sc.sdir, "known_hosts"), "127.0.0.1", 2222,
                          key="bastion_ed25519")
     log = os.path.join(sc.sdir, "ssh_hop.log")
@@ -3329,6 +3330,13 @@ def sc_proxyjump_two(sc):
     b2 = sc.add_leg("hop", sc.lane.b_ip, "127.0.0.1", 2222, cl, sv, in_capture=False,
                     carried_by=f["id"], started=t0, user="sdlab")
     b2.update(suite=suite_from_log(bw2), host_known=True, session_kind="tunnel")
+    # the second bastion's login (its sshd's log): a hop's too, before the final host's
+    note_none_from_sshd(sc, bw2, "hop")
+    ts, _ = bw2.first(r"Accepted publickey")
+    sc.labels["auth"].append({"leg": "hop", "ts": round(ts or t0, 6), "method": "publickey",
+                              "result": "success", "password_len": None, "automated": True,
+                              "ts_source": "bastion2 sshd log"})
+    sc.labels["auth"].sort(key=lambda a: a["ts"])
     h["carried_by"] = b2["id"]
     h["host_known"] = True
     f["session_kind"] = "tunnel"
@@ -3358,12 +3366,11 @@ _add("asyncssh_forward", 1405, sc_asyncssh_forward, "AsyncSSH forward_local_port
      "session): two curl runs of three kept-alive GETs through it 3 s after login")
 _add("asyncssh_forward_2", 1415, sc_asyncssh_forward, "asyncssh_forward with another seed (the "
      "second run's pages deflated against the first's)")
-# still misread (README.md): generated into tests/lab/pending
-for _name, _seed, _fn, _desc in (
-        ("proxyjump_two", 1407, sc_proxyjump_two, "`ssh -J bastion,bastion2 host` (chacha, public "
-         "key, hosts known): two tunnels, the final host's shell inside the second, commands with "
-         "Backspace and arrows")):
-    PENDING[_name] = (_seed, _fn, {}, "cb" if _name == "proxyjump_two" else "cs", _desc)
+for _i, _s in enumerate(("chacha", "aes128gcm")):
+    _add("proxyjump_two" + ("" if _s == "chacha" else "_" + _s), 1407 if _s == "chacha" else 1418,
+         sc_proxyjump_two, "`ssh -J bastion,bastion2 host` (%s, public key, hosts known): two "
+         "tunnels, the final host's shell inside the second, commands with Backspace and arrows"
+         % _s, iface="cb", suite=_s)
 
 
 # --------------------------------------------------------------------------

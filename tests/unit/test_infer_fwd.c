@@ -43,8 +43,16 @@ static void add_all(stream *s, const rec *r, size_t n)
 
 #define ADD_ALL(s, a) add_all((s), (a), sizeof(a) / sizeof((a)[0]))
 
-/* Frame numbers are index + 1. */
+/* Frame numbers are index + 1; comp: the connection's compression
+ * (both ways), or NULL. */
+static sd_infer_summary infer_comp(const stream *s, sd_evlist *l, const char *comp);
+
 static sd_infer_summary infer(const stream *s, sd_evlist *l)
+{
+    return infer_comp(s, l, NULL);
+}
+
+static sd_infer_summary infer_comp(const stream *s, sd_evlist *l, const char *comp)
 {
     static sd_ssh_meta m;
     static sd_conn c;
@@ -56,6 +64,7 @@ static sd_infer_summary infer(const stream *s, sd_evlist *l)
     assert_int_equal(sd_ssh_suite_from_names("chacha20-poly1305@openssh.com", NULL, &m.side[0].suite), 0);
     m.side[1].suite = m.side[0].suite;
     m.side[0].software = m.side[1].software = "OpenSSH_9.2p1";
+    m.comp[0] = m.comp[1] = comp;
     for (size_t i = 0; i < s->n; i++)
         rc[i] = (sd_ssh_record){ .dir = s->r[i].c ? 0 : 1, .from_client = s->r[i].c, .wire_len = s->r[i].len,
                                  .frame = i + 1, .ts = (sd_ts)(s->r[i].t * 1e9) };
@@ -317,6 +326,170 @@ static void test_reverse_gave_up(void **st)
     sd_evlist_free(&l);
 }
 
+/* Lab compress_reverse (ssh -C -R, chacha20 in chacha20, frames 12-139):
+ * the reverse session's handshake and login through the compressed
+ * tunnel keep the plain sizes (SERVICE_REQUEST 84, the none probe 108,
+ * FAILURE 92, the key query 180, PK_OK 140) but its USERAUTH_SUCCESS
+ * leaves 8 bytes under (60 for 68): deflate matched the outer
+ * CHANNEL_DATA header against its history. The login is read, then the
+ * session and its keys; without the compression the 60 is no SUCCESS. */
+static const rec compress_reverse[] = {
+    { false, 1448, 0.1310 }, { false, 116, 0.1310 }, { true, 16, 0.1769 }, { true, 44, 0.2179 },
+    { false, 44, 0.2181 }, { true, 68, 0.2182 }, { false, 52, 0.2234 }, { true, 140, 0.2236 },
+    { false, 100, 0.2247 }, { true, 308, 0.2253 }, { false, 28, 0.2341 }, { true, 68, 0.2344 },
+    { false, 656, 0.2381 }, { true, 112, 0.2381 }, { false, 36, 0.2419 }, { false, 72, 0.2899 },
+    { true, 248, 0.2902 }, { false, 108, 0.2913 }, { false, 44, 0.2997 }, { true, 36, 1.2577 },
+    { false, 36, 1.2620 }, { true, 36, 1.4758 }, { false, 36, 1.4760 }, { true, 36, 1.7419 },
+    { false, 36, 1.7459 }, { true, 36, 1.9454 }, { false, 36, 1.9456 }, { true, 36, 2.2479 },
+    { false, 36, 2.2529 }, { true, 36, 2.4501 }, { false, 36, 2.4811 }, { true, 36, 2.6009 },
+    { false, 36, 2.6012 }, { true, 36, 2.9731 }, { false, 36, 2.9738 }, { false, 44, 2.9762 },
+    { false, 188, 2.9772 }, { false, 36, 2.9774 }, { false, 84, 4.1050 }, { true, 44, 4.1053 },
+    { false, 76, 4.1061 }, { true, 76, 4.1158 }, { false, 324, 4.1163 }, { true, 324, 4.1176 },
+    { false, 1252, 4.1952 }, { true, 1448, 4.2105 }, { true, 156, 4.2105 }, { false, 44, 4.2476 },
+    { false, 84, 4.2901 }, { true, 84, 4.2903 }, { false, 108, 4.2921 }, { true, 92, 4.2976 },
+    { false, 180, 4.2979 }, { true, 140, 4.2990 }, { false, 356, 4.2998 }, { true, 60, 4.3086 },
+    { false, 156, 4.3089 }, { true, 308, 4.3115 }, { true, 236, 4.3541 }, { false, 420, 4.3547 },
+    { true, 148, 4.3562 }, { true, 92, 4.3630 }, { false, 68, 4.8921 }, { true, 76, 4.8941 },
+    { false, 68, 5.0548 }, { true, 68, 5.0552 }, { false, 68, 5.2644 }, { true, 68, 5.2657 },
+    { false, 68, 5.5243 }, { true, 84, 5.5246 }, { false, 68, 5.8056 }, { true, 76, 5.8101 },
+    { false, 68, 5.9833 }, { true, 68, 5.9838 }, { false, 68, 6.2179 }, { true, 68, 6.2182 },
+    { false, 68, 6.7362 }, { true, 252, 6.7381 }, { true, 84, 6.7406 }, { false, 76, 7.4764 },
+    { true, 84, 7.4821 }, { false, 68, 7.6987 }, { true, 252, 7.7010 }, { true, 92, 7.7015 },
+    { false, 68, 8.8621 }, { true, 68, 8.8624 }, { false, 68, 8.9123 }, { true, 68, 8.9125 }
+};
+
+static void test_compressed_reverse_login(void **st)
+{
+    (void)st;
+    stream s = { .n = 0 };
+    ADD_ALL(&s, compress_reverse);
+    sd_evlist l = { 0 };
+    infer_comp(&s, &l, "zlib@openssh.com");
+    bool login = false, session = false;
+    for (size_t i = 0; i < l.n; i++) {
+        const sd_event *e = &l.v[i];
+        if (e->leg != SD_LEG_REVERSE)
+            continue;
+        login |= !strcmp(e->kind, "auth_attempt") && !strcmp(sd_ev_get(e, "result")->s, "success") &&
+                 !strcmp(sd_ev_get(e, "method")->s, "publickey");
+        session |= !strcmp(e->kind, "session") && !strcmp(sd_ev_get(e, "session_kind")->s, "shell");
+    }
+    assert_true(login);
+    assert_true(session);
+    sd_evlist_free(&l);
+}
+
+/* Compressed (-C -A -R), a reverse session's forwarded-tcpip open (68;
+ * 84 under aes128-gcm in lab compress_reverse_aes128gcm) has a deflated
+ * agent open's size; its banners pass for an agent request and its
+ * answer, and a small client record reacting at once for the close. The
+ * KEXINITs both ways after the confirmation say the channel carries SSH:
+ * the agent was requested, not used. */
+static void test_compressed_reverse_not_agent(void **st)
+{
+    (void)st;
+    stream s;
+    shell(&s, true);
+    static const rec rev[] = {
+        { false, 68, 3.0 },     { true, 44, 3.0005 },   { false, 84, 3.002 },   { true, 84, 3.0105 },
+        { false, 324, 3.0107 }, { true, 324, 3.0115 },  { false, 1252, 3.067 }, { true, 1448, 3.081 },
+        { true, 156, 3.081 },   { false, 44, 3.108 },   { false, 84, 3.15 },    { true, 84, 3.1502 },
+        { false, 108, 3.1505 }, { true, 36, 3.1506 },   { true, 92, 3.159 },
+    };
+    ADD_ALL(&s, rev);
+    sd_evlist l = { 0 };
+    sd_infer_summary su = infer_comp(&s, &l, "zlib@openssh.com");
+    assert_false(su.agent_used);
+    sd_evlist_free(&l);
+    /* the client's KEXINIT as one record of 1604 (one aes128-gcm packet
+     * in the lab capture): still a KEXINIT's size */
+    size_t k = s.n - 8;
+    assert_int_equal(s.r[k].len, 1448);
+    s.r[k].len = 1604;
+    memmove(&s.r[k + 1], &s.r[k + 2], (s.n - k - 2) * sizeof s.r[0]);
+    s.n--;
+    su = infer_comp(&s, &l, "zlib@openssh.com");
+    assert_false(su.agent_used);
+    sd_evlist_free(&l);
+}
+
+/* Lab proxyjump_two (ssh -J bastion,bastion2 host, chacha20 everywhere,
+ * frames 16-118): the first bastion's connection carries the second's
+ * (its -W open 152, a KEXINIT each way), whose session carries the final
+ * host's (its -W open 188 = outer.wire(9 + hop.wire(P)), the final
+ * host's keys 116 = outer.wire(9 + hop.wire(9 + inner.wire(10)))). The
+ * second bastion's session is a tunnel, the final host's a shell with its
+ * keys, its events at depth 2. A session open read with a
+ * no-more-sessions (a shell re-keying at once) in the open's place is no
+ * carrier: one level, a shell. */
+static const rec proxyjump_two[] = {
+    { false, 1448, 0.3142 }, { false, 116, 0.3142 }, { true, 16, 0.4529 }, { true, 44, 0.4530 },
+    { false, 44, 0.4531 }, { true, 68, 0.4613 }, { false, 52, 0.4905 }, { true, 140, 0.4907 },
+    { false, 100, 0.4914 }, { true, 308, 0.4919 }, { false, 28, 0.5059 }, { true, 152, 0.5189 },
+    { false, 264, 0.5198 }, { false, 192, 0.5627 }, { true, 76, 0.5628 }, { false, 1164, 0.5789 },
+    { true, 988, 0.5793 }, { true, 1244, 0.7506 }, { false, 1448, 0.7589 }, { false, 156, 0.7589 },
+    { true, 52, 0.7799 }, { true, 84, 0.7801 }, { false, 84, 0.7802 }, { true, 108, 0.7802 },
+    { false, 92, 0.7896 }, { true, 180, 0.7897 }, { false, 140, 0.7909 }, { true, 348, 0.7915 },
+    { false, 68, 0.8112 }, { true, 188, 0.8140 }, { false, 300, 0.8168 }, { false, 308, 0.8629 },
+    { true, 1100, 0.8632 }, { false, 1188, 0.8663 }, { true, 1284, 1.0895 }, { false, 1448, 1.1309 },
+    { false, 196, 1.1309 }, { true, 92, 1.2094 }, { true, 124, 1.2095 }, { false, 124, 1.2098 },
+    { true, 148, 1.2099 }, { false, 132, 1.2248 }, { true, 220, 1.2270 }, { false, 180, 1.2279 },
+    { true, 388, 1.2285 }, { false, 108, 1.2469 }, { true, 188, 1.2471 }, { false, 748, 1.2720 },
+    { false, 268, 1.3148 }, { true, 452, 1.3152 }, { false, 188, 1.3198 }, { false, 132, 1.3708 },
+    { true, 116, 1.8939 }, { false, 116, 1.8956 }, { true, 116, 2.1386 }, { false, 116, 2.1390 },
+    { true, 116, 2.3101 }, { false, 116, 2.3104 }, { true, 116, 2.5069 }, { false, 124, 2.5072 },
+    { true, 116, 2.7089 }, { false, 116, 2.7149 }, { true, 116, 2.9190 }, { false, 116, 2.9193 },
+    { true, 116, 3.1374 }, { false, 116, 3.1377 }, { true, 116, 3.3898 }, { false, 116, 3.3911 },
+    { false, 212, 3.3949 }, { false, 356, 3.3987 }, { false, 132, 3.4003 }, { true, 124, 4.3884 }
+};
+
+/* The nested events: sessions at depth 1 and 2, keys at depth 2. */
+static void nested_depths(const sd_evlist *l, const char **kind1, const char **kind2, unsigned *keys2)
+{
+    *kind1 = *kind2 = NULL;
+    *keys2 = 0;
+    for (size_t i = 0; i < l->n; i++) {
+        const sd_event *e = &l->v[i];
+        if (e->leg != SD_LEG_NESTED)
+            continue;
+        const sd_evfield *d = sd_ev_get(e, "depth");
+        int64_t depth = d ? d->i : 1;
+        if (!strcmp(e->kind, "session"))
+            *(depth == 1 ? kind1 : kind2) = sd_ev_get(e, "session_kind")->s;
+        *keys2 += !strcmp(e->kind, "keystroke") && depth == 2;
+    }
+}
+
+static void test_proxyjump_two(void **st)
+{
+    (void)st;
+    stream s = { .n = 0 };
+    ADD_ALL(&s, proxyjump_two);
+    sd_evlist l = { 0 };
+    infer(&s, &l);
+    const char *k1, *k2;
+    unsigned keys2;
+    nested_depths(&l, &k1, &k2, &keys2);
+    assert_non_null(k1);
+    assert_non_null(k2);
+    assert_string_equal(k1, "tunnel");
+    assert_string_equal(k2, "shell");
+    assert_int_equal(keys2, 9); /* three chars, Backspace, three chars, Enter, an arrow (frame 118) */
+    sd_evlist_free(&l);
+    /* the look-alike: the second bastion's first record a session open and
+     * a no-more-sessions read at once (148 under chacha20) */
+    size_t open = 0;
+    while (open < s.n && !(s.r[open].c && s.r[open].len == 188))
+        open++;
+    assert_true(open < s.n);
+    s.r[open].len = 148;
+    infer(&s, &l);
+    nested_depths(&l, &k1, &k2, &keys2);
+    assert_null(k2);
+    assert_int_equal(keys2, 0);
+    sd_evlist_free(&l);
+}
+
 /* What the channel carries: a page (a small request, more down) is web;
  * 300 full segments down (434 KB, more than CARRY_BULK_BYTES, the client
  * only asking) is bulk. */
@@ -370,7 +543,8 @@ int main(void)
         cmocka_unit_test(test_agent_exchange),       cmocka_unit_test(test_agent_lookalike),
         cmocka_unit_test(test_auth_gave_up),         cmocka_unit_test(test_auth_success_needs_session),
         cmocka_unit_test(test_reverse_gave_up),      cmocka_unit_test(test_forward_carried),
-        cmocka_unit_test(test_x11_req_alone),
+        cmocka_unit_test(test_x11_req_alone),        cmocka_unit_test(test_compressed_reverse_login),
+        cmocka_unit_test(test_compressed_reverse_not_agent), cmocka_unit_test(test_proxyjump_two),
     };
     return cmocka_run_group_tests(t, NULL, NULL);
 }

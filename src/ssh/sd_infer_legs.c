@@ -330,7 +330,7 @@ static void reverse_legs(ctx *x, size_t rv, uint32_t w_conf, const sd_ssh_suite 
          * client's side it follows at once (REACT_MIN_S), seen from the
          * server's it comes a round trip later, and a 44-byte confirmation
          * has an arrow's size (chacha20-poly1305) */
-        size_t cf = confirmation(x, rv, w_conf);
+        size_t cf = confirmation(x, rv, w_conf, NULL);
         if (cf != SIZE_MAX)
             x->v[cf].not_key = true;
         double after = it->t - x->login_t;

@@ -3517,7 +3517,7 @@ VANTAGE_OFF = ("interactive_chacha", "pwfirst_long_aes128gcm", "scp_upload", "sc
                "sftp_session", "agent_used", "forward_L_http", "demo")
 # variants strider still misreads (README.md "Pending"): generated into
 # tests/lab/pending
-VANTAGE_PENDING = {"srv_bash_fast", "srv_reverse_keys"}
+VANTAGE_PENDING = {"srv_reverse_keys"}
 
 
 def _vantage(prefix, base, opt, what):

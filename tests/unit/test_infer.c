@@ -348,6 +348,21 @@ static void test_rfwd_shell_server_side(void **st)
     assert_true(su.reverse_provisioned);
     assert_null(find_kind(&l, "forward_only"));
     sd_evlist_free(&l);
+    /* over 200 ms with the server's confirmation 245 ms after the open (lab
+     * wan_reverse_keys frames 32-39): the pty-req 0.85 s after the success */
+    static const step wan[] = {
+        { true, 68, 1.274 },   { false, 820, 1.2741 }, { true, 112, 1.4747 }, { false, 28, 1.4748 },
+        { false, 44, 1.7203 }, { true, 376, 1.9219 },  { false, 108, 1.9294 }, { false, 52, 1.9487 },
+        { true, 36, 3.0 },     { false, 36, 3.0002 },  { true, 36, 3.3 },     { false, 36, 3.3002 },
+        { true, 36, 3.6 },     { false, 36, 3.6002 },  { true, 36, 4.0 },     { false, 60, 4.0003 },
+    };
+    n = after_login(seq, wan, sizeof wan / sizeof wan[0]);
+    stream_client_rtt_s = 0.200;
+    su = run_stream(seq, n, &l);
+    stream_client_rtt_s = 0;
+    assert_string_equal(su.session_kind, "shell");
+    assert_null(find_kind(&l, "forward_only"));
+    sd_evlist_free(&l);
 }
 
 /* Nine keys typed fast, 30-45 ms apart, each echoed at once (lab

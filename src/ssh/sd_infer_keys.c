@@ -48,17 +48,20 @@ static void chaff_event(ctx *x, const leg *L, size_t i, size_t last, size_t ncha
 }
 
 /* The last client record of the key-sized run starting at v[i]; *cnt its
- * number of client records. */
-static size_t train_end(const ctx *x, const leg *L, size_t i, size_t to, uint32_t wk, size_t *cnt)
+ * number of client records, *ticks its gaps of one tick (CHAFF_TICK_MAX_S). */
+static size_t train_end(const ctx *x, const leg *L, size_t i, size_t to, uint32_t wk, size_t *cnt,
+                        size_t *ticks)
 {
     size_t last = i;
     *cnt = 1;
+    *ticks = 0;
     for (size_t j = i + 1; j < to; j++) {
         const item *b = &x->v[j];
         if (!sdi_is_cl(L, b))
             continue;
         if (!key_sized(b->len, wk) || b->t - x->v[last].t > CHAFF_GAP_S)
             break;
+        *ticks += b->t - x->v[last].t <= CHAFF_TICK_MAX_S;
         last = j;
         (*cnt)++;
     }
@@ -76,8 +79,8 @@ static void mark_chaff(ctx *x, const leg *L, size_t from, size_t to, uint32_t wk
             i++;
             continue;
         }
-        size_t cnt, last = train_end(x, L, i, to, wk, &cnt);
-        if (cnt < CHAFF_MIN) {
+        size_t cnt, ticks, last = train_end(x, L, i, to, wk, &cnt, &ticks);
+        if (cnt < CHAFF_MIN || 2 * ticks < cnt - 1) {
             i = last + 1;
             continue;
         }

@@ -49,7 +49,9 @@ static int rfwd_request(const ctx *x, uint32_t len, uint32_t w_open)
  * a REQUEST_SUCCESS's size. */
 void sdi_reverse_provisioned(ctx *x, size_t s0)
 {
-    if (!(s0 < x->n && x->v[s0].c && x->v[s0].t - x->login_t < RFWD_AFTER_LOGIN_S))
+    /* the request answers the USERAUTH_SUCCESS: x->c_lag later seen from
+     * the server's side */
+    if (!(s0 < x->n && x->v[s0].c && x->v[s0].t - x->login_t < RFWD_AFTER_LOGIN_S + x->c_lag))
         return;
     uint32_t w_open = sd_ssh_wire_size(x->cs, P_SESSION_OPEN);
     int form = rfwd_request(x, x->v[s0].len, w_open);

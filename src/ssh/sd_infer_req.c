@@ -348,7 +348,19 @@ static bool rfwd_request(const ctx *x, const item *it)
 static bool forward_only(const ctx *x, size_t s0)
 {
     bool fwd_only = true;
-    for (size_t i = s0; i < x->n && x->v[i].t - x->login_t < FWD_ONLY_S; i++)
+    /* the session's open answers the USERAUTH_SUCCESS and its requests the
+     * open's confirmation: two client answers, each x->c_lag later at a
+     * capture on the server's side (srv_reverse_keys: the pty-req 0.3004 s
+     * after the success over a 60 ms link), and the confirmation may itself
+     * be late (wan_reverse_keys: 245 ms after the open): the window reaches
+     * FWD_ONLY_S + c_lag past the last server record in it (once) */
+    double end = x->login_t + FWD_ONLY_S + 2 * x->c_lag, last_sv = x->login_t;
+    for (size_t i = s0; i < x->n && x->v[i].t < end; i++)
+        if (!x->v[i].c)
+            last_sv = x->v[i].t;
+    if (last_sv + FWD_ONLY_S + x->c_lag > end)
+        end = last_sv + FWD_ONLY_S + x->c_lag;
+    for (size_t i = s0; i < x->n && x->v[i].t < end; i++)
         if (x->v[i].c && x->v[i].len != sd_ssh_wire_size(x->cs, P_NO_MORE_SESSIONS) && !rfwd_request(x, &x->v[i]))
             fwd_only = false;
     return fwd_only;

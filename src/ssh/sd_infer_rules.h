@@ -407,6 +407,11 @@
  * key size); the rest is chaff. */
 #define CHAFF_MIN 8
 #define CHAFF_GAP_S 0.045
+/* ...and at least half of the train's gaps are one tick (<= this, s):
+ * the client sends on every tick. A fast typist's keys (lab TYPIST_FAST:
+ * median 45 ms, 25-60 ms; srv_bash_fast: eight keys 30-45 ms apart) pass
+ * CHAFF_GAP_S but are seldom a tick apart. */
+#define CHAFF_TICK_MAX_S 0.03
 /* Keepalives of a key's size: a timer ticks at one interval (OpenSSH's
  * ServerAliveInterval and dbclient -K take whole seconds; the lab's
  * ticks land within 1 ms of it), a person's pauses of a second or more

@@ -147,6 +147,14 @@ static sd_infer_summary run_stream(const step *seq, size_t n, sd_evlist *l)
     return su;
 }
 
+static size_t count_kind(const sd_evlist *l, const char *kind)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < l->n; i++)
+        n += !strcmp(l->v[i].kind, kind);
+    return n;
+}
+
 static const sd_event *find_kind(const sd_evlist *l, const char *kind)
 {
     for (size_t i = 0; i < l->n; i++)
@@ -324,6 +332,81 @@ static const step sftp_session[] = {
     { true, 44, 1.161 }, { false, 356, 1.2 }, { true, 68, 1.201 }, { false, 76, 1.202 },
 };
 #define NSFTP (sizeof sftp_session / sizeof sftp_session[0])
+
+/* ssh -R with a shell, captured on the server's side of a 60 ms link (lab
+ * srv_reverse_keys frames 32-41, times shifted): the tcpip-forward
+ * request, the session's open and its pty-req each answer the server a
+ * round trip later than at the client, the pty-req 0.3004 s after the
+ * success. With the client's lag it is a shell with -R, not -N. */
+static void test_rfwd_shell_server_side(void **st)
+{
+    (void)st;
+    static const step rest[] = {
+        { true, 68, 1.1349 },  { false, 820, 1.135 }, { true, 112, 1.2074 }, { false, 28, 1.2075 },
+        { false, 44, 1.3091 }, { true, 376, 1.3704 }, { false, 108, 1.3714 }, { false, 52, 1.4098 },
+        { true, 36, 3.0 },     { false, 36, 3.0002 }, { true, 36, 3.3 },     { false, 36, 3.3002 },
+        { true, 36, 3.6 },     { false, 36, 3.6002 }, { true, 36, 4.0 },     { false, 60, 4.0003 },
+    };
+    step seq[32];
+    size_t n = after_login(seq, rest, sizeof rest / sizeof rest[0]);
+    sd_evlist l = { 0 };
+    stream_client_rtt_s = 0.060;
+    sd_infer_summary su = run_stream(seq, n, &l);
+    stream_client_rtt_s = 0;
+    assert_string_equal(su.session_kind, "shell");
+    assert_true(su.reverse_provisioned);
+    assert_null(find_kind(&l, "forward_only"));
+    sd_evlist_free(&l);
+    /* over 200 ms with the server's confirmation 245 ms after the open (lab
+     * wan_reverse_keys frames 32-39): the pty-req 0.85 s after the success */
+    static const step wan[] = {
+        { true, 68, 1.274 },   { false, 820, 1.2741 }, { true, 112, 1.4747 }, { false, 28, 1.4748 },
+        { false, 44, 1.7203 }, { true, 376, 1.9219 },  { false, 108, 1.9294 }, { false, 52, 1.9487 },
+        { true, 36, 3.0 },     { false, 36, 3.0002 },  { true, 36, 3.3 },     { false, 36, 3.3002 },
+        { true, 36, 3.6 },     { false, 36, 3.6002 },  { true, 36, 4.0 },     { false, 60, 4.0003 },
+    };
+    n = after_login(seq, wan, sizeof wan / sizeof wan[0]);
+    stream_client_rtt_s = 0.200;
+    su = run_stream(seq, n, &l);
+    stream_client_rtt_s = 0;
+    assert_string_equal(su.session_kind, "shell");
+    assert_null(find_kind(&l, "forward_only"));
+    sd_evlist_free(&l);
+}
+
+/* Nine keys typed fast, 30-45 ms apart, each echoed at once (lab
+ * srv_bash_fast frames 62-86, a fast typist's run): key-sized client
+ * records within CHAFF_GAP_S of each other, but not a tick (20 ms) apart
+ * as an ObscureKeystrokeTiming train is: keys, no chaff. The same run on
+ * the 20 ms grid is a train (its first record the key that started it). */
+static void test_fast_keys_not_chaff(void **st)
+{
+    (void)st;
+    static const step shell[] = { { true, 112, 1.08 }, { false, 44, 1.10 }, { true, 376, 1.11 }, { false, 36, 1.15 } };
+    static const double gap[2][9] = { { 0, 0.060, 0.035, 0.045, 0.030, 0.042, 0.040, 0.039, 0.044 },
+                                      { 0, 0.020, 0.021, 0.019, 0.020, 0.022, 0.020, 0.018, 0.021 } };
+    for (int g = 0; g < 2; g++) {
+        step seq[64];
+        size_t n = after_login(seq, shell, sizeof shell / sizeof shell[0]);
+        double t = 3.0;
+        for (int k = 0; k < 9; k++) {
+            t += gap[g][k];
+            seq[n++] = (step){ true, 36, t };
+            seq[n++] = (step){ false, 36, t + 0.0002 };
+        }
+        seq[n++] = (step){ true, 36, t + 0.5 };
+        seq[n++] = (step){ false, 60, t + 0.5003 };
+        sd_evlist l = { 0 };
+        run_stream(seq, n, &l);
+        if (g == 0) {
+            assert_null(find_kind(&l, "chaff"));
+            assert_int_equal(count_kind(&l, "keystroke"), 10);
+        } else {
+            assert_non_null(find_kind(&l, "chaff"));
+        }
+        sd_evlist_free(&l);
+    }
+}
 
 /* The sftp subsystem, then SSH_FXP_INIT / VERSION and an upload sent with
  * no pause (OpenSSH's scp, SFTP protocol: lab scp_upload). */
@@ -1529,6 +1612,8 @@ int main(void)
         cmocka_unit_test(test_agent_requested),
         cmocka_unit_test(test_agent_used_server_side),
         cmocka_unit_test(test_reverse_confirm_server_side),
+        cmocka_unit_test(test_fast_keys_not_chaff),
+        cmocka_unit_test(test_rfwd_shell_server_side),
         cmocka_unit_test(test_sftp_upload),
         cmocka_unit_test(test_scripted_pty_not_sftp),
         cmocka_unit_test(test_sftp_tree_download_listing),

@@ -469,14 +469,6 @@ static void test_scripted_pty_not_sftp(void **st)
     sd_evlist_free(&l);
 }
 
-static size_t count_kind(const sd_evlist *l, const char *kind)
-{
-    size_t n = 0;
-    for (size_t i = 0; i < l->n; i++)
-        n += !strcmp(l->v[i].kind, kind);
-    return n;
-}
-
 /* The sftp session of test_sftp_upload, then scp -r's download of a tree
  * (lab scp_tree_down frames 49-100, chacha): OPENDIR, READDIR answered by
  * a 4732-byte NAME listing, READDIR (EOF), CLOSE, then per file OPEN (84),

@@ -214,10 +214,35 @@ def jobs_dir(d):
             f.write(data)
 
 
+EVIL_NAME = b"</script><img src=x onerror=alert(1)>\"'&\x1b]8;;http://x\x07"
+
+
+def ssh_negotiated():
+    """Client port 44012: both sides offer the same hostile names first, so
+    they are negotiated and shown everywhere (kex, host key, cipher, MAC,
+    compression): `</script>` with markup, quotes and an OSC 8 link, a
+    CSV formula, and banners with `</script>`. Must hold: no markup from
+    the capture in report.html (no `</script` ends its script templates
+    early), no raw control byte, no CSV cell starting a formula."""
+    lists = [EVIL_NAME, b"=HYPERLINK(\"http://x\")", b"+cmd|' /C calc'!A0", b"+cmd|' /C calc'!A0", b"@SUM(1)",
+             b"@SUM(1)", b"-2+3", b"-2+3", b"", b""]
+    c = Conn(44012)
+    c.handshake()
+    c.send(False, b"SSH-2.0-</script><b>x</b>\r\n" + kexinit(lists))
+    c.send(True, b"SSH-2.0-=cmd|'/c calc'!A0\r\n" + kexinit(lists))
+    c.send(False, NEWKEYS)
+    c.send(True, NEWKEYS)
+    for i in range(6):
+        c.send(True, bytes(36))
+        c.send(False, bytes(36))
+    c.close()
+    return pcap([f for _, f in c.frames])
+
+
 CASES = {
     "ng_ifaces.pcapng": ng_ifaces, "ng_swap.pcapng": ng_swap, "ng_before_1970.pcapng": ng_before_1970,
     "cl_nano_big.pcap": cl_nano_big, "ip4_opts.pcap": ip4_opts, "tcp_opts.pcap": tcp_opts,
-    "ssh_kex_nul.pcap": ssh_kex_nul,
+    "ssh_kex_nul.pcap": ssh_kex_nul, "ssh_negotiated.pcap": ssh_negotiated,
 }
 
 

@@ -49,7 +49,9 @@ for p in "$c"/*; do
     run "$f" "0 1" ssh -o "$w/o" -p
     for g in "$w"/o/*; do
         ! LC_ALL=C grep -qaP -- "$RAW" "$g" || fail "$f ssh -o: a raw control byte in $(basename "$g")"
+        case $g in *.csv) e=$(csv_formula "$g" 2>&1) || fail "$f ssh -o $(basename "$g"): $e";; esac
     done
+    ! grep -q '<img\|<b>x' "$w/o/report.html" || fail "$f: markup from the capture in report.html"
     ! grep -q '<script>alert' "$w/o/report.html" || fail "$f: markup from the capture in report.html"
     run "$f" "0 1" extract -o "$w/x"
     ! LC_ALL=C grep -qaP -- "$RAW" "$w/x/index.jsonl" "$w/err" || fail "$f extract: a raw control byte"
@@ -57,9 +59,9 @@ for p in "$c"/*; do
 done
 
 # --- each case's result
-KEX='"kex_alg":"curve25519-sha256"'
+KEX='"kex_alg":"(curve25519-sha256|</script>[^"]*)"'
 for p in 44001:ng_ifaces.pcapng 44002:ng_swap.pcapng 44003:ng_before_1970.pcapng 44004:cl_nano_big.pcap \
-    44005:ip4_opts.pcap 44006:tcp_opts.pcap 44011:ssh_kex_nul.pcap; do
+    44005:ip4_opts.pcap 44006:tcp_opts.pcap 44011:ssh_kex_nul.pcap 44012:ssh_negotiated.pcap; do
     expect "${p#*:}" out "\"id.orig_p\":${p%%:*},.*$KEX" ssh -m --json
 done
 expect ng_ifaces.pcapng err 'ng_ifaces\.pcapng: frame 5: pcapng block type 0x6 at offset [0-9]+: interface 64 not described'

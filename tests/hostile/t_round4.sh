@@ -152,5 +152,17 @@ for a in "conns --bpf" "extract -o" "strider-no-such-command"; do
     ! LC_ALL=C grep -qaP -- "$RAW" "$w/err" || fail "$a ESC: a raw control byte in the message: $(cat -A "$w/err" | head -c 200)"
 done
 
+# --- follow --raw on a terminal: the capture's bytes (an OSC 8 link, a
+# title) would run there; refused (exit 2), written to a pipe as they are
+if command -v script > /dev/null; then
+    script -qec "'$STRIDER' follow --raw --stream 0 '$c/ssh_negotiated.pcap'" /dev/null > "$w/out" 2>&1
+    rc=$?
+    [ $rc = 2 ] || fail "follow --raw on a terminal: exit $rc (want 2)"
+    ! LC_ALL=C grep -qaP -- "$RAW" "$w/out" || fail "follow --raw on a terminal: the capture's bytes reached it"
+fi
+timeout 20 "$STRIDER" follow --raw --stream 0 "$c/ssh_negotiated.pcap" > "$w/out" 2> "$w/err" ||
+    fail "follow --raw to a pipe: exit $?"
+grep -qaF "$(printf 'http://x\007')" "$w/out" || fail "follow --raw to a pipe: not the bytes as they are"
+
 echo "$runs runs, $bad failures"
 [ $bad -eq 0 ]

@@ -61,7 +61,7 @@ done
 # --- each case's result
 KEX='"kex_alg":"(curve25519-sha256|</script>[^"]*)"'
 for p in 44001:ng_ifaces.pcapng 44002:ng_swap.pcapng 44003:ng_before_1970.pcapng 44004:cl_nano_big.pcap \
-    44005:ip4_opts.pcap 44006:tcp_opts.pcap 44011:ssh_kex_nul.pcap 44012:ssh_negotiated.pcap; do
+    44005:ip4_opts.pcap 44006:tcp_opts.pcap 44011:ssh_kex_nul.pcap 44012:ssh_negotiated.pcap 44013:ng_links.pcapng; do
     expect "${p#*:}" out "\"id.orig_p\":${p%%:*},.*$KEX" ssh -m --json
 done
 expect ng_ifaces.pcapng err 'ng_ifaces\.pcapng: frame 5: pcapng block type 0x6 at offset [0-9]+: interface 64 not described'
@@ -70,6 +70,7 @@ expect ng_ifaces.pcapng err 'frame 5: .*packet options overrun the block: packet
 expect ng_ifaces.pcapng err 'interface options overrun the block'
 expect cl_nano_big.pcap err 'cl_nano_big\.pcap: frame 32: unreadable record \(record cut short \(40 of 100 bytes\)\)'
 expect cl_nano_big.pcap out '"orig_bytes":' conns --json
+expect ng_links.pcapng out '"id.orig_p":44013,.*"orig_pkts":16,.*"resp_pkts":14,' conns --json
 # before 1970: said once with its frame, counted, read as 1970 (tshark shows -1000 s)
 expect ng_before_1970.pcapng err 'ng_before_1970\.pcapng: frame 1: timestamp out of range \(-1000 s\): read as 1970-01-01'
 expect ng_before_1970.pcapng err '30 frame\(s\) with a timestamp out of range'

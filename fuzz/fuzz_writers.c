@@ -26,6 +26,12 @@ static void check_text(const uint8_t *p, size_t n)
     sd_text_safe(cs, small, sizeof small);
     if (strlen(small) >= sizeof small)
         abort();
+    /* the text table's cells (merge's values): a backslash kept as one */
+    char cell[40];
+    sd_text_safe_made(cs, cell, sizeof cell);
+    for (size_t i = 0; cell[i]; i++)
+        if ((unsigned char)cell[i] < 0x20 || cell[i] == 0x7f || i + 1 >= sizeof cell)
+            abort();
     free(cs);
     sd_buf_free(&b);
 }

@@ -8,6 +8,7 @@
 #include "cli_opt.h"
 
 #include <string.h>
+#include <unistd.h>
 
 static const char HELP[] =
     "usage: strider follow -n ID [options] FILE...\n"
@@ -22,7 +23,7 @@ static const char HELP[] =
     "  -x, --hex            hexdump per chunk with direction, frames and offset\n"
     "      --raw            only the payload bytes, interleaved, to stdout (binary;\n"
     "                       gaps are left out and counted, overlaps listed, on\n"
-    "                       stderr)\n"
+    "                       stderr); refused when stdout is a terminal\n"
     "  -j, --json           JSON lines: one object per chunk (dir, first_frame,\n"
     "                       last_frame, ts, offset, len, gap, flags, hex, ascii),\n"
     "                       one per overlap (\"overlap\":true, offset, len, old_frame,\n"
@@ -87,6 +88,11 @@ static int fw_prepare(void *ctx, cli_input *in, sd_engine_opts *eo)
         return cli_usage_error("follow", "-n/--stream ID is required");
     if (r->sel.proto != 6)
         return cli_usage_error("follow", "-n/--stream: follow reassembles TCP streams only");
+    /* the capture's bytes as they are: on a terminal they would run its
+     * escapes (set the title, write the clipboard, clear the screen) */
+    if (r->mode == SD_FOLLOW_RAW && isatty(STDOUT_FILENO))
+        return cli_usage_error("follow", "--raw writes the capture's bytes as they are: send standard output to "
+                                         "a file or a pipe, not a terminal (-a and -x show them safely)");
     eo->reassemble = true;
     eo->reasm = r->rs.ro;
     sd_followan_init(&r->an, &r->sel, r->mode, r->only_dir, &r->b, cli_flush);

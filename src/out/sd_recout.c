@@ -61,21 +61,27 @@ static bool cell_unsafe(const char *s)
     return false;
 }
 
-/* Column i's text cell from its value. A run's strings come made printable
- * by their analyzers, but values handed over (strider merge, from chunks
- * that may have been edited: a file name holding ESC) are checked here,
- * where the terminal is: written as the analyzers write them (\xHH, a
- * backslash kept as one, so a printable string is unchanged). */
+/* Column i's text cell from its value. */
 static void text_cell(sd_recout *w, size_t i, const sd_fval *v)
 {
     sd_fval_text(v, w->cell[i], CELL_MAX);
+    w->cells[i] = w->cell[i];
+    w->num[i] = v->t == SD_FV_U64 || v->t == SD_FV_F64 || v->t == SD_FV_I64;
+}
+
+/* A run's strings come made printable by their analyzers; values handed
+ * over (strider merge, from chunks that may have been edited: a file name
+ * holding ESC) are checked here, where the terminal is, and written as the
+ * analyzers write them (\xHH, a backslash kept as one, so a printable
+ * string is unchanged). */
+static void handed_cell(sd_recout *w, size_t i, const sd_fval *v)
+{
+    text_cell(w, i, v);
     if ((v->t == SD_FV_STR || v->t == SD_FV_JSON) && cell_unsafe(w->cell[i])) {
         char raw[CELL_MAX];
         memcpy(raw, w->cell[i], CELL_MAX);
         sd_text_safe_made(raw, w->cell[i], CELL_MAX);
     }
-    w->cells[i] = w->cell[i];
-    w->num[i] = v->t == SD_FV_U64 || v->t == SD_FV_F64 || v->t == SD_FV_I64;
 }
 
 static void text_row(sd_recout *w, sd_buf *out, const void *rec)
@@ -94,7 +100,7 @@ void sd_recout_values(sd_recout *w, sd_buf *out, sd_fval *vals)
 {
     if (w->fmt == SD_REC_TEXT) {
         for (size_t i = 0; i < w->n; i++)
-            text_cell(w, i, &vals[i]);
+            handed_cell(w, i, &vals[i]);
         sd_table_row(w->table, out, w->cells, w->num);
     } else if (w->fmt == SD_REC_CSV) {
         for (size_t i = 0; i < w->n; i++) {

@@ -67,6 +67,25 @@ def ng_ifaces():
     return b"".join(parts)
 
 
+def ng_links():
+    """pcapng, client port 44013: one session whose frames go round ten
+    interfaces of as many link types: NULL in both byte orders, LOOP, raw
+    IP (101, 12, 14, 228), Linux cooked SLL and SLL2, Ethernet. Must hold:
+    one connection of all 30 frames (tshark: the same), read to NEWKEYS."""
+    c = ssh_session(44013, keys=4)
+    mac = b"\x00\x11\x22\x33\x44\x55\0\0"
+    links = [(0, lambda ip: struct.pack("<I", 2) + ip), (0, lambda ip: struct.pack(">I", 2) + ip),
+             (108, lambda ip: struct.pack(">I", 2) + ip), (101, bytes), (12, bytes), (14, bytes), (228, bytes),
+             (113, lambda ip: struct.pack("!HHH8sH", 0, 1, 6, mac, 0x0800) + ip),
+             (276, lambda ip: struct.pack("!HHIHBB8s", 0x0800, 0, 1, 1, 0, 6, mac) + ip),
+             (1, lambda ip: bytes(12) + b"\x08\x00" + ip)]
+    parts = [shb()] + [idb_snap(link, 0) for link, _ in links]
+    for k, (_, f) in enumerate(c.frames):
+        i = k % len(links)
+        parts.append(epb(links[i][1](f[14:]), i, NG_T0 + 1000 * (k + 1)))
+    return b"".join(parts)
+
+
 def ng_swap():
     """pcapng, client port 44002: the session's first half in a
     little-endian section, then a big-endian section (SHB of the other
@@ -214,10 +233,35 @@ def jobs_dir(d):
             f.write(data)
 
 
+EVIL_NAME = b"</script><img src=x onerror=alert(1)>\"'&\x1b]8;;http://x\x07"
+
+
+def ssh_negotiated():
+    """Client port 44012: both sides offer the same hostile names first, so
+    they are negotiated and shown everywhere (kex, host key, cipher, MAC,
+    compression): `</script>` with markup, quotes and an OSC 8 link, a
+    CSV formula, and banners with `</script>`. Must hold: no markup from
+    the capture in report.html (no `</script` ends its script templates
+    early), no raw control byte, no CSV cell starting a formula."""
+    lists = [EVIL_NAME, b"=HYPERLINK(\"http://x\")", b"+cmd|' /C calc'!A0", b"+cmd|' /C calc'!A0", b"@SUM(1)",
+             b"@SUM(1)", b"-2+3", b"-2+3", b"", b""]
+    c = Conn(44012)
+    c.handshake()
+    c.send(False, b"SSH-2.0-</script><b>x</b>\r\n" + kexinit(lists))
+    c.send(True, b"SSH-2.0-=cmd|'/c calc'!A0\r\n" + kexinit(lists))
+    c.send(False, NEWKEYS)
+    c.send(True, NEWKEYS)
+    for i in range(6):
+        c.send(True, bytes(36))
+        c.send(False, bytes(36))
+    c.close()
+    return pcap([f for _, f in c.frames])
+
+
 CASES = {
-    "ng_ifaces.pcapng": ng_ifaces, "ng_swap.pcapng": ng_swap, "ng_before_1970.pcapng": ng_before_1970,
+    "ng_ifaces.pcapng": ng_ifaces, "ng_swap.pcapng": ng_swap, "ng_links.pcapng": ng_links, "ng_before_1970.pcapng": ng_before_1970,
     "cl_nano_big.pcap": cl_nano_big, "ip4_opts.pcap": ip4_opts, "tcp_opts.pcap": tcp_opts,
-    "ssh_kex_nul.pcap": ssh_kex_nul,
+    "ssh_kex_nul.pcap": ssh_kex_nul, "ssh_negotiated.pcap": ssh_negotiated,
 }
 
 

@@ -49,7 +49,9 @@ for p in "$c"/*; do
     run "$f" "0 1" ssh -o "$w/o" -p
     for g in "$w"/o/*; do
         ! LC_ALL=C grep -qaP -- "$RAW" "$g" || fail "$f ssh -o: a raw control byte in $(basename "$g")"
+        case $g in *.csv) e=$(csv_formula "$g" 2>&1) || fail "$f ssh -o $(basename "$g"): $e";; esac
     done
+    ! grep -q '<img\|<b>x' "$w/o/report.html" || fail "$f: markup from the capture in report.html"
     ! grep -q '<script>alert' "$w/o/report.html" || fail "$f: markup from the capture in report.html"
     run "$f" "0 1" extract -o "$w/x"
     ! LC_ALL=C grep -qaP -- "$RAW" "$w/x/index.jsonl" "$w/err" || fail "$f extract: a raw control byte"
@@ -57,9 +59,9 @@ for p in "$c"/*; do
 done
 
 # --- each case's result
-KEX='"kex_alg":"curve25519-sha256"'
+KEX='"kex_alg":"(curve25519-sha256|</script>[^"]*)"'
 for p in 44001:ng_ifaces.pcapng 44002:ng_swap.pcapng 44003:ng_before_1970.pcapng 44004:cl_nano_big.pcap \
-    44005:ip4_opts.pcap 44006:tcp_opts.pcap 44011:ssh_kex_nul.pcap; do
+    44005:ip4_opts.pcap 44006:tcp_opts.pcap 44011:ssh_kex_nul.pcap 44012:ssh_negotiated.pcap 44013:ng_links.pcapng; do
     expect "${p#*:}" out "\"id.orig_p\":${p%%:*},.*$KEX" ssh -m --json
 done
 expect ng_ifaces.pcapng err 'ng_ifaces\.pcapng: frame 5: pcapng block type 0x6 at offset [0-9]+: interface 64 not described'
@@ -68,6 +70,7 @@ expect ng_ifaces.pcapng err 'frame 5: .*packet options overrun the block: packet
 expect ng_ifaces.pcapng err 'interface options overrun the block'
 expect cl_nano_big.pcap err 'cl_nano_big\.pcap: frame 32: unreadable record \(record cut short \(40 of 100 bytes\)\)'
 expect cl_nano_big.pcap out '"orig_bytes":' conns --json
+expect ng_links.pcapng out '"id.orig_p":44013,.*"orig_pkts":16,.*"resp_pkts":14,' conns --json
 # before 1970: said once with its frame, counted, read as 1970 (tshark shows -1000 s)
 expect ng_before_1970.pcapng err 'ng_before_1970\.pcapng: frame 1: timestamp out of range \(-1000 s\): read as 1970-01-01'
 expect ng_before_1970.pcapng err '30 frame\(s\) with a timestamp out of range'
@@ -149,6 +152,18 @@ for a in "conns --bpf" "extract -o" "strider-no-such-command"; do
     else timeout 20 "$STRIDER" $a "$ESC" "$c/tcp_opts.pcap" > "$w/out" 2> "$w/err"; fi
     ! LC_ALL=C grep -qaP -- "$RAW" "$w/err" || fail "$a ESC: a raw control byte in the message: $(cat -A "$w/err" | head -c 200)"
 done
+
+# --- follow --raw on a terminal: the capture's bytes (an OSC 8 link, a
+# title) would run there; refused (exit 2), written to a pipe as they are
+if command -v script > /dev/null; then
+    script -qec "'$STRIDER' follow --raw --stream 0 '$c/ssh_negotiated.pcap'" /dev/null > "$w/out" 2>&1
+    rc=$?
+    [ $rc = 2 ] || fail "follow --raw on a terminal: exit $rc (want 2)"
+    ! LC_ALL=C grep -qaP -- "$RAW" "$w/out" || fail "follow --raw on a terminal: the capture's bytes reached it"
+fi
+timeout 20 "$STRIDER" follow --raw --stream 0 "$c/ssh_negotiated.pcap" > "$w/out" 2> "$w/err" ||
+    fail "follow --raw to a pipe: exit $?"
+grep -qaF "$(printf 'http://x\007')" "$w/out" || fail "follow --raw to a pipe: not the bytes as they are"
 
 echo "$runs runs, $bad failures"
 [ $bad -eq 0 ]

@@ -249,6 +249,8 @@ static bool parse_trailer(const char *text, mchunk *ch)
     ch->overlap = rec_u64(line, "overlap", &ok) != 0;
     if (rec_val(line, "unread")) /* files that opened nothing (not in older chunks' trailers) */
         ch->unread = rec_u64(line, "unread", &ok);
+    if (rec_val(line, "oc")) /* (older chunks' trailers: open counts may be there) */
+        ch->no_oc = rec_u64(line, "oc", &ok) == 0;
     const char *v = rec_val(line, "frames");
     if (!ok || !v || *v != '[' || ch->last < ch->first || ch->last - ch->first > 1u << 24)
         return false;
@@ -668,6 +670,36 @@ static void against_earlier(mconn **v, size_t i)
         c->cont = last;
 }
 
+/* A set of pair keys (open addressing), each with the first chunk that
+ * had it and whether another one did. */
+typedef struct pseen {
+    uint64_t key;
+    unsigned chunk;
+    bool used, multi;
+} pseen;
+
+static pseen *seen_slot(pseen *t, size_t cap, uint64_t key)
+{
+    size_t i = (size_t)(key ^ key >> 29) & (cap - 1);
+    while (t[i].used && t[i].key != key)
+        i = (i + 1) & (cap - 1);
+    return &t[i];
+}
+
+static void seen_add(pseen *t, size_t cap, uint64_t key, unsigned chunk)
+{
+    pseen *e = seen_slot(t, cap, key);
+    if (!e->used)
+        *e = (pseen){ key, chunk, true, false };
+    else
+        e->multi |= e->chunk != chunk;
+}
+
+static bool seen_multi(pseen *t, size_t cap, uint64_t key)
+{
+    return seen_slot(t, cap, key)->multi;
+}
+
 /* Every later chunk's connection is provisional: its first packet may be
  * in the middle of one an earlier chunk owns, and read on to finish. */
 static void drop_covered(mchunk *ch, size_t n)
@@ -676,11 +708,22 @@ static void drop_covered(mchunk *ch, size_t n)
     for (size_t i = 0; i < n; i++)
         total += ch[i].nconns;
     mconn **v = sd_reallocarray(NULL, total ? total : 1, sizeof *v);
+    /* only the pairs of ports seen by two chunks can be (a connection and
+     * its earlier chunk's one): the others are left out of the sort (of
+     * every connection, it was a third of the merge's numbering) */
+    size_t cap = 16;
+    while (cap < 2 * total)
+        cap *= 2;
+    pseen *seen = sd_calloc(cap, sizeof *seen);
     for (size_t i = 0; i < n; i++)
-        for (size_t j = 0; j < ch[i].nconns; j++) {
-            ch[i].conns[j].pkey = pair_key(&ch[i].conns[j]);
-            v[k++] = &ch[i].conns[j];
-        }
+        for (size_t j = 0; j < ch[i].nconns; j++)
+            seen_add(seen, cap, ch[i].conns[j].pkey = pair_key(&ch[i].conns[j]), (unsigned)i);
+    for (size_t i = 0; i < n; i++)
+        for (size_t j = 0; j < ch[i].nconns; j++)
+            if (seen_multi(seen, cap, ch[i].conns[j].pkey))
+                v[k++] = &ch[i].conns[j];
+    free(seen);
+    total = k;
     qsort(v, total, sizeof *v, cmp_pair_time);
     for (size_t i = 0; i < total; i++)
         if (v[i]->prov)
@@ -705,6 +748,39 @@ static int cmp_stream(const void *a, const void *b)
 {
     const mconn *x = *(mconn *const *)a, *y = *(mconn *const *)b;
     return by_class(x, y, x->stream, y->stream);
+}
+
+/* v by (class, stream) or (class, idx) as qsort with cmp_stream or
+ * cmp_idx orders it (stable, as glibc's merge sort), but in two passes:
+ * a chunk's numbers are dense from 0 (sorting was most of numbering).
+ * Numbers far apart (not a chunk's own) go to qsort. */
+static void sort_class(mconn **v, size_t k, bool by_stream)
+{
+    uint64_t max[2] = { 0, 0 }, lim = 4 * (uint64_t)k + 64;
+    for (size_t j = 0; j < k; j++) {
+        uint64_t x = by_stream ? v[j]->stream : v[j]->idx;
+        int p = v[j]->proto != 6;
+        max[p] = x > max[p] ? x : max[p];
+    }
+    if (max[0] >= lim || max[1] >= lim) {
+        qsort(v, k, sizeof *v, by_stream ? cmp_stream : cmp_idx);
+        return;
+    }
+    size_t n0 = (size_t)max[0] + 1, nb = n0 + (size_t)max[1] + 1;
+    size_t *at = sd_calloc(nb + 1, sizeof *at);
+    mconn **out = sd_reallocarray(NULL, k ? k : 1, sizeof *out);
+#define BUCKET(c) ((c)->proto != 6 ? n0 + (size_t)(by_stream ? (c)->stream : (c)->idx) \
+                                   : (size_t)(by_stream ? (c)->stream : (c)->idx))
+    for (size_t j = 0; j < k; j++)
+        at[BUCKET(v[j]) + 1]++;
+    for (size_t b = 1; b <= nb; b++)
+        at[b] += at[b - 1];
+    for (size_t j = 0; j < k; j++)
+        out[at[BUCKET(v[j])]++] = v[j];
+#undef BUCKET
+    memcpy(v, out, k * sizeof *v);
+    free(out);
+    free(at);
 }
 
 static void make_uid(mconn *c)
@@ -753,9 +829,9 @@ static void number(mchunk *ch, size_t n)
         size_t k = ch[i].nconns;
         for (size_t j = 0; j < k; j++)
             v[j] = &ch[i].conns[j];
-        qsort(v, k, sizeof *v, cmp_stream);
+        sort_class(v, k, true);
         number_streams(v, k, nstream);
-        qsort(v, k, sizeof *v, cmp_idx);
+        sort_class(v, k, false);
         for (size_t j = 0; j < k; j++)
             if (!v[j]->drop) {
                 v[j]->gidx = nidx[v[j]->proto != 6]++;

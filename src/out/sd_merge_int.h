@@ -40,6 +40,7 @@ typedef struct mxst {
 typedef struct mchunk {
     unsigned first, last;
     bool trailer, overlap;          /* overlap: its files and a later one's interleave in time */
+    bool no_oc;                     /* its lines carry no open counts (its trailer's "oc":0) */
     int64_t tmin, tmax;             /* the times of its owned files' records */
     uint64_t *frames, nframes_files; /* records per owned file */
     uint64_t unread;                 /* its files that could not be read */

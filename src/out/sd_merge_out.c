@@ -58,6 +58,11 @@ void sd_merge_open_counts(mchunk *ch, size_t n)
 {
     mev *v = NULL;
     size_t k = 0, cap = 0;
+    bool none = true;
+    for (size_t i = 0; i < n; i++)
+        none &= ch[i].no_oc;
+    if (none) /* no line to put them in (sd_own_no_open_counts) */
+        return;
     for (size_t i = 0; i < n; i++)
         for (size_t j = 0; j < ch[i].nconns; j++) {
             mconn *c = &ch[i].conns[j];

@@ -146,12 +146,7 @@ W_INLINE uint64_t w_u64(walk *w, const char *k)
 W_INLINE void w_hex16(walk *w, const char *k, uint8_t out[16])
 {
     w_key(w, k);
-    w->ok = w->ok && w->end - w->p >= 32;
-    for (int i = 0; w->ok && i < 16; i++) {
-        int hi = sd_merge_hex(w->p[2 * i]), lo = hi < 0 ? -1 : sd_merge_hex(w->p[2 * i + 1]);
-        w->ok = lo >= 0;
-        out[i] = w->ok ? (uint8_t)(hi << 4 | lo) : 0;
-    }
+    w->ok = w->ok && w->end - w->p >= 32 && sd_merge_hex16(w->p, out);
     w->p += w->ok ? 32 : 0;
 }
 
@@ -410,7 +405,9 @@ static int take_record(mchunk *ch, const char *p, size_t n, size_t *cap)
     }
     if (own_is(p, n, "camp")) {
         ch->camp = grow(ch->camp, ch->ncamp, sizeof *ch->camp);
-        ch->camp[ch->ncamp++] = sd_strndup(p, n);
+        ch->camp_len = grow(ch->camp_len, ch->ncamp, sizeof *ch->camp_len);
+        ch->camp_len[ch->ncamp] = n;
+        ch->camp[ch->ncamp++] = p; /* in place: the text lives as long as the chunk */
         return 1;
     }
     return -1;
@@ -854,8 +851,7 @@ static void free_chunks(mchunk *ch, size_t n)
         free(ch[i].conns);
         free(ch[i].lines);
         free(ch[i].lens);
-        for (size_t j = 0; j < ch[i].ncamp; j++)
-            free(ch[i].camp[j]);
+        free(ch[i].camp_len);
         free(ch[i].tail);
         free(ch[i].camp);
         free(ch[i].fmt);

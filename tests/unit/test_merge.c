@@ -130,6 +130,28 @@ static void t_dec(void **state)
     }
 }
 
+/* 32 hex digits as 16 bytes: every byte value in every place of eight,
+ * only 0-9 and a-f taken. */
+static void t_hex(void **state)
+{
+    (void)state;
+    char h[33] = "00112233445566778899aabbccddeeff";
+    uint8_t out[16];
+    assert_true(sd_merge_hex16(h, out));
+    for (int i = 0; i < 16; i++)
+        assert_int_equal(out[i], i * 0x11);
+    for (int pos = 0; pos < 8; pos++)
+        for (int v = 0; v < 256; v++) {
+            char t[33];
+            memcpy(t, "0123456789abcdef0123456789abcdef", 33);
+            t[8 + pos] = (char)v;
+            bool hex = (v >= '0' && v <= '9') || (v >= 'a' && v <= 'f');
+            assert_int_equal(sd_merge_hex16(t, out), hex);
+            if (hex)
+                assert_int_equal(pos & 1 ? out[4 + pos / 2] & 15 : out[4 + pos / 2] >> 4, sd_merge_hex((char)v));
+        }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -138,6 +160,7 @@ int main(void)
         cmocka_unit_test(t_first_chunk),
         cmocka_unit_test(t_blocks),
         cmocka_unit_test(t_dec),
+        cmocka_unit_test(t_hex),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -79,7 +79,7 @@ static inline bool sd_merge_hex16(const char *p, uint8_t out[16])
     for (int i = 0; i < 16; i++) {
         int hi = V[(uint8_t)p[2 * i]], lo = V[(uint8_t)p[2 * i + 1]];
         bad |= !hi | !lo;
-        out[i] = (uint8_t)((hi - 1) << 4 | (lo - 1));
+        out[i] = (uint8_t)(((unsigned)hi - 1) << 4 | ((unsigned)lo - 1)); /* (garbage when bad) */
     }
     return !bad;
 }

@@ -566,7 +566,8 @@ static void *maker(void *arg)
 static void write_made(mrender *r, size_t *w, FILE *out)
 {
     for (; *w < r->npieces && atomic_load_explicit(&r->pieces[*w].done, memory_order_acquire); ++*w) {
-        fwrite(r->pieces[*w].b.p, 1, r->pieces[*w].b.len, out);
+        if (r->pieces[*w].b.len) /* (a piece of connections without lines has no buffer) */
+            fwrite(r->pieces[*w].b.p, 1, r->pieces[*w].b.len, out);
         r->pieces[*w].b.len = 0;
         pthread_mutex_lock(&r->lock);
         r->spare[r->nspare++] = r->pieces[*w].b; /* room for every piece: allocated with them */

@@ -190,6 +190,8 @@ int cli_own_begin(cli_own *o, const char *cmd, cli_input *in, sd_engine_opts *eo
     in->nfiles -= o->first;
     sd_ts ahead = o->ahead_set ? (sd_ts)(o->read_ahead * 1e9) : SD_OWN_READ_AHEAD_DEFAULT;
     o->chunk = sd_own_new(o->first, o->last, ahead);
+    if (strcmp(cmd, "conns")) /* the only one whose lines carry open counts */
+        sd_own_no_open_counts(o->chunk);
     eo->own = o->chunk;
     return CLI_OK;
 }

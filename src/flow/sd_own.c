@@ -13,6 +13,7 @@ struct sd_own {
     bool any, ahead_seen, overlap;     /* a later file's record came before an owned one */
     bool in_chunk;          /* the record being handled is in an owned file */
     bool cut_now;           /* stopped at the read-ahead limit */
+    bool no_open_counts;    /* sd_own_no_open_counts */
     uint64_t cut;
     uint64_t ahead, ahead_bytes; /* records (and their bytes) read past the chunk */
     sd_buf recs;            /* the connection records, in the order they ended */
@@ -160,14 +161,19 @@ void sd_own_end(sd_own *o, const sd_flow *f, uint64_t frame, int at, uint8_t idl
     sd_buf_append(b, "}\n", 2);
 }
 
+void sd_own_no_open_counts(sd_own *o)
+{
+    o->no_open_counts = true;
+}
+
 void sd_own_write(const sd_own *o, sd_buf *b)
 {
     sd_buf_append(b, o->recs.p, o->recs.len);
     sd_buf_printf(b,
                   "{\"_own\":\"chunk\",\"first\":%u,\"last\":%u,\"cut\":%llu,\"tmin\":%lld,\"tmax\":%lld,"
-                  "\"overlap\":%d,\"unread\":%u,\"ahead\":%llu,\"ahead_bytes\":%llu,\"frames\":[",
+                  "\"overlap\":%d,\"unread\":%u,\"oc\":%d,\"ahead\":%llu,\"ahead_bytes\":%llu,\"frames\":[",
                   o->first, o->first + o->nown - 1, (unsigned long long)o->cut, (long long)o->chunk_start,
-                  (long long)o->chunk_end, o->overlap, o->unread, (unsigned long long)o->ahead,
+                  (long long)o->chunk_end, o->overlap, o->unread, !o->no_open_counts, (unsigned long long)o->ahead,
                   (unsigned long long)o->ahead_bytes);
     for (unsigned i = 0; i < o->nown; i++)
         sd_buf_printf(b, "%s%llu", i ? "," : "", (unsigned long long)o->frames[i]);

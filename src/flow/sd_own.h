@@ -60,6 +60,10 @@ bool sd_own_may_create(const sd_own *o);
 /* f ends (at `at` = SD_OWN_AT_*, after record frame): its record is kept
  * for the output, whether or not a packet of it passed the filter. */
 void sd_own_end(sd_own *o, const sd_flow *f, uint64_t frame, int at, uint8_t idle_class);
+/* The run prints no connection's open counts (open_at_end: only `conns`
+ * prints connection lines): its trailer says so ("oc":0), and a merge of
+ * such chunks counts nothing (a sort of every connection's open and close). */
+void sd_own_no_open_counts(sd_own *o);
 /* Writes the connection records and the trailer. */
 void sd_own_write(const sd_own *o, sd_buf *b);
 /* Connections cut at the read-ahead limit. */

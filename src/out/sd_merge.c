@@ -146,12 +146,7 @@ W_INLINE uint64_t w_u64(walk *w, const char *k)
 W_INLINE void w_hex16(walk *w, const char *k, uint8_t out[16])
 {
     w_key(w, k);
-    w->ok = w->ok && w->end - w->p >= 32;
-    for (int i = 0; w->ok && i < 16; i++) {
-        int hi = sd_merge_hex(w->p[2 * i]), lo = hi < 0 ? -1 : sd_merge_hex(w->p[2 * i + 1]);
-        w->ok = lo >= 0;
-        out[i] = w->ok ? (uint8_t)(hi << 4 | lo) : 0;
-    }
+    w->ok = w->ok && w->end - w->p >= 32 && sd_merge_hex16(w->p, out);
     w->p += w->ok ? 32 : 0;
 }
 
@@ -249,6 +244,8 @@ static bool parse_trailer(const char *text, mchunk *ch)
     ch->overlap = rec_u64(line, "overlap", &ok) != 0;
     if (rec_val(line, "unread")) /* files that opened nothing (not in older chunks' trailers) */
         ch->unread = rec_u64(line, "unread", &ok);
+    if (rec_val(line, "oc")) /* (older chunks' trailers: open counts may be there) */
+        ch->no_oc = rec_u64(line, "oc", &ok) == 0;
     const char *v = rec_val(line, "frames");
     if (!ok || !v || *v != '[' || ch->last < ch->first || ch->last - ch->first > 1u << 24)
         return false;
@@ -408,7 +405,9 @@ static int take_record(mchunk *ch, const char *p, size_t n, size_t *cap)
     }
     if (own_is(p, n, "camp")) {
         ch->camp = grow(ch->camp, ch->ncamp, sizeof *ch->camp);
-        ch->camp[ch->ncamp++] = sd_strndup(p, n);
+        ch->camp_len = grow(ch->camp_len, ch->ncamp, sizeof *ch->camp_len);
+        ch->camp_len[ch->ncamp] = n;
+        ch->camp[ch->ncamp++] = p; /* in place: the text lives as long as the chunk */
         return 1;
     }
     return -1;
@@ -668,6 +667,36 @@ static void against_earlier(mconn **v, size_t i)
         c->cont = last;
 }
 
+/* A set of pair keys (open addressing), each with the first chunk that
+ * had it and whether another one did. */
+typedef struct pseen {
+    uint64_t key;
+    unsigned chunk;
+    bool used, multi;
+} pseen;
+
+static pseen *seen_slot(pseen *t, size_t cap, uint64_t key)
+{
+    size_t i = (size_t)(key ^ key >> 29) & (cap - 1);
+    while (t[i].used && t[i].key != key)
+        i = (i + 1) & (cap - 1);
+    return &t[i];
+}
+
+static void seen_add(pseen *t, size_t cap, uint64_t key, unsigned chunk)
+{
+    pseen *e = seen_slot(t, cap, key);
+    if (!e->used)
+        *e = (pseen){ key, chunk, true, false };
+    else
+        e->multi |= e->chunk != chunk;
+}
+
+static bool seen_multi(pseen *t, size_t cap, uint64_t key)
+{
+    return seen_slot(t, cap, key)->multi;
+}
+
 /* Every later chunk's connection is provisional: its first packet may be
  * in the middle of one an earlier chunk owns, and read on to finish. */
 static void drop_covered(mchunk *ch, size_t n)
@@ -676,11 +705,22 @@ static void drop_covered(mchunk *ch, size_t n)
     for (size_t i = 0; i < n; i++)
         total += ch[i].nconns;
     mconn **v = sd_reallocarray(NULL, total ? total : 1, sizeof *v);
+    /* only the pairs of ports seen by two chunks can be (a connection and
+     * its earlier chunk's one): the others are left out of the sort (of
+     * every connection, it was a third of the merge's numbering) */
+    size_t cap = 16;
+    while (cap < 2 * total)
+        cap *= 2;
+    pseen *seen = sd_calloc(cap, sizeof *seen);
     for (size_t i = 0; i < n; i++)
-        for (size_t j = 0; j < ch[i].nconns; j++) {
-            ch[i].conns[j].pkey = pair_key(&ch[i].conns[j]);
-            v[k++] = &ch[i].conns[j];
-        }
+        for (size_t j = 0; j < ch[i].nconns; j++)
+            seen_add(seen, cap, ch[i].conns[j].pkey = pair_key(&ch[i].conns[j]), (unsigned)i);
+    for (size_t i = 0; i < n; i++)
+        for (size_t j = 0; j < ch[i].nconns; j++)
+            if (seen_multi(seen, cap, ch[i].conns[j].pkey))
+                v[k++] = &ch[i].conns[j];
+    free(seen);
+    total = k;
     qsort(v, total, sizeof *v, cmp_pair_time);
     for (size_t i = 0; i < total; i++)
         if (v[i]->prov)
@@ -705,6 +745,39 @@ static int cmp_stream(const void *a, const void *b)
 {
     const mconn *x = *(mconn *const *)a, *y = *(mconn *const *)b;
     return by_class(x, y, x->stream, y->stream);
+}
+
+/* v by (class, stream) or (class, idx) as qsort with cmp_stream or
+ * cmp_idx orders it (stable, as glibc's merge sort), but in two passes:
+ * a chunk's numbers are dense from 0 (sorting was most of numbering).
+ * Numbers far apart (not a chunk's own) go to qsort. */
+static void sort_class(mconn **v, size_t k, bool by_stream)
+{
+    uint64_t max[2] = { 0, 0 }, lim = 4 * (uint64_t)k + 64;
+    for (size_t j = 0; j < k; j++) {
+        uint64_t x = by_stream ? v[j]->stream : v[j]->idx;
+        int p = v[j]->proto != 6;
+        max[p] = x > max[p] ? x : max[p];
+    }
+    if (max[0] >= lim || max[1] >= lim) {
+        qsort(v, k, sizeof *v, by_stream ? cmp_stream : cmp_idx);
+        return;
+    }
+    size_t n0 = (size_t)max[0] + 1, nb = n0 + (size_t)max[1] + 1;
+    size_t *at = sd_calloc(nb + 1, sizeof *at);
+    mconn **out = sd_reallocarray(NULL, k ? k : 1, sizeof *out);
+#define BUCKET(c) ((c)->proto != 6 ? n0 + (size_t)(by_stream ? (c)->stream : (c)->idx) \
+                                   : (size_t)(by_stream ? (c)->stream : (c)->idx))
+    for (size_t j = 0; j < k; j++)
+        at[BUCKET(v[j]) + 1]++;
+    for (size_t b = 1; b <= nb; b++)
+        at[b] += at[b - 1];
+    for (size_t j = 0; j < k; j++)
+        out[at[BUCKET(v[j])]++] = v[j];
+#undef BUCKET
+    memcpy(v, out, k * sizeof *v);
+    free(out);
+    free(at);
 }
 
 static void make_uid(mconn *c)
@@ -753,9 +826,9 @@ static void number(mchunk *ch, size_t n)
         size_t k = ch[i].nconns;
         for (size_t j = 0; j < k; j++)
             v[j] = &ch[i].conns[j];
-        qsort(v, k, sizeof *v, cmp_stream);
+        sort_class(v, k, true);
         number_streams(v, k, nstream);
-        qsort(v, k, sizeof *v, cmp_idx);
+        sort_class(v, k, false);
         for (size_t j = 0; j < k; j++)
             if (!v[j]->drop) {
                 v[j]->gidx = nidx[v[j]->proto != 6]++;
@@ -778,8 +851,7 @@ static void free_chunks(mchunk *ch, size_t n)
         free(ch[i].conns);
         free(ch[i].lines);
         free(ch[i].lens);
-        for (size_t j = 0; j < ch[i].ncamp; j++)
-            free(ch[i].camp[j]);
+        free(ch[i].camp_len);
         free(ch[i].tail);
         free(ch[i].camp);
         free(ch[i].fmt);

@@ -87,34 +87,41 @@ static int cmp_frame(const void *a, const void *b)
     return (x->p.frame > y->p.frame) - (x->p.frame < y->p.frame);
 }
 
-/* "c":"<family><32 hex digits>" as sd_campaign_dump writes it; pat is
- * the key with its quotes, colon and opening quote ("\"c\":\""). */
-static bool rec_addr(const char *line, const char *pat, sd_addr *a)
+/* pat in [p, end): right at p (where sd_campaign_dump puts it), else the
+ * first one after; NULL when none. */
+static const char *find_at(const char *p, const char *end, const char *pat)
 {
-    const char *v = strstr(line, pat);
-    size_t pl = strlen(pat);
-    memset(a, 0, sizeof *a);
-    if (!v || (v[pl] != '4' && v[pl] != '6'))
-        return false;
-    v += pl;
-    a->fam = (uint8_t)(*v++ - '0');
-    for (int i = 0; i < 16; i++) {
-        int hi = sd_merge_hex(v[2 * i]), lo = hi < 0 ? -1 : sd_merge_hex(v[2 * i + 1]);
-        if (lo < 0)
-            return false;
-        a->a[i] = (uint8_t)(hi << 4 | lo);
-    }
-    return true;
+    size_t l = strlen(pat);
+    if ((size_t)(end - p) >= l && !memcmp(p, pat, l))
+        return p;
+    return sd_merge_find(p, end, pat);
 }
 
-/* One {"_own":"camp"} record: what its connection adds, with the
- * connection's global numbers; false for a connection the merge dropped. */
-static bool read_part(mchunk *ch, const char *line, mpart *m, size_t *cur)
+/* "c":"<family><32 hex digits>" as sd_campaign_dump writes it; pat is
+ * the key with its quotes, colon and opening quote ("\"c\":\""). */
+static const char *rec_addr(const char *p, const char *end, const char *pat, sd_addr *a)
+{
+    const char *v = p ? find_at(p, end, pat) : NULL;
+    size_t pl = strlen(pat);
+    memset(a, 0, sizeof *a);
+    if (!v || (size_t)(end - v) < pl + 33 || (v[pl] != '4' && v[pl] != '6'))
+        return NULL;
+    v += pl;
+    a->fam = (uint8_t)(*v++ - '0');
+    return sd_merge_hex16(v, a->a) ? v + 32 : NULL; /* past the value's digits */
+}
+
+/* One {"_own":"camp"} record (len bytes at line, its '\n' after them):
+ * what its connection adds, with the connection's global numbers; false
+ * for a connection the merge dropped. */
+static bool read_part(mchunk *ch, const char *line, size_t len, mpart *m, size_t *cur)
 {
     memset(m, 0, sizeof *m);
     char uid[20] = { 0 };
-    const char *u = strstr(line, "\"uid\":\"");
-    size_t ul = u ? strcspn(u + 7, "\"") : 0;
+    const char *end = line + len;
+    const char *u = find_at(line + (len > 15 ? 15 : len), end, "\"uid\":\""); /* after {"_own":"camp", */
+    const char *q = u ? memchr(u + 7, '"', (size_t)(end - u - 7)) : NULL;
+    size_t ul = q ? (size_t)(q - u - 7) : 0;
     if (ul && ul < sizeof uid)
         memcpy(uid, u + 7, ul);
     /* the records come in the order of the connections': looked for from
@@ -122,19 +129,20 @@ static bool read_part(mchunk *ch, const char *line, mpart *m, size_t *cur)
     const mconn *c = ul && ul < sizeof uid ? sd_merge_conn_from(ch, uid, cur) : NULL;
     if (!c || c->pos == UINT64_MAX)
         return false;
-    /* as sd_campaign_dump writes them, right after the uid: each looked
-     * for from there (a search from the line's start each was as much as
-     * the rest of the campaigns) */
-    const char *after = u + 7 + ul, *k = strstr(after, "\"k\":[");
-    if (!k || !rec_addr(after, "\"c\":\"", &m->p.client) || !rec_addr(after, "\"s\":\"", &m->p.server))
+    /* each where sd_campaign_dump writes it, right after the one before
+     * (a search from the line's start each was as much as the rest of the
+     * campaigns) */
+    const char *k = rec_addr(q + 1, end, ",\"c\":\"", &m->p.client);
+    k = rec_addr(k, end, "\",\"s\":\"", &m->p.server);
+    if (!k || !(k = find_at(k, end, "\",\"k\":[")))
         return false;
-    k += 5;
+    k += 7;
     for (int i = 0; i < 7; i++) {
         uint64_t x;
         bool over;
-        const char *end = sd_merge_dec(k, &x, &over);
+        const char *e = sd_merge_dec(k, &x, &over); /* (stops at the line's '\n' at the latest) */
         m->p.n[i] = (uint32_t)x;
-        k = end + (*end == ',');
+        k = e + (*e == ',');
     }
     m->p.uid = c->guid;
     m->p.stream = c->gstream, m->p.ts = c->start, m->p.frame = c->ff, m->p.frame_last = c->lf;
@@ -159,7 +167,7 @@ void sd_merge_campaign(mchunk *ch, size_t n, sd_buf *b)
         for (size_t j = 0, cur = 0; j < ch[i].ncamp; j++) {
             if (k == cap)
                 v = sd_reallocarray(v, cap = cap ? 2 * cap : 64, sizeof *v);
-            k += read_part(&ch[i], ch[i].camp[j], &v[k], &cur);
+            k += read_part(&ch[i], ch[i].camp[j], ch[i].camp_len[j], &v[k], &cur);
         }
     if (!k) {
         free(v);

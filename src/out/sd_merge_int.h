@@ -40,6 +40,7 @@ typedef struct mxst {
 typedef struct mchunk {
     unsigned first, last;
     bool trailer, overlap;          /* overlap: its files and a later one's interleave in time */
+    bool no_oc;                     /* its lines carry no open counts (its trailer's "oc":0) */
     int64_t tmin, tmax;             /* the times of its owned files' records */
     uint64_t *frames, nframes_files; /* records per owned file */
     uint64_t unread;                 /* its files that could not be read */
@@ -51,7 +52,8 @@ typedef struct mchunk {
     mconn *conns;
     size_t nconns;
     size_t *tail, ntail;             /* lines of no connection */
-    char **camp;                     /* sd_campaign's partial aggregates (copies) */
+    const char **camp;               /* sd_campaign's partial aggregates (lines of text, */
+    size_t *camp_len;                /* of these lengths without their '\n') */
     char *fmt;                       /* its {"_own":"fmt"} record (sd_merge_fmt.h), or NULL */
     size_t ncamp;
     mxst *xst;                       /* extract's sessions' parts of its totals */
@@ -63,6 +65,24 @@ typedef struct mchunk {
     size_t flushed;                  /* conns written early (sd_merge_early), */
     uint64_t flushed_shown, flushed_cut; /* of them shown and cut */
 } mchunk;
+
+/* 16 bytes from 32 lower-case hex digits at p (32 bytes there); false at
+ * the first that is none. By a table: two comparisons a digit were most
+ * of reading an address. */
+static inline bool sd_merge_hex16(const char *p, uint8_t out[16])
+{
+    static const int8_t V[256] = {
+        ['0'] = 1, ['1'] = 2, ['2'] = 3, ['3'] = 4, ['4'] = 5, ['5'] = 6, ['6'] = 7, ['7'] = 8, ['8'] = 9,
+        ['9'] = 10, ['a'] = 11, ['b'] = 12, ['c'] = 13, ['d'] = 14, ['e'] = 15, ['f'] = 16,
+    }; /* the value + 1: 0 is none */
+    int bad = 0;
+    for (int i = 0; i < 16; i++) {
+        int hi = V[(uint8_t)p[2 * i]], lo = V[(uint8_t)p[2 * i + 1]];
+        bad |= !hi | !lo;
+        out[i] = (uint8_t)(((unsigned)hi - 1) << 4 | ((unsigned)lo - 1)); /* (garbage when bad) */
+    }
+    return !bad;
+}
 
 /* A lower-case hex digit's value, or -1. */
 static inline int sd_merge_hex(char c)

@@ -58,6 +58,11 @@ void sd_merge_open_counts(mchunk *ch, size_t n)
 {
     mev *v = NULL;
     size_t k = 0, cap = 0;
+    bool none = true;
+    for (size_t i = 0; i < n; i++)
+        none &= ch[i].no_oc;
+    if (none) /* no line to put them in (sd_own_no_open_counts) */
+        return;
     for (size_t i = 0; i < n; i++)
         for (size_t j = 0; j < ch[i].nconns; j++) {
             mconn *c = &ch[i].conns[j];
@@ -561,7 +566,8 @@ static void *maker(void *arg)
 static void write_made(mrender *r, size_t *w, FILE *out)
 {
     for (; *w < r->npieces && atomic_load_explicit(&r->pieces[*w].done, memory_order_acquire); ++*w) {
-        fwrite(r->pieces[*w].b.p, 1, r->pieces[*w].b.len, out);
+        if (r->pieces[*w].b.len) /* (a piece of connections without lines has no buffer) */
+            fwrite(r->pieces[*w].b.p, 1, r->pieces[*w].b.len, out);
         r->pieces[*w].b.len = 0;
         pthread_mutex_lock(&r->lock);
         r->spare[r->nspare++] = r->pieces[*w].b; /* room for every piece: allocated with them */

@@ -74,12 +74,93 @@ static void t_first_chunk(void **state)
            "{\"uid\":\"Cchunk\",\"stream\":3,\"frame\":4,\"open_at_end\":7}");
 }
 
+/* The keys found by the vector scan (32 bytes a step, then the tail byte
+ * by byte) wherever they fall: a key padded by 0 to 80 bytes lies across
+ * every block boundary, and lines end before, at and after a block. */
+static void t_blocks(void **state)
+{
+    (void)state;
+    mconn c = conn();
+    char pad[96], in[512], want[512];
+    for (int n = 0; n <= 80; n++) {
+        memset(pad, 'x', (size_t)n);
+        pad[n] = '\0';
+        snprintf(in, sizeof in,
+                 "{\"type\":\"%s\",\"uid\":\"Cchunk\",\"kind\":\"a\",\"stream\":3,\"outcome\":\"%s\","
+                 "\"frame\":9,\"file_frame\":9,\"modes\":[1],\"frames\":[1,22],\"host_key_frame\":7}",
+                 pad, pad + n / 2);
+        snprintf(want, sizeof want,
+                 "{\"type\":\"%s\",\"uid\":\"Cglobal\",\"kind\":\"a\",\"stream\":40,\"outcome\":\"%s\","
+                 "\"frame\":1009,\"file_frame\":9,\"modes\":[1],\"frames\":[1001,1022],\"host_key_frame\":1007}",
+                 pad, pad + n / 2);
+        expect(&c, 1000, in, want);
+        /* short lines: the scan's tail alone, or a block and a tail */
+        snprintf(in, sizeof in, "{\"%s\":1,\"frame\":5}", pad);
+        snprintf(want, sizeof want, "{\"%s\":1,\"frame\":1005}", pad);
+        expect(&c, 1000, in, want);
+    }
+}
+
+/* Decimal numbers as strtoull reads them, up to 19 digits without a
+ * check per digit, saturated past UINT64_MAX. */
+static void t_dec(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *s;
+        uint64_t v;
+        size_t len;
+        bool over;
+    } T[] = {
+        { "0,", 0, 1, false },
+        { "x", 0, 0, false },
+        { "1234567890123456789}", 1234567890123456789ull, 19, false },
+        { "9999999999999999999", 9999999999999999999ull, 19, false },
+        { "18446744073709551615]", UINT64_MAX, 20, false },
+        { "18446744073709551616", UINT64_MAX, 20, true },
+        { "123456789012345678901234", UINT64_MAX, 24, true },
+    };
+    for (size_t i = 0; i < sizeof T / sizeof *T; i++) {
+        uint64_t x;
+        bool over;
+        const char *e = sd_merge_dec(T[i].s, &x, &over);
+        assert_int_equal(x, T[i].v);
+        assert_int_equal((size_t)(e - T[i].s), T[i].len);
+        assert_int_equal(over, T[i].over);
+    }
+}
+
+/* 32 hex digits as 16 bytes: every byte value in every place of eight,
+ * only 0-9 and a-f taken. */
+static void t_hex(void **state)
+{
+    (void)state;
+    char h[33] = "00112233445566778899aabbccddeeff";
+    uint8_t out[16];
+    assert_true(sd_merge_hex16(h, out));
+    for (int i = 0; i < 16; i++)
+        assert_int_equal(out[i], i * 0x11);
+    for (int pos = 0; pos < 8; pos++)
+        for (int v = 0; v < 256; v++) {
+            char t[33];
+            memcpy(t, "0123456789abcdef0123456789abcdef", 33);
+            t[8 + pos] = (char)v;
+            bool hex = (v >= '0' && v <= '9') || (v >= 'a' && v <= 'f');
+            assert_int_equal(sd_merge_hex16(t, out), hex);
+            if (hex)
+                assert_int_equal(pos & 1 ? out[4 + pos / 2] & 15 : out[4 + pos / 2] >> 4, sd_merge_hex((char)v));
+        }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(t_numbers),
         cmocka_unit_test(t_strings),
         cmocka_unit_test(t_first_chunk),
+        cmocka_unit_test(t_blocks),
+        cmocka_unit_test(t_dec),
+        cmocka_unit_test(t_hex),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -3529,6 +3529,10 @@ VANTAGE_WAN = ("pwfirst_short_chacha", "pubkey_aes128gcm", "interactive_chacha",
 VANTAGE_SAT_RTT_MS = 500
 VANTAGE_SAT = ("sshpass", "paramiko_exec_password", "asyncssh_exec_password", "paramiko_exec",
                "pwfirst_short_chacha", "maxauthtries", "agent_used", "exec_cmd")
+# `offc_NAME`: on the client's side with default offloads (an analyst's
+# capture on a workstation: the client's own super-segments)
+VANTAGE_OFFC = ("interactive_aes128gcm", "scp_upload", "sftp_session", "agent_used",
+                "forward_L_http")
 # variants strider still misreads (README.md "Pending"): generated into
 # tests/lab/pending
 VANTAGE_PENDING = {"srv_reverse_keys", "wan_reverse_keys", "wan_demo", "sat_agent_used"}
@@ -3554,3 +3558,6 @@ for _b in VANTAGE_WAN:
 for _b in VANTAGE_SAT:
     _vantage("sat_", _b, {"vantage": "server", "rtt_ms": VANTAGE_SAT_RTT_MS},
              "on the server's side, %d ms RTT" % VANTAGE_SAT_RTT_MS)
+for _b in VANTAGE_OFFC:
+    _vantage("offc_", _b, {"vantage": "client", "offloads": True},
+             "on the client's side with default offloads")

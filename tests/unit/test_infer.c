@@ -322,6 +322,23 @@ static void test_agent_used_server_side(void **st)
         if (!strcmp(l.v[i].kind, "keystroke"))
             assert_true(l.v[i].frame < 10 + NLOGIN + 14 || l.v[i].frame > 10 + NLOGIN + 21);
     sd_evlist_free(&l);
+    /* at the client's side, the client's confirmation 37 ms after the open
+     * (a loaded host, lab offc_agent_used frames 68-77): still no key */
+    static const step late[] = {
+        { true, 112, 1.08 }, { false, 820, 1.0801 }, { false, 44, 1.0865 }, { true, 444, 1.0871 },
+        { false, 108, 1.0886 }, { false, 52, 1.0899 },
+        { true, 36, 3.2213 }, { false, 36, 3.2215 }, { true, 36, 3.6379 }, { false, 36, 3.6676 },
+        { false, 68, 3.6697 }, { true, 44, 3.7072 }, { false, 44, 3.7074 }, { true, 124, 3.7588 },
+        { false, 176, 3.7599 }, { true, 72, 3.7600 }, { false, 36, 3.7601 },
+        { true, 36, 4.7166 }, { false, 36, 4.7167 }, { true, 36, 4.9517 }, { false, 36, 4.9519 },
+    };
+    n = after_login(seq, late, sizeof late / sizeof late[0]);
+    su = run_stream(seq, n, &l);
+    assert_true(su.agent_used);
+    for (size_t i = 0; i < l.n; i++)
+        if (!strcmp(l.v[i].kind, "keystroke"))
+            assert_int_not_equal(l.v[i].frame, 10 + NLOGIN + 11);
+    sd_evlist_free(&l);
 }
 
 /* ssh -R with a shell, captured on the server's side of a 60 ms link (lab

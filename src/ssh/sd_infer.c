@@ -303,12 +303,22 @@ static void drop_ignores(ctx *x, const sd_ssh_meta *m, bool z)
     x->n = out;
 }
 
+static double lag_s(int64_t ns)
+{
+    if (ns <= 0)
+        return 0;
+    double s = (double)ns / 1e9;
+    return s < CLIENT_LAG_MAX_S ? s : CLIENT_LAG_MAX_S;
+}
+
 double sdi_client_lag(const sd_conn *c)
 {
-    if (!c || c->rtt_synack_ack <= 0)
-        return 0;
-    double s = (double)c->rtt_synack_ack / 1e9;
-    return s < CLIENT_LAG_MAX_S ? s : CLIENT_LAG_MAX_S;
+    return c ? lag_s(c->rtt_synack_ack) : 0;
+}
+
+double sdi_server_lag(const sd_conn *c)
+{
+    return c ? lag_s(c->rtt_syn_synack) : 0;
 }
 
 void sd_infer_ssh(const sd_infer_opts *o, const sd_sshconn_result *r, sd_evlist *out, sd_infer_summary *sum)
@@ -319,7 +329,7 @@ void sd_infer_ssh(const sd_infer_opts *o, const sd_sshconn_result *r, sd_evlist 
     const sd_ssh_meta *m = r->meta;
     const sd_ssh_side *cl = &m->side[m->client_dir], *sv = &m->side[!m->client_dir];
     ctx x = { .o = o, .r = r, .out = out, .sum = sum, .cs = &cl->suite, .ss = &sv->suite, .nested_s0 = SIZE_MAX,
-              .c_lag = sdi_client_lag(r->conn) };
+              .c_lag = sdi_client_lag(r->conn), .s_lag = sdi_server_lag(r->conn) };
 
     host_key_event(&x, m, cl);
     cleartext_events(&x, m);

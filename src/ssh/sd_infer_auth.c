@@ -242,6 +242,14 @@ static bool read_probe(ctx *x, const leg *L, auth_run *s, bool ok)
     return true;
 }
 
+/* A person needs more than HUMAN_MIN_S to answer the server; the capture
+ * sees the leg's client answer that much plus its lag later (a program's
+ * reply over a 200 ms path shows 200 ms after the prompt at the server). */
+static double human_min(const ctx *x, const leg *L)
+{
+    return HUMAN_MIN_S + sdi_cl_lag(x, L->cl_is_outer_client);
+}
+
 /* A failure-sized answer that is no failure: (a) after PK_OK, the signed
  * request (the query and a signature: larger) answered by a failure, which
  * a valid key does not get unless another factor is required (partial
@@ -249,7 +257,7 @@ static bool read_probe(ctx *x, const leg *L, auth_run *s, bool ok)
  * interactive ends with an INFO_REQUEST of no prompts, which the client
  * answers at once with an empty INFO_RESPONSE of its last response's size
  * (OpenSSH pads both to 64). */
-static bool goes_on_anyway(const ctx *x, auth_run *s)
+static bool goes_on_anyway(const ctx *x, const leg *L, auth_run *s)
 {
     if (s->pk_ok && s->pend_len > s->pk_query_len) {
         s->factor_done = true;
@@ -257,7 +265,7 @@ static bool goes_on_anyway(const ctx *x, auth_run *s)
     }
     size_t k = (size_t)(s->resp_last - x->v) + 1;
     return s->kbd && k < x->n && x->v[k].c && x->v[k].len == s->pend_len &&
-           x->v[k].t - s->resp_last->t < HUMAN_MIN_S;
+           x->v[k].t - s->resp_last->t < human_min(x, L);
 }
 
 /* The server answered the request with its last record, of no failure's
@@ -298,7 +306,7 @@ static bool failure_unlearned(const ctx *x, const leg *L, const auth_run *s, uin
         return len < pk_ok_min(L, s, s->pend_len);
     size_t k = (size_t)(s->resp_last - x->v) + 1;
     if (!s->kbd && kbdint_request(L, s->ulo, s->uhi, s->pend_len) && k < x->n)
-        return x->v[k].t - s->resp_last->t < HUMAN_MIN_S;
+        return x->v[k].t - s->resp_last->t < human_min(x, L);
     return true;
 }
 
@@ -327,7 +335,7 @@ static verdict judge(ctx *x, const leg *L, auth_run *s, bool ok, size_t limit)
         s->fail_len = len; /* learned: later failures have its size */
         s->learn_fail = false;
     }
-    if (ok || (fail && !goes_on_anyway(x, s)))
+    if (ok || (fail && !goes_on_anyway(x, L, s)))
         return V_ATTEMPT;
     /* after a prompt the requests are responses, however long; an
      * INFO_REQUEST larger than one without prompts asks something */
@@ -404,9 +412,9 @@ static bool key_query_size(const leg *L, const auth_run *s, uint32_t len)
  * with a key query's exact size: OpenSSH offers its keys before any
  * password, so it is read as a refused key, not as a password sent by a
  * program (sshpass) that its size could hold too. */
-static bool automated_key_query(const leg *L, const auth_run *s)
+static bool automated_key_query(const ctx *x, const leg *L, const auth_run *s)
 {
-    return L->openssh_client && s->slow_gap < HUMAN_MIN_S && key_query_size(L, s, s->pend_len);
+    return L->openssh_client && s->slow_gap < human_min(x, L) && key_query_size(L, s, s->pend_len);
 }
 
 /* The auth_attempt event of the request pend answered by resp_last. */
@@ -424,7 +432,7 @@ static const char *attempt_event(ctx *x, const leg *L, const auth_run *s, bool o
         method = "keyboard-interactive";
     else if (s->pk_ok && !s->factor_done) /* after a first factor the last request is the second */
         method = "publickey";
-    else if (!ok && (key_came_next(x, L, s) || automated_key_query(L, s)))
+    else if (!ok && (key_came_next(x, L, s) || automated_key_query(x, L, s)))
         method = "publickey";
     else {
         /* a keyboard-interactive request failed at once (no INFO_REQUEST:
@@ -440,7 +448,7 @@ static const char *attempt_event(ctx *x, const leg *L, const auth_run *s, bool o
     }
     /* typed: a reply of the attempt (a keyboard-interactive response
      * among them) came after a human pause */
-    bool automated = strcmp(method, "publickey") == 0 || s->slow_gap < HUMAN_MIN_S;
+    bool automated = strcmp(method, "publickey") == 0 || s->slow_gap < human_min(x, L);
     sd_event *e = sdi_ev(x, "auth_attempt", rq, s->resp_last, L->id);
     e->dir = L->cl_is_outer_client ? 0 : 1;
     e->confidence = CONF_AUTH;

@@ -93,8 +93,9 @@ typedef struct ctx {
     bool lines_only;   /* the last leg's keys (sdi_keys_leg) were whole lines sent
                         * at once, none typed key by key: not typed by a person */
     /* The capture's lag behind the outer client (s): how much later than
-     * at the client its answers show (sdi_client_lag). */
-    double c_lag;
+     * at the client its answers show (sdi_client_lag); s_lag the same for
+     * the outer server (the handshake's SYN to SYN-ACK). */
+    double c_lag, s_lag;
 } ctx;
 
 /* ---- sd_infer.c: helpers every rule uses ---- */
@@ -106,6 +107,9 @@ typedef struct ctx {
  * a server record "at once" shows that much later there. 0 when unknown
  * (no handshake seen), at most CLIENT_LAG_MAX_S. */
 double sdi_client_lag(const sd_conn *c);
+/* The same for the outer server: SYN to SYN-ACK (its RTT for a capture on
+ * the client's side). */
+double sdi_server_lag(const sd_conn *c);
 
 /* Outer wire size of a payload p sent by the leg's client (cl) or server. */
 uint32_t sdi_lw(const leg *L, bool cl, uint32_t p);
@@ -126,6 +130,15 @@ uint32_t sdi_lw_cl_plus(const leg *L, uint32_t t, uint32_t arg);
 sd_event *sdi_ev(ctx *x, const char *kind, const item *a, const item *b, sd_leg leg_id);
 /* qsort order of records: by timestamp, then frame. */
 int sdi_cmp_ts_frame(sd_ts ta, uint64_t fa, sd_ts tb, uint64_t fb);
+
+/* How much later than at the leg's client its answers to the leg's
+ * server show in the capture (s): the outer client's lag for a forward or
+ * hop leg, the outer server's for a reverse leg (its client sits on the
+ * server's side). */
+static inline double sdi_cl_lag(const ctx *x, bool cl_is_outer_client)
+{
+    return cl_is_outer_client ? x->c_lag : x->s_lag;
+}
 
 /* Whether a record was sent by the leg's client. */
 static inline bool sdi_is_cl(const leg *L, const item *it)

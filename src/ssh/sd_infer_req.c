@@ -238,15 +238,17 @@ static bool bulk_pair(const item *a, const item *b)
 }
 
 /* The index of the client's CLOSE when the records after the agent
- * channel's confirmation at v[cf] are an agent exchange (0: they are not) (OpenSSH PROTOCOL.agent, draft-miller-ssh-agent):
- * the server forwards a request (every agent message is at least a uint32
- * length and a type byte: a CHANNEL_DATA of 5 bytes or more), the client
- * answers with another, and within AGENT_LIFE_S the channel is closed: the
- * client's CLOSE (one or two 5-byte control packets) reacts at once to the
- * server's EOF / CLOSE (at once: within REACT_MIN_S plus the capture's lag
- * behind the client, x->c_lag; each client answer here is timed so). A transfer's bulk records in between, or a client
- * answer of a 1-byte ack's size, is other traffic of the session (an scp
- * or sftp exchange has the open's and the confirmation's sizes). */
+ * channel's confirmation at v[cf] are an agent exchange (OpenSSH
+ * PROTOCOL.agent, draft-miller-ssh-agent), 0 when they are not: the server
+ * forwards a request (every agent message is at least a uint32 length and
+ * a type byte: a CHANNEL_DATA of 5 bytes or more), the client answers with
+ * another, and within AGENT_LIFE_S the channel is closed: the client's
+ * CLOSE (one or two 5-byte control packets) reacts at once to the server's
+ * EOF / CLOSE. "At once" is within REACT_MIN_S plus the capture's lag
+ * behind the client (x->c_lag), as each client answer here is timed. A
+ * transfer's bulk records in between, or a client answer of a 1-byte
+ * ack's size, is other traffic of the session (an scp or sftp exchange has
+ * the open's and the confirmation's sizes). */
 static size_t agent_exchange(const ctx *x, size_t cf)
 {
     uint32_t rq = sdi_z_least(x, x->ss, SD_SSH_P_CHANNEL_DATA(AGENT_MSG_MIN)),
@@ -289,10 +291,12 @@ static bool agent_used(ctx *x, size_t s0)
         for (size_t j = i + 2; j <= end; j++)
             if (x->v[j].c)
                 x->v[j].not_key = true;
-        /* confirmed before a person could type: the client's answer, not
-         * a key (the agent's request right after it can pass for its echo:
-         * dbclient, chacha20-poly1305, with or without zlib) */
-        c->not_key = c->t - o->t < REACT_MIN_S + x->c_lag;
+        /* the confirmation of a channel whose agent exchange followed is
+         * the client's answer, not a key (the agent's request right after
+         * it can pass for its echo: dbclient, chacha20-poly1305, with or
+         * without zlib), however late it shows: a round trip later at the
+         * server's side, 37 ms at a loaded client (offc_agent_used) */
+        c->not_key = true;
         sd_event *e = sdi_ev(x, "agent_forwarding", o, c, SD_LEG_FORWARD);
         e->dir = 1;
         e->confidence = CONF_AGENT_USED;
@@ -360,9 +364,18 @@ static bool forward_only(const ctx *x, size_t s0)
             last_sv = x->v[i].t;
     if (last_sv + FWD_ONLY_S + x->c_lag > end)
         end = last_sv + FWD_ONLY_S + x->c_lag;
-    for (size_t i = s0; i < x->n && x->v[i].t < end; i++)
-        if (x->v[i].c && x->v[i].len != sd_ssh_wire_size(x->cs, P_NO_MORE_SESSIONS) && !rfwd_request(x, &x->v[i]))
+    /* ssh -N sends no-more-sessions@openssh.com once (ssh.c): a second
+     * record of its size is something else (sat_paramiko_exec_password:
+     * paramiko's channel open and exec request both have its size) */
+    unsigned nms = 0;
+    for (size_t i = s0; i < x->n && x->v[i].t < end; i++) {
+        if (!x->v[i].c)
+            continue;
+        bool is_nms = x->v[i].len == sd_ssh_wire_size(x->cs, P_NO_MORE_SESSIONS);
+        nms += is_nms;
+        if ((!is_nms && !rfwd_request(x, &x->v[i])) || nms > 1)
             fwd_only = false;
+    }
     return fwd_only;
 }
 

@@ -250,10 +250,10 @@
 #define REKEY_ANSWER_S 2.0
 #define REKEY_SPAN_S 10.0
 
-/* A handshake ACK later than this after the SYN-ACK is a lost or delayed
- * packet, not the path (s; the Earth's longest paths are ~0.6 s): the
- * client's lag (sdi_client_lag) is capped there, so no lost ACK stretches
- * the "at once" rules. */
+/* A handshake ACK later than this after the SYN-ACK (or a SYN-ACK after
+ * the SYN) is a lost or delayed packet, not the path (s; a geostationary
+ * hop is ~0.6 s): the lags (sdi_client_lag, sdi_server_lag) are capped
+ * there, so no lost packet stretches the "at once" rules. */
 #define CLIENT_LAG_MAX_S 0.6
 
 /* ---- keystrokes ---- */

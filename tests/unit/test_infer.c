@@ -324,6 +324,23 @@ static void test_agent_used_server_side(void **st)
         if (!strcmp(l.v[i].kind, "keystroke"))
             assert_true(l.v[i].frame < 10 + NLOGIN + 14 || l.v[i].frame > 10 + NLOGIN + 21);
     sd_evlist_free(&l);
+    /* at the client's side, the client's confirmation 37 ms after the open
+     * (a loaded host, lab offc_agent_used frames 68-77): still no key */
+    static const step late[] = {
+        { true, 112, 1.08 }, { false, 820, 1.0801 }, { false, 44, 1.0865 }, { true, 444, 1.0871 },
+        { false, 108, 1.0886 }, { false, 52, 1.0899 },
+        { true, 36, 3.2213 }, { false, 36, 3.2215 }, { true, 36, 3.6379 }, { false, 36, 3.6676 },
+        { false, 68, 3.6697 }, { true, 44, 3.7072 }, { false, 44, 3.7074 }, { true, 124, 3.7588 },
+        { false, 176, 3.7599 }, { true, 72, 3.7600 }, { false, 36, 3.7601 },
+        { true, 36, 4.7166 }, { false, 36, 4.7167 }, { true, 36, 4.9517 }, { false, 36, 4.9519 },
+    };
+    n = after_login(seq, late, sizeof late / sizeof late[0]);
+    su = run_stream(seq, n, &l);
+    assert_true(su.agent_used);
+    for (size_t i = 0; i < l.n; i++)
+        if (!strcmp(l.v[i].kind, "keystroke"))
+            assert_int_not_equal(l.v[i].frame, 10 + NLOGIN + 11);
+    sd_evlist_free(&l);
 }
 /* After the login: the session's open, the sftp subsystem, SSH_FXP_INIT /
  * VERSION and scp's first request (lab scp_upload). */
@@ -371,6 +388,53 @@ static void test_rfwd_shell_server_side(void **st)
     stream_client_rtt_s = 0;
     assert_string_equal(su.session_kind, "shell");
     assert_null(find_kind(&l, "forward_only"));
+    sd_evlist_free(&l);
+}
+
+/* sshpass over a 500 ms path, captured at the server (lab sat_sshpass):
+ * the password request comes 0.52 s after the none probe's failure, the
+ * client's lag and 20 ms: a program's answer, not a person's pause. */
+static void test_password_automated_server_side(void **st)
+{
+    (void)st;
+    static const step seq[] = {
+        { true, 44, 1.00 },  { false, 44, 1.01 }, { true, 68, 1.52 }, { false, 52, 1.53 },
+        { true, 84, 2.05 },  { false, 28, 2.06 }, { true, 112, 2.58 }, { false, 820, 2.581 },
+        { false, 44, 2.60 }, { true, 120, 3.12 }, { false, 108, 3.13 }, { false, 200, 3.14 },
+    };
+    sd_evlist l = { 0 };
+    stream_client_rtt_s = 0.5;
+    run_stream(seq, sizeof seq / sizeof seq[0], &l);
+    stream_client_rtt_s = 0;
+    const sd_event *e = NULL;
+    for (size_t i = 0; i < l.n && !e; i++)
+        if (!strcmp(l.v[i].kind, "auth_attempt") && !strcmp(sd_ev_get(&l.v[i], "method")->s, "password"))
+            e = &l.v[i];
+    assert_non_null(e);
+    assert_true(sd_ev_get(e, "automated")->b);
+    sd_evlist_free(&l);
+}
+
+/* ssh -N sends no-more-sessions@openssh.com once: one record of its size
+ * after login and nothing else is -N; two (a client whose channel open and
+ * exec request have its size, lab sat_paramiko_exec_password) are not. */
+static void test_no_more_sessions_once(void **st)
+{
+    (void)st;
+    sd_ssh_suite ch = suite("chacha20-poly1305@openssh.com", NULL);
+    uint32_t w = sd_ssh_wire_size(&ch, P_NO_MORE_SESSIONS);
+    const step two[] = { { true, w, 1.10 }, { false, 820, 1.101 }, { false, 44, 1.15 }, { true, w, 1.20 },
+                         { false, 108, 1.21 }, { false, 200, 1.25 } };
+    const step one[] = { { true, w, 1.10 }, { false, 820, 1.101 }, { true, 36, 9.0 }, { false, 36, 9.001 } };
+    step seq[32];
+    size_t n = after_login(seq, two, sizeof two / sizeof two[0]);
+    sd_evlist l = { 0 };
+    run_stream(seq, n, &l);
+    assert_null(find_kind(&l, "forward_only"));
+    sd_evlist_free(&l);
+    n = after_login(seq, one, sizeof one / sizeof one[0]);
+    run_stream(seq, n, &l);
+    assert_non_null(find_kind(&l, "forward_only"));
     sd_evlist_free(&l);
 }
 
@@ -1606,6 +1670,8 @@ int main(void)
         cmocka_unit_test(test_reverse_confirm_server_side),
         cmocka_unit_test(test_fast_keys_not_chaff),
         cmocka_unit_test(test_rfwd_shell_server_side),
+        cmocka_unit_test(test_no_more_sessions_once),
+        cmocka_unit_test(test_password_automated_server_side),
         cmocka_unit_test(test_sftp_upload),
         cmocka_unit_test(test_scripted_pty_not_sftp),
         cmocka_unit_test(test_sftp_tree_download_listing),

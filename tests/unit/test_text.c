@@ -199,6 +199,13 @@ static void t_fixed(void **st)
     assert_string_equal(out, "abcd");
     sd_text_safe(NULL, out, sizeof out);
     assert_string_equal(out, "-");
+    /* made printable already (a merged chunk's file name): a backslash
+     * stays one, a control byte still becomes \xHH, the cut is whole */
+    char cell[12];
+    sd_text_safe_made("a\\x1b\x1b", cell, sizeof cell);
+    assert_string_equal(cell, "a\\x1b\\x1b");
+    sd_text_safe_made("abcdefgh\x07", cell, sizeof cell);
+    assert_string_equal(cell, "abcdefgh");
 }
 
 /* sd_json_put_fixed against printf's "%.*f": the same bytes wherever it

@@ -406,6 +406,22 @@ static bool automated_key_query(const leg *L, const auth_run *s)
     return L->openssh_client && s->slow_gap < HUMAN_MIN_S && key_query_size(L, s, s->pend_len);
 }
 
+bool sd_infer_putty_pw_padded(const sd_ssh_suite *s, uint32_t len)
+{
+    return s->mode != SD_SSH_MODE_UNKNOWN && s->block > 0 && !s->len_clear &&
+           len > PUTTY_PW_MINLEN && len <= PUTTY_PW_MINLEN + s->block;
+}
+
+/* A PuTTY client's request of len bytes is its padded password (IGNORE and
+ * request in one segment, PUTTY_PW_MINLEN): a password whose length the
+ * size hides. Only on the forward leg and where a segment is one record
+ * to the model (no readable lengths); a key from PuTTY comes after its
+ * query's PK_OK, read before this. */
+static bool putty_padded_pw(const leg *L, uint32_t len)
+{
+    return L->putty_client && !L->inner && L->cl_is_outer_client && sd_infer_putty_pw_padded(L->oc, len);
+}
+
 /* The auth_attempt event of the request pend answered by resp_last. */
 static const char *attempt_event(ctx *x, const leg *L, const auth_run *s, bool ok, int attempt)
 {
@@ -423,6 +439,10 @@ static const char *attempt_event(ctx *x, const leg *L, const auth_run *s, bool o
         method = "publickey";
     else if (!ok && (key_came_next(x, L, s) || automated_key_query(L, s)))
         method = "publickey";
+    else if (putty_padded_pw(L, s->pend_len))
+        method = "password"; /* its length hidden: no class */
+    else if (L->putty_client && !L->inner && kbdint_request(L, s->ulo, s->uhi, s->pend_len))
+        method = "keyboard-interactive"; /* PuTTY pads its passwords: this is none */
     else {
         /* a keyboard-interactive request failed at once (no INFO_REQUEST:
          * the server has no device for it) has its own size */

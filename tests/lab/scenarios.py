@@ -3519,7 +3519,8 @@ PENDING["mux_xfer"] = (1304, sc_mux_xfer, {}, "cs", "ControlMaster shell; an scp
 # come from the driver's stamps and the sshd's DEBUG log.
 # --------------------------------------------------------------------------
 PUTTY_CIPHERS = {None: None, "chacha": "chacha20,aes,3des,WARN,des,blowfish,arcfour",
-                 "aes256ctr": "aes,chacha20,3des,WARN,des,blowfish,arcfour"}
+                 "aes256ctr": "aes,chacha20,3des,WARN,des,blowfish,arcfour",
+                 "aesgcm": "aesgcm,aes,chacha20,3des,WARN,des,blowfish,arcfour"}
 
 
 def putty_home(sc, suite=None):
@@ -3771,6 +3772,10 @@ _add("putty_shell_key", 1501, sc_putty_shell, "plink -t -hostkey (known host), a
 _add("putty_shell_chacha", 1502, sc_putty_shell, "plink -t, known host, password typed, "
      "chacha20-poly1305 first in PuTTY's cipher order, commands with Backspace, Tab and arrows",
      known=True, suite="chacha")
+_add("putty_shell_gcm", 1512, sc_putty_shell, "plink -t, known host, a wrong password then "
+     "the right one typed, aes-gcm first in PuTTY's cipher order (exact packets: the padding "
+     "IGNORE is a record of its own), commands with Backspace, Tab and arrows", known=True,
+     suite="aesgcm", wrong=("Tr0ub4dor",))
 _add("putty_exec", 1503, sc_putty_exec, "plink -batch host cmd, three runs (.ppk key)")
 _add("putty_exec_pw", 1504, sc_putty_exec, "plink -batch -pw host cmd, three runs (the "
      "account's password on the command line: automated)", password=True)

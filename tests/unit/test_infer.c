@@ -88,6 +88,8 @@ static double stream_end_s;
 static char *stream_sw;
 /* The suite both ways (NULL: chacha20-poly1305). */
 static const char *stream_cipher, *stream_mac;
+/* Records whose lengths were read (GCM, -etm: one record each). */
+static bool stream_exact;
 /* When set, the name-lists of each side's first KEXINIT (run_stream):
  * [0] client, [1] server, total list bytes. */
 static uint32_t kexinit_lists[2];
@@ -133,7 +135,7 @@ static sd_infer_summary run_stream(const step *seq, size_t n, sd_evlist *l)
     assert_true(n <= sizeof rec / sizeof rec[0]);
     for (size_t i = 0; i < n; i++)
         rec[i] = (sd_ssh_record){ .dir = seq[i].c ? 0 : 1, .from_client = seq[i].c, .wire_len = seq[i].len,
-                                  .frame = i + 10, .ts = (sd_ts)(seq[i].t * 1e9) };
+                                  .exact = stream_exact, .frame = i + 10, .ts = (sd_ts)(seq[i].t * 1e9) };
     sd_sshconn_result r = { .conn = &c, .meta = &m, .rec = rec, .nrec = n };
     sd_infer_opts o = { .keystrokes = true };
     sd_infer_summary su;
@@ -946,6 +948,7 @@ static void putty_ctr(void)
 
 static void putty_done(void)
 {
+    stream_exact = false;
     stream_sw = NULL;
     stream_cipher = stream_mac = NULL;
 }
@@ -1001,7 +1004,30 @@ static void test_putty_padded_password(void **st)
     assert_string_equal(sd_ev_get(k, "method")->s, "keyboard-interactive");
     sd_evlist_free(&l);
     putty_done();
-    /* the size rule itself: 257..256 + block, only where lengths are encrypted */
+    /* aes128-gcm (lab putty_shell_gcm frames 18-28): exact packets, the
+     * IGNORE (180) and the request (84) are two records of one write; a
+     * wrong password then the right one (main read both as
+     * keyboard-interactive) */
+    static const step gcm_seq[] = {
+        { true, 52, 0.0896 }, { false, 52, 0.0897 }, { true, 68, 0.0898 }, { false, 52, 0.0980 },
+        { true, 180, 3.5297 }, { true, 84, 3.5297 }, { false, 52, 3.5662 },
+        { true, 180, 6.3263 }, { true, 84, 6.3263 }, { false, 36, 6.3941 }, { false, 532, 6.3970 },
+        { true, 52, 7.5529 }, { false, 52, 7.5583 }, { true, 36, 8.6023 }, { false, 36, 8.6041 },
+    };
+    static char sw[] = "PuTTY_Release_0.78";
+    stream_sw = sw;
+    stream_cipher = "aes128-gcm@openssh.com";
+    stream_exact = true;
+    l = (sd_evlist){ 0 };
+    su = run_stream(gcm_seq, sizeof gcm_seq / sizeof gcm_seq[0], &l);
+    assert_int_equal(su.auth_attempts, 2);
+    assert_string_equal(su.auth_method, "password");
+    k = find_kind(&l, "auth_attempt");
+    assert_non_null(k);
+    assert_string_equal(sd_ev_get(k, "method")->s, "password");
+    sd_evlist_free(&l);
+    putty_done();
+    /* the size rule itself: 257..256 + block (a segment, or the sum of a pair) */
     sd_ssh_suite eam = suite("aes256-ctr", "hmac-sha2-256"), ch = suite("chacha20-poly1305@openssh.com", NULL),
                  gcm = suite("aes128-gcm@openssh.com", NULL);
     assert_true(sd_infer_putty_pw_padded(&eam, 272));
@@ -1009,7 +1035,8 @@ static void test_putty_padded_password(void **st)
     assert_false(sd_infer_putty_pw_padded(&eam, 288));
     assert_true(sd_infer_putty_pw_padded(&ch, 264));
     assert_false(sd_infer_putty_pw_padded(&ch, 272));
-    assert_false(sd_infer_putty_pw_padded(&gcm, 272));
+    assert_true(sd_infer_putty_pw_padded(&gcm, 264)); /* a pair of exact records: their sum */
+    assert_false(sd_infer_putty_pw_padded(&gcm, 273));
 }
 
 /* plink -t under aes256-ctr + hmac-sha2-256 (lab putty_shell_key frames

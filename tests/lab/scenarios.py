@@ -3586,10 +3586,13 @@ def putty_begin(sc, ch):
         ch.expect(PROMPT_RE)
 
 
-def sc_putty_shell(sc, known, key=False, suite=None, wrong=()):
+def sc_putty_shell(sc, known, key=False, suite=None, wrong=(), pam=False):
     """plink -t: an interactive shell; the typed password (wrong ones first)
-    or the .ppk key; commands with Backspace, Tab and arrows."""
-    sw = sc.sshd("s")
+    or the .ppk key; commands with Backspace, Tab and arrows. pam: the
+    server offers keyboard-interactive (PAM's Password: prompt), which
+    PuTTY prefers to password."""
+    sw = sc.sshd("s", pam=pam)
+    method, prompt = ("keyboard-interactive", r"assword: ?$") if pam else ("password", PW_PROMPT)
     env, ppk = putty_home(sc, suite)
     sc.capture_start()
     t0 = time.time()
@@ -3604,13 +3607,13 @@ def sc_putty_shell(sc, known, key=False, suite=None, wrong=()):
         putty_probe(sc, sw, t0)
         putty_key_auth(sc, sw, t0)
     else:
-        ch.expect(PW_PROMPT)
+        ch.expect(prompt)
         putty_probe(sc, sw, t0)
         for pw in list(wrong) + [USERS["sdlab"]]:
-            a = sc.password(ch, pw, "forward", user="sdlab")
+            a = sc.password(ch, pw, "forward", method=method, user="sdlab")
             a["result"] = "success" if pw == USERS["sdlab"] else "failure"
             if pw != USERS["sdlab"]:
-                ch.expect(PW_PROMPT)
+                ch.expect(prompt)
         putty_begin(sc, ch)
     d = sshd_side_leg(sc, sw, t0, "sdlab")
     interactive_commands(sc, ch)
@@ -3776,6 +3779,10 @@ _add("putty_shell_gcm", 1512, sc_putty_shell, "plink -t, known host, a wrong pas
      "the right one typed, aes-gcm first in PuTTY's cipher order (exact packets: the padding "
      "IGNORE is a record of its own), commands with Backspace, Tab and arrows", known=True,
      suite="aesgcm", wrong=("Tr0ub4dor",))
+_add("putty_shell_kbd", 1513, sc_putty_shell, "plink -t, known host, the server offers "
+     "keyboard-interactive (PAM): a wrong then the right password typed at its Password: "
+     "prompt (PuTTY pads each response with an IGNORE), commands", known=True,
+     wrong=("Tr0ub4dor",), pam=True)
 _add("putty_exec", 1503, sc_putty_exec, "plink -batch host cmd, three runs (.ppk key)")
 _add("putty_exec_pw", 1504, sc_putty_exec, "plink -batch -pw host cmd, three runs (the "
      "account's password on the command line: automated)", password=True)

@@ -452,7 +452,7 @@ static const char *attempt_event(ctx *x, const leg *L, const auth_run *s, bool o
     else if (putty_padded_pw(L, s->pend_len))
         method = "password"; /* its length hidden: no class */
     else if (L->putty_client && !L->inner && kbdint_request(L, s->ulo, s->uhi, s->pend_len))
-        method = "keyboard-interactive"; /* PuTTY pads its passwords: this is none */
+        method = "keyboard-interactive"; /* PuTTY pads its passwords: an unpadded request is none */
     else {
         /* a keyboard-interactive request failed at once (no INFO_REQUEST:
          * the server has no device for it) has its own size */

@@ -341,6 +341,8 @@ void sd_infer_ssh(const sd_infer_opts *o, const sd_sshconn_result *r, sd_evlist 
               .openssh_client = cl->software && strncmp(cl->software, "OpenSSH", 7) == 0,
               .dropbear_server = sv->software && strncmp(sv->software, "dropbear", 8) == 0,
               .no_none_probe = cl->software && strncmp(cl->software, "paramiko", 8) == 0,
+              .putty_client = cl->software && (strncmp(cl->software, "PuTTY", 5) == 0 ||
+                                               strncmp(cl->software, "WinSCP", 6) == 0),
               .compressed = compressed(m->comp[0]) || compressed(m->comp[1]) };
     x.zlib = F.compressed;
     auth_res a = sdi_auth_leg(&x, &F, 0, x.n);

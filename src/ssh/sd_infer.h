@@ -53,6 +53,11 @@ void sd_ssh_window(const sd_infer_opts *o, const sd_sshconn_result *r, sd_evlist
 uint32_t sd_infer_openssh_pw_wire(const sd_ssh_suite *s, uint32_t ulen, uint32_t plen);
 /* Wire size of a password request without extra padding (Dropbear, PuTTY). */
 uint32_t sd_infer_pw_wire(const sd_ssh_suite *s, uint32_t ulen, uint32_t plen);
+/* Whether len wire bytes from a PuTTY client's authentication are a
+ * password request padded with an IGNORE to PUTTY_PW_MINLEN: the one
+ * record both make where lengths are encrypted, or the sum of the two
+ * records with exact packets (GCM, -etm). */
+bool sd_infer_putty_pw_padded(const sd_ssh_suite *s, uint32_t len);
 /* Outer wire size of one inner keystroke of a session tunnelled in a
  * channel: outer.wire(9 + inner.wire(10)). */
 uint32_t sd_infer_nested_key_wire(const sd_ssh_suite *outer, const sd_ssh_suite *inner);

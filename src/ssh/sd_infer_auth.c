@@ -417,6 +417,32 @@ static bool automated_key_query(const ctx *x, const leg *L, const auth_run *s)
     return L->openssh_client && s->slow_gap < human_min(x, L) && key_query_size(L, s, s->pend_len);
 }
 
+bool sd_infer_putty_pw_padded(const sd_ssh_suite *s, uint32_t len)
+{
+    return s->mode != SD_SSH_MODE_UNKNOWN && s->block > 0 && len > PUTTY_PW_MINLEN &&
+           len <= PUTTY_PW_MINLEN + s->block;
+}
+
+/* A PuTTY client's request of len bytes is its padded password (IGNORE and
+ * request in one segment, PUTTY_PW_MINLEN; with exact packets the sum of
+ * the pair, putty_pair): a password whose length the size hides. Only on
+ * the forward leg; a key from PuTTY comes after its query's PK_OK, read
+ * before this. */
+static bool putty_padded_pw(const leg *L, uint32_t len)
+{
+    return L->putty_client && !L->inner && L->cl_is_outer_client && sd_infer_putty_pw_padded(L->oc, len);
+}
+
+/* Exact packets: PuTTY's padding IGNORE (record i) and its password
+ * request (i + 1) leave in one write; their sizes add up to the padded
+ * size. */
+static bool putty_pair(const ctx *x, const leg *L, size_t i, size_t limit)
+{
+    return L->putty_client && !L->inner && L->cl_is_outer_client && x->v[i].exact && i + 1 < limit &&
+           sdi_is_cl(L, &x->v[i + 1]) && x->v[i + 1].t - x->v[i].t < IGNORE_BURST_S &&
+           putty_padded_pw(L, x->v[i].len + x->v[i + 1].len);
+}
+
 /* The auth_attempt event of the request pend answered by resp_last. */
 static const char *attempt_event(ctx *x, const leg *L, const auth_run *s, bool ok, int attempt)
 {
@@ -434,6 +460,10 @@ static const char *attempt_event(ctx *x, const leg *L, const auth_run *s, bool o
         method = "publickey";
     else if (!ok && (key_came_next(x, L, s) || automated_key_query(x, L, s)))
         method = "publickey";
+    else if (putty_padded_pw(L, s->pend_len))
+        method = "password"; /* its length hidden: no class */
+    else if (L->putty_client && !L->inner && kbdint_request(L, s->ulo, s->uhi, s->pend_len))
+        method = "keyboard-interactive"; /* PuTTY pads its passwords: an unpadded request is none */
     else {
         /* a keyboard-interactive request failed at once (no INFO_REQUEST:
          * the server has no device for it) has its own size */
@@ -668,6 +698,8 @@ auth_res sdi_auth_leg(ctx *x, const leg *L, size_t from, size_t limit)
             }
             s.pend = i;
             s.pend_len = x->v[i].len;
+            if (putty_pair(x, L, i, limit))
+                s.pend_len += x->v[++i].len;
             s.resp_first = s.resp_last = NULL;
             s.resp_n = 0;
             i++;

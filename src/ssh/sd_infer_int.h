@@ -59,6 +59,9 @@ typedef struct leg {
      * optional; paramiko's auth_password / auth_publickey), and sends a
      * SERVICE_REQUEST before each attempt */
     bool no_none_probe;
+    /* the client's banner names PuTTY (or WinSCP, built on its code): its
+     * password requests are padded with an IGNORE (PUTTY_PW_MINLEN) */
+    bool putty_client;
     bool paste;                  /* look for pastes (not while a tunnelled session may run) */
     bool compressed;             /* zlib after login: sizes do not tell the keys apart */
     int32_t zshift[2];           /* a tunnelled leg over a compressed outer connection: its

@@ -19,18 +19,21 @@ uint32_t sd_infer_nested_key_wire(const sd_ssh_suite *outer, const sd_ssh_suite 
  * writes both at once: their sizes add up), or not at all. OpenSSH sends
  * no-more-sessions right after the open: a request of its size there is
  * that one (in chacha20-poly1305 a tcpip-forward for "0.0.0.0" has it). */
-enum { RFWD_NONE, RFWD_ALONE, RFWD_WITH_OPEN };
+enum { RFWD_NONE, RFWD_ALONE, RFWD_WITH_OPEN, RFWD_OR_OPEN };
 
 static int rfwd_request(const ctx *x, uint32_t len, uint32_t w_open)
 {
-    static const uint32_t addr[] = { 9, 0, 7 }; /* localhost, "", 0.0.0.0 */
+    static const uint32_t addr[] = { 9, 0, 7 }; /* localhost or 127.0.0.1, "", 0.0.0.0 */
     uint32_t w_nms = sd_ssh_wire_size(x->cs, P_NO_MORE_SESSIONS);
-    if (len == w_open)
-        return RFWD_NONE;
     for (size_t k = 0; k < sizeof addr / sizeof addr[0]; k++) {
         uint32_t w = sd_ssh_wire_size(x->cs, P_TCPIP_FORWARD_BASE + addr[k]);
+        /* a session's CHANNEL_OPEN can have the size too (80 bytes for
+         * 127.0.0.1 under aes256-ctr + hmac-sha2-256, plink -N -R): the
+         * answer tells them */
         if (len == w)
-            return RFWD_ALONE;
+            return len == w_open ? RFWD_OR_OPEN : RFWD_ALONE;
+        if (len == w_open)
+            continue;
         if (len == w + w_open && w != w_nms)
             return RFWD_WITH_OPEN;
     }
@@ -55,9 +58,12 @@ void sdi_reverse_provisioned(ctx *x, size_t s0)
         return;
     uint32_t w_open = sd_ssh_wire_size(x->cs, P_SESSION_OPEN);
     int form = rfwd_request(x, x->v[s0].len, w_open);
+    if (form == RFWD_OR_OPEN && x->zlib) /* deflated answers have no fixed sizes */
+        form = RFWD_NONE;
     uint32_t r1 = sd_ssh_wire_size(x->ss, P_REQUEST_SUCCESS), r5 = sd_ssh_wire_size(x->ss, P_REQUEST_SUCCESS_PORT),
              cf = sd_ssh_wire_size(x->ss, P_OPEN_CONFIRM);
     bool reply = false;
+    int seen = 0; /* server records passed (RFWD_OR_OPEN) */
     for (size_t j = s0 + 1; form != RFWD_NONE && j < x->n && x->v[j].t - x->v[s0].t < RFWD_REPLY_S; j++) {
         uint32_t l = x->v[j].len;
         bool both = l == r1 + cf || l == r5 + cf;
@@ -65,6 +71,16 @@ void sdi_reverse_provisioned(ctx *x, size_t s0)
             continue;
         if (form == RFWD_ALONE && (both || l == r1 || l == r5))
             reply = true;
+        /* an open is answered by its OPEN_CONFIRMATION first (alone or
+         * with more), the request for a given port by a REQUEST_SUCCESS of
+         * payload 1 alone, next or right after sshd's larger hostkeys-00
+         * notice */
+        if (form == RFWD_OR_OPEN) {
+            if (l > r5 + cf && !seen++)
+                continue;
+            reply = l == r1;
+            break;
+        }
         /* with the open: the server's first answer (past sshd's larger
          * hostkeys-00 notice) holds both */
         if (form == RFWD_WITH_OPEN && l <= r5 + cf) {

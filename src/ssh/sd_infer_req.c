@@ -403,7 +403,9 @@ static void find_pty(ctx *x, size_t s0, session *S)
     /* a pty request carries the terminal modes */
     S->pty = S->q.pty;
     S->kfrom = S->q.pty ? keys_start(x, S->q.from) : s0;
-    for (size_t i = s0; !S->q.found && !S->pty && i < x->n && x->v[i].t - x->login_t < REQ_WINDOW_S; i++)
+    /* not after -N: its large records are forwarded data (plink -N -R used
+     * 2 s after login) */
+    for (size_t i = s0; !S->fwd_only && !S->q.found && !S->pty && i < x->n && x->v[i].t - x->login_t < REQ_WINDOW_S; i++)
         if (x->v[i].c && x->v[i].len >= sd_ssh_wire_size(x->cs, P_PTY_MIN)) {
             S->pty = true;
             S->kfrom = keys_start(x, i);
@@ -440,9 +442,38 @@ static bool notty_shell(const ctx *x, const leg *F, const reqs *q)
     return lines >= NOTTY_LINES;
 }
 
+/* A session opened only after a pause (plink asks for a Return after
+ * authentication, PuTTY's anti-spoofing prompt): nothing within FWD_ONLY_S
+ * of login, then a CHANNEL_OPEN of a session's size (-N's direct-tcpip
+ * opens carry two addresses) whose requests hold a pty-req or the sftp
+ * subsystem. The request windows then count from that open: x->login_t
+ * moves there when one is found. */
+static bool delayed_session(ctx *x, size_t s0)
+{
+    size_t i = s0; /* past what forward_only() let through (a session open may have
+                    * no-more-sessions' size: 80 bytes under aes256-ctr + hmac-sha2-256) */
+    while (i < x->n && (!x->v[i].c || rfwd_request(x, &x->v[i]) ||
+                        (x->v[i].t - x->login_t < FWD_ONLY_S &&
+                         x->v[i].len == sd_ssh_wire_size(x->cs, P_NO_MORE_SESSIONS))))
+        i++;
+    if (i >= x->n || x->v[i].len != sd_ssh_wire_size(x->cs, P_SESSION_OPEN))
+        return false;
+    double login_t = x->login_t;
+    x->login_t = x->v[i].t;
+    reqs q = find_requests(x, i > 0 ? i - 1 : i);
+    if (q.found)
+        read_requests(x, &q, false);
+    bool pty = q.found && (q.pty || q.sftp);
+    for (size_t k = i + 1; !pty && k < x->n && x->v[k].t - x->login_t < REQ_WINDOW_S; k++)
+        pty = x->v[k].c && x->v[k].len >= sd_ssh_wire_size(x->cs, P_PTY_MIN);
+    if (!pty)
+        x->login_t = login_t;
+    return pty;
+}
+
 void sdi_session(ctx *x, const leg *F, size_t s0, session *S)
 {
-    S->fwd_only = forward_only(x, s0);
+    S->fwd_only = forward_only(x, s0) && !delayed_session(x, s0);
     S->q = S->fwd_only ? (reqs){ .extra = -1 } : find_requests(x, s0);
     if (S->q.found)
         read_requests(x, &S->q, F->openssh_client);

@@ -652,6 +652,14 @@
  * generated password people use (password managers default to 20-32):
  * a request that needs one and fits a signed key request is the key. */
 #define PW_PLAUSIBLE_MAX 64
+/* PuTTY pads each password request (and keyboard-interactive response)
+ * to this many bytes with an SSH_MSG_IGNORE sent right before it
+ * (ssh2userauth.c "pad out the password packet to 256 bytes", ssh2bpp.c
+ * ssh2_bpp_format_packet: pkt->minlen); both leave in one segment of
+ * PUTTY_PW_MINLEN - 3 + the IGNORE's padding (4 .. 3 + block) wire bytes,
+ * whatever the password's length (lab putty_shell_*: 272 under aes256-ctr
+ * + hmac-sha2-256, 264 under chacha20-poly1305). */
+#define PUTTY_PW_MINLEN 256u
 /* RFC 4253 11.2: SSH_MSG_IGNORE with an empty string: byte, uint32 0. */
 #define P_IGNORE_EMPTY 5u
 /* The packets of one write leave within this of each other (s); a

@@ -92,6 +92,7 @@ static char *stream_sw;
 /* The suite both ways (NULL: chacha20-poly1305). */
 static const char *stream_cipher, *stream_mac;
 /* Each record is one whole packet (a length-in-clear suite's reading). */
+/* Records whose lengths were read (GCM, -etm: one record each). */
 static bool stream_exact;
 /* When set, the name-lists of each side's first KEXINIT (run_stream):
  * [0] client, [1] server, total list bytes. */
@@ -1532,6 +1533,172 @@ static void test_pty_redraws(void **st)
     }
 }
 
+/* PuTTY 0.78 both sides' software, aes256-ctr + hmac-sha2-256 (its
+ * default suite against OpenSSH 9.2), for run_stream until putty_done. */
+static void putty_ctr(void)
+{
+    static char sw[] = "PuTTY_Release_0.78";
+    stream_sw = sw;
+    stream_cipher = "aes256-ctr";
+    stream_mac = "hmac-sha2-256";
+}
+
+static void putty_done(void)
+{
+    stream_exact = false;
+    stream_sw = NULL;
+    stream_cipher = stream_mac = NULL;
+}
+
+/* PuTTY (plink 0.78) under aes256-ctr + hmac-sha2-256 (lab
+ * putty_shell_first frames 19-42): its password requests leave with an
+ * IGNORE that pads the pair to 256 bytes (PUTTY_PW_MINLEN), 272 on the
+ * wire whatever the password: a typed wrong one, then the right one, read
+ * as passwords (main read both as public keys) with no length class. */
+static void test_putty_padded_password(void **st)
+{
+    (void)st;
+    static const step seq[] = {
+        { true, 64, 2.9870 }, { false, 64, 2.9889 }, { true, 80, 2.9890 }, { false, 80, 3.0034 },
+        { true, 272, 6.3666 }, { false, 80, 6.4199 },                                           /* wrong */
+        { true, 272, 9.6674 }, { false, 48, 9.7207 }, { false, 544, 9.7245 },                 /* right */
+        { true, 80, 10.7639 }, { false, 64, 10.7676 }, { true, 432, 10.7677 }, { false, 160, 10.7715 },
+        { false, 64, 10.7874 }, { true, 64, 11.5801 }, { false, 64, 11.5803 },
+    };
+    putty_ctr();
+    sd_evlist l = { 0 };
+    sd_infer_summary su = run_stream(seq, sizeof seq / sizeof seq[0], &l);
+    assert_int_equal(su.auth_success, 1);
+    assert_int_equal(su.auth_attempts, 2);
+    assert_string_equal(su.auth_method, "password");
+    int attempts = 0;
+    for (size_t i = 0; i < l.n; i++) {
+        const sd_event *e = &l.v[i];
+        if (strcmp(e->kind, "auth_attempt"))
+            continue;
+        assert_string_equal(sd_ev_get(e, "method")->s, "password");
+        assert_string_equal(sd_ev_get(e, "result")->s, attempts ? "success" : "failure");
+        assert_null(sd_ev_get(e, "password_len_class"));
+        attempts++;
+    }
+    assert_int_equal(attempts, 2);
+    sd_evlist_free(&l);
+    /* PuTTY 0.74 to a server offering keyboard-interactive (ja4
+     * ssh-r.pcap frames 14-20): that request first (112, failed at once:
+     * no PAM device), then the padded password. An unpadded 112 from PuTTY
+     * is no password (main read a password of 8-30 characters). */
+    static const step kbd[] = {
+        { true, 64, 3.50 }, { false, 64, 3.51 }, { true, 80, 3.512 }, { false, 96, 3.515 },
+        { true, 112, 3.5155 }, { false, 96, 3.5287 }, { true, 272, 6.9845 }, { false, 48, 7.0059 },
+        { true, 80, 7.0066 }, { false, 528, 7.0956 }, { false, 64, 7.1395 }, { true, 176, 7.1402 },
+        { false, 160, 7.1451 },
+    };
+    l = (sd_evlist){ 0 };
+    su = run_stream(kbd, sizeof kbd / sizeof kbd[0], &l);
+    assert_string_equal(su.auth_method, "password");
+    const sd_event *k = find_kind(&l, "auth_attempt");
+    assert_non_null(k);
+    assert_string_equal(sd_ev_get(k, "method")->s, "keyboard-interactive");
+    sd_evlist_free(&l);
+    putty_done();
+    /* aes128-gcm (lab putty_shell_gcm frames 18-28): exact packets, the
+     * IGNORE (180) and the request (84) are two records of one write; a
+     * wrong password then the right one (main read both as
+     * keyboard-interactive) */
+    static const step gcm_seq[] = {
+        { true, 52, 0.0896 }, { false, 52, 0.0897 }, { true, 68, 0.0898 }, { false, 52, 0.0980 },
+        { true, 180, 3.5297 }, { true, 84, 3.5297 }, { false, 52, 3.5662 },
+        { true, 180, 6.3263 }, { true, 84, 6.3263 }, { false, 36, 6.3941 }, { false, 532, 6.3970 },
+        { true, 52, 7.5529 }, { false, 52, 7.5583 }, { true, 36, 8.6023 }, { false, 36, 8.6041 },
+    };
+    static char sw[] = "PuTTY_Release_0.78";
+    stream_sw = sw;
+    stream_cipher = "aes128-gcm@openssh.com";
+    stream_exact = true;
+    l = (sd_evlist){ 0 };
+    su = run_stream(gcm_seq, sizeof gcm_seq / sizeof gcm_seq[0], &l);
+    assert_int_equal(su.auth_attempts, 2);
+    assert_string_equal(su.auth_method, "password");
+    k = find_kind(&l, "auth_attempt");
+    assert_non_null(k);
+    assert_string_equal(sd_ev_get(k, "method")->s, "password");
+    sd_evlist_free(&l);
+    putty_done();
+    /* the size rule itself: 257..256 + block (a segment, or the sum of a pair) */
+    sd_ssh_suite eam = suite("aes256-ctr", "hmac-sha2-256"), ch = suite("chacha20-poly1305@openssh.com", NULL),
+                 gcm = suite("aes128-gcm@openssh.com", NULL);
+    assert_true(sd_infer_putty_pw_padded(&eam, 272));
+    assert_false(sd_infer_putty_pw_padded(&eam, 256));
+    assert_false(sd_infer_putty_pw_padded(&eam, 288));
+    assert_true(sd_infer_putty_pw_padded(&ch, 264));
+    assert_false(sd_infer_putty_pw_padded(&ch, 272));
+    assert_true(sd_infer_putty_pw_padded(&gcm, 264)); /* a pair of exact records: their sum */
+    assert_false(sd_infer_putty_pw_padded(&gcm, 273));
+}
+
+/* plink -t under aes256-ctr + hmac-sha2-256 (lab putty_shell_key frames
+ * 21-59): after the key's login PuTTY asks for a Return before it opens
+ * the session (its anti-spoofing prompt), so nothing leaves for 1.05 s;
+ * then the open (80 bytes, no-more-sessions' size there), the pty-req and
+ * shell (432), keys. A shell, not -N (main also said forward_only). */
+static void test_delayed_session(void **st)
+{
+    (void)st;
+    static const step seq[] = {
+        { true, 64, 0.1679 }, { false, 64, 0.1681 }, { true, 80, 0.1705 }, { false, 80, 0.1800 },
+        { true, 160, 0.1802 }, { false, 112, 0.1809 }, { true, 240, 0.1821 }, { false, 48, 0.2111 },
+        { false, 864, 0.2551 },                                                                    /* hostkeys-00 */
+        { true, 80, 1.3033 }, { false, 64, 1.3037 }, { true, 432, 1.3037 }, { false, 160, 1.3047 },
+        { false, 64, 1.3197 }, { true, 64, 1.8312 }, { false, 64, 1.8315 }, { true, 64, 1.9911 },
+        { false, 64, 1.9914 }, { true, 64, 2.2272 }, { false, 64, 2.2274 }, { true, 64, 2.3657 },
+        { false, 64, 2.3660 },
+    };
+    putty_ctr();
+    sd_evlist l = { 0 };
+    sd_infer_summary su = run_stream(seq, sizeof seq / sizeof seq[0], &l);
+    assert_string_equal(su.session_kind, "shell");
+    assert_null(find_kind(&l, "forward_only"));
+    sd_evlist_free(&l);
+    putty_done();
+}
+
+/* plink -N -R 127.0.0.1:8090:... under aes256-ctr + hmac-sha2-256 (lab
+ * putty_forward_R frames 16-51): the tcpip-forward request (80 bytes) has
+ * a session CHANNEL_OPEN's size there; sshd's answer, REQUEST_SUCCESS (48)
+ * after its hostkeys-00 notice, says which (main read no -R). The
+ * forwarded channel's data 2 s after login is no pty-req: -N, not a
+ * shell. */
+static void test_rfwd_open_sized(void **st)
+{
+    (void)st;
+    step seq[40] = {
+        { true, 64, 0.0904 }, { false, 64, 0.0905 }, { true, 80, 0.0909 }, { false, 80, 0.0974 },
+        { true, 160, 0.0975 }, { false, 112, 0.0982 }, { true, 240, 0.0994 }, { false, 48, 0.1200 },
+        { true, 80, 0.1257 }, { false, 864, 0.1257 }, { false, 48, 0.1695 },     /* -R, its success */
+        { false, 112, 2.1316 }, { true, 64, 2.1319 }, { false, 144, 2.1404 }, { true, 240, 2.1506 },
+    };
+    size_t n = 15;
+    for (int i = 0; i < 14; i++)
+        seq[n++] = (step){ true, 1448, 2.1508 };
+    seq[n++] = (step){ true, 1240, 2.1508 };
+    seq[n++] = (step){ false, 144, 2.1513 };
+    seq[n++] = (step){ true, 240, 2.1537 };
+    putty_ctr();
+    sd_evlist l = { 0 };
+    sd_infer_summary su = run_stream(seq, n, &l);
+    assert_non_null(find_kind(&l, "reverse_provisioned"));
+    assert_string_equal(su.session_kind, "forward-only");
+    assert_non_null(find_kind(&l, "forward_only"));
+    sd_evlist_free(&l);
+    /* a session's open there is answered by its confirmation: no -R */
+    seq[10] = (step){ false, 64, 0.1695 };
+    l = (sd_evlist){ 0 };
+    run_stream(seq, n, &l);
+    assert_null(find_kind(&l, "reverse_provisioned"));
+    sd_evlist_free(&l);
+    putty_done();
+}
+
 /* paramiko's invoke_shell driven by a script under aes128-ctr +
  * hmac-sha2-256 (lab paramiko_shell frames 14-68): each command line is
  * written whole, 0.3 s after the prompt; a line of up to 14 bytes has one
@@ -1703,6 +1870,9 @@ int main(void)
         cmocka_unit_test(test_pty_command),
         cmocka_unit_test(test_pty_redraws),
         cmocka_unit_test(test_scripted_lines),
+        cmocka_unit_test(test_putty_padded_password),
+        cmocka_unit_test(test_delayed_session),
+        cmocka_unit_test(test_rfwd_open_sized),
         cmocka_unit_test(test_scripted_lines_chacha),
     };
     return cmocka_run_group_tests(t, NULL, NULL);

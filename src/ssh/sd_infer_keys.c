@@ -26,6 +26,10 @@ typedef struct keysz {
     uint32_t we, wbs, wbs2, wenter; /* echo, Backspace echoes, Enter's line and prompt */
     bool comp;                      /* compressed: every short record has one size */
     uint32_t wez;                   /* compressed: the echo's learned size (sd_infer_zlib.h) */
+    /* a tunnelled leg over a compressed connection (sd_infer_zlib.h):
+     * the plain model's sizes, which a record may keep instead of the
+     * learned offset's (0: no offset learned that side) */
+    uint32_t wk_p, we_p, wbs_p, wbs2_p;
 } keysz;
 
 static bool key_sized(uint32_t len, uint32_t wk)
@@ -219,6 +223,27 @@ static const char *class_compressed(const keysz *z, const key *k, size_t nk, uin
     return f <= z->we || ed ? "enter?" : "tab?";
 }
 
+/* A tunnelled leg over a compressed connection whose answers land at the
+ * plain size or at the learned offset, record by record (lab
+ * compress_reverse: deflate's output for the outer header and the inner
+ * packet's random bytes varies by a few bytes, one outer block or none):
+ * one answer record of an echo's or a Backspace echo's size, either way,
+ * is no Enter (a one-record Enter's answer, its line and prompt, is
+ * larger than both plain). Of an echo's size only, a char; of a
+ * Backspace echo's only, a Backspace; of both (the plain echo is the
+ * shifted Backspace echo; under a 16-byte outer block all four are two
+ * sizes), a char: a Backspace there is not told. NULL: larger. */
+static const char *class_either_size(const keysz *z, uint32_t f, bool after_arrow)
+{
+    bool echo = f == z->we || f == z->we_p;
+    bool bs = f == z->wbs || f == z->wbs2 || f == z->wbs_p || f == z->wbs2_p;
+    uint32_t most = z->we_p > z->wbs_p ? z->we_p : z->wbs_p;
+    most = z->wbs2_p > most ? z->wbs2_p : most;
+    if (bs && !echo)
+        return after_arrow ? "char" : "backspace?";
+    return echo || f <= most ? "char" : NULL;
+}
+
 /* A key classed by the first record of its answer. */
 static const char *class_by_answer(const ctx *x, const keysz *z, const key *k, size_t nk)
 {
@@ -236,6 +261,9 @@ static const char *class_by_answer(const ctx *x, const keysz *z, const key *k, s
         return "enter";
     if (z->comp)
         return class_compressed(z, k, nk, f, ed);
+    const char *either = z->we_p ? class_either_size(z, f, after_arrow) : NULL;
+    if (either)
+        return either;
     if (f == z->we)
         return "char";
     if ((f == z->wbs || f == z->wbs2) && !z->comp) /* after an arrow the line is redrawn */
@@ -275,15 +303,21 @@ static bool read_key(const ctx *x, const leg *L, const keysz *z, size_t from, si
     /* a tunnelled leg over a compressed connection: an arrow sent with
      * deflate's history cold keeps the plain model's size (sd_infer_zlib.h) */
     bool cold_arrow = L->zshift[1] && it->len == (uint32_t)((int32_t)z->wa - L->zshift[1]);
-    if (!sdi_is_cl(L, it) || (it->len != z->wk && it->len != z->wa && !cold_arrow && !fat && !paste))
+    /* a key may keep the plain size too; where that is the offset
+     * arrow's, an answer of ENTER_RECORDS_MIN records (output and a
+     * prompt) makes it a key: an arrow is answered by one redraw (lab
+     * compress_reverse frame 183: `exit`'s Enter at the plain 76) */
+    bool cold_key = z->wk_p && it->len == z->wk_p;
+    if (!sdi_is_cl(L, it) || (it->len != z->wk && it->len != z->wa && !cold_arrow && !cold_key && !fat && !paste))
         return false;
     if (too_soon(x, L, z, i, to))
         return false;
     key *q = &k[nk];
     key_answer(x, L, z, i, to, fat, q);
+    bool arrow_sized = (it->len == z->wa || cold_arrow) && !(cold_key && q->resp_n >= ENTER_RECORDS_MIN);
     if (paste)
         q->k = "paste";
-    else if ((it->len == z->wa || cold_arrow) && z->wa != z->wk && !fat && !z->comp)
+    else if (arrow_sized && z->wa != z->wk && !fat && !z->comp)
         q->k = "arrow";
     else if (!q->resp_n && fat)
         q->k = "char";
@@ -837,33 +871,47 @@ static void emit_keys(ctx *x, const leg *L, const key *k, size_t nk)
     }
 }
 
-/* The first record answering the client record of k (a line) has the
- * size of the line's echo: as many bytes as the record can hold, give or
- * take its CR (echoed as CR LF, or not yet). A line editor redrawing
- * every key (fish) answers a key by a longer redraw. */
-static bool echoes_line(const ctx *x, const leg *L, const key *q)
+/* How the first record answering the client record of q (a line) reads:
+ * ECHO_ALONE when it has the size of the line's echo (as many bytes as the
+ * record can hold, give or take its CR: echoed as CR LF, or not yet);
+ * ECHO_OUTPUT when it is longer: a fast command's output leaves in the
+ * echo's write (lab scripted_pty_chacha `id`: echo and output in one
+ * 92-byte record, then the prompt; scripted_pty_aes128gcm `uname -r`:
+ * echo, output and prompt in one 84-byte record). A line editor
+ * redrawing every key (fish) answers a key by a longer redraw. */
+enum { ECHO_NONE, ECHO_ALONE, ECHO_OUTPUT };
+static int echoes_line(const ctx *x, const leg *L, const key *q)
 {
     uint32_t len = x->v[q->at].len, f = x->v[q->resp_first].len;
     int64_t hi = data_bytes(L, len), lo = hi;
     while (lo > 1 && sdi_lw(L, true, SD_SSH_P_CHANNEL_DATA((uint32_t)lo - 1)) == len)
         lo--;
-    return f >= sdi_lw(L, false, SD_SSH_P_CHANNEL_DATA((uint32_t)lo - 1)) &&
-           f <= sdi_lw(L, false, SD_SSH_P_CHANNEL_DATA((uint32_t)hi + 1));
+    if (f < sdi_lw(L, false, SD_SSH_P_CHANNEL_DATA((uint32_t)lo - 1)))
+        return ECHO_NONE;
+    return f <= sdi_lw(L, false, SD_SSH_P_CHANNEL_DATA((uint32_t)hi + 1)) ? ECHO_ALONE : ECHO_OUTPUT;
 }
 
 /* Every key of the leg was a whole line sent at once (SCRIPT_LINES_MIN):
- * read as Enter (or, a line of an arrow's size, as an arrow) answered
- * first by the line's echo (echoes_line), then by its output and a
- * prompt; or as a paste that ran (a paste answered by its echo alone and
- * followed by an Enter waited for a person's Enter). Bare Enters pressed
- * in a row are each answered by the same CR LF and prompt: the Enters'
- * answers differ, the last key's aside (the line or Ctrl-D ending the
- * session is answered by the logout too; it may read as a char, answered
- * by its echo as the session ends). An arrow recalling a line is
- * answered by one redraw. */
+ * read as Enter (or, a line of an arrow's size, as an arrow answered by
+ * ENTER_RECORDS_MIN records: an arrow recalling a line is answered by one
+ * redraw) answered first by the line's echo (echoes_line), then by its
+ * output and a prompt; or as a paste that ran (a paste answered by its
+ * echo alone and followed by an Enter waited for a person's Enter). The
+ * echo may carry a fast command's output, and with the prompt all of it
+ * may be one record longer than the echo: an arrow-sized line answered so
+ * is a line when the next key is another arrow-sized line (a recalled
+ * line is run by an Enter, a key's size). The echo alone answers one line
+ * at least, the last aside (the echo is what shows a line: a redraw of a
+ * key is longer).
+ * Bare Enters pressed in a row are each answered by the same CR
+ * LF and prompt: the Enters' answers differ, the last key's aside (the
+ * line or Ctrl-D ending the session is answered by the logout too, in the
+ * echo's record or after it; it may read as a char, answered by its echo
+ * as the session ends). */
 static bool lines_only(const ctx *x, const leg *L, const key *k, size_t nk)
 {
     bool differ = false;
+    bool alone = false;      /* a line before the last answered first by its echo alone */
     const key *first = NULL; /* the first Enter */
     for (size_t i = 0; i < nk; i++) {
         const key *q = &k[i];
@@ -872,14 +920,18 @@ static bool lines_only(const ctx *x, const leg *L, const key *k, size_t nk)
             return false;
         if (is_key(q, "paste") || (last && is_key(q, "char") && q->resp_n))
             continue;
-        bool line = is_key(q, "enter") || (is_key(q, "arrow") && q->resp_n >= ENTER_RECORDS_MIN);
-        if (!line || !echoes_line(x, L, q))
+        int echo = q->resp_n ? echoes_line(x, L, q) : ECHO_NONE;
+        bool one = q->resp_n < ENTER_RECORDS_MIN; /* the whole answer in one record */
+        bool line = is_key(q, "enter") ||
+                    (is_key(q, "arrow") && (!one || (echo == ECHO_OUTPUT && !last && is_key(&k[i + 1], "arrow"))));
+        if (!line || echo == ECHO_NONE || (echo == ECHO_OUTPUT && one && !is_key(q, "arrow")))
             return false;
+        alone |= !last && echo == ECHO_ALONE; /* the last one's may hold the logout */
         if (!first)
             first = q;
         differ |= !last && (q->resp_n != first->resp_n || q->resp_bytes != first->resp_bytes);
     }
-    return nk >= SCRIPT_LINES_MIN && (differ || !first);
+    return nk >= SCRIPT_LINES_MIN && (differ || !first) && (alone || !first);
 }
 
 /* Keys typed one by one, re-read by the line editor's and the
@@ -928,6 +980,13 @@ uint32_t sdi_keys_leg(ctx *x, const leg *L, size_t from, size_t to, bool emit)
     x->lines_only = false;
     if (!z.wk)
         return 0;
+    if (L->zshift[1])
+        z.wk_p = (uint32_t)((int32_t)z.wk - L->zshift[1]);
+    if (L->zshift[0]) {
+        z.we_p = (uint32_t)((int32_t)z.we - L->zshift[0]);
+        z.wbs_p = (uint32_t)((int32_t)z.wbs - L->zshift[0]);
+        z.wbs2_p = (uint32_t)((int32_t)z.wbs2 - L->zshift[0]);
+    }
     z.wez = sdi_z_echo(x, L, from, to, z.wk, z.we);
     key *k = sd_calloc(to - from + 1, sizeof *k);
     uint8_t *mark = sd_calloc(to - from + 1, 1); /* MARK_CHAFF, MARK_FAT */

@@ -2651,10 +2651,12 @@ for i, s in enumerate(("chacha", "aes128gcm")):
          "download of 98304 bytes, each on its own compressed connection" % s, suite=s)
     _add("compress_agent_" + s, 962 + i, sc_compress_agent, "ssh -C -A (%s, public key): "
          "commands, ssh-add -l uses the forwarded agent" % s, suite=s)
-PENDING["compress_reverse"] = (964, sc_compress_reverse, {}, "cs", "ssh -C -R (public key, "
-                               "chacha): from the server a reverse session back through the "
-                               "compressed tunnel (public key, known host) with Backspace, "
-                               "arrows and Enter")
+_add("compress_reverse", 964, sc_compress_reverse, "ssh -C -R (public key, chacha): from the "
+     "server a reverse session back through the compressed tunnel (public key, known host) with "
+     "Backspace, arrows and Enter")
+PENDING["compress_reverse_2"] = (966, sc_compress_reverse, {}, "cs", "compress_reverse with "
+                                 "another seed (each tunnelled record at the plain size or one "
+                                 "outer block under)")
 
 
 PENDING["compress_reverse_aes128gcm"] = (965, sc_compress_reverse, {"suite": "aes128gcm"}, "cs",
@@ -3366,11 +3368,10 @@ _add("asyncssh_server", 1406, sc_asyncssh_server, "OpenSSH client to an AsyncSSH
      "and an arrow")
 _add("asyncssh_server_aes128gcm", 1408, sc_asyncssh_server, "asyncssh_server over aes128-gcm "
      "(exact packets: the server's empty IGNORE has USERAUTH_SUCCESS's size)", suite="aes128gcm")
-for _i, _s in enumerate(("chacha", "aes128gcm")):
-    PENDING["scripted_pty_" + _s] = (1416 + _i, sc_scripted_pty, {"suite": _s}, "cs",
-                                     "a script drives ssh in a pty: `id`, `uname -r`, `ls /tmp`, "
-                                     "`exit`, each line in one write 0.2-0.8 s after the prompt "
-                                     "(the first a 3-byte record of SSH_FXP_INIT's size) (%s)" % _s)
+for _s, _seed in (("chacha", 1416), ("aes128gcm", 1417), ("aes128ctr-sha256etm", 1421)):
+    _add("scripted_pty_" + _s, _seed, sc_scripted_pty, "a script drives ssh in a pty: `id`, "
+         "`uname -r`, `ls /tmp`, `exit`, each line in one write 0.2-0.8 s after the prompt (the "
+         "first a 3-byte record of SSH_FXP_INIT's size) (%s)" % _s, suite=_s)
 _add("paramiko_shell", 1404, sc_paramiko_shell, "paramiko invoke_shell driven by a script: four "
      "command lines and exit, each sent in one write 0.3 s after the prompt (scripted)")
 _add("asyncssh_forward", 1405, sc_asyncssh_forward, "AsyncSSH forward_local_port only (no "

@@ -1788,6 +1788,86 @@ static void test_scripted_lines_chacha(void **st)
     sd_evlist_free(&l);
 }
 
+/* A script driving ssh in a pty under chacha20-poly1305 (lab
+ * scripted_pty_chacha frames 35-62): `id`'s output leaves in its echo's
+ * record (92), `uname -r` and `ls /tmp` are echoed alone (44), `exit`'s
+ * echo carries the logout (52) before the close (176): every line is
+ * answered by ENTER_RECORDS_MIN records, the first at least its echo, so
+ * they are lines, not arrows (an arrow recalling a line is answered by one
+ * redraw). When every line's echo carries output (uname's 60, ls's 892),
+ * nothing shows a line written whole: the keys stay arrows. Under
+ * aes128-gcm (lab scripted_pty_aes128gcm, second run) `uname -r`'s echo,
+ * output and prompt are one 84-byte record: a line, the next key being
+ * another line; followed by a key-sized Enter it is an arrow recalling a
+ * line. */
+static void test_scripted_lines_echo_output(void **st)
+{
+    (void)st;
+    static const step rest[] = {
+        { true, 112, 1.10 }, { false, 672, 1.11 }, { false, 192, 1.15 }, { true, 376, 1.151 }, /* pty, shell */
+        { false, 108, 1.16 }, { false, 52, 1.18 },                                             /* prompt */
+        { true, 44, 1.49 }, { false, 92, 1.492 }, { false, 52, 1.494 },                        /* id */
+        { true, 44, 2.06 }, { false, 44, 2.061 }, { false, 52, 2.0612 }, { false, 52, 2.0614 }, /* uname -r */
+        { true, 44, 2.55 }, { false, 44, 2.5506 }, { false, 892, 2.552 }, { false, 52, 2.5521 }, /* ls /tmp */
+        { true, 44, 3.18 }, { false, 52, 3.181 }, { false, 176, 3.1815 },                      /* exit */
+        { true, 36, 3.1816 }, { true, 60, 3.1817 },
+    };
+    for (int merged = 0; merged <= 1; merged++) {
+        step r[sizeof rest / sizeof rest[0]];
+        memcpy(r, rest, sizeof rest);
+        if (merged) { /* uname -r and ls /tmp answered with their output too */
+            r[10].len = 60;
+            r[14].len = 892;
+        }
+        sd_evlist l = { 0 };
+        const char *k[8];
+        assert_int_equal(keys_after_login(r, sizeof r / sizeof r[0], &l, k, 8), 4);
+        for (size_t i = 0; i < 4; i++)
+            assert_string_equal(k[i], merged ? "arrow" : "paste");
+        assert_int_equal(sd_ev_get(find_kind(&l, "session"), "human")->b, merged);
+        sd_evlist_free(&l);
+    }
+}
+
+/* The gcm run of test_scripted_lines_echo_output (frames 1-70): `uname
+ * -r` answered by one 84-byte record (echo, output, prompt), then `ls
+ * /tmp`, a line too. With `ls`'s record a key's (36: an Enter), the 84
+ * recalled a line: keys, not lines. */
+static void test_scripted_lines_one_record(void **st)
+{
+    (void)st;
+    static const step rest[] = {
+        { true, 52, 1.00 },   { false, 52, 1.001 }, { true, 68, 1.002 },   { false, 52, 1.011 },
+        { true, 148, 1.014 }, { false, 100, 1.015 }, { true, 308, 1.016 }, { false, 36, 1.035 }, /* public key, ok */
+        { true, 52, 1.037 },  { true, 68, 1.037 },  { false, 532, 1.038 }, { false, 148, 1.038 },
+        { false, 148, 1.078 }, { false, 52, 1.078 }, { true, 340, 1.079 }, { true, 52, 1.079 }, /* pty, shell */
+        { false, 36, 1.080 }, { false, 36, 1.080 }, { false, 36, 1.080 }, { false, 52, 1.10 },  /* prompt */
+        { true, 52, 1.53 },   { false, 100, 1.531 }, { false, 52, 1.532 },                      /* id */
+        { true, 52, 2.10 },   { false, 84, 2.101 },                                              /* uname -r */
+        { true, 52, 2.66 },   { false, 52, 2.661 }, { false, 116, 2.67 },  { false, 4132, 2.671 },
+        { false, 1620, 2.672 }, { false, 52, 2.673 },                                            /* ls /tmp */
+        { true, 52, 3.05 },   { false, 52, 3.051 }, { false, 36, 3.052 },  { false, 52, 3.053 },
+        { false, 52, 3.054 }, { false, 36, 3.055 }, { true, 36, 3.056 },   { true, 68, 3.057 }, /* exit */
+    };
+    stream_cipher = "aes128-gcm@openssh.com";
+    stream_exact = true;
+    for (int enter = 0; enter <= 1; enter++) {
+        step seq[sizeof rest / sizeof rest[0]];
+        memcpy(seq, rest, sizeof rest);
+        if (enter)
+            seq[25].len = 36;
+        sd_evlist l = { 0 };
+        run_stream(seq, sizeof seq / sizeof seq[0], &l);
+        const char *k[8];
+        assert_int_equal(keys_of(&l, k, 8), 4);
+        assert_string_equal(k[1], enter ? "arrow" : "paste");
+        assert_int_equal(sd_ev_get(find_kind(&l, "session"), "human")->b, enter);
+        sd_evlist_free(&l);
+    }
+    stream_cipher = NULL;
+    stream_exact = false;
+}
+
 /* sdi_lw_range (a binary search) finds exactly the range a scan finds,
  * for every wire size around the searched ones, outer suites of each mode
  * and a nested leg (outer of inner), with bounds empty, one-wide and wide. */
@@ -1874,6 +1954,8 @@ int main(void)
         cmocka_unit_test(test_delayed_session),
         cmocka_unit_test(test_rfwd_open_sized),
         cmocka_unit_test(test_scripted_lines_chacha),
+        cmocka_unit_test(test_scripted_lines_echo_output),
+        cmocka_unit_test(test_scripted_lines_one_record),
     };
     return cmocka_run_group_tests(t, NULL, NULL);
 }

@@ -124,6 +124,69 @@ static void test_tunnel_offset(void **st)
     assert_int_equal(L.zshift[0], 0);
 }
 
+/* The keys of the reverse leg L over f's records (the leg client is the
+ * outer server), into k[]; returns their number. */
+static size_t tunnel_keys(fixture *f, leg *L, sd_evlist *l, const char **k, size_t max)
+{
+    static sd_conn c = { .uid = "Cz" };
+    static sd_sshconn_result res = { .conn = &c };
+    static sd_infer_summary su;
+    f->x.r = &res;
+    f->x.out = l;
+    f->x.sum = &su;
+    sdi_keys_leg(&f->x, L, 0, f->x.n, true);
+    size_t n = 0;
+    for (size_t i = 0; i < l->n && n < max; i++)
+        if (!strcmp(l->v[i].kind, "keystroke"))
+            k[n++] = sd_ev_get(&l->v[i], "key")->s;
+    return n;
+}
+
+/* ssh -C -R, a chacha reverse leg inside a compressed chacha connection
+ * (lab compress_reverse): keys 68 (plain 76), echoes 68 (plain 76), each
+ * record at the offset or at the plain size. A Backspace's echo at the
+ * plain 84 (the offset Enter's least size) is a Backspace; the last
+ * Enter's key at the plain 76 (an offset arrow's size) answered by the
+ * logout's two records is a key; an arrow at 76 answered by one redraw
+ * stays an arrow. Under aes128-gcm (16-byte blocks: key, arrow, echo and
+ * Backspace echo all 68 or 84) an 84 answer is no Enter. */
+static void test_tunnel_either_size(void **st)
+{
+    (void)st;
+    static const struct { bool key; uint32_t len; } r[] = {
+        { true, 68 }, { false, 68 }, { true, 68 }, { false, 68 }, { true, 68 }, { false, 84 }, /* e c BS */
+        { true, 68 }, { false, 68 }, { true, 68 }, { false, 252 }, { false, 84 },             /* h Enter */
+        { true, 76 }, { false, 84 }, { true, 68 }, { false, 252 }, { false, 92 },             /* Up Enter */
+        { true, 68 }, { false, 68 }, { true, 68 }, { false, 68 },                             /* l s */
+        { true, 76 }, { false, 76 }, { false, 220 },                                          /* Enter */
+    };
+    static const char *want[] = { "char", "char", "backspace", "char", "enter", "arrow",
+                                  "enter", "char", "char", "enter" };
+    for (int gcm = 0; gcm <= 1; gcm++) {
+        fixture f;
+        start(&f, gcm ? "aes128-gcm@openssh.com" : "chacha20-poly1305@openssh.com", NULL, true);
+        sd_ssh_suite inner = suite("chacha20-poly1305@openssh.com", NULL); /* the -R session's own */
+        leg L = { .id = SD_LEG_REVERSE, .cl_is_outer_client = false, .oc = &f.s, .os = &f.s, .inner = &inner };
+        L.zshift[0] = L.zshift[1] = gcm ? -16 : -8;
+        double t = 2.0;
+        for (size_t i = 0; i < sizeof r / sizeof r[0]; i++) {
+            uint32_t len = gcm && r[i].len < 200 ? (r[i].len <= 68 ? 68 : 84) : r[i].len;
+            t += r[i].key ? 0.25 : 0.001;
+            add(&f, !r[i].key, len, t);
+        }
+        f.x.login_t = 1.0;
+        sd_evlist l = { 0 };
+        const char *k[16];
+        assert_int_equal(tunnel_keys(&f, &L, &l, k, 16), 10);
+        for (size_t i = 0; i < 10; i++)
+            if (!gcm)
+                assert_string_equal(k[i], want[i]);
+            else /* a Backspace and an arrow have a character's sizes there */
+                assert_string_equal(k[i], strcmp(want[i], "enter") ? "char" : "enter");
+        sd_evlist_free(&l);
+    }
+}
+
 /* matrix_aes256gcm-zlib: the subsystem request (52), the server's answers
  * (36, 36), SSH_FXP_INIT (36), SSH_FXP_VERSION (180), then limits, STAT
  * and OPEN before the data: scp. */
@@ -234,6 +297,7 @@ int main(void)
         cmocka_unit_test(test_bounds),
         cmocka_unit_test(test_learned_echo),
         cmocka_unit_test(test_tunnel_offset),
+        cmocka_unit_test(test_tunnel_either_size),
         cmocka_unit_test(test_sftp),
         cmocka_unit_test(test_forward_close),
         cmocka_unit_test(test_carry_small),

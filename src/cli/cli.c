@@ -84,11 +84,17 @@ static void say_skipped(const cli_input *in)
 
 volatile sig_atomic_t cli_stop;
 
+/* --threads takes any count a script might pass (nproc on a large
+ * machine); above 2 it is 2, the pipeline's stages. */
+#define CLI_THREADS_MAX 1024
+
 int cli_common_opt(cli_input *in, int opt, const char *arg)
 {
     switch (opt) {
     case CLI_OPT_MAX_FLOWS:
         return cli_parse_u64("", "--max-flows", arg, 1, 1000000000, &in->max_flows) ? -1 : 1;
+    case CLI_OPT_THREADS:
+        return cli_parse_u64("", "--threads", arg, 1, CLI_THREADS_MAX, &in->threads) ? -1 : 1;
     case CLI_OPT_STATS:
         return cli_parse_secs("", "--stats-interval", arg, 0.1, 86400, &in->stats_interval) ? -1 : 1;
     case CLI_OPT_LOCAL_NETS:
@@ -254,12 +260,37 @@ static void on_tick(void *ud, sd_ts now)
     }
 }
 
+/* The pipeline has two stages (sd_pipe.h): a second thread is worth it
+ * only with a second CPU to run it. */
+static unsigned cli_threads(const cli_input *in)
+{
+    if (in->threads)
+        return in->threads > 2 ? 2 : (unsigned)in->threads;
+    return sysconf(_SC_NPROCESSORS_ONLN) > 1 ? 2 : 1;
+}
+
+/* STRIDER_PIPE_RING=RECORDS,BATCHES sizes sd_pipe's queue: a test knob
+ * (1,1 makes every record a hand-off between the threads), not an option. */
+static void pipe_ring(sd_engine_opts *eo)
+{
+    const char *env = getenv("STRIDER_PIPE_RING");
+    unsigned recs, batches;
+    char end;
+    if (env && sscanf(env, "%u,%u%c", &recs, &batches, &end) == 2 && recs && batches && recs <= 1u << 16 &&
+        batches <= 1u << 10) {
+        eo->pipe_batch = recs;
+        eo->pipe_batches = batches;
+    }
+}
+
 sd_engine *cli_engine(cli_input *in, sd_engine_opts *eo)
 {
     eo->diag = &in->diag;
     eo->max_flows = in->max_flows;
     eo->vlan_unkeyed = in->no_vlan_key;
     eo->csum = in->csum;
+    eo->threads = cli_threads(in);
+    pipe_ring(eo);
     eo->stop = &cli_stop;
     eo->tick = on_tick;
     eo->tick_ud = &g_run;

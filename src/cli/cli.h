@@ -20,6 +20,7 @@ typedef struct cli_input {
     sd_diag diag;
     uint64_t diag_max; /* stop printing after this many (count goes on) */
     uint64_t max_flows;    /* --max-flows; 0 = the engine's default */
+    uint64_t threads;      /* --threads; 0 = 2 when more than one CPU is online */
     double stats_interval; /* --stats-interval seconds; 0 = none */
     bool live;             /* set by cli_open: -i */
     bool no_vlan_key;      /* --no-vlan-key */
@@ -49,8 +50,10 @@ extern volatile sig_atomic_t cli_stop;
     { "stats-interval", required_argument, 0, CLI_OPT_STATS }, { "help", no_argument, 0, 'h' },       \
     { "local-nets", required_argument, 0, CLI_OPT_LOCAL_NETS },                                  \
     { "no-vlan-key", no_argument, 0, CLI_OPT_NO_VLAN_KEY },                                     \
-    { "checksum", required_argument, 0, CLI_OPT_CHECKSUM }
-enum { CLI_OPT_MAX_FLOWS = 0x1001, CLI_OPT_STATS, CLI_OPT_LOCAL_NETS, CLI_OPT_NO_VLAN_KEY, CLI_OPT_CHECKSUM };
+    { "checksum", required_argument, 0, CLI_OPT_CHECKSUM },                                     \
+    { "threads", required_argument, 0, CLI_OPT_THREADS }
+enum { CLI_OPT_MAX_FLOWS = 0x1001, CLI_OPT_STATS, CLI_OPT_LOCAL_NETS, CLI_OPT_NO_VLAN_KEY, CLI_OPT_CHECKSUM,
+       CLI_OPT_THREADS };
 #define CLI_COMMON_SHORT "f:r:i:qh"
 #define CLI_COMMON_HELP                                                                            \
     "  -r, --read FILE      input capture (also as plain arguments; '-' = stdin;\n"                \
@@ -75,6 +78,10 @@ enum { CLI_OPT_MAX_FLOWS = 0x1001, CLI_OPT_STATS, CLI_OPT_LOCAL_NETS, CLI_OPT_NO
     "                       is kept out (history C); auto takes a checksum left\n"         \
     "                       unfinished by offload (0, the pseudo-header sum) as not\n"    \
     "                       computed, verify as wrong; off checks none\n"                  \
+    "      --threads N      1: one thread; 2 (the default when more than one CPU is\n"    \
+    "                       online): files are read and decoded in a thread of their\n"  \
+    "                       own, ahead of the analysis; same output either way (more\n" \
+    "                       than 2 is taken as 2; live capture uses one)\n"               \
     "  -h, --help           this text\n"
 
 void cli_input_init(cli_input *in);

@@ -3,6 +3,7 @@
 #include "../capture/sd_capfiles.h"
 #include "../common/sd_parse.h"
 #include "../common/sd_site.h"
+#include "../out/sd_outq.h"
 #include "../out/sd_runlog.h"
 #include "../out/sd_text.h"
 
@@ -17,11 +18,19 @@
 #include <string.h>
 #include <unistd.h>
 
+static void quiesce(const cli_input *in)
+{
+    if (in->quiesce)
+        in->quiesce(in->quiesce_ud);
+}
+
 static void print_diag(void *ud, const char *file, uint64_t frame, const char *msg)
 {
     cli_input *in = ud;
     if (in->quiet)
         return;
+    if (in->diag.count <= in->diag_max + 1)
+        quiesce(in);
     if (in->diag.count == in->diag_max + 1) {
         fprintf(stderr, "strider: more warnings suppressed\n");
         return;
@@ -256,13 +265,13 @@ static void on_tick(void *ud, sd_ts now)
         fflush(stdout); /* what the command wrote reaches a pipe now */
     if (r->in->stats_interval > 0 && since(&r->last_stats) >= r->in->stats_interval) {
         clock_gettime(CLOCK_MONOTONIC, &r->last_stats);
+        quiesce(r->in);
         sd_runlog_stats(stderr, sd_engine_get_stats(r->e), r->cap);
     }
 }
 
-/* The pipeline has two stages (sd_pipe.h): a second thread is worth it
- * only with a second CPU to run it. */
-static unsigned cli_threads(const cli_input *in)
+/* A second thread is worth it only with a second CPU to run it. */
+unsigned cli_threads(const cli_input *in)
 {
     if (in->threads)
         return in->threads > 2 ? 2 : (unsigned)in->threads;
@@ -281,6 +290,11 @@ static void pipe_ring(sd_engine_opts *eo)
         eo->pipe_batch = recs;
         eo->pipe_batches = batches;
     }
+}
+
+unsigned cli_outq_publish(void)
+{
+    return getenv("STRIDER_PIPE_RING") ? SD_OUTQ_ITEMS : 0;
 }
 
 sd_engine *cli_engine(cli_input *in, sd_engine_opts *eo)
@@ -304,6 +318,7 @@ sd_engine *cli_engine(cli_input *in, sd_engine_opts *eo)
 typedef struct progress {
     bool on;
     bool shown;
+    const cli_input *in;
 } progress;
 
 static void show_progress(void *ud, uint64_t done, uint64_t total)
@@ -311,6 +326,7 @@ static void show_progress(void *ud, uint64_t done, uint64_t total)
     progress *p = ud;
     if (!p->on || !total)
         return;
+    quiesce(p->in);
     sd_runlog_progress(stderr, done, total);
     p->shown = true;
 }
@@ -336,13 +352,14 @@ static void catch_signals(bool on)
 
 void cli_run(cli_input *in, sd_engine *e, sd_capture *cap)
 {
-    progress p = { !in->no_progress && !in->live && isatty(STDERR_FILENO), false };
+    progress p = { !in->no_progress && !in->live && isatty(STDERR_FILENO), false, in };
     g_run = (run_state){ .in = in, .e = e, .cap = cap };
     clock_gettime(CLOCK_MONOTONIC, &g_run.last_stats);
     cli_stop = 0;
     catch_signals(true);
     sd_engine_run(e, cap, show_progress, &p);
     catch_signals(false);
+    quiesce(in); /* what follows on stderr comes after every record */
     if (p.shown)
         fprintf(stderr, "\r%60s\r", "");
     if (in->stats_interval > 0)

@@ -8,7 +8,9 @@
 # and the decoder, which the reader thread keeps and the analysis thread
 # says in place), with and without --bpf. Each run is repeated with
 # STRIDER_PIPE_RING=1,1 (batches of one record, one in flight), so that
-# every record is a hand-off and the reader waits at every one.
+# every record is a hand-off and the reader waits at every one, and the
+# record writer of conns (sd_outq) lags as far as it can, so that every
+# wait for it before a message on stderr matters (2>&1 into one file).
 set -u
 . "$(dirname "$0")/../lib.sh"
 out=$REPO/tests/out/threads; rm -rf "$out"; mkdir -p "$out"
@@ -70,8 +72,7 @@ diff -r "$out/x1" "$out/x2" > /dev/null && cmp -s "$out/x1.out" "$out/x2.out" ||
 
 # time that goes back (said by the analysis thread) between messages of the
 # reader, and a bad --threads
-if [ -x "$GENCAP" ]; then
-    python3 - "$out/mix.pcap" "$out/back.pcap" <<'EOF' || die "reorder failed"
+cat > "$out/back.py" <<'EOF'
 import struct, sys
 d = open(sys.argv[1], 'rb').read()
 hdr, off, recs = d[:24], 24, []
@@ -84,11 +85,36 @@ for i in range(10, len(recs) - 1, 97):  # swap neighbours: time goes back
 # whose time goes back (two messages of one frame, from the two threads)
 for i in list(range(5, len(recs), 89)) + list(range(11, len(recs), 3 * 97)):
     r = bytearray(recs[i]); r[16 + 14] = 0x44; recs[i] = bytes(r)
+# late in the file, after records were written: the capture layer says it
+for i in (len(recs) * 9 // 10, len(recs) - 3):
+    r = bytearray(recs[i]); r[12:16] = struct.pack('<I', 20); recs[i] = bytes(r)
 open(sys.argv[2], 'wb').write(hdr + b''.join(recs) + recs[0][:20])  # and a cut record
 EOF
+if [ -x "$GENCAP" ]; then
+    # 51 s of capture: connections are written (30 s after their close)
+    # while messages are still to come
+    "$GENCAP" --brute 3000 -o "$out/long.pcap" > /dev/null || die "gencap --brute failed"
+    for c in mix long; do
+        python3 "$out/back.py" "$out/$c.pcap" "$out/$c-back.pcap" || die "reorder failed"
+    done
+    mv "$out/mix-back.pcap" "$out/back.pcap"
     same "back.pcap conns --json" conns --json "$out/back.pcap"
     same "back.pcap ssh --json" ssh --json "$out/back.pcap"
 fi
+# stdout and stderr into one file: the records (written by a thread of
+# their own) and the messages interleave as with one thread
+for c in "$out/back.pcap" "$out/long-back.pcap" "$out/cut.pcap"; do
+    [ -f "$c" ] || continue
+    for f in --json --csv -t; do
+        [ "$f" = -t ] && f=
+        n=$((n + 1))
+        "$STRIDER" conns $f --threads 1 "$c" > "$out/m1" 2>&1
+        "$STRIDER" conns $f --threads 2 "$c" > "$out/m2" 2>&1
+        STRIDER_PIPE_RING=1,1 "$STRIDER" conns $f --threads 2 "$c" > "$out/m3" 2>&1
+        cmp -s "$out/m1" "$out/m2" && cmp -s "$out/m1" "$out/m3" ||
+            { echo "FAIL $(basename "$c") conns $f 2>&1: interleaving differs"; fail=1; }
+    done
+done
 # standard input: read by the reader thread as a file is
 n=$((n + 1))
 for t in 1 2; do

@@ -663,7 +663,7 @@ typedef struct source {
     sd_pkt p;
 } source;
 
-static int source_next(source *s, const sd_frame **fr)
+static inline __attribute__((always_inline)) int source_next(source *s, const sd_frame **fr)
 {
     if (!s->pipe) {
         *fr = &s->fr;
@@ -674,7 +674,7 @@ static int source_next(source *s, const sd_frame **fr)
     return s->rec != NULL;
 }
 
-static sd_dec_res source_decode(source *s, sd_pkt **p)
+static inline __attribute__((always_inline)) sd_dec_res source_decode(source *s, sd_pkt **p)
 {
     if (s->pipe) {
         sd_pipe_said_decoding(s->pipe, s->rec);

@@ -34,7 +34,7 @@ _strider() {
                 [[ "$cur" == *,* ]] && COMPREPLY=("${COMPREPLY[@]/#/${cur%,*},}")
             return;;
         -n|--stream|-Y|--where|--where-events|-l|--limit|-z|--zoom|-w|--window|-s|--stride|\
-        --kinds|--host|--port|--idle-timeout|-f|--bpf|--filter|--max-flows|--stats-interval|\
+        --kinds|--host|--port|--idle-timeout|-f|--bpf|--filter|--max-flows|--stats-interval|--threads|\
         --max-hosts|--stream-cap|--memcap|--overlap-memcap|--max-open|--buffer|--json-inline|--json-payload-max|\
         --max-hole|--local-nets|--plot|--width)
             return;; # a value to type

@@ -621,6 +621,18 @@ bool sd_capture_is_live(const sd_capture *cap)
     return cap->live;
 }
 
+sd_diag *sd_capture_set_diag(sd_capture *cap, sd_diag *diag)
+{
+    sd_diag *old = cap->diag;
+    cap->diag = diag;
+    return old;
+}
+
+bool sd_capture_maps_files(const sd_capture *cap)
+{
+    return cap->origin != NULL;
+}
+
 int sd_capture_drops(const sd_capture *cap, uint64_t *received, uint64_t *dropped, uint64_t *if_dropped)
 {
     struct pcap_stat ps;

@@ -65,6 +65,12 @@ sd_capture *sd_capture_open_mem(const uint8_t *buf, size_t len, const char *name
 #define SD_CAPTURE_TICK 2
 int sd_capture_next(sd_capture *cap, sd_frame *out);
 bool sd_capture_is_live(const sd_capture *cap);
+/* Where messages go from now on (sd_pipe's reader thread keeps them for the
+ * consumer to say in order); returns the sink it replaces. */
+sd_diag *sd_capture_set_diag(sd_capture *cap, sd_diag *diag);
+/* Whether each frame's file is mapped (several files, or a list's chunk):
+ * sd_capture_origin then reads what sd_capture_next writes. */
+bool sd_capture_maps_files(const sd_capture *cap);
 /* Live only: libpcap's counts (packets received, dropped by the kernel
  * buffer, dropped by the interface). -1 when not live or not known. */
 int sd_capture_drops(const sd_capture *cap, uint64_t *received, uint64_t *dropped, uint64_t *if_dropped);

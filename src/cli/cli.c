@@ -3,6 +3,7 @@
 #include "../capture/sd_capfiles.h"
 #include "../common/sd_parse.h"
 #include "../common/sd_site.h"
+#include "../out/sd_outq.h"
 #include "../out/sd_runlog.h"
 #include "../out/sd_text.h"
 
@@ -34,6 +35,12 @@ static bool diag_owned(cli_input *in, const char *file)
     return in->diag_file_owned;
 }
 
+static void quiesce(const cli_input *in)
+{
+    if (in->quiesce)
+        in->quiesce(in->quiesce_ud);
+}
+
 static void print_diag(void *ud, const char *file, uint64_t frame, const char *msg)
 {
     cli_input *in = ud;
@@ -43,6 +50,8 @@ static void print_diag(void *ud, const char *file, uint64_t frame, const char *m
         in->diag.count--;
         return;
     }
+    if (in->diag.count <= in->diag_max + 1)
+        quiesce(in);
     if (in->diag.count == in->diag_max + 1) {
         fprintf(stderr, "strider: more warnings suppressed\n");
         return;
@@ -105,11 +114,17 @@ static void say_skipped(const cli_input *in)
 
 volatile sig_atomic_t cli_stop;
 
+/* --threads takes any count a script might pass (nproc on a large
+ * machine); above 2 it is 2, the pipeline's stages. */
+#define CLI_THREADS_MAX 1024
+
 int cli_common_opt(cli_input *in, int opt, const char *arg)
 {
     switch (opt) {
     case CLI_OPT_MAX_FLOWS:
         return cli_parse_u64("", "--max-flows", arg, 1, 1000000000, &in->max_flows) ? -1 : 1;
+    case CLI_OPT_THREADS:
+        return cli_parse_u64("", "--threads", arg, 1, CLI_THREADS_MAX, &in->threads) ? -1 : 1;
     case CLI_OPT_STATS:
         return cli_parse_secs("", "--stats-interval", arg, 0.1, 86400, &in->stats_interval) ? -1 : 1;
     case CLI_OPT_LOCAL_NETS:
@@ -280,8 +295,36 @@ static void on_tick(void *ud, sd_ts now)
         fflush(stdout); /* what the command wrote reaches a pipe now */
     if (r->in->stats_interval > 0 && since(&r->last_stats) >= r->in->stats_interval) {
         clock_gettime(CLOCK_MONOTONIC, &r->last_stats);
+        quiesce(r->in);
         sd_runlog_stats(stderr, sd_engine_get_stats(r->e), r->cap);
     }
+}
+
+/* A second thread is worth it only with a second CPU to run it. */
+unsigned cli_threads(const cli_input *in)
+{
+    if (in->threads)
+        return in->threads > 2 ? 2 : (unsigned)in->threads;
+    return sysconf(_SC_NPROCESSORS_ONLN) > 1 ? 2 : 1;
+}
+
+/* STRIDER_PIPE_RING=RECORDS,BATCHES sizes sd_pipe's queue: a test knob
+ * (1,1 makes every record a hand-off between the threads), not an option. */
+static void pipe_ring(sd_engine_opts *eo)
+{
+    const char *env = getenv("STRIDER_PIPE_RING");
+    unsigned recs, batches;
+    char end;
+    if (env && sscanf(env, "%u,%u%c", &recs, &batches, &end) == 2 && recs && batches && recs <= 1u << 16 &&
+        batches <= 1u << 10) {
+        eo->pipe_batch = recs;
+        eo->pipe_batches = batches;
+    }
+}
+
+unsigned cli_outq_publish(void)
+{
+    return getenv("STRIDER_PIPE_RING") ? SD_OUTQ_ITEMS : 0;
 }
 
 sd_engine *cli_engine(cli_input *in, sd_engine_opts *eo)
@@ -290,6 +333,8 @@ sd_engine *cli_engine(cli_input *in, sd_engine_opts *eo)
     eo->max_flows = in->max_flows;
     eo->vlan_unkeyed = in->no_vlan_key;
     eo->csum = in->csum;
+    eo->threads = cli_threads(in);
+    pipe_ring(eo);
     eo->stop = &cli_stop;
     eo->tick = on_tick;
     eo->tick_ud = &g_run;
@@ -303,6 +348,7 @@ sd_engine *cli_engine(cli_input *in, sd_engine_opts *eo)
 typedef struct progress {
     bool on;
     bool shown;
+    const cli_input *in;
 } progress;
 
 static void show_progress(void *ud, uint64_t done, uint64_t total)
@@ -310,6 +356,7 @@ static void show_progress(void *ud, uint64_t done, uint64_t total)
     progress *p = ud;
     if (!p->on || !total)
         return;
+    quiesce(p->in);
     sd_runlog_progress(stderr, done, total);
     p->shown = true;
 }
@@ -335,13 +382,14 @@ static void catch_signals(bool on)
 
 void cli_run(cli_input *in, sd_engine *e, sd_capture *cap)
 {
-    progress p = { !in->no_progress && !in->live && isatty(STDERR_FILENO), false };
+    progress p = { !in->no_progress && !in->live && isatty(STDERR_FILENO), false, in };
     g_run = (run_state){ .in = in, .e = e, .cap = cap };
     clock_gettime(CLOCK_MONOTONIC, &g_run.last_stats);
     cli_stop = 0;
     catch_signals(true);
     sd_engine_run(e, cap, show_progress, &p);
     catch_signals(false);
+    quiesce(in); /* what follows on stderr comes after every record */
     if (p.shown)
         fprintf(stderr, "\r%60s\r", "");
     if (in->stats_interval > 0)

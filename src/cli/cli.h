@@ -20,6 +20,7 @@ typedef struct cli_input {
     sd_diag diag;
     uint64_t diag_max; /* stop printing after this many (count goes on) */
     uint64_t max_flows;    /* --max-flows; 0 = the engine's default */
+    uint64_t threads;      /* --threads; 0 = 2 when more than one CPU is online */
     double stats_interval; /* --stats-interval seconds; 0 = none */
     bool live;             /* set by cli_open: -i */
     bool no_vlan_key;      /* --no-vlan-key */
@@ -40,6 +41,11 @@ typedef struct cli_input {
      * unreadable): the first lines, said by cli_open, and all */
     sd_buf skipped;
     uint64_t nskipped;
+    /* Set by a command whose records a thread of their own writes: waits
+     * until they are written, called before anything goes to stderr, so
+     * that stdout and stderr interleave as with one thread. */
+    void (*quiesce)(void *ud);
+    void *quiesce_ud;
 } cli_input;
 
 /* Set by SIGINT/SIGTERM during cli_run: the engine stops reading and ends
@@ -55,8 +61,10 @@ extern volatile sig_atomic_t cli_stop;
     { "stats-interval", required_argument, 0, CLI_OPT_STATS }, { "help", no_argument, 0, 'h' },       \
     { "local-nets", required_argument, 0, CLI_OPT_LOCAL_NETS },                                  \
     { "no-vlan-key", no_argument, 0, CLI_OPT_NO_VLAN_KEY },                                     \
-    { "checksum", required_argument, 0, CLI_OPT_CHECKSUM }
-enum { CLI_OPT_MAX_FLOWS = 0x1001, CLI_OPT_STATS, CLI_OPT_LOCAL_NETS, CLI_OPT_NO_VLAN_KEY, CLI_OPT_CHECKSUM };
+    { "checksum", required_argument, 0, CLI_OPT_CHECKSUM },                                     \
+    { "threads", required_argument, 0, CLI_OPT_THREADS }
+enum { CLI_OPT_MAX_FLOWS = 0x1001, CLI_OPT_STATS, CLI_OPT_LOCAL_NETS, CLI_OPT_NO_VLAN_KEY, CLI_OPT_CHECKSUM,
+       CLI_OPT_THREADS };
 #define CLI_COMMON_SHORT "f:r:i:qh"
 #define CLI_COMMON_HELP                                                                            \
     "  -r, --read FILE      input capture (also as plain arguments; '-' = stdin;\n"                \
@@ -81,6 +89,11 @@ enum { CLI_OPT_MAX_FLOWS = 0x1001, CLI_OPT_STATS, CLI_OPT_LOCAL_NETS, CLI_OPT_NO
     "                       is kept out (history C); auto takes a checksum left\n"         \
     "                       unfinished by offload (0, the pseudo-header sum) as not\n"    \
     "                       computed, verify as wrong; off checks none\n"                  \
+    "      --threads N      1: one thread; 2 (the default when more than one CPU is\n"    \
+    "                       online): files are read and decoded in a thread of their\n"  \
+    "                       own, ahead of the analysis (and conns writes its records\n" \
+    "                       in another); same output either way (more than 2 is\n"     \
+    "                       taken as 2; live capture reads in one)\n"                  \
     "  -h, --help           this text\n"
 
 void cli_input_init(cli_input *in);
@@ -94,6 +107,13 @@ sd_capture *cli_open(cli_input *in);
 /* The engine with the common options applied (max flows, the stop flag;
  * live: prompt expiry). eo holds the command's own settings. */
 sd_engine *cli_engine(cli_input *in, sd_engine_opts *eo);
+/* Threads the run may use (--threads; default 2 when more than one CPU is
+ * online, else 1): 2 or more puts the reading and decoding (sd_pipe) and a
+ * command's record writing (sd_outq) in threads of their own. */
+unsigned cli_threads(const cli_input *in);
+/* sd_outq's publish interval: 0 (its default), or with STRIDER_PIPE_RING
+ * set (a test knob) the ring's size, the most lag. */
+unsigned cli_outq_publish(void);
 /* Runs the engine over cap with a progress line on a terminal, ending
  * cleanly on SIGINT/SIGTERM; then reports on stderr, once, every cap that
  * dropped or cut something (evicted connections). */

@@ -4,6 +4,7 @@
 #include "../analyze/sd_service.h"
 #include "../out/sd_connout.h"
 #include "../out/sd_merge_fmt.h"
+#include "../out/sd_outq.h"
 #include "cli_cmd.h"
 #include "cli_opt.h"
 
@@ -24,6 +25,8 @@ typedef struct conns_run {
     cli_reasm rs;          /* --overlap, --urgent...: as follow and extract reassemble */
     double idle;
     sd_service *service;   /* the service field, by content */
+    sd_outq *q;            /* --threads 2: the records are written by a thread of their own */
+    cli_input *in;
 } conns_run;
 
 static const char HELP[] =
@@ -75,17 +78,38 @@ static const char HELP[] =
     "  strider conns cap.pcap --where 'first_rst == orig' \\\n"
     "      --fields stream,id.orig_h,id.resp_h,first_rst_frame,orig_open_at_end\n";
 
-static void conn_done(void *ud, const sd_conn *c)
+/* One record written (by the analysis thread, or by the writer thread in
+ * the order the connections ended). */
+static void write_conn(void *ud, void *item)
 {
     conns_run *r = ud;
-    if (r->one && !sd_connsel_is(&r->sel, c->ipproto, c->id, c->uid))
-        return;
+    const sd_conn *c = item;
     if (sd_connout_add(r->w, &r->out, c))
         cli_stop = 1; /* the limit: the rest of the input can change nothing shown */
     if (r->live)
         cli_flush_now(&r->out);
     else if (r->out.len > 65536)
         cli_flush(&r->out);
+}
+
+static void conn_done(void *ud, const sd_conn *c)
+{
+    conns_run *r = ud;
+    if (r->one && !sd_connsel_is(&r->sel, c->ipproto, c->id, c->uid))
+        return;
+    if (!r->q) {
+        write_conn(r, (void *)(uintptr_t)c);
+        return;
+    }
+    sd_conn *copy = sd_outq_slot(r->q);
+    *copy = *c; /* the record's facts are all in it (as sd_connout's --sort keeps them) */
+    memset(copy->slot, 0, sizeof copy->slot);
+    sd_outq_put(r->q);
+}
+
+static void conns_quiesce(void *ud)
+{
+    sd_outq_sync(((conns_run *)ud)->q);
 }
 
 static void conns_init(void *ctx)
@@ -202,12 +226,25 @@ static int conns_start(void *ctx, cli_input *in, sd_engine *e)
     r->service = sd_service_new();
     sd_service_attach(r->service, e);
     sd_connout_begin(r->w, &r->out, r->live);
+    /* records in a thread of their own when a second CPU is there for it,
+     * and nothing needs the record's outcome at once: not live (flushed as
+     * it comes), not --limit (which stops the reading), not --sort (which
+     * writes at the end), not a chunk (--own) */
+    if (cli_threads(in) > 1 && !r->live && r->o.limit == UINT64_MAX && !r->o.sort && !sd_engine_own(e) &&
+        (r->q = sd_outq_start(sizeof(sd_conn), cli_outq_publish(), write_conn, r))) {
+        r->in = in;
+        in->quiesce = conns_quiesce;
+        in->quiesce_ud = r;
+    }
     return CLI_OK;
 }
 
 static int conns_finish(void *ctx, cli_input *in, sd_engine *e, int status)
 {
     conns_run *r = ctx;
+    sd_outq_end(r->q);
+    r->q = NULL;
+    in->quiesce = NULL;
     sd_connout_end(r->w, &r->out);
     if (r->final)
         chunk_declare(r);

@@ -3,6 +3,8 @@
  * input) so memory follows the live connections, not the file. */
 #include "sd_engine.h"
 
+#include "../capture/sd_pipe.h"
+
 #include "sd_flowtab.h"
 #include "sd_oow.h"
 #include "sd_own.h"
@@ -620,35 +622,83 @@ static sd_ts wall_clock(void)
 
 /* A record the filter rejected: decoded (by its own decoder, which gives no
  * messages and keeps its own fragments) only to number its connection. */
-static void filtered_frame(sd_engine *e, sd_decoder *dec, const sd_frame *fr)
+static void filtered_frame(sd_engine *e, sd_dec_res r, sd_pkt *p)
 {
-    sd_pkt p;
-    sd_dec_res r = sd_decode(dec, fr, &p);
     if (e->o.vlan_unkeyed)
-        p.nvlan = 0;
-    if (r == SD_DEC_OK && (p.l4 == SD_L4_TCP || p.l4 == SD_L4_UDP))
-        flow_packet(e, &p, false);
+        p->nvlan = 0;
+    if (r == SD_DEC_OK && (p->l4 == SD_L4_TCP || p->l4 == SD_L4_UDP))
+        flow_packet(e, p, false);
 }
 
-static void frame(sd_engine *e, sd_decoder *dec, const sd_frame *fr)
+static void frame(sd_engine *e, sd_dec_res r, sd_pkt *p)
 {
-    sd_pkt p;
-    sd_dec_res r = sd_decode(dec, fr, &p);
     if (e->o.vlan_unkeyed) /* the ids leave the connection key, and so the record */
-        p.nvlan = 0;
+        p->nvlan = 0;
     if (r == SD_DEC_NOT_IP)
         e->st.not_ip++;
     else if (r == SD_DEC_BAD)
         e->st.bad++;
     if (r != SD_DEC_OK)
         return;
-    count_l4(e, &p);
-    if (p.csum == SD_CSUM_BAD)
-        e->st.csum_bad[p.l4 == SD_L4_TCP ? 0 : 1]++;
-    if (p.l4 == SD_L4_TCP || p.l4 == SD_L4_UDP)
-        flow_packet(e, &p, true);
+    count_l4(e, p);
+    if (p->csum == SD_CSUM_BAD)
+        e->st.csum_bad[p->l4 == SD_L4_TCP ? 0 : 1]++;
+    if (p->l4 == SD_L4_TCP || p->l4 == SD_L4_UDP)
+        flow_packet(e, p, true);
     else if (e->o.packet_seen)
-        e->o.packet_seen(e->o.ud, NULL, &p, 0, 0);
+        e->o.packet_seen(e->o.ud, NULL, p, 0, 0);
+}
+
+/* Where the records come from: read and decoded here, or ahead by sd_pipe's
+ * reader thread (which gives what reading and decoding said at the points
+ * where this thread would have said it). */
+typedef struct source {
+    sd_capture *cap;
+    sd_pipe *pipe;
+    sd_pipe_rec *rec;  /* pipe: the record being handled */
+    sd_decoder *dec;   /* here: of the records that passed the filter */
+    sd_decoder *fdec;  /* here: of filtered records, made at the first */
+    sd_decode_opts fopts;
+    sd_frame fr;
+    sd_pkt p;
+} source;
+
+static inline __attribute__((always_inline)) int source_next(source *s, const sd_frame **fr)
+{
+    if (!s->pipe) {
+        *fr = &s->fr;
+        return sd_capture_next(s->cap, &s->fr);
+    }
+    s->rec = sd_pipe_next(s->pipe);
+    *fr = s->rec ? &s->rec->fr : NULL;
+    return s->rec != NULL;
+}
+
+static inline __attribute__((always_inline)) sd_dec_res source_decode(source *s, sd_pkt **p)
+{
+    if (s->pipe) {
+        sd_pipe_said_decoding(s->pipe, s->rec);
+        *p = &s->rec->p;
+        return s->rec->r;
+    }
+    *p = &s->p;
+    if (!s->fr.filtered)
+        return sd_decode(s->dec, &s->fr, &s->p);
+    if (!s->fdec)
+        s->fdec = sd_decoder_new(&s->fopts);
+    return sd_decode(s->fdec, &s->fr, &s->p);
+}
+
+static void source_progress(source *s, void (*progress)(void *ud, uint64_t done, uint64_t total), void *pud)
+{
+    uint64_t done, total;
+    if (!s->pipe)
+        sd_capture_progress(s->cap, &done, &total);
+    else if (s->rec->progress)
+        done = s->rec->done, total = s->rec->total;
+    else
+        return;
+    progress(pud, done, total);
 }
 
 /* A frame older than the one before it (a clock step, an edited or badly
@@ -671,16 +721,31 @@ static void check_time(sd_engine *e, sd_capture *cap, const sd_frame *fr)
     e->prev_num = fr->num;
 }
 
+/* The reader thread, when asked for and when the input allows: files
+ * (live capture stays in one thread: its reads time out into sweeps), no
+ * chunk of a list (sd_own decides per record from the live connections),
+ * no frame map (writers look frames up in it as the reader adds to it). */
+static sd_pipe *pipe_start(sd_engine *e, sd_capture *cap, source *s, const sd_decode_opts *dopts, bool progress)
+{
+    if (e->o.threads < 2 || e->o.own || sd_capture_is_live(cap) || sd_capture_maps_files(cap))
+        return NULL;
+    sd_pipe_opts po = { .dec = dopts, .fdec = &s->fopts, .progress_every = progress ? PROGRESS_EVERY : 0,
+                        .batch = e->o.pipe_batch, .batches = e->o.pipe_batches };
+    return sd_pipe_start(cap, &po);
+}
+
 void sd_engine_run(sd_engine *e, sd_capture *cap,
                    void (*progress)(void *ud, uint64_t done, uint64_t total), void *pud)
 {
     sd_decode_opts dopts = { .diag = e->o.diag, .file_name = file_name, .file_name_ud = cap, .csum = e->o.csum };
-    sd_decoder *dec = sd_decoder_new(&dopts);
-    sd_decode_opts fopts = { .file_name = file_name, .file_name_ud = cap, .csum = e->o.csum };
-    sd_decoder *fdec = NULL; /* for filtered records, made at the first */
-    sd_frame fr;
+    source s = { .cap = cap, .fopts = { .file_name = file_name, .file_name_ud = cap, .csum = e->o.csum } };
+    s.pipe = pipe_start(e, cap, &s, &dopts, progress != NULL);
+    if (!s.pipe)
+        s.dec = sd_decoder_new(&dopts);
+    const sd_frame *fr;
+    sd_pkt *p;
     int rc;
-    while (!(e->o.stop && *e->o.stop) && (rc = sd_capture_next(cap, &fr)) != 0) {
+    while (!(e->o.stop && *e->o.stop) && (rc = source_next(&s, &fr)) != 0) {
         if (rc == SD_CAPTURE_TICK) { /* live, quiet: time passes all the same */
             sd_ts w = wall_clock();
             if (w > e->now)
@@ -688,41 +753,43 @@ void sd_engine_run(sd_engine *e, sd_capture *cap,
             sweep(e);
             continue;
         }
-        int own = e->o.own ? sd_own_frame(e->o.own, &fr, e->st.live) : SD_OWN_GO;
+        int own = e->o.own ? sd_own_frame(e->o.own, fr, e->st.live) : SD_OWN_GO;
         if (e->o.own && !e->chunk_st_set && !sd_own_may_create(e->o.own)) { /* past the chunk's files */
             e->chunk_st = e->st;
-            decoder_counts(dec, &e->chunk_st);
+            decoder_counts(s.dec, &e->chunk_st);
             e->chunk_st_set = true;
         }
         if (own == SD_OWN_STOP)
             break;
-        e->cur_num = fr.num;
-        if (fr.ts > e->now)
-            e->now = fr.ts;
-        if (fr.filtered) {
-            if (!fdec)
-                fdec = sd_decoder_new(&fopts);
-            filtered_frame(e, fdec, &fr);
+        e->cur_num = fr->num;
+        if (fr->ts > e->now)
+            e->now = fr->ts;
+        if (fr->filtered) {
+            sd_dec_res r = source_decode(&s, &p);
+            filtered_frame(e, r, p);
             sweep(e);
             if (own == SD_OWN_LAST)
                 break;
             continue;
         }
         e->st.frames++;
-        check_time(e, cap, &fr);
-        if (progress && e->st.frames % PROGRESS_EVERY == 0) {
-            uint64_t done, total;
-            sd_capture_progress(cap, &done, &total);
-            progress(pud, done, total);
-        }
-        frame(e, dec, &fr);
+        check_time(e, cap, fr);
+        if (progress && e->st.frames % PROGRESS_EVERY == 0)
+            source_progress(&s, progress, pud);
+        sd_dec_res r = source_decode(&s, &p);
+        frame(e, r, p);
         sweep(e);
         if (own == SD_OWN_LAST)
             break;
     }
-    decoder_counts(dec, &e->st);
-    sd_decoder_free(dec);
-    sd_decoder_free(fdec);
+    if (s.pipe)
+        s.dec = sd_pipe_end(s.pipe);
+    decoder_counts(s.dec, &e->st);
+    if (s.pipe)
+        sd_pipe_free(s.pipe);
+    else
+        sd_decoder_free(s.dec);
+    sd_decoder_free(s.fdec);
     drain(e);
     e->st.streams_forgotten = sd_streamno_forgotten(e->streams);
 }

@@ -85,6 +85,13 @@ typedef struct sd_engine_opts {
     sd_csum_mode csum;
     /* A chunk of a file list owned by this run (sd_own.h), or NULL. */
     struct sd_own *own;
+    /* 2 or more: records are read and decoded ahead in a thread of their
+     * own (sd_pipe.h), for files that allow it; the output is the same
+     * byte for byte. 0 or 1: one thread. */
+    unsigned threads;
+    /* sd_pipe's records per batch and batches in flight; 0: its defaults
+     * (the tests give 1 and 1, so that every record is a hand-off) */
+    unsigned pipe_batch, pipe_batches;
 } sd_engine_opts;
 
 sd_engine *sd_engine_new(const sd_engine_opts *opts);

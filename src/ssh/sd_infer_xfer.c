@@ -293,8 +293,14 @@ static bool small_packets(const ctx *x, const leg *L, const bulk_run *b, int d, 
             continue;
         size += it->len - (it->kex_bytes < it->len ? it->kex_bytes : it->len);
         if (it->exact || !full || it->len % full != 0 || i == b->i1) {
-            n += (size + top - 1) / top;
-            bytes += size;
+            /* less than a packet answered by the other side's bulk: a
+             * burst of requests (psftp's 32 READs of a get right after a
+             * put), not data */
+            size_t a = next_from(x, i + 1, !it->c);
+            if (size >= top || a >= x->n || x->v[a].len < XFER_RECORD) {
+                n += (size + top - 1) / top;
+                bytes += size;
+            }
             size = 0;
         }
     }
@@ -356,6 +362,11 @@ void sdi_transfers(ctx *x, const leg *L, size_t from)
 {
     bulk_run b[2];
     memset(b, 0, sizeof b);
+    /* the other direction's bulk since run d's last record: a transfer of
+     * the other way between two of its records (psftp -b: ls, put, get)
+     * means a later command; what came before (a listing) is no part of
+     * this one */
+    uint64_t other[2] = { 0, 0 };
     listing lst = listing_walk(x, L);
     for (size_t i = from; i <= x->n; i++) {
         item *it = i < x->n ? &x->v[i] : NULL;
@@ -372,7 +383,7 @@ void sdi_transfers(ctx *x, const leg *L, size_t from)
              * command prints (its command_output), not a file sent */
             bool ext = it && it->c == (d == 0) && (it->len >= XFER_RECORD || tail) && !(d == 1 && x->pty_shell) &&
                        !in_list;
-            bool close = !it || (ext && b[d].n && it->t - b[d].t1 > XFER_GAP_S);
+            bool close = !it || (ext && b[d].n && (it->t - b[d].t1 > XFER_GAP_S || other[d] >= XFER_MIN_BYTES));
             if (close && b[d].bytes >= XFER_MIN_BYTES)
                 transfer_event(x, L, &b[d], d);
             if (close)
@@ -390,6 +401,8 @@ void sdi_transfers(ctx *x, const leg *L, size_t from)
             b[d].i1 = i;
             b[d].bytes += it->len - (it->kex_bytes < it->len ? it->kex_bytes : it->len);
             b[d].n++;
+            other[d] = 0;
+            other[!d] += it->len;
         }
     }
 }

@@ -546,6 +546,10 @@
  * length, byte type, uint32 id, uint32 data length): a small file's
  * download packet carries it with the file. */
 #define FXP_DATA_HEADER (4u + 1u + 4u + 4u)
+/* sftp-server's answer to a READ at the file's end (SSH_FXP_STATUS: uint32
+ * length, byte type, uint32 id, uint32 code, string "End of file", string
+ * "" for the language; OpenSSH sftp-server.c send_status). */
+#define FXP_STATUS_EOF (4u + 1u + 4u + 4u + 4u + 11u + 4u)
 /* SFTP requests that name only a handle (SSH_FXP_READDIR, CLOSE, FSTAT:
  * uint32 length, byte type, uint32 id, string handle of OpenSSH's 4 bytes)
  * and SSH_FXP_READ (the same, uint64 offset, uint32 length);

@@ -306,8 +306,22 @@ static bool small_packets(const ctx *x, const leg *L, const bulk_run *b, int d, 
     }
     uint64_t cut = n * (top - data);
     bytes = bytes > cut ? bytes - cut : 0;
-    /* a download's SFTP DATA headers, one a chunk; legacy scp's end byte */
-    uint64_t tail = d == 1 && sftp ? (bytes + XFER_CHUNK + FXP_DATA_HEADER - 1) / (XFER_CHUNK + FXP_DATA_HEADER) * FXP_DATA_HEADER
+    /* a download's SFTP DATA headers, one a chunk, and the EOF STATUS
+     * answering each READ sent past the file's end (PuTTY keeps 1 MiB of
+     * READs outstanding: 32 for a 96 KiB file), in the server's packets
+     * with the data; legacy scp's end byte */
+    uint64_t nd = (bytes + XFER_CHUNK + FXP_DATA_HEADER - 1) / (XFER_CHUNK + FXP_DATA_HEADER), reads = 0;
+    if (d == 1 && sftp) {
+        uint32_t rw = sdi_lw(L, true, P_FXP_READ);
+        size_t i = b->i0;
+        while (i > x->req_to && x->v[i - 1].c)
+            i--;
+        /* the READs' packets share segments: their sum is whole */
+        for (; i <= b->i1; i++)
+            reads += x->v[i].c ? x->v[i].len : 0;
+        reads = reads % rw ? 0 : reads / rw;
+    }
+    uint64_t tail = d == 1 && sftp ? nd * FXP_DATA_HEADER + (reads > nd ? reads - nd : 0) * FXP_STATUS_EOF
                     : d == 1 && scp ? SCP_FILE_END
                                     : 0;
     *by = bytes > tail ? bytes - tail : 0;

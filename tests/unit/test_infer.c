@@ -1662,6 +1662,89 @@ static void test_delayed_session(void **st)
     putty_done();
 }
 
+/* pscp 0.78's login with its key under aes256-ctr + hmac-sha2-256 (lab
+ * putty_pscp_upload frames 14-29: service request, none probe, the key's
+ * query and signature, hostkeys-00), then its session's open. */
+static const step putty_pscp_login[] = {
+    { true, 64, 0.170 },  { false, 64, 0.171 }, { true, 80, 0.173 },  { false, 80, 0.178 },
+    { true, 160, 0.209 }, { false, 112, 0.217 }, { true, 240, 0.223 }, { false, 48, 0.224 },
+    { false, 864, 0.254 }, { true, 80, 0.298 },  { false, 64, 0.303 },
+};
+#define NPSCP (sizeof putty_pscp_login / sizeof putty_pscp_login[0])
+
+/* pscp uploads over SFTP (lab putty_pscp_upload frames 30-357): 4096-byte
+ * WRITEs, each a packet of its own (4176 bytes on the wire: three
+ * segments, 1448 + 1448 + 1280), each answered by a STATUS (80). Each
+ * packet's framing is cut exactly: 16 writes are 65536 bytes (main cut a
+ * padding averaged over 16 lengths from each: 65384). */
+static void test_putty_sftp_writes(void **st)
+{
+    (void)st;
+    step seq[128];
+    memcpy(seq, putty_pscp_login, sizeof putty_pscp_login);
+    size_t n = NPSCP;
+    static const step init[] = {
+        { true, 176, 0.3184 }, { false, 112, 0.319 }, { true, 64, 0.3207 }, { false, 384, 0.3208 },
+        { true, 80, 0.3209 },  { false, 96, 0.321 },  { true, 96, 0.3211 }, { false, 80, 0.3223 },
+    };
+    for (size_t i = 0; i < sizeof init / sizeof init[0]; i++)
+        seq[n++] = init[i];
+    for (int w = 0; w < 16; w++) {
+        double t = 0.3425 + w * 0.0001;
+        seq[n++] = (step){ true, 1448, t };
+        seq[n++] = (step){ true, 1448, t };
+        seq[n++] = (step){ true, 1280, t };
+        seq[n++] = (step){ false, 80, t + 0.00005 };
+    }
+    putty_ctr();
+    sd_evlist l = { 0 };
+    sd_infer_summary su = run_stream(seq, n, &l);
+    assert_string_equal(su.session_kind, "sftp");
+    const sd_event *e = find_kind(&l, "transfer");
+    assert_non_null(e);
+    assert_string_equal(sd_ev_get(e, "direction")->s, "upload");
+    assert_int_equal(sd_ev_get(e, "bytes")->i, 65536);
+    sd_evlist_free(&l);
+    putty_done();
+}
+
+/* pscp -scp downloads (lab putty_pscp_download_scp frames 28-333): the
+ * exec request group (176) has the sftp subsystem group's size, and scp's
+ * 1-byte ack (64) SSH_FXP_INIT's; the server's "C0644 98304 name" line
+ * (80), one more ack, then the file in PuTTY's 16 KiB maximum packets
+ * (16448 on the wire: 11 segments of 1448 and one of 520) is legacy scp
+ * (main read sftp) and 98304 bytes less scp's end byte. */
+static void test_putty_scp_sink(void **st)
+{
+    (void)st;
+    step seq[128];
+    memcpy(seq, putty_pscp_login, sizeof putty_pscp_login);
+    size_t n = NPSCP;
+    static const step hs[] = {
+        { true, 176, 0.3184 }, { false, 112, 0.319 }, { true, 64, 0.3207 }, { false, 80, 0.3208 }, { true, 64, 0.3209 },
+    };
+    for (size_t i = 0; i < sizeof hs / sizeof hs[0]; i++)
+        seq[n++] = hs[i];
+    for (int p = 0; p < 6; p++) {
+        for (int k = 0; k < 11; k++)
+            seq[n++] = (step){ false, 1448, 0.33 + p * 0.001 };
+        seq[n++] = (step){ false, 520, 0.33 + p * 0.001 };
+    }
+    seq[n++] = (step){ false, 64, 0.337 };
+    seq[n++] = (step){ true, 64, 0.338 };
+    putty_ctr();
+    sd_evlist l = { 0 };
+    sd_infer_summary su = run_stream(seq, n, &l);
+    assert_string_equal(su.session_kind, "scp");
+    const sd_event *e = find_kind(&l, "transfer");
+    assert_non_null(e);
+    assert_string_equal(sd_ev_get(e, "direction")->s, "download");
+    assert_string_equal(sd_ev_get(e, "protocol")->s, "scp");
+    assert_in_range(sd_ev_get(e, "bytes")->i, 98303, 98304);
+    sd_evlist_free(&l);
+    putty_done();
+}
+
 /* plink -N -R 127.0.0.1:8090:... under aes256-ctr + hmac-sha2-256 (lab
  * putty_forward_R frames 16-51): the tcpip-forward request (80 bytes) has
  * a session CHANNEL_OPEN's size there; sshd's answer, REQUEST_SUCCESS (48)
@@ -1873,6 +1956,8 @@ int main(void)
         cmocka_unit_test(test_putty_padded_password),
         cmocka_unit_test(test_delayed_session),
         cmocka_unit_test(test_rfwd_open_sized),
+        cmocka_unit_test(test_putty_sftp_writes),
+        cmocka_unit_test(test_putty_scp_sink),
         cmocka_unit_test(test_scripted_lines_chacha),
     };
     return cmocka_run_group_tests(t, NULL, NULL);

@@ -572,11 +572,11 @@
 #define GIT_MAX_TURNS 2u
 /* A client's own packet size (sd_infer_xfer.c small_packets): the run's
  * writes are mostly of one wire size below a 32 KiB chunk's, seen at least
- * XFER_PKT_REPEAT times (a 16 KiB maximum packet: three in 48 KiB, the
+ * XFER_PKT_REPEAT times (a 16 KiB maximum packet: two in 32 KiB, the
  * least a transfer carries), of the distinct sizes among the first
  * XFER_SIZES; its payload is a program's buffer, a multiple of
  * XFER_PKT_ROUND (PuTTY's 4096 and 16384, lab putty_pscp_*). */
-#define XFER_PKT_REPEAT 3u
+#define XFER_PKT_REPEAT 2u
 #define XFER_SIZES 16u
 #define XFER_PKT_ROUND 512u
 /* A gap longer than this ends a transfer (s). */

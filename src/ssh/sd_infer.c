@@ -226,7 +226,13 @@ static void after_login(ctx *x, leg *F, size_t s0)
     x->sum->session_kind = tunnel ? "tunnel" : x->tty_cmd ? "exec" : S.pty || S.notty_shell ? "shell" : S.fwd_only ? "forward-only" : x->sftp ? "sftp" : "exec";
     size_t session_ev = session_event(x, s0, &S);
     sdi_forwarding_requests(x, &S.q, s0, S.fwd_only);
-    F->paste = !sdi_tunnels(x, s0);
+    /* no tunnelled session in an sftp session: sftp(1) and scp(1) run ssh
+     * with ClearAllForwardings=yes and PuTTY's pscp / psftp open no other
+     * channel, and SFTP's exchanges reach those sizes (lab
+     * putty_psftp_batch: a CLOSE and its STATUS have an open's and a
+     * confirmation's, the next get's READ burst and DATA segments two
+     * KEXINITs') */
+    F->paste = x->sftp || !sdi_tunnels(x, s0);
     sdi_x11_used(x, s0);
     if (S.fwd_only)
         sdi_forward_only_event(x, s0);

@@ -185,6 +185,17 @@ static bool sftp_init(const ctx *x, const reqs *q)
     if (i + 1 >= x->n || x->v[i].len != sd_ssh_wire_size(x->cs, P_SFTP_INIT) ||
         x->v[i].t - x->v[q->from].t > SFTP_INIT_S)
         return false;
+    /* legacy scp's sink (pscp -scp host:file, whose exec request group has
+     * the subsystem group's size) opens with its 1-byte ack, of the INIT's
+     * size under 16-byte blocks (aes-ctr with hmac-sha2-256: 64): the
+     * server answers with the file's "C..." line, acknowledged by one more
+     * such record, and the file's bytes follow. sftp answers the VERSION
+     * with requests (an OPEN and READs, larger) before any data comes. */
+    size_t j = i + 1;
+    while (j < x->n && !x->v[j].c)
+        j++;
+    if (j + 1 < x->n && x->v[j].len == x->v[i].len && !x->v[j + 1].c && x->v[j + 1].len >= XFER_RECORD)
+        return false;
     return !x->v[i + 1].c && x->v[i + 1].len >= sd_ssh_wire_size(x->ss, P_SFTP_INIT);
 }
 

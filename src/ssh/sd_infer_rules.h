@@ -546,6 +546,10 @@
  * length, byte type, uint32 id, uint32 data length): a small file's
  * download packet carries it with the file. */
 #define FXP_DATA_HEADER (4u + 1u + 4u + 4u)
+/* sftp-server's answer to a READ at the file's end (SSH_FXP_STATUS: uint32
+ * length, byte type, uint32 id, uint32 code, string "End of file", string
+ * "" for the language; OpenSSH sftp-server.c send_status). */
+#define FXP_STATUS_EOF (4u + 1u + 4u + 4u + 4u + 11u + 4u)
 /* SFTP requests that name only a handle (SSH_FXP_READDIR, CLOSE, FSTAT:
  * uint32 length, byte type, uint32 id, string handle of OpenSSH's 4 bytes)
  * and SSH_FXP_READ (the same, uint64 offset, uint32 length);
@@ -566,6 +570,15 @@
  * before any bulk. rsync's first words are 4-byte versions. */
 #define GIT_ADV_MIN 128u
 #define GIT_MAX_TURNS 2u
+/* A client's own packet size (sd_infer_xfer.c small_packets): the run's
+ * writes are mostly of one wire size below a 32 KiB chunk's, seen at least
+ * XFER_PKT_REPEAT times (a 16 KiB maximum packet: two in 32 KiB, the
+ * least a transfer carries), of the distinct sizes among the first
+ * XFER_SIZES; its payload is a program's buffer, a multiple of
+ * XFER_PKT_ROUND (PuTTY's 4096 and 16384, lab putty_pscp_*). */
+#define XFER_PKT_REPEAT 2u
+#define XFER_SIZES 16u
+#define XFER_PKT_ROUND 512u
 /* A gap longer than this ends a transfer (s). */
 #define XFER_GAP_S 1.5
 /* Legacy scp's handshake ends this close before the bulk (s). */

@@ -237,6 +237,97 @@ static uint64_t file_framing(const leg *L, int d)
     return (sum + XFER_PAD_SPAN / 2) / XFER_PAD_SPAN;
 }
 
+/* A client that moves data in packets smaller than OpenSSH's 32 KiB chunk
+ * (PuTTY's pscp and psftp: 4096-byte SFTP WRITEs or scp blocks, each a
+ * packet; a 16 KiB maximum packet for what the server sends it): the run's
+ * writes are mostly of one wire size, its full packet. Its payload is the
+ * roundest one that pads to that size (a program's buffer is a power of
+ * two; the padding of 16 consecutive lengths differs), so each packet's
+ * framing is known exactly instead of one chunk's every 32 KiB. Returns
+ * false (the chunk model applies) when no size repeats below a chunk's. */
+static bool small_packets(const ctx *x, const leg *L, const bulk_run *b, int d, bool sftp, bool scp, uint64_t *by)
+{
+    uint32_t full = run_full_segment(x, L, b, d), size_of[XFER_SIZES] = { 0 }, count[XFER_SIZES] = { 0 };
+    uint64_t size = 0;
+    listing lst = listing_walk(x, L);
+    unsigned ns = 0;
+    for (size_t i = b->i0; i <= b->i1; i++) {
+        const item *it = &x->v[i];
+        if (!run_bulk(x, b, i, d, &lst) || (it->exact && it->len < XFER_RECORD))
+            continue;
+        size += it->len - (it->kex_bytes < it->len ? it->kex_bytes : it->len);
+        if (!(it->exact || !full || it->len % full != 0))
+            continue;
+        unsigned k = 0;
+        while (k < ns && size_of[k] != size)
+            k++;
+        if (k == ns && ns < XFER_SIZES)
+            size_of[ns++] = (uint32_t)size;
+        if (k < ns)
+            count[k]++;
+        size = 0;
+    }
+    unsigned m = 0;
+    for (unsigned k = 1; k < ns; k++)
+        if (count[k] > count[m])
+            m = k;
+    uint32_t top = ns ? size_of[m] : 0;
+    if (!ns || count[m] < XFER_PKT_REPEAT || top >= sdi_lw(L, d == 0, SD_SSH_P_CHANNEL_DATA(XFER_CHUNK)))
+        return false;
+    /* an upload's packet is one request (SFTP's WRITE header, then the
+     * data); a download's packets cut the server's stream of answers
+     * anywhere: its payload is the data */
+    uint32_t hdr = d == 0 && sftp ? FXP_WRITE_HEADER : 0, data = 0;
+    for (uint32_t k = hdr + 1; k < top; k++)
+        if (sdi_lw(L, d == 0, SD_SSH_P_CHANNEL_DATA(k)) == top && ((k - hdr) & -(k - hdr)) > (data & -data))
+            data = k - hdr;
+    if (!data || data % XFER_PKT_ROUND)
+        return false;
+    /* every write is a whole number of packets, its last one maybe short */
+    uint64_t n = 0, bytes = 0;
+    lst = listing_walk(x, L);
+    size = 0;
+    for (size_t i = b->i0; i <= b->i1; i++) {
+        const item *it = &x->v[i];
+        if (!run_bulk(x, b, i, d, &lst) || (it->exact && it->len < XFER_RECORD))
+            continue;
+        size += it->len - (it->kex_bytes < it->len ? it->kex_bytes : it->len);
+        if (it->exact || !full || it->len % full != 0 || i == b->i1) {
+            /* less than a packet answered by the other side's bulk: a
+             * burst of requests (psftp's 32 READs of a get right after a
+             * put), not data */
+            size_t a = next_from(x, i + 1, !it->c);
+            if (size >= top || a >= x->n || x->v[a].len < XFER_RECORD) {
+                n += (size + top - 1) / top;
+                bytes += size;
+            }
+            size = 0;
+        }
+    }
+    uint64_t cut = n * (top - data);
+    bytes = bytes > cut ? bytes - cut : 0;
+    /* a download's SFTP DATA headers, one a chunk, and the EOF STATUS
+     * answering each READ sent past the file's end (PuTTY keeps 1 MiB of
+     * READs outstanding: 32 for a 96 KiB file), in the server's packets
+     * with the data; legacy scp's end byte */
+    uint64_t nd = (bytes + XFER_CHUNK + FXP_DATA_HEADER - 1) / (XFER_CHUNK + FXP_DATA_HEADER), reads = 0;
+    if (d == 1 && sftp) {
+        uint32_t rw = sdi_lw(L, true, P_FXP_READ);
+        size_t i = b->i0;
+        while (i > x->req_to && x->v[i - 1].c)
+            i--;
+        /* the READs' packets share segments: their sum is whole */
+        for (; i <= b->i1; i++)
+            reads += x->v[i].c ? x->v[i].len : 0;
+        reads = reads % rw ? 0 : reads / rw;
+    }
+    uint64_t tail = d == 1 && sftp ? nd * FXP_DATA_HEADER + (reads > nd ? reads - nd : 0) * FXP_STATUS_EOF
+                    : d == 1 && scp ? SCP_FILE_END
+                                    : 0;
+    *by = bytes > tail ? bytes - tail : 0;
+    return true;
+}
+
 /* The transfer event of the run b in direction d (0 upload). */
 static void transfer_event(ctx *x, const leg *L, const bulk_run *b, int d)
 {
@@ -269,6 +360,8 @@ static void transfer_event(ctx *x, const leg *L, const bulk_run *b, int d)
                    (scp ? SCP_FILE_END : d == 0 ? FXP_WRITE_HEADER : FXP_DATA_HEADER);
     uint64_t cut = (pk + over - files) * fr + files * file_fr;
     uint64_t by = b->bytes > cut ? b->bytes - cut : 0;
+    if (!L->compressed)
+        (void)small_packets(x, L, b, d, sftp, scp, &by);
     sd_ev_int(e, "bytes", (int64_t)by);
     sd_ev_num(e, "start", b->t0);
     sd_ev_num(e, "end", b->t1);
@@ -283,6 +376,11 @@ void sdi_transfers(ctx *x, const leg *L, size_t from)
 {
     bulk_run b[2];
     memset(b, 0, sizeof b);
+    /* the other direction's bulk since run d's last record: a transfer of
+     * the other way between two of its records (psftp -b: ls, put, get)
+     * means a later command; what came before (a listing) is no part of
+     * this one */
+    uint64_t other[2] = { 0, 0 };
     listing lst = listing_walk(x, L);
     for (size_t i = from; i <= x->n; i++) {
         item *it = i < x->n ? &x->v[i] : NULL;
@@ -299,7 +397,7 @@ void sdi_transfers(ctx *x, const leg *L, size_t from)
              * command prints (its command_output), not a file sent */
             bool ext = it && it->c == (d == 0) && (it->len >= XFER_RECORD || tail) && !(d == 1 && x->pty_shell) &&
                        !in_list;
-            bool close = !it || (ext && b[d].n && it->t - b[d].t1 > XFER_GAP_S);
+            bool close = !it || (ext && b[d].n && (it->t - b[d].t1 > XFER_GAP_S || other[d] >= XFER_MIN_BYTES));
             if (close && b[d].bytes >= XFER_MIN_BYTES)
                 transfer_event(x, L, &b[d], d);
             if (close)
@@ -317,6 +415,8 @@ void sdi_transfers(ctx *x, const leg *L, size_t from)
             b[d].i1 = i;
             b[d].bytes += it->len - (it->kex_bytes < it->len ? it->kex_bytes : it->len);
             b[d].n++;
+            other[d] = 0;
+            other[!d] += it->len;
         }
     }
 }

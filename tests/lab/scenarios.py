@@ -3809,10 +3809,11 @@ def sc_putty_exec(sc, password=False):
                                       "exec": True, "output_bytes": len(out)})
 
 
-def sc_putty_pscp(sc, direction, legacy):
-    """pscp (SFTP by default, -scp the legacy protocol), two runs."""
+def sc_putty_pscp(sc, direction, legacy, suite=None):
+    """pscp (SFTP by default, -scp the legacy protocol), two runs (suite:
+    PuTTY's cipher order)."""
     sw = sc.sshd("s")
-    env, ppk = putty_home(sc)
+    env, ppk = putty_home(sc, suite)
     sc.capture_start()
     sc.labels["scripted"] = True
     sc.labels["host_known"] = True
@@ -3837,10 +3838,11 @@ def sc_putty_pscp(sc, direction, legacy):
                                        "start": round(t0, 6), "end": round(t1, 6)})
 
 
-def sc_putty_psftp(sc):
-    """psftp -b batch: ls, put 131072 bytes, get 98304 bytes."""
+def sc_putty_psftp(sc, suite=None):
+    """psftp -b batch: ls, put 131072 bytes, get 98304 bytes (suite: PuTTY's
+    cipher order)."""
     sw = sc.sshd("s")
-    env, ppk = putty_home(sc)
+    env, ppk = putty_home(sc, suite)
     sc.capture_start()
     sc.labels["scripted"] = True
     sc.labels["host_known"] = True
@@ -3924,7 +3926,7 @@ _add("putty_shell_kbd", 1513, sc_putty_shell, "plink -t, known host, the server 
 _add("putty_exec", 1503, sc_putty_exec, "plink -batch host cmd, three runs (.ppk key)")
 _add("putty_exec_pw", 1504, sc_putty_exec, "plink -batch -pw host cmd, three runs (the "
      "account's password on the command line: automated)", password=True)
-# still misread (README.md, PuTTY): generated into tests/lab/pending
+# pscp and psftp (README.md, PuTTY): their own packet sizes
 for _name, _seed, _fn, _desc, _kw in (
         ("putty_pscp_upload", 1505, sc_putty_pscp, "pscp uploads of 262144 and 131072 bytes (SFTP, "
          "pscp's default)", {"direction": "upload", "legacy": False}),
@@ -3935,8 +3937,18 @@ for _name, _seed, _fn, _desc, _kw in (
         ("putty_pscp_upload_scp", 1508, sc_putty_pscp, "pscp -scp (legacy scp) uploads of 262144 "
          "and 131072 bytes", {"direction": "upload", "legacy": True}),
         ("putty_psftp_batch", 1509, sc_putty_psftp, "psftp -b: ls, put 131072 bytes, get 98304 "
-         "bytes", {})):
-    PENDING[_name] = (_seed, _fn, _kw, "cs", _desc)
+         "bytes", {}),
+        # the same class under other suites: exact packets (aes-gcm), 8-byte
+        # blocks with a 16-byte tag (chacha20-poly1305)
+        ("putty_pscp_download_gcm", 1514, sc_putty_pscp, "pscp downloads of 393216 and 98304 "
+         "bytes (SFTP), aes-gcm first in PuTTY's cipher order",
+         {"direction": "download", "legacy": False, "suite": "aesgcm"}),
+        ("putty_pscp_upload_chacha", 1515, sc_putty_pscp, "pscp uploads of 262144 and 131072 "
+         "bytes (SFTP), chacha20-poly1305 first in PuTTY's cipher order",
+         {"direction": "upload", "legacy": False, "suite": "chacha"}),
+        ("putty_psftp_batch_chacha", 1516, sc_putty_psftp, "psftp -b: ls, put 131072 bytes, get "
+         "98304 bytes, chacha20-poly1305 first in PuTTY's cipher order", {"suite": "chacha"})):
+    _add(_name, _seed, _fn, _desc, **_kw)
 _add("putty_forward_L", 1510, sc_putty_forward, "plink -N -L carrying three HTTP GETs", mode="L")
 _add("putty_forward_R", 1511, sc_putty_forward, "plink -N -R, two curl runs of three kept-alive "
      "GETs from the server's side through it", mode="R")

@@ -1662,6 +1662,159 @@ static void test_delayed_session(void **st)
     putty_done();
 }
 
+/* pscp 0.78's login with its key under aes256-ctr + hmac-sha2-256 (lab
+ * putty_pscp_upload frames 14-29: service request, none probe, the key's
+ * query and signature, hostkeys-00), then its session's open. */
+static const step putty_pscp_login[] = {
+    { true, 64, 0.170 },  { false, 64, 0.171 }, { true, 80, 0.173 },  { false, 80, 0.178 },
+    { true, 160, 0.209 }, { false, 112, 0.217 }, { true, 240, 0.223 }, { false, 48, 0.224 },
+    { false, 864, 0.254 }, { true, 80, 0.298 },  { false, 64, 0.303 },
+};
+#define NPSCP (sizeof putty_pscp_login / sizeof putty_pscp_login[0])
+
+/* pscp / psftp's SFTP WRITEs of 4096 bytes from t: each a packet (4176
+ * on the wire, three segments) answered by a STATUS (80); the new n. */
+static size_t putty_writes(step *seq, size_t n, int count, double t)
+{
+    for (int w = 0; w < count; w++, t += 0.0001) {
+        seq[n++] = (step){ true, 1448, t };
+        seq[n++] = (step){ true, 1448, t };
+        seq[n++] = (step){ true, 1280, t };
+        seq[n++] = (step){ false, 80, t + 0.00005 };
+    }
+    return n;
+}
+
+/* pscp uploads over SFTP (lab putty_pscp_upload frames 30-357): 4096-byte
+ * WRITEs, each a packet of its own (4176 bytes on the wire: three
+ * segments, 1448 + 1448 + 1280), each answered by a STATUS (80). Each
+ * packet's framing is cut exactly: 16 writes are 65536 bytes (main cut a
+ * padding averaged over 16 lengths from each: 65384). */
+static void test_putty_sftp_writes(void **st)
+{
+    (void)st;
+    step seq[128];
+    memcpy(seq, putty_pscp_login, sizeof putty_pscp_login);
+    size_t n = NPSCP;
+    static const step init[] = {
+        { true, 176, 0.3184 }, { false, 112, 0.319 }, { true, 64, 0.3207 }, { false, 384, 0.3208 },
+        { true, 80, 0.3209 },  { false, 96, 0.321 },  { true, 96, 0.3211 }, { false, 80, 0.3223 },
+    };
+    for (size_t i = 0; i < sizeof init / sizeof init[0]; i++)
+        seq[n++] = init[i];
+    n = putty_writes(seq, n, 16, 0.3425);
+    putty_ctr();
+    sd_evlist l = { 0 };
+    sd_infer_summary su = run_stream(seq, n, &l);
+    assert_string_equal(su.session_kind, "sftp");
+    const sd_event *e = find_kind(&l, "transfer");
+    assert_non_null(e);
+    assert_string_equal(sd_ev_get(e, "direction")->s, "upload");
+    assert_int_equal(sd_ev_get(e, "bytes")->i, 65536);
+    sd_evlist_free(&l);
+    putty_done();
+}
+
+/* pscp -scp downloads (lab putty_pscp_download_scp frames 28-333): the
+ * exec request group (176) has the sftp subsystem group's size, and scp's
+ * 1-byte ack (64) SSH_FXP_INIT's; the server's "C0644 98304 name" line
+ * (80), one more ack, then the file in PuTTY's 16 KiB maximum packets
+ * (16448 on the wire: 11 segments of 1448 and one of 520) is legacy scp
+ * (main read sftp) and 98304 bytes less scp's end byte. */
+static void test_putty_scp_sink(void **st)
+{
+    (void)st;
+    step seq[128];
+    memcpy(seq, putty_pscp_login, sizeof putty_pscp_login);
+    size_t n = NPSCP;
+    static const step hs[] = {
+        { true, 176, 0.3184 }, { false, 112, 0.319 }, { true, 64, 0.3207 }, { false, 80, 0.3208 }, { true, 64, 0.3209 },
+    };
+    for (size_t i = 0; i < sizeof hs / sizeof hs[0]; i++)
+        seq[n++] = hs[i];
+    for (int p = 0; p < 6; p++) {
+        for (int k = 0; k < 11; k++)
+            seq[n++] = (step){ false, 1448, 0.33 + p * 0.001 };
+        seq[n++] = (step){ false, 520, 0.33 + p * 0.001 };
+    }
+    seq[n++] = (step){ false, 64, 0.337 };
+    seq[n++] = (step){ true, 64, 0.338 };
+    putty_ctr();
+    sd_evlist l = { 0 };
+    sd_infer_summary su = run_stream(seq, n, &l);
+    assert_string_equal(su.session_kind, "scp");
+    const sd_event *e = find_kind(&l, "transfer");
+    assert_non_null(e);
+    assert_string_equal(sd_ev_get(e, "direction")->s, "download");
+    assert_string_equal(sd_ev_get(e, "protocol")->s, "scp");
+    assert_in_range(sd_ev_get(e, "bytes")->i, 98303, 98304);
+    sd_evlist_free(&l);
+    putty_done();
+}
+
+/* The transfer event of a direction ("upload" / "download"), or NULL. */
+static const sd_event *transfer_of(const sd_evlist *l, const char *dir)
+{
+    for (size_t i = 0; i < l->n; i++)
+        if (!strcmp(l->v[i].kind, "transfer") && !strcmp(sd_ev_get(&l->v[i], "direction")->s, dir))
+            return &l->v[i];
+    return NULL;
+}
+
+/* psftp -b with ls, put, get in one connection (lab putty_psftp_batch
+ * frames 34-255, a file of 32768 bytes each way): the listing (1448 +
+ * 1128) comes before the put, so it is no part of the get (main added it:
+ * the runs of one direction spanned the other's transfer); the get's 32
+ * READs (480 + 1448 + 472 + 160: 80 bytes each) are no part of the put;
+ * the get's answers in 16 KiB packets hold the DATA header and 31 EOF
+ * STATUS answers to the READs past the end (two of 16448 and one of 1056
+ * on the wire). Both read 32768 bytes (main read the put as 34545). */
+static void test_putty_psftp_batch(void **st)
+{
+    (void)st;
+    step seq[128];
+    memcpy(seq, putty_pscp_login, sizeof putty_pscp_login);
+    size_t n = NPSCP;
+    static const step pre[] = {
+        { true, 176, 0.318 },  { false, 112, 0.319 }, { true, 64, 0.320 },  { false, 384, 0.321 },
+        { true, 80, 0.322 },   { false, 112, 0.323 }, { true, 80, 0.325 },  { false, 80, 0.326 },   /* OPENDIR */
+        { true, 80, 0.327 },   { false, 1448, 0.328 }, { false, 1128, 0.328 }, { true, 80, 0.330 }, /* listing */
+        { false, 96, 0.331 },  { true, 80, 0.332 },   { false, 80, 0.333 },  { true, 96, 0.334 },
+        { false, 128, 0.335 }, { true, 112, 0.336 },  { false, 80, 0.337 },                         /* put's OPEN */
+    };
+    for (size_t i = 0; i < sizeof pre / sizeof pre[0]; i++)
+        seq[n++] = pre[i];
+    n = putty_writes(seq, n, 8, 0.347);
+    static const step get[] = {
+        { true, 80, 0.36 },    { false, 80, 0.361 }, { true, 96, 0.39 },   { false, 128, 0.391 },
+        { true, 96, 0.40 },    { false, 80, 0.41 },  { true, 480, 0.495 }, { true, 1448, 0.495 },
+        { true, 472, 0.495 },  { false, 1448, 0.499 }, { true, 160, 0.499 },
+    };
+    for (size_t i = 0; i < sizeof get / sizeof get[0]; i++)
+        seq[n++] = get[i];
+    for (int p = 0; p < 2; p++) {
+        for (int k = p ? 0 : 1; k < 11; k++)
+            seq[n++] = (step){ false, 1448, 0.4991 };
+        seq[n++] = (step){ false, 520, 0.4991 };
+    }
+    seq[n++] = (step){ false, 1056, 0.4992 };
+    seq[n++] = (step){ true, 80, 0.51 };
+    seq[n++] = (step){ false, 80, 0.511 };
+    putty_ctr();
+    sd_evlist l = { 0 };
+    run_stream(seq, n, &l);
+    const sd_event *up = transfer_of(&l, "upload"), *down = transfer_of(&l, "download");
+    assert_non_null(up);
+    assert_non_null(down);
+    assert_int_equal(sd_ev_get(up, "bytes")->i, 32768);
+    assert_in_range(sd_ev_get(down, "bytes")->i, 32768 - 16, 32768 + 16);
+    /* the put's CLOSE (80) and its STATUS, then the get's READ burst and
+     * DATA: no session tunnelled in the sftp channel */
+    assert_null(find_kind(&l, "nested_init"));
+    sd_evlist_free(&l);
+    putty_done();
+}
+
 /* plink -N -R 127.0.0.1:8090:... under aes256-ctr + hmac-sha2-256 (lab
  * putty_forward_R frames 16-51): the tcpip-forward request (80 bytes) has
  * a session CHANNEL_OPEN's size there; sshd's answer, REQUEST_SUCCESS (48)
@@ -1953,6 +2106,9 @@ int main(void)
         cmocka_unit_test(test_putty_padded_password),
         cmocka_unit_test(test_delayed_session),
         cmocka_unit_test(test_rfwd_open_sized),
+        cmocka_unit_test(test_putty_sftp_writes),
+        cmocka_unit_test(test_putty_scp_sink),
+        cmocka_unit_test(test_putty_psftp_batch),
         cmocka_unit_test(test_scripted_lines_chacha),
         cmocka_unit_test(test_scripted_lines_echo_output),
         cmocka_unit_test(test_scripted_lines_one_record),

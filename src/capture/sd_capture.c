@@ -54,6 +54,7 @@ typedef struct cap_src {
     uint64_t ts_sat_n;    /* frames of this input saturated: the count is said at its end */
     uint64_t records;
     FILE *fp; /* for progress: position in the file */
+    bool stream; /* a pipe (stdin, a FIFO): see sd_capture_is_stream */
     uint64_t size;
 } cap_src;
 
@@ -201,6 +202,8 @@ static int src_open_file(cap_src *s, const char *path, const char *name, const s
      * pcapng block after a bad one, and refused interfaces of two link
      * types; libpcap gets what neither reader knows, from its first byte */
     FILE *rest = NULL;
+    struct stat st;
+    s->stream = strcmp(path, "-") == 0 || stat(path, &st) != 0 || !S_ISREG(st.st_mode);
     if (strcmp(path, "-") == 0)
         s->pf = sd_pcapfile_open_stream(stdin, &not_pcap, &rest, ebuf, sizeof ebuf);
     else
@@ -619,6 +622,14 @@ void sd_capture_progress(const sd_capture *cap, uint64_t *done, uint64_t *total)
 bool sd_capture_is_live(const sd_capture *cap)
 {
     return cap->live;
+}
+
+bool sd_capture_is_stream(const sd_capture *cap)
+{
+    for (unsigned i = 0; i < cap->nsrc; i++)
+        if (cap->src[i].stream)
+            return true;
+    return false;
 }
 
 sd_diag *sd_capture_set_diag(sd_capture *cap, sd_diag *diag)

@@ -65,6 +65,11 @@ sd_capture *sd_capture_open_mem(const uint8_t *buf, size_t len, const char *name
 #define SD_CAPTURE_TICK 2
 int sd_capture_next(sd_capture *cap, sd_frame *out);
 bool sd_capture_is_live(const sd_capture *cap);
+/* Whether an input is a pipe (standard input, a FIFO): its records come as
+ * its writer sends them, so they are analysed one by one as they come, not
+ * held for a batch of a reader thread (a session's record is written when
+ * it ends, while the writer keeps the pipe open). */
+bool sd_capture_is_stream(const sd_capture *cap);
 /* Where messages go from now on (sd_pipe's reader thread keeps them for the
  * consumer to say in order); returns the sink it replaces. */
 sd_diag *sd_capture_set_diag(sd_capture *cap, sd_diag *diag);

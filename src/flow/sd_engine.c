@@ -721,13 +721,15 @@ static void check_time(sd_engine *e, sd_capture *cap, const sd_frame *fr)
     e->prev_num = fr->num;
 }
 
-/* The reader thread, when asked for and when the input allows: files
- * (live capture stays in one thread: its reads time out into sweeps), no
+/* The reader thread, when asked for and when the input allows: regular
+ * files (live capture stays in one thread: its reads time out into sweeps;
+ * a pipe's records are analysed as they come, not a batch later), no
  * chunk of a list (sd_own decides per record from the live connections),
  * no frame map (writers look frames up in it as the reader adds to it). */
 static sd_pipe *pipe_start(sd_engine *e, sd_capture *cap, source *s, const sd_decode_opts *dopts, bool progress)
 {
-    if (e->o.threads < 2 || e->o.own || sd_capture_is_live(cap) || sd_capture_maps_files(cap))
+    if (e->o.threads < 2 || e->o.own || sd_capture_is_live(cap) || sd_capture_is_stream(cap) ||
+        sd_capture_maps_files(cap))
         return NULL;
     sd_pipe_opts po = { .dec = dopts, .fdec = &s->fopts, .progress_every = progress ? PROGRESS_EVERY : 0,
                         .batch = e->o.pipe_batch, .batches = e->o.pipe_batches };

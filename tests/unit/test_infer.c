@@ -87,6 +87,9 @@ static double stream_end_s;
 /* The TCP handshake's SYN-ACK to ACK (s; 0: unknown): a capture on the
  * server's side of a link with this round trip to the client. */
 static double stream_client_rtt_s;
+/* The SYN to SYN-ACK (s; 0: unknown): a capture on the client's side of a
+ * link with this round trip to the server. */
+static double stream_server_rtt_s;
 /* Both sides' software (NULL: OpenSSH 9.2). */
 static char *stream_sw;
 /* The suite both ways (NULL: chacha20-poly1305). */
@@ -127,6 +130,7 @@ static sd_infer_summary run_stream(const step *seq, size_t n, sd_evlist *l)
     c.first_rst_dir = -1;
     c.end = (sd_ts)((stream_end_s ? stream_end_s : seq[n - 1].t) * 1e9);
     c.rtt_synack_ack = stream_client_rtt_s > 0 ? (int64_t)(stream_client_rtt_s * 1e9) : -1;
+    c.rtt_syn_synack = stream_server_rtt_s > 0 ? (int64_t)(stream_server_rtt_s * 1e9) : -1;
     m.client_dir = 0;
     m.outcome = SD_SSH_OUT_ENCRYPTED;
     m.side[0].suite = m.side[1].suite =
@@ -1148,6 +1152,38 @@ static void test_rekey_typing(void **st)
     sd_evlist_free(&l);
 }
 
+/* Keys in flight: captured on the client's side of a 150 ms link (lab
+ * wanc150_bash_fast, wanc150_interactive_chacha), keys typed 60 ms apart
+ * leave before the echoes of the keys before them (key1, key2, key3,
+ * echo1, key4, echo2, ...); a key 5 ms after an echo (of an earlier key)
+ * is no protocol answer: its own echo comes a round trip later. Each key
+ * is paired with its own answer in order: `l`, `s`, Backspace, `s`,
+ * Enter. Paired with the next server record, `l` and `s` had none, the
+ * Backspace took three echoes (an Enter) and the fourth key was lost. */
+static void test_keys_in_flight(void **st)
+{
+    (void)st;
+    static const step rest[] = {
+        { true, 112, 1.10 }, { false, 44, 1.25 }, { true, 376, 1.26 }, { false, 36, 1.41 }, /* open, pty */
+        { true, 36, 2.00 },  { true, 36, 2.06 },  { true, 36, 2.12 },   /* l, s, Backspace */
+        { false, 36, 2.15 }, { true, 36, 2.155 },                       /* echo l; s */
+        { false, 36, 2.21 }, { false, 44, 2.27 }, { false, 36, 2.305 }, /* echo s, BS echo, echo s */
+        { true, 36, 2.40 },  { false, 36, 2.55 }, { false, 100, 2.551 }, { false, 52, 2.552 }, /* Enter */
+    };
+    sd_evlist l = { 0 };
+    const char *k[8];
+    stream_server_rtt_s = 0.150;
+    size_t n = keys_after_login(rest, sizeof rest / sizeof rest[0], &l, k, 8);
+    stream_server_rtt_s = 0;
+    assert_int_equal(n, 5);
+    assert_string_equal(k[0], "char");
+    assert_string_equal(k[1], "char");
+    assert_string_equal(k[2], "backspace");
+    assert_string_equal(k[3], "char");
+    assert_string_equal(k[4], "enter");
+    sd_evlist_free(&l);
+}
+
 /* Key-sized keepalives 2.000 s apart during an idle shell (lab
  * dropbear_keepalive: dbclient -K 2) are not keys; the keys around them
  * are. */
@@ -2090,6 +2126,7 @@ int main(void)
         cmocka_unit_test(test_kbdint_typed),
         cmocka_unit_test(test_auth_closed),
         cmocka_unit_test(test_rekey_typing),
+        cmocka_unit_test(test_keys_in_flight),
         cmocka_unit_test(test_keepalive_ticks),
         cmocka_unit_test(test_search_keys),
         cmocka_unit_test(test_kill_line),

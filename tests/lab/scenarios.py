@@ -3624,9 +3624,13 @@ VANTAGE_OFFC = ("interactive_aes128gcm", "scp_upload", "sftp_session", "agent_us
 VANTAGE_WANC_RTT_MS = (150, 300)
 VANTAGE_WANC = ("interactive_chacha", "interactive_aes128ctr-sha256etm", "bash_fast",
                 "pwfirst_short_chacha", "scp_upload")
+# a second set of the class at 220 ms: another cipher, a paste, a reverse
+# leg typed at the far side (its echoes at once), a forward and reverse demo
+VANTAGE_WANC2_RTT_MS = 220
+VANTAGE_WANC2 = ("interactive_aes128gcm", "paste", "demo", "reverse_keys")
 # variants strider still misreads (README.md "Pending"): generated into
 # tests/lab/pending
-VANTAGE_PENDING = {"srv_reverse_keys", "sat_agent_used"}
+VANTAGE_PENDING = {"srv_reverse_keys", "sat_agent_used", "wanc220_reverse_keys"}
 
 
 def _vantage(prefix, base, opt, what):
@@ -3656,6 +3660,9 @@ for _r in VANTAGE_WANC_RTT_MS:
     for _b in VANTAGE_WANC:
         _vantage("wanc%d_" % _r, _b, {"vantage": "client", "rtt_ms": _r},
                  "on the client's side, %d ms RTT" % _r)
+for _b in VANTAGE_WANC2:
+    _vantage("wanc%d_" % VANTAGE_WANC2_RTT_MS, _b, {"vantage": "client", "rtt_ms": VANTAGE_WANC2_RTT_MS},
+             "on the client's side, %d ms RTT" % VANTAGE_WANC2_RTT_MS)
 # PuTTY's command-line clients (seeds 1500-1519; Debian's putty-tools 0.78:
 # plink, pscp, psftp, puttygen), the client of many Windows administrators.
 # They differ from OpenSSH where size rules may assume it: PuTTY's own

@@ -158,12 +158,17 @@ static bool is_paste(const ctx *x, const leg *L, const keysz *z, size_t from, si
 static bool too_soon(const ctx *x, const leg *L, const keysz *z, size_t i, size_t to)
 {
     const item *it = &x->v[i];
-    /* keys in flight: the record before answers an earlier key; this
-     * one's answer comes a round trip later (an echo, a Backspace's, a
-     * redraw after an arrow, a completion; lab wanc150_bash_fast frames
+    /* keys in flight: where the record before answers an earlier key,
+     * this one's answer comes a round trip later (an echo, a Backspace's,
+     * a redraw after an arrow, a completion; lab wanc150_bash_fast frames
      * 65, 129). Not a WINDOW_ADJUST: WINADJ_OUTPUT_MIN server bytes since
-     * the client's record before. */
+     * the client's record before. Soon after any other server record it
+     * answers that record (no echo comes "at once" across the link: lab
+     * wanc220_reverse_keys frame 159, a channel's protocol 1.3 ms after a
+     * server record, its "echo" 0.1 ms later crossing it). */
     if (z->pair && i > 0 && it->t - x->v[i - 1].t < REACT_MIN_S) {
+        if (!sdi_is_cl(L, &x->v[i - 1]) && (i - 1 < z->from || z->pair[i - 1 - z->from] == SIZE_MAX))
+            return true;
         size_t j = z->pair[i - z->from];
         uint64_t out = 0;
         for (size_t b = i; b-- > z->from && !sdi_is_cl(L, &x->v[b]);)
@@ -356,7 +361,10 @@ static bool key_shaped(const ctx *x, const leg *L, const keysz *z, size_t from, 
  * right after a key (no server record between), sooner than the round
  * trip; and no more keys alone in flight are answered sooner than the
  * round trip allows (the handshake's round trip is not the echoes':
- * SSHniff known_pass_lsal_id_exit, a 110 ms SYN-ACK, echoes in 8-85 ms). */
+ * SSHniff known_pass_lsal_id_exit, a 110 ms SYN-ACK, echoes in 8-85 ms);
+ * a server record less than KEYS_ANSWER_MIN_S after the client's is no
+ * answer to it (lab wanc220_reverse_keys frames 159-160, 0.1 ms apart:
+ * the channel's protocol after a reverse session). */
 static bool pair_in_flight(const ctx *x, const leg *L, const keysz *z, size_t from, size_t to,
                            const uint8_t *mark, size_t *pair)
 {
@@ -384,7 +392,7 @@ static bool pair_in_flight(const ctx *x, const leg *L, const keysz *z, size_t fr
             pair[q[head] - from] = j;
             pair[j - from] = q[head];
             head++;
-        } else if (tail - head == 1 && q[head] == j - 1)
+        } else if (tail - head == 1 && q[head] == j - 1 && it->t - x->v[j - 1].t >= KEYS_ANSWER_MIN_S)
             early_answers++;
     }
     free(q);

@@ -279,6 +279,11 @@
 #define KEYS_IN_FLIGHT_LAG_S 0.1
 #define KEYS_ECHO_EARLY 0.75
 #define KEYS_ECHO_LATE_S 0.05
+/* A server record this soon after a client record, on a leg whose
+ * handshake took KEYS_IN_FLIGHT_LAG_S or more, crossed it on the wire:
+ * no answer to it (s; an echo even across a LAN takes longer than the
+ * two kernels' loopback hops, ~0.1 ms in the lab). */
+#define KEYS_ANSWER_MIN_S 0.001
 /* A client that has consumed this much of a session channel's window
  * sends a WINDOW_ADJUST (RFC 4254 5.2; OpenSSH's channel_check_window
  * adjusts after more than 3 x its 32 KiB maximum packet), a keystroke's

@@ -1227,6 +1227,27 @@ static void test_keys_in_flight_unechoed(void **st)
     assert_keys_at(rest, sizeof rest / sizeof rest[0], 0.150, want, sizeof want / sizeof want[0]);
 }
 
+/* Keys in flight after a channel's protocol (lab wanc220_reverse_keys
+ * frames 158-181, 220 ms round trip, after a reverse session): a
+ * key-sized client record 1.3 ms after a server record that answers no
+ * key, crossed 0.1 ms later by a server record, then another: protocol
+ * answers, no keys, and the crossing record is no early answer (it would
+ * keep the pairing off): `l`, `s`, `-`, `l`, Enter, each with its echo. */
+static void test_keys_in_flight_after_protocol(void **st)
+{
+    (void)st;
+    static const step rest[] = {
+        { true, 112, 1.10 },    { false, 44, 1.32 },    { true, 376, 1.33 },    { false, 36, 1.55 }, /* open, pty */
+        { false, 132, 2.0 },    { true, 36, 2.0013 },   { false, 36, 2.0014 },  { true, 36, 2.0015 },
+        { false, 36, 2.2220 },  { true, 36, 3.3668 },   { false, 36, 3.5873 },  { true, 36, 3.6015 },
+        { false, 36, 3.8221 },  { true, 36, 3.8224 },   { true, 36, 3.9952 },   { false, 36, 4.0429 },
+        { false, 36, 4.2156 },  { true, 36, 4.5323 },   { false, 44, 4.7532 },  { false, 36, 4.7543 },
+        { false, 140, 4.7551 },
+    };
+    static const char *const want[] = { "char", "char", "char", "char", "enter" };
+    assert_keys_at(rest, sizeof rest / sizeof rest[0], 0.220, want, sizeof want / sizeof want[0]);
+}
+
 /* The handshake's round trip is not always the echoes' (SSHniff
  * known_pass_lsal_id_exit: a 110 ms SYN-ACK, echoes in 8-85 ms): keys
  * answered sooner than 3/4 of it while alone in flight outnumber keys
@@ -2190,6 +2211,7 @@ int main(void)
         cmocka_unit_test(test_rekey_typing),
         cmocka_unit_test(test_keys_in_flight),
         cmocka_unit_test(test_keys_in_flight_unechoed),
+        cmocka_unit_test(test_keys_in_flight_after_protocol),
         cmocka_unit_test(test_keys_in_flight_fast_echoes),
         cmocka_unit_test(test_keepalive_ticks),
         cmocka_unit_test(test_search_keys),

@@ -30,6 +30,12 @@ typedef struct keysz {
      * the plain model's sizes, which a record may keep instead of the
      * learned offset's (0: no offset learned that side) */
     uint32_t wk_p, we_p, wbs_p, wbs2_p;
+    /* keys in flight (pair_in_flight): pair[i - from] is, for a key, the
+     * first record of its answer, and for that record the key (SIZE_MAX:
+     * none); NULL where the leg's answers show at once */
+    const size_t *pair;
+    size_t from;
+    double lag; /* the leg server's round trip from the capture (s; sdi_keys_leg) */
 } keysz;
 
 static bool key_sized(uint32_t len, uint32_t wk)
@@ -152,6 +158,24 @@ static bool is_paste(const ctx *x, const leg *L, const keysz *z, size_t from, si
 static bool too_soon(const ctx *x, const leg *L, const keysz *z, size_t i, size_t to)
 {
     const item *it = &x->v[i];
+    /* keys in flight: where the record before answers an earlier key,
+     * this one's answer comes a round trip later (an echo, a Backspace's,
+     * a redraw after an arrow, a completion; lab wanc150_bash_fast frames
+     * 65, 129). Not a WINDOW_ADJUST: WINADJ_OUTPUT_MIN server bytes since
+     * the client's record before. Soon after any other server record it
+     * answers that record (no echo comes "at once" across the link: lab
+     * wanc220_reverse_keys frame 159, a channel's protocol 1.3 ms after a
+     * server record, its "echo" 0.1 ms later crossing it). */
+    if (z->pair && i > 0 && it->t - x->v[i - 1].t < REACT_MIN_S) {
+        if (!sdi_is_cl(L, &x->v[i - 1]) && (i - 1 < z->from || z->pair[i - 1 - z->from] == SIZE_MAX))
+            return true;
+        size_t j = z->pair[i - z->from];
+        uint64_t out = 0;
+        for (size_t b = i; b-- > z->from && !sdi_is_cl(L, &x->v[b]);)
+            out += x->v[b].len;
+        return x->v[i - 1].frame == it->frame || j == SIZE_MAX || out >= WINADJ_OUTPUT_MIN ||
+               x->v[j].t - it->t >= z->lag + ECHO_NOW_S;
+    }
     return i > 0 && it->t - x->v[i - 1].t < REACT_MIN_S &&
            !(x->v[i - 1].frame != it->frame && i + 1 < to && !sdi_is_cl(L, &x->v[i + 1]) &&
              x->v[i + 1].len == z->we && x->v[i + 1].t - it->t < ECHO_NOW_S);
@@ -176,7 +200,16 @@ static void key_answer(const ctx *x, const leg *L, const keysz *z, size_t i, siz
     q->resp_first = q->resp_last = SIZE_MAX;
     bool pong = fat;
     uint64_t out = 0; /* server bytes since the last client record */
-    for (size_t j = i + 1; j < to && (!sdi_is_cl(L, &x->v[j]) || flow_control(x, L, z, j, to, out)); j++) {
+    /* keys in flight: from the key's own first answer record to the next
+     * key's, past the client's records between */
+    size_t j0 = z->pair ? z->pair[i - z->from] : i + 1;
+    if (j0 == SIZE_MAX)
+        return;
+    for (size_t j = j0; j < to && (z->pair ? j == j0 || sdi_is_cl(L, &x->v[j]) || z->pair[j - z->from] == SIZE_MAX
+                                           : !sdi_is_cl(L, &x->v[j]) || flow_control(x, L, z, j, to, out));
+         j++) {
+        if (z->pair && sdi_is_cl(L, &x->v[j]))
+            continue;
         if (sdi_is_cl(L, &x->v[j])) {
             out = 0;
             continue;
@@ -291,15 +324,15 @@ static bool window_adjust(const ctx *x, const leg *L, size_t from, size_t i, con
     return out >= WINADJ_OUTPUT_MIN;
 }
 
-/* Reads v[i] as a key into k[nk]; false when it is none. */
-static bool read_key(const ctx *x, const leg *L, const keysz *z, size_t from, size_t to, size_t i,
-                     const uint8_t *mark, key *k, size_t nk)
+/* v[i] has a key's shape: a record of the leg's client, of a key's size
+ * (or a paste's, or sent with a PING), no chaff, keepalive or protocol
+ * message. */
+static bool key_shaped(const ctx *x, const leg *L, const keysz *z, size_t from, size_t to, size_t i,
+                       const uint8_t *mark)
 {
     const item *it = &x->v[i];
     if (mark[i - from] == MARK_CHAFF || mark[i - from] == MARK_KEEPALIVE || it->x11 || it->not_key)
         return false;
-    bool fat = mark[i - from] == MARK_FAT;
-    bool paste = is_paste(x, L, z, from, to, i);
     /* a tunnelled leg over a compressed connection: an arrow sent with
      * deflate's history cold keeps the plain model's size (sd_infer_zlib.h) */
     bool cold_arrow = L->zshift[1] && it->len == (uint32_t)((int32_t)z->wa - L->zshift[1]);
@@ -308,8 +341,75 @@ static bool read_key(const ctx *x, const leg *L, const keysz *z, size_t from, si
      * prompt) makes it a key: an arrow is answered by one redraw (lab
      * compress_reverse frame 183: `exit`'s Enter at the plain 76) */
     bool cold_key = z->wk_p && it->len == z->wk_p;
-    if (!sdi_is_cl(L, it) || (it->len != z->wk && it->len != z->wa && !cold_arrow && !cold_key && !fat && !paste))
+    return sdi_is_cl(L, it) && (it->len == z->wk || it->len == z->wa || cold_arrow || cold_key ||
+                                mark[i - from] == MARK_FAT || is_paste(x, L, z, from, to, i));
+}
+
+/* Keys in flight: where the leg's server answers a round trip after the
+ * capture (a capture on the client's side of a slow link, or a reverse
+ * leg's at the server's), a key typed sooner than that after the one
+ * before leaves before that one's echo (key1, key2, echo1, key3, echo2).
+ * The server answers the keys in the order they were sent, each about a
+ * round trip later: a FIFO of unanswered keys pairs each with its own
+ * answer. A server record starts the answer of the oldest unanswered key
+ * due (sent KEYS_ECHO_EARLY of the round trip before it or more); other
+ * records go on the answer before (an Enter's output and prompt). A key
+ * still unanswered KEYS_ECHO_LATE_S past its round trip when a later key
+ * is due was not echoed (a password's): it is left without an answer, so
+ * the keys after it keep their own. pair[] as keysz.pair. False (pair
+ * unset, the keys read as before) unless keys overtake echoes: a key
+ * right after a key (no server record between), sooner than the round
+ * trip; and no more keys alone in flight are answered sooner than the
+ * round trip allows (the handshake's round trip is not the echoes':
+ * SSHniff known_pass_lsal_id_exit, a 110 ms SYN-ACK, echoes in 8-85 ms);
+ * a server record less than KEYS_ANSWER_MIN_S after the client's is no
+ * answer to it (lab wanc220_reverse_keys frames 159-160, 0.1 ms apart:
+ * the channel's protocol after a reverse session). */
+static bool pair_in_flight(const ctx *x, const leg *L, const keysz *z, size_t from, size_t to,
+                           const uint8_t *mark, size_t *pair)
+{
+    size_t *q = sd_calloc(to - from + 1, sizeof *q);
+    size_t head = 0, tail = 0;
+    /* keys sent right after a key (no record of the server's between),
+     * sooner than a round trip; keys alone in flight answered sooner than
+     * KEYS_ECHO_EARLY of it */
+    size_t overtakes = 0, early_answers = 0;
+    double early = z->lag * KEYS_ECHO_EARLY;
+    for (size_t j = from; j < to; j++) {
+        pair[j - from] = SIZE_MAX;
+        const item *it = &x->v[j];
+        if (sdi_is_cl(L, it)) {
+            if (key_shaped(x, L, z, from, to, j, mark)) {
+                overtakes += tail > 0 && q[tail - 1] == j - 1 && it->t - x->v[j - 1].t < z->lag;
+                q[tail++] = j;
+            }
+            continue;
+        }
+        while (tail - head >= 2 && it->t >= x->v[q[head + 1]].t + early &&
+               it->t > x->v[q[head]].t + z->lag + KEYS_ECHO_LATE_S)
+            head++;
+        if (head < tail && it->t >= x->v[q[head]].t + early) {
+            pair[q[head] - from] = j;
+            pair[j - from] = q[head];
+            head++;
+        } else if (tail - head == 1 && q[head] == j - 1 && it->t - x->v[j - 1].t >= KEYS_ANSWER_MIN_S)
+            early_answers++;
+    }
+    free(q);
+    return overtakes > early_answers;
+}
+
+/* Reads v[i] as a key into k[nk]; false when it is none. */
+static bool read_key(const ctx *x, const leg *L, const keysz *z, size_t from, size_t to, size_t i,
+                     const uint8_t *mark, key *k, size_t nk)
+{
+    const item *it = &x->v[i];
+    if (!key_shaped(x, L, z, from, to, i, mark))
         return false;
+    bool fat = mark[i - from] == MARK_FAT;
+    bool paste = is_paste(x, L, z, from, to, i);
+    bool cold_arrow = L->zshift[1] && it->len == (uint32_t)((int32_t)z->wa - L->zshift[1]);
+    bool cold_key = z->wk_p && it->len == z->wk_p;
     if (too_soon(x, L, z, i, to))
         return false;
     key *q = &k[nk];
@@ -992,6 +1092,16 @@ uint32_t sdi_keys_leg(ctx *x, const leg *L, size_t from, size_t to, bool emit)
     uint8_t *mark = sd_calloc(to - from + 1, 1); /* MARK_CHAFF, MARK_FAT */
     mark_keepalive(x, L, from, to, z.wk, mark);
     mark_chaff(x, L, from, to, z.wk, mark, emit);
+    /* the leg's server is the outer server, or (a reverse leg) the outer
+     * client: its round trip from the capture, from the handshake */
+    z.lag = L->cl_is_outer_client ? x->s_lag : x->c_lag;
+    size_t *pair = NULL;
+    if (z.lag >= KEYS_IN_FLIGHT_LAG_S) {
+        pair = sd_calloc(to - from + 1, sizeof *pair);
+        z.from = from;
+        if (pair_in_flight(x, L, &z, from, to, mark, pair))
+            z.pair = pair;
+    }
     size_t nk = 0;
     for (size_t i = from; i < to; i++)
         if (read_key(x, L, &z, from, to, i, mark, k, nk))
@@ -1008,6 +1118,7 @@ uint32_t sdi_keys_leg(ctx *x, const leg *L, size_t from, size_t to, bool emit)
         emit_keys(x, L, k, nk);
     free(k);
     free(mark);
+    free(pair);
     return (uint32_t)nk;
 }
 

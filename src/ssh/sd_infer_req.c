@@ -368,13 +368,18 @@ static bool forward_only(const ctx *x, size_t s0)
      * capture on the server's side (srv_reverse_keys: the pty-req 0.3004 s
      * after the success over a 60 ms link), and the confirmation may itself
      * be late (wan_reverse_keys: 245 ms after the open): the window reaches
-     * FWD_ONLY_S + c_lag past the last server record in it (once) */
-    double end = x->login_t + FWD_ONLY_S + 2 * x->c_lag, last_sv = x->login_t;
+     * FWD_ONLY_S + c_lag past the last server record in it (once). At a
+     * capture on the client's side the server's answers (the open's
+     * confirmation) come x->s_lag after what they answer (wanc220_demo:
+     * -R, then the pty-req 0.743 s after the success over a 220 ms link):
+     * each allowance takes that lag too. */
+    double lag = x->c_lag + x->s_lag;
+    double end = x->login_t + FWD_ONLY_S + 2 * lag, last_sv = x->login_t;
     for (size_t i = s0; i < x->n && x->v[i].t < end; i++)
         if (!x->v[i].c)
             last_sv = x->v[i].t;
-    if (last_sv + FWD_ONLY_S + x->c_lag > end)
-        end = last_sv + FWD_ONLY_S + x->c_lag;
+    if (last_sv + FWD_ONLY_S + lag > end)
+        end = last_sv + FWD_ONLY_S + lag;
     /* ssh -N sends no-more-sessions@openssh.com once (ssh.c): a second
      * record of its size is something else (sat_paramiko_exec_password:
      * paramiko's channel open and exec request both have its size) */

@@ -268,6 +268,22 @@
  * echo of the one before (fresh lab demo: 6 ms after it, echoed 0.5 ms
  * later) */
 #define ECHO_NOW_S 0.05
+/* Keys in flight (sd_infer_keys.c pair_in_flight): a leg whose server
+ * answers at least this long after the capture (its handshake round
+ * trip, s) can have keys typed faster than their echoes come back (a
+ * person's keys come 50-300 ms apart; a LAN's or a server-side capture's
+ * echo comes within ECHO_NOW_S). An answer shows no sooner than
+ * KEYS_ECHO_EARLY of that round trip after its key (the handshake's
+ * round trip includes the kernel's SYN handling; the path's jitter), and
+ * a key echoed at all is echoed within KEYS_ECHO_LATE_S past it. */
+#define KEYS_IN_FLIGHT_LAG_S 0.1
+#define KEYS_ECHO_EARLY 0.75
+#define KEYS_ECHO_LATE_S 0.05
+/* A server record this soon after a client record, on a leg whose
+ * handshake took KEYS_IN_FLIGHT_LAG_S or more, crossed it on the wire:
+ * no answer to it (s; an echo even across a LAN takes longer than the
+ * two kernels' loopback hops, ~0.1 ms in the lab). */
+#define KEYS_ANSWER_MIN_S 0.001
 /* A client that has consumed this much of a session channel's window
  * sends a WINDOW_ADJUST (RFC 4254 5.2; OpenSSH's channel_check_window
  * adjusts after more than 3 x its 32 KiB maximum packet), a keystroke's

@@ -3617,9 +3617,20 @@ VANTAGE_SAT = ("sshpass", "paramiko_exec_password", "asyncssh_exec_password", "p
 # capture on a workstation: the client's own super-segments)
 VANTAGE_OFFC = ("interactive_aes128gcm", "scp_upload", "sftp_session", "agent_used",
                 "forward_L_http")
+# `wanc150_NAME` / `wanc300_NAME`: on the client's side over a 150 / 300 ms
+# round trip (an analyst capturing on a laptop talking to a remote server):
+# keys typed faster than the round trip leave before the echoes of the keys
+# before them, so keys and echoes interleave (key1, key2, echo1, key3, ...)
+VANTAGE_WANC_RTT_MS = (150, 300)
+VANTAGE_WANC = ("interactive_chacha", "interactive_aes128ctr-sha256etm", "bash_fast",
+                "pwfirst_short_chacha", "scp_upload")
+# a second set of the class at 220 ms: another cipher, a paste, a reverse
+# leg typed at the far side (its echoes at once), a forward and reverse demo
+VANTAGE_WANC2_RTT_MS = 220
+VANTAGE_WANC2 = ("interactive_aes128gcm", "paste", "demo", "reverse_keys")
 # variants strider still misreads (README.md "Pending"): generated into
 # tests/lab/pending
-VANTAGE_PENDING = {"srv_reverse_keys", "wan_reverse_keys", "wan_demo", "sat_agent_used"}
+VANTAGE_PENDING = {"srv_reverse_keys", "sat_agent_used"}
 
 
 def _vantage(prefix, base, opt, what):
@@ -3645,6 +3656,13 @@ for _b in VANTAGE_SAT:
 for _b in VANTAGE_OFFC:
     _vantage("offc_", _b, {"vantage": "client", "offloads": True},
              "on the client's side with default offloads")
+for _r in VANTAGE_WANC_RTT_MS:
+    for _b in VANTAGE_WANC:
+        _vantage("wanc%d_" % _r, _b, {"vantage": "client", "rtt_ms": _r},
+                 "on the client's side, %d ms RTT" % _r)
+for _b in VANTAGE_WANC2:
+    _vantage("wanc%d_" % VANTAGE_WANC2_RTT_MS, _b, {"vantage": "client", "rtt_ms": VANTAGE_WANC2_RTT_MS},
+             "on the client's side, %d ms RTT" % VANTAGE_WANC2_RTT_MS)
 # PuTTY's command-line clients (seeds 1500-1519; Debian's putty-tools 0.78:
 # plink, pscp, psftp, puttygen), the client of many Windows administrators.
 # They differ from OpenSSH where size rules may assume it: PuTTY's own

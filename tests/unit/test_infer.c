@@ -87,6 +87,9 @@ static double stream_end_s;
 /* The TCP handshake's SYN-ACK to ACK (s; 0: unknown): a capture on the
  * server's side of a link with this round trip to the client. */
 static double stream_client_rtt_s;
+/* The SYN to SYN-ACK (s; 0: unknown): a capture on the client's side of a
+ * link with this round trip to the server. */
+static double stream_server_rtt_s;
 /* Both sides' software (NULL: OpenSSH 9.2). */
 static char *stream_sw;
 /* The suite both ways (NULL: chacha20-poly1305). */
@@ -127,6 +130,7 @@ static sd_infer_summary run_stream(const step *seq, size_t n, sd_evlist *l)
     c.first_rst_dir = -1;
     c.end = (sd_ts)((stream_end_s ? stream_end_s : seq[n - 1].t) * 1e9);
     c.rtt_synack_ack = stream_client_rtt_s > 0 ? (int64_t)(stream_client_rtt_s * 1e9) : -1;
+    c.rtt_syn_synack = stream_server_rtt_s > 0 ? (int64_t)(stream_server_rtt_s * 1e9) : -1;
     m.client_dir = 0;
     m.outcome = SD_SSH_OUT_ENCRYPTED;
     m.side[0].suite = m.side[1].suite =
@@ -387,6 +391,23 @@ static void test_rfwd_shell_server_side(void **st)
     stream_client_rtt_s = 0.200;
     su = run_stream(seq, n, &l);
     stream_client_rtt_s = 0;
+    assert_string_equal(su.session_kind, "shell");
+    assert_null(find_kind(&l, "forward_only"));
+    sd_evlist_free(&l);
+    /* on the client's side of a 220 ms link (lab wanc220_demo frames
+     * 37-49): the open leaves after the server's hostkeys, its
+     * confirmation comes two round trips later, the pty-req 0.743 s after
+     * the success: the server's answers are the late ones there */
+    static const step wanc[] = {
+        { true, 68, 1.0701 },  { false, 820, 1.29 },   { true, 112, 1.33 },  { false, 28, 1.55 },
+        { false, 44, 1.813 },  { true, 376, 1.8132 },  { false, 108, 2.034 }, { false, 52, 2.037 },
+        { true, 36, 3.0 },     { false, 36, 3.22 },    { true, 36, 3.5 },     { false, 36, 3.72 },
+        { true, 36, 4.0 },     { false, 36, 4.22 },    { true, 36, 4.5 },     { false, 60, 4.72 },
+    };
+    n = after_login(seq, wanc, sizeof wanc / sizeof wanc[0]);
+    stream_server_rtt_s = 0.220;
+    su = run_stream(seq, n, &l);
+    stream_server_rtt_s = 0;
     assert_string_equal(su.session_kind, "shell");
     assert_null(find_kind(&l, "forward_only"));
     sd_evlist_free(&l);
@@ -1146,6 +1167,104 @@ static void test_rekey_typing(void **st)
     assert_string_equal(sd_ev_get(e, "initiator")->s, "client");
     assert_int_equal(sd_ev_get(e, "records")->i, 5);
     sd_evlist_free(&l);
+}
+
+/* The keys read after the login and rest on a capture server_rtt (s)
+ * from the server (the handshake's SYN to SYN-ACK) are want[0..nwant). */
+static void assert_keys_at(const step *rest, size_t nrest, double server_rtt, const char *const *want,
+                           size_t nwant)
+{
+    sd_evlist l = { 0 };
+    const char *k[8];
+    stream_server_rtt_s = server_rtt;
+    size_t n = keys_after_login(rest, nrest, &l, k, 8);
+    stream_server_rtt_s = 0;
+    assert_int_equal(n, nwant);
+    for (size_t i = 0; i < nwant; i++)
+        assert_string_equal(k[i], want[i]);
+    sd_evlist_free(&l);
+}
+
+/* Keys in flight: captured on the client's side of a 150 ms link (lab
+ * wanc150_bash_fast, wanc150_interactive_chacha), keys typed 60 ms apart
+ * leave before the echoes of the keys before them (key1, key2, key3,
+ * echo1, key4, echo2, ...); a key 5 ms after an echo (of an earlier key)
+ * is no protocol answer: its own echo comes a round trip later. Each key
+ * is paired with its own answer in order: `l`, `s`, Backspace, `s`,
+ * Enter. Paired with the next server record, `l` and `s` had none, the
+ * Backspace took three echoes (an Enter) and the fourth key was lost. */
+static void test_keys_in_flight(void **st)
+{
+    (void)st;
+    static const step rest[] = {
+        { true, 112, 1.10 }, { false, 44, 1.25 }, { true, 376, 1.26 }, { false, 36, 1.41 }, /* open, pty */
+        { true, 36, 2.00 },  { true, 36, 2.06 },  { true, 36, 2.12 },   /* l, s, Backspace */
+        { false, 36, 2.15 }, { true, 36, 2.155 },                       /* echo l; s */
+        { false, 36, 2.21 }, { false, 44, 2.27 }, { false, 36, 2.305 }, /* echo s, BS echo, echo s */
+        { true, 36, 2.40 },  { false, 36, 2.55 }, { false, 100, 2.551 }, { false, 52, 2.552 }, /* Enter */
+    };
+    static const char *const want[] = { "char", "char", "backspace", "char", "enter" };
+    assert_keys_at(rest, sizeof rest / sizeof rest[0], 0.150, want, sizeof want / sizeof want[0]);
+}
+
+/* Keys in flight with a key never echoed (Ctrl-G between `l` and `s`,
+ * then a Backspace; 150 ms round trip): when `s`'s echo comes, Ctrl-G is
+ * past its round trip + 50 ms and a later key is due: it is left
+ * unanswered (a char, as an unanswered key before another key), so `s`,
+ * the Backspace, `x` and Enter keep their own answers (without that,
+ * each took the answer of the key before it). */
+static void test_keys_in_flight_unechoed(void **st)
+{
+    (void)st;
+    static const step rest[] = {
+        { true, 112, 1.10 }, { false, 44, 1.25 }, { true, 376, 1.26 }, { false, 36, 1.41 }, /* open, pty */
+        { true, 36, 2.00 },  { true, 36, 2.05 },  { true, 36, 2.11 },  { true, 36, 2.17 }, /* l ^G s BS */
+        { false, 36, 2.15 }, { false, 36, 2.26 }, { false, 44, 2.32 },                   /* echoes l s BS */
+        { true, 36, 2.40 },  { false, 36, 2.55 },                                         /* x */
+        { true, 36, 2.70 },  { false, 36, 2.85 }, { false, 100, 2.851 }, { false, 52, 2.852 }, /* Enter */
+    };
+    static const char *const want[] = { "char", "char", "char", "backspace", "char", "enter" };
+    assert_keys_at(rest, sizeof rest / sizeof rest[0], 0.150, want, sizeof want / sizeof want[0]);
+}
+
+/* Keys in flight after a channel's protocol (lab wanc220_reverse_keys
+ * frames 158-181, 220 ms round trip, after a reverse session): a
+ * key-sized client record 1.3 ms after a server record that answers no
+ * key, crossed 0.1 ms later by a server record, then another: protocol
+ * answers, no keys, and the crossing record is no early answer (it would
+ * keep the pairing off): `l`, `s`, `-`, `l`, Enter, each with its echo. */
+static void test_keys_in_flight_after_protocol(void **st)
+{
+    (void)st;
+    static const step rest[] = {
+        { true, 112, 1.10 },    { false, 44, 1.32 },    { true, 376, 1.33 },    { false, 36, 1.55 }, /* open, pty */
+        { false, 132, 2.0 },    { true, 36, 2.0013 },   { false, 36, 2.0014 },  { true, 36, 2.0015 },
+        { false, 36, 2.2220 },  { true, 36, 3.3668 },   { false, 36, 3.5873 },  { true, 36, 3.6015 },
+        { false, 36, 3.8221 },  { true, 36, 3.8224 },   { true, 36, 3.9952 },   { false, 36, 4.0429 },
+        { false, 36, 4.2156 },  { true, 36, 4.5323 },   { false, 44, 4.7532 },  { false, 36, 4.7543 },
+        { false, 140, 4.7551 },
+    };
+    static const char *const want[] = { "char", "char", "char", "char", "enter" };
+    assert_keys_at(rest, sizeof rest / sizeof rest[0], 0.220, want, sizeof want / sizeof want[0]);
+}
+
+/* The handshake's round trip is not always the echoes' (SSHniff
+ * known_pass_lsal_id_exit: a 110 ms SYN-ACK, echoes in 8-85 ms): keys
+ * answered sooner than 3/4 of it while alone in flight outnumber keys
+ * overtaking echoes (a key not echoed, Ctrl-G, then `l` 50 ms later), so
+ * each key keeps the next server record: `l`, `s`, Ctrl-G, `l`, Enter.
+ * Paired a round trip later, the echoes before it would be nobody's. */
+static void test_keys_in_flight_fast_echoes(void **st)
+{
+    (void)st;
+    static const step rest[] = {
+        { true, 112, 1.10 }, { false, 44, 1.12 }, { true, 376, 1.13 }, { false, 36, 1.15 }, /* open, pty */
+        { true, 36, 2.00 },  { false, 36, 2.012 }, { true, 36, 2.20 }, { false, 36, 2.215 }, /* l, s */
+        { true, 36, 2.40 },  { true, 36, 2.45 },   { false, 36, 2.46 },                      /* ^G, l */
+        { true, 36, 2.70 },  { false, 36, 2.71 },  { false, 100, 2.711 }, { false, 52, 2.712 }, /* Enter */
+    };
+    static const char *const want[] = { "char", "char", "char", "char", "enter" };
+    assert_keys_at(rest, sizeof rest / sizeof rest[0], 0.110, want, sizeof want / sizeof want[0]);
 }
 
 /* Key-sized keepalives 2.000 s apart during an idle shell (lab
@@ -2090,6 +2209,10 @@ int main(void)
         cmocka_unit_test(test_kbdint_typed),
         cmocka_unit_test(test_auth_closed),
         cmocka_unit_test(test_rekey_typing),
+        cmocka_unit_test(test_keys_in_flight),
+        cmocka_unit_test(test_keys_in_flight_unechoed),
+        cmocka_unit_test(test_keys_in_flight_after_protocol),
+        cmocka_unit_test(test_keys_in_flight_fast_echoes),
         cmocka_unit_test(test_keepalive_ticks),
         cmocka_unit_test(test_search_keys),
         cmocka_unit_test(test_kill_line),

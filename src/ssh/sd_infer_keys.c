@@ -153,7 +153,8 @@ static bool is_paste(const ctx *x, const leg *L, const keysz *z, size_t from, si
 
 /* A person does not react within REACT_MIN_S of the record before v[i]
  * (even one before the range): a protocol answer; unless the server
- * echoes it at once. Not the second packet of one segment, though: one
+ * echoes it at once (as soon as a key held for the ACK the record before
+ * brought can be: ECHO_HELD_RTTS of the leg server's round trips). Not the second packet of one segment, though: one
  * write is not two keys (a channel's EOF and CLOSE, a key and its PING). */
 static bool too_soon(const ctx *x, const leg *L, const keysz *z, size_t i, size_t to)
 {
@@ -178,7 +179,7 @@ static bool too_soon(const ctx *x, const leg *L, const keysz *z, size_t i, size_
     }
     return i > 0 && it->t - x->v[i - 1].t < REACT_MIN_S &&
            !(x->v[i - 1].frame != it->frame && i + 1 < to && !sdi_is_cl(L, &x->v[i + 1]) &&
-             x->v[i + 1].len == z->we && x->v[i + 1].t - it->t < ECHO_NOW_S);
+             x->v[i + 1].len == z->we && x->v[i + 1].t - it->t < ECHO_NOW_S + ECHO_HELD_RTTS * z->lag);
 }
 
 /* A key-sized client record too soon after a record of the server's

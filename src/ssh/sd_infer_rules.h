@@ -268,6 +268,16 @@
  * echo of the one before (fresh lab demo: 6 ms after it, echoed 0.5 ms
  * later) */
 #define ECHO_NOW_S 0.05
+/* ...or that plus this many of the leg server's round trips from the
+ * capture (keysz.lag) where that server is across the link: a key held
+ * at its sender until the echo before it brought the ACK of the key
+ * before (a Nagle-like wait) leaves at once after that echo, and its own
+ * echo, held likewise at the far side, comes up to two round trips later
+ * (lab srv_reverse_keys frame 126: a reverse key 0.3 ms after the echo
+ * before, its echo 119 ms later over a 61 ms round trip; echoes there
+ * come 60-175 ms after their keys). 0 where the leg's server is beside
+ * the capture: no change there. */
+#define ECHO_HELD_RTTS 2.0
 /* Keys in flight (sd_infer_keys.c pair_in_flight): a leg whose server
  * answers at least this long after the capture (its handshake round
  * trip, s) can have keys typed faster than their echoes come back (a

@@ -3630,7 +3630,7 @@ VANTAGE_WANC2_RTT_MS = 220
 VANTAGE_WANC2 = ("interactive_aes128gcm", "paste", "demo", "reverse_keys")
 # variants strider still misreads (README.md "Pending"): generated into
 # tests/lab/pending
-VANTAGE_PENDING = {"srv_reverse_keys", "sat_agent_used"}
+VANTAGE_PENDING = set()
 
 
 def _vantage(prefix, base, opt, what):

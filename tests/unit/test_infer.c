@@ -297,6 +297,50 @@ static void test_agent_requested(void **st)
     sd_evlist_free(&l);
 }
 
+/* -A, the agent used, captured on the server's side of a 500 ms link
+ * (lab sat_agent_used frames 66-78, times shifted): sshd's agent open
+ * leaves in one segment with the echo of Enter (36 + 68 = 104 bytes), so
+ * no record has the open's size; the client's confirmation, its
+ * identities answer and its CLOSE each come a round trip later. The agent
+ * is used and the confirmation is no arrow. A server record of that sum
+ * not followed by an agent exchange is no agent. */
+static void test_agent_open_with_echo(void **st)
+{
+    (void)st;
+    static const step rest[] = {
+        { true, 112, 1.08 }, { false, 820, 1.0801 }, { false, 44, 1.5865 }, { true, 444, 2.0871 },
+        { false, 108, 2.0886 }, { false, 52, 2.0899 },
+        { true, 36, 3.6076 }, { false, 36, 3.6078 }, { true, 36, 3.8192 }, { false, 36, 3.8196 },
+        { true, 36, 4.1843 }, { false, 104, 4.1876 }, { true, 44, 4.6922 }, { false, 44, 4.6924 },
+        { true, 124, 5.1930 }, { false, 160, 5.1941 }, { false, 52, 5.1951 }, { true, 72, 5.6948 },
+        { false, 36, 5.6950 }, { true, 36, 6.6539 }, { false, 36, 6.6541 }, { true, 36, 6.8870 },
+        { false, 36, 6.8872 },
+    };
+    step seq[48];
+    size_t n = after_login(seq, rest, sizeof rest / sizeof rest[0]);
+    sd_evlist l = { 0 };
+    stream_client_rtt_s = 0.500;
+    sd_infer_summary su = run_stream(seq, n, &l);
+    assert_true(su.agent_used);
+    assert_non_null(find_kind(&l, "agent_forwarding"));
+    for (size_t i = 0; i < l.n; i++)
+        if (!strcmp(l.v[i].kind, "keystroke"))
+            assert_string_not_equal(sd_ev_get(&l.v[i], "key")->s, "arrow");
+    sd_evlist_free(&l);
+    /* the same sum, then keys: output, not an open */
+    static const step plain[] = {
+        { true, 112, 1.08 }, { false, 820, 1.0801 }, { false, 44, 1.5865 }, { true, 444, 2.0871 },
+        { false, 108, 2.0886 }, { false, 52, 2.0899 },
+        { true, 36, 3.6076 }, { false, 36, 3.6078 }, { true, 36, 3.8192 }, { false, 104, 3.8225 },
+        { true, 36, 4.4 }, { false, 36, 4.4002 }, { true, 36, 4.7 }, { false, 36, 4.7002 },
+    };
+    n = after_login(seq, plain, sizeof plain / sizeof plain[0]);
+    su = run_stream(seq, n, &l);
+    stream_client_rtt_s = 0;
+    assert_false(su.agent_used);
+    sd_evlist_free(&l);
+}
+
 /* -A, the agent used (ssh-add -l), captured on the server's side of a
  * 60 ms link (lab srv_agent_used, frames 69-80, times shifted): the
  * server's agent open comes 5 ms after the echo of Enter, the client's
@@ -1225,6 +1269,26 @@ static void test_keys_in_flight_unechoed(void **st)
     };
     static const char *const want[] = { "char", "char", "char", "backspace", "char", "enter" };
     assert_keys_at(rest, sizeof rest / sizeof rest[0], 0.150, want, sizeof want / sizeof want[0]);
+}
+
+/* A key held by the sender's Nagle until the echo before it brought the
+ * ACK of the key before leaves 0.3 ms after that echo, and its own echo
+ * comes two round trips later (lab srv_reverse_keys frames 122-127: a
+ * reverse leg's key on the server's side of a 61 ms link; here a forward
+ * leg's on the client's side of a 60 ms one, the same class: the key's
+ * sender next to the capture). Not a protocol answer: `l`, `s`, `l`,
+ * Enter. */
+static void test_key_held_after_echo(void **st)
+{
+    (void)st;
+    static const step rest[] = {
+        { true, 112, 1.10 }, { false, 44, 1.16 },  { true, 376, 1.17 }, { false, 36, 1.23 },   /* open, pty */
+        { true, 36, 2.00 },  { false, 36, 2.062 }, { true, 36, 2.30 },  { false, 36, 2.4733 }, /* l, s */
+        { true, 36, 2.4736 }, { false, 36, 2.5924 },                                           /* l, held */
+        { true, 36, 2.90 },  { false, 36, 2.962 }, { false, 100, 2.963 }, { false, 52, 2.964 }, /* Enter */
+    };
+    static const char *const want[] = { "char", "char", "char", "enter" };
+    assert_keys_at(rest, sizeof rest / sizeof rest[0], 0.060, want, sizeof want / sizeof want[0]);
 }
 
 /* Keys in flight after a channel's protocol (lab wanc220_reverse_keys
@@ -2186,6 +2250,7 @@ int main(void)
         cmocka_unit_test(test_request_split_env),
         cmocka_unit_test(test_agent_requested),
         cmocka_unit_test(test_agent_used_server_side),
+        cmocka_unit_test(test_agent_open_with_echo),
         cmocka_unit_test(test_reverse_confirm_server_side),
         cmocka_unit_test(test_fast_keys_not_chaff),
         cmocka_unit_test(test_rfwd_shell_server_side),
@@ -2211,6 +2276,7 @@ int main(void)
         cmocka_unit_test(test_rekey_typing),
         cmocka_unit_test(test_keys_in_flight),
         cmocka_unit_test(test_keys_in_flight_unechoed),
+        cmocka_unit_test(test_key_held_after_echo),
         cmocka_unit_test(test_keys_in_flight_after_protocol),
         cmocka_unit_test(test_keys_in_flight_fast_echoes),
         cmocka_unit_test(test_keepalive_ticks),

@@ -1,8 +1,9 @@
 /* sd_pipe: the reader thread and its hand-off (see sd_pipe.h). */
 #include "sd_pipe.h"
 
+#include "../common/sd_thread.h"
+
 #include <pthread.h>
-#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -160,16 +161,11 @@ static void hand_over(sd_pipe *p, batch *b)
  * its next call, so its payload is copied into the batch. */
 static void decode(sd_pipe *p, batch *b, sd_pipe_rec *r, uint64_t *passed)
 {
-    sd_decoder *d = p->dec;
-    if (r->fr.filtered) {
-        if (!p->fdec)
-            p->fdec = sd_decoder_new(&p->fopts);
-        d = p->fdec;
-    } else if (p->progress_every && ++*passed % p->progress_every == 0) {
+    if (!r->fr.filtered && p->progress_every && ++*passed % p->progress_every == 0) {
         r->progress = true;
         sd_capture_progress(p->cap, &r->done, &r->total);
     }
-    r->r = sd_decode(d, &r->fr, &r->p);
+    r->r = sd_decode(sd_decoder_for(&r->fr, p->dec, &p->fdec, &p->fopts), &r->fr, &r->p);
     const uint8_t *pl = r->p.payload, *fd = r->fr.data;
     if (r->r == SD_DEC_OK && pl && r->p.payload_len &&
         !(fd && pl >= fd && (size_t)(pl - fd) + r->p.payload_len <= r->fr.caplen))
@@ -282,12 +278,7 @@ sd_pipe *sd_pipe_start(sd_capture *cap, const sd_pipe_opts *o)
     pthread_cond_init(&p->filled, NULL);
     pthread_cond_init(&p->freed, NULL);
     p->cap_diag = sd_capture_set_diag(cap, &p->held);
-    /* signals (SIGINT's stop) are for the consumer's thread, as before */
-    sigset_t all, old;
-    sigfillset(&all);
-    pthread_sigmask(SIG_SETMASK, &all, &old);
-    int rc = pthread_create(&p->thread, NULL, reader, p);
-    pthread_sigmask(SIG_SETMASK, &old, NULL);
+    int rc = sd_thread_start(&p->thread, reader, p); /* signals stay the consumer's */
     if (rc != 0) {
         sd_capture_set_diag(cap, p->cap_diag);
         p->ended = true;

@@ -171,6 +171,19 @@ void sd_decoder_undecoded(const sd_decoder *d, uint64_t *counts);
 uint64_t sd_decoder_unshown(const sd_decoder *d, char *what, size_t len);
 void sd_decoder_free(sd_decoder *d);
 
+/* The decoder of frame f: dec for the records that passed the filter, or
+ * for the ones it rejected a decoder of their own (*fdec, made from fopts
+ * at the first), whose fragments and messages stay apart. */
+static inline sd_decoder *sd_decoder_for(const sd_frame *f, sd_decoder *dec, sd_decoder **fdec,
+                                         const sd_decode_opts *fopts)
+{
+    if (!f->filtered)
+        return dec;
+    if (!*fdec)
+        *fdec = sd_decoder_new(fopts);
+    return *fdec;
+}
+
 /* Link-layer name for messages, e.g. "EN10MB". */
 const char *sd_linktype_name(int linktype);
 

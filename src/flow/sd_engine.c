@@ -682,11 +682,7 @@ static inline __attribute__((always_inline)) sd_dec_res source_decode(source *s,
         return s->rec->r;
     }
     *p = &s->p;
-    if (!s->fr.filtered)
-        return sd_decode(s->dec, &s->fr, &s->p);
-    if (!s->fdec)
-        s->fdec = sd_decoder_new(&s->fopts);
-    return sd_decode(s->fdec, &s->fr, &s->p);
+    return sd_decode(sd_decoder_for(&s->fr, s->dec, &s->fdec, &s->fopts), &s->fr, &s->p);
 }
 
 static void source_progress(source *s, void (*progress)(void *ud, uint64_t done, uint64_t total), void *pud)

@@ -6,9 +6,9 @@
 #include "sd_outq.h"
 
 #include "../common/sd_common.h"
+#include "../common/sd_thread.h"
 
 #include <pthread.h>
-#include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -60,11 +60,7 @@ sd_outq *sd_outq_start(size_t item_size, unsigned publish, void (*fn)(void *ud, 
     pthread_mutex_init(&q->lock, NULL);
     pthread_cond_init(&q->more, NULL);
     pthread_cond_init(&q->done, NULL);
-    sigset_t all, old; /* signals are for the other threads, as before */
-    sigfillset(&all);
-    pthread_sigmask(SIG_SETMASK, &all, &old);
-    int rc = pthread_create(&q->thread, NULL, writer, q);
-    pthread_sigmask(SIG_SETMASK, &old, NULL);
+    int rc = sd_thread_start(&q->thread, writer, q); /* signals stay the other threads' */
     if (rc != 0) {
         pthread_cond_destroy(&q->more);
         pthread_cond_destroy(&q->done);

@@ -298,8 +298,10 @@ static void stop_clear(sd_ssh *s, int dir)
 }
 
 /* Reads one name-list (RFC 4251 section 5): *out its kept bytes in the
- * packet, *outn their count, *bad whether control bytes are among them. */
-static int read_namelist(sd_ssh *s, int dir, sd_cur *c, const uint8_t **out, uint32_t *outn, bool *bad)
+ * packet, *outn their count, *whole the list's (past a cut), *bad whether
+ * control bytes are among the kept ones. */
+static int read_namelist(sd_ssh *s, int dir, sd_cur *c, const uint8_t **out, uint32_t *outn, uint32_t *whole,
+                         bool *bad)
 {
     uint32_t n = sd_cur_be32(c);
     if (c->err)
@@ -312,6 +314,7 @@ static int read_namelist(sd_ssh *s, int dir, sd_cur *c, const uint8_t **out, uin
      * unseen). The first names are kept, cut at a name's end (they are the
      * ones negotiation picks); the HASSH of a cut list is not computed. */
     uint32_t keep = n;
+    *whole = n;
     if (n > SD_SSH_MAX_NAMELIST) {
         keep = SD_SSH_MAX_NAMELIST;
         while (keep && p[keep] != ',')
@@ -362,7 +365,7 @@ static void on_kexinit(sd_ssh *s, int dir, sd_cur c)
         return;
     }
     const uint8_t *src[SD_SSH_NL_COUNT];
-    uint32_t len[SD_SSH_NL_COUNT];
+    uint32_t len[SD_SSH_NL_COUNT], whole[SD_SSH_NL_COUNT];
     bool bad[SD_SSH_NL_COUNT];
     sd_cur_skip(&c, 1); /* message number */
     uint8_t cookie[16];
@@ -377,7 +380,7 @@ static void on_kexinit(sd_ssh *s, int dir, sd_cur c)
         sd_cur_skip(&c, span);
     uint32_t an0 = s->m.anomalies_total;
     for (int i = 0; i < SD_SSH_NL_COUNT && rc == 0 && !e; i++)
-        rc = read_namelist(s, dir, &c, &src[i], &len[i], &bad[i]);
+        rc = read_namelist(s, dir, &c, &src[i], &len[i], &whole[i], &bad[i]);
     bool lists_clean = s->m.anomalies_total == an0;
     if (rc != 0) {
         if (rc == -1)
@@ -403,7 +406,10 @@ static void on_kexinit(sd_ssh *s, int dir, sd_cur c)
         mk = e->marks;
     } else {
         sd->lists_block = lists_copy(s, src, len, bad, sd->lists);
-        mk = sdp_kex_marks(sd->lists[SD_SSH_NL_KEX]); /* one pass, not eight */
+        /* one pass, not eight; over the whole list, as OpenSSH appends the
+         * markers to it: a list cut after 64 KiB of names still says strict
+         * KEX (else Terrapin would be claimed of a protected session) */
+        mk = sdp_kex_marks((const char *)src[SD_SSH_NL_KEX], whole[SD_SSH_NL_KEX]);
         if (s->opts.memo && span && lists_clean)
             e = sdp_memo_add(s->opts.memo, h, raw, span, sd->lists, mk);
     }

@@ -33,7 +33,7 @@ static bool is_pseudo(const char *p, size_t l)
     return false;
 }
 
-unsigned sdp_kex_marks(const char *kex)
+unsigned sdp_kex_marks(const char *kex, size_t n)
 {
     static const struct {
         const char *name;
@@ -46,9 +46,9 @@ unsigned sdp_kex_marks(const char *kex)
         { "kex-strict-s-v00@openssh.com", 28, SDP_MARK_STRICT_S },
     };
     unsigned marks = 0;
-    for (const char *p = kex; p && *p;) {
-        const char *e = strchr(p, ',');
-        size_t l = e ? (size_t)(e - p) : strlen(p);
+    for (const char *p = kex, *end = kex ? kex + n : NULL; p && p < end;) {
+        const char *e = memchr(p, ',', (size_t)(end - p));
+        size_t l = e ? (size_t)(e - p) : (size_t)(end - p);
         for (size_t i = 0; i < SD_ARRAY_LEN(tab); i++)
             if (tab[i].len == l && memcmp(p, tab[i].name, l) == 0)
                 marks |= tab[i].mark;

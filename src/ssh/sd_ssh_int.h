@@ -10,6 +10,8 @@
 #ifndef SD_SSH_INT_H
 #define SD_SSH_INT_H
 
+#include <stddef.h>
+
 #include "sd_ssh.h"
 #include "../common/sd_arena.h"
 #include "../common/sd_cursor.h"
@@ -116,10 +118,10 @@ void sdp_anomaly(sd_ssh *s, int dir, sd_ssh_anom_code code, const char *fmt, ...
     __attribute__((format(printf, 4, 5)));
 /* The major version of a protoversion string: 1, 2, 199 for "1.99", 0. */
 int sdp_proto_major(const char *p);
-/* Which role markers a kex name-list (NULL: none) holds: RFC 8308
- * section 2.1 ext-info-c/-s, OpenSSH PROTOCOL 1.9 kex-strict-c/-s. */
+/* Which role markers a kex name-list of n bytes (NULL: none) holds: RFC
+ * 8308 section 2.1 ext-info-c/-s, OpenSSH PROTOCOL 1.9 kex-strict-c/-s. */
 enum { SDP_MARK_EXT_C = 1, SDP_MARK_EXT_S = 2, SDP_MARK_STRICT_C = 4, SDP_MARK_STRICT_S = 8 };
-unsigned sdp_kex_marks(const char *kex);
+unsigned sdp_kex_marks(const char *kex, size_t n);
 /* Recomputes everything that depends on the roles or on both sides. */
 void sdp_derive(sd_ssh *s);
 /* The BANNER and CLEAR states: consume bytes of p, return how many. */

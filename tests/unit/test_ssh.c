@@ -391,6 +391,27 @@ static void test_negotiate(void **state)
     assert_string_equal(out, "abc");
     assert_true(sd_ssh_list_has("x,y,z", "z"));
     assert_false(sd_ssh_list_has("x,yy,z", "y"));
+
+    /* a server list of thousands of names (sorted and searched, not
+     * scanned per client name): the same answers, in the client's order,
+     * names that are prefixes of others and empty names never matched */
+    size_t cap = 5000 * 8 + 64;
+    char *cl = malloc(cap), *sv = malloc(cap);
+    size_t cn = 0, sn = 0;
+    for (int i = 0; i < 5000; i++) {
+        cn += (size_t)snprintf(cl + cn, cap - cn, "c%x,", i);
+        sn += (size_t)snprintf(sv + sn, cap - sn, "%s%d,", i % 2 ? "s" : "", i);
+    }
+    snprintf(cl + cn, cap - cn, "kex-strict-c-v00@openssh.com,zz,1387");
+    snprintf(sv + sn, cap - sn, ",kex-strict-c-v00@openssh.com,1387,zz,cz");
+    assert_int_equal(sd_ssh_negotiate(cl, sv, out, sizeof(out)), 2);
+    assert_string_equal(out, "zz");
+    sv[sn] = '\0'; /* nothing in common: 1 is not 10, s not s1 */
+    assert_int_equal(sd_ssh_negotiate("c,1,s,x,", sv, out, sizeof(out)), -1);
+    assert_int_equal(sd_ssh_negotiate("x,s1,1", sv, out, sizeof(out)), 2);
+    assert_string_equal(out, "s1");
+    free(cl);
+    free(sv);
 }
 
 static void check_convo_meta(const sd_ssh_meta *m, int client)

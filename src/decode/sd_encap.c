@@ -80,7 +80,9 @@ const char *sd_encap_name(unsigned code)
     return code < SD_ENC_COUNT && ENCAP_NAME[code] ? ENCAP_NAME[code] : "?";
 }
 
-/* A frame that ends inside a link or tunnel header. */
+/* A frame that ends inside a link or tunnel header: have is what the
+ * frame held from the header's start (a cursor that failed mid-header has
+ * moved past the fields it read: its count would be short). */
 static sd_dec_res hdr_trunc(sd_decoder *d, sd_pkt *out, const char *what, size_t have, size_t need)
 {
     out->anomalies |= SD_ANOM_LINK_TRUNC;
@@ -133,10 +135,11 @@ static sd_dec_res skip_vlans(sd_decoder *d, sd_cur *c, uint16_t *et, sd_pkt *out
     for (unsigned n = 0; is_vlan_tpid(*et); n++) {
         if (n >= MAX_VLAN_TAGS)
             return unsupported(d, out, "VLAN tag stack deeper than 8, next ethertype", *et);
+        size_t have = sd_cur_left(c);
         uint16_t tci = sd_cur_be16(c);
         *et = sd_cur_be16(c);
         if (c->err)
-            return hdr_trunc(d, out, "VLAN tag", sd_cur_left(c), 4);
+            return hdr_trunc(d, out, "VLAN tag", have, 4);
         if (out->nvlan < SD_MAX_VLAN)
             out->vlan[out->nvlan++] = tci & 0x0fff;
     }
@@ -169,12 +172,13 @@ static sd_dec_res decode_pppoe(sd_decoder *d, sd_cur c, sd_pkt *out)
 {
     if (!enter(d, out, SD_ENC_PPPOE))
         return SD_DEC_BAD;
+    size_t have = sd_cur_left(&c);
     uint8_t vt = sd_cur_u8(&c);
     uint8_t code = sd_cur_u8(&c);
     sd_cur_skip(&c, 2); /* session id */
     uint16_t len = sd_cur_be16(&c);
     if (c.err)
-        return hdr_trunc(d, out, "PPPoE", sd_cur_left(&c), PPPOE_HDR);
+        return hdr_trunc(d, out, "PPPoE", have, PPPOE_HDR);
     if (vt != 0x11 || code != 0)
         return unsupported(d, out, "PPPoE session version/type, code", (unsigned)vt << 8 | code);
     if (len < sd_cur_left(&c)) /* Ethernet padding after the PPP frame */
@@ -246,10 +250,11 @@ sd_dec_res sd_dec_ethertype(sd_decoder *d, uint16_t et, sd_cur c, sd_pkt *out)
 
 sd_dec_res sd_dec_ether(sd_decoder *d, sd_cur c, sd_pkt *out)
 {
+    size_t have = sd_cur_left(&c);
     sd_cur_skip(&c, 12); /* destination, source MAC */
     uint16_t et = sd_cur_be16(&c);
     if (c.err)
-        return hdr_trunc(d, out, "Ethernet", sd_cur_left(&c), ETH_HDR);
+        return hdr_trunc(d, out, "Ethernet", have, ETH_HDR);
     return sd_dec_ethertype(d, et, c, out);
 }
 
@@ -284,12 +289,13 @@ static sd_dec_res decode_erspan(sd_decoder *d, bool v3, sd_cur c, sd_pkt *out)
  * flags announce, in order: checksum+offset, key, sequence, (v1) ack. */
 static sd_dec_res decode_gre(sd_decoder *d, sd_cur c, sd_pkt *out)
 {
+    size_t have = sd_cur_left(&c);
     uint16_t fl = sd_cur_be16(&c), proto = sd_cur_be16(&c);
     unsigned ver = fl & GRE_VER;
     if (!enter(d, out, ver == 1 ? SD_ENC_PPTP : SD_ENC_GRE))
         return SD_DEC_BAD;
     if (c.err)
-        return hdr_trunc(d, out, "GRE", sd_cur_left(&c), 4);
+        return hdr_trunc(d, out, "GRE", have, 4);
     if (ver > 1 || (ver == 1 && (proto != ET_PPP || !(fl & GRE_K))))
         return unsupported(d, out, "GRE version/protocol", ver << 16 | proto);
     if (fl & GRE_R) /* RFC 1701 source routing: deprecated by RFC 2784 */
@@ -298,7 +304,7 @@ static sd_dec_res decode_gre(sd_decoder *d, sd_cur c, sd_pkt *out)
                  ((ver == 1 && (fl & GRE_A)) ? 4u : 0u);
     sd_cur_skip(&c, opt);
     if (c.err)
-        return hdr_trunc(d, out, "GRE", sd_cur_left(&c), 4 + opt);
+        return hdr_trunc(d, out, "GRE", have, 4 + opt);
     switch (proto) {
     case ET_PPP: return by_ppp_proto(d, c, out);
     case ET_ERSPAN2:

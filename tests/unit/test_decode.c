@@ -486,6 +486,42 @@ static void test_unknown_link_once(void **state)
     assert_int_equal(c->s.n, 2);
 }
 
+/* A frame cut inside a link or tunnel header after its first fields: the
+ * message counts the bytes the frame held from the header's start (it
+ * said 0 of 16 for a GRE header of 4 bytes announcing 12 more, 1 of 4 for
+ * a VLAN tag of 3 bytes, 1 of 14 for an Ethernet header of 13). */
+static void test_cut_header_counts(void **state)
+{
+    ctx *c = *state;
+    sd_pkt p;
+    fb f = { .n = 0 };
+    eth(&f, 0x0800);
+    size_t at = ip4(&f, 47, 1, 0, NULL, 0);
+    p16(&f, 0xB000); /* checksum, key, sequence: 12 more bytes */
+    p16(&f, 0x0800);
+    p16(&f, 0);
+    ip4_done(&f, at);
+    assert_int_equal(dec(c, 1, &f, &p), SD_DEC_BAD);
+    assert_string_equal(c->s.last, "GRE header cut short: 6 of 16 bytes");
+    f.n = 0;
+    eth(&f, 0x88a8);
+    p16(&f, 1);
+    p8(&f, 0x81);
+    assert_int_equal(dec(c, 1, &f, &p), SD_DEC_BAD);
+    assert_string_equal(c->s.last, "VLAN tag header cut short: 3 of 4 bytes");
+    f.n = 0;
+    eth(&f, 0x6558); /* transparent Ethernet bridging */
+    pz(&f, 13);
+    assert_int_equal(dec(c, 1, &f, &p), SD_DEC_BAD);
+    assert_string_equal(c->s.last, "Ethernet header cut short: 13 of 14 bytes");
+    f.n = 0;
+    eth(&f, 0x8864);
+    p8(&f, 0x11);
+    pz(&f, 4);
+    assert_int_equal(dec(c, 1, &f, &p), SD_DEC_BAD);
+    assert_string_equal(c->s.last, "PPPoE header cut short: 5 of 6 bytes");
+}
+
 static void test_linktype_names(void **state)
 {
     (void)state;
@@ -1333,6 +1369,7 @@ int main(void)
         T(test_raw_variants),
         T(test_null_loop),
         T(test_unknown_link_once),
+        T(test_cut_header_counts),
         cmocka_unit_test(test_linktype_names),
         T(test_ipv4_options),
         T(test_ipv4_bad_ihl),

@@ -57,6 +57,15 @@ expect() {
     grep -qE -- "$re" "$w/$s" || fail "$f $*: no /$re/ in $s: $(head -c 400 "$w/$s")"
 }
 
+# rss FILE strider-args...: peak RSS in KB (of the plain build: ASan's
+# shadow and quarantine are not the program's)
+rss() {
+    local f=$1
+    shift
+    /usr/bin/time -f %M -o "$w/rss" "$STRIDER" "$@" "$f" > /dev/null 2>&1
+    cat "$w/rss"
+}
+
 # csv_formula FILE: no cell of the CSV FILE may start a spreadsheet formula
 csv_formula() {
     python3 -c '
@@ -68,4 +77,51 @@ for row in csv.reader(open(sys.argv[1], encoding="utf-8", errors="replace")):
                 float(cell)
             except ValueError:
                 sys.exit("formula cell %r" % cell[:60])' "$1"
+}
+
+# no C0 control but TAB/LF/CR, no DEL, no 8-bit CSI
+RAW='[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\x9b]'
+json_lines() {
+    python3 -c '
+import json, math, sys
+for n, line in enumerate(open(sys.argv[1], encoding="utf-8"), 1):
+    def chk(v):
+        if isinstance(v, float) and not math.isfinite(v):
+            sys.exit("line %d: %r" % (n, v))
+        for x in (v.values() if isinstance(v, dict) else v if isinstance(v, list) else ()):
+            chk(x)
+    chk(json.loads(line))' "$1"
+}
+
+# safe_every: every command and output format on every capture: no raw
+# control byte in any stdout, stderr, ssh -o file or extract index; no
+# negative, NaN or infinite time; no CSV cell starting a formula; every
+# JSON line parsed; no markup from the capture in report.html
+safe_every() {
+    local p f args g e
+    for p in "$c"/*; do
+        f=$(basename "$p")
+        for args in "conns" "ssh" "ssh -m" "summary" "packets --stream 0" "conns --csv" "ssh --csv" "ssh -m --csv" \
+            "conns -R --json" "ssh --json" "ssh -m --json" "summary --json" "packets --json --stream 0"; do
+            # shellcheck disable=SC2086 # args are words
+            run "$f" "0 1" $args
+            ! LC_ALL=C grep -qaP -- "$RAW" "$w/out" "$w/err" || fail "$f $args: a raw control byte"
+            grep -qw -- '"ts":-\|nan\|inf\|-nan\|-inf' "$w/out" && fail "$f $args: a negative, NaN or infinite time"
+            case $args in
+                *--csv) e=$(csv_formula "$w/out" 2>&1) || fail "$f $args: $e";;
+                *--json) e=$(json_lines "$w/out" 2>&1) || fail "$f $args: $e";;
+            esac
+        done
+        rm -rf "$w/o" "$w/x"
+        run "$f" "0 1" ssh -o "$w/o" -p
+        for g in "$w"/o/*; do
+            ! LC_ALL=C grep -qaP -- "$RAW" "$g" || fail "$f ssh -o: a raw control byte in $(basename "$g")"
+            case $g in *.csv) e=$(csv_formula "$g" 2>&1) || fail "$f ssh -o $(basename "$g"): $e";; esac
+        done
+        ! grep -q '<img\|<b>x' "$w/o/report.html" || fail "$f: markup from the capture in report.html"
+        ! grep -q '<script>alert' "$w/o/report.html" || fail "$f: markup from the capture in report.html"
+        run "$f" "0 1" extract -o "$w/x"
+        ! LC_ALL=C grep -qaP -- "$RAW" "$w/x/index.jsonl" "$w/err" || fail "$f extract: a raw control byte"
+        e=$(json_lines "$w/x/index.jsonl" 2>&1) || fail "$f extract index: $e"
+    done
 }

@@ -68,12 +68,6 @@ expect qinq_opts.pcap out '"kex_alg":"curve25519-sha256"' ssh --json
 # zero-length-record floods: the peak RSS of 1,000,000 records is that of
 # 100,000 (1 MB margin: the reader's buffer fills up to ~2 MB of file),
 # whatever the command
-rss() { # FILE strider-args...: peak RSS in KB
-    local f=$1
-    shift
-    /usr/bin/time -f %M -o "$w/rss" "$STRIDER" "$@" "$f" > /dev/null 2>&1
-    cat "$w/rss"
-}
 # (RSS under the plain build only: ASan's shadow and quarantine are not the program's)
 for kind in empty acks; do
     python3 "$REPO/tests/hostile/genmore.py" flood $kind "$c/small.pcap" 100000 || die "genmore flood"

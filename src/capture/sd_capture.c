@@ -676,6 +676,16 @@ void sd_capture_close(sd_capture *cap)
     free(cap);
 }
 
+bool sd_capture_origin_run(const sd_capture *cap, size_t i, uint64_t *global, uint64_t *n, const char **path,
+                           uint64_t *file_frame)
+{
+    unsigned f;
+    if (!cap->origin || !sd_framemap_run(cap->origin, i, global, n, &f, file_frame))
+        return false;
+    *path = cap->src[f].path;
+    return true;
+}
+
 bool sd_capture_origin(const sd_capture *cap, uint64_t frame, const char **path, uint64_t *file_frame)
 {
     unsigned f;

@@ -89,6 +89,10 @@ unsigned sd_capture_file_arg(const sd_capture *cap, unsigned file_idx);
  * (what to type in Wireshark with that file open); false with one file,
  * or past the map's cap (sd_framemap.h). */
 bool sd_capture_origin(const sd_capture *cap, uint64_t frame, const char **path, uint64_t *file_frame);
+/* The same as runs of consecutive frames of one file (sd_framemap_run):
+ * run i, or false past the last (or with one file). */
+bool sd_capture_origin_run(const sd_capture *cap, size_t i, uint64_t *global, uint64_t *n, const char **path,
+                           uint64_t *file_frame);
 /* Records read that passed the filter, and all records read. */
 uint64_t sd_capture_frames(const sd_capture *cap);
 /* Bytes consumed so far and in total over all files (for progress); total is

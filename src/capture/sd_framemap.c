@@ -64,6 +64,15 @@ bool sd_framemap_find(const sd_framemap *m, uint64_t global, unsigned *file, uin
     return true;
 }
 
+bool sd_framemap_run(const sd_framemap *m, size_t i, uint64_t *global, uint64_t *n, unsigned *file,
+                     uint64_t *file_frame)
+{
+    if (i >= m->n)
+        return false;
+    *global = m->v[i].global, *n = m->v[i].n, *file = m->v[i].file, *file_frame = m->v[i].file_frame;
+    return true;
+}
+
 uint64_t sd_framemap_unmapped(const sd_framemap *m)
 {
     return m->unmapped;

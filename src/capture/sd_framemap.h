@@ -23,6 +23,11 @@ sd_framemap *sd_framemap_new(size_t max_runs);
 bool sd_framemap_add(sd_framemap *m, uint64_t global, unsigned file, uint64_t file_frame);
 /* The file and its frame number for global; false if not kept. */
 bool sd_framemap_find(const sd_framemap *m, uint64_t global, unsigned *file, uint64_t *file_frame);
+/* Run i (from 0) of consecutive frames of one file: its first frame,
+ * their count, the file and the first one's number there; false past the
+ * last run. */
+bool sd_framemap_run(const sd_framemap *m, size_t i, uint64_t *global, uint64_t *n, unsigned *file,
+                     uint64_t *file_frame);
 /* Frames that found the runs full. */
 uint64_t sd_framemap_unmapped(const sd_framemap *m);
 void sd_framemap_free(sd_framemap *m);

@@ -46,6 +46,12 @@ typedef struct cli_input {
      * that stdout and stderr interleave as with one thread. */
     void (*quiesce)(void *ud);
     void *quiesce_ud;
+    /* Set by a command run as a chunk (--own) whose lines are not what one
+     * run prints (JSON lines the merge writes as CSV or a table), and the
+     * output a command holds before cli_flush: with --jobs, the first
+     * chunk's early lines go straight to the final output (cli_own). */
+    bool own_rewrites;
+    sd_buf *own_pending;
 } cli_input;
 
 /* Set by SIGINT/SIGTERM during cli_run: the engine stops reading and ends

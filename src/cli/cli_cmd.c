@@ -86,6 +86,8 @@ static int run(const cli_cmd *c, void *ctx, cli_input *in, cli_own *own)
     sd_origin_set(origin, cap); /* merged inputs: writers name each frame's file */
     sd_engine *e = cli_engine(in, &eo);
     rc = c->start ? c->start(ctx, in, e) : CLI_OK;
+    if (rc == CLI_OK && own->own)
+        cli_own_started(own, in);
     if (rc == CLI_OK) {
         cli_run(in, e, cap);
         /* a chunk that read nothing is not a run that read nothing: the

@@ -2,10 +2,12 @@
 #include "cli_own.h"
 
 #include "../flow/sd_own.h"
+#include "../out/sd_json.h"
 #include "../out/sd_merge_feed.h"
 #include "cli_own_ext.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <math.h>
 #include <stdlib.h>
 #include <fcntl.h>
@@ -16,7 +18,12 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#define JOBS_MAX 256u        /* more workers than this is a typo, not a machine */
+#define JOBS_MAX 256u
+/* A chunk's stdout buffer: its output is hundreds of MB to a file (not a
+ * reader waiting for lines), written 4 KB a call with stdio's default; on
+ * bench/jobs a --jobs 2 run made 101 000 such writes, the page cache's
+ * locking then a third of its system time. */
+#define OWN_STDOUT_BUF ((size_t)1 << 20)        /* more workers than this is a typo, not a machine */
 #define OWN_FILE_MAX 100000000u
 #define READ_AHEAD_MAX_S (366.0 * 86400) /* a year of capture time */
 
@@ -83,8 +90,8 @@ static int parse_own(const char *cmd, const char *s, cli_own *o)
  * when it is not ours. */
 static int take(const char *cmd, int argc, char **argv, int *i, cli_own *o)
 {
-    static const char *const NAMES[] = { "--own", "--read-ahead", "--jobs" };
-    for (int k = 0; k < 3; k++) {
+    static const char *const NAMES[] = { "--own", "--read-ahead", "--jobs", "--own-direct" };
+    for (int k = 0; k < 4; k++) {
         size_t l = strlen(NAMES[k]);
         if (strncmp(argv[*i], NAMES[k], l) || (argv[*i][l] && argv[*i][l] != '='))
             continue;
@@ -98,6 +105,12 @@ static int take(const char *cmd, int argc, char **argv, int *i, cli_own *o)
             o->ahead_set = true;
             return parse_duration(v, &o->read_ahead) ? cli_usage_error(cmd, "--read-ahead wants a duration "
                    "(seconds, or with s, m, h or d) above 0 and at most a year, not \"%s\"", v) : CLI_OK;
+        }
+        if (k == 3) {
+            if (cli_parse_u64(cmd, NAMES[k], v, 3, INT_MAX, &n) || fcntl((int)n, F_GETFD) < 0)
+                return cli_usage_error(cmd, "--own-direct wants an open file descriptor (--jobs gives it)");
+            o->direct_fd = (int)n;
+            return CLI_OK;
         }
         if (cli_parse_u64(cmd, "--jobs", v, 1, JOBS_MAX, &n))
             return 2;
@@ -115,6 +128,8 @@ static int check_args(const cli_cmd *c, const cli_own *o, int argc, char **argv)
         return cli_usage_error(c->name, "--own, --read-ahead and --jobs are for conns and ssh --json, extract and summary");
     if (o->own && o->jobs)
         return cli_usage_error(c->name, "--own or --jobs, not both");
+    if (o->direct_fd >= 0 && (!o->own || o->first || oc->dir || oc->sum))
+        return cli_usage_error(c->name, "--own-direct is for the first chunk's JSON lines (--own 0:N)");
     bool json = false, csv = false, meta = false;
     for (int i = 1; i < argc && strcmp(argv[i], "--"); i++) {
         const char *a = argv[i];
@@ -145,6 +160,7 @@ static int check_args(const cli_cmd *c, const cli_own *o, int argc, char **argv)
 int cli_own_args(const cli_cmd *c, int *argc, char **argv, cli_own *o)
 {
     memset(o, 0, sizeof *o);
+    o->direct_fd = o->chunk_fd = -1;
     int out = 1, rc = CLI_OK;
     bool ours = false;
     for (int i = 1; i < *argc; i++) {
@@ -181,6 +197,8 @@ int cli_own_begin(cli_own *o, const char *cmd, cli_input *in, sd_engine_opts *eo
     for (size_t i = 0; i < in->nfiles; i++)
         if (!strcmp(in->files[i], "-"))
             return cli_usage_error(cmd, "--own and --jobs read files, not standard input");
+    static char buf[OWN_STDOUT_BUF]; /* (glibc takes no size without a buffer) */
+    setvbuf(stdout, buf, _IOFBF, sizeof buf); /* before any output, as C requires */
     in->list_chunk = in->nfiles > 1;
     in->own_files = o->last - o->first + 1;
     in->own_later = o->first > 0;
@@ -199,6 +217,54 @@ int cli_own_begin(cli_own *o, const char *cmd, cli_input *in, sd_engine_opts *eo
 void cli_own_files(cli_own *o, const sd_capture *cap)
 {
     sd_own_set_files(o->chunk, cap);
+    o->cap = cap;
+}
+
+/* stdout back to the chunk's file: what the command wrote so far is the
+ * final output's start, the rest is for the merge. */
+static void direct_end(void *ud)
+{
+    cli_own *o = ud;
+    if (o->in->quiesce)
+        o->in->quiesce(o->in->quiesce_ud);
+    if (o->in->own_pending)
+        cli_flush(o->in->own_pending);
+    sd_buf none = { 0 };
+    cli_flush_now(&none); /* exits on a write error, as any output does */
+    dup2(o->chunk_fd, STDOUT_FILENO);
+    close(o->chunk_fd);
+    o->chunk_fd = -1;
+    /* the file and number there of each frame so far, by runs: the merge
+     * names a campaign's first frame from its connection's line, which
+     * for these is not in the chunk's file ({"_own":"org"}) */
+    sd_buf b = { 0 };
+    uint64_t g, n, ff;
+    const char *path;
+    for (size_t i = 0; sd_capture_origin_run(o->cap, i, &g, &n, &path, &ff); i++) {
+        sd_buf_printf(&b, "{\"_own\":\"org\",\"g\":%llu,\"n\":%llu,\"ff\":%llu,\"path\":", (unsigned long long)g,
+                      (unsigned long long)n, (unsigned long long)ff);
+        sd_json_escape(&b, path, strlen(path));
+        sd_buf_append(&b, "}\n", 2);
+        if (b.len > 65536)
+            cli_flush(&b);
+    }
+    cli_flush(&b);
+    sd_buf_free(&b);
+}
+
+void cli_own_started(cli_own *o, cli_input *in)
+{
+    if (o->direct_fd < 0)
+        return;
+    int fd = o->direct_fd;
+    o->direct_fd = -1;
+    fflush(stdout); /* (nothing yet: a chunk's lines start with its records) */
+    if (!in->own_rewrites && (o->chunk_fd = fcntl(STDOUT_FILENO, F_DUPFD_CLOEXEC, 3)) >= 0) {
+        o->in = in;
+        dup2(fd, STDOUT_FILENO);
+        sd_own_on_past(o->chunk, direct_end, o);
+    }
+    close(fd);
 }
 
 void cli_own_end(cli_own *o)
@@ -231,15 +297,18 @@ void cli_own_free(cli_own *o)
  * reading nothing ahead. */
 #define JOB_CHUNKS_PER_WORKER 1
 
-/* The first chunk gets this much less than the others, in percent of
- * theirs: the merge reads its output and writes most of it while the last
- * chunks still run (sd_merge_early), which costs about a tenth of
- * analysing the same bytes now that those lines are copied as one block
- * (ssh --json, bench/jobs; it was a fifth when each line was rewritten),
- * so that it is done when they are. */
-#define JOB_FIRST_CHUNK_LESS_PCT 10
+/* The first chunk gets this much more than the others, in percent of
+ * theirs: its worker writes its lines up to the end of its files straight
+ * to the final output (--own-direct), which costs the merge nothing, where
+ * a later chunk's lines are all read and renumbered by the merge (about a
+ * seventh of analysing the same bytes, ssh --json, bench/jobs). With 12 %
+ * (0:52 / 53:99 of 100 equal files) --jobs 2 cost 12 080 M instructions
+ * against 12 172 M at 0:47 / 48:99 (the merge 1 514 M against 1 601 M,
+ * docs/scale.md "direct"), and the last chunk ends first by about what the
+ * merge then reads of its output while the first still runs. */
+#define JOB_FIRST_CHUNK_MORE_PCT 12
 
-/* k chunks of consecutive files of about equal size (the first smaller),
+/* k chunks of consecutive files of about equal size (the first bigger),
  * at most one per file: ends[c] is the last file of chunk c. Returns k. */
 static size_t split(const cli_input *in, size_t k, size_t *ends)
 {
@@ -251,10 +320,10 @@ static size_t split(const cli_input *in, size_t k, size_t *ends)
         cum[i] = total;
     }
     size_t f = 0;
-    double less = k > 1 ? JOB_FIRST_CHUNK_LESS_PCT / 100.0 : 0;
+    double more = k > 1 ? JOB_FIRST_CHUNK_MORE_PCT / 100.0 : 0;
     for (size_t c = 0; c < k; c++) {
         size_t left = k - c - 1; /* chunks after this one, each needs a file */
-        while (f + 1 < in->nfiles - left && cum[f] < total * (c + 1 - less) / (k - less))
+        while (f + 1 < in->nfiles - left && cum[f] < total * (c + 1 + more) / (k + more))
             f++;
         ends[c] = c + 1 == k ? in->nfiles - 1 : f;
         f++;
@@ -263,13 +332,18 @@ static size_t split(const cli_input *in, size_t k, size_t *ends)
     return k;
 }
 
-/* A worker: this binary on one chunk, its stdout into fd. */
-static pid_t spawn(const cli_own *o, const char *cmd, size_t first, size_t last, int fd, int efd, const char *dir)
+/* A worker: this binary on one chunk, its stdout into fd. direct: the
+ * first chunk, whose early lines go straight to this process's stdout
+ * (--own-direct: the merge need not map them from fd and write them again). */
+static pid_t spawn(const cli_own *o, const char *cmd, size_t first, size_t last, int fd, int efd, const char *dir,
+                   bool direct)
 {
-    char own[64], ahead[64];
+    char own[64], ahead[64], dfd[32];
+    int dnum = (fd > efd ? fd : efd) + 1; /* the final output's number in the worker: neither of its others */
+    snprintf(dfd, sizeof dfd, "%d", dnum);
     snprintf(own, sizeof own, "%zu:%zu", first, last);
     snprintf(ahead, sizeof ahead, "%.9gs", o->read_ahead);
-    char **argv = sd_calloc((size_t)o->argc + 8, sizeof *argv);
+    char **argv = sd_calloc((size_t)o->argc + 12, sizeof *argv); /* ours: at most 11, then NULL */
     int n = 0;
     argv[n++] = "strider";
     argv[n++] = (char *)cmd;
@@ -278,6 +352,8 @@ static pid_t spawn(const cli_own *o, const char *cmd, size_t first, size_t last,
     if (o->ahead_set)
         argv[n++] = "--read-ahead", argv[n++] = ahead;
     argv[n++] = "--no-progress";
+    if (direct)
+        argv[n++] = "--own-direct", argv[n++] = dfd;
     int i = 1;
     for (; i < o->argc && strcmp(o->argv[i], "--"); i++)
         argv[n++] = o->argv[i];
@@ -291,6 +367,8 @@ static pid_t spawn(const cli_own *o, const char *cmd, size_t first, size_t last,
         /* a worker outlives no parent: a run stopped (a signal, a closed
          * pipe) stops its workers */
         prctl(PR_SET_PDEATHSIG, SIGTERM);
+        if (direct && dup2(STDOUT_FILENO, dnum) < 0)
+            _exit(127);
         dup2(fd, STDOUT_FILENO);
         dup2(efd, STDERR_FILENO);
         execv("/proc/self/exe", argv);
@@ -312,6 +390,7 @@ typedef struct jobq {
     int *efds;              /* ... and its stderr, said in chunk order */
     size_t said;            /* chunks whose stderr was said */
     pid_t *pids;
+    bool direct;            /* the first chunk writes its early lines to stdout (--own-direct) */
     int rc;                 /* the worst status so far */
 } jobq;
 
@@ -342,7 +421,7 @@ static bool start_next(jobq *q)
     }
     char dir[4096];
     const char *d = q->outdir ? cli_own_ext_chunkdir(q->outdir, c, dir, sizeof dir) : NULL;
-    q->pids[c] = spawn(q->o, q->cmd, c ? q->ends[c - 1] + 1 : 0, q->ends[c], fd, efd, d);
+    q->pids[c] = spawn(q->o, q->cmd, c ? q->ends[c - 1] + 1 : 0, q->ends[c], fd, efd, d, !c && q->direct);
     if (q->pids[c] < 0) {
         fprintf(stderr, "strider %s: cannot start a worker: %s\n", q->cmd, strerror(errno));
         q->rc = 1;
@@ -429,6 +508,7 @@ static bool jobs_feed(jobq *q, const cli_own *o, const char *cmd)
         return false;
     }
     sd_feed_kind kind = o->dir ? SD_FEED_DIR : own_cmd_of(cmd)->sum ? SD_FEED_SUM : SD_FEED_LINES;
+    q->direct = kind == SD_FEED_LINES;
     if (!sd_merge_feed_init(&q->feed, kind, stdout, stderr, q->outdir, force, true))
         q->rc = q->feed.rc;
     return !q->rc;

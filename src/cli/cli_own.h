@@ -19,6 +19,13 @@ typedef struct cli_own {
     int argc;                  /* the arguments left, for the workers */
     char **argv;
     struct sd_own *chunk;      /* the run's chunk, with --own */
+    /* --own-direct FD (given by --jobs to its first worker, not a user's
+     * option): the output goes to FD, the final output, up to the end of
+     * the chunk's own files, then to stdout (the chunk's file) */
+    int direct_fd;             /* -1: none */
+    int chunk_fd;              /* the chunk's stdout while FD is there */
+    cli_input *in;
+    const struct sd_capture *cap;
 } cli_own;
 
 /* Takes the options out of argv (argc shrinks). CLI_OK, or 2 after a
@@ -29,6 +36,10 @@ int cli_own_args(const cli_cmd *c, int *argc, char **argv, cli_own *o);
 int cli_own_begin(cli_own *o, const char *cmd, cli_input *in, sd_engine_opts *eo);
 /* Once the capture is open: which of its inputs are the chunk's files. */
 void cli_own_files(cli_own *o, const struct sd_capture *cap);
+/* Once the command started (its format decided): with --own-direct and
+ * lines one run prints, stdout is the final output until the chunk's own
+ * records end. */
+void cli_own_started(cli_own *o, cli_input *in);
 /* After the run: the chunk's records go to stdout. */
 void cli_own_end(cli_own *o);
 /* --jobs N over several files: the chunks run in N worker processes (this

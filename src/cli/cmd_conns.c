@@ -220,7 +220,8 @@ static int conns_start(void *ctx, cli_input *in, sd_engine *e)
     conns_run *r = ctx;
     r->live = in->live;
     if (sd_engine_own(e) && (r->o.fmt != SD_REC_JSON || r->o.fields))
-        chunk_json(r);
+        chunk_json(r), in->own_rewrites = true;
+    in->own_pending = &r->out;
     if (r->reasm)
         sd_reasmcount_attach(e);
     r->service = sd_service_new();

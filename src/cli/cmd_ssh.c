@@ -200,6 +200,7 @@ static int ssh_start(void *ctx, cli_input *in, sd_engine *e)
         /* the events as JSON lines the merge renumbers and reads back into
          * events, their numbers with every digit (sd_merge_fmt.h) */
         run->chunk_csv = true;
+        in->own_rewrites = true;
         run->out.csv = false, run->out.json = true;
         sd_evout_set_exact(true);
     }

@@ -788,6 +788,8 @@ void sd_engine_run(sd_engine *e, sd_capture *cap,
     else
         sd_decoder_free(s.dec);
     sd_decoder_free(s.fdec);
+    if (e->o.own) /* what the drain ends is past the chunk's own records */
+        sd_own_past(e->o.own);
     drain(e);
     e->st.streams_forgotten = sd_streamno_forgotten(e->streams);
 }

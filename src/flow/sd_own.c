@@ -17,6 +17,11 @@ struct sd_own {
     uint64_t cut;
     uint64_t ahead, ahead_bytes; /* records (and their bytes) read past the chunk */
     sd_buf recs;            /* the connection records, in the order they ended */
+    uint64_t nrecs;
+    void (*past_fn)(void *ud); /* sd_own_on_past's, called once */
+    void *past_ud;
+    bool past;
+    uint64_t direct;        /* records whose lines were written before past_fn */
     unsigned *owned_in;     /* per capture input: its file in the chunk (0 .. nown - 1), or nown past it */
     unsigned ninputs, unread; /* inputs; the chunk's files that opened nothing */
 };
@@ -79,6 +84,7 @@ int sd_own_frame(sd_own *o, const sd_frame *fr, uint64_t live)
         return SD_OWN_GO;
     }
     o->ahead_seen = true;
+    sd_own_past(o);
     if (!live) /* nothing owned is alive: nothing later can change the output */
         return SD_OWN_STOP;
     o->ahead++;
@@ -126,6 +132,7 @@ void sd_own_end(sd_own *o, const sd_flow *f, uint64_t frame, int at, uint8_t idl
     bool cut = at == SD_OWN_AT_DRAIN && o->cut_now;
     o->cut += cut;
     sd_buf *b = &o->recs;
+    o->nrecs++;
     static const char HEAD[] = "{\"_own\":\"conn\",\"uid\":\"";
     sd_buf_append(b, HEAD, sizeof HEAD - 1);
     sd_buf_append(b, c->uid, strlen(c->uid));
@@ -161,6 +168,22 @@ void sd_own_end(sd_own *o, const sd_flow *f, uint64_t frame, int at, uint8_t idl
     sd_buf_append(b, "}\n", 2);
 }
 
+void sd_own_on_past(sd_own *o, void (*fn)(void *ud), void *ud)
+{
+    o->past_fn = fn;
+    o->past_ud = ud;
+}
+
+void sd_own_past(sd_own *o)
+{
+    if (o->past)
+        return;
+    o->past = true;
+    o->direct = o->nrecs;
+    if (o->past_fn)
+        o->past_fn(o->past_ud);
+}
+
 void sd_own_no_open_counts(sd_own *o)
 {
     o->no_open_counts = true;
@@ -177,7 +200,10 @@ void sd_own_write(const sd_own *o, sd_buf *b)
                   (unsigned long long)o->ahead_bytes);
     for (unsigned i = 0; i < o->nown; i++)
         sd_buf_printf(b, "%s%llu", i ? "," : "", (unsigned long long)o->frames[i]);
-    sd_buf_printf(b, "]}\n");
+    sd_buf_printf(b, "]");
+    if (o->past_fn) /* only then: a chunk for a merge of its own keeps the trailer it had */
+        sd_buf_printf(b, ",\"direct\":%llu", (unsigned long long)o->direct);
+    sd_buf_printf(b, "}\n");
 }
 
 uint64_t sd_own_cut(const sd_own *o)

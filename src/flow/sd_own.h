@@ -64,6 +64,18 @@ void sd_own_end(sd_own *o, const sd_flow *f, uint64_t frame, int at, uint8_t idl
  * prints connection lines): its trailer says so ("oc":0), and a merge of
  * such chunks counts nothing (a sort of every connection's open and close). */
 void sd_own_no_open_counts(sd_own *o);
+/* The run's output up to the end of the chunk's own files is, byte for
+ * byte, the start of what one run over every file prints (the chunk ran
+ * as one run does up to there; the first chunk only): --jobs has its first
+ * worker write that part straight to the final output, then switch to its
+ * chunk file. fn is called once, before the first record past the chunk's
+ * files is handled or before the drain at the end of input, whichever
+ * comes first; the trailer then says how many of the connection records
+ * (the first ones, in the order they ended) had their lines written before
+ * it ("direct"), so that the merge writes the rest only. */
+void sd_own_on_past(sd_own *o, void (*fn)(void *ud), void *ud);
+/* The engine: the chunk's own records are over (idempotent). */
+void sd_own_past(sd_own *o);
 /* Writes the connection records and the trailer. */
 void sd_own_write(const sd_own *o, sd_buf *b);
 /* Connections cut at the read-ahead limit. */

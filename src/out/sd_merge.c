@@ -246,6 +246,8 @@ static bool parse_trailer(const char *text, mchunk *ch)
         ch->unread = rec_u64(line, "unread", &ok);
     if (rec_val(line, "oc")) /* (older chunks' trailers: open counts may be there) */
         ch->no_oc = rec_u64(line, "oc", &ok) == 0;
+    if (rec_val(line, "direct")) /* the first chunk of --jobs only */
+        ch->direct = rec_u64(line, "direct", &ok);
     const char *v = rec_val(line, "frames");
     if (!ok || !v || *v != '[' || ch->last < ch->first || ch->last - ch->first > 1u << 24)
         return false;
@@ -403,6 +405,13 @@ static int take_record(mchunk *ch, const char *p, size_t n, size_t *cap)
         free(r);
         return ok;
     }
+    if (own_is(p, n, "org")) { /* read when a campaign names one of its frames (sd_merge_camp) */
+        ch->org = grow(ch->org, ch->norg, sizeof *ch->org);
+        ch->org_len = grow(ch->org_len, ch->norg, sizeof *ch->org_len);
+        ch->org_len[ch->norg] = n;
+        ch->org[ch->norg++] = p;
+        return 1;
+    }
     if (own_is(p, n, "camp")) {
         ch->camp = grow(ch->camp, ch->ncamp, sizeof *ch->camp);
         ch->camp_len = grow(ch->camp_len, ch->ncamp, sizeof *ch->camp_len);
@@ -430,6 +439,20 @@ static bool take_line(mchunk *ch, const char *p, size_t n, size_t *cap)
     return true;
 }
 
+/* The first chunk's connections whose lines its run wrote to the final
+ * output itself (--own-direct): one run's first lines, byte for byte, so
+ * they are in place as if written early (its text holds the rest). */
+static void take_direct(mchunk *ch)
+{
+    for (size_t i = 0; i < ch->direct; i++) {
+        mconn *c = &ch->conns[i];
+        bool shown = sd_merge_shown(c); /* (a first chunk drops none) */
+        c->pos = shown ? ch->flushed_shown++ : UINT64_MAX;
+        ch->flushed_cut += shown && c->cut;
+    }
+    ch->flushed = ch->direct;
+}
+
 /* Cuts the text into lines and reads sd_own's records out of them. */
 static bool load_chunk(mchunk *ch, const char *path, FILE *err)
 {
@@ -449,6 +472,13 @@ static bool load_chunk(mchunk *ch, const char *path, FILE *err)
     if (!ok || !ch->trailer)
         fprintf(err, "strider merge: %s is not the output of a run with --own and --json "
                      "(%s)\n", path, ok ? "no chunk trailer" : "a bad _own record");
+    else if (ch->direct && (ch->first || ch->direct > ch->nconns || ch->hook)) {
+        fprintf(err, "strider merge: %s says it wrote %llu connections elsewhere: only --jobs's first "
+                     "chunk does\n", path, (unsigned long long)ch->direct);
+        ok = false;
+    }
+    if (ok && ch->trailer)
+        take_direct(ch);
     return ok && ch->trailer;
 }
 
@@ -514,7 +544,7 @@ mconn *sd_merge_conn_from(mchunk *ch, const char k[20], size_t *cur)
 
 static void group_lines(mchunk *ch)
 {
-    size_t cur = 0;
+    size_t cur = ch->direct; /* the lines of those before are not here */
     for (size_t i = 0; i < ch->nlines; i++) {
         char k[20] = { 0 };
         mconn *c = line_uid(ch->lines[i], ch->lens[i], k) ? sd_merge_conn_from(ch, k, &cur) : NULL;
@@ -852,6 +882,8 @@ static void free_chunks(mchunk *ch, size_t n)
         free(ch[i].lines);
         free(ch[i].lens);
         free(ch[i].camp_len);
+        free(ch[i].org);
+        free(ch[i].org_len);
         free(ch[i].tail);
         free(ch[i].camp);
         free(ch[i].fmt);

@@ -42,9 +42,38 @@ static char *json_str(const char *p, const char *end)
     return s;
 }
 
+/* The number after key in [p, end), or false. */
+static bool org_num(const char *p, const char *end, const char *key, uint64_t *v)
+{
+    const char *k = sd_merge_find(p, end, key);
+    bool over;
+    return k && sd_merge_dec(k + strlen(key), v, &over) > k + strlen(key) && !over;
+}
+
+/* The file of frame f and its number there from the chunk's
+ * {"_own":"org"} records: the files of the frames whose lines its run
+ * wrote to the final output itself (direct). */
+static void org_origin(const mchunk *ch, uint64_t f, mpart *m)
+{
+    for (size_t i = 0; i < ch->norg; i++) {
+        const char *p = ch->org[i], *end = p + ch->org_len[i], *path;
+        uint64_t g, n, ff;
+        if (org_num(p, end, "\"g\":", &g) && org_num(p, end, "\"n\":", &n) && org_num(p, end, "\"ff\":", &ff) &&
+            f >= g && f - g < n && (path = sd_merge_find(p, end, "\"path\":\""))) {
+            m->path = json_str(path + 8, end);
+            m->file_frame = ff + (f - g);
+            return;
+        }
+    }
+}
+
 /* The file and file_first_frame of connection c's record, if it has them. */
 static void part_origin(const mchunk *ch, const mconn *c, mpart *m)
 {
+    if (!c->nlines && c < ch->conns + ch->direct) { /* its lines went straight out */
+        org_origin(ch, c->ff, m);
+        return;
+    }
     for (size_t i = 0; i < c->nlines; i++) {
         const char *l = ch->lines[c->lines[i]], *end = l + ch->lens[c->lines[i]];
         const char *f = sd_merge_find(l, end, "\"file\":\""), *ff = NULL;

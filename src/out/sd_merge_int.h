@@ -31,6 +31,13 @@ typedef struct mconn {
     size_t *lines, nlines;          /* its output lines (indexes into the chunk's) */
 } mconn;
 
+/* Whether c's lines are in the merged output: selected (its run showed
+ * it) and not dropped (covered by an earlier chunk's). */
+static inline bool sd_merge_shown(const mconn *c)
+{
+    return c->sel && !c->drop;
+}
+
 /* One session's part of extract's totals ({"_own":"xst"}, sd_merge_totals). */
 typedef struct mxst {
     char uid[20];
@@ -55,6 +62,8 @@ typedef struct mchunk {
     const char **camp;               /* sd_campaign's partial aggregates (lines of text, */
     size_t *camp_len;                /* of these lengths without their '\n') */
     char *fmt;                       /* its {"_own":"fmt"} record (sd_merge_fmt.h), or NULL */
+    const char **org;                /* {"_own":"org"} records (direct: the files of its frames */
+    size_t *org_len, norg;           /* written before its text starts), in place */
     size_t ncamp;
     mxst *xst;                       /* extract's sessions' parts of its totals */
     size_t nxst;
@@ -62,7 +71,9 @@ typedef struct mchunk {
     bool grouped;                    /* the lines are with their connections */
     sd_merge_conn_fn hook;           /* sd_merge_set_hook's, and this chunk's ud */
     void *hook_ctx, *hook_ud;
-    size_t flushed;                  /* conns written early (sd_merge_early), */
+    uint64_t direct;                 /* its first conns whose lines its run wrote to the final
+                                        output itself (the trailer's "direct", --jobs) */
+    size_t flushed;                  /* conns written early (sd_merge_early, or direct), */
     uint64_t flushed_shown, flushed_cut; /* of them shown and cut */
 } mchunk;
 

@@ -49,7 +49,7 @@ static int cmp_ev(const void *a, const void *b)
 
 static bool shown(const mconn *c)
 {
-    return c->sel && !c->drop;
+    return sd_merge_shown(c);
 }
 
 /* open_at_end, orig_open_at_end: the other connections (and those of the

@@ -6,10 +6,13 @@
 #include "../out/sd_evfields.h"
 #include "../out/sd_evout.h"
 #include "../out/sd_merge_fmt.h"
+#include "../out/sd_outq.h"
 #include "../ssh/sd_ssh_fields.h"
 #include "../ssh/sd_ssh_out.h"
 #include "cli_cmd.h"
 #include "cli_opt.h"
+
+#include <stdlib.h>
 
 
 static const char HELP[] =
@@ -67,6 +70,8 @@ typedef struct ssh_run {
     uint64_t left_out;       /* SSH connections --where left out */
     sd_buf line;             /* a connection's output, kept from one to the next */
     bool chunk_csv;          /* a chunk (--own) asked for --csv: JSON lines, the merge writes the CSV */
+    sd_outq *q;              /* --threads 2: each ended connection's inference, record and events
+                                in a thread of their own (items: a sd_sshconn_result copy) */
 } ssh_run;
 
 /* Bytes of output buffer kept between connections; a bigger one (a long
@@ -107,6 +112,47 @@ static void on_done(void *ud, const sd_ssh_done *d)
     if (b.cap > LINE_KEEP)
         sd_buf_free(&b);
     run->line = b;
+}
+
+/* A queue item: a finished connection's copy, in the item itself when it
+ * fits (a short connection: no allocation), else pointed to. */
+#define ITEM_BYTES 6144
+typedef struct ssh_item {
+    sd_sshconn_result *r;
+    _Alignas(16) unsigned char room[ITEM_BYTES - 16];
+} ssh_item;
+
+/* The analysis thread: a finished connection copied into the queue. */
+static void on_handoff(void *ud, const sd_sshconn_result *r)
+{
+    ssh_run *run = ud;
+    ssh_item *it = sd_outq_slot(run->q);
+    it->r = sd_sshconn_result_copy(r, it->room, sizeof it->room);
+    sd_outq_put(run->q);
+}
+
+/* The writer thread, in the order the connections ended: the inference,
+ * then on_done (record, events, campaign) as one thread would. */
+static void conclude(void *ud, void *item)
+{
+    ssh_run *run = ud;
+    ssh_item *it = item;
+    sd_sshan_conclude(run->an, it->r);
+    sd_sshconn_result_copy_free(it->r, it->room);
+}
+
+static void ssh_quiesce(void *ud)
+{
+    sd_outq_sync(((ssh_run *)ud)->q);
+}
+
+/* The queue stops; every connection handed over is written. */
+static void queue_end(ssh_run *run, cli_input *in)
+{
+    sd_outq_end(run->q);
+    run->q = NULL;
+    if (in)
+        in->quiesce = NULL;
 }
 
 static void ssh_init(void *ctx)
@@ -211,8 +257,17 @@ static int ssh_start(void *ctx, cli_input *in, sd_engine *e)
     cli_flush(&h);
     sd_buf_free(&h);
     bool infer = !run->out.meta_only && !run->out.records;
+    /* each ended connection concluded and written in a thread of its own
+     * when a second CPU is there for it and nothing needs it at once: not
+     * live (findings said as decided, lines flushed as they come), not a
+     * chunk (--own) */
+    if (cli_threads(in) > 1 && !in->live && !sd_engine_own(e) &&
+        (run->q = sd_outq_start(sizeof(ssh_item), cli_outq_publish(), conclude, run))) {
+        in->quiesce = ssh_quiesce;
+        in->quiesce_ud = run;
+    }
     sd_sshan_opts so = { .infer = infer, .stream = run->stream, .done = on_done, .ud = run,
-                         .early = in->live ? on_early : NULL,
+                         .early = in->live ? on_early : NULL, .handoff = run->q ? on_handoff : NULL,
                          .io = { .keystrokes = true, .window_s = run->window, .stride_s = run->stride } };
     run->an = sd_sshan_new(&so);
     sd_sshan_attach(run->an, e);
@@ -227,6 +282,7 @@ static int ssh_finish(void *ctx, cli_input *in, sd_engine *e, int rc)
 {
     ssh_run *run = ctx;
     uint64_t untracked[2] = { 0, 0 };
+    queue_end(run, in);
     if (run->camp && sd_engine_own(e)) { /* a chunk: the merge adds the clients up */
         sd_buf b = { 0 };
         sd_campaign_dump(run->camp, &b);
@@ -267,6 +323,7 @@ static int ssh_finish(void *ctx, cli_input *in, sd_engine *e, int rc)
 static void ssh_free(void *ctx)
 {
     ssh_run *run = ctx;
+    queue_end(run, NULL);
     sd_ssh_out_free(&run->out);
     sd_buf_free(&run->line);
     sd_campaign_free(run->camp);

@@ -174,6 +174,10 @@ typedef struct sd_ssh_side {
     uint8_t cookie[16];
     char *lists[SD_SSH_NL_COUNT]; /* all ten in one block (lists_block), one allocation per KEXINIT */
     char *lists_block;
+    /* lists and hassh_algorithms are the run's KEXINIT memo's (sd_ssh_opts.memo):
+     * they live as long as it and never change, so a copy of the meta may
+     * share them (sd_sshconn_result_copy) */
+    bool lists_memo;
     bool lists_cut;              /* a list was longer than SD_SSH_MAX_NAMELIST: cut, no HASSH */
     bool first_kex_follows;
     bool strict_kex;             /* kex-strict-c/s-v00@openssh.com in its kex list */

@@ -410,10 +410,11 @@ static void on_kexinit(sd_ssh *s, int dir, sd_cur c)
          * markers to it: a list cut after 64 KiB of names still says strict
          * KEX (else Terrapin would be claimed of a protected session) */
         mk = sdp_kex_marks((const char *)src[SD_SSH_NL_KEX], whole[SD_SSH_NL_KEX]);
-        if (s->opts.memo && span && lists_clean)
-            e = sdp_memo_add(s->opts.memo, h, raw, span, sd->lists, mk);
+        if (s->opts.memo && span && lists_clean && (e = sdp_memo_add(s->opts.memo, h, raw, span, sd->lists, mk)))
+            memcpy(sd->lists, e->lists, sizeof sd->lists); /* the same names, the memo's (lists_memo) */
     }
     s->kex[dir] = e;
+    sd->lists_memo = e != NULL; /* and so hassh_algorithms (hassh_side) */
     bool c_mark = mk & (SDP_MARK_EXT_C | SDP_MARK_STRICT_C);
     bool s_mark = mk & (SDP_MARK_EXT_S | SDP_MARK_STRICT_S);
     sd->ext_info = mk & (SDP_MARK_EXT_C | SDP_MARK_EXT_S);

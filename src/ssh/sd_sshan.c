@@ -20,11 +20,8 @@ static void evlist_reset(sd_evlist *l)
     l->n = 0;
 }
 
-static void on_conn(void *ud, const sd_sshconn_result *r)
+void sd_sshan_conclude(sd_sshan *a, const sd_sshconn_result *r)
 {
-    sd_sshan *a = ud;
-    if (a->o.stream >= 0 && r->conn->id != (uint64_t)a->o.stream)
-        return;
     sd_ssh_done d = { .r = r };
     if (!a->o.infer) {
         a->o.done(a->o.ud, &d);
@@ -39,6 +36,17 @@ static void on_conn(void *ud, const sd_sshconn_result *r)
     d.events = l;
     a->o.done(a->o.ud, &d);
     evlist_reset(l);
+}
+
+static void on_conn(void *ud, const sd_sshconn_result *r)
+{
+    sd_sshan *a = ud;
+    if (a->o.stream >= 0 && r->conn->id != (uint64_t)a->o.stream)
+        return;
+    if (a->o.handoff)
+        a->o.handoff(a->o.ud, r);
+    else
+        sd_sshan_conclude(a, r);
 }
 
 /* The findings worth saying before the connection ends, one bit each in

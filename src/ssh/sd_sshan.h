@@ -29,6 +29,11 @@ typedef struct sd_sshan_opts {
      * capture; the inference runs again at most once a second per
      * connection that got new records. */
     void (*early)(void *ud, const sd_event *e);
+    /* May be NULL. When set, a finished connection (past the -n stream
+     * filter) is handed to it instead of being concluded at once: the
+     * caller copies it (sd_sshconn_result_copy) to another thread, which
+     * calls sd_sshan_conclude with it, in the same order. */
+    void (*handoff)(void *ud, const sd_sshconn_result *r);
     void *ud;
 } sd_sshan_opts;
 
@@ -37,6 +42,11 @@ typedef struct sd_sshan sd_sshan;
 sd_sshan *sd_sshan_new(const sd_sshan_opts *o);
 /* Registers with e (which must reassemble). */
 int sd_sshan_attach(sd_sshan *a, sd_engine *e);
+/* The end of one connection: the inference, the data windows and the
+ * sorted events, then opts.done. Without opts.handoff the analyzer calls
+ * it itself; with it, the thread the connections were handed to does, one
+ * connection at a time (the events' list is reused). */
+void sd_sshan_conclude(sd_sshan *a, const sd_sshconn_result *r);
 const sd_sshconn_stats *sd_sshan_stats(const sd_sshan *a);
 void sd_sshan_free(sd_sshan *a);
 

@@ -235,3 +235,128 @@ void sd_sshconn_free(sd_sshconn *x)
     sd_ssh_memo_free(x->memo); /* every connection ended before: the parsers that used it are gone */
     free(x);
 }
+
+/* ---- sd_sshconn_result_copy ---- */
+
+/* The copy's fixed part; what it points to follows in the same block. */
+typedef struct result_copy {
+    sd_sshconn_result r;
+    sd_conn conn;
+    sd_ssh_meta meta;
+    sd_sshstats stats;
+    uint32_t caller_bits;
+} result_copy;
+
+/* Strings a meta points to at most: per side banner, software, comments,
+ * prebanner, hassh_algorithms and the name-lists; the 8 negotiated names. */
+#define COPY_STRS (2 * (5 + SD_SSH_NL_COUNT) + 8)
+
+/* The strings of a copy: where each comes from, where its copy's pointer
+ * goes, its size with the NUL. */
+typedef struct copy_strs {
+    const char *from[COPY_STRS];
+    char **to[COPY_STRS];
+    size_t len[COPY_STRS];
+    unsigned n;
+    size_t bytes;
+} copy_strs;
+
+static void str_add(copy_strs *cs, const char *from, char **to)
+{
+    *to = NULL;
+    if (!from)
+        return;
+    size_t l = strlen(from) + 1;
+    cs->from[cs->n] = from;
+    cs->to[cs->n] = to;
+    cs->len[cs->n++] = l;
+    cs->bytes += l;
+}
+
+/* The strings of m to copy into rc's meta; the memo's lists and HASSH
+ * strings are shared (they outlive every copy: the memo is freed after
+ * the analyzer, and never change). */
+static void strs_of(copy_strs *cs, const sd_ssh_meta *m, sd_ssh_meta *to)
+{
+    for (int i = 0; i < 2; i++) {
+        const sd_ssh_side *s = &m->side[i];
+        sd_ssh_side *d = &to->side[i];
+        str_add(cs, s->banner, &d->banner);
+        str_add(cs, s->software, &d->software);
+        str_add(cs, s->comments, &d->comments);
+        str_add(cs, s->prebanner, &d->prebanner);
+        if (s->lists_memo)
+            continue; /* lists, lists_block and hassh_algorithms as they are */
+        str_add(cs, s->hassh_algorithms, &d->hassh_algorithms);
+        for (int k = 0; k < SD_SSH_NL_COUNT; k++)
+            str_add(cs, s->lists[k], &d->lists[k]);
+    }
+    /* the negotiated names are the parser's own (s->neg), freed with it */
+    str_add(cs, m->kex_alg, (char **)&to->kex_alg);
+    str_add(cs, m->hostkey_alg, (char **)&to->hostkey_alg);
+    for (int i = 0; i < 2; i++) {
+        str_add(cs, m->cipher[i], (char **)&to->cipher[i]);
+        str_add(cs, m->mac[i], (char **)&to->mac[i]);
+        str_add(cs, m->comp[i], (char **)&to->comp[i]);
+    }
+}
+
+#define ALIGN_UP(n) (((n) + 15u) & ~(size_t)15u)
+
+sd_sshconn_result *sd_sshconn_result_copy(const sd_sshconn_result *r, void *dst, size_t cap)
+{
+    const sd_ssh_meta *m = r->meta;
+    const sd_sshstats *st = r->stats;
+    size_t rec = r->nrec * sizeof *r->rec;
+    size_t anom = m->anomalies ? m->n_anomalies * sizeof *m->anomalies : 0;
+    size_t ipt = SD_STATS_IPT_BINS * sizeof(uint64_t);
+    size_t nipt = st ? (st->d[0].ipt != NULL) + (st->d[1].ipt != NULL) : 0;
+    sd_ssh_meta where; /* the strings' places, as offsets into a meta */
+    copy_strs cs;
+    cs.n = 0;
+    cs.bytes = 0;
+    strs_of(&cs, m, &where);
+    size_t need = ALIGN_UP(sizeof(result_copy)) + ALIGN_UP(rec) + ALIGN_UP(anom) + nipt * ipt + cs.bytes;
+    result_copy *rc = need <= cap && dst && ((uintptr_t)dst & 15u) == 0 ? dst : sd_malloc(need);
+    char *o = (char *)rc + ALIGN_UP(sizeof(result_copy));
+    /* memcpy, not assignment: the 4 kB of structs in vector moves, not a
+     * word at a time (what gcc makes of a struct assignment this size) */
+    rc->r = *r;
+    memcpy(&rc->conn, r->conn, sizeof rc->conn);
+    memset(rc->conn.slot, 0, sizeof rc->conn.slot); /* the analyzers' state is not copied */
+    memcpy(&rc->meta, m, sizeof rc->meta);
+    rc->caller_bits = r->caller_bits ? *r->caller_bits : 0;
+    rc->r.conn = &rc->conn;
+    rc->r.meta = &rc->meta;
+    rc->r.caller_bits = &rc->caller_bits;
+    rc->r.rec = rec ? memcpy(o, r->rec, rec) : NULL;
+    o += ALIGN_UP(rec);
+    if (anom)
+        rc->meta.anomalies = memcpy(o, m->anomalies, anom);
+    o += ALIGN_UP(anom);
+    rc->r.stats = NULL;
+    if (st) {
+        memcpy(&rc->stats, st, sizeof rc->stats);
+        rc->r.stats = &rc->stats;
+        for (int i = 0; i < 2; i++)
+            if (st->d[i].ipt) {
+                rc->stats.d[i].ipt = memcpy(o, st->d[i].ipt, ipt);
+                o += ipt;
+            }
+    }
+    for (unsigned i = 0; i < cs.n; i++) { /* the same strings, in the copy's meta */
+        char **to = (char **)(void *)((char *)&rc->meta + ((char *)cs.to[i] - (char *)&where));
+        *to = memcpy(o, cs.from[i], cs.len[i]);
+        o += cs.len[i];
+    }
+    for (int i = 0; i < 2; i++)
+        if (!m->side[i].lists_memo)
+            rc->meta.side[i].lists_block = rc->meta.side[i].lists[0];
+    return &rc->r;
+}
+
+void sd_sshconn_result_copy_free(sd_sshconn_result *r, void *dst)
+{
+    if ((void *)r != dst)
+        free(r);
+}

@@ -53,6 +53,16 @@ typedef struct sd_sshconn_stats {
 
 typedef struct sd_sshconn sd_sshconn;
 
+/* A deep copy of r for a finished connection handed to another thread:
+ * its connection, metadata (the strings it points to), records, statistics
+ * and caller bits, so that nothing in it points back into the analyzer or
+ * the parser, which go on (the run's KEXINIT memo, which outlives them and
+ * whose entries never change, is shared). In dst (cap bytes, 16-aligned)
+ * when it fits, else in one allocation; release it with
+ * sd_sshconn_result_copy_free(copy, dst). Valid until the analyzer is freed. */
+sd_sshconn_result *sd_sshconn_result_copy(const sd_sshconn_result *r, void *dst, size_t cap);
+void sd_sshconn_result_copy_free(sd_sshconn_result *r, void *dst);
+
 sd_sshconn *sd_sshconn_new(const sd_sshconn_opts *opts);
 /* Registers the analyzer with e (which must have reassemble = true). */
 int sd_sshconn_attach(sd_sshconn *x, sd_engine *e);

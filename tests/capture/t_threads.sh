@@ -56,6 +56,14 @@ for c in "${caps[@]}"; do
     same "$b summary" summary "$c"
     same "$b ssh --json" ssh --json "$c"
     same "$b ssh -m" ssh -m "$c"
+    # ssh concludes and writes each connection in a thread of its own
+    # (inference, record, events, campaigns): every format
+    same "$b ssh" ssh "$c"
+    same "$b ssh --csv" ssh --csv "$c"
+    same "$b ssh -m --json" ssh -m --json "$c"
+    same "$b ssh -m --csv" ssh -m --csv "$c"
+    same "$b ssh --records" ssh --records "$c"
+    same "$b ssh --where" ssh --json --where 'auth_attempts >= 1' --kinds auth_attempt,login,scan,brute_force "$c"
     same "$b dns --json" dns --json "$c"
     same "$b packets -n 0" packets -n 0 "$c"
     same "$b follow -n 0" follow -n 0 "$c"
@@ -100,19 +108,27 @@ if [ -x "$GENCAP" ]; then
     mv "$out/mix-back.pcap" "$out/back.pcap"
     same "back.pcap conns --json" conns --json "$out/back.pcap"
     same "back.pcap ssh --json" ssh --json "$out/back.pcap"
+    # -o DIR -p: the event files and the HTML report, written by ssh's
+    # thread, then the cross-connection findings at the end
+    for t in 1 2; do
+        STRIDER_PIPE_RING=1,1 "$STRIDER" ssh --threads $t -o "$out/o$t" -p "$out/long-back.pcap" \
+            > "$out/o$t.out" 2>&1
+    done
+    n=$((n + 1))
+    diff -r "$out/o1" "$out/o2" > /dev/null && cmp -s "$out/o1.out" "$out/o2.out" ||
+        { echo "FAIL ssh -o -p: files differ"; fail=1; }
 fi
 # stdout and stderr into one file: the records (written by a thread of
 # their own) and the messages interleave as with one thread
 for c in "$out/back.pcap" "$out/long-back.pcap" "$out/cut.pcap"; do
     [ -f "$c" ] || continue
-    for f in --json --csv -t; do
-        [ "$f" = -t ] && f=
+    for cmd in "conns --json" "conns --csv" conns "ssh --json" "ssh --csv" ssh "ssh -m"; do
         n=$((n + 1))
-        "$STRIDER" conns $f --threads 1 "$c" > "$out/m1" 2>&1
-        "$STRIDER" conns $f --threads 2 "$c" > "$out/m2" 2>&1
-        STRIDER_PIPE_RING=1,1 "$STRIDER" conns $f --threads 2 "$c" > "$out/m3" 2>&1
+        "$STRIDER" $cmd --threads 1 "$c" > "$out/m1" 2>&1
+        "$STRIDER" $cmd --threads 2 "$c" > "$out/m2" 2>&1
+        STRIDER_PIPE_RING=1,1 "$STRIDER" $cmd --threads 2 "$c" > "$out/m3" 2>&1
         cmp -s "$out/m1" "$out/m2" && cmp -s "$out/m1" "$out/m3" ||
-            { echo "FAIL $(basename "$c") conns $f 2>&1: interleaving differs"; fail=1; }
+            { echo "FAIL $(basename "$c") $cmd 2>&1: interleaving differs"; fail=1; }
     done
 done
 # standard input: read by the reader thread as a file is

@@ -333,6 +333,11 @@ static void test_kex_memo(void **state)
             sd_ssh *a = run(&cv, 0, 0, flip, &la);
             sd_ssh *b = run_memo(&cv, round == 2 ? 1 : 0, 0, flip, &lb, memo);
             meta_same(sd_ssh_meta_get(a), sd_ssh_meta_get(b));
+            for (int d = 0; d < 2; d++) { /* the memo's lists, said so: a copy shares them */
+                const sd_ssh_side *x = &sd_ssh_meta_get(b)->side[d];
+                assert_false(sd_ssh_meta_get(a)->side[d].lists_memo);
+                assert_int_equal(x->lists_memo, x->kexinit_seen);
+            }
             assert_int_equal(la.n, lb.n);
             sd_ssh_free(a);
             sd_ssh_free(b);

@@ -258,6 +258,111 @@ static void test_in_place_json_same_as_generic(void **st)
     sd_ssh_jmemo_free(jm);
 }
 
+/* sd_sshconn_result_copy: a copy (in the caller's room, or allocated when
+ * it does not fit) writes the same record as its original after the
+ * original is overwritten everywhere (the parser and the analyzer go on
+ * with their memory), and shares the memo's lists (they outlive it). */
+static void test_result_copy_independent(void **st)
+{
+    (void)st;
+    static char memo_list[] = "curve25519-sha256,ext-info-s";
+    fixture f;
+    char *banner = strdup("SSH-2.0-OpenSSH_9.2p1 Debian-2");
+    fill(&f, banner);
+    sd_ssh_meta *m = &f.m;
+    m->side[0].software = strdup("OpenSSH_9.2p1");
+    m->side[1].banner = strdup("SSH-2.0-libssh_0.9.6");
+    m->side[1].prebanner = strdup("hello\nthere");
+    char *lists[SD_SSH_NL_COUNT];
+    for (int k = 0; k < SD_SSH_NL_COUNT; k++) {
+        lists[k] = strdup(k ? "aes256-ctr,aes128-ctr" : "curve25519-sha256,ext-info-c");
+        m->side[0].lists[k] = lists[k];
+        m->side[1].lists[k] = memo_list;
+    }
+    m->side[0].lists_block = lists[0];
+    m->side[0].hassh_algorithms = strdup("curve25519-sha256;aes256-ctr;hmac-sha2-256;none");
+    m->side[1].hassh_algorithms = memo_list;
+    m->side[1].lists_memo = true;
+    snprintf(m->side[0].hassh, sizeof m->side[0].hassh, "c4c279854fdee0d851990260831b77ba");
+    char neg[3][32] = { "curve25519-sha256", "aes256-ctr", "hmac-sha2-256-etm@openssh.com" };
+    m->kex_alg = neg[0];
+    m->cipher[0] = m->cipher[1] = neg[1];
+    m->mac[0] = neg[2];
+    sd_ssh_anomaly *an = calloc(2, sizeof *an);
+    an[0].code = SD_SSH_AN_BANNER_LONG;
+    an[1].code = SD_SSH_AN_KEXINIT_BAD;
+    snprintf(an[1].detail, sizeof an[1].detail, "truncated KEXINIT");
+    m->anomalies = an;
+    m->n_anomalies = m->anomalies_total = 2;
+    enum { NREC = 80 };
+    sd_ssh_record *rec = calloc(NREC, sizeof *rec);
+    for (int i = 0; i < NREC; i++) {
+        rec[i] = (sd_ssh_record){ .dir = i % 2, .wire_len = 36 + 16 * (uint32_t)(i % 3), .index = (uint64_t)i / 2,
+                                  .frame = 10 + (uint64_t)i, .ts = (sd_ts)i * 70000000 };
+        sd_sshstats_add(&f.s, &rec[i], rec[i].ts); /* past SD_STATS_IPT_FEW gaps: the bins allocated */
+    }
+    assert_non_null(f.s.d[0].ipt);
+    f.r.rec = rec;
+    f.r.nrec = NREC;
+    f.r.stats = &f.s;
+    uint32_t bits = 5;
+    f.r.caller_bits = &bits;
+    sd_buf want = { 0 };
+    sd_ssh_fieldrec x = { .r = &f.r, .csv = false };
+    generic_json(&want, &x);
+    sd_buf_append(&want, "", 1);
+
+    static _Alignas(16) unsigned char room[32768];
+    sd_sshconn_result *small = sd_sshconn_result_copy(&f.r, room, 64);   /* does not fit: allocated */
+    sd_sshconn_result *inroom = sd_sshconn_result_copy(&f.r, room, sizeof room);
+    assert_ptr_not_equal(small, room);
+    assert_ptr_equal(inroom, room);
+    /* the original's memory goes on: overwritten */
+    char *owned[] = { banner, (char *)m->side[0].software, m->side[1].banner, m->side[1].prebanner,
+                      m->side[0].hassh_algorithms };
+    for (size_t i = 0; i < sizeof owned / sizeof *owned; i++)
+        memset(owned[i], 'X', strlen(owned[i]));
+    for (int k = 0; k < SD_SSH_NL_COUNT; k++)
+        memset(lists[k], 'X', strlen(lists[k]));
+    memset(neg, 'X', sizeof neg - 1);
+    memset(an, 0x5a, 2 * sizeof *an);
+    memset(rec, 0x5a, NREC * sizeof *rec);
+    uint64_t *ipt[2] = { f.s.d[0].ipt, f.s.d[1].ipt };
+    memset(ipt[0], 0x5a, SD_STATS_IPT_BINS * sizeof(uint64_t));
+    memset(&f.s, 0x5a, sizeof f.s);
+    bits = 0;
+    f.c.id = 999;
+    sd_sshconn_result *copies[2] = { small, inroom };
+    for (int i = 0; i < 2; i++) {
+        const sd_sshconn_result *c = copies[i];
+        sd_buf got = { 0 };
+        sd_ssh_fieldrec y = { .r = c, .csv = false };
+        generic_json(&got, &y);
+        sd_buf_append(&got, "", 1);
+        assert_string_equal((char *)got.p, (char *)want.p);
+        sd_buf_free(&got);
+        assert_int_equal(c->nrec, NREC);
+        assert_int_equal(c->rec[NREC - 1].frame, 10 + NREC - 1);
+        assert_int_equal(*c->caller_bits, 5);
+        assert_string_equal(c->meta->anomalies[1].detail, "truncated KEXINIT");
+        assert_ptr_equal(c->meta->side[1].lists[3], memo_list); /* the memo's: shared */
+        assert_ptr_not_equal(c->meta->side[0].lists[3], lists[3]);
+        assert_string_equal(c->meta->side[0].lists[3], "aes256-ctr,aes128-ctr");
+        assert_ptr_equal(c->meta->side[0].lists_block, c->meta->side[0].lists[0]);
+    }
+    sd_sshconn_result_copy_free(small, room);
+    sd_sshconn_result_copy_free(inroom, room);
+    for (size_t i = 0; i < sizeof owned / sizeof *owned; i++)
+        free(owned[i]);
+    for (int k = 0; k < SD_SSH_NL_COUNT; k++)
+        free(lists[k]);
+    free(an);
+    free(rec);
+    free(ipt[0]);
+    free(ipt[1]);
+    sd_buf_free(&want);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -266,6 +371,7 @@ int main(void)
         cmocka_unit_test(test_csv_without_stats),
         cmocka_unit_test(test_cache_same_bytes),
         cmocka_unit_test(test_in_place_json_same_as_generic),
+        cmocka_unit_test(test_result_copy_independent),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

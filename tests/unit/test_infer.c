@@ -1333,21 +1333,50 @@ static void test_keys_in_flight_fast_echoes(void **st)
 
 /* Key-sized keepalives 2.000 s apart during an idle shell (lab
  * dropbear_keepalive: dbclient -K 2) are not keys; the keys around them
- * are. */
+ * are: `l`, then the tail's. */
+static const step keepalive_ticks[] = {
+    { true, 112, 1.10 }, { false, 44, 1.12 }, { true, 376, 1.13 }, { false, 36, 1.15 }, /* open, pty */
+    { true, 36, 2.00 }, { false, 36, 2.001 },                        /* "l" */
+    { true, 36, 4.00 }, { false, 36, 4.001 }, { true, 36, 6.001 }, { false, 36, 6.002 },
+    { true, 36, 8.002 }, { false, 36, 8.003 },                       /* ticks */
+};
+
+/* The keys of keepalive_ticks and tail (up to 8 steps): as many as want. */
+static void assert_keys_after_ticks(const step *tail, size_t ntail, size_t want)
+{
+    enum { NT = sizeof keepalive_ticks / sizeof keepalive_ticks[0] };
+    step rest[NT + 8];
+    assert_true(ntail <= 8);
+    memcpy(rest, keepalive_ticks, sizeof keepalive_ticks);
+    memcpy(rest + NT, tail, ntail * sizeof *tail);
+    sd_evlist l = { 0 };
+    const char *k[8];
+    assert_int_equal(keys_after_login(rest, NT + ntail, &l, k, 8), want);
+    for (size_t i = 0; i < want; i++)
+        assert_string_equal(k[i], "char");
+    sd_evlist_free(&l);
+}
+
 static void test_keepalive_ticks(void **st)
 {
     (void)st;
-    static const step rest[] = {
-        { true, 112, 1.10 }, { false, 44, 1.12 }, { true, 376, 1.13 }, { false, 36, 1.15 }, /* open, pty */
-        { true, 36, 2.00 }, { false, 36, 2.001 },                        /* "l" */
-        { true, 36, 4.00 }, { false, 36, 4.001 }, { true, 36, 6.001 }, { false, 36, 6.002 },
-        { true, 36, 8.002 }, { false, 36, 8.003 },                       /* ticks */
-        { true, 36, 9.70 }, { false, 36, 9.701 },                        /* "s" */
+    static const step tail[] = { { true, 36, 9.70 }, { false, 36, 9.701 } }; /* "s" */
+    assert_keys_after_ticks(tail, sizeof tail / sizeof tail[0], 2);
+}
+
+/* A key typed when dbclient's next keepalive tick was nearly due leaves
+ * with the tick in one record of two keys' size (lab
+ * dropbear_keepalive_s1000 frame 58: 1.79 s after the last of 2 s ticks),
+ * answered by the echo and the keepalive's answer: a key (the first of
+ * `whoami`), as one sent with a PING. It was lost. */
+static void test_keepalive_with_key(void **st)
+{
+    (void)st;
+    static const step tail[] = {
+        { true, 72, 9.79 }, { false, 36, 9.7902 }, { false, 36, 9.7903 }, /* "w" and a tick */
+        { true, 36, 10.01 }, { false, 36, 10.0102 },                     /* "h" */
     };
-    sd_evlist l = { 0 };
-    const char *k[8];
-    assert_int_equal(keys_after_login(rest, sizeof rest / sizeof rest[0], &l, k, 8), 2);
-    sd_evlist_free(&l);
+    assert_keys_after_ticks(tail, sizeof tail / sizeof tail[0], 3);
 }
 
 /* A key's class, copied out of the event list. */
@@ -1402,6 +1431,36 @@ static void test_search_keys(void **st)
     static const char *want[] = { "char", "enter", "char", "char", "char", "enter", "char", "enter", "char", "enter" };
     assert_int_equal(shell_keys(keys, sizeof keys / sizeof keys[0], k, 16), 10);
     for (size_t i = 0; i < 10; i++)
+        assert_string_equal(k[i].s, want[i]);
+}
+
+/* Keys a pager answers by pages (lab editkeys_s1000 frames 236-269): the
+ * command's Enter answered by less's first page, whose first segment (a
+ * full 1448) holds the CR LF echo; space 1.6 s later (the first page
+ * read), b and space, each answered by a page starting with a 1448 too,
+ * then q (the screen restored and the prompt). The paging keys are
+ * chars: a bare Enter at a prompt is answered by a line and a prompt,
+ * never a page. Read before as Enter (space past SCREEN_KEY_S; the
+ * pages' first record the Enter's). */
+static void test_pager_keys(void **st)
+{
+    (void)st;
+    static const step keys[] = {
+        { true, 36, 2.00 }, { false, 36, 2.0002 }, { true, 36, 2.21 }, { false, 36, 2.2102 },  /* l e */
+        { true, 36, 2.45 }, { false, 36, 2.4502 }, { true, 36, 2.66 }, { false, 36, 2.6602 },  /* s s */
+        { true, 36, 3.02 }, { false, 1448, 3.0217 }, { false, 260, 3.0217 },                   /* Enter */
+        { true, 36, 4.63 }, { false, 1448, 4.6303 }, { false, 972, 4.6303 },                   /* space */
+        { true, 36, 5.55 }, { false, 1448, 5.5503 }, { false, 572, 5.5503 },                   /* b */
+        { true, 36, 6.49 }, { false, 1448, 6.4903 }, { false, 1180, 6.4903 },                  /* space */
+        { true, 36, 7.30 }, { false, 76, 7.3009 },                                             /* q */
+        { true, 36, 8.07 }, { false, 36, 8.0702 },                                             /* "l" */
+        { true, 36, 8.35 }, { false, 36, 8.3502 }, { false, 100, 8.36 },                       /* Enter */
+    };
+    keyname k[16];
+    static const char *want[] = { "char", "char", "char", "char", "enter", "char",
+                                  "char", "char", "char", "char", "enter" };
+    assert_int_equal(shell_keys(keys, sizeof keys / sizeof keys[0], k, 16), 11);
+    for (size_t i = 0; i < 11; i++)
         assert_string_equal(k[i].s, want[i]);
 }
 
@@ -2280,6 +2339,8 @@ int main(void)
         cmocka_unit_test(test_keys_in_flight_after_protocol),
         cmocka_unit_test(test_keys_in_flight_fast_echoes),
         cmocka_unit_test(test_keepalive_ticks),
+        cmocka_unit_test(test_keepalive_with_key),
+        cmocka_unit_test(test_pager_keys),
         cmocka_unit_test(test_search_keys),
         cmocka_unit_test(test_kill_line),
         cmocka_unit_test(test_tty_no_completion),

@@ -507,7 +507,11 @@ static double key_at(const ctx *x, const key *q)
  * editkeys_s1000 frames 248-263, both 1448). A key answered by a page
  * itself is the program's however long the person read before it (the
  * first page of less read 1.6 s there): a bare Enter at a prompt is
- * answered by a line and a prompt, far below a page. */
+ * answered by a line and a prompt, far below a page. Nor does the echo
+ * test hold right after such a key answered by a page: the program still
+ * holds the screen, no shell reads the key (q quitting less answered by
+ * the screen restored, 68 bytes, as the Enter's CR LF echo with the
+ * bracketed-paste codes: lab editkeys_s1000 frames 246 and 268). */
 static void screen_keys(const ctx *x, const keysz *z, key *k, size_t nk, bool redraws)
 {
     bool *was_enter = sd_calloc(nk + 1, sizeof *was_enter);
@@ -528,6 +532,7 @@ static void screen_keys(const ctx *x, const keysz *z, key *k, size_t nk, bool re
     }
     size_t enter = SIZE_MAX;  /* the last key kept as Enter */
     uint32_t echo = z->we;    /* the first answer to the last Enter ending a typed line */
+    bool in_program = false;  /* the key before was the program's, answered by a page */
     for (size_t i = 0; i < nk; i++) {
         if (!was_enter[i] || k[i].resp_first == SIZE_MAX)
             continue;
@@ -535,10 +540,12 @@ static void screen_keys(const ctx *x, const keysz *z, key *k, size_t nk, bool re
         bool soon = i > 0 && (key_at(x, &k[i]) - key_at(x, &k[i - 1]) < SCREEN_KEY_S ||
                               k[i].resp_bytes >= SCREEN_PAGE_MIN);
         if (soon && was_enter[i - 1] && enter != SIZE_MAX && k[enter].resp_bytes >= SCREEN_PAGE_MIN &&
-            (first != echo || first >= SCREEN_PAGE_MIN)) {
+            (first != echo || first >= SCREEN_PAGE_MIN || in_program)) {
             k[i].k = "char";
+            in_program = k[i].resp_bytes >= SCREEN_PAGE_MIN;
             continue;
         }
+        in_program = false;
         enter = i;
         if (line_chars(k, i) > 0)
             echo = first;

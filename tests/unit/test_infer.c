@@ -1723,26 +1723,27 @@ static void test_logout_records(void **st)
  * paints its screen at once (records of the MSS): exec. Its keys have no
  * shell line: redraws are chars, the Enter after the echoed ":wq" is
  * Enter. The same requests followed by a prompt are a shell. */
+static const step vim_exec_steps[] = {
+    { true, 112, 1.08 }, { false, 672, 1.10 }, { false, 192, 1.15 }, { true, 400, 1.151 },
+    { false, 108, 1.16 }, { false, 1448, 1.19 }, { false, 620, 1.1901 }, { false, 692, 1.1902 },
+    { true, 36, 2.50 }, { false, 92, 2.501 },                          /* i */
+    { true, 36, 2.70 }, { false, 60, 2.701 },                          /* h */
+    { true, 36, 3.20 }, { false, 52, 3.226 },                          /* Esc */
+    { true, 36, 3.60 }, { false, 68, 3.601 },                          /* : */
+    { true, 36, 3.80 }, { false, 36, 3.801 },                          /* w */
+    { true, 36, 4.00 }, { false, 36, 4.001 },                          /* q */
+    { true, 36, 4.30 }, { false, 68, 4.301 }, { false, 52, 4.302 }, { false, 108, 4.303 },
+};
+
 static void test_pty_command(void **st)
 {
     (void)st;
-    static const step vim[] = {
-        { true, 112, 1.08 }, { false, 672, 1.10 }, { false, 192, 1.15 }, { true, 400, 1.151 },
-        { false, 108, 1.16 }, { false, 1448, 1.19 }, { false, 620, 1.1901 }, { false, 692, 1.1902 },
-        { true, 36, 2.50 }, { false, 92, 2.501 },                          /* i */
-        { true, 36, 2.70 }, { false, 60, 2.701 },                          /* h */
-        { true, 36, 3.20 }, { false, 52, 3.226 },                          /* Esc */
-        { true, 36, 3.60 }, { false, 68, 3.601 },                          /* : */
-        { true, 36, 3.80 }, { false, 36, 3.801 },                          /* w */
-        { true, 36, 4.00 }, { false, 36, 4.001 },                          /* q */
-        { true, 36, 4.30 }, { false, 68, 4.301 }, { false, 52, 4.302 }, { false, 108, 4.303 },
-    };
     for (int screen = 1; screen >= 0; screen--) {
         step rest[32], seq[64];
-        memcpy(rest, vim, sizeof vim);
+        memcpy(rest, vim_exec_steps, sizeof vim_exec_steps);
         if (!screen) /* a prompt where vim painted its screen */
             rest[5].len = rest[6].len = rest[7].len = 52;
-        size_t n = after_login(seq, rest, sizeof vim / sizeof vim[0]);
+        size_t n = after_login(seq, rest, sizeof vim_exec_steps / sizeof vim_exec_steps[0]);
         sd_evlist l = { 0 };
         sd_infer_summary su = run_stream(seq, n, &l);
         assert_string_equal(su.session_kind, screen ? "exec" : "shell");
@@ -1753,6 +1754,30 @@ static void test_pty_command(void **st)
                 assert_string_equal(k[i], i == 6 ? "enter" : "char");
         sd_evlist_free(&l);
     }
+}
+
+/* A shell whose motd and prompt leave in one record of a screen's size
+ * (lab motd_shell_aes128gcm_s1000: ~/.ssh/rc's 2-3 KB and the prompt in
+ * one 2500-byte record): the requests and that output as vim_exec's, then
+ * a command line typed (`ls`, each key answered by its echo alone, Enter
+ * by output and a prompt): a shell, not `ssh -t host cmd` (it read exec). */
+static void test_motd_shell(void **st)
+{
+    (void)st;
+    enum { PAINT = 8 }; /* vim_exec_steps up to its first key */
+    static const step line[] = {
+        { true, 36, 2.50 }, { false, 36, 2.501 },                      /* l */
+        { true, 36, 2.70 }, { false, 36, 2.701 },                      /* s */
+        { true, 36, 3.20 }, { false, 100, 3.201 }, { false, 52, 3.202 }, /* Enter */
+    };
+    step rest[PAINT + sizeof line / sizeof line[0]], seq[64];
+    memcpy(rest, vim_exec_steps, PAINT * sizeof *rest);
+    memcpy(rest + PAINT, line, sizeof line);
+    size_t n = after_login(seq, rest, sizeof rest / sizeof rest[0]);
+    sd_evlist l = { 0 };
+    sd_infer_summary su = run_stream(seq, n, &l);
+    assert_string_equal(su.session_kind, "shell");
+    sd_evlist_free(&l);
 }
 
 /* ssh -t host watch -n1 date (lab watch_exec frames 36-59): a small
@@ -2359,6 +2384,7 @@ int main(void)
         cmocka_unit_test(test_logout_records),
         cmocka_unit_test(test_pty_command),
         cmocka_unit_test(test_pty_redraws),
+        cmocka_unit_test(test_motd_shell),
         cmocka_unit_test(test_scripted_lines),
         cmocka_unit_test(test_putty_padded_password),
         cmocka_unit_test(test_delayed_session),

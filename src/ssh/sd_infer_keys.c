@@ -139,6 +139,22 @@ static void mark_keepalive(const ctx *x, const leg *L, size_t from, size_t to, u
         if (g1 >= KEEPALIVE_MIN_S && g2 >= KEEPALIVE_MIN_S && fabs(g1 - g2) <= KEEPALIVE_JITTER_S)
             mark[i - from] = mark[b - from] = MARK_KEEPALIVE;
     }
+    /* a key typed when the next tick is nearly due may leave with it in
+     * one write: a record of two keys' size after the train's last tick,
+     * up to KEEPALIVE_EARLY_S before the tick was due (lab
+     * dropbear_keepalive_s1000 frame 58: dbclient -K 2, a key 1.79 s after
+     * the last tick, answered by its echo and the keepalive's answer). A
+     * key sent with the tick, as with a PING (MARK_FAT). */
+    for (size_t i = from; i < to; i++) {
+        if (mark[i - from] != MARK_KEEPALIVE)
+            continue;
+        size_t a = client_near(x, L, from, to, i, -1), b = client_near(x, L, from, to, i, 1);
+        if (a == SIZE_MAX || b == SIZE_MAX || mark[a - from] != MARK_KEEPALIVE || x->v[b].len != 2 * wk)
+            continue;
+        double g1 = x->v[i].t - x->v[a].t, g2 = x->v[b].t - x->v[i].t;
+        if (g2 >= g1 - KEEPALIVE_EARLY_S && g2 <= g1 + KEEPALIVE_JITTER_S)
+            mark[b - from] = MARK_FAT;
+    }
 }
 
 /* A paste: many bytes in one CHANNEL_DATA, echoed by the server. */
@@ -471,6 +487,11 @@ static size_t line_chars(const key *k, size_t i)
     return chars;
 }
 
+static double key_at(const ctx *x, const key *q)
+{
+    return x->v[q->at].t;
+}
+
 /* Full-screen programs (less, vim, top) answer a key with a redraw, not an
  * echo. A Backspace echo erases a character the line echoed before: on a
  * line without an echoed character (nor a recalled, completed or pasted
@@ -481,7 +502,16 @@ static size_t line_chars(const key *k, size_t i)
  * insert mode, quit) when its answer does not start as this session's
  * Enters do: bare Enters pressed in a row are answered by the same CR LF
  * echo (alone, or with bash's bracketed-paste codes) as an Enter ending a
- * typed line. */
+ * typed line. A first record of a page's size is no such echo (the CR LF
+ * left with the screen's first segment, as a paging key's page does: lab
+ * editkeys_s1000 frames 248-263, both 1448). A key answered by a page
+ * itself is the program's however long the person read before it (the
+ * first page of less read 1.6 s there): a bare Enter at a prompt is
+ * answered by a line and a prompt, far below a page. Nor does the echo
+ * test hold right after such a key answered by a page: the program still
+ * holds the screen, no shell reads the key (q quitting less answered by
+ * the screen restored, 68 bytes, as the Enter's CR LF echo with the
+ * bracketed-paste codes: lab editkeys_s1000 frames 246 and 268). */
 static void screen_keys(const ctx *x, const keysz *z, key *k, size_t nk, bool redraws)
 {
     bool *was_enter = sd_calloc(nk + 1, sizeof *was_enter);
@@ -502,25 +532,25 @@ static void screen_keys(const ctx *x, const keysz *z, key *k, size_t nk, bool re
     }
     size_t enter = SIZE_MAX;  /* the last key kept as Enter */
     uint32_t echo = z->we;    /* the first answer to the last Enter ending a typed line */
+    bool in_program = false;  /* the key before was the program's, answered by a page */
     for (size_t i = 0; i < nk; i++) {
         if (!was_enter[i] || k[i].resp_first == SIZE_MAX)
             continue;
         uint32_t first = x->v[k[i].resp_first].len;
-        if (i > 0 && was_enter[i - 1] && enter != SIZE_MAX && k[enter].resp_bytes >= SCREEN_PAGE_MIN &&
-            x->v[k[i].at].t - x->v[k[i - 1].at].t < SCREEN_KEY_S && first != echo) {
+        bool soon = i > 0 && (key_at(x, &k[i]) - key_at(x, &k[i - 1]) < SCREEN_KEY_S ||
+                              k[i].resp_bytes >= SCREEN_PAGE_MIN);
+        if (soon && was_enter[i - 1] && enter != SIZE_MAX && k[enter].resp_bytes >= SCREEN_PAGE_MIN &&
+            (first != echo || first >= SCREEN_PAGE_MIN || in_program)) {
             k[i].k = "char";
+            in_program = k[i].resp_bytes >= SCREEN_PAGE_MIN;
             continue;
         }
+        in_program = false;
         enter = i;
         if (line_chars(k, i) > 0)
             echo = first;
     }
     free(was_enter);
-}
-
-static double key_at(const ctx *x, const key *q)
-{
-    return x->v[q->at].t;
 }
 
 /* The key, read as Enter, is answered first by a record of one echo's

@@ -353,6 +353,10 @@
  * string command: 18 + the command. A command with a terminal (ssh -t)
  * is tried up to EXEC_CMD_MAX bytes (a typed command line). */
 #define P_REQ_EXEC_BASE 18u
+/* A shell's first command line typed after its first output: this many
+ * characters echoed one by one (a command name of two letters, `ls`)
+ * before the Enter answered by output and a prompt (sd_infer_tty.c). */
+#define SHELL_LINE_MIN 2u
 #define EXEC_CMD_MAX 256u
 /* A command with a terminal paints its screen at once (lab vim_exec,
  * less_exec, top_exec: one burst within 0.2 s, records of the MSS); a
@@ -444,6 +448,12 @@
  * are not that regular. */
 #define KEEPALIVE_MIN_S 1.0
 #define KEEPALIVE_JITTER_S 0.02
+/* A tick due while the client is woken by something else (a key) may
+ * leave with it, this much early (s; lab dropbear_keepalive_s1000: a key
+ * and dbclient's tick in one record 1.79 s after the last of 2 s ticks;
+ * a timer counting whole seconds can fire up to one second early; that
+ * dbclient's does is our reading, not verified in its source). */
+#define KEEPALIVE_EARLY_S 1.0
 
 /* ---- the session, tunnels, forwards, transfers ---- */
 

@@ -73,12 +73,41 @@ static bool redraws_alone(const ctx *x, const leg *F, const reqs *q)
     return bursts >= RUNNING_TICKS_MIN;
 }
 
+/* After the first output the client's first keys type a command line: at
+ * least SHELL_LINE_MIN characters, each answered by one record of its
+ * echo's size alone, then a key answered by ENTER_RECORDS_MIN records or
+ * more (the command's output and the next prompt). A shell whose motd and
+ * prompt left in one record paints nothing, yet looks as if it did (lab
+ * motd_shell_aes128gcm_s1000: ~/.ssh/rc's 2-3 KB and the prompt in one
+ * 2500-byte record); a program's first key is answered by its own redraw
+ * (vim's insert mode, less's page, top's screen restored). */
+static bool command_line_first(const ctx *x, const leg *F, const reqs *q)
+{
+    uint32_t wk = sdi_lw(F, true, SD_SSH_P_KEYSTROKE), we = sdi_lw(F, false, SD_SSH_P_KEYSTROKE);
+    size_t i = q->to;
+    while (i < x->n && !sdi_is_cl(F, &x->v[i]))
+        i++;
+    for (uint32_t chars = 0; i < x->n && x->v[i].len == wk;) {
+        size_t j = i + 1, answer = 0;
+        for (; j < x->n && !sdi_is_cl(F, &x->v[j]); j++)
+            answer++;
+        if (answer >= ENTER_RECORDS_MIN)
+            return chars >= SHELL_LINE_MIN;
+        if (answer != 1 || x->v[i + 1].len != we)
+            return false;
+        chars++;
+        i = j;
+    }
+    return false;
+}
+
 bool sdi_pty_command(const ctx *x, const leg *F, const session *S)
 {
     if (!S->q.found || !S->q.pty || S->q.sftp || !F->openssh_client)
         return false;
     /* the common shell first: its size fits and a prompt follows */
-    if (final_fits(x, &S->q, P_REQ_SHELL) && !screen_first(x, F, &S->q) && !redraws_alone(x, F, &S->q))
+    if (final_fits(x, &S->q, P_REQ_SHELL) && !redraws_alone(x, F, &S->q) &&
+        (!screen_first(x, F, &S->q) || command_line_first(x, F, &S->q)))
         return false;
     return exec_fits(x, &S->q);
 }

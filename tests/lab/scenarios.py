@@ -3970,3 +3970,18 @@ for _name, _seed, _fn, _desc, _kw in (
 _add("putty_forward_L", 1510, sc_putty_forward, "plink -N -L carrying three HTTP GETs", mode="L")
 _add("putty_forward_R", 1511, sc_putty_forward, "plink -N -R, two curl runs of three kept-alive "
      "GETs from the server's side through it", mode="R")
+# Fresh runs (`generate --seed-add N`) that strider misread, kept as their
+# base scenario with the seed + N (tests/lab/README.md, "Fresh runs"): the
+# class as it was found (NAME_sN) and a second run of it (another seed).
+
+
+def _reseed(base, add, why, table=None):
+    seed, fn, kw, iface, desc = SCENARIOS[base]
+    (SCENARIOS if table is None else table)["%s_s%d" % (base, add)] = (
+        seed + add, fn, kw, iface, "%s; seed +%d: %s" % (desc, add, why))
+
+
+for _add_s in (1000, 2000):
+    _reseed("editkeys", _add_s, "less's first page read longer than SCREEN_KEY_S, the CR LF echo "
+            "in the page's first segment")
+    _reseed("dropbear_keepalive", _add_s, "a key sent with a keepalive tick in one record")

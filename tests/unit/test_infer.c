@@ -1333,21 +1333,50 @@ static void test_keys_in_flight_fast_echoes(void **st)
 
 /* Key-sized keepalives 2.000 s apart during an idle shell (lab
  * dropbear_keepalive: dbclient -K 2) are not keys; the keys around them
- * are. */
+ * are: `l`, then the tail's. */
+static const step keepalive_ticks[] = {
+    { true, 112, 1.10 }, { false, 44, 1.12 }, { true, 376, 1.13 }, { false, 36, 1.15 }, /* open, pty */
+    { true, 36, 2.00 }, { false, 36, 2.001 },                        /* "l" */
+    { true, 36, 4.00 }, { false, 36, 4.001 }, { true, 36, 6.001 }, { false, 36, 6.002 },
+    { true, 36, 8.002 }, { false, 36, 8.003 },                       /* ticks */
+};
+
+/* The keys of keepalive_ticks and tail (up to 8 steps): as many as want. */
+static void assert_keys_after_ticks(const step *tail, size_t ntail, size_t want)
+{
+    enum { NT = sizeof keepalive_ticks / sizeof keepalive_ticks[0] };
+    step rest[NT + 8];
+    assert_true(ntail <= 8);
+    memcpy(rest, keepalive_ticks, sizeof keepalive_ticks);
+    memcpy(rest + NT, tail, ntail * sizeof *tail);
+    sd_evlist l = { 0 };
+    const char *k[8];
+    assert_int_equal(keys_after_login(rest, NT + ntail, &l, k, 8), want);
+    for (size_t i = 0; i < want; i++)
+        assert_string_equal(k[i], "char");
+    sd_evlist_free(&l);
+}
+
 static void test_keepalive_ticks(void **st)
 {
     (void)st;
-    static const step rest[] = {
-        { true, 112, 1.10 }, { false, 44, 1.12 }, { true, 376, 1.13 }, { false, 36, 1.15 }, /* open, pty */
-        { true, 36, 2.00 }, { false, 36, 2.001 },                        /* "l" */
-        { true, 36, 4.00 }, { false, 36, 4.001 }, { true, 36, 6.001 }, { false, 36, 6.002 },
-        { true, 36, 8.002 }, { false, 36, 8.003 },                       /* ticks */
-        { true, 36, 9.70 }, { false, 36, 9.701 },                        /* "s" */
+    static const step tail[] = { { true, 36, 9.70 }, { false, 36, 9.701 } }; /* "s" */
+    assert_keys_after_ticks(tail, sizeof tail / sizeof tail[0], 2);
+}
+
+/* A key typed when dbclient's next keepalive tick was nearly due leaves
+ * with the tick in one record of two keys' size (lab
+ * dropbear_keepalive_s1000 frame 58: 1.79 s after the last of 2 s ticks),
+ * answered by the echo and the keepalive's answer: a key (the first of
+ * `whoami`), as one sent with a PING. It was lost. */
+static void test_keepalive_with_key(void **st)
+{
+    (void)st;
+    static const step tail[] = {
+        { true, 72, 9.79 }, { false, 36, 9.7902 }, { false, 36, 9.7903 }, /* "w" and a tick */
+        { true, 36, 10.01 }, { false, 36, 10.0102 },                     /* "h" */
     };
-    sd_evlist l = { 0 };
-    const char *k[8];
-    assert_int_equal(keys_after_login(rest, sizeof rest / sizeof rest[0], &l, k, 8), 2);
-    sd_evlist_free(&l);
+    assert_keys_after_ticks(tail, sizeof tail / sizeof tail[0], 3);
 }
 
 /* A key's class, copied out of the event list. */
@@ -1403,6 +1432,43 @@ static void test_search_keys(void **st)
     assert_int_equal(shell_keys(keys, sizeof keys / sizeof keys[0], k, 16), 10);
     for (size_t i = 0; i < 10; i++)
         assert_string_equal(k[i].s, want[i]);
+}
+
+/* Keys a pager answers by pages (lab editkeys_s1000, two runs): the
+ * command's Enter answered by less's first page, space 1.6 s later (the
+ * first page read), b and space, each answered by a page starting with a
+ * full 1448-byte segment, then q (the screen restored, then the prompt).
+ * The paging keys are chars: a bare Enter at a prompt is answered by a
+ * line and a prompt, never a page. Read before as Enter: space past
+ * SCREEN_KEY_S; in one run (frames 248-263) the page's first segment held
+ * the Enter's CR LF echo (1448: every page's first record had the echo's
+ * size); in the other (frames 246-268) the echo with the bracketed-paste
+ * codes (68) had the size of q's screen restore. */
+static void test_pager_keys(void **st)
+{
+    (void)st;
+    enum { ENTER_FIRST = 9, Q_FIRST = 22 };
+    step keys[] = {
+        { true, 36, 2.00 }, { false, 36, 2.0002 }, { true, 36, 2.21 }, { false, 36, 2.2102 },  /* l e */
+        { true, 36, 2.45 }, { false, 36, 2.4502 }, { true, 36, 2.66 }, { false, 36, 2.6602 },  /* s s */
+        { true, 36, 3.02 }, { false, 1448, 3.0217 }, { false, 1084, 3.0217 }, { false, 636, 3.0217 }, /* Enter */
+        { true, 36, 4.63 }, { false, 1448, 4.6303 }, { false, 972, 4.6303 },                   /* space */
+        { true, 36, 5.55 }, { false, 1448, 5.5503 }, { false, 572, 5.5503 },                   /* b */
+        { true, 36, 6.49 }, { false, 1448, 6.4903 }, { false, 1180, 6.4903 },                  /* space */
+        { true, 36, 7.30 }, { false, 76, 7.3009 }, { false, 52, 7.3011 },                      /* q */
+        { true, 36, 8.07 }, { false, 36, 8.0702 },                                             /* "l" */
+        { true, 36, 8.35 }, { false, 36, 8.3502 }, { false, 100, 8.36 },                       /* Enter */
+    };
+    static const char *want[] = { "char", "char", "char", "char", "enter", "char",
+                                  "char", "char", "char", "char", "enter" };
+    for (int run = 0; run < 2; run++) {
+        if (run == 1) /* the echo and q's restore of one size */
+            keys[ENTER_FIRST].len = keys[Q_FIRST].len = 68;
+        keyname k[16];
+        assert_int_equal(shell_keys(keys, sizeof keys / sizeof keys[0], k, 16), 11);
+        for (size_t i = 0; i < 11; i++)
+            assert_string_equal(k[i].s, want[i]);
+    }
 }
 
 /* Ctrl-U after 11 typed characters (lab ctrlkeys frame 98): one record of
@@ -1657,26 +1723,27 @@ static void test_logout_records(void **st)
  * paints its screen at once (records of the MSS): exec. Its keys have no
  * shell line: redraws are chars, the Enter after the echoed ":wq" is
  * Enter. The same requests followed by a prompt are a shell. */
+static const step vim_exec_steps[] = {
+    { true, 112, 1.08 }, { false, 672, 1.10 }, { false, 192, 1.15 }, { true, 400, 1.151 },
+    { false, 108, 1.16 }, { false, 1448, 1.19 }, { false, 620, 1.1901 }, { false, 692, 1.1902 },
+    { true, 36, 2.50 }, { false, 92, 2.501 },                          /* i */
+    { true, 36, 2.70 }, { false, 60, 2.701 },                          /* h */
+    { true, 36, 3.20 }, { false, 52, 3.226 },                          /* Esc */
+    { true, 36, 3.60 }, { false, 68, 3.601 },                          /* : */
+    { true, 36, 3.80 }, { false, 36, 3.801 },                          /* w */
+    { true, 36, 4.00 }, { false, 36, 4.001 },                          /* q */
+    { true, 36, 4.30 }, { false, 68, 4.301 }, { false, 52, 4.302 }, { false, 108, 4.303 },
+};
+
 static void test_pty_command(void **st)
 {
     (void)st;
-    static const step vim[] = {
-        { true, 112, 1.08 }, { false, 672, 1.10 }, { false, 192, 1.15 }, { true, 400, 1.151 },
-        { false, 108, 1.16 }, { false, 1448, 1.19 }, { false, 620, 1.1901 }, { false, 692, 1.1902 },
-        { true, 36, 2.50 }, { false, 92, 2.501 },                          /* i */
-        { true, 36, 2.70 }, { false, 60, 2.701 },                          /* h */
-        { true, 36, 3.20 }, { false, 52, 3.226 },                          /* Esc */
-        { true, 36, 3.60 }, { false, 68, 3.601 },                          /* : */
-        { true, 36, 3.80 }, { false, 36, 3.801 },                          /* w */
-        { true, 36, 4.00 }, { false, 36, 4.001 },                          /* q */
-        { true, 36, 4.30 }, { false, 68, 4.301 }, { false, 52, 4.302 }, { false, 108, 4.303 },
-    };
     for (int screen = 1; screen >= 0; screen--) {
         step rest[32], seq[64];
-        memcpy(rest, vim, sizeof vim);
+        memcpy(rest, vim_exec_steps, sizeof vim_exec_steps);
         if (!screen) /* a prompt where vim painted its screen */
             rest[5].len = rest[6].len = rest[7].len = 52;
-        size_t n = after_login(seq, rest, sizeof vim / sizeof vim[0]);
+        size_t n = after_login(seq, rest, sizeof vim_exec_steps / sizeof vim_exec_steps[0]);
         sd_evlist l = { 0 };
         sd_infer_summary su = run_stream(seq, n, &l);
         assert_string_equal(su.session_kind, screen ? "exec" : "shell");
@@ -1687,6 +1754,30 @@ static void test_pty_command(void **st)
                 assert_string_equal(k[i], i == 6 ? "enter" : "char");
         sd_evlist_free(&l);
     }
+}
+
+/* A shell whose motd and prompt leave in one record of a screen's size
+ * (lab motd_shell_aes128gcm_s1000: ~/.ssh/rc's 2-3 KB and the prompt in
+ * one 2500-byte record): the requests and that output as vim_exec's, then
+ * a command line typed (`ls`, each key answered by its echo alone, Enter
+ * by output and a prompt): a shell, not `ssh -t host cmd` (it read exec). */
+static void test_motd_shell(void **st)
+{
+    (void)st;
+    enum { PAINT = 8 }; /* vim_exec_steps up to its first key */
+    static const step line[] = {
+        { true, 36, 2.50 }, { false, 36, 2.501 },                      /* l */
+        { true, 36, 2.70 }, { false, 36, 2.701 },                      /* s */
+        { true, 36, 3.20 }, { false, 100, 3.201 }, { false, 52, 3.202 }, /* Enter */
+    };
+    step rest[PAINT + sizeof line / sizeof line[0]], seq[64];
+    memcpy(rest, vim_exec_steps, PAINT * sizeof *rest);
+    memcpy(rest + PAINT, line, sizeof line);
+    size_t n = after_login(seq, rest, sizeof rest / sizeof rest[0]);
+    sd_evlist l = { 0 };
+    sd_infer_summary su = run_stream(seq, n, &l);
+    assert_string_equal(su.session_kind, "shell");
+    sd_evlist_free(&l);
 }
 
 /* ssh -t host watch -n1 date (lab watch_exec frames 36-59): a small
@@ -2280,6 +2371,8 @@ int main(void)
         cmocka_unit_test(test_keys_in_flight_after_protocol),
         cmocka_unit_test(test_keys_in_flight_fast_echoes),
         cmocka_unit_test(test_keepalive_ticks),
+        cmocka_unit_test(test_keepalive_with_key),
+        cmocka_unit_test(test_pager_keys),
         cmocka_unit_test(test_search_keys),
         cmocka_unit_test(test_kill_line),
         cmocka_unit_test(test_tty_no_completion),
@@ -2291,6 +2384,7 @@ int main(void)
         cmocka_unit_test(test_logout_records),
         cmocka_unit_test(test_pty_command),
         cmocka_unit_test(test_pty_redraws),
+        cmocka_unit_test(test_motd_shell),
         cmocka_unit_test(test_scripted_lines),
         cmocka_unit_test(test_putty_padded_password),
         cmocka_unit_test(test_delayed_session),

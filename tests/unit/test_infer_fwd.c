@@ -175,6 +175,80 @@ static void test_forward_beside_shell(void **st)
     sd_evlist_free(&l);
 }
 
+/* A command typed after the channel's exchange, within FWD_CHAIN_S of its
+ * last record (lab shellfwd_D_aes128gcm seed 1000: `ls -a` 0.42 s after
+ * the channel's CLOSE): the Enter's echo, then the command's output in a
+ * record of its own. The output is the session's (the Enter reads as
+ * Enter, the forward's bytes stay the page's); the same output while the
+ * channel's exchange is still running (the key typed within FWD_QUIET_S
+ * of its last record) stays the channel's data. */
+static void test_forward_then_command(void **st)
+{
+    (void)st;
+    stream s;
+    shell(&s, false);
+    size_t last = 0;
+    fetch(&s, 2.4, 30, true);
+    last = s.n - 1;
+    key(&s, 2.6);
+    add(&s, true, 36, 2.8);
+    add(&s, false, 36, 2.8002);
+    add(&s, false, 380, 2.8016);
+    sd_evlist l = { 0 };
+    infer(&s, &l);
+    const sd_event *e = find_kind(&l, "forward");
+    assert_non_null(e);
+    assert_int_equal(e->frame_last, last + 1);
+    assert_true(sd_ev_get(e, "bytes_s2c")->i < 30 * 1448);
+    size_t enters = 0;
+    for (size_t i = 0; i < l.n; i++)
+        enters += !strcmp(l.v[i].kind, "keystroke") && !strcmp(sd_ev_get(&l.v[i], "key")->s, "enter");
+    assert_int_equal(enters, 1);
+    sd_evlist_free(&l);
+
+    /* the key 50 ms after the channel's last record: its exchange may be
+     * running (a slow server's next data), the data stays the channel's */
+    shell(&s, false);
+    fetch(&s, 2.4, 30, true);
+    add(&s, true, 36, 2.455);
+    add(&s, false, 36, 2.4552);
+    add(&s, false, 1448, 2.4566);
+    last = s.n - 1;
+    infer(&s, &l);
+    e = find_kind(&l, "forward");
+    assert_non_null(e);
+    assert_int_equal(e->frame_last, last + 1);
+    sd_evlist_free(&l);
+}
+
+/* ssh -N -R (lab tunnel_web_R seed 1000, chacha20): the tcpip-forward
+ * request (68) alone after login, sshd's hostkeys-00 (672), then its
+ * REQUEST_SUCCESS (28) in one segment with a DEBUG notice (148): 176. The
+ * server's forwarded-tcpip open (92) 4.4 s later, confirmed (44), then
+ * HTTP both ways, tells the request was granted; without that open
+ * nothing does. */
+static void test_reverse_answer_with_notice(void **st)
+{
+    (void)st;
+    stream s;
+    shell(&s, false);
+    s.n = 8; /* the login, up to the USERAUTH_SUCCESS (28) */
+    static const rec req[] = { { true, 68, 1.0701 }, { true, 60, 1.0702 }, { false, 672, 1.074 },
+                               { false, 176, 1.118 } };
+    ADD_ALL(&s, req);
+    sd_evlist l = { 0 };
+    sd_infer_summary su = infer(&s, &l);
+    assert_false(su.reverse_provisioned);
+    sd_evlist_free(&l);
+    static const rec use[] = { { false, 92, 5.6 },   { true, 44, 5.6002 },  { false, 124, 5.6003 },
+                               { true, 228, 5.6025 }, { true, 1448, 5.6026 }, { true, 1448, 5.6027 } };
+    ADD_ALL(&s, use);
+    su = infer(&s, &l);
+    assert_true(su.reverse_provisioned);
+    assert_non_null(find_kind(&l, "reverse_provisioned"));
+    sd_evlist_free(&l);
+}
+
 /* An open-sized record answered by a confirmation-sized one with no data
  * after it is not a channel in use: no forward. */
 static void test_forward_needs_data(void **st)
@@ -540,6 +614,7 @@ int main(void)
 {
     const struct CMUnitTest t[] = {
         cmocka_unit_test(test_forward_beside_shell), cmocka_unit_test(test_forward_needs_data),
+        cmocka_unit_test(test_forward_then_command), cmocka_unit_test(test_reverse_answer_with_notice),
         cmocka_unit_test(test_agent_exchange),       cmocka_unit_test(test_agent_lookalike),
         cmocka_unit_test(test_auth_gave_up),         cmocka_unit_test(test_auth_success_needs_session),
         cmocka_unit_test(test_reverse_gave_up),      cmocka_unit_test(test_forward_carried),

@@ -3983,7 +3983,9 @@ _add("putty_forward_R", 1511, sc_putty_forward, "plink -N -R, two curl runs of t
 # capture) and checked on a second run, NAME_s2000 (base seed + 2000).
 for _base, _adds in (
         ("shellfwd_D_aes128gcm", (1000,)), ("tunnel_web_R", (1000,)),
-        ("compress_xfer_chacha", (1000,)), ("compress_xfer_aes128gcm", (1000,))):
+        ("compress_xfer_chacha", (1000,)), ("compress_xfer_aes128gcm", (1000,)),
+        ("shellfwd_L_chacha", (2000,)), ("dropbear_client_agent", (1000,)),
+        ("x11_used_aes128gcm", (2000,))):
     for _n in _adds:
         _seed, _fn, _kw, _iface, _desc = SCENARIOS[_base]
         _add("%s_s%d" % (_base, _n), _seed + _n, _fn, "%s (seed +%d)" % (_desc, _n), _iface, **_kw)

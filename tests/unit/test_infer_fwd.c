@@ -26,12 +26,14 @@ typedef struct rec {
 /* A stream under construction. */
 typedef struct stream {
     rec r[MAXREC];
+    uint64_t frame[MAXREC]; /* 0: the record's index + 1; records of one segment share one */
     size_t n;
 } stream;
 
 static void add(stream *s, bool c, uint32_t len, double t)
 {
     assert_true(s->n < MAXREC);
+    s->frame[s->n] = 0;
     s->r[s->n++] = (rec){ c, len, t };
 }
 
@@ -67,7 +69,7 @@ static sd_infer_summary infer_comp(const stream *s, sd_evlist *l, const char *co
     m.comp[0] = m.comp[1] = comp;
     for (size_t i = 0; i < s->n; i++)
         rc[i] = (sd_ssh_record){ .dir = s->r[i].c ? 0 : 1, .from_client = s->r[i].c, .wire_len = s->r[i].len,
-                                 .frame = i + 1, .ts = (sd_ts)(s->r[i].t * 1e9) };
+                                 .frame = s->frame[i] ? s->frame[i] : i + 1, .ts = (sd_ts)(s->r[i].t * 1e9) };
     sd_sshconn_result r = { .conn = &c, .meta = &m, .rec = rc, .nrec = s->n };
     sd_infer_opts o = { .keystrokes = true };
     sd_infer_summary su;
@@ -221,6 +223,30 @@ static void test_forward_then_command(void **st)
     sd_evlist_free(&l);
 }
 
+/* The server's CLOSE 57 ms after the client's EOF + CLOSE (lab
+ * shellfwd_L_chacha seed 2000): the channel's, not the output of the key
+ * typed before the channel opened (which read as Enter). */
+static void test_forward_late_close(void **st)
+{
+    (void)st;
+    stream s;
+    shell(&s, false);
+    fetch(&s, 2.4, 14, true);
+    s.r[s.n - 1].t += 0.057;
+    size_t last = s.n - 1;
+    key(&s, 3.0);
+    sd_evlist l = { 0 };
+    infer(&s, &l);
+    const sd_event *e = find_kind(&l, "forward");
+    assert_non_null(e);
+    assert_int_equal(e->frame_last, last + 1);
+    for (size_t i = 0; i < l.n; i++)
+        if (!strcmp(l.v[i].kind, "keystroke"))
+            assert_string_equal(sd_ev_get(&l.v[i], "key")->s, "char");
+    assert_int_equal(count_kind(&l, "keystroke"), 3);
+    sd_evlist_free(&l);
+}
+
 /* ssh -N -R (lab tunnel_web_R seed 1000, chacha20): the tcpip-forward
  * request (68) alone after login, sshd's hostkeys-00 (672), then its
  * REQUEST_SUCCESS (28) in one segment with a DEBUG notice (148): 176. The
@@ -246,6 +272,51 @@ static void test_reverse_answer_with_notice(void **st)
     su = infer(&s, &l);
     assert_true(su.reverse_provisioned);
     assert_non_null(find_kind(&l, "reverse_provisioned"));
+    sd_evlist_free(&l);
+}
+
+/* Lab dropbear_client_agent seed 1000 (dbclient -A with zlib, chacha20,
+ * its segments from the login on): ssh-add -l typed, and the echo of its
+ * Enter in one segment with the agent channel's open (36 + 52 = 88), the
+ * client's confirmation (44), the agent's request and answer (108, 108),
+ * EOF / CLOSE both ways. The agent is used; the confirmation is no key.
+ * The same segment without the exchange after it (keys go on) is none. */
+static const rec z_agent[] = {
+    { false, 52, 0.0697 }, { true, 140, 0.0739 }, { false, 100, 0.0746 }, { true, 228, 0.0780 },
+    { false, 28, 0.0882 }, { true, 52, 0.0883 },  { false, 656, 0.0926 }, { false, 72, 0.1338 },
+    { true, 308, 0.1339 }, { false, 36, 0.1352 }, { false, 44, 0.1503 },  { true, 36, 1.2119 },
+    { false, 36, 1.2121 }, { true, 36, 1.3869 },  { false, 36, 1.3871 },  { true, 36, 1.5733 },
+    { false, 36, 1.5735 }, { true, 36, 1.7825 },  { false, 36, 1.7827 },  { true, 36, 2.0018 },
+    { false, 36, 2.0020 }, { true, 36, 2.1907 },  { false, 36, 2.1909 },  { true, 36, 2.4636 },
+    { false, 36, 2.4638 }, { true, 36, 2.7356 },  { false, 36, 2.7358 },  { true, 36, 3.0709 },
+    { false, 36, 3.0711 }, { true, 36, 3.2610 },  { false, 36, 3.2612 },  { true, 36, 3.8091 },
+    { false, 88, 3.8121 }, { true, 44, 3.8122 },  { false, 36, 3.8124 },  { true, 108, 3.8138 },
+    { false, 108, 3.8141 }, { false, 36, 3.8144 }, { false, 36, 3.8149 }, { true, 72, 3.8178 },
+    { false, 36, 3.8179 }, { true, 36, 4.5147 },  { false, 36, 4.5149 },  { true, 36, 4.7174 },
+    { false, 36, 4.7176 }, { true, 36, 4.9047 },  { false, 36, 4.9049 },
+};
+
+static void test_compressed_agent_with_echo(void **st)
+{
+    (void)st;
+    stream s = { .n = 0 };
+    ADD_ALL(&s, z_agent);
+    sd_evlist l = { 0 };
+    sd_infer_summary su = infer_comp(&s, &l, "zlib@openssh.com");
+    assert_true(su.agent_used);
+    const sd_event *e = find_kind(&l, "agent_forwarding");
+    assert_non_null(e);
+    assert_int_equal(e->frame, 33);
+    for (size_t i = 0; i < l.n; i++)
+        if (!strcmp(l.v[i].kind, "keystroke"))
+            assert_int_not_equal(l.v[i].frame, 34);
+    sd_evlist_free(&l);
+    /* keys instead of the exchange: a command's echo and output */
+    s.n = 33;
+    key(&s, 4.2);
+    key(&s, 4.5);
+    su = infer_comp(&s, &l, "zlib@openssh.com");
+    assert_false(su.agent_used);
     sd_evlist_free(&l);
 }
 
@@ -610,16 +681,46 @@ static void test_x11_req_alone(void **st)
     }
 }
 
+/* An X client through the x11 channel (lab x11_used_chacha frames
+ * 92-103): the open (68) in one segment with 36 more bytes of the
+ * server's after it (x11_used_aes128gcm seed 2000, the records of a
+ * length-in-clear suite), then the client's confirmation (44), the X
+ * setup (84) and the X server's reply. Used; the extra record in another
+ * segment than the open's is no part of it. */
+static void test_x11_open_shares_segment(void **st)
+{
+    (void)st;
+    for (int same = 1; same >= 0; same--) {
+        stream s;
+        shell(&s, false);
+        add(&s, true, 36, 3.0);
+        add(&s, false, 68, 3.0024);
+        add(&s, false, 36, 3.0024);
+        s.frame[s.n - 1] = same ? s.n - 1 : 0;
+        add(&s, true, 44, 3.0027);
+        add(&s, false, 84, 3.0028);
+        for (int k = 0; k < 6; k++)
+            add(&s, true, 1448, 3.003 + k * 1e-6);
+        add(&s, false, 68, 3.0032);
+        sd_evlist l = { 0 };
+        sd_infer_summary su = infer(&s, &l);
+        assert_int_equal(su.x11_used, same);
+        sd_evlist_free(&l);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest t[] = {
         cmocka_unit_test(test_forward_beside_shell), cmocka_unit_test(test_forward_needs_data),
         cmocka_unit_test(test_forward_then_command), cmocka_unit_test(test_reverse_answer_with_notice),
+        cmocka_unit_test(test_compressed_agent_with_echo), cmocka_unit_test(test_forward_late_close),
         cmocka_unit_test(test_agent_exchange),       cmocka_unit_test(test_agent_lookalike),
         cmocka_unit_test(test_auth_gave_up),         cmocka_unit_test(test_auth_success_needs_session),
         cmocka_unit_test(test_reverse_gave_up),      cmocka_unit_test(test_forward_carried),
         cmocka_unit_test(test_x11_req_alone),        cmocka_unit_test(test_compressed_reverse_login),
         cmocka_unit_test(test_compressed_reverse_not_agent), cmocka_unit_test(test_proxyjump_two),
+        cmocka_unit_test(test_x11_open_shares_segment),
     };
     return cmocka_run_group_tests(t, NULL, NULL);
 }

@@ -3985,7 +3985,7 @@ for _base, _adds in (
         ("shellfwd_D_aes128gcm", (1000,)), ("tunnel_web_R", (1000,)),
         ("compress_xfer_chacha", (1000,)), ("compress_xfer_aes128gcm", (1000,)),
         ("shellfwd_L_chacha", (2000,)), ("dropbear_client_agent", (1000,)),
-        ("x11_used_aes128gcm", (2000,))):
+        ("x11_used_aes128gcm", (2000,)), ("proxyjump_two_aes128gcm", (1000,))):
     for _n in _adds:
         _seed, _fn, _kw, _iface, _desc = SCENARIOS[_base]
         _add("%s_s%d" % (_base, _n), _seed + _n, _fn, "%s (seed +%d)" % (_desc, _n), _iface, **_kw)

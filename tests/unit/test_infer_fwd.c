@@ -635,6 +635,36 @@ static void test_proxyjump_two(void **st)
     sd_evlist_free(&l);
 }
 
+/* The final host's NEWKEYS (92) and SERVICE_REQUEST (124) in one outer
+ * channel data holding the second bastion's two channel data (52 + 84:
+ * 172; lab proxyjump_two_aes128gcm seed 1000): still its login, its
+ * shell and keys at depth 2. */
+static void test_proxyjump_two_joined(void **st)
+{
+    (void)st;
+    stream s = { .n = 0 };
+    size_t nk = 0;
+    for (size_t i = 0; i < sizeof proxyjump_two / sizeof proxyjump_two[0]; i++) {
+        const rec *r = &proxyjump_two[i];
+        if (r->c && r->len == 92 && !nk++) {
+            add(&s, true, 172, r->t);
+            i++; /* the 124 after it is in the 172 */
+            continue;
+        }
+        add(&s, r->c, r->len, r->t);
+    }
+    assert_int_equal(nk, 1);
+    sd_evlist l = { 0 };
+    infer(&s, &l);
+    const char *k1, *k2;
+    unsigned keys2;
+    nested_depths(&l, &k1, &k2, &keys2);
+    assert_non_null(k2);
+    assert_string_equal(k2, "shell");
+    assert_int_equal(keys2, 9);
+    sd_evlist_free(&l);
+}
+
 /* What the channel carries: a page (a small request, more down) is web;
  * 300 full segments down (434 KB, more than CARRY_BULK_BYTES, the client
  * only asking) is bulk. */
@@ -720,7 +750,7 @@ int main(void)
         cmocka_unit_test(test_reverse_gave_up),      cmocka_unit_test(test_forward_carried),
         cmocka_unit_test(test_x11_req_alone),        cmocka_unit_test(test_compressed_reverse_login),
         cmocka_unit_test(test_compressed_reverse_not_agent), cmocka_unit_test(test_proxyjump_two),
-        cmocka_unit_test(test_x11_open_shares_segment),
+        cmocka_unit_test(test_x11_open_shares_segment), cmocka_unit_test(test_proxyjump_two_joined),
     };
     return cmocka_run_group_tests(t, NULL, NULL);
 }

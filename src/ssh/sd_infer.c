@@ -81,6 +81,14 @@ int sdi_cmp_ts_frame(sd_ts ta, uint64_t fa, sd_ts tb, uint64_t fb)
     return fa < fb ? -1 : fa > fb;
 }
 
+size_t sdi_past_segment(const ctx *x, size_t i)
+{
+    size_t j = i + 1;
+    while (j < x->n && x->v[j].c == x->v[i].c && x->v[j].frame == x->v[i].frame)
+        j++;
+    return j;
+}
+
 static int cmp_item(const void *a, const void *b)
 {
     const item *p = a, *q = b;

@@ -98,6 +98,35 @@ typedef struct auth_run {
     uint32_t resp_n;
 } auth_run;
 
+/* Whether len is a tunnelled leg's client record holding its NEWKEYS (16
+ * bytes in the clear) and its SERVICE_REQUEST (wi on the leg's wire) in
+ * one channel data: joined by the first hop that read both at once, each
+ * wrapped alone by the hops inside it (the leg's own client's channel,
+ * or, in a ProxyJump chain's second hop, the outer client's: lab
+ * proxyjump_two_aes128gcm seed 1000, 196 bytes where the first run sent
+ * 100 and 148). */
+static bool sr_after_newkeys(const leg *L, uint32_t wi, uint32_t len)
+{
+    const sd_ssh_suite *wr[NEST_DEPTH_MAX]; /* the wrappers, innermost first */
+    unsigned n = 0;
+    for (unsigned k = L->nmid; k-- > 0;)
+        wr[n++] = L->mid[k];
+    wr[n++] = L->cl_is_outer_client ? L->oc : L->os;
+    for (unsigned m = 0; wi && m < n; m++) {
+        uint32_t a = W_NEWKEYS_CLEAR, b = wi;
+        for (unsigned j = 0; j < m && a && b; j++) {
+            a = sd_ssh_wire_size(wr[j], SD_SSH_P_CHANNEL_DATA(a));
+            b = sd_ssh_wire_size(wr[j], SD_SSH_P_CHANNEL_DATA(b));
+        }
+        uint32_t c = a && b ? a + b : 0;
+        for (unsigned j = m; j < n && c; j++)
+            c = sd_ssh_wire_size(wr[j], SD_SSH_P_CHANNEL_DATA(c));
+        if (c && c == len)
+            return true;
+    }
+    return false;
+}
+
 /* Where the leg's SERVICE_REQUEST is in v[from..limit), or SIZE_MAX. */
 static size_t find_service_request(ctx *x, const leg *L, const auth_run *s, size_t from, size_t limit)
 {
@@ -110,10 +139,7 @@ static size_t find_service_request(ctx *x, const leg *L, const auth_run *s, size
     /* the inner SERVICE_REQUEST, alone or after the inner NEWKEYS (16 bytes
      * in the clear) in the same channel data, within the records that
      * follow the handshake */
-    uint32_t w_sr2 = 0, wi = sd_ssh_wire_size(L->inner, P_SERVICE_REQUEST);
-    const sd_ssh_suite *o = L->cl_is_outer_client ? L->oc : L->os;
-    if (wi)
-        w_sr2 = sd_ssh_wire_size(o, SD_SSH_P_CHANNEL_DATA(W_NEWKEYS_CLEAR + wi));
+    uint32_t wi = sd_ssh_wire_size(L->inner, P_SERVICE_REQUEST);
     /* after the inner KEXINITs and key exchange (the large records), up to
      * the SERVICE_REQUEST that follows both sides' large records: a large
      * record after it is a re-key (RekeyLimit on the inner leg re-keys
@@ -125,12 +151,12 @@ static size_t find_service_request(ctx *x, const leg *L, const auth_run *s, size
         if (it->len >= KEXINIT_MIN) {
             i = j + 1;
             big[cl] = true;
-        } else if (big[0] && big[1] && cl && (it->len == s->w_sr || it->len == w_sr2)) {
+        } else if (big[0] && big[1] && cl && (it->len == s->w_sr || sr_after_newkeys(L, wi, it->len))) {
             break;
         }
     }
     size_t lim = i + INNER_AUTH_RECORDS < limit ? i + INNER_AUTH_RECORDS : limit;
-    while (i < lim && !(sdi_is_cl(L, &x->v[i]) && (x->v[i].len == s->w_sr || x->v[i].len == w_sr2)))
+    while (i < lim && !(sdi_is_cl(L, &x->v[i]) && (x->v[i].len == s->w_sr || sr_after_newkeys(L, wi, x->v[i].len))))
         i++;
     return i >= lim || !s->w_sr ? SIZE_MAX : i;
 }

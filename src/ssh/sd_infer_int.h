@@ -133,6 +133,10 @@ uint32_t sdi_lw_cl_plus(const leg *L, uint32_t t, uint32_t arg);
 sd_event *sdi_ev(ctx *x, const char *kind, const item *a, const item *b, sd_leg leg_id);
 /* qsort order of records: by timestamp, then frame. */
 int sdi_cmp_ts_frame(sd_ts ta, uint64_t fa, sd_ts tb, uint64_t fb);
+/* The first record after v[i] that is not in v[i]'s segment (same
+ * direction, same frame): a peer's answer to a message comes after the
+ * rest of the segment that carried it. */
+size_t sdi_past_segment(const ctx *x, size_t i);
 
 /* How much later than at the leg's client its answers to the leg's
  * server show in the capture (s): the outer client's lag for a forward or

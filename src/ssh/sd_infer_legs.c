@@ -40,6 +40,27 @@ static int rfwd_request(const ctx *x, uint32_t len, uint32_t w_open)
     return RFWD_NONE;
 }
 
+/* A request read alone whose answer has no size of its own: sshd's login
+ * notices (SSH_MSG_DEBUG of the authorized_keys options, hostkeys-00) can
+ * leave in the answer's segment (lab tunnel_web_R seed 1000: 148 + 28
+ * bytes, where the first run had 672 + 148, then 28 alone). The server's
+ * later CHANNEL_OPEN of a forwarded-tcpip's size, not an x11 channel's,
+ * confirmed by the client's next record, answers it: sshd opens one only
+ * for a port the client asked it to listen on (RFC 4254 7.1-7.2). */
+static bool rfwd_used(const ctx *x, size_t s0)
+{
+    uint32_t lo = sd_ssh_wire_size(x->ss, P_FORWARDED_TCPIP_BASE),
+             hi = sd_ssh_wire_size(x->ss, P_FORWARDED_TCPIP_BASE + 2 * FWD_HOST_MAX),
+             cf = sd_ssh_wire_size(x->cs, P_OPEN_CONFIRM);
+    for (size_t j = s0 + 1; j + 1 < x->n; j++) {
+        const item *o = &x->v[j], *a = &x->v[j + 1];
+        if (!o->c && o->len >= lo && o->len <= hi && a->c && a->len == cf && a->t - o->t < FWD_CONFIRM_S &&
+            !sdi_x11_open_at(x, j))
+            return true;
+    }
+    return false;
+}
+
 /* -R: a tcpip-forward global request right after login, before the
  * session's CHANNEL_OPEN or with it (payload 27 + bind address), and the
  * server's want_reply answer: REQUEST_SUCCESS (payload 1, or 5 with the
@@ -88,6 +109,8 @@ void sdi_reverse_provisioned(ctx *x, size_t s0)
             break;
         }
     }
+    if (!reply && form == RFWD_ALONE)
+        reply = rfwd_used(x, s0);
     if (!reply)
         return;
     x->sum->reverse_provisioned = true;

@@ -542,6 +542,16 @@
  * came for this long (s; lab: an HTTP fetch is one burst of a few ms);
  * the session's keys and outputs that follow are the session's. */
 #define FWD_CHAIN_S 0.5
+/* Within that chain, a session key typed after the channel was quiet this
+ * long (s) starts the session's own exchange: the server's records that
+ * follow it before the channel's next record (the echo of Enter, then the
+ * command's output as a record of its own) are the session's. A channel's
+ * exchange in flight is faster (lab: an HTTP fetch's records a few ms
+ * apart, a bulk download's segments under 1 ms); shellfwd_D_aes128gcm
+ * seed 1000: `ls -a`'s 356-byte output 0.42 s after the channel's CLOSE,
+ * after the Enter's echo, was read as the channel's and the Enter as a
+ * character. */
+#define FWD_QUIET_S 0.1
 /* In a session without a session channel, the client's last records,
  * unanswered and each at most a DISCONNECT of P_FWD_END_MAX payload (RFC
  * 4253 11.1: byte, uint32 reason, string description of at most

@@ -34,15 +34,19 @@ static bool x11_reply(const ctx *x, size_t setup)
 
 bool sdi_x11_open_at(const ctx *x, size_t i)
 {
-    if (i + 3 >= x->n)
+    /* the open's segment can hold more of the server's messages after it
+     * (lab x11_used_aes128gcm seed 2000: the open, then 36 bytes of the
+     * shell's, in one segment): the confirmation follows them */
+    size_t j = sdi_past_segment(x, i);
+    if (j + 2 >= x->n)
         return false;
-    const item *o = &x->v[i], *c = &x->v[i + 1], *s = &x->v[i + 2];
+    const item *o = &x->v[i], *c = &x->v[j], *s = &x->v[j + 1];
     /* a segment may carry other output of the server with the open */
     bool open = o->exact ? x11_open_len(x, o->len)
                          : o->len >= sd_ssh_wire_size(x->ss, P_X11_OPEN_BASE + X11_ADDR_MIN);
     return !o->c && open && c->c && c->len == sd_ssh_wire_size(x->cs, P_OPEN_CONFIRM) &&
            c->t - o->t < AGENT_CONFIRM_S && !s->c && s->len == sd_ssh_wire_size(x->ss, P_X11_SETUP) &&
-           x11_reply(x, i + 2);
+           x11_reply(x, j + 1);
 }
 
 static int cmp_u64(const void *a, const void *b)

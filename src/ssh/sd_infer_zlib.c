@@ -122,5 +122,17 @@ bool sdi_z_sftp_init(const ctx *x, const reqs *q)
     if (!x->zlib || i + 1 >= x->n || x->v[i].len > sd_ssh_wire_size(x->cs, Z_MAX(P_SFTP_INIT)) ||
         x->v[i].t - x->v[q->from].t > SFTP_INIT_S)
         return false;
-    return !x->v[i + 1].c && x->v[i + 1].len >= sd_ssh_wire_size(x->ss, SD_SSH_P_CHANNEL_DATA(P_Z_SFTP_VERSION_MIN));
+    if (x->v[i + 1].c || x->v[i + 1].len < sd_ssh_wire_size(x->ss, SD_SSH_P_CHANNEL_DATA(P_Z_SFTP_VERSION_MIN)))
+        return false;
+    /* legacy scp's download: the client's '\0', then the source's
+     * "C<mode> <size> <name>" line with a verbose scp's stderr line in one
+     * segment (chacha20: 76 + 76, the VERSION's size), the client's '\0'
+     * and at once the file's bytes. After a VERSION no bulk answers the
+     * client's next record: sftp's first requests (limits, REALPATH, STAT,
+     * OPEN) get short answers, a DATA only follows a READ on an OPEN's
+     * handle, two requests later. */
+    size_t k = i + 2;
+    while (k < x->n && !x->v[k].c)
+        k++;
+    return k + 1 >= x->n || x->v[k + 1].c || x->v[k + 1].len < XFER_RECORD;
 }

@@ -125,7 +125,9 @@ uint32_t sdi_z_tunnel_least(const ctx *x, const leg *L, bool cl, uint32_t p);
  * nor SSH_FXP_INIT has a fixed size: the client's first record after the
  * requests (q) is at most an SSH_FXP_INIT's, sent within SFTP_INIT_S, and
  * the server's next record is an SSH_FXP_VERSION with extensions (at
- * least P_Z_SFTP_VERSION_MIN compressed). */
+ * least P_Z_SFTP_VERSION_MIN compressed), and the client's next record is
+ * not answered by bulk data (legacy scp's acknowledgement of its file's
+ * line is). */
 bool sdi_z_sftp_init(const ctx *x, const reqs *q);
 
 #endif

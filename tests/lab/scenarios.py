@@ -1046,6 +1046,11 @@ def start_xvfb(sc):
         if os.path.exists(sock):
             break
         time.sleep(0.02)
+    else:
+        # without it the server still opens its x11 channel, the client
+        # refuses it (OPEN_FAILURE) and xdpyinfo prints nothing: no use of
+        # X11 to label (a machine without the xvfb package did that)
+        raise RuntimeError("x11 scenario: Xvfb did not start (see %s)" % os.path.join(sc.sdir, "xvfb.log"))
     time.sleep(0.3)
 
 
@@ -3985,3 +3990,17 @@ for _add_s in (1000, 2000):
     _reseed("editkeys", _add_s, "less's first page read longer than SCREEN_KEY_S, the CR LF echo "
             "in the page's first segment")
     _reseed("dropbear_keepalive", _add_s, "a key sent with a keepalive tick in one record")
+
+
+# Fresh runs of the transfers / forwards / agent / reverse / nesting / X11
+# group (generate --seed-add; README.md, "Fresh runs"): a misread class found
+# on a run with the base seed + 1000 is kept as NAME_s1000 (that run's
+# capture) and checked on a second run, NAME_s2000 (base seed + 2000).
+for _base, _adds in (
+        ("shellfwd_D_aes128gcm", (1000,)), ("tunnel_web_R", (1000,)),
+        ("compress_xfer_chacha", (1000,)), ("compress_xfer_aes128gcm", (1000,)),
+        ("shellfwd_L_chacha", (2000,)), ("dropbear_client_agent", (1000,)),
+        ("x11_used_aes128gcm", (2000,)), ("proxyjump_two_aes128gcm", (1000,))):
+    for _n in _adds:
+        _seed, _fn, _kw, _iface, _desc = SCENARIOS[_base]
+        _add("%s_s%d" % (_base, _n), _seed + _n, _fn, "%s (seed +%d)" % (_desc, _n), _iface, **_kw)

@@ -26,12 +26,14 @@ typedef struct rec {
 /* A stream under construction. */
 typedef struct stream {
     rec r[MAXREC];
+    uint64_t frame[MAXREC]; /* 0: the record's index + 1; records of one segment share one */
     size_t n;
 } stream;
 
 static void add(stream *s, bool c, uint32_t len, double t)
 {
     assert_true(s->n < MAXREC);
+    s->frame[s->n] = 0;
     s->r[s->n++] = (rec){ c, len, t };
 }
 
@@ -67,7 +69,7 @@ static sd_infer_summary infer_comp(const stream *s, sd_evlist *l, const char *co
     m.comp[0] = m.comp[1] = comp;
     for (size_t i = 0; i < s->n; i++)
         rc[i] = (sd_ssh_record){ .dir = s->r[i].c ? 0 : 1, .from_client = s->r[i].c, .wire_len = s->r[i].len,
-                                 .frame = i + 1, .ts = (sd_ts)(s->r[i].t * 1e9) };
+                                 .frame = s->frame[i] ? s->frame[i] : i + 1, .ts = (sd_ts)(s->r[i].t * 1e9) };
     sd_sshconn_result r = { .conn = &c, .meta = &m, .rec = rc, .nrec = s->n };
     sd_infer_opts o = { .keystrokes = true };
     sd_infer_summary su;
@@ -172,6 +174,149 @@ static void test_forward_beside_shell(void **st)
     assert_int_equal(count_kind(&l, "transfer"), 0);
     assert_int_equal(count_kind(&l, "keystroke"), 4);
     assert_int_equal(su.keystrokes, 4);
+    sd_evlist_free(&l);
+}
+
+/* A command typed after the channel's exchange, within FWD_CHAIN_S of its
+ * last record (lab shellfwd_D_aes128gcm seed 1000: `ls -a` 0.42 s after
+ * the channel's CLOSE): the Enter's echo, then the command's output in a
+ * record of its own. The output is the session's (the Enter reads as
+ * Enter, the forward's bytes stay the page's); the same output while the
+ * channel's exchange is still running (the key typed within FWD_QUIET_S
+ * of its last record) stays the channel's data. */
+static void test_forward_then_command(void **st)
+{
+    (void)st;
+    stream s;
+    shell(&s, false);
+    size_t last = 0;
+    fetch(&s, 2.4, 30, true);
+    last = s.n - 1;
+    key(&s, 2.6);
+    add(&s, true, 36, 2.8);
+    add(&s, false, 36, 2.8002);
+    add(&s, false, 380, 2.8016);
+    sd_evlist l = { 0 };
+    infer(&s, &l);
+    const sd_event *e = find_kind(&l, "forward");
+    assert_non_null(e);
+    assert_int_equal(e->frame_last, last + 1);
+    assert_true(sd_ev_get(e, "bytes_s2c")->i < 30 * 1448);
+    size_t enters = 0;
+    for (size_t i = 0; i < l.n; i++)
+        enters += !strcmp(l.v[i].kind, "keystroke") && !strcmp(sd_ev_get(&l.v[i], "key")->s, "enter");
+    assert_int_equal(enters, 1);
+    sd_evlist_free(&l);
+
+    /* the key 50 ms after the channel's last record: its exchange may be
+     * running (a slow server's next data), the data stays the channel's */
+    shell(&s, false);
+    fetch(&s, 2.4, 30, true);
+    add(&s, true, 36, 2.455);
+    add(&s, false, 36, 2.4552);
+    add(&s, false, 1448, 2.4566);
+    last = s.n - 1;
+    infer(&s, &l);
+    e = find_kind(&l, "forward");
+    assert_non_null(e);
+    assert_int_equal(e->frame_last, last + 1);
+    sd_evlist_free(&l);
+}
+
+/* The server's CLOSE 57 ms after the client's EOF + CLOSE (lab
+ * shellfwd_L_chacha seed 2000): the channel's, not the output of the key
+ * typed before the channel opened (which read as Enter). */
+static void test_forward_late_close(void **st)
+{
+    (void)st;
+    stream s;
+    shell(&s, false);
+    fetch(&s, 2.4, 14, true);
+    s.r[s.n - 1].t += 0.057;
+    size_t last = s.n - 1;
+    key(&s, 3.0);
+    sd_evlist l = { 0 };
+    infer(&s, &l);
+    const sd_event *e = find_kind(&l, "forward");
+    assert_non_null(e);
+    assert_int_equal(e->frame_last, last + 1);
+    for (size_t i = 0; i < l.n; i++)
+        if (!strcmp(l.v[i].kind, "keystroke"))
+            assert_string_equal(sd_ev_get(&l.v[i], "key")->s, "char");
+    assert_int_equal(count_kind(&l, "keystroke"), 3);
+    sd_evlist_free(&l);
+}
+
+/* ssh -N -R (lab tunnel_web_R seed 1000, chacha20): the tcpip-forward
+ * request (68) alone after login, sshd's hostkeys-00 (672), then its
+ * REQUEST_SUCCESS (28) in one segment with a DEBUG notice (148): 176. The
+ * server's forwarded-tcpip open (92) 4.4 s later, confirmed (44), then
+ * HTTP both ways, tells the request was granted; without that open
+ * nothing does. */
+static void test_reverse_answer_with_notice(void **st)
+{
+    (void)st;
+    stream s;
+    shell(&s, false);
+    s.n = 8; /* the login, up to the USERAUTH_SUCCESS (28) */
+    static const rec req[] = { { true, 68, 1.0701 }, { true, 60, 1.0702 }, { false, 672, 1.074 },
+                               { false, 176, 1.118 } };
+    ADD_ALL(&s, req);
+    sd_evlist l = { 0 };
+    sd_infer_summary su = infer(&s, &l);
+    assert_false(su.reverse_provisioned);
+    sd_evlist_free(&l);
+    static const rec use[] = { { false, 92, 5.6 },   { true, 44, 5.6002 },  { false, 124, 5.6003 },
+                               { true, 228, 5.6025 }, { true, 1448, 5.6026 }, { true, 1448, 5.6027 } };
+    ADD_ALL(&s, use);
+    su = infer(&s, &l);
+    assert_true(su.reverse_provisioned);
+    assert_non_null(find_kind(&l, "reverse_provisioned"));
+    sd_evlist_free(&l);
+}
+
+/* Lab dropbear_client_agent seed 1000 (dbclient -A with zlib, chacha20,
+ * its segments from the login on): ssh-add -l typed, and the echo of its
+ * Enter in one segment with the agent channel's open (36 + 52 = 88), the
+ * client's confirmation (44), the agent's request and answer (108, 108),
+ * EOF / CLOSE both ways. The agent is used; the confirmation is no key.
+ * The same segment without the exchange after it (keys go on) is none. */
+static const rec z_agent[] = {
+    { false, 52, 0.0697 }, { true, 140, 0.0739 }, { false, 100, 0.0746 }, { true, 228, 0.0780 },
+    { false, 28, 0.0882 }, { true, 52, 0.0883 },  { false, 656, 0.0926 }, { false, 72, 0.1338 },
+    { true, 308, 0.1339 }, { false, 36, 0.1352 }, { false, 44, 0.1503 },  { true, 36, 1.2119 },
+    { false, 36, 1.2121 }, { true, 36, 1.3869 },  { false, 36, 1.3871 },  { true, 36, 1.5733 },
+    { false, 36, 1.5735 }, { true, 36, 1.7825 },  { false, 36, 1.7827 },  { true, 36, 2.0018 },
+    { false, 36, 2.0020 }, { true, 36, 2.1907 },  { false, 36, 2.1909 },  { true, 36, 2.4636 },
+    { false, 36, 2.4638 }, { true, 36, 2.7356 },  { false, 36, 2.7358 },  { true, 36, 3.0709 },
+    { false, 36, 3.0711 }, { true, 36, 3.2610 },  { false, 36, 3.2612 },  { true, 36, 3.8091 },
+    { false, 88, 3.8121 }, { true, 44, 3.8122 },  { false, 36, 3.8124 },  { true, 108, 3.8138 },
+    { false, 108, 3.8141 }, { false, 36, 3.8144 }, { false, 36, 3.8149 }, { true, 72, 3.8178 },
+    { false, 36, 3.8179 }, { true, 36, 4.5147 },  { false, 36, 4.5149 },  { true, 36, 4.7174 },
+    { false, 36, 4.7176 }, { true, 36, 4.9047 },  { false, 36, 4.9049 },
+};
+
+static void test_compressed_agent_with_echo(void **st)
+{
+    (void)st;
+    stream s = { .n = 0 };
+    ADD_ALL(&s, z_agent);
+    sd_evlist l = { 0 };
+    sd_infer_summary su = infer_comp(&s, &l, "zlib@openssh.com");
+    assert_true(su.agent_used);
+    const sd_event *e = find_kind(&l, "agent_forwarding");
+    assert_non_null(e);
+    assert_int_equal(e->frame, 33);
+    for (size_t i = 0; i < l.n; i++)
+        if (!strcmp(l.v[i].kind, "keystroke"))
+            assert_int_not_equal(l.v[i].frame, 34);
+    sd_evlist_free(&l);
+    /* keys instead of the exchange: a command's echo and output */
+    s.n = 33;
+    key(&s, 4.2);
+    key(&s, 4.5);
+    su = infer_comp(&s, &l, "zlib@openssh.com");
+    assert_false(su.agent_used);
     sd_evlist_free(&l);
 }
 
@@ -490,6 +635,36 @@ static void test_proxyjump_two(void **st)
     sd_evlist_free(&l);
 }
 
+/* The final host's NEWKEYS (92) and SERVICE_REQUEST (124) in one outer
+ * channel data holding the second bastion's two channel data (52 + 84:
+ * 172; lab proxyjump_two_aes128gcm seed 1000): still its login, its
+ * shell and keys at depth 2. */
+static void test_proxyjump_two_joined(void **st)
+{
+    (void)st;
+    stream s = { .n = 0 };
+    size_t nk = 0;
+    for (size_t i = 0; i < sizeof proxyjump_two / sizeof proxyjump_two[0]; i++) {
+        const rec *r = &proxyjump_two[i];
+        if (r->c && r->len == 92 && !nk++) {
+            add(&s, true, 172, r->t);
+            i++; /* the 124 after it is in the 172 */
+            continue;
+        }
+        add(&s, r->c, r->len, r->t);
+    }
+    assert_int_equal(nk, 1);
+    sd_evlist l = { 0 };
+    infer(&s, &l);
+    const char *k1, *k2;
+    unsigned keys2;
+    nested_depths(&l, &k1, &k2, &keys2);
+    assert_non_null(k2);
+    assert_string_equal(k2, "shell");
+    assert_int_equal(keys2, 9);
+    sd_evlist_free(&l);
+}
+
 /* What the channel carries: a page (a small request, more down) is web;
  * 300 full segments down (434 KB, more than CARRY_BULK_BYTES, the client
  * only asking) is bulk. */
@@ -536,15 +711,46 @@ static void test_x11_req_alone(void **st)
     }
 }
 
+/* An X client through the x11 channel (lab x11_used_chacha frames
+ * 92-103): the open (68) in one segment with 36 more bytes of the
+ * server's after it (x11_used_aes128gcm seed 2000, the records of a
+ * length-in-clear suite), then the client's confirmation (44), the X
+ * setup (84) and the X server's reply. Used; the extra record in another
+ * segment than the open's is no part of it. */
+static void test_x11_open_shares_segment(void **st)
+{
+    (void)st;
+    for (int same = 1; same >= 0; same--) {
+        stream s;
+        shell(&s, false);
+        add(&s, true, 36, 3.0);
+        add(&s, false, 68, 3.0024);
+        add(&s, false, 36, 3.0024);
+        s.frame[s.n - 1] = same ? s.n - 1 : 0;
+        add(&s, true, 44, 3.0027);
+        add(&s, false, 84, 3.0028);
+        for (int k = 0; k < 6; k++)
+            add(&s, true, 1448, 3.003 + k * 1e-6);
+        add(&s, false, 68, 3.0032);
+        sd_evlist l = { 0 };
+        sd_infer_summary su = infer(&s, &l);
+        assert_int_equal(su.x11_used, same);
+        sd_evlist_free(&l);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest t[] = {
         cmocka_unit_test(test_forward_beside_shell), cmocka_unit_test(test_forward_needs_data),
+        cmocka_unit_test(test_forward_then_command), cmocka_unit_test(test_reverse_answer_with_notice),
+        cmocka_unit_test(test_compressed_agent_with_echo), cmocka_unit_test(test_forward_late_close),
         cmocka_unit_test(test_agent_exchange),       cmocka_unit_test(test_agent_lookalike),
         cmocka_unit_test(test_auth_gave_up),         cmocka_unit_test(test_auth_success_needs_session),
         cmocka_unit_test(test_reverse_gave_up),      cmocka_unit_test(test_forward_carried),
         cmocka_unit_test(test_x11_req_alone),        cmocka_unit_test(test_compressed_reverse_login),
         cmocka_unit_test(test_compressed_reverse_not_agent), cmocka_unit_test(test_proxyjump_two),
+        cmocka_unit_test(test_x11_open_shares_segment), cmocka_unit_test(test_proxyjump_two_joined),
     };
     return cmocka_run_group_tests(t, NULL, NULL);
 }

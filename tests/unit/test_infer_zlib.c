@@ -224,6 +224,35 @@ static void test_sftp(void **st)
     assert_int_equal(sdi_z_sftp_client(&f.x, f.x.n - 1), -1);
 }
 
+/* compress_xfer_chacha seed 1000: scp -C -O download from a verbose
+ * remote scp: the exec request (68), the server's answers (72, 72), the
+ * client's '\0' (36), the stderr and "C0644" lines in one segment (152:
+ * an SSH_FXP_VERSION's size), the client's '\0' (36) and at once the
+ * file's bytes: no sftp. The same sizes answered by short records (an
+ * sftp client's first request and its answer) stay sftp. */
+static void test_scp_line_not_version(void **st)
+{
+    (void)st;
+    fixture f;
+    start(&f, "chacha20-poly1305@openssh.com", NULL, true);
+    add(&f, true, 68, 0.0);
+    add(&f, false, 72, 0.0006);
+    add(&f, false, 72, 0.0007);
+    add(&f, true, 36, 0.0008);
+    add(&f, false, 152, 0.0116);
+    add(&f, true, 36, 0.0118);
+    for (int k = 0; k < 8; k++)
+        add(&f, false, 1448, 0.0198 + k * 1e-6);
+    reqs q = { .found = true, .from = 0, .to = 1 };
+    f.x.req_to = 1;
+    assert_false(sdi_z_sftp_init(&f.x, &q));
+    f.x.n = 6;
+    add(&f, false, 60, 0.0121);
+    add(&f, true, 52, 0.0122);
+    add(&f, false, 84, 0.0124);
+    assert_true(sdi_z_sftp_init(&f.x, &q));
+}
+
 /* A compressed -N connection (lab asyncssh_forward, chacha20): the second
  * curl run's channel, its GETs deflated to a control packet's size
  * against the first run's, the pages to 212/196 bytes; then, 2 s later,
@@ -299,6 +328,7 @@ int main(void)
         cmocka_unit_test(test_tunnel_offset),
         cmocka_unit_test(test_tunnel_either_size),
         cmocka_unit_test(test_sftp),
+        cmocka_unit_test(test_scp_line_not_version),
         cmocka_unit_test(test_forward_close),
         cmocka_unit_test(test_carry_small),
     };

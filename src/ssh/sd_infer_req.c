@@ -92,13 +92,15 @@ static int extras_only(const ctx *x, size_t from, size_t to)
  * else the first run was the group. */
 static reqs pty_after(const ctx *x, reqs q, int pre, size_t i, size_t to)
 {
-    uint32_t total = 0, wpty = sd_ssh_wire_size(x->cs, P_PTY_MIN);
+    uint32_t total = 0, wpty = sd_ssh_wire_size(x->cs, P_PTY_MIN), wmax = sd_ssh_wire_size(x->cs, P_PTY_MAX);
     bool big = false;
     for (size_t k = i; k < to; k++) {
         total += x->v[k].len;
-        big |= x->v[k].len >= wpty;
+        big |= x->v[k].len >= wpty && x->v[k].len <= wmax;
     }
-    if (!(x->v[i].exact ? big : total >= wpty))
+    /* exact packets: a pty-req's size; a segment: a request group's at
+     * most (a larger record is the session's data) */
+    if (!(x->v[i].exact ? big : total >= wpty && x->v[i].len <= sd_ssh_wire_size(x->cs, P_REQ_GROUP_MAX)))
         return q;
     q.pre = pre;
     q.from = i;

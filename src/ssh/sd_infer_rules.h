@@ -133,6 +133,19 @@
 #define P_PTY_BASE 41u
 #define PTY_MODES_LINUX 261u
 #define TERM_MAX 32u
+/* The largest pty-req read as one: RFC 4254 section 8 numbers the modes
+ * 1..159 and TTY_OP_END; each 5 bytes (opcode, uint32), no client sends
+ * more than all of them. A client record beyond this after an x11-req /
+ * auth-agent-req run alone is no pty-req (an exec's upload whose request
+ * had an auth-agent-req's size: `cat f | ssh host 'cat > g'`, lab
+ * exec_xfer_aes128gcm). */
+#define PTY_MODES_MAX (160u * 5u)
+#define P_PTY_MAX (P_PTY_BASE + TERM_MAX + PTY_MODES_MAX)
+/* A segment holding a session's requests: the pty-req (P_PTY_MAX), ENV_MAX
+ * env requests (P_ENV_BASE + ENV_TEXT_MAX each) and the shell, or an exec
+ * of a command line of up to about 1.3 KB (`ssh -t host cmd`): payload
+ * bytes it stays below. */
+#define P_REQ_GROUP_MAX 4096u
 /* sftp's first CHANNEL_DATA, SSH_FXP_INIT: uint32 length 5, byte 1, uint32
  * version (draft-ietf-secsh-filexfer-02 section 4). */
 #define P_SFTP_INIT SD_SSH_P_CHANNEL_DATA(9u)

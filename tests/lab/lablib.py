@@ -5,8 +5,10 @@ Everything here runs as root and touches only what it creates: namespaces
 named sdlab<L><role>, addresses in 10.201.0.0/16 inside them, users sdlab and
 sdlab2, the lab's work directory. Teardown is idempotent and always runs.
 """
+import copy
 import fcntl
 import heapq
+import ipaddress
 import json
 import math
 import os
@@ -74,6 +76,30 @@ class Lane:
         return [("c", "sl%dcs" % i, self.c_ip, "s", "sl%dsc" % i, self.s_ip),
                 ("c", "sl%dcb" % i, self.cb_c_ip, "b", "sl%dbc" % i, self.b_ip),
                 ("b", "sl%dbs" % i, self.bs_b_ip, "s", "sl%dsb" % i, self.bs_s_ip)]
+
+    def with_ipv6(self):
+        """A copy of the lane whose client and server (c <-> s link) have
+        IPv6 addresses fd00:201:<L>::1 and ::2 (RFC 4193 local, as
+        RFC 5952 writes them, the way tshark and strider print them),
+        set up on the link now. No link-local address, no router
+        solicitation, no duplicate-address probe: the capture has only
+        neighbour discovery (IPv6's ARP) besides the sessions."""
+        v6 = copy.copy(self)
+        v6.c_ip = str(ipaddress.ip_address("fd00:201:%x::1" % self.idx))
+        v6.s_ip = str(ipaddress.ip_address("fd00:201:%x::2" % self.idx))
+        for role, ifn, ip in (("c", self.if_cs, v6.c_ip), ("s", "sl%dsc" % self.idx, v6.s_ip)):
+            for k, v in (("addr_gen_mode", 1), ("accept_ra", 0), ("router_solicitations", 0),
+                         ("dad_transmits", 0), ("disable_ipv6", 0)):
+                sh(self.nsx(role) + ["sysctl", "-q", "-w", "net.ipv6.conf.%s.%s=%d" % (ifn, k, v)])
+            sh(self.nsx(role) + ["ip", "-6", "addr", "add", ip + "/64", "dev", ifn, "nodad"])
+        return v6
+
+    def without_ipv6(self):
+        """with_ipv6 undone: the link back to IPv4 only."""
+        for role, ifn in (("c", self.if_cs), ("s", "sl%dsc" % self.idx)):
+            sh(self.nsx(role) + ["ip", "-6", "addr", "flush", "dev", ifn], check=False)
+            sh(self.nsx(role) + ["sysctl", "-q", "-w", "net.ipv6.conf.%s.disable_ipv6=1" % ifn],
+               check=False)
 
     def nsx(self, role):
         return ["ip", "netns", "exec", self.ns[role]]
@@ -430,6 +456,16 @@ class Scenario:
             self.delay_fw = lane.delay_link(link, self.rtt_ms)
         if self.offloads:
             lane.set_offloads(link, True)
+        # ipv6: the lane's client-server link gets IPv6 addresses of its
+        # own and the scenario sees them as the lane's (a copy of the lane:
+        # the generator's keeps the IPv4 ones for the next scenario)
+        self.ipv6 = bool(opt.get("ipv6", False))
+        if self.ipv6:
+            self.lane = lane = lane.with_ipv6()
+        # any: tcpdump -i any (Linux cooked capture, SLL2, linktype 276)
+        # in the capture's namespace instead of the link's interface
+        if opt.get("any"):
+            self.iface = "any"
         self.procs = []
         self.children = []
         self.watches = []
@@ -454,6 +490,8 @@ class Scenario:
         if self.offloads or self.rtt_ms:
             self.labels["capture"]["offloads"] = self.offloads
             self.labels["capture"]["rtt_ms"] = self.rtt_ms
+        if self.ipv6:
+            self.labels["capture"]["ip"] = 6
 
     # ---------------- processes ----------------
     def bg(self, role, argv, log=None):
@@ -466,8 +504,12 @@ class Scenario:
     def capture_start(self):
         self.pcap_tmp = os.path.join(self.sdir, self.name + ".pcap")
         log = os.path.join(self.sdir, "tcpdump.log")
-        self.tcpdump = self.bg(self.cap_role, ["tcpdump", "-i", self.iface, "-s", "0", "-U", "-n", "--immediate-mode",
-                                     "-Z", "root", "-w", self.pcap_tmp], log=log)
+        # -i any: one packet socket for every interface, whose default 2 MB
+        # ring lost half of an scp upload's segments on this loaded machine
+        # (lab any_scp_upload, first run): a larger ring (KiB)
+        buf = ["-B", "32768"] if self.iface == "any" else []
+        self.tcpdump = self.bg(self.cap_role, ["tcpdump", "-i", self.iface, "-s", "0", "-U", "-n", "--immediate-mode"] +
+                               buf + ["-Z", "root", "-w", self.pcap_tmp], log=log)
         end = time.time() + 5
         while time.time() < end:
             if "listening on" in open(log).read():
@@ -479,8 +521,13 @@ class Scenario:
         time.sleep(1.0)
         self.tcpdump.send_signal(signal.SIGINT)
         self.tcpdump.wait(5)
+        # a capture that lost packets is no truth to score against
+        m = re.search(r"(\d+) packets? dropped by kernel",
+                      open(os.path.join(self.sdir, "tcpdump.log")).read())
+        if m and int(m.group(1)):
+            raise RuntimeError("%s: tcpdump lost %s packets (kernel)" % (self.name, m.group(1)))
 
-    def sshd(self, role, port=22, listen="0.0.0.0", hostkeys=("server_ed25519", "server_rsa"),
+    def sshd(self, role, port=22, listen=None, hostkeys=("server_ed25519", "server_rsa"),
              extra="", x11=False, pam=False, kbd=False, maxtries=6, pam_stack=None):
         """kbd: offer keyboard-interactive without PAM (sshd has no device
         for it then, so every such request fails at once, as OpenSSH's sshd
@@ -491,6 +538,8 @@ class Scenario:
         tag = "sshd_%s_%d" % (role, port)
         conf = os.path.join(self.sdir, tag + ".conf")
         with open(conf, "w") as f:
+            if listen is None:
+                listen = "[::]" if self.ipv6 else "0.0.0.0"
             f.write("ListenAddress %s:%d\n" % (listen, port))
             for k in hostkeys:
                 f.write("HostKey %s\n" % os.path.join(kd, k))
@@ -714,6 +763,8 @@ class Scenario:
         if self.delay_fw:
             self.lane.restore_link(self.link, self.delay_fw)
             self.delay_fw = None
+        if self.ipv6:
+            self.lane.without_ipv6()
 
 
 # --------------------------------------------------------------------------
@@ -722,10 +773,13 @@ class Scenario:
 def tshark_frames(pcap):
     r = sh(["tshark", "-n", "-r", pcap, "-T", "fields", "-E", "separator=\t",
             "-e", "frame.number", "-e", "frame.time_epoch", "-e", "ip.src", "-e", "tcp.srcport",
-            "-e", "ip.dst", "-e", "tcp.dstport", "-e", "tcp.flags", "-e", "tcp.len"])
+            "-e", "ip.dst", "-e", "tcp.dstport", "-e", "tcp.flags", "-e", "tcp.len",
+            "-e", "ipv6.src", "-e", "ipv6.dst"])
     out = []
     for line in r.stdout.splitlines():
         f = line.split("\t")
+        if len(f) >= 10 and not f[2]:   # IPv6: its addresses in the IPv4 fields' places
+            f[2], f[4] = f[8], f[9]
         if len(f) < 8 or not f[3]:
             out.append({"n": int(f[0]), "t": float(f[1]), "tcp": False})
             continue

@@ -552,12 +552,17 @@ def scp_argv(sc, legacy):
 XFER_FILES = {"upload": ("upload.bin", "sftp_up.bin"), "download": ("download.bin", "sftp_down.bin")}
 
 
+def scp_host(ip):
+    """An address as scp's host:path needs it (IPv6 in brackets)."""
+    return "[%s]" % ip if ":" in ip else ip
+
+
 def sc_scp(sc, direction, legacy):
     sc.sshd("s")
     sc.capture_start()
     sc.labels["scripted"] = True
     sc.labels["host_known"] = True
-    tgt = "sdlab@%s:" % sc.lane.s_ip
+    tgt = "sdlab@%s:" % scp_host(sc.lane.s_ip)
     files = XFER_FILES[direction]
     for name in files:      # two runs, one connection each
         time.sleep(sc.rng.uniform(4.0, 5.0))
@@ -1124,23 +1129,28 @@ def spawn_to_prompt(sc, argv, log, prompt=r"assword: ?$"):
     return ch, w, t0
 
 
-def sc_mfa(sc, suite=None):
-    """AuthenticationMethods publickey,keyboard-interactive (sshd with PAM):
-    the key is a first factor (partial success), then PAM's password prompt
-    through keyboard-interactive, typed by a person."""
-    sc.sshd("s", pam=True, extra="AuthenticationMethods publickey,keyboard-interactive\n")
+def sc_mfa(sc, suite=None, second="keyboard-interactive", wrong=()):
+    """AuthenticationMethods publickey,<second>: the key is a first factor
+    (partial success), then a password typed by a person (after the wrong
+    ones): at PAM's prompt through keyboard-interactive (sshd with PAM), or
+    at ssh's ordinary password prompt (second "password")."""
+    kbd = second == "keyboard-interactive"
+    sc.sshd("s", pam=kbd, extra="AuthenticationMethods publickey,%s\n" % second)
     sc.capture_start()
     log = os.path.join(sc.sdir, "ssh_fwd.log")
-    argv = base_argv(sc, log) + ["-o", "PreferredAuthentications=publickey,keyboard-interactive"] + \
+    argv = base_argv(sc, log) + ["-o", "PreferredAuthentications=publickey," + second] + \
         (SUITES[suite] if suite else []) + ["sdlab@" + sc.lane.s_ip]
     ch, w, t0 = spawn_to_prompt(sc, argv, log)
     ts, _ = w.first(r"partial success")
     sc.labels["auth"].append({"leg": "forward", "ts": round(ts or t0, 6), "method": "publickey",
                               "result": "success", "partial": True, "password_len": None,
                               "automated": True})
-    a = sc.password(ch, USERS["sdlab"], "forward", method="keyboard-interactive", result="success",
-                    user="sdlab")
-    a["mfa"] = True
+    for i, pw in enumerate(list(wrong) + [USERS["sdlab"]]):
+        if i:
+            ch.expect(r"assword: ?$")
+        a = sc.password(ch, pw, "forward", method=second, user="sdlab",
+                        result="success" if pw == USERS["sdlab"] else "failure")
+        a["mfa"] = True
     ch.expect(PROMPT_RE)
     d = client_leg(sc, w, "forward", sc.lane.s_ip, 22, t0, "sdlab")
     sc.command(ch, list("id"), "id")
@@ -4004,3 +4014,95 @@ for _base, _adds in (
     for _n in _adds:
         _seed, _fn, _kw, _iface, _desc = SCENARIOS[_base]
         _add("%s_s%d" % (_base, _n), _seed + _n, _fn, "%s (seed +%d)" % (_desc, _n), _iface, **_kw)
+
+
+# --------------------------------------------------------------------------
+# newclass (seeds 1600-1649): ordinary SSH use the lab lacked. IPv6 (the
+# lane's client-server link with IPv6 addresses: other header sizes, MSS
+# 1440 instead of 1460), transfers through an exec channel (tar or cat
+# piped through `ssh host cmd`), a key and then a password both required
+# (AuthenticationMethods publickey,password), a capture with `tcpdump -i
+# any` (Linux cooked capture v2).
+# --------------------------------------------------------------------------
+V6 = {"link": "cs", "ipv6": True}
+ANY = {"link": "cs", "any": True}
+
+
+def sc_exec_xfer(sc, suite=None):
+    """Files moved through an exec channel, no scp or sftp: `tar cz DIR |
+    ssh host 'tar xz'` (upload), `ssh host 'tar cz DIR' > out.tgz`
+    (download), `cat file | ssh host 'cat > f'` (upload) and `ssh host
+    'cat f' > out` (download), one connection each. The bytes are the
+    stream through the channel (the .tgz, the file)."""
+    sc.sshd("s")
+    sc.capture_start()
+    sc.labels["scripted"] = True
+    sc.labels["host_known"] = True
+    kh = os.path.join(sc.sdir, "known_hosts")
+    sc.write_known_hosts(kh, sc.lane.s_ip)
+    ssh = _ssh_e(sc) + "".join(" " + a for a in (suite_opts(suite) if suite else [])) + \
+        " sdlab@" + sc.lane.s_ip
+    home = _home("sdlab")
+    _tree(sc, os.path.join(sc.sdir, "tarsrc"), 12, 4000, 30000)
+    down = os.path.join(home, "tardown")
+    _tree(sc, down, 10, 5000, 40000)
+    subprocess.run(["chown", "-R", "sdlab:sdlab", down], check=True)
+    upgz, downgz = os.path.join(sc.sdir, "up.tgz"), os.path.join(sc.sdir, "down.tgz")
+    catdst = os.path.join(sc.sdir, "cat_down.bin")
+    src = os.path.join(sc.work, "files", "upload.bin")
+    runs = (("upload", "tar", "tar cz -C %s tarsrc | tee %s | %s 'rm -rf xt && mkdir xt && "
+             "tar xz -C xt'" % (sc.sdir, upgz, ssh), upgz),
+            ("download", "tar", "%s 'tar cz tardown' > %s" % (ssh, downgz), downgz),
+            ("upload", "cat", "cat %s | %s 'cat > cat_up.bin'" % (src, ssh), src),
+            ("download", "cat", "%s 'cat download.bin' > %s" % (ssh, catdst), catdst))
+    for direction, tool, cmd, sized in runs:
+        time.sleep(sc.rng.uniform(1.5, 2.5))
+        t0, t1, w, p = run_capture_proc(sc, ["sh", "-c", cmd])
+        _xfer_label(sc, w, t0, t1, "exec", direction, tool, "exec", file_size(sized))
+
+
+def sc_passwd(sc, suite=None):
+    """passwd inside a session: its "Current password:" prompt (PAM, no
+    echo) answered with a wrong password (nothing is changed), passwd's
+    refusal after PAM's fail delay, then a command."""
+    ch, d = pubkey_shell(sc, suite)
+    sc.command(ch, list("ls"), "ls")
+    sc.command(ch, list("passwd"), "passwd", expect=r"(Current|current) password: ?$")
+    sc.think(0.6, 1.1)
+    pw = "Tr0ub4dor"
+    t0 = sc.type_keys(ch, list(pw))
+    ts = sc.enter(ch)
+    sc.labels.setdefault("inline_passwords", []).append(
+        {"leg": "forward", "typed_from": round(t0, 6), "ts": round(ts, 6),
+         "length": len(pw), "echo": False})
+    ch.expect(PROMPT_RE, timeout=20)
+    sc.command(ch, list("date"), "date")
+    set_session_end(sc, d, logout(sc, ch))
+
+
+_add("passwd_inline", 1640, sc_passwd, "public-key login; `passwd` and a wrong current password "
+     "typed with no echo at its prompt (refused, nothing changed), then a command (chacha)")
+_add("passwd_inline_aes128gcm", 1641, sc_passwd, "passwd_inline with aes128gcm", suite="aes128gcm")
+_add("v6_interactive_chacha", 1600, sc_interactive, "interactive_chacha over IPv6 (the lane's "
+     "link with IPv6 addresses): known host, password login, commands with Backspace, Tab and "
+     "arrows", iface=V6, suite="chacha")
+_add("v6_scp_upload", 1601, sc_scp, "scp_upload over IPv6: two scp uploads, 262144 and 131072 "
+     "bytes (SFTP protocol)", iface=V6, direction="upload", legacy=False)
+_add("v6_pubkey_aes128gcm", 1602, sc_pubkey, "pubkey_aes128gcm over IPv6: public-key login, "
+     "one command (aes128gcm)", iface=V6, suite="aes128gcm")
+_add("exec_xfer", 1610, sc_exec_xfer, "transfers through an exec channel: `tar cz | ssh host "
+     "'tar xz'` up, `ssh host 'tar cz dir' > f` down, `cat f | ssh host 'cat > f'` up, `ssh host "
+     "'cat f' > f` down (chacha)")
+_add("exec_xfer_aes128gcm", 1611, sc_exec_xfer, "exec_xfer with aes128gcm (exact packets: the "
+     "exec request of `cat > cat_up.bin` has an auth-agent-req's size)", suite="aes128gcm")
+_add("exec_xfer_aes128ctr-sha256etm", 1612, sc_exec_xfer, "exec_xfer with aes128ctr-sha256etm "
+     "(exact packets, another seed)", suite="aes128ctr-sha256etm")
+_add("key_password", 1620, sc_mfa, "AuthenticationMethods publickey,password: the key "
+     "(partial success), then the password typed (chacha)", second="password")
+_add("key_password_wrong", 1621, sc_mfa, "AuthenticationMethods publickey,password: the "
+     "key (partial success), a wrong password, then the right one (aes128gcm)",
+     second="password", wrong=("Tr0ub4dor",), suite="aes128gcm")
+_add("any_interactive_chacha", 1630, sc_interactive, "interactive_chacha captured with tcpdump -i "
+     "any (Linux cooked capture v2, linktype 276)", iface=ANY, suite="chacha")
+_add("any_scp_upload", 1631, sc_scp, "scp_upload captured with tcpdump -i any (Linux cooked "
+     "capture v2)", iface=ANY, direction="upload", legacy=False)

@@ -702,6 +702,30 @@ static void test_sftp_tree_upload_headers(void **st)
     sd_evlist_free(&l);
 }
 
+/* An OpenSSH 9.2 public-key login and an exec under aes128-gcm (lab
+ * scp_tree_down_deep, exec_xfer_aes128gcm: whole packets): the session's
+ * open and no-more-sessions, hostkeys-00 and the open's confirmation, the
+ * exec request (68) and its answers. */
+static const step gcm_exec[] = {
+    { true, 52, 1.00 },  { false, 52, 1.001 }, { true, 68, 1.002 },  { false, 52, 1.011 },
+    { true, 148, 1.014 }, { false, 100, 1.015 }, { true, 308, 1.016 }, { false, 36, 1.035 }, /* public key, ok */
+    { true, 52, 1.037 }, { true, 68, 1.037 },  { false, 532, 1.037 }, { false, 148, 1.037 },
+    { false, 148, 1.037 }, { false, 52, 1.078 }, { true, 68, 1.079 },  { false, 36, 1.080 },
+    { false, 36, 1.080 },
+};
+#define NGCM_EXEC (sizeof gcm_exec / sizeof gcm_exec[0])
+
+/* run_stream under aes128-gcm, whole packets. */
+static sd_infer_summary run_gcm(const step *seq, size_t n, sd_evlist *l)
+{
+    stream_cipher = "aes128-gcm@openssh.com";
+    stream_exact = true;
+    sd_infer_summary su = run_stream(seq, n, l);
+    stream_cipher = NULL;
+    stream_exact = false;
+    return su;
+}
+
 /* A legacy scp -r download under aes128-gcm (lab scp_tree_down_deep frames
  * 584-640: whole packets) from a remote `scp -v`: per file the C line (68)
  * and its stderr echo (132), the sink's '\0', the data with the source's
@@ -712,16 +736,14 @@ static void test_scp_download_stderr_not_tail(void **st)
 {
     (void)st;
     static const step pre[] = {
-        { true, 52, 1.00 },  { false, 52, 1.001 }, { true, 68, 1.002 },  { false, 52, 1.011 },
-        { true, 148, 1.014 }, { false, 100, 1.015 }, { true, 308, 1.016 }, { false, 36, 1.035 }, /* public key, ok */
-        { true, 52, 1.037 }, { true, 68, 1.037 },  { false, 532, 1.037 }, { false, 148, 1.037 },
-        { false, 148, 1.037 }, { false, 52, 1.078 }, { true, 68, 1.079 },  { false, 36, 1.080 },
-        { false, 36, 1.080 }, { true, 36, 1.082 },  { false, 52, 1.082 },  { false, 116, 1.082 }, /* D line */
+        { true, 36, 1.082 }, { false, 52, 1.082 }, { false, 116, 1.082 }, /* D line */
         { true, 36, 1.083 },
     };
     step seq[96];
-    memcpy(seq, pre, sizeof pre);
-    size_t n = sizeof pre / sizeof pre[0];
+    memcpy(seq, gcm_exec, sizeof gcm_exec);
+    size_t n = NGCM_EXEC;
+    memcpy(seq + n, pre, sizeof pre);
+    n += sizeof pre / sizeof pre[0];
     int64_t truth = 0;
     for (uint32_t f = 0; f < 10; f++) {
         double t = 1.1 + f * 0.001;
@@ -734,12 +756,8 @@ static void test_scp_download_stderr_not_tail(void **st)
             seq[n++] = file[i];
     }
     assert_true(n <= sizeof seq / sizeof seq[0]);
-    stream_cipher = "aes128-gcm@openssh.com";
-    stream_exact = true;
     sd_evlist l = { 0 };
-    sd_infer_summary su = run_stream(seq, n, &l);
-    stream_cipher = NULL;
-    stream_exact = false;
+    sd_infer_summary su = run_gcm(seq, n, &l);
     assert_string_equal(su.session_kind, "scp");
     const sd_event *e = find_kind(&l, "transfer");
     assert_non_null(e);
@@ -748,6 +766,51 @@ static void test_scp_download_stderr_not_tail(void **st)
     int64_t by = sd_ev_get(e, "bytes")->i;
     assert_true(by >= truth - 80 && by <= truth + 80);
     sd_evlist_free(&l);
+}
+
+/* `cat f | ssh host 'cat > g'` under aes128-gcm (lab exec_xfer_aes128gcm
+ * stream 2): the exec request of "cat > cat_up.bin" has an
+ * auth-agent-req's size (68) and is answered (36, 36) before the upload's
+ * first 32 KB packets; those are no pty-req after an agent request alone
+ * (main: a shell with a pty, agent forwarding requested, no transfer). A
+ * pty-req after an agent request alone still reads as one. */
+static void test_exec_upload_agent_sized(void **st)
+{
+    (void)st;
+    for (int pty = 0; pty <= 1; pty++) {
+        step seq[40];
+        memcpy(seq, gcm_exec, sizeof gcm_exec);
+        size_t n = NGCM_EXEC;
+        if (pty) { /* the agent request alone, then pty-req and shell, the prompt */
+            seq[n++] = (step){ true, 340, 1.081 };
+            seq[n++] = (step){ true, 52, 1.081 };
+            seq[n++] = (step){ false, 36, 1.083 };
+            seq[n++] = (step){ false, 68, 1.090 };
+        } else {
+            for (int i = 0; i < 8; i++)
+                seq[n++] = (step){ true, 32804, 1.0805 + i * 0.0002 };
+            seq[n++] = (step){ true, 36, 1.0822 };
+            seq[n++] = (step){ false, 36, 1.086 };
+            seq[n++] = (step){ false, 36, 1.088 };
+            seq[n++] = (step){ false, 52, 1.089 };
+        }
+        seq[n++] = (step){ true, 36, 1.2 };
+        seq[n++] = (step){ false, 36, 1.201 };
+        sd_evlist l = { 0 };
+        sd_infer_summary su = run_gcm(seq, n, &l);
+        assert_string_equal(su.session_kind, pty ? "shell" : "exec");
+        assert_int_equal(su.agent_forwarding, pty);
+        const sd_event *e = find_kind(&l, "transfer");
+        if (pty) {
+            assert_null(e);
+        } else {
+            assert_non_null(e);
+            assert_string_equal(sd_ev_get(e, "direction")->s, "upload");
+            int64_t by = sd_ev_get(e, "bytes")->i;
+            assert_true(by >= 8 * 32768 - 200 && by <= 8 * 32768 + 200);
+        }
+        sd_evlist_free(&l);
+    }
 }
 
 /* git clone over ssh (lab git frames 34-60, chacha): the exec, the
@@ -2353,6 +2416,7 @@ int main(void)
         cmocka_unit_test(test_git_shape),
         cmocka_unit_test(test_sftp_tree_upload_headers),
         cmocka_unit_test(test_scp_download_stderr_not_tail),
+        cmocka_unit_test(test_exec_upload_agent_sized),
         cmocka_unit_test(test_reverse_split_kexinit),
         cmocka_unit_test(test_proxyjump_carrier),
         cmocka_unit_test(test_mfa_pubkey_code),

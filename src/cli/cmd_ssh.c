@@ -12,6 +12,7 @@
 #include "cli_cmd.h"
 #include "cli_opt.h"
 
+#include <stdatomic.h>
 #include <stdlib.h>
 
 
@@ -72,6 +73,7 @@ typedef struct ssh_run {
     bool chunk_csv;          /* a chunk (--own) asked for --csv: JSON lines, the merge writes the CSV */
     sd_outq *q;              /* --threads 2: each ended connection's inference, record and events
                                 in a thread of their own (items: a sd_sshconn_result copy) */
+    _Atomic size_t heap;     /* bytes of allocated copies put and not yet concluded */
 } ssh_run;
 
 /* Bytes of output buffer kept between connections; a bigger one (a long
@@ -119,8 +121,15 @@ static void on_done(void *ud, const sd_ssh_done *d)
 #define ITEM_BYTES 6144
 typedef struct ssh_item {
     sd_sshconn_result *r;
+    size_t heap;           /* bytes of an allocated copy (its records), else 0 */
     _Alignas(16) unsigned char room[ITEM_BYTES - 16];
 } ssh_item;
+
+/* Bytes of allocated copies (long sessions: ~48 bytes a record, up to
+ * SD_SSHCONN_MAX_RECORDS each) the writer may have to take at most: past
+ * it the analysis waits until it has, so memory stays bounded when many
+ * long connections end at once (1024 items could hold 48 GiB). */
+#define HEAP_IN_FLIGHT_MAX (64u << 20)
 
 /* The analysis thread: a finished connection copied into the queue. */
 static void on_handoff(void *ud, const sd_sshconn_result *r)
@@ -128,7 +137,11 @@ static void on_handoff(void *ud, const sd_sshconn_result *r)
     ssh_run *run = ud;
     ssh_item *it = sd_outq_slot(run->q);
     it->r = sd_sshconn_result_copy(r, it->room, sizeof it->room);
+    it->heap = (void *)it->r != (void *)it->room ? sizeof(ssh_item) + r->nrec * sizeof *r->rec : 0;
+    bool over = it->heap && atomic_fetch_add(&run->heap, it->heap) + it->heap > HEAP_IN_FLIGHT_MAX;
     sd_outq_put(run->q);
+    if (over)
+        sd_outq_sync(run->q);
 }
 
 /* The writer thread, in the order the connections ended: the inference,
@@ -139,6 +152,8 @@ static void conclude(void *ud, void *item)
     ssh_item *it = item;
     sd_sshan_conclude(run->an, it->r);
     sd_sshconn_result_copy_free(it->r, it->room);
+    if (it->heap)
+        atomic_fetch_sub(&run->heap, it->heap);
 }
 
 static void ssh_quiesce(void *ud)

@@ -736,7 +736,16 @@ static bool redraw_keys(const ctx *x, const leg *L, const keysz *z, key *k, size
         bool rl = f == sdi_lw(L, false, SD_SSH_P_CHANNEL_DATA(n + KILL_ERASE));
         bool tty = n > 0 && f == sdi_lw(L, false, SD_SSH_P_CHANNEL_DATA(n * TTY_ERASE));
         bool on = typing_on(x, k, nk, i);
-        prev = (redrawn(x, z, &k[i + 1]) && !is_key(&k[i + 1], "arrow") && on) ||
+        /* ends a line of characters echoed one by one with an answer of a
+         * prompt line's size, and the next key comes at a person's pace
+         * after a prompt (HUMAN_MIN_S): the line's Enter (output and
+         * prompt in one record; lab editkeys_s4000 frame 116, `pwd`, then
+         * Ctrl-R 0.49 s later, within INSERT_NEXT_S). Keys typed on at the
+         * line's pace keep the rules below (joy kali-normal-ssh.pcap:
+         * keys 30 ms apart answered by redraws once the line wraps). */
+        bool ends_line = i > 0 && is_key(&k[i - 1], "char") && k[i - 1].resp_n == 1 &&
+                         x->v[k[i - 1].resp_first].len == z->we && f >= z->wenter && soon >= HUMAN_MIN_S;
+        prev = (redrawn(x, z, &k[i + 1]) && !is_key(&k[i + 1], "arrow") && on && !ends_line) ||
                (was && is_key(&k[i + 1], "enter") && soon < SCREEN_KEY_S) || ((rl || tty) && on);
         tty_kill |= tty && !rl && on;
         if (prev)

@@ -3975,13 +3975,18 @@ _add("putty_forward_R", 1511, sc_putty_forward, "plink -N -R, two curl runs of t
 # class as it was found (NAME_sN) and a second run of it (another seed).
 
 
-def _reseed(base, add, why, table=None):
+def _reseed(base, add, why):
     seed, fn, kw, iface, desc = SCENARIOS[base]
-    (SCENARIOS if table is None else table)["%s_s%d" % (base, add)] = (
-        seed + add, fn, kw, iface, "%s; seed +%d: %s" % (desc, add, why))
+    SCENARIOS["%s_s%d" % (base, add)] = (seed + add, fn, kw, iface, "%s; seed +%d: %s" % (desc, add, why))
 
 
-for _add_s in (1000, 2000):
-    _reseed("editkeys", _add_s, "less's first page read longer than SCREEN_KEY_S, the CR LF echo "
-            "in the page's first segment")
-    _reseed("dropbear_keepalive", _add_s, "a key sent with a keepalive tick in one record")
+for _base, _add_s, _why in (
+        ("editkeys", 1000, "less's first page read longer than SCREEN_KEY_S; q's answer "
+         "with the size of the command Enter's echo"),
+        ("editkeys", 4000, "`pwd`'s Enter answered by one record, Ctrl-R 0.49 s later"),
+        ("editkeys", 5000, "less's first page read longer than SCREEN_KEY_S (1.504 s)"),
+        ("dropbear_keepalive", 1000, "a key sent with a keepalive tick in one record"),
+        ("dropbear_keepalive", 2000, "a key sent with a keepalive tick in one record"),
+        ("motd_shell_aes128gcm", 1000, "the motd and the prompt in one record of a screen's size"),
+        ("motd_shell_aes128gcm", 2000, "the motd and the prompt in one record of a screen's size")):
+    _reseed(_base, _add_s, _why)

@@ -1471,6 +1471,29 @@ static void test_pager_keys(void **st)
     }
 }
 
+/* `pwd` typed, its Enter answered by one record (the output and the
+ * prompt together), then Ctrl-R 0.49 s later and a search (lab
+ * editkeys_s4000 frames 107-129): the Enter stays Enter; read as a
+ * search's first key before (the next key a redraw within INSERT_NEXT_S
+ * at the line's pace). */
+static void test_enter_one_record_then_search(void **st)
+{
+    (void)st;
+    static const step keys[] = {
+        { true, 36, 2.00 }, { false, 36, 2.0002 }, { true, 36, 2.14 }, { false, 36, 2.1402 }, /* p w */
+        { true, 36, 2.35 }, { false, 36, 2.3502 },                                            /* d */
+        { true, 36, 2.60 }, { false, 68, 2.6003 },                                            /* Enter */
+        { true, 36, 3.09 }, { false, 60, 3.0902 },                                            /* Ctrl-R */
+        { true, 36, 3.41 }, { false, 52, 3.4102 }, { true, 36, 3.72 }, { false, 60, 3.7202 }, /* e c */
+        { true, 36, 4.30 }, { false, 84, 4.3003 },                                            /* Enter */
+    };
+    keyname k[16];
+    static const char *want[] = { "char", "char", "char", "enter", "char", "char", "char", "enter" };
+    assert_int_equal(shell_keys(keys, sizeof keys / sizeof keys[0], k, 16), 8);
+    for (size_t i = 0; i < 8; i++)
+        assert_string_equal(k[i].s, want[i]);
+}
+
 /* Ctrl-U after 11 typed characters (lab ctrlkeys frame 98): one record of
  * the size of 11 "\b" and "\x1b[K" (52 under chacha), typing on 0.35 s
  * later: a char; so is the terminal's own kill without a line editor
@@ -2373,6 +2396,7 @@ int main(void)
         cmocka_unit_test(test_keepalive_ticks),
         cmocka_unit_test(test_keepalive_with_key),
         cmocka_unit_test(test_pager_keys),
+        cmocka_unit_test(test_enter_one_record_then_search),
         cmocka_unit_test(test_search_keys),
         cmocka_unit_test(test_kill_line),
         cmocka_unit_test(test_tty_no_completion),

@@ -503,13 +503,14 @@ static double key_at(const ctx *x, const key *q)
  * Enters do: bare Enters pressed in a row are answered by the same CR LF
  * echo (alone, or with bash's bracketed-paste codes) as an Enter ending a
  * typed line. A first record of a page's size is no such echo (the CR LF
- * left with the screen's first segment, as a paging key's page does: lab
- * editkeys_s1000 frames 248-263, both 1448). A key answered by a page
- * itself is the program's however long the person read before it (the
- * first page of less read 1.6 s there): a bare Enter at a prompt is
- * answered by a line and a prompt, far below a page. Nor does the echo
- * test hold right after such a key answered by a page: the program still
- * holds the screen, no shell reads the key (q quitting less answered by
+ * left with the screen's first segment, as a paging key's page does: the
+ * first fresh run of editkeys at seed +1000, frames 248-263, both 1448;
+ * test_pager_keys). A key answered by a page itself is the program's
+ * however long the person read before it (less's first page read 1.6 s
+ * there and in editkeys_s1000, 1.504 s in editkeys_s5000): a bare Enter
+ * at a prompt is answered by a line and a prompt, far below a page. Nor
+ * does the echo test hold right after such a key answered by a page: the
+ * program still holds the screen, no shell reads the key (q quitting less answered by
  * the screen restored, 68 bytes, as the Enter's CR LF echo with the
  * bracketed-paste codes: lab editkeys_s1000 frames 246 and 268). */
 static void screen_keys(const ctx *x, const keysz *z, key *k, size_t nk, bool redraws)

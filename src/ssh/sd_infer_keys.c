@@ -295,7 +295,7 @@ static const char *class_either_size(const keysz *z, uint32_t f, bool after_arro
 }
 
 /* A key classed by the first record of its answer. */
-static const char *class_by_answer(const ctx *x, const keysz *z, const key *k, size_t nk)
+static const char *class_by_answer(const ctx *x, const leg *L, const keysz *z, const key *k, size_t nk)
 {
     const key *q = &k[nk];
     uint32_t f = x->v[q->resp_first].len;
@@ -318,8 +318,14 @@ static const char *class_by_answer(const ctx *x, const keysz *z, const key *k, s
         return "char";
     if ((f == z->wbs || f == z->wbs2) && !z->comp) /* after an arrow the line is redrawn */
         return after_arrow ? "char" : "backspace?";
+    /* while editing, a redraw holds at most the inserted character, the
+     * rest of the line and the cursor moved back over it (a "\b" per
+     * character, or one escape): a larger one record is an Enter's output
+     * and prompt (lab zsh_session_s1000 frame 169: 252 bytes after a line
+     * of 9 characters, zsh's PROMPT_SP and prompt with `hello`) */
+    uint32_t redraw_max = sdi_lw(L, false, SD_SSH_P_CHANNEL_DATA(2 * (uint32_t)line_chars(k, nk) + 1 + INSERT_MOVE_MAX));
     if (f >= z->wenter)
-        return ed ? "enter?" : "enter";
+        return ed && f <= redraw_max ? "enter?" : "enter";
     /* where an arrow has a character's wire size (encrypt-and-MAC: the
      * length is inside the padded part), a key at the start of a line
      * answered by a redraw shorter than a prompt recalled a line (an
@@ -402,7 +408,10 @@ static bool pair_in_flight(const ctx *x, const leg *L, const keysz *z, size_t fr
             }
             continue;
         }
-        while (tail - head >= 2 && it->t >= x->v[q[head + 1]].t + early &&
+        /* answers released at once (KEYS_BURST_S) leave no key unechoed */
+        bool burst = (j + 1 < to && !sdi_is_cl(L, &x->v[j + 1]) && x->v[j + 1].t - it->t < KEYS_BURST_S) ||
+                     (j > from && !sdi_is_cl(L, &x->v[j - 1]) && it->t - x->v[j - 1].t < KEYS_BURST_S);
+        while (!burst && tail - head >= 2 && it->t >= x->v[q[head + 1]].t + early &&
                it->t > x->v[q[head]].t + z->lag + KEYS_ECHO_LATE_S)
             head++;
         if (head < tail && it->t >= x->v[q[head]].t + early) {
@@ -448,7 +457,7 @@ static bool read_key(const ctx *x, const leg *L, const keysz *z, size_t from, si
             return false;
         q->k = "char";
     } else
-        q->k = class_by_answer(x, z, k, nk);
+        q->k = class_by_answer(x, L, z, k, nk);
     /* a tunnelled leg over a compressed connection (sd_infer_zlib.h): a
      * key sent with deflate's history cold costs an outer block more, an
      * arrow's size; at a line's start, answered by one echo, it was a

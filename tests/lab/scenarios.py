@@ -3975,9 +3975,9 @@ _add("putty_forward_R", 1511, sc_putty_forward, "plink -N -R, two curl runs of t
 # class as it was found (NAME_sN) and a second run of it (another seed).
 
 
-def _reseed(base, add, why):
+def _reseed(base, add, why, table=SCENARIOS):
     seed, fn, kw, iface, desc = SCENARIOS[base]
-    SCENARIOS["%s_s%d" % (base, add)] = (seed + add, fn, kw, iface, "%s; seed +%d: %s" % (desc, add, why))
+    table["%s_s%d" % (base, add)] = (seed + add, fn, kw, iface, "%s; seed +%d: %s" % (desc, add, why))
 
 
 for _base, _add_s, _why in (
@@ -3988,5 +3988,15 @@ for _base, _add_s, _why in (
         ("dropbear_keepalive", 1000, "a key sent with a keepalive tick in one record"),
         ("dropbear_keepalive", 2000, "a key sent with a keepalive tick in one record"),
         ("motd_shell_aes128gcm", 1000, "the motd and the prompt in one record of a screen's size"),
-        ("motd_shell_aes128gcm", 2000, "the motd and the prompt in one record of a screen's size")):
+        ("motd_shell_aes128gcm", 2000, "the motd and the prompt in one record of a screen's size"),
+        ("wanc150_bash_fast", 1000, "two echoes released in one instant past the round trip + 50 ms"),
+        ("wanc150_bash_fast", 2000, "echoes released in bursts")):
     _reseed(_base, _add_s, _why)
+# pending (README.md): two keys typed 32 ms apart left in one 2-byte
+# CHANNEL_DATA of one key's wire size, echoed likewise: one key on the wire
+_reseed("srv_bash_fast", 1000, "two keys in one record of a key's size", PENDING)
+# pending (README.md): a Tab's completion (52 bytes) before an Enter whose
+# output and prompt are one record reads as a char (completion_keys wants
+# the Enter answered by two records); its Enter after an edit is read
+_reseed("zsh_session", 1000, "an Enter after an edit answered by one record; a Tab before a "
+        "one-record Enter", PENDING)

@@ -294,6 +294,15 @@ static const char *class_either_size(const keysz *z, uint32_t f, bool after_arro
     return echo || f <= most ? "char" : NULL;
 }
 
+/* An answer record of f wire bytes to key i is larger than a redraw of its
+ * line can be: the inserted character, the rest of the line and the cursor
+ * moved back over it (a "\b" per character, or one escape of at most
+ * INSERT_MOVE_MAX bytes), so it holds output and a prompt. */
+static bool beyond_redraw(const leg *L, const key *k, size_t i, uint32_t f)
+{
+    return f > sdi_lw(L, false, SD_SSH_P_CHANNEL_DATA(2 * (uint32_t)line_chars(k, i) + 1 + INSERT_MOVE_MAX));
+}
+
 /* A key classed by the first record of its answer. */
 static const char *class_by_answer(const ctx *x, const leg *L, const keysz *z, const key *k, size_t nk)
 {
@@ -318,14 +327,12 @@ static const char *class_by_answer(const ctx *x, const leg *L, const keysz *z, c
         return "char";
     if ((f == z->wbs || f == z->wbs2) && !z->comp) /* after an arrow the line is redrawn */
         return after_arrow ? "char" : "backspace?";
-    /* while editing, a redraw holds at most the inserted character, the
-     * rest of the line and the cursor moved back over it (a "\b" per
-     * character, or one escape): a larger one record is an Enter's output
-     * and prompt (lab zsh_session_s1000 frame 169: 252 bytes after a line
-     * of 9 characters, zsh's PROMPT_SP and prompt with `hello`) */
-    uint32_t redraw_max = sdi_lw(L, false, SD_SSH_P_CHANNEL_DATA(2 * (uint32_t)line_chars(k, nk) + 1 + INSERT_MOVE_MAX));
+    /* while editing, one answer record larger than a redraw of the line
+     * is an Enter's output and prompt (fresh zsh_session at seed +1000
+     * frame 169: 252 bytes after a line of 9 characters, zsh's PROMPT_SP
+     * and prompt with `hello`) */
     if (f >= z->wenter)
-        return ed && f <= redraw_max ? "enter?" : "enter";
+        return ed && !beyond_redraw(L, k, nk, f) ? "enter?" : "enter";
     /* where an arrow has a character's wire size (encrypt-and-MAC: the
      * length is inside the padded part), a key at the start of a line
      * answered by a redraw shorter than a prompt recalled a line (an

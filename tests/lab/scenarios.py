@@ -3989,9 +3989,12 @@ for _base, _add_s, _why in (
         ("dropbear_keepalive", 2000, "a key sent with a keepalive tick in one record"),
         ("motd_shell_aes128gcm", 1000, "the motd and the prompt in one record of a screen's size"),
         ("motd_shell_aes128gcm", 2000, "the motd and the prompt in one record of a screen's size"),
-        ("wanc150_bash_fast", 1000, "two echoes released in one instant past the round trip + 50 ms"),
-        ("wanc150_bash_fast", 2000, "echoes released in bursts")):
+        ("wanc150_bash_fast", 2000, "keys in flight (a fresh run of the class below)")):
     _reseed(_base, _add_s, _why)
+# pending (README.md): two keys in one record; its echoes released in a
+# burst past the round trip + 50 ms are read since KEYS_BURST_S
+_reseed("wanc150_bash_fast", 1000, "two echoes released in one instant past the round trip + 50 ms; "
+        "two keys in one record", PENDING)
 # pending (README.md): two keys typed 32 ms apart left in one 2-byte
 # CHANNEL_DATA of one key's wire size, echoed likewise: one key on the wire
 _reseed("srv_bash_fast", 1000, "two keys in one record of a key's size", PENDING)

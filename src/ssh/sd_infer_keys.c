@@ -294,8 +294,17 @@ static const char *class_either_size(const keysz *z, uint32_t f, bool after_arro
     return echo || f <= most ? "char" : NULL;
 }
 
+/* An answer record of f wire bytes to key i is larger than a redraw of its
+ * line can be: the inserted character, the rest of the line and the cursor
+ * moved back over it (a "\b" per character, or one escape of at most
+ * INSERT_MOVE_MAX bytes), so it holds output and a prompt. */
+static bool beyond_redraw(const leg *L, const key *k, size_t i, uint32_t f)
+{
+    return f > sdi_lw(L, false, SD_SSH_P_CHANNEL_DATA(2 * (uint32_t)line_chars(k, i) + 1 + INSERT_MOVE_MAX));
+}
+
 /* A key classed by the first record of its answer. */
-static const char *class_by_answer(const ctx *x, const keysz *z, const key *k, size_t nk)
+static const char *class_by_answer(const ctx *x, const leg *L, const keysz *z, const key *k, size_t nk)
 {
     const key *q = &k[nk];
     uint32_t f = x->v[q->resp_first].len;
@@ -318,8 +327,12 @@ static const char *class_by_answer(const ctx *x, const keysz *z, const key *k, s
         return "char";
     if ((f == z->wbs || f == z->wbs2) && !z->comp) /* after an arrow the line is redrawn */
         return after_arrow ? "char" : "backspace?";
+    /* while editing, one answer record larger than a redraw of the line
+     * is an Enter's output and prompt (fresh zsh_session at seed +1000
+     * frame 169: 252 bytes after a line of 9 characters, zsh's PROMPT_SP
+     * and prompt with `hello`) */
     if (f >= z->wenter)
-        return ed ? "enter?" : "enter";
+        return ed && !beyond_redraw(L, k, nk, f) ? "enter?" : "enter";
     /* where an arrow has a character's wire size (encrypt-and-MAC: the
      * length is inside the padded part), a key at the start of a line
      * answered by a redraw shorter than a prompt recalled a line (an
@@ -402,7 +415,10 @@ static bool pair_in_flight(const ctx *x, const leg *L, const keysz *z, size_t fr
             }
             continue;
         }
-        while (tail - head >= 2 && it->t >= x->v[q[head + 1]].t + early &&
+        /* answers released at once (KEYS_BURST_S) leave no key unechoed */
+        bool burst = (j + 1 < to && !sdi_is_cl(L, &x->v[j + 1]) && x->v[j + 1].t - it->t < KEYS_BURST_S) ||
+                     (j > from && !sdi_is_cl(L, &x->v[j - 1]) && it->t - x->v[j - 1].t < KEYS_BURST_S);
+        while (!burst && tail - head >= 2 && it->t >= x->v[q[head + 1]].t + early &&
                it->t > x->v[q[head]].t + z->lag + KEYS_ECHO_LATE_S)
             head++;
         if (head < tail && it->t >= x->v[q[head]].t + early) {
@@ -448,7 +464,7 @@ static bool read_key(const ctx *x, const leg *L, const keysz *z, size_t from, si
             return false;
         q->k = "char";
     } else
-        q->k = class_by_answer(x, z, k, nk);
+        q->k = class_by_answer(x, L, z, k, nk);
     /* a tunnelled leg over a compressed connection (sd_infer_zlib.h): a
      * key sent with deflate's history cold costs an outer block more, an
      * arrow's size; at a line's start, answered by one echo, it was a
@@ -503,13 +519,14 @@ static double key_at(const ctx *x, const key *q)
  * Enters do: bare Enters pressed in a row are answered by the same CR LF
  * echo (alone, or with bash's bracketed-paste codes) as an Enter ending a
  * typed line. A first record of a page's size is no such echo (the CR LF
- * left with the screen's first segment, as a paging key's page does: lab
- * editkeys_s1000 frames 248-263, both 1448). A key answered by a page
- * itself is the program's however long the person read before it (the
- * first page of less read 1.6 s there): a bare Enter at a prompt is
- * answered by a line and a prompt, far below a page. Nor does the echo
- * test hold right after such a key answered by a page: the program still
- * holds the screen, no shell reads the key (q quitting less answered by
+ * left with the screen's first segment, as a paging key's page does: the
+ * first fresh run of editkeys at seed +1000, frames 248-263, both 1448;
+ * test_pager_keys). A key answered by a page itself is the program's
+ * however long the person read before it (less's first page read 1.6 s
+ * there and in editkeys_s1000, 1.504 s in editkeys_s5000): a bare Enter
+ * at a prompt is answered by a line and a prompt, far below a page. Nor
+ * does the echo test hold right after such a key answered by a page: the
+ * program still holds the screen, no shell reads the key (q quitting less answered by
  * the screen restored, 68 bytes, as the Enter's CR LF echo with the
  * bracketed-paste codes: lab editkeys_s1000 frames 246 and 268). */
 static void screen_keys(const ctx *x, const keysz *z, key *k, size_t nk, bool redraws)
@@ -736,7 +753,16 @@ static bool redraw_keys(const ctx *x, const leg *L, const keysz *z, key *k, size
         bool rl = f == sdi_lw(L, false, SD_SSH_P_CHANNEL_DATA(n + KILL_ERASE));
         bool tty = n > 0 && f == sdi_lw(L, false, SD_SSH_P_CHANNEL_DATA(n * TTY_ERASE));
         bool on = typing_on(x, k, nk, i);
-        prev = (redrawn(x, z, &k[i + 1]) && !is_key(&k[i + 1], "arrow") && on) ||
+        /* ends a line of characters echoed one by one with an answer of a
+         * prompt line's size, and the next key comes at a person's pace
+         * after a prompt (HUMAN_MIN_S): the line's Enter (output and
+         * prompt in one record; lab editkeys_s4000 frame 116, `pwd`, then
+         * Ctrl-R 0.49 s later, within INSERT_NEXT_S). Keys typed on at the
+         * line's pace keep the rules below (joy kali-normal-ssh.pcap:
+         * keys 30 ms apart answered by redraws once the line wraps). */
+        bool ends_line = i > 0 && is_key(&k[i - 1], "char") && k[i - 1].resp_n == 1 &&
+                         x->v[k[i - 1].resp_first].len == z->we && f >= z->wenter && soon >= HUMAN_MIN_S;
+        prev = (redrawn(x, z, &k[i + 1]) && !is_key(&k[i + 1], "arrow") && on && !ends_line) ||
                (was && is_key(&k[i + 1], "enter") && soon < SCREEN_KEY_S) || ((rl || tty) && on);
         tty_kill |= tty && !rl && on;
         if (prev)

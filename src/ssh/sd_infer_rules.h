@@ -302,6 +302,12 @@
 #define KEYS_IN_FLIGHT_LAG_S 0.1
 #define KEYS_ECHO_EARLY 0.75
 #define KEYS_ECHO_LATE_S 0.05
+/* ...unless the answer comes in a burst of server records (this close
+ * together): answers held on the path and released at once (lab
+ * wanc150_bash_fast_s1000 frames 45-47: two echoes in one instant 209
+ * and 174 ms after their keys over 150 ms), which say nothing of a key
+ * left unechoed. */
+#define KEYS_BURST_S 0.002
 /* A server record this soon after a client record, on a leg whose
  * handshake took KEYS_IN_FLIGHT_LAG_S or more, crossed it on the wire:
  * no answer to it (s; an echo even across a LAN takes longer than the
@@ -325,6 +331,10 @@
 /* While editing a line, a redraw followed this soon by another key was an
  * inserted character; after an Enter people read the output first (s). */
 #define INSERT_NEXT_S 0.5
+/* A character inserted inside a line is redrawn with the rest of the line
+ * and the cursor moved back: a "\b" per character, or one escape
+ * ("\x1b[<n>D", at most this many bytes; zsh, readline). */
+#define INSERT_MOVE_MAX 8u
 /* readline's Ctrl-U (unix-line-discard) moves back over the line, one
  * "\b" per character, and erases to its end: "\x1b[K", this many bytes. */
 #define KILL_ERASE 3u

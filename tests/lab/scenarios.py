@@ -3990,16 +3990,34 @@ _add("putty_forward_R", 1511, sc_putty_forward, "plink -N -R, two curl runs of t
 # class as it was found (NAME_sN) and a second run of it (another seed).
 
 
-def _reseed(base, add, why, table=None):
+def _reseed(base, add, why, table=SCENARIOS):
     seed, fn, kw, iface, desc = SCENARIOS[base]
-    (SCENARIOS if table is None else table)["%s_s%d" % (base, add)] = (
-        seed + add, fn, kw, iface, "%s; seed +%d: %s" % (desc, add, why))
+    table["%s_s%d" % (base, add)] = (seed + add, fn, kw, iface, "%s; seed +%d: %s" % (desc, add, why))
 
 
-for _add_s in (1000, 2000):
-    _reseed("editkeys", _add_s, "less's first page read longer than SCREEN_KEY_S, the CR LF echo "
-            "in the page's first segment")
-    _reseed("dropbear_keepalive", _add_s, "a key sent with a keepalive tick in one record")
+for _base, _add_s, _why in (
+        ("editkeys", 1000, "less's first page read longer than SCREEN_KEY_S; q's answer "
+         "with the size of the command Enter's echo"),
+        ("editkeys", 4000, "`pwd`'s Enter answered by one record, Ctrl-R 0.49 s later"),
+        ("editkeys", 5000, "less's first page read longer than SCREEN_KEY_S (1.504 s)"),
+        ("dropbear_keepalive", 1000, "a key sent with a keepalive tick in one record"),
+        ("dropbear_keepalive", 2000, "a key sent with a keepalive tick in one record"),
+        ("motd_shell_aes128gcm", 1000, "the motd and the prompt in one record of a screen's size"),
+        ("motd_shell_aes128gcm", 2000, "the motd and the prompt in one record of a screen's size"),
+        ("wanc150_bash_fast", 2000, "keys in flight (a fresh run of the class below)")):
+    _reseed(_base, _add_s, _why)
+# pending (README.md): two keys in one record; its echoes released in a
+# burst past the round trip + 50 ms are read since KEYS_BURST_S
+_reseed("wanc150_bash_fast", 1000, "two echoes released in one instant past the round trip + 50 ms; "
+        "two keys in one record", PENDING)
+# pending (README.md): two keys typed 32 ms apart left in one 2-byte
+# CHANNEL_DATA of one key's wire size, echoed likewise: one key on the wire
+_reseed("srv_bash_fast", 1000, "two keys in one record of a key's size", PENDING)
+# pending (README.md): a Tab's completion (52 bytes) before an Enter whose
+# output and prompt are one record reads as a char (completion_keys wants
+# the Enter answered by two records); its Enter after an edit is read
+_reseed("zsh_session", 1000, "an Enter after an edit answered by one record; a Tab before a "
+        "one-record Enter", PENDING)
 
 
 # Fresh runs of the transfers / forwards / agent / reverse / nesting / X11

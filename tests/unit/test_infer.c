@@ -1394,6 +1394,27 @@ static void test_keys_in_flight_fast_echoes(void **st)
     assert_keys_at(rest, sizeof rest / sizeof rest[0], 0.110, want, sizeof want / sizeof want[0]);
 }
 
+/* Keys in flight whose echoes are held on the path and released together
+ * (lab wanc150_bash_fast_s1000 frames 39-55, 150 ms round trip): the
+ * echoes of the 2nd and 3rd keys come in one instant 209 and 174 ms after
+ * them, past the round trip + 50 ms. A burst of answers leaves no key
+ * unechoed: each key keeps its own echo (the 2nd was dropped as unechoed
+ * before, and every later key took its successor's answer: the 4th read
+ * as Enter). */
+static void test_keys_in_flight_burst(void **st)
+{
+    (void)st;
+    static const step rest[] = {
+        { true, 112, 1.10 },  { false, 44, 1.25 },   { true, 376, 1.26 },  { false, 36, 1.41 }, /* open, pty */
+        { true, 36, 2.2405 }, { true, 36, 2.2917 },  { true, 36, 2.3262 }, { true, 36, 2.3867 },
+        { false, 36, 2.3912 }, { false, 36, 2.5004 }, { false, 36, 2.5005 }, { true, 36, 2.5007 },
+        { false, 36, 2.5762 }, { false, 36, 2.6884 },                                          /* echoes */
+        { true, 36, 2.9334 }, { false, 36, 3.1015 }, { false, 100, 3.11 }, { false, 52, 3.12 }, /* Enter */
+    };
+    static const char *const want[] = { "char", "char", "char", "char", "char", "enter" };
+    assert_keys_at(rest, sizeof rest / sizeof rest[0], 0.150, want, sizeof want / sizeof want[0]);
+}
+
 /* Key-sized keepalives 2.000 s apart during an idle shell (lab
  * dropbear_keepalive: dbclient -K 2) are not keys; the keys around them
  * are: `l`, then the tail's. */
@@ -1532,6 +1553,53 @@ static void test_pager_keys(void **st)
         for (size_t i = 0; i < 11; i++)
             assert_string_equal(k[i].s, want[i]);
     }
+}
+
+/* `pwd` typed, its Enter answered by one record (the output and the
+ * prompt together), then Ctrl-R 0.49 s later and a search (lab
+ * editkeys_s4000 frames 107-129): the Enter stays Enter; read as a
+ * search's first key before (the next key a redraw within INSERT_NEXT_S
+ * at the line's pace). */
+static void test_enter_one_record_then_search(void **st)
+{
+    (void)st;
+    static const step keys[] = {
+        { true, 36, 2.00 }, { false, 36, 2.0002 }, { true, 36, 2.14 }, { false, 36, 2.1402 }, /* p w */
+        { true, 36, 2.35 }, { false, 36, 2.3502 },                                            /* d */
+        { true, 36, 2.60 }, { false, 68, 2.6003 },                                            /* Enter */
+        { true, 36, 3.09 }, { false, 60, 3.0902 },                                            /* Ctrl-R */
+        { true, 36, 3.41 }, { false, 52, 3.4102 }, { true, 36, 3.72 }, { false, 60, 3.7202 }, /* e c */
+        { true, 36, 4.30 }, { false, 84, 4.3003 },                                            /* Enter */
+    };
+    keyname k[16];
+    static const char *want[] = { "char", "char", "char", "enter", "char", "char", "char", "enter" };
+    assert_int_equal(shell_keys(keys, sizeof keys / sizeof keys[0], k, 16), 8);
+    for (size_t i = 0; i < 8; i++)
+        assert_string_equal(k[i].s, want[i]);
+}
+
+/* zsh, `helo` fixed with Left and `l` (the insertion redrawn in 44),
+ * then Enter answered by one 252-byte record (the output, zsh's PROMPT_SP
+ * and prompt) and the next command typed 0.42 s later (lab
+ * zsh_session_s1000 frames 151-175): Enter, not an inserted character
+ * (one record larger than any redraw of the line could be). */
+static void test_enter_after_edit(void **st)
+{
+    (void)st;
+    static const step keys[] = {
+        { true, 36, 2.00 }, { false, 36, 2.0002 }, { true, 36, 2.18 }, { false, 36, 2.1802 }, /* h e */
+        { true, 36, 2.36 }, { false, 36, 2.3602 }, { true, 36, 2.53 }, { false, 36, 2.5302 }, /* l o */
+        { true, 44, 2.72 }, { false, 36, 2.7202 },                                            /* Left */
+        { true, 36, 3.00 }, { false, 44, 3.0002 },                                            /* l */
+        { true, 36, 3.36 }, { false, 252, 3.3605 },                                           /* Enter */
+        { true, 36, 3.78 }, { false, 36, 3.7802 }, { true, 36, 3.99 }, { false, 36, 3.9902 }, /* l s */
+        { true, 36, 4.40 }, { false, 100, 4.4003 }, { false, 52, 4.4005 },                    /* Enter */
+    };
+    keyname k[16];
+    static const char *want[] = { "char", "char", "char", "char", "arrow", "char", "enter", "char", "char", "enter" };
+    assert_int_equal(shell_keys(keys, sizeof keys / sizeof keys[0], k, 16), 10);
+    for (size_t i = 0; i < 10; i++)
+        assert_string_equal(k[i].s, want[i]);
 }
 
 /* Ctrl-U after 11 typed characters (lab ctrlkeys frame 98): one record of
@@ -2434,9 +2502,12 @@ int main(void)
         cmocka_unit_test(test_key_held_after_echo),
         cmocka_unit_test(test_keys_in_flight_after_protocol),
         cmocka_unit_test(test_keys_in_flight_fast_echoes),
+        cmocka_unit_test(test_keys_in_flight_burst),
         cmocka_unit_test(test_keepalive_ticks),
         cmocka_unit_test(test_keepalive_with_key),
         cmocka_unit_test(test_pager_keys),
+        cmocka_unit_test(test_enter_one_record_then_search),
+        cmocka_unit_test(test_enter_after_edit),
         cmocka_unit_test(test_search_keys),
         cmocka_unit_test(test_kill_line),
         cmocka_unit_test(test_tty_no_completion),

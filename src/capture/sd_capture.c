@@ -61,7 +61,8 @@ typedef struct cap_src {
 struct sd_capture {
     cap_src *src;
     unsigned nsrc;
-    uint64_t frame_no;   /* records read, all inputs */
+    uint64_t frame_no;   /* the last record's number: frame_base + records read, all inputs */
+    uint64_t frame_base;
     uint64_t passed;
     sd_diag *diag;
     bool live;
@@ -272,6 +273,7 @@ sd_capture *sd_capture_open(const char *const *paths, size_t npaths, const sd_ca
     sd_capture *cap = sd_calloc(1, sizeof *cap);
     cap->diag = opts->diag;
     cap->all_frames = opts->all_frames;
+    cap->frame_no = cap->frame_base = opts->frame_base;
     size_t want = opts->iface ? 1 : npaths;
     cap->src = sd_calloc(want ? want : 1, sizeof *cap->src);
     char e1[512] = "";
@@ -600,7 +602,7 @@ const char *sd_capture_path(const sd_capture *cap, unsigned file_idx)
 
 uint64_t sd_capture_frames(const sd_capture *cap)
 {
-    return cap->frame_no;
+    return cap->frame_no - cap->frame_base;
 }
 
 void sd_capture_progress(const sd_capture *cap, uint64_t *done, uint64_t *total)

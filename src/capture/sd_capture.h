@@ -45,6 +45,10 @@ typedef struct sd_capture_opts {
      * for a terminal by the caller: a file name is as hostile as the
      * bytes in it); NULL: the paths as given */
     const char *const *names;
+    /* records before the first file (files not read): frames are numbered
+     * from frame_base + 1, so that a chunk of a list (--own-frame-base)
+     * writes the numbers one run over the whole list writes */
+    uint64_t frame_base;
 } sd_capture_opts;
 
 /* Opens every path ("-" is standard input). Returns NULL with a message in
@@ -93,7 +97,7 @@ bool sd_capture_origin(const sd_capture *cap, uint64_t frame, const char **path,
  * run i, or false past the last (or with one file). */
 bool sd_capture_origin_run(const sd_capture *cap, size_t i, uint64_t *global, uint64_t *n, const char **path,
                            uint64_t *file_frame);
-/* Records read that passed the filter, and all records read. */
+/* Records read (not counting frame_base). */
 uint64_t sd_capture_frames(const sd_capture *cap);
 /* Bytes consumed so far and in total over all files (for progress); total is
  * 0 when unknown (stdin, live). */

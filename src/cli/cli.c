@@ -247,7 +247,8 @@ sd_capture *cli_open(cli_input *in)
      * a chunk whose files all fail owns nothing, its run goes on */
     sd_capture_opts o = { .bpf = in->bpf, .iface = in->iface, .diag = &in->diag, .all_frames = !in->iface,
                            .map_files = in->list_chunk || in->nfiles > 1, .none_ok = in->list_chunk,
-                           .report_files = in->own_files, .names = (const char *const *)names };
+                           .report_files = in->own_files, .names = (const char *const *)names,
+                           .frame_base = in->frame_base };
     char err[512];
     sd_capture *cap = sd_capture_open((const char *const *)in->files, in->nfiles, &o, err, sizeof err);
     size_t kept = 0;

@@ -31,6 +31,7 @@ typedef struct cli_input {
      * said once, by its owner, as one run says it once */
     size_t own_files;
     bool own_later;
+    uint64_t frame_base;   /* --own-frame-base: the records of the earlier files */
     /* the owned files' names as messages give them (cli_open), and the
      * last name looked up: a chunk reading ahead into a later chunk's
      * files leaves their messages to that chunk */

@@ -84,6 +84,7 @@ static int run(const cli_cmd *c, void *ctx, cli_input *in, cli_own *own)
     if (own->own)
         cli_own_files(own, cap);
     sd_origin_set(origin, cap); /* merged inputs: writers name each frame's file */
+    sd_origin_set_first(in->frame_base + 1);
     sd_engine *e = cli_engine(in, &eo);
     rc = c->start ? c->start(ctx, in, e) : CLI_OK;
     if (rc == CLI_OK && own->own)

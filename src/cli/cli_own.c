@@ -1,6 +1,7 @@
 /* cli_own: --own, --read-ahead and --jobs (see cli_own.h). */
 #include "cli_own.h"
 
+#include "../capture/sd_reccount.h"
 #include "../flow/sd_own.h"
 #include "../out/sd_json.h"
 #include "../out/sd_merge_feed.h"
@@ -90,8 +91,8 @@ static int parse_own(const char *cmd, const char *s, cli_own *o)
  * when it is not ours. */
 static int take(const char *cmd, int argc, char **argv, int *i, cli_own *o)
 {
-    static const char *const NAMES[] = { "--own", "--read-ahead", "--jobs", "--own-direct" };
-    for (int k = 0; k < 4; k++) {
+    static const char *const NAMES[] = { "--own", "--read-ahead", "--jobs", "--own-direct", "--own-frame-base" };
+    for (int k = 0; k < 5; k++) {
         size_t l = strlen(NAMES[k]);
         if (strncmp(argv[*i], NAMES[k], l) || (argv[*i][l] && argv[*i][l] != '='))
             continue;
@@ -112,6 +113,12 @@ static int take(const char *cmd, int argc, char **argv, int *i, cli_own *o)
             o->direct_fd = (int)n;
             return CLI_OK;
         }
+        if (k == 4) { /* (a frame number is a uint64: the records before it must leave room) */
+            if (cli_parse_u64(cmd, NAMES[k], v, 0, UINT64_MAX / 2, &n))
+                return 2;
+            o->fb_set = true, o->frame_base = n;
+            return CLI_OK;
+        }
         if (cli_parse_u64(cmd, "--jobs", v, 1, JOBS_MAX, &n))
             return 2;
         o->jobs = (unsigned)n;
@@ -130,6 +137,8 @@ static int check_args(const cli_cmd *c, const cli_own *o, int argc, char **argv)
         return cli_usage_error(c->name, "--own or --jobs, not both");
     if (o->direct_fd >= 0 && (!o->own || o->first || oc->dir || oc->sum))
         return cli_usage_error(c->name, "--own-direct is for the first chunk's JSON lines (--own 0:N)");
+    if (o->fb_set && (!o->own || oc->dir || oc->sum))
+        return cli_usage_error(c->name, "--own-frame-base is for a chunk's lines (--own FIRST:LAST, conns, ssh)");
     bool json = false, csv = false, meta = false;
     for (int i = 1; i < argc && strcmp(argv[i], "--"); i++) {
         const char *a = argv[i];
@@ -208,6 +217,8 @@ int cli_own_begin(cli_own *o, const char *cmd, cli_input *in, sd_engine_opts *eo
     in->nfiles -= o->first;
     sd_ts ahead = o->ahead_set ? (sd_ts)(o->read_ahead * 1e9) : SD_OWN_READ_AHEAD_DEFAULT;
     o->chunk = sd_own_new(o->first, o->last, ahead);
+    if (o->fb_set)
+        in->frame_base = o->frame_base, sd_own_frame_base(o->chunk, o->frame_base);
     if (strcmp(cmd, "conns")) /* the only one whose lines carry open counts */
         sd_own_no_open_counts(o->chunk);
     eo->own = o->chunk;
@@ -336,14 +347,14 @@ static size_t split(const cli_input *in, size_t k, size_t *ends)
  * first chunk, whose early lines go straight to this process's stdout
  * (--own-direct: the merge need not map them from fd and write them again). */
 static pid_t spawn(const cli_own *o, const char *cmd, size_t first, size_t last, int fd, int efd, const char *dir,
-                   bool direct)
+                   bool direct, const uint64_t *fb)
 {
-    char own[64], ahead[64], dfd[32];
+    char own[64], ahead[64], dfd[32], base[32];
     int dnum = (fd > efd ? fd : efd) + 1; /* the final output's number in the worker: neither of its others */
     snprintf(dfd, sizeof dfd, "%d", dnum);
     snprintf(own, sizeof own, "%zu:%zu", first, last);
     snprintf(ahead, sizeof ahead, "%.9gs", o->read_ahead);
-    char **argv = sd_calloc((size_t)o->argc + 12, sizeof *argv); /* ours: at most 11, then NULL */
+    char **argv = sd_calloc((size_t)o->argc + 14, sizeof *argv); /* ours: at most 13, then NULL */
     int n = 0;
     argv[n++] = "strider";
     argv[n++] = (char *)cmd;
@@ -354,6 +365,10 @@ static pid_t spawn(const cli_own *o, const char *cmd, size_t first, size_t last,
     argv[n++] = "--no-progress";
     if (direct)
         argv[n++] = "--own-direct", argv[n++] = dfd;
+    if (fb) {
+        snprintf(base, sizeof base, "%llu", (unsigned long long)*fb);
+        argv[n++] = "--own-frame-base", argv[n++] = base;
+    }
     int i = 1;
     for (; i < o->argc && strcmp(o->argv[i], "--"); i++)
         argv[n++] = o->argv[i];
@@ -391,6 +406,12 @@ typedef struct jobq {
     size_t said;            /* chunks whose stderr was said */
     pid_t *pids;
     bool direct;            /* the first chunk writes its early lines to stdout (--own-direct) */
+    /* the records of the files before the next chunk (--own-frame-base),
+     * counted up to file `counted`; fb: the chunks number their frames */
+    const cli_input *in;
+    bool fb;
+    size_t counted;
+    uint64_t records;
     int rc;                 /* the worst status so far */
 } jobq;
 
@@ -421,7 +442,13 @@ static bool start_next(jobq *q)
     }
     char dir[4096];
     const char *d = q->outdir ? cli_own_ext_chunkdir(q->outdir, c, dir, sizeof dir) : NULL;
-    q->pids[c] = spawn(q->o, q->cmd, c ? q->ends[c - 1] + 1 : 0, q->ends[c], fd, efd, d, !c && q->direct);
+    size_t first = c ? q->ends[c - 1] + 1 : 0;
+    for (; q->fb && q->counted < first; q->counted++) { /* (after the first chunk started: it needs none) */
+        uint64_t n;
+        q->fb = sd_reccount(q->in->files[q->counted], &n); /* can't tell: the merge shifts this one's frames */
+        q->records += n;
+    }
+    q->pids[c] = spawn(q->o, q->cmd, first, q->ends[c], fd, efd, d, !c && q->direct, q->fb ? &q->records : NULL);
     if (q->pids[c] < 0) {
         fprintf(stderr, "strider %s: cannot start a worker: %s\n", q->cmd, strerror(errno));
         q->rc = 1;
@@ -508,7 +535,7 @@ static bool jobs_feed(jobq *q, const cli_own *o, const char *cmd)
         return false;
     }
     sd_feed_kind kind = o->dir ? SD_FEED_DIR : own_cmd_of(cmd)->sum ? SD_FEED_SUM : SD_FEED_LINES;
-    q->direct = kind == SD_FEED_LINES;
+    q->direct = q->fb = kind == SD_FEED_LINES; /* (summary and extract chunks' merges shift frames themselves) */
     if (!sd_merge_feed_init(&q->feed, kind, stdout, stderr, q->outdir, force, true))
         q->rc = q->feed.rc;
     return !q->rc;
@@ -522,7 +549,7 @@ int cli_own_jobs(cli_own *o, const char *cmd, cli_input *in)
         if (!strcmp(in->files[i], "-"))
             return cli_usage_error(cmd, "--jobs reads files, not standard input");
     size_t want = (size_t)o->jobs * JOB_CHUNKS_PER_WORKER;
-    jobq q = { .o = o, .cmd = cmd, .ends = sd_calloc(want, sizeof(size_t)) };
+    jobq q = { .o = o, .cmd = cmd, .in = in, .ends = sd_calloc(want, sizeof(size_t)) };
     q.tmp = getenv("TMPDIR") && *getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp";
     q.k = split(in, want, q.ends);
     q.fds = sd_calloc(q.k, sizeof *q.fds);

@@ -23,6 +23,12 @@ typedef struct cli_own {
      * option): the output goes to FD, the final output, up to the end of
      * the chunk's own files, then to stdout (the chunk's file) */
     int direct_fd;             /* -1: none */
+    /* --own-frame-base N (given by --jobs to a later worker, not a user's
+     * option): the records of the files before FIRST, so that the chunk
+     * numbers its frames as one run does (its trailer's "fb") and the
+     * merge does not rewrite them */
+    bool fb_set;
+    uint64_t frame_base;
     int chunk_fd;              /* the chunk's stdout while FD is there */
     cli_input *in;
     const struct sd_capture *cap;

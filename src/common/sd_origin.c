@@ -6,6 +6,17 @@
 
 static sd_origin_fn g_fn;
 static const void *g_ctx;
+static uint64_t g_first = 1;
+
+void sd_origin_set_first(uint64_t frame)
+{
+    g_first = frame;
+}
+
+uint64_t sd_origin_first(void)
+{
+    return g_first;
+}
 
 void sd_origin_set(sd_origin_fn fn, const void *ctx)
 {

@@ -13,5 +13,9 @@ typedef bool (*sd_origin_fn)(const void *ctx, uint64_t frame, const char **path,
 /* fn NULL: unset. */
 void sd_origin_set(sd_origin_fn fn, const void *ctx);
 bool sd_origin(uint64_t frame, const char **path, uint64_t *file_frame);
+/* The run's first frame: 1, or a chunk's given base + 1 (--own-frame-base),
+ * for a writer that asks whether the run's inputs are merged at all. */
+void sd_origin_set_first(uint64_t frame);
+uint64_t sd_origin_first(void);
 
 #endif

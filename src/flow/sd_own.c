@@ -14,6 +14,8 @@ struct sd_own {
     bool in_chunk;          /* the record being handled is in an owned file */
     bool cut_now;           /* stopped at the read-ahead limit */
     bool no_open_counts;    /* sd_own_no_open_counts */
+    bool fb_set;            /* sd_own_frame_base */
+    uint64_t fb;
     uint64_t cut;
     uint64_t ahead, ahead_bytes; /* records (and their bytes) read past the chunk */
     sd_buf recs;            /* the connection records, in the order they ended */
@@ -184,6 +186,11 @@ void sd_own_past(sd_own *o)
         o->past_fn(o->past_ud);
 }
 
+void sd_own_frame_base(sd_own *o, uint64_t base)
+{
+    o->fb_set = true, o->fb = base;
+}
+
 void sd_own_no_open_counts(sd_own *o)
 {
     o->no_open_counts = true;
@@ -203,6 +210,8 @@ void sd_own_write(const sd_own *o, sd_buf *b)
     sd_buf_printf(b, "]");
     if (o->past_fn) /* only then: a chunk for a merge of its own keeps the trailer it had */
         sd_buf_printf(b, ",\"direct\":%llu", (unsigned long long)o->direct);
+    if (o->fb_set) /* its frames are one run's: the merge shifts them by the records before them less fb */
+        sd_buf_printf(b, ",\"fb\":%llu", (unsigned long long)o->fb);
     sd_buf_printf(b, "}\n");
 }
 

@@ -47,6 +47,9 @@ void sd_own_free(sd_own *o);
  * own and claim its connections. Its files that opened nothing are
  * counted in the trailer ("unread"). */
 void sd_own_set_files(sd_own *o, const sd_capture *cap);
+/* The chunk numbers its frames from base + 1 (--own-frame-base): its
+ * trailer says so ("fb"), so the merge does not shift them. */
+void sd_own_frame_base(sd_own *o, uint64_t base);
 
 /* Every record read, before it is handled: SD_OWN_GO, SD_OWN_STOP (past
  * the chunk with no owned connection alive: stop before it) or SD_OWN_LAST

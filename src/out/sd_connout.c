@@ -59,7 +59,7 @@ static void start(sd_connout *w, sd_buf *out)
     uint64_t ff;
     if (w->w)
         return;
-    if (w->o.fmt == SD_REC_TEXT && !w->o.fields && sd_origin(1, &file, &ff)) {
+    if (w->o.fmt == SD_REC_TEXT && !w->o.fields && sd_origin(sd_origin_first(), &file, &ff)) {
         char cols[512], err[128]; /* known names: no error */
         snprintf(cols, sizeof cols, "%s,file,file_first_frame", sd_conn_text_default);
         int n = sd_fields_select(&sd_conn_fields, cols, w->selv, MAX_COLS, err, sizeof err);

@@ -248,6 +248,8 @@ static bool parse_trailer(const char *text, mchunk *ch)
         ch->no_oc = rec_u64(line, "oc", &ok) == 0;
     if (rec_val(line, "direct")) /* the first chunk of --jobs only */
         ch->direct = rec_u64(line, "direct", &ok);
+    if (rec_val(line, "fb")) /* a chunk of --jobs numbered from the records before it (--own-frame-base) */
+        ch->fb_set = true, ch->fb = rec_u64(line, "fb", &ok);
     const char *v = rec_val(line, "frames");
     if (!ok || !v || *v != '[' || ch->last < ch->first || ch->last - ch->first > 1u << 24)
         return false;
@@ -580,6 +582,11 @@ static bool order_chunks(mchunk *ch, size_t n, FILE *err)
             return false;
         }
         ch[i].off = off;
+        /* a chunk given the records before it (fb) wrote one run's
+         * numbers: shift 0 unless fb was miscounted (a file its parent
+         * counted otherwise than the capture reads it): then the
+         * difference, either way, as unsigned arithmetic wraps */
+        ch[i].shift = off - ch[i].fb;
         for (uint64_t f = 0; f < ch[i].nframes_files; f++)
             off += ch[i].frames[f];
         if (off == ch[i].off)
@@ -592,9 +599,10 @@ static bool order_chunks(mchunk *ch, size_t n, FILE *err)
         for (size_t k = 0; k < ch[i].nconns; k++) {
             mconn *c = &ch[i].conns[k];
             c->chunk = (unsigned)i;
-            c->ff += ch[i].off, c->lf += ch[i].off, c->end += ch[i].off;
+            c->head = ch[i].fb_set, c->no_oc = ch[i].no_oc;
+            c->ff += ch[i].shift, c->lf += ch[i].shift, c->end += ch[i].shift;
             if (c->cl)
-                c->cl += ch[i].off;
+                c->cl += ch[i].shift;
         }
     }
     return true;
@@ -864,7 +872,7 @@ static void number(mchunk *ch, size_t n)
                 v[j]->gidx = nidx[v[j]->proto != 6]++;
                 /* the uid is a function of the numbers: the same ones
                  * (the first chunk's) give the chunk's uid */
-                if (ch[i].off || v[j]->gidx != v[j]->idx)
+                if (ch[i].shift || v[j]->gidx != v[j]->idx)
                     make_uid(v[j]);
                 else
                     memcpy(v[j]->guid, v[j]->uid, sizeof v[j]->guid);

@@ -27,6 +27,9 @@ typedef struct mconn {
     int wbs, fsyn, fside;           /* ... and whether that was a SYN, from which side of the key */
     const struct mconn *cont;       /* the earlier chunk's connection whose stream it goes on with */
     bool drop;                      /* provisional, covered by an earlier chunk */
+    bool head;                      /* its chunk's lines hold uid and stream once, at their head
+                                       (a chunk with "fb": ssh, conns --json, sd_merge_rewrite) */
+    bool no_oc;                     /* ... and no open counts (its chunk's "oc":0) */
     uint64_t pos;                   /* place in the merged order (UINT64_MAX: not shown) */
     size_t *lines, nlines;          /* its output lines (indexes into the chunk's) */
 } mconn;
@@ -52,6 +55,9 @@ typedef struct mchunk {
     uint64_t *frames, nframes_files; /* records per owned file */
     uint64_t unread;                 /* its files that could not be read */
     uint64_t off;                    /* records in earlier files */
+    bool fb_set;                     /* its trailer's "fb": its frames were numbered from fb + 1 */
+    uint64_t fb;                     /* (--own-frame-base), so they move by shift = off - fb only */
+    uint64_t shift;                  /* what its frame numbers move by (mod 2^64: a wrong fb too) */
     char *text;                      /* the whole output, read-only: lines end at their '\n' */
     size_t mapped;                   /* text is a mapping of this length (else malloc'd) */
     const char **lines;              /* the output lines, lens[i] bytes each, without the '\n' */

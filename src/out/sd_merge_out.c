@@ -207,6 +207,17 @@ static size_t key_before(const char *line, const char *colon, const char **k)
     return (size_t)(colon - 1 - *k);
 }
 
+/* The key of the first open count in [p, end) (end when there is none). */
+static const char *counts_from(const char *line, const char *p, const char *end)
+{
+    const char *o = sd_merge_find(p, end, "open_at_end\":");
+    if (!o)
+        return end;
+    while (o > line && o[-1] != '"')
+        o--;
+    return o > line ? o - 1 : line;
+}
+
 /* Where rewrite must start in a line of c: its start, or, when c keeps
  * the chunk's numbers (the first chunk's connections mostly do), the key
  * of its first open count (the end when it has none): what comes before is
@@ -215,12 +226,35 @@ static const char *changes_from(const mconn *c, uint64_t off, const char *line, 
 {
     if (off || c->cut || c->gstream != c->stream || strcmp(c->guid, c->uid))
         return line;
-    const char *o = sd_merge_find(line, end, "open_at_end\":");
-    if (!o)
-        return end;
-    while (o > line && o[-1] != '"')
-        o--;
-    return o > line ? o - 1 : line;
+    return c->no_oc ? end : counts_from(line, line, end);
+}
+
+/* How far into a line its uid is looked for (after "type" and "ts"). */
+#define HEAD_MAX 96
+
+/* A line of a chunk whose frames are one run's (c->head: its trailer's
+ * "fb"): the writers of ssh and conns --json put the uid and the stream
+ * first, right after "type" and "ts", and nowhere else, so with no frame
+ * to move they are all a line changes before its open counts. Both
+ * written to b with what comes before them; returns where the rest
+ * starts, or NULL when they are not there as expected (the full scan
+ * then). The last chunk's 220 MB were scanned for keys only for these
+ * (bench/jobs, docs/scale.md "framebase"). */
+static const char *patch_head(const mconn *c, const char *line, const char *end, sd_buf *b)
+{
+    static const char UID[] = "\"uid\":\"", STREAM[] = "\",\"stream\":";
+    const char *u = sd_merge_find(line, end - line < HEAD_MAX ? end : line + HEAD_MAX, UID);
+    if (!u)
+        return NULL;
+    const char *v = u + sizeof UID - 1, *q = memchr(v, '"', (size_t)(end - v));
+    if (!q || (size_t)(end - q) <= sizeof STREAM - 1 || memcmp(q, STREAM, sizeof STREAM - 1) ||
+        q[sizeof STREAM - 1] < '0' || q[sizeof STREAM - 1] > '9')
+        return NULL;
+    sd_buf_append(b, line, (size_t)(v - line));
+    sd_buf_append(b, c->guid, strlen(c->guid));
+    sd_buf_append(b, STREAM, sizeof STREAM - 1);
+    put_u64(b, c->gstream);
+    return skip_num(q + sizeof STREAM - 1);
 }
 
 /* Whether value() may change the value of key k (kl bytes) that starts
@@ -380,7 +414,11 @@ static size_t renum_key(const char *line, const char *colon, const char **k)
 
 void sd_merge_rewrite(const mconn *c, uint64_t off, const char *line, size_t len, sd_buf *b)
 {
-    const char *end = line + len, *p = changes_from(c, off, line, end), *copied = line;
+    const char *end = line + len, *p = NULL, *copied = line;
+    if (!off && !c->cut && c->head && (p = patch_head(c, line, end, b)))
+        copied = p, p = c->no_oc ? end : counts_from(line, p, end);
+    else
+        p = changes_from(c, off, line, end);
     /* from key to key (each ends at a ':'), not through every string: the
      * values between are copied as they are */
     key_vec_init(); /* (done before any thread by sd_merge_write) */
@@ -549,7 +587,7 @@ static bool make_piece(mrender *r)
         const mconn *c = r->v[i];
         const mchunk *ch = r->of[i];
         for (size_t l = 0; shown(c) && l < c->nlines; l++)
-            sd_merge_rewrite(c, ch->off, ch->lines[c->lines[l]], ch->lens[c->lines[l]], &r->pieces[k].b);
+            sd_merge_rewrite(c, ch->shift, ch->lines[c->lines[l]], ch->lens[c->lines[l]], &r->pieces[k].b);
     }
     atomic_store_explicit(&r->pieces[k].done, 1, memory_order_release);
     return true;
@@ -610,7 +648,7 @@ static void render_hooked(mrender *r, FILE *out)
     sd_buf b = { 0 };
     for (size_t i = 0; i < r->n; i++)
         if (shown(r->v[i]))
-            put_lines(r->v[i], r->of[i]->off, r->of[i], &b, out);
+            put_lines(r->v[i], r->of[i]->shift, r->of[i], &b, out);
     if (b.len)
         fwrite(b.p, 1, b.len, out);
     sd_buf_free(&b);

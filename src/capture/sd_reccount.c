@@ -1,0 +1,115 @@
+/* sd_reccount: records of a capture file by their headers (see sd_reccount.h). */
+#include "sd_reccount.h"
+
+#include "sd_pcapfile.h"
+#include "sd_pcapng.h"
+
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define PCAP_HDR 24u
+#define PCAP_REC_HDR 16u
+/* pcapng's packet blocks and the least of their bodies (sd_pcapng.c) */
+#define PCAPNG_PB 2u
+#define PCAPNG_SPB 3u
+#define PCAPNG_EPB 6u
+#define PCAPNG_EPB_MIN 20u
+#define PCAPNG_SHB_MIN 16u
+
+static uint32_t rd32(const uint8_t *p, bool swap)
+{
+    uint32_t v;
+    memcpy(&v, p, 4);
+    return swap ? __builtin_bswap32(v) : v;
+}
+
+/* Classic pcap mapped at p (len bytes, the header checked): the records
+ * sd_pcapfile_next gives, up to the first it refuses (cut short, or a
+ * length past SD_PCAP_MAX_RECORD: it ends the file there). */
+static uint64_t pcap_records(const uint8_t *p, size_t len, bool swap)
+{
+    uint64_t n = 0;
+    for (size_t at = PCAP_HDR; len - at >= PCAP_REC_HDR; n++) {
+        uint32_t cl = rd32(p + at + 8, swap);
+        if (cl > SD_PCAP_MAX_RECORD || cl > len - at - PCAP_REC_HDR)
+            break;
+        at += PCAP_REC_HDR + cl;
+    }
+    return n;
+}
+
+/* pcapng mapped at p: its packet blocks (enhanced, obsolete, simple)
+ * walked by their headers as sd_pcapng reads them, up to where it stops
+ * (a block cut short or of an impossible length), without those it skips
+ * for their own lengths. Those it skips for their interface (undescribed,
+ * unusable) or their options are counted: a miscount costs the merge its
+ * rewrite of that chunk's frames, never a wrong number (sd_merge's shift). */
+static uint64_t pcapng_records(const uint8_t *p, size_t len)
+{
+    uint64_t n = 0;
+    bool swap = false;
+    for (size_t at = 0; len - at >= 12;) {
+        const uint8_t *b = p + at;
+        uint32_t type;
+        memcpy(&type, b, 4);
+        if (type == SD_PCAPNG_SHB) { /* its byte-order magic says how the lengths read */
+            if (b[8] == 0x4D && b[9] == 0x3C && b[10] == 0x2B && b[11] == 0x1A)
+                swap = false;
+            else if (b[8] == 0x1A && b[9] == 0x2B && b[10] == 0x3C && b[11] == 0x4D)
+                swap = true;
+            else
+                break;
+        } else if (!at)
+            break; /* no section header first: not read at all */
+        type = rd32(b, swap);
+        uint32_t total = rd32(b + 4, swap);
+        if (total < 12 + (type == SD_PCAPNG_SHB ? PCAPNG_SHB_MIN : 0) || total % 4 || total > SD_PCAPNG_MAX_BLOCK ||
+            total > len - at || rd32(b + total - 4, swap) != total)
+            break;
+        uint32_t blen = total - 12;
+        if (type == PCAPNG_EPB || type == PCAPNG_PB) {
+            uint32_t cl = blen >= PCAPNG_EPB_MIN ? rd32(b + 8 + 12, swap) : UINT32_MAX;
+            n += blen >= PCAPNG_EPB_MIN && cl <= blen - PCAPNG_EPB_MIN &&
+                 ((cl + 3u) & ~3u) <= blen - PCAPNG_EPB_MIN && cl <= SD_PCAP_MAX_RECORD;
+        } else if (type == PCAPNG_SPB && blen >= 4) {
+            uint32_t wl = rd32(b + 8, swap), cl = blen - 4;
+            n += (wl < cl ? wl : cl) <= SD_PCAP_MAX_RECORD; /* (the snap length only shortens it) */
+        }
+        at += total;
+    }
+    return n;
+}
+
+bool sd_reccount(const char *path, uint64_t *n)
+{
+    *n = 0;
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    struct stat st;
+    if (fd < 0 || fstat(fd, &st) || !S_ISREG(st.st_mode)) { /* fails to open: no record (one run skips it) */
+        if (fd >= 0)
+            close(fd);
+        return fd < 0;
+    }
+    size_t len = (size_t)st.st_size;
+    const uint8_t *p = len >= PCAP_HDR ? mmap(NULL, len, PROT_READ, MAP_PRIVATE, fd, 0) : MAP_FAILED;
+    close(fd);
+    if (p == MAP_FAILED)
+        return len < 4; /* too short to be a capture: nothing read from it */
+    madvise((void *)p, len, MADV_SEQUENTIAL);
+    uint32_t m = rd32(p, false);
+    bool ok = true;
+    if (m == SD_PCAPNG_SHB)
+        *n = pcapng_records(p, len);
+    else if (m == 0xa1b2c3d4u || m == 0xa1b23c4du || m == 0xd4c3b2a1u || m == 0x4d3cb2a1u) {
+        bool swap = m == 0xd4c3b2a1u || m == 0x4d3cb2a1u;
+        uint16_t major = (uint16_t)(swap ? p[4] << 8 | p[5] : p[5] << 8 | p[4]);
+        *n = major == 2 ? pcap_records(p, len, swap) : 0;
+    } else
+        ok = false;
+    munmap((void *)p, len);
+    return ok;
+}

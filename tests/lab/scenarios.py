@@ -4027,11 +4027,13 @@ def sc_exec_xfer(sc, suite=None):
         _xfer_label(sc, w, t0, t1, "exec", direction, tool, "exec", file_size(sized))
 
 
-def sc_passwd(sc, suite=None):
+def sc_passwd(sc, suite=None, dropbear=False):
     """passwd inside a session: its "Current password:" prompt (PAM, no
     echo) answered with a wrong password (nothing is changed), passwd's
-    refusal after PAM's fail delay, then a command."""
-    ch, d = pubkey_shell(sc, suite)
+    refusal after PAM's fail delay, then a command. dropbear: to the lab's
+    dropbear server (password login), which sends nothing for those keys
+    (sshd sends an IGNORE of the echo's size)."""
+    ch, d = dropbear_login(sc) if dropbear else pubkey_shell(sc, suite)
     sc.command(ch, list("ls"), "ls")
     sc.command(ch, list("passwd"), "passwd", expect=r"(Current|current) password: ?$")
     sc.think(0.6, 1.1)
@@ -4049,6 +4051,9 @@ def sc_passwd(sc, suite=None):
 _add("passwd_inline", 1640, sc_passwd, "public-key login; `passwd` and a wrong current password "
      "typed with no echo at its prompt (refused, nothing changed), then a command (chacha)")
 _add("passwd_inline_aes128gcm", 1641, sc_passwd, "passwd_inline with aes128gcm", suite="aes128gcm")
+_add("passwd_dropbear", 1642, sc_passwd, "OpenSSH client to dropbear server, password; `passwd` "
+     "and a wrong current password typed with no echo (dropbear sends nothing for those keys)",
+     dropbear=True)
 _add("v6_interactive_chacha", 1600, sc_interactive, "interactive_chacha over IPv6 (the lane's "
      "link with IPv6 addresses): known host, password login, commands with Backspace, Tab and "
      "arrows", iface=V6, suite="chacha")

@@ -4061,9 +4061,9 @@ _add("v6_scp_upload", 1601, sc_scp, "scp_upload over IPv6: two scp uploads, 2621
      "bytes (SFTP protocol)", iface=V6, direction="upload", legacy=False)
 _add("v6_pubkey_aes128gcm", 1602, sc_pubkey, "pubkey_aes128gcm over IPv6: public-key login, "
      "one command (aes128gcm)", iface=V6, suite="aes128gcm")
-_add("exec_xfer", 1610, sc_exec_xfer, "transfers through an exec channel: `tar cz | ssh host "
-     "'tar xz'` up, `ssh host 'tar cz dir' > f` down, `cat f | ssh host 'cat > f'` up, `ssh host "
-     "'cat f' > f` down (chacha)")
+_add("exec_xfer", 1610, sc_exec_xfer, "transfers through an exec channel: `tar cz` piped to `ssh "
+     "host 'tar xz'` up, `ssh host 'tar cz dir' > f` down, `cat f` piped to `ssh host 'cat > f'` "
+     "up, `ssh host 'cat f' > f` down (chacha)")
 _add("exec_xfer_aes128gcm", 1611, sc_exec_xfer, "exec_xfer with aes128gcm (exact packets: the "
      "exec request of `cat > cat_up.bin` has an auth-agent-req's size)", suite="aes128gcm")
 _add("exec_xfer_aes128ctr-sha256etm", 1612, sc_exec_xfer, "exec_xfer with aes128ctr-sha256etm "

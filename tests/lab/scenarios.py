@@ -4079,11 +4079,13 @@ def sc_exec_xfer(sc, suite=None):
         _xfer_label(sc, w, t0, t1, "exec", direction, tool, "exec", file_size(sized))
 
 
-def sc_passwd(sc, suite=None):
+def sc_passwd(sc, suite=None, dropbear=False):
     """passwd inside a session: its "Current password:" prompt (PAM, no
     echo) answered with a wrong password (nothing is changed), passwd's
-    refusal after PAM's fail delay, then a command."""
-    ch, d = pubkey_shell(sc, suite)
+    refusal after PAM's fail delay, then a command. dropbear: to the lab's
+    dropbear server (password login), which sends nothing for those keys
+    (sshd sends an IGNORE of the echo's size)."""
+    ch, d = dropbear_login(sc) if dropbear else pubkey_shell(sc, suite)
     sc.command(ch, list("ls"), "ls")
     sc.command(ch, list("passwd"), "passwd", expect=r"(Current|current) password: ?$")
     sc.think(0.6, 1.1)
@@ -4101,6 +4103,9 @@ def sc_passwd(sc, suite=None):
 _add("passwd_inline", 1640, sc_passwd, "public-key login; `passwd` and a wrong current password "
      "typed with no echo at its prompt (refused, nothing changed), then a command (chacha)")
 _add("passwd_inline_aes128gcm", 1641, sc_passwd, "passwd_inline with aes128gcm", suite="aes128gcm")
+_add("passwd_dropbear", 1642, sc_passwd, "OpenSSH client to dropbear server, password; `passwd` "
+     "and a wrong current password typed with no echo (dropbear sends nothing for those keys)",
+     dropbear=True)
 _add("v6_interactive_chacha", 1600, sc_interactive, "interactive_chacha over IPv6 (the lane's "
      "link with IPv6 addresses): known host, password login, commands with Backspace, Tab and "
      "arrows", iface=V6, suite="chacha")
@@ -4108,9 +4113,9 @@ _add("v6_scp_upload", 1601, sc_scp, "scp_upload over IPv6: two scp uploads, 2621
      "bytes (SFTP protocol)", iface=V6, direction="upload", legacy=False)
 _add("v6_pubkey_aes128gcm", 1602, sc_pubkey, "pubkey_aes128gcm over IPv6: public-key login, "
      "one command (aes128gcm)", iface=V6, suite="aes128gcm")
-_add("exec_xfer", 1610, sc_exec_xfer, "transfers through an exec channel: `tar cz | ssh host "
-     "'tar xz'` up, `ssh host 'tar cz dir' > f` down, `cat f | ssh host 'cat > f'` up, `ssh host "
-     "'cat f' > f` down (chacha)")
+_add("exec_xfer", 1610, sc_exec_xfer, "transfers through an exec channel: `tar cz` piped to `ssh "
+     "host 'tar xz'` up, `ssh host 'tar cz dir' > f` down, `cat f` piped to `ssh host 'cat > f'` "
+     "up, `ssh host 'cat f' > f` down (chacha)")
 _add("exec_xfer_aes128gcm", 1611, sc_exec_xfer, "exec_xfer with aes128gcm (exact packets: the "
      "exec request of `cat > cat_up.bin` has an auth-agent-req's size)", suite="aes128gcm")
 _add("exec_xfer_aes128ctr-sha256etm", 1612, sc_exec_xfer, "exec_xfer with aes128ctr-sha256etm "

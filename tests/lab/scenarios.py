@@ -3459,6 +3459,16 @@ def sc_rsync(sc):
     _xfer_label(sc, w, t0, t1, "exec", "download", "rsync", "rsync", file_size(dst))
 
 
+def _lane_name(sc, name):
+    """A file name in the shared lab account's home for this lane: the
+    lanes run scenarios at once and one scenario's cleanup must not remove
+    another's files (a fresh run of scp_tree removed tree_up0 while
+    scp_tree_down_deep, on the other lane, downloaded it; sftp_batch_tree_big
+    removed sftp_batch_tree's btree_up between its put and its get). Lane
+    0 keeps the names the committed fixtures were made with."""
+    return name if sc.lane.idx == 0 else "%s_l%d" % (name, sc.lane.idx)
+
+
 def sc_scp_tree(sc, direction, depth=0, suite=None):
     """scp -r of a directory of 40 small files (1-8 KB), once over SFTP (a
     request, a write and a close per file) and once with -O (legacy: a C
@@ -3471,22 +3481,23 @@ def sc_scp_tree(sc, direction, depth=0, suite=None):
     home = _home("sdlab")
     tgt = "sdlab@%s:" % sc.lane.s_ip
     trees = []
+    up = [_lane_name(sc, "tree_up%d" % k) for k in range(2)]
     for k in range(2):
         tree = os.path.join(sc.sdir, "tree%d" % k)
         trees.append((tree, _tree(sc, tree, 40, 1000, 8000, depth)))
-        shutil.rmtree(os.path.join(home, "tree_up%d" % k), ignore_errors=True)
+        shutil.rmtree(os.path.join(home, up[k]), ignore_errors=True)
     if direction == "download":     # the tree is on the server before the capture's runs
-        shutil.copytree(trees[0][0], os.path.join(home, "tree_up0"))
-        subprocess.run(["chown", "-R", "sdlab:sdlab", os.path.join(home, "tree_up0")], check=True)
+        shutil.copytree(trees[0][0], os.path.join(home, up[0]))
+        subprocess.run(["chown", "-R", "sdlab:sdlab", os.path.join(home, up[0])], check=True)
     for k, legacy in enumerate((False, True)):
         time.sleep(sc.rng.uniform(1.5, 2.5))
         if direction == "upload":
-            argv = scp_argv(sc, legacy) + ["-r", trees[k][0], tgt + "tree_up%d" % k]
+            argv = scp_argv(sc, legacy) + ["-r", trees[k][0], tgt + up[k]]
             size = trees[k][1]
         else:
             back = os.path.join(sc.sdir, "tree_back%d" % k)
             shutil.rmtree(back, ignore_errors=True)
-            argv = scp_argv(sc, legacy) + (suite_opts(suite) if suite else []) + ["-r", tgt + "tree_up0", back]
+            argv = scp_argv(sc, legacy) + (suite_opts(suite) if suite else []) + ["-r", tgt + up[0], back]
         t0, t1, w, p = run_capture_proc(sc, argv)
         if direction == "download":
             size = _tree_size(back)
@@ -3505,12 +3516,13 @@ def sc_sftp_batch_tree(sc, n=40, suite=None):
     sc.labels["host_known"] = True
     tree = os.path.join(sc.sdir, "btree")
     total = _tree(sc, tree, n, 1000, 8000)
-    shutil.rmtree(os.path.join(_home("sdlab"), "btree_up"), ignore_errors=True)
+    up = _lane_name(sc, "btree_up")
+    shutil.rmtree(os.path.join(_home("sdlab"), up), ignore_errors=True)
     back = os.path.join(sc.sdir, "btree_back")
     shutil.rmtree(back, ignore_errors=True)
     batch = os.path.join(sc.sdir, "batch.txt")
     with open(batch, "w") as f:
-        f.write("put -r %s btree_up\n!sleep 3\nget -r btree_up %s\n" % (tree, back))
+        f.write("put -r %s %s\n!sleep 3\nget -r %s %s\n" % (tree, up, up, back))
     kh = os.path.join(sc.sdir, "known_hosts")
     sc.write_known_hosts(kh, sc.lane.s_ip)
     argv = ["sftp", "-F", "/dev/null", "-v", "-b", batch, "-o", "UserKnownHostsFile=" + kh,
@@ -3982,9 +3994,9 @@ _add("putty_forward_R", 1511, sc_putty_forward, "plink -N -R, two curl runs of t
 # on a run with the base seed + 1000 is kept as NAME_s1000 (that run's
 # capture) and checked on a second run, NAME_s2000 (base seed + 2000).
 for _base, _adds in (
-        ("shellfwd_D_aes128gcm", (1000,)), ("tunnel_web_R", (1000,)),
+        ("shellfwd_D_aes128gcm", (1000,)), ("tunnel_web_R", (1000, 2000)),
         ("compress_xfer_chacha", (1000,)), ("compress_xfer_aes128gcm", (1000,)),
-        ("shellfwd_L_chacha", (2000,)), ("dropbear_client_agent", (1000,)),
+        ("shellfwd_L_chacha", (2000,)), ("dropbear_client_agent", (1000, 2000)),
         ("x11_used_aes128gcm", (2000,)), ("proxyjump_two_aes128gcm", (1000,))):
     for _n in _adds:
         _seed, _fn, _kw, _iface, _desc = SCENARIOS[_base]

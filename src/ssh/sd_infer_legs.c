@@ -238,6 +238,36 @@ static size_t confirmation(const ctx *x, size_t i, uint32_t w_conf, const leg *C
     return SIZE_MAX;
 }
 
+/* Whether the record v[k] starts a bulk write rather than a KEXINIT: its
+ * side's records that follow it at once (each within REACT_MIN_S of the
+ * one before, past the other side's small records only) add up to more
+ * than a KEXINIT can be. A tunnelled KEXINIT is one write of at most
+ * KEXINIT_MAX (two segments at most); the next large record of its side
+ * (the key exchange's init) waits for the other side's KEXINIT. PuTTY's
+ * psftp / pscp pipeline SFTP READs in 1448-byte segments and the server's
+ * DATA follows in full segments (lab putty_pscp_download seed 1000: read
+ * as a session carried inside the sftp session's channel). */
+static bool bulk_from(const ctx *x, size_t k)
+{
+    uint64_t sum = x->v[k].len;
+    size_t last = k;
+    for (size_t j = k + 1; j < x->n && j <= k + NESTED_KEX_RECORDS; j++) {
+        const item *it = &x->v[j];
+        if (it->c != x->v[k].c) {
+            if (it->len >= XFER_RECORD)
+                return false;
+            continue;
+        }
+        if (it->t - x->v[last].t >= REACT_MIN_S)
+            return false;
+        sum += it->len;
+        last = j;
+        if (sum > KEXINIT_MAX)
+            return true;
+    }
+    return false;
+}
+
 /* Whether v[i] is a channel opened by one side (size >= NESTED_OPEN_MIN)
  * answered at once by an OPEN_CONFIRMATION, then KEXINIT-sized records
  * both ways: an SSH session carried inside the channel. */
@@ -253,7 +283,7 @@ static bool nested_at(const ctx *x, size_t i, bool opener_is_client, uint32_t w_
     int big[2] = { 0, 0 };
     for (size_t k = j + 1; k < x->n && x->v[k].t - o->t < NESTED_KEX_S && k < j + NESTED_KEX_RECORDS && !(big[0] && big[1]);
          k++)
-        if (x->v[k].len >= KEXINIT_MIN && x->v[k].len <= KEXINIT_MAX)
+        if (x->v[k].len >= KEXINIT_MIN && x->v[k].len <= KEXINIT_MAX && !bulk_from(x, k))
             big[x->v[k].c] = 1;
     return big[0] && big[1];
 }

@@ -1904,6 +1904,42 @@ static void test_putty_sftp_writes(void **st)
  * (80), one more ack, then the file in PuTTY's 16 KiB maximum packets
  * (16448 on the wire: 11 segments of 1448 and one of 520) is legacy scp
  * (main read sftp) and 98304 bytes less scp's end byte. */
+/* pscp (SFTP) download (lab putty_pscp_download seed 1000, frames 13-46):
+ * the login, the session's open (80) answered by the confirmation with more
+ * (224: a confirmation and a banner's size), the sftp requests, then
+ * PuTTY's pipelined READs (480, 1448, 472: KEXINIT-sized) and the server's
+ * DATA in full segments (1448): no session carried inside, no -R, sftp. */
+static const step putty_pscp_pipelined[] = {
+    { false, 200, 0.000000 }, { false, 136, 0.000023 }, { true, 64, 0.008467 },  { false, 64, 0.008610 },
+    { true, 80, 0.009947 },   { false, 80, 0.016916 },  { true, 160, 0.017000 }, { false, 112, 0.017873 },
+    { true, 240, 0.020380 },  { false, 48, 0.048556 },  { true, 80, 0.050640 },  { false, 704, 0.056010 },
+    { false, 224, 0.103256 }, { true, 176, 0.103452 },  { false, 112, 0.104162 }, { true, 64, 0.104292 },
+    { false, 384, 0.108947 }, { true, 80, 0.109037 },   { false, 96, 0.109119 },  { true, 96, 0.109214 },
+    { false, 80, 0.109274 },  { true, 480, 0.109463 },  { true, 1448, 0.109474 }, { true, 472, 0.109510 },
+    { false, 1448, 0.109725 }, { true, 160, 0.109734 },
+};
+
+static void test_putty_pipelined_reads(void **st)
+{
+    (void)st;
+    step seq[128];
+    size_t n = sizeof putty_pscp_pipelined / sizeof putty_pscp_pipelined[0];
+    memcpy(seq, putty_pscp_pipelined, sizeof putty_pscp_pipelined);
+    for (int k = 0; k < 40; k++)
+        seq[n++] = (step){ false, k % 12 == 11 ? 520 : 1448, 0.109736 + k * 2e-6 };
+    seq[n++] = (step){ false, 64, 0.2 };
+    seq[n++] = (step){ true, 64, 0.201 };
+    putty_ctr();
+    sd_evlist l = { 0 };
+    sd_infer_summary su = run_stream(seq, n, &l);
+    assert_false(su.reverse_provisioned);
+    assert_null(find_kind(&l, "reverse_init"));
+    assert_null(find_kind(&l, "nested_init"));
+    assert_string_equal(su.session_kind, "sftp");
+    sd_evlist_free(&l);
+    putty_done();
+}
+
 static void test_putty_scp_sink(void **st)
 {
     (void)st;
@@ -2297,6 +2333,7 @@ int main(void)
         cmocka_unit_test(test_rfwd_open_sized),
         cmocka_unit_test(test_putty_sftp_writes),
         cmocka_unit_test(test_putty_scp_sink),
+        cmocka_unit_test(test_putty_pipelined_reads),
         cmocka_unit_test(test_putty_psftp_batch),
         cmocka_unit_test(test_scripted_lines_chacha),
         cmocka_unit_test(test_scripted_lines_echo_output),

@@ -1940,6 +1940,39 @@ static void test_putty_pipelined_reads(void **st)
     putty_done();
 }
 
+/* plink -N -R (lab putty_forward_R seed 1000, aes256-ctr + hmac-sha2-256):
+ * the tcpip-forward request (80, a session open's size too), sshd's
+ * hostkeys-00 (704), then its DEBUG notice and the REQUEST_SUCCESS in one
+ * segment (160 + 48 = 208); 2.4 s later the server's forwarded-tcpip open
+ * (112), confirmed (64), and a page up: -R provisioned. Without the pause
+ * before the open (an exchange's answer and request) it is not. */
+static const step putty_rfwd[] = {
+    { false, 200, 0.000000 }, { false, 136, 0.000023 }, { true, 64, 0.008985 },  { false, 64, 0.009085 },
+    { true, 80, 0.009481 },   { false, 80, 0.015020 },  { true, 160, 0.015078 }, { false, 112, 0.015713 },
+    { true, 240, 0.016809 },  { false, 48, 0.026100 },  { true, 80, 0.027432 },  { false, 704, 0.028398 },
+    { false, 208, 0.069715 }, { false, 112, 2.502025 }, { true, 64, 2.502265 },  { false, 144, 2.502329 },
+    { true, 240, 2.504892 },  { true, 1448, 2.506250 }, { true, 1448, 2.506254 }, { true, 1448, 2.506255 },
+};
+
+static void test_putty_rfwd_notice(void **st)
+{
+    (void)st;
+    step seq[32];
+    size_t n = sizeof putty_rfwd / sizeof putty_rfwd[0];
+    memcpy(seq, putty_rfwd, sizeof putty_rfwd);
+    putty_ctr();
+    sd_evlist l = { 0 };
+    sd_infer_summary su = run_stream(seq, n, &l);
+    assert_true(su.reverse_provisioned);
+    sd_evlist_free(&l);
+    for (size_t i = 13; i < n; i++) /* the open right after the notice */
+        seq[i].t -= 2.43;
+    su = run_stream(seq, n, &l);
+    assert_false(su.reverse_provisioned);
+    sd_evlist_free(&l);
+    putty_done();
+}
+
 static void test_putty_scp_sink(void **st)
 {
     (void)st;
@@ -2334,6 +2367,7 @@ int main(void)
         cmocka_unit_test(test_putty_sftp_writes),
         cmocka_unit_test(test_putty_scp_sink),
         cmocka_unit_test(test_putty_pipelined_reads),
+        cmocka_unit_test(test_putty_rfwd_notice),
         cmocka_unit_test(test_putty_psftp_batch),
         cmocka_unit_test(test_scripted_lines_chacha),
         cmocka_unit_test(test_scripted_lines_echo_output),

@@ -993,7 +993,7 @@ def sc_x11_split(sc, suite):
     log = os.path.join(sc.sdir, "ssh_fwd.log")
     argv = sc.ssh_argv("sdlab", "127.0.0.1", suite=suite, known=True, port=2222, key=True,
                        extra=["-Y"], log=log)
-    ch, w, d = pubkey_login(sc, argv, log, {"DISPLAY": X_DISPLAY})
+    ch, w, d = pubkey_login(sc, argv, log, {"DISPLAY": x_display(sc)})
     req, _ = w.first(r"Requesting X11 forwarding")
     used = commands_then_logout(sc, ch, w, d, ["id"], "x11")
     sc.labels["x11"] = {"requested": bool(req), "request_ts": round(req, 6) if req else None,
@@ -1033,15 +1033,21 @@ def sc_sftp_jump(sc, suite):
 # --------------------------------------------------------------------------
 # X11 forwarding
 # --------------------------------------------------------------------------
-X_DISPLAY = ":77"   # the client's Xvfb (its socket /tmp/.X11-unix/X77)
+def x_display(sc):
+    """The client's Xvfb display, one per lane (its socket /tmp/.X11-unix/X77
+    on lane 0): the lanes' namespaces share /tmp, and a second Xvfb on one
+    display fails ("Server is already active"), its scenario's X client
+    then reaching the other lane's server or none (a fresh run of
+    x11_used_aes128gcm: xdpyinfo could not open the display)."""
+    return ":%d" % (77 + sc.lane.idx)
 
 
 def start_xvfb(sc):
     """A virtual X server on the client's side, without access control (the
     forwarded connection carries ssh's own cookie, not the server's)."""
-    sc.bg("c", ["Xvfb", X_DISPLAY, "-ac", "-nolisten", "tcp", "-screen", "0", "640x480x24"],
+    sc.bg("c", ["Xvfb", x_display(sc), "-ac", "-nolisten", "tcp", "-screen", "0", "640x480x24"],
           log=os.path.join(sc.sdir, "xvfb.log"))
-    sock = "/tmp/.X11-unix/X" + X_DISPLAY[1:]
+    sock = "/tmp/.X11-unix/X" + x_display(sc)[1:]
     for _ in range(250):
         if os.path.exists(sock):
             break
@@ -1065,7 +1071,7 @@ def sc_x11(sc, use, suite=None):
     sc.capture_start()
     log = os.path.join(sc.sdir, "ssh_fwd.log")
     argv = sc.ssh_argv("sdlab", sc.lane.s_ip, suite=suite, known=True, key=True, extra=["-Y"], log=log)
-    ch, w, d = pubkey_login(sc, argv, log, {"DISPLAY": X_DISPLAY})
+    ch, w, d = pubkey_login(sc, argv, log, {"DISPLAY": x_display(sc)})
     req, _ = w.first(r"Requesting X11 forwarding")
     used = commands_then_logout(sc, ch, w, d, ["xdpyinfo | wc -l" if use else "echo $DISPLAY", "id"], "x11")
     sc.labels["x11"] = {"requested": bool(req), "request_ts": round(req, 6) if req else None,

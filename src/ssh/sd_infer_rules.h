@@ -626,6 +626,12 @@
 #define XFER_GAP_S 1.5
 /* Legacy scp's handshake ends this close before the bulk (s). */
 #define SCP_HANDSHAKE_S 2.0
+/* RFC 4254 5.2: SSH_MSG_CHANNEL_EXTENDED_DATA is CHANNEL_DATA with a
+ * uint32 data type code more. A verbose remote scp's stderr line ("Sink:
+ * C0644 <size> <name>", "Sink: D0755 0 <name>") is at least SCP_STDERR_MIN
+ * bytes. */
+#define P_EXTENDED_DATA(n) SD_SSH_P_CHANNEL_DATA((n) + 4u)
+#define SCP_STDERR_MIN 8u
 
 /* ---- what a tunnel carries (sd_infer_carry.c) ---- */
 

@@ -1973,6 +1973,48 @@ static void test_putty_rfwd_notice(void **st)
     putty_done();
 }
 
+/* scp -r -O upload to a verbose remote scp (lab scp_tree seed 1000,
+ * chacha20, frames 531-587): the exec request (68), the sink's ack (36),
+ * the "D0755" line (52), then for each file the sink's "Sink: ..." stderr
+ * line and its ack in one segment (96, 104), the "C0644" line (60) and
+ * the file: legacy scp, an upload. */
+static const step scp_verbose_sink[] = {
+    { false, 200, 0.000000 }, { false, 116, 0.000008 }, { true, 44, 0.061095 },  { false, 44, 0.061155 },
+    { true, 68, 0.061199 },   { false, 52, 0.068873 },  { true, 140, 0.068951 }, { false, 100, 0.069710 },
+    { true, 308, 0.070137 },  { false, 28, 0.084282 },  { true, 112, 0.084372 }, { false, 672, 0.086334 },
+    { false, 192, 0.129086 }, { true, 68, 0.129186 },   { false, 72, 0.129652 }, { false, 36, 0.132266 },
+    { true, 52, 0.132463 },   { false, 96, 0.132614 },  { true, 60, 0.132739 },  { false, 104, 0.132855 },
+    { true, 1448, 0.132965 }, { true, 1448, 0.132973 }, { true, 1448, 0.132974 }, { true, 1448, 0.132975 },
+    { true, 356, 0.132976 },  { false, 120, 0.133114 }, { true, 60, 0.133205 },  { false, 104, 0.133289 },
+    { true, 1448, 0.133370 }, { true, 716, 0.133378 },  { false, 120, 0.133438 }, { true, 60, 0.133516 },
+    { false, 104, 0.133603 }, { true, 1448, 0.133696 }, { true, 1448, 0.133705 }, { true, 1448, 0.133705 },
+    { true, 1448, 0.133706 }, { true, 1448, 0.133707 }, { true, 396, 0.133708 }, { false, 120, 0.133791 },
+};
+
+static void test_scp_verbose_sink_ack(void **st)
+{
+    (void)st;
+    step seq[128];
+    size_t n = sizeof scp_verbose_sink / sizeof scp_verbose_sink[0];
+    memcpy(seq, scp_verbose_sink, sizeof scp_verbose_sink);
+    for (int f = 0; f < 8; f++) { /* more files of the tree, as the last one */
+        double t = 0.134 + f * 0.0005;
+        static const step file[] = { { true, 60, 0 },      { false, 104, 0.0001 }, { true, 1448, 0.0002 },
+                                     { true, 1448, 0.0002 }, { true, 1448, 0.0002 }, { true, 1448, 0.0002 },
+                                     { true, 356, 0.0002 }, { false, 120, 0.0003 } };
+        for (size_t k = 0; k < sizeof file / sizeof file[0]; k++)
+            seq[n++] = (step){ file[k].c, file[k].len, t + file[k].t };
+    }
+    sd_evlist l = { 0 };
+    sd_infer_summary su = run_stream(seq, n, &l);
+    assert_string_equal(su.session_kind, "scp");
+    const sd_event *e = find_kind(&l, "transfer");
+    assert_non_null(e);
+    assert_string_equal(sd_ev_get(e, "direction")->s, "upload");
+    assert_string_equal(sd_ev_get(e, "tool")->s, "scp");
+    sd_evlist_free(&l);
+}
+
 static void test_putty_scp_sink(void **st)
 {
     (void)st;
@@ -2368,6 +2410,7 @@ int main(void)
         cmocka_unit_test(test_putty_scp_sink),
         cmocka_unit_test(test_putty_pipelined_reads),
         cmocka_unit_test(test_putty_rfwd_notice),
+        cmocka_unit_test(test_scp_verbose_sink_ack),
         cmocka_unit_test(test_putty_psftp_batch),
         cmocka_unit_test(test_scripted_lines_chacha),
         cmocka_unit_test(test_scripted_lines_echo_output),

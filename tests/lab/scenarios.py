@@ -986,7 +986,7 @@ def sc_x11_split(sc, suite):
     first write of three packets, as a client waiting for each reply
     sends them); X11 requested, not used."""
     start_xvfb(sc)
-    sc.sshd("s", x11=True, extra="AddressFamily inet\n")
+    sc.sshd("s", x11=True, extra=x11_sshd_extra(sc))
     sc.bg("c", [PY, TCPTOOL, "splitrelay", "2222", sc.lane.s_ip, "22", "0.04"])
     time.sleep(0.4)
     sc.capture_start()
@@ -1042,6 +1042,17 @@ def x_display(sc):
     return ":%d" % (77 + sc.lane.idx)
 
 
+def x11_sshd_extra(sc):
+    """sshd's X11 settings for the lane. sshd binds its X11 display on
+    localhost for every address family; the lab's namespaces have IPv6 off,
+    so only IPv4 can be asked for. Each lane's sshd numbers its displays
+    from its own offset: the lanes' sessions share the lab account's
+    ~/.Xauthority, and two sessions on localhost:10 overwrote each other's
+    cookie (a fresh run of x11_used_aes128gcm: "X11 auth data does not
+    match fake data", the X client rejected)."""
+    return "AddressFamily inet\nX11DisplayOffset %d\n" % (10 + 10 * sc.lane.idx)
+
+
 def start_xvfb(sc):
     """A virtual X server on the client's side, without access control (the
     forwarded connection carries ssh's own cookie, not the server's)."""
@@ -1065,9 +1076,7 @@ def sc_x11(sc, use, suite=None):
     (xdpyinfo) runs on the server against the client's Xvfb through an x11
     channel the server opens; without, the forwarding is requested only."""
     start_xvfb(sc)
-    # sshd binds its X11 display on localhost for every address family;
-    # the lab's namespaces have IPv6 off, so only IPv4 can be asked for
-    sc.sshd("s", x11=True, extra="AddressFamily inet\n")
+    sc.sshd("s", x11=True, extra=x11_sshd_extra(sc))
     sc.capture_start()
     log = os.path.join(sc.sdir, "ssh_fwd.log")
     argv = sc.ssh_argv("sdlab", sc.lane.s_ip, suite=suite, known=True, key=True, extra=["-Y"], log=log)

@@ -4013,7 +4013,7 @@ for _base, _adds in (
         ("compress_xfer_chacha", (1000,)), ("compress_xfer_aes128gcm", (1000,)),
         ("shellfwd_L_chacha", (2000,)), ("dropbear_client_agent", (1000, 2000)),
         ("x11_used_aes128gcm", (2000,)), ("proxyjump_two_aes128gcm", (1000,)),
-        ("putty_pscp_download", (1000,)), ("putty_forward_R", (1000,)),
+        ("putty_pscp_download", (1000, 2000)), ("putty_forward_R", (1000, 2000)),
         ("scp_tree", (1000,))):
     for _n in _adds:
         _seed, _fn, _kw, _iface, _desc = SCENARIOS[_base]

@@ -4019,6 +4019,7 @@ for _base, _adds in (
         _seed, _fn, _kw, _iface, _desc = SCENARIOS[_base]
         _add("%s_s%d" % (_base, _n), _seed + _n, _fn, "%s (seed +%d)" % (_desc, _n), _iface, **_kw)
 # fresh runs strider still misreads (README.md, "Fresh runs"): pending
-for _base, _n in (("paramiko_shell", 1000), ("rekey_typing", 1000), ("srv_reverse_keys", 1000)):
+for _base, _n in (("paramiko_shell", 1000), ("rekey_typing", 1000), ("srv_reverse_keys", 1000),
+                  ("wan_proxyjump_keys_chacha", 1000)):
     _seed, _fn, _kw, _iface, _desc = SCENARIOS[_base]
     PENDING["%s_s%d" % (_base, _n)] = (_seed + _n, _fn, _kw, _iface, "%s (seed +%d)" % (_desc, _n))

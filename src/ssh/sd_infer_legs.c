@@ -40,13 +40,19 @@ static int rfwd_request(const ctx *x, uint32_t len, uint32_t w_open)
     return RFWD_NONE;
 }
 
-/* A request read alone whose answer has no size of its own: sshd's login
- * notices (SSH_MSG_DEBUG of the authorized_keys options, hostkeys-00) can
- * leave in the answer's segment (lab tunnel_web_R seed 1000: 148 + 28
- * bytes, where the first run had 672 + 148, then 28 alone). The server's
+/* A request read alone (or with a session open's size) whose answer has
+ * no size of its own: sshd's login notices (SSH_MSG_DEBUG of the
+ * authorized_keys options, hostkeys-00) can leave in the answer's segment
+ * (lab tunnel_web_R seed 1000: 148 + 28 bytes, where the first run had
+ * 672 + 148, then 28 alone; putty_forward_R seed 1000, aes256-ctr +
+ * hmac-sha2-256, plink -N -R: 160 + 48, its 80-byte request a session
+ * open's size too). The server's
  * later CHANNEL_OPEN of a forwarded-tcpip's size, not an x11 channel's,
- * confirmed by the client's next record, answers it: sshd opens one only
- * for a port the client asked it to listen on (RFC 4254 7.1-7.2). */
+ * confirmed by the client's next record, after RFWD_OPEN_QUIET_S without
+ * a record (a program connecting to the port, not an answer within an
+ * exchange: an SFTP answer and the next request have these sizes too),
+ * answers it: sshd opens one only for a port the client asked it to
+ * listen on (RFC 4254 7.1-7.2). */
 static bool rfwd_used(const ctx *x, size_t s0)
 {
     uint32_t lo = sd_ssh_wire_size(x->ss, P_FORWARDED_TCPIP_BASE),
@@ -55,7 +61,7 @@ static bool rfwd_used(const ctx *x, size_t s0)
     for (size_t j = s0 + 1; j + 1 < x->n; j++) {
         const item *o = &x->v[j], *a = &x->v[j + 1];
         if (!o->c && o->len >= lo && o->len <= hi && a->c && a->len == cf && a->t - o->t < FWD_CONFIRM_S &&
-            !sdi_x11_open_at(x, j))
+            o->t - x->v[j - 1].t >= RFWD_OPEN_QUIET_S && !sdi_x11_open_at(x, j))
             return true;
     }
     return false;
@@ -83,7 +89,7 @@ void sdi_reverse_provisioned(ctx *x, size_t s0)
         form = RFWD_NONE;
     uint32_t r1 = sd_ssh_wire_size(x->ss, P_REQUEST_SUCCESS), r5 = sd_ssh_wire_size(x->ss, P_REQUEST_SUCCESS_PORT),
              cf = sd_ssh_wire_size(x->ss, P_OPEN_CONFIRM);
-    bool reply = false;
+    bool reply = false, opened = false; /* opened: a session open's confirmation answered (RFWD_OR_OPEN) */
     int seen = 0; /* server records passed (RFWD_OR_OPEN) */
     for (size_t j = s0 + 1; form != RFWD_NONE && j < x->n && x->v[j].t - x->v[s0].t < RFWD_REPLY_S; j++) {
         uint32_t l = x->v[j].len;
@@ -100,6 +106,7 @@ void sdi_reverse_provisioned(ctx *x, size_t s0)
             if (l > r5 + cf && !seen++)
                 continue;
             reply = l == r1;
+            opened = l == cf;
             break;
         }
         /* with the open: the server's first answer (past sshd's larger
@@ -109,7 +116,7 @@ void sdi_reverse_provisioned(ctx *x, size_t s0)
             break;
         }
     }
-    if (!reply && form == RFWD_ALONE)
+    if (!reply && (form == RFWD_ALONE || (form == RFWD_OR_OPEN && !opened)))
         reply = rfwd_used(x, s0);
     if (!reply)
         return;
@@ -238,6 +245,36 @@ static size_t confirmation(const ctx *x, size_t i, uint32_t w_conf, const leg *C
     return SIZE_MAX;
 }
 
+/* Whether the record v[k] starts a bulk write rather than a KEXINIT: its
+ * side's records that follow it at once (each within REACT_MIN_S of the
+ * one before, past the other side's small records only) add up to more
+ * than a KEXINIT can be. A tunnelled KEXINIT is one write of at most
+ * KEXINIT_MAX (two segments at most); the next large record of its side
+ * (the key exchange's init) waits for the other side's KEXINIT. PuTTY's
+ * psftp / pscp pipeline SFTP READs in 1448-byte segments and the server's
+ * DATA follows in full segments (lab putty_pscp_download seed 1000: read
+ * as a session carried inside the sftp session's channel). */
+static bool bulk_from(const ctx *x, size_t k)
+{
+    uint64_t sum = x->v[k].len;
+    size_t last = k;
+    for (size_t j = k + 1; j < x->n && j <= k + NESTED_KEX_RECORDS; j++) {
+        const item *it = &x->v[j];
+        if (it->c != x->v[k].c) {
+            if (it->len >= XFER_RECORD)
+                return false;
+            continue;
+        }
+        if (it->t - x->v[last].t >= REACT_MIN_S)
+            return false;
+        sum += it->len;
+        last = j;
+        if (sum > KEXINIT_MAX)
+            return true;
+    }
+    return false;
+}
+
 /* Whether v[i] is a channel opened by one side (size >= NESTED_OPEN_MIN)
  * answered at once by an OPEN_CONFIRMATION, then KEXINIT-sized records
  * both ways: an SSH session carried inside the channel. */
@@ -253,7 +290,7 @@ static bool nested_at(const ctx *x, size_t i, bool opener_is_client, uint32_t w_
     int big[2] = { 0, 0 };
     for (size_t k = j + 1; k < x->n && x->v[k].t - o->t < NESTED_KEX_S && k < j + NESTED_KEX_RECORDS && !(big[0] && big[1]);
          k++)
-        if (x->v[k].len >= KEXINIT_MIN && x->v[k].len <= KEXINIT_MAX)
+        if (x->v[k].len >= KEXINIT_MIN && x->v[k].len <= KEXINIT_MAX && !bulk_from(x, k))
             big[x->v[k].c] = 1;
     return big[0] && big[1];
 }

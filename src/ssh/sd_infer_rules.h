@@ -490,6 +490,13 @@
  * right after authentication, ssh.c ssh_init_forwarding). */
 #define RFWD_AFTER_LOGIN_S 0.5
 #define RFWD_REPLY_S 1.0
+/* A forwarded-tcpip open that answers a -R request whose reply could not
+ * be read comes after this much silence both ways (s): a program connects
+ * to the forwarded port on its own time (lab tunnel_web_R 4.4 s,
+ * putty_forward_R 2.4 s after the last record), where a session's own
+ * exchange of those sizes runs without pauses (putty_pscp_download: an
+ * SFTP answer and the next request, 0.1 ms apart). */
+#define RFWD_OPEN_QUIET_S 0.5
 /* A channel carrying an SSH session: an open of at least NESTED_OPEN_MIN
  * bytes confirmed within NESTED_CONFIRM_S, then KEXINIT-sized records
  * (KEXINIT_MIN..KEXINIT_MAX) both ways within NESTED_KEX_S and
@@ -652,6 +659,12 @@
 #define XFER_GAP_S 1.5
 /* Legacy scp's handshake ends this close before the bulk (s). */
 #define SCP_HANDSHAKE_S 2.0
+/* RFC 4254 5.2: SSH_MSG_CHANNEL_EXTENDED_DATA is CHANNEL_DATA with a
+ * uint32 data type code more. A verbose remote scp's stderr line ("Sink:
+ * C0644 <size> <name>", "Sink: D0755 0 <name>") is at least SCP_STDERR_MIN
+ * bytes. */
+#define P_EXTENDED_DATA(n) SD_SSH_P_CHANNEL_DATA((n) + 4u)
+#define SCP_STDERR_MIN 8u
 
 /* ---- what a tunnel carries (sd_infer_carry.c) ---- */
 

@@ -2126,6 +2126,117 @@ static void test_putty_sftp_writes(void **st)
  * (80), one more ack, then the file in PuTTY's 16 KiB maximum packets
  * (16448 on the wire: 11 segments of 1448 and one of 520) is legacy scp
  * (main read sftp) and 98304 bytes less scp's end byte. */
+/* pscp (SFTP) download (lab putty_pscp_download seed 1000, frames 13-46):
+ * the login, the session's open (80) answered by the confirmation with more
+ * (224: a confirmation and a banner's size), the sftp requests, then
+ * PuTTY's pipelined READs (480, 1448, 472: KEXINIT-sized) and the server's
+ * DATA in full segments (1448): no session carried inside, no -R, sftp. */
+static const step putty_pscp_pipelined[] = {
+    { false, 200, 0.000000 }, { false, 136, 0.000023 }, { true, 64, 0.008467 },  { false, 64, 0.008610 },
+    { true, 80, 0.009947 },   { false, 80, 0.016916 },  { true, 160, 0.017000 }, { false, 112, 0.017873 },
+    { true, 240, 0.020380 },  { false, 48, 0.048556 },  { true, 80, 0.050640 },  { false, 704, 0.056010 },
+    { false, 224, 0.103256 }, { true, 176, 0.103452 },  { false, 112, 0.104162 }, { true, 64, 0.104292 },
+    { false, 384, 0.108947 }, { true, 80, 0.109037 },   { false, 96, 0.109119 },  { true, 96, 0.109214 },
+    { false, 80, 0.109274 },  { true, 480, 0.109463 },  { true, 1448, 0.109474 }, { true, 472, 0.109510 },
+    { false, 1448, 0.109725 }, { true, 160, 0.109734 },
+};
+
+static void test_putty_pipelined_reads(void **st)
+{
+    (void)st;
+    step seq[128];
+    size_t n = sizeof putty_pscp_pipelined / sizeof putty_pscp_pipelined[0];
+    memcpy(seq, putty_pscp_pipelined, sizeof putty_pscp_pipelined);
+    for (int k = 0; k < 40; k++)
+        seq[n++] = (step){ false, k % 12 == 11 ? 520 : 1448, 0.109736 + k * 2e-6 };
+    seq[n++] = (step){ false, 64, 0.2 };
+    seq[n++] = (step){ true, 64, 0.201 };
+    putty_ctr();
+    sd_evlist l = { 0 };
+    sd_infer_summary su = run_stream(seq, n, &l);
+    assert_false(su.reverse_provisioned);
+    assert_null(find_kind(&l, "reverse_init"));
+    assert_null(find_kind(&l, "nested_init"));
+    assert_string_equal(su.session_kind, "sftp");
+    sd_evlist_free(&l);
+    putty_done();
+}
+
+/* plink -N -R (lab putty_forward_R seed 1000, aes256-ctr + hmac-sha2-256):
+ * the tcpip-forward request (80, a session open's size too), sshd's
+ * hostkeys-00 (704), then its DEBUG notice and the REQUEST_SUCCESS in one
+ * segment (160 + 48 = 208); 2.4 s later the server's forwarded-tcpip open
+ * (112), confirmed (64), and a page up: -R provisioned. Without the pause
+ * before the open (an exchange's answer and request) it is not. */
+static const step putty_rfwd[] = {
+    { false, 200, 0.000000 }, { false, 136, 0.000023 }, { true, 64, 0.008985 },  { false, 64, 0.009085 },
+    { true, 80, 0.009481 },   { false, 80, 0.015020 },  { true, 160, 0.015078 }, { false, 112, 0.015713 },
+    { true, 240, 0.016809 },  { false, 48, 0.026100 },  { true, 80, 0.027432 },  { false, 704, 0.028398 },
+    { false, 208, 0.069715 }, { false, 112, 2.502025 }, { true, 64, 2.502265 },  { false, 144, 2.502329 },
+    { true, 240, 2.504892 },  { true, 1448, 2.506250 }, { true, 1448, 2.506254 }, { true, 1448, 2.506255 },
+};
+
+static void test_putty_rfwd_notice(void **st)
+{
+    (void)st;
+    step seq[32];
+    size_t n = sizeof putty_rfwd / sizeof putty_rfwd[0];
+    memcpy(seq, putty_rfwd, sizeof putty_rfwd);
+    putty_ctr();
+    sd_evlist l = { 0 };
+    sd_infer_summary su = run_stream(seq, n, &l);
+    assert_true(su.reverse_provisioned);
+    sd_evlist_free(&l);
+    for (size_t i = 13; i < n; i++) /* the open right after the notice */
+        seq[i].t -= 2.43;
+    su = run_stream(seq, n, &l);
+    assert_false(su.reverse_provisioned);
+    sd_evlist_free(&l);
+    putty_done();
+}
+
+/* scp -r -O upload to a verbose remote scp (lab scp_tree seed 1000,
+ * chacha20, frames 531-587): the exec request (68), the sink's ack (36),
+ * the "D0755" line (52), then for each file the sink's "Sink: ..." stderr
+ * line and its ack in one segment (96, 104), the "C0644" line (60) and
+ * the file: legacy scp, an upload. */
+static const step scp_verbose_sink[] = {
+    { false, 200, 0.000000 }, { false, 116, 0.000008 }, { true, 44, 0.061095 },  { false, 44, 0.061155 },
+    { true, 68, 0.061199 },   { false, 52, 0.068873 },  { true, 140, 0.068951 }, { false, 100, 0.069710 },
+    { true, 308, 0.070137 },  { false, 28, 0.084282 },  { true, 112, 0.084372 }, { false, 672, 0.086334 },
+    { false, 192, 0.129086 }, { true, 68, 0.129186 },   { false, 72, 0.129652 }, { false, 36, 0.132266 },
+    { true, 52, 0.132463 },   { false, 96, 0.132614 },  { true, 60, 0.132739 },  { false, 104, 0.132855 },
+    { true, 1448, 0.132965 }, { true, 1448, 0.132973 }, { true, 1448, 0.132974 }, { true, 1448, 0.132975 },
+    { true, 356, 0.132976 },  { false, 120, 0.133114 }, { true, 60, 0.133205 },  { false, 104, 0.133289 },
+    { true, 1448, 0.133370 }, { true, 716, 0.133378 },  { false, 120, 0.133438 }, { true, 60, 0.133516 },
+    { false, 104, 0.133603 }, { true, 1448, 0.133696 }, { true, 1448, 0.133705 }, { true, 1448, 0.133705 },
+    { true, 1448, 0.133706 }, { true, 1448, 0.133707 }, { true, 396, 0.133708 }, { false, 120, 0.133791 },
+};
+
+static void test_scp_verbose_sink_ack(void **st)
+{
+    (void)st;
+    step seq[128];
+    size_t n = sizeof scp_verbose_sink / sizeof scp_verbose_sink[0];
+    memcpy(seq, scp_verbose_sink, sizeof scp_verbose_sink);
+    for (int f = 0; f < 8; f++) { /* more files of the tree, as the last one */
+        double t = 0.134 + f * 0.0005;
+        static const step file[] = { { true, 60, 0 },      { false, 104, 0.0001 }, { true, 1448, 0.0002 },
+                                     { true, 1448, 0.0002 }, { true, 1448, 0.0002 }, { true, 1448, 0.0002 },
+                                     { true, 356, 0.0002 }, { false, 120, 0.0003 } };
+        for (size_t k = 0; k < sizeof file / sizeof file[0]; k++)
+            seq[n++] = (step){ file[k].c, file[k].len, t + file[k].t };
+    }
+    sd_evlist l = { 0 };
+    sd_infer_summary su = run_stream(seq, n, &l);
+    assert_string_equal(su.session_kind, "scp");
+    const sd_event *e = find_kind(&l, "transfer");
+    assert_non_null(e);
+    assert_string_equal(sd_ev_get(e, "direction")->s, "upload");
+    assert_string_equal(sd_ev_get(e, "tool")->s, "scp");
+    sd_evlist_free(&l);
+}
+
 static void test_putty_scp_sink(void **st)
 {
     (void)st;
@@ -2526,6 +2637,9 @@ int main(void)
         cmocka_unit_test(test_rfwd_open_sized),
         cmocka_unit_test(test_putty_sftp_writes),
         cmocka_unit_test(test_putty_scp_sink),
+        cmocka_unit_test(test_putty_pipelined_reads),
+        cmocka_unit_test(test_putty_rfwd_notice),
+        cmocka_unit_test(test_scp_verbose_sink_ack),
         cmocka_unit_test(test_putty_psftp_batch),
         cmocka_unit_test(test_scripted_lines_chacha),
         cmocka_unit_test(test_scripted_lines_echo_output),

@@ -28,11 +28,15 @@ typedef struct rctx {
 /* Reassemblers of ended streams kept for new ones (sd_reasm_recycle): a
  * new one then costs a clear, not five allocations with their frees
  * (issue #11: ~2,000 instructions a connection). Enough for the streams
- * that end between two that begin; what is past the cap is freed, so what
- * is kept stays a few hundred kB (the rings grow with the streams, up to
- * --overlap-memcap each). Under ASan none is kept, so that a use after a
- * stream's end is caught. */
-#define SPARE_REASM 32
+ * that end at once in one idle sweep (a brute force ends hundreds in one):
+ * the first SPARE_REASM_FULL keep their rings whatever their size (the
+ * rings grow with the streams, up to --overlap-memcap each), the others
+ * only rings of their first size (sd_reasm_shrink), so what is kept stays
+ * a few MB at most (~5 kB a spare). What is past the cap is freed. Under
+ * ASan none is kept, so that a use after a stream's end is caught. The
+ * callbacks' contexts (two a flow) are kept the same way. */
+#define SPARE_REASM 1024
+#define SPARE_REASM_FULL 32
 #ifdef SD_ASAN
 static const unsigned spare_reasm_kept = 0; /* an object: no "always false" warning */
 #else
@@ -43,6 +47,8 @@ struct sd_engine {
     sd_engine_opts o;
     sd_reasm *spare_reasm[SPARE_REASM];
     unsigned nspare_reasm;
+    struct rctx *spare_rctx[SPARE_REASM / 2]; /* pairs, as reasm_start takes them */
+    unsigned nspare_rctx;
     sd_analyzer an[SD_MAX_ANALYZERS];
     int nan;
     sd_flowtab *tab;
@@ -161,7 +167,7 @@ static void on_urgent(void *ud, const sd_reasm_urgent *u)
 
 static void reasm_start(sd_engine *e, sd_flow *f)
 {
-    rctx *r = sd_calloc(2, sizeof *r);
+    rctx *r = e->nspare_rctx ? e->spare_rctx[--e->nspare_rctx] : sd_malloc(2 * sizeof *r);
     f->rctx = r;
     for (int d = 0; d < 2; d++) {
         r[d] = (rctx){ e, f, d };
@@ -204,12 +210,17 @@ static void reasm_stop(sd_engine *e, sd_flow *f)
     for (int d = 0; d < 2; d++) {
         if (f->reasm[d] && e->nspare_reasm < spare_reasm_kept) {
             sd_reasm_retire(f->reasm[d]); /* its held bytes leave the budget now */
+            if (e->nspare_reasm >= SPARE_REASM_FULL)
+                sd_reasm_shrink(f->reasm[d]);
             e->spare_reasm[e->nspare_reasm++] = f->reasm[d];
         } else
             sd_reasm_free(f->reasm[d]);
         f->reasm[d] = NULL;
     }
-    free(f->rctx);
+    if (f->rctx && e->nspare_rctx < spare_reasm_kept / 2)
+        e->spare_rctx[e->nspare_rctx++] = f->rctx;
+    else
+        free(f->rctx);
     f->rctx = NULL;
 }
 
@@ -807,6 +818,8 @@ void sd_engine_free(sd_engine *e)
     sd_flowtab_free(e->tab);
     while (e->nspare_reasm)
         sd_reasm_free(e->spare_reasm[--e->nspare_reasm]);
+    while (e->nspare_rctx)
+        free(e->spare_rctx[--e->nspare_rctx]);
     sd_streamno_free(e->streams);
     free(e);
 }

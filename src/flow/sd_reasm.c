@@ -639,6 +639,18 @@ const sd_reasm_stats *sd_reasm_get_stats(const sd_reasm *r)
     return &r->st;
 }
 
+/* Rings past their first sizes freed (a retired reasm kept as a spare):
+ * a spare then holds ~5 kB, whatever the stream it served held. */
+void sd_reasm_shrink(sd_reasm *r)
+{
+    if (r->hcap <= REASM_HIST_MIN && r->rcap <= REASM_HIST_RECS_MIN)
+        return;
+    free(r->hist);
+    free(r->recs);
+    r->hist = NULL, r->hcap = 0;
+    r->recs = NULL, r->rcap = 0;
+}
+
 void sd_reasm_free(sd_reasm *r)
 {
     if (!r)

@@ -169,6 +169,7 @@ void sd_reasm_free(sd_reasm *r); /* frees held data, returns budget; NULL ok */
  * recycle (retiring first if need be) makes r what sd_reasm_new(opts, cb)
  * gives, keeping its buffers. */
 void sd_reasm_retire(sd_reasm *r);
+void sd_reasm_shrink(sd_reasm *r);
 void sd_reasm_recycle(sd_reasm *r, const sd_reasm_opts *opts, const sd_reasm_cb *cb);
 
 #endif

@@ -44,11 +44,13 @@ void sdp_anomaly(sd_ssh *s, int dir, sd_ssh_anom_code code, const char *fmt, ...
 
 /* Buffers a direction no longer needs go as soon as it leaves the state
  * that used them, so a long-lived connection costs little memory. */
-static void drop_buffers(dirst *d)
+static void drop_buffers(sd_ssh *s, int dir)
 {
+    dirst *d = &s->d[dir];
     /* called after every chunk of the handshake: no free(NULL) calls */
     if (d->st != ST_BANNER && d->line) {
-        free(d->line);
+        if (d->line != s->line0[dir])
+            free(d->line);
         d->line = NULL;
         d->line_cap = 0;
     }
@@ -90,7 +92,8 @@ void sd_ssh_free(sd_ssh *s)
     if (!s)
         return;
     for (int i = 0; i < 2; i++) {
-        free(s->d[i].line);
+        if (s->d[i].line != s->line0[i])
+            free(s->d[i].line);
         free(s->d[i].pkt);
         side_free(s, i);
     }
@@ -197,8 +200,8 @@ void sd_ssh_feed(sd_ssh *s, int dir, const uint8_t *data, size_t len, uint64_t f
         d->off += used;
     }
     if (touched) {
-        drop_buffers(&s->d[0]);
-        drop_buffers(&s->d[1]);
+        drop_buffers(s, 0);
+        drop_buffers(s, 1);
         sdp_derive(s);
     }
 }
@@ -245,7 +248,7 @@ void sd_ssh_gap(sd_ssh *s, int dir, uint64_t len, uint64_t frame)
         }
     }
     d->off += len;
-    drop_buffers(d);
+    drop_buffers(s, dir);
     sdp_derive(s);
 }
 

@@ -155,7 +155,7 @@ static bool line_is_banner_prefix(const uint8_t *l, size_t n)
 
 /* The line buffer: the longest line OpenSSH reads, and its CR. */
 #define LINE_BUF (SD_SSH_MAX_LINE + 1u)
-#define LINE_BUF_START 256u
+#define LINE_BUF_START SDP_LINE_INLINE
 
 /* A line is complete (d->line, without its LF): strip the CR, flag one
  * longer than OpenSSH reads (the banner always; pre-banner lines once per
@@ -210,15 +210,27 @@ static void line_over(sd_ssh *s, int dir)
 /* The line buffer starts at LINE_BUF_START and doubles up to LINE_BUF as
  * a line needs it: every connection has a banner of ~40 bytes, few a line
  * of kilobytes, and a small block is a fraction of the cost of 8 kB. */
-static void line_room(dirst *d, size_t need)
+static void line_room(sd_ssh *s, int dir, size_t need)
 {
+    dirst *d = &s->d[dir];
     if (d->line && need <= d->line_cap)
         return;
+    if (!d->line && need <= SDP_LINE_INLINE) { /* the parser's own: no heap block */
+        d->line = s->line0[dir];
+        d->line_cap = SDP_LINE_INLINE;
+        return;
+    }
     size_t cap = d->line_cap ? d->line_cap : LINE_BUF_START;
     while (cap < need)
         cap *= 2;
     cap = SD_MIN(cap, (size_t)LINE_BUF);
-    d->line = sd_realloc(d->line, cap);
+    if (d->line == s->line0[dir]) {
+        uint8_t *nl = sd_malloc(cap);
+        memcpy(nl, d->line, d->line_len);
+        d->line = nl;
+    } else {
+        d->line = sd_realloc(d->line, cap);
+    }
     d->line_cap = cap;
 }
 
@@ -229,7 +241,7 @@ size_t sdp_feed_banner(sd_ssh *s, int dir, const uint8_t *p, size_t n)
     size_t take = nl ? (size_t)(nl - p) + 1 : n;
     size_t body = nl ? take - 1 : take; /* without the LF */
     size_t keep = SD_MIN(body, LINE_BUF - d->line_len);
-    line_room(d, d->line_len + keep);
+    line_room(s, dir, d->line_len + keep);
     memcpy(d->line + d->line_len, p, keep);
     /* Binary bytes in a line that is not a banner: this is not SSH. */
     if (!line_is_banner_prefix(d->line, d->line_len + keep)) {

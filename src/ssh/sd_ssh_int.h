@@ -21,12 +21,16 @@ enum { ST_BANNER = 0, ST_CLEAR, ST_ENC, ST_SSH1, ST_DEAD };
 /* Names shorter than this are algorithm names (RFC 4251 section 6: at most
  * 64 characters); longer negotiated names are cut. */
 #define NAME_MAX_LEN 72
+/* A direction's first line buffer, inside the parser (sd_ssh.line0): the
+ * line buffer's first size (LINE_BUF_START, sd_ssh_clear.c), which any
+ * banner fits. */
+#define SDP_LINE_INLINE 256u
 
 typedef struct dirst {
     int st;
     uint64_t off;            /* stream offset of the next byte */
     /* BANNER */
-    uint8_t *line;           /* line_cap bytes (up to LINE_BUF) while in BANNER, else NULL */
+    uint8_t *line;           /* line_cap bytes (up to LINE_BUF) while in BANNER, else NULL; sd_ssh.line0 at first */
     size_t line_cap;
     size_t line_len;
     uint64_t line_seen;      /* bytes of the current line, those past the buffer too */
@@ -110,6 +114,10 @@ struct sd_ssh {
     /* Last, and not zeroed by sd_ssh_new: each slot is written before the
      * meta points to it (a third of the struct, zeroed per connection). */
     char neg[8][NAME_MAX_LEN];   /* negotiated names the meta points to */
+    /* Each direction's line buffer while its line fits (d[].line points
+     * here, no heap block): a banner is ~40 bytes, and a heap block with
+     * its free cost ~260 instructions a direction (issue #11). */
+    uint8_t line0[2][SDP_LINE_INLINE];
 };
 
 /* Records a protocol anomaly of direction dir (at most SD_SSH_MAX_ANOMALIES

@@ -1,6 +1,7 @@
 #include "sd_campaign.h"
 
 #include "../common/sd_hmap.h"
+#include "../common/sd_vec.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -273,16 +274,31 @@ void sd_campaign_dump(const sd_campaign *c, sd_buf *b)
     sd_buf_append(b, c->dumped.p, c->dumped.len);
 }
 
+/* By first frame, ties in the order found (what a stable sort of the
+ * events gives): pointers into one array, so their order is the index's. */
 static int cmp_first_frame(const void *a, const void *b)
 {
-    const sd_event *x = a, *y = b;
-    return x->frame < y->frame ? -1 : x->frame > y->frame;
+    const sd_event *x = *(const sd_event *const *)a, *y = *(const sd_event *const *)b;
+    if (x->frame != y->frame)
+        return x->frame < y->frame ? -1 : 1;
+    return x < y ? -1 : x > y;
 }
 
+/* The events are 1.5 kB each: the list is sized once (counted first) and
+ * sorted by pointer, not moved by doublings and a merge sort of the
+ * events themselves (~5,000 instructions an event, issue #11). */
 void sd_campaign_finish(sd_campaign *c, sd_evlist *out)
 {
     sd_evlist l = { 0 };
     sd_hmap_iter it = { 0 };
+    size_t want = 0;
+    while (sd_hmap_next(c->clients, &it)) {
+        const client_agg *g = it.val;
+        want += is_bf(g) || is_scan(g);
+    }
+    if (want)
+        sd_vec_reserve(&l, want);
+    it = (sd_hmap_iter){ 0 };
     while (sd_hmap_next(c->clients, &it)) {
         const client_agg *g = it.val;
         if (is_bf(g))
@@ -290,14 +306,21 @@ void sd_campaign_finish(sd_campaign *c, sd_evlist *out)
         else if (is_scan(g))
             scan_event(&l, it.key, g);
     }
+    const sd_event **ord = l.n ? sd_reallocarray(NULL, l.n, sizeof *ord) : NULL;
+    for (size_t i = 0; i < l.n; i++)
+        ord[i] = &l.v[i];
     if (l.n > 1)
-        qsort(l.v, l.n, sizeof *l.v, cmp_first_frame);
+        qsort(ord, l.n, sizeof *ord, cmp_first_frame);
+    if (l.n)
+        sd_vec_reserve(out, l.n);
     for (size_t i = 0; i < l.n; i++) {
-        sd_event *e = sd_ev_add(out, l.v[i].kind, l.v[i].uid, l.v[i].stream, l.v[i].ts, l.v[i].frame,
-                                l.v[i].frame_last, l.v[i].leg);
+        const sd_event *from = ord[i];
+        sd_event *e = sd_ev_add(out, from->kind, from->uid, from->stream, from->ts, from->frame,
+                                from->frame_last, from->leg);
         uint64_t seq = e->seq;
-        *e = l.v[i];
+        *e = *from;
         e->seq = seq;
     }
+    free(ord);
     sd_evlist_free(&l);
 }

@@ -44,7 +44,7 @@ void sdp_anomaly(sd_ssh *s, int dir, sd_ssh_anom_code code, const char *fmt, ...
 
 /* Buffers a direction no longer needs go as soon as it leaves the state
  * that used them, so a long-lived connection costs little memory. */
-static void drop_buffers(sd_ssh *s, int dir)
+static inline __attribute__((always_inline)) void drop_buffers(sd_ssh *s, int dir)
 {
     dirst *d = &s->d[dir];
     /* called after every chunk of the handshake: no free(NULL) calls */

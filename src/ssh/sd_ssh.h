@@ -323,6 +323,8 @@ struct sd_arena *sd_ssh_arena(sd_ssh *s);
 /* "SHA256:..." (unpadded base64) and colon-hex MD5 of a key blob. */
 void sd_ssh_fp_sha256(const uint8_t *blob, size_t len, char out[52]);
 void sd_ssh_fp_md5(const uint8_t *blob, size_t len, char out[48]);
+/* Both, as the two above give them (remembered for the last keys seen). */
+void sd_ssh_fp_hostkey(const uint8_t *blob, size_t len, char sha256[52], char md5[48]);
 const char *sd_ssh_anom_name(sd_ssh_anom_code c);
 const char *sd_ssh_outcome_name(sd_ssh_outcome o);
 

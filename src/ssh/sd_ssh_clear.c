@@ -480,8 +480,7 @@ static void on_kex_reply(sd_ssh *s, int dir, uint8_t type, sd_cur c)
     }
     m->hostkey_seen = true;
     put_cut(m->hostkey_type, sizeof(m->hostkey_type), kt, strlen(kt));
-    sd_ssh_fp_sha256(blob, n, m->hostkey_sha256);
-    sd_ssh_fp_md5(blob, n, m->hostkey_md5);
+    sd_ssh_fp_hostkey(blob, n, m->hostkey_sha256, m->hostkey_md5);
     m->hostkey_len = n;
     m->kex_reply_frame = s->frame;
     m->kex_reply_ts = s->ts;

@@ -224,6 +224,18 @@ static uint64_t memo_key(bool is_md5, const uint8_t *p, size_t n)
     return sd_hash_bytes(k, 8 + 2 * h) ^ (uint64_t)is_md5;
 }
 
+/* A copy of the n bytes at p in a slot's buffer, which is reused by the
+ * inputs that replace it. */
+static void slot_keep(uint8_t **in, size_t *cap, const uint8_t *p, size_t n)
+{
+    if (*cap < n || !*in) {
+        free(*in);
+        *cap = n ? n : 1;
+        *in = sd_malloc(*cap);
+    }
+    memcpy(*in, p, n);
+}
+
 static void digest(bool is_md5, const uint8_t *p, size_t n, uint8_t *md, unsigned *mdlen)
 {
     static memo_slot memo[DIGEST_MEMO_SLOTS];
@@ -241,12 +253,7 @@ static void digest(bool is_md5, const uint8_t *p, size_t n, uint8_t *md, unsigne
     digest_compute(is_md5, p, n, md, mdlen);
     if (*mdlen == 0)
         return; /* a failed digest is not remembered */
-    if (e->cap < n || !e->in) { /* a slot's buffer is reused by the inputs that replace it */
-        free(e->in);
-        e->cap = n ? n : 1;
-        e->in = sd_malloc(e->cap);
-    }
-    memcpy(e->in, p, n);
+    slot_keep(&e->in, &e->cap, p, n);
     e->h = h;
     e->n = n;
     e->md5 = is_md5;
@@ -277,6 +284,43 @@ void sd_ssh_fp_md5(const uint8_t *blob, size_t len, char out[48])
         out[o++] = hex[md[i] & 15];
     }
     out[o] = '\0';
+}
+
+/* Both fingerprints of a host key, remembered by key: every connection
+ * to a server sends the same key, and its two digests' lookups with the
+ * Base64 and hex formatting cost ~1,300 instructions a connection (issue
+ * #11), one lookup and two copies ~300. Bounded as the digests' memo is
+ * (DIGEST_MEMO_MAX_IN), a few keys kept (a server has one of each type);
+ * the whole key is compared, so a hit gives exactly these keys' strings,
+ * and a failed digest is not remembered. */
+#define FP_MEMO_SLOTS 16u
+
+typedef struct fp_slot {
+    uint64_t h;
+    uint8_t *in; /* a copy of the key, NULL when the slot is empty */
+    size_t n, cap;
+    char sha256[52], md5[48];
+} fp_slot;
+
+void sd_ssh_fp_hostkey(const uint8_t *blob, size_t len, char sha256[52], char md5[48])
+{
+    static fp_slot memo[FP_MEMO_SLOTS];
+    uint64_t h = memo_key(false, blob, len);
+    fp_slot *e = &memo[h % FP_MEMO_SLOTS];
+    if (e->in && e->h == h && e->n == len && memcmp(e->in, blob, len) == 0) {
+        memcpy(sha256, e->sha256, sizeof e->sha256);
+        memcpy(md5, e->md5, sizeof e->md5);
+        return;
+    }
+    sd_ssh_fp_sha256(blob, len, sha256);
+    sd_ssh_fp_md5(blob, len, md5);
+    if (len > DIGEST_MEMO_MAX_IN || !md5[0] || !sha256[7])
+        return;
+    slot_keep(&e->in, &e->cap, blob, len);
+    e->h = h;
+    e->n = len;
+    memcpy(e->sha256, sha256, sizeof e->sha256);
+    memcpy(e->md5, md5, sizeof e->md5);
 }
 
 static void md5_hex(const char *str, size_t len, char out[33])

@@ -5,6 +5,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Records the first block holds: a password guess or a scanner's probe
+ * has a dozen, so 256 (12 kB) up front was mostly never used. */
+#define RECS_FIRST 16u
+
 typedef struct conn_st {
     sd_ssh *ssh;
     sd_ssh_record *rec;
@@ -72,10 +76,18 @@ static void on_record(void *ud, const sd_ssh_record *r)
         return;
     }
     if (st->nrec == st->cap) {
-        /* doubling from 16: a password guess or a scanner's probe has a
-         * dozen records, so 256 (12 kB) up front was mostly never used */
-        st->cap = st->cap ? st->cap * 2 : 16;
-        st->rec = sd_reallocarray(st->rec, st->cap, sizeof *st->rec);
+        /* doubling from RECS_FIRST, those in the parser's arena (one
+         * block a connection, no heap block and free for a short one) */
+        size_t cap = st->cap ? st->cap * 2 : RECS_FIRST;
+        if (!st->cap) {
+            st->rec = sd_arena_alloc(sd_ssh_arena(st->ssh), cap * sizeof *st->rec);
+        } else if (st->cap == RECS_FIRST) {
+            sd_ssh_record *heap = sd_reallocarray(NULL, cap, sizeof *st->rec);
+            st->rec = memcpy(heap, st->rec, st->nrec * sizeof *st->rec);
+        } else {
+            st->rec = sd_reallocarray(st->rec, cap, sizeof *st->rec);
+        }
+        st->cap = cap;
     }
     st->rec[st->nrec] = *r;
     st->rec[st->nrec++].ts = ts;
@@ -103,8 +115,9 @@ static void st_free(conn_st *st)
 {
     live_unlink(st);
     sd_sshstats_free(st->stats); /* its histogram; the struct is in the parser's arena */
+    if (st->cap > RECS_FIRST) /* else in the parser's arena, freed with it */
+        free(st->rec);
     sd_ssh_free(st->ssh);
-    free(st->rec);
     free(st);
 }
 

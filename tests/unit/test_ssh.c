@@ -258,6 +258,27 @@ static void test_fp_memo(void **state)
     }
 }
 
+/* Both host key fingerprints at once (remembered by key) are what each
+ * alone gives, for keys that share a slot, in any order. */
+static void test_fp_hostkey_memo(void **state)
+{
+    (void)state;
+    uint8_t a[100] = { 0 }, b[100] = { 0 };
+    a[50] = 1;
+    b[50] = 2;
+    const uint8_t *order[] = { a, b, a, a, b, b, a };
+    for (size_t i = 0; i < sizeof order / sizeof order[0]; i++) {
+        char sha[52], md5[48], want_sha[52], want_md5[48];
+        sd_ssh_fp_sha256(order[i], 100, want_sha);
+        sd_ssh_fp_md5(order[i], 100, want_md5);
+        memset(sha, 'x', sizeof sha);
+        memset(md5, 'x', sizeof md5);
+        sd_ssh_fp_hostkey(order[i], 100, sha, md5);
+        assert_string_equal(sha, want_sha);
+        assert_string_equal(md5, want_md5);
+    }
+}
+
 static void str_same(const char *a, const char *b)
 {
     if (!a || !b)
@@ -872,6 +893,7 @@ int main(void)
         cmocka_unit_test(test_anomalies),
         cmocka_unit_test(test_enc_gap_and_bad_len), cmocka_unit_test(test_ssh1),
         cmocka_unit_test(test_banner_limits), cmocka_unit_test(test_fp_memo),
+        cmocka_unit_test(test_fp_hostkey_memo),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

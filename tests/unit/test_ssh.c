@@ -237,7 +237,8 @@ static void md5hex(const char *str, char out[33])
 
 /* Fingerprints are remembered by input (a brute-force run repeats its host
  * key): inputs of the same length and the same first and last 32 bytes
- * share a slot, and each must still get its own digest, in any order. */
+ * share a slot, and each must still get its own digest, in any order; both
+ * at once (sd_ssh_fp_hostkey, remembered by key) are what each alone gives. */
 static void test_fp_memo(void **state)
 {
     (void)state;
@@ -255,27 +256,13 @@ static void test_fp_memo(void **state)
             o += (size_t)snprintf(want + o, sizeof want - o, k ? ":%02x" : "%02x", md[k]);
         sd_ssh_fp_md5(order[i], 100, got);
         assert_string_equal(got, want);
-    }
-}
-
-/* Both host key fingerprints at once (remembered by key) are what each
- * alone gives, for keys that share a slot, in any order. */
-static void test_fp_hostkey_memo(void **state)
-{
-    (void)state;
-    uint8_t a[100] = { 0 }, b[100] = { 0 };
-    a[50] = 1;
-    b[50] = 2;
-    const uint8_t *order[] = { a, b, a, a, b, b, a };
-    for (size_t i = 0; i < sizeof order / sizeof order[0]; i++) {
-        char sha[52], md5[48], want_sha[52], want_md5[48];
+        char sha[52], md5[48], want_sha[52];
         sd_ssh_fp_sha256(order[i], 100, want_sha);
-        sd_ssh_fp_md5(order[i], 100, want_md5);
         memset(sha, 'x', sizeof sha);
         memset(md5, 'x', sizeof md5);
         sd_ssh_fp_hostkey(order[i], 100, sha, md5);
         assert_string_equal(sha, want_sha);
-        assert_string_equal(md5, want_md5);
+        assert_string_equal(md5, want);
     }
 }
 
@@ -893,7 +880,6 @@ int main(void)
         cmocka_unit_test(test_anomalies),
         cmocka_unit_test(test_enc_gap_and_bad_len), cmocka_unit_test(test_ssh1),
         cmocka_unit_test(test_banner_limits), cmocka_unit_test(test_fp_memo),
-        cmocka_unit_test(test_fp_hostkey_memo),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -41,5 +41,8 @@ extern const cli_cmd cli_cmd_conns, cli_cmd_packets, cli_cmd_summary, cli_cmd_fo
     cli_cmd_ssh, cli_cmd_dns;
 /* strider merge (cmd_merge.c): reads chunk outputs, not captures. */
 int cli_merge_main(int argc, char **argv);
+/* strider reccount (cmd_reccount.c): records of capture files, for a driver's
+ * --own-frame-base. */
+int cli_reccount_main(int argc, char **argv);
 
 #endif

@@ -36,6 +36,8 @@ int main(int argc, char **argv)
     }
     if (!strcmp(cmd, "merge"))
         return cli_merge_main(argc - 1, argv + 1);
+    if (!strcmp(cmd, "reccount")) /* (a drivers' helper, not listed) */
+        return cli_reccount_main(argc - 1, argv + 1);
     for (size_t i = 0; i < SD_ARRAY_LEN(COMMANDS); i++)
         if (!strcmp(cmd, COMMANDS[i]->name))
             return cli_cmd_run(COMMANDS[i], argc - 1, argv + 1);

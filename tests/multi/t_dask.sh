@@ -121,6 +121,37 @@ done
 [ -z "$(ls wd)" ] || bad "--workdir: chunk outputs left in it"
 echo "ok chunk outputs: --workdir, local, through Dask"
 
+# conns and ssh: each chunk numbers its frames from the records of the
+# files before it (--own-frame-base, counted by a task per chunk with
+# strider reccount), so that the merge renumbers none; a count that
+# cannot be made (reccount fails) leaves the chunks after it without one,
+# the same output
+printf '#!/bin/sh\ncase "$*" in *--own*) echo "$*" >> "%s/args";; esac\n[ "$1" = reccount ] && [ -e "%s/nocount" ] && exit 1\nexec "%s" "$@"\n' "$T" "$T" "$STRIDER" > args.sh
+chmod +x args.sh
+"$STRIDER" ssh --json -q guess > one
+for nocount in "" 1; do
+    : > args
+    rm -f nocount && [ -n "$nocount" ] && : > nocount
+    "$D" --scheduler "$ADDR" --chunk-files 3 --strider "$T/args.sh" -- ssh --json guess > dask 2> dask.err ||
+        { bad "frame base${nocount:+ (no count)}: driver failed: $(tail -3 dask.err)"; continue; }
+    cmp -s one dask || bad "frame base${nocount:+ (no count)}: differs from one run"
+    set -- guess/*.pcap
+    [ $# -gt 6 ] && [ "$(wc -l < args)" = $((($# + 2) / 3)) ] || bad "frame base: not one chunk per 3 of $# files"
+    while read -r line; do
+        first=$(echo "$line" | sed -n 's/.*--own \([0-9]*\):.*/\1/p')
+        base=$(echo "$line" | sed -n 's/.*--own-frame-base \([0-9]*\) .*/\1/p')
+        if [ -n "$nocount" ]; then
+            want=$([ "$first" = 0 ] && echo 0)
+        else
+            want=$(for f in "${@:1:first}"; do capinfos -c -M "$f" | awk '/Number of packets/{print $NF}'; done |
+                awk '{s += $1} END {print s + 0}')
+        fi
+        [ "$base" = "$want" ] || bad "frame base${nocount:+ (no count)}: chunk from file $first given \"$base\", not \"$want\""
+    done < args
+done
+rm -f nocount
+echo "ok frame bases"
+
 # a chunk that cannot run fails twice and fails the run, with its error
 printf '#!/bin/sh\ncase "$*" in *"--own 2:2"*) echo "disk on fire" >&2; exit 3;; esac\nexec "%s" "$@"\n' "$STRIDER" > flaky
 chmod +x flaky

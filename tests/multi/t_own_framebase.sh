@@ -65,5 +65,20 @@ done
 "$STRIDER" extract --own 1:2 --own-frame-base 5 -o "$T/x" "${f[@]}" > /dev/null 2>&1
 [ $? -eq 2 ] || bad "extract --own-frame-base: not exit 2"
 
+# strider reccount (what dist/strider-dask gives its chunks from): the
+# records a run reads from these files, in their trailers' count; a file
+# neither pcap nor pcapng: exit 1, nothing on stdout; no file: exit 2
+for d in guess rot many; do
+    f=("$T/$d"/*.pcap)
+    want=$(records "${f[@]:0:3}")
+    got=$("$STRIDER" reccount -- "${f[@]:0:3}")
+    [ -n "$want" ] && [ "$got" = "$want" ] || bad "reccount $d: $got records, a run reads $want"
+done
+echo "not a capture" > "$T/text.pcap"
+out=$("$STRIDER" reccount "${f[0]}" "$T/text.pcap" 2> /dev/null)
+[ $? -eq 1 ] && [ -z "$out" ] || bad "reccount of a text file: not exit 1 with nothing printed: $out"
+"$STRIDER" reccount > /dev/null 2>&1
+[ $? -eq 2 ] || bad "reccount without files: not exit 2"
+
 [ "$fails" -eq 0 ] || { echo "FAIL: $fails checks failed"; exit 1; }
 echo "PASS"

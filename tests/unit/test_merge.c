@@ -130,8 +130,9 @@ static void t_dec(void **state)
     }
 }
 
-/* 32 hex digits as 16 bytes: every byte value in every place of eight,
- * only 0-9 and a-f taken. */
+/* 32 hex digits as 16 bytes: every byte value in every place (each of
+ * the four words sd_merge_hex16 reads), only 0-9 and a-f taken, the
+ * others' values unchanged. */
 static void t_hex(void **state)
 {
     (void)state;
@@ -140,15 +141,15 @@ static void t_hex(void **state)
     assert_true(sd_merge_hex16(h, out));
     for (int i = 0; i < 16; i++)
         assert_int_equal(out[i], i * 0x11);
-    for (int pos = 0; pos < 8; pos++)
+    for (int pos = 0; pos < 32; pos++)
         for (int v = 0; v < 256; v++) {
             char t[33];
             memcpy(t, "0123456789abcdef0123456789abcdef", 33);
-            t[8 + pos] = (char)v;
+            t[pos] = (char)v;
             bool hex = (v >= '0' && v <= '9') || (v >= 'a' && v <= 'f');
             assert_int_equal(sd_merge_hex16(t, out), hex);
-            if (hex)
-                assert_int_equal(pos & 1 ? out[4 + pos / 2] & 15 : out[4 + pos / 2] >> 4, sd_merge_hex((char)v));
+            for (int i = 0; hex && i < 32; i++) /* every digit's value where it is */
+                assert_int_equal(i & 1 ? out[i / 2] & 15 : out[i / 2] >> 4, sd_merge_hex(t[i]));
         }
 }
 

@@ -120,6 +120,15 @@ EOF
 "$STRIDER" conns --json "$w/a.pcap" "$w/b.pcap" > "$w/one" 2> /dev/null
 "$STRIDER" merge "$w/c0" "$w/c1" > "$w/good" 2> /dev/null || fail "merge of the chunks as written: exit $?"
 cmp -s "$w/one" "$w/good" || fail "merge of the chunks as written differs from one run"
+# --jobs over the two files: one run's output, byte for byte
+for args in "conns --json" "conns --csv" "ssh --json" "ssh --csv" "summary --json"; do
+    # shellcheck disable=SC2086 # args are words
+    "$STRIDER" $args "$w/a.pcap" "$w/b.pcap" > "$w/j1" 2> /dev/null
+    # shellcheck disable=SC2086 # args are words
+    "$STRIDER" $args --jobs 2 "$w/a.pcap" "$w/b.pcap" > "$w/j2" 2> "$w/err" || fail "$args --jobs 2: exit $?"
+    cmp -s "$w/j1" "$w/j2" || fail "$args --jobs 2: not one run's output"
+    ! grep -qE 'Sanitizer|runtime error' "$w/err" || fail "$args --jobs 2: a sanitizer report"
+done
 python3 - "$w" << 'EOF'
 import re, sys
 w = sys.argv[1]

@@ -99,6 +99,9 @@ if [ "$(id -u)" = 0 ] && command -v setpriv > /dev/null; then # unwritable: as n
         rc=$?
         [ $rc = 1 ] && grep -q 'Permission denied' "$w/err" || fail "$a unwritable: exit $rc, $(head -c 200 "$w/err")"
     done
+    # the file named in its directory (main: `cannot create index.jsonl`)
+    grep -q "strider extract: cannot create $w/ro/index.jsonl: Permission denied" "$w/err" ||
+        fail "extract --force unwritable: $(head -c 200 "$w/err")"
 fi
 
 # --- strider merge of chunk outputs cut or edited: exit 1 with a message,

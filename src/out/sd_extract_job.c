@@ -15,7 +15,7 @@ int sd_extract_job_open(sd_extract_job *j, const sd_extract_job_opts *o, sd_extr
         return 1;
     sd_filesink_opts so = { .max_open = o->max_open - (xo->flows_only ? 0 : 1), /* one for the index */
                             .budget = o->buffer, .log = o->quiet ? NULL : stderr,
-                            .prog = "strider extract" };
+                            .prog = "strider extract", .dir = o->outdir };
     j->sink = sd_filesink_new(j->dirfd, &so);
     j->x = sd_extract_new(xo, j->sink);
     if (!j->x)

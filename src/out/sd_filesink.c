@@ -18,6 +18,7 @@
  * descriptors; an evicted one is reopened without O_TRUNC and written at
  * its offset (pwritev), so nothing depends on a file position. */
 #include "sd_filesink.h"
+#include "sd_text.h"
 
 #include "../common/sd_common.h"
 
@@ -103,6 +104,7 @@ struct sd_filesink {
     uint64_t tick;
     FILE *log;
     const char *prog;
+    char dir[512];        /* the directory as messages show it, with its '/' (or empty) */
     atomic_ullong errors; /* counted by the writer, read by anyone */
 };
 
@@ -112,7 +114,7 @@ static void sink_error(sd_filesink *fs, const char *name, const char *what)
     int err = errno;
     unsigned long long n = atomic_fetch_add(&fs->errors, 1);
     if (fs->log && n < LOG_MAX)
-        fprintf(fs->log, "%s: %s %s: %s\n", fs->prog, what, name, strerror(err));
+        fprintf(fs->log, "%s: %s %s%s: %s\n", fs->prog, what, fs->dir, name, strerror(err));
 }
 
 /* ---- writer side ---- */
@@ -524,6 +526,10 @@ sd_filesink *sd_filesink_new(int dirfd, const sd_filesink_opts *o)
     fs->s = sd_calloc((size_t)fs->n, sizeof *fs->s);
     fs->log = o->log;
     fs->prog = o->prog ? o->prog : "strider";
+    if (o->dir) { /* shown as any name a script passes (sd_outdir_open's messages) */
+        sd_text_safe_made(o->dir, fs->dir, sizeof fs->dir - 1);
+        strcat(fs->dir, "/");
+    }
     atomic_init(&fs->errors, 0);
     pthread_mutex_init(&fs->mu, NULL);
     pthread_cond_init(&fs->cv_job, NULL);

@@ -34,6 +34,7 @@ typedef struct sd_filesink_opts {
     size_t budget;    /* bytes of file data held in memory (0 = 32 MiB) */
     FILE *log;        /* where the first 10 errors are described; NULL = nowhere */
     const char *prog; /* prefix of those lines, e.g. "strider extract" */
+    const char *dir;  /* the directory as named (-o DIR): those lines name DIR/file; NULL = file alone */
 } sd_filesink_opts;
 
 /* A sink writing into the directory dirfd (not closed by the sink). Starts

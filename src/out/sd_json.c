@@ -141,12 +141,12 @@ void sd_json_escape(sd_buf *b, const char *s, size_t len)
         } else {
             uint32_t cp = 0;
             size_t n = sd_utf8_len(&u[i], len - i, &cp); /* strict: what Python's json reads */
-            if (n && cp >= 0xa0) {
+            if (n && !sd_cp_control(cp)) {
                 sd_buf_append(b, &u[i], n);
                 i += n;
                 continue;
             }
-            if (n) { /* a C1 control (8-bit CSI...): escaped, as C0 is */
+            if (n) { /* a C1 control (8-bit CSI...) or a bidi control: escaped, as C0 is */
                 sd_buf_printf(b, "\\u%04x", (unsigned)cp);
                 i += n;
                 continue;

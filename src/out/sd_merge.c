@@ -432,6 +432,8 @@ static bool take_line(mchunk *ch, const char *p, size_t n, size_t *cap)
     int r = n >= 9 && !memcmp(p, "{\"_own\":\"", 9) ? take_record(ch, p, n, cap) : -1;
     if (r >= 0)
         return r;
+    if (n && (p[0] != '{' || p[n - 1] != '}')) /* every chunk line is a JSON object: this one is cut */
+        return false;
     if (n) {
         ch->lines = grow(ch->lines, ch->nlines, sizeof *ch->lines);
         ch->lens = grow(ch->lens, ch->nlines, sizeof *ch->lens);
@@ -455,6 +457,22 @@ static void take_direct(mchunk *ch)
     ch->flushed = ch->direct;
 }
 
+/* A connection whose first frame is before the chunk's frames (numbered
+ * from fb + 1 when its trailer says "fb", else from 1), or whose last is
+ * before its first: a record edited or a forged "fb", that the merge would
+ * number wrongly without a word. (A first frame past the chunk's own files
+ * is not one: a file listed twice is read in the chunk of its first place.)
+ * NULL when there is none. */
+static const mconn *outside(const mchunk *ch)
+{
+    for (size_t i = 0; i < ch->nconns; i++) {
+        const mconn *c = &ch->conns[i];
+        if (c->ff <= ch->fb || c->lf < c->ff)
+            return c;
+    }
+    return NULL;
+}
+
 /* Cuts the text into lines and reads sd_own's records out of them. */
 static bool load_chunk(mchunk *ch, const char *path, FILE *err)
 {
@@ -466,15 +484,25 @@ static bool load_chunk(mchunk *ch, const char *path, FILE *err)
         return false;
     }
     bool ok = true;
-    for (const char *p = ch->text, *end = p + len; ok && p < end;) {
+    size_t ln = 0;
+    for (const char *p = ch->text, *end = p + len; ok && p < end; ln++) {
         const char *nl = memchr(p, '\n', (size_t)(end - p)); /* there is one: the text ends with it */
         ok = take_line(ch, p, (size_t)(nl - p), &cap);
         p = nl + 1;
     }
-    if (!ok || !ch->trailer)
-        fprintf(err, "strider merge: %s is not the output of a run with --own and --json "
-                     "(%s)\n", path, ok ? "no chunk trailer" : "a bad _own record");
-    else if (ch->direct && (ch->first || ch->direct > ch->nconns || ch->hook)) {
+    const mconn *c = ok && ch->trailer ? outside(ch) : NULL;
+    if (!ok)
+        fprintf(err, "strider merge: %s is not the output of a run with --own and --json (line %zu: a bad _own "
+                     "record, or a line cut short)\n", path, ln);
+    else if (!ch->trailer)
+        fprintf(err, "strider merge: %s is not the output of a run with --own and --json (no chunk trailer)\n",
+                path);
+    else if (c) {
+        fprintf(err, "strider merge: %s is not the output of a run with --own and --json (connection %s "
+                     "says frames %llu..%llu, the chunk's frames are numbered from %llu)\n", path, c->uid,
+                (unsigned long long)c->ff, (unsigned long long)c->lf, (unsigned long long)ch->fb + 1);
+        ok = false;
+    } else if (ch->direct && (ch->first || ch->direct > ch->nconns || ch->hook)) {
         fprintf(err, "strider merge: %s says it wrote %llu connections elsewhere: only --jobs's first "
                      "chunk does\n", path, (unsigned long long)ch->direct);
         ok = false;

@@ -24,10 +24,11 @@ void sd_svg_escape(sd_buf *b, const char *text)
         default: {
             /* XML 1.0 forbids most control characters even as references;
              * bytes that are not UTF-8 make the file unreadable, and a C1
-             * control (the 8-bit CSI) acts on a terminal that shows it */
+             * control (the 8-bit CSI) acts on a terminal that shows it; a
+             * bidi control reorders the text after it (sd_cp_control) */
             uint32_t cp = 0;
             size_t u = p[i] >= 0x80 ? sd_utf8_len(p + i, n - i, &cp) : 0;
-            if (u && cp >= 0xa0) {
+            if (u && !sd_cp_control(cp)) {
                 sd_buf_append(b, p + i, u);
                 i += u - 1;
             } else if (p[i] >= 0x80 || (p[i] < 0x20 && p[i] != '\n' && p[i] != '\t') || p[i] == 0x7f)

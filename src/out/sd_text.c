@@ -23,12 +23,18 @@ size_t sd_utf8_len(const uint8_t *p, size_t n, uint32_t *cp)
     return len;
 }
 
-/* A printable code point's sequence: not the C1 controls U+0080..U+009F. */
+bool sd_cp_control(uint32_t cp)
+{
+    return cp < 0xA0 || cp == 0x061C || cp == 0x200E || cp == 0x200F || (cp >= 0x202A && cp <= 0x202E) ||
+           (cp >= 0x2066 && cp <= 0x2069);
+}
+
+/* A printable code point's sequence: not a control (sd_cp_control). */
 static size_t utf8_ok(const uint8_t *p, size_t n)
 {
     uint32_t cp;
     size_t len = sd_utf8_len(p, n, &cp);
-    return len && cp >= 0xA0 ? len : 0;
+    return len && !sd_cp_control(cp) ? len : 0;
 }
 
 /* The plain bytes (src/common/sd_plain.h): printable ASCII, and a

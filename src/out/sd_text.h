@@ -13,8 +13,15 @@
  * code point in *cp; 0 if the bytes are not one (RFC 3629: overlong forms,
  * surrogates and code points past U+10FFFF are not). Only for p[0] >= 0x80. */
 size_t sd_utf8_len(const uint8_t *p, size_t n, uint32_t *cp);
-/* Appends s (n bytes) with C0 controls, DEL, C1 controls (also when UTF-8
- * encoded) and bytes that are not valid UTF-8 written as \xHH, and a
+/* A code point every output writes escaped, as a control: the C1
+ * controls U+0080..U+009F, and the Unicode bidirectional controls (ALM,
+ * LRM, RLM, the embeddings and overrides U+202A..U+202E, the isolates
+ * U+2066..U+2069), which reorder the text shown after them (a banner
+ * holding U+202E shows the rest of its line, or of a report's cell,
+ * reversed: CVE-2021-42574's "Trojan Source"). */
+bool sd_cp_control(uint32_t cp);
+/* Appends s (n bytes) with C0 controls, DEL, C1 controls and bidi
+ * controls (sd_cp_control, UTF-8 encoded) and bytes that are not valid UTF-8 written as \xHH, and a
  * backslash as \\; printable ASCII and valid UTF-8 of printable code
  * points unchanged. */
 void sd_text_put(sd_buf *b, const char *s, size_t n);

@@ -85,6 +85,26 @@ static void t_bytes_holes_and_errors(void **st)
     assert_int_equal(slurp("link", buf, sizeof buf), 4);
 }
 
+/* A file that cannot be created is named in the log with the directory as
+ * given (-o DIR), made safe as any name a script passes. */
+static void t_error_names_dir(void **st)
+{
+    (void)st;
+    char *text = NULL;
+    size_t len = 0;
+    FILE *log = open_memstream(&text, &len);
+    assert_non_null(log);
+    sd_filesink_opts o = { .log = log, .prog = "p", .dir = "out\x1b" };
+    sd_filesink *s = sd_filesink_new(dirfd_, &o);
+    sd_sinkfile *f = sd_sinkfile_new(s, "nodir/x"); /* no such directory */
+    sd_sinkfile_write(s, f, "x", 1);
+    sd_sinkfile_close(s, f);
+    assert_int_equal(sd_filesink_free(s), 1);
+    fclose(log);
+    assert_string_equal(text, "p: cannot write out\\x1b/nodir/x: No such file or directory\n");
+    free(text);
+}
+
 /* n files named base: what sd_names gives, with a table of 2 names. */
 static void t_names_forgotten(void **st)
 {
@@ -129,6 +149,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(t_bytes_holes_and_errors, setup, teardown),
         cmocka_unit_test_setup_teardown(t_names_forgotten, setup, teardown),
+        cmocka_unit_test_setup_teardown(t_error_names_dir, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -103,7 +103,9 @@ static const struct {
              { "\x7f", "\\x7f", 1 }, { "\\", "\\\\", 1 }, { "\x80", "\\x80", 1 },
              { "\x9b", "\\x9b", 1 }, { "\xc2\x9b", "\\xc2\\x9b", 2 }, { "\xc0\xaf", "\\xc0\\xaf", 2 },
              { "\xed\xa0\x80", "\\xed\\xa0\\x80", 3 }, { "\xff", "\\xff", 1 },
-             { "\xc3\xa9", "\xc3\xa9", 2 }, { " ", " ", 1 }, { "~", "~", 1 } };
+             { "\xc3\xa9", "\xc3\xa9", 2 }, { " ", " ", 1 }, { "~", "~", 1 },
+             { "\xe2\x80\xae", "\\xe2\\x80\\xae", 3 }, { "\xe2\x81\xa6", "\\xe2\\x81\\xa6", 3 },
+             { "\xd8\x9c", "\\xd8\\x9c", 2 }, { "\xe2\x80\xaf", "\xe2\x80\xaf", 3 } };
 
 /* Calls check with every sequence of seqs (k) at every position of
  * strings of 1 to 40 bytes of printable ASCII (base + i % mod), and what
@@ -177,6 +179,11 @@ static void t_json_utf8(void **st)
     assert_string_equal(json("\xf4\x90\x80\x80", 4), "\"\\u00f4\\u0090\\u0080\\u0080\"");
     assert_string_equal(json("\xc2\x9b" "2J", 4), "\"\\u009b2J\"");
     assert_string_equal(json("\x1b]0;t\x07", 6), "\"\\u001b]0;t\\u0007\"");
+    /* bidi controls (a banner's U+202E reverses what follows): escaped as
+     * code points; the marks and joiners around them are text */
+    assert_string_equal(json("a\xe2\x80\xae" "b\xe2\x81\xa6\xe2\x81\xa9\xd8\x9c\xe2\x80\x8f", 16),
+                        "\"a\\u202eb\\u2066\\u2069\\u061c\\u200f\"");
+    assert_string_equal(json("\xe2\x80\x8d\xe2\x80\xaf", 6), "\"\xe2\x80\x8d\xe2\x80\xaf\"");
 }
 
 static void t_svg(void **st)
@@ -187,6 +194,11 @@ static void t_svg(void **st)
     sd_svg_escape(&b, "<a\x9b" "b\xc2\x9b\xc3\xa9\x1b]0;t\x07\xed\xa0\x80&\"'\x7f>");
     sd_buf_append(&b, "", 1);
     assert_string_equal((char *)b.p, "&lt;a?b??\xc3\xa9?]0;t????&amp;&quot;&#39;?&gt;");
+    sd_buf_free(&b);
+    /* a bidi override or isolate: '?', not a reordering of the cell */
+    sd_svg_escape(&b, "x\xe2\x80\xaey\xe2\x81\xa7z\xe2\x80\xaf");
+    sd_buf_append(&b, "", 1);
+    assert_string_equal((char *)b.p, "x???y???z\xe2\x80\xaf");
     sd_buf_free(&b);
 }
 

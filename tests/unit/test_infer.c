@@ -2435,6 +2435,52 @@ static void test_scripted_lines(void **st)
     stream_closed = false;
 }
 
+/* paramiko's get_pty() then invoke_shell(): each request alone, sent
+ * when the answer to the one before came (lab paramiko_shell_s1000: the
+ * pty-req without terminal modes, 96, its CHANNEL_SUCCESS, then the shell
+ * request, 64). Where the lines' echoes leave with their output (144 for
+ * "uname -a") there are no line / echo pairs of a key's size: the shell
+ * is found by its request after the pty-req's answer and the lines typed
+ * after pauses. An exec of the same size followed by nothing typed stays
+ * a command. */
+static void test_lockstep_shell(void **st)
+{
+    (void)st;
+    static const step seq0[] = {
+        { true, 64, 1.6001 }, { false, 64, 1.6027 }, { true, 240, 1.6032 }, { false, 48, 1.6087 },
+        { true, 80, 1.6255 }, { false, 704, 1.6291 }, { false, 64, 1.6723 }, { true, 96, 1.6727 },
+        { false, 48, 1.6732 }, { true, 64, 1.6734 }, { false, 112, 1.6739 }, { false, 64, 1.6878 },
+        { true, 64, 1.9946 }, { false, 144, 1.9959 }, { false, 64, 1.9992 },                      /* uname -a */
+        { true, 64, 2.3068 }, { false, 64, 2.3073 }, { false, 64, 2.3086 }, { false, 112, 2.3104 },
+        { false, 112, 2.3105 }, { false, 928, 2.3110 }, { false, 64, 2.3111 },                   /* ls -la */
+        { true, 80, 2.6197 }, { false, 80, 2.6204 }, { false, 64, 2.6215 }, { false, 64, 2.6217 }, /* cat */
+        { true, 64, 2.9313 }, { false, 112, 2.9328 }, { false, 64, 2.9329 },                      /* id */
+        { true, 64, 3.2445 }, { false, 144, 3.2460 }, { false, 96, 3.2461 },                      /* exit */
+        { true, 48, 3.2465 }, { true, 48, 3.2880 },
+    };
+    static char sw[] = "paramiko_2.12.0";
+    stream_sw = sw;
+    stream_cipher = "aes128-ctr";
+    stream_mac = "hmac-sha2-256";
+    stream_closed = true;
+    sd_evlist l = { 0 };
+    sd_infer_summary su = run_stream(seq0, sizeof seq0 / sizeof seq0[0], &l);
+    assert_string_equal(su.session_kind, "shell");
+    const char *k[8];
+    assert_int_equal(keys_of(&l, k, 8), 5);
+    for (size_t i = 0; i < 5; i++)
+        assert_string_equal(k[i], "paste");
+    sd_evlist_free(&l);
+    /* nothing typed after the requests: a command's */
+    l = (sd_evlist){ 0 };
+    su = run_stream(seq0, 12, &l);
+    assert_string_equal(su.session_kind, "exec");
+    sd_evlist_free(&l);
+    stream_sw = NULL;
+    stream_cipher = stream_mac = NULL;
+    stream_closed = false;
+}
+
 /* The same script under chacha20-poly1305: lines of 3 to 10 bytes ("id",
  * "uptime", "whoami" and their CR) have an arrow's wire size (44), each
  * answered by its echo (44), the output and a prompt: lines, not arrows. */
@@ -2632,6 +2678,7 @@ int main(void)
         cmocka_unit_test(test_pty_redraws),
         cmocka_unit_test(test_motd_shell),
         cmocka_unit_test(test_scripted_lines),
+        cmocka_unit_test(test_lockstep_shell),
         cmocka_unit_test(test_putty_padded_password),
         cmocka_unit_test(test_delayed_session),
         cmocka_unit_test(test_rfwd_open_sized),

@@ -4042,8 +4042,9 @@ _reseed("wanc150_bash_fast", 1000, "two echoes released in one instant past the 
 _reseed("srv_bash_fast", 1000, "two keys in one record of a key's size", PENDING)
 # second sweep (seed + 2000 over the same scenarios; README.md "Fresh runs"):
 # paramiko's pty-req (no terminal modes) answered before its shell request
-_reseed("paramiko_shell", 1000, "each line's echo in one record with its output: no pair of a key's "
-        "size; the shell request sent after the pty-req's answer")
+for _add_s in (1000, 3000):
+    _reseed("paramiko_shell", _add_s, "each line's echo in one record with its output: no pair of a "
+            "key's size; the shell request sent after the pty-req's answer")
 # pending (README.md): a Tab's completion (52 bytes) before an Enter whose
 # output and prompt are one record reads as a char (completion_keys wants
 # the Enter answered by two records); its Enter after an edit is read

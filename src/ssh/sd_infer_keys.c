@@ -562,9 +562,16 @@ static void screen_keys(const ctx *x, const keysz *z, key *k, size_t nk, bool re
             in_program = k[i].resp_bytes >= SCREEN_PAGE_MIN;
             continue;
         }
-        in_program = false;
+        /* an Enter ending a line typed while the program holds the screen
+         * (less's search, after a paging key answered by a page) and
+         * answered by a page is the program's: its answer is no shell
+         * Enter's, and the program still holds the screen after it (fresh
+         * fullscreen at seed +2000: q 0.97 s after the search's Enter,
+         * answered by the restored screen with the CR LF echo's size) */
+        bool program_enter = in_program && k[i].resp_bytes >= SCREEN_PAGE_MIN && line_chars(k, i) > 0;
+        in_program = program_enter;
         enter = i;
-        if (line_chars(k, i) > 0)
+        if (line_chars(k, i) > 0 && !program_enter)
             echo = first;
     }
     free(was_enter);

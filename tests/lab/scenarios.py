@@ -4045,6 +4045,10 @@ _reseed("srv_bash_fast", 1000, "two keys in one record of a key's size", PENDING
 for _add_s in (1000, 3000):
     _reseed("paramiko_shell", _add_s, "each line's echo in one record with its output: no pair of a "
             "key's size; the shell request sent after the pty-req's answer")
+# a search typed in less, its Enter answered by a page, then q answered by
+# the restored screen with that Enter's first record's size
+_reseed("fullscreen", 2000, "q 0.97 s after less's search Enter (a page), its answer starting "
+        "with that Enter's first record's size")
 # pending (README.md): a Tab's completion (52 bytes) before an Enter whose
 # output and prompt are one record reads as a char (completion_keys wants
 # the Enter answered by two records); its Enter after an edit is read

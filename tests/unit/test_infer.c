@@ -1475,8 +1475,8 @@ static size_t shell_keys(const step *keys, size_t nkeys, keyname *k, size_t max)
     static const step open_pty[] = {
         { true, 112, 1.10 }, { false, 44, 1.12 }, { true, 376, 1.13 }, { false, 36, 1.15 },
     };
-    step rest[40], seq[64];
-    assert_true(nkeys + 4 <= sizeof rest / sizeof rest[0]);
+    step rest[64], seq[96];
+    assert_true(nkeys + 4 <= sizeof rest / sizeof rest[0] && NLOGIN + nkeys + 4 <= sizeof seq / sizeof seq[0]);
     memcpy(rest, open_pty, sizeof open_pty);
     memcpy(rest + 4, keys, nkeys * sizeof *keys);
     size_t n = after_login(seq, rest, nkeys + 4);
@@ -1553,6 +1553,39 @@ static void test_pager_keys(void **st)
         for (size_t i = 0; i < 11; i++)
             assert_string_equal(k[i].s, want[i]);
     }
+}
+
+/* less paged, then a search typed in it ("/sh", each key echoed in less's
+ * prompt) whose Enter is answered by a page, and q 0.97 s later answered
+ * by the restored screen (44, 68, 52) whose first record has the size of
+ * that Enter's first (lab fresh fullscreen at seed +2000, frames 90-154):
+ * the search's Enter is the program's, q a char; the command's Enter (CR
+ * LF echo 36) keeps the session's. */
+static void test_pager_search_then_q(void **st)
+{
+    (void)st;
+    static const step keys[] = {
+        { true, 36, 2.00 }, { false, 36, 2.0002 }, { true, 36, 2.20 }, { false, 36, 2.2002 }, /* l e */
+        { true, 36, 2.41 }, { false, 36, 2.4102 }, { true, 36, 2.60 }, { false, 36, 2.6002 }, /* s s */
+        { true, 36, 3.00 }, { false, 36, 3.0006 }, { false, 60, 3.0018 }, { false, 1448, 3.0019 },
+        { false, 236, 3.0019 },                                                                 /* Enter */
+        { true, 36, 4.20 }, { false, 1076, 4.2002 }, { false, 1076, 4.2003 }, { false, 340, 4.2003 }, /* space */
+        { true, 36, 5.10 }, { false, 316, 5.1003 }, { false, 804, 5.1003 }, { false, 980, 5.1004 },   /* b */
+        { true, 36, 6.20 }, { false, 1448, 6.2003 }, { false, 1180, 6.2003 },                         /* space */
+        { true, 36, 6.98 }, { false, 44, 6.9802 }, { true, 36, 7.24 }, { false, 44, 7.2402 },         /* / s */
+        { true, 36, 7.57 }, { false, 44, 7.5702 },                                                    /* h */
+        { true, 36, 7.82 }, { false, 44, 7.8202 }, { false, 508, 7.8204 }, { false, 604, 7.8204 },
+        { false, 1076, 7.8205 }, { false, 1448, 7.8205 }, { false, 668, 7.8206 }, { false, 84, 7.8207 }, /* Enter */
+        { true, 36, 8.79 }, { false, 44, 8.7904 }, { false, 68, 8.7905 }, { false, 52, 8.7907 },      /* q */
+        { true, 36, 9.79 }, { false, 36, 9.7902 },                                                    /* "l" */
+        { true, 36, 10.1 }, { false, 36, 10.1002 }, { false, 100, 10.101 },                           /* Enter */
+    };
+    static const char *want[] = { "char", "char", "char", "char", "enter", "char", "char", "char",
+                                  "char", "char", "char", "enter", "char", "char", "enter" };
+    keyname k[20];
+    assert_int_equal(shell_keys(keys, sizeof keys / sizeof keys[0], k, 20), 15);
+    for (size_t i = 0; i < 15; i++)
+        assert_string_equal(k[i].s, want[i]);
 }
 
 /* `pwd` typed, its Enter answered by one record (the output and the
@@ -2663,6 +2696,7 @@ int main(void)
         cmocka_unit_test(test_keepalive_ticks),
         cmocka_unit_test(test_keepalive_with_key),
         cmocka_unit_test(test_pager_keys),
+        cmocka_unit_test(test_pager_search_then_q),
         cmocka_unit_test(test_enter_one_record_then_search),
         cmocka_unit_test(test_enter_after_edit),
         cmocka_unit_test(test_search_keys),

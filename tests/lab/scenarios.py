@@ -4049,13 +4049,11 @@ for _add_s in (1000, 3000):
 # the restored screen with that Enter's first record's size
 _reseed("fullscreen", 2000, "q 0.97 s after less's search Enter (a page), its answer starting "
         "with that Enter's first record's size")
-# pending (README.md): a Tab's completion (52 bytes) before an Enter whose
-# output and prompt are one record reads as a char (completion_keys wants
-# the Enter answered by two records); its Enter after an edit is read
+# a Tab's completion (52 bytes) before an Enter whose output and prompt are
+# one record (completion_keys: one record beyond any redraw of the line)
 _reseed("zsh_session", 1000, "an Enter after an edit answered by one record; a Tab before a "
-        "one-record Enter", PENDING)
-# pending (README.md): the same Tab before a one-record Enter (cd's prompt)
-_reseed("zsh_session", 2000, "a Tab before a one-record Enter", PENDING)
+        "one-record Enter")
+_reseed("zsh_session", 2000, "a Tab before a one-record Enter")
 
 
 # Fresh runs of the transfers / forwards / agent / reverse / nesting / X11

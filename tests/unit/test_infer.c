@@ -1611,6 +1611,28 @@ static void test_enter_one_record_then_search(void **st)
         assert_string_equal(k[i].s, want[i]);
 }
 
+/* zsh, `cd Doc` then Tab completing "Documents/" (one 52-byte record),
+ * its Enter answered by one record, the new prompt alone (268: `cd` prints
+ * nothing), then `un` typed (lab zsh_session_s2000 frames 180-207): the
+ * Tab is a tab. */
+static void test_tab_before_one_record_enter(void **st)
+{
+    (void)st;
+    static const step keys[] = {
+        { true, 36, 1.6429 }, { false, 36, 1.6431 }, { true, 36, 1.8905 }, { false, 44, 1.8907 }, /* c d */
+        { true, 36, 2.1508 }, { false, 36, 2.1509 }, { true, 36, 2.2206 }, { false, 36, 2.2208 }, /* " " D */
+        { true, 36, 2.3667 }, { false, 36, 2.3669 }, { true, 36, 2.5007 }, { false, 36, 2.5009 }, /* o c */
+        { true, 36, 2.6469 }, { false, 52, 2.6491 },                                              /* Tab */
+        { true, 36, 3.0709 }, { false, 268, 3.0715 },                                             /* Enter */
+        { true, 36, 3.7719 }, { false, 36, 3.7721 }, { true, 36, 3.9164 }, { false, 44, 3.9166 }, /* u n */
+    };
+    keyname k[16];
+    static const char *want[] = { "char", "char", "char", "char", "char", "char", "tab", "enter", "char", "char" };
+    assert_int_equal(shell_keys(keys, sizeof keys / sizeof keys[0], k, 16), 10);
+    for (size_t i = 0; i < 10; i++)
+        assert_string_equal(k[i].s, want[i]);
+}
+
 /* zsh, `helo` fixed with Left and `l` (the insertion redrawn in 44),
  * then Enter answered by one 252-byte record (the output, zsh's PROMPT_SP
  * and prompt) and the next command typed 0.42 s later (lab
@@ -2699,6 +2721,7 @@ int main(void)
         cmocka_unit_test(test_pager_search_then_q),
         cmocka_unit_test(test_enter_one_record_then_search),
         cmocka_unit_test(test_enter_after_edit),
+        cmocka_unit_test(test_tab_before_one_record_enter),
         cmocka_unit_test(test_search_keys),
         cmocka_unit_test(test_kill_line),
         cmocka_unit_test(test_tty_no_completion),

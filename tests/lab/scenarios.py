@@ -4047,8 +4047,9 @@ for _add_s in (1000, 3000):
             "key's size; the shell request sent after the pty-req's answer")
 # a search typed in less, its Enter answered by a page, then q answered by
 # the restored screen with that Enter's first record's size
-_reseed("fullscreen", 2000, "q 0.97 s after less's search Enter (a page), its answer starting "
-        "with that Enter's first record's size")
+for _add_s in (2000, 3000):
+    _reseed("fullscreen", _add_s, "q soon after less's search Enter (a page), its answer starting "
+            "with that Enter's first record's size")
 # a Tab's completion (52 bytes) before an Enter whose output and prompt are
 # one record (completion_keys: one record beyond any redraw of the line)
 _reseed("zsh_session", 1000, "an Enter after an edit answered by one record; a Tab before a "

@@ -562,9 +562,16 @@ static void screen_keys(const ctx *x, const keysz *z, key *k, size_t nk, bool re
             in_program = k[i].resp_bytes >= SCREEN_PAGE_MIN;
             continue;
         }
-        in_program = false;
+        /* an Enter ending a line typed while the program holds the screen
+         * (less's search, after a paging key answered by a page) and
+         * answered by a page is the program's: its answer is no shell
+         * Enter's, and the program still holds the screen after it (fresh
+         * fullscreen at seed +2000: q 0.97 s after the search's Enter,
+         * answered by the restored screen with the CR LF echo's size) */
+        bool program_enter = in_program && k[i].resp_bytes >= SCREEN_PAGE_MIN && line_chars(k, i) > 0;
+        in_program = program_enter;
         enter = i;
-        if (line_chars(k, i) > 0)
+        if (line_chars(k, i) > 0 && !program_enter)
             echo = first;
     }
     free(was_enter);
@@ -817,11 +824,21 @@ static void second_key_redraws(key *k, size_t nk)
  * follows it within COMPLETE_ENTER_S, on a line with a word typed
  * (TAB_WORD_MIN characters): a Tab. That Enter runs the line: its answer
  * is the output and a prompt, two records or more (a key redrawn by one,
- * readline's Ctrl-R, starts no command). */
-static void completion_keys(const ctx *x, key *k, size_t nk)
+ * readline's Ctrl-R, starts no command), or one larger than any redraw of
+ * the line (beyond_redraw: `cd`'s Enter answered by its prompt alone, 268
+ * bytes, lab zsh_session_s1000 / _s2000) after a character answered by its
+ * lone echo and larger than the completion's record (a search's keys are
+ * answered by redraws, the Enter accepting it by one record too; a
+ * command's Enter answered by one record, then Ctrl-R's smaller redraw:
+ * lab editkeys_s4000). */
+static void completion_keys(const ctx *x, const leg *L, const keysz *z, key *k, size_t nk)
 {
     for (size_t i = 0; i + 1 < nk; i++)
-        if (one_record(&k[i]) && is_key(&k[i + 1], "enter") && k[i + 1].resp_n >= ENTER_RECORDS_MIN &&
+        if (one_record(&k[i]) && is_key(&k[i + 1], "enter") &&
+            (k[i + 1].resp_n >= ENTER_RECORDS_MIN ||
+             (i > 0 && k[i - 1].resp_n == 1 && x->v[k[i - 1].resp_first].len == z->we &&
+              x->v[k[i + 1].resp_first].len > x->v[k[i].resp_first].len &&
+              beyond_redraw(L, k, i + 1, x->v[k[i + 1].resp_first].len))) &&
             line_chars(k, i) >= TAB_WORD_MIN &&
             key_at(x, &k[i + 1]) - key_at(x, &k[i]) < COMPLETE_ENTER_S)
             k[i].k = "tab";
@@ -1106,7 +1123,7 @@ static void typed_keys(const ctx *x, const leg *L, const keysz *z, size_t from, 
      * after it there (lab fish_fast_aes128gcm frame 304, `exit`) */
     if (!redraws)
         logout_key(x, to, k, nk);
-    completion_keys(x, k, nk);
+    completion_keys(x, L, z, k, nk);
     /* under a line editor redrawing every key each key is a redraw:
      * readline's search and kill shapes (a redraw, then typing on) are
      * every character's there (lab fish_fast_aes128gcm frame 57: the

@@ -4040,11 +4040,21 @@ _reseed("wanc150_bash_fast", 1000, "two echoes released in one instant past the 
 # pending (README.md): two keys typed 32 ms apart left in one 2-byte
 # CHANNEL_DATA of one key's wire size, echoed likewise: one key on the wire
 _reseed("srv_bash_fast", 1000, "two keys in one record of a key's size", PENDING)
-# pending (README.md): a Tab's completion (52 bytes) before an Enter whose
-# output and prompt are one record reads as a char (completion_keys wants
-# the Enter answered by two records); its Enter after an edit is read
+# second sweep (seed + 2000 over the same scenarios; README.md "Fresh runs"):
+# paramiko's pty-req (no terminal modes) answered before its shell request
+for _add_s in (1000, 3000):
+    _reseed("paramiko_shell", _add_s, "each line's echo in one record with its output: no pair of a "
+            "key's size; the shell request sent after the pty-req's answer")
+# a search typed in less, its Enter answered by a page, then q answered by
+# the restored screen with that Enter's first record's size
+for _add_s in (2000, 3000):
+    _reseed("fullscreen", _add_s, "q soon after less's search Enter (a page), its answer starting "
+            "with that Enter's first record's size")
+# a Tab's completion (52 bytes) before an Enter whose output and prompt are
+# one record (completion_keys: one record beyond any redraw of the line)
 _reseed("zsh_session", 1000, "an Enter after an edit answered by one record; a Tab before a "
-        "one-record Enter", PENDING)
+        "one-record Enter")
+_reseed("zsh_session", 2000, "a Tab before a one-record Enter")
 
 
 # Fresh runs of the transfers / forwards / agent / reverse / nesting / X11
@@ -4159,7 +4169,7 @@ _add("any_interactive_chacha", 1630, sc_interactive, "interactive_chacha capture
 _add("any_scp_upload", 1631, sc_scp, "scp_upload captured with tcpdump -i any (Linux cooked "
      "capture v2)", iface=ANY, direction="upload", legacy=False)
 # fresh runs strider still misreads (README.md, "Fresh runs"): pending
-for _base, _n in (("paramiko_shell", 1000), ("rekey_typing", 1000), ("srv_reverse_keys", 1000),
+for _base, _n in (("rekey_typing", 1000), ("srv_reverse_keys", 1000),
                   ("wan_proxyjump_keys_chacha", 1000)):
     _seed, _fn, _kw, _iface, _desc = SCENARIOS[_base]
     PENDING["%s_s%d" % (_base, _n)] = (_seed + _n, _fn, _kw, _iface, "%s (seed +%d)" % (_desc, _n))

@@ -1475,8 +1475,8 @@ static size_t shell_keys(const step *keys, size_t nkeys, keyname *k, size_t max)
     static const step open_pty[] = {
         { true, 112, 1.10 }, { false, 44, 1.12 }, { true, 376, 1.13 }, { false, 36, 1.15 },
     };
-    step rest[40], seq[64];
-    assert_true(nkeys + 4 <= sizeof rest / sizeof rest[0]);
+    step rest[64], seq[96];
+    assert_true(nkeys + 4 <= sizeof rest / sizeof rest[0] && NLOGIN + nkeys + 4 <= sizeof seq / sizeof seq[0]);
     memcpy(rest, open_pty, sizeof open_pty);
     memcpy(rest + 4, keys, nkeys * sizeof *keys);
     size_t n = after_login(seq, rest, nkeys + 4);
@@ -1555,6 +1555,39 @@ static void test_pager_keys(void **st)
     }
 }
 
+/* less paged, then a search typed in it ("/sh", each key echoed in less's
+ * prompt) whose Enter is answered by a page, and q 0.97 s later answered
+ * by the restored screen (44, 68, 52) whose first record has the size of
+ * that Enter's first (lab fresh fullscreen at seed +2000, frames 90-154):
+ * the search's Enter is the program's, q a char; the command's Enter (CR
+ * LF echo 36) keeps the session's. */
+static void test_pager_search_then_q(void **st)
+{
+    (void)st;
+    static const step keys[] = {
+        { true, 36, 2.00 }, { false, 36, 2.0002 }, { true, 36, 2.20 }, { false, 36, 2.2002 }, /* l e */
+        { true, 36, 2.41 }, { false, 36, 2.4102 }, { true, 36, 2.60 }, { false, 36, 2.6002 }, /* s s */
+        { true, 36, 3.00 }, { false, 36, 3.0006 }, { false, 60, 3.0018 }, { false, 1448, 3.0019 },
+        { false, 236, 3.0019 },                                                                 /* Enter */
+        { true, 36, 4.20 }, { false, 1076, 4.2002 }, { false, 1076, 4.2003 }, { false, 340, 4.2003 }, /* space */
+        { true, 36, 5.10 }, { false, 316, 5.1003 }, { false, 804, 5.1003 }, { false, 980, 5.1004 },   /* b */
+        { true, 36, 6.20 }, { false, 1448, 6.2003 }, { false, 1180, 6.2003 },                         /* space */
+        { true, 36, 6.98 }, { false, 44, 6.9802 }, { true, 36, 7.24 }, { false, 44, 7.2402 },         /* / s */
+        { true, 36, 7.57 }, { false, 44, 7.5702 },                                                    /* h */
+        { true, 36, 7.82 }, { false, 44, 7.8202 }, { false, 508, 7.8204 }, { false, 604, 7.8204 },
+        { false, 1076, 7.8205 }, { false, 1448, 7.8205 }, { false, 668, 7.8206 }, { false, 84, 7.8207 }, /* Enter */
+        { true, 36, 8.79 }, { false, 44, 8.7904 }, { false, 68, 8.7905 }, { false, 52, 8.7907 },      /* q */
+        { true, 36, 9.79 }, { false, 36, 9.7902 },                                                    /* "l" */
+        { true, 36, 10.1 }, { false, 36, 10.1002 }, { false, 100, 10.101 },                           /* Enter */
+    };
+    static const char *want[] = { "char", "char", "char", "char", "enter", "char", "char", "char",
+                                  "char", "char", "char", "enter", "char", "char", "enter" };
+    keyname k[20];
+    assert_int_equal(shell_keys(keys, sizeof keys / sizeof keys[0], k, 20), 15);
+    for (size_t i = 0; i < 15; i++)
+        assert_string_equal(k[i].s, want[i]);
+}
+
 /* `pwd` typed, its Enter answered by one record (the output and the
  * prompt together), then Ctrl-R 0.49 s later and a search (lab
  * editkeys_s4000 frames 107-129): the Enter stays Enter; read as a
@@ -1575,6 +1608,28 @@ static void test_enter_one_record_then_search(void **st)
     static const char *want[] = { "char", "char", "char", "enter", "char", "char", "char", "enter" };
     assert_int_equal(shell_keys(keys, sizeof keys / sizeof keys[0], k, 16), 8);
     for (size_t i = 0; i < 8; i++)
+        assert_string_equal(k[i].s, want[i]);
+}
+
+/* zsh, `cd Doc` then Tab completing "Documents/" (one 52-byte record),
+ * its Enter answered by one record, the new prompt alone (268: `cd` prints
+ * nothing), then `un` typed (lab zsh_session_s2000 frames 180-207): the
+ * Tab is a tab. */
+static void test_tab_before_one_record_enter(void **st)
+{
+    (void)st;
+    static const step keys[] = {
+        { true, 36, 1.6429 }, { false, 36, 1.6431 }, { true, 36, 1.8905 }, { false, 44, 1.8907 }, /* c d */
+        { true, 36, 2.1508 }, { false, 36, 2.1509 }, { true, 36, 2.2206 }, { false, 36, 2.2208 }, /* " " D */
+        { true, 36, 2.3667 }, { false, 36, 2.3669 }, { true, 36, 2.5007 }, { false, 36, 2.5009 }, /* o c */
+        { true, 36, 2.6469 }, { false, 52, 2.6491 },                                              /* Tab */
+        { true, 36, 3.0709 }, { false, 268, 3.0715 },                                             /* Enter */
+        { true, 36, 3.7719 }, { false, 36, 3.7721 }, { true, 36, 3.9164 }, { false, 44, 3.9166 }, /* u n */
+    };
+    keyname k[16];
+    static const char *want[] = { "char", "char", "char", "char", "char", "char", "tab", "enter", "char", "char" };
+    assert_int_equal(shell_keys(keys, sizeof keys / sizeof keys[0], k, 16), 10);
+    for (size_t i = 0; i < 10; i++)
         assert_string_equal(k[i].s, want[i]);
 }
 
@@ -2435,6 +2490,52 @@ static void test_scripted_lines(void **st)
     stream_closed = false;
 }
 
+/* paramiko's get_pty() then invoke_shell(): each request alone, sent
+ * when the answer to the one before came (lab paramiko_shell_s1000: the
+ * pty-req without terminal modes, 96, its CHANNEL_SUCCESS, then the shell
+ * request, 64). Where the lines' echoes leave with their output (144 for
+ * "uname -a") there are no line / echo pairs of a key's size: the shell
+ * is found by its request after the pty-req's answer and the lines typed
+ * after pauses. An exec of the same size followed by nothing typed stays
+ * a command. */
+static void test_lockstep_shell(void **st)
+{
+    (void)st;
+    static const step seq0[] = {
+        { true, 64, 1.6001 }, { false, 64, 1.6027 }, { true, 240, 1.6032 }, { false, 48, 1.6087 },
+        { true, 80, 1.6255 }, { false, 704, 1.6291 }, { false, 64, 1.6723 }, { true, 96, 1.6727 },
+        { false, 48, 1.6732 }, { true, 64, 1.6734 }, { false, 112, 1.6739 }, { false, 64, 1.6878 },
+        { true, 64, 1.9946 }, { false, 144, 1.9959 }, { false, 64, 1.9992 },                      /* uname -a */
+        { true, 64, 2.3068 }, { false, 64, 2.3073 }, { false, 64, 2.3086 }, { false, 112, 2.3104 },
+        { false, 112, 2.3105 }, { false, 928, 2.3110 }, { false, 64, 2.3111 },                   /* ls -la */
+        { true, 80, 2.6197 }, { false, 80, 2.6204 }, { false, 64, 2.6215 }, { false, 64, 2.6217 }, /* cat */
+        { true, 64, 2.9313 }, { false, 112, 2.9328 }, { false, 64, 2.9329 },                      /* id */
+        { true, 64, 3.2445 }, { false, 144, 3.2460 }, { false, 96, 3.2461 },                      /* exit */
+        { true, 48, 3.2465 }, { true, 48, 3.2880 },
+    };
+    static char sw[] = "paramiko_2.12.0";
+    stream_sw = sw;
+    stream_cipher = "aes128-ctr";
+    stream_mac = "hmac-sha2-256";
+    stream_closed = true;
+    sd_evlist l = { 0 };
+    sd_infer_summary su = run_stream(seq0, sizeof seq0 / sizeof seq0[0], &l);
+    assert_string_equal(su.session_kind, "shell");
+    const char *k[8];
+    assert_int_equal(keys_of(&l, k, 8), 5);
+    for (size_t i = 0; i < 5; i++)
+        assert_string_equal(k[i], "paste");
+    sd_evlist_free(&l);
+    /* nothing typed after the requests: a command's */
+    l = (sd_evlist){ 0 };
+    su = run_stream(seq0, 12, &l);
+    assert_string_equal(su.session_kind, "exec");
+    sd_evlist_free(&l);
+    stream_sw = NULL;
+    stream_cipher = stream_mac = NULL;
+    stream_closed = false;
+}
+
 /* The same script under chacha20-poly1305: lines of 3 to 10 bytes ("id",
  * "uptime", "whoami" and their CR) have an arrow's wire size (44), each
  * answered by its echo (44), the output and a prompt: lines, not arrows. */
@@ -2617,8 +2718,10 @@ int main(void)
         cmocka_unit_test(test_keepalive_ticks),
         cmocka_unit_test(test_keepalive_with_key),
         cmocka_unit_test(test_pager_keys),
+        cmocka_unit_test(test_pager_search_then_q),
         cmocka_unit_test(test_enter_one_record_then_search),
         cmocka_unit_test(test_enter_after_edit),
+        cmocka_unit_test(test_tab_before_one_record_enter),
         cmocka_unit_test(test_search_keys),
         cmocka_unit_test(test_kill_line),
         cmocka_unit_test(test_tty_no_completion),
@@ -2632,6 +2735,7 @@ int main(void)
         cmocka_unit_test(test_pty_redraws),
         cmocka_unit_test(test_motd_shell),
         cmocka_unit_test(test_scripted_lines),
+        cmocka_unit_test(test_lockstep_shell),
         cmocka_unit_test(test_putty_padded_password),
         cmocka_unit_test(test_delayed_session),
         cmocka_unit_test(test_rfwd_open_sized),

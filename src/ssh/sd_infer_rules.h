@@ -73,6 +73,11 @@
 #define W_NEWKEYS_CLEAR 16u
 /* RFC 4254 5.1: CHANNEL_OPEN "session" (4 + 7), 3 x uint32. */
 #define P_SESSION_OPEN 24u
+/* OpenSSH's hostkeys-00@openssh.com announcement, sent right after
+ * USERAUTH_SUCCESS (sshd.c notify_hostkeys, OpenSSH 6.8 and later):
+ * GLOBAL_REQUEST, string name (4 + 23), want_reply,
+ * then one string per host key, an ed25519 blob (4 + 51) the smallest. */
+#define P_HOSTKEYS_MIN 84u
 /* RFC 4254 7.1: GLOBAL_REQUEST "tcpip-forward" (4 + 13), want_reply,
  * string bind address, uint32 port: 27 + address. */
 #define P_TCPIP_FORWARD_BASE 27u

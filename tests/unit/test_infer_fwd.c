@@ -665,6 +665,62 @@ static void test_proxyjump_two_joined(void **st)
     sd_evlist_free(&l);
 }
 
+/* ProxyJump captured at the bastion over 200 ms (lab
+ * wan_proxyjump_keys_chacha seed 1000): the final host's SUCCESS and its
+ * host keys announcement read by the bastion at once and sent in one
+ * channel data (884 bytes: the first run sent 68, later 860). */
+static const rec proxyjump_success_joined[] = {
+{ false, 200, 0.0000 }, { false, 116, 0.0000 }, { true, 44, 0.4917 }, { false, 44, 0.4918 },
+    { true, 68, 0.6984 }, { false, 52, 0.7143 }, { true, 140, 0.9148 }, { false, 100, 0.9157 },
+    { true, 308, 1.1182 }, { false, 28, 1.1263 }, { true, 152, 1.3317 }, { false, 412, 1.3317 },
+    { false, 120, 1.5795 }, { true, 76, 1.7820 }, { false, 1148, 1.7833 }, { true, 988, 1.7872 },
+    { true, 1244, 2.0563 }, { false, 1448, 2.0760 }, { false, 156, 2.0760 }, { true, 100, 2.3195 },
+    { false, 84, 2.3199 }, { true, 108, 2.5234 }, { false, 92, 2.5288 }, { true, 180, 2.7402 },
+    { false, 140, 2.7460 }, { true, 348, 2.9470 }, { false, 884, 2.9546 }, { true, 148, 3.1884 },
+    { false, 84, 3.1888 }, { true, 412, 3.4352 }, { false, 148, 3.4389 }, { false, 92, 3.6795 },
+    { true, 76, 4.4616 }, { false, 76, 4.5542 }, { true, 76, 4.8344 }, { false, 76, 4.9115 },
+    { true, 76, 4.9355 }, { false, 76, 5.1141 }, { true, 76, 5.2308 }, { false, 84, 5.3146 },
+    { true, 76, 5.5018 }, { false, 76, 5.5355 }, { true, 76, 5.8401 }, { false, 76, 5.8404 },
+    { true, 76, 6.0441 }, { false, 76, 6.0443 }, { true, 76, 6.2861 }, { false, 76, 6.2869 },
+    { false, 720, 6.5533 }, { true, 84, 7.4238 }, { false, 84, 7.4241 }, { true, 76, 7.7080 },
+    { false, 476, 7.7095 }, { false, 92, 7.9098 }, { true, 76, 8.6746 }, { false, 76, 8.7411 },
+    { true, 76, 8.8726 }, { false, 76, 8.9611 }, { true, 76, 9.1041 }, { false, 76, 9.1634 },
+    { true, 76, 9.4975 }, { false, 76, 9.5561 }, { true, 76, 9.6509 }, { false, 76, 9.7564 },
+    { true, 76, 9.8078 }, { true, 76, 9.9462 }, { false, 152, 9.9579 }, { true, 76, 10.1930 },
+    { false, 76, 10.1932 }, { true, 76, 10.3446 }, { false, 76, 10.4751 }, { true, 84, 10.5752 },
+    { false, 76, 10.6785 }, { true, 76, 10.8337 }, { false, 84, 10.9314 }, { true, 76, 11.1570 },
+    { false, 100, 11.1573 }, { true, 76, 12.2114 }, { false, 76, 12.2116 }, { true, 76, 12.3610 },
+    { false, 76, 12.4283 }, { true, 76, 12.6343 }, { false, 76, 12.6514 }, { true, 76, 12.9139 },
+    { false, 76, 12.9279 }, { true, 76, 13.1573 }, { false, 260, 13.1592 }, { true, 76, 13.3633 },
+    { true, 196, 13.3634 }
+};
+
+/* The login is still found, and the final host's shell and its keys. */
+static void test_proxyjump_success_joined(void **st)
+{
+    (void)st;
+    stream s = { .n = 0 };
+    ADD_ALL(&s, proxyjump_success_joined);
+    sd_evlist l = { 0 };
+    infer(&s, &l);
+    const char *kind = NULL;
+    unsigned keys = 0, logins = 0;
+    for (size_t i = 0; i < l.n; i++) {
+        const sd_event *e = &l.v[i];
+        if (e->leg != SD_LEG_NESTED)
+            continue;
+        if (!strcmp(e->kind, "session"))
+            kind = sd_ev_get(e, "session_kind")->s;
+        keys += !strcmp(e->kind, "keystroke");
+        logins += !strcmp(e->kind, "auth_attempt") && strstr(e->note, "accepted");
+    }
+    assert_int_equal(logins, 1);
+    assert_non_null(kind);
+    assert_string_equal(kind, "shell");
+    assert_int_equal(keys, 27);
+    sd_evlist_free(&l);
+}
+
 /* What the channel carries: a page (a small request, more down) is web;
  * 300 full segments down (434 KB, more than CARRY_BULK_BYTES, the client
  * only asking) is bulk. */
@@ -751,6 +807,7 @@ int main(void)
         cmocka_unit_test(test_x11_req_alone),        cmocka_unit_test(test_compressed_reverse_login),
         cmocka_unit_test(test_compressed_reverse_not_agent), cmocka_unit_test(test_proxyjump_two),
         cmocka_unit_test(test_x11_open_shares_segment), cmocka_unit_test(test_proxyjump_two_joined),
+        cmocka_unit_test(test_proxyjump_success_joined),
     };
     return cmocka_run_group_tests(t, NULL, NULL);
 }

@@ -556,6 +556,11 @@
  * (REACT_MIN_S). */
 #define P_CHANNEL_CTL 5u
 #define FWD_CTL_MAX 2u
+/* A -R channel whose reverse session ended: the outer client sends its
+ * EOF and CLOSE once its local end (the reverse leg's server) has closed
+ * too, this long after sshd's EOF reaches it at most (s; lab 1-95 ms past
+ * the round trip: sshd's exit on the client's machine). */
+#define RFWD_CLOSE_S 0.5
 /* A forward carries data within this after its confirmation (s; HTTP and
  * SOCKS clients write at once, lab: under 1 ms; servers that speak first
  * send their banner as soon as they accept). */

@@ -721,6 +721,78 @@ static void test_proxyjump_success_joined(void **st)
     sd_evlist_free(&l);
 }
 
+/* Lab reverse_keys (ssh -R, a reverse session typed from the server's
+ * side, chacha20 in chacha20, at the client): after the reverse shell's
+ * exit sshd's EOF (36) right after the leg's last record (132), the
+ * client's EOF + CLOSE in one record (72) and sshd's CLOSE (36). */
+static const rec reverse_keys_rec[] = {
+{ false, 200, 0.0000 }, { false, 116, 0.0000 }, { true, 44, 0.0678 }, { false, 44, 0.0679 },
+    { true, 68, 0.0679 }, { false, 52, 0.0750 }, { true, 140, 0.0752 }, { false, 100, 0.0762 },
+    { true, 308, 0.0769 }, { false, 28, 0.0899 }, { true, 68, 0.0900 }, { false, 672, 0.1073 },
+    { true, 112, 0.1073 }, { false, 148, 0.1074 }, { false, 72, 0.1482 }, { true, 376, 0.1520 },
+    { false, 108, 0.1544 }, { false, 52, 0.1759 }, { false, 92, 1.7374 }, { true, 44, 1.7429 },
+    { false, 76, 1.7431 }, { true, 76, 1.7749 }, { false, 1140, 1.7760 }, { true, 1124, 1.7851 },
+    { false, 1244, 2.0114 }, { true, 1448, 2.0577 }, { true, 156, 2.0577 }, { false, 52, 6.5559 },
+    { false, 84, 6.5590 }, { true, 84, 6.5728 }, { false, 108, 6.5730 }, { true, 92, 6.5811 },
+    { false, 180, 6.5814 }, { true, 140, 6.5874 }, { false, 348, 6.5891 }, { true, 68, 6.6074 },
+    { false, 148, 6.6171 }, { true, 452, 6.6172 }, { true, 84, 6.6600 }, { false, 412, 6.6603 },
+    { true, 148, 6.6617 }, { true, 92, 6.7441 }, { false, 76, 7.2729 }, { true, 76, 7.2771 },
+    { false, 76, 7.5921 }, { true, 76, 7.5924 }, { false, 76, 7.8520 }, { true, 76, 7.8560 },
+    { false, 76, 8.0742 }, { true, 84, 8.0745 }, { false, 76, 8.2719 }, { true, 76, 8.2722 },
+    { false, 76, 8.4621 }, { true, 76, 8.4624 }, { false, 76, 8.6903 }, { true, 76, 8.6906 },
+    { false, 76, 9.2068 }, { true, 276, 9.2139 }, { true, 92, 9.2238 }, { false, 84, 10.2069 },
+    { true, 84, 10.2072 }, { false, 76, 10.4906 }, { true, 188, 10.4932 }, { true, 164, 10.4935 },
+    { true, 92, 10.4938 }, { false, 76, 11.7540 }, { true, 76, 11.7549 }, { false, 76, 11.9985 },
+    { true, 76, 12.0042 }, { false, 76, 12.1971 }, { true, 76, 12.2020 }, { false, 76, 12.3989 },
+    { true, 76, 12.3996 }, { false, 76, 12.5596 }, { true, 76, 12.5625 }, { false, 76, 12.8265 },
+    { true, 76, 12.8269 }, { false, 76, 13.0354 }, { true, 76, 13.0359 }, { false, 76, 13.1700 },
+    { true, 76, 13.1702 }, { false, 76, 13.3624 }, { true, 76, 13.3627 }, { false, 84, 13.5557 },
+    { true, 76, 13.5560 }, { false, 76, 13.7381 }, { true, 84, 13.7384 }, { false, 76, 13.9721 },
+    { true, 100, 13.9728 }, { false, 76, 14.8544 }, { true, 76, 14.8547 }, { false, 76, 15.1122 },
+    { true, 76, 15.1125 }, { false, 76, 15.4170 }, { true, 76, 15.4174 }, { false, 76, 15.7573 },
+    { true, 76, 15.7577 }, { false, 76, 16.2430 }, { true, 84, 16.2439 }, { true, 212, 16.2452 },
+    { false, 132, 16.2462 }, { false, 36, 16.2462 }, { true, 72, 16.2475 }, { false, 36, 16.2476 },
+    { true, 36, 17.7438 }, { false, 36, 17.7474 }, { true, 36, 17.9879 }, { false, 36, 17.9882 },
+    { true, 36, 18.2209 }, { false, 36, 18.2211 }, { true, 36, 18.3927 }, { false, 36, 18.3929 },
+    { true, 36, 18.9340 }, { false, 44, 18.9359 }, { false, 176, 18.9365 }, { true, 36, 18.9366 },
+    { true, 60, 18.9366 }
+};
+
+/* The channel's close sent as three records of a key's and an echo's size
+ * (the client's EOF, sshd's CLOSE, the client's CLOSE: lab
+ * wan_reverse_keys seed +2000, 201 ms after sshd's EOF at the server) is
+ * no key of the forward shell: its keys stay the person's 5, the reverse
+ * leg's 27. */
+static void test_reverse_close_split(void **st)
+{
+    (void)st;
+    stream s = { .n = 0 };
+    size_t split = 0;
+    for (size_t i = 0; i < sizeof reverse_keys_rec / sizeof reverse_keys_rec[0]; i++) {
+        const rec *r = &reverse_keys_rec[i];
+        if (r->c && r->len == 72 && !split++) {
+            add(&s, true, 36, r->t);
+            add(&s, false, 36, r->t + 0.0001);
+            add(&s, true, 36, r->t + 0.0002);
+            i++; /* sshd's CLOSE after the 72 is the 36 above */
+            continue;
+        }
+        add(&s, r->c, r->len, r->t);
+    }
+    assert_int_equal(split, 1);
+    sd_evlist l = { 0 };
+    infer(&s, &l);
+    unsigned fwd = 0, rev = 0;
+    for (size_t i = 0; i < l.n; i++)
+        if (!strcmp(l.v[i].kind, "keystroke")) {
+            fwd += l.v[i].leg == SD_LEG_FORWARD;
+            rev += l.v[i].leg == SD_LEG_REVERSE;
+        }
+    assert_int_equal(fwd, 5);
+    assert_int_equal(rev, 27);
+    sd_evlist_free(&l);
+}
+
 /* What the channel carries: a page (a small request, more down) is web;
  * 300 full segments down (434 KB, more than CARRY_BULK_BYTES, the client
  * only asking) is bulk. */
@@ -808,6 +880,7 @@ int main(void)
         cmocka_unit_test(test_compressed_reverse_not_agent), cmocka_unit_test(test_proxyjump_two),
         cmocka_unit_test(test_x11_open_shares_segment), cmocka_unit_test(test_proxyjump_two_joined),
         cmocka_unit_test(test_proxyjump_success_joined),
+        cmocka_unit_test(test_reverse_close_split),
     };
     return cmocka_run_group_tests(t, NULL, NULL);
 }

@@ -335,23 +335,41 @@ static void test_forward_needs_data(void **st)
     sd_evlist_free(&l);
 }
 
+/* The agent use read from a shell with -A and then these records. */
+static void assert_agent_used(const rec *use, size_t n)
+{
+    stream s;
+    shell(&s, true);
+    add_all(&s, use, n);
+    sd_evlist l = { 0 };
+    sd_infer_summary su = infer(&s, &l);
+    assert_true(su.agent_used);
+    assert_true(sd_ev_get(find_kind(&l, "agent_forwarding"), "used")->b);
+    sd_evlist_free(&l);
+}
+
 /* ssh-add -l on the server (lab agent_used): the agent channel's open
  * (68) and confirmation (44), the request (44) and its answer (124), the
  * server's output with EOF and CLOSE, the client's CLOSE at once. */
 static void test_agent_exchange(void **st)
 {
     (void)st;
-    stream s;
-    shell(&s, true);
     static const rec use[] = { { false, 68, 3.0 },    { true, 44, 3.0005 },  { false, 44, 3.001 },
                                { true, 124, 3.003 },  { false, 160, 3.004 }, { true, 72, 3.0042 },
                                { false, 36, 3.0045 } };
-    ADD_ALL(&s, use);
-    sd_evlist l = { 0 };
-    sd_infer_summary su = infer(&s, &l);
-    assert_true(su.agent_used);
-    assert_true(sd_ev_get(find_kind(&l, "agent_forwarding"), "used")->b);
-    sd_evlist_free(&l);
+    assert_agent_used(use, sizeof use / sizeof use[0]);
+}
+
+/* The request forwarded in two parts sent at once, its uint32 length
+ * (44) and its type byte (36) (lab offc_agent_used seed +2000, 0.04 ms
+ * apart): still one request, answered, the agent used. */
+static void test_agent_request_split(void **st)
+{
+    (void)st;
+    static const rec use[] = { { false, 68, 3.0 },    { true, 44, 3.0005 },   { false, 44, 3.001 },
+                               { false, 36, 3.00104 }, { true, 124, 3.003 },  { false, 160, 3.004 },
+                               { true, 72, 3.0042 },  { false, 36, 3.0045 }, { false, 52, 3.0069 } };
+    assert_agent_used(use, sizeof use / sizeof use[0]);
 }
 
 /* The same open and confirmation sizes in a legacy scp download's
@@ -881,6 +899,7 @@ int main(void)
         cmocka_unit_test(test_x11_open_shares_segment), cmocka_unit_test(test_proxyjump_two_joined),
         cmocka_unit_test(test_proxyjump_success_joined),
         cmocka_unit_test(test_reverse_close_split),
+        cmocka_unit_test(test_agent_request_split),
     };
     return cmocka_run_group_tests(t, NULL, NULL);
 }

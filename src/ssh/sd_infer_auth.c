@@ -198,10 +198,15 @@ static bool joined_success(const auth_run *s, const item *it)
     return s->w_ok_join && it->len >= s->w_ok_join && s->probe_done && s->pk_ok && s->pend_len > s->pk_query_len;
 }
 
-static bool is_success(const auth_run *s, const item *it)
+static bool alone_success(const auth_run *s, const item *it)
 {
     return it->len == s->w_ok || (s->w_ok2 && it->len == s->w_ok2 && s->probe_done) ||
-           (s->w_ok_lo && it->len >= s->w_ok_lo && it->len < s->w_ok) || joined_success(s, it);
+           (s->w_ok_lo && it->len >= s->w_ok_lo && it->len < s->w_ok);
+}
+
+static bool is_success(const auth_run *s, const item *it)
+{
+    return alone_success(s, it) || joined_success(s, it);
 }
 
 /* What the answer to a request says. */
@@ -657,6 +662,7 @@ static auth_state on_close(ctx *x, const leg *L, auth_run *s, auth_res *a, size_
             s->last_resp_t = s->resp_last->t;
             if (ok) {
                 a->success_at = (size_t)(s->resp_last - x->v);
+                a->joined = !alone_success(s, s->resp_last);
                 a->end = a->success_at + 1;
                 return AS_SUCCESS;
             }

@@ -142,14 +142,19 @@ static void provisioned_by_use(ctx *x, size_t rv)
 }
 
 /* Whether dry run a explains the tunnelled authentication better than b:
- * a login before none; then fewer attempts (a wrong suite's sizes read
- * the records as a string of odd requests); then an earlier
- * SERVICE_REQUEST (right after the key exchange). */
+ * a login before none, a SUCCESS of its own size before one read joined
+ * with the records after it (a wrong suite's sizes find a large record
+ * to join: lab reverse_keys_aes128ctr-sha256etm, proxyjump_rekey_aes128gcm
+ * seed +2000); then fewer attempts (a wrong suite's sizes read the
+ * records as a string of odd requests); then an earlier SERVICE_REQUEST
+ * (right after the key exchange). */
 static bool explains_better(const auth_res *a, const auth_res *b)
 {
     bool la = a->success_at != SIZE_MAX, lb = b->success_at != SIZE_MAX;
     if (la != lb)
         return la;
+    if (la && a->joined != b->joined)
+        return !a->joined;
     if ((a->attempts > 0) != (b->attempts > 0))
         return a->attempts > 0;
     if (a->attempts != b->attempts)

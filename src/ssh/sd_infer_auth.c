@@ -77,6 +77,8 @@ typedef struct auth_run {
     uint32_t w_sr, w_acc, w_ok, w_ok2; /* SERVICE_REQUEST/ACCEPT, SUCCESS (dropbear's padded one) */
     uint32_t w_ok_lo;      /* a tunnelled leg over a compressed outer connection: the
                             * least size of its SUCCESS (sdi_z_tunnel_least), or 0 */
+    uint32_t w_sr_lo;      /* the same for its SERVICE_REQUEST (lab compress_reverse
+                            * seed +2000: 76 for 84), or 0 */
     uint32_t w_ok_join;    /* a tunnelled leg: the least size of its SUCCESS and the
                             * host keys announcement after it in one channel data */
     uint32_t w_msg;        /* the smallest message of the exchange (an empty INFO_RESPONSE) */
@@ -129,6 +131,14 @@ static bool sr_after_newkeys(const leg *L, uint32_t wi, uint32_t len)
     return false;
 }
 
+/* A tunnelled leg's SERVICE_REQUEST: alone (over zlib down to its least
+ * size, deflate matching the outer header against its history) or after
+ * the inner NEWKEYS. */
+static bool is_service_request(const leg *L, const auth_run *s, uint32_t wi, uint32_t len)
+{
+    return len == s->w_sr || (s->w_sr_lo && len >= s->w_sr_lo && len < s->w_sr) || sr_after_newkeys(L, wi, len);
+}
+
 /* Where the leg's SERVICE_REQUEST is in v[from..limit), or SIZE_MAX. */
 static size_t find_service_request(ctx *x, const leg *L, const auth_run *s, size_t from, size_t limit)
 {
@@ -153,12 +163,12 @@ static size_t find_service_request(ctx *x, const leg *L, const auth_run *s, size
         if (it->len >= KEXINIT_MIN) {
             i = j + 1;
             big[cl] = true;
-        } else if (big[0] && big[1] && cl && (it->len == s->w_sr || sr_after_newkeys(L, wi, it->len))) {
+        } else if (big[0] && big[1] && cl && is_service_request(L, s, wi, it->len)) {
             break;
         }
     }
     size_t lim = i + INNER_AUTH_RECORDS < limit ? i + INNER_AUTH_RECORDS : limit;
-    while (i < lim && !(sdi_is_cl(L, &x->v[i]) && (x->v[i].len == s->w_sr || sr_after_newkeys(L, wi, x->v[i].len))))
+    while (i < lim && !(sdi_is_cl(L, &x->v[i]) && is_service_request(L, s, wi, x->v[i].len)))
         i++;
     return i >= lim || !s->w_sr ? SIZE_MAX : i;
 }
@@ -706,6 +716,8 @@ auth_res sdi_auth_leg(ctx *x, const leg *L, size_t from, size_t limit)
                    .w_msg = sdi_lw(L, true, P_INFO_RESPONSE_MIN), .ext_info_auth = ext_info_in_auth(x, L) };
     s.w_ok_lo = sdi_z_tunnel_least(x, L, false, SD_SSH_P_USERAUTH_SUCCESS);
     s.w_ok_lo = s.w_ok_lo < s.w_ok ? s.w_ok_lo : 0;
+    s.w_sr_lo = sdi_z_tunnel_least(x, L, true, P_SERVICE_REQUEST);
+    s.w_sr_lo = s.w_sr_lo < s.w_sr ? s.w_sr_lo : 0;
     if (L->inner)
         s.w_ok_join = sdi_lw_wrap(L, false, sd_ssh_wire_size(L->inner, SD_SSH_P_USERAUTH_SUCCESS) +
                                                 sd_ssh_wire_size(L->inner, P_HOSTKEYS_MIN));

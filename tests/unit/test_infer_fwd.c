@@ -320,6 +320,26 @@ static void test_compressed_agent_with_echo(void **st)
     sd_evlist_free(&l);
 }
 
+/* The same with a loaded client's late confirmation (lab
+ * compress_agent_chacha seed +2000: 109 ms after the open, at the
+ * client's side), sshd's request 0.2 ms after it and the exchange at
+ * machine speed: still the agent used, the confirmation no key. */
+static void test_compressed_agent_late_confirm(void **st)
+{
+    (void)st;
+    stream s = { .n = 0 };
+    ADD_ALL(&s, z_agent);
+    for (size_t i = 33; i < s.n; i++)
+        s.r[i].t += 0.109;
+    sd_evlist l = { 0 };
+    sd_infer_summary su = infer_comp(&s, &l, "zlib@openssh.com");
+    assert_true(su.agent_used);
+    for (size_t i = 0; i < l.n; i++)
+        if (!strcmp(l.v[i].kind, "keystroke"))
+            assert_int_not_equal(l.v[i].frame, 34);
+    sd_evlist_free(&l);
+}
+
 /* An open-sized record answered by a confirmation-sized one with no data
  * after it is not a channel in use: no forward. */
 static void test_forward_needs_data(void **st)
@@ -925,6 +945,7 @@ int main(void)
         cmocka_unit_test(test_reverse_close_split),
         cmocka_unit_test(test_agent_request_split),
         cmocka_unit_test(test_compressed_reverse_sr_shrunk),
+        cmocka_unit_test(test_compressed_agent_late_confirm),
     };
     return cmocka_run_group_tests(t, NULL, NULL);
 }

@@ -4058,7 +4058,7 @@ for _base, _adds in (
         ("x11_used_aes128gcm", (2000,)), ("proxyjump_two_aes128gcm", (1000,)),
         ("putty_pscp_download", (1000, 2000)), ("putty_forward_R", (1000, 2000)),
         ("scp_tree", (1000,)), ("wan_proxyjump_keys_chacha", (1000,)),
-        ("wan_reverse_keys", (2000,)), ("srv_reverse_keys", (1000,)), ("offc_agent_used", (2000,)),
+        ("wan_reverse_keys", (2000,)), ("srv_reverse_keys", (1000, 3000)), ("offc_agent_used", (2000,)),
         ("reverse_keys_aes128ctr-sha256etm", (2000,)), ("proxyjump_rekey_aes128gcm", (2000,)),
         ("compress_reverse", (2000,)), ("compress_agent_chacha", (2000,))):
     for _n in _adds:

@@ -165,6 +165,7 @@ typedef struct auth_res {
     bool failed;
     bool mfa;            /* the successful attempt needed a second factor */
     bool hung_up;        /* the server closed in place of answering the last attempt */
+    bool joined;         /* the SUCCESS read joined with what follows it (a tunnel's hop) */
 } auth_res;
 
 /* The leg's authentication over v[from..limit): auth_attempt and

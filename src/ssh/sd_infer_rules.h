@@ -73,6 +73,11 @@
 #define W_NEWKEYS_CLEAR 16u
 /* RFC 4254 5.1: CHANNEL_OPEN "session" (4 + 7), 3 x uint32. */
 #define P_SESSION_OPEN 24u
+/* OpenSSH's hostkeys-00@openssh.com announcement, sent right after
+ * USERAUTH_SUCCESS (sshd.c notify_hostkeys, OpenSSH 6.8 and later):
+ * GLOBAL_REQUEST, string name (4 + 23), want_reply,
+ * then one string per host key, an ed25519 blob (4 + 51) the smallest. */
+#define P_HOSTKEYS_MIN 84u
 /* RFC 4254 7.1: GLOBAL_REQUEST "tcpip-forward" (4 + 13), want_reply,
  * string bind address, uint32 port: 27 + address. */
 #define P_TCPIP_FORWARD_BASE 27u
@@ -551,6 +556,11 @@
  * (REACT_MIN_S). */
 #define P_CHANNEL_CTL 5u
 #define FWD_CTL_MAX 2u
+/* A -R channel whose reverse session ended: the outer client sends its
+ * EOF and CLOSE once its local end (the reverse leg's server) has closed
+ * too, this long after sshd's EOF reaches it at most (s; lab 1-95 ms past
+ * the round trip: sshd's exit on the client's machine). */
+#define RFWD_CLOSE_S 0.5
 /* A forward carries data within this after its confirmation (s; HTTP and
  * SOCKS clients write at once, lab: under 1 ms; servers that speak first
  * send their banner as soon as they accept). */

@@ -4067,7 +4067,10 @@ for _base, _adds in (
         ("shellfwd_L_chacha", (2000,)), ("dropbear_client_agent", (1000, 2000)),
         ("x11_used_aes128gcm", (2000,)), ("proxyjump_two_aes128gcm", (1000,)),
         ("putty_pscp_download", (1000, 2000)), ("putty_forward_R", (1000, 2000)),
-        ("scp_tree", (1000,))):
+        ("scp_tree", (1000,)), ("wan_proxyjump_keys_chacha", (1000,)),
+        ("wan_reverse_keys", (2000,)), ("srv_reverse_keys", (1000, 3000)), ("offc_agent_used", (2000, 4000)),
+        ("reverse_keys_aes128ctr-sha256etm", (2000,)), ("proxyjump_rekey_aes128gcm", (2000,)),
+        ("compress_reverse", (2000,)), ("compress_agent_chacha", (2000,))):
     for _n in _adds:
         _seed, _fn, _kw, _iface, _desc = SCENARIOS[_base]
         _add("%s_s%d" % (_base, _n), _seed + _n, _fn, "%s (seed +%d)" % (_desc, _n), _iface, **_kw)
@@ -4169,7 +4172,6 @@ _add("any_interactive_chacha", 1630, sc_interactive, "interactive_chacha capture
 _add("any_scp_upload", 1631, sc_scp, "scp_upload captured with tcpdump -i any (Linux cooked "
      "capture v2)", iface=ANY, direction="upload", legacy=False)
 # fresh runs strider still misreads (README.md, "Fresh runs"): pending
-for _base, _n in (("rekey_typing", 1000), ("srv_reverse_keys", 1000),
-                  ("wan_proxyjump_keys_chacha", 1000)):
+for _base, _n in (("rekey_typing", 1000), ("compress_reverse", 4000)):
     _seed, _fn, _kw, _iface, _desc = SCENARIOS[_base]
     PENDING["%s_s%d" % (_base, _n)] = (_seed + _n, _fn, _kw, _iface, "%s (seed +%d)" % (_desc, _n))

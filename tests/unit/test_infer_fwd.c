@@ -320,6 +320,26 @@ static void test_compressed_agent_with_echo(void **st)
     sd_evlist_free(&l);
 }
 
+/* The same with a loaded client's late confirmation (lab
+ * compress_agent_chacha seed +2000: 109 ms after the open, at the
+ * client's side), sshd's request 0.2 ms after it and the exchange at
+ * machine speed: still the agent used, the confirmation no key. */
+static void test_compressed_agent_late_confirm(void **st)
+{
+    (void)st;
+    stream s = { .n = 0 };
+    ADD_ALL(&s, z_agent);
+    for (size_t i = 33; i < s.n; i++)
+        s.r[i].t += 0.109;
+    sd_evlist l = { 0 };
+    sd_infer_summary su = infer_comp(&s, &l, "zlib@openssh.com");
+    assert_true(su.agent_used);
+    for (size_t i = 0; i < l.n; i++)
+        if (!strcmp(l.v[i].kind, "keystroke"))
+            assert_int_not_equal(l.v[i].frame, 34);
+    sd_evlist_free(&l);
+}
+
 /* An open-sized record answered by a confirmation-sized one with no data
  * after it is not a channel in use: no forward. */
 static void test_forward_needs_data(void **st)
@@ -335,23 +355,41 @@ static void test_forward_needs_data(void **st)
     sd_evlist_free(&l);
 }
 
+/* The agent use read from a shell with -A and then these records. */
+static void assert_agent_used(const rec *use, size_t n)
+{
+    stream s;
+    shell(&s, true);
+    add_all(&s, use, n);
+    sd_evlist l = { 0 };
+    sd_infer_summary su = infer(&s, &l);
+    assert_true(su.agent_used);
+    assert_true(sd_ev_get(find_kind(&l, "agent_forwarding"), "used")->b);
+    sd_evlist_free(&l);
+}
+
 /* ssh-add -l on the server (lab agent_used): the agent channel's open
  * (68) and confirmation (44), the request (44) and its answer (124), the
  * server's output with EOF and CLOSE, the client's CLOSE at once. */
 static void test_agent_exchange(void **st)
 {
     (void)st;
-    stream s;
-    shell(&s, true);
     static const rec use[] = { { false, 68, 3.0 },    { true, 44, 3.0005 },  { false, 44, 3.001 },
                                { true, 124, 3.003 },  { false, 160, 3.004 }, { true, 72, 3.0042 },
                                { false, 36, 3.0045 } };
-    ADD_ALL(&s, use);
-    sd_evlist l = { 0 };
-    sd_infer_summary su = infer(&s, &l);
-    assert_true(su.agent_used);
-    assert_true(sd_ev_get(find_kind(&l, "agent_forwarding"), "used")->b);
-    sd_evlist_free(&l);
+    assert_agent_used(use, sizeof use / sizeof use[0]);
+}
+
+/* The request forwarded in two parts sent at once, its uint32 length
+ * (44) and its type byte (36) (lab offc_agent_used seed +2000, 0.04 ms
+ * apart): still one request, answered, the agent used. */
+static void test_agent_request_split(void **st)
+{
+    (void)st;
+    static const rec use[] = { { false, 68, 3.0 },    { true, 44, 3.0005 },   { false, 44, 3.001 },
+                               { false, 36, 3.00104 }, { true, 124, 3.003 },  { false, 160, 3.004 },
+                               { true, 72, 3.0042 },  { false, 36, 3.0045 }, { false, 52, 3.0069 } };
+    assert_agent_used(use, sizeof use / sizeof use[0]);
 }
 
 /* The same open and confirmation sizes in a legacy scp download's
@@ -503,13 +541,37 @@ static const rec compress_reverse[] = {
     { false, 68, 8.8621 }, { true, 68, 8.8624 }, { false, 68, 8.9123 }, { true, 68, 8.9125 }
 };
 
+static void assert_reverse_login(const stream *s);
+
 static void test_compressed_reverse_login(void **st)
 {
     (void)st;
     stream s = { .n = 0 };
     ADD_ALL(&s, compress_reverse);
+    assert_reverse_login(&s);
+}
+
+/* The reverse leg's SERVICE_REQUEST 8 bytes under too (76 for 84: lab
+ * compress_reverse seed +2000, deflate matching the outer header): still
+ * the start of its authentication. */
+static void test_compressed_reverse_sr_shrunk(void **st)
+{
+    (void)st;
+    stream s = { .n = 0 };
+    ADD_ALL(&s, compress_reverse);
+    size_t sr = 0;
+    while (sr < s.n && !(!s.r[sr].c && s.r[sr].len == 84 && s.r[sr].t > 4.2))
+        sr++;
+    assert_true(sr < s.n);
+    s.r[sr].len = 76;
+    assert_reverse_login(&s);
+}
+
+/* The reverse leg's public-key login and its shell are read. */
+static void assert_reverse_login(const stream *s)
+{
     sd_evlist l = { 0 };
-    infer_comp(&s, &l, "zlib@openssh.com");
+    infer_comp(s, &l, "zlib@openssh.com");
     bool login = false, session = false;
     for (size_t i = 0; i < l.n; i++) {
         const sd_event *e = &l.v[i];
@@ -665,6 +727,134 @@ static void test_proxyjump_two_joined(void **st)
     sd_evlist_free(&l);
 }
 
+/* ProxyJump captured at the bastion over 200 ms (lab
+ * wan_proxyjump_keys_chacha seed 1000): the final host's SUCCESS and its
+ * host keys announcement read by the bastion at once and sent in one
+ * channel data (884 bytes: the first run sent 68, later 860). */
+static const rec proxyjump_success_joined[] = {
+{ false, 200, 0.0000 }, { false, 116, 0.0000 }, { true, 44, 0.4917 }, { false, 44, 0.4918 },
+    { true, 68, 0.6984 }, { false, 52, 0.7143 }, { true, 140, 0.9148 }, { false, 100, 0.9157 },
+    { true, 308, 1.1182 }, { false, 28, 1.1263 }, { true, 152, 1.3317 }, { false, 412, 1.3317 },
+    { false, 120, 1.5795 }, { true, 76, 1.7820 }, { false, 1148, 1.7833 }, { true, 988, 1.7872 },
+    { true, 1244, 2.0563 }, { false, 1448, 2.0760 }, { false, 156, 2.0760 }, { true, 100, 2.3195 },
+    { false, 84, 2.3199 }, { true, 108, 2.5234 }, { false, 92, 2.5288 }, { true, 180, 2.7402 },
+    { false, 140, 2.7460 }, { true, 348, 2.9470 }, { false, 884, 2.9546 }, { true, 148, 3.1884 },
+    { false, 84, 3.1888 }, { true, 412, 3.4352 }, { false, 148, 3.4389 }, { false, 92, 3.6795 },
+    { true, 76, 4.4616 }, { false, 76, 4.5542 }, { true, 76, 4.8344 }, { false, 76, 4.9115 },
+    { true, 76, 4.9355 }, { false, 76, 5.1141 }, { true, 76, 5.2308 }, { false, 84, 5.3146 },
+    { true, 76, 5.5018 }, { false, 76, 5.5355 }, { true, 76, 5.8401 }, { false, 76, 5.8404 },
+    { true, 76, 6.0441 }, { false, 76, 6.0443 }, { true, 76, 6.2861 }, { false, 76, 6.2869 },
+    { false, 720, 6.5533 }, { true, 84, 7.4238 }, { false, 84, 7.4241 }, { true, 76, 7.7080 },
+    { false, 476, 7.7095 }, { false, 92, 7.9098 }, { true, 76, 8.6746 }, { false, 76, 8.7411 },
+    { true, 76, 8.8726 }, { false, 76, 8.9611 }, { true, 76, 9.1041 }, { false, 76, 9.1634 },
+    { true, 76, 9.4975 }, { false, 76, 9.5561 }, { true, 76, 9.6509 }, { false, 76, 9.7564 },
+    { true, 76, 9.8078 }, { true, 76, 9.9462 }, { false, 152, 9.9579 }, { true, 76, 10.1930 },
+    { false, 76, 10.1932 }, { true, 76, 10.3446 }, { false, 76, 10.4751 }, { true, 84, 10.5752 },
+    { false, 76, 10.6785 }, { true, 76, 10.8337 }, { false, 84, 10.9314 }, { true, 76, 11.1570 },
+    { false, 100, 11.1573 }, { true, 76, 12.2114 }, { false, 76, 12.2116 }, { true, 76, 12.3610 },
+    { false, 76, 12.4283 }, { true, 76, 12.6343 }, { false, 76, 12.6514 }, { true, 76, 12.9139 },
+    { false, 76, 12.9279 }, { true, 76, 13.1573 }, { false, 260, 13.1592 }, { true, 76, 13.3633 },
+    { true, 196, 13.3634 }
+};
+
+/* The login is still found, and the final host's shell and its keys. */
+static void test_proxyjump_success_joined(void **st)
+{
+    (void)st;
+    stream s = { .n = 0 };
+    ADD_ALL(&s, proxyjump_success_joined);
+    sd_evlist l = { 0 };
+    infer(&s, &l);
+    const char *kind = NULL;
+    unsigned keys = 0, logins = 0;
+    for (size_t i = 0; i < l.n; i++) {
+        const sd_event *e = &l.v[i];
+        if (e->leg != SD_LEG_NESTED)
+            continue;
+        if (!strcmp(e->kind, "session"))
+            kind = sd_ev_get(e, "session_kind")->s;
+        keys += !strcmp(e->kind, "keystroke");
+        logins += !strcmp(e->kind, "auth_attempt") && strstr(e->note, "accepted");
+    }
+    assert_int_equal(logins, 1);
+    assert_non_null(kind);
+    assert_string_equal(kind, "shell");
+    assert_int_equal(keys, 27);
+    sd_evlist_free(&l);
+}
+
+/* Lab reverse_keys (ssh -R, a reverse session typed from the server's
+ * side, chacha20 in chacha20, at the client): after the reverse shell's
+ * exit sshd's EOF (36) right after the leg's last record (132), the
+ * client's EOF + CLOSE in one record (72) and sshd's CLOSE (36). */
+static const rec reverse_keys_rec[] = {
+{ false, 200, 0.0000 }, { false, 116, 0.0000 }, { true, 44, 0.0678 }, { false, 44, 0.0679 },
+    { true, 68, 0.0679 }, { false, 52, 0.0750 }, { true, 140, 0.0752 }, { false, 100, 0.0762 },
+    { true, 308, 0.0769 }, { false, 28, 0.0899 }, { true, 68, 0.0900 }, { false, 672, 0.1073 },
+    { true, 112, 0.1073 }, { false, 148, 0.1074 }, { false, 72, 0.1482 }, { true, 376, 0.1520 },
+    { false, 108, 0.1544 }, { false, 52, 0.1759 }, { false, 92, 1.7374 }, { true, 44, 1.7429 },
+    { false, 76, 1.7431 }, { true, 76, 1.7749 }, { false, 1140, 1.7760 }, { true, 1124, 1.7851 },
+    { false, 1244, 2.0114 }, { true, 1448, 2.0577 }, { true, 156, 2.0577 }, { false, 52, 6.5559 },
+    { false, 84, 6.5590 }, { true, 84, 6.5728 }, { false, 108, 6.5730 }, { true, 92, 6.5811 },
+    { false, 180, 6.5814 }, { true, 140, 6.5874 }, { false, 348, 6.5891 }, { true, 68, 6.6074 },
+    { false, 148, 6.6171 }, { true, 452, 6.6172 }, { true, 84, 6.6600 }, { false, 412, 6.6603 },
+    { true, 148, 6.6617 }, { true, 92, 6.7441 }, { false, 76, 7.2729 }, { true, 76, 7.2771 },
+    { false, 76, 7.5921 }, { true, 76, 7.5924 }, { false, 76, 7.8520 }, { true, 76, 7.8560 },
+    { false, 76, 8.0742 }, { true, 84, 8.0745 }, { false, 76, 8.2719 }, { true, 76, 8.2722 },
+    { false, 76, 8.4621 }, { true, 76, 8.4624 }, { false, 76, 8.6903 }, { true, 76, 8.6906 },
+    { false, 76, 9.2068 }, { true, 276, 9.2139 }, { true, 92, 9.2238 }, { false, 84, 10.2069 },
+    { true, 84, 10.2072 }, { false, 76, 10.4906 }, { true, 188, 10.4932 }, { true, 164, 10.4935 },
+    { true, 92, 10.4938 }, { false, 76, 11.7540 }, { true, 76, 11.7549 }, { false, 76, 11.9985 },
+    { true, 76, 12.0042 }, { false, 76, 12.1971 }, { true, 76, 12.2020 }, { false, 76, 12.3989 },
+    { true, 76, 12.3996 }, { false, 76, 12.5596 }, { true, 76, 12.5625 }, { false, 76, 12.8265 },
+    { true, 76, 12.8269 }, { false, 76, 13.0354 }, { true, 76, 13.0359 }, { false, 76, 13.1700 },
+    { true, 76, 13.1702 }, { false, 76, 13.3624 }, { true, 76, 13.3627 }, { false, 84, 13.5557 },
+    { true, 76, 13.5560 }, { false, 76, 13.7381 }, { true, 84, 13.7384 }, { false, 76, 13.9721 },
+    { true, 100, 13.9728 }, { false, 76, 14.8544 }, { true, 76, 14.8547 }, { false, 76, 15.1122 },
+    { true, 76, 15.1125 }, { false, 76, 15.4170 }, { true, 76, 15.4174 }, { false, 76, 15.7573 },
+    { true, 76, 15.7577 }, { false, 76, 16.2430 }, { true, 84, 16.2439 }, { true, 212, 16.2452 },
+    { false, 132, 16.2462 }, { false, 36, 16.2462 }, { true, 72, 16.2475 }, { false, 36, 16.2476 },
+    { true, 36, 17.7438 }, { false, 36, 17.7474 }, { true, 36, 17.9879 }, { false, 36, 17.9882 },
+    { true, 36, 18.2209 }, { false, 36, 18.2211 }, { true, 36, 18.3927 }, { false, 36, 18.3929 },
+    { true, 36, 18.9340 }, { false, 44, 18.9359 }, { false, 176, 18.9365 }, { true, 36, 18.9366 },
+    { true, 60, 18.9366 }
+};
+
+/* The channel's close sent as three records of a key's and an echo's size
+ * (the client's EOF, sshd's CLOSE, the client's CLOSE: lab
+ * wan_reverse_keys seed +2000, 201 ms after sshd's EOF at the server) is
+ * no key of the forward shell: its keys stay the person's 5, the reverse
+ * leg's 27. */
+static void test_reverse_close_split(void **st)
+{
+    (void)st;
+    stream s = { .n = 0 };
+    size_t split = 0;
+    for (size_t i = 0; i < sizeof reverse_keys_rec / sizeof reverse_keys_rec[0]; i++) {
+        const rec *r = &reverse_keys_rec[i];
+        if (r->c && r->len == 72 && !split++) {
+            add(&s, true, 36, r->t);
+            add(&s, false, 36, r->t + 0.0001);
+            add(&s, true, 36, r->t + 0.0002);
+            i++; /* sshd's CLOSE after the 72 is the 36 above */
+            continue;
+        }
+        add(&s, r->c, r->len, r->t);
+    }
+    assert_int_equal(split, 1);
+    sd_evlist l = { 0 };
+    infer(&s, &l);
+    unsigned fwd = 0, rev = 0;
+    for (size_t i = 0; i < l.n; i++)
+        if (!strcmp(l.v[i].kind, "keystroke")) {
+            fwd += l.v[i].leg == SD_LEG_FORWARD;
+            rev += l.v[i].leg == SD_LEG_REVERSE;
+        }
+    assert_int_equal(fwd, 5);
+    assert_int_equal(rev, 27);
+    sd_evlist_free(&l);
+}
+
 /* What the channel carries: a page (a small request, more down) is web;
  * 300 full segments down (434 KB, more than CARRY_BULK_BYTES, the client
  * only asking) is bulk. */
@@ -751,6 +941,11 @@ int main(void)
         cmocka_unit_test(test_x11_req_alone),        cmocka_unit_test(test_compressed_reverse_login),
         cmocka_unit_test(test_compressed_reverse_not_agent), cmocka_unit_test(test_proxyjump_two),
         cmocka_unit_test(test_x11_open_shares_segment), cmocka_unit_test(test_proxyjump_two_joined),
+        cmocka_unit_test(test_proxyjump_success_joined),
+        cmocka_unit_test(test_reverse_close_split),
+        cmocka_unit_test(test_agent_request_split),
+        cmocka_unit_test(test_compressed_reverse_sr_shrunk),
+        cmocka_unit_test(test_compressed_agent_late_confirm),
     };
     return cmocka_run_group_tests(t, NULL, NULL);
 }

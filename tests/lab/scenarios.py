@@ -4312,9 +4312,13 @@ def sc_bg_forward(sc):
     log = os.path.join(sc.sdir, "ssh_fwd.log")
     argv = sc.ssh_argv("sdlab", sc.lane.s_ip, known=True, key=True, log=log,
                        extra=["-f", "-N"] + FWD_SPEC["L"])
+    # no pty: in one of its own (pexpect's) ssh is the session leader, and
+    # its exit after the fork hung up the backgrounded child before that
+    # child's setsid() (first run: no listener left); from a shell, as
+    # people run it, ssh is no session leader
     t0 = time.time()
-    ch = sc.spawn("c", argv)
-    ch.expect(pexpect.EOF, timeout=15)     # the foreground ssh is gone
+    subprocess.run(sc.lane.nsx("c") + argv, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                   stderr=subprocess.DEVNULL, timeout=30, check=True)
     d = scripted_key_leg(sc, sc.watch(log), t0, "forward-only")
     for path in ("page.html", "big.bin", "page.html"):
         time.sleep(sc.rng.uniform(1.5, 3.0))

@@ -4187,6 +4187,11 @@ SUDOERS = ("Defaults env_reset, lecture=never, timestamp_timeout=0, !fqdn\n"
            "sdlab ALL=(ALL:ALL) ALL\n")
 
 
+# whether /etc/netns was there before the lab (if not, the lab removes it
+# once empty: two lanes' sudo scenarios may each have made their part)
+NETNS_BEFORE = os.path.isdir("/etc/netns")
+
+
 def sc_sudo(sc, suite=None):
     """`sudo id` inside a session: sudo's "[sudo] password for sdlab:"
     prompt (PAM, no echo) answered with the account's password, then the
@@ -4196,7 +4201,7 @@ def sc_sudo(sc, suite=None):
     only: the machine's own /etc/sudoers is not read or changed. Its
     timestamp_timeout=0 keeps another run from skipping the prompt."""
     nsdir = os.path.join("/etc/netns", sc.lane.ns["s"])
-    made = not os.path.isdir(nsdir)
+    made = [d for d in (None if NETNS_BEFORE else "/etc/netns", nsdir) if d]
     os.makedirs(nsdir, exist_ok=True)
     path = os.path.join(nsdir, "sudoers")
     with open(path, "w") as f:
@@ -4219,8 +4224,11 @@ def sc_sudo(sc, suite=None):
         set_session_end(sc, d, logout(sc, ch))
     finally:
         os.unlink(path)
-        if made:
-            os.rmdir(nsdir)
+        for m in reversed(made):    # what the lab made, if empty
+            try:
+                os.rmdir(m)
+            except OSError:         # the other lane's sudoers is still there
+                pass
 
 
 IDLE_LONG_S = 75     # past a minute, no keepalive either way

@@ -460,6 +460,7 @@ class Scenario:
         # own and the scenario sees them as the lane's (a copy of the lane:
         # the generator's keeps the IPv4 ones for the next scenario)
         self.ipv6 = bool(opt.get("ipv6", False))
+        self.base_lane = lane    # the lane as up() made it (IPv4 only)
         if self.ipv6:
             self.lane = lane = lane.with_ipv6()
         # any: tcpdump -i any (Linux cooked capture, SLL2, linktype 276)
@@ -760,11 +761,13 @@ class Scenario:
         # the lane goes back to up()'s link for the next scenario
         if self.offloads:
             self.lane.set_offloads(self.link, False)
-        if self.delay_fw:
-            self.lane.restore_link(self.link, self.delay_fw)
-            self.delay_fw = None
+        # IPv6 off before the link is restored, and restored with the
+        # lane's own (IPv4) addresses, not the IPv6 copy's
         if self.ipv6:
             self.lane.without_ipv6()
+        if self.delay_fw:
+            self.base_lane.restore_link(self.link, self.delay_fw)
+            self.delay_fw = None
 
 
 # --------------------------------------------------------------------------

@@ -5,6 +5,8 @@ drives real servers and clients in the lane's namespaces; labels are written
 into sc.labels as things happen (see README.md for the schema).
 """
 import os
+import re
+import signal
 import shutil
 import subprocess
 import time
@@ -956,6 +958,18 @@ def sc_tunnel_reverse(sc):
     forward_only_end(sc, ch, d)
 
 
+def scripted_key_leg(sc, w, t0, kind):
+    """The forward leg of a scripted public-key client (host known) whose
+    -vv log is w, once it has logged in: the labels, the leg."""
+    w.wait(r"Authenticated to ", 10)
+    sc.labels["host_known"] = True
+    sc.labels["scripted"] = True
+    note_pubkey(sc, w, "forward")
+    d = client_leg(sc, w, "forward", sc.lane.s_ip, 22, t0, "sdlab")
+    d["session_kind"] = kind
+    return d
+
+
 def sc_exec_forward(sc):
     """`ssh -L ... host 'sleep 6'`: a forward beside a command without a pty,
     used by two curl runs while the command runs."""
@@ -969,12 +983,7 @@ def sc_exec_forward(sc):
     t0 = time.time()
     ch = sc.spawn("c", argv)
     w = sc.watch(log)
-    w.wait(r"Authenticated to ", 10)
-    sc.labels["host_known"] = True
-    sc.labels["scripted"] = True
-    note_pubkey(sc, w, "forward")
-    d = client_leg(sc, w, "forward", sc.lane.s_ip, 22, t0, "sdlab")
-    d["session_kind"] = "exec"
+    d = scripted_key_leg(sc, w, t0, "exec")
     sc.labels["commands"].append({"leg": "forward", "ts": round(t0, 6), "text": cmd,
                                   "exec": True, "output_bytes": 0})
     time.sleep(sc.rng.uniform(1.0, 1.5))
@@ -4175,3 +4184,175 @@ _add("any_scp_upload", 1631, sc_scp, "scp_upload captured with tcpdump -i any (L
 for _base, _n in (("rekey_typing", 1000), ("compress_reverse", 4000)):
     _seed, _fn, _kw, _iface, _desc = SCENARIOS[_base]
     PENDING["%s_s%d" % (_base, _n)] = (_seed + _n, _fn, _kw, _iface, "%s (seed +%d)" % (_desc, _n))
+
+
+# --------------------------------------------------------------------------
+# newclass2 (seeds 1650-1699): more ordinary SSH use. sudo inside a
+# session (its password typed with no echo; sudoers for the lab's account
+# only inside the server's namespace), a long idle pause with no
+# keepalives, typing while a command's output streams (typeahead), two
+# shells to one server at once, IPv6 with a -L forward and at the server's
+# vantage.
+# --------------------------------------------------------------------------
+SUDOERS = ("Defaults env_reset, lecture=never, timestamp_timeout=0, !fqdn\n"
+           "root ALL=(ALL:ALL) ALL\n"
+           "sdlab ALL=(ALL:ALL) ALL\n")
+
+
+# whether /etc/netns was there before the lab (if not, the lab removes it
+# once empty: two lanes' sudo scenarios may each have made their part)
+NETNS_BEFORE = os.path.isdir("/etc/netns")
+
+
+def sc_sudo(sc, suite=None):
+    """`sudo id` inside a session: sudo's "[sudo] password for sdlab:"
+    prompt (PAM, no echo) answered with the account's password, then the
+    command's output and another command. The sudoers file lives in
+    /etc/netns/<server namespace>/, which `ip netns exec` bind-mounts on
+    /etc/sudoers for the processes it starts there (sshd and its sessions)
+    only: the machine's own /etc/sudoers is not read or changed. Its
+    timestamp_timeout=0 keeps another run from skipping the prompt."""
+    nsdir = os.path.join("/etc/netns", sc.lane.ns["s"])
+    made = [d for d in (None if NETNS_BEFORE else "/etc/netns", nsdir) if d]
+    os.makedirs(nsdir, exist_ok=True)
+    path = os.path.join(nsdir, "sudoers")
+    with open(path, "w") as f:
+        f.write(SUDOERS)
+    os.chmod(path, 0o440)
+    try:
+        ch, d = pubkey_shell(sc, suite)
+        sc.command(ch, list("ls"), "ls")
+        sc.command(ch, list("sudo id"), "sudo id", expect=r"\[sudo\] password for sdlab: ?$")
+        sc.think(0.6, 1.1)
+        pw = USERS["sdlab"]
+        t0 = sc.type_keys(ch, list(pw))
+        ts = sc.enter(ch)
+        sc.labels.setdefault("inline_passwords", []).append(
+            {"leg": "forward", "typed_from": round(t0, 6), "ts": round(ts, 6),
+             "length": len(pw), "echo": False})
+        ch.expect(r"uid=0\(root\)", timeout=20)
+        ch.expect(PROMPT_RE, timeout=20)
+        sc.command(ch, list("date"), "date")
+        set_session_end(sc, d, logout(sc, ch))
+    finally:
+        os.unlink(path)
+        for m in reversed(made):    # what the lab made, if empty
+            try:
+                os.rmdir(m)
+            except OSError:         # the other lane's sudoers is still there
+                pass
+
+
+IDLE_LONG_S = 75     # past a minute, no keepalive either way
+
+
+def sc_idle_long(sc, suite=None):
+    """Commands, then IDLE_LONG_S of silence (no ServerAliveInterval, no
+    ClientAliveInterval: nothing at all on the wire), then more typing."""
+    ch, d = pubkey_shell(sc, suite)
+    sc.command(ch, list("ls"), "ls")
+    sc.command(ch, list("uptime"), "uptime")
+    t0 = time.time()
+    time.sleep(IDLE_LONG_S)
+    sc.labels["idle"].append({"leg": "forward", "start": round(t0, 6),
+                              "end": round(time.time(), 6), "keepalive_interval_s": None})
+    sc.command(ch, list("date"), "date")
+    sc.command(ch, list("cat /etc/hostname"), "cat /etc/hostname")
+    set_session_end(sc, d, logout(sc, ch))
+
+
+def sc_typeahead(sc, suite=None):
+    """A command printing a line every 0.4 s for about 5 s; the next
+    command typed (and its Enter) while that output still streams: the
+    terminal's line discipline echoes the keys between output lines, bash
+    runs the line when the loop ends. Then one more command at the prompt."""
+    ch, d = pubkey_shell(sc, suite)
+    sc.command(ch, list("ls"), "ls")
+    loop = "for i in $(seq 12); do echo line $i; sleep 0.4; done"
+    sc.command(ch, [("PASTE", loop)], loop, expect=r"line 3")
+    sc.command(ch, list("date"), "date", expect=r"line 12")
+    # the loop's end, bash's prompt with the typed-ahead line, date's
+    # output (these may come in one read: one prompt expect would eat both)
+    ch.expect(r"\d\d:\d\d:\d\d UTC", timeout=20)
+    ch.expect(PROMPT_RE, timeout=20)
+    sc.command(ch, list("pwd"), "pwd")
+    set_session_end(sc, d, logout(sc, ch))
+
+
+def sc_two_shells(sc, suite=None):
+    """Two interactive shells to the same server at once (two windows):
+    both logged in (public key), then commands typed in one and the other
+    in turn, the first logged out before the second."""
+    sc.sshd("s")
+    sc.capture_start()
+    a, wa, da = login(sc, "forward", "sdlab", sc.lane.s_ip, suite=suite, known=True, key=True)
+    sc.think(1.0, 2.0)
+    b, wb, db = login(sc, "forward", "sdlab", sc.lane.s_ip, suite=suite, known=True, key=True,
+                      tag="fwd2")
+    for ch, seq, text in ((a, list("ls"), "ls"), (b, list("date"), "date"),
+                          (a, list("pwd"), "pwd"), (b, list("uname -r"), "uname -r"),
+                          (a, list("id"), "id")):
+        sc.think(0.8, 1.6)
+        sc.command(ch, seq, text)
+    set_session_end(sc, da, logout(sc, a))
+    sc.command(b, list("whoami"), "whoami")
+    set_session_end(sc, db, logout(sc, b))
+
+
+_add("sudo_inline", 1650, sc_sudo, "public-key login; `sudo id` with the account's password "
+     "typed with no echo at sudo's prompt, then a command (chacha)", suite="chacha")
+_add("sudo_inline_aes128gcm", 1651, sc_sudo, "sudo_inline with aes128gcm", suite="aes128gcm")
+_add("idle_long", 1655, sc_idle_long, "commands, 75 s of silence (no keepalives either way), "
+     "then more commands (chacha)", suite="chacha")
+# pending (README.md): a key typed while output streams, its echo then
+# the stream's next line before the next key, reads as Enter
+PENDING["typeahead"] = (1660, sc_typeahead, {"suite": "chacha"}, "cs", "a command printing a "
+                        "line every 0.4 s for 5 s; the next command typed and entered while its "
+                        "output streams (the kernel echoes it between the lines), then one more "
+                        "at the prompt (chacha)")
+PENDING["typeahead_aes128gcm"] = (1661, sc_typeahead, {"suite": "aes128gcm"}, "cs",
+                                  "typeahead with aes128gcm")
+_add("two_shells", 1665, sc_two_shells, "two interactive shells to the same server at once "
+     "(public key), commands typed in one and the other in turn (chacha)", suite="chacha")
+_add("v6_forward_L_http", 1670, sc_forward, "forward_L_http over IPv6: -N -L forward carrying "
+     "three HTTP GETs", iface=V6, mode="L")
+_add("v6_srv_interactive_chacha", 1671, sc_interactive, "interactive_chacha over IPv6 at the "
+     "server's vantage, 60 ms RTT", iface={"link": "cs", "ipv6": True, "vantage": "server",
+                                          "rtt_ms": 60}, suite="chacha")
+
+
+def sc_bg_forward(sc):
+    """`ssh -f -N -L`: the client forks into the background once logged in
+    (the terminal gets its prompt back), three HTTP GETs through the
+    forward later, then that background ssh is ended by its pid (the one
+    process listening on the forward's port in the client's namespace)."""
+    sc.sshd("s")
+    sc.http_server("s", 8080)
+    sc.capture_start()
+    log = os.path.join(sc.sdir, "ssh_fwd.log")
+    argv = sc.ssh_argv("sdlab", sc.lane.s_ip, known=True, key=True, log=log,
+                       extra=["-f", "-N"] + FWD_SPEC["L"])
+    # no pty: in one of its own (pexpect's) ssh is the session leader, and
+    # its exit after the fork hung up the backgrounded child before that
+    # child's setsid() (first run: no listener left); from a shell, as
+    # people run it, ssh is no session leader
+    t0 = time.time()
+    subprocess.run(sc.lane.nsx("c") + argv, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                   stderr=subprocess.DEVNULL, timeout=30, check=True)
+    d = scripted_key_leg(sc, sc.watch(log), t0, "forward-only")
+    for path in ("page.html", "big.bin", "page.html"):
+        time.sleep(sc.rng.uniform(1.5, 3.0))
+        http_fetch(sc, "L", path)
+    time.sleep(1.0)
+    port = FWD_SPEC["L"][1].split(":")[1]
+    out = subprocess.run(sc.lane.nsx("c") + ["ss", "-ltnpH", "sport = :%s" % port],
+                         stdout=subprocess.PIPE, text=True, check=True).stdout
+    pids = {int(p) for p in re.findall(r"\"ssh\",pid=(\d+)", out)}
+    if len(pids) != 1:
+        raise RuntimeError("bg_forward: the background ssh not found: %r" % out)
+    os.kill(pids.pop(), signal.SIGTERM)
+    d["end_ts"] = round(time.time(), 6)
+
+
+_add("bg_forward", 1675, sc_bg_forward, "`ssh -f -N -L`: the client goes to the background after "
+     "login, three HTTP GETs through the forward later, then it is ended (kill)")

@@ -323,9 +323,27 @@ static void pipe_ring(sd_engine_opts *eo)
     }
 }
 
-unsigned cli_outq_publish(void)
+static void outq_quiesce(void *q)
 {
-    return getenv("STRIDER_PIPE_RING") ? SD_OUTQ_ITEMS : 0;
+    sd_outq_sync(q);
+}
+
+sd_outq *cli_outq_start(cli_input *in, size_t item_size, void (*fn)(void *ud, void *item), void *ud)
+{
+    sd_outq *q = sd_outq_start(item_size, getenv("STRIDER_PIPE_RING") ? SD_OUTQ_ITEMS : 0, fn, ud);
+    if (q) {
+        in->quiesce = outq_quiesce;
+        in->quiesce_ud = q;
+    }
+    return q;
+}
+
+void cli_outq_end(cli_input *in, sd_outq **q)
+{
+    sd_outq_end(*q);
+    *q = NULL;
+    if (in)
+        in->quiesce = NULL;
 }
 
 sd_engine *cli_engine(cli_input *in, sd_engine_opts *eo)

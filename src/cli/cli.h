@@ -118,9 +118,14 @@ sd_engine *cli_engine(cli_input *in, sd_engine_opts *eo);
  * online, else 1): 2 or more puts the reading and decoding (sd_pipe) and a
  * command's record writing (sd_outq) in threads of their own. */
 unsigned cli_threads(const cli_input *in);
-/* sd_outq's publish interval: 0 (its default), or with STRIDER_PIPE_RING
- * set (a test knob) the ring's size, the most lag. */
-unsigned cli_outq_publish(void);
+/* A command's writer thread (sd_outq) wired to the run: its publish
+ * interval 0 (the default), or with STRIDER_PIPE_RING set (a test knob) the
+ * ring's size, the most lag; and waited for before anything goes to stderr
+ * (in->quiesce). NULL when it cannot start: the command writes itself. */
+struct sd_outq *cli_outq_start(cli_input *in, size_t item_size, void (*fn)(void *ud, void *item), void *ud);
+/* Ends *q (NULL: nothing), every item put written, and clears it; in (may
+ * be NULL) waits for it no longer. */
+void cli_outq_end(cli_input *in, struct sd_outq **q);
 /* Runs the engine over cap with a progress line on a terminal, ending
  * cleanly on SIGINT/SIGTERM; then reports on stderr, once, every cap that
  * dropped or cut something (evicted connections). */

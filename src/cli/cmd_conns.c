@@ -26,7 +26,6 @@ typedef struct conns_run {
     double idle;
     sd_service *service;   /* the service field, by content */
     sd_outq *q;            /* --threads 2: the records are written by a thread of their own */
-    cli_input *in;
 } conns_run;
 
 static const char HELP[] =
@@ -105,11 +104,6 @@ static void conn_done(void *ud, const sd_conn *c)
     *copy = *c; /* the record's facts are all in it (as sd_connout's --sort keeps them) */
     memset(copy->slot, 0, sizeof copy->slot);
     sd_outq_put(r->q);
-}
-
-static void conns_quiesce(void *ud)
-{
-    sd_outq_sync(((conns_run *)ud)->q);
 }
 
 static void conns_init(void *ctx)
@@ -231,21 +225,15 @@ static int conns_start(void *ctx, cli_input *in, sd_engine *e)
      * and nothing needs the record's outcome at once: not live (flushed as
      * it comes), not --limit (which stops the reading), not --sort (which
      * writes at the end), not a chunk (--own) */
-    if (cli_threads(in) > 1 && !r->live && r->o.limit == UINT64_MAX && !r->o.sort && !sd_engine_own(e) &&
-        (r->q = sd_outq_start(sizeof(sd_conn), cli_outq_publish(), write_conn, r))) {
-        r->in = in;
-        in->quiesce = conns_quiesce;
-        in->quiesce_ud = r;
-    }
+    if (cli_threads(in) > 1 && !r->live && r->o.limit == UINT64_MAX && !r->o.sort && !sd_engine_own(e))
+        r->q = cli_outq_start(in, sizeof(sd_conn), write_conn, r);
     return CLI_OK;
 }
 
 static int conns_finish(void *ctx, cli_input *in, sd_engine *e, int status)
 {
     conns_run *r = ctx;
-    sd_outq_end(r->q);
-    r->q = NULL;
-    in->quiesce = NULL;
+    cli_outq_end(in, &r->q);
     sd_connout_end(r->w, &r->out);
     if (r->final)
         chunk_declare(r);

@@ -156,20 +156,6 @@ static void conclude(void *ud, void *item)
         atomic_fetch_sub(&run->heap, it->heap);
 }
 
-static void ssh_quiesce(void *ud)
-{
-    sd_outq_sync(((ssh_run *)ud)->q);
-}
-
-/* The queue stops; every connection handed over is written. */
-static void queue_end(ssh_run *run, cli_input *in)
-{
-    sd_outq_end(run->q);
-    run->q = NULL;
-    if (in)
-        in->quiesce = NULL;
-}
-
 static void ssh_init(void *ctx)
 {
     ssh_run *run = ctx;
@@ -276,11 +262,8 @@ static int ssh_start(void *ctx, cli_input *in, sd_engine *e)
      * when a second CPU is there for it and nothing needs it at once: not
      * live (findings said as decided, lines flushed as they come), not a
      * chunk (--own) */
-    if (cli_threads(in) > 1 && !in->live && !sd_engine_own(e) &&
-        (run->q = sd_outq_start(sizeof(ssh_item), cli_outq_publish(), conclude, run))) {
-        in->quiesce = ssh_quiesce;
-        in->quiesce_ud = run;
-    }
+    if (cli_threads(in) > 1 && !in->live && !sd_engine_own(e))
+        run->q = cli_outq_start(in, sizeof(ssh_item), conclude, run);
     sd_sshan_opts so = { .infer = infer, .stream = run->stream, .done = on_done, .ud = run,
                          .early = in->live ? on_early : NULL, .handoff = run->q ? on_handoff : NULL,
                          .io = { .keystrokes = true, .window_s = run->window, .stride_s = run->stride } };
@@ -297,7 +280,7 @@ static int ssh_finish(void *ctx, cli_input *in, sd_engine *e, int rc)
 {
     ssh_run *run = ctx;
     uint64_t untracked[2] = { 0, 0 };
-    queue_end(run, in);
+    cli_outq_end(in, &run->q); /* every connection handed over is written */
     if (run->camp && sd_engine_own(e)) { /* a chunk: the merge adds the clients up */
         sd_buf b = { 0 };
         sd_campaign_dump(run->camp, &b);
@@ -338,7 +321,7 @@ static int ssh_finish(void *ctx, cli_input *in, sd_engine *e, int rc)
 static void ssh_free(void *ctx)
 {
     ssh_run *run = ctx;
-    queue_end(run, NULL);
+    cli_outq_end(NULL, &run->q);
     sd_ssh_out_free(&run->out);
     sd_buf_free(&run->line);
     sd_campaign_free(run->camp);

@@ -20,6 +20,22 @@
 #define PCAPNG_EPB_MIN 20u
 #define PCAPNG_SHB_MIN 16u
 
+/* Each record's header says where the next one is, so a walk over a file
+ * is a chain of loads, each a wait for memory without help (1.09 M records
+ * of 257 MB took 0.09 s, for 61 M instructions). The walk goes only
+ * forward: the cache lines this far ahead are asked for before they are
+ * needed (the mapping is populated, or a prefetch into a page not yet
+ * mapped would be dropped). */
+#define RECCOUNT_AHEAD 8192u
+#define CACHE_LINE 64u
+
+static inline void prefetch_ahead(const uint8_t *p, size_t len, size_t at, size_t *pf)
+{
+    size_t to = len - at > RECCOUNT_AHEAD ? at + RECCOUNT_AHEAD : len;
+    for (; *pf < to; *pf += CACHE_LINE)
+        __builtin_prefetch(p + *pf);
+}
+
 static uint32_t rd32(const uint8_t *p, bool swap)
 {
     uint32_t v;
@@ -33,7 +49,9 @@ static uint32_t rd32(const uint8_t *p, bool swap)
 static uint64_t pcap_records(const uint8_t *p, size_t len, bool swap)
 {
     uint64_t n = 0;
+    size_t pf = 0;
     for (size_t at = PCAP_HDR; len - at >= PCAP_REC_HDR; n++) {
+        prefetch_ahead(p, len, at, &pf);
         uint32_t cl = rd32(p + at + 8, swap);
         if (cl > SD_PCAP_MAX_RECORD || cl > len - at - PCAP_REC_HDR)
             break;
@@ -52,7 +70,9 @@ static uint64_t pcapng_records(const uint8_t *p, size_t len)
 {
     uint64_t n = 0;
     bool swap = false;
+    size_t pf = 0;
     for (size_t at = 0; len - at >= 12;) {
+        prefetch_ahead(p, len, at, &pf);
         const uint8_t *b = p + at;
         uint32_t type;
         memcpy(&type, b, 4);
@@ -95,7 +115,7 @@ bool sd_reccount(const char *path, uint64_t *n)
         return fd < 0;
     }
     size_t len = (size_t)st.st_size;
-    const uint8_t *p = len >= PCAP_HDR ? mmap(NULL, len, PROT_READ, MAP_PRIVATE, fd, 0) : MAP_FAILED;
+    const uint8_t *p = len >= PCAP_HDR ? mmap(NULL, len, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0) : MAP_FAILED;
     close(fd);
     if (p == MAP_FAILED)
         return len < 4; /* too short to be a capture: nothing read from it */

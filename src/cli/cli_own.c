@@ -1,4 +1,5 @@
 /* cli_own: --own, --read-ahead and --jobs (see cli_own.h). */
+#define _GNU_SOURCE /* memfd_create */
 #include "cli_own.h"
 
 #include "../capture/sd_reccount.h"
@@ -14,6 +15,7 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -320,8 +322,9 @@ void cli_own_free(cli_own *o)
 #define JOB_FIRST_CHUNK_MORE_PCT 12
 
 /* k chunks of consecutive files of about equal size (the first bigger),
- * at most one per file: ends[c] is the last file of chunk c. Returns k. */
-static size_t split(const cli_input *in, size_t k, size_t *ends)
+ * at most one per file: ends[c] is the last file of chunk c, *bytes the
+ * files' size. Returns k. */
+static size_t split(const cli_input *in, size_t k, size_t *ends, double *bytes)
 {
     k = in->nfiles < k ? in->nfiles : k;
     double total = 0, *cum = sd_calloc(in->nfiles, sizeof *cum);
@@ -340,6 +343,7 @@ static size_t split(const cli_input *in, size_t k, size_t *ends)
         f++;
     }
     free(cum);
+    *bytes = total;
     return k;
 }
 
@@ -406,6 +410,7 @@ typedef struct jobq {
     size_t said;            /* chunks whose stderr was said */
     pid_t *pids;
     bool direct;            /* the first chunk writes its early lines to stdout (--own-direct) */
+    bool mem;               /* outputs in memfds, not $TMPDIR (JOB_MEMFD_PCT_OF_AVAILABLE) */
     /* the records of the files before the next chunk (--own-frame-base),
      * counted up to file `counted`; fb: the chunks number their frames */
     const cli_input *in;
@@ -415,11 +420,43 @@ typedef struct jobq {
     int rc;                 /* the worst status so far */
 } jobq;
 
+/* A chunk's output where neither the worker's writes nor the merge's
+ * reads go through a file system: a memfd (shared memory, freed when the
+ * last descriptor and mapping go). On bench/jobs --brute 100000, chunk 1
+ * writes 220 MB that the merge maps: in $TMPDIR on ext4 that cost --jobs 2
+ * about 0.8 s of system time more than one run, in a memfd about 0.25 s
+ * (docs/scale.md, "memfd"). Only when the chunks' outputs surely fit: the
+ * capture files' bytes at most this share of the memory available
+ * (MemAvailable). ssh --json on short connections writes 0.8 bytes per
+ * byte read, conns on a scan (one SYN a connection) up to ten: the rest
+ * of the memory is left for those, and a set too big for it writes its
+ * chunks' outputs to $TMPDIR, whose disk can take them. */
+#define JOB_MEMFD_PCT_OF_AVAILABLE 10
+
+/* The memory available (MemAvailable of /proc/meminfo), 0 when unknown. */
+static uint64_t mem_available(void)
+{
+    FILE *f = fopen("/proc/meminfo", "r");
+    char line[256];
+    unsigned long long kb = 0;
+    while (f && fgets(line, sizeof line, f))
+        if (sscanf(line, "MemAvailable: %llu kB", &kb) == 1)
+            break;
+    if (f)
+        fclose(f);
+    return (uint64_t)kb * 1024;
+}
+
 /* Starts the next chunk's worker; false (rc set) when it cannot. Its
  * output file is unlinked as soon as it is made: whatever ends the run
  * (a signal, a closed pipe), nothing is left in $TMPDIR. */
 static int tmp_file(const jobq *q)
 {
+    if (q->mem) {
+        int fd = memfd_create("strider-job", MFD_CLOEXEC);
+        if (fd >= 0)
+            return fd;
+    }
     size_t len = strlen(q->tmp) + 32;
     char *path = sd_malloc(len);
     snprintf(path, len, "%s/strider-job-XXXXXX", q->tmp);
@@ -551,7 +588,11 @@ int cli_own_jobs(cli_own *o, const char *cmd, cli_input *in)
     size_t want = (size_t)o->jobs * JOB_CHUNKS_PER_WORKER;
     jobq q = { .o = o, .cmd = cmd, .in = in, .ends = sd_calloc(want, sizeof(size_t)) };
     q.tmp = getenv("TMPDIR") && *getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp";
-    q.k = split(in, want, q.ends);
+    double bytes;
+    q.k = split(in, want, q.ends, &bytes);
+    /* (STRIDER_JOBS_MEMFD=0: in $TMPDIR whatever the size, the tests' way to that path) */
+    const char *mf = getenv("STRIDER_JOBS_MEMFD");
+    q.mem = !(mf && !strcmp(mf, "0")) && bytes <= (double)mem_available() * JOB_MEMFD_PCT_OF_AVAILABLE / 100;
     q.fds = sd_calloc(q.k, sizeof *q.fds);
     q.efds = sd_calloc(q.k, sizeof *q.efds);
     for (size_t c = 0; c < q.k; c++)

@@ -549,6 +549,10 @@ void sd_merge_write_early(mchunk *c0, uint64_t next, FILE *out)
  * as soon as it and those before it are made (about 2 MB: small enough
  * that the output flows, big enough that a thread seldom waits). */
 #define MERGE_PIECE_CONNS 1024
+/* What a line may grow by when renumbered, for its piece's room (a guess,
+ * not a bound: the buffer still grows past it): longer numbers, the uid,
+ * "readahead_cut" */
+#define MERGE_LINE_GROWTH 48
 #define MERGE_THREADS_MAX 16 /* makers besides the caller: past this, the write itself is the bound */
 
 typedef struct mpiece {
@@ -583,6 +587,14 @@ static bool make_piece(mrender *r)
     if (r->nspare)
         r->pieces[k].b = r->spare[--r->nspare];
     pthread_mutex_unlock(&r->lock);
+    /* room for the piece at once: grown by doubling, a piece's buffer was
+     * copied by realloc about once more in all (_int_realloc 7 % of the
+     * merge's time on bench/jobs, docs/scale.md "memfd") */
+    size_t bytes = 0;
+    for (size_t i = k * MERGE_PIECE_CONNS; i < e; i++)
+        for (size_t l = 0; shown(r->v[i]) && l < r->v[i]->nlines; l++)
+            bytes += r->of[i]->lens[r->v[i]->lines[l]] + MERGE_LINE_GROWTH;
+    sd_buf_grow(&r->pieces[k].b, bytes);
     for (size_t i = k * MERGE_PIECE_CONNS; i < e; i++) {
         const mconn *c = r->v[i];
         const mchunk *ch = r->of[i];

@@ -33,6 +33,9 @@ same() {
         "$STRIDER" "$@" -q --jobs $j "${files[@]}" > "$T/j$j" 2>/dev/null || bad "$label: --jobs $j failed"
         cmp -s "$T/one" "$T/j$j" || bad "$label: --jobs $j differs"
     done
+    # the chunks' outputs in $TMPDIR files, not memfds (a set too big for memory)
+    STRIDER_JOBS_MEMFD=0 "$STRIDER" "$@" -q --jobs 2 "${files[@]}" > "$T/jf" 2>/dev/null || bad "$label: --jobs 2 in files failed"
+    cmp -s "$T/one" "$T/jf" || bad "$label: --jobs 2 with its chunks in files differs"
     echo "ok $label: $n files, $(wc -l < "$T/one") lines"
 }
 
@@ -115,6 +118,15 @@ wait $p
 sleep 0.5
 [ -z "$(ls -A "$T/tmpd")" ] || bad "a stopped --jobs run left files in TMPDIR: $(ls "$T/tmpd")"
 timeout 2 sh -c "exec 3> '$T/ff/b.pcap'" && bad "a worker outlived its stopped --jobs run"
+# a set that fits in memory has its chunks' outputs in memfds: no file
+# system needed (TMPDIR names none); with STRIDER_JOBS_MEMFD=0 they go to
+# TMPDIR, whose absence then fails the run (exit 1, said)
+TMPDIR=$T/none "$STRIDER" conns --json -q --jobs 2 "${f[@]}" > "$T/jm" 2> "$T/err" || bad "--jobs 2 needed TMPDIR: $(cat "$T/err")"
+"$STRIDER" conns --json -q "${f[@]}" > "$T/one"
+cmp -s "$T/one" "$T/jm" || bad "--jobs 2 with its chunks in memfds differs"
+STRIDER_JOBS_MEMFD=0 TMPDIR=$T/none "$STRIDER" conns --json -q --jobs 2 "${f[@]}" > /dev/null 2> "$T/err"
+rc=$?
+[ $rc = 1 ] && grep -q "cannot make a file in $T/none" "$T/err" || bad "STRIDER_JOBS_MEMFD=0 without a TMPDIR: exit $rc"
 
 # what merge cannot make exactly one run's output from is refused, never
 # printed differently: summary --host (t_own_summary.sh has the rest), the

@@ -6,6 +6,7 @@
 #include "cli_cmd.h"
 
 #include <stdlib.h>
+#include <errno.h>
 #include <string.h>
 #include <sys/stat.h>
 
@@ -107,7 +108,7 @@ static int merge_as_ready(const char *outdir, bool force)
     return ext ? sd_merge_ext_finish(ext, rc) : rc;
 }
 
-int cli_merge_main(int argc, char **argv)
+static int merge_main(int argc, char **argv)
 {
     int first = 1;
     if (argc > 1 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"))) {
@@ -144,4 +145,14 @@ int cli_merge_main(int argc, char **argv)
     if (outdir)
         return sd_merge_ext_dirs((const char *const *)argv + first, (size_t)(argc - first), outdir, force, stderr);
     return sd_merge_any((const char *const *)argv + first, (size_t)(argc - first), stdout, stderr);
+}
+
+int cli_merge_main(int argc, char **argv)
+{
+    int rc = merge_main(argc, argv);
+    if (fflush(stdout) != 0 || ferror(stdout)) { /* a full disk must not pass as a short result (as cli_cmd) */
+        fprintf(stderr, "strider merge: cannot write the output: %s\n", strerror(errno));
+        rc = 1;
+    }
+    return rc;
 }

@@ -572,11 +572,20 @@ mconn *sd_merge_conn_from(mchunk *ch, const char k[20], size_t *cur)
     return i ? (*cur = *i, &ch->conns[*i]) : NULL;
 }
 
+/* The uid is all of a line grouping reads (near its head), long after
+ * the chunk was read through: each head a wait for memory unless asked
+ * for this many lines before (line_uid's memchr was 7 % of the merge on
+ * bench/jobs, docs/scale.md "memfd") */
+#define MERGE_GROUP_PREFETCH 8
+
 static void group_lines(mchunk *ch)
 {
     size_t cur = ch->direct; /* the lines of those before are not here */
     for (size_t i = 0; i < ch->nlines; i++) {
         char k[20] = { 0 };
+        if (i + MERGE_GROUP_PREFETCH < ch->nlines) /* (see MERGE_GROUP_PREFETCH) */
+            __builtin_prefetch(ch->lines[i + MERGE_GROUP_PREFETCH]),
+                __builtin_prefetch(ch->lines[i + MERGE_GROUP_PREFETCH] + 64);
         mconn *c = line_uid(ch->lines[i], ch->lens[i], k) ? sd_merge_conn_from(ch, k, &cur) : NULL;
         if (!c) {
             ch->tail = grow(ch->tail, ch->ntail, sizeof *ch->tail);

@@ -5,7 +5,10 @@
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdlib.h>
+#include <errno.h>
+#include <limits.h>
 #include <string.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
@@ -239,8 +242,10 @@ static const char *changes_from(const mconn *c, uint64_t off, const char *line, 
  * written to b with what comes before them; returns where the rest
  * starts, or NULL when they are not there as expected (the full scan
  * then). The last chunk's 220 MB were scanned for keys only for these
- * (bench/jobs, docs/scale.md "framebase"). */
-static const char *patch_head(const mconn *c, const char *line, const char *end, sd_buf *b)
+ * (bench/jobs, docs/scale.md "framebase"). With pre: what comes before
+ * the uid's value is not written but its length put there (the caller
+ * has it in place). */
+static const char *patch_head(const mconn *c, const char *line, const char *end, sd_buf *b, size_t *pre)
 {
     static const char UID[] = "\"uid\":\"", STREAM[] = "\",\"stream\":";
     const char *u = sd_merge_find(line, end - line < HEAD_MAX ? end : line + HEAD_MAX, UID);
@@ -250,7 +255,10 @@ static const char *patch_head(const mconn *c, const char *line, const char *end,
     if (!q || (size_t)(end - q) <= sizeof STREAM - 1 || memcmp(q, STREAM, sizeof STREAM - 1) ||
         q[sizeof STREAM - 1] < '0' || q[sizeof STREAM - 1] > '9')
         return NULL;
-    sd_buf_append(b, line, (size_t)(v - line));
+    if (pre)
+        *pre = (size_t)(v - line);
+    else
+        sd_buf_append(b, line, (size_t)(v - line));
     sd_buf_append(b, c->guid, strlen(c->guid));
     sd_buf_append(b, STREAM, sizeof STREAM - 1);
     put_u64(b, c->gstream);
@@ -415,7 +423,7 @@ static size_t renum_key(const char *line, const char *colon, const char **k)
 void sd_merge_rewrite(const mconn *c, uint64_t off, const char *line, size_t len, sd_buf *b)
 {
     const char *end = line + len, *p = NULL, *copied = line;
-    if (!off && !c->cut && c->head && (p = patch_head(c, line, end, b)))
+    if (!off && !c->cut && c->head && (p = patch_head(c, line, end, b, NULL)))
         copied = p, p = c->no_oc ? end : counts_from(line, p, end);
     else
         p = changes_from(c, off, line, end);
@@ -555,8 +563,26 @@ void sd_merge_write_early(mchunk *c0, uint64_t next, FILE *out)
 #define MERGE_LINE_GROWTH 48
 #define MERGE_THREADS_MAX 16 /* makers besides the caller: past this, the write itself is the bound */
 
-typedef struct mpiece {
+/* A piece's bytes, in order: spans of its buffer (p NULL: at off in b)
+ * and spans of the chunks' mapped lines themselves. A line of a chunk
+ * numbered from its start (only its uid and stream change, patch_head)
+ * is its new head in b, then the rest of it where the chunk's output
+ * holds it: the merge does not copy it, write(2) does (writev), where
+ * copying every line into the piece was a fifth of the merge's time on
+ * bench/jobs (memcpy and the buffers' page faults, docs/scale.md "memfd"). */
+typedef struct mspan {
+    const char *p;
+    size_t off, len;
+} mspan;
+
+typedef struct mbody {
     sd_buf b;
+    mspan *span;
+    size_t nspan, cap;
+} mbody;
+
+typedef struct mpiece {
+    mbody body;
     atomic_int done;
 } mpiece;
 
@@ -567,14 +593,70 @@ typedef struct mrender {
     size_t n, npieces;
     mpiece *pieces;
     atomic_size_t next; /* the next piece to make */
+    int fd;             /* the output's descriptor for writev, or -1 (a stream of the merge's, fwrite) */
+    bool failed;        /* a writev failed: the rest through out, which then reports it */
     /* the buffers of pieces written, for the next pieces: a new buffer
      * for each piece had every page of the output faulted in and zeroed
      * by the kernel (58 000 page faults, as much system time as the
      * merge's own on bench/jobs) */
     pthread_mutex_t lock;
-    sd_buf *spare;
+    mbody *spare;
     size_t nspare;
 } mrender;
+
+/* A head's room in a piece's buffer (the line up to its uid, the uid,
+ * the stream): more than any of strider's lines has there */
+#define MERGE_HEAD_ROOM 128
+/* A line's head is all of it the merge reads (its rest goes out as it
+ * is), so each head is a wait for memory where copying the line before
+ * had brought it in: the heads of the connection this many ahead are
+ * asked for first (a connection's lines cost about the wait) */
+#define MERGE_PREFETCH_CONNS 4
+
+static void span_add(mbody *y, const char *p, size_t off, size_t len)
+{
+    if (!len)
+        return;
+    mspan *l = y->nspan ? &y->span[y->nspan - 1] : NULL;
+    if (l && (p ? l->p && l->p + l->len == p : !l->p && l->off + l->len == off)) {
+        l->len += len; /* (contiguous: one span) */
+        return;
+    }
+    if (y->nspan == y->cap)
+        y->span = sd_reallocarray(y->span, y->cap = y->cap ? y->cap * 2 : 256, sizeof *y->span);
+    y->span[y->nspan++] = (mspan){ p, off, len };
+}
+
+/* Whether a line of c is its head patched and the rest as it is. */
+static bool line_in_place(const mconn *c, uint64_t off)
+{
+    return !off && !c->cut && c->head && c->no_oc;
+}
+
+/* One line of c to the piece: in place when it can be (its head in b, its
+ * rest and newline from the chunk's output), else rewritten into b. */
+static void piece_line(mbody *y, const mconn *c, uint64_t off, const char *line, size_t len)
+{
+    size_t from = y->b.len;
+    if (line_in_place(c, off)) {
+        const char *end = line + len, *rest;
+        /* the line's start up to its uid's value goes on the previous span
+         * when it follows it there (the previous line's rest) */
+        mspan *l = y->nspan ? &y->span[y->nspan - 1] : NULL;
+        bool after = l && l->p && l->p + l->len == line;
+        size_t pre = 0;
+        if ((rest = patch_head(c, line, end, &y->b, after ? &pre : NULL))) {
+            if (after)
+                l->len += pre;
+            span_add(y, NULL, from, y->b.len - from);
+            span_add(y, rest, 0, (size_t)(end - rest) + 1); /* with its '\n' */
+            return;
+        }
+        y->b.len = from;
+    }
+    sd_merge_rewrite(c, off, line, len, &y->b);
+    span_add(y, NULL, from, y->b.len - from);
+}
 
 /* Makes the next piece not taken yet; false when none is left. */
 static bool make_piece(mrender *r)
@@ -583,23 +665,31 @@ static bool make_piece(mrender *r)
     if (k >= r->npieces)
         return false;
     size_t e = (k + 1) * MERGE_PIECE_CONNS < r->n ? (k + 1) * MERGE_PIECE_CONNS : r->n;
+    mbody *y = &r->pieces[k].body;
     pthread_mutex_lock(&r->lock);
     if (r->nspare)
-        r->pieces[k].b = r->spare[--r->nspare];
+        *y = r->spare[--r->nspare];
     pthread_mutex_unlock(&r->lock);
-    /* room for the piece at once: grown by doubling, a piece's buffer was
+    /* room for the piece's buffer at once: grown by doubling, it was
      * copied by realloc about once more in all (_int_realloc 7 % of the
      * merge's time on bench/jobs, docs/scale.md "memfd") */
     size_t bytes = 0;
     for (size_t i = k * MERGE_PIECE_CONNS; i < e; i++)
         for (size_t l = 0; shown(r->v[i]) && l < r->v[i]->nlines; l++)
-            bytes += r->of[i]->lens[r->v[i]->lines[l]] + MERGE_LINE_GROWTH;
-    sd_buf_grow(&r->pieces[k].b, bytes);
+            bytes += line_in_place(r->v[i], r->of[i]->shift) ? MERGE_HEAD_ROOM
+                                                              : r->of[i]->lens[r->v[i]->lines[l]] + MERGE_LINE_GROWTH;
+    sd_buf_grow(&y->b, bytes);
     for (size_t i = k * MERGE_PIECE_CONNS; i < e; i++) {
         const mconn *c = r->v[i];
         const mchunk *ch = r->of[i];
+        if (i + MERGE_PREFETCH_CONNS < e) /* (see MERGE_PREFETCH_CONNS) */
+            for (size_t l = 0, j = i + MERGE_PREFETCH_CONNS; l < r->v[j]->nlines; l++) {
+                const char *h = r->of[j]->lines[r->v[j]->lines[l]];
+                __builtin_prefetch(h);
+                __builtin_prefetch(h + HEAD_MAX - 1);
+            }
         for (size_t l = 0; shown(c) && l < c->nlines; l++)
-            sd_merge_rewrite(c, ch->shift, ch->lines[c->lines[l]], ch->lens[c->lines[l]], &r->pieces[k].b);
+            piece_line(y, c, ch->shift, ch->lines[c->lines[l]], ch->lens[c->lines[l]]);
     }
     atomic_store_explicit(&r->pieces[k].done, 1, memory_order_release);
     return true;
@@ -612,27 +702,68 @@ static void *maker(void *arg)
     return NULL;
 }
 
+#define MERGE_IOV 1024 /* spans a writev: Linux's most (UIO_MAXIOV) */
+
+/* A piece's spans to the output: writev on its descriptor, IOV_MAX spans
+ * a call, a short write resumed; after an error, the rest through out
+ * (stdio), whose error the caller's check of out then reports. */
+static void write_spans(mrender *r, const mbody *y, FILE *out)
+{
+    struct iovec iov[MERGE_IOV];
+    size_t i = 0, skip = 0; /* span i, of which skip bytes are written */
+    while (i < y->nspan && r->fd >= 0 && !r->failed) {
+        int n = 0;
+        for (size_t j = i; j < y->nspan && n < (int)SD_ARRAY_LEN(iov); j++, n++) {
+            const mspan *sp = &y->span[j];
+            const char *p = sp->p ? sp->p : (const char *)y->b.p + sp->off;
+            size_t sk = j == i ? skip : 0;
+            iov[n] = (struct iovec){ (void *)(p + sk), sp->len - sk };
+        }
+        ssize_t w = writev(r->fd, iov, n);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0) {
+            r->failed = true;
+            break;
+        }
+        for (size_t left = (size_t)w; left && i < y->nspan;) {
+            size_t in = y->span[i].len - skip;
+            if (left < in) {
+                skip += left;
+                break;
+            }
+            left -= in, skip = 0, i++;
+        }
+    }
+    for (; i < y->nspan; i++, skip = 0) {
+        const mspan *sp = &y->span[i];
+        fwrite((sp->p ? sp->p : (const char *)y->b.p + sp->off) + skip, 1, sp->len - skip, out);
+    }
+}
+
 /* Writes the pieces made, in order, from *w on. */
 static void write_made(mrender *r, size_t *w, FILE *out)
 {
     for (; *w < r->npieces && atomic_load_explicit(&r->pieces[*w].done, memory_order_acquire); ++*w) {
-        if (r->pieces[*w].b.len) /* (a piece of connections without lines has no buffer) */
-            fwrite(r->pieces[*w].b.p, 1, r->pieces[*w].b.len, out);
-        r->pieces[*w].b.len = 0;
+        mbody *y = &r->pieces[*w].body;
+        write_spans(r, y, out);
+        y->b.len = 0, y->nspan = 0;
         pthread_mutex_lock(&r->lock);
-        r->spare[r->nspare++] = r->pieces[*w].b; /* room for every piece: allocated with them */
+        r->spare[r->nspare++] = *y; /* room for every piece: allocated with them */
         pthread_mutex_unlock(&r->lock);
-        r->pieces[*w].b = (sd_buf){ 0 };
+        *y = (mbody){ 0 };
     }
 }
 
 /* The caller makes pieces and writes them as they are ready; helper
- * threads (one per other core) make pieces too. */
+ * threads (one per other core) make pieces too. Spans go to the output's
+ * descriptor when it has one (stdout, a file), after what out holds. */
 static void render(mrender *r, FILE *out)
 {
     r->npieces = (r->n + MERGE_PIECE_CONNS - 1) / MERGE_PIECE_CONNS;
     r->pieces = sd_calloc(r->npieces ? r->npieces : 1, sizeof *r->pieces);
     r->spare = sd_calloc(r->npieces ? r->npieces : 1, sizeof *r->spare);
+    r->fd = fflush(out) == 0 ? fileno(out) : -1; /* (-1 for a stream of the merge's own: sd_merge_fmt) */
     pthread_mutex_init(&r->lock, NULL);
     long cores = sysconf(_SC_NPROCESSORS_ONLN);
     size_t nt = cores > 1 ? (size_t)cores - 1 : 0, started = 0, w = 0;
@@ -647,7 +778,7 @@ static void render(mrender *r, FILE *out)
         pthread_join(t[i], NULL);
     write_made(r, &w, out);
     for (size_t i = 0; i < r->nspare; i++)
-        sd_buf_free(&r->spare[i]);
+        sd_buf_free(&r->spare[i].b), free(r->spare[i].span);
     pthread_mutex_destroy(&r->lock);
     free(r->spare);
     free(r->pieces);

@@ -71,6 +71,14 @@ cmp -s "$T/one" "$T/pm" || bad "merge from pipes differs from one run"
 head -c -1 "$T/p1" > "$T/p1n" && [ "$(tail -c 1 "$T/p1n")" != "" ] || bad "could not strip the last newline"
 "$STRIDER" merge "$T/p0" "$T/p1n" > "$T/pn" || bad "merge of a file without its last newline failed"
 cmp -s "$T/one" "$T/pn" || bad "merge of a file without its last newline differs from one run"
+# the merged lines go out by writev, a short write resumed: through a pipe
+# the same bytes; a write that fails (past a file size limit, with
+# SIGXFSZ ignored: EFBIG) fails the merge, said, exit 1
+"$STRIDER" merge "$T/p0" "$T/p1" | cat > "$T/pp" && cmp -s "$T/one" "$T/pp" || bad "merge through a pipe differs"
+lim=$(($(wc -c < "$T/one") / 2048)) # KB: half of the output
+(trap '' XFSZ; ulimit -f "$lim"; exec "$STRIDER" merge "$T/p0" "$T/p1" > "$T/pf" 2> "$T/pf.err")
+rc=$?
+[ $rc = 1 ] && grep -q "cannot write the output" "$T/pf.err" || bad "merge past a file size limit: exit $rc, want 1"
 # the first chunk's lines that no later chunk can change are copied as one
 # block when they are one (each connection's lines in turn, as a chunk
 # writes them); an empty line among them makes them not one: they are

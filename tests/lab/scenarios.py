@@ -2693,9 +2693,8 @@ for i, s in enumerate(("chacha", "aes128gcm")):
 _add("compress_reverse", 964, sc_compress_reverse, "ssh -C -R (public key, chacha): from the "
      "server a reverse session back through the compressed tunnel (public key, known host) with "
      "Backspace, arrows and Enter")
-PENDING["compress_reverse_2"] = (966, sc_compress_reverse, {}, "cs", "compress_reverse with "
-                                 "another seed (each tunnelled record at the plain size or one "
-                                 "outer block under)")
+_add("compress_reverse_2", 966, sc_compress_reverse, "compress_reverse with another seed (each "
+     "tunnelled record at the plain size or one outer block under)")
 
 
 PENDING["compress_reverse_aes128gcm"] = (965, sc_compress_reverse, {"suite": "aes128gcm"}, "cs",
@@ -4079,7 +4078,7 @@ for _base, _adds in (
         ("scp_tree", (1000,)), ("wan_proxyjump_keys_chacha", (1000,)),
         ("wan_reverse_keys", (2000,)), ("srv_reverse_keys", (1000, 3000)), ("offc_agent_used", (2000, 4000)),
         ("reverse_keys_aes128ctr-sha256etm", (2000,)), ("proxyjump_rekey_aes128gcm", (2000,)),
-        ("compress_reverse", (2000,)), ("compress_agent_chacha", (2000,))):
+        ("compress_reverse", (2000, 3000, 3100, 3200, 3300)), ("compress_agent_chacha", (2000,))):
     for _n in _adds:
         _seed, _fn, _kw, _iface, _desc = SCENARIOS[_base]
         _add("%s_s%d" % (_base, _n), _seed + _n, _fn, "%s (seed +%d)" % (_desc, _n), _iface, **_kw)
@@ -4181,7 +4180,8 @@ _add("any_interactive_chacha", 1630, sc_interactive, "interactive_chacha capture
 _add("any_scp_upload", 1631, sc_scp, "scp_upload captured with tcpdump -i any (Linux cooked "
      "capture v2)", iface=ANY, direction="upload", legacy=False)
 # fresh runs strider still misreads (README.md, "Fresh runs"): pending
-for _base, _n in (("rekey_typing", 1000), ("compress_reverse", 4000)):
+for _base, _n in (("rekey_typing", 1000), ("compress_reverse", 4000), ("dropbear_client_reverse", 3000),
+                  ("dropbear_client_aes128ctr-sha256", 3000)):
     _seed, _fn, _kw, _iface, _desc = SCENARIOS[_base]
     PENDING["%s_s%d" % (_base, _n)] = (_seed + _n, _fn, _kw, _iface, "%s (seed +%d)" % (_desc, _n))
 

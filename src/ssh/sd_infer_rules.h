@@ -636,6 +636,11 @@
  * length, byte type, uint32 id, uint32 code, string "End of file", string
  * "" for the language; OpenSSH sftp-server.c send_status). */
 #define FXP_STATUS_EOF (4u + 1u + 4u + 4u + 4u + 11u + 4u)
+/* The most READs a client keeps outstanding, so sends in one burst:
+ * OpenSSH sftp's default (-R 64 requests); PuTTY's 1 MiB of 32 KiB READs,
+ * 32 (the lab's psftp and pscp bursts: 30 and 32). A burst of more is not
+ * READs alone (a put's WRITEs right before a get). */
+#define FXP_READS_MAX 64u
 /* SFTP requests that name only a handle (SSH_FXP_READDIR, CLOSE, FSTAT:
  * uint32 length, byte type, uint32 id, string handle of OpenSSH's 4 bytes)
  * and SSH_FXP_READ (the same, uint64 offset, uint32 length);

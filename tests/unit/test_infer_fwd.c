@@ -567,6 +567,80 @@ static void test_compressed_reverse_sr_shrunk(void **st)
     assert_reverse_login(&s);
 }
 
+/* The class of the reverse leg's keystroke at frame f (NULL: none). */
+static const char *reverse_key_at(const sd_evlist *l, uint64_t f)
+{
+    for (size_t i = 0; i < l->n; i++)
+        if (!strcmp(l->v[i].kind, "keystroke") && l->v[i].leg == SD_LEG_REVERSE && l->v[i].frame == f)
+            return sd_ev_get(&l->v[i], "key")->s;
+    return NULL;
+}
+
+/* A record of compress_reverse at ts and its new size. */
+typedef struct resize {
+    double t;
+    uint32_t len;
+} resize;
+
+/* compress_reverse with the records at mod[].t resized: the class of the
+ * reverse leg's key at ts (the Up arrow at 7.4764, a recalled line at a
+ * line's start, stays an arrow). */
+static const char *reverse_class(const resize *mod, size_t nmod, double ts)
+{
+    static char cls[16];
+    stream s = { .n = 0 };
+    ADD_ALL(&s, compress_reverse);
+    size_t key = SIZE_MAX, up = SIZE_MAX;
+    for (size_t i = 0; i < s.n; i++) {
+        for (size_t m = 0; m < nmod; m++)
+            if (s.r[i].t == mod[m].t)
+                s.r[i].len = mod[m].len;
+        key = s.r[i].t == ts ? i : key;
+        up = s.r[i].t == 7.4764 ? i : up;
+    }
+    assert_true(key != SIZE_MAX && up != SIZE_MAX);
+    sd_evlist l = { 0 };
+    infer_comp(&s, &l, "zlib@openssh.com");
+    const char *k = reverse_key_at(&l, key + 1);
+    assert_non_null(k);
+    snprintf(cls, sizeof cls, "%s", k);
+    assert_string_equal(reverse_key_at(&l, up + 1), "arrow");
+    sd_evlist_free(&l);
+    return cls;
+}
+
+#define REVERSE_CLASS(ts, ...)                                                                     \
+    reverse_class((const resize[]){ __VA_ARGS__ }, sizeof((const resize[]){ __VA_ARGS__ }) / sizeof(resize), (ts))
+
+/* A tunnelled leg over zlib (keys and echoes 68, 8 under the plain 76): a
+ * key sent cold (76) has the offset arrow's size. The leg's first key,
+ * its echo cold too (76; lab compress_reverse seed +3000 frame 121), and
+ * a key inside a line answered by an echo and followed by a lone echo or
+ * the line's Enter (seed +3100 frame 189) are characters; followed by a
+ * redraw (a key inserted after a Left arrow) it stays an arrow. */
+static void test_compressed_reverse_cold_keys(void **st)
+{
+    (void)st;
+    assert_string_equal(REVERSE_CLASS(4.8921, { 4.8921, 76 }), "char");                  /* first key */
+    assert_string_equal(REVERSE_CLASS(6.2179, { 6.2179, 76 }), "char");                  /* then Enter */
+    assert_string_equal(REVERSE_CLASS(5.9833, { 5.9833, 76 }), "char");                  /* then an echo */
+    assert_string_equal(REVERSE_CLASS(5.9833, { 5.9833, 76 }, { 6.2182, 84 }), "arrow"); /* a redraw */
+}
+
+/* The same leg: a Backspace's echo at the offset size (76, the plain
+ * echo's; lab compress_reverse seeds +3000, +3100, +3200 and seed 966) is
+ * a Backspace; a char's echo at 76 before the Backspace's plain 84 (seed
+ * +2000 frame 105), or right after a Backspace (the records' 5.8101),
+ * stays a char. */
+static void test_compressed_reverse_offset_backspace(void **st)
+{
+    (void)st;
+    assert_string_equal(REVERSE_CLASS(5.5243, { 5.5246, 76 }), "backspace");
+    assert_string_equal(REVERSE_CLASS(5.2644, { 5.2657, 76 }), "char");
+    assert_string_equal(REVERSE_CLASS(5.8056, { 5.5246, 76 }), "char");
+    assert_string_equal(REVERSE_CLASS(5.5243, { 5.5246, 84 }), "backspace");
+}
+
 /* The reverse leg's public-key login and its shell are read. */
 static void assert_reverse_login(const stream *s)
 {
@@ -945,6 +1019,8 @@ int main(void)
         cmocka_unit_test(test_reverse_close_split),
         cmocka_unit_test(test_agent_request_split),
         cmocka_unit_test(test_compressed_reverse_sr_shrunk),
+        cmocka_unit_test(test_compressed_reverse_cold_keys),
+        cmocka_unit_test(test_compressed_reverse_offset_backspace),
         cmocka_unit_test(test_compressed_agent_late_confirm),
     };
     return cmocka_run_group_tests(t, NULL, NULL);

@@ -4064,6 +4064,14 @@ for _add_s in (2000, 3000):
 _reseed("zsh_session", 1000, "an Enter after an edit answered by one record; a Tab before a "
         "one-record Enter")
 _reseed("zsh_session", 2000, "a Tab before a one-record Enter")
+# third sweep (seed + 3000): a reverse shell's output (`last`, 40 KB of
+# the machine's wtmp) read as an upload of the forward leg carrying it;
+# its second run (+3100): the reverse leg's SUCCESS and sshd's hostkeys-00
+# as two channel data in one segment
+_reseed("demo", 3000, "the reverse session's `last` prints more than XFER_MIN_BYTES through the "
+        "-R tunnel")
+_reseed("demo", 3100, "the reverse session's `last` prints more than XFER_MIN_BYTES through the "
+        "-R tunnel; the reverse leg's SUCCESS and hostkeys-00 in one segment")
 
 
 # Fresh runs of the transfers / forwards / agent / reverse / nesting / X11

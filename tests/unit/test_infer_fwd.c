@@ -783,6 +783,61 @@ static void test_proxyjump_success_joined(void **st)
     sd_evlist_free(&l);
 }
 
+/* Lab demo seed +3100 (ssh -R, at the client, chacha20 in chacha20):
+ * the reverse leg's password request (188) answered by its SUCCESS and
+ * sshd's hostkeys-00 announcement as two channel data in one segment
+ * (180: 68 and 112 alone), then the session's open (148), its
+ * confirmation (84), pty-req and shell (412), and five keys. */
+static const rec demo_rev_pw_joined[] = {
+    { false, 200, 0.0000 }, { false, 116, 0.0000 }, { true, 44, 0.0718 }, { false, 44, 0.0747 },
+    { true, 68, 0.0747 }, { false, 52, 0.0836 }, { true, 148, 3.4543 }, { false, 52, 3.4853 },
+    { true, 148, 6.2171 }, { false, 52, 6.2327 }, { true, 148, 9.0013 }, { false, 28, 9.0630 },
+    { true, 68, 9.0683 }, { true, 112, 9.0684 }, { false, 524, 9.0708 }, { false, 72, 9.1119 },
+    { true, 376, 9.1121 }, { false, 108, 9.1131 }, { false, 52, 9.1164 }, { true, 36, 9.9283 },
+    { false, 36, 9.9285 }, { true, 36, 10.1390 }, { false, 36, 10.1394 }, { true, 36, 10.3311 },
+    { false, 44, 10.3679 }, { true, 36, 10.5119 }, { false, 36, 10.5121 }, { true, 36, 10.7166 },
+    { false, 36, 10.7168 }, { true, 36, 10.9660 }, { false, 44, 10.9662 }, { true, 36, 11.4820 },
+    { false, 316, 11.4832 }, { false, 52, 11.4833 }, { false, 92, 12.6479 }, { true, 44, 12.6482 },
+    { false, 76, 12.6518 }, { true, 76, 12.6577 }, { true, 1124, 12.6617 }, { false, 1140, 12.6638 },
+    { false, 1244, 12.7354 }, { true, 1448, 12.7551 }, { true, 156, 12.7551 }, { false, 52, 12.7924 },
+    { false, 84, 12.8399 }, { true, 84, 12.8400 }, { false, 108, 12.8439 }, { true, 92, 12.8525 },
+    { false, 188, 16.1961 }, { true, 180, 16.2658 }, { false, 148, 16.2698 }, { true, 84, 16.2701 },
+    { false, 412, 16.2704 }, { true, 148, 16.2758 }, { true, 92, 16.2879 }, { false, 76, 17.0074 },
+    { true, 76, 17.0077 }, { false, 76, 17.2119 }, { true, 76, 17.2151 }, { false, 76, 17.4307 },
+    { true, 76, 17.4309 }, { false, 76, 17.5681 }, { true, 76, 17.5683 }, { false, 76, 17.7688 },
+    { true, 76, 17.7692 },
+};
+
+/* The joined answer is the reverse leg's login (its 5 keys read); the
+ * look-alike: the same answer to a request of a key query's size (260)
+ * could be its PK_OK, no login. */
+static void test_reverse_password_success_joined(void **st)
+{
+    (void)st;
+    for (int k = 0; k < 2; k++) {
+        stream s = { .n = 0 };
+        ADD_ALL(&s, demo_rev_pw_joined);
+        if (k)
+            for (size_t i = 0; i < s.n; i++)
+                if (!s.r[i].c && s.r[i].len == 188)
+                    s.r[i].len = 260;
+        sd_evlist l = { 0 };
+        infer(&s, &l);
+        unsigned keys = 0, logins = 0;
+        for (size_t i = 0; i < l.n; i++) {
+            const sd_event *e = &l.v[i];
+            if (e->leg != SD_LEG_REVERSE)
+                continue;
+            keys += !strcmp(e->kind, "keystroke");
+            logins += !strcmp(e->kind, "auth_attempt") && !strcmp(sd_ev_get(e, "result")->s, "success");
+        }
+        assert_int_equal(logins, k ? 0 : 1);
+        if (!k)
+            assert_int_equal(keys, 5);
+        sd_evlist_free(&l);
+    }
+}
+
 /* Lab reverse_keys (ssh -R, a reverse session typed from the server's
  * side, chacha20 in chacha20, at the client): after the reverse shell's
  * exit sshd's EOF (36) right after the leg's last record (132), the
@@ -853,6 +908,35 @@ static void test_reverse_close_split(void **st)
     assert_int_equal(fwd, 5);
     assert_int_equal(rev, 27);
     sd_evlist_free(&l);
+}
+
+/* A reverse shell's command printing 43 KB (lab demo seed +3000: `last`
+ * through the -R tunnel) comes from the outer client in full segments
+ * right after the leg's Enter: that shell's output, no upload of the
+ * forward leg. The look-alike: the same burst in the forward shell before
+ * the reverse session is an upload. */
+static void test_reverse_shell_output_not_upload(void **st)
+{
+    (void)st;
+    static const double at[] = { 9.2069, 3.0 }; /* after the reverse Enter; before the leg */
+    for (size_t k = 0; k < sizeof at / sizeof at[0]; k++) {
+        stream s = { .n = 0 };
+        bool burst = false;
+        for (size_t i = 0; i < sizeof reverse_keys_rec / sizeof reverse_keys_rec[0]; i++) {
+            const rec *r = &reverse_keys_rec[i];
+            if (!burst && r->t > at[k]) {
+                for (int j = 0; j < 30; j++)
+                    add(&s, true, 1448, at[k] + 0.0001 * j);
+                burst = true;
+            }
+            add(&s, r->c, r->len, r->t);
+        }
+        sd_evlist l = { 0 };
+        infer(&s, &l);
+        assert_int_equal(count_kind(&l, "reverse_init"), 1);
+        assert_int_equal(count_kind(&l, "transfer"), k == 1);
+        sd_evlist_free(&l);
+    }
 }
 
 /* What the channel carries: a page (a small request, more down) is web;
@@ -943,6 +1027,8 @@ int main(void)
         cmocka_unit_test(test_x11_open_shares_segment), cmocka_unit_test(test_proxyjump_two_joined),
         cmocka_unit_test(test_proxyjump_success_joined),
         cmocka_unit_test(test_reverse_close_split),
+        cmocka_unit_test(test_reverse_shell_output_not_upload),
+        cmocka_unit_test(test_reverse_password_success_joined),
         cmocka_unit_test(test_agent_request_split),
         cmocka_unit_test(test_compressed_reverse_sr_shrunk),
         cmocka_unit_test(test_compressed_agent_late_confirm),

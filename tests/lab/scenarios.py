@@ -4072,6 +4072,11 @@ _reseed("demo", 3000, "the reverse session's `last` prints more than XFER_MIN_BY
         "-R tunnel")
 _reseed("demo", 3100, "the reverse session's `last` prints more than XFER_MIN_BYTES through the "
         "-R tunnel; the reverse leg's SUCCESS and hostkeys-00 in one segment")
+# the reverse client's WINDOW_ADJUST after `last` (54 KB, over 48 KB: a
+# terminal's session window) a round trip after the output
+for _add_s in (3400, 3500):
+    _reseed("wanc220_demo", _add_s, "the reverse client's WINDOW_ADJUST after `last`, 0.24 s after "
+            "the output")
 
 
 # Fresh runs of the transfers / forwards / agent / reverse / nesting / X11

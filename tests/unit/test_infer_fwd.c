@@ -783,6 +783,35 @@ static void test_proxyjump_success_joined(void **st)
     sd_evlist_free(&l);
 }
 
+/* OpenSSH's client with a terminal adjusts its session window after more
+ * than 3 x 16 KiB read (ssh.c halves its maximum packet): after an Enter
+ * answered by 54 KB (lab wanc220_demo seed +3500: `last`, the adjust
+ * 0.24 s after the output over 220 ms) an unanswered key-sized record
+ * is the adjust, no key. The look-alike: after 29 KB it is a key typed
+ * with no echo. */
+static void test_window_adjust_tty(void **st)
+{
+    (void)st;
+    static const struct { int segs; size_t keys; } cases[] = { { 38, 7 }, { 20, 8 } };
+    for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+        stream s;
+        shell(&s, false);
+        key(&s, 2.6);
+        key(&s, 2.9);
+        add(&s, true, 36, 3.2); /* Enter, echoed with the output */
+        for (int j = 0; j < cases[k].segs; j++)
+            add(&s, false, 1448, 3.201 + 0.002 * j);
+        add(&s, false, 52, 3.3);  /* the prompt */
+        add(&s, true, 36, 3.54);  /* unanswered */
+        key(&s, 4.1);
+        key(&s, 4.4);
+        sd_evlist l = { 0 };
+        infer(&s, &l);
+        assert_int_equal(count_kind(&l, "keystroke"), cases[k].keys);
+        sd_evlist_free(&l);
+    }
+}
+
 /* Lab demo seed +3100 (ssh -R, at the client, chacha20 in chacha20):
  * the reverse leg's password request (188) answered by its SUCCESS and
  * sshd's hostkeys-00 announcement as two channel data in one segment
@@ -1029,6 +1058,7 @@ int main(void)
         cmocka_unit_test(test_reverse_close_split),
         cmocka_unit_test(test_reverse_shell_output_not_upload),
         cmocka_unit_test(test_reverse_password_success_joined),
+        cmocka_unit_test(test_window_adjust_tty),
         cmocka_unit_test(test_agent_request_split),
         cmocka_unit_test(test_compressed_reverse_sr_shrunk),
         cmocka_unit_test(test_compressed_agent_late_confirm),

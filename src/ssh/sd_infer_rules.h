@@ -296,6 +296,14 @@
  * come 60-175 ms after their keys). 0 where the leg's server is beside
  * the capture: no change there. */
 #define ECHO_HELD_RTTS 2.0
+/* Keys in flight: a key that left within REACT_MIN_S of an earlier key's
+ * echo is a key when its own answer comes a round trip later, an echo
+ * within ECHO_NOW_S of it; an answer larger than an echo (a completion, a
+ * redraw) within this past the round trip (s): the shell computes it
+ * first (lab wanc150_interactive_aes128ctr-sha256etm seed +3000 frame 90:
+ * a Tab 9 ms after the echo before, its completion 367 ms later over
+ * 150 ms; wanc300_interactive_chacha +3000 frame 91: 352 ms over 300). */
+#define ECHO_COMPUTED_S 0.3
 /* Keys in flight (sd_infer_keys.c pair_in_flight): a leg whose server
  * answers at least this long after the capture (its handshake round
  * trip, s) can have keys typed faster than their echoes come back (a

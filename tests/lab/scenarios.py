@@ -4077,6 +4077,10 @@ _reseed("demo", 3100, "the reverse session's `last` prints more than XFER_MIN_BY
 for _add_s in (3400, 3500):
     _reseed("wanc220_demo", _add_s, "the reverse client's WINDOW_ADJUST after `last`, 0.24 s after "
             "the output")
+# a Tab typed within REACT_MIN_S of the echo before, its completion more
+# than the round trip + ECHO_NOW_S later
+for _base in ("wanc150_interactive_aes128ctr-sha256etm", "wanc300_interactive_chacha"):
+    _reseed(_base, 3000, "a Tab a few ms after the echo before, its completion 0.35 s or more later")
 
 
 # Fresh runs of the transfers / forwards / agent / reverse / nesting / X11

@@ -4077,6 +4077,10 @@ _reseed("demo", 3100, "the reverse session's `last` prints more than XFER_MIN_BY
 for _add_s in (3400, 3500):
     _reseed("wanc220_demo", _add_s, "the reverse client's WINDOW_ADJUST after `last`, 0.24 s after "
             "the output")
+# the reverse leg's last record and sshd's EOF of the -R channel in one
+# segment, the client's EOF 1.8 ms later (the sweep's own capture)
+_reseed("wanc220_demo", 3000, "the reverse client's WINDOW_ADJUST after `last`; the reverse leg's "
+        "last record and sshd's EOF in one segment")
 # a Tab typed within REACT_MIN_S of the echo before, its completion more
 # than the round trip + ECHO_NOW_S later
 for _base in ("wanc150_interactive_aes128ctr-sha256etm", "wanc300_interactive_chacha"):

@@ -939,6 +939,44 @@ static void test_reverse_close_split(void **st)
     sd_evlist_free(&l);
 }
 
+/* The leg's last record and sshd's EOF in one segment (132 + 36), then
+ * as at the client over 220 ms (lab wanc220_demo seed +3000 frames
+ * 223-227): the client's EOF 1.8 ms later, sshd's CLOSE 11 ms after it
+ * (an echo's size and time), the client's CLOSE, sshd's last record a
+ * round trip later: no key of the forward shell (its keys stay 5). */
+static void test_reverse_close_joined(void **st)
+{
+    (void)st;
+    static const rec close[] = {
+        { false, 168, 0 }, { true, 36, 0.0018 }, { false, 36, 0.0129 }, { true, 36, 0.0131 }, { false, 36, 0.230 },
+    };
+    const size_t n = sizeof reverse_keys_rec / sizeof reverse_keys_rec[0];
+    stream s = { .n = 0 };
+    size_t joined = 0;
+    for (size_t i = 0; i < n; i++) {
+        const rec *r = &reverse_keys_rec[i];
+        if (!r->c && r->len == 132 && i + 3 < n && reverse_keys_rec[i + 1].len == 36 && !joined++) {
+            for (size_t j = 0; j < sizeof close / sizeof close[0]; j++)
+                add(&s, close[j].c, close[j].len, r->t + close[j].t);
+            i += 3; /* sshd's EOF, the client's EOF + CLOSE, sshd's CLOSE */
+            continue;
+        }
+        add(&s, r->c, r->len, r->t);
+    }
+    assert_int_equal(joined, 1);
+    sd_evlist l = { 0 };
+    infer(&s, &l);
+    unsigned fwd = 0, rev = 0;
+    for (size_t i = 0; i < l.n; i++)
+        if (!strcmp(l.v[i].kind, "keystroke")) {
+            fwd += l.v[i].leg == SD_LEG_FORWARD;
+            rev += l.v[i].leg == SD_LEG_REVERSE;
+        }
+    assert_int_equal(fwd, 5);
+    assert_int_equal(rev, 27);
+    sd_evlist_free(&l);
+}
+
 /* A reverse shell's command printing 43 KB (lab demo seed +3000: `last`
  * through the -R tunnel) comes from the outer client in full segments
  * right after the leg's Enter: that shell's output, no upload of the
@@ -1057,6 +1095,7 @@ int main(void)
         cmocka_unit_test(test_proxyjump_success_joined),
         cmocka_unit_test(test_reverse_close_split),
         cmocka_unit_test(test_reverse_shell_output_not_upload),
+        cmocka_unit_test(test_reverse_close_joined),
         cmocka_unit_test(test_reverse_password_success_joined),
         cmocka_unit_test(test_window_adjust_tty),
         cmocka_unit_test(test_agent_request_split),

@@ -904,6 +904,23 @@ static const rec reverse_keys_rec[] = {
     { true, 60, 18.9366 }
 };
 
+/* The lab reverse_keys stream s, its close altered, keeps its keys: the
+ * person's 5 on the forward shell, the reverse leg's 27. */
+static void assert_reverse_keys_kept(const stream *s)
+{
+    sd_evlist l = { 0 };
+    infer(s, &l);
+    unsigned fwd = 0, rev = 0;
+    for (size_t i = 0; i < l.n; i++)
+        if (!strcmp(l.v[i].kind, "keystroke")) {
+            fwd += l.v[i].leg == SD_LEG_FORWARD;
+            rev += l.v[i].leg == SD_LEG_REVERSE;
+        }
+    assert_int_equal(fwd, 5);
+    assert_int_equal(rev, 27);
+    sd_evlist_free(&l);
+}
+
 /* The channel's close sent as three records of a key's and an echo's size
  * (the client's EOF, sshd's CLOSE, the client's CLOSE: lab
  * wan_reverse_keys seed +2000, 201 ms after sshd's EOF at the server) is
@@ -926,17 +943,7 @@ static void test_reverse_close_split(void **st)
         add(&s, r->c, r->len, r->t);
     }
     assert_int_equal(split, 1);
-    sd_evlist l = { 0 };
-    infer(&s, &l);
-    unsigned fwd = 0, rev = 0;
-    for (size_t i = 0; i < l.n; i++)
-        if (!strcmp(l.v[i].kind, "keystroke")) {
-            fwd += l.v[i].leg == SD_LEG_FORWARD;
-            rev += l.v[i].leg == SD_LEG_REVERSE;
-        }
-    assert_int_equal(fwd, 5);
-    assert_int_equal(rev, 27);
-    sd_evlist_free(&l);
+    assert_reverse_keys_kept(&s);
 }
 
 /* The leg's last record and sshd's EOF in one segment (132 + 36), then
@@ -964,17 +971,7 @@ static void test_reverse_close_joined(void **st)
         add(&s, r->c, r->len, r->t);
     }
     assert_int_equal(joined, 1);
-    sd_evlist l = { 0 };
-    infer(&s, &l);
-    unsigned fwd = 0, rev = 0;
-    for (size_t i = 0; i < l.n; i++)
-        if (!strcmp(l.v[i].kind, "keystroke")) {
-            fwd += l.v[i].leg == SD_LEG_FORWARD;
-            rev += l.v[i].leg == SD_LEG_REVERSE;
-        }
-    assert_int_equal(fwd, 5);
-    assert_int_equal(rev, 27);
-    sd_evlist_free(&l);
+    assert_reverse_keys_kept(&s);
 }
 
 /* A reverse shell's command printing 43 KB (lab demo seed +3000: `last`

@@ -202,10 +202,24 @@ static void auth_start(ctx *x, const leg *L, auth_run *s, size_t i, size_t limit
  * 68, then 860 + 36). Only the answer to a key signed after its PK_OK
  * (larger than the query): a large key's PK_OK, a keystroke's echo with
  * output or a wrong inner suite's guess have that size too.
- * success_followed then holds it to a session opened and answered. */
-static bool joined_success(const auth_run *s, const item *it)
+ * success_followed then holds it to a session opened and answered. A
+ * password request's answer too (lab demo seed +3100, the reverse leg at
+ * the client: SUCCESS and the announcement as two channel data in one
+ * 180-byte segment, 68 and 112 alone): it is neither the failure nor
+ * larger than any PK_OK the request, read as a key query, could get, and
+ * the request has no keyboard-interactive request's size (a long prompt's
+ * INFO_REQUEST). */
+static bool joined_success(const leg *L, const auth_run *s, const item *it)
 {
-    return s->w_ok_join && it->len >= s->w_ok_join && s->probe_done && s->pk_ok && s->pend_len > s->pk_query_len;
+    if (!s->w_ok_join || it->len < s->w_ok_join || !s->probe_done)
+        return false;
+    if (s->pk_ok)
+        return s->pend_len > s->pk_query_len;
+    uint32_t q0, q1; /* the request's payloads; PK_OK is the largest's less PK_OK_LESS and the user */
+    if (s->kbd || !s->fail_len || it->len == s->fail_len || kbdint_request(L, s->ulo, s->uhi, s->pend_len) ||
+        !sdi_lw_range(L, sdi_lw_cl_plus, 0, 1, s->pend_len, s->pend_len, &q0, &q1))
+        return false;
+    return q1 <= PK_OK_LESS + s->ulo || it->len > sdi_lw(L, false, q1 - PK_OK_LESS - s->ulo);
 }
 
 static bool alone_success(const auth_run *s, const item *it)
@@ -214,9 +228,9 @@ static bool alone_success(const auth_run *s, const item *it)
            (s->w_ok_lo && it->len >= s->w_ok_lo && it->len < s->w_ok);
 }
 
-static bool is_success(const auth_run *s, const item *it)
+static bool is_success(const leg *L, const auth_run *s, const item *it)
 {
-    return alone_success(s, it) || joined_success(s, it);
+    return alone_success(s, it) || joined_success(L, s, it);
 }
 
 /* What the answer to a request says. */
@@ -644,7 +658,7 @@ static auth_state on_answer(ctx *x, const leg *L, auth_run *s, size_t *i, size_t
         s->resp_first = it;
     s->resp_last = it;
     s->resp_n++;
-    if (is_success(s, it))
+    if (is_success(L, s, it))
         return AS_CLOSE; /* v[i] stays: a success ends the exchange */
     (*i)++;
     return AS_ANSWER;
@@ -655,7 +669,7 @@ static auth_state on_answer(ctx *x, const leg *L, auth_run *s, size_t *i, size_t
 static auth_state on_close(ctx *x, const leg *L, auth_run *s, auth_res *a, size_t i, size_t limit)
 {
     if (s->resp_last) {
-        bool ok = is_success(s, s->resp_last);
+        bool ok = is_success(L, s, s->resp_last);
         if (ok && !success_followed(x, L, (size_t)(s->resp_last - x->v), limit))
             return AS_DONE; /* no session follows: not a login, and no more to read */
         verdict vd = judge(x, L, s, ok, limit);

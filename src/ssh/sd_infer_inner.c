@@ -88,6 +88,12 @@ static void inner_session(ctx *x, const leg *L, size_t s0, size_t lim)
     bool pty = inner_pty_req(x, L, s0, lim) || sdi_keys_leg(x, L, s0, lim, false) >= PTY_PAIRS;
     size_t init = pty ? SIZE_MAX : inner_sftp(x, L, s0, lim);
     const char *kind = pty ? "shell" : init != SIZE_MAX ? "sftp" : "exec";
+    /* a shell's output is what its commands print, as on the forward leg
+     * (sdi_transfers): not a transfer of the leg carrying it (lab demo
+     * seed +3000: `last` printed 42 KB through the -R tunnel, read as an
+     * upload of the forward leg) */
+    for (size_t i = s0; pty && i < lim; i++)
+        x->v[i].shell_out |= !sdi_is_cl(L, &x->v[i]);
     if (L->id == SD_LEG_NESTED && L->inner) { /* a carrier's transfers are this session's */
         x->nested_s0 = init != SIZE_MAX ? init : s0;
         x->nested_kind = kind;

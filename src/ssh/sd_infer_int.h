@@ -39,6 +39,8 @@ typedef struct item {
                         * confirmation (sd_infer_req.c), a tunnelled re-key's NEWKEYS
                         * (sd_infer_rekey.c) */
     uint32_t kex_bytes; /* a rekey's messages inside this bulk segment (sd_infer_rekey.c) */
+    bool shell_out;    /* sent by a tunnelled leg's server in its shell with a terminal
+                        * (sd_infer_inner.c): what its commands print, no transfer */
 } item;
 
 /* A leg: which outer direction is its client and how its payload sizes

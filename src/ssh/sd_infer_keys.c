@@ -182,7 +182,8 @@ static bool too_soon(const ctx *x, const leg *L, const keysz *z, size_t i, size_
      * the client's record before. Soon after any other server record it
      * answers that record (no echo comes "at once" across the link: lab
      * wanc220_reverse_keys frame 159, a channel's protocol 1.3 ms after a
-     * server record, its "echo" 0.1 ms later crossing it). */
+     * server record, its "echo" 0.1 ms later crossing it). An answer
+     * larger than an echo is computed first (ECHO_COMPUTED_S). */
     if (z->pair && i > 0 && it->t - x->v[i - 1].t < REACT_MIN_S) {
         if (!sdi_is_cl(L, &x->v[i - 1]) && (i - 1 < z->from || z->pair[i - 1 - z->from] == SIZE_MAX))
             return true;
@@ -191,7 +192,7 @@ static bool too_soon(const ctx *x, const leg *L, const keysz *z, size_t i, size_
         for (size_t b = i; b-- > z->from && !sdi_is_cl(L, &x->v[b]);)
             out += x->v[b].len;
         return x->v[i - 1].frame == it->frame || j == SIZE_MAX || out >= WINADJ_OUTPUT_MIN ||
-               x->v[j].t - it->t >= z->lag + ECHO_NOW_S;
+               x->v[j].t - it->t >= z->lag + (x->v[j].len > z->we ? ECHO_COMPUTED_S : ECHO_NOW_S);
     }
     return i > 0 && it->t - x->v[i - 1].t < REACT_MIN_S &&
            !(x->v[i - 1].frame != it->frame && i + 1 < to && !sdi_is_cl(L, &x->v[i + 1]) &&

@@ -296,6 +296,14 @@
  * come 60-175 ms after their keys). 0 where the leg's server is beside
  * the capture: no change there. */
 #define ECHO_HELD_RTTS 2.0
+/* Keys in flight: a key that left within REACT_MIN_S of an earlier key's
+ * echo is a key when its own answer comes a round trip later, an echo
+ * within ECHO_NOW_S of it; an answer larger than an echo (a completion, a
+ * redraw) within this past the round trip (s): the shell computes it
+ * first (lab wanc150_interactive_aes128ctr-sha256etm seed +3000 frame 90:
+ * a Tab 9 ms after the echo before, its completion 367 ms later over
+ * 150 ms; wanc300_interactive_chacha +3000 frame 91: 352 ms over 300). */
+#define ECHO_COMPUTED_S 0.3
 /* Keys in flight (sd_infer_keys.c pair_in_flight): a leg whose server
  * answers at least this long after the capture (its handshake round
  * trip, s) can have keys typed faster than their echoes come back (a
@@ -320,14 +328,18 @@
 #define KEYS_ANSWER_MIN_S 0.001
 /* A client that has consumed this much of a session channel's window
  * sends a WINDOW_ADJUST (RFC 4254 5.2; OpenSSH's channel_check_window
- * adjusts after more than 3 x its 32 KiB maximum packet), a keystroke's
- * size in most suites. After a large output the client's reading lags
- * behind the wire (a terminal drawing it), so the adjust leaves well after
- * the output's last record, with no answer: after this many server bytes
- * since the previous key such a record is the adjust, not a key typed
- * with no echo (lab big_output: frame 664, 0.38 s after 600 KB of `seq`,
- * `frame.number == 664`). */
-#define WINADJ_OUTPUT_MIN (3u * 32768u)
+ * adjusts after more than 3 x its maximum packet, which ssh.c
+ * ssh_session2_open halves to 16 KiB for a session with a terminal, the
+ * only one keys are read in), a keystroke's size in most suites. After a
+ * large output the client's reading lags behind the wire (a terminal
+ * drawing it), so the adjust leaves well after the output's last record,
+ * with no answer: after this many server bytes since the previous key
+ * such a record is the adjust, not a key typed with no echo (lab
+ * big_output: frame 664, 0.38 s after 600 KB of `seq`, `frame.number ==
+ * 664`; wanc220_demo seed +3500, the reverse leg at the client over
+ * 220 ms: frame 188, 0.24 s after 54 KB of `last`, where 96 KB were
+ * wanted). */
+#define WINADJ_OUTPUT_MIN (3u * 16384u)
 /* A paste is typed, not an answer: more than this after the previous
  * record (s), and at most PASTE_MAX bytes in one CHANNEL_DATA (larger
  * client data is bulk, not a paste). */

@@ -430,9 +430,11 @@ void sdi_transfers(ctx *x, const leg *L, size_t from)
             bool tail = it && b[d].n && x->v[i - 1].c == it->c && x->v[i - 1].len >= XFER_RECORD &&
                         (!it->exact || x->v[i - 1].len >= sdi_lw(L, it->c, SD_SSH_P_CHANNEL_DATA(XFER_CHUNK)));
             /* in a shell with a terminal the server's bulk is what a
-             * command prints (its command_output), not a file sent */
+             * command prints (its command_output), not a file sent; so
+             * is a tunnelled shell's (a reverse session's from the
+             * outer client) */
             bool ext = it && it->c == (d == 0) && (it->len >= XFER_RECORD || tail) && !(d == 1 && x->pty_shell) &&
-                       !in_list;
+                       !it->shell_out && !in_list;
             bool close = !it || (ext && b[d].n && (it->t - b[d].t1 > XFER_GAP_S || other[d] >= XFER_MIN_BYTES));
             if (close && b[d].bytes >= XFER_MIN_BYTES)
                 transfer_event(x, L, &b[d], d);

@@ -4066,6 +4066,27 @@ for _add_s in (2000, 3000):
 _reseed("zsh_session", 1000, "an Enter after an edit answered by one record; a Tab before a "
         "one-record Enter")
 _reseed("zsh_session", 2000, "a Tab before a one-record Enter")
+# third sweep (seed + 3000): a reverse shell's output (`last`, 40 KB of
+# the machine's wtmp) read as an upload of the forward leg carrying it;
+# its second run (+3100): the reverse leg's SUCCESS and sshd's hostkeys-00
+# as two channel data in one segment
+_reseed("demo", 3000, "the reverse session's `last` prints more than XFER_MIN_BYTES through the "
+        "-R tunnel")
+_reseed("demo", 3100, "the reverse session's `last` prints more than XFER_MIN_BYTES through the "
+        "-R tunnel; the reverse leg's SUCCESS and hostkeys-00 in one segment")
+# the reverse client's WINDOW_ADJUST after `last` (54 KB, over 48 KB: a
+# terminal's session window) a round trip after the output
+for _add_s in (3400, 3500):
+    _reseed("wanc220_demo", _add_s, "the reverse client's WINDOW_ADJUST after `last`, 0.24 s after "
+            "the output")
+# the reverse leg's last record and sshd's EOF of the -R channel in one
+# segment, the client's EOF 1.8 ms later (the sweep's own capture)
+_reseed("wanc220_demo", 3000, "the reverse client's WINDOW_ADJUST after `last`; the reverse leg's "
+        "last record and sshd's EOF in one segment")
+# a Tab typed within REACT_MIN_S of the echo before, its completion more
+# than the round trip + ECHO_NOW_S later
+for _base in ("wanc150_interactive_aes128ctr-sha256etm", "wanc300_interactive_chacha"):
+    _reseed(_base, 3000, "a Tab a few ms after the echo before, its completion 0.35 s or more later")
 
 
 # Fresh runs of the transfers / forwards / agent / reverse / nesting / X11

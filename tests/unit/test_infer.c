@@ -1334,6 +1334,24 @@ static void test_keys_in_flight_unechoed(void **st)
     assert_keys_at(rest, sizeof rest / sizeof rest[0], 0.150, want, sizeof want / sizeof want[0]);
 }
 
+/* Keys in flight (client side, 300 ms round trip; lab
+ * wanc300_interactive_chacha seed +3000 frames 81-96): a Tab typed 12 ms
+ * after the echo of the key before, its completion (44) 352 ms later, past
+ * the round trip + ECHO_NOW_S (the shell computes it first): a key, not a
+ * protocol answer; `cd` typed, Tab, Enter. */
+static void test_keys_in_flight_slow_completion(void **st)
+{
+    (void)st;
+    static const step rest[] = {
+        { true, 112, 1.10 }, { false, 44, 1.40 }, { true, 376, 1.41 }, { false, 36, 1.71 }, /* open, pty */
+        { true, 36, 2.000 }, { true, 36, 2.217 }, { false, 36, 2.300 }, { false, 36, 2.527 }, /* c d, echoes */
+        { true, 36, 2.535 }, { false, 36, 2.836 }, { true, 36, 2.848 }, { false, 44, 3.200 }, /* space, Tab */
+        { true, 36, 3.223 }, { false, 100, 3.525 }, { false, 52, 3.526 },                   /* Enter */
+    };
+    static const char *const want[] = { "char", "char", "char", "tab", "enter" };
+    assert_keys_at(rest, sizeof rest / sizeof rest[0], 0.300, want, sizeof want / sizeof want[0]);
+}
+
 /* A key held by the sender's Nagle until the echo before it brought the
  * ACK of the key before leaves 0.3 ms after that echo, and its own echo
  * comes two round trips later (lab srv_reverse_keys frames 122-127: a
@@ -2742,6 +2760,7 @@ int main(void)
         cmocka_unit_test(test_rekey_typing),
         cmocka_unit_test(test_keys_in_flight),
         cmocka_unit_test(test_keys_in_flight_unechoed),
+        cmocka_unit_test(test_keys_in_flight_slow_completion),
         cmocka_unit_test(test_key_held_after_echo),
         cmocka_unit_test(test_keys_in_flight_after_protocol),
         cmocka_unit_test(test_keys_in_flight_fast_echoes),

@@ -857,6 +857,90 @@ static void test_proxyjump_success_joined(void **st)
     sd_evlist_free(&l);
 }
 
+/* OpenSSH's client with a terminal adjusts its session window after more
+ * than 3 x 16 KiB read (ssh.c halves its maximum packet): after an Enter
+ * answered by 54 KB (lab wanc220_demo seed +3500: `last`, the adjust
+ * 0.24 s after the output over 220 ms) an unanswered key-sized record
+ * is the adjust, no key. The look-alike: after 29 KB it is a key typed
+ * with no echo. */
+static void test_window_adjust_tty(void **st)
+{
+    (void)st;
+    static const struct { int segs; size_t keys; } cases[] = { { 38, 7 }, { 20, 8 } };
+    for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+        stream s;
+        shell(&s, false);
+        key(&s, 2.6);
+        key(&s, 2.9);
+        add(&s, true, 36, 3.2); /* Enter, echoed with the output */
+        for (int j = 0; j < cases[k].segs; j++)
+            add(&s, false, 1448, 3.201 + 0.002 * j);
+        add(&s, false, 52, 3.3);  /* the prompt */
+        add(&s, true, 36, 3.54);  /* unanswered */
+        key(&s, 4.1);
+        key(&s, 4.4);
+        sd_evlist l = { 0 };
+        infer(&s, &l);
+        assert_int_equal(count_kind(&l, "keystroke"), cases[k].keys);
+        sd_evlist_free(&l);
+    }
+}
+
+/* Lab demo seed +3100 (ssh -R, at the client, chacha20 in chacha20):
+ * the reverse leg's password request (188) answered by its SUCCESS and
+ * sshd's hostkeys-00 announcement as two channel data in one segment
+ * (180: 68 and 112 alone), then the session's open (148), its
+ * confirmation (84), pty-req and shell (412), and five keys. */
+static const rec demo_rev_pw_joined[] = {
+    { false, 200, 0.0000 }, { false, 116, 0.0000 }, { true, 44, 0.0718 }, { false, 44, 0.0747 },
+    { true, 68, 0.0747 }, { false, 52, 0.0836 }, { true, 148, 3.4543 }, { false, 52, 3.4853 },
+    { true, 148, 6.2171 }, { false, 52, 6.2327 }, { true, 148, 9.0013 }, { false, 28, 9.0630 },
+    { true, 68, 9.0683 }, { true, 112, 9.0684 }, { false, 524, 9.0708 }, { false, 72, 9.1119 },
+    { true, 376, 9.1121 }, { false, 108, 9.1131 }, { false, 52, 9.1164 }, { true, 36, 9.9283 },
+    { false, 36, 9.9285 }, { true, 36, 10.1390 }, { false, 36, 10.1394 }, { true, 36, 10.3311 },
+    { false, 44, 10.3679 }, { true, 36, 10.5119 }, { false, 36, 10.5121 }, { true, 36, 10.7166 },
+    { false, 36, 10.7168 }, { true, 36, 10.9660 }, { false, 44, 10.9662 }, { true, 36, 11.4820 },
+    { false, 316, 11.4832 }, { false, 52, 11.4833 }, { false, 92, 12.6479 }, { true, 44, 12.6482 },
+    { false, 76, 12.6518 }, { true, 76, 12.6577 }, { true, 1124, 12.6617 }, { false, 1140, 12.6638 },
+    { false, 1244, 12.7354 }, { true, 1448, 12.7551 }, { true, 156, 12.7551 }, { false, 52, 12.7924 },
+    { false, 84, 12.8399 }, { true, 84, 12.8400 }, { false, 108, 12.8439 }, { true, 92, 12.8525 },
+    { false, 188, 16.1961 }, { true, 180, 16.2658 }, { false, 148, 16.2698 }, { true, 84, 16.2701 },
+    { false, 412, 16.2704 }, { true, 148, 16.2758 }, { true, 92, 16.2879 }, { false, 76, 17.0074 },
+    { true, 76, 17.0077 }, { false, 76, 17.2119 }, { true, 76, 17.2151 }, { false, 76, 17.4307 },
+    { true, 76, 17.4309 }, { false, 76, 17.5681 }, { true, 76, 17.5683 }, { false, 76, 17.7688 },
+    { true, 76, 17.7692 },
+};
+
+/* The joined answer is the reverse leg's login (its 5 keys read); the
+ * look-alike: the same answer to a request of a key query's size (260)
+ * could be its PK_OK, no login. */
+static void test_reverse_password_success_joined(void **st)
+{
+    (void)st;
+    for (int k = 0; k < 2; k++) {
+        stream s = { .n = 0 };
+        ADD_ALL(&s, demo_rev_pw_joined);
+        if (k)
+            for (size_t i = 0; i < s.n; i++)
+                if (!s.r[i].c && s.r[i].len == 188)
+                    s.r[i].len = 260;
+        sd_evlist l = { 0 };
+        infer(&s, &l);
+        unsigned keys = 0, logins = 0;
+        for (size_t i = 0; i < l.n; i++) {
+            const sd_event *e = &l.v[i];
+            if (e->leg != SD_LEG_REVERSE)
+                continue;
+            keys += !strcmp(e->kind, "keystroke");
+            logins += !strcmp(e->kind, "auth_attempt") && !strcmp(sd_ev_get(e, "result")->s, "success");
+        }
+        assert_int_equal(logins, k ? 0 : 1);
+        if (!k)
+            assert_int_equal(keys, 5);
+        sd_evlist_free(&l);
+    }
+}
+
 /* Lab reverse_keys (ssh -R, a reverse session typed from the server's
  * side, chacha20 in chacha20, at the client): after the reverse shell's
  * exit sshd's EOF (36) right after the leg's last record (132), the
@@ -894,6 +978,23 @@ static const rec reverse_keys_rec[] = {
     { true, 60, 18.9366 }
 };
 
+/* The lab reverse_keys stream s, its close altered, keeps its keys: the
+ * person's 5 on the forward shell, the reverse leg's 27. */
+static void assert_reverse_keys_kept(const stream *s)
+{
+    sd_evlist l = { 0 };
+    infer(s, &l);
+    unsigned fwd = 0, rev = 0;
+    for (size_t i = 0; i < l.n; i++)
+        if (!strcmp(l.v[i].kind, "keystroke")) {
+            fwd += l.v[i].leg == SD_LEG_FORWARD;
+            rev += l.v[i].leg == SD_LEG_REVERSE;
+        }
+    assert_int_equal(fwd, 5);
+    assert_int_equal(rev, 27);
+    sd_evlist_free(&l);
+}
+
 /* The channel's close sent as three records of a key's and an echo's size
  * (the client's EOF, sshd's CLOSE, the client's CLOSE: lab
  * wan_reverse_keys seed +2000, 201 ms after sshd's EOF at the server) is
@@ -916,17 +1017,64 @@ static void test_reverse_close_split(void **st)
         add(&s, r->c, r->len, r->t);
     }
     assert_int_equal(split, 1);
-    sd_evlist l = { 0 };
-    infer(&s, &l);
-    unsigned fwd = 0, rev = 0;
-    for (size_t i = 0; i < l.n; i++)
-        if (!strcmp(l.v[i].kind, "keystroke")) {
-            fwd += l.v[i].leg == SD_LEG_FORWARD;
-            rev += l.v[i].leg == SD_LEG_REVERSE;
+    assert_reverse_keys_kept(&s);
+}
+
+/* The leg's last record and sshd's EOF in one segment (132 + 36), then
+ * as at the client over 220 ms (lab wanc220_demo seed +3000 frames
+ * 223-227): the client's EOF 1.8 ms later, sshd's CLOSE 11 ms after it
+ * (an echo's size and time), the client's CLOSE, sshd's last record a
+ * round trip later: no key of the forward shell (its keys stay 5). */
+static void test_reverse_close_joined(void **st)
+{
+    (void)st;
+    static const rec close[] = {
+        { false, 168, 0 }, { true, 36, 0.0018 }, { false, 36, 0.0129 }, { true, 36, 0.0131 }, { false, 36, 0.230 },
+    };
+    const size_t n = sizeof reverse_keys_rec / sizeof reverse_keys_rec[0];
+    stream s = { .n = 0 };
+    size_t joined = 0;
+    for (size_t i = 0; i < n; i++) {
+        const rec *r = &reverse_keys_rec[i];
+        if (!r->c && r->len == 132 && i + 3 < n && reverse_keys_rec[i + 1].len == 36 && !joined++) {
+            for (size_t j = 0; j < sizeof close / sizeof close[0]; j++)
+                add(&s, close[j].c, close[j].len, r->t + close[j].t);
+            i += 3; /* sshd's EOF, the client's EOF + CLOSE, sshd's CLOSE */
+            continue;
         }
-    assert_int_equal(fwd, 5);
-    assert_int_equal(rev, 27);
-    sd_evlist_free(&l);
+        add(&s, r->c, r->len, r->t);
+    }
+    assert_int_equal(joined, 1);
+    assert_reverse_keys_kept(&s);
+}
+
+/* A reverse shell's command printing 43 KB (lab demo seed +3000: `last`
+ * through the -R tunnel) comes from the outer client in full segments
+ * right after the leg's Enter: that shell's output, no upload of the
+ * forward leg. The look-alike: the same burst in the forward shell before
+ * the reverse session is an upload. */
+static void test_reverse_shell_output_not_upload(void **st)
+{
+    (void)st;
+    static const double at[] = { 9.2069, 3.0 }; /* after the reverse Enter; before the leg */
+    for (size_t k = 0; k < sizeof at / sizeof at[0]; k++) {
+        stream s = { .n = 0 };
+        bool burst = false;
+        for (size_t i = 0; i < sizeof reverse_keys_rec / sizeof reverse_keys_rec[0]; i++) {
+            const rec *r = &reverse_keys_rec[i];
+            if (!burst && r->t > at[k]) {
+                for (int j = 0; j < 30; j++)
+                    add(&s, true, 1448, at[k] + 0.0001 * j);
+                burst = true;
+            }
+            add(&s, r->c, r->len, r->t);
+        }
+        sd_evlist l = { 0 };
+        infer(&s, &l);
+        assert_int_equal(count_kind(&l, "reverse_init"), 1);
+        assert_int_equal(count_kind(&l, "transfer"), k == 1);
+        sd_evlist_free(&l);
+    }
 }
 
 /* What the channel carries: a page (a small request, more down) is web;
@@ -1017,6 +1165,10 @@ int main(void)
         cmocka_unit_test(test_x11_open_shares_segment), cmocka_unit_test(test_proxyjump_two_joined),
         cmocka_unit_test(test_proxyjump_success_joined),
         cmocka_unit_test(test_reverse_close_split),
+        cmocka_unit_test(test_reverse_shell_output_not_upload),
+        cmocka_unit_test(test_reverse_close_joined),
+        cmocka_unit_test(test_reverse_password_success_joined),
+        cmocka_unit_test(test_window_adjust_tty),
         cmocka_unit_test(test_agent_request_split),
         cmocka_unit_test(test_compressed_reverse_sr_shrunk),
         cmocka_unit_test(test_compressed_reverse_cold_keys),

@@ -4,7 +4,8 @@ each small case below into DIR as NAME.pcap or NAME.pcapng; `genr7.py
 flood DIR` the aggregate floods (DNS names and clients past the
 indicators' caps, TLS server names past the services' cap, SSH on
 thousands of ports, DNS-over-TCP length prefixes never followed);
-`genr7.py held DIR` 36 MB of DNS-over-TCP messages never finished. tests/hostile/t_round7.sh runs every command and
+`genr7.py held DIR` 36 MB of DNS-over-TCP messages never finished;
+`genr7.py seeds REPO` this round's fuzz seeds into REPO/fuzz/seeds. tests/hostile/t_round7.sh runs every command and
 output format on each under the memory limit and checks what each
 docstring says must hold."""
 import os
@@ -440,8 +441,37 @@ CASES = {
 }
 
 
+def seeds(repo):
+    """The fuzz seeds of this round: the small captures for the whole
+    pipeline, the pcapng sections for the file reader, the bent key
+    exchanges for the report, and single DNS messages and ClientHellos
+    (the pointer cycle, the 40-hop chain, the lying lengths) for fuzz_dns."""
+    out = {"fuzz_pipeline/r7_dns_hostile.pcap": dns_hostile(), "fuzz_pipeline/r7_tls_hostile.pcap": tls_hostile(),
+           "fuzz_pcapfile/r7_ng_sections.pcapng": ng_sections(), "fuzz_report/r7_ssh_kex_games.pcap": ssh_kex_games()}
+    frames = dns_hostile()[24:]
+    k = 0
+    pos = 0
+    while pos + 16 <= len(frames) and k < 8:  # the first eight responses' DNS messages
+        cl = struct.unpack("<I", frames[pos + 8:pos + 12])[0]
+        f = frames[pos + 16:pos + 16 + cl]
+        pos += 16 + cl
+        if f[14 + 9] == 17 and struct.unpack("!H", f[14 + 20:14 + 22])[0] == 53:
+            out["fuzz_dns/r7_resp%d" % k] = f[14 + 28:]
+            k += 1
+    for i, h in enumerate((tls_hello(b"x.example", list_len=60000), tls_hello(b"y.example", name_len=60000),
+                           tls_hello(b"many.example", exts=b"".join(struct.pack("!HH", 0x1000 + j, 0)
+                                                                    for j in range(2000))))):
+        out["fuzz_dns/r7_hello%d" % i] = h
+    for name, data in out.items():
+        with open(os.path.join(repo, "fuzz/seeds", name), "wb") as f:
+            f.write(data)
+
+
 def main():
     d = sys.argv[-1]
+    if sys.argv[1] == "seeds":
+        seeds(d)
+        return
     os.makedirs(d, exist_ok=True)
     if sys.argv[1] == "flood":
         flood_dns(d)

@@ -27,7 +27,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (size < 1)
         return 0;
     uint64_t sum = 0;
-    sd_ssh_opts o = { .client_hint = data[0] & 1, .record = on_record, .ud = &sum };
+    sd_ssh_opts o = { .client_hint = data[0] & 1, .hint_firm = data[0] & 2, .record = on_record, .ud = &sum };
     sd_ssh *s = sd_ssh_new(&o);
     size_t i = 1;
     uint64_t frame = 1;

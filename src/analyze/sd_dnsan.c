@@ -20,8 +20,8 @@ typedef struct dns_pend {
 typedef struct dns_tcpdir {
     uint8_t lenb[2];
     uint8_t nlen;               /* length bytes read (0..2) */
-    uint8_t *buf;               /* the message being collected */
-    size_t have, need;
+    uint8_t *buf;               /* the message being collected (cap bytes) */
+    size_t have, need, cap;
     bool lost;                  /* a gap: message boundaries unknown from here on */
 } dns_tcpdir;
 
@@ -34,6 +34,7 @@ struct sd_dnsan {
     sd_dnsan_opts o;
     sd_dnsan_stats st;
     sd_dns_msg msg;             /* the message being handled: large, so not on the stack */
+    size_t tcp_held;            /* the dns_tcpdir buffers' bytes (SD_DNSAN_TCP_HELD_MAX) */
 };
 
 bool sd_dnsan_port(uint8_t proto, uint16_t port)
@@ -77,6 +78,10 @@ static void add_query(sd_dnsan *a, const sd_conn *c, dns_st *s, const sd_dns_msg
         s->pend.n--;
         a->st.pending_flushed++;
     }
+    if (!s->pend.cap) { /* most flows wait on one query at a time: 300 bytes, not the vector's 8 */
+        s->pend.v = sd_malloc(sizeof *s->pend.v);
+        s->pend.cap = 1;
+    }
     dns_pend *q = sd_vec_push(&s->pend);
     *q = (dns_pend){ .id = m->id, .qtype = m->qtype, .qclass = m->qclass, .rd = m->rd, .dir = dir,
                      .frame = frame, .frame_last = frame, .ts = ts };
@@ -102,7 +107,8 @@ static void answer(sd_dnsan *a, const sd_conn *c, dns_st *s, const sd_dns_msg *m
         t.query_retrans = q->retrans;
         t.frame_query_last = q->frame_last;
         memmove(s->pend.v + i, s->pend.v + i + 1, (s->pend.n - i - 1) * sizeof *s->pend.v);
-        s->pend.n--;
+        if (--s->pend.n == 0)
+            sd_vec_free(&s->pend); /* answered: nothing held while the flow idles */
         break;
     }
     if (a->o.txn)
@@ -138,6 +144,33 @@ static void dns_packet(void *ctx, sd_conn *c, void *st, const sd_pkt *p, int dir
         message(ctx, c, st, dir, p->payload, p->payload_len, p->frame->num, p->frame->ts);
 }
 
+static void tcp_release(sd_dnsan *a, dns_tcpdir *t)
+{
+    free(t->buf);
+    t->buf = NULL;
+    a->tcp_held -= t->cap;
+    t->cap = 0;
+}
+
+/* Room in t's buffer for k more bytes of the message: grown by doubling
+ * up to the message's length, within SD_DNSAN_TCP_HELD_MAX (false: no). */
+static bool tcp_room(sd_dnsan *a, dns_tcpdir *t, size_t k)
+{
+    if (t->have + k <= t->cap)
+        return true;
+    size_t ncap = t->cap ? t->cap * 2 : 512;
+    if (ncap < t->have + k)
+        ncap = t->have + k;
+    if (ncap > t->need)
+        ncap = t->need;
+    if (a->tcp_held - t->cap + ncap > SD_DNSAN_TCP_HELD_MAX)
+        return false;
+    t->buf = sd_realloc(t->buf, ncap);
+    a->tcp_held += ncap - t->cap;
+    t->cap = ncap;
+    return true;
+}
+
 /* Feeds TCP stream bytes: length prefix, then the message. A message's
  * frame is the one that completed it (where tshark shows it too). */
 static void tcp_bytes(sd_dnsan *a, sd_conn *c, dns_st *s, int dir, const sd_chunk *ch)
@@ -152,20 +185,25 @@ static void tcp_bytes(sd_dnsan *a, sd_conn *c, dns_st *s, int dir, const sd_chun
             if (t->nlen == 2) {
                 t->need = (size_t)t->lenb[0] << 8 | t->lenb[1];
                 t->have = 0;
-                if (t->need)
-                    t->buf = sd_realloc(t->buf, t->need);
             }
             if (t->nlen < 2 || t->need)
                 continue;
         }
         size_t k = t->need - t->have < n ? t->need - t->have : n;
         if (k) {
+            if (!tcp_room(a, t, k)) { /* the stream's later messages go unread, counted */
+                tcp_release(a, t);
+                t->lost = true;
+                a->st.tcp_memcap++;
+                return;
+            }
             memcpy(t->buf + t->have, p, k);
             t->have += k, p += k, n -= k;
         }
         if (t->have == t->need) {
             message(a, c, s, dir, t->buf, t->need, ch->last_frame, ch->ts);
             t->nlen = 0;
+            tcp_release(a, t); /* held only while a message is unfinished */
         }
     }
 }
@@ -177,6 +215,7 @@ static void dns_chunk(void *ctx, sd_conn *c, void *st, int dir, const sd_chunk *
     if (t->lost)
         return;
     if (ch->kind != SD_CHUNK_DATA) { /* past a hole no length prefix can be trusted */
+        tcp_release(ctx, t);
         t->lost = true;
         ((sd_dnsan *)ctx)->st.tcp_lost++;
         return;
@@ -192,7 +231,7 @@ static void dns_end(void *ctx, sd_conn *c, void *st)
     for (int d = 0; d < 2; d++) {
         if (s->t[d].nlen && !s->t[d].lost) /* the stream ended inside a message */
             ((sd_dnsan *)ctx)->st.tcp_lost++;
-        free(s->t[d].buf);
+        tcp_release(ctx, &s->t[d]);
     }
     sd_vec_free(&s->pend);
     free(s);

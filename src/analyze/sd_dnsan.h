@@ -45,7 +45,16 @@ typedef struct sd_dnsan_stats {
     uint64_t answers_uncounted; /* answers past SD_DNS_MAX_ANS per message, not decoded */
     uint64_t pending_flushed;   /* queries handed on unanswered because SD_DNSAN_MAX_PENDING were waiting */
     uint64_t tcp_lost;          /* TCP streams lost to a gap, or ended inside a message */
+    uint64_t tcp_memcap;        /* TCP streams given up: SD_DNSAN_TCP_HELD_MAX bytes were held */
 } sd_dnsan_stats;
+
+/* Bytes of unfinished DNS-over-TCP messages held, all connections
+ * together. A message's buffer grows with the bytes that arrive, never with
+ * what its length prefix announces (20,000 connections each announcing
+ * 65,535 bytes reserved 1.3 GB of address space); past this, a stream that
+ * needs more is given up (counted: tcp_memcap, said on stderr). 32 MiB is
+ * 500 messages of the largest size at once, where resolvers keep a few. */
+#define SD_DNSAN_TCP_HELD_MAX ((size_t)32 << 20)
 
 typedef struct sd_dnsan_opts {
     void (*txn)(void *ud, const sd_dns_txn *t);

@@ -14,7 +14,7 @@
 #define REASM_DEFAULT_CAP (4u << 20)   /* sd_reasm_opts.stream_cap == 0 */
 #define REASM_SEG_OVERHEAD 64u         /* bytes charged per held segment besides its data,
                                           so many tiny segments cannot evade the cap */
-#define REASM_HIST_MIN 4096u           /* the byte ring's first size (power of two) */
+#define REASM_HIST_MIN 256u            /* the byte ring's first size (power of two) */
 #define REASM_HIST_RECS_MIN 16u        /* the frame ring's first size (power of two) */
 #define REASM_HIST_CAP_MIN 64u         /* smallest --overlap-memcap that keeps anything */
 #define REASM_MAX_SEG (1u << 30)       /* longer "segments" are clamped: seq math needs < 2^31 */

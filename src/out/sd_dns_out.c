@@ -108,7 +108,7 @@ void sd_dns_summary_text(sd_buf *b, const sd_dnsind_result *r, const sd_dnsan_st
         sd_buf_printf(b, "  most queried:\n");
     for (size_t i = 0; i < r->ntop; i++) {
         sd_buf_printf(b, "    %8llu  ", (ull)r->top[i].queries);
-        sd_text_puts(b, r->top[i].name);
+        sd_text_puts_made(b, r->top[i].name); /* made printable by the decoder, as `dns` shows it */
         sd_buf_printf(b, "%s%s\n", r->top[i].cut ? "..." : "", r->top[i].nxdomain ? " (NXDOMAIN)" : "");
     }
     if (r->nclients)

@@ -22,7 +22,7 @@ static void rec_text(sd_buf *b, const sd_hostdns_rec *x)
     char t[40], c[SD_ADDR_STRLEN], s[SD_ADDR_STRLEN], a[SD_ADDR_STRLEN], qt[16], rc[16];
     sd_buf_printf(b, "  %s  %-8s %s -> %s  ", sd_ts_iso(x->ts, t, sizeof t), role(x),
                   sd_addr_str(&x->client, c, sizeof c), sd_addr_str(&x->server, s, sizeof s));
-    sd_text_puts(b, x->query[0] ? x->query : ".");
+    sd_text_puts_made(b, x->query[0] ? x->query : "."); /* made printable by the decoder */
     sd_buf_printf(b, " %s %s", sd_dns_qtype_name(x->qtype, qt, sizeof qt), rcode(x, rc, sizeof rc));
     if (x->answers_in)
         sd_buf_printf(b, " -> %s ttl %u%s", sd_addr_str(&x->answer, a, sizeof a), x->ttl,

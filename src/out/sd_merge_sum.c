@@ -18,7 +18,8 @@
 /* The DNS decoder's counts a chunk carries, in this order in its "sumt"
  * line after the engine's (ST_FIELDS) and its packet totals. */
 #define DS_FIELDS(X)                                                                                           \
-    X(messages) X(malformed) X(no_question) X(bad_answers) X(answers_uncounted) X(pending_flushed) X(tcp_lost)
+    X(messages) X(malformed) X(no_question) X(bad_answers) X(answers_uncounted) X(pending_flushed) X(tcp_lost) \
+    X(tcp_memcap)
 
 /* The engine's counts a chunk carries, first in its "sumt" line. */
 #define ST_FIELDS(X)                                                                                           \

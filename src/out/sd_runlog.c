@@ -200,6 +200,12 @@ void sd_runlog_dns(FILE *f, const char *cmd, const sd_dnsind_result *r, const sd
     if (st->tcp_lost)
         fprintf(f, "strider %s: DNS over TCP: %llu stream(s) lost their message boundaries at a gap or "
                    "ended inside a message\n", cmd, (ull)st->tcp_lost);
+    if (st->tcp_memcap)
+        fprintf(f, "strider %s: DNS over TCP: %llu stream(s) given up: %zu MiB of unfinished messages held\n",
+                cmd, (ull)st->tcp_memcap, SD_DNSAN_TCP_HELD_MAX >> 20);
+    if (st->malformed) /* not transactions: listed nowhere else */
+        fprintf(f, "strider %s: DNS: %llu malformed message(s) (no header or a bad question): no transaction\n", cmd,
+                (ull)st->malformed);
 }
 
 /* The message as a capture string is written (\xHH, a backslash kept as

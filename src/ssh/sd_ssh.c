@@ -317,6 +317,7 @@ const char *sd_ssh_anom_name(sd_ssh_anom_code c)
     case SD_SSH_AN_DIR_FLIP: return "direction_flipped";
     case SD_SSH_AN_STREAM_CONFLICT: return "stream_conflict";
     case SD_SSH_AN_NEWKEYS_EARLY: return "newkeys_before_kexinit";
+    case SD_SSH_AN_ROLE_CLAIM: return "role_claim_unconfirmed";
     }
     return "?";
 }

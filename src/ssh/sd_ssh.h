@@ -119,6 +119,7 @@ typedef enum sd_ssh_anom_code {
     SD_SSH_AN_DIR_FLIP,          /* content evidence contradicts the caller's client hint */
     SD_SSH_AN_STREAM_CONFLICT,   /* a retransmission carried other bytes here (the first kept) */
     SD_SSH_AN_NEWKEYS_EARLY,     /* NEWKEYS before the sender's KEXINIT: no key exchange took place */
+    SD_SSH_AN_ROLE_CLAIM,        /* one side's content alone contradicts a firm hint: the hint kept */
 } sd_ssh_anom_code;
 
 typedef struct sd_ssh_anomaly {
@@ -274,6 +275,8 @@ uint64_t sd_ssh_memo_refused(const sd_ssh_memo *m); /* list sets not kept: the m
 
 typedef struct sd_ssh_opts {
     int client_hint;             /* caller direction believed to be the client (0 or 1) */
+    bool hint_firm;              /* the hint is the TCP handshake's (SYN, SYN-ACK seen): content
+                                    overturns it only when both sides' agrees (decide_client) */
     void (*record)(void *ud, const sd_ssh_record *r); /* may be NULL */
     void *ud;
     sd_ssh_memo *memo;           /* may be NULL (borrowed) */

@@ -339,8 +339,16 @@ static void md5_hex(const char *str, size_t len, char out[33])
 
 /* ---------------------------------------------------------- derivations */
 
-static int decide_client(sd_ssh *s, sd_ssh_evidence *ev)
+/* The client's direction. Content evidence (the best level either side
+ * gave) overturns the caller's hint, unless the hint is firm (the TCP
+ * handshake was seen) and only one side's content speaks against it: a
+ * peer's claims about its own role (a kex-strict-s marker or a server's
+ * KEX message sent by the SYN's sender) are its to forge, so the other
+ * side must agree (*unconfirmed: the side whose agreement such a claim
+ * lacks, else -1). */
+static int decide_client(sd_ssh *s, sd_ssh_evidence *ev, int *unconfirmed)
 {
+    *unconfirmed = -1;
     int best = 0, cand[2] = { 0, 0 };
     for (int d = 0; d < 2; d++) {
         int lc = s->d[d].ev_client, ls = s->d[d].ev_server;
@@ -361,6 +369,11 @@ static int decide_client(sd_ssh *s, sd_ssh_evidence *ev)
     int hint = s->opts.client_hint;
     if (best == 0 || cand[hint])
         return hint;
+    if (s->opts.hint_firm && !(s->d[hint].ev_server > 0 && s->d[1 - hint].ev_client > 0)) {
+        *unconfirmed = s->d[1 - hint].ev_client > 0 ? hint : 1 - hint;
+        *ev = SD_SSH_EV_HINT;
+        return hint;
+    }
     return 1 - hint;
 }
 
@@ -592,13 +605,22 @@ void sdp_derive(sd_ssh *s)
 {
     sd_ssh_meta *m = &s->m;
     sd_ssh_evidence ev;
-    int c = decide_client(s, &ev);
+    int unconfirmed;
+    int c = decide_client(s, &ev, &unconfirmed);
     m->client_dir = c;
     m->client_dir_evidence = ev;
     m->client_dir_flipped = c != s->opts.client_hint;
     if (m->client_dir_flipped && !s->flip_noted) {
         s->flip_noted = true;
         sdp_anomaly(s, c, SD_SSH_AN_DIR_FLIP, "client is caller dir %d (evidence %d)", c, (int)ev);
+    }
+    /* said once the silent side's NEWKEYS shows it sent every KEX message
+     * that could have confirmed the claim (dropbear's KEXINIT carries no
+     * marker: a reverse connection is confirmed by its KEX reply only) */
+    if (unconfirmed >= 0 && m->side[unconfirmed].newkeys_seen && !s->claim_noted) {
+        s->claim_noted = true;
+        sdp_anomaly(s, c, SD_SSH_AN_ROLE_CLAIM, "one side's content claims the other role, unconfirmed by "
+                    "its peer: the TCP handshake's roles kept");
     }
     /* The HASSHes, the negotiated algorithms and what follows from them
      * depend only on the name-lists and the client: worked out again only

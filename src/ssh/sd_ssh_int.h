@@ -111,6 +111,7 @@ struct sd_ssh {
     uint64_t frame;              /* of the current feed */
     sd_ts ts;
     bool flip_noted;
+    bool claim_noted;  /* SD_SSH_AN_ROLE_CLAIM said */
     /* Last, and not zeroed by sd_ssh_new: each slot is written before the
      * meta points to it (a third of the struct, zeroed per connection). */
     char neg[8][NAME_MAX_LEN];   /* negotiated names the meta points to */

@@ -107,7 +107,8 @@ static void *conn_new(void *ctx, sd_conn *c)
 static void ssh_start(conn_st *st)
 {
     /* the TCP originator is the client unless the content says otherwise */
-    sd_ssh_opts so = { .client_hint = SD_DIR_ORIG, .record = on_record, .ud = st, .memo = st->x->memo };
+    sd_ssh_opts so = { .client_hint = SD_DIR_ORIG, .hint_firm = st->conn->saw_syn && st->conn->saw_synack,
+                       .record = on_record, .ud = st, .memo = st->x->memo };
     st->ssh = sd_ssh_new(&so);
 }
 

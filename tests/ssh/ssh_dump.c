@@ -259,10 +259,13 @@ int main(int argc, char **argv)
     size_t bcap = 0;
     while ((n = getline(&line, &cap, f)) > 0) {
         if (line[0] == 'S') {
-            stream = atoi(line + 2);
+            char orig[80], resp[80];
+            int firm = 0; /* "S stream orig resp firm": the handshake seen, as sd_sshconn's hint_firm */
+            if (sscanf(line + 2, "%d %79s %79s %d", &stream, orig, resp, &firm) < 1)
+                stream = -1;
             memset(&L, 0, sizeof(L));
             L.hash = 1469598103934665603ULL;
-            sd_ssh_opts o = { .client_hint = 0, .record = on_record, .ud = &L };
+            sd_ssh_opts o = { .client_hint = 0, .hint_firm = firm == 1, .record = on_record, .ud = &L };
             s = sd_ssh_new(&o);
         } else if (line[0] == 'E' && s) {
             print_meta(stream, sd_ssh_meta_get(s), &L);

@@ -110,6 +110,8 @@ def _extract(pcap):
         s = streams[st]
         d = 0 if src == s["orig"] else 1
         dr = s["dirs"][d]
+        if syn and d == (1 if ack else 0):  # the handshake in its roles: strider's hint_firm
+            s["syn" if d == 0 else "synack"] = True
         if syn:
             dr.base = (seq + 1) & 0xffffffff
             continue
@@ -140,7 +142,7 @@ def write_vectors(pcap, path):
     with open(path, "w") as f:
         for st in order:
             s = streams[st]
-            f.write("S %d %s %s\n" % (st, s["orig"], s["resp"]))
+            f.write("S %d %s %s %d\n" % (st, s["orig"], s["resp"], s.get("syn", False) and s.get("synack", False)))
             for item in s.get("log", []):
                 if item[1] == "D":
                     f.write("D %d %d %d %s\n" % (item[0], item[2], item[3], item[4].hex()))

@@ -555,6 +555,31 @@ static void test_roles_flip(void **state)
     sd_ssh_free(s);
 }
 
+/* Only the client's bytes (as dir 1), the hint saying dir 0: with the
+ * TCP handshake seen (hint_firm) one side's claims are not enough to
+ * overturn it (a peer can forge its own: hostile round 7); without it they
+ * decide, as before. */
+static void test_roles_firm(void **state)
+{
+    (void)state;
+    convo cv;
+    build_convo(&cv, false);
+    for (int firm = 0; firm < 2; firm++) {
+        sd_ssh_opts o = { .client_hint = 0, .hint_firm = firm };
+        sd_ssh *s = sd_ssh_new(&o);
+        size_t pos = 0;
+        for (int i = 0; i < cv.n; i++)
+            if (cv.dir[i] == 0) {
+                sd_ssh_feed(s, 1, cv.c.b + pos, cv.end[i] - pos, (uint64_t)i + 1, (sd_ts)i * 1000);
+                pos = cv.end[i];
+            }
+        const sd_ssh_meta *m = sd_ssh_meta_get(s);
+        assert_int_equal(m->client_dir, firm ? 0 : 1);
+        assert_int_equal(m->client_dir_flipped, !firm);
+        sd_ssh_free(s);
+    }
+}
+
 static void test_terrapin(void **state)
 {
     (void)state;
@@ -875,7 +900,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_negotiate),     cmocka_unit_test(test_convo_whole),
         cmocka_unit_test(test_kex_memo),
-        cmocka_unit_test(test_convo_chunked), cmocka_unit_test(test_roles_flip),
+        cmocka_unit_test(test_convo_chunked), cmocka_unit_test(test_roles_flip), cmocka_unit_test(test_roles_firm),
         cmocka_unit_test(test_terrapin),      cmocka_unit_test(test_namelist_control),
         cmocka_unit_test(test_anomalies),
         cmocka_unit_test(test_enc_gap_and_bad_len), cmocka_unit_test(test_ssh1),

@@ -140,13 +140,16 @@ static size_t feed_enc(sd_ssh *s, int dir, const uint8_t *p, size_t n)
         if (d->hdr_have == 0)
             d->rec_off = d->off;
         size_t t = SD_MIN(n, (size_t)(4 - d->hdr_have));
-        for (size_t i = 0; i < t; i++) /* at most 4 bytes: no memcpy call per record */
-            d->hdr[d->hdr_have + i] = p[i];
+        /* a whole length field in this chunk (nearly every record): read
+         * where it is, not gathered in d->hdr first */
+        bool whole = d->hdr_have == 0 && n >= 4;
+        if (!whole)
+            memcpy(d->hdr + d->hdr_have, p, t);
         d->hdr_have += (uint32_t)t;
         sd->enc_bytes += t;
         if (d->hdr_have < 4)
             return t;
-        sd_cur c = sd_cur_make(d->hdr, 4);
+        sd_cur c = sd_cur_make(whole ? p : d->hdr, 4);
         uint32_t L = sd_cur_be32(&c);
         if (!sd_ssh_len_valid(&sd->suite, L)) {
             sdp_anomaly(s, dir, SD_SSH_AN_ENC_LEN_BAD, "length %u for block %u", L, sd->suite.block);

@@ -99,8 +99,9 @@ static void parse_banner(sd_ssh *s, int dir, const uint8_t *l, size_t n, bool cr
             sd->comments = dup_n(s, (const uint8_t *)sp + 1, strlen(sp + 1));
     }
     int me = sdp_proto_major(sd->proto);
+    d->major = me; /* sdp_derive reads it after every cleartext chunk */
     const sd_ssh_side *peer = &s->m.side[1 - dir];
-    int pm = peer->banner_seen ? sdp_proto_major(peer->proto) : -1;
+    int pm = peer->banner_seen ? s->d[1 - dir].major : -1;
     if (me == 1 || (me == 199 && pm == 1)) {
         d->st = ST_SSH1;
         sd->ssh1 = true;

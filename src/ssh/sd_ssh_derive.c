@@ -500,11 +500,13 @@ int sdp_proto_major(const char *p)
 
 /* Zeek's rule (scripts/base/protocols/ssh/main.zeek): 1.99 means "both";
  * the other side decides. */
-static int derive_version(const sd_ssh_meta *m)
+static int derive_version(const sd_ssh *s)
 {
-    const sd_ssh_side *c = &m->side[m->client_dir], *v = &m->side[1 - m->client_dir];
-    int a = c->banner_seen ? sdp_proto_major(c->proto) : -1;
-    int b = v->banner_seen ? sdp_proto_major(v->proto) : -1;
+    const sd_ssh_meta *m = &s->m;
+    int cd = m->client_dir;
+    const sd_ssh_side *c = &m->side[cd], *v = &m->side[1 - cd];
+    int a = c->banner_seen ? s->d[cd].major : -1;
+    int b = v->banner_seen ? s->d[1 - cd].major : -1;
     if (a < 0 && b < 0)
         return 0;
     if (a < 0 || b < 0)
@@ -554,9 +556,14 @@ static void negotiate_lists(sd_ssh *s)
 /* The meta's negotiated names, in the order of s->neg's slots. */
 static const char **nego_slot(sd_ssh_meta *m, int i)
 {
-    const char **slot[8] = { &m->kex_alg, &m->hostkey_alg, &m->cipher[0], &m->cipher[1],
-                             &m->mac[0],  &m->mac[1],      &m->comp[0],   &m->comp[1] };
-    return slot[i];
+    /* offsets, not a table of eight pointers built per call */
+    static const size_t off[8] = {
+        offsetof(sd_ssh_meta, kex_alg),   offsetof(sd_ssh_meta, hostkey_alg),
+        offsetof(sd_ssh_meta, cipher[0]), offsetof(sd_ssh_meta, cipher[1]),
+        offsetof(sd_ssh_meta, mac[0]),    offsetof(sd_ssh_meta, mac[1]),
+        offsetof(sd_ssh_meta, comp[0]),   offsetof(sd_ssh_meta, comp[1]),
+    };
+    return (const char **)(void *)((char *)m + off[i]);
 }
 
 sdp_nego *sdp_memo_nego(sd_ssh *s)
@@ -579,9 +586,11 @@ static void negotiate(sd_ssh *s)
         m->cipher[i] = m->mac[i] = m->comp[i] = NULL;
     m->strict_kex = m->side[c].strict_kex && m->side[1 - c].strict_kex;
     if (sdp_memo_nego(s)) {
+        /* whole slots, not strcpy: a fixed 72-byte copy is a few vector
+         * moves, the call and its scan ~30 instructions, 8 a connection */
         for (int i = 0; i < 8; i++)
             if (ce->nego.found[i])
-                *nego_slot(m, i) = strcpy(s->neg[i], ce->nego.neg[i]);
+                *nego_slot(m, i) = memcpy(s->neg[i], ce->nego.neg[i], NAME_MAX_LEN);
         memcpy(s->terrapin_suite, ce->nego.terrapin_suite, sizeof s->terrapin_suite);
         return;
     }
@@ -621,6 +630,6 @@ void sdp_derive(sd_ssh *s)
         negotiate(s);
     }
     derive_terrapin(s);
-    m->version = derive_version(m);
+    m->version = derive_version(s);
     m->outcome = derive_outcome(s);
 }

@@ -54,6 +54,7 @@ typedef struct dirst {
     uint64_t rec_off;
     /* role evidence for this direction (sd_ssh_evidence levels, 0 = none) */
     int ev_client, ev_server;
+    int major;               /* sdp_proto_major of the side's proto, set with its banner */
 } dirst;
 
 /* The negotiation (sd_ssh_derive.c negotiate) of a client's list set

@@ -553,11 +553,13 @@ size_t sdp_feed_clear(sd_ssh *s, int dir, const uint8_t *p, size_t n)
     dirst *d = &s->d[dir];
     if (d->hdr_have < 4) {
         size_t t = SD_MIN(n, (size_t)(4 - d->hdr_have));
-        memcpy(d->hdr + d->hdr_have, p, t);
+        bool whole = d->hdr_have == 0 && n >= 4; /* read in place, as feed_enc does */
+        if (!whole)
+            memcpy(d->hdr + d->hdr_have, p, t);
         d->hdr_have += (uint32_t)t;
         if (d->hdr_have < 4)
             return t;
-        sd_cur c = sd_cur_make(d->hdr, 4);
+        sd_cur c = sd_cur_make(whole ? p : d->hdr, 4);
         uint32_t L = sd_cur_be32(&c);
         if (L > SD_SSH_MAX_PACKET) {
             sdp_anomaly(s, dir, SD_SSH_AN_PKT_TOO_LONG, "packet_length %u", L);

@@ -258,6 +258,17 @@ static void test_in_place_json_same_as_generic(void **st)
     sd_ssh_jmemo_free(jm);
 }
 
+/* The generic writer's record of r is want. */
+static void assert_record_json(const sd_sshconn_result *r, const char *want)
+{
+    sd_buf got = { 0 };
+    sd_ssh_fieldrec y = { .r = r, .csv = false };
+    generic_json(&got, &y);
+    sd_buf_append(&got, "", 1);
+    assert_string_equal((char *)got.p, want);
+    sd_buf_free(&got);
+}
+
 /* sd_sshconn_result_copy: a copy (in the caller's room, or allocated when
  * it does not fit) writes the same record as its original after the
  * original is overwritten everywhere (the parser and the analyzer go on
@@ -335,12 +346,7 @@ static void test_result_copy_independent(void **st)
     sd_sshconn_result *copies[2] = { small, inroom };
     for (int i = 0; i < 2; i++) {
         const sd_sshconn_result *c = copies[i];
-        sd_buf got = { 0 };
-        sd_ssh_fieldrec y = { .r = c, .csv = false };
-        generic_json(&got, &y);
-        sd_buf_append(&got, "", 1);
-        assert_string_equal((char *)got.p, (char *)want.p);
-        sd_buf_free(&got);
+        assert_record_json(c, (char *)want.p);
         assert_int_equal(c->nrec, NREC);
         assert_int_equal(c->rec[NREC - 1].frame, 10 + NREC - 1);
         assert_int_equal(*c->caller_bits, 5);
@@ -399,12 +405,7 @@ static void test_result_settle(void **st)
         sd_sshconn_result *c = sd_sshconn_result_copy(&f.r, room, k < 2 ? sizeof room : 64);
         sd_sshconn_result_settle(c);
         assert_int_equal(c->stats_pending, 0);
-        sd_buf got = { 0 };
-        sd_ssh_fieldrec y = { .r = c, .csv = false };
-        generic_json(&got, &y);
-        sd_buf_append(&got, "", 1);
-        assert_string_equal((char *)got.p, (char *)want.p);
-        sd_buf_free(&got);
+        assert_record_json(c, (char *)want.p);
         sd_sshconn_result_copy_free(c, room);
         sd_sshstats_free(&part);
     }

@@ -90,8 +90,9 @@ sdp_nego *sdp_memo_nego(sd_ssh *s);
 
 /* The entry of the ten name-lists at c (c is not moved), or NULL; *span
  * their bytes (0: they do not parse) and *hash their hash, for
- * sdp_memo_add after a miss. */
-sdp_kexent *sdp_memo_find(const sd_ssh_memo *m, const sd_cur *c, uint64_t *hash, size_t *span);
+ * sdp_memo_add after a miss. A hit becomes one of the entries compared
+ * first, before any hash (m changes: one thread's parsers only). */
+sdp_kexent *sdp_memo_find(sd_ssh_memo *m, const sd_cur *c, uint64_t *hash, size_t *span);
 /* Keeps a list set parsed without anomaly; NULL when refused (the caps). */
 sdp_kexent *sdp_memo_add(sd_ssh_memo *m, uint64_t hash, const uint8_t *raw, size_t span,
                          char *const lists[SD_SSH_NL_COUNT], unsigned marks);

@@ -206,7 +206,7 @@ void sd_ssh_feed(sd_ssh *s, int dir, const uint8_t *data, size_t len, uint64_t f
     if (touched) {
         drop_buffers(s, 0);
         drop_buffers(s, 1);
-        sdp_derive(s);
+        sdp_touch(s);
     }
 }
 
@@ -253,7 +253,7 @@ void sd_ssh_gap(sd_ssh *s, int dir, uint64_t len, uint64_t frame)
     }
     d->off += len;
     drop_buffers(s, dir);
-    sdp_derive(s);
+    sdp_touch(s);
 }
 
 void sd_ssh_segment(sd_ssh *s, int dir, uint64_t offset, uint32_t len, uint64_t frame, sd_ts ts)
@@ -290,9 +290,13 @@ bool sd_ssh_ruled_out(const sd_ssh *s)
     return a->nb_bytes >= RULE_OUT_BYTES && b->nb_bytes >= RULE_OUT_BYTES;
 }
 
-const sd_ssh_meta *sd_ssh_meta_get(const sd_ssh *s)
+const sd_ssh_meta *sd_ssh_meta_get(sd_ssh *s)
 {
-    return s ? &s->m : NULL;
+    if (!s)
+        return NULL;
+    if (s->derive_due)
+        sdp_derive(s);
+    return &s->m;
 }
 
 const char *sd_ssh_anom_name(sd_ssh_anom_code c)

@@ -608,10 +608,31 @@ static void negotiate(sd_ssh *s)
     ce->peer = se;
 }
 
+/* Why lazily: the parser touched the derivation after every cleartext
+ * chunk, ten times a short connection at ~250 instructions each, and only
+ * the roles are read before a KEX reply, NEWKEYS or the end (issue #11).
+ * Its other results depend only on the inputs at the time they are read,
+ * which only the parser's chunks and gaps change, so they are the same. */
+void sdp_touch(sd_ssh *s)
+{
+    sd_ssh_meta *m = &s->m;
+    sd_ssh_evidence ev;
+    int c = decide_client(s, &ev);
+    if (c != s->opts.client_hint && !s->flip_noted) {
+        sdp_derive(s);
+        return;
+    }
+    m->client_dir = c;
+    m->client_dir_evidence = ev;
+    m->client_dir_flipped = c != s->opts.client_hint;
+    s->derive_due = true;
+}
+
 void sdp_derive(sd_ssh *s)
 {
     sd_ssh_meta *m = &s->m;
     sd_ssh_evidence ev;
+    s->derive_due = false;
     int c = decide_client(s, &ev);
     m->client_dir = c;
     m->client_dir_evidence = ev;

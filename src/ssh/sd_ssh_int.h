@@ -113,6 +113,7 @@ struct sd_ssh {
     uint64_t frame;              /* of the current feed */
     sd_ts ts;
     bool flip_noted;
+    bool derive_due;             /* sdp_touch left the derivation for later (sd_ssh_meta_get) */
     /* Last, and not zeroed by sd_ssh_new: each slot is written before the
      * meta points to it (a third of the struct, zeroed per connection). */
     char neg[8][NAME_MAX_LEN];   /* negotiated names the meta points to */
@@ -134,6 +135,11 @@ enum { SDP_MARK_EXT_C = 1, SDP_MARK_EXT_S = 2, SDP_MARK_STRICT_C = 4, SDP_MARK_S
 unsigned sdp_kex_marks(const char *kex, size_t n);
 /* Recomputes everything that depends on the roles or on both sides. */
 void sdp_derive(sd_ssh *s);
+/* After a chunk: the roles now (emit reads them), the rest of the
+ * derivation when it is next needed (sdp_derive's callers in the parser:
+ * a KEX reply, NEWKEYS; sd_ssh_meta_get), or now when the client flips
+ * (its anomaly says this chunk's frame and offset). */
+void sdp_touch(sd_ssh *s);
 /* The BANNER and CLEAR states: consume bytes of p, return how many. */
 size_t sdp_feed_banner(sd_ssh *s, int dir, const uint8_t *p, size_t n);
 size_t sdp_feed_clear(sd_ssh *s, int dir, const uint8_t *p, size_t n);

@@ -350,27 +350,19 @@ static void md5_hex(const char *str, size_t len, char out[33])
 
 /* ---------------------------------------------------------- derivations */
 
+/* The client: the hint, unless the strongest role evidence names only the
+ * other direction (a direction is the client by its own client evidence
+ * or by the other's server evidence). Straight-line: it runs after every
+ * cleartext chunk (sdp_touch). */
 static int decide_client(sd_ssh *s, sd_ssh_evidence *ev)
 {
-    int best = 0, cand[2] = { 0, 0 };
-    for (int d = 0; d < 2; d++) {
-        int lc = s->d[d].ev_client, ls = s->d[d].ev_server;
-        if (lc > best) {
-            best = lc;
-            cand[0] = cand[1] = 0;
-        }
-        if (lc == best && lc > 0)
-            cand[d] = 1;
-        if (ls > best) {
-            best = ls;
-            cand[0] = cand[1] = 0;
-        }
-        if (ls == best && ls > 0)
-            cand[1 - d] = 1;
-    }
+    int c0 = s->d[0].ev_client, s0 = s->d[0].ev_server;
+    int c1 = s->d[1].ev_client, s1 = s->d[1].ev_server;
+    int best = SD_MAX(SD_MAX(c0, s0), SD_MAX(c1, s1));
     *ev = (sd_ssh_evidence)best;
     int hint = s->opts.client_hint;
-    if (best == 0 || cand[hint])
+    bool cand[2] = { c0 == best || s1 == best, c1 == best || s0 == best };
+    if (best <= 0 || cand[hint])
         return hint;
     return 1 - hint;
 }

@@ -150,6 +150,7 @@ static void conclude(void *ud, void *item)
 {
     ssh_run *run = ud;
     ssh_item *it = item;
+    sd_sshconn_result_settle(it->r);
     sd_sshan_conclude(run->an, it->r);
     sd_sshconn_result_copy_free(it->r, it->room);
     if (it->heap)

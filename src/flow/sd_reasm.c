@@ -83,14 +83,16 @@ void sdr_deliver(sd_reasm *r, const uint8_t *p, uint64_t len, uint64_t ff, uint6
     if (p)
         sdr_hist_append(r, p, len, ff);
     while (len > 0) {
-        if (p && sdr_urg_take(r, p, ff)) { /* out of band: skipped without a gap */
+        /* r->nurg tested here: both urgent calls are no-ops without
+         * pending urgent bytes, the case of nearly every chunk */
+        if (p && r->nurg && sdr_urg_take(r, p, ff)) { /* out of band: skipped without a gap */
             r->next_off++;
             p++;
             len--;
             continue;
         }
         uint64_t n = cut_len(r, r->next_off, SD_MIN(len, (uint64_t)UINT32_MAX));
-        if (p)
+        if (p && r->nurg)
             n = sdr_urg_cut(r, n);
         emit(r, p ? SD_CHUNK_DATA : SD_CHUNK_GAP, r->next_off, p, (uint32_t)n, ff, lf, ts, extra);
         if (p) {

@@ -40,9 +40,11 @@ static uint32_t recs_limit(const sd_reasm *r)
  * limit, then old bytes simply fall out. */
 static void hist_reserve(sd_reasm *r, uint64_t len)
 {
-    size_t lim = hist_limit(r);
     uint64_t want = (r->next_off - r->hstart) + len;
-    if (lim == 0 || r->hcap >= lim || want <= r->hcap)
+    if (want <= r->hcap) /* first: the ring's usual state, without the limit's arithmetic */
+        return;
+    size_t lim = hist_limit(r);
+    if (lim == 0 || r->hcap >= lim)
         return;
     size_t ncap = r->hcap ? r->hcap : SD_MIN((size_t)REASM_HIST_MIN, lim);
     while (ncap < want && ncap < lim)

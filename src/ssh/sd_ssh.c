@@ -140,12 +140,16 @@ static size_t feed_enc(sd_ssh *s, int dir, const uint8_t *p, size_t n)
         if (d->hdr_have == 0)
             d->rec_off = d->off;
         size_t t = SD_MIN(n, (size_t)(4 - d->hdr_have));
-        memcpy(d->hdr + d->hdr_have, p, t);
+        /* a whole length field in this chunk (nearly every record): read
+         * where it is, not gathered in d->hdr first */
+        bool whole = d->hdr_have == 0 && n >= 4;
+        if (!whole)
+            memcpy(d->hdr + d->hdr_have, p, t);
         d->hdr_have += (uint32_t)t;
         sd->enc_bytes += t;
         if (d->hdr_have < 4)
             return t;
-        sd_cur c = sd_cur_make(d->hdr, 4);
+        sd_cur c = sd_cur_make(whole ? p : d->hdr, 4);
         uint32_t L = sd_cur_be32(&c);
         if (!sd_ssh_len_valid(&sd->suite, L)) {
             sdp_anomaly(s, dir, SD_SSH_AN_ENC_LEN_BAD, "length %u for block %u", L, sd->suite.block);
@@ -202,7 +206,7 @@ void sd_ssh_feed(sd_ssh *s, int dir, const uint8_t *data, size_t len, uint64_t f
     if (touched) {
         drop_buffers(s, 0);
         drop_buffers(s, 1);
-        sdp_derive(s);
+        sdp_touch(s);
     }
 }
 
@@ -249,7 +253,7 @@ void sd_ssh_gap(sd_ssh *s, int dir, uint64_t len, uint64_t frame)
     }
     d->off += len;
     drop_buffers(s, dir);
-    sdp_derive(s);
+    sdp_touch(s);
 }
 
 void sd_ssh_segment(sd_ssh *s, int dir, uint64_t offset, uint32_t len, uint64_t frame, sd_ts ts)
@@ -286,9 +290,13 @@ bool sd_ssh_ruled_out(const sd_ssh *s)
     return a->nb_bytes >= RULE_OUT_BYTES && b->nb_bytes >= RULE_OUT_BYTES;
 }
 
-const sd_ssh_meta *sd_ssh_meta_get(const sd_ssh *s)
+const sd_ssh_meta *sd_ssh_meta_get(sd_ssh *s)
 {
-    return s ? &s->m : NULL;
+    if (!s)
+        return NULL;
+    if (s->derive_due)
+        sdp_derive(s);
+    return &s->m;
 }
 
 const char *sd_ssh_anom_name(sd_ssh_anom_code c)

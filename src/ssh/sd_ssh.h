@@ -307,8 +307,10 @@ uint64_t sd_ssh_offset(const sd_ssh *s, int dir);
  * shown non-SSH data (the caller may stop feeding). */
 bool sd_ssh_is_ssh(const sd_ssh *s);
 bool sd_ssh_ruled_out(const sd_ssh *s);
-/* The metadata so far; valid until the next feed/gap/segment/free. */
-const sd_ssh_meta *sd_ssh_meta_get(const sd_ssh *s);
+/* The metadata so far; valid until the next feed/gap/segment/free. Not
+ * const: what the parser derives from both sides (roles aside) is worked
+ * out here when a chunk since changed it (sdp_touch). */
+const sd_ssh_meta *sd_ssh_meta_get(sd_ssh *s);
 void sd_ssh_free(sd_ssh *s); /* NULL ok; frees everything the meta points to */
 
 /* Helpers, exported for tests and other modules. */

@@ -99,8 +99,9 @@ static void parse_banner(sd_ssh *s, int dir, const uint8_t *l, size_t n, bool cr
             sd->comments = dup_n(s, (const uint8_t *)sp + 1, strlen(sp + 1));
     }
     int me = sdp_proto_major(sd->proto);
+    d->major = me; /* sdp_derive reads it after every cleartext chunk */
     const sd_ssh_side *peer = &s->m.side[1 - dir];
-    int pm = peer->banner_seen ? sdp_proto_major(peer->proto) : -1;
+    int pm = peer->banner_seen ? s->d[1 - dir].major : -1;
     if (me == 1 || (me == 199 && pm == 1)) {
         d->st = ST_SSH1;
         sd->ssh1 = true;
@@ -552,11 +553,13 @@ size_t sdp_feed_clear(sd_ssh *s, int dir, const uint8_t *p, size_t n)
     dirst *d = &s->d[dir];
     if (d->hdr_have < 4) {
         size_t t = SD_MIN(n, (size_t)(4 - d->hdr_have));
-        memcpy(d->hdr + d->hdr_have, p, t);
+        bool whole = d->hdr_have == 0 && n >= 4; /* read in place, as feed_enc does */
+        if (!whole)
+            memcpy(d->hdr + d->hdr_have, p, t);
         d->hdr_have += (uint32_t)t;
         if (d->hdr_have < 4)
             return t;
-        sd_cur c = sd_cur_make(d->hdr, 4);
+        sd_cur c = sd_cur_make(whole ? p : d->hdr, 4);
         uint32_t L = sd_cur_be32(&c);
         if (L > SD_SSH_MAX_PACKET) {
             sdp_anomaly(s, dir, SD_SSH_AN_PKT_TOO_LONG, "packet_length %u", L);

@@ -302,12 +302,22 @@ typedef struct fp_slot {
     char sha256[52], md5[48];
 } fp_slot;
 
+static bool fp_hit(const fp_slot *e, uint64_t h, const uint8_t *blob, size_t len)
+{
+    return e->in && e->h == h && e->n == len && memcmp(e->in, blob, len) == 0;
+}
+
+/* Two slots a key (h's and the next): with one, two of a brute force's
+ * four servers' keys sharing a slot replaced each other on every
+ * connection (a quarter of the lookups missed on gencap --brute). A miss
+ * goes to the first when it is empty, else to the second. */
 void sd_ssh_fp_hostkey(const uint8_t *blob, size_t len, char sha256[52], char md5[48])
 {
     static fp_slot memo[FP_MEMO_SLOTS];
     uint64_t h = memo_key(false, blob, len);
-    fp_slot *e = &memo[h % FP_MEMO_SLOTS];
-    if (e->in && e->h == h && e->n == len && memcmp(e->in, blob, len) == 0) {
+    fp_slot *a = &memo[h % FP_MEMO_SLOTS], *b = &memo[(h + 1) % FP_MEMO_SLOTS];
+    fp_slot *e = fp_hit(a, h, blob, len) ? a : fp_hit(b, h, blob, len) ? b : NULL;
+    if (e) {
         memcpy(sha256, e->sha256, sizeof e->sha256);
         memcpy(md5, e->md5, sizeof e->md5);
         return;
@@ -316,6 +326,7 @@ void sd_ssh_fp_hostkey(const uint8_t *blob, size_t len, char sha256[52], char md
     sd_ssh_fp_md5(blob, len, md5);
     if (len > DIGEST_MEMO_MAX_IN || !md5[0] || !sha256[7])
         return;
+    e = !a->in ? a : b;
     slot_keep(&e->in, &e->cap, blob, len);
     e->h = h;
     e->n = len;
@@ -345,29 +356,19 @@ static void md5_hex(const char *str, size_t len, char out[33])
  * peer's claims about its own role (a kex-strict-s marker or a server's
  * KEX message sent by the SYN's sender) are its to forge, so the other
  * side must agree (*unconfirmed: the side whose agreement such a claim
- * lacks, else -1). */
+ * lacks, else -1). A direction is the client by its own client evidence
+ * or by the other's server evidence. Straight-line: it runs after every
+ * cleartext chunk (sdp_touch). */
 static int decide_client(sd_ssh *s, sd_ssh_evidence *ev, int *unconfirmed)
 {
     *unconfirmed = -1;
-    int best = 0, cand[2] = { 0, 0 };
-    for (int d = 0; d < 2; d++) {
-        int lc = s->d[d].ev_client, ls = s->d[d].ev_server;
-        if (lc > best) {
-            best = lc;
-            cand[0] = cand[1] = 0;
-        }
-        if (lc == best && lc > 0)
-            cand[d] = 1;
-        if (ls > best) {
-            best = ls;
-            cand[0] = cand[1] = 0;
-        }
-        if (ls == best && ls > 0)
-            cand[1 - d] = 1;
-    }
+    int c0 = s->d[0].ev_client, s0 = s->d[0].ev_server;
+    int c1 = s->d[1].ev_client, s1 = s->d[1].ev_server;
+    int best = SD_MAX(SD_MAX(c0, s0), SD_MAX(c1, s1));
     *ev = (sd_ssh_evidence)best;
     int hint = s->opts.client_hint;
-    if (best == 0 || cand[hint])
+    bool cand[2] = { c0 == best || s1 == best, c1 == best || s0 == best };
+    if (best <= 0 || cand[hint])
         return hint;
     if (s->opts.hint_firm && !(s->d[hint].ev_server > 0 && s->d[1 - hint].ev_client > 0)) {
         *unconfirmed = s->d[1 - hint].ev_client > 0 ? hint : 1 - hint;
@@ -502,11 +503,13 @@ int sdp_proto_major(const char *p)
 
 /* Zeek's rule (scripts/base/protocols/ssh/main.zeek): 1.99 means "both";
  * the other side decides. */
-static int derive_version(const sd_ssh_meta *m)
+static int derive_version(const sd_ssh *s)
 {
-    const sd_ssh_side *c = &m->side[m->client_dir], *v = &m->side[1 - m->client_dir];
-    int a = c->banner_seen ? sdp_proto_major(c->proto) : -1;
-    int b = v->banner_seen ? sdp_proto_major(v->proto) : -1;
+    const sd_ssh_meta *m = &s->m;
+    int cd = m->client_dir;
+    const sd_ssh_side *c = &m->side[cd], *v = &m->side[1 - cd];
+    int a = c->banner_seen ? s->d[cd].major : -1;
+    int b = v->banner_seen ? s->d[1 - cd].major : -1;
     if (a < 0 && b < 0)
         return 0;
     if (a < 0 || b < 0)
@@ -556,9 +559,14 @@ static void negotiate_lists(sd_ssh *s)
 /* The meta's negotiated names, in the order of s->neg's slots. */
 static const char **nego_slot(sd_ssh_meta *m, int i)
 {
-    const char **slot[8] = { &m->kex_alg, &m->hostkey_alg, &m->cipher[0], &m->cipher[1],
-                             &m->mac[0],  &m->mac[1],      &m->comp[0],   &m->comp[1] };
-    return slot[i];
+    /* offsets, not a table of eight pointers built per call */
+    static const size_t off[8] = {
+        offsetof(sd_ssh_meta, kex_alg),   offsetof(sd_ssh_meta, hostkey_alg),
+        offsetof(sd_ssh_meta, cipher[0]), offsetof(sd_ssh_meta, cipher[1]),
+        offsetof(sd_ssh_meta, mac[0]),    offsetof(sd_ssh_meta, mac[1]),
+        offsetof(sd_ssh_meta, comp[0]),   offsetof(sd_ssh_meta, comp[1]),
+    };
+    return (const char **)(void *)((char *)m + off[i]);
 }
 
 sdp_nego *sdp_memo_nego(sd_ssh *s)
@@ -581,9 +589,11 @@ static void negotiate(sd_ssh *s)
         m->cipher[i] = m->mac[i] = m->comp[i] = NULL;
     m->strict_kex = m->side[c].strict_kex && m->side[1 - c].strict_kex;
     if (sdp_memo_nego(s)) {
+        /* whole slots, not strcpy: a fixed 72-byte copy is a few vector
+         * moves, the call and its scan ~30 instructions, 8 a connection */
         for (int i = 0; i < 8; i++)
             if (ce->nego.found[i])
-                *nego_slot(m, i) = strcpy(s->neg[i], ce->nego.neg[i]);
+                *nego_slot(m, i) = memcpy(s->neg[i], ce->nego.neg[i], NAME_MAX_LEN);
         memcpy(s->terrapin_suite, ce->nego.terrapin_suite, sizeof s->terrapin_suite);
         return;
     }
@@ -601,10 +611,33 @@ static void negotiate(sd_ssh *s)
     ce->peer = se;
 }
 
+/* Why lazily: the parser touched the derivation after every cleartext
+ * chunk, ten times a short connection at ~250 instructions each, and only
+ * the roles are read before a KEX reply, NEWKEYS or the end (issue #11).
+ * Its other results depend only on the inputs at the time they are read,
+ * which only the parser's chunks and gaps change, so they are the same. */
+void sdp_touch(sd_ssh *s)
+{
+    sd_ssh_meta *m = &s->m;
+    sd_ssh_evidence ev;
+    int unconfirmed;
+    int c = decide_client(s, &ev, &unconfirmed);
+    bool claim_due = unconfirmed >= 0 && m->side[unconfirmed].newkeys_seen && !s->claim_noted;
+    if ((c != s->opts.client_hint && !s->flip_noted) || claim_due) {
+        sdp_derive(s); /* (its anomaly at this frame) */
+        return;
+    }
+    m->client_dir = c;
+    m->client_dir_evidence = ev;
+    m->client_dir_flipped = c != s->opts.client_hint;
+    s->derive_due = true;
+}
+
 void sdp_derive(sd_ssh *s)
 {
     sd_ssh_meta *m = &s->m;
     sd_ssh_evidence ev;
+    s->derive_due = false;
     int unconfirmed;
     int c = decide_client(s, &ev, &unconfirmed);
     m->client_dir = c;
@@ -632,6 +665,6 @@ void sdp_derive(sd_ssh *s)
         negotiate(s);
     }
     derive_terrapin(s);
-    m->version = derive_version(m);
+    m->version = derive_version(s);
     m->outcome = derive_outcome(s);
 }

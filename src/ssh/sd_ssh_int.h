@@ -54,6 +54,7 @@ typedef struct dirst {
     uint64_t rec_off;
     /* role evidence for this direction (sd_ssh_evidence levels, 0 = none) */
     int ev_client, ev_server;
+    int major;               /* sdp_proto_major of the side's proto, set with its banner */
 } dirst;
 
 /* The negotiation (sd_ssh_derive.c negotiate) of a client's list set
@@ -89,8 +90,9 @@ sdp_nego *sdp_memo_nego(sd_ssh *s);
 
 /* The entry of the ten name-lists at c (c is not moved), or NULL; *span
  * their bytes (0: they do not parse) and *hash their hash, for
- * sdp_memo_add after a miss. */
-sdp_kexent *sdp_memo_find(const sd_ssh_memo *m, const sd_cur *c, uint64_t *hash, size_t *span);
+ * sdp_memo_add after a miss. A hit becomes one of the entries compared
+ * first, before any hash (m changes: one thread's parsers only). */
+sdp_kexent *sdp_memo_find(sd_ssh_memo *m, const sd_cur *c, uint64_t *hash, size_t *span);
 /* Keeps a list set parsed without anomaly; NULL when refused (the caps). */
 sdp_kexent *sdp_memo_add(sd_ssh_memo *m, uint64_t hash, const uint8_t *raw, size_t span,
                          char *const lists[SD_SSH_NL_COUNT], unsigned marks);
@@ -111,7 +113,8 @@ struct sd_ssh {
     uint64_t frame;              /* of the current feed */
     sd_ts ts;
     bool flip_noted;
-    bool claim_noted;  /* SD_SSH_AN_ROLE_CLAIM said */
+    bool claim_noted;            /* SD_SSH_AN_ROLE_CLAIM said */
+    bool derive_due;             /* sdp_touch left the derivation for later (sd_ssh_meta_get) */
     /* Last, and not zeroed by sd_ssh_new: each slot is written before the
      * meta points to it (a third of the struct, zeroed per connection). */
     char neg[8][NAME_MAX_LEN];   /* negotiated names the meta points to */
@@ -133,6 +136,11 @@ enum { SDP_MARK_EXT_C = 1, SDP_MARK_EXT_S = 2, SDP_MARK_STRICT_C = 4, SDP_MARK_S
 unsigned sdp_kex_marks(const char *kex, size_t n);
 /* Recomputes everything that depends on the roles or on both sides. */
 void sdp_derive(sd_ssh *s);
+/* After a chunk: the roles now (emit reads them), the rest of the
+ * derivation when it is next needed (sdp_derive's callers in the parser:
+ * a KEX reply, NEWKEYS; sd_ssh_meta_get), or now when the client flips
+ * (its anomaly says this chunk's frame and offset). */
+void sdp_touch(sd_ssh *s);
 /* The BANNER and CLEAR states: consume bytes of p, return how many. */
 size_t sdp_feed_banner(sd_ssh *s, int dir, const uint8_t *p, size_t n);
 size_t sdp_feed_clear(sd_ssh *s, int dir, const uint8_t *p, size_t n);

@@ -31,8 +31,15 @@
  * lookup at most this many comparisons. */
 #define MEMO_CHAIN_MAX 8u
 
+/* Entries a lookup compares first, without hashing: the last ones found
+ * (a brute force or a scan sends the same client and server lists on
+ * every connection, and the hash of a kilobyte's samples cost more than
+ * comparing it with the right entry). */
+#define MEMO_RECENT 2u
+
 struct sd_ssh_memo {
     sdp_kexent *bucket[MEMO_BUCKETS];
+    sdp_kexent *recent[MEMO_RECENT]; /* most recent hit first */
     size_t entries, bytes;
     uint64_t refused;
 };
@@ -97,16 +104,35 @@ static size_t lists_span(sd_cur c)
     return start - sd_cur_left(&c);
 }
 
-sdp_kexent *sdp_memo_find(const sd_ssh_memo *m, const sd_cur *c, uint64_t *hash, size_t *span)
+/* e becomes the most recent hit. */
+static sdp_kexent *recent_put(sd_ssh_memo *m, sdp_kexent *e)
+{
+    unsigned i = 0;
+    while (i < MEMO_RECENT - 1 && m->recent[i] != e)
+        i++;
+    for (; i > 0; i--)
+        m->recent[i] = m->recent[i - 1];
+    m->recent[0] = e;
+    return e;
+}
+
+sdp_kexent *sdp_memo_find(sd_ssh_memo *m, const sd_cur *c, uint64_t *hash, size_t *span)
 {
     *span = lists_span(*c);
     if (!*span)
         return NULL;
     const uint8_t *p = c->p;
+    for (unsigned i = 0; i < MEMO_RECENT; i++) {
+        sdp_kexent *e = m->recent[i];
+        if (e && e->n == *span && memcmp(e->raw, p, *span) == 0) {
+            *hash = e->h;
+            return recent_put(m, e);
+        }
+    }
     *hash = memo_hash(p, *span);
     for (sdp_kexent *e = m->bucket[*hash % MEMO_BUCKETS]; e; e = e->next)
         if (e->h == *hash && e->n == *span && memcmp(e->raw, p, *span) == 0)
-            return e;
+            return recent_put(m, e);
     return NULL;
 }
 

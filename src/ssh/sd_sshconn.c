@@ -13,6 +13,7 @@ typedef struct conn_st {
     sd_ssh *ssh;
     sd_ssh_record *rec;
     size_t nrec, cap;
+    size_t nstat; /* rec[0..nstat) are counted in stats (all but with opts.defer_stats) */
     bool truncated;
     sd_sshstats *stats; /* from the first encrypted record: scans cost nothing */
     uint64_t gap[2];
@@ -64,14 +65,30 @@ static sd_ts record_ts(conn_st *st, const sd_ssh_record *r)
     return ts;
 }
 
+static void count(conn_st *st, const sd_ssh_record *r, sd_ts ts)
+{
+    if (!st->stats)
+        st->stats = sd_arena_zalloc(sd_ssh_arena(st->ssh), sizeof *st->stats); /* freed with the parser */
+    sd_sshstats_add(st->stats, r, ts);
+}
+
+/* The kept records not counted yet, in their order (defer_stats). */
+static void count_kept(conn_st *st)
+{
+    for (; st->nstat < st->nrec; st->nstat++)
+        count(st, &st->rec[st->nstat], st->rec[st->nstat].ts);
+}
+
 static void on_record(void *ud, const sd_ssh_record *r)
 {
     conn_st *st = ud;
     sd_ts ts = record_ts(st, r);
-    if (!st->stats)
-        st->stats = sd_arena_zalloc(sd_ssh_arena(st->ssh), sizeof *st->stats); /* freed with the parser */
-    sd_sshstats_add(st->stats, r, ts);
-    if (st->nrec == st->x->o.max_records) {
+    bool keep = st->nrec < st->x->o.max_records;
+    if (!st->x->o.defer_stats || !keep) { /* past the cap: counted here, after the kept ones */
+        count_kept(st);
+        count(st, r, ts);
+    }
+    if (!keep) {
         st->truncated = true;
         return;
     }
@@ -91,6 +108,8 @@ static void on_record(void *ud, const sd_ssh_record *r)
     }
     st->rec[st->nrec] = *r;
     st->rec[st->nrec++].ts = ts;
+    if (!st->x->o.defer_stats)
+        st->nstat = st->nrec;
 }
 
 static void *conn_new(void *ctx, sd_conn *c)
@@ -172,7 +191,7 @@ static sd_sshconn_result result_of(conn_st *st)
 {
     return (sd_sshconn_result){
         .conn = st->conn, .meta = sd_ssh_meta_get(st->ssh), .rec = st->rec, .nrec = st->nrec,
-        .rec_truncated = st->truncated, .stats = st->stats, .gap_bytes = { st->gap[0], st->gap[1] },
+        .rec_truncated = st->truncated, .stats = st->stats, .stats_pending = st->nrec - st->nstat, .gap_bytes = { st->gap[0], st->gap[1] },
         .inconsistencies = st->inconsistencies, .caller_bits = &st->caller_bits,
     };
 }
@@ -186,6 +205,7 @@ static void tick(void *ctx, sd_ts now)
             continue;
         st->progress_nrec = st->nrec;
         st->progress_ts = now;
+        count_kept(st); /* progress reads the statistics here */
         sd_sshconn_result r = result_of(st);
         x->o.progress(x->o.ud, &r);
     }
@@ -259,6 +279,7 @@ typedef struct result_copy {
     sd_ssh_meta meta;
     sd_sshstats stats;
     uint32_t caller_bits;
+    uint64_t *ipt_block[2]; /* stats' histograms in the block, not those a settle allocates */
 } result_copy;
 
 /* Strings a meta points to at most: per side banner, software, comments,
@@ -349,12 +370,13 @@ sd_sshconn_result *sd_sshconn_result_copy(const sd_sshconn_result *r, void *dst,
         rc->meta.anomalies = memcpy(o, m->anomalies, anom);
     o += ALIGN_UP(anom);
     rc->r.stats = NULL;
+    rc->ipt_block[0] = rc->ipt_block[1] = NULL;
     if (st) {
         memcpy(&rc->stats, st, sizeof rc->stats);
         rc->r.stats = &rc->stats;
         for (int i = 0; i < 2; i++)
             if (st->d[i].ipt) {
-                rc->stats.d[i].ipt = memcpy(o, st->d[i].ipt, ipt);
+                rc->stats.d[i].ipt = rc->ipt_block[i] = memcpy(o, st->d[i].ipt, ipt);
                 o += ipt;
             }
     }
@@ -369,8 +391,26 @@ sd_sshconn_result *sd_sshconn_result_copy(const sd_sshconn_result *r, void *dst,
     return &rc->r;
 }
 
+void sd_sshconn_result_settle(sd_sshconn_result *copy)
+{
+    if (!copy->stats_pending)
+        return;
+    result_copy *rc = (result_copy *)(void *)copy; /* r is its first member */
+    if (!copy->stats) {
+        memset(&rc->stats, 0, sizeof rc->stats);
+        copy->stats = &rc->stats;
+    }
+    for (size_t i = copy->nrec - copy->stats_pending; i < copy->nrec; i++)
+        sd_sshstats_add(&rc->stats, &copy->rec[i], copy->rec[i].ts);
+    copy->stats_pending = 0;
+}
+
 void sd_sshconn_result_copy_free(sd_sshconn_result *r, void *dst)
 {
+    result_copy *rc = (result_copy *)(void *)r;
+    for (int i = 0; r->stats && i < 2; i++)
+        if (rc->stats.d[i].ipt != rc->ipt_block[i])
+            free(rc->stats.d[i].ipt); /* allocated by a settle */
     if ((void *)r != dst)
         free(r);
 }

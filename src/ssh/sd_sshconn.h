@@ -23,6 +23,10 @@ typedef struct sd_sshconn_result {
     /* Per-direction record statistics over every record (also those past
      * the cap); NULL when no encrypted record was seen. */
     const sd_sshstats *stats;
+    /* With opts.defer_stats: the last stats_pending kept records are not
+     * counted in stats yet (stats may then be NULL), until a copy of the
+     * result is settled (sd_sshconn_result_settle). 0 otherwise. */
+    size_t stats_pending;
     uint64_t gap_bytes[2];    /* bytes missing from the capture, per direction */
     uint32_t inconsistencies; /* retransmissions that carried different bytes */
     /* The caller's own bits for this connection (what it already said
@@ -41,6 +45,11 @@ typedef struct sd_sshconn_opts {
      * records came (live capture: findings before the connection ends). */
     void (*progress)(void *ud, const sd_sshconn_result *r);
     sd_ts progress_every;     /* 0 = 1 s */
+    /* done only copies the result (sd_sshconn_result_copy) for another
+     * thread, which settles the copy before it reads the statistics: the
+     * kept records are counted there, not per record in the engine's
+     * thread (those past max_records still are, in order). */
+    bool defer_stats;
 } sd_sshconn_opts;
 
 typedef struct sd_sshconn_stats {
@@ -62,6 +71,9 @@ typedef struct sd_sshconn sd_sshconn;
  * sd_sshconn_result_copy_free(copy, dst). Valid until the analyzer is freed. */
 sd_sshconn_result *sd_sshconn_result_copy(const sd_sshconn_result *r, void *dst, size_t cap);
 void sd_sshconn_result_copy_free(sd_sshconn_result *r, void *dst);
+/* Counts a copy's stats_pending records into its statistics (they are
+ * then what one thread would have counted); a no-op when none is pending. */
+void sd_sshconn_result_settle(sd_sshconn_result *copy);
 
 sd_sshconn *sd_sshconn_new(const sd_sshconn_opts *opts);
 /* Registers the analyzer with e (which must have reassemble = true). */

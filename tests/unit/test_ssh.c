@@ -552,6 +552,11 @@ static void test_roles_flip(void **state)
     const sd_ssh_meta *m = sd_ssh_meta_get(s);
     check_convo_meta(m, 1);
     assert_true(m->client_dir_flipped);
+    /* said at the chunk that decided it, the client's KEXINIT (message 2,
+     * frame 3: its ext-info-c), though the rest of the derivation waits
+     * for the server's KEX reply (sdp_touch) */
+    assert_int_equal(m->anomalies[0].code, SD_SSH_AN_DIR_FLIP);
+    assert_int_equal(m->anomalies[0].frame, 3);
     sd_ssh_free(s);
 }
 

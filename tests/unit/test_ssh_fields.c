@@ -258,6 +258,17 @@ static void test_in_place_json_same_as_generic(void **st)
     sd_ssh_jmemo_free(jm);
 }
 
+/* The generic writer's record of r is want. */
+static void assert_record_json(const sd_sshconn_result *r, const char *want)
+{
+    sd_buf got = { 0 };
+    sd_ssh_fieldrec y = { .r = r, .csv = false };
+    generic_json(&got, &y);
+    sd_buf_append(&got, "", 1);
+    assert_string_equal((char *)got.p, want);
+    sd_buf_free(&got);
+}
+
 /* sd_sshconn_result_copy: a copy (in the caller's room, or allocated when
  * it does not fit) writes the same record as its original after the
  * original is overwritten everywhere (the parser and the analyzer go on
@@ -335,12 +346,7 @@ static void test_result_copy_independent(void **st)
     sd_sshconn_result *copies[2] = { small, inroom };
     for (int i = 0; i < 2; i++) {
         const sd_sshconn_result *c = copies[i];
-        sd_buf got = { 0 };
-        sd_ssh_fieldrec y = { .r = c, .csv = false };
-        generic_json(&got, &y);
-        sd_buf_append(&got, "", 1);
-        assert_string_equal((char *)got.p, (char *)want.p);
-        sd_buf_free(&got);
+        assert_record_json(c, (char *)want.p);
         assert_int_equal(c->nrec, NREC);
         assert_int_equal(c->rec[NREC - 1].frame, 10 + NREC - 1);
         assert_int_equal(*c->caller_bits, 5);
@@ -363,6 +369,49 @@ static void test_result_copy_independent(void **st)
     sd_buf_free(&want);
 }
 
+/* A result whose kept records' statistics were left to the copy
+ * (sd_sshconn_opts.defer_stats): settled, the copy writes the record the
+ * counted original writes, whether none or only the first records were
+ * counted before (the histograms a settle allocates freed with the copy). */
+static void test_result_settle(void **st)
+{
+    (void)st;
+    enum { NREC = 60, FIRST = 30 };
+    fixture f;
+    fill(&f, "SSH-2.0-x");
+    sd_ssh_record rec[NREC];
+    for (int i = 0; i < NREC; i++) {
+        rec[i] = (sd_ssh_record){ .dir = i % 2, .wire_len = 36 + 16 * (uint32_t)(i % 3), .index = (uint64_t)i / 2,
+                                  .frame = 10 + (uint64_t)i, .ts = (sd_ts)i * 70000000 };
+        sd_sshstats_add(&f.s, &rec[i], rec[i].ts);
+    }
+    f.r.rec = rec;
+    f.r.nrec = NREC;
+    f.r.stats = &f.s;
+    sd_buf want = { 0 };
+    sd_ssh_fieldrec x = { .r = &f.r, .csv = false };
+    generic_json(&want, &x);
+    sd_buf_append(&want, "", 1);
+    sd_sshstats_free(&f.s);
+
+    static _Alignas(16) unsigned char room[32768];
+    for (int k = 0; k < 4; k++) {
+        sd_sshstats part = { 0 };
+        bool some = k & 1; /* the first FIRST counted in the engine, or none */
+        for (int i = 0; some && i < FIRST; i++)
+            sd_sshstats_add(&part, &rec[i], rec[i].ts);
+        f.r.stats = some ? &part : NULL;
+        f.r.stats_pending = some ? NREC - FIRST : NREC;
+        sd_sshconn_result *c = sd_sshconn_result_copy(&f.r, room, k < 2 ? sizeof room : 64);
+        sd_sshconn_result_settle(c);
+        assert_int_equal(c->stats_pending, 0);
+        assert_record_json(c, (char *)want.p);
+        sd_sshconn_result_copy_free(c, room);
+        sd_sshstats_free(&part);
+    }
+    sd_buf_free(&want);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -372,6 +421,7 @@ int main(void)
         cmocka_unit_test(test_cache_same_bytes),
         cmocka_unit_test(test_in_place_json_same_as_generic),
         cmocka_unit_test(test_result_copy_independent),
+        cmocka_unit_test(test_result_settle),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

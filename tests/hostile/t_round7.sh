@@ -78,7 +78,7 @@ grep -q 'DNS over TCP: 20000 stream(s) lost their message boundaries' "$w/err" |
 # 36 MB of unfinished messages: the streams past 32 MiB given up, said
 expect held_tcp53.pcap err 'DNS over TCP: [0-9]+ stream\(s\) given up: 32 MiB of unfinished messages held' dns --csv
 expect flood_dns.pcap err 'DNS: tables full: 50000 names \(cap 200000\), [0-9]+ clients \(cap 100000\)' dns --csv
-expect flood_sni.pcap err 'connection table was full \(--max-flows 100000\): 1000 connection' summary
+expect flood_sni.pcap err 'connection table was full \(--max-flows 100000\): 1000 connection' summary --max-flows 100000
 expect flood_ports.pcap out 'on another port than their service.s usual ones: 599[0-9] connection' summary
 [ "$(wc -l < "$w/out")" -lt 200 ] || fail "flood_ports summary: $(wc -l < "$w/out") lines for 6,000 ports"
 if [ "${STRIDER_SANITIZED:-0}" != 1 ]; then

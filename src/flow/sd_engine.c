@@ -55,6 +55,7 @@ struct sd_engine {
     sd_engine_stats st;
     sd_engine_stats chunk_st; /* with own: the counts when the chunk's files ended */
     bool chunk_st_set;
+    bool uids_late;    /* sd_engine_uids_late */
     uint64_t next_id_tcp, next_id_udp; /* connections so far (in their uids) */
     sd_streamno *streams;               /* Wireshark's stream numbers */
     sd_servport servers;                /* likely server ports, for mid-stream joins */
@@ -117,6 +118,11 @@ static void decoder_counts(sd_decoder *dec, sd_engine_stats *st)
     sd_decoder_frags_lost(dec, &st->frags_lost_memcap, &st->frags_lost_timeout, &st->frags_incomplete);
     st->warn_unshown = sd_decoder_unshown(dec, st->warn_unshown_kinds, sizeof st->warn_unshown_kinds);
     sd_decoder_undecoded(dec, st->undecoded);
+}
+
+void sd_engine_uids_late(sd_engine *e)
+{
+    e->uids_late = true;
 }
 
 struct sd_own *sd_engine_own(const sd_engine *e)
@@ -383,7 +389,8 @@ static void new_conn_fields(sd_engine *e, sd_conn *c, const sd_pkt *p)
     c->flipped = flip;
     if (flip)
         c->history[0] = '^';
-    sd_conn_make_uid(c);
+    if (!e->uids_late)
+        sd_conn_make_uid(c);
 }
 
 /* Suricata's emergency order: what is least likely to matter goes first. */

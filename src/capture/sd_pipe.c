@@ -43,6 +43,8 @@ struct sd_pipe {
     sd_decode_opts fopts;
     sd_diag held;          /* the reader's sink: into the batch being filled */
     uint64_t progress_every;
+    void (*decoded)(sd_pkt *p, sd_dec_res r, const void *ud); /* sd_pipe_opts' */
+    const void *decoded_ud;
     unsigned batch_recs;
     batch *filling;        /* the reader's */
     batch *using;          /* the consumer's, and its next record */
@@ -170,6 +172,8 @@ static void decode(sd_pipe *p, batch *b, sd_pipe_rec *r, uint64_t *passed)
     if (r->r == SD_DEC_OK && pl && r->p.payload_len &&
         !(fd && pl >= fd && (size_t)(pl - fd) + r->p.payload_len <= r->fr.caplen))
         r->p.payload = copy_in(b, pl, r->p.payload_len);
+    if (p->decoded)
+        p->decoded(&r->p, r->r, p->decoded_ud);
 }
 
 static void *reader(void *arg)
@@ -261,6 +265,8 @@ sd_pipe *sd_pipe_start(sd_capture *cap, const sd_pipe_opts *o)
     p->batch_recs = o->batch ? o->batch : SD_PIPE_BATCH;
     unsigned nb = o->batches ? o->batches : SD_PIPE_BATCHES;
     p->progress_every = o->progress_every;
+    p->decoded = o->decoded;
+    p->decoded_ud = o->decoded_ud;
     p->held = (sd_diag){ .fn = hold_msg, .ud = p };
     sd_decode_opts d = *o->dec;
     p->dec_diag = d.diag;

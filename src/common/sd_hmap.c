@@ -238,6 +238,18 @@ void *sd_hmap_find(const sd_hmap *m, const void *key)
     return i == SIZE_MAX ? NULL : slot_at(m, i) + m->val_off;
 }
 
+uint32_t sd_hmap_tag16(const void *key)
+{
+    return tag_of(key, FAST_KEY);
+}
+
+void *sd_hmap_find_tagged(const sd_hmap *m, const void *key, uint32_t tag)
+{
+    SD_CHECK(assert(m->key_size == FAST_KEY && tag == tag_of(key, FAST_KEY)));
+    size_t i = find_in(m, key, tag, FAST_KEY);
+    return i == SIZE_MAX ? NULL : slot_at(m, i) + m->val_off;
+}
+
 int sd_hmap_remove(sd_hmap *m, const void *key, void *out)
 {
     size_t i = find_slot(m, key, key_tag(m, key));

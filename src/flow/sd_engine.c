@@ -740,13 +740,23 @@ static void check_time(sd_engine *e, sd_capture *cap, const sd_frame *fr)
  * a pipe's records are analysed as they come, not a batch later), no
  * chunk of a list (sd_own decides per record from the live connections),
  * no frame map (writers look frames up in it as the reader adds to it). */
+/* In the reader thread, on each record: the flow key and its hash, which
+ * need only the packet (sd_flowtab_find_pkt then only probes). */
+static void key_ahead(sd_pkt *p, sd_dec_res r, const void *ud)
+{
+    const sd_engine *e = ud;
+    if (r == SD_DEC_OK && (p->l4 == SD_L4_TCP || p->l4 == SD_L4_UDP))
+        sd_flowtab_pkt_key(p, e->o.vlan_unkeyed);
+}
+
 static sd_pipe *pipe_start(sd_engine *e, sd_capture *cap, source *s, const sd_decode_opts *dopts, bool progress)
 {
     if (e->o.threads < 2 || e->o.own || sd_capture_is_live(cap) || sd_capture_is_stream(cap) ||
         sd_capture_maps_files(cap))
         return NULL;
     sd_pipe_opts po = { .dec = dopts, .fdec = &s->fopts, .progress_every = progress ? PROGRESS_EVERY : 0,
-                        .batch = e->o.pipe_batch, .batches = e->o.pipe_batches };
+                        .batch = e->o.pipe_batch, .batches = e->o.pipe_batches,
+                        .decoded = key_ahead, .decoded_ud = e };
     return sd_pipe_start(cap, &po);
 }
 

@@ -11,6 +11,7 @@
  * per slot, and a hit one more, its slot. */
 #include "sd_hmap.h"
 
+#include <assert.h>
 #include <stdlib.h>
 #include <string.h>
 

@@ -81,7 +81,7 @@ enum { CLI_OPT_MAX_FLOWS = 0x1001, CLI_OPT_STATS, CLI_OPT_LOCAL_NETS, CLI_OPT_NO
     "  -i, --interface IF   capture live from IF instead of files\n"                               \
     "  -q, --quiet          no warnings about malformed input\n"                                   \
     "      --no-progress    no progress line on a terminal\n"                                     \
-    "      --max-flows N    most connections tracked at once (default 100000); at the\n"          \
+    "      --max-flows N    most connections tracked at once (default 65536); at the\n"           \
     "                       cap the oldest idle one ends early, is written marked\n"              \
     "                       evicted, and the count is shown on stderr\n"                          \
     "      --stats-interval S  a statistics line on stderr every S seconds (packets,\n"          \

@@ -19,12 +19,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#define JOBS_MAX 256u
-/* A chunk's stdout buffer: its output is hundreds of MB to a file (not a
- * reader waiting for lines), written 4 KB a call with stdio's default; on
- * bench/jobs a --jobs 2 run made 101 000 such writes, the page cache's
- * locking then a third of its system time. */
-#define OWN_STDOUT_BUF ((size_t)1 << 20)        /* more workers than this is a typo, not a machine */
+#define JOBS_MAX 256u /* more workers than this is a typo, not a machine */
 #define OWN_FILE_MAX 100000000u
 #define READ_AHEAD_MAX_S (366.0 * 86400) /* a year of capture time */
 
@@ -206,8 +201,6 @@ int cli_own_begin(cli_own *o, const char *cmd, cli_input *in, sd_engine_opts *eo
     for (size_t i = 0; i < in->nfiles; i++)
         if (!strcmp(in->files[i], "-"))
             return cli_usage_error(cmd, "--own and --jobs read files, not standard input");
-    static char buf[OWN_STDOUT_BUF]; /* (glibc takes no size without a buffer) */
-    setvbuf(stdout, buf, _IOFBF, sizeof buf); /* before any output, as C requires */
     in->list_chunk = in->nfiles > 1;
     in->own_files = o->last - o->first + 1;
     in->own_later = o->first > 0;

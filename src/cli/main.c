@@ -2,8 +2,16 @@
 #include "cli_cmd.h"
 
 #include <string.h>
+#include <unistd.h>
 
 #define STRIDER_VERSION "0.1.0"
+
+/* stdout's buffer when it is a file or a pipe. stdio's default is the
+ * file's block size (4 KiB): ssh --json on 100 k brute-force connections
+ * writes 379 MB, and 92 000 writes of 4 KiB cost it 0.33-0.44 s of system
+ * time on a tmpfs where 1 MiB writes cost 0.26 s (bench/README.md, obuf).
+ * A terminal keeps stdio's line buffering; live runs flush each record. */
+#define STDOUT_BUF ((size_t)1 << 20)
 
 /* The commands: each a cli_cmd row, run by cli_cmd_run. */
 static const cli_cmd *const COMMANDS[] = {
@@ -26,6 +34,9 @@ int main(int argc, char **argv)
         return 2;
     }
     const char *cmd = argv[1];
+    static char obuf[STDOUT_BUF]; /* (glibc takes no size without a buffer) */
+    if (!isatty(STDOUT_FILENO))
+        setvbuf(stdout, obuf, _IOFBF, sizeof obuf); /* before any output, as C requires */
     if (!strcmp(cmd, "-h") || !strcmp(cmd, "--help") || !strcmp(cmd, "help")) {
         usage(stdout);
         return 0;

@@ -186,15 +186,19 @@ static void rebuild(sd_hmap *m, size_t n)
 }
 
 /* Room for one more entry at a load of at most 3/4 (tombstones count: they
- * lengthen probes). Doubles when live entries alone are over half of that,
- * else only sweeps the tombstones out. */
+ * lengthen probes). Doubles when live entries alone are over half the
+ * slots, else only sweeps the tombstones out: a sweep leaves at least a
+ * quarter of the slots to fill before the next, so rebuilds stay amortised
+ * O(1). (Doubling already at 3/8 left a table of churning entries, such as
+ * the 100,000 ended connections sd_streamno remembers, at a load of 19 %:
+ * 42 MB of slots for 8 MB of entries, and 63 MB while it was rebuilt.) */
 static void reserve_one(sd_hmap *m)
 {
     if ((m->count + m->tombs + 1) * 4 <= m->nslots * 3)
         return;
     /* n * 2 cannot overflow: n slots are allocated; calloc checks the bytes */
     size_t n = m->nslots;
-    if ((m->count + 1) * 8 > n * 3)
+    if ((m->count + 1) * 2 > n)
         n *= 2;
     rebuild(m, n);
 }

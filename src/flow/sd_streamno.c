@@ -9,8 +9,8 @@
 #include <string.h>
 
 /* Ended pairs remembered by default: as many as the default flow table holds
- * live flows, about 80 bytes each. */
-#define STREAMNO_CAP_DEFAULT 100000u
+ * live flows (SD_ENGINE_MAX_FLOWS_DEFAULT), about 80 bytes each. */
+#define STREAMNO_CAP_DEFAULT 65536u
 
 typedef struct ended {
     sd_wsconv w;

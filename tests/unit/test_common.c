@@ -104,6 +104,29 @@ static void t_churn(void **state)
     sd_hmap_free(m);
 }
 
+/* sd_streamno's life: 100,000 ended connections remembered, the oldest
+ * forgotten as each new one ends. The array must stay at half load or
+ * more once tombstones are swept: 262,144 slots of 16 bytes and a 4-byte
+ * tag (5.2 MB), not the 524,288 (10.5 MB) that doubling at 3/8 gave. */
+static void t_churn_large(void **state)
+{
+    (void)state;
+    enum { LIVE = 100000 };
+    sd_hmap *m = sd_hmap_new(sizeof(uint64_t), sizeof(uint64_t), 0);
+    for (uint64_t k = 0; k < 10 * LIVE; k++) {
+        assert_int_equal(sd_hmap_insert(m, &k, NULL), SD_HMAP_ADDED);
+        if (k >= LIVE) {
+            uint64_t old = k - LIVE;
+            assert_int_equal(sd_hmap_remove(m, &old, NULL), 1);
+        }
+    }
+    assert_int_equal(sd_hmap_count(m), LIVE);
+    assert_true(sd_hmap_mem(m) <= (size_t)LIVE * 3 * 20);
+    for (uint64_t k = 9 * LIVE; k < 10 * LIVE; k++)
+        assert_non_null(sd_hmap_find(m, &k));
+    sd_hmap_free(m);
+}
+
 /* Keys alike but for one byte deep inside, in a map small enough that home
  * slots collide: the probe must compare whole keys. */
 static void t_collisions(void **state)
@@ -421,6 +444,7 @@ int main(void)
         cmocka_unit_test(t_hash),
         cmocka_unit_test(t_grow_million),
         cmocka_unit_test(t_churn),
+        cmocka_unit_test(t_churn_large),
         cmocka_unit_test(t_collisions),
         cmocka_unit_test(t_model),
         cmocka_unit_test(t_cap),

@@ -128,8 +128,11 @@ static void svc_free(svc_st *st)
 
 static void svc_name(sd_conn *c, const svc_st *st, const char *name)
 {
-    if (name && !st->details_only)
-        snprintf(c->service, sizeof c->service, "%s", name);
+    if (name && !st->details_only) { /* "%s" cut to the array, without printf per connection */
+        size_t n = strnlen(name, sizeof c->service - 1);
+        memcpy(c->service, name, n);
+        c->service[n] = '\0';
+    }
 }
 
 static void svc_done(sd_conn *c, svc_st *st, int slot, const char *name)

@@ -14,19 +14,29 @@
 #define HELLO_MAX_EXTS 64
 #define HELLO_MAX_SIGALGS 64
 
-/* Copies p[0..n) into out as printable text (other bytes as \xHH); a cut
- * value ends in "...". */
+static const char HEX[] = "0123456789abcdef";
+
+/* Copies p[0..n) into out as printable text (other bytes as \xHH, "%02x");
+ * a cut value ends in "...". Without printf: every connection's HTTP
+ * request or ClientHello comes through here, a call per byte was a fifth
+ * of conns' analysis thread on the bench capture. */
 static void put_text(char *out, size_t len, const uint8_t *p, size_t n)
 {
     size_t o = 0, i = 0;
     for (; i < n; i++) {
-        char tmp[5];
-        int w = p[i] > 0x20 && p[i] < 0x7f ? snprintf(tmp, sizeof tmp, "%c", p[i])
-                                          : snprintf(tmp, sizeof tmp, "\\x%02x", p[i]);
-        if (o + (size_t)w + 4 > len) /* room for "..." and the NUL */
+        bool plain = p[i] > 0x20 && p[i] < 0x7f;
+        size_t w = plain ? 1 : 4;
+        if (o + w + 4 > len) /* room for "..." and the NUL */
             break;
-        memcpy(out + o, tmp, (size_t)w);
-        o += (size_t)w;
+        if (plain) {
+            out[o] = (char)p[i];
+        } else {
+            out[o] = '\\';
+            out[o + 1] = 'x';
+            out[o + 2] = HEX[p[i] >> 4];
+            out[o + 3] = HEX[p[i] & 15];
+        }
+        o += w;
     }
     if (i < n)
         memcpy(out + o, "...", 3), o += 3;
@@ -189,6 +199,17 @@ static int cmp_u16(const void *a, const void *b)
 /* The first 12 hex digits of SHA-256 over the comma-joined 4-digit hex
  * list (sorted or not), then "_" and the second list when it has any;
  * "000000000000" for an empty first list (JA4's rule). */
+/* sep (at most one byte) and v as "%04x" at s + o; returns the new end.
+ * The caller's array holds every value's five bytes. */
+static size_t put_hex16(char *s, size_t o, const char *sep, uint16_t v)
+{
+    if (*sep)
+        s[o++] = *sep;
+    for (int k = 3; k >= 0; k--)
+        s[o++] = HEX[v >> (4 * k) & 15];
+    return o;
+}
+
 static void ja4_hash(char out[13], const uint16_t *v, size_t n, const uint16_t *w, size_t m)
 {
     if (!n) {
@@ -198,13 +219,16 @@ static void ja4_hash(char out[13], const uint16_t *v, size_t n, const uint16_t *
     char s[(HELLO_MAX_EXTS + HELLO_MAX_SIGALGS + HELLO_MAX_SUITES) * 5 + 2];
     size_t o = 0;
     for (size_t i = 0; i < n; i++)
-        o += (size_t)snprintf(s + o, sizeof s - o, "%s%04x", i ? "," : "", v[i]);
+        o = put_hex16(s, o, i ? "," : "", v[i]);
     for (size_t i = 0; i < m; i++)
-        o += (size_t)snprintf(s + o, sizeof s - o, "%s%04x", i ? "," : "_", w[i]);
+        o = put_hex16(s, o, i ? "," : "_", w[i]);
     uint8_t md[SHA256_DIGEST_LENGTH];
     SHA256((const unsigned char *)s, o, md);
-    for (int i = 0; i < 6; i++)
-        snprintf(out + 2 * i, 3, "%02x", md[i]);
+    for (int i = 0; i < 6; i++) { /* "%02x" */
+        out[2 * i] = HEX[md[i] >> 4];
+        out[2 * i + 1] = HEX[md[i] & 15];
+    }
+    out[12] = '\0';
 }
 
 static const char *ja4_version(uint16_t v)

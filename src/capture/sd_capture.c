@@ -641,6 +641,14 @@ sd_diag *sd_capture_set_diag(sd_capture *cap, sd_diag *diag)
     return old;
 }
 
+bool sd_capture_hand_blocks(sd_capture *cap, uint8_t *(*get)(void *ud, size_t size),
+                            void (*retire)(void *ud, uint8_t *blk, size_t size), void *ud)
+{
+    if (cap->nsrc != 1 || !cap->src[0].pf || cap->src[0].stream || cap->live)
+        return false;
+    return sd_pcapfile_hand_blocks(cap->src[0].pf, get, retire, ud);
+}
+
 bool sd_capture_maps_files(const sd_capture *cap)
 {
     return cap->origin != NULL;

@@ -80,6 +80,11 @@ sd_diag *sd_capture_set_diag(sd_capture *cap, sd_diag *diag);
 /* Whether each frame's file is mapped (several files, or a list's chunk):
  * sd_capture_origin then reads what sd_capture_next writes. */
 bool sd_capture_maps_files(const sd_capture *cap);
+/* sd_pcapfile_hand_blocks for a capture of one classic pcap file (a
+ * frame's data then stays where it was read until retire's owner frees
+ * it); false, nothing changed, for any other capture. */
+bool sd_capture_hand_blocks(sd_capture *cap, uint8_t *(*get)(void *ud, size_t size),
+                            void (*retire)(void *ud, uint8_t *blk, size_t size), void *ud);
 /* Live only: libpcap's counts (packets received, dropped by the kernel
  * buffer, dropped by the interface). -1 when not live or not known. */
 int sd_capture_drops(const sd_capture *cap, uint64_t *received, uint64_t *dropped, uint64_t *if_dropped);

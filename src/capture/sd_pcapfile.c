@@ -37,6 +37,11 @@ struct sd_pcapfile {
     size_t blk_size; /* the block's size when made: BLOCK, BLOCK_START for a file, less for a small one */
     bool stream;     /* a pipe: a read asks for no more than the record needs (below) */
     sd_pcapng *ng;   /* a pcapng file: the records come from there */
+    /* sd_pcapfile_hand_blocks: where blocks come from and go (get NULL:
+     * the one block is reused) */
+    uint8_t *(*get)(void *ud, size_t size);
+    void (*retire)(void *ud, uint8_t *blk, size_t size);
+    void *hand_ud;
 };
 
 static uint32_t rd32(const uint8_t *p, bool swap)
@@ -222,11 +227,22 @@ FILE *sd_pcapfile_fp(const sd_pcapfile *pf)
  * block is filled. Returns the bytes available from pos. */
 static size_t refill(sd_pcapfile *pf, size_t n)
 {
-    if (!pf->blk || n > pf->cap) { /* n > cap: a record larger than a small memory file's block */
-        pf->cap = SD_MAX(n, pf->blk_size ? pf->blk_size : BLOCK);
-        pf->blk = sd_realloc(pf->blk, pf->cap);
+    if (pf->get) { /* handed on: the bytes left go to the front of a new block */
+        size_t cap = SD_MAX(n, pf->blk_size ? pf->blk_size : BLOCK);
+        uint8_t *nb = pf->get(pf->hand_ud, cap);
+        if (pf->blk) {
+            memcpy(nb, pf->blk + pf->pos, pf->end - pf->pos);
+            pf->retire(pf->hand_ud, pf->blk, pf->cap);
+        }
+        pf->blk = nb;
+        pf->cap = cap;
+    } else {
+        if (!pf->blk || n > pf->cap) { /* n > cap: a record larger than a small memory file's block */
+            pf->cap = SD_MAX(n, pf->blk_size ? pf->blk_size : BLOCK);
+            pf->blk = sd_realloc(pf->blk, pf->cap);
+        }
+        memmove(pf->blk, pf->blk + pf->pos, pf->end - pf->pos);
     }
-    memmove(pf->blk, pf->blk + pf->pos, pf->end - pf->pos);
     pf->end -= pf->pos;
     pf->pos = 0;
     while (pf->end < n) {
@@ -305,9 +321,23 @@ int sd_pcapfile_next(sd_pcapfile *pf, sd_pcaprec *r, char *err, size_t errlen)
     return 1;
 }
 
+bool sd_pcapfile_hand_blocks(sd_pcapfile *pf, uint8_t *(*get)(void *ud, size_t size),
+                             void (*retire)(void *ud, uint8_t *blk, size_t size), void *ud)
+{
+    if (pf->ng || pf->stream)
+        return false;
+    pf->get = get;
+    pf->retire = retire;
+    pf->hand_ud = ud;
+    return true;
+}
+
 void sd_pcapfile_ended(sd_pcapfile *pf)
 {
-    free(pf->blk);
+    if (pf->get && pf->blk) /* its last records may still be in use */
+        pf->retire(pf->hand_ud, pf->blk, pf->cap);
+    else
+        free(pf->blk);
     pf->blk = NULL;
     pf->cap = pf->pos = pf->end = 0;
 }

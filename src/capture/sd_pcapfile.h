@@ -76,5 +76,13 @@ void sd_pcapfile_close(sd_pcapfile *pf); /* closes fp; NULL ok */
  * the end of the run (a set of rotated files holds the blocks of the files
  * still being read, not of every file read so far). */
 void sd_pcapfile_ended(sd_pcapfile *pf);
+/* Classic pcap's blocks handed on instead of reused, so that records stay
+ * where they were read (sd_pipe hands them to another thread without a
+ * copy): each block comes from get (size bytes, malloc'd: the reader frees
+ * the one it holds at the end), and the one a refill or the end of the
+ * file leaves goes to retire, which then owns it. get NULL: back to reusing
+ * its block. False, and nothing changed, for pcapng and pipes. */
+bool sd_pcapfile_hand_blocks(sd_pcapfile *pf, uint8_t *(*get)(void *ud, size_t size),
+                             void (*retire)(void *ud, uint8_t *blk, size_t size), void *ud);
 
 #endif

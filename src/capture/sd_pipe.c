@@ -19,6 +19,20 @@ typedef struct block {
     uint8_t data[];
 } block;
 
+/* A block of the capture's own (sd_capture_hand_blocks) that a refill left:
+ * its frames are the batch's and earlier ones', so it is free again when
+ * the consumer gives the batch back. */
+typedef struct capblock {
+    struct capblock *next;
+    uint8_t *blk;
+    size_t size;
+} capblock;
+
+/* Capture blocks kept for reuse beyond two per batch in flight (a batch of
+ * 256 full-size frames spans two of a file's 256 kB blocks): a fresh block
+ * costs a malloc and its page faults. */
+#define CAPBLOCKS_SLACK 4u
+
 typedef struct pipe_msg {
     char *file; /* NULL: none named */
     uint64_t frame;
@@ -33,6 +47,7 @@ typedef struct batch {
     size_t bytes;          /* copied into the blocks */
     pipe_msg *msg;
     uint32_t nmsg, msg_cap;
+    capblock *retired;     /* capture blocks the batch's frames are in, left by the reader */
 } batch;
 
 struct sd_pipe {
@@ -43,6 +58,8 @@ struct sd_pipe {
     sd_decode_opts fopts;
     sd_diag held;          /* the reader's sink: into the batch being filled */
     uint64_t progress_every;
+    void (*decoded)(sd_pkt *p, sd_dec_res r, const void *ud); /* sd_pipe_opts' */
+    const void *decoded_ud;
     unsigned batch_recs;
     batch *filling;        /* the reader's */
     batch *using;          /* the consumer's, and its next record */
@@ -55,6 +72,13 @@ struct sd_pipe {
     batch *head, *tail;    /* handed over, oldest first */
     batch *free_list;
     bool quit;             /* the consumer wants no more */
+    /* frames left where the capture read them (sd_capture_hand_blocks), not
+     * copied into the batch: its blocks come from and go back to spare */
+    bool handed;
+    capblock *spare;       /* under lock: blocks for the capture to fill */
+    size_t spare_size;     /* the size spare's blocks have (the capture's usual) */
+    unsigned nspare, spare_max;
+    capblock *orphans;     /* left with no batch being filled: freed at the end */
 };
 
 /* ---- the reader's side ---- */
@@ -118,9 +142,21 @@ static void batch_reset(batch *b)
     b->cur = NULL;
 }
 
+static void capblocks_free(capblock *c)
+{
+    while (c) {
+        capblock *next = c->next;
+        free(c->blk);
+        free(c);
+        c = next;
+    }
+}
+
 static void batch_free(batch *b)
 {
     batch_reset(b);
+    capblocks_free(b->retired);
+    b->retired = NULL;
     while (b->blocks) {
         block *k = b->blocks;
         b->blocks = k->next;
@@ -170,6 +206,42 @@ static void decode(sd_pipe *p, batch *b, sd_pipe_rec *r, uint64_t *passed)
     if (r->r == SD_DEC_OK && pl && r->p.payload_len &&
         !(fd && pl >= fd && (size_t)(pl - fd) + r->p.payload_len <= r->fr.caplen))
         r->p.payload = copy_in(b, pl, r->p.payload_len);
+    if (p->decoded)
+        p->decoded(&r->p, r->r, p->decoded_ud);
+}
+
+/* sd_capture_hand_blocks' get, in the reader thread: a spare block of the
+ * usual size, or a new one. */
+static uint8_t *cap_get(void *ud, size_t size)
+{
+    sd_pipe *p = ud;
+    capblock *c = NULL;
+    pthread_mutex_lock(&p->lock);
+    if (!p->spare_size)
+        p->spare_size = size; /* the first: the capture's usual block */
+    if (p->spare && size == p->spare_size) {
+        c = p->spare;
+        p->spare = c->next;
+        p->nspare--;
+    }
+    pthread_mutex_unlock(&p->lock);
+    if (!c)
+        return sd_malloc(size);
+    uint8_t *blk = c->blk;
+    free(c);
+    return blk;
+}
+
+/* ... and its retire: the block goes with the batch being filled, whose
+ * frames (and earlier batches') are in it. */
+static void cap_retire(void *ud, uint8_t *blk, size_t size)
+{
+    sd_pipe *p = ud;
+    capblock *c = sd_malloc(sizeof *c);
+    *c = (capblock){ .blk = blk, .size = size };
+    capblock **to = p->filling ? &p->filling->retired : &p->orphans;
+    c->next = *to;
+    *to = c;
 }
 
 static void *reader(void *arg)
@@ -194,7 +266,7 @@ static void *reader(void *arg)
             return NULL;
         }
         r->fr = fr;
-        if (fr.data && fr.caplen)
+        if (fr.data && fr.caplen && !p->handed) /* handed: it stays in the capture's block */
             r->fr.data = copy_in(b, fr.data, fr.caplen);
         decode(p, b, r, &passed);
         r->ndec = b->nmsg - r->msg0 - r->npre;
@@ -219,11 +291,21 @@ sd_pipe_rec *sd_pipe_next(sd_pipe *p)
     if (p->using && p->at == p->using->n) { /* passed: back to the reader */
         batch *b = p->using;
         batch_reset(b);
+        capblock *excess = NULL;
         pthread_mutex_lock(&p->lock);
+        while (b->retired) { /* its frames are done with: the capture's again */
+            capblock *c = b->retired;
+            b->retired = c->next;
+            bool keep = c->size == p->spare_size && p->nspare < p->spare_max;
+            c->next = keep ? p->spare : excess;
+            *(keep ? &p->spare : &excess) = c;
+            p->nspare += keep;
+        }
         b->next = p->free_list;
         p->free_list = b;
         pthread_cond_signal(&p->freed);
         pthread_mutex_unlock(&p->lock);
+        capblocks_free(excess);
         p->using = NULL;
     }
     if (!p->using) {
@@ -261,6 +343,8 @@ sd_pipe *sd_pipe_start(sd_capture *cap, const sd_pipe_opts *o)
     p->batch_recs = o->batch ? o->batch : SD_PIPE_BATCH;
     unsigned nb = o->batches ? o->batches : SD_PIPE_BATCHES;
     p->progress_every = o->progress_every;
+    p->decoded = o->decoded;
+    p->decoded_ud = o->decoded_ud;
     p->held = (sd_diag){ .fn = hold_msg, .ud = p };
     sd_decode_opts d = *o->dec;
     p->dec_diag = d.diag;
@@ -278,8 +362,15 @@ sd_pipe *sd_pipe_start(sd_capture *cap, const sd_pipe_opts *o)
     pthread_cond_init(&p->filled, NULL);
     pthread_cond_init(&p->freed, NULL);
     p->cap_diag = sd_capture_set_diag(cap, &p->held);
+    p->spare_max = 2 * nb + CAPBLOCKS_SLACK;
+#ifdef SD_DEBUG_INVARIANTS
+    p->spare_max = 0; /* every block freed once given back: ASan sees a frame read after that */
+#endif
+    p->handed = sd_capture_hand_blocks(cap, cap_get, cap_retire, p);
     int rc = sd_thread_start(&p->thread, reader, p); /* signals stay the consumer's */
     if (rc != 0) {
+        if (p->handed)
+            sd_capture_hand_blocks(cap, NULL, NULL, NULL);
         sd_capture_set_diag(cap, p->cap_diag);
         p->ended = true;
         sd_pipe_free(p);
@@ -304,6 +395,8 @@ sd_decoder *sd_pipe_end(sd_pipe *p)
     pthread_cond_broadcast(&p->freed);
     pthread_mutex_unlock(&p->lock);
     pthread_join(p->thread, NULL);
+    if (p->handed) /* the block it reads stays its own, freed with it */
+        sd_capture_hand_blocks(p->cap, NULL, NULL, NULL);
     sd_capture_set_diag(p->cap, p->cap_diag);
     free_list(p->head); /* read ahead of a consumer that stopped: never said */
     p->head = p->tail = NULL;
@@ -322,6 +415,8 @@ void sd_pipe_free(sd_pipe *p)
     if (!p)
         return;
     free_list(p->free_list);
+    capblocks_free(p->spare);
+    capblocks_free(p->orphans);
     sd_decoder_free(p->dec);
     sd_decoder_free(p->fdec);
     pthread_cond_destroy(&p->filled);

@@ -39,6 +39,11 @@ typedef struct sd_pipe_opts {
      * 0: none */
     uint64_t progress_every;
     unsigned batch, batches; /* 0: SD_PIPE_BATCH, SD_PIPE_BATCHES (tests use 1, 1) */
+    /* called by the reader thread on each record it decoded (may be NULL):
+     * the engine's per-packet work that needs only the packet (its flow
+     * key) is done there, off the analysis thread */
+    void (*decoded)(sd_pkt *p, sd_dec_res r, const void *ud);
+    const void *decoded_ud;
 } sd_pipe_opts;
 
 typedef struct sd_pipe_rec {

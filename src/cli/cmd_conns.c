@@ -82,7 +82,9 @@ static const char HELP[] =
 static void write_conn(void *ud, void *item)
 {
     conns_run *r = ud;
-    const sd_conn *c = item;
+    sd_conn *c = item;
+    if (!c->uid[0]) /* sd_engine_uids_late: made here, in the writer's thread */
+        sd_conn_make_uid(c);
     if (sd_connout_add(r->w, &r->out, c))
         cli_stop = 1; /* the limit: the rest of the input can change nothing shown */
     if (r->live)
@@ -227,6 +229,8 @@ static int conns_start(void *ctx, cli_input *in, sd_engine *e)
      * writes at the end), not a chunk (--own) */
     if (cli_threads(in) > 1 && !r->live && r->o.limit == UINT64_MAX && !r->o.sort && !sd_engine_own(e))
         r->q = cli_outq_start(in, sizeof(sd_conn), write_conn, r);
+    if (r->q && !r->one)
+        sd_engine_uids_late(e); /* nothing before the writer reads it (--stream/--uid read it in conn_done) */
     return CLI_OK;
 }
 

@@ -11,6 +11,7 @@
  * per slot, and a hit one more, its slot. */
 #include "sd_hmap.h"
 
+#include <assert.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -239,6 +240,18 @@ void *sd_hmap_find(const sd_hmap *m, const void *key)
     /* the per-packet lookup: all of it inlined for the fast key */
     size_t i = m->key_size == FAST_KEY ? find_in(m, key, tag_of(key, FAST_KEY), FAST_KEY)
                                        : find_slot(m, key, key_tag(m, key));
+    return i == SIZE_MAX ? NULL : slot_at(m, i) + m->val_off;
+}
+
+uint32_t sd_hmap_tag16(const void *key)
+{
+    return tag_of(key, FAST_KEY);
+}
+
+void *sd_hmap_find_tagged(const sd_hmap *m, const void *key, uint32_t tag)
+{
+    SD_CHECK(assert(m->key_size == FAST_KEY && tag == tag_of(key, FAST_KEY)));
+    size_t i = find_in(m, key, tag, FAST_KEY);
     return i == SIZE_MAX ? NULL : slot_at(m, i) + m->val_off;
 }
 

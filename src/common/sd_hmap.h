@@ -48,6 +48,11 @@ sd_hmap_res sd_hmap_insert(sd_hmap *m, const void *key, void **val);
 sd_hmap_res sd_hmap_index(sd_hmap *m, const void *key, uint32_t next, uint32_t *idx);
 /* The key's value, or NULL. */
 void *sd_hmap_find(const sd_hmap *m, const void *key);
+/* A 16-byte key's tag (its hash, as every map of 16-byte keys makes it),
+ * made where the key is (another thread), and the find that takes it: the
+ * same answer as sd_hmap_find, without hashing. */
+uint32_t sd_hmap_tag16(const void *key);
+void *sd_hmap_find_tagged(const sd_hmap *m, const void *key, uint32_t tag);
 /* Removes the key; copies its value to out (if not NULL) first. Returns
  * whether the key was there. */
 int sd_hmap_remove(sd_hmap *m, const void *key, void *out);

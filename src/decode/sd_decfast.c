@@ -7,8 +7,8 @@
  * instructions a packet, of which this path keeps the sums.
  *
  * Anything this path does not take as it is (another link type or
- * ethertype, IP options, a fragment, a cut or lying length, a TCP option
- * other than the usual timestamps, a checksum that is not right) goes to
+ * ethertype, IP options, a fragment, a cut or lying length, a malformed
+ * TCP option, a checksum that is not right) goes to
  * the general path untouched, which then gives its diagnostics and
  * anomalies; so every frame taken here is one the general path decodes
  * without a word. SD_DEBUG_INVARIANTS builds decode every frame taken here
@@ -38,6 +38,22 @@ static void fill_ipv4(const uint8_t *h, uint32_t tot, sd_pkt *out)
     memcpy(out->dst.a, h + 16, 4);
 }
 
+/* Options other than the usual timestamps (a SYN's MSS, SACK-permitted,
+ * window scale, ...), all captured (the caller checked the datagram is):
+ * taken when the general path would read them without a word, neither a
+ * malformed option nor a window scale past the maximum on a SYN. */
+static bool other_tcpopts(const uint8_t *t, unsigned doff, sd_tcpopt *opt)
+{
+    sd_tcpopt o;
+    memset(&o, 0, sizeof o);
+    uint8_t bk, bl;
+    if (!sd_dec_tcp_options(sd_cur_make(t + TCP_HDR, doff - TCP_HDR), &o, &bk, &bl) ||
+        (o.has_wscale && o.wscale > SD_TCP_WSCALE_MAX && (t[13] & SD_TH_SYN)))
+        return false;
+    *opt = o;
+    return true;
+}
+
 bool sd_dec_fast(sd_decoder *d, const sd_frame *f, sd_pkt *out)
 {
     if (f->linktype != LT_EN10MB || !f->data || f->caplen < ETH_HDR + IPV4_HDR + TCP_HDR)
@@ -52,15 +68,15 @@ bool sd_dec_fast(sd_decoder *d, const sd_frame *f, sd_pkt *out)
     const uint8_t *t = h + IPV4_HDR;
     uint32_t wire = tot - IPV4_HDR;
     unsigned doff = (t[12] >> 4) * 4u;
-    /* no options, or as many bytes as the usual timestamps take (the
-     * layout itself is read last: it is the only field written on a
-     * refusal, and sd_dec_usual_tcpopts writes nothing when it refuses) */
-    if ((doff != TCP_HDR && doff != TCP_HDR + SD_DEC_USUAL_OPTLEN) || doff > wire)
+    if (doff < TCP_HDR || doff > wire)
         return false;
     bool check = d->opts.csum != SD_CSUM_OFF;
     if (check && !sd_csum_tcp4_good(h, t, wire))
         return false;
-    if (doff != TCP_HDR && !sd_dec_usual_tcpopts(t + TCP_HDR, doff - TCP_HDR, &out->opt))
+    /* the options are read last: they are the only field written on a
+     * refusal, and neither reading writes anything when it refuses */
+    if (doff != TCP_HDR && !sd_dec_usual_tcpopts(t + TCP_HDR, doff - TCP_HDR, &out->opt) &&
+        !other_tcpopts(t, doff, &out->opt))
         return false;
     fill_ipv4(h, tot, out);
     out->l4 = SD_L4_TCP;

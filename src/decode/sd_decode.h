@@ -131,6 +131,12 @@ typedef struct sd_pkt {
 
     uint32_t anomalies;      /* SD_ANOM_* */
     uint8_t csum;            /* SD_CSUM_*: the TCP/UDP checksum (BAD: the receiver dropped it) */
+    /* Its flow-table key made ahead (sd_flowtab_pkt_key, by sd_pipe's
+     * reader thread), so the analysis thread only probes; unset (fk_set
+     * false, as sd_decode leaves it): the table makes it. */
+    bool fk_set, fk_swapped;
+    uint32_t fk_tag;
+    uint8_t fk[16];
 } sd_pkt;
 
 typedef struct sd_decoder sd_decoder;

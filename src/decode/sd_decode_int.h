@@ -67,6 +67,10 @@ static inline unsigned sd_dec_tcp_fixed(const uint8_t *t, sd_pkt *out)
  * 8 of length 10), read at once with the result the option loop of sd_l4.c
  * gives for these 12 bytes. False, o untouched: another layout (len option
  * bytes at q), for the loop. */
+/* Parses TCP option bytes into o. A malformed option stops the parse;
+ * what was read before it is kept. Returns false on a malformed option,
+ * naming it in *bad_kind and *bad_len. */
+bool sd_dec_tcp_options(sd_cur c, sd_tcpopt *o, uint8_t *bad_kind, uint8_t *bad_len);
 #define SD_DEC_USUAL_OPTLEN 12
 static inline bool sd_dec_usual_tcpopts(const uint8_t *q, size_t len, sd_tcpopt *o)
 {

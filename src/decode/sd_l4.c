@@ -32,7 +32,7 @@ static void set_payload(sd_cur c, size_t hlen, uint32_t wire_len, sd_pkt *out)
 
 /* Parses the option bytes. A malformed option stops the parse; what was
  * read before it is kept. Returns false on a malformed option. */
-static bool tcp_options(sd_cur c, sd_tcpopt *o, uint8_t *bad_kind, uint8_t *bad_len)
+bool sd_dec_tcp_options(sd_cur c, sd_tcpopt *o, uint8_t *bad_kind, uint8_t *bad_len)
 {
     if (sd_dec_usual_tcpopts(c.p, sd_cur_left(&c), o))
         return true;
@@ -138,7 +138,7 @@ static sd_dec_res decode_tcp(sd_decoder *d, sd_cur c, uint32_t wire_len, sd_pkt 
         optlen = sd_cur_left(&h);
     }
     uint8_t bk = 0, bl = 0;
-    if (!tcp_options(sd_cur_make(h.p, optlen), &out->opt, &bk, &bl)) {
+    if (!sd_dec_tcp_options(sd_cur_make(h.p, optlen), &out->opt, &bk, &bl)) {
         out->anomalies |= SD_ANOM_TCP_BADOPT;
         sd_dec_diag(d, SD_DK_TCP_BADOPT, "TCP option %u with bad length %u", bk, bl);
     }

@@ -55,6 +55,7 @@ struct sd_engine {
     sd_engine_stats st;
     sd_engine_stats chunk_st; /* with own: the counts when the chunk's files ended */
     bool chunk_st_set;
+    bool uids_late;    /* sd_engine_uids_late */
     uint64_t next_id_tcp, next_id_udp; /* connections so far (in their uids) */
     sd_streamno *streams;               /* Wireshark's stream numbers */
     sd_servport servers;                /* likely server ports, for mid-stream joins */
@@ -117,6 +118,11 @@ static void decoder_counts(sd_decoder *dec, sd_engine_stats *st)
     sd_decoder_frags_lost(dec, &st->frags_lost_memcap, &st->frags_lost_timeout, &st->frags_incomplete);
     st->warn_unshown = sd_decoder_unshown(dec, st->warn_unshown_kinds, sizeof st->warn_unshown_kinds);
     sd_decoder_undecoded(dec, st->undecoded);
+}
+
+void sd_engine_uids_late(sd_engine *e)
+{
+    e->uids_late = true;
 }
 
 struct sd_own *sd_engine_own(const sd_engine *e)
@@ -383,7 +389,8 @@ static void new_conn_fields(sd_engine *e, sd_conn *c, const sd_pkt *p)
     c->flipped = flip;
     if (flip)
         c->history[0] = '^';
-    sd_conn_make_uid(c);
+    if (!e->uids_late)
+        sd_conn_make_uid(c);
 }
 
 /* Suricata's emergency order: what is least likely to matter goes first. */
@@ -733,13 +740,34 @@ static void check_time(sd_engine *e, sd_capture *cap, const sd_frame *fr)
  * a pipe's records are analysed as they come, not a batch later), no
  * chunk of a list (sd_own decides per record from the live connections),
  * no frame map (writers look frames up in it as the reader adds to it). */
+/* Frames up to this size get their flow key made by the reader thread. The
+ * reader's cost grows with the frame (checksum, copy: ~0.4 instructions a
+ * byte), the engine's hardly: for small frames (ACKs, a brute force's
+ * short messages) the engine is the busier thread, for full-size ones the
+ * reader. So the key (~90 instructions) goes to the reader for the small
+ * frames only: on bench.pcap (42 % of frames under 256 bytes, 57 % over
+ * 1408) and on brute-10000 (90 % under 384) the threads then come out
+ * within ~5 % of each other (bench/README.md, connscost). By size, not by
+ * which thread waits, so each thread's work is the same on every run. */
+#define KEY_AHEAD_MAX_CAPLEN 512
+
+/* In the reader thread, on each record: the flow key and its hash, which
+ * need only the packet (sd_flowtab_find_pkt then only probes). */
+static void key_ahead(sd_pkt *p, sd_dec_res r, const void *ud)
+{
+    const sd_engine *e = ud;
+    if (r == SD_DEC_OK && (p->l4 == SD_L4_TCP || p->l4 == SD_L4_UDP) && p->frame->caplen <= KEY_AHEAD_MAX_CAPLEN)
+        sd_flowtab_pkt_key(p, e->o.vlan_unkeyed);
+}
+
 static sd_pipe *pipe_start(sd_engine *e, sd_capture *cap, source *s, const sd_decode_opts *dopts, bool progress)
 {
     if (e->o.threads < 2 || e->o.own || sd_capture_is_live(cap) || sd_capture_is_stream(cap) ||
         sd_capture_maps_files(cap))
         return NULL;
     sd_pipe_opts po = { .dec = dopts, .fdec = &s->fopts, .progress_every = progress ? PROGRESS_EVERY : 0,
-                        .batch = e->o.pipe_batch, .batches = e->o.pipe_batches };
+                        .batch = e->o.pipe_batch, .batches = e->o.pipe_batches,
+                        .decoded = key_ahead, .decoded_ud = e };
     return sd_pipe_start(cap, &po);
 }
 

@@ -143,6 +143,11 @@ const sd_engine_stats *sd_engine_chunk_stats(const sd_engine *e);
 uint64_t sd_engine_cur_frame(const sd_engine *e);
 /* The chunk this run owns (opts.own), or NULL. */
 struct sd_own *sd_engine_own(const sd_engine *e);
+/* The uid (sd_conn_make_uid) left for conn_done's receiver to make: a
+ * caller whose records are written in a thread of their own, where nothing
+ * before the record reads it, moves that work off the analysis thread
+ * (conns). Analyzers then see an empty uid. */
+void sd_engine_uids_late(sd_engine *e);
 /* IP datagrams whose fragments made no datagram, for whatever reason. */
 static inline uint64_t sd_engine_frags_lost(const sd_engine_stats *st)
 {

@@ -233,21 +233,16 @@ static uint64_t ep4(const sd_addr *a, uint16_t port)
     return (uint64_t)be32(a->a) << 16 | port;
 }
 
-sd_flow *sd_flowtab_find_pkt(sd_flowtab *t, const sd_pkt *p, bool *swapped)
+/* An IPv4 packet's key in key_pack's layout, byte for byte; *swapped as
+ * sd_flowkey_make gives it. */
+static inline __attribute__((always_inline)) void pack4(const sd_pkt *p, uint16_t vlan, uint8_t pk[KEY4_LEN],
+                                                        bool *swapped)
 {
-    if (p->src.fam != 4 || p->dst.fam != 4) {
-        sd_flowkey k;
-        sd_flowkey_make(&k, p, swapped);
-        return sd_flowtab_find(t, &k);
-    }
     uint64_t s = ep4(&p->src, p->sport), d = ep4(&p->dst, p->dport);
     *swapped = s > d;
     SD_CHECK(assert(*swapped == (ep_cmp(&p->src, p->sport, &p->dst, p->dport) > 0)));
     const sd_addr *a = *swapped ? &p->dst : &p->src, *b = *swapped ? &p->src : &p->dst;
     uint16_t pa = *swapped ? p->dport : p->sport, pb = *swapped ? p->sport : p->dport;
-    uint16_t vlan = p->nvlan ? p->vlan[0] : 0;
-    /* key_pack's IPv4 layout, byte for byte */
-    uint8_t pk[KEY4_LEN];
     pk[0] = p->ipproto;
     memcpy(pk + 1, &vlan, 2);
     memcpy(pk + 3, a->a, 4);
@@ -255,7 +250,40 @@ sd_flow *sd_flowtab_find_pkt(sd_flowtab *t, const sd_pkt *p, bool *swapped)
     memcpy(pk + 11, &pa, 2);
     memcpy(pk + 13, &pb, 2);
     pk[15] = 0;
-    sd_flow **v = sd_hmap_find(t->flows4, pk);
+}
+
+void sd_flowtab_pkt_key(sd_pkt *p, bool vlan_unkeyed)
+{
+    _Static_assert(sizeof p->fk == KEY4_LEN, "sd_pkt.fk holds an IPv4 key");
+    p->fk_set = p->src.fam == 4 && p->dst.fam == 4;
+    if (!p->fk_set)
+        return;
+    pack4(p, p->nvlan && !vlan_unkeyed ? p->vlan[0] : 0, p->fk, &p->fk_swapped);
+    p->fk_tag = sd_hmap_tag16(p->fk);
+}
+
+sd_flow *sd_flowtab_find_pkt(sd_flowtab *t, const sd_pkt *p, bool *swapped)
+{
+    sd_flow **v;
+    if (p->fk_set) { /* made ahead by the reader thread */
+#ifdef SD_DEBUG_INVARIANTS
+        uint8_t pk[KEY4_LEN];
+        bool sw;
+        pack4(p, p->nvlan ? p->vlan[0] : 0, pk, &sw);
+        assert(sw == p->fk_swapped && memcmp(pk, p->fk, KEY4_LEN) == 0);
+#endif
+        *swapped = p->fk_swapped;
+        v = sd_hmap_find_tagged(t->flows4, p->fk, p->fk_tag);
+        return v ? *v : NULL;
+    }
+    if (p->src.fam != 4 || p->dst.fam != 4) {
+        sd_flowkey k;
+        sd_flowkey_make(&k, p, swapped);
+        return sd_flowtab_find(t, &k);
+    }
+    uint8_t pk[KEY4_LEN];
+    pack4(p, p->nvlan ? p->vlan[0] : 0, pk, swapped);
+    v = sd_hmap_find(t->flows4, pk);
     return v ? *v : NULL;
 }
 

@@ -96,6 +96,10 @@ sd_flow *sd_flowtab_find(sd_flowtab *t, const sd_flowkey *k);
 /* The packet's flow without making its key (cheaper for IPv4, the usual
  * case); *swapped as sd_flowkey_make gives it. */
 sd_flow *sd_flowtab_find_pkt(sd_flowtab *t, const sd_pkt *p, bool *swapped);
+/* Makes an IPv4 packet's key and its hash for sd_flowtab_find_pkt ahead
+ * (p->fk*), in any thread: the VLAN left out as the engine leaves it with
+ * vlan_unkeyed. Other packets are left for the table (p->fk_set false). */
+void sd_flowtab_pkt_key(sd_pkt *p, bool vlan_unkeyed);
 /* Inserts a new flow for k (the caller fills f->c afterwards). */
 sd_flow *sd_flowtab_insert(sd_flowtab *t, const sd_flowkey *k);
 /* Unlinks f from the table and its idle list; the caller frees it. The

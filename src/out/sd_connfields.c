@@ -1,7 +1,9 @@
 #include "sd_connfields.h"
 
+#include "../common/sd_plain.h"
 #include "../common/sd_site.h"
 
+#include <assert.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -296,3 +298,290 @@ const char *const sd_conn_text_default =
     "stream,proto,id.orig_h,id.orig_p,id.resp_h,id.resp_p,duration,conn_state,history,"
     "orig_pkts,orig_bytes,resp_pkts,resp_bytes,syn_synack_ms,orig_retrans_pkts,resp_retrans_pkts,"
     "first_rst,open_at_end";
+
+/* ---- the JSON line in place (sd_conn_json) ---- */
+
+/* The most a bounded member takes: the comma, the longest key in quotes
+ * with its colon (",\"overlap_policy_unapplied_bytes\":", 34) and a number
+ * (sd_put_u64: 20; sd_json_put_fixed: 32), or "id.orig_h" and an address in
+ * quotes (13 + 48). */
+#define MEMBER_MAX 80
+/* sd_ts_iso's room: the getter's (g_time), which cuts where it cuts */
+#define ISO_ROOM sizeof(((sd_fval *)0)->tmp)
+/* Room asked for once per record (and again after each member written
+ * through the buffer's own calls): every bounded member, the history and
+ * the application strings (their arrays bound them) fit, so no member
+ * checks its own. */
+#define REC_ROOM (SD_ARRAY_LEN(FIELDS) * MEMBER_MAX + SD_HISTORY_MAX + sizeof(sd_appinfo) * 2)
+
+static char *room(sd_buf *b)
+{
+    if (b->cap - b->len < REC_ROOM)
+        sd_buf_grow(b, REC_ROOM);
+    return (char *)b->p + b->len;
+}
+
+static void commit(sd_buf *b, const char *o)
+{
+    b->len = (size_t)((const uint8_t *)o - b->p);
+}
+
+/* ,"name": as one fixed-size copy */
+#define K(o, name) (memcpy((o), ",\"" name "\":", sizeof(",\"" name "\":") - 1), (o) + sizeof(",\"" name "\":") - 1)
+#define J_U(name, v) (o = sd_put_u64(K(o, name), (v)))
+#define J_B(name, v) (o = put_bool(K(o, name), (v)))
+#define J_S(name, s, n) (o = put_str(b, K(o, name), (s), (n)))
+#define J_P(name, s, n) (o = put_own(K(o, name), (s), (n)))
+#define J_G(name, get) (o = put_get(b, o, ",\"" name "\":", sizeof(",\"" name "\":") - 1, (get), c))
+
+static char *put_bool(char *o, bool v)
+{
+    memcpy(o, v ? "true" : "false", v ? 4 : 5);
+    return o + (v ? 4 : 5);
+}
+
+/* s[0..n) as sd_json_escape writes it: copied between quotes when every
+ * byte is plain (what sd_json_escape leaves as it is), escaped otherwise. */
+static char *put_str(sd_buf *b, char *o, const char *s, size_t n)
+{
+    if (sd_plain_run((const uint8_t *)s, n, '"', '\\') != n) {
+        commit(b, o);
+        sd_json_escape(b, s, n);
+        return room(b);
+    }
+    *o++ = '"';
+    memcpy(o, s, n);
+    o[n] = '"';
+    return o + n + 1;
+}
+
+/* A string of the program's own (uid, history letters, state and service
+ * names): plain by construction, so copied between quotes without the
+ * test (checked under SD_DEBUG_INVARIANTS). */
+static char *put_own(char *o, const char *s, size_t n)
+{
+    SD_CHECK(assert(sd_plain_run((const uint8_t *)s, n, '"', '\\') == n));
+    *o++ = '"';
+    memcpy(o, s, n);
+    o[n] = '"';
+    return o + n + 1;
+}
+
+static char *put_f(sd_buf *b, char *o, double v, int dec)
+{
+    char *e = sd_json_put_fixed(o, v, dec);
+    if (e)
+        return e;
+    commit(b, o); /* out of its range: the generic writer's printf */
+    sd_json_val_f64(b, v, dec);
+    return room(b);
+}
+
+static char *put_addr(sd_buf *b, char *o, const sd_addr *a)
+{
+    if (a->fam != 4) {
+        char t[SD_ADDR_STRLEN];
+        sd_addr_str(a, t, sizeof t);
+        return put_str(b, o, t, strlen(t));
+    }
+    *o++ = '"'; /* the dotted quad, as sd_addr_str writes it */
+    for (int i = 0; i < 4; i++) {
+        unsigned v = a->a[i];
+        if (i)
+            *o++ = '.';
+        if (v >= 100)
+            *o++ = (char)('0' + v / 100);
+        if (v >= 10)
+            *o++ = (char)('0' + v / 10 % 10);
+        *o++ = (char)('0' + v % 10);
+    }
+    *o++ = '"';
+    return o;
+}
+
+/* A rare member through its getter (what the generic writer does). */
+static char *put_get(sd_buf *b, char *o, const char *qk, size_t n, void (*get)(const void *, sd_fval *),
+                     const sd_conn *c)
+{
+    sd_fval v;
+    sd_fval_init(&v);
+    get(c, &v);
+    if (v.t == SD_FV_NULL)
+        return o;
+    memcpy(o, qk, n);
+    commit(b, o + n);
+    sd_fval_json(b, &v);
+    sd_fval_clear(&v);
+    return room(b);
+}
+
+static char *put_local(char *o, const char *qk, size_t n, const sd_addr *a)
+{
+    int l = sd_site_is_local(a);
+    if (l < 0)
+        return o;
+    memcpy(o, qk, n);
+    return put_bool(o + n, l == 1);
+}
+
+/* The members of each direction, orig then resp (BOTH in FIELDS). */
+#define J_UU(name, member) (J_U("orig_" name, c->d[0].member), J_U("resp_" name, c->d[1].member))
+
+static char *put_optional(sd_buf *b, char *o, const sd_conn *c)
+{
+    const sd_dirstats *d0 = &c->d[0], *d1 = &c->d[1];
+    if (c->reasm_on) {
+        J_UU("stream_bytes", stream_bytes);
+        J_UU("gap_bytes", gap_bytes);
+        J_UU("inconsistent_bytes", inconsistent_bytes);
+        J_U("inconsistencies", c->inconsistencies);
+    }
+    if (c->oow_segments) {
+        J_U("out_of_window", c->oow_segments);
+        J_U("out_of_window_frame", c->oow_first_frame);
+    }
+    if (c->reasm_on) {
+        J_B("orig_truncated", d0->stream_truncated);
+        J_B("resp_truncated", d1->stream_truncated);
+#define NONZERO(name, member)                     \
+    if (d0->member)                               \
+        J_U("orig_" name, d0->member);            \
+    if (d1->member)                               \
+        J_U("resp_" name, d1->member)
+        NONZERO("overlap_unchecked_bytes", unchecked_bytes);
+        NONZERO("urgent_bytes", urgent_bytes);
+        NONZERO("overlap_policy_unapplied_bytes", policy_unapplied_bytes);
+    }
+    NONZERO("bad_checksums", bad_csum);
+#undef NONZERO
+    if (c->history_dropped)
+        J_U("history_dropped", c->history_dropped);
+    return o;
+}
+
+void sd_conn_json(sd_buf *b, const sd_conn *c, bool optional)
+{
+    static const char head[] = "{\"type\":\"conn\"";
+    static const char *const orig_by[] = { "syn", "synack", "server_port", "first_packet" };
+    const sd_dirstats *d0 = &c->d[0], *d1 = &c->d[1];
+    bool tcp = c->ipproto == 6;
+    char *o = room(b);
+    memcpy(o, head, sizeof head - 1);
+    o += sizeof head - 1;
+    J_P("uid", c->uid, strnlen(c->uid, sizeof c->uid));
+    J_U("stream", c->id);
+    o = sd_json_put_ts(K(o, "ts"), c->start);
+    o = K(o, "time");
+    *o++ = '"';
+    sd_ts_iso(c->start, o, ISO_ROOM);
+    o += strnlen(o, ISO_ROOM);
+    *o++ = '"';
+    if (tcp || c->ipproto == 17) {
+        J_P("proto", tcp ? "tcp" : "udp", 3);
+    } else {
+        char t[4];
+        size_t n = (size_t)(sd_put_u64(t, c->ipproto) - t);
+        J_S("proto", t, n);
+    }
+    if (c->service[0])
+        J_P("service", c->service, strnlen(c->service, sizeof c->service));
+    o = put_addr(b, K(o, "id.orig_h"), &c->orig_h);
+    J_U("id.orig_p", c->orig_p);
+    o = put_addr(b, K(o, "id.resp_h"), &c->resp_h);
+    J_U("id.resp_p", c->resp_p);
+    if (c->vlan)
+        J_U("vlan", c->vlan);
+    if (c->iface)
+        J_U("iface", c->iface - 1u);
+    if (c->nencap)
+        J_G("encap", g_encap);
+    o = sd_json_put_ts(K(o, "duration"), c->end - c->start);
+    J_P("conn_state", c->conn_state, strnlen(c->conn_state, sizeof c->conn_state));
+    o = put_local(o, ",\"local_orig\":", sizeof ",\"local_orig\":" - 1, &c->orig_h);
+    o = put_local(o, ",\"local_resp\":", sizeof ",\"local_resp\":" - 1, &c->resp_h);
+    J_P("history", c->history, strnlen(c->history, sizeof c->history));
+    J_UU("pkts", pkts);
+    J_UU("bytes", bytes);
+    if (tcp)
+        J_U("missed_bytes", d0->missed_bytes + d1->missed_bytes);
+    J_UU("payload_bytes", payload_bytes);
+    J_UU("ip_bytes", ip_bytes);
+    J_UU("wire_bytes", wire_bytes);
+    if (c->rtt_syn_synack >= 0)
+        o = put_f(b, K(o, "syn_synack_ms"), (double)c->rtt_syn_synack / 1e6, 3);
+    if (c->rtt_synack_ack >= 0)
+        o = put_f(b, K(o, "synack_ack_ms"), (double)c->rtt_synack_ack / 1e6, 3);
+    if (tcp) {
+        J_UU("retrans_pkts", retrans_pkts);
+        J_UU("retrans_bytes", retrans_bytes);
+        J_UU("ooo_pkts", ooo_pkts);
+        J_UU("dup_acks", dup_acks);
+        J_UU("zero_windows", zero_windows);
+        J_UU("keepalives", keepalives);
+        if (d0->wscale >= 0)
+            J_U("orig_wscale", (uint64_t)d0->wscale);
+        if (d1->wscale >= 0)
+            J_U("resp_wscale", (uint64_t)d1->wscale);
+        if (d0->mss)
+            J_U("orig_mss", d0->mss);
+        if (d1->mss)
+            J_U("resp_mss", d1->mss);
+        if (d0->win_seen)
+            J_U("orig_win_min", d0->win_min);
+        if (d1->win_seen)
+            J_U("resp_win_min", d1->win_min);
+        if (d0->win_seen)
+            J_U("orig_win_max", d0->win_max);
+        if (d1->win_seen)
+            J_U("resp_win_max", d1->win_max);
+    }
+    if (d0->pkts)
+        J_U("orig_ttl_min", d0->ttl_min);
+    if (d1->pkts)
+        J_U("resp_ttl_min", d1->ttl_min);
+    if (d0->pkts)
+        J_U("orig_ttl_max", d0->ttl_max);
+    if (d1->pkts)
+        J_U("resp_ttl_max", d1->ttl_max);
+    if (c->first_fin_dir >= 0) {
+        J_P("first_fin", dir_name(c->first_fin_dir), 4);
+        J_U("first_fin_frame", c->first_fin_frame);
+    }
+    if (c->first_rst_dir >= 0) {
+        J_P("first_rst", dir_name(c->first_rst_dir), 4);
+        J_U("first_rst_frame", c->first_rst_frame);
+    }
+    J_U("open_at_end", c->open_at_end);
+    J_U("orig_open_at_end", c->orig_open_at_end);
+    if (tcp) {
+        J_B("midstream", c->midstream);
+        if (c->orig_by < SD_ARRAY_LEN(orig_by))
+            J_P("orig_by", orig_by[c->orig_by], strlen(orig_by[c->orig_by]));
+    }
+    if (optional)
+        o = put_optional(b, o, c);
+    J_B("expired", c->expired);
+    if (c->evicted)
+        J_B("evicted", true);
+    J_U("first_frame", c->first_frame);
+    J_G("file", g_file);
+    J_G("file_first_frame", g_file_first_frame);
+    J_U("last_frame", c->last_frame);
+    if (c->app.kind == 'h') {
+        if (c->app.verb[0])
+            J_S("http_method", c->app.verb, strnlen(c->app.verb, sizeof c->app.verb));
+        if (c->app.name[0])
+            J_S("http_host", c->app.name, strnlen(c->app.name, sizeof c->app.name));
+        if (c->app.uri[0])
+            J_S("http_uri", c->app.uri, strnlen(c->app.uri, sizeof c->app.uri));
+    } else if (c->app.kind == 't') {
+        if (c->app.name[0])
+            J_S("tls_sni", c->app.name, strnlen(c->app.name, sizeof c->app.name));
+        if (c->app.verb[0])
+            J_S("tls_version", c->app.verb, strnlen(c->app.verb, sizeof c->app.verb));
+        if (c->app.ja4[0])
+            J_S("ja4", c->app.ja4, strnlen(c->app.ja4, sizeof c->app.ja4));
+    }
+    memcpy(o, "}\n", 2);
+    commit(b, o + 2);
+}

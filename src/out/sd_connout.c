@@ -17,6 +17,7 @@ struct sd_connout {
     const sd_field *selv[MAX_COLS]; /* the columns */
     size_t ncol;
     sd_recout *w;
+    bool in_place;                  /* JSON of every field: sd_conn_json */
     uint64_t written;
     bool live;
     sd_conn *v;                     /* --sort: every kept connection */
@@ -33,8 +34,10 @@ static int select_fields(sd_connout *w, char *err, size_t errlen)
                                 MAX_COLS, err, errlen);
         if (ncol < 0)
             return -1;
-    } else
+    } else {
         ncol = (int)sd_fields_all(&sd_conn_fields, w->o.optional, w->selv, MAX_COLS);
+        w->in_place = w->o.fmt == SD_REC_JSON;
+    }
     w->ncol = (size_t)ncol;
     return 0;
 }
@@ -93,7 +96,10 @@ static bool write_conn(sd_connout *w, sd_buf *out, const sd_conn *c)
     if (w->written >= w->o.limit)
         return true;
     start(w, out);
-    sd_recout_record(w->w, out, c);
+    if (w->in_place)
+        sd_conn_json(out, c, w->o.optional);
+    else
+        sd_recout_record(w->w, out, c);
     return ++w->written == w->o.limit;
 }
 

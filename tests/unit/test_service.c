@@ -6,6 +6,7 @@
 #include <cmocka.h>
 
 #include "analyze/sd_service.h"
+#include "analyze/sd_svcinfo.h"
 
 static const char *g(uint8_t proto, int dir, const char *s, size_t n)
 {
@@ -44,8 +45,41 @@ static void t_dns(void **st)
     assert_null(g(17, SD_DIR_ORIG, "short", 5));
 }
 
+/* The request's strings as put_text writes them (printable bytes but the
+ * space as they are, others as \xHH in lower case), cut with "..." where
+ * the next byte's form would not leave room for it and the NUL. */
+static void t_http_text(void **st)
+{
+    (void)st;
+    sd_appinfo app;
+    memset(&app, 0, sizeof app);
+    static const char req[] = "GET /a\x01" "b\x7f%20\xff HTTP/1.1\r\nHost: ex ample\x80.com\r\n\r\n";
+    assert_true(sd_svcinfo_http(&app, (const uint8_t *)req, sizeof req - 1));
+    assert_string_equal(app.verb, "GET");
+    assert_string_equal(app.uri, "/a\\x01b\\x7f%20\\xff");
+    assert_string_equal(app.name, "ex\\x20ample\\x80.com");
+    /* the URI's 128 bytes: 124 of text, "..." and the NUL */
+    char uri[256], want[128];
+    memcpy(uri, "GET /", 5);
+    memset(uri + 5, 'a', 200);
+    memcpy(uri + 205, " HTTP/1.0\r\n\r\n", 13);
+    memset(&app, 0, sizeof app);
+    assert_true(sd_svcinfo_http(&app, (const uint8_t *)uri, 218));
+    want[0] = '/';
+    memset(want + 1, 'a', 123);
+    memcpy(want + 124, "...", 4);
+    assert_string_equal(app.uri, want);
+    /* a byte written as \xHH where its four do not fit: cut before it */
+    uri[5 + 121] = '\x01';
+    memset(&app, 0, sizeof app);
+    assert_true(sd_svcinfo_http(&app, (const uint8_t *)uri, 218));
+    memcpy(want + 122, "...", 4);
+    assert_string_equal(app.uri, want);
+}
+
 int main(void)
 {
-    const struct CMUnitTest tests[] = { cmocka_unit_test(t_tcp), cmocka_unit_test(t_dns) };
+    const struct CMUnitTest tests[] = { cmocka_unit_test(t_tcp), cmocka_unit_test(t_dns),
+                                        cmocka_unit_test(t_http_text) };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -4087,6 +4087,12 @@ _reseed("wanc220_demo", 3000, "the reverse client's WINDOW_ADJUST after `last`; 
 # than the round trip + ECHO_NOW_S later
 for _base in ("wanc150_interactive_aes128ctr-sha256etm", "wanc300_interactive_chacha"):
     _reseed(_base, 3000, "a Tab a few ms after the echo before, its completion 0.35 s or more later")
+# fourth sweep (seed + 4000): a key left unanswered, its echo sent with
+# the next key's answer, that key an arrow; a Backspace typed as the echo
+# before arrived (150 ms), its erase a round trip later
+_reseed("zsh_session", 4000, "a key's echo sent with the next key's (an arrow's) answer")
+_reseed("wanc150_interactive_aes128ctr-sha256etm", 4000, "a Backspace 10 ms after the echo before, its "
+        "erase a round trip later")
 
 
 # Fresh runs of the transfers / forwards / agent / reverse / nesting / X11

@@ -1393,6 +1393,47 @@ static void test_keys_in_flight_after_protocol(void **st)
     assert_keys_at(rest, sizeof rest / sizeof rest[0], 0.220, want, sizeof want / sizeof want[0]);
 }
 
+/* A key whose echo the server sends with the next key's answer (lab
+ * zsh_session at seed +4000 frames 137-148, chacha on a LAN): `o` leaves
+ * (36) 20 ms before a Left arrow (44), one 36-byte record answers both
+ * 20 ms later. Unanswered, `o` is a key because a key follows it, an
+ * arrow as much as a character (before, only a character's size kept it:
+ * the arrow's left it read as a protocol message): `l`, `o`, Left, `x`
+ * (an insert, answered by a redraw), Enter. */
+static void test_unanswered_key_before_arrow(void **st)
+{
+    (void)st;
+    static const step rest[] = {
+        { true, 112, 1.10 }, { false, 44, 1.12 }, { true, 376, 1.13 }, { false, 36, 1.15 }, /* open, pty */
+        { true, 36, 2.000 }, { false, 36, 2.006 },                        /* l */
+        { true, 36, 2.203 }, { true, 44, 2.223 }, { false, 36, 2.243 },   /* o, Left: one echo */
+        { true, 36, 2.370 }, { false, 44, 2.3704 },                       /* x: redraw */
+        { true, 36, 2.823 }, { false, 36, 2.824 }, { false, 100, 2.83 }, { false, 52, 2.831 }, /* Enter */
+    };
+    static const char *const want[] = { "char", "char", "arrow", "char", "enter" };
+    assert_keys_at(rest, sizeof rest / sizeof rest[0], 0, want, sizeof want / sizeof want[0]);
+}
+
+/* A key typed as the echo before arrives (client side, 150 ms round trip;
+ * lab wanc150_interactive_aes128ctr-sha256etm at seed +4000 frames
+ * 51-54, no keys overtaking echoes): a Backspace 10 ms after the echo of
+ * the key before, its erase (44, larger than an echo) 153 ms later: a
+ * key answered at once, as an echo would be, not a protocol answer: `l`,
+ * `s`, Backspace, `x`, Enter. */
+static void test_backspace_right_after_echo(void **st)
+{
+    (void)st;
+    static const step rest[] = {
+        { true, 112, 1.10 }, { false, 44, 1.25 }, { true, 376, 1.26 }, { false, 36, 1.41 }, /* open, pty */
+        { true, 36, 2.00 },  { false, 36, 2.15 },  { true, 36, 2.25 }, { false, 36, 2.40 }, /* l, s */
+        { true, 36, 2.41 },  { false, 44, 2.563 },                                          /* Backspace */
+        { true, 36, 2.75 },  { false, 36, 2.90 },                                           /* x */
+        { true, 36, 3.20 },  { false, 36, 3.35 }, { false, 100, 3.351 }, { false, 52, 3.352 }, /* Enter */
+    };
+    static const char *const want[] = { "char", "char", "backspace", "char", "enter" };
+    assert_keys_at(rest, sizeof rest / sizeof rest[0], 0.150, want, sizeof want / sizeof want[0]);
+}
+
 /* The handshake's round trip is not always the echoes' (SSHniff
  * known_pass_lsal_id_exit: a 110 ms SYN-ACK, echoes in 8-85 ms): keys
  * answered sooner than 3/4 of it while alone in flight outnumber keys
@@ -2761,6 +2802,8 @@ int main(void)
         cmocka_unit_test(test_keys_in_flight),
         cmocka_unit_test(test_keys_in_flight_unechoed),
         cmocka_unit_test(test_keys_in_flight_slow_completion),
+        cmocka_unit_test(test_unanswered_key_before_arrow),
+        cmocka_unit_test(test_backspace_right_after_echo),
         cmocka_unit_test(test_key_held_after_echo),
         cmocka_unit_test(test_keys_in_flight_after_protocol),
         cmocka_unit_test(test_keys_in_flight_fast_echoes),

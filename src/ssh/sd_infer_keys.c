@@ -201,10 +201,13 @@ static bool too_soon(const ctx *x, const leg *L, const keysz *z, size_t i, size_
         return x->v[i - 1].frame == it->frame || j == SIZE_MAX || out_before(x, L, z->from, i) >= WINADJ_OUTPUT_MIN ||
                x->v[j].t - it->t >= z->lag + (x->v[j].len > z->we ? ECHO_COMPUTED_S : ECHO_NOW_S);
     }
-    /* the answer "at once" is an echo, or a Backspace's erase, which the
-     * line editor sends as soon (lab wanc150_interactive_aes128ctr-sha256etm
-     * at seed +4000 frames 51-54: a Backspace 9.7 ms after the echo
-     * before, its erase, 68, 153 ms later over 150 ms); not after
+    /* the answer "at once" is an echo, or a short redraw of a Backspace's
+     * erase or an inserted character's size, which the line editor sends
+     * as soon (lab wanc150_interactive_aes128ctr-sha256etm at seed +4000
+     * frames 51-54: a Backspace 9.7 ms after the echo before, its erase,
+     * 68, 153 ms later over 150 ms; wanc150_interactive_chacha at +4100
+     * frames 139-142: a character inserted 7 ms after a Left arrow's
+     * answer, its redraw, 44, 151 ms later); not after
      * WINADJ_OUTPUT_MIN server bytes: a WINDOW_ADJUST, the output's end
      * after it of any size */
     if (i == 0 || it->t - x->v[i - 1].t >= REACT_MIN_S)

@@ -4093,6 +4093,8 @@ for _base in ("wanc150_interactive_aes128ctr-sha256etm", "wanc300_interactive_ch
 _reseed("zsh_session", 4000, "a key's echo sent with the next key's (an arrow's) answer")
 _reseed("wanc150_interactive_aes128ctr-sha256etm", 4000, "a Backspace 10 ms after the echo before, its "
         "erase a round trip later")
+_reseed("wanc150_interactive_chacha", 4100, "a character inserted 7 ms after the arrow's answer, its redraw "
+        "a round trip later")
 
 
 # Fresh runs of the transfers / forwards / agent / reverse / nesting / X11

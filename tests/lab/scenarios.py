@@ -4095,6 +4095,11 @@ _reseed("wanc150_interactive_aes128ctr-sha256etm", 4000, "a Backspace 10 ms afte
         "erase a round trip later")
 _reseed("wanc150_interactive_chacha", 4100, "a character inserted 7 ms after the arrow's answer, its redraw "
         "a round trip later")
+# pending (README.md): a reverse key held for the ACK the echo before
+# brought (read since ECHO_HELD_RTTS applies to keys in flight), and two
+# keys 9 ms apart answered by one record
+_reseed("wan_reverse_keys", 4000, "a reverse key held for the echo before's ACK, its echo 1.9 round trips "
+        "later; two keys 9 ms apart answered by one record", PENDING)
 
 
 # Fresh runs of the transfers / forwards / agent / reverse / nesting / X11

@@ -1434,6 +1434,26 @@ static void test_backspace_right_after_echo(void **st)
     assert_keys_at(rest, sizeof rest / sizeof rest[0], 0.150, want, sizeof want / sizeof want[0]);
 }
 
+/* Keys in flight with a key held for the ACK the echo before brought
+ * (lab wan_reverse_keys at seed +4000 frames 117-123: a reverse key 13 ms
+ * after the echo before, on the server's side of a 200 ms link, its echo
+ * 376 ms later; here a forward leg's on the client's side, the same
+ * class): its echo, held likewise, comes within ECHO_HELD_RTTS round
+ * trips, not a protocol answer: `l`, `s` (overtaking `l`'s echo), `x`,
+ * Enter. */
+static void test_keys_in_flight_held_echo(void **st)
+{
+    (void)st;
+    static const step rest[] = {
+        { true, 112, 1.10 }, { false, 44, 1.30 }, { true, 376, 1.31 }, { false, 36, 1.51 }, /* open, pty */
+        { true, 36, 2.000 }, { true, 36, 2.060 }, { false, 36, 2.200 }, { false, 36, 2.260 }, /* l, s */
+        { true, 36, 2.273 }, { false, 36, 2.649 },                                          /* x, held */
+        { true, 36, 3.000 }, { false, 36, 3.200 }, { false, 100, 3.201 }, { false, 52, 3.202 }, /* Enter */
+    };
+    static const char *const want[] = { "char", "char", "char", "enter" };
+    assert_keys_at(rest, sizeof rest / sizeof rest[0], 0.200, want, sizeof want / sizeof want[0]);
+}
+
 /* The handshake's round trip is not always the echoes' (SSHniff
  * known_pass_lsal_id_exit: a 110 ms SYN-ACK, echoes in 8-85 ms): keys
  * answered sooner than 3/4 of it while alone in flight outnumber keys
@@ -2804,6 +2824,7 @@ int main(void)
         cmocka_unit_test(test_keys_in_flight_slow_completion),
         cmocka_unit_test(test_unanswered_key_before_arrow),
         cmocka_unit_test(test_backspace_right_after_echo),
+        cmocka_unit_test(test_keys_in_flight_held_echo),
         cmocka_unit_test(test_key_held_after_echo),
         cmocka_unit_test(test_keys_in_flight_after_protocol),
         cmocka_unit_test(test_keys_in_flight_fast_echoes),

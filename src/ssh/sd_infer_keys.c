@@ -198,14 +198,14 @@ static bool too_soon(const ctx *x, const leg *L, const keysz *z, size_t i, size_
         if (!sdi_is_cl(L, &x->v[i - 1]) && (i - 1 < z->from || z->pair[i - 1 - z->from] == SIZE_MAX))
             return true;
         size_t j = z->pair[i - z->from];
+        if (x->v[i - 1].frame == it->frame || j == SIZE_MAX || out_before(x, L, z->from, i) >= WINADJ_OUTPUT_MIN)
+            return true;
         /* a key held at its sender for the ACK that echo brought has its
          * own echo held likewise (ECHO_HELD_RTTS; lab wan_reverse_keys at
          * seed +4000 frames 117-123: a reverse key 13 ms after the echo
          * before, its echo 376 ms later over 200 ms) */
         double held = ECHO_NOW_S + ECHO_HELD_RTTS * z->lag, computed = z->lag + ECHO_COMPUTED_S;
-        double late = x->v[j].len > z->we && computed > held ? computed : held;
-        return x->v[i - 1].frame == it->frame || j == SIZE_MAX || out_before(x, L, z->from, i) >= WINADJ_OUTPUT_MIN ||
-               x->v[j].t - it->t >= late;
+        return x->v[j].t - it->t >= (x->v[j].len > z->we && computed > held ? computed : held);
     }
     /* the answer "at once" is an echo, or a short redraw of a Backspace's
      * erase or an inserted character's size, which the line editor sends

@@ -403,6 +403,17 @@ static bool key_shaped(const ctx *x, const leg *L, const keysz *z, size_t from, 
                                 mark[i - from] == MARK_FAT || is_paste(x, L, z, from, to, i));
 }
 
+/* How long after the key at v[i] its echo may come: a round trip and
+ * KEYS_ECHO_LATE_S; a key that left within REACT_MIN_S of a server record
+ * was held for the ACK it brought, and its echo is held likewise
+ * (ECHO_HELD_RTTS; lab wan_demo at seed +4200 frames 217-224: a reverse
+ * key 0.3 ms after the echo before, its echo 455 ms later over 200 ms). */
+static double echo_deadline(const ctx *x, const leg *L, const keysz *z, size_t i)
+{
+    bool held = i > 0 && !sdi_is_cl(L, &x->v[i - 1]) && x->v[i].t - x->v[i - 1].t < REACT_MIN_S;
+    return held ? ECHO_NOW_S + ECHO_HELD_RTTS * z->lag : z->lag + KEYS_ECHO_LATE_S;
+}
+
 /* Keys in flight: where the leg's server answers a round trip after the
  * capture (a capture on the client's side of a slow link, or a reverse
  * leg's at the server's), a key typed sooner than that after the one
@@ -447,7 +458,7 @@ static bool pair_in_flight(const ctx *x, const leg *L, const keysz *z, size_t fr
         bool burst = (j + 1 < to && !sdi_is_cl(L, &x->v[j + 1]) && x->v[j + 1].t - it->t < KEYS_BURST_S) ||
                      (j > from && !sdi_is_cl(L, &x->v[j - 1]) && it->t - x->v[j - 1].t < KEYS_BURST_S);
         while (!burst && tail - head >= 2 && it->t >= x->v[q[head + 1]].t + early &&
-               it->t > x->v[q[head]].t + z->lag + KEYS_ECHO_LATE_S)
+               it->t > x->v[q[head]].t + echo_deadline(x, L, z, q[head]))
             head++;
         if (head < tail && it->t >= x->v[q[head]].t + early) {
             pair[q[head] - from] = j;

@@ -4100,6 +4100,10 @@ _reseed("wanc150_interactive_chacha", 4100, "a character inserted 7 ms after the
 # keys 9 ms apart answered by one record
 _reseed("wan_reverse_keys", 4000, "a reverse key held for the echo before's ACK, its echo 1.9 round trips "
         "later; two keys 9 ms apart answered by one record", PENDING)
+# the held key's class again (+4200): its echo 2.27 round trips later,
+# past the next keys' due
+_reseed("wan_demo", 4200, "a reverse key held for the echo before's ACK, its echo 2.27 round trips later, "
+        "past the next keys' due")
 
 
 # Fresh runs of the transfers / forwards / agent / reverse / nesting / X11

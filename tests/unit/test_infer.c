@@ -1454,6 +1454,26 @@ static void test_keys_in_flight_held_echo(void **st)
     assert_keys_at(rest, sizeof rest / sizeof rest[0], 0.200, want, sizeof want / sizeof want[0]);
 }
 
+/* Keys in flight, a held key's echo past the round trip + KEYS_ECHO_LATE_S
+ * while later keys are due (lab wan_demo at seed +4200 frames 217-224: a
+ * reverse key 0.3 ms after the echo before, its echo 455 ms later over
+ * 200 ms): not left unechoed (its echo then paired with the next key, and
+ * the key read as a protocol answer), its echo held as it was:
+ * `l`, `s`, `x` (held), `y`, `z`, Enter. */
+static void test_keys_in_flight_held_echo_late(void **st)
+{
+    (void)st;
+    static const step rest[] = {
+        { true, 112, 1.10 },   { false, 44, 1.30 },   { true, 376, 1.31 },   { false, 36, 1.51 }, /* open, pty */
+        { true, 36, 2.000 },   { true, 36, 2.060 },   { false, 36, 2.200 },  { false, 36, 2.260 }, /* l, s */
+        { true, 36, 2.2603 },  { true, 36, 2.4578 },  { true, 36, 2.621 },                       /* x y z */
+        { false, 36, 2.7153 }, { false, 36, 2.822 },  { false, 36, 2.900 },                      /* echoes */
+        { true, 36, 3.300 },   { false, 36, 3.500 },  { false, 100, 3.501 }, { false, 52, 3.502 }, /* Enter */
+    };
+    static const char *const want[] = { "char", "char", "char", "char", "char", "enter" };
+    assert_keys_at(rest, sizeof rest / sizeof rest[0], 0.200, want, sizeof want / sizeof want[0]);
+}
+
 /* The handshake's round trip is not always the echoes' (SSHniff
  * known_pass_lsal_id_exit: a 110 ms SYN-ACK, echoes in 8-85 ms): keys
  * answered sooner than 3/4 of it while alone in flight outnumber keys
@@ -2825,6 +2845,7 @@ int main(void)
         cmocka_unit_test(test_unanswered_key_before_arrow),
         cmocka_unit_test(test_backspace_right_after_echo),
         cmocka_unit_test(test_keys_in_flight_held_echo),
+        cmocka_unit_test(test_keys_in_flight_held_echo_late),
         cmocka_unit_test(test_key_held_after_echo),
         cmocka_unit_test(test_keys_in_flight_after_protocol),
         cmocka_unit_test(test_keys_in_flight_fast_echoes),

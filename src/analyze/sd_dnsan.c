@@ -152,13 +152,18 @@ static void tcp_release(sd_dnsan *a, dns_tcpdir *t)
     t->cap = 0;
 }
 
+/* A message buffer's first size: most messages over TCP are as small as
+ * over UDP (RFC 1035's 512 bytes), so one allocation holds them; a larger
+ * one doubles from there (tcp_room). */
+#define DNS_TCP_BUF_FIRST 512
+
 /* Room in t's buffer for k more bytes of the message: grown by doubling
  * up to the message's length, within SD_DNSAN_TCP_HELD_MAX (false: no). */
 static bool tcp_room(sd_dnsan *a, dns_tcpdir *t, size_t k)
 {
     if (t->have + k <= t->cap)
         return true;
-    size_t ncap = t->cap ? t->cap * 2 : 512;
+    size_t ncap = t->cap ? t->cap * 2 : DNS_TCP_BUF_FIRST;
     if (ncap < t->have + k)
         ncap = t->have + k;
     if (ncap > t->need)

@@ -196,9 +196,6 @@ static int cmp_u16(const void *a, const void *b)
     return (int)*(const uint16_t *)a - (int)*(const uint16_t *)b;
 }
 
-/* The first 12 hex digits of SHA-256 over the comma-joined 4-digit hex
- * list (sorted or not), then "_" and the second list when it has any;
- * "000000000000" for an empty first list (JA4's rule). */
 /* sep (at most one byte) and v as "%04x" at s + o; returns the new end.
  * The caller's array holds every value's five bytes. */
 static size_t put_hex16(char *s, size_t o, const char *sep, uint16_t v)
@@ -210,6 +207,9 @@ static size_t put_hex16(char *s, size_t o, const char *sep, uint16_t v)
     return o;
 }
 
+/* The first 12 hex digits of SHA-256 over the comma-joined 4-digit hex
+ * list (sorted or not), then "_" and the second list when it has any;
+ * "000000000000" for an empty first list (JA4's rule). */
 static void ja4_hash(char out[13], const uint16_t *v, size_t n, const uint16_t *w, size_t m)
 {
     if (!n) {

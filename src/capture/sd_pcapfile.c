@@ -9,8 +9,6 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#define MAGIC_US 0xa1b2c3d4u
-#define MAGIC_NS 0xa1b23c4du
 #define LT_MASK 0x03ffffffu /* upper bits carry FCS length flags (pcap spec §4) */
 /* The stream's buffer: pcapng reads through it; classic pcap's block
  * reads (below) are larger, so the C library reads them straight into the
@@ -19,8 +17,7 @@
 /* Classic pcap is read in blocks and records are handed out from the
  * block (one read per block instead of two per record): room for the
  * largest record and its header, twice over so a refill reads a lot. */
-#define REC_HDR 16u
-#define BLOCK (2 * (SD_PCAP_MAX_RECORD + REC_HDR))
+#define BLOCK (2 * (SD_PCAP_MAX_RECORD + SD_PCAP_REC_HDR))
 /* A file's block starts smaller: every input file is open at once (a
  * merge of rotated files, a directory), and 1,500 of them at BLOCK each
  * reserved 3 GB (out of memory under a 1 GB limit). A record larger than
@@ -52,11 +49,6 @@ static uint32_t rd32(const uint8_t *p, bool swap)
     return swap ? be : le;
 }
 
-static bool is_magic(uint32_t m)
-{
-    return m == MAGIC_US || m == MAGIC_NS;
-}
-
 /* A stream that cannot be rewound (rest != NULL) reads on from its first
  * byte through sd_replay: the pcapng reader here, anything else libpcap
  * (*rest). NULL in *rest (and fp closed) when no such stream can be made. */
@@ -83,7 +75,7 @@ static sd_pcapfile *open_fp(FILE *fp, bool iobuf, FILE **rest, bool *not_pcap, c
      * is there (read(2)); stdio's own buffer would hide bytes from it */
     if (rest)
         setvbuf(fp, NULL, _IONBF, 0);
-    uint8_t h[24];
+    uint8_t h[SD_PCAP_HDR];
     size_t got = fread(h, 1, sizeof h, fp);
     if (got >= 4 && rd32(h, false) == SD_PCAPNG_SHB) {
         if (rest) /* sd_pcapng reads the section header as a block */
@@ -99,8 +91,8 @@ static sd_pcapfile *open_fp(FILE *fp, bool iobuf, FILE **rest, bool *not_pcap, c
         pf->linktype = -1;
         return pf;
     }
-    bool swap = got >= 4 && !is_magic(rd32(h, false));
-    if (got < 4 || !is_magic(rd32(h, swap))) {
+    bool swap = got >= 4 && !sd_pcap_is_magic(rd32(h, false));
+    if (got < 4 || !sd_pcap_is_magic(rd32(h, swap))) {
         *not_pcap = true;
         if (rest) {
             *rest = replay(h, got, fp);
@@ -131,7 +123,7 @@ static sd_pcapfile *open_fp(FILE *fp, bool iobuf, FILE **rest, bool *not_pcap, c
         }
     }
     pf->swap = swap;
-    pf->nano = m == MAGIC_NS;
+    pf->nano = m == SD_PCAP_MAGIC_NS;
     pf->linktype = (int)(rd32(h + 20, swap) & LT_MASK);
     return pf;
 }
@@ -147,7 +139,7 @@ static bool classic_at_start(FILE *fp)
     uint8_t m[4];
     if (pread(fileno(fp), m, sizeof m, 0) != (ssize_t)sizeof m)
         return false;
-    if (!is_magic(rd32(m, false)) && !is_magic(rd32(m, true)))
+    if (!sd_pcap_is_magic(rd32(m, false)) && !sd_pcap_is_magic(rd32(m, true)))
         return false;
     setvbuf(fp, NULL, _IONBF, 0);
     return true;
@@ -174,7 +166,7 @@ sd_pcapfile *sd_pcapfile_open(const char *path, bool *not_pcap, uint64_t *size, 
     *size = (uint64_t)st.st_size;
     sd_pcapfile *pf = open_fp(fp, !classic_at_start(fp), NULL, not_pcap, err, errlen);
     if (pf) /* no record is longer than the file */
-        pf->blk_size = (size_t)SD_MIN((uint64_t)BLOCK_START, SD_MAX(*size, (uint64_t)REC_HDR));
+        pf->blk_size = (size_t)SD_MIN((uint64_t)BLOCK_START, SD_MAX(*size, (uint64_t)SD_PCAP_REC_HDR));
     return pf;
 }
 
@@ -267,16 +259,16 @@ static inline size_t have(sd_pcapfile *pf, size_t n)
 bool sd_pcapfile_next_plain(sd_pcapfile *pf, sd_pcaprec *r)
 {
     size_t left = pf->end - pf->pos;
-    if (pf->ng || left < REC_HDR)
+    if (pf->ng || left < SD_PCAP_REC_HDR)
         return false;
     const uint8_t *h = pf->blk + pf->pos;
     uint32_t frac = rd32(h + 4, pf->swap), cl = rd32(h + 8, pf->swap), wl = rd32(h + 12, pf->swap);
-    if (cl > SD_PCAP_MAX_RECORD || cl > left - REC_HDR || wl < cl ||
+    if (cl > SD_PCAP_MAX_RECORD || cl > left - SD_PCAP_REC_HDR || wl < cl ||
         frac >= (pf->nano ? SD_NS_PER_SEC : SD_NS_PER_SEC / 1000))
         return false;
     *r = (sd_pcaprec){ .sec = rd32(h, pf->swap), .nsec = pf->nano ? frac : frac * 1000, .caplen = cl,
-                       .wirelen = wl, .wire_said = wl, .linktype = pf->linktype, .data = h + REC_HDR };
-    pf->pos += REC_HDR + cl;
+                       .wirelen = wl, .wire_said = wl, .linktype = pf->linktype, .data = h + SD_PCAP_REC_HDR };
+    pf->pos += SD_PCAP_REC_HDR + cl;
     return true;
 }
 
@@ -284,10 +276,10 @@ int sd_pcapfile_next(sd_pcapfile *pf, sd_pcaprec *r, char *err, size_t errlen)
 {
     if (pf->ng)
         return sd_pcapng_next(pf->ng, r, err, errlen);
-    size_t got = have(pf, REC_HDR);
+    size_t got = have(pf, SD_PCAP_REC_HDR);
     if (got == 0 && feof(pf->fp))
         return 0;
-    if (got < REC_HDR) {
+    if (got < SD_PCAP_REC_HDR) {
         snprintf(err, errlen, "record header cut short (%zu of 16 bytes)", got);
         return -1;
     }
@@ -298,13 +290,13 @@ int sd_pcapfile_next(sd_pcapfile *pf, sd_pcaprec *r, char *err, size_t errlen)
         snprintf(err, errlen, "record length %u is not plausible (limit %u)", cl, SD_PCAP_MAX_RECORD);
         return -1;
     }
-    got = have(pf, REC_HDR + cl) - REC_HDR; /* the header stays: have() moves it along */
+    got = have(pf, SD_PCAP_REC_HDR + cl) - SD_PCAP_REC_HDR; /* the header stays: have() moves it along */
     if (got < cl) {
         snprintf(err, errlen, "record cut short (%zu of %u bytes)", got, cl);
         return -1;
     }
-    r->data = pf->blk + pf->pos + REC_HDR; /* never NULL, even for an empty record */
-    pf->pos += REC_HDR + cl;
+    r->data = pf->blk + pf->pos + SD_PCAP_REC_HDR; /* never NULL, even for an empty record */
+    pf->pos += SD_PCAP_REC_HDR + cl;
     /* a fraction past one second (a bad writer) carries into the seconds */
     uint64_t ns = pf->nano ? frac : (uint64_t)frac * 1000;
     r->sec = sec;

@@ -22,6 +22,19 @@
  * link types allow more: D-Bus and USB captures of 1 MiB exist). */
 #define SD_PCAP_MAX_RECORD (1u << 20)
 
+/* Classic pcap's layout (pcap spec §4): the magics that open a file with
+ * microsecond and nanosecond stamps (read in the file's own byte order),
+ * the file header's size and each record header's. */
+#define SD_PCAP_MAGIC_US 0xa1b2c3d4u
+#define SD_PCAP_MAGIC_NS 0xa1b23c4du
+#define SD_PCAP_HDR 24u
+#define SD_PCAP_REC_HDR 16u
+
+static inline bool sd_pcap_is_magic(uint32_t m)
+{
+    return m == SD_PCAP_MAGIC_US || m == SD_PCAP_MAGIC_NS;
+}
+
 typedef struct sd_pcapfile sd_pcapfile;
 
 /* One record. The time is given as read, possibly outside sd_ts's range

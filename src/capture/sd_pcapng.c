@@ -7,18 +7,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define BOM 0x1A2B3C4Du
-#define BT_IDB 1u
-#define BT_PB 2u      /* obsolete Packet Block (§B.2), still written by old tools */
-#define BT_SPB 3u
-#define BT_EPB 6u
 #define OPT_END 0
 #define IF_TSRESOL 9  /* §4.2: one byte, 10^-n or (MSB set) 2^-n seconds */
 #define IF_TSOFFSET 14 /* §4.2: signed seconds added to every timestamp */
-#define SHB_MIN 16    /* BOM, major, minor, section length */
 #define IDB_MIN 8     /* link type, reserved, snap length */
-#define EPB_MIN 20    /* interface, time high, time low, captured, original */
-#define SPB_MIN 4     /* original length */
 /* Decimal resolutions up to 10^-19 fit a 64-bit count per second. */
 #define MAX_DEC_RESOL 19
 /* Binary resolutions: 2^-63 is the finest a 64-bit count can carry. */
@@ -146,15 +138,14 @@ static int read_block(sd_pcapng *ng, uint32_t *type, uint32_t *blen, char *err, 
     if (shb) { /* the byte-order magic decides how the lengths read */
         if (!read_n(ng, h + 8, 4))
             return fail(ng, err, errlen, "section header cut short", SD_PCAPNG_SHB);
-        bool le = h[8] == 0x4D && h[9] == 0x3C && h[10] == 0x2B && h[11] == 0x1A;
-        bool be = h[8] == 0x1A && h[9] == 0x2B && h[10] == 0x3C && h[11] == 0x4D;
-        if (!le && !be)
+        int order = sd_pcapng_order(h + 8);
+        if (order < 0)
             return fail(ng, err, errlen, "bad byte-order magic", SD_PCAPNG_SHB);
-        ng->swap = be;
+        ng->swap = order;
     }
     *type = rd32(ng, h);
     uint32_t total = rd32(ng, h + 4), have = shb ? 12 : 8;
-    if (total < 12 + (shb ? SHB_MIN : 0) || total % 4 != 0 || total > SD_PCAPNG_MAX_BLOCK) {
+    if (total < 12 + (shb ? SD_PCAPNG_SHB_MIN : 0) || total % 4 != 0 || total > SD_PCAPNG_MAX_BLOCK) {
         char m[96];
         snprintf(m, sizeof m, "total length %u impossible (a multiple of 4, 12 to %u)", total,
                  SD_PCAPNG_MAX_BLOCK);
@@ -213,7 +204,7 @@ static int read_shb(sd_pcapng *ng, uint32_t blen, char *err, size_t errlen)
         snprintf(m, sizeof m, "pcapng version %u not supported", major);
         return fail(ng, err, errlen, m, SD_PCAPNG_SHB);
     }
-    if (!walk_opts(ng, b + SHB_MIN, blen - SHB_MIN, NULL))
+    if (!walk_opts(ng, b + SD_PCAPNG_SHB_MIN, blen - SD_PCAPNG_SHB_MIN, NULL))
         return fail(ng, err, errlen, "section header options overrun the block", SD_PCAPNG_SHB);
     ng->started = true;
     ng->base = ng->nifs; /* interface ids start again in every section */
@@ -233,11 +224,11 @@ static int read_idb(sd_pcapng *ng, uint32_t blen, char *err, size_t errlen)
 {
     const uint8_t *b = ng->buf + 8;
     if (ng->nifs >= SD_PCAPNG_MAX_IFACES)
-        return skip(ng, err, errlen, "more than 65536 interfaces: this one is not kept", BT_IDB);
+        return skip(ng, err, errlen, "more than 65536 interfaces: this one is not kept", SD_PCAPNG_IDB);
     ng_iface bad = { .unusable = true, .linktype = -1 };
     if (blen < IDB_MIN) {
         add_iface(ng, &bad);
-        return skip(ng, err, errlen, "interface description shorter than 8 bytes", BT_IDB);
+        return skip(ng, err, errlen, "interface description shorter than 8 bytes", SD_PCAPNG_IDB);
     }
     ng_iface ifc = { .linktype = rd16(ng, b), .snaplen = rd32(ng, b + 4), .exp = 6 };
     bool opts_ok = walk_opts(ng, b + IDB_MIN, blen - IDB_MIN, &ifc);
@@ -245,12 +236,12 @@ static int read_idb(sd_pcapng *ng, uint32_t blen, char *err, size_t errlen)
         char m[64];
         snprintf(m, sizeof m, "time resolution %s-%u not usable", ifc.binary ? "2^" : "10^", ifc.exp);
         add_iface(ng, &bad);
-        return skip(ng, err, errlen, m, BT_IDB);
+        return skip(ng, err, errlen, m, SD_PCAPNG_IDB);
     }
     add_iface(ng, &ifc);
     /* the link type is known: its packets are read, with the options before the bad one */
     if (!opts_ok)
-        return skip(ng, err, errlen, "interface options overrun the block: the ones before kept", BT_IDB);
+        return skip(ng, err, errlen, "interface options overrun the block: the ones before kept", SD_PCAPNG_IDB);
     return 0;
 }
 
@@ -302,9 +293,9 @@ static const ng_iface *iface_of(sd_pcapng *ng, uint32_t id, sd_pcaprec *r)
 static int read_epb(sd_pcapng *ng, uint32_t type, uint32_t blen, sd_pcaprec *r, char *err, size_t errlen)
 {
     const uint8_t *b = ng->buf + 8;
-    if (blen < EPB_MIN)
+    if (blen < SD_PCAPNG_EPB_MIN)
         return skip(ng, err, errlen, "packet block shorter than its 20-byte header: skipped", type);
-    uint32_t id = type == BT_PB ? rd16(ng, b) : rd32(ng, b);
+    uint32_t id = type == SD_PCAPNG_PB ? rd16(ng, b) : rd32(ng, b);
     const ng_iface *ifc = iface_of(ng, id, r);
     if (!ifc || ifc->unusable) {
         char m[96];
@@ -316,22 +307,22 @@ static int read_epb(sd_pcapng *ng, uint32_t type, uint32_t blen, sd_pcaprec *r, 
         return skip(ng, err, errlen, m, type);
     }
     uint32_t cl = rd32(ng, b + 12), wl = rd32(ng, b + 16);
-    if (cl > blen - EPB_MIN || ((cl + 3u) & ~3u) > blen - EPB_MIN) {
+    if (cl > blen - SD_PCAPNG_EPB_MIN || ((cl + 3u) & ~3u) > blen - SD_PCAPNG_EPB_MIN) {
         char m[96];
         snprintf(m, sizeof m, "captured length %u overruns the block (%u bytes): packet skipped", cl,
-                 blen - EPB_MIN);
+                 blen - SD_PCAPNG_EPB_MIN);
         return skip(ng, err, errlen, m, type);
     }
     if (cl > SD_PCAP_MAX_RECORD)
         return skip(ng, err, errlen, "record longer than 1 MiB: packet skipped", type);
-    size_t optat = EPB_MIN + (((size_t)cl + 3) & ~(size_t)3);
+    size_t optat = SD_PCAPNG_EPB_MIN + (((size_t)cl + 3) & ~(size_t)3);
     if (!walk_opts(ng, b + optat, blen - optat, NULL))
         return skip(ng, err, errlen, "packet options overrun the block: packet skipped", type);
     to_time(ifc, (uint64_t)rd32(ng, b + 4) << 32 | rd32(ng, b + 8), r);
     r->caplen = cl;
     r->wirelen = wl < cl ? cl : wl;
     r->wire_said = wl;
-    r->data = b + EPB_MIN;
+    r->data = b + SD_PCAPNG_EPB_MIN;
     return 1;
 }
 
@@ -342,22 +333,22 @@ static int read_spb(sd_pcapng *ng, uint32_t blen, sd_pcaprec *r, char *err, size
     const uint8_t *b = ng->buf + 8;
     const ng_iface *ifc = iface_of(ng, 0, r);
     if (!ifc || ifc->unusable)
-        return skip(ng, err, errlen, "simple packet block with no usable interface: skipped", BT_SPB);
-    if (blen < SPB_MIN)
-        return skip(ng, err, errlen, "simple packet block shorter than 4 bytes: skipped", BT_SPB);
-    uint32_t wl = rd32(ng, b), cl = blen - SPB_MIN;
+        return skip(ng, err, errlen, "simple packet block with no usable interface: skipped", SD_PCAPNG_SPB);
+    if (blen < SD_PCAPNG_SPB_MIN)
+        return skip(ng, err, errlen, "simple packet block shorter than 4 bytes: skipped", SD_PCAPNG_SPB);
+    uint32_t wl = rd32(ng, b), cl = blen - SD_PCAPNG_SPB_MIN;
     if (wl < cl)
         cl = wl; /* the rest is padding */
     if (ifc->snaplen && cl > ifc->snaplen)
         cl = ifc->snaplen;
     if (cl > SD_PCAP_MAX_RECORD)
-        return skip(ng, err, errlen, "record longer than 1 MiB: packet skipped", BT_SPB);
+        return skip(ng, err, errlen, "record longer than 1 MiB: packet skipped", SD_PCAPNG_SPB);
     r->sec = 0;
     r->nsec = 0;
     r->caplen = cl;
     r->wirelen = wl < cl ? cl : wl;
     r->wire_said = wl;
-    r->data = b + SPB_MIN;
+    r->data = b + SD_PCAPNG_SPB_MIN;
     return 1;
 }
 
@@ -406,10 +397,10 @@ int sd_pcapng_next(sd_pcapng *ng, sd_pcaprec *r, char *err, size_t errlen)
         memset(r, 0, sizeof *r);
         switch (type) {
         case SD_PCAPNG_SHB: rc = read_shb(ng, blen, err, errlen); break;
-        case BT_IDB: rc = read_idb(ng, blen, err, errlen); break;
-        case BT_EPB:
-        case BT_PB: rc = read_epb(ng, type, blen, r, err, errlen); break;
-        case BT_SPB: rc = read_spb(ng, blen, r, err, errlen); break;
+        case SD_PCAPNG_IDB: rc = read_idb(ng, blen, err, errlen); break;
+        case SD_PCAPNG_EPB:
+        case SD_PCAPNG_PB: rc = read_epb(ng, type, blen, r, err, errlen); break;
+        case SD_PCAPNG_SPB: rc = read_spb(ng, blen, r, err, errlen); break;
         default: count_unknown(ng, type); rc = 0; break;
         }
         if (rc != 0)

@@ -18,6 +18,25 @@
 /* The first four bytes of a pcapng file (the SHB type, a palindrome). */
 #define SD_PCAPNG_SHB 0x0A0D0D0Au
 
+/* The section header's byte-order magic, and the blocks read here
+ * (draft-ietf-opsawg-pcapng §4) with the least of their bodies. */
+#define SD_PCAPNG_BOM 0x1A2B3C4Du
+#define SD_PCAPNG_IDB 1u
+#define SD_PCAPNG_PB 2u      /* obsolete Packet Block (§B.2), still written by old tools */
+#define SD_PCAPNG_SPB 3u
+#define SD_PCAPNG_EPB 6u
+#define SD_PCAPNG_SHB_MIN 16 /* BOM, major, minor, section length */
+#define SD_PCAPNG_EPB_MIN 20 /* interface, time high, time low, captured, original (PB: the same size) */
+#define SD_PCAPNG_SPB_MIN 4  /* original length */
+
+/* The byte order of a section whose byte-order magic is at p (4 bytes):
+ * 0 little-endian, 1 big-endian, -1 not the magic. */
+static inline int sd_pcapng_order(const uint8_t *p)
+{
+    uint32_t le = (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+    return le == SD_PCAPNG_BOM ? 0 : __builtin_bswap32(le) == SD_PCAPNG_BOM ? 1 : -1;
+}
+
 /* The largest block accepted: libpcap's limit (MAX_BLOCKSIZE_MAX) too. */
 #define SD_PCAPNG_MAX_BLOCK (16u << 20)
 

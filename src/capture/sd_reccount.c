@@ -11,15 +11,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define PCAP_HDR 24u
-#define PCAP_REC_HDR 16u
-/* pcapng's packet blocks and the least of their bodies (sd_pcapng.c) */
-#define PCAPNG_PB 2u
-#define PCAPNG_SPB 3u
-#define PCAPNG_EPB 6u
-#define PCAPNG_EPB_MIN 20u
-#define PCAPNG_SHB_MIN 16u
-
 /* Each record's header says where the next one is, so a walk over a file
  * is a chain of loads, each a wait for memory without help (1.09 M records
  * of 257 MB took 0.09 s, for 61 M instructions). The walk goes only
@@ -50,12 +41,12 @@ static uint64_t pcap_records(const uint8_t *p, size_t len, bool swap)
 {
     uint64_t n = 0;
     size_t pf = 0;
-    for (size_t at = PCAP_HDR; len - at >= PCAP_REC_HDR; n++) {
+    for (size_t at = SD_PCAP_HDR; len - at >= SD_PCAP_REC_HDR; n++) {
         prefetch_ahead(p, len, at, &pf);
         uint32_t cl = rd32(p + at + 8, swap);
-        if (cl > SD_PCAP_MAX_RECORD || cl > len - at - PCAP_REC_HDR)
+        if (cl > SD_PCAP_MAX_RECORD || cl > len - at - SD_PCAP_REC_HDR)
             break;
-        at += PCAP_REC_HDR + cl;
+        at += SD_PCAP_REC_HDR + cl;
     }
     return n;
 }
@@ -77,26 +68,24 @@ static uint64_t pcapng_records(const uint8_t *p, size_t len)
         uint32_t type;
         memcpy(&type, b, 4);
         if (type == SD_PCAPNG_SHB) { /* its byte-order magic says how the lengths read */
-            if (b[8] == 0x4D && b[9] == 0x3C && b[10] == 0x2B && b[11] == 0x1A)
-                swap = false;
-            else if (b[8] == 0x1A && b[9] == 0x2B && b[10] == 0x3C && b[11] == 0x4D)
-                swap = true;
-            else
+            int order = sd_pcapng_order(b + 8);
+            if (order < 0)
                 break;
+            swap = order;
         } else if (!at)
             break; /* no section header first: not read at all */
         type = rd32(b, swap);
         uint32_t total = rd32(b + 4, swap);
-        if (total < 12 + (type == SD_PCAPNG_SHB ? PCAPNG_SHB_MIN : 0) || total % 4 || total > SD_PCAPNG_MAX_BLOCK ||
+        if (total < 12 + (type == SD_PCAPNG_SHB ? SD_PCAPNG_SHB_MIN : 0) || total % 4 || total > SD_PCAPNG_MAX_BLOCK ||
             total > len - at || rd32(b + total - 4, swap) != total)
             break;
         uint32_t blen = total - 12;
-        if (type == PCAPNG_EPB || type == PCAPNG_PB) {
-            uint32_t cl = blen >= PCAPNG_EPB_MIN ? rd32(b + 8 + 12, swap) : UINT32_MAX;
-            n += blen >= PCAPNG_EPB_MIN && cl <= blen - PCAPNG_EPB_MIN &&
-                 ((cl + 3u) & ~3u) <= blen - PCAPNG_EPB_MIN && cl <= SD_PCAP_MAX_RECORD;
-        } else if (type == PCAPNG_SPB && blen >= 4) {
-            uint32_t wl = rd32(b + 8, swap), cl = blen - 4;
+        if (type == SD_PCAPNG_EPB || type == SD_PCAPNG_PB) {
+            uint32_t cl = blen >= SD_PCAPNG_EPB_MIN ? rd32(b + 8 + 12, swap) : UINT32_MAX;
+            n += blen >= SD_PCAPNG_EPB_MIN && cl <= blen - SD_PCAPNG_EPB_MIN &&
+                 ((cl + 3u) & ~3u) <= blen - SD_PCAPNG_EPB_MIN && cl <= SD_PCAP_MAX_RECORD;
+        } else if (type == SD_PCAPNG_SPB && blen >= SD_PCAPNG_SPB_MIN) {
+            uint32_t wl = rd32(b + 8, swap), cl = blen - SD_PCAPNG_SPB_MIN;
             n += (wl < cl ? wl : cl) <= SD_PCAP_MAX_RECORD; /* (the snap length only shortens it) */
         }
         at += total;
@@ -115,7 +104,7 @@ bool sd_reccount(const char *path, uint64_t *n)
         return fd < 0;
     }
     size_t len = (size_t)st.st_size;
-    const uint8_t *p = len >= PCAP_HDR ? mmap(NULL, len, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0) : MAP_FAILED;
+    const uint8_t *p = len >= SD_PCAP_HDR ? mmap(NULL, len, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0) : MAP_FAILED;
     close(fd);
     if (p == MAP_FAILED)
         return len < 4; /* too short to be a capture: nothing read from it */
@@ -124,8 +113,8 @@ bool sd_reccount(const char *path, uint64_t *n)
     bool ok = true;
     if (m == SD_PCAPNG_SHB)
         *n = pcapng_records(p, len);
-    else if (m == 0xa1b2c3d4u || m == 0xa1b23c4du || m == 0xd4c3b2a1u || m == 0x4d3cb2a1u) {
-        bool swap = m == 0xd4c3b2a1u || m == 0x4d3cb2a1u;
+    else if (sd_pcap_is_magic(m) || sd_pcap_is_magic(__builtin_bswap32(m))) {
+        bool swap = !sd_pcap_is_magic(m);
         uint16_t major = (uint16_t)(swap ? p[4] << 8 | p[5] : p[5] << 8 | p[4]);
         *n = major == 2 ? pcap_records(p, len, swap) : 0;
     } else

@@ -333,6 +333,10 @@ static void commit(sd_buf *b, const char *o)
 #define J_S(name, s, n) (o = put_str(b, K(o, name), (s), (n)))
 #define J_P(name, s, n) (o = put_own(K(o, name), (s), (n)))
 #define J_G(name, get) (o = put_get(b, o, ",\"" name "\":", sizeof(",\"" name "\":") - 1, (get), c))
+/* A char array's string, up to its NUL or its end: a client's (escaped
+ * where it must be) or the program's own. */
+#define J_SA(name, arr) J_S(name, (arr), strnlen((arr), sizeof(arr)))
+#define J_PA(name, arr) J_P(name, (arr), strnlen((arr), sizeof(arr)))
 
 static char *put_bool(char *o, bool v)
 {
@@ -426,6 +430,15 @@ static char *put_local(char *o, const char *qk, size_t n, const sd_addr *a)
 
 /* The members of each direction, orig then resp (BOTH in FIELDS). */
 #define J_UU(name, member) (J_U("orig_" name, c->d[0].member), J_U("resp_" name, c->d[1].member))
+/* The same where each direction's own test holds (c->d[i].test):
+ * a member the direction may not have. */
+#define J_UU_IF(name, test, member)            \
+    do {                                       \
+        if (c->d[0].test)                      \
+            J_U("orig_" name, c->d[0].member); \
+        if (c->d[1].test)                      \
+            J_U("resp_" name, c->d[1].member); \
+    } while (0)
 
 static char *put_optional(sd_buf *b, char *o, const sd_conn *c)
 {
@@ -443,19 +456,51 @@ static char *put_optional(sd_buf *b, char *o, const sd_conn *c)
     if (c->reasm_on) {
         J_B("orig_truncated", d0->stream_truncated);
         J_B("resp_truncated", d1->stream_truncated);
-#define NONZERO(name, member)                     \
-    if (d0->member)                               \
-        J_U("orig_" name, d0->member);            \
-    if (d1->member)                               \
-        J_U("resp_" name, d1->member)
-        NONZERO("overlap_unchecked_bytes", unchecked_bytes);
-        NONZERO("urgent_bytes", urgent_bytes);
-        NONZERO("overlap_policy_unapplied_bytes", policy_unapplied_bytes);
+        J_UU_IF("overlap_unchecked_bytes", unchecked_bytes, unchecked_bytes);
+        J_UU_IF("urgent_bytes", urgent_bytes, urgent_bytes);
+        J_UU_IF("overlap_policy_unapplied_bytes", policy_unapplied_bytes, policy_unapplied_bytes);
     }
-    NONZERO("bad_checksums", bad_csum);
-#undef NONZERO
+    J_UU_IF("bad_checksums", bad_csum, bad_csum);
     if (c->history_dropped)
         J_U("history_dropped", c->history_dropped);
+    return o;
+}
+
+/* The TCP connection's own counts and options, each direction's. */
+static char *put_tcp(char *o, const sd_conn *c)
+{
+    J_UU("retrans_pkts", retrans_pkts);
+    J_UU("retrans_bytes", retrans_bytes);
+    J_UU("ooo_pkts", ooo_pkts);
+    J_UU("dup_acks", dup_acks);
+    J_UU("zero_windows", zero_windows);
+    J_UU("keepalives", keepalives);
+    J_UU_IF("wscale", wscale >= 0, wscale); /* (-1: not negotiated) */
+    J_UU_IF("mss", mss, mss);
+    J_UU_IF("win_min", win_seen, win_min);
+    J_UU_IF("win_max", win_seen, win_max);
+    return o;
+}
+
+/* What the first request said (HTTP) or the ClientHello (TLS): the
+ * client's bytes, escaped where they must be. */
+static char *put_app(sd_buf *b, char *o, const sd_conn *c)
+{
+    if (c->app.kind == 'h') {
+        if (c->app.verb[0])
+            J_SA("http_method", c->app.verb);
+        if (c->app.name[0])
+            J_SA("http_host", c->app.name);
+        if (c->app.uri[0])
+            J_SA("http_uri", c->app.uri);
+    } else if (c->app.kind == 't') {
+        if (c->app.name[0])
+            J_SA("tls_sni", c->app.name);
+        if (c->app.verb[0])
+            J_SA("tls_version", c->app.verb);
+        if (c->app.ja4[0])
+            J_SA("ja4", c->app.ja4);
+    }
     return o;
 }
 
@@ -468,7 +513,7 @@ void sd_conn_json(sd_buf *b, const sd_conn *c, bool optional)
     char *o = room(b);
     memcpy(o, head, sizeof head - 1);
     o += sizeof head - 1;
-    J_P("uid", c->uid, strnlen(c->uid, sizeof c->uid));
+    J_PA("uid", c->uid);
     J_U("stream", c->id);
     o = sd_json_put_ts(K(o, "ts"), c->start);
     o = K(o, "time");
@@ -484,7 +529,7 @@ void sd_conn_json(sd_buf *b, const sd_conn *c, bool optional)
         J_S("proto", t, n);
     }
     if (c->service[0])
-        J_P("service", c->service, strnlen(c->service, sizeof c->service));
+        J_PA("service", c->service);
     o = put_addr(b, K(o, "id.orig_h"), &c->orig_h);
     J_U("id.orig_p", c->orig_p);
     o = put_addr(b, K(o, "id.resp_h"), &c->resp_h);
@@ -496,10 +541,10 @@ void sd_conn_json(sd_buf *b, const sd_conn *c, bool optional)
     if (c->nencap)
         J_G("encap", g_encap);
     o = sd_json_put_ts(K(o, "duration"), c->end - c->start);
-    J_P("conn_state", c->conn_state, strnlen(c->conn_state, sizeof c->conn_state));
+    J_PA("conn_state", c->conn_state);
     o = put_local(o, ",\"local_orig\":", sizeof ",\"local_orig\":" - 1, &c->orig_h);
     o = put_local(o, ",\"local_resp\":", sizeof ",\"local_resp\":" - 1, &c->resp_h);
-    J_P("history", c->history, strnlen(c->history, sizeof c->history));
+    J_PA("history", c->history);
     J_UU("pkts", pkts);
     J_UU("bytes", bytes);
     if (tcp)
@@ -511,38 +556,10 @@ void sd_conn_json(sd_buf *b, const sd_conn *c, bool optional)
         o = put_f(b, K(o, "syn_synack_ms"), (double)c->rtt_syn_synack / 1e6, 3);
     if (c->rtt_synack_ack >= 0)
         o = put_f(b, K(o, "synack_ack_ms"), (double)c->rtt_synack_ack / 1e6, 3);
-    if (tcp) {
-        J_UU("retrans_pkts", retrans_pkts);
-        J_UU("retrans_bytes", retrans_bytes);
-        J_UU("ooo_pkts", ooo_pkts);
-        J_UU("dup_acks", dup_acks);
-        J_UU("zero_windows", zero_windows);
-        J_UU("keepalives", keepalives);
-        if (d0->wscale >= 0)
-            J_U("orig_wscale", (uint64_t)d0->wscale);
-        if (d1->wscale >= 0)
-            J_U("resp_wscale", (uint64_t)d1->wscale);
-        if (d0->mss)
-            J_U("orig_mss", d0->mss);
-        if (d1->mss)
-            J_U("resp_mss", d1->mss);
-        if (d0->win_seen)
-            J_U("orig_win_min", d0->win_min);
-        if (d1->win_seen)
-            J_U("resp_win_min", d1->win_min);
-        if (d0->win_seen)
-            J_U("orig_win_max", d0->win_max);
-        if (d1->win_seen)
-            J_U("resp_win_max", d1->win_max);
-    }
-    if (d0->pkts)
-        J_U("orig_ttl_min", d0->ttl_min);
-    if (d1->pkts)
-        J_U("resp_ttl_min", d1->ttl_min);
-    if (d0->pkts)
-        J_U("orig_ttl_max", d0->ttl_max);
-    if (d1->pkts)
-        J_U("resp_ttl_max", d1->ttl_max);
+    if (tcp)
+        o = put_tcp(o, c);
+    J_UU_IF("ttl_min", pkts, ttl_min);
+    J_UU_IF("ttl_max", pkts, ttl_max);
     if (c->first_fin_dir >= 0) {
         J_P("first_fin", dir_name(c->first_fin_dir), 4);
         J_U("first_fin_frame", c->first_fin_frame);
@@ -567,21 +584,7 @@ void sd_conn_json(sd_buf *b, const sd_conn *c, bool optional)
     J_G("file", g_file);
     J_G("file_first_frame", g_file_first_frame);
     J_U("last_frame", c->last_frame);
-    if (c->app.kind == 'h') {
-        if (c->app.verb[0])
-            J_S("http_method", c->app.verb, strnlen(c->app.verb, sizeof c->app.verb));
-        if (c->app.name[0])
-            J_S("http_host", c->app.name, strnlen(c->app.name, sizeof c->app.name));
-        if (c->app.uri[0])
-            J_S("http_uri", c->app.uri, strnlen(c->app.uri, sizeof c->app.uri));
-    } else if (c->app.kind == 't') {
-        if (c->app.name[0])
-            J_S("tls_sni", c->app.name, strnlen(c->app.name, sizeof c->app.name));
-        if (c->app.verb[0])
-            J_S("tls_version", c->app.verb, strnlen(c->app.verb, sizeof c->app.verb));
-        if (c->app.ja4[0])
-            J_S("ja4", c->app.ja4, strnlen(c->app.ja4, sizeof c->app.ja4));
-    }
+    o = put_app(b, o, c);
     memcpy(o, "}\n", 2);
     commit(b, o + 2);
 }

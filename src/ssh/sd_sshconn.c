@@ -191,7 +191,8 @@ static sd_sshconn_result result_of(conn_st *st)
 {
     return (sd_sshconn_result){
         .conn = st->conn, .meta = sd_ssh_meta_get(st->ssh), .rec = st->rec, .nrec = st->nrec,
-        .rec_truncated = st->truncated, .stats = st->stats, .stats_pending = st->nrec - st->nstat, .gap_bytes = { st->gap[0], st->gap[1] },
+        .rec_truncated = st->truncated, .stats = st->stats, .stats_pending = st->nrec - st->nstat,
+        .gap_bytes = { st->gap[0], st->gap[1] },
         .inconsistencies = st->inconsistencies, .caller_bits = &st->caller_bits,
     };
 }

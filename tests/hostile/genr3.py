@@ -30,6 +30,17 @@ def ssh_session(sp, dp=22, keys=40):
     return c
 
 
+def keyed(c, keys=4):
+    """NEWKEYS both ways, keys records each way, FIN: the session's end."""
+    c.send(False, NEWKEYS)
+    c.send(True, NEWKEYS)
+    for i in range(keys):
+        c.send(True, bytes(36))
+        c.send(False, bytes(36))
+    c.close()
+    return c
+
+
 def ng_epb(frame, ts, iface=0):
     return blk(6, struct.pack("<IIIII", iface, ts >> 32, ts & 0xFFFFFFFF, len(frame), len(frame)) + frame)
 

@@ -10,10 +10,11 @@ import struct
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from gendeceive import ACK, NEWKEYS, PSH, Conn  # noqa: E402
+from gendeceive import Conn  # noqa: E402
 from genfmt import (BAN_C, BAN_S, KEX, T0, blk, idb, ip4, kexinit, opt, pcap, shb,  # noqa: E402
                     tcp_seg)
-from genr3 import ssh_session  # noqa: E402
+from genr3 import keyed, ssh_session  # noqa: E402
+import genmain  # noqa: E402
 
 NG_T0 = T0 * 10**6  # microseconds, pcapng's default resolution
 
@@ -178,13 +179,7 @@ def ssh_kex_lies(sp, skex, cban=BAN_C, sban=BAN_S, extra=b""):
     c.handshake()
     c.send(False, sban + skex)
     c.send(True, cban + kexinit(KEX) + extra)
-    c.send(False, NEWKEYS)
-    c.send(True, NEWKEYS)
-    for i in range(4):
-        c.send(True, bytes(36))
-        c.send(False, bytes(36))
-    c.close()
-    return c.frames
+    return keyed(c).frames
 
 
 def ssh_kex_nul():
@@ -228,9 +223,7 @@ def jobs_dir(d):
             b"\x00" * 9
     frames = session_with(44023, tcp_opts=lambda k: b"\x02\x00" if k % 2 else b"")
     files["d.pcap"] = pcap([], recs=[(T0 + 300 + i, 0, len(f), len(f), f) for i, f in enumerate(frames)])
-    for name, data in files.items():
-        with open(os.path.join(d, name), "wb") as f:
-            f.write(data)
+    genmain.write_files(d, files)
 
 
 EVIL_NAME = b"</script><img src=x onerror=alert(1)>\"'&\x1b]8;;http://x\x07"
@@ -249,13 +242,7 @@ def ssh_negotiated():
     c.handshake()
     c.send(False, b"SSH-2.0-</script><b>x</b>\r\n" + kexinit(lists))
     c.send(True, b"SSH-2.0-=cmd|'/c calc'!A0\r\n" + kexinit(lists))
-    c.send(False, NEWKEYS)
-    c.send(True, NEWKEYS)
-    for i in range(6):
-        c.send(True, bytes(36))
-        c.send(False, bytes(36))
-    c.close()
-    return pcap([f for _, f in c.frames])
+    return pcap([f for _, f in keyed(c, 6).frames])
 
 
 CASES = {
@@ -265,16 +252,5 @@ CASES = {
 }
 
 
-def main():
-    if sys.argv[1] == "jobs":
-        jobs_dir(sys.argv[2])
-        return
-    d = sys.argv[1]
-    os.makedirs(d, exist_ok=True)
-    for name, fn in CASES.items():
-        with open(os.path.join(d, name), "wb") as f:
-            f.write(fn())
-
-
 if __name__ == "__main__":
-    main()
+    genmain.run(CASES, {"jobs": jobs_dir})

@@ -14,19 +14,9 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from gendeceive import ACK, NEWKEYS, PSH, SYN, Conn, ssh_packet, write  # noqa: E402
 from genfmt import (BAN_C, BAN_S, CLI, ETH, KEX, SRV, T0, blk, eth, idb, ip4, kexinit, opt, pcap, shb,  # noqa: E402
                     tcp_seg)
-from genr3 import client_hello, ssh_session  # noqa: E402
+from genr3 import client_hello, keyed, ssh_session  # noqa: E402
 from genr4 import epb, idb_snap  # noqa: E402
-
-
-def keyed(c, keys=4):
-    """NEWKEYS both ways, keys records each way, FIN: the session's end."""
-    c.send(False, NEWKEYS)
-    c.send(True, NEWKEYS)
-    for i in range(keys):
-        c.send(True, bytes(36))
-        c.send(False, bytes(36))
-    c.close()
-    return c
+import genmain  # noqa: E402
 
 
 def ng_tsmix():
@@ -298,18 +288,11 @@ CASES = {
 }
 
 
-def main():
-    d = sys.argv[-1]
-    os.makedirs(d, exist_ok=True)
-    if sys.argv[1] == "flood":
-        flows_data(d)
-        unacked(d, 2)
-        unacked(d, 40)
-        return
-    for name, fn in CASES.items():
-        with open(os.path.join(d, name), "wb") as f:
-            f.write(fn())
+def flood(d):
+    flows_data(d)
+    unacked(d, 2)
+    unacked(d, 40)
 
 
 if __name__ == "__main__":
-    main()
+    genmain.run(CASES, {"flood": flood})

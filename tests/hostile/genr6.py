@@ -16,6 +16,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from gendeceive import ACK, GCM, NEWKEYS, PSH, SYN, Conn, write  # noqa: E402
 from genfmt import BAN_C, CLI, SRV, T0, blk, eth, ip4, opt, pcap, shb, tcp_seg  # noqa: E402
 from genr4 import epb, idb_snap  # noqa: E402
+import genmain  # noqa: E402
 
 
 def rec(plen):
@@ -287,22 +288,13 @@ CASES = {
 INFER = {"inf_1byte": inf_1byte, "inf_keys": inf_keys, "inf_chanopen": inf_chanopen, "inf_thresh": inf_thresh}
 
 
-def main():
-    d = sys.argv[-1]
-    os.makedirs(d, exist_ok=True)
-    if sys.argv[1] == "infer":
-        n = int(sys.argv[2])
-        for name in (sys.argv[3:-1] or INFER):
-            with open(os.path.join(d, "%s_%d.pcap" % (name, n)), "wb") as f:
-                f.write(INFER[name](n))
-        return
-    if sys.argv[1] == "flood":
-        flood_hs(d, int(sys.argv[2]))
-        return
-    for name, fn in CASES.items():
-        with open(os.path.join(d, name), "wb") as f:
-            f.write(fn())
+def infer(d, n, *names):
+    """`genr6.py infer N [NAME...] DIR`: the INFER cases (all, or those
+    named) of size N, each as NAME_N.pcap."""
+    n = int(n)
+    for name in names or INFER:
+        genmain.write_files(d, {"%s_%d.pcap" % (name, n): INFER[name](n)})
 
 
 if __name__ == "__main__":
-    main()
+    genmain.run(CASES, {"infer": infer, "flood": lambda d, n: flood_hs(d, int(n))})

@@ -13,10 +13,11 @@ import struct
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from gendeceive import ACK, FIN, NEWKEYS, PSH, RST, SYN, Conn, ssh_packet, write  # noqa: E402
+from gendeceive import ACK, NEWKEYS, PSH, RST, SYN, Conn, ssh_packet, write  # noqa: E402
 from genfmt import BAN_C, BAN_S, CLI, KEX, SRV, T0, blk, eth, ip4, kexinit, opt, pcap, shb, tcp_seg  # noqa: E402
-from genr3 import client_hello, ssh_session  # noqa: E402
+from genr3 import client_hello, keyed, ssh_session  # noqa: E402
 from genr4 import epb, idb_snap  # noqa: E402
+import genmain  # noqa: E402
 
 # every string a capture can put in front of an analyst at once
 EVIL = (b"=cmd|' /C calc'!A0\x1b]0;pwn\x07\x1b[2J\xe2\x80\xae</script><img src=x onerror=alert(1)>"
@@ -298,13 +299,7 @@ def tcp_storms():
         c.pkt(k % 2 == 0, c.seq[k % 2] + 1 + k, 0, RST)
     for k in range(5000):
         c.pkt(True, 0xFFFFFFFF - 100, 0, SYN)
-    c.send(False, NEWKEYS)
-    c.send(True, NEWKEYS)
-    for k in range(20):
-        c.send(True, bytes(36))
-        c.send(False, bytes(36))
-    c.close()
-    return write(c.frames)
+    return write(keyed(c, 20).frames)
 
 
 def ng_sections():
@@ -462,30 +457,15 @@ def seeds(repo):
                            tls_hello(b"many.example", exts=b"".join(struct.pack("!HH", 0x1000 + j, 0)
                                                                     for j in range(2000))))):
         out["fuzz_dns/r7_hello%d" % i] = h
-    for name, data in out.items():
-        with open(os.path.join(repo, "fuzz/seeds", name), "wb") as f:
-            f.write(data)
+    genmain.write_files(os.path.join(repo, "fuzz/seeds"), out)
 
 
-def main():
-    d = sys.argv[-1]
-    if sys.argv[1] == "seeds":
-        seeds(d)
-        return
-    os.makedirs(d, exist_ok=True)
-    if sys.argv[1] == "flood":
-        flood_dns(d)
-        flood_sni(d)
-        flood_ports(d)
-        flood_tcp53(d)
-        return
-    if sys.argv[1] == "held":
-        held_tcp53(d)
-        return
-    for name, fn in CASES.items():
-        with open(os.path.join(d, name), "wb") as f:
-            f.write(fn())
+def flood(d):
+    flood_dns(d)
+    flood_sni(d)
+    flood_ports(d)
+    flood_tcp53(d)
 
 
 if __name__ == "__main__":
-    main()
+    genmain.run(CASES, {"seeds": seeds, "flood": flood, "held": held_tcp53})

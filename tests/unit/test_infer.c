@@ -15,6 +15,7 @@
 
 #include "ssh/sd_infer.h"
 #include "ssh/sd_infer_int.h"
+#include "test_events.h"
 
 static sd_ssh_suite suite(const char *c, const char *m)
 {
@@ -150,22 +151,6 @@ static sd_infer_summary run_stream(const step *seq, size_t n, sd_evlist *l)
     sd_infer_summary su;
     sd_infer_ssh(&o, &r, l, &su);
     return su;
-}
-
-static size_t count_kind(const sd_evlist *l, const char *kind)
-{
-    size_t n = 0;
-    for (size_t i = 0; i < l->n; i++)
-        n += !strcmp(l->v[i].kind, kind);
-    return n;
-}
-
-static const sd_event *find_kind(const sd_evlist *l, const char *kind)
-{
-    for (size_t i = 0; i < l->n; i++)
-        if (!strcmp(l->v[i].kind, kind))
-            return &l->v[i];
-    return NULL;
 }
 
 /* A synthetic chacha session: SERVICE_REQUEST, none probe, one typed

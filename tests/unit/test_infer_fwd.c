@@ -14,6 +14,7 @@
 #include <cmocka.h>
 
 #include "ssh/sd_infer.h"
+#include "test_events.h"
 
 typedef struct rec {
     bool c;
@@ -75,33 +76,6 @@ static sd_infer_summary infer_comp(const stream *s, sd_evlist *l, const char *co
     sd_infer_summary su;
     sd_infer_ssh(&o, &r, l, &su);
     return su;
-}
-
-/* The events of a kind: their number, and the first in *first. */
-static size_t kind_events(const sd_evlist *l, const char *kind, const sd_event **first)
-{
-    size_t k = 0;
-    if (first)
-        *first = NULL;
-    for (size_t i = l->n; i-- > 0;)
-        if (!strcmp(l->v[i].kind, kind)) {
-            k++;
-            if (first)
-                *first = &l->v[i];
-        }
-    return k;
-}
-
-static size_t count_kind(const sd_evlist *l, const char *kind)
-{
-    return kind_events(l, kind, NULL);
-}
-
-static const sd_event *find_kind(const sd_evlist *l, const char *kind)
-{
-    const sd_event *e;
-    kind_events(l, kind, &e);
-    return e;
 }
 
 /* Public-key login, the session's open, its requests in one segment:

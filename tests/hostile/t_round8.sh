@@ -9,6 +9,8 @@
 # stack; IPv4 total length below the header and 0, IPv6 hop-by-hop after
 # a destination header, 100 fragment headers, overlapping IPv6
 # fragments, TCP SACK blocks reversed and 2^31 apart, window scale 15;
+# GRE of every flag and version and random bytes after every ethertype
+# and tunnel port strider decodes;
 # 100,000 never-completed IPv4 fragments. Every command and output
 # format on each must exit as allowed, print no sanitizer report and stay
 # under the memory limit (runlib.sh); then each case's result.
@@ -60,6 +62,7 @@ expect vlan_stacks.pcap err 'vlan_stacks\.pcap: frame 3: MPLS stack of more than
 expect ip_odd.pcap err 'ip_odd\.pcap: frame 31: IPv4 total length 12 < header length 20'
 expect ip_odd.pcap err 'TCP window scale 15 > 14: 14 used'
 expect ip_odd.pcap out '"id.orig_p":48006,.*"conn_state":"SF"' conns --json
+expect tunnels_rand.pcap err '1451 frame\(s\) gave no IP packet: non-IP ethertype [0-9]+, truncated link/tunnel header [0-9]+, tunnel not decoded [0-9]+'
 
 # --- 100,000 fragments never completed: each datagram given up counted
 python3 "$REPO/tests/hostile/genr8.py" "$w/fl" flood || die "genr8.py flood"

@@ -52,6 +52,7 @@ typedef struct cap_src {
     bool ts_sat;          /* ... which was out of that range and saturated */
     bool ts_sat_told;     /* a message has been given for this input */
     uint64_t ts_sat_n;    /* frames of this input saturated: the count is said at its end */
+    uint64_t frac_bad_n;  /* classic records whose fraction was a second or more: the first said, all counted */
     uint64_t records;
     FILE *fp; /* for progress: position in the file */
     bool stream; /* a pipe (stdin, a FIFO): see sd_capture_is_stream */
@@ -336,8 +337,9 @@ static void src_set_ts(const sd_capture *cap, cap_src *s)
     s->ts = ts_sat((int64_t)s->hdr->ts.tv_sec, (int64_t)s->hdr->ts.tv_usec, micro ? 1000 : 1, &s->ts_sat);
 }
 
-/* At the end of a pcapng file: the blocks of unknown type passed over,
- * said once by type rather than one message each. */
+/* At the end of a file: the pcapng blocks of unknown type passed over
+ * (said once by type rather than one message each), the classic records
+ * whose fraction was dropped, the pcapng simple packet blocks dated. */
 static void say_unknown_blocks(sd_capture *cap, cap_src *s)
 {
     char types[256];
@@ -345,6 +347,16 @@ static void say_unknown_blocks(sd_capture *cap, cap_src *s)
     if (n)
         sd_diagf(cap->diag, s->path, 0, "%llu pcapng block(s) of unknown type skipped, by type: %s",
                  (unsigned long long)n, types);
+    if (s->frac_bad_n)
+        sd_diagf(cap->diag, s->path, 0,
+                 "%llu record(s) with a fraction of a second of one second or more: dated at their whole second",
+                 (unsigned long long)s->frac_bad_n);
+    uint64_t untimed, spb = sd_pcapfile_spb(s->pf, &untimed);
+    if (spb)
+        sd_diagf(cap->diag, s->path, 0,
+                 "%llu simple packet block(s) carry no time: each dated at the packet before it "
+                 "(%llu before any timed packet: 1970-01-01)",
+                 (unsigned long long)spb, (unsigned long long)untimed);
 }
 
 /* Reads ahead one record of s. Read errors (a truncated last record, a
@@ -369,6 +381,11 @@ static void src_fill(sd_capture *cap, cap_src *s)
             s->pending = true;
             s->records++;
             s->ts = ts_sat(r.sec, r.nsec, 1, &s->ts_sat);
+            if (r.frac_bad && !s->frac_bad_n++) /* the first said, all counted */
+                sd_diagf(cap->diag, s->path, s->records,
+                         "timestamp fraction of %llu ns is a second or more: dated at its whole second "
+                         "(a count follows at the end)",
+                         (unsigned long long)r.frac_bad);
             if (r.wire_said < r.caplen) /* a writer's bug or a forged header: said, not hidden */
                 sd_diagf(cap->diag, s->path, s->records,
                          "captured length %u larger than the original length %u: %u taken for both", r.caplen,

@@ -209,6 +209,12 @@ uint64_t sd_pcapfile_unknown_blocks(const sd_pcapfile *pf, char *buf, size_t len
     return pf->ng && len ? sd_pcapng_unknown(pf->ng, buf, len) : 0;
 }
 
+uint64_t sd_pcapfile_spb(const sd_pcapfile *pf, uint64_t *untimed)
+{
+    *untimed = 0;
+    return pf->ng ? sd_pcapng_spb(pf->ng, untimed) : 0;
+}
+
 FILE *sd_pcapfile_fp(const sd_pcapfile *pf)
 {
     return pf->fp;
@@ -297,14 +303,16 @@ int sd_pcapfile_next(sd_pcapfile *pf, sd_pcaprec *r, char *err, size_t errlen)
     }
     r->data = pf->blk + pf->pos + SD_PCAP_REC_HDR; /* never NULL, even for an empty record */
     pf->pos += SD_PCAP_REC_HDR + cl;
-    /* a fraction past one second (a bad writer) carries into the seconds */
+    /* A fraction of a second that is not one (a bad writer, a forged
+     * record) is dropped: the record keeps its whole second, wrong by under
+     * a second. Carrying it into the seconds moved the packet up to 4,294 s
+     * among its neighbours (tcpflow bug8.pcap's first frame: 8 s after the
+     * next one, so the time went back); libpcap's and Wireshark's 32-bit
+     * product wraps it to an arbitrary fraction. Said by the caller. */
     uint64_t ns = pf->nano ? frac : (uint64_t)frac * 1000;
     r->sec = sec;
-    r->nsec = (uint32_t)ns;
-    if (ns >= SD_NS_PER_SEC) { /* the rare carry: the division only then (every record asks) */
-        r->sec += (int64_t)(ns / SD_NS_PER_SEC);
-        r->nsec = (uint32_t)(ns % SD_NS_PER_SEC);
-    }
+    r->nsec = ns < SD_NS_PER_SEC ? (uint32_t)ns : 0;
+    r->frac_bad = ns < SD_NS_PER_SEC ? 0 : ns;
     r->caplen = cl;
     r->wirelen = wl < cl ? cl : wl;
     r->wire_said = wl;

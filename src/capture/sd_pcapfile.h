@@ -47,6 +47,7 @@ typedef struct sd_pcaprec {
     uint32_t wire_said;  /* the original length as the file said it: below caplen in a bad record */
     int linktype;        /* LINKTYPE_* of the record's interface */
     uint32_t iface;      /* pcapng: interface, numbered over all sections; classic: 0 */
+    uint64_t frac_bad;   /* classic: a fraction of a second of one second or more, in ns (dropped) */
     const uint8_t *data; /* valid until the next call */
 } sd_pcaprec;
 
@@ -83,6 +84,9 @@ bool sd_pcapfile_next_plain(sd_pcapfile *pf, sd_pcaprec *r);
 /* pcapng blocks of a type the format does not define, passed over so far
  * (0 for classic pcap); by type in buf (sd_pcapng_unknown). */
 uint64_t sd_pcapfile_unknown_blocks(const sd_pcapfile *pf, char *buf, size_t len);
+/* pcapng Simple Packet Blocks read (no time of their own: dated at the
+ * packet before them), *untimed those before any timed packet; 0 for pcap. */
+uint64_t sd_pcapfile_spb(const sd_pcapfile *pf, uint64_t *untimed);
 FILE *sd_pcapfile_fp(const sd_pcapfile *pf);
 void sd_pcapfile_close(sd_pcapfile *pf); /* closes fp; NULL ok */
 /* The file is read to its end: its read block is given back now, not at

@@ -54,6 +54,10 @@ struct sd_pcapng {
     ng_unknown unknown[NG_UNKNOWN_TYPES]; /* blocks of unknown type, by type */
     unsigned nunknown;
     uint64_t unknown_other, unknown_all; /* past the table; all of them */
+    int64_t last_sec;  /* the time of the last packet read with one (any section) */
+    uint32_t last_nsec;
+    bool timed;        /* a packet with a time has been read */
+    uint64_t spb_n, spb_untimed; /* simple packet blocks read; those before any timed packet */
 };
 
 static uint32_t rd32(const sd_pcapng *ng, const uint8_t *p)
@@ -319,6 +323,9 @@ static int read_epb(sd_pcapng *ng, uint32_t type, uint32_t blen, sd_pcaprec *r, 
     if (!walk_opts(ng, b + optat, blen - optat, NULL))
         return skip(ng, err, errlen, "packet options overrun the block: packet skipped", type);
     to_time(ifc, (uint64_t)rd32(ng, b + 4) << 32 | rd32(ng, b + 8), r);
+    ng->last_sec = r->sec;
+    ng->last_nsec = r->nsec;
+    ng->timed = true;
     r->caplen = cl;
     r->wirelen = wl < cl ? cl : wl;
     r->wire_said = wl;
@@ -326,8 +333,12 @@ static int read_epb(sd_pcapng *ng, uint32_t type, uint32_t blen, sd_pcaprec *r, 
     return 1;
 }
 
-/* Simple packet block: interface 0, no time (§4.4: the reader has none to
- * give; 0 here, as tshark shows it), captured length from the block. */
+/* Simple packet block: interface 0, no time (§4.4), captured length from
+ * the block. Dated at the packet before it in the file: tshark leaves it
+ * at 0 (1970), which put a connection's durations, rates and the
+ * capture's span at 53 years and its order back in time; the one before
+ * is the latest time the capture vouches for. One before any timed packet
+ * keeps 0. Both counted (sd_pcapng_spb). */
 static int read_spb(sd_pcapng *ng, uint32_t blen, sd_pcaprec *r, char *err, size_t errlen)
 {
     const uint8_t *b = ng->buf + 8;
@@ -343,8 +354,10 @@ static int read_spb(sd_pcapng *ng, uint32_t blen, sd_pcaprec *r, char *err, size
         cl = ifc->snaplen;
     if (cl > SD_PCAP_MAX_RECORD)
         return skip(ng, err, errlen, "record longer than 1 MiB: packet skipped", SD_PCAPNG_SPB);
-    r->sec = 0;
-    r->nsec = 0;
+    r->sec = ng->timed ? ng->last_sec : 0;
+    r->nsec = ng->timed ? ng->last_nsec : 0;
+    ng->spb_n++;
+    ng->spb_untimed += !ng->timed;
     r->caplen = cl;
     r->wirelen = wl < cl ? cl : wl;
     r->wire_said = wl;
@@ -385,6 +398,12 @@ uint64_t sd_pcapng_unknown(const sd_pcapng *ng, char *buf, size_t len)
         at += n > 0 ? (size_t)n : 0;
     }
     return ng->unknown_all;
+}
+
+uint64_t sd_pcapng_spb(const sd_pcapng *ng, uint64_t *untimed)
+{
+    *untimed = ng->spb_untimed;
+    return ng->spb_n;
 }
 
 int sd_pcapng_next(sd_pcapng *ng, sd_pcaprec *r, char *err, size_t errlen)

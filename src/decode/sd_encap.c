@@ -133,8 +133,12 @@ static bool is_vlan_tpid(uint16_t et)
 static sd_dec_res skip_vlans(sd_decoder *d, sd_cur *c, uint16_t *et, sd_pkt *out)
 {
     for (unsigned n = 0; is_vlan_tpid(*et); n++) {
-        if (n >= MAX_VLAN_TAGS)
-            return unsupported(d, out, "VLAN tag stack deeper than 8, next ethertype", *et);
+        if (n >= MAX_VLAN_TAGS) { /* a cap, counted with the other depth caps, not an unknown tunnel */
+            out->anomalies |= SD_ANOM_ENCAP_DEPTH;
+            sd_dec_diag(d, SD_DK_ENCAP_DEPTH, "VLAN tag stack deeper than %u tags (next ethertype 0x%x): frame skipped",
+                        MAX_VLAN_TAGS, *et);
+            return SD_DEC_BAD;
+        }
         size_t have = sd_cur_left(c);
         uint16_t tci = sd_cur_be16(c);
         *et = sd_cur_be16(c);

@@ -122,8 +122,11 @@ static void test_retransmission_and_ooo(void **state)
     h_init(&h);
     handshake(&h, -1, -1);
     assert_int_equal(seg(&h, 0, 100, ACK, 1001, 5001, 100, 500, -1), 0);
+    assert_null(h.f.t[0].holes); /* in order so far: no hole list (most flows) */
     /* a hole: 1101..1201 missing, 1201 arrives */
     assert_int_equal(seg(&h, 0, 101, ACK, 1201, 5001, 100, 500, -1), SD_TA_LOST_PREV);
+    assert_non_null(h.f.t[0].holes);
+    assert_null(h.f.t[1].holes);
     /* the hole fills 1 ms later: reordered, not resent (< 40 ms RTT) */
     assert_int_equal(seg(&h, 0, 102, ACK, 1101, 5001, 100, 500, -1), SD_TA_OOO);
     /* the same bytes again much later: a retransmission */

@@ -12,14 +12,16 @@
 
 #include <signal.h>
 
-/* Live connections kept at most, by default. A flow costs about 2 KiB
- * before any analyzer state (sizeof(sd_flow) 1,960 bytes: the connection's
- * record, both directions' TCP tracking), and as many ended ones are
- * remembered for Wireshark's stream numbers (sd_streamno, ~100 bytes each
- * with the table's slack), so 64 Ki flows stay near 140 MiB: a SYN scan
- * from a million sources stays under issue #11's 200 MB (178 MB, bench/
- * README.md flowmem; 100,000 took 270 MB), and a real server's live set
- * (thousands) is far below it. Eviction is counted and shown (--max-flows). */
+/* Live connections kept at most, by default. A flow costs about 1.6 KiB
+ * before any analyzer state (sizeof(sd_flow) 1,608 bytes: the connection's
+ * record, both directions' TCP tracking; 1,960 before flowshrink moved the
+ * holes and gap lists out of line), and as many ended ones are remembered
+ * for Wireshark's stream numbers (sd_streamno, ~100 bytes each with the
+ * table's slack), so 64 Ki flows stay near 120 MiB: a SYN scan from a
+ * million sources stays under issue #11's 200 MB (155 MB conns, 161 MB ssh,
+ * bench/README.md flowshrink; 100,000 still take 235 / 244 MB), and a real
+ * server's live set (thousands) is far below it. Eviction is counted and
+ * shown (--max-flows). */
 #define SD_ENGINE_MAX_FLOWS_DEFAULT 65536u
 
 typedef struct sd_engine sd_engine;

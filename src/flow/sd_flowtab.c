@@ -332,6 +332,8 @@ void sd_flow_free(sd_flowtab *t, sd_flow *f)
 {
     sd_tcpgap_free(&f->t[0].gap);
     sd_tcpgap_free(&f->t[1].gap);
+    free(f->t[0].holes);
+    free(f->t[1].holes);
     if (t->nspare >= spare_flows) {
         free(f);
         return;

@@ -85,14 +85,17 @@ static uint32_t seq_len(const sd_pkt *p)
 
 static void hole_add(sd_tcptrack *t, uint32_t from, uint32_t to, sd_ts ts)
 {
+    if (!t->holes)
+        t->holes = sd_malloc(sizeof *t->holes);
+    sd_tcpholes *h = t->holes;
     if (t->nholes == SD_TCP_HOLES) { /* forget the oldest: bounded state */
-        memmove(&t->holes[0], &t->holes[1], sizeof t->holes[0] * (SD_TCP_HOLES - 1));
-        memmove(&t->hole_ts[0], &t->hole_ts[1], sizeof t->hole_ts[0] * (SD_TCP_HOLES - 1));
+        memmove(&h->r[0], &h->r[1], sizeof h->r[0] * (SD_TCP_HOLES - 1));
+        memmove(&h->ts[0], &h->ts[1], sizeof h->ts[0] * (SD_TCP_HOLES - 1));
         t->nholes--;
     }
-    t->holes[t->nholes][0] = from;
-    t->holes[t->nholes][1] = to;
-    t->hole_ts[t->nholes] = ts;
+    h->r[t->nholes][0] = from;
+    h->r[t->nholes][1] = to;
+    h->ts[t->nholes] = ts;
     t->nholes++;
 }
 
@@ -100,21 +103,22 @@ static void hole_add(sd_tcptrack *t, uint32_t from, uint32_t to, sd_ts ts)
  * hole appeared; else returns -1. */
 static sd_ts hole_fill(sd_tcptrack *t, uint32_t s, uint32_t e)
 {
+    sd_tcpholes *h = t->holes;
     for (int i = 0; i < t->nholes; i++) {
-        uint32_t hs = t->holes[i][0], he = t->holes[i][1];
+        uint32_t hs = h->r[i][0], he = h->r[i][1];
         if (!(SD_SEQ_LT(s, he) && SD_SEQ_GT(e, hs)))
             continue;
-        sd_ts born = t->hole_ts[i];
+        sd_ts born = h->ts[i];
         if (SD_SEQ_LEQ(s, hs) && SD_SEQ_GEQ(e, he)) { /* filled */
-            memmove(&t->holes[i], &t->holes[i + 1], sizeof t->holes[0] * (size_t)(t->nholes - i - 1));
-            memmove(&t->hole_ts[i], &t->hole_ts[i + 1], sizeof t->hole_ts[0] * (size_t)(t->nholes - i - 1));
+            memmove(&h->r[i], &h->r[i + 1], sizeof h->r[0] * (size_t)(t->nholes - i - 1));
+            memmove(&h->ts[i], &h->ts[i + 1], sizeof h->ts[0] * (size_t)(t->nholes - i - 1));
             t->nholes--;
         } else if (SD_SEQ_LEQ(s, hs)) {
-            t->holes[i][0] = e;
+            h->r[i][0] = e;
         } else if (SD_SEQ_GEQ(e, he)) {
-            t->holes[i][1] = s;
+            h->r[i][1] = s;
         } else { /* split: keep the front part, the back part becomes new */
-            t->holes[i][1] = s;
+            h->r[i][1] = s;
             if (t->nholes < SD_TCP_HOLES)
                 hole_add(t, e, he, born);
         }
@@ -437,8 +441,11 @@ unsigned sd_tcp_packet_general(sd_flow *f, const sd_pkt *p, int dir)
      * ACK before it suggested (split handshakes send one first) */
     if ((p->flags & SD_TH_SYN) && !c->d[dir].isn_set && t->data_span == 0) {
         sd_tcphist keep = t->hist;
+        sd_tcpholes *holes = t->holes; /* the flow's to free, emptied by nholes 0 */
+        sd_tcpgap_free(&t->gap);
         memset(t, 0, sizeof *t);
         t->hist = keep;
+        t->holes = holes;
         c->d[dir].base_set = false;
     }
     /* Zeek's order: flag letters from the state before this packet */

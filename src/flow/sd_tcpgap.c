@@ -7,10 +7,10 @@
 #include "../common/sd_common.h"
 #include "sd_tcp.h"
 
-/* The ranges held: in the flow, or spilled to the heap. */
+/* The ranges held: in the flow, or on the heap past the first. */
 static inline uint32_t (*ranges(sd_tcpgap *g))[2]
 {
-    return g->spill ? g->spill : g->inl;
+    return g->spill ? g->spill : g->one;
 }
 
 static void drop_range(sd_tcpgap *g, int i)
@@ -35,21 +35,26 @@ static bool budget_take(uint32_t want)
     return true;
 }
 
-/* Room for one more range: the list doubles (from inl to the heap) up to
+/* Room for one more range: one in the flow, SD_TCPGAP_INLINE on the heap
+ * outside the budget at the second, then the list doubles up to
  * SD_TCPGAP_RANGES and within the budget. Returns false at either. */
 static bool grow(sd_tcpgap *g)
 {
-    uint16_t cap = g->cap ? g->cap : SD_TCPGAP_INLINE;
+    uint16_t cap = g->cap ? g->cap : 1;
     if (g->n < cap)
         return true;
+    if (!g->spill) {
+        g->spill = sd_reallocarray(NULL, SD_TCPGAP_INLINE, sizeof *g->spill);
+        memcpy(g->spill, g->one, sizeof g->one);
+        g->cap = SD_TCPGAP_INLINE;
+        return true;
+    }
     if (cap >= SD_TCPGAP_RANGES)
         return false;
     uint16_t ncap = cap * 2 > SD_TCPGAP_RANGES ? SD_TCPGAP_RANGES : (uint16_t)(cap * 2);
-    if (!budget_take(g->spill ? (uint32_t)(ncap - cap) : ncap))
+    if (!budget_take(cap > SD_TCPGAP_INLINE ? (uint32_t)(ncap - cap) : ncap))
         return false;
     uint32_t(*heap)[2] = sd_reallocarray(g->spill, ncap, sizeof *heap);
-    if (!g->spill)
-        memcpy(heap, g->inl, sizeof g->inl);
     g->spill = heap;
     g->cap = ncap;
     return true;
@@ -187,7 +192,7 @@ void sd_tcpgap_restart(sd_tcpgap *g, uint32_t seq)
 
 void sd_tcpgap_free(sd_tcpgap *g)
 {
-    if (g->spill)
+    if (g->cap > SD_TCPGAP_INLINE) /* the first SD_TCPGAP_INLINE are outside the budget */
         atomic_fetch_sub(&spilled, g->cap);
     free(g->spill);
     g->spill = NULL;

@@ -20,6 +20,20 @@ typedef struct harness {
     int n;
 } harness;
 
+/* What the flow's tracking allocated (sd_flow_free's share of it). */
+static void flow_drop(sd_flow *f)
+{
+    for (int d = 0; d < 2; d++) {
+        sd_tcpgap_free(&f->t[d].gap);
+        free(f->t[d].holes);
+    }
+}
+
+static void h_done(harness *h)
+{
+    flow_drop(&h->f);
+}
+
 static void h_init(harness *h)
 {
     memset(h, 0, sizeof *h);
@@ -89,6 +103,7 @@ static void test_handshake_rtt_and_scaling(void **state)
     assert_int_equal(c->d[0].win_max, 502 << 7);
     assert_string_equal(c->history, "ShA");
     assert_int_equal(sd_tcp_rel_seq(c, 0, 1001), 1);
+    h_done(&h);
 }
 
 static void test_scaling_needs_both_sides(void **state)
@@ -98,6 +113,7 @@ static void test_scaling_needs_both_sides(void **state)
     handshake(&h, 7, -1); /* server did not echo window scale: RFC 7323 says off */
     assert_int_equal(h.f.c.d[0].wscale, -1);
     assert_int_equal(h.f.c.d[0].win_max, 502);
+    h_done(&h);
 }
 
 static void test_retransmission_and_ooo(void **state)
@@ -106,8 +122,11 @@ static void test_retransmission_and_ooo(void **state)
     h_init(&h);
     handshake(&h, -1, -1);
     assert_int_equal(seg(&h, 0, 100, ACK, 1001, 5001, 100, 500, -1), 0);
+    assert_null(h.f.t[0].holes); /* in order so far: no hole list (most flows) */
     /* a hole: 1101..1201 missing, 1201 arrives */
     assert_int_equal(seg(&h, 0, 101, ACK, 1201, 5001, 100, 500, -1), SD_TA_LOST_PREV);
+    assert_non_null(h.f.t[0].holes);
+    assert_null(h.f.t[1].holes);
     /* the hole fills 1 ms later: reordered, not resent (< 40 ms RTT) */
     assert_int_equal(seg(&h, 0, 102, ACK, 1101, 5001, 100, 500, -1), SD_TA_OOO);
     /* the same bytes again much later: a retransmission */
@@ -115,6 +134,7 @@ static void test_retransmission_and_ooo(void **state)
     assert_int_equal(h.f.c.d[0].ooo_pkts, 1);
     assert_int_equal(h.f.c.d[0].retrans_pkts, 1);
     assert_non_null(strchr(h.f.c.history, 'T'));
+    h_done(&h);
 }
 
 static void test_late_fill_is_retransmission(void **state)
@@ -126,6 +146,7 @@ static void test_late_fill_is_retransmission(void **state)
     seg(&h, 0, 101, ACK, 1201, 5001, 100, 500, -1);
     /* the sender resends the lost segment after an RTO: retransmission */
     assert_int_equal(seg(&h, 0, 400, ACK, 1101, 5001, 100, 500, -1), SD_TA_RETRANS);
+    h_done(&h);
 }
 
 static void test_dupack_zero_window_keepalive(void **state)
@@ -141,6 +162,7 @@ static void test_dupack_zero_window_keepalive(void **state)
     /* one byte below the next sequence number: keep-alive, not data */
     assert_int_equal(seg(&h, 0, 5000, ACK, 3000, 5001, 1, 500, -1), SD_TA_KEEPALIVE);
     assert_int_equal(h.f.c.d[0].retrans_pkts, 0);
+    h_done(&h);
 }
 
 static void test_conn_states(void **state)
@@ -151,12 +173,14 @@ static void test_conn_states(void **state)
     sd_conn_finish_state(&h.f.c);
     assert_string_equal(h.f.c.conn_state, "S0");
 
+    h_done(&h);
     h_init(&h);
     seg(&h, 0, 0, SYN, 1, 0, 0, 100, -1);
     seg(&h, 1, 1, RST | ACK, 0, 2, 0, 0, -1);
     sd_conn_finish_state(&h.f.c);
     assert_string_equal(h.f.c.conn_state, "REJ");
 
+    h_done(&h);
     h_init(&h);
     handshake(&h, -1, -1);
     seg(&h, 0, 50, FIN | ACK, 1001, 5001, 0, 500, -1);
@@ -166,6 +190,7 @@ static void test_conn_states(void **state)
     assert_int_equal(h.f.c.first_fin_dir, 0);
     assert_true(h.f.c.closed);
 
+    h_done(&h);
     h_init(&h);
     handshake(&h, -1, -1);
     seg(&h, 1, 50, RST, 5001, 0, 0, 0, -1);
@@ -173,10 +198,12 @@ static void test_conn_states(void **state)
     assert_string_equal(h.f.c.conn_state, "RSTR");
     assert_int_equal(h.f.c.first_rst_dir, 1);
 
+    h_done(&h);
     h_init(&h); /* mid-stream */
     seg(&h, 0, 0, ACK, 77, 99, 10, 100, -1);
     sd_conn_finish_state(&h.f.c);
     assert_string_equal(h.f.c.conn_state, "OTH");
+    h_done(&h);
 }
 
 static void test_where_filter(void **state)
@@ -202,6 +229,7 @@ static void test_where_filter(void **state)
     assert_null(sd_filter_parse(&sd_conn_fields, "nosuchfield=1", err, sizeof err));
     assert_non_null(strstr(err, "nosuchfield"));
     assert_null(sd_filter_parse(&sd_conn_fields, "stream ==", err, sizeof err));
+    h_done(&h);
 }
 
 /* ---- the in-order fast path against the general path ---- */
@@ -213,6 +241,29 @@ typedef struct twin {
     unsigned taken;     /* segments the fast path took */
     unsigned n;
 } twin;
+
+/* The same tracking state: the fields, and what the out-of-line holes and
+ * gap ranges hold (not where). */
+static void track_equal(const sd_tcptrack *x, const sd_tcptrack *y)
+{
+    sd_tcptrack a, b;
+    memcpy(&a, x, sizeof a);
+    memcpy(&b, y, sizeof b);
+    assert_int_equal(a.nholes, b.nholes);
+    for (int i = 0; i < a.nholes; i++) {
+        assert_memory_equal(a.holes->r[i], b.holes->r[i], sizeof a.holes->r[i]);
+        assert_int_equal(a.holes->ts[i], b.holes->ts[i]);
+    }
+    assert_int_equal(a.gap.n, b.gap.n);
+    if (a.gap.n)
+        assert_memory_equal(a.gap.spill ? a.gap.spill : a.gap.one, b.gap.spill ? b.gap.spill : b.gap.one,
+                            sizeof a.gap.one[0] * a.gap.n);
+    a.holes = b.holes = NULL;
+    a.gap.spill = b.gap.spill = NULL;
+    memset(a.gap.one, 0, sizeof a.gap.one); /* (compared above while it held them) */
+    memset(b.gap.one, 0, sizeof b.gap.one);
+    assert_memory_equal(&a, &b, sizeof a);
+}
 
 /* One segment into both flows: the same analysis and the same state. */
 static void twin_seg(twin *w, int dir, uint8_t flags, uint32_t seq, uint32_t ack, uint32_t wire,
@@ -226,7 +277,8 @@ static void twin_seg(twin *w, int dir, uint8_t flags, uint32_t seq, uint32_t ack
     unsigned b = sd_tcp_packet_general(&w->general, &p, dir);
     assert_int_equal(a, b);
     assert_memory_equal(&w->fast.c, &w->general.c, sizeof w->fast.c);
-    assert_memory_equal(w->fast.t, w->general.t, sizeof w->fast.t);
+    for (int d = 0; d < 2; d++)
+        track_equal(&w->fast.t[d], &w->general.t[d]);
 }
 
 static void twin_init(twin *w)
@@ -321,6 +373,8 @@ static void test_fast_path_same_state(void **state)
         twin_data(w, 0, 20, 20, 500); /* after the end: never the fast path */
         taken += w->taken;
         total += w->n;
+        flow_drop(&w->fast);
+        flow_drop(&w->general);
         free(w);
     }
     /* the fast path was taken, and not for everything */

@@ -35,6 +35,27 @@ static void t_cut_and_jump(void **state)
     ack(&g, 1300, 50, 1);                        /* past every segment: unseen data */
     sd_tcpgap_segment(&g, 1250, 50, 50, false);  /* too late: already counted */
     ack(&g, 1300, 0, 0);
+    sd_tcpgap_free(&g);
+}
+
+/* A stream with one hole at a time allocates nothing: most flows never
+ * have more. */
+static void t_none_no_alloc(void **state)
+{
+    (void)state;
+    sd_tcpgap g = { 0 };
+    sd_tcpgap_segment(&g, 1000, 0, 0, false);
+    sd_tcpgap_segment(&g, 1000, 100, 100, false);
+    sd_tcpgap_segment(&g, 1100, 100, 100, false);
+    ack(&g, 1200, 0, 0);
+    assert_null(g.spill);
+    sd_tcpgap_segment(&g, 1300, 10, 10, false); /* 1200..1300 missing */
+    assert_null(g.spill);
+    sd_tcpgap_segment(&g, 1400, 10, 10, false); /* and 1310..1400 */
+    assert_non_null(g.spill);
+    ack(&g, 1410, 190, 2);
+    sd_tcpgap_free(&g);
+    assert_null(g.spill);
 }
 
 static void t_fill_split_fin(void **state)
@@ -48,6 +69,7 @@ static void t_fill_split_fin(void **state)
     sd_tcpgap_segment(&g, 200, 0, 0, true);      /* FIN at 200: 110..200 unseen */
     ack(&g, 201, 40 + 90, 2);                    /* 60..100 and 110..200, not the FIN */
     ack(&g, 400, 0, 0);
+    sd_tcpgap_free(&g);
 }
 
 static void t_wrap(void **state)
@@ -57,6 +79,7 @@ static void t_wrap(void **state)
     sd_tcpgap_segment(&g, 0xFFFFFFF0u, 8, 8, false);
     sd_tcpgap_segment(&g, 0x10, 8, 8, false);    /* hole across the wrap: 24 bytes */
     ack(&g, 0x18, 24, 1);
+    sd_tcpgap_free(&g);
 }
 
 static void t_cap(void **state)
@@ -128,6 +151,6 @@ int main(void)
 {
     const struct CMUnitTest tests[] = { cmocka_unit_test(t_cut_and_jump), cmocka_unit_test(t_fill_split_fin),
                                         cmocka_unit_test(t_wrap), cmocka_unit_test(t_cap),
-                                        cmocka_unit_test(t_spill), cmocka_unit_test(t_budget) };
+                                        cmocka_unit_test(t_none_no_alloc), cmocka_unit_test(t_spill), cmocka_unit_test(t_budget) };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

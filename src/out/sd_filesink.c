@@ -5,7 +5,8 @@
  * copies what is already held) until the file ends, FILE_BUF_MAX bytes are
  * pending, a hole breaks the run, the caller flushes, or all files together
  * hold more than the budget (then the least recently written ones go
- * first). Most files are small: created, written with one pwritev and
+ * first, while pending bytes are most of the budget; else the caller waits
+ * for the blocks in flight). Most files are small: created, written with one pwritev and
  * closed, once.
  *
  * Creating, writing and closing files is kernel work that does not depend
@@ -35,8 +36,13 @@
 #define FILE_BUF_MAX (1u << 20)
 #define DEFAULT_BUDGET ((size_t)32 << 20)
 #define DEFAULT_MAX_OPEN 63
-#define BLK_SMALL 4096u      /* a file's first block (most files are small) */
-#define BLK_BIG (64u << 10)  /* the following ones */
+/* A file's blocks double from 4 KiB to 64 KiB: most files are small, and
+ * the budget counts whole blocks, so a 10 KiB transcript held in 4 + 64 KiB
+ * let the budget fill with a few hundred sessions of short connections and
+ * flush them before their end (a second open, write and close each); in
+ * 4 + 8 KiB it holds 12 KiB. Any block is at most half empty past 8 KiB. */
+#define BLK_MIN_SHIFT 12
+#define BLK_CLASSES 5        /* 4, 8, 16, 32, 64 KiB */
 #define IOV_BATCH 64
 #define QCAP 1024            /* queued jobs */
 #define LOG_MAX 10           /* errors described; the count goes on */
@@ -44,6 +50,7 @@
 typedef struct blk {
     struct blk *next;
     uint32_t len, cap;
+    uint32_t cls;      /* size class: 1 << (BLK_MIN_SHIFT + cls) bytes with the header */
     uint8_t d[];
 } blk;
 
@@ -62,6 +69,8 @@ struct sd_sinkfile {
     uint64_t bstart;   /* file offset of the first pending byte */
     blk *head, *tail;  /* pending bytes */
     size_t blen;
+    size_t bcap;       /* the pending blocks' capacity (in held and pend) */
+    unsigned cls;      /* size class of the next block (grows with the file) */
     struct sd_sinkfile *prev, *next; /* files with pending bytes, most recently written first */
     wfile *w;
     bool queued;       /* w was handed to the writer */
@@ -85,8 +94,9 @@ typedef struct fslot {
 struct sd_filesink {
     /* caller's thread */
     size_t held, budget;  /* block bytes not in the pool; the limit */
+    size_t pend;          /* of held, the files' pending blocks (not queued) */
     sd_sinkfile *mru, *lru;
-    blk *pool[2];         /* free blocks: small, big */
+    blk *pool[BLK_CLASSES]; /* free blocks, by size class */
     bool threaded;
     pthread_t thread;
     /* shared, under mu */
@@ -325,9 +335,8 @@ static void blk_put_chain(sd_filesink *fs, blk *b)
     while (b) {
         blk *nx = b->next;
         fs->held -= b->cap;
-        bool big = b->cap > BLK_SMALL;
-        b->next = fs->pool[big];
-        fs->pool[big] = b;
+        b->next = fs->pool[b->cls];
+        fs->pool[b->cls] = b;
         b = nx;
     }
 }
@@ -367,17 +376,18 @@ static void push(sd_filesink *fs, wjob j)
     pthread_mutex_unlock(&fs->mu);
 }
 
-static blk *blk_get(sd_filesink *fs, bool big)
+static blk *blk_get(sd_filesink *fs, unsigned cls)
 {
-    if (!fs->pool[big])
+    if (!fs->pool[cls])
         reclaim(fs, false);
-    blk *b = fs->pool[big];
+    blk *b = fs->pool[cls];
     if (b)
-        fs->pool[big] = b->next;
+        fs->pool[cls] = b->next;
     else {
-        uint32_t size = big ? BLK_BIG : BLK_SMALL;
+        uint32_t size = 1u << (BLK_MIN_SHIFT + cls);
         b = sd_malloc(size);
         b->cap = size - (uint32_t)offsetof(blk, d);
+        b->cls = cls;
     }
     b->next = NULL;
     b->len = 0;
@@ -419,6 +429,9 @@ void sd_sinkfile_flush(sd_filesink *fs, sd_sinkfile *f)
     push(fs, (wjob){ .kind = J_WRITE, .w = f->w, .head = f->head, .off = f->bstart });
     f->head = f->tail = NULL;
     f->blen = 0;
+    fs->pend -= f->bcap;
+    f->bcap = 0;
+    f->cls = 0; /* a file flushed often (the index: a line each) starts small again */
     lru_unlink(fs, f);
 }
 
@@ -430,7 +443,11 @@ static void append(sd_filesink *fs, sd_sinkfile *f, const uint8_t *q, size_t n)
     while (n) {
         blk *b = f->tail;
         if (!b || b->len == b->cap) {
-            b = blk_get(fs, f->head != NULL);
+            b = blk_get(fs, f->cls);
+            f->bcap += b->cap;
+            fs->pend += b->cap;
+            if (f->cls < BLK_CLASSES - 1)
+                f->cls++;
             if (f->tail)
                 f->tail->next = b;
             else
@@ -457,7 +474,15 @@ void sd_sinkfile_write(sd_filesink *fs, sd_sinkfile *f, const void *p, size_t n)
     lru_front(fs, f);
     if (f->blen >= FILE_BUF_MAX)
         sd_sinkfile_flush(fs, f);
-    while (fs->held > fs->budget && fs->lru)
+    /* Over the budget, files are written before their end (costing a
+     * second open, write and close each) only while their pending bytes
+     * are most of it; otherwise the blocks in flight are waited for. When
+     * the writer lags (many short files), flushing pending files would not
+     * lower the total anyway: it adds to the queue it is behind on. Blocks
+     * already written come back first. */
+    if (fs->held > fs->budget)
+        reclaim(fs, false);
+    while (fs->held > fs->budget && fs->pend > fs->budget / 2 && fs->lru)
         sd_sinkfile_flush(fs, fs->lru);
     /* all queued: what is over the budget is in flight and comes back */
     while (fs->held > fs->budget && fs->threaded)
@@ -577,7 +602,7 @@ static void free_blocks(sd_filesink *fs)
         blk_put_chain(fs, f->head);
         f->head = f->tail = NULL;
     }
-    for (int i = 0; i < 2; i++)
+    for (int i = 0; i < BLK_CLASSES; i++)
         while (fs->pool[i]) {
             blk *b = fs->pool[i];
             fs->pool[i] = b->next;

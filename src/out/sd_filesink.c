@@ -508,7 +508,9 @@ sd_sinkfile *sd_sinkfile_new(sd_filesink *fs, const char *name)
 {
     sd_sinkfile *f = sd_calloc(1, sizeof *f);
     f->w = sd_calloc(1, sizeof *f->w);
-    snprintf(f->w->name, sizeof f->w->name, "%s", name);
+    size_t n = SD_MIN(strlen(name), sizeof f->w->name - 1); /* cut as documented */
+    memcpy(f->w->name, name, n);
+    f->w->name[n] = '\0';
     f->w->slot = -1;
     return f;
 }

@@ -24,11 +24,20 @@ struct sd_names {
     uint8_t *bloom; /* BLOOM_BITS bits, once something is forgotten */
 };
 
+/* Appends s to the name at o, up to end (the last byte, kept for the NUL):
+ * snprintf's cut, without snprintf (two names a file). */
+static char *cat_cut(char *o, char *end, const char *s)
+{
+    size_t n = SD_MIN(strlen(s), (size_t)(end - o));
+    memcpy(o, s, n);
+    return o + n;
+}
+
 static uint64_t hash_key(const char *base, const char *ext)
 {
     char key[SD_SINK_NAME_MAX];
-    int n = snprintf(key, sizeof key, "%s%s", base, ext);
-    return sd_hash_bytes(key, n > 0 ? SD_MIN((size_t)n, sizeof key - 1) : 0);
+    char *end = key + sizeof key - 1, *o = cat_cut(cat_cut(key, end, base), end, ext);
+    return sd_hash_bytes(key, (size_t)(o - key));
 }
 
 /* Bit i (0..2) of h in the Bloom filter: double hashing. */
@@ -81,10 +90,15 @@ static void forget(sd_names *nm)
 
 static void make_name(char *name, size_t len, const char *base, const char *ext, uint32_t n)
 {
-    if (n)
-        snprintf(name, len, "%sc%u%s", base, n, ext);
-    else
-        snprintf(name, len, "%s%s", base, ext);
+    if (!len)
+        return;
+    char *end = name + len - 1, *o = cat_cut(name, end, base);
+    if (n) {
+        char num[16] = "c";
+        *sd_put_u64(num + 1, n) = '\0';
+        o = cat_cut(o, end, num);
+    }
+    *cat_cut(o, end, ext) = '\0';
 }
 
 /* Files of a forgotten name: the numbers the directory has, from 0 up. */

@@ -14,6 +14,10 @@
 
 #include "sd_vec.h"
 
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
+
 /* Writes v (< 1000) in decimal at o; returns the end. */
 static char *put_small(char *o, unsigned v)
 {
@@ -238,13 +242,41 @@ void sd_buf_put_i64(sd_buf *b, int64_t v)
     sd_buf_put_u64(b, v < 0 ? 0 - (uint64_t)v : (uint64_t)v);
 }
 
+const char sd_hex_digits[17] = "0123456789abcdef";
+
+#ifdef __SSE2__
+/* Nibbles 0..15 to their digits: '0' + x, and 'a' - '0' - 10 more past 9. */
+static __m128i hex_nibbles(__m128i x)
+{
+    __m128i over9 = _mm_cmpgt_epi8(x, _mm_set1_epi8(9));
+    __m128i add = _mm_add_epi8(_mm_set1_epi8('0'), _mm_and_si128(over9, _mm_set1_epi8('a' - '0' - 10)));
+    return _mm_add_epi8(x, add);
+}
+#endif
+
+char *sd_put_hex(char *dst, const void *p, size_t n)
+{
+    const uint8_t *u = p;
+    size_t i = 0;
+#ifdef __SSE2__
+    for (; i + 16 <= n; i += 16, dst += 32) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(u + i));
+        __m128i lo = hex_nibbles(_mm_and_si128(v, _mm_set1_epi8(0x0f)));
+        __m128i hi = hex_nibbles(_mm_and_si128(_mm_srli_epi16(v, 4), _mm_set1_epi8(0x0f)));
+        _mm_storeu_si128((__m128i *)(void *)dst, _mm_unpacklo_epi8(hi, lo));
+        _mm_storeu_si128((__m128i *)(void *)(dst + 16), _mm_unpackhi_epi8(hi, lo));
+    }
+#endif
+    for (; i < n; i++) {
+        *dst++ = sd_hex_digits[u[i] >> 4];
+        *dst++ = sd_hex_digits[u[i] & 15];
+    }
+    return dst;
+}
+
 void sd_buf_put_hex(sd_buf *b, const void *p, size_t n)
 {
-    static const char HEX[] = "0123456789abcdef";
-    const uint8_t *u = p;
-    char *d = (char *)sd_buf_extend(b, 2 * n);
-    for (size_t i = 0; i < n; i++)
-        d[2 * i] = HEX[u[i] >> 4], d[2 * i + 1] = HEX[u[i] & 15];
+    sd_put_hex((char *)sd_buf_extend(b, 2 * n), p, n);
 }
 
 void sd_buf_printf(sd_buf *b, const char *fmt, ...)

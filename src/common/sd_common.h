@@ -139,6 +139,12 @@ static inline char *sd_put_u64(char *dst, uint64_t v)
 /* v in decimal appended to b, as printf's %llu and %lld write it. */
 void sd_buf_put_u64(sd_buf *b, uint64_t v);
 void sd_buf_put_i64(sd_buf *b, int64_t v);
+/* The lowercase hex digits, for "%02x" without printf. */
+extern const char sd_hex_digits[17];
+/* n bytes at p as lowercase hex at dst (2n bytes, no NUL), as printf's
+ * %02x per byte writes them; returns the end. 16 bytes at a time with
+ * SSE2: extract's transcripts render every inlined payload byte. */
+char *sd_put_hex(char *dst, const void *p, size_t n);
 /* n bytes at p as lowercase hex, two digits each (printf's %02x per byte). */
 void sd_buf_put_hex(sd_buf *b, const void *p, size_t n);
 void sd_buf_free(sd_buf *b);

@@ -331,6 +331,23 @@ static void iso_same(sd_ts t)
     assert_string_equal(sd_ts_iso(t, got, sizeof got), want);
 }
 
+/* sd_put_hex (16 bytes at a time) against printf's %02x: every byte value,
+ * lengths around the block size. */
+static void t_put_hex(void **st)
+{
+    (void)st;
+    uint8_t p[300];
+    for (size_t i = 0; i < sizeof p; i++)
+        p[i] = (uint8_t)(255 - i);
+    for (size_t len = 0; len <= sizeof p; len += len < 40 ? 1 : 29) {
+        char got[2 * sizeof p + 1], want[2 * sizeof p + 1];
+        for (size_t i = 0; i < len; i++)
+            snprintf(want + 2 * i, 3, "%02x", p[i]);
+        assert_ptr_equal(sd_put_hex(got, p, len), got + 2 * len);
+        assert_memory_equal(got, want, 2 * len);
+    }
+}
+
 static void t_formats(void **st)
 {
     /* sd_ts (int64 ns) reaches 2262-04-11: its last whole second is the end */
@@ -451,6 +468,7 @@ int main(void)
         cmocka_unit_test(t_iterate),
         cmocka_unit_test(t_vec),
         cmocka_unit_test(t_formats),
+        cmocka_unit_test(t_put_hex),
         cmocka_unit_test(t_note_cat),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -127,6 +127,45 @@ static void t_filters_agree(void **st)
     }
 }
 
+/* The transcript's payload rendering (16 bytes at a time) against the
+ * byte-at-a-time reference: hex, then sd_ascii_render's text with '"' and
+ * '\\' escaped; every byte value, lengths around the block size, escapes
+ * inside and outside blocks. */
+static void t_chunk_payload(void **st)
+{
+    (void)st;
+    uint8_t p[600];
+    for (size_t i = 0; i < sizeof p; i++)
+        p[i] = (uint8_t)(i * 7 + (i >> 8));
+    p[5] = '"', p[40] = '\\', p[300] = 'A';
+    for (size_t len = 0; len < sizeof p; len += len < 40 ? 1 : 37) {
+        sd_chunk ch = { .kind = SD_CHUNK_DATA, .data = p, .len = (uint32_t)len };
+        sd_buf got = { 0 }, want = { 0 }, asc = { 0 };
+        sd_chunk_json(&got, 0, &ch, SIZE_MAX);
+        sd_buf_append(&got, "", 1); /* a C string for strstr */
+        got.len--;
+        sd_ascii_render(&asc, p, len, false);
+        sd_buf_append(&want, ",\"hex\":\"", 8);
+        for (size_t i = 0; i < len; i++) {
+            char h[3];
+            snprintf(h, sizeof h, "%02x", p[i]);
+            sd_buf_append(&want, h, 2);
+        }
+        sd_buf_append(&want, "\",\"ascii\":\"", 11);
+        for (size_t i = 0; i < asc.len; i++) {
+            if (asc.p[i] == '"' || asc.p[i] == '\\')
+                sd_buf_append(&want, "\\", 1);
+            sd_buf_append(&want, &asc.p[i], 1);
+        }
+        sd_buf_append(&want, "\"}", 2);
+        const char *at = strstr((const char *)got.p, ",\"hex\"");
+        assert_non_null(at);
+        assert_int_equal(got.len - (size_t)(at - (const char *)got.p), want.len);
+        assert_memory_equal(at, want.p, want.len);
+        sd_buf_free(&got), sd_buf_free(&want), sd_buf_free(&asc);
+    }
+}
+
 static void t_flowname(void **st)
 {
     (void)st;
@@ -138,6 +177,18 @@ static void t_flowname(void **st)
                         "010.000.000.002.36559-010.000.000.001.09999--42");
     assert_int_equal(sd_addr_parse("2001:6f8:900:7c0::2", &a), 0);
     assert_string_equal(sd_flowname(buf, sizeof buf, &a, 80, &b, 1, 0), "2001:6f8:900:7c0::2.00080-010.000.000.001.00001");
+    /* cut as snprintf cuts, at every buffer length */
+    const char *full = "2001:6f8:900:7c0::2.00080-010.000.000.001.00001";
+    for (size_t len = 1; len <= strlen(full) + 1; len++) {
+        char small[64];
+        memset(small, 'x', sizeof small);
+        sd_flowname(small, len, &a, 80, &b, 1, 0);
+        assert_int_equal(strlen(small), len - 1);
+        assert_memory_equal(small, full, len - 1);
+    }
+    assert_int_equal(sd_addr_parse("255.0.9.10", &a), 0);
+    assert_string_equal(sd_flowname(buf, sizeof buf, &a, 65535, &b, 0, 65535),
+                        "255.000.009.010.65535-010.000.000.001.00000--65535");
 }
 
 int main(void)
@@ -148,6 +199,7 @@ int main(void)
         cmocka_unit_test(t_gap_and_anchor),
         cmocka_unit_test(t_filters_agree),
         cmocka_unit_test(t_flowname),
+        cmocka_unit_test(t_chunk_payload),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

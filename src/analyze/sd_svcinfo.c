@@ -14,8 +14,6 @@
 #define HELLO_MAX_EXTS 64
 #define HELLO_MAX_SIGALGS 64
 
-static const char HEX[] = "0123456789abcdef";
-
 /* Copies p[0..n) into out as printable text (other bytes as \xHH, "%02x");
  * a cut value ends in "...". Without printf: every connection's HTTP
  * request or ClientHello comes through here, a call per byte was a fifth
@@ -33,8 +31,8 @@ static void put_text(char *out, size_t len, const uint8_t *p, size_t n)
         } else {
             out[o] = '\\';
             out[o + 1] = 'x';
-            out[o + 2] = HEX[p[i] >> 4];
-            out[o + 3] = HEX[p[i] & 15];
+            out[o + 2] = sd_hex_digits[p[i] >> 4];
+            out[o + 3] = sd_hex_digits[p[i] & 15];
         }
         o += w;
     }
@@ -203,7 +201,7 @@ static size_t put_hex16(char *s, size_t o, const char *sep, uint16_t v)
     if (*sep)
         s[o++] = *sep;
     for (int k = 3; k >= 0; k--)
-        s[o++] = HEX[v >> (4 * k) & 15];
+        s[o++] = sd_hex_digits[v >> (4 * k) & 15];
     return o;
 }
 
@@ -224,11 +222,7 @@ static void ja4_hash(char out[13], const uint16_t *v, size_t n, const uint16_t *
         o = put_hex16(s, o, i ? "," : "_", w[i]);
     uint8_t md[SHA256_DIGEST_LENGTH];
     SHA256((const unsigned char *)s, o, md);
-    for (int i = 0; i < 6; i++) { /* "%02x" */
-        out[2 * i] = HEX[md[i] >> 4];
-        out[2 * i + 1] = HEX[md[i] & 15];
-    }
-    out[12] = '\0';
+    *sd_put_hex(out, md, 6) = '\0'; /* "%02x" */
 }
 
 static const char *ja4_version(uint16_t v)

@@ -74,13 +74,9 @@ void sd_overlap_text(sd_buf *b, int dir, const sd_reasm_inconsistency *i, bool h
 
 static void hex_str(sd_json *j, const char *key, const uint8_t *p, uint32_t n)
 {
-    static const char H[] = "0123456789abcdef";
     char tmp[2 * SD_REASM_INCONS_SHOW];
     n = SD_MIN(n, SD_REASM_INCONS_SHOW);
-    for (uint32_t k = 0; k < n; k++) {
-        tmp[2 * k] = H[p[k] >> 4];
-        tmp[2 * k + 1] = H[p[k] & 15];
-    }
+    sd_put_hex(tmp, p, n);
     sd_json_strn(j, key, tmp, 2 * (size_t)n);
 }
 

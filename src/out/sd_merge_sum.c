@@ -67,17 +67,9 @@ static void put_i(sd_buf *b, int64_t v)
 /* Bytes as hex, "-" when none: every value a word without quotes. */
 static void put_bytes(sd_buf *b, const void *p, size_t n)
 {
-    static const char HEX[] = "0123456789abcdef";
-    const uint8_t *u = p;
-    char tmp[64];
     if (!n)
         sd_buf_append(b, "-", 1);
-    for (size_t i = 0; i < n;) {
-        size_t k = 0;
-        for (; i < n && k < sizeof tmp; i++, k += 2)
-            tmp[k] = HEX[u[i] >> 4], tmp[k + 1] = HEX[u[i] & 15];
-        sd_buf_append(b, tmp, k);
-    }
+    sd_buf_put_hex(b, p, n);
     sd_buf_append(b, " ", 1);
 }
 

@@ -54,7 +54,6 @@ static size_t plain_run(const uint8_t *p, size_t n, bool keep_bs)
  * runs of plain bytes found a block at a time unless bytewise. */
 static void text_put(sd_buf *b, const char *s, size_t n, bool keep_bs, bool bytewise)
 {
-    static const char hex[] = "0123456789abcdef";
     const uint8_t *p = (const uint8_t *)s;
     size_t i = 0;
     while (i < n) {
@@ -69,7 +68,7 @@ static void text_put(sd_buf *b, const char *s, size_t n, bool keep_bs, bool byte
             i += u;
             continue;
         }
-        char e[4] = { '\\', 'x', hex[p[i] >> 4], hex[p[i] & 15] };
+        char e[4] = { '\\', 'x', sd_hex_digits[p[i] >> 4], sd_hex_digits[p[i] & 15] };
         if (p[i] == '\\')
             sd_buf_append(b, "\\\\", 2);
         else

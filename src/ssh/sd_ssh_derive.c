@@ -275,13 +275,12 @@ void sd_ssh_fp_md5(const uint8_t *blob, size_t len, char out[48])
     uint8_t md[EVP_MAX_MD_SIZE];
     unsigned n;
     digest(true, blob, len, md, &n);
-    static const char hex[] = "0123456789abcdef";
     size_t o = 0;
     for (unsigned i = 0; i < n && i < 16; i++) { /* "%02x" joined by ':' */
         if (i)
             out[o++] = ':';
-        out[o++] = hex[md[i] >> 4];
-        out[o++] = hex[md[i] & 15];
+        out[o++] = sd_hex_digits[md[i] >> 4];
+        out[o++] = sd_hex_digits[md[i] & 15];
     }
     out[o] = '\0';
 }
@@ -339,13 +338,7 @@ static void md5_hex(const char *str, size_t len, char out[33])
     uint8_t md[EVP_MAX_MD_SIZE];
     unsigned n;
     digest(true, (const uint8_t *)str, len, md, &n);
-    static const char hex[] = "0123456789abcdef";
-    unsigned i;
-    for (i = 0; i < n && i < 16; i++) {
-        out[2 * i] = hex[md[i] >> 4];
-        out[2 * i + 1] = hex[md[i] & 15];
-    }
-    out[2 * i] = '\0';
+    *sd_put_hex(out, md, n < 16 ? n : 16) = '\0';
 }
 
 /* ---------------------------------------------------------- derivations */

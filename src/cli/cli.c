@@ -494,14 +494,8 @@ void cli_flush(sd_buf *b)
     if (b->len >= DIRECT_WRITE_MIN) {
         if (fflush(stdout) != 0)
             write_failed();
-        for (size_t at = 0; at < b->len;) {
-            ssize_t n = write(fileno(stdout), b->p + at, b->len - at);
-            if (n < 0 && errno == EINTR)
-                continue;
-            if (n <= 0)
-                write_failed();
-            at += (size_t)n;
-        }
+        if (sd_write_all(fileno(stdout), b->p, b->len) != b->len)
+            write_failed();
     } else if (b->len && fwrite(b->p, 1, b->len, stdout) != b->len) {
         write_failed();
     }

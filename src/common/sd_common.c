@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <sys/stat.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 #include <arpa/inet.h>
@@ -326,6 +327,39 @@ int sd_create_at(int dirfd, const char *name)
     if (unlinkat(dirfd, name, 0) != 0 && errno != ENOENT)
         return -1;
     return openat(dirfd, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+}
+
+size_t sd_writev_all(int fd, struct iovec *iov, int n, int64_t off)
+{
+    size_t done = 0;
+    for (;;) {
+        while (n > 0 && !iov->iov_len) /* nothing to write: no call made for it */
+            iov++, n--;
+        if (n <= 0)
+            return done;
+        ssize_t k = off >= 0 ? pwritev(fd, iov, n, (off_t)off + (off_t)done) : writev(fd, iov, n);
+        if (k < 0 && errno == EINTR)
+            continue;
+        if (k <= 0) {
+            if (k == 0)
+                errno = ENOSPC;
+            return done;
+        }
+        done += (size_t)k;
+        size_t left = (size_t)k;
+        for (; n > 0 && left >= iov->iov_len; n--)
+            left -= iov++->iov_len;
+        if (n > 0) {
+            iov->iov_base = (uint8_t *)iov->iov_base + left;
+            iov->iov_len -= left;
+        }
+    }
+}
+
+size_t sd_write_all(int fd, const void *p, size_t len)
+{
+    struct iovec v = { (void *)p, len };
+    return sd_writev_all(fd, &v, 1, -1);
 }
 
 FILE *sd_create(const char *path)

@@ -69,6 +69,16 @@ FILE *sd_create(const char *path);
 /* The same relative to a directory descriptor (AT_FDCWD: the working
  * directory); a descriptor open for writing, or -1 with errno set. */
 int sd_create_at(int dirfd, const char *name);
+struct iovec;
+/* Writes iov[0..n) whole to fd: at file offset off (pwritev) when off >= 0,
+ * else at the file position (writev); resumes after EINTR and after a short
+ * write (iov's entries are changed). Returns the bytes written: all of them,
+ * or fewer after an error, with errno set (ENOSPC for a call that wrote
+ * nothing). The one such loop of every writer (cli's stdout, the file sink,
+ * the merge). */
+size_t sd_writev_all(int fd, struct iovec *iov, int n, int64_t off);
+/* The same for len bytes at p, at the file position. */
+size_t sd_write_all(int fd, const void *p, size_t len);
 
 /* A growable byte buffer (owned bytes). */
 typedef struct sd_buf {

@@ -187,31 +187,18 @@ static int wfile_fd(sd_filesink *fs, wfile *w)
     return fs->s[w->slot].fd;
 }
 
-/* Writes iov[0..n) at file offset off. */
-static void wfile_pwritev(sd_filesink *fs, wfile *w, struct iovec *iov, int n, uint64_t off)
+/* Writes iov[0..n) (total bytes) at file offset off. */
+static void wfile_pwritev(sd_filesink *fs, wfile *w, struct iovec *iov, int n, size_t total, uint64_t off)
 {
     int fd = wfile_fd(fs, w);
-    while (fd >= 0 && n > 0) {
-        ssize_t k = pwritev(fd, iov, n, (off_t)off);
-        if (k < 0 && errno == EINTR)
-            continue;
-        if (k <= 0) {
-            if (k == 0)
-                errno = ENOSPC;
-            sink_error(fs, w->name, "cannot write to");
-            w->failed = true;
-            return;
-        }
-        off += (uint64_t)k;
-        if (off > w->written)
-            w->written = off;
-        size_t left = (size_t)k;
-        for (; n > 0 && left >= iov->iov_len; n--)
-            left -= iov++->iov_len;
-        if (n > 0) {
-            iov->iov_base = (uint8_t *)iov->iov_base + left;
-            iov->iov_len -= left;
-        }
+    if (fd < 0)
+        return;
+    size_t k = sd_writev_all(fd, iov, n, (int64_t)off);
+    if (k && off + k > w->written)
+        w->written = off + k;
+    if (k < total) {
+        sink_error(fs, w->name, "cannot write to");
+        w->failed = true;
     }
 }
 
@@ -226,7 +213,7 @@ static void job_write(sd_filesink *fs, const wjob *j)
             iov[n++] = (struct iovec){ b->d, b->len };
             total += b->len;
         }
-        wfile_pwritev(fs, j->w, iov, n, off);
+        wfile_pwritev(fs, j->w, iov, n, total, off);
         off += total;
     }
 }

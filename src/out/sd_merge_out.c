@@ -719,14 +719,16 @@ static void write_spans(mrender *r, const mbody *y, FILE *out)
             size_t sk = j == i ? skip : 0;
             iov[n] = (struct iovec){ (void *)(p + sk), sp->len - sk };
         }
-        ssize_t w = writev(r->fd, iov, n);
-        if (w < 0 && errno == EINTR)
+        size_t total = 0;
+        for (int k = 0; k < n; k++)
+            total += iov[k].iov_len;
+        size_t w = sd_writev_all(r->fd, iov, n, -1);
+        if (w == total) {
+            i += (size_t)n, skip = 0;
             continue;
-        if (w <= 0) {
-            r->failed = true;
-            break;
         }
-        for (size_t left = (size_t)w; left && i < y->nspan;) {
+        r->failed = true; /* the rest from the first byte not written */
+        for (size_t left = w; left && i < y->nspan;) {
             size_t in = y->span[i].len - skip;
             if (left < in) {
                 skip += left;

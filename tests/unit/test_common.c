@@ -14,6 +14,10 @@
 #include <arpa/inet.h>
 #include <stdio.h>
 #include <time.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <sys/uio.h>
+#include <unistd.h>
 
 #include "common/sd_common.h"
 #include "common/sd_event.h"
@@ -348,6 +352,39 @@ static void t_put_hex(void **st)
     }
 }
 
+/* sd_writev_all: empty entries skipped (an all-empty call writes nothing
+ * and is no error), at an offset or the file position, whole; /dev/full
+ * and a closed descriptor report what was written and errno. */
+static void t_writev_all(void **st)
+{
+    (void)st;
+    char path[] = "/tmp/sd_writev_XXXXXX";
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    unlink(path);
+    char a[] = "hello", b[] = "world";
+    struct iovec v[4] = { { a, 0 }, { a, 5 }, { b, 0 }, { b, 5 } };
+    assert_int_equal(sd_writev_all(fd, v, 4, 3), 10);
+    struct iovec e[2] = { { a, 0 }, { b, 0 } };
+    assert_int_equal(sd_writev_all(fd, e, 2, -1), 0);
+    assert_int_equal(sd_write_all(fd, "abc", 3), 3); /* at the position: 0 */
+    char got[16] = { 0 };
+    assert_int_equal(pread(fd, got, sizeof got, 0), 13);
+    assert_memory_equal(got, "abc", 3);
+    assert_memory_equal(got + 3, "helloworld", 10);
+    close(fd);
+    errno = 0;
+    assert_int_equal(sd_write_all(fd, "x", 1), 0);
+    assert_int_equal(errno, EBADF);
+    int full = open("/dev/full", O_WRONLY);
+    if (full >= 0) {
+        errno = 0;
+        assert_int_equal(sd_write_all(full, "x", 1), 0);
+        assert_int_equal(errno, ENOSPC);
+        close(full);
+    }
+}
+
 static void t_formats(void **st)
 {
     /* sd_ts (int64 ns) reaches 2262-04-11: its last whole second is the end */
@@ -469,6 +506,7 @@ int main(void)
         cmocka_unit_test(t_vec),
         cmocka_unit_test(t_formats),
         cmocka_unit_test(t_put_hex),
+        cmocka_unit_test(t_writev_all),
         cmocka_unit_test(t_note_cat),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

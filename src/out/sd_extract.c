@@ -234,6 +234,7 @@ typedef struct xsess {
     bool seen;       /* any chunk (data or gap) */
     uint64_t nchunks;
     bool truncated;
+    bool closed;     /* the direction files were flushed at the close */
     sd_buf sigs;     /* the signatures found (sd_filesig), as JSON objects */
     uint64_t sig_total;
 } xsess;
@@ -418,6 +419,27 @@ static void x_chunk(void *ctx, sd_conn *c, void *st, int dir, const sd_chunk *ch
     tr_next(x, c, s);
     sd_chunk_json_ex(&x->b, dir, ch, x->o.payload_max, in_file ? &file_off : NULL);
     tr_append(x, s);
+}
+
+/* At the close (both FINs or a RST) the direction files have their bytes,
+ * but the session ends only after its 30 s linger: meanwhile their pending
+ * bytes are queued, so the sink's memory holds only the transcripts of
+ * lingering sessions. On short connections (brute force: ~2,000 sessions
+ * in linger at 60 a second) it held all three files of each, over its
+ * budget, which then wrote files before their end (a second open, write
+ * and close each). Bytes that still come (after a FIN, a late
+ * retransmission) are appended at the session's end as before. */
+static void x_packet(void *ctx, sd_conn *c, void *st, const sd_pkt *p, int dir)
+{
+    (void)p, (void)dir;
+    sd_extract *x = ctx;
+    xsess *s = st;
+    if (!c->closed || s->closed)
+        return;
+    s->closed = true;
+    for (int d = 0; d < 2; d++)
+        if (s->d[d].f)
+            sd_sinkfile_flush(x->sink, s->d[d].f);
 }
 
 /* What sd_filesig found in the session, kept for its index line: called
@@ -617,7 +639,7 @@ int sd_extract_attach(sd_extract *x, sd_engine *e)
         x->fs = sd_filesig_new(&(sd_filesig_opts){ .done = x_sigs, .ud = x });
         sd_filesig_attach(x->fs, e);
     }
-    sd_analyzer a = { .name = "extract", .conn_new = x_conn_new, .chunk = x_chunk,
+    sd_analyzer a = { .name = "extract", .conn_new = x_conn_new, .packet = x_packet, .chunk = x_chunk,
                       .inconsistency = x_incons, .urgent = x_urgent, .conn_end = x_conn_end, .ctx = x };
     x->slot = sd_engine_add(e, &a);
     return x->slot;

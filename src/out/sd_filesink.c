@@ -76,7 +76,7 @@ struct sd_sinkfile {
     bool queued;       /* w was handed to the writer */
 };
 
-enum { J_WRITE, J_FINISH, J_SYNC, J_STOP };
+enum { J_WRITE, J_FINISH, J_SYNC, J_STOP, J_JOINED };
 
 typedef struct wjob {
     wfile *w;
@@ -242,6 +242,37 @@ static blk *job_run(sd_filesink *fs, const wjob *j)
     return NULL;
 }
 
+/* Writes of one file at consecutive offsets in a batch, with no other job
+ * of that file between them (the index: a line a session, each its own
+ * J_WRITE among the session's jobs), become one: the earlier's blocks go
+ * in front of the later's, which does them with one pwritev, still after
+ * every job queued before it (an index line after its session's files).
+ * The same file is the same wfile: none is freed before its J_FINISH runs. */
+static void join_writes(wjob *jobs, int n)
+{
+    for (int i = 0; i < n; i++) {
+        if (jobs[i].kind != J_WRITE)
+            continue;
+        blk *tail = jobs[i].head;
+        uint64_t end = jobs[i].off + tail->len;
+        for (; tail->next; tail = tail->next)
+            end += tail->next->len;
+        for (int k = i + 1; k < n; k++) {
+            if (jobs[k].kind == J_SYNC || jobs[k].kind == J_STOP)
+                break; /* everything before it is done when it runs */
+            if (jobs[k].w != jobs[i].w || jobs[k].kind == J_JOINED)
+                continue;
+            if (jobs[k].kind == J_WRITE && jobs[k].off == end) {
+                tail->next = jobs[k].head;
+                jobs[k].head = jobs[i].head;
+                jobs[k].off = jobs[i].off;
+                jobs[i].kind = J_JOINED;
+            }
+            break;
+        }
+    }
+}
+
 /* Hands the chain done..last back to the caller's pool. Under mu. */
 static void give_back(sd_filesink *fs, blk *done, blk *last)
 {
@@ -288,6 +319,7 @@ static void *writer_main(void *arg)
         done = last = NULL;
         int n = take_jobs(fs, jobs);
         pthread_mutex_unlock(&fs->mu);
+        join_writes(jobs, n);
         for (int i = 0; i < n; i++) {
             if (jobs[i].kind == J_STOP || jobs[i].kind == J_SYNC) {
                 pthread_mutex_lock(&fs->mu);

@@ -52,6 +52,41 @@ static long slurp(const char *name, char *buf, size_t cap)
     return n;
 }
 
+/* An index line flushed after each session's files, many sessions queued
+ * at once: the writer joins the lines' writes in a batch; every byte lands
+ * once, in order, and every session file is whole. */
+static void t_joined_lines(void **st)
+{
+    (void)st;
+    sd_filesink_opts o = { .max_open = 4 };
+    sd_filesink *s = sd_filesink_new(dirfd_, &o);
+    sd_sinkfile *idx = sd_sinkfile_new(s, "joined.idx");
+    char want[4000 * 16], line[32], name[32];
+    size_t wl = 0;
+    for (int i = 0; i < 4000; i++) {
+        snprintf(name, sizeof name, "j%d", i);
+        sd_sinkfile *f = sd_sinkfile_new(s, name);
+        sd_sinkfile_write(s, f, name, strlen(name));
+        sd_sinkfile_close(s, f);
+        int n = snprintf(line, sizeof line, "line %d\n", i);
+        sd_sinkfile_write(s, idx, line, (size_t)n);
+        sd_sinkfile_flush(s, idx);
+        memcpy(want + wl, line, (size_t)n);
+        wl += (size_t)n;
+    }
+    sd_sinkfile_close(s, idx);
+    assert_int_equal(sd_filesink_free(s), 0);
+    static char got[sizeof want + 1];
+    assert_int_equal(slurp("joined.idx", got, sizeof got), (long)wl);
+    assert_memory_equal(got, want, wl);
+    for (int i = 0; i < 4000; i += 397) {
+        char b[32];
+        snprintf(name, sizeof name, "j%d", i);
+        assert_int_equal(slurp(name, b, sizeof b), (long)strlen(name));
+        assert_memory_equal(b, name, strlen(name));
+    }
+}
+
 static void t_bytes_holes_and_errors(void **st)
 {
     (void)st;
@@ -147,6 +182,7 @@ static void t_names_forgotten(void **st)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(t_joined_lines, setup, teardown),
         cmocka_unit_test_setup_teardown(t_bytes_holes_and_errors, setup, teardown),
         cmocka_unit_test_setup_teardown(t_names_forgotten, setup, teardown),
         cmocka_unit_test_setup_teardown(t_error_names_dir, setup, teardown),

@@ -97,6 +97,7 @@ struct sd_filesink {
     size_t pend;          /* of held, the files' pending blocks (not queued) */
     sd_sinkfile *mru, *lru;
     blk *pool[BLK_CLASSES]; /* free blocks, by size class */
+    size_t pooled;        /* their bytes: with held, at most the budget */
     bool threaded;
     pthread_t thread;
     /* shared, under mu */
@@ -349,13 +350,22 @@ static void *writer_main(void *arg)
 
 /* ---- caller side ---- */
 
+/* Blocks back to their class's pool, or freed when the pools and the
+ * blocks in use would exceed the budget: five classes' pools, each as big
+ * as the most its class once held, added up to more than the budget (42 MB
+ * of blocks for a 32 MiB budget on a 200 MB mix). */
 static void blk_put_chain(sd_filesink *fs, blk *b)
 {
     while (b) {
         blk *nx = b->next;
         fs->held -= b->cap;
-        b->next = fs->pool[b->cls];
-        fs->pool[b->cls] = b;
+        if (fs->held + fs->pooled + b->cap > fs->budget) {
+            free(b);
+        } else {
+            fs->pooled += b->cap;
+            b->next = fs->pool[b->cls];
+            fs->pool[b->cls] = b;
+        }
         b = nx;
     }
 }
@@ -400,8 +410,10 @@ static blk *blk_get(sd_filesink *fs, unsigned cls)
     if (!fs->pool[cls])
         reclaim(fs, false);
     blk *b = fs->pool[cls];
-    if (b)
+    if (b) {
         fs->pool[cls] = b->next;
+        fs->pooled -= b->cap;
+    }
     else {
         uint32_t size = 1u << (BLK_MIN_SHIFT + cls);
         b = sd_malloc(size);

@@ -3,7 +3,6 @@
 #include "../common/sd_hmap.h"
 #include "../common/sd_vec.h"
 
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -146,7 +145,18 @@ static sd_event *agg_event(sd_evlist *out, const char *kind, double conf, const 
     e->confidence = conf;
     sd_ev_str(e, "client", a);
     sd_ev_int(e, "connections", g->conns);
+    /* the note begins "ADDRESS: ", without printf (~1,600 instructions a
+     * note, a campaign each); sd_ev_note_cat cuts where snprintf would */
+    sd_ev_note_cat(e, a);
+    sd_ev_note_cat(e, ": ");
     return e;
+}
+
+/* A number and the words after it, appended to the note. */
+static void note_num(sd_event *e, uint32_t v, const char *after)
+{
+    sd_ev_note_int(e, v);
+    sd_ev_note_cat(e, after);
 }
 
 static sd_event *bf_event(sd_evlist *out, const sd_addr *client, const client_agg *g)
@@ -157,8 +167,11 @@ static sd_event *bf_event(sd_evlist *out, const sd_addr *client, const client_ag
     sd_ev_int(e, "failures", g->failures);
     /* Corelight's BFS: the guessing also logged in somewhere */
     sd_ev_int(e, "auth_success", g->auth_success);
-    snprintf(e->note, sizeof e->note, "%s: %u failed logins over %u connections (password guessing)%s", a,
-             g->failures, g->conns, g->auth_success ? ", and logged in" : "");
+    /* the note: "%s: %u failed logins over %u connections (password guessing)%s" */
+    note_num(e, g->failures, " failed logins over ");
+    note_num(e, g->conns, " connections (password guessing)");
+    if (g->auth_success)
+        sd_ev_note_cat(e, ", and logged in");
     return e;
 }
 
@@ -171,8 +184,10 @@ static sd_event *scan_event(sd_evlist *out, const sd_addr *client, const client_
     sd_ev_int(e, "capabilities_only", g->caps_only);
     sd_ev_int(e, "auth_attempted", g->auth_attempted);
     sd_ev_int(e, "auth_success", g->auth_success);
-    snprintf(e->note, sizeof e->note, "%s: %u connections to %u server(s), %u logged in (scanning)", a, g->conns,
-             g->servers, g->auth_success);
+    /* the note: "%s: %u connections to %u server(s), %u logged in (scanning)" */
+    note_num(e, g->conns, " connections to ");
+    note_num(e, g->servers, " server(s), ");
+    note_num(e, g->auth_success, " logged in (scanning)");
     return e;
 }
 
@@ -216,7 +231,9 @@ static client_agg *add_part(sd_campaign *c, const sd_campaign_part *p)
         g->ts = p->ts;
         g->frame = p->frame;
         g->stream = p->stream;
-        snprintf(g->uid, sizeof g->uid, "%s", p->uid);
+        size_t n = strnlen(p->uid, sizeof g->uid - 1); /* snprintf's "%s" cut, without its ~600 instructions */
+        memcpy(g->uid, p->uid, n);
+        g->uid[n] = '\0';
     }
     g->frame_last = p->frame_last;
     g->conns += p->n[0], g->failed_conns += p->n[1], g->failures += p->n[2];

@@ -237,6 +237,7 @@ static int ssh_prepare(void *ctx, cli_input *in, sd_engine_opts *eo)
     run->out.ro.stride_s = run->stride;
     run->out.ro.title = in->nfiles ? in->files[0] : "live capture";
     eo->reassemble = true;
+    eo->no_open_counts = true; /* the SSH records, events and reports show no open_at_end */
     return CLI_OK;
 }
 

@@ -438,7 +438,9 @@ static void select_flow(sd_engine *e, sd_flow *f)
         e->st.conns_tcp++;
     else
         e->st.conns_udp++;
-    if (!f->c.closed) /* closed by packets the filter rejected: never open here */
+    /* closed by packets the filter rejected: never open here; an open
+     * count unread costs a host lookup at the start and two at the end */
+    if (!f->c.closed && !(e->o.no_open_counts && !e->o.own))
         sd_flowtab_open(e->tab, f);
     for (int i = 0; i < e->nan; i++)
         if (e->an[i].conn_new)

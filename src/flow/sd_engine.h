@@ -57,6 +57,10 @@ typedef struct sd_engine_opts {
     sd_ts tcp_linger;      /* closed (FIN both ways or RST), kept for late packets; 0 = 30 s */
     sd_ts udp_idle;        /* 0 = 120 s */
     bool reassemble;       /* run sd_reasm on every TCP conn an analyzer claims */
+    /* No output reads sd_conn.open_at_end and orig_open_at_end (ssh): the
+     * per-host counts of open connections behind them are not kept, and
+     * both stay 0 (without --own, whose merge needs the counts' times). */
+    bool no_open_counts;
     sd_reasm_opts reasm;
     sd_diag *diag;
     /* Called for every finished connection (after the analyzers' conn_end),

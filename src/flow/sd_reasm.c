@@ -641,11 +641,13 @@ const sd_reasm_stats *sd_reasm_get_stats(const sd_reasm *r)
     return &r->st;
 }
 
-/* Rings past their first sizes freed (a retired reasm kept as a spare):
- * a spare then holds ~5 kB, whatever the stream it served held. */
+/* Rings past what a short stream needs freed (a retired reasm kept as a
+ * spare): a spare then holds ~5 kB besides the struct, whatever the stream
+ * it served held. Both or neither: the frame ring is made with the byte
+ * ring (sd_reasm_hist.c hist_reserve). */
 void sd_reasm_shrink(sd_reasm *r)
 {
-    if (r->hcap <= REASM_HIST_MIN && r->rcap <= REASM_HIST_RECS_MIN)
+    if (r->hcap <= REASM_HIST_KEEP && r->rcap <= REASM_HIST_RECS_KEEP)
         return;
     free(r->hist);
     free(r->recs);

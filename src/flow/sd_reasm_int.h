@@ -16,6 +16,13 @@
                                           so many tiny segments cannot evade the cap */
 #define REASM_HIST_MIN 256u            /* the byte ring's first size (power of two) */
 #define REASM_HIST_RECS_MIN 16u        /* the frame ring's first size (power of two) */
+/* What a spare reassembler keeps of its rings (sd_reasm_shrink): a short
+ * connection's whole stream (a brute-force SSH direction carries 1.5-2.5 kB
+ * in ~10 segments), so the next one does not grow its rings again from the
+ * first size (three mallocs and frees a direction: ~1,000 instructions a
+ * connection of issue #11's brute force); 4.5 kB a spare, 1024 spares. */
+#define REASM_HIST_KEEP 4096u
+#define REASM_HIST_RECS_KEEP 32u
 #define REASM_HIST_CAP_MIN 64u         /* smallest --overlap-memcap that keeps anything */
 #define REASM_MAX_SEG (1u << 30)       /* longer "segments" are clamped: seq math needs < 2^31 */
 #define REASM_URG_MAX 8u               /* urgent bytes pending delivery: one per urgent

@@ -49,8 +49,8 @@ static uint32_t first_at_least(const leg *L, uint32_t (*f)(const leg *, uint32_t
     return (uint32_t)a;
 }
 
-bool sdi_lw_range(const leg *L, uint32_t (*f)(const leg *L, uint32_t t, uint32_t arg), uint32_t arg, uint32_t lo,
-                  uint32_t hi, uint32_t want, uint32_t *first, uint32_t *last)
+static bool lw_range(const leg *L, uint32_t (*f)(const leg *L, uint32_t t, uint32_t arg), uint32_t arg, uint32_t lo,
+                     uint32_t hi, uint32_t want, uint32_t *first, uint32_t *last)
 {
     if (lo > hi)
         return false;
@@ -61,6 +61,53 @@ bool sdi_lw_range(const leg *L, uint32_t (*f)(const leg *L, uint32_t t, uint32_t
     *first = a;
     *last = b - 1;
     return true;
+}
+
+/* The memo of sdi_lw_range's answers on forward legs, per thread: there f
+ * reads the leg only through the client's suite and openssh_client
+ * (sd_infer_int.h), so these and the arguments are the whole question.
+ * Connections of one client build ask the same few questions (a brute
+ * force: the same user name and password sizes, each search ~900
+ * instructions, two to three a connection: issue #11). Direct-mapped; a
+ * slot replaced by another question is a cost, never a wrong answer. */
+#define LWR_SLOTS 256u
+
+typedef struct lwr_slot {
+    uint32_t (*f)(const leg *, uint32_t, uint32_t);
+    uint32_t arg, lo, hi, want;
+    sd_ssh_suite s;
+    bool openssh_client, ok;
+    uint32_t first, last;
+} lwr_slot;
+
+static bool same_suite(const sd_ssh_suite *a, const sd_ssh_suite *b)
+{
+    return a->mode == b->mode && a->block == b->block && a->tag == b->tag && a->aad == b->aad &&
+           a->len_clear == b->len_clear && a->cbc == b->cbc;
+}
+
+bool sdi_lw_range(const leg *L, uint32_t (*f)(const leg *L, uint32_t t, uint32_t arg), uint32_t arg, uint32_t lo,
+                  uint32_t hi, uint32_t want, uint32_t *first, uint32_t *last)
+{
+    const sd_ssh_suite *s = L->cl_is_outer_client ? L->oc : L->os;
+    if (L->inner || !s) /* a tunnelled leg's sizes also depend on its hops and learned offsets */
+        return lw_range(L, f, arg, lo, hi, want, first, last);
+    static _Thread_local lwr_slot memo[LWR_SLOTS];
+    uint64_t h = ((uint64_t)arg * 0x9e3779b97f4a7c15ull) ^ ((uint64_t)lo * 0xff51afd7ed558ccdull) ^
+                 ((uint64_t)hi * 0xc4ceb9fe1a85ec53ull) ^ ((uint64_t)want * 0x2545f4914f6cdd1dull) ^
+                 ((uint64_t)s->block << 7) ^ ((uint64_t)s->tag << 13);
+    lwr_slot *e = &memo[(h ^ (h >> 31)) % LWR_SLOTS];
+    if (e->f != f || e->arg != arg || e->lo != lo || e->hi != hi || e->want != want || !same_suite(&e->s, s) ||
+        e->openssh_client != L->openssh_client) {
+        *e = (lwr_slot){ .f = f, .arg = arg, .lo = lo, .hi = hi, .want = want, .s = *s,
+                         .openssh_client = L->openssh_client };
+        e->ok = lw_range(L, f, arg, lo, hi, want, &e->first, &e->last);
+    }
+    if (e->ok) {
+        *first = e->first;
+        *last = e->last;
+    }
+    return e->ok;
 }
 
 uint32_t sdi_lw_cl_plus(const leg *L, uint32_t t, uint32_t arg)

@@ -126,7 +126,10 @@ uint32_t sdi_lw_wrap(const leg *L, bool cl, uint32_t w);
  * none), for an f nondecreasing in t, as every wire size is in its
  * payload (RFC 4253 section 6: the padding rounds up to the block): a
  * binary search, about 2 log2(hi - lo) calls of f where a scan of the
- * range made hi - lo (the auth rules' password and user-name searches). */
+ * range made hi - lo (the auth rules' password and user-name searches).
+ * f may read the leg only through sdi_lw and L->openssh_client: on a
+ * forward leg the answers are remembered by the client's suite and that
+ * flag (sd_infer.c). */
 bool sdi_lw_range(const leg *L, uint32_t (*f)(const leg *L, uint32_t t, uint32_t arg), uint32_t arg, uint32_t lo,
                   uint32_t hi, uint32_t want, uint32_t *first, uint32_t *last);
 /* f for sdi_lw_range: the client's wire size of a payload of arg + t. */

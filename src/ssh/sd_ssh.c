@@ -74,6 +74,7 @@ sd_ssh *sd_ssh_new(const sd_ssh_opts *opts)
     if (s->opts.client_hint != 1)
         s->opts.client_hint = 0;
     s->m.client_dir = s->opts.client_hint;
+    s->m.neg_block = s->neg[0];
     return s; /* line and packet buffers are allocated when first needed */
 }
 

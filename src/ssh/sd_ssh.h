@@ -151,6 +151,11 @@ typedef enum sd_ssh_evidence {
 } sd_ssh_evidence;
 
 /* Everything one endpoint sent, in the order it sent it. */
+/* Bytes of the block of negotiated names (sd_ssh_meta.neg_block): eight
+ * slots, each a name's longest with its NUL. */
+#define SD_SSH_NEG_SLOT 72
+#define SD_SSH_NEG_BLOCK (8 * SD_SSH_NEG_SLOT)
+
 typedef struct sd_ssh_side {
     uint64_t bytes;              /* bytes fed (gaps excluded) */
     uint64_t gap_bytes;
@@ -225,6 +230,11 @@ typedef struct sd_ssh_meta {
     const char *cipher[2];
     const char *mac[2];
     const char *comp[2];
+    /* The parser's block of the eight names' slots (SD_SSH_NEG_BLOCK bytes)
+     * that the names above point into, or NULL: a copy of the meta copies
+     * it whole and points into its copy (sd_sshconn_result_copy), not
+     * name by name. */
+    const char *neg_block;
 
     /* Host key from the KEX reply (31, or 33 for DH-GEX). */
     bool hostkey_seen;

@@ -20,7 +20,7 @@ enum { ST_BANNER = 0, ST_CLEAR, ST_ENC, ST_SSH1, ST_DEAD };
 
 /* Names shorter than this are algorithm names (RFC 4251 section 6: at most
  * 64 characters); longer negotiated names are cut. */
-#define NAME_MAX_LEN 72
+#define NAME_MAX_LEN SD_SSH_NEG_SLOT
 /* A direction's first line buffer, inside the parser (sd_ssh.line0): the
  * line buffer's first size (LINE_BUF_START, sd_ssh_clear.c), which any
  * banner fits. */

@@ -2,6 +2,7 @@
 
 #include "../common/sd_arena.h"
 
+#include <assert.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -327,7 +328,10 @@ static void strs_of(copy_strs *cs, const sd_ssh_meta *m, sd_ssh_meta *to)
         for (int k = 0; k < SD_SSH_NL_COUNT; k++)
             str_add(cs, s->lists[k], &d->lists[k]);
     }
-    /* the negotiated names are the parser's own (s->neg), freed with it */
+    /* the negotiated names are the parser's own (s->neg), freed with it:
+     * their block is copied whole (result_copy), else name by name */
+    if (m->neg_block)
+        return;
     str_add(cs, m->kex_alg, (char **)&to->kex_alg);
     str_add(cs, m->hostkey_alg, (char **)&to->hostkey_alg);
     for (int i = 0; i < 2; i++) {
@@ -338,6 +342,26 @@ static void strs_of(copy_strs *cs, const sd_ssh_meta *m, sd_ssh_meta *to)
 }
 
 #define ALIGN_UP(n) (((n) + 15u) & ~(size_t)15u)
+
+/* A meta's negotiated name i (kex, host key, ciphers, MACs, compressions). */
+static const char **neg_name(sd_ssh_meta *m, int i)
+{
+    switch (i) {
+    case 0: return &m->kex_alg;
+    case 1: return &m->hostkey_alg;
+    case 2: case 3: return &m->cipher[i - 2];
+    case 4: case 5: return &m->mac[i - 4];
+    default: return &m->comp[i - 6];
+    }
+}
+
+/* Whether any name was negotiated: a connection without both KEXINITs
+ * copies no block. */
+static bool any_name(const sd_ssh_meta *m)
+{
+    return m->kex_alg || m->hostkey_alg || m->cipher[0] || m->cipher[1] || m->mac[0] || m->mac[1] || m->comp[0] ||
+           m->comp[1];
+}
 
 sd_sshconn_result *sd_sshconn_result_copy(const sd_sshconn_result *r, void *dst, size_t cap)
 {
@@ -352,7 +376,8 @@ sd_sshconn_result *sd_sshconn_result_copy(const sd_sshconn_result *r, void *dst,
     cs.n = 0;
     cs.bytes = 0;
     strs_of(&cs, m, &where);
-    size_t need = ALIGN_UP(sizeof(result_copy)) + ALIGN_UP(rec) + ALIGN_UP(anom) + nipt * ipt + cs.bytes;
+    size_t neg = m->neg_block && any_name(m) ? SD_SSH_NEG_BLOCK : 0;
+    size_t need = ALIGN_UP(sizeof(result_copy)) + ALIGN_UP(rec) + ALIGN_UP(anom) + nipt * ipt + neg + cs.bytes;
     result_copy *rc = need <= cap && dst && ((uintptr_t)dst & 15u) == 0 ? dst : sd_malloc(need);
     char *o = (char *)rc + ALIGN_UP(sizeof(result_copy));
     /* memcpy, not assignment: the 4 kB of structs in vector moves, not a
@@ -380,6 +405,17 @@ sd_sshconn_result *sd_sshconn_result_copy(const sd_sshconn_result *r, void *dst,
                 rc->stats.d[i].ipt = rc->ipt_block[i] = memcpy(o, st->d[i].ipt, ipt);
                 o += ipt;
             }
+    }
+    rc->meta.neg_block = NULL;
+    if (neg) { /* one block for the eight names: a call, not eight strlen and memcpy */
+        rc->meta.neg_block = memcpy(o, m->neg_block, SD_SSH_NEG_BLOCK);
+        for (int i = 0; i < 8; i++) {
+            const char **to = neg_name(&rc->meta, i);
+            SD_CHECK(assert(!*to || (*to >= m->neg_block && *to < m->neg_block + SD_SSH_NEG_BLOCK)));
+            if (*to)
+                *to = rc->meta.neg_block + (*to - m->neg_block);
+        }
+        o += SD_SSH_NEG_BLOCK;
     }
     for (unsigned i = 0; i < cs.n; i++) { /* the same strings, in the copy's meta */
         char **to = (char **)(void *)((char *)&rc->meta + ((char *)cs.to[i] - (char *)&where));

@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Hostile classes, round 9 (genr9.py): RSTs a receiver does not take (a
+# blind attacker's in-window guesses, RFC 5961 challenge ACKs) against an
+# exact one; first messages (TLS ClientHello, SSH banner, HTTP request) one
+# byte a segment, against the service names and what they asked for.
+# Every command and output format on each must exit as allowed, print no
+# sanitizer report, stay under the memory limit and write no raw control
+# byte, CSV formula, markup or non-finite time (runlib.sh); then each
+# case's result.
+set -u
+. "$(dirname "$0")/../lib.sh"
+. "$REPO/tests/hostile/runlib.sh"
+python3 "$REPO/tests/hostile/genr9.py" "$c" || die "genr9.py"
+
+run_every "conns -R --json" "packets --stream 0" "follow --stream 0" "ssh --records"
+safe_every
+
+F=stream,id.orig_p,conn_state,orig_pkts,resp_pkts,first_rst,first_rst_frame,rst_challenged,rst_challenged_frame,midstream
+# --- 64 RSTs in the window, none at the next number (a blind attacker):
+# the client's challenge ACKs, 40 s of quiet, the session goes on. One
+# connection of all 198 frames (main: closed at the first RST, the rest a
+# second, mid-stream connection after the 30 s linger, no SSH in it)
+expect rst_blind.pcap out '^ +0 +49101 +RSTR +100 +98 +resp +28 +64 +28 +false$' conns --fields $F
+! grep -q 'true$' "$w/out" || fail "rst_blind: a mid-stream second connection: $(cat "$w/out")"
+expect rst_blind.pcap out '"rst_challenged":64,"rst_challenged_frame":28,' conns --json
+expect rst_blind.pcap out '^ +28 .* R +[0-9]+ .* rst-challenged$' packets --stream 0
+expect rst_blind.pcap out 'frames 1-206' ssh
+run rst_blind.pcap "0" follow --stream 0
+! grep -q 'after-rst' "$w/out" || fail "rst_blind follow: bytes marked after-rst"
+grep -q '^== resp: 701 bytes in' "$w/out" || fail "rst_blind follow: $(tail -2 "$w/out")"
+# --- the same at exactly the next number: the receiver takes it, the
+# connection ends there; what follows 40 s later is another connection
+expect rst_exact.pcap out '^ +0 +49102 +RSTR +14 +14 +resp +28 +- +- +false$' conns --fields $F
+grep -qE '^ +0 +49102 +SF +22 +21 +- +- +- +- +true$' "$w/out" || fail "rst_exact: no second connection: $(cat "$w/out")"
+expect rst_exact.pcap out '^ +28 .* R +[0-9]+ +0 +65535 *$' packets --stream 0
+# --- a real reset seen early (a missed segment): challenged, then the
+# RST at the number the client ACKs ends it
+expect rst_confirmed.pcap out '^ +0 +49103 +RSTR +15 +15 +resp +28 +1 +28 +false$' conns --fields $F
+expect rst_confirmed.pcap out '^ +30 .* R +[0-9]+ +0 +65535 *$' packets --stream 0
+
+echo "round 9: $runs runs, $bad failure(s)"
+[ "$bad" = 0 ]

@@ -144,8 +144,40 @@ def split_http():
     return write(c.frames)
 
 
+def split_big():
+    """Ports 443 and 80, client ports 49141-49143: a ClientHello record
+    claiming 16,000 bytes whose first segment holds 9,000 (past the 8 KiB
+    collected), the rest in 1,000-byte segments; an HTTP request head of
+    6,000 bytes, Host last, in one 5,000-byte segment and then one byte a
+    segment; the same head with its first 3 bytes alone. Must hold: no
+    crash or sanitizer report (the copies stay within the caps); `ssl`
+    and `http` named."""
+    frames = []
+    body = b"\x03\x03" + b"\x22" * 32 + b"\x00" + b"\x00\x02\x13\x01" + b"\x01\x00"
+    body += struct.pack("!H", 15995 - len(body) - 2 - 4 - 2) + b"\xfe\xfe" + struct.pack("!H", 15995 - len(body) - 2 - 4 - 2 - 4)
+    body += b"\0" * (15995 - len(body) - 4)
+    hello = b"\x16\x03\x01" + struct.pack("!H", 15995) + b"\x01" + struct.pack("!I", len(body))[1:] + body
+    c = Conn(49141, dp=443)
+    c.handshake()
+    c.send(True, hello[:9000], mss=9000)
+    c.send(True, hello[9000:], mss=1000)
+    c.close()
+    frames += c.frames
+    head = b"GET /big HTTP/1.1\r\nX-Pad: " + b"a" * 5950 + b"\r\nHost: big.example\r\n\r\n"
+    for sp, first in ((49142, 5000), (49143, 3)):
+        c = Conn(sp, dp=80)
+        c.handshake()
+        c.send(True, head[:first], mss=first)
+        c.send(True, head[first:first + 200], mss=1)
+        c.send(True, head[first + 200:], mss=1400)
+        c.close()
+        frames += c.frames
+    return write(sorted(frames, key=lambda x: x[0]))
+
+
 CASES = {"rst_blind.pcap": rst_blind, "rst_exact.pcap": rst_exact, "rst_confirmed.pcap": rst_confirmed,
-         "split_hello.pcap": split_hello, "split_banner.pcap": split_banner, "split_http.pcap": split_http}
+         "split_hello.pcap": split_hello, "split_banner.pcap": split_banner, "split_http.pcap": split_http,
+         "split_big.pcap": split_big}
 
 
 def seeds(repo):

@@ -38,5 +38,21 @@ expect rst_exact.pcap out '^ +28 .* R +[0-9]+ +0 +65535 *$' packets --stream 0
 expect rst_confirmed.pcap out '^ +0 +49103 +RSTR +15 +15 +resp +28 +1 +28 +false$' conns --fields $F
 expect rst_confirmed.pcap out '^ +30 .* R +[0-9]+ +0 +65535 *$' packets --stream 0
 
+# --- first messages one byte a segment: named and read as whole ones
+# (main: no service for a ClientHello cut past SERVICE_MAX_PAYLOAD_PKTS,
+# no SNI, no ssh or http name, no Host)
+S=stream,id.orig_p,id.resp_p,service,http_method,http_host,http_uri,tls_sni,tls_version
+for sp in 49111 49112 49113; do
+    expect split_hello.pcap out "^ +[0-9]+ +$sp +443 +ssl +- +- +- +evade\.example +TLSv12\$" conns --fields $S
+done
+expect split_hello.pcap out '"id.orig_p":49111,.*"ja4":"t12d' conns --json
+expect split_banner.pcap out '^ +0 +49121 +2222 +ssh ' conns --fields $S
+expect split_banner.pcap out 'kex curve25519-sha256' ssh
+expect split_http.pcap out '^ +0 +49131 +8080 +http +GET +evade\.example +/evil ' conns --fields $S
+# past the caps in one segment (a 9,000-byte first segment of a 16,000-byte
+# ClientHello, a 5,000-byte head without its end): within the 8 KiB and 4 KiB
+expect split_big.pcap out '^ +0 +49141 +443 +ssl +- +- +- +- +TLSv12 *$' conns --fields $S
+expect split_big.pcap out '^ +1 +49142 +80 +http +GET +- +/big ' conns --fields $S
+
 echo "round 9: $runs runs, $bad failure(s)"
 [ "$bad" = 0 ]

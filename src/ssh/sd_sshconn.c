@@ -166,6 +166,8 @@ static void chunk(void *ctx, sd_conn *c, void *vst, int dir, const sd_chunk *ch)
     if (ch->kind == SD_CHUNK_GAP) {
         st->gap[dir] += ch->len;
         sd_ssh_gap(st->ssh, dir, ch->len, ch->last_frame);
+    } else if (ch->flags & (SD_CHUNKF_AFTER_FIN | SD_CHUNKF_AFTER_RST)) {
+        sd_ssh_after_close(st->ssh, dir, ch->len, ch->last_frame);
     } else {
         uint64_t off = sd_ssh_offset(st->ssh, dir);
         sd_ssh_feed(st->ssh, dir, ch->data, ch->len, ch->last_frame, ch->ts);

@@ -10,7 +10,7 @@ import struct
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from gendeceive import ACK, FIN, NEWKEYS, PSH, RST, SYN, Conn, write  # noqa: E402
+from gendeceive import ACK, EVIL_KEX, FIN, NEWKEYS, PSH, RST, Conn, write  # noqa: E402
 from genfmt import BAN_C, BAN_S, CLI, KEX, SRV, eth, ip4, kexinit  # noqa: E402
 from genr3 import client_hello  # noqa: E402
 import genmain  # noqa: E402
@@ -175,9 +175,34 @@ def split_big():
     return write(sorted(frames, key=lambda x: x[0]))
 
 
+def after_close():
+    """Client ports 49201 and 49202: the server's banner and KEXINIT, the
+    client's banner, then the client's FIN (ACKed) or an exact RST, and
+    after it a KEXINIT of evil-* names the server never reads (a client
+    planting another HASSH, or an injection after the close). Must hold:
+    no client HASSH or evil name from it, `data_after_close` with its 144
+    bytes (main: the HASSH of the evil KEXINIT, no anomaly)."""
+    frames = []
+    for sp, close in ((49201, FIN | ACK), (49202, RST)):
+        c = Conn(sp)
+        c.handshake()
+        c.send(False, BAN_S + kexinit(KEX))
+        c.send(True, BAN_C)
+        c.pkt(True, c.seq[0], c.seq[1], close)
+        if close & FIN:
+            c.seq[0] += 1
+            c.pkt(False, c.seq[1], c.seq[0], ACK)
+        c.pkt(True, c.seq[0], c.seq[1], PSH | ACK, kexinit(EVIL_KEX))
+        if close & FIN:
+            c.pkt(False, c.seq[1], c.seq[0], FIN | ACK)
+        frames += c.frames
+    return write(sorted(frames, key=lambda x: x[0]))
+
+
 CASES = {"rst_blind.pcap": rst_blind, "rst_exact.pcap": rst_exact, "rst_confirmed.pcap": rst_confirmed,
          "split_hello.pcap": split_hello, "split_banner.pcap": split_banner, "split_http.pcap": split_http,
-         "split_big.pcap": split_big}
+         "split_big.pcap": split_big,
+         "after_close.pcap": after_close}
 
 
 def seeds(repo):

@@ -54,5 +54,13 @@ expect split_http.pcap out '^ +0 +49131 +8080 +http +GET +evade\.example +/evil 
 expect split_big.pcap out '^ +0 +49141 +443 +ssl +- +- +- +- +TLSv12 *$' conns --fields $S
 expect split_big.pcap out '^ +1 +49142 +80 +http +GET +- +/big ' conns --fields $S
 
+# --- a KEXINIT after the client's FIN or exact RST: no receiver reads it,
+# so it sets no HASSH (main: the evil KEXINIT's HASSH, no anomaly)
+run after_close.pcap "0" ssh --json
+! grep -q 'evil' "$w/out" || fail "after_close: an evil name analysed: $(grep -o '.\{60\}evil.\{20\}' "$w/out" | head -2)"
+[ "$(grep -c '"anomalies":\["data_after_close"\]' "$w/out")" = 2 ] || fail "after_close: $(head -c 600 "$w/out")"
+expect after_close.pcap out 'anomaly .* 144 bytes past the sender.s FIN or RST, which no receiver reads: not analysed' ssh
+expect after_close.pcap out 'hassh +- ' ssh
+
 echo "round 9: $runs runs, $bad failure(s)"
 [ "$bad" = 0 ]

@@ -246,6 +246,18 @@ void sd_ssh_after_close(sd_ssh *s, int dir, uint64_t len, uint64_t frame)
     s->frame = keep;
 }
 
+void sd_ssh_after_close_read(sd_ssh *s, int dir, uint64_t frame)
+{
+    if (!s || (dir != 0 && dir != 1) || s->after_close_read[dir])
+        return;
+    s->after_close_read[dir] = true;
+    uint64_t keep = s->frame;
+    s->frame = frame;
+    sdp_anomaly(s, dir, SD_SSH_AN_AFTER_CLOSE,
+                "the receiver ACKed bytes past the sender's FIN or RST, so never took it (an insertion?): analysed");
+    s->frame = keep;
+}
+
 void sd_ssh_gap(sd_ssh *s, int dir, uint64_t len, uint64_t frame)
 {
     if (!s || (dir != 0 && dir != 1) || len == 0)

@@ -1,6 +1,7 @@
 #include "sd_sshconn.h"
 
 #include "../common/sd_arena.h"
+#include "../flow/sd_tcp.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -8,6 +9,37 @@
 /* Records the first block holds: a password guess or a scanner's probe
  * has a dozen, so 256 (12 kB) up front was mostly never used. */
 #define RECS_FIRST 16u
+
+/* Bytes past a side's FIN or RST (the reassembler's AFTER_FIN/AFTER_RST):
+ * a receiver that took the close never reads them, but one the FIN or RST
+ * never reached (a TTL that runs out between the capture point and the
+ * receiver: Ptacek & Newsham's insertion) reads on and ACKs them. They are
+ * held until the peer's ACK tells which: an ACK past the close feeds them,
+ * in order, and what follows is fed as it comes; what is still held at the
+ * end was not read (data_after_close). At most this many bytes and chunks
+ * are held a direction (64 KiB: a window's worth, what a receiver can
+ * have read before its ACK shows it); the rest is counted, not held. */
+#define AFTER_CLOSE_HOLD_BYTES (64u * 1024)
+#define AFTER_CLOSE_HOLD_CHUNKS 1024u
+
+typedef struct held {
+    struct held *next;
+    uint64_t frame;
+    sd_ts ts;
+    uint32_t len;
+    uint8_t data[];
+} held;
+
+/* One direction's bytes past its close. */
+typedef struct after_close {
+    held *head, *tail;
+    uint32_t bytes, chunks;
+    uint64_t dropped;      /* past the hold's caps: never fed */
+    uint64_t first_frame;  /* of the first byte past the close */
+    uint32_t close_seq;    /* the lowest FIN's number + 1, or RST's number, seen */
+    bool close_set;
+    bool untaken;          /* the peer ACKed past the close: bytes fed as they come */
+} after_close;
 
 typedef struct conn_st {
     sd_ssh *ssh;
@@ -28,6 +60,7 @@ typedef struct conn_st {
     /* the latest frame a record came from, and its (possibly raised) time */
     uint64_t last_frame;
     sd_ts last_ts;
+    after_close ac[2];
 } conn_st;
 
 struct sd_sshconn {
@@ -131,9 +164,21 @@ static void ssh_start(conn_st *st)
     st->ssh = sd_ssh_new(&so);
 }
 
+static void hold_free(after_close *a)
+{
+    for (held *h = a->head, *n; h; h = n) {
+        n = h->next;
+        free(h);
+    }
+    a->head = a->tail = NULL;
+    a->bytes = a->chunks = 0;
+}
+
 static void st_free(conn_st *st)
 {
     live_unlink(st);
+    hold_free(&st->ac[0]);
+    hold_free(&st->ac[1]);
     sd_sshstats_free(st->stats); /* its histogram; the struct is in the parser's arena */
     if (st->cap > RECS_FIRST) /* else in the parser's arena, freed with it */
         free(st->rec);
@@ -157,6 +202,73 @@ static bool ruled_out(const sd_conn *c, const conn_st *st)
            m->side[SD_DIR_RESP].prebanner_lines > 0;
 }
 
+static void feed(conn_st *st, int dir, const uint8_t *data, uint32_t len, uint64_t frame, sd_ts ts)
+{
+    uint64_t off = sd_ssh_offset(st->ssh, dir);
+    sd_ssh_feed(st->ssh, dir, data, len, frame, ts);
+    /* for suites whose length is encrypted, the TCP segment is the unit
+     * the inference works with (retransmissions already removed) */
+    sd_ssh_segment(st->ssh, dir, off, len, frame, ts);
+}
+
+/* A chunk past dir's close: held (or counted past the caps). */
+static void hold(after_close *a, const sd_chunk *ch)
+{
+    if (!a->first_frame)
+        a->first_frame = ch->last_frame;
+    if (a->chunks >= AFTER_CLOSE_HOLD_CHUNKS || ch->len > AFTER_CLOSE_HOLD_BYTES - a->bytes) {
+        a->dropped += ch->len;
+        return;
+    }
+    held *h = sd_malloc(sizeof *h + ch->len);
+    h->next = NULL;
+    h->frame = ch->last_frame;
+    h->ts = ch->ts;
+    h->len = ch->len;
+    memcpy(h->data, ch->data, ch->len);
+    if (a->tail)
+        a->tail->next = h;
+    else
+        a->head = h;
+    a->tail = h;
+    a->bytes += ch->len;
+    a->chunks++;
+}
+
+/* The peer ACKed past dir's close: it read what was held, fed now. */
+static void release(conn_st *st, int dir, uint64_t frame)
+{
+    after_close *a = &st->ac[dir];
+    a->untaken = true;
+    sd_ssh_after_close_read(st->ssh, dir, frame);
+    for (held *h = a->head; h; h = h->next)
+        feed(st, dir, h->data, h->len, h->frame, h->ts);
+    hold_free(a);
+}
+
+/* Where each side closed (a FIN, or a RST that closed the connection:
+ * sd_tcp's exact one), and whether the peer's ACK went past it. Called
+ * before the packet's own bytes are delivered, so released bytes come
+ * first, as they were sent. */
+static void packet(void *ctx, sd_conn *c, void *vst, const sd_pkt *p, int dir)
+{
+    (void)ctx;
+    conn_st *st = vst;
+    after_close *a = &st->ac[dir];
+    if ((p->flags & SD_TH_FIN) || ((p->flags & SD_TH_RST) && c->closed)) {
+        /* what a receiver that took it ACKs at most: the FIN's number + 1;
+         * a RST's number (its payload is no data) */
+        uint32_t at = (p->flags & SD_TH_RST) ? p->seq : p->seq + !!(p->flags & SD_TH_SYN) + p->payload_len + 1;
+        if (!a->close_set || SD_SEQ_LT(at, a->close_seq))
+            a->close_seq = at;
+        a->close_set = true;
+    }
+    after_close *peer = &st->ac[!dir];
+    if ((p->flags & SD_TH_ACK) && peer->close_set && !peer->untaken && SD_SEQ_GT(p->ack, peer->close_seq) &&
+        (peer->head || peer->dropped) && st->ssh)
+        release(st, !dir, p->frame->num);
+}
+
 static void chunk(void *ctx, sd_conn *c, void *vst, int dir, const sd_chunk *ch)
 {
     sd_sshconn *x = ctx;
@@ -166,14 +278,10 @@ static void chunk(void *ctx, sd_conn *c, void *vst, int dir, const sd_chunk *ch)
     if (ch->kind == SD_CHUNK_GAP) {
         st->gap[dir] += ch->len;
         sd_ssh_gap(st->ssh, dir, ch->len, ch->last_frame);
-    } else if (ch->flags & (SD_CHUNKF_AFTER_FIN | SD_CHUNKF_AFTER_RST)) {
-        sd_ssh_after_close(st->ssh, dir, ch->len, ch->last_frame);
+    } else if ((ch->flags & (SD_CHUNKF_AFTER_FIN | SD_CHUNKF_AFTER_RST)) && !st->ac[dir].untaken) {
+        hold(&st->ac[dir], ch);
     } else {
-        uint64_t off = sd_ssh_offset(st->ssh, dir);
-        sd_ssh_feed(st->ssh, dir, ch->data, ch->len, ch->last_frame, ch->ts);
-        /* for suites whose length is encrypted, the TCP segment is the unit
-         * the inference works with (retransmissions already removed) */
-        sd_ssh_segment(st->ssh, dir, off, ch->len, ch->last_frame, ch->ts);
+        feed(st, dir, ch->data, ch->len, ch->last_frame, ch->ts);
     }
     if (ruled_out(c, st)) { /* not SSH: stop paying for it */
         st_free(st);
@@ -226,6 +334,9 @@ static void conn_end(void *ctx, sd_conn *c, void *vst)
 {
     sd_sshconn *x = ctx;
     conn_st *st = vst;
+    for (int d = 0; d < 2; d++) /* never ACKed past the close: never read */
+        if (st->ssh && (st->ac[d].bytes || st->ac[d].dropped))
+            sd_ssh_after_close(st->ssh, d, st->ac[d].bytes + st->ac[d].dropped, st->ac[d].first_frame);
     bool ssh = st->ssh && sd_ssh_is_ssh(st->ssh);
     if (ssh)
         x->stats.ssh++;
@@ -253,7 +364,7 @@ sd_sshconn *sd_sshconn_new(const sd_sshconn_opts *opts)
 int sd_sshconn_attach(sd_sshconn *x, sd_engine *e)
 {
     sd_analyzer a = {
-        .name = "ssh", .conn_new = conn_new, .chunk = chunk, .inconsistency = inconsistency,
+        .name = "ssh", .conn_new = conn_new, .packet = packet, .chunk = chunk, .inconsistency = inconsistency,
         .conn_end = conn_end, .tick = x->o.progress ? tick : NULL, .ctx = x,
     };
     x->slot = sd_engine_add(e, &a);

@@ -33,15 +33,21 @@ def quiet(c, secs=QUIET):
         c.frames.append((c.t, eth(ip4(CLI, SRV, 17, struct.pack("!HHHH", 5353, 5354, 9, 0) + b"q"))))
 
 
-def rst_session(sp, rst, after=True):
-    """An SSH session to 4 keystrokes; then rst(c) sends the RSTs; then,
-    after QUIET s, 10 more keystrokes and FIN (unless not after)."""
+def to_keys(sp, n):
+    """An SSH connection to NEWKEYS and n keystrokes."""
     c = Conn(sp)
     c.handshake()
     c.ssh()
     c.send(False, NEWKEYS)
     c.send(True, NEWKEYS)
-    keys(c, 4)
+    keys(c, n)
+    return c
+
+
+def rst_session(sp, rst, after=True):
+    """An SSH session to 4 keystrokes; then rst(c) sends the RSTs; then,
+    after QUIET s, 10 more keystrokes and FIN (unless not after)."""
+    c = to_keys(sp, 4)
     rst(c)
     if after:
         quiet(c)
@@ -199,10 +205,30 @@ def after_close():
     return write(sorted(frames, key=lambda x: x[0]))
 
 
+def close_inserted():
+    """Client ports 49211 (FIN) and 49212 (RST): an SSH session to NEWKEYS
+    and 2 keystrokes, then the client's FIN (or a RST at its next number)
+    that never reached the server (a TTL run out past the capture point,
+    Ptacek & Newsham's insertion: the server does not ACK it), then the
+    session goes on from the same sequence number (20 keystrokes, each
+    ACKed and echoed) and closes. Must hold: every record read, the 20
+    keystrokes after the FIN or RST too (`data_after_close` says the
+    receiver ACKed past it); no byte said unread."""
+    frames = []
+    for sp, close in ((49211, FIN | ACK), (49212, RST)):
+        c = to_keys(sp, 2)
+        c.pkt(True, c.seq[0], c.seq[1], close)
+        keys(c, 20, 0x20)
+        c.close()
+        frames += c.frames
+    return write(sorted(frames, key=lambda x: x[0]))
+
+
 CASES = {"rst_blind.pcap": rst_blind, "rst_exact.pcap": rst_exact, "rst_confirmed.pcap": rst_confirmed,
          "split_hello.pcap": split_hello, "split_banner.pcap": split_banner, "split_http.pcap": split_http,
          "split_big.pcap": split_big,
-         "after_close.pcap": after_close}
+         "after_close.pcap": after_close,
+         "close_inserted.pcap": close_inserted}
 
 
 def seeds(repo):

@@ -61,6 +61,15 @@ run after_close.pcap "0" ssh --json
 [ "$(grep -c '"anomalies":\["data_after_close"\]' "$w/out")" = 2 ] || fail "after_close: $(head -c 600 "$w/out")"
 expect after_close.pcap out 'anomaly .* 144 bytes past the sender.s FIN or RST, which no receiver reads: not analysed' ssh
 expect after_close.pcap out 'hassh +- ' ssh
+# --- the same FIN or RST never reaching the server (it ACKs on): what
+# follows is read (integ too; the hold's commit before ACKs were looked at
+# dropped it), and the insertion said
+run close_inserted.pcap "0" ssh --records
+[ "$(grep -c '^rec C ' "$w/out")" = 44 ] || fail "close_inserted: records after the close lost: $(grep -c '^rec C ' "$w/out") of 44"
+run close_inserted.pcap "0" ssh --json
+[ "$(grep -c '"anomalies":\["data_after_close"\]' "$w/out")" = 2 ] || fail "close_inserted: the insertion not said"
+expect close_inserted.pcap out 'anomaly .* the receiver ACKed bytes past the sender.s FIN or RST' ssh
+! grep -q 'which no receiver reads' "$w/out" || fail "close_inserted: bytes the server ACKed said unread"
 
 echo "round 9: $runs runs, $bad failure(s)"
 [ "$bad" = 0 ]

@@ -788,6 +788,12 @@ static void test_anomalies(void **state)
     assert_non_null(strstr(m->anomalies[0].detail, "228 bytes past"));
     assert_int_equal(m->anomalies[1].dir, 1);
     assert_false(m->side[0].kexinit_seen);
+    sd_ssh_after_close_read(s, 1, 12); /* the receiver ACKed past the close: said once */
+    sd_ssh_after_close_read(s, 1, 13);
+    m = sd_ssh_meta_get(s);
+    assert_int_equal(m->n_anomalies, 3);
+    assert_int_equal(m->anomalies[2].frame, 12);
+    assert_non_null(strstr(m->anomalies[2].detail, "ACKed"));
     sd_ssh_free(s);
 
     /* many anomalies: capped list, full count */

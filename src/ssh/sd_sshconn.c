@@ -18,9 +18,12 @@
  * in order, and what follows is fed as it comes; what is still held at the
  * end was not read (data_after_close). At most this many bytes and chunks
  * are held a direction (64 KiB: a window's worth, what a receiver can
- * have read before its ACK shows it); the rest is counted, not held. */
+ * have read before its ACK shows it), and this many bytes over every
+ * connection (a capture of many such connections holds no more); the rest
+ * is counted, not held. */
 #define AFTER_CLOSE_HOLD_BYTES (64u * 1024)
 #define AFTER_CLOSE_HOLD_CHUNKS 1024u
+#define AFTER_CLOSE_HOLD_TOTAL (16u * 1024 * 1024)
 
 typedef struct held {
     struct held *next;
@@ -30,16 +33,15 @@ typedef struct held {
     uint8_t data[];
 } held;
 
-/* One direction's bytes past its close. */
+/* One direction's bytes past its close, from the first of them. */
 typedef struct after_close {
     held *head, *tail;
     uint32_t bytes, chunks;
     uint64_t dropped;      /* past the hold's caps: never fed */
     uint64_t first_frame;  /* of the first byte past the close */
-    uint32_t close_seq;    /* the lowest FIN's number + 1, or RST's number, seen */
-    bool close_set;
-    bool untaken;          /* the peer ACKed past the close: bytes fed as they come */
 } after_close;
+
+enum { CLOSE_SET = 1, CLOSE_UNTAKEN = 2 }; /* conn_st.close: seen; the peer ACKed past it */
 
 typedef struct conn_st {
     sd_ssh *ssh;
@@ -60,7 +62,9 @@ typedef struct conn_st {
     /* the latest frame a record came from, and its (possibly raised) time */
     uint64_t last_frame;
     sd_ts last_ts;
-    after_close ac[2];
+    uint32_t close_seq[2]; /* the lowest FIN's number + 1, or RST's number, seen of each side */
+    uint8_t close[2];      /* CLOSE_* */
+    after_close *ac[2];    /* from the first byte past the close */
 } conn_st;
 
 struct sd_sshconn {
@@ -69,6 +73,7 @@ struct sd_sshconn {
     sd_sshconn_stats stats;
     conn_st *live; /* SSH connections that may report progress */
     sd_ssh_memo *memo; /* the KEXINIT lists every connection's parser shares */
+    uint64_t held;     /* bytes past a close held over every connection */
 };
 
 static void live_unlink(conn_st *st)
@@ -164,21 +169,25 @@ static void ssh_start(conn_st *st)
     st->ssh = sd_ssh_new(&so);
 }
 
-static void hold_free(after_close *a)
+static void hold_free(conn_st *st, int dir)
 {
+    after_close *a = st->ac[dir];
+    if (!a)
+        return;
     for (held *h = a->head, *n; h; h = n) {
         n = h->next;
         free(h);
     }
-    a->head = a->tail = NULL;
-    a->bytes = a->chunks = 0;
+    st->x->held -= a->bytes;
+    free(a);
+    st->ac[dir] = NULL;
 }
 
 static void st_free(conn_st *st)
 {
     live_unlink(st);
-    hold_free(&st->ac[0]);
-    hold_free(&st->ac[1]);
+    hold_free(st, 0);
+    hold_free(st, 1);
     sd_sshstats_free(st->stats); /* its histogram; the struct is in the parser's arena */
     if (st->cap > RECS_FIRST) /* else in the parser's arena, freed with it */
         free(st->rec);
@@ -212,11 +221,15 @@ static void feed(conn_st *st, int dir, const uint8_t *data, uint32_t len, uint64
 }
 
 /* A chunk past dir's close: held (or counted past the caps). */
-static void hold(after_close *a, const sd_chunk *ch)
+static void hold(conn_st *st, int dir, const sd_chunk *ch)
 {
-    if (!a->first_frame)
-        a->first_frame = ch->last_frame;
-    if (a->chunks >= AFTER_CLOSE_HOLD_CHUNKS || ch->len > AFTER_CLOSE_HOLD_BYTES - a->bytes) {
+    if (!st->ac[dir]) {
+        st->ac[dir] = sd_calloc(1, sizeof *st->ac[dir]);
+        st->ac[dir]->first_frame = ch->last_frame;
+    }
+    after_close *a = st->ac[dir];
+    if (a->dropped || a->chunks >= AFTER_CLOSE_HOLD_CHUNKS || ch->len > AFTER_CLOSE_HOLD_BYTES - a->bytes ||
+        st->x->held + ch->len > AFTER_CLOSE_HOLD_TOTAL) { /* from the first past a cap: all after it */
         a->dropped += ch->len;
         return;
     }
@@ -233,17 +246,19 @@ static void hold(after_close *a, const sd_chunk *ch)
     a->tail = h;
     a->bytes += ch->len;
     a->chunks++;
+    st->x->held += ch->len;
 }
 
 /* The peer ACKed past dir's close: it read what was held, fed now. */
 static void release(conn_st *st, int dir, uint64_t frame)
 {
-    after_close *a = &st->ac[dir];
-    a->untaken = true;
+    st->close[dir] |= CLOSE_UNTAKEN;
     sd_ssh_after_close_read(st->ssh, dir, frame);
-    for (held *h = a->head; h; h = h->next)
+    for (held *h = st->ac[dir]->head; h; h = h->next)
         feed(st, dir, h->data, h->len, h->frame, h->ts);
-    hold_free(a);
+    if (st->ac[dir]->dropped) /* not held past a cap: a hole for the parser, as one in the capture */
+        sd_ssh_gap(st->ssh, dir, st->ac[dir]->dropped, frame);
+    hold_free(st, dir);
 }
 
 /* Where each side closed (a FIN, or a RST that closed the connection:
@@ -254,18 +269,16 @@ static void packet(void *ctx, sd_conn *c, void *vst, const sd_pkt *p, int dir)
 {
     (void)ctx;
     conn_st *st = vst;
-    after_close *a = &st->ac[dir];
     if ((p->flags & SD_TH_FIN) || ((p->flags & SD_TH_RST) && c->closed)) {
         /* what a receiver that took it ACKs at most: the FIN's number + 1;
          * a RST's number (its payload is no data) */
         uint32_t at = (p->flags & SD_TH_RST) ? p->seq : p->seq + !!(p->flags & SD_TH_SYN) + p->payload_len + 1;
-        if (!a->close_set || SD_SEQ_LT(at, a->close_seq))
-            a->close_seq = at;
-        a->close_set = true;
+        if (!(st->close[dir] & CLOSE_SET) || SD_SEQ_LT(at, st->close_seq[dir]))
+            st->close_seq[dir] = at;
+        st->close[dir] |= CLOSE_SET;
     }
-    after_close *peer = &st->ac[!dir];
-    if ((p->flags & SD_TH_ACK) && peer->close_set && !peer->untaken && SD_SEQ_GT(p->ack, peer->close_seq) &&
-        (peer->head || peer->dropped) && st->ssh)
+    if ((p->flags & SD_TH_ACK) && st->ac[!dir] && !(st->close[!dir] & CLOSE_UNTAKEN) &&
+        (st->close[!dir] & CLOSE_SET) && SD_SEQ_GT(p->ack, st->close_seq[!dir]))
         release(st, !dir, p->frame->num);
 }
 
@@ -278,8 +291,8 @@ static void chunk(void *ctx, sd_conn *c, void *vst, int dir, const sd_chunk *ch)
     if (ch->kind == SD_CHUNK_GAP) {
         st->gap[dir] += ch->len;
         sd_ssh_gap(st->ssh, dir, ch->len, ch->last_frame);
-    } else if ((ch->flags & (SD_CHUNKF_AFTER_FIN | SD_CHUNKF_AFTER_RST)) && !st->ac[dir].untaken) {
-        hold(&st->ac[dir], ch);
+    } else if ((ch->flags & (SD_CHUNKF_AFTER_FIN | SD_CHUNKF_AFTER_RST)) && !(st->close[dir] & CLOSE_UNTAKEN)) {
+        hold(st, dir, ch);
     } else {
         feed(st, dir, ch->data, ch->len, ch->last_frame, ch->ts);
     }
@@ -335,8 +348,8 @@ static void conn_end(void *ctx, sd_conn *c, void *vst)
     sd_sshconn *x = ctx;
     conn_st *st = vst;
     for (int d = 0; d < 2; d++) /* never ACKed past the close: never read */
-        if (st->ssh && (st->ac[d].bytes || st->ac[d].dropped))
-            sd_ssh_after_close(st->ssh, d, st->ac[d].bytes + st->ac[d].dropped, st->ac[d].first_frame);
+        if (st->ssh && st->ac[d])
+            sd_ssh_after_close(st->ssh, d, st->ac[d]->bytes + st->ac[d]->dropped, st->ac[d]->first_frame);
     bool ssh = st->ssh && sd_ssh_is_ssh(st->ssh);
     if (ssh)
         x->stats.ssh++;

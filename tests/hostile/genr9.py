@@ -224,11 +224,29 @@ def close_inserted():
     return write(sorted(frames, key=lambda x: x[0]))
 
 
+def after_close_big():
+    """Client port 49221: the client's FIN (ACKed) after NEWKEYS, then
+    2,000 one-byte segments and 80 1,000-byte ones past it, never ACKed
+    (past the hold's 1,024 chunks and 64 KiB). Must hold: memory bounded,
+    `data_after_close` counting all 82,000 bytes."""
+    c = to_keys(49221, 2)
+    c.pkt(True, c.seq[0], c.seq[1], FIN | ACK)
+    c.seq[0] += 1
+    c.pkt(False, c.seq[1], c.seq[0], ACK)
+    for k in range(2000):
+        c.pkt(True, c.seq[0] + k, c.seq[1], PSH | ACK, b"x")
+    for k in range(80):
+        c.pkt(True, c.seq[0] + 2000 + 1000 * k, c.seq[1], PSH | ACK, bytes(1000))
+    c.pkt(False, c.seq[1], c.seq[0], FIN | ACK)
+    return write(c.frames)
+
+
 CASES = {"rst_blind.pcap": rst_blind, "rst_exact.pcap": rst_exact, "rst_confirmed.pcap": rst_confirmed,
          "split_hello.pcap": split_hello, "split_banner.pcap": split_banner, "split_http.pcap": split_http,
          "split_big.pcap": split_big,
          "after_close.pcap": after_close,
-         "close_inserted.pcap": close_inserted}
+         "close_inserted.pcap": close_inserted,
+         "after_close_big.pcap": after_close_big}
 
 
 def seeds(repo):

@@ -70,6 +70,8 @@ run close_inserted.pcap "0" ssh --json
 [ "$(grep -c '"anomalies":\["data_after_close"\]' "$w/out")" = 2 ] || fail "close_inserted: the insertion not said"
 expect close_inserted.pcap out 'anomaly .* the receiver ACKed bytes past the sender.s FIN or RST' ssh
 ! grep -q 'which no receiver reads' "$w/out" || fail "close_inserted: bytes the server ACKed said unread"
+# past the hold's caps (2,000 chunks, 82,000 bytes): all counted
+expect after_close_big.pcap out 'anomaly .* 82000 bytes past the sender.s FIN or RST, which no receiver reads' ssh
 
 echo "round 9: $runs runs, $bad failure(s)"
 [ "$bad" = 0 ]

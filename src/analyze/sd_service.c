@@ -20,14 +20,29 @@
  * Chrome's about 1.8 kB) is collected from the client's next in-sequence
  * segments, up to this size (larger ones are read as far as they go). */
 #define SERVICE_HELLO_MAX 8192
+/* An HTTP request head that does not end in its first segment is collected
+ * the same way up to its blank line or this size (what the request line
+ * and Host need; a longer head is read as far as it goes). */
+#define SERVICE_HTTP_MAX 4096
+/* A side's first bytes, gathered from in-order segments shorter than this
+ * (at least the longest signature sd_service_guess knows, "OPTIONS "): a
+ * first message sent a byte a segment, to hide it, still shows its start.
+ * Segments that add to it or to a message being collected are not counted
+ * against SERVICE_MAX_PAYLOAD_PKTS: both are bounded by their sizes. */
+#define SERVICE_PREFIX 16
 
 typedef struct svc_st {
     uint8_t seen;       /* payload packets looked at */
-    uint8_t *hello;     /* the ClientHello so far, while collecting */
+    uint8_t *hello;     /* the ClientHello (or HTTP request head) so far, while collecting */
     size_t have, want;
     uint32_t next_seq;  /* where the client's next segment must start */
+    bool http;          /* hello holds an HTTP request head, not a ClientHello */
     bool details_only;  /* joined mid-stream: no service name, the request still read */
     bool named;         /* named http from the server's side: waiting for the client's request */
+    bool pre_done[2];   /* each side's prefix: settled (a first segment long enough, or full) */
+    uint8_t pre_n[2];
+    uint32_t pre_next[2];
+    uint8_t pre[2][SERVICE_PREFIX];
 } svc_st;
 
 struct sd_service {
@@ -135,16 +150,38 @@ static void svc_name(sd_conn *c, const svc_st *st, const char *name)
     }
 }
 
+/* What was collected of the client's first message, read. */
+static void collected(sd_conn *c, const svc_st *st)
+{
+    if (!st->hello)
+        return;
+    if (st->http)
+        sd_svcinfo_http(&c->app, st->hello, st->have);
+    else
+        sd_svcinfo_tls(&c->app, st->hello, st->have);
+}
+
 static void svc_done(sd_conn *c, svc_st *st, int slot, const char *name)
 {
     svc_name(c, st, name);
-    if (st->hello) /* what was collected of a ClientHello */
-        sd_svcinfo_tls(&c->app, st->hello, st->have);
+    collected(c, st);
     svc_free(st);
     c->slot[slot] = NULL; /* nothing more to learn: no more calls */
 }
 
-/* The client's next segment of a ClientHello being collected. */
+/* A blank line ends the head; only the last n bytes are new, so the
+ * search starts 3 before them (linear in the head however it is cut). */
+static bool head_ended(const uint8_t *p, size_t have, size_t n)
+{
+    size_t from = have - n > 3 ? have - n - 3 : 0;
+    for (size_t i = from; i + 4 <= have; i++)
+        if (p[i] == '\r' && p[i + 1] == '\n' && p[i + 2] == '\r' && p[i + 3] == '\n')
+            return true;
+    return false;
+}
+
+/* The client's next segment of a ClientHello or request head being
+ * collected: in order, it adds to it and is not counted. */
 static void hello_more(sd_conn *c, svc_st *st, int slot, const sd_pkt *p, int dir)
 {
     if (dir != SD_DIR_ORIG || p->seq != st->next_seq) { /* the server's, or out of order: not used */
@@ -156,29 +193,63 @@ static void hello_more(sd_conn *c, svc_st *st, int slot, const sd_pkt *p, int di
     memcpy(st->hello + st->have, p->payload, k);
     st->have += k;
     st->next_seq += p->payload_len;
-    if (st->have == st->want || ++st->seen >= SERVICE_MAX_PAYLOAD_PKTS)
+    if (st->have == st->want || (st->http && head_ended(st->hello, st->have, k)))
         svc_done(c, st, slot, NULL);
 }
 
-/* The client's first message said http or ssl: what it asked for. Returns
- * whether a ClientHello is still being collected. */
-static bool first_message(sd_conn *c, svc_st *st, const sd_pkt *p, const char *name)
+/* The client's first message said http or ssl: what it asked for. d holds
+ * its first n bytes (the packet's, or the prefix's), rest the packet's
+ * bytes after them, next_seq where the client's next segment starts.
+ * Returns whether the message is still being collected. */
+static bool first_message(sd_conn *c, svc_st *st, const uint8_t *d, size_t n, const uint8_t *rest,
+                          size_t rest_n, uint32_t next_seq, const char *name)
 {
-    if (!strcmp(name, "http")) {
-        sd_svcinfo_http(&c->app, p->payload, p->payload_len);
+    bool http = !strcmp(name, "http");
+    size_t want = http ? SERVICE_HTTP_MAX : sd_svcinfo_tls_len(d, n);
+    if (c->ipproto != 6 || want <= n || (http && head_ended(d, n, n))) { /* all there (or no hello) */
+        if (http)
+            sd_svcinfo_http(&c->app, d, n);
+        else
+            sd_svcinfo_tls(&c->app, d, n);
         return false;
     }
-    size_t want = sd_svcinfo_tls_len(p->payload, p->payload_len);
-    if (strcmp(name, "ssl") || c->ipproto != 6 || want <= p->payload_len) {
-        sd_svcinfo_tls(&c->app, p->payload, p->payload_len);
-        return false;
-    }
+    st->http = http;
     st->want = want < SERVICE_HELLO_MAX ? want : SERVICE_HELLO_MAX;
     st->hello = sd_calloc(1, st->want);
-    st->have = p->payload_len < st->want ? p->payload_len : st->want;
-    memcpy(st->hello, p->payload, st->have);
-    st->next_seq = p->seq + p->payload_len;
+    /* a packet may hold more than the cap (a jumbo frame, a long head) */
+    st->have = n < st->want ? n : st->want;
+    memcpy(st->hello, d, st->have);
+    size_t k = st->want - st->have < rest_n ? st->want - st->have : rest_n;
+    if (k) /* rest is NULL when the packet was read alone */
+        memcpy(st->hello + st->have, rest, k);
+    st->have += k;
+    st->next_seq = next_seq;
     svc_name(c, st, name);
+    /* complete with the packet's rest: svc_done reads it */
+    return st->have < st->want && !(http && head_ended(st->hello, st->have, k));
+}
+
+/* p's bytes added to its side's prefix when they continue it (TCP): *d
+ * and *n then name the prefix, *rest and *rest_n what of p did not fit.
+ * Returns whether p added to it. A first segment of SERVICE_PREFIX bytes
+ * or more is read alone, as are segments out of order. */
+static bool prefix_add(svc_st *st, const sd_pkt *p, int dir, const uint8_t **d, size_t *n, const uint8_t **rest,
+                       size_t *rest_n)
+{
+    uint8_t k = st->pre_n[dir];
+    if (!st->pre_done[dir] && !k && p->payload_len >= SERVICE_PREFIX)
+        st->pre_done[dir] = true; /* the usual first segment: read alone */
+    if (st->pre_done[dir] || (k && p->seq != st->pre_next[dir]))
+        return false;
+    size_t room = (size_t)SERVICE_PREFIX - k, m = room < p->payload_len ? room : p->payload_len;
+    memcpy(st->pre[dir] + k, p->payload, m);
+    st->pre_n[dir] = (uint8_t)(k + m);
+    st->pre_next[dir] = p->seq + p->payload_len;
+    st->pre_done[dir] = st->pre_n[dir] == SERVICE_PREFIX;
+    *d = st->pre[dir];
+    *n = st->pre_n[dir];
+    *rest = p->payload + m;
+    *rest_n = p->payload_len - m;
     return true;
 }
 
@@ -192,11 +263,14 @@ static void svc_packet(void *ctx, sd_conn *c, void *vst, const sd_pkt *p, int di
         hello_more(c, st, slot, p, dir);
         return;
     }
+    const uint8_t *d = p->payload, *rest = NULL;
+    size_t n = p->payload_len, rest_n = 0;
+    bool grew = c->ipproto == 6 && prefix_add(st, p, dir, &d, &n, &rest, &rest_n);
     /* a server's "220" greeting is FTP's and SMTP's: the client's first
      * command decides, so only a name ends the search early */
-    const char *name = sd_service_guess(c->ipproto, dir, p->payload, p->payload_len);
+    const char *name = sd_service_guess(c->ipproto, dir, d, n);
     if (name && dir == SD_DIR_ORIG && (!strcmp(name, "http") || !strcmp(name, "ssl"))) {
-        if (!first_message(c, st, p, name))
+        if (!first_message(c, st, d, n, rest, rest_n, p->seq + p->payload_len, name))
             svc_done(c, st, slot, name);
         return;
     }
@@ -205,15 +279,14 @@ static void svc_packet(void *ctx, sd_conn *c, void *vst, const sd_pkt *p, int di
         st->named = true;
         name = NULL;
     }
-    if (name || ++st->seen >= SERVICE_MAX_PAYLOAD_PKTS)
+    if (name || (!grew && ++st->seen >= SERVICE_MAX_PAYLOAD_PKTS))
         svc_done(c, st, slot, name);
 }
 
 static void svc_end(void *ctx, sd_conn *c, void *vst)
 {
     svc_st *st = vst;
-    if (st->hello)
-        sd_svcinfo_tls(&c->app, st->hello, st->have);
+    collected(c, st);
     svc_free(st);
 }
 

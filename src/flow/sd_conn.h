@@ -125,6 +125,9 @@ typedef struct sd_conn {
     uint32_t oow_segments;        /* data far beyond the receiver's window that it never ACKed:
                                      kept out of reassembly (an injection) */
     uint64_t oow_first_frame;
+    uint32_t rst_challenged;      /* RSTs in the window but not at the receiver's next number (RFC
+                                     5961 challenge ACK): believed by Zeek's state, not closing */
+    uint64_t rst_challenged_frame; /* the first of them */
     uint32_t inconsistencies;     /* overlapping copies with different bytes (reassembly on) */
     bool reasm_on;                /* d[].stream_* are filled */
     sd_appinfo app;               /* its first request or ClientHello (sd_service) */

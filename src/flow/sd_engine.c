@@ -259,7 +259,10 @@ static void reasm_begin(sd_engine *e, sd_flow *f)
     f->npend = 0;
 }
 
-static void reasm_packet(sd_engine *e, sd_flow *f, const sd_pkt *p, int dir)
+/* ta: sd_tcp's analysis of p. A RST the receiver does not take (outside
+ * its window, or in it but not at its next number: sd_tcp.c rst_class)
+ * marks no position in the stream, so what follows is not "after RST". */
+static void reasm_packet(sd_engine *e, sd_flow *f, const sd_pkt *p, int dir, unsigned ta)
 {
     if (f->reasm_pending) {
         if (!wants_bytes(e, &f->c)) {
@@ -285,6 +288,8 @@ static void reasm_packet(sd_engine *e, sd_flow *f, const sd_pkt *p, int dir)
         sd_reasm_ack(f->reasm[!dir], p->ack, p->frame->num, p->frame->ts);
     if (sd_oow_beyond(f, p, dir))
         sd_oow_hold(&e->oow, f, p, dir);
+    else if ((p->flags & SD_TH_RST) && (ta & (SD_TA_RST_INVALID | SD_TA_RST_CHALLENGE)))
+        ; /* its payload is no stream data either */
     else if (p->payload_len || (p->flags & (SD_TH_FIN | SD_TH_RST))) {
         if ((p->flags & SD_TH_URG) && p->urp && p->payload_len) /* the urgent byte: seq + urp - 1 */
             sd_reasm_mark_urgent(f->reasm[dir], p->seq + p->urp - 1);
@@ -549,7 +554,7 @@ static void flow_packet(sd_engine *e, const sd_pkt *p, bool selected)
         if (c->slot[i] && e->an[i].packet)
             e->an[i].packet(e->an[i].ctx, c, c->slot[i], p, dir);
     if (p->l4 == SD_L4_TCP)
-        reasm_packet(e, f, p, dir);
+        reasm_packet(e, f, p, dir, ta);
     if (e->o.packet_seen)
         e->o.packet_seen(e->o.ud, c, p, dir, ta);
     sd_flowtab_touch(e->tab, f, idle_class(f), p->frame->ts);

@@ -339,16 +339,35 @@ static void acked_gaps(sd_flow *f, const sd_pkt *p, int dir)
  * give it a closed one's linger and make it the first evicted. The window
  * allowed is the largest the receiver advertised, and at least the largest
  * unscaled one, as the capture point may see the RST before the receiver
- * has caught up. */
+ * has caught up.
+ *
+ * Inside the window, only a RST at exactly the receiver's next expected
+ * number resets (RFC 5961 §3.2, Linux since 3.6, the BSDs, Windows); any
+ * other is answered with a challenge ACK and the connection goes on: a
+ * blind attacker who guessed a number in the window has not reset it. The
+ * receiver's next expected number is the sender's highest sequence seen
+ * (max_end) or what the receiver last ACKed (the RST of a stack answering
+ * a segment carries that segment's ACK); after its FIN a stack may send
+ * the FIN's own number (ssh_version_199.pcap, SSHniff's captures). Such a RST keeps Zeek's letter
+ * and conn_state too but leaves the connection open: if its sender really
+ * reset, it answers the challenge ACK with an exact RST (which closes), or
+ * the connection falls silent and times out as an established one. */
 #define RST_MIN_WINDOW 65535
-static bool rst_invalid(const sd_flow *f, const sd_pkt *p, int dir)
+enum { RST_NONE, RST_EXACT, RST_OUT_OF_WINDOW, RST_CHALLENGE };
+static int rst_class(const sd_flow *f, const sd_pkt *p, int dir)
 {
-    const sd_tcptrack *t = &f->t[dir];
-    if (!(p->flags & SD_TH_RST) || !f->c.established || !t->started)
-        return false;
+    const sd_tcptrack *t = &f->t[dir], *peer = &f->t[!dir];
+    if (!(p->flags & SD_TH_RST))
+        return RST_NONE;
+    if (!f->c.established || !t->started)
+        return RST_EXACT; /* no window known: believed, as before a handshake */
     uint64_t win = f->c.d[!dir].win_max > RST_MIN_WINDOW ? f->c.d[!dir].win_max : RST_MIN_WINDOW;
     int64_t off = sd_seq_diff(p->seq, t->max_end);
-    return (uint64_t)(off < 0 ? -off : off) > win;
+    if ((uint64_t)(off < 0 ? -off : off) > win)
+        return RST_OUT_OF_WINDOW;
+    if (off == 0 || (t->fin_sent && off == -1) || (peer->acked_any && p->seq == peer->last_ack))
+        return RST_EXACT;
+    return RST_CHALLENGE;
 }
 
 static void end_flags(sd_conn *c, const sd_pkt *p, int dir, bool rst_valid)
@@ -468,7 +487,7 @@ unsigned sd_tcp_packet_general(sd_flow *f, const sd_pkt *p, int dir)
     zeek_state(c, p, dir);
     if (c->zstate[0] == SD_ZS_ESTABLISHED && c->zstate[1] == SD_ZS_ESTABLISHED)
         c->established = true;
-    bool rst_bad = rst_invalid(f, p, dir); /* before this RST moves the sequence marks */
+    int rst = rst_class(f, p, dir); /* before this RST moves the sequence marks */
     unsigned r = analyze_seq(f, p, dir, ts);
     r |= analyze_ack(f, p, dir, r);
     t->last_probe = r & (SD_TA_KEEPALIVE | SD_TA_WINPROBE);
@@ -483,8 +502,10 @@ unsigned sd_tcp_packet_general(sd_flow *f, const sd_pkt *p, int dir)
     if (r) /* most segments are none of these: six counters left alone */
         count_analysis(d, p, r);
     window_stats(c, p, dir);
-    end_flags(c, p, dir, !rst_bad);
-    return r | (rst_bad ? SD_TA_RST_INVALID : 0);
+    end_flags(c, p, dir, rst == RST_EXACT);
+    if (rst == RST_CHALLENGE && !c->rst_challenged++)
+        c->rst_challenged_frame = p->frame->num;
+    return r | (rst == RST_OUT_OF_WINDOW ? SD_TA_RST_INVALID : 0) | (rst == RST_CHALLENGE ? SD_TA_RST_CHALLENGE : 0);
 }
 
 /* ---- the fast path: the next in-order segment of an established

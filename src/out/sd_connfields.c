@@ -105,6 +105,16 @@ static void g_rst_frame(const void *r, sd_fval *v)
     if (C(r)->first_rst_dir >= 0)
         sd_fv_u(v, C(r)->first_rst_frame);
 }
+static void g_rst_chal(const void *r, sd_fval *v)
+{
+    if (C(r)->rst_challenged)
+        sd_fv_u(v, C(r)->rst_challenged);
+}
+static void g_rst_chal_frame(const void *r, sd_fval *v)
+{
+    if (C(r)->rst_challenged)
+        sd_fv_u(v, C(r)->rst_challenged_frame);
+}
 static void g_open(const void *r, sd_fval *v) { sd_fv_u(v, C(r)->open_at_end); }
 static void g_orig_open(const void *r, sd_fval *v) { sd_fv_u(v, C(r)->orig_open_at_end); }
 static void g_midstream(const void *r, sd_fval *v)
@@ -255,6 +265,10 @@ static const sd_field FIELDS[] = {
     { "first_fin_frame", "frame of the first FIN", g_fin_frame, false },
     { "first_rst", "who sent the first RST (orig/resp)", g_rst_by, false },
     { "first_rst_frame", "frame of the first RST", g_rst_frame, false },
+    { "rst_challenged", "RSTs in the receiver's window but not at its next sequence number: a receiver "
+                        "answers with a challenge ACK and keeps the connection (RFC 5961), so they did "
+                        "not reset it (unset when none)", g_rst_chal, false },
+    { "rst_challenged_frame", "the first of them", g_rst_chal_frame, false },
     { "open_at_end", "other connections open when it ended", g_open, false },
     { "orig_open_at_end", "of those, opened by the same originator host", g_orig_open, false },
     { "midstream", "handshake not seen (capture joined late)", g_midstream, false },
@@ -567,6 +581,10 @@ void sd_conn_json(sd_buf *b, const sd_conn *c, bool optional)
     if (c->first_rst_dir >= 0) {
         J_P("first_rst", dir_name(c->first_rst_dir), 4);
         J_U("first_rst_frame", c->first_rst_frame);
+    }
+    if (c->rst_challenged) {
+        J_U("rst_challenged", c->rst_challenged);
+        J_U("rst_challenged_frame", c->rst_challenged_frame);
     }
     J_U("open_at_end", c->open_at_end);
     J_U("orig_open_at_end", c->orig_open_at_end);

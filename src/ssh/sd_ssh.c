@@ -211,6 +211,8 @@ void sd_ssh_feed(sd_ssh *s, int dir, const uint8_t *data, size_t len, uint64_t f
     }
 }
 
+#define AFTER_CLOSE_FMT "%llu bytes past the sender's FIN or RST, which no receiver reads: not analysed"
+
 void sd_ssh_conflict(sd_ssh *s, int dir, uint64_t frame, uint64_t offset)
 {
     if (!s || (dir != 0 && dir != 1))
@@ -222,6 +224,39 @@ void sd_ssh_conflict(sd_ssh *s, int dir, uint64_t frame, uint64_t offset)
     if (s->m.n_anomalies > n)
         s->m.anomalies[n].offset = offset;
     s->frame = was;
+}
+
+void sd_ssh_after_close(sd_ssh *s, int dir, uint64_t len, uint64_t frame)
+{
+    if (!s || (dir != 0 && dir != 1) || len == 0)
+        return;
+    uint64_t was = s->after_close[dir];
+    s->after_close[dir] += len;
+    if (was) { /* one anomaly a direction, its count kept up to date */
+        sd_ssh_anomaly *a = s->after_close_an[dir] ? &s->m.anomalies[s->after_close_an[dir] - 1] : NULL;
+        if (a)
+            snprintf(a->detail, sizeof a->detail, AFTER_CLOSE_FMT, (unsigned long long)s->after_close[dir]);
+        return;
+    }
+    uint64_t keep = s->frame;
+    uint32_t n = s->m.n_anomalies;
+    s->frame = frame;
+    sdp_anomaly(s, dir, SD_SSH_AN_AFTER_CLOSE, AFTER_CLOSE_FMT, (unsigned long long)len);
+    if (s->m.n_anomalies > n)
+        s->after_close_an[dir] = s->m.n_anomalies;
+    s->frame = keep;
+}
+
+void sd_ssh_after_close_read(sd_ssh *s, int dir, uint64_t frame)
+{
+    if (!s || (dir != 0 && dir != 1) || s->after_close_read[dir])
+        return;
+    s->after_close_read[dir] = true;
+    uint64_t keep = s->frame;
+    s->frame = frame;
+    sdp_anomaly(s, dir, SD_SSH_AN_AFTER_CLOSE,
+                "the receiver ACKed bytes past the sender's FIN or RST, so never took it (an insertion?): analysed");
+    s->frame = keep;
 }
 
 void sd_ssh_gap(sd_ssh *s, int dir, uint64_t len, uint64_t frame)
@@ -327,6 +362,7 @@ const char *sd_ssh_anom_name(sd_ssh_anom_code c)
     case SD_SSH_AN_STREAM_CONFLICT: return "stream_conflict";
     case SD_SSH_AN_NEWKEYS_EARLY: return "newkeys_before_kexinit";
     case SD_SSH_AN_ROLE_CLAIM: return "role_claim_unconfirmed";
+    case SD_SSH_AN_AFTER_CLOSE: return "data_after_close";
     }
     return "?";
 }

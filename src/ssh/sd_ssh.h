@@ -120,6 +120,7 @@ typedef enum sd_ssh_anom_code {
     SD_SSH_AN_STREAM_CONFLICT,   /* a retransmission carried other bytes here (the first kept) */
     SD_SSH_AN_NEWKEYS_EARLY,     /* NEWKEYS before the sender's KEXINIT: no key exchange took place */
     SD_SSH_AN_ROLE_CLAIM,        /* one side's content alone contradicts a firm hint: the hint kept */
+    SD_SSH_AN_AFTER_CLOSE,       /* bytes past the sender's FIN or RST: no receiver reads them, not analysed */
 } sd_ssh_anom_code;
 
 typedef struct sd_ssh_anomaly {
@@ -301,6 +302,16 @@ sd_ssh *sd_ssh_new(const sd_ssh_opts *opts);
 void sd_ssh_feed(sd_ssh *s, int dir, const uint8_t *data, size_t len, uint64_t frame, sd_ts ts);
 /* len bytes of direction dir are missing from the capture. */
 void sd_ssh_gap(sd_ssh *s, int dir, uint64_t len, uint64_t frame);
+/* len bytes of direction dir lay past its sender's FIN or RST (the
+ * reassembler's AFTER_FIN / AFTER_RST) and the receiver never ACKed them:
+ * a receiver that took the FIN or RST never reads them, so they are
+ * counted and flagged, not parsed (else a KEXINIT sent after the FIN would
+ * set the client's HASSH). sd_sshconn holds them until it knows. */
+void sd_ssh_after_close(sd_ssh *s, int dir, uint64_t len, uint64_t frame);
+/* The receiver ACKed (in frame) bytes of dir past its sender's FIN or RST:
+ * it never took the close (an insertion), so they are analysed; said once
+ * a direction, under the same code. */
+void sd_ssh_after_close_read(sd_ssh *s, int dir, uint64_t frame);
 /* Bytes of dir at stream offset `offset` were contradicted by another copy
  * in frame (two banners at one sequence number): which copy the receiver
  * took depends on its stack, so the analysis is flagged, not trusted. */

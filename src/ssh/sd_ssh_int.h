@@ -114,6 +114,9 @@ struct sd_ssh {
     sd_ts ts;
     bool flip_noted;
     bool claim_noted;            /* SD_SSH_AN_ROLE_CLAIM said */
+    uint64_t after_close[2];     /* bytes past the sender's FIN or RST (sd_ssh_after_close) */
+    uint32_t after_close_an[2];  /* index + 1 of its SD_SSH_AN_AFTER_CLOSE anomaly, 0 = none kept */
+    bool after_close_read[2];    /* sd_ssh_after_close_read said */
     bool derive_due;             /* sdp_touch left the derivation for later (sd_ssh_meta_get) */
     /* Last, and not zeroed by sd_ssh_new: each slot is written before the
      * meta points to it (a third of the struct, zeroed per connection). */

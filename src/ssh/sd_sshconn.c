@@ -1,6 +1,7 @@
 #include "sd_sshconn.h"
 
 #include "../common/sd_arena.h"
+#include "../flow/sd_tcp.h"
 
 #include <assert.h>
 #include <stdlib.h>
@@ -9,6 +10,39 @@
 /* Records the first block holds: a password guess or a scanner's probe
  * has a dozen, so 256 (12 kB) up front was mostly never used. */
 #define RECS_FIRST 16u
+
+/* Bytes past a side's FIN or RST (the reassembler's AFTER_FIN/AFTER_RST):
+ * a receiver that took the close never reads them, but one the FIN or RST
+ * never reached (a TTL that runs out between the capture point and the
+ * receiver: Ptacek & Newsham's insertion) reads on and ACKs them. They are
+ * held until the peer's ACK tells which: an ACK past the close feeds them,
+ * in order, and what follows is fed as it comes; what is still held at the
+ * end was not read (data_after_close). At most this many bytes and chunks
+ * are held a direction (64 KiB: a window's worth, what a receiver can
+ * have read before its ACK shows it), and this many bytes over every
+ * connection (a capture of many such connections holds no more); the rest
+ * is counted, not held. */
+#define AFTER_CLOSE_HOLD_BYTES (64u * 1024)
+#define AFTER_CLOSE_HOLD_CHUNKS 1024u
+#define AFTER_CLOSE_HOLD_TOTAL (16u * 1024 * 1024)
+
+typedef struct held {
+    struct held *next;
+    uint64_t frame;
+    sd_ts ts;
+    uint32_t len;
+    uint8_t data[];
+} held;
+
+/* One direction's bytes past its close, from the first of them. */
+typedef struct after_close {
+    held *head, *tail;
+    uint32_t bytes, chunks;
+    uint64_t dropped;      /* past the hold's caps: never fed */
+    uint64_t first_frame;  /* of the first byte past the close */
+} after_close;
+
+enum { CLOSE_SET = 1, CLOSE_UNTAKEN = 2 }; /* conn_st.close: seen; the peer ACKed past it */
 
 typedef struct conn_st {
     sd_ssh *ssh;
@@ -29,6 +63,9 @@ typedef struct conn_st {
     /* the latest frame a record came from, and its (possibly raised) time */
     uint64_t last_frame;
     sd_ts last_ts;
+    uint32_t close_seq[2]; /* the lowest FIN's number + 1, or RST's number, seen of each side */
+    uint8_t close[2];      /* CLOSE_* */
+    after_close *ac[2];    /* from the first byte past the close */
 } conn_st;
 
 struct sd_sshconn {
@@ -37,6 +74,7 @@ struct sd_sshconn {
     sd_sshconn_stats stats;
     conn_st *live; /* SSH connections that may report progress */
     sd_ssh_memo *memo; /* the KEXINIT lists every connection's parser shares */
+    uint64_t held;     /* bytes past a close held over every connection */
 };
 
 static void live_unlink(conn_st *st)
@@ -132,9 +170,25 @@ static void ssh_start(conn_st *st)
     st->ssh = sd_ssh_new(&so);
 }
 
+static void hold_free(conn_st *st, int dir)
+{
+    after_close *a = st->ac[dir];
+    if (!a)
+        return;
+    for (held *h = a->head, *n; h; h = n) {
+        n = h->next;
+        free(h);
+    }
+    st->x->held -= a->bytes;
+    free(a);
+    st->ac[dir] = NULL;
+}
+
 static void st_free(conn_st *st)
 {
     live_unlink(st);
+    hold_free(st, 0);
+    hold_free(st, 1);
     sd_sshstats_free(st->stats); /* its histogram; the struct is in the parser's arena */
     if (st->cap > RECS_FIRST) /* else in the parser's arena, freed with it */
         free(st->rec);
@@ -158,6 +212,77 @@ static bool ruled_out(const sd_conn *c, const conn_st *st)
            m->side[SD_DIR_RESP].prebanner_lines > 0;
 }
 
+static void feed(conn_st *st, int dir, const uint8_t *data, uint32_t len, uint64_t frame, sd_ts ts)
+{
+    uint64_t off = sd_ssh_offset(st->ssh, dir);
+    sd_ssh_feed(st->ssh, dir, data, len, frame, ts);
+    /* for suites whose length is encrypted, the TCP segment is the unit
+     * the inference works with (retransmissions already removed) */
+    sd_ssh_segment(st->ssh, dir, off, len, frame, ts);
+}
+
+/* A chunk past dir's close: held (or counted past the caps). */
+static void hold(conn_st *st, int dir, const sd_chunk *ch)
+{
+    if (!st->ac[dir]) {
+        st->ac[dir] = sd_calloc(1, sizeof *st->ac[dir]);
+        st->ac[dir]->first_frame = ch->last_frame;
+    }
+    after_close *a = st->ac[dir];
+    if (a->dropped || a->chunks >= AFTER_CLOSE_HOLD_CHUNKS || ch->len > AFTER_CLOSE_HOLD_BYTES - a->bytes ||
+        st->x->held + ch->len > AFTER_CLOSE_HOLD_TOTAL) { /* from the first past a cap: all after it */
+        a->dropped += ch->len;
+        return;
+    }
+    held *h = sd_malloc(sizeof *h + ch->len);
+    h->next = NULL;
+    h->frame = ch->last_frame;
+    h->ts = ch->ts;
+    h->len = ch->len;
+    memcpy(h->data, ch->data, ch->len);
+    if (a->tail)
+        a->tail->next = h;
+    else
+        a->head = h;
+    a->tail = h;
+    a->bytes += ch->len;
+    a->chunks++;
+    st->x->held += ch->len;
+}
+
+/* The peer ACKed past dir's close: it read what was held, fed now. */
+static void release(conn_st *st, int dir, uint64_t frame)
+{
+    st->close[dir] |= CLOSE_UNTAKEN;
+    sd_ssh_after_close_read(st->ssh, dir, frame);
+    for (held *h = st->ac[dir]->head; h; h = h->next)
+        feed(st, dir, h->data, h->len, h->frame, h->ts);
+    if (st->ac[dir]->dropped) /* not held past a cap: a hole for the parser, as one in the capture */
+        sd_ssh_gap(st->ssh, dir, st->ac[dir]->dropped, frame);
+    hold_free(st, dir);
+}
+
+/* Where each side closed (a FIN, or a RST that closed the connection:
+ * sd_tcp's exact one), and whether the peer's ACK went past it. Called
+ * before the packet's own bytes are delivered, so released bytes come
+ * first, as they were sent. */
+static void packet(void *ctx, sd_conn *c, void *vst, const sd_pkt *p, int dir)
+{
+    (void)ctx;
+    conn_st *st = vst;
+    if ((p->flags & SD_TH_FIN) || ((p->flags & SD_TH_RST) && c->closed)) {
+        /* what a receiver that took it ACKs at most: the FIN's number + 1;
+         * a RST's number (its payload is no data) */
+        uint32_t at = (p->flags & SD_TH_RST) ? p->seq : p->seq + !!(p->flags & SD_TH_SYN) + p->payload_len + 1;
+        if (!(st->close[dir] & CLOSE_SET) || SD_SEQ_LT(at, st->close_seq[dir]))
+            st->close_seq[dir] = at;
+        st->close[dir] |= CLOSE_SET;
+    }
+    if ((p->flags & SD_TH_ACK) && st->ac[!dir] && !(st->close[!dir] & CLOSE_UNTAKEN) &&
+        (st->close[!dir] & CLOSE_SET) && SD_SEQ_GT(p->ack, st->close_seq[!dir]))
+        release(st, !dir, p->frame->num);
+}
+
 static void chunk(void *ctx, sd_conn *c, void *vst, int dir, const sd_chunk *ch)
 {
     sd_sshconn *x = ctx;
@@ -167,12 +292,10 @@ static void chunk(void *ctx, sd_conn *c, void *vst, int dir, const sd_chunk *ch)
     if (ch->kind == SD_CHUNK_GAP) {
         st->gap[dir] += ch->len;
         sd_ssh_gap(st->ssh, dir, ch->len, ch->last_frame);
+    } else if ((ch->flags & (SD_CHUNKF_AFTER_FIN | SD_CHUNKF_AFTER_RST)) && !(st->close[dir] & CLOSE_UNTAKEN)) {
+        hold(st, dir, ch);
     } else {
-        uint64_t off = sd_ssh_offset(st->ssh, dir);
-        sd_ssh_feed(st->ssh, dir, ch->data, ch->len, ch->last_frame, ch->ts);
-        /* for suites whose length is encrypted, the TCP segment is the unit
-         * the inference works with (retransmissions already removed) */
-        sd_ssh_segment(st->ssh, dir, off, ch->len, ch->last_frame, ch->ts);
+        feed(st, dir, ch->data, ch->len, ch->last_frame, ch->ts);
     }
     if (ruled_out(c, st)) { /* not SSH: stop paying for it */
         st_free(st);
@@ -225,6 +348,9 @@ static void conn_end(void *ctx, sd_conn *c, void *vst)
 {
     sd_sshconn *x = ctx;
     conn_st *st = vst;
+    for (int d = 0; d < 2; d++) /* never ACKed past the close: never read */
+        if (st->ssh && st->ac[d])
+            sd_ssh_after_close(st->ssh, d, st->ac[d]->bytes + st->ac[d]->dropped, st->ac[d]->first_frame);
     bool ssh = st->ssh && sd_ssh_is_ssh(st->ssh);
     if (ssh)
         x->stats.ssh++;
@@ -252,7 +378,7 @@ sd_sshconn *sd_sshconn_new(const sd_sshconn_opts *opts)
 int sd_sshconn_attach(sd_sshconn *x, sd_engine *e)
 {
     sd_analyzer a = {
-        .name = "ssh", .conn_new = conn_new, .chunk = chunk, .inconsistency = inconsistency,
+        .name = "ssh", .conn_new = conn_new, .packet = packet, .chunk = chunk, .inconsistency = inconsistency,
         .conn_end = conn_end, .tick = x->o.progress ? tick : NULL, .ctx = x,
     };
     x->slot = sd_engine_add(e, &a);

@@ -206,6 +206,44 @@ static void test_conn_states(void **state)
     h_done(&h);
 }
 
+/* RFC 5961 3.2: only a RST at the receiver's next number resets; one
+ * elsewhere in the window is answered with a challenge ACK (a blind
+ * attacker's guess: the connection goes on), one outside it is dropped.
+ * Zeek's state believes all three (conn_state RSTR either way). */
+static void test_rst_rfc5961(void **state)
+{
+    harness h;
+    h_init(&h);
+    handshake(&h, -1, -1);
+    seg(&h, 0, 50, ACK, 1001, 5001, 100, 500, -1);
+    seg(&h, 1, 51, ACK, 5001, 1101, 200, 500, -1);
+    assert_int_equal(seg(&h, 1, 52, RST, 5201 + 3000, 0, 0, 0, -1), SD_TA_RST_CHALLENGE);
+    assert_false(h.f.c.closed);
+    assert_int_equal(h.f.c.rst_challenged, 1);
+    assert_int_equal(h.f.c.rst_challenged_frame, 6);
+    assert_int_equal(seg(&h, 1, 53, RST, 5201 + 200000, 0, 0, 0, -1), SD_TA_RST_INVALID);
+    assert_false(h.f.c.closed);
+    assert_int_equal(seg(&h, 1, 54, RST, 5201 - 1, 0, 0, 0, -1), SD_TA_RST_CHALLENGE);
+    assert_int_equal(h.f.c.rst_challenged, 2);
+    assert_int_equal(h.f.c.rst_challenged_frame, 6);
+    assert_false(h.f.c.closed);
+    assert_int_equal(seg(&h, 1, 55, RST, 5201, 0, 0, 0, -1), 0); /* exact: resets */
+    assert_true(h.f.c.closed);
+    sd_conn_finish_state(&h.f.c);
+    assert_string_equal(h.f.c.conn_state, "RSTR");
+    assert_int_equal(h.f.c.first_rst_frame, 6);
+
+    h_done(&h); /* a stack answering a segment: the RST carries its ACK */
+    h_init(&h);
+    handshake(&h, -1, -1);
+    seg(&h, 0, 50, ACK, 1001, 5001, 300, 500, -1);
+    seg(&h, 1, 51, ACK, 5001, 1101, 0, 500, -1);
+    assert_int_equal(seg(&h, 0, 52, RST, 1101, 0, 0, 0, -1), 0);
+    assert_true(h.f.c.closed);
+    assert_int_equal(h.f.c.rst_challenged, 0);
+    h_done(&h);
+}
+
 static void test_where_filter(void **state)
 {
     harness h;
@@ -391,6 +429,7 @@ int main(void)
         cmocka_unit_test(test_late_fill_is_retransmission),
         cmocka_unit_test(test_dupack_zero_window_keepalive),
         cmocka_unit_test(test_conn_states),
+        cmocka_unit_test(test_rst_rfc5961),
         cmocka_unit_test(test_where_filter),
         cmocka_unit_test(test_fast_path_same_state),
     };

@@ -774,6 +774,28 @@ static void test_anomalies(void **state)
     assert_int_equal(m->outcome, SD_SSH_OUT_VERSION_ONLY);
     sd_ssh_free(s);
 
+    /* bytes past the sender's FIN or RST: one anomaly a direction whose
+     * note keeps the total, nothing parsed (no KEXINIT, no HASSH) */
+    s = sd_ssh_new(NULL);
+    sd_ssh_feed(s, 0, (const uint8_t *)"SSH-2.0-x\r\n", 11, 1, 0);
+    sd_ssh_after_close(s, 0, 128, 7);
+    sd_ssh_after_close(s, 0, 100, 8);
+    sd_ssh_after_close(s, 1, 5, 9);
+    m = sd_ssh_meta_get(s);
+    assert_int_equal(m->n_anomalies, 2);
+    assert_int_equal(m->anomalies[0].code, SD_SSH_AN_AFTER_CLOSE);
+    assert_int_equal(m->anomalies[0].frame, 7);
+    assert_non_null(strstr(m->anomalies[0].detail, "228 bytes past"));
+    assert_int_equal(m->anomalies[1].dir, 1);
+    assert_false(m->side[0].kexinit_seen);
+    sd_ssh_after_close_read(s, 1, 12); /* the receiver ACKed past the close: said once */
+    sd_ssh_after_close_read(s, 1, 13);
+    m = sd_ssh_meta_get(s);
+    assert_int_equal(m->n_anomalies, 3);
+    assert_int_equal(m->anomalies[2].frame, 12);
+    assert_non_null(strstr(m->anomalies[2].detail, "ACKed"));
+    sd_ssh_free(s);
+
     /* many anomalies: capped list, full count */
     s = sd_ssh_new(NULL);
     for (int i = 0; i < 100; i++)

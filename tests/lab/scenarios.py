@@ -4124,6 +4124,13 @@ for _base, _adds in (
     for _n in _adds:
         _seed, _fn, _kw, _iface, _desc = SCENARIOS[_base]
         _add("%s_s%d" % (_base, _n), _seed + _n, _fn, "%s (seed +%d)" % (_desc, _n), _iface, **_kw)
+# fifth sweep (seed + 5000): `id` typed 0.48 s after the prompt that
+# followed the X client's exit, within X11_BURST_GAP_S of the channel's
+# last record; its second run under chacha20 (+5428: the typist's first
+# key of `id` drawn 0.41 s after the prompt, the least of seeds +5000..6000)
+for _base, _n in (("x11_used_aes128gcm", 5000), ("x11_used_chacha", 5428)):
+    _seed, _fn, _kw, _iface, _desc = SCENARIOS[_base]
+    _add("%s_s%d" % (_base, _n), _seed + _n, _fn, "%s (seed +%d)" % (_desc, _n), _iface, **_kw)
 
 
 # --------------------------------------------------------------------------

@@ -4132,8 +4132,9 @@ for _base, _adds in (
 # and +5200 read right): the first line's echo left with its output (no
 # pair: keys started at the second line) and `cat /etc/hostname` answered
 # by one record, echo, output and prompt, which passed for a paste's echo
-# alone (a person's Enter awaited)
-for _base, _n in (("x11_used_aes128gcm", 5000), ("x11_used_chacha", 5428), ("paramiko_shell", 5000)):
+# alone (a person's Enter awaited); +5400 showed the latter again
+for _base, _n in (("x11_used_aes128gcm", 5000), ("x11_used_chacha", 5428), ("paramiko_shell", 5000),
+                  ("paramiko_shell", 5400)):
     _seed, _fn, _kw, _iface, _desc = SCENARIOS[_base]
     _add("%s_s%d" % (_base, _n), _seed + _n, _fn, "%s (seed +%d)" % (_desc, _n), _iface, **_kw)
 

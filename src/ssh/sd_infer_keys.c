@@ -1119,7 +1119,10 @@ static int echoes_line(const ctx *x, const leg *L, const key *q)
  * ENTER_RECORDS_MIN records: an arrow recalling a line is answered by one
  * redraw) answered first by the line's echo (echoes_line), then by its
  * output and a prompt; or as a paste that ran (a paste answered by its
- * echo alone and followed by an Enter waited for a person's Enter). The
+ * echo alone and followed by an Enter waited for a person's Enter; a
+ * paste's echo alone is no larger than the paste: one grown by the CR's
+ * LF and more held the output, lab paramiko_shell seed +5000, `cat
+ * /etc/hostname` of 80 answered by one 96-byte record). The
  * echo may carry a fast command's output, and with the prompt all of it
  * may be one record longer than the echo: an arrow-sized line answered so
  * is a line when the next key is another arrow-sized line (a recalled
@@ -1139,7 +1142,8 @@ static bool lines_only(const ctx *x, const leg *L, const key *k, size_t nk)
     for (size_t i = 0; i < nk; i++) {
         const key *q = &k[i];
         bool last = i + 1 == nk;
-        if (is_key(q, "paste") && !last && is_key(&k[i + 1], "enter") && q->resp_n == 1)
+        if (is_key(q, "paste") && !last && is_key(&k[i + 1], "enter") && q->resp_n == 1 &&
+            x->v[q->resp_first].len <= sdi_lw(L, false, SD_SSH_P_CHANNEL_DATA((uint32_t)data_bytes(L, x->v[q->at].len))))
             return false;
         if (is_key(q, "paste") || (last && is_key(q, "char") && q->resp_n))
             continue;

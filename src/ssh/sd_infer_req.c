@@ -465,6 +465,8 @@ static size_t echo_pairs(const ctx *x, size_t s0)
     return pairs >= PTY_PAIRS ? first : SIZE_MAX;
 }
 
+static size_t lockstep_shell(const ctx *x, size_t to);
+
 /* Whether the session has a terminal, and where its keys may start. */
 static void find_pty(ctx *x, size_t s0, session *S)
 {
@@ -486,6 +488,13 @@ static void find_pty(ctx *x, size_t s0, session *S)
     if (first != SIZE_MAX) {
         S->pty = true;
         S->kfrom = first;
+        /* the shell request found sent in lockstep: the keys (a script's
+         * lines) may start right after it, before the first pair (lab
+         * paramiko_shell seed +5000: the first line's echo left with its
+         * output, 144 bytes, no pair: that line was lost) */
+        size_t sh = S->q.found ? lockstep_shell(x, S->q.to) : SIZE_MAX;
+        if (sh != SIZE_MAX && sh < first)
+            S->kfrom = sh + 1;
     }
 }
 
@@ -495,14 +504,15 @@ static void find_pty(ctx *x, size_t s0, session *S)
  * the first answer, and the shell request is the client's next record,
  * alone, right after that answer (a client reacts, a person types no sooner than HUMAN_MIN_S;
  * lab paramiko_shell_s1000: 96, 48 back,
- * then 64). Whether v[to] on is that. */
-static bool lockstep_shell(const ctx *x, size_t to)
+ * then 64). The index of that request from v[to] on, or SIZE_MAX. */
+static size_t lockstep_shell(const ctx *x, size_t to)
 {
     size_t j = to;
     while (j < x->n && j < to + REQ_ANSWER_RECORDS && !x->v[j].c && channel_answers(x->v[j].len, x->ss))
         j++;
-    return j > to && j + 1 < x->n && x->v[j].c && !x->v[j + 1].c && x->v[j].t - x->login_t < REQ_WINDOW_S &&
-           x->v[j].t - x->v[j - 1].t < x->c_lag + HUMAN_MIN_S && x->v[j].len == sd_ssh_wire_size(x->cs, P_REQ_SHELL);
+    bool shell = j > to && j + 1 < x->n && x->v[j].c && !x->v[j + 1].c && x->v[j].t - x->login_t < REQ_WINDOW_S &&
+                 x->v[j].t - x->v[j - 1].t < x->c_lag + HUMAN_MIN_S && x->v[j].len == sd_ssh_wire_size(x->cs, P_REQ_SHELL);
+    return shell ? j : SIZE_MAX;
 }
 
 /* A shell without a pty (ssh -T, a client whose stdin is no terminal):
@@ -521,7 +531,7 @@ static bool notty_shell(const ctx *x, const leg *F, const reqs *q)
     bool shell = x->v[q->from].exact ? x->v[q->to - 1].len == sd_ssh_wire_size(cs, P_REQ_SHELL)
                                      : sd_infer_request_fits(cs, total, false, false, P_REQ_SHELL) != 0;
     size_t from = q->to;
-    if (!shell && lockstep_shell(x, q->to))
+    if (!shell && lockstep_shell(x, q->to) != SIZE_MAX)
         shell = true, from++;
     unsigned lines = 0;
     for (size_t i = from; shell && i < x->n && lines < NOTTY_LINES; i++)

@@ -838,6 +838,16 @@
 /* The channel's traffic: the records after the setup until both
  * directions pause this long (s). */
 #define X11_BURST_GAP_S 0.5
+/* ... but a client record smaller than the least X message's CHANNEL_DATA
+ * (X11 requests, replies and events are multiples of 4 bytes, at least 4)
+ * after X11_QUIET_S of silence (plus the capture's lag behind the client)
+ * is no X traffic: a key typed in the shell once the X client is done
+ * (lab x11_used_aes128gcm seed +5000: `id` typed 0.48 s after the prompt
+ * that followed xdpyinfo's exit, inside X11_BURST_GAP_S: its three keys
+ * were taken for the channel's). The channel's own control records (EOF,
+ * CLOSE, WINDOW_ADJUST) have that size, but answer the server at once. */
+#define X11_MSG_MIN 4u
+#define X11_QUIET_S 0.1
 
 /* ---- confidences (0..1, docs/events.md) ---- */
 

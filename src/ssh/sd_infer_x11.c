@@ -74,16 +74,26 @@ static uint64_t *tunnel_frames(const ctx *x, size_t *n)
     return f;
 }
 
+/* Whether v[k] is a client record no X traffic has (X11_QUIET_S): too
+ * small for an X message, after a pause no protocol answer takes. Over
+ * zlib sizes tell nothing. */
+static bool x11_shell_key(const ctx *x, size_t k)
+{
+    const item *it = &x->v[k];
+    return !x->zlib && it->c && it->len < sd_ssh_wire_size(x->cs, SD_SSH_P_CHANNEL_DATA(X11_MSG_MIN)) &&
+           it->t - x->v[k - 1].t >= X11_QUIET_S + x->c_lag;
+}
+
 /* The channel's traffic from its open at v[i]: records until both
- * directions pause X11_BURST_GAP_S, marked so that no rule reads them as
- * keys. Returns the index of the last. */
+ * directions pause X11_BURST_GAP_S or the shell's keys resume, marked so
+ * that no rule reads them as keys. Returns the index of the last. */
 static size_t x11_burst(ctx *x, size_t i, uint64_t bytes[2])
 {
     size_t k = i;
     for (;;) {
         x->v[k].x11 = true;
         bytes[x->v[k].c ? 0 : 1] += x->v[k].len;
-        if (k + 1 >= x->n || x->v[k + 1].t - x->v[k].t > X11_BURST_GAP_S)
+        if (k + 1 >= x->n || x->v[k + 1].t - x->v[k].t > X11_BURST_GAP_S || x11_shell_key(x, k + 1))
             return k;
         k++;
     }

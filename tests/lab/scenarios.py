@@ -4124,6 +4124,19 @@ for _base, _adds in (
     for _n in _adds:
         _seed, _fn, _kw, _iface, _desc = SCENARIOS[_base]
         _add("%s_s%d" % (_base, _n), _seed + _n, _fn, "%s (seed +%d)" % (_desc, _n), _iface, **_kw)
+# fifth sweep (seed + 5000): `id` typed 0.48 s after the prompt that
+# followed the X client's exit, within X11_BURST_GAP_S of the channel's
+# last record; its second run under chacha20 (+5428: the typist's first
+# key of `id` drawn 0.41 s after the prompt, the least of seeds +5000..6000)
+# paramiko_shell (+5000; the sweep's own capture: reruns at +5000, +5100
+# and +5200 read right): the first line's echo left with its output (no
+# pair: keys started at the second line) and `cat /etc/hostname` answered
+# by one record, echo, output and prompt, which passed for a paste's echo
+# alone (a person's Enter awaited); +5400 showed the latter again
+for _base, _n in (("x11_used_aes128gcm", 5000), ("x11_used_chacha", 5428), ("paramiko_shell", 5000),
+                  ("paramiko_shell", 5400)):
+    _seed, _fn, _kw, _iface, _desc = SCENARIOS[_base]
+    _add("%s_s%d" % (_base, _n), _seed + _n, _fn, "%s (seed +%d)" % (_desc, _n), _iface, **_kw)
 
 
 # --------------------------------------------------------------------------

@@ -2641,6 +2641,30 @@ static void test_lockstep_shell(void **st)
     for (size_t i = 0; i < 5; i++)
         assert_string_equal(k[i], "paste");
     sd_evlist_free(&l);
+    /* the same, then (lab paramiko_shell seed +5000) pairs from the
+     * second line on, `cat /etc/hostname` answered by one record (its
+     * echo, output and prompt, 96, more than the line's 80): the first
+     * line is one of the script's, the cat line ran (no paste awaiting a
+     * person's Enter) */
+    static const step seq5[] = {
+        { true, 64, 1.9946 }, { false, 144, 1.9957 }, { false, 64, 1.9960 },                      /* uname -a */
+        { true, 64, 2.3092 }, { false, 64, 2.3184 }, { false, 1448, 2.3584 }, { false, 744, 2.3585 }, /* ls -la */
+        { true, 80, 2.6621 }, { false, 96, 2.6635 },                                               /* cat */
+        { true, 64, 2.9727 }, { false, 64, 2.9746 }, { false, 112, 2.9760 }, { false, 64, 2.9761 }, /* id */
+        { true, 64, 3.2834 }, { false, 64, 3.2847 }, { false, 176, 3.2853 },                      /* exit */
+        { true, 48, 3.2855 }, { true, 48, 3.3303 },
+    };
+    step seq[64];
+    memcpy(seq, seq0, 12 * sizeof seq0[0]);
+    memcpy(seq + 12, seq5, sizeof seq5);
+    l = (sd_evlist){ 0 };
+    su = run_stream(seq, 12 + sizeof seq5 / sizeof seq5[0], &l);
+    assert_string_equal(su.session_kind, "shell");
+    assert_int_equal(keys_of(&l, k, 8), 5);
+    for (size_t i = 0; i < 5; i++)
+        assert_string_equal(k[i], "paste");
+    assert_false(sd_ev_get(find_kind(&l, "session"), "human")->b);
+    sd_evlist_free(&l);
     /* nothing typed after the requests: a command's */
     l = (sd_evlist){ 0 };
     su = run_stream(seq0, 12, &l);

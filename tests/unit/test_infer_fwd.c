@@ -1125,6 +1125,50 @@ static void test_x11_open_shares_segment(void **st)
     }
 }
 
+/* The X client done (lab x11_used_aes128gcm seed +5000: xdpyinfo | wc -l),
+ * the channel's EOF and CLOSE answered at once by the client's (36 each),
+ * the command's output and the prompt; `id` typed 0.48 s after the prompt,
+ * inside X11_BURST_GAP_S: its three keys are the shell's. The look-alike:
+ * the client's control answers, of a key's size, are no keys. */
+static void test_x11_keys_after_client(void **st)
+{
+    (void)st;
+    stream s;
+    shell(&s, false);
+    add(&s, true, 36, 3.0);
+    add(&s, false, 36, 3.0015);
+    add(&s, false, 68, 3.0024);
+    add(&s, true, 44, 3.0027);
+    add(&s, false, 84, 3.0028);
+    for (int k = 0; k < 6; k++)
+        add(&s, true, 1448, 3.003 + k * 1e-6);
+    add(&s, false, 68, 3.0032);
+    add(&s, true, 68, 3.0035);
+    add(&s, false, 36, 3.0040); /* EOF */
+    add(&s, true, 36, 3.0041);  /* EOF, CLOSE */
+    add(&s, true, 36, 3.0042);
+    add(&s, false, 36, 3.0043); /* CLOSE */
+    add(&s, false, 52, 3.0060); /* wc's output */
+    add(&s, false, 52, 3.0100); /* the prompt */
+    size_t first = s.n;
+    key(&s, 3.49);
+    key(&s, 3.69);
+    add(&s, true, 36, 3.95);
+    add(&s, false, 116, 3.951);
+    sd_evlist l = { 0 };
+    sd_infer_summary su = infer(&s, &l);
+    assert_true(su.x11_used);
+    size_t keys = 0, control = 0;
+    for (size_t k = 0; k < l.n; k++)
+        if (!strcmp(l.v[k].kind, "keystroke")) {
+            keys += l.v[k].frame > first;
+            control += l.v[k].frame > 19 && l.v[k].frame <= first;
+        }
+    assert_int_equal(control, 0);
+    assert_int_equal(keys, 3);
+    sd_evlist_free(&l);
+}
+
 int main(void)
 {
     const struct CMUnitTest t[] = {
@@ -1148,6 +1192,7 @@ int main(void)
         cmocka_unit_test(test_compressed_reverse_cold_keys),
         cmocka_unit_test(test_compressed_reverse_offset_backspace),
         cmocka_unit_test(test_compressed_agent_late_confirm),
+        cmocka_unit_test(test_x11_keys_after_client),
     };
     return cmocka_run_group_tests(t, NULL, NULL);
 }

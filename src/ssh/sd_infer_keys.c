@@ -689,6 +689,21 @@ static void interrupt_keys(const ctx *x, const leg *L, const keysz *z, size_t fr
     }
 }
 
+/* Key i, read as Enter after the unanswered key i - 1, is the Enter of
+ * the line that key ended, its echo sent with the Enter's answer: that
+ * key was typed on a line whose characters were echoed (a multiplexer's
+ * prefix is pressed at a prompt, not inside a word), and the answer is
+ * no two keys' echoes (two records of an echo's size, or one holding
+ * both) but has a record of an Enter's line and prompt (fresh
+ * wanc300_bash_fast at seed +5000 frames 86-96: `o` typed 193 ms before
+ * the Enter, over 300 ms, both answered by one 60-byte record). */
+static bool echo_with_enter(const ctx *x, const keysz *z, const key *k, size_t i)
+{
+    const key *q = &k[i];
+    bool two_echoes = q->resp_bytes == 2u * z->we || (q->resp_n == 1 && x->v[q->resp_first].len == z->we);
+    return line_chars(k, i - 1) > 0 && !two_echoes && q->resp_max >= z->wenter;
+}
+
 /* Keys a terminal multiplexer (tmux, screen) takes, read as Enter:
  * - the key after its prefix key (tmux C-b, screen C-a), which nothing
  *   answers in a session whose keys were echoed before: the multiplexer
@@ -709,7 +724,7 @@ static void multiplexer_keys(const ctx *x, const keysz *z, key *k, size_t nk)
         if (!is_key(q, "enter"))
             continue;
         bool prefix = is_key(p, "char") && !p->resp_n && i >= 2 && k[i - 2].resp_n &&
-                      key_at(x, q) - key_at(x, p) < SCREEN_KEY_S;
+                      key_at(x, q) - key_at(x, p) < SCREEN_KEY_S && !echo_with_enter(x, z, k, i);
         bool redraw = echo_then_few(x, z, q, ENTER_RECORDS_MIN) && x->v[q->resp_last].len < z->wenter &&
                       line_chars(k, i) > 0 && i + 1 < nk && is_key(&k[i + 1], "enter") &&
                       key_at(x, &k[i + 1]) - key_at(x, q) < INSERT_NEXT_S;

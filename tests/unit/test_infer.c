@@ -1499,6 +1499,27 @@ static void test_keys_in_flight_burst(void **st)
     assert_keys_at(rest, sizeof rest / sizeof rest[0], 0.150, want, sizeof want / sizeof want[0]);
 }
 
+/* Keys in flight over 300 ms (fresh wanc300_bash_fast at seed +5000
+ * frames 84-96): a line's last character typed 193 ms before its Enter,
+ * its echo sent with the Enter's answer in one 60-byte record (the echo,
+ * the command's output and the prompt). The unanswered key before an
+ * Enter had a multiplexer prefix's shape (the key after it read as a
+ * char); a prefix is pressed at a prompt, and two keys' echoes are no
+ * line and prompt. */
+static void test_echo_with_enter(void **st)
+{
+    (void)st;
+    static const step rest[] = {
+        { true, 112, 1.10 },  { false, 44, 1.25 },  { true, 376, 1.26 },  { false, 36, 1.41 }, /* open, pty */
+        { true, 36, 2.00 },   { true, 36, 2.04 },   { true, 36, 2.08 },   { true, 36, 2.12 },
+        { true, 36, 2.16 },   { false, 36, 2.30 },  { false, 36, 2.34 },  /* 5 keys, echoes */
+        { true, 36, 2.35 },   { false, 36, 2.38 },  { false, 36, 2.42 },  /* Enter, echoes */
+        { false, 60, 2.65 },                                              /* echo, output, prompt */
+    };
+    static const char *const want[] = { "char", "char", "char", "char", "char", "enter" };
+    assert_keys_at(rest, sizeof rest / sizeof rest[0], 0.300, want, sizeof want / sizeof want[0]);
+}
+
 /* Key-sized keepalives 2.000 s apart during an idle shell (lab
  * dropbear_keepalive: dbclient -K 2) are not keys; the keys around them
  * are: `l`, then the tail's. */
@@ -2835,6 +2856,7 @@ int main(void)
         cmocka_unit_test(test_keys_in_flight_after_protocol),
         cmocka_unit_test(test_keys_in_flight_fast_echoes),
         cmocka_unit_test(test_keys_in_flight_burst),
+        cmocka_unit_test(test_echo_with_enter),
         cmocka_unit_test(test_keepalive_ticks),
         cmocka_unit_test(test_keepalive_with_key),
         cmocka_unit_test(test_pager_keys),

@@ -414,6 +414,24 @@ static double echo_deadline(const ctx *x, const leg *L, const keysz *z, size_t i
     return held ? ECHO_NOW_S + ECHO_HELD_RTTS * z->lag : z->lag + KEYS_ECHO_LATE_S;
 }
 
+/* Keys in flight: the server record at v[j] comes past the deadline of
+ * the oldest key unanswered, and leaving that key unechoed would give the
+ * next server record to the key at v[k2] (SIZE_MAX: none queued) sooner
+ * than the round trip less KEYS_JITTER_S after it: no answer comes that
+ * soon, so the oldest key was echoed late, not never (fresh
+ * wanc300_bash_fast at seed +5000 frames 140-155: an echo 357 ms after its
+ * key over 300 ms; dropped, the next echo would have answered its key in
+ * 287 ms and a Tab taken an echo and its completion). */
+static bool echo_late(const ctx *x, const leg *L, const keysz *z, size_t j, size_t to, size_t k2)
+{
+    if (k2 == SIZE_MAX)
+        return false;
+    size_t j2 = j + 1;
+    while (j2 < to && sdi_is_cl(L, &x->v[j2]))
+        j2++;
+    return j2 < to && x->v[j2].t - x->v[k2].t < z->lag - KEYS_JITTER_S;
+}
+
 /* Keys in flight: where the leg's server answers a round trip after the
  * capture (a capture on the client's side of a slow link, or a reverse
  * leg's at the server's), a key typed sooner than that after the one
@@ -458,7 +476,8 @@ static bool pair_in_flight(const ctx *x, const leg *L, const keysz *z, size_t fr
         bool burst = (j + 1 < to && !sdi_is_cl(L, &x->v[j + 1]) && x->v[j + 1].t - it->t < KEYS_BURST_S) ||
                      (j > from && !sdi_is_cl(L, &x->v[j - 1]) && it->t - x->v[j - 1].t < KEYS_BURST_S);
         while (!burst && tail - head >= 2 && it->t >= x->v[q[head + 1]].t + early &&
-               it->t > x->v[q[head]].t + echo_deadline(x, L, z, q[head]))
+               it->t > x->v[q[head]].t + echo_deadline(x, L, z, q[head]) &&
+               !echo_late(x, L, z, j, to, tail - head > 2 ? q[head + 2] : SIZE_MAX))
             head++;
         if (head < tail && it->t >= x->v[q[head]].t + early) {
             pair[q[head] - from] = j;

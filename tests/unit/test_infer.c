@@ -1500,6 +1500,28 @@ static void test_keys_in_flight_burst(void **st)
 }
 
 /* Keys in flight over 300 ms (fresh wanc300_bash_fast at seed +5000
+ * frames 137-157, times less 9 s): the fourth key's echo came 357 ms
+ * after it, 57 ms past the round trip + KEYS_ECHO_LATE_S on the loaded
+ * lab machine, the echoes after it in time. Left unechoed by the FIFO,
+ * every later key took its successor's answer (the next in 287 ms) and
+ * the Tab (its completion, 44) an echo and the completion: read as
+ * Enter, then as a char. */
+static void test_keys_in_flight_late_echo(void **st)
+{
+    (void)st;
+    static const step rest[] = {
+        { true, 112, 1.10 },  { false, 44, 1.25 },  { true, 376, 1.26 },  { false, 36, 1.41 }, /* open, pty */
+        { true, 36, 2.115 },  { true, 36, 2.149 },  { true, 36, 2.207 },  { true, 36, 2.267 },
+        { true, 36, 2.303 },  { true, 36, 2.346 },  { true, 36, 2.397 },                       /* "cat no", Tab */
+        { false, 36, 2.417 }, { false, 36, 2.450 }, { false, 36, 2.508 }, { true, 36, 2.552 }, /* Enter */
+        { false, 36, 2.624 }, { false, 36, 2.633 }, { false, 36, 2.646 }, { false, 44, 2.701 },
+        { false, 276, 2.853 },
+    };
+    static const char *const want[] = { "char", "char", "char", "char", "char", "char", "tab", "enter" };
+    assert_keys_at(rest, sizeof rest / sizeof rest[0], 0.300, want, sizeof want / sizeof want[0]);
+}
+
+/* Keys in flight over 300 ms (fresh wanc300_bash_fast at seed +5000
  * frames 84-96): a line's last character typed 193 ms before its Enter,
  * its echo sent with the Enter's answer in one 60-byte record (the echo,
  * the command's output and the prompt). The unanswered key before an
@@ -2856,6 +2878,7 @@ int main(void)
         cmocka_unit_test(test_keys_in_flight_after_protocol),
         cmocka_unit_test(test_keys_in_flight_fast_echoes),
         cmocka_unit_test(test_keys_in_flight_burst),
+        cmocka_unit_test(test_keys_in_flight_late_echo),
         cmocka_unit_test(test_echo_with_enter),
         cmocka_unit_test(test_keepalive_ticks),
         cmocka_unit_test(test_keepalive_with_key),

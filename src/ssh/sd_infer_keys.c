@@ -442,11 +442,12 @@ static bool echo_late(const ctx *x, const leg *L, const keysz *z, size_t j, size
  * due (sent KEYS_ECHO_EARLY of the round trip before it or more); other
  * records go on the answer before (an Enter's output and prompt). A key
  * still unanswered KEYS_ECHO_LATE_S past its round trip when a later key
- * is due was not echoed (a password's): it is left without an answer, so
- * the keys after it keep their own. pair[] as keysz.pair. False (pair
- * unset, the keys read as before) unless keys overtake echoes: a key
- * right after a key (no server record between), sooner than the round
- * trip; and no more keys alone in flight are answered sooner than the
+ * is due was not echoed (a password's), unless that has a later record
+ * answer its key sooner than the round trip (echo_late): it is left
+ * without an answer, so the keys after it keep their own. pair[] as
+ * keysz.pair. False (pair unset, the keys read as before) unless keys
+ * overtake echoes: a key right after a key (no server record between),
+ * sooner than the round trip; and no more keys alone in flight are answered sooner than the
  * round trip allows (the handshake's round trip is not the echoes':
  * SSHniff known_pass_lsal_id_exit, a 110 ms SYN-ACK, echoes in 8-85 ms);
  * a server record less than KEYS_ANSWER_MIN_S after the client's is no

@@ -414,6 +414,24 @@ static double echo_deadline(const ctx *x, const leg *L, const keysz *z, size_t i
     return held ? ECHO_NOW_S + ECHO_HELD_RTTS * z->lag : z->lag + KEYS_ECHO_LATE_S;
 }
 
+/* Keys in flight: the server record at v[j] comes past the deadline of
+ * the oldest key unanswered, and leaving that key unechoed would give the
+ * next server record to the key at v[k2] (SIZE_MAX: none queued) sooner
+ * than the round trip less KEYS_JITTER_S after it: no answer comes that
+ * soon, so the oldest key was echoed late, not never (fresh
+ * wanc300_bash_fast at seed +5000 frames 140-155: an echo 357 ms after its
+ * key over 300 ms; dropped, the next echo would have answered its key in
+ * 287 ms and a Tab taken an echo and its completion). */
+static bool echo_late(const ctx *x, const leg *L, const keysz *z, size_t j, size_t to, size_t k2)
+{
+    if (k2 == SIZE_MAX)
+        return false;
+    size_t j2 = j + 1;
+    while (j2 < to && sdi_is_cl(L, &x->v[j2]))
+        j2++;
+    return j2 < to && x->v[j2].t - x->v[k2].t < z->lag - KEYS_JITTER_S;
+}
+
 /* Keys in flight: where the leg's server answers a round trip after the
  * capture (a capture on the client's side of a slow link, or a reverse
  * leg's at the server's), a key typed sooner than that after the one
@@ -424,11 +442,12 @@ static double echo_deadline(const ctx *x, const leg *L, const keysz *z, size_t i
  * due (sent KEYS_ECHO_EARLY of the round trip before it or more); other
  * records go on the answer before (an Enter's output and prompt). A key
  * still unanswered KEYS_ECHO_LATE_S past its round trip when a later key
- * is due was not echoed (a password's): it is left without an answer, so
- * the keys after it keep their own. pair[] as keysz.pair. False (pair
- * unset, the keys read as before) unless keys overtake echoes: a key
- * right after a key (no server record between), sooner than the round
- * trip; and no more keys alone in flight are answered sooner than the
+ * is due was not echoed (a password's), unless that has a later record
+ * answer its key sooner than the round trip (echo_late): it is left
+ * without an answer, so the keys after it keep their own. pair[] as
+ * keysz.pair. False (pair unset, the keys read as before) unless keys
+ * overtake echoes: a key right after a key (no server record between),
+ * sooner than the round trip; and no more keys alone in flight are answered sooner than the
  * round trip allows (the handshake's round trip is not the echoes':
  * SSHniff known_pass_lsal_id_exit, a 110 ms SYN-ACK, echoes in 8-85 ms);
  * a server record less than KEYS_ANSWER_MIN_S after the client's is no
@@ -458,7 +477,8 @@ static bool pair_in_flight(const ctx *x, const leg *L, const keysz *z, size_t fr
         bool burst = (j + 1 < to && !sdi_is_cl(L, &x->v[j + 1]) && x->v[j + 1].t - it->t < KEYS_BURST_S) ||
                      (j > from && !sdi_is_cl(L, &x->v[j - 1]) && it->t - x->v[j - 1].t < KEYS_BURST_S);
         while (!burst && tail - head >= 2 && it->t >= x->v[q[head + 1]].t + early &&
-               it->t > x->v[q[head]].t + echo_deadline(x, L, z, q[head]))
+               it->t > x->v[q[head]].t + echo_deadline(x, L, z, q[head]) &&
+               !echo_late(x, L, z, j, to, tail - head > 2 ? q[head + 2] : SIZE_MAX))
             head++;
         if (head < tail && it->t >= x->v[q[head]].t + early) {
             pair[q[head] - from] = j;
@@ -689,6 +709,21 @@ static void interrupt_keys(const ctx *x, const leg *L, const keysz *z, size_t fr
     }
 }
 
+/* Key i, read as Enter after the unanswered key i - 1, is the Enter of
+ * the line that key ended, its echo sent with the Enter's answer: that
+ * key was typed on a line whose characters were echoed (a multiplexer's
+ * prefix is pressed at a prompt, not inside a word), and the answer is
+ * no two keys' echoes (two records of an echo's size, or one holding
+ * both) but has a record of an Enter's line and prompt (fresh
+ * wanc300_bash_fast at seed +5000 frames 86-96: `o` typed 193 ms before
+ * the Enter, over 300 ms, both answered by one 60-byte record). */
+static bool echo_with_enter(const ctx *x, const keysz *z, const key *k, size_t i)
+{
+    const key *q = &k[i];
+    bool two_echoes = q->resp_bytes == 2u * z->we || (q->resp_n == 1 && x->v[q->resp_first].len == z->we);
+    return line_chars(k, i - 1) > 0 && !two_echoes && q->resp_max >= z->wenter;
+}
+
 /* Keys a terminal multiplexer (tmux, screen) takes, read as Enter:
  * - the key after its prefix key (tmux C-b, screen C-a), which nothing
  *   answers in a session whose keys were echoed before: the multiplexer
@@ -709,7 +744,7 @@ static void multiplexer_keys(const ctx *x, const keysz *z, key *k, size_t nk)
         if (!is_key(q, "enter"))
             continue;
         bool prefix = is_key(p, "char") && !p->resp_n && i >= 2 && k[i - 2].resp_n &&
-                      key_at(x, q) - key_at(x, p) < SCREEN_KEY_S;
+                      key_at(x, q) - key_at(x, p) < SCREEN_KEY_S && !echo_with_enter(x, z, k, i);
         bool redraw = echo_then_few(x, z, q, ENTER_RECORDS_MIN) && x->v[q->resp_last].len < z->wenter &&
                       line_chars(k, i) > 0 && i + 1 < nk && is_key(&k[i + 1], "enter") &&
                       key_at(x, &k[i + 1]) - key_at(x, q) < INSERT_NEXT_S;

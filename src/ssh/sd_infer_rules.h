@@ -323,6 +323,12 @@
  * and 174 ms after their keys over 150 ms), which say nothing of a key
  * left unechoed. */
 #define KEYS_BURST_S 0.002
+/* ...nor when leaving that key unechoed would have the next server
+ * record answer a key this much sooner than the round trip or more (s):
+ * an answer takes the round trip at least (the lab's links: echoes 0-4 ms
+ * past it); the key was echoed late, not never (sd_infer_keys.c
+ * echo_late). */
+#define KEYS_JITTER_S 0.005
 /* A server record this soon after a client record, on a leg whose
  * handshake took KEYS_IN_FLIGHT_LAG_S or more, crossed it on the wire:
  * no answer to it (s; an echo even across a LAN takes longer than the

@@ -4104,6 +4104,11 @@ _reseed("wan_reverse_keys", 4000, "a reverse key held for the echo before's ACK,
 # past the next keys' due
 _reseed("wan_demo", 4200, "a reverse key held for the echo before's ACK, its echo 2.27 round trips later, "
         "past the next keys' due")
+# fifth sweep (seed + 5000): a line's last character's echo sent with its
+# Enter's answer (one record: the echo, output, prompt); a key's echo 57
+# ms past the round trip + KEYS_ECHO_LATE_S (echo_late)
+_reseed("wanc300_bash_fast", 5000, "a line's last character echoed with its Enter's output and prompt in "
+        "one record; an echo 57 ms past the round trip")
 
 
 # Fresh runs of the transfers / forwards / agent / reverse / nesting / X11

@@ -1499,6 +1499,49 @@ static void test_keys_in_flight_burst(void **st)
     assert_keys_at(rest, sizeof rest / sizeof rest[0], 0.150, want, sizeof want / sizeof want[0]);
 }
 
+/* Keys in flight over 300 ms (fresh wanc300_bash_fast at seed +5000
+ * frames 137-157, times less 9 s): the fourth key's echo came 357 ms
+ * after it, 57 ms past the round trip + KEYS_ECHO_LATE_S on the loaded
+ * lab machine, the echoes after it in time. Left unechoed by the FIFO,
+ * every later key took its successor's answer (the next in 287 ms) and
+ * the Tab (its completion, 44) an echo and the completion: read as
+ * Enter, then as a char. */
+static void test_keys_in_flight_late_echo(void **st)
+{
+    (void)st;
+    static const step rest[] = {
+        { true, 112, 1.10 },  { false, 44, 1.25 },  { true, 376, 1.26 },  { false, 36, 1.41 }, /* open, pty */
+        { true, 36, 2.115 },  { true, 36, 2.149 },  { true, 36, 2.207 },  { true, 36, 2.267 },
+        { true, 36, 2.303 },  { true, 36, 2.346 },  { true, 36, 2.397 },                       /* "cat no", Tab */
+        { false, 36, 2.417 }, { false, 36, 2.450 }, { false, 36, 2.508 }, { true, 36, 2.552 }, /* Enter */
+        { false, 36, 2.624 }, { false, 36, 2.633 }, { false, 36, 2.646 }, { false, 44, 2.701 },
+        { false, 276, 2.853 },
+    };
+    static const char *const want[] = { "char", "char", "char", "char", "char", "char", "tab", "enter" };
+    assert_keys_at(rest, sizeof rest / sizeof rest[0], 0.300, want, sizeof want / sizeof want[0]);
+}
+
+/* Keys in flight over 300 ms (fresh wanc300_bash_fast at seed +5000
+ * frames 84-96): a line's last character typed 193 ms before its Enter,
+ * its echo sent with the Enter's answer in one 60-byte record (the echo,
+ * the command's output and the prompt). The unanswered key before an
+ * Enter had a multiplexer prefix's shape (the key after it read as a
+ * char); a prefix is pressed at a prompt, and two keys' echoes are no
+ * line and prompt. */
+static void test_echo_with_enter(void **st)
+{
+    (void)st;
+    static const step rest[] = {
+        { true, 112, 1.10 },  { false, 44, 1.25 },  { true, 376, 1.26 },  { false, 36, 1.41 }, /* open, pty */
+        { true, 36, 2.00 },   { true, 36, 2.04 },   { true, 36, 2.08 },   { true, 36, 2.12 },
+        { true, 36, 2.16 },   { false, 36, 2.30 },  { false, 36, 2.34 },  /* 5 keys, echoes */
+        { true, 36, 2.35 },   { false, 36, 2.38 },  { false, 36, 2.42 },  /* Enter, echoes */
+        { false, 60, 2.65 },                                              /* echo, output, prompt */
+    };
+    static const char *const want[] = { "char", "char", "char", "char", "char", "enter" };
+    assert_keys_at(rest, sizeof rest / sizeof rest[0], 0.300, want, sizeof want / sizeof want[0]);
+}
+
 /* Key-sized keepalives 2.000 s apart during an idle shell (lab
  * dropbear_keepalive: dbclient -K 2) are not keys; the keys around them
  * are: `l`, then the tail's. */
@@ -2859,6 +2902,8 @@ int main(void)
         cmocka_unit_test(test_keys_in_flight_after_protocol),
         cmocka_unit_test(test_keys_in_flight_fast_echoes),
         cmocka_unit_test(test_keys_in_flight_burst),
+        cmocka_unit_test(test_keys_in_flight_late_echo),
+        cmocka_unit_test(test_echo_with_enter),
         cmocka_unit_test(test_keepalive_ticks),
         cmocka_unit_test(test_keepalive_with_key),
         cmocka_unit_test(test_pager_keys),

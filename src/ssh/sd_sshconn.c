@@ -430,9 +430,11 @@ sd_sshconn_result *sd_sshconn_result_copy(const sd_sshconn_result *r, void *dst,
 
 void sd_sshconn_result_settle(sd_sshconn_result *copy)
 {
+    result_copy *rc = (result_copy *)(void *)copy; /* r is its first member */
+    if (!rc->conn.uid[0]) /* left by the engine (sd_engine_uids_late) */
+        sd_conn_make_uid(&rc->conn);
     if (!copy->stats_pending)
         return;
-    result_copy *rc = (result_copy *)(void *)copy; /* r is its first member */
     if (!copy->stats) {
         memset(&rc->stats, 0, sizeof rc->stats);
         copy->stats = &rc->stats;

@@ -266,6 +266,11 @@ static int ssh_start(void *ctx, cli_input *in, sd_engine *e)
      * chunk (--own) */
     if (cli_threads(in) > 1 && !in->live && !sd_engine_own(e))
         run->q = cli_outq_start(in, sizeof(ssh_item), conclude, run);
+    /* then nothing of the analysis thread reads the uid (-n selects by
+     * stream, the early findings are live's): the copy's settle makes it
+     * in the writer's thread, as conns does (~470 instructions a connection) */
+    if (run->q)
+        sd_engine_uids_late(e);
     sd_sshan_opts so = { .infer = infer, .stream = run->stream, .done = on_done, .ud = run,
                          .early = in->live ? on_early : NULL, .handoff = run->q ? on_handoff : NULL,
                          .io = { .keystrokes = true, .window_s = run->window, .stride_s = run->stride } };

@@ -321,9 +321,8 @@ static void record_open_counts(sd_engine *e, sd_flow *f, bool ending)
         return;
     f->close_at = e->cur_num; /* when, for sd_own's merge */
     f->close_how = (uint8_t)(e->at == SD_OWN_AT_PACKET ? (ending ? 0 : 2) : e->at + 2);
-    f->c.open_at_end = sd_flowtab_open_total(e->tab) - 1;
-    f->c.orig_open_at_end = sd_flowtab_open_host(e->tab, &f->c.orig_h) - 1;
-    sd_flowtab_close(e->tab, f);
+    f->c.open_at_end = sd_flowtab_open_total(e->tab) - 1; /* before the close takes f out */
+    f->c.orig_open_at_end = sd_flowtab_close(e->tab, f) - 1;
 }
 
 /* The connection's last calls, for a flow already off the table; frees it. */

@@ -406,17 +406,19 @@ void sd_flowtab_open(sd_flowtab *t, sd_flow *f)
     (*(uint32_t *)n)++;
 }
 
-void sd_flowtab_close(sd_flowtab *t, sd_flow *f)
+uint32_t sd_flowtab_close(sd_flowtab *t, sd_flow *f)
 {
     if (!f->counted_open)
-        return;
+        return 0;
     f->counted_open = false;
     t->open_total--;
     uint32_t *n = sd_hmap_find(t->hosts, &f->c.orig_h);
     SD_CHECK(assert(n && *n > 0)); /* an open flow's host is counted */
+    uint32_t was = n ? *n : 0;
     if (n && --*n == 0)
         sd_hmap_remove(t->hosts, &f->c.orig_h, NULL);
     SD_CHECK(check(t, true));
+    return was;
 }
 
 uint32_t sd_flowtab_open_total(const sd_flowtab *t)

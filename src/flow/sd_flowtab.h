@@ -129,7 +129,10 @@ size_t sd_flowtab_count(const sd_flowtab *t);
 
 /* Open-connection accounting, per host and overall. */
 void sd_flowtab_open(sd_flowtab *t, sd_flow *f);
-void sd_flowtab_close(sd_flowtab *t, sd_flow *f);
+/* Returns the count of f's originator host before the close (f
+ * included; 0 when f was not counted): sd_flowtab_open_host's answer,
+ * without a second lookup. */
+uint32_t sd_flowtab_close(sd_flowtab *t, sd_flow *f);
 uint32_t sd_flowtab_open_total(const sd_flowtab *t);
 uint32_t sd_flowtab_open_host(const sd_flowtab *t, const sd_addr *h);
 

@@ -69,6 +69,43 @@ static void put_fixed(sd_buf *b, double v, int dec)
         sd_json_val_f64(b, v, dec);
 }
 
+/* Confidences are a few constants of the rules (0.80, 0.90, ...): their
+ * text remembered per thread, in CONF_SLOTS slots by the double's bits,
+ * not rounded exactly again (sd_json_put_fixed, ~150 instructions) for
+ * each event. A slot another value takes is a cost, never a wrong text. */
+#define CONF_SLOTS 16u
+#define CONF_TEXT 16u /* "0.80": any confidence's text is far shorter */
+
+static void put_confidence(sd_buf *b, double v)
+{
+    static _Thread_local struct {
+        uint64_t bits;
+        uint8_t len; /* 0: empty */
+        char text[CONF_TEXT];
+    } memo[CONF_SLOTS];
+    uint64_t bits;
+    memcpy(&bits, &v, sizeof bits);
+    unsigned k = (unsigned)((bits * 0x9e3779b97f4a7c15ull) >> 60) % CONF_SLOTS;
+    char *o = room(b, EV_MEMBER_ROOM);
+    if (memo[k].len && memo[k].bits == bits) {
+        memcpy(o, memo[k].text, memo[k].len);
+        set_end(b, o + memo[k].len);
+        return;
+    }
+    char *e = isfinite(v) ? sd_json_put_fixed(o, v, 2) : NULL;
+    if (!e) {
+        sd_json_val_f64(b, v, 2);
+        return;
+    }
+    size_t n = (size_t)(e - o);
+    if (n > 0 && n <= CONF_TEXT) {
+        memo[k].bits = bits;
+        memo[k].len = (uint8_t)n;
+        memcpy(memo[k].text, o, n);
+    }
+    set_end(b, e);
+}
+
 /* A number field: 6 decimals (docs/events.md), or, for the merge, the
  * shortest text that reads back as the same double (with a '.' or an
  * exponent, so that it does not read back as an integer field). */
@@ -168,7 +205,7 @@ void sd_evout_json(sd_buf *b, const sd_event *e)
     if (e->confidence >= 0) {
         o = room(b, EV_MEMBER_ROOM);
         set_end(b, PUT_LIT(o, ",\"confidence\":"));
-        put_fixed(b, e->confidence, 2);
+        put_confidence(b, e->confidence);
     }
     for (uint8_t i = 0; i < e->nf; i++)
         put_field(b, &e->f[i]);

@@ -68,6 +68,17 @@ typedef struct conn_st {
     after_close *ac[2];    /* from the first byte past the close */
 } conn_st;
 
+/* Ended connections' states kept for new ones (through ->next): a new one
+ * then costs a clear, not a calloc and its free (~250 instructions a
+ * connection of a brute force). At most SPARE_ST (~150 bytes each); under
+ * ASan none, so that a use after a connection's end is caught. */
+#define SPARE_ST 1024u
+#ifdef SD_ASAN
+static const unsigned spare_st_kept = 0; /* an object: no "always false" warning */
+#else
+static const unsigned spare_st_kept = SPARE_ST;
+#endif
+
 struct sd_sshconn {
     sd_sshconn_opts o;
     int slot;
@@ -75,6 +86,8 @@ struct sd_sshconn {
     conn_st *live; /* SSH connections that may report progress */
     sd_ssh_memo *memo; /* the KEXINIT lists every connection's parser shares */
     uint64_t held;     /* bytes past a close held over every connection */
+    conn_st *spare;    /* SPARE_ST */
+    unsigned nspare;
 };
 
 static void live_unlink(conn_st *st)
@@ -155,8 +168,16 @@ static void *conn_new(void *ctx, sd_conn *c)
 {
     if (c->ipproto != 6)
         return NULL;
-    conn_st *st = sd_calloc(1, sizeof *st);
-    st->x = ctx;
+    sd_sshconn *x = ctx;
+    conn_st *st = x->spare;
+    if (st) {
+        x->spare = st->next;
+        x->nspare--;
+        memset(st, 0, sizeof *st);
+    } else {
+        st = sd_calloc(1, sizeof *st);
+    }
+    st->x = x;
     st->conn = c;
     st->x->stats.claimed++;
     return st; /* the parser comes with the first byte: a scan's SYNs cost ~64 bytes here */
@@ -193,7 +214,14 @@ static void st_free(conn_st *st)
     if (st->cap > RECS_FIRST) /* else in the parser's arena, freed with it */
         free(st->rec);
     sd_ssh_free(st->ssh);
-    free(st);
+    sd_sshconn *x = st->x;
+    if (x->nspare < spare_st_kept) {
+        st->next = x->spare;
+        x->spare = st;
+        x->nspare++;
+    } else {
+        free(st);
+    }
 }
 
 /* Not SSH: what sd_ssh rules out, plus text lines from the SYN sender
@@ -395,6 +423,11 @@ void sd_sshconn_free(sd_sshconn *x)
     if (!x)
         return;
     sd_ssh_memo_free(x->memo); /* every connection ended before: the parsers that used it are gone */
+    while (x->spare) {
+        conn_st *st = x->spare;
+        x->spare = st->next;
+        free(st);
+    }
     free(x);
 }
 
@@ -556,9 +589,11 @@ sd_sshconn_result *sd_sshconn_result_copy(const sd_sshconn_result *r, void *dst,
 
 void sd_sshconn_result_settle(sd_sshconn_result *copy)
 {
+    result_copy *rc = (result_copy *)(void *)copy; /* r is its first member */
+    if (!rc->conn.uid[0]) /* left by the engine (sd_engine_uids_late) */
+        sd_conn_make_uid(&rc->conn);
     if (!copy->stats_pending)
         return;
-    result_copy *rc = (result_copy *)(void *)copy; /* r is its first member */
     if (!copy->stats) {
         memset(&rc->stats, 0, sizeof rc->stats);
         copy->stats = &rc->stats;

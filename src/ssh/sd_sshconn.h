@@ -72,7 +72,8 @@ typedef struct sd_sshconn sd_sshconn;
 sd_sshconn_result *sd_sshconn_result_copy(const sd_sshconn_result *r, void *dst, size_t cap);
 void sd_sshconn_result_copy_free(sd_sshconn_result *r, void *dst);
 /* Counts a copy's stats_pending records into its statistics (they are
- * then what one thread would have counted); a no-op when none is pending. */
+ * then what one thread would have counted), and makes its uid when the
+ * engine left it (sd_engine_uids_late): what one thread would have had. */
 void sd_sshconn_result_settle(sd_sshconn_result *copy);
 
 sd_sshconn *sd_sshconn_new(const sd_sshconn_opts *opts);

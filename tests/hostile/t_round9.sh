@@ -2,7 +2,10 @@
 # Hostile classes, round 9 (genr9.py): RSTs a receiver does not take (a
 # blind attacker's in-window guesses, RFC 5961 challenge ACKs) against an
 # exact one; first messages (TLS ClientHello, SSH banner, HTTP request) one
-# byte a segment, against the service names and what they asked for.
+# byte a segment, against the service names and what they asked for; a
+# KEXINIT past the client's FIN or RST (never read: no HASSH from it) and a
+# FIN or RST that never reached the server (an insertion: what follows is
+# read), past the hold's caps too.
 # Every command and output format on each must exit as allowed, print no
 # sanitizer report, stay under the memory limit and write no raw control
 # byte, CSV formula, markup or non-finite time (runlib.sh); then each

@@ -18,6 +18,7 @@ python3 "$REPO/tests/hostile/genr9.py" "$c" || die "genr9.py"
 run_every "conns -R --json" "packets --stream 0" "follow --stream 0" "ssh --records"
 safe_every
 
+P=stream,id.orig_p,duration,syn_synack_ms,orig_pkts,resp_pkts,ts
 F=stream,id.orig_p,conn_state,orig_pkts,resp_pkts,first_rst,first_rst_frame,rst_challenged,rst_challenged_frame,midstream
 # --- 64 RSTs in the window, none at the next number (a blind attacker):
 # the client's challenge ACKs, 40 s of quiet, the session goes on. One
@@ -75,6 +76,16 @@ expect close_inserted.pcap out 'anomaly .* the receiver ACKed bytes past the sen
 ! grep -q 'which no receiver reads' "$w/out" || fail "close_inserted: bytes the server ACKed said unread"
 # past the hold's caps (2,000 chunks, 82,000 bytes): all counted
 expect after_close_big.pcap out 'anomaly .* 82000 bytes past the sender.s FIN or RST, which no receiver reads' ssh
+
+# --- Simple Packet Blocks before any timed packet: dated at the first
+# timed one after them (main: 1970, a 53-year connection), 64 held at most
+expect spb_lead.pcapng out '^ +0 +49231 +0\.170000 +0\.000 +88 +86 +1700000000\.003000$' conns --fields $P
+grep -q '3 simple packet block(s) carry no time: each dated at the packet before it (3 before any timed packet: 3 dated at the first timed one after them, 0 at 1970-01-01)' "$w/err" ||
+    fail "spb_lead: $(cat "$w/err")"
+expect spb_lead.pcapng out '^ +2 +0\.000000 +<- +SA ' packets --stream 0
+expect spb_lead70.pcapng err '70 before any timed packet: 0 dated at the first timed one after them, 70 at 1970-01-01' conns --fields $P
+expect spb_lead70.pcapng out '^ +0 +49232 +1700000000\.173000 ' conns --fields $P
+expect spb_only.pcapng err '174 before any timed packet: 0 dated at the first timed one after them, 174 at 1970-01-01' conns --fields $P
 
 echo "round 9: $runs runs, $bad failure(s)"
 [ "$bad" = 0 ]

@@ -5,7 +5,8 @@
 # byte a segment, against the service names and what they asked for; a
 # KEXINIT past the client's FIN or RST (never read: no HASSH from it) and a
 # FIN or RST that never reached the server (an insertion: what follows is
-# read), past the hold's caps too.
+# read), past the hold's caps too; pcapng Simple Packet Blocks before any
+# timed packet (dated at the first after them, 64 held).
 # Every command and output format on each must exit as allowed, print no
 # sanitizer report, stay under the memory limit and write no raw control
 # byte, CSV formula, markup or non-finite time (runlib.sh); then each

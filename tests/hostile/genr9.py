@@ -86,6 +86,20 @@ def rst_exact():
     return rst_session(49102, rst)
 
 
+def rst_inserted():
+    """Client port 49104: an exact RST from the client that never reached
+    the server (its TTL ran out past the capture point), 3 keystrokes the
+    server ACKs (past the RST), then 40 s of quiet and the rest. Must hold:
+    one connection of every frame, `rst_untaken` 1 with the frame of the
+    server's first ACK past the RST, `ssh` to the last frame (main: closed
+    at the RST, so the pause made the rest a second, mid-stream connection
+    with no SSH)."""
+    def rst(c):
+        c.pkt(True, c.seq[0], 0, RST)
+        keys(c, 3, 0x30)
+    return rst_session(49104, rst)
+
+
 def rst_confirmed():
     """Client port 49103: a server that really resets, seen early by the
     capture point: its RST is 36 bytes past what the capture holds (a
@@ -259,7 +273,7 @@ def spb_lead(sp, lead):
     return b"".join(parts)
 
 
-CASES = {"rst_blind.pcap": rst_blind, "rst_exact.pcap": rst_exact, "rst_confirmed.pcap": rst_confirmed,
+CASES = {"rst_blind.pcap": rst_blind, "rst_exact.pcap": rst_exact, "rst_inserted.pcap": rst_inserted, "rst_confirmed.pcap": rst_confirmed,
          "split_hello.pcap": split_hello, "split_banner.pcap": split_banner, "split_http.pcap": split_http,
          "split_big.pcap": split_big,
          "after_close.pcap": after_close,

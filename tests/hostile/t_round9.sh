@@ -38,6 +38,13 @@ grep -q '^== resp: 701 bytes in' "$w/out" || fail "rst_blind follow: $(tail -2 "
 expect rst_exact.pcap out '^ +0 +49102 +RSTR +14 +14 +resp +28 +- +- +false$' conns --fields $F
 grep -qE '^ +0 +49102 +SF +22 +21 +- +- +- +- +true$' "$w/out" || fail "rst_exact: no second connection: $(cat "$w/out")"
 expect rst_exact.pcap out '^ +28 .* R +[0-9]+ +0 +65535 *$' packets --stream 0
+# --- an exact RST that never reached the server (it ACKs past it), then
+# a 40 s pause: one connection (main: closed at the RST, the pause made the
+# rest a second, mid-stream connection with no SSH)
+expect rst_inserted.pcap out '^ +0 +49104 +RSTO +43 +40 +orig +28 +- +- +false$' conns --fields $F
+! grep -q 'true$' "$w/out" || fail "rst_inserted: a mid-stream second connection: $(cat "$w/out")"
+expect rst_inserted.pcap out '"rst_untaken":1,"rst_untaken_frame":30,' conns --json
+expect rst_inserted.pcap out 'frames 1-91' ssh
 # --- a real reset seen early (a missed segment): challenged, then the
 # RST at the number the client ACKs ends it
 expect rst_confirmed.pcap out '^ +0 +49103 +RSTR +15 +15 +resp +28 +1 +28 +false$' conns --fields $F

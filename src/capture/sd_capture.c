@@ -351,12 +351,14 @@ static void say_unknown_blocks(sd_capture *cap, cap_src *s)
         sd_diagf(cap->diag, s->path, 0,
                  "%llu record(s) with a fraction of a second of one second or more: dated at their whole second",
                  (unsigned long long)s->frac_bad_n);
-    uint64_t untimed, spb = sd_pcapfile_spb(s->pf, &untimed);
+    uint64_t untimed, early, spb = sd_pcapfile_spb(s->pf, &untimed, &early);
     if (spb)
         sd_diagf(cap->diag, s->path, 0,
                  "%llu simple packet block(s) carry no time: each dated at the packet before it "
-                 "(%llu before any timed packet: 1970-01-01)",
-                 (unsigned long long)spb, (unsigned long long)untimed);
+                 "(%llu before any timed packet: %llu dated at the first timed one after them, %llu at "
+                 "1970-01-01)",
+                 (unsigned long long)spb, (unsigned long long)(early + untimed), (unsigned long long)early,
+                 (unsigned long long)untimed);
 }
 
 /* Reads ahead one record of s. Read errors (a truncated last record, a

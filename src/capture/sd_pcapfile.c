@@ -209,10 +209,10 @@ uint64_t sd_pcapfile_unknown_blocks(const sd_pcapfile *pf, char *buf, size_t len
     return pf->ng && len ? sd_pcapng_unknown(pf->ng, buf, len) : 0;
 }
 
-uint64_t sd_pcapfile_spb(const sd_pcapfile *pf, uint64_t *untimed)
+uint64_t sd_pcapfile_spb(const sd_pcapfile *pf, uint64_t *untimed, uint64_t *early)
 {
-    *untimed = 0;
-    return pf->ng ? sd_pcapng_spb(pf->ng, untimed) : 0;
+    *untimed = *early = 0;
+    return pf->ng ? sd_pcapng_spb(pf->ng, untimed, early) : 0;
 }
 
 FILE *sd_pcapfile_fp(const sd_pcapfile *pf)

@@ -85,8 +85,9 @@ bool sd_pcapfile_next_plain(sd_pcapfile *pf, sd_pcaprec *r);
  * (0 for classic pcap); by type in buf (sd_pcapng_unknown). */
 uint64_t sd_pcapfile_unknown_blocks(const sd_pcapfile *pf, char *buf, size_t len);
 /* pcapng Simple Packet Blocks read (no time of their own: dated at the
- * packet before them), *untimed those before any timed packet; 0 for pcap. */
-uint64_t sd_pcapfile_spb(const sd_pcapfile *pf, uint64_t *untimed);
+ * packet before them), *early those before any timed packet dated at the
+ * first after them, *untimed those dated 0 (sd_pcapng_spb); 0 for pcap. */
+uint64_t sd_pcapfile_spb(const sd_pcapfile *pf, uint64_t *untimed, uint64_t *early);
 FILE *sd_pcapfile_fp(const sd_pcapfile *pf);
 void sd_pcapfile_close(sd_pcapfile *pf); /* closes fp; NULL ok */
 /* The file is read to its end: its read block is given back now, not at

@@ -41,6 +41,25 @@ typedef struct ng_iface {
     int64_t offset;  /* if_tsoffset, seconds */
 } ng_iface;
 
+/* Simple packet blocks before any packet with a time are held (copied)
+ * until the first timed packet after them dates them: at most this many
+ * blocks and bytes (a capture starts with a few at most; tshark dates them
+ * 1970). Past either, or when anything else comes first (a block said
+ * skipped, a framing error, the end of the file), they go out in their
+ * order dated 0, as before. */
+#define NG_SPB_HOLD 64
+#define NG_SPB_HOLD_BYTES (1u << 20)
+
+typedef struct ng_held {
+    sd_pcaprec r;
+    uint8_t *copy;   /* r.data */
+} ng_held;
+
+/* What comes after the held blocks are served: a record (the one that
+ * ended the hold, still in buf: nothing is read meanwhile), or another
+ * return code with its message. */
+enum { NG_PEND_NONE = 2 };
+
 struct sd_pcapng {
     FILE *fp;
     bool swap;        /* the section is big-endian */
@@ -57,7 +76,17 @@ struct sd_pcapng {
     int64_t last_sec;  /* the time of the last packet read with one (any section) */
     uint32_t last_nsec;
     bool timed;        /* a packet with a time has been read */
-    uint64_t spb_n, spb_untimed; /* simple packet blocks read; those before any timed packet */
+    uint64_t spb_n, spb_untimed; /* simple packet blocks read; those dated 0 (no timed packet before) */
+    uint64_t spb_early;          /* those dated at the first timed packet after them */
+    ng_held held[NG_SPB_HOLD];
+    unsigned nheld, served;
+    size_t held_bytes;
+    bool hold_off;               /* a cap was reached: no more holding in this file */
+    int64_t held_sec;            /* the time the held blocks are served with */
+    uint32_t held_nsec;
+    int pend_rc;                 /* NG_PEND_NONE, or what follows the held blocks */
+    sd_pcaprec pend_r;
+    char pend_err[256];
 };
 
 static uint32_t rd32(const sd_pcapng *ng, const uint8_t *p)
@@ -82,13 +111,23 @@ sd_pcapng *sd_pcapng_new(FILE *fp)
 {
     sd_pcapng *ng = sd_calloc(1, sizeof *ng);
     ng->fp = fp;
+    ng->pend_rc = NG_PEND_NONE;
     return ng;
+}
+
+static void held_free(sd_pcapng *ng)
+{
+    for (unsigned i = 0; i < ng->nheld; i++)
+        free(ng->held[i].copy);
+    ng->nheld = ng->served = 0;
+    ng->held_bytes = 0;
 }
 
 void sd_pcapng_free(sd_pcapng *ng)
 {
     if (!ng)
         return;
+    held_free(ng);
     free(ng->buf);
     free(ng->ifs);
     free(ng);
@@ -357,7 +396,6 @@ static int read_spb(sd_pcapng *ng, uint32_t blen, sd_pcaprec *r, char *err, size
     r->sec = ng->timed ? ng->last_sec : 0;
     r->nsec = ng->timed ? ng->last_nsec : 0;
     ng->spb_n++;
-    ng->spb_untimed += !ng->timed;
     r->caplen = cl;
     r->wirelen = wl < cl ? cl : wl;
     r->wire_said = wl;
@@ -400,19 +438,79 @@ uint64_t sd_pcapng_unknown(const sd_pcapng *ng, char *buf, size_t len)
     return ng->unknown_all;
 }
 
-uint64_t sd_pcapng_spb(const sd_pcapng *ng, uint64_t *untimed)
+uint64_t sd_pcapng_spb(const sd_pcapng *ng, uint64_t *untimed, uint64_t *early)
 {
     *untimed = ng->spb_untimed;
+    *early = ng->spb_early;
     return ng->spb_n;
+}
+
+/* A simple packet block read before any timed packet: held (copied), or
+ * false past the caps. */
+static bool hold(sd_pcapng *ng, const sd_pcaprec *r)
+{
+    if (ng->hold_off || ng->nheld == NG_SPB_HOLD || r->caplen > NG_SPB_HOLD_BYTES - ng->held_bytes) {
+        ng->hold_off = true;
+        return false;
+    }
+    ng_held *h = &ng->held[ng->nheld++];
+    h->r = *r;
+    h->copy = sd_malloc(r->caplen ? r->caplen : 1);
+    memcpy(h->copy, r->data, r->caplen);
+    h->r.data = h->copy;
+    ng->held_bytes += r->caplen;
+    return true;
+}
+
+/* The held blocks go out first, dated sec.nsec (0: no timed packet came),
+ * then what ended the hold: rc with *r or err. */
+static void serve_held(sd_pcapng *ng, int rc, const sd_pcaprec *r, const char *err, int64_t sec, uint32_t nsec)
+{
+    ng->pend_rc = rc;
+    if (rc == 1)
+        ng->pend_r = *r;
+    else if (err)
+        snprintf(ng->pend_err, sizeof ng->pend_err, "%s", err);
+    ng->held_sec = sec;
+    ng->held_nsec = nsec;
+    if (sec || nsec)
+        ng->spb_early += ng->nheld;
+    else
+        ng->spb_untimed += ng->nheld;
+}
+
+/* The next held block, or what came after them. */
+static int next_held(sd_pcapng *ng, sd_pcaprec *r, char *err, size_t errlen)
+{
+    if (ng->served < ng->nheld) {
+        *r = ng->held[ng->served++].r;
+        r->sec = ng->held_sec;
+        r->nsec = ng->held_nsec;
+        return 1;
+    }
+    held_free(ng);
+    int rc = ng->pend_rc;
+    ng->pend_rc = NG_PEND_NONE;
+    if (rc == 1)
+        *r = ng->pend_r;
+    else if (rc != 0)
+        snprintf(err, errlen, "%s", ng->pend_err);
+    return rc;
 }
 
 int sd_pcapng_next(sd_pcapng *ng, sd_pcaprec *r, char *err, size_t errlen)
 {
+    if (ng->nheld && ng->pend_rc != NG_PEND_NONE)
+        return next_held(ng, r, err, errlen);
     for (;;) {
         uint32_t type, blen;
         int rc = read_block(ng, &type, &blen, err, errlen);
-        if (rc <= 0)
-            return rc;
+        if (rc <= 0) {
+            if (!ng->nheld)
+                return rc;
+            serve_held(ng, rc, NULL, err, 0, 0); /* the end, or a framing error: the held blocks first, at 0 */
+            return next_held(ng, r, err, errlen);
+        }
         memset(r, 0, sizeof *r);
         switch (type) {
         case SD_PCAPNG_SHB: rc = read_shb(ng, blen, err, errlen); break;
@@ -422,7 +520,20 @@ int sd_pcapng_next(sd_pcapng *ng, sd_pcaprec *r, char *err, size_t errlen)
         case SD_PCAPNG_SPB: rc = read_spb(ng, blen, r, err, errlen); break;
         default: count_unknown(ng, type); rc = 0; break;
         }
-        if (rc != 0)
+        if (rc == 0)
+            continue;
+        bool untimed_spb = rc == 1 && type == SD_PCAPNG_SPB && !ng->timed;
+        if (untimed_spb && hold(ng, r))
+            continue;
+        if (!ng->nheld) {
+            ng->spb_untimed += untimed_spb;
             return rc;
+        }
+        /* a timed packet dates the held blocks; anything else (a block
+         * past the caps, a skipped one) sends them out at 0 first */
+        bool dated = rc == 1 && ng->timed;
+        ng->spb_untimed += untimed_spb;
+        serve_held(ng, rc, r, err, dated ? r->sec : 0, dated ? r->nsec : 0);
+        return next_held(ng, r, err, errlen);
     }
 }

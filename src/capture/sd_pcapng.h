@@ -56,8 +56,10 @@ int sd_pcapng_next(sd_pcapng *ng, sd_pcaprec *r, char *err, size_t errlen);
  * summed). */
 uint64_t sd_pcapng_unknown(const sd_pcapng *ng, char *buf, size_t len);
 /* Simple packet blocks read so far (each dated at the packet before it),
- * and in *untimed those read before any packet with a time (dated 0). */
-uint64_t sd_pcapng_spb(const sd_pcapng *ng, uint64_t *untimed);
+ * in *early those before any packet with a time dated at the first timed
+ * one after them, in *untimed those dated 0 (no timed packet came, or
+ * past the hold's caps: sd_pcapng.c NG_SPB_HOLD). */
+uint64_t sd_pcapng_spb(const sd_pcapng *ng, uint64_t *untimed, uint64_t *early);
 /* Interfaces seen so far (all sections). */
 uint32_t sd_pcapng_ifaces(const sd_pcapng *ng);
 void sd_pcapng_free(sd_pcapng *ng);

@@ -128,6 +128,8 @@ typedef struct sd_conn {
     uint32_t rst_challenged;      /* RSTs in the window but not at the receiver's next number (RFC
                                      5961 challenge ACK): believed by Zeek's state, not closing */
     uint64_t rst_challenged_frame; /* the first of them */
+    uint32_t rst_untaken;         /* closing RSTs the peer then ACKed past: it never took them (reopened) */
+    uint64_t rst_untaken_frame;   /* the first such ACK */
     uint32_t inconsistencies;     /* overlapping copies with different bytes (reassembly on) */
     bool reasm_on;                /* d[].stream_* are filled */
     sd_appinfo app;               /* its first request or ClientHello (sd_service) */

@@ -30,6 +30,10 @@ typedef struct sd_tcptrack {
     uint16_t last_win;
     uint32_t max_end;      /* highest seq + len (+SYN/FIN) seen */
     uint32_t last_ack;
+    /* this side's exact RST closed the connection: its number, until the
+     * peer ACKs past it (it never took the RST: sd_tcp.c rst_untaken) */
+    bool rst_closed;
+    uint32_t rst_seq;
     /* Zeek-style size: the highest data sequence number reached, counted
      * in 64 bits so a stream can wrap the 32-bit space any number of times */
     uint32_t data_hi;

@@ -370,6 +370,24 @@ static int rst_class(const sd_flow *f, const sd_pkt *p, int dir)
     return RST_CHALLENGE;
 }
 
+/* A RST that closed the connection (exact: the receiver takes it) but
+ * whose receiver then ACKs bytes past it never reached that receiver: a
+ * RST whose TTL ran out between the capture point and the receiver (Ptacek
+ * & Newsham's insertion), or dropped on the way. The connection is open
+ * again: closed, it would linger 30 s and the rest of it, after any longer
+ * pause, would be another, mid-stream connection (whose SSH is not read). */
+static void rst_untaken(sd_flow *f, const sd_pkt *p, int dir)
+{
+    sd_tcptrack *peer = &f->t[!dir];
+    sd_conn *c = &f->c;
+    if (!peer->rst_closed || !(p->flags & SD_TH_ACK) || (p->flags & SD_TH_RST) || !SD_SEQ_GT(p->ack, peer->rst_seq))
+        return;
+    peer->rst_closed = false;
+    if (!c->rst_untaken++)
+        c->rst_untaken_frame = p->frame->num;
+    c->closed = c->fin_seen[0] && c->fin_seen[1];
+}
+
 static void end_flags(sd_conn *c, const sd_pkt *p, int dir, bool rst_valid)
 {
     if ((p->flags & SD_TH_FIN) && !c->fin_seen[dir]) {
@@ -502,7 +520,14 @@ unsigned sd_tcp_packet_general(sd_flow *f, const sd_pkt *p, int dir)
     if (r) /* most segments are none of these: six counters left alone */
         count_analysis(d, p, r);
     window_stats(c, p, dir);
+    rst_untaken(f, p, dir);
     end_flags(c, p, dir, rst == RST_EXACT);
+    if (rst == RST_EXACT && c->established && t->started) {
+        /* the sender's highest number: an ACK of bytes it sent before the
+         * RST (crossing it) is no sign the RST was missed */
+        t->rst_closed = true;
+        t->rst_seq = SD_SEQ_GT(t->max_end, p->seq) ? t->max_end : p->seq;
+    }
     if (rst == RST_CHALLENGE && !c->rst_challenged++)
         c->rst_challenged_frame = p->frame->num;
     return r | (rst == RST_OUT_OF_WINDOW ? SD_TA_RST_INVALID : 0) | (rst == RST_CHALLENGE ? SD_TA_RST_CHALLENGE : 0);

@@ -115,6 +115,16 @@ static void g_rst_chal_frame(const void *r, sd_fval *v)
     if (C(r)->rst_challenged)
         sd_fv_u(v, C(r)->rst_challenged_frame);
 }
+static void g_rst_untaken(const void *r, sd_fval *v)
+{
+    if (C(r)->rst_untaken)
+        sd_fv_u(v, C(r)->rst_untaken);
+}
+static void g_rst_untaken_frame(const void *r, sd_fval *v)
+{
+    if (C(r)->rst_untaken)
+        sd_fv_u(v, C(r)->rst_untaken_frame);
+}
 static void g_open(const void *r, sd_fval *v) { sd_fv_u(v, C(r)->open_at_end); }
 static void g_orig_open(const void *r, sd_fval *v) { sd_fv_u(v, C(r)->orig_open_at_end); }
 static void g_midstream(const void *r, sd_fval *v)
@@ -269,6 +279,10 @@ static const sd_field FIELDS[] = {
                         "answers with a challenge ACK and keeps the connection (RFC 5961), so they did "
                         "not reset it (unset when none)", g_rst_chal, false },
     { "rst_challenged_frame", "the first of them", g_rst_chal_frame, false },
+    { "rst_untaken", "RSTs that closed the connection but whose receiver then ACKed data past them: they "
+                     "never reached it (an insertion), the connection went on (unset when none)",
+      g_rst_untaken, false },
+    { "rst_untaken_frame", "the first such ACK", g_rst_untaken_frame, false },
     { "open_at_end", "other connections open when it ended", g_open, false },
     { "orig_open_at_end", "of those, opened by the same originator host", g_orig_open, false },
     { "midstream", "handshake not seen (capture joined late)", g_midstream, false },
@@ -585,6 +599,10 @@ void sd_conn_json(sd_buf *b, const sd_conn *c, bool optional)
     if (c->rst_challenged) {
         J_U("rst_challenged", c->rst_challenged);
         J_U("rst_challenged_frame", c->rst_challenged_frame);
+    }
+    if (c->rst_untaken) {
+        J_U("rst_untaken", c->rst_untaken);
+        J_U("rst_untaken_frame", c->rst_untaken_frame);
     }
     J_U("open_at_end", c->open_at_end);
     J_U("orig_open_at_end", c->orig_open_at_end);

@@ -61,7 +61,8 @@ for name, js, csv, text in checks:
     # conns' CSV lists the optional columns JSON leaves out when unset
     if name == 'conns':
         other = [c for c in other if c not in ('vlan', 'iface', 'encap', 'local_orig', 'local_resp', 'first_rst',
-                                               'first_rst_frame', 'rst_challenged', 'rst_challenged_frame', 'evicted', 'file',
+                                               'first_rst_frame', 'rst_challenged', 'rst_challenged_frame', 'rst_untaken',
+                                               'rst_untaken_frame', 'evicted', 'file',
                                                'file_first_frame',
                                                'http_method', 'http_host', 'http_uri', 'tls_sni', 'tls_version',
                                                'ja4')]

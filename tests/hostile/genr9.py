@@ -12,7 +12,10 @@ import sys
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from gendeceive import ACK, EVIL_KEX, FIN, NEWKEYS, PSH, RST, Conn, write  # noqa: E402
 from genfmt import BAN_C, BAN_S, CLI, KEX, SRV, eth, ip4, kexinit  # noqa: E402
-from genr3 import client_hello  # noqa: E402
+from genr3 import client_hello, ssh_session  # noqa: E402
+from genr4 import NG_T0, epb, idb_snap  # noqa: E402
+from genr8 import spb  # noqa: E402
+from genfmt import shb  # noqa: E402
 import genmain  # noqa: E402
 
 QUIET = 40  # seconds without a packet of the connection: past the 30 s a closed one lingers
@@ -81,6 +84,20 @@ def rst_exact():
     def rst(c):
         c.pkt(False, c.seq[1], 0, RST)
     return rst_session(49102, rst)
+
+
+def rst_inserted():
+    """Client port 49104: an exact RST from the client that never reached
+    the server (its TTL ran out past the capture point), 3 keystrokes the
+    server ACKs (past the RST), then 40 s of quiet and the rest. Must hold:
+    one connection of every frame, `rst_untaken` 1 with the frame of the
+    server's first ACK past the RST, `ssh` to the last frame (main: closed
+    at the RST, so the pause made the rest a second, mid-stream connection
+    with no SSH)."""
+    def rst(c):
+        c.pkt(True, c.seq[0], 0, RST)
+        keys(c, 3, 0x30)
+    return rst_session(49104, rst)
 
 
 def rst_confirmed():
@@ -241,19 +258,38 @@ def after_close_big():
     return write(c.frames)
 
 
-CASES = {"rst_blind.pcap": rst_blind, "rst_exact.pcap": rst_exact, "rst_confirmed.pcap": rst_confirmed,
+def spb_lead(sp, lead):
+    """pcapng, client ports 49231-49233: an SSH session whose first `lead`
+    frames are Simple Packet Blocks before any timed packet, the rest EPBs
+    1 ms apart from NG_T0: spb_lead 3 (the handshake), spb_lead70 70 (past
+    the 64 held), spb_only all of them. Must hold: spb_lead's SPBs dated at
+    its first EPB (duration 0.170 s; main: 1970, 53 years); spb_lead70's 70
+    at 1970 in their order (the hold gave up at the 65th); spb_only's at
+    1970; each counted and said."""
+    f = [x for _, x in ssh_session(sp, keys=40).frames]
+    parts = [shb(), idb_snap(1, 262144)]
+    for k, x in enumerate(f):
+        parts.append(spb(x) if k < lead else epb(x, 0, NG_T0 + k * 1000))
+    return b"".join(parts)
+
+
+CASES = {"rst_blind.pcap": rst_blind, "rst_exact.pcap": rst_exact, "rst_inserted.pcap": rst_inserted, "rst_confirmed.pcap": rst_confirmed,
          "split_hello.pcap": split_hello, "split_banner.pcap": split_banner, "split_http.pcap": split_http,
          "split_big.pcap": split_big,
          "after_close.pcap": after_close,
          "close_inserted.pcap": close_inserted,
-         "after_close_big.pcap": after_close_big}
+         "after_close_big.pcap": after_close_big,
+         "spb_lead.pcapng": lambda: spb_lead(49231, 3), "spb_lead70.pcapng": lambda: spb_lead(49232, 70),
+         "spb_only.pcapng": lambda: spb_lead(49233, 10**6)}
 
 
 def seeds(repo):
-    """This round's fuzz seeds: the RST games and the split first messages
-    for the whole pipeline."""
-    genmain.write_files(os.path.join(repo, "fuzz/seeds"),
-                        {"fuzz_pipeline/r9_" + n: fn() for n, fn in CASES.items()})
+    """This round's fuzz seeds: the TCP and SSH cases for the whole
+    pipeline, the leading Simple Packet Blocks for the file reader."""
+    seeds = {"fuzz_pipeline/r9_" + n: fn() for n, fn in CASES.items() if not n.startswith("spb_")}
+    seeds["fuzz_pcapfile/r9_spb_lead.pcapng"] = spb_lead(49231, 3)
+    seeds["fuzz_pcapfile/r9_spb_lead70.pcapng"] = spb_lead(49232, 70)
+    genmain.write_files(os.path.join(repo, "fuzz/seeds"), seeds)
 
 
 if __name__ == "__main__":

@@ -2,7 +2,11 @@
 # Hostile classes, round 9 (genr9.py): RSTs a receiver does not take (a
 # blind attacker's in-window guesses, RFC 5961 challenge ACKs) against an
 # exact one; first messages (TLS ClientHello, SSH banner, HTTP request) one
-# byte a segment, against the service names and what they asked for.
+# byte a segment, against the service names and what they asked for; a
+# KEXINIT past the client's FIN or RST (never read: no HASSH from it) and a
+# FIN or RST that never reached the server (an insertion: what follows is
+# read), past the hold's caps too; pcapng Simple Packet Blocks before any
+# timed packet (dated at the first after them, 64 held).
 # Every command and output format on each must exit as allowed, print no
 # sanitizer report, stay under the memory limit and write no raw control
 # byte, CSV formula, markup or non-finite time (runlib.sh); then each
@@ -15,6 +19,7 @@ python3 "$REPO/tests/hostile/genr9.py" "$c" || die "genr9.py"
 run_every "conns -R --json" "packets --stream 0" "follow --stream 0" "ssh --records"
 safe_every
 
+P=stream,id.orig_p,duration,syn_synack_ms,orig_pkts,resp_pkts,ts
 F=stream,id.orig_p,conn_state,orig_pkts,resp_pkts,first_rst,first_rst_frame,rst_challenged,rst_challenged_frame,midstream
 # --- 64 RSTs in the window, none at the next number (a blind attacker):
 # the client's challenge ACKs, 40 s of quiet, the session goes on. One
@@ -33,6 +38,13 @@ grep -q '^== resp: 701 bytes in' "$w/out" || fail "rst_blind follow: $(tail -2 "
 expect rst_exact.pcap out '^ +0 +49102 +RSTR +14 +14 +resp +28 +- +- +false$' conns --fields $F
 grep -qE '^ +0 +49102 +SF +22 +21 +- +- +- +- +true$' "$w/out" || fail "rst_exact: no second connection: $(cat "$w/out")"
 expect rst_exact.pcap out '^ +28 .* R +[0-9]+ +0 +65535 *$' packets --stream 0
+# --- an exact RST that never reached the server (it ACKs past it), then
+# a 40 s pause: one connection (main: closed at the RST, the pause made the
+# rest a second, mid-stream connection with no SSH)
+expect rst_inserted.pcap out '^ +0 +49104 +RSTO +43 +40 +orig +28 +- +- +false$' conns --fields $F
+! grep -q 'true$' "$w/out" || fail "rst_inserted: a mid-stream second connection: $(cat "$w/out")"
+expect rst_inserted.pcap out '"rst_untaken":1,"rst_untaken_frame":30,' conns --json
+expect rst_inserted.pcap out 'frames 1-91' ssh
 # --- a real reset seen early (a missed segment): challenged, then the
 # RST at the number the client ACKs ends it
 expect rst_confirmed.pcap out '^ +0 +49103 +RSTR +15 +15 +resp +28 +1 +28 +false$' conns --fields $F
@@ -72,6 +84,16 @@ expect close_inserted.pcap out 'anomaly .* the receiver ACKed bytes past the sen
 ! grep -q 'which no receiver reads' "$w/out" || fail "close_inserted: bytes the server ACKed said unread"
 # past the hold's caps (2,000 chunks, 82,000 bytes): all counted
 expect after_close_big.pcap out 'anomaly .* 82000 bytes past the sender.s FIN or RST, which no receiver reads' ssh
+
+# --- Simple Packet Blocks before any timed packet: dated at the first
+# timed one after them (main: 1970, a 53-year connection), 64 held at most
+expect spb_lead.pcapng out '^ +0 +49231 +0\.170000 +0\.000 +88 +86 +1700000000\.003000$' conns --fields $P
+grep -q '3 simple packet block(s) carry no time: each dated at the packet before it (3 before any timed packet: 3 dated at the first timed one after them, 0 at 1970-01-01)' "$w/err" ||
+    fail "spb_lead: $(cat "$w/err")"
+expect spb_lead.pcapng out '^ +2 +0\.000000 +<- +SA ' packets --stream 0
+expect spb_lead70.pcapng err '70 before any timed packet: 0 dated at the first timed one after them, 70 at 1970-01-01' conns --fields $P
+expect spb_lead70.pcapng out '^ +0 +49232 +1700000000\.173000 ' conns --fields $P
+expect spb_only.pcapng err '174 before any timed packet: 0 dated at the first timed one after them, 174 at 1970-01-01' conns --fields $P
 
 echo "round 9: $runs runs, $bad failure(s)"
 [ "$bad" = 0 ]

@@ -210,13 +210,20 @@ static void test_conn_states(void **state)
  * elsewhere in the window is answered with a challenge ACK (a blind
  * attacker's guess: the connection goes on), one outside it is dropped.
  * Zeek's state believes all three (conn_state RSTR either way). */
+/* A fresh connection: the client sends cn bytes, the server sn and ACKs
+ * 100 of the client's. */
+static void rst_setup(harness *h, uint32_t cn, uint32_t sn)
+{
+    h_init(h);
+    handshake(h, -1, -1);
+    seg(h, 0, 50, ACK, 1001, 5001, cn, 500, -1);
+    seg(h, 1, 51, ACK, 5001, 1101, sn, 500, -1);
+}
+
 static void test_rst_rfc5961(void **state)
 {
     harness h;
-    h_init(&h);
-    handshake(&h, -1, -1);
-    seg(&h, 0, 50, ACK, 1001, 5001, 100, 500, -1);
-    seg(&h, 1, 51, ACK, 5001, 1101, 200, 500, -1);
+    rst_setup(&h, 100, 200);
     assert_int_equal(seg(&h, 1, 52, RST, 5201 + 3000, 0, 0, 0, -1), SD_TA_RST_CHALLENGE);
     assert_false(h.f.c.closed);
     assert_int_equal(h.f.c.rst_challenged, 1);
@@ -233,11 +240,22 @@ static void test_rst_rfc5961(void **state)
     assert_string_equal(h.f.c.conn_state, "RSTR");
     assert_int_equal(h.f.c.first_rst_frame, 6);
 
+    h_done(&h); /* an exact RST the receiver never got: it ACKs what follows */
+    rst_setup(&h, 100, 0);
+    assert_int_equal(seg(&h, 0, 52, RST, 1101, 0, 0, 0, -1), 0);
+    assert_true(h.f.c.closed);
+    seg(&h, 1, 53, ACK, 5001, 1101, 0, 500, -1); /* no further than the RST: still closed */
+    assert_true(h.f.c.closed);
+    seg(&h, 0, 54, ACK, 1101, 5001, 100, 500, -1);
+    seg(&h, 1, 55, ACK, 5001, 1201, 0, 500, -1); /* past it: it never took the RST */
+    assert_false(h.f.c.closed);
+    assert_int_equal(h.f.c.rst_untaken, 1);
+    assert_int_equal(h.f.c.rst_untaken_frame, 9);
+    sd_conn_finish_state(&h.f.c);
+    assert_string_equal(h.f.c.conn_state, "RSTO"); /* Zeek's, as for every RST */
+
     h_done(&h); /* a stack answering a segment: the RST carries its ACK */
-    h_init(&h);
-    handshake(&h, -1, -1);
-    seg(&h, 0, 50, ACK, 1001, 5001, 300, 500, -1);
-    seg(&h, 1, 51, ACK, 5001, 1101, 0, 500, -1);
+    rst_setup(&h, 300, 0);
     assert_int_equal(seg(&h, 0, 52, RST, 1101, 0, 0, 0, -1), 0);
     assert_true(h.f.c.closed);
     assert_int_equal(h.f.c.rst_challenged, 0);

@@ -20,6 +20,7 @@ import zipfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from gendeceive import Conn, write  # noqa: E402
+from genfmt import KEX  # noqa: E402
 import genmain  # noqa: E402
 
 
@@ -77,6 +78,29 @@ def netmon():
     return b"GMBU" + bytes([3, 2]) + b"\0" * 122
 
 
+LS, PS = "\u2028".encode(), "\u2029".encode()  # Unicode's line and paragraph separators
+
+
+def linesep():
+    """Unicode's line and paragraph separators (U+2028, U+2029) in both
+    banners, a KEXINIT name-list and an HTTP Host: Python's
+    str.splitlines(), editors and pre-2019 JavaScript break a line at them,
+    so a capture string could forge a line of a text report or cut a JSON
+    line in two for a reader that splits so. Every output must write them
+    escaped, as it writes the bidi controls."""
+    c = Conn(49202)
+    c.handshake()
+    kex = [b"curve25519-sha256," + LS + b"forged-kex" + PS] + KEX[1:]
+    c.ssh(sban=b"SSH-2.0-OpenSSH_9.6" + LS + b"strider: forged line\r\n",
+          cban=b"SSH-2.0-x" + PS + b"{\"forged\":1}\r\n", ckex=kex)
+    h = Conn(49203, dp=80)
+    h.t = c.t + 1  # after the SSH session: the time goes forward
+    h.handshake()
+    h.send(True, b"GET / HTTP/1.1\r\nHost: a" + LS + b"b.example\r\n\r\n")
+    h.send(False, b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n")
+    return write(c.frames + h.frames)
+
+
 def empty():
     """Zero bytes."""
     return b""
@@ -84,6 +108,7 @@ def empty():
 
 CASES = {"session.pcap.gz": gz, "session.pcap.bz2": bz, "session.pcap.xz": xz, "session.pcap.zst": zst,
          "session.pcap.lz4": lz4, "session.zip": zipped, "session.snoop": snoop, "session.cap": netmon,
+         "linesep.pcap": linesep,
          "empty.pcap": empty}
 
 

@@ -6,10 +6,20 @@
 # standard input (main: "unknown file format" for all but the empty one,
 # "truncated dump file; tried to read 4 file header bytes, only got 0" for
 # it); the advice given must work; a good file beside a bad one is read.
+# And U+2028/U+2029 in capture strings (linesep.pcap): escaped in every
+# output, as the bidi controls are.
 set -u
 . "$(dirname "$0")/../lib.sh"
 . "$REPO/tests/hostile/runlib.sh"
 python3 "$REPO/tests/hostile/genr10.py" "$c" || die "genr10.py"
+
+# every command and output format on linesep.pcap (runlib.sh): no crash,
+# no raw control byte, U+2028 or U+2029 (its banners, name-list and Host:
+# main wrote them raw in ssh, ssh -m and their --json, where Python's
+# splitlines() cut a JSON line in two), no CSV formula, every JSON line
+# parsed
+mkdir "$w/ls" && mv "$c/linesep.pcap" "$w/ls/" || die "linesep.pcap"
+c=$w/ls safe_every
 
 # refused FILE ERE: exit 1, the file named and what it is said, from the
 # file and from standard input

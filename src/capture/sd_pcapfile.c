@@ -60,6 +60,36 @@ static FILE *replay(const uint8_t *h, size_t got, FILE *fp)
     return r;
 }
 
+/* Formats that are not a capture libpcap reads but that people hand to a
+ * capture tool (a rotated capture compressed by logrotate, a download
+ * zipped, another analyser's format), known by their first bytes: libpcap
+ * says only "unknown file format", which does not say what to do. */
+static const struct {
+    const char *magic;
+    size_t len;
+    const char *what;
+} FOREIGN[] = {
+    { "\x1f\x8b", 2, "gzip-compressed: decompress it first (gzip -dc FILE | strider CMD -)" },
+    { "\x28\xb5\x2f\xfd", 4, "zstd-compressed: decompress it first (zstd -dc FILE | strider CMD -)" },
+    { "\xfd" "7zXZ\x00", 6, "xz-compressed: decompress it first (xz -dc FILE | strider CMD -)" },
+    { "BZh", 3, "bzip2-compressed: decompress it first (bzip2 -dc FILE | strider CMD -)" },
+    { "\x04\x22\x4d\x18", 4, "lz4-compressed: decompress it first (lz4 -dc FILE | strider CMD -)" },
+    { "PK\x03\x04", 4, "a ZIP archive: extract the capture from it first" },
+    { "7z\xbc\xaf\x27\x1c", 6, "a 7-Zip archive: extract the capture from it first" },
+    { "snoop\x00\x00\x00", 8, "a Solaris snoop capture: convert it to pcap first (editcap -F pcap)" },
+    { "GMBU", 4, "a Microsoft Network Monitor capture: convert it to pcap first (editcap -F pcap)" },
+};
+
+/* What h (got bytes of the file's start) is when it is a known format
+ * other than pcap and pcapng, or NULL. */
+static const char *foreign_format(const uint8_t *h, size_t got)
+{
+    for (size_t i = 0; i < sizeof FOREIGN / sizeof FOREIGN[0]; i++)
+        if (got >= FOREIGN[i].len && memcmp(h, FOREIGN[i].magic, FOREIGN[i].len) == 0)
+            return FOREIGN[i].what;
+    return NULL;
+}
+
 /* Reads the file header from fp (taken: closed on failure). iobuf: give
  * the stream a large buffer (regular files; a memory stream needs none).
  * rest: fp is a pipe or another stream that cannot be rewound (above). */
@@ -93,6 +123,12 @@ static sd_pcapfile *open_fp(FILE *fp, bool iobuf, FILE **rest, bool *not_pcap, c
     }
     bool swap = got >= 4 && !sd_pcap_is_magic(rd32(h, false));
     if (got < 4 || !sd_pcap_is_magic(rd32(h, swap))) {
+        const char *what = foreign_format(h, got);
+        if (what || got == 0) { /* said here: libpcap would say "unknown file format" or "truncated dump file" */
+            snprintf(err, errlen, "%s", what ? what : "empty (0 bytes)");
+            sd_pcapfile_close(pf);
+            return NULL;
+        }
         *not_pcap = true;
         if (rest) {
             *rest = replay(h, got, fp);

@@ -18,7 +18,11 @@ size_t sd_utf8_len(const uint8_t *p, size_t n, uint32_t *cp);
  * LRM, RLM, the embeddings and overrides U+202A..U+202E, the isolates
  * U+2066..U+2069), which reorder the text shown after them (a banner
  * holding U+202E shows the rest of its line, or of a report's cell,
- * reversed: CVE-2021-42574's "Trojan Source"). */
+ * reversed: CVE-2021-42574's "Trojan Source"), and the line and
+ * paragraph separators U+2028 and U+2029, at which Python's
+ * str.splitlines(), editors and JavaScript before ES2019 end a line (a
+ * banner holding one forged a line of a text report, or cut a JSON line
+ * in two for such a reader). */
 bool sd_cp_control(uint32_t cp);
 /* Appends s (n bytes) with C0 controls, DEL, C1 controls and bidi
  * controls (sd_cp_control, UTF-8 encoded) and bytes that are not valid UTF-8 written as \xHH, and a

@@ -79,8 +79,9 @@ for row in csv.reader(open(sys.argv[1], encoding="utf-8", errors="replace")):
                 sys.exit("formula cell %r" % cell[:60])' "$1"
 }
 
-# no C0 control but TAB/LF/CR, no DEL, no 8-bit CSI
-RAW='[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\x9b]'
+# no C0 control but TAB/LF/CR, no DEL, no 8-bit CSI, no raw U+2028/U+2029
+# (line and paragraph separators: Python's splitlines() ends a line there)
+RAW='[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\x9b]|\xe2\x80[\xa8\xa9]'
 json_lines() {
     python3 -c '
 import json, math, sys

@@ -105,7 +105,8 @@ static const struct {
              { "\xed\xa0\x80", "\\xed\\xa0\\x80", 3 }, { "\xff", "\\xff", 1 },
              { "\xc3\xa9", "\xc3\xa9", 2 }, { " ", " ", 1 }, { "~", "~", 1 },
              { "\xe2\x80\xae", "\\xe2\\x80\\xae", 3 }, { "\xe2\x81\xa6", "\\xe2\\x81\\xa6", 3 },
-             { "\xd8\x9c", "\\xd8\\x9c", 2 }, { "\xe2\x80\xaf", "\xe2\x80\xaf", 3 } };
+             { "\xd8\x9c", "\\xd8\\x9c", 2 }, { "\xe2\x80\xaf", "\xe2\x80\xaf", 3 },
+             { "\xe2\x80\xa8", "\\xe2\\x80\\xa8", 3 }, { "\xe2\x80\xa9", "\\xe2\\x80\\xa9", 3 } };
 
 /* Calls check with every sequence of seqs (k) at every position of
  * strings of 1 to 40 bytes of printable ASCII (base + i % mod), and what
@@ -184,6 +185,9 @@ static void t_json_utf8(void **st)
     assert_string_equal(json("a\xe2\x80\xae" "b\xe2\x81\xa6\xe2\x81\xa9\xd8\x9c\xe2\x80\x8f", 16),
                         "\"a\\u202eb\\u2066\\u2069\\u061c\\u200f\"");
     assert_string_equal(json("\xe2\x80\x8d\xe2\x80\xaf", 6), "\"\xe2\x80\x8d\xe2\x80\xaf\"");
+    /* the line and paragraph separators: a reader that splits lines at
+     * them (Python's splitlines) must see one JSON line */
+    assert_string_equal(json("a\xe2\x80\xa8" "b\xe2\x80\xa9", 8), "\"a\\u2028b\\u2029\"");
 }
 
 static void t_svg(void **st)

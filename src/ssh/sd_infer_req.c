@@ -250,6 +250,15 @@ static bool bulk_pair(const item *a, const item *b)
     return a->c == b->c && a->len >= XFER_RECORD && b->len >= XFER_RECORD;
 }
 
+/* How soon the client's CLOSE reacts to sshd's (s, past the client's
+ * lag): REACT_MIN_S for a record that could be one key, AGENT_CLOSE_S for
+ * EOF and CLOSE together (two control packets, uncompressed), which no
+ * single key has the size of. */
+static double close_within(const ctx *x, const item *it)
+{
+    return !x->zlib && it->len == 2 * sd_ssh_wire_size(x->cs, P_CHANNEL_CTL) ? AGENT_CLOSE_S : REACT_MIN_S;
+}
+
 /* The index of the client's CLOSE when the records after the agent
  * channel's confirmation at v[cf] are an agent exchange (OpenSSH
  * PROTOCOL.agent, draft-miller-ssh-agent), 0 when they are not: the server
@@ -257,7 +266,7 @@ static bool bulk_pair(const item *a, const item *b)
  * a type byte: a CHANNEL_DATA of 5 bytes or more), the client answers with
  * another, and within AGENT_LIFE_S the channel is closed: the client's
  * CLOSE (one or two 5-byte control packets) reacts at once to the server's
- * EOF / CLOSE. "At once" is within REACT_MIN_S plus the capture's lag
+ * EOF / CLOSE. "At once" is within close_within() plus the capture's lag
  * behind the client (x->c_lag), as each client answer here is timed. A
  * transfer's bulk records in between, or a client answer of a 1-byte
  * ack's size, is other traffic of the session (an scp or sftp exchange has
@@ -280,7 +289,7 @@ static size_t agent_exchange(const ctx *x, size_t cf)
         const item *it = &x->v[j], *pv = &x->v[j - 1];
         if (bulk_pair(pv, it))
             return 0;
-        if (it->c && !pv->c && sdi_z_ctl(x, it->len) && it->t - pv->t < REACT_MIN_S + x->c_lag)
+        if (it->c && !pv->c && sdi_z_ctl(x, it->len) && it->t - pv->t < close_within(x, it) + x->c_lag)
             return j;
     }
     return 0;

@@ -563,6 +563,13 @@
 #define AGENT_MSG_MIN 5u
 #define AGENT_REPLY_S 0.5
 #define AGENT_LIFE_S 5.0
+/* The client's EOF and CLOSE of the agent channel (two control packets in
+ * one record: no key's size) answer sshd's CLOSE at once, yet a loaded
+ * client takes longer than REACT_MIN_S: within this past the capture's lag
+ * behind the client (lab srv_agent_used seed +6000, server's side of a
+ * 60 ms link: 36 ms past the round trip). A person's keys after the
+ * command's output come later (HUMAN_MIN_S). */
+#define AGENT_CLOSE_S 0.1
 /* ...and within this many records (a few messages each way: identities,
  * a signature; with another session's keys beside them). The bound keeps
  * each look-ahead short on hostile input whose records share a time. */

@@ -4142,6 +4142,13 @@ for _base, _n in (("x11_used_aes128gcm", 5000), ("x11_used_chacha", 5428), ("par
                   ("paramiko_shell", 5400)):
     _seed, _fn, _kw, _iface, _desc = SCENARIOS[_base]
     _add("%s_s%d" % (_base, _n), _seed + _n, _fn, "%s (seed +%d)" % (_desc, _n), _iface, **_kw)
+# sixth sweep (seed + 6000; the sweep's own capture): on the server's side
+# of a 60 ms link, a loaded client's EOF and CLOSE of the agent channel
+# 104 ms after sshd's (36 ms past the round trip), its confirmation and
+# identities answer then read as an arrow and a paste
+for _base, _n in (("srv_agent_used", 6000),):
+    _seed, _fn, _kw, _iface, _desc = SCENARIOS[_base]
+    _add("%s_s%d" % (_base, _n), _seed + _n, _fn, "%s (seed +%d)" % (_desc, _n), _iface, **_kw)
 
 
 # --------------------------------------------------------------------------
@@ -4242,6 +4249,11 @@ _add("any_scp_upload", 1631, sc_scp, "scp_upload captured with tcpdump -i any (L
 # fresh runs strider still misreads (README.md, "Fresh runs"): pending
 for _base, _n in (("rekey_typing", 1000), ("compress_reverse", 4000), ("dropbear_client_reverse", 3000),
                   ("dropbear_client_aes128ctr-sha256", 3000)):
+    _seed, _fn, _kw, _iface, _desc = SCENARIOS[_base]
+    PENDING["%s_s%d" % (_base, _n)] = (_seed + _n, _fn, _kw, _iface, "%s (seed +%d)" % (_desc, _n))
+# sixth sweep (seed + 6000; the sweep's own capture): a reverse char's
+# echo at the plain 76 at a line's end, the offset Backspace echo's size
+for _base, _n in (("compress_reverse_2", 6000),):
     _seed, _fn, _kw, _iface, _desc = SCENARIOS[_base]
     PENDING["%s_s%d" % (_base, _n)] = (_seed + _n, _fn, _kw, _iface, "%s (seed +%d)" % (_desc, _n))
 

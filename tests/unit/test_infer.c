@@ -375,6 +375,33 @@ static void test_agent_used_server_side(void **st)
         if (!strcmp(l.v[i].kind, "keystroke"))
             assert_int_not_equal(l.v[i].frame, 10 + NLOGIN + 11);
     sd_evlist_free(&l);
+    /* server's side again, a loaded client (lab srv_agent_used seed +6000,
+     * frames 30-89, times shifted): its confirmation 156 ms after the open
+     * and its EOF and CLOSE (72) 104 ms after sshd's, 36 ms past the round
+     * trip: still the exchange's end, its confirmation (44, an arrow's size)
+     * and identities answer (124) no keys */
+    static const step slow[] = {
+        { true, 112, 1.0800 }, { false, 820, 1.0800 }, { false, 44, 1.1888 }, { true, 444, 1.2510 },
+        { false, 108, 1.2524 }, { false, 52, 1.2608 }, { true, 36, 2.4917 }, { false, 36, 2.4978 },
+        { true, 36, 2.6869 }, { false, 36, 2.6872 }, { true, 36, 2.9002 }, { false, 36, 2.9005 },
+        { true, 36, 3.2163 }, { false, 36, 3.2166 }, { true, 36, 3.5524 }, { false, 36, 3.6027 },
+        { true, 36, 3.7768 }, { false, 36, 3.8191 }, { true, 36, 3.9586 }, { false, 36, 3.9589 },
+        { true, 36, 4.1640 }, { false, 36, 4.1642 }, { true, 36, 4.4398 }, { false, 36, 4.4400 },
+        { true, 36, 4.7175 }, { false, 36, 4.7179 }, { true, 36, 5.1823 }, { false, 36, 5.2510 },
+        { false, 68, 5.2634 }, { true, 44, 5.4199 }, { false, 44, 5.4200 }, { true, 124, 5.4827 },
+        { false, 160, 5.4832 }, { false, 52, 5.4912 }, { true, 72, 5.5958 }, { false, 36, 5.5963 },
+        { true, 36, 6.5559 }, { false, 36, 6.5586 }, { true, 36, 6.7084 }, { false, 36, 6.7087 },
+    };
+    step seq2[NLOGIN + sizeof slow / sizeof slow[0]];
+    n = after_login(seq2, slow, sizeof slow / sizeof slow[0]);
+    stream_client_rtt_s = 0.068;
+    su = run_stream(seq2, n, &l);
+    stream_client_rtt_s = 0;
+    assert_true(su.agent_used);
+    for (size_t i = 0; i < l.n; i++)
+        if (!strcmp(l.v[i].kind, "keystroke"))
+            assert_true(l.v[i].frame < 10 + NLOGIN + 29 || l.v[i].frame > 10 + NLOGIN + 34);
+    sd_evlist_free(&l);
 }
 /* After the login: the session's open, the sftp subsystem, SSH_FXP_INIT /
  * VERSION and scp's first request (lab scp_upload). */

@@ -123,6 +123,14 @@ typedef enum sd_ssh_anom_code {
     SD_SSH_AN_AFTER_CLOSE,       /* bytes past the sender's FIN or RST: no receiver reads them, not analysed */
 } sd_ssh_anom_code;
 
+/* Terrapin's reason: its suite half (SD_SSH_TERRAPIN_SUITE) and one
+ * clause per side, "; N msg before NEWKEYS from server (type T frame F)",
+ * at most 80 bytes with a 32-bit N and a 64-bit F. 96 bytes in all cut the
+ * clauses off on the Terrapin artifacts' ext_downgrade_* captures (the
+ * server's injected message lost: hostile round 11). */
+#define SD_SSH_TERRAPIN_SUITE 96
+#define SD_SSH_TERRAPIN_REASON (SD_SSH_TERRAPIN_SUITE + 2 * 80)
+
 typedef struct sd_ssh_anomaly {
     sd_ssh_anom_code code;
     int dir;               /* caller's direction */
@@ -249,7 +257,7 @@ typedef struct sd_ssh_meta {
     /* Strict KEX / Terrapin (CVE-2023-48795), ssh_inference.md 3.5. */
     bool strict_kex;             /* both markers present: active */
     bool terrapin;               /* exposed suite without strict KEX, or injected messages */
-    char terrapin_reason[96];
+    char terrapin_reason[SD_SSH_TERRAPIN_REASON];
 
     sd_ssh_outcome outcome;
 

@@ -62,7 +62,7 @@ typedef struct dirst {
 typedef struct sdp_nego {
     bool found[8];                 /* slot i negotiated (neg[i] holds it) */
     char neg[8][NAME_MAX_LEN];
-    char terrapin_suite[96];
+    char terrapin_suite[SD_SSH_TERRAPIN_SUITE];
     bool suite_known[2];           /* suite[k] worked out (set_suite), by k: 0 client to server */
     int suite_rc[2];
     sd_ssh_suite suite[2];
@@ -106,7 +106,7 @@ struct sd_ssh {
     dirst d[2];
     sd_ssh_meta m;
     int hassh_cdir;              /* client dir + 1 the HASSHes and negotiation were worked out for; 0 = stale */
-    char terrapin_suite[sizeof(((sd_ssh_meta *)0)->terrapin_reason)]; /* terrapin_reason's suite half */
+    char terrapin_suite[SD_SSH_TERRAPIN_SUITE]; /* terrapin_reason's suite half */
     sdp_kexent *kex[2];          /* by direction: the memo's entry of its KEXINIT's lists, or NULL */
     uint32_t anomalies_cap;      /* room in m.anomalies */
     bool hostkey_from_33;        /* the host key came from a DH-GEX reply */

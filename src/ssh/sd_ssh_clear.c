@@ -506,6 +506,42 @@ static void on_newkeys(sd_ssh *s, int dir, uint64_t end_off)
     sd->splitting = sd->suite.mode != SD_SSH_MODE_UNKNOWN && sd->suite.len_clear;
 }
 
+/* The key exchange methods whose messages are 30 (client) and 31 (server)
+ * only: RFC 4253 8 (DH groups), RFC 5656 4 (ECDH), RFC 8731 (curve25519/448)
+ * and the hybrid post-quantum ones (sntrup761x25519, mlkem768x25519); DH-GEX
+ * (RFC 4419) adds 32-34. Others (GSS-API's, RFC 4432's RSA) are judged only
+ * by the types none of them has. */
+static bool kex_foreign(const char *kex, uint8_t type)
+{
+    static const char *const one_round[] = { "curve25519-", "curve448-", "ecdh-sha2-", "sntrup761x25519-",
+                                             "mlkem768x25519-" };
+    /* GSS-API's methods have 30-34, 40 and 41 (RFC 4462, RFC 8732) */
+    bool no_method = (type >= 35 && type <= 39) || type >= 42;
+    if (!kex) /* not negotiated yet */
+        return no_method;
+    if (kex_is_gex(kex))
+        return type > 34;
+    bool one = strncmp(kex, "diffie-hellman-group", 20) == 0 && kex[20] >= '0' && kex[20] <= '9';
+    for (size_t i = 0; !one && i < sizeof(one_round) / sizeof(one_round[0]); i++)
+        one = strncmp(kex, one_round[i], strlen(one_round[i])) == 0;
+    return one ? type > 31 : no_method;
+}
+
+/* A message no key exchange sends before NEWKEYS: each one shifts the
+ * sequence numbers a Terrapin attacker (CVE-2023-48795) needs shifted, and
+ * a peer without strict KEX answers an unknown one with UNIMPLEMENTED and
+ * goes on (OpenSSH's kex_protocol_error), so a key exchange message of
+ * another method is as good an injection as an IGNORE. */
+static void on_unexpected(sd_ssh *s, int dir, uint8_t type, const char *why)
+{
+    sd_ssh_side *sd = &s->m.side[dir];
+    if (sd->unexpected_msgs++ == 0) {
+        sd->first_unexpected_type = type;
+        sd->first_unexpected_frame = s->frame;
+    }
+    sdp_anomaly(s, dir, SD_SSH_AN_UNEXPECTED_MSG, "message %u before NEWKEYS%s", type, why);
+}
+
 static void on_packet(sd_ssh *s, int dir, const uint8_t *body, uint32_t plen, uint64_t end_off)
 {
     sd_ssh_side *sd = &s->m.side[dir];
@@ -528,23 +564,26 @@ static void on_packet(sd_ssh *s, int dir, const uint8_t *body, uint32_t plen, ui
     } else if (type == SD_SSH_MSG_NEWKEYS) {
         on_newkeys(s, dir, end_off);
     } else if (type >= SD_SSH_MSG_KEX_FIRST && type <= SD_SSH_MSG_KEX_LAST) {
-        /* 30/32/34 come from the client, 31/33 from the server, in every
-         * method OpenSSH implements (DH, ECDH, hybrids, DH-GEX). */
-        if (type == 30 || type == 32 || type == 34)
+        if (type > 31)
+            sdp_derive(s); /* the negotiated kex decides which messages it has */
+        if (type > 31 && kex_foreign(s->m.kex_alg, type)) {
+            /* an injection: no evidence of a role, and not the host key
+             * (a 33 in a curve25519 exchange would have been taken for it) */
+            on_unexpected(s, dir, type, " (not of the negotiated key exchange)");
+        } else if (type == 30 || type == 32 || type == 34) {
+            /* 30/32/34 come from the client, 31/33 from the server, in every
+             * method OpenSSH implements (DH, ECDH, hybrids, DH-GEX). */
             set_role_ev(s, dir, true, SD_SSH_EV_KEXMSG);
-        if (type == 31 || type == 33) {
+        } else if (type == 31 || type == 33) {
             set_role_ev(s, dir, false, SD_SSH_EV_KEXMSG);
-            sdp_derive(s); /* the negotiated kex decides what 31 is */
+            if (type == 31)
+                sdp_derive(s); /* the negotiated kex decides what 31 is (33's derived above) */
             on_kex_reply(s, dir, type, c);
         }
     } else if (type != SD_SSH_MSG_DISCONNECT) {
         if (type == SD_SSH_MSG_EXT_INFO)
             sd->ext_info_msg = true;
-        if (sd->unexpected_msgs++ == 0) {
-            sd->first_unexpected_type = type;
-            sd->first_unexpected_frame = s->frame;
-        }
-        sdp_anomaly(s, dir, SD_SSH_AN_UNEXPECTED_MSG, "message %u before NEWKEYS", type);
+        on_unexpected(s, dir, type, "");
     }
 }
 

@@ -491,6 +491,50 @@ static bool pair_in_flight(const ctx *x, const leg *L, const keysz *z, size_t fr
     return overtakes > early_answers;
 }
 
+/* Keys held together: where the leg's server answers at once (no keys in
+ * flight), keys that left back to back within REACT_MIN_S (no person
+ * types that fast: a loaded client held the first and sent it with the
+ * next) are answered in their order, so the leading echo-sized records of
+ * the last one's answer are the echoes of the unanswered keys before it,
+ * oldest first, when a record is left for it (fresh bash_fast at seed
+ * +7000 frames 187-192: `u` and a Tab 77 us apart, answered by the echo,
+ * 36, and the completion, 44; the Tab took both and read as Enter, then
+ * as a multiplexer's key). */
+static bool is_key(const key *q, const char *name);
+
+static void held_echoes(const ctx *x, const leg *L, const keysz *z, key *k, size_t nk)
+{
+    key *q = &k[nk];
+    size_t c = 0; /* unanswered keys held with q */
+    while (c < nk && is_key(&k[nk - 1 - c], "char") && !k[nk - 1 - c].resp_n &&
+           k[nk - 1 - c].at + 1 == k[nk - c].at && x->v[k[nk - c].at].t - x->v[k[nk - 1 - c].at].t < REACT_MIN_S)
+        c++;
+    if (!c || z->pair || z->comp || z->we_p || q->resp_n <= c)
+        return;
+    size_t rec[KEYS_HELD_MAX + 1], n = 0;
+    for (size_t j = q->resp_first; j <= q->resp_last && n <= c && n <= KEYS_HELD_MAX; j++)
+        if (!sdi_is_cl(L, &x->v[j]))
+            rec[n++] = j;
+    if (c > KEYS_HELD_MAX || n <= c)
+        return;
+    for (size_t m = 0; m < c; m++)
+        if (x->v[rec[m]].len != z->we)
+            return;
+    for (size_t m = 0; m < c; m++) {
+        key *p = &k[nk - c + m];
+        p->resp_first = p->resp_last = rec[m];
+        p->resp_n = 1;
+        p->resp_bytes = p->resp_max = z->we;
+    }
+    q->resp_first = rec[c];
+    q->resp_n -= (uint32_t)c;
+    q->resp_bytes -= (uint64_t)c * z->we;
+    q->resp_max = 0;
+    for (size_t j = q->resp_first; j <= q->resp_last; j++)
+        if (!sdi_is_cl(L, &x->v[j]) && x->v[j].len > q->resp_max)
+            q->resp_max = x->v[j].len;
+}
+
 /* Reads v[i] as a key into k[nk]; false when it is none. */
 static bool read_key(const ctx *x, const leg *L, const keysz *z, size_t from, size_t to, size_t i,
                      const uint8_t *mark, key *k, size_t nk)
@@ -506,6 +550,8 @@ static bool read_key(const ctx *x, const leg *L, const keysz *z, size_t from, si
         return false;
     key *q = &k[nk];
     key_answer(x, L, z, i, to, fat, q);
+    if (!fat && !paste)
+        held_echoes(x, L, z, k, nk);
     bool arrow_sized = (it->len == z->wa || cold_arrow) && !(cold_key && q->resp_n >= ENTER_RECORDS_MIN);
     if (paste)
         q->k = "paste";

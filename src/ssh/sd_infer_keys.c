@@ -509,13 +509,16 @@ static void held_echoes(const ctx *x, const leg *L, const keysz *z, key *k, size
     while (c < nk && is_key(&k[nk - 1 - c], "char") && !k[nk - 1 - c].resp_n &&
            k[nk - 1 - c].at + 1 == k[nk - c].at && x->v[k[nk - c].at].t - x->v[k[nk - 1 - c].at].t < REACT_MIN_S)
         c++;
-    if (!c || z->pair || z->comp || z->we_p || q->resp_n <= c)
+    /* the key before them was answered: keys of an echoing line, not a
+     * password's (su: no echo, the Enter's CR LF of an echo's size) */
+    if (!c || c > KEYS_HELD_MAX || c == nk || !k[nk - 1 - c].resp_n || z->pair || z->comp || z->we_p ||
+        q->resp_n <= c)
         return;
     size_t rec[KEYS_HELD_MAX + 1], n = 0;
-    for (size_t j = q->resp_first; j <= q->resp_last && n <= c && n <= KEYS_HELD_MAX; j++)
+    for (size_t j = q->resp_first; j <= q->resp_last && n <= c; j++)
         if (!sdi_is_cl(L, &x->v[j]))
             rec[n++] = j;
-    if (c > KEYS_HELD_MAX || n <= c)
+    if (n <= c)
         return;
     for (size_t m = 0; m < c; m++)
         if (x->v[rec[m]].len != z->we)

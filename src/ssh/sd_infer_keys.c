@@ -491,49 +491,37 @@ static bool pair_in_flight(const ctx *x, const leg *L, const keysz *z, size_t fr
     return overtakes > early_answers;
 }
 
-/* Keys held together: where the leg's server answers at once (no keys in
- * flight), keys that left back to back within REACT_MIN_S (no person
- * types that fast: a loaded client held the first and sent it with the
- * next) are answered in their order, so the leading echo-sized records of
- * the last one's answer are the echoes of the unanswered keys before it,
- * oldest first, when a record is left for it (fresh bash_fast at seed
- * +7000 frames 187-192: `u` and a Tab 77 us apart, answered by the echo,
- * 36, and the completion, 44; the Tab took both and read as Enter, then
- * as a multiplexer's key). */
+/* A key held with the next: where the leg's server answers at once (no
+ * keys in flight), two keys that left back to back within REACT_MIN_S (no
+ * person types that fast: a loaded client held the first and sent it with
+ * the next) are answered in their order, so the first record of the
+ * second one's answer, of an echo's size, is the first one's echo when a
+ * record is left for the second (fresh bash_fast at seed +7000 frames
+ * 187-192: `u` and a Tab 77 us apart, answered by the echo, 36, and the
+ * completion, 44; the Tab took both and read as Enter, then as a
+ * multiplexer's key). A key between two such is no key (too_soon). The
+ * key before them was answered: keys of an echoing line, not a password's
+ * (su: no echo, and the Enter's CR LF has an echo's size). */
 static bool is_key(const key *q, const char *name);
 
-static void held_echoes(const ctx *x, const leg *L, const keysz *z, key *k, size_t nk)
+static void held_echo(const ctx *x, const leg *L, const keysz *z, key *k, size_t nk)
 {
-    key *q = &k[nk];
-    size_t c = 0; /* unanswered keys held with q */
-    while (c < nk && is_key(&k[nk - 1 - c], "char") && !k[nk - 1 - c].resp_n &&
-           k[nk - 1 - c].at + 1 == k[nk - c].at && x->v[k[nk - c].at].t - x->v[k[nk - 1 - c].at].t < REACT_MIN_S)
-        c++;
-    /* the key before them was answered: keys of an echoing line, not a
-     * password's (su: no echo, the Enter's CR LF of an echo's size) */
-    if (!c || c > KEYS_HELD_MAX || c == nk || !k[nk - 1 - c].resp_n || z->pair || z->comp || z->we_p ||
-        q->resp_n <= c)
+    key *q = &k[nk], *p = nk ? &k[nk - 1] : NULL;
+    if (!p || nk < 2 || !k[nk - 2].resp_n || !is_key(p, "char") || p->resp_n || p->at + 1 != q->at ||
+        x->v[q->at].t - x->v[p->at].t >= REACT_MIN_S || z->pair || z->comp || z->we_p || q->resp_n < 2 ||
+        x->v[q->resp_first].len != z->we)
         return;
-    size_t rec[KEYS_HELD_MAX + 1], n = 0;
-    for (size_t j = q->resp_first; j <= q->resp_last && n <= c; j++)
-        if (!sdi_is_cl(L, &x->v[j]))
-            rec[n++] = j;
-    if (n <= c)
-        return;
-    for (size_t m = 0; m < c; m++)
-        if (x->v[rec[m]].len != z->we)
-            return;
-    for (size_t m = 0; m < c; m++) {
-        key *p = &k[nk - c + m];
-        p->resp_first = p->resp_last = rec[m];
-        p->resp_n = 1;
-        p->resp_bytes = p->resp_max = z->we;
-    }
-    q->resp_first = rec[c];
-    q->resp_n -= (uint32_t)c;
-    q->resp_bytes -= (uint64_t)c * z->we;
+    size_t j = q->resp_first + 1;
+    while (j <= q->resp_last && sdi_is_cl(L, &x->v[j]))
+        j++;
+    p->resp_first = p->resp_last = q->resp_first;
+    p->resp_n = 1;
+    p->resp_bytes = p->resp_max = z->we;
+    q->resp_first = j;
+    q->resp_n--;
+    q->resp_bytes -= z->we;
     q->resp_max = 0;
-    for (size_t j = q->resp_first; j <= q->resp_last; j++)
+    for (; j <= q->resp_last; j++)
         if (!sdi_is_cl(L, &x->v[j]) && x->v[j].len > q->resp_max)
             q->resp_max = x->v[j].len;
 }
@@ -554,7 +542,7 @@ static bool read_key(const ctx *x, const leg *L, const keysz *z, size_t from, si
     key *q = &k[nk];
     key_answer(x, L, z, i, to, fat, q);
     if (!fat && !paste)
-        held_echoes(x, L, z, k, nk);
+        held_echo(x, L, z, k, nk);
     bool arrow_sized = (it->len == z->wa || cold_arrow) && !(cold_key && q->resp_n >= ENTER_RECORDS_MIN);
     if (paste)
         q->k = "paste";

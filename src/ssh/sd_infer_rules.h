@@ -286,11 +286,6 @@
  * echo of the one before (fresh lab demo: 6 ms after it, echoed 0.5 ms
  * later) */
 #define ECHO_NOW_S 0.05
-/* Keys held together (sd_infer_keys.c held_echoes): at most this many
- * unanswered keys sent back to back within REACT_MIN_S before a key take
- * their echoes from its answer (a loaded client held a key or two in the
- * lab; more in one instant is a paste's or a program's shape). */
-#define KEYS_HELD_MAX 3
 /* ...or that plus this many of the leg server's round trips from the
  * capture (keysz.lag) where that server is across the link: a key held
  * at its sender until the echo before it brought the ACK of the key

@@ -491,6 +491,41 @@ static bool pair_in_flight(const ctx *x, const leg *L, const keysz *z, size_t fr
     return overtakes > early_answers;
 }
 
+/* A key held with the next: where the leg's server answers at once (no
+ * keys in flight), two keys that left back to back within REACT_MIN_S (no
+ * person types that fast: a loaded client held the first and sent it with
+ * the next) are answered in their order, so the first record of the
+ * second one's answer, of an echo's size, is the first one's echo when a
+ * record is left for the second (fresh bash_fast at seed +7000 frames
+ * 187-192: `u` and a Tab 77 us apart, answered by the echo, 36, and the
+ * completion, 44; the Tab took both and read as Enter, then as a
+ * multiplexer's key). A key between two such is no key (too_soon). The
+ * key before them was answered: keys of an echoing line, not a password's
+ * (su: no echo, and the Enter's CR LF has an echo's size). */
+static bool is_key(const key *q, const char *name);
+
+static void held_echo(const ctx *x, const leg *L, const keysz *z, key *k, size_t nk)
+{
+    key *q = &k[nk], *p = nk ? &k[nk - 1] : NULL;
+    if (!p || nk < 2 || !k[nk - 2].resp_n || !is_key(p, "char") || p->resp_n || p->at + 1 != q->at ||
+        x->v[q->at].t - x->v[p->at].t >= REACT_MIN_S || z->pair || z->comp || z->we_p || q->resp_n < 2 ||
+        x->v[q->resp_first].len != z->we)
+        return;
+    size_t j = q->resp_first + 1;
+    while (j <= q->resp_last && sdi_is_cl(L, &x->v[j]))
+        j++;
+    p->resp_first = p->resp_last = q->resp_first;
+    p->resp_n = 1;
+    p->resp_bytes = p->resp_max = z->we;
+    q->resp_first = j;
+    q->resp_n--;
+    q->resp_bytes -= z->we;
+    q->resp_max = 0;
+    for (; j <= q->resp_last; j++)
+        if (!sdi_is_cl(L, &x->v[j]) && x->v[j].len > q->resp_max)
+            q->resp_max = x->v[j].len;
+}
+
 /* Reads v[i] as a key into k[nk]; false when it is none. */
 static bool read_key(const ctx *x, const leg *L, const keysz *z, size_t from, size_t to, size_t i,
                      const uint8_t *mark, key *k, size_t nk)
@@ -506,6 +541,8 @@ static bool read_key(const ctx *x, const leg *L, const keysz *z, size_t from, si
         return false;
     key *q = &k[nk];
     key_answer(x, L, z, i, to, fat, q);
+    if (!fat && !paste)
+        held_echo(x, L, z, k, nk);
     bool arrow_sized = (it->len == z->wa || cold_arrow) && !(cold_key && q->resp_n >= ENTER_RECORDS_MIN);
     if (paste)
         q->k = "paste";

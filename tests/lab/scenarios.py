@@ -4109,6 +4109,11 @@ _reseed("wan_demo", 4200, "a reverse key held for the echo before's ACK, its ech
 # ms past the round trip + KEYS_ECHO_LATE_S (echo_late)
 _reseed("wanc300_bash_fast", 5000, "a line's last character echoed with its Enter's output and prompt in "
         "one record; an echo 57 ms past the round trip")
+# seventh sweep (seed + 7000; the sweep's own capture): on a LAN, a key held
+# by the loaded client and sent 77 us before a Tab, each answered in turn
+# (the echo, the completion)
+_reseed("bash_fast", 7000, "a character held by the client and sent with a Tab, 77 us apart; the echo "
+        "and the completion answering them in turn")
 
 
 # Fresh runs of the transfers / forwards / agent / reverse / nesting / X11

@@ -1569,6 +1569,25 @@ static void test_echo_with_enter(void **st)
     assert_keys_at(rest, sizeof rest / sizeof rest[0], 0.300, want, sizeof want / sizeof want[0]);
 }
 
+/* Keys held together on a LAN (fresh bash_fast at seed +7000 frames
+ * 187-194): `u` held by a loaded client and sent 77 us before a Tab, the
+ * server answering each in turn, the echo (36) and the completion (44):
+ * `cd Du`, Tab, Enter. The Tab took both records and read as an Enter,
+ * then as a multiplexer's key (a char) after the unanswered `u`. */
+static void test_held_keys_echoes(void **st)
+{
+    (void)st;
+    static const step rest[] = {
+        { true, 112, 1.10 }, { false, 44, 1.1002 }, { true, 376, 1.11 }, { false, 36, 1.1102 }, /* open, pty */
+        { true, 36, 2.00 },  { false, 36, 2.0001 }, { true, 36, 2.05 }, { false, 36, 2.0501 }, /* c, d */
+        { true, 36, 2.10 },  { false, 36, 2.1001 }, { true, 36, 2.15 }, { false, 36, 2.1501 }, /* space, D */
+        { true, 36, 2.20 },  { true, 36, 2.20008 }, { false, 36, 2.2013 }, { false, 44, 2.2015 }, /* u, Tab */
+        { true, 36, 2.50 },  { false, 60, 2.5003 },                                               /* Enter */
+    };
+    static const char *const want[] = { "char", "char", "char", "char", "char", "tab", "enter" };
+    assert_keys_at(rest, sizeof rest / sizeof rest[0], 0.0002, want, sizeof want / sizeof want[0]);
+}
+
 /* Key-sized keepalives 2.000 s apart during an idle shell (lab
  * dropbear_keepalive: dbclient -K 2) are not keys; the keys around them
  * are: `l`, then the tail's. */
@@ -2931,6 +2950,7 @@ int main(void)
         cmocka_unit_test(test_keys_in_flight_burst),
         cmocka_unit_test(test_keys_in_flight_late_echo),
         cmocka_unit_test(test_echo_with_enter),
+        cmocka_unit_test(test_held_keys_echoes),
         cmocka_unit_test(test_keepalive_ticks),
         cmocka_unit_test(test_keepalive_with_key),
         cmocka_unit_test(test_pager_keys),

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "../common/sd_hmap.h"
+#include "../common/sd_spare.h"
 
 /* The maps grow with what they hold (sd_hmap), so neither a million flows
  * nor a million distinct hosts make a lookup slower. IPv4 flows, nearly
@@ -16,8 +17,7 @@ struct sd_flowtab {
     sd_hmap *hosts;   /* sd_addr -> uint32_t open connections it originated */
     sd_flow *head[SD_IDLE_NCLASS], *tail[SD_IDLE_NCLASS];
     uint32_t open_total;
-    sd_flow *spare;   /* flows given back, for the next inserts (through ->next) */
-    unsigned nspare;  /* at most spare_flows */
+    sd_spare spare;   /* flows given back, for the next inserts (at most SPARE_FLOWS) */
 #ifdef SD_DEBUG_INVARIANTS
     uint64_t ops, next_full; /* a full walk every ~count operations */
 #endif
@@ -70,11 +70,7 @@ static sd_hmap *map_of(const sd_flowtab *t, const sd_flowkey *k)
  * cache, and a free (issue #11: ~450 instructions a connection). Enough
  * for the connections that end between two that begin; what is past the
  * cap goes back to the C library, so the memory held stays ~120 kB. */
-#ifdef SD_ASAN
-static const unsigned spare_flows = 0; /* an object: no "always true" warning */
-#else
-static const unsigned spare_flows = 64;
-#endif
+#define SPARE_FLOWS 64u
 
 sd_flowtab *sd_flowtab_new(void)
 {
@@ -82,6 +78,7 @@ sd_flowtab *sd_flowtab_new(void)
     t->flows4 = sd_hmap_new(KEY4_LEN, sizeof(sd_flow *), 0);
     t->flows = sd_hmap_new(KEY_LEN, sizeof(sd_flow *), 0);
     t->hosts = sd_hmap_new(sizeof(sd_addr), sizeof(uint32_t), 0);
+    sd_spare_init(&t->spare, SPARE_FLOWS);
     return t;
 }
 
@@ -92,10 +89,7 @@ void sd_flowtab_free(sd_flowtab *t)
     sd_hmap_free(t->hosts);
     sd_hmap_free(t->flows);
     sd_hmap_free(t->flows4);
-    for (sd_flow *f = t->spare, *nx; f; f = nx) {
-        nx = f->next;
-        free(f);
-    }
+    sd_spare_free(&t->spare);
     free(t);
 }
 
@@ -293,14 +287,7 @@ sd_flow *sd_flowtab_insert(sd_flowtab *t, const sd_flowkey *k)
     key_pack(k, &pk);
     void *v;
     sd_hmap_insert(map_of(t, k), &pk, &v); /* no cap: cannot be refused */
-    sd_flow *f = t->spare;
-    if (f) {
-        t->spare = f->next;
-        t->nspare--;
-        memset(f, 0, sizeof *f);
-    } else {
-        f = sd_calloc(1, sizeof *f);
-    }
+    sd_flow *f = sd_spare_get(&t->spare, sizeof *f);
     f->c.ipproto = k->proto;
     f->c.vlan = k->vlan;
     f->idle_class = SD_IDLE_NCLASS; /* not on a list yet */
@@ -334,13 +321,7 @@ void sd_flow_free(sd_flowtab *t, sd_flow *f)
     sd_tcpgap_free(&f->t[1].gap);
     free(f->t[0].holes);
     free(f->t[1].holes);
-    if (t->nspare >= spare_flows) {
-        free(f);
-        return;
-    }
-    f->next = t->spare;
-    t->spare = f;
-    t->nspare++;
+    sd_spare_put(&t->spare, f);
 }
 
 void sd_flowtab_remove(sd_flowtab *t, sd_flow *f)

@@ -1,6 +1,7 @@
 #include "sd_sshconn.h"
 
 #include "../common/sd_arena.h"
+#include "../common/sd_spare.h"
 #include "../flow/sd_tcp.h"
 
 #include <assert.h>
@@ -68,16 +69,10 @@ typedef struct conn_st {
     after_close *ac[2];    /* from the first byte past the close */
 } conn_st;
 
-/* Ended connections' states kept for new ones (through ->next): a new one
- * then costs a clear, not a calloc and its free (~250 instructions a
- * connection of a brute force). At most SPARE_ST (~150 bytes each); under
- * ASan none, so that a use after a connection's end is caught. */
+/* Ended connections' states kept for new ones (sd_spare): a new one then
+ * costs a clear, not a calloc and its free (~250 instructions a connection
+ * of a brute force). At most SPARE_ST (~150 bytes each). */
 #define SPARE_ST 1024u
-#ifdef SD_ASAN
-static const unsigned spare_st_kept = 0; /* an object: no "always false" warning */
-#else
-static const unsigned spare_st_kept = SPARE_ST;
-#endif
 
 struct sd_sshconn {
     sd_sshconn_opts o;
@@ -86,8 +81,7 @@ struct sd_sshconn {
     conn_st *live; /* SSH connections that may report progress */
     sd_ssh_memo *memo; /* the KEXINIT lists every connection's parser shares */
     uint64_t held;     /* bytes past a close held over every connection */
-    conn_st *spare;    /* SPARE_ST */
-    unsigned nspare;
+    sd_spare spare;    /* SPARE_ST */
 };
 
 static void live_unlink(conn_st *st)
@@ -169,14 +163,7 @@ static void *conn_new(void *ctx, sd_conn *c)
     if (c->ipproto != 6)
         return NULL;
     sd_sshconn *x = ctx;
-    conn_st *st = x->spare;
-    if (st) {
-        x->spare = st->next;
-        x->nspare--;
-        memset(st, 0, sizeof *st);
-    } else {
-        st = sd_calloc(1, sizeof *st);
-    }
+    conn_st *st = sd_spare_get(&x->spare, sizeof *st);
     st->x = x;
     st->conn = c;
     st->x->stats.claimed++;
@@ -214,14 +201,7 @@ static void st_free(conn_st *st)
     if (st->cap > RECS_FIRST) /* else in the parser's arena, freed with it */
         free(st->rec);
     sd_ssh_free(st->ssh);
-    sd_sshconn *x = st->x;
-    if (x->nspare < spare_st_kept) {
-        st->next = x->spare;
-        x->spare = st;
-        x->nspare++;
-    } else {
-        free(st);
-    }
+    sd_spare_put(&st->x->spare, st);
 }
 
 /* Not SSH: what sd_ssh rules out, plus text lines from the SYN sender
@@ -400,6 +380,7 @@ sd_sshconn *sd_sshconn_new(const sd_sshconn_opts *opts)
         x->o.max_records = SD_SSHCONN_MAX_RECORDS;
     x->slot = -1;
     x->memo = sd_ssh_memo_new();
+    sd_spare_init(&x->spare, SPARE_ST);
     return x;
 }
 
@@ -423,11 +404,7 @@ void sd_sshconn_free(sd_sshconn *x)
     if (!x)
         return;
     sd_ssh_memo_free(x->memo); /* every connection ended before: the parsers that used it are gone */
-    while (x->spare) {
-        conn_st *st = x->spare;
-        x->spare = st->next;
-        free(st);
-    }
+    sd_spare_free(&x->spare);
     free(x);
 }
 

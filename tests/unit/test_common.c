@@ -22,6 +22,7 @@
 #include "common/sd_common.h"
 #include "common/sd_event.h"
 #include "common/sd_hmap.h"
+#include "common/sd_spare.h"
 #include "common/sd_vec.h"
 
 #define MILLION 1000000u
@@ -492,10 +493,44 @@ static void t_note_cat(void **st)
     sd_evlist_free(&l);
 }
 
+/* sd_spare: a given-back object comes back cleared, at most cap are kept
+ * (none under ASan), and what is kept is freed with the pool. */
+static void t_spare(void **state)
+{
+    (void)state;
+    enum { SIZE = 48 };
+    sd_spare s;
+    sd_spare_init(&s, 2);
+    unsigned char *o[3];
+    for (int i = 0; i < 3; i++) {
+        o[i] = sd_spare_get(&s, SIZE);
+        for (int k = 0; k < SIZE; k++)
+            assert_int_equal(o[i][k], 0);
+        memset(o[i], 0xa5, SIZE);
+    }
+    for (int i = 0; i < 3; i++)
+        sd_spare_put(&s, o[i]);
+#ifdef SD_ASAN
+    assert_int_equal(s.n, 0);
+#else
+    assert_int_equal(s.n, 2); /* the third was freed */
+    unsigned char *a = sd_spare_get(&s, SIZE);
+    assert_ptr_equal(a, o[1]); /* the last kept comes first */
+    for (int k = 0; k < SIZE; k++)
+        assert_int_equal(a[k], 0);
+    assert_int_equal(s.n, 1);
+    sd_spare_put(&s, a);
+#endif
+    sd_spare_free(&s);
+    assert_null(s.head);
+    assert_int_equal(s.n, 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(t_hash),
+        cmocka_unit_test(t_spare),
         cmocka_unit_test(t_grow_million),
         cmocka_unit_test(t_churn),
         cmocka_unit_test(t_churn_large),

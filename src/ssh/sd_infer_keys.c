@@ -746,6 +746,94 @@ static void interrupt_keys(const ctx *x, const leg *L, const keysz *z, size_t fr
     }
 }
 
+/* The ticks of a program's output (records larger than an echo, the
+ * leg's server's, TICK_BURST_S apart at least) as a stream: the time of
+ * its last tick, the gap between ticks, the most records of a tick and
+ * the largest record. */
+typedef struct stream {
+    double last, gap;
+    uint32_t recs, max;
+} stream;
+
+/* Counts the server record v[j] into the tick being built (*n records so
+ * far, *t0 the time of the record that began it); true when v[j] is more
+ * than TICK_BURST_S from that and begins a new tick. */
+static bool tick_add(const ctx *x, size_t j, double *t0, uint32_t *n)
+{
+    double t = x->v[j].t;
+    bool fresh = !*n || fabs(t - *t0) > TICK_BURST_S;
+    if (fresh) {
+        *t0 = t;
+        *n = 0;
+    }
+    (*n)++;
+    return fresh;
+}
+
+/* The output streaming before key i by itself, at a steady cadence
+ * (STREAM_JITTER, RUNNING_TICKS_MIN ticks), across the echoes of the keys
+ * typed during it (records of an echo's size or less are none of it);
+ * false when there is none. */
+static bool stream_before(const ctx *x, const leg *L, const keysz *z, size_t from, const key *q, stream *s)
+{
+    double tick[RUNNING_TICKS_MIN + 1];
+    uint32_t nt = 0, n = 0, recs = 0, max = 0;
+    double t0 = 0;
+    memset(s, 0, sizeof *s);
+    for (size_t j = q->at; j-- > from && nt <= RUNNING_TICKS_MIN;) {
+        const item *it = &x->v[j];
+        if (sdi_is_cl(L, it) || it->len <= z->we)
+            continue;
+        if (tick_add(x, j, &t0, &n))
+            tick[nt++] = it->t; /* ticks from the last back: a tick's last record */
+        recs = n > recs ? n : recs;
+        max = it->len > max ? it->len : max;
+    }
+    if (nt < RUNNING_TICKS_MIN)
+        return false;
+    double gap = tick[0] - tick[1];
+    for (uint32_t m = 1; m + 1 < nt; m++)
+        if (fabs(tick[m] - tick[m + 1] - gap) > STREAM_JITTER * gap)
+            return false;
+    *s = (stream){ .last = tick[0], .gap = gap, .recs = recs, .max = max };
+    return gap > TICK_BURST_S;
+}
+
+/* Key i, read as Enter, was typed ahead while output streamed: its answer
+ * is its echo, then only the stream going on at its cadence and shape
+ * (STREAM_JITTER): the terminal's echo of a key typed during a loop's
+ * output, not the output and prompt of a command (lab typeahead frame
+ * 68, typeahead_aes128gcm frames 67 and 75: a character's echo, then the
+ * loop's next line 0.17 s later, 0.40 s after the line before). An Enter
+ * typed ahead so has the same answer until the program ends; its answer
+ * then holds the prompt and the line's output, new records in a tick. */
+static void typeahead_keys(const ctx *x, const leg *L, const keysz *z, size_t from, key *k, size_t nk)
+{
+    for (size_t i = 0; i < nk; i++) {
+        key *q = &k[i];
+        stream s;
+        if (!is_key(q, "enter") || q->resp_n < ENTER_RECORDS_MIN || x->v[q->resp_first].len != z->we ||
+            !stream_before(x, L, z, from, q, &s))
+            continue;
+        double prev = s.last, t0 = 0;
+        uint32_t n = 0, ticks = 0;
+        bool on = true;
+        for (size_t j = q->resp_first + 1; on && j <= q->resp_last; j++) {
+            const item *it = &x->v[j];
+            if (sdi_is_cl(L, it))
+                continue;
+            if (tick_add(x, j, &t0, &n)) {
+                on = fabs(it->t - prev - s.gap) <= STREAM_JITTER * s.gap;
+                prev = it->t;
+                ticks++;
+            }
+            on = on && n <= s.recs && it->len <= s.max;
+        }
+        if (on && ticks)
+            q->k = "char";
+    }
+}
+
 /* Key i, read as Enter after the unanswered key i - 1, is the Enter of
  * the line that key ended, its echo sent with the Enter's answer: that
  * key was typed on a line whose characters were echoed (a multiplexer's
@@ -1293,6 +1381,7 @@ static void typed_keys(const ctx *x, const leg *L, const keysz *z, size_t from, 
     bool redraws = !tty_cmd && redraws_every_key(x, z, k, nk);
     screen_keys(x, z, k, nk, redraws);
     interrupt_keys(x, L, z, from, k, nk);
+    typeahead_keys(x, L, z, from, k, nk);
     multiplexer_keys(x, z, k, nk);
     /* under a line editor redrawing every key a line's characters read
      * as Enter until redraw_editor_keys: "right after an Enter" is known

@@ -452,6 +452,20 @@
 #define TICK_BURST_S 0.02
 #define RUNNING_TICKS_MIN 4u
 #define TICK_SLACK 1.5
+/* Typing ahead while a program's output streams by itself (a loop's
+ * line every 0.4 s): the terminal echoes each key at once and the stream's
+ * next tick follows before the next key, so the key has two answer records
+ * and reads as Enter. The ticks before the key (records larger than an
+ * echo, TICK_BURST_S apart at least) are a stream when the last
+ * RUNNING_TICKS_MIN of them keep one gap to within STREAM_JITTER of it
+ * (lab typeahead: 0.40-0.41 s apart); the key's answer after its echo
+ * goes on with it when every tick comes one gap after the one before to
+ * within STREAM_JITTER and is no larger than the stream's (as many
+ * records, none larger): no answer to the key, whose own answer (a
+ * command's output, a prompt) comes as new records in a tick (lab
+ * typeahead_aes128gcm frame 93: the loop's end, 52+84+52 after lines of
+ * one 52-byte record). */
+#define STREAM_JITTER 0.2
 /* Ctrl-D at an empty prompt: the server ends the session within this long
  * (lab ctrlkeys: ms), in at most LOGOUT_RECORDS_MAX records: bash's
  * "logout", exit-status, eow@openssh.com (sshd's end of writing), EOF,

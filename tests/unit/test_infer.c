@@ -1728,6 +1728,38 @@ static void test_pager_keys(void **st)
     }
 }
 
+/* The next command typed while a loop's output streams (lab typeahead,
+ * chacha, frames 52-100): a line (44) every 0.4 s; `d`, `a`, `t`, `e`
+ * and Enter typed meanwhile, each echoed at once (36) by the terminal, and
+ * the loop's next line comes after `a`'s and `e`'s echo before the next
+ * key: two answer records, read as Enter. They go on with the stream at
+ * its cadence and shape: chars. The typed-ahead Enter's answer goes on
+ * with the stream too, until the loop's end, the prompt and the line's
+ * output come as new records in a tick: it stays Enter. */
+static void test_typeahead_stream(void **st)
+{
+    (void)st;
+    static const step keys[] = {
+        { true, 36, 2.00 }, { false, 36, 2.001 },                                        /* "l" */
+        { true, 36, 2.30 }, { false, 36, 2.301 }, { false, 44, 2.302 },                   /* Enter */
+        { false, 44, 2.714 }, { false, 44, 3.119 }, { false, 44, 3.520 }, { false, 44, 3.926 },
+        { true, 36, 3.996 }, { false, 36, 3.997 },                                       /* "d" */
+        { true, 36, 4.184 }, { false, 36, 4.185 }, { false, 44, 4.328 },                  /* "a" */
+        { true, 36, 4.359 }, { false, 36, 4.360 },                                       /* "t" */
+        { true, 36, 4.535 }, { false, 36, 4.536 }, { false, 44, 4.731 },                  /* "e" */
+        { true, 36, 4.780 }, { false, 36, 4.781 }, { false, 44, 5.134 },                  /* Enter */
+        { false, 44, 5.536 }, { false, 44, 5.937 }, { false, 60, 6.339 }, { false, 68, 6.340 },
+        { false, 36, 6.340 }, { false, 52, 6.341 },
+        { true, 36, 7.16 }, { false, 36, 7.161 },                                        /* "p" */
+        { true, 36, 7.50 }, { false, 36, 7.504 }, { false, 60, 7.505 },                   /* Enter */
+    };
+    keyname k[16];
+    static const char *want[] = { "char", "enter", "char", "char", "char", "char", "enter", "char", "enter" };
+    assert_int_equal(shell_keys(keys, sizeof keys / sizeof keys[0], k, 16), 9);
+    for (size_t i = 0; i < 9; i++)
+        assert_string_equal(k[i].s, want[i]);
+}
+
 /* less paged, then a search typed in it ("/sh", each key echoed in less's
  * prompt) whose Enter is answered by a page, and q 0.97 s later answered
  * by the restored screen (44, 68, 52) whose first record has the size of
@@ -2955,6 +2987,7 @@ int main(void)
         cmocka_unit_test(test_keepalive_with_key),
         cmocka_unit_test(test_pager_keys),
         cmocka_unit_test(test_pager_search_then_q),
+        cmocka_unit_test(test_typeahead_stream),
         cmocka_unit_test(test_enter_one_record_then_search),
         cmocka_unit_test(test_enter_after_edit),
         cmocka_unit_test(test_tab_before_one_record_enter),

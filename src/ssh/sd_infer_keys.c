@@ -771,32 +771,51 @@ static bool tick_add(const ctx *x, size_t j, double *t0, uint32_t *n)
 }
 
 /* The output streaming before key i by itself, at a steady cadence
- * (STREAM_JITTER, RUNNING_TICKS_MIN ticks), across the echoes of the keys
- * typed during it (records of an echo's size or less are none of it);
- * false when there is none. */
+ * (STREAM_JITTER), across the echoes of the keys typed during it (records
+ * of an echo's size or less are none of it): the ticks back from the key
+ * while their gaps keep the last one's, STREAM_TICKS_MAX at most (within
+ * STREAM_RECORDS_MAX records), of
+ * which RUNNING_TICKS_MIN - 1 gaps at least hold no client record (the
+ * program printed with no key: command outputs answering Enters typed at
+ * a steady rhythm, or bare Enters in a row, each answered by a prompt,
+ * have a key in every gap: lab-independent captures
+ * SSH-Keystroke-Latency-Analysis capture_4 frame 276 and
+ * OpenSSH-Network-Parser dump_ssh frame 931). False when there is none. */
 static bool stream_before(const ctx *x, const leg *L, const keysz *z, size_t from, const key *q, stream *s)
 {
-    double tick[RUNNING_TICKS_MIN + 1];
-    uint32_t nt = 0, n = 0, recs = 0, max = 0;
-    double t0 = 0;
+    uint32_t nt = 0, n = 0, recs = 0, max = 0, keyless = 0;
+    double t0 = 0, prev = 0, gap = 0;
+    bool typed = false; /* a client record since the tick after (later in time) */
     memset(s, 0, sizeof *s);
-    for (size_t j = q->at; j-- > from && nt <= RUNNING_TICKS_MIN;) {
+    size_t lo = q->at - from > STREAM_RECORDS_MAX ? q->at - STREAM_RECORDS_MAX : from;
+    for (size_t j = q->at; j-- > lo && nt < STREAM_TICKS_MAX;) {
         const item *it = &x->v[j];
-        if (sdi_is_cl(L, it) || it->len <= z->we)
+        if (sdi_is_cl(L, it)) {
+            typed = true;
             continue;
-        if (tick_add(x, j, &t0, &n))
-            tick[nt++] = it->t; /* ticks from the last back: a tick's last record */
+        }
+        if (it->len <= z->we)
+            continue;
+        if (tick_add(x, j, &t0, &n)) { /* ticks from the last back, at their last record */
+            if (nt == 1)
+                gap = prev - it->t;
+            else if (nt > 1 && fabs(prev - it->t - gap) > STREAM_JITTER * gap)
+                break;
+            if (nt == 0)
+                s->last = it->t;
+            else
+                keyless += !typed;
+            typed = false;
+            prev = it->t;
+            nt++;
+        }
         recs = n > recs ? n : recs;
         max = it->len > max ? it->len : max;
     }
-    if (nt < RUNNING_TICKS_MIN)
-        return false;
-    double gap = tick[0] - tick[1];
-    for (uint32_t m = 1; m + 1 < nt; m++)
-        if (fabs(tick[m] - tick[m + 1] - gap) > STREAM_JITTER * gap)
-            return false;
-    *s = (stream){ .last = tick[0], .gap = gap, .recs = recs, .max = max };
-    return gap > TICK_BURST_S;
+    s->gap = gap;
+    s->recs = recs;
+    s->max = max;
+    return keyless + 1 >= RUNNING_TICKS_MIN && gap > TICK_BURST_S;
 }
 
 /* Key i, read as Enter, was typed ahead while output streamed: its answer

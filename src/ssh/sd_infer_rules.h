@@ -456,16 +456,27 @@
  * line every 0.4 s): the terminal echoes each key at once and the stream's
  * next tick follows before the next key, so the key has two answer records
  * and reads as Enter. The ticks before the key (records larger than an
- * echo, TICK_BURST_S apart at least) are a stream when the last
- * RUNNING_TICKS_MIN of them keep one gap to within STREAM_JITTER of it
- * (lab typeahead: 0.40-0.41 s apart); the key's answer after its echo
- * goes on with it when every tick comes one gap after the one before to
- * within STREAM_JITTER and is no larger than the stream's (as many
- * records, none larger): no answer to the key, whose own answer (a
- * command's output, a prompt) comes as new records in a tick (lab
+ * echo, TICK_BURST_S apart at least) are a stream while they keep the last
+ * gap to within STREAM_JITTER of it (lab typeahead: 0.40-0.41 s apart;
+ * sleep's and the scheduler's jitter is milliseconds); the key's answer
+ * after its echo goes on with it when every tick comes one gap after the
+ * one before to within STREAM_JITTER and is no larger than the stream's
+ * (as many records, none larger): no answer to the key, whose own answer
+ * (a command's output, a prompt) comes as new records in a tick (lab
  * typeahead_aes128gcm frame 93: the loop's end, 52+84+52 after lines of
  * one 52-byte record). */
 #define STREAM_JITTER 0.2
+/* A stream is the program's own output only where it printed with no key:
+ * RUNNING_TICKS_MIN - 1 of its gaps hold no client record (a command's
+ * outputs answering Enters typed at a steady rhythm have a key in every
+ * gap). Looked for among the last STREAM_TICKS_MAX ticks before the key
+ * (lab typeahead: the key at most 3 ticks into the typing ahead). */
+#define STREAM_TICKS_MAX 32u
+/* ... and within this many records before the key: a stream's ticks and
+ * the keys and echoes between them are a few records a tick; the bound
+ * keeps the look back from growing with the leg (every key read as Enter
+ * would walk the leg back where no record is larger than an echo). */
+#define STREAM_RECORDS_MAX 1024u
 /* Ctrl-D at an empty prompt: the server ends the session within this long
  * (lab ctrlkeys: ms), in at most LOGOUT_RECORDS_MAX records: bash's
  * "logout", exit-status, eow@openssh.com (sshd's end of writing), EOF,

@@ -1760,6 +1760,31 @@ static void test_typeahead_stream(void **st)
         assert_string_equal(k[i].s, want[i]);
 }
 
+/* Commands typed at a steady rhythm (one key, then Enter, every 1.2 s:
+ * SSH-Keystroke-Latency-Analysis capture_4 frame 276, dump_ssh frame 931
+ * with bare Enters): each Enter's output (one 100-byte record) comes one
+ * gap after the one before, as a stream's tick would, but a key precedes
+ * every one of them: answers, not a program printing by itself. Every
+ * Enter stays Enter. */
+static void test_typeahead_rhythm_not_stream(void **st)
+{
+    (void)st;
+    step keys[40];
+    size_t n = 0;
+    for (int c = 0; c < 6; c++) {
+        double t = 2.0 + 1.2 * c;
+        keys[n++] = (step){ true, 36, t };          /* a character */
+        keys[n++] = (step){ false, 36, t + 0.001 };
+        keys[n++] = (step){ true, 36, t + 0.3 };    /* Enter: echo, output */
+        keys[n++] = (step){ false, 36, t + 0.301 };
+        keys[n++] = (step){ false, 100, t + 0.302 };
+    }
+    keyname k[16];
+    assert_int_equal(shell_keys(keys, n, k, 16), 12);
+    for (size_t i = 0; i < 12; i++)
+        assert_string_equal(k[i].s, i % 2 ? "enter" : "char");
+}
+
 /* less paged, then a search typed in it ("/sh", each key echoed in less's
  * prompt) whose Enter is answered by a page, and q 0.97 s later answered
  * by the restored screen (44, 68, 52) whose first record has the size of
@@ -2988,6 +3013,7 @@ int main(void)
         cmocka_unit_test(test_pager_keys),
         cmocka_unit_test(test_pager_search_then_q),
         cmocka_unit_test(test_typeahead_stream),
+        cmocka_unit_test(test_typeahead_rhythm_not_stream),
         cmocka_unit_test(test_enter_one_record_then_search),
         cmocka_unit_test(test_enter_after_edit),
         cmocka_unit_test(test_tab_before_one_record_enter),

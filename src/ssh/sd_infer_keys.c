@@ -774,16 +774,19 @@ static bool tick_add(const ctx *x, size_t j, double *t0, uint32_t *n)
  * (STREAM_JITTER), across the echoes of the keys typed during it (records
  * of an echo's size or less are none of it): the ticks back from the key
  * while their gaps keep the last one's, STREAM_TICKS_MAX at most (within
- * STREAM_RECORDS_MAX records), of
- * which RUNNING_TICKS_MIN - 1 gaps at least hold no client record (the
- * program printed with no key: command outputs answering Enters typed at
- * a steady rhythm, or bare Enters in a row, each answered by a prompt,
- * have a key in every gap: lab-independent captures
- * SSH-Keystroke-Latency-Analysis capture_4 frame 276 and
- * OpenSSH-Network-Parser dump_ssh frame 931). False when there is none. */
+ * STREAM_RECORDS_MAX records), of which RUNNING_TICKS_MIN - 1 gaps at
+ * least hold no client record (the program printed with no key: command
+ * outputs answering Enters typed at a steady rhythm, or bare Enters in a
+ * row, each answered by a prompt, have a key in every gap: shared
+ * captures SSH-Keystroke-Latency-Analysis capture_4 frame 276 and
+ * OpenSSH-Network-Parser dump_ssh frame 931). The stream's shape (records
+ * a tick, the largest record) is that of the ticks no key came before
+ * since the tick before: a tick after a key may be its answer (lab
+ * typeahead_aes128gcm at seed +8100 frame 50: a paste's echo, 100 bytes,
+ * 0.39 s before the loop's first line). False when there is none. */
 static bool stream_before(const ctx *x, const leg *L, const keysz *z, size_t from, const key *q, stream *s)
 {
-    uint32_t nt = 0, n = 0, recs = 0, max = 0, keyless = 0;
+    uint32_t nt = 0, n = 0, keyless = 0, tick_max = 0;
     double t0 = 0, prev = 0, gap = 0;
     bool typed = false; /* a client record since the tick after (later in time) */
     memset(s, 0, sizeof *s);
@@ -796,6 +799,7 @@ static bool stream_before(const ctx *x, const leg *L, const keysz *z, size_t fro
         }
         if (it->len <= z->we)
             continue;
+        uint32_t recs = n; /* the tick after, complete when this record begins another */
         if (tick_add(x, j, &t0, &n)) { /* ticks from the last back, at their last record */
             if (nt == 1)
                 gap = prev - it->t;
@@ -803,18 +807,19 @@ static bool stream_before(const ctx *x, const leg *L, const keysz *z, size_t fro
                 break;
             if (nt == 0)
                 s->last = it->t;
-            else
-                keyless += !typed;
+            else if (!typed) { /* the tick after came with no key since this one */
+                keyless++;
+                s->recs = recs > s->recs ? recs : s->recs;
+                s->max = tick_max > s->max ? tick_max : s->max;
+            }
             typed = false;
+            tick_max = 0;
             prev = it->t;
             nt++;
         }
-        recs = n > recs ? n : recs;
-        max = it->len > max ? it->len : max;
+        tick_max = it->len > tick_max ? it->len : tick_max;
     }
     s->gap = gap;
-    s->recs = recs;
-    s->max = max;
     return keyless + 1 >= RUNNING_TICKS_MIN && gap > TICK_BURST_S;
 }
 

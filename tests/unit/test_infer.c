@@ -1753,11 +1753,33 @@ static void test_typeahead_stream(void **st)
         { true, 36, 7.16 }, { false, 36, 7.161 },                                        /* "p" */
         { true, 36, 7.50 }, { false, 36, 7.504 }, { false, 60, 7.505 },                   /* Enter */
     };
-    keyname k[16];
     static const char *want[] = { "char", "enter", "char", "char", "char", "char", "enter", "char", "enter" };
-    assert_int_equal(shell_keys(keys, sizeof keys / sizeof keys[0], k, 16), 9);
-    for (size_t i = 0; i < 9; i++)
-        assert_string_equal(k[i].s, want[i]);
+    step run[sizeof keys / sizeof keys[0]];
+    for (int r = 0; r < 2; r++) {
+        size_t n = 0;
+        for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
+            run[n] = keys[i];
+            /* the second run (lab typeahead_aes128gcm at seed +8100
+             * frames 49-94): the loop pasted, its echo (92) 0.40 s
+             * before the first line, at the stream's cadence; the loop's
+             * end, the prompt and date's output in one record (84),
+             * smaller than the paste's echo: the paste's echo is the
+             * paste's answer, not the stream's shape */
+            if (r == 1 && i < 2)
+                run[n].len = 92, run[n].t = i ? 1.902 : 1.90;
+            if (r == 1 && run[n].t >= 6.339 && run[n].t <= 6.341) {
+                if (run[n].t > 6.3395)
+                    continue;
+                run[n].len = 84;
+            }
+            n++;
+        }
+        keyname k[16];
+        /* the paste, one record answered by its echo, is no key here */
+        assert_int_equal(shell_keys(run, n, k, 16), 9 - r);
+        for (size_t i = 0; i + r < 9; i++)
+            assert_string_equal(k[i].s, want[i + r]);
+    }
 }
 
 /* Commands typed at a steady rhythm (one key, then Enter, every 1.2 s:

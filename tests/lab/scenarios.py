@@ -4381,14 +4381,12 @@ _add("sudo_inline", 1650, sc_sudo, "public-key login; `sudo id` with the account
 _add("sudo_inline_aes128gcm", 1651, sc_sudo, "sudo_inline with aes128gcm", suite="aes128gcm")
 _add("idle_long", 1655, sc_idle_long, "commands, 75 s of silence (no keepalives either way), "
      "then more commands (chacha)", suite="chacha")
-# pending (README.md): a key typed while output streams, its echo then
-# the stream's next line before the next key, reads as Enter
-PENDING["typeahead"] = (1660, sc_typeahead, {"suite": "chacha"}, "cs", "a command printing a "
-                        "line every 0.4 s for 5 s; the next command typed and entered while its "
-                        "output streams (the kernel echoes it between the lines), then one more "
-                        "at the prompt (chacha)")
-PENDING["typeahead_aes128gcm"] = (1661, sc_typeahead, {"suite": "aes128gcm"}, "cs",
-                                  "typeahead with aes128gcm")
+# a key typed while output streams, its echo then the stream's next line
+# before the next key (read since the keys12 branch: typeahead_keys)
+_add("typeahead", 1660, sc_typeahead, "a command printing a line every 0.4 s for 5 s; the next "
+     "command typed and entered while its output streams (the kernel echoes it between the "
+     "lines), then one more at the prompt (chacha)", suite="chacha")
+_add("typeahead_aes128gcm", 1661, sc_typeahead, "typeahead with aes128gcm", suite="aes128gcm")
 _add("two_shells", 1665, sc_two_shells, "two interactive shells to the same server at once "
      "(public key), commands typed in one and the other in turn (chacha)", suite="chacha")
 _add("v6_forward_L_http", 1670, sc_forward, "forward_L_http over IPv6: -N -L forward carrying "

@@ -1506,13 +1506,13 @@ def sc_notty(sc):
     set_session_end(sc, d, ts)
 
 
-def mux_master(sc):
+def mux_master(sc, suite=None):
     """An interactive ControlMaster session (public key) that ran
     `hostname`: its pexpect child, leg labels and control socket."""
     sc.sshd("s")
     sc.capture_start()
     ctl = os.path.join(sc.sdir, "ctl")
-    ch, w, d = login(sc, "forward", "sdlab", sc.lane.s_ip, known=True, key=True,
+    ch, w, d = login(sc, "forward", "sdlab", sc.lane.s_ip, suite=suite, known=True, key=True,
                      extra=["-o", "ControlMaster=yes", "-o", "ControlPath=" + ctl])
     sc.command(ch, list("hostname"), "hostname")
     time.sleep(1.0)
@@ -3604,12 +3604,12 @@ SCENARIOS["sftp_batch_tree_big"] = (1305, sc_sftp_batch_tree, {"n": 130, "suite"
                                   "answers)")
 
 
-def sc_mux_xfer(sc):
+def sc_mux_xfer(sc, suite=None):
     """ControlMaster: an interactive master session, and while it is open
     an scp upload and an scp download (SFTP protocol) started together
     through the master's socket: two sftp channels on the shell's
     connection, bulk both ways at once."""
-    ch, d, ctl = mux_master(sc)
+    ch, d, ctl = mux_master(sc, suite)
     src = os.path.join(sc.work, "files", "upload.bin")
     dst = os.path.join(sc.sdir, "mux_down.bin")
     tgt = "sdlab@%s:" % sc.lane.s_ip
@@ -3631,9 +3631,11 @@ def sc_mux_xfer(sc):
     set_session_end(sc, d, logout(sc, ch))
 
 
-PENDING["mux_xfer"] = (1304, sc_mux_xfer, {}, "cs", "ControlMaster shell; an scp upload (262144 "
-                       "bytes) and an scp download (393216 bytes, SFTP protocol) at once through "
-                       "the master's socket")
+_add("mux_xfer", 1304, sc_mux_xfer, "ControlMaster shell; an scp upload (262144 bytes) and an scp "
+     "download (393216 bytes, SFTP protocol) at once through the master's socket")
+SCENARIOS["mux_xfer_aes128gcm"] = (1307, sc_mux_xfer, {"suite": "aes128gcm"}, "cs",
+                                   "mux_xfer with aes128gcm (whole packets: the requests and "
+                                   "their answers each a record)")
 
 
 # --------------------------------------------------------------------------
@@ -4044,6 +4046,9 @@ for _base, _add_s, _why in (
         ("motd_shell_aes128gcm", 2000, "the motd and the prompt in one record of a screen's size"),
         ("wanc150_bash_fast", 2000, "keys in flight (a fresh run of the class below)")):
     _reseed(_base, _add_s, _why)
+# the second channel's transfers of mux_xfer again: here the download's
+# channel opens after the upload's bulk, each open in a record of its own
+_reseed("mux_xfer", 8200, "the download's channel opened after the upload's bulk")
 # pending (README.md): two keys in one record; its echoes released in a
 # burst past the round trip + 50 ms are read since KEYS_BURST_S
 _reseed("wanc150_bash_fast", 1000, "two echoes released in one instant past the round trip + 50 ms; "

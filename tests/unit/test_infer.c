@@ -682,6 +682,71 @@ static void test_sftp_tree_download_listing(void **st)
     sd_evlist_free(&l);
 }
 
+/* ControlMaster (lab mux_xfer, chacha): a shell with a pty, a command,
+ * then scp through the master's socket: a second session channel opened
+ * (52), confirmed (44), its sftp subsystem request (52) answered (72),
+ * SSH_FXP_INIT (44) and VERSION (356), scp's requests, its OPEN and
+ * READ, then 196608 bytes of DATA (6 chunks: 22 segments of 1448 and
+ * one of 948 each) and the channel's close, whose client records have a
+ * key's size (36) and an echo's answer. In a shell the server's bulk is
+ * a command's output; this one is the second channel's download, and the
+ * close is no key. A paste of the open's size answered by an echo of the
+ * confirmation's, with no requests after them, stays the shell's. */
+static size_t mux_download(step *seq, bool requests)
+{
+    static const step shell[] = { { true, 112, 1.08 }, { false, 44, 1.10 }, { true, 376, 1.11 }, { false, 36, 1.15 } };
+    static const step chan[] = {
+        { true, 52, 4.1313 },  { false, 44, 4.1319 }, { true, 52, 4.1322 }, { false, 72, 4.1330 },
+        { true, 44, 4.1332 },  { false, 356, 4.1411 }, { true, 68, 4.1413 }, { false, 76, 4.1416 },
+        { true, 68, 4.1570 },  { false, 52, 4.1571 }, { true, 68, 4.1572 },
+    };
+    size_t n = after_login(seq, shell, sizeof shell / sizeof shell[0]);
+    double t = 3.0;
+    for (int k = 0; k < 4; k++, t += 0.25) { /* `pwd` and Enter */
+        seq[n++] = (step){ true, 36, t };
+        seq[n++] = (step){ false, k < 3 ? 36 : 92, t + 0.0003 };
+    }
+    for (size_t i = 0; i < sizeof chan / sizeof chan[0]; i++)
+        seq[n++] = chan[i];
+    if (!requests) { /* the open and confirmation only: a paste and its echo */
+        n -= sizeof chan / sizeof chan[0] - 2;
+        seq[n++] = (step){ true, 36, 4.4 };
+        seq[n++] = (step){ false, 36, 4.4003 };
+    }
+    t = 4.158;
+    for (int c = 0; c < 6; c++)
+        for (int k = 0; k < 23; k++, t += 0.00001)
+            seq[n++] = (step){ false, k < 22 ? 1448 : 948, t };
+    static const step close[] = {
+        { true, 36, 0 }, { true, 68, 0.0016 }, { false, 68, 0.0018 }, { true, 52, 0.0021 },
+        { false, 68, 0.0022 }, { true, 36, 0.0023 }, { false, 36, 0.0027 }, { true, 36, 0.0028 }, { false, 88, 0.003 },
+    };
+    for (size_t i = 0; i < sizeof close / sizeof close[0]; i++)
+        seq[n++] = (step){ close[i].c, close[i].len, t + 0.0004 + close[i].t };
+    return n;
+}
+
+static void test_mux_sftp_download(void **st)
+{
+    (void)st;
+    step seq[256];
+    size_t n = mux_download(seq, true);
+    assert_true(n <= sizeof seq / sizeof seq[0]);
+    sd_evlist l = { 0 };
+    const sd_event *e = download(seq, n, &l, "shell");
+    assert_string_equal(sd_ev_get(e, "tool")->s, "scp");
+    assert_string_equal(sd_ev_get(e, "protocol")->s, "sftp");
+    int64_t by = sd_ev_get(e, "bytes")->i;
+    assert_true(by >= 196608 - 100 && by <= 196608 + 100);
+    /* the four keys of `pwd` and Enter, none of the channel's records */
+    assert_int_equal(count_kind(&l, "keystroke"), 4);
+    sd_evlist_free(&l);
+    n = mux_download(seq, false);
+    run_stream(seq, n, &l);
+    assert_null(find_kind(&l, "transfer"));
+    sd_evlist_free(&l);
+}
+
 /* scp -r's upload of a tree (lab scp_tree, chacha) after the sftp session
  * of test_sftp_upload: per file OPEN, HANDLE, one WRITE packet of the
  * whole file (4000-4700 bytes: 29 bytes of header, 20 of framing and the
@@ -2919,6 +2984,7 @@ int main(void)
         cmocka_unit_test(test_no_more_sessions_once),
         cmocka_unit_test(test_password_automated_server_side),
         cmocka_unit_test(test_sftp_upload),
+        cmocka_unit_test(test_mux_sftp_download),
         cmocka_unit_test(test_scripted_pty_not_sftp),
         cmocka_unit_test(test_sftp_tree_download_listing),
         cmocka_unit_test(test_git_shape),

@@ -3680,9 +3680,10 @@ VANTAGE_WANC_RTT_MS = (150, 300)
 VANTAGE_WANC = ("interactive_chacha", "interactive_aes128ctr-sha256etm", "bash_fast",
                 "pwfirst_short_chacha", "scp_upload")
 # a second set of the class at 220 ms: another cipher, a paste, a reverse
-# leg typed at the far side (its echoes at once), a forward and reverse demo
+# leg typed at the far side (its echoes at once), a forward and reverse demo,
+# ControlMaster's second channels (each open's answer a round trip later)
 VANTAGE_WANC2_RTT_MS = 220
-VANTAGE_WANC2 = ("interactive_aes128gcm", "paste", "demo", "reverse_keys")
+VANTAGE_WANC2 = ("interactive_aes128gcm", "paste", "demo", "reverse_keys", "mux_xfer")
 # variants strider still misreads (README.md "Pending"): generated into
 # tests/lab/pending
 VANTAGE_PENDING = set()

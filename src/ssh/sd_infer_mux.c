@@ -9,19 +9,16 @@
 
 #include <stdint.h>
 
-/* The first record at or after i sent by the client, or by the server. */
-static size_t next_client(const ctx *x, size_t i)
+/* The first record at or after i sent by the client (c) or the server,
+ * before end (else end): scans stay inside a setup's MUX_SETUP_RECORDS,
+ * linear over a hostile run of open-sized records. */
+static size_t next_from(const ctx *x, size_t i, bool c, size_t end)
 {
-    while (i < x->n && !x->v[i].c)
+    if (end > x->n)
+        end = x->n;
+    while (i < end && x->v[i].c != c)
         i++;
-    return i;
-}
-
-static size_t next_server(const ctx *x, size_t i)
-{
-    while (i < x->n && x->v[i].c)
-        i++;
-    return i;
+    return i < end ? i : end;
 }
 
 /* The client record v[i] opens a session channel: CHANNEL_OPEN
@@ -46,15 +43,13 @@ static bool open_at(const ctx *x, size_t i, mux_chan *ch)
     double at_once = MUX_REPLY_S + x->c_lag + x->s_lag;
     if (!x->v[i].c || x->v[i].len != sd_ssh_wire_size(x->cs, P_SESSION_OPEN))
         return false;
-    size_t cf = i + 1;
-    while (cf < x->n && x->v[cf].c)
-        cf++;
-    if (cf >= x->n || x->v[cf].len != sd_ssh_wire_size(x->ss, P_OPEN_CONFIRM))
+    size_t end = i + 1 + MUX_SETUP_RECORDS, cf = next_from(x, i + 1, false, end);
+    if (cf >= x->n || cf >= end || x->v[cf].len != sd_ssh_wire_size(x->ss, P_OPEN_CONFIRM))
         return false;
     uint32_t init = sd_ssh_wire_size(x->cs, P_SFTP_INIT), version = sd_ssh_wire_size(x->ss, P_SFTP_INIT);
     *ch = (mux_chan){ .open = i, .req_to = SIZE_MAX };
     bool req = false, answered = false;
-    for (size_t k = i + 1; k < x->n && k <= i + MUX_SETUP_RECORDS; k++) {
+    for (size_t k = i + 1; k < x->n && k < end; k++) {
         const item *it = &x->v[k];
         if (it->t - x->v[k - 1].t > at_once)
             return false;
@@ -65,15 +60,15 @@ static bool open_at(const ctx *x, size_t i, mux_chan *ch)
                 return false;
             /* the exec's requests end at the first answer after them */
             if (ch->req_to == SIZE_MAX) {
-                size_t a = next_server(x, next_client(x, cf + 1));
+                size_t a = next_from(x, next_from(x, cf + 1, true, k), false, k);
                 ch->req_to = a < k ? a + 1 : k;
             }
             ch->end = k;
             return true;
         }
         if (!ch->sftp && answered && it->c && it->len == init) {
-            size_t v = next_server(x, k + 1);
-            if (v < x->n && x->v[v].len >= version) {
+            size_t v = next_from(x, k + 1, false, end);
+            if (v < x->n && v < end && x->v[v].len >= version) {
                 ch->sftp = true;
                 ch->req_to = k; /* sftp_client reads from its INIT on */
             }
@@ -81,6 +76,7 @@ static bool open_at(const ctx *x, size_t i, mux_chan *ch)
     }
     return false;
 }
+
 void sdi_mux_channels(ctx *x, size_t from)
 {
     x->nmux = 0;

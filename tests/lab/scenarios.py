@@ -3631,8 +3631,40 @@ def sc_mux_xfer(sc, suite=None):
     set_session_end(sc, d, logout(sc, ch))
 
 
+def sc_mux_n_xfer(sc):
+    """ControlMaster without a session of its own (`ssh -M -N`, as a
+    ControlPersist master or a script's): an scp upload and an scp download
+    (SFTP protocol) through its socket at once, the only channels on the
+    connection."""
+    ctl = os.path.join(sc.sdir, "ctl")
+    sc.sshd("s")
+    sc.capture_start()
+    ch, w, d = forward_only_login(sc, ["-o", "ControlMaster=yes", "-o", "ControlPath=" + ctl])
+    time.sleep(sc.rng.uniform(0.8, 1.6))
+    src = os.path.join(sc.work, "files", "upload.bin")
+    dst = os.path.join(sc.sdir, "mux_down.bin")
+    tgt = "sdlab@%s:" % sc.lane.s_ip
+    mux = ["scp", "-F", "/dev/null", "-o", "ControlMaster=no", "-o", "ControlPath=" + ctl]
+    t0 = time.time()
+    ps = [subprocess.Popen(sc.lane.nsx("c") + mux + a, stdout=subprocess.DEVNULL,
+                           stderr=subprocess.DEVNULL)
+          for a in ([src, tgt + "mux_up.bin"], [tgt + "download.bin", dst])]
+    ends = []
+    for p in ps:
+        p.wait(timeout=60)
+        ends.append(time.time())
+    for (direction, size), te in zip((("upload", file_size(src)), ("download", file_size(dst))), ends):
+        sc.labels["transfers"].append({"leg": "forward", "direction": direction, "tool": "scp",
+                                       "protocol": "sftp", "bytes": size, "start": round(t0, 6),
+                                       "end": round(te, 6)})
+    forward_only_end(sc, ch, d)
+
+
 _add("mux_xfer", 1304, sc_mux_xfer, "ControlMaster shell; an scp upload (262144 bytes) and an scp "
      "download (393216 bytes, SFTP protocol) at once through the master's socket")
+PENDING["mux_n_xfer"] = (1308, sc_mux_n_xfer, {}, "cs", "ControlMaster without a session (ssh -M "
+                         "-N): an scp upload (262144 bytes) and an scp download (393216 bytes, SFTP "
+                         "protocol) at once through its socket")
 SCENARIOS["mux_xfer_aes128gcm"] = (1307, sc_mux_xfer, {"suite": "aes128gcm"}, "cs",
                                    "mux_xfer with aes128gcm (whole packets: the requests and "
                                    "their answers each a record)")

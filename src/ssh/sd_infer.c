@@ -295,11 +295,22 @@ static void after_login(ctx *x, leg *F, size_t s0)
      * sftp session: sftp(1) and scp(1) run ssh with ClearAllForwardings=yes,
      * and SFTP's requests and answers have an open's and a confirmation's
      * sizes */
+    /* second session channels next to a shell (ControlMaster): before the
+     * forwards, whose opens and confirmations their SFTP requests and
+     * answers can pass for */
+    if (S.pty && !tunnel)
+        sdi_mux_channels(x, x->req_to);
     if (!tunnel && !x->sftp)
         sdi_forwards(x, S.fwd_only ? s0 : x->req_to, S.fwd_only);
     /* the session's keys and transfers without the forward channels' records */
     sdi_view view;
     sdi_view_push(x, &view);
+    for (unsigned k = 0; k < x->nmux; k++) {
+        mux_chan *ch = &x->mux[k];
+        ch->open = sdi_view_index(&view, ch->open);
+        ch->req_to = sdi_view_index(&view, ch->req_to);
+        ch->end = sdi_view_index(&view, ch->end);
+    }
     x->lines_only = false;
     uint32_t fkeys = S.pty ? sdi_keys_leg(x, F, sdi_view_index(&view, S.kfrom), x->n, x->o->keystrokes)
                      : S.notty_shell ? sdi_lines_leg(x, F, x->req_to, x->o->keystrokes) : 0;

@@ -217,8 +217,8 @@ static void forward_event(ctx *x, const fwd_chan *ch, bool fwd_only)
 /* The next open at or after i (SIZE_MAX when none); *conf its confirmation. */
 static size_t next_open(const ctx *x, const fwd_sizes *z, size_t i, size_t *conf, bool fwd_only)
 {
-    for (; i < x->n; i++)
-        if (is_open(x, z, i, conf, fwd_only))
+    for (; i < x->n; i++) /* not in a second session channel's exchange (sd_infer_mux.c) */
+        if (!x->v[i].mux && is_open(x, z, i, conf, fwd_only))
             return i;
     return SIZE_MAX;
 }

@@ -17,6 +17,7 @@
  *   sd_infer_rekey.c   key re-exchanges after login, taken out of the records
  *   sd_infer_zlib.c    sizes on a compressed connection (sd_infer_zlib.h)
  *   sd_infer_tty.c     a command run with a terminal (ssh -t host cmd)
+ *   sd_infer_mux.c     second session channels next to a shell (ControlMaster)
  * The constants of every rule are in sd_infer_rules.h. */
 #ifndef SD_INFER_INT_H
 #define SD_INFER_INT_H
@@ -41,7 +42,19 @@ typedef struct item {
     uint32_t kex_bytes; /* a rekey's messages inside this bulk segment (sd_infer_rekey.c) */
     bool shell_out;    /* sent by a tunnelled leg's server in its shell with a terminal
                         * (sd_infer_inner.c): what its commands print, no transfer */
+    uint8_t mux;       /* 1 + the index in ctx.mux of the second session channel whose
+                        * exchange holds it (sd_infer_mux.c); 0: the session's own */
 } item;
+
+/* A second session channel opened next to a shell with a terminal
+ * (ControlMaster: scp, sftp or ssh host cmd through the master's socket;
+ * sd_infer_mux.c): its requests and what it carried. */
+typedef struct mux_chan {
+    size_t open;       /* its CHANNEL_OPEN */
+    size_t req_to;     /* the first record after its requests */
+    size_t end;        /* its last bulk record (or its answers') */
+    bool sftp;         /* the sftp subsystem, else a command without a terminal */
+} mux_chan;
 
 /* A leg: which outer direction is its client and how its payload sizes
  * look on the outer wire. */
@@ -101,6 +114,8 @@ typedef struct ctx {
      * at the client its answers show (sdi_client_lag); s_lag the same for
      * the outer server (the handshake's SYN to SYN-ACK). */
     double c_lag, s_lag;
+    mux_chan mux[MUX_CHANNELS_MAX]; /* second session channels (sd_infer_mux.c) */
+    unsigned nmux;
 } ctx;
 
 /* ---- sd_infer.c: helpers every rule uses ---- */
@@ -216,6 +231,11 @@ typedef struct session {
 /* Reads the session after login (s0: the first record after
  * USERAUTH_SUCCESS); sets x->sftp, x->exec, x->req_to. No events. */
 void sdi_session(ctx *x, const leg *F, size_t s0, session *S);
+/* The server answers channel requests with CHANNEL_SUCCESS (payload 5)
+ * and WINDOW_ADJUST (9) packets only; whether a record of len is these
+ * alone (not, e.g., the reply to a hostkeys-prove-00@openssh.com request
+ * the client may send first, OpenSSH PROTOCOL section 2.5). */
+bool sdi_channel_answers(uint32_t len, const sd_ssh_suite *ss);
 /* Agent and x11 forwarding: events and summary. */
 void sdi_forwarding_requests(ctx *x, const reqs *q, size_t s0, bool no_session);
 
@@ -316,6 +336,14 @@ void sdi_rekeys(ctx *x, size_t s0);
  * channel data of the outer connection); the client's NEWKEYS, which can
  * have a key's size there, is marked not_key. */
 void sdi_inner_rekeys(ctx *x, const leg *L, size_t from, size_t to);
+
+/* ---- sd_infer_mux.c ---- */
+
+/* In a shell with a terminal, from from on: second session channels
+ * (x->mux; their records' item.mux), whose client records are no keys
+ * (not_key). Call before sdi_forwards (which skips their records); the
+ * indices in x->mux are then mapped into the view (sdi_view_index). */
+void sdi_mux_channels(ctx *x, size_t from);
 
 /* ---- sd_infer_tty.c ---- */
 

@@ -60,11 +60,8 @@ int sd_infer_split_requests(const sd_ssh_suite *s, uint32_t total, bool pty, boo
     return -1; /* none, or two readings: no decision */
 }
 
-/* The server answers channel requests with CHANNEL_SUCCESS (payload 5)
- * and WINDOW_ADJUST (9) packets only; a record of these alone follows the
- * requests (not, e.g., the reply to a hostkeys-prove-00@openssh.com request
- * the client may send first, OpenSSH PROTOCOL section 2.5). */
-static bool channel_answers(uint32_t len, const sd_ssh_suite *ss)
+/* (declared in sd_infer_int.h) */
+bool sdi_channel_answers(uint32_t len, const sd_ssh_suite *ss)
 {
     uint32_t w5 = sd_ssh_wire_size(ss, P_CHANNEL_SUCCESS), w9 = sd_ssh_wire_size(ss, SD_SSH_P_WINDOW_ADJUST);
     for (uint32_t a = 0; a <= REQ_ANSWERS_MAX; a++)
@@ -133,7 +130,7 @@ static reqs find_requests(const ctx *x, size_t s0)
         while (to < x->n && x->v[to].c && x->v[to].t - x->v[i].t < REQ_FLUSH_S)
             to++;
         for (size_t j = to; j < x->n && j < to + REQ_ANSWER_RECORDS && !x->v[j].c; j++)
-            if (channel_answers(x->v[j].len, x->ss)) {
+            if (sdi_channel_answers(x->v[j].len, x->ss)) {
                 if (pre)
                     return pty_after(x, q, pre, i, to);
                 q.found = true;
@@ -174,7 +171,7 @@ static void exact_extras(const ctx *x, reqs *q)
 
 /* sftp: the client's SSH_FXP_INIT is the first data after the requests,
  * answered by a larger SSH_FXP_VERSION. sftp's INIT comes first: before
- * it the server sends only its answers to the requests (channel_answers).
+ * it the server sends only its answers to the requests (sdi_channel_answers).
  * A shell speaks first: its prompt before a scripted first line of the
  * INIT's size (lab scripted_pty_*: `id` and Enter within 1 s of the
  * prompt, 44 bytes under chacha20 and aes128-gcm as the INIT) is no sftp. */
@@ -182,7 +179,7 @@ static bool sftp_init(const ctx *x, const reqs *q)
 {
     size_t i = q->to;
     while (i < x->n && !x->v[i].c)
-        if (!channel_answers(x->v[i++].len, x->ss))
+        if (!sdi_channel_answers(x->v[i++].len, x->ss))
             return false;
     if (i + 1 >= x->n || x->v[i].len != sd_ssh_wire_size(x->cs, P_SFTP_INIT) ||
         x->v[i].t - x->v[q->from].t > SFTP_INIT_S)
@@ -517,7 +514,7 @@ static void find_pty(ctx *x, size_t s0, session *S)
 static size_t lockstep_shell(const ctx *x, size_t to)
 {
     size_t j = to;
-    while (j < x->n && j < to + REQ_ANSWER_RECORDS && !x->v[j].c && channel_answers(x->v[j].len, x->ss))
+    while (j < x->n && j < to + REQ_ANSWER_RECORDS && !x->v[j].c && sdi_channel_answers(x->v[j].len, x->ss))
         j++;
     bool shell = j > to && j + 1 < x->n && x->v[j].c && !x->v[j + 1].c && x->v[j].t - x->login_t < REQ_WINDOW_S &&
                  x->v[j].t - x->v[j - 1].t < x->c_lag + HUMAN_MIN_S && x->v[j].len == sd_ssh_wire_size(x->cs, P_REQ_SHELL);

@@ -724,6 +724,23 @@
 #define XFER_PKT_ROUND 512u
 /* A gap longer than this ends a transfer (s). */
 #define XFER_GAP_S 1.5
+/* Second session channels next to a shell (ControlMaster, sd_infer_mux.c):
+ * the most read per connection (uint8_t item.mux; a master multiplexes a
+ * person's few scp / sftp / ssh runs, and later ones stay the shell's);
+ * the master answers a CHANNEL_OPEN and its requests without waiting on
+ * a person: within MUX_REPLY_S plus the capture's lags (lab mux_xfer: 0.6
+ * ms); the channel's closing exchange after its last bulk (SFTP CLOSE and
+ * STATUS, EOF, exit-status, CLOSE) is machine-paced, each record within
+ * MUX_TAIL_S plus the lags of the one before (lab mux_xfer: 1.6 ms at
+ * most), where a person's next key comes later. Bulk is a channel's
+ * (item.mux) from its open to its last bulk record and that closing. */
+#define MUX_CHANNELS_MAX 16u
+#define MUX_REPLY_S 0.1
+#define MUX_TAIL_S 0.05
+/* A channel's setup (its requests, their answers, SFTP's INIT / VERSION
+ * and first requests) before its first bulk record: at most this many
+ * records (lab mux_xfer: 12; two setups interleaved, 20). */
+#define MUX_SETUP_RECORDS 48u
 /* Legacy scp's handshake ends this close before the bulk (s). */
 #define SCP_HANDSHAKE_S 2.0
 /* RFC 4254 5.2: SSH_MSG_CHANNEL_EXTENDED_DATA is CHANNEL_DATA with a

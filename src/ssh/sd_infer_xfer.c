@@ -405,6 +405,26 @@ static void transfer_event(ctx *x, const leg *L, const bulk_run *b, int d)
              (unsigned long long)by, b->t1 - b->t0);
 }
 
+/* The transfer event of a run in a second session channel
+ * (sd_infer_mux.c) reads that channel's kind and requests, not the
+ * shell's; legacy scp there makes no scp session of the shell. */
+static void run_event(ctx *x, const leg *L, const bulk_run *b, int d)
+{
+    uint8_t m = x->v[b->i0].mux;
+    if (!m || m > x->nmux) {
+        transfer_event(x, L, b, d);
+        return;
+    }
+    const mux_chan *ch = &x->mux[m - 1];
+    bool sftp = x->sftp, exec = x->exec, scp = x->scp;
+    size_t req_to = x->req_to;
+    x->sftp = ch->sftp;
+    x->exec = !ch->sftp;
+    x->req_to = ch->req_to;
+    transfer_event(x, L, b, d);
+    x->sftp = sftp, x->exec = exec, x->scp = scp, x->req_to = req_to;
+}
+
 /* Runs of at least XFER_RECORD-byte records one way (and the short last
  * segment of a write) with gaps under XFER_GAP_S; those of XFER_MIN_BYTES
  * or more are transfers. */
@@ -430,14 +450,15 @@ void sdi_transfers(ctx *x, const leg *L, size_t from)
             bool tail = it && b[d].n && x->v[i - 1].c == it->c && x->v[i - 1].len >= XFER_RECORD &&
                         (!it->exact || x->v[i - 1].len >= sdi_lw(L, it->c, SD_SSH_P_CHANNEL_DATA(XFER_CHUNK)));
             /* in a shell with a terminal the server's bulk is what a
-             * command prints (its command_output), not a file sent; so
-             * is a tunnelled shell's (a reverse session's from the
-             * outer client) */
-            bool ext = it && it->c == (d == 0) && (it->len >= XFER_RECORD || tail) && !(d == 1 && x->pty_shell) &&
-                       !it->shell_out && !in_list;
+             * command prints (its command_output), not a file sent,
+             * unless a second session channel carries it (ControlMaster's
+             * scp, sftp); so is a tunnelled shell's (a reverse session's
+             * from the outer client) */
+            bool ext = it && it->c == (d == 0) && (it->len >= XFER_RECORD || tail) &&
+                       !(d == 1 && x->pty_shell && !it->mux) && !it->shell_out && !in_list;
             bool close = !it || (ext && b[d].n && (it->t - b[d].t1 > XFER_GAP_S || other[d] >= XFER_MIN_BYTES));
             if (close && b[d].bytes >= XFER_MIN_BYTES)
-                transfer_event(x, L, &b[d], d);
+                run_event(x, L, &b[d], d);
             if (close)
                 b[d].n = 0, b[d].bytes = 0;
             if (!ext)

@@ -1506,13 +1506,13 @@ def sc_notty(sc):
     set_session_end(sc, d, ts)
 
 
-def mux_master(sc):
+def mux_master(sc, suite=None):
     """An interactive ControlMaster session (public key) that ran
     `hostname`: its pexpect child, leg labels and control socket."""
     sc.sshd("s")
     sc.capture_start()
     ctl = os.path.join(sc.sdir, "ctl")
-    ch, w, d = login(sc, "forward", "sdlab", sc.lane.s_ip, known=True, key=True,
+    ch, w, d = login(sc, "forward", "sdlab", sc.lane.s_ip, suite=suite, known=True, key=True,
                      extra=["-o", "ControlMaster=yes", "-o", "ControlPath=" + ctl])
     sc.command(ch, list("hostname"), "hostname")
     time.sleep(1.0)
@@ -3604,12 +3604,12 @@ SCENARIOS["sftp_batch_tree_big"] = (1305, sc_sftp_batch_tree, {"n": 130, "suite"
                                   "answers)")
 
 
-def sc_mux_xfer(sc):
+def sc_mux_xfer(sc, suite=None):
     """ControlMaster: an interactive master session, and while it is open
     an scp upload and an scp download (SFTP protocol) started together
     through the master's socket: two sftp channels on the shell's
     connection, bulk both ways at once."""
-    ch, d, ctl = mux_master(sc)
+    ch, d, ctl = mux_master(sc, suite)
     src = os.path.join(sc.work, "files", "upload.bin")
     dst = os.path.join(sc.sdir, "mux_down.bin")
     tgt = "sdlab@%s:" % sc.lane.s_ip
@@ -3631,9 +3631,43 @@ def sc_mux_xfer(sc):
     set_session_end(sc, d, logout(sc, ch))
 
 
-PENDING["mux_xfer"] = (1304, sc_mux_xfer, {}, "cs", "ControlMaster shell; an scp upload (262144 "
-                       "bytes) and an scp download (393216 bytes, SFTP protocol) at once through "
-                       "the master's socket")
+def sc_mux_n_xfer(sc):
+    """ControlMaster without a session of its own (`ssh -M -N`, as a
+    ControlPersist master or a script's): an scp upload and an scp download
+    (SFTP protocol) through its socket at once, the only channels on the
+    connection."""
+    ctl = os.path.join(sc.sdir, "ctl")
+    sc.sshd("s")
+    sc.capture_start()
+    ch, w, d = forward_only_login(sc, ["-o", "ControlMaster=yes", "-o", "ControlPath=" + ctl])
+    time.sleep(sc.rng.uniform(0.8, 1.6))
+    src = os.path.join(sc.work, "files", "upload.bin")
+    dst = os.path.join(sc.sdir, "mux_down.bin")
+    tgt = "sdlab@%s:" % sc.lane.s_ip
+    mux = ["scp", "-F", "/dev/null", "-o", "ControlMaster=no", "-o", "ControlPath=" + ctl]
+    t0 = time.time()
+    ps = [subprocess.Popen(sc.lane.nsx("c") + mux + a, stdout=subprocess.DEVNULL,
+                           stderr=subprocess.DEVNULL)
+          for a in ([src, tgt + "mux_up.bin"], [tgt + "download.bin", dst])]
+    ends = []
+    for p in ps:
+        p.wait(timeout=60)
+        ends.append(time.time())
+    for (direction, size), te in zip((("upload", file_size(src)), ("download", file_size(dst))), ends):
+        sc.labels["transfers"].append({"leg": "forward", "direction": direction, "tool": "scp",
+                                       "protocol": "sftp", "bytes": size, "start": round(t0, 6),
+                                       "end": round(te, 6)})
+    forward_only_end(sc, ch, d)
+
+
+_add("mux_xfer", 1304, sc_mux_xfer, "ControlMaster shell; an scp upload (262144 bytes) and an scp "
+     "download (393216 bytes, SFTP protocol) at once through the master's socket")
+PENDING["mux_n_xfer"] = (1308, sc_mux_n_xfer, {}, "cs", "ControlMaster without a session (ssh -M "
+                         "-N): an scp upload (262144 bytes) and an scp download (393216 bytes, SFTP "
+                         "protocol) at once through its socket")
+SCENARIOS["mux_xfer_aes128gcm"] = (1307, sc_mux_xfer, {"suite": "aes128gcm"}, "cs",
+                                   "mux_xfer with aes128gcm (whole packets: the requests and "
+                                   "their answers each a record)")
 
 
 # --------------------------------------------------------------------------
@@ -3678,9 +3712,10 @@ VANTAGE_WANC_RTT_MS = (150, 300)
 VANTAGE_WANC = ("interactive_chacha", "interactive_aes128ctr-sha256etm", "bash_fast",
                 "pwfirst_short_chacha", "scp_upload")
 # a second set of the class at 220 ms: another cipher, a paste, a reverse
-# leg typed at the far side (its echoes at once), a forward and reverse demo
+# leg typed at the far side (its echoes at once), a forward and reverse demo,
+# ControlMaster's second channels (each open's answer a round trip later)
 VANTAGE_WANC2_RTT_MS = 220
-VANTAGE_WANC2 = ("interactive_aes128gcm", "paste", "demo", "reverse_keys")
+VANTAGE_WANC2 = ("interactive_aes128gcm", "paste", "demo", "reverse_keys", "mux_xfer")
 # variants strider still misreads (README.md "Pending"): generated into
 # tests/lab/pending
 VANTAGE_PENDING = set()
@@ -4044,6 +4079,9 @@ for _base, _add_s, _why in (
         ("motd_shell_aes128gcm", 2000, "the motd and the prompt in one record of a screen's size"),
         ("wanc150_bash_fast", 2000, "keys in flight (a fresh run of the class below)")):
     _reseed(_base, _add_s, _why)
+# the second channel's transfers of mux_xfer again: here the download's
+# channel opens after the upload's bulk, each open in a record of its own
+_reseed("mux_xfer", 8200, "the download's channel opened after the upload's bulk")
 # pending (README.md): two keys in one record; its echoes released in a
 # burst past the round trip + 50 ms are read since KEYS_BURST_S
 _reseed("wanc150_bash_fast", 1000, "two echoes released in one instant past the round trip + 50 ms; "

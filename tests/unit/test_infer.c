@@ -682,6 +682,134 @@ static void test_sftp_tree_download_listing(void **st)
     sd_evlist_free(&l);
 }
 
+/* ControlMaster (lab mux_xfer, chacha): a shell with a pty, a command,
+ * then scp through the master's socket: a second session channel opened
+ * (52), confirmed (44), its sftp subsystem request (52) answered (72),
+ * SSH_FXP_INIT (44) and VERSION (356), scp's requests, its OPEN and
+ * READ, then 196608 bytes of DATA (6 chunks: 22 segments of 1448 and
+ * one of 948 each) and the channel's close, whose client records have a
+ * key's size (36) and an echo's answer. In a shell the server's bulk is
+ * a command's output; this one is the second channel's download, and the
+ * close is no key. A paste of the open's size answered by an echo of the
+ * confirmation's, with no requests after them, stays the shell's. */
+static size_t mux_download(step *seq, bool requests)
+{
+    static const step shell[] = { { true, 112, 1.08 }, { false, 44, 1.10 }, { true, 376, 1.11 }, { false, 36, 1.15 } };
+    static const step chan[] = {
+        { true, 52, 4.1313 },  { false, 44, 4.1319 }, { true, 52, 4.1322 }, { false, 72, 4.1330 },
+        { true, 44, 4.1332 },  { false, 356, 4.1411 }, { true, 68, 4.1413 }, { false, 76, 4.1416 },
+        { true, 68, 4.1570 },  { false, 52, 4.1571 }, { true, 68, 4.1572 },
+    };
+    size_t n = after_login(seq, shell, sizeof shell / sizeof shell[0]);
+    double t = 3.0;
+    for (int k = 0; k < 4; k++, t += 0.25) { /* `pwd` and Enter */
+        seq[n++] = (step){ true, 36, t };
+        seq[n++] = (step){ false, k < 3 ? 36 : 92, t + 0.0003 };
+    }
+    for (size_t i = 0; i < sizeof chan / sizeof chan[0]; i++)
+        seq[n++] = chan[i];
+    if (!requests) { /* the open and confirmation only: a paste and its echo */
+        n -= sizeof chan / sizeof chan[0] - 2;
+        seq[n++] = (step){ true, 36, 4.4 };
+        seq[n++] = (step){ false, 36, 4.4003 };
+    }
+    t = 4.158;
+    for (int c = 0; c < 6; c++)
+        for (int k = 0; k < 23; k++, t += 0.00001)
+            seq[n++] = (step){ false, k < 22 ? 1448 : 948, t };
+    static const step close[] = {
+        { true, 36, 0 }, { true, 68, 0.0016 }, { false, 68, 0.0018 }, { true, 52, 0.0021 },
+        { false, 68, 0.0022 }, { true, 36, 0.0023 }, { false, 36, 0.0027 }, { true, 36, 0.0028 }, { false, 88, 0.003 },
+    };
+    for (size_t i = 0; i < sizeof close / sizeof close[0]; i++)
+        seq[n++] = (step){ close[i].c, close[i].len, t + 0.0004 + close[i].t };
+    return n;
+}
+
+static void test_mux_sftp_download(void **st)
+{
+    (void)st;
+    step seq[256];
+    size_t n = mux_download(seq, true);
+    assert_true(n <= sizeof seq / sizeof seq[0]);
+    sd_evlist l = { 0 };
+    const sd_event *e = download(seq, n, &l, "shell");
+    assert_string_equal(sd_ev_get(e, "tool")->s, "scp");
+    assert_string_equal(sd_ev_get(e, "protocol")->s, "sftp");
+    int64_t by = sd_ev_get(e, "bytes")->i;
+    assert_true(by >= 196608 - 100 && by <= 196608 + 100);
+    /* the four keys of `pwd` and Enter, none of the channel's records */
+    assert_int_equal(count_kind(&l, "keystroke"), 4);
+    sd_evlist_free(&l);
+    n = mux_download(seq, false);
+    run_stream(seq, n, &l);
+    assert_null(find_kind(&l, "transfer"));
+    sd_evlist_free(&l);
+}
+
+/* lab mux_xfer_aes128gcm's records (whole packets): a ControlMaster
+ * shell, `hostname`, then scp up (8 WRITE chunks) and down (12 DATA
+ * chunks) started at once through the master: two opens (52), two
+ * confirmations, two subsystem requests, four answers (36), two INITs in
+ * a row, then each channel's SFTP exchange; `pwd` and `exit` after. Both
+ * transfers, tool scp; the opens are no arrows, and an SFTP OPEN (84)
+ * answered by a HANDLE (52) no -L forward's open and confirmation. */
+static void test_mux_interleaved_gcm(void **st)
+{
+    (void)st;
+    static const step seq[] = {
+        { false, 324, 1.0000 }, { true, 52, 1.0665 }, { false, 52, 1.0667 }, { true, 68, 1.0667 },
+        { false, 52, 1.0736 }, { true, 148, 1.0737 }, { false, 100, 1.0747 }, { true, 308, 1.0752 },
+        { false, 36, 1.0875 }, { true, 52, 1.0877 }, { false, 532, 1.0912 }, { false, 148, 1.0912 },
+        { false, 148, 1.1345 }, { false, 52, 1.1345 }, { true, 340, 1.1347 }, { true, 52, 1.1347 },
+        { false, 36, 1.1362 }, { false, 36, 1.1362 }, { false, 36, 1.1362 }, { false, 52, 1.1429 },
+        { true, 36, 1.9795 }, { false, 36, 1.9798 }, { true, 36, 2.1247 }, { false, 36, 2.1250 },
+        { true, 36, 2.3075 }, { false, 36, 2.3077 }, { true, 36, 2.5837 }, { false, 36, 2.5839 },
+        { true, 36, 2.7971 }, { false, 36, 2.7973 }, { true, 36, 3.0000 }, { false, 36, 3.0002 },
+        { true, 36, 3.1602 }, { false, 36, 3.1603 }, { true, 36, 3.4979 }, { false, 36, 3.4997 },
+        { true, 36, 3.9704 }, { false, 68, 3.9719 }, { true, 52, 4.9888 }, { true, 52, 4.9889 },
+        { false, 52, 4.9890 }, { false, 52, 4.9890 }, { true, 52, 4.9891 }, { true, 52, 4.9891 },
+        { false, 36, 4.9900 }, { false, 36, 4.9900 }, { false, 36, 4.9900 }, { false, 36, 4.9900 },
+        { true, 52, 4.9902 }, { true, 52, 4.9902 }, { false, 356, 4.9934 }, { true, 68, 4.9936 },
+        { false, 84, 4.9937 }, { true, 68, 4.9938 }, { false, 84, 4.9939 }, { true, 84, 4.9940 },
+        { false, 52, 4.9940 }, { true, 32804, 4.9946 }, { true, 32804, 4.9947 }, { true, 32804, 4.9948 },
+        { false, 36, 4.9951 }, { true, 32804, 4.9953 }, { true, 32804, 4.9954 }, { true, 32804, 4.9956 },
+        { true, 32804, 4.9956 }, { true, 31812, 4.9957 }, { false, 36, 4.9962 }, { false, 68, 4.9971 },
+        { true, 1092, 4.9972 }, { false, 68, 4.9972 }, { true, 68, 4.9973 }, { false, 68, 4.9974 },
+        { true, 52, 4.9975 }, { false, 68, 4.9975 }, { true, 36, 4.9976 }, { false, 36, 4.9979 },
+        { false, 52, 4.9979 }, { false, 36, 4.9979 }, { true, 36, 4.9980 }, { false, 356, 4.9981 },
+        { true, 68, 4.9988 }, { false, 84, 4.9991 }, { true, 68, 4.9992 }, { false, 84, 4.9993 },
+        { true, 68, 4.9994 }, { false, 84, 4.9995 }, { true, 68, 4.9996 }, { false, 52, 4.9997 },
+        { true, 68, 4.9998 }, { false, 32804, 5.0003 }, { false, 32804, 5.0004 }, { false, 32804, 5.0007 },
+        { false, 32804, 5.0008 }, { false, 32804, 5.0009 }, { false, 32804, 5.0010 }, { false, 32804, 5.0010 },
+        { false, 31796, 5.0011 }, { true, 36, 5.0014 }, { true, 36, 5.0014 }, { true, 100, 5.0017 },
+        { false, 32804, 5.0020 }, { false, 32804, 5.0021 }, { false, 32804, 5.0022 }, { false, 32804, 5.0023 },
+        { false, 1108, 5.0023 }, { true, 36, 5.0023 }, { true, 68, 5.0027 }, { false, 68, 5.0027 },
+        { true, 52, 5.0028 }, { false, 68, 5.0029 }, { true, 36, 5.0030 }, { false, 36, 5.0033 },
+        { false, 52, 5.0033 }, { false, 36, 5.0033 }, { true, 36, 5.0033 }, { true, 36, 6.8697 },
+        { false, 36, 6.8699 }, { true, 36, 7.0706 }, { false, 36, 7.0708 }, { true, 36, 7.2938 },
+        { false, 36, 7.2939 }, { true, 36, 7.5151 }, { false, 68, 7.5166 }, { true, 36, 8.4886 },
+        { false, 36, 8.4888 }, { true, 36, 8.7076 }, { false, 36, 8.7078 }, { true, 36, 8.9847 },
+        { false, 36, 8.9848 }, { true, 36, 9.2638 }, { false, 36, 9.2640 }, { true, 36, 9.5626 },
+        { false, 36, 9.5627 }, { false, 52, 9.5628 }, { false, 36, 9.5646 }, { false, 52, 9.5646 },
+        { false, 52, 9.5646 }, { false, 36, 9.5646 }, { true, 36, 9.5648 }, { true, 68, 9.5648 },
+    };
+    stream_cipher = "aes128-gcm@openssh.com";
+    stream_exact = true;
+    sd_evlist l = { 0 };
+    sd_infer_summary su = run_stream(seq, sizeof seq / sizeof seq[0], &l);
+    stream_cipher = NULL;
+    stream_exact = false;
+    assert_string_equal(su.session_kind, "shell");
+    assert_int_equal(count_kind(&l, "transfer"), 2);
+    for (size_t i = 0; i < l.n; i++)
+        if (!strcmp(l.v[i].kind, "transfer"))
+            assert_string_equal(sd_ev_get(&l.v[i], "tool")->s, "scp");
+    assert_null(find_kind(&l, "forward"));
+    assert_int_equal(count_kind(&l, "keystroke"), 18); /* hostname, pwd, exit: each and Enter */
+    sd_evlist_free(&l);
+}
+
 /* scp -r's upload of a tree (lab scp_tree, chacha) after the sftp session
  * of test_sftp_upload: per file OPEN, HANDLE, one WRITE packet of the
  * whole file (4000-4700 bytes: 29 bytes of header, 20 of framing and the
@@ -2998,6 +3126,8 @@ int main(void)
         cmocka_unit_test(test_no_more_sessions_once),
         cmocka_unit_test(test_password_automated_server_side),
         cmocka_unit_test(test_sftp_upload),
+        cmocka_unit_test(test_mux_sftp_download),
+        cmocka_unit_test(test_mux_interleaved_gcm),
         cmocka_unit_test(test_scripted_pty_not_sftp),
         cmocka_unit_test(test_sftp_tree_download_listing),
         cmocka_unit_test(test_git_shape),

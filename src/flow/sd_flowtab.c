@@ -339,14 +339,9 @@ void sd_flowtab_remove(sd_flowtab *t, sd_flow *f)
     SD_CHECK(check(t, !v || *v == f));
 }
 
-void sd_flowtab_touch(sd_flowtab *t, sd_flow *f, uint8_t cls, sd_ts ts)
+void sd_flowtab_move(sd_flowtab *t, sd_flow *f, uint8_t cls)
 {
-    /* a packet earlier than the last one (unsorted capture) must not make
-     * the list unordered: keep the later time */
-    if (ts > f->last_seen)
-        f->last_seen = ts;
-    if (f->idle_class == cls && t->tail[cls] == f)
-        return;
+    SD_CHECK(assert(cls < SD_IDLE_NCLASS));
     list_unlink(t, f);
     f->idle_class = cls;
     f->prev = t->tail[cls];

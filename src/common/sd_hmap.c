@@ -137,9 +137,22 @@ static inline __attribute__((always_inline)) uint32_t tag_of(const void *key, si
     return t < 2 ? t + 2 : t;
 }
 
+/* The other sizes hashed per connection, each given its constant so the
+ * word loop and the tail's memcpy go away (75 instructions a key down to
+ * about 30): the flow table's per-host open counts (sd_addr) and
+ * sd_streamno's ended connections (sd_flowkey, 42 bytes; another size only
+ * takes the general path). */
+#define ADDR_KEY sizeof(sd_addr)
+#define FLOWKEY_KEY 42u
+
 static inline uint32_t key_tag(const sd_hmap *m, const void *key)
 {
-    return m->key_size == FAST_KEY ? tag_of(key, FAST_KEY) : tag_of(key, m->key_size);
+    switch (m->key_size) {
+    case FAST_KEY: return tag_of(key, FAST_KEY);
+    case ADDR_KEY: return tag_of(key, ADDR_KEY);
+    case FLOWKEY_KEY: return tag_of(key, FLOWKEY_KEY);
+    default: return tag_of(key, m->key_size);
+    }
 }
 
 static inline __attribute__((always_inline)) size_t find_in(const sd_hmap *m, const void *key, uint32_t tag,
@@ -158,7 +171,12 @@ static inline __attribute__((always_inline)) size_t find_in(const sd_hmap *m, co
 /* The slot holding key, or SIZE_MAX. */
 static size_t find_slot(const sd_hmap *m, const void *key, uint32_t tag)
 {
-    return m->key_size == FAST_KEY ? find_in(m, key, tag, FAST_KEY) : find_in(m, key, tag, m->key_size);
+    switch (m->key_size) {
+    case FAST_KEY: return find_in(m, key, tag, FAST_KEY);
+    case ADDR_KEY: return find_in(m, key, tag, ADDR_KEY);
+    case FLOWKEY_KEY: return find_in(m, key, tag, FLOWKEY_KEY);
+    default: return find_in(m, key, tag, m->key_size);
+    }
 }
 
 /* Moves every live entry into a fresh array of n slots (no tombstones). */
@@ -185,28 +203,53 @@ static void rebuild(sd_hmap *m, size_t n)
     free(old);
 }
 
-/* Room for one more entry at a load of at most 3/4 (tombstones count: they
+/* Room for one more entry (true when the slots were rebuilt for it) at a load of at most 3/4 (tombstones count: they
  * lengthen probes). Doubles when live entries alone are over half the
  * slots, else only sweeps the tombstones out: a sweep leaves at least a
  * quarter of the slots to fill before the next, so rebuilds stay amortised
  * O(1). (Doubling already at 3/8 left a table of churning entries, such as
  * the 100,000 ended connections sd_streamno remembers, at a load of 19 %:
  * 42 MB of slots for 8 MB of entries, and 63 MB while it was rebuilt.) */
-static void reserve_one(sd_hmap *m)
+static bool reserve_one(sd_hmap *m)
 {
     if ((m->count + m->tombs + 1) * 4 <= m->nslots * 3)
-        return;
+        return false;
     /* n * 2 cannot overflow: n slots are allocated; calloc checks the bytes */
     size_t n = m->nslots;
     if ((m->count + 1) * 2 > n)
         n *= 2;
     rebuild(m, n);
+    return true;
+}
+
+/* One probe for an insert: the key's slot (SIZE_MAX if absent) and, in
+ * *free_at, the first tombstone or the empty slot that ended the run (where
+ * the key would go). */
+static inline __attribute__((always_inline)) size_t probe_in(const sd_hmap *m, const void *key, uint32_t tag,
+                                                             size_t key_size, size_t *free_at)
+{
+    size_t mask = m->nslots - 1, tomb = SIZE_MAX;
+    for (size_t i = tag & mask;; i = (i + 1) & mask) {
+        uint32_t t = slot_tag(m, i);
+        if (t == TAG_EMPTY) {
+            *free_at = tomb == SIZE_MAX ? i : tomb;
+            return SIZE_MAX;
+        }
+        if (t == TAG_TOMB) {
+            if (tomb == SIZE_MAX)
+                tomb = i;
+        } else if (t == tag && memcmp(slot_at(m, i), key, key_size) == 0) {
+            return i;
+        }
+    }
 }
 
 sd_hmap_res sd_hmap_insert(sd_hmap *m, const void *key, void **val)
 {
     uint32_t tag = key_tag(m, key);
-    size_t i = find_slot(m, key, tag);
+    size_t free_at = SIZE_MAX; /* set by probe_in when the key is absent */
+    size_t i = m->key_size == FAST_KEY ? probe_in(m, key, tag, FAST_KEY, &free_at)
+                                       : probe_in(m, key, tag, m->key_size, &free_at);
     if (i != SIZE_MAX) {
         if (val)
             *val = slot_at(m, i) + m->val_off;
@@ -218,15 +261,15 @@ sd_hmap_res sd_hmap_insert(sd_hmap *m, const void *key, void **val)
             *val = NULL;
         return SD_HMAP_FULL;
     }
-    reserve_one(m);
-    size_t mask = m->nslots - 1;
-    i = tag & mask;
-    while (slot_tag(m, i) > TAG_TOMB)
-        i = (i + 1) & mask;
-    uint8_t *s = slot_at(m, i);
-    if (slot_tag(m, i) == TAG_TOMB)
+    if (reserve_one(m)) { /* a new array: the key's place in it */
+        size_t mask = m->nslots - 1;
+        for (free_at = tag & mask; slot_tag(m, free_at) > TAG_TOMB; free_at = (free_at + 1) & mask)
+            ;
+    }
+    uint8_t *s = slot_at(m, free_at);
+    if (slot_tag(m, free_at) == TAG_TOMB)
         m->tombs--;
-    set_tag(m, i, tag);
+    set_tag(m, free_at, tag);
     memcpy(s, key, m->key_size);
     memset(s + m->val_off, 0, m->val_size);
     m->count++;
@@ -255,20 +298,22 @@ void *sd_hmap_find_tagged(const sd_hmap *m, const void *key, uint32_t tag)
     return i == SIZE_MAX ? NULL : slot_at(m, i) + m->val_off;
 }
 
-int sd_hmap_remove(sd_hmap *m, const void *key, void *out)
+void *sd_hmap_find_at(const sd_hmap *m, const void *key, size_t *at)
 {
     size_t i = find_slot(m, key, key_tag(m, key));
-    if (i == SIZE_MAX)
-        return 0;
-    uint8_t *s = slot_at(m, i);
-    if (out)
-        memcpy(out, s + m->val_off, m->val_size);
+    *at = i;
+    return i == SIZE_MAX ? NULL : slot_at(m, i) + m->val_off;
+}
+
+void sd_hmap_remove_at(sd_hmap *m, size_t i)
+{
+    SD_CHECK(assert(i < m->nslots && slot_tag(m, i) > TAG_TOMB));
     m->count--;
     size_t mask = m->nslots - 1;
     if (slot_tag(m, (i + 1) & mask) != TAG_EMPTY) {
         set_tag(m, i, TAG_TOMB); /* a probe may pass through here */
         m->tombs++;
-        return 1;
+        return;
     }
     /* the run ends here: no probe needs this slot or the tombstones just
      * before it, so they become empty (keeps churn from piling up
@@ -278,6 +323,17 @@ int sd_hmap_remove(sd_hmap *m, const void *key, void *out)
         set_tag(m, j, TAG_EMPTY);
         m->tombs--;
     }
+}
+
+int sd_hmap_remove(sd_hmap *m, const void *key, void *out)
+{
+    size_t i;
+    void *v = sd_hmap_find_at(m, key, &i);
+    if (!v)
+        return 0;
+    if (out)
+        memcpy(out, v, m->val_size);
+    sd_hmap_remove_at(m, i);
     return 1;
 }
 

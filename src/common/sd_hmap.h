@@ -56,6 +56,12 @@ void *sd_hmap_find_tagged(const sd_hmap *m, const void *key, uint32_t tag);
 /* Removes the key; copies its value to out (if not NULL) first. Returns
  * whether the key was there. */
 int sd_hmap_remove(sd_hmap *m, const void *key, void *out);
+/* A find that also gives the key's slot (SIZE_MAX when absent), and the
+ * remove of that slot, with no insert or remove between the two: a caller
+ * that looks at the value before it decides to remove (the flow table's
+ * end of a connection) hashes and probes once, not twice. */
+void *sd_hmap_find_at(const sd_hmap *m, const void *key, size_t *at);
+void sd_hmap_remove_at(sd_hmap *m, size_t at);
 
 size_t sd_hmap_count(const sd_hmap *m);
 uint64_t sd_hmap_refused(const sd_hmap *m); /* inserts refused by the cap */

@@ -119,17 +119,20 @@ uint64_t sd_csum_add(uint64_t sum, const uint8_t *p, size_t n)
     return sum_bytes(sum, p, n);
 }
 
-/* Three folds to 16 bits always do, without a loop: below 2^33 after the
- * first, below 2^17 + 2^16 after the next, at most 0xffff + 2 after the
- * third, at most 0xffff after the last (a fold of a sum that already fits
- * adds 0). */
+/* To 16 bits in two steps, no loop: the halves of the 64-bit sum added
+ * with their end-around carry, then the 32-bit one added to itself rotated
+ * by 16, whose top half is then its two halves' sum with the carry out of
+ * the bottom half added back (Linux's csum_fold without the complement).
+ * The same value as folding 16 bits at a time, in half the instructions,
+ * twice for each TCP segment: a nonzero sum stays nonzero (0xffff, not 0,
+ * for a sum of 0xffff's multiples) and 0 stays 0. */
 static inline uint16_t fold(uint64_t sum)
 {
-    sum = (sum & 0xffffffffu) + (sum >> 32);
-    sum = (sum & 0xffffu) + (sum >> 16);
-    sum = (sum & 0xffffu) + (sum >> 16);
-    sum = (sum & 0xffffu) + (sum >> 16);
-    return (uint16_t)sum;
+    uint32_t lo = (uint32_t)sum, hi = (uint32_t)(sum >> 32);
+    uint32_t s = lo + hi;
+    s += s < hi; /* the carry out, back in: s cannot overflow again */
+    uint32_t rot = (s >> 16) | (s << 16);
+    return (uint16_t)((s + rot) >> 16);
 }
 
 uint16_t sd_csum_fold(uint64_t sum)

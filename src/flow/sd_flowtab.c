@@ -332,20 +332,16 @@ void sd_flowtab_remove(sd_flowtab *t, sd_flow *f)
     sd_flowkey_of(f, &k);
     key_pack(&k, &pk);
     sd_hmap *m = map_of(t, &k);
-    sd_flow **v = sd_hmap_find(m, &pk);
+    size_t at;
+    sd_flow **v = sd_hmap_find_at(m, &pk, &at);
     if (v && *v == f) /* f only: the key may have been reused (see insert) */
-        sd_hmap_remove(m, &pk, NULL);
+        sd_hmap_remove_at(m, at);
     SD_CHECK(check(t, !v || *v == f));
 }
 
-void sd_flowtab_touch(sd_flowtab *t, sd_flow *f, uint8_t cls, sd_ts ts)
+void sd_flowtab_move(sd_flowtab *t, sd_flow *f, uint8_t cls)
 {
-    /* a packet earlier than the last one (unsorted capture) must not make
-     * the list unordered: keep the later time */
-    if (ts > f->last_seen)
-        f->last_seen = ts;
-    if (f->idle_class == cls && t->tail[cls] == f)
-        return;
+    SD_CHECK(assert(cls < SD_IDLE_NCLASS));
     list_unlink(t, f);
     f->idle_class = cls;
     f->prev = t->tail[cls];
@@ -393,11 +389,12 @@ uint32_t sd_flowtab_close(sd_flowtab *t, sd_flow *f)
         return 0;
     f->counted_open = false;
     t->open_total--;
-    uint32_t *n = sd_hmap_find(t->hosts, &f->c.orig_h);
+    size_t at;
+    uint32_t *n = sd_hmap_find_at(t->hosts, &f->c.orig_h, &at);
     SD_CHECK(assert(n && *n > 0)); /* an open flow's host is counted */
     uint32_t was = n ? *n : 0;
     if (n && --*n == 0)
-        sd_hmap_remove(t->hosts, &f->c.orig_h, NULL);
+        sd_hmap_remove_at(t->hosts, at);
     SD_CHECK(check(t, true));
     return was;
 }

@@ -123,8 +123,22 @@ void sd_flowtab_remove(sd_flowtab *t, sd_flow *f);
  * for a later insert, a few dozen at most). */
 void sd_flow_free(sd_flowtab *t, sd_flow *f);
 
-/* Marks f active at ts in idle class cls (moves it to its list's tail). */
-void sd_flowtab_touch(sd_flowtab *t, sd_flow *f, uint8_t cls, sd_ts ts);
+/* Moves f to the tail of class cls's idle list (sd_flowtab_touch's slow
+ * part). */
+void sd_flowtab_move(sd_flowtab *t, sd_flow *f, uint8_t cls);
+/* Marks f active at ts in idle class cls (moves it to its list's tail).
+ * Inline: once a packet, and nearly always f is already the newest of its
+ * class (on list cls with nothing after it), which needs no list. */
+static inline void sd_flowtab_touch(sd_flowtab *t, sd_flow *f, uint8_t cls, sd_ts ts)
+{
+    /* a packet earlier than the last one (unsorted capture) must not make
+     * the list unordered: keep the later time */
+    if (ts > f->last_seen)
+        f->last_seen = ts;
+    if (f->idle_class == cls && !f->next)
+        return;
+    sd_flowtab_move(t, f, cls);
+}
 /* The least recently active flow of class cls, or NULL. */
 sd_flow *sd_flowtab_oldest(sd_flowtab *t, uint8_t cls);
 /* Any flow at all (for draining at end of input), oldest first per class. */

@@ -74,9 +74,10 @@ void sd_streamno_end(sd_streamno *t, const struct sd_flowkey *key, const sd_wsco
 {
     size_t slot = (size_t)(t->gen % t->cap);
     if (t->gen >= t->cap) { /* full: forget the pair that ended longest ago */
-        const ended *old = sd_hmap_find(t->ended, &t->ring[slot]);
+        size_t at;
+        const ended *old = sd_hmap_find_at(t->ended, &t->ring[slot], &at);
         if (old && old->gen == t->gen - t->cap) {
-            sd_hmap_remove(t->ended, &t->ring[slot], NULL);
+            sd_hmap_remove_at(t->ended, at);
             t->forgotten++;
         }
     }

@@ -109,6 +109,51 @@ static void t_churn(void **state)
     sd_hmap_free(m);
 }
 
+/* sd_hmap_find_at then sd_hmap_remove_at (the flow table's end of a
+ * connection), against a plain array: every key the map holds has the
+ * model's count and none it removed is found, after removes that leave
+ * tombstones mid-run and inserts that reuse them. 17-byte keys, as
+ * sd_addr's; few slots per key, so runs are long. */
+static void t_remove_at(void **state)
+{
+    (void)state;
+    enum { KEYS = 3000 };
+    static uint32_t model[KEYS];
+    memset(model, 0, sizeof model);
+    sd_hmap *m = sd_hmap_new(17, sizeof(uint32_t), 0);
+    uint8_t k[17] = {0};
+    for (uint32_t round = 0; round < 20000; round++) {
+        uint32_t x = (round * 2654435761u) % KEYS;
+        memcpy(k + 1, &x, sizeof x);
+        void *v;
+        assert_int_equal(sd_hmap_insert(m, k, &v), model[x] ? SD_HMAP_FOUND : SD_HMAP_ADDED);
+        model[x] = ++*(uint32_t *)v;
+        if (round % 3 == 0) { /* take out another key */
+            uint32_t y = (round * 40503u) % KEYS;
+            memcpy(k + 1, &y, sizeof y);
+            size_t at;
+            uint32_t *n = sd_hmap_find_at(m, k, &at);
+            assert_true((n != NULL) == (model[y] != 0));
+            if (n) {
+                assert_int_equal(*n, model[y]);
+                sd_hmap_remove_at(m, at);
+                model[y] = 0;
+            } else {
+                assert_true(at == SIZE_MAX);
+            }
+        }
+    }
+    size_t live = 0;
+    for (uint32_t x = 0; x < KEYS; x++) {
+        memcpy(k + 1, &x, sizeof x);
+        const uint32_t *n = sd_hmap_find(m, k);
+        assert_int_equal(n ? *n : 0, model[x]);
+        live += model[x] != 0;
+    }
+    assert_int_equal(sd_hmap_count(m), live);
+    sd_hmap_free(m);
+}
+
 /* sd_streamno's life: 100,000 ended connections remembered, the oldest
  * forgotten as each new one ends. The array must stay at half load or
  * more once tombstones are swept: 262,144 slots of 16 bytes and a 4-byte
@@ -534,6 +579,7 @@ int main(void)
         cmocka_unit_test(t_grow_million),
         cmocka_unit_test(t_churn),
         cmocka_unit_test(t_churn_large),
+        cmocka_unit_test(t_remove_at),
         cmocka_unit_test(t_collisions),
         cmocka_unit_test(t_model),
         cmocka_unit_test(t_cap),

@@ -280,6 +280,32 @@ static void test_mode_names(void **state)
     assert_int_equal(sd_csum_mode_parse(""), -1);
 }
 
+/* The fold against folding 16 bits at a time until the sum fits (RFC 1071
+ * 4.1), on the edges (0, 0xffff and its multiples, carries out of each half)
+ * and a spread of other values: the same 16 bits, 0 only for 0. */
+static uint16_t fold_ref(uint64_t s)
+{
+    while (s >> 16)
+        s = (s & 0xffff) + (s >> 16);
+    return (uint16_t)s;
+}
+
+static void test_fold(void **state)
+{
+    (void)state;
+    static const uint64_t edge[] = { 0, 1, 0xffff, 0x10000, 0x1fffe, 0xfffe0001, 0xffffffff, 0x100000000,
+                                     0x1fffffffe, 0xffffffff00000001, 0xffffffffffffffff, 0xffff0000ffff0000,
+                                     0x8000000080000000, 0x0000ffffffff0000, 0xfffffffe00000002 };
+    for (size_t i = 0; i < sizeof edge / sizeof edge[0]; i++)
+        assert_int_equal(sd_csum_fold(edge[i]), fold_ref(edge[i]));
+    uint64_t x = 0x9e3779b97f4a7c15;
+    for (int i = 0; i < 1000000; i++) {
+        x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+        uint64_t v = i % 4 == 0 ? x : i % 4 == 1 ? x >> 20 : i % 4 == 2 ? x | 0xffff0000ffff0000 : x & 0x3ffffffff;
+        assert_int_equal(sd_csum_fold(v), fold_ref(v));
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -288,7 +314,7 @@ int main(void)
         cmocka_unit_test(test_bad_payload),         cmocka_unit_test(test_partial_offload),
         cmocka_unit_test(test_lso_no_length),       cmocka_unit_test(test_snapped),
         cmocka_unit_test(test_ip_header),           cmocka_unit_test(test_mode_names),
-        cmocka_unit_test(test_super_packet),
+        cmocka_unit_test(test_super_packet),        cmocka_unit_test(test_fold),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

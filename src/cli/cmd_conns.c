@@ -226,11 +226,13 @@ static int conns_start(void *ctx, cli_input *in, sd_engine *e)
     /* records in a thread of their own when a second CPU is there for it,
      * and nothing needs the record's outcome at once: not live (flushed as
      * it comes), not --limit (which stops the reading), not --sort (which
-     * writes at the end), not a chunk (--own) */
-    if (cli_threads(in) > 1 && !r->live && r->o.limit == UINT64_MAX && !r->o.sort && !sd_engine_own(e))
+     * writes at the end). A chunk (--own) too, as ssh's (cmd_ssh.c) */
+    if (cli_threads(in) > 1 && !r->live && r->o.limit == UINT64_MAX && !r->o.sort)
         r->q = cli_outq_start(in, sizeof(sd_conn), write_conn, r);
-    if (r->q && !r->one)
-        sd_engine_uids_late(e); /* nothing before the writer reads it (--stream/--uid read it in conn_done) */
+    /* nothing before the writer reads the uid (--stream/--uid read it in
+     * conn_done), but a chunk's record of each connection (sd_own_end) */
+    if (r->q && !r->one && !sd_engine_own(e))
+        sd_engine_uids_late(e);
     return CLI_OK;
 }
 

@@ -262,14 +262,17 @@ static int ssh_start(void *ctx, cli_input *in, sd_engine *e)
     bool infer = !run->out.meta_only && !run->out.records;
     /* each ended connection concluded and written in a thread of its own
      * when a second CPU is there for it and nothing needs it at once: not
-     * live (findings said as decided, lines flushed as they come), not a
-     * chunk (--own) */
-    if (cli_threads(in) > 1 && !in->live && !sd_engine_own(e))
+     * live (findings said as decided, lines flushed as they come). A chunk
+     * (--own) too: the first one of --jobs writes its lines to the final
+     * output, a file whose writes cost as much system time as a third of
+     * the analysis, and runs alone once the last chunk ended first */
+    if (cli_threads(in) > 1 && !in->live)
         run->q = cli_outq_start(in, sizeof(ssh_item), conclude, run);
     /* then nothing of the analysis thread reads the uid (-n selects by
      * stream, the early findings are live's): the copy's settle makes it
-     * in the writer's thread, as conns does (~470 instructions a connection) */
-    if (run->q)
+     * in the writer's thread, as conns does (~470 instructions a connection);
+     * but a chunk's record of each connection (sd_own_end) has it there */
+    if (run->q && !sd_engine_own(e))
         sd_engine_uids_late(e);
     sd_sshan_opts so = { .infer = infer, .stream = run->stream, .done = on_done, .ud = run,
                          .early = in->live ? on_early : NULL, .handoff = run->q ? on_handoff : NULL,

@@ -931,6 +931,8 @@ static void free_chunks(mchunk *ch, size_t n)
         free(ch[i].org_len);
         free(ch[i].tail);
         free(ch[i].camp);
+        free(ch[i].cpre);
+        free(ch[i].cbyff);
         free(ch[i].fmt);
         free(ch[i].xst);
         sd_hmap_free(ch[i].byuid);
@@ -1030,14 +1032,28 @@ void sd_merge_free(sd_merge *m)
     free(m);
 }
 
-/* Groups the lines of the chunks sd_merge_early did not. */
+/* What of a chunk depends on it alone: its lines grouped with their
+ * connections, its campaign records read. */
+static void prepare(mchunk *ch)
+{
+    if (!ch->grouped)
+        group_lines(ch);
+    sd_merge_camp_read(ch);
+}
+
+/* Prepares the chunks not prepared yet (sd_merge_prepare, sd_merge_early). */
 static void *group_rest(void *arg)
 {
     sd_merge *m = arg;
     for (size_t i = 0; i < m->n; i++)
-        if (!m->ch[i].grouped)
-            group_lines(&m->ch[i]);
+        prepare(&m->ch[i]);
     return NULL;
+}
+
+void sd_merge_prepare(sd_merge *m)
+{
+    if (m->ok && m->n)
+        prepare(&m->ch[m->n - 1]);
 }
 
 /* One run over files none of which gives a record, some of which could

@@ -39,6 +39,11 @@ int sd_merge_finish(sd_merge *m, FILE *out);
  * chunk's first record), so that --jobs writes while the last chunks still
  * run. At most once; sd_merge_finish writes the rest. */
 void sd_merge_early(sd_merge *m, FILE *out);
+/* While later chunks still run: does now what of the chunk added last
+ * depends on it alone (its lines grouped with their connections, its
+ * campaign records read), which sd_merge_finish does otherwise, after the
+ * last chunk is in (the part of a --jobs run no worker runs beside). */
+void sd_merge_prepare(sd_merge *m);
 /* A merge of output directories (extract's, sd_merge_ext.h): fn is called
  * for each connection written, in the merged order, with its lines
  * rewritten into b from `from` on (fn may change them there); chunk_ud is

@@ -141,9 +141,9 @@ static const char *rec_addr(const char *p, const char *end, const char *pat, sd_
 }
 
 /* One {"_own":"camp"} record (len bytes at line, its '\n' after them):
- * what its connection adds, with the connection's global numbers; false
- * for a connection the merge dropped. */
-static bool read_part(mchunk *ch, const char *line, size_t len, mpart *m, size_t *cur)
+ * what its connection adds (m->c NULL when no connection of ch has its
+ * uid or the record cannot be read). */
+static void read_part(mchunk *ch, const char *line, size_t len, mcamp *m, size_t *cur)
 {
     memset(m, 0, sizeof *m);
     char uid[20] = { 0 };
@@ -156,23 +156,70 @@ static bool read_part(mchunk *ch, const char *line, size_t len, mpart *m, size_t
     /* the records come in the order of the connections': looked for from
      * the last one found */
     const mconn *c = ul && ul < sizeof uid ? sd_merge_conn_from(ch, uid, cur) : NULL;
-    if (!c || c->pos == UINT64_MAX)
-        return false;
+    if (!c)
+        return;
     /* each where sd_campaign_dump writes it, right after the one before
      * (a search from the line's start each was as much as the rest of the
      * campaigns) */
-    const char *k = rec_addr(q + 1, end, ",\"c\":\"", &m->p.client);
-    k = rec_addr(k, end, "\",\"s\":\"", &m->p.server);
+    const char *k = rec_addr(q + 1, end, ",\"c\":\"", &m->client);
+    k = rec_addr(k, end, "\",\"s\":\"", &m->server);
     if (!k || !(k = find_at(k, end, "\",\"k\":[")))
-        return false;
+        return;
     k += 7;
     for (int i = 0; i < 7; i++) {
         uint64_t x;
         bool over;
         const char *e = sd_merge_dec(k, &x, &over); /* (stops at the line's '\n' at the latest) */
-        m->p.n[i] = (uint32_t)x;
+        m->n[i] = (uint32_t)x;
         k = e + (*e == ',');
     }
+    m->c = c;
+}
+
+typedef struct ffidx {
+    uint64_t ff;
+    size_t i;
+} ffidx;
+
+static int cmp_ffidx(const void *a, const void *b)
+{
+    const ffidx *x = a, *y = b;
+    return (x->ff > y->ff) - (x->ff < y->ff);
+}
+
+void sd_merge_camp_read(mchunk *ch)
+{
+    if (ch->cpre || !ch->ncamp)
+        return;
+    ch->cpre = sd_calloc(ch->ncamp, sizeof *ch->cpre);
+    ffidx *o = sd_calloc(ch->ncamp, sizeof *o);
+    size_t n = 0;
+    for (size_t j = 0, cur = 0; j < ch->ncamp; j++) {
+        read_part(ch, ch->camp[j], ch->camp_len[j], &ch->cpre[j], &cur);
+        if (ch->cpre[j].c)
+            o[n++] = (ffidx){ ch->cpre[j].c->ff, j };
+    }
+    /* (the frames move by the chunk's shift once it is placed: the same
+     * for all, so their order stays, unless a miscounted base wraps them:
+     * sd_merge_campaign checks) */
+    qsort(o, n, sizeof *o, cmp_ffidx);
+    ch->cbyff = sd_calloc(n ? n : 1, sizeof *ch->cbyff);
+    for (size_t j = 0; j < n; j++)
+        ch->cbyff[j] = o[j].i;
+    ch->ncbyff = n;
+    free(o);
+}
+
+/* A record read, with its connection's global numbers; false for a
+ * connection the merge dropped (or none). */
+static bool bind_part(const mchunk *ch, const mcamp *r, mpart *m)
+{
+    const mconn *c = r->c;
+    if (!c || c->pos == UINT64_MAX)
+        return false;
+    memset(m, 0, sizeof *m);
+    m->p.client = r->client, m->p.server = r->server;
+    memcpy(m->p.n, r->n, sizeof m->p.n);
     m->p.uid = c->guid;
     m->p.stream = c->gstream, m->p.ts = c->start, m->p.frame = c->ff, m->p.frame_last = c->lf;
     m->pos = c->pos;
@@ -190,14 +237,17 @@ static int cmp_pos(const void *a, const void *b)
  * it ends them), then the campaign finished as one run finishes it. */
 void sd_merge_campaign(mchunk *ch, size_t n, sd_buf *b)
 {
-    mpart *v = NULL;
-    size_t k = 0, cap = 0;
+    size_t k = 0, total = 0;
+    for (size_t i = 0; i < n; i++) {
+        sd_merge_camp_read(&ch[i]); /* (most are read already, before this last step) */
+        total += ch[i].ncbyff;
+    }
+    /* the parts kept, each chunk's by first frame: the chunks own first
+     * frames in their order, so these are the parts by frame (checked) */
+    mpart *v = sd_calloc(total ? total : 1, sizeof *v);
     for (size_t i = 0; i < n; i++)
-        for (size_t j = 0, cur = 0; j < ch[i].ncamp; j++) {
-            if (k == cap)
-                v = sd_reallocarray(v, cap = cap ? 2 * cap : 64, sizeof *v);
-            k += read_part(&ch[i], ch[i].camp[j], ch[i].camp_len[j], &v[k], &cur);
-        }
+        for (size_t j = 0; j < ch[i].ncbyff; j++)
+            k += bind_part(&ch[i], &ch[i].cpre[ch[i].cbyff[j]], &v[k]);
     if (!k) {
         free(v);
         return;
@@ -226,9 +276,13 @@ void sd_merge_campaign(mchunk *ch, size_t n, sd_buf *b)
     /* a campaign event names its first connection's first frame: its
      * file and number there are that connection's record's */
     origin_ctx oc = { sd_calloc(k, sizeof *oc.v), 0 };
-    for (size_t i = 0; i < k; i++)
+    bool sorted = true;
+    for (size_t i = 0; i < k; i++) {
         oc.v[oc.n++] = &v[i];
-    qsort(oc.v, oc.n, sizeof *oc.v, cmp_frame);
+        sorted &= !i || v[i - 1].p.frame < v[i].p.frame;
+    }
+    if (!sorted) /* (chunks out of frame order: a miscounted base) */
+        qsort(oc.v, oc.n, sizeof *oc.v, cmp_frame);
     sd_origin_set(part_origin_fn, &oc);
     for (size_t i = 0; i < l.n; i++)
         sd_evout_json(b, &l.v[i]);

@@ -48,6 +48,8 @@ bool sd_merge_feed_add(sd_merge_feed *f, const char *path, bool more)
                      : f->sum ? sd_merge_sum_add(f->sum, f->m, path) : sd_merge_add(f->m, path);
     if (!ok)
         f->rc = 1;
+    else if (more && !f->ext && !f->sum) /* (the wait for the next chunk is idle) */
+        sd_merge_prepare(f->m);
     open_fmt(f, more);
     /* summary writes nothing before its report; the others write the first
      * chunk's early part once it is in (a no-op before, and after once) */

@@ -81,7 +81,19 @@ typedef struct mchunk {
                                         output itself (the trailer's "direct", --jobs) */
     size_t flushed;                  /* conns written early (sd_merge_early, or direct), */
     uint64_t flushed_shown, flushed_cut; /* of them shown and cut */
+    struct mcamp *cpre;              /* camp[] read (sd_merge_camp_read), NULL before */
+    size_t *cbyff;                   /* the indexes in cpre of those read, by first frame */
+    size_t ncbyff;
 } mchunk;
+
+/* A chunk's {"_own":"camp"} record read: what its connection adds; c NULL
+ * when the record names no connection of the chunk or cannot be read (it
+ * is left out). Its numbers are the connection's, taken once global. */
+typedef struct mcamp {
+    const mconn *c;
+    sd_addr client, server;
+    uint32_t n[7];
+} mcamp;
 
 /* A lower-case hex digit's value, or -1. */
 static inline int sd_merge_hex(char c)
@@ -162,6 +174,11 @@ const char *sd_merge_find(const char *p, const char *end, const char *pat);
 /* sd_merge_camp.c: the campaigns (brute force, scans) over every chunk,
  * as one run would find them, as JSON lines. */
 void sd_merge_campaign(mchunk *ch, size_t n, sd_buf *b);
+/* Reads a chunk's campaign records and orders them by first frame: it
+ * depends on that chunk only, so it is done before the campaigns (a
+ * chunk in while others still run, or beside the numbering) instead of
+ * in the last step of a merge. Idempotent. */
+void sd_merge_camp_read(mchunk *ch);
 /* A chunk's connection by its (chunk) uid, or NULL. */
 mconn *sd_merge_conn(const mchunk *ch, const char *uid);
 /* The same by a uid NUL-padded to 20 bytes, looked for first in order

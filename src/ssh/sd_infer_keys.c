@@ -1182,10 +1182,18 @@ static void resolve_keys(const ctx *x, key *k, size_t nk, bool completes)
         if (!strcmp(k[i].k, "enter?"))
             k[i].k = typing_on(x, k, nk, i) ? "char" : "enter";
     /* a short command output can also have the Backspace echo's size:
-     * after an Enter people read and think, after a Backspace they retype */
+     * after an Enter people read and think, after a Backspace they retype.
+     * Right after an Enter the line is empty and a Backspace erases
+     * nothing (readline rings the bell, one byte; the terminal's own erase
+     * sends nothing): that answer is the output of a line too (a REPL's
+     * empty line ending a block, its output and "\r\n>>> " in one record:
+     * lab python_repl_aes128gcm frame 194, 0.85 s before the next key),
+     * left to empty_line_keys as every answer at an empty line is */
     for (size_t i = 0; i < nk; i++)
         if (!strcmp(k[i].k, "backspace?") &&
-            (i + 1 == nk || x->v[k[i + 1].at].t - x->v[k[i].at].t > ENTER_PAUSE_S) && !erasing_run(x, k, i))
+            (i + 1 == nk || x->v[k[i + 1].at].t - x->v[k[i].at].t > ENTER_PAUSE_S ||
+             (i > 0 && is_key(&k[i - 1], "enter"))) &&
+            !erasing_run(x, k, i))
             k[i].k = "enter";
     /* a Backspace echo and a short Tab completion have the same size: a key
      * followed by Enter completed the word (Tab), where a line editor

@@ -4501,20 +4501,28 @@ _add("bg_forward", 1675, sc_bg_forward, "`ssh -f -N -L`: the client goes to the 
 # with no pty, `tail -f` of a growing log ended with Ctrl-C, `sudo -i` and
 # commands at root's prompt, a hunt-and-peck typist in bash.
 # --------------------------------------------------------------------------
+def editor_start(sc, suite, editor, fname, shown, first):
+    """A public-key shell, `editor fname` on a new file (an earlier run's
+    removed) once shown appears, first typed and Enter: (child, leg)."""
+    path = os.path.join(_home("sdlab"), fname)
+    if os.path.exists(path):
+        os.unlink(path)
+    ch, d = pubkey_shell(sc, suite)
+    cmd = "%s %s" % (editor, fname)
+    sc.command(ch, list(cmd), cmd, expect=shown)
+    time.sleep(0.6)
+    sc.think(0.4, 0.8)
+    sc.type_keys(ch, list(first))
+    sc.enter(ch)
+    return ch, d
+
+
 def sc_nano(sc, suite=None):
     """nano in a shell: two lines typed (Enter between), Up and Left to go
     back and insert a word, Ctrl-O and Enter to write, Ctrl-X to leave;
     then the file is shown with cat. Every key is answered by nano's
     redraw of the cursor's line and its status, not by an echo."""
-    todo = os.path.join(_home("sdlab"), "todo.txt")
-    if os.path.exists(todo):               # an earlier run's: nano starts a new file
-        os.unlink(todo)
-    ch, d = pubkey_shell(sc, suite)
-    sc.command(ch, list("nano todo.txt"), "nano todo.txt", expect=r"GNU nano")
-    time.sleep(0.6)
-    sc.think(0.4, 0.8)
-    sc.type_keys(ch, list("buy milk"))
-    sc.enter(ch)
+    ch, d = editor_start(sc, suite, "nano", "todo.txt", r"GNU nano", "buy milk")
     sc.type_keys(ch, list("call bob"))
     sc.think(0.5, 0.9)
     sc.type_keys(ch, [("UP",)] + [("LEFT",)] * 4)
@@ -4528,6 +4536,22 @@ def sc_nano(sc, suite=None):
     sc.type_keys(ch, "\x18")                 # Ctrl-X: exit
     ch.expect(PROMPT_RE)
     sc.command(ch, list("cat todo.txt"), "cat todo.txt")
+    set_session_end(sc, d, logout(sc, ch))
+
+
+def sc_vim_shell(sc, suite=None):
+    """vim started from the shell (not `ssh -t host vim`: the session is a
+    shell, vim one of its commands): i, two lines typed (Enter between),
+    Esc, :wq and Enter, then the file shown with cat."""
+    ch, d = editor_start(sc, suite, "vim", "memo.txt", r"memo\.txt.{0,20}\[New", "ihello there")
+    sc.type_keys(ch, list("second line"))
+    sc.think(0.5, 1.0)
+    sc.type_keys(ch, "\x1b")                 # Esc: back to normal mode
+    sc.think(0.4, 0.8)
+    sc.type_keys(ch, list(":wq"))
+    sc.enter(ch)
+    ch.expect(PROMPT_RE)
+    sc.command(ch, list("cat memo.txt"), "cat memo.txt")
     set_session_end(sc, d, logout(sc, ch))
 
 
@@ -4669,9 +4693,13 @@ _add("bash_peck", 1798, sc_editor_shell, "bash typed hunt-and-peck (0.4-1.2 s be
      suite="chacha", typist=TYPIST_PECK)
 _add("bash_peck_aes128gcm", 1799, sc_editor_shell, "bash_peck with aes128gcm", shell="bash",
      suite="aes128gcm", typist=TYPIST_PECK)
+_add("vim_shell", 1782, sc_vim_shell, "vim started from the shell: i, two lines typed, Esc, "
+     ":wq, then cat (chacha)", suite="chacha")
+_add("vim_shell_aes128gcm", 1783, sc_vim_shell, "vim_shell with aes128gcm", suite="aes128gcm")
 # read wrong on integ (README.md, newscen): pending. The Python REPL's
 # Enter of a statement without output is answered by one record of its
 # "\r\n>>> " (a Backspace echo's size) and the next line follows at once;
-# nano answers Enter with the redraw every character gets.
-for _n in ("nano_edit", "nano_edit_aes128gcm", "python_repl", "python_repl_aes128gcm"):
+# nano and vim answer Enter with the redraw every character gets.
+for _n in ("nano_edit", "nano_edit_aes128gcm", "python_repl", "python_repl_aes128gcm",
+           "vim_shell", "vim_shell_aes128gcm"):
     PENDING[_n] = SCENARIOS.pop(_n)

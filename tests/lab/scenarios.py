@@ -1608,6 +1608,17 @@ def sc_key_then_pw(sc):
     set_session_end(sc, d, logout(sc, ch))
 
 
+def pager_keys(sc, ch, page_think, search_think, word):
+    """In a pager (less): space, space, b after page_think each, then a
+    search for word typed after search_think, and its Enter."""
+    for k in (" ", " ", "b"):
+        sc.think(*page_think)
+        sc.type_keys(ch, k)
+    sc.think(*search_think)
+    sc.type_keys(ch, "/" + word)
+    sc.enter(ch)
+
+
 def sc_fullscreen(sc):
     """less paging (space, b, a search) and a short vim edit: keys answered
     by screen redraws instead of echoes."""
@@ -1616,12 +1627,7 @@ def sc_fullscreen(sc):
     ch, w, d = login(sc, "forward", "sdlab", sc.lane.s_ip, known=True, key=True)
     sc.command(ch, list("less /etc/services"), "less /etc/services", expect=r"services")
     time.sleep(0.5)
-    for k in (" ", " ", "b"):
-        sc.think(0.4, 0.9)
-        sc.type_keys(ch, k)
-    sc.think(0.4, 0.9)
-    sc.type_keys(ch, "/ssh")
-    sc.enter(ch)
+    pager_keys(sc, ch, (0.4, 0.9), (0.4, 0.9), "ssh")
     sc.think(0.4, 0.9)
     sc.type_keys(ch, "q")
     ch.expect(PROMPT_RE)
@@ -4555,6 +4561,23 @@ def sc_vim_shell(sc, suite=None):
     set_session_end(sc, d, logout(sc, ch))
 
 
+def sc_man_page(sc, suite=None):
+    """`man ls` in a shell (man's pager, less): two pages forward with
+    space, one back with b, a search typed (/ and a word, Enter), n for
+    the next match, q; then a command."""
+    ch, d = pubkey_shell(sc, suite)
+    sc.command(ch, list("man ls"), "man ls", expect=r"NAME|SYNOPSIS")
+    time.sleep(0.8)
+    pager_keys(sc, ch, (0.8, 1.6), (0.6, 1.2), "sort")
+    sc.think(0.8, 1.4)
+    sc.type_keys(ch, "n")
+    sc.think(0.6, 1.2)
+    sc.type_keys(ch, "q")
+    ch.expect(PROMPT_RE)
+    sc.command(ch, list("pwd"), "pwd")
+    set_session_end(sc, d, logout(sc, ch))
+
+
 PY_PS1, PY_PS2 = r">>> $", r"\.\.\. $"
 
 
@@ -4696,6 +4719,9 @@ _add("bash_peck_aes128gcm", 1799, sc_editor_shell, "bash_peck with aes128gcm", s
 _add("vim_shell", 1782, sc_vim_shell, "vim started from the shell: i, two lines typed, Esc, "
      ":wq, then cat (chacha)", suite="chacha")
 _add("vim_shell_aes128gcm", 1783, sc_vim_shell, "vim_shell with aes128gcm", suite="aes128gcm")
+_add("man_page", 1784, sc_man_page, "`man ls` in a shell: space, space, b, a search (/sort "
+     "Enter), n, q, then a command (chacha)", suite="chacha")
+_add("man_page_aes128gcm", 1787, sc_man_page, "man_page with aes128gcm", suite="aes128gcm")
 # read wrong on integ (README.md, newscen): pending. The Python REPL's
 # Enter of a statement without output is answered by one record of its
 # "\r\n>>> " (a Backspace echo's size) and the next line follows at once;

@@ -1870,6 +1870,26 @@ static void test_pager_keys(void **st)
  * the REPL's empty line ending a for block, the block's output and
  * "\r\n>>> " in one record, 0.85 s before the next key). No Backspace;
  * a one-record answer at an empty line reads as a char (empty_line_keys). */
+/* Keys in a pager whose pauses happen to fall a timer's evenness apart
+ * (lab man_page_aes128gcm frames 71-81: space, b and / 1.014 s and
+ * 1.018 s apart, within KEEPALIVE_JITTER_S): b is answered at once by a
+ * page, which no keepalive's reply is. Every key is kept. */
+static void test_pager_keys_not_ticks(void **st)
+{
+    (void)st;
+    static const step keys[] = {
+        { true, 36, 2.00 }, { false, 36, 2.001 },                                        /* "x" */
+        { true, 36, 2.30 }, { false, 1448, 2.301 }, { false, 316, 2.302 },               /* Enter */
+        { true, 36, 5.00 }, { false, 1448, 5.001 }, { false, 316, 5.002 },               /* space */
+        { true, 36, 6.355 }, { false, 1448, 6.356 }, { false, 428, 6.357 },              /* space */
+        { true, 36, 7.369 }, { false, 1448, 7.370 }, { false, 524, 7.371 },              /* b */
+        { true, 36, 8.387 }, { false, 44, 8.388 },                                       /* / */
+        { true, 36, 9.00 }, { false, 60, 9.001 }, { false, 52, 9.002 },                  /* q */
+    };
+    keyname k[8];
+    assert_int_equal(shell_keys(keys, sizeof keys / sizeof keys[0], k, 8), 7);
+}
+
 static void test_empty_line_no_backspace(void **st)
 {
     (void)st;
@@ -3190,6 +3210,7 @@ int main(void)
         cmocka_unit_test(test_pager_search_then_q),
         cmocka_unit_test(test_typeahead_stream),
         cmocka_unit_test(test_empty_line_no_backspace),
+        cmocka_unit_test(test_pager_keys_not_ticks),
         cmocka_unit_test(test_typeahead_rhythm_not_stream),
         cmocka_unit_test(test_enter_one_record_then_search),
         cmocka_unit_test(test_enter_after_edit),

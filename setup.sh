@@ -11,7 +11,7 @@ cd "$(dirname "$0")"
 
 BUILD_DEPS=(build-essential clang libclang-rt-14-dev libpcap-dev libssl-dev libcmocka-dev pkg-config)
 TEST_DEPS=(chromium tshark tcpflow wireshark-common python3 python3-scapy openssh-client time python3-distributed)
-LAB_DEPS=(openssh-server openssh-client openssh-sftp-server dropbear-bin sshpass sudo rsync tcpdump iproute2 procps python3-pexpect ethtool curl zsh fish python3-paramiko python3-asyncssh putty-tools xvfb xauth x11-utils)
+LAB_DEPS=(openssh-server openssh-client openssh-sftp-server dropbear-bin sshpass sudo rsync tcpdump iproute2 procps python3-pexpect ethtool curl zsh fish python3-paramiko python3-asyncssh putty-tools xvfb xauth x11-utils nano)
 
 SUDO=
 [ "$(id -u)" -eq 0 ] || SUDO=sudo

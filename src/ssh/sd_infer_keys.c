@@ -122,11 +122,26 @@ static size_t client_near(const ctx *x, const leg *L, size_t from, size_t to, si
     return SIZE_MAX;
 }
 
+/* The client's record at v[i] is answered at once (within ECHO_NOW_S)
+ * by a page (SCREEN_PAGE_MIN wire bytes or more in one server record): a
+ * person's key in a pager or editor; a timer's request is answered by a
+ * few bytes of reply or nothing. */
+static bool paged_at_once(const ctx *x, const leg *L, size_t to, size_t i)
+{
+    size_t j = i + 1;
+    return j < to && !sdi_is_cl(L, &x->v[j]) && x->v[j].len >= SCREEN_PAGE_MIN &&
+           x->v[j].t - x->v[i].t <= ECHO_NOW_S;
+}
+
 /* Keepalives of a key's size (a client's timer, e.g. dbclient -K with
  * compression): the client's records before and after are as far away as
  * each other to within KEEPALIVE_JITTER_S and at least KEEPALIVE_MIN_S
  * away; a timer's ticks, not a person's keys. The first of the three
- * (of any size) is not marked: the timer counts from the last activity. */
+ * (of any size) is not marked: the timer counts from the last activity.
+ * Pauses of a second or more fall that evenly now and then; a record of
+ * the three answered by a page is a key (lab man_page_aes128gcm frames
+ * 71-81: space, b and / in man's pager 1.014 s and 1.018 s apart, b
+ * answered by a page at once, were read as ticks). */
 static void mark_keepalive(const ctx *x, const leg *L, size_t from, size_t to, uint32_t wk, uint8_t *mark)
 {
     for (size_t i = from; i < to; i++) {
@@ -134,6 +149,8 @@ static void mark_keepalive(const ctx *x, const leg *L, size_t from, size_t to, u
             continue;
         size_t a = client_near(x, L, from, to, i, -1), b = client_near(x, L, from, to, i, 1);
         if (a == SIZE_MAX || b == SIZE_MAX || x->v[b].len != wk)
+            continue;
+        if (paged_at_once(x, L, to, i) || paged_at_once(x, L, to, b))
             continue;
         double g1 = x->v[i].t - x->v[a].t, g2 = x->v[b].t - x->v[i].t;
         if (g1 >= KEEPALIVE_MIN_S && g2 >= KEEPALIVE_MIN_S && fabs(g1 - g2) <= KEEPALIVE_JITTER_S)
@@ -1182,10 +1199,18 @@ static void resolve_keys(const ctx *x, key *k, size_t nk, bool completes)
         if (!strcmp(k[i].k, "enter?"))
             k[i].k = typing_on(x, k, nk, i) ? "char" : "enter";
     /* a short command output can also have the Backspace echo's size:
-     * after an Enter people read and think, after a Backspace they retype */
+     * after an Enter people read and think, after a Backspace they retype.
+     * Right after an Enter the line is empty and a Backspace erases
+     * nothing (readline rings the bell, one byte; the terminal's own erase
+     * sends nothing): that answer is the output of a line too (a REPL's
+     * empty line ending a block, its output and "\r\n>>> " in one record:
+     * lab python_repl_aes128gcm frame 194, 0.85 s before the next key),
+     * left to empty_line_keys as every answer at an empty line is */
     for (size_t i = 0; i < nk; i++)
         if (!strcmp(k[i].k, "backspace?") &&
-            (i + 1 == nk || x->v[k[i + 1].at].t - x->v[k[i].at].t > ENTER_PAUSE_S) && !erasing_run(x, k, i))
+            (i + 1 == nk || x->v[k[i + 1].at].t - x->v[k[i].at].t > ENTER_PAUSE_S ||
+             (i > 0 && is_key(&k[i - 1], "enter"))) &&
+            !erasing_run(x, k, i))
             k[i].k = "enter";
     /* a Backspace echo and a short Tab completion have the same size: a key
      * followed by Enter completed the word (Tab), where a line editor

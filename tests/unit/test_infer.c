@@ -1864,6 +1864,50 @@ static void test_pager_keys(void **st)
  * its cadence and shape: chars. The typed-ahead Enter's answer goes on
  * with the stream too, until the loop's end, the prompt and the line's
  * output come as new records in a tick: it stays Enter. */
+/* A key right after an Enter answered by one record of a Backspace
+ * echo's size, typing on within ENTER_PAUSE_S: the line is empty, a
+ * Backspace there erases nothing (lab python_repl_aes128gcm frame 194:
+ * the REPL's empty line ending a for block, the block's output and
+ * "\r\n>>> " in one record, 0.85 s before the next key). No Backspace;
+ * a one-record answer at an empty line reads as a char (empty_line_keys). */
+/* Keys in a pager whose pauses happen to fall a timer's evenness apart
+ * (lab man_page_aes128gcm frames 71-81: space, b and / 1.014 s and
+ * 1.018 s apart, within KEEPALIVE_JITTER_S): b is answered at once by a
+ * page, which no keepalive's reply is. Every key is kept. */
+static void test_pager_keys_not_ticks(void **st)
+{
+    (void)st;
+    static const step keys[] = {
+        { true, 36, 2.00 }, { false, 36, 2.001 },                                        /* "x" */
+        { true, 36, 2.30 }, { false, 1448, 2.301 }, { false, 316, 2.302 },               /* Enter */
+        { true, 36, 5.00 }, { false, 1448, 5.001 }, { false, 316, 5.002 },               /* space */
+        { true, 36, 6.355 }, { false, 1448, 6.356 }, { false, 428, 6.357 },              /* space */
+        { true, 36, 7.369 }, { false, 1448, 7.370 }, { false, 524, 7.371 },              /* b */
+        { true, 36, 8.387 }, { false, 44, 8.388 },                                       /* / */
+        { true, 36, 9.00 }, { false, 60, 9.001 }, { false, 52, 9.002 },                  /* q */
+    };
+    keyname k[8];
+    assert_int_equal(shell_keys(keys, sizeof keys / sizeof keys[0], k, 8), 7);
+}
+
+static void test_empty_line_no_backspace(void **st)
+{
+    (void)st;
+    static const step keys[] = {
+        { true, 36, 2.00 }, { false, 36, 2.001 },                                        /* "a" */
+        { true, 36, 2.17 }, { false, 36, 2.171 },                                        /* "b" */
+        { true, 36, 2.40 }, { false, 44, 2.401 },                                        /* Enter: "\r\n... " */
+        { true, 36, 3.50 }, { false, 44, 3.501 },                                        /* Enter, empty line */
+        { true, 36, 4.35 }, { false, 36, 4.351 },                                        /* "c" */
+        { true, 36, 4.55 }, { false, 36, 4.551 }, { false, 60, 4.60 },                   /* Enter */
+    };
+    static const char *want[] = { "char", "char", "enter", "char", "char", "enter" };
+    keyname k[8];
+    assert_int_equal(shell_keys(keys, sizeof keys / sizeof keys[0], k, 8), 6);
+    for (size_t i = 0; i < 6; i++)
+        assert_string_equal(k[i].s, want[i]);
+}
+
 static void test_typeahead_stream(void **st)
 {
     (void)st;
@@ -3165,6 +3209,8 @@ int main(void)
         cmocka_unit_test(test_pager_keys),
         cmocka_unit_test(test_pager_search_then_q),
         cmocka_unit_test(test_typeahead_stream),
+        cmocka_unit_test(test_empty_line_no_backspace),
+        cmocka_unit_test(test_pager_keys_not_ticks),
         cmocka_unit_test(test_typeahead_rhythm_not_stream),
         cmocka_unit_test(test_enter_one_record_then_search),
         cmocka_unit_test(test_enter_after_edit),

@@ -491,39 +491,60 @@ static bool pair_in_flight(const ctx *x, const leg *L, const keysz *z, size_t fr
     return overtakes > early_answers;
 }
 
-/* A key held with the next: where the leg's server answers at once (no
- * keys in flight), two keys that left back to back within REACT_MIN_S (no
- * person types that fast: a loaded client held the first and sent it with
- * the next) are answered in their order, so the first record of the
- * second one's answer, of an echo's size, is the first one's echo when a
- * record is left for the second (fresh bash_fast at seed +7000 frames
- * 187-192: `u` and a Tab 77 us apart, answered by the echo, 36, and the
- * completion, 44; the Tab took both and read as Enter, then as a
- * multiplexer's key). A key between two such is no key (too_soon). The
- * key before them was answered: keys of an echoing line, not a password's
- * (su: no echo, and the Enter's CR LF has an echo's size). */
+/* A key answered late, before the next: where the leg's server answers
+ * at once (no keys in flight), a line editor answers the keys in their
+ * order, so when the key before the next one was left unanswered (an
+ * unanswered char, p) the first record answering the next one (q) may be
+ * p's. Two ways that happens:
+ * - held: the two keys left back to back within REACT_MIN_S (no person
+ *   types that fast: a loaded client held the first and sent it with the
+ *   next), and that record has an echo's size (fresh bash_fast at seed
+ *   +7000 frames 187-192: `u` and a Tab 77 us apart, answered by the
+ *   echo, 36, and the completion, 44; the Tab took both and read as an
+ *   Enter, then as a multiplexer's key);
+ * - computed: p stayed unanswered ECHO_NOW_S or more past the round trip
+ *   before the next key, longer than any echo takes, and that record is
+ *   larger than an echo: the line editor was computing p's answer (a
+ *   completion; zsh loads its completion functions at the session's
+ *   first Tab) and read the next key after it (fresh zsh_session at seed
+ *   +8000 frames 190-196: a Tab unanswered for the 260 ms until the
+ *   Enter, its completion, 52, 300 ms after it, then the Enter's 60, the
+ *   output and the prompt; the Tab read as a char). A key completing
+ *   follows characters of the line; a multiplexer's prefix, which nothing
+ *   answers, is pressed at a prompt (lab tmux frames 172-176: C-b, then
+ *   d answered by the detach's redraw).
+ * Either way a record is left for the next key, and the key before p was
+ * answered: keys of an echoing line, not a password's (su: no echo, and
+ * the Enter's CR LF has an echo's size). A key between two such is no
+ * key (too_soon). True when p's answer changed. */
 static bool is_key(const key *q, const char *name);
 
-static void held_echo(const ctx *x, const leg *L, const keysz *z, key *k, size_t nk)
+static bool held_echo(const ctx *x, const leg *L, const keysz *z, key *k, size_t nk)
 {
     key *q = &k[nk], *p = nk ? &k[nk - 1] : NULL;
-    if (!p || nk < 2 || !k[nk - 2].resp_n || !is_key(p, "char") || p->resp_n || p->at + 1 != q->at ||
-        x->v[q->at].t - x->v[p->at].t >= REACT_MIN_S || z->pair || z->comp || z->we_p || q->resp_n < 2 ||
-        x->v[q->resp_first].len != z->we)
-        return;
+    if (!p || nk < 2 || !k[nk - 2].resp_n || !is_key(p, "char") || p->resp_n || p->at + 1 != q->at || z->pair ||
+        z->comp || z->we_p || q->resp_n < 2)
+        return false;
+    double gap = x->v[q->at].t - x->v[p->at].t;
+    uint32_t f = x->v[q->resp_first].len;
+    bool held = gap < REACT_MIN_S && f == z->we;
+    bool computed = gap >= z->lag + ECHO_NOW_S && f > z->we && line_chars(k, nk - 1) > 0;
+    if (!held && !computed)
+        return false;
     size_t j = q->resp_first + 1;
     while (j <= q->resp_last && sdi_is_cl(L, &x->v[j]))
         j++;
     p->resp_first = p->resp_last = q->resp_first;
     p->resp_n = 1;
-    p->resp_bytes = p->resp_max = z->we;
+    p->resp_bytes = p->resp_max = f;
     q->resp_first = j;
     q->resp_n--;
-    q->resp_bytes -= z->we;
+    q->resp_bytes -= f;
     q->resp_max = 0;
     for (; j <= q->resp_last; j++)
         if (!sdi_is_cl(L, &x->v[j]) && x->v[j].len > q->resp_max)
             q->resp_max = x->v[j].len;
+    return computed;
 }
 
 /* Reads v[i] as a key into k[nk]; false when it is none. */
@@ -541,8 +562,10 @@ static bool read_key(const ctx *x, const leg *L, const keysz *z, size_t from, si
         return false;
     key *q = &k[nk];
     key_answer(x, L, z, i, to, fat, q);
-    if (!fat && !paste)
-        held_echo(x, L, z, k, nk);
+    /* the key before, read as a char with no answer, is read again by
+     * the answer it had (a completion) */
+    if (!fat && !paste && held_echo(x, L, z, k, nk))
+        k[nk - 1].k = class_by_answer(x, L, z, k, nk - 1);
     bool arrow_sized = (it->len == z->wa || cold_arrow) && !(cold_key && q->resp_n >= ENTER_RECORDS_MIN);
     if (paste)
         q->k = "paste";

@@ -4114,6 +4114,11 @@ _reseed("wanc300_bash_fast", 5000, "a line's last character echoed with its Ente
 # (the echo, the completion)
 _reseed("bash_fast", 7000, "a character held by the client and sent with a Tab, 77 us apart; the echo "
         "and the completion answering them in turn")
+# eighth sweep (seed + 8000; the sweep's own capture): on a LAN, a Tab whose
+# completion zsh computed for 300 ms, the Enter typed 260 ms after the Tab,
+# before it (the completion, then the Enter's answer)
+_reseed("zsh_session", 8000, "a Tab answered 300 ms later (zsh's first completion), after the Enter "
+        "typed 260 ms after it")
 
 
 # Fresh runs of the transfers / forwards / agent / reverse / nesting / X11

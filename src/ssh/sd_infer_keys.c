@@ -1368,6 +1368,24 @@ static bool lines_only(const ctx *x, const leg *L, const key *k, size_t nk)
     return nk >= SCRIPT_LINES_MIN && (differ || !first) && (alone || !first);
 }
 
+/* Key i, sent cold at the plain key size (the offset arrow's), follows
+ * an arrow that moved the cursor inside the line (answered by one record
+ * of a one-character answer's size, either way: a "\b" or the character
+ * passed over) and the line's Enter follows it: moving the cursor and
+ * running the line unchanged edits nothing, so it is the character
+ * inserted there, its answer (larger than the offset one-character
+ * answer: the character, the rest of the line and the cursor moved back)
+ * a short redraw (fresh compress_reverse at seed +8000 frames 169-175:
+ * Left at 76 answered by 68, then `l` at the plain 76 answered by 76,
+ * then the Enter; `l` read as an arrow). */
+static bool inserted_after_move(const ctx *x, const keysz *z, const key *k, size_t i)
+{
+    const key *a = &k[i - (i > 0)];
+    uint32_t g = a->resp_n == 1 ? x->v[a->resp_first].len : 0;
+    return i > 0 && is_key(a, "arrow") && (g == z->we || g == z->we_p) && line_chars(k, i - 1) > 0 &&
+           strncmp(k[i + 1].k, "enter", 5) == 0; /* "enter?": decided later by the pace */
+}
+
 /* A tunnelled leg over a compressed connection (sd_infer_zlib.h): a key
  * sent cold at the plain size has the offset arrow's (read_key), and a
  * Left or Right arrow inside a line is answered, as a character at its
@@ -1379,14 +1397,22 @@ static bool lines_only(const ctx *x, const leg *L, const key *k, size_t nk)
  * did not move: the record was a character (lab compress_reverse at seed
  * +3100 frame 189 and at +4000 frame 128, 76 answered by 68, where the
  * leg's keys are 68; every arrow of the lab's tunnels moving the cursor
- * is followed by an inserted character's redraw). */
+ * is followed by an inserted character's redraw). Such a character
+ * answered by a short redraw after an arrow that moved the cursor, the
+ * Enter next, is one too (inserted_after_move). */
 static void cold_keys(const ctx *x, const keysz *z, key *k, size_t nk)
 {
+    uint32_t most = z->we_p > z->wbs_p ? z->we_p : z->wbs_p; /* a short redraw, either size */
+    most = z->wbs2_p > most ? z->wbs2_p : most;
     for (size_t i = 0; i + 1 < nk; i++) {
         const key *n = &k[i + 1];
         bool at_end = n->resp_n >= ENTER_RECORDS_MIN || (n->resp_n == 1 && x->v[n->resp_first].len == z->we);
-        if (is_key(&k[i], "arrow") && x->v[k[i].at].len == z->wk_p && k[i].resp_n == 1 &&
-            x->v[k[i].resp_first].len == z->we && line_chars(k, i) > 0 && at_end)
+        if (!is_key(&k[i], "arrow") || x->v[k[i].at].len != z->wk_p || k[i].resp_n != 1 || line_chars(k, i) == 0)
+            continue;
+        uint32_t f = x->v[k[i].resp_first].len;
+        if (f == z->we && at_end)
+            k[i].k = "char";
+        else if (f > z->we && f <= most && inserted_after_move(x, z, k, i))
             k[i].k = "char";
     }
 }

@@ -601,6 +601,20 @@ static void test_compressed_reverse_cold_keys(void **st)
     assert_string_equal(REVERSE_CLASS(5.9833, { 5.9833, 76 }, { 6.2182, 84 }), "arrow"); /* a redraw */
 }
 
+/* The same leg: after a Left arrow inside the line (76 answered by 68), a
+ * key sent cold at 76 answered by a short redraw at 76 (lab
+ * compress_reverse seed +8000 frames 169-175: `l` inserted, its redraw
+ * "lo\b" at the offset size) with the line's Enter next is the inserted
+ * character (moving the cursor and running the line edits nothing);
+ * with a key typed after it, not the Enter, it stays an arrow. */
+static void test_compressed_reverse_cold_insert(void **st)
+{
+    (void)st;
+    assert_string_equal(REVERSE_CLASS(6.2179, { 5.9833, 76 }, { 6.2179, 76 }, { 6.2182, 76 }), "char");
+    assert_string_equal(REVERSE_CLASS(5.9833, { 5.8056, 76 }, { 5.8101, 68 }, { 5.9833, 76 }, { 5.9838, 76 }),
+                        "arrow");
+}
+
 /* The same leg: a Backspace's echo at the offset size (76, the plain
  * echo's; lab compress_reverse seeds +3000, +3100, +3200 and seed 966) is
  * a Backspace; a char's echo at 76 before the Backspace's plain 84 (seed
@@ -1191,6 +1205,7 @@ int main(void)
         cmocka_unit_test(test_compressed_reverse_sr_shrunk),
         cmocka_unit_test(test_compressed_reverse_cold_keys),
         cmocka_unit_test(test_compressed_reverse_offset_backspace),
+        cmocka_unit_test(test_compressed_reverse_cold_insert),
         cmocka_unit_test(test_compressed_agent_late_confirm),
         cmocka_unit_test(test_x11_keys_after_client),
     };

@@ -525,6 +525,18 @@ static void test_compressed_reverse_login(void **st)
     assert_reverse_login(&s);
 }
 
+/* compress_reverse loaded into s: the index of the reverse leg's
+ * SERVICE_REQUEST (84, after the inner NEWKEYS, 44, at 4.2476). */
+static size_t reverse_sr(stream *s)
+{
+    ADD_ALL(s, compress_reverse);
+    size_t sr = 1;
+    while (sr < s->n && !(!s->r[sr].c && s->r[sr].len == 84 && s->r[sr - 1].len == 44 && s->r[sr].t > 4.2))
+        sr++;
+    assert_true(sr < s->n);
+    return sr;
+}
+
 /* The reverse leg's SERVICE_REQUEST 8 bytes under too (76 for 84: lab
  * compress_reverse seed +2000, deflate matching the outer header): still
  * the start of its authentication. */
@@ -532,12 +544,22 @@ static void test_compressed_reverse_sr_shrunk(void **st)
 {
     (void)st;
     stream s = { .n = 0 };
-    ADD_ALL(&s, compress_reverse);
-    size_t sr = 0;
-    while (sr < s.n && !(!s.r[sr].c && s.r[sr].len == 84 && s.r[sr].t > 4.2))
-        sr++;
-    assert_true(sr < s.n);
-    s.r[sr].len = 76;
+    s.r[reverse_sr(&s)].len = 76;
+    assert_reverse_login(&s);
+}
+
+/* The reverse leg's NEWKEYS and SERVICE_REQUEST in one channel data (the
+ * plain model's 100 bytes), 8 bytes under too (92: lab compress_reverse_2
+ * at seed +8303 frame 84, deflate matching the outer header): still the
+ * start of its authentication (the login and its 29 keys were lost). */
+static void test_compressed_reverse_sr_joined_shrunk(void **st)
+{
+    (void)st;
+    stream s = { .n = 0 };
+    size_t sr = reverse_sr(&s);
+    s.r[sr].len = 92;
+    memmove(&s.r[sr - 1], &s.r[sr], (s.n - sr) * sizeof s.r[0]);
+    s.n--;
     assert_reverse_login(&s);
 }
 
@@ -1206,6 +1228,7 @@ int main(void)
         cmocka_unit_test(test_compressed_reverse_cold_keys),
         cmocka_unit_test(test_compressed_reverse_offset_backspace),
         cmocka_unit_test(test_compressed_reverse_cold_insert),
+        cmocka_unit_test(test_compressed_reverse_sr_joined_shrunk),
         cmocka_unit_test(test_compressed_agent_late_confirm),
         cmocka_unit_test(test_x11_keys_after_client),
     };

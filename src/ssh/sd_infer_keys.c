@@ -1368,22 +1368,14 @@ static bool lines_only(const ctx *x, const leg *L, const key *k, size_t nk)
     return nk >= SCRIPT_LINES_MIN && (differ || !first) && (alone || !first);
 }
 
-/* Key i, sent cold at the plain key size (the offset arrow's), follows
- * an arrow that moved the cursor inside the line (answered by one record
- * of a one-character answer's size, either way: a "\b" or the character
- * passed over) and the line's Enter follows it: moving the cursor and
- * running the line unchanged edits nothing, so it is the character
- * inserted there, its answer (larger than the offset one-character
- * answer: the character, the rest of the line and the cursor moved back)
- * a short redraw (fresh compress_reverse at seed +8000 frames 169-175:
- * Left at 76 answered by 68, then `l` at the plain 76 answered by 76,
- * then the Enter; `l` read as an arrow). */
-static bool inserted_after_move(const ctx *x, const keysz *z, const key *k, size_t i)
+/* Key i follows an arrow that moved the cursor inside the line: answered
+ * by one record of a one-character answer's size, either way (a "\b" or
+ * the character passed over). */
+static bool after_move(const ctx *x, const keysz *z, const key *k, size_t i)
 {
     const key *a = &k[i - (i > 0)];
     uint32_t g = a->resp_n == 1 ? x->v[a->resp_first].len : 0;
-    return i > 0 && is_key(a, "arrow") && (g == z->we || g == z->we_p) && line_chars(k, i - 1) > 0 &&
-           strncmp(k[i + 1].k, "enter", 5) == 0; /* "enter?": decided later by the pace */
+    return i > 0 && is_key(a, "arrow") && (g == z->we || g == z->we_p) && line_chars(k, i - 1) > 0;
 }
 
 /* A tunnelled leg over a compressed connection (sd_infer_zlib.h): a key
@@ -1397,9 +1389,19 @@ static bool inserted_after_move(const ctx *x, const keysz *z, const key *k, size
  * did not move: the record was a character (lab compress_reverse at seed
  * +3100 frame 189 and at +4000 frame 128, 76 answered by 68, where the
  * leg's keys are 68; every arrow of the lab's tunnels moving the cursor
- * is followed by an inserted character's redraw). Such a character
- * answered by a short redraw after an arrow that moved the cursor, the
- * Enter next, is one too (inserted_after_move). */
+ * is followed by an inserted character's redraw). The answer may keep
+ * the plain one-character size too (76: the plain echo, or the offset
+ * Backspace echo: offset_backspaces reads which; lab compress_reverse_2
+ * at seed +8305 frame 112, a Backspace), unless an arrow that moved the
+ * cursor came before: then a lone echo next says this one moved it back
+ * (Right, answered by the character passed over at the plain size).
+ * After such an arrow, a key answered by a short redraw larger than the
+ * offset one-character answer with the line's Enter next is the
+ * character inserted there: moving the cursor and running the line
+ * unchanged edits nothing (fresh compress_reverse at seed +8000 frames
+ * 169-175: Left at 76 answered by 68, then `l` at the plain 76 answered
+ * by its redraw "lo\b" at the offset 76, then the Enter; `l` read as an
+ * arrow). */
 static void cold_keys(const ctx *x, const keysz *z, key *k, size_t nk)
 {
     uint32_t most = z->we_p > z->wbs_p ? z->we_p : z->wbs_p; /* a short redraw, either size */
@@ -1410,9 +1412,10 @@ static void cold_keys(const ctx *x, const keysz *z, key *k, size_t nk)
         if (!is_key(&k[i], "arrow") || x->v[k[i].at].len != z->wk_p || k[i].resp_n != 1 || line_chars(k, i) == 0)
             continue;
         uint32_t f = x->v[k[i].resp_first].len;
-        if (f == z->we && at_end)
+        bool moved = after_move(x, z, k, i);
+        if ((f == z->we || (f == z->we_p && !moved)) && at_end)
             k[i].k = "char";
-        else if (f > z->we && f <= most && inserted_after_move(x, z, k, i))
+        else if (f > z->we && f <= most && moved && strncmp(n->k, "enter", 5) == 0) /* "enter?" too */
             k[i].k = "char";
     }
 }

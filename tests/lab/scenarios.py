@@ -4139,7 +4139,8 @@ for _base, _adds in (
         ("scp_tree", (1000,)), ("wan_proxyjump_keys_chacha", (1000,)),
         ("wan_reverse_keys", (2000,)), ("srv_reverse_keys", (1000, 3000)), ("offc_agent_used", (2000, 4000)),
         ("reverse_keys_aes128ctr-sha256etm", (2000,)), ("proxyjump_rekey_aes128gcm", (2000,)),
-        ("compress_reverse", (2000, 3000, 3100, 3200, 3300, 8000)), ("compress_agent_chacha", (2000,)),
+        ("compress_reverse", (2000, 3000, 3100, 3200, 3300, 8000)), ("compress_reverse_2", (8305,)),
+        ("compress_agent_chacha", (2000,)),
         ("putty_psftp_batch", (3000, 3300))):
     for _n in _adds:
         _seed, _fn, _kw, _iface, _desc = SCENARIOS[_base]

@@ -637,6 +637,16 @@ static void test_compressed_reverse_cold_insert(void **st)
                         "arrow");
 }
 
+/* The same leg: a key sent cold at 76 answered by 76 (the plain echo, or
+ * the offset Backspace echo) with a lone echo next: the cursor did not
+ * move, no arrow (lab compress_reverse_2 at seed +8305 frame 112, a
+ * Backspace; offset_backspaces then reads it at the line's end). */
+static void test_compressed_reverse_cold_plain_answer(void **st)
+{
+    (void)st;
+    assert_string_equal(REVERSE_CLASS(5.9833, { 5.9833, 76 }, { 5.9838, 76 }), "backspace");
+}
+
 /* The same leg: a Backspace's echo at the offset size (76, the plain
  * echo's; lab compress_reverse seeds +3000, +3100, +3200 and seed 966) is
  * a Backspace; a char's echo at 76 before the Backspace's plain 84 (seed
@@ -1228,6 +1238,7 @@ int main(void)
         cmocka_unit_test(test_compressed_reverse_cold_keys),
         cmocka_unit_test(test_compressed_reverse_offset_backspace),
         cmocka_unit_test(test_compressed_reverse_cold_insert),
+        cmocka_unit_test(test_compressed_reverse_cold_plain_answer),
         cmocka_unit_test(test_compressed_reverse_sr_joined_shrunk),
         cmocka_unit_test(test_compressed_agent_late_confirm),
         cmocka_unit_test(test_x11_keys_after_client),

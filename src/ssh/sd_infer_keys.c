@@ -1392,9 +1392,12 @@ static bool after_move(const ctx *x, const keysz *z, const key *k, size_t i)
  * is followed by an inserted character's redraw). The answer may keep
  * the plain one-character size too (76: the plain echo, or the offset
  * Backspace echo: offset_backspaces reads which; lab compress_reverse_2
- * at seed +8305 frame 112, a Backspace), unless an arrow that moved the
- * cursor came before: then a lone echo next says this one moved it back
- * (Right, answered by the character passed over at the plain size).
+ * at seed +8305 frame 112, a Backspace) when a lone echo follows, unless
+ * an arrow that moved the cursor came before: then the lone echo says
+ * this one moved it back (Right, answered by the character passed over
+ * at the plain size). Not with the Enter next: Up recalling a short line
+ * has that answer at the offset size (compress_reverse at +8308 frame
+ * 130, after an Enter read as a character).
  * After such an arrow, a key answered by a short redraw larger than the
  * offset one-character answer with the line's Enter next is the
  * character inserted there: moving the cursor and running the line
@@ -1408,12 +1411,13 @@ static void cold_keys(const ctx *x, const keysz *z, key *k, size_t nk)
     most = z->wbs2_p > most ? z->wbs2_p : most;
     for (size_t i = 0; i + 1 < nk; i++) {
         const key *n = &k[i + 1];
-        bool at_end = n->resp_n >= ENTER_RECORDS_MIN || (n->resp_n == 1 && x->v[n->resp_first].len == z->we);
+        bool lone = n->resp_n == 1 && x->v[n->resp_first].len == z->we;
+        bool at_end = n->resp_n >= ENTER_RECORDS_MIN || lone;
         if (!is_key(&k[i], "arrow") || x->v[k[i].at].len != z->wk_p || k[i].resp_n != 1 || line_chars(k, i) == 0)
             continue;
         uint32_t f = x->v[k[i].resp_first].len;
         bool moved = after_move(x, z, k, i);
-        if ((f == z->we || (f == z->we_p && !moved)) && at_end)
+        if ((f == z->we && at_end) || (f == z->we_p && !moved && lone))
             k[i].k = "char";
         else if (f > z->we && f <= most && moved && strncmp(n->k, "enter", 5) == 0) /* "enter?" too */
             k[i].k = "char";

@@ -508,39 +508,60 @@ static bool pair_in_flight(const ctx *x, const leg *L, const keysz *z, size_t fr
     return overtakes > early_answers;
 }
 
-/* A key held with the next: where the leg's server answers at once (no
- * keys in flight), two keys that left back to back within REACT_MIN_S (no
- * person types that fast: a loaded client held the first and sent it with
- * the next) are answered in their order, so the first record of the
- * second one's answer, of an echo's size, is the first one's echo when a
- * record is left for the second (fresh bash_fast at seed +7000 frames
- * 187-192: `u` and a Tab 77 us apart, answered by the echo, 36, and the
- * completion, 44; the Tab took both and read as Enter, then as a
- * multiplexer's key). A key between two such is no key (too_soon). The
- * key before them was answered: keys of an echoing line, not a password's
- * (su: no echo, and the Enter's CR LF has an echo's size). */
+/* A key answered late, before the next: where the leg's server answers
+ * at once (no keys in flight), a line editor answers the keys in their
+ * order, so when the key before the next one was left unanswered (an
+ * unanswered char, p) the first record answering the next one (q) may be
+ * p's. Two ways that happens:
+ * - held: the two keys left back to back within REACT_MIN_S (no person
+ *   types that fast: a loaded client held the first and sent it with the
+ *   next), and that record has an echo's size (fresh bash_fast at seed
+ *   +7000 frames 187-192: `u` and a Tab 77 us apart, answered by the
+ *   echo, 36, and the completion, 44; the Tab took both and read as an
+ *   Enter, then as a multiplexer's key);
+ * - computed: p stayed unanswered ECHO_NOW_S or more past the round trip
+ *   before the next key, longer than any echo takes, and that record is
+ *   larger than an echo: the line editor was computing p's answer (a
+ *   completion; zsh loads its completion functions at the session's
+ *   first Tab) and read the next key after it (fresh zsh_session at seed
+ *   +8000 frames 190-196: a Tab unanswered for the 260 ms until the
+ *   Enter, its completion, 52, 300 ms after it, then the Enter's 60, the
+ *   output and the prompt; the Tab read as a char). A key completing
+ *   follows characters of the line; a multiplexer's prefix, which nothing
+ *   answers, is pressed at a prompt (lab tmux frames 172-176: C-b, then
+ *   d answered by the detach's redraw).
+ * Either way a record is left for the next key, and the key before p was
+ * answered: keys of an echoing line, not a password's (su: no echo, and
+ * the Enter's CR LF has an echo's size). A key between two such is no
+ * key (too_soon). True when p's answer changed. */
 static bool is_key(const key *q, const char *name);
 
-static void held_echo(const ctx *x, const leg *L, const keysz *z, key *k, size_t nk)
+static bool held_echo(const ctx *x, const leg *L, const keysz *z, key *k, size_t nk)
 {
     key *q = &k[nk], *p = nk ? &k[nk - 1] : NULL;
-    if (!p || nk < 2 || !k[nk - 2].resp_n || !is_key(p, "char") || p->resp_n || p->at + 1 != q->at ||
-        x->v[q->at].t - x->v[p->at].t >= REACT_MIN_S || z->pair || z->comp || z->we_p || q->resp_n < 2 ||
-        x->v[q->resp_first].len != z->we)
-        return;
+    if (!p || nk < 2 || !k[nk - 2].resp_n || !is_key(p, "char") || p->resp_n || p->at + 1 != q->at || z->pair ||
+        z->comp || z->we_p || q->resp_n < 2)
+        return false;
+    double gap = x->v[q->at].t - x->v[p->at].t;
+    uint32_t f = x->v[q->resp_first].len;
+    bool held = gap < REACT_MIN_S && f == z->we;
+    bool computed = gap >= z->lag + ECHO_NOW_S && f > z->we && line_chars(k, nk - 1) > 0;
+    if (!held && !computed)
+        return false;
     size_t j = q->resp_first + 1;
     while (j <= q->resp_last && sdi_is_cl(L, &x->v[j]))
         j++;
     p->resp_first = p->resp_last = q->resp_first;
     p->resp_n = 1;
-    p->resp_bytes = p->resp_max = z->we;
+    p->resp_bytes = p->resp_max = f;
     q->resp_first = j;
     q->resp_n--;
-    q->resp_bytes -= z->we;
+    q->resp_bytes -= f;
     q->resp_max = 0;
     for (; j <= q->resp_last; j++)
         if (!sdi_is_cl(L, &x->v[j]) && x->v[j].len > q->resp_max)
             q->resp_max = x->v[j].len;
+    return computed;
 }
 
 /* Reads v[i] as a key into k[nk]; false when it is none. */
@@ -558,8 +579,10 @@ static bool read_key(const ctx *x, const leg *L, const keysz *z, size_t from, si
         return false;
     key *q = &k[nk];
     key_answer(x, L, z, i, to, fat, q);
-    if (!fat && !paste)
-        held_echo(x, L, z, k, nk);
+    /* the key before, read as a char with no answer, is read again by
+     * the answer it had (a completion) */
+    if (!fat && !paste && held_echo(x, L, z, k, nk))
+        k[nk - 1].k = class_by_answer(x, L, z, k, nk - 1);
     bool arrow_sized = (it->len == z->wa || cold_arrow) && !(cold_key && q->resp_n >= ENTER_RECORDS_MIN);
     if (paste)
         q->k = "paste";
@@ -1370,6 +1393,16 @@ static bool lines_only(const ctx *x, const leg *L, const key *k, size_t nk)
     return nk >= SCRIPT_LINES_MIN && (differ || !first) && (alone || !first);
 }
 
+/* Key i follows an arrow that moved the cursor inside the line: answered
+ * by one record of a one-character answer's size, either way (a "\b" or
+ * the character passed over). */
+static bool after_move(const ctx *x, const keysz *z, const key *k, size_t i)
+{
+    const key *a = &k[i - (i > 0)];
+    uint32_t g = a->resp_n == 1 ? x->v[a->resp_first].len : 0;
+    return i > 0 && is_key(a, "arrow") && (g == z->we || g == z->we_p) && line_chars(k, i - 1) > 0;
+}
+
 /* A tunnelled leg over a compressed connection (sd_infer_zlib.h): a key
  * sent cold at the plain size has the offset arrow's (read_key), and a
  * Left or Right arrow inside a line is answered, as a character at its
@@ -1381,14 +1414,37 @@ static bool lines_only(const ctx *x, const leg *L, const key *k, size_t nk)
  * did not move: the record was a character (lab compress_reverse at seed
  * +3100 frame 189 and at +4000 frame 128, 76 answered by 68, where the
  * leg's keys are 68; every arrow of the lab's tunnels moving the cursor
- * is followed by an inserted character's redraw). */
+ * is followed by an inserted character's redraw). The answer may keep
+ * the plain one-character size too (76: the plain echo, or the offset
+ * Backspace echo: offset_backspaces reads which; lab compress_reverse_2
+ * at seed +8305 frame 112, a Backspace) when a lone echo follows, unless
+ * an arrow that moved the cursor came before: then the lone echo says
+ * this one moved it back (Right, answered by the character passed over
+ * at the plain size). Not with the Enter next: Up recalling a short line
+ * has that answer at the offset size (compress_reverse at +8308 frame
+ * 130, after an Enter read as a character).
+ * After such an arrow, a key answered by a short redraw larger than the
+ * offset one-character answer with the line's Enter next is the
+ * character inserted there: moving the cursor and running the line
+ * unchanged edits nothing (fresh compress_reverse at seed +8000 frames
+ * 169-175: Left at 76 answered by 68, then `l` at the plain 76 answered
+ * by its redraw "lo\b" at the offset 76, then the Enter; `l` read as an
+ * arrow). */
 static void cold_keys(const ctx *x, const keysz *z, key *k, size_t nk)
 {
+    uint32_t most = z->we_p > z->wbs_p ? z->we_p : z->wbs_p; /* a short redraw, either size */
+    most = z->wbs2_p > most ? z->wbs2_p : most;
     for (size_t i = 0; i + 1 < nk; i++) {
         const key *n = &k[i + 1];
-        bool at_end = n->resp_n >= ENTER_RECORDS_MIN || (n->resp_n == 1 && x->v[n->resp_first].len == z->we);
-        if (is_key(&k[i], "arrow") && x->v[k[i].at].len == z->wk_p && k[i].resp_n == 1 &&
-            x->v[k[i].resp_first].len == z->we && line_chars(k, i) > 0 && at_end)
+        bool lone = n->resp_n == 1 && x->v[n->resp_first].len == z->we;
+        bool at_end = n->resp_n >= ENTER_RECORDS_MIN || lone;
+        if (!is_key(&k[i], "arrow") || x->v[k[i].at].len != z->wk_p || k[i].resp_n != 1 || line_chars(k, i) == 0)
+            continue;
+        uint32_t f = x->v[k[i].resp_first].len;
+        bool moved = after_move(x, z, k, i);
+        if ((f == z->we && at_end) || (f == z->we_p && !moved && lone))
+            k[i].k = "char";
+        else if (f > z->we && f <= most && moved && strncmp(n->k, "enter", 5) == 0) /* "enter?" too */
             k[i].k = "char";
     }
 }

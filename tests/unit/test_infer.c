@@ -1716,6 +1716,50 @@ static void test_held_keys_echoes(void **st)
     assert_keys_at(rest, sizeof rest / sizeof rest[0], 0.0002, want, sizeof want / sizeof want[0]);
 }
 
+/* A key answered late, after the next one left (fresh zsh_session at
+ * seed +8000 frames 172-196): on a LAN, `cat no` and a Tab that zsh
+ * answered 300 ms later (its first completion loads the completion
+ * functions), after the Enter typed 260 ms after the Tab: the completion
+ * (52), then the Enter's answer (60), output and prompt. The Tab, left
+ * with no answer, read as a char. A multiplexer's prefix (tmux C-b),
+ * which nothing answers, pressed at a prompt keeps its reading: the key
+ * after it is the multiplexer's (test_multiplexer_prefix). */
+static void test_computed_answer_late(void **st)
+{
+    (void)st;
+    static const step rest[] = {
+        { true, 112, 1.10 }, { false, 44, 1.1002 }, { true, 376, 1.11 }, { false, 36, 1.1102 }, /* open, pty */
+        { true, 36, 2.00 },  { false, 36, 2.0002 }, { true, 36, 2.15 }, { false, 36, 2.1502 }, /* c, a */
+        { true, 36, 2.30 },  { false, 36, 2.3002 }, { true, 36, 2.45 }, { false, 36, 2.4502 }, /* t, space */
+        { true, 36, 2.60 },  { false, 36, 2.6002 }, { true, 36, 2.75 }, { false, 36, 2.7502 }, /* n, o */
+        { true, 36, 2.92 },                                                                     /* Tab */
+        { true, 36, 3.18 },  { false, 52, 3.2206 }, { false, 60, 3.2206 }, /* Enter; completion, echo */
+        { false, 260, 3.30 }, { false, 44, 3.3002 },                      /* output, prompt */
+    };
+    static const char *const want[] = { "char", "char", "char", "char", "char", "char", "tab", "enter" };
+    assert_keys_at(rest, sizeof rest / sizeof rest[0], 0.0002, want, sizeof want / sizeof want[0]);
+}
+
+/* A multiplexer's prefix at a prompt (lab tmux frames 164-180): `l`,
+ * `s`, Enter (output, prompt), then C-b, which nothing answers, and d
+ * 0.245 s later, answered at once by the detach's redraw (156, 68, 52):
+ * two keys of the multiplexer (chars), the redraw no answer of the
+ * prefix's own (a completion computed late follows a line's characters:
+ * test_computed_answer_late). */
+static void test_multiplexer_prefix(void **st)
+{
+    (void)st;
+    static const step rest[] = {
+        { true, 112, 1.10 }, { false, 44, 1.1002 }, { true, 376, 1.11 }, { false, 36, 1.1102 }, /* open, pty */
+        { true, 36, 2.00 },  { false, 36, 2.0002 }, { true, 36, 2.15 }, { false, 36, 2.1502 }, /* l, s */
+        { true, 36, 2.40 },  { false, 68, 2.402 },  { false, 44, 2.43 },                       /* Enter */
+        { true, 36, 3.10 },                                                                     /* C-b */
+        { true, 36, 3.345 }, { false, 156, 3.3458 }, { false, 68, 3.3462 }, { false, 52, 3.3471 }, /* d */
+    };
+    static const char *const want[] = { "char", "char", "enter", "char", "char" };
+    assert_keys_at(rest, sizeof rest / sizeof rest[0], 0.0002, want, sizeof want / sizeof want[0]);
+}
+
 /* Key-sized keepalives 2.000 s apart during an idle shell (lab
  * dropbear_keepalive: dbclient -K 2) are not keys; the keys around them
  * are: `l`, then the tail's. */
@@ -3204,6 +3248,8 @@ int main(void)
         cmocka_unit_test(test_keys_in_flight_late_echo),
         cmocka_unit_test(test_echo_with_enter),
         cmocka_unit_test(test_held_keys_echoes),
+        cmocka_unit_test(test_computed_answer_late),
+        cmocka_unit_test(test_multiplexer_prefix),
         cmocka_unit_test(test_keepalive_ticks),
         cmocka_unit_test(test_keepalive_with_key),
         cmocka_unit_test(test_pager_keys),

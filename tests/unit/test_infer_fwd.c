@@ -525,6 +525,18 @@ static void test_compressed_reverse_login(void **st)
     assert_reverse_login(&s);
 }
 
+/* compress_reverse loaded into s: the index of the reverse leg's
+ * SERVICE_REQUEST (84, after the inner NEWKEYS, 44, at 4.2476). */
+static size_t reverse_sr(stream *s)
+{
+    ADD_ALL(s, compress_reverse);
+    size_t sr = 1;
+    while (sr < s->n && !(!s->r[sr].c && s->r[sr].len == 84 && s->r[sr - 1].len == 44 && s->r[sr].t > 4.2))
+        sr++;
+    assert_true(sr < s->n);
+    return sr;
+}
+
 /* The reverse leg's SERVICE_REQUEST 8 bytes under too (76 for 84: lab
  * compress_reverse seed +2000, deflate matching the outer header): still
  * the start of its authentication. */
@@ -532,12 +544,22 @@ static void test_compressed_reverse_sr_shrunk(void **st)
 {
     (void)st;
     stream s = { .n = 0 };
-    ADD_ALL(&s, compress_reverse);
-    size_t sr = 0;
-    while (sr < s.n && !(!s.r[sr].c && s.r[sr].len == 84 && s.r[sr].t > 4.2))
-        sr++;
-    assert_true(sr < s.n);
-    s.r[sr].len = 76;
+    s.r[reverse_sr(&s)].len = 76;
+    assert_reverse_login(&s);
+}
+
+/* The reverse leg's NEWKEYS and SERVICE_REQUEST in one channel data (the
+ * plain model's 100 bytes), 8 bytes under too (92: lab compress_reverse_2
+ * at seed +8303 frame 84, deflate matching the outer header): still the
+ * start of its authentication (the login and its 29 keys were lost). */
+static void test_compressed_reverse_sr_joined_shrunk(void **st)
+{
+    (void)st;
+    stream s = { .n = 0 };
+    size_t sr = reverse_sr(&s);
+    s.r[sr].len = 92;
+    memmove(&s.r[sr - 1], &s.r[sr], (s.n - sr) * sizeof s.r[0]);
+    s.n--;
     assert_reverse_login(&s);
 }
 
@@ -599,6 +621,30 @@ static void test_compressed_reverse_cold_keys(void **st)
     assert_string_equal(REVERSE_CLASS(6.2179, { 6.2179, 76 }), "char");                  /* then Enter */
     assert_string_equal(REVERSE_CLASS(5.9833, { 5.9833, 76 }), "char");                  /* then an echo */
     assert_string_equal(REVERSE_CLASS(5.9833, { 5.9833, 76 }, { 6.2182, 84 }), "arrow"); /* a redraw */
+}
+
+/* The same leg: after a Left arrow inside the line (76 answered by 68), a
+ * key sent cold at 76 answered by a short redraw at 76 (lab
+ * compress_reverse seed +8000 frames 169-175: `l` inserted, its redraw
+ * "lo\b" at the offset size) with the line's Enter next is the inserted
+ * character (moving the cursor and running the line edits nothing);
+ * with a key typed after it, not the Enter, it stays an arrow. */
+static void test_compressed_reverse_cold_insert(void **st)
+{
+    (void)st;
+    assert_string_equal(REVERSE_CLASS(6.2179, { 5.9833, 76 }, { 6.2179, 76 }, { 6.2182, 76 }), "char");
+    assert_string_equal(REVERSE_CLASS(5.9833, { 5.8056, 76 }, { 5.8101, 68 }, { 5.9833, 76 }, { 5.9838, 76 }),
+                        "arrow");
+}
+
+/* The same leg: a key sent cold at 76 answered by 76 (the plain echo, or
+ * the offset Backspace echo) with a lone echo next: the cursor did not
+ * move, no arrow (lab compress_reverse_2 at seed +8305 frame 112, a
+ * Backspace; offset_backspaces then reads it at the line's end). */
+static void test_compressed_reverse_cold_plain_answer(void **st)
+{
+    (void)st;
+    assert_string_equal(REVERSE_CLASS(5.9833, { 5.9833, 76 }, { 5.9838, 76 }), "backspace");
 }
 
 /* The same leg: a Backspace's echo at the offset size (76, the plain
@@ -1191,6 +1237,9 @@ int main(void)
         cmocka_unit_test(test_compressed_reverse_sr_shrunk),
         cmocka_unit_test(test_compressed_reverse_cold_keys),
         cmocka_unit_test(test_compressed_reverse_offset_backspace),
+        cmocka_unit_test(test_compressed_reverse_cold_insert),
+        cmocka_unit_test(test_compressed_reverse_cold_plain_answer),
+        cmocka_unit_test(test_compressed_reverse_sr_joined_shrunk),
         cmocka_unit_test(test_compressed_agent_late_confirm),
         cmocka_unit_test(test_x11_keys_after_client),
     };

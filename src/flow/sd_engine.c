@@ -297,8 +297,11 @@ static void reasm_packet(sd_engine *e, sd_flow *f, const sd_pkt *p, int dir, uns
     else if (p->payload_len || (p->flags & (SD_TH_FIN | SD_TH_RST))) {
         if ((p->flags & SD_TH_URG) && p->urp && p->payload_len) /* the urgent byte: seq + urp - 1 */
             sd_reasm_mark_urgent(f->reasm[dir], p->seq + p->urp - 1);
-        sd_reasm_segment(f->reasm[dir], p->seq, p->flags, p->payload, p->payload_len, p->frame->num,
-                         p->frame->ts);
+        /* a datagram whose fragments overlapped with other bytes, which
+         * its receiver may have dropped (sd_frag.c): held until an ACK
+         * says it was taken; a re-send replaces it */
+        sd_reasm_segment_ex(f->reasm[dir], p->seq, p->flags, p->payload, p->payload_len, p->frame->num,
+                            p->frame->ts, (p->anomalies & SD_ANOM_FRAG_CONFLICT) != 0);
     }
     if (!wants_bytes(e, &f->c))
         reasm_stop(e, f);
@@ -557,6 +560,8 @@ static void flow_packet(sd_engine *e, const sd_pkt *p, bool selected)
     if (selected)
         sd_conn_count_packet(c, p, dir);
     unsigned ta = p->l4 == SD_L4_TCP ? sd_tcp_packet(f, p, dir) : 0;
+    if (p->anomalies & SD_ANOM_FRAG_CONFLICT)
+        ta |= SD_TA_FRAG_CONFLICT;
     if (c->closed && !was_closed)
         record_open_counts(e, f, false);
     if (!selected) {
@@ -681,6 +686,8 @@ static void frame(sd_engine *e, sd_dec_res r, sd_pkt *p)
     count_l4(e, p);
     if (p->csum == SD_CSUM_BAD)
         e->st.csum_bad[p->l4 == SD_L4_TCP ? 0 : 1]++;
+    else if ((p->anomalies & SD_ANOM_FRAG_CONFLICT) && p->l4 == SD_L4_TCP)
+        e->st.frag_conflict++;
     if (p->l4 == SD_L4_TCP || p->l4 == SD_L4_UDP)
         flow_packet(e, p, true);
     else if (e->o.packet_seen)

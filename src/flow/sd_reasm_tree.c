@@ -274,7 +274,7 @@ static void resolve_overlaps(sd_reasm *r, uint64_t s, const uint8_t *p, uint32_t
             r->st.retrans_bytes += cnt;
         }
         if (tent) {
-            n->flags &= ~(uint32_t)NODE_TENTATIVE;
+            n->flags &= ~(uint32_t)(NODE_TENTATIVE | NODE_DOUBT);
             r->ntentative--;
             n->frame = frame;
             n->ts = ts;
@@ -346,7 +346,7 @@ void sdr_insert_seg(sd_reasm *r, uint64_t s, const uint8_t *p, uint32_t len, boo
                          .charge = charge};
             memcpy(nn->buf, p + pc.doff, pc.len);
             if (syn) {
-                nn->flags |= NODE_TENTATIVE;
+                nn->flags |= NODE_TENTATIVE | (r->doubting ? NODE_DOUBT : 0);
                 r->ntentative++;
             }
             charge_add(r, charge);

@@ -16,7 +16,7 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from gendeceive import ACK, PSH, RST, SYN, Conn, ssh_packet, write  # noqa: E402
-from genfmt import BAN_C, BAN_S, CLI, SRV, eth, ip4, kexinit, tcp_seg  # noqa: E402
+from genfmt import BAN_C, BAN_S, CLI, CLI6, SRV, SRV6, eth, ip4, ip6, kexinit, tcp_seg  # noqa: E402
 from genr9 import keys, quiet, to_keys  # noqa: E402
 from genr11 import GCM, exchange, kex_parts  # noqa: E402
 import genmain  # noqa: E402
@@ -171,16 +171,70 @@ def paws():
     return write(frames)
 
 
+def fold(b):
+    """The ones-complement sum (RFC 1071) of b, of even length."""
+    x = sum(struct.unpack("!%dH" % (len(b) // 2), b))
+    while x > 0xFFFF:
+        x = (x & 0xFFFF) + (x >> 16)
+    return x
+
+
+def frag_conflict():
+    """Client port 47801: the server's banner and KEXINIT segment in three
+    IPv4 fragments, the second (IP offset 24-64: the banner's name, the
+    packet header and the cookie) sent twice with different bytes, the
+    attacker's copy first (`SSH-2.0-EVILFRG_9.6`, its cookie's last two
+    bytes set so that the TCP checksum holds for either); the receiver
+    drops a datagram whose fragments overlap (RFC 5722 for IPv6, Linux's
+    IPv4 since 4.19: CVE-2018-5391), so the server re-sends the segment
+    whole. Then client port 47802: the same with the attacker's copy
+    identical to the real one (a duplicate fragment); 47803: 47801 over
+    IPv6 (fragment headers). Must hold: 47801's and 47803's server banner
+    `SSH-2.0-OpenSSH_9.6` (main: EVILFRG, first wins): the conflicting
+    datagram held until an ACK takes it, and the re-send came first; each
+    said on stderr naming its frame, `frag-conflict` in `packets`,
+    counted; 47802 read once, as before (one overlap, no conflict)."""
+    frames = []
+    for sp, evil, v6 in ((47801, True, False), (47802, False, False), (47803, True, True)):
+        c = Conn(sp, v6=v6)
+        c.handshake()
+        data = BAN_S + kexinit(GCM)
+        src, dst = (SRV6, CLI6) if v6 else (SRV, CLI)
+        seg = tcp_seg(src, dst, 22, sp, c.seq[1], c.seq[0], PSH | ACK, data)
+        bad = bytearray(seg)
+        if evil:
+            bad[20 + 8:20 + 15] = b"EVILFRG"
+            need = (fold(bytes(seg[24:64])) - fold(bytes(bad[24:62]) + b"\0\0")) % 0xFFFF
+            bad[62:64] = struct.pack("!H", need)
+            assert fold(bytes(bad[24:64])) % 0xFFFF == fold(bytes(seg[24:64])) % 0xFFFF
+        for off, part, more in ((0, seg[:24], True), (24, bytes(bad[24:64]), True), (24, seg[24:64], True),
+                                (64, seg[64:], False)):
+            c.t += 0.001
+            ident = 0x7000 + sp % 100
+            if v6:  # a fragment header (RFC 8200 4.5) before the part
+                fh = struct.pack("!BBHI", 6, 0, off | more, ident)
+                c.frames.append((c.t, eth(ip6(src, dst, 44, fh + part), 0x86DD)))
+            else:
+                c.frames.append((c.t, eth(ip4(src, dst, 6, part, ident=ident, frag=off // 8, more=more))))
+        c.send(False, data)  # the re-send, whole
+        c.send(True, BAN_C + kexinit(GCM))
+        c.close()
+        frames += c.frames
+    return merged(frames)
+
+
 CASES = {"rst_pause.pcap": rst_pause, "kex_early.pcap": kex_early, "simul_open.pcap": simul_open,
-         "syn_data.pcap": syn_data, "paws.pcap": paws}
+         "syn_data.pcap": syn_data, "paws.pcap": paws, "frag_conflict.pcap": frag_conflict}
 
 
 def seeds(repo):
-    """This round's fuzz seeds: the early key exchange messages and the
-    simultaneous open, for the whole pipeline."""
+    """This round's fuzz seeds: the early key exchange messages, the
+    simultaneous open and the conflicting fragments, for the whole
+    pipeline."""
     genmain.write_files(os.path.join(repo, "fuzz/seeds"),
                         {"fuzz_pipeline/r12_kex_early.pcap": kex_early(),
-                         "fuzz_pipeline/r12_simul_open.pcap": simul_open()})
+                         "fuzz_pipeline/r12_simul_open.pcap": simul_open(),
+                         "fuzz_pipeline/r12_frag_conflict.pcap": frag_conflict()})
 
 
 if __name__ == "__main__":

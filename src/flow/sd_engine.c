@@ -300,8 +300,12 @@ static void reasm_packet(sd_engine *e, sd_flow *f, const sd_pkt *p, int dir, uns
         /* a datagram whose fragments overlapped with other bytes, which
          * its receiver may have dropped (sd_frag.c): held until an ACK
          * says it was taken; a re-send replaces it */
-        sd_reasm_segment_ex(f->reasm[dir], p->seq, p->flags, p->payload, p->payload_len, p->frame->num,
-                            p->frame->ts, (p->anomalies & SD_ANOM_FRAG_CONFLICT) != 0);
+        if (p->anomalies & SD_ANOM_FRAG_CONFLICT)
+            sd_reasm_segment_ex(f->reasm[dir], p->seq, p->flags, p->payload, p->payload_len, p->frame->num,
+                                p->frame->ts, true);
+        else
+            sd_reasm_segment(f->reasm[dir], p->seq, p->flags, p->payload, p->payload_len, p->frame->num,
+                             p->frame->ts);
     }
     if (!wants_bytes(e, &f->c))
         reasm_stop(e, f);
@@ -309,7 +313,8 @@ static void reasm_packet(sd_engine *e, sd_flow *f, const sd_pkt *p, int dir, uns
 
 /* ---- connection life ---- */
 
-static uint8_t idle_class(const sd_flow *f)
+/* inlined: asked on every packet */
+static inline __attribute__((always_inline)) uint8_t idle_class(const sd_flow *f)
 {
     const sd_conn *c = &f->c;
     if (c->ipproto != 6)

@@ -417,8 +417,10 @@ static void after_event(sd_reasm *r)
         sdr_drain(r);
 }
 
-static void segment_in(sd_reasm *r, uint32_t seq, uint8_t flags, const uint8_t *data, uint32_t len,
-                       uint64_t frame, sd_ts ts);
+/* inlined: its one caller is every segment's (sd_reasm_segment) */
+static inline __attribute__((always_inline)) void segment_in(sd_reasm *r, uint32_t seq, uint8_t flags,
+                                                              const uint8_t *data, uint32_t len, uint64_t frame,
+                                                              sd_ts ts);
 static void data_in(sd_reasm *r, uint64_t uoff, const uint8_t *data, uint32_t len, bool syn,
                     uint64_t frame, sd_ts ts);
 
@@ -443,8 +445,9 @@ void sd_reasm_segment_ex(sd_reasm *r, uint32_t seq, uint8_t flags, const uint8_t
     r->doubting = false;
 }
 
-static void segment_in(sd_reasm *r, uint32_t seq, uint8_t flags, const uint8_t *data, uint32_t len,
-                       uint64_t frame, sd_ts ts)
+static inline __attribute__((always_inline)) void segment_in(sd_reasm *r, uint32_t seq, uint8_t flags,
+                                                              const uint8_t *data, uint32_t len, uint64_t frame,
+                                                              sd_ts ts)
 {
     if (!data)
         len = 0;

@@ -121,7 +121,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)
                 memcpy(buf, d + i, len);
                 i += len;
             }
-            sd_reasm_segment(z, seq, fl, len ? buf : NULL, len, frame, (sd_ts)frame);
+            /* ops 144-159: a copy its receiver may have dropped (conflicting
+             * IP fragments), held until ACKed */
+            sd_reasm_segment_ex(z, seq, fl, len ? buf : NULL, len, frame, (sd_ts)frame, op >= 144);
         } else if (op < 230 && i + 2 <= n) { /* ack */
             int16_t rel;
             memcpy(&rel, d + i, 2);

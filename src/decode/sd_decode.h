@@ -38,6 +38,10 @@ enum {
     SD_ANOM_ENCAP = 1u << 13,       /* a tunnel variant or payload not decoded */
     SD_ANOM_ENCAP_DEPTH = 1u << 14, /* more than SD_MAX_ENCAP_DEPTH nested layers */
     SD_ANOM_IP_BADSUM = 1u << 15,   /* IPv4 header checksum wrong (--checksum) */
+    /* fragments overlapping with different bytes: a datagram its receiver
+     * may drop (sd_frag.c), held by the reassembly until ACKed (sd_reasm.h
+     * sd_reasm_segment_ex) */
+    SD_ANOM_FRAG_CONFLICT = 1u << 16,
 };
 
 /* Encapsulations a packet came through (sd_pkt.encap), outermost first.

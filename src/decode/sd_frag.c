@@ -5,8 +5,13 @@
  * keeps one buffer for the fragmentable part and a sorted list of disjoint
  * byte ranges already received. Overlaps are flagged and resolved
  * first-wins: a later fragment only fills bytes nobody supplied yet (the
- * conservative choice; RFC 5722 would drop the datagram for IPv6, but a
- * forensic tool wants to see what it can and flag the rest).
+ * conservative choice; a forensic tool wants to see what it can and flag
+ * the rest). An overlap whose bytes differ marks the datagram
+ * (SD_ANOM_FRAG_CONFLICT): its receiver may drop it (RFC 5722 for IPv6;
+ * Linux's IPv4 since 4.19, CVE-2018-5391), and then the sender re-sends,
+ * or take one copy by its own policy (older stacks): the TCP reassembly
+ * holds it until an ACK says it was taken, and a re-send before that
+ * replaces it. A duplicate fragment (same bytes) is only an overlap.
  *
  * Memory is bounded by the memcap: when a new set or a larger buffer does
  * not fit, the oldest sets are dropped first. Sets older than the timeout
@@ -243,10 +248,11 @@ static bool grow_ranges(sd_frag_table *t, fset *s, uint64_t *evicted)
 }
 
 /* Copies the parts of [off, end) not yet received (first-wins), limited to
- * the bytes actually present up to pend. Returns true if it overlapped. */
-static bool fill_gaps(fset *s, uint32_t off, uint32_t end, uint32_t pend, const uint8_t *data)
+ * the bytes actually present up to pend. Returns SD_ANOM_FRAG_OVERLAP if it
+ * overlapped, with SD_ANOM_FRAG_CONFLICT if bytes both copies hold differ. */
+static uint32_t fill_gaps(fset *s, uint32_t off, uint32_t end, uint32_t pend, const uint8_t *data)
 {
-    bool overlap = false;
+    uint32_t overlap = 0;
     uint32_t pos = off;
     for (uint32_t i = 0; i < s->nr && pos < end; i++) {
         const frange *r = &s->r[i];
@@ -254,12 +260,16 @@ static bool fill_gaps(fset *s, uint32_t off, uint32_t end, uint32_t pend, const 
             continue;
         if (r->s >= end)
             break;
-        overlap = true;
+        overlap |= SD_ANOM_FRAG_OVERLAP;
         if (r->s > pos) {
             uint32_t stop = SD_MIN(r->s, pend);
             if (stop > pos)
                 memcpy(s->buf + pos, data + (pos - off), stop - pos);
         }
+        /* the bytes both hold (the set's, short of its snaplen cut) */
+        uint32_t cs = SD_MAX(pos, r->s), ce = SD_MIN(SD_MIN(r->e, pend), s->snap_from);
+        if (ce > cs && memcmp(s->buf + cs, data + (cs - off), ce - cs) != 0)
+            overlap |= SD_ANOM_FRAG_CONFLICT;
         pos = SD_MAX(pos, r->e);
     }
     if (pos < end) {
@@ -366,8 +376,7 @@ sd_frag_res sd_frag_add(sd_frag_table *t, const sd_frag_in *in, sd_frag_out *out
             set_drop(t, s);
             return SD_FRAG_DROPPED;
         }
-        if (fill_gaps(s, off, end, pend, in->data))
-            *anom |= SD_ANOM_FRAG_OVERLAP;
+        *anom |= fill_gaps(s, off, end, pend, in->data);
         add_range(s, off, end);
     }
     if (off == 0 && !s->have_first) {

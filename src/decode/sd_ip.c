@@ -88,7 +88,13 @@ static sd_dec_res frag_result(sd_decoder *d, sd_frag_res r, uint32_t anom, uint6
                     "IP reassembly memcap (%zu bytes) reached: dropped %llu oldest fragment "
                     "set%s",
                     d->opts.frag_memcap, (unsigned long long)evicted, evicted == 1 ? "" : "s");
-    if (anom & SD_ANOM_FRAG_OVERLAP)
+    if (anom & SD_ANOM_FRAG_CONFLICT)
+        sd_dec_diag(d, SD_DK_FRAG_OVERLAP,
+                    "IPv%u fragment (id 0x%x, offset %u, %u bytes) overlaps data already "
+                    "received with other bytes: a receiver may drop the datagram, so its "
+                    "stream takes it only once ACKed, a re-send first replaces it",
+                    in->ver, in->id, in->off, in->len_wire);
+    else if (anom & SD_ANOM_FRAG_OVERLAP)
         sd_dec_diag(d, SD_DK_FRAG_OVERLAP,
                     "IPv%u fragment (id 0x%x, offset %u, %u bytes) overlaps data already "
                     "received; the earlier bytes are kept",

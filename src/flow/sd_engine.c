@@ -79,6 +79,10 @@ sd_engine *sd_engine_new(const sd_engine_opts *opts)
     e->timeout[SD_IDLE_TCP_EARLY] = opts->tcp_idle_early ? opts->tcp_idle_early : 300 * SD_NS_PER_SEC;
     e->timeout[SD_IDLE_TCP_CLOSED] = opts->tcp_linger ? opts->tcp_linger : 30 * SD_NS_PER_SEC;
     e->timeout[SD_IDLE_UDP] = opts->udp_idle ? opts->udp_idle : 120 * SD_NS_PER_SEC;
+    /* an established connection an exact RST closed waits as long as one
+     * that fell silent (idle_class); live capture's short linger stays */
+    e->timeout[SD_IDLE_TCP_RST] = opts->tcp_linger ? opts->tcp_linger
+                                  : SD_MAX(e->timeout[SD_IDLE_TCP_EST], e->timeout[SD_IDLE_TCP_CLOSED]);
     if (!e->o.max_flows)
         e->o.max_flows = SD_ENGINE_MAX_FLOWS_DEFAULT;
     if (!e->o.sweep_every)
@@ -293,8 +297,15 @@ static void reasm_packet(sd_engine *e, sd_flow *f, const sd_pkt *p, int dir, uns
     else if (p->payload_len || (p->flags & (SD_TH_FIN | SD_TH_RST))) {
         if ((p->flags & SD_TH_URG) && p->urp && p->payload_len) /* the urgent byte: seq + urp - 1 */
             sd_reasm_mark_urgent(f->reasm[dir], p->seq + p->urp - 1);
-        sd_reasm_segment(f->reasm[dir], p->seq, p->flags, p->payload, p->payload_len, p->frame->num,
-                         p->frame->ts);
+        /* a datagram whose fragments overlapped with other bytes, which
+         * its receiver may have dropped (sd_frag.c): held until an ACK
+         * says it was taken; a re-send replaces it */
+        if (p->anomalies & SD_ANOM_FRAG_CONFLICT)
+            sd_reasm_segment_ex(f->reasm[dir], p->seq, p->flags, p->payload, p->payload_len, p->frame->num,
+                                p->frame->ts, true);
+        else
+            sd_reasm_segment(f->reasm[dir], p->seq, p->flags, p->payload, p->payload_len, p->frame->num,
+                             p->frame->ts);
     }
     if (!wants_bytes(e, &f->c))
         reasm_stop(e, f);
@@ -302,13 +313,24 @@ static void reasm_packet(sd_engine *e, sd_flow *f, const sd_pkt *p, int dir, uns
 
 /* ---- connection life ---- */
 
-static uint8_t idle_class(const sd_flow *f)
+/* inlined: asked on every packet */
+static inline __attribute__((always_inline)) uint8_t idle_class(const sd_flow *f)
 {
     const sd_conn *c = &f->c;
     if (c->ipproto != 6)
         return SD_IDLE_UDP;
+    /* A RST that closed an established connection (exact, in the window)
+     * may never have reached its receiver (an insertion, a drop): if the
+     * connection then goes on, its later packets continue the same
+     * sequence spaces, which no endpoint that took the RST can send (it
+     * has forgotten them) and tshark keeps in the one tcp.stream. They
+     * reopen it (sd_tcp.c rst_untaken) however long the pause before
+     * them: after a 30 s linger they were another, mid-stream connection
+     * whose SSH was not read. So it waits as an established connection
+     * waits, first in the eviction order (EVICT_ORDER) with the closed. */
     if (c->closed)
-        return SD_IDLE_TCP_CLOSED;
+        return (f->t[0].rst_closed || f->t[1].rst_closed) && !(c->fin_seen[0] && c->fin_seen[1]) ? SD_IDLE_TCP_RST
+                                                                                                  : SD_IDLE_TCP_CLOSED;
     /* mid-stream pickups are established connections we joined late */
     return c->established || c->midstream ? SD_IDLE_TCP_EST : SD_IDLE_TCP_EARLY;
 }
@@ -398,8 +420,8 @@ static void new_conn_fields(sd_engine *e, sd_conn *c, const sd_pkt *p)
 }
 
 /* Suricata's emergency order: what is least likely to matter goes first. */
-static const uint8_t EVICT_ORDER[SD_IDLE_NCLASS] = { SD_IDLE_TCP_CLOSED, SD_IDLE_TCP_EARLY, SD_IDLE_UDP,
-                                                    SD_IDLE_TCP_EST };
+static const uint8_t EVICT_ORDER[SD_IDLE_NCLASS] = { SD_IDLE_TCP_CLOSED, SD_IDLE_TCP_RST, SD_IDLE_TCP_EARLY,
+                                                    SD_IDLE_UDP, SD_IDLE_TCP_EST };
 
 /* The table is full: end the least recently active flow of the first
  * class that has one. It is still written, marked evicted. */
@@ -543,6 +565,8 @@ static void flow_packet(sd_engine *e, const sd_pkt *p, bool selected)
     if (selected)
         sd_conn_count_packet(c, p, dir);
     unsigned ta = p->l4 == SD_L4_TCP ? sd_tcp_packet(f, p, dir) : 0;
+    if (p->anomalies & SD_ANOM_FRAG_CONFLICT)
+        ta |= SD_TA_FRAG_CONFLICT;
     if (c->closed && !was_closed)
         record_open_counts(e, f, false);
     if (!selected) {
@@ -667,6 +691,8 @@ static void frame(sd_engine *e, sd_dec_res r, sd_pkt *p)
     count_l4(e, p);
     if (p->csum == SD_CSUM_BAD)
         e->st.csum_bad[p->l4 == SD_L4_TCP ? 0 : 1]++;
+    else if ((p->anomalies & SD_ANOM_FRAG_CONFLICT) && p->l4 == SD_L4_TCP)
+        e->st.frag_conflict++;
     if (p->l4 == SD_L4_TCP || p->l4 == SD_L4_UDP)
         flow_packet(e, p, true);
     else if (e->o.packet_seen)

@@ -11,8 +11,10 @@
 #include "sd_tcphist.h"
 
 /* Idle classes: each has one timeout, so each list stays ordered by last
- * activity and expiry only looks at list heads. */
-enum { SD_IDLE_TCP_EST = 0, SD_IDLE_TCP_EARLY, SD_IDLE_TCP_CLOSED, SD_IDLE_UDP, SD_IDLE_NCLASS };
+ * activity and expiry only looks at list heads. TCP_RST: closed by an exact
+ * RST of an established connection, which only the peer's later packets can
+ * show it took or not (sd_engine.c idle_class). */
+enum { SD_IDLE_TCP_EST = 0, SD_IDLE_TCP_EARLY, SD_IDLE_TCP_CLOSED, SD_IDLE_UDP, SD_IDLE_TCP_RST, SD_IDLE_NCLASS };
 
 #define SD_TCP_HOLES 8
 

@@ -222,7 +222,7 @@ bool sdr_force_first_hole(sd_reasm *r)
         return false;
     sdr_mark_truncated(r);
     if (n->flags & NODE_TENTATIVE) {
-        n->flags &= ~(uint32_t)NODE_TENTATIVE;
+        n->flags &= ~(uint32_t)(NODE_TENTATIVE | NODE_DOUBT);
         r->ntentative--;
     }
     r->provisional = false;
@@ -236,17 +236,21 @@ bool sdr_force_first_hole(sd_reasm *r)
     return true;
 }
 
-/* Confirms tentative (SYN) data ending at or before off. */
-static void confirm_tentative(sd_reasm *r, uint64_t off, bool all)
+/* Confirms tentative data ending at or before off: by the peer's ACK
+ * (acked), or by the sender going on past it, which confirms a SYN's data
+ * (the sender waited for the handshake) but not a doubtful copy (the
+ * sender goes on before it learns of a drop). */
+static void confirm_tentative(sd_reasm *r, uint64_t off, bool all, bool acked)
 {
     if (r->ntentative == 0)
         return;
-    /* tentative nodes sit at the start of the stream: walk in order */
+    /* in order: SYN data sits at the start of the stream, doubtful copies
+     * are few (one per conflicting datagram) */
     for (node *n = sdr_tp_min(r); n && r->ntentative > 0; n = sdr_tp_above(r, n->off)) {
         if (!all && n->off >= off)
             break;
-        if ((n->flags & NODE_TENTATIVE) && (all || n->off + n->len <= off)) {
-            n->flags &= ~(uint32_t)NODE_TENTATIVE;
+        if ((n->flags & NODE_TENTATIVE) && (all || (n->off + n->len <= off && (acked || !(n->flags & NODE_DOUBT))))) {
+            n->flags &= ~(uint32_t)(NODE_TENTATIVE | NODE_DOUBT);
             r->ntentative--;
         }
     }
@@ -413,8 +417,10 @@ static void after_event(sd_reasm *r)
         sdr_drain(r);
 }
 
-static void segment_in(sd_reasm *r, uint32_t seq, uint8_t flags, const uint8_t *data, uint32_t len,
-                       uint64_t frame, sd_ts ts);
+/* inlined: its one caller is every segment's (sd_reasm_segment) */
+static inline __attribute__((always_inline)) void segment_in(sd_reasm *r, uint32_t seq, uint8_t flags,
+                                                              const uint8_t *data, uint32_t len, uint64_t frame,
+                                                              sd_ts ts);
 static void data_in(sd_reasm *r, uint64_t uoff, const uint8_t *data, uint32_t len, bool syn,
                     uint64_t frame, sd_ts ts);
 
@@ -429,8 +435,19 @@ void sd_reasm_segment(sd_reasm *r, uint32_t seq, uint8_t flags, const uint8_t *d
     SD_CHECK(sdr_check(r));
 }
 
-static void segment_in(sd_reasm *r, uint32_t seq, uint8_t flags, const uint8_t *data, uint32_t len,
-                       uint64_t frame, sd_ts ts)
+void sd_reasm_segment_ex(sd_reasm *r, uint32_t seq, uint8_t flags, const uint8_t *data, uint32_t len,
+                         uint64_t frame, sd_ts ts, bool doubtful)
+{
+    if (!r)
+        return;
+    r->doubting = doubtful;
+    sd_reasm_segment(r, seq, flags, data, len, frame, ts);
+    r->doubting = false;
+}
+
+static inline __attribute__((always_inline)) void segment_in(sd_reasm *r, uint32_t seq, uint8_t flags,
+                                                              const uint8_t *data, uint32_t len, uint64_t frame,
+                                                              sd_ts ts)
 {
     if (!data)
         len = 0;
@@ -484,7 +501,7 @@ static void segment_in(sd_reasm *r, uint32_t seq, uint8_t flags, const uint8_t *
         return;
 
     if (!syn)
-        confirm_tentative(r, off < 0 ? 0 : (uint64_t)off, false);
+        confirm_tentative(r, off < 0 ? 0 : (uint64_t)off, false, false);
 
     if (off + (int64_t)len <= 0) {
         /* wholly before offset 0: sent before the capture began (mid-stream)
@@ -536,6 +553,7 @@ static void data_in(sd_reasm *r, uint64_t uoff, const uint8_t *data, uint32_t le
         uoff = r->next_off;
     }
 
+    syn |= r->doubting; /* from here on: held as tentative (a doubtful copy as a SYN's data) */
     if (!syn && !r->provisional && !sdr_gated(r)) {
         const node *m = sdr_tp_min(r);
         if (!m || m->off >= uoff + len) {
@@ -581,7 +599,7 @@ static void ack_in(sd_reasm *r, uint32_t ack, uint64_t frame, sd_ts ts)
     r->max_ack_off = ao;
     r->cur_frame = frame;
     r->cur_ts = ts;
-    confirm_tentative(r, ao, false);
+    confirm_tentative(r, ao, false, true);
     sdr_drain(r);
 }
 
@@ -608,7 +626,7 @@ void sd_reasm_flush(sd_reasm *r)
 {
     if (!r)
         return;
-    confirm_tentative(r, 0, true);
+    confirm_tentative(r, 0, true, false);
     r->provisional = false;
     r->ungated = true; /* the end: nothing can change any more */
     node *n;

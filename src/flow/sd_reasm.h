@@ -145,6 +145,12 @@ void sd_reasm_set_isn(sd_reasm *r, uint32_t isn);
  * held. */
 void sd_reasm_segment(sd_reasm *r, uint32_t seq, uint8_t flags, const uint8_t *data, uint32_t len,
                       uint64_t frame, sd_ts ts);
+/* The same; doubtful: a copy its receiver may have dropped (an IP datagram
+ * whose fragments overlapped with other bytes), held like a SYN's data
+ * until the peer ACKs past it (or the end): a re-send of its bytes before
+ * that replaces it, and the sender going on past it does not confirm it. */
+void sd_reasm_segment_ex(sd_reasm *r, uint32_t seq, uint8_t flags, const uint8_t *data, uint32_t len,
+                         uint64_t frame, sd_ts ts, bool doubtful);
 
 /* The other direction acknowledged up to ack: anything still held below ack
  * whose earlier bytes never arrived is now known lost, so the hole is

@@ -44,7 +44,10 @@
 #define REASM_PICKUP_GRACE 8u
 #define REASM_PICKUP_BACK (1u << 20)
 
-enum { NODE_INCONS = 1u << 0, NODE_TENTATIVE = 1u << 1 };
+/* TENTATIVE: a SYN's data, or with DOUBT a copy its receiver may have
+ * dropped (sd_reasm_segment_ex): not delivered until confirmed, replaced by
+ * a re-send; DOUBT ones only by an ACK past them or the end. */
+enum { NODE_INCONS = 1u << 0, NODE_TENTATIVE = 1u << 1, NODE_DOUBT = 1u << 2 };
 
 typedef struct node {
     struct node *l, *r;
@@ -75,6 +78,7 @@ struct sd_reasm {
 
     bool base_set, isn_given, delivered_any;
     bool provisional;   /* mid-stream: offset 0 may still move down */
+    bool doubting;      /* in sd_reasm_segment_ex(doubtful): its nodes get NODE_DOUBT */
     uint64_t ev;        /* events seen (segments + peer ACKs), for the graces */
     uint64_t prov_ev;   /* ev when the provisional base was set */
     uint64_t hole_ack_ev; /* ev when an ACK was first seen past the first hole; 0 = none */

@@ -132,7 +132,8 @@ typedef struct walk {
 } walk;
 
 /* In offset order: held nodes sorted and disjoint (overlaps are resolved
- * on insertion, so an extent never changes), each charged for its bytes. */
+ * on insertion, so an extent never grows: only SYN data its re-send cut
+ * shrinks), each charged for its bytes. */
 static void walk_nodes(const node *t, walk *w)
 {
     for (; t; t = t->r) {
@@ -273,10 +274,15 @@ static void resolve_overlaps(sd_reasm *r, uint64_t s, const uint8_t *p, uint32_t
             r->st.retrans_bytes += cnt;
         }
         if (tent) {
-            n->flags &= ~(uint32_t)NODE_TENTATIVE;
+            n->flags &= ~(uint32_t)(NODE_TENTATIVE | NODE_DOUBT);
             r->ntentative--;
             n->frame = frame;
             n->ts = ts;
+            /* SYN data past the re-send's end was never taken either (the
+             * sender re-sends all it still has): it goes, else a longer
+             * SYN would leave its tail in the stream after the re-send */
+            if (n->off + n->len > e)
+                n->len = (uint32_t)(e - n->off);
         }
         cur = b;
         n = sdr_tp_above(r, n->off);
@@ -340,7 +346,7 @@ void sdr_insert_seg(sd_reasm *r, uint64_t s, const uint8_t *p, uint32_t len, boo
                          .charge = charge};
             memcpy(nn->buf, p + pc.doff, pc.len);
             if (syn) {
-                nn->flags |= NODE_TENTATIVE;
+                nn->flags |= NODE_TENTATIVE | (r->doubting ? NODE_DOUBT : 0);
                 r->ntentative++;
             }
             charge_add(r, charge);

@@ -75,6 +75,11 @@ void sd_runlog_caps(FILE *f, const sd_engine_stats *st, uint64_t diag_count, uin
                    "out of the analysis, as their receivers dropped them (history C; conns -R: "
                    "*_bad_checksums; --checksum off keeps them)\n",
                 (unsigned long long)st->csum_bad[0], (unsigned long long)st->csum_bad[1]);
+    if (st->frag_conflict)
+        fprintf(f, "strider: %llu TCP segment(s) came from IP fragments that overlap with other bytes, "
+                   "which receivers may drop: a stream took each only once ACKed, a re-send first "
+                   "replaced it (`packets`: frag-conflict)\n",
+                (unsigned long long)st->frag_conflict);
     if (st->history_cut)
         fprintf(f, "strider: the history of %llu connection(s) reached %d letters and lost the later ones "
                    "(conns -R: history_dropped)\n",

@@ -542,6 +542,73 @@ static void on_unexpected(sd_ssh *s, int dir, uint8_t type, const char *why)
     sdp_anomaly(s, dir, SD_SSH_AN_UNEXPECTED_MSG, "message %u before NEWKEYS%s", type, why);
 }
 
+/* A 32-34, 40 or 41 read before both KEXINITs named the method (DH-GEX's
+ * and GSS-API's messages; a peer's bytes can be read ahead of the other's
+ * KEXINIT when those are held): judged when the method is known, as one
+ * read after (kex_early_judge). What it was taken for meanwhile (role
+ * evidence, a 33's host key) is taken back if it was not the method's.
+ * KEX_EARLY_MAX held: a real exchange has at most two such messages before
+ * the other's KEXINIT is read (DH-GEX's request and group, or the init and
+ * reply); past it a message is judged at once, as before the method is
+ * known (the types no method has). */
+#define KEX_EARLY_MAX 8
+struct sdp_kexearly {
+    uint64_t frame, off; /* where, for its anomaly */
+    uint8_t type, dir;
+    int ev_before;       /* the sender's role evidence before it */
+    bool hostkey;        /* a 33 that gave the host key */
+};
+
+static bool kex_early(sd_ssh *s, int dir, uint8_t type)
+{
+    if (s->m.kex_alg || s->n_early >= KEX_EARLY_MAX)
+        return false;
+    if (!s->early)
+        s->early = sd_arena_alloc(&s->arena, KEX_EARLY_MAX * sizeof *s->early);
+    struct sdp_kexearly *k = &s->early[s->n_early++];
+    k->frame = s->frame;
+    k->off = s->d[dir].off;
+    k->type = type;
+    k->dir = (uint8_t)dir;
+    k->ev_before = type == 33 ? s->d[dir].ev_server : s->d[dir].ev_client;
+    k->hostkey = false;
+    return true;
+}
+
+static void on_unexpected(sd_ssh *s, int dir, uint8_t type, const char *why);
+
+/* The method is known: each held message of another method is an
+ * injection, said at its own frame; its role evidence and host key go. */
+static void kex_early_judge(sd_ssh *s)
+{
+    if (!s->n_early || !s->m.kex_alg)
+        return;
+    uint64_t frame = s->frame, off[2] = { s->d[0].off, s->d[1].off };
+    for (uint8_t i = 0; i < s->n_early; i++) {
+        const struct sdp_kexearly *k = &s->early[i];
+        if (!kex_foreign(s->m.kex_alg, k->type))
+            continue;
+        s->frame = k->frame;
+        s->d[k->dir].off = k->off;
+        on_unexpected(s, k->dir, k->type, " (not of the negotiated key exchange)");
+        if (k->type <= 34) /* 40 and 41 gave no evidence */
+            *(k->type == 33 ? &s->d[k->dir].ev_server : &s->d[k->dir].ev_client) = k->ev_before;
+        if (k->hostkey) {
+            sd_ssh_meta *m = &s->m;
+            m->hostkey_seen = false;
+            m->hostkey_type[0] = m->hostkey_sha256[0] = m->hostkey_md5[0] = '\0';
+            m->hostkey_len = 0;
+            m->kex_reply_frame = 0;
+            s->hostkey_from_33 = false;
+        }
+    }
+    s->frame = frame;
+    s->d[0].off = off[0];
+    s->d[1].off = off[1];
+    s->n_early = 0;
+    sdp_derive(s); /* the roles may be another's now */
+}
+
 static void on_packet(sd_ssh *s, int dir, const uint8_t *body, uint32_t plen, uint64_t end_off)
 {
     sd_ssh_side *sd = &s->m.side[dir];
@@ -561,11 +628,16 @@ static void on_packet(sd_ssh *s, int dir, const uint8_t *body, uint32_t plen, ui
     sd->clear_packets++;
     if (type == SD_SSH_MSG_KEXINIT) {
         on_kexinit(s, dir, c);
+        if (s->n_early && s->m.side[!dir].kexinit_seen) {
+            sdp_derive(s); /* names the method */
+            kex_early_judge(s);
+        }
     } else if (type == SD_SSH_MSG_NEWKEYS) {
         on_newkeys(s, dir, end_off);
     } else if (type >= SD_SSH_MSG_KEX_FIRST && type <= SD_SSH_MSG_KEX_LAST) {
         if (type > 31)
             sdp_derive(s); /* the negotiated kex decides which messages it has */
+        bool early = type > 31 && !kex_foreign(s->m.kex_alg, type) && kex_early(s, dir, type);
         if (type > 31 && kex_foreign(s->m.kex_alg, type)) {
             /* an injection: no evidence of a role, and not the host key
              * (a 33 in a curve25519 exchange would have been taken for it) */
@@ -574,11 +646,15 @@ static void on_packet(sd_ssh *s, int dir, const uint8_t *body, uint32_t plen, ui
             /* 30/32/34 come from the client, 31/33 from the server, in every
              * method OpenSSH implements (DH, ECDH, hybrids, DH-GEX). */
             set_role_ev(s, dir, true, SD_SSH_EV_KEXMSG);
+            if (type > 30)
+                sdp_derive(s); /* the roles decide the method (derived above before them) */
         } else if (type == 31 || type == 33) {
             set_role_ev(s, dir, false, SD_SSH_EV_KEXMSG);
-            if (type == 31)
-                sdp_derive(s); /* the negotiated kex decides what 31 is (33's derived above) */
+            sdp_derive(s); /* the negotiated kex, under these roles, decides what 31 is and whose 33 */
+            bool had = s->m.hostkey_seen;
             on_kex_reply(s, dir, type, c);
+            if (early && !had && s->m.hostkey_seen)
+                s->early[s->n_early - 1].hostkey = true;
         }
     } else if (type != SD_SSH_MSG_DISCONNECT) {
         if (type == SD_SSH_MSG_EXT_INFO)

@@ -118,6 +118,11 @@ struct sd_ssh {
     uint32_t after_close_an[2];  /* index + 1 of its SD_SSH_AN_AFTER_CLOSE anomaly, 0 = none kept */
     bool after_close_read[2];    /* sd_ssh_after_close_read said */
     bool derive_due;             /* sdp_touch left the derivation for later (sd_ssh_meta_get) */
+    /* key exchange messages only some methods have, read before both
+     * KEXINITs named the method (sd_ssh_clear.c kex_early): in the arena,
+     * at the first; judged once the method is known */
+    struct sdp_kexearly *early;
+    uint8_t n_early;
     /* Last, and not zeroed by sd_ssh_new: each slot is written before the
      * meta points to it (a third of the struct, zeroed per connection). */
     char neg[8][NAME_MAX_LEN];   /* negotiated names the meta points to */

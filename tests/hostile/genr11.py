@@ -101,6 +101,22 @@ def exchange(sp, lists, client_msgs, server_msgs, early=b""):
     return c.frames
 
 
+def kex_parts():
+    """The key exchange messages the cases send (host keys: the server's
+    of 0x11 bytes, the attacker's of 0xee): curve25519's reply, a DH-GEX
+    reply with the attacker's key, curve25519's init, DH-GEX's lists, its
+    request, group, init and reply, 8 bytes of junk."""
+    reply = kex_msg(31, key(0x11)[4:], b"\x22" * 32, b"\x33" * 83)
+    evil = kex_msg(33, key(0xee)[4:], b"\x22" * 32, b"\x33" * 83)
+    init = kex_msg(30, b"\x44" * 32)
+    gex = [b"diffie-hellman-group-exchange-sha256"] + GCM[1:]
+    gexreq = ssh_packet(b"\x22" + struct.pack("!III", 2048, 3072, 8192))
+    group = kex_msg(31, b"\x00\xff" * 128, b"\x02")
+    gexinit = kex_msg(32, b"\x55" * 256)
+    gexreply = kex_msg(33, key(0x11)[4:], b"\x66" * 256, b"\x33" * 83)
+    return reply, evil, init, gex, gexreq, group, gexinit, gexreply, b"\0" * 8
+
+
 def kex_inject():
     """Key exchanges (client ports 47201-47207) with messages of another
     method injected before NEWKEYS. Host keys: the server's of 0x11 bytes,
@@ -113,16 +129,8 @@ def kex_inject():
     the attacker's, and no flag on any of them); 47205 (a whole DH-GEX:
     34, 31, 32, 33) and 47207 (a plain curve25519) with no anomaly, the
     server's key."""
-    reply = kex_msg(31, key(0x11)[4:], b"\x22" * 32, b"\x33" * 83)
-    evil = kex_msg(33, key(0xee)[4:], b"\x22" * 32, b"\x33" * 83)
-    init = kex_msg(30, b"\x44" * 32)
+    reply, evil, init, gex, gexreq, group, gexinit, gexreply, junk = kex_parts()
     ecdh = [b"ecdh-sha2-nistp256"] + GCM[1:]
-    gex = [b"diffie-hellman-group-exchange-sha256"] + GCM[1:]
-    gexreq = ssh_packet(b"\x22" + struct.pack("!III", 2048, 3072, 8192))
-    group = kex_msg(31, b"\x00\xff" * 128, b"\x02")
-    gexinit = kex_msg(32, b"\x55" * 256)
-    gexreply = kex_msg(33, key(0x11)[4:], b"\x66" * 256, b"\x33" * 83)
-    junk = b"\0" * 8
     f = exchange(47201, GCM, [init], [ssh_packet(b"\x28" + junk) + reply])
     f += exchange(47202, GCM, [init], [evil + reply])
     f += exchange(47203, ecdh, [ssh_packet(b"\x22" + junk) + init], [reply])

@@ -36,9 +36,9 @@ def quiet(c, secs=QUIET):
         c.frames.append((c.t, eth(ip4(CLI, SRV, 17, struct.pack("!HHHH", 5353, 5354, 9, 0) + b"q"))))
 
 
-def to_keys(sp, n):
-    """An SSH connection to NEWKEYS and n keystrokes."""
-    c = Conn(sp)
+def to_keys(sp, n, conn=None):
+    """An SSH connection (conn, else a Conn) to NEWKEYS and n keystrokes."""
+    c = conn or Conn(sp)
     c.handshake()
     c.ssh()
     c.send(False, NEWKEYS)
@@ -78,9 +78,10 @@ def rst_blind():
 
 def rst_exact():
     """Client port 49102: the same with one RST at exactly the server's
-    next sequence number (an on-path attacker, or the server). Must hold:
-    the connection ends at it (RSTR, a receiver takes it); what follows
-    40 s later is another, mid-stream connection."""
+    next sequence number (an on-path attacker, or the server). Must hold
+    (since round 12): one connection, `rst_untaken` 1: the session going on
+    in the same sequence spaces 40 s later shows the RST was not taken
+    (before, the 30 s linger made the rest another, mid-stream one)."""
     def rst(c):
         c.pkt(False, c.seq[1], 0, RST)
     return rst_session(49102, rst)

@@ -58,7 +58,7 @@ expect ng_unknown_block.pcapng err 'ng_unknown_block\.pcapng: 1 pcapng block\(s\
 expect ng_unknown_many.pcapng err ': 40 pcapng block\(s\) of unknown type skipped, by type: 0x7000 2, 0x7001 2, 0x7002 2, 0x7003 2, 0x7004 2, 0x7005 2, 0x7006 2, 0x7007 2, 24 of other types$'
 expect ng_unknown_many.pcapng out "$SF"
 # decoders
-expect frag_teardrop.pcap err 'frame 2: IPv4 fragment \(id 0x7, offset 16, 48 bytes\) overlaps data already received; the earlier bytes are kept'
+expect frag_teardrop.pcap err 'frame 2: IPv4 fragment \(id 0x7, offset 16, 48 bytes\) overlaps data already received with other bytes: a receiver may drop the datagram, so its stream takes it only once ACKed, a re-send first replaces it'
 expect frag_teardrop.pcap err 'frame 17: IPv4 fragment \(id 0x9\) at offset 65528 with 1000 bytes exceeds 65535'
 expect frag_teardrop.pcap err '3 IP datagram\(s\) not reassembled'
 expect ip4_bad.pcap err 'frame 1: IPv4 header length 0 < 20'

@@ -350,6 +350,20 @@ static void t_syn_data(void **st)
     assert_int_equal(sd_reasm_get_stats(z)->bytes_delivered, 5);
     sd_reasm_free(z);
 
+    /* The re-send is shorter than the SYN's data: the SYN's tail was not
+     * taken either and never reaches the stream (hostile round 12 syn_data:
+     * it was read as the client's next SSH packet). */
+    z = mk(&r, SD_OVERLAP_FIRST, 0, NULL);
+    sd_reasm_set_isn(z, ISN);
+    sd_reasm_segment(z, ISN, SD_TH_SYN, (const uint8_t *)"EVIL-LONGER", 11, 1, 10);
+    sd_reasm_ack(z, ISN + 1, 2, 20);
+    sd_reasm_segment(z, ISN + 1, SD_TH_ACK, (const uint8_t *)"hello", 5, 3, 30);
+    seg(z, ISN + 6, 0, "!");
+    sd_reasm_flush(z);
+    expect_out(&r, "hello!");
+    assert_int_equal(sd_reasm_get_stats(z)->bytes_delivered, 6);
+    sd_reasm_free(z);
+
     /* Same bytes re-sent: delivered once. Without any answer, flush delivers SYN data. */
     z = mk(&r, SD_OVERLAP_FIRST, 0, NULL);
     sd_reasm_set_isn(z, ISN);
@@ -364,6 +378,43 @@ static void t_syn_data(void **st)
     sd_reasm_flush(z);
     expect_out(&r, "HELLO");
     assert_int_equal(r.ch[0].offset, 0);
+    sd_reasm_free(z);
+}
+
+/* A doubtful copy (an IP datagram whose fragments overlapped with other
+ * bytes, which its receiver may drop): held until the peer ACKs past it; a
+ * re-send before that replaces it; the sender going on does not confirm
+ * it; the end delivers it (hostile round 12 frag_conflict). */
+static void t_doubtful(void **st)
+{
+    (void)st;
+    rec r;
+    sd_reasm *z = mk(&r, SD_OVERLAP_FIRST, 0, NULL);
+    sd_reasm_set_isn(z, ISN);
+    seg(z, ISN + 1, 0, "ab");
+    sd_reasm_segment_ex(z, ISN + 3, SD_TH_ACK, (const uint8_t *)"EVIL", 4, 2, 20, true);
+    seg(z, ISN + 7, 0, "cd"); /* the sender goes on before it learns of the drop */
+    expect_out(&r, "ab");
+    sd_reasm_segment(z, ISN + 3, SD_TH_ACK, (const uint8_t *)"good", 4, 4, 40); /* the re-send */
+    expect_out(&r, "abgoodcd");
+    assert_int_equal(r.ninc, 1); /* the difference is still reported */
+    sd_reasm_free(z);
+
+    z = mk(&r, SD_OVERLAP_FIRST, 0, NULL);
+    sd_reasm_set_isn(z, ISN);
+    sd_reasm_segment_ex(z, ISN + 1, SD_TH_ACK, (const uint8_t *)"TOOK", 4, 1, 10, true);
+    expect_out(&r, "");
+    sd_reasm_ack(z, ISN + 5, 2, 20); /* the receiver took it */
+    expect_out(&r, "TOOK");
+    sd_reasm_segment(z, ISN + 1, SD_TH_ACK, (const uint8_t *)"late", 4, 3, 30);
+    expect_out(&r, "TOOK");
+    sd_reasm_free(z);
+
+    z = mk(&r, SD_OVERLAP_FIRST, 0, NULL);
+    sd_reasm_set_isn(z, ISN);
+    sd_reasm_segment_ex(z, ISN + 1, SD_TH_ACK, (const uint8_t *)"only", 4, 1, 10, true);
+    sd_reasm_flush(z); /* nothing else came: what there is */
+    expect_out(&r, "only");
     sd_reasm_free(z);
 }
 
@@ -1046,6 +1097,7 @@ int main(void)
         cmocka_unit_test(t_seq_wrap),
         cmocka_unit_test(t_offsets_past_4g),
         cmocka_unit_test(t_syn_data),
+        cmocka_unit_test(t_doubtful),
         cmocka_unit_test(t_two_isns),
         cmocka_unit_test(t_rst),
         cmocka_unit_test(t_urgent_inband),

@@ -298,7 +298,12 @@ static void after_login(ctx *x, leg *F, size_t s0)
     /* second session channels next to a shell (ControlMaster): before the
      * forwards, whose opens and confirmations their SFTP requests and
      * answers can pass for */
-    if (S.pty && !tunnel)
+    /* and an OpenSSH master's with no session of its own (ssh -M -N, a
+     * ControlPersist master: sdi_session read its later channels as no
+     * session): their bulk alone is a transfer, not what the forwards
+     * carry */
+    x->mux_only = S.fwd_only && F->openssh_client;
+    if ((S.pty || x->mux_only) && !tunnel)
         sdi_mux_channels(x, x->req_to);
     if (!tunnel && !x->sftp)
         sdi_forwards(x, S.fwd_only ? s0 : x->req_to, S.fwd_only);
@@ -318,7 +323,7 @@ static void after_login(ctx *x, leg *F, size_t s0)
     session_note(x, session_ev, &S, fkeys, tunnel);
     if (tunnel)
         nested_transfers(x, sdi_view_index(&view, x->nested_s0));
-    else if (!S.fwd_only) {
+    else if (!S.fwd_only || x->nmux) {
         x->pty_shell = S.pty;
         sdi_transfers(x, F, x->req_to); /* not the hostkeys-00 announcement before the requests */
     }

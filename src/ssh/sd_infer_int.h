@@ -95,6 +95,8 @@ typedef struct ctx {
     bool sftp, exec;   /* the session: sftp subsystem, a command without pty */
     bool scp;          /* a legacy scp transfer was seen (the session is scp) */
     bool pty_shell;    /* the session is a shell with a terminal */
+    bool mux_only;     /* a ControlMaster with no session of its own (ssh -M -N):
+                        * only its second session channels' bulk is a transfer */
     bool tty_cmd;      /* a command with a terminal (ssh -t host cmd, sd_infer_tty.c) */
     size_t req_to;     /* first record after the session's requests */
     const sd_ssh_suite *cs, *ss; /* the outer suites: client->server, server->client */

@@ -53,6 +53,28 @@ static size_t next_from(const ctx *x, size_t i, bool c)
     return i;
 }
 
+/* The client's first record at or after i that is no other channel's
+ * setup. scp up and down at once through a master with no session of its
+ * own (lab mux_n_xfer) open two channels in a row, the second's open
+ * right after the first's VERSION: a client record of CHANNEL_OPEN
+ * "session"'s size answered by an OPEN_CONFIRMATION's (an SFTP request's
+ * answer, ATTRS, NAME, HANDLE or STATUS, is larger) is that open, and the
+ * client's next record its subsystem request (REALPATH "."'s size under
+ * chacha), answered by the channel answers: the first channel's request
+ * is the client's record after them. Only in a second session channel's
+ * records (sd_infer_mux.c). */
+static size_t past_open(const ctx *x, const leg *L, size_t i)
+{
+    size_t a = next_from(x, i, false);
+    if (a >= x->n || !x->v[i].mux || x->v[i].len != sdi_lw(L, true, P_SESSION_OPEN) ||
+        x->v[a].len != sdi_lw(L, false, P_OPEN_CONFIRM))
+        return i;
+    size_t r = next_from(x, a, true), ans = next_from(x, r, false);
+    if (ans >= x->n || !sdi_channel_answers(x->v[ans].len, x->ss))
+        return i;
+    return next_from(x, ans, true);
+}
+
 /* Which OpenSSH client drives an sftp session nobody types in, from its
  * first file-system request (before b, the transfer's first record): sftp
  * (REALPATH "." first, answered by a NAME) 1, scp (a STAT of the path it
@@ -65,7 +87,7 @@ static int sftp_client(const ctx *x, const leg *L, size_t b)
     if (z >= 0)
         return z;
     size_t i = next_from(x, x->req_to, true); /* SSH_FXP_INIT */
-    i = next_from(x, next_from(x, i, false), true);
+    i = past_open(x, L, next_from(x, next_from(x, i, false), true));
     if (i < x->n && x->v[i].len == sdi_lw(L, true, P_FXP_LIMITS))
         i = next_from(x, next_from(x, i, false), true);
     size_t a = next_from(x, i, false);
@@ -453,9 +475,12 @@ void sdi_transfers(ctx *x, const leg *L, size_t from)
              * command prints (its command_output), not a file sent,
              * unless a second session channel carries it (ControlMaster's
              * scp, sftp); so is a tunnelled shell's (a reverse session's
-             * from the outer client) */
-            bool ext = it && it->c == (d == 0) && (it->len >= XFER_RECORD || tail) &&
-                       !(d == 1 && x->pty_shell && !it->mux) && !it->shell_out && !in_list;
+             * from the outer client); a master with no session of its own
+             * (mux_only) carries files only in those channels, the rest is
+             * forwarded */
+            bool not_file = it && !it->mux && ((d == 1 && x->pty_shell) || x->mux_only);
+            bool ext = it && it->c == (d == 0) && (it->len >= XFER_RECORD || tail) && !not_file && !it->shell_out &&
+                       !in_list;
             bool close = !it || (ext && b[d].n && (it->t - b[d].t1 > XFER_GAP_S || other[d] >= XFER_MIN_BYTES));
             if (close && b[d].bytes >= XFER_MIN_BYTES)
                 run_event(x, L, &b[d], d);

@@ -747,6 +747,78 @@ static void test_mux_sftp_download(void **st)
     sd_evlist_free(&l);
 }
 
+/* lab mux_n_xfer (chacha): a master with no session of its own (ssh -M
+ * -N): after login only the server's hostkeys-00 (820), then 1.7 s later
+ * scp up and down at once through its socket: the first channel's open
+ * (52), confirmation (44), subsystem request (52), answers (72), INIT (44)
+ * and VERSION (356); the second's open (52, REALPATH "."'s size) and
+ * confirmation right after, its subsystem request and answers, then the
+ * first's STAT (68) and the second's INIT; the download (4 chunks of 22
+ * segments of 1448 and one of 948), the first channel's close, the upload
+ * (3 chunks), the second's close. The session is -N's (forward-only), not
+ * the first channel's sftp; both transfers scp's, not sftp's (the second
+ * open is no REALPATH "."). */
+static size_t mux_master(step *seq)
+{
+    static const step setup[] = {
+        { false, 820, 1.1185 }, { true, 52, 2.8000 }, { false, 44, 2.8003 }, { true, 52, 2.8003 },
+        { false, 72, 2.8008 },  { true, 44, 2.8009 }, { false, 356, 2.8091 }, { true, 52, 2.8107 },
+        { false, 44, 2.8108 }, { true, 52, 2.8109 }, { false, 72, 2.8116 }, { true, 68, 2.8117 },
+        { true, 44, 2.8117 },  { false, 76, 2.8119 }, { true, 60, 2.8120 }, { false, 76, 2.8121 },
+        { true, 60, 2.8121 },  { false, 76, 2.8122 }, { true, 68, 2.8122 }, { false, 52, 2.8123 },
+        { true, 68, 2.8123 },
+    };
+    static const step close_down[] = {
+        { true, 68, 0.0002 }, { false, 68, 0.0002 }, { true, 52, 0.0003 }, { false, 68, 0.0003 },
+        { true, 36, 0.0004 }, { false, 124, 0.0006 }, { true, 36, 0.0007 }, { false, 76, 0.0020 },
+        { true, 76, 0.0066 }, { false, 52, 0.0105 },
+    };
+    static const step close_up[] = {
+        { false, 68, 0.0018 }, { true, 68, 0.0030 }, { false, 68, 0.0031 }, { true, 52, 0.0032 },
+        { false, 68, 0.0032 }, { true, 36, 0.0033 }, { false, 124, 0.0036 }, { true, 36, 0.0037 },
+    };
+    size_t n = after_login(seq, setup, sizeof setup / sizeof setup[0]);
+    double t = 2.8129;
+    for (int c = 0; c < 4; c++)
+        for (int k = 0; k < 23; k++, t += 0.00001)
+            seq[n++] = (step){ false, k < 22 ? 1448 : 948, t };
+    for (size_t i = 0; i < sizeof close_down / sizeof close_down[0]; i++)
+        seq[n++] = (step){ close_down[i].c, close_down[i].len, t + close_down[i].t };
+    t += 0.0156;
+    for (int c = 0; c < 3; c++, t += 0.0001) {
+        for (int k = 0; k < 23; k++, t += 0.00001)
+            seq[n++] = (step){ true, k < 22 ? 1448 : 948, t };
+        seq[n++] = (step){ false, 36, t };
+    }
+    for (size_t i = 0; i < sizeof close_up / sizeof close_up[0]; i++)
+        seq[n++] = (step){ close_up[i].c, close_up[i].len, t + close_up[i].t };
+    seq[n++] = (step){ true, 60, t + 1.05 };
+    return n;
+}
+
+static void test_mux_master_no_session(void **st)
+{
+    (void)st;
+    step seq[256];
+    size_t n = mux_master(seq);
+    assert_true(n <= sizeof seq / sizeof seq[0]);
+    sd_evlist l = { 0 };
+    sd_infer_summary su = run_stream(seq, n, &l);
+    assert_string_equal(su.session_kind, "forward-only");
+    assert_int_equal(count_kind(&l, "transfer"), 2);
+    for (size_t i = 0; i < l.n; i++) {
+        const sd_event *e = &l.v[i];
+        if (strcmp(e->kind, "transfer") != 0)
+            continue;
+        assert_string_equal(sd_ev_get(e, "tool")->s, "scp");
+        assert_string_equal(sd_ev_get(e, "protocol")->s, "sftp");
+        bool down = !strcmp(sd_ev_get(e, "direction")->s, "download");
+        int64_t want = (down ? 4 : 3) * 32768, by = sd_ev_get(e, "bytes")->i;
+        assert_true(by >= want - 200 && by <= want + 200);
+    }
+    sd_evlist_free(&l);
+}
+
 /* lab mux_xfer_aes128gcm's records (whole packets): a ControlMaster
  * shell, `hostname`, then scp up (8 WRITE chunks) and down (12 DATA
  * chunks) started at once through the master: two opens (52), two
@@ -3128,6 +3200,7 @@ int main(void)
         cmocka_unit_test(test_sftp_upload),
         cmocka_unit_test(test_mux_sftp_download),
         cmocka_unit_test(test_mux_interleaved_gcm),
+        cmocka_unit_test(test_mux_master_no_session),
         cmocka_unit_test(test_scripted_pty_not_sftp),
         cmocka_unit_test(test_sftp_tree_download_listing),
         cmocka_unit_test(test_git_shape),

@@ -54,6 +54,7 @@ typedef struct mux_chan {
     size_t req_to;     /* the first record after its requests */
     size_t end;        /* its last bulk record (or its answers') */
     bool sftp;         /* the sftp subsystem, else a command without a terminal */
+    bool prompt;       /* sftp at its prompt: a person's pause after the setup */
 } mux_chan;
 
 /* A leg: which outer direction is its client and how its payload sizes

@@ -796,11 +796,12 @@ static size_t mux_master(step *seq)
     return n;
 }
 
-static void test_mux_master_no_session(void **st)
+/* A master with no session of its own (the stream of build): forward-only,
+ * an upload of up and a download of down 32 KiB chunks, both by tool. */
+static void master_transfers(size_t (*build)(step *), const char *tool, int up, int down)
 {
-    (void)st;
     step seq[256];
-    size_t n = mux_master(seq);
+    size_t n = build(seq);
     assert_true(n <= sizeof seq / sizeof seq[0]);
     sd_evlist l = { 0 };
     sd_infer_summary su = run_stream(seq, n, &l);
@@ -810,13 +811,71 @@ static void test_mux_master_no_session(void **st)
         const sd_event *e = &l.v[i];
         if (strcmp(e->kind, "transfer") != 0)
             continue;
-        assert_string_equal(sd_ev_get(e, "tool")->s, "scp");
+        assert_string_equal(sd_ev_get(e, "tool")->s, tool);
         assert_string_equal(sd_ev_get(e, "protocol")->s, "sftp");
-        bool down = !strcmp(sd_ev_get(e, "direction")->s, "download");
-        int64_t want = (down ? 4 : 3) * 32768, by = sd_ev_get(e, "bytes")->i;
+        bool dl = !strcmp(sd_ev_get(e, "direction")->s, "download");
+        int64_t want = (dl ? down : up) * 32768, by = sd_ev_get(e, "bytes")->i;
         assert_true(by >= want - 200 && by <= want + 200);
     }
     sd_evlist_free(&l);
+}
+
+static void test_mux_master_no_session(void **st)
+{
+    (void)st;
+    master_transfers(mux_master, "scp", 3, 4);
+}
+
+/* An interactive sftp through a master with no session of its own (lab
+ * mux_n_sftp, chacha): the channel's open, confirmation, subsystem
+ * request, answers, INIT, VERSION, REALPATH "." and its NAME at once, then
+ * the sftp> prompt: a put 1.5 s later (STAT, OPEN, HANDLE, 4 WRITE chunks
+ * acknowledged by STATUS, CLOSE), a get 2 s after it (STAT, OPEN, READs,
+ * 3 DATA chunks, CLOSE), bye. Both transfers the channel's, tool sftp (a
+ * person at the prompt); the session -N's. */
+static size_t mux_master_prompt(step *seq)
+{
+    static const step setup[] = {
+        { false, 820, 1.1185 }, { true, 52, 2.8000 }, { false, 44, 2.8003 }, { true, 52, 2.8003 },
+        { false, 72, 2.8008 },  { true, 44, 2.8009 }, { false, 356, 2.8091 }, { true, 52, 2.8093 },
+        { false, 76, 2.8095 },
+    };
+    size_t n = after_login(seq, setup, sizeof setup / sizeof setup[0]);
+    static const step put[] = { { true, 68, 0 },      { false, 76, 0.0003 }, { true, 84, 0.0005 },
+                                { false, 52, 0.0008 } };
+    double t = 4.3;
+    for (size_t i = 0; i < sizeof put / sizeof put[0]; i++)
+        seq[n++] = (step){ put[i].c, put[i].len, t + put[i].t };
+    t += 0.001;
+    for (int c = 0; c < 4; c++, t += 0.0002) {
+        for (int k = 0; k < 23; k++, t += 0.00001)
+            seq[n++] = (step){ true, k < 22 ? 1448 : 948, t };
+        seq[n++] = (step){ false, 68, t + 0.0001 };
+    }
+    seq[n++] = (step){ true, 68, t + 0.001 };
+    seq[n++] = (step){ false, 68, t + 0.0012 };
+    t = 6.3;
+    static const step get[] = { { true, 68, 0 },      { false, 76, 0.0003 }, { true, 84, 0.0005 },
+                                { false, 52, 0.0008 }, { true, 68, 0.0009 }, { true, 68, 0.0010 } };
+    for (size_t i = 0; i < sizeof get / sizeof get[0]; i++)
+        seq[n++] = (step){ get[i].c, get[i].len, t + get[i].t };
+    t += 0.0015;
+    for (int c = 0; c < 3; c++)
+        for (int k = 0; k < 23; k++, t += 0.00001)
+            seq[n++] = (step){ false, k < 22 ? 1448 : 948, t };
+    seq[n++] = (step){ true, 68, t + 0.001 };
+    seq[n++] = (step){ false, 68, t + 0.0012 };
+    seq[n++] = (step){ true, 36, t + 1.2 };
+    seq[n++] = (step){ false, 124, t + 1.2003 };
+    seq[n++] = (step){ true, 36, t + 1.2005 };
+    seq[n++] = (step){ true, 60, t + 2.2 };
+    return n;
+}
+
+static void test_mux_master_sftp_prompt(void **st)
+{
+    (void)st;
+    master_transfers(mux_master_prompt, "sftp", 4, 3);
 }
 
 /* lab mux_xfer_aes128gcm's records (whole packets): a ControlMaster
@@ -3201,6 +3260,7 @@ int main(void)
         cmocka_unit_test(test_mux_sftp_download),
         cmocka_unit_test(test_mux_interleaved_gcm),
         cmocka_unit_test(test_mux_master_no_session),
+        cmocka_unit_test(test_mux_master_sftp_prompt),
         cmocka_unit_test(test_scripted_pty_not_sftp),
         cmocka_unit_test(test_sftp_tree_download_listing),
         cmocka_unit_test(test_git_shape),

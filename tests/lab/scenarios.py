@@ -588,6 +588,26 @@ def sc_scp(sc, direction, legacy):
                                        "end": round(t1, 6)})
 
 
+def sftp_typed(sc, ch, items, think):
+    """Commands typed at sftp's prompt after a pause each (think: its
+    range), labelled; items: (text, (direction, bytes or None: the
+    downloaded sftp_down.bin's) or None)."""
+    for text, xfer in items:
+        sc.think(*think)
+        t1 = sc.type_keys(ch, text, "forward", wire=False)
+        ts = sc.enter(ch, "forward", wire=False)
+        ch.expect(r"sftp> ")
+        te = time.time()
+        sc.labels["commands"].append({"leg": "forward", "ts": round(ts, 6), "text": text,
+                                      "typed_from": round(t1, 6), "tool": "sftp"})
+        if xfer:
+            size = xfer[1] if xfer[1] is not None else file_size(
+                os.path.join(sc.sdir, "sftp_down.bin"))
+            sc.labels["transfers"].append({"leg": "forward", "direction": xfer[0],
+                                           "tool": "sftp", "protocol": "sftp", "bytes": size,
+                                           "start": round(ts, 6), "end": round(te, 6)})
+
+
 def sc_sftp(sc):
     """Interactive sftp: keys are edited locally by the sftp client, so they
     are not keystrokes on the wire (commands are)."""
@@ -609,21 +629,8 @@ def sc_sftp(sc):
     note_pubkey(sc, w, "forward")
     d = client_leg(sc, w, "forward", sc.lane.s_ip, 22, t0, "sdlab")
     d["session_kind"] = "sftp"
-    for text, xfer in (("ls", None), ("put %s" % up, ("upload", file_size(up))),
-                       ("get sftp_down.bin", ("download", None))):
-        sc.think(0.5, 1.2)
-        t1 = sc.type_keys(ch, text, "forward", wire=False)
-        ts = sc.enter(ch, "forward", wire=False)
-        ch.expect(r"sftp> ")
-        te = time.time()
-        sc.labels["commands"].append({"leg": "forward", "ts": round(ts, 6), "text": text,
-                                      "typed_from": round(t1, 6), "tool": "sftp"})
-        if xfer:
-            size = xfer[1] if xfer[1] is not None else file_size(
-                os.path.join(sc.sdir, "sftp_down.bin"))
-            sc.labels["transfers"].append({"leg": "forward", "direction": xfer[0],
-                                           "tool": "sftp", "protocol": "sftp", "bytes": size,
-                                           "start": round(ts, 6), "end": round(te, 6)})
+    sftp_typed(sc, ch, (("ls", None), ("put %s" % up, ("upload", file_size(up))),
+                        ("get sftp_down.bin", ("download", None))), (0.5, 1.2))
     sc.think(0.5, 1.0)
     sc.type_keys(ch, "bye", "forward", wire=False)
     ts = sc.enter(ch, "forward", wire=False)
@@ -3631,7 +3638,7 @@ def sc_mux_xfer(sc, suite=None):
     set_session_end(sc, d, logout(sc, ch))
 
 
-def sc_mux_n_xfer(sc):
+def sc_mux_n_xfer(sc, suite=None):
     """ControlMaster without a session of its own (`ssh -M -N`, as a
     ControlPersist master or a script's): an scp upload and an scp download
     (SFTP protocol) through its socket at once, the only channels on the
@@ -3639,7 +3646,8 @@ def sc_mux_n_xfer(sc):
     ctl = os.path.join(sc.sdir, "ctl")
     sc.sshd("s")
     sc.capture_start()
-    ch, w, d = forward_only_login(sc, ["-o", "ControlMaster=yes", "-o", "ControlPath=" + ctl])
+    ch, w, d = forward_only_login(sc, ["-o", "ControlMaster=yes", "-o", "ControlPath=" + ctl] +
+                                  (SUITES[suite] if suite else []))
     time.sleep(sc.rng.uniform(0.8, 1.6))
     src = os.path.join(sc.work, "files", "upload.bin")
     dst = os.path.join(sc.sdir, "mux_down.bin")
@@ -3660,11 +3668,41 @@ def sc_mux_n_xfer(sc):
     forward_only_end(sc, ch, d)
 
 
+def sc_mux_n_sftp(sc):
+    """ControlMaster without a session of its own (`ssh -M -N`), then an
+    interactive sftp through its socket: a person's put and get at its
+    prompt, each after a pause (a channel whose bulk starts well after its
+    setup)."""
+    ctl = os.path.join(sc.sdir, "ctl")
+    sc.sshd("s")
+    sc.capture_start()
+    ch, w, d = forward_only_login(sc, ["-o", "ControlMaster=yes", "-o", "ControlPath=" + ctl])
+    time.sleep(sc.rng.uniform(0.8, 1.6))
+    up = os.path.join(sc.work, "files", "sftp_up.bin")
+    sf = sc.spawn("c", ["sh", "-c", 'cd "$0" && exec "$@"', sc.sdir, "sftp", "-F", "/dev/null",
+                        "-o", "ControlMaster=no", "-o", "ControlPath=" + ctl,
+                        "sdlab@" + sc.lane.s_ip])
+    sf.expect(r"sftp> ")
+    sftp_typed(sc, sf, (("put %s" % up, ("upload", file_size(up))),
+                        ("get sftp_down.bin", ("download", None))), (0.8, 1.6))
+    sc.think(0.5, 1.0)
+    sc.type_keys(sf, "bye", "forward", wire=False)
+    sc.enter(sf, "forward", wire=False)
+    sf.expect(pexpect.EOF)
+    forward_only_end(sc, ch, d)
+
+
 _add("mux_xfer", 1304, sc_mux_xfer, "ControlMaster shell; an scp upload (262144 bytes) and an scp "
      "download (393216 bytes, SFTP protocol) at once through the master's socket")
-PENDING["mux_n_xfer"] = (1308, sc_mux_n_xfer, {}, "cs", "ControlMaster without a session (ssh -M "
-                         "-N): an scp upload (262144 bytes) and an scp download (393216 bytes, SFTP "
-                         "protocol) at once through its socket")
+SCENARIOS["mux_n_xfer"] = (1308, sc_mux_n_xfer, {}, "cs", "ControlMaster without a session (ssh "
+                           "-M -N): an scp upload (262144 bytes) and an scp download (393216 "
+                           "bytes, SFTP protocol) at once through its socket")
+SCENARIOS["mux_n_xfer_aes128gcm"] = (1309, sc_mux_n_xfer, {"suite": "aes128gcm"}, "cs",
+                                     "mux_n_xfer with aes128gcm (whole packets: the two "
+                                     "channels' setups read packet by packet)")
+SCENARIOS["mux_n_sftp"] = (1310, sc_mux_n_sftp, {}, "cs", "ControlMaster without a session (ssh "
+                           "-M -N), then an interactive sftp through its socket: put 131072 "
+                           "bytes and get 98304 bytes at its prompt, bye")
 SCENARIOS["mux_xfer_aes128gcm"] = (1307, sc_mux_xfer, {"suite": "aes128gcm"}, "cs",
                                    "mux_xfer with aes128gcm (whole packets: the requests and "
                                    "their answers each a record)")

@@ -758,6 +758,8 @@ static void test_mux_sftp_download(void **st)
  * (3 chunks), the second's close. The session is -N's (forward-only), not
  * the first channel's sftp; both transfers scp's, not sftp's (the second
  * open is no REALPATH "."). */
+static size_t mux_master_setup(step *seq, const step *setup, size_t nsetup);
+
 static size_t mux_master(step *seq)
 {
     static const step setup[] = {
@@ -768,6 +770,28 @@ static size_t mux_master(step *seq)
         { true, 60, 2.8121 },  { false, 76, 2.8122 }, { true, 68, 2.8122 }, { false, 52, 2.8123 },
         { true, 68, 2.8123 },
     };
+    return mux_master_setup(seq, setup, sizeof setup / sizeof setup[0]);
+}
+
+/* mux_n_xfer's fresh run (generate --seed-add 8400): the second open
+ * between the first's INIT and VERSION, then the LIMITS request (68) and
+ * STAT; its subsystem request (52) right after the first's INIT is no
+ * REALPATH ".": both transfers scp's. */
+static size_t mux_master_early(step *seq)
+{
+    static const step setup[] = {
+        { false, 820, 1.1185 }, { true, 52, 2.8000 }, { false, 44, 2.8003 }, { true, 52, 2.8003 },
+        { false, 72, 2.8008 },  { true, 44, 2.8009 }, { true, 52, 2.8039 },  { false, 44, 2.8040 },
+        { true, 52, 2.8040 },  { false, 72, 2.8044 }, { true, 44, 2.8045 },  { false, 356, 2.8061 },
+        { true, 68, 2.8063 },  { false, 76, 2.8063 }, { true, 60, 2.8064 },  { false, 76, 2.8064 },
+        { true, 76, 2.8065 },  { false, 52, 2.8065 },
+    };
+    return mux_master_setup(seq, setup, sizeof setup / sizeof setup[0]);
+}
+
+/* The login, setup, then mux_master's transfers and closes. */
+static size_t mux_master_setup(step *seq, const step *setup, size_t nsetup)
+{
     static const step close_down[] = {
         { true, 68, 0.0002 }, { false, 68, 0.0002 }, { true, 52, 0.0003 }, { false, 68, 0.0003 },
         { true, 36, 0.0004 }, { false, 124, 0.0006 }, { true, 36, 0.0007 }, { false, 76, 0.0020 },
@@ -777,7 +801,7 @@ static size_t mux_master(step *seq)
         { false, 68, 0.0018 }, { true, 68, 0.0030 }, { false, 68, 0.0031 }, { true, 52, 0.0032 },
         { false, 68, 0.0032 }, { true, 36, 0.0033 }, { false, 124, 0.0036 }, { true, 36, 0.0037 },
     };
-    size_t n = after_login(seq, setup, sizeof setup / sizeof setup[0]);
+    size_t n = after_login(seq, setup, nsetup);
     double t = 2.8129;
     for (int c = 0; c < 4; c++)
         for (int k = 0; k < 23; k++, t += 0.00001)
@@ -824,6 +848,7 @@ static void test_mux_master_no_session(void **st)
 {
     (void)st;
     master_transfers(mux_master, "scp", 3, 4);
+    master_transfers(mux_master_early, "scp", 3, 4);
 }
 
 /* An interactive sftp through a master with no session of its own (lab

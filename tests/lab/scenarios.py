@@ -4120,6 +4120,9 @@ for _base, _add_s, _why in (
 # the second channel's transfers of mux_xfer again: here the download's
 # channel opens after the upload's bulk, each open in a record of its own
 _reseed("mux_xfer", 8200, "the download's channel opened after the upload's bulk")
+# mux_n_xfer_aes128gcm's fresh run: the two channels' bulk interleaved,
+# each way's packets between the other's (a run ended by the other way's)
+_reseed("mux_n_xfer_aes128gcm", 8400, "the upload's 32 KiB WRITEs and the download's DATA interleaved packet by packet")
 # pending (README.md): two keys in one record; its echoes released in a
 # burst past the round trip + 50 ms are read since KEYS_BURST_S
 _reseed("wanc150_bash_fast", 1000, "two echoes released in one instant past the round trip + 50 ms; "

@@ -830,6 +830,9 @@ static void master_transfers(size_t (*build)(step *), const char *tool, int up, 
     sd_evlist l = { 0 };
     sd_infer_summary su = run_stream(seq, n, &l);
     assert_string_equal(su.session_kind, "forward-only");
+    const sd_event *f = find_kind(&l, "forward_only");
+    assert_non_null(f);
+    assert_non_null(strstr(f->note, "ControlMaster"));
     assert_int_equal(count_kind(&l, "transfer"), 2);
     for (size_t i = 0; i < l.n; i++) {
         const sd_event *e = &l.v[i];

@@ -3611,12 +3611,10 @@ SCENARIOS["sftp_batch_tree_big"] = (1305, sc_sftp_batch_tree, {"n": 130, "suite"
                                   "answers)")
 
 
-def sc_mux_xfer(sc, suite=None):
-    """ControlMaster: an interactive master session, and while it is open
-    an scp upload and an scp download (SFTP protocol) started together
-    through the master's socket: two sftp channels on the shell's
-    connection, bulk both ways at once."""
-    ch, d, ctl = mux_master(sc, suite)
+def mux_scp_both(sc, ctl):
+    """An scp upload and an scp download (SFTP protocol) started together
+    through the master's socket `ctl`, each labelled with its bytes and its
+    own end."""
     src = os.path.join(sc.work, "files", "upload.bin")
     dst = os.path.join(sc.sdir, "mux_down.bin")
     tgt = "sdlab@%s:" % sc.lane.s_ip
@@ -3633,6 +3631,15 @@ def sc_mux_xfer(sc, suite=None):
         sc.labels["transfers"].append({"leg": "forward", "direction": direction, "tool": "scp",
                                        "protocol": "sftp", "bytes": size, "start": round(t0, 6),
                                        "end": round(te, 6)})
+
+
+def sc_mux_xfer(sc, suite=None):
+    """ControlMaster: an interactive master session, and while it is open
+    an scp upload and an scp download (SFTP protocol) started together
+    through the master's socket: two sftp channels on the shell's
+    connection, bulk both ways at once."""
+    ch, d, ctl = mux_master(sc, suite)
+    mux_scp_both(sc, ctl)
     time.sleep(1.0)
     sc.command(ch, list("pwd"), "pwd")
     set_session_end(sc, d, logout(sc, ch))
@@ -3649,22 +3656,7 @@ def sc_mux_n_xfer(sc, suite=None):
     ch, w, d = forward_only_login(sc, ["-o", "ControlMaster=yes", "-o", "ControlPath=" + ctl] +
                                   (SUITES[suite] if suite else []))
     time.sleep(sc.rng.uniform(0.8, 1.6))
-    src = os.path.join(sc.work, "files", "upload.bin")
-    dst = os.path.join(sc.sdir, "mux_down.bin")
-    tgt = "sdlab@%s:" % sc.lane.s_ip
-    mux = ["scp", "-F", "/dev/null", "-o", "ControlMaster=no", "-o", "ControlPath=" + ctl]
-    t0 = time.time()
-    ps = [subprocess.Popen(sc.lane.nsx("c") + mux + a, stdout=subprocess.DEVNULL,
-                           stderr=subprocess.DEVNULL)
-          for a in ([src, tgt + "mux_up.bin"], [tgt + "download.bin", dst])]
-    ends = []
-    for p in ps:
-        p.wait(timeout=60)
-        ends.append(time.time())
-    for (direction, size), te in zip((("upload", file_size(src)), ("download", file_size(dst))), ends):
-        sc.labels["transfers"].append({"leg": "forward", "direction": direction, "tool": "scp",
-                                       "protocol": "sftp", "bytes": size, "start": round(t0, 6),
-                                       "end": round(te, 6)})
+    mux_scp_both(sc, ctl)
     forward_only_end(sc, ch, d)
 
 

@@ -289,6 +289,7 @@ static void after_login(ctx *x, leg *F, size_t s0)
      * KEXINITs') */
     F->paste = x->sftp || !sdi_tunnels(x, s0);
     sdi_x11_used(x, s0);
+    size_t fwd_ev = x->out->n;
     if (S.fwd_only)
         sdi_forward_only_event(x, s0);
     /* -L/-D channels in any session (-N, a shell, a command); not in an
@@ -298,8 +299,18 @@ static void after_login(ctx *x, leg *F, size_t s0)
     /* second session channels next to a shell (ControlMaster): before the
      * forwards, whose opens and confirmations their SFTP requests and
      * answers can pass for */
-    if (S.pty && !tunnel)
+    /* and an OpenSSH master's with no session of its own (ssh -M -N, a
+     * ControlPersist master: sdi_session read its later channels as no
+     * session): their bulk alone is a transfer, not what the forwards
+     * carry */
+    x->mux_only = S.fwd_only && F->openssh_client;
+    if ((S.pty || x->mux_only) && !tunnel)
         sdi_mux_channels(x, x->req_to);
+    /* channels through a master's socket: no -N of a forward alone (two
+     * opened at once may read as one, so not counted) */
+    if (fwd_ev < x->out->n && x->mux_only && x->nmux)
+        snprintf(x->out->v[fwd_ev].note, sizeof x->out->v[fwd_ev].note,
+                 "ssh -M -N (ControlMaster): no session of its own; scp, sftp or commands through its socket");
     if (!tunnel && !x->sftp)
         sdi_forwards(x, S.fwd_only ? s0 : x->req_to, S.fwd_only);
     /* the session's keys and transfers without the forward channels' records */
@@ -318,7 +329,7 @@ static void after_login(ctx *x, leg *F, size_t s0)
     session_note(x, session_ev, &S, fkeys, tunnel);
     if (tunnel)
         nested_transfers(x, sdi_view_index(&view, x->nested_s0));
-    else if (!S.fwd_only) {
+    else if (!S.fwd_only || x->nmux) {
         x->pty_shell = S.pty;
         sdi_transfers(x, F, x->req_to); /* not the hostkeys-00 announcement before the requests */
     }

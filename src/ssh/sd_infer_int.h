@@ -54,6 +54,7 @@ typedef struct mux_chan {
     size_t req_to;     /* the first record after its requests */
     size_t end;        /* its last bulk record (or its answers') */
     bool sftp;         /* the sftp subsystem, else a command without a terminal */
+    bool prompt;       /* sftp at its prompt: a person's pause after the setup */
 } mux_chan;
 
 /* A leg: which outer direction is its client and how its payload sizes
@@ -95,6 +96,8 @@ typedef struct ctx {
     bool sftp, exec;   /* the session: sftp subsystem, a command without pty */
     bool scp;          /* a legacy scp transfer was seen (the session is scp) */
     bool pty_shell;    /* the session is a shell with a terminal */
+    bool mux_only;     /* a ControlMaster with no session of its own (ssh -M -N):
+                        * only its second session channels' bulk is a transfer */
     bool tty_cmd;      /* a command with a terminal (ssh -t host cmd, sd_infer_tty.c) */
     size_t req_to;     /* first record after the session's requests */
     const sd_ssh_suite *cs, *ss; /* the outer suites: client->server, server->client */

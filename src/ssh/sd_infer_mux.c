@@ -51,8 +51,16 @@ static bool open_at(const ctx *x, size_t i, mux_chan *ch)
     bool req = false, answered = false;
     for (size_t k = i + 1; k < x->n && k < end; k++) {
         const item *it = &x->v[k];
-        if (it->t - x->v[k - 1].t > at_once)
-            return false;
+        if (it->t - x->v[k - 1].t > at_once) {
+            /* an interactive sftp waits at its prompt after its INIT /
+             * VERSION: in a master with no session of its own nothing
+             * else runs there but the channels, so it is one until the
+             * next (sdi_mux_channels); next to a shell its commands
+             * could not be told from the shell's keys */
+            ch->prompt = x->mux_only && ch->sftp;
+            ch->end = k - 1;
+            return ch->prompt;
+        }
         req |= k > cf && it->c;
         answered |= req && !it->c && sdi_channel_answers(it->len, x->ss);
         if (it->len >= XFER_RECORD) {
@@ -92,12 +100,20 @@ void sdi_mux_channels(ctx *x, size_t from)
          * second channel opened meanwhile (scp up and down at once) may
          * leave its open inside the first's bulk segments, and its bulk
          * runs on */
-        for (size_t k = ch.end; k < x->n && x->v[k].t - x->v[ch.end].t <= XFER_GAP_S; k++)
-            if (x->v[k].len >= XFER_RECORD)
-                ch.end = k;
         size_t tail = ch.end + 1;
-        while (tail < x->n && x->v[tail].t - x->v[tail - 1].t < pace)
-            tail++;
+        if (ch.prompt) { /* its requests and bulk: up to the next channel's open */
+            mux_chan next;
+            while (tail < x->n && !open_at(x, tail, &next))
+                tail++;
+            ch.end = tail - 1;
+        } else {
+            for (size_t k = ch.end; k < x->n && x->v[k].t - x->v[ch.end].t <= XFER_GAP_S; k++)
+                if (x->v[k].len >= XFER_RECORD)
+                    ch.end = k;
+            tail = ch.end + 1;
+            while (tail < x->n && x->v[tail].t - x->v[tail - 1].t < pace)
+                tail++;
+        }
         x->mux[x->nmux++] = ch;
         for (size_t k = i; k < tail; k++) {
             x->v[k].mux = (uint8_t)x->nmux;

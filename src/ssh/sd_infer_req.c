@@ -551,7 +551,7 @@ static bool notty_shell(const ctx *x, const leg *F, const reqs *q)
  * opens carry two addresses) whose requests hold a pty-req or the sftp
  * subsystem. The request windows then count from that open: x->login_t
  * moves there when one is found. */
-static bool delayed_session(ctx *x, size_t s0)
+static bool delayed_session(ctx *x, const leg *F, size_t s0)
 {
     size_t i = s0; /* past what forward_only() let through (a session open may have
                     * no-more-sessions' size: 80 bytes under aes256-ctr + hmac-sha2-256) */
@@ -566,8 +566,17 @@ static bool delayed_session(ctx *x, size_t s0)
     reqs q = find_requests(x, i > 0 ? i - 1 : i);
     if (q.found)
         read_requests(x, &q, false);
-    bool pty = q.found && (q.pty || q.sftp);
-    for (size_t k = i + 1; !pty && k < x->n && x->v[k].t - x->login_t < REQ_WINDOW_S; k++)
+    /* OpenSSH opens its session right after login or never (-N), so a
+     * later session channel of its without a terminal is a
+     * ControlMaster's (ssh -M -N, a ControlPersist master): scp, sftp or a
+     * command run through its socket, read by sd_infer_mux.c, the master
+     * having no session of its own (lab mux_n_xfer: the first scp's sftp
+     * channel 1.7 s after login; its upload's first bulk record no
+     * pty-req). A terminal's channel (ssh host through the master) stays
+     * read as the session, for its keys. */
+    bool master = F->openssh_client && q.found;
+    bool pty = q.found && (q.pty || (q.sftp && !master));
+    for (size_t k = i + 1; !pty && !master && k < x->n && x->v[k].t - x->login_t < REQ_WINDOW_S; k++)
         pty = x->v[k].c && x->v[k].len >= sd_ssh_wire_size(x->cs, P_PTY_MIN);
     if (!pty)
         x->login_t = login_t;
@@ -576,7 +585,7 @@ static bool delayed_session(ctx *x, size_t s0)
 
 void sdi_session(ctx *x, const leg *F, size_t s0, session *S)
 {
-    S->fwd_only = forward_only(x, s0) && !delayed_session(x, s0);
+    S->fwd_only = forward_only(x, s0) && !delayed_session(x, F, s0);
     S->q = S->fwd_only ? (reqs){ .extra = -1 } : find_requests(x, s0);
     if (S->q.found)
         read_requests(x, &S->q, F->openssh_client);

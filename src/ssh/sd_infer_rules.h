@@ -741,6 +741,10 @@
  * and first requests) before its first bulk record: at most this many
  * records (lab mux_xfer: 12; two setups interleaved, 20). */
 #define MUX_SETUP_RECORDS 48u
+/* Records of other channels' setups skipped while a channel's first SFTP
+ * request is read (sd_infer_xfer.c): five a channel (open, confirmation,
+ * request, answers, INIT), two channels opened next to it. */
+#define MUX_SETUP_SKIP 10u
 /* Legacy scp's handshake ends this close before the bulk (s). */
 #define SCP_HANDSHAKE_S 2.0
 /* RFC 4254 5.2: SSH_MSG_CHANNEL_EXTENDED_DATA is CHANNEL_DATA with a

@@ -53,6 +53,58 @@ static size_t next_from(const ctx *x, size_t i, bool c)
     return i;
 }
 
+/* Another session channel's setup met while a channel's SFTP start is
+ * read (sd_infer_mux.c). scp up and down at once through a master with no
+ * session of its own open two channels in a row (lab mux_n_xfer: the
+ * second's open right after the first's VERSION; its +8400 run: between
+ * the first's INIT and VERSION): a client record of CHANNEL_OPEN
+ * "session"'s size answered by an OPEN_CONFIRMATION's (an SFTP request's
+ * answer, ATTRS, NAME, HANDLE or STATUS, is larger) is that open; the
+ * client's next record its subsystem request (REALPATH "."'s size under
+ * chacha), the server's next the channel answers, and a client record of
+ * INIT's size right after them its INIT. The walk skips those records. */
+typedef struct fxp_walk {
+    size_t skip[MUX_SETUP_SKIP];
+    unsigned n;
+} fxp_walk;
+
+static bool skipped(const fxp_walk *w, size_t i)
+{
+    for (unsigned k = 0; k < w->n; k++)
+        if (w->skip[k] == i)
+            return true;
+    return false;
+}
+
+static void other_setup(const ctx *x, const leg *L, size_t i, fxp_walk *w)
+{
+    if (!x->v[i].mux || !x->v[i].c || x->v[i].len != sdi_lw(L, true, P_SESSION_OPEN) || w->n + 5 > MUX_SETUP_SKIP)
+        return;
+    size_t a = next_from(x, i + 1, false);
+    if (a >= x->n || x->v[a].len != sdi_lw(L, false, P_OPEN_CONFIRM))
+        return;
+    size_t r = next_from(x, a, true), ans = next_from(x, r, false);
+    if (ans >= x->n || !sdi_channel_answers(x->v[ans].len, x->ss))
+        return;
+    size_t init = next_from(x, ans, true);
+    w->skip[w->n++] = i, w->skip[w->n++] = a, w->skip[w->n++] = r, w->skip[w->n++] = ans;
+    if (init < x->n && x->v[init].len == sdi_lw(L, true, P_SFTP_INIT))
+        w->skip[w->n++] = init;
+}
+
+/* The first record at or after i sent by the client (c) or the server
+ * that is no other channel's setup. */
+static size_t walk_next(const ctx *x, const leg *L, fxp_walk *w, size_t i, bool c)
+{
+    for (; i < x->n; i++) {
+        if (!skipped(w, i))
+            other_setup(x, L, i, w);
+        if (!skipped(w, i) && x->v[i].c == c)
+            return i;
+    }
+    return x->n;
+}
+
 /* Which OpenSSH client drives an sftp session nobody types in, from its
  * first file-system request (before b, the transfer's first record): sftp
  * (REALPATH "." first, answered by a NAME) 1, scp (a STAT of the path it
@@ -64,11 +116,12 @@ static int sftp_client(const ctx *x, const leg *L, size_t b)
     int z = sdi_z_sftp_client(x, b);
     if (z >= 0)
         return z;
+    fxp_walk w = { .n = 0 };
     size_t i = next_from(x, x->req_to, true); /* SSH_FXP_INIT */
-    i = next_from(x, next_from(x, i, false), true);
+    i = walk_next(x, L, &w, walk_next(x, L, &w, i + 1, false) + 1, true);
     if (i < x->n && x->v[i].len == sdi_lw(L, true, P_FXP_LIMITS))
-        i = next_from(x, next_from(x, i, false), true);
-    size_t a = next_from(x, i, false);
+        i = walk_next(x, L, &w, walk_next(x, L, &w, i + 1, false) + 1, true);
+    size_t a = walk_next(x, L, &w, i + 1, false);
     if (a >= b)
         return -1;
     if (x->v[i].len != sdi_lw(L, true, P_FXP_PATH_DOT))
@@ -453,9 +506,12 @@ void sdi_transfers(ctx *x, const leg *L, size_t from)
              * command prints (its command_output), not a file sent,
              * unless a second session channel carries it (ControlMaster's
              * scp, sftp); so is a tunnelled shell's (a reverse session's
-             * from the outer client) */
-            bool ext = it && it->c == (d == 0) && (it->len >= XFER_RECORD || tail) &&
-                       !(d == 1 && x->pty_shell && !it->mux) && !it->shell_out && !in_list;
+             * from the outer client); a master with no session of its own
+             * (mux_only) carries files only in those channels, the rest is
+             * forwarded */
+            bool not_file = it && !it->mux && ((d == 1 && x->pty_shell) || x->mux_only);
+            bool ext = it && it->c == (d == 0) && (it->len >= XFER_RECORD || tail) && !not_file && !it->shell_out &&
+                       !in_list;
             bool close = !it || (ext && b[d].n && (it->t - b[d].t1 > XFER_GAP_S || other[d] >= XFER_MIN_BYTES));
             if (close && b[d].bytes >= XFER_MIN_BYTES)
                 run_event(x, L, &b[d], d);
@@ -475,7 +531,12 @@ void sdi_transfers(ctx *x, const leg *L, size_t from)
             b[d].bytes += it->len - (it->kex_bytes < it->len ? it->kex_bytes : it->len);
             b[d].n++;
             other[d] = 0;
-            other[!d] += it->len;
+            /* not a second session channel's: the master runs channels at
+             * once (scp up and down: under aes128-gcm a 32 KiB WRITE
+             * between two DATA packets, lab mux_n_xfer_aes128gcm's +8400
+             * run), each moving its own file */
+            if (!it->mux)
+                other[!d] += it->len;
         }
     }
 }

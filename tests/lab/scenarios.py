@@ -591,6 +591,26 @@ def sc_scp(sc, direction, legacy):
                                        "end": round(t1, 6)})
 
 
+def sftp_typed(sc, ch, items, think):
+    """Commands typed at sftp's prompt after a pause each (think: its
+    range), labelled; items: (text, (direction, bytes or None: the
+    downloaded sftp_down.bin's) or None)."""
+    for text, xfer in items:
+        sc.think(*think)
+        t1 = sc.type_keys(ch, text, "forward", wire=False)
+        ts = sc.enter(ch, "forward", wire=False)
+        ch.expect(r"sftp> ")
+        te = time.time()
+        sc.labels["commands"].append({"leg": "forward", "ts": round(ts, 6), "text": text,
+                                      "typed_from": round(t1, 6), "tool": "sftp"})
+        if xfer:
+            size = xfer[1] if xfer[1] is not None else file_size(
+                os.path.join(sc.sdir, "sftp_down.bin"))
+            sc.labels["transfers"].append({"leg": "forward", "direction": xfer[0],
+                                           "tool": "sftp", "protocol": "sftp", "bytes": size,
+                                           "start": round(ts, 6), "end": round(te, 6)})
+
+
 def sc_sftp(sc):
     """Interactive sftp: keys are edited locally by the sftp client, so they
     are not keystrokes on the wire (commands are)."""
@@ -612,21 +632,8 @@ def sc_sftp(sc):
     note_pubkey(sc, w, "forward")
     d = client_leg(sc, w, "forward", sc.lane.s_ip, 22, t0, "sdlab")
     d["session_kind"] = "sftp"
-    for text, xfer in (("ls", None), ("put %s" % up, ("upload", file_size(up))),
-                       ("get sftp_down.bin", ("download", None))):
-        sc.think(0.5, 1.2)
-        t1 = sc.type_keys(ch, text, "forward", wire=False)
-        ts = sc.enter(ch, "forward", wire=False)
-        ch.expect(r"sftp> ")
-        te = time.time()
-        sc.labels["commands"].append({"leg": "forward", "ts": round(ts, 6), "text": text,
-                                      "typed_from": round(t1, 6), "tool": "sftp"})
-        if xfer:
-            size = xfer[1] if xfer[1] is not None else file_size(
-                os.path.join(sc.sdir, "sftp_down.bin"))
-            sc.labels["transfers"].append({"leg": "forward", "direction": xfer[0],
-                                           "tool": "sftp", "protocol": "sftp", "bytes": size,
-                                           "start": round(ts, 6), "end": round(te, 6)})
+    sftp_typed(sc, ch, (("ls", None), ("put %s" % up, ("upload", file_size(up))),
+                        ("get sftp_down.bin", ("download", None))), (0.5, 1.2))
     sc.think(0.5, 1.0)
     sc.type_keys(ch, "bye", "forward", wire=False)
     ts = sc.enter(ch, "forward", wire=False)
@@ -3613,12 +3620,10 @@ SCENARIOS["sftp_batch_tree_big"] = (1305, sc_sftp_batch_tree, {"n": 130, "suite"
                                   "answers)")
 
 
-def sc_mux_xfer(sc, suite=None):
-    """ControlMaster: an interactive master session, and while it is open
-    an scp upload and an scp download (SFTP protocol) started together
-    through the master's socket: two sftp channels on the shell's
-    connection, bulk both ways at once."""
-    ch, d, ctl = mux_master(sc, suite)
+def mux_scp_both(sc, ctl):
+    """An scp upload and an scp download (SFTP protocol) started together
+    through the master's socket `ctl`, each labelled with its bytes and its
+    own end."""
     src = os.path.join(sc.work, "files", "upload.bin")
     dst = os.path.join(sc.sdir, "mux_down.bin")
     tgt = "sdlab@%s:" % sc.lane.s_ip
@@ -3635,12 +3640,21 @@ def sc_mux_xfer(sc, suite=None):
         sc.labels["transfers"].append({"leg": "forward", "direction": direction, "tool": "scp",
                                        "protocol": "sftp", "bytes": size, "start": round(t0, 6),
                                        "end": round(te, 6)})
+
+
+def sc_mux_xfer(sc, suite=None):
+    """ControlMaster: an interactive master session, and while it is open
+    an scp upload and an scp download (SFTP protocol) started together
+    through the master's socket: two sftp channels on the shell's
+    connection, bulk both ways at once."""
+    ch, d, ctl = mux_master(sc, suite)
+    mux_scp_both(sc, ctl)
     time.sleep(1.0)
     sc.command(ch, list("pwd"), "pwd")
     set_session_end(sc, d, logout(sc, ch))
 
 
-def sc_mux_n_xfer(sc):
+def sc_mux_n_xfer(sc, suite=None):
     """ControlMaster without a session of its own (`ssh -M -N`, as a
     ControlPersist master or a script's): an scp upload and an scp download
     (SFTP protocol) through its socket at once, the only channels on the
@@ -3648,32 +3662,48 @@ def sc_mux_n_xfer(sc):
     ctl = os.path.join(sc.sdir, "ctl")
     sc.sshd("s")
     sc.capture_start()
+    ch, w, d = forward_only_login(sc, ["-o", "ControlMaster=yes", "-o", "ControlPath=" + ctl] +
+                                  (SUITES[suite] if suite else []))
+    time.sleep(sc.rng.uniform(0.8, 1.6))
+    mux_scp_both(sc, ctl)
+    forward_only_end(sc, ch, d)
+
+
+def sc_mux_n_sftp(sc):
+    """ControlMaster without a session of its own (`ssh -M -N`), then an
+    interactive sftp through its socket: a person's put and get at its
+    prompt, each after a pause (a channel whose bulk starts well after its
+    setup)."""
+    ctl = os.path.join(sc.sdir, "ctl")
+    sc.sshd("s")
+    sc.capture_start()
     ch, w, d = forward_only_login(sc, ["-o", "ControlMaster=yes", "-o", "ControlPath=" + ctl])
     time.sleep(sc.rng.uniform(0.8, 1.6))
-    src = os.path.join(sc.work, "files", "upload.bin")
-    dst = os.path.join(sc.sdir, "mux_down.bin")
-    tgt = "sdlab@%s:" % sc.lane.s_ip
-    mux = ["scp", "-F", "/dev/null", "-o", "ControlMaster=no", "-o", "ControlPath=" + ctl]
-    t0 = time.time()
-    ps = [subprocess.Popen(sc.lane.nsx("c") + mux + a, stdout=subprocess.DEVNULL,
-                           stderr=subprocess.DEVNULL)
-          for a in ([src, tgt + "mux_up.bin"], [tgt + "download.bin", dst])]
-    ends = []
-    for p in ps:
-        p.wait(timeout=60)
-        ends.append(time.time())
-    for (direction, size), te in zip((("upload", file_size(src)), ("download", file_size(dst))), ends):
-        sc.labels["transfers"].append({"leg": "forward", "direction": direction, "tool": "scp",
-                                       "protocol": "sftp", "bytes": size, "start": round(t0, 6),
-                                       "end": round(te, 6)})
+    up = os.path.join(sc.work, "files", "sftp_up.bin")
+    sf = sc.spawn("c", ["sh", "-c", 'cd "$0" && exec "$@"', sc.sdir, "sftp", "-F", "/dev/null",
+                        "-o", "ControlMaster=no", "-o", "ControlPath=" + ctl,
+                        "sdlab@" + sc.lane.s_ip])
+    sf.expect(r"sftp> ")
+    sftp_typed(sc, sf, (("put %s" % up, ("upload", file_size(up))),
+                        ("get sftp_down.bin", ("download", None))), (0.8, 1.6))
+    sc.think(0.5, 1.0)
+    sc.type_keys(sf, "bye", "forward", wire=False)
+    sc.enter(sf, "forward", wire=False)
+    sf.expect(pexpect.EOF)
     forward_only_end(sc, ch, d)
 
 
 _add("mux_xfer", 1304, sc_mux_xfer, "ControlMaster shell; an scp upload (262144 bytes) and an scp "
      "download (393216 bytes, SFTP protocol) at once through the master's socket")
-PENDING["mux_n_xfer"] = (1308, sc_mux_n_xfer, {}, "cs", "ControlMaster without a session (ssh -M "
-                         "-N): an scp upload (262144 bytes) and an scp download (393216 bytes, SFTP "
-                         "protocol) at once through its socket")
+SCENARIOS["mux_n_xfer"] = (1308, sc_mux_n_xfer, {}, "cs", "ControlMaster without a session (ssh "
+                           "-M -N): an scp upload (262144 bytes) and an scp download (393216 "
+                           "bytes, SFTP protocol) at once through its socket")
+SCENARIOS["mux_n_xfer_aes128gcm"] = (1309, sc_mux_n_xfer, {"suite": "aes128gcm"}, "cs",
+                                     "mux_n_xfer with aes128gcm (whole packets: the two "
+                                     "channels' setups read packet by packet)")
+SCENARIOS["mux_n_sftp"] = (1310, sc_mux_n_sftp, {}, "cs", "ControlMaster without a session (ssh "
+                           "-M -N), then an interactive sftp through its socket: put 131072 "
+                           "bytes and get 98304 bytes at its prompt, bye")
 SCENARIOS["mux_xfer_aes128gcm"] = (1307, sc_mux_xfer, {"suite": "aes128gcm"}, "cs",
                                    "mux_xfer with aes128gcm (whole packets: the requests and "
                                    "their answers each a record)")
@@ -4091,6 +4121,9 @@ for _base, _add_s, _why in (
 # the second channel's transfers of mux_xfer again: here the download's
 # channel opens after the upload's bulk, each open in a record of its own
 _reseed("mux_xfer", 8200, "the download's channel opened after the upload's bulk")
+# mux_n_xfer_aes128gcm's fresh run: the two channels' bulk interleaved,
+# each way's packets between the other's (a run ended by the other way's)
+_reseed("mux_n_xfer_aes128gcm", 8400, "the upload's 32 KiB WRITEs and the download's DATA interleaved packet by packet")
 # pending (README.md): two keys in one record; its echoes released in a
 # burst past the round trip + 50 ms are read since KEYS_BURST_S
 _reseed("wanc150_bash_fast", 1000, "two echoes released in one instant past the round trip + 50 ms; "

@@ -747,6 +747,211 @@ static void test_mux_sftp_download(void **st)
     sd_evlist_free(&l);
 }
 
+/* lab mux_n_xfer (chacha): a master with no session of its own (ssh -M
+ * -N): after login only the server's hostkeys-00 (820), then 1.7 s later
+ * scp up and down at once through its socket: the first channel's open
+ * (52), confirmation (44), subsystem request (52), answers (72), INIT (44)
+ * and VERSION (356); the second's open (52, REALPATH "."'s size) and
+ * confirmation right after, its subsystem request and answers, then the
+ * first's STAT (68) and the second's INIT; the download (4 chunks of 22
+ * segments of 1448 and one of 948), the first channel's close, the upload
+ * (3 chunks), the second's close. The session is -N's (forward-only), not
+ * the first channel's sftp; both transfers scp's, not sftp's (the second
+ * open is no REALPATH "."). */
+static size_t mux_master_setup(step *seq, const step *setup, size_t nsetup);
+
+static size_t mux_master(step *seq)
+{
+    static const step setup[] = {
+        { false, 820, 1.1185 }, { true, 52, 2.8000 }, { false, 44, 2.8003 }, { true, 52, 2.8003 },
+        { false, 72, 2.8008 },  { true, 44, 2.8009 }, { false, 356, 2.8091 }, { true, 52, 2.8107 },
+        { false, 44, 2.8108 }, { true, 52, 2.8109 }, { false, 72, 2.8116 }, { true, 68, 2.8117 },
+        { true, 44, 2.8117 },  { false, 76, 2.8119 }, { true, 60, 2.8120 }, { false, 76, 2.8121 },
+        { true, 60, 2.8121 },  { false, 76, 2.8122 }, { true, 68, 2.8122 }, { false, 52, 2.8123 },
+        { true, 68, 2.8123 },
+    };
+    return mux_master_setup(seq, setup, sizeof setup / sizeof setup[0]);
+}
+
+/* mux_n_xfer's fresh run (generate --seed-add 8400): the second open
+ * between the first's INIT and VERSION, then the LIMITS request (68) and
+ * STAT; its subsystem request (52) right after the first's INIT is no
+ * REALPATH ".": both transfers scp's. */
+static size_t mux_master_early(step *seq)
+{
+    static const step setup[] = {
+        { false, 820, 1.1185 }, { true, 52, 2.8000 }, { false, 44, 2.8003 }, { true, 52, 2.8003 },
+        { false, 72, 2.8008 },  { true, 44, 2.8009 }, { true, 52, 2.8039 },  { false, 44, 2.8040 },
+        { true, 52, 2.8040 },  { false, 72, 2.8044 }, { true, 44, 2.8045 },  { false, 356, 2.8061 },
+        { true, 68, 2.8063 },  { false, 76, 2.8063 }, { true, 60, 2.8064 },  { false, 76, 2.8064 },
+        { true, 76, 2.8065 },  { false, 52, 2.8065 },
+    };
+    return mux_master_setup(seq, setup, sizeof setup / sizeof setup[0]);
+}
+
+/* The login, setup, then mux_master's transfers and closes. */
+static size_t mux_master_setup(step *seq, const step *setup, size_t nsetup)
+{
+    static const step close_down[] = {
+        { true, 68, 0.0002 }, { false, 68, 0.0002 }, { true, 52, 0.0003 }, { false, 68, 0.0003 },
+        { true, 36, 0.0004 }, { false, 124, 0.0006 }, { true, 36, 0.0007 }, { false, 76, 0.0020 },
+        { true, 76, 0.0066 }, { false, 52, 0.0105 },
+    };
+    static const step close_up[] = {
+        { false, 68, 0.0018 }, { true, 68, 0.0030 }, { false, 68, 0.0031 }, { true, 52, 0.0032 },
+        { false, 68, 0.0032 }, { true, 36, 0.0033 }, { false, 124, 0.0036 }, { true, 36, 0.0037 },
+    };
+    size_t n = after_login(seq, setup, nsetup);
+    double t = 2.8129;
+    for (int c = 0; c < 4; c++)
+        for (int k = 0; k < 23; k++, t += 0.00001)
+            seq[n++] = (step){ false, k < 22 ? 1448 : 948, t };
+    for (size_t i = 0; i < sizeof close_down / sizeof close_down[0]; i++)
+        seq[n++] = (step){ close_down[i].c, close_down[i].len, t + close_down[i].t };
+    t += 0.0156;
+    for (int c = 0; c < 3; c++, t += 0.0001) {
+        for (int k = 0; k < 23; k++, t += 0.00001)
+            seq[n++] = (step){ true, k < 22 ? 1448 : 948, t };
+        seq[n++] = (step){ false, 36, t };
+    }
+    for (size_t i = 0; i < sizeof close_up / sizeof close_up[0]; i++)
+        seq[n++] = (step){ close_up[i].c, close_up[i].len, t + close_up[i].t };
+    seq[n++] = (step){ true, 60, t + 1.05 };
+    return n;
+}
+
+/* A master with no session of its own (the stream of build): forward-only,
+ * an upload of up and a download of down 32 KiB chunks, both by tool. */
+static void master_transfers(size_t (*build)(step *), const char *tool, int up, int down)
+{
+    step seq[256];
+    size_t n = build(seq);
+    assert_true(n <= sizeof seq / sizeof seq[0]);
+    sd_evlist l = { 0 };
+    sd_infer_summary su = run_stream(seq, n, &l);
+    assert_string_equal(su.session_kind, "forward-only");
+    const sd_event *f = find_kind(&l, "forward_only");
+    assert_non_null(f);
+    assert_non_null(strstr(f->note, "ControlMaster"));
+    assert_int_equal(count_kind(&l, "transfer"), 2);
+    for (size_t i = 0; i < l.n; i++) {
+        const sd_event *e = &l.v[i];
+        if (strcmp(e->kind, "transfer") != 0)
+            continue;
+        assert_string_equal(sd_ev_get(e, "tool")->s, tool);
+        assert_string_equal(sd_ev_get(e, "protocol")->s, "sftp");
+        bool dl = !strcmp(sd_ev_get(e, "direction")->s, "download");
+        int64_t want = (dl ? down : up) * 32768, by = sd_ev_get(e, "bytes")->i;
+        assert_true(by >= want - 400 && by <= want + 400);
+    }
+    sd_evlist_free(&l);
+}
+
+static void test_mux_master_no_session(void **st)
+{
+    (void)st;
+    master_transfers(mux_master, "scp", 3, 4);
+    master_transfers(mux_master_early, "scp", 3, 4);
+}
+
+/* An interactive sftp through a master with no session of its own (lab
+ * mux_n_sftp, chacha): the channel's open, confirmation, subsystem
+ * request, answers, INIT, VERSION, REALPATH "." and its NAME at once, then
+ * the sftp> prompt: a put 1.5 s later (STAT, OPEN, HANDLE, 4 WRITE chunks
+ * acknowledged by STATUS, CLOSE), a get 2 s after it (STAT, OPEN, READs,
+ * 3 DATA chunks, CLOSE), bye. Both transfers the channel's, tool sftp (a
+ * person at the prompt); the session -N's. */
+static size_t mux_master_prompt(step *seq)
+{
+    static const step setup[] = {
+        { false, 820, 1.1185 }, { true, 52, 2.8000 }, { false, 44, 2.8003 }, { true, 52, 2.8003 },
+        { false, 72, 2.8008 },  { true, 44, 2.8009 }, { false, 356, 2.8091 }, { true, 52, 2.8093 },
+        { false, 76, 2.8095 },
+    };
+    size_t n = after_login(seq, setup, sizeof setup / sizeof setup[0]);
+    static const step put[] = { { true, 68, 0 },      { false, 76, 0.0003 }, { true, 84, 0.0005 },
+                                { false, 52, 0.0008 } };
+    double t = 4.3;
+    for (size_t i = 0; i < sizeof put / sizeof put[0]; i++)
+        seq[n++] = (step){ put[i].c, put[i].len, t + put[i].t };
+    t += 0.001;
+    for (int c = 0; c < 4; c++, t += 0.0002) {
+        for (int k = 0; k < 23; k++, t += 0.00001)
+            seq[n++] = (step){ true, k < 22 ? 1448 : 948, t };
+        seq[n++] = (step){ false, 68, t + 0.0001 };
+    }
+    seq[n++] = (step){ true, 68, t + 0.001 };
+    seq[n++] = (step){ false, 68, t + 0.0012 };
+    t = 6.3;
+    static const step get[] = { { true, 68, 0 },      { false, 76, 0.0003 }, { true, 84, 0.0005 },
+                                { false, 52, 0.0008 }, { true, 68, 0.0009 }, { true, 68, 0.0010 } };
+    for (size_t i = 0; i < sizeof get / sizeof get[0]; i++)
+        seq[n++] = (step){ get[i].c, get[i].len, t + get[i].t };
+    t += 0.0015;
+    for (int c = 0; c < 3; c++)
+        for (int k = 0; k < 23; k++, t += 0.00001)
+            seq[n++] = (step){ false, k < 22 ? 1448 : 948, t };
+    seq[n++] = (step){ true, 68, t + 0.001 };
+    seq[n++] = (step){ false, 68, t + 0.0012 };
+    seq[n++] = (step){ true, 36, t + 1.2 };
+    seq[n++] = (step){ false, 124, t + 1.2003 };
+    seq[n++] = (step){ true, 36, t + 1.2005 };
+    seq[n++] = (step){ true, 60, t + 2.2 };
+    return n;
+}
+
+static void test_mux_master_sftp_prompt(void **st)
+{
+    (void)st;
+    master_transfers(mux_master_prompt, "sftp", 4, 3);
+}
+
+/* mux_n_xfer_aes128gcm's fresh run (generate --seed-add 8400; whole
+ * packets): an ssh -M -N master, then scp up and down at once through it.
+ * The upload's 32 KiB WRITEs and the download's DATA interleave (a WRITE
+ * between two DATA packets and back): each channel moves its own file, so
+ * the other way's bulk ends no run (4 half transfers before). */
+static size_t mux_master_gcm(step *seq)
+{
+    static const step rec[] = {
+        { false, 324, 1.0000 }, { true, 52, 1.0889 }, { false, 52, 1.0890 }, { true, 68, 1.0929 },
+        { false, 52, 1.1049 }, { true, 148, 1.1050 }, { false, 100, 1.1056 }, { true, 308, 1.1060 },
+        { false, 36, 1.1206 }, { false, 532, 1.1609 }, { false, 148, 1.1609 }, { false, 148, 1.1609 },
+        { true, 52, 3.3231 }, { true, 52, 3.3232 }, { false, 52, 3.3251 }, { false, 52, 3.3251 },
+        { true, 52, 3.3252 }, { true, 52, 3.3252 }, { false, 36, 3.3260 }, { false, 36, 3.3260 },
+        { false, 36, 3.3260 }, { false, 36, 3.3260 }, { true, 52, 3.3261 }, { true, 52, 3.3261 },
+        { false, 356, 3.3329 }, { true, 68, 3.3331 }, { false, 356, 3.3376 }, { false, 84, 3.3404 },
+        { true, 68, 3.3531 }, { true, 68, 3.3531 }, { false, 84, 3.3570 }, { false, 84, 3.3571 },
+        { true, 84, 3.3812 }, { true, 68, 3.3812 }, { false, 84, 3.3813 }, { true, 68, 3.3815 },
+        { false, 52, 3.3849 }, { false, 84, 3.3850 }, { true, 68, 3.4009 }, { false, 52, 3.4011 },
+        { true, 68, 3.4012 }, { true, 32804, 3.4020 }, { true, 32804, 3.4049 }, { false, 32804, 3.4053 },
+        { false, 32804, 3.4054 }, { true, 32804, 3.4054 }, { true, 32804, 3.4055 }, { true, 32804, 3.4056 },
+        { true, 32804, 3.4057 }, { true, 32804, 3.4059 }, { true, 31812, 3.4061 }, { false, 32804, 3.4065 },
+        { false, 36, 3.4065 }, { false, 32804, 3.4067 }, { false, 36, 3.4067 }, { true, 36, 3.4067 },
+        { false, 32804, 3.4071 }, { false, 32804, 3.4079 }, { false, 68, 3.4079 }, { false, 32804, 3.4080 },
+        { false, 31796, 3.4081 }, { true, 1092, 3.4332 }, { true, 36, 3.4369 }, { false, 68, 3.4371 },
+        { true, 68, 3.4493 }, { true, 100, 3.4493 }, { false, 32804, 3.4496 }, { false, 32804, 3.4496 },
+        { false, 68, 3.4498 }, { false, 32804, 3.4498 }, { false, 32804, 3.4499 }, { true, 36, 3.4500 },
+        { false, 1108, 3.4500 }, { true, 52, 3.4501 }, { true, 68, 3.4502 }, { false, 68, 3.4529 },
+        { false, 68, 3.4530 }, { true, 52, 3.4609 }, { false, 68, 3.4610 }, { true, 36, 3.4611 },
+        { false, 36, 3.4614 }, { false, 52, 3.4614 }, { false, 36, 3.4614 }, { true, 36, 3.4615 },
+        { true, 36, 3.4616 }, { false, 36, 3.4618 }, { false, 52, 3.4618 }, { false, 36, 3.4618 },
+        { true, 36, 3.4619 }, { true, 68, 4.5311 },
+    };
+    memcpy(seq, rec, sizeof rec);
+    return sizeof rec / sizeof rec[0];
+}
+
+static void test_mux_master_interleaved_gcm(void **st)
+{
+    (void)st;
+    stream_cipher = "aes128-gcm@openssh.com";
+    stream_exact = true;
+    master_transfers(mux_master_gcm, "scp", 8, 12);
+    stream_cipher = NULL;
+    stream_exact = false;
+}
+
 /* lab mux_xfer_aes128gcm's records (whole packets): a ControlMaster
  * shell, `hostname`, then scp up (8 WRITE chunks) and down (12 DATA
  * chunks) started at once through the master: two opens (52), two
@@ -3216,6 +3421,9 @@ int main(void)
         cmocka_unit_test(test_sftp_upload),
         cmocka_unit_test(test_mux_sftp_download),
         cmocka_unit_test(test_mux_interleaved_gcm),
+        cmocka_unit_test(test_mux_master_no_session),
+        cmocka_unit_test(test_mux_master_sftp_prompt),
+        cmocka_unit_test(test_mux_master_interleaved_gcm),
         cmocka_unit_test(test_scripted_pty_not_sftp),
         cmocka_unit_test(test_sftp_tree_download_listing),
         cmocka_unit_test(test_git_shape),

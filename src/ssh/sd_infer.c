@@ -362,7 +362,10 @@ static bool ignore_sized(const ctx *x, const item *it, const bool pads[2], bool 
  * a key's or an echo's size: they are dropped before any rule reads the
  * records, from the start of each burst while the records in the
  * IGNOREs' places have an IGNORE's size (a segment holding both breaks
- * the alternation: the rest of the burst stays). */
+ * the alternation: the rest of the burst stays). A side's first record
+ * after the other side's is an IGNORE split from its packet when the next
+ * follows within IGNORE_SPLIT_S; that packet then takes the IGNORE's
+ * burst. */
 static void drop_ignores(ctx *x, const sd_ssh_meta *m, bool z)
 {
     const char *sw[2] = { m->side[!m->client_dir].software, m->side[m->client_dir].software };
@@ -370,15 +373,23 @@ static void drop_ignores(ctx *x, const sd_ssh_meta *m, bool z)
     if (!pads[0] && !pads[1])
         return;
     size_t out = 0, pos = 0;
-    bool parity_ok = true;
+    bool parity_ok = true, split = false; /* split: v[i - 1] was an IGNORE left ahead of v[i] */
     for (size_t i = 0; i < x->n; i++) {
         const item *it = &x->v[i];
-        bool burst = i > 0 && x->v[i - 1].c == it->c && it->t - x->v[i - 1].t < IGNORE_BURST_S;
+        bool same_prev = i > 0 && x->v[i - 1].c == it->c;
+        bool burst = split || (same_prev && it->t - x->v[i - 1].t < IGNORE_BURST_S);
         pos = burst ? pos + 1 : 0;
         parity_ok = burst ? parity_ok : true;
-        bool next_same = i + 1 < x->n && x->v[i + 1].c == it->c && x->v[i + 1].t - it->t < IGNORE_BURST_S;
-        if (pos % 2 == 0 && parity_ok && next_same && ignore_sized(x, it, pads, z))
+        split = false;
+        bool has_next = i + 1 < x->n && x->v[i + 1].c == it->c;
+        double next_gap = has_next ? x->v[i + 1].t - it->t : 0;
+        bool next_same = has_next && next_gap < IGNORE_BURST_S;
+        bool opens = i > 0 && !same_prev; /* the side's answer to the other side's record */
+        if (pos % 2 == 0 && parity_ok && ignore_sized(x, it, pads, z) &&
+            (next_same || (opens && has_next && next_gap < IGNORE_SPLIT_S))) {
+            split = !next_same;
             continue;
+        }
         if (pos % 2 == 0)
             parity_ok = false;
         x->v[out++] = *it;

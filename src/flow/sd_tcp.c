@@ -560,14 +560,14 @@ static inline bool gap_ack_plain(const sd_tcpgap *g, uint32_t ack)
 }
 
 /* Both Zeek endpoints ESTABLISHED and the handshake's bookkeeping done:
- * zeek_state, handshake, set_bases and the history flags change nothing
- * (a FIN or RST of either side would have left ESTABLISHED for good). */
-static inline bool conn_steady(const sd_conn *c, const sd_tcptrack *t, const sd_pkt *p)
+ * zeek_state, handshake and set_bases change nothing (a FIN or RST of
+ * either side would have left ESTABLISHED for good), and the history flags
+ * at most add this side's D or A the first time (in_order_segment). */
+static inline bool conn_steady(const sd_conn *c, const sd_tcptrack *t)
 {
-    uint8_t slot = p->payload_wire ? SD_TCPHIST_SEEN_DATA : SD_TCPHIST_SEEN_ACK;
     return c->zstate[0] == SD_ZS_ESTABLISHED && c->zstate[1] == SD_ZS_ESTABLISHED && c->established &&
            (c->hs_ack_ts || !c->saw_synack) && c->d[0].base_set && c->d[1].base_set && t->hist.based &&
-           (t->hist.seen & slot) && t->data_started && !t->fin_sent;
+           t->data_started && !t->fin_sent;
 }
 
 static inline bool in_order(const sd_flow *f, const sd_tcptrack *t, const sd_tcptrack *peer, const sd_pkt *p)
@@ -582,7 +582,7 @@ static inline bool in_order(const sd_flow *f, const sd_tcptrack *t, const sd_tcp
         return false;
     if (!p->payload_wire && t->acked_any && p->ack == t->last_ack)
         return false;
-    return conn_steady(&f->c, t, p) && gap_next(&t->gap, p) && gap_ack_plain(&peer->gap, p->ack);
+    return conn_steady(&f->c, t) && gap_next(&t->gap, p) && gap_ack_plain(&peer->gap, p->ack);
 }
 
 bool sd_tcp_in_order(const sd_flow *f, const sd_pkt *p, int dir)
@@ -594,6 +594,12 @@ bool sd_tcp_in_order(const sd_flow *f, const sd_pkt *p, int dir)
 static inline void in_order_segment(sd_flow *f, sd_tcptrack *t, sd_tcptrack *peer, const sd_pkt *p, int dir)
 {
     sd_conn *c = &f->c;
+    /* a side's first data or first pure ACK once established (each
+     * connection's two banners on a brute force): its letter, as the
+     * general path's first call would add it, and nothing else differs */
+    uint8_t slot = p->payload_wire ? SD_TCPHIST_SEEN_DATA : SD_TCPHIST_SEEN_ACK;
+    if (!(t->hist.seen & slot))
+        sd_tcphist_flags(c, &t->hist, p, dir, c->zstate[dir], c->zprev[dir]);
     uint32_t end = p->seq + p->payload_wire;
     t->max_end = end;
     t->last_ack = p->ack;

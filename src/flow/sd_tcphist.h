@@ -14,7 +14,7 @@
 #include "sd_conn.h"
 
 /* Letter slots (sd_tcphist.seen) of a plain data segment and a pure ACK:
- * sd_tcp.c's fast path runs only once the one it would use was used. */
+ * sd_tcp.c's fast path adds the one it uses when it is not yet used. */
 enum { SD_TCPHIST_SEEN_DATA = 8, SD_TCPHIST_SEEN_ACK = 16 };
 
 /* The letters counted for Zeek's scaled repeats. */

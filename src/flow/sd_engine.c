@@ -51,6 +51,10 @@ struct sd_engine {
     unsigned nspare_rctx;
     sd_analyzer an[SD_MAX_ANALYZERS];
     int nan;
+    /* the analyzers with a packet callback, asked on every packet: most
+     * have none (conns: one of several) */
+    uint8_t pkt_an[SD_MAX_ANALYZERS];
+    int npkt_an;
     sd_flowtab *tab;
     sd_engine_stats st;
     sd_engine_stats chunk_st; /* with own: the counts when the chunk's files ended */
@@ -93,6 +97,8 @@ int sd_engine_add(sd_engine *e, const sd_analyzer *a)
     if (e->nan >= SD_MAX_ANALYZERS)
         return -1;
     e->an[e->nan] = *a;
+    if (a->packet)
+        e->pkt_an[e->npkt_an++] = (uint8_t)e->nan;
     return e->nan++;
 }
 
@@ -549,9 +555,11 @@ static void flow_packet(sd_engine *e, const sd_pkt *p, bool selected)
         sd_flowtab_touch(e->tab, f, idle_class(f), p->frame->ts);
         return;
     }
-    for (int i = 0; i < e->nan; i++)
-        if (c->slot[i] && e->an[i].packet)
+    for (int k = 0; k < e->npkt_an; k++) {
+        int i = e->pkt_an[k];
+        if (c->slot[i])
             e->an[i].packet(e->an[i].ctx, c, c->slot[i], p, dir);
+    }
     if (p->l4 == SD_L4_TCP)
         reasm_packet(e, f, p, dir, ta);
     if (e->o.packet_seen)

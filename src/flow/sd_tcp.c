@@ -607,7 +607,7 @@ static inline void in_order_segment(sd_flow *f, sd_tcptrack *t, sd_tcptrack *pee
      * general path's first call would add it, and nothing else differs */
     uint8_t slot = p->payload_wire ? SD_TCPHIST_SEEN_DATA : SD_TCPHIST_SEEN_ACK;
     if (!(t->hist.seen & slot))
-        sd_tcphist_flags(c, &t->hist, p, dir, c->zstate[dir], c->zprev[dir]);
+        sd_tcphist_plain(c, &t->hist, p->payload_wire != 0, dir);
     uint32_t end = p->seq + p->payload_wire;
     t->max_end = end;
     t->last_ack = p->ack;

@@ -38,6 +38,10 @@ typedef struct sd_tcphist {
  * the real ISN, sit at the same relative number 1. */
 void sd_tcphist_flags(sd_conn *c, sd_tcphist *h, const sd_pkt *p, int dir, uint8_t zstate, uint8_t zprev);
 
+/* What sd_tcphist_flags adds for a segment without SYN, FIN or RST that
+ * carries data or an ACK (the fast path's, sd_tcp.c): D or A, once. */
+void sd_tcphist_plain(sd_conn *c, sd_tcphist *h, bool data, int dir);
+
 /* One more T, W or G from side dir: the letter at the 1st, 10th, 100th... */
 void sd_tcphist_scaled(sd_conn *c, sd_tcphist *h, int which, int dir);
 

@@ -796,7 +796,11 @@ void sd_engine_run(sd_engine *e, sd_capture *cap,
     const sd_frame *fr;
     sd_pkt *p;
     int rc;
-    while (!(e->o.stop && *e->o.stop) && (rc = source_next(&s, &fr)) != 0) {
+    /* locals: the loop's calls could change e->o as far as the compiler
+     * knows, so it reloaded both on every record */
+    sd_own *own_ctx = e->o.own;
+    volatile sig_atomic_t *stop = e->o.stop;
+    while (!(stop && *stop) && (rc = source_next(&s, &fr)) != 0) {
         if (rc == SD_CAPTURE_TICK) { /* live, quiet: time passes all the same */
             sd_ts w = wall_clock();
             if (w > e->now)
@@ -804,14 +808,17 @@ void sd_engine_run(sd_engine *e, sd_capture *cap,
             sweep(e);
             continue;
         }
-        int own = e->o.own ? sd_own_frame(e->o.own, fr, e->st.live) : SD_OWN_GO;
-        if (e->o.own && !e->chunk_st_set && !sd_own_may_create(e->o.own)) { /* past the chunk's files */
-            e->chunk_st = e->st;
-            decoder_counts(s.dec, &e->chunk_st);
-            e->chunk_st_set = true;
+        int own = SD_OWN_GO;
+        if (own_ctx) {
+            own = sd_own_frame(own_ctx, fr, e->st.live);
+            if (!e->chunk_st_set && !sd_own_may_create(own_ctx)) { /* past the chunk's files */
+                e->chunk_st = e->st;
+                decoder_counts(s.dec, &e->chunk_st);
+                e->chunk_st_set = true;
+            }
+            if (own == SD_OWN_STOP)
+                break;
         }
-        if (own == SD_OWN_STOP)
-            break;
         e->cur_num = fr->num;
         if (fr->ts > e->now)
             e->now = fr->ts;

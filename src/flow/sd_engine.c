@@ -666,12 +666,13 @@ static void frame(sd_engine *e, sd_dec_res r, sd_pkt *p)
 {
     if (e->o.vlan_unkeyed) /* the ids leave the connection key, and so the record */
         p->nvlan = 0;
-    if (r == SD_DEC_NOT_IP)
-        e->st.not_ip++;
-    else if (r == SD_DEC_BAD)
-        e->st.bad++;
-    if (r != SD_DEC_OK)
+    if (r != SD_DEC_OK) { /* one test on the usual record, not three */
+        if (r == SD_DEC_NOT_IP)
+            e->st.not_ip++;
+        else if (r == SD_DEC_BAD)
+            e->st.bad++;
         return;
+    }
     count_l4(e, p);
     if (p->csum == SD_CSUM_BAD)
         e->st.csum_bad[p->l4 == SD_L4_TCP ? 0 : 1]++;
@@ -709,7 +710,8 @@ static inline __attribute__((always_inline)) int source_next(source *s, const sd
 static inline __attribute__((always_inline)) sd_dec_res source_decode(source *s, sd_pkt **p)
 {
     if (s->pipe) {
-        sd_pipe_said_decoding(s->pipe, s->rec);
+        if (s->rec->ndec) /* most records: nothing said, no call */
+            sd_pipe_said_decoding(s->pipe, s->rec);
         *p = &s->rec->p;
         return s->rec->r;
     }

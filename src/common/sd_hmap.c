@@ -30,6 +30,7 @@ struct sd_hmap {
     size_t key_size, val_size;
     size_t val_off, slot_size;
     size_t cap;       /* 0 = none */
+    bool sparse;      /* sd_hmap_sparse */
     uint64_t refused;
 };
 
@@ -99,6 +100,11 @@ sd_hmap *sd_hmap_new(size_t key_size, size_t val_size, size_t cap)
     m->slots = sd_calloc(m->nslots, m->slot_size);
     m->tags = sd_calloc(m->nslots, sizeof *m->tags);
     return m;
+}
+
+void sd_hmap_sparse(sd_hmap *m)
+{
+    m->sparse = true;
 }
 
 void sd_hmap_free(sd_hmap *m)
@@ -212,11 +218,14 @@ static void rebuild(sd_hmap *m, size_t n)
  * 42 MB of slots for 8 MB of entries, and 63 MB while it was rebuilt.) */
 static bool reserve_one(sd_hmap *m)
 {
-    if ((m->count + m->tombs + 1) * 4 <= m->nslots * 3)
+    size_t used = m->count + m->tombs + 1;
+    if (m->sparse ? used * 2 <= m->nslots : used * 4 <= m->nslots * 3)
         return false;
-    /* n * 2 cannot overflow: n slots are allocated; calloc checks the bytes */
+    /* n * 2 cannot overflow: n slots are allocated; calloc checks the bytes.
+     * Sparse: the same amortisation at half the loads (a rebuild leaves at
+     * least a quarter of the slots to fill before the next). */
     size_t n = m->nslots;
-    if ((m->count + 1) * 2 > n)
+    if ((m->count + 1) * (m->sparse ? 4 : 2) > n)
         n *= 2;
     rebuild(m, n);
     return true;

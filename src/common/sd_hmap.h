@@ -33,6 +33,11 @@ typedef struct sd_hmap sd_hmap;
 /* key_size > 0; val_size may be 0 (a set); cap 0 = no cap. */
 sd_hmap *sd_hmap_new(size_t key_size, size_t val_size, size_t cap);
 void sd_hmap_free(sd_hmap *m); /* NULL ok; values are not freed */
+/* Keeps the map at most half full, tombstones included (live entries at
+ * most a quarter after it grows), not three quarters: for a map looked up
+ * on every packet whose entries churn (the flow table), where shorter probe
+ * runs are worth twice the slots. Call before the first insert. */
+void sd_hmap_sparse(sd_hmap *m);
 
 typedef enum sd_hmap_res {
     SD_HMAP_FOUND = 0, /* the key was there: *val is its value */

@@ -51,6 +51,10 @@ struct sd_engine {
     unsigned nspare_rctx;
     sd_analyzer an[SD_MAX_ANALYZERS];
     int nan;
+    /* the analyzers with a packet callback, asked on every packet: most
+     * have none (conns: one of several) */
+    uint8_t pkt_an[SD_MAX_ANALYZERS];
+    int npkt_an;
     sd_flowtab *tab;
     sd_engine_stats st;
     sd_engine_stats chunk_st; /* with own: the counts when the chunk's files ended */
@@ -97,6 +101,8 @@ int sd_engine_add(sd_engine *e, const sd_analyzer *a)
     if (e->nan >= SD_MAX_ANALYZERS)
         return -1;
     e->an[e->nan] = *a;
+    if (a->packet)
+        e->pkt_an[e->npkt_an++] = (uint8_t)e->nan;
     return e->nan++;
 }
 
@@ -573,9 +579,11 @@ static void flow_packet(sd_engine *e, const sd_pkt *p, bool selected)
         sd_flowtab_touch(e->tab, f, idle_class(f), p->frame->ts);
         return;
     }
-    for (int i = 0; i < e->nan; i++)
-        if (c->slot[i] && e->an[i].packet)
+    for (int k = 0; k < e->npkt_an; k++) {
+        int i = e->pkt_an[k];
+        if (c->slot[i])
             e->an[i].packet(e->an[i].ctx, c, c->slot[i], p, dir);
+    }
     if (p->l4 == SD_L4_TCP)
         reasm_packet(e, f, p, dir, ta);
     if (e->o.packet_seen)
@@ -682,12 +690,13 @@ static void frame(sd_engine *e, sd_dec_res r, sd_pkt *p)
 {
     if (e->o.vlan_unkeyed) /* the ids leave the connection key, and so the record */
         p->nvlan = 0;
-    if (r == SD_DEC_NOT_IP)
-        e->st.not_ip++;
-    else if (r == SD_DEC_BAD)
-        e->st.bad++;
-    if (r != SD_DEC_OK)
+    if (r != SD_DEC_OK) { /* one test on the usual record, not three */
+        if (r == SD_DEC_NOT_IP)
+            e->st.not_ip++;
+        else if (r == SD_DEC_BAD)
+            e->st.bad++;
         return;
+    }
     count_l4(e, p);
     if (p->csum == SD_CSUM_BAD)
         e->st.csum_bad[p->l4 == SD_L4_TCP ? 0 : 1]++;
@@ -727,7 +736,8 @@ static inline __attribute__((always_inline)) int source_next(source *s, const sd
 static inline __attribute__((always_inline)) sd_dec_res source_decode(source *s, sd_pkt **p)
 {
     if (s->pipe) {
-        sd_pipe_said_decoding(s->pipe, s->rec);
+        if (s->rec->ndec) /* most records: nothing said, no call */
+            sd_pipe_said_decoding(s->pipe, s->rec);
         *p = &s->rec->p;
         return s->rec->r;
     }
@@ -814,7 +824,11 @@ void sd_engine_run(sd_engine *e, sd_capture *cap,
     const sd_frame *fr;
     sd_pkt *p;
     int rc;
-    while (!(e->o.stop && *e->o.stop) && (rc = source_next(&s, &fr)) != 0) {
+    /* locals: the loop's calls could change e->o as far as the compiler
+     * knows, so it reloaded both on every record */
+    sd_own *own_ctx = e->o.own;
+    volatile sig_atomic_t *stop = e->o.stop;
+    while (!(stop && *stop) && (rc = source_next(&s, &fr)) != 0) {
         if (rc == SD_CAPTURE_TICK) { /* live, quiet: time passes all the same */
             sd_ts w = wall_clock();
             if (w > e->now)
@@ -822,14 +836,17 @@ void sd_engine_run(sd_engine *e, sd_capture *cap,
             sweep(e);
             continue;
         }
-        int own = e->o.own ? sd_own_frame(e->o.own, fr, e->st.live) : SD_OWN_GO;
-        if (e->o.own && !e->chunk_st_set && !sd_own_may_create(e->o.own)) { /* past the chunk's files */
-            e->chunk_st = e->st;
-            decoder_counts(s.dec, &e->chunk_st);
-            e->chunk_st_set = true;
+        int own = SD_OWN_GO;
+        if (own_ctx) {
+            own = sd_own_frame(own_ctx, fr, e->st.live);
+            if (!e->chunk_st_set && !sd_own_may_create(own_ctx)) { /* past the chunk's files */
+                e->chunk_st = e->st;
+                decoder_counts(s.dec, &e->chunk_st);
+                e->chunk_st_set = true;
+            }
+            if (own == SD_OWN_STOP)
+                break;
         }
-        if (own == SD_OWN_STOP)
-            break;
         e->cur_num = fr->num;
         if (fr->ts > e->now)
             e->now = fr->ts;

@@ -77,6 +77,8 @@ sd_flowtab *sd_flowtab_new(void)
     sd_flowtab *t = sd_calloc(1, sizeof *t);
     t->flows4 = sd_hmap_new(KEY4_LEN, sizeof(sd_flow *), 0);
     t->flows = sd_hmap_new(KEY_LEN, sizeof(sd_flow *), 0);
+    sd_hmap_sparse(t->flows4); /* found on every packet: short probes */
+    sd_hmap_sparse(t->flows);
     t->hosts = sd_hmap_new(sizeof(sd_addr), sizeof(uint32_t), 0);
     sd_spare_init(&t->spare, SPARE_FLOWS);
     return t;

@@ -26,6 +26,9 @@ typedef struct sd_tcptrack {
     bool last_probe;       /* this direction's last segment was a keep-alive or window probe */
     bool data_started;
     bool fin_sent;
+    /* sd_tcp.c conn_steady as the general path last left it (only that
+     * path changes what it reads): the fast path's test of it in one load */
+    bool steady;
     /* another ISN from a SYN(-ACK) retry before any data: the peer's ACK
      * tells which of the two the endpoint really uses (sd_tcp.c) */
     bool alt_isn_set;

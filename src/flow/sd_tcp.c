@@ -469,7 +469,18 @@ static void count_analysis(sd_dirstats *d, const sd_pkt *p, unsigned r)
     d->window_probes += !!(r & SD_TA_WINPROBE);
 }
 
-unsigned sd_tcp_packet_general(sd_flow *f, const sd_pkt *p, int dir)
+/* Both Zeek endpoints ESTABLISHED and the handshake's bookkeeping done:
+ * zeek_state, handshake and set_bases change nothing (a FIN or RST of
+ * either side would have left ESTABLISHED for good), and the history flags
+ * at most add this side's D or A the first time (in_order_segment). */
+static inline bool conn_steady(const sd_conn *c, const sd_tcptrack *t)
+{
+    return c->zstate[0] == SD_ZS_ESTABLISHED && c->zstate[1] == SD_ZS_ESTABLISHED && c->established &&
+           (c->hs_ack_ts || !c->saw_synack) && c->d[0].base_set && c->d[1].base_set && t->hist.based &&
+           t->data_started && !t->fin_sent;
+}
+
+static unsigned general(sd_flow *f, const sd_pkt *p, int dir)
 {
     sd_conn *c = &f->c;
     sd_tcptrack *t = &f->t[dir];
@@ -533,6 +544,14 @@ unsigned sd_tcp_packet_general(sd_flow *f, const sd_pkt *p, int dir)
     return r | (rst == RST_OUT_OF_WINDOW ? SD_TA_RST_INVALID : 0) | (rst == RST_CHALLENGE ? SD_TA_RST_CHALLENGE : 0);
 }
 
+unsigned sd_tcp_packet_general(sd_flow *f, const sd_pkt *p, int dir)
+{
+    unsigned r = general(f, p, dir);
+    f->t[0].steady = conn_steady(&f->c, &f->t[0]);
+    f->t[1].steady = conn_steady(&f->c, &f->t[1]);
+    return r;
+}
+
 /* ---- the fast path: the next in-order segment of an established
  * connection ----
  *
@@ -559,17 +578,6 @@ static inline bool gap_ack_plain(const sd_tcpgap *g, uint32_t ack)
     return g->started && !g->n && !g->pend_ranges && !g->fin && SD_SEQ_LEQ(ack, g->hi);
 }
 
-/* Both Zeek endpoints ESTABLISHED and the handshake's bookkeeping done:
- * zeek_state, handshake, set_bases and the history flags change nothing
- * (a FIN or RST of either side would have left ESTABLISHED for good). */
-static inline bool conn_steady(const sd_conn *c, const sd_tcptrack *t, const sd_pkt *p)
-{
-    uint8_t slot = p->payload_wire ? SD_TCPHIST_SEEN_DATA : SD_TCPHIST_SEEN_ACK;
-    return c->zstate[0] == SD_ZS_ESTABLISHED && c->zstate[1] == SD_ZS_ESTABLISHED && c->established &&
-           (c->hs_ack_ts || !c->saw_synack) && c->d[0].base_set && c->d[1].base_set && t->hist.based &&
-           (t->hist.seen & slot) && t->data_started && !t->fin_sent;
-}
-
 static inline bool in_order(const sd_flow *f, const sd_tcptrack *t, const sd_tcptrack *peer, const sd_pkt *p)
 {
     if ((p->flags & (SD_TH_SYN | SD_TH_FIN | SD_TH_RST | SD_TH_URG | SD_TH_ACK)) != SD_TH_ACK || !p->win)
@@ -582,7 +590,7 @@ static inline bool in_order(const sd_flow *f, const sd_tcptrack *t, const sd_tcp
         return false;
     if (!p->payload_wire && t->acked_any && p->ack == t->last_ack)
         return false;
-    return conn_steady(&f->c, t, p) && gap_next(&t->gap, p) && gap_ack_plain(&peer->gap, p->ack);
+    return t->steady && gap_next(&t->gap, p) && gap_ack_plain(&peer->gap, p->ack);
 }
 
 bool sd_tcp_in_order(const sd_flow *f, const sd_pkt *p, int dir)
@@ -594,6 +602,12 @@ bool sd_tcp_in_order(const sd_flow *f, const sd_pkt *p, int dir)
 static inline void in_order_segment(sd_flow *f, sd_tcptrack *t, sd_tcptrack *peer, const sd_pkt *p, int dir)
 {
     sd_conn *c = &f->c;
+    /* a side's first data or first pure ACK once established (each
+     * connection's two banners on a brute force): its letter, as the
+     * general path's first call would add it, and nothing else differs */
+    uint8_t slot = p->payload_wire ? SD_TCPHIST_SEEN_DATA : SD_TCPHIST_SEEN_ACK;
+    if (!(t->hist.seen & slot))
+        sd_tcphist_plain(c, &t->hist, p->payload_wire != 0, dir);
     uint32_t end = p->seq + p->payload_wire;
     t->max_end = end;
     t->last_ack = p->ack;

@@ -53,13 +53,19 @@ void sd_tcphist_flags(sd_conn *c, sd_tcphist *h, const sd_pkt *p, int dir, uint8
         at_seq(c, h, SEEN_FIN, 'F', dir, &h->last_fin, rel + p->payload_wire);
     } else if (rst) {
         at_seq(c, h, SEEN_RST, 'R', dir, &h->last_rst, rel);
-    } else if (p->payload_wire) {
+    } else if (p->payload_wire || (fl & SD_TH_ACK)) {
         /* data on a SYN, FIN or RST adds no D (Zeek): the bytes still count
          * in orig_bytes and payload_bytes */
-        once(c, h, SEEN_DATA, 'D', dir);
-    } else if (fl & SD_TH_ACK) {
-        once(c, h, SEEN_ACK, 'A', dir);
+        sd_tcphist_plain(c, h, p->payload_wire != 0, dir);
     }
+}
+
+void sd_tcphist_plain(sd_conn *c, sd_tcphist *h, bool data, int dir)
+{
+    if (data)
+        once(c, h, SEEN_DATA, 'D', dir);
+    else
+        once(c, h, SEEN_ACK, 'A', dir);
 }
 
 /* Zeek's ScaledHistoryEntry: the nth occurrence shows when n is a power of 10. */

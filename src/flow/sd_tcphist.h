@@ -14,7 +14,7 @@
 #include "sd_conn.h"
 
 /* Letter slots (sd_tcphist.seen) of a plain data segment and a pure ACK:
- * sd_tcp.c's fast path runs only once the one it would use was used. */
+ * sd_tcp.c's fast path adds the one it uses when it is not yet used. */
 enum { SD_TCPHIST_SEEN_DATA = 8, SD_TCPHIST_SEEN_ACK = 16 };
 
 /* The letters counted for Zeek's scaled repeats. */
@@ -37,6 +37,10 @@ typedef struct sd_tcphist {
  * a RST from an injector that set the start, and the real RST one past
  * the real ISN, sit at the same relative number 1. */
 void sd_tcphist_flags(sd_conn *c, sd_tcphist *h, const sd_pkt *p, int dir, uint8_t zstate, uint8_t zprev);
+
+/* What sd_tcphist_flags adds for a segment without SYN, FIN or RST that
+ * carries data or an ACK (the fast path's, sd_tcp.c): D or A, once. */
+void sd_tcphist_plain(sd_conn *c, sd_tcphist *h, bool data, int dir);
 
 /* One more T, W or G from side dir: the letter at the 1st, 10th, 100th... */
 void sd_tcphist_scaled(sd_conn *c, sd_tcphist *h, int which, int dir);

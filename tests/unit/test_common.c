@@ -114,13 +114,14 @@ static void t_churn(void **state)
  * model's count and none it removed is found, after removes that leave
  * tombstones mid-run and inserts that reuse them. 17-byte keys, as
  * sd_addr's; few slots per key, so runs are long. */
-static void t_remove_at(void **state)
+static void remove_at_run(bool sparse)
 {
-    (void)state;
     enum { KEYS = 3000 };
     static uint32_t model[KEYS];
     memset(model, 0, sizeof model);
     sd_hmap *m = sd_hmap_new(17, sizeof(uint32_t), 0);
+    if (sparse)
+        sd_hmap_sparse(m);
     uint8_t k[17] = {0};
     for (uint32_t round = 0; round < 20000; round++) {
         uint32_t x = (round * 2654435761u) % KEYS;
@@ -152,6 +153,35 @@ static void t_remove_at(void **state)
     }
     assert_int_equal(sd_hmap_count(m), live);
     sd_hmap_free(m);
+}
+
+static void t_remove_at(void **state)
+{
+    (void)state;
+    remove_at_run(false);
+    remove_at_run(true);
+}
+
+/* A sparse map grows at half the load: 70 keys fit 128 slots at 3/4, not
+ * at 1/2 (the first growth past 64 doubles to 256). */
+static void t_sparse(void **state)
+{
+    (void)state;
+    sd_hmap *plain = sd_hmap_new(16, 8, 0), *sparse = sd_hmap_new(16, 8, 0);
+    sd_hmap_sparse(sparse);
+    uint8_t k[16] = {0};
+    for (uint32_t x = 1; x <= 70; x++) {
+        memcpy(k, &x, sizeof x);
+        assert_int_equal(sd_hmap_insert(plain, k, NULL), SD_HMAP_ADDED);
+        assert_int_equal(sd_hmap_insert(sparse, k, NULL), SD_HMAP_ADDED);
+    }
+    assert_int_equal(sd_hmap_mem(sparse), 2 * sd_hmap_mem(plain));
+    for (uint32_t x = 1; x <= 70; x++) {
+        memcpy(k, &x, sizeof x);
+        assert_non_null(sd_hmap_find(sparse, k));
+    }
+    sd_hmap_free(plain);
+    sd_hmap_free(sparse);
 }
 
 /* sd_streamno's life: 100,000 ended connections remembered, the oldest
@@ -580,6 +610,7 @@ int main(void)
         cmocka_unit_test(t_churn),
         cmocka_unit_test(t_churn_large),
         cmocka_unit_test(t_remove_at),
+        cmocka_unit_test(t_sparse),
         cmocka_unit_test(t_collisions),
         cmocka_unit_test(t_model),
         cmocka_unit_test(t_cap),

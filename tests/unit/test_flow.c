@@ -438,6 +438,27 @@ static void test_fast_path_same_state(void **state)
     assert_true(taken < total);
 }
 
+/* A side's first data once established (each banner of a brute force's
+ * connections) takes the fast path, which adds its D or d as the general
+ * path does (the twin's history and state are compared after each). */
+static void test_fast_path_first_data(void **state)
+{
+    (void)state;
+    twin *w = malloc(sizeof *w);
+    twin_init(w);
+    twin_seg(w, 0, SYN, 999, 0, 0, 0, 65535);
+    twin_seg(w, 1, SYN | ACK, 4999, 1000, 0, 0, 65535);
+    twin_seg(w, 0, ACK, 1000, 5000, 0, 0, 502);
+    unsigned before = w->taken;
+    twin_data(w, 1, 40, 40, 502); /* the server's banner */
+    twin_data(w, 0, 22, 22, 502); /* the client's */
+    assert_int_equal(w->taken - before, 2);
+    assert_string_equal(w->fast.c.history, "ShAdD");
+    flow_drop(&w->fast);
+    flow_drop(&w->general);
+    free(w);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -450,6 +471,7 @@ int main(void)
         cmocka_unit_test(test_rst_rfc5961),
         cmocka_unit_test(test_where_filter),
         cmocka_unit_test(test_fast_path_same_state),
+        cmocka_unit_test(test_fast_path_first_data),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -25,8 +25,9 @@ size_t sd_utf8_len(const uint8_t *p, size_t n, uint32_t *cp)
 
 bool sd_cp_control(uint32_t cp)
 {
-    return cp < 0xA0 || cp == 0x061C || cp == 0x200E || cp == 0x200F || (cp >= 0x202A && cp <= 0x202E) ||
-           (cp >= 0x2066 && cp <= 0x2069) || cp == 0x2028 || cp == 0x2029;
+    return cp < 0xA0 || cp == 0x00AD || cp == 0x061C || (cp >= 0x200B && cp <= 0x200F) ||
+           (cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2060 && cp <= 0x2069) || cp == 0x2028 || cp == 0x2029 ||
+           cp == 0xFEFF;
 }
 
 /* A printable code point's sequence: not a control (sd_cp_control). */

@@ -22,7 +22,12 @@ size_t sd_utf8_len(const uint8_t *p, size_t n, uint32_t *cp);
  * paragraph separators U+2028 and U+2029, at which Python's
  * str.splitlines(), editors and JavaScript before ES2019 end a line (a
  * banner holding one forged a line of a text report, or cut a JSON line
- * in two for such a reader). */
+ * in two for such a reader), and the characters that show as nothing:
+ * the soft hyphen U+00AD, the zero-width space, non-joiner and joiner
+ * U+200B..U+200D, the word joiner and invisible operators U+2060..U+2064
+ * and the byte order mark U+FEFF (a host key type "ssh-ed\u200b25519" or
+ * a banner with one read as the real name on a terminal, in a spreadsheet
+ * or a report, while a grep for the real name missed it). */
 bool sd_cp_control(uint32_t cp);
 /* Appends s (n bytes) with C0 controls, DEL, C1 controls and bidi
  * controls (sd_cp_control, UTF-8 encoded) and bytes that are not valid UTF-8 written as \xHH, and a

@@ -181,10 +181,15 @@ static void t_json_utf8(void **st)
     assert_string_equal(json("\xc2\x9b" "2J", 4), "\"\\u009b2J\"");
     assert_string_equal(json("\x1b]0;t\x07", 6), "\"\\u001b]0;t\\u0007\"");
     /* bidi controls (a banner's U+202E reverses what follows): escaped as
-     * code points; the marks and joiners around them are text */
+     * code points */
     assert_string_equal(json("a\xe2\x80\xae" "b\xe2\x81\xa6\xe2\x81\xa9\xd8\x9c\xe2\x80\x8f", 16),
                         "\"a\\u202eb\\u2066\\u2069\\u061c\\u200f\"");
-    assert_string_equal(json("\xe2\x80\x8d\xe2\x80\xaf", 6), "\"\xe2\x80\x8d\xe2\x80\xaf\"");
+    /* the characters that show as nothing (a host key type
+     * "ssh-ed\u200b25519" reads as the real one): escaped too; a narrow
+     * no-break space shows, and is text */
+    assert_string_equal(json("\xe2\x80\x8d\xe2\x80\xaf", 6), "\"\\u200d\xe2\x80\xaf\"");
+    assert_string_equal(json("e\xe2\x80\x8b" "d\xe2\x80\x8c\xef\xbb\xbf\xc2\xad\xe2\x81\xa0\xe2\x81\xa4", 19),
+                        "\"e\\u200bd\\u200c\\ufeff\\u00ad\\u2060\\u2064\"");
     /* the line and paragraph separators: a reader that splits lines at
      * them (Python's splitlines) must see one JSON line */
     assert_string_equal(json("a\xe2\x80\xa8" "b\xe2\x80\xa9", 8), "\"a\\u2028b\\u2029\"");

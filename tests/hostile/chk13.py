@@ -8,7 +8,8 @@ file valid UTF-8, no C1 control, bidi control, line/paragraph separator
 or zero-width character in it (each written \\xHH by sd_text). csv also:
 python's csv reader reads it, every row as many cells as the header, no
 cell starts with = + - @ TAB CR unless a number or "-" (the apostrophe
-sd_csv_field puts before them). json: the raw lines as text (controls
+sd_csv_field puts before them); a blank line starts a second table with
+its own header (dns --csv: the events after the transactions). json: the raw lines as text (controls
 only as \\uXXXX escapes), every line parses, and no decoded string holds
 a lone surrogate (invalid UTF-8 must not come out as one).
 html: html.parser reads it; no element or attribute came from the data:
@@ -32,7 +33,8 @@ def bad(msg):
 def text_check(raw, where, allow_cr=False):
     m = BAD_BYTE.search(raw)
     if m:
-        bad("%s: raw byte 0x%02x at %d: %r" % (where, m.group()[0], m.start(), raw[max(0, m.start() - 30):m.start() + 10]))
+        at = m.start()
+        bad("%s: raw byte 0x%02x at %d: %r" % (where, m.group()[0], at, raw[max(0, at - 30):at + 10]))
     if not allow_cr and re.search(rb"\r(?!\n)", raw):
         bad("%s: bare CR" % where)
     try:
@@ -51,9 +53,12 @@ def csv_check(raw, where):
     rows = list(csv.reader(io.StringIO(s, newline="")))
     if not rows:
         return
-    n = len(rows[0])
+    n, header = len(rows[0]), False
     for i, r in enumerate(rows[1:], 2):
-        if len(r) != n and r != []:
+        if r == [] or header:  # a blank line, then a second table's header (dns --csv's events)
+            n, header = len(r), r == []
+            continue
+        if len(r) != n:
             bad("%s: row %d has %d cells, header %d" % (where, i, len(r), n))
         for c in r:
             if c and c[0] in "=+-@\t\r" and c != "-":

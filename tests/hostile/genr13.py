@@ -43,7 +43,8 @@ def ssh_conns():
         lists[1] = lead + b"hk" + EVIL
         lists[2] = lead + EVIL.replace(b",", b";")
         lists[8] = lead + b"lang" + EVIL
-        sban = b"pre " + lead + EVIL + b"\r\nSSH-2.0-" + lead + b"Open" + EVIL.replace(b" ", b"_") + b" " + lead + EVIL + b"\r\n"
+        sban = (b"pre " + lead + EVIL + b"\r\nSSH-2.0-" + lead + b"Open" + EVIL.replace(b" ", b"_") + b" " +
+                lead + EVIL + b"\r\n")
         cban = b"SSH-2.0-" + lead + EVIL + b"\r\n"
         out += session(port + i, 22, srv=sban + kex(lists), cli=cban + kex(lists))
     # a 64 KiB banner line and a 100 KB KEXINIT name-list

@@ -26,8 +26,9 @@ chk() { # FORMAT FILE WHAT
 
 for spec in "text:conns" "text:conns -R" "json:conns -R --json" "csv:conns -R --csv" "text:ssh" "text:ssh -m" \
     "json:ssh --json" "json:ssh -m --json" "csv:ssh --csv" "csv:ssh -m --csv" "text:ssh --records" \
-    "text:summary" "json:summary --json" "text:dns" "json:dns --json" "text:packets --stream 0" \
+    "text:summary" "json:summary --json" "text:dns" "json:dns --json" "csv:dns --csv" "text:packets --stream 0" \
     "json:packets --json --stream 0" "csv:packets --csv --stream 0" "text:follow --stream 0" \
+    "text:follow -x --stream 0" "json:follow -j --stream 14" "text:follow --stream 14" \
     "text:summary --host 10.7.0.1"; do
     fmt=${spec%%:*} args=${spec#*:}
     # shellcheck disable=SC2086 # args are words
@@ -76,6 +77,24 @@ for g in "$w"/x/*.json; do
     e=$(python3 -c 'import json, sys; json.load(open(sys.argv[1], "rb"))' "$g" 2>&1) || fail "extract $(basename "$g"): $e"
     chk text "$g" "extract $(basename "$g")"
 done
+
+# strider merge of --own chunks: the same safe bytes as one run; merge -o
+# refuses a chunk index naming a path (../, absolute) instead of its file
+for spec in "text:conns" "csv:conns --csv" "json:ssh --json" "csv:ssh --csv" "text:summary"; do
+    fmt=${spec%%:*} args=${spec#*:}
+    # shellcheck disable=SC2086 # args are words
+    run "$f" 0 $args --own 0:0
+    mv "$w/out" "$w/chunk"
+    "$STRIDER" merge "$w/chunk" > "$w/out" 2> "$w/err" || fail "merge of $args --own: exit $?"
+    chk "$fmt" "$w/out" "merge of $args --own"
+done
+rm -rf "$w/xc" "$w/xm"
+run "$f" 0 extract --own 0:0 -o "$w/xc"
+sed -i -e '1s#"orig_file":"[^"]*"#"orig_file":"../outside/up"#' \
+    -e '2s#"orig_file":"[^"]*"#"orig_file":"'"$w"'/outside/abs"#' "$w/xc/index.jsonl"
+"$STRIDER" merge -o "$w/xm" "$w/xc" > /dev/null 2> "$w/err" && fail "merge -o took a chunk index naming paths"
+grep -q "a chunk's index names no file of its own: \.\./outside/up" "$w/err" || fail "merge -o: $(head -3 "$w/err")"
+[ -z "$(ls -A "$w/outside")" ] || fail "merge -o wrote outside: $(ls "$w/outside")"
 
 echo "round 13: $runs runs, $bad failure(s)"
 [ "$bad" = 0 ]

@@ -102,17 +102,11 @@ char *sd_ts_str(sd_ts t, char *buf, size_t len)
 /* "YYYY-MM-DDTHH:MM:SS.uuuuuuZ" and its NUL */
 #define ISO_LEN 28
 
-/* "00".."99": a two-digit field one copy where put_fixed takes two
- * divisions (issue #11: the writer's "time" of every connection). */
-static const char DIGIT2[] = "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
-                             "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
-                             "8081828384858687888990919293949596979899";
-
-static inline char *put2(char *o, unsigned v)
-{
-    memcpy(o, DIGIT2 + 2 * v, 2);
-    return o + 2;
-}
+/* A fixed-width field's two digits one copy (sd_put_2d): issue #11, the
+ * writer's "ts" and "time" of every connection. */
+const char sd_digit2[201] = "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+                            "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+                            "8081828384858687888990919293949596979899";
 
 /* "YYYY-MM-DDT" of a day since the epoch (>= 0). */
 static void iso_date(char *o, int64_t days)
@@ -124,9 +118,9 @@ static void iso_date(char *o, int64_t days)
     int64_t y = yoe + era * 400 + (m <= 2);
     o = put_fixed(o, (uint64_t)y, 4);
     *o++ = '-';
-    o = put2(o, (unsigned)m);
+    o = sd_put_2d(o, (unsigned)m);
     *o++ = '-';
-    o = put2(o, (unsigned)d);
+    o = sd_put_2d(o, (unsigned)d);
     *o = 'T';
 }
 
@@ -149,16 +143,16 @@ static char *iso_put(char *o, int64_t s, int64_t us)
     }
     memcpy(o, last.date, ISO_DATE_LEN);
     o += ISO_DATE_LEN;
-    o = put2(o, sod / 3600);
+    o = sd_put_2d(o, sod / 3600);
     *o++ = ':';
-    o = put2(o, sod / 60 % 60);
+    o = sd_put_2d(o, sod / 60 % 60);
     *o++ = ':';
-    o = put2(o, sod % 60);
+    o = sd_put_2d(o, sod % 60);
     *o++ = '.';
     unsigned u = (unsigned)us; /* 0..999999 */
-    o = put2(o, u / 10000);
-    o = put2(o, u / 100 % 100);
-    o = put2(o, u % 100);
+    o = sd_put_2d(o, u / 10000);
+    o = sd_put_2d(o, u / 100 % 100);
+    o = sd_put_2d(o, u % 100);
     *o++ = 'Z';
     *o = '\0';
     return o;

@@ -195,9 +195,13 @@ static void hand_over(sd_pipe *p, batch *b)
 
 /* The decode of r; a datagram made of fragments lives in the decoder until
  * its next call, so its payload is copied into the batch. */
-static void decode(sd_pipe *p, batch *b, sd_pipe_rec *r, uint64_t *passed)
+static void decode(sd_pipe *p, batch *b, sd_pipe_rec *r, uint64_t *left)
 {
-    if (!r->fr.filtered && p->progress_every && ++*passed % p->progress_every == 0) {
+    /* left: records until the next progress report, counted down (a
+     * division a record was 2 M instructions of 10 k connections' 206 k
+     * records, issue #11) */
+    if (!r->fr.filtered && p->progress_every && --*left == 0) {
+        *left = p->progress_every;
         r->progress = true;
         sd_capture_progress(p->cap, &r->done, &r->total);
     }
@@ -247,7 +251,7 @@ static void cap_retire(void *ud, uint8_t *blk, size_t size)
 static void *reader(void *arg)
 {
     sd_pipe *p = arg;
-    uint64_t passed = 0;
+    uint64_t left = p->progress_every; /* decode's countdown */
     for (;;) {
         batch *b = p->filling;
         if (!b && !(b = p->filling = take_free(p)))
@@ -268,7 +272,7 @@ static void *reader(void *arg)
         r->fr = fr;
         if (fr.data && fr.caplen && !p->handed) /* handed: it stays in the capture's block */
             r->fr.data = copy_in(b, fr.data, fr.caplen);
-        decode(p, b, r, &passed);
+        decode(p, b, r, &left);
         r->ndec = b->nmsg - r->msg0 - r->npre;
         if (b->n == p->batch_recs || b->bytes >= BATCH_BYTES) {
             p->filling = NULL;

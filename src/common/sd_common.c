@@ -102,10 +102,15 @@ char *sd_ts_str(sd_ts t, char *buf, size_t len)
 /* "YYYY-MM-DDTHH:MM:SS.uuuuuuZ" and its NUL */
 #define ISO_LEN 28
 
-/* The UTC calendar time of s >= 0 seconds, as gmtime_r gives it. */
-static char *iso_put(char *o, int64_t s, int64_t us)
+/* A fixed-width field's two digits one copy (sd_put_2d): issue #11, the
+ * writer's "ts" and "time" of every connection. */
+const char sd_digit2[201] = "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+                            "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+                            "8081828384858687888990919293949596979899";
+
+/* "YYYY-MM-DDT" of a day since the epoch (>= 0). */
+static void iso_date(char *o, int64_t days)
 {
-    int64_t days = s / DAY_S, sod = s % DAY_S;
     int64_t z = days + EPOCH_SHIFT, era = z / ERA_DAYS, doe = z - era * ERA_DAYS;
     int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
     int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100), mp = (5 * doy + 2) / 153;
@@ -113,17 +118,41 @@ static char *iso_put(char *o, int64_t s, int64_t us)
     int64_t y = yoe + era * 400 + (m <= 2);
     o = put_fixed(o, (uint64_t)y, 4);
     *o++ = '-';
-    o = put_fixed(o, (uint64_t)m, 2);
+    o = sd_put_2d(o, (unsigned)m);
     *o++ = '-';
-    o = put_fixed(o, (uint64_t)d, 2);
-    *o++ = 'T';
-    o = put_fixed(o, (uint64_t)(sod / 3600), 2);
+    o = sd_put_2d(o, (unsigned)d);
+    *o = 'T';
+}
+
+#define ISO_DATE_LEN 11 /* "YYYY-MM-DDT" */
+
+/* The UTC calendar time of s >= 0 seconds, as gmtime_r gives it. A
+ * capture's times fall on few days: the last day's date is kept per thread
+ * (the calendar arithmetic and its digits were ~150 instructions a call). */
+static char *iso_put(char *o, int64_t s, int64_t us)
+{
+    static _Thread_local struct {
+        int64_t days;
+        char date[ISO_DATE_LEN];
+    } last = { -1, "" };
+    int64_t days = s / DAY_S;
+    unsigned sod = (unsigned)(s % DAY_S);
+    if (days != last.days) {
+        iso_date(last.date, days);
+        last.days = days;
+    }
+    memcpy(o, last.date, ISO_DATE_LEN);
+    o += ISO_DATE_LEN;
+    o = sd_put_2d(o, sod / 3600);
     *o++ = ':';
-    o = put_fixed(o, (uint64_t)(sod / 60 % 60), 2);
+    o = sd_put_2d(o, sod / 60 % 60);
     *o++ = ':';
-    o = put_fixed(o, (uint64_t)(sod % 60), 2);
+    o = sd_put_2d(o, sod % 60);
     *o++ = '.';
-    o = put_fixed(o, (uint64_t)us, 6);
+    unsigned u = (unsigned)us; /* 0..999999 */
+    o = sd_put_2d(o, u / 10000);
+    o = sd_put_2d(o, u / 100 % 100);
+    o = sd_put_2d(o, u % 100);
     *o++ = 'Z';
     *o = '\0';
     return o;

@@ -179,11 +179,9 @@ char *sd_json_put_ts(char *dst, sd_ts t)
         dst = sd_put_u64(dst, (uint64_t)t / SD_NS_PER_SEC);
         uint32_t us = (uint32_t)((uint64_t)t % SD_NS_PER_SEC / 1000);
         *dst++ = '.';
-        for (int i = 5; i >= 0; i--) {
-            dst[i] = (char)('0' + us % 10);
-            us /= 10;
-        }
-        return dst + 6;
+        dst = sd_put_2d(dst, us / 10000);
+        dst = sd_put_2d(dst, us / 100 % 100);
+        return sd_put_2d(dst, us % 100);
     }
     int n = snprintf(dst, 32, "%.6f", sd_ts_sec(t));
     return dst + (n > 0 ? n : 0);

@@ -472,6 +472,10 @@ static void t_formats(void **st)
     uint64_t x = 0x9e3779b97f4a7c15ull;
     for (int i = 0; i < 200000; i++)
         iso_same((sd_ts)(xorshift(&x) % (uint64_t)INT64_MAX));
+    /* times a capture has: many on one day (the kept date), then the next
+     * day, and back (the kept date replaced each time) */
+    for (int64_t t = 1699920000LL * SD_NS_PER_SEC; t < 1700200000LL * SD_NS_PER_SEC; t += 777777777777LL)
+        iso_same(t), iso_same(t - 86400 * SD_NS_PER_SEC), iso_same(t + 999999999 - t % 1000000000);
     for (int i = 0; i < 100000; i++) {
         sd_addr a = { .fam = 4 };
         uint32_t v = (uint32_t)xorshift(&x);

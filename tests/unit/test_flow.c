@@ -459,6 +459,66 @@ static void test_fast_path_first_data(void **state)
     free(w);
 }
 
+/* The uid as it was made before issue #11's cuts, a byte at a time: the
+ * fast form (the zero tail of an IPv4 address one multiply, two digits a
+ * division) must give the same 18 characters for IPv4 and IPv6 identities. */
+static void ref_uid(const sd_conn *c, char out[19])
+{
+    static const char b62[] = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+    const struct { const void *p; size_t n; } f[] = {
+        { &c->ipproto, 1 }, { c->orig_h.a, 16 }, { c->resp_h.a, 16 }, { &c->orig_p, 2 },
+        { &c->resp_p, 2 }, { &c->start, sizeof c->start }, { &c->first_frame, sizeof c->first_frame },
+    };
+    uint64_t h = 14695981039346656037ull;
+    for (size_t i = 0; i < sizeof f / sizeof f[0]; i++)
+        for (size_t j = 0; j < f[i].n; j++)
+            h = (h ^ ((const uint8_t *)f[i].p)[j]) * 1099511628211ull;
+    uint64_t h2 = h ^ 0x9e3779b97f4a7c15ull;
+    for (size_t j = 0; j < sizeof c->conn_index; j++)
+        h2 = (h2 ^ ((const uint8_t *)&c->conn_index)[j]) * 1099511628211ull;
+    out[0] = 'C';
+    for (int i = 1; i < 11; i++, h /= 62)
+        out[i] = b62[h % 62];
+    for (int i = 11; i < 18; i++, h2 /= 62)
+        out[i] = b62[h2 % 62];
+    out[18] = '\0';
+}
+
+static void test_uid_same_as_bytewise(void **state)
+{
+    (void)state;
+    uint64_t x = 0x243f6a8885a308d3ull; /* xorshift: many identities, repeatable */
+    for (int n = 0; n < 3000; n++) {
+        sd_conn c;
+        memset(&c, 0, sizeof c);
+        uint64_t r[6];
+        for (int k = 0; k < 6; k++) {
+            x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+            r[k] = x;
+        }
+        int kind = n % 3; /* IPv4; IPv6; IPv4 with a stray byte in the tail */
+        c.ipproto = (uint8_t)(n & 1 ? 6 : 17);
+        c.orig_h.fam = c.resp_h.fam = kind == 1 ? 6 : 4;
+        memcpy(c.orig_h.a, &r[0], kind == 1 ? 8 : 4);
+        memcpy(c.resp_h.a, &r[1], kind == 1 ? 8 : 4);
+        if (kind == 1) {
+            memcpy(c.orig_h.a + 8, &r[2], 8);
+            memcpy(c.resp_h.a + 8, &r[3], 8);
+        } else if (kind == 2) {
+            c.orig_h.a[4 + r[2] % 12] = (uint8_t)(r[3] | 1);
+        }
+        c.orig_p = (uint16_t)r[4];
+        c.resp_p = (uint16_t)(r[4] >> 16);
+        c.start = (sd_ts)(r[5] >> 2);
+        c.first_frame = r[4] >> (r[2] % 64);
+        c.conn_index = r[5] >> (r[3] % 64);
+        char want[19];
+        ref_uid(&c, want);
+        sd_conn_make_uid(&c);
+        assert_string_equal(c.uid, want);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -472,6 +532,7 @@ int main(void)
         cmocka_unit_test(test_where_filter),
         cmocka_unit_test(test_fast_path_same_state),
         cmocka_unit_test(test_fast_path_first_data),
+        cmocka_unit_test(test_uid_same_as_bytewise),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -123,22 +123,11 @@ static const char *skip_num(const char *p)
     return p;
 }
 
-/* v in decimal to b, two digits a step (sd_buf_put_u64's digit a
- * division step was a tenth of the rewrite: a million numbers a merge). */
+/* v in decimal to b: the project's one decimal writer (sd_put_u64). */
 static void put_u64(sd_buf *b, uint64_t v)
 {
-    static const char D2[] = "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
-                             "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
-                             "8081828384858687888990919293949596979899";
     char d[20];
-    size_t n = sizeof d;
-    for (; v >= 100; v /= 100)
-        n -= 2, memcpy(d + n, D2 + 2 * (v % 100), 2);
-    if (v >= 10)
-        n -= 2, memcpy(d + n, D2 + 2 * v, 2);
-    else
-        d[--n] = (char)('0' + v);
-    sd_buf_append(b, d + n, sizeof d - n);
+    sd_buf_append(b, d, (size_t)(sd_put_u64(d, v) - d));
 }
 
 /* A frame number at p, saturated as strtoull saturates it. */

@@ -253,15 +253,35 @@ static void none_users(const leg *L, uint32_t len, uint32_t *lo, uint32_t *hi)
         *lo = *hi = 0;
 }
 
+/* Digits at *p as a number (at most 9: no overflow), advancing *p; -1
+ * when there is none or more than 9 (sscanf's business then). */
+static int plain_int(const char **p)
+{
+    int v = 0, n = 0;
+    for (; (*p)[0] >= '0' && (*p)[0] <= '9'; (*p)++)
+        if (++n > 9)
+            return -1;
+        else
+            v = v * 10 + ((*p)[0] - '0');
+    return n ? v : -1;
+}
+
 /* OpenSSH 9.6 on both ends (ext-info-in-auth@openssh.com, OpenSSH's
  * PROTOCOL 1.10): the server sends a second EXT_INFO (server-sig-algs)
  * right before its answer to the first USERAUTH_REQUEST, after any
  * banner. */
 static bool openssh_9_6(const char *sw)
 {
+    static const char pre[] = "OpenSSH_";
     int maj = 0, min = 0;
-    if (!sw || sscanf(sw, "OpenSSH_%d.%d", &maj, &min) != 2)
+    if (!sw || strncmp(sw, pre, sizeof pre - 1) != 0) /* sscanf's literal part: no call for other software */
         return false;
+    const char *p = sw + sizeof pre - 1;
+    /* "9.6p1": plain digits read here (a sscanf call was 350 instructions
+     * for each connection); signs, spaces, long numbers are sscanf's */
+    if ((maj = plain_int(&p)) < 0 || *p++ != '.' || (min = plain_int(&p)) < 0)
+        if (sscanf(sw, "OpenSSH_%d.%d", &maj, &min) != 2)
+            return false;
     return maj > EXT_INFO_AUTH_MAJOR || (maj == EXT_INFO_AUTH_MAJOR && min >= EXT_INFO_AUTH_MINOR);
 }
 

@@ -39,54 +39,64 @@ sd_event *sd_ev_add(sd_evlist *l, const char *kind, const char *uid, uint64_t st
     return e;
 }
 
-/* Whether two field names are the same: mostly the same literal, and
- * names that differ mostly differ in their first byte (no strcmp call for
- * each field already set, several fields per event). */
-static bool same_key(const char *a, const char *b)
+/* Whether field f is named key (klen bytes): mostly the same literal, and
+ * names that differ mostly differ in their length or first byte (no
+ * strcmp call for each field already set, several fields per event). */
+static bool same_key(const sd_evfield *f, const char *key, size_t klen)
 {
-    return a == b || (a[0] == b[0] && strcmp(a, b) == 0);
+    if (f->key == key)
+        return true;
+    if (f->klen && f->klen != klen)
+        return false;
+    return f->key[0] == key[0] && strcmp(f->key, key) == 0;
 }
 
-static sd_evfield *field(sd_event *e, const char *key, sd_evf_type t)
+static sd_evfield *field(sd_event *e, const char *key, size_t klen, sd_evf_type t)
 {
     for (uint8_t i = 0; i < e->nf; i++)
-        if (same_key(e->f[i].key, key)) {
+        if (same_key(&e->f[i], key, klen)) {
             e->f[i].type = t;
             return &e->f[i];
         }
     if (e->nf == SD_EV_MAX_FIELDS)
         return NULL; /* a programming error, not input-driven: drop the field */
     sd_evfield *f = &e->f[e->nf++];
-    memset(f, 0, sizeof *f);
+    /* the members a value reads, not the whole 100-byte field (each field
+     * of every event): the string is a string, the rest typed */
     f->key = key;
+    f->klen = klen <= UINT8_MAX ? (uint8_t)klen : 0;
     f->type = t;
+    f->s[0] = '\0';
+    f->i = 0;
+    f->f = 0;
+    f->b = false;
     return f;
 }
 
-void sd_ev_str(sd_event *e, const char *key, const char *val)
+void sd_ev_str_k(sd_event *e, const char *key, size_t klen, const char *val)
 {
-    sd_evfield *f = field(e, key, SD_EVF_STR);
+    sd_evfield *f = field(e, key, klen, SD_EVF_STR);
     if (f)
         copy_str(f->s, sizeof f->s, val);
 }
 
-void sd_ev_int(sd_event *e, const char *key, int64_t val)
+void sd_ev_int_k(sd_event *e, const char *key, size_t klen, int64_t val)
 {
-    sd_evfield *f = field(e, key, SD_EVF_INT);
+    sd_evfield *f = field(e, key, klen, SD_EVF_INT);
     if (f)
         f->i = val;
 }
 
-void sd_ev_num(sd_event *e, const char *key, double val)
+void sd_ev_num_k(sd_event *e, const char *key, size_t klen, double val)
 {
-    sd_evfield *f = field(e, key, SD_EVF_NUM);
+    sd_evfield *f = field(e, key, klen, SD_EVF_NUM);
     if (f)
         f->f = val;
 }
 
-void sd_ev_bool(sd_event *e, const char *key, bool val)
+void sd_ev_bool_k(sd_event *e, const char *key, size_t klen, bool val)
 {
-    sd_evfield *f = field(e, key, SD_EVF_BOOL);
+    sd_evfield *f = field(e, key, klen, SD_EVF_BOOL);
     if (f)
         f->b = val;
 }
@@ -106,10 +116,31 @@ void sd_ev_note_int(sd_event *e, long long v)
     sd_ev_note_cat(e, t);
 }
 
+void sd_evnote_catn(sd_evnote *n, const char *s, size_t len)
+{
+    char *note = n->e->note;
+    size_t room = sizeof n->e->note - 1 - n->len; /* cut as copy_str cuts */
+    if (len > room)
+        len = room;
+    memcpy(note + n->len, s, len);
+    n->len += len;
+    note[n->len] = '\0';
+}
+
+void sd_evnote_int(sd_evnote *n, long long v)
+{
+    char t[24], *o = t;
+    if (v < 0)
+        *o++ = '-';
+    o = sd_put_u64(o, v < 0 ? 0 - (unsigned long long)v : (unsigned long long)v);
+    sd_evnote_catn(n, t, (size_t)(o - t));
+}
+
 const sd_evfield *sd_ev_get(const sd_event *e, const char *key)
 {
+    size_t klen = strlen(key);
     for (uint8_t i = 0; i < e->nf; i++)
-        if (same_key(e->f[i].key, key))
+        if (same_key(&e->f[i], key, klen))
             return &e->f[i];
     return NULL;
 }

@@ -10,6 +10,8 @@
 
 #include "sd_common.h"
 
+#include <string.h>
+
 typedef enum sd_leg { SD_LEG_FORWARD = 0, SD_LEG_REVERSE, SD_LEG_NESTED } sd_leg;
 
 typedef enum sd_evf_type { SD_EVF_STR = 1, SD_EVF_INT, SD_EVF_NUM, SD_EVF_BOOL } sd_evf_type;
@@ -20,6 +22,7 @@ typedef enum sd_evf_type { SD_EVF_STR = 1, SD_EVF_INT, SD_EVF_NUM, SD_EVF_BOOL }
 /* A kind-specific field, e.g. ("method","password") or ("bytes",36). */
 typedef struct sd_evfield {
     const char *key;           /* static string */
+    uint8_t klen;              /* strlen(key); 0: not known (a writer measures it) */
     sd_evf_type type;
     char s[SD_EV_STRLEN];
     int64_t i;
@@ -52,15 +55,39 @@ typedef struct sd_evlist {
 /* Appends a zeroed event of kind for the connection and returns it. */
 sd_event *sd_ev_add(sd_evlist *l, const char *kind, const char *uid, uint64_t stream, sd_ts ts,
                     uint64_t frame, uint64_t frame_last, sd_leg leg);
-void sd_ev_str(sd_event *e, const char *key, const char *val);
-void sd_ev_int(sd_event *e, const char *key, int64_t val);
-void sd_ev_num(sd_event *e, const char *key, double val);
-void sd_ev_bool(sd_event *e, const char *key, bool val);
+/* A kind's field, with the key's length (the ones below: the key is a
+ * literal, its strlen folded where they are inlined; the writers copy it
+ * without measuring it again, several fields per event). */
+void sd_ev_str_k(sd_event *e, const char *key, size_t klen, const char *val);
+void sd_ev_int_k(sd_event *e, const char *key, size_t klen, int64_t val);
+void sd_ev_num_k(sd_event *e, const char *key, size_t klen, double val);
+void sd_ev_bool_k(sd_event *e, const char *key, size_t klen, bool val);
+static inline void sd_ev_str(sd_event *e, const char *key, const char *val) { sd_ev_str_k(e, key, strlen(key), val); }
+static inline void sd_ev_int(sd_event *e, const char *key, int64_t val) { sd_ev_int_k(e, key, strlen(key), val); }
+static inline void sd_ev_num(sd_event *e, const char *key, double val) { sd_ev_num_k(e, key, strlen(key), val); }
+static inline void sd_ev_bool(sd_event *e, const char *key, bool val) { sd_ev_bool_k(e, key, strlen(key), val); }
 /* Append to the note, cut where it is full as snprintf cuts (notes are
  * made for every event, and printf's machinery cost more than the rule
  * that wrote them): a string, or v in decimal as "%lld" writes it. */
 void sd_ev_note_cat(sd_event *e, const char *s);
 void sd_ev_note_int(sd_event *e, long long v);
+/* The same for a note made piece by piece from its start: the note's
+ * length kept here, not measured again for each piece (a rule's note is
+ * a handful of pieces, an event per short connection). The note must not
+ * be written otherwise between sd_evnote_start and the last piece. */
+typedef struct sd_evnote {
+    sd_event *e;
+    size_t len;
+} sd_evnote;
+static inline sd_evnote sd_evnote_start(sd_event *e)
+{
+    e->note[0] = '\0';
+    return (sd_evnote){ e, 0 };
+}
+void sd_evnote_catn(sd_evnote *n, const char *s, size_t len);
+/* s's strlen folded where s is a literal (or a choice of literals) */
+static inline void sd_evnote_cat(sd_evnote *n, const char *s) { sd_evnote_catn(n, s, strlen(s)); }
+void sd_evnote_int(sd_evnote *n, long long v);
 /* The field named key, or NULL. */
 const sd_evfield *sd_ev_get(const sd_event *e, const char *key);
 const char *sd_leg_name(sd_leg l);

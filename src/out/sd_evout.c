@@ -42,20 +42,56 @@ static void set_end(sd_buf *b, const char *o)
 /* Copies a string literal to o; returns the end. */
 #define PUT_LIT(o, lit) (memcpy((o), (lit), sizeof(lit) - 1), (o) + sizeof(lit) - 1)
 
+/* n bytes from s to o, n at most 32, as two overlapping loads of a
+ * power-of-two size (no memcpy call for a key's or a short string's
+ * variable length; every byte read is one of s's n). */
+static inline void copy_short(char *o, const char *s, size_t n)
+{
+    if (n >= 16) {
+        uint64_t a[2], z[2];
+        memcpy(a, s, 16);
+        memcpy(z, s + n - 16, 16);
+        memcpy(o, a, 16);
+        memcpy(o + n - 16, z, 16);
+    } else if (n >= 8) {
+        uint64_t a, z;
+        memcpy(&a, s, 8);
+        memcpy(&z, s + n - 8, 8);
+        memcpy(o, &a, 8);
+        memcpy(o + n - 8, &z, 8);
+    } else if (n >= 4) {
+        uint32_t a, z;
+        memcpy(&a, s, 4);
+        memcpy(&z, s + n - 4, 4);
+        memcpy(o, &a, 4);
+        memcpy(o + n - 4, &z, 4);
+    } else {
+        for (size_t i = 0; i < n; i++)
+            o[i] = s[i];
+    }
+}
+
 /* ,"key": for a key of the program's own or one a merge read back (never
  * escaped, as sd_json_key writes it: only the program's names reach a JSON
- * line). */
-static void put_key(sd_buf *b, const char *key)
+ * line), n bytes long. */
+static void put_key_n(sd_buf *b, const char *key, size_t n)
 {
-    size_t n = strlen(key);
     char *o = room(b, n + 4);
     *o++ = ',';
     *o++ = '"';
-    memcpy(o, key, n);
+    if (n <= 32)
+        copy_short(o, key, n);
+    else
+        memcpy(o, key, n);
     o += n;
     *o++ = '"';
     *o++ = ':';
     set_end(b, o);
+}
+
+static void put_key(sd_buf *b, const char *key)
+{
+    put_key_n(b, key, strlen(key));
 }
 
 /* A number with dec decimals: sd_json_val_f64's bytes, without its call
@@ -163,7 +199,7 @@ static void put_where(sd_buf *b, const sd_event *e)
 /* A kind's own field: its key and value. */
 static void put_field(sd_buf *b, const sd_evfield *f)
 {
-    put_key(b, f->key);
+    put_key_n(b, f->key, f->klen ? f->klen : strlen(f->key));
     switch (f->type) {
     case SD_EVF_STR: sd_json_escape(b, f->s, strlen(f->s)); break;
     case SD_EVF_INT: sd_json_val_i64(b, f->i); break;

@@ -44,6 +44,8 @@ static void own_field(sd_event *e, const mfkv *x, sd_buf *strs)
     memcpy(key, x->k, x->kl);
     key[x->kl] = '\0';
     f->key = key;
+    size_t kl = strlen(key); /* x->kl unless the key held a NUL */
+    f->klen = kl <= UINT8_MAX ? (uint8_t)kl : 0;
     if (*x->v == '"') {
         f->type = SD_EVF_STR;
         str_into(x, strs, f->s, sizeof f->s);

@@ -590,16 +590,16 @@ static const char *attempt_event(ctx *x, const leg *L, const auth_run *s, bool o
         sd_ev_int(e, "prompts", s->prompts);
     if (mfa)
         sd_ev_bool(e, "mfa", true);
-    e->note[0] = '\0';
-    sd_ev_note_cat(e, method);
-    sd_ev_note_cat(e, ok ? " accepted" : " rejected");
-    sd_ev_note_cat(e, strcmp(method, "password") ? "" : automated ? ", sent by a program" : ", typed by a person");
+    sd_evnote n = sd_evnote_start(e);
+    sd_evnote_cat(&n, method);
+    sd_evnote_cat(&n, ok ? " accepted" : " rejected");
+    sd_evnote_cat(&n, strcmp(method, "password") ? "" : automated ? ", sent by a program" : ", typed by a person");
     if (pmin > 0) {
-        sd_ev_note_cat(e, ", password ");
-        sd_ev_note_int(e, pmin);
-        sd_ev_note_cat(e, "-");
-        sd_ev_note_int(e, pmax);
-        sd_ev_note_cat(e, " chars");
+        sd_evnote_cat(&n, ", password ");
+        sd_evnote_int(&n, pmin);
+        sd_evnote_cat(&n, "-");
+        sd_evnote_int(&n, pmax);
+        sd_evnote_cat(&n, " chars");
     }
     return method;
 }

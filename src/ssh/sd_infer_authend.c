@@ -53,10 +53,11 @@ void sdi_auth_closed(ctx *x, const auth_res *a)
     sd_ev_int(e, "attempts", a->attempts);
     /* "the %s closed the connection during authentication (%s) after %d
      * attempt%s", without printf (an event per short connection) */
-    sd_ev_note_cat(e, by_server ? "the server" : "the client");
-    sd_ev_note_cat(e, " closed the connection during authentication (");
-    sd_ev_note_cat(e, reason);
-    sd_ev_note_cat(e, ") after ");
-    sd_ev_note_int(e, a->attempts);
-    sd_ev_note_cat(e, a->attempts == 1 ? " attempt" : " attempts");
+    sd_evnote n = sd_evnote_start(e);
+    sd_evnote_cat(&n, by_server ? "the server" : "the client");
+    sd_evnote_cat(&n, " closed the connection during authentication (");
+    sd_evnote_cat(&n, reason);
+    sd_evnote_cat(&n, ") after ");
+    sd_evnote_int(&n, a->attempts);
+    sd_evnote_cat(&n, a->attempts == 1 ? " attempt" : " attempts");
 }

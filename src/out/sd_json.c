@@ -68,6 +68,17 @@ static size_t plain_run(const unsigned char *u, size_t len)
     return sd_plain_run(u, len, JX1, JX2);
 }
 
+/* "s" of len bytes to b from copies of its first and last h bytes (h at
+ * least len / 2: the copies meet). */
+static void put_ends(sd_buf *b, size_t len, const void *first, const void *last, size_t h)
+{
+    uint8_t *o = sd_buf_extend(b, len + 2);
+    o[0] = '"';
+    memcpy(o + 1, first, h);
+    memcpy(o + 1 + len - h, last, h);
+    o[len + 1] = '"';
+}
+
 /* A string of 8 to 16 bytes with nothing to escape (most names and
  * numbers-as-text of a record), checked and copied as two overlapping
  * words: true when written, false, writing nothing, otherwise (or on the
@@ -79,11 +90,7 @@ static bool copy_plain_words(sd_buf *b, const unsigned char *u, size_t len)
     memcpy(&w1, u + len - 8, 8);
     if (word_unplain(w0) || word_unplain(w1))
         return false;
-    uint8_t *o = sd_buf_extend(b, len + 2);
-    o[0] = '"';
-    memcpy(o + 1, &w0, 8);
-    memcpy(o + 1 + len - 8, &w1, 8);
-    o[len + 1] = '"';
+    put_ends(b, len, &w0, &w1, 8);
     return true;
 }
 
@@ -113,11 +120,7 @@ static bool copy_plain_short(sd_buf *b, const unsigned char *u, size_t len)
         memcpy(&hi, u + len - 4, 4);
         if (word_unplain((uint64_t)hi << 32 | lo))
             return false;
-        uint8_t *o = sd_buf_extend(b, len + 2);
-        o[0] = '"';
-        memcpy(o + 1, &lo, 4);
-        memcpy(o + 1 + len - 4, &hi, 4);
-        o[len + 1] = '"';
+        put_ends(b, len, &lo, &hi, 4);
         return true;
     }
     for (size_t i = 0; i < len; i++)

@@ -106,40 +106,15 @@ static void put_fixed(sd_buf *b, double v, int dec)
 }
 
 /* Confidences are a few constants of the rules (0.80, 0.90, ...): their
- * text remembered per thread, in CONF_SLOTS slots by the double's bits,
- * not rounded exactly again (sd_json_put_fixed, ~150 instructions) for
- * each event. A slot another value takes is a cost, never a wrong text. */
-#define CONF_SLOTS 16u
-#define CONF_TEXT 16u /* "0.80": any confidence's text is far shorter */
-
+ * text remembered (sd_json_put_fixed_memo). */
 static void put_confidence(sd_buf *b, double v)
 {
-    static _Thread_local struct {
-        uint64_t bits;
-        uint8_t len; /* 0: empty */
-        char text[CONF_TEXT];
-    } memo[CONF_SLOTS];
-    uint64_t bits;
-    memcpy(&bits, &v, sizeof bits);
-    unsigned k = (unsigned)((bits * 0x9e3779b97f4a7c15ull) >> 60) % CONF_SLOTS;
     char *o = room(b, EV_MEMBER_ROOM);
-    if (memo[k].len && memo[k].bits == bits) {
-        memcpy(o, memo[k].text, memo[k].len);
-        set_end(b, o + memo[k].len);
-        return;
-    }
-    char *e = isfinite(v) ? sd_json_put_fixed(o, v, 2) : NULL;
-    if (!e) {
+    char *e = isfinite(v) ? sd_json_put_fixed_memo(o, v, 2) : NULL;
+    if (e)
+        set_end(b, e);
+    else
         sd_json_val_f64(b, v, 2);
-        return;
-    }
-    size_t n = (size_t)(e - o);
-    if (n > 0 && n <= CONF_TEXT) {
-        memo[k].bits = bits;
-        memo[k].len = (uint8_t)n;
-        memcpy(memo[k].text, o, n);
-    }
-    set_end(b, e);
 }
 
 /* A number field: 6 decimals (docs/events.md), or, for the merge, the

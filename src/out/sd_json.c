@@ -321,10 +321,11 @@ char *sd_json_put_fixed(char *dst, double v, int dec)
     if (dec) {
         uint64_t f = u % p10[dec];
         *dst++ = '.';
-        for (int i = dec - 1; i >= 0; i--) {
-            dst[i] = (char)('0' + f % 10);
-            f /= 10;
-        }
+        int i = dec; /* from the last digit back, two at a time */
+        for (; i >= 2; i -= 2, f /= 100)
+            sd_put_2d(dst + i - 2, (unsigned)(f % 100));
+        if (i)
+            dst[0] = (char)('0' + f);
         dst += dec;
     }
     return dst;
@@ -334,6 +335,37 @@ char *sd_json_put_fixed(char *dst, double v, int dec)
     (void)dst;
     return NULL;
 #endif
+}
+
+/* Slots of sd_json_put_fixed_memo: the rules' confidences and a
+ * histogram's bin values in use at once, with room. */
+#define FIXED_MEMO_SLOTS 32u
+#define FIXED_MEMO_TEXT 24u /* a memo text's room: the values it keeps are short */
+
+char *sd_json_put_fixed_memo(char *dst, double v, int dec)
+{
+    static _Thread_local struct {
+        uint64_t bits;
+        int8_t dec;
+        uint8_t len; /* 0: empty */
+        char text[FIXED_MEMO_TEXT];
+    } memo[FIXED_MEMO_SLOTS];
+    uint64_t bits;
+    memcpy(&bits, &v, sizeof bits);
+    unsigned k = (unsigned)(((bits ^ (uint64_t)dec) * 0x9e3779b97f4a7c15ull) >> 59) % FIXED_MEMO_SLOTS;
+    if (memo[k].len && memo[k].bits == bits && memo[k].dec == dec) {
+        memcpy(dst, memo[k].text, memo[k].len);
+        return dst + memo[k].len;
+    }
+    char *e = sd_json_put_fixed(dst, v, dec);
+    size_t n = e ? (size_t)(e - dst) : 0;
+    if (n > 0 && n <= FIXED_MEMO_TEXT) { /* a slot another value takes is a cost, never a wrong text */
+        memo[k].bits = bits;
+        memo[k].dec = (int8_t)dec;
+        memo[k].len = (uint8_t)n;
+        memcpy(memo[k].text, dst, n);
+    }
+    return e;
 }
 
 void sd_json_qkey(sd_json *j, const char *qkey, size_t qlen)

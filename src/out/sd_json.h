@@ -46,6 +46,10 @@ char *sd_json_put_ts(char *dst, sd_ts t);
  * chars, no NUL) and returns the end; NULL, writing nothing, when v is out
  * of its range (|v| >= 2^63, dec > 9, not finite): print it with printf. */
 char *sd_json_put_fixed(char *dst, double v, int dec);
+/* sd_json_put_fixed for a value that recurs (a rule's confidence, a
+ * histogram bin's middle): its text remembered per thread by the double's
+ * bits and dec, not rounded exactly again (~150 instructions) each time. */
+char *sd_json_put_fixed_memo(char *dst, double v, int dec);
 /* Appends v with dec decimals, the bytes of printf's "%.*f" (nan, inf
  * included: sd_json_put_fixed where it answers, printf otherwise), for
  * text and CSV writers. */

@@ -236,9 +236,11 @@ static void size_modes_json(sd_buf *out, const sd_sshstats_dir *d)
 {
     sd_sshstats_mode mo[SD_STATS_MODES];
     uint32_t n = sd_sshstats_modes(d, mo, SD_STATS_MODES);
-    sd_buf_append(out, "[", 1);
-    for (uint32_t i = 0; i < n; i++) { /* [size,count], without printf: per connection */
-        char t[48], *o = t;
+    /* [size,count], without printf: per connection, into room reserved
+     * once (a size and a count of 20 digits at most, 4 marks each) */
+    char *o = (char *)sd_buf_extend(out, 2 + SD_STATS_MODES * 44), *start = o;
+    *o++ = '[';
+    for (uint32_t i = 0; i < n; i++) {
         if (i)
             *o++ = ',';
         *o++ = '[';
@@ -246,9 +248,9 @@ static void size_modes_json(sd_buf *out, const sd_sshstats_dir *d)
         *o++ = ',';
         o = sd_put_u64(o, mo[i].count);
         *o++ = ']';
-        sd_buf_append(out, t, (size_t)(o - t));
     }
-    sd_buf_append(out, "]", 1);
+    *o++ = ']';
+    out->len -= 2 + SD_STATS_MODES * 44 - (size_t)(o - start);
 }
 
 static void size_modes(const sd_sshstats_dir *d, sd_fval *v)
@@ -429,18 +431,27 @@ const char *const sd_ssh_csv_columns =
 #define QK(lit) ",\"" lit "\":"
 #define QKN(lit) (sizeof QK(lit) - 1)
 
-static void jk(sd_buf *b, const char *qk, size_t n)
+/* Always inlined, these: the key's length is then a constant, its copy
+ * a few moves, not a memcpy call (~40 members a record). */
+#define JK_INLINE static inline __attribute__((always_inline))
+
+JK_INLINE void jk(sd_buf *b, const char *qk, size_t n)
 {
     memcpy(sd_buf_extend(b, n), qk, n);
 }
 
-static void jk_u(sd_buf *b, const char *qk, size_t n, uint64_t v)
+/* Room for a number after a key: 20 digits. */
+#define JK_NUM 24u
+
+JK_INLINE void jk_u(sd_buf *b, const char *qk, size_t n, uint64_t v)
 {
-    jk(b, qk, n);
-    sd_json_val_u64(b, v);
+    char *o = (char *)sd_buf_extend(b, n + JK_NUM), *start = o;
+    memcpy(o, qk, n);
+    o = sd_put_u64(o + n, v);
+    b->len -= n + JK_NUM - (size_t)(o - start);
 }
 
-static void jk_s(sd_buf *b, const char *qk, size_t n, const char *s)
+JK_INLINE void jk_s(sd_buf *b, const char *qk, size_t n, const char *s)
 {
     jk(b, qk, n);
     sd_json_escape(b, s, strlen(s));
@@ -449,7 +460,7 @@ static void jk_s(sd_buf *b, const char *qk, size_t n, const char *s)
 /* A string of the program's own (uid, address, fingerprint, name): plain
  * printable ASCII by construction, so copied between quotes without the
  * escaping pass (checked under SD_DEBUG_INVARIANTS). */
-static void jk_p(sd_buf *b, const char *qk, size_t n, const char *s)
+JK_INLINE void jk_p(sd_buf *b, const char *qk, size_t n, const char *s)
 {
     size_t len = strlen(s);
     SD_CHECK(assert(sd_plain_run((const uint8_t *)s, len, '"', '\\') == len));
@@ -475,10 +486,15 @@ static void jk_m(sd_buf *b, sd_ssh_jmemo *m, const char *qk, size_t n, const cha
         sd_json_escape(b, s, len);
 }
 
-static void jk_b(sd_buf *b, const char *qk, size_t n, bool v)
+JK_INLINE void jk_b(sd_buf *b, const char *qk, size_t n, bool v)
 {
-    jk(b, qk, n);
-    sd_json_val_bool(b, v);
+    char *o = (char *)sd_buf_extend(b, n + 5);
+    memcpy(o, qk, n);
+    if (v)
+        memcpy(o + n, "true", 4);
+    else
+        memcpy(o + n, "false", 5);
+    b->len -= !!v;
 }
 
 /* A member through its getter (the rare ones), unset when it leaves none. */
@@ -502,6 +518,20 @@ static void jk_g(sd_buf *b, const char *qk, size_t n, void (*get)(const void *, 
 #define J_B(lit, v) jk_b(b, QK(lit), QKN(lit), (v))
 #define J_G(lit, get) jk_g(b, QK(lit), QKN(lit), (get), x)
 #define J_F(lit, v) (jk(b, QK(lit), QKN(lit)), sd_json_val_f64(b, (v), 6))
+#define J_FM(lit, v) (jk(b, QK(lit), QKN(lit)), val_f6_memo(b, (v)))
+
+/* A value of a few (a histogram bin's middle): sd_json_val_f64's text,
+ * remembered (sd_json_put_fixed_memo). */
+static void val_f6_memo(sd_buf *b, double v)
+{
+    char *o = (char *)sd_buf_extend(b, 32);
+    char *e = sd_json_put_fixed_memo(o, v, 6);
+    b->len -= 32;
+    if (e)
+        b->len += (size_t)(e - o);
+    else
+        sd_json_val_f64(b, v, 6);
+}
 
 /* A role's statistics members (STATS in FIELDS), when it has statistics. */
 static void json_stats(sd_buf *b, const sd_ssh_fieldrec *x, bool server)
@@ -525,10 +555,10 @@ static void json_stats(sd_buf *b, const sd_ssh_fieldrec *x, bool server)
         return;
     if (server) {
         J_F("server_ipt_mean_s", sd_sshstats_ipt_mean(d));
-        J_F("server_ipt_median_s", sd_sshstats_ipt_median(d));
+        J_FM("server_ipt_median_s", sd_sshstats_ipt_median(d));
     } else {
         J_F("client_ipt_mean_s", sd_sshstats_ipt_mean(d));
-        J_F("client_ipt_median_s", sd_sshstats_ipt_median(d));
+        J_FM("client_ipt_median_s", sd_sshstats_ipt_median(d));
     }
 }
 

@@ -120,6 +120,18 @@ void sd_sshstats_free(sd_sshstats *s)
     }
 }
 
+void sd_sshstats_clear(sd_sshstats *s)
+{
+    for (int i = 0; i < 2; i++) {
+        sd_sshstats_dir *d = &s->d[i];
+        d->records = d->bytes = d->sizes_uncounted = d->gaps = 0;
+        d->nsizes = 0;
+        d->last_ts = 0;
+        d->gap_sum_s = 0;
+        d->ipt = NULL;
+    }
+}
+
 /* Counts a gap's bin: in the short list while it has room, then in the
  * histogram (allocated then, with the list's bins moved in). */
 static void count_gap(sd_sshstats_dir *d, uint32_t bin)

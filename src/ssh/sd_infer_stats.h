@@ -70,6 +70,10 @@ typedef struct sd_sshstats {
 /* A zero-filled sd_sshstats is empty; sd_sshstats_free releases what
  * sd_sshstats_add allocated (not s itself). */
 void sd_sshstats_free(sd_sshstats *s);
+/* Makes s empty as zero-filling does, without writing its tables (1.7 kB,
+ * for each short connection): those are read only below nsizes and
+ * gaps, which this sets to 0. */
+void sd_sshstats_clear(sd_sshstats *s);
 /* Counts one encrypted record (r->dir, r->wire_len) seen at ts. */
 void sd_sshstats_add(sd_sshstats *s, const sd_ssh_record *r, sd_ts ts);
 /* The up to max most frequent sizes, by count (ties: the smaller size

@@ -56,13 +56,39 @@ typedef struct jslot {
     sd_buf json;  /* its JSON form */
 } jslot;
 
+/* The handshake's members (HS_STRS strings and HS_SCALARS numbers in, two
+ * runs of JSON out: see hs_json below), remembered for the last
+ * HS_SLOTS distinct handshakes: a brute force or a scan repeats one
+ * client's and one server's banners, names, host key and HASSH strings
+ * on every connection, and writing them (two kilobytes, 20 members)
+ * was a third of the record. A handshake whose strings together pass
+ * HS_MAX_IN bytes is written each time. */
+#define HS_SLOTS 4u
+#define HS_STRS 18u
+#define HS_SCALARS 3u
+#define HS_MAX_IN 65536u
+
+typedef struct hsslot {
+    bool used;
+    int64_t sc[HS_SCALARS];
+    const char *s[HS_STRS]; /* copies in block (NULL as the input) */
+    char *block;
+    size_t block_cap;
+    sd_buf a, b; /* the members before host_key_frame, and after it */
+} hsslot;
+
 struct sd_ssh_jmemo {
     jslot slot[JMEMO_SLOTS];
+    hsslot hs[HS_SLOTS];
+    uint8_t hs_order[HS_SLOTS]; /* slots by last use, most recent first */
 };
 
 sd_ssh_jmemo *sd_ssh_jmemo_new(void)
 {
-    return sd_calloc(1, sizeof(sd_ssh_jmemo));
+    sd_ssh_jmemo *m = sd_calloc(1, sizeof(sd_ssh_jmemo));
+    for (unsigned i = 0; i < HS_SLOTS; i++)
+        m->hs_order[i] = (uint8_t)i;
+    return m;
 }
 
 void sd_ssh_jmemo_free(sd_ssh_jmemo *m)
@@ -72,6 +98,11 @@ void sd_ssh_jmemo_free(sd_ssh_jmemo *m)
     for (unsigned i = 0; i < JMEMO_SLOTS; i++) {
         free(m->slot[i].in);
         sd_buf_free(&m->slot[i].json);
+    }
+    for (unsigned i = 0; i < HS_SLOTS; i++) {
+        free(m->hs[i].block);
+        sd_buf_free(&m->hs[i].a);
+        sd_buf_free(&m->hs[i].b);
     }
     free(m);
 }
@@ -583,27 +614,12 @@ static void json_summary(sd_buf *b, const sd_infer_summary *su)
     J_U("keystrokes", su->keystrokes);
 }
 
-void sd_ssh_fields_json(sd_buf *b, const sd_ssh_fieldrec *x)
+/* The handshake's members before host_key_frame (a number of the
+ * connection's own), from "version" on. */
+static void hs_json_a(sd_buf *b, const sd_ssh_fieldrec *x)
 {
-    const sd_conn *c = CONN(x);
     const sd_ssh_meta *m = M(x);
     const sd_ssh_side *cl = side(x, false), *sv = side(x, true);
-    char t[SD_ADDR_STRLEN];
-    static const char head[] = "{\"type\":\"ssh\",\"ts\":";
-    /* the start as "%.6f" (sd_json_put_ts: at most 32 bytes) */
-    uint8_t *o = sd_buf_extend(b, sizeof head - 1 + 32);
-    memcpy(o, head, sizeof head - 1);
-    char *e = sd_json_put_ts((char *)o + sizeof head - 1, c->start);
-    b->len = (size_t)((uint8_t *)e - b->p);
-    J_P("uid", c->uid);
-    J_U("stream", c->id);
-    J_P("id.orig_h", sd_addr_str(&c->orig_h, t, sizeof t));
-    J_U("id.orig_p", c->orig_p);
-    J_P("id.resp_h", sd_addr_str(&c->resp_h, t, sizeof t));
-    J_U("id.resp_p", c->resp_p);
-    J_G("direction", g_direction);
-    J_G("file", g_file);
-    J_G("file_first_frame", g_file_first_frame);
     if (m->version)
         J_U("version", (uint64_t)m->version);
     J_M("client", cl->banner);
@@ -618,8 +634,14 @@ void sd_ssh_fields_json(sd_buf *b, const sd_ssh_fieldrec *x)
         J_P("host_key", m->hostkey_md5);
         J_P("host_key_sha256", m->hostkey_sha256);
         J_S("host_key_type", m->hostkey_type);
-        J_U("host_key_frame", m->kex_reply_frame);
     }
+}
+
+/* And after it, to "pre_banner". */
+static void hs_json_b(sd_buf *b, const sd_ssh_fieldrec *x)
+{
+    const sd_ssh_meta *m = M(x);
+    const sd_ssh_side *cl = side(x, false), *sv = side(x, true);
     if (cl->hassh[0] || sv->hassh[0])
         J_P("hasshVersion", "1.1");
     if (cl->hassh[0]) {
@@ -641,6 +663,116 @@ void sd_ssh_fields_json(sd_buf *b, const sd_ssh_fieldrec *x)
     }
     J_P("outcome", sd_ssh_outcome_name(m->outcome));
     J_O("pre_banner", sv->prebanner);
+}
+
+/* Everything hs_json_a and hs_json_b read, the strings that go unwritten
+ * as NULL: two handshakes with the same inputs have the same members.
+ * The cheap, discriminating ones first (a lookup stops at the first
+ * difference), the long name-lists last. */
+static void hs_inputs(const sd_ssh_fieldrec *x, int64_t sc[HS_SCALARS], const char *s[HS_STRS])
+{
+    const sd_ssh_meta *m = M(x);
+    const sd_ssh_side *cl = side(x, false), *sv = side(x, true);
+    bool kx = cl->kexinit_seen && sv->kexinit_seen, hk = m->hostkey_seen;
+    sc[0] = m->version;
+    sc[1] = (int64_t)hk | (int64_t)(m->client_dir == SD_DIR_ORIG) << 1 | (int64_t)kx << 2 |
+            (int64_t)(kx && m->strict_kex) << 3 | (int64_t)(kx && m->terrapin) << 4;
+    sc[2] = (int64_t)m->outcome;
+    const char *const in[HS_STRS] = {
+        cl->hassh[0] ? cl->hassh : NULL, sv->hassh[0] ? sv->hassh : NULL, hk ? m->hostkey_sha256 : NULL,
+        cl->banner, sv->banner, m->kex_alg, m->hostkey_alg, m->cipher[0], m->mac[0], m->comp[0], m->cipher[1],
+        m->mac[1], hk ? m->hostkey_md5 : NULL, hk ? m->hostkey_type : NULL,
+        kx && m->terrapin ? m->terrapin_reason : NULL, sv->prebanner,
+        cl->hassh[0] ? cl->hassh_algorithms : NULL, sv->hassh[0] ? sv->hassh_algorithms : NULL,
+    };
+    memcpy(s, in, sizeof in);
+}
+
+static bool hs_same(const hsslot *h, const int64_t sc[HS_SCALARS], const char *const s[HS_STRS])
+{
+    if (!h->used || memcmp(h->sc, sc, sizeof h->sc) != 0)
+        return false;
+    for (unsigned i = 0; i < HS_STRS; i++)
+        if (!h->s[i] != !s[i] || (s[i] && strcmp(h->s[i], s[i]) != 0))
+            return false;
+    return true;
+}
+
+/* The slot holding x's handshake members (made there, in the least
+ * recently used slot, when none does), or NULL: no memo, or too long. */
+static const hsslot *hs_lookup(const sd_ssh_fieldrec *x)
+{
+    sd_ssh_jmemo *m = x->jm;
+    if (!m)
+        return NULL;
+    int64_t sc[HS_SCALARS];
+    const char *s[HS_STRS];
+    hs_inputs(x, sc, s);
+    unsigned k = 0;
+    while (k < HS_SLOTS && !hs_same(&m->hs[m->hs_order[k]], sc, s))
+        k++;
+    if (k == HS_SLOTS) { /* a miss: the least recently used slot takes it */
+        size_t len[HS_STRS], total = 0;
+        for (unsigned i = 0; i < HS_STRS; i++)
+            total += len[i] = s[i] ? strlen(s[i]) + 1 : 0;
+        if (total > HS_MAX_IN)
+            return NULL;
+        k = HS_SLOTS - 1;
+        hsslot *h = &m->hs[m->hs_order[k]];
+        if (h->block_cap < total) {
+            free(h->block);
+            h->block = sd_malloc(total);
+            h->block_cap = total;
+        }
+        char *o = h->block;
+        for (unsigned i = 0; i < HS_STRS; i++) {
+            h->s[i] = s[i] ? memcpy(o, s[i], len[i]) : NULL;
+            o += len[i];
+        }
+        memcpy(h->sc, sc, sizeof h->sc);
+        h->a.len = h->b.len = 0;
+        hs_json_a(&h->a, x);
+        hs_json_b(&h->b, x);
+        h->used = true;
+    }
+    uint8_t hit = m->hs_order[k]; /* to the front */
+    memmove(m->hs_order + 1, m->hs_order, k);
+    m->hs_order[0] = hit;
+    return &m->hs[hit];
+}
+
+void sd_ssh_fields_json(sd_buf *b, const sd_ssh_fieldrec *x)
+{
+    const sd_conn *c = CONN(x);
+    const sd_ssh_meta *m = M(x);
+    const sd_ssh_side *cl = side(x, false), *sv = side(x, true);
+    char t[SD_ADDR_STRLEN];
+    static const char head[] = "{\"type\":\"ssh\",\"ts\":";
+    /* the start as "%.6f" (sd_json_put_ts: at most 32 bytes) */
+    uint8_t *o = sd_buf_extend(b, sizeof head - 1 + 32);
+    memcpy(o, head, sizeof head - 1);
+    char *e = sd_json_put_ts((char *)o + sizeof head - 1, c->start);
+    b->len = (size_t)((uint8_t *)e - b->p);
+    J_P("uid", c->uid);
+    J_U("stream", c->id);
+    J_P("id.orig_h", sd_addr_str(&c->orig_h, t, sizeof t));
+    J_U("id.orig_p", c->orig_p);
+    J_P("id.resp_h", sd_addr_str(&c->resp_h, t, sizeof t));
+    J_U("id.resp_p", c->resp_p);
+    J_G("direction", g_direction);
+    J_G("file", g_file);
+    J_G("file_first_frame", g_file_first_frame);
+    const hsslot *h = hs_lookup(x);
+    if (h)
+        sd_buf_append(b, h->a.p, h->a.len);
+    else
+        hs_json_a(b, x);
+    if (m->hostkey_seen)
+        J_U("host_key_frame", m->kex_reply_frame);
+    if (h)
+        sd_buf_append(b, h->b.p, h->b.len);
+    else
+        hs_json_b(b, x);
     if (cl->newkeys_seen)
         J_U("client_newkeys_frame", cl->newkeys_frame);
     if (sv->newkeys_seen)

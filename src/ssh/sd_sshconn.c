@@ -572,7 +572,7 @@ void sd_sshconn_result_settle(sd_sshconn_result *copy)
     if (!copy->stats_pending)
         return;
     if (!copy->stats) {
-        memset(&rc->stats, 0, sizeof rc->stats);
+        sd_sshstats_clear(&rc->stats);
         copy->stats = &rc->stats;
     }
     for (size_t i = copy->nrec - copy->stats_pending; i < copy->nrec; i++)

@@ -258,6 +258,79 @@ static void test_in_place_json_same_as_generic(void **st)
     sd_ssh_jmemo_free(jm);
 }
 
+/* The handshake memo (sd_ssh_jmemo) never answers with another
+ * handshake's members: each input changed alone (in place, at the same
+ * address, or by another pointer), more handshakes in turn than it has
+ * slots, each record compared with the generic writer's. */
+static void test_handshake_memo_not_stale(void **st)
+{
+    (void)st;
+    static char cb[] = "SSH-2.0-OpenSSH_9.6", sb[] = "SSH-2.0-OpenSSH_9.2p1 Debian-2", kex[] = "curve25519-sha256",
+                ciph[] = "aes256-ctr", mac[] = "hmac-sha2-256", comp[] = "none", hka[] = "ssh-ed25519",
+                pre[] = "hello", ca[800], sa[800];
+    memset(ca, 'c', sizeof ca - 1);
+    memset(sa, 's', sizeof sa - 1);
+    sd_ssh_jmemo *jm = sd_ssh_jmemo_new();
+    sd_infer_summary su = { .auth_success = 0, .auth_attempts = 1, .auth_method = "password", .host_known = 1 };
+    for (int step = 0; step < 80; step++) {
+        int change = step % 2 ? step / 2 : 0; /* the unchanged handshake before each change: in the memo */
+        fixture f;
+        fill(&f, cb);
+        sd_ssh_meta *m = &f.m;
+        m->version = 2;
+        m->side[1].banner = sb;
+        m->kex_alg = kex;
+        m->hostkey_alg = hka;
+        m->cipher[0] = m->cipher[1] = ciph;
+        m->mac[0] = m->mac[1] = mac;
+        m->comp[0] = m->comp[1] = comp;
+        m->hostkey_seen = true;
+        snprintf(m->hostkey_type, sizeof m->hostkey_type, "ssh-ed25519");
+        snprintf(m->hostkey_sha256, sizeof m->hostkey_sha256, "SHA256:abcdefghijklmnop");
+        snprintf(m->hostkey_md5, sizeof m->hostkey_md5, "01:02:03:04");
+        m->kex_reply_frame = 5 + (uint64_t)step;
+        for (int d = 0; d < 2; d++) {
+            m->side[d].kexinit_seen = true;
+            snprintf(m->side[d].hassh, sizeof m->side[d].hassh, "%s", d ? "ffeeddccbbaa99887766554433221100" : "00112233445566778899aabbccddeeff");
+            m->side[d].hassh_algorithms = d ? sa : ca;
+        }
+        m->terrapin = true;
+        snprintf(m->terrapin_reason, sizeof m->terrapin_reason, "chacha20");
+        m->outcome = SD_SSH_OUT_ENCRYPTED;
+        /* one change for this record (0: none), undone after it */
+        switch (change % 20) {
+        case 1: cb[10] = 'X'; break;
+        case 2: sb[12] = 'Y'; break;
+        case 3: kex[0] = 'd'; break;
+        case 4: m->cipher[0] = "aes128-ctr"; break;
+        case 5: m->mac[1] = NULL; break;
+        case 6: m->hostkey_seen = false; break;
+        case 7: m->hostkey_sha256[9] = 'Z'; break;
+        case 8: m->hostkey_md5[0] = '9'; break;
+        case 9: m->hostkey_type[4] = 'r'; break;
+        case 10: m->side[0].hassh[3] = 'a'; break;
+        case 11: m->side[1].hassh[0] = '\0'; break;
+        case 12: ca[700] = 'q'; break;
+        case 13: sa[798] = '\0'; break;
+        case 14: m->client_dir = SD_DIR_RESP; break;
+        case 15: m->side[1].kexinit_seen = false; break;
+        case 16: m->strict_kex = true; break;
+        case 17: m->terrapin_reason[0] = 'C'; break;
+        case 18: m->side[1].prebanner = pre; break;
+        case 19: m->outcome = SD_SSH_OUT_VERSION_ONLY; m->version = 1; break;
+        default: break;
+        }
+        same_as_generic(&f.r, &su, jm);
+        same_as_generic(&f.r, &su, jm); /* and from the memo */
+        cb[10] = 'e';
+        sb[12] = 'S';
+        kex[0] = 'c';
+        ca[700] = 'c';
+        sa[798] = 's';
+    }
+    sd_ssh_jmemo_free(jm);
+}
+
 /* The generic writer's record of r is want. */
 static void assert_record_json(const sd_sshconn_result *r, const char *want)
 {
@@ -420,6 +493,7 @@ int main(void)
         cmocka_unit_test(test_csv_without_stats),
         cmocka_unit_test(test_cache_same_bytes),
         cmocka_unit_test(test_in_place_json_same_as_generic),
+        cmocka_unit_test(test_handshake_memo_not_stale),
         cmocka_unit_test(test_result_copy_independent),
         cmocka_unit_test(test_result_settle),
     };

@@ -6,6 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <math.h>
+#include <string.h>
 
 #include <cmocka.h>
 
@@ -91,6 +92,36 @@ static void test_few_then_histogram(void **st)
     sd_sshstats_free(&s);
 }
 
+/* sd_sshstats_clear on memory full of old values gives the statistics a
+ * zero-filled sd_sshstats gives (it writes only the counters). */
+static void test_clear_as_zeroed(void **st)
+{
+    (void)st;
+    static sd_sshstats a, z;
+    memset(&a, 0xa5, sizeof a);
+    sd_sshstats_clear(&a);
+    double t[] = { 1.0, 1.25, 1.3, 2.0, 2.5 };
+    for (int i = 0; i < 5; i++) {
+        add(&a, i % 2, 100 + 16 * (uint32_t)(i % 3), t[i]);
+        add(&z, i % 2, 100 + 16 * (uint32_t)(i % 3), t[i]);
+    }
+    for (int d = 0; d < 2; d++) {
+        sd_sshstats_mode ma[5], mz[5];
+        uint32_t n = sd_sshstats_modes(&a.d[d], ma, 5);
+        assert_int_equal(n, sd_sshstats_modes(&z.d[d], mz, 5));
+        for (uint32_t i = 0; i < n; i++) {
+            assert_int_equal(ma[i].size, mz[i].size);
+            assert_int_equal(ma[i].count, mz[i].count);
+        }
+        assert_true(sd_sshstats_ipt_mean(&a.d[d]) == sd_sshstats_ipt_mean(&z.d[d]));
+        assert_true(sd_sshstats_ipt_median(&a.d[d]) == sd_sshstats_ipt_median(&z.d[d]));
+        assert_int_equal(a.d[d].records, z.d[d].records);
+        assert_int_equal(a.d[d].bytes, z.d[d].bytes);
+        assert_int_equal(a.d[d].sizes_uncounted, z.d[d].sizes_uncounted);
+        assert_null(a.d[d].ipt);
+    }
+}
+
 static void test_size_cap(void **st)
 {
     (void)st;
@@ -130,6 +161,7 @@ static void test_gaps(void **st)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_clear_as_zeroed),
         cmocka_unit_test(test_size_cap),
         cmocka_unit_test(test_gaps),
         cmocka_unit_test(test_bins_as_defined),

@@ -429,12 +429,20 @@ void sd_reasm_set_isn(sd_reasm *r, uint32_t isn)
 }
 
 /* After every event: graces that ran out release what they held. */
-static void after_event(sd_reasm *r)
+static void after_event_slow(sd_reasm *r)
 {
     if (r->provisional && r->ev - r->prov_ev >= REASM_PICKUP_GRACE)
         sdr_end_provisional(r);
     else if (r->hole_ack_ev)
         sdr_drain(r);
+}
+
+/* ... tested in line: nearly every stream has neither (a call per segment
+ * and per ACK, issue #11) */
+static inline void after_event(sd_reasm *r)
+{
+    if (r->provisional || r->hole_ack_ev)
+        after_event_slow(r);
 }
 
 /* inlined: its one caller is every segment's (sd_reasm_segment) */

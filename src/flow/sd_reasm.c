@@ -357,9 +357,9 @@ static void set_base(sd_reasm *r, uint32_t first_seq)
  * last one seen need not be the one the connection uses. Until anything is
  * delivered or held, data or a peer ACK at exactly an earlier ISN+1 moves
  * offset 0 there. */
-static void rebase_alt(sd_reasm *r, uint32_t first_seq)
+static void rebase_alt_slow(sd_reasm *r, uint32_t first_seq)
 {
-    if (r->nalt == 0 || r->delivered_any || r->root || first_seq == r->base_seq)
+    if (r->delivered_any || r->root || first_seq == r->base_seq)
         return;
     for (uint32_t i = 0; i < r->nalt; i++) {
         if (r->alt_base[i] == first_seq) {
@@ -370,6 +370,14 @@ static void rebase_alt(sd_reasm *r, uint32_t first_seq)
             return;
         }
     }
+}
+
+/* ... its test in line: a stream with one ISN (nearly all) has no
+ * alternative, and this runs on every data segment and every ACK */
+static inline void rebase_alt(sd_reasm *r, uint32_t first_seq)
+{
+    if (r->nalt)
+        rebase_alt_slow(r, first_seq);
 }
 
 /* Moves offset 0 down by d bytes (to new_base) while nothing was

@@ -149,8 +149,8 @@ struct sd_own *sd_engine_own(const sd_engine *e)
 
 static bool wants_bytes(const sd_engine *e, const sd_conn *c)
 {
-    for (int i = 0; i < e->nan; i++)
-        if (c->slot[i] && e->an[i].chunk)
+    for (int k = 0; k < e->nchunk_an; k++)
+        if (c->slot[e->chunk_an[k]])
             return true;
     return false;
 }

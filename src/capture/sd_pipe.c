@@ -258,8 +258,10 @@ static void *reader(void *arg)
             return NULL;
         sd_pipe_rec *r = &b->rec[b->n++];
         r->msg0 = b->nmsg;
-        sd_frame fr;
-        int rc = sd_capture_next(p->cap, &fr);
+        /* read into the record itself: a local copied after was a
+         * 64-byte copy a record (issue #11) */
+        sd_frame *fr = &r->fr;
+        int rc = sd_capture_next(p->cap, fr);
         r->npre = b->nmsg - r->msg0;
         r->ndec = 0;
         r->progress = false;
@@ -269,9 +271,8 @@ static void *reader(void *arg)
             hand_over(p, b);
             return NULL;
         }
-        r->fr = fr;
-        if (fr.data && fr.caplen && !p->handed) /* handed: it stays in the capture's block */
-            r->fr.data = copy_in(b, fr.data, fr.caplen);
+        if (fr->data && fr->caplen && !p->handed) /* handed: it stays in the capture's block */
+            fr->data = copy_in(b, fr->data, fr->caplen);
         decode(p, b, r, &left);
         r->ndec = b->nmsg - r->msg0 - r->npre;
         if (b->n == p->batch_recs || b->bytes >= BATCH_BYTES) {

@@ -321,9 +321,30 @@ static void check_fast(sd_decoder *d, const sd_frame *f, const sd_pkt *fast)
 }
 #endif
 
+/* out zeroed, padding included (the fast path's packet is compared with
+ * the general one's byte for byte): 16 bytes a store. GCC made the 208
+ * bytes' memset a rep stos, 26 steps of 8 bytes and its setup, a tenth of
+ * the decode of the usual packet (issue #11). */
+static inline void zero_pkt(sd_pkt *out)
+{
+#if defined(__GNUC__) && defined(__SSE2__)
+    typedef unsigned char v16 __attribute__((vector_size(16), aligned(1), may_alias));
+    unsigned char *p = (unsigned char *)out;
+    size_t i = 0;
+    /* unrolled before GCC's loop distribution could make it a memset again */
+#pragma GCC unroll 16
+    for (; i + 16 <= sizeof *out; i += 16)
+        *(v16 *)(void *)(p + i) = (v16){ 0 };
+    if (i < sizeof *out)
+        memset(p + i, 0, sizeof *out - i);
+#else
+    memset(out, 0, sizeof *out);
+#endif
+}
+
 sd_dec_res sd_decode(sd_decoder *d, const sd_frame *f, sd_pkt *out)
 {
-    memset(out, 0, sizeof *out);
+    zero_pkt(out);
     out->frame = f;
     out->first_frame = f->num;
     d->cur = f;

@@ -55,6 +55,9 @@ struct sd_engine {
      * have none (conns: one of several) */
     uint8_t pkt_an[SD_MAX_ANALYZERS];
     int npkt_an;
+    /* the same for the chunk callback, asked on every delivered chunk */
+    uint8_t chunk_an[SD_MAX_ANALYZERS];
+    int nchunk_an;
     sd_flowtab *tab;
     sd_engine_stats st;
     sd_engine_stats chunk_st; /* with own: the counts when the chunk's files ended */
@@ -103,6 +106,8 @@ int sd_engine_add(sd_engine *e, const sd_analyzer *a)
     e->an[e->nan] = *a;
     if (a->packet)
         e->pkt_an[e->npkt_an++] = (uint8_t)e->nan;
+    if (a->chunk)
+        e->chunk_an[e->nchunk_an++] = (uint8_t)e->nan;
     return e->nan++;
 }
 
@@ -144,8 +149,8 @@ struct sd_own *sd_engine_own(const sd_engine *e)
 
 static bool wants_bytes(const sd_engine *e, const sd_conn *c)
 {
-    for (int i = 0; i < e->nan; i++)
-        if (c->slot[i] && e->an[i].chunk)
+    for (int k = 0; k < e->nchunk_an; k++)
+        if (c->slot[e->chunk_an[k]])
             return true;
     return false;
 }
@@ -155,9 +160,11 @@ static void on_chunk(void *ud, const sd_chunk *ch)
     rctx *r = ud;
     sd_engine *e = r->e;
     sd_conn *c = &r->f->c;
-    for (int i = 0; i < e->nan; i++)
-        if (c->slot[i] && e->an[i].chunk)
+    for (int k = 0; k < e->nchunk_an; k++) {
+        int i = e->chunk_an[k];
+        if (c->slot[i])
             e->an[i].chunk(e->an[i].ctx, c, c->slot[i], r->dir, ch);
+    }
 }
 
 static void on_inconsistency(void *ud, const sd_reasm_inconsistency *inc)

@@ -109,6 +109,26 @@ void sdr_deliver(sd_reasm *r, const uint8_t *p, uint64_t len, uint64_t ff, uint6
         sdr_hist_reset(r);
 }
 
+/* sdr_deliver of a segment's bytes when no FIN or RST is known and no
+ * urgent byte is pending, the usual case: one chunk, none of the loop's
+ * cuts and flag tests (issue #11: ~20 instructions a chunk). */
+static inline void deliver_plain(sd_reasm *r, const uint8_t *p, uint32_t len, uint64_t frame, sd_ts ts,
+                                 uint32_t extra)
+{
+    if (r->fin_seen || r->rst_seen || r->nurg) {
+        sdr_deliver(r, p, len, frame, frame, ts, extra);
+        return;
+    }
+    sdr_hist_append(r, p, len, frame);
+    sd_chunk c = { SD_CHUNK_DATA, r->next_off, p, len, frame, frame, ts,
+                   (r->truncated ? SD_CHUNKF_TRUNCATED : 0) | extra };
+    if (r->cb.chunk)
+        r->cb.chunk(r->cb.ud, &c);
+    r->st.bytes_delivered += len;
+    r->next_off += len;
+    r->delivered_any = true;
+}
+
 void sdr_deliver_gap(sd_reasm *r, uint64_t upto, uint64_t frame, sd_ts ts)
 {
     if (upto > r->next_off)
@@ -337,9 +357,9 @@ static void set_base(sd_reasm *r, uint32_t first_seq)
  * last one seen need not be the one the connection uses. Until anything is
  * delivered or held, data or a peer ACK at exactly an earlier ISN+1 moves
  * offset 0 there. */
-static void rebase_alt(sd_reasm *r, uint32_t first_seq)
+static void rebase_alt_slow(sd_reasm *r, uint32_t first_seq)
 {
-    if (r->nalt == 0 || r->delivered_any || r->root || first_seq == r->base_seq)
+    if (r->delivered_any || r->root || first_seq == r->base_seq)
         return;
     for (uint32_t i = 0; i < r->nalt; i++) {
         if (r->alt_base[i] == first_seq) {
@@ -350,6 +370,14 @@ static void rebase_alt(sd_reasm *r, uint32_t first_seq)
             return;
         }
     }
+}
+
+/* ... its test in line: a stream with one ISN (nearly all) has no
+ * alternative, and this runs on every data segment and every ACK */
+static inline void rebase_alt(sd_reasm *r, uint32_t first_seq)
+{
+    if (r->nalt)
+        rebase_alt_slow(r, first_seq);
 }
 
 /* Moves offset 0 down by d bytes (to new_base) while nothing was
@@ -409,12 +437,20 @@ void sd_reasm_set_isn(sd_reasm *r, uint32_t isn)
 }
 
 /* After every event: graces that ran out release what they held. */
-static void after_event(sd_reasm *r)
+static void after_event_slow(sd_reasm *r)
 {
     if (r->provisional && r->ev - r->prov_ev >= REASM_PICKUP_GRACE)
         sdr_end_provisional(r);
     else if (r->hole_ack_ev)
         sdr_drain(r);
+}
+
+/* ... tested in line: nearly every stream has neither (a call per segment
+ * and per ACK, issue #11) */
+static inline void after_event(sd_reasm *r)
+{
+    if (r->provisional || r->hole_ack_ev)
+        after_event_slow(r);
 }
 
 /* inlined: its one caller is every segment's (sd_reasm_segment) */
@@ -559,8 +595,8 @@ static void data_in(sd_reasm *r, uint64_t uoff, const uint8_t *data, uint32_t le
         if (!m || m->off >= uoff + len) {
             sdr_skip_fin_slot(r, uoff);
             if (uoff == r->next_off) { /* fast path: pass the caller's bytes through */
-                sdr_deliver(r, data, len, frame, frame, ts,
-                            (seg_flags & NODE_INCONS) ? SD_CHUNKF_RETRANS_INCONSISTENT : 0);
+                deliver_plain(r, data, len, frame, ts,
+                              (seg_flags & NODE_INCONS) ? SD_CHUNKF_RETRANS_INCONSISTENT : 0);
                 if (m)
                     sdr_drain(r);
                 return;

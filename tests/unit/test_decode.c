@@ -1360,6 +1360,60 @@ static void test_fast_path_same_packet(void **state)
     assert_true(fast_like > 10000); /* the fast path's frames were among them */
 }
 
+/* A SYN's options in Linux's layout (MSS, SACK-permitted, timestamps, NOP,
+ * window scale: read at once by sd_l4.c), random bytes and flipped bits
+ * among them, against the same options after four NOPs, which the
+ * option loop reads: the same options and anomalies either way. */
+static size_t syn_frame(fb *f, const uint8_t *opt, size_t olen)
+{
+    f->n = 0;
+    eth(f, 0x0800);
+    size_t ip = ip4(f, 6, 1, 0x4000, NULL, 0);
+    p16(f, 40000), p16(f, 22), p32(f, 1000), p32(f, 0);
+    p8(f, (uint8_t)((20 + olen) / 4 << 4)), p8(f, 0x02), p16(f, 64240), p16(f, 0), p16(f, 0);
+    for (size_t i = 0; i < olen; i++)
+        p8(f, opt[i]);
+    set16(f, ip + 2, (unsigned)(f->n - ip));
+    fix_sums(f->b + ip, f->n - ip - 20);
+    return f->n;
+}
+
+static void test_syn_options_layout(void **state)
+{
+    (void)state;
+    static const uint8_t linux_syn[20] = { 2, 4, 0x05, 0xb4, 4, 2, 8, 10, 0, 0, 0, 0, 0, 0, 0, 0, 1, 3, 3, 7 };
+    uint64_t x = 0x243f6a8885a308d3ull;
+    unsigned whole = 0;
+    sd_decode_opts o = { .csum = SD_CSUM_VERIFY };
+    sd_decoder *d = sd_decoder_new(&o);
+    for (int i = 0; i < 20000; i++) {
+        uint8_t q[24], *r = q + 4; /* r: the 20 bytes, q: with the NOPs before */
+        memset(q, 1, 4);
+        memcpy(r, linux_syn, 20);
+        for (int k = 2; k < 4; k++)
+            r[k] = (uint8_t)rnd(&x);
+        for (int k = 8; k < 16; k++)
+            r[k] = (uint8_t)rnd(&x);
+        r[19] = (uint8_t)(rnd(&x) % 20);
+        unsigned flips = rnd(&x) % 3;
+        for (unsigned k = 0; k < flips; k++)
+            r[rnd(&x) % 20] ^= (uint8_t)(1u << (rnd(&x) % 8));
+        fb fa, fb2;
+        size_t na = syn_frame(&fa, r, 20), nb = syn_frame(&fb2, q, 24);
+        sd_frame fra = { .num = 1, .caplen = (uint32_t)na, .wirelen = (uint32_t)na, .linktype = 1, .data = fa.b };
+        sd_frame frb = { .num = 1, .caplen = (uint32_t)nb, .wirelen = (uint32_t)nb, .linktype = 1, .data = fb2.b };
+        sd_pkt a, b;
+        sd_dec_res ra = sd_decode(d, &fra, &a);
+        sd_dec_res rb = sd_decode(d, &frb, &b);
+        assert_int_equal(ra, rb);
+        assert_memory_equal(&a.opt, &b.opt, sizeof a.opt);
+        assert_int_equal(a.anomalies, b.anomalies);
+        whole += ra == SD_DEC_OK && a.opt.has_mss && a.opt.sack_ok && a.opt.has_ts && a.opt.has_wscale;
+    }
+    sd_decoder_free(d);
+    assert_true(whole > 5000); /* the layout itself was among them */
+}
+
 int main(void)
 {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
@@ -1389,6 +1443,7 @@ int main(void)
         T(test_ipv6_no_next_and_loop),
         T(test_frag6),
         T(test_tcp_bad_options),
+        T(test_syn_options_layout),
         T(test_tcp_bad_offset_and_trunc),
         T(test_udp_lengths),
         T(test_diag_rate_limit),

@@ -1,0 +1,73 @@
+#!/usr/bin/env bash
+# Hostile classes, round 14 (genr14.py): segments a connected receiver's
+# TCP drops although their sequence numbers are right, each carrying the
+# attacker's server banner ahead of the real one: no ACK flag, a SYN in the
+# window, an ACK a window past the bytes the peer sent or before them
+# (main: the attacker's banner read, and the SYN one shifted the stream by
+# its sequence number so that no SSH was found at all); held until ACKed
+# now, the re-send replacing them, counted and marked `untaken`. A
+# capture that lost the peer's segments (an honest ACK of bytes never
+# seen) is not judged so. Then what was already right: an IPv4 header
+# checksum, a SYN-ACK from another port, a SYN's ISN changed, a 4-tuple
+# reused in TIME_WAIT, keep-alives with other bytes, SSH-1.5, a wrong
+# first_kex_packet_follows guess, a gap in the cleartext phase, a client
+# on port 22, pcapng mixing link types and time bases, big-endian
+# nanosecond pcap of LINKTYPE_IPV6, IPv6 extension chains with fragments,
+# a banner behind lines one byte a segment.
+set -u
+. "$(dirname "$0")/../lib.sh"
+. "$REPO/tests/hostile/runlib.sh"
+python3 "$REPO/tests/hostile/genr14.py" "$c" || die "genr14.py"
+
+run_every "conns -R --json" "ssh --json" "ssh" "summary" "packets --stream 0" "follow --stream 0"
+
+# the injections: OpenSSH's banner and lists, never the attacker's
+for f in inj_noack inj_syn inj_badack inj_oldack inj_ipcsum; do
+    run "$f.pcap" 0 ssh --json
+    grep -q '"server":"SSH-2.0-OpenSSH_9.6".*"hasshServer":"e97d07603350d1111ec2b64bf25413c9"' "$w/out" ||
+        fail "$f: the dropped segment read: $(grep -o '"server":"[^"]*"' "$w/out")"
+    run "$f.pcap" 0 extract -o "$w/x$f"
+    ! grep -rq --exclude='*.json*' EVILSRV "$w/x$f" || fail "$f extract: the dropped segment in the stream files"
+done
+for f in inj_noack inj_syn inj_badack inj_oldack; do
+    run "$f.pcap" 0 conns
+    grep -q "^strider: 1 TCP data segment(s) came with no ACK flag, a SYN off the ISN, or an ACK a window past" "$w/err" ||
+        fail "$f: not counted: $(cat "$w/err")"
+    expect "$f.pcap" out '^ +4 .* untaken$' packets --stream 0
+done
+expect inj_ipcsum.pcap err 'frame 4: IPv4 header checksum 0x[0-9a-f]+ is wrong' ssh
+# a lost segment the peer ACKed is no injection: nothing held, nothing said
+for f in clear_gap ack_hole; do
+    run "$f.pcap" 0 ssh --json
+    ! grep -q 'untaken\|came with no ACK' "$w/err" || fail "$f: judged untaken"
+    grep -q '"client":"SSH-2.0-OpenSSH_9.6".*"hassh":"e97d07603350d1111ec2b64bf25413c9"' "$w/out" || fail "$f: the client's lists"
+done
+expect clear_gap.pcap out '^ +160$' conns --fields missed_bytes
+expect ack_hole.pcap out '^ +10$' conns --fields missed_bytes
+
+# already right: openings, reuse, keep-alives
+F=id.orig_p,id.resp_p,conn_state,midstream
+expect synack_port.pcap out '^ +49005 +22 +SF +false$' conns --fields $F
+expect syn_newisn.pcap out '"id.orig_p":49006,.*"server":"SSH-2.0-OpenSSH_9.6".*"hassh":"e97d07603350d1111ec2b64bf25413c9"' ssh --json
+run tw_reuse.pcap 0 ssh --json
+[ "$(grep -cE '"id.orig_p":49007,.*"server":"SSH-2.0-OpenSSH_9\.(6|7)"' "$w/out")" = 2 ] || fail "tw_reuse: not two sessions"
+run keepalive.pcap 0 ssh --json
+! grep -q '"anomalies"' "$w/out" || fail "keepalive: an anomaly: $(grep -o '"anomalies":[^]]*' "$w/out")"
+expect port22_client.pcap out '"id.orig_p":22,"id.resp_h":"10.7.0.2","id.resp_p":2222,.*"client":"SSH-2.0-OpenSSH_8.9"' ssh --json
+# SSH corners
+run ssh15.pcap 0 ssh --json
+grep -q '"version":1' "$w/out" || fail "ssh15: not protocol 1"
+! grep -q '"anomalies"' "$w/out" || fail "ssh15: SSH-2 anomalies: $(grep -o '"anomalies":[^]]*' "$w/out")"
+expect kex_guess.pcap out '"kex_alg":"ecdh-sha2-nistp256"' ssh --json
+expect banner_lines.pcap out '"server":"SSH-2.0-OpenSSH_9.6".*"hasshServer":"e97d07603350d1111ec2b64bf25413c9"' ssh --json
+# formats: every frame one connection, time in order
+for f in ng_mixed.pcapng ts_back_iface.pcapng be_nano.pcap; do
+    run "$f" 0 conns --fields duration,orig_pkts,resp_pkts
+    grep -qE '^ *0\.025000 +14 +12$' "$w/out" || fail "$f: $(cat "$w/out")"
+    ! grep -qi 'back\|earlier' "$w/err" || fail "$f: time went back: $(head -2 "$w/err")"
+done
+run ip6_chain.pcap 0 ssh --json
+[ "$(grep -c '"client":"SSH-2.0-OpenSSH_9.6","server":"SSH-2.0-OpenSSH_9.6"' "$w/out")" = 2 ] || fail "ip6_chain: $(head -c 300 "$w/out")"
+
+echo "round 14: $runs runs, $bad failure(s)"
+[ "$bad" = 0 ]

@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """Hostile classes, round 14, written at test time: `genr14.py DIR` writes
-each case below into DIR. Every connection is 10.7.0.1:PORT -> 10.7.0.2:22
+each case below into DIR, `genr14.py seeds REPO` this round's fuzz seeds
+into REPO/fuzz/seeds. Every connection is 10.7.0.1:PORT -> 10.7.0.2:22
 unless said. Segments a receiver's TCP drops although their sequence
 numbers are right (no ACK flag, a SYN in the window, an ACK of bytes never
 sent), TCP openings and reuses (SYN-ACK from another port, a SYN's ISN
@@ -17,6 +18,7 @@ from gendeceive import ACK, FIN, PSH, RST, SYN, Conn, NEWKEYS, ssh_packet, write
 from genfmt import BAN_C, BAN_S, CLI, CLI6, KEX, SRV, SRV6, T0, blk, eth, ip4, ip6, kexinit, opt, pcap, shb, tcp_seg  # noqa: E402
 from genr4 import epb, idb_snap  # noqa: E402
 from genr9 import keys  # noqa: E402
+import genmain  # noqa: E402
 
 EVIL_S = b"SSH-2.0-EVILSRV_1.0\r\n"  # the attacker's server banner: as long as BAN_S
 assert len(EVIL_S) == len(BAN_S)
@@ -88,6 +90,20 @@ def inj_ipcsum():
     return injected(49004, inj)
 
 
+def opened(c, before, synack_data=b""):
+    """c's SYN, before(client ISN) (the stray answers), the SYN-ACK (with
+    synack_data), the ACK of ISN + 1, then the session."""
+    cs, ss = c.seq
+    c.pkt(True, cs, 0, SYN)
+    before(cs)
+    c.pkt(False, ss, cs + 1, SYN | ACK, synack_data)
+    c.seq = [cs + 1, ss + 1]
+    c.pkt(True, cs + 1, ss + 1, ACK)
+    c.ssh()
+    finish(c)
+    return c.frames
+
+
 def synack_port():
     """Client port 49005: the SYN to 22 answered first by a SYN-ACK from
     port 2222 (the client answers it with a RST: no socket of its), then
@@ -95,18 +111,13 @@ def synack_port():
     connection 49005 -> 22 read to NEWKEYS; the stray SYN-ACK not joined
     to it."""
     c = Conn(49005)
-    cs, ss = c.seq
-    c.pkt(True, cs, 0, SYN)
-    c.dp = 2222
-    c.pkt(False, 90000, cs + 1, SYN | ACK)
-    c.pkt(True, cs + 1, 0, RST)
-    c.dp = 22
-    c.pkt(False, ss, cs + 1, SYN | ACK)
-    c.seq = [cs + 1, ss + 1]
-    c.pkt(True, cs + 1, ss + 1, ACK)
-    c.ssh()
-    finish(c)
-    return c.frames
+
+    def stray(cs):
+        c.dp = 2222
+        c.pkt(False, 90000, cs + 1, SYN | ACK)
+        c.pkt(True, cs + 1, 0, RST)
+        c.dp = 22
+    return opened(c, stray)
 
 
 def syn_newisn():
@@ -185,6 +196,22 @@ def ssh15():
     return c.frames
 
 
+def ecdh_rest(c, init=None, reply=None):
+    """The client's init (ECDH's), the server's reply (ECDH's: an ed25519
+    host key of 0x11 bytes) and NEWKEYS, the client's NEWKEYS, 3
+    keystrokes, FIN."""
+    init = init or ssh_packet(b"\x1e" + struct.pack("!I", 32) + b"\x44" * 32)
+    reply = reply or ssh_packet(b"\x1f" + struct.pack("!I", 51) + b"\0\0\0\x0bssh-ed25519\0\0\0\x20"
+                                + b"\x11" * 32 + struct.pack("!I", 32) + b"\x22" * 32 + struct.pack("!I", 83)
+                                + b"\x33" * 83)
+    c.send(True, init)
+    c.send(False, reply + NEWKEYS)
+    c.send(True, NEWKEYS)
+    keys(c, 3)
+    c.close()
+    return c.frames
+
+
 def kex_guess():
     """Client port 49010: the client's KEXINIT sets first_kex_packet_follows
     and guesses ecdh-sha2-nistp256 (its first kex name), the server prefers
@@ -194,7 +221,6 @@ def kex_guess():
     negotiated kex curve25519-sha256, the client's HASSH computed."""
     ck = [b"ecdh-sha2-nistp256,curve25519-sha256"] + KEX[1:]
     sk = [b"curve25519-sha256,ecdh-sha2-nistp256"] + KEX[1:]
-    init = ssh_packet(b"\x1e" + struct.pack("!I", 32) + b"\x44" * 32)
     guess = ssh_packet(b"\x1e" + struct.pack("!I", 65) + b"\x04" + b"\x45" * 64)
     c = Conn(49010)
     c.handshake()
@@ -203,14 +229,7 @@ def kex_guess():
     at = len(kx) - kx[4] - 5  # first_kex_packet_follows: the byte before the reserved uint32 and the padding
     kx = kx[:at] + b"\x01" + kx[at + 1:]
     c.send(True, BAN_C + kx + guess)
-    c.send(True, init)
-    reply = ssh_packet(b"\x1f" + struct.pack("!I", 51) + b"\0\0\0\x0bssh-ed25519\0\0\0\x20" + b"\x11" * 32
-                       + struct.pack("!I", 32) + b"\x22" * 32 + struct.pack("!I", 83) + b"\x33" * 83)
-    c.send(False, reply + NEWKEYS)
-    c.send(True, NEWKEYS)
-    keys(c, 3)
-    c.close()
-    return c.frames
+    return ecdh_rest(c)
 
 
 def clear_gap():
@@ -371,6 +390,79 @@ def ack_only_hole():
     return c.frames
 
 
+def seq_at_isn():
+    """Client port 49020: the attacker's banner one byte longer, sent at
+    the server's ISN (the SYN's own number, no SYN flag): the receiver
+    trims the byte before its next number and takes the rest, so that it
+    reads `SSH-2.0-EVILSRV_1.0`; the real banner after it is a
+    retransmission with other bytes. Must hold: strider reads what the
+    receiver read (EVILSRV) and flags `stream_conflict`."""
+    def inj(c):
+        c.pkt(False, c.seq[1] - 1, c.seq[0], PSH | ACK, b"X" + evil_kex())
+    return injected(49020, inj)
+
+
+def synack_data_unacked():
+    """Client port 49021: the server's SYN-ACK carries the attacker's
+    banner, the client ACKs only ISN + 1 (it dropped the data: RFC 7413 has
+    no server data before the client's ACK), then the server's real
+    banner at ISN + 1. Must hold: OpenSSH's banner."""
+    c = Conn(49021)
+    return opened(c, lambda cs: None, evil_kex())
+
+
+def eth_pad():
+    """Client port 49022: every frame padded to at least 60 bytes with
+    0x50 bytes after the IPv4 datagram (Ethernet's minimum, bytes no
+    receiver reads), keystrokes of 1 byte. Must hold: no padding byte in
+    the stream (extract's client file is the banner, the KEXINIT, NEWKEYS
+    and 6 bytes of keys)."""
+    c = Conn(49022)
+    c.handshake()
+    c.ssh()
+    c.send(False, NEWKEYS)
+    c.send(True, NEWKEYS)
+    for i in range(6):
+        c.send(True, bytes([0x61 + i]))
+        c.send(False, bytes([0x61 + i]))
+    c.close()
+    return [(t, f + b"\x50" * (60 - len(f))) for t, f in c.frames]
+
+
+def early_newkeys():
+    """Client port 49023: the server sends NEWKEYS right after its KEXINIT,
+    before any key exchange (a client's OpenSSH answers an unexpected
+    message with UNIMPLEMENTED and goes on), then the real exchange:
+    ECDH init, reply, NEWKEYS both ways. Must hold: the early NEWKEYS
+    flagged, the exchange after it still read (kex curve25519-sha256, the
+    host key's fingerprint)."""
+    c = Conn(49023)
+    c.handshake()
+    c.send(False, BAN_S + kexinit(KEX) + NEWKEYS)
+    c.send(True, BAN_C + kexinit(KEX))
+    return ecdh_rest(c)
+
+
+def early_newkeys_gex():
+    """Client port 49024: a DH-GEX exchange whose client sends NEWKEYS
+    right after its KEXINIT, before its request (34), then the exchange
+    (34, 31, 32, 33) and NEWKEYS both ways. Must hold: the client's early
+    NEWKEYS flagged as a message before NEWKEYS from the client, its real
+    NEWKEYS the one after the server's reply, the host key read."""
+    gex = [b"diffie-hellman-group-exchange-sha256"] + KEX[1:]
+    req = ssh_packet(b"\x22" + struct.pack("!III", 2048, 3072, 8192))
+    group = ssh_packet(b"\x1f" + struct.pack("!I", 256) + b"\x00\xff" * 128 + struct.pack("!I", 1) + b"\x02")
+    init = ssh_packet(b"\x20" + struct.pack("!I", 256) + b"\x55" * 256)
+    reply = ssh_packet(b"\x21" + struct.pack("!I", 51) + b"\0\0\0\x0bssh-ed25519\0\0\0\x20" + b"\x11" * 32
+                       + struct.pack("!I", 256) + b"\x66" * 256 + struct.pack("!I", 83) + b"\x33" * 83)
+    c = Conn(49024)
+    c.handshake()
+    c.send(False, BAN_S + kexinit(gex))
+    c.send(True, BAN_C + kexinit(gex) + NEWKEYS + req)
+    c.send(False, group)
+    return ecdh_rest(c, init, reply)
+
+
 CASES = {
     "inj_noack.pcap": lambda: write(inj_noack()),
     "inj_syn.pcap": lambda: write(inj_syn()),
@@ -391,16 +483,22 @@ CASES = {
     "banner_lines.pcap": lambda: write(banner_lines()),
     "ts_back_iface.pcapng": ts_back_iface,
     "ack_hole.pcap": lambda: write(ack_only_hole()),
+    "seq_at_isn.pcap": lambda: write(seq_at_isn()),
+    "synack_data.pcap": lambda: write(synack_data_unacked()),
+    "eth_pad.pcap": lambda: write(eth_pad()),
+    "early_newkeys.pcap": lambda: write(early_newkeys()),
+    "early_newkeys_gex.pcap": lambda: write(early_newkeys_gex()),
 }
 
 
-def main():
-    d = sys.argv[1]
-    os.makedirs(d, exist_ok=True)
-    for name, fn in CASES.items():
-        with open(os.path.join(d, name), "wb") as f:
-            f.write(fn())
+def seeds(repo):
+    """This round's fuzz seeds, for the whole pipeline: the untaken
+    injections (no ACK, a SYN in the window) and the early NEWKEYS."""
+    genmain.write_files(os.path.join(repo, "fuzz/seeds"),
+                        {"fuzz_pipeline/r14_inj_noack.pcap": write(inj_noack()),
+                         "fuzz_pipeline/r14_inj_syn.pcap": write(inj_syn()),
+                         "fuzz_pipeline/r14_early_newkeys.pcap": write(early_newkeys())})
 
 
 if __name__ == "__main__":
-    main()
+    genmain.run(CASES, {"seeds": seeds})

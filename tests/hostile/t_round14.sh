@@ -7,13 +7,16 @@
 # its sequence number so that no SSH was found at all); held until ACKed
 # now, the re-send replacing them, counted and marked `untaken`. A
 # capture that lost the peer's segments (an honest ACK of bytes never
-# seen) is not judged so. Then what was already right: an IPv4 header
+# seen) is not judged so. A NEWKEYS before its sender's key exchange
+# message, which no receiver takes, flagged and passed over. Then what was
+# already right: an IPv4 header
 # checksum, a SYN-ACK from another port, a SYN's ISN changed, a 4-tuple
 # reused in TIME_WAIT, keep-alives with other bytes, SSH-1.5, a wrong
 # first_kex_packet_follows guess, a gap in the cleartext phase, a client
 # on port 22, pcapng mixing link types and time bases, big-endian
 # nanosecond pcap of LINKTYPE_IPV6, IPv6 extension chains with fragments,
-# a banner behind lines one byte a segment.
+# a banner behind lines one byte a segment, the attacker's banner at the
+# server's ISN, data on an unACKed SYN-ACK, Ethernet padding.
 set -u
 . "$(dirname "$0")/../lib.sh"
 . "$REPO/tests/hostile/runlib.sh"
@@ -45,6 +48,18 @@ done
 expect clear_gap.pcap out '^ +160$' conns --fields missed_bytes
 expect ack_hole.pcap out '^ +10$' conns --fields missed_bytes
 
+# a NEWKEYS before its side's key exchange message (the server's after its
+# KEXINIT; a DH-GEX client's before its request): its receiver does not
+# take it (an unexpected message: Terrapin's shift), the real one after
+# the exchange starts encryption (main: the early one did, the reply and
+# the host key read as encrypted records)
+for v in "early_newkeys server 4 server_newkeys_frame\":10" "early_newkeys_gex client 6 client_newkeys_frame\":14"; do
+    set -- $v
+    run "$1.pcap" 0 ssh --json
+    grep -q "\"host_key_sha256\":\"SHA256:SQfC+vTbLURn9cTkVxIS8fGQ3FKNAJWeB0o139+gV4M\".*\"terrapin\":true,\"terrapin_reason\":\"1 msg before NEWKEYS from $2 (type 21 frame $3)\".*\"$4.*\"anomalies\":\[\"unexpected_msg_before_newkeys\"\]" "$w/out" ||
+        fail "$1: $(grep -oE '"(host_key_sha256|terrapin_reason|[a-z]+_newkeys_frame|anomalies)":[^,]*' "$w/out" | tr '\n' ' ')"
+done
+
 # already right: openings, reuse, keep-alives
 F=id.orig_p,id.resp_p,conn_state,midstream
 expect synack_port.pcap out '^ +49005 +22 +SF +false$' conns --fields $F
@@ -54,6 +69,15 @@ run tw_reuse.pcap 0 ssh --json
 run keepalive.pcap 0 ssh --json
 ! grep -q '"anomalies"' "$w/out" || fail "keepalive: an anomaly: $(grep -o '"anomalies":[^]]*' "$w/out")"
 expect port22_client.pcap out '"id.orig_p":22,"id.resp_h":"10.7.0.2","id.resp_p":2222,.*"client":"SSH-2.0-OpenSSH_8.9"' ssh --json
+# the attacker's banner at the server's ISN: the receiver trims the SYN's
+# number and reads the rest (as strider), the conflict flagged; data on a
+# SYN-ACK the client never ACKed is not read; Ethernet padding is not data
+expect seq_at_isn.pcap out '"server":"SSH-2.0-EVILSRV_1.0".*"anomalies":\["stream_conflict"' ssh --json
+expect synack_data.pcap out '"server":"SSH-2.0-OpenSSH_9.6".*"hasshServer":"e97d07603350d1111ec2b64bf25413c9"' ssh --json
+rm -rf "$w/xp"
+run eth_pad.pcap 0 extract -o "$w/xp"
+[ "$(wc -c < "$w/xp/010.007.000.001.49022-010.007.000.002.00022")" = 203 ] || fail "eth_pad: padding in the client's stream"
+! grep -q P "$w/xp/010.007.000.001.49022-010.007.000.002.00022" || fail "eth_pad: padding bytes in the stream"
 # SSH corners
 run ssh15.pcap 0 ssh --json
 grep -q '"version":1' "$w/out" || fail "ssh15: not protocol 1"

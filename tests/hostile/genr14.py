@@ -14,8 +14,8 @@ import struct
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from gendeceive import ACK, FIN, PSH, RST, SYN, Conn, NEWKEYS, ssh_packet, write  # noqa: E402
-from genfmt import BAN_C, BAN_S, CLI, CLI6, KEX, SRV, SRV6, T0, blk, eth, ip4, ip6, kexinit, opt, pcap, shb, tcp_seg  # noqa: E402
+from gendeceive import ACK, PSH, RST, SYN, Conn, NEWKEYS, ssh_packet, write  # noqa: E402
+from genfmt import BAN_C, BAN_S, CLI, CLI6, KEX, SRV, SRV6, T0, eth, ip4, ip6, kexinit, opt, pcap, shb, tcp_seg  # noqa: E402
 from genr4 import epb, idb_snap  # noqa: E402
 from genr9 import keys  # noqa: E402
 import genmain  # noqa: E402
@@ -463,6 +463,39 @@ def early_newkeys_gex():
     return ecdh_rest(c, init, reply)
 
 
+def nflog(ip, e="<"):
+    """An NFLOG record (tcpdump.org's LINKTYPE_NFLOG): AF_INET, version 0,
+    resource id 0; a prefix TLV (type 10) of 5 bytes padded to 8, then
+    the payload TLV (9); TLV lengths and types in byte order e."""
+    pfx = struct.pack(e + "HH", 9, 10) + b"evil\0" + b"\0" * 3
+    return struct.pack("!BBH", 2, 0, 0) + pfx + struct.pack(e + "HH", 4 + len(ip), 9) + ip
+
+
+def ng_links14():
+    """pcapng, client port 49025: one session over PPP (9), PPP in HDLC
+    framing (50, 0xff 0x03 before the protocol), Cisco HDLC (104), NFLOG
+    (239) written little-endian and big-endian, round the frames; then
+    NFLOG records cut in a TLV header, with a TLV longer than the record
+    and with no payload TLV. Must hold: one connection of every session
+    frame (tshark: the same), read to NEWKEYS; the bad records said, no
+    crash."""
+    c = Conn(49025)
+    c.handshake()
+    c.ssh()
+    finish(c)
+    links = [(9, lambda ip: b"\x00\x21" + ip), (50, lambda ip: b"\xff\x03\x00\x21" + ip),
+             (104, lambda ip: b"\x0f\x00\x08\x00" + ip), (239, nflog), (239, lambda ip: nflog(ip, ">"))]
+    parts = [shb()] + [idb_snap(link, 0) for link, _ in links]
+    ts = T0 * 10**6
+    for k, (_, f) in enumerate(c.frames):
+        ts += 1000
+        parts.append(epb(links[k % len(links)][1](f[14:]), k % len(links), ts))
+    for bad in (b"\x02\x00\x00\x00\x08", b"\x02\x00\x00\x00\xff\x00\x09\x00abcd", b"\x02\x00\x00\x00\x08\x00\x0a\x00abcd"):
+        ts += 1000
+        parts.append(epb(bad, 3, ts))
+    return b"".join(parts)
+
+
 CASES = {
     "inj_noack.pcap": lambda: write(inj_noack()),
     "inj_syn.pcap": lambda: write(inj_syn()),
@@ -488,16 +521,25 @@ CASES = {
     "eth_pad.pcap": lambda: write(eth_pad()),
     "early_newkeys.pcap": lambda: write(early_newkeys()),
     "early_newkeys_gex.pcap": lambda: write(early_newkeys_gex()),
+    "ng_links14.pcapng": ng_links14,
 }
 
 
 def seeds(repo):
-    """This round's fuzz seeds, for the whole pipeline: the untaken
-    injections (no ACK, a SYN in the window) and the early NEWKEYS."""
+    """This round's fuzz seeds: for the whole pipeline the untaken
+    injections (no ACK, a SYN in the window), the early NEWKEYS and the
+    new link types; for the decoder a frame of each new link type."""
     genmain.write_files(os.path.join(repo, "fuzz/seeds"),
                         {"fuzz_pipeline/r14_inj_noack.pcap": write(inj_noack()),
                          "fuzz_pipeline/r14_inj_syn.pcap": write(inj_syn()),
-                         "fuzz_pipeline/r14_early_newkeys.pcap": write(early_newkeys())})
+                         "fuzz_pipeline/r14_early_newkeys.pcap": write(early_newkeys()),
+                         "fuzz_pipeline/r14_ng_links14.pcapng": ng_links14()})
+    # fuzz_decode: the first byte picks the link type (its link_types[] index)
+    ip = ip4(CLI, SRV, 6, tcp_seg(CLI, SRV, 49025, 22, 1, 2, PSH | ACK, BAN_C))
+    genmain.write_files(os.path.join(repo, "fuzz/seeds/fuzz_decode"),
+                        {"ppp": b"\x0b\x00\x21" + ip, "ppp_hdlc": b"\x0c\xff\x03\x00\x21" + ip,
+                         "chdlc": b"\x0d\x0f\x00\x08\x00" + ip, "nflog_le": b"\x0e" + nflog(ip),
+                         "nflog_be": b"\x0e" + nflog(ip, ">")})
 
 
 if __name__ == "__main__":

@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
-# Hostile classes, round 14 (genr14.py): segments a connected receiver's
+# Hostile classes, round 14 (genr14.py): link types PPP, PPP in HDLC
+# framing, Cisco HDLC and NFLOG read (main: skipped as unsupported);
+# segments a connected receiver's
 # TCP drops although their sequence numbers are right, each carrying the
 # attacker's server banner ahead of the real one: no ACK flag, a SYN in the
 # window, an ACK a window past the bytes the peer sent or before them
@@ -90,6 +92,12 @@ for f in ng_mixed.pcapng ts_back_iface.pcapng be_nano.pcap; do
     grep -qE '^ *0\.025000 +14 +12$' "$w/out" || fail "$f: $(cat "$w/out")"
     ! grep -qi 'back\|earlier' "$w/err" || fail "$f: time went back: $(head -2 "$w/err")"
 done
+# PPP, PPP in HDLC framing, Cisco HDLC and NFLOG (both byte orders), and
+# NFLOG records cut or without a packet (main: "unsupported link type")
+run ng_links14.pcapng 0 conns --fields orig_pkts,resp_pkts,conn_state
+grep -qE '^ +14 +12 +SF$' "$w/out" || fail "ng_links14: $(cat "$w/out" "$w/err")"
+grep -q '^strider: 3 frame(s) gave no IP packet' "$w/err" || fail "ng_links14: the bad NFLOG records: $(cat "$w/err")"
+expect ng_links14.pcapng out '"server":"SSH-2.0-OpenSSH_9.6".*"hassh":"e97d07603350d1111ec2b64bf25413c9"' ssh --json
 run ip6_chain.pcap 0 ssh --json
 [ "$(grep -c '"client":"SSH-2.0-OpenSSH_9.6","server":"SSH-2.0-OpenSSH_9.6"' "$w/out")" = 2 ] || fail "ip6_chain: $(head -c 300 "$w/out")"
 

@@ -274,14 +274,13 @@ static void reasm_begin(sd_engine *e, sd_flow *f)
  * 3.10.7.4, fifth check; Linux's tcp_rcv_state_process), a SYN other than
  * a retry at its direction's ISN (RFC 5961 4: a challenge ACK, the segment
  * dropped), an ACK of bytes the peer has not sent (SEG.ACK > SND.NXT: an
- * ACK back, the segment dropped) or older than a window (RFC 5961 5.2). An injection at the right number made
- * so is not what the receiver read. A capture that lost the peer's
- * segments shows honest data ACKing bytes it never held: so only an ACK
- * further than the largest window this side offered (UNTAKEN_ACK_SLACK
- * more) from the peer's highest byte seen is judged,
- * and such data is doubtful, not dropped: held until the receiver ACKs
- * it, a re-send first replacing it (sd_reasm_segment_ex), as a
- * conflicting fragment's. */
+ * ACK back, the segment dropped). An injection at the right number made so
+ * is not what the receiver read. A capture that lost the peer's segments
+ * shows honest data ACKing bytes it never held: so only an ACK past the
+ * peer's highest byte seen by more than the largest window this side
+ * offered (UNTAKEN_ACK_SLACK more) is judged, and such data is doubtful,
+ * not dropped: held until the receiver ACKs it, a re-send first replacing
+ * it (sd_reasm_segment_ex), as a conflicting fragment's. */
 #define UNTAKEN_ACK_SLACK 65536u /* window updates the capture missed, as sd_oow.c's OOW_SLACK */
 static unsigned untaken(const sd_flow *f, const sd_pkt *p, int dir)
 {
@@ -295,11 +294,14 @@ static unsigned untaken(const sd_flow *f, const sd_pkt *p, int dir)
     const sd_tcptrack *peer = &f->t[!dir];
     if (!c->saw_syn || !c->saw_synack || !peer->started) /* the windows' scale unknown */
         return 0;
+    /* Not an ACK older than a window (RFC 5961 5.2: dropped too): what the
+     * receiver last took as ACKed is known here only from segments an
+     * injector can forge too, and honest data judged doubtful is what a
+     * later forged copy would replace. The peer's highest byte only grows
+     * with injected segments, which makes this test laxer, never stricter. */
     uint64_t win = (c->d[dir].win_seen ? c->d[dir].win_max : 0) + UNTAKEN_ACK_SLACK;
     int32_t ahead = (int32_t)(p->ack - peer->max_end);
-    /* ahead: past what the peer can have sent; behind: older than a whole
-     * window (RFC 5961 5.2: SEG.ACK < SND.UNA - MAX.SND.WND, dropped) */
-    if ((ahead > 0 && (uint64_t)ahead > win) || (ahead < 0 && (uint64_t)(-(int64_t)ahead) > win))
+    if (ahead > 0 && (uint64_t)ahead > win)
         return SD_TA_UNTAKEN;
     return 0;
 }

@@ -74,8 +74,24 @@ def inj_badack():
 def inj_oldack():
     """Client port 49019: the attacker's banner ACKing 1,000,000 bytes
     before the client's ISN (older than any window: RFC 5961 5.2 has it
-    dropped). Must hold: OpenSSH's banner."""
+    dropped). Left: read (`stream_conflict`): what it is older than is
+    known only from segments an injector can forge too."""
     return injected(49019, lambda c: c.pkt(False, c.seq[1], c.seq[0] - 1000000, PSH | ACK, evil_kex()))
+
+
+def synack_hijack():
+    """Client port 49026: after the handshake a SYN-ACK with another ISN
+    and the attacker's banner after it (both far outside the client's
+    window: dropped), then the real banner and session. Must hold:
+    OpenSSH's banner, and the client's own data not judged untaken (the
+    attacker's bytes raise the server's highest sequence number seen)."""
+    c = Conn(49026)
+    c.handshake()
+    c.pkt(False, 900000, c.seq[0], SYN | ACK)
+    c.pkt(False, 900001, c.seq[0], PSH | ACK, evil_kex())
+    c.ssh()
+    finish(c)
+    return c.frames
 
 
 def inj_ipcsum():
@@ -501,6 +517,7 @@ CASES = {
     "inj_syn.pcap": lambda: write(inj_syn()),
     "inj_badack.pcap": lambda: write(inj_badack()),
     "inj_oldack.pcap": lambda: write(inj_oldack()),
+    "synack_hijack.pcap": lambda: write(synack_hijack()),
     "inj_ipcsum.pcap": lambda: write(inj_ipcsum()),
     "synack_port.pcap": lambda: write(synack_port()),
     "syn_newisn.pcap": lambda: write(syn_newisn()),

@@ -4,8 +4,7 @@
 # segments a connected receiver's
 # TCP drops although their sequence numbers are right, each carrying the
 # attacker's server banner ahead of the real one: no ACK flag, a SYN in the
-# window, an ACK a window past the bytes the peer sent or before them
-# (main: the attacker's banner read, and the SYN one shifted the stream by
+# window, an ACK a window past the bytes the peer sent (main: the attacker's banner read, and the SYN one shifted the stream by
 # its sequence number so that no SSH was found at all); held until ACKed
 # now, the re-send replacing them, counted and marked `untaken`. A
 # capture that lost the peer's segments (an honest ACK of bytes never
@@ -27,20 +26,28 @@ python3 "$REPO/tests/hostile/genr14.py" "$c" || die "genr14.py"
 run_every "conns -R --json" "ssh --json" "ssh" "summary" "packets --stream 0" "follow --stream 0"
 
 # the injections: OpenSSH's banner and lists, never the attacker's
-for f in inj_noack inj_syn inj_badack inj_oldack inj_ipcsum; do
+for f in inj_noack inj_syn inj_badack inj_ipcsum; do
     run "$f.pcap" 0 ssh --json
     grep -q '"server":"SSH-2.0-OpenSSH_9.6".*"hasshServer":"e97d07603350d1111ec2b64bf25413c9"' "$w/out" ||
         fail "$f: the dropped segment read: $(grep -o '"server":"[^"]*"' "$w/out")"
     run "$f.pcap" 0 extract -o "$w/x$f"
     ! grep -rq --exclude='*.json*' EVILSRV "$w/x$f" || fail "$f extract: the dropped segment in the stream files"
 done
-for f in inj_noack inj_syn inj_badack inj_oldack; do
+for f in inj_noack inj_syn inj_badack; do
     run "$f.pcap" 0 conns
-    grep -q "^strider: 1 TCP data segment(s) came with no ACK flag, a SYN off the ISN, or an ACK a window past" "$w/err" ||
+    grep -q "^strider: 1 TCP data segment(s) came with no ACK flag, a SYN off the ISN, or an ACK a window past the peer's bytes" "$w/err" ||
         fail "$f: not counted: $(cat "$w/err")"
     expect "$f.pcap" out '^ +4 .* untaken$' packets --stream 0
 done
 expect inj_ipcsum.pcap err 'frame 4: IPv4 header checksum 0x[0-9a-f]+ is wrong' ssh
+# left (docs/known-issues.md): an ACK older than a window is not judged,
+# because what it is older than can be forged too; a fake SYN-ACK and
+# server bytes far past the window then do not make the client's honest
+# data doubtful (nothing judged untaken, OpenSSH's banner)
+expect inj_oldack.pcap out '"server":"SSH-2.0-EVILSRV_1.0".*"anomalies":\["stream_conflict"' ssh --json
+run synack_hijack.pcap 0 ssh --json
+grep -q '"server":"SSH-2.0-OpenSSH_9.6"' "$w/out" || fail "synack_hijack: $(grep -o '"server":"[^"]*"' "$w/out")"
+! grep -q 'came with no ACK flag' "$w/err" || fail "synack_hijack: honest data judged untaken: $(cat "$w/err")"
 # a lost segment the peer ACKed is no injection: nothing held, nothing said
 for f in clear_gap ack_hole; do
     run "$f.pcap" 0 ssh --json

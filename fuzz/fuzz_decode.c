@@ -15,7 +15,7 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-static const int link_types[] = { 0, 1, 12, 14, 101, 108, 113, 228, 229, 276, 147 };
+static const int link_types[] = { 0, 1, 12, 14, 101, 108, 113, 228, 229, 276, 147, 9, 50, 104, 239 };
 
 static void sink(void *ud, const char *file, uint64_t frame, const char *msg)
 {

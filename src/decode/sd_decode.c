@@ -23,10 +23,14 @@ enum {
     LT_RAW12 = 12,
     LT_RAW14 = 14,
     LT_RAW101 = 101,
+    LT_PPP = 9,
+    LT_PPP_HDLC = 50, /* PPP in HDLC-like framing (RFC 1662) */
+    LT_C_HDLC = 104,  /* Cisco HDLC */
     LT_LOOP = 108,
     LT_LINUX_SLL = 113,
     LT_IPV4 = 228,
     LT_IPV6 = 229,
+    LT_NFLOG = 239,   /* Linux netfilter log (tcpdump -i nflog) */
     LT_LINUX_SLL2 = 276,
 };
 
@@ -37,6 +41,10 @@ enum {
 #define BSD_AF_INET6_FREEBSD 28
 #define BSD_AF_INET6_DARWIN 30
 
+#define CHDLC_HDR_LEN 4 /* address, control, protocol (an ethertype) */
+#define NFLOG_HDR_LEN 4 /* family, version, resource id */
+#define NFLOG_TLV_LEN 4 /* length (with this header), type: the writer's byte order */
+#define NFULA_PAYLOAD 9 /* the TLV holding the packet, from its IP header */
 #define SLL_HDR_LEN 16  /* packet type, ARPHRD, addr len, addr[8], protocol */
 #define SLL2_HDR_LEN 20 /* protocol, reserved, ifindex, ARPHRD, type, addr len, addr[8] */
 
@@ -115,6 +123,10 @@ const char *sd_linktype_name(int linktype)
     case LT_LOOP: return "LOOP";
     case LT_LINUX_SLL: return "LINUX_SLL";
     case LT_LINUX_SLL2: return "LINUX_SLL2";
+    case LT_PPP: return "PPP";
+    case LT_PPP_HDLC: return "PPP_HDLC";
+    case LT_C_HDLC: return "C_HDLC";
+    case LT_NFLOG: return "NFLOG";
     case LT_IPV4: return "IPV4";
     case LT_IPV6: return "IPV6";
     default: break;
@@ -262,6 +274,43 @@ static sd_dec_res decode_sll(sd_decoder *d, sd_cur c, sd_pkt *out, bool v2)
     return sd_dec_ethertype(d, et, c, out);
 }
 
+/* Cisco HDLC: address (0x0f unicast, 0x8f broadcast), control 0, then an
+ * ethertype. */
+static sd_dec_res decode_chdlc(sd_decoder *d, sd_cur c, sd_pkt *out)
+{
+    sd_cur_skip(&c, 2);
+    uint16_t et = sd_cur_be16(&c);
+    if (c.err)
+        return link_trunc(d, out, "Cisco HDLC", CHDLC_HDR_LEN);
+    return sd_dec_ethertype(d, et, c, out);
+}
+
+/* NFLOG (tcpdump.org's LINKTYPE_NFLOG): a 4-byte header, then TLVs whose
+ * 16-bit length and type are in the capturing host's byte order, each
+ * padded to 4 bytes; the packet is the NFULA_PAYLOAD one. A length read
+ * little-endian that does not fit is read big-endian. */
+static sd_dec_res decode_nflog(sd_decoder *d, sd_cur c, sd_pkt *out)
+{
+    if (!sd_cur_bytes(&c, NFLOG_HDR_LEN))
+        return link_trunc(d, out, "NFLOG", NFLOG_HDR_LEN);
+    while (sd_cur_left(&c) >= NFLOG_TLV_LEN) {
+        const uint8_t *h = c.p;
+        size_t left = sd_cur_left(&c);
+        bool le = (size_t)(h[0] | h[1] << 8) >= NFLOG_TLV_LEN && (size_t)(h[0] | h[1] << 8) <= left;
+        size_t len = le ? (size_t)(h[0] | h[1] << 8) : (size_t)(h[0] << 8 | h[1]);
+        unsigned type = le ? (unsigned)(h[2] | h[3] << 8) : (unsigned)(h[2] << 8 | h[3]);
+        if (len < NFLOG_TLV_LEN || len > left)
+            break;
+        if (type == NFULA_PAYLOAD) {
+            sd_cur v = sd_cur_make(h + NFLOG_TLV_LEN, len - NFLOG_TLV_LEN);
+            return decode_raw(d, v, out);
+        }
+        sd_cur_skip(&c, SD_MIN((len + 3) & ~(size_t)3, left));
+    }
+    d->reason = SD_UNDEC_ETHERTYPE; /* no packet in it (a log of its metadata only) */
+    return SD_DEC_NOT_IP;
+}
+
 /* BSD loopback: a 4-byte address family in the writer's byte order (NULL)
  * or network order (LOOP). AF values are small, so whichever end holds the
  * non-zero byte gives the order; that also forgives LOOP files written
@@ -301,6 +350,10 @@ static sd_dec_res by_link(sd_decoder *d, const sd_frame *f, sd_pkt *out)
     case LT_IPV6: return sd_decode_ipv6(d, c, out);
     case LT_NULL:
     case LT_LOOP: return decode_null(d, c, out);
+    case LT_PPP:
+    case LT_PPP_HDLC: return sd_dec_ppp(d, c, out);
+    case LT_C_HDLC: return decode_chdlc(d, c, out);
+    case LT_NFLOG: return decode_nflog(d, c, out);
     default: return unknown_link(d, out);
     }
 }

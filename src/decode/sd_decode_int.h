@@ -180,6 +180,8 @@ sd_dec_res sd_decode_l4(sd_decoder *d, uint8_t proto, sd_cur c, uint32_t wire_le
 sd_dec_res sd_dec_ethertype(sd_decoder *d, uint16_t et, sd_cur c, sd_pkt *out);
 /* An Ethernet frame (link layer, VXLAN, GRE bridging, ERSPAN). */
 sd_dec_res sd_dec_ether(sd_decoder *d, sd_cur c, sd_pkt *out);
+/* A PPP frame, HDLC address and control bytes optional (sd_encap.c). */
+sd_dec_res sd_dec_ppp(sd_decoder *d, sd_cur c, sd_pkt *out);
 /* IP protocols 4 (IPv4), 41 (IPv6) and 47 (GRE) carry a tunnel. */
 bool sd_dec_is_ip_tunnel(uint8_t proto);
 sd_dec_res sd_dec_ip_tunnel(sd_decoder *d, uint8_t proto, sd_cur c, sd_pkt *out);

@@ -153,7 +153,7 @@ static sd_dec_res skip_vlans(sd_decoder *d, sd_cur *c, uint16_t *et, sd_pkt *out
 /* PPP: the HDLC address and control bytes 0xff 0x03 unless compressed
  * (RFC 1662 §3.2; PPTP sends them, PPPoE never), then the protocol field:
  * one byte when compressed (RFC 1661 §6.5: odd first byte), else two. */
-static sd_dec_res by_ppp_proto(sd_decoder *d, sd_cur c, sd_pkt *out)
+sd_dec_res sd_dec_ppp(sd_decoder *d, sd_cur c, sd_pkt *out)
 {
     if (sd_cur_left(&c) >= 2 && c.p[0] == 0xff && c.p[1] == 0x03)
         sd_cur_skip(&c, 2);
@@ -187,7 +187,7 @@ static sd_dec_res decode_pppoe(sd_decoder *d, sd_cur c, sd_pkt *out)
         return unsupported(d, out, "PPPoE session version/type, code", (unsigned)vt << 8 | code);
     if (len < sd_cur_left(&c)) /* Ethernet padding after the PPP frame */
         c.end = c.p + len;
-    return by_ppp_proto(d, c, out);
+    return sd_dec_ppp(d, c, out);
 }
 
 /* After the bottom label nothing says what follows (RFC 3032 §2.2): the
@@ -310,7 +310,7 @@ static sd_dec_res decode_gre(sd_decoder *d, sd_cur c, sd_pkt *out)
     if (c.err)
         return hdr_trunc(d, out, "GRE", have, 4 + opt);
     switch (proto) {
-    case ET_PPP: return by_ppp_proto(d, c, out);
+    case ET_PPP: return sd_dec_ppp(d, c, out);
     case ET_ERSPAN2:
         if (!(fl & GRE_S)) { /* type I: no sequence number, no ERSPAN header */
             out->encap[out->nencap - 1] = SD_ENC_ERSPAN1;

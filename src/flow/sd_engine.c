@@ -276,6 +276,43 @@ static void reasm_begin(sd_engine *e, sd_flow *f)
     f->npend = 0;
 }
 
+/* Data a receiver whose connection is synchronized drops whatever its
+ * sequence number, for the segment's flags or ACK: no ACK bit (RFC 9293
+ * 3.10.7.4, fifth check; Linux's tcp_rcv_state_process), a SYN other than
+ * a retry at its direction's ISN (RFC 5961 4: a challenge ACK, the segment
+ * dropped), an ACK of bytes the peer has not sent (SEG.ACK > SND.NXT: an
+ * ACK back, the segment dropped). An injection at the right number made so
+ * is not what the receiver read. A capture that lost the peer's segments
+ * shows honest data ACKing bytes it never held: so only an ACK past the
+ * peer's highest byte seen by more than the largest window this side
+ * offered (UNTAKEN_ACK_SLACK more) is judged, and such data is doubtful,
+ * not dropped: held until the receiver ACKs it, a re-send first replacing
+ * it (sd_reasm_segment_ex), as a conflicting fragment's. */
+#define UNTAKEN_ACK_SLACK 65536u /* window updates the capture missed, as sd_oow.c's OOW_SLACK */
+static unsigned untaken(const sd_flow *f, const sd_pkt *p, int dir)
+{
+    const sd_conn *c = &f->c;
+    if (!p->payload_len || (p->flags & SD_TH_RST) || !c->established)
+        return 0;
+    if (!(p->flags & SD_TH_ACK))
+        return SD_TA_UNTAKEN;
+    if ((p->flags & SD_TH_SYN) && c->d[dir].isn_set && p->seq != c->d[dir].isn)
+        return SD_TA_UNTAKEN;
+    const sd_tcptrack *peer = &f->t[!dir];
+    if (!c->saw_syn || !c->saw_synack || !peer->started) /* the windows' scale unknown */
+        return 0;
+    /* Not an ACK older than a window (RFC 5961 5.2: dropped too): what the
+     * receiver last took as ACKed is known here only from segments an
+     * injector can forge too, and honest data judged doubtful is what a
+     * later forged copy would replace. The peer's highest byte only grows
+     * with injected segments, which makes this test laxer, never stricter. */
+    uint64_t win = (c->d[dir].win_seen ? c->d[dir].win_max : 0) + UNTAKEN_ACK_SLACK;
+    int32_t ahead = (int32_t)(p->ack - peer->max_end);
+    if (ahead > 0 && (uint64_t)ahead > win)
+        return SD_TA_UNTAKEN;
+    return 0;
+}
+
 /* ta: sd_tcp's analysis of p. A RST the receiver does not take (outside
  * its window, or in it but not at its next number: sd_tcp.c rst_class)
  * marks no position in the stream, so what follows is not "after RST". */
@@ -294,14 +331,15 @@ static void reasm_packet(sd_engine *e, sd_flow *f, const sd_pkt *p, int dir, uns
         return;
     /* every SYN of a direction that has no data yet: sd_reasm keeps the
      * ISNs it saw and the peer's ACK picks one (tcp-fastopen-10) */
-    if ((p->flags & SD_TH_SYN) && !f->c.d[dir].bytes)
+    bool drop = ta & SD_TA_UNTAKEN; /* neither its SYN nor its ACK are the receiver's (untaken) */
+    if ((p->flags & SD_TH_SYN) && !f->c.d[dir].bytes && !drop)
         sd_reasm_set_isn(f->reasm[dir], p->seq);
     /* the ACK first: what it releases of the peer's bytes was sent before
      * this segment's own data, and analyzers see both sides in that order;
      * held segments it covers go in before it */
-    if ((p->flags & SD_TH_ACK) && f->oow[!dir])
+    if ((p->flags & SD_TH_ACK) && f->oow[!dir] && !drop)
         sd_oow_release(&e->oow, f, !dir, p->ack);
-    if ((p->flags & SD_TH_ACK) && f->reasm[!dir])
+    if ((p->flags & SD_TH_ACK) && f->reasm[!dir] && !drop)
         sd_reasm_ack(f->reasm[!dir], p->ack, p->frame->num, p->frame->ts);
     if (sd_oow_beyond(f, p, dir))
         sd_oow_hold(&e->oow, f, p, dir);
@@ -313,7 +351,7 @@ static void reasm_packet(sd_engine *e, sd_flow *f, const sd_pkt *p, int dir, uns
         /* a datagram whose fragments overlapped with other bytes, which
          * its receiver may have dropped (sd_frag.c): held until an ACK
          * says it was taken; a re-send replaces it */
-        if (p->anomalies & SD_ANOM_FRAG_CONFLICT)
+        if ((p->anomalies & SD_ANOM_FRAG_CONFLICT) || drop)
             sd_reasm_segment_ex(f->reasm[dir], p->seq, p->flags, p->payload, p->payload_len, p->frame->num,
                                 p->frame->ts, true);
         else
@@ -580,6 +618,8 @@ static void flow_packet(sd_engine *e, const sd_pkt *p, bool selected)
     unsigned ta = p->l4 == SD_L4_TCP ? sd_tcp_packet(f, p, dir) : 0;
     if (p->anomalies & SD_ANOM_FRAG_CONFLICT)
         ta |= SD_TA_FRAG_CONFLICT;
+    if (p->l4 == SD_L4_TCP && p->payload_len && (ta |= untaken(f, p, dir)) & SD_TA_UNTAKEN)
+        e->st.untaken++;
     if (c->closed && !was_closed)
         record_open_counts(e, f, false);
     if (!selected) {

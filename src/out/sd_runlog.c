@@ -80,6 +80,12 @@ void sd_runlog_caps(FILE *f, const sd_engine_stats *st, uint64_t diag_count, uin
                    "which receivers may drop: a stream took each only once ACKed, a re-send first "
                    "replaced it (`packets`: frag-conflict)\n",
                 (unsigned long long)st->frag_conflict);
+    if (st->untaken)
+        fprintf(f, "strider: %llu TCP data segment(s) came with no ACK flag, a SYN off the ISN, or an ACK a "
+                   "window past the peer's bytes, which a connected receiver drops (RFC 9293 3.10.7.4, RFC "
+                   "5961 4): a stream took each only once ACKed, a re-send first replaced it (`packets`: "
+                   "untaken)\n",
+                (unsigned long long)st->untaken);
     if (st->history_cut)
         fprintf(f, "strider: the history of %llu connection(s) reached %d letters and lost the later ones "
                    "(conns -R: history_dropped)\n",

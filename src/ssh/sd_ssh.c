@@ -171,6 +171,34 @@ static size_t feed_enc(sd_ssh *s, int dir, const uint8_t *p, size_t n)
     return t;
 }
 
+/* NKWAIT (sd_ssh_int.h): the bytes after a doubtful NEWKEYS held until
+ * SD_SSH_NK_PEEK of them say whether encryption began, then read from
+ * where they began in the state that says (d->off is the caller's: it
+ * adds what this returns). */
+static size_t feed_nkwait(sd_ssh *s, int dir, const uint8_t *p, size_t n)
+{
+    dirst *d = &s->d[dir];
+    size_t t = SD_MIN(n, (size_t)(SD_SSH_NK_PEEK - d->nk_have));
+    memcpy(d->nk_buf + d->nk_have, p, t);
+    d->nk_have += (uint8_t)t;
+    if (d->nk_have < SD_SSH_NK_PEEK)
+        return t;
+    sdp_newkeys_settle(s, dir);
+    uint64_t off = d->off;
+    d->off = off + t - SD_SSH_NK_PEEK;
+    for (size_t i = 0; i < SD_SSH_NK_PEEK;) {
+        size_t used = SD_SSH_NK_PEEK - i;
+        if (d->st == ST_CLEAR)
+            used = sdp_feed_clear(s, dir, d->nk_buf + i, SD_SSH_NK_PEEK - i);
+        else if (d->st == ST_ENC)
+            used = feed_enc(s, dir, d->nk_buf + i, SD_SSH_NK_PEEK - i);
+        i += used;
+        d->off += used;
+    }
+    d->off = off;
+    return t;
+}
+
 /* ------------------------------------------------------------------ API */
 
 void sd_ssh_feed(sd_ssh *s, int dir, const uint8_t *data, size_t len, uint64_t frame, sd_ts ts)
@@ -196,6 +224,10 @@ void sd_ssh_feed(sd_ssh *s, int dir, const uint8_t *data, size_t len, uint64_t f
             break;
         case ST_ENC:
             used = feed_enc(s, dir, data + i, len - i);
+            break;
+        case ST_NKWAIT:
+            used = feed_nkwait(s, dir, data + i, len - i);
+            touched = true;
             break;
         default:
             used = len - i;
@@ -267,6 +299,10 @@ void sd_ssh_gap(sd_ssh *s, int dir, uint64_t len, uint64_t frame)
     sd_ssh_side *sd = &s->m.side[dir];
     s->frame = frame;
     sd->gap_bytes += len;
+    if (d->st == ST_NKWAIT) { /* the packet after NEWKEYS lost: encrypted, its framing with it */
+        d->st = ST_ENC;
+        sd->splitting = false;
+    }
     if (d->st == ST_BANNER || d->st == ST_CLEAR) {
         sdp_anomaly(s, dir, SD_SSH_AN_GAP, "%llu bytes missing before NEWKEYS",
                 (unsigned long long)len);
@@ -297,7 +333,7 @@ void sd_ssh_segment(sd_ssh *s, int dir, uint64_t offset, uint32_t len, uint64_t 
     if (!s || (dir != 0 && dir != 1) || len == 0)
         return;
     sd_ssh_side *sd = &s->m.side[dir];
-    if (!sd->newkeys_seen || sd->splitting || s->d[dir].st != ST_ENC)
+    if (!sd->newkeys_seen || sd->splitting || (s->d[dir].st != ST_ENC && s->d[dir].st != ST_NKWAIT))
         return;
     uint64_t end = offset + len;
     uint64_t start = offset > sd->enc_offset ? offset : sd->enc_offset;

@@ -527,6 +527,56 @@ static bool kex_foreign(const char *kex, uint8_t type)
     return one ? type > 31 : no_method;
 }
 
+/* A NEWKEYS its receiver may not take: in every key exchange method each
+ * side sends a message of the method's own (30-49) after its KEXINIT and
+ * before its NEWKEYS (DH, ECDH, the hybrids: the client's init, the
+ * server's reply; DH-GEX's request and init; RSA's secret; GSS-API's
+ * init and complete), and a receiver registers its NEWKEYS handler only
+ * when the exchange gave keys (OpenSSH's kex_send_newkeys): one earlier is
+ * an unexpected message (kex_protocol_error: UNIMPLEMENTED, go on; a
+ * strict-KEX peer disconnects), a shift of the sequence numbers, not the
+ * start of encryption. Judged in the sender's own stream, so the order
+ * the two streams are read in does not matter; a gap before NEWKEYS has
+ * stopped the side's reading already. A capture of an exchange strider
+ * does not see (or a test's) can still go on encrypted, so the NEWKEYS is
+ * taken and the packet after it decides (NKWAIT, sdp_newkeys_settle):
+ * only a cleartext key exchange message there takes it back. With no
+ * KEXINIT before it, it is `newkeys_before_kexinit`. */
+static void on_unexpected(sd_ssh *s, int dir, uint8_t type, const char *why);
+
+static bool newkeys_doubtful(const sd_ssh *s, int dir)
+{
+    return s->m.side[dir].kexinit_seen && !s->d[dir].kexmsg_sent;
+}
+
+bool sdp_newkeys_settle(sd_ssh *s, int dir)
+{
+    dirst *d = &s->d[dir];
+    sd_ssh_side *sd = &s->m.side[dir];
+    sd_cur c = sd_cur_make(d->nk_buf, 4);
+    uint32_t L = sd_cur_be32(&c);
+    uint8_t pad = d->nk_buf[4], type = d->nk_buf[5];
+    bool clear = L >= 5 && L <= SD_SSH_MAX_PACKET && (L + 4) % 8 == 0 && pad >= 4 && pad + 2u <= L &&
+                 type >= SD_SSH_MSG_KEX_FIRST && type <= SD_SSH_MSG_KEX_LAST;
+    d->st = ST_ENC;
+    if (!clear)
+        return false;
+    sd->newkeys_seen = false;
+    sd->newkeys_frame = 0;
+    sd->newkeys_ts = 0;
+    sd->enc_offset = 0;
+    sd->splitting = false;
+    d->st = ST_CLEAR;
+    d->hdr_have = 0;
+    d->enc_left = 0;
+    uint64_t frame = s->frame;
+    s->frame = d->nk_frame;
+    on_unexpected(s, dir, SD_SSH_MSG_NEWKEYS, " (before its side's key exchange message)");
+    s->frame = frame;
+    sdp_derive(s);
+    return true;
+}
+
 /* A message no key exchange sends before NEWKEYS: each one shifts the
  * sequence numbers a Terrapin attacker (CVE-2023-48795) needs shifted, and
  * a peer without strict KEX answers an unknown one with UNIMPLEMENTED and
@@ -575,7 +625,6 @@ static bool kex_early(sd_ssh *s, int dir, uint8_t type)
     return true;
 }
 
-static void on_unexpected(sd_ssh *s, int dir, uint8_t type, const char *why);
 
 /* The method is known: each held message of another method is an
  * injection, said at its own frame; its role evidence and host key go. */
@@ -633,8 +682,15 @@ static void on_packet(sd_ssh *s, int dir, const uint8_t *body, uint32_t plen, ui
             kex_early_judge(s);
         }
     } else if (type == SD_SSH_MSG_NEWKEYS) {
+        bool doubt = newkeys_doubtful(s, dir);
         on_newkeys(s, dir, end_off);
+        if (doubt) {
+            d->st = ST_NKWAIT;
+            d->nk_have = 0;
+            d->nk_frame = s->frame;
+        }
     } else if (type >= SD_SSH_MSG_KEX_FIRST && type <= SD_SSH_MSG_KEX_LAST) {
+        d->kexmsg_sent = true;
         if (type > 31)
             sdp_derive(s); /* the negotiated kex decides which messages it has */
         bool early = type > 31 && !kex_foreign(s->m.kex_alg, type) && kex_early(s, dir, type);

@@ -16,7 +16,11 @@
 #include "../common/sd_arena.h"
 #include "../common/sd_cursor.h"
 
-enum { ST_BANNER = 0, ST_CLEAR, ST_ENC, ST_SSH1, ST_DEAD };
+/* ST_NKWAIT: after a NEWKEYS that came before its side's key exchange
+ * message, encrypted unless the next packet is a cleartext one of the key
+ * exchange (sd_ssh_clear.c newkeys_doubtful) */
+enum { ST_BANNER = 0, ST_CLEAR, ST_ENC, ST_SSH1, ST_DEAD, ST_NKWAIT };
+#define SD_SSH_NK_PEEK 6 /* packet_length, padding_length and message type of the packet after it */
 
 /* Names shorter than this are algorithm names (RFC 4251 section 6: at most
  * 64 characters); longer negotiated names are cut. */
@@ -54,6 +58,10 @@ typedef struct dirst {
     uint64_t rec_off;
     /* role evidence for this direction (sd_ssh_evidence levels, 0 = none) */
     int ev_client, ev_server;
+    bool kexmsg_sent;        /* a key exchange message (30-49) read from this side */
+    uint8_t nk_buf[SD_SSH_NK_PEEK]; /* NKWAIT: the bytes after the doubtful NEWKEYS */
+    uint8_t nk_have;
+    uint64_t nk_frame;       /* the doubtful NEWKEYS' frame */
     int major;               /* sdp_proto_major of the side's proto, set with its banner */
 } dirst;
 
@@ -152,5 +160,9 @@ void sdp_touch(sd_ssh *s);
 /* The BANNER and CLEAR states: consume bytes of p, return how many. */
 size_t sdp_feed_banner(sd_ssh *s, int dir, const uint8_t *p, size_t n);
 size_t sdp_feed_clear(sd_ssh *s, int dir, const uint8_t *p, size_t n);
+/* NKWAIT's held bytes (SD_SSH_NK_PEEK of them) decide: true when they
+ * start a cleartext key exchange packet, and the NEWKEYS before them is
+ * taken back (said as an unexpected message); the state is CLEAR or ENC. */
+bool sdp_newkeys_settle(sd_ssh *s, int dir);
 
 #endif

@@ -654,6 +654,49 @@ static double key_at(const ctx *x, const key *q)
     return x->v[q->at].t;
 }
 
+/* Key i, read as Enter, follows the key before it later than
+ * SCREEN_KEY_S but starts a run of the program's keys: the next key, read
+ * as Enter too, follows within SCREEN_KEY_S, and neither answer starts as
+ * the session's Enters do (echo). The first key on a screen the program
+ * just painted comes after the person read it (lab vim_shell_aes128gcm
+ * frame 106: vim's `i` 1.56 s after its screen, then every inserted
+ * character answered by one 68-byte redraw 0.1-0.3 s apart; read before
+ * as the Enter the run hung on, so the redraws after it, Esc and `:` of two
+ * records each, read as Enters). */
+static bool run_starts(const ctx *x, const key *k, size_t nk, const bool *was_enter, size_t i, uint32_t echo)
+{
+    return i + 1 < nk && was_enter[i + 1] && k[i + 1].resp_first != SIZE_MAX &&
+           key_at(x, &k[i + 1]) - key_at(x, &k[i]) < SCREEN_KEY_S && x->v[k[i].resp_first].len != echo &&
+           x->v[k[i + 1].resp_first].len != echo;
+}
+
+/* A key answered by one record (a program's redraw). */
+static bool one_redraw(const key *q)
+{
+    return q->resp_n == 1;
+}
+
+/* A full-screen editor's insert mode answers every typed character with
+ * one redraw of one size (the character and the ruler: lab vim_shell,
+ * 68 bytes under chacha and aes128gcm) and Enter, which moves the cursor
+ * to a new line and rewrites the ruler, with one larger record (76
+ * chacha, 84 aes128gcm), typing going on at the same pace: a program's
+ * key answered by one record larger than the one-record answers, of one
+ * size, of the keys either side of it is that Enter. A character whose
+ * redraw grows (the ruler's column gaining a digit) keeps the larger size
+ * for the keys after it: not one key's. */
+static void insert_enters(const ctx *x, key *k, size_t nk, const bool *prog)
+{
+    for (size_t i = 1; i + 1 < nk; i++) {
+        if (!prog[i - 1] || !prog[i] || !prog[i + 1] || !one_redraw(&k[i - 1]) || !one_redraw(&k[i]) ||
+            !one_redraw(&k[i + 1]))
+            continue;
+        uint32_t before = x->v[k[i - 1].resp_first].len, own = x->v[k[i].resp_first].len;
+        if (before == x->v[k[i + 1].resp_first].len && own > before)
+            k[i].k = "enter";
+    }
+}
+
 /* Full-screen programs (less, vim, top) answer a key with a redraw, not an
  * echo. A Backspace echo erases a character the line echoed before: on a
  * line without an echoed character (nor a recalled, completed or pasted
@@ -674,8 +717,9 @@ static double key_at(const ctx *x, const key *q)
  * does the echo test hold right after such a key answered by a page: the
  * program still holds the screen, no shell reads the key (q quitting less answered by
  * the screen restored, 68 bytes, as the Enter's CR LF echo with the
- * bracketed-paste codes: lab editkeys_s1000 frames 246 and 268). */
-static void screen_keys(const ctx *x, const keysz *z, key *k, size_t nk, bool redraws)
+ * bracketed-paste codes: lab editkeys_s1000 frames 246 and 268). The
+ * keys re-read so are marked in prog[] (insert_enters). */
+static void screen_keys(const ctx *x, const keysz *z, key *k, size_t nk, bool redraws, bool *prog)
 {
     bool *was_enter = sd_calloc(nk + 1, sizeof *was_enter);
     size_t echoed = 0;
@@ -701,10 +745,11 @@ static void screen_keys(const ctx *x, const keysz *z, key *k, size_t nk, bool re
             continue;
         uint32_t first = x->v[k[i].resp_first].len;
         bool soon = i > 0 && (key_at(x, &k[i]) - key_at(x, &k[i - 1]) < SCREEN_KEY_S ||
-                              k[i].resp_bytes >= SCREEN_PAGE_MIN);
+                              k[i].resp_bytes >= SCREEN_PAGE_MIN || run_starts(x, k, nk, was_enter, i, echo));
         if (soon && was_enter[i - 1] && enter != SIZE_MAX && k[enter].resp_bytes >= SCREEN_PAGE_MIN &&
             (first != echo || first >= SCREEN_PAGE_MIN || in_program)) {
             k[i].k = "char";
+            prog[i] = true;
             in_program = k[i].resp_bytes >= SCREEN_PAGE_MIN;
             continue;
         }
@@ -1484,7 +1529,8 @@ static void typed_keys(const ctx *x, const leg *L, const keysz *z, size_t from, 
     /* a command with a terminal (vim) has no line editor: its redraws are its own */
     bool tty_cmd = x->tty_cmd && L->id == SD_LEG_FORWARD;
     bool redraws = !tty_cmd && redraws_every_key(x, z, k, nk);
-    screen_keys(x, z, k, nk, redraws);
+    bool *prog = sd_calloc(nk + 1, sizeof *prog); /* the program's keys (screen_keys) */
+    screen_keys(x, z, k, nk, redraws, prog);
     interrupt_keys(x, L, z, from, k, nk);
     typeahead_keys(x, L, z, from, k, nk);
     multiplexer_keys(x, z, k, nk);
@@ -1510,6 +1556,8 @@ static void typed_keys(const ctx *x, const leg *L, const keysz *z, size_t from, 
     empty_line_keys(k, nk);
     if (tty_cmd)
         tty_command_keys(x, z, k, nk);
+    insert_enters(x, k, nk, prog);
+    free(prog);
 }
 
 /* Keys of a leg: records of the leg's client of one-character size (or an

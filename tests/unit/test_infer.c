@@ -2137,6 +2137,40 @@ static void test_pager_keys(void **st)
     }
 }
 
+/* vim started from the shell (lab vim_shell_aes128gcm, frames 73-194):
+ * `vim` and its Enter answered by the CR LF echo and the screen painted;
+ * `i` 1.6 s later (past SCREEN_KEY_S) answered by the mode line; each
+ * inserted character by one 68-byte redraw (the character and the
+ * ruler), the Enter between the lines by one 76-byte record at the same
+ * pace; Esc and `:` by two records each; `:wq` echoed and its Enter. The
+ * run of vim's keys starts at `i` however late it came (the Esc and `:`
+ * read as Enters before), and the one larger redraw amid the characters'
+ * is the insert-mode Enter (read as a char before). */
+static void test_editor_insert_enter(void **st)
+{
+    (void)st;
+    static const step keys[] = {
+        { true, 36, 2.00 }, { false, 36, 2.0005 }, { true, 36, 2.20 }, { false, 36, 2.2005 },    /* v i */
+        { true, 36, 2.40 }, { false, 36, 2.4005 },                                             /* m */
+        { true, 36, 2.70 }, { false, 36, 2.7006 }, { false, 1448, 2.75 }, { false, 620, 2.7502 }, /* Enter */
+        { true, 36, 4.30 }, { false, 148, 4.3005 },                                            /* i */
+        { true, 36, 4.50 }, { false, 68, 4.5005 }, { true, 36, 4.70 }, { false, 68, 4.7005 },    /* a b */
+        { true, 36, 4.90 }, { false, 68, 4.9005 },                                             /* c */
+        { true, 36, 5.10 }, { false, 76, 5.1005 },                                             /* Enter */
+        { true, 36, 5.32 }, { false, 68, 5.3205 }, { true, 36, 5.50 }, { false, 68, 5.5005 },    /* d e */
+        { true, 36, 6.60 }, { false, 84, 6.6005 }, { false, 100, 6.65 },                       /* Esc */
+        { true, 36, 7.47 }, { false, 68, 7.4705 }, { false, 68, 7.4706 },                      /* : */
+        { true, 36, 7.74 }, { false, 36, 7.7405 }, { true, 36, 7.93 }, { false, 36, 7.9305 },    /* w q */
+        { true, 36, 8.47 }, { false, 36, 8.4705 }, { false, 84, 8.48 }, { false, 52, 8.49 },     /* Enter */
+    };
+    static const char *want[] = { "char", "char", "char", "enter", "char", "char", "char", "char",
+                                  "enter", "char", "char", "char", "char", "char", "char", "enter" };
+    keyname k[20];
+    assert_int_equal(shell_keys(keys, sizeof keys / sizeof keys[0], k, 20), 16);
+    for (size_t i = 0; i < 16; i++)
+        assert_string_equal(k[i].s, want[i]);
+}
+
 /* The next command typed while a loop's output streams (lab typeahead,
  * chacha, frames 52-100): a line (44) every 0.4 s; `d`, `a`, `t`, `e`
  * and Enter typed meanwhile, each echoed at once (36) by the terminal, and
@@ -3497,6 +3531,7 @@ int main(void)
         cmocka_unit_test(test_pager_search_then_q),
         cmocka_unit_test(test_typeahead_stream),
         cmocka_unit_test(test_empty_line_no_backspace),
+        cmocka_unit_test(test_editor_insert_enter),
         cmocka_unit_test(test_pager_keys_not_ticks),
         cmocka_unit_test(test_typeahead_rhythm_not_stream),
         cmocka_unit_test(test_enter_one_record_then_search),

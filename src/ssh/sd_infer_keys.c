@@ -676,6 +676,28 @@ static bool one_redraw(const key *q)
     return q->resp_n == 1;
 }
 
+/* Key i, read as Enter, is answered by one record of the size the
+ * EDITOR_RUN_MIN keys before it, read as chars, were each answered by in
+ * one record other than the echo: one more key of a full-screen editor
+ * redrawing its line, not an Enter (whose answer is output and a prompt). */
+static bool editor_run_key(const ctx *x, const keysz *z, const key *k, size_t i)
+{
+    if (!is_key(&k[i], "enter") || k[i].resp_n != 1 || i < EDITOR_RUN_MIN)
+        return false;
+    uint32_t f = x->v[k[i].resp_first].len;
+    for (size_t j = i - EDITOR_RUN_MIN; j < i; j++)
+        if (!is_key(&k[j], "char") || k[j].resp_n != 1 || x->v[k[j].resp_first].len != f || f == z->we)
+            return false;
+    return true;
+}
+
+static void editor_run_keys(const ctx *x, const keysz *z, key *k, size_t nk)
+{
+    for (size_t i = 0; i < nk; i++)
+        if (editor_run_key(x, z, k, i))
+            k[i].k = "char";
+}
+
 /* A full-screen editor's insert mode answers every typed character with
  * one redraw of one size (the character and the ruler: lab vim_shell,
  * 68 bytes under chacha and aes128gcm) and Enter, which moves the cursor
@@ -1556,6 +1578,7 @@ static void typed_keys(const ctx *x, const leg *L, const keysz *z, size_t from, 
     empty_line_keys(k, nk);
     if (tty_cmd)
         tty_command_keys(x, z, k, nk);
+    editor_run_keys(x, z, k, nk);
     insert_enters(x, k, nk, prog);
     free(prog);
 }

@@ -2171,6 +2171,32 @@ static void test_editor_insert_enter(void **st)
         assert_string_equal(k[i].s, want[i]);
 }
 
+/* nano typed in from the shell (lab nano_edit, chacha, frames 78-144):
+ * its screen painted in one 724-byte record, every key answered by one
+ * 60-byte redraw (no echo), the last character of a line 0.96 s before
+ * Up (answered by a redraw too). That character was read as an Enter by
+ * the pause after it; it is one more of the editor's equal redraws
+ * (EDITOR_RUN_MIN). */
+static void test_editor_run_pause(void **st)
+{
+    (void)st;
+    static const step keys[] = {
+        { true, 36, 2.00 }, { false, 36, 2.0005 }, { true, 36, 2.20 }, { false, 36, 2.2005 },    /* n a */
+        { true, 36, 2.40 }, { false, 36, 2.4005 }, { true, 36, 2.60 }, { false, 36, 2.6005 },    /* n o */
+        { true, 36, 2.90 }, { false, 724, 2.95 },                                              /* Enter */
+        { true, 36, 4.20 }, { false, 92, 4.2005 },                                             /* h */
+        { true, 36, 4.42 }, { false, 60, 4.4205 }, { true, 36, 4.64 }, { false, 60, 4.6405 },    /* e l */
+        { true, 36, 4.85 }, { false, 60, 4.8505 }, { true, 36, 5.07 }, { false, 60, 5.0705 },    /* l o */
+        { true, 44, 6.03 }, { false, 60, 6.0305 }, { true, 44, 6.31 }, { false, 60, 6.3105 },    /* Up Left */
+    };
+    static const char *want[] = { "char", "char", "char", "char", "enter", "char",
+                                  "char", "char", "char", "char", "arrow", "arrow" };
+    keyname k[16];
+    assert_int_equal(shell_keys(keys, sizeof keys / sizeof keys[0], k, 16), 12);
+    for (size_t i = 0; i < 12; i++)
+        assert_string_equal(k[i].s, want[i]);
+}
+
 /* The next command typed while a loop's output streams (lab typeahead,
  * chacha, frames 52-100): a line (44) every 0.4 s; `d`, `a`, `t`, `e`
  * and Enter typed meanwhile, each echoed at once (36) by the terminal, and
@@ -3532,6 +3558,7 @@ int main(void)
         cmocka_unit_test(test_typeahead_stream),
         cmocka_unit_test(test_empty_line_no_backspace),
         cmocka_unit_test(test_editor_insert_enter),
+        cmocka_unit_test(test_editor_run_pause),
         cmocka_unit_test(test_pager_keys_not_ticks),
         cmocka_unit_test(test_typeahead_rhythm_not_stream),
         cmocka_unit_test(test_enter_one_record_then_search),

@@ -2073,6 +2073,15 @@ static size_t shell_keys(const step *keys, size_t nkeys, keyname *k, size_t max)
     return nk;
 }
 
+/* The keys of a synthetic chacha shell read as want[] (nwant of them). */
+static void assert_shell_keys(const step *keys, size_t nkeys, const char *const *want, size_t nwant)
+{
+    keyname k[40];
+    assert_int_equal(shell_keys(keys, nkeys, k, 40), nwant);
+    for (size_t i = 0; i < nwant; i++)
+        assert_string_equal(k[i].s, want[i]);
+}
+
 /* readline's Ctrl-R search (lab editkeys frames 125-137): Ctrl-R and each
  * search key answered by one redraw record, the next key within 0.5 s;
  * the last one 0.55 s before the Enter accepting the search. A command's
@@ -2165,10 +2174,7 @@ static void test_editor_insert_enter(void **st)
     };
     static const char *want[] = { "char", "char", "char", "enter", "char", "char", "char", "char",
                                   "enter", "char", "char", "char", "char", "char", "char", "enter" };
-    keyname k[20];
-    assert_int_equal(shell_keys(keys, sizeof keys / sizeof keys[0], k, 20), 16);
-    for (size_t i = 0; i < 16; i++)
-        assert_string_equal(k[i].s, want[i]);
+    assert_shell_keys(keys, sizeof keys / sizeof keys[0], want, sizeof want / sizeof want[0]);
 }
 
 /* nano typed in from the shell (lab nano_edit, chacha, frames 78-144):
@@ -2191,10 +2197,7 @@ static void test_editor_run_pause(void **st)
     };
     static const char *want[] = { "char", "char", "char", "char", "enter", "char",
                                   "char", "char", "char", "char", "arrow", "arrow" };
-    keyname k[16];
-    assert_int_equal(shell_keys(keys, sizeof keys / sizeof keys[0], k, 16), 12);
-    for (size_t i = 0; i < 12; i++)
-        assert_string_equal(k[i].s, want[i]);
+    assert_shell_keys(keys, sizeof keys / sizeof keys[0], want, sizeof want / sizeof want[0]);
 }
 
 /* The next command typed while a loop's output streams (lab typeahead,

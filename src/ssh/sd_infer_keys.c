@@ -1544,6 +1544,72 @@ static void offset_backspaces(const ctx *x, const keysz *z, key *k, size_t nk)
     }
 }
 
+/* Key i answered by one record of a Backspace echo's size right after an
+ * arrow that recalled a line (answered by one record larger than an
+ * echo: the line; a cursor move is answered by "\b", an echo's size). */
+static bool after_recall(const ctx *x, const keysz *z, const key *k, size_t i)
+{
+    const key *q = &k[i], *a = i ? &k[i - 1] : NULL;
+    if (!a || !is_key(a, "arrow") || a->resp_n != 1 || x->v[a->resp_first].len <= z->we || q->resp_n != 1)
+        return false;
+    uint32_t f = x->v[q->resp_first].len;
+    return is_key(q, "char") && (f == z->wbs || f == z->wbs2);
+}
+
+/* Key i, answered by one record of a Backspace echo's size (not one of
+ * a run of Backspaces), is followed by a pause past ENTER_PAUSE_S before
+ * a key not read as Enter: resolve_keys reads it as an Enter. */
+static bool paused_short_answer(const ctx *x, const key *k, size_t nk, size_t i)
+{
+    return is_key(&k[i], "backspace?") && !erasing_run(x, k, i) && i + 1 < nk &&
+           strncmp(k[i + 1].k, "enter", 5) != 0 && key_at(x, &k[i + 1]) - key_at(x, &k[i]) > ENTER_PAUSE_S;
+}
+
+/* A program whose prompt is as short as a Backspace echo (python3's
+ * ">>> " and "... ", sqlite's "sqlite> ") answers a statement's Enter
+ * without output with one record of that size ("\r\n>>> ", lab
+ * python_repl: 44 chacha, 52 aes128gcm), as it does a recalled line's
+ * Enter after Up. Where the leg shows such an Enter by the pause after it
+ * (paused_short_answer), its other answers of that size are told by the
+ * pace: people read the new prompt before typing on, and retype at the
+ * line's pace after a Backspace; past typing pace (typing_on:
+ * INSERT_NEXT_S, PACE_SLACK times the line's pace) the key is an Enter
+ * (lab python_repl frames 84 and 219; at seed +9100 the next key came
+ * 0.52-0.77 s after such Enters, within ENTER_PAUSE_S, at 2-3 times the
+ * line's pace). A Backspace-sized answer followed by a key read as Enter
+ * is left to the Tab rule (resolve_keys: a completed word, then its
+ * Enter). On such a leg a Backspace followed by a pause reads as
+ * an Enter (docs/known-issues.md). */
+static bool short_prompt_keys(const ctx *x, const keysz *z, key *k, size_t nk)
+{
+    bool repl = false;
+    for (size_t i = 0; i < nk && !repl; i++)
+        repl = paused_short_answer(x, k, nk, i);
+    for (size_t i = 0; repl && i + 1 < nk; i++) {
+        bool bs = is_key(&k[i], "backspace?") && !erasing_run(x, k, i) && strncmp(k[i + 1].k, "enter", 5) != 0;
+        if ((bs || after_recall(x, z, k, i)) && !typing_on(x, k, nk, i))
+            k[i].k = "enter";
+    }
+    return repl;
+}
+
+/* On such a leg (repl), a key at the REPL's empty prompt (the key before,
+ * an Enter, answered by one record of a Backspace echo's size: the
+ * prompt alone) answered by the echo's size, then more (the program's
+ * own newline as it leaves, then the shell's prompt: lab python_repl
+ * Ctrl-D, 36 then 52 chacha) is the key that left the program, a char:
+ * the REPL answers a bare Enter with its prompt in one record. */
+static void repl_exit_keys(const ctx *x, const keysz *z, key *k, size_t nk, bool repl)
+{
+    for (size_t i = 1; repl && i < nk; i++) {
+        const key *p = &k[i - 1], *q = &k[i];
+        uint32_t pf = p->resp_n == 1 ? x->v[p->resp_first].len : 0;
+        if (is_key(p, "enter") && (pf == z->wbs || pf == z->wbs2) && is_key(q, "enter") &&
+            q->resp_n >= ENTER_RECORDS_MIN && x->v[q->resp_first].len == z->we)
+            k[i].k = "char";
+    }
+}
+
 /* Keys typed one by one, re-read by the line editor's and the
  * programs' ways of answering them. */
 static void typed_keys(const ctx *x, const leg *L, const keysz *z, size_t from, size_t to, key *k, size_t nk)
@@ -1574,7 +1640,9 @@ static void typed_keys(const ctx *x, const leg *L, const keysz *z, size_t from, 
     } else
         tty_edit = redraw_keys(x, L, z, k, nk);
     second_key_redraws(k, nk);
+    bool repl = short_prompt_keys(x, z, k, nk);
     resolve_keys(x, k, nk, !tty_edit);
+    repl_exit_keys(x, z, k, nk, repl);
     empty_line_keys(k, nk);
     if (tty_cmd)
         tty_command_keys(x, z, k, nk);

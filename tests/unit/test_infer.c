@@ -2200,6 +2200,39 @@ static void test_editor_run_pause(void **st)
     assert_shell_keys(keys, sizeof keys / sizeof keys[0], want, sizeof want / sizeof want[0]);
 }
 
+/* python3's REPL started from the shell (lab python_repl, chacha): its
+ * banner and ">>> " (44: a Backspace echo's size) end the Enter's answer;
+ * `x=6` and its Enter answered by "\r\n>>> " alone (44), the next line
+ * 0.68 s later (4 times the line's pace, within ENTER_PAUSE_S); a line
+ * whose Enter (44) is followed by 1.13 s (an Enter by that pause: the leg
+ * answers Enters with a Backspace echo's size); Up recalling a line (44),
+ * its Enter (44) 1.1 s before Ctrl-D, answered by python's newline (36)
+ * and the shell's prompt; then `ls`. Read before: the first Enter as a
+ * Backspace, the recalled line's Enter as a char, Ctrl-D as an Enter. */
+static void test_repl_short_prompt(void **st)
+{
+    (void)st;
+    static const step keys[] = {
+        { true, 36, 2.00 }, { false, 36, 2.0002 }, { true, 36, 2.20 }, { false, 36, 2.2002 },   /* p y */
+        { true, 36, 2.50 }, { false, 36, 2.5004 }, { false, 108, 2.53 }, { false, 108, 2.5301 }, /* Enter */
+        { false, 44, 2.5303 },
+        { true, 36, 3.50 }, { false, 36, 3.5002 }, { true, 36, 3.67 }, { false, 36, 3.6702 },   /* x = */
+        { true, 36, 3.84 }, { false, 36, 3.8402 },                                            /* 6 */
+        { true, 36, 4.01 }, { false, 44, 4.0104 },                                            /* Enter */
+        { true, 36, 4.69 }, { false, 36, 4.6902 }, { true, 36, 4.90 }, { false, 36, 4.9002 },   /* y = */
+        { true, 36, 5.10 }, { false, 36, 5.1002 },                                            /* x */
+        { true, 36, 5.30 }, { false, 44, 5.3004 },                                            /* Enter */
+        { true, 44, 6.43 }, { false, 44, 6.4302 },                                            /* Up */
+        { true, 36, 6.74 }, { false, 44, 6.7404 },                                            /* Enter */
+        { true, 36, 7.87 }, { false, 36, 7.881 }, { false, 52, 7.885 },                       /* Ctrl-D */
+        { true, 36, 8.60 }, { false, 36, 8.6002 }, { true, 36, 8.75 }, { false, 36, 8.7502 },   /* l s */
+        { true, 36, 9.30 }, { false, 36, 9.3002 }, { false, 372, 9.31 },                      /* Enter */
+    };
+    static const char *want[] = { "char", "char", "enter", "char", "char", "char", "enter", "char", "char",
+                                  "char", "enter", "arrow", "enter", "char", "char", "char", "enter" };
+    assert_shell_keys(keys, sizeof keys / sizeof keys[0], want, sizeof want / sizeof want[0]);
+}
+
 /* The next command typed while a loop's output streams (lab typeahead,
  * chacha, frames 52-100): a line (44) every 0.4 s; `d`, `a`, `t`, `e`
  * and Enter typed meanwhile, each echoed at once (36) by the terminal, and
@@ -3562,6 +3595,7 @@ int main(void)
         cmocka_unit_test(test_empty_line_no_backspace),
         cmocka_unit_test(test_editor_insert_enter),
         cmocka_unit_test(test_editor_run_pause),
+        cmocka_unit_test(test_repl_short_prompt),
         cmocka_unit_test(test_pager_keys_not_ticks),
         cmocka_unit_test(test_typeahead_rhythm_not_stream),
         cmocka_unit_test(test_enter_one_record_then_search),

@@ -654,6 +654,71 @@ static double key_at(const ctx *x, const key *q)
     return x->v[q->at].t;
 }
 
+/* Key i, read as Enter, follows the key before it later than
+ * SCREEN_KEY_S but starts a run of the program's keys: the next key, read
+ * as Enter too, follows within SCREEN_KEY_S, and neither answer starts as
+ * the session's Enters do (echo). The first key on a screen the program
+ * just painted comes after the person read it (lab vim_shell_aes128gcm
+ * frame 106: vim's `i` 1.56 s after its screen, then every inserted
+ * character answered by one 68-byte redraw 0.1-0.3 s apart; read before
+ * as the Enter the run hung on, so the redraws after it, Esc and `:` of two
+ * records each, read as Enters). */
+static bool run_starts(const ctx *x, const key *k, size_t nk, const bool *was_enter, size_t i, uint32_t echo)
+{
+    return i + 1 < nk && was_enter[i + 1] && k[i + 1].resp_first != SIZE_MAX &&
+           key_at(x, &k[i + 1]) - key_at(x, &k[i]) < SCREEN_KEY_S && x->v[k[i].resp_first].len != echo &&
+           x->v[k[i + 1].resp_first].len != echo;
+}
+
+/* A key answered by one record (a program's redraw). */
+static bool one_redraw(const key *q)
+{
+    return q->resp_n == 1;
+}
+
+/* Key i, read as Enter, is answered by one record of the size the
+ * EDITOR_RUN_MIN keys before it, read as chars, were each answered by in
+ * one record other than the echo: one more key of a full-screen editor
+ * redrawing its line, not an Enter (whose answer is output and a prompt). */
+static bool editor_run_key(const ctx *x, const keysz *z, const key *k, size_t i)
+{
+    if (!is_key(&k[i], "enter") || k[i].resp_n != 1 || i < EDITOR_RUN_MIN)
+        return false;
+    uint32_t f = x->v[k[i].resp_first].len;
+    for (size_t j = i - EDITOR_RUN_MIN; j < i; j++)
+        if (!is_key(&k[j], "char") || k[j].resp_n != 1 || x->v[k[j].resp_first].len != f || f == z->we)
+            return false;
+    return true;
+}
+
+static void editor_run_keys(const ctx *x, const keysz *z, key *k, size_t nk)
+{
+    for (size_t i = 0; i < nk; i++)
+        if (editor_run_key(x, z, k, i))
+            k[i].k = "char";
+}
+
+/* A full-screen editor's insert mode answers every typed character with
+ * one redraw of one size (the character and the ruler: lab vim_shell,
+ * 68 bytes under chacha and aes128gcm) and Enter, which moves the cursor
+ * to a new line and rewrites the ruler, with one larger record (76
+ * chacha, 84 aes128gcm), typing going on at the same pace: a program's
+ * key answered by one record larger than the one-record answers, of one
+ * size, of the keys either side of it is that Enter. A character whose
+ * redraw grows (the ruler's column gaining a digit) keeps the larger size
+ * for the keys after it: not one key's. */
+static void insert_enters(const ctx *x, key *k, size_t nk, const bool *prog)
+{
+    for (size_t i = 1; i + 1 < nk; i++) {
+        if (!prog[i - 1] || !prog[i] || !prog[i + 1] || !one_redraw(&k[i - 1]) || !one_redraw(&k[i]) ||
+            !one_redraw(&k[i + 1]))
+            continue;
+        uint32_t before = x->v[k[i - 1].resp_first].len, own = x->v[k[i].resp_first].len;
+        if (before == x->v[k[i + 1].resp_first].len && own > before)
+            k[i].k = "enter";
+    }
+}
+
 /* Full-screen programs (less, vim, top) answer a key with a redraw, not an
  * echo. A Backspace echo erases a character the line echoed before: on a
  * line without an echoed character (nor a recalled, completed or pasted
@@ -674,8 +739,9 @@ static double key_at(const ctx *x, const key *q)
  * does the echo test hold right after such a key answered by a page: the
  * program still holds the screen, no shell reads the key (q quitting less answered by
  * the screen restored, 68 bytes, as the Enter's CR LF echo with the
- * bracketed-paste codes: lab editkeys_s1000 frames 246 and 268). */
-static void screen_keys(const ctx *x, const keysz *z, key *k, size_t nk, bool redraws)
+ * bracketed-paste codes: lab editkeys_s1000 frames 246 and 268). The
+ * keys re-read so are marked in prog[] (insert_enters). */
+static void screen_keys(const ctx *x, const keysz *z, key *k, size_t nk, bool redraws, bool *prog)
 {
     bool *was_enter = sd_calloc(nk + 1, sizeof *was_enter);
     size_t echoed = 0;
@@ -701,10 +767,11 @@ static void screen_keys(const ctx *x, const keysz *z, key *k, size_t nk, bool re
             continue;
         uint32_t first = x->v[k[i].resp_first].len;
         bool soon = i > 0 && (key_at(x, &k[i]) - key_at(x, &k[i - 1]) < SCREEN_KEY_S ||
-                              k[i].resp_bytes >= SCREEN_PAGE_MIN);
+                              k[i].resp_bytes >= SCREEN_PAGE_MIN || run_starts(x, k, nk, was_enter, i, echo));
         if (soon && was_enter[i - 1] && enter != SIZE_MAX && k[enter].resp_bytes >= SCREEN_PAGE_MIN &&
             (first != echo || first >= SCREEN_PAGE_MIN || in_program)) {
             k[i].k = "char";
+            prog[i] = true;
             in_program = k[i].resp_bytes >= SCREEN_PAGE_MIN;
             continue;
         }
@@ -1477,6 +1544,72 @@ static void offset_backspaces(const ctx *x, const keysz *z, key *k, size_t nk)
     }
 }
 
+/* Key i answered by one record of a Backspace echo's size right after an
+ * arrow that recalled a line (answered by one record larger than an
+ * echo: the line; a cursor move is answered by "\b", an echo's size). */
+static bool after_recall(const ctx *x, const keysz *z, const key *k, size_t i)
+{
+    const key *q = &k[i], *a = i ? &k[i - 1] : NULL;
+    if (!a || !is_key(a, "arrow") || a->resp_n != 1 || x->v[a->resp_first].len <= z->we || q->resp_n != 1)
+        return false;
+    uint32_t f = x->v[q->resp_first].len;
+    return is_key(q, "char") && (f == z->wbs || f == z->wbs2);
+}
+
+/* Key i, answered by one record of a Backspace echo's size (not one of
+ * a run of Backspaces), is followed by a pause past ENTER_PAUSE_S before
+ * a key not read as Enter: resolve_keys reads it as an Enter. */
+static bool paused_short_answer(const ctx *x, const key *k, size_t nk, size_t i)
+{
+    return is_key(&k[i], "backspace?") && !erasing_run(x, k, i) && i + 1 < nk &&
+           strncmp(k[i + 1].k, "enter", 5) != 0 && key_at(x, &k[i + 1]) - key_at(x, &k[i]) > ENTER_PAUSE_S;
+}
+
+/* A program whose prompt is as short as a Backspace echo (python3's
+ * ">>> " and "... ", sqlite's "sqlite> ") answers a statement's Enter
+ * without output with one record of that size ("\r\n>>> ", lab
+ * python_repl: 44 chacha, 52 aes128gcm), as it does a recalled line's
+ * Enter after Up. Where the leg shows such an Enter by the pause after it
+ * (paused_short_answer), its other answers of that size are told by the
+ * pace: people read the new prompt before typing on, and retype at the
+ * line's pace after a Backspace; past typing pace (typing_on:
+ * INSERT_NEXT_S, PACE_SLACK times the line's pace) the key is an Enter
+ * (lab python_repl frames 84 and 219; at seed +9100 the next key came
+ * 0.52-0.77 s after such Enters, within ENTER_PAUSE_S, at 2-3 times the
+ * line's pace). A Backspace-sized answer followed by a key read as Enter
+ * is left to the Tab rule (resolve_keys: a completed word, then its
+ * Enter). On such a leg a Backspace followed by a pause reads as
+ * an Enter (docs/known-issues.md). */
+static bool short_prompt_keys(const ctx *x, const keysz *z, key *k, size_t nk)
+{
+    bool repl = false;
+    for (size_t i = 0; i < nk && !repl; i++)
+        repl = paused_short_answer(x, k, nk, i);
+    for (size_t i = 0; repl && i + 1 < nk; i++) {
+        bool bs = is_key(&k[i], "backspace?") && !erasing_run(x, k, i) && strncmp(k[i + 1].k, "enter", 5) != 0;
+        if ((bs || after_recall(x, z, k, i)) && !typing_on(x, k, nk, i))
+            k[i].k = "enter";
+    }
+    return repl;
+}
+
+/* On such a leg (repl), a key at the REPL's empty prompt (the key before,
+ * an Enter, answered by one record of a Backspace echo's size: the
+ * prompt alone) answered by the echo's size, then more (the program's
+ * own newline as it leaves, then the shell's prompt: lab python_repl
+ * Ctrl-D, 36 then 52 chacha) is the key that left the program, a char:
+ * the REPL answers a bare Enter with its prompt in one record. */
+static void repl_exit_keys(const ctx *x, const keysz *z, key *k, size_t nk, bool repl)
+{
+    for (size_t i = 1; repl && i < nk; i++) {
+        const key *p = &k[i - 1], *q = &k[i];
+        uint32_t pf = p->resp_n == 1 ? x->v[p->resp_first].len : 0;
+        if (is_key(p, "enter") && (pf == z->wbs || pf == z->wbs2) && is_key(q, "enter") &&
+            q->resp_n >= ENTER_RECORDS_MIN && x->v[q->resp_first].len == z->we)
+            k[i].k = "char";
+    }
+}
+
 /* Keys typed one by one, re-read by the line editor's and the
  * programs' ways of answering them. */
 static void typed_keys(const ctx *x, const leg *L, const keysz *z, size_t from, size_t to, key *k, size_t nk)
@@ -1484,7 +1617,8 @@ static void typed_keys(const ctx *x, const leg *L, const keysz *z, size_t from, 
     /* a command with a terminal (vim) has no line editor: its redraws are its own */
     bool tty_cmd = x->tty_cmd && L->id == SD_LEG_FORWARD;
     bool redraws = !tty_cmd && redraws_every_key(x, z, k, nk);
-    screen_keys(x, z, k, nk, redraws);
+    bool *prog = sd_calloc(nk + 1, sizeof *prog); /* the program's keys (screen_keys) */
+    screen_keys(x, z, k, nk, redraws, prog);
     interrupt_keys(x, L, z, from, k, nk);
     typeahead_keys(x, L, z, from, k, nk);
     multiplexer_keys(x, z, k, nk);
@@ -1506,10 +1640,15 @@ static void typed_keys(const ctx *x, const leg *L, const keysz *z, size_t from, 
     } else
         tty_edit = redraw_keys(x, L, z, k, nk);
     second_key_redraws(k, nk);
+    bool repl = short_prompt_keys(x, z, k, nk);
     resolve_keys(x, k, nk, !tty_edit);
+    repl_exit_keys(x, z, k, nk, repl);
     empty_line_keys(k, nk);
     if (tty_cmd)
         tty_command_keys(x, z, k, nk);
+    editor_run_keys(x, z, k, nk);
+    insert_enters(x, k, nk, prog);
+    free(prog);
 }
 
 /* Keys of a leg: records of the leg's client of one-character size (or an

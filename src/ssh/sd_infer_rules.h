@@ -392,6 +392,14 @@
  * and full-screen programs echo most characters. */
 #define REDRAW_ECHO_SHARE 4u
 #define REDRAW_KEYS_MIN 8u
+/* A full-screen editor typed in (nano) answers every key with one redraw
+ * record of one size, not the echo: this many keys in a row so answered
+ * before a key answered by one more record of that size make it one of
+ * them, a char, however long the pause after it (lab nano_edit frame 129:
+ * a line's last character, 0.96 s before Up). A shell Enter's answer is
+ * the line's output and prompt, not the redraw the characters before it
+ * got; readline's search redraws grow with the search string. */
+#define EDITOR_RUN_MIN 3u
 /* A key read as Enter this soon after another, nothing typed between, is
  * a full-screen program's key answered by a redraw (s; the lab's less and
  * vim keys come 0.2-1.2 s apart, a person reads a command's output longer

@@ -2073,6 +2073,15 @@ static size_t shell_keys(const step *keys, size_t nkeys, keyname *k, size_t max)
     return nk;
 }
 
+/* The keys of a synthetic chacha shell read as want[] (nwant of them). */
+static void assert_shell_keys(const step *keys, size_t nkeys, const char *const *want, size_t nwant)
+{
+    keyname k[40];
+    assert_int_equal(shell_keys(keys, nkeys, k, 40), nwant);
+    for (size_t i = 0; i < nwant; i++)
+        assert_string_equal(k[i].s, want[i]);
+}
+
 /* readline's Ctrl-R search (lab editkeys frames 125-137): Ctrl-R and each
  * search key answered by one redraw record, the next key within 0.5 s;
  * the last one 0.55 s before the Enter accepting the search. A command's
@@ -2135,6 +2144,93 @@ static void test_pager_keys(void **st)
         for (size_t i = 0; i < 11; i++)
             assert_string_equal(k[i].s, want[i]);
     }
+}
+
+/* vim started from the shell (lab vim_shell_aes128gcm, frames 73-194):
+ * `vim` and its Enter answered by the CR LF echo and the screen painted;
+ * `i` 1.6 s later (past SCREEN_KEY_S) answered by the mode line; each
+ * inserted character by one 68-byte redraw (the character and the
+ * ruler), the Enter between the lines by one 76-byte record at the same
+ * pace; Esc and `:` by two records each; `:wq` echoed and its Enter. The
+ * run of vim's keys starts at `i` however late it came (the Esc and `:`
+ * read as Enters before), and the one larger redraw amid the characters'
+ * is the insert-mode Enter (read as a char before). */
+static void test_editor_insert_enter(void **st)
+{
+    (void)st;
+    static const step keys[] = {
+        { true, 36, 2.00 }, { false, 36, 2.0005 }, { true, 36, 2.20 }, { false, 36, 2.2005 },    /* v i */
+        { true, 36, 2.40 }, { false, 36, 2.4005 },                                             /* m */
+        { true, 36, 2.70 }, { false, 36, 2.7006 }, { false, 1448, 2.75 }, { false, 620, 2.7502 }, /* Enter */
+        { true, 36, 4.30 }, { false, 148, 4.3005 },                                            /* i */
+        { true, 36, 4.50 }, { false, 68, 4.5005 }, { true, 36, 4.70 }, { false, 68, 4.7005 },    /* a b */
+        { true, 36, 4.90 }, { false, 68, 4.9005 },                                             /* c */
+        { true, 36, 5.10 }, { false, 76, 5.1005 },                                             /* Enter */
+        { true, 36, 5.32 }, { false, 68, 5.3205 }, { true, 36, 5.50 }, { false, 68, 5.5005 },    /* d e */
+        { true, 36, 6.60 }, { false, 84, 6.6005 }, { false, 100, 6.65 },                       /* Esc */
+        { true, 36, 7.47 }, { false, 68, 7.4705 }, { false, 68, 7.4706 },                      /* : */
+        { true, 36, 7.74 }, { false, 36, 7.7405 }, { true, 36, 7.93 }, { false, 36, 7.9305 },    /* w q */
+        { true, 36, 8.47 }, { false, 36, 8.4705 }, { false, 84, 8.48 }, { false, 52, 8.49 },     /* Enter */
+    };
+    static const char *want[] = { "char", "char", "char", "enter", "char", "char", "char", "char",
+                                  "enter", "char", "char", "char", "char", "char", "char", "enter" };
+    assert_shell_keys(keys, sizeof keys / sizeof keys[0], want, sizeof want / sizeof want[0]);
+}
+
+/* nano typed in from the shell (lab nano_edit, chacha, frames 78-144):
+ * its screen painted in one 724-byte record, every key answered by one
+ * 60-byte redraw (no echo), the last character of a line 0.96 s before
+ * Up (answered by a redraw too). That character was read as an Enter by
+ * the pause after it; it is one more of the editor's equal redraws
+ * (EDITOR_RUN_MIN). */
+static void test_editor_run_pause(void **st)
+{
+    (void)st;
+    static const step keys[] = {
+        { true, 36, 2.00 }, { false, 36, 2.0005 }, { true, 36, 2.20 }, { false, 36, 2.2005 },    /* n a */
+        { true, 36, 2.40 }, { false, 36, 2.4005 }, { true, 36, 2.60 }, { false, 36, 2.6005 },    /* n o */
+        { true, 36, 2.90 }, { false, 724, 2.95 },                                              /* Enter */
+        { true, 36, 4.20 }, { false, 92, 4.2005 },                                             /* h */
+        { true, 36, 4.42 }, { false, 60, 4.4205 }, { true, 36, 4.64 }, { false, 60, 4.6405 },    /* e l */
+        { true, 36, 4.85 }, { false, 60, 4.8505 }, { true, 36, 5.07 }, { false, 60, 5.0705 },    /* l o */
+        { true, 44, 6.03 }, { false, 60, 6.0305 }, { true, 44, 6.31 }, { false, 60, 6.3105 },    /* Up Left */
+    };
+    static const char *want[] = { "char", "char", "char", "char", "enter", "char",
+                                  "char", "char", "char", "char", "arrow", "arrow" };
+    assert_shell_keys(keys, sizeof keys / sizeof keys[0], want, sizeof want / sizeof want[0]);
+}
+
+/* python3's REPL started from the shell (lab python_repl, chacha): its
+ * banner and ">>> " (44: a Backspace echo's size) end the Enter's answer;
+ * `x=6` and its Enter answered by "\r\n>>> " alone (44), the next line
+ * 0.68 s later (4 times the line's pace, within ENTER_PAUSE_S); a line
+ * whose Enter (44) is followed by 1.13 s (an Enter by that pause: the leg
+ * answers Enters with a Backspace echo's size); Up recalling a line (44),
+ * its Enter (44) 1.1 s before Ctrl-D, answered by python's newline (36)
+ * and the shell's prompt; then `ls`. Read before: the first Enter as a
+ * Backspace, the recalled line's Enter as a char, Ctrl-D as an Enter. */
+static void test_repl_short_prompt(void **st)
+{
+    (void)st;
+    static const step keys[] = {
+        { true, 36, 2.00 }, { false, 36, 2.0002 }, { true, 36, 2.20 }, { false, 36, 2.2002 },   /* p y */
+        { true, 36, 2.50 }, { false, 36, 2.5004 }, { false, 108, 2.53 }, { false, 108, 2.5301 }, /* Enter */
+        { false, 44, 2.5303 },
+        { true, 36, 3.50 }, { false, 36, 3.5002 }, { true, 36, 3.67 }, { false, 36, 3.6702 },   /* x = */
+        { true, 36, 3.84 }, { false, 36, 3.8402 },                                            /* 6 */
+        { true, 36, 4.01 }, { false, 44, 4.0104 },                                            /* Enter */
+        { true, 36, 4.69 }, { false, 36, 4.6902 }, { true, 36, 4.90 }, { false, 36, 4.9002 },   /* y = */
+        { true, 36, 5.10 }, { false, 36, 5.1002 },                                            /* x */
+        { true, 36, 5.30 }, { false, 44, 5.3004 },                                            /* Enter */
+        { true, 44, 6.43 }, { false, 44, 6.4302 },                                            /* Up */
+        { true, 36, 6.74 }, { false, 44, 6.7404 },                                            /* Enter */
+        { true, 36, 7.87 }, { false, 36, 7.881 }, { false, 52, 7.885 },                       /* Ctrl-D */
+        { true, 36, 8.60 }, { false, 36, 8.6002 }, { true, 36, 8.75 }, { false, 36, 8.7502 },   /* l s */
+        { true, 36, 9.30 }, { false, 36, 9.3002 }, { false, 372, 9.31 },                      /* Enter */
+    };
+    static const char *want[] = { "char", "char", "enter", "char", "char", "char", "enter", "char", "char",
+                                  "char", "enter", "arrow", "enter", "char", "char", "char", "enter" };
+    assert_shell_keys(keys, sizeof keys / sizeof keys[0], want, sizeof want / sizeof want[0]);
 }
 
 /* The next command typed while a loop's output streams (lab typeahead,
@@ -3497,6 +3593,9 @@ int main(void)
         cmocka_unit_test(test_pager_search_then_q),
         cmocka_unit_test(test_typeahead_stream),
         cmocka_unit_test(test_empty_line_no_backspace),
+        cmocka_unit_test(test_editor_insert_enter),
+        cmocka_unit_test(test_editor_run_pause),
+        cmocka_unit_test(test_repl_short_prompt),
         cmocka_unit_test(test_pager_keys_not_ticks),
         cmocka_unit_test(test_typeahead_rhythm_not_stream),
         cmocka_unit_test(test_enter_one_record_then_search),

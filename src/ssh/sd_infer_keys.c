@@ -1118,6 +1118,33 @@ static bool redraw_keys(const ctx *x, const leg *L, const keysz *z, key *k, size
     return tty_kill;
 }
 
+/* A word killed at the line's end (readline's Ctrl-W or Alt-Backspace:
+ * a "\b" per character erased and "\x1b[K"; on a leg whose terminal
+ * edits its lines, dash, "\b \b" each) is answered by one record larger
+ * than a Backspace echo and no larger than the whole line's kill, and the
+ * next word is typed on at once, its first character echoed alone (lab
+ * editkeys_long: Ctrl-W of 14 characters and Alt-Backspace of 9, 52
+ * bytes under chacha20 where a Backspace echo is 44, read as Enter). An
+ * Enter answered by one record that small (a short prompt after a command
+ * printing nothing) is followed by the next command after the person read
+ * the prompt (HUMAN_MIN_S), unless the record is smaller than any prompt
+ * line (P_ENTER_MIN). A kill of a Backspace echo's size stays Backspace. */
+static void word_kill_keys(const ctx *x, const leg *L, const keysz *z, key *k, size_t nk, bool tty_edit)
+{
+    for (size_t i = 0; i + 1 < nk; i++) {
+        if (!one_record(&k[i]))
+            continue;
+        uint32_t n = (uint32_t)line_chars(k, i), f = x->v[k[i].resp_first].len;
+        uint32_t most = tty_edit ? n * TTY_ERASE : n + KILL_ERASE;
+        const key *nx = &k[i + 1];
+        bool echoed = is_key(nx, "char") && nx->resp_n == 1 && x->v[nx->resp_first].len == z->we;
+        bool soon = key_at(x, nx) - key_at(x, &k[i]) < HUMAN_MIN_S;
+        if (f > z->wbs && f <= sdi_lw(L, false, SD_SSH_P_CHANNEL_DATA(most)) && echoed &&
+            typing_on(x, k, nk, i) && (f < z->wenter || soon))
+            k[i].k = "char";
+    }
+}
+
 /* Index in k[] of the second key of the line starting at k[i] (after an
  * Enter), when its first key is a char; SIZE_MAX otherwise. */
 static size_t second_key(const key *k, size_t nk, size_t i)
@@ -1637,8 +1664,10 @@ static void typed_keys(const ctx *x, const leg *L, const keysz *z, size_t from, 
     if (redraws) {
         redraw_editor_keys(x, k, nk);
         logout_key(x, to, k, nk);
-    } else
+    } else {
         tty_edit = redraw_keys(x, L, z, k, nk);
+        word_kill_keys(x, L, z, k, nk, tty_edit);
+    }
     second_key_redraws(k, nk);
     bool repl = short_prompt_keys(x, z, k, nk);
     resolve_keys(x, k, nk, !tty_edit);

@@ -361,7 +361,9 @@
  * ("\x1b[<n>D", at most this many bytes; zsh, readline). */
 #define INSERT_MOVE_MAX 8u
 /* readline's Ctrl-U (unix-line-discard) moves back over the line, one
- * "\b" per character, and erases to its end: "\x1b[K", this many bytes. */
+ * "\b" per character, and erases to its end: "\x1b[K", this many bytes.
+ * Its word kills (Ctrl-W, Alt-Backspace) do so over the last word: the
+ * whole line's kill bounds their answer. */
 #define KILL_ERASE 3u
 /* Without a line editor (dash, cat, read) the terminal's line discipline
  * erases: "\b \b" per character (ECHOE), for Ctrl-U the whole line's. */

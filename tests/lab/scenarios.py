@@ -1969,6 +1969,28 @@ def sc_editkeys_size(sc):
     set_session_end(sc, d, logout(sc, ch))
 
 
+def sc_wordkill(sc, suite=None):
+    """Word kills longer than a Backspace's erase, each labelled char and
+    typed on after: Ctrl-W erasing a 26-character word (26 "\\b" and
+    "\\x1b[K") and Alt-Backspace (ESC DEL in one write) a 20-character
+    one; larger than a Backspace echo under 8- and 16-byte blocks."""
+    ch, d = pubkey_shell(sc, suite)
+    sc.command(ch, list("ls /usr/share/zoneinfo/Europe") + ["\x17"] + list("/tmp"), "ls /tmp")
+    sc.command(ch, list("echo hello internationalization") + ["\x1b\x7f"] + list("world"),
+               "echo hello world")
+    set_session_end(sc, d, logout(sc, ch))
+
+
+def sc_editkeys_home(sc, suite=None):
+    """Ctrl-A then Ctrl-E over a 21-character line, then Enter (each
+    control key labelled char): readline answers Ctrl-A with the cheaper
+    of a "\\b" per character and CR with the prompt, Ctrl-E with the line's
+    characters written again, a completion's shape before an Enter."""
+    ch, d = pubkey_shell(sc, suite)
+    sc.command(ch, list("echo alpha beta gamma") + ["\x01", "\x05"], "echo alpha beta gamma")
+    set_session_end(sc, d, logout(sc, ch))
+
+
 def tty_exec(sc, cmd, keys, expect, suite=None):
     """`ssh -t host cmd` (public key): a command with a terminal (pty-req,
     then exec, no shell); keys: what is typed once expect shows, each item
@@ -2337,6 +2359,14 @@ for _i, _s in enumerate(("aes128gcm", "aes128ctr-sha256etm")):
 PENDING["editkeys_size"] = (1107, sc_editkeys_size, {}, "cs", "readline keys answered with "
                             "other keys' sizes: Ctrl-A then a character inserted (a Backspace "
                             "echo's size), Tab Tab (the bell, then a listing)")
+for _i, _s in enumerate((None, "aes128gcm")):
+    _add("wordkill" + ("_" + _s if _s else ""), 1113 + _i, sc_wordkill,
+         "readline word kills typed on after: Ctrl-W of a 26-character word, Alt-Backspace of a "
+         "20-character one (%s)" % (_s or "chacha"), **({"suite": _s} if _s else {}))
+# pending: Ctrl-A then Ctrl-E then Enter has the shape of a Tab's completion
+# before its Enter (tests/lab/README.md)
+PENDING["editkeys_home"] = (1115, sc_editkeys_home, {}, "cs", "readline Ctrl-A then Ctrl-E over "
+                            "a 21-character line, then Enter (chacha)")
 _add("top_exec_aes128gcm", 1108, sc_top_exec, "`ssh -t host top -d 1` (aes128gcm: the exec has "
      "a shell request's size)", suite="aes128gcm")
 _add("watch_exec", 1112, sc_watch_exec, "`ssh -t host watch -n1 date`: a small screen redrawn "

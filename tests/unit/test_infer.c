@@ -2490,6 +2490,45 @@ static void test_kill_line(void **st)
     }
 }
 
+/* `ls /usr/share/doc`, then Ctrl-W erasing its 14-character word (14
+ * "\b" and "\x1b[K": 52 under chacha, a Backspace echo is 44) and `/tmp`
+ * typed on 0.23 s later, then Enter (lab editkeys_long frame 161; Alt-
+ * Backspace over 9 characters, frame 280, alike): a char. The same 52-byte
+ * answer followed by the next key 0.45 s later, after a person read it,
+ * is an Enter answered by a short prompt; one of a Backspace echo's size
+ * stays a Backspace. */
+static void test_word_kill(void **st)
+{
+    (void)st;
+    static const uint32_t answer[] = { 52, 52, 44 };
+    static const double next[] = { 0.23, 0.45, 0.23 };
+    static const char *want[] = { "char", "enter", "backspace" };
+    for (int a = 0; a < 3; a++) {
+        step keys[60];
+        size_t n = 0;
+        double t = 2.0;
+        for (int c = 0; c < 17; c++, t += 0.2) {
+            keys[n++] = (step){ true, 36, t };
+            keys[n++] = (step){ false, 36, t + 0.001 };
+        }
+        keys[n++] = (step){ true, 36, t }; /* Ctrl-W */
+        keys[n++] = (step){ false, answer[a], t + 0.001 };
+        t += next[a];
+        for (int c = 0; c < 4; c++, t += 0.2) {
+            keys[n++] = (step){ true, 36, t };
+            keys[n++] = (step){ false, 36, t + 0.001 };
+        }
+        keys[n++] = (step){ true, 36, t + 0.3 }; /* Enter */
+        keys[n++] = (step){ false, 36, t + 0.301 };
+        keys[n++] = (step){ false, 100, t + 0.31 };
+        keyname k[24];
+        assert_int_equal(shell_keys(keys, n, k, 24), 23);
+        assert_string_equal(k[17].s, want[a]);
+        assert_string_equal(k[18].s, "char");
+        assert_string_equal(k[22].s, "enter");
+    }
+}
+
 /* dash (lab dash_session frames 98 and 233, dash_fast_aes128ctr-sha256etm):
  * the terminal's own kill, "\b \b" per character (4 characters: 12
  * bytes, 52 under chacha; readline's "\b" each and "\x1b[K" would be 44),
@@ -3603,6 +3642,7 @@ int main(void)
         cmocka_unit_test(test_tab_before_one_record_enter),
         cmocka_unit_test(test_search_keys),
         cmocka_unit_test(test_kill_line),
+        cmocka_unit_test(test_word_kill),
         cmocka_unit_test(test_tty_no_completion),
         cmocka_unit_test(test_zsh_keys),
         cmocka_unit_test(test_fish_keys),

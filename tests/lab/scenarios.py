@@ -1981,6 +1981,22 @@ def sc_wordkill(sc, suite=None):
     set_session_end(sc, d, logout(sc, ch))
 
 
+def sc_wordkill_shell(sc, shell, suite=None, typist=None):
+    """sc_wordkill in a login shell with a typist of its own; under dash
+    the terminal erases (Ctrl-U kills `date -u` first, "\\b \\b" each,
+    then Ctrl-W the 20-character word; the terminal has no Alt-Backspace)."""
+    ch, d = shell_login(sc, shell, suite, typist)
+    if shell == "dash":
+        sc.command(ch, list("date -u") + ["\x15"] + list("pwd"), "pwd")
+        sc.command(ch, list("echo hello internationalization") + ["\x17"] + list("world"),
+                   "echo hello world")
+    else:
+        sc.command(ch, list("ls /usr/share/zoneinfo/Europe") + ["\x17"] + list("/tmp"), "ls /tmp")
+        sc.command(ch, list("echo hello internationalization") + ["\x1b\x7f"] + list("world"),
+                   "echo hello world")
+    set_session_end(sc, d, logout(sc, ch))
+
+
 def sc_editkeys_home(sc, suite=None):
     """Ctrl-A then Ctrl-E over a 21-character line, then Enter (each
     control key labelled char): readline answers Ctrl-A with the cheaper
@@ -2365,6 +2381,10 @@ for _i, _s in enumerate((None, "aes128gcm")):
          "20-character one (%s)" % (_s or "chacha"), **({"suite": _s} if _s else {}))
 # pending: Ctrl-A then Ctrl-E then Enter has the shape of a Tab's completion
 # before its Enter (tests/lab/README.md)
+_add("wordkill_slow", 1116, sc_wordkill_shell, "wordkill in bash typed slowly (140 ms-1.4 s "
+     "between keys; chacha)", shell="bash", typist=(0.33, 0.4, 0.14, 1.4))
+_add("wordkill_dash", 1117, sc_wordkill_shell, "dash (the terminal erases): Ctrl-U kills a line, "
+     "Ctrl-W a 20-character word, typed on after (chacha)", shell="dash")
 PENDING["editkeys_home"] = (1115, sc_editkeys_home, {}, "cs", "readline Ctrl-A then Ctrl-E over "
                             "a 21-character line, then Enter (chacha)")
 _add("top_exec_aes128gcm", 1108, sc_top_exec, "`ssh -t host top -d 1` (aes128gcm: the exec has "

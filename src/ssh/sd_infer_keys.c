@@ -730,10 +730,14 @@ static bool editor_run_key(const ctx *x, const leg *L, const keysz *z, const key
 {
     if (!is_key(&k[i], "enter") || i < EDITOR_RUN_MIN)
         return false;
+    /* back over the run's chars answered by no echo (the walk stops at
+     * once on a shell's echoed line) */
     size_t j = i;
-    while (j-- > 0 && (k[j].resp_n != 1 || x->v[k[j].resp_first].len == z->we))
+    while (j-- > 0 && is_key(&k[j], "char") && k[j].resp_n > 0 && x->v[k[j].resp_first].len != z->we &&
+           k[j].resp_n != 1)
         ;
-    if (j >= i || !redraw_of(x, L, &k[i], x->v[k[j].resp_first].len))
+    if (j >= i || !is_key(&k[j], "char") || k[j].resp_n != 1 || x->v[k[j].resp_first].len == z->we ||
+        !redraw_of(x, L, &k[i], x->v[k[j].resp_first].len))
         return false;
     uint32_t r = x->v[k[j].resp_first].len;
     for (size_t m = i - EDITOR_RUN_MIN; m < i; m++)

@@ -398,9 +398,12 @@
  * record of one size, not the echo: this many keys in a row so answered
  * before a key answered by one more record of that size make it one of
  * them, a char, however long the pause after it (lab nano_edit frame 129:
- * a line's last character, 0.96 s before Up). A shell Enter's answer is
- * the line's output and prompt, not the redraw the characters before it
- * got; readline's search redraws grow with the search string. */
+ * a line's last character, 0.96 s before Up), as does one answered by
+ * that redraw split in a burst of records, typing going on with the same
+ * redraw (at seed +9200 44 + 52 for 60). A shell Enter's answer is the
+ * line's output and prompt, not the redraw the characters before it got,
+ * and the person reads it before typing on; readline's search redraws
+ * grow with the search string. */
 #define EDITOR_RUN_MIN 3u
 /* A key read as Enter this soon after another, nothing typed between, is
  * a full-screen program's key answered by a redraw (s; the lab's less and

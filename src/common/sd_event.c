@@ -53,13 +53,16 @@ static bool same_key(const sd_evfield *f, const char *key, size_t klen)
 
 static sd_evfield *field(sd_event *e, const char *key, size_t klen, sd_evf_type t)
 {
-    for (uint8_t i = 0; i < e->nf; i++)
-        if (same_key(&e->f[i], key, klen)) {
-            e->f[i].type = t;
-            return &e->f[i];
-        }
+    uint64_t bit = sd_ev_keybit(key, klen);
+    if (e->keys & bit) /* maybe set already */
+        for (uint8_t i = 0; i < e->nf; i++)
+            if (same_key(&e->f[i], key, klen)) {
+                e->f[i].type = t;
+                return &e->f[i];
+            }
     if (e->nf == SD_EV_MAX_FIELDS)
         return NULL; /* a programming error, not input-driven: drop the field */
+    e->keys |= bit;
     sd_evfield *f = &e->f[e->nf++];
     /* the members a value reads, not the whole 100-byte field (each field
      * of every event): the string is a string, the rest typed */

@@ -97,7 +97,11 @@ void sd_evnote_catn(sd_evnote *n, const char *s, size_t len);
 static inline void sd_evnote_cat(sd_evnote *n, const char *s) { sd_evnote_catn(n, s, strlen(s)); }
 void sd_evnote_int(sd_evnote *n, long long v);
 /* The field named key, or NULL. */
-const sd_evfield *sd_ev_get(const sd_event *e, const char *key);
+const sd_evfield *sd_ev_get_k(const sd_event *e, const char *key, size_t klen);
+static inline const sd_evfield *sd_ev_get(const sd_event *e, const char *key)
+{
+    return sd_ev_get_k(e, key, strlen(key));
+}
 const char *sd_leg_name(sd_leg l);
 /* Sorts by time, then frame (stable for equal keys). */
 void sd_evlist_sort(sd_evlist *l);

@@ -162,9 +162,12 @@ static void put_where(sd_buf *b, const sd_event *e)
     put_ts(b, e->ts);
     o = room(b, 3 * EV_MEMBER_ROOM);
     o = PUT_LIT(o, ",\"frame\":");
+    char *f = o;
     o = sd_put_u64(o, e->frame);
+    size_t nf = (size_t)(o - f);
     o = PUT_LIT(o, ",\"frames\":[");
-    o = sd_put_u64(o, e->frame);
+    memmove(o, f, nf); /* the frame's digits again (20 at most), not a second conversion */
+    o += nf;
     *o++ = ',';
     o = sd_put_u64(o, e->frame_last);
     *o++ = ']';
@@ -177,7 +180,13 @@ static void put_field(sd_buf *b, const sd_evfield *f)
     put_key_n(b, f->key, f->klen ? f->klen : strlen(f->key));
     switch (f->type) {
     case SD_EVF_STR: sd_json_escape(b, f->s, strlen(f->s)); break;
-    case SD_EVF_INT: sd_json_val_i64(b, f->i); break;
+    case SD_EVF_INT: { /* sd_json_val_i64's text, in place */
+        char *o = room(b, EV_MEMBER_ROOM);
+        if (f->i < 0)
+            *o++ = '-';
+        set_end(b, sd_put_u64(o, f->i < 0 ? 0 - (uint64_t)f->i : (uint64_t)f->i));
+        break;
+    }
     case SD_EVF_NUM: put_num(b, f->f); break;
     case SD_EVF_BOOL: sd_json_val_bool(b, f->b); break;
     }
@@ -246,7 +255,13 @@ void sd_evout_details(sd_buf *b, const sd_event *e)
         sd_buf_append(b, "=", 1);
         switch (f->type) {
         case SD_EVF_STR: sd_text_puts(b, f->s); break; /* values may come from the capture: terminal-safe */
-        case SD_EVF_INT: sd_json_val_i64(b, f->i); break;
+        case SD_EVF_INT: { /* sd_json_val_i64's text, in place */
+        char *o = room(b, EV_MEMBER_ROOM);
+        if (f->i < 0)
+            *o++ = '-';
+        set_end(b, sd_put_u64(o, f->i < 0 ? 0 - (uint64_t)f->i : (uint64_t)f->i));
+        break;
+    }
         case SD_EVF_NUM: sd_buf_fixed(b, f->f, 3); break;
         case SD_EVF_BOOL: put_s(b, f->b ? "true" : "false"); break;
         }

@@ -10,6 +10,9 @@
 #include <stdio.h>
 #include <string.h>
 
+/* An event's uid array's size. */
+#define SD_EVOUT_UID sizeof(((const sd_event *)0)->uid)
+
 /* sd_evout_set_exact: a number field written with every digit. */
 static bool g_exact;
 
@@ -192,6 +195,33 @@ static void put_field(sd_buf *b, const sd_evfield *f)
     }
 }
 
+/* The uid's JSON string: the last one's remembered per thread (a
+ * connection's events come together, three or four of them), its
+ * escaping and measuring done once. The whole uid array is compared
+ * (an event zero-fills it before the uid is copied in). */
+static void put_uid(sd_buf *b, const char uid[SD_EVOUT_UID])
+{
+    static _Thread_local struct {
+        char uid[SD_EVOUT_UID];
+        uint8_t len; /* 0: empty */
+        char json[2 * SD_EVOUT_UID + 8]; /* quoted; a uid that needs more is not kept */
+    } memo;
+    if (memo.len && memcmp(memo.uid, uid, SD_EVOUT_UID) == 0) {
+        memcpy(room(b, sizeof memo.json), memo.json, sizeof memo.json); /* whole: no call */
+        b->len += memo.len;
+        return;
+    }
+    size_t at = b->len;
+    sd_json_escape(b, uid, strnlen(uid, SD_EVOUT_UID));
+    size_t n = b->len - at;
+    memo.len = 0;
+    if (n <= sizeof memo.json) {
+        memcpy(memo.uid, uid, SD_EVOUT_UID);
+        memcpy(memo.json, b->p + at, n);
+        memo.len = (uint8_t)n;
+    }
+}
+
 /* One line built in place in b: the fixed members' names are literals
  * (no key lengths, no comma bookkeeping), the program's own values (leg,
  * dir) are written unescaped, and only the strings that may hold a
@@ -200,7 +230,7 @@ void sd_evout_json(sd_buf *b, const sd_event *e)
 {
     char *o = room(b, EV_MEMBER_ROOM);
     set_end(b, PUT_LIT(o, "{\"type\":\"event\",\"uid\":"));
-    sd_json_escape(b, e->uid, strlen(e->uid));
+    put_uid(b, e->uid);
     put_where(b, e);
     const char *file;
     uint64_t ff;

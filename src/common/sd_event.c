@@ -46,20 +46,35 @@ static bool same_key(const sd_evfield *f, const char *key, size_t klen)
 {
     if (f->key == key)
         return true;
-    if (f->klen && f->klen != klen)
+    if (!f->klen) /* a length not known */
+        return strcmp(f->key, key) == 0;
+    if (f->klen != klen || f->key[0] != key[0])
         return false;
-    return f->key[0] == key[0] && strcmp(f->key, key) == 0;
+    /* both klen long: the same literal of another file mostly, compared
+     * as two overlapping words from 8 bytes on, not by a strcmp call */
+    if (klen >= 8 && klen <= 16) {
+        uint64_t a0, a1, b0, b1;
+        memcpy(&a0, f->key, 8);
+        memcpy(&a1, f->key + klen - 8, 8);
+        memcpy(&b0, key, 8);
+        memcpy(&b1, key + klen - 8, 8);
+        return a0 == b0 && a1 == b1;
+    }
+    return memcmp(f->key, key, klen) == 0;
 }
 
 static sd_evfield *field(sd_event *e, const char *key, size_t klen, sd_evf_type t)
 {
-    for (uint8_t i = 0; i < e->nf; i++)
-        if (same_key(&e->f[i], key, klen)) {
-            e->f[i].type = t;
-            return &e->f[i];
-        }
+    uint64_t bit = sd_ev_keybit(key, klen);
+    if (e->keys & bit) /* maybe set already */
+        for (uint8_t i = 0; i < e->nf; i++)
+            if (same_key(&e->f[i], key, klen)) {
+                e->f[i].type = t;
+                return &e->f[i];
+            }
     if (e->nf == SD_EV_MAX_FIELDS)
         return NULL; /* a programming error, not input-driven: drop the field */
+    e->keys |= bit;
     sd_evfield *f = &e->f[e->nf++];
     /* the members a value reads, not the whole 100-byte field (each field
      * of every event): the string is a string, the rest typed */
@@ -136,9 +151,10 @@ void sd_evnote_int(sd_evnote *n, long long v)
     sd_evnote_catn(n, t, (size_t)(o - t));
 }
 
-const sd_evfield *sd_ev_get(const sd_event *e, const char *key)
+const sd_evfield *sd_ev_get_k(const sd_event *e, const char *key, size_t klen)
 {
-    size_t klen = strlen(key);
+    if (!(e->keys & sd_ev_keybit(key, klen)))
+        return NULL;
     for (uint8_t i = 0; i < e->nf; i++)
         if (same_key(&e->f[i], key, klen))
             return &e->f[i];

@@ -40,6 +40,7 @@ typedef struct sd_event {
     sd_leg leg;
     int dir;                   /* 0 client->server, 1 server->client, -1 n/a */
     double confidence;         /* 0..1 for inferences; negative = a fact */
+    uint64_t keys;             /* sd_ev_keybit of each field's key: a key whose bit is clear is new */
     uint8_t nf;
     sd_evfield f[SD_EV_MAX_FIELDS];
     uint64_t seq;              /* insertion order, for a stable sort */
@@ -55,6 +56,13 @@ typedef struct sd_evlist {
 /* Appends a zeroed event of kind for the connection and returns it. */
 sd_event *sd_ev_add(sd_evlist *l, const char *kind, const char *uid, uint64_t stream, sd_ts ts,
                     uint64_t frame, uint64_t frame_last, sd_leg leg);
+/* A bit for a field's key (klen its strlen): fields are set once each
+ * mostly, and a key whose bit no field has is not looked for among them. */
+static inline uint64_t sd_ev_keybit(const char *key, size_t klen)
+{
+    unsigned h = (unsigned)klen * 31u + (unsigned char)key[0] * 7u + (unsigned char)key[klen ? klen - 1 : 0];
+    return 1ull << (h & 63u);
+}
 /* A kind's field, with the key's length (the ones below: the key is a
  * literal, its strlen folded where they are inlined; the writers copy it
  * without measuring it again, several fields per event). */
@@ -89,7 +97,11 @@ void sd_evnote_catn(sd_evnote *n, const char *s, size_t len);
 static inline void sd_evnote_cat(sd_evnote *n, const char *s) { sd_evnote_catn(n, s, strlen(s)); }
 void sd_evnote_int(sd_evnote *n, long long v);
 /* The field named key, or NULL. */
-const sd_evfield *sd_ev_get(const sd_event *e, const char *key);
+const sd_evfield *sd_ev_get_k(const sd_event *e, const char *key, size_t klen);
+static inline const sd_evfield *sd_ev_get(const sd_event *e, const char *key)
+{
+    return sd_ev_get_k(e, key, strlen(key));
+}
 const char *sd_leg_name(sd_leg l);
 /* Sorts by time, then frame (stable for equal keys). */
 void sd_evlist_sort(sd_evlist *l);

@@ -10,6 +10,9 @@
 #include <stdio.h>
 #include <string.h>
 
+/* An event's uid array's size. */
+#define SD_EVOUT_UID sizeof(((const sd_event *)0)->uid)
+
 /* sd_evout_set_exact: a number field written with every digit. */
 static bool g_exact;
 
@@ -162,9 +165,12 @@ static void put_where(sd_buf *b, const sd_event *e)
     put_ts(b, e->ts);
     o = room(b, 3 * EV_MEMBER_ROOM);
     o = PUT_LIT(o, ",\"frame\":");
+    char *f = o;
     o = sd_put_u64(o, e->frame);
+    size_t nf = (size_t)(o - f);
     o = PUT_LIT(o, ",\"frames\":[");
-    o = sd_put_u64(o, e->frame);
+    memmove(o, f, nf); /* the frame's digits again (20 at most), not a second conversion */
+    o += nf;
     *o++ = ',';
     o = sd_put_u64(o, e->frame_last);
     *o++ = ']';
@@ -177,9 +183,42 @@ static void put_field(sd_buf *b, const sd_evfield *f)
     put_key_n(b, f->key, f->klen ? f->klen : strlen(f->key));
     switch (f->type) {
     case SD_EVF_STR: sd_json_escape(b, f->s, strlen(f->s)); break;
-    case SD_EVF_INT: sd_json_val_i64(b, f->i); break;
+    case SD_EVF_INT: { /* sd_json_val_i64's text, in place */
+        char *o = room(b, EV_MEMBER_ROOM);
+        if (f->i < 0)
+            *o++ = '-';
+        set_end(b, sd_put_u64(o, f->i < 0 ? 0 - (uint64_t)f->i : (uint64_t)f->i));
+        break;
+    }
     case SD_EVF_NUM: put_num(b, f->f); break;
     case SD_EVF_BOOL: sd_json_val_bool(b, f->b); break;
+    }
+}
+
+/* The uid's JSON string: the last one's remembered per thread (a
+ * connection's events come together, three or four of them), its
+ * escaping and measuring done once. The whole uid array is compared
+ * (an event zero-fills it before the uid is copied in). */
+static void put_uid(sd_buf *b, const char uid[SD_EVOUT_UID])
+{
+    static _Thread_local struct {
+        char uid[SD_EVOUT_UID];
+        uint8_t len; /* 0: empty */
+        char json[2 * SD_EVOUT_UID + 8]; /* quoted; a uid that needs more is not kept */
+    } memo;
+    if (memo.len && memcmp(memo.uid, uid, SD_EVOUT_UID) == 0) {
+        memcpy(room(b, sizeof memo.json), memo.json, sizeof memo.json); /* whole: no call */
+        b->len += memo.len;
+        return;
+    }
+    size_t at = b->len;
+    sd_json_escape(b, uid, strnlen(uid, SD_EVOUT_UID));
+    size_t n = b->len - at;
+    memo.len = 0;
+    if (n <= sizeof memo.json) {
+        memcpy(memo.uid, uid, SD_EVOUT_UID);
+        memcpy(memo.json, b->p + at, n);
+        memo.len = (uint8_t)n;
     }
 }
 
@@ -191,7 +230,7 @@ void sd_evout_json(sd_buf *b, const sd_event *e)
 {
     char *o = room(b, EV_MEMBER_ROOM);
     set_end(b, PUT_LIT(o, "{\"type\":\"event\",\"uid\":"));
-    sd_json_escape(b, e->uid, strlen(e->uid));
+    put_uid(b, e->uid);
     put_where(b, e);
     const char *file;
     uint64_t ff;
@@ -246,7 +285,13 @@ void sd_evout_details(sd_buf *b, const sd_event *e)
         sd_buf_append(b, "=", 1);
         switch (f->type) {
         case SD_EVF_STR: sd_text_puts(b, f->s); break; /* values may come from the capture: terminal-safe */
-        case SD_EVF_INT: sd_json_val_i64(b, f->i); break;
+        case SD_EVF_INT: { /* sd_json_val_i64's text, in place */
+        char *o = room(b, EV_MEMBER_ROOM);
+        if (f->i < 0)
+            *o++ = '-';
+        set_end(b, sd_put_u64(o, f->i < 0 ? 0 - (uint64_t)f->i : (uint64_t)f->i));
+        break;
+    }
         case SD_EVF_NUM: sd_buf_fixed(b, f->f, 3); break;
         case SD_EVF_BOOL: put_s(b, f->b ? "true" : "false"); break;
         }

@@ -48,7 +48,8 @@ char *sd_json_put_ts(char *dst, sd_ts t);
 char *sd_json_put_fixed(char *dst, double v, int dec);
 /* sd_json_put_fixed for a value that recurs (a rule's confidence, a
  * histogram bin's middle): its text remembered per thread by the double's
- * bits and dec, not rounded exactly again (~150 instructions) each time. */
+ * bits and dec, not rounded exactly again (~150 instructions) each time.
+ * dst has room for 32 bytes, as for sd_json_put_fixed. */
 char *sd_json_put_fixed_memo(char *dst, double v, int dec);
 /* Appends v with dec decimals, the bytes of printf's "%.*f" (nan, inf
  * included: sd_json_put_fixed where it answers, printf otherwise), for

@@ -46,6 +46,7 @@ static void own_field(sd_event *e, const mfkv *x, sd_buf *strs)
     f->key = key;
     size_t kl = strlen(key); /* x->kl unless the key held a NUL */
     f->klen = kl <= UINT8_MAX ? (uint8_t)kl : 0;
+    e->keys |= sd_ev_keybit(key, kl);
     if (*x->v == '"') {
         f->type = SD_EVF_STR;
         str_into(x, strs, f->s, sizeof f->s);

@@ -343,7 +343,15 @@ static void after_login(ctx *x, leg *F, size_t s0)
 /* zlib or zlib@openssh.com (RFC 4253 6.2) negotiated for a direction. */
 static bool compressed(const char *comp)
 {
-    return comp && strcmp(comp, "none") != 0;
+    return comp && (comp[0] != 'n' || strcmp(comp, "none") != 0); /* the first byte: no call for most */
+}
+
+/* Whether software sw (or NULL) starts with the n bytes of name: the
+ * first byte compared before strncmp's call (several names per
+ * connection). */
+static bool sw_is(const char *sw, const char *name, size_t n)
+{
+    return sw && sw[0] == name[0] && strncmp(sw, name, n) == 0;
 }
 
 /* Whether v[i] has an empty IGNORE's size for its side (compressed: up
@@ -369,7 +377,7 @@ static bool ignore_sized(const ctx *x, const item *it, const bool pads[2], bool 
 static void drop_ignores(ctx *x, const sd_ssh_meta *m, bool z)
 {
     const char *sw[2] = { m->side[!m->client_dir].software, m->side[m->client_dir].software };
-    bool pads[2] = { sw[0] && strncmp(sw[0], "AsyncSSH", 8) == 0, sw[1] && strncmp(sw[1], "AsyncSSH", 8) == 0 };
+    bool pads[2] = { sw_is(sw[0], "AsyncSSH", 8), sw_is(sw[1], "AsyncSSH", 8) };
     if (!pads[0] && !pads[1])
         return;
     size_t out = 0, pos = 0;
@@ -432,11 +440,10 @@ void sd_infer_ssh(const sd_infer_opts *o, const sd_sshconn_result *r, sd_evlist 
     load_items(&x);
     drop_ignores(&x, m, compressed(m->comp[0]) || compressed(m->comp[1]));
     leg F = { .id = SD_LEG_FORWARD, .cl_is_outer_client = true, .oc = &cl->suite, .os = &sv->suite,
-              .openssh_client = cl->software && strncmp(cl->software, "OpenSSH", 7) == 0,
-              .dropbear_server = sv->software && strncmp(sv->software, "dropbear", 8) == 0,
-              .no_none_probe = cl->software && strncmp(cl->software, "paramiko", 8) == 0,
-              .putty_client = cl->software && (strncmp(cl->software, "PuTTY", 5) == 0 ||
-                                               strncmp(cl->software, "WinSCP", 6) == 0),
+              .openssh_client = sw_is(cl->software, "OpenSSH", 7),
+              .dropbear_server = sw_is(sv->software, "dropbear", 8),
+              .no_none_probe = sw_is(cl->software, "paramiko", 8),
+              .putty_client = sw_is(cl->software, "PuTTY", 5) || sw_is(cl->software, "WinSCP", 6),
               .compressed = compressed(m->comp[0]) || compressed(m->comp[1]) };
     x.zlib = F.compressed;
     auth_res a = sdi_auth_leg(&x, &F, 0, x.n);

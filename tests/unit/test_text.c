@@ -10,6 +10,7 @@
 
 #include "common/sd_plain.h"
 #include "common/sd_strb.h"
+#include "out/sd_evout.h"
 #include "out/sd_fields.h"
 #include "out/sd_json.h"
 #include "out/sd_svg.h"
@@ -271,6 +272,30 @@ static void t_put_fixed(void **st)
     assert_null(sd_json_put_fixed(b, NAN, 2));
 }
 
+/* sd_json_put_fixed_memo writes what sd_json_put_fixed writes, whatever
+ * the values and decimals before it (a remembered text is never another
+ * value's or another precision's): values that recur, share a slot, or
+ * differ in the last bit, in turn. */
+static void t_put_fixed_memo(void **st)
+{
+    (void)st;
+    static const double v[] = { 0.8, 0.9, 0.85, 0.000001, 0.8000000000000002, 1700000000.25, 0.0, -0.0, 12.5 };
+    uint64_t x = 0x2545f4914f6cdd1dull;
+    for (int i = 0; i < 20000; i++) {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        double d = i % 3 ? v[x % (sizeof v / sizeof v[0])] : (double)(x % 100000) / 4096.0;
+        int dec = (int)(x >> 61) % 2 ? 6 : 2;
+        char want[48], got[48];
+        char *we = sd_json_put_fixed(want, d, dec), *ge = sd_json_put_fixed_memo(got, d, dec);
+        assert_non_null(we);
+        assert_non_null(ge);
+        *we = *ge = '\0';
+        assert_string_equal(got, want);
+    }
+}
+
 /* sd_json_put_ts against printf's "%.6f" of sd_ts_sec for whole
  * microseconds below 2^31 s, where the event writer takes its exact digits
  * (sd_evout's TS_DIGITS_EXACT_MAX): random times, the last second before
@@ -298,6 +323,39 @@ static void t_put_ts(void **st)
         x ^= x << 17;
         ts_same((sd_ts)(x % (uint64_t)(limit / 1000)) * 1000);
     }
+    /* the remembered hundreds of seconds (sd_json.c put_seconds): times in
+     * turn whose hundreds differ, or whose digit counts do, or that have
+     * none (below 100 s) */
+    static const int64_t secs[] = { 1700000000, 1700000099, 1700000100, 1699999999, 99, 100, 12345, 1700000000, 5 };
+    for (int r = 0; r < 3; r++)
+        for (size_t i = 0; i < sizeof secs / sizeof secs[0]; i++)
+            ts_same(secs[i] * SD_NS_PER_SEC + 123456000);
+}
+
+/* The event writer's remembered uid (sd_evout.c put_uid): events of
+ * several connections in turn, a uid that needs escaping among them, each
+ * line with its own uid. */
+static void t_evout_uid_memo(void **st)
+{
+    (void)st;
+    static const char *uid[] = { "CAAAAAAAAAAAAAAAAA", "CBBBBBBBBBBBBBBBBB", "CAAAAAAAAAAAAAAAAA", "C\"q", "CAAAAAAAAAAAAAAAAB" };
+    static const char *want[] = { "\"CAAAAAAAAAAAAAAAAA\"", "\"CBBBBBBBBBBBBBBBBB\"", "\"CAAAAAAAAAAAAAAAAA\"", "\"C\\\"q\"",
+                                  "\"CAAAAAAAAAAAAAAAAB\"" };
+    sd_evlist l = { 0 };
+    for (int r = 0; r < 2; r++)
+        for (size_t i = 0; i < sizeof uid / sizeof uid[0]; i++) {
+            sd_event *e = sd_ev_add(&l, "auth_attempt", uid[i], i, 1000, 1, 2, SD_LEG_FORWARD);
+            sd_ev_str(e, "method", "password");
+            sd_buf b = { 0 };
+            sd_evout_json(&b, e);
+            sd_buf_append(&b, "", 1);
+            char line[96];
+            snprintf(line, sizeof line, "{\"type\":\"event\",\"uid\":%s,\"stream\":%zu,", want[i], i);
+            assert_int_equal(strncmp((char *)b.p, line, strlen(line)), 0);
+            assert_non_null(strstr((char *)b.p, ",\"method\":\"password\""));
+            sd_buf_free(&b);
+        }
+    sd_evlist_free(&l);
 }
 
 /* sd_buf_fixed: printf's "%.*f" bytes for every value, the ones
@@ -566,7 +624,7 @@ int main(void)
                                         cmocka_unit_test(t_json_utf8), cmocka_unit_test(t_json_escape_positions),
                                         cmocka_unit_test(t_svg),
                                         cmocka_unit_test(t_fixed), cmocka_unit_test(t_csv), cmocka_unit_test(t_csv_text), cmocka_unit_test(t_csv_text_positions),
-                                        cmocka_unit_test(t_put_fixed), cmocka_unit_test(t_put_ts), cmocka_unit_test(t_buf_fixed), cmocka_unit_test(t_put_u64),
+                                        cmocka_unit_test(t_put_fixed), cmocka_unit_test(t_put_fixed_memo), cmocka_unit_test(t_put_ts), cmocka_unit_test(t_evout_uid_memo), cmocka_unit_test(t_buf_fixed), cmocka_unit_test(t_put_u64),
                                         cmocka_unit_test(t_fval_text), cmocka_unit_test(t_wrap), cmocka_unit_test(t_plain_run), cmocka_unit_test(t_strb) };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -14,7 +14,7 @@ import struct
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from gendeceive import ACK, PSH, RST, SYN, Conn, NEWKEYS, ssh_packet, write  # noqa: E402
+from gendeceive import ACK, GCM, PSH, RST, SYN, Conn, NEWKEYS, ssh_packet, write  # noqa: E402
 from genfmt import BAN_C, BAN_S, CLI, CLI6, KEX, SRV, SRV6, T0, eth, ip4, ip6, kexinit, opt, pcap, shb, tcp_seg  # noqa: E402
 from genr4 import epb, idb_snap  # noqa: E402
 from genr9 import keys  # noqa: E402
@@ -251,9 +251,10 @@ def kex_guess():
 def clear_gap():
     """Client port 49011: the server's KEXINIT segment missing from the
     capture (the client ACKs it), the rest of the session there. Must
-    hold: the gap counted (missed_bytes), the client's HASSH still read,
-    the records after NEWKEYS still split (the keystrokes seen), one
-    connection."""
+    hold: the gap counted (missed_bytes, `gap`), the client's HASSH still
+    read, the server's NEWKEYS found after the gap and its records read
+    (main: the server side stopped at the gap: no NEWKEYS, outcome
+    kex_incomplete, "connection ended before encryption")."""
     c = Conn(49011)
     c.handshake()
     c.send(False, BAN_S)
@@ -262,6 +263,27 @@ def clear_gap():
     c.pkt(True, c.seq[0], c.seq[1], ACK)
     c.send(True, BAN_C + kexinit(KEX))
     finish(c, 5)
+    return c.frames
+
+
+def reply_gap():
+    """Client port 49027: aes128-gcm (lengths in clear: records split), the
+    server's curve25519 reply lost from the capture (ACKed), its NEWKEYS
+    in the next segment, then 4 keystrokes. Must hold: the server's
+    NEWKEYS found (frame 11), its 4 echo records split, outcome encrypted
+    (main: the server side stopped at the gap)."""
+    c = Conn(49027)
+    c.handshake()
+    c.ssh(skex=GCM, ckex=GCM)
+    c.send(True, ssh_packet(b"\x1e" + struct.pack("!I", 32) + b"\x44" * 32))
+    c.seq[1] += 200  # the reply, never captured
+    c.pkt(True, c.seq[0], c.seq[1], ACK)
+    c.send(False, NEWKEYS)
+    c.send(True, NEWKEYS)
+    for i in range(4):
+        c.send(True, struct.pack("!I", 16) + bytes([i]) * 32)
+        c.send(False, struct.pack("!I", 16) + bytes([i + 1]) * 32)
+    c.close()
     return c.frames
 
 
@@ -526,6 +548,7 @@ CASES = {
     "ssh15.pcap": lambda: write(ssh15()),
     "kex_guess.pcap": lambda: write(kex_guess()),
     "clear_gap.pcap": lambda: write(clear_gap()),
+    "reply_gap.pcap": lambda: write(reply_gap()),
     "port22_client.pcap": lambda: write(port22_client()),
     "ng_mixed.pcapng": lambda: ng_mixed()[0],
     "be_nano.pcap": pcap_be_nano,

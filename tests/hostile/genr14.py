@@ -568,12 +568,22 @@ CASES = {
 def seeds(repo):
     """This round's fuzz seeds: for the whole pipeline the untaken
     injections (no ACK, a SYN in the window), the early NEWKEYS and the
-    new link types; for the decoder a frame of each new link type."""
+    new link types; for the decoder a frame of each new link type; for
+    the SSH parser a gap before a NEWKEYS."""
     genmain.write_files(os.path.join(repo, "fuzz/seeds"),
                         {"fuzz_pipeline/r14_inj_noack.pcap": write(inj_noack()),
                          "fuzz_pipeline/r14_inj_syn.pcap": write(inj_syn()),
                          "fuzz_pipeline/r14_early_newkeys.pcap": write(early_newkeys()),
                          "fuzz_pipeline/r14_ng_links14.pcapng": ng_links14()})
+    # fuzz_ssh: a hint byte, then feed records (control byte: direction and
+    # length - 1 of up to 127 bytes) and gaps (0xff, direction | length << 1):
+    # the server's banner, a gap over its KEXINIT, NEWKEYS, a record
+    def feed(d, data):
+        return b"".join(bytes([(len(data[k:k + 100]) - 1) << 1 | d]) + data[k:k + 100] for k in range(0, len(data), 100))
+    sshseed = (b"\x00" + feed(1, BAN_S) + b"\xff" + bytes([1 | 80 << 1]) + feed(1, NEWKEYS)
+               + feed(1, struct.pack("!I", 16) + b"\x01" * 32) + feed(0, BAN_C + kexinit(KEX)))
+    os.makedirs(os.path.join(repo, "fuzz/seeds/fuzz_ssh"), exist_ok=True)
+    genmain.write_files(os.path.join(repo, "fuzz/seeds/fuzz_ssh"), {"r14_gap_resync": sshseed})
     # fuzz_decode: the first byte picks the link type (its link_types[] index)
     ip = ip4(CLI, SRV, 6, tcp_seg(CLI, SRV, 49025, 22, 1, 2, PSH | ACK, BAN_C))
     genmain.write_files(os.path.join(repo, "fuzz/seeds/fuzz_decode"),

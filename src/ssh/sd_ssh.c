@@ -223,6 +223,12 @@ static size_t feed_resync(sd_ssh *s, int dir, const uint8_t *p, size_t n)
             sdp_newkeys_resync(s, dir, d->off + t);
         return t;
     }
+    if (d->rs_scanned >= SD_SSH_RESYNC_MAX) {
+        d->st = ST_DEAD;
+        return 0;
+    }
+    n = SD_MIN(n, (size_t)(SD_SSH_RESYNC_MAX - d->rs_scanned));
+    d->rs_scanned += (uint32_t)n; /* the whole chunk: a find returns early, and is the end */
     for (size_t i = 0; i < n; i++) {
         if (d->nk_have == SD_SSH_NK_PEEK)
             memmove(d->nk_buf, d->nk_buf + 1, --d->nk_have);
@@ -352,6 +358,7 @@ void sd_ssh_gap(sd_ssh *s, int dir, uint64_t len, uint64_t frame)
         d->st = d->st == ST_BANNER ? ST_DEAD : ST_RESYNC;
         d->nk_have = 0;
         d->rs_skip = 0;
+        d->rs_scanned = 0;
         d->hdr_have = 0;
         sd->stopped = true;
     } else if (d->st == ST_ENC && sd->splitting) {

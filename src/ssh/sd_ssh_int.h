@@ -22,6 +22,11 @@
 /* ST_RESYNC: after a gap in the cleartext phase, the bytes scanned for a
  * NEWKEYS packet (sd_ssh.c feed_resync) */
 enum { ST_BANNER = 0, ST_CLEAR, ST_ENC, ST_SSH1, ST_DEAD, ST_NKWAIT, ST_RESYNC };
+/* How far past a gap RESYNC looks for NEWKEYS: one packet of the largest
+ * size a peer takes, the key exchange messages the gap cut being shorter;
+ * past it the side stops, as it did at the gap before (a gap over the
+ * NEWKEYS itself would otherwise have every later byte scanned). */
+#define SD_SSH_RESYNC_MAX SD_SSH_MAX_PACKET
 #define SD_SSH_NK_PEEK 6 /* packet_length, padding_length and message type of the packet after it */
 
 /* Names shorter than this are algorithm names (RFC 4251 section 6: at most
@@ -63,6 +68,7 @@ typedef struct dirst {
     bool kexmsg_sent;        /* a key exchange message (30-49) read from this side */
     uint8_t nk_buf[SD_SSH_NK_PEEK]; /* NKWAIT: the bytes after the doubtful NEWKEYS; RESYNC: the last 6 */
     uint32_t rs_skip;        /* RESYNC: the found NEWKEYS' padding still to come */
+    uint32_t rs_scanned;     /* RESYNC: bytes looked through (SD_SSH_RESYNC_MAX) */
     uint8_t nk_have;
     uint64_t nk_frame;       /* the doubtful NEWKEYS' frame */
     int major;               /* sdp_proto_major of the side's proto, set with its banner */

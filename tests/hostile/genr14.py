@@ -287,6 +287,24 @@ def reply_gap():
     return c.frames
 
 
+def newkeys_gap():
+    """Client port 49028: the server's KEXINIT and NEWKEYS both lost from
+    the capture (ACKed), then 600 KB of its encrypted records. Must hold:
+    `gap`, the server side looked through for NEWKEYS no further than
+    SD_SSH_RESYNC_MAX (256 KiB) and then stopped (no record of it read, no
+    NEWKEYS found in the ciphertext), the client's side read."""
+    c = Conn(49028)
+    c.handshake()
+    c.send(False, BAN_S)
+    c.seq[1] += len(kexinit(KEX)) + len(NEWKEYS)
+    c.pkt(True, c.seq[0], c.seq[1], ACK)
+    c.send(True, BAN_C + kexinit(KEX))
+    c.send(True, NEWKEYS)
+    c.send(False, bytes((k * 131 + 7) & 0xFF for k in range(600000)))
+    c.close()
+    return c.frames
+
+
 def port22_client():
     """Client 10.7.0.1 port 22 -> server 10.7.0.2 port 2222 (a client bound
     to 22): the SYN says who the client is. Must hold: orig port 22, resp
@@ -549,6 +567,7 @@ CASES = {
     "kex_guess.pcap": lambda: write(kex_guess()),
     "clear_gap.pcap": lambda: write(clear_gap()),
     "reply_gap.pcap": lambda: write(reply_gap()),
+    "newkeys_gap.pcap": lambda: write(newkeys_gap()),
     "port22_client.pcap": lambda: write(port22_client()),
     "ng_mixed.pcapng": lambda: ng_mixed()[0],
     "be_nano.pcap": pcap_be_nano,

@@ -67,6 +67,10 @@ for v in "clear_gap 9 5" "reply_gap 11 4"; do
         fail "$1: $(grep -oE '"(outcome|server_newkeys_frame|server_enc_records|anomalies)":[^,]*' "$w/out" | tr '\n' ' ')"
 done
 expect reply_gap.pcap out '^rec S +36 pkt frame 29 ' ssh --records
+# the NEWKEYS itself lost: looked for within SD_SSH_RESYNC_MAX, then stopped
+run newkeys_gap.pcap 0 ssh --json
+grep -q '"outcome":"kex_incomplete".*"client_newkeys_frame":[0-9]*,.*"anomalies":\["gap"\]' "$w/out" || fail "newkeys_gap: $(head -c 600 "$w/out")"
+! grep -q '"server_newkeys_frame"' "$w/out" || fail "newkeys_gap: a NEWKEYS found in the ciphertext"
 expect ack_hole.pcap out '^ +10$' conns --fields missed_bytes
 
 # a NEWKEYS before its side's key exchange message (the server's after its

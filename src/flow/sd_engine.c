@@ -291,15 +291,16 @@ static void reasm_begin(sd_engine *e, sd_flow *f)
 #define UNTAKEN_ACK_SLACK 65536u /* window updates the capture missed, as sd_oow.c's OOW_SLACK */
 static unsigned untaken(const sd_flow *f, const sd_pkt *p, int dir)
 {
-    const sd_conn *c = &f->c;
-    if (!p->payload_len || (p->flags & SD_TH_RST) || !c->established)
+    const sd_conn *c = &f->c; /* p has data (the caller's test) */
+    if ((p->flags & SD_TH_RST) || !c->established)
         return 0;
     if (!(p->flags & SD_TH_ACK))
         return SD_TA_UNTAKEN;
     if ((p->flags & SD_TH_SYN) && c->d[dir].isn_set && p->seq != c->d[dir].isn)
         return SD_TA_UNTAKEN;
     const sd_tcptrack *peer = &f->t[!dir];
-    if (!c->saw_syn || !c->saw_synack || !peer->started) /* the windows' scale unknown */
+    int32_t ahead = (int32_t)(p->ack - peer->max_end); /* nearly always <= 0: asked first */
+    if (ahead <= 0 || !c->saw_syn || !c->saw_synack || !peer->started) /* or the windows' scale unknown */
         return 0;
     /* Not an ACK older than a window (RFC 5961 5.2: dropped too): what the
      * receiver last took as ACKed is known here only from segments an
@@ -307,10 +308,7 @@ static unsigned untaken(const sd_flow *f, const sd_pkt *p, int dir)
      * later forged copy would replace. The peer's highest byte only grows
      * with injected segments, which makes this test laxer, never stricter. */
     uint64_t win = (c->d[dir].win_seen ? c->d[dir].win_max : 0) + UNTAKEN_ACK_SLACK;
-    int32_t ahead = (int32_t)(p->ack - peer->max_end);
-    if (ahead > 0 && (uint64_t)ahead > win)
-        return SD_TA_UNTAKEN;
-    return 0;
+    return (uint64_t)ahead > win ? SD_TA_UNTAKEN : 0;
 }
 
 /* ta: sd_tcp's analysis of p. A RST the receiver does not take (outside

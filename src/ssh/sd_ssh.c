@@ -199,6 +199,49 @@ static size_t feed_nkwait(sd_ssh *s, int dir, const uint8_t *p, size_t n)
     return t;
 }
 
+/* A NEWKEYS packet as every implementation sends it before keys are in
+ * use: packet_length L (4 + L a multiple of 8), padding_length L - 2 (at
+ * least 4), message 21. Random bytes match it about once in 2^40. */
+static bool newkeys_head(const uint8_t *b)
+{
+    uint32_t L = (uint32_t)b[0] << 24 | (uint32_t)b[1] << 16 | (uint32_t)b[2] << 8 | b[3];
+    return L >= 6 && L <= 257 && (L + 4) % 8 == 0 && b[4] == L - 2 && b[5] == SD_SSH_MSG_NEWKEYS;
+}
+
+/* RESYNC (after a gap in the cleartext phase: the packet framing is lost,
+ * but a capture that lost one segment of the key exchange still holds
+ * the side's NEWKEYS and everything encrypted after it): the bytes slide
+ * through a 6-byte window until it holds a NEWKEYS packet's head, then
+ * its padding is passed over and the side is encrypted from its end. */
+static size_t feed_resync(sd_ssh *s, int dir, const uint8_t *p, size_t n)
+{
+    dirst *d = &s->d[dir];
+    if (d->rs_skip) {
+        size_t t = SD_MIN(n, (size_t)d->rs_skip);
+        d->rs_skip -= (uint32_t)t;
+        if (!d->rs_skip)
+            sdp_newkeys_resync(s, dir, d->off + t);
+        return t;
+    }
+    if (d->rs_scanned >= SD_SSH_RESYNC_MAX) {
+        d->st = ST_DEAD;
+        return 0;
+    }
+    n = SD_MIN(n, (size_t)(SD_SSH_RESYNC_MAX - d->rs_scanned));
+    d->rs_scanned += (uint32_t)n; /* the whole chunk: a find returns early, and is the end */
+    for (size_t i = 0; i < n; i++) {
+        if (d->nk_have == SD_SSH_NK_PEEK)
+            memmove(d->nk_buf, d->nk_buf + 1, --d->nk_have);
+        d->nk_buf[d->nk_have++] = p[i];
+        if (d->nk_have == SD_SSH_NK_PEEK && newkeys_head(d->nk_buf)) {
+            d->nk_have = 0;
+            d->rs_skip = d->nk_buf[4]; /* the padding after the message byte */
+            return i + 1;
+        }
+    }
+    return n;
+}
+
 /* ------------------------------------------------------------------ API */
 
 void sd_ssh_feed(sd_ssh *s, int dir, const uint8_t *data, size_t len, uint64_t frame, sd_ts ts)
@@ -227,6 +270,10 @@ void sd_ssh_feed(sd_ssh *s, int dir, const uint8_t *data, size_t len, uint64_t f
             break;
         case ST_NKWAIT:
             used = feed_nkwait(s, dir, data + i, len - i);
+            touched = true;
+            break;
+        case ST_RESYNC:
+            used = feed_resync(s, dir, data + i, len - i);
             touched = true;
             break;
         default:
@@ -303,11 +350,16 @@ void sd_ssh_gap(sd_ssh *s, int dir, uint64_t len, uint64_t frame)
         d->st = ST_ENC;
         sd->splitting = false;
     }
-    if (d->st == ST_BANNER || d->st == ST_CLEAR) {
+    if (d->st == ST_BANNER || d->st == ST_CLEAR || d->st == ST_RESYNC) {
         sdp_anomaly(s, dir, SD_SSH_AN_GAP, "%llu bytes missing before NEWKEYS",
                 (unsigned long long)len);
-        /* Unknown, not "not SSH": no dead_no_banner / non_ssh marks. */
-        d->st = ST_DEAD;
+        /* Unknown, not "not SSH": no dead_no_banner / non_ssh marks. Past
+         * the banner the side's NEWKEYS is looked for (feed_resync). */
+        d->st = d->st == ST_BANNER ? ST_DEAD : ST_RESYNC;
+        d->nk_have = 0;
+        d->rs_skip = 0;
+        d->rs_scanned = 0;
+        d->hdr_have = 0;
         sd->stopped = true;
     } else if (d->st == ST_ENC && sd->splitting) {
         if (d->enc_left >= len) {

@@ -111,7 +111,7 @@ typedef enum sd_ssh_anom_code {
     SD_SSH_AN_UNEXPECTED_MSG,    /* non-KEX message before NEWKEYS (Terrapin indicator) */
     SD_SSH_AN_KEXINIT_REPEAT,    /* a second KEXINIT in the clear */
     SD_SSH_AN_HOSTKEY_BAD,       /* KEX reply whose host key blob does not parse */
-    SD_SSH_AN_GAP,               /* bytes missing from the capture: stopped (unless inside a record) */
+    SD_SSH_AN_GAP,               /* bytes missing from the capture: framing lost (cleartext: the NEWKEYS looked for) */
     SD_SSH_AN_ENC_LEN_BAD,       /* encrypted length impossible for the suite: splitting stopped */
     SD_SSH_AN_SUITE_UNKNOWN,     /* NEWKEYS but cipher/MAC unknown or not negotiated */
     SD_SSH_AN_NOT_SSH,           /* data that is not an SSH banner */

@@ -490,10 +490,16 @@ static void on_kex_reply(sd_ssh *s, int dir, uint8_t type, sd_cur c)
 
 static void on_newkeys(sd_ssh *s, int dir, uint64_t end_off)
 {
+    if (!s->m.side[dir].kexinit_seen)
+        sdp_anomaly(s, dir, SD_SSH_AN_NEWKEYS_EARLY, "NEWKEYS with no KEXINIT before it");
+    sdp_newkeys_resync(s, dir, end_off);
+}
+
+void sdp_newkeys_resync(sd_ssh *s, int dir, uint64_t end_off)
+{
     sd_ssh_side *sd = &s->m.side[dir];
     dirst *d = &s->d[dir];
-    if (!sd->kexinit_seen)
-        sdp_anomaly(s, dir, SD_SSH_AN_NEWKEYS_EARLY, "NEWKEYS with no KEXINIT before it");
+    sd->stopped = false;
     sd->newkeys_seen = true;
     sd->newkeys_frame = s->frame;
     sd->newkeys_ts = s->ts;

@@ -19,7 +19,14 @@
 /* ST_NKWAIT: after a NEWKEYS that came before its side's key exchange
  * message, encrypted unless the next packet is a cleartext one of the key
  * exchange (sd_ssh_clear.c newkeys_doubtful) */
-enum { ST_BANNER = 0, ST_CLEAR, ST_ENC, ST_SSH1, ST_DEAD, ST_NKWAIT };
+/* ST_RESYNC: after a gap in the cleartext phase, the bytes scanned for a
+ * NEWKEYS packet (sd_ssh.c feed_resync) */
+enum { ST_BANNER = 0, ST_CLEAR, ST_ENC, ST_SSH1, ST_DEAD, ST_NKWAIT, ST_RESYNC };
+/* How far past a gap RESYNC looks for NEWKEYS: one packet of the largest
+ * size a peer takes, the key exchange messages the gap cut being shorter;
+ * past it the side stops, as it did at the gap before (a gap over the
+ * NEWKEYS itself would otherwise have every later byte scanned). */
+#define SD_SSH_RESYNC_MAX SD_SSH_MAX_PACKET
 #define SD_SSH_NK_PEEK 6 /* packet_length, padding_length and message type of the packet after it */
 
 /* Names shorter than this are algorithm names (RFC 4251 section 6: at most
@@ -59,7 +66,9 @@ typedef struct dirst {
     /* role evidence for this direction (sd_ssh_evidence levels, 0 = none) */
     int ev_client, ev_server;
     bool kexmsg_sent;        /* a key exchange message (30-49) read from this side */
-    uint8_t nk_buf[SD_SSH_NK_PEEK]; /* NKWAIT: the bytes after the doubtful NEWKEYS */
+    uint8_t nk_buf[SD_SSH_NK_PEEK]; /* NKWAIT: the bytes after the doubtful NEWKEYS; RESYNC: the last 6 */
+    uint32_t rs_skip;        /* RESYNC: the found NEWKEYS' padding still to come */
+    uint32_t rs_scanned;     /* RESYNC: bytes looked through (SD_SSH_RESYNC_MAX) */
     uint8_t nk_have;
     uint64_t nk_frame;       /* the doubtful NEWKEYS' frame */
     int major;               /* sdp_proto_major of the side's proto, set with its banner */
@@ -164,5 +173,8 @@ size_t sdp_feed_clear(sd_ssh *s, int dir, const uint8_t *p, size_t n);
  * start a cleartext key exchange packet, and the NEWKEYS before them is
  * taken back (said as an unexpected message); the state is CLEAR or ENC. */
 bool sdp_newkeys_settle(sd_ssh *s, int dir);
+/* RESYNC found a NEWKEYS packet ending at end_off: the side is encrypted
+ * from there (its KEXINIT may have been lost: no newkeys_before_kexinit). */
+void sdp_newkeys_resync(sd_ssh *s, int dir, uint64_t end_off);
 
 #endif

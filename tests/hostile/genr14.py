@@ -14,7 +14,7 @@ import struct
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from gendeceive import ACK, PSH, RST, SYN, Conn, NEWKEYS, ssh_packet, write  # noqa: E402
+from gendeceive import ACK, GCM, PSH, RST, SYN, Conn, NEWKEYS, ssh_packet, write  # noqa: E402
 from genfmt import BAN_C, BAN_S, CLI, CLI6, KEX, SRV, SRV6, T0, eth, ip4, ip6, kexinit, opt, pcap, shb, tcp_seg  # noqa: E402
 from genr4 import epb, idb_snap  # noqa: E402
 from genr9 import keys  # noqa: E402
@@ -251,9 +251,10 @@ def kex_guess():
 def clear_gap():
     """Client port 49011: the server's KEXINIT segment missing from the
     capture (the client ACKs it), the rest of the session there. Must
-    hold: the gap counted (missed_bytes), the client's HASSH still read,
-    the records after NEWKEYS still split (the keystrokes seen), one
-    connection."""
+    hold: the gap counted (missed_bytes, `gap`), the client's HASSH still
+    read, the server's NEWKEYS found after the gap and its records read
+    (main: the server side stopped at the gap: no NEWKEYS, outcome
+    kex_incomplete, "connection ended before encryption")."""
     c = Conn(49011)
     c.handshake()
     c.send(False, BAN_S)
@@ -262,6 +263,45 @@ def clear_gap():
     c.pkt(True, c.seq[0], c.seq[1], ACK)
     c.send(True, BAN_C + kexinit(KEX))
     finish(c, 5)
+    return c.frames
+
+
+def reply_gap():
+    """Client port 49027: aes128-gcm (lengths in clear: records split), the
+    server's curve25519 reply lost from the capture (ACKed), its NEWKEYS
+    in the next segment, then 4 keystrokes. Must hold: the server's
+    NEWKEYS found (frame 11), its 4 echo records split, outcome encrypted
+    (main: the server side stopped at the gap)."""
+    c = Conn(49027)
+    c.handshake()
+    c.ssh(skex=GCM, ckex=GCM)
+    c.send(True, ssh_packet(b"\x1e" + struct.pack("!I", 32) + b"\x44" * 32))
+    c.seq[1] += 200  # the reply, never captured
+    c.pkt(True, c.seq[0], c.seq[1], ACK)
+    c.send(False, NEWKEYS)
+    c.send(True, NEWKEYS)
+    for i in range(4):
+        c.send(True, struct.pack("!I", 16) + bytes([i]) * 32)
+        c.send(False, struct.pack("!I", 16) + bytes([i + 1]) * 32)
+    c.close()
+    return c.frames
+
+
+def newkeys_gap():
+    """Client port 49028: the server's KEXINIT and NEWKEYS both lost from
+    the capture (ACKed), then 600 KB of its encrypted records. Must hold:
+    `gap`, the server side looked through for NEWKEYS no further than
+    SD_SSH_RESYNC_MAX (256 KiB) and then stopped (no record of it read, no
+    NEWKEYS found in the ciphertext), the client's side read."""
+    c = Conn(49028)
+    c.handshake()
+    c.send(False, BAN_S)
+    c.seq[1] += len(kexinit(KEX)) + len(NEWKEYS)
+    c.pkt(True, c.seq[0], c.seq[1], ACK)
+    c.send(True, BAN_C + kexinit(KEX))
+    c.send(True, NEWKEYS)
+    c.send(False, bytes((k * 131 + 7) & 0xFF for k in range(600000)))
+    c.close()
     return c.frames
 
 
@@ -526,6 +566,8 @@ CASES = {
     "ssh15.pcap": lambda: write(ssh15()),
     "kex_guess.pcap": lambda: write(kex_guess()),
     "clear_gap.pcap": lambda: write(clear_gap()),
+    "reply_gap.pcap": lambda: write(reply_gap()),
+    "newkeys_gap.pcap": lambda: write(newkeys_gap()),
     "port22_client.pcap": lambda: write(port22_client()),
     "ng_mixed.pcapng": lambda: ng_mixed()[0],
     "be_nano.pcap": pcap_be_nano,
@@ -545,12 +587,22 @@ CASES = {
 def seeds(repo):
     """This round's fuzz seeds: for the whole pipeline the untaken
     injections (no ACK, a SYN in the window), the early NEWKEYS and the
-    new link types; for the decoder a frame of each new link type."""
+    new link types; for the decoder a frame of each new link type; for
+    the SSH parser a gap before a NEWKEYS."""
     genmain.write_files(os.path.join(repo, "fuzz/seeds"),
                         {"fuzz_pipeline/r14_inj_noack.pcap": write(inj_noack()),
                          "fuzz_pipeline/r14_inj_syn.pcap": write(inj_syn()),
                          "fuzz_pipeline/r14_early_newkeys.pcap": write(early_newkeys()),
                          "fuzz_pipeline/r14_ng_links14.pcapng": ng_links14()})
+    # fuzz_ssh: a hint byte, then feed records (control byte: direction and
+    # length - 1 of up to 127 bytes) and gaps (0xff, direction | length << 1):
+    # the server's banner, a gap over its KEXINIT, NEWKEYS, a record
+    def feed(d, data):
+        return b"".join(bytes([(len(data[k:k + 100]) - 1) << 1 | d]) + data[k:k + 100] for k in range(0, len(data), 100))
+    sshseed = (b"\x00" + feed(1, BAN_S) + b"\xff" + bytes([1 | 80 << 1]) + feed(1, NEWKEYS)
+               + feed(1, struct.pack("!I", 16) + b"\x01" * 32) + feed(0, BAN_C + kexinit(KEX)))
+    os.makedirs(os.path.join(repo, "fuzz/seeds/fuzz_ssh"), exist_ok=True)
+    genmain.write_files(os.path.join(repo, "fuzz/seeds/fuzz_ssh"), {"r14_gap_resync": sshseed})
     # fuzz_decode: the first byte picks the link type (its link_types[] index)
     ip = ip4(CLI, SRV, 6, tcp_seg(CLI, SRV, 49025, 22, 1, 2, PSH | ACK, BAN_C))
     genmain.write_files(os.path.join(repo, "fuzz/seeds/fuzz_decode"),

@@ -8,7 +8,9 @@
 # its sequence number so that no SSH was found at all); held until ACKed
 # now, the re-send replacing them, counted and marked `untaken`. A
 # capture that lost the peer's segments (an honest ACK of bytes never
-# seen) is not judged so. A NEWKEYS before its sender's key exchange
+# seen) is not judged so. After a gap in the cleartext phase the side's
+# NEWKEYS is looked for and its records read (main: the side stopped). A
+# NEWKEYS before its sender's key exchange
 # message, which no receiver takes, flagged and passed over. Then what was
 # already right: an IPv4 header
 # checksum, a SYN-ACK from another port, a SYN's ISN changed, a 4-tuple
@@ -55,6 +57,20 @@ for f in clear_gap ack_hole; do
     grep -q '"client":"SSH-2.0-OpenSSH_9.6".*"hassh":"e97d07603350d1111ec2b64bf25413c9"' "$w/out" || fail "$f: the client's lists"
 done
 expect clear_gap.pcap out '^ +160$' conns --fields missed_bytes
+# a gap in the cleartext phase: the side's NEWKEYS found after it, its
+# records read (main: that side stopped, "connection ended before
+# encryption", outcome kex_incomplete)
+for v in "clear_gap 9 5" "reply_gap 11 4"; do
+    set -- $v
+    run "$1.pcap" 0 ssh --json
+    grep -q "\"outcome\":\"encrypted\".*\"server_newkeys_frame\":$2,.*\"server_enc_records\":$3,.*\"anomalies\":\[\"gap\"\]" "$w/out" ||
+        fail "$1: $(grep -oE '"(outcome|server_newkeys_frame|server_enc_records|anomalies)":[^,]*' "$w/out" | tr '\n' ' ')"
+done
+expect reply_gap.pcap out '^rec S +36 pkt frame 29 ' ssh --records
+# the NEWKEYS itself lost: looked for within SD_SSH_RESYNC_MAX, then stopped
+run newkeys_gap.pcap 0 ssh --json
+grep -q '"outcome":"kex_incomplete".*"client_newkeys_frame":[0-9]*,.*"anomalies":\["gap"\]' "$w/out" || fail "newkeys_gap: $(head -c 600 "$w/out")"
+! grep -q '"server_newkeys_frame"' "$w/out" || fail "newkeys_gap: a NEWKEYS found in the ciphertext"
 expect ack_hole.pcap out '^ +10$' conns --fields missed_bytes
 
 # a NEWKEYS before its side's key exchange message (the server's after its

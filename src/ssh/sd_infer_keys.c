@@ -1262,12 +1262,19 @@ static void resolve_keys(const ctx *x, key *k, size_t nk, bool completes)
 }
 
 /* The largest data length a client record of len bytes can hold. */
-static int64_t data_bytes(const leg *L, uint32_t len)
+/* The most data bytes a CHANNEL_DATA record of len wire bytes sent by the
+ * leg's client (cl) or server holds. */
+static int64_t data_bytes_of(const leg *L, bool cl, uint32_t len)
 {
     int64_t n = 2;
-    while (n < PASTE_MAX && sdi_lw(L, true, SD_SSH_P_CHANNEL_DATA((uint32_t)n + 1)) <= len)
+    while (n < PASTE_MAX && sdi_lw(L, cl, SD_SSH_P_CHANNEL_DATA((uint32_t)n + 1)) <= len)
         n++;
     return n;
+}
+
+static int64_t data_bytes(const leg *L, uint32_t len)
+{
+    return data_bytes_of(L, true, len);
 }
 
 /* The command_output event of the answer to an Enter. */
@@ -1346,6 +1353,22 @@ static int echoes_line(const ctx *x, const leg *L, const key *q)
     return f <= sdi_lw(L, false, SD_SSH_P_CHANNEL_DATA((uint32_t)hi + 1)) ? ECHO_ALONE : ECHO_OUTPUT;
 }
 
+/* The key-sized line q, at a prompt (every key before it a line), is
+ * answered by one record holding its echo, its output and the next
+ * prompt: larger than an Enter on an empty line is answered by (the
+ * prompt the server sent last before the key, right before it, and
+ * ENTER_EMPTY_EXTRA bytes: CR LF and bash's bracketed-paste end). Lab
+ * paramiko_shell at seed +9000 frames 28-31: `uname -a` (64) 0.3 s after
+ * the prompt (64), answered by one 144-byte record. */
+static bool line_ran_in_one(const ctx *x, const leg *L, const key *q)
+{
+    size_t i = q->at;
+    if (i == 0 || sdi_is_cl(L, &x->v[i - 1]) || q->resp_n != 1)
+        return false;
+    int64_t prompt = data_bytes_of(L, false, x->v[i - 1].len);
+    return x->v[q->resp_first].len > sdi_lw(L, false, SD_SSH_P_CHANNEL_DATA((uint32_t)prompt + ENTER_EMPTY_EXTRA));
+}
+
 /* Every key of the leg was a whole line sent at once (SCRIPT_LINES_MIN):
  * read as Enter (or, a line of an arrow's size, as an arrow answered by
  * ENTER_RECORDS_MIN records: an arrow recalling a line is answered by one
@@ -1383,7 +1406,8 @@ static bool lines_only(const ctx *x, const leg *L, const key *k, size_t nk)
         bool one = q->resp_n < ENTER_RECORDS_MIN; /* the whole answer in one record */
         bool line = is_key(q, "enter") ||
                     (is_key(q, "arrow") && (!one || (echo == ECHO_OUTPUT && !last && is_key(&k[i + 1], "arrow"))));
-        if (!line || echo == ECHO_NONE || (echo == ECHO_OUTPUT && one && !is_key(q, "arrow")))
+        if (!line || echo == ECHO_NONE ||
+            (echo == ECHO_OUTPUT && one && !is_key(q, "arrow") && !line_ran_in_one(x, L, q)))
             return false;
         alone |= !last && echo == ECHO_ALONE; /* the last one's may hold the logout */
         if (!first)

@@ -500,6 +500,12 @@
  * answered by the same CR LF and prompt), was written line by line (lab
  * paramiko_shell: five lines, none typed key by key). */
 #define SCRIPT_LINES_MIN 3
+/* An Enter on an empty line is answered by the prompt again after CR LF
+ * (2 bytes) and, under bash 5.1+, the bracketed-paste end "\e[?2004l\r"
+ * (9; the prompt's "\e[?2004h" is in the prompt before too): a line's
+ * one-record answer larger than the prompt and these bytes holds the
+ * line's echo and output (sd_infer_keys.c line_ran_in_one). */
+#define ENTER_EMPTY_EXTRA 11u
 /* OpenSSH >= 9.5 ObscureKeystrokeTiming (ssh_inference.md 3.3/3.4): once a
  * key is typed the client sends on a 20 ms grid, a PING (same size as one
  * key) on each tick with nothing to send, answered by a same-size PONG,

@@ -3286,6 +3286,35 @@ static void test_lockstep_shell(void **st)
         assert_string_equal(k[i], "paste");
     assert_false(sd_ev_get(find_kind(&l, "session"), "human")->b);
     sd_evlist_free(&l);
+    /* (lab paramiko_shell at seed +9000 frames 14-67) `uname -a`'s echo,
+     * output and prompt in one record (144), larger than an Enter on an
+     * empty line is answered by (CR LF and the 64-byte prompt before it,
+     * ENTER_EMPTY_EXTRA): a line too. After a longer prompt (112), an
+     * answer of its size may be such an Enter: keys stay a person's. */
+    static const step seq9[] = {
+        { true, 64, 1.5920 },   { false, 64, 1.5922 },   { true, 240, 1.5926 },  { false, 48, 1.6099 },
+        { true, 80, 1.6105 },   { false, 704, 1.6128 },  { false, 64, 1.6560 },  { true, 96, 1.6564 },
+        { false, 48, 1.6586 },  { true, 64, 1.6588 },    { false, 112, 1.6594 }, { false, 64, 1.6740 },
+        { true, 64, 1.9803 },   { false, 144, 1.9852 },                                              /* uname -a */
+        { true, 64, 2.2910 },   { false, 64, 2.2921 },   { false, 64, 2.2931 },  { false, 112, 2.2932 },
+        { false, 1448, 2.2935 }, { false, 904, 2.2935 }, { false, 64, 2.2936 },                      /* ls -la */
+        { true, 80, 2.6016 },   { false, 80, 2.6027 },   { false, 64, 2.6033 },  { false, 64, 2.6034 }, /* cat */
+        { true, 64, 2.9122 },   { false, 64, 2.9141 },   { false, 112, 2.9161 }, { false, 64, 2.9171 }, /* id */
+        { true, 64, 3.2229 },   { false, 64, 3.2235 },   { false, 176, 3.2252 },                      /* exit */
+        { true, 48, 3.2255 },   { true, 48, 3.2680 },
+    };
+    for (int empty = 0; empty <= 1; empty++) {
+        memcpy(seq, seq9, sizeof seq9);
+        if (empty)
+            seq[11].len = seq[13].len = 112;
+        l = (sd_evlist){ 0 };
+        su = run_stream(seq, sizeof seq9 / sizeof seq9[0], &l);
+        assert_string_equal(su.session_kind, "shell");
+        assert_int_equal(keys_of(&l, k, 8), 5);
+        assert_string_equal(k[0], empty ? "enter" : "paste");
+        assert_int_equal(sd_ev_get(find_kind(&l, "session"), "human")->b, empty);
+        sd_evlist_free(&l);
+    }
     /* nothing typed after the requests: a command's */
     l = (sd_evlist){ 0 };
     su = run_stream(seq0, 12, &l);

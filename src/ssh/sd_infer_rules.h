@@ -628,6 +628,12 @@
  * keeps the look-ahead short on hostile input whose records share a
  * time). */
 #define FWD_LOOK_RECORDS 64
+/* A key typed right before a -L/-D open (the client writes each as it
+ * comes) is echoed by the server in its order, before the open's
+ * confirmation: up to this many such keys' echoes are passed over (a
+ * person's keys a few ms apart, at most two or three before a program
+ * connects; the bound keeps the look-ahead short). */
+#define FWD_OWED_ECHO_MAX 4u
 /* Compressed (zlib), an open repeating the one before shrinks to a few
  * bytes (lab asyncssh_forward: 76, then 44 under chacha20-poly1305) and
  * no size names it: in a session without a session channel, a client

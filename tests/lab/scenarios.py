@@ -4218,6 +4218,8 @@ _reseed("asyncssh_server", 8000, "the line editor's first key answered 69 and 77
 # were lost)
 _reseed("paramiko_shell", 9000, "`uname -a` (one key's wire size) answered by one record: its echo, "
         "output and prompt")
+_reseed("shellfwd_D_aes128gcm", 9000, "a key typed 5 ms before the page's channel open, its echo and the "
+        "confirmation in one segment")
 
 
 # Fresh runs of the transfers / forwards / agent / reverse / nesting / X11

@@ -4220,6 +4220,12 @@ _reseed("paramiko_shell", 9000, "`uname -a` (one key's wire size) answered by on
         "output and prompt")
 _reseed("shellfwd_D_aes128gcm", 9000, "a key typed 5 ms before the page's channel open, its echo and the "
         "confirmation in one segment")
+# ninth sweep: on the server's side of a 200 ms link, the reverse client's
+# WINDOW_ADJUSTs amid `last`'s output, followed by more output within
+# 10 ms, counted as keys answered sooner than the round trip: the reverse
+# keys in flight after it were read one by one
+_reseed("wan_demo", 9000, "the reverse client's WINDOW_ADJUSTs amid `last`'s output, the output going on "
+        "within 10 ms")
 
 
 # Fresh runs of the transfers / forwards / agent / reverse / nesting / X11

@@ -1576,11 +1576,11 @@ static size_t keys_of(const sd_evlist *l, const char **out, size_t max)
     return n;
 }
 
-/* The login, then rest (up to 24 steps), through run_stream: the
- * keystroke events' keys into out (up to max), their number. */
+/* The login, then rest (up to 192 - NLOGIN steps), through run_stream:
+ * the keystroke events' keys into out (up to max), their number. */
 static size_t keys_after_login(const step *rest, size_t nrest, sd_evlist *l, const char **out, size_t max)
 {
-    step seq[32];
+    step seq[192];
     assert_true(NLOGIN + nrest <= sizeof seq / sizeof seq[0]);
     run_stream(seq, after_login(seq, rest, nrest), l);
     return keys_of(l, out, max);
@@ -1657,6 +1657,46 @@ static void test_keys_in_flight(void **st)
     };
     static const char *const want[] = { "char", "char", "backspace", "char", "enter" };
     assert_keys_at(rest, sizeof rest / sizeof rest[0], 0.150, want, sizeof want / sizeof want[0]);
+}
+
+/* Keys in flight after a long output (lab wan_demo at seed +9000 frames
+ * 195 and 278, the reverse leg's): the client's WINDOW_ADJUSTs amid it, a
+ * key's size, are followed by more output within milliseconds. That is
+ * no answer to them sooner than the round trip: counted so, they
+ * outweighed the keys overtaking echoes after it and the keys were read
+ * one by one (`s` lost, the Backspace read as Enter). */
+static void test_keys_in_flight_after_output(void **st)
+{
+    (void)st;
+    static const step head[] = {
+        { true, 112, 1.10 }, { false, 44, 1.25 }, { true, 376, 1.26 }, { false, 36, 1.41 }, /* open, pty */
+        { true, 36, 1.60 },  { false, 36, 1.75 },                                           /* Enter: echo */
+    };
+    static const step tail[] = {
+        { true, 36, 3.00 },  { true, 36, 3.06 },  { true, 36, 3.12 },   /* l, s, Backspace */
+        { false, 36, 3.15 }, { true, 36, 3.155 },                       /* echo l; s */
+        { false, 36, 3.21 }, { false, 44, 3.27 }, { false, 36, 3.305 }, /* echo s, BS echo, echo s */
+        { true, 36, 3.40 },  { false, 36, 3.55 }, { false, 100, 3.551 }, { false, 52, 3.552 }, /* Enter */
+    };
+    step rest[160];
+    size_t n = 0;
+    memcpy(rest, head, sizeof head);
+    n = sizeof head / sizeof head[0];
+    double t = 1.76;
+    for (int w = 0; w < 2; w++) {
+        for (int i = 0; i < 36; i++, t += 0.0005)
+            rest[n++] = (step){ false, 1448, t };
+        rest[n++] = (step){ true, 36, t };                 /* WINDOW_ADJUST */
+        t += 0.005;                                        /* the output goes on */
+        for (int i = 0; i < 20; i++, t += 0.01)
+            rest[n++] = (step){ false, 1448, t };
+    }
+    rest[n++] = (step){ false, 1448, t };
+    rest[n++] = (step){ false, 52, t + 0.001 };            /* prompt */
+    memcpy(rest + n, tail, sizeof tail);
+    n += sizeof tail / sizeof tail[0];
+    static const char *const want[] = { "enter", "char", "char", "backspace", "char", "enter" };
+    assert_keys_at(rest, n, 0.150, want, sizeof want / sizeof want[0]);
 }
 
 /* Keys in flight with a key never echoed (Ctrl-G between `l` and `s`,
@@ -3504,6 +3544,7 @@ int main(void)
         cmocka_unit_test(test_auth_closed),
         cmocka_unit_test(test_rekey_typing),
         cmocka_unit_test(test_keys_in_flight),
+        cmocka_unit_test(test_keys_in_flight_after_output),
         cmocka_unit_test(test_keys_in_flight_unechoed),
         cmocka_unit_test(test_keys_in_flight_slow_completion),
         cmocka_unit_test(test_unanswered_key_before_arrow),

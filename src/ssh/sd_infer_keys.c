@@ -470,6 +470,18 @@ static bool echo_late(const ctx *x, const leg *L, const keysz *z, size_t j, size
  * a server record less than KEYS_ANSWER_MIN_S after the client's is no
  * answer to it (lab wanc220_reverse_keys frames 159-160, 0.1 ms apart:
  * the channel's protocol after a reverse session). */
+/* The key-shaped client record at v[i] came amid the server's output
+ * (WINADJ_OUTPUT_MIN bytes since the client's record before): the
+ * client's WINDOW_ADJUST, which the output that goes on does not answer
+ * (lab wan_demo at seed +9000 frames 195 and 278: the reverse client's,
+ * 9.7 and 1.9 ms before the next of `last`'s 1448-byte records, counted
+ * as keys answered sooner than the round trip, and the reverse keys in
+ * flight were read one by one). */
+static bool amid_output(const ctx *x, const leg *L, size_t from, size_t i)
+{
+    return out_before(x, L, from, i) >= WINADJ_OUTPUT_MIN;
+}
+
 static bool pair_in_flight(const ctx *x, const leg *L, const keysz *z, size_t from, size_t to,
                            const uint8_t *mark, size_t *pair)
 {
@@ -501,7 +513,8 @@ static bool pair_in_flight(const ctx *x, const leg *L, const keysz *z, size_t fr
             pair[q[head] - from] = j;
             pair[j - from] = q[head];
             head++;
-        } else if (tail - head == 1 && q[head] == j - 1 && it->t - x->v[j - 1].t >= KEYS_ANSWER_MIN_S)
+        } else if (tail - head == 1 && q[head] == j - 1 && it->t - x->v[j - 1].t >= KEYS_ANSWER_MIN_S &&
+                   !amid_output(x, L, from, j - 1))
             early_answers++;
     }
     free(q);
@@ -1415,12 +1428,19 @@ static void resolve_keys(const ctx *x, key *k, size_t nk, bool completes)
 }
 
 /* The largest data length a client record of len bytes can hold. */
-static int64_t data_bytes(const leg *L, uint32_t len)
+/* The most data bytes a CHANNEL_DATA record of len wire bytes sent by the
+ * leg's client (cl) or server holds. */
+static int64_t data_bytes_of(const leg *L, bool cl, uint32_t len)
 {
     int64_t n = 2;
-    while (n < PASTE_MAX && sdi_lw(L, true, SD_SSH_P_CHANNEL_DATA((uint32_t)n + 1)) <= len)
+    while (n < PASTE_MAX && sdi_lw(L, cl, SD_SSH_P_CHANNEL_DATA((uint32_t)n + 1)) <= len)
         n++;
     return n;
+}
+
+static int64_t data_bytes(const leg *L, uint32_t len)
+{
+    return data_bytes_of(L, true, len);
 }
 
 /* The command_output event of the answer to an Enter. */
@@ -1499,6 +1519,22 @@ static int echoes_line(const ctx *x, const leg *L, const key *q)
     return f <= sdi_lw(L, false, SD_SSH_P_CHANNEL_DATA((uint32_t)hi + 1)) ? ECHO_ALONE : ECHO_OUTPUT;
 }
 
+/* The key-sized line q, at a prompt (every key before it a line), is
+ * answered by one record holding its echo, its output and the next
+ * prompt: larger than an Enter on an empty line is answered by (the
+ * prompt the server sent last before the key, right before it, and
+ * ENTER_EMPTY_EXTRA bytes: CR LF and bash's bracketed-paste end). Lab
+ * paramiko_shell at seed +9000 frames 28-31: `uname -a` (64) 0.3 s after
+ * the prompt (64), answered by one 144-byte record. */
+static bool line_ran_in_one(const ctx *x, const leg *L, const key *q)
+{
+    size_t i = q->at;
+    if (i == 0 || sdi_is_cl(L, &x->v[i - 1]) || q->resp_n != 1)
+        return false;
+    int64_t prompt = data_bytes_of(L, false, x->v[i - 1].len);
+    return x->v[q->resp_first].len > sdi_lw(L, false, SD_SSH_P_CHANNEL_DATA((uint32_t)prompt + ENTER_EMPTY_EXTRA));
+}
+
 /* Every key of the leg was a whole line sent at once (SCRIPT_LINES_MIN):
  * read as Enter (or, a line of an arrow's size, as an arrow answered by
  * ENTER_RECORDS_MIN records: an arrow recalling a line is answered by one
@@ -1536,7 +1572,8 @@ static bool lines_only(const ctx *x, const leg *L, const key *k, size_t nk)
         bool one = q->resp_n < ENTER_RECORDS_MIN; /* the whole answer in one record */
         bool line = is_key(q, "enter") ||
                     (is_key(q, "arrow") && (!one || (echo == ECHO_OUTPUT && !last && is_key(&k[i + 1], "arrow"))));
-        if (!line || echo == ECHO_NONE || (echo == ECHO_OUTPUT && one && !is_key(q, "arrow")))
+        if (!line || echo == ECHO_NONE ||
+            (echo == ECHO_OUTPUT && one && !is_key(q, "arrow") && !line_ran_in_one(x, L, q)))
             return false;
         alone |= !last && echo == ECHO_ALONE; /* the last one's may hold the logout */
         if (!first)

@@ -513,6 +513,12 @@
  * answered by the same CR LF and prompt), was written line by line (lab
  * paramiko_shell: five lines, none typed key by key). */
 #define SCRIPT_LINES_MIN 3
+/* An Enter on an empty line is answered by the prompt again after CR LF
+ * (2 bytes) and, under bash 5.1+, the bracketed-paste end "\e[?2004l\r"
+ * (9; the prompt's "\e[?2004h" is in the prompt before too): a line's
+ * one-record answer larger than the prompt and these bytes holds the
+ * line's echo and output (sd_infer_keys.c line_ran_in_one). */
+#define ENTER_EMPTY_EXTRA 11u
 /* OpenSSH >= 9.5 ObscureKeystrokeTiming (ssh_inference.md 3.3/3.4): once a
  * key is typed the client sends on a 20 ms grid, a PING (same size as one
  * key) on each tick with nothing to send, answered by a same-size PONG,
@@ -635,6 +641,12 @@
  * keeps the look-ahead short on hostile input whose records share a
  * time). */
 #define FWD_LOOK_RECORDS 64
+/* A key typed right before a -L/-D open (the client writes each as it
+ * comes) is echoed by the server in its order, before the open's
+ * confirmation: up to this many such keys' echoes are passed over (a
+ * person's keys a few ms apart, at most two or three before a program
+ * connects; the bound keeps the look-ahead short). */
+#define FWD_OWED_ECHO_MAX 4u
 /* Compressed (zlib), an open repeating the one before shrinks to a few
  * bytes (lab asyncssh_forward: 76, then 44 under chacha20-poly1305) and
  * no size names it: in a session without a session channel, a client

@@ -4261,6 +4261,21 @@ _reseed("ctrlc", 8000, "sleep 30's Enter answered by its lone echo, Ctrl-C 1.47 
 # eighth sweep (the sweep's own capture): the loaded server lost the CPU
 # between AsyncSSH's IGNORE and the first key's echo (69 and 77 ms later)
 _reseed("asyncssh_server", 8000, "the line editor's first key answered 69 and 77 ms later by two records")
+# ninth sweep (seed + 9000; the sweep's own capture): a script's line of a
+# key's wire size answered by one record (its echo, output and prompt),
+# read as an Enter; a key typed right before a -D channel's open, its
+# echo before the confirmation in one segment (the forward and the key
+# were lost)
+_reseed("paramiko_shell", 9000, "`uname -a` (one key's wire size) answered by one record: its echo, "
+        "output and prompt")
+_reseed("shellfwd_D_aes128gcm", 9000, "a key typed 5 ms before the page's channel open, its echo and the "
+        "confirmation in one segment")
+# ninth sweep: on the server's side of a 200 ms link, the reverse client's
+# WINDOW_ADJUSTs amid `last`'s output, followed by more output within
+# 10 ms, counted as keys answered sooner than the round trip: the reverse
+# keys in flight after it were read one by one
+_reseed("wan_demo", 9000, "the reverse client's WINDOW_ADJUSTs amid `last`'s output, the output going on "
+        "within 10 ms")
 
 
 # Fresh runs of the transfers / forwards / agent / reverse / nesting / X11

@@ -1576,11 +1576,11 @@ static size_t keys_of(const sd_evlist *l, const char **out, size_t max)
     return n;
 }
 
-/* The login, then rest (up to 24 steps), through run_stream: the
- * keystroke events' keys into out (up to max), their number. */
+/* The login, then rest (up to 192 - NLOGIN steps), through run_stream:
+ * the keystroke events' keys into out (up to max), their number. */
 static size_t keys_after_login(const step *rest, size_t nrest, sd_evlist *l, const char **out, size_t max)
 {
-    step seq[32];
+    step seq[192];
     assert_true(NLOGIN + nrest <= sizeof seq / sizeof seq[0]);
     run_stream(seq, after_login(seq, rest, nrest), l);
     return keys_of(l, out, max);
@@ -1657,6 +1657,46 @@ static void test_keys_in_flight(void **st)
     };
     static const char *const want[] = { "char", "char", "backspace", "char", "enter" };
     assert_keys_at(rest, sizeof rest / sizeof rest[0], 0.150, want, sizeof want / sizeof want[0]);
+}
+
+/* Keys in flight after a long output (lab wan_demo at seed +9000 frames
+ * 195 and 278, the reverse leg's): the client's WINDOW_ADJUSTs amid it, a
+ * key's size, are followed by more output within milliseconds. That is
+ * no answer to them sooner than the round trip: counted so, they
+ * outweighed the keys overtaking echoes after it and the keys were read
+ * one by one (`s` lost, the Backspace read as Enter). */
+static void test_keys_in_flight_after_output(void **st)
+{
+    (void)st;
+    static const step head[] = {
+        { true, 112, 1.10 }, { false, 44, 1.25 }, { true, 376, 1.26 }, { false, 36, 1.41 }, /* open, pty */
+        { true, 36, 1.60 },  { false, 36, 1.75 },                                           /* Enter: echo */
+    };
+    static const step tail[] = {
+        { true, 36, 3.00 },  { true, 36, 3.06 },  { true, 36, 3.12 },   /* l, s, Backspace */
+        { false, 36, 3.15 }, { true, 36, 3.155 },                       /* echo l; s */
+        { false, 36, 3.21 }, { false, 44, 3.27 }, { false, 36, 3.305 }, /* echo s, BS echo, echo s */
+        { true, 36, 3.40 },  { false, 36, 3.55 }, { false, 100, 3.551 }, { false, 52, 3.552 }, /* Enter */
+    };
+    step rest[160];
+    size_t n = 0;
+    memcpy(rest, head, sizeof head);
+    n = sizeof head / sizeof head[0];
+    double t = 1.76;
+    for (int w = 0; w < 2; w++) {
+        for (int i = 0; i < 36; i++, t += 0.0005)
+            rest[n++] = (step){ false, 1448, t };
+        rest[n++] = (step){ true, 36, t };                 /* WINDOW_ADJUST */
+        t += 0.005;                                        /* the output goes on */
+        for (int i = 0; i < 20; i++, t += 0.01)
+            rest[n++] = (step){ false, 1448, t };
+    }
+    rest[n++] = (step){ false, 1448, t };
+    rest[n++] = (step){ false, 52, t + 0.001 };            /* prompt */
+    memcpy(rest + n, tail, sizeof tail);
+    n += sizeof tail / sizeof tail[0];
+    static const char *const want[] = { "enter", "char", "char", "backspace", "char", "enter" };
+    assert_keys_at(rest, n, 0.150, want, sizeof want / sizeof want[0]);
 }
 
 /* Keys in flight with a key never echoed (Ctrl-G between `l` and `s`,
@@ -3424,6 +3464,35 @@ static void test_lockstep_shell(void **st)
         assert_string_equal(k[i], "paste");
     assert_false(sd_ev_get(find_kind(&l, "session"), "human")->b);
     sd_evlist_free(&l);
+    /* (lab paramiko_shell at seed +9000 frames 14-67) `uname -a`'s echo,
+     * output and prompt in one record (144), larger than an Enter on an
+     * empty line is answered by (CR LF and the 64-byte prompt before it,
+     * ENTER_EMPTY_EXTRA): a line too. After a longer prompt (112), an
+     * answer of its size may be such an Enter: keys stay a person's. */
+    static const step seq9[] = {
+        { true, 64, 1.5920 },   { false, 64, 1.5922 },   { true, 240, 1.5926 },  { false, 48, 1.6099 },
+        { true, 80, 1.6105 },   { false, 704, 1.6128 },  { false, 64, 1.6560 },  { true, 96, 1.6564 },
+        { false, 48, 1.6586 },  { true, 64, 1.6588 },    { false, 112, 1.6594 }, { false, 64, 1.6740 },
+        { true, 64, 1.9803 },   { false, 144, 1.9852 },                                              /* uname -a */
+        { true, 64, 2.2910 },   { false, 64, 2.2921 },   { false, 64, 2.2931 },  { false, 112, 2.2932 },
+        { false, 1448, 2.2935 }, { false, 904, 2.2935 }, { false, 64, 2.2936 },                      /* ls -la */
+        { true, 80, 2.6016 },   { false, 80, 2.6027 },   { false, 64, 2.6033 },  { false, 64, 2.6034 }, /* cat */
+        { true, 64, 2.9122 },   { false, 64, 2.9141 },   { false, 112, 2.9161 }, { false, 64, 2.9171 }, /* id */
+        { true, 64, 3.2229 },   { false, 64, 3.2235 },   { false, 176, 3.2252 },                      /* exit */
+        { true, 48, 3.2255 },   { true, 48, 3.2680 },
+    };
+    for (int empty = 0; empty <= 1; empty++) {
+        memcpy(seq, seq9, sizeof seq9);
+        if (empty)
+            seq[11].len = seq[13].len = 112;
+        l = (sd_evlist){ 0 };
+        su = run_stream(seq, sizeof seq9 / sizeof seq9[0], &l);
+        assert_string_equal(su.session_kind, "shell");
+        assert_int_equal(keys_of(&l, k, 8), 5);
+        assert_string_equal(k[0], empty ? "enter" : "paste");
+        assert_int_equal(sd_ev_get(find_kind(&l, "session"), "human")->b, empty);
+        sd_evlist_free(&l);
+    }
     /* nothing typed after the requests: a command's */
     l = (sd_evlist){ 0 };
     su = run_stream(seq0, 12, &l);
@@ -3613,6 +3682,7 @@ int main(void)
         cmocka_unit_test(test_auth_closed),
         cmocka_unit_test(test_rekey_typing),
         cmocka_unit_test(test_keys_in_flight),
+        cmocka_unit_test(test_keys_in_flight_after_output),
         cmocka_unit_test(test_keys_in_flight_unechoed),
         cmocka_unit_test(test_keys_in_flight_slow_completion),
         cmocka_unit_test(test_unanswered_key_before_arrow),

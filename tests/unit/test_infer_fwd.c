@@ -221,6 +221,46 @@ static void test_forward_late_close(void **st)
     sd_evlist_free(&l);
 }
 
+/* A key typed 5 ms before the open (lab shellfwd_D_aes128gcm at seed
+ * +9000 frames 70-73): its echo and the confirmation leave in one
+ * segment, the echo first. The forward and the key are both read; the
+ * look-alike, a server record of an echo's size before the confirmation
+ * with no key owed it, opens nothing. */
+static void test_forward_after_key(void **st)
+{
+    (void)st;
+    for (int owed = 1; owed >= 0; owed--) {
+        stream s;
+        shell(&s, false);
+        if (owed)
+            add(&s, true, 36, 2.395);
+        size_t open = s.n;
+        add(&s, true, 92, 2.4);
+        add(&s, false, 36, 2.4002); /* the key's echo */
+        add(&s, false, 44, 2.4002); /* the confirmation, in the echo's segment */
+        s.frame[open + 1] = s.frame[open + 2] = open + 2;
+        add(&s, true, 124, 2.4006);
+        for (int i = 0; i < 14; i++)
+            add(&s, false, 1448, 2.404 + i * 1e-6);
+        add(&s, false, 36, 2.4045);
+        add(&s, true, 72, 2.4049);
+        add(&s, false, 36, 2.4050);
+        size_t last = s.n - 1;
+        key(&s, 2.6);
+        key(&s, 2.9);
+        sd_evlist l = { 0 };
+        infer(&s, &l);
+        assert_int_equal(count_kind(&l, "forward"), owed);
+        if (owed) {
+            const sd_event *e = find_kind(&l, "forward");
+            assert_int_equal(e->frame, open + 1);
+            assert_int_equal(e->frame_last, last + 1);
+            assert_int_equal(count_kind(&l, "keystroke"), 5);
+        }
+        sd_evlist_free(&l);
+    }
+}
+
 /* ssh -N -R (lab tunnel_web_R seed 1000, chacha20): the tcpip-forward
  * request (68) alone after login, sshd's hostkeys-00 (672), then its
  * REQUEST_SUCCESS (28) in one segment with a DEBUG notice (148): 176. The
@@ -1242,6 +1282,7 @@ int main(void)
         cmocka_unit_test(test_compressed_reverse_sr_joined_shrunk),
         cmocka_unit_test(test_compressed_agent_late_confirm),
         cmocka_unit_test(test_x11_keys_after_client),
+        cmocka_unit_test(test_forward_after_key),
     };
     return cmocka_run_group_tests(t, NULL, NULL);
 }

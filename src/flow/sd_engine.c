@@ -292,13 +292,18 @@ static void reasm_begin(sd_engine *e, sd_flow *f)
 static unsigned untaken(const sd_flow *f, const sd_pkt *p, int dir)
 {
     const sd_conn *c = &f->c; /* p has data (the caller's test) */
+    const sd_tcptrack *peer = &f->t[!dir];
+    /* the usual segment first: an ACK, no SYN or RST, ACKing no byte past
+     * the peer's highest (what every other test below returns 0 for too) */
+    if ((p->flags & (SD_TH_RST | SD_TH_SYN | SD_TH_ACK)) == SD_TH_ACK &&
+        (int32_t)(p->ack - peer->max_end) <= 0)
+        return 0;
     if ((p->flags & SD_TH_RST) || !c->established)
         return 0;
     if (!(p->flags & SD_TH_ACK))
         return SD_TA_UNTAKEN;
     if ((p->flags & SD_TH_SYN) && c->d[dir].isn_set && p->seq != c->d[dir].isn)
         return SD_TA_UNTAKEN;
-    const sd_tcptrack *peer = &f->t[!dir];
     int32_t ahead = (int32_t)(p->ack - peer->max_end); /* nearly always <= 0: asked first */
     if (ahead <= 0 || !c->saw_syn || !c->saw_synack || !peer->started) /* or the windows' scale unknown */
         return 0;

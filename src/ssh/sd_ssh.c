@@ -129,7 +129,9 @@ static void emit(sd_ssh *s, int dir, bool exact, uint32_t wire, uint32_t plen, u
         s->opts.record(s->opts.ud, &r);
 }
 
-static size_t feed_enc(sd_ssh *s, int dir, const uint8_t *p, size_t n)
+/* inlined in sd_ssh_feed, the per-chunk path of every encrypted record
+ * (feed_nkwait's call, once a connection, would make GCC keep it apart) */
+static inline __attribute__((always_inline)) size_t feed_enc(sd_ssh *s, int dir, const uint8_t *p, size_t n)
 {
     dirst *d = &s->d[dir];
     sd_ssh_side *sd = &s->m.side[dir];
@@ -175,7 +177,7 @@ static size_t feed_enc(sd_ssh *s, int dir, const uint8_t *p, size_t n)
  * SD_SSH_NK_PEEK of them say whether encryption began, then read from
  * where they began in the state that says (d->off is the caller's: it
  * adds what this returns). */
-static size_t feed_nkwait(sd_ssh *s, int dir, const uint8_t *p, size_t n)
+__attribute__((noinline, cold)) static size_t feed_nkwait(sd_ssh *s, int dir, const uint8_t *p, size_t n)
 {
     dirst *d = &s->d[dir];
     size_t t = SD_MIN(n, (size_t)(SD_SSH_NK_PEEK - d->nk_have));
@@ -213,7 +215,7 @@ static bool newkeys_head(const uint8_t *b)
  * the side's NEWKEYS and everything encrypted after it): the bytes slide
  * through a 6-byte window until it holds a NEWKEYS packet's head, then
  * its padding is passed over and the side is encrypted from its end. */
-static size_t feed_resync(sd_ssh *s, int dir, const uint8_t *p, size_t n)
+__attribute__((noinline, cold)) static size_t feed_resync(sd_ssh *s, int dir, const uint8_t *p, size_t n)
 {
     dirst *d = &s->d[dir];
     if (d->rs_skip) {

@@ -97,6 +97,19 @@ static inline uint8_t *sd_buf_extend(sd_buf *b, size_t n)
     b->len += n;
     return at;
 }
+/* The free room at the end of b, at least n bytes, for a writer that
+ * writes there without further checks and then says where it stopped
+ * (sd_buf_set_end): one test for a whole record's members. */
+static inline char *sd_buf_room(sd_buf *b, size_t n)
+{
+    if (b->cap - b->len < n)
+        sd_buf_grow(b, n);
+    return (char *)b->p + b->len;
+}
+static inline void sd_buf_set_end(sd_buf *b, const void *end)
+{
+    b->len = (size_t)((const uint8_t *)end - b->p);
+}
 static inline void sd_buf_append(sd_buf *b, const void *data, size_t n)
 {
     if (n)

@@ -342,17 +342,6 @@ const char *const sd_conn_text_default =
  * checks its own. */
 #define REC_ROOM (SD_ARRAY_LEN(FIELDS) * MEMBER_MAX + SD_HISTORY_MAX + sizeof(sd_appinfo) * 2)
 
-static char *room(sd_buf *b)
-{
-    if (b->cap - b->len < REC_ROOM)
-        sd_buf_grow(b, REC_ROOM);
-    return (char *)b->p + b->len;
-}
-
-static void commit(sd_buf *b, const char *o)
-{
-    b->len = (size_t)((const uint8_t *)o - b->p);
-}
 
 /* ,"name": as one fixed-size copy */
 #define K(o, name) (memcpy((o), ",\"" name "\":", sizeof(",\"" name "\":") - 1), (o) + sizeof(",\"" name "\":") - 1)
@@ -377,9 +366,9 @@ static char *put_bool(char *o, bool v)
 static char *put_str(sd_buf *b, char *o, const char *s, size_t n)
 {
     if (sd_plain_run((const uint8_t *)s, n, '"', '\\') != n) {
-        commit(b, o);
+        sd_buf_set_end(b, o);
         sd_json_escape(b, s, n);
-        return room(b);
+        return sd_buf_room(b, REC_ROOM);
     }
     *o++ = '"';
     memcpy(o, s, n);
@@ -404,9 +393,9 @@ static char *put_f(sd_buf *b, char *o, double v, int dec)
     char *e = sd_json_put_fixed(o, v, dec);
     if (e)
         return e;
-    commit(b, o); /* out of its range: the generic writer's printf */
+    sd_buf_set_end(b, o); /* out of its range: the generic writer's printf */
     sd_json_val_f64(b, v, dec);
-    return room(b);
+    return sd_buf_room(b, REC_ROOM);
 }
 
 static char *put_addr(sd_buf *b, char *o, const sd_addr *a)
@@ -441,10 +430,10 @@ static char *put_get(sd_buf *b, char *o, const char *qk, size_t n, void (*get)(c
     if (v.t == SD_FV_NULL)
         return o;
     memcpy(o, qk, n);
-    commit(b, o + n);
+    sd_buf_set_end(b, o + n);
     sd_fval_json(b, &v);
     sd_fval_clear(&v);
-    return room(b);
+    return sd_buf_room(b, REC_ROOM);
 }
 
 static char *put_local(char *o, const char *qk, size_t n, const sd_addr *a)
@@ -538,7 +527,7 @@ void sd_conn_json(sd_buf *b, const sd_conn *c, bool optional)
     static const char *const orig_by[] = { "syn", "synack", "server_port", "first_packet" };
     const sd_dirstats *d0 = &c->d[0], *d1 = &c->d[1];
     bool tcp = c->ipproto == 6;
-    char *o = room(b);
+    char *o = sd_buf_room(b, REC_ROOM);
     memcpy(o, head, sizeof head - 1);
     o += sizeof head - 1;
     J_PA("uid", c->uid);
@@ -622,5 +611,5 @@ void sd_conn_json(sd_buf *b, const sd_conn *c, bool optional)
     J_U("last_frame", c->last_frame);
     o = put_app(b, o, c);
     memcpy(o, "}\n", 2);
-    commit(b, o + 2);
+    sd_buf_set_end(b, o + 2);
 }

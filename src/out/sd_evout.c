@@ -28,20 +28,6 @@ void sd_evout_set_exact(bool on)
  * reserves it, and writes without further checks. */
 #define EV_MEMBER_ROOM 64
 
-/* The free room at the end of b, at least n bytes; set_end then records
- * what was written there. */
-static char *room(sd_buf *b, size_t n)
-{
-    if (b->cap - b->len < n)
-        sd_buf_grow(b, n);
-    return (char *)b->p + b->len;
-}
-
-static void set_end(sd_buf *b, const char *o)
-{
-    b->len = (size_t)((const uint8_t *)o - b->p);
-}
-
 /* Copies a string literal to o; returns the end. */
 #define PUT_LIT(o, lit) (memcpy((o), (lit), sizeof(lit) - 1), (o) + sizeof(lit) - 1)
 
@@ -79,7 +65,7 @@ static inline void copy_short(char *o, const char *s, size_t n)
  * line), n bytes long. */
 static void put_key_n(sd_buf *b, const char *key, size_t n)
 {
-    char *o = room(b, n + 4);
+    char *o = sd_buf_room(b, n + 4);
     *o++ = ',';
     *o++ = '"';
     if (n <= 32)
@@ -89,7 +75,7 @@ static void put_key_n(sd_buf *b, const char *key, size_t n)
     o += n;
     *o++ = '"';
     *o++ = ':';
-    set_end(b, o);
+    sd_buf_set_end(b, o);
 }
 
 static void put_key(sd_buf *b, const char *key)
@@ -101,9 +87,9 @@ static void put_key(sd_buf *b, const char *key)
  * for the values sd_json_put_fixed takes. */
 static void put_fixed(sd_buf *b, double v, int dec)
 {
-    char *o = room(b, EV_MEMBER_ROOM), *e = isfinite(v) ? sd_json_put_fixed(o, v, dec) : NULL;
+    char *o = sd_buf_room(b, EV_MEMBER_ROOM), *e = isfinite(v) ? sd_json_put_fixed(o, v, dec) : NULL;
     if (e)
-        set_end(b, e);
+        sd_buf_set_end(b, e);
     else
         sd_json_val_f64(b, v, dec);
 }
@@ -112,10 +98,10 @@ static void put_fixed(sd_buf *b, double v, int dec)
  * text remembered (sd_json_put_fixed_memo). */
 static void put_confidence(sd_buf *b, double v)
 {
-    char *o = room(b, EV_MEMBER_ROOM);
+    char *o = sd_buf_room(b, EV_MEMBER_ROOM);
     char *e = isfinite(v) ? sd_json_put_fixed_memo(o, v, 2) : NULL;
     if (e)
-        set_end(b, e);
+        sd_buf_set_end(b, e);
     else
         sd_json_val_f64(b, v, 2);
 }
@@ -147,8 +133,8 @@ static void put_num(sd_buf *b, double f)
 static void put_ts(sd_buf *b, sd_ts t)
 {
     if (t >= 0 && t < TS_DIGITS_EXACT_MAX && t % 1000 == 0) {
-        char *o = room(b, EV_MEMBER_ROOM);
-        set_end(b, sd_json_put_ts(o, t));
+        char *o = sd_buf_room(b, EV_MEMBER_ROOM);
+        sd_buf_set_end(b, sd_json_put_ts(o, t));
     } else {
         put_fixed(b, sd_ts_sec(t), 6);
     }
@@ -157,13 +143,13 @@ static void put_ts(sd_buf *b, sd_ts t)
 /* The members from "stream" to "frames": numbers only. */
 static void put_where(sd_buf *b, const sd_event *e)
 {
-    char *o = room(b, 4 * EV_MEMBER_ROOM);
+    char *o = sd_buf_room(b, 4 * EV_MEMBER_ROOM);
     o = PUT_LIT(o, ",\"stream\":");
     o = sd_put_u64(o, e->stream);
     o = PUT_LIT(o, ",\"ts\":");
-    set_end(b, o);
+    sd_buf_set_end(b, o);
     put_ts(b, e->ts);
-    o = room(b, 3 * EV_MEMBER_ROOM);
+    o = sd_buf_room(b, 3 * EV_MEMBER_ROOM);
     o = PUT_LIT(o, ",\"frame\":");
     char *f = o;
     o = sd_put_u64(o, e->frame);
@@ -174,7 +160,7 @@ static void put_where(sd_buf *b, const sd_event *e)
     *o++ = ',';
     o = sd_put_u64(o, e->frame_last);
     *o++ = ']';
-    set_end(b, o);
+    sd_buf_set_end(b, o);
 }
 
 /* A kind's own field: its key and value. */
@@ -184,10 +170,10 @@ static void put_field(sd_buf *b, const sd_evfield *f)
     switch (f->type) {
     case SD_EVF_STR: sd_json_escape(b, f->s, strlen(f->s)); break;
     case SD_EVF_INT: { /* sd_json_val_i64's text, in place */
-        char *o = room(b, EV_MEMBER_ROOM);
+        char *o = sd_buf_room(b, EV_MEMBER_ROOM);
         if (f->i < 0)
             *o++ = '-';
-        set_end(b, sd_put_u64(o, f->i < 0 ? 0 - (uint64_t)f->i : (uint64_t)f->i));
+        sd_buf_set_end(b, sd_put_u64(o, f->i < 0 ? 0 - (uint64_t)f->i : (uint64_t)f->i));
         break;
     }
     case SD_EVF_NUM: put_num(b, f->f); break;
@@ -207,7 +193,7 @@ static void put_uid(sd_buf *b, const char uid[SD_EVOUT_UID])
         char json[2 * SD_EVOUT_UID + 8]; /* quoted; a uid that needs more is not kept */
     } memo;
     if (memo.len && memcmp(memo.uid, uid, SD_EVOUT_UID) == 0) {
-        memcpy(room(b, sizeof memo.json), memo.json, sizeof memo.json); /* whole: no call */
+        memcpy(sd_buf_room(b, sizeof memo.json), memo.json, sizeof memo.json); /* whole: no call */
         b->len += memo.len;
         return;
     }
@@ -228,8 +214,8 @@ static void put_uid(sd_buf *b, const char uid[SD_EVOUT_UID])
  * capture's or a merged file's bytes go through sd_json_escape. */
 void sd_evout_json(sd_buf *b, const sd_event *e)
 {
-    char *o = room(b, EV_MEMBER_ROOM);
-    set_end(b, PUT_LIT(o, "{\"type\":\"event\",\"uid\":"));
+    char *o = sd_buf_room(b, EV_MEMBER_ROOM);
+    sd_buf_set_end(b, PUT_LIT(o, "{\"type\":\"event\",\"uid\":"));
     put_uid(b, e->uid);
     put_where(b, e);
     const char *file;
@@ -242,26 +228,26 @@ void sd_evout_json(sd_buf *b, const sd_event *e)
     }
     const char *leg = sd_leg_name(e->leg);
     size_t nleg = strlen(leg);
-    o = room(b, EV_MEMBER_ROOM);
+    o = sd_buf_room(b, EV_MEMBER_ROOM);
     o = PUT_LIT(o, ",\"leg\":\"");
     memcpy(o, leg, nleg);
     o = PUT_LIT(o + nleg, "\",\"kind\":");
-    set_end(b, o);
+    sd_buf_set_end(b, o);
     sd_json_escape(b, e->kind, strlen(e->kind));
     if (e->dir >= 0) {
-        o = room(b, EV_MEMBER_ROOM);
-        set_end(b, e->dir == 0 ? PUT_LIT(o, ",\"dir\":\"c2s\"") : PUT_LIT(o, ",\"dir\":\"s2c\""));
+        o = sd_buf_room(b, EV_MEMBER_ROOM);
+        sd_buf_set_end(b, e->dir == 0 ? PUT_LIT(o, ",\"dir\":\"c2s\"") : PUT_LIT(o, ",\"dir\":\"s2c\""));
     }
     if (e->confidence >= 0) {
-        o = room(b, EV_MEMBER_ROOM);
-        set_end(b, PUT_LIT(o, ",\"confidence\":"));
+        o = sd_buf_room(b, EV_MEMBER_ROOM);
+        sd_buf_set_end(b, PUT_LIT(o, ",\"confidence\":"));
         put_confidence(b, e->confidence);
     }
     for (uint8_t i = 0; i < e->nf; i++)
         put_field(b, &e->f[i]);
     if (e->note[0]) {
-        o = room(b, EV_MEMBER_ROOM);
-        set_end(b, PUT_LIT(o, ",\"note\":"));
+        o = sd_buf_room(b, EV_MEMBER_ROOM);
+        sd_buf_set_end(b, PUT_LIT(o, ",\"note\":"));
         sd_json_escape(b, e->note, strlen(e->note));
     }
     sd_buf_append(b, "}\n", 2);
@@ -286,10 +272,10 @@ void sd_evout_details(sd_buf *b, const sd_event *e)
         switch (f->type) {
         case SD_EVF_STR: sd_text_puts(b, f->s); break; /* values may come from the capture: terminal-safe */
         case SD_EVF_INT: { /* sd_json_val_i64's text, in place */
-        char *o = room(b, EV_MEMBER_ROOM);
+        char *o = sd_buf_room(b, EV_MEMBER_ROOM);
         if (f->i < 0)
             *o++ = '-';
-        set_end(b, sd_put_u64(o, f->i < 0 ? 0 - (uint64_t)f->i : (uint64_t)f->i));
+        sd_buf_set_end(b, sd_put_u64(o, f->i < 0 ? 0 - (uint64_t)f->i : (uint64_t)f->i));
         break;
     }
         case SD_EVF_NUM: sd_buf_fixed(b, f->f, 3); break;

@@ -402,24 +402,15 @@ void sd_json_qkey_u64(sd_json *j, const char *qkey, size_t qlen, uint64_t v)
     b->len = (size_t)(sd_put_u64(o + comma + qlen, v) - start);
 }
 
-/* The free room at the end of b, at least NUM_ROOM bytes; a writer then
- * adds what it wrote to b->len. */
-static char *num_room(sd_buf *b)
-{
-    if (b->cap - b->len < NUM_ROOM)
-        sd_buf_grow(b, NUM_ROOM);
-    return (char *)b->p + b->len;
-}
-
 void sd_json_val_u64(sd_buf *b, uint64_t v)
 {
-    char *o = num_room(b);
+    char *o = sd_buf_room(b, NUM_ROOM);
     b->len += (size_t)(sd_put_u64(o, v) - o);
 }
 
 void sd_json_val_i64(sd_buf *b, int64_t v)
 {
-    char *o = num_room(b), *e = o;
+    char *o = sd_buf_room(b, NUM_ROOM), *e = o;
     if (v < 0)
         *e++ = '-';
     e = sd_put_u64(e, v < 0 ? 0 - (uint64_t)v : (uint64_t)v);
@@ -428,7 +419,7 @@ void sd_json_val_i64(sd_buf *b, int64_t v)
 
 void sd_json_val_f64(sd_buf *b, double v, int decimals)
 {
-    char *o = num_room(b), *e;
+    char *o = sd_buf_room(b, NUM_ROOM), *e;
     if (!isfinite(v))
         sd_buf_append(b, "null", 4);
     else if ((e = sd_json_put_fixed(o, v, decimals)))
@@ -439,7 +430,7 @@ void sd_json_val_f64(sd_buf *b, double v, int decimals)
 
 void sd_buf_fixed(sd_buf *b, double v, int dec)
 {
-    char *o = num_room(b), *e = isfinite(v) ? sd_json_put_fixed(o, v, dec) : NULL;
+    char *o = sd_buf_room(b, NUM_ROOM), *e = isfinite(v) ? sd_json_put_fixed(o, v, dec) : NULL;
     if (e)
         b->len += (size_t)(e - o);
     else

@@ -752,7 +752,7 @@ void sd_ssh_fields_json(sd_buf *b, const sd_ssh_fieldrec *x)
     uint8_t *o = sd_buf_extend(b, sizeof head - 1 + 32);
     memcpy(o, head, sizeof head - 1);
     char *e = sd_json_put_ts((char *)o + sizeof head - 1, c->start);
-    b->len = (size_t)((uint8_t *)e - b->p);
+    sd_buf_set_end(b, e);
     J_P("uid", c->uid);
     J_U("stream", c->id);
     J_P("id.orig_h", sd_addr_str(&c->orig_h, t, sizeof t));

@@ -1427,7 +1427,6 @@ static void resolve_keys(const ctx *x, key *k, size_t nk, bool completes)
             k[i].k = i + 1 < nk && !strcmp(k[i + 1].k, "enter") && line_chars(k, i) >= TAB_WORD_MIN ? "tab" : "enter";
 }
 
-/* The largest data length a client record of len bytes can hold. */
 /* The most data bytes a CHANNEL_DATA record of len wire bytes sent by the
  * leg's client (cl) or server holds. */
 static int64_t data_bytes_of(const leg *L, bool cl, uint32_t len)

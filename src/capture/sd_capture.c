@@ -640,6 +640,19 @@ void sd_capture_progress(const sd_capture *cap, uint64_t *done, uint64_t *total)
     }
 }
 
+bool sd_capture_live_desc(const sd_capture *cap, char *buf, size_t len)
+{
+    if (!cap || !cap->live || cap->nsrc != 1 || !cap->src[0].pc || len == 0)
+        return false;
+    const cap_src *s = &cap->src[0];
+    const char *name = pcap_datalink_val_to_name(s->linktype);
+    const char *what = pcap_datalink_val_to_description(s->linktype);
+    /* the interface name is the user's own argument: no capture byte here */
+    snprintf(buf, len, "listening on %s, link-type %s (%s), snapshot length %d bytes", s->path,
+             name ? name : "?", what ? what : "unknown", pcap_snapshot(s->pc));
+    return true;
+}
+
 bool sd_capture_is_live(const sd_capture *cap)
 {
     return cap->live;

@@ -69,6 +69,10 @@ sd_capture *sd_capture_open_mem(const uint8_t *buf, size_t len, const char *name
 #define SD_CAPTURE_TICK 2
 int sd_capture_next(sd_capture *cap, sd_frame *out);
 bool sd_capture_is_live(const sd_capture *cap);
+/* Live only: what tcpdump says when it starts ("listening on IFACE,
+ * link-type NAME (description), snapshot length N bytes") written to buf;
+ * false when not live. */
+bool sd_capture_live_desc(const sd_capture *cap, char *buf, size_t len);
 /* Whether an input is a pipe (standard input, a FIFO): its records come as
  * its writer sends them, so they are analysed one by one as they come, not
  * held for a batch of a reader thread (a session's record is written when

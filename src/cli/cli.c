@@ -399,6 +399,19 @@ static void catch_signals(bool on)
     sigaction(SIGTERM, &sa, NULL);
 }
 
+/* As tcpdump starts a live capture: what is captured, and that the signal
+ * handlers are in place (a script waits for this line before it makes
+ * traffic or sends SIGINT: one sent before it is lost when the shell
+ * started strider with SIGINT ignored, as it does background jobs). */
+static void say_listening(const cli_input *in, const sd_capture *cap)
+{
+    char what[512];
+    if (in->quiet || !sd_capture_live_desc(cap, what, sizeof what))
+        return;
+    fprintf(stderr, "strider: %s; SIGINT or SIGTERM ends the run\n", what);
+    fflush(stderr);
+}
+
 void cli_run(cli_input *in, sd_engine *e, sd_capture *cap)
 {
     progress p = { !in->no_progress && !in->live && isatty(STDERR_FILENO), false, in };
@@ -406,6 +419,7 @@ void cli_run(cli_input *in, sd_engine *e, sd_capture *cap)
     clock_gettime(CLOCK_MONOTONIC, &g_run.last_stats);
     cli_stop = 0;
     catch_signals(true);
+    say_listening(in, cap);
     sd_engine_run(e, cap, show_progress, &p);
     catch_signals(false);
     quiesce(in); /* what follows on stderr comes after every record */

@@ -74,7 +74,22 @@ copy = os.path.join(OUT, "copy.pcapng")
 dump = subprocess.Popen(["dumpcap", "-q", "-i", "lo", "-w", copy], stderr=subprocess.DEVNULL)
 conns_p, _ = start(["conns"], "conns.jsonl")
 ssh_p, _ = start(["ssh", "-m"], "ssh.jsonl")
-time.sleep(1.5)  # both capturing
+
+
+def listening(name, timeout=10.0):
+    """Seconds until strider said it captures (its handlers are in place), or None."""
+    t0 = time.monotonic()
+    while time.monotonic() - t0 < timeout:
+        with open(os.path.join(OUT, name + ".err")) as f:
+            if "strider: listening on lo, link-type " in f.read():
+                return time.monotonic() - t0
+        time.sleep(0.02)
+    return None
+
+
+for name in ("conns.jsonl", "ssh.jsonl"):
+    check("%s says it is listening" % name, listening(name) is not None, "no 'listening on lo' line")
+time.sleep(0.5)  # dumpcap capturing too (it says nothing with -q)
 
 conns_out, ssh_out = os.path.join(OUT, "conns.jsonl"), os.path.join(OUT, "ssh.jsonl")
 ports = []

@@ -80,11 +80,20 @@ typedef struct hsfix {
     char hostkey_md5[sizeof(((sd_ssh_meta *)0)->hostkey_md5)];
 } hsfix;
 
+/* s[HS_LISTS] and s[HS_LISTS + 1]: the client's and the server's HASSH
+ * name-lists (~500 bytes each), the run's KEXINIT memo's strings mostly
+ * (lists_memo). Those are compared by address (mp) while no memo has been
+ * freed since the slot met them (sd_ssh_memo_gen): two strcmp calls that
+ * were 40 % of the lookup's (issue #11). */
+#define HS_LISTS (HS_STRS - 2)
+
 /* A handshake's inputs (hs_inputs). */
 typedef struct hskey {
     int64_t sc[HS_SCALARS];
     hsfix fx;
     const char *s[HS_STRS];
+    const char *mp[2]; /* s[HS_LISTS + i] when the memo's, else NULL */
+    uint64_t gen;      /* sd_ssh_memo_gen when these were taken */
 } hskey;
 
 typedef struct hsslot {
@@ -92,6 +101,8 @@ typedef struct hsslot {
     int64_t sc[HS_SCALARS];
     hsfix fx;
     const char *s[HS_STRS]; /* copies in block (NULL as the input) */
+    const char *mp[2];      /* as hskey's, of the last handshake that hit */
+    uint64_t gen;
     char *block;
     size_t block_cap;
     sd_buf a, b; /* the members before host_key_frame, and after it */
@@ -721,6 +732,10 @@ static void hs_inputs(const sd_ssh_fieldrec *x, hskey *key)
         cl->hassh[0] ? cl->hassh_algorithms : NULL, sv->hassh[0] ? sv->hassh_algorithms : NULL,
     };
     memcpy(key->s, in, sizeof in);
+    _Static_assert(HS_LISTS + 1 < HS_STRS, "the name-lists are the last two");
+    for (int i = 0; i < 2; i++)
+        key->mp[i] = side(x, i)->lists_memo ? in[HS_LISTS + i] : NULL;
+    key->gen = sd_ssh_memo_gen();
 }
 
 static bool hs_same(const hsslot *h, const hskey *key)
@@ -728,9 +743,16 @@ static bool hs_same(const hsslot *h, const hskey *key)
     if (!h->used || memcmp(h->sc, key->sc, sizeof h->sc) != 0 || memcmp(&h->fx, &key->fx, sizeof h->fx) != 0)
         return false;
     const char *const *s = key->s;
-    for (unsigned i = 0; i < HS_STRS; i++)
+    for (unsigned i = 0; i < HS_LISTS; i++)
         if (!h->s[i] != !s[i] || (s[i] && strcmp(h->s[i], s[i]) != 0))
             return false;
+    for (unsigned i = 0; i < 2; i++) {
+        const char *a = h->s[HS_LISTS + i], *b = s[HS_LISTS + i];
+        if (!a != !b)
+            return false;
+        if (b && !(key->mp[i] && key->mp[i] == h->mp[i] && key->gen == h->gen) && strcmp(a, b) != 0)
+            return false;
+    }
     return true;
 }
 
@@ -772,6 +794,9 @@ static const hsslot *hs_lookup(const sd_ssh_fieldrec *x)
         hs_json_b(&h->b, x);
         h->used = true;
     }
+    hsslot *h = &m->hs[m->hs_order[k]]; /* the lists as these are now: by address next time */
+    memcpy(h->mp, key.mp, sizeof h->mp);
+    h->gen = key.gen;
     uint8_t hit = m->hs_order[k]; /* to the front */
     memmove(m->hs_order + 1, m->hs_order, k);
     m->hs_order[0] = hit;

@@ -291,6 +291,10 @@ typedef struct sd_ssh_memo sd_ssh_memo;
 sd_ssh_memo *sd_ssh_memo_new(void);
 void sd_ssh_memo_free(sd_ssh_memo *m); /* NULL ok */
 uint64_t sd_ssh_memo_refused(const sd_ssh_memo *m); /* list sets not kept: the memo was full */
+/* Moves each time any memo is freed: until it does, a memo string met at
+ * an address is still that text there (entries never change while their
+ * memo lives), so a writer may compare such strings by address. */
+uint64_t sd_ssh_memo_gen(void);
 
 typedef struct sd_ssh_opts {
     int client_hint;             /* caller direction believed to be the client (0 or 1) */

@@ -64,14 +64,45 @@ typedef struct jslot {
  * was a third of the record. A handshake whose strings together pass
  * HS_MAX_IN bytes is written each time. */
 #define HS_SLOTS 4u
-#define HS_STRS 18u
+#define HS_STRS 13u
 #define HS_SCALARS 3u
 #define HS_MAX_IN 65536u
+
+/* The handshake's members that are the meta's fixed arrays (the HASSH
+ * strings, the host key's type and fingerprints), whole, zero when not
+ * written: one memcmp of them, not a strcmp call each (a third of the
+ * lookup's calls, issue #11). Arrays equal as strings but not past the
+ * NUL miss the slot: a cost, never a wrong member. */
+typedef struct hsfix {
+    char hassh[2][sizeof(((sd_ssh_side *)0)->hassh)];
+    char hostkey_type[sizeof(((sd_ssh_meta *)0)->hostkey_type)];
+    char hostkey_sha256[sizeof(((sd_ssh_meta *)0)->hostkey_sha256)];
+    char hostkey_md5[sizeof(((sd_ssh_meta *)0)->hostkey_md5)];
+} hsfix;
+
+/* s[HS_LISTS] and s[HS_LISTS + 1]: the client's and the server's HASSH
+ * name-lists (~500 bytes each), the run's KEXINIT memo's strings mostly
+ * (lists_memo). Those are compared by address (mp) while no memo has been
+ * freed since the slot met them (sd_ssh_memo_gen): two strcmp calls that
+ * were 40 % of the lookup's (issue #11). */
+#define HS_LISTS (HS_STRS - 2)
+
+/* A handshake's inputs (hs_inputs). */
+typedef struct hskey {
+    int64_t sc[HS_SCALARS];
+    hsfix fx;
+    const char *s[HS_STRS];
+    const char *mp[2]; /* s[HS_LISTS + i] when the memo's, else NULL */
+    uint64_t gen;      /* sd_ssh_memo_gen when these were taken */
+} hskey;
 
 typedef struct hsslot {
     bool used;
     int64_t sc[HS_SCALARS];
+    hsfix fx;
     const char *s[HS_STRS]; /* copies in block (NULL as the input) */
+    const char *mp[2];      /* as hskey's, of the last handshake that hit */
+    uint64_t gen;
     char *block;
     size_t block_cap;
     sd_buf a, b; /* the members before host_key_frame, and after it */
@@ -665,12 +696,15 @@ static void hs_json_b(sd_buf *b, const sd_ssh_fieldrec *x)
     J_O("pre_banner", sv->prebanner);
 }
 
-/* Everything hs_json_a and hs_json_b read, the strings that go unwritten
- * as NULL: two handshakes with the same inputs have the same members.
+/* Everything hs_json_a and hs_json_b read (the fixed arrays in fx, the
+ * other strings in s), what goes unwritten as NULL or zero: two handshakes
+ * with the same inputs have the same members.
  * The cheap, discriminating ones first (a lookup stops at the first
  * difference), the long name-lists last. */
-static void hs_inputs(const sd_ssh_fieldrec *x, int64_t sc[HS_SCALARS], const char *s[HS_STRS])
+static void hs_inputs(const sd_ssh_fieldrec *x, hskey *key)
 {
+    int64_t *sc = key->sc;
+    hsfix *fx = &key->fx;
     const sd_ssh_meta *m = M(x);
     const sd_ssh_side *cl = side(x, false), *sv = side(x, true);
     bool kx = cl->kexinit_seen && sv->kexinit_seen, hk = m->hostkey_seen;
@@ -678,23 +712,47 @@ static void hs_inputs(const sd_ssh_fieldrec *x, int64_t sc[HS_SCALARS], const ch
     sc[1] = (int64_t)hk | (int64_t)(m->client_dir == SD_DIR_ORIG) << 1 | (int64_t)kx << 2 |
             (int64_t)(kx && m->strict_kex) << 3 | (int64_t)(kx && m->terrapin) << 4;
     sc[2] = (int64_t)m->outcome;
+    for (int i = 0; i < 2; i++)
+        if (side(x, i)->hassh[0])
+            memcpy(fx->hassh[i], side(x, i)->hassh, sizeof fx->hassh[i]);
+        else
+            memset(fx->hassh[i], 0, sizeof fx->hassh[i]);
+    if (hk) {
+        memcpy(fx->hostkey_type, m->hostkey_type, sizeof fx->hostkey_type);
+        memcpy(fx->hostkey_sha256, m->hostkey_sha256, sizeof fx->hostkey_sha256);
+        memcpy(fx->hostkey_md5, m->hostkey_md5, sizeof fx->hostkey_md5);
+    } else {
+        memset(fx->hostkey_type, 0, sizeof fx->hostkey_type);
+        memset(fx->hostkey_sha256, 0, sizeof fx->hostkey_sha256);
+        memset(fx->hostkey_md5, 0, sizeof fx->hostkey_md5);
+    }
     const char *const in[HS_STRS] = {
-        cl->hassh[0] ? cl->hassh : NULL, sv->hassh[0] ? sv->hassh : NULL, hk ? m->hostkey_sha256 : NULL,
         cl->banner, sv->banner, m->kex_alg, m->hostkey_alg, m->cipher[0], m->mac[0], m->comp[0], m->cipher[1],
-        m->mac[1], hk ? m->hostkey_md5 : NULL, hk ? m->hostkey_type : NULL,
-        kx && m->terrapin ? m->terrapin_reason : NULL, sv->prebanner,
+        m->mac[1], kx && m->terrapin ? m->terrapin_reason : NULL, sv->prebanner,
         cl->hassh[0] ? cl->hassh_algorithms : NULL, sv->hassh[0] ? sv->hassh_algorithms : NULL,
     };
-    memcpy(s, in, sizeof in);
+    memcpy(key->s, in, sizeof in);
+    _Static_assert(HS_LISTS + 1 < HS_STRS, "the name-lists are the last two");
+    for (int i = 0; i < 2; i++)
+        key->mp[i] = side(x, i)->lists_memo ? in[HS_LISTS + i] : NULL;
+    key->gen = sd_ssh_memo_gen();
 }
 
-static bool hs_same(const hsslot *h, const int64_t sc[HS_SCALARS], const char *const s[HS_STRS])
+static bool hs_same(const hsslot *h, const hskey *key)
 {
-    if (!h->used || memcmp(h->sc, sc, sizeof h->sc) != 0)
+    if (!h->used || memcmp(h->sc, key->sc, sizeof h->sc) != 0 || memcmp(&h->fx, &key->fx, sizeof h->fx) != 0)
         return false;
-    for (unsigned i = 0; i < HS_STRS; i++)
+    const char *const *s = key->s;
+    for (unsigned i = 0; i < HS_LISTS; i++)
         if (!h->s[i] != !s[i] || (s[i] && strcmp(h->s[i], s[i]) != 0))
             return false;
+    for (unsigned i = 0; i < 2; i++) {
+        const char *a = h->s[HS_LISTS + i], *b = s[HS_LISTS + i];
+        if (!a != !b)
+            return false;
+        if (b && !(key->mp[i] && key->mp[i] == h->mp[i] && key->gen == h->gen) && strcmp(a, b) != 0)
+            return false;
+    }
     return true;
 }
 
@@ -705,11 +763,11 @@ static const hsslot *hs_lookup(const sd_ssh_fieldrec *x)
     sd_ssh_jmemo *m = x->jm;
     if (!m)
         return NULL;
-    int64_t sc[HS_SCALARS];
-    const char *s[HS_STRS];
-    hs_inputs(x, sc, s);
+    hskey key;
+    hs_inputs(x, &key);
+    const char *const *s = key.s;
     unsigned k = 0;
-    while (k < HS_SLOTS && !hs_same(&m->hs[m->hs_order[k]], sc, s))
+    while (k < HS_SLOTS && !hs_same(&m->hs[m->hs_order[k]], &key))
         k++;
     if (k == HS_SLOTS) { /* a miss: the least recently used slot takes it */
         size_t len[HS_STRS], total = 0;
@@ -729,12 +787,16 @@ static const hsslot *hs_lookup(const sd_ssh_fieldrec *x)
             h->s[i] = s[i] ? memcpy(o, s[i], len[i]) : NULL;
             o += len[i];
         }
-        memcpy(h->sc, sc, sizeof h->sc);
+        memcpy(h->sc, key.sc, sizeof h->sc);
+        h->fx = key.fx;
         h->a.len = h->b.len = 0;
         hs_json_a(&h->a, x);
         hs_json_b(&h->b, x);
         h->used = true;
     }
+    hsslot *h = &m->hs[m->hs_order[k]]; /* the lists as these are now: by address next time */
+    memcpy(h->mp, key.mp, sizeof h->mp);
+    h->gen = key.gen;
     uint8_t hit = m->hs_order[k]; /* to the front */
     memmove(m->hs_order + 1, m->hs_order, k);
     m->hs_order[0] = hit;

@@ -19,6 +19,7 @@
  * no anomaly are kept (a cut list, control bytes), so a hit has none. */
 #include "sd_ssh_int.h"
 
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -44,6 +45,14 @@ struct sd_ssh_memo {
     uint64_t refused;
 };
 
+/* sd_ssh_memo_gen's count of memos freed. */
+static _Atomic uint64_t memo_gen;
+
+uint64_t sd_ssh_memo_gen(void)
+{
+    return atomic_load_explicit(&memo_gen, memory_order_acquire);
+}
+
 sd_ssh_memo *sd_ssh_memo_new(void)
 {
     return sd_calloc(1, sizeof(sd_ssh_memo));
@@ -53,6 +62,8 @@ void sd_ssh_memo_free(sd_ssh_memo *m)
 {
     if (!m)
         return;
+    /* before the strings go: their addresses may hold other text after */
+    atomic_fetch_add_explicit(&memo_gen, 1, memory_order_release);
     for (unsigned i = 0; i < MEMO_BUCKETS; i++)
         for (sdp_kexent *e = m->bucket[i], *next; e; e = next) {
             next = e->next;

@@ -306,6 +306,73 @@ static void test_fold(void **state)
     }
 }
 
+/* The decoder's fast check (a 20-byte IPv4 header and its TCP segment, the
+ * addresses and the segment summed as one run when the segment follows the
+ * header) against the RFC 1071 sums of the header and of the pseudo-header
+ * with the segment: every segment length 0 to 2000 at each of 8 alignments,
+ * the segment after the header and apart from it, random, all-ones and
+ * all-zero bytes; each made right (its first word set to what the sum
+ * needs), then with one byte changed, and as it came. */
+static bool tcp4_good_ref(const uint8_t *h, const uint8_t *seg, uint32_t len)
+{
+    if (ref_sum(h, 20) != 0xffff)
+        return false;
+    static uint8_t ph[12 + 2048];
+    memcpy(ph, h + 12, 8);
+    ph[8] = 0, ph[9] = 6, ph[10] = (uint8_t)(len >> 8), ph[11] = (uint8_t)len;
+    memcpy(ph + 12, seg, len);
+    return ref_sum(ph, 12 + len) == 0xffff;
+}
+
+static void set_word(uint8_t *p, uint16_t v)
+{
+    p[0] = (uint8_t)(v >> 8), p[1] = (uint8_t)v;
+}
+
+static void test_tcp4_good_lengths(void **state)
+{
+    (void)state;
+    enum { MAXLEN = 2000 };
+    static uint8_t raw[8 + 20 + MAXLEN + 8], apart[8 + MAXLEN + 8];
+    uint64_t x = 0x853c49e6748fea9bull;
+    unsigned good = 0;
+    for (int fill = 0; fill < 3; fill++)
+        for (size_t off = 0; off < 8; off++)
+            for (uint32_t len = 0; len <= MAXLEN; len++)
+                for (int after = 0; after < 2; after++) {
+                    for (size_t i = 0; i < sizeof raw; i++) {
+                        x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+                        raw[i] = fill == 0 ? (uint8_t)x : fill == 1 ? 0xff : 0;
+                    }
+                    uint8_t *h = raw + off, *seg = after ? h + 20 : apart + (off ^ 5);
+                    if (!after)
+                        memcpy(seg, h + 20, len);
+                    h[0] = 0x45;
+                    set_word(h + 10, 0);
+                    set_word(h + 10, (uint16_t)~ref_sum(h, 20));
+                    for (int k = 0; k < 3; k++) {
+                        if (k == 0 && len >= 2) { /* made right */
+                            set_word(seg, 0);
+                            uint8_t ph[12];
+                            memcpy(ph, h + 12, 8);
+                            ph[8] = 0, ph[9] = 6, ph[10] = (uint8_t)(len >> 8), ph[11] = (uint8_t)len;
+                            uint32_t s = (uint32_t)ref_sum(ph, 12) + ref_sum(seg, len);
+                            s = (s & 0xffff) + (s >> 16);
+                            set_word(seg, (uint16_t)~s);
+                        } else if (k == 1 && len) { /* one byte changed */
+                            x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+                            seg[x % len] ^= (uint8_t)(1u << (x >> 32) % 8);
+                        } else if (k == 2) { /* the header's checksum broken */
+                            h[10] ^= 0x10;
+                        }
+                        bool want = tcp4_good_ref(h, seg, len);
+                        good += want;
+                        assert_int_equal(sd_csum_tcp4_good(h, seg, len), want);
+                    }
+                }
+    assert_int_equal(good, 3 * 8 * 2 * (MAXLEN - 1)); /* each made right was right, no other */
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -315,6 +382,7 @@ int main(void)
         cmocka_unit_test(test_lso_no_length),       cmocka_unit_test(test_snapped),
         cmocka_unit_test(test_ip_header),           cmocka_unit_test(test_mode_names),
         cmocka_unit_test(test_super_packet),        cmocka_unit_test(test_fold),
+        cmocka_unit_test(test_tcp4_good_lengths),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

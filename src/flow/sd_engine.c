@@ -293,6 +293,18 @@ static unsigned untaken(const sd_flow *f, const sd_pkt *p, int dir)
 {
     const sd_conn *c = &f->c; /* p has data (the caller's test) */
     const sd_tcptrack *peer = &f->t[!dir];
+    /* Data at or past the receiver's next number while the last window it
+     * offered is zero: RFC 9293 3.10.7.4 accepts no data segment then, and
+     * Linux's tcp_data_queue drops it (TCPZeroWindowDrop). A window probe
+     * carries the sender's next byte and is re-sent, which replaces it; an
+     * injected one would have been first (one byte in a packet length
+     * desyncs the SSH layer). A window update the capture missed is seen
+     * in the receiver's ACK covering the data, which takes it. A RST's
+     * window offers nothing (zeek's tcp/rst-inject-rae: a RST|ACK of
+     * window 0, then the client's data). */
+    if (peer->acked_any && !peer->last_win && c->established && !(p->flags & SD_TH_RST) && !c->rst_seen[!dir] &&
+        (int32_t)(p->seq - peer->last_ack) >= 0)
+        return SD_TA_UNTAKEN | SD_TA_ZEROWIN_DATA;
     /* the usual segment first: an ACK, no SYN or RST, ACKing no byte past
      * the peer's highest (what every other test below returns 0 for too) */
     if ((p->flags & (SD_TH_RST | SD_TH_SYN | SD_TH_ACK)) == SD_TH_ACK &&
@@ -621,8 +633,12 @@ static void flow_packet(sd_engine *e, const sd_pkt *p, bool selected)
     unsigned ta = p->l4 == SD_L4_TCP ? sd_tcp_packet(f, p, dir) : 0;
     if (p->anomalies & SD_ANOM_FRAG_CONFLICT)
         ta |= SD_TA_FRAG_CONFLICT;
-    if (p->l4 == SD_L4_TCP && p->payload_len && (ta |= untaken(f, p, dir)) & SD_TA_UNTAKEN)
-        e->st.untaken++;
+    if (p->l4 == SD_L4_TCP && p->payload_len && (ta |= untaken(f, p, dir)) & SD_TA_UNTAKEN) {
+        if (ta & SD_TA_ZEROWIN_DATA)
+            e->st.zerowin_data++;
+        else
+            e->st.untaken++;
+    }
     if (c->closed && !was_closed)
         record_open_counts(e, f, false);
     if (!selected) {
@@ -750,6 +766,8 @@ static void frame(sd_engine *e, sd_dec_res r, sd_pkt *p)
     count_l4(e, p);
     if (p->csum == SD_CSUM_BAD)
         e->st.csum_bad[p->l4 == SD_L4_TCP ? 0 : 1]++;
+    else if ((p->anomalies & SD_ANOM_FRAG_SPLITHDR) && p->l4 == SD_L4_TCP)
+        e->st.frag_splithdr++;
     else if ((p->anomalies & SD_ANOM_FRAG_CONFLICT) && p->l4 == SD_L4_TCP)
         e->st.frag_conflict++;
     if (p->l4 == SD_L4_TCP || p->l4 == SD_L4_UDP)

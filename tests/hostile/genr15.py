@@ -210,5 +210,16 @@ CASES = {"rst_data.pcap": rst_data, "frag_port.pcap": frag_port, "frag_seq.pcap"
          "frag_tiny.pcap": frag_tiny, "ooo_cover.pcap": ooo_cover,
          "zero_window.pcap": zero_window, "tw_lower_isn.pcap": tw_lower_isn}
 
+def seeds(repo):
+    """This round's fuzz seeds, for the whole pipeline: the fragments
+    rewriting and splitting the TCP header, data into a zero window, a
+    conflict held out of order."""
+    genmain.write_files(os.path.join(repo, "fuzz/seeds"),
+                        {"fuzz_pipeline/r15_frag_port.pcap": frag_port(),
+                         "fuzz_pipeline/r15_frag_tiny.pcap": frag_tiny(),
+                         "fuzz_pipeline/r15_zero_window.pcap": zero_window(),
+                         "fuzz_pipeline/r15_ooo_cover.pcap": ooo_cover()})
+
+
 if __name__ == "__main__":
-    genmain.run(CASES, {})
+    genmain.run(CASES, {"seeds": seeds})

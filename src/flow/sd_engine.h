@@ -132,6 +132,7 @@ typedef struct sd_engine_stats {
     uint64_t frag_splithdr; /* TCP segments whose first fragment ended in the TCP header (held too) */
     uint64_t untaken;      /* data segments a synchronized receiver drops for their flags or ACK (held until ACKed) */
     uint64_t zerowin_data; /* data segments into a zero window the receiver offered (held until ACKed) */
+    uint64_t paws;         /* data segments with a TSval older than the receiver's TS.Recent (held until ACKed) */
     uint64_t history_cut;  /* connections whose history reached SD_HISTORY_MAX letters and lost some */
     uint64_t live;         /* connections alive now */
     uint64_t max_flows;    /* the cap in force */

@@ -96,6 +96,11 @@ void sd_runlog_caps(FILE *f, const sd_engine_stats *st, uint64_t diag_count, uin
                    "it drops (RFC 9293 3.10.7.4): a stream took each only once ACKed, a re-send first "
                    "replaced it (`packets`: into-zero-window)\n",
                 (unsigned long long)st->zerowin_data);
+    if (st->paws)
+        fprintf(f, "strider: %llu TCP data segment(s) carried a timestamp older than their receiver's last "
+                   "(PAWS, RFC 7323 5.3), which it drops: a stream took each only once ACKed, a re-send "
+                   "first replaced it (`packets`: paws)\n",
+                (unsigned long long)st->paws);
     if (st->history_cut)
         fprintf(f, "strider: the history of %llu connection(s) reached %d letters and lost the later ones "
                    "(conns -R: history_dropped)\n",

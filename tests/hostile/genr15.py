@@ -12,7 +12,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from gendeceive import ACK, FIN, PSH, RST, SYN, Conn, NEWKEYS, write  # noqa: E402
 from genfmt import BAN_C, BAN_S, CLI, CLI6, KEX, SRV, SRV6, eth, ip4, ip6, kexinit, tcp_seg  # noqa: E402
 from genr9 import keys  # noqa: E402
-from genr12 import merged  # noqa: E402
+from genr12 import merged, ts_opt  # noqa: E402
 import genmain  # noqa: E402
 
 EVIL_S = b"SSH-2.0-EVILSRV_1.0\r\n"  # as long as BAN_S
@@ -206,19 +206,72 @@ def tw_lower_isn():
     return write(a.frames + b.frames)
 
 
+class TsConn(Conn):
+    """A Conn whose every segment carries Timestamps (RFC 7323 3): each
+    side's TSval one more a segment, unless tsval is given."""
+
+    def __init__(self, sp, **kw):
+        super().__init__(sp, **kw)
+        self.tsv = [100000, 4000000]
+
+    def pkt(self, c2s, seq, ack, flags, data=b"", bad_csum=False, win=65535, t=None, tsval=None):
+        i = 0 if c2s else 1
+        self.tsv[i] += 1
+        v = self.tsv[i] if tsval is None else tsval
+        s, d = (CLI, SRV) if c2s else (SRV, CLI)
+        a, b = (self.sp, self.dp) if c2s else (self.dp, self.sp)
+        seg = tcp_seg(s, d, a, b, seq, ack, flags, data, win=win, opts=ts_opt(v, self.tsv[1 - i]))
+        self.t = self.t + 0.001 if t is None else t
+        self.frames.append((self.t, eth(ip4(s, d, 6, seg))))
+
+
+def paws():
+    """Timestamps on both sides. Client port 49111: the client's banner and
+    KEXINIT preceded, at their number, by the attacker's (EVILCLI) with a
+    TSval 1,000,000 behind the client's last: the server drops it (PAWS,
+    RFC 7323 5.3: older than its TS.Recent). Client port 49112 (honest):
+    the server's banner segment and KEXINIT segment sent in two, the second
+    first (its TSval newer): a reordered older TSval out of order moves no
+    TS.Recent and is no PAWS drop. Must hold: 49111's client banner
+    OpenSSH's, the segment counted (`paws` in `packets`); 49112 read, no
+    PAWS judgement (round 12's paws.pcap, the server's side, read
+    EVILPAW)."""
+    a = TsConn(49111)
+    a.handshake()
+    a.send(False, BAN_S + kexinit(KEX))
+    a.pkt(True, a.seq[0], a.seq[1], PSH | ACK, b"SSH-2.0-EVILCLI_1.0\r\n" + kexinit([b"evil-kex"] + KEX[1:]),
+          tsval=(a.tsv[0] - 1000000) & 0xFFFFFFFF)
+    a.send(True, BAN_C + kexinit(KEX))
+    finish(a)
+    b = TsConn(49112)
+    b.t = a.t + 1
+    b.handshake()
+    data = BAN_S + kexinit(KEX)
+    ss = b.seq[1]
+    b.tsv[1] += 1
+    b.pkt(False, ss + 21, b.seq[0], PSH | ACK, data[21:], tsval=b.tsv[1] + 1)
+    b.pkt(False, ss, b.seq[0], PSH | ACK, data[:21], tsval=b.tsv[1] - 1)
+    b.seq[1] += len(data)
+    b.pkt(True, b.seq[0], b.seq[1], ACK)
+    b.send(True, BAN_C + kexinit(KEX))
+    finish(b)
+    return write(a.frames + b.frames)
+
+
 CASES = {"rst_data.pcap": rst_data, "frag_port.pcap": frag_port, "frag_seq.pcap": frag_seq,
          "frag_tiny.pcap": frag_tiny, "ooo_cover.pcap": ooo_cover,
-         "zero_window.pcap": zero_window, "tw_lower_isn.pcap": tw_lower_isn}
+         "zero_window.pcap": zero_window, "tw_lower_isn.pcap": tw_lower_isn, "paws.pcap": paws}
 
 def seeds(repo):
     """This round's fuzz seeds, for the whole pipeline: the fragments
     rewriting and splitting the TCP header, data into a zero window, a
-    conflict held out of order."""
+    conflict held out of order, a copy PAWS drops."""
     genmain.write_files(os.path.join(repo, "fuzz/seeds"),
                         {"fuzz_pipeline/r15_frag_port.pcap": frag_port(),
                          "fuzz_pipeline/r15_frag_tiny.pcap": frag_tiny(),
                          "fuzz_pipeline/r15_zero_window.pcap": zero_window(),
-                         "fuzz_pipeline/r15_ooo_cover.pcap": ooo_cover()})
+                         "fuzz_pipeline/r15_ooo_cover.pcap": ooo_cover(),
+                         "fuzz_pipeline/r15_paws.pcap": paws()})
 
 
 if __name__ == "__main__":

@@ -5,7 +5,9 @@
 # the forged number); first fragments that end inside the TCP header (RFC
 # 8200 4.5, RFC 1858: held until ACKed; main: the attacker's banner read);
 # data into a zero window its receiver offered (RFC 9293 3.10.7.4: held
-# until ACKed; main: read); a conflict met in bytes held out of order
+# until ACKed; main: read); data whose TSval is older than the receiver's
+# TS.Recent (PAWS, RFC 7323 5.3: held until ACKed; main: read, first
+# wins); a conflict met in bytes held out of order
 # before the side's first byte came (main: in `conns -R` only, no
 # `stream_conflict` in `ssh`). Then what was already right: a RST's
 # payload, a 4-tuple reused with lower ISNs.
@@ -58,6 +60,19 @@ grep -q '"id.orig_p":49105,.*"server":"SSH-2.0-EVILSRV_1.0".*"anomalies":\["stre
     fail "ooo_cover 49105: $(grep -oE '"server":"[^"]*"|"anomalies":[^]]*' "$w/out" | tr '\n' ' ')"
 grep -q '"id.orig_p":49110,.*"client":"SSH-2.0-EVILCLI_1.0".*"anomalies":\["stream_conflict"' "$w/out" ||
     fail "ooo_cover 49110: $(grep -oE '"client":"[^"]*"|"anomalies":[^]]*' "$w/out" | tr '\n' ' ')"
+
+# PAWS: a copy with a TSval older than the receiver's TS.Recent is dropped
+# there; held until ACKed (the client's banner); a reordered older TSval out
+# of order is not judged (49112)
+run paws.pcap 0 ssh --json
+grep -q '"id.orig_p":49111,"id.resp_h":"10.7.0.2","id.resp_p":22,"version":2,"client":"SSH-2.0-OpenSSH_9.6"' "$w/out" ||
+    fail "paws 49111: $(grep -o '"client":"[^"]*"' "$w/out" | head -1)"
+grep -q '"id.orig_p":49112,.*"client":"SSH-2.0-OpenSSH_9.6","server":"SSH-2.0-OpenSSH_9.6"' "$w/out" || fail "paws 49112: not read"
+grep -q '^strider: 1 TCP data segment(s) carried a timestamp older than their receiver' "$w/err" ||
+    fail "paws: not counted once: $(cat "$w/err")"
+expect paws.pcap out '^ +6 .* PA .* untaken paws$' packets --stream 0
+run paws.pcap 0 packets --stream 1
+! grep -q 'paws\|untaken' "$w/out" || fail "paws 49112: the reordered segment judged: $(grep 'paws\|untaken' "$w/out")"
 
 # already right: a RST's payload is no stream data; a 4-tuple reused with
 # lower ISNs after the FINs is a second session

@@ -262,6 +262,19 @@ CASES = {"rst_data.pcap": rst_data, "frag_port.pcap": frag_port, "frag_seq.pcap"
          "frag_tiny.pcap": frag_tiny, "ooo_cover.pcap": ooo_cover,
          "zero_window.pcap": zero_window, "tw_lower_isn.pcap": tw_lower_isn, "paws.pcap": paws}
 
+def flood(d, n):
+    """paws_N.pcap: after the server's banner, N 1,400-byte client
+    segments whose TSval (5) is older than the client's TS.Recent, never
+    ACKed: each held until an ACK that never comes. Must hold: all N
+    counted; peak RSS at 20,000 within 8 MB of 2,000."""
+    c = TsConn(49200)
+    c.handshake()
+    c.send(False, BAN_S)
+    for k in range(int(n)):
+        c.pkt(True, c.seq[0] + k * 1400, c.seq[1], PSH | ACK, bytes([65 + k % 26]) * 1400, tsval=5)
+    genmain.write_files(d, {"paws_%s.pcap" % n: write(c.frames)})
+
+
 def seeds(repo):
     """This round's fuzz seeds, for the whole pipeline: the fragments
     rewriting and splitting the TCP header, data into a zero window, a
@@ -275,4 +288,4 @@ def seeds(repo):
 
 
 if __name__ == "__main__":
-    genmain.run(CASES, {"seeds": seeds})
+    genmain.run(CASES, {"seeds": seeds, "flood": flood})

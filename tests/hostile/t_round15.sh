@@ -82,5 +82,17 @@ run rst_data.pcap 0 extract -o "$w/xr"
 run tw_lower_isn.pcap 0 ssh --json
 [ "$(grep -cE '"id.orig_p":49107,.*"server":"SSH-2.0-OpenSSH_9\.(6|7)"' "$w/out")" = 2 ] || fail "tw_lower_isn: not two sessions"
 
+# held copies are bounded: 20,000 never-ACKed PAWS-old segments (28 MB)
+for n in 2000 20000; do
+    python3 "$REPO/tests/hostile/genr15.py" flood $n "$w/flood" || die "genr15.py flood"
+done
+c=$w/flood
+run paws_20000.pcap 0 ssh
+grep -q '^strider: 20000 TCP data segment(s) carried a timestamp older' "$w/err" || fail "paws flood: not counted: $(cat "$w/err")"
+if [ "${STRIDER_SANITIZED:-0}" != 1 ]; then
+    small=$(rss "$c/paws_2000.pcap" ssh) big=$(rss "$c/paws_20000.pcap" ssh)
+    [ $((big - small)) -lt 8192 ] || fail "paws flood: peak RSS $small KB at 2,000, $big KB at 20,000"
+fi
+
 echo "round 15: $runs runs, $bad failure(s)"
 [ "$bad" = 0 ]

@@ -42,6 +42,9 @@ enum {
      * may drop (sd_frag.c), held by the reassembly until ACKed (sd_reasm.h
      * sd_reasm_segment_ex) */
     SD_ANOM_FRAG_CONFLICT = 1u << 16,
+    /* with SD_ANOM_FRAG_CONFLICT: a first fragment that ended inside the
+     * TCP/UDP header (sd_ip.c frag_l4_check), held the same way */
+    SD_ANOM_FRAG_SPLITHDR = 1u << 17,
 };
 
 /* Encapsulations a packet came through (sd_pkt.encap), outermost first.

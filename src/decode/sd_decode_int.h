@@ -116,6 +116,11 @@ typedef struct sd_frag_out {
     bool df;
     uint32_t hdr_len;
     uint32_t anomalies;     /* accumulated SD_ANOM_FRAG_* over the set */
+    /* what the caller judges the transport header by (sd_ip.c
+     * frag_l4_check): the first offset whose bytes two fragments gave
+     * differently (UINT32_MAX if none), and the length of the first
+     * offset-0 fragment */
+    uint32_t conflict_at, first_len;
 } sd_frag_out;
 
 typedef enum sd_frag_res {

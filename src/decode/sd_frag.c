@@ -59,6 +59,8 @@ typedef struct fset {
     bool df;
     uint32_t hdr_len;
     uint32_t anomalies;
+    uint32_t conflict_at; /* first offset given with other bytes (UINT32_MAX: none) */
+    uint32_t first_len;   /* bytes of the first offset-0 fragment */
     size_t mem;
 } fset;
 
@@ -192,6 +194,7 @@ static fset *set_new(sd_frag_table *t, const fkey *k, const sd_frag_in *in, uint
     s->created = in->ts;
     s->first_frame = in->frame;
     s->snap_from = UINT32_MAX;
+    s->conflict_at = UINT32_MAX;
     s->proto = in->proto;
     s->ttl = in->ttl;
     s->df = in->df;
@@ -268,8 +271,13 @@ static uint32_t fill_gaps(fset *s, uint32_t off, uint32_t end, uint32_t pend, co
         }
         /* the bytes both hold (the set's, short of its snaplen cut) */
         uint32_t cs = SD_MAX(pos, r->s), ce = SD_MIN(SD_MIN(r->e, pend), s->snap_from);
-        if (ce > cs && memcmp(s->buf + cs, data + (cs - off), ce - cs) != 0)
+        if (ce > cs && memcmp(s->buf + cs, data + (cs - off), ce - cs) != 0) {
             overlap |= SD_ANOM_FRAG_CONFLICT;
+            uint32_t at = cs; /* the first byte that differs: is it in the transport header? */
+            while (s->buf[at] == data[at - off])
+                at++;
+            s->conflict_at = SD_MIN(s->conflict_at, at);
+        }
         pos = SD_MAX(pos, r->e);
     }
     if (pos < end) {
@@ -320,6 +328,8 @@ static void complete(sd_frag_table *t, fset *s, sd_frag_out *out)
     out->df = s->df;
     out->hdr_len = s->hdr_len;
     out->anomalies = s->anomalies;
+    out->conflict_at = s->conflict_at;
+    out->first_len = s->first_len;
     s->buf = NULL;
     set_free(s);
     t->st.reassembled++;
@@ -385,6 +395,7 @@ sd_frag_res sd_frag_add(sd_frag_table *t, const sd_frag_in *in, sd_frag_out *out
         s->ttl = in->ttl;
         s->df = in->df;
         s->hdr_len = in->hdr_len;
+        s->first_len = in->len_wire;
     }
     if (in->frame < s->first_frame)
         s->first_frame = in->frame;

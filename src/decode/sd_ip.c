@@ -140,6 +140,48 @@ static bool frag_feed(sd_decoder *d, const sd_frag_in *in, sd_pkt *out, sd_frag_
     return true;
 }
 
+/* A reassembled datagram's transport header (at l4_off in its
+ * fragmentable part), judged by how its fragments brought it. Fragments
+ * that gave other bytes inside the TCP or UDP header (its ports, sequence
+ * numbers: a "fragment header rewrite") leave unknown which connection the
+ * datagram belongs to; its receiver drops it (RFC 5722, Linux's IPv4 since
+ * 4.19), so no flow gets it: dropped, said (a flow made from the first
+ * copy's ports would be one no endpoint had). A first fragment that ends
+ * inside that header (RFC 8200 4.5 and RFC 7112: a receiver discards it,
+ * Linux since 5.13; RFC 1858's tiny fragments in IPv4) comes from no
+ * sender's stack: the datagram is held as a conflicting one is
+ * (SD_ANOM_FRAG_CONFLICT: its stream takes it once ACKed, a re-send first
+ * replaces it). False when the datagram is dropped. */
+static bool frag_l4_check(sd_decoder *d, const sd_frag_out *fo, uint8_t ver, uint32_t id, uint8_t proto,
+                          uint32_t l4_off, sd_pkt *out)
+{
+    uint32_t need = proto == 6 ? 20u : proto == 17 ? 8u : 0; /* TCP's and UDP's fixed headers */
+    /* what places the bytes: TCP's whole header (ports, sequence number,
+     * offset, flags); UDP's ports (its length and checksum are judged as
+     * any overlap: zeek's ipv4/fragmented-1, first wins) */
+    uint32_t keyed = proto == 6 ? 20u : 4u;
+    const char *name = proto == 6 ? "TCP" : "UDP";
+    if (!need)
+        return true;
+    if ((fo->anomalies & SD_ANOM_FRAG_CONFLICT) && fo->conflict_at < l4_off + keyed) {
+        out->anomalies |= SD_ANOM_FRAG_BAD;
+        sd_dec_diag(d, SD_DK_FRAG_OVERLAP,
+                    "IPv%u datagram (id 0x%x) dropped: its fragments overlap with other bytes in its %s "
+                    "header (byte %u): which connection it belongs to is not known, and receivers drop it",
+                    ver, id, name, fo->conflict_at - l4_off);
+        return false;
+    }
+    if (fo->first_len < l4_off + need) {
+        out->anomalies |= SD_ANOM_FRAG_CONFLICT | SD_ANOM_FRAG_SPLITHDR;
+        sd_dec_diag(d, SD_DK_FRAG_BAD,
+                    "IPv%u datagram (id 0x%x): its first fragment (%u bytes) ends inside its %s header, "
+                    "which receivers discard (RFC 8200 4.5, RFC 1858): its stream takes it only once "
+                    "ACKed, a re-send first replaces it",
+                    ver, id, fo->first_len, name);
+    }
+    return true;
+}
+
 /* A fragment: never decoded as L4 on its own (RFC 791 §3.2). */
 static sd_dec_res ipv4_fragment(sd_decoder *d, uint8_t proto, unsigned ihl, uint32_t off, bool more,
                                 const uint8_t *pl, uint32_t pl_present, uint32_t pl_wire,
@@ -161,6 +203,8 @@ static sd_dec_res ipv4_fragment(sd_decoder *d, uint8_t proto, unsigned ihl, uint
     sd_dec_res res;
     if (!frag_feed(d, &in, out, &fo, &res))
         return res;
+    if (!frag_l4_check(d, &fo, 4, in.id, proto, 0, out))
+        return SD_DEC_BAD;
     return sd_decode_l4(d, proto, sd_cur_make(fo.data, fo.len_present), fo.len_wire, out);
 }
 
@@ -421,6 +465,8 @@ sd_dec_res sd_decode_ipv6(sd_decoder *d, sd_cur c, sd_pkt *out)
     v6walk w2 = { .nh = fo.proto, .c = sd_cur_make(fo.data, fo.len_present),
                   .wire = fo.len_wire };
     if (walk_ext(d, &w2, false, out) == WALK_BAD)
+        return SD_DEC_BAD;
+    if (!frag_l4_check(d, &fo, 6, in.id, w2.nh, w2.ext_len, out))
         return SD_DEC_BAD;
     return upper(d, &w2, out);
 }

@@ -289,10 +289,53 @@ static void reasm_begin(sd_engine *e, sd_flow *f)
  * not dropped: held until the receiver ACKs it, a re-send first replacing
  * it (sd_reasm_segment_ex), as a conflicting fragment's. */
 #define UNTAKEN_ACK_SLACK 65536u /* window updates the capture missed, as sd_oow.c's OOW_SLACK */
+/* PAWS (RFC 7323 5.3): a receiver drops a segment whose TSval is older
+ * than the TS.Recent it keeps for the sender. Linux's tcp_paws_discard
+ * allows one tick (TCP_PAWS_WINDOW) and forgets a TS.Recent idle 24 days
+ * (TCP_PAWS_24DAYS, RFC 7323 5.5). */
+#define PAWS_WINDOW 1
+#define PAWS_IDLE_NS (24LL * 86400 * SD_NS_PER_SEC)
+
+/* TS.Recent as the receiver updates it (RFC 7323 4.3): from the SYN, then
+ * from a segment it takes whose number is at or before the last ACK it
+ * sent (Last.ACK.sent) and whose TSval is not older. A segment out of
+ * order leaves it, so a reordered older one is no PAWS drop. */
+static void paws_note(sd_flow *f, const sd_pkt *p, int dir)
+{
+    sd_tcptrack *t = &f->t[dir];
+    const sd_tcptrack *peer = &f->t[!dir];
+    bool edge = (p->flags & SD_TH_SYN) || (peer->acked_any && (int32_t)(p->seq - peer->last_ack) <= 0);
+    if (edge && (!t->ts_recent_set || (int32_t)(p->opt.tsval - t->ts_recent) >= 0)) {
+        t->ts_recent = p->opt.tsval;
+        t->ts_recent_at = p->frame->ts;
+        t->ts_recent_set = true;
+    }
+}
+
 static unsigned untaken(const sd_flow *f, const sd_pkt *p, int dir)
 {
     const sd_conn *c = &f->c; /* p has data (the caller's test) */
     const sd_tcptrack *peer = &f->t[!dir];
+    const sd_tcptrack *t = &f->t[dir];
+    /* Data whose TSval is older than its receiver's TS.Recent: dropped
+     * there (PAWS), so a copy an injector sends first with an old TSval
+     * is not the stream's. Honest data so judged (a TS.Recent the capture
+     * placed too high) is taken once the receiver ACKs it. */
+    if (p->opt.has_ts && t->ts_recent_set && c->established && !(p->flags & (SD_TH_RST | SD_TH_SYN)) &&
+        (int32_t)(t->ts_recent - p->opt.tsval) > PAWS_WINDOW && p->frame->ts - t->ts_recent_at < PAWS_IDLE_NS)
+        return SD_TA_UNTAKEN | SD_TA_PAWS;
+    /* Data at or past the receiver's next number while the last window it
+     * offered is zero: RFC 9293 3.10.7.4 accepts no data segment then, and
+     * Linux's tcp_data_queue drops it (TCPZeroWindowDrop). A window probe
+     * carries the sender's next byte and is re-sent, which replaces it; an
+     * injected one would have been first (one byte in a packet length
+     * desyncs the SSH layer). A window update the capture missed is seen
+     * in the receiver's ACK covering the data, which takes it. A RST's
+     * window offers nothing (zeek's tcp/rst-inject-rae: a RST|ACK of
+     * window 0, then the client's data). */
+    if (peer->acked_any && !peer->last_win && c->established && !(p->flags & SD_TH_RST) && !c->rst_seen[!dir] &&
+        (int32_t)(p->seq - peer->last_ack) >= 0)
+        return SD_TA_UNTAKEN | SD_TA_ZEROWIN_DATA;
     /* the usual segment first: an ACK, no SYN or RST, ACKing no byte past
      * the peer's highest (what every other test below returns 0 for too) */
     if ((p->flags & (SD_TH_RST | SD_TH_SYN | SD_TH_ACK)) == SD_TH_ACK &&
@@ -621,8 +664,16 @@ static void flow_packet(sd_engine *e, const sd_pkt *p, bool selected)
     unsigned ta = p->l4 == SD_L4_TCP ? sd_tcp_packet(f, p, dir) : 0;
     if (p->anomalies & SD_ANOM_FRAG_CONFLICT)
         ta |= SD_TA_FRAG_CONFLICT;
-    if (p->l4 == SD_L4_TCP && p->payload_len && (ta |= untaken(f, p, dir)) & SD_TA_UNTAKEN)
-        e->st.untaken++;
+    if (p->l4 == SD_L4_TCP && p->payload_len && (ta |= untaken(f, p, dir)) & SD_TA_UNTAKEN) {
+        if (ta & SD_TA_ZEROWIN_DATA)
+            e->st.zerowin_data++;
+        else if (ta & SD_TA_PAWS)
+            e->st.paws++;
+        else
+            e->st.untaken++;
+    }
+    if (p->l4 == SD_L4_TCP && p->opt.has_ts && !(ta & SD_TA_UNTAKEN))
+        paws_note(f, p, dir);
     if (c->closed && !was_closed)
         record_open_counts(e, f, false);
     if (!selected) {
@@ -750,6 +801,8 @@ static void frame(sd_engine *e, sd_dec_res r, sd_pkt *p)
     count_l4(e, p);
     if (p->csum == SD_CSUM_BAD)
         e->st.csum_bad[p->l4 == SD_L4_TCP ? 0 : 1]++;
+    else if ((p->anomalies & SD_ANOM_FRAG_SPLITHDR) && p->l4 == SD_L4_TCP)
+        e->st.frag_splithdr++;
     else if ((p->anomalies & SD_ANOM_FRAG_CONFLICT) && p->l4 == SD_L4_TCP)
         e->st.frag_conflict++;
     if (p->l4 == SD_L4_TCP || p->l4 == SD_L4_UDP)

@@ -129,7 +129,10 @@ typedef struct sd_engine_stats {
     uint64_t gaps_settled_early; /* content gaps counted before their ACK: sd_tcpgap's list was full */
     uint64_t csum_bad[2];  /* TCP segments, UDP datagrams with a wrong checksum: kept out (--checksum) */
     uint64_t frag_conflict; /* TCP segments from fragments overlapping with other bytes (held until ACKed) */
+    uint64_t frag_splithdr; /* TCP segments whose first fragment ended in the TCP header (held too) */
     uint64_t untaken;      /* data segments a synchronized receiver drops for their flags or ACK (held until ACKed) */
+    uint64_t zerowin_data; /* data segments into a zero window the receiver offered (held until ACKed) */
+    uint64_t paws;         /* data segments with a TSval older than the receiver's TS.Recent (held until ACKed) */
     uint64_t history_cut;  /* connections whose history reached SD_HISTORY_MAX letters and lost some */
     uint64_t live;         /* connections alive now */
     uint64_t max_flows;    /* the cap in force */

@@ -39,6 +39,11 @@ typedef struct sd_tcptrack {
      * peer ACKs past it (it never took the RST: sd_tcp.c rst_untaken) */
     bool rst_closed;
     uint32_t rst_seq;
+    /* RFC 7323 5.3 PAWS: the TS.Recent the peer keeps for this side's
+     * TSvals, as the peer updates it (sd_engine.c paws_note), and when */
+    bool ts_recent_set;
+    uint32_t ts_recent;
+    sd_ts ts_recent_at;
     /* Zeek-style size: the highest data sequence number reached, counted
      * in 64 bits so a stream can wrap the 32-bit space any number of times */
     uint32_t data_hi;

@@ -23,6 +23,8 @@ enum {
     SD_TA_RST_CHALLENGE = 1u << 10, /* in the window, not at the next number: challenge ACK, does not close */
     SD_TA_FRAG_CONFLICT = 1u << 11, /* from fragments that overlap with other bytes: held until ACKed (sd_frag.c) */
     SD_TA_UNTAKEN = 1u << 12, /* data its receiver drops for its flags or ACK: held until ACKed (sd_engine.c) */
+    SD_TA_ZEROWIN_DATA = 1u << 13, /* with SD_TA_UNTAKEN: data into the zero window its receiver offered */
+    SD_TA_PAWS = 1u << 14, /* with SD_TA_UNTAKEN: a TSval older than the receiver's TS.Recent (RFC 7323 5) */
 };
 
 /* Default out-of-order threshold when no handshake RTT is known: a segment

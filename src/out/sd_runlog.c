@@ -80,12 +80,27 @@ void sd_runlog_caps(FILE *f, const sd_engine_stats *st, uint64_t diag_count, uin
                    "which receivers may drop: a stream took each only once ACKed, a re-send first "
                    "replaced it (`packets`: frag-conflict)\n",
                 (unsigned long long)st->frag_conflict);
+    if (st->frag_splithdr)
+        fprintf(f, "strider: %llu TCP segment(s) came in IP fragments whose first ended inside the TCP "
+                   "header, which receivers discard (RFC 8200 4.5, RFC 1858): a stream took each only once "
+                   "ACKed, a re-send first replaced it (`packets`: frag-conflict)\n",
+                (unsigned long long)st->frag_splithdr);
     if (st->untaken)
         fprintf(f, "strider: %llu TCP data segment(s) came with no ACK flag, a SYN off the ISN, or an ACK a "
                    "window past the peer's bytes, which a connected receiver drops (RFC 9293 3.10.7.4, RFC "
                    "5961 4): a stream took each only once ACKed, a re-send first replaced it (`packets`: "
                    "untaken)\n",
                 (unsigned long long)st->untaken);
+    if (st->zerowin_data)
+        fprintf(f, "strider: %llu TCP data segment(s) came into a zero window their receiver offered, which "
+                   "it drops (RFC 9293 3.10.7.4): a stream took each only once ACKed, a re-send first "
+                   "replaced it (`packets`: into-zero-window)\n",
+                (unsigned long long)st->zerowin_data);
+    if (st->paws)
+        fprintf(f, "strider: %llu TCP data segment(s) carried a timestamp older than their receiver's last "
+                   "(PAWS, RFC 7323 5.3), which it drops: a stream took each only once ACKed, a re-send "
+                   "first replaced it (`packets`: paws)\n",
+                (unsigned long long)st->paws);
     if (st->history_cut)
         fprintf(f, "strider: the history of %llu connection(s) reached %d letters and lost the later ones "
                    "(conns -R: history_dropped)\n",

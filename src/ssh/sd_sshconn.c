@@ -54,6 +54,10 @@ typedef struct conn_st {
     sd_sshstats *stats; /* from the first encrypted record: scans cost nothing */
     uint64_t gap[2];
     uint32_t inconsistencies;
+    /* the first conflict of each side met before its parser started (in
+     * bytes held out of order: another copy of the banner's), said when
+     * it starts; frame 0: none */
+    uint64_t early_frame[2], early_off[2];
     struct sd_sshconn *x;
     /* live SSH connections, for progress (only with opts.progress) */
     sd_conn *conn;
@@ -176,6 +180,9 @@ static void ssh_start(conn_st *st)
     sd_ssh_opts so = { .client_hint = SD_DIR_ORIG, .hint_firm = st->conn->saw_syn && st->conn->saw_synack,
                        .record = on_record, .ud = st, .memo = st->x->memo };
     st->ssh = sd_ssh_new(&so);
+    for (int d = 0; d < 2; d++)
+        if (st->early_frame[d])
+            sd_ssh_conflict(st->ssh, d, st->early_frame[d], st->early_off[d]);
 }
 
 static void hold_free(conn_st *st, int dir)
@@ -350,6 +357,10 @@ static void inconsistency(void *ctx, sd_conn *c, void *vst, int dir, const sd_re
     st->inconsistencies++;
     if (st->ssh)
         sd_ssh_conflict(st->ssh, dir, i->new_frame, i->offset);
+    else if ((dir == 0 || dir == 1) && !st->early_frame[dir]) {
+        st->early_frame[dir] = i->new_frame;
+        st->early_off[dir] = i->offset;
+    }
 }
 
 static void conn_end(void *ctx, sd_conn *c, void *vst)

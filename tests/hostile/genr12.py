@@ -135,9 +135,10 @@ def paws():
     """Client port 47701: both sides send Timestamps from their SYNs; the
     server's banner and KEXINIT are preceded, at the same sequence number,
     by a segment of invented names whose TSval is 1,000,000 behind the
-    server's last (PAWS, RFC 7323 5.3: the client drops it). Left
-    (docs/known-issues.md): strider reads the dropped copy, as tshark's
-    follow does, and flags `stream_conflict` (the other copy's frame)."""
+    server's last (PAWS, RFC 7323 5.3: the client drops it). Left in
+    round 12 (strider read the dropped copy, as tshark's follow does);
+    since round 15 (genr15.py paws) it is held until ACKed and the real
+    banner replaces it, `stream_conflict` flagged."""
     frames = []
     t = [1.0]
     seq = [1000, 5000]

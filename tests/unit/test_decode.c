@@ -741,6 +741,55 @@ static void test_frag4_overlap_first_wins(void **state)
     assert_memory_equal(p.payload + 68, dg + 88, n - 88);
 }
 
+/* Fragments that give other bytes inside the TCP header (a "fragment
+ * header rewrite": another port, another sequence number): which
+ * connection the datagram belongs to is not known, so it is dropped and
+ * said; the same overlap in the payload only is kept (first wins). */
+static void test_frag4_header_rewrite(void **state)
+{
+    ctx *c = *state;
+    uint8_t dg[200], evil[200];
+    size_t n = tcp_dgram(dg, 100);
+    memcpy(evil, dg, n);
+    evil[3] ^= 0x40; /* the destination port */
+    fb f;
+    sd_pkt p;
+    frag4(&f, 21, evil, 0, 24, 1);
+    assert_int_equal(dec(c, 1, &f, &p), SD_DEC_HELD);
+    frag4(&f, 21, dg, 0, 24, 1);
+    assert_int_equal(dec(c, 1, &f, &p), SD_DEC_HELD);
+    assert_true(p.anomalies & SD_ANOM_FRAG_CONFLICT);
+    frag4(&f, 21, dg, 24, n - 24, 0);
+    assert_int_equal(dec(c, 1, &f, &p), SD_DEC_BAD);
+    assert_int_equal(p.l4, SD_L4_NONE);
+    assert_non_null(strstr(c->s.last, "dropped: its fragments overlap with other bytes in its TCP header (byte 3)"));
+}
+
+/* A first fragment that ends inside the TCP header (RFC 8200 4.5, RFC
+ * 1858): decoded, marked to be held until ACKed as a conflicting one. */
+static void test_frag4_tiny_first(void **state)
+{
+    ctx *c = *state;
+    uint8_t dg[200];
+    size_t n = tcp_dgram(dg, 100);
+    fb f;
+    sd_pkt p;
+    frag4(&f, 22, dg, 0, 8, 1);
+    assert_int_equal(dec(c, 1, &f, &p), SD_DEC_HELD);
+    frag4(&f, 22, dg, 8, n - 8, 0);
+    assert_int_equal(dec(c, 1, &f, &p), SD_DEC_OK);
+    check_tcp_basic(&p);
+    assert_true(p.anomalies & SD_ANOM_FRAG_SPLITHDR);
+    assert_true(p.anomalies & SD_ANOM_FRAG_CONFLICT);
+    assert_non_null(strstr(c->s.last, "first fragment (8 bytes) ends inside its TCP header"));
+    /* 24 bytes first: the header whole, nothing said */
+    frag4(&f, 23, dg, 0, 24, 1);
+    assert_int_equal(dec(c, 1, &f, &p), SD_DEC_HELD);
+    frag4(&f, 23, dg, 24, n - 24, 0);
+    assert_int_equal(dec(c, 1, &f, &p), SD_DEC_OK);
+    assert_int_equal(p.anomalies, 0);
+}
+
 static void test_frag4_bad(void **state)
 {
     ctx *c = *state;
@@ -1436,6 +1485,8 @@ int main(void)
         T(test_frag4_out_of_order),
         T(test_frag4_overlap_first_wins),
         T(test_frag4_bad),
+        T(test_frag4_header_rewrite),
+        T(test_frag4_tiny_first),
         cmocka_unit_test(test_frag4_timeout),
         cmocka_unit_test(test_frag4_memcap),
         T(test_frag4_snapped),

@@ -446,6 +446,16 @@ void sd_infer_ssh(const sd_infer_opts *o, const sd_sshconn_result *r, sd_evlist 
               .putty_client = sw_is(cl->software, "PuTTY", 5) || sw_is(cl->software, "WinSCP", 6),
               .compressed = compressed(m->comp[0]) || compressed(m->comp[1]) };
     x.zlib = F.compressed;
+    if (m->midstream) {
+        /* the login came before the capture began (sd_ssh_mid.c): no
+         * record is authentication, the session is read from the first */
+        x.login_t = x.v[0].t;
+        x.midstream = true;
+        after_login(&x, &F, 0);
+        free(x.v);
+        free(x.chan);
+        return;
+    }
     auth_res a = sdi_auth_leg(&x, &F, 0, x.n);
     sum->auth_attempts = a.attempts;
     sum->auth_method = a.method;

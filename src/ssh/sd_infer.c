@@ -433,6 +433,7 @@ void sd_infer_ssh(const sd_infer_opts *o, const sd_sshconn_result *r, sd_evlist 
     ctx x = { .o = o, .r = r, .out = out, .sum = sum, .cs = &cl->suite, .ss = &sv->suite, .nested_s0 = SIZE_MAX,
               .c_lag = sdi_client_lag(r->conn), .s_lag = sdi_server_lag(r->conn) };
 
+    sum->midstream = m->midstream;
     host_key_event(&x, m, cl);
     cleartext_events(&x, m);
     if (!r->nrec || cl->suite.mode == SD_SSH_MODE_UNKNOWN || sv->suite.mode == SD_SSH_MODE_UNKNOWN)

@@ -266,6 +266,7 @@ typedef struct sd_ssh_meta {
      * was estimated from the client's keystroke size, not negotiated. */
     bool midstream;
     bool suite_guessed;
+    char suite_guess[80];        /* its names: "cipher" or "cipher + mac" */
 
     sd_ssh_anomaly *anomalies;   /* n_anomalies of them (NULL until the first): most connections have none */
     uint32_t n_anomalies;        /* kept */

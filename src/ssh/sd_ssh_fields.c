@@ -777,6 +777,11 @@ void sd_ssh_fields_json(sd_buf *b, const sd_ssh_fieldrec *x)
         J_U("client_newkeys_frame", cl->newkeys_frame);
     if (sv->newkeys_seen)
         J_U("server_newkeys_frame", sv->newkeys_frame);
+    if (m->midstream) {
+        J_B("midstream", true);
+        if (m->suite_guessed)
+            J_P("suite_guess", m->suite_guess);
+    }
     J_U("client_enc_records", cl->enc_records);
     J_U("server_enc_records", sv->enc_records);
     json_stats(b, x, false);

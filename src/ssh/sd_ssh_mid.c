@@ -19,6 +19,7 @@
  * (meta.suite_guessed), so the inference reads the session with its sizes. */
 #include "sd_ssh_int.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include "../common/sd_arena.h"
@@ -225,4 +226,6 @@ void sdp_mid_settle(sd_ssh *s)
     m->side[0].suite = su;
     m->side[1].suite = su;
     m->suite_guessed = true;
+    const char *mac = mid_suites[k][1];
+    snprintf(m->suite_guess, sizeof m->suite_guess, "%s%s%s", mid_suites[k][0], mac ? " + " : "", mac ? mac : "");
 }

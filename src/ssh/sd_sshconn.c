@@ -171,11 +171,11 @@ static void *conn_new(void *ctx, sd_conn *c)
 }
 
 /* The ports an SSH server listens on, for a connection whose start was not
- * seen: IANA's 22 and the usual alternative 2222 (a banner on any port is
- * read wherever it comes). */
-static bool ssh_port(uint16_t p)
+ * seen: IANA's 22, the usual alternative 2222 and those the caller names
+ * (ssh --ssh-port); a banner on any port is read wherever it comes. */
+static bool ssh_port(const sd_sshconn *x, uint16_t p)
 {
-    return p == 22 || p == 2222;
+    return p == 22 || p == 2222 || (x->o.ssh_ports && (x->o.ssh_ports[p >> 6] >> (p & 63) & 1));
 }
 
 static void ssh_start(conn_st *st)
@@ -186,9 +186,10 @@ static void ssh_start(conn_st *st)
                        .record = on_record, .ud = st, .memo = st->x->memo };
     /* joined mid-stream on a server's port: a session already open may be
      * read from its encrypted bytes, its client the other port's side */
-    if (c->midstream && !c->saw_syn && (ssh_port(c->resp_p) || ssh_port(c->orig_p))) {
+    const sd_sshconn *x = st->x;
+    if (c->midstream && !c->saw_syn && (ssh_port(x, c->resp_p) || ssh_port(x, c->orig_p))) {
         so.midstream_ok = true;
-        so.client_hint = ssh_port(c->resp_p) ? SD_DIR_ORIG : SD_DIR_RESP;
+        so.client_hint = ssh_port(x, c->resp_p) ? SD_DIR_ORIG : SD_DIR_RESP;
     }
     st->ssh = sd_ssh_new(&so);
 }

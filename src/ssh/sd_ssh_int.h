@@ -194,9 +194,10 @@ bool sdp_mid_refused(const sd_ssh *s);
 /* meta.midstream, the outcome and the guessed suite (from sdp_derive). */
 void sdp_mid_settle(sd_ssh *s);
 /* The suite whose keystroke (SD_SSH_P_KEYSTROKE) has the commonest client
- * chunk size (n: chunks by size; clear: those that begin with a length in
- * clear, clear_len the last such): its index in the tried list, or -1
- * (fewer than 3 of one size, or no suite gives that size). */
+ * chunk size some suite's keystroke has (n: chunks by size; clear: those
+ * that begin with a length in clear, clear_len the last such), else the
+ * first that nearly every chunk fits as one packet: its index in the
+ * tried list, or -1. */
 int sdp_mid_pick(const uint16_t n[SD_SSH_MID_SMALL + 1], const uint16_t clear[SD_SSH_MID_SMALL + 1],
                  const uint8_t clear_len[SD_SSH_MID_SMALL + 1], sd_ssh_suite *out);
 

@@ -5,7 +5,8 @@ Writes OUTDIR/NAME.pcap holding the fixture's frames from AT on (editcap -r,
 which renumbers them from 1) and OUTDIR/NAME.labels.json holding the labels
 of what comes after the cut: the events before its first packet's time are
 dropped, labelled frames shifted by AT - 1, and what only the handshake
-shows (suite, software, host key decision, authentication) left out, so
+shows (software, host key decision, authentication) left out (the suite
+is kept: the scorer exempts by it the keys no size tells apart), so
 tests/lab/score scores what a capture begun inside the session can tell.
 AT is a frame number, or "kex+N" / "auth+N": N frames after the client's
 last authentication frame (the labels' successful attempt's frame)."""
@@ -68,7 +69,6 @@ def main():
     lab["host_known"] = None
     lab["auth_closed"] = None
     for l in lab["legs"]:
-        l.pop("suite", None)
         l.pop("client_software", None)
         l.pop("server_software", None)
     lab["capture"]["file"] = name + ".pcap"

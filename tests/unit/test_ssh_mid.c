@@ -72,6 +72,32 @@ static void test_pick(void **state)
     assert_int_equal(su.mode, SD_SSH_MODE_EAM);
     assert_int_equal(su.tag, 32);
     assert_int_equal(sd_ssh_wire_size(&su, SD_SSH_P_KEYSTROKE), 64);
+    /* a -R tunnel's keys (76) commoner than the session's own (36) */
+    memset(&h, 0, sizeof h);
+    add(&h, 76, 15, -1);
+    add(&h, 36, 13, -1);
+    assert_int_equal(pick(&h, &su), 0);
+    /* no keys (a forward): every record one chacha20-poly1305 packet (4 mod
+     * 8, length encrypted); with lengths in clear and 12 mod 16: umac-64-etm */
+    memset(&h, 0, sizeof h);
+    add(&h, 72, 2, -1); /* two keys' records in one segment */
+    add(&h, 92, 3, -1);
+    add(&h, 124, 3, -1);
+    add(&h, 60, 1, -1);
+    assert_int_equal(pick(&h, &su), 0);
+    /* the same sizes less 4 (encrypt-and-MAC, 16-byte blocks): not chacha's */
+    memset(&h, 0, sizeof h);
+    add(&h, 88, 3, -1);
+    add(&h, 120, 3, -1);
+    add(&h, 56, 3, -1);
+    assert_true(pick(&h, &su) != 0);
+    memset(&h, 0, sizeof h);
+    add(&h, 44, 2, 32);
+    add(&h, 60, 2, 48);
+    add(&h, 108, 2, 96);
+    assert_true(pick(&h, &su) >= 0);
+    assert_int_equal(su.mode, SD_SSH_MODE_ETM);
+    assert_int_equal(su.tag, 8);
     /* too few of one size, or a size no suite gives a keystroke: none */
     memset(&h, 0, sizeof h);
     add(&h, 36, 2, -1);

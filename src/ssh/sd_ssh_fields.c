@@ -242,6 +242,16 @@ static void g_terrapin_reason(const void *r, sd_fval *v)
 }
 static void g_outcome(const void *r, sd_fval *v) { sd_fv_s(v, sd_ssh_outcome_name(M(r)->outcome)); }
 static void g_pre_banner(const void *r, sd_fval *v) { set_opt(v, side(r, true)->prebanner); }
+static void g_midstream(const void *r, sd_fval *v)
+{
+    if (M(r)->midstream)
+        sd_fv_b(v, true);
+}
+static void g_suite_guess(const void *r, sd_fval *v)
+{
+    if (M(r)->midstream && M(r)->suite_guessed)
+        sd_fv_s(v, M(r)->suite_guess);
+}
 
 /* ---- per role: client_ and server_ fields, one getter pair each ---- */
 
@@ -415,6 +425,10 @@ static const sd_field FIELDS[] = {
     { "outcome", "how far the handshake went", g_outcome, false },
     { "pre_banner", "lines the server sent before its banner", g_pre_banner, false },
     BOTH(newkeys_frame, "frame of NEWKEYS"),
+    { "midstream", "picked up mid-stream: the session was open before the capture (no banner, key exchange "
+      "or login seen)", g_midstream, false },
+    { "suite_guess", "with midstream: the suite guessed from the record sizes (not negotiated)", g_suite_guess,
+      false },
     BOTH(enc_records, "encrypted records (exact packets or segments)"),
     STATS(client),
     STATS(server),

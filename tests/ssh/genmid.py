@@ -11,7 +11,10 @@ SYN), for tests/ssh/t_midstream.sh. Each is one file DIR/NAME.pcap:
   tls22      TLS application-data records on port 22: not claimed
   zeros22    a binary protocol (mostly zeros) on port 22: not claimed
   short22    three keystroke records each way on port 22: too few bytes
-             to tell, not claimed"""
+             to tell, not claimed
+
+genmid.py --fuzz-seed FILE: rand22's records in fuzz/fuzz_ssh.c's input
+format, midstream_ok set (fuzz/seeds/fuzz_ssh/midstream_rand22)."""
 import os
 import random
 import sys
@@ -48,7 +51,21 @@ def keys(rng, n):
     return out
 
 
+def fuzz_seed(path, recs):
+    seed = bytearray([4])  # client hint 0, midstream_ok
+    for from_c, data in recs:
+        d = 0 if from_c else 1
+        seed.append(((len(data) - 1) << 1) | d)  # feed (at most 127 bytes)
+        seed += data
+        seed += bytes([0xFE, (len(data) << 1) | d])  # its segment
+    with open(path, "wb") as f:
+        f.write(seed)
+
+
 def main():
+    if sys.argv[1] == "--fuzz-seed":
+        fuzz_seed(sys.argv[2], keys(random.Random(7), 20))
+        return
     d = sys.argv[1]
     os.makedirs(d, exist_ok=True)
     rng = random.Random(7)

@@ -58,10 +58,14 @@ def main():
     for key in DROP_LISTS:
         kept = []
         for e in lab.get(key) or []:
-            if not isinstance(e, dict) or e.get("ts", e.get("start_ts", t0)) < t0:
+            if not isinstance(e, dict):
                 continue
-            if isinstance(e.get("frame"), int):
+            if isinstance(e.get("frame"), int):  # its packet in the cut (a key's ts is the press, before it)
+                if e["frame"] < k:
+                    continue
                 e["frame"] -= k - 1
+            elif e.get("ts", e.get("start_ts", t0)) < t0:
+                continue
             kept.append(e)
         if key in lab:
             lab[key] = kept

@@ -351,7 +351,14 @@ static void g_auth_success(const void *r, sd_fval *v)
     if (SU(r)->auth_success >= 0)
         sd_fv_b(v, SU(r)->auth_success == 1);
 }
-static void g_auth_attempts(const void *r, sd_fval *v) { SUMMARY_ONLY; sd_fv_u(v, (uint64_t)SU(r)->auth_attempts); }
+/* a session picked up mid-stream had its authentication before the
+ * capture: its attempts and banner unknown, not none */
+static void g_auth_attempts(const void *r, sd_fval *v)
+{
+    SUMMARY_ONLY;
+    if (!SU(r)->midstream)
+        sd_fv_u(v, (uint64_t)SU(r)->auth_attempts);
+}
 static void g_auth_method(const void *r, sd_fval *v) { SUMMARY_ONLY; set_opt(v, SU(r)->auth_method); }
 static void g_auth_mfa(const void *r, sd_fval *v)
 {
@@ -369,7 +376,12 @@ static void g_session_kind(const void *r, sd_fval *v) { SUMMARY_ONLY; set_opt(v,
 static void g_agent_fwd(const void *r, sd_fval *v) { SUMMARY_ONLY; sd_fv_b(v, SU(r)->agent_forwarding); }
 static void g_x11_used(const void *r, sd_fval *v) { SUMMARY_ONLY; sd_fv_b(v, SU(r)->x11_used); }
 static void g_reverse(const void *r, sd_fval *v) { SUMMARY_ONLY; sd_fv_b(v, SU(r)->reverse_provisioned); }
-static void g_auth_banner(const void *r, sd_fval *v) { SUMMARY_ONLY; sd_fv_b(v, SU(r)->auth_banner); }
+static void g_auth_banner(const void *r, sd_fval *v)
+{
+    SUMMARY_ONLY;
+    if (!SU(r)->midstream)
+        sd_fv_b(v, SU(r)->auth_banner);
+}
 static void g_keystrokes(const void *r, sd_fval *v) { SUMMARY_ONLY; sd_fv_u(v, SU(r)->keystrokes); }
 
 /* Rows of a role's field: both roles in turn (BOTH), or one (CLIENT,
@@ -614,7 +626,8 @@ static void json_summary(sd_buf *b, const sd_infer_summary *su)
         return;
     if (su->auth_success >= 0)
         J_B("auth_success", su->auth_success == 1);
-    J_U("auth_attempts", (uint64_t)su->auth_attempts);
+    if (!su->midstream) /* authentication before the capture: unknown, not none (g_auth_attempts) */
+        J_U("auth_attempts", (uint64_t)su->auth_attempts);
     J_O("auth_method", su->auth_method);
     if (su->auth_mfa)
         J_B("auth_mfa", true);
@@ -624,7 +637,8 @@ static void json_summary(sd_buf *b, const sd_infer_summary *su)
     J_B("agent_forwarding", su->agent_forwarding);
     J_B("x11_used", su->x11_used);
     J_B("reverse_provisioned", su->reverse_provisioned);
-    J_B("auth_banner", su->auth_banner);
+    if (!su->midstream)
+        J_B("auth_banner", su->auth_banner);
     J_U("keystrokes", su->keystrokes);
 }
 

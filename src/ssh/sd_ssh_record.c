@@ -279,9 +279,11 @@ void sd_sshout_summary(char *out, size_t len, const sd_infer_summary *su)
     sd_strb_cat(&t, "auth ");
     sd_strb_cat(&t, su->midstream ? "not seen (session already open when the capture began)"
                     : su->auth_success < 0 ? "not seen" : su->auth_success ? "SUCCESS" : "FAILURE");
-    sd_strb_cat(&t, ", ");
-    sd_strb_int(&t, su->auth_attempts);
-    sd_strb_cat(&t, " attempt(s)");
+    if (!su->midstream) { /* its attempts are unknown, not none */
+        sd_strb_cat(&t, ", ");
+        sd_strb_int(&t, su->auth_attempts);
+        sd_strb_cat(&t, " attempt(s)");
+    }
     if (su->auth_method) {
         sd_strb_cat(&t, ", method ");
         sd_strb_cat(&t, su->auth_method);

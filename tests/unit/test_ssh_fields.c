@@ -245,6 +245,7 @@ static void test_in_place_json_same_as_generic(void **st)
                 }
                 f.r.stats = &f.s;
             }
+            su.midstream = shape == 5;
             if (shape == 4) {
                 su.auth_success = -1;
                 su.host_known = -1;

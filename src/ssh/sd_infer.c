@@ -226,6 +226,8 @@ static size_t session_event(ctx *x, size_t s0, const session *S)
     e->confidence = CONF_SESSION;
     sd_ev_str(e, "session_kind", x->sum->session_kind);
     sd_ev_bool(e, "pty", S->pty);
+    if (x->midstream) /* its requests came before the capture: kind and pty read from the traffic */
+        sd_ev_bool(e, "midstream", true);
     return (size_t)(e - x->out->v);
 }
 

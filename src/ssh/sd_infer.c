@@ -425,6 +425,32 @@ double sdi_server_lag(const sd_conn *c)
     return c ? lag_s(c->rtt_syn_synack) : 0;
 }
 
+static int cmp_double(const void *a, const void *b)
+{
+    double p = *(const double *)a, q = *(const double *)b;
+    return p < q ? -1 : p > q;
+}
+
+/* The lag behind the server of a capture that saw no handshake
+ * (MID_LAG_PAIRS_MIN): from its key/echo pairs. */
+static double mid_server_lag(const ctx *x)
+{
+    uint32_t wk = sd_ssh_wire_size(x->cs, SD_SSH_P_KEYSTROKE), we = sd_ssh_wire_size(x->ss, SD_SSH_P_KEYSTROKE);
+    double *d = sd_reallocarray(NULL, x->n ? x->n : 1, sizeof *d);
+    size_t n = 0;
+    for (size_t i = 0; i + 1 < x->n; i++)
+        if (x->v[i].c && x->v[i].len == wk && !x->v[i + 1].c && x->v[i + 1].len == we &&
+            x->v[i + 1].t - x->v[i].t < CLIENT_LAG_MAX_S)
+            d[n++] = x->v[i + 1].t - x->v[i].t;
+    double lag = 0;
+    if (n >= MID_LAG_PAIRS_MIN) {
+        qsort(d, n, sizeof *d, cmp_double);
+        lag = d[n - 2];
+    }
+    free(d);
+    return lag;
+}
+
 void sd_infer_ssh(const sd_infer_opts *o, const sd_sshconn_result *r, sd_evlist *out, sd_infer_summary *sum)
 {
     memset(sum, 0, sizeof *sum);
@@ -454,6 +480,7 @@ void sd_infer_ssh(const sd_infer_opts *o, const sd_sshconn_result *r, sd_evlist 
          * record is authentication, the session is read from the first */
         x.login_t = x.v[0].t;
         x.midstream = true;
+        x.s_lag = mid_server_lag(&x);
         after_login(&x, &F, 0);
         free(x.v);
         free(x.chan);

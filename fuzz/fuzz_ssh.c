@@ -1,7 +1,8 @@
 /* libFuzzer target for the SSH parser (src/ssh/sd_ssh*.c).
  *
  * Input format (so seeds can be real conversations): byte 0 = client hint
- * (bit 0); then a sequence of records, each a control byte c followed by
+ * (bit 0), hint_firm (bit 1), midstream_ok (bit 2: a session picked up
+ * mid-stream, sd_ssh_mid.c); then a sequence of records, each a control byte c followed by
  * data:
  *   c = 0xff            gap: next byte n, sd_ssh_gap(dir = n & 1, n >> 1)
  *   c = 0xfe            segment: next byte n, sd_ssh_segment over the last
@@ -27,7 +28,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (size < 1)
         return 0;
     uint64_t sum = 0;
-    sd_ssh_opts o = { .client_hint = data[0] & 1, .hint_firm = data[0] & 2, .record = on_record, .ud = &sum };
+    sd_ssh_opts o = { .client_hint = data[0] & 1, .hint_firm = data[0] & 2, .midstream_ok = data[0] & 4,
+                      .record = on_record, .ud = &sum };
     sd_ssh *s = sd_ssh_new(&o);
     size_t i = 1;
     uint64_t frame = 1;

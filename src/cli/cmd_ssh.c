@@ -55,6 +55,10 @@ static const char HELP[] =
     "                       suite, outcome, per direction records, bytes, most\n"
     "                       frequent record size, mean/median gap)\n"
     "      --records        the encrypted-record stream (debugging the rules)\n"
+    "      --ssh-port LIST  ports (comma-separated, 1-65535) an SSH server listens\n"
+    "                       on besides 22 and 2222: a connection there whose start\n"
+    "                       the capture missed is read as a session already open\n"
+    "                       when its bytes look encrypted (midstream)\n"
     CLI_COMMON_HELP;
 
 typedef struct ssh_run {
@@ -70,6 +74,8 @@ typedef struct ssh_run {
     uint64_t shown;          /* SSH connections written */
     uint64_t left_out;       /* SSH connections --where left out */
     sd_buf line;             /* a connection's output, kept from one to the next */
+    uint64_t ssh_ports[65536 / 64]; /* --ssh-port, a bit each */
+    bool any_ssh_port;
     bool chunk_csv;          /* a chunk (--own) asked for --csv: JSON lines, the merge writes the CSV */
     sd_outq *q;              /* --threads 2: each ended connection's inference, record and events
                                 in a thread of their own (items: a sd_sshconn_result copy) */
@@ -174,6 +180,29 @@ static int ssh_where(sd_filter **own, const sd_filter **use, const sd_fieldset *
     return *own ? CLI_OK : cli_usage_error("ssh", "bad %s: %s", opt, err);
 }
 
+enum { O_SSH_PORT = 256 }; /* long options without a letter (-P is the common --no-progress) */
+
+/* --ssh-port 2022,8022: each a port number, added to the set. */
+static int ssh_ports(ssh_run *run, const char *arg)
+{
+    char one[16];
+    for (const char *p = arg;;) {
+        size_t n = strcspn(p, ",");
+        if (n == 0 || n >= sizeof one)
+            return cli_usage_error("ssh", "--ssh-port wants port numbers separated by commas, not \"%s\"", arg);
+        memcpy(one, p, n);
+        one[n] = '\0';
+        uint64_t v;
+        if (cli_parse_u64("ssh", "--ssh-port", one, 1, 65535, &v))
+            return 2;
+        run->ssh_ports[v >> 6] |= 1ull << (v & 63);
+        run->any_ssh_port = true;
+        if (!p[n])
+            return CLI_OK;
+        p += n + 1;
+    }
+}
+
 static int ssh_opt(void *ctx, int o, const char *arg)
 {
     ssh_run *run = ctx;
@@ -208,6 +237,7 @@ static int ssh_opt(void *ctx, int o, const char *arg)
         run->width = (int64_t)w;
         return CLI_OK;
     }
+    case O_SSH_PORT: return ssh_ports(run, arg);
     case 'E': return ssh_where(&run->where_ev, &run->out.where_ev, &sd_ev_fields, "--where-events", arg);
     case 'z': return cli_opt_frames("ssh", "-z/--zoom", arg, &run->out.zfrom, &run->out.zto);
     case 'd':
@@ -276,6 +306,7 @@ static int ssh_start(void *ctx, cli_input *in, sd_engine *e)
         sd_engine_uids_late(e);
     sd_sshan_opts so = { .infer = infer, .stream = run->stream, .done = on_done, .ud = run,
                          .early = in->live ? on_early : NULL, .handoff = run->q ? on_handoff : NULL,
+                         .ssh_ports = run->any_ssh_port ? run->ssh_ports : NULL,
                          .io = { .keystrokes = true, .window_s = run->window, .stride_s = run->stride } };
     run->an = sd_sshan_new(&so);
     sd_sshan_attach(run->an, e);
@@ -349,7 +380,8 @@ static const struct option SSH_OPTS[] = {
     { "plots", no_argument, 0, 'p' }, { "report", no_argument, 0, 'p' },
     { "no-color", no_argument, 0, 'N' }, { "kinds", required_argument, 0, 'K' },
     { "where", required_argument, 0, 'Y' }, { "where-events", required_argument, 0, 'E' },
-    { "output", required_argument, 0, 'o' }, { "width", required_argument, 0, 'W' }, { 0, 0, 0, 0 },
+    { "output", required_argument, 0, 'o' }, { "width", required_argument, 0, 'W' },
+    { "ssh-port", required_argument, 0, O_SSH_PORT }, { 0, 0, 0, 0 },
 };
 
 const cli_cmd cli_cmd_ssh = {

@@ -226,6 +226,8 @@ static size_t session_event(ctx *x, size_t s0, const session *S)
     e->confidence = CONF_SESSION;
     sd_ev_str(e, "session_kind", x->sum->session_kind);
     sd_ev_bool(e, "pty", S->pty);
+    if (x->midstream) /* its requests came before the capture: kind and pty read from the traffic */
+        sd_ev_bool(e, "midstream", true);
     return (size_t)(e - x->out->v);
 }
 
@@ -423,6 +425,32 @@ double sdi_server_lag(const sd_conn *c)
     return c ? lag_s(c->rtt_syn_synack) : 0;
 }
 
+static int cmp_double(const void *a, const void *b)
+{
+    double p = *(const double *)a, q = *(const double *)b;
+    return p < q ? -1 : p > q;
+}
+
+/* The lag behind the server of a capture that saw no handshake
+ * (MID_LAG_PAIRS_MIN): from its key/echo pairs. */
+static double mid_server_lag(const ctx *x)
+{
+    uint32_t wk = sd_ssh_wire_size(x->cs, SD_SSH_P_KEYSTROKE), we = sd_ssh_wire_size(x->ss, SD_SSH_P_KEYSTROKE);
+    double *d = sd_reallocarray(NULL, x->n ? x->n : 1, sizeof *d);
+    size_t n = 0;
+    for (size_t i = 0; i + 1 < x->n; i++)
+        if (x->v[i].c && x->v[i].len == wk && !x->v[i + 1].c && x->v[i + 1].len == we &&
+            x->v[i + 1].t - x->v[i].t < CLIENT_LAG_MAX_S)
+            d[n++] = x->v[i + 1].t - x->v[i].t;
+    double lag = 0;
+    if (n >= MID_LAG_PAIRS_MIN) {
+        qsort(d, n, sizeof *d, cmp_double);
+        lag = d[n - 2];
+    }
+    free(d);
+    return lag;
+}
+
 void sd_infer_ssh(const sd_infer_opts *o, const sd_sshconn_result *r, sd_evlist *out, sd_infer_summary *sum)
 {
     memset(sum, 0, sizeof *sum);
@@ -433,6 +461,7 @@ void sd_infer_ssh(const sd_infer_opts *o, const sd_sshconn_result *r, sd_evlist 
     ctx x = { .o = o, .r = r, .out = out, .sum = sum, .cs = &cl->suite, .ss = &sv->suite, .nested_s0 = SIZE_MAX,
               .c_lag = sdi_client_lag(r->conn), .s_lag = sdi_server_lag(r->conn) };
 
+    sum->midstream = m->midstream;
     host_key_event(&x, m, cl);
     cleartext_events(&x, m);
     if (!r->nrec || cl->suite.mode == SD_SSH_MODE_UNKNOWN || sv->suite.mode == SD_SSH_MODE_UNKNOWN)
@@ -446,6 +475,17 @@ void sd_infer_ssh(const sd_infer_opts *o, const sd_sshconn_result *r, sd_evlist 
               .putty_client = sw_is(cl->software, "PuTTY", 5) || sw_is(cl->software, "WinSCP", 6),
               .compressed = compressed(m->comp[0]) || compressed(m->comp[1]) };
     x.zlib = F.compressed;
+    if (m->midstream) {
+        /* the login came before the capture began (sd_ssh_mid.c): no
+         * record is authentication, the session is read from the first */
+        x.login_t = x.v[0].t;
+        x.midstream = true;
+        x.s_lag = mid_server_lag(&x);
+        after_login(&x, &F, 0);
+        free(x.v);
+        free(x.chan);
+        return;
+    }
     auth_res a = sdi_auth_leg(&x, &F, 0, x.n);
     sum->auth_attempts = a.attempts;
     sum->auth_method = a.method;

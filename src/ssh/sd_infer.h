@@ -21,6 +21,7 @@ typedef struct sd_infer_summary {
     const char *auth_method;  /* of the last attempt, or NULL */
     bool auth_mfa;            /* the login needed a second factor (where sizes tell) */
     int host_known;           /* 1 known, 0 prompted, -1 unknown */
+    bool midstream;           /* the session was open when the capture began (sd_ssh_meta.midstream) */
     const char *session_kind; /* "shell", "exec", "sftp", "scp", "forward-only", or NULL */
     bool agent_forwarding;    /* requested (auth-agent-req seen) or used */
     bool agent_used;

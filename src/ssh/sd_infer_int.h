@@ -93,6 +93,7 @@ typedef struct ctx {
     item *v;
     size_t n;
     double login_t;
+    bool midstream;    /* picked up mid-stream: no login, no requests seen (sd_ssh_mid.c) */
     bool sftp, exec;   /* the session: sftp subsystem, a command without pty */
     bool scp;          /* a legacy scp transfer was seen (the session is scp) */
     bool pty_shell;    /* the session is a shell with a terminal */

@@ -583,8 +583,24 @@ static bool delayed_session(ctx *x, const leg *F, size_t s0)
     return pty;
 }
 
+/* A session picked up mid-stream: its channel open and requests came
+ * before the capture, so only key/echo pairs tell a shell with a terminal
+ * (its keys from the first record) from a command or a transfer. */
+static void mid_session(ctx *x, size_t s0, session *S)
+{
+    S->q = (reqs){ .extra = -1 };
+    S->kfrom = s0;
+    S->pty = echo_pairs(x, s0) != SIZE_MAX;
+    x->exec = !S->pty;
+    x->req_to = s0;
+}
+
 void sdi_session(ctx *x, const leg *F, size_t s0, session *S)
 {
+    if (x->midstream) {
+        mid_session(x, s0, S);
+        return;
+    }
     S->fwd_only = forward_only(x, s0) && !delayed_session(x, F, s0);
     S->q = S->fwd_only ? (reqs){ .extra = -1 } : find_requests(x, s0);
     if (S->q.found)

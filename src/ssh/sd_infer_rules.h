@@ -273,6 +273,17 @@
  * hop is ~0.6 s): the lags (sdi_client_lag, sdi_server_lag) are capped
  * there, so no lost packet stretches the "at once" rules. */
 #define CLIENT_LAG_MAX_S 0.6
+/* A session picked up mid-stream has no handshake to time: the capture's
+ * lag behind the server is read from the delays between a keystroke-sized
+ * client record and the echo-sized server record right after it, those
+ * under CLIENT_LAG_MAX_S. At a capture on the client's side no echo comes
+ * sooner than the round trip after its key, but keys typed faster than it
+ * are followed by earlier keys' echoes (lab wanc150_bash_fast: median 20
+ * ms, round trip 150): the second longest delay (the longest alone may be
+ * an answer that took its time, a prompt after a password's Enter) from at
+ * least this many pairs; else 0, as with no handshake. At a capture on the
+ * server's side the echoes follow at once (lab srv_*: under 70 ms). */
+#define MID_LAG_PAIRS_MIN 3
 
 /* ---- keystrokes ---- */
 

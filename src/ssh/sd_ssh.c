@@ -254,6 +254,8 @@ void sd_ssh_feed(sd_ssh *s, int dir, const uint8_t *data, size_t len, uint64_t f
     s->frame = frame;
     s->ts = ts;
     s->m.side[dir].bytes += len;
+    if (s->opts.midstream_ok) /* a session already open when the capture began (sd_ssh_mid.c) */
+        sdp_mid_feed(s, dir, data, len);
     size_t i = 0;
     bool touched = false;
     while (i < len) {
@@ -387,7 +389,7 @@ void sd_ssh_segment(sd_ssh *s, int dir, uint64_t offset, uint32_t len, uint64_t 
     if (!s || (dir != 0 && dir != 1) || len == 0)
         return;
     sd_ssh_side *sd = &s->m.side[dir];
-    if (!sd->newkeys_seen || sd->splitting || (s->d[dir].st != ST_ENC && s->d[dir].st != ST_NKWAIT))
+    if (!(sd->newkeys_seen || s->mid) || sd->splitting || (s->d[dir].st != ST_ENC && s->d[dir].st != ST_NKWAIT))
         return;
     uint64_t end = offset + len;
     uint64_t start = offset > sd->enc_offset ? offset : sd->enc_offset;
@@ -403,7 +405,7 @@ uint64_t sd_ssh_offset(const sd_ssh *s, int dir)
 
 bool sd_ssh_is_ssh(const sd_ssh *s)
 {
-    return s && (s->m.side[0].banner_seen || s->m.side[1].banner_seen);
+    return s && (s->m.side[0].banner_seen || s->m.side[1].banner_seen || sdp_mid_claimed(s));
 }
 
 bool sd_ssh_ruled_out(const sd_ssh *s)
@@ -411,7 +413,7 @@ bool sd_ssh_ruled_out(const sd_ssh *s)
     if (!s || sd_ssh_is_ssh(s))
         return false;
     const dirst *a = &s->d[0], *b = &s->d[1];
-    if (a->dead_no_banner || b->dead_no_banner)
+    if (a->dead_no_banner || b->dead_no_banner || sdp_mid_refused(s))
         return true;
     return a->nb_bytes >= RULE_OUT_BYTES && b->nb_bytes >= RULE_OUT_BYTES;
 }

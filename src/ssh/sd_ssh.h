@@ -260,6 +260,13 @@ typedef struct sd_ssh_meta {
     char terrapin_reason[SD_SSH_TERRAPIN_REASON];
 
     sd_ssh_outcome outcome;
+    /* Picked up mid-stream (sd_ssh_opts.midstream_ok): no banner, no key
+     * exchange, both directions encrypted-looking from their first byte;
+     * the login was before the capture. suite_guessed: both sides' suite
+     * was estimated from the client's keystroke size, not negotiated. */
+    bool midstream;
+    bool suite_guessed;
+    char suite_guess[80];        /* its names: "cipher" or "cipher + mac" */
 
     sd_ssh_anomaly *anomalies;   /* n_anomalies of them (NULL until the first): most connections have none */
     uint32_t n_anomalies;        /* kept */
@@ -303,6 +310,9 @@ typedef struct sd_ssh_opts {
     void (*record)(void *ud, const sd_ssh_record *r); /* may be NULL */
     void *ud;
     sd_ssh_memo *memo;           /* may be NULL (borrowed) */
+    bool midstream_ok;           /* the connection's start was not seen and its port is an SSH
+                                    server's: a direction that begins with no banner may be a session
+                                    already under way (sd_ssh_mid.c) */
 } sd_ssh_opts;
 
 typedef struct sd_ssh sd_ssh;

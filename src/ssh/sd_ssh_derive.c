@@ -660,4 +660,6 @@ void sdp_derive(sd_ssh *s)
     derive_terrapin(s);
     m->version = derive_version(s);
     m->outcome = derive_outcome(s);
+    if (s->mid)
+        sdp_mid_settle(s);
 }

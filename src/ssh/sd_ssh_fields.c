@@ -273,6 +273,16 @@ static void g_terrapin_reason(const void *r, sd_fval *v)
 }
 static void g_outcome(const void *r, sd_fval *v) { sd_fv_s(v, sd_ssh_outcome_name(M(r)->outcome)); }
 static void g_pre_banner(const void *r, sd_fval *v) { set_opt(v, side(r, true)->prebanner); }
+static void g_midstream(const void *r, sd_fval *v)
+{
+    if (M(r)->midstream)
+        sd_fv_b(v, true);
+}
+static void g_suite_guess(const void *r, sd_fval *v)
+{
+    if (M(r)->midstream && M(r)->suite_guessed)
+        sd_fv_s(v, M(r)->suite_guess);
+}
 
 /* ---- per role: client_ and server_ fields, one getter pair each ---- */
 
@@ -372,7 +382,14 @@ static void g_auth_success(const void *r, sd_fval *v)
     if (SU(r)->auth_success >= 0)
         sd_fv_b(v, SU(r)->auth_success == 1);
 }
-static void g_auth_attempts(const void *r, sd_fval *v) { SUMMARY_ONLY; sd_fv_u(v, (uint64_t)SU(r)->auth_attempts); }
+/* a session picked up mid-stream had its authentication before the
+ * capture: its attempts and banner unknown, not none */
+static void g_auth_attempts(const void *r, sd_fval *v)
+{
+    SUMMARY_ONLY;
+    if (!SU(r)->midstream)
+        sd_fv_u(v, (uint64_t)SU(r)->auth_attempts);
+}
 static void g_auth_method(const void *r, sd_fval *v) { SUMMARY_ONLY; set_opt(v, SU(r)->auth_method); }
 static void g_auth_mfa(const void *r, sd_fval *v)
 {
@@ -390,7 +407,12 @@ static void g_session_kind(const void *r, sd_fval *v) { SUMMARY_ONLY; set_opt(v,
 static void g_agent_fwd(const void *r, sd_fval *v) { SUMMARY_ONLY; sd_fv_b(v, SU(r)->agent_forwarding); }
 static void g_x11_used(const void *r, sd_fval *v) { SUMMARY_ONLY; sd_fv_b(v, SU(r)->x11_used); }
 static void g_reverse(const void *r, sd_fval *v) { SUMMARY_ONLY; sd_fv_b(v, SU(r)->reverse_provisioned); }
-static void g_auth_banner(const void *r, sd_fval *v) { SUMMARY_ONLY; sd_fv_b(v, SU(r)->auth_banner); }
+static void g_auth_banner(const void *r, sd_fval *v)
+{
+    SUMMARY_ONLY;
+    if (!SU(r)->midstream)
+        sd_fv_b(v, SU(r)->auth_banner);
+}
 static void g_keystrokes(const void *r, sd_fval *v) { SUMMARY_ONLY; sd_fv_u(v, SU(r)->keystrokes); }
 
 /* Rows of a role's field: both roles in turn (BOTH), or one (CLIENT,
@@ -446,6 +468,10 @@ static const sd_field FIELDS[] = {
     { "outcome", "how far the handshake went", g_outcome, false },
     { "pre_banner", "lines the server sent before its banner", g_pre_banner, false },
     BOTH(newkeys_frame, "frame of NEWKEYS"),
+    { "midstream", "picked up mid-stream: the session was open before the capture (no banner, key exchange "
+      "or login seen)", g_midstream, false },
+    { "suite_guess", "with midstream: the suite guessed from the record sizes (not negotiated)", g_suite_guess,
+      false },
     BOTH(enc_records, "encrypted records (exact packets or segments)"),
     STATS(client),
     STATS(server),
@@ -631,7 +657,8 @@ static void json_summary(sd_buf *b, const sd_infer_summary *su)
         return;
     if (su->auth_success >= 0)
         J_B("auth_success", su->auth_success == 1);
-    J_U("auth_attempts", (uint64_t)su->auth_attempts);
+    if (!su->midstream) /* authentication before the capture: unknown, not none (g_auth_attempts) */
+        J_U("auth_attempts", (uint64_t)su->auth_attempts);
     J_O("auth_method", su->auth_method);
     if (su->auth_mfa)
         J_B("auth_mfa", true);
@@ -641,7 +668,8 @@ static void json_summary(sd_buf *b, const sd_infer_summary *su)
     J_B("agent_forwarding", su->agent_forwarding);
     J_B("x11_used", su->x11_used);
     J_B("reverse_provisioned", su->reverse_provisioned);
-    J_B("auth_banner", su->auth_banner);
+    if (!su->midstream)
+        J_B("auth_banner", su->auth_banner);
     J_U("keystrokes", su->keystrokes);
 }
 
@@ -839,6 +867,11 @@ void sd_ssh_fields_json(sd_buf *b, const sd_ssh_fieldrec *x)
         J_U("client_newkeys_frame", cl->newkeys_frame);
     if (sv->newkeys_seen)
         J_U("server_newkeys_frame", sv->newkeys_frame);
+    if (m->midstream) {
+        J_B("midstream", true);
+        if (m->suite_guessed)
+            J_P("suite_guess", m->suite_guess);
+    }
     J_U("client_enc_records", cl->enc_records);
     J_U("server_enc_records", sv->enc_records);
     json_stats(b, x, false);

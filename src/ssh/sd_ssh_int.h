@@ -4,6 +4,7 @@
  *                    record framing, the public queries
  *   sd_ssh_clear.c   the cleartext phase: banner lines, RFC 4253 binary
  *                    packets (KEXINIT, KEX reply, NEWKEYS and the suite it starts)
+ *   sd_ssh_mid.c     a session picked up mid-stream: claim and suite estimate
  *   sd_ssh_derive.c  name-lists and negotiation, fingerprints, hassh and
  *                    everything derived from both sides (roles, algorithms,
  *                    version, Terrapin, outcome) */
@@ -140,6 +141,7 @@ struct sd_ssh {
      * at the first; judged once the method is known */
     struct sdp_kexearly *early;
     uint8_t n_early;
+    struct sdp_mid *mid;         /* sd_ssh_mid.c's state, in the arena, from a direction that began with no banner */
     /* Last, and not zeroed by sd_ssh_new: each slot is written before the
      * meta points to it (a third of the struct, zeroed per connection). */
     char neg[8][NAME_MAX_LEN];   /* negotiated names the meta points to */
@@ -176,5 +178,27 @@ bool sdp_newkeys_settle(sd_ssh *s, int dir);
 /* RESYNC found a NEWKEYS packet ending at end_off: the side is encrypted
  * from there (its KEXINIT may have been lost: no newkeys_before_kexinit). */
 void sdp_newkeys_resync(sd_ssh *s, int dir, uint64_t end_off);
+
+/* ---- sd_ssh_mid.c (opts.midstream_ok only) ---- */
+
+/* Chunk sizes sd_ssh_mid.c counts for the suite estimate: a keystroke's
+ * record is 28 to 96 bytes in the suites it tries. */
+#define SD_SSH_MID_SMALL 128u
+/* Called with each chunk before it is parsed: a direction whose first
+ * bytes are no banner goes to ST_ENC (unsplit), and its first bytes and
+ * chunk sizes are looked at. */
+void sdp_mid_feed(sd_ssh *s, int dir, const uint8_t *p, size_t n);
+/* Both directions looked encrypted / one did not (then not SSH). */
+bool sdp_mid_claimed(const sd_ssh *s);
+bool sdp_mid_refused(const sd_ssh *s);
+/* meta.midstream, the outcome and the guessed suite (from sdp_derive). */
+void sdp_mid_settle(sd_ssh *s);
+/* The suite whose keystroke (SD_SSH_P_KEYSTROKE) has the commonest client
+ * chunk size some suite's keystroke has (n: chunks by size; clear: those
+ * that begin with a length in clear, clear_len the last such), else the
+ * first that nearly every chunk fits as one packet: its index in the
+ * tried list, or -1. */
+int sdp_mid_pick(const uint16_t n[SD_SSH_MID_SMALL + 1], const uint16_t clear[SD_SSH_MID_SMALL + 1],
+                 const uint8_t clear_len[SD_SSH_MID_SMALL + 1], sd_ssh_suite *out);
 
 #endif

@@ -166,6 +166,9 @@ void sd_sshout_meta_text(sd_buf *b, const sd_sshconn_result *r)
     }
     kv_open(b, "outcome");
     put_s(b, sd_ssh_outcome_name(m->outcome));
+    if (m->midstream)
+        put_s(b, m->suite_guessed ? " (picked up mid-stream: no banner or key exchange seen; suite guessed from sizes)"
+                                  : " (picked up mid-stream: no banner or key exchange seen; suite unknown)");
     if (cl->newkeys_seen || sv->newkeys_seen) {
         put_lu(b, " (NEWKEYS client frame ", cl->newkeys_frame);
         put_lu(b, ", server frame ", sv->newkeys_frame);
@@ -274,10 +277,13 @@ void sd_sshout_summary(char *out, size_t len, const sd_infer_summary *su)
      * printf (once per connection) */
     sd_strb t = sd_strb_at(out, len);
     sd_strb_cat(&t, "auth ");
-    sd_strb_cat(&t, su->auth_success < 0 ? "not seen" : su->auth_success ? "SUCCESS" : "FAILURE");
-    sd_strb_cat(&t, ", ");
-    sd_strb_int(&t, su->auth_attempts);
-    sd_strb_cat(&t, " attempt(s)");
+    sd_strb_cat(&t, su->midstream ? "not seen (session already open when the capture began)"
+                    : su->auth_success < 0 ? "not seen" : su->auth_success ? "SUCCESS" : "FAILURE");
+    if (!su->midstream) { /* its attempts are unknown, not none */
+        sd_strb_cat(&t, ", ");
+        sd_strb_int(&t, su->auth_attempts);
+        sd_strb_cat(&t, " attempt(s)");
+    }
     if (su->auth_method) {
         sd_strb_cat(&t, ", method ");
         sd_strb_cat(&t, su->auth_method);

@@ -92,6 +92,12 @@ static void head_rows(sd_ssh_report *s, const sd_ssh_meta *m, const char *summar
         add_row(s, "warning", s->warning, SD_RROW_TERM);
         add_row(s, "Terrapin", m->terrapin_reason, SD_RROW_PAGE);
     }
+    if (m->midstream) { /* nothing of the handshake: say what the rows above lack, and why */
+        add_row(s, "midstream", "session already open when the capture began: no banner or key exchange seen", both);
+        add_row(s, "suite", m->suite_guessed ? m->suite_guess : "unknown", both | SD_RROW_MONO);
+        if (m->suite_guessed)
+            add_row(s, "suite is", "guessed from the keystroke's size, not negotiated", both);
+    }
     if (summary && summary[0])
         add_row(s, "outcome", summary, both | SD_RROW_WRAP);
 }

@@ -95,7 +95,7 @@ sd_sshan *sd_sshan_new(const sd_sshan_opts *o)
      * (which settles the statistics): the engine's thread leaves the
      * kept records' statistics to it */
     sd_sshconn_opts so = { .done = on_conn, .ud = a, .defer_stats = o->handoff != NULL,
-                           .progress = o->infer && o->early ? on_progress : NULL };
+                           .progress = o->infer && o->early ? on_progress : NULL, .ssh_ports = o->ssh_ports };
     a->conn = sd_sshconn_new(&so);
     return a;
 }

@@ -35,6 +35,7 @@ typedef struct sd_sshan_opts {
      * calls sd_sshan_conclude with it, in the same order. */
     void (*handoff)(void *ud, const sd_sshconn_result *r);
     void *ud;
+    const uint64_t *ssh_ports; /* sd_sshconn_opts.ssh_ports */
 } sd_sshan_opts;
 
 typedef struct sd_sshan sd_sshan;

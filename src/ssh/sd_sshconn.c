@@ -174,11 +174,27 @@ static void *conn_new(void *ctx, sd_conn *c)
     return st; /* the parser comes with the first byte: a scan's SYNs cost ~64 bytes here */
 }
 
+/* The ports an SSH server listens on, for a connection whose start was not
+ * seen: IANA's 22, the usual alternative 2222 and those the caller names
+ * (ssh --ssh-port); a banner on any port is read wherever it comes. */
+static bool ssh_port(const sd_sshconn *x, uint16_t p)
+{
+    return p == 22 || p == 2222 || (x->o.ssh_ports && (x->o.ssh_ports[p >> 6] >> (p & 63) & 1));
+}
+
 static void ssh_start(conn_st *st)
 {
     /* the TCP originator is the client unless the content says otherwise */
-    sd_ssh_opts so = { .client_hint = SD_DIR_ORIG, .hint_firm = st->conn->saw_syn && st->conn->saw_synack,
+    const sd_conn *c = st->conn;
+    sd_ssh_opts so = { .client_hint = SD_DIR_ORIG, .hint_firm = c->saw_syn && c->saw_synack,
                        .record = on_record, .ud = st, .memo = st->x->memo };
+    /* joined mid-stream on a server's port: a session already open may be
+     * read from its encrypted bytes, its client the other port's side */
+    const sd_sshconn *x = st->x;
+    if (c->midstream && !c->saw_syn && (ssh_port(x, c->resp_p) || ssh_port(x, c->orig_p))) {
+        so.midstream_ok = true;
+        so.client_hint = ssh_port(x, c->resp_p) ? SD_DIR_ORIG : SD_DIR_RESP;
+    }
     st->ssh = sd_ssh_new(&so);
     for (int d = 0; d < 2; d++)
         if (st->early_frame[d])

@@ -50,6 +50,10 @@ typedef struct sd_sshconn_opts {
      * kept records are counted there, not per record in the engine's
      * thread (those past max_records still are, in order). */
     bool defer_stats;
+    /* May be NULL. TCP ports (a bit each, 65536 bits) an SSH server listens
+     * on besides 22 and 2222: a connection joined mid-stream there may be
+     * read as a session already open (sd_ssh_opts.midstream_ok). */
+    const uint64_t *ssh_ports;
 } sd_sshconn_opts;
 
 typedef struct sd_sshconn_stats {

@@ -232,6 +232,9 @@ static void test_in_place_json_same_as_generic(void **st)
             snprintf(m->terrapin_reason, sizeof m->terrapin_reason, "chacha20 \"x\"");
             m->side[1].prebanner = shape == 3 ? esc : NULL;
             m->outcome = (sd_ssh_outcome)(shape % 3);
+            m->midstream = shape >= 4; /* (a fixture's meta: midstream beside a handshake) */
+            m->suite_guessed = shape == 5;
+            snprintf(m->suite_guess, sizeof m->suite_guess, "aes128-ctr + hmac-sha2-256");
             f.r.rec_truncated = shape == 2;
             if (shape != 2) {
                 sd_ssh_record rec = { .dir = 0, .wire_len = 100 };
@@ -242,6 +245,7 @@ static void test_in_place_json_same_as_generic(void **st)
                 }
                 f.r.stats = &f.s;
             }
+            su.midstream = shape == 5;
             if (shape == 4) {
                 su.auth_success = -1;
                 su.host_known = -1;

@@ -1,0 +1,281 @@
+/* sd_ssh_mid: an SSH session picked up mid-stream (sd_ssh_int.h).
+ *
+ * A capture started after the login (tcpdump run inside an open session),
+ * or a long idle session the flow table split at its idle timeout, shows a
+ * TCP connection whose start was not seen and whose bytes carry no banner
+ * and no key exchange: only encrypted records. When the caller says the
+ * connection qualifies (sd_ssh_opts.midstream_ok: start not seen, on a
+ * port an SSH server listens on), a direction whose first bytes are no
+ * "SSH-" banner is read as encrypted from its first byte (ST_ENC, no
+ * packet splitting: one record per TCP segment, as for chacha20-poly1305),
+ * and the connection is claimed (meta.midstream) only once both directions'
+ * first bytes look encrypted: few printable bytes, many distinct values,
+ * no TLS record header. Anything else on the port (a cleartext protocol,
+ * zeros, TLS) is refused and the connection ruled out as before.
+ *
+ * The suite is unknown (no KEXINIT seen): it is estimated from the client's
+ * record sizes (the keystroke, an SSH_MSG_CHANNEL_DATA of one byte, is the
+ * commonest small record of an interactive session) and marked guessed
+ * (meta.suite_guessed), so the inference reads the session with its sizes. */
+#include "sd_ssh_int.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "../common/sd_arena.h"
+
+/* Bytes of each direction's start looked at: a keystroke's record is 36
+ * bytes with OpenSSH's default suite, so four of them in each direction. At
+ * 128 random bytes the printable share is 0.38 +- 0.043 and the distinct
+ * values 101 +- 5 (256 (1 - e^-0.5)); text is over 0.9 printable. */
+#define MID_SAMPLE 128u
+/* Most printable bytes (ASCII 0x20-0x7e, TAB, CR, LF) in the sample of
+ * an encrypted direction: 5 standard deviations over random bytes' 0.38. */
+#define MID_PRINTABLE_MAX (MID_SAMPLE * 60u / 100u)
+/* Fewest distinct byte values in it: 4 standard deviations under random
+ * bytes' 101 (a binary protocol's zeros and small integers repeat). */
+#define MID_DISTINCT_MIN 80u
+/* Chunks of at most this many bytes are counted by size for the suite
+ * estimate: a keystroke's record is 28 to 96 bytes in every suite below. */
+#define MID_SMALL SD_SSH_MID_SMALL
+/* Fewest client records of one size for it to be read as the keystroke. */
+#define MID_KEYS_MIN 3u
+/* Without keys: fewest small client records, and the share of them (%)
+ * one packet of a suite must explain: two records in one segment explain
+ * nothing (lab forward_L_http cut after login: 8 of 11 client records
+ * under 128 bytes are one chacha20-poly1305 packet, the 3 others two). A
+ * suite with another block or tag explains a quarter at most. */
+#define MID_FIT_MIN 5u
+#define MID_FIT_PCT 70u
+
+enum { MID_PENDING = 0, MID_CLAIMED, MID_REFUSED };
+
+struct sdp_mid {
+    uint8_t verdict;
+    bool started[2];                    /* the direction began with no banner */
+    bool looks_enc[2];                  /* its sample looked encrypted */
+    uint32_t sample[2];                 /* bytes looked at (up to MID_SAMPLE) */
+    uint32_t printable[2];
+    uint32_t distinct[2];
+    uint8_t seen[2][32];                /* byte values met, a bit each */
+    /* chunk sizes up to MID_SMALL: how many, and of those how many begin
+     * with a packet_length that fits the chunk (a suite whose length is
+     * in clear: GCM, -etm MACs), and the last such length */
+    uint16_t n[2][MID_SMALL + 1];
+    uint16_t clear[2][MID_SMALL + 1];
+    uint8_t clear_len[2][MID_SMALL + 1];
+};
+
+/* Suites the estimate tries, in order of preference where two give a
+ * keystroke the same size: OpenSSH's defaults first (ssh_config(5)
+ * Ciphers, MACs), then the CTR and CBC suites dropbear, PuTTY and older
+ * servers choose. A suite with the length in clear is told from one with
+ * it encrypted by the records' first four bytes (mid_pick). */
+static const char *const mid_suites[][2] = {
+    { "chacha20-poly1305@openssh.com", NULL },
+    { "aes128-gcm@openssh.com", NULL },
+    { "aes128-ctr", "umac-64-etm@openssh.com" },
+    { "aes128-ctr", "hmac-sha2-256-etm@openssh.com" },
+    { "aes128-ctr", "hmac-sha1-etm@openssh.com" },
+    { "aes128-ctr", "hmac-sha2-512-etm@openssh.com" },
+    { "aes128-ctr", "hmac-sha2-256" },
+    { "aes128-ctr", "hmac-sha1" },
+    { "aes128-ctr", "umac-64@openssh.com" },
+    { "aes128-ctr", "umac-128@openssh.com" },
+    { "aes128-ctr", "hmac-sha2-512" },
+    { "3des-cbc", "hmac-sha1" },
+    { "3des-cbc", "hmac-sha2-256" },
+};
+
+static bool printable(uint8_t b)
+{
+    return (b >= 0x20 && b < 0x7f) || b == '\t' || b == '\r' || b == '\n';
+}
+
+/* A TLS record's header (RFC 8446 section 5.1): content type 20-23, then
+ * version 3.0-3.4. */
+static bool tls_head(const uint8_t *p, size_t n)
+{
+    return n >= 3 && p[0] >= 20 && p[0] <= 23 && p[1] == 3 && p[2] <= 4;
+}
+
+/* Whether p (n bytes, the start of a direction) can be the start of an
+ * "SSH-" banner or of lines before one: then the banner path reads it.
+ * Eight printable bytes in a row start random bytes once in 2,000. */
+#define MID_TEXT_HEAD 8u
+static bool banner_like(const uint8_t *p, size_t n)
+{
+    if (memcmp(p, "SSH-", n < 4 ? n : 4) == 0)
+        return true;
+    size_t k = n < MID_TEXT_HEAD ? n : MID_TEXT_HEAD;
+    for (size_t i = 0; i < k; i++)
+        if (!printable(p[i]))
+            return false;
+    return true; /* text: not encrypted, the banner path rules it out */
+}
+
+static void verdict(struct sdp_mid *m)
+{
+    if (m->verdict != MID_PENDING)
+        return;
+    for (int d = 0; d < 2; d++)
+        if (m->sample[d] == MID_SAMPLE && !m->looks_enc[d]) {
+            m->verdict = MID_REFUSED;
+            return;
+        }
+    if (m->looks_enc[0] && m->looks_enc[1])
+        m->verdict = MID_CLAIMED;
+}
+
+static void sample(struct sdp_mid *m, int dir, const uint8_t *p, size_t n)
+{
+    uint32_t take = (uint32_t)SD_MIN(n, (size_t)(MID_SAMPLE - m->sample[dir]));
+    for (uint32_t i = 0; i < take; i++) {
+        uint8_t b = p[i];
+        m->printable[dir] += printable(b);
+        if (!(m->seen[dir][b >> 3] & (1u << (b & 7)))) {
+            m->seen[dir][b >> 3] |= (uint8_t)(1u << (b & 7));
+            m->distinct[dir]++;
+        }
+    }
+    m->sample[dir] += take;
+    if (m->sample[dir] == MID_SAMPLE)
+        m->looks_enc[dir] = m->printable[dir] <= MID_PRINTABLE_MAX && m->distinct[dir] >= MID_DISTINCT_MIN;
+    verdict(m);
+}
+
+void sdp_mid_feed(sd_ssh *s, int dir, const uint8_t *p, size_t n)
+{
+    dirst *d = &s->d[dir];
+    struct sdp_mid *m = s->mid;
+    if (d->st == ST_BANNER && d->off == 0 && !s->m.side[dir].gap_bytes) {
+        if (m && m->verdict == MID_REFUSED)
+            return;
+        if (banner_like(p, n) || tls_head(p, n)) {
+            if (m)
+                m->verdict = MID_REFUSED;
+            return;
+        }
+        if (!m)
+            m = s->mid = sd_arena_zalloc(&s->arena, sizeof *m);
+        m->started[dir] = true;
+        d->st = ST_ENC; /* splitting false: records by TCP segment (sd_ssh_segment) */
+        s->m.side[dir].enc_offset = 0;
+    }
+    if (!m || !m->started[dir] || m->verdict == MID_REFUSED)
+        return;
+    if (n <= MID_SMALL) {
+        m->n[dir][n]++;
+        if (n >= 4) {
+            uint32_t L = (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+            if ((uint64_t)L + 4 < n) { /* a length, the packet and a tag: this chunk is one clear-length packet */
+                m->clear[dir][n]++;
+                m->clear_len[dir][n] = (uint8_t)L;
+            }
+        }
+    }
+    if (m->sample[dir] < MID_SAMPLE)
+        sample(m, dir, p, n);
+    s->derive_due = true; /* sdp_mid_settle at the next sd_ssh_meta_get */
+}
+
+bool sdp_mid_claimed(const sd_ssh *s)
+{
+    return s->mid && s->mid->verdict == MID_CLAIMED;
+}
+
+bool sdp_mid_refused(const sd_ssh *s)
+{
+    return s->mid && s->mid->verdict == MID_REFUSED;
+}
+
+/* Whether the records of size k agree with su's length field: read in
+ * clear, with su's tag after the packet, for a suite that sends it so;
+ * not readable for one that encrypts it. */
+static bool clear_agrees(const sd_ssh_suite *su, uint32_t k, const uint16_t n[], const uint16_t clear[],
+                         const uint8_t clear_len[])
+{
+    bool len_clear = 2u * clear[k] > n[k]; /* most records of that size begin with a length */
+    if (len_clear != su->len_clear)
+        return false;
+    return !len_clear || clear_len[k] + 4u + su->tag == k;
+}
+
+/* Whether one packet of su can be k bytes on the wire: the padded part a
+ * multiple of the block, past the length (A = 4) and the tag. */
+static bool one_packet(const sd_ssh_suite *su, uint32_t k)
+{
+    return k > su->tag + 4u + su->aad && (k - su->tag - su->aad) % su->block == 0;
+}
+
+int sdp_mid_pick(const uint16_t n[SD_SSH_MID_SMALL + 1], const uint16_t clear[SD_SSH_MID_SMALL + 1],
+                 const uint8_t clear_len[SD_SSH_MID_SMALL + 1], sd_ssh_suite *out)
+{
+    enum { NS = sizeof mid_suites / sizeof mid_suites[0] };
+    sd_ssh_suite su[NS];
+    for (size_t i = 0; i < NS; i++)
+        if (sd_ssh_suite_from_names(mid_suites[i][0], mid_suites[i][1], &su[i]) != 0)
+            su[i].mode = SD_SSH_MODE_UNKNOWN;
+    /* the keystroke: the commonest size that is some suite's keystroke (a
+     * -R tunnel's or a nested session's keys, commoner still, are not) */
+    bool tried[MID_SMALL + 1] = { false };
+    for (;;) {
+        uint32_t best = 0, at = 0;
+        for (uint32_t k = 1; k <= MID_SMALL; k++)
+            if (!tried[k] && n[k] > best) {
+                best = n[k];
+                at = k;
+            }
+        if (best < MID_KEYS_MIN)
+            break;
+        tried[at] = true;
+        for (size_t i = 0; i < NS; i++)
+            if (su[i].mode != SD_SSH_MODE_UNKNOWN && sd_ssh_wire_size(&su[i], SD_SSH_P_KEYSTROKE) == at &&
+                clear_agrees(&su[i], at, n, clear, clear_len)) {
+                *out = su[i];
+                return (int)i;
+            }
+    }
+    /* no keys (a transfer, a forward): the first suite that nearly every
+     * small record fits as one packet */
+    uint32_t total = 0;
+    for (uint32_t k = 1; k <= MID_SMALL; k++)
+        total += n[k];
+    if (total < MID_FIT_MIN)
+        return -1;
+    for (size_t i = 0; i < NS; i++) {
+        if (su[i].mode == SD_SSH_MODE_UNKNOWN)
+            continue;
+        uint32_t fit = 0;
+        for (uint32_t k = 1; k <= MID_SMALL; k++)
+            if (n[k] && one_packet(&su[i], k) && clear_agrees(&su[i], k, n, clear, clear_len))
+                fit += n[k];
+        if (fit * 100u >= total * MID_FIT_PCT) {
+            *out = su[i];
+            return (int)i;
+        }
+    }
+    return -1;
+}
+
+void sdp_mid_settle(sd_ssh *s)
+{
+    sd_ssh_meta *m = &s->m;
+    m->midstream = sdp_mid_claimed(s);
+    if (!m->midstream)
+        return;
+    m->outcome = SD_SSH_OUT_ENCRYPTED;
+    int c = m->client_dir;
+    struct sdp_mid *x = s->mid;
+    sd_ssh_suite su;
+    int k = sdp_mid_pick(x->n[c], x->clear[c], x->clear_len[c], &su);
+    if (k < 0)
+        return; /* no keystroke-sized records: the suite stays unknown */
+    /* both sides negotiate the same suite with every client and server
+     * met (the first of the client's lists the server also has) */
+    m->side[0].suite = su;
+    m->side[1].suite = su;
+    m->suite_guessed = true;
+    const char *mac = mid_suites[k][1];
+    snprintf(m->suite_guess, sizeof m->suite_guess, "%s%s%s", mid_suites[k][0], mac ? " + " : "", mac ? mac : "");
+}

@@ -1,0 +1,221 @@
+/* Unit tests for a session picked up mid-stream (src/ssh/sd_ssh_mid.c):
+ * the suite estimate from the client's commonest small record, and the
+ * claim (encrypted-looking bytes both ways) against what it must refuse
+ * (text, TLS, zeros, a banner). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "ssh/sd_ssh_int.h"
+
+typedef struct hist {
+    uint16_t n[SD_SSH_MID_SMALL + 1], clear[SD_SSH_MID_SMALL + 1];
+    uint8_t clear_len[SD_SSH_MID_SMALL + 1];
+} hist;
+
+/* k records of size sz, their first four bytes a length in clear (plen)
+ * or not (plen < 0) */
+static void add(hist *h, uint32_t sz, unsigned k, int plen)
+{
+    h->n[sz] += (uint16_t)k;
+    if (plen >= 0) {
+        h->clear[sz] += (uint16_t)k;
+        h->clear_len[sz] = (uint8_t)plen;
+    }
+}
+
+static int pick(const hist *h, sd_ssh_suite *su)
+{
+    return sdp_mid_pick(h->n, h->clear, h->clear_len, su);
+}
+
+static void test_pick(void **state)
+{
+    (void)state;
+    sd_ssh_suite su;
+    hist h = { 0 };
+    /* chacha20-poly1305: 36-byte keystrokes, the length encrypted */
+    add(&h, 36, 40, -1);
+    add(&h, 44, 5, -1);
+    assert_int_equal(pick(&h, &su), 0);
+    assert_int_equal(su.mode, SD_SSH_MODE_CHACHA);
+    /* the same size with the length in clear (16 = 36 - 4 - tag 16): GCM */
+    memset(&h, 0, sizeof h);
+    add(&h, 36, 40, 16);
+    assert_int_equal(pick(&h, &su), 1);
+    assert_int_equal(su.mode, SD_SSH_MODE_GCM);
+    /* aes-ctr + umac-64-etm: 28, length 16 in clear (tag 8) */
+    memset(&h, 0, sizeof h);
+    add(&h, 28, 10, 16);
+    assert_true(pick(&h, &su) >= 0);
+    assert_int_equal(su.mode, SD_SSH_MODE_ETM);
+    assert_int_equal(su.tag, 8);
+    /* hmac-sha2-256-etm: 52 with length 16 in clear; hmac-sha1 (EAM): 52 without */
+    memset(&h, 0, sizeof h);
+    add(&h, 52, 10, 16);
+    assert_true(pick(&h, &su) >= 0);
+    assert_int_equal(su.mode, SD_SSH_MODE_ETM);
+    assert_int_equal(su.tag, 32);
+    memset(&h, 0, sizeof h);
+    add(&h, 52, 10, -1);
+    assert_true(pick(&h, &su) >= 0);
+    assert_int_equal(su.mode, SD_SSH_MODE_EAM);
+    assert_int_equal(su.tag, 20);
+    /* aes-ctr + hmac-sha2-256 (EAM): 64 */
+    memset(&h, 0, sizeof h);
+    add(&h, 64, 10, -1);
+    assert_true(pick(&h, &su) >= 0);
+    assert_int_equal(su.mode, SD_SSH_MODE_EAM);
+    assert_int_equal(su.tag, 32);
+    assert_int_equal(sd_ssh_wire_size(&su, SD_SSH_P_KEYSTROKE), 64);
+    /* a -R tunnel's keys (76) commoner than the session's own (36) */
+    memset(&h, 0, sizeof h);
+    add(&h, 76, 15, -1);
+    add(&h, 36, 13, -1);
+    assert_int_equal(pick(&h, &su), 0);
+    /* no keys (a forward): every record one chacha20-poly1305 packet (4 mod
+     * 8, length encrypted); with lengths in clear and 12 mod 16: umac-64-etm */
+    memset(&h, 0, sizeof h);
+    add(&h, 72, 2, -1); /* two keys' records in one segment */
+    add(&h, 92, 3, -1);
+    add(&h, 124, 3, -1);
+    add(&h, 60, 1, -1);
+    assert_int_equal(pick(&h, &su), 0);
+    /* the same sizes less 4 (encrypt-and-MAC, 16-byte blocks): not chacha's */
+    memset(&h, 0, sizeof h);
+    add(&h, 88, 3, -1);
+    add(&h, 120, 3, -1);
+    add(&h, 56, 3, -1);
+    assert_true(pick(&h, &su) != 0);
+    memset(&h, 0, sizeof h);
+    add(&h, 44, 2, 32);
+    add(&h, 60, 2, 48);
+    add(&h, 108, 2, 96);
+    assert_true(pick(&h, &su) >= 0);
+    assert_int_equal(su.mode, SD_SSH_MODE_ETM);
+    assert_int_equal(su.tag, 8);
+    /* too few of one size, or a size no suite gives a keystroke: none */
+    memset(&h, 0, sizeof h);
+    add(&h, 36, 2, -1);
+    assert_int_equal(pick(&h, &su), -1);
+    memset(&h, 0, sizeof h);
+    add(&h, 37, 20, -1);
+    assert_int_equal(pick(&h, &su), -1);
+}
+
+/* Deterministic bytes that look random (xorshift). */
+static void noise(uint8_t *p, size_t n, uint32_t seed)
+{
+    uint32_t x = seed * 2654435761u + 1;
+    for (size_t i = 0; i < n; i++) {
+        x ^= x << 13;
+        x ^= x >> 17;
+        x ^= x << 5;
+        p[i] = (uint8_t)(x >> 7);
+    }
+}
+
+/* A parser told the connection qualifies, fed n chunks of sz bytes a
+ * direction (client first: key, echo), from make(). */
+static sd_ssh *feed_both(void (*make)(uint8_t *, size_t, uint32_t), size_t sz, int n)
+{
+    sd_ssh_opts o = { .client_hint = 0, .midstream_ok = true };
+    sd_ssh *s = sd_ssh_new(&o);
+    uint8_t b[256];
+    for (int i = 0; i < n; i++)
+        for (int d = 0; d < 2; d++) {
+            make(b, sz, (uint32_t)(2 * i + d + 1));
+            sd_ssh_feed(s, d, b, sz, (uint64_t)(2 * i + d + 1), 0);
+        }
+    return s;
+}
+
+static void text(uint8_t *p, size_t n, uint32_t seed)
+{
+    for (size_t i = 0; i < n; i++)
+        p[i] = (uint8_t)('a' + (seed + i) % 26);
+}
+
+static void zeros(uint8_t *p, size_t n, uint32_t seed)
+{
+    (void)seed;
+    memset(p, 0, n);
+    if (n > 4)
+        p[3] = (uint8_t)n; /* a binary protocol's small integers */
+}
+
+static void tls(uint8_t *p, size_t n, uint32_t seed)
+{
+    noise(p, n, seed);
+    p[0] = 23; /* application data, TLS 1.2 */
+    p[1] = 3;
+    p[2] = 3;
+}
+
+static void test_claim(void **state)
+{
+    (void)state;
+    sd_ssh *s = feed_both(noise, 36, 8);
+    assert_true(sd_ssh_is_ssh(s));
+    assert_false(sd_ssh_ruled_out(s));
+    const sd_ssh_meta *m = sd_ssh_meta_get(s);
+    assert_true(m->midstream);
+    assert_true(m->suite_guessed);
+    assert_int_equal(m->outcome, SD_SSH_OUT_ENCRYPTED);
+    assert_string_equal(m->suite_guess, "chacha20-poly1305@openssh.com");
+    sd_ssh_free(s);
+    /* not yet: one direction's first bytes only */
+    s = feed_both(noise, 36, 2);
+    assert_false(sd_ssh_is_ssh(s));
+    assert_false(sd_ssh_ruled_out(s));
+    sd_ssh_free(s);
+    void (*refused[])(uint8_t *, size_t, uint32_t) = { text, zeros, tls };
+    for (size_t i = 0; i < sizeof refused / sizeof refused[0]; i++) {
+        s = feed_both(refused[i], 36, 8);
+        assert_false(sd_ssh_is_ssh(s));
+        assert_true(sd_ssh_ruled_out(s));
+        assert_false(sd_ssh_meta_get(s)->midstream);
+        sd_ssh_free(s);
+    }
+    /* without the caller's word, random bytes are no SSH */
+    sd_ssh_opts o = { 0 };
+    s = sd_ssh_new(&o);
+    uint8_t b[64];
+    for (int i = 0; i < 8; i++)
+        for (int d = 0; d < 2; d++) {
+            noise(b, sizeof b, (uint32_t)i * 2 + (uint32_t)d);
+            sd_ssh_feed(s, d, b, sizeof b, 1, 0);
+        }
+    assert_false(sd_ssh_is_ssh(s));
+    assert_false(sd_ssh_meta_get(s)->midstream);
+    sd_ssh_free(s);
+}
+
+/* A banner from either side: the banner path, never mid-stream. */
+static void test_banner(void **state)
+{
+    (void)state;
+    sd_ssh_opts o = { .midstream_ok = true };
+    sd_ssh *s = sd_ssh_new(&o);
+    static const char ban[] = "SSH-2.0-OpenSSH_9.6\r\n";
+    sd_ssh_feed(s, 1, (const uint8_t *)ban, sizeof ban - 1, 1, 0);
+    sd_ssh_feed(s, 0, (const uint8_t *)ban, sizeof ban - 1, 2, 0);
+    assert_true(sd_ssh_is_ssh(s));
+    assert_false(sd_ssh_meta_get(s)->midstream);
+    assert_true(sd_ssh_meta_get(s)->side[0].banner_seen);
+    sd_ssh_free(s);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_pick),
+        cmocka_unit_test(test_claim),
+        cmocka_unit_test(test_banner),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -155,17 +155,26 @@ static inline char *sd_put_u64(char *dst, uint64_t v)
     unsigned t = (unsigned)(64 - __builtin_clzll(v)) * 1233u >> 12;
     size_t n = t + (v >= pow10[t]);
     char *o = dst + n; /* written from the last digit back: no copy */
-    while (v >= 100) {
+    while (v > UINT32_MAX) {
         unsigned r = (unsigned)(v % 100) * 2;
         v /= 100;
         *--o = pairs[r + 1];
         *--o = pairs[r];
     }
-    if (v >= 10) {
-        *--o = pairs[v * 2 + 1];
-        *--o = pairs[v * 2];
+    /* the rest (every frame number, stream and size, mostly) by 32-bit
+     * divisions: half the instructions of a 64-bit one (issue #11) */
+    uint32_t w = (uint32_t)v;
+    while (w >= 100) {
+        uint32_t r = w % 100 * 2;
+        w /= 100;
+        *--o = pairs[r + 1];
+        *--o = pairs[r];
+    }
+    if (w >= 10) {
+        *--o = pairs[w * 2 + 1];
+        *--o = pairs[w * 2];
     } else {
-        *--o = (char)('0' + v);
+        *--o = (char)('0' + w);
     }
     return dst + n;
 }

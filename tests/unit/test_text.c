@@ -380,7 +380,8 @@ static void t_buf_fixed(void **st)
 }
 
 /* sd_put_u64 and the JSON number writers against printf: every digit
- * count (each power of ten and its neighbours), the extremes, a sequence. */
+ * count (each power of ten and its neighbours), the extremes, around
+ * 2^32, a sequence. */
 static void u64_same(uint64_t v)
 {
     char want[32], got[32];
@@ -407,6 +408,11 @@ static void t_put_u64(void **st)
     u64_same(0);
     u64_same(UINT64_MAX);
     u64_same(UINT64_MAX - 1);
+    /* where the 64-bit divisions hand over to 32-bit ones */
+    for (uint64_t v = (uint64_t)UINT32_MAX - 300; v <= (uint64_t)UINT32_MAX + 300; v++)
+        u64_same(v);
+    for (uint64_t m = 1; m <= 1000; m *= 10)
+        u64_same((uint64_t)UINT32_MAX * m + m);
     uint64_t x = 2463534242ull;
     for (int i = 0; i < 100000; i++) {
         x ^= x << 13;

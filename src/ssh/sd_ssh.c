@@ -173,19 +173,12 @@ static inline __attribute__((always_inline)) size_t feed_enc(sd_ssh *s, int dir,
     return t;
 }
 
-/* NKWAIT (sd_ssh_int.h): the bytes after a doubtful NEWKEYS held until
- * SD_SSH_NK_PEEK of them say whether encryption began, then read from
- * where they began in the state that says (d->off is the caller's: it
- * adds what this returns). */
-__attribute__((noinline, cold)) static size_t feed_nkwait(sd_ssh *s, int dir, const uint8_t *p, size_t n)
+/* The SD_SSH_NK_PEEK held bytes (nk_buf), the last t of them from the
+ * chunk being fed, read again from where they began in the state now set
+ * (d->off is the caller's: it adds what the feed returns). */
+static void replay_held(sd_ssh *s, int dir, size_t t)
 {
     dirst *d = &s->d[dir];
-    size_t t = SD_MIN(n, (size_t)(SD_SSH_NK_PEEK - d->nk_have));
-    memcpy(d->nk_buf + d->nk_have, p, t);
-    d->nk_have += (uint8_t)t;
-    if (d->nk_have < SD_SSH_NK_PEEK)
-        return t;
-    sdp_newkeys_settle(s, dir);
     uint64_t off = d->off;
     d->off = off + t - SD_SSH_NK_PEEK;
     for (size_t i = 0; i < SD_SSH_NK_PEEK;) {
@@ -198,6 +191,60 @@ __attribute__((noinline, cold)) static size_t feed_nkwait(sd_ssh *s, int dir, co
         d->off += used;
     }
     d->off = off;
+}
+
+/* NKWAIT (sd_ssh_int.h): the bytes after a doubtful NEWKEYS held until
+ * SD_SSH_NK_PEEK of them say whether encryption began, then read in the
+ * state that says. */
+__attribute__((noinline, cold)) static size_t feed_nkwait(sd_ssh *s, int dir, const uint8_t *p, size_t n)
+{
+    dirst *d = &s->d[dir];
+    size_t t = SD_MIN(n, (size_t)(SD_SSH_NK_PEEK - d->nk_have));
+    memcpy(d->nk_buf + d->nk_have, p, t);
+    d->nk_have += (uint8_t)t;
+    if (d->nk_have < SD_SSH_NK_PEEK)
+        return t;
+    sdp_newkeys_settle(s, dir);
+    replay_held(s, dir, t);
+    return t;
+}
+
+/* CUTLOST (sd_ssh_int.h): a snaplen cut took the cleartext framing; a
+ * cut ends a segment, so the next bytes fed start one, and a sender
+ * starts a segment with a packet (each write is whole packets): the
+ * first SD_SSH_NK_PEEK bytes of each segment are held and tried as a
+ * cleartext packet head (CLEAR from there: a NEWKEYS among them starts
+ * ENC as it ends), else, once the peer is encrypted, as this side's
+ * first encrypted bytes (its NEWKEYS was in what the cut took). Any
+ * other segment is passed over whole. */
+__attribute__((noinline, cold)) static size_t feed_cutlost(sd_ssh *s, int dir, const uint8_t *p, size_t n)
+{
+    dirst *d = &s->d[dir];
+    const sd_ssh_side *sd = &s->m.side[dir];
+    if (d->cl_skip)
+        return n;
+    size_t t = SD_MIN(n, (size_t)(SD_SSH_NK_PEEK - d->nk_have));
+    memcpy(d->nk_buf + d->nk_have, p, t);
+    d->nk_have += (uint8_t)t;
+    if (d->nk_have < SD_SSH_NK_PEEK)
+        return t;
+    d->cl_skip = true;
+    if (sdp_clear_head(d->nk_buf)) {
+        d->st = ST_CLEAR;
+        d->hdr_have = 0;
+        d->cut_left = 0;
+    } else if (s->m.side[!dir].newkeys_seen && !sd->newkeys_seen && (sd->kexinit_seen || sd->kexinit_cut)) {
+        uint64_t frame = s->frame;
+        sd_ts ts = s->ts;
+        s->frame = d->cut_frame; /* the NEWKEYS was in the last cut segment */
+        s->ts = d->cut_ts;
+        sdp_newkeys_cut(s, dir, d->off + t - SD_SSH_NK_PEEK);
+        s->frame = frame;
+        s->ts = ts;
+    } else {
+        return n;
+    }
+    replay_held(s, dir, t);
     return t;
 }
 
@@ -256,6 +303,10 @@ void sd_ssh_feed(sd_ssh *s, int dir, const uint8_t *data, size_t len, uint64_t f
     s->m.side[dir].bytes += len;
     size_t i = 0;
     bool touched = false;
+    if (d->st == ST_CUTLOST) { /* a segment's start (feed_cutlost) */
+        d->nk_have = 0;
+        d->cl_skip = false;
+    }
     while (i < len) {
         size_t used;
         switch (d->st) {
@@ -276,6 +327,10 @@ void sd_ssh_feed(sd_ssh *s, int dir, const uint8_t *data, size_t len, uint64_t f
             break;
         case ST_RESYNC:
             used = feed_resync(s, dir, data + i, len - i);
+            touched = true;
+            break;
+        case ST_CUTLOST:
+            used = feed_cutlost(s, dir, data + i, len - i);
             touched = true;
             break;
         default:
@@ -362,6 +417,7 @@ void sd_ssh_gap(sd_ssh *s, int dir, uint64_t len, uint64_t frame)
         d->rs_skip = 0;
         d->rs_scanned = 0;
         d->hdr_have = 0;
+        d->cut_left = 0;
         sd->stopped = true;
     } else if (d->st == ST_ENC && sd->splitting) {
         if (d->enc_left >= len) {
@@ -378,6 +434,90 @@ void sd_ssh_gap(sd_ssh *s, int dir, uint64_t len, uint64_t frame)
         }
     }
     d->off += len;
+    drop_buffers(s, dir);
+    sdp_touch(s);
+}
+
+/* A cut in the ENC state: a hole inside the current record keeps the
+ * framing; one past it loses it (splitting stops), and the rest of the
+ * segment, from the record it cut, is one inexact record, as the later
+ * segments will be (sd_ssh_segment). */
+static uint64_t cut_enc(sd_ssh *s, int dir, uint64_t n)
+{
+    dirst *d = &s->d[dir];
+    sd_ssh_side *sd = &s->m.side[dir];
+    if (!sd->splitting)
+        return n;
+    if (d->enc_left >= n) {
+        d->enc_left -= n;
+        if (d->enc_left == 0) {
+            d->hdr_have = 0;
+            emit(s, dir, true, 4 + d->plen + sd->suite.tag, d->plen, d->rec_off, s->frame, s->ts);
+        }
+        return n;
+    }
+    uint64_t from = d->enc_left || d->hdr_have ? d->rec_off : d->off;
+    if (from < sd->enc_offset)
+        from = sd->enc_offset;
+    sd->splitting = false;
+    d->enc_left = 0;
+    d->hdr_have = 0;
+    if (d->off + n > from)
+        emit(s, dir, false, (uint32_t)SD_MIN(d->off + n - from, (uint64_t)UINT32_MAX), 0, from, s->frame, s->ts);
+    return n;
+}
+
+void sd_ssh_cut(sd_ssh *s, int dir, uint64_t len, uint64_t frame, sd_ts ts)
+{
+    if (!s || (dir != 0 && dir != 1) || len == 0)
+        return;
+    dirst *d = &s->d[dir];
+    sd_ssh_side *sd = &s->m.side[dir];
+    s->frame = frame;
+    s->ts = ts;
+    sd->gap_bytes += len;
+    sd->cut_bytes += len;
+    d->cut_frame = frame;
+    d->cut_ts = ts;
+    if (!d->cut_noted && d->st != ST_DEAD && d->st != ST_SSH1) {
+        d->cut_noted = true;
+        sdp_anomaly(s, dir, SD_SSH_AN_SNAPLEN_CUT,
+                    "the snaplen cut %llu bytes of this segment: framing and messages read from sizes from here",
+                    (unsigned long long)len);
+    }
+    uint64_t start = d->off;
+    for (uint64_t left = len; left;) {
+        uint64_t used = left;
+        switch (d->st) {
+        case ST_BANNER:
+            if (sdp_cut_banner(s, dir))
+                continue; /* CUTLOST (or SSH1) now */
+            d->off = start;
+            sd->gap_bytes -= len; /* counted again there */
+            sd->cut_bytes -= len;
+            sd_ssh_gap(s, dir, len, frame); /* no banner to go on from */
+            return;
+        case ST_CLEAR:
+            used = sdp_cut_clear(s, dir, left);
+            break;
+        case ST_NKWAIT: /* the packet after a doubtful NEWKEYS cut: encrypted, unframed */
+            d->st = ST_ENC;
+            sd->splitting = false;
+            continue;
+        case ST_ENC:
+            used = cut_enc(s, dir, left);
+            break;
+        case ST_RESYNC:
+            d->st = ST_CUTLOST;
+            break;
+        default:
+            break;
+        }
+        d->off += used;
+        left -= used;
+    }
+    if (d->st == ST_CUTLOST)
+        d->cl_skip = true;
     drop_buffers(s, dir);
     sdp_touch(s);
 }
@@ -453,6 +593,10 @@ const char *sd_ssh_anom_name(sd_ssh_anom_code c)
     case SD_SSH_AN_NEWKEYS_EARLY: return "newkeys_before_kexinit";
     case SD_SSH_AN_ROLE_CLAIM: return "role_claim_unconfirmed";
     case SD_SSH_AN_AFTER_CLOSE: return "data_after_close";
+    case SD_SSH_AN_SNAPLEN_CUT: return "snaplen_cut";
+    case SD_SSH_AN_BANNER_CUT: return "banner_cut";
+    case SD_SSH_AN_KEXINIT_CUT: return "kexinit_cut";
+    case SD_SSH_AN_NEWKEYS_INFERRED: return "newkeys_inferred";
     }
     return "?";
 }

@@ -233,7 +233,7 @@ __attribute__((noinline, cold)) static size_t feed_cutlost(sd_ssh *s, int dir, c
         d->st = ST_CLEAR;
         d->hdr_have = 0;
         d->cut_left = 0;
-    } else if (s->m.side[!dir].newkeys_seen && !sd->newkeys_seen && (sd->kexinit_seen || sd->kexinit_cut)) {
+    } else if (s->m.side[!dir].newkeys_seen && !sd->newkeys_seen) {
         uint64_t frame = s->frame;
         sd_ts ts = s->ts;
         s->frame = d->cut_frame; /* the NEWKEYS was in the last cut segment */
@@ -486,6 +486,7 @@ void sd_ssh_cut(sd_ssh *s, int dir, uint64_t len, uint64_t frame, sd_ts ts)
                     (unsigned long long)len);
     }
     uint64_t start = d->off;
+    bool enc_before = d->st == ST_ENC || d->st == ST_NKWAIT;
     for (uint64_t left = len; left;) {
         uint64_t used = left;
         switch (d->st) {
@@ -518,6 +519,12 @@ void sd_ssh_cut(sd_ssh *s, int dir, uint64_t len, uint64_t frame, sd_ts ts)
     }
     if (d->st == ST_CUTLOST)
         d->cl_skip = true;
+    /* a NEWKEYS in the cut: the segment's bytes after it are its first
+     * record (sd_ssh_segment, called before, found the side in the clear) */
+    uint64_t end = start + len;
+    if (!enc_before && d->st == ST_ENC && !sd->splitting && end > sd->enc_offset && sd->enc_offset >= start)
+        emit(s, dir, false, (uint32_t)SD_MIN(end - sd->enc_offset, (uint64_t)UINT32_MAX), 0, sd->enc_offset, frame,
+             ts);
     drop_buffers(s, dir);
     sdp_touch(s);
 }

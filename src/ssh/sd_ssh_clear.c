@@ -490,7 +490,8 @@ static void on_kex_reply(sd_ssh *s, int dir, uint8_t type, sd_cur c)
 
 static void on_newkeys(sd_ssh *s, int dir, uint64_t end_off)
 {
-    if (!s->m.side[dir].kexinit_seen && !s->m.side[dir].kexinit_cut)
+    /* after a snaplen cut its KEXINIT may have been in the bytes cut */
+    if (!s->m.side[dir].kexinit_seen && !s->d[dir].cut_noted)
         sdp_anomaly(s, dir, SD_SSH_AN_NEWKEYS_EARLY, "NEWKEYS with no KEXINIT before it");
     sdp_newkeys_resync(s, dir, end_off);
 }
@@ -884,6 +885,15 @@ uint64_t sdp_cut_clear(sd_ssh *s, int dir, uint64_t n)
         }
         d->hdr_have = 0;
         cut_packet(s, dir, type, d->off + need);
+        /* The server's KEX reply (31, or 33 of DH-GEX; GEX's 31, the group,
+         * is alone in its segment: the client's 32 comes first) is the
+         * last message of its key exchange: NEWKEYS follows it at once, in
+         * every implementation, and what follows that is encrypted. */
+        if ((type == 31 || type == 33) && d->st == ST_CLEAR && n - need >= NEWKEYS_WIRE && !sd->newkeys_seen) {
+            newkeys_inferred(s, dir, d->off + need + NEWKEYS_WIRE,
+                             "the KEX reply the snaplen cut is followed by more bytes in its segment");
+            return need + NEWKEYS_WIRE;
+        }
         return need;
     }
     /* the cut begins at a packet boundary: a cut of exactly a NEWKEYS

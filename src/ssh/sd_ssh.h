@@ -125,6 +125,7 @@ typedef enum sd_ssh_anom_code {
     SD_SSH_AN_BANNER_CUT,        /* the identification line was cut by the snaplen: kept as captured */
     SD_SSH_AN_KEXINIT_CUT,       /* a KEXINIT cut by the snaplen: no lists, no HASSH for this side */
     SD_SSH_AN_NEWKEYS_INFERRED,  /* NEWKEYS in bytes the snaplen cut: encryption taken from the sizes */
+    SD_SSH_AN_SUITE_FROM_SIZES,  /* no KEXINIT pair to negotiate from: the framing taken from record sizes */
 } sd_ssh_anom_code;
 
 /* Terrapin's reason: its suite half (SD_SSH_TERRAPIN_SUITE) and one

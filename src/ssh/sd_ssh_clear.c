@@ -508,6 +508,9 @@ void sdp_newkeys_resync(sd_ssh *s, int dir, uint64_t end_off)
     d->st = ST_ENC;
     d->hdr_have = 0;
     d->enc_left = 0;
+    d->head_want = true; /* the first record's head, for suite_from_sizes */
+    d->head_have = 0;
+    d->head_off = end_off;
     sdp_derive(s);
     set_suite(s, dir);
     sd->splitting = sd->suite.mode != SD_SSH_MODE_UNKNOWN && sd->suite.len_clear;

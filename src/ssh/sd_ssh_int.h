@@ -82,6 +82,12 @@ typedef struct dirst {
     sd_ts cut_ts;
     uint32_t cut_left;       /* CLEAR: bytes of the current packet past a cut, still to come */
     int cut_type;            /* its message type, -1 when the cut took it */
+    /* suite unknown after NEWKEYS (sd_ssh.c suite_from_sizes): the first
+     * bytes of the segment or record starting at head_off */
+    bool head_want;
+    uint8_t head_have;
+    uint8_t head[4];
+    uint64_t head_off;
 } dirst;
 
 /* The negotiation (sd_ssh_derive.c negotiate) of a client's list set
@@ -149,6 +155,7 @@ struct sd_ssh {
      * KEXINITs named the method (sd_ssh_clear.c kex_early): in the arena,
      * at the first; judged once the method is known */
     struct sdp_kexearly *early;
+    struct sdp_sizes *sizes;     /* samples for suite_from_sizes (sd_ssh.c), in the arena, at the first */
     uint8_t n_early;
     /* Last, and not zeroed by sd_ssh_new: each slot is written before the
      * meta points to it (a third of the struct, zeroed per connection). */

@@ -318,7 +318,9 @@ static void emit(sd_ssh *s, int dir, bool exact, uint32_t wire, uint32_t plen, u
                  sd_ts ts);
 static void emit_seg(sd_ssh *s, int dir, uint32_t wire, uint64_t off, uint64_t frame, sd_ts ts)
 {
-    if (__builtin_expect(s->m.side[dir].suite.mode == SD_SSH_MODE_UNKNOWN, 0))
+    /* only where a snaplen cut took the lists: a capture that lost them
+     * otherwise (a gap) is read as before */
+    if (__builtin_expect(s->m.side[dir].suite.mode == SD_SSH_MODE_UNKNOWN, 0) && (s->d[0].cut_noted || s->d[1].cut_noted))
         size_sample(s, dir, wire, off);
     emit(s, dir, false, wire, 0, off, frame, ts);
 }

@@ -68,6 +68,7 @@ typedef struct cuts {
     uint64_t last_frame;
     uint32_t n, cap;
     cut_rng *r;        /* by from */
+    uint64_t segs;     /* segments cut (retransmissions too) */
 } cuts;
 
 enum { CLOSE_SET = 1, CLOSE_UNTAKEN = 2 }; /* conn_st.close: seen; the peer ACKed past it */
@@ -382,7 +383,7 @@ static void packet(void *ctx, sd_conn *c, void *vst, const sd_pkt *p, int dir)
     uint32_t data_at = p->seq + !!(p->flags & SD_TH_SYN);
     if (p->payload_wire > p->payload_len && !(p->flags & SD_TH_RST)) {
         cut_add(st, dir, data_at + p->payload_len, data_at + p->payload_wire, p->frame->num, p->frame->ts);
-        st->x->stats.cut_frames++;
+        st->cut[dir]->segs++;
     }
     cuts *k = st->cut[dir];
     if (k && p->payload_len) {
@@ -478,8 +479,11 @@ static void conn_end(void *ctx, sd_conn *c, void *vst)
     bool ssh = st->ssh && sd_ssh_is_ssh(st->ssh);
     if (ssh)
         x->stats.ssh++;
-    if (ssh && (st->cut[0] || st->cut[1]))
+    if (ssh && (st->cut[0] || st->cut[1])) {
         x->stats.cut_ssh++;
+        for (int d = 0; d < 2; d++)
+            x->stats.cut_frames += st->cut[d] ? st->cut[d]->segs : 0;
+    }
     if (ssh && st->truncated)
         x->stats.truncated++;
     x->stats.memo_refused = sd_ssh_memo_refused(x->memo);

@@ -665,12 +665,18 @@ void sd_ssh_gap(sd_ssh *s, int dir, uint64_t len, uint64_t frame)
  * framing; one past it loses it (splitting stops), and the rest of the
  * segment, from the record it cut, is one inexact record, as the later
  * segments will be (sd_ssh_segment). */
-static uint64_t cut_enc(sd_ssh *s, int dir, uint64_t n)
+static uint64_t cut_enc(sd_ssh *s, int dir, uint64_t n, bool fresh)
 {
     dirst *d = &s->d[dir];
     sd_ssh_side *sd = &s->m.side[dir];
-    if (!sd->splitting)
+    if (!sd->splitting) {
+        /* a NEWKEYS in this cut: the segment's bytes after it are its
+         * first record (sd_ssh_segment, called before, found the side in
+         * the clear) */
+        if (fresh)
+            emit_seg(s, dir, (uint32_t)SD_MIN(n, (uint64_t)UINT32_MAX), d->off, s->frame, s->ts);
         return n;
+    }
     if (d->enc_left >= n) {
         d->enc_left -= n;
         if (d->enc_left == 0) {
@@ -729,7 +735,7 @@ void sd_ssh_cut(sd_ssh *s, int dir, uint64_t len, uint64_t frame, sd_ts ts)
             sd->splitting = false;
             continue;
         case ST_ENC:
-            used = cut_enc(s, dir, left);
+            used = cut_enc(s, dir, left, !enc_before);
             break;
         case ST_RESYNC:
             d->st = ST_CUTLOST;
@@ -742,11 +748,6 @@ void sd_ssh_cut(sd_ssh *s, int dir, uint64_t len, uint64_t frame, sd_ts ts)
     }
     if (d->st == ST_CUTLOST)
         d->cl_skip = true;
-    /* a NEWKEYS in the cut: the segment's bytes after it are its first
-     * record (sd_ssh_segment, called before, found the side in the clear) */
-    uint64_t end = start + len;
-    if (!enc_before && d->st == ST_ENC && !sd->splitting && end > sd->enc_offset && sd->enc_offset >= start)
-        emit_seg(s, dir, (uint32_t)SD_MIN(end - sd->enc_offset, (uint64_t)UINT32_MAX), sd->enc_offset, frame, ts);
     drop_buffers(s, dir);
     sdp_touch(s);
 }

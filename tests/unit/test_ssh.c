@@ -876,6 +876,8 @@ static sd_ssh *run_cut(convo *cv, size_t snap)
         const wbuf *w = d == 0 ? &cv->c : &cv->s;
         size_t len = cv->end[i] - pos[d], k = SD_MIN(len, snap);
         sd_ssh_feed(s, d, w->b + pos[d], k, (uint64_t)i + 1, (sd_ts)i * 1000);
+        /* as sd_sshconn: the segment's record, its wire length */
+        sd_ssh_segment(s, d, pos[d], (uint32_t)len, (uint64_t)i + 1, (sd_ts)i * 1000);
         sd_ssh_cut(s, d, len - k, (uint64_t)i + 1, (sd_ts)i * 1000);
         pos[d] = cv->end[i];
     }
@@ -910,6 +912,25 @@ static void test_snaplen_cut(void **state)
     assert_int_equal(count_code(m, SD_SSH_AN_NEWKEYS_INFERRED), 1);
     assert_int_equal(count_code(m, SD_SSH_AN_GAP), 0);
     assert_int_equal(count_code(m, SD_SSH_AN_NEWKEYS_EARLY), 0);
+    /* the client's records: SERVICE_REQUEST (52) and one segment of two:
+     * too few clear lengths to tell GCM from 52-byte EaM suites */
+    assert_int_equal(m->side[0].suite.mode, SD_SSH_MODE_UNKNOWN);
+    assert_int_equal(count_code(m, SD_SSH_AN_SUITE_FROM_SIZES), 0);
+    sd_ssh_free(s);
+
+    /* three more GCM records, each its own segment: clear lengths, tag 16 */
+    for (int i = 0; i < 3; i++) {
+        gcm_record(&cv.c, 10 + 16 * (uint32_t)i);
+        mark(&cv, 0);
+    }
+    s = run_cut(&cv, 20);
+    m = sd_ssh_meta_get(s);
+    assert_true(m->side[0].suite.len_clear);
+    assert_int_equal(m->side[0].suite.tag, 16);
+    assert_int_equal(m->side[0].suite.block, 16);
+    assert_null(m->cipher[0]); /* no algorithm claimed */
+    assert_int_equal(m->side[1].suite.mode, SD_SSH_MODE_UNKNOWN); /* the server's 100 bytes: no head */
+    assert_int_equal(count_code(m, SD_SSH_AN_SUITE_FROM_SIZES), 1);
     sd_ssh_free(s);
 
     /* a snaplen the whole handshake fits: nothing cut but the last records */

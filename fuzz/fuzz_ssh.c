@@ -7,6 +7,8 @@
  *   c = 0xff            gap: next byte n, sd_ssh_gap(dir = n & 1, n >> 1)
  *   c = 0xfe            segment: next byte n, sd_ssh_segment over the last
  *                       n bytes fed in direction n & 1
+ *   c = 0xfd            snaplen cut: next byte n, sd_ssh_cut(dir = n & 1,
+ *                       (n >> 1) * 4) (a cut segment's tail)
  *   otherwise           feed: dir = c & 1, the next (c >> 1) + 1 bytes,
  *                       split into two calls at a point given by c
  * Build: make fuzz (clang); seeds: tests/ssh/fuzz_seeds.py. */
@@ -35,13 +37,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     uint64_t frame = 1;
     while (i < size) {
         uint8_t c = data[i++];
-        if (c == 0xff || c == 0xfe) {
+        if (c == 0xff || c == 0xfe || c == 0xfd) {
             if (i >= size)
                 break;
             uint8_t n = data[i++];
             int dir = n & 1;
             if (c == 0xff) {
                 sd_ssh_gap(s, dir, n >> 1, frame);
+            } else if (c == 0xfd) {
+                sd_ssh_cut(s, dir, (uint64_t)(n >> 1) * 4u, frame, (sd_ts)frame);
             } else {
                 uint64_t off = sd_ssh_offset(s, dir);
                 uint32_t len = n >> 1;

@@ -387,7 +387,8 @@ static void reasm_packet(sd_engine *e, sd_flow *f, const sd_pkt *p, int dir, uns
         sd_oow_release(&e->oow, f, !dir, p->ack);
     if ((p->flags & SD_TH_ACK) && f->reasm[!dir] && !drop)
         sd_reasm_ack(f->reasm[!dir], p->ack, p->frame->num, p->frame->ts);
-    if (sd_oow_beyond(f, p, dir))
+    bool oow = sd_oow_beyond(f, p, dir);
+    if (oow)
         sd_oow_hold(&e->oow, f, p, dir);
     else if ((p->flags & SD_TH_RST) && (ta & (SD_TA_RST_INVALID | SD_TA_RST_CHALLENGE)))
         ; /* its payload is no stream data either */
@@ -404,6 +405,11 @@ static void reasm_packet(sd_engine *e, sd_flow *f, const sd_pkt *p, int dir, uns
             sd_reasm_segment(f->reasm[dir], p->seq, p->flags, p->payload, p->payload_len, p->frame->num,
                              p->frame->ts);
     }
+    /* the payload the snaplen cut from this segment's end: no copy of it
+     * will come, so the stream need not wait for the peer's ACK to go on */
+    if (!oow && !drop && p->payload_wire > p->payload_len && !(p->flags & (SD_TH_RST | SD_TH_FIN)))
+        sd_reasm_snapcut(f->reasm[dir], p->seq + !!(p->flags & SD_TH_SYN) + p->payload_len,
+                         p->payload_wire - p->payload_len, p->frame->num, p->frame->ts);
     if (!wants_bytes(e, &f->c))
         reasm_stop(e, f);
 }

@@ -649,6 +649,17 @@ void sd_reasm_ack(sd_reasm *r, uint32_t ack, uint64_t frame, sd_ts ts)
     SD_CHECK(sdr_check(r));
 }
 
+void sd_reasm_snapcut(sd_reasm *r, uint32_t seq, uint32_t len, uint64_t frame, sd_ts ts)
+{
+    if (!r || !len || !r->base_set || r->provisional || r->root || r->fin_seen || r->rst_seen)
+        return;
+    int64_t off = seq_to_off(r, seq);
+    if (off < 0 || (uint64_t)off != r->next_off)
+        return;
+    sdr_deliver_gap(r, r->next_off + len, frame, ts);
+    SD_CHECK(sdr_check(r));
+}
+
 void sd_reasm_mark_urgent(sd_reasm *r, uint32_t seq)
 {
     if (!r || !r->base_set)

@@ -163,6 +163,14 @@ void sd_reasm_ack(sd_reasm *r, uint32_t ack, uint64_t frame, sd_ts ts);
  * below the delivery point it is ignored. */
 void sd_reasm_mark_urgent(sd_reasm *r, uint32_t seq);
 
+/* The len bytes at seq were cut from the end of a segment by the
+ * capture's snaplen (given after the segment): when the stream's bytes
+ * before them were all delivered and nothing is held, they go out as a GAP
+ * at once, with the segment's frame and time: no copy will come, and
+ * waiting for the peer's ACK would hold every later byte back. Otherwise
+ * they are a hole like any other. */
+void sd_reasm_snapcut(sd_reasm *r, uint32_t seq, uint32_t len, uint64_t frame, sd_ts ts);
+
 /* End of stream (connection closed, expired or end of capture): deliver all
  * held data, with GAP chunks for holes. */
 void sd_reasm_flush(sd_reasm *r);

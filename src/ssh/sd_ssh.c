@@ -108,6 +108,223 @@ sd_arena *sd_ssh_arena(sd_ssh *s)
     return &s->arena;
 }
 
+/* ------------------------------------------------------ suite from sizes */
+
+/* With a KEXINIT cut by the snaplen there are no lists to negotiate from,
+ * yet the inference reads records only through the suite (its framing:
+ * block, tag, where the length is). Sizes alone tell the framing of the
+ * common suites apart: the client's first encrypted message is its
+ * SERVICE_REQUEST "ssh-userauth" (RFC 4253 section 10), whose wire size is
+ * the suite's for a 17-byte payload; and a suite with the length in clear
+ * (GCM, -etm) shows at each segment start a packet_length that is a
+ * multiple of the block with exactly the tag after it, which random bytes
+ * of an encrypted length are not (1 in 2^18 a sample). The framing is
+ * taken only when every suite that fits has the same sizes; no algorithm
+ * name is claimed. */
+#define SIZE_SAMPLES 8        /* segment heads kept a side */
+#define SIZE_CLEAR_MIN 3      /* heads that all read as a clear length before that is believed */
+#define SIZE_SERVICE_REQUEST 17u /* its payload: type, string "ssh-userauth" */
+#define SIZE_SAME_UPTO 1500u  /* payload sizes two suites must agree on to be one framing */
+#define SIZE_BLOCK_SAMPLES 6  /* samples that all fitting a larger block rule a smaller out */
+
+struct sdp_sizes {
+    uint32_t first[2];                 /* wire bytes of a side's first encrypted record, 0: none */
+    uint32_t len[2][SIZE_SAMPLES];     /* a segment's first 4 bytes read as a length */
+    uint32_t wire[2][SIZE_SAMPLES];    /* and its wire bytes */
+    uint8_t n[2];
+    bool changed;                      /* since suite_from_sizes last looked */
+};
+
+static const char *const size_suites[][2] = {
+    { "chacha20-poly1305@openssh.com", NULL },
+    { "aes128-gcm@openssh.com", NULL },
+    { "aes128-ctr", "hmac-sha2-256-etm@openssh.com" },
+    { "aes128-ctr", "hmac-sha2-512-etm@openssh.com" },
+    { "aes128-ctr", "hmac-sha1-etm@openssh.com" },
+    { "aes128-ctr", "umac-64-etm@openssh.com" },
+    { "aes128-ctr", "umac-128-etm@openssh.com" },
+    { "aes128-ctr", "hmac-sha2-256" },
+    { "aes128-ctr", "hmac-sha2-512" },
+    { "aes128-ctr", "hmac-sha1" },
+    { "aes128-ctr", "umac-64@openssh.com" },
+    { "aes128-ctr", "umac-128@openssh.com" },
+    { "3des-cbc", "hmac-sha1" },
+    { "3des-cbc", "hmac-sha2-256" },
+};
+#define N_SIZE_SUITES (sizeof size_suites / sizeof size_suites[0])
+
+/* Gathers the first 4 bytes of what starts at d->head_off. */
+static void head_take(dirst *d, const uint8_t *p, size_t n)
+{
+    if (d->off != d->head_off + d->head_have) { /* not contiguous: not the head */
+        d->head_want = false;
+        return;
+    }
+    size_t t = SD_MIN(n, (size_t)(4 - d->head_have));
+    memcpy(d->head + d->head_have, p, t);
+    d->head_have += (uint8_t)t;
+    if (d->head_have == 4)
+        d->head_want = false;
+}
+
+/* An inexact record of a side whose suite is unknown: a sample. */
+static void size_sample(sd_ssh *s, int dir, uint32_t wire, uint64_t off)
+{
+    dirst *d = &s->d[dir];
+    if (!s->sizes)
+        s->sizes = sd_arena_zalloc(&s->arena, sizeof *s->sizes);
+    struct sdp_sizes *z = s->sizes;
+    if (!z->first[dir]) {
+        z->first[dir] = wire;
+        z->changed = true;
+    }
+    if (d->head_have == 4 && d->head_off == off && z->n[dir] < SIZE_SAMPLES) {
+        sd_cur c = sd_cur_make(d->head, 4);
+        z->len[dir][z->n[dir]] = sd_cur_be32(&c);
+        z->wire[dir][z->n[dir]++] = wire;
+        z->changed = true;
+    }
+    d->head_have = 0;
+    d->head_want = false;
+}
+
+/* Whether sample i of dir reads as a clear length: a whole packet after
+ * it in the segment. */
+static bool clear_len(const struct sdp_sizes *z, int dir, uint8_t i)
+{
+    uint32_t L = z->len[dir][i];
+    return L >= 5 && L <= SD_SSH_MAX_PACKET && L % 8 == 0 && 4u + L < z->wire[dir][i];
+}
+
+/* 1: the side's segment heads read as clear lengths (SIZE_CLEAR_MIN of
+ * them, more than those that do not: a large write cut by the MSS starts
+ * a segment inside a packet); 0: none does, of SIZE_CLEAR_MIN; -1: too
+ * few to say. */
+static int clear_evidence(const struct sdp_sizes *z, int dir)
+{
+    unsigned yes = 0;
+    for (uint8_t i = 0; i < z->n[dir]; i++)
+        yes += clear_len(z, dir, i);
+    unsigned no = z->n[dir] - yes;
+    if (yes >= SIZE_CLEAR_MIN && yes > no)
+        return 1;
+    return yes == 0 && no >= SIZE_CLEAR_MIN ? 0 : -1;
+}
+
+/* Records a segment of SIZE_SEG_RECS at most can hold (a keystroke's
+ * echo, a reply and its prompt). */
+#define SIZE_SEG_RECS 4u
+
+/* Whether suite c fits side dir's samples (ev: clear_evidence): a clear
+ * length with a whole packet of c's block and tag after it (one segment
+ * of a single packet showing the tag exactly); with the length encrypted,
+ * segment sizes of whole packets of c (each is tag + aad-part bytes past
+ * a multiple of the block), all but one in SIZE_SAMPLES / 4 (a segment
+ * that starts inside a packet). */
+static bool size_fits(const struct sdp_sizes *z, int dir, int ev, const sd_ssh_suite *c)
+{
+    if (ev < 0)
+        return true;
+    if (ev == 1) {
+        if (!c->len_clear)
+            return false;
+        bool exact = false;
+        for (uint8_t i = 0; i < z->n[dir]; i++) {
+            uint32_t L = z->len[dir][i], w = z->wire[dir][i];
+            if (!clear_len(z, dir, i))
+                continue;
+            if (L % c->block || 4u + L + c->tag > w)
+                return false;
+            exact |= 4u + L + c->tag == w;
+        }
+        return exact;
+    }
+    if (c->len_clear)
+        return false;
+    uint32_t per = c->tag + (c->aad ? 4u : 0u), off = 0;
+    for (uint8_t i = 0; i < z->n[dir]; i++) {
+        bool whole = false;
+        for (uint32_t k = 1; k <= SIZE_SEG_RECS && !whole; k++)
+            whole = (z->wire[dir][i] - k * per) % c->block == 0;
+        off += !whole;
+    }
+    return off <= z->n[dir] / 4u;
+}
+
+static bool same_sizes(const sd_ssh_suite *a, const sd_ssh_suite *b)
+{
+    if (a->len_clear != b->len_clear)
+        return false;
+    for (uint32_t p = 1; p <= SIZE_SAME_UPTO; p++)
+        if (sd_ssh_wire_size(a, p) != sd_ssh_wire_size(b, p))
+            return false;
+    return true;
+}
+
+/* Each encrypted side with no suite takes the framing its sizes show
+ * (the client's first record: SIZE_SERVICE_REQUEST), when one does. */
+static void suite_from_sizes(sd_ssh *s)
+{
+    struct sdp_sizes *z = s->sizes;
+    z->changed = false;
+    uint32_t req = z->first[s->m.client_dir];
+    if (!req)
+        return;
+    for (int dir = 0; dir < 2; dir++) {
+        sd_ssh_side *sd = &s->m.side[dir];
+        if (!sd->newkeys_seen || sd->suite.mode != SD_SSH_MODE_UNKNOWN)
+            continue;
+        int ev = clear_evidence(z, dir);
+        /* the fitting suites; a larger block that every sample fits is
+         * taken over a smaller one after SIZE_BLOCK_SAMPLES (a smaller
+         * block's sizes fit the larger's by chance half the time each) */
+        sd_ssh_suite fit[N_SIZE_SUITES], pick;
+        const char *fname[N_SIZE_SUITES], *name = NULL;
+        size_t nfit = 0;
+        uint32_t maxb = 0;
+        for (size_t k = 0; k < N_SIZE_SUITES; k++) {
+            sd_ssh_suite c;
+            if (sd_ssh_suite_from_names(size_suites[k][0], size_suites[k][1], &c) != 0 ||
+                sd_ssh_wire_size(&c, SIZE_SERVICE_REQUEST) != req || !size_fits(z, dir, ev, &c))
+                continue;
+            fname[nfit] = size_suites[k][0];
+            fit[nfit++] = c;
+            maxb = SD_MAX(maxb, c.block);
+        }
+        bool one = true;
+        for (size_t k = 0; k < nfit && one; k++) {
+            if (z->n[dir] >= SIZE_BLOCK_SAMPLES && fit[k].block < maxb)
+                continue;
+            if (!name) {
+                pick = fit[k];
+                name = fname[k];
+            } else {
+                one = same_sizes(&pick, &fit[k]);
+            }
+        }
+        if (!name || !one)
+            continue;
+        sd->suite = pick;
+        uint64_t frame = s->frame;
+        s->frame = sd->newkeys_frame;
+        sdp_anomaly(s, dir, SD_SSH_AN_SUITE_FROM_SIZES,
+                    "no KEXINIT pair: record sizes read with the framing of %s (no algorithm claimed)", name);
+        s->frame = frame;
+    }
+}
+
+/* An inexact record (a segment, or the rest of one after a cut). */
+static void emit(sd_ssh *s, int dir, bool exact, uint32_t wire, uint32_t plen, uint64_t off, uint64_t frame,
+                 sd_ts ts);
+static void emit_seg(sd_ssh *s, int dir, uint32_t wire, uint64_t off, uint64_t frame, sd_ts ts)
+{
+    /* only where a snaplen cut took the lists: a capture that lost them
+     * otherwise (a gap) is read as before */
+    if (__builtin_expect(s->m.side[dir].suite.mode == SD_SSH_MODE_UNKNOWN, 0) && (s->d[0].cut_noted || s->d[1].cut_noted))
+        size_sample(s, dir, wire, off);
+    emit(s, dir, false, wire, 0, off, frame, ts);
+}
+
 /* ------------------------------------------------------------ encrypted */
 
 static void emit(sd_ssh *s, int dir, bool exact, uint32_t wire, uint32_t plen, uint64_t off,
@@ -136,6 +353,8 @@ static inline __attribute__((always_inline)) size_t feed_enc(sd_ssh *s, int dir,
     dirst *d = &s->d[dir];
     sd_ssh_side *sd = &s->m.side[dir];
     if (!sd->splitting) {
+        if (__builtin_expect(d->head_want, 0))
+            head_take(d, p, n);
         sd->enc_bytes += n;
         return n;
     }
@@ -173,19 +392,12 @@ static inline __attribute__((always_inline)) size_t feed_enc(sd_ssh *s, int dir,
     return t;
 }
 
-/* NKWAIT (sd_ssh_int.h): the bytes after a doubtful NEWKEYS held until
- * SD_SSH_NK_PEEK of them say whether encryption began, then read from
- * where they began in the state that says (d->off is the caller's: it
- * adds what this returns). */
-__attribute__((noinline, cold)) static size_t feed_nkwait(sd_ssh *s, int dir, const uint8_t *p, size_t n)
+/* The SD_SSH_NK_PEEK held bytes (nk_buf), the last t of them from the
+ * chunk being fed, read again from where they began in the state now set
+ * (d->off is the caller's: it adds what the feed returns). */
+static void replay_held(sd_ssh *s, int dir, size_t t)
 {
     dirst *d = &s->d[dir];
-    size_t t = SD_MIN(n, (size_t)(SD_SSH_NK_PEEK - d->nk_have));
-    memcpy(d->nk_buf + d->nk_have, p, t);
-    d->nk_have += (uint8_t)t;
-    if (d->nk_have < SD_SSH_NK_PEEK)
-        return t;
-    sdp_newkeys_settle(s, dir);
     uint64_t off = d->off;
     d->off = off + t - SD_SSH_NK_PEEK;
     for (size_t i = 0; i < SD_SSH_NK_PEEK;) {
@@ -198,6 +410,60 @@ __attribute__((noinline, cold)) static size_t feed_nkwait(sd_ssh *s, int dir, co
         d->off += used;
     }
     d->off = off;
+}
+
+/* NKWAIT (sd_ssh_int.h): the bytes after a doubtful NEWKEYS held until
+ * SD_SSH_NK_PEEK of them say whether encryption began, then read in the
+ * state that says. */
+__attribute__((noinline, cold)) static size_t feed_nkwait(sd_ssh *s, int dir, const uint8_t *p, size_t n)
+{
+    dirst *d = &s->d[dir];
+    size_t t = SD_MIN(n, (size_t)(SD_SSH_NK_PEEK - d->nk_have));
+    memcpy(d->nk_buf + d->nk_have, p, t);
+    d->nk_have += (uint8_t)t;
+    if (d->nk_have < SD_SSH_NK_PEEK)
+        return t;
+    sdp_newkeys_settle(s, dir);
+    replay_held(s, dir, t);
+    return t;
+}
+
+/* CUTLOST (sd_ssh_int.h): a snaplen cut took the cleartext framing; a
+ * cut ends a segment, so the next bytes fed start one, and a sender
+ * starts a segment with a packet (each write is whole packets): the
+ * first SD_SSH_NK_PEEK bytes of each segment are held and tried as a
+ * cleartext packet head (CLEAR from there: a NEWKEYS among them starts
+ * ENC as it ends), else, once the peer is encrypted, as this side's
+ * first encrypted bytes (its NEWKEYS was in what the cut took). Any
+ * other segment is passed over whole. */
+__attribute__((noinline, cold)) static size_t feed_cutlost(sd_ssh *s, int dir, const uint8_t *p, size_t n)
+{
+    dirst *d = &s->d[dir];
+    const sd_ssh_side *sd = &s->m.side[dir];
+    if (d->cl_skip)
+        return n;
+    size_t t = SD_MIN(n, (size_t)(SD_SSH_NK_PEEK - d->nk_have));
+    memcpy(d->nk_buf + d->nk_have, p, t);
+    d->nk_have += (uint8_t)t;
+    if (d->nk_have < SD_SSH_NK_PEEK)
+        return t;
+    d->cl_skip = true;
+    if (sdp_clear_head(d->nk_buf)) {
+        d->st = ST_CLEAR;
+        d->hdr_have = 0;
+        d->cut_left = 0;
+    } else if (s->m.side[!dir].newkeys_seen && !sd->newkeys_seen) {
+        uint64_t frame = s->frame;
+        sd_ts ts = s->ts;
+        s->frame = d->cut_frame; /* the NEWKEYS was in the last cut segment */
+        s->ts = d->cut_ts;
+        sdp_newkeys_cut(s, dir, d->off + t - SD_SSH_NK_PEEK);
+        s->frame = frame;
+        s->ts = ts;
+    } else {
+        return n;
+    }
+    replay_held(s, dir, t);
     return t;
 }
 
@@ -258,6 +524,14 @@ void sd_ssh_feed(sd_ssh *s, int dir, const uint8_t *data, size_t len, uint64_t f
         sdp_mid_feed(s, dir, data, len);
     size_t i = 0;
     bool touched = false;
+    if (d->st == ST_CUTLOST) { /* a segment's start (feed_cutlost) */
+        d->nk_have = 0;
+        d->cl_skip = false;
+    } else if (d->st == ST_ENC && __builtin_expect(s->m.side[dir].suite.mode == SD_SSH_MODE_UNKNOWN, 0)) {
+        d->head_want = true; /* a segment's head (suite_from_sizes) */
+        d->head_have = 0;
+        d->head_off = d->off;
+    }
     while (i < len) {
         size_t used;
         switch (d->st) {
@@ -278,6 +552,10 @@ void sd_ssh_feed(sd_ssh *s, int dir, const uint8_t *data, size_t len, uint64_t f
             break;
         case ST_RESYNC:
             used = feed_resync(s, dir, data + i, len - i);
+            touched = true;
+            break;
+        case ST_CUTLOST:
+            used = feed_cutlost(s, dir, data + i, len - i);
             touched = true;
             break;
         default:
@@ -364,6 +642,7 @@ void sd_ssh_gap(sd_ssh *s, int dir, uint64_t len, uint64_t frame)
         d->rs_skip = 0;
         d->rs_scanned = 0;
         d->hdr_have = 0;
+        d->cut_left = 0;
         sd->stopped = true;
     } else if (d->st == ST_ENC && sd->splitting) {
         if (d->enc_left >= len) {
@@ -384,6 +663,97 @@ void sd_ssh_gap(sd_ssh *s, int dir, uint64_t len, uint64_t frame)
     sdp_touch(s);
 }
 
+/* A cut in the ENC state: a hole inside the current record keeps the
+ * framing; one past it loses it (splitting stops), and the rest of the
+ * segment, from the record it cut, is one inexact record, as the later
+ * segments will be (sd_ssh_segment). */
+static uint64_t cut_enc(sd_ssh *s, int dir, uint64_t n, bool fresh)
+{
+    dirst *d = &s->d[dir];
+    sd_ssh_side *sd = &s->m.side[dir];
+    if (!sd->splitting) {
+        /* a NEWKEYS in this cut: the segment's bytes after it are its
+         * first record (sd_ssh_segment, called before, found the side in
+         * the clear) */
+        if (fresh)
+            emit_seg(s, dir, (uint32_t)SD_MIN(n, (uint64_t)UINT32_MAX), d->off, s->frame, s->ts);
+        return n;
+    }
+    if (d->enc_left >= n) {
+        d->enc_left -= n;
+        if (d->enc_left == 0) {
+            d->hdr_have = 0;
+            emit(s, dir, true, 4 + d->plen + sd->suite.tag, d->plen, d->rec_off, s->frame, s->ts);
+        }
+        return n;
+    }
+    uint64_t from = d->enc_left || d->hdr_have ? d->rec_off : d->off;
+    if (from < sd->enc_offset)
+        from = sd->enc_offset;
+    sd->splitting = false;
+    d->enc_left = 0;
+    d->hdr_have = 0;
+    if (d->off + n > from)
+        emit_seg(s, dir, (uint32_t)SD_MIN(d->off + n - from, (uint64_t)UINT32_MAX), from, s->frame, s->ts);
+    return n;
+}
+
+void sd_ssh_cut(sd_ssh *s, int dir, uint64_t len, uint64_t frame, sd_ts ts)
+{
+    if (!s || (dir != 0 && dir != 1) || len == 0)
+        return;
+    dirst *d = &s->d[dir];
+    sd_ssh_side *sd = &s->m.side[dir];
+    s->frame = frame;
+    s->ts = ts;
+    sd->gap_bytes += len;
+    sd->cut_bytes += len;
+    d->cut_frame = frame;
+    d->cut_ts = ts;
+    if (!d->cut_noted && d->st != ST_DEAD && d->st != ST_SSH1) {
+        d->cut_noted = true;
+        sdp_anomaly(s, dir, SD_SSH_AN_SNAPLEN_CUT,
+                    "the snaplen cut %llu bytes of this segment: framing and messages read from sizes from here",
+                    (unsigned long long)len);
+    }
+    uint64_t start = d->off;
+    bool enc_before = d->st == ST_ENC || d->st == ST_NKWAIT;
+    for (uint64_t left = len; left;) {
+        uint64_t used = left;
+        switch (d->st) {
+        case ST_BANNER:
+            if (sdp_cut_banner(s, dir))
+                continue; /* CUTLOST (or SSH1) now */
+            d->off = start;
+            sd->gap_bytes -= len; /* counted again there */
+            sd->cut_bytes -= len;
+            sd_ssh_gap(s, dir, len, frame); /* no banner to go on from */
+            return;
+        case ST_CLEAR:
+            used = sdp_cut_clear(s, dir, left);
+            break;
+        case ST_NKWAIT: /* the packet after a doubtful NEWKEYS cut: encrypted, unframed */
+            d->st = ST_ENC;
+            sd->splitting = false;
+            continue;
+        case ST_ENC:
+            used = cut_enc(s, dir, left, !enc_before);
+            break;
+        case ST_RESYNC:
+            d->st = ST_CUTLOST;
+            break;
+        default:
+            break;
+        }
+        d->off += used;
+        left -= used;
+    }
+    if (d->st == ST_CUTLOST)
+        d->cl_skip = true;
+    drop_buffers(s, dir);
+    sdp_touch(s);
+}
+
 void sd_ssh_segment(sd_ssh *s, int dir, uint64_t offset, uint32_t len, uint64_t frame, sd_ts ts)
 {
     if (!s || (dir != 0 && dir != 1) || len == 0)
@@ -395,7 +765,7 @@ void sd_ssh_segment(sd_ssh *s, int dir, uint64_t offset, uint32_t len, uint64_t 
     uint64_t start = offset > sd->enc_offset ? offset : sd->enc_offset;
     if (end <= start)
         return;
-    emit(s, dir, false, (uint32_t)(end - start), 0, start, frame, ts);
+    emit_seg(s, dir, (uint32_t)(end - start), start, frame, ts);
 }
 
 uint64_t sd_ssh_offset(const sd_ssh *s, int dir)
@@ -424,6 +794,8 @@ const sd_ssh_meta *sd_ssh_meta_get(sd_ssh *s)
         return NULL;
     if (s->derive_due)
         sdp_derive(s);
+    if (s->sizes && s->sizes->changed)
+        suite_from_sizes(s);
     return &s->m;
 }
 
@@ -455,6 +827,11 @@ const char *sd_ssh_anom_name(sd_ssh_anom_code c)
     case SD_SSH_AN_NEWKEYS_EARLY: return "newkeys_before_kexinit";
     case SD_SSH_AN_ROLE_CLAIM: return "role_claim_unconfirmed";
     case SD_SSH_AN_AFTER_CLOSE: return "data_after_close";
+    case SD_SSH_AN_SNAPLEN_CUT: return "snaplen_cut";
+    case SD_SSH_AN_BANNER_CUT: return "banner_cut";
+    case SD_SSH_AN_KEXINIT_CUT: return "kexinit_cut";
+    case SD_SSH_AN_NEWKEYS_INFERRED: return "newkeys_inferred";
+    case SD_SSH_AN_SUITE_FROM_SIZES: return "suite_from_sizes";
     }
     return "?";
 }

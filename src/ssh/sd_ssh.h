@@ -121,6 +121,11 @@ typedef enum sd_ssh_anom_code {
     SD_SSH_AN_NEWKEYS_EARLY,     /* NEWKEYS before the sender's KEXINIT: no key exchange took place */
     SD_SSH_AN_ROLE_CLAIM,        /* one side's content alone contradicts a firm hint: the hint kept */
     SD_SSH_AN_AFTER_CLOSE,       /* bytes past the sender's FIN or RST: no receiver reads them, not analysed */
+    SD_SSH_AN_SNAPLEN_CUT,       /* the capture's snaplen cut this side's payload: read from sizes from here */
+    SD_SSH_AN_BANNER_CUT,        /* the identification line was cut by the snaplen: kept as captured */
+    SD_SSH_AN_KEXINIT_CUT,       /* a KEXINIT cut by the snaplen: no lists, no HASSH for this side */
+    SD_SSH_AN_NEWKEYS_INFERRED,  /* NEWKEYS in bytes the snaplen cut: encryption taken from the sizes */
+    SD_SSH_AN_SUITE_FROM_SIZES,  /* no KEXINIT pair to negotiate from: the framing taken from record sizes */
 } sd_ssh_anom_code;
 
 /* Terrapin's reason: its suite half (SD_SSH_TERRAPIN_SUITE) and one
@@ -219,6 +224,9 @@ typedef struct sd_ssh_side {
     uint64_t enc_record_bytes;
 
     bool stopped;                /* cleartext/encrypted parsing gave up */
+    bool banner_cut;             /* banner is the captured part of a line the snaplen cut */
+    bool kexinit_cut;            /* its KEXINIT was cut by the snaplen (kexinit_seen stays false) */
+    uint64_t cut_bytes;          /* of gap_bytes, those the snaplen cut from captured segments */
     bool ssh1;                   /* this side speaks protocol 1 (not parsed) */
 } sd_ssh_side;
 
@@ -324,6 +332,11 @@ sd_ssh *sd_ssh_new(const sd_ssh_opts *opts);
 void sd_ssh_feed(sd_ssh *s, int dir, const uint8_t *data, size_t len, uint64_t frame, sd_ts ts);
 /* len bytes of direction dir are missing from the capture. */
 void sd_ssh_gap(sd_ssh *s, int dir, uint64_t len, uint64_t frame);
+/* len bytes of direction dir are missing because the capture's snaplen cut
+ * them from the end of the segment of frame (time ts): unlike a lost
+ * segment, the bytes fed next start the following segment, so the parser
+ * may resume its framing there (SD_SSH_AN_SNAPLEN_CUT and its kin). */
+void sd_ssh_cut(sd_ssh *s, int dir, uint64_t len, uint64_t frame, sd_ts ts);
 /* len bytes of direction dir lay past its sender's FIN or RST (the
  * reassembler's AFTER_FIN / AFTER_RST) and the receiver never ACKed them:
  * a receiver that took the FIN or RST never reads them, so they are

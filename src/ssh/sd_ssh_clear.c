@@ -490,7 +490,8 @@ static void on_kex_reply(sd_ssh *s, int dir, uint8_t type, sd_cur c)
 
 static void on_newkeys(sd_ssh *s, int dir, uint64_t end_off)
 {
-    if (!s->m.side[dir].kexinit_seen)
+    /* after a snaplen cut its KEXINIT may have been in the bytes cut */
+    if (!s->m.side[dir].kexinit_seen && !s->d[dir].cut_noted)
         sdp_anomaly(s, dir, SD_SSH_AN_NEWKEYS_EARLY, "NEWKEYS with no KEXINIT before it");
     sdp_newkeys_resync(s, dir, end_off);
 }
@@ -507,6 +508,9 @@ void sdp_newkeys_resync(sd_ssh *s, int dir, uint64_t end_off)
     d->st = ST_ENC;
     d->hdr_have = 0;
     d->enc_left = 0;
+    d->head_want = true; /* the first record's head, for suite_from_sizes */
+    d->head_have = 0;
+    d->head_off = end_off;
     sdp_derive(s);
     set_suite(s, dir);
     sd->splitting = sd->suite.mode != SD_SSH_MODE_UNKNOWN && sd->suite.len_clear;
@@ -725,9 +729,28 @@ static void on_packet(sd_ssh *s, int dir, const uint8_t *body, uint32_t plen, ui
     }
 }
 
+static void cut_packet(sd_ssh *s, int dir, int type, uint64_t end_off);
+
+/* n bytes (captured or cut) of the rest of a packet a snaplen cut holed:
+ * passed over, the packet taken for its type at its end; returns how
+ * many were its. */
+static uint64_t cut_rest(sd_ssh *s, int dir, uint64_t n)
+{
+    dirst *d = &s->d[dir];
+    uint64_t t = SD_MIN(n, (uint64_t)d->cut_left);
+    d->cut_left -= (uint32_t)t;
+    if (!d->cut_left) {
+        d->hdr_have = 0;
+        cut_packet(s, dir, d->cut_type, d->off + t);
+    }
+    return t;
+}
+
 size_t sdp_feed_clear(sd_ssh *s, int dir, const uint8_t *p, size_t n)
 {
     dirst *d = &s->d[dir];
+    if (d->cut_left)
+        return (size_t)cut_rest(s, dir, n);
     if (d->hdr_have < 4) {
         size_t t = SD_MIN(n, (size_t)(4 - d->hdr_have));
         bool whole = d->hdr_have == 0 && n >= 4; /* read in place, as feed_enc does */
@@ -775,4 +798,133 @@ size_t sdp_feed_clear(sd_ssh *s, int dir, const uint8_t *p, size_t n)
         on_packet(s, dir, d->pkt, d->plen, d->off + t);
     }
     return t;
+}
+
+/* ------------------------------------------------------------ snaplen cuts */
+
+/* A NEWKEYS packet before keys are in use is 16 bytes on the wire from
+ * OpenSSH, dropbear, PuTTY and paramiko: the 1-byte payload, its padding
+ * length and at least 4 bytes of padding, made a multiple of the 8-byte
+ * cleartext block (RFC 4253 section 6: packet_length 12, padding 10). */
+#define NEWKEYS_WIRE 16u
+
+bool sdp_clear_head(const uint8_t *b)
+{
+    sd_cur c = sd_cur_make(b, SD_SSH_NK_PEEK);
+    uint32_t L = sd_cur_be32(&c);
+    uint8_t pad = b[4], type = b[5];
+    return L >= 5 && L <= SD_SSH_MAX_PACKET && (L + 4) % 8 == 0 && pad >= 4 && pad + 2u <= L && type >= 1 &&
+           type <= SD_SSH_MSG_KEX_LAST;
+}
+
+/* A cleartext packet whose body the snaplen cut (d->pkt holds its first
+ * d->pkt_have bytes, those captured): only what its message type says,
+ * and what the captured bytes hold whole, is taken. */
+static void cut_packet(sd_ssh *s, int dir, int type, uint64_t end_off)
+{
+    sd_ssh_side *sd = &s->m.side[dir];
+    dirst *d = &s->d[dir];
+    sd->clear_packets++;
+    if (type == SD_SSH_MSG_KEXINIT) {
+        sd->kexinit_count++;
+        if (sd->kexinit_seen || sd->kexinit_cut) {
+            sdp_anomaly(s, dir, SD_SSH_AN_KEXINIT_REPEAT, "KEXINIT #%u in the clear", sd->kexinit_count);
+            return;
+        }
+        /* its lists are not all there: no negotiation, suite or HASSH from
+         * a part (a wrong HASSH is worse than none) */
+        sd->kexinit_cut = true;
+        sd->kexinit_frame = s->frame;
+        sd->kexinit_ts = s->ts;
+        sdp_anomaly(s, dir, SD_SSH_AN_KEXINIT_CUT,
+                    "KEXINIT of %u bytes cut by the snaplen: no algorithm lists, no HASSH", d->plen);
+    } else if (type == SD_SSH_MSG_NEWKEYS) {
+        on_newkeys(s, dir, end_off);
+    } else if (type >= SD_SSH_MSG_KEX_FIRST && type <= SD_SSH_MSG_KEX_LAST) {
+        d->kexmsg_sent = true;
+        bool server = type == 31 || type == 33;
+        set_role_ev(s, dir, !server, SD_SSH_EV_KEXMSG);
+        sdp_derive(s);
+        /* the host key, when its whole blob was captured (the reply's start) */
+        sd_cur c = sd_cur_make(d->pkt ? d->pkt + 1 : NULL, d->pkt && d->pkt_have > 1 ? d->pkt_have - 1u : 0);
+        sd_cur k = c;
+        sd_cur_skip(&k, 1);
+        uint32_t bl = sd_cur_be32(&k);
+        if (server && !k.err && bl <= SD_SSH_MAX_PACKET && sd_cur_bytes(&k, bl))
+            on_kex_reply(s, dir, (uint8_t)type, c);
+    } else if (type > 0 && type != SD_SSH_MSG_DISCONNECT) {
+        if (type == SD_SSH_MSG_EXT_INFO)
+            sd->ext_info_msg = true;
+        on_unexpected(s, dir, (uint8_t)type, " (cut by the snaplen)");
+    }
+}
+
+/* The side is taken as encrypted from end_off, its NEWKEYS having been in
+ * bytes the snaplen cut (the current frame and time are the cut's). */
+static void newkeys_inferred(sd_ssh *s, int dir, uint64_t end_off, const char *why)
+{
+    sdp_anomaly(s, dir, SD_SSH_AN_NEWKEYS_INFERRED, "NEWKEYS taken in the bytes the snaplen cut: %s", why);
+    sdp_newkeys_resync(s, dir, end_off);
+}
+
+void sdp_newkeys_cut(sd_ssh *s, int dir, uint64_t end_off)
+{
+    newkeys_inferred(s, dir, end_off, "the next segment is no cleartext packet and the peer sent NEWKEYS");
+}
+
+uint64_t sdp_cut_clear(sd_ssh *s, int dir, uint64_t n)
+{
+    dirst *d = &s->d[dir];
+    sd_ssh_side *sd = &s->m.side[dir];
+    if (d->cut_left) /* a packet over several cut segments */
+        return cut_rest(s, dir, n);
+    if (d->hdr_have == 4) { /* the header was read: the framing survives the packet */
+        uint32_t need = d->plen - d->pkt_have;
+        int type = d->pkt_have >= 2 && d->pkt ? d->pkt[1] : -1;
+        if (n < need) {
+            d->cut_left = need - (uint32_t)n;
+            d->cut_type = type;
+            return n;
+        }
+        d->hdr_have = 0;
+        cut_packet(s, dir, type, d->off + need);
+        /* The server's KEX reply (31, or 33 of DH-GEX; GEX's 31, the group,
+         * is alone in its segment: the client's 32 comes first) is the
+         * last message of its key exchange: NEWKEYS follows it at once, in
+         * every implementation, and what follows that is encrypted. */
+        if ((type == 31 || type == 33) && d->st == ST_CLEAR && n - need >= NEWKEYS_WIRE && !sd->newkeys_seen) {
+            newkeys_inferred(s, dir, d->off + need + NEWKEYS_WIRE,
+                             "the KEX reply the snaplen cut is followed by more bytes in its segment");
+            return need + NEWKEYS_WIRE;
+        }
+        return need;
+    }
+    /* the cut begins at a packet boundary: a cut of exactly a NEWKEYS
+     * packet's size there is one (the last packet of a key exchange's
+     * segment: the server's reply and NEWKEYS are sent together) */
+    if (d->hdr_have == 0 && n == NEWKEYS_WIRE && !sd->newkeys_seen && (sd->kexinit_seen || sd->kexinit_cut) &&
+        d->kexmsg_sent) {
+        newkeys_inferred(s, dir, d->off + n, "a NEWKEYS-sized packet ends the segment after the key exchange message");
+        return n;
+    }
+    d->hdr_have = 0;
+    d->st = ST_CUTLOST;
+    d->cl_skip = true; /* the rest of this segment was cut: the next one is tried */
+    return n;
+}
+
+bool sdp_cut_banner(sd_ssh *s, int dir)
+{
+    dirst *d = &s->d[dir];
+    if (d->line_len < 4 || memcmp(d->line, "SSH-", 4) != 0)
+        return false;
+    sdp_anomaly(s, dir, SD_SSH_AN_BANNER_CUT, "identification line cut by the snaplen after %zu bytes: kept as captured",
+                d->line_len);
+    s->m.side[dir].banner_cut = true;
+    end_line(s, dir);
+    if (d->st == ST_CLEAR) { /* the line's end and what followed it are unknown */
+        d->st = ST_CUTLOST;
+        d->cl_skip = true;
+    }
+    return true;
 }

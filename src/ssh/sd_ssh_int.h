@@ -22,7 +22,10 @@
  * exchange (sd_ssh_clear.c newkeys_doubtful) */
 /* ST_RESYNC: after a gap in the cleartext phase, the bytes scanned for a
  * NEWKEYS packet (sd_ssh.c feed_resync) */
-enum { ST_BANNER = 0, ST_CLEAR, ST_ENC, ST_SSH1, ST_DEAD, ST_NKWAIT, ST_RESYNC };
+/* ST_CUTLOST: the snaplen cut bytes over a cleartext packet boundary, so
+ * the framing is lost; each later segment's start is tried as a cleartext
+ * packet head (sd_ssh.c feed_cutlost) */
+enum { ST_BANNER = 0, ST_CLEAR, ST_ENC, ST_SSH1, ST_DEAD, ST_NKWAIT, ST_RESYNC, ST_CUTLOST };
 /* How far past a gap RESYNC looks for NEWKEYS: one packet of the largest
  * size a peer takes, the key exchange messages the gap cut being shorter;
  * past it the side stops, as it did at the gap before (a gap over the
@@ -73,6 +76,19 @@ typedef struct dirst {
     uint8_t nk_have;
     uint64_t nk_frame;       /* the doubtful NEWKEYS' frame */
     int major;               /* sdp_proto_major of the side's proto, set with its banner */
+    /* snaplen cuts (sd_ssh_cut) */
+    bool cut_noted;          /* SD_SSH_AN_SNAPLEN_CUT said */
+    bool cl_skip;            /* CUTLOST: this segment's start was tried: the rest is passed over */
+    uint64_t cut_frame;      /* the last cut segment's frame and time */
+    sd_ts cut_ts;
+    uint32_t cut_left;       /* CLEAR: bytes of the current packet past a cut, still to come */
+    int cut_type;            /* its message type, -1 when the cut took it */
+    /* suite unknown after NEWKEYS (sd_ssh.c suite_from_sizes): the first
+     * bytes of the segment or record starting at head_off */
+    bool head_want;
+    uint8_t head_have;
+    uint8_t head[4];
+    uint64_t head_off;
 } dirst;
 
 /* The negotiation (sd_ssh_derive.c negotiate) of a client's list set
@@ -140,6 +156,7 @@ struct sd_ssh {
      * KEXINITs named the method (sd_ssh_clear.c kex_early): in the arena,
      * at the first; judged once the method is known */
     struct sdp_kexearly *early;
+    struct sdp_sizes *sizes;     /* samples for suite_from_sizes (sd_ssh.c), in the arena, at the first */
     uint8_t n_early;
     struct sdp_mid *mid;         /* sd_ssh_mid.c's state, in the arena, from a direction that began with no banner */
     /* Last, and not zeroed by sd_ssh_new: each slot is written before the
@@ -175,6 +192,20 @@ size_t sdp_feed_clear(sd_ssh *s, int dir, const uint8_t *p, size_t n);
  * start a cleartext key exchange packet, and the NEWKEYS before them is
  * taken back (said as an unexpected message); the state is CLEAR or ENC. */
 bool sdp_newkeys_settle(sd_ssh *s, int dir);
+/* A cut of n bytes at the current offset in the CLEAR state: the packet
+ * being read ends in it or after it (its message type, when captured, is
+ * taken for what it says); returns the cut bytes it accounts for (all of
+ * them when the state is no longer CLEAR or the framing was lost). */
+uint64_t sdp_cut_clear(sd_ssh *s, int dir, uint64_t n);
+/* CUTLOST: a segment's start is no cleartext packet and the peer is
+ * encrypted: the side is encrypted from end_off (sd_ssh_cut's NEWKEYS). */
+void sdp_newkeys_cut(sd_ssh *s, int dir, uint64_t end_off);
+/* A cut in the BANNER state: a line begun with "SSH-" is the banner, cut
+ * (true: the side goes on); false: the side stops as at a gap. */
+bool sdp_cut_banner(sd_ssh *s, int dir);
+/* Whether b[0..SD_SSH_NK_PEEK) can start a cleartext packet: length,
+ * padding, block alignment, a transport or key exchange message type. */
+bool sdp_clear_head(const uint8_t *b);
 /* RESYNC found a NEWKEYS packet ending at end_off: the side is encrypted
  * from there (its KEXINIT may have been lost: no newkeys_before_kexinit). */
 void sdp_newkeys_resync(sd_ssh *s, int dir, uint64_t end_off);

@@ -219,6 +219,10 @@ int sd_ssh_out_notes(sd_buf *err, const sd_sshconn_stats *st, const uint64_t unt
         } else
             sd_buf_printf(err, "strider ssh: no SSH in %llu TCP connection(s)\n", (unsigned long long)st->claimed);
     }
+    if (st->cut_frames) /* a loss the reader must know of: never silent */
+        sd_buf_printf(err, "strider ssh: the capture's snaplen cut the payload of %llu TCP segment(s) (%llu SSH "
+                           "connection(s)): SSH read from sizes past the cuts (anomaly snaplen_cut)\n",
+                      (unsigned long long)st->cut_frames, (unsigned long long)st->cut_ssh);
     if (st->memo_refused) /* a cost, not a loss: those connections were parsed in full */
         sd_buf_printf(err, "strider ssh: %llu KEXINIT name-list set(s) past the memo's cap parsed per connection "
                            "(the output is the same)\n", (unsigned long long)st->memo_refused);

@@ -43,6 +43,34 @@ typedef struct after_close {
     uint64_t first_frame;  /* of the first byte past the close */
 } after_close;
 
+/* Snaplen cuts of one direction, from its first: the sequence ranges the
+ * capture's snaplen took from the ends of segments, each with its
+ * segment's frame and time. The reassembler delivers such a range as a
+ * GAP, as it does a lost segment, but a cut is no loss of the stream's
+ * order: the next bytes start the next segment, where the parser may
+ * resume (sd_ssh_cut), and the segment's wire length is its record's
+ * (feed). Held until delivered, at most CUTS_MAX (a window of cut
+ * segments the peer has not ACKed yet; past it the lowest goes, and its
+ * gap is read as a loss). */
+#define CUTS_FIRST 16u
+#define CUTS_MAX 1024u
+
+typedef struct cut_rng {
+    uint32_t from, to; /* sequence numbers: the first byte cut, the segment's end */
+    uint64_t frame;
+    sd_ts ts;
+} cut_rng;
+
+typedef struct cuts {
+    bool base_known;   /* base: the sequence number of stream offset 0 (mod 2^32) */
+    uint32_t base;
+    uint32_t last_end; /* the last data segment's captured end and frame: a chunk it ends gives base */
+    uint64_t last_frame;
+    uint32_t n, cap;
+    cut_rng *r;        /* by from */
+    uint64_t segs;     /* segments cut (retransmissions too) */
+} cuts;
+
 enum { CLOSE_SET = 1, CLOSE_UNTAKEN = 2 }; /* conn_st.close: seen; the peer ACKed past it */
 
 typedef struct conn_st {
@@ -71,6 +99,7 @@ typedef struct conn_st {
     uint32_t close_seq[2]; /* the lowest FIN's number + 1, or RST's number, seen of each side */
     uint8_t close[2];      /* CLOSE_* */
     after_close *ac[2];    /* from the first byte past the close */
+    cuts *cut[2];          /* from the first segment the snaplen cut */
 } conn_st;
 
 /* Ended connections' states kept for new ones (sd_spare): a new one then
@@ -215,9 +244,69 @@ static void hold_free(conn_st *st, int dir)
     st->ac[dir] = NULL;
 }
 
+static void cuts_free(conn_st *st)
+{
+    for (int d = 0; d < 2; d++)
+        if (st->cut[d]) {
+            free(st->cut[d]->r);
+            free(st->cut[d]);
+            st->cut[d] = NULL;
+        }
+}
+
+/* A segment of dir whose payload the snaplen cut: [from, to) kept. */
+static void cut_add(conn_st *st, int dir, uint32_t from, uint32_t to, uint64_t frame, sd_ts ts)
+{
+    cuts *k = st->cut[dir];
+    if (!k)
+        k = st->cut[dir] = sd_calloc(1, sizeof *k);
+    uint32_t i = k->n;
+    while (i && SD_SEQ_GEQ(k->r[i - 1].from, from)) {
+        if (k->r[i - 1].from == from)
+            return; /* a retransmission, cut alike */
+        i--;
+    }
+    if (k->n == k->cap) {
+        if (k->cap >= CUTS_MAX) {
+            if (i == 0)
+                return;
+            memmove(&k->r[0], &k->r[1], --k->n * sizeof *k->r);
+            i--;
+        } else {
+            k->cap = k->cap ? 2 * k->cap : CUTS_FIRST;
+            k->r = sd_reallocarray(k->r, k->cap, sizeof *k->r);
+        }
+    }
+    memmove(&k->r[i + 1], &k->r[i], (k->n - i) * sizeof *k->r);
+    k->r[i] = (cut_rng){ from, to, frame, ts };
+    k->n++;
+}
+
+/* The cut range holding [off, off + len) of dir's stream, or NULL; those
+ * wholly below off are let go (delivered). */
+static const cut_rng *cut_find(conn_st *st, int dir, uint64_t off, uint64_t len)
+{
+    cuts *k = st->cut[dir];
+    if (!k || !k->base_known)
+        return NULL;
+    uint32_t a = k->base + (uint32_t)off, e = a + (uint32_t)len;
+    uint32_t drop = 0;
+    while (drop < k->n && SD_SEQ_LEQ(k->r[drop].to, a))
+        drop++;
+    if (drop) {
+        memmove(&k->r[0], &k->r[drop], (k->n - drop) * sizeof *k->r);
+        k->n -= drop;
+    }
+    for (uint32_t i = 0; i < k->n && SD_SEQ_LEQ(k->r[i].from, a); i++)
+        if (SD_SEQ_GEQ(k->r[i].to, e))
+            return &k->r[i];
+    return NULL;
+}
+
 static void st_free(conn_st *st)
 {
     live_unlink(st);
+    cuts_free(st);
     hold_free(st, 0);
     hold_free(st, 1);
     sd_sshstats_free(st->stats); /* its histogram; the struct is in the parser's arena */
@@ -248,8 +337,13 @@ static void feed(conn_st *st, int dir, const uint8_t *data, uint32_t len, uint64
     uint64_t off = sd_ssh_offset(st->ssh, dir);
     sd_ssh_feed(st->ssh, dir, data, len, frame, ts);
     /* for suites whose length is encrypted, the TCP segment is the unit
-     * the inference works with (retransmissions already removed) */
-    sd_ssh_segment(st->ssh, dir, off, len, frame, ts);
+     * the inference works with (retransmissions already removed); one the
+     * snaplen cut is as long as it was on the wire */
+    uint32_t wire = len;
+    const cut_rng *c = st->cut[dir] ? cut_find(st, dir, off + len, 0) : NULL;
+    if (c && c->from == st->cut[dir]->base + (uint32_t)(off + len))
+        wire += c->to - c->from;
+    sd_ssh_segment(st->ssh, dir, off, wire, frame, ts);
 }
 
 /* A chunk past dir's close: held (or counted past the caps). */
@@ -309,6 +403,20 @@ static void packet(void *ctx, sd_conn *c, void *vst, const sd_pkt *p, int dir)
             st->close_seq[dir] = at;
         st->close[dir] |= CLOSE_SET;
     }
+    uint32_t data_at = p->seq + !!(p->flags & SD_TH_SYN);
+    if (p->payload_wire > p->payload_len && !(p->flags & SD_TH_RST)) {
+        cut_add(st, dir, data_at + p->payload_len, data_at + p->payload_wire, p->frame->num, p->frame->ts);
+        st->cut[dir]->segs++;
+    }
+    cuts *k = st->cut[dir];
+    if (k && p->payload_len) {
+        k->last_end = data_at + p->payload_len;
+        k->last_frame = p->frame->num;
+    } else if (k && !k->base_known && c->d[dir].isn_set) {
+        /* no byte captured yet (a snaplen below the headers' end): the SYN's */
+        k->base = c->d[dir].isn + 1;
+        k->base_known = true;
+    }
     if ((p->flags & SD_TH_ACK) && st->ac[!dir] && !(st->close[!dir] & CLOSE_UNTAKEN) &&
         (st->close[!dir] & CLOSE_SET) && SD_SEQ_GT(p->ack, st->close_seq[!dir]))
         release(st, !dir, p->frame->num);
@@ -320,9 +428,18 @@ static void chunk(void *ctx, sd_conn *c, void *vst, int dir, const sd_chunk *ch)
     conn_st *st = vst;
     if (!st->ssh)
         ssh_start(st);
+    cuts *k = st->cut[dir];
+    if (k && !k->base_known && ch->kind != SD_CHUNK_GAP && ch->last_frame == k->last_frame) {
+        k->base = k->last_end - (uint32_t)(ch->offset + ch->len);
+        k->base_known = true;
+    }
     if (ch->kind == SD_CHUNK_GAP) {
         st->gap[dir] += ch->len;
-        sd_ssh_gap(st->ssh, dir, ch->len, ch->last_frame);
+        const cut_rng *cr = k ? cut_find(st, dir, ch->offset, ch->len) : NULL;
+        if (cr)
+            sd_ssh_cut(st->ssh, dir, ch->len, cr->frame, cr->ts);
+        else
+            sd_ssh_gap(st->ssh, dir, ch->len, ch->last_frame);
     } else if ((ch->flags & (SD_CHUNKF_AFTER_FIN | SD_CHUNKF_AFTER_RST)) && !(st->close[dir] & CLOSE_UNTAKEN)) {
         hold(st, dir, ch);
     } else {
@@ -389,6 +506,11 @@ static void conn_end(void *ctx, sd_conn *c, void *vst)
     bool ssh = st->ssh && sd_ssh_is_ssh(st->ssh);
     if (ssh)
         x->stats.ssh++;
+    if (ssh && (st->cut[0] || st->cut[1])) {
+        x->stats.cut_ssh++;
+        for (int d = 0; d < 2; d++)
+            x->stats.cut_frames += st->cut[d] ? st->cut[d]->segs : 0;
+    }
     if (ssh && st->truncated)
         x->stats.truncated++;
     x->stats.memo_refused = sd_ssh_memo_refused(x->memo);

@@ -62,6 +62,8 @@ typedef struct sd_sshconn_stats {
     uint64_t released; /* ruled out early: reassembly stopped */
     uint64_t truncated; /* connections past the record cap (max_records) */
     uint64_t memo_refused; /* KEXINIT list sets the parsers' memo had no room for (sd_ssh_memo) */
+    uint64_t cut_frames;   /* segments of SSH connections whose payload the capture's snaplen cut short */
+    uint64_t cut_ssh;      /* SSH connections with such a segment (read from sizes there) */
 } sd_sshconn_stats;
 
 typedef struct sd_sshconn sd_sshconn;

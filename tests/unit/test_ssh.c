@@ -863,6 +863,133 @@ static unsigned count_code(const sd_ssh_meta *m, sd_ssh_anom_code code)
 /* Banner limits (issue #14): OpenSSH's own are accepted without a mark;
  * beyond them the connection is kept with anomalies; only text without a
  * banner past SD_SSH_MAX_BANNER_BYTES is given up on. */
+/* The messages fed in time order as segments the snaplen cut to snap
+ * bytes (sd_ssh_cut for the rest); with merge, the client's banner and
+ * KEXINIT are one segment and the server's NEWKEYS is followed by 20
+ * more bytes in the segment of its KEX reply (an EXT_INFO's place). */
+static sd_ssh *run_cut(convo *cv, size_t snap)
+{
+    sd_ssh *s = sd_ssh_new(&(sd_ssh_opts){ .client_hint = 0 });
+    size_t pos[2] = { 0, 0 };
+    for (int i = 0; i < cv->n; i++) {
+        int d = cv->dir[i];
+        const wbuf *w = d == 0 ? &cv->c : &cv->s;
+        size_t len = cv->end[i] - pos[d], k = SD_MIN(len, snap);
+        sd_ssh_feed(s, d, w->b + pos[d], k, (uint64_t)i + 1, (sd_ts)i * 1000);
+        /* as sd_sshconn: the segment's record, its wire length */
+        sd_ssh_segment(s, d, pos[d], (uint32_t)len, (uint64_t)i + 1, (sd_ts)i * 1000);
+        sd_ssh_cut(s, d, len - k, (uint64_t)i + 1, (sd_ts)i * 1000);
+        pos[d] = cv->end[i];
+    }
+    return s;
+}
+
+/* A convo whose segments a snaplen cut: the banners as captured, the
+ * KEXINITs said cut (no HASSH), the framing kept through each cut packet,
+ * the server's NEWKEYS taken from the 16 bytes after its KEX reply, at
+ * that segment's frame: encrypted, not a scan. */
+static void test_snaplen_cut(void **state)
+{
+    (void)state;
+    convo cv;
+    build_convo(&cv, false);
+    sd_ssh *s = run_cut(&cv, 20);
+    const sd_ssh_meta *m = sd_ssh_meta_get(s);
+    for (int d = 0; d < 2; d++) {
+        assert_true(m->side[d].banner_seen);
+        assert_true(m->side[d].banner_cut);
+        assert_true(m->side[d].kexinit_cut);
+        assert_false(m->side[d].kexinit_seen);
+        assert_string_equal(m->side[d].hassh, "");
+        assert_true(m->side[d].newkeys_seen);
+    }
+    assert_string_equal(m->side[0].banner, "SSH-2.0-TestClient_1");
+    assert_string_equal(m->side[1].software, "TestServer_2");
+    assert_int_equal(m->side[1].newkeys_frame, 6); /* message 6: the reply and NEWKEYS */
+    assert_int_equal(m->side[0].newkeys_frame, 7);
+    assert_int_equal(m->outcome, SD_SSH_OUT_ENCRYPTED);
+    assert_int_equal(count_code(m, SD_SSH_AN_SNAPLEN_CUT), 2);
+    assert_int_equal(count_code(m, SD_SSH_AN_NEWKEYS_INFERRED), 1);
+    assert_int_equal(count_code(m, SD_SSH_AN_GAP), 0);
+    assert_int_equal(count_code(m, SD_SSH_AN_NEWKEYS_EARLY), 0);
+    /* the client's records: SERVICE_REQUEST (52) and one segment of two:
+     * too few clear lengths to tell GCM from 52-byte EaM suites */
+    assert_int_equal(m->side[0].suite.mode, SD_SSH_MODE_UNKNOWN);
+    assert_int_equal(count_code(m, SD_SSH_AN_SUITE_FROM_SIZES), 0);
+    sd_ssh_free(s);
+
+    /* three more GCM records, each its own segment: clear lengths, tag 16 */
+    for (int i = 0; i < 3; i++) {
+        gcm_record(&cv.c, 10 + 16 * (uint32_t)i);
+        mark(&cv, 0);
+    }
+    s = run_cut(&cv, 20);
+    m = sd_ssh_meta_get(s);
+    assert_true(m->side[0].suite.len_clear);
+    assert_int_equal(m->side[0].suite.tag, 16);
+    assert_int_equal(m->side[0].suite.block, 16);
+    assert_null(m->cipher[0]); /* no algorithm claimed */
+    assert_int_equal(m->side[1].suite.mode, SD_SSH_MODE_UNKNOWN); /* the server's 100 bytes: no head */
+    assert_int_equal(count_code(m, SD_SSH_AN_SUITE_FROM_SIZES), 1);
+    sd_ssh_free(s);
+
+    /* a snaplen the whole handshake fits: nothing cut but the last records */
+    s = run_cut(&cv, 4096);
+    m = sd_ssh_meta_get(s);
+    assert_false(m->side[0].banner_cut);
+    assert_true(m->side[0].kexinit_seen);
+    assert_int_equal(count_code(m, SD_SSH_AN_SNAPLEN_CUT), 0);
+    sd_ssh_free(s);
+}
+
+/* Framing lost to a cut over a packet boundary resumes at the next
+ * segment that starts with a cleartext packet head; a side whose NEWKEYS
+ * the cut took is encrypted from its first segment that is no cleartext
+ * packet once the peer sent NEWKEYS (dated at the cut segment). */
+static void test_snaplen_cutlost(void **state)
+{
+    (void)state;
+    convo cv;
+    build_convo(&cv, false);
+    /* one client segment of banner and KEXINIT; 20 bytes after the
+     * server's NEWKEYS in its reply's segment */
+    convo m2 = cv;
+    memset(m2.dir, 0, sizeof m2.dir);
+    m2.n = 0;
+    for (int i = 0; i < cv.n; i++) {
+        if (i == 1) /* the client's banner: ends with its KEXINIT */
+            continue;
+        if (i == 5) { /* the reply and NEWKEYS: 20 bytes more */
+            memmove(m2.s.b + cv.end[i] + 20, m2.s.b + cv.end[i], m2.s.n - cv.end[i]);
+            memset(m2.s.b + cv.end[i], 0x77, 20);
+            m2.s.n += 20;
+        }
+        m2.dir[m2.n] = cv.dir[i];
+        m2.end[m2.n] = cv.end[i] + (cv.dir[i] == 1 && i >= 5 ? 20 : 0);
+        m2.n++;
+    }
+    sd_ssh *s = run_cut(&m2, 30);
+    const sd_ssh_meta *m = sd_ssh_meta_get(s);
+    assert_true(m->side[0].banner_cut);
+    assert_false(m->side[0].kexinit_cut); /* in the cut: never seen */
+    assert_true(m->side[0].newkeys_seen); /* the 30 resumed CLEAR, NEWKEYS read */
+    assert_true(m->side[1].newkeys_seen);
+    assert_int_equal(m->side[1].newkeys_frame, 5); /* the reply's segment (message 5 here) */
+    assert_int_equal(m->outcome, SD_SSH_OUT_ENCRYPTED);
+    assert_int_equal(count_code(m, SD_SSH_AN_NEWKEYS_INFERRED), 1);
+    assert_int_equal(count_code(m, SD_SSH_AN_GAP), 0);
+    assert_int_equal(count_code(m, SD_SSH_AN_NEWKEYS_EARLY), 0); /* its KEXINIT was in the cut */
+    sd_ssh_free(s);
+
+    /* a banner line the cut left under 4 bytes is no banner: stopped as at a gap */
+    build_convo(&cv, false);
+    s = run_cut(&cv, 3);
+    m = sd_ssh_meta_get(s);
+    assert_false(m->side[0].banner_seen);
+    assert_int_equal(count_code(m, SD_SSH_AN_BANNER_CUT), 0);
+    sd_ssh_free(s);
+}
+
 static void test_banner_limits(void **state)
 {
     (void)state;
@@ -932,6 +1059,7 @@ int main(void)
         cmocka_unit_test(test_anomalies),
         cmocka_unit_test(test_enc_gap_and_bad_len), cmocka_unit_test(test_ssh1),
         cmocka_unit_test(test_banner_limits), cmocka_unit_test(test_fp_memo),
+        cmocka_unit_test(test_snaplen_cut), cmocka_unit_test(test_snaplen_cutlost),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

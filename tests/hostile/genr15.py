@@ -303,6 +303,7 @@ def seeds(repo):
     genmain.write_files(os.path.join(repo, "fuzz/seeds"),
                         {"fuzz_pipeline/r15_frag_port.pcap": frag_port(),
                          "fuzz_pipeline/r15_frag_tiny.pcap": frag_tiny(),
+                         "fuzz_pipeline/r15_frag_udp.pcap": frag_udp(),
                          "fuzz_pipeline/r15_zero_window.pcap": zero_window(),
                          "fuzz_pipeline/r15_ooo_cover.pcap": ooo_cover(),
                          "fuzz_pipeline/r15_paws.pcap": paws()})

@@ -299,22 +299,38 @@ static void reasm_begin(sd_engine *e, sd_flow *f)
 /* TS.Recent as the receiver updates it (RFC 7323 4.3): from the SYN, then
  * from a segment it takes whose number is at or before the last ACK it
  * sent (Last.ACK.sent) and whose TSval is not older. A segment out of
- * order leaves it, so a reordered older one is no PAWS drop. */
-static void paws_note(sd_flow *f, const sd_pkt *p, int dir)
+ * order leaves it, so a reordered older one is no PAWS drop. Only SYNs and
+ * data segments are followed (the caller), not pure ACKs: a lower
+ * TS.Recent judges fewer segments, and an ACK costs nothing more. */
+static inline void paws_note(sd_flow *f, const sd_pkt *p, int dir)
 {
     sd_tcptrack *t = &f->t[dir];
     const sd_tcptrack *peer = &f->t[!dir];
-    bool edge = (p->flags & SD_TH_SYN) || (peer->acked_any && (int32_t)(p->seq - peer->last_ack) <= 0);
-    if (edge && (!t->ts_recent_set || (int32_t)(p->opt.tsval - t->ts_recent) >= 0)) {
+    if ((int32_t)(p->opt.tsval - t->ts_recent) < 0 && t->ts_recent_set) /* older: kept (most often not) */
+        return;
+    if ((p->flags & SD_TH_SYN) || (peer->acked_any && (int32_t)(p->seq - peer->last_ack) <= 0)) {
         t->ts_recent = p->opt.tsval;
         t->ts_recent_at = p->frame->ts;
         t->ts_recent_set = true;
     }
 }
 
-static unsigned untaken(const sd_flow *f, const sd_pkt *p, int dir)
+/* The receiver's own state that drops data at the right number: a TSval
+ * older than its TS.Recent, a zero window. Asked only when one of the two
+ * looks possible (untaken's one test), so untaken stays inlined. */
+static __attribute__((noinline)) void count_untaken(sd_engine *e, unsigned ta)
 {
-    const sd_conn *c = &f->c; /* p has data (the caller's test) */
+    if (ta & SD_TA_ZEROWIN_DATA)
+        e->st.zerowin_data++;
+    else if (ta & SD_TA_PAWS)
+        e->st.paws++;
+    else
+        e->st.untaken++;
+}
+
+static __attribute__((noinline)) unsigned untaken_recv(const sd_flow *f, const sd_pkt *p, int dir)
+{
+    const sd_conn *c = &f->c;
     const sd_tcptrack *peer = &f->t[!dir];
     const sd_tcptrack *t = &f->t[dir];
     /* Data whose TSval is older than its receiver's TS.Recent: dropped
@@ -336,6 +352,20 @@ static unsigned untaken(const sd_flow *f, const sd_pkt *p, int dir)
     if (peer->acked_any && !peer->last_win && c->established && !(p->flags & SD_TH_RST) && !c->rst_seen[!dir] &&
         (int32_t)(p->seq - peer->last_ack) >= 0)
         return SD_TA_UNTAKEN | SD_TA_ZEROWIN_DATA;
+    return 0;
+}
+
+static unsigned untaken(const sd_flow *f, const sd_pkt *p, int dir)
+{
+    const sd_conn *c = &f->c; /* p has data (the caller's test) */
+    const sd_tcptrack *peer = &f->t[!dir];
+    const sd_tcptrack *t = &f->t[dir];
+    unsigned r;
+    /* one test for both of untaken_recv's: nearly never true (an unset
+     * TS.Recent is 0, older than any TSval below 2^31) */
+    if ((!peer->last_win || (p->opt.has_ts && (int32_t)(t->ts_recent - p->opt.tsval) > PAWS_WINDOW)) &&
+        (r = untaken_recv(f, p, dir)))
+        return r;
     /* the usual segment first: an ACK, no SYN or RST, ACKing no byte past
      * the peer's highest (what every other test below returns 0 for too) */
     if ((p->flags & (SD_TH_RST | SD_TH_SYN | SD_TH_ACK)) == SD_TH_ACK &&
@@ -362,7 +392,10 @@ static unsigned untaken(const sd_flow *f, const sd_pkt *p, int dir)
 /* ta: sd_tcp's analysis of p. A RST the receiver does not take (outside
  * its window, or in it but not at its next number: sd_tcp.c rst_class)
  * marks no position in the stream, so what follows is not "after RST". */
-static void reasm_packet(sd_engine *e, sd_flow *f, const sd_pkt *p, int dir, unsigned ta)
+/* inlined: once per TCP packet, from flow_packet only (GCC stopped
+ * inlining it when the receiver checks made flow_packet bigger) */
+static inline __attribute__((always_inline)) void reasm_packet(sd_engine *e, sd_flow *f, const sd_pkt *p,
+                                                               int dir, unsigned ta)
 {
     if (f->reasm_pending) {
         if (!wants_bytes(e, &f->c)) {
@@ -670,16 +703,14 @@ static void flow_packet(sd_engine *e, const sd_pkt *p, bool selected)
     unsigned ta = p->l4 == SD_L4_TCP ? sd_tcp_packet(f, p, dir) : 0;
     if (p->anomalies & SD_ANOM_FRAG_CONFLICT)
         ta |= SD_TA_FRAG_CONFLICT;
-    if (p->l4 == SD_L4_TCP && p->payload_len && (ta |= untaken(f, p, dir)) & SD_TA_UNTAKEN) {
-        if (ta & SD_TA_ZEROWIN_DATA)
-            e->st.zerowin_data++;
-        else if (ta & SD_TA_PAWS)
-            e->st.paws++;
-        else
-            e->st.untaken++;
-    }
-    if (p->l4 == SD_L4_TCP && p->opt.has_ts && !(ta & SD_TA_UNTAKEN))
+    if (p->l4 == SD_L4_TCP && p->payload_len) {
+        if ((ta |= untaken(f, p, dir)) & SD_TA_UNTAKEN)
+            count_untaken(e, ta);
+        else if (p->opt.has_ts)
+            paws_note(f, p, dir);
+    } else if (p->l4 == SD_L4_TCP && (p->flags & SD_TH_SYN) && p->opt.has_ts) {
         paws_note(f, p, dir);
+    }
     if (c->closed && !was_closed)
         record_open_counts(e, f, false);
     if (!selected) {
@@ -807,10 +838,12 @@ static void frame(sd_engine *e, sd_dec_res r, sd_pkt *p)
     count_l4(e, p);
     if (p->csum == SD_CSUM_BAD)
         e->st.csum_bad[p->l4 == SD_L4_TCP ? 0 : 1]++;
-    else if ((p->anomalies & SD_ANOM_FRAG_SPLITHDR) && p->l4 == SD_L4_TCP)
-        e->st.frag_splithdr++;
-    else if ((p->anomalies & SD_ANOM_FRAG_CONFLICT) && p->l4 == SD_L4_TCP)
-        e->st.frag_conflict++;
+    else if ((p->anomalies & SD_ANOM_FRAG_CONFLICT) && p->l4 == SD_L4_TCP) {
+        if (p->anomalies & SD_ANOM_FRAG_SPLITHDR)
+            e->st.frag_splithdr++;
+        else
+            e->st.frag_conflict++;
+    }
     if (p->l4 == SD_L4_TCP || p->l4 == SD_L4_UDP)
         flow_packet(e, p, true);
     else if (e->o.packet_seen)

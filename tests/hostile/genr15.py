@@ -10,7 +10,7 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from gendeceive import ACK, FIN, PSH, RST, SYN, Conn, NEWKEYS, write  # noqa: E402
-from genfmt import BAN_C, BAN_S, CLI, CLI6, KEX, SRV, SRV6, eth, ip4, ip6, kexinit, tcp_seg  # noqa: E402
+from genfmt import BAN_C, BAN_S, CLI, CLI6, KEX, SRV, SRV6, T0, eth, ip4, ip6, kexinit, tcp_seg  # noqa: E402
 from genr9 import keys  # noqa: E402
 from genr12 import merged, ts_opt  # noqa: E402
 import genmain  # noqa: E402
@@ -112,6 +112,27 @@ def tiny_first(sp, v6, dopt):
     c.ssh()
     finish(c)
     return c.frames
+
+
+def frag_udp():
+    """A DNS response (10.7.0.2:53 -> 10.7.0.1:40000) in two IPv4 fragments,
+    the first (the UDP header and 16 bytes) sent twice: the attacker's copy
+    first names port 40001; then the answer again, whole. Must hold: no
+    flow on port 40001, the datagram dropped and said (UDP header, byte
+    3); the re-sent answer read once (main: a second, phantom DNS
+    transaction from port 40001)."""
+    from genr7 import dhdr, dname, rr  # noqa: E402
+    q = dname(b"evil", b"example")
+    msg = dhdr(0x1515, 0x8180, 1, 1) + q + struct.pack("!HH", 1, 1) + rr(q, 1, bytes([192, 0, 2, 7]))
+    good = struct.pack("!HHHH", 53, 40000, 8 + len(msg), 0) + msg
+    bad = struct.pack("!HHHH", 53, 40001, 8 + len(msg), 0) + msg
+    t = float(T0)
+    frames = [(t, eth(ip4(CLI, SRV, 17, struct.pack("!HHHH", 40000, 53, 8 + 25, 0) + msg[:12] + q +
+                             struct.pack("!HH", 1, 1))))]
+    for i, (off, part, more) in enumerate(((0, bad[:24], True), (0, good[:24], True), (24, good[24:], False))):
+        frames.append((t + 0.001 * (i + 1), eth(ip4(SRV, CLI, 17, part, ident=0x7115, frag=off // 8, more=more))))
+    frames.append((t + 0.01, eth(ip4(SRV, CLI, 17, good, ident=0x7116))))
+    return write(frames)
 
 
 def frag_tiny():
@@ -259,7 +280,7 @@ def paws():
 
 
 CASES = {"rst_data.pcap": rst_data, "frag_port.pcap": frag_port, "frag_seq.pcap": frag_seq,
-         "frag_tiny.pcap": frag_tiny, "ooo_cover.pcap": ooo_cover,
+         "frag_tiny.pcap": frag_tiny, "frag_udp.pcap": frag_udp, "ooo_cover.pcap": ooo_cover,
          "zero_window.pcap": zero_window, "tw_lower_isn.pcap": tw_lower_isn, "paws.pcap": paws}
 
 def flood(d, n):
@@ -282,6 +303,7 @@ def seeds(repo):
     genmain.write_files(os.path.join(repo, "fuzz/seeds"),
                         {"fuzz_pipeline/r15_frag_port.pcap": frag_port(),
                          "fuzz_pipeline/r15_frag_tiny.pcap": frag_tiny(),
+                         "fuzz_pipeline/r15_frag_udp.pcap": frag_udp(),
                          "fuzz_pipeline/r15_zero_window.pcap": zero_window(),
                          "fuzz_pipeline/r15_ooo_cover.pcap": ooo_cover(),
                          "fuzz_pipeline/r15_paws.pcap": paws()})

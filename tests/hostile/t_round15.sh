@@ -30,6 +30,12 @@ run frag_seq.pcap 0 ssh --json
 grep -q "$OSSH" "$w/out" || fail "frag_seq: $(grep -o '"server":"[^"]*"' "$w/out")"
 ! grep -q '"anomalies"' "$w/out" || fail "frag_seq: the datagram read at the forged number: $(grep -o '"anomalies":[^]]*' "$w/out")"
 grep -q 'frame 6: IPv4 datagram (id 0x7102) dropped: .* TCP header (byte 6)' "$w/err" || fail "frag_seq: not said: $(cat "$w/err")"
+# UDP: fragments giving other ports: dropped, no phantom transaction
+run frag_udp.pcap 0 conns --fields id.orig_p,id.resp_p
+! grep -qE '^ +53 +40001$' "$w/out" || fail "frag_udp: a flow from the forged header"
+grep -q 'frame 4: IPv4 datagram (id 0x7115) dropped: .* UDP header (byte 3)' "$w/err" || fail "frag_udp: not said: $(cat "$w/err")"
+run frag_udp.pcap 0 dns
+[ "$(grep -c 'evil\.example' "$w/out")" = 1 ] || fail "frag_udp: not one answer: $(cat "$w/out")"
 
 # a first fragment ending inside the TCP header: held until ACKed, the
 # re-send replacing it (IPv6, IPv6 with a destination options header, IPv4)

@@ -4276,6 +4276,11 @@ _reseed("shellfwd_D_aes128gcm", 9000, "a key typed 5 ms before the page's channe
 # keys in flight after it were read one by one
 _reseed("wan_demo", 9000, "the reverse client's WINDOW_ADJUSTs amid `last`'s output, the output going on "
         "within 10 ms")
+# tenth sweep (seed + 9400; the sweep's own capture): the motd and the
+# prompt in one write, then `ls`'s Enter answered by one record (output and
+# prompt): read as `ssh -t host cmd` painting its screen
+_reseed("motd_shell_aes128gcm", 9400, "the motd and the prompt in one write of a screen's size; `ls`'s "
+        "Enter answered by one record")
 
 
 # Fresh runs of the transfers / forwards / agent / reverse / nesting / X11

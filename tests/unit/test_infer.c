@@ -2847,6 +2847,33 @@ static void test_motd_shell(void **st)
     sd_infer_summary su = run_stream(seq, n, &l);
     assert_string_equal(su.session_kind, "shell");
     sd_evlist_free(&l);
+    /* (lab motd_shell_aes128gcm at seed +9400 frames 39-49) the motd in
+     * one record, the prompt (52) in the same write, and `ls`'s Enter
+     * answered by one record (its output and the prompt again, 404): a
+     * shell too. An answer of one record smaller than that prompt (68
+     * after a 100-byte one) is no prompt line after output: it stays a
+     * command painting its screen. */
+    for (int small = 0; small <= 1; small++) {
+        static const step ran[] = {
+            { false, 52, 1.1903 },                                         /* the prompt */
+            { true, 36, 2.50 },   { false, 36, 2.501 },                    /* l */
+            { true, 36, 2.70 },   { false, 36, 2.701 },                    /* s */
+            { true, 36, 3.20 },   { false, 404, 3.201 },                   /* Enter */
+            { true, 36, 4.20 },   { false, 36, 4.201 },                    /* i */
+        };
+        step r2[PAINT + sizeof ran / sizeof ran[0]];
+        memcpy(r2, vim_exec_steps, PAINT * sizeof *r2);
+        memcpy(r2 + PAINT, ran, sizeof ran);
+        if (small) {
+            r2[PAINT].len = 100;
+            r2[PAINT + 6].len = 68;
+        }
+        n = after_login(seq, r2, sizeof r2 / sizeof r2[0]);
+        l = (sd_evlist){ 0 };
+        su = run_stream(seq, n, &l);
+        assert_string_equal(su.session_kind, small ? "exec" : "shell");
+        sd_evlist_free(&l);
+    }
 }
 
 /* ssh -t host watch -n1 date (lab watch_exec frames 36-59): a small

@@ -4281,6 +4281,10 @@ _reseed("wan_demo", 9000, "the reverse client's WINDOW_ADJUSTs amid `last`'s out
 # prompt): read as `ssh -t host cmd` painting its screen
 _reseed("motd_shell_aes128gcm", 9400, "the motd and the prompt in one write of a screen's size; `ls`'s "
         "Enter answered by one record")
+# a script's arrow-sized lines, every echo sent with the command's output
+# (none alone): read as a person's arrows
+_reseed("scripted_pty_chacha", 9400, "every line's echo left with its output (no echo alone); the close "
+        "right after `exit`'s answer")
 
 
 # Fresh runs of the transfers / forwards / agent / reverse / nesting / X11

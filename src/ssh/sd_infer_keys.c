@@ -1087,13 +1087,20 @@ static void multiplexer_keys(const ctx *x, const keysz *z, key *k, size_t nk)
  * right after an Enter, read as Enter, answered otherwise than that Enter
  * (bare Enters in a row get the same prompt), with the leg's records
  * ending within LOGOUT_S of it: a bare Enter does not end a session. */
-static void logout_key(const ctx *x, size_t to, key *k, size_t nk)
+/* The leg's records (up to v[to]) end within LOGOUT_S of key q on a
+ * connection that closes: q ended the session. */
+static bool ends_session(const ctx *x, size_t to, const key *q)
 {
     const sd_conn *c = x->r->conn;
     bool closed = c->fin_seen[0] || c->fin_seen[1] || c->rst_seen[0] || c->rst_seen[1];
+    return closed && x->v[to - 1].t - key_at(x, q) < LOGOUT_S;
+}
+
+static void logout_key(const ctx *x, size_t to, key *k, size_t nk)
+{
     key *q = nk >= 2 ? &k[nk - 1] : NULL, *p = q ? q - 1 : NULL;
-    if (q && closed && is_key(q, "enter") && q->resp_n <= LOGOUT_RECORDS_MAX && is_key(p, "enter") &&
-        (p->resp_n != q->resp_n || p->resp_bytes != q->resp_bytes) && x->v[to - 1].t - key_at(x, q) < LOGOUT_S)
+    if (q && is_key(q, "enter") && q->resp_n <= LOGOUT_RECORDS_MAX && is_key(p, "enter") &&
+        (p->resp_n != q->resp_n || p->resp_bytes != q->resp_bytes) && ends_session(x, to, q))
         q->k = "char";
 }
 
@@ -1548,13 +1555,19 @@ static bool line_ran_in_one(const ctx *x, const leg *L, const key *q)
  * is a line when the next key is another arrow-sized line (a recalled
  * line is run by an Enter, a key's size). The echo alone answers one line
  * at least, the last aside (the echo is what shows a line: a redraw of a
- * key is longer).
+ * key is longer; a full-screen program's arrows may be answered by a
+ * redraw in several records), or the last key is an arrow-sized line
+ * answered by ENTER_RECORDS_MIN records that ended the session
+ * (ends_session: `exit` and the logout; no arrow logs out. Lab
+ * scripted_pty_chacha at seed +9400: every echo left with its output,
+ * `id` 92 + 52, `uname -r` one 76-byte record, `exit` 52, 36, 140 and the
+ * close 8 ms later).
  * Bare Enters pressed in a row are each answered by the same CR
  * LF and prompt: the Enters' answers differ, the last key's aside (the
  * line or Ctrl-D ending the session is answered by the logout too, in the
  * echo's record or after it; it may read as a char, answered by its echo
  * as the session ends). */
-static bool lines_only(const ctx *x, const leg *L, const key *k, size_t nk)
+static bool lines_only(const ctx *x, const leg *L, size_t to, const key *k, size_t nk)
 {
     bool differ = false;
     bool alone = false;      /* a line before the last answered first by its echo alone */
@@ -1579,7 +1592,9 @@ static bool lines_only(const ctx *x, const leg *L, const key *k, size_t nk)
             first = q;
         differ |= !last && (q->resp_n != first->resp_n || q->resp_bytes != first->resp_bytes);
     }
-    return nk >= SCRIPT_LINES_MIN && (differ || !first) && (alone || !first);
+    const key *q = nk ? &k[nk - 1] : NULL;
+    bool logout = q && is_key(q, "arrow") && q->resp_n >= ENTER_RECORDS_MIN && ends_session(x, to, q);
+    return nk >= SCRIPT_LINES_MIN && (differ || !first) && (alone || logout || !first);
 }
 
 /* Key i follows an arrow that moved the cursor inside the line: answered
@@ -1816,7 +1831,7 @@ uint32_t sdi_keys_leg(ctx *x, const leg *L, size_t from, size_t to, bool emit)
     /* lines written at once are no person's keys: the line-editing
      * rules read keys typed one by one. A command with a terminal (less,
      * vim) has no shell line: its keys are answered by its redraws. */
-    x->lines_only = !(x->tty_cmd && L->id == SD_LEG_FORWARD) && lines_only(x, L, k, nk);
+    x->lines_only = !(x->tty_cmd && L->id == SD_LEG_FORWARD) && lines_only(x, L, to, k, nk);
     for (size_t i = 0; x->lines_only && i < nk; i++)
         k[i].k = "paste";
     if (z.wk_p)

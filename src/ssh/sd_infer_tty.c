@@ -76,22 +76,30 @@ static bool redraws_alone(const ctx *x, const leg *F, const reqs *q)
 /* After the first output the client's first keys type a command line: at
  * least SHELL_LINE_MIN characters, each answered by one record of its
  * echo's size alone, then a key answered by ENTER_RECORDS_MIN records or
- * more (the command's output and the next prompt). A shell whose motd and
- * prompt left in one record paints nothing, yet looks as if it did (lab
- * motd_shell_aes128gcm_s1000: ~/.ssh/rc's 2-3 KB and the prompt in one
- * 2500-byte record); a program's first key is answered by its own redraw
- * (vim's insert mode, less's page, top's screen restored). */
+ * more (the command's output and the next prompt), or by one record of a
+ * prompt line's size at least (P_ENTER_MIN) and no smaller than the prompt
+ * the shell sent last before the first key: the output and the prompt
+ * again in one write (lab motd_shell_aes128gcm at seed +9400 frames 48-49:
+ * `ls` answered by one 404-byte record after a 52-byte prompt). A shell
+ * whose motd and prompt left in one record paints nothing, yet looks as
+ * if it did (lab motd_shell_aes128gcm_s1000: ~/.ssh/rc's 2-3 KB and the
+ * prompt in one 2500-byte record); a program's first key is answered by
+ * its own redraw (vim's insert mode, less's page, top's screen restored),
+ * which is no echo: the line is not typed. */
 static bool command_line_first(const ctx *x, const leg *F, const reqs *q)
 {
     uint32_t wk = sdi_lw(F, true, SD_SSH_P_KEYSTROKE), we = sdi_lw(F, false, SD_SSH_P_KEYSTROKE);
+    uint32_t wenter = sdi_lw(F, false, P_ENTER_MIN);
     size_t i = q->to;
     while (i < x->n && !sdi_is_cl(F, &x->v[i]))
         i++;
+    uint32_t prompt = i > q->to ? x->v[i - 1].len : UINT32_MAX; /* the server's last record before the key */
     for (uint32_t chars = 0; i < x->n && x->v[i].len == wk;) {
         size_t j = i + 1, answer = 0;
         for (; j < x->n && !sdi_is_cl(F, &x->v[j]); j++)
             answer++;
-        if (answer >= ENTER_RECORDS_MIN)
+        bool ran = answer == 1 && x->v[i + 1].len >= wenter && x->v[i + 1].len >= prompt;
+        if (answer >= ENTER_RECORDS_MIN || ran)
             return chars >= SHELL_LINE_MIN;
         if (answer != 1 || x->v[i + 1].len != we)
             return false;

@@ -4276,6 +4276,15 @@ _reseed("shellfwd_D_aes128gcm", 9000, "a key typed 5 ms before the page's channe
 # keys in flight after it were read one by one
 _reseed("wan_demo", 9000, "the reverse client's WINDOW_ADJUSTs amid `last`'s output, the output going on "
         "within 10 ms")
+# tenth sweep (seed + 9400; the sweep's own capture): the motd and the
+# prompt in one write, then `ls`'s Enter answered by one record (output and
+# prompt): read as `ssh -t host cmd` painting its screen
+_reseed("motd_shell_aes128gcm", 9400, "the motd and the prompt in one write of a screen's size; `ls`'s "
+        "Enter answered by one record")
+# a script's arrow-sized lines, every echo sent with the command's output
+# (none alone): read as a person's arrows
+_reseed("scripted_pty_chacha", 9400, "every line's echo left with its output (no echo alone); the close "
+        "right after `exit`'s answer")
 
 
 # Fresh runs of the transfers / forwards / agent / reverse / nesting / X11

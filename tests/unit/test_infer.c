@@ -2847,6 +2847,33 @@ static void test_motd_shell(void **st)
     sd_infer_summary su = run_stream(seq, n, &l);
     assert_string_equal(su.session_kind, "shell");
     sd_evlist_free(&l);
+    /* (lab motd_shell_aes128gcm at seed +9400 frames 39-49) the motd in
+     * one record, the prompt (52) in the same write, and `ls`'s Enter
+     * answered by one record (its output and the prompt again, 404): a
+     * shell too. An answer of one record smaller than that prompt (68
+     * after a 100-byte one) is no prompt line after output: it stays a
+     * command painting its screen. */
+    for (int small = 0; small <= 1; small++) {
+        static const step ran[] = {
+            { false, 52, 1.1903 },                                         /* the prompt */
+            { true, 36, 2.50 },   { false, 36, 2.501 },                    /* l */
+            { true, 36, 2.70 },   { false, 36, 2.701 },                    /* s */
+            { true, 36, 3.20 },   { false, 404, 3.201 },                   /* Enter */
+            { true, 36, 4.20 },   { false, 36, 4.201 },                    /* i */
+        };
+        step r2[PAINT + sizeof ran / sizeof ran[0]];
+        memcpy(r2, vim_exec_steps, PAINT * sizeof *r2);
+        memcpy(r2 + PAINT, ran, sizeof ran);
+        if (small) {
+            r2[PAINT].len = 100;
+            r2[PAINT + 6].len = 68;
+        }
+        n = after_login(seq, r2, sizeof r2 / sizeof r2[0]);
+        l = (sd_evlist){ 0 };
+        su = run_stream(seq, n, &l);
+        assert_string_equal(su.session_kind, small ? "exec" : "shell");
+        sd_evlist_free(&l);
+    }
 }
 
 /* ssh -t host watch -n1 date (lab watch_exec frames 36-59): a small
@@ -3532,7 +3559,8 @@ static void test_scripted_lines_chacha(void **st)
  * answered by ENTER_RECORDS_MIN records, the first at least its echo, so
  * they are lines, not arrows (an arrow recalling a line is answered by one
  * redraw). When every line's echo carries output (uname's 60, ls's 892),
- * nothing shows a line written whole: the keys stay arrows. Under
+ * only the session's end right after `exit`'s answer shows a line written
+ * whole; without it the keys stay arrows. Under
  * aes128-gcm (lab scripted_pty_aes128gcm, second run) `uname -r`'s echo,
  * output and prompt are one 84-byte record: a line, the next key being
  * another line; followed by a key-sized Enter it is an arrow recalling a
@@ -3550,19 +3578,27 @@ static void test_scripted_lines_echo_output(void **st)
         { true, 36, 3.1816 }, { true, 60, 3.1817 },
     };
     for (int merged = 0; merged <= 1; merged++) {
-        step r[sizeof rest / sizeof rest[0]];
-        memcpy(r, rest, sizeof rest);
-        if (merged) { /* uname -r and ls /tmp answered with their output too */
-            r[10].len = 60;
-            r[14].len = 892;
+        for (int closed = 0; closed <= 1; closed++) {
+            step r[sizeof rest / sizeof rest[0]];
+            memcpy(r, rest, sizeof rest);
+            if (merged) { /* uname -r and ls /tmp answered with their output too */
+                r[10].len = 60;
+                r[14].len = 892;
+            }
+            /* the connection closes right after `exit`'s answer: that
+             * line ended the session, which no arrow does (lab
+             * scripted_pty_chacha at seed +9400: every echo merged) */
+            stream_closed = closed;
+            sd_evlist l = { 0 };
+            const char *k[8];
+            assert_int_equal(keys_after_login(r, sizeof r / sizeof r[0], &l, k, 8), 4);
+            stream_closed = false;
+            bool arrows = merged && !closed;
+            for (size_t i = 0; i < 4; i++)
+                assert_string_equal(k[i], arrows ? "arrow" : "paste");
+            assert_int_equal(sd_ev_get(find_kind(&l, "session"), "human")->b, arrows);
+            sd_evlist_free(&l);
         }
-        sd_evlist l = { 0 };
-        const char *k[8];
-        assert_int_equal(keys_after_login(r, sizeof r / sizeof r[0], &l, k, 8), 4);
-        for (size_t i = 0; i < 4; i++)
-            assert_string_equal(k[i], merged ? "arrow" : "paste");
-        assert_int_equal(sd_ev_get(find_kind(&l, "session"), "human")->b, merged);
-        sd_evlist_free(&l);
     }
 }
 

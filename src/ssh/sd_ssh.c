@@ -758,6 +758,8 @@ void sd_ssh_segment(sd_ssh *s, int dir, uint64_t offset, uint32_t len, uint64_t 
 {
     if (!s || (dir != 0 && dir != 1) || len == 0)
         return;
+    if (__builtin_expect(s->mid != NULL, 0))
+        sdp_mid_segment(s, dir, len);
     sd_ssh_side *sd = &s->m.side[dir];
     if (!(sd->newkeys_seen || s->mid) || sd->splitting || (s->d[dir].st != ST_ENC && s->d[dir].st != ST_NKWAIT))
         return;

@@ -220,6 +220,10 @@ void sdp_newkeys_resync(sd_ssh *s, int dir, uint64_t end_off);
  * chunk sizes are looked at. */
 void sdp_mid_feed(sd_ssh *s, int dir, const uint8_t *p, size_t n);
 /* Both directions looked encrypted / one did not (then not SSH). */
+/* A segment of dir that sdp_mid_feed saw the captured start of, wire
+ * bytes long as sent (more than captured where the snaplen cut it): its
+ * size counts for the suite estimate. */
+void sdp_mid_segment(sd_ssh *s, int dir, uint32_t wire);
 bool sdp_mid_claimed(const sd_ssh *s);
 bool sdp_mid_refused(const sd_ssh *s);
 /* meta.midstream, the outcome and the guessed suite (from sdp_derive). */

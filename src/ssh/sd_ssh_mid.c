@@ -64,6 +64,11 @@ struct sdp_mid {
     uint16_t n[2][MID_SMALL + 1];
     uint16_t clear[2][MID_SMALL + 1];
     uint8_t clear_len[2][MID_SMALL + 1];
+    /* the last chunk's first bytes, counted with its segment's wire size
+     * (sdp_mid_segment: a snaplen cut leaves fewer bytes than were sent) */
+    uint8_t head[2][4];
+    uint8_t head_n[2];
+    bool head_due[2];
 };
 
 /* Suites the estimate tries, in order of preference where two give a
@@ -164,19 +169,31 @@ void sdp_mid_feed(sd_ssh *s, int dir, const uint8_t *p, size_t n)
     }
     if (!m || !m->started[dir] || m->verdict == MID_REFUSED)
         return;
-    if (n <= MID_SMALL) {
-        m->n[dir][n]++;
-        if (n >= 4) {
-            uint32_t L = (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
-            if ((uint64_t)L + 4 < n) { /* a length, the packet and a tag: this chunk is one clear-length packet */
-                m->clear[dir][n]++;
-                m->clear_len[dir][n] = (uint8_t)L;
-            }
-        }
-    }
+    m->head_n[dir] = (uint8_t)SD_MIN(n, sizeof m->head[dir]);
+    memcpy(m->head[dir], p, m->head_n[dir]);
+    m->head_due[dir] = true;
     if (m->sample[dir] < MID_SAMPLE)
         sample(m, dir, p, n);
     s->derive_due = true; /* sdp_mid_settle at the next sd_ssh_meta_get */
+}
+
+void sdp_mid_segment(sd_ssh *s, int dir, uint32_t wire)
+{
+    struct sdp_mid *m = s->mid;
+    if (!m || !m->started[dir] || m->verdict == MID_REFUSED || !m->head_due[dir])
+        return;
+    m->head_due[dir] = false;
+    if (wire > MID_SMALL)
+        return;
+    m->n[dir][wire]++;
+    if (m->head_n[dir] == 4) {
+        const uint8_t *h = m->head[dir];
+        uint32_t L = (uint32_t)h[0] << 24 | (uint32_t)h[1] << 16 | (uint32_t)h[2] << 8 | h[3];
+        if ((uint64_t)L + 4 < wire) { /* a length, the packet and a tag: this segment is one clear-length packet */
+            m->clear[dir][wire]++;
+            m->clear_len[dir][wire] = (uint8_t)L;
+        }
+    }
 }
 
 bool sdp_mid_claimed(const sd_ssh *s)

@@ -120,7 +120,7 @@ static void noise(uint8_t *p, size_t n, uint32_t seed)
 }
 
 /* A parser told the connection qualifies, fed n chunks of sz bytes a
- * direction (client first: key, echo), from make(). */
+ * direction (client first: key, echo), from make(), each a segment. */
 static sd_ssh *feed_both(void (*make)(uint8_t *, size_t, uint32_t), size_t sz, int n)
 {
     sd_ssh_opts o = { .client_hint = 0, .midstream_ok = true };
@@ -130,6 +130,8 @@ static sd_ssh *feed_both(void (*make)(uint8_t *, size_t, uint32_t), size_t sz, i
         for (int d = 0; d < 2; d++) {
             make(b, sz, (uint32_t)(2 * i + d + 1));
             sd_ssh_feed(s, d, b, sz, (uint64_t)(2 * i + d + 1), 0);
+            /* as sd_sshconn does after each chunk: the segment's size */
+            sd_ssh_segment(s, d, (uint64_t)i * sz, (uint32_t)sz, (uint64_t)(2 * i + d + 1), 0);
         }
     return s;
 }
@@ -195,6 +197,30 @@ static void test_claim(void **state)
     sd_ssh_free(s);
 }
 
+/* A header-only capture joined mid-stream: the snaplen left 30 of each
+ * 36-byte record; the estimate counts the segments' wire sizes, as
+ * sd_sshconn hands them (the captured part, its segment, then the cut). */
+static void test_cut(void **state)
+{
+    (void)state;
+    sd_ssh_opts o = { .client_hint = 0, .midstream_ok = true };
+    sd_ssh *s = sd_ssh_new(&o);
+    uint8_t b[36];
+    for (int i = 0; i < 8; i++)
+        for (int d = 0; d < 2; d++) {
+            uint64_t fr = (uint64_t)(2 * i + d + 1);
+            noise(b, sizeof b, (uint32_t)fr);
+            sd_ssh_feed(s, d, b, 30, fr, 0);
+            sd_ssh_segment(s, d, (uint64_t)i * 36, 36, fr, 0);
+            sd_ssh_cut(s, d, 6, fr, 0);
+        }
+    const sd_ssh_meta *m = sd_ssh_meta_get(s);
+    assert_true(m->midstream);
+    assert_true(m->suite_guessed); /* counted by captured sizes (30) it stayed unknown */
+    assert_string_equal(m->suite_guess, "chacha20-poly1305@openssh.com");
+    sd_ssh_free(s);
+}
+
 /* A banner from either side: the banner path, never mid-stream. */
 static void test_banner(void **state)
 {
@@ -216,6 +242,7 @@ int main(void)
         cmocka_unit_test(test_pick),
         cmocka_unit_test(test_claim),
         cmocka_unit_test(test_banner),
+        cmocka_unit_test(test_cut),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

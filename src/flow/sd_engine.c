@@ -55,6 +55,7 @@ struct sd_engine {
      * have none (conns: one of several) */
     uint8_t pkt_an[SD_MAX_ANALYZERS];
     int npkt_an;
+    int npkt_every; /* of them, those without packet_from_close */
     /* the same for the chunk callback, asked on every delivered chunk */
     uint8_t chunk_an[SD_MAX_ANALYZERS];
     int nchunk_an;
@@ -106,6 +107,8 @@ int sd_engine_add(sd_engine *e, const sd_analyzer *a)
     e->an[e->nan] = *a;
     if (a->packet)
         e->pkt_an[e->npkt_an++] = (uint8_t)e->nan;
+    if (a->packet && !a->packet_from_close)
+        e->npkt_every++;
     if (a->chunk)
         e->chunk_an[e->nchunk_an++] = (uint8_t)e->nan;
     return e->nan++;
@@ -717,9 +720,13 @@ static void flow_packet(sd_engine *e, const sd_pkt *p, bool selected)
         sd_flowtab_touch(e->tab, f, idle_class(f), p->frame->ts);
         return;
     }
-    for (int k = 0; k < e->npkt_an; k++) {
+    /* from the first FIN or RST on every analyzer is called, before it
+     * only those that want every packet (sd_analyzer.packet_from_close) */
+    bool closing = f->fin_rst_seen || (p->flags & (SD_TH_FIN | SD_TH_RST));
+    f->fin_rst_seen = closing;
+    for (int k = 0; (closing || e->npkt_every) && k < e->npkt_an; k++) {
         int i = e->pkt_an[k];
-        if (c->slot[i])
+        if (c->slot[i] && (closing || !e->an[i].packet_from_close))
             e->an[i].packet(e->an[i].ctx, c, c->slot[i], p, dir);
     }
     if (p->l4 == SD_L4_TCP)

@@ -537,6 +537,9 @@ int sd_sshconn_attach(sd_sshconn *x, sd_engine *e)
 {
     sd_analyzer a = {
         .name = "ssh", .conn_new = conn_new, .packet = packet, .chunk = chunk, .inconsistency = inconsistency,
+        /* packet follows the close only: what it notes needs a FIN or RST
+         * first (close[] is set by one, and release needs it) */
+        .packet_from_close = true,
         .conn_end = conn_end, .tick = x->o.progress ? tick : NULL, .ctx = x,
     };
     x->slot = sd_engine_add(e, &a);

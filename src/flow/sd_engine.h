@@ -33,10 +33,11 @@ typedef struct sd_analyzer {
     void *(*conn_new)(void *ctx, sd_conn *c);
     /* Every packet of a claimed conn, in capture order, dir = SD_DIR_*. */
     void (*packet)(void *ctx, sd_conn *c, void *st, const sd_pkt *p, int dir);
-    /* packet only from the connection's first FIN or RST on (that packet
-     * and every later one): for an analyzer that only follows the close,
-     * whose packet does nothing before it, so that the packets before (a
-     * short connection's nearly all) cost no call (issue #11). */
+    /* packet only from the connection's first FIN, RST or segment whose
+     * payload the snaplen cut on (that packet and every later one): for an
+     * analyzer that only follows the close and the cuts, whose packet does
+     * nothing before either, so that the packets before (a short
+     * connection's nearly all) cost no call (issue #11). */
     bool packet_from_close;
     /* In-order bytes (and gaps) of a claimed TCP conn. Requires
      * sd_engine_opts.reassemble. */

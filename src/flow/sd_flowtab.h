@@ -83,7 +83,7 @@ typedef struct sd_flow {
     bool counted_open;               /* included in open counts */
     bool selected;                   /* a packet of it passed the filter (sd_engine.c) */
     bool reasm_pending;              /* wanted, not started: no data, FIN or RST yet */
-    bool fin_rst_seen;               /* a FIN or RST reached the analyzers (sd_engine.c) */
+    bool close_or_cut;               /* a FIN, RST or snaplen-cut segment reached the analyzers (sd_engine.c) */
     uint8_t npend;
     uint8_t claimed;                 /* bit per analyzer slot */
     uint8_t close_how;               /* and how (sd_engine.c record_open_counts, for sd_own) */

@@ -537,8 +537,9 @@ int sd_sshconn_attach(sd_sshconn *x, sd_engine *e)
 {
     sd_analyzer a = {
         .name = "ssh", .conn_new = conn_new, .packet = packet, .chunk = chunk, .inconsistency = inconsistency,
-        /* packet follows the close only: what it notes needs a FIN or RST
-         * first (close[] is set by one, and release needs it) */
+        /* packet follows the close and the cuts only: what it notes needs
+         * a FIN or RST first (close[] is set by one, and release needs it)
+         * or a snaplen cut (cut_add, and from then on every segment's end) */
         .packet_from_close = true,
         .conn_end = conn_end, .tick = x->o.progress ? tick : NULL, .ctx = x,
     };

@@ -723,8 +723,11 @@ static void flow_packet(sd_engine *e, const sd_pkt *p, bool selected)
     /* from the first FIN, RST or snaplen-cut segment on every analyzer is
      * called, before it only those that want every packet
      * (sd_analyzer.packet_from_close) */
-    bool closing = f->close_or_cut || (p->flags & (SD_TH_FIN | SD_TH_RST)) || p->payload_wire > p->payload_len;
-    f->close_or_cut = closing;
+    bool closing = true; /* every analyzer wants every packet (conns): not asked */
+    if (e->npkt_every != e->npkt_an) {
+        closing = f->close_or_cut || (p->flags & (SD_TH_FIN | SD_TH_RST)) || p->payload_wire > p->payload_len;
+        f->close_or_cut = closing;
+    }
     for (int k = 0; (closing || e->npkt_every) && k < e->npkt_an; k++) {
         int i = e->pkt_an[k];
         if (c->slot[i] && (closing || !e->an[i].packet_from_close))

@@ -187,8 +187,8 @@ void sdp_mid_segment(sd_ssh *s, int dir, uint32_t wire)
         return;
     m->n[dir][wire]++;
     if (m->head_n[dir] == 4) {
-        const uint8_t *h = m->head[dir];
-        uint32_t L = (uint32_t)h[0] << 24 | (uint32_t)h[1] << 16 | (uint32_t)h[2] << 8 | h[3];
+        sd_cur c = sd_cur_make(m->head[dir], 4);
+        uint32_t L = sd_cur_be32(&c);
         if ((uint64_t)L + 4 < wire) { /* a length, the packet and a tag: this segment is one clear-length packet */
             m->clear[dir][wire]++;
             m->clear_len[dir][wire] = (uint8_t)L;

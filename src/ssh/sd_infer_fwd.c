@@ -153,9 +153,28 @@ typedef struct fwd_chan {
  * otherwise it is a key or an echo. A data record is the channel's unless
  * it answers a key of the session (a command's output: right after the
  * key, or after its echo when the key came in a lull of the channel). */
+/* The client's EOF and CLOSE of the channel at v[k], in one segment (two
+ * control records of one frame, or one record of both), within
+ * FWD_QUIET_S of the channel's last record: the client closes the
+ * channel when its local program closes the socket, which a loaded
+ * client may take longer than REACT_MIN_S to see (lab fresh runs at
+ * +9600: shellfwd_D_aes128gcm frames 93-96, 19 ms after the page's end;
+ * shellfwd_L_aes128ctr-sha256etm frames 245-250, 17 ms after the
+ * client's WINDOW_ADJUST; each read as a key, sshd's CLOSE as its
+ * echo). A key a person types is one packet. */
+static bool client_close(const ctx *x, const fwd_sizes *z, size_t k, size_t last)
+{
+    const item *it = &x->v[k], *nx = k + 1 < x->n ? &x->v[k + 1] : NULL;
+    bool both = it->len == FWD_CTL_MAX * z->ctl_c ||
+                (it->len == z->ctl_c && nx && nx->c && nx->frame == it->frame && nx->len == z->ctl_c);
+    return it->c && both && it->t - x->v[last].t < FWD_QUIET_S;
+}
+
 static bool chan_record(const ctx *x, const fwd_sizes *z, size_t k, size_t last, bool sess, bool owed)
 {
     const item *it = &x->v[k];
+    if (client_close(x, z, k, last))
+        return true;
     bool answer = sess && !it->c && (x->v[k - 1].c || owed);
     /* the server's control answer right after the channel's client record
      * (its CLOSE to the client's EOF + CLOSE) is owed whenever it comes:

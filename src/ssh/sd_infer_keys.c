@@ -133,6 +133,14 @@ static bool paged_at_once(const ctx *x, const leg *L, size_t to, size_t i)
            x->v[j].t - x->v[i].t <= ECHO_NOW_S;
 }
 
+/* A gap of a timer's: a whole number of seconds to within
+ * KEEPALIVE_JITTER_S (OpenSSH's ServerAliveInterval, dbclient -K and
+ * PuTTY's keepalive interval are set in seconds). */
+static bool whole_seconds(double g)
+{
+    return fabs(g - round(g)) <= KEEPALIVE_JITTER_S;
+}
+
 /* Keepalives of a key's size (a client's timer, e.g. dbclient -K with
  * compression): the client's records before and after are as far away as
  * each other to within KEEPALIVE_JITTER_S and at least KEEPALIVE_MIN_S
@@ -141,7 +149,10 @@ static bool paged_at_once(const ctx *x, const leg *L, size_t to, size_t i)
  * Pauses of a second or more fall that evenly now and then; a record of
  * the three answered by a page is a key (lab man_page_aes128gcm frames
  * 71-81: space, b and / in man's pager 1.014 s and 1.018 s apart, b
- * answered by a page at once, were read as ticks). */
+ * answered by a page at once, were read as ticks). A timer ticks at a
+ * whole number of seconds (whole_seconds); a person's even pauses fall
+ * anywhere (lab fresh bash_peck at seed +9600 frames 116-123: three keys
+ * of a slow typist 1.201 s and 1.187 s apart; two were lost as ticks). */
 static void mark_keepalive(const ctx *x, const leg *L, size_t from, size_t to, uint32_t wk, uint8_t *mark)
 {
     for (size_t i = from; i < to; i++) {
@@ -153,7 +164,8 @@ static void mark_keepalive(const ctx *x, const leg *L, size_t from, size_t to, u
         if (paged_at_once(x, L, to, i) || paged_at_once(x, L, to, b))
             continue;
         double g1 = x->v[i].t - x->v[a].t, g2 = x->v[b].t - x->v[i].t;
-        if (g1 >= KEEPALIVE_MIN_S && g2 >= KEEPALIVE_MIN_S && fabs(g1 - g2) <= KEEPALIVE_JITTER_S)
+        if (g1 >= KEEPALIVE_MIN_S && g2 >= KEEPALIVE_MIN_S && fabs(g1 - g2) <= KEEPALIVE_JITTER_S &&
+            whole_seconds(g2))
             mark[i - from] = mark[b - from] = MARK_KEEPALIVE;
     }
     /* a key typed when the next tick is nearly due may leave with it in
@@ -577,6 +589,32 @@ static bool held_echo(const ctx *x, const leg *L, const keysz *z, key *k, size_t
     return computed;
 }
 
+/* Key nk's answer, one record, is the echo of the keys right before it
+ * that nothing answered (fewer than INLINE_PW_MIN: no password typed
+ * without echo; the key before them answered, or none) and its own: the
+ * record has the size of one character's echo per key. A loaded server
+ * (or client) held their echoes and wrote them at once, a size a
+ * Backspace's echo may share (lab fresh runs at +9600: ctrlc frames
+ * 122-128, two keys unanswered for 0.24 s, then the third's 44 under
+ * chacha20, "\b\x1b[K"'s size; reverse_keys_aes128ctr-sha256etm reverse
+ * frames 73-79, the leg's first three keys, 132; both read as a
+ * Backspace). A Backspace there would have its echo and the held ones in
+ * one record too, larger by three bytes, which the cipher's block may
+ * hide: the held keys' echoes are in that record either way, and the
+ * record is no larger than theirs and one character's. */
+static bool joint_echo(const ctx *x, const leg *L, const keysz *z, const key *k, size_t nk)
+{
+    const key *q = &k[nk];
+    if (z->pair || z->comp || z->we_p || q->resp_n != 1)
+        return false;
+    size_t held = 0;
+    while (held < nk && held < INLINE_PW_MIN && is_key(&k[nk - 1 - held], "char") && !k[nk - 1 - held].resp_n)
+        held++;
+    if (!held || held >= INLINE_PW_MIN || (held < nk && !k[nk - 1 - held].resp_n))
+        return false;
+    return x->v[q->resp_first].len == sdi_lw(L, false, SD_SSH_P_CHANNEL_DATA((uint32_t)held + 1));
+}
+
 /* Reads v[i] as a key into k[nk]; false when it is none. */
 static bool read_key(const ctx *x, const leg *L, const keysz *z, size_t from, size_t to, size_t i,
                      const uint8_t *mark, key *k, size_t nk)
@@ -616,7 +654,9 @@ static bool read_key(const ctx *x, const leg *L, const keysz *z, size_t from, si
         if (j >= to || (x->v[j].len != z->wk && x->v[j].len != z->wa) || window_adjust(x, L, from, i, k, nk))
             return false;
         q->k = "char";
-    } else
+    } else if (joint_echo(x, L, z, k, nk))
+        q->k = "char";
+    else
         q->k = class_by_answer(x, L, z, k, nk);
     /* a tunnelled leg over a compressed connection (sd_infer_zlib.h): a
      * key sent with deflate's history cold costs an outer block more, an
@@ -1384,16 +1424,52 @@ static void empty_line_keys(key *k, size_t nk)
     }
 }
 
+/* Key i, "enter?" while editing inside a line (not compressed: there a
+ * short redraw at the line's end is "enter?" too), is followed by a
+ * character answered by its echo alone: typed at a line's end. A key
+ * typed inside the line is answered by a redraw of the rest of it, and
+ * an insert or a Backspace there leaves the cursor inside; only a cursor
+ * move (an arrow) or a new line puts it at the end. Key i's answer is
+ * also larger than every answer before it on the line (the insert's
+ * redraw): Ctrl-E, which moves to the end, is answered by the rest of
+ * the line, less than an insert there redrew. So key i ran the line
+ * (lab fresh runs at +9400: interactive_aes128ctr-sha256etm frame 144,
+ * reverse_keys frame 153, `echo hello` edited with Left, its Enter
+ * answered by one record a block larger than the insert's redraw and the
+ * next command's first key, echoed alone, 0.46-0.50 s later: within
+ * INSERT_NEXT_S, read as an insert). */
+static bool ran_line(const ctx *x, const keysz *z, const key *k, size_t nk, size_t i)
+{
+    const key *n = i + 1 < nk ? &k[i + 1] : NULL;
+    if (z->comp || !n || !is_key(n, "char") || n->resp_n != 1 || x->v[n->resp_first].len != z->we)
+        return false;
+    for (size_t j = i; j-- > 0 && strcmp(k[j].k, "enter") != 0;)
+        if (k[j].resp_max >= k[i].resp_max)
+            return false;
+    return true;
+}
+
+/* The key after k[i] comes past ENTER_PAUSE_S and past PACE_SLACK times
+ * the line's pace: a person reading an answer, not a slow typist going
+ * on (lab bash_peck, 0.4-1.2 s between keys: at seed +9600 frame 71 a
+ * Backspace followed by the next key 0.97 s later, at 1.4 times the
+ * line's pace, read as an Enter and the Backspace after it as a char). */
+static bool paused_past_pace(const ctx *x, const key *k, size_t i)
+{
+    double gap = key_at(x, &k[i + 1]) - key_at(x, &k[i]);
+    return gap > ENTER_PAUSE_S && gap >= PACE_SLACK * line_pace(x, k, i);
+}
+
 /* The ambiguous keys, decided by what follows them; completes: the leg
  * may have a line editor that completes words (not where the terminal's
  * own kill was seen: redraw_keys). */
-static void resolve_keys(const ctx *x, key *k, size_t nk, bool completes)
+static void resolve_keys(const ctx *x, const keysz *z, key *k, size_t nk, bool completes)
 {
     /* while editing, a redraw followed at once by another key was an
      * inserted character; after an Enter people read the output first */
     for (size_t i = 0; i < nk; i++)
         if (!strcmp(k[i].k, "enter?"))
-            k[i].k = typing_on(x, k, nk, i) ? "char" : "enter";
+            k[i].k = typing_on(x, k, nk, i) && !ran_line(x, z, k, nk, i) ? "char" : "enter";
     /* a short command output can also have the Backspace echo's size:
      * after an Enter people read and think, after a Backspace they retype.
      * Right after an Enter the line is empty and a Backspace erases
@@ -1404,8 +1480,7 @@ static void resolve_keys(const ctx *x, key *k, size_t nk, bool completes)
      * left to empty_line_keys as every answer at an empty line is */
     for (size_t i = 0; i < nk; i++)
         if (!strcmp(k[i].k, "backspace?") &&
-            (i + 1 == nk || x->v[k[i + 1].at].t - x->v[k[i].at].t > ENTER_PAUSE_S ||
-             (i > 0 && is_key(&k[i - 1], "enter"))) &&
+            (i + 1 == nk || paused_past_pace(x, k, i) || (i > 0 && is_key(&k[i - 1], "enter"))) &&
             !erasing_run(x, k, i))
             k[i].k = "enter";
     /* a Backspace echo and a short Tab completion have the same size: a key
@@ -1694,12 +1769,12 @@ static bool after_recall(const ctx *x, const keysz *z, const key *k, size_t i)
 }
 
 /* Key i, answered by one record of a Backspace echo's size (not one of
- * a run of Backspaces), is followed by a pause past ENTER_PAUSE_S before
+ * a run of Backspaces), is followed by a pause (paused_past_pace) before
  * a key not read as Enter: resolve_keys reads it as an Enter. */
 static bool paused_short_answer(const ctx *x, const key *k, size_t nk, size_t i)
 {
     return is_key(&k[i], "backspace?") && !erasing_run(x, k, i) && i + 1 < nk &&
-           strncmp(k[i + 1].k, "enter", 5) != 0 && key_at(x, &k[i + 1]) - key_at(x, &k[i]) > ENTER_PAUSE_S;
+           strncmp(k[i + 1].k, "enter", 5) != 0 && paused_past_pace(x, k, i);
 }
 
 /* A program whose prompt is as short as a Backspace echo (python3's
@@ -1780,7 +1855,7 @@ static void typed_keys(const ctx *x, const leg *L, const keysz *z, size_t from, 
     }
     second_key_redraws(k, nk);
     bool repl = short_prompt_keys(x, z, k, nk);
-    resolve_keys(x, k, nk, !tty_edit);
+    resolve_keys(x, z, k, nk, !tty_edit);
     repl_exit_keys(x, z, k, nk, repl);
     empty_line_keys(k, nk);
     if (tty_cmd)

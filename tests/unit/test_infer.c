@@ -2501,6 +2501,92 @@ static void test_enter_after_edit(void **st)
         assert_string_equal(k[i].s, want[i]);
 }
 
+/* The same line, its Enter answered by one record a block larger than
+ * the insert's redraw (52: a short output and prompt, or a Backspace
+ * inside the line, which redraws 2 bytes more) and the next command's
+ * first key 0.46 s later, within INSERT_NEXT_S and the line's pace (lab
+ * fresh runs at +9400: interactive_aes128ctr-sha256etm frame 144,
+ * reverse_keys frame 153): answered by its echo alone, that key was
+ * typed at a line's end, so the 52 ran the line. Answered by a redraw
+ * (44: a character inserted before the last one), it was typed inside
+ * the line: the 52 edited it there. */
+static void test_enter_after_edit_tie(void **st)
+{
+    (void)st;
+    for (int inside = 0; inside <= 1; inside++) {
+        const step keys[] = {
+            { true, 36, 2.00 }, { false, 36, 2.0002 }, { true, 36, 2.18 }, { false, 36, 2.1802 }, /* h e */
+            { true, 36, 2.36 }, { false, 36, 2.3602 }, { true, 36, 2.53 }, { false, 36, 2.5302 }, /* l o */
+            { true, 44, 2.72 }, { false, 36, 2.7202 },                                            /* Left */
+            { true, 36, 3.00 }, { false, 44, 3.0002 },                                            /* l */
+            { true, 36, 3.36 }, { false, 52, 3.3605 },                      /* Enter (or Backspace) */
+            { true, 36, 3.82 }, { false, inside ? 44 : 36, 3.8202 },        /* l (or an insert) */
+            { true, 36, 3.99 }, { false, 36, 3.9902 },                                            /* s */
+            { true, 36, 4.40 }, { false, 100, 4.4003 }, { false, 52, 4.4005 },                    /* Enter */
+        };
+        keyname k[16];
+        assert_int_equal(shell_keys(keys, sizeof keys / sizeof keys[0], k, 16), 10);
+        assert_string_equal(k[6].s, inside ? "char" : "enter");
+        assert_string_equal(k[9].s, "enter");
+    }
+}
+
+/* Keys whose echoes a loaded server held: `ls` echoed, then two keys
+ * unanswered for 0.2 s and a third answered by one 44-byte record, the
+ * three echoes at once (lab fresh ctrlc at seed +9600 frames 122-128,
+ * read as a Backspace: "\b\x1b[K" has that size under chacha20): a char.
+ * After one unanswered key the joint echo is 36; a 44 there is the
+ * Backspace's (its echo and the held one). */
+static void test_held_echoes_joint(void **st)
+{
+    (void)st;
+    for (size_t held = 1; held <= 2; held++) {
+        step keys[24];
+        size_t n = 0;
+        keys[n++] = (step){ true, 36, 2.00 };
+        keys[n++] = (step){ false, 36, 2.0003 };
+        keys[n++] = (step){ true, 36, 2.20 };
+        keys[n++] = (step){ false, 36, 2.2003 };
+        for (size_t h = 0; h < held; h++)
+            keys[n++] = (step){ true, 36, 2.40 + 0.05 * (double)h };
+        keys[n++] = (step){ true, 36, 2.62 };
+        keys[n++] = (step){ false, 44, 2.65 };
+        keys[n++] = (step){ true, 36, 2.85 };
+        keys[n++] = (step){ false, 36, 2.8503 };
+        keys[n++] = (step){ true, 36, 3.30 };
+        keys[n++] = (step){ false, 100, 3.3003 };
+        keys[n++] = (step){ false, 52, 3.3005 };
+        keyname k[16];
+        assert_int_equal(shell_keys(keys, n, k, 16), 5 + held);
+        assert_string_equal(k[2 + held].s, held == 2 ? "char" : "backspace");
+        assert_string_equal(k[4 + held].s, "enter");
+    }
+}
+
+/* A hunt-and-peck typist (lab bash_peck, 0.4-1.2 s between keys): `ls`
+ * then Backspace (44) and a key 0.97 s later (fresh bash_peck at seed
+ * +9600 frames 59-75), past ENTER_PAUSE_S but at 1.4 times the line's
+ * pace: still a Backspace, then another. Three of the typist's keys
+ * 1.2 s apart, each echoed at once, are keys, not keepalive ticks (frames
+ * 116-123, two read as ticks). */
+static void test_slow_typist(void **st)
+{
+    (void)st;
+    static const step keys[] = {
+        { true, 36, 2.00 },   { false, 36, 2.0003 }, { true, 36, 2.80 }, { false, 36, 2.8003 }, /* l s */
+        { true, 36, 3.50 },   { false, 36, 3.5003 }, { true, 36, 4.15 }, { false, 36, 4.1503 }, /* " " - */
+        { true, 36, 4.79 },   { false, 44, 4.8130 },                                            /* BS */
+        { true, 36, 5.76 },   { false, 44, 5.7633 },                                            /* BS */
+        { true, 36, 6.31 },   { false, 36, 6.3103 },                                            /* a */
+        { true, 36, 7.51 },   { false, 36, 7.5103 }, { true, 36, 8.70 }, { false, 36, 8.7003 }, /* b c */
+        { true, 36, 9.20 },   { false, 36, 9.2003 },                                            /* d */
+        { true, 36, 9.90 },   { false, 100, 9.9003 }, { false, 52, 9.9005 },                    /* Enter */
+    };
+    static const char *want[] = { "char", "char", "char", "char", "backspace", "backspace",
+                                  "char", "char", "char", "char", "enter" };
+    assert_shell_keys(keys, sizeof keys / sizeof keys[0], want, 11);
+}
+
 /* Ctrl-U after 11 typed characters (lab ctrlkeys frame 98): one record of
  * the size of 11 "\b" and "\x1b[K" (52 under chacha), typing on 0.35 s
  * later: a char; so is the terminal's own kill without a line editor
@@ -3748,6 +3834,9 @@ int main(void)
         cmocka_unit_test(test_typeahead_rhythm_not_stream),
         cmocka_unit_test(test_enter_one_record_then_search),
         cmocka_unit_test(test_enter_after_edit),
+        cmocka_unit_test(test_enter_after_edit_tie),
+        cmocka_unit_test(test_held_echoes_joint),
+        cmocka_unit_test(test_slow_typist),
         cmocka_unit_test(test_tab_before_one_record_enter),
         cmocka_unit_test(test_search_keys),
         cmocka_unit_test(test_kill_line),

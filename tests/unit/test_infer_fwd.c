@@ -261,6 +261,45 @@ static void test_forward_after_key(void **st)
     }
 }
 
+/* The client's EOF and CLOSE 19 ms after the server's EOF (a loaded
+ * client: lab fresh shellfwd_D_aes128gcm at seed +9600 frames 93-96, and
+ * shellfwd_L_aes128ctr-sha256etm frames 245-250, 17 ms after its
+ * WINDOW_ADJUST), past REACT_MIN_S: in one record (72) or as two
+ * records of a key's size in one segment, then sshd's CLOSE. They are the
+ * channel's (its last record the CLOSE) and no key; two keys typed after
+ * it are the only keystrokes. A lone key-sized record that late is a key. */
+static void test_forward_client_close_late(void **st)
+{
+    (void)st;
+    for (int shape = 0; shape < 3; shape++) {
+        stream s;
+        shell(&s, false);
+        fetch(&s, 2.4, 14, true);
+        s.n -= 2; /* the client's EOF + CLOSE and sshd's CLOSE, again, later */
+        if (shape == 0) {
+            add(&s, true, 72, 2.4235);
+        } else {
+            add(&s, true, 36, 2.4235);
+            if (shape == 1) {
+                add(&s, true, 36, 2.4235);
+                s.frame[s.n - 1] = s.frame[s.n - 2] = s.n - 1;
+            }
+        }
+        add(&s, false, 36, 2.4237);
+        size_t last = s.n - 1;
+        key(&s, 2.7);
+        key(&s, 2.9);
+        sd_evlist l = { 0 };
+        infer(&s, &l);
+        const sd_event *e = find_kind(&l, "forward");
+        assert_non_null(e);
+        if (shape < 2)
+            assert_int_equal(e->frame_last, s.frame[last] ? s.frame[last] : last + 1);
+        assert_int_equal(count_kind(&l, "keystroke"), shape < 2 ? 4 : 5);
+        sd_evlist_free(&l);
+    }
+}
+
 /* ssh -N -R (lab tunnel_web_R seed 1000, chacha20): the tcpip-forward
  * request (68) alone after login, sshd's hostkeys-00 (672), then its
  * REQUEST_SUCCESS (28) in one segment with a DEBUG notice (148): 176. The
@@ -1283,6 +1322,7 @@ int main(void)
         cmocka_unit_test(test_compressed_agent_late_confirm),
         cmocka_unit_test(test_x11_keys_after_client),
         cmocka_unit_test(test_forward_after_key),
+        cmocka_unit_test(test_forward_client_close_late),
     };
     return cmocka_run_group_tests(t, NULL, NULL);
 }

@@ -4285,6 +4285,20 @@ _reseed("motd_shell_aes128gcm", 9400, "the motd and the prompt in one write of a
 # (none alone): read as a person's arrows
 _reseed("scripted_pty_chacha", 9400, "every line's echo left with its output (no echo alone); the close "
         "right after `exit`'s answer")
+# eleventh sweep (seed + 9600; the sweep's own captures): an Enter after an
+# edit inside the line answered by one record a block larger than the
+# insert's redraw, the next key (echoed alone) within INSERT_NEXT_S; a
+# loaded client's EOF + CLOSE of a forward channel in one segment 17-19 ms
+# after the channel's last record, read as a key; a hunt-and-peck typist's
+# keys 1.2 s apart read as keepalive ticks, and a Backspace followed by a
+# 0.97 s pause read as an Enter (bash_peck_s9600: after bash_peck below)
+_reseed("proxyjump_keys_chacha", 9600, "the hop's `echo hello` edited with Left and an inserted character, "
+        "its Enter answered by one record a block larger than the insert's redraw (84 -> 100) and the "
+        "next key, echoed alone, 0.48 s later")
+_reseed("shellfwd_D_aes128gcm", 9600, "the client's EOF and CLOSE of the page's channel in one segment "
+        "19 ms after the page's end (two key-sized records)")
+_reseed("shellfwd_L_aes128ctr-sha256etm", 9600, "the client's EOF and CLOSE of the page's channel in one "
+        "segment 17 ms after its WINDOW_ADJUST")
 
 
 # Fresh runs of the transfers / forwards / agent / reverse / nesting / X11
@@ -4844,6 +4858,10 @@ _add("bash_peck", 1798, sc_editor_shell, "bash typed hunt-and-peck (0.4-1.2 s be
      suite="chacha", typist=TYPIST_PECK)
 _add("bash_peck_aes128gcm", 1799, sc_editor_shell, "bash_peck with aes128gcm", shell="bash",
      suite="aes128gcm", typist=TYPIST_PECK)
+# eleventh sweep (seed + 9600): a slow typist's keys as ticks, a pause after
+# a Backspace as an Enter's (README.md, "Fresh run at +9600")
+_reseed("bash_peck", 9600, "a Backspace followed by the next key 0.97 s later (1.4 times the line's pace); "
+        "three keys 1.201 s and 1.187 s apart, each echoed at once")
 _add("vim_shell", 1782, sc_vim_shell, "vim started from the shell: i, two lines typed, Esc, "
      ":wq, then cat (chacha)", suite="chacha")
 _add("vim_shell_aes128gcm", 1783, sc_vim_shell, "vim_shell with aes128gcm", suite="aes128gcm")

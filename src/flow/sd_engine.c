@@ -441,8 +441,9 @@ static inline __attribute__((always_inline)) void reasm_packet(sd_engine *e, sd_
             sd_reasm_segment(f->reasm[dir], p->seq, p->flags, p->payload, p->payload_len, p->frame->num,
                              p->frame->ts);
     }
-    /* the payload the snaplen cut from this segment's end: no copy of it
-     * will come, so the stream need not wait for the peer's ACK to go on */
+    /* the payload the snaplen cut from this segment's end: a hole a whole
+     * re-send may fill, or, with no ACK of the peer's in the capture to
+     * settle it, a gap at once (sd_reasm_snapcut) */
     if (!oow && !drop && p->payload_wire > p->payload_len && !(p->flags & (SD_TH_RST | SD_TH_FIN)))
         sd_reasm_snapcut(f->reasm[dir], p->seq + !!(p->flags & SD_TH_SYN) + p->payload_len,
                          p->payload_wire - p->payload_len, p->frame->num, p->frame->ts);

@@ -417,6 +417,14 @@ static int64_t pickup_extend(sd_reasm *r, uint32_t dseq, int64_t off, uint32_t l
     return 0;
 }
 
+/* Mid-stream, before offset 0 is set: a byte just below what the peer
+ * already ACKed is a keep-alive (RFC 1122 4.2.3.6: SEG.SEQ = SND.NXT - 1,
+ * its byte garbage on BSD and Windows), no data to start the stream at. */
+static bool first_is_keepalive(const sd_reasm *r, uint8_t flags, uint32_t dseq, uint32_t len)
+{
+    return len == 1 && !(flags & (SD_TH_SYN | SD_TH_FIN)) && r->pre_ack_set && dseq + 1 == r->pre_ack;
+}
+
 void sd_reasm_set_isn(sd_reasm *r, uint32_t isn)
 {
     if (!r)
@@ -507,7 +515,7 @@ static inline __attribute__((always_inline)) void segment_in(sd_reasm *r, uint32
         return;
     }
     if (!r->base_set) {
-        if (len == 0 && !syn)
+        if ((len == 0 && !syn) || first_is_keepalive(r, flags, dseq, len))
             return; /* mid-stream: the first data segment sets offset 0 */
         r->base_set = true;
         r->base_seq = dseq;
@@ -620,10 +628,14 @@ static void pickup_ack(sd_reasm *r, uint32_t ack)
 
 static void ack_in(sd_reasm *r, uint32_t ack, uint64_t frame, sd_ts ts)
 {
-    if (!r->base_set)
+    if (!r->base_set) { /* mid-stream: what the peer had (first_is_keepalive) */
+        r->pre_ack = ack;
+        r->pre_ack_set = true;
         return;
+    }
     if (r->provisional)
         pickup_ack(r, ack);
+    r->peer_acks = true;
     rebase_alt(r, ack);
     int32_t d = (int32_t)(ack - seq_at(r, r->next_off));
     if (d <= 0)
@@ -651,7 +663,7 @@ void sd_reasm_ack(sd_reasm *r, uint32_t ack, uint64_t frame, sd_ts ts)
 
 void sd_reasm_snapcut(sd_reasm *r, uint32_t seq, uint32_t len, uint64_t frame, sd_ts ts)
 {
-    if (!r || !len || !r->base_set || r->provisional || r->root || r->fin_seen || r->rst_seen)
+    if (!r || !len || !r->base_set || r->provisional || r->root || r->fin_seen || r->rst_seen || r->peer_acks)
         return;
     int64_t off = seq_to_off(r, seq);
     if (off < 0 || (uint64_t)off != r->next_off)

@@ -164,11 +164,13 @@ void sd_reasm_ack(sd_reasm *r, uint32_t ack, uint64_t frame, sd_ts ts);
 void sd_reasm_mark_urgent(sd_reasm *r, uint32_t seq);
 
 /* The len bytes at seq were cut from the end of a segment by the
- * capture's snaplen (given after the segment): when the stream's bytes
- * before them were all delivered and nothing is held, they go out as a GAP
- * at once, with the segment's frame and time: no copy will come, and
- * waiting for the peer's ACK would hold every later byte back. Otherwise
- * they are a hole like any other. */
+ * capture's snaplen (given after the segment). When the capture holds the
+ * peer's ACKs of this stream they are a hole like any other: the sender
+ * re-sends a segment its peer did not ACK, and that whole copy fills the
+ * hole; an ACK past them says none will come. When it holds none (one
+ * direction captured), nothing would settle the hole before the end:
+ * if the stream's bytes before them were all delivered and nothing is
+ * held, they go out as a GAP at once, with the segment's frame and time. */
 void sd_reasm_snapcut(sd_reasm *r, uint32_t seq, uint32_t len, uint64_t frame, sd_ts ts);
 
 /* End of stream (connection closed, expired or end of capture): deliver all

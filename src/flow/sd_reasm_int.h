@@ -95,6 +95,9 @@ struct sd_reasm {
     bool fin_seen, rst_seen, ack_seen, truncated;
     bool inserting; /* no ACK gap-filling while a segment's pieces are pending */
     bool ungated;   /* deliver held bytes the peer has not ACKed (end, memory caps) */
+    bool peer_acks; /* the peer's ACKs of this stream are in the capture (sd_reasm_snapcut) */
+    bool pre_ack_set;  /* pre_ack holds the peer's last ACK from before offset 0 was set */
+    uint32_t pre_ack;
     uint64_t sent_end; /* end of the highest data seen (keep-alives when gated) */
     uint64_t fin_off, rst_off, max_ack_off;
 

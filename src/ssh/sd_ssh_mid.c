@@ -23,6 +23,7 @@
 #include <string.h>
 
 #include "../common/sd_arena.h"
+#include "sd_ssh_size.h"
 
 /* Bytes of each direction's start looked at: a keystroke's record is 36
  * bytes with OpenSSH's default suite, so four of them in each direction. At
@@ -48,6 +49,20 @@
 #define MID_FIT_MIN 5u
 #define MID_FIT_PCT 70u
 
+/* Each direction's first segments whose heads are looked at for another
+ * protocol's record framing (foreign_head), claimed or not: a capture
+ * begun inside a record shows its header only at the next one (a 16 KB
+ * TLS record spans a dozen segments), and a keystroke session makes 64
+ * segments in a minute. */
+#define MID_WATCH 64u
+/* Heads showing another protocol's framing that refuse the connection,
+ * claim or no claim: random bytes give one in 65,536 segments (a 16-bit
+ * length that fits), a TLS header one in 800,000; two in the watched 128
+ * never come by chance from an SSH session. */
+#define MID_FOREIGN_MIN 2u
+/* Bytes of a segment's head kept: a TLS record header's 5. */
+#define MID_HEAD 5u
+
 enum { MID_PENDING = 0, MID_CLAIMED, MID_REFUSED };
 
 struct sdp_mid {
@@ -66,9 +81,11 @@ struct sdp_mid {
     uint8_t clear_len[2][MID_SMALL + 1];
     /* the last chunk's first bytes, counted with its segment's wire size
      * (sdp_mid_segment: a snaplen cut leaves fewer bytes than were sent) */
-    uint8_t head[2][4];
+    uint8_t head[2][MID_HEAD];
     uint8_t head_n[2];
     bool head_due[2];
+    uint8_t watched[2];                 /* segment heads looked at (up to MID_WATCH) */
+    uint8_t foreign;                    /* of them, another protocol's record headers */
 };
 
 /* Suites the estimate tries, in order of preference where two give a
@@ -106,17 +123,51 @@ static bool tls_head(const uint8_t *p, size_t n)
 
 /* Whether p (n bytes, the start of a direction) can be the start of an
  * "SSH-" banner or of lines before one: then the banner path reads it.
- * Eight printable bytes in a row start random bytes once in 2,000. */
+ * Eight printable bytes in a row start random bytes once in 2,000. A
+ * chunk shorter than that (the tail of a record a segment boundary cut,
+ * a byte a segment) is no evidence of text: one random byte is printable
+ * 38 times in 100; the sample of the direction decides (a cleartext
+ * protocol's is over 0.9 printable), unless the chunk begins "SSH-". */
 #define MID_TEXT_HEAD 8u
 static bool banner_like(const uint8_t *p, size_t n)
 {
     if (memcmp(p, "SSH-", n < 4 ? n : 4) == 0)
         return true;
-    size_t k = n < MID_TEXT_HEAD ? n : MID_TEXT_HEAD;
-    for (size_t i = 0; i < k; i++)
+    if (n < MID_TEXT_HEAD)
+        return false;
+    for (size_t i = 0; i < MID_TEXT_HEAD; i++)
         if (!printable(p[i]))
             return false;
     return true; /* text: not encrypted, the banner path rules it out */
+}
+
+/* Whether p (n bytes, the start of a direction) is a cleartext KEXINIT
+ * packet's head (RFC 4253 sections 6 and 7.1): the capture began after
+ * this side's banner (its SYN and first segment missed, the peer's banner
+ * still to come). A length under SD_SSH_MAX_PACKET, padding 4 or more,
+ * message 20: random bytes once in 10 million. */
+#define MID_KEX_HEAD 6u
+#define MID_KEX_MIN 16u /* a KEXINIT's cookie alone is 16 bytes */
+static bool kexinit_head(const uint8_t *p, size_t n)
+{
+    if (n < MID_KEX_HEAD)
+        return false;
+    sd_cur c = sd_cur_make(p, n);
+    uint32_t len = sd_cur_be32(&c);
+    return len >= MID_KEX_MIN && len <= SD_SSH_MAX_PACKET && p[4] >= 4 && p[4] < len && p[5] == SD_SSH_MSG_KEXINIT;
+}
+
+/* Whether a segment of wire bytes beginning with h (k bytes kept) begins
+ * with another protocol's record header: TLS's (tls_head), or a 16-bit
+ * length counting the rest of the segment (OpenVPN over TCP, DNS over
+ * TCP, RFC 4571 framing). An SSH packet's length is 32 bits, encrypted or
+ * at most 35,000 (its first two bytes zero), so never the second. */
+#define MID_FRAME_MIN 8u
+static bool foreign_head(const uint8_t *h, size_t k, uint32_t wire)
+{
+    if (tls_head(h, k))
+        return true;
+    return k >= 2 && wire >= MID_FRAME_MIN && ((uint32_t)h[0] << 8 | h[1]) + 2u == wire;
 }
 
 static void verdict(struct sdp_mid *m)
@@ -156,6 +207,10 @@ void sdp_mid_feed(sd_ssh *s, int dir, const uint8_t *p, size_t n)
     if (d->st == ST_BANNER && d->off == 0 && !s->m.side[dir].gap_bytes) {
         if (m && m->verdict == MID_REFUSED)
             return;
+        if (kexinit_head(p, n)) {
+            d->st = ST_CLEAR; /* the banner was before the capture: packets from here */
+            return;
+        }
         if (banner_like(p, n) || tls_head(p, n)) {
             if (m)
                 m->verdict = MID_REFUSED;
@@ -177,16 +232,30 @@ void sdp_mid_feed(sd_ssh *s, int dir, const uint8_t *p, size_t n)
     s->derive_due = true; /* sdp_mid_settle at the next sd_ssh_meta_get */
 }
 
+/* Another protocol's record headers at the start of the first segments
+ * refuse the connection, a claim made already too (its record is only
+ * given at the connection's end): a capture begun inside a TLS record
+ * shows random bytes until the next header. */
+static void watch_head(struct sdp_mid *m, int dir, uint32_t wire)
+{
+    if (m->watched[dir] >= MID_WATCH)
+        return;
+    m->watched[dir]++;
+    if (foreign_head(m->head[dir], m->head_n[dir], wire) && ++m->foreign >= MID_FOREIGN_MIN)
+        m->verdict = MID_REFUSED;
+}
+
 void sdp_mid_segment(sd_ssh *s, int dir, uint32_t wire)
 {
     struct sdp_mid *m = s->mid;
     if (!m || !m->started[dir] || m->verdict == MID_REFUSED || !m->head_due[dir])
         return;
     m->head_due[dir] = false;
-    if (wire > MID_SMALL)
+    watch_head(m, dir, wire);
+    if (m->verdict == MID_REFUSED || wire > MID_SMALL)
         return;
     m->n[dir][wire]++;
-    if (m->head_n[dir] == 4) {
+    if (m->head_n[dir] >= 4) {
         sd_cur c = sd_cur_make(m->head[dir], 4);
         uint32_t L = sd_cur_be32(&c);
         if ((uint64_t)L + 4 < wire) { /* a length, the packet and a tag: this segment is one clear-length packet */

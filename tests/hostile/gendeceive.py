@@ -52,12 +52,13 @@ class Conn:
         l3 = ip6(s, d, 6, seg) if self.v6 else ip4(s, d, 6, seg)
         self.frames.append((self.t, eth(l3, 0x86DD if self.v6 else 0x0800)))
 
-    def handshake(self):
+    def handshake(self, win=65535):
+        """SYN, SYN-ACK, ACK; win: the window the client offers."""
         cs, ss = self.seq
-        self.pkt(True, cs, 0, SYN)
+        self.pkt(True, cs, 0, SYN, win=win)
         self.pkt(False, ss, cs + 1, SYN | ACK)
         self.seq = [cs + 1, ss + 1]
-        self.pkt(True, cs + 1, ss + 1, ACK)
+        self.pkt(True, cs + 1, ss + 1, ACK, win=win)
 
     def send(self, c2s, data, mss=1400, acked=True):
         """data from one side in segments, each ACKed by the other."""
@@ -104,12 +105,8 @@ def inj_oow():
     """The same injection 1 MB past the client's 4 KB window (a blind
     attacker's guess), never ACKed, before the real banner."""
     c = Conn(41002)
-    cs, ss = c.seq
-    c.pkt(True, cs, 0, SYN, win=4096)
-    c.pkt(False, ss, cs + 1, SYN | ACK)
-    c.seq = [cs + 1, ss + 1]
-    c.pkt(True, cs + 1, ss + 1, ACK, win=4096)
-    c.pkt(False, ss + 1 + 1000000, cs + 1, PSH | ACK, b"SSH-2.0-EVIL_oow\r\n" + kexinit(EVIL_KEX))
+    c.handshake(win=4096)
+    c.pkt(False, c.seq[1] + 1000000, c.seq[0], PSH | ACK, b"SSH-2.0-EVIL_oow\r\n" + kexinit(EVIL_KEX))
     c.ssh()
     c.close()
     return c.frames

@@ -1067,6 +1067,44 @@ static void t_urgent_oob(void **st)
     }
 }
 
+/* A segment the snaplen cut (10 bytes of 20 captured), re-sent whole:
+ * with the peer's ACKs in the capture the cut is a hole the whole copy
+ * fills; with none (one direction captured) it is a gap at once. */
+static void t_snapcut_resent(void **st)
+{
+    (void)st;
+    for (int acks = 0; acks < 2; acks++) {
+        rec r;
+        sd_reasm *z = mk(&r, SD_OVERLAP_FIRST, 0, NULL);
+        sd_reasm_set_isn(z, ISN);
+        if (acks)
+            sd_reasm_ack(z, ISN + 1, ++g_frame, 0); /* the handshake's last ACK */
+        seg(z, ISN + 1, SD_TH_PSH, "0123456789");
+        sd_reasm_snapcut(z, ISN + 11, 10, g_frame, 0);
+        seg(z, ISN + 1, SD_TH_PSH, "0123456789abcdefghij");
+        seg(z, ISN + 21, SD_TH_PSH, "klm");
+        sd_reasm_flush(z);
+        expect_out(&r, acks ? "0123456789abcdefghijklm" : "0123456789??????????klm");
+        sd_reasm_free(z);
+    }
+}
+
+/* Mid-stream: a keep-alive (one byte just below what the peer ACKed
+ * already) before the first data does not start the stream. */
+static void t_keepalive_first(void **st)
+{
+    (void)st;
+    rec r;
+    sd_reasm *z = mk(&r, SD_OVERLAP_FIRST, 0, NULL);
+    sd_reasm_ack(z, 5000, ++g_frame, 0);
+    seg(z, 4999, 0, "\xff");
+    seg(z, 5000, SD_TH_PSH, "data");
+    sd_reasm_ack(z, 5004, ++g_frame, 0);
+    sd_reasm_flush(z);
+    expect_out(&r, "data");
+    sd_reasm_free(z);
+}
+
 /* libnids (k): thousands of 1-byte segments in decreasing order. */
 static void t_many_held(void **st)
 {
@@ -1116,6 +1154,8 @@ int main(void)
         cmocka_unit_test(t_random_last),
         cmocka_unit_test(t_many_held),
         cmocka_unit_test(t_history_growth),
+        cmocka_unit_test(t_snapcut_resent),
+        cmocka_unit_test(t_keepalive_first),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -236,6 +236,90 @@ static void test_banner(void **state)
     sd_ssh_free(s);
 }
 
+/* noise, but a TLS record header at the head of every third segment and a
+ * 16-bit length filling the segment at another's: the first segments of
+ * a capture begun inside a record (no header) look encrypted */
+static void tls_later(uint8_t *p, size_t n, uint32_t seed)
+{
+    noise(p, n, seed);
+    if (seed > 2 && seed % 3 == 0)
+        tls(p, n, seed);
+}
+
+static void len16(uint8_t *p, size_t n, uint32_t seed)
+{
+    noise(p, n, seed);
+    if (seed > 2 && seed % 3 == 1) {
+        p[0] = (uint8_t)((n - 2) >> 8);
+        p[1] = (uint8_t)(n - 2);
+    }
+}
+
+/* Another protocol's record headers in the first segments refuse the
+ * connection, after a claim too; one alone, as random bytes may give,
+ * refuses nothing. */
+static void test_foreign(void **state)
+{
+    (void)state;
+    void (*framed[])(uint8_t *, size_t, uint32_t) = { tls_later, len16 };
+    for (size_t i = 0; i < sizeof framed / sizeof framed[0]; i++) {
+        sd_ssh *s = feed_both(framed[i], 64, 2); /* 128 bytes each way, one header (seed 3 or 4): claimed */
+        assert_true(sd_ssh_is_ssh(s));
+        sd_ssh_free(s);
+        s = feed_both(framed[i], 64, 8);
+        assert_false(sd_ssh_is_ssh(s));
+        assert_true(sd_ssh_ruled_out(s));
+        sd_ssh_free(s);
+    }
+}
+
+/* A first chunk shorter than eight bytes, printable by chance, is no
+ * evidence of text: the sample decides; "SS" still goes to the banner. */
+static void test_short_head(void **state)
+{
+    (void)state;
+    sd_ssh_opts o = { .client_hint = 0, .midstream_ok = true };
+    sd_ssh *s = sd_ssh_new(&o);
+    sd_ssh_feed(s, 0, (const uint8_t *)"a7Q", 3, 1, 0);
+    uint8_t b[64];
+    for (int i = 0; i < 4; i++)
+        for (int d = 0; d < 2; d++) {
+            noise(b, sizeof b, (uint32_t)(2 * i + d + 1));
+            sd_ssh_feed(s, d, b, sizeof b, (uint64_t)(2 * i + d + 2), 0);
+        }
+    assert_true(sd_ssh_is_ssh(s));
+    assert_true(sd_ssh_meta_get(s)->midstream);
+    sd_ssh_free(s);
+    s = sd_ssh_new(&o);
+    sd_ssh_feed(s, 1, (const uint8_t *)"SS", 2, 1, 0);
+    sd_ssh_feed(s, 1, (const uint8_t *)"H-2.0-OpenSSH_9.6\r\n", 19, 2, 0);
+    assert_true(sd_ssh_meta_get(s)->side[1].banner_seen);
+    assert_false(sd_ssh_meta_get(s)->midstream);
+    sd_ssh_free(s);
+}
+
+/* The capture began after the client's banner: its first bytes a KEXINIT
+ * packet, read as the cleartext phase (the server's banner then makes the
+ * connection SSH), never as encrypted records. */
+static void test_kexinit_first(void **state)
+{
+    (void)state;
+    sd_ssh_opts o = { .client_hint = 0, .midstream_ok = true };
+    sd_ssh *s = sd_ssh_new(&o);
+    static const char ban[] = "SSH-2.0-OpenSSH_9.6\r\n";
+    sd_ssh_feed(s, 1, (const uint8_t *)ban, sizeof ban - 1, 1, 0);
+    /* length 68, padding 5, KEXINIT: the cookie, ten empty name-lists,
+     * first_kex_packet_follows and the reserved word (zeros) */
+    uint8_t k[72] = { 0, 0, 0, 68, 5, 20 };
+    noise(k + 6, 16, 9);
+    sd_ssh_feed(s, 0, k, sizeof k, 2, 0);
+    const sd_ssh_meta *m = sd_ssh_meta_get(s);
+    assert_true(sd_ssh_is_ssh(s));
+    assert_false(m->midstream);
+    assert_true(m->side[0].kexinit_seen);
+    sd_ssh_free(s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -243,6 +327,9 @@ int main(void)
         cmocka_unit_test(test_claim),
         cmocka_unit_test(test_banner),
         cmocka_unit_test(test_cut),
+        cmocka_unit_test(test_foreign),
+        cmocka_unit_test(test_short_head),
+        cmocka_unit_test(test_kexinit_first),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -379,6 +379,16 @@ static inline __attribute__((always_inline)) size_t feed_enc(sd_ssh *s, int dir,
             return t;
         }
         d->plen = L;
+        if (whole && n - 4 >= (uint64_t)L + sd->suite.tag) {
+            /* the whole record in this chunk (the usual one): emitted
+             * here, as the next call would (no caller reads the offset
+             * from the record callback) */
+            uint32_t body = L + sd->suite.tag;
+            sd->enc_bytes += body;
+            d->hdr_have = 0;
+            emit(s, dir, true, 4 + body, L, d->rec_off, s->frame, s->ts);
+            return 4 + (size_t)body;
+        }
         d->enc_left = (uint64_t)L + sd->suite.tag;
         return t;
     }
@@ -768,6 +778,16 @@ void sd_ssh_segment(sd_ssh *s, int dir, uint64_t offset, uint32_t len, uint64_t 
     if (end <= start)
         return;
     emit_seg(s, dir, (uint32_t)(end - start), start, frame, ts);
+}
+
+void sd_ssh_feed_segment(sd_ssh *s, int dir, const uint8_t *data, size_t len, uint32_t wire, uint64_t frame,
+                         sd_ts ts)
+{
+    if (!s || (dir != 0 && dir != 1))
+        return;
+    uint64_t off = s->d[dir].off;
+    sd_ssh_feed(s, dir, data, len, frame, ts);
+    sd_ssh_segment(s, dir, off, wire, frame, ts);
 }
 
 uint64_t sd_ssh_offset(const sd_ssh *s, int dir)

@@ -10,7 +10,9 @@
  *   c = 0xfd            snaplen cut: next byte n, sd_ssh_cut(dir = n & 1,
  *                       (n >> 1) * 4) (a cut segment's tail)
  *   otherwise           feed: dir = c & 1, the next (c >> 1) + 1 bytes,
- *                       split into two calls at a point given by c
+ *                       split into two calls at a point given by c, the
+ *                       second sd_ssh_feed_segment when bit 1 is set (its
+ *                       wire length: the bytes, plus c >> 4 as if cut)
  * Build: make fuzz (clang); seeds: tests/ssh/fuzz_seeds.py. */
 #include <stddef.h>
 #include <stdint.h>
@@ -59,7 +61,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                 len = size - i;
             size_t cut = len ? (c * 7u) % (len + 1) : 0;
             sd_ssh_feed(s, c & 1, data + i, cut, frame, (sd_ts)frame);
-            sd_ssh_feed(s, c & 1, data + i + cut, len - cut, frame, (sd_ts)frame);
+            if (c & 2)
+                sd_ssh_feed_segment(s, c & 1, data + i + cut, len - cut, (uint32_t)(len - cut) + (c >> 4), frame,
+                                    (sd_ts)frame);
+            else
+                sd_ssh_feed(s, c & 1, data + i + cut, len - cut, frame, (sd_ts)frame);
             i += len;
         }
         frame++;

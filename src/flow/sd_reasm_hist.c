@@ -92,29 +92,10 @@ static void hist_drop_old_recs(sd_reasm *r)
     }
 }
 
-/* Record bytes about to be delivered at r->next_off. */
-void sdr_hist_append(sd_reasm *r, const uint8_t *p, uint64_t len, uint64_t frame)
+/* sdr_hist_append past its usual case (sd_reasm_int.h): the rings grow,
+ * or old bytes and records fall out. */
+void sdr_hist_append_slow(sd_reasm *r, const uint8_t *p, uint64_t len, uint64_t frame)
 {
-    /* The usual case first (issue #11: ~40 instructions a chunk less): the
-     * bytes fit with the held ones (no growth, hstart stays), the frame
-     * ring has room. Then no record falls out: the loop below stops at the
-     * head's successor, which is the same one as after the last call
-     * (records >= 2), none (0), or the new record (1), whose offset,
-     * next_off, is past hstart when the ring holds any byte. */
-    uint64_t held = r->next_off - r->hstart;
-    if (r->hcap && held + len <= r->hcap && r->rcount < r->rcap && (r->rcount != 1 || held > 0)) {
-        size_t pos = (size_t)(r->next_off & (r->hcap - 1));
-        size_t first = SD_MIN((size_t)len, r->hcap - pos);
-        memcpy(r->hist + pos, p, first);
-        if (len > first)
-            memcpy(r->hist, p + first, (size_t)len - first);
-        const uint32_t m = r->rcap - 1;
-        if (r->rcount == 0 || r->recs[(r->rhead + r->rcount - 1) & m].frame != frame) {
-            r->recs[(r->rhead + r->rcount) & m] = (hrec){ r->next_off, frame }; /* hstart <= next_off */
-            r->rcount++;
-        }
-        return;
-    }
     hist_reserve(r, len);
     if (r->hcap == 0)
         return;

@@ -379,6 +379,16 @@ static inline __attribute__((always_inline)) size_t feed_enc(sd_ssh *s, int dir,
             return t;
         }
         d->plen = L;
+        if (whole && n - 4 >= (uint64_t)L + sd->suite.tag) {
+            /* the whole record in this chunk (the usual one): emitted
+             * here, as the next call would (no caller reads the offset
+             * from the record callback) */
+            uint32_t body = L + sd->suite.tag;
+            sd->enc_bytes += body;
+            d->hdr_have = 0;
+            emit(s, dir, true, 4 + body, L, d->rec_off, s->frame, s->ts);
+            return 4 + (size_t)body;
+        }
         d->enc_left = (uint64_t)L + sd->suite.tag;
         return t;
     }
@@ -512,10 +522,11 @@ __attribute__((noinline, cold)) static size_t feed_resync(sd_ssh *s, int dir, co
 
 /* ------------------------------------------------------------------ API */
 
-void sd_ssh_feed(sd_ssh *s, int dir, const uint8_t *data, size_t len, uint64_t frame, sd_ts ts)
+/* sd_ssh_feed past its argument checks: inlined there and in
+ * sd_ssh_feed_segment, the per-segment path, which checks once. */
+static inline __attribute__((always_inline)) void feed_in(sd_ssh *s, int dir, const uint8_t *data, size_t len,
+                                                          uint64_t frame, sd_ts ts)
 {
-    if (!s || (dir != 0 && dir != 1) || !data || len == 0)
-        return;
     dirst *d = &s->d[dir];
     s->frame = frame;
     s->ts = ts;
@@ -570,6 +581,13 @@ void sd_ssh_feed(sd_ssh *s, int dir, const uint8_t *data, size_t len, uint64_t f
         drop_buffers(s, 1);
         sdp_touch(s);
     }
+}
+
+void sd_ssh_feed(sd_ssh *s, int dir, const uint8_t *data, size_t len, uint64_t frame, sd_ts ts)
+{
+    if (!s || (dir != 0 && dir != 1) || !data || len == 0)
+        return;
+    feed_in(s, dir, data, len, frame, ts);
 }
 
 #define AFTER_CLOSE_FMT "%llu bytes past the sender's FIN or RST, which no receiver reads: not analysed"
@@ -754,10 +772,10 @@ void sd_ssh_cut(sd_ssh *s, int dir, uint64_t len, uint64_t frame, sd_ts ts)
     sdp_touch(s);
 }
 
-void sd_ssh_segment(sd_ssh *s, int dir, uint64_t offset, uint32_t len, uint64_t frame, sd_ts ts)
+/* sd_ssh_segment past its argument checks (len > 0), as feed_in. */
+static inline __attribute__((always_inline)) void segment_in(sd_ssh *s, int dir, uint64_t offset, uint32_t len,
+                                                             uint64_t frame, sd_ts ts)
 {
-    if (!s || (dir != 0 && dir != 1) || len == 0)
-        return;
     if (__builtin_expect(s->mid != NULL, 0))
         sdp_mid_segment(s, dir, len);
     sd_ssh_side *sd = &s->m.side[dir];
@@ -768,6 +786,25 @@ void sd_ssh_segment(sd_ssh *s, int dir, uint64_t offset, uint32_t len, uint64_t 
     if (end <= start)
         return;
     emit_seg(s, dir, (uint32_t)(end - start), start, frame, ts);
+}
+
+void sd_ssh_segment(sd_ssh *s, int dir, uint64_t offset, uint32_t len, uint64_t frame, sd_ts ts)
+{
+    if (!s || (dir != 0 && dir != 1) || len == 0)
+        return;
+    segment_in(s, dir, offset, len, frame, ts);
+}
+
+void sd_ssh_feed_segment(sd_ssh *s, int dir, const uint8_t *data, size_t len, uint32_t wire, uint64_t frame,
+                         sd_ts ts)
+{
+    if (!s || (dir != 0 && dir != 1))
+        return;
+    uint64_t off = s->d[dir].off;
+    if (data && len)
+        feed_in(s, dir, data, len, frame, ts);
+    if (wire)
+        segment_in(s, dir, off, wire, frame, ts);
 }
 
 uint64_t sd_ssh_offset(const sd_ssh *s, int dir)

@@ -357,6 +357,11 @@ void sd_ssh_conflict(sd_ssh *s, int dir, uint64_t frame, uint64_t offset);
  * emits a non-exact record for the part at or after the encrypted start.
  * Call it after feeding the segment's bytes. */
 void sd_ssh_segment(sd_ssh *s, int dir, uint64_t offset, uint32_t len, uint64_t frame, sd_ts ts);
+/* sd_ssh_feed of one TCP segment's captured bytes, then its sd_ssh_segment
+ * (wire: its payload's length on the wire, >= len where the snaplen cut
+ * it): one call a segment for the usual caller (sd_sshconn.c). */
+void sd_ssh_feed_segment(sd_ssh *s, int dir, const uint8_t *data, size_t len, uint32_t wire, uint64_t frame,
+                         sd_ts ts);
 /* Current stream offset (bytes fed + gaps) of a direction. */
 uint64_t sd_ssh_offset(const sd_ssh *s, int dir);
 /* True once a banner was seen on either side; false once both sides have

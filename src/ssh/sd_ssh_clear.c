@@ -779,6 +779,16 @@ size_t sdp_feed_clear(sd_ssh *s, int dir, const uint8_t *p, size_t n)
         }
         d->plen = L;
         d->pkt_have = 0;
+        if (whole && n - 4 >= L) {
+            /* the whole packet in this chunk (the usual one): read as the
+             * next call would, at the offset it would see (anomalies
+             * note it) */
+            d->hdr_have = 0;
+            d->off += 4;
+            on_packet(s, dir, p + 4, L, d->off + L);
+            d->off -= 4;
+            return 4 + (size_t)L;
+        }
         return t;
     }
     if (d->pkt_have == 0 && n >= d->plen) { /* whole in this chunk: read in place */

@@ -332,18 +332,23 @@ static bool ruled_out(const sd_conn *c, const conn_st *st)
            m->side[SD_DIR_RESP].prebanner_lines > 0;
 }
 
+/* The bytes the snaplen cut from the end of the segment whose captured
+ * part ends at stream offset end (0: none). */
+__attribute__((noinline, cold)) static uint32_t cut_after(conn_st *st, int dir, uint64_t end)
+{
+    const cut_rng *c = cut_find(st, dir, end, 0);
+    return c && c->from == st->cut[dir]->base + (uint32_t)end ? c->to - c->from : 0;
+}
+
 static void feed(conn_st *st, int dir, const uint8_t *data, uint32_t len, uint64_t frame, sd_ts ts)
 {
-    uint64_t off = sd_ssh_offset(st->ssh, dir);
-    sd_ssh_feed(st->ssh, dir, data, len, frame, ts);
     /* for suites whose length is encrypted, the TCP segment is the unit
      * the inference works with (retransmissions already removed); one the
      * snaplen cut is as long as it was on the wire */
     uint32_t wire = len;
-    const cut_rng *c = st->cut[dir] ? cut_find(st, dir, off + len, 0) : NULL;
-    if (c && c->from == st->cut[dir]->base + (uint32_t)(off + len))
-        wire += c->to - c->from;
-    sd_ssh_segment(st->ssh, dir, off, wire, frame, ts);
+    if (__builtin_expect(st->cut[dir] != NULL, 0))
+        wire += cut_after(st, dir, sd_ssh_offset(st->ssh, dir) + len);
+    sd_ssh_feed_segment(st->ssh, dir, data, len, wire, frame, ts);
 }
 
 /* A chunk past dir's close: held (or counted past the caps). */

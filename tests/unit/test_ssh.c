@@ -535,6 +535,48 @@ static void test_convo_chunked(void **state)
     sd_ssh_free(a);
 }
 
+/* Each message as one TCP segment: sd_ssh_feed_segment gives exactly
+ * what sd_ssh_feed then sd_ssh_segment over the same bytes give (the
+ * server's encrypt-and-MAC side has a record a segment, the client's GCM
+ * side its exact records), and a wire length past the bytes (a snaplen
+ * cut) is the segment record's. */
+static void test_feed_segment(void **state)
+{
+    (void)state;
+    convo cv;
+    build_convo(&cv, false);
+    reclog two = { 0 }, one = { 0 };
+    sd_ssh_opts oa = { .record = on_rec, .ud = &two }, ob = { .record = on_rec, .ud = &one };
+    sd_ssh *a = sd_ssh_new(&oa), *b = sd_ssh_new(&ob);
+    size_t pos[2] = { 0, 0 };
+    for (int i = 0; i < cv.n; i++) {
+        int d = cv.dir[i];
+        const wbuf *w = d == 0 ? &cv.c : &cv.s;
+        size_t len = cv.end[i] - pos[d];
+        uint32_t extra = i == cv.n - 2 ? 7 : 0; /* the server's encrypted bytes as if cut */
+        uint64_t off = sd_ssh_offset(a, d);
+        sd_ssh_feed(a, d, w->b + pos[d], len, (uint64_t)i + 1, (sd_ts)i);
+        sd_ssh_segment(a, d, off, (uint32_t)len + extra, (uint64_t)i + 1, (sd_ts)i);
+        sd_ssh_feed_segment(b, d, w->b + pos[d], len, (uint32_t)len + extra, (uint64_t)i + 1, (sd_ts)i);
+        pos[d] += len;
+    }
+    assert_true(two.n > 3);
+    assert_int_equal(one.n, two.n);
+    bool cut_seen = false;
+    for (uint32_t i = 0; i < one.n; i++) {
+        assert_int_equal(one.len[i], two.len[i]);
+        assert_int_equal(one.frame[i], two.frame[i]);
+        assert_int_equal(one.dir[i], two.dir[i]);
+        assert_int_equal(one.exact[i], two.exact[i]);
+        cut_seen |= one.dir[i] == 1 && one.len[i] == 100 + 7;
+    }
+    assert_true(cut_seen);
+    assert_int_equal(sd_ssh_offset(a, 0), sd_ssh_offset(b, 0));
+    assert_int_equal(sd_ssh_offset(a, 1), sd_ssh_offset(b, 1));
+    sd_ssh_free(a);
+    sd_ssh_free(b);
+}
+
 /* The caller's hint is wrong (dir 1 is the client): content decides. */
 static void test_roles_flip(void **state)
 {
@@ -1054,7 +1096,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_negotiate),     cmocka_unit_test(test_convo_whole),
         cmocka_unit_test(test_kex_memo),
-        cmocka_unit_test(test_convo_chunked), cmocka_unit_test(test_roles_flip), cmocka_unit_test(test_roles_firm),
+        cmocka_unit_test(test_convo_chunked), cmocka_unit_test(test_feed_segment),
+        cmocka_unit_test(test_roles_flip), cmocka_unit_test(test_roles_firm),
         cmocka_unit_test(test_terrapin),      cmocka_unit_test(test_namelist_control),
         cmocka_unit_test(test_anomalies),
         cmocka_unit_test(test_enc_gap_and_bad_len), cmocka_unit_test(test_ssh1),

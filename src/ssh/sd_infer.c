@@ -243,7 +243,9 @@ static void session_note(ctx *x, size_t session_ev, const session *S, uint32_t f
              : S->pty ? "interactive shell (pty)"
              : S->notty_shell ? "shell without a pty (lines typed in the client's line mode)"
              : S->fwd_only ? "no command (-N)"
-             : x->sftp ? "sftp subsystem (no pty)" : "remote command / subsystem (no pty)",
+             : x->sftp ? "sftp subsystem (no pty)"
+             : x->kind_unknown ? "no pty, kind not told (its requests came before the capture)"
+                               : "remote command / subsystem (no pty)",
              human ? "typed by a person"
              : x->lines_only ? "whole lines sent at once (scripted or pasted)"
                              : "no typing seen (scripted or idle)");
@@ -280,7 +282,7 @@ static void after_login(ctx *x, leg *F, size_t s0)
         x->req_to = s0;
     else
         sdi_session(x, F, s0, &S);
-    x->sum->session_kind = tunnel ? "tunnel" : x->tty_cmd ? "exec" : S.pty || S.notty_shell ? "shell" : S.fwd_only ? "forward-only" : x->sftp ? "sftp" : "exec";
+    x->sum->session_kind = tunnel ? "tunnel" : x->tty_cmd ? "exec" : S.pty || S.notty_shell ? "shell" : S.fwd_only ? "forward-only" : x->sftp ? "sftp" : x->kind_unknown ? "unknown" : "exec";
     size_t session_ev = session_event(x, s0, &S);
     sdi_forwarding_requests(x, &S.q, s0, S.fwd_only);
     /* no tunnelled session in an sftp session: sftp(1) and scp(1) run ssh

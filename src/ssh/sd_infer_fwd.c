@@ -320,3 +320,24 @@ void sdi_view_pop(ctx *x, sdi_view *sv)
     x->req_to = sv->req_to;
     memset(sv, 0, sizeof *sv);
 }
+
+bool sdi_forwards_alone(ctx *x, size_t from, size_t in_flight_max)
+{
+    fwd_sizes z = fwd_sizes_of(x);
+    size_t ev = x->out->n;
+    bool *had = x->chan;
+    x->chan = NULL;
+    sdi_forwards(x, from, false);
+    bool alone = x->chan != NULL; /* a channel was found */
+    size_t i = from;
+    /* a channel open before the capture began: its records up to the
+     * first open seen have no open of theirs */
+    while (alone && i < x->n && !x->chan[i] && i - from < in_flight_max)
+        i++;
+    for (; alone && i < x->n; i++)
+        alone = x->chan[i] || small_rec(&z, &x->v[i]);
+    free(x->chan); /* a trial: its events and marks are dropped */
+    x->chan = had;
+    x->out->n = ev;
+    return alone;
+}

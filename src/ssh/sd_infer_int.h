@@ -95,6 +95,8 @@ typedef struct ctx {
     double login_t;
     bool midstream;    /* picked up mid-stream: no login, no requests seen (sd_ssh_mid.c) */
     bool sftp, exec;   /* the session: sftp subsystem, a command without pty */
+    bool kind_unknown; /* mid-stream, no terminal: the kind not told by the traffic
+                        * (read with exec's rules, reported "unknown") */
     bool scp;          /* a legacy scp transfer was seen (the session is scp) */
     bool pty_shell;    /* the session is a shell with a terminal */
     bool mux_only;     /* a ControlMaster with no session of its own (ssh -M -N):
@@ -235,6 +237,13 @@ typedef struct session {
 /* Reads the session after login (s0: the first record after
  * USERAUTH_SUCCESS); sets x->sftp, x->exec, x->req_to. No events. */
 void sdi_session(ctx *x, const leg *F, size_t s0, session *S);
+
+/* ---- sd_infer_midkind.c ---- */
+
+/* The kind of a session picked up mid-stream without a terminal, from its
+ * traffic: sets x->sftp, S->fwd_only, x->exec, or x->kind_unknown (exec's
+ * rules still read its transfers). */
+void sdi_mid_kind(ctx *x, size_t s0, session *S);
 /* The server answers channel requests with CHANNEL_SUCCESS (payload 5)
  * and WINDOW_ADJUST (9) packets only; whether a record of len is these
  * alone (not, e.g., the reply to a hostkeys-prove-00@openssh.com request
@@ -277,6 +286,12 @@ void sdi_transfers(ctx *x, const leg *L, size_t from);
  * next to a shell or command: forward events; marks their records in
  * x->chan. */
 void sdi_forwards(ctx *x, size_t from, bool fwd_only);
+/* Whether every record from v[from] on is a -L/-D channel's (read as next
+ * to a session) or a control packet's size, at least one channel found:
+ * a session picked up mid-stream with no session traffic (-N). Up to
+ * in_flight_max records before the first open seen may be a channel's
+ * opened before the capture. A trial: no events, x->chan as it was. */
+bool sdi_forwards_alone(ctx *x, size_t from, size_t in_flight_max);
 
 /* The records without the forward channels' (x->chan), for the session's
  * keys and transfers: push swaps x->v / x->n / x->req_to for the view and

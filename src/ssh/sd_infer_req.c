@@ -585,14 +585,17 @@ static bool delayed_session(ctx *x, const leg *F, size_t s0)
 
 /* A session picked up mid-stream: its channel open and requests came
  * before the capture, so only key/echo pairs tell a shell with a terminal
- * (its keys from the first record) from a command or a transfer. */
+ * (its keys from the first record); the traffic tells the rest
+ * (sd_infer_midkind.c). */
 static void mid_session(ctx *x, size_t s0, session *S)
 {
     S->q = (reqs){ .extra = -1 };
     S->kfrom = s0;
     S->pty = echo_pairs(x, s0) != SIZE_MAX;
-    x->exec = !S->pty;
+    x->exec = false;
     x->req_to = s0;
+    if (!S->pty)
+        sdi_mid_kind(x, s0, S);
 }
 
 void sdi_session(ctx *x, const leg *F, size_t s0, session *S)

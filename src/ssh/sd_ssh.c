@@ -135,24 +135,6 @@ struct sdp_sizes {
     bool changed;                      /* since suite_from_sizes last looked */
 };
 
-static const char *const size_suites[][2] = {
-    { "chacha20-poly1305@openssh.com", NULL },
-    { "aes128-gcm@openssh.com", NULL },
-    { "aes128-ctr", "hmac-sha2-256-etm@openssh.com" },
-    { "aes128-ctr", "hmac-sha2-512-etm@openssh.com" },
-    { "aes128-ctr", "hmac-sha1-etm@openssh.com" },
-    { "aes128-ctr", "umac-64-etm@openssh.com" },
-    { "aes128-ctr", "umac-128-etm@openssh.com" },
-    { "aes128-ctr", "hmac-sha2-256" },
-    { "aes128-ctr", "hmac-sha2-512" },
-    { "aes128-ctr", "hmac-sha1" },
-    { "aes128-ctr", "umac-64@openssh.com" },
-    { "aes128-ctr", "umac-128@openssh.com" },
-    { "3des-cbc", "hmac-sha1" },
-    { "3des-cbc", "hmac-sha2-256" },
-};
-#define N_SIZE_SUITES (sizeof size_suites / sizeof size_suites[0])
-
 /* Gathers the first 4 bytes of what starts at d->head_off. */
 static void head_take(dirst *d, const uint8_t *p, size_t n)
 {
@@ -278,16 +260,16 @@ static void suite_from_sizes(sd_ssh *s)
         /* the fitting suites; a larger block that every sample fits is
          * taken over a smaller one after SIZE_BLOCK_SAMPLES (a smaller
          * block's sizes fit the larger's by chance half the time each) */
-        sd_ssh_suite fit[N_SIZE_SUITES], pick;
-        const char *fname[N_SIZE_SUITES], *name = NULL;
+        sd_ssh_suite fit[SD_SSH_FRAMING_SUITES], pick;
+        const char *fname[SD_SSH_FRAMING_SUITES], *name = NULL;
         size_t nfit = 0;
         uint32_t maxb = 0;
-        for (size_t k = 0; k < N_SIZE_SUITES; k++) {
+        for (size_t k = 0; k < SD_SSH_FRAMING_SUITES; k++) {
             sd_ssh_suite c;
-            if (sd_ssh_suite_from_names(size_suites[k][0], size_suites[k][1], &c) != 0 ||
+            if (sd_ssh_suite_from_names(sd_ssh_framing_suites[k][0], sd_ssh_framing_suites[k][1], &c) != 0 ||
                 sd_ssh_wire_size(&c, SIZE_SERVICE_REQUEST) != req || !size_fits(z, dir, ev, &c))
                 continue;
-            fname[nfit] = size_suites[k][0];
+            fname[nfit] = sd_ssh_framing_suites[k][0];
             fit[nfit++] = c;
             maxb = SD_MAX(maxb, c.block);
         }

@@ -482,7 +482,7 @@ static const sd_field FIELDS[] = {
     { "auth_method", "method of the last attempt (inference)", g_auth_method, false },
     { "auth_mfa", "the login needed a second factor (inference)", g_auth_mfa, false },
     { "host_known", "the client knew the host key (inference; unset: not known)", g_host_known, false },
-    { "session_kind", "shell, exec, sftp, scp or forward-only (inference)", g_session_kind, false },
+    { "session_kind", "shell, exec, sftp, scp, forward-only, tunnel, or unknown (midstream, not told) (inference)", g_session_kind, false },
     { "agent_forwarding", "agent forwarding requested or used (inference)", g_agent_fwd, false },
     { "x11_used", "an X11 channel carried an X client (inference)", g_x11_used, false },
     { "reverse_provisioned", "a reverse (-R) forward was set up (inference)", g_reverse, false },

@@ -88,26 +88,9 @@ struct sdp_mid {
     uint8_t foreign;                    /* of them, another protocol's record headers */
 };
 
-/* Suites the estimate tries, in order of preference where two give a
- * keystroke the same size: OpenSSH's defaults first (ssh_config(5)
- * Ciphers, MACs), then the CTR and CBC suites dropbear, PuTTY and older
- * servers choose. A suite with the length in clear is told from one with
- * it encrypted by the records' first four bytes (mid_pick). */
-static const char *const mid_suites[][2] = {
-    { "chacha20-poly1305@openssh.com", NULL },
-    { "aes128-gcm@openssh.com", NULL },
-    { "aes128-ctr", "umac-64-etm@openssh.com" },
-    { "aes128-ctr", "hmac-sha2-256-etm@openssh.com" },
-    { "aes128-ctr", "hmac-sha1-etm@openssh.com" },
-    { "aes128-ctr", "hmac-sha2-512-etm@openssh.com" },
-    { "aes128-ctr", "hmac-sha2-256" },
-    { "aes128-ctr", "hmac-sha1" },
-    { "aes128-ctr", "umac-64@openssh.com" },
-    { "aes128-ctr", "umac-128@openssh.com" },
-    { "aes128-ctr", "hmac-sha2-512" },
-    { "3des-cbc", "hmac-sha1" },
-    { "3des-cbc", "hmac-sha2-256" },
-};
+/* The suites the estimate tries: sd_ssh_framing_suites (sd_ssh_size.h),
+ * in its order of preference. A suite with the length in clear is told
+ * from one with it encrypted by the records' first four bytes (mid_pick). */
 
 static bool printable(uint8_t b)
 {
@@ -297,10 +280,10 @@ static bool one_packet(const sd_ssh_suite *su, uint32_t k)
 int sdp_mid_pick(const uint16_t n[SD_SSH_MID_SMALL + 1], const uint16_t clear[SD_SSH_MID_SMALL + 1],
                  const uint8_t clear_len[SD_SSH_MID_SMALL + 1], sd_ssh_suite *out)
 {
-    enum { NS = sizeof mid_suites / sizeof mid_suites[0] };
+    enum { NS = SD_SSH_FRAMING_SUITES };
     sd_ssh_suite su[NS];
     for (size_t i = 0; i < NS; i++)
-        if (sd_ssh_suite_from_names(mid_suites[i][0], mid_suites[i][1], &su[i]) != 0)
+        if (sd_ssh_suite_from_names(sd_ssh_framing_suites[i][0], sd_ssh_framing_suites[i][1], &su[i]) != 0)
             su[i].mode = SD_SSH_MODE_UNKNOWN;
     /* the keystroke: the commonest size that is some suite's keystroke (a
      * -R tunnel's or a nested session's keys, commoner still, are not) */
@@ -362,6 +345,6 @@ void sdp_mid_settle(sd_ssh *s)
     m->side[0].suite = su;
     m->side[1].suite = su;
     m->suite_guessed = true;
-    const char *mac = mid_suites[k][1];
-    snprintf(m->suite_guess, sizeof m->suite_guess, "%s%s%s", mid_suites[k][0], mac ? " + " : "", mac ? mac : "");
+    const char *mac = sd_ssh_framing_suites[k][1];
+    snprintf(m->suite_guess, sizeof m->suite_guess, "%s%s%s", sd_ssh_framing_suites[k][0], mac ? " + " : "", mac ? mac : "");
 }

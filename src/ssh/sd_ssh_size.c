@@ -5,6 +5,25 @@
 
 #include <string.h>
 
+/* umac-128-etm last: its keystroke has aes128-gcm's size and its length
+ * in clear as well, so the mid-stream guess never prefers it. */
+const char *const sd_ssh_framing_suites[SD_SSH_FRAMING_SUITES][2] = {
+    { "chacha20-poly1305@openssh.com", NULL },
+    { "aes128-gcm@openssh.com", NULL },
+    { "aes128-ctr", "umac-64-etm@openssh.com" },
+    { "aes128-ctr", "hmac-sha2-256-etm@openssh.com" },
+    { "aes128-ctr", "hmac-sha1-etm@openssh.com" },
+    { "aes128-ctr", "hmac-sha2-512-etm@openssh.com" },
+    { "aes128-ctr", "hmac-sha2-256" },
+    { "aes128-ctr", "hmac-sha1" },
+    { "aes128-ctr", "umac-64@openssh.com" },
+    { "aes128-ctr", "umac-128@openssh.com" },
+    { "aes128-ctr", "hmac-sha2-512" },
+    { "3des-cbc", "hmac-sha1" },
+    { "3des-cbc", "hmac-sha2-256" },
+    { "aes128-ctr", "umac-128-etm@openssh.com" },
+};
+
 static bool has_prefix(const char *s, const char *p)
 {
     return strncmp(s, p, strlen(p)) == 0;

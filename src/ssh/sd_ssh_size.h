@@ -51,6 +51,15 @@ int sd_ssh_mac_len(const char *mac, bool *etm);
  * out->mode is SD_SSH_MODE_UNKNOWN). */
 int sd_ssh_suite_from_names(const char *cipher, const char *mac, sd_ssh_suite *out);
 
+/* The suites whose framing a connection is read with when its KEXINITs
+ * were not seen (sd_ssh.c: a snaplen cut took them; sd_ssh_mid.c: the
+ * capture began after the login): { cipher, MAC or NULL for an AEAD },
+ * in order of preference where two give a keystroke the same size:
+ * OpenSSH's defaults first (ssh_config(5) Ciphers, MACs), then the CTR
+ * and CBC suites dropbear, PuTTY and older servers choose. */
+#define SD_SSH_FRAMING_SUITES 14
+extern const char *const sd_ssh_framing_suites[SD_SSH_FRAMING_SUITES][2];
+
 /* The cleartext suite before the first NEWKEYS: B = 8, no MAC. */
 sd_ssh_suite sd_ssh_suite_clear(void);
 

@@ -42,6 +42,11 @@ wanc150_bash_fast auth+20 shell
 srv_bash_fast auth+20 shell
 dropbear_server auth+5 shell --ssh-port 2022
 scp_download auth+5 scp
+sftp_session auth+5 sftp
+putty_psftp_batch auth+5 sftp
+scp_upload auth+5 sftp
+forward_L_http auth+5 forward-only
+tunnel_web_D auth+5 forward-only
 EOF2
 # the keys and Enters against the labels (no --ssh-port in the scorer: port 22 ones)
 # (wanc150_bash_fast: captured at the client 150 ms from the server, keys faster than
@@ -62,6 +67,10 @@ if bad:
 sys.exit(1 if bad else 0)
 PY
 done
+# an sftp upload is no forward's bulk, and a -N forward's channels are read as such
+# (sd_infer_midkind.c; integ: 1 false forward each in sftp_session, none for -N)
+grep -q '"kind":"forward"' "$T/sftp_session.json" && bad "sftp_session: its upload read as a forward"
+grep -q '"kind":"forward_only"' "$T/forward_L_http.json" || bad "forward_L_http: no forward_only event"
 # without --ssh-port, port 2022 is no SSH port: not claimed
 "$S" ssh --json "$T/lab/dropbear_server.pcap" 2>&1 | grep -q '"type":"ssh"' && bad "dropbear_server claimed without --ssh-port"
 "$S" ssh --ssh-port 0 "$T/lab/dropbear_server.pcap" >/dev/null 2>&1 && bad "--ssh-port 0 accepted"

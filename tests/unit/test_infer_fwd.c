@@ -55,6 +55,10 @@ static sd_infer_summary infer(const stream *s, sd_evlist *l)
     return infer_comp(s, l, NULL);
 }
 
+/* The connection was picked up mid-stream (sd_ssh_mid.c: no banner, no
+ * login seen): set by the midstream tests, cleared after each. */
+static bool stream_midstream;
+
 static sd_infer_summary infer_comp(const stream *s, sd_evlist *l, const char *comp)
 {
     static sd_ssh_meta m;
@@ -68,6 +72,7 @@ static sd_infer_summary infer_comp(const stream *s, sd_evlist *l, const char *co
     m.side[1].suite = m.side[0].suite;
     m.side[0].software = m.side[1].software = "OpenSSH_9.2p1";
     m.comp[0] = m.comp[1] = comp;
+    m.midstream = stream_midstream;
     for (size_t i = 0; i < s->n; i++)
         rc[i] = (sd_ssh_record){ .dir = s->r[i].c ? 0 : 1, .from_client = s->r[i].c, .wire_len = s->r[i].len,
                                  .frame = s->frame[i] ? s->frame[i] : i + 1, .ts = (sd_ts)(s->r[i].t * 1e9) };
@@ -1294,6 +1299,61 @@ static void test_x11_keys_after_client(void **st)
     sd_evlist_free(&l);
 }
 
+/* A session picked up mid-stream without a terminal (sd_infer_midkind.c):
+ * 128 KiB of client bulk (1448-byte segments) answered by the server with
+ * ans_len records, n_ans of them, after it; then idle. */
+static sd_infer_summary mid_upload(sd_evlist *l, uint32_t ans_len, int n_ans)
+{
+    static stream s;
+    memset(&s, 0, sizeof s);
+    add(&s, true, 84, 1.0);  /* an sftp OPEN (a channel open's size) */
+    add(&s, false, 52, 1.003); /* its HANDLE (a confirmation's) */
+    for (int i = 0; i < 91; i++)
+        add(&s, true, 1448, 1.01 + i * 1e-5);
+    for (int i = 0; i < n_ans; i++)
+        add(&s, false, ans_len, 1.05 + i * 1e-4);
+    stream_midstream = true;
+    sd_infer_summary su = infer(&s, l);
+    stream_midstream = false;
+    return su;
+}
+
+static void test_midstream_sftp_upload(void **st)
+{
+    (void)st;
+    sd_evlist l = { 0 };
+    /* SFTP: a STATUS per 32 KiB WRITE (CHANNEL_DATA of 21 bytes: 60 under
+     * chacha20-poly1305): sftp, and its upload no forward's bulk */
+    sd_infer_summary su = mid_upload(&l, 60, 4);
+    assert_string_equal(su.session_kind, "sftp");
+    assert_int_equal(count_kind(&l, "forward"), 0);
+    sd_evlist_free(&l);
+    /* the look-alike: a command's upload (cat > f) answered by
+     * WINDOW_ADJUSTs only (36): no sftp */
+    su = mid_upload(&l, 36, 1);
+    assert_string_not_equal(su.session_kind, "sftp");
+    sd_evlist_free(&l);
+}
+
+/* Nothing but keep-alive-sized records and request/answer pairs: the
+ * kind is not told ("unknown"), not guessed as exec. */
+static void test_midstream_unknown(void **st)
+{
+    (void)st;
+    static stream s;
+    memset(&s, 0, sizeof s);
+    for (int i = 0; i < 6; i++) {
+        add(&s, true, 76, 1.0 + i);
+        add(&s, false, 76, 1.002 + i);
+    }
+    sd_evlist l = { 0 };
+    stream_midstream = true;
+    sd_infer_summary su = infer(&s, &l);
+    stream_midstream = false;
+    assert_string_equal(su.session_kind, "unknown");
+    sd_evlist_free(&l);
+}
+
 int main(void)
 {
     const struct CMUnitTest t[] = {
@@ -1323,6 +1383,7 @@ int main(void)
         cmocka_unit_test(test_x11_keys_after_client),
         cmocka_unit_test(test_forward_after_key),
         cmocka_unit_test(test_forward_client_close_late),
+        cmocka_unit_test(test_midstream_sftp_upload), cmocka_unit_test(test_midstream_unknown),
     };
     return cmocka_run_group_tests(t, NULL, NULL);
 }

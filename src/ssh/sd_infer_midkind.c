@@ -1,0 +1,110 @@
+/* sd_infer_midkind: the kind of a session picked up mid-stream that shows
+ * no terminal (sd_infer_int.h sdi_mid_kind). Its channel open and requests
+ * came before the capture, so the kind is read from what its traffic does:
+ *
+ *  - sftp: bulk one way answered per chunk the other way. An SFTP client
+ *    writes in requests of at most 32 KiB (OpenSSH's sftp and scp, -B
+ *    32768; psftp 4 KiB) and the server answers each WRITE with a STATUS;
+ *    it reads with one READ request per chunk the server sends as DATA.
+ *    A command's bulk (cat, tar) or a forwarded channel's is answered by
+ *    WINDOW_ADJUSTs only, one per half window (OpenSSH's session and
+ *    direct-tcpip windows are 2 MiB: one per MiB or none at all).
+ *  - forward-only (-N, a forward alone): every record after the cut is a
+ *    forwarded channel's (sdi_forwards' opens, confirmations and data), or
+ *    a control packet's size (keep-alives).
+ *  - exec: the server sends output nobody asked for (a command's progress,
+ *    watch, top), or bulk goes one way without per-chunk answers.
+ *  - unknown: none of these (an idle session, only request/answer
+ *    exchanges, too little bulk): not guessed. */
+#include "sd_infer_int.h"
+
+#include <string.h>
+
+/* Bytes of bulk one way before its answers tell sftp from a command:
+ * two OpenSSH sftp chunks (a 64 KiB file has two WRITEs or READs). */
+#define MIDK_BULK_MIN 65536u
+/* sftp: at least one answer the other way per this many bulk bytes (one
+ * per 32 KiB chunk is sftp's; a margin for requests merged in a segment). */
+#define MIDK_SFTP_BYTES_PER_ANSWER 98304u
+/* A command or a forward: at most one answer per this many bulk bytes (a
+ * WINDOW_ADJUST per MiB, a few more where a capture splits them). */
+#define MIDK_EXEC_BYTES_PER_ANSWER 262144u
+/* The answers to a bulk run's last chunks arrive up to a round trip after
+ * it (s; a satellite link's ~0.6 s and a margin). */
+#define MIDK_ANSWER_S 1.5
+/* Bulk records this far apart are one run (s). */
+#define MIDK_RUN_GAP_S 1.0
+/* A server record this long after every earlier record is output nobody
+ * asked for (s): longer than any answer's round trip (MIDK_ANSWER_S). */
+#define MIDK_UNPROMPTED_S 1.5
+/* Records before the first forward channel open seen that may be a
+ * channel's opened before the capture (an HTTP response's tail). */
+#define MIDK_IN_FLIGHT_MAX 16u
+/* Unprompted server records needed to read a command. */
+#define MIDK_UNPROMPTED_MIN 2u
+
+/* RFC 4254 5.2: CHANNEL_WINDOW_ADJUST: byte, uint32 channel, uint32 bytes. */
+#define P_WINDOW_ADJUST 9u
+/* Bulk bytes per direction and the small records of the other direction
+ * that came during each bulk run or within MIDK_ANSWER_S after it. */
+typedef struct midk_bulk {
+    uint64_t bytes[2];
+    uint32_t answers[2];
+} midk_bulk;
+
+static void bulk_runs(const ctx *x, size_t s0, midk_bulk *b)
+{
+    memset(b, 0, sizeof *b);
+    /* a WINDOW_ADJUST, a legacy scp's one-byte ack, an EOF or a CLOSE:
+     * no sftp answer (its STATUS and READ are 21 and 29 bytes of data) */
+    uint32_t ctl[2] = { sd_ssh_wire_size(x->cs, P_WINDOW_ADJUST), sd_ssh_wire_size(x->ss, P_WINDOW_ADJUST) };
+    for (int d = 0; d < 2; d++) {
+        bool c = d == 0;
+        double run0 = -1, last = -1; /* the current run's first and last bulk record */
+        for (size_t i = s0; i < x->n; i++) {
+            const item *it = &x->v[i];
+            if (it->c == c && it->len >= XFER_RECORD) {
+                if (run0 < 0 || it->t - last > MIDK_RUN_GAP_S)
+                    run0 = it->t;
+                last = it->t;
+                b->bytes[d] += it->len;
+            } else if (it->c != c && it->len > ctl[!d] && it->len < XFER_RECORD && run0 >= 0 &&
+                       it->t - last <= MIDK_ANSWER_S) {
+                b->answers[d]++;
+            }
+        }
+    }
+}
+
+/* Server records after a silence of both sides (MIDK_UNPROMPTED_S). */
+static uint32_t unprompted(const ctx *x, size_t s0)
+{
+    uint32_t n = 0;
+    for (size_t i = s0 + 1; i < x->n; i++)
+        n += !x->v[i].c && x->v[i].t - x->v[i - 1].t >= MIDK_UNPROMPTED_S;
+    return n;
+}
+
+void sdi_mid_kind(ctx *x, size_t s0, session *S)
+{
+    midk_bulk b;
+    bulk_runs(x, s0, &b);
+    int d = b.bytes[1] > b.bytes[0]; /* the main bulk's direction */
+    uint64_t by = b.bytes[d];
+    x->exec = true; /* read as a command's for its transfers (legacy scp) */
+    x->kind_unknown = false;
+    if (sdi_forwards_alone(x, s0, MIDK_IN_FLIGHT_MAX)) {
+        S->fwd_only = true;
+        x->exec = false;
+        return;
+    }
+    if (by >= MIDK_BULK_MIN && (uint64_t)b.answers[d] * MIDK_SFTP_BYTES_PER_ANSWER >= by) {
+        x->sftp = true;
+        x->exec = false;
+        return;
+    }
+    if ((by >= MIDK_BULK_MIN && (uint64_t)b.answers[d] * MIDK_EXEC_BYTES_PER_ANSWER <= by) ||
+        unprompted(x, s0) >= MIDK_UNPROMPTED_MIN)
+        return;
+    x->kind_unknown = true;
+}

@@ -7,6 +7,7 @@
 
 #include "../common/sd_plain.h"
 
+#include <assert.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -164,6 +165,15 @@ static char *payload_json(char *o, const uint8_t *p, size_t len)
     return o;
 }
 
+/* ,"first_frame":F,"last_frame":L (a chunk's, a session's) */
+static char *put_frames(char *o, uint64_t first, uint64_t last)
+{
+    o = PUT(o, ",\"first_frame\":");
+    o = sd_put_u64(o, first);
+    o = PUT(o, ",\"last_frame\":");
+    return sd_put_u64(o, last);
+}
+
 void sd_chunk_json_ex(sd_buf *b, int dir, const sd_chunk *ch, size_t payload_max, const uint64_t *file_off)
 {
     bool in_file = file_off != NULL;
@@ -172,10 +182,7 @@ void sd_chunk_json_ex(sd_buf *b, int dir, const sd_chunk *ch, size_t payload_max
     size_t len = render ? SD_MIN((size_t)ch->len, payload_max) : 0;
     char *o0 = buf_room(b, 512 + 4 * len), *o = o0;
     o = dir ? PUT(o, "{\"dir\":\"resp\"") : PUT(o, "{\"dir\":\"orig\"");
-    o = PUT(o, ",\"first_frame\":");
-    o = sd_put_u64(o, ch->first_frame);
-    o = PUT(o, ",\"last_frame\":");
-    o = sd_put_u64(o, ch->last_frame);
+    o = put_frames(o, ch->first_frame, ch->last_frame);
     o = PUT(o, ",\"ts\":");
     o = sd_json_put_ts(o, ch->ts);
     o = PUT(o, ",\"offset\":");
@@ -274,18 +281,46 @@ static void *x_conn_new(void *ctx, sd_conn *c)
     return sd_calloc(1, sizeof(xsess));
 }
 
-static void endpoints_json(sd_json *j, const sd_conn *c)
+/* A string of ours (a uid, an address, a conn_state, a file name made from
+ * addresses and ports): nothing in it needs escaping. */
+static char *put_qstr(char *o, const char *s, size_t n)
+{
+    SD_CHECK(assert(sd_plain_run((const uint8_t *)s, n, '"', '\\') == n));
+    *o++ = '"';
+    o = put(o, s, n);
+    *o++ = '"';
+    return o;
+}
+
+/* The endpoints' members, after a '{': formatted directly, as the rest of
+ * the session's records (sd_json's calls, a key and a value each, were
+ * ~3,000 instructions for these and as many for the summary's counters,
+ * a tenth of extract's engine thread on short sessions). */
+#define ENDPOINTS_ROOM (128 + 2 * SD_ADDR_STRLEN)
+static char *put_endpoints(char *o, const sd_conn *c)
 {
     char a[SD_ADDR_STRLEN];
-    sd_json_str(j, "uid", c->uid);
-    sd_json_u64(j, "stream", c->id);
-    sd_json_f64(j, "ts", sd_ts_sec(c->start), 6);
-    sd_json_str(j, "id.orig_h", sd_addr_str(&c->orig_h, a, sizeof a));
-    sd_json_u64(j, "id.orig_p", c->orig_p);
-    sd_json_str(j, "id.resp_h", sd_addr_str(&c->resp_h, a, sizeof a));
-    sd_json_u64(j, "id.resp_p", c->resp_p);
-    if (c->vlan)
-        sd_json_u64(j, "vlan", c->vlan);
+    o = PUT(o, "\"uid\":");
+    o = put_qstr(o, c->uid, strlen(c->uid));
+    o = PUT(o, ",\"stream\":");
+    o = sd_put_u64(o, c->id);
+    o = PUT(o, ",\"ts\":");
+    o = sd_json_put_ts(o, c->start);
+    o = PUT(o, ",\"id.orig_h\":");
+    sd_addr_str(&c->orig_h, a, sizeof a);
+    o = put_qstr(o, a, strlen(a));
+    o = PUT(o, ",\"id.orig_p\":");
+    o = sd_put_u64(o, c->orig_p);
+    o = PUT(o, ",\"id.resp_h\":");
+    sd_addr_str(&c->resp_h, a, sizeof a);
+    o = put_qstr(o, a, strlen(a));
+    o = PUT(o, ",\"id.resp_p\":");
+    o = sd_put_u64(o, c->resp_p);
+    if (c->vlan) {
+        o = PUT(o, ",\"vlan\":");
+        o = sd_put_u64(o, c->vlan);
+    }
+    return o;
 }
 
 static void tr_append(sd_extract *x, xsess *s)
@@ -299,11 +334,11 @@ static void tr_start(sd_extract *x, const sd_conn *c, xsess *s)
     char base[SD_FLOWNAME_LEN];
     sd_flowname(base, sizeof base, &c->orig_h, c->orig_p, &c->resp_h, c->resp_p, c->vlan);
     s->tr = named_file(x, base, ".json", &s->trname);
-    sd_json j;
-    sd_json_begin(&j, &x->b);
-    endpoints_json(&j, c);
-    sd_json_key(&j, "chunks");
-    sd_buf_append(&x->b, "[\n", 2);
+    char *o0 = buf_room(&x->b, ENDPOINTS_ROOM + 16), *o = o0;
+    *o++ = '{';
+    o = put_endpoints(o, c);
+    o = PUT(o, ",\"chunks\":[\n");
+    x->b.len += (size_t)(o - o0);
     tr_append(x, s);
 }
 
@@ -467,72 +502,81 @@ static void x_sigs(void *ud, const sd_conn *c, const sd_filesig_conn *r)
     }
 }
 
-static void name_json(sd_json *j, const char *key, const sd_sinkfile *f)
+static char *put_name(char *o, const sd_sinkfile *f)
 {
-    sd_json_key(j, key);
-    if (f)
-        sd_json_escape(j->b, sd_sinkfile_name(f), strlen(sd_sinkfile_name(f)));
-    else
-        sd_buf_append(j->b, "null", 4);
+    if (!f)
+        return PUT(o, "null");
+    const char *n = sd_sinkfile_name(f);
+    return put_qstr(o, n, strlen(n));
 }
 
-/* k = prefix + name (keys of at most 47 bytes: ours), without snprintf:
- * the summary has 12 or more such keys per session. */
-static const char *key_cat(char k[48], const char *prefix, const char *name)
+/* The per-direction members' keys, "orig_" or "resp_" + name, written out
+ * (no key assembled per session). */
+enum { K_BYTES, K_GAP_BYTES, K_GAPS, K_INCONS, K_AFTER_FIN, K_FILE, K_INCONS_BYTES, K_UNCHECKED, K_UNAPPLIED,
+       K_URGENT, K_HOLE_CUT, K_FIRST_CUT, K_N };
+#define DIR_KEYS(d) \
+    { ",\"" d "_bytes\":", ",\"" d "_gap_bytes\":", ",\"" d "_gaps\":", ",\"" d "_inconsistent\":", \
+      ",\"" d "_after_fin_chunks\":", ",\"" d "_file\":", ",\"" d "_inconsistent_bytes\":", \
+      ",\"" d "_overlap_unchecked_bytes\":", ",\"" d "_overlap_policy_unapplied_bytes\":", \
+      ",\"" d "_urgent_bytes\":", ",\"" d "_hole_bytes_cut\":", ",\"" d "_first_cut_offset\":" }
+static const char *const DKEY[2][K_N] = { DIR_KEYS("orig"), DIR_KEYS("resp") };
+
+static char *put_key_u64(char *o, const char *qkey, uint64_t v)
 {
-    size_t a = strlen(prefix), b = SD_MIN(strlen(name), 47 - a);
-    memcpy(k, prefix, a);
-    memcpy(k + a, name, b);
-    k[a + b] = '\0';
-    return k;
+    return sd_put_u64(put(o, qkey, strlen(qkey)), v);
 }
 
-/* The summary object shared by the index line and the transcript's end. */
+/* The fixed part of the summary: at most ENDPOINTS_ROOM, 24 keys of up to
+ * 45 bytes with 20-digit numbers, two file names and the fixed keys. */
+#define SUMMARY_ROOM (ENDPOINTS_ROOM + 24 * 68 + 3 * SD_SINK_NAME_MAX + 512)
+
+static char *put_dir_summary(char *o, const sd_conn *c, const xdir *d, int dir)
+{
+    const char *const *K = DKEY[dir];
+    const uint64_t F[] = { d->bytes, d->gap_bytes, d->gaps, d->incons, d->after_fin };
+    for (int i = K_BYTES; i <= K_AFTER_FIN; i++)
+        o = put_key_u64(o, K[i], F[i]);
+    o = put(o, K[K_FILE], strlen(K[K_FILE]));
+    o = put_name(o, d->f);
+    /* only when set: as conns -R */
+    const uint64_t R[] = { c->d[dir].inconsistent_bytes, c->d[dir].unchecked_bytes,
+                           c->d[dir].policy_unapplied_bytes, c->d[dir].urgent_bytes };
+    for (int i = 0; i < (int)SD_ARRAY_LEN(R); i++)
+        if (R[i])
+            o = put_key_u64(o, K[K_INCONS_BYTES + i], R[i]);
+    if (d->cut) { /* only then: an ordinary index line is unchanged */
+        o = put_key_u64(o, K[K_HOLE_CUT], d->cut);
+        o = put_key_u64(o, K[K_FIRST_CUT], d->cut_at);
+    }
+    return o;
+}
+
+/* The summary object shared by the index line and the transcript's end,
+ * with its '\n'. */
 static void summary_json(const sd_conn *c, const xsess *s, sd_buf *b)
 {
-    sd_json j;
-    sd_json_begin(&j, b);
-    endpoints_json(&j, c);
-    sd_json_f64(&j, "end", sd_ts_sec(c->end), 6);
-    sd_json_u64(&j, "first_frame", c->first_frame);
-    sd_json_u64(&j, "last_frame", c->last_frame);
-    sd_json_str(&j, "conn_state", c->conn_state);
-    static const char *const P[2] = { "orig_", "resp_" };
-    char k[48];
-    for (int dir = 0; dir < 2; dir++) {
-        const xdir *d = &s->d[dir];
-        const struct { const char *name; uint64_t v; } F[] = {
-            { "bytes", d->bytes }, { "gap_bytes", d->gap_bytes }, { "gaps", d->gaps },
-            { "inconsistent", d->incons }, { "after_fin_chunks", d->after_fin },
-        };
-        for (size_t i = 0; i < SD_ARRAY_LEN(F); i++) {
-            sd_json_u64(&j, key_cat(k, P[dir], F[i].name), F[i].v);
-        }
-        name_json(&j, key_cat(k, P[dir], "file"), d->f);
-        const struct { const char *name; uint64_t v; } R[] = { /* only when set: as conns -R */
-            { "inconsistent_bytes", c->d[dir].inconsistent_bytes },
-            { "overlap_unchecked_bytes", c->d[dir].unchecked_bytes },
-            { "overlap_policy_unapplied_bytes", c->d[dir].policy_unapplied_bytes },
-            { "urgent_bytes", c->d[dir].urgent_bytes },
-        };
-        for (size_t i = 0; i < SD_ARRAY_LEN(R); i++) {
-            if (R[i].v)
-                sd_json_u64(&j, key_cat(k, P[dir], R[i].name), R[i].v);
-        }
-        if (d->cut) { /* only then: an ordinary index line is unchanged */
-            sd_json_u64(&j, key_cat(k, P[dir], "hole_bytes_cut"), d->cut);
-            sd_json_u64(&j, key_cat(k, P[dir], "first_cut_offset"), d->cut_at);
-        }
-    }
-    name_json(&j, "transcript", s->tr);
-    sd_json_bool(&j, "truncated", s->truncated);
-    sd_json_key(&j, "signatures");
-    sd_buf_append(b, "[", 1);
+    char *o0 = buf_room(b, SUMMARY_ROOM), *o = o0;
+    *o++ = '{';
+    o = put_endpoints(o, c);
+    o = PUT(o, ",\"end\":");
+    o = sd_json_put_ts(o, c->end);
+    o = put_frames(o, c->first_frame, c->last_frame);
+    o = PUT(o, ",\"conn_state\":");
+    o = put_qstr(o, c->conn_state, strnlen(c->conn_state, sizeof c->conn_state));
+    for (int dir = 0; dir < 2; dir++)
+        o = put_dir_summary(o, c, &s->d[dir], dir);
+    o = PUT(o, ",\"transcript\":");
+    o = put_name(o, s->tr);
+    o = s->truncated ? PUT(o, ",\"truncated\":true") : PUT(o, ",\"truncated\":false");
+    o = PUT(o, ",\"signatures\":[");
+    b->len += (size_t)(o - o0);
     if (s->sigs.len)
         sd_buf_append(b, s->sigs.p, s->sigs.len);
-    sd_buf_append(b, "]", 1);
-    sd_json_u64(&j, "signatures_total", s->sig_total);
-    sd_json_end(&j);
+    o0 = o = buf_room(b, 64);
+    o = PUT(o, "],\"signatures_total\":");
+    o = sd_put_u64(o, s->sig_total);
+    o = PUT(o, "}\n");
+    b->len += (size_t)(o - o0);
 }
 
 /* The transcript's end and the index line; the index line is queued after

@@ -2,15 +2,23 @@
 
 #include <string.h>
 
+/* The letters seen as a bit set and the length kept: a strchr and a
+ * strlen per call were ~7 calls a short connection (issue #11). A letter
+ * outside 'A'..'z' (none today) is looked for in the string. */
 static void history_put(sd_conn *c, char letter, int dir, bool force)
 {
     char ch = dir == SD_DIR_ORIG ? letter : (char)(letter - 'A' + 'a');
-    if (!force && strchr(c->history, ch))
+    unsigned bit = (unsigned)(unsigned char)ch - 'A';
+    bool seen = bit < 64 ? (c->history_seen >> bit) & 1 : memchr(c->history, ch, c->history_len) != NULL;
+    if (!force && seen)
         return;
-    size_t n = strlen(c->history);
+    size_t n = c->history_len;
     if (n < SD_HISTORY_MAX) {
         c->history[n] = ch;
         c->history[n + 1] = '\0';
+        c->history_len = (uint8_t)(n + 1);
+        if (bit < 64)
+            c->history_seen |= (uint64_t)1 << bit;
     } else {
         c->history_dropped++; /* counted, shown as history_dropped and on stderr */
     }

@@ -115,6 +115,8 @@ typedef struct sd_conn {
     bool flipped;                 /* originator is not the first packet's sender (Zeek '^') */
     uint8_t orig_by;              /* how the originator was decided: SD_ORIG_* */
     char history[SD_HISTORY_MAX + 1];
+    uint8_t history_len;          /* strlen(history), kept by sd_conn_history_* */
+    uint64_t history_seen;        /* letters 'A'..'z' in history, bit ch - 'A' */
     uint32_t history_dropped;     /* letters the cap (SD_HISTORY_MAX) left out */
     char conn_state[8];           /* Zeek conn_state, set when the conn ends */
     uint32_t open_at_end;         /* other connections open when this one ended */

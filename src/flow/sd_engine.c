@@ -553,8 +553,10 @@ static void new_conn_fields(sd_engine *e, sd_conn *c, const sd_pkt *p)
     c->d[0].ttl_min = c->d[1].ttl_min = 255;
     c->midstream = p->l4 == SD_L4_TCP && !((p->flags & SD_TH_SYN) && !(p->flags & SD_TH_ACK));
     c->flipped = flip;
-    if (flip)
+    if (flip) {
         c->history[0] = '^';
+        c->history_len = 1;
+    }
     if (!e->uids_late)
         sd_conn_make_uid(c);
 }

@@ -20,6 +20,8 @@ struct sd_outq {
     void *ud;
     unsigned publish;
     uint64_t put;      /* the putter's: items put (published or not) */
+    uint64_t room_to;  /* the putter's: put may reach this without a look at head
+                          (head only grows: what was free stays free) */
     pthread_t thread;
     pthread_mutex_t lock;
     pthread_cond_t more, done;
@@ -82,6 +84,8 @@ static void publish(sd_outq *q)
 
 void *sd_outq_slot(sd_outq *q)
 {
+    if (q->put < q->room_to) /* room known: no lock (it was taken per item, issue #11) */
+        return q->items + (q->put % SD_OUTQ_ITEMS) * q->size;
     pthread_mutex_lock(&q->lock);
     if (q->put - q->head == SD_OUTQ_ITEMS) { /* full: what is put must be handled first */
         q->tail = q->put;
@@ -89,6 +93,7 @@ void *sd_outq_slot(sd_outq *q)
         while (q->put - q->head == SD_OUTQ_ITEMS)
             pthread_cond_wait(&q->done, &q->lock);
     }
+    q->room_to = q->head + SD_OUTQ_ITEMS;
     pthread_mutex_unlock(&q->lock);
     return q->items + (q->put % SD_OUTQ_ITEMS) * q->size;
 }

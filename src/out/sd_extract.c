@@ -296,7 +296,15 @@ static char *put_qstr(char *o, const char *s, size_t n)
  * the session's records (sd_json's calls, a key and a value each, were
  * ~3,000 instructions for these and as many for the summary's counters,
  * a tenth of extract's engine thread on short sessions). */
-#define ENDPOINTS_ROOM (128 + 2 * SD_ADDR_STRLEN)
+#define ENDPOINTS_KEYS \
+    "\"uid\":\"\",\"stream\":,\"ts\":,\"id.orig_h\":\"\",\"id.orig_p\":,\"id.resp_h\":\"\",\"id.resp_p\":,\"vlan\":"
+#define U64_DIGITS 20 /* sd_put_u64's longest */
+#define TS_ROOM 32    /* sd_json_put_ts's: its snprintf's bound, with the NUL */
+/* The members' longest: their keys and quotes (ENDPOINTS_KEYS), a uid, a
+ * stream number, a timestamp, two addresses and three 16-bit numbers
+ * (ports, vlan) of 5 digits. */
+#define ENDPOINTS_ROOM \
+    (sizeof ENDPOINTS_KEYS + sizeof ((sd_conn *)0)->uid + U64_DIGITS + TS_ROOM + 2 * SD_ADDR_STRLEN + 3 * 5)
 static char *put_endpoints(char *o, const sd_conn *c)
 {
     char a[SD_ADDR_STRLEN];
@@ -329,15 +337,18 @@ static void tr_append(sd_extract *x, xsess *s)
     x->b.len = 0;
 }
 
+/* '{', the endpoints, ,"chunks":[ and its '\n' */
+#define TR_START_ROOM (1 + ENDPOINTS_ROOM + sizeof ",\"chunks\":[\n")
 static void tr_start(sd_extract *x, const sd_conn *c, xsess *s)
 {
     char base[SD_FLOWNAME_LEN];
     sd_flowname(base, sizeof base, &c->orig_h, c->orig_p, &c->resp_h, c->resp_p, c->vlan);
     s->tr = named_file(x, base, ".json", &s->trname);
-    char *o0 = buf_room(&x->b, ENDPOINTS_ROOM + 16), *o = o0;
+    char *o0 = buf_room(&x->b, TR_START_ROOM), *o = o0;
     *o++ = '{';
     o = put_endpoints(o, c);
     o = PUT(o, ",\"chunks\":[\n");
+    SD_CHECK(assert((size_t)(o - o0) <= TR_START_ROOM));
     x->b.len += (size_t)(o - o0);
     tr_append(x, s);
 }
@@ -527,7 +538,9 @@ static char *put_key_u64(char *o, const char *qkey, uint64_t v)
 }
 
 /* The fixed part of the summary: at most ENDPOINTS_ROOM, 24 keys of up to
- * 45 bytes with 20-digit numbers, two file names and the fixed keys. */
+ * 45 bytes with 20-digit numbers, three file names (the directions' and
+ * the transcript's, quoted) and the other members (end, frames,
+ * conn_state, truncated: under 200 bytes). */
 #define SUMMARY_ROOM (ENDPOINTS_ROOM + 24 * 68 + 3 * SD_SINK_NAME_MAX + 512)
 
 static char *put_dir_summary(char *o, const sd_conn *c, const xdir *d, int dir)
@@ -569,6 +582,7 @@ static void summary_json(const sd_conn *c, const xsess *s, sd_buf *b)
     o = put_name(o, s->tr);
     o = s->truncated ? PUT(o, ",\"truncated\":true") : PUT(o, ",\"truncated\":false");
     o = PUT(o, ",\"signatures\":[");
+    SD_CHECK(assert((size_t)(o - o0) <= SUMMARY_ROOM));
     b->len += (size_t)(o - o0);
     if (s->sigs.len)
         sd_buf_append(b, s->sigs.p, s->sigs.len);

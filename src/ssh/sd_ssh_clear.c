@@ -563,11 +563,7 @@ bool sdp_newkeys_settle(sd_ssh *s, int dir)
 {
     dirst *d = &s->d[dir];
     sd_ssh_side *sd = &s->m.side[dir];
-    sd_cur c = sd_cur_make(d->nk_buf, 4);
-    uint32_t L = sd_cur_be32(&c);
-    uint8_t pad = d->nk_buf[4], type = d->nk_buf[5];
-    bool clear = L >= 5 && L <= SD_SSH_MAX_PACKET && (L + 4) % 8 == 0 && pad >= 4 && pad + 2u <= L &&
-                 type >= SD_SSH_MSG_KEX_FIRST && type <= SD_SSH_MSG_KEX_LAST;
+    bool clear = sdp_clear_head(d->nk_buf) && d->nk_buf[5] >= SD_SSH_MSG_KEX_FIRST;
     d->st = ST_ENC;
     if (!clear)
         return false;
@@ -818,13 +814,19 @@ size_t sdp_feed_clear(sd_ssh *s, int dir, const uint8_t *p, size_t n)
  * cleartext block (RFC 4253 section 6: packet_length 12, padding 10). */
 #define NEWKEYS_WIRE 16u
 
-bool sdp_clear_head(const uint8_t *b)
+uint32_t sdp_clear_head_len(const uint8_t *b, uint8_t lo, uint8_t hi)
 {
     sd_cur c = sd_cur_make(b, SD_SSH_NK_PEEK);
     uint32_t L = sd_cur_be32(&c);
     uint8_t pad = b[4], type = b[5];
-    return L >= 5 && L <= SD_SSH_MAX_PACKET && (L + 4) % 8 == 0 && pad >= 4 && pad + 2u <= L && type >= 1 &&
-           type <= SD_SSH_MSG_KEX_LAST;
+    bool head = L >= 5 && L <= SD_SSH_MAX_PACKET && pad >= 4 && pad + 2u <= L && type >= lo && type <= hi;
+    return head ? L : 0;
+}
+
+bool sdp_clear_head(const uint8_t *b)
+{
+    uint32_t L = sdp_clear_head_len(b, 1, SD_SSH_MSG_KEX_LAST);
+    return L && (L + 4) % 8 == 0;
 }
 
 /* A cleartext packet whose body the snaplen cut (d->pkt holds its first

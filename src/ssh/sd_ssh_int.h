@@ -203,6 +203,12 @@ void sdp_newkeys_cut(sd_ssh *s, int dir, uint64_t end_off);
 /* A cut in the BANNER state: a line begun with "SSH-" is the banner, cut
  * (true: the side goes on); false: the side stops as at a gap. */
 bool sdp_cut_banner(sd_ssh *s, int dir);
+/* The packet_length of the cleartext packet b[0..SD_SSH_NK_PEEK) can
+ * start, of a message type in [lo, hi], or 0 (RFC 4253 section 6: a
+ * length within SD_SSH_MAX_PACKET, padding_length 4 or more, the padding
+ * and the type inside the packet). The block alignment is the caller's to
+ * ask: sdp_feed_clear notes a packet without it and reads on. */
+uint32_t sdp_clear_head_len(const uint8_t *b, uint8_t lo, uint8_t hi);
 /* Whether b[0..SD_SSH_NK_PEEK) can start a cleartext packet: length,
  * padding, block alignment, a transport or key exchange message type. */
 bool sdp_clear_head(const uint8_t *b);

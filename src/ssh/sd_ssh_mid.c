@@ -127,17 +127,14 @@ static bool banner_like(const uint8_t *p, size_t n)
 /* Whether p (n bytes, the start of a direction) is a cleartext KEXINIT
  * packet's head (RFC 4253 sections 6 and 7.1): the capture began after
  * this side's banner (its SYN and first segment missed, the peer's banner
- * still to come). A length under SD_SSH_MAX_PACKET, padding 4 or more,
- * message 20: random bytes once in 10 million. */
-#define MID_KEX_HEAD 6u
+ * still to come). A length under SD_SSH_MAX_PACKET, padding 4 or more
+ * inside it, message 20 (sdp_clear_head_len; not the block alignment,
+ * which the cleartext reading notes and reads on without): random bytes
+ * once in 10 million. */
 #define MID_KEX_MIN 16u /* a KEXINIT's cookie alone is 16 bytes */
 static bool kexinit_head(const uint8_t *p, size_t n)
 {
-    if (n < MID_KEX_HEAD)
-        return false;
-    sd_cur c = sd_cur_make(p, n);
-    uint32_t len = sd_cur_be32(&c);
-    return len >= MID_KEX_MIN && len <= SD_SSH_MAX_PACKET && p[4] >= 4 && p[4] < len && p[5] == SD_SSH_MSG_KEXINIT;
+    return n >= SD_SSH_NK_PEEK && sdp_clear_head_len(p, SD_SSH_MSG_KEXINIT, SD_SSH_MSG_KEXINIT) >= MID_KEX_MIN;
 }
 
 /* Whether a segment of wire bytes beginning with h (k bytes kept) begins

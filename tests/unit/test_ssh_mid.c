@@ -320,6 +320,30 @@ static void test_kexinit_first(void **state)
     sd_ssh_free(s);
 }
 
+/* A KEXINIT head whose padding leaves no room for the message type
+ * (padding_length 67 of a packet of 68: at most 66) is no packet: random
+ * bytes, the direction read as a mid-stream pickup, never as a cleartext
+ * packet too short. */
+static void test_kexinit_pad_over(void **state)
+{
+    (void)state;
+    sd_ssh_opts o = { .client_hint = 0, .midstream_ok = true };
+    sd_ssh *s = sd_ssh_new(&o);
+    uint8_t b[72] = { 0, 0, 0, 68, 67, 20 };
+    noise(b + 6, sizeof b - 6, 11);
+    sd_ssh_feed(s, 0, b, sizeof b, 1, 0);
+    for (int i = 0; i < 4; i++)
+        for (int d = 0; d < 2; d++) {
+            noise(b, sizeof b, (uint32_t)(2 * i + d + 1));
+            sd_ssh_feed(s, d, b, sizeof b, (uint64_t)(2 * i + d + 2), 0);
+        }
+    const sd_ssh_meta *m = sd_ssh_meta_get(s);
+    assert_false(m->side[0].kexinit_seen);
+    assert_true(sd_ssh_is_ssh(s));
+    assert_true(m->midstream);
+    sd_ssh_free(s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -330,6 +354,7 @@ int main(void)
         cmocka_unit_test(test_foreign),
         cmocka_unit_test(test_short_head),
         cmocka_unit_test(test_kexinit_first),
+        cmocka_unit_test(test_kexinit_pad_over),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

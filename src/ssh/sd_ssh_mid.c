@@ -131,13 +131,23 @@ static bool banner_like(const uint8_t *p, size_t n)
  * message 20: random bytes once in 10 million. */
 #define MID_KEX_HEAD 6u
 #define MID_KEX_MIN 16u /* a KEXINIT's cookie alone is 16 bytes */
-static bool kexinit_head(const uint8_t *p, size_t n)
+#define MID_KEX_METHOD_FIRST 30u /* key exchange method specific messages (RFC 4250 4.1.2) */
+#define MID_KEX_METHOD_LAST 49u
+static bool kexinit_head(const uint8_t *p, size_t n, bool peer_kexinit)
 {
     if (n < MID_KEX_HEAD)
         return false;
     sd_cur c = sd_cur_make(p, n);
     uint32_t len = sd_cur_be32(&c);
-    return len >= MID_KEX_MIN && len <= SD_SSH_MAX_PACKET && p[4] >= 4 && p[4] < len && p[5] == SD_SSH_MSG_KEXINIT;
+    if (len > SD_SSH_MAX_PACKET || p[4] < 4 || p[4] >= len)
+        return false;
+    if (p[5] == SD_SSH_MSG_KEXINIT)
+        return len >= MID_KEX_MIN;
+    /* the peer's KEXINIT read whole, and this side's went before the
+     * capture: its key exchange's next message (RFC 4250 4.1.2: 30 to 49)
+     * or NEWKEYS. Only then: an encrypted record's clear length (GCM, EtM)
+     * then a message byte of 22 values would pass one time in 12. */
+    return peer_kexinit && (p[5] == SD_SSH_MSG_NEWKEYS || (p[5] >= MID_KEX_METHOD_FIRST && p[5] <= MID_KEX_METHOD_LAST));
 }
 
 /* Whether a segment of wire bytes beginning with h (k bytes kept) begins
@@ -190,8 +200,9 @@ void sdp_mid_feed(sd_ssh *s, int dir, const uint8_t *p, size_t n)
     if (d->st == ST_BANNER && d->off == 0 && !s->m.side[dir].gap_bytes) {
         if (m && m->verdict == MID_REFUSED)
             return;
-        if (kexinit_head(p, n)) {
+        if (kexinit_head(p, n, s->m.side[!dir].kexinit_seen)) {
             d->st = ST_CLEAR; /* the banner was before the capture: packets from here */
+            d->kex_joined = p[5] != SD_SSH_MSG_KEXINIT;
             return;
         }
         if (banner_like(p, n) || tls_head(p, n)) {

@@ -453,21 +453,20 @@ static size_t line_rest_scan(dirst *d, const uint8_t *p, size_t n)
 /* The peek at a segment's start is no packet head: with a cut banner's
  * rest due, an LF in the peek starts the peek again after it, else the
  * LF is looked for in what follows. */
-static bool line_rest_peek(dirst *d)
+static void line_rest_peek(dirst *d)
 {
-    d->line_rest = false;
     const uint8_t *lf = memchr(d->nk_buf, '\n', SD_SSH_NK_PEEK);
+    d->cl_skip = false;
     if (!lf) {
         d->rest_scan = true;
-        d->line_rest = true;
         d->rest_seen = SD_SSH_NK_PEEK;
         d->nk_have = 0;
-        return true;
+        return;
     }
+    d->line_rest = false;
     size_t k = (size_t)(lf - d->nk_buf) + 1;
     memmove(d->nk_buf, d->nk_buf + k, SD_SSH_NK_PEEK - k);
     d->nk_have = (uint8_t)(SD_SSH_NK_PEEK - k);
-    return true;
 }
 
 __attribute__((noinline, cold)) static size_t feed_cutlost(sd_ssh *s, int dir, const uint8_t *p, size_t n)
@@ -493,8 +492,8 @@ __attribute__((noinline, cold)) static size_t feed_cutlost(sd_ssh *s, int dir, c
         d->hdr_have = 0;
         d->cut_left = 0;
         d->line_rest = false;
-    } else if (d->line_rest && line_rest_peek(d)) {
-        d->cl_skip = false;
+    } else if (d->line_rest) {
+        line_rest_peek(d);
         return t;
     } else if (s->m.side[!dir].newkeys_seen && !sd->newkeys_seen) {
         uint64_t frame = s->frame;

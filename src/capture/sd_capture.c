@@ -52,6 +52,7 @@ typedef struct cap_src {
     bool ts_sat;          /* ... which was out of that range and saturated */
     bool ts_sat_told;     /* a message has been given for this input */
     uint64_t ts_sat_n;    /* frames of this input saturated: the count is said at its end */
+    uint64_t caplen_gt_n; /* records whose caplen was past their original length: read to it, counted */
     uint64_t frac_bad_n;  /* classic records whose fraction was a second or more: the first said, all counted */
     uint64_t records;
     FILE *fp; /* for progress: position in the file */
@@ -347,6 +348,10 @@ static void say_unknown_blocks(sd_capture *cap, cap_src *s)
     if (n)
         sd_diagf(cap->diag, s->path, 0, "%llu pcapng block(s) of unknown type skipped, by type: %s",
                  (unsigned long long)n, types);
+    if (s->caplen_gt_n)
+        sd_diagf(cap->diag, s->path, 0,
+                 "%llu record(s) with a captured length past their original length: read to the original length",
+                 (unsigned long long)s->caplen_gt_n);
     if (s->frac_bad_n)
         sd_diagf(cap->diag, s->path, 0,
                  "%llu record(s) with a fraction of a second of one second or more: dated at their whole second",
@@ -361,6 +366,23 @@ static void say_unknown_blocks(sd_capture *cap, cap_src *s)
                  (unsigned long long)untimed);
 }
 
+/* A record whose captured length is past its original length (a writer's
+ * bug or a forged header) is read to its original length: no more bytes
+ * crossed the wire, so the ones past it are no packet's (an attacker's
+ * banner there was read as the server's, ahead of the real one re-sent).
+ * A datagram whose length counts them is then cut, as by a snaplen. The
+ * first said with its frame, all counted at the end of the file. */
+static void wire_bound(sd_capture *cap, cap_src *s, sd_pcaprec *r)
+{
+    if (!s->caplen_gt_n++)
+        sd_diagf(cap->diag, s->path, s->records + 1,
+                 "captured length %u larger than the original length %u: the %u bytes past the wire's "
+                 "not read (a count follows at the end)",
+                 r->caplen, r->wire_said, r->caplen - r->wire_said);
+    r->caplen = r->wire_said;
+    r->wirelen = r->wire_said;
+}
+
 /* Reads ahead one record of s. Read errors (a truncated last record, a
  * record length libpcap refuses) end this input with a message; the others
  * go on. Frame numbers are given at merge time, so here "the record after
@@ -372,6 +394,8 @@ static void src_fill(sd_capture *cap, cap_src *s)
         sd_pcaprec r;
         int rc = sd_pcapfile_next(s->pf, &r, err, sizeof err);
         if (rc == 1) {
+            if (r.wire_said < r.caplen)
+                wire_bound(cap, s, &r);
             s->own_hdr.ts.tv_sec = (time_t)r.sec;
             s->own_hdr.ts.tv_usec = (suseconds_t)r.nsec;
             s->own_hdr.caplen = r.caplen;
@@ -388,10 +412,6 @@ static void src_fill(sd_capture *cap, cap_src *s)
                          "timestamp fraction of %llu ns is a second or more: dated at its whole second "
                          "(a count follows at the end)",
                          (unsigned long long)r.frac_bad);
-            if (r.wire_said < r.caplen) /* a writer's bug or a forged header: said, not hidden */
-                sd_diagf(cap->diag, s->path, s->records,
-                         "captured length %u larger than the original length %u: %u taken for both", r.caplen,
-                         r.wire_said, r.caplen);
         } else if (rc == SD_PCAP_SKIPPED) { /* one bad pcapng block: said, then read on */
             sd_diagf(cap->diag, s->path, s->records + 1, "%s", err);
         } else {

@@ -305,12 +305,40 @@ bool sd_pcapfile_next_plain(sd_pcapfile *pf, sd_pcaprec *r)
         return false;
     const uint8_t *h = pf->blk + pf->pos;
     uint32_t frac = rd32(h + 4, pf->swap), cl = rd32(h + 8, pf->swap), wl = rd32(h + 12, pf->swap);
-    if (cl > SD_PCAP_MAX_RECORD || cl > left - SD_PCAP_REC_HDR || wl < cl ||
+    if (cl > SD_PCAP_MAX_RECORD || cl > left - SD_PCAP_REC_HDR || wl < cl || sd_pcap_is_magic(rd32(h, false)) ||
+        sd_pcap_is_magic(rd32(h, true)) ||
         frac >= (pf->nano ? SD_NS_PER_SEC : SD_NS_PER_SEC / 1000))
         return false;
     *r = (sd_pcaprec){ .sec = rd32(h, pf->swap), .nsec = pf->nano ? frac : frac * 1000, .caplen = cl,
                        .wirelen = wl, .wire_said = wl, .linktype = pf->linktype, .data = h + SD_PCAP_REC_HDR };
     pf->pos += SD_PCAP_REC_HDR + cl;
+    return true;
+}
+
+/* A file header of its own where a record's should be: two captures put
+ * end to end (`cat a.pcap b.pcap`, a rotated file appended to). Read as a
+ * record, its magic is a time and its fields a record of nothing, and the
+ * next header read from the middle of it ended the file. The new header's
+ * byte order, time unit and link type hold from here on; the caller says
+ * it (SD_PCAP_SKIPPED). A record dated as a magic would be from 2055 on. */
+static bool second_header(sd_pcapfile *pf, char *err, size_t errlen)
+{
+    const uint8_t *h = pf->blk + pf->pos;
+    bool swap = !sd_pcap_is_magic(rd32(h, false));
+    if (!sd_pcap_is_magic(rd32(h, swap)))
+        return false;
+    if (have(pf, SD_PCAP_HDR) < SD_PCAP_HDR)
+        return false;
+    h = pf->blk + pf->pos; /* have() may have moved the block */
+    uint16_t major = swap ? (uint16_t)(h[4] << 8 | h[5]) : (uint16_t)(h[5] << 8 | h[4]);
+    if (major != 2)
+        return false;
+    pf->swap = swap;
+    pf->nano = rd32(h, swap) == SD_PCAP_MAGIC_NS;
+    pf->linktype = (int)(rd32(h + 20, swap) & LT_MASK);
+    pf->pos += SD_PCAP_HDR;
+    snprintf(err, errlen, "a pcap file header where a record's should be (files put end to end): "
+             "read on with its link type %d, %s", pf->linktype, pf->nano ? "nanoseconds" : "microseconds");
     return true;
 }
 
@@ -325,6 +353,8 @@ int sd_pcapfile_next(sd_pcapfile *pf, sd_pcaprec *r, char *err, size_t errlen)
         snprintf(err, errlen, "record header cut short (%zu of 16 bytes)", got);
         return -1;
     }
+    if (second_header(pf, err, errlen))
+        return SD_PCAP_SKIPPED;
     const uint8_t *h = pf->blk + pf->pos;
     uint32_t sec = rd32(h, pf->swap), frac = rd32(h + 4, pf->swap);
     uint32_t cl = rd32(h + 8, pf->swap), wl = rd32(h + 12, pf->swap);

@@ -434,12 +434,17 @@ static inline __attribute__((always_inline)) void reasm_packet(sd_engine *e, sd_
         /* a datagram whose fragments overlapped with other bytes, which
          * its receiver may have dropped (sd_frag.c): held until an ACK
          * says it was taken; a re-send replaces it */
-        if ((p->anomalies & SD_ANOM_FRAG_CONFLICT) || drop)
-            sd_reasm_segment_ex(f->reasm[dir], p->seq, p->flags, p->payload, p->payload_len, p->frame->num,
-                                p->frame->ts, true);
-        else
+        uint32_t in = (p->anomalies & SD_ANOM_FRAG_CONFLICT) || drop ? 0 : sd_oow_inside(f, p, dir);
+        if (in == p->payload_len)
             sd_reasm_segment(f->reasm[dir], p->seq, p->flags, p->payload, p->payload_len, p->frame->num,
                              p->frame->ts);
+        else { /* the bytes past the receiver's window, or the whole, doubtful */
+            if (in)
+                sd_reasm_segment(f->reasm[dir], p->seq, p->flags & (uint8_t)~SD_TH_FIN, p->payload, in,
+                                 p->frame->num, p->frame->ts);
+            sd_reasm_segment_ex(f->reasm[dir], p->seq + in, p->flags, p->payload + in, p->payload_len - in,
+                                p->frame->num, p->frame->ts, true);
+        }
     }
     /* the payload the snaplen cut from this segment's end: a hole a whole
      * re-send may fill, or, with no ACK of the peer's in the capture to

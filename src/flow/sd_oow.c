@@ -39,19 +39,45 @@ struct sd_oow {
 
 /* Decided only where the window is known: both handshake halves seen (the
  * scale is known) and the receiver has ACKed. */
-bool sd_oow_beyond(const sd_flow *f, const sd_pkt *p, int dir)
+static bool window_known(const sd_flow *f, const sd_pkt *p, int dir)
+{
+    const sd_conn *c = &f->c;
+    return p->payload_len && c->saw_syn && c->saw_synack && f->t[!dir].acked_any;
+}
+
+/* The largest window the receiver of dir offered, or its last if larger. */
+static uint64_t window_of(const sd_flow *f, int dir)
 {
     const sd_conn *c = &f->c;
     const sd_tcptrack *peer = &f->t[!dir];
-    if (!p->payload_len || !c->saw_syn || !c->saw_synack || !peer->acked_any)
-        return false;
     uint64_t win = c->d[!dir].win_seen ? c->d[!dir].win_max : 0;
     int ws = c->d[!dir].wscale;
     uint64_t last = ws > 0 ? (uint64_t)peer->last_win << ws : peer->last_win;
-    if (last > win)
-        win = last;
-    int32_t ahead = (int32_t)(p->seq - peer->last_ack);
-    return ahead > 0 && (uint64_t)ahead > win + OOW_SLACK;
+    return last > win ? last : win;
+}
+
+bool sd_oow_beyond(const sd_flow *f, const sd_pkt *p, int dir)
+{
+    if (!window_known(f, p, dir))
+        return false;
+    int32_t ahead = (int32_t)(p->seq - f->t[!dir].last_ack);
+    return ahead > 0 && (uint64_t)ahead > window_of(f, dir) + OOW_SLACK;
+}
+
+/* Bytes past the window's right edge that its receiver trims (RFC 9293
+ * 3.10.7.4), not yet a whole OOW_SLACK past: an attacker's tail on an
+ * honest head (its bytes read first-wins ahead of the real ones re-sent),
+ * or honest data after a window update the capture missed. So they are
+ * doubtful (sd_reasm_segment_ex): a re-send replaces them, an ACK or the
+ * end confirms them. No slack here: a doubtful byte costs nothing. */
+uint32_t sd_oow_inside(const sd_flow *f, const sd_pkt *p, int dir)
+{
+    if (!window_known(f, p, dir) || (p->flags & (SD_TH_SYN | SD_TH_RST)))
+        return p->payload_len;
+    int64_t room = (int64_t)(int32_t)(f->t[!dir].last_ack - p->seq) + (int64_t)window_of(f, dir);
+    if (room >= (int64_t)p->payload_len)
+        return p->payload_len;
+    return room > 0 ? (uint32_t)room : 0;
 }
 
 static void oow_drop(sd_oowpool *pl, sd_flow *f, uint64_t frame)

@@ -14,6 +14,9 @@ typedef struct sd_oowpool {
 
 /* Is p (from dir) beyond the window the receiver could have opened? */
 bool sd_oow_beyond(const sd_flow *f, const sd_pkt *p, int dir);
+/* How many of p's payload bytes lie inside the window its receiver
+ * offered (all where the window is not known); the rest are doubtful. */
+uint32_t sd_oow_inside(const sd_flow *f, const sd_pkt *p, int dir);
 /* Holds p (or drops it at a cap, counted). */
 void sd_oow_hold(sd_oowpool *pl, sd_flow *f, const sd_pkt *p, int dir);
 /* The receiver of dir ACKed up to ack: covered segments go to reassembly. */

@@ -428,10 +428,57 @@ __attribute__((noinline, cold)) static size_t feed_nkwait(sd_ssh *s, int dir, co
  * ENC as it ends), else, once the peer is encrypted, as this side's
  * first encrypted bytes (its NEWKEYS was in what the cut took). Any
  * other segment is passed over whole. */
+/* A banner the snaplen cut goes on in the next segment with its line's
+ * rest, its first packet after it (a sender writes its banner and KEXINIT
+ * together). Its LF is looked for in at most a line's bytes (OpenSSH's
+ * SD_SSH_MAX_LINE), then a packet head tried after it, once. Returns the bytes
+ * passed over, the LF's included. */
+static size_t line_rest_scan(dirst *d, const uint8_t *p, size_t n)
+{
+    size_t lim = SD_MIN(n, (size_t)(SD_SSH_MAX_LINE - d->rest_seen));
+    const uint8_t *lf = memchr(p, '\n', lim);
+    if (lf) {
+        d->rest_scan = d->line_rest = false;
+        return (size_t)(lf - p) + 1;
+    }
+    d->rest_seen = (uint16_t)(d->rest_seen + lim);
+    if (d->rest_seen >= SD_SSH_MAX_LINE) { /* no line's end: the segment passed over as any other */
+        d->rest_scan = d->line_rest = false;
+        d->cl_skip = true;
+        return n;
+    }
+    return lim;
+}
+
+/* The peek at a segment's start is no packet head: with a cut banner's
+ * rest due, an LF in the peek starts the peek again after it, else the
+ * LF is looked for in what follows. */
+static void line_rest_peek(dirst *d)
+{
+    const uint8_t *lf = memchr(d->nk_buf, '\n', SD_SSH_NK_PEEK);
+    d->cl_skip = false;
+    if (!lf) {
+        d->rest_scan = true;
+        d->rest_seen = SD_SSH_NK_PEEK;
+        d->nk_have = 0;
+        return;
+    }
+    d->line_rest = false;
+    size_t k = (size_t)(lf - d->nk_buf) + 1;
+    memmove(d->nk_buf, d->nk_buf + k, SD_SSH_NK_PEEK - k);
+    d->nk_have = (uint8_t)(SD_SSH_NK_PEEK - k);
+}
+
 __attribute__((noinline, cold)) static size_t feed_cutlost(sd_ssh *s, int dir, const uint8_t *p, size_t n)
 {
     dirst *d = &s->d[dir];
     const sd_ssh_side *sd = &s->m.side[dir];
+    if (d->rest_scan && !d->cl_skip) {
+        size_t k = line_rest_scan(d, p, n);
+        if (!d->rest_scan && !d->cl_skip)
+            d->nk_have = 0; /* the peek begins after the LF */
+        return k;
+    }
     if (d->cl_skip)
         return n;
     size_t t = SD_MIN(n, (size_t)(SD_SSH_NK_PEEK - d->nk_have));
@@ -444,6 +491,10 @@ __attribute__((noinline, cold)) static size_t feed_cutlost(sd_ssh *s, int dir, c
         d->st = ST_CLEAR;
         d->hdr_have = 0;
         d->cut_left = 0;
+        d->line_rest = false;
+    } else if (d->line_rest) {
+        line_rest_peek(d);
+        return t;
     } else if (s->m.side[!dir].newkeys_seen && !sd->newkeys_seen) {
         uint64_t frame = s->frame;
         sd_ts ts = s->ts;
@@ -794,9 +845,13 @@ uint64_t sd_ssh_offset(const sd_ssh *s, int dir)
     return (s && (dir == 0 || dir == 1)) ? s->d[dir].off : 0;
 }
 
+/* A KEXINIT parsed whole (its cookie and ten name-lists) is SSH with or
+ * without a banner: a capture begun between the banners and the KEXINITs
+ * (sd_ssh_mid.c kexinit_head) shows no banner at all. */
 bool sd_ssh_is_ssh(const sd_ssh *s)
 {
-    return s && (s->m.side[0].banner_seen || s->m.side[1].banner_seen || sdp_mid_claimed(s));
+    return s && (s->m.side[0].banner_seen || s->m.side[1].banner_seen || sdp_mid_claimed(s) ||
+                 s->m.side[0].kexinit_seen || s->m.side[1].kexinit_seen);
 }
 
 bool sd_ssh_ruled_out(const sd_ssh *s)

@@ -491,7 +491,7 @@ static void on_kex_reply(sd_ssh *s, int dir, uint8_t type, sd_cur c)
 static void on_newkeys(sd_ssh *s, int dir, uint64_t end_off)
 {
     /* after a snaplen cut its KEXINIT may have been in the bytes cut */
-    if (!s->m.side[dir].kexinit_seen && !s->d[dir].cut_noted)
+    if (!s->m.side[dir].kexinit_seen && !s->d[dir].cut_noted && !s->d[dir].kex_joined)
         sdp_anomaly(s, dir, SD_SSH_AN_NEWKEYS_EARLY, "NEWKEYS with no KEXINIT before it");
     sdp_newkeys_resync(s, dir, end_off);
 }
@@ -937,6 +937,7 @@ bool sdp_cut_banner(sd_ssh *s, int dir)
     if (d->st == ST_CLEAR) { /* the line's end and what followed it are unknown */
         d->st = ST_CUTLOST;
         d->cl_skip = true;
+        d->line_rest = true; /* feed_cutlost: the next segment may hold the line's rest */
     }
     return true;
 }

@@ -522,7 +522,7 @@ static sd_ssh_outcome derive_outcome(const sd_ssh *s)
     const sd_ssh_side *a = &m->side[0], *b = &m->side[1];
     if (a->ssh1 || b->ssh1 || m->version == 1)
         return SD_SSH_OUT_SSH1;
-    if (!a->banner_seen && !b->banner_seen)
+    if (!a->banner_seen && !b->banner_seen && !a->kexinit_seen && !b->kexinit_seen) /* sd_ssh_is_ssh */
         return (a->bytes || b->bytes || a->gap_bytes || b->gap_bytes) ? SD_SSH_OUT_NOT_SSH
                                                                        : SD_SSH_OUT_NONE;
     if (a->newkeys_seen && b->newkeys_seen)

@@ -70,6 +70,10 @@ typedef struct dirst {
     /* role evidence for this direction (sd_ssh_evidence levels, 0 = none) */
     int ev_client, ev_server;
     bool kexmsg_sent;        /* a key exchange message (30-49) read from this side */
+    bool line_rest;          /* CUTLOST after a banner the snaplen cut: the next segment may end its line */
+    bool rest_scan;          /* ... and its LF is being looked for, rest_seen bytes in */
+    uint16_t rest_seen;
+    bool kex_joined;         /* read from inside its key exchange: its KEXINIT was before the capture */
     uint8_t nk_buf[SD_SSH_NK_PEEK]; /* NKWAIT: the bytes after the doubtful NEWKEYS; RESYNC: the last 6 */
     uint32_t rs_skip;        /* RESYNC: the found NEWKEYS' padding still to come */
     uint32_t rs_scanned;     /* RESYNC: bytes looked through (SD_SSH_RESYNC_MAX) */

@@ -132,9 +132,20 @@ static bool banner_like(const uint8_t *p, size_t n)
  * which the cleartext reading notes and reads on without): random bytes
  * once in 10 million. */
 #define MID_KEX_MIN 16u /* a KEXINIT's cookie alone is 16 bytes */
-static bool kexinit_head(const uint8_t *p, size_t n)
+#define MID_KEX_METHOD_FIRST 30u /* key exchange method specific messages (RFC 4250 4.1.2) */
+#define MID_KEX_METHOD_LAST 49u
+static bool kexinit_head(const uint8_t *p, size_t n, bool peer_kexinit)
 {
-    return n >= SD_SSH_NK_PEEK && sdp_clear_head_len(p, SD_SSH_MSG_KEXINIT, SD_SSH_MSG_KEXINIT) >= MID_KEX_MIN;
+    if (n < SD_SSH_NK_PEEK)
+        return false;
+    if (sdp_clear_head_len(p, SD_SSH_MSG_KEXINIT, SD_SSH_MSG_KEXINIT) >= MID_KEX_MIN)
+        return true;
+    /* the peer's KEXINIT read whole, and this side's went before the
+     * capture: its key exchange's next message (RFC 4250 4.1.2: 30 to 49)
+     * or NEWKEYS. Only then: an encrypted record's clear length (GCM, EtM)
+     * then a message byte of 22 values would pass one time in 12. */
+    return peer_kexinit && (sdp_clear_head_len(p, SD_SSH_MSG_NEWKEYS, SD_SSH_MSG_NEWKEYS) ||
+                            sdp_clear_head_len(p, MID_KEX_METHOD_FIRST, MID_KEX_METHOD_LAST));
 }
 
 /* Whether a segment of wire bytes beginning with h (k bytes kept) begins
@@ -187,8 +198,9 @@ void sdp_mid_feed(sd_ssh *s, int dir, const uint8_t *p, size_t n)
     if (d->st == ST_BANNER && d->off == 0 && !s->m.side[dir].gap_bytes) {
         if (m && m->verdict == MID_REFUSED)
             return;
-        if (kexinit_head(p, n)) {
+        if (kexinit_head(p, n, s->m.side[!dir].kexinit_seen)) {
             d->st = ST_CLEAR; /* the banner was before the capture: packets from here */
+            d->kex_joined = p[5] != SD_SSH_MSG_KEXINIT;
             return;
         }
         if (banner_like(p, n) || tls_head(p, n)) {

@@ -139,11 +139,35 @@ static bool is_open(const ctx *x, const fwd_sizes *z, size_t i, size_t *conf, bo
     return false;
 }
 
-/* One forward channel: its records and what they carry. */
+/* One forward channel: its records and what they carry; key: its open's
+ * segment also carries a session key (open_key), whose echo follows the
+ * confirmation. */
 typedef struct fwd_chan {
     size_t open, conf, last;
+    bool key;
     sdi_carry carry;
 } fwd_chan;
+
+/* A client's open at v[open], confirmed at v[conf], whose segment also
+ * holds a key typed as a local program connected (chacha20 and -etm read
+ * by segment: lab fresh shellfwd_L_chacha at +9700 frame 115, 128 = the
+ * key's 36 and the open's 92): the segment leaves an open's size when the
+ * key's is taken off, and sshd, which handles the open first, sends the
+ * key's echo right after the confirmation, one record of a key's size
+ * alone before the channel's first data. A channel's own first server
+ * record comes after the client's data (a web or SOCKS client speaks
+ * first), or is a banner or the EOF and CLOSE of a refused connection
+ * (two control packets), none a lone key-sized record. */
+static bool open_key(const ctx *x, const fwd_sizes *z, size_t open, size_t conf, bool fwd_only)
+{
+    const item *o = &x->v[open];
+    uint32_t kc = sd_ssh_wire_size(x->cs, SD_SSH_P_CHANNEL_DATA(1)), ks = sd_ssh_wire_size(x->ss, SD_SSH_P_CHANNEL_DATA(1));
+    if (fwd_only || !o->c || o->exact || !kc || o->len < z->open_min[0] + kc || conf + 1 >= x->n)
+        return false;
+    const item *e = &x->v[conf + 1], *nx = conf + 2 < x->n ? &x->v[conf + 2] : NULL;
+    return !e->c && e->len == ks && e->t - x->v[conf].t < REACT_MIN_S &&
+           !(nx && !nx->c && nx->frame == e->frame);
+}
 
 /* Whether v[k] is the channel's, the channel's last record being at
  * last; sess says whether the record before v[k] was the session's, owed
@@ -206,10 +230,15 @@ static void chan_walk(ctx *x, const fwd_sizes *z, fwd_chan *ch, size_t stop, boo
 {
     double gap = fwd_only ? INFINITY : FWD_CHAIN_S;
     bool sess = false, owed = false;
-    x->chan[ch->open] = x->chan[ch->conf] = true;
+    x->chan[ch->open] = ch->key ? SDI_CHAN_OPEN_KEY : SDI_CHAN_REC;
+    x->chan[ch->conf] = SDI_CHAN_REC;
     ch->last = ch->conf;
     for (size_t k = ch->conf + 1; k < stop && x->v[k].t - x->v[ch->last].t <= gap; k++) {
         const item *it = &x->v[k];
+        if (ch->key && k == ch->conf + 1) { /* the open's key's echo */
+            sess = true;
+            continue;
+        }
         bool mine = fwd_only || chan_record(x, z, k, ch->last, sess, owed);
         sess = !mine;
         if (!mine) {
@@ -217,7 +246,7 @@ static void chan_walk(ctx *x, const fwd_sizes *z, fwd_chan *ch, size_t stop, boo
             continue;
         }
         owed = false;
-        x->chan[k] = true;
+        x->chan[k] = SDI_CHAN_REC;
         ch->last = k;
         uint32_t fr = it->c ? z->fr_c : z->fr_s;
         bool small = small_rec(z, it);
@@ -269,7 +298,8 @@ void sdi_forwards(ctx *x, size_t from, bool fwd_only)
     while (open != SIZE_MAX) {
         if (!x->chan)
             x->chan = sd_calloc(x->n, sizeof *x->chan);
-        fwd_chan ch = { .open = open, .conf = conf, .carry = { .last_data_dir = -1, .req = !x->v[open].c } };
+        fwd_chan ch = { .open = open, .conf = conf, .key = open_key(x, &z, open, conf, fwd_only),
+                        .carry = { .last_data_dir = -1, .req = !x->v[open].c } };
         size_t nconf = 0, next = next_open(x, &z, conf + 1, &nconf, fwd_only);
         size_t stop = next != SIZE_MAX ? next : fwd_only ? close_start(x, conf) : x->n;
         chan_walk(x, &z, &ch, stop, fwd_only);
@@ -290,10 +320,15 @@ size_t sdi_view_push(ctx *x, sdi_view *sv)
     sv->map = sd_calloc(x->n + 1, sizeof *sv->map);
     item *w = sd_calloc(x->n ? x->n : 1, sizeof *w);
     size_t m = 0;
+    uint32_t kc = sd_ssh_wire_size(x->cs, SD_SSH_P_CHANNEL_DATA(1));
     for (size_t i = 0; i < x->n; i++) {
         sv->map[i] = m;
-        if (!x->chan[i])
+        if (x->chan[i] == SDI_CHAN_OPEN_KEY) { /* the session sees the key */
+            w[m] = x->v[i];
+            w[m++].len = kc;
+        } else if (!x->chan[i]) {
             w[m++] = x->v[i];
+        }
     }
     sv->map[x->n] = m;
     x->req_to = sv->map[x->req_to < x->n ? x->req_to : x->n];
@@ -325,7 +360,7 @@ bool sdi_forwards_alone(ctx *x, size_t from, size_t in_flight_max)
 {
     fwd_sizes z = fwd_sizes_of(x);
     size_t ev = x->out->n;
-    bool *had = x->chan;
+    uint8_t *had = x->chan;
     x->chan = NULL;
     sdi_forwards(x, from, false);
     bool alone = x->chan != NULL; /* a channel was found */

@@ -85,6 +85,14 @@ typedef struct leg {
                                   * leg client's, [0] the leg server's (sd_infer_zlib.h) */
 } leg;
 
+/* What a record is to the -L/-D channels (ctx.chan, sd_infer_fwd.c). */
+enum {
+    SDI_CHAN_NONE = 0, /* the session's */
+    SDI_CHAN_REC,      /* a channel's */
+    SDI_CHAN_OPEN_KEY  /* a channel's open that also carries a session key (one
+                        * segment): the session sees a key's record there */
+};
+
 typedef struct ctx {
     const sd_infer_opts *o;
     const sd_sshconn_result *r;
@@ -104,7 +112,7 @@ typedef struct ctx {
     bool tty_cmd;      /* a command with a terminal (ssh -t host cmd, sd_infer_tty.c) */
     size_t req_to;     /* first record after the session's requests */
     const sd_ssh_suite *cs, *ss; /* the outer suites: client->server, server->client */
-    bool *chan;        /* per record: a -L/-D channel's (NULL: none found) */
+    uint8_t *chan;     /* per record: a -L/-D channel's (SDI_CHAN_*; NULL: none found) */
     /* the nested session a ProxyJump carrier carries (sd_infer_inner.c),
      * for its transfers: where its session starts (SIZE_MAX: it did not
      * log in), its kind and its inner suite */

@@ -615,6 +615,21 @@ static bool joint_echo(const ctx *x, const leg *L, const keysz *z, const key *k,
     return x->v[q->resp_first].len == sdi_lw(L, false, SD_SSH_P_CHANNEL_DATA((uint32_t)held + 1));
 }
 
+/* v[i] answers sshd's keepalive probe, the leg server's record right
+ * before it (ALIVE_ANSWER_S), and the server's next record comes that late
+ * too, past any echo's time however loaded the server (lab vim_shell_
+ * aes128gcm at +9600: an echo 84 ms after its key), and not after a key of
+ * the client's (keys in flight over a slow link are echoed after it): no key (OpenSSH's server echoes every key,
+ * or sends an IGNORE of the echo's size where its terminal does not). */
+static bool alive_answer(const ctx *x, const leg *L, const keysz *z, size_t i, size_t to)
+{
+    const item *it = &x->v[i], *p = i > 0 ? &x->v[i - 1] : NULL, *a = i + 1 < to ? &x->v[i + 1] : NULL;
+    if (!p || sdi_is_cl(L, p) || p->len != sdi_lw(L, false, P_REQ_ALIVE) || it->len != z->wk ||
+        it->t - p->t >= ALIVE_ANSWER_S + z->lag)
+        return false;
+    return !a || (!sdi_is_cl(L, a) && a->t - it->t >= ALIVE_ANSWER_S + z->lag);
+}
+
 /* Reads v[i] as a key into k[nk]; false when it is none. */
 static bool read_key(const ctx *x, const leg *L, const keysz *z, size_t from, size_t to, size_t i,
                      const uint8_t *mark, key *k, size_t nk)
@@ -626,7 +641,7 @@ static bool read_key(const ctx *x, const leg *L, const keysz *z, size_t from, si
     bool paste = is_paste(x, L, z, from, to, i);
     bool cold_arrow = L->zshift[1] && it->len == (uint32_t)((int32_t)z->wa - L->zshift[1]);
     bool cold_key = z->wk_p && it->len == z->wk_p;
-    if (too_soon(x, L, z, i, to))
+    if (too_soon(x, L, z, i, to) || alive_answer(x, L, z, i, to))
         return false;
     key *q = &k[nk];
     key_answer(x, L, z, i, to, fat, q);
@@ -930,12 +945,26 @@ static bool output_running(const ctx *x, const leg *L, const keysz *z, size_t fr
             continue;
         double t = x->v[j].t;
         if (!ticks || t - last > TICK_BURST_S) {
-            gap = ticks ? t - last : 0;
+            gap = ticks ? fmax(gap, t - last) : 0;
             ticks++;
         }
         last = t;
     }
     return ticks >= RUNNING_TICKS_MIN && key_at(x, &k[i]) - last < fmax(HUMAN_MIN_S, gap * TICK_SLACK);
+}
+
+static double line_pace(const ctx *x, const key *k, size_t i);
+
+/* The person waited before key i, in silence since the lone echo of the
+ * key before it: INTERRUPT_WAIT_S, or INTERRUPT_WAIT_MIN_S and
+ * INTERRUPT_PACE times the pace of the line that key ended (lab ctrlc:
+ * `sleep 30`'s Ctrl-C 1.2-1.8 s after its Enter, typed at 0.15-0.5 s a
+ * key; at +8000 and +9600 1.43-1.47 s, read as an Enter). */
+static bool waited_on_command(const ctx *x, const key *k, size_t i)
+{
+    double wait = key_at(x, &k[i]) - x->v[k[i - 1].resp_last].t;
+    return wait >= INTERRUPT_WAIT_S ||
+           (wait >= INTERRUPT_WAIT_MIN_S && wait >= INTERRUPT_PACE * line_pace(x, k, i - 1));
 }
 
 /* Ctrl-C (Ctrl-\, Ctrl-Z; q in top): read as Enter by its answer, a few
@@ -956,7 +985,7 @@ static void interrupt_keys(const ctx *x, const leg *L, const keysz *z, size_t fr
             continue;
         bool silent = p && echo_then_few(x, z, q, INTERRUPT_RECORDS_MAX) && is_key(p, "char") &&
                       p->resp_n == 1 && x->v[p->resp_first].len == z->we && line_chars(k, i - 1) > 0 &&
-                      key_at(x, q) - x->v[p->resp_last].t >= INTERRUPT_WAIT_S;
+                      waited_on_command(x, k, i);
         if (!silent && !output_running(x, L, z, from, k, i))
             continue;
         q->k = "char";

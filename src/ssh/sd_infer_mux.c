@@ -21,12 +21,21 @@ static size_t next_from(const ctx *x, size_t i, bool c, size_t end)
     return i < end ? i : end;
 }
 
+/* v[k] is the server's first record after a client's: an answer, which
+ * a loaded server may send late (starting sftp-server for the subsystem
+ * request; MUX_ANSWER_S). A late client record is a person's. */
+static bool answer_late(const ctx *x, size_t k)
+{
+    return !x->v[k].c && x->v[k - 1].c;
+}
+
 /* The client record v[i] opens a session channel: CHANNEL_OPEN
  * "session"'s size, the server's first record after it an
  * OPEN_CONFIRMATION's, and from it on the channel's setup machine-paced
  * (each record within MUX_REPLY_S plus the lags of the one before: the
  * requests, their answers, SSH_FXP_INIT and VERSION, scp's first SFTP
- * requests) up to its first bulk record. scp up and down at once through
+ * requests; a server's answer to a client's record MUX_ANSWER_S later at
+ * most) up to its first bulk record. scp up and down at once through
  * the master interleave two such setups (lab mux_xfer_aes128gcm: two
  * opens, two confirmations, two requests...; mux_xfer_s8200: the second
  * open and the first request in one segment), so their sizes are not
@@ -51,7 +60,7 @@ static bool open_at(const ctx *x, size_t i, mux_chan *ch)
     bool req = false, answered = false;
     for (size_t k = i + 1; k < x->n && k < end; k++) {
         const item *it = &x->v[k];
-        if (it->t - x->v[k - 1].t > at_once) {
+        if (it->t - x->v[k - 1].t > (answer_late(x, k) ? MUX_ANSWER_S + at_once : at_once)) {
             /* an interactive sftp waits at its prompt after its INIT /
              * VERSION: in a master with no session of its own nothing
              * else runs there but the channels, so it is one until the

@@ -117,6 +117,10 @@
 #define P_REQ_SHELL 15u /* "shell", want_reply */
 #define P_REQ_SFTP 27u  /* "subsystem", want_reply, "sftp" */
 #define P_CHANNEL_SUCCESS 5u /* the answer to a request with want_reply (section 5.4) */
+/* sshd's ClientAliveInterval probe on the session channel (serverloop.c
+ * client_alive_check): "keepalive@openssh.com", want_reply; the client
+ * answers CHANNEL_FAILURE (P_CHANNEL_SUCCESS's size, a key's wire size) */
+#define P_REQ_ALIVE 31u
 /* env (section 6.4): byte, channel, "env" (4 + 3), want_reply, string name,
  * string value: 21 + name + value. OpenSSH sends one per variable matched by
  * SendEnv (Debian's ssh_config: SendEnv LANG LC_*), after the pty-req and
@@ -463,6 +467,15 @@
  * without output until that key interrupted it (lab ctrlc: `sleep 30`,
  * 2.1 s, frames 204 and 207). */
 #define INTERRUPT_WAIT_S 1.5
+/* ...or this long (s) and INTERRUPT_PACE times the median gap between
+ * the keys of the line the lone echo ended: a person waiting on a command
+ * that shows nothing, not typing on (a typist's gaps vary up to about
+ * twice their median; PACE_SLACK's reasoning). Not shorter: a fast typist
+ * (60 ms a key) may wait 1.1 s before the Enter of a command whose answer
+ * is a CR LF echo and a prompt (shared capture ja4 ssh-r.pcap frames
+ * 1736-1743, read as the line's last key and its Enter). */
+#define INTERRUPT_WAIT_MIN_S 1.2
+#define INTERRUPT_PACE 4.0
 /* An interrupt is answered by its "^C" echo and a new prompt: at most this
  * many records (the shell may write its newline and prompt apart); a
  * longer answer is a command's output, an Enter. */
@@ -557,6 +570,12 @@
  * a timer counting whole seconds can fire up to one second early; that
  * dbclient's does is our reading, not verified in its source). */
 #define KEEPALIVE_EARLY_S 1.0
+/* The client answers sshd's keepalive probe (P_REQ_ALIVE) within this (s)
+ * past the capture's lag behind it: at once, or as late as a loaded client
+ * gets to it (lab fresh keepalive_server at +9800 frames 53-55: 90 ms,
+ * read as a key). A key typed then is echoed, within this too; the answer
+ * is not (the server's next record, the next probe, seconds later). */
+#define ALIVE_ANSWER_S 0.5
 
 /* ---- the session, tunnels, forwards, transfers ---- */
 
@@ -773,6 +792,12 @@
 #define MUX_CHANNELS_MAX 16u
 #define MUX_REPLY_S 0.1
 #define MUX_TAIL_S 0.05
+/* ...and answers a client's record of the setup within this much more
+ * (s): a loaded server starts sftp-server for the subsystem request late
+ * (lab fresh mux_xfer_aes128gcm at +9800 frames 79-81: the VERSION 253 ms
+ * after the INIT, the channels read as a key and a -L forward). Only a
+ * client's late record is a person's. */
+#define MUX_ANSWER_S 1.0
 /* A channel's setup (its requests, their answers, SFTP's INIT / VERSION
  * and first requests) before its first bulk record: at most this many
  * records (lab mux_xfer: 12; two setups interleaved, 20). */

@@ -55,7 +55,10 @@ def note_pubkey(sc, w, leg):
     note_none_probe(sc, w, leg)
     ts, _ = w.first(r"Offering public key|Will attempt key")
     ts2, _ = w.first(r"Server accepts key")
-    ok, _ = w.first(r"Authenticated to ")
+    # waited for: the callers have seen the session start, and on a loaded
+    # machine the log's watcher thread can read the line after that (fresh
+    # paste at +9800: labelled a failed login, the shell's keys read)
+    ok, _ = w.wait(r"Authenticated to ", 2.0)
     sc.labels["auth"].append({"leg": leg, "ts": round(ts2 or ts or ok or 0, 6),
                               "method": "publickey", "result": "success" if ok else "failure",
                               "password_len": None, "automated": True,
@@ -4254,10 +4257,11 @@ _reseed("compress_agent_aes128gcm", 8000, "the hostname Enter's echo, output and
         "record of an echo's size", PENDING)
 _reseed("interactive_aes256ctr-sha256", 8000, "an Enter after an edit with Left answered by one record of "
         "a tty kill's size, the next key 0.46 s later", PENDING)
-# pending (README.md, eighth sweep): an interrupt after a wait under
-# INTERRUPT_WAIT_S (a pace prior)
+# eighth sweep: an interrupt after a wait under INTERRUPT_WAIT_S (a pace
+# prior; pending until the twelfth sweep: INTERRUPT_WAIT_MIN_S and the
+# line's pace)
 _reseed("ctrlc", 8000, "sleep 30's Enter answered by its lone echo, Ctrl-C 1.47 s later, under "
-        "INTERRUPT_WAIT_S", PENDING)
+        "INTERRUPT_WAIT_S")
 # eighth sweep (the sweep's own capture): the loaded server lost the CPU
 # between AsyncSSH's IGNORE and the first key's echo (69 and 77 ms later)
 _reseed("asyncssh_server", 8000, "the line editor's first key answered 69 and 77 ms later by two records")
@@ -4875,3 +4879,14 @@ _add("man_page_aes128gcm", 1787, sc_man_page, "man_page with aes128gcm", suite="
 # scored since the repl branch: vim's insert-mode Enter is a larger redraw.)
 for _n in ("nano_edit", "nano_edit_aes128gcm", "python_repl", "python_repl_aes128gcm"):
     PENDING[_n] = SCENARIOS.pop(_n)
+# twelfth sweep (seed + 9800; README.md, "Fresh run at +9800"): a loaded
+# server's late SFTP VERSION in a ControlMaster channel's setup, a loaded
+# client's late answer to sshd's keepalive probe (the sweep's own
+# captures); a key in one segment with a -L open (+9700) and a `tail -f`
+# of uneven lines stopped by Ctrl-C (+9600), runs of the sweeps before
+_reseed("mux_xfer_aes128gcm", 9800, "the first SFTP VERSION 253 ms after the two channels' INITs "
+        "(a loaded server starting sftp-server)")
+_reseed("keepalive_server", 9800, "the client's answer to one of sshd's keepalive probes 90 ms after it")
+_reseed("shellfwd_L_chacha", 9700, "a key sent in one segment with the second page's channel open "
+        "(128 = 36 + 92), its echo right after the confirmation")
+_reseed("tail_f_aes128gcm", 9600, "the log's lines 0.35-0.85 s apart, Ctrl-C 1.16 s after the last")

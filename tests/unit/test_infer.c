@@ -959,10 +959,7 @@ static void test_mux_master_interleaved_gcm(void **st)
  * a row, then each channel's SFTP exchange; `pwd` and `exit` after. Both
  * transfers, tool scp; the opens are no arrows, and an SFTP OPEN (84)
  * answered by a HANDLE (52) no -L forward's open and confirmation. */
-static void test_mux_interleaved_gcm(void **st)
-{
-    (void)st;
-    static const step seq[] = {
+static const step mux_shell_gcm[] = {
         { false, 324, 1.0000 }, { true, 52, 1.0665 }, { false, 52, 1.0667 }, { true, 68, 1.0667 },
         { false, 52, 1.0736 }, { true, 148, 1.0737 }, { false, 100, 1.0747 }, { true, 308, 1.0752 },
         { false, 36, 1.0875 }, { true, 52, 1.0877 }, { false, 532, 1.0912 }, { false, 148, 1.0912 },
@@ -998,11 +995,22 @@ static void test_mux_interleaved_gcm(void **st)
         { false, 36, 8.9848 }, { true, 36, 9.2638 }, { false, 36, 9.2640 }, { true, 36, 9.5626 },
         { false, 36, 9.5627 }, { false, 52, 9.5628 }, { false, 36, 9.5646 }, { false, 52, 9.5646 },
         { false, 52, 9.5646 }, { false, 36, 9.5646 }, { true, 36, 9.5648 }, { true, 68, 9.5648 },
-    };
+};
+#define NMUX_SHELL_GCM (sizeof mux_shell_gcm / sizeof mux_shell_gcm[0])
+
+/* mux_shell_gcm read with the server's records from first (the first
+ * SFTP VERSION) on late by late_s: both transfers, no forward, the 18
+ * keys. */
+static void mux_shell_gcm_read(size_t first, double late_s)
+{
+    step seq[NMUX_SHELL_GCM];
+    memcpy(seq, mux_shell_gcm, sizeof seq);
+    for (size_t i = first; i < NMUX_SHELL_GCM; i++)
+        seq[i].t += late_s;
     stream_cipher = "aes128-gcm@openssh.com";
     stream_exact = true;
     sd_evlist l = { 0 };
-    sd_infer_summary su = run_stream(seq, sizeof seq / sizeof seq[0], &l);
+    sd_infer_summary su = run_stream(seq, NMUX_SHELL_GCM, &l);
     stream_cipher = NULL;
     stream_exact = false;
     assert_string_equal(su.session_kind, "shell");
@@ -1013,6 +1021,25 @@ static void test_mux_interleaved_gcm(void **st)
     assert_null(find_kind(&l, "forward"));
     assert_int_equal(count_kind(&l, "keystroke"), 18); /* hostname, pwd, exit: each and Enter */
     sd_evlist_free(&l);
+}
+
+static void test_mux_interleaved_gcm(void **st)
+{
+    (void)st;
+    mux_shell_gcm_read(0, 0);
+}
+
+/* A loaded server starts sftp-server late (lab fresh mux_xfer_aes128gcm
+ * at +9800 frames 79-81: the first VERSION 253 ms after the INITs; read
+ * as an arrow and a -L forward, no transfer): the channels' setups are
+ * still machine-paced, the late record the server's answer. */
+static void test_mux_late_version(void **st)
+{
+    (void)st;
+    size_t v = 0;
+    while (v < NMUX_SHELL_GCM && mux_shell_gcm[v].len != 356)
+        v++;
+    mux_shell_gcm_read(v, 0.253);
 }
 
 /* scp -r's upload of a tree (lab scp_tree, chacha) after the sftp session
@@ -2587,6 +2614,101 @@ static void test_slow_typist(void **st)
     assert_shell_keys(keys, sizeof keys / sizeof keys[0], want, 11);
 }
 
+/* sshd's ClientAliveInterval probe (a channel request, 60 under chacha)
+ * during an idle shell, answered by the client's CHANNEL_FAILURE (36) 90
+ * ms later (a loaded client: lab fresh keepalive_server at +9800 frames
+ * 53-55), the next probe 4.1 s later: no key. A key typed 90 ms after a
+ * 60-byte output record and echoed 84 ms later (a loaded server) is one. */
+static void test_alive_answer_late(void **st)
+{
+    (void)st;
+    for (int echoed = 0; echoed <= 1; echoed++) {
+        step keys[32];
+        size_t n = 0;
+        keys[n++] = (step){ true, 36, 2.0 };
+        keys[n++] = (step){ false, 36, 2.001 };
+        keys[n++] = (step){ true, 36, 2.3 };       /* Enter */
+        keys[n++] = (step){ false, 84, 2.31 };
+        keys[n++] = (step){ false, 60, 6.40 };     /* the probe */
+        keys[n++] = (step){ true, 36, 6.49 };      /* its answer, or a key */
+        if (echoed)
+            keys[n++] = (step){ false, 36, 6.574 };
+        keys[n++] = (step){ false, 60, 10.49 };
+        keys[n++] = (step){ true, 36, 10.497 };
+        keys[n++] = (step){ true, 36, 12.0 };
+        keys[n++] = (step){ false, 36, 12.001 };
+        keyname k[8];
+        assert_int_equal(shell_keys(keys, n, k, 8), echoed ? 4 : 3);
+    }
+}
+
+/* `tail -f` of a log growing by a line at 0.35-0.85 s (lab tail_f_aes128gcm
+ * at +9600 frames 99-121), Ctrl-C 1.16 s after the last line: before the
+ * next line was due by the stream's longest gap (1.5 times 0.85 s), so the
+ * output was still running: a char, though answered as an Enter is ("^C",
+ * then the prompt). The same key after a stream of even 0.5 s lines, past
+ * 1.5 times every gap, came after the output had stopped: an Enter. */
+static void test_interrupt_uneven_stream(void **st)
+{
+    (void)st;
+    static const double uneven[] = { 0.53, 0.42, 0.72, 0.35, 0.58, 0.85, 0.62, 0.54 };
+    for (int even = 0; even <= 1; even++) {
+        step keys[48];
+        size_t n = 0;
+        double t = 2.0;
+        for (int c = 0; c < 6; c++, t += 0.25) { /* "tail x" */
+            keys[n++] = (step){ true, 36, t };
+            keys[n++] = (step){ false, 36, t + 0.001 };
+        }
+        keys[n++] = (step){ true, 36, t };           /* Enter */
+        keys[n++] = (step){ false, 36, t + 0.001 };
+        keys[n++] = (step){ false, 548, t + 0.003 }; /* the log's last lines */
+        t += 0.003;
+        for (size_t g = 0; g < sizeof uneven / sizeof uneven[0]; g++) {
+            t += even ? 0.5 : uneven[g];
+            keys[n++] = (step){ false, 84, t };
+        }
+        t += 1.159;
+        keys[n++] = (step){ true, 36, t };           /* Ctrl-C */
+        keys[n++] = (step){ false, 36, t + 0.0005 };
+        keys[n++] = (step){ false, 68, t + 0.003 };
+        keys[n++] = (step){ true, 36, t + 0.9 };
+        keys[n++] = (step){ false, 36, t + 0.901 };
+        const char *want[] = { "char", "char", "char", "char", "char", "char", "enter", even ? "enter" : "char", "char" };
+        assert_shell_keys(keys, n, want, sizeof want / sizeof want[0]);
+    }
+}
+
+/* `sleep 9` typed at 0.25 s a key, its Enter answered by its CR LF echo
+ * alone, Ctrl-C 1.43 s later answered by "^C" and the prompt (lab ctrlc
+ * at +8000 frames 210-213 and at +9600): a wait past INTERRUPT_WAIT_MIN_S
+ * and INTERRUPT_PACE times the line's pace, the person waiting on a
+ * command: Enter, then a char. A typist at 0.6 s a key pausing as long
+ * before the Enter of a command without output (its echo and the prompt)
+ * keeps the line's last key and its Enter. */
+static void test_interrupt_silent_pace(void **st)
+{
+    (void)st;
+    for (int slow = 0; slow <= 1; slow++) {
+        step keys[48];
+        size_t n = 0;
+        double t = 2.0, pace = slow ? 0.6 : 0.25;
+        for (int c = 0; c < 8; c++, t += pace) { /* "sleep 9", Enter */
+            keys[n++] = (step){ true, 36, t };
+            keys[n++] = (step){ false, 36, t + 0.001 };
+        }
+        t += 1.43 - pace;
+        keys[n++] = (step){ true, 36, t };           /* Ctrl-C, or Enter */
+        keys[n++] = (step){ false, 36, t + 0.0005 };
+        keys[n++] = (step){ false, 68, t + 0.003 };
+        keys[n++] = (step){ true, 36, t + 0.9 };
+        keys[n++] = (step){ false, 36, t + 0.901 };
+        const char *want[] = { "char", "char", "char", "char", "char", "char", "char",
+                               slow ? "char" : "enter", slow ? "enter" : "char", "char" };
+        assert_shell_keys(keys, n, want, sizeof want / sizeof want[0]);
+    }
+}
+
 /* Ctrl-U after 11 typed characters (lab ctrlkeys frame 98): one record of
  * the size of 11 "\b" and "\x1b[K" (52 under chacha), typing on 0.35 s
  * later: a char; so is the terminal's own kill without a line editor
@@ -3782,6 +3904,7 @@ int main(void)
         cmocka_unit_test(test_sftp_upload),
         cmocka_unit_test(test_mux_sftp_download),
         cmocka_unit_test(test_mux_interleaved_gcm),
+        cmocka_unit_test(test_mux_late_version),
         cmocka_unit_test(test_mux_master_no_session),
         cmocka_unit_test(test_mux_master_sftp_prompt),
         cmocka_unit_test(test_mux_master_interleaved_gcm),
@@ -3837,6 +3960,9 @@ int main(void)
         cmocka_unit_test(test_enter_after_edit_tie),
         cmocka_unit_test(test_held_echoes_joint),
         cmocka_unit_test(test_slow_typist),
+        cmocka_unit_test(test_alive_answer_late),
+        cmocka_unit_test(test_interrupt_uneven_stream),
+        cmocka_unit_test(test_interrupt_silent_pace),
         cmocka_unit_test(test_tab_before_one_record_enter),
         cmocka_unit_test(test_search_keys),
         cmocka_unit_test(test_kill_line),

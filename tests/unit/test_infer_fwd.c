@@ -226,6 +226,18 @@ static void test_forward_late_close(void **st)
     sd_evlist_free(&l);
 }
 
+/* After a confirmation near 2.4 s: the GET (124), a page of 14 segments,
+ * sshd's EOF, the client's EOF + CLOSE, sshd's CLOSE. */
+static void page_after_confirm(stream *s)
+{
+    add(s, true, 124, 2.4006);
+    for (int i = 0; i < 14; i++)
+        add(s, false, 1448, 2.404 + i * 1e-6);
+    add(s, false, 36, 2.4045);
+    add(s, true, 72, 2.4049);
+    add(s, false, 36, 2.4050);
+}
+
 /* A key typed 5 ms before the open (lab shellfwd_D_aes128gcm at seed
  * +9000 frames 70-73): its echo and the confirmation leave in one
  * segment, the echo first. The forward and the key are both read; the
@@ -244,12 +256,7 @@ static void test_forward_after_key(void **st)
         add(&s, false, 36, 2.4002); /* the key's echo */
         add(&s, false, 44, 2.4002); /* the confirmation, in the echo's segment */
         s.frame[open + 1] = s.frame[open + 2] = open + 2;
-        add(&s, true, 124, 2.4006);
-        for (int i = 0; i < 14; i++)
-            add(&s, false, 1448, 2.404 + i * 1e-6);
-        add(&s, false, 36, 2.4045);
-        add(&s, true, 72, 2.4049);
-        add(&s, false, 36, 2.4050);
+        page_after_confirm(&s);
         size_t last = s.n - 1;
         key(&s, 2.6);
         key(&s, 2.9);
@@ -262,6 +269,46 @@ static void test_forward_after_key(void **st)
             assert_int_equal(e->frame_last, last + 1);
             assert_int_equal(count_kind(&l, "keystroke"), 5);
         }
+        sd_evlist_free(&l);
+    }
+}
+
+/* A key sent in one segment with a -L open (lab fresh shellfwd_L_chacha
+ * at +9700 frame 115: 128 = the key's 36 and the open's 92), its echo
+ * right after the confirmation: the forward and the key are both read
+ * (the key at the open's frame). The look-alikes read no key there: the
+ * same 128-byte open (longer host names) answered by data only, and one
+ * whose target closed at once (sshd's EOF and CLOSE, two key-sized
+ * records in one segment, after the confirmation). */
+static void test_forward_open_with_key(void **st)
+{
+    (void)st;
+    for (int shape = 0; shape < 3; shape++) {
+        stream s;
+        shell(&s, false);
+        size_t open = s.n;
+        add(&s, true, 128, 2.4);
+        add(&s, false, 44, 2.4002);
+        if (shape == 0) {
+            add(&s, false, 36, 2.40022); /* the key's echo */
+        } else if (shape == 2) {
+            add(&s, false, 36, 2.40022);
+            add(&s, false, 36, 2.40022);
+            s.frame[s.n - 1] = s.frame[s.n - 2] = s.n - 1;
+        }
+        page_after_confirm(&s);
+        key(&s, 2.6);
+        key(&s, 2.9);
+        sd_evlist l = { 0 };
+        infer(&s, &l);
+        const sd_event *e = find_kind(&l, "forward");
+        assert_non_null(e);
+        assert_int_equal(e->frame, open + 1);
+        assert_int_equal(count_kind(&l, "keystroke"), shape == 0 ? 5 : 4);
+        bool at_open = false;
+        for (size_t i = 0; i < l.n; i++)
+            at_open |= !strcmp(l.v[i].kind, "keystroke") && l.v[i].frame == open + 1;
+        assert_int_equal(at_open, shape == 0);
         sd_evlist_free(&l);
     }
 }
@@ -1383,6 +1430,7 @@ int main(void)
         cmocka_unit_test(test_x11_keys_after_client),
         cmocka_unit_test(test_forward_after_key),
         cmocka_unit_test(test_forward_client_close_late),
+        cmocka_unit_test(test_forward_open_with_key),
         cmocka_unit_test(test_midstream_sftp_upload), cmocka_unit_test(test_midstream_unknown),
     };
     return cmocka_run_group_tests(t, NULL, NULL);

@@ -483,10 +483,10 @@ static void reverse_legs(ctx *x, size_t rv, uint32_t w_conf, const sd_ssh_suite 
  * answered by the leg server's of its echo's sooner than the pause before
  * the key (a person's keys come after pauses, their echoes at once; the
  * other way round, an echo followed by the next key, is no pair). */
-static uint32_t leg_pairs(const ctx *x, const leg *L, size_t s0)
+static uint32_t leg_pairs(const ctx *x, const leg *L, size_t s0, size_t lim)
 {
     uint32_t wk = sdi_lw(L, true, SD_SSH_P_KEYSTROKE), we = sdi_lw(L, false, SD_SSH_P_KEYSTROKE), n = 0;
-    for (size_t i = s0 + 1; wk && we && i + 1 < x->n; i++) {
+    for (size_t i = s0 + 1; wk && we && i + 1 < lim; i++) {
         const item *k = &x->v[i], *e = &x->v[i + 1];
         n += sdi_is_cl(L, k) && k->len == wk && !sdi_is_cl(L, e) && e->len == we && e->t - k->t < CLIENT_LAG_MAX_S &&
              e->t - k->t < k->t - x->v[i - 1].t;
@@ -522,8 +522,8 @@ bool sdi_mid_carrier(ctx *x, size_t s0)
     uint32_t best = 0;
     for (size_t k = 0; !x->mid_nest.login && k < ninner; k++) {
         N.inner = R.inner = &inner[k];
-        uint32_t p = leg_pairs(x, &N, s0);
-        if (p >= MID_NESTED_PAIRS && p > best && p > leg_pairs(x, &R, s0)) {
+        uint32_t p = leg_pairs(x, &N, s0, x->n);
+        if (p >= MID_NESTED_PAIRS && p > best && p > leg_pairs(x, &R, s0, x->n)) {
             best = p;
             in = &inner[k];
         }
@@ -551,6 +551,43 @@ static void mid_nested(ctx *x, size_t s0)
         tunnel_leg(x, &N, s0, x->n, N.inner, inner, ninner);
     else
         sdi_inner_mid(x, &N, s0, x->n);
+}
+
+/* A reverse session already open when the capture began (its
+ * forwarded-tcpip channel and handshake before it), up to lim (the next
+ * reverse session's open): its keys, typed on the server's side, are
+ * key/echo pairs of the tunnelled sizes led by the server (the leg's
+ * client), MID_NESTED_PAIRS of them through one inner suite and more than
+ * the other way round (a nested session's keys, led by the client). Its
+ * reverse_init (midstream) at the first record, then the leg's session
+ * and keys (sdi_inner_mid). */
+static void mid_reverse(ctx *x, size_t s0, size_t lim, const sd_ssh_suite *inner, size_t ninner)
+{
+    leg R = first_leg(x, SD_LEG_REVERSE, false), N = first_leg(x, SD_LEG_NESTED, true);
+    const sd_ssh_suite *in = NULL;
+    uint32_t best = 0;
+    for (size_t k = 0; k < ninner; k++) {
+        R.inner = N.inner = &inner[k];
+        uint32_t p = leg_pairs(x, &R, s0, lim);
+        if (p >= MID_NESTED_PAIRS && p > best && p > leg_pairs(x, &N, s0, lim)) {
+            best = p;
+            in = &inner[k];
+        }
+    }
+    if (!in)
+        return;
+    R.inner = in;
+    if (!x->sum->reverse_provisioned)
+        provisioned_by_use(x, s0);
+    sd_event *e = sdi_ev(x, "reverse_init", &x->v[s0], NULL, SD_LEG_REVERSE);
+    e->dir = 1;
+    e->confidence = CONF_REVERSE_INIT;
+    sd_ev_bool(e, "midstream", true);
+    sd_ev_str(e, "carried", "ssh");
+    snprintf(e->note, sizeof e->note, "SSH session started from the server through the tunnel, open before the "
+                                      "capture: told by its keys' sizes");
+    reverse_close(x, &R, s0, lim);
+    sdi_inner_mid(x, &R, s0, lim);
 }
 
 bool sdi_carrier(ctx *x, size_t s0)
@@ -581,6 +618,8 @@ bool sdi_tunnels(ctx *x, size_t s0)
     bool tunnels = rv != SIZE_MAX || nv != SIZE_MAX || x->mid_nest.found;
     if (x->mid_nest.found && nv == SIZE_MAX)
         mid_nested(x, s0);
+    else if (x->midstream && nv == SIZE_MAX && (rv == SIZE_MAX || rv > s0))
+        mid_reverse(x, s0, rv != SIZE_MAX ? rv : x->n, inner, ninner);
     reverse_legs(x, rv, w_conf, inner, ninner);
     if (rv != SIZE_MAX && !x->sum->reverse_provisioned)
         provisioned_by_use(x, rv);

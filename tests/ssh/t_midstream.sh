@@ -49,6 +49,7 @@ forward_L_http auth+5 forward-only
 tunnel_web_D auth+5 forward-only
 proxyjump auth+5 tunnel
 proxyjump_keys_chacha auth+20 tunnel
+reverse_keys auth+20 shell
 EOF2
 # the keys and Enters against the labels (no --ssh-port in the scorer: port 22 ones)
 # (wanc150_bash_fast: captured at the client 150 ms from the server, keys faster than
@@ -86,6 +87,19 @@ v = json.load(open(sys.argv[1]))["features"].get("nested_keystrokes", {})
 ok = v.get("status") == "scored" and v["fp"] == 0 and v["tp"] >= 20
 if not ok:
     print("FAIL: proxyjump_keys_chacha: nested keys %s" % {k: v.get(k) for k in ("status", "tp", "fp", "fn")})
+sys.exit(0 if ok else 1)
+PY
+# a reverse (-R) session already open when the capture began (sdi_tunnels
+# mid_reverse; integ: none, its keys missed): told by its keys' tunnelled sizes,
+# led by the server; its keys scored as the reverse leg's
+grep -q '"kind":"reverse_init".*"midstream":true' "$T/reverse_keys.json" || bad "reverse_keys: no mid-stream reverse_init"
+/usr/bin/python3 tests/lab/score --fixtures "$T/lab" --strider "$S" --json reverse_keys >"$T/rk.score" 2>&1
+/usr/bin/python3 - "$T/rk.score" <<'PY' || fail=1
+import json, sys
+v = json.load(open(sys.argv[1]))["features"].get("reverse_keystrokes", {})
+ok = v.get("status") == "scored" and v["fp"] <= 1 and v["tp"] >= 15
+if not ok:
+    print("FAIL: reverse_keys: reverse keys %s" % {k: v.get(k) for k in ("status", "tp", "fp", "fn")})
 sys.exit(0 if ok else 1)
 PY
 # without --ssh-port, port 2022 is no SSH port: not claimed

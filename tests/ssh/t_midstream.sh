@@ -74,6 +74,13 @@ done
 # (sd_infer_midkind.c; integ: 1 false forward each in sftp_session, none for -N)
 grep -q '"kind":"forward"' "$T/sftp_session.json" && bad "sftp_session: its upload read as a forward"
 grep -q '"kind":"forward_only"' "$T/forward_L_http.json" || bad "forward_L_http: no forward_only event"
+# HTTP through a -L forward beside a command, each request answered by its
+# response (sd_infer_midkind.c: an SFTP answer is at most 64 bytes of data, or
+# such answers sent together; integ: read sftp, so no forward looked for)
+/usr/bin/python3 tests/ssh/midcut.py $F exec_forward auth+5 "$T/lab" >/dev/null || bad "exec_forward: cut"
+"$S" ssh --json "$T/lab/exec_forward.pcap" >"$T/exec_forward.json" 2>&1
+grep -q '"session_kind":"sftp"' "$T/exec_forward.json" && bad "exec_forward: its HTTP read as sftp"
+[ "$(grep -c '"kind":"forward"' "$T/exec_forward.json")" -ge 2 ] || bad "exec_forward: its 2 forwards not found"
 # a ProxyJump carrier whose channel opened before the capture (sd_infer_legs.c
 # sdi_mid_carrier; integ: "unknown", no nested leg): its nested session told by
 # its login (proxyjump, cut in the nested handshake) or by its keys' sizes

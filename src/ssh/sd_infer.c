@@ -282,6 +282,14 @@ static void after_login(ctx *x, leg *F, size_t s0)
         x->req_to = s0;
     else
         sdi_session(x, F, s0, &S);
+    /* mid-stream, a carrier's channel opened before the capture: told by
+     * the nested session's sizes, where no terminal, sftp or forward of
+     * its own is */
+    if (!tunnel && x->midstream && !S.pty && !S.fwd_only && !x->sftp && sdi_mid_carrier(x, s0)) {
+        tunnel = true;
+        x->exec = x->kind_unknown = false;
+        x->req_to = s0;
+    }
     x->sum->session_kind = tunnel ? "tunnel" : x->tty_cmd ? "exec" : S.pty || S.notty_shell ? "shell" : S.fwd_only ? "forward-only" : x->sftp ? "sftp" : x->kind_unknown ? "unknown" : "exec";
     size_t session_ev = session_event(x, s0, &S);
     sdi_forwarding_requests(x, &S.q, s0, S.fwd_only);

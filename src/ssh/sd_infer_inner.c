@@ -82,11 +82,12 @@ static size_t inner_sftp(const ctx *x, const leg *L, size_t s0, size_t lim)
  * with short terminal modes, PTY_PAIRS as on the forward leg); else the
  * sftp subsystem or a command. Keys only in a shell: a command's output
  * is no typing. */
-static void inner_session(ctx *x, const leg *L, size_t s0, size_t lim)
+static void inner_session(ctx *x, const leg *L, size_t s0, size_t lim, bool mid)
 {
     sdi_inner_rekeys(x, L, s0, lim);
-    bool pty = inner_pty_req(x, L, s0, lim) || sdi_keys_leg(x, L, s0, lim, false) >= PTY_PAIRS;
-    size_t init = pty ? SIZE_MAX : inner_sftp(x, L, s0, lim);
+    /* mid-stream: its requests came before the capture */
+    bool pty = (!mid && inner_pty_req(x, L, s0, lim)) || sdi_keys_leg(x, L, s0, lim, false) >= PTY_PAIRS;
+    size_t init = pty || mid ? SIZE_MAX : inner_sftp(x, L, s0, lim);
     const char *kind = pty ? "shell" : init != SIZE_MAX ? "sftp" : "exec";
     /* a shell's output is what its commands print, as on the forward leg
      * (sdi_transfers): not a transfer of the leg carrying it (lab demo
@@ -146,6 +147,13 @@ void sdi_inner_leg(ctx *x, const leg *L, size_t at, size_t lim, const auth_res *
     else if (a->success_at != SIZE_MAX && a->end < lim) {
         leg Z = *L; /* its session's sizes through a compressed outer connection */
         sdi_z_tunnel_learn(x, &Z, a->end, lim);
-        inner_session(x, &Z, a->end, lim);
+        inner_session(x, &Z, a->end, lim, false);
     }
+}
+
+void sdi_inner_mid(ctx *x, const leg *L, size_t s0, size_t lim)
+{
+    leg Z = *L;
+    sdi_z_tunnel_learn(x, &Z, s0, lim);
+    inner_session(x, &Z, s0, lim, true);
 }

@@ -121,6 +121,13 @@ typedef struct ctx {
     sd_ssh_suite nested_suite;
     sd_ssh_suite nested_mid[NEST_DEPTH_MAX - 1]; /* its carriers' suites (leg.mid) */
     unsigned nested_nmid;
+    /* picked up mid-stream, a carrier whose channel opened before the
+     * capture (sdi_mid_carrier): the nested session's suite, and whether
+     * its login is in the capture */
+    struct {
+        bool found, login;
+        sd_ssh_suite inner;
+    } mid_nest;
     bool zlib;         /* compressed after login (sd_infer_zlib.h) */
     bool lines_only;   /* the last leg's keys (sdi_keys_leg) were whole lines sent
                         * at once, none typed key by key: not typed by a person */
@@ -272,6 +279,10 @@ bool sdi_tunnels(ctx *x, size_t s0);
  * SSH session (ProxyJump / -W): the connection is its tunnel, with no
  * session of its own. */
 bool sdi_carrier(ctx *x, size_t s0);
+/* Picked up mid-stream: whether the session is a ProxyJump carrier whose
+ * channel opened before the capture, told by the nested session's sizes
+ * (its login or its keys); sets ctx.mid_nest, which sdi_tunnels reads. */
+bool sdi_mid_carrier(ctx *x, size_t s0);
 
 /* ---- sd_infer_inner.c ---- */
 
@@ -280,6 +291,9 @@ bool sdi_carrier(ctx *x, size_t s0);
  * as the forward leg gets them; carrier: its session is a tunnel carrying
  * the next hop (a tunnel session event, no keys). */
 void sdi_inner_leg(ctx *x, const leg *L, size_t at, size_t lim, const auth_res *a, bool carrier);
+/* A tunnelled leg whose login came before the capture: its session from
+ * v[s0] on (a shell by its key/echo pairs, else a command). */
+void sdi_inner_mid(ctx *x, const leg *L, size_t s0, size_t lim);
 
 /* ---- sd_infer_xfer.c ---- */
 

@@ -479,6 +479,117 @@ static void reverse_legs(ctx *x, size_t rv, uint32_t w_conf, const sd_ssh_suite 
     }
 }
 
+/* Key/echo pairs of leg L from s0: a record of the leg client's key size
+ * answered by the leg server's of its echo's sooner than the pause before
+ * the key (a person's keys come after pauses, their echoes at once; the
+ * other way round, an echo followed by the next key, is no pair). */
+static uint32_t leg_pairs(const ctx *x, const leg *L, size_t s0, size_t lim)
+{
+    uint32_t wk = sdi_lw(L, true, SD_SSH_P_KEYSTROKE), we = sdi_lw(L, false, SD_SSH_P_KEYSTROKE), n = 0;
+    for (size_t i = s0 + 1; wk && we && i + 1 < lim; i++) {
+        const item *k = &x->v[i], *e = &x->v[i + 1];
+        n += sdi_is_cl(L, k) && k->len == wk && !sdi_is_cl(L, e) && e->len == we && e->t - k->t < CLIENT_LAG_MAX_S &&
+             e->t - k->t < k->t - x->v[i - 1].t;
+    }
+    return n;
+}
+
+/* A ProxyJump carrier picked up mid-stream (its channel opened before the
+ * capture): the records are a nested session's, told by its sizes
+ * (outer.wire(9 + inner.wire(P)), an inner suite tried at a time): its
+ * login (the inner authentication, when the capture began during its
+ * handshake), or its keys (MID_NESTED_PAIRS key/echo pairs of the nested
+ * sizes, the client's keys answered: more such pairs than the other way
+ * round, which a reverse session's keys make). Sets x->mid_nest. */
+bool sdi_mid_carrier(ctx *x, size_t s0)
+{
+    sd_ssh_suite inner[N_INNER];
+    size_t ninner = inner_candidates(inner);
+    leg N = first_leg(x, SD_LEG_NESTED, true), R = first_leg(x, SD_LEG_REVERSE, false);
+    const sd_ssh_suite *in = pick_inner(x, &N, s0, x->n, inner, ninner);
+    if (!in)
+        return false;
+    N.inner = in;
+    sd_evlist scratch = { 0 };
+    sd_evlist *keep = x->out;
+    sd_infer_summary sum = *x->sum;
+    x->out = &scratch;
+    auth_res a = sdi_auth_leg(x, &N, s0, x->n);
+    x->out = keep;
+    *x->sum = sum;
+    sd_evlist_free(&scratch);
+    x->mid_nest.login = a.success_at != SIZE_MAX;
+    uint32_t best = 0;
+    for (size_t k = 0; !x->mid_nest.login && k < ninner; k++) {
+        N.inner = R.inner = &inner[k];
+        uint32_t p = leg_pairs(x, &N, s0, x->n);
+        if (p >= MID_NESTED_PAIRS && p > best && p > leg_pairs(x, &R, s0, x->n)) {
+            best = p;
+            in = &inner[k];
+        }
+    }
+    x->mid_nest.found = x->mid_nest.login || best;
+    x->mid_nest.inner = *in;
+    return x->mid_nest.found;
+}
+
+/* The nested session of a carrier picked up mid-stream (sdi_mid_carrier):
+ * its nested_init at the first record, then the leg read as any nested
+ * one, from its login when seen, else from the first record (its keys). */
+static void mid_nested(ctx *x, size_t s0)
+{
+    sd_ssh_suite inner[N_INNER];
+    size_t ninner = inner_candidates(inner);
+    leg N = first_leg(x, SD_LEG_NESTED, true);
+    N.inner = &x->mid_nest.inner;
+    nested_init_event(x, s0, 1);
+    sd_event *e = &x->out->v[x->out->n - 1];
+    sd_ev_bool(e, "midstream", true);
+    snprintf(e->note, sizeof e->note, "SSH session to another host carried inside (ProxyJump / -W), its channel open "
+                                      "before the capture: told by its sizes");
+    if (x->mid_nest.login)
+        tunnel_leg(x, &N, s0, x->n, N.inner, inner, ninner);
+    else
+        sdi_inner_mid(x, &N, s0, x->n);
+}
+
+/* A reverse session already open when the capture began (its
+ * forwarded-tcpip channel and handshake before it), up to lim (the next
+ * reverse session's open): its keys, typed on the server's side, are
+ * key/echo pairs of the tunnelled sizes led by the server (the leg's
+ * client), MID_NESTED_PAIRS of them through one inner suite and more than
+ * the other way round (a nested session's keys, led by the client). Its
+ * reverse_init (midstream) at the first record, then the leg's session
+ * and keys (sdi_inner_mid). */
+static void mid_reverse(ctx *x, size_t s0, size_t lim, const sd_ssh_suite *inner, size_t ninner)
+{
+    leg R = first_leg(x, SD_LEG_REVERSE, false), N = first_leg(x, SD_LEG_NESTED, true);
+    const sd_ssh_suite *in = NULL;
+    uint32_t best = 0;
+    for (size_t k = 0; k < ninner; k++) {
+        R.inner = N.inner = &inner[k];
+        uint32_t p = leg_pairs(x, &R, s0, lim);
+        if (p >= MID_NESTED_PAIRS && p > best && p > leg_pairs(x, &N, s0, lim)) {
+            best = p;
+            in = &inner[k];
+        }
+    }
+    if (!in)
+        return;
+    R.inner = in;
+    if (!x->sum->reverse_provisioned)
+        provisioned_by_use(x, s0);
+    sd_event *e = sdi_ev(x, "reverse_init", &x->v[s0], NULL, SD_LEG_REVERSE);
+    e->dir = 1;
+    e->confidence = CONF_REVERSE_INIT;
+    sd_ev_bool(e, "midstream", true);
+    sd_ev_str(e, "carried", "ssh");
+    snprintf(e->note, sizeof e->note, "SSH session started from the server through the tunnel, open before the "
+                                      "capture: told by its keys' sizes");
+    reverse_close(x, &R, s0, lim);
+    sdi_inner_mid(x, &R, s0, lim);
+}
+
 bool sdi_carrier(ctx *x, size_t s0)
 {
     /* past the server's records (hostkeys-00) and a no-more-sessions */
@@ -504,7 +615,11 @@ bool sdi_tunnels(ctx *x, size_t s0)
         else if (nv < rv && x->v[rv].t - x->v[nv].t < HANDSHAKE_SAME_S)
             rv = SIZE_MAX;
     }
-    bool tunnels = rv != SIZE_MAX || nv != SIZE_MAX;
+    bool tunnels = rv != SIZE_MAX || nv != SIZE_MAX || x->mid_nest.found;
+    if (x->mid_nest.found && nv == SIZE_MAX)
+        mid_nested(x, s0);
+    else if (x->midstream && nv == SIZE_MAX && (rv == SIZE_MAX || rv > s0))
+        mid_reverse(x, s0, rv != SIZE_MAX ? rv : x->n, inner, ninner);
     reverse_legs(x, rv, w_conf, inner, ninner);
     if (rv != SIZE_MAX && !x->sum->reverse_provisioned)
         provisioned_by_use(x, rv);

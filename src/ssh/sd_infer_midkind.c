@@ -43,6 +43,16 @@
 /* Unprompted server records needed to read a command. */
 #define MIDK_UNPROMPTED_MIN 2u
 
+/* The largest SFTP answer to a chunk (bytes of channel data): a READ
+ * (uint32 length, byte type, uint32 id, string handle, uint64 offset,
+ * uint32 length: 29 with OpenSSH's 4-byte handle) with a handle up to 32
+ * bytes, or a STATUS with a message up to 36 bytes ("Success" in
+ * OpenSSH's). An HTTP request through a forward (curl's GET with its Host,
+ * User-Agent and Accept lines: about 80) is larger. */
+#define MIDK_SFTP_ANSWER_MAX 64u
+/* Answer sizes remembered (wire bytes): above any suite's
+ * MIDK_SFTP_ANSWER_MAX record (a 64-byte MAC's 144). */
+#define MIDK_SEEN_MAX 256u
 /* RFC 4254 5.2: CHANNEL_WINDOW_ADJUST: byte, uint32 channel, uint32 bytes. */
 #define P_WINDOW_ADJUST 9u
 /* Bulk bytes per direction and the small records of the other direction
@@ -52,12 +62,37 @@ typedef struct midk_bulk {
     uint32_t answers[2];
 } midk_bulk;
 
+/* How many SFTP answers the record of len bytes holds: one when it has
+ * an answer's size (above ctl, a WINDOW_ADJUST's, up to top); a larger one
+ * may be pipelined requests sent together (PuTTY's pscp sends its READs in
+ * batches, a WINDOW_ADJUST with them): k of one size seen alone (seen[])
+ * plus at most one WINDOW_ADJUST. An HTTP request is one larger packet of
+ * its own size. */
+static uint32_t answers_in(uint32_t len, uint32_t ctl, uint32_t top, const bool *seen)
+{
+    if (len > ctl && len <= top)
+        return 1;
+    for (uint32_t a = ctl + 1; a <= top && a < MIDK_SEEN_MAX; a++)
+        for (uint32_t j = 0; seen[a] && j <= 1 && len > j * ctl; j++)
+            if ((len - j * ctl) % a == 0 && (len - j * ctl) / a >= 2)
+                return (len - j * ctl) / a;
+    return 0;
+}
+
 static void bulk_runs(const ctx *x, size_t s0, midk_bulk *b)
 {
     memset(b, 0, sizeof *b);
     /* a WINDOW_ADJUST, a legacy scp's one-byte ack, an EOF or a CLOSE:
      * no sftp answer (its STATUS and READ are 21 and 29 bytes of data) */
     uint32_t ctl[2] = { sd_ssh_wire_size(x->cs, P_WINDOW_ADJUST), sd_ssh_wire_size(x->ss, P_WINDOW_ADJUST) };
+    uint32_t top[2] = { sd_ssh_wire_size(x->cs, SD_SSH_P_CHANNEL_DATA(MIDK_SFTP_ANSWER_MAX)),
+                        sd_ssh_wire_size(x->ss, SD_SSH_P_CHANNEL_DATA(MIDK_SFTP_ANSWER_MAX)) };
+    bool seen[2][MIDK_SEEN_MAX] = { { false } }; /* [1]: the client's answer sizes seen alone */
+    for (size_t i = s0; i < x->n; i++) {
+        const item *it = &x->v[i];
+        if (it->len > ctl[it->c] && it->len <= top[it->c] && it->len < MIDK_SEEN_MAX)
+            seen[it->c][it->len] = true;
+    }
     for (int d = 0; d < 2; d++) {
         bool c = d == 0;
         double run0 = -1, last = -1; /* the current run's first and last bulk record */
@@ -68,9 +103,8 @@ static void bulk_runs(const ctx *x, size_t s0, midk_bulk *b)
                     run0 = it->t;
                 last = it->t;
                 b->bytes[d] += it->len;
-            } else if (it->c != c && it->len > ctl[!d] && it->len < XFER_RECORD && run0 >= 0 &&
-                       it->t - last <= MIDK_ANSWER_S) {
-                b->answers[d]++;
+            } else if (it->c != c && it->len < XFER_RECORD && run0 >= 0 && it->t - last <= MIDK_ANSWER_S) {
+                b->answers[d] += answers_in(it->len, ctl[!d], top[!d], seen[it->c]);
             }
         }
     }

@@ -288,6 +288,10 @@
  * least this many pairs; else 0, as with no handshake. At a capture on the
  * server's side the echoes follow at once (lab srv_*: under 70 ms). */
 #define MID_LAG_PAIRS_MIN 3
+/* A carrier picked up mid-stream is told by its nested session's keys:
+ * as many key/echo pairs of the nested sizes as a terminal needs on the
+ * forward leg (PTY_PAIRS). */
+#define MID_NESTED_PAIRS PTY_PAIRS
 
 /* ---- keystrokes ---- */
 

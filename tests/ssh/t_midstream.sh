@@ -47,6 +47,9 @@ putty_psftp_batch auth+5 sftp
 scp_upload auth+5 sftp
 forward_L_http auth+5 forward-only
 tunnel_web_D auth+5 forward-only
+proxyjump auth+5 tunnel
+proxyjump_keys_chacha auth+20 tunnel
+reverse_keys auth+20 shell
 EOF2
 # the keys and Enters against the labels (no --ssh-port in the scorer: port 22 ones)
 # (wanc150_bash_fast: captured at the client 150 ms from the server, keys faster than
@@ -71,6 +74,41 @@ done
 # (sd_infer_midkind.c; integ: 1 false forward each in sftp_session, none for -N)
 grep -q '"kind":"forward"' "$T/sftp_session.json" && bad "sftp_session: its upload read as a forward"
 grep -q '"kind":"forward_only"' "$T/forward_L_http.json" || bad "forward_L_http: no forward_only event"
+# HTTP through a -L forward beside a command, each request answered by its
+# response (sd_infer_midkind.c: an SFTP answer is at most 64 bytes of data, or
+# such answers sent together; integ: read sftp, so no forward looked for)
+/usr/bin/python3 tests/ssh/midcut.py $F exec_forward auth+5 "$T/lab" >/dev/null || bad "exec_forward: cut"
+"$S" ssh --json "$T/lab/exec_forward.pcap" >"$T/exec_forward.json" 2>&1
+grep -q '"session_kind":"sftp"' "$T/exec_forward.json" && bad "exec_forward: its HTTP read as sftp"
+[ "$(grep -c '"kind":"forward"' "$T/exec_forward.json")" -ge 2 ] || bad "exec_forward: its 2 forwards not found"
+# a ProxyJump carrier whose channel opened before the capture (sd_infer_legs.c
+# sdi_mid_carrier; integ: "unknown", no nested leg): its nested session told by
+# its login (proxyjump, cut in the nested handshake) or by its keys' sizes
+# (proxyjump_keys_chacha, cut after the nested login), the nested keys scored
+grep -q '"kind":"nested_init".*"midstream":true' "$T/proxyjump.json" || bad "proxyjump: no mid-stream nested_init"
+grep -q '"leg":"nested","kind":"auth_attempt"' "$T/proxyjump.json" || bad "proxyjump: the nested login not read"
+/usr/bin/python3 tests/lab/score --fixtures "$T/lab" --strider "$S" --json proxyjump_keys_chacha >"$T/pj.score" 2>&1
+/usr/bin/python3 - "$T/pj.score" <<'PY' || fail=1
+import json, sys
+v = json.load(open(sys.argv[1]))["features"].get("nested_keystrokes", {})
+ok = v.get("status") == "scored" and v["fp"] == 0 and v["tp"] >= 20
+if not ok:
+    print("FAIL: proxyjump_keys_chacha: nested keys %s" % {k: v.get(k) for k in ("status", "tp", "fp", "fn")})
+sys.exit(0 if ok else 1)
+PY
+# a reverse (-R) session already open when the capture began (sdi_tunnels
+# mid_reverse; integ: none, its keys missed): told by its keys' tunnelled sizes,
+# led by the server; its keys scored as the reverse leg's
+grep -q '"kind":"reverse_init".*"midstream":true' "$T/reverse_keys.json" || bad "reverse_keys: no mid-stream reverse_init"
+/usr/bin/python3 tests/lab/score --fixtures "$T/lab" --strider "$S" --json reverse_keys >"$T/rk.score" 2>&1
+/usr/bin/python3 - "$T/rk.score" <<'PY' || fail=1
+import json, sys
+v = json.load(open(sys.argv[1]))["features"].get("reverse_keystrokes", {})
+ok = v.get("status") == "scored" and v["fp"] <= 1 and v["tp"] >= 15
+if not ok:
+    print("FAIL: reverse_keys: reverse keys %s" % {k: v.get(k) for k in ("status", "tp", "fp", "fn")})
+sys.exit(0 if ok else 1)
+PY
 # without --ssh-port, port 2022 is no SSH port: not claimed
 "$S" ssh --json "$T/lab/dropbear_server.pcap" 2>&1 | grep -q '"type":"ssh"' && bad "dropbear_server claimed without --ssh-port"
 "$S" ssh --ssh-port 0 "$T/lab/dropbear_server.pcap" >/dev/null 2>&1 && bad "--ssh-port 0 accepted"

@@ -1382,22 +1382,47 @@ static void test_midstream_sftp_upload(void **st)
     sd_evlist_free(&l);
 }
 
-/* Nothing but keep-alive-sized records and request/answer pairs: the
- * kind is not told ("unknown"), not guessed as exec. */
-static void test_midstream_unknown(void **st)
+/* Six client records of size w, each answered by a server record of its
+ * size 2 ms later, a second apart, in a session picked up mid-stream. */
+static sd_infer_summary mid_pairs(sd_evlist *l, uint32_t w)
 {
-    (void)st;
     static stream s;
     memset(&s, 0, sizeof s);
     for (int i = 0; i < 6; i++) {
-        add(&s, true, 76, 1.0 + i);
-        add(&s, false, 76, 1.002 + i);
+        add(&s, true, w, 1.0 + i);
+        add(&s, false, w, 1.002 + i);
     }
-    sd_evlist l = { 0 };
     stream_midstream = true;
-    sd_infer_summary su = infer(&s, &l);
+    sd_infer_summary su = infer(&s, l);
     stream_midstream = false;
+    return su;
+}
+
+/* Nothing but keep-alive-sized records and request/answer pairs: the
+ * kind is not told ("unknown"), not guessed as exec. (84: no nested
+ * key's size under chacha20-poly1305, test_midstream_carrier's 76.) */
+static void test_midstream_unknown(void **st)
+{
+    (void)st;
+    sd_evlist l = { 0 };
+    sd_infer_summary su = mid_pairs(&l, 84);
     assert_string_equal(su.session_kind, "unknown");
+    sd_evlist_free(&l);
+}
+
+/* Pairs of a nested key's size (76: a 1-byte CHANNEL_DATA under an inner
+ * chacha20-poly1305, carried in the outer one's channel data) answered
+ * sooner than the pause before them: a ProxyJump carrier whose channel
+ * opened before the capture, its nested leg read (a session of its own)
+ * (sdi_mid_carrier). */
+static void test_midstream_carrier(void **st)
+{
+    (void)st;
+    sd_evlist l = { 0 };
+    sd_infer_summary su = mid_pairs(&l, 76);
+    assert_string_equal(su.session_kind, "tunnel");
+    assert_int_equal(count_kind(&l, "nested_init"), 1);
+    assert_int_equal(count_kind(&l, "session"), 2); /* the carrier's and its nested leg's */
     sd_evlist_free(&l);
 }
 
@@ -1431,7 +1456,7 @@ int main(void)
         cmocka_unit_test(test_forward_after_key),
         cmocka_unit_test(test_forward_client_close_late),
         cmocka_unit_test(test_forward_open_with_key),
-        cmocka_unit_test(test_midstream_sftp_upload), cmocka_unit_test(test_midstream_unknown),
+        cmocka_unit_test(test_midstream_sftp_upload), cmocka_unit_test(test_midstream_unknown), cmocka_unit_test(test_midstream_carrier),
     };
     return cmocka_run_group_tests(t, NULL, NULL);
 }

@@ -731,20 +731,30 @@ static bool one_redraw(const key *q)
 
 static bool typing_on(const ctx *x, const key *k, size_t nk, size_t i);
 
+/* The most CHANNEL_DATA bytes n in [lo, hi] whose record from the leg's
+ * client (cl) or server is at most w wire bytes, or lo - 1 when none is:
+ * a binary search, the wire size growing with the data (a record of w
+ * bytes holds fewer than w, so hi = w bounds any search). */
+static int64_t data_fit(const leg *L, bool cl, uint32_t w, uint32_t lo, uint32_t hi)
+{
+    int64_t a = lo, b = (int64_t)hi + 1; /* the first n too large is in [a, b] */
+    while (a < b) {
+        int64_t mid = a + (b - a) / 2;
+        if (sdi_lw(L, cl, SD_SSH_P_CHANNEL_DATA((uint32_t)mid)) > w)
+            b = mid;
+        else
+            a = mid + 1;
+    }
+    return a - 1;
+}
+
 /* The CHANNEL_DATA lengths a server record of w wire bytes can hold:
- * [*lo, *hi] (lo > hi: none). */
+ * [*lo, *hi] (none: 1 and 0). */
 static void data_range(const leg *L, uint32_t w, uint32_t *lo, uint32_t *hi)
 {
-    *lo = 1;
-    *hi = 0;
-    for (uint32_t n = 0; n <= w; n++) {
-        uint32_t lw = sdi_lw(L, false, SD_SSH_P_CHANNEL_DATA(n));
-        if (lw == w) {
-            *lo = *hi < *lo ? n : *lo;
-            *hi = n;
-        } else if (lw > w)
-            break;
-    }
+    int64_t h = data_fit(L, false, w, 0, w), l = w ? data_fit(L, false, w - 1, 0, w) + 1 : 0;
+    *lo = l <= h ? (uint32_t)l : 1;
+    *hi = l <= h ? (uint32_t)h : 0;
 }
 
 /* Key q is answered by one redraw of r wire bytes: one record of that
@@ -1510,13 +1520,10 @@ static void resolve_keys(const ctx *x, const keysz *z, key *k, size_t nk, bool c
 }
 
 /* The most data bytes a CHANNEL_DATA record of len wire bytes sent by the
- * leg's client (cl) or server holds. */
+ * leg's client (cl) or server holds, from 2 to PASTE_MAX. */
 static int64_t data_bytes_of(const leg *L, bool cl, uint32_t len)
 {
-    int64_t n = 2;
-    while (n < PASTE_MAX && sdi_lw(L, cl, SD_SSH_P_CHANNEL_DATA((uint32_t)n + 1)) <= len)
-        n++;
-    return n;
+    return data_fit(L, cl, len, 3, PASTE_MAX);
 }
 
 static int64_t data_bytes(const leg *L, uint32_t len)

@@ -141,6 +141,19 @@ static bool whole_seconds(double g)
     return fabs(g - round(g)) <= KEEPALIVE_JITTER_S;
 }
 
+/* The client's tick at v[b], after its tick at v[i], is a timer's: a
+ * whole number of seconds after v[i], or after the server's last record
+ * between them. A timer restarted by every packet received ticks its
+ * interval after the answer to the tick before (OpenSSH's client resets
+ * server_alive_time at each read; the lab's dbclient -K 2 ticks 2.000 s
+ * after the answer), so over a link with a round trip the ticks are the
+ * interval plus the round trip apart (2.08 s at 80 ms). */
+static bool timer_tick(const ctx *x, size_t i, size_t b)
+{
+    double after = b - 1 > i ? x->v[b].t - x->v[b - 1].t : 0; /* client_near: none of the client's between */
+    return whole_seconds(x->v[b].t - x->v[i].t) || (after >= KEEPALIVE_MIN_S && whole_seconds(after));
+}
+
 /* Keepalives of a key's size (a client's timer, e.g. dbclient -K with
  * compression): the client's records before and after are as far away as
  * each other to within KEEPALIVE_JITTER_S and at least KEEPALIVE_MIN_S
@@ -150,7 +163,7 @@ static bool whole_seconds(double g)
  * the three answered by a page is a key (lab man_page_aes128gcm frames
  * 71-81: space, b and / in man's pager 1.014 s and 1.018 s apart, b
  * answered by a page at once, were read as ticks). A timer ticks at a
- * whole number of seconds (whole_seconds); a person's even pauses fall
+ * whole number of seconds (timer_tick); a person's even pauses fall
  * anywhere (lab fresh bash_peck at seed +9600 frames 116-123: three keys
  * of a slow typist 1.201 s and 1.187 s apart; two were lost as ticks). */
 static void mark_keepalive(const ctx *x, const leg *L, size_t from, size_t to, uint32_t wk, uint8_t *mark)
@@ -165,7 +178,7 @@ static void mark_keepalive(const ctx *x, const leg *L, size_t from, size_t to, u
             continue;
         double g1 = x->v[i].t - x->v[a].t, g2 = x->v[b].t - x->v[i].t;
         if (g1 >= KEEPALIVE_MIN_S && g2 >= KEEPALIVE_MIN_S && fabs(g1 - g2) <= KEEPALIVE_JITTER_S &&
-            whole_seconds(g2))
+            timer_tick(x, i, b))
             mark[i - from] = mark[b - from] = MARK_KEEPALIVE;
     }
     /* a key typed when the next tick is nearly due may leave with it in

@@ -179,6 +179,38 @@ static inline char *sd_put_u64(char *dst, uint64_t v)
     return dst + n;
 }
 
+/* n bytes from s to o, n at most 32, as two overlapping copies of a
+ * power-of-two size (no memcpy call for a key's or a short string's
+ * variable length; every byte read is one of s's n): the writers' short
+ * keys and plain strings (sd_evout, sd_json). */
+static inline void sd_copy_short(void *o, const void *s, size_t n)
+{
+    char *d = o;
+    const char *c = s;
+    if (n >= 16) {
+        uint64_t a[2], z[2];
+        memcpy(a, c, 16);
+        memcpy(z, c + n - 16, 16);
+        memcpy(d, a, 16);
+        memcpy(d + n - 16, z, 16);
+    } else if (n >= 8) {
+        uint64_t a, z;
+        memcpy(&a, c, 8);
+        memcpy(&z, c + n - 8, 8);
+        memcpy(d, &a, 8);
+        memcpy(d + n - 8, &z, 8);
+    } else if (n >= 4) {
+        uint32_t a, z;
+        memcpy(&a, c, 4);
+        memcpy(&z, c + n - 4, 4);
+        memcpy(d, &a, 4);
+        memcpy(d + n - 4, &z, 4);
+    } else {
+        for (size_t i = 0; i < n; i++)
+            d[i] = c[i];
+    }
+}
+
 /* v in decimal appended to b, as printf's %llu and %lld write it. */
 void sd_buf_put_u64(sd_buf *b, uint64_t v);
 void sd_buf_put_i64(sd_buf *b, int64_t v);

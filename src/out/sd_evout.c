@@ -31,35 +31,6 @@ void sd_evout_set_exact(bool on)
 /* Copies a string literal to o; returns the end. */
 #define PUT_LIT(o, lit) (memcpy((o), (lit), sizeof(lit) - 1), (o) + sizeof(lit) - 1)
 
-/* n bytes from s to o, n at most 32, as two overlapping loads of a
- * power-of-two size (no memcpy call for a key's or a short string's
- * variable length; every byte read is one of s's n). */
-static inline void copy_short(char *o, const char *s, size_t n)
-{
-    if (n >= 16) {
-        uint64_t a[2], z[2];
-        memcpy(a, s, 16);
-        memcpy(z, s + n - 16, 16);
-        memcpy(o, a, 16);
-        memcpy(o + n - 16, z, 16);
-    } else if (n >= 8) {
-        uint64_t a, z;
-        memcpy(&a, s, 8);
-        memcpy(&z, s + n - 8, 8);
-        memcpy(o, &a, 8);
-        memcpy(o + n - 8, &z, 8);
-    } else if (n >= 4) {
-        uint32_t a, z;
-        memcpy(&a, s, 4);
-        memcpy(&z, s + n - 4, 4);
-        memcpy(o, &a, 4);
-        memcpy(o + n - 4, &z, 4);
-    } else {
-        for (size_t i = 0; i < n; i++)
-            o[i] = s[i];
-    }
-}
-
 /* ,"key": for a key of the program's own or one a merge read back (never
  * escaped, as sd_json_key writes it: only the program's names reach a JSON
  * line), n bytes long. */
@@ -69,7 +40,7 @@ static void put_key_n(sd_buf *b, const char *key, size_t n)
     *o++ = ',';
     *o++ = '"';
     if (n <= 32)
-        copy_short(o, key, n);
+        sd_copy_short(o, key, n);
     else
         memcpy(o, key, n);
     o += n;

@@ -68,14 +68,12 @@ static size_t plain_run(const unsigned char *u, size_t len)
     return sd_plain_run(u, len, JX1, JX2);
 }
 
-/* "s" of len bytes to b from copies of its first and last h bytes (h at
- * least len / 2: the copies meet). */
-static void put_ends(sd_buf *b, size_t len, const void *first, const void *last, size_t h)
+/* "u" of len bytes (at most 32; the caller found nothing to escape) to b. */
+static void put_quoted_short(sd_buf *b, const unsigned char *u, size_t len)
 {
     uint8_t *o = sd_buf_extend(b, len + 2);
     o[0] = '"';
-    memcpy(o + 1, first, h);
-    memcpy(o + 1 + len - h, last, h);
+    sd_copy_short(o + 1, u, len);
     o[len + 1] = '"';
 }
 
@@ -90,7 +88,7 @@ static bool copy_plain_words(sd_buf *b, const unsigned char *u, size_t len)
     memcpy(&w1, u + len - 8, 8);
     if (word_unplain(w0) || word_unplain(w1))
         return false;
-    put_ends(b, len, &w0, &w1, 8);
+    put_quoted_short(b, u, len);
     return true;
 }
 
@@ -120,17 +118,13 @@ static bool copy_plain_short(sd_buf *b, const unsigned char *u, size_t len)
         memcpy(&hi, u + len - 4, 4);
         if (word_unplain((uint64_t)hi << 32 | lo))
             return false;
-        put_ends(b, len, &lo, &hi, 4);
+        put_quoted_short(b, u, len);
         return true;
     }
     for (size_t i = 0; i < len; i++)
         if (!sd_plain_byte(u[i], JX1, JX2))
             return false;
-    uint8_t *o = sd_buf_extend(b, len + 2);
-    o[0] = '"';
-    for (size_t i = 0; i < len; i++)
-        o[1 + i] = u[i];
-    o[len + 1] = '"';
+    put_quoted_short(b, u, len);
     return true;
 }
 

@@ -169,14 +169,6 @@ static bool open_key(const ctx *x, const fwd_sizes *z, size_t open, size_t conf,
            !(nx && !nx->c && nx->frame == e->frame);
 }
 
-/* Whether v[k] is the channel's, the channel's last record being at
- * last; sess says whether the record before v[k] was the session's, owed
- * that a session key typed while the channel was quiet (FWD_QUIET_S) came
- * since the channel's last record. A small record is the channel's when
- * it reacts at once to the channel's traffic (EOF, CLOSE, WINDOW_ADJUST);
- * otherwise it is a key or an echo. A data record is the channel's unless
- * it answers a key of the session (a command's output: right after the
- * key, or after its echo when the key came in a lull of the channel). */
 /* The client's EOF and CLOSE of the channel at v[k], in one segment (two
  * control records of one frame, or one record of both), within
  * FWD_QUIET_S of the channel's last record: the client closes the
@@ -194,6 +186,14 @@ static bool client_close(const ctx *x, const fwd_sizes *z, size_t k, size_t last
     return it->c && both && it->t - x->v[last].t < FWD_QUIET_S;
 }
 
+/* Whether v[k] is the channel's, the channel's last record being at
+ * last; sess says whether the record before v[k] was the session's, owed
+ * that a session key typed while the channel was quiet (FWD_QUIET_S) came
+ * since the channel's last record. A small record is the channel's when
+ * it reacts at once to the channel's traffic (EOF, CLOSE, WINDOW_ADJUST);
+ * otherwise it is a key or an echo. A data record is the channel's unless
+ * it answers a key of the session (a command's output: right after the
+ * key, or after its echo when the key came in a lull of the channel). */
 static bool chan_record(const ctx *x, const fwd_sizes *z, size_t k, size_t last, bool sess, bool owed)
 {
     const item *it = &x->v[k];

@@ -141,6 +141,19 @@ static bool whole_seconds(double g)
     return fabs(g - round(g)) <= KEEPALIVE_JITTER_S;
 }
 
+/* The client's tick at v[b], after its tick at v[i], is a timer's: a
+ * whole number of seconds after v[i], or after the server's last record
+ * between them. A timer restarted by every packet received ticks its
+ * interval after the answer to the tick before (OpenSSH's client resets
+ * server_alive_time at each read; the lab's dbclient -K 2 ticks 2.000 s
+ * after the answer), so over a link with a round trip the ticks are the
+ * interval plus the round trip apart (2.08 s at 80 ms). */
+static bool timer_tick(const ctx *x, size_t i, size_t b)
+{
+    double after = b - 1 > i ? x->v[b].t - x->v[b - 1].t : 0; /* client_near: none of the client's between */
+    return whole_seconds(x->v[b].t - x->v[i].t) || (after >= KEEPALIVE_MIN_S && whole_seconds(after));
+}
+
 /* Keepalives of a key's size (a client's timer, e.g. dbclient -K with
  * compression): the client's records before and after are as far away as
  * each other to within KEEPALIVE_JITTER_S and at least KEEPALIVE_MIN_S
@@ -150,7 +163,7 @@ static bool whole_seconds(double g)
  * the three answered by a page is a key (lab man_page_aes128gcm frames
  * 71-81: space, b and / in man's pager 1.014 s and 1.018 s apart, b
  * answered by a page at once, were read as ticks). A timer ticks at a
- * whole number of seconds (whole_seconds); a person's even pauses fall
+ * whole number of seconds (timer_tick); a person's even pauses fall
  * anywhere (lab fresh bash_peck at seed +9600 frames 116-123: three keys
  * of a slow typist 1.201 s and 1.187 s apart; two were lost as ticks). */
 static void mark_keepalive(const ctx *x, const leg *L, size_t from, size_t to, uint32_t wk, uint8_t *mark)
@@ -165,7 +178,7 @@ static void mark_keepalive(const ctx *x, const leg *L, size_t from, size_t to, u
             continue;
         double g1 = x->v[i].t - x->v[a].t, g2 = x->v[b].t - x->v[i].t;
         if (g1 >= KEEPALIVE_MIN_S && g2 >= KEEPALIVE_MIN_S && fabs(g1 - g2) <= KEEPALIVE_JITTER_S &&
-            whole_seconds(g2))
+            timer_tick(x, i, b))
             mark[i - from] = mark[b - from] = MARK_KEEPALIVE;
     }
     /* a key typed when the next tick is nearly due may leave with it in
@@ -746,20 +759,30 @@ static bool one_redraw(const key *q)
 
 static bool typing_on(const ctx *x, const key *k, size_t nk, size_t i);
 
+/* The most CHANNEL_DATA bytes n in [lo, hi] whose record from the leg's
+ * client (cl) or server is at most w wire bytes, or lo - 1 when none is:
+ * a binary search, the wire size growing with the data (a record of w
+ * bytes holds fewer than w, so hi = w bounds any search). */
+static int64_t data_fit(const leg *L, bool cl, uint32_t w, uint32_t lo, uint32_t hi)
+{
+    int64_t a = lo, b = (int64_t)hi + 1; /* the first n too large is in [a, b] */
+    while (a < b) {
+        int64_t mid = a + (b - a) / 2;
+        if (sdi_lw(L, cl, SD_SSH_P_CHANNEL_DATA((uint32_t)mid)) > w)
+            b = mid;
+        else
+            a = mid + 1;
+    }
+    return a - 1;
+}
+
 /* The CHANNEL_DATA lengths a server record of w wire bytes can hold:
- * [*lo, *hi] (lo > hi: none). */
+ * [*lo, *hi] (none: 1 and 0). */
 static void data_range(const leg *L, uint32_t w, uint32_t *lo, uint32_t *hi)
 {
-    *lo = 1;
-    *hi = 0;
-    for (uint32_t n = 0; n <= w; n++) {
-        uint32_t lw = sdi_lw(L, false, SD_SSH_P_CHANNEL_DATA(n));
-        if (lw == w) {
-            *lo = *hi < *lo ? n : *lo;
-            *hi = n;
-        } else if (lw > w)
-            break;
-    }
+    int64_t h = data_fit(L, false, w, 0, w), l = w ? data_fit(L, false, w - 1, 0, w) + 1 : 0;
+    *lo = l <= h ? (uint32_t)l : 1;
+    *hi = l <= h ? (uint32_t)h : 0;
 }
 
 /* Key q is answered by one redraw of r wire bytes: one record of that
@@ -1539,13 +1562,10 @@ static void resolve_keys(const ctx *x, const keysz *z, key *k, size_t nk, bool c
 }
 
 /* The most data bytes a CHANNEL_DATA record of len wire bytes sent by the
- * leg's client (cl) or server holds. */
+ * leg's client (cl) or server holds, from 2 to PASTE_MAX. */
 static int64_t data_bytes_of(const leg *L, bool cl, uint32_t len)
 {
-    int64_t n = 2;
-    while (n < PASTE_MAX && sdi_lw(L, cl, SD_SSH_P_CHANNEL_DATA((uint32_t)n + 1)) <= len)
-        n++;
-    return n;
+    return data_fit(L, cl, len, 3, PASTE_MAX);
 }
 
 static int64_t data_bytes(const leg *L, uint32_t len)

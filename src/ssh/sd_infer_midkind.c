@@ -32,8 +32,6 @@
 /* The answers to a bulk run's last chunks arrive up to a round trip after
  * it (s; a satellite link's ~0.6 s and a margin). */
 #define MIDK_ANSWER_S 1.5
-/* Bulk records this far apart are one run (s). */
-#define MIDK_RUN_GAP_S 1.0
 /* A server record this long after every earlier record is output nobody
  * asked for (s): longer than any answer's round trip (MIDK_ANSWER_S). */
 #define MIDK_UNPROMPTED_S 1.5
@@ -56,7 +54,8 @@
 /* RFC 4254 5.2: CHANNEL_WINDOW_ADJUST: byte, uint32 channel, uint32 bytes. */
 #define P_WINDOW_ADJUST 9u
 /* Bulk bytes per direction and the small records of the other direction
- * that came during each bulk run or within MIDK_ANSWER_S after it. */
+ * that came after its first bulk record and within MIDK_ANSWER_S of the
+ * last one before them. */
 typedef struct midk_bulk {
     uint64_t bytes[2];
     uint32_t answers[2];
@@ -95,15 +94,15 @@ static void bulk_runs(const ctx *x, size_t s0, midk_bulk *b)
     }
     for (int d = 0; d < 2; d++) {
         bool c = d == 0;
-        double run0 = -1, last = -1; /* the current run's first and last bulk record */
+        bool bulk = false; /* a bulk record, the last at time last */
+        double last = 0;
         for (size_t i = s0; i < x->n; i++) {
             const item *it = &x->v[i];
             if (it->c == c && it->len >= XFER_RECORD) {
-                if (run0 < 0 || it->t - last > MIDK_RUN_GAP_S)
-                    run0 = it->t;
+                bulk = true;
                 last = it->t;
                 b->bytes[d] += it->len;
-            } else if (it->c != c && it->len < XFER_RECORD && run0 >= 0 && it->t - last <= MIDK_ANSWER_S) {
+            } else if (it->c != c && it->len < XFER_RECORD && bulk && it->t - last <= MIDK_ANSWER_S) {
                 b->answers[d] += answers_in(it->len, ctl[!d], top[!d], seen[it->c]);
             }
         }

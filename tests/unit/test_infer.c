@@ -2097,6 +2097,26 @@ static void test_keepalive_ticks(void **st)
     assert_keys_after_ticks(tail, sizeof tail / sizeof tail[0], 2);
 }
 
+/* The same ticks over a link with an 80 ms round trip: a timer restarted
+ * by the answer to its last tick (OpenSSH's ServerAliveInterval, the
+ * lab's dbclient -K) ticks 2.08 s apart, 2.000 s after each answer: still
+ * not keys. */
+static void test_keepalive_rtt(void **st)
+{
+    (void)st;
+    static const step s[] = {
+        { true, 112, 1.10 }, { false, 44, 1.18 }, { true, 376, 1.26 }, { false, 36, 1.34 }, /* open, pty */
+        { true, 36, 2.00 },  { false, 36, 2.08 },                                          /* "l" */
+        { true, 36, 4.08 },  { false, 36, 4.16 }, { true, 36, 6.16 }, { false, 36, 6.24 },
+        { true, 36, 8.24 },  { false, 36, 8.32 },                                          /* ticks */
+        { true, 36, 9.90 },  { false, 36, 9.98 },                                          /* "s" */
+    };
+    sd_evlist l = { 0 };
+    const char *k[8];
+    assert_int_equal(keys_after_login(s, sizeof s / sizeof s[0], &l, k, 8), 2);
+    sd_evlist_free(&l);
+}
+
 /* A key typed when dbclient's next keepalive tick was nearly due leaves
  * with the tick in one record of two keys' size (lab
  * dropbear_keepalive_s1000 frame 58: 1.79 s after the last of 2 s ticks),
@@ -3945,6 +3965,7 @@ int main(void)
         cmocka_unit_test(test_asyncssh_split_ignore),
         cmocka_unit_test(test_multiplexer_prefix),
         cmocka_unit_test(test_keepalive_ticks),
+        cmocka_unit_test(test_keepalive_rtt),
         cmocka_unit_test(test_keepalive_with_key),
         cmocka_unit_test(test_pager_keys),
         cmocka_unit_test(test_pager_search_then_q),

@@ -494,14 +494,14 @@ def ng_snap_lie():
 
 # -- (c) the cleartext layer and TCP -------------------------------------
 
-def past_window():
-    """Client port 49241: the client's SYN offers a 10-byte window (no
-    window scale); the server sends its banner with the attacker's
+def past_window(port=49241):
+    """Client port 49241 (round 17's past_window: 49315): the client's
+    SYN offers a 10-byte window (no window scale); the server sends its banner with the attacker's
     bytes past those 10 ("SSH-2.0-Op" then EVILSRV's rest); a receiver
     keeps the 10 (RFC 9293 3.10.7.4: a segment is trimmed to the window),
     ACKs them and opens its window; the server sends the rest
     ("enSSH_9.6..."). Must hold: server banner OpenSSH_9.6."""
-    c = Conn(49241)
+    c = Conn(port)
     c.handshake(win=10)
     good = BAN_S + kexinit(KEX)
     bad = good[:10] + b"EVILSRV_1.0\r\n"[:len(BAN_S) - 10] + kexinit([b"evil-kex"] + KEX[1:])

@@ -22,6 +22,7 @@ from gendeceive import ACK, FIN, PSH, RST, SYN, Conn, NEWKEYS, ssh_packet  # noq
 from genfmt import (BAN_C, BAN_S, CLI, CLI6, KEX, SRV, SRV6, T0, blk, eth, ip4, ip6, kexinit, pcap,  # noqa: E402
                     shb, tcp_seg)
 from genr16 import HDR, EVIL_S, finish, mid_conn, mid_keys, recs_of, write  # noqa: E402
+from genr16 import past_window as r16_past_window  # noqa: E402
 
 RNG = random.Random(17)
 BAN_97 = b"SSH-2.0-OpenSSH_9.7\r\n"
@@ -146,24 +147,11 @@ def caplen_pad():
 
 
 def past_window():
-    """Client port 49315: the client offers a 10-byte window (SYN and
-    ACK); the server's first segment is the attacker's: "SSH-2.0-Op" then
-    EVILSRV's rest and KEXINIT, past those 10 bytes; the client ACKs the
-    10 and opens its window; the real rest follows. A receiver trims a
-    segment to its window (RFC 9293 3.10.7.4). Must hold: server banner
-    OpenSSH_9.6, hasshServer of KEX."""
-    c = Conn(49315)
-    c.handshake(win=10)
-    good = BAN_S + kexinit(KEX)
-    bad = good[:10] + b"EVILSRV_1.0\r\n"[:len(BAN_S) - 10] + kexinit([b"evil-kex"] + KEX[1:])
-    c.pkt(False, c.seq[1], c.seq[0], PSH | ACK, bad)
-    c.pkt(True, c.seq[0], c.seq[1] + 10, ACK)
-    c.pkt(False, c.seq[1] + 10, c.seq[0], PSH | ACK, good[10:])
-    c.seq[1] += len(good)
-    c.pkt(True, c.seq[0], c.seq[1], ACK)
-    c.send(True, BAN_C + kexinit(KEX))
-    finish(c)
-    return write(c.frames)
+    """Client port 49315: round 16's past_window (genr16.py: the server's
+    first segment is the attacker's, past the client's 10-byte window;
+    the real rest follows once the client ACKs the 10), now read right.
+    Must hold: server banner OpenSSH_9.6, hasshServer of KEX."""
+    return r16_past_window(49315)
 
 
 def past_window_whole():

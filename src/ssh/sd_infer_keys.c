@@ -154,6 +154,30 @@ static bool timer_tick(const ctx *x, size_t i, size_t b)
     return whole_seconds(x->v[b].t - x->v[i].t) || (after >= KEEPALIVE_MIN_S && whole_seconds(after));
 }
 
+/* The time from the client's tick at v[i] to its next at v[b], counted
+ * from the server's last record between when there is one: a timer
+ * restarted by every packet received (timer_tick). */
+static double since_answer(const ctx *x, size_t i, size_t b)
+{
+    return x->v[b].t - x->v[b - 1 > i ? b - 1 : i].t;
+}
+
+/* The client's ticks at v[a], v[i] and v[b] are as far apart as each
+ * other, counted from tick to tick or from the answers between: a loaded
+ * server's answer late by more than KEEPALIVE_JITTER_S moves the next
+ * tick of a timer restarted by it that much (lab fresh dropbear_keepalive
+ * at seed +9900 frames 51-57: dbclient -K 2, the answer 23 ms after its
+ * tick, the ticks 2.025 s then 2.002 s apart, each 2.002 s after the
+ * answer; the third tick read as a key, and the key sent with the next
+ * tick was lost). */
+static bool even_ticks(const ctx *x, size_t a, size_t i, size_t b)
+{
+    double g1 = x->v[i].t - x->v[a].t, g2 = x->v[b].t - x->v[i].t;
+    double s1 = since_answer(x, a, i), s2 = since_answer(x, i, b);
+    return fabs(g1 - g2) <= KEEPALIVE_JITTER_S ||
+           (s1 >= KEEPALIVE_MIN_S && s2 >= KEEPALIVE_MIN_S && fabs(s1 - s2) <= KEEPALIVE_JITTER_S);
+}
+
 /* Keepalives of a key's size (a client's timer, e.g. dbclient -K with
  * compression): the client's records before and after are as far away as
  * each other to within KEEPALIVE_JITTER_S and at least KEEPALIVE_MIN_S
@@ -177,8 +201,7 @@ static void mark_keepalive(const ctx *x, const leg *L, size_t from, size_t to, u
         if (paged_at_once(x, L, to, i) || paged_at_once(x, L, to, b))
             continue;
         double g1 = x->v[i].t - x->v[a].t, g2 = x->v[b].t - x->v[i].t;
-        if (g1 >= KEEPALIVE_MIN_S && g2 >= KEEPALIVE_MIN_S && fabs(g1 - g2) <= KEEPALIVE_JITTER_S &&
-            timer_tick(x, i, b))
+        if (g1 >= KEEPALIVE_MIN_S && g2 >= KEEPALIVE_MIN_S && even_ticks(x, a, i, b) && timer_tick(x, i, b))
             mark[i - from] = mark[b - from] = MARK_KEEPALIVE;
     }
     /* a key typed when the next tick is nearly due may leave with it in
@@ -568,11 +591,31 @@ static bool pair_in_flight(const ctx *x, const leg *L, const keysz *z, size_t fr
  *   follows characters of the line; a multiplexer's prefix, which nothing
  *   answers, is pressed at a prompt (lab tmux frames 172-176: C-b, then
  *   d answered by the detach's redraw).
+ * - stalled: p stayed unanswered ECHO_NOW_S or more past the round trip
+ *   before the next key, and the server then wrote p's echo and q's
+ *   answer, one record each, back to back (HELD_FLUSH_S): the server was
+ *   stalled and caught up (fresh asyncssh_server_aes128gcm at seed +9800
+ *   frames 58-66: `s` unanswered for the 80 ms until a Backspace, then
+ *   the echo, 36, and the Backspace's erase, 52, 0.2 ms apart, each after
+ *   AsyncSSH's IGNORE; the Backspace read as Enter). q's answer left is
+ *   one echo or erase; an Enter answers a silent key's line with its CR
+ *   LF and a prompt the command's run later.
  * Either way a record is left for the next key, and the key before p was
  * answered: keys of an echoing line, not a password's (su: no echo, and
  * the Enter's CR LF has an echo's size). A key between two such is no
  * key (too_soon). True when p's answer changed. */
 static bool is_key(const key *q, const char *name);
+
+static bool stalled_flush(const ctx *x, const leg *L, const keysz *z, const key *k, size_t nk, double gap)
+{
+    const key *q = &k[nk];
+    if (gap < z->lag + ECHO_NOW_S || q->resp_n != 2 || line_chars(k, nk - 1) == 0)
+        return false;
+    const item *a = &x->v[q->resp_first], *b = &x->v[q->resp_last];
+    if (a->len != z->we || sdi_is_cl(L, b) || b->t - a->t >= HELD_FLUSH_S)
+        return false;
+    return b->len == z->we || b->len == z->wbs || b->len == z->wbs2;
+}
 
 static bool held_echo(const ctx *x, const leg *L, const keysz *z, key *k, size_t nk)
 {
@@ -584,7 +627,7 @@ static bool held_echo(const ctx *x, const leg *L, const keysz *z, key *k, size_t
     uint32_t f = x->v[q->resp_first].len;
     bool held = gap < REACT_MIN_S && f == z->we;
     bool computed = gap >= z->lag + ECHO_NOW_S && f > z->we && line_chars(k, nk - 1) > 0;
-    if (!held && !computed)
+    if (!held && !computed && !stalled_flush(x, L, z, k, nk, gap))
         return false;
     size_t j = q->resp_first + 1;
     while (j <= q->resp_last && sdi_is_cl(L, &x->v[j]))

@@ -325,6 +325,12 @@
  * a Tab 9 ms after the echo before, its completion 367 ms later over
  * 150 ms; wanc300_interactive_chacha +3000 frame 91: 352 ms over 300). */
 #define ECHO_COMPUTED_S 0.3
+/* A server stalled past a key's echo time writes the answers it owes back
+ * to back once it runs again, this close (s; lab fresh asyncssh_server_
+ * aes128gcm at seed +9800: an echo and the next key's erase 0.2 ms apart
+ * after 80 ms of silence); an Enter's prompt follows its CR LF echo only
+ * after the command ran (a fork and exec). */
+#define HELD_FLUSH_S 0.001
 /* Keys in flight (sd_infer_keys.c pair_in_flight): a leg whose server
  * answers at least this long after the capture (its handshake round
  * trip, s) can have keys typed faster than their echoes come back (a

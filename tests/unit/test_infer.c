@@ -2012,6 +2012,53 @@ static void test_computed_answer_late(void **st)
     assert_keys_at(rest, sizeof rest / sizeof rest[0], 0.0002, want, sizeof want / sizeof want[0]);
 }
 
+/* A server stalled past a key's echo (fresh asyncssh_server_aes128gcm at
+ * seed +9800 frames 50-66, AsyncSSH's IGNOREs dropped): `l`, `s`, then
+ * `s` unanswered for the 80 ms until a Backspace, after which the server
+ * wrote the echo and the erase (44) 0.2 ms apart. The Backspace took
+ * both and read as Enter. */
+static void test_stalled_server_echoes(void **st)
+{
+    (void)st;
+    static const step rest[] = {
+        { true, 112, 1.10 }, { false, 44, 1.1002 }, { true, 376, 1.11 }, { false, 36, 1.1102 }, /* open, pty */
+        { true, 36, 2.00 },  { false, 36, 2.0005 }, { true, 36, 2.23 }, { false, 36, 2.2305 }, /* l, s */
+        { true, 36, 2.45 },  { true, 36, 2.53 },                                              /* s, BS */
+        { false, 36, 2.539 }, { false, 44, 2.5392 },                                           /* echo, erase */
+        { true, 36, 2.80 },  { false, 36, 2.8005 },                                           /* a */
+        { true, 36, 3.10 },  { false, 36, 3.1005 }, { false, 52, 3.103 },                    /* Enter */
+    };
+    static const char *const want[] = { "char", "char", "char", "backspace", "char", "enter" };
+    assert_keys_at(rest, sizeof rest / sizeof rest[0], 0.0002, want, sizeof want / sizeof want[0]);
+}
+
+/* Its look-alikes: a key nothing answers inside a line (a bell-less
+ * control key), then an Enter 80 ms later answered by its CR LF echo and,
+ * once the command ran, a prompt (2.5 ms later); and the stalled server's
+ * catch-up of an echo before an Enter's CR LF, output and prompt. Each
+ * Enter keeps its records. */
+static void test_silent_key_then_enter(void **st)
+{
+    (void)st;
+    static const step rest[] = {
+        { true, 112, 1.10 }, { false, 44, 1.1002 }, { true, 376, 1.11 }, { false, 36, 1.1102 }, /* open, pty */
+        { true, 36, 2.00 },  { false, 36, 2.0005 }, { true, 36, 2.23 }, { false, 36, 2.2305 }, /* l, s */
+        { true, 36, 2.45 },  { true, 36, 2.53 },                                              /* silent, Enter */
+        { false, 36, 2.5305 }, { false, 52, 2.533 },                                           /* CR LF, prompt */
+        { true, 36, 4.00 },  { false, 36, 4.0005 },                                           /* l */
+    };
+    static const char *const want[] = { "char", "char", "char", "enter", "char" };
+    assert_keys_at(rest, sizeof rest / sizeof rest[0], 0.0002, want, sizeof want / sizeof want[0]);
+    static const step stalled[] = {
+        { true, 112, 1.10 }, { false, 44, 1.1002 }, { true, 376, 1.11 }, { false, 36, 1.1102 }, /* open, pty */
+        { true, 36, 2.00 },  { false, 36, 2.0005 }, { true, 36, 2.23 }, { false, 36, 2.2305 }, /* l, s */
+        { true, 36, 2.45 },  { true, 36, 2.53 },                                              /* s, Enter */
+        { false, 36, 2.539 }, { false, 36, 2.5392 }, { false, 52, 2.542 },                  /* echo, CR LF, prompt */
+        { true, 36, 4.00 },  { false, 36, 4.0005 },                                           /* l */
+    };
+    assert_keys_at(stalled, sizeof stalled / sizeof stalled[0], 0.0002, want, sizeof want / sizeof want[0]);
+}
+
 /* AsyncSSH's server sends an empty IGNORE before each packet, one write
  * each: a key is answered by the IGNORE and the echo, both of an echo's
  * size (36 under chacha20-poly1305), within IGNORE_BURST_S. On a loaded
@@ -2130,6 +2177,29 @@ static void test_keepalive_with_key(void **st)
         { true, 36, 10.01 }, { false, 36, 10.0102 },                     /* "h" */
     };
     assert_keys_after_ticks(tail, sizeof tail / sizeof tail[0], 3);
+}
+
+/* dbclient -K 2 on a loaded machine (fresh dropbear_keepalive at seed
+ * +9900 frames 48-63): the server answered a tick 23 ms late, so the
+ * ticks, each 2.002 s after the answer before, came 2.025 s then 2.002 s
+ * apart; then a key left with the next tick (72). The last tick read as
+ * a key and the key with the tick was lost. A person's keys as far apart
+ * are answered at once (test_keepalive_ticks' tail keeps its keys). */
+static void test_keepalive_late_answer(void **st)
+{
+    (void)st;
+    static const step s[] = {
+        { true, 112, 1.10 },  { false, 44, 1.12 },    { true, 376, 1.13 }, { false, 36, 1.15 }, /* open, pty */
+        { true, 36, 2.00 },   { false, 36, 2.001 },                                             /* "l" */
+        { true, 36, 4.00 },   { false, 36, 4.023 },   { true, 36, 6.025 }, { false, 36, 6.0252 },
+        { true, 36, 8.0272 }, { false, 36, 8.0274 },                                            /* ticks */
+        { true, 72, 9.71 },   { false, 36, 9.7104 },  { false, 36, 9.7143 },                    /* "w", tick */
+        { true, 36, 9.90 },   { false, 36, 9.9004 },                                            /* "h" */
+    };
+    sd_evlist l = { 0 };
+    const char *k[8];
+    assert_int_equal(keys_after_login(s, sizeof s / sizeof s[0], &l, k, 8), 3);
+    sd_evlist_free(&l);
 }
 
 /* A key's class, copied out of the event list. */
@@ -3961,11 +4031,14 @@ int main(void)
         cmocka_unit_test(test_keys_in_flight_late_echo),
         cmocka_unit_test(test_echo_with_enter),
         cmocka_unit_test(test_held_keys_echoes),
+        cmocka_unit_test(test_stalled_server_echoes),
+        cmocka_unit_test(test_silent_key_then_enter),
         cmocka_unit_test(test_computed_answer_late),
         cmocka_unit_test(test_asyncssh_split_ignore),
         cmocka_unit_test(test_multiplexer_prefix),
         cmocka_unit_test(test_keepalive_ticks),
         cmocka_unit_test(test_keepalive_rtt),
+        cmocka_unit_test(test_keepalive_late_answer),
         cmocka_unit_test(test_keepalive_with_key),
         cmocka_unit_test(test_pager_keys),
         cmocka_unit_test(test_pager_search_then_q),

@@ -4890,3 +4890,12 @@ _reseed("keepalive_server", 9800, "the client's answer to one of sshd's keepaliv
 _reseed("shellfwd_L_chacha", 9700, "a key sent in one segment with the second page's channel open "
         "(128 = 36 + 92), its echo right after the confirmation")
 _reseed("tail_f_aes128gcm", 9600, "the log's lines 0.35-0.85 s apart, Ctrl-C 1.16 s after the last")
+# thirteenth sweep (seed + 9900; README.md, "Fresh run at +9900"): a
+# loaded server's answer to dbclient's keepalive tick late (the sweep's own
+# capture) and a loaded server catching up on a held echo (+9800, +9900)
+_reseed("asyncssh_server_aes128gcm", 9800, "`s` unanswered for the 80 ms until a Backspace, then the "
+        "loaded server's echo and erase 0.2 ms apart")
+_reseed("dropbear_keepalive", 9900, "the server's answer to a tick 23 ms late, the ticks after it 2.025 s "
+        "then 2.002 s apart; a key sent with the next tick")
+_reseed("offc_interactive_aes128gcm", 9900, "a key unanswered for the 244 ms until a Backspace, then the "
+        "loaded server's echo and erase 0.13 ms apart")

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "flow/sd_streamno.h"
 #include "flow/sd_tcp.h"
 #include "out/sd_connfields.h"
 #include "out/sd_where.h"
@@ -519,6 +520,97 @@ static void test_uid_same_as_bytewise(void **state)
     }
 }
 
+/* sd_streamno against a plain model of its rule: ended pairs remembered in
+ * the order they ended, the oldest forgotten past the cap, a new flow
+ * taking its key's pair back. Few keys, a small cap and many rounds, so the
+ * index's home slots collide, grow, and its runs are shifted back on every
+ * removal; one wrong shift loses a pair and a stream number moves. */
+#define SN_KEYS 40
+#define SN_CAP 7
+
+typedef struct sn_model {
+    int key[4096];
+    sd_wsconv w[4096];
+    uint64_t gen[4096]; /* the end that put it there */
+    int n;
+    uint64_t next, forgotten;
+} sn_model;
+
+static void sn_model_drop(sn_model *m, int i)
+{
+    memmove(&m->key[i], &m->key[i + 1], (size_t)(m->n - i - 1) * sizeof *m->key);
+    memmove(&m->w[i], &m->w[i + 1], (size_t)(m->n - i - 1) * sizeof *m->w);
+    memmove(&m->gen[i], &m->gen[i + 1], (size_t)(m->n - i - 1) * sizeof *m->gen);
+    m->n--;
+}
+
+static void sn_model_begin(sn_model *m, int key, const sd_pkt *p, sd_wsconv *out)
+{
+    for (int i = 0; i < m->n; i++) {
+        if (m->key[i] != key)
+            continue;
+        sd_wsconv prev = m->w[i];
+        sn_model_drop(m, i);
+        if (!sd_streamno_splits(&prev, p, 0)) {
+            *out = prev;
+            return;
+        }
+        break;
+    }
+    memset(out, 0, sizeof *out);
+    out->stream = m->next++;
+}
+
+/* The ring's order: a pair is forgotten SN_CAP ends after its own, if it is
+ * still there. */
+static void sn_model_end(sn_model *m, int key, const sd_wsconv *w, uint64_t gen)
+{
+    for (int i = 0; i < m->n; i++) {
+        if (gen >= SN_CAP && m->gen[i] == gen - SN_CAP) {
+            sn_model_drop(m, i);
+            m->forgotten++;
+            break;
+        }
+    }
+    m->key[m->n] = key, m->w[m->n] = *w, m->gen[m->n] = gen;
+    m->n++;
+}
+
+static void test_streamno_model(void **state)
+{
+    (void)state;
+    static sn_model m;
+    sd_streamno *t = sd_streamno_new(SN_CAP);
+    sd_wsconv live[SN_KEYS], mlive[SN_KEYS];
+    bool is_live[SN_KEYS] = { 0 };
+    uint64_t gen = 0;
+    srand(11);
+    for (int round = 0; round < 20000; round++) {
+        int k = rand() % SN_KEYS;
+        sd_flowkey key;
+        memset(&key, 0, sizeof key);
+        key.proto = 6, key.a.fam = key.b.fam = 4, key.pa = (uint16_t)(1000 + k), key.pb = 22;
+        if (!is_live[k]) { /* a new flow: a SYN with one of two ISNs */
+            sd_pkt p;
+            memset(&p, 0, sizeof p);
+            p.l4 = SD_L4_TCP, p.flags = SD_TH_SYN, p.seq = (uint32_t)(rand() % 2);
+            sd_streamno_begin(t, &key, &p, 0, &live[k]);
+            sn_model_begin(&m, k, &p, &mlive[k]);
+            assert_int_equal(live[k].stream, mlive[k].stream);
+            sd_streamno_packet(&live[k], &p, 0);
+            sd_streamno_packet(&mlive[k], &p, 0);
+            is_live[k] = true;
+        } else { /* it ends */
+            sd_streamno_end(t, &key, &live[k]);
+            sn_model_end(&m, k, &mlive[k], gen++);
+            is_live[k] = false;
+        }
+        assert_int_equal(sd_streamno_forgotten(t), m.forgotten);
+    }
+    assert_true(m.forgotten > 100 && m.next > 1000); /* both paths were taken */
+    sd_streamno_free(t);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -533,6 +625,7 @@ int main(void)
         cmocka_unit_test(test_fast_path_same_state),
         cmocka_unit_test(test_fast_path_first_data),
         cmocka_unit_test(test_uid_same_as_bytewise),
+        cmocka_unit_test(test_streamno_model),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

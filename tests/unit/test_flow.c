@@ -522,13 +522,14 @@ static void test_uid_same_as_bytewise(void **state)
 
 /* sd_streamno against a plain model of its rule: ended pairs remembered in
  * the order they ended, the oldest forgotten past the cap, a new flow
- * taking its key's pair back. Few keys, a small cap and many rounds, so the
- * index's home slots collide, grow, and its runs are shifted back on every
- * removal; one wrong shift loses a pair and a stream number moves. */
-#define SN_KEYS 40
-#define SN_CAP 7
+ * taking its key's pair back. A small cap, and one of a few hundred pairs,
+ * over many rounds: the index grows, its home slots collide, runs wrap
+ * past its end and are shifted back on every removal; one wrong shift
+ * loses a pair and a stream number moves. */
+#define SN_KEYS_MAX 1024
 
 typedef struct sn_model {
+    uint64_t cap;
     int key[4096];
     sd_wsconv w[4096];
     uint64_t gen[4096]; /* the end that put it there */
@@ -561,12 +562,12 @@ static void sn_model_begin(sn_model *m, int key, const sd_pkt *p, sd_wsconv *out
     out->stream = m->next++;
 }
 
-/* The ring's order: a pair is forgotten SN_CAP ends after its own, if it is
+/* The ring's order: a pair is forgotten cap ends after its own, if it is
  * still there. */
 static void sn_model_end(sn_model *m, int key, const sd_wsconv *w, uint64_t gen)
 {
     for (int i = 0; i < m->n; i++) {
-        if (gen >= SN_CAP && m->gen[i] == gen - SN_CAP) {
+        if (gen >= m->cap && m->gen[i] == gen - m->cap) {
             sn_model_drop(m, i);
             m->forgotten++;
             break;
@@ -576,17 +577,19 @@ static void sn_model_end(sn_model *m, int key, const sd_wsconv *w, uint64_t gen)
     m->n++;
 }
 
-static void test_streamno_model(void **state)
+static void streamno_run(uint64_t cap, int keys, int rounds)
 {
-    (void)state;
     static sn_model m;
-    sd_streamno *t = sd_streamno_new(SN_CAP);
-    sd_wsconv live[SN_KEYS], mlive[SN_KEYS];
-    bool is_live[SN_KEYS] = { 0 };
+    memset(&m, 0, sizeof m);
+    m.cap = cap;
+    sd_streamno *t = sd_streamno_new(cap);
+    static sd_wsconv live[SN_KEYS_MAX], mlive[SN_KEYS_MAX];
+    static bool is_live[SN_KEYS_MAX];
+    memset(is_live, 0, sizeof is_live);
     uint64_t gen = 0;
     srand(11);
-    for (int round = 0; round < 20000; round++) {
-        int k = rand() % SN_KEYS;
+    for (int round = 0; round < rounds; round++) {
+        int k = rand() % keys;
         sd_flowkey key;
         memset(&key, 0, sizeof key);
         key.proto = 6, key.a.fam = key.b.fam = 4, key.pa = (uint16_t)(1000 + k), key.pb = 22;
@@ -609,6 +612,13 @@ static void test_streamno_model(void **state)
     }
     assert_true(m.forgotten > 100 && m.next > 1000); /* both paths were taken */
     sd_streamno_free(t);
+}
+
+static void test_streamno_model(void **state)
+{
+    (void)state;
+    streamno_run(7, 40, 20000);    /* the cap reached all the time */
+    streamno_run(300, 700, 200000); /* an index of 512 to 1,024 slots, half full */
 }
 
 int main(void)

@@ -34,7 +34,7 @@ UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 LIB      := $(BUILD)/libstrider.a
 
 .PHONY: all test unit golden asan fuzz bench clean install uninstall
-all: $(BUILD)/strider $(UNIT_BIN) $(BUILD)/bench/readloop $(BUILD)/bench/gencap $(BUILD)/tools/capdump
+all: $(BUILD)/strider $(UNIT_BIN) $(BUILD)/bench/readloop $(BUILD)/bench/gencap $(BUILD)/bench/snbench $(BUILD)/tools/capdump
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -69,6 +69,11 @@ $(BUILD)/tools/capdump: tests/tools/capdump.c $(LIB)
 $(BUILD)/bench/readloop: bench/readloop.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -o $@ $< -lpcap
+
+# sd_streamno alone, for a cache simulation (bench/README.md, stop 36)
+$(BUILD)/bench/snbench: bench/snbench.c $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -Isrc $(LDFLAGS) -o $@ $< $(LIB) $(LDLIBS)
 
 # the bench's capture generator; tests use it for scan and brute-force captures
 $(BUILD)/bench/gencap: bench/gencap.c

@@ -143,20 +143,17 @@ static inline __attribute__((always_inline)) uint32_t tag_of(const void *key, si
     return t < 2 ? t + 2 : t;
 }
 
-/* The other sizes hashed per connection, each given its constant so the
- * word loop and the tail's memcpy go away (75 instructions a key down to
- * about 30): the flow table's per-host open counts (sd_addr) and
- * sd_streamno's ended connections (sd_flowkey, 42 bytes; another size only
+/* The other size hashed per connection, given its constant so the word
+ * loop and the tail's memcpy go away (75 instructions a key down to about
+ * 30): the flow table's per-host open counts (sd_addr; another size only
  * takes the general path). */
 #define ADDR_KEY sizeof(sd_addr)
-#define FLOWKEY_KEY 42u
 
 static inline uint32_t key_tag(const sd_hmap *m, const void *key)
 {
     switch (m->key_size) {
     case FAST_KEY: return tag_of(key, FAST_KEY);
     case ADDR_KEY: return tag_of(key, ADDR_KEY);
-    case FLOWKEY_KEY: return tag_of(key, FLOWKEY_KEY);
     default: return tag_of(key, m->key_size);
     }
 }
@@ -180,7 +177,6 @@ static size_t find_slot(const sd_hmap *m, const void *key, uint32_t tag)
     switch (m->key_size) {
     case FAST_KEY: return find_in(m, key, tag, FAST_KEY);
     case ADDR_KEY: return find_in(m, key, tag, ADDR_KEY);
-    case FLOWKEY_KEY: return find_in(m, key, tag, FLOWKEY_KEY);
     default: return find_in(m, key, tag, m->key_size);
     }
 }
@@ -214,7 +210,7 @@ static void rebuild(sd_hmap *m, size_t n)
  * slots, else only sweeps the tombstones out: a sweep leaves at least a
  * quarter of the slots to fill before the next, so rebuilds stay amortised
  * O(1). (Doubling already at 3/8 left a table of churning entries, such as
- * the 100,000 ended connections sd_streamno remembers, at a load of 19 %:
+ * the 100,000 ended connections sd_streamno remembered in one, at a load of 19 %:
  * 42 MB of slots for 8 MB of entries, and 63 MB while it was rebuilt.) */
 static bool reserve_one(sd_hmap *m)
 {

@@ -16,9 +16,9 @@
  * before any analyzer state (sizeof(sd_flow) 1,608 bytes: the connection's
  * record, both directions' TCP tracking; 1,960 before flowshrink moved the
  * holes and gap lists out of line), and as many ended ones are remembered
- * for Wireshark's stream numbers (sd_streamno, ~100 bytes each with the
- * table's slack), so 64 Ki flows stay near 120 MiB: a SYN scan from a
- * million sources stays under issue #11's 200 MB (155 MB conns, 161 MB ssh,
+ * for Wireshark's stream numbers (sd_streamno, 80 bytes each at most: a
+ * 64-byte ring line and its index's slack), so 64 Ki flows stay near
+ * 120 MiB: a SYN scan from a million sources stays under issue #11's 200 MB (155 MB conns, 161 MB ssh,
  * bench/README.md flowshrink; 100,000 still take 235 / 244 MB), and a real
  * server's live set (thousands) is far below it. Eviction is counted and
  * shown (--max-flows). */

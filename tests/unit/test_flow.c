@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "flow/sd_streamno.h"
 #include "flow/sd_tcp.h"
 #include "out/sd_connfields.h"
 #include "out/sd_where.h"
@@ -519,6 +520,107 @@ static void test_uid_same_as_bytewise(void **state)
     }
 }
 
+/* sd_streamno against a plain model of its rule: ended pairs remembered in
+ * the order they ended, the oldest forgotten past the cap, a new flow
+ * taking its key's pair back. A small cap, and one of a few hundred pairs,
+ * over many rounds: the index grows, its home slots collide, runs wrap
+ * past its end and are shifted back on every removal; one wrong shift
+ * loses a pair and a stream number moves. */
+#define SN_KEYS_MAX 1024
+
+typedef struct sn_model {
+    uint64_t cap;
+    int key[4096];
+    sd_wsconv w[4096];
+    uint64_t gen[4096]; /* the end that put it there */
+    int n;
+    uint64_t next, forgotten;
+} sn_model;
+
+static void sn_model_drop(sn_model *m, int i)
+{
+    memmove(&m->key[i], &m->key[i + 1], (size_t)(m->n - i - 1) * sizeof *m->key);
+    memmove(&m->w[i], &m->w[i + 1], (size_t)(m->n - i - 1) * sizeof *m->w);
+    memmove(&m->gen[i], &m->gen[i + 1], (size_t)(m->n - i - 1) * sizeof *m->gen);
+    m->n--;
+}
+
+static void sn_model_begin(sn_model *m, int key, const sd_pkt *p, sd_wsconv *out)
+{
+    for (int i = 0; i < m->n; i++) {
+        if (m->key[i] != key)
+            continue;
+        sd_wsconv prev = m->w[i];
+        sn_model_drop(m, i);
+        if (!sd_streamno_splits(&prev, p, 0)) {
+            *out = prev;
+            return;
+        }
+        break;
+    }
+    memset(out, 0, sizeof *out);
+    out->stream = m->next++;
+}
+
+/* The ring's order: a pair is forgotten cap ends after its own, if it is
+ * still there. */
+static void sn_model_end(sn_model *m, int key, const sd_wsconv *w, uint64_t gen)
+{
+    for (int i = 0; i < m->n; i++) {
+        if (gen >= m->cap && m->gen[i] == gen - m->cap) {
+            sn_model_drop(m, i);
+            m->forgotten++;
+            break;
+        }
+    }
+    m->key[m->n] = key, m->w[m->n] = *w, m->gen[m->n] = gen;
+    m->n++;
+}
+
+static void streamno_run(uint64_t cap, int keys, int rounds)
+{
+    static sn_model m;
+    memset(&m, 0, sizeof m);
+    m.cap = cap;
+    sd_streamno *t = sd_streamno_new(cap);
+    static sd_wsconv live[SN_KEYS_MAX], mlive[SN_KEYS_MAX];
+    static bool is_live[SN_KEYS_MAX];
+    memset(is_live, 0, sizeof is_live);
+    uint64_t gen = 0;
+    srand(11);
+    for (int round = 0; round < rounds; round++) {
+        int k = rand() % keys;
+        sd_flowkey key;
+        memset(&key, 0, sizeof key);
+        key.proto = 6, key.a.fam = key.b.fam = 4, key.pa = (uint16_t)(1000 + k), key.pb = 22;
+        if (!is_live[k]) { /* a new flow: a SYN with one of two ISNs */
+            sd_pkt p;
+            memset(&p, 0, sizeof p);
+            p.l4 = SD_L4_TCP, p.flags = SD_TH_SYN, p.seq = (uint32_t)(rand() % 2);
+            sd_streamno_begin(t, &key, &p, 0, &live[k]);
+            sn_model_begin(&m, k, &p, &mlive[k]);
+            assert_int_equal(live[k].stream, mlive[k].stream);
+            sd_streamno_packet(&live[k], &p, 0);
+            sd_streamno_packet(&mlive[k], &p, 0);
+            is_live[k] = true;
+        } else { /* it ends */
+            sd_streamno_end(t, &key, &live[k]);
+            sn_model_end(&m, k, &mlive[k], gen++);
+            is_live[k] = false;
+        }
+        assert_int_equal(sd_streamno_forgotten(t), m.forgotten);
+    }
+    assert_true(m.forgotten > 100 && m.next > 1000); /* both paths were taken */
+    sd_streamno_free(t);
+}
+
+static void test_streamno_model(void **state)
+{
+    (void)state;
+    streamno_run(7, 40, 20000);    /* the cap reached all the time */
+    streamno_run(300, 700, 200000); /* an index of 512 to 1,024 slots, half full */
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -533,6 +635,7 @@ int main(void)
         cmocka_unit_test(test_fast_path_same_state),
         cmocka_unit_test(test_fast_path_first_data),
         cmocka_unit_test(test_uid_same_as_bytewise),
+        cmocka_unit_test(test_streamno_model),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

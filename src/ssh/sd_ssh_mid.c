@@ -15,8 +15,11 @@
  *
  * The suite is unknown (no KEXINIT seen): it is estimated from the client's
  * record sizes (the keystroke, an SSH_MSG_CHANNEL_DATA of one byte, is the
- * commonest small record of an interactive session) and marked guessed
- * (meta.suite_guessed), so the inference reads the session with its sizes. */
+ * commonest small record of an interactive session), or for a session
+ * typing none from both directions' small records (sdp_mid_pick_both), and
+ * marked guessed (meta.suite_guessed), so the inference reads the session
+ * with its sizes. A capture at the sender may begin with a hole (bytes
+ * sent before it began, ACKed after): the side starts after it. */
 #include "sd_ssh_int.h"
 
 #include <stdio.h>
@@ -213,7 +216,7 @@ void sdp_mid_feed(sd_ssh *s, int dir, const uint8_t *p, size_t n)
 {
     dirst *d = &s->d[dir];
     struct sdp_mid *m = s->mid;
-    if (d->st == ST_BANNER && d->off == 0 && !s->m.side[dir].gap_bytes) {
+    if (d->st == ST_BANNER && d->off == s->m.side[dir].gap_bytes && s->m.side[dir].bytes == n) {
         if (m && m->verdict == MID_REFUSED)
             return;
         if (kexinit_head(p, n, s->m.side[!dir].kexinit_seen)) {

@@ -311,6 +311,40 @@ static void test_cut(void **state)
     sd_ssh_free(s);
 }
 
+/* A capture at the sender joined mid-stream: the peer ACKs bytes sent
+ * before the capture began, a hole before anything of that side (the
+ * flow layer's sd_ssh_gap); the side's first bytes after it start it, as
+ * without the hole, the hole counted (gap_bytes). */
+static void test_leading_hole(void **state)
+{
+    (void)state;
+    sd_ssh_opts o = { .client_hint = 0, .midstream_ok = true };
+    sd_ssh *s = sd_ssh_new(&o);
+    sd_ssh_gap(s, 1, 10136, 1);
+    uint8_t b[36];
+    uint64_t off[2] = { 0, 10136 };
+    for (int i = 0; i < 8; i++)
+        for (int d = 0; d < 2; d++) {
+            uint64_t fr = (uint64_t)(2 * i + d + 2);
+            noise(b, sizeof b, (uint32_t)fr);
+            sd_ssh_feed(s, d, b, sizeof b, fr, 0);
+            sd_ssh_segment(s, d, off[d], sizeof b, fr, 0);
+            off[d] += sizeof b;
+        }
+    const sd_ssh_meta *m = sd_ssh_meta_get(s);
+    assert_true(m->midstream);
+    assert_string_equal(m->suite_guess, "chacha20-poly1305@openssh.com");
+    assert_int_equal(m->side[1].gap_bytes, 10136);
+    sd_ssh_free(s);
+    /* a hole after the side's first bytes is one as before: not a start */
+    s = sd_ssh_new(&o);
+    noise(b, sizeof b, 1);
+    sd_ssh_feed(s, 1, b, sizeof b, 1, 0);
+    sd_ssh_gap(s, 1, 100, 2);
+    assert_int_equal(sd_ssh_meta_get(s)->side[1].gap_bytes, 100);
+    sd_ssh_free(s);
+}
+
 /* A banner from either side: the banner path, never mid-stream. */
 static void test_banner(void **state)
 {
@@ -443,6 +477,7 @@ int main(void)
         cmocka_unit_test(test_claim),
         cmocka_unit_test(test_banner),
         cmocka_unit_test(test_cut),
+        cmocka_unit_test(test_leading_hole),
         cmocka_unit_test(test_foreign),
         cmocka_unit_test(test_short_head),
         cmocka_unit_test(test_kexinit_first),

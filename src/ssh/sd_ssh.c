@@ -683,7 +683,13 @@ void sd_ssh_gap(sd_ssh *s, int dir, uint64_t len, uint64_t frame)
         d->st = ST_ENC;
         sd->splitting = false;
     }
-    if (d->st == ST_BANNER || d->st == ST_CLEAR || d->st == ST_RESYNC) {
+    if (d->st == ST_BANNER && s->opts.midstream_ok && d->off + len == sd->gap_bytes) {
+        /* a hole before anything of this side: bytes sent before the
+         * capture began and ACKed after it (a capture at the sender joined
+         * mid-stream, its segments in flight); counted in gap_bytes, and
+         * the side's first bytes after it are looked at as its start
+         * (sdp_mid_feed) */
+    } else if (d->st == ST_BANNER || d->st == ST_CLEAR || d->st == ST_RESYNC) {
         sdp_anomaly(s, dir, SD_SSH_AN_GAP, "%llu bytes missing before NEWKEYS",
                 (unsigned long long)len);
         /* Unknown, not "not SSH": no dead_no_banner / non_ssh marks. Past

@@ -245,5 +245,12 @@ void sdp_mid_settle(sd_ssh *s);
  * tried list, or -1. */
 int sdp_mid_pick(const uint16_t n[SD_SSH_MID_SMALL + 1], const uint16_t clear[SD_SSH_MID_SMALL + 1],
                  const uint8_t clear_len[SD_SSH_MID_SMALL + 1], sd_ssh_suite *out);
+/* When sdp_mid_pick finds none (no keys, too few client records): the
+ * first suite that nearly every small record of both directions together
+ * fits as one packet, each direction having one, its smallest record a
+ * channel control message's size (sd_ssh_mid.c MID_BOTH_CTRL_MAX); the
+ * tried list's index, or -1. */
+int sdp_mid_pick_both(const uint16_t n[2][SD_SSH_MID_SMALL + 1], const uint16_t clear[2][SD_SSH_MID_SMALL + 1],
+                      const uint8_t clear_len[2][SD_SSH_MID_SMALL + 1], sd_ssh_suite *out);
 
 #endif

@@ -15,8 +15,11 @@
  *
  * The suite is unknown (no KEXINIT seen): it is estimated from the client's
  * record sizes (the keystroke, an SSH_MSG_CHANNEL_DATA of one byte, is the
- * commonest small record of an interactive session) and marked guessed
- * (meta.suite_guessed), so the inference reads the session with its sizes. */
+ * commonest small record of an interactive session), or for a session
+ * typing none from both directions' small records (sdp_mid_pick_both), and
+ * marked guessed (meta.suite_guessed), so the inference reads the session
+ * with its sizes. A capture at the sender may begin with a hole (bytes
+ * sent before it began, ACKed after): the side starts after it. */
 #include "sd_ssh_int.h"
 
 #include <stdio.h>
@@ -48,6 +51,18 @@
  * suite with another block or tag explains a quarter at most. */
 #define MID_FIT_MIN 5u
 #define MID_FIT_PCT 70u
+/* A session that types no keys and whose client sends too few small
+ * records on its own (a -N forward or an idle one: its channel opens,
+ * window adjusts, EOFs and closes, keepalive answers) is read from both
+ * directions' small records together (both use the suite), under
+ * stricter terms: each direction has a record that fits, and the
+ * smallest record is one packet of at most a WINDOW_ADJUST's payload (a
+ * channel's EOF, CLOSE or window adjust, which any such session sends):
+ * suites whose sizes are one another's plus a block of tag (hmac-sha2-256
+ * and umac-128 with AES: every size of one fits the other) are told by
+ * which of them a control message's size is, and a session with no such
+ * record gets no guess rather than a wrong one. */
+#define MID_BOTH_CTRL_MAX SD_SSH_P_WINDOW_ADJUST
 
 /* Each direction's first segments whose heads are looked at for another
  * protocol's record framing (foreign_head), claimed or not: a capture
@@ -79,6 +94,12 @@ struct sdp_mid {
     uint16_t n[2][MID_SMALL + 1];
     uint16_t clear[2][MID_SMALL + 1];
     uint8_t clear_len[2][MID_SMALL + 1];
+    /* the same counts without the tails: a chunk right after a full-sized
+     * segment (the direction's largest, over MID_SMALL) is most likely the
+     * end of a record TCP split, not a packet (sdp_mid_pick_both) */
+    uint16_t whole[2][MID_SMALL + 1];
+    uint16_t whole_clear[2][MID_SMALL + 1];
+    uint32_t last_wire[2], max_wire[2];
     /* the last chunk's first bytes, counted with its segment's wire size
      * (sdp_mid_segment: a snaplen cut leaves fewer bytes than were sent) */
     uint8_t head[2][MID_HEAD];
@@ -195,7 +216,7 @@ void sdp_mid_feed(sd_ssh *s, int dir, const uint8_t *p, size_t n)
 {
     dirst *d = &s->d[dir];
     struct sdp_mid *m = s->mid;
-    if (d->st == ST_BANNER && d->off == 0 && !s->m.side[dir].gap_bytes) {
+    if (d->st == ST_BANNER && d->off == s->m.side[dir].gap_bytes && s->m.side[dir].bytes == n) {
         if (m && m->verdict == MID_REFUSED)
             return;
         if (kexinit_head(p, n, s->m.side[!dir].kexinit_seen)) {
@@ -244,15 +265,22 @@ void sdp_mid_segment(sd_ssh *s, int dir, uint32_t wire)
         return;
     m->head_due[dir] = false;
     watch_head(m, dir, wire);
+    bool tail = m->last_wire[dir] > MID_SMALL && m->last_wire[dir] == m->max_wire[dir];
+    m->last_wire[dir] = wire;
+    m->max_wire[dir] = SD_MAX(m->max_wire[dir], wire);
     if (m->verdict == MID_REFUSED || wire > MID_SMALL)
         return;
     m->n[dir][wire]++;
+    if (!tail)
+        m->whole[dir][wire]++;
     if (m->head_n[dir] >= 4) {
         sd_cur c = sd_cur_make(m->head[dir], 4);
         uint32_t L = sd_cur_be32(&c);
         if ((uint64_t)L + 4 < wire) { /* a length, the packet and a tag: this segment is one clear-length packet */
             m->clear[dir][wire]++;
             m->clear_len[dir][wire] = (uint8_t)L;
+            if (!tail)
+                m->whole_clear[dir][wire]++;
         }
     }
 }
@@ -286,14 +314,22 @@ static bool one_packet(const sd_ssh_suite *su, uint32_t k)
     return k > su->tag + 4u + su->aad && (k - su->tag - su->aad) % su->block == 0;
 }
 
+static void tried_suites(sd_ssh_suite su[SD_SSH_FRAMING_SUITES])
+{
+    for (size_t i = 0; i < SD_SSH_FRAMING_SUITES; i++)
+        if (sd_ssh_suite_from_names(sd_ssh_framing_suites[i][0], sd_ssh_framing_suites[i][1], &su[i]) != 0)
+            su[i].mode = SD_SSH_MODE_UNKNOWN;
+}
+
+static int fit_pick(const sd_ssh_suite su[], const uint16_t n[], const uint16_t clear[],
+                    const uint8_t clear_len[], sd_ssh_suite *out);
+
 int sdp_mid_pick(const uint16_t n[SD_SSH_MID_SMALL + 1], const uint16_t clear[SD_SSH_MID_SMALL + 1],
                  const uint8_t clear_len[SD_SSH_MID_SMALL + 1], sd_ssh_suite *out)
 {
     enum { NS = SD_SSH_FRAMING_SUITES };
     sd_ssh_suite su[NS];
-    for (size_t i = 0; i < NS; i++)
-        if (sd_ssh_suite_from_names(sd_ssh_framing_suites[i][0], sd_ssh_framing_suites[i][1], &su[i]) != 0)
-            su[i].mode = SD_SSH_MODE_UNKNOWN;
+    tried_suites(su);
     /* the keystroke: the commonest size that is some suite's keystroke (a
      * -R tunnel's or a nested session's keys, commoner still, are not) */
     bool tried[MID_SMALL + 1] = { false };
@@ -316,24 +352,75 @@ int sdp_mid_pick(const uint16_t n[SD_SSH_MID_SMALL + 1], const uint16_t clear[SD
     }
     /* no keys (a transfer, a forward): the first suite that nearly every
      * small record fits as one packet */
+    return fit_pick(su, n, clear, clear_len, out);
+}
+
+static uint32_t small_total(const uint16_t n[])
+{
     uint32_t total = 0;
     for (uint32_t k = 1; k <= MID_SMALL; k++)
         total += n[k];
+    return total;
+}
+
+/* How many of the records counted in n are one packet of su each. */
+static uint32_t fits(const sd_ssh_suite *su, const uint16_t n[], const uint16_t clear[],
+                     const uint8_t clear_len[])
+{
+    uint32_t fit = 0;
+    for (uint32_t k = 1; k <= MID_SMALL; k++)
+        if (n[k] && one_packet(su, k) && clear_agrees(su, k, n, clear, clear_len))
+            fit += n[k];
+    return fit;
+}
+
+static int fit_pick(const sd_ssh_suite su[], const uint16_t n[], const uint16_t clear[],
+                    const uint8_t clear_len[], sd_ssh_suite *out)
+{
+    uint32_t total = small_total(n);
     if (total < MID_FIT_MIN)
         return -1;
-    for (size_t i = 0; i < NS; i++) {
-        if (su[i].mode == SD_SSH_MODE_UNKNOWN)
-            continue;
-        uint32_t fit = 0;
-        for (uint32_t k = 1; k <= MID_SMALL; k++)
-            if (n[k] && one_packet(&su[i], k) && clear_agrees(&su[i], k, n, clear, clear_len))
-                fit += n[k];
-        if (fit * 100u >= total * MID_FIT_PCT) {
+    for (size_t i = 0; i < SD_SSH_FRAMING_SUITES; i++)
+        if (su[i].mode != SD_SSH_MODE_UNKNOWN && fits(&su[i], n, clear, clear_len) * 100u >= total * MID_FIT_PCT) {
             *out = su[i];
             return (int)i;
         }
-    }
     return -1;
+}
+
+/* Whether su reads the smallest record counted in n as one control
+ * message (MID_BOTH_CTRL_MAX). */
+static bool smallest_is_ctrl(const sd_ssh_suite *su, const uint16_t n[], const uint16_t clear[],
+                             const uint8_t clear_len[])
+{
+    uint32_t k = 1;
+    while (k <= MID_SMALL && !n[k])
+        k++;
+    return k <= MID_SMALL && one_packet(su, k) && clear_agrees(su, k, n, clear, clear_len) &&
+           k <= sd_ssh_wire_size(su, MID_BOTH_CTRL_MAX);
+}
+
+int sdp_mid_pick_both(const uint16_t n[2][SD_SSH_MID_SMALL + 1], const uint16_t clear[2][SD_SSH_MID_SMALL + 1],
+                      const uint8_t clear_len[2][SD_SSH_MID_SMALL + 1], sd_ssh_suite *out)
+{
+    uint16_t an[MID_SMALL + 1], ac[MID_SMALL + 1];
+    uint8_t al[MID_SMALL + 1];
+    for (uint32_t k = 0; k <= MID_SMALL; k++) {
+        an[k] = (uint16_t)SD_MIN(UINT16_MAX, (uint32_t)n[0][k] + n[1][k]);
+        ac[k] = (uint16_t)SD_MIN(UINT16_MAX, (uint32_t)clear[0][k] + clear[1][k]);
+        al[k] = clear[0][k] ? clear_len[0][k] : clear_len[1][k];
+    }
+    sd_ssh_suite su[SD_SSH_FRAMING_SUITES], got;
+    tried_suites(su);
+    /* only the first suite that fits is checked: a later one fitting as
+     * well (3des-cbc's block of 8 beside chacha20-poly1305's) is another
+     * reading of the same sizes, no better told */
+    int i = fit_pick(su, an, ac, al, &got);
+    if (i < 0 || !fits(&got, n[0], clear[0], clear_len[0]) || !fits(&got, n[1], clear[1], clear_len[1]) ||
+        !smallest_is_ctrl(&got, an, ac, al))
+        return -1;
+    *out = got;
+    return i;
 }
 
 void sdp_mid_settle(sd_ssh *s)
@@ -348,7 +435,9 @@ void sdp_mid_settle(sd_ssh *s)
     sd_ssh_suite su;
     int k = sdp_mid_pick(x->n[c], x->clear[c], x->clear_len[c], &su);
     if (k < 0)
-        return; /* no keystroke-sized records: the suite stays unknown */
+        k = sdp_mid_pick_both(x->whole, x->whole_clear, x->clear_len, &su);
+    if (k < 0)
+        return; /* no keystroke-sized records, no control messages: the suite stays unknown */
     /* both sides negotiate the same suite with every client and server
      * met (the first of the client's lists the server also has) */
     m->side[0].suite = su;

@@ -74,6 +74,23 @@ done
 # (sd_infer_midkind.c; integ: 1 false forward each in sftp_session, none for -N)
 grep -q '"kind":"forward"' "$T/sftp_session.json" && bad "sftp_session: its upload read as a forward"
 grep -q '"kind":"forward_only"' "$T/forward_L_http.json" || bad "forward_L_http: no forward_only event"
+# a -N session that types no keys: its suite read from both directions' small
+# records (sd_ssh_mid.c sdp_mid_pick_both: each direction's, the smallest a
+# control message's size), so its forwards are read (integ: no suite, none)
+/usr/bin/python3 tests/ssh/midcut.py $F forward_L_http auth+20 "$T/lab20" >/dev/null || bad "forward_L_http +20: cut"
+"$S" ssh --json "$T/lab20/forward_L_http.pcap" >"$T/fl20.json" 2>&1
+grep -q '"suite_guess":"chacha20-poly1305@openssh.com"' "$T/fl20.json" || bad "forward_L_http +20: no suite guessed"
+[ "$(grep -c '"kind":"forward"' "$T/fl20.json")" -ge 2 ] || bad "forward_L_http +20: its forwards not found"
+/usr/bin/python3 tests/ssh/midcut.py $F putty_forward_R auth+5 "$T/lab20" >/dev/null || bad "putty_forward_R: cut"
+"$S" ssh --json "$T/lab20/putty_forward_R.pcap" >"$T/pr5.json" 2>&1
+grep -q '"suite_guess":"aes128-ctr + hmac-sha2-256"' "$T/pr5.json" || bad "putty_forward_R: its suite not guessed"
+# captured at the server: the client ACKs bytes the server sent before the
+# capture began, a hole before the server's first captured byte (sd_ssh.c
+# sd_ssh_gap; integ: that side dead, the connection not claimed)
+/usr/bin/python3 tests/ssh/midcut.py $F srv_forward_L_http auth+20 "$T/lab20" >/dev/null || bad "srv_forward_L_http: cut"
+"$S" ssh --json "$T/lab20/srv_forward_L_http.pcap" >"$T/sfl20.json" 2>&1
+grep -q '"midstream":true' "$T/sfl20.json" || bad "srv_forward_L_http +20: not claimed"
+[ "$(grep -c '"kind":"forward"' "$T/sfl20.json")" -ge 2 ] || bad "srv_forward_L_http +20: its forwards not found"
 # HTTP through a -L forward beside a command, each request answered by its
 # response (sd_infer_midkind.c: an SFTP answer is at most 64 bytes of data, or
 # such answers sent together; integ: read sftp, so no forward looked for)

@@ -119,6 +119,96 @@ static void noise(uint8_t *p, size_t n, uint32_t seed)
     }
 }
 
+static int pick_both(const hist *c, const hist *sv, sd_ssh_suite *su)
+{
+    uint16_t n[2][SD_SSH_MID_SMALL + 1], clear[2][SD_SSH_MID_SMALL + 1];
+    uint8_t len[2][SD_SSH_MID_SMALL + 1];
+    const hist *h[2] = { c, sv };
+    for (int d = 0; d < 2; d++) {
+        memcpy(n[d], h[d]->n, sizeof n[d]);
+        memcpy(clear[d], h[d]->clear, sizeof clear[d]);
+        memcpy(len[d], h[d]->clear_len, sizeof len[d]);
+    }
+    return sdp_mid_pick_both(n, clear, len, su);
+}
+
+/* A -N forward that types no keys, its client's few small records
+ * (lab forward_L_http cut 20 frames after the login: 6 of 9 one
+ * chacha20-poly1305 packet) read with the server's (EOFs, closes, window
+ * adjusts: 36 and 44); not without a control message's size, nor from
+ * one direction alone, nor as a second suite's reading. */
+static void test_pick_both(void **state)
+{
+    (void)state;
+    sd_ssh_suite su;
+    hist c = { 0 }, sv = { 0 };
+    add(&c, 72, 4, -1);
+    add(&c, 92, 2, -1);
+    add(&c, 124, 2, -1);
+    add(&c, 36, 1, -1);
+    add(&c, 60, 1, -1);
+    add(&sv, 36, 5, -1);
+    add(&sv, 44, 2, -1);
+    assert_int_equal(pick(&c, &su), -1); /* the client alone: 6 of 10 */
+    assert_int_equal(pick_both(&c, &sv, &su), 0);
+    assert_int_equal(su.mode, SD_SSH_MODE_CHACHA);
+    /* nothing of the server's fits: the client's alone do not tell */
+    memset(&sv, 0, sizeof sv);
+    add(&sv, 40, 7, -1);
+    assert_int_equal(pick_both(&c, &sv, &su), -1);
+    /* PuTTY's aes256-ctr + hmac-sha2-256 -R: 48 (EOF, CLOSE) and 64 to 112 */
+    hist pc = { 0 }, ps = { 0 };
+    add(&pc, 96, 2, -1);
+    add(&pc, 64, 1, -1);
+    add(&ps, 48, 4, -1);
+    add(&ps, 112, 1, -1);
+    assert_int_equal(pick_both(&pc, &ps, &su), 6);
+    assert_int_equal(su.tag, 32);
+    /* the same without a record the size of a control message: every size
+     * is also umac-128's (16 less), so no guess */
+    memset(&pc, 0, sizeof pc);
+    memset(&ps, 0, sizeof ps);
+    add(&pc, 96, 2, -1);
+    add(&pc, 80, 1, -1);
+    add(&ps, 112, 2, -1);
+    add(&ps, 96, 2, -1);
+    assert_int_equal(pick_both(&pc, &ps, &su), -1);
+    /* a 32-byte record hmac-sha2-256 cannot send: not read as umac-128 */
+    add(&ps, 32, 1, -1);
+    add(&ps, 48, 1, -1);
+    assert_int_equal(pick_both(&pc, &ps, &su), -1);
+}
+
+/* The small segment ending a record TCP split after full-sized segments
+ * is no packet: a bulk direction's 32-byte tails do not make a -N
+ * session's sizes read as another suite (a 1448-byte segment, then 32). */
+static void test_tail(void **state)
+{
+    (void)state;
+    sd_ssh_opts o = { .client_hint = 0, .midstream_ok = true };
+    sd_ssh *s = sd_ssh_new(&o);
+    uint8_t b[1448];
+    uint64_t off[2] = { 0, 0 }, fr = 0;
+    /* 36s and 44s (chacha20-poly1305's EOF, CLOSE, WINDOW_ADJUST) both ways,
+     * and 20- and 28-byte tails after 1448-byte segments */
+    static const uint32_t seq[][2] = { { 0, 1448 }, { 1, 1448 }, { 1, 20 }, { 0, 36 }, { 1, 36 }, { 0, 1448 },
+                                       { 0, 1448 }, { 1, 36 }, { 0, 20 }, { 1, 44 }, { 0, 44 },
+                                       { 1, 36 }, { 0, 36 }, { 1, 1448 }, { 1, 28 }, { 1, 1448 }, { 1, 20 } };
+    for (size_t i = 0; i < sizeof seq / sizeof seq[0]; i++) {
+        int d = (int)seq[i][0];
+        uint32_t n = seq[i][1];
+        noise(b, n, (uint32_t)++fr);
+        sd_ssh_feed(s, d, b, n, fr, 0);
+        sd_ssh_segment(s, d, off[d], n, fr, 0);
+        off[d] += n;
+    }
+    const sd_ssh_meta *m = sd_ssh_meta_get(s);
+    assert_true(m->midstream);
+    assert_true(m->suite_guessed); /* with the tails counted, 4 of 10 do not fit */
+    assert_string_equal(m->suite_guess, "chacha20-poly1305@openssh.com");
+    sd_ssh_free(s);
+}
+
 /* A parser told the connection qualifies, fed n chunks of sz bytes a
  * direction (client first: key, echo), from make(), each a segment. */
 static sd_ssh *feed_both(void (*make)(uint8_t *, size_t, uint32_t), size_t sz, int n)
@@ -218,6 +308,40 @@ static void test_cut(void **state)
     assert_true(m->midstream);
     assert_true(m->suite_guessed); /* counted by captured sizes (30) it stayed unknown */
     assert_string_equal(m->suite_guess, "chacha20-poly1305@openssh.com");
+    sd_ssh_free(s);
+}
+
+/* A capture at the sender joined mid-stream: the peer ACKs bytes sent
+ * before the capture began, a hole before anything of that side (the
+ * flow layer's sd_ssh_gap); the side's first bytes after it start it, as
+ * without the hole, the hole counted (gap_bytes). */
+static void test_leading_hole(void **state)
+{
+    (void)state;
+    sd_ssh_opts o = { .client_hint = 0, .midstream_ok = true };
+    sd_ssh *s = sd_ssh_new(&o);
+    sd_ssh_gap(s, 1, 10136, 1);
+    uint8_t b[36];
+    uint64_t off[2] = { 0, 10136 };
+    for (int i = 0; i < 8; i++)
+        for (int d = 0; d < 2; d++) {
+            uint64_t fr = (uint64_t)(2 * i + d + 2);
+            noise(b, sizeof b, (uint32_t)fr);
+            sd_ssh_feed(s, d, b, sizeof b, fr, 0);
+            sd_ssh_segment(s, d, off[d], sizeof b, fr, 0);
+            off[d] += sizeof b;
+        }
+    const sd_ssh_meta *m = sd_ssh_meta_get(s);
+    assert_true(m->midstream);
+    assert_string_equal(m->suite_guess, "chacha20-poly1305@openssh.com");
+    assert_int_equal(m->side[1].gap_bytes, 10136);
+    sd_ssh_free(s);
+    /* a hole after the side's first bytes is one as before: not a start */
+    s = sd_ssh_new(&o);
+    noise(b, sizeof b, 1);
+    sd_ssh_feed(s, 1, b, sizeof b, 1, 0);
+    sd_ssh_gap(s, 1, 100, 2);
+    assert_int_equal(sd_ssh_meta_get(s)->side[1].gap_bytes, 100);
     sd_ssh_free(s);
 }
 
@@ -348,9 +472,12 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_pick),
+        cmocka_unit_test(test_pick_both),
+        cmocka_unit_test(test_tail),
         cmocka_unit_test(test_claim),
         cmocka_unit_test(test_banner),
         cmocka_unit_test(test_cut),
+        cmocka_unit_test(test_leading_hole),
         cmocka_unit_test(test_foreign),
         cmocka_unit_test(test_short_head),
         cmocka_unit_test(test_kexinit_first),

@@ -112,6 +112,11 @@ void sd_decoder_frags_lost(const sd_decoder *d, uint64_t *memcap, uint64_t *time
     *incomplete = sd_frag_pending(d->frags);
 }
 
+uint64_t sd_decoder_frag_copies(const sd_decoder *d)
+{
+    return sd_frag_get_stats(d->frags)->copies + sd_frag_copies_pending(d->frags);
+}
+
 const char *sd_linktype_name(int linktype)
 {
     switch (linktype) {

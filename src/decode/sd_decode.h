@@ -174,6 +174,9 @@ uint64_t sd_decoder_frags_reassembled(const sd_decoder *d);
 /* IP fragment sets that never made a datagram: dropped for the memcap,
  * dropped for the timeout, still incomplete now (at the end of input). */
 void sd_decoder_frags_lost(const sd_decoder *d, uint64_t *memcap, uint64_t *timeout, uint64_t *incomplete);
+/* Fragments that only copied a datagram reassembled before them (a SPAN
+ * port's duplicates): not reassembled again, and no loss. */
+uint64_t sd_decoder_frag_copies(const sd_decoder *d);
 /* Warnings not shown because their kind had reached its quota per file
  * (the "further messages of this kind suppressed" ones): how many in all,
  * and in what (len bytes at most) by kind, e.g. "overlapping fragments

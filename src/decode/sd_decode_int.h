@@ -133,6 +133,7 @@ typedef struct sd_frag_stats {
     uint64_t reassembled;
     uint64_t evicted;   /* sets dropped for the memcap */
     uint64_t timed_out; /* sets dropped for the timeout */
+    uint64_t copies;    /* sets of copies of fragments of a datagram reassembled before them, dropped */
 } sd_frag_stats;
 
 sd_frag_table *sd_frag_table_new(size_t memcap, sd_ts timeout);
@@ -146,6 +147,8 @@ sd_frag_res sd_frag_add(sd_frag_table *t, const sd_frag_in *in, sd_frag_out *out
 const sd_frag_stats *sd_frag_get_stats(const sd_frag_table *t);
 /* Sets held now (incomplete datagrams). */
 uint64_t sd_frag_pending(const sd_frag_table *t);
+/* Sets held that only copy fragments of a datagram reassembled before them. */
+uint64_t sd_frag_copies_pending(const sd_frag_table *t);
 size_t sd_frag_mem_used(const sd_frag_table *t);
 
 /* ---- decoder context ---- */

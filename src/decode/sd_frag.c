@@ -12,6 +12,8 @@
  * or take one copy by its own policy (older stacks): the TCP reassembly
  * holds it until an ACK says it was taken, and a re-send before that
  * replaces it. A duplicate fragment (same bytes) is only an overlap.
+ * Copies arriving after their datagram was reassembled start a set marked
+ * a copy (done_find): counted apart, not as a datagram lost.
  *
  * Memory is bounded by the memcap: when a new set or a larger buffer does
  * not fit, the oldest sets are dropped first. Sets older than the timeout
@@ -32,6 +34,11 @@
  * received in the worst order need at most this many. */
 #define FRAG_MAX_RANGES 4096u
 #define FRAG_MIN_BUF 2048u
+/* Datagrams reassembled lately, remembered so that a copy of one of their
+ * fragments arriving after them (a SPAN port's or a re-sender's duplicate)
+ * is told from the start of a datagram never finished. Copies come within
+ * a few round trips: the last 64 are enough, and a lookup is cheap. */
+#define FRAG_DONE_RING 64u
 
 typedef struct fkey {
     uint8_t ver, proto, pad[2];
@@ -61,8 +68,15 @@ typedef struct fset {
     uint32_t anomalies;
     uint32_t conflict_at; /* first offset given with other bytes (UINT32_MAX: none) */
     uint32_t first_len;   /* bytes of the first offset-0 fragment */
+    bool copy;            /* every fragment so far inside a datagram reassembled lately (done_find) */
     size_t mem;
 } fset;
+
+typedef struct fdone {
+    fkey key;
+    uint32_t total;
+    sd_ts at;
+} fdone;
 
 struct sd_frag_table {
     sd_hmap *sets;             /* fkey -> fset *; grows with the sets held */
@@ -70,6 +84,9 @@ struct sd_frag_table {
     size_t mem, memcap;
     sd_ts timeout;
     uint8_t *done_buf; /* the last completed datagram, handed to the caller */
+    fdone done[FRAG_DONE_RING];
+    uint32_t n_done;   /* datagrams ever put in done (the next slot: n_done % FRAG_DONE_RING) */
+    uint64_t copies_held; /* sets in sets that are copies */
     sd_frag_stats st;
 };
 
@@ -104,7 +121,12 @@ void sd_frag_table_free(sd_frag_table *t)
 
 uint64_t sd_frag_pending(const sd_frag_table *t)
 {
-    return sd_hmap_count(t->sets);
+    return sd_hmap_count(t->sets) - t->copies_held;
+}
+
+uint64_t sd_frag_copies_pending(const sd_frag_table *t)
+{
+    return t->copies_held;
 }
 
 const sd_frag_stats *sd_frag_get_stats(const sd_frag_table *t)
@@ -134,6 +156,10 @@ static void set_unlink(sd_frag_table *t, fset *s)
 
 static void set_drop(sd_frag_table *t, fset *s)
 {
+    if (s->copy) {
+        t->copies_held--;
+        t->st.copies++;
+    }
     set_unlink(t, s);
     set_free(s);
 }
@@ -145,8 +171,8 @@ uint64_t sd_frag_expire(sd_frag_table *t, sd_ts now)
      * subtraction of extreme values would overflow. */
     while (t->oldest && now > t->oldest->created &&
            (uint64_t)now - (uint64_t)t->oldest->created > (uint64_t)t->timeout) {
+        n += !t->oldest->copy; /* a copy's datagram was reassembled: no loss (st.copies) */
         set_drop(t, t->oldest);
-        n++;
     }
     t->st.timed_out += n;
     return n;
@@ -162,9 +188,9 @@ static bool make_room(sd_frag_table *t, size_t need, const fset *keep, uint64_t 
             victim = victim->newer;
         if (!victim)
             return false;
+        t->st.evicted += !victim->copy;
+        (*evicted) += !victim->copy;
         set_drop(t, victim);
-        t->st.evicted++;
-        (*evicted)++;
     }
     return true;
 }
@@ -183,6 +209,30 @@ static fset *set_find(sd_frag_table *t, const fkey *k)
 {
     fset **v = sd_hmap_find(t->sets, k);
     return v ? *v : NULL;
+}
+
+/* A datagram of key k reassembled less than the timeout before now whose
+ * bytes end before its end (NULL: none). */
+static const fdone *done_find(const sd_frag_table *t, const fkey *k, sd_ts now, uint32_t end)
+{
+    uint32_t n = SD_MIN(t->n_done, FRAG_DONE_RING);
+    for (uint32_t i = 0; i < n; i++) {
+        const fdone *f = &t->done[i];
+        if (f->key.id == k->id && end <= f->total && now >= f->at &&
+            (uint64_t)now - (uint64_t)f->at <= (uint64_t)t->timeout && memcmp(&f->key, k, sizeof *k) == 0)
+            return f;
+    }
+    return NULL;
+}
+
+static void done_add(sd_frag_table *t, const fset *s, sd_ts now)
+{
+    fdone *f = &t->done[t->n_done++ % FRAG_DONE_RING];
+    f->key = s->key;
+    f->total = s->total;
+    f->at = now;
+    if (t->n_done == 2 * FRAG_DONE_RING)
+        t->n_done = FRAG_DONE_RING; /* keeps the count from wrapping; the slot order is kept */
 }
 
 static fset *set_new(sd_frag_table *t, const fkey *k, const sd_frag_in *in, uint64_t *evicted)
@@ -316,6 +366,7 @@ static void add_range(fset *s, uint32_t off, uint32_t end)
 
 static void complete(sd_frag_table *t, fset *s, sd_frag_out *out)
 {
+    t->copies_held -= s->copy;
     set_unlink(t, s);
     free(t->done_buf);
     t->done_buf = s->buf;
@@ -359,6 +410,11 @@ sd_frag_res sd_frag_add(sd_frag_table *t, const sd_frag_in *in, sd_frag_out *out
         s = set_new(t, &k, in, evicted);
         if (!s)
             return SD_FRAG_DROPPED;
+        s->copy = done_find(t, &k, in->ts, end) != NULL;
+        t->copies_held += s->copy;
+    } else if (s->copy && !done_find(t, &k, in->ts, end)) {
+        s->copy = false; /* a fragment past the datagram reassembled: a datagram of its own */
+        t->copies_held--;
     }
 
     if (!in->more) {
@@ -402,6 +458,8 @@ sd_frag_res sd_frag_add(sd_frag_table *t, const sd_frag_in *in, sd_frag_out *out
 
     s->anomalies |= *anom;
     if (s->have_last && s->nr == 1 && s->r[0].s == 0 && s->r[0].e >= s->total) {
+        if (!s->copy)
+            done_add(t, s, in->ts);
         complete(t, s, out);
         return SD_FRAG_DONE;
     }

@@ -134,6 +134,7 @@ static void decoder_counts(sd_decoder *dec, sd_engine_stats *st)
 {
     st->frags_reassembled = sd_decoder_frags_reassembled(dec);
     sd_decoder_frags_lost(dec, &st->frags_lost_memcap, &st->frags_lost_timeout, &st->frags_incomplete);
+    st->frag_copies = sd_decoder_frag_copies(dec);
     st->warn_unshown = sd_decoder_unshown(dec, st->warn_unshown_kinds, sizeof st->warn_unshown_kinds);
     sd_decoder_undecoded(dec, st->undecoded);
 }

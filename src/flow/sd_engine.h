@@ -129,6 +129,7 @@ typedef struct sd_engine_stats {
     uint64_t max_live;     /* most connections alive at once */
     uint64_t frags_reassembled;
     uint64_t frags_lost_memcap, frags_lost_timeout, frags_incomplete; /* fragment sets that made no datagram */
+    uint64_t frag_copies;  /* fragment sets copying a datagram reassembled before them (no loss) */
     uint64_t evicted;      /* connections ended early because the table was full */
     uint64_t streams_forgotten; /* ended address/port pairs whose stream number was let go (sd_streamno) */
     uint64_t oow_dropped;  /* data segments beyond the receiver's window never ACKed, kept out */

@@ -119,6 +119,10 @@ void sd_runlog_caps(FILE *f, const sd_engine_stats *st, uint64_t diag_count, uin
                    "the fragment memcap, %llu timed out, %llu incomplete at the end\n",
                 (unsigned long long)lost, (unsigned long long)st->frags_lost_memcap,
                 (unsigned long long)st->frags_lost_timeout, (unsigned long long)st->frags_incomplete);
+    if (st->frag_copies)
+        fprintf(f, "strider: %llu set(s) of IP fragments came after their datagram was reassembled, inside it "
+                   "(copies: a SPAN port's or a re-sender's): not reassembled again, no loss\n",
+                (unsigned long long)st->frag_copies);
     if (st->evicted)
         fprintf(f, "strider: the connection table was full (--max-flows %llu): %llu connection(s) "
                    "ended early, written marked evicted\n",

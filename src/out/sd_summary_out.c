@@ -55,6 +55,9 @@ static void text_capture(sd_buf *b, const sd_hoststats_result *r, const sd_engin
                          "timed out %llu, incomplete at the end %llu)\n",
                       (ull)sd_engine_frags_lost(st), (ull)st->frags_lost_memcap, (ull)st->frags_lost_timeout,
                       (ull)st->frags_incomplete);
+    if (st->frag_copies)
+        sd_buf_printf(b, "  IP fragment sets copying a datagram reassembled before them: %llu (no loss)\n",
+                      (ull)st->frag_copies);
     if (st->evicted)
         sd_buf_printf(b, "  connections ended early, the table full (--max-flows %llu): %llu\n",
                       (ull)st->max_flows, (ull)st->evicted);

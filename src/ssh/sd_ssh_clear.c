@@ -758,7 +758,11 @@ size_t sdp_feed_clear(sd_ssh *s, int dir, const uint8_t *p, size_t n)
         sd_cur c = sd_cur_make(whole ? p : d->hdr, 4);
         uint32_t L = sd_cur_be32(&c);
         if (L > SD_SSH_MAX_PACKET) {
-            sdp_anomaly(s, dir, SD_SSH_AN_PKT_TOO_LONG, "packet_length %u", L);
+            /* "SSH-" read as a length: a second identification line, which
+             * no peer reads as one (RFC 4253 4.2: one, then packets) */
+            bool line = memcmp(whole ? p : d->hdr, "SSH-", 4) == 0;
+            sdp_anomaly(s, dir, SD_SSH_AN_PKT_TOO_LONG, "packet_length %u%s", L,
+                        line ? ": \"SSH-\", a second banner line" : "");
             stop_clear(s, dir);
             return t;
         }
@@ -925,15 +929,31 @@ uint64_t sdp_cut_clear(sd_ssh *s, int dir, uint64_t n)
     return n;
 }
 
+/* A line the snaplen cut that begins as a banner: "SSH-" and more, or
+ * before its fourth byte ("S", "SS", "SSH") a line of its own: too little to
+ * keep as a banner, but the KEXINIT after it is read (a KEXINIT makes the
+ * connection SSH: sd_ssh_is_ssh). */
+static bool banner_start(const dirst *d)
+{
+    return d->line_len > 0 && line_is_banner_prefix(d->line, d->line_len);
+}
+
 bool sdp_cut_banner(sd_ssh *s, int dir)
 {
     dirst *d = &s->d[dir];
-    if (d->line_len < 4 || memcmp(d->line, "SSH-", 4) != 0)
+    if (!banner_start(d))
         return false;
-    sdp_anomaly(s, dir, SD_SSH_AN_BANNER_CUT, "identification line cut by the snaplen after %zu bytes: kept as captured",
-                d->line_len);
+    sdp_anomaly(s, dir, SD_SSH_AN_BANNER_CUT, "identification line cut by the snaplen after %zu bytes: %s",
+                d->line_len, d->line_len >= 4 ? "kept as captured" : "too short to keep, not shown");
     s->m.side[dir].banner_cut = true;
-    end_line(s, dir);
+    if (d->line_len >= 4) {
+        end_line(s, dir);
+    } else {
+        d->line_len = 0;
+        d->line_seen = 0;
+        d->line_cr = false;
+        d->st = ST_CLEAR; /* as after a banner: its rest, then its packets */
+    }
     if (d->st == ST_CLEAR) { /* the line's end and what followed it are unknown */
         d->st = ST_CUTLOST;
         d->cl_skip = true;

@@ -12,6 +12,7 @@ import struct
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import genmain  # noqa: E402
 from genfmt import BAN_C, BAN_S, CLI, CLI6, KEX, SRV, SRV6, T0, eth, ip4, ip6, kexinit, pcap, tcp_seg  # noqa: E402
 
 SYN, FIN, RST, PSH, ACK = 0x02, 0x01, 0x04, 0x08, 0x10
@@ -259,11 +260,7 @@ CASES = [inj_csum, inj_oow, overlap_banner, port_nonstd, http_on_22, rst_forged,
 
 
 def main():
-    d = sys.argv[1]
-    os.makedirs(d, exist_ok=True)
-    for case in CASES:
-        with open(os.path.join(d, case.__name__ + ".pcap"), "wb") as fh:
-            fh.write(write(case()))
+    genmain.write_cases(sys.argv[1], {c.__name__ + ".pcap": (lambda c=c: write(c())) for c in CASES})
 
 
 if __name__ == "__main__":

@@ -13,6 +13,7 @@ import struct
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import genmain  # noqa: E402
 from mkcap import csum  # noqa: E402
 
 T0 = 1700000000
@@ -411,9 +412,7 @@ def main():
     files["udp_dns.pcap"] = pcap(udp_dns())
     for k, fr in ssh_cases().items():
         files[k + ".pcap"] = pcap(fr)
-    for name, data in files.items():
-        with open(os.path.join(d, name), "wb") as fh:
-            fh.write(data)
+    genmain.write_files(d, files)
 
 
 if __name__ == "__main__":

@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""The command line the hostile generators share (genr4.py to genr7.py):
+"""The command line the hostile generators share (genr4.py on; the others
+write their cases with write_cases):
 `GEN DIR` writes each case of the generator's CASES (NAME: a function
 that returns the capture's bytes) into DIR as NAME; `GEN CMD ARG... DIR`
 runs the generator's command CMD (a flood, a directory of files, seeds)
@@ -15,12 +16,23 @@ def write_files(d, files):
             f.write(data)
 
 
-def run(cases, commands=None):
-    d = sys.argv[-1]
+def write_cases(d, cases):
+    """Each case into directory d (made if missing): cases a dict NAME:
+    function, or a list of functions each written as its name, .pcapng for
+    an ng_ one and .pcap else. Every round's generator writes its cases
+    here."""
     os.makedirs(d, exist_ok=True)
-    cmd = (commands or {}).get(sys.argv[1]) if len(sys.argv) > 2 else None
-    if cmd:
-        cmd(d, *sys.argv[2:-1])
-        return
+    if not isinstance(cases, dict):
+        cases = {"%s.%s" % (f.__name__, "pcapng" if f.__name__.startswith("ng_") else "pcap"): f for f in cases}
     for name, fn in cases.items():
         write_files(d, {name: fn()})
+
+
+def run(cases, commands=None):
+    d = sys.argv[-1]
+    cmd = (commands or {}).get(sys.argv[1]) if len(sys.argv) > 2 else None
+    if cmd:
+        os.makedirs(d, exist_ok=True)
+        cmd(d, *sys.argv[2:-1])
+        return
+    write_cases(d, cases)

@@ -10,6 +10,7 @@ import struct
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import genmain  # noqa: E402
 from gendeceive import ACK, NEWKEYS, PSH, Conn, write  # noqa: E402
 from genfmt import (BAN_C, BAN_S, CLI, KEX, SRV, T0, blk, eth, idb, ip4, kexinit, ng, opt,  # noqa: E402
                     pcap, session, shb, tcp_seg)
@@ -181,11 +182,7 @@ def main():
         with open(sys.argv[3], "wb") as fh:
             fh.write(flood(sys.argv[2], int(sys.argv[4])))
         return
-    d = sys.argv[1]
-    os.makedirs(d, exist_ok=True)
-    for name, make in CASES.items():
-        with open(os.path.join(d, name), "wb") as fh:
-            fh.write(make())
+    genmain.write_cases(sys.argv[1], CASES)
 
 
 if __name__ == "__main__":

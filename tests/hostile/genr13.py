@@ -16,6 +16,7 @@ import struct
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import genmain  # noqa: E402
 from genfmt import CLI, SRV, eth, ip4, kexinit, pcap, session  # noqa: E402
 
 # Each class once; no CR/LF (they end an SSH or HTTP line) except in EVIL_NL.
@@ -107,8 +108,7 @@ def main():
     d = sys.argv[1]
     os.makedirs(d, exist_ok=True)
     frames = ssh_conns() + http_conns() + tls_conns() + dns_frames()
-    with open(os.path.join(d, "strings.pcap"), "wb") as f:
-        f.write(pcap(frames))
+    genmain.write_files(d, {"strings.pcap": pcap(frames)})
 
 
 if __name__ == "__main__":

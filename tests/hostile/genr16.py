@@ -12,6 +12,7 @@ import struct
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import genmain  # noqa: E402
 from gendeceive import ACK, FIN, PSH, SYN, Conn, NEWKEYS, ssh_packet  # noqa: E402
 from genfmt import BAN_C, BAN_S, CLI, KEX, SRV, T0, blk, eth, ip4, kexinit, pcap, shb, tcp_seg  # noqa: E402
 
@@ -591,12 +592,7 @@ def main():
         with open(sys.argv[3], "wb") as out:
             out.write(cut_oneway())
         return
-    d = sys.argv[1]
-    os.makedirs(d, exist_ok=True)
-    for f in CASES:
-        ext = "pcapng" if f.__name__.startswith("ng_") else "pcap"
-        with open(os.path.join(d, "%s.%s" % (f.__name__, ext)), "wb") as out:
-            out.write(f())
+    genmain.write_cases(sys.argv[1], CASES)
 
 
 if __name__ == "__main__":

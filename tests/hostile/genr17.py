@@ -18,6 +18,7 @@ import struct
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import genmain  # noqa: E402
 from gendeceive import ACK, FIN, PSH, RST, SYN, Conn, NEWKEYS, ssh_packet  # noqa: E402
 from genfmt import (BAN_C, BAN_S, CLI, CLI6, KEX, SRV, SRV6, T0, blk, eth, ip4, ip6, kexinit, pcap,  # noqa: E402
                     shb, tcp_seg)
@@ -43,6 +44,19 @@ def opts_pkt(c, c2s, seq, ack, flags, data=b"", opts=b"", win=65535):
 
 def wscale(n):
     return b"\x01\x03\x03" + bytes([n])  # NOP, window scale (RFC 7323 2.2)
+
+
+def client_end(c, acked=0):
+    """The common end of a case: the server's acked bytes sent by hand (its
+    sequence number moved past them and the client's ACK), then the
+    client's banner and KEXINIT, both NEWKEYS, 3 keystrokes, the close.
+    Returns the capture."""
+    if acked:
+        c.seq[1] += acked
+        c.pkt(True, c.seq[0], c.seq[1], ACK)
+    c.send(True, BAN_C + kexinit(KEX))
+    finish(c)
+    return write(c.frames)
 
 
 # -- (a) round 16's leftovers --------------------------------------------
@@ -167,11 +181,7 @@ def past_window_whole():
     c.pkt(False, c.seq[1], c.seq[0], PSH | ACK, good[:10])
     c.pkt(True, c.seq[0], c.seq[1] + 10, ACK)
     c.pkt(False, c.seq[1] + 10, c.seq[0], PSH | ACK, good[10:])
-    c.seq[1] += len(good)
-    c.pkt(True, c.seq[0], c.seq[1], ACK)
-    c.send(True, BAN_C + kexinit(KEX))
-    finish(c)
-    return write(c.frames)
+    return client_end(c, len(good))
 
 
 def win_missed_update():
@@ -299,11 +309,7 @@ def frag_dup_exact():
     for f in [fr[2], fr[2], fr[0], fr[1], fr[0], fr[1]]:
         c.t += 0.001
         c.frames.append((c.t, f))
-    c.seq[1] += len(data)
-    c.pkt(True, c.seq[0], c.seq[1], ACK)
-    c.send(True, BAN_C + kexinit(KEX))
-    finish(c)
-    return write(c.frames)
+    return client_end(c, len(data))
 
 
 def frag6_dst_after():
@@ -323,11 +329,7 @@ def frag6_dst_after():
         fh = struct.pack("!BBHI", 60, 0, off | more, 0x1717)
         c.t += 0.001
         c.frames.append((c.t, eth(ip6(SRV6, CLI6, 44, fh + body), 0x86DD)))
-    c.seq[1] += len(data)
-    c.pkt(True, c.seq[0], c.seq[1], ACK)
-    c.send(True, BAN_C + kexinit(KEX))
-    finish(c)
-    return write(c.frames)
+    return client_end(c, len(data))
 
 
 # -- (c) files and the cleartext SSH layer --------------------------------
@@ -389,9 +391,7 @@ def srv_two_banners():
     c.handshake()
     c.send(False, BAN_S)
     c.send(False, EVIL_S + kexinit(KEX))
-    c.send(True, BAN_C + kexinit(KEX))
-    finish(c)
-    return write(c.frames)
+    return client_end(c)
 
 
 def cli_two_banners():
@@ -419,9 +419,7 @@ def banner_term():
     c = Conn(49343)
     c.handshake()
     c.send(False, TERM + kexinit(KEX))
-    c.send(True, BAN_C + kexinit(KEX))
-    finish(c)
-    return write(c.frames)
+    return client_end(c)
 
 
 CASES = [mid_kex, mid_kex_split, mid_kex_srv_only, cut_banner_split, cut_banner_one, caplen_gt_len, caplen_pad,
@@ -433,25 +431,11 @@ def seeds(repo):
     """This round's fuzz seeds, for the whole pipeline: one per class
     fixed."""
     d = os.path.join(repo, "fuzz/seeds/fuzz_pipeline")
-    for f in SEEDS:
-        with open(os.path.join(d, "r17_%s.pcap" % f.__name__), "wb") as out:
-            out.write(f())
+    genmain.write_files(d, {"r17_%s.pcap" % f.__name__: f() for f in SEEDS})
 
 
 SEEDS = [mid_kex, mid_kex_srv_only, cut_banner_split, caplen_gt_len, past_window, cat_pcaps]
 
 
-def main():
-    if sys.argv[1] == "seeds":  # genr17.py seeds REPO
-        seeds(sys.argv[2])
-        return
-    d = sys.argv[1]
-    os.makedirs(d, exist_ok=True)
-    for f in CASES:
-        ext = "pcapng" if f.__name__.startswith("ng_") else "pcap"
-        with open(os.path.join(d, "%s.%s" % (f.__name__, ext)), "wb") as out:
-            out.write(f())
-
-
 if __name__ == "__main__":
-    main()
+    genmain.run(CASES, {"seeds": seeds})  # genr17.py DIR, or genr17.py seeds REPO

@@ -9,6 +9,7 @@ import struct
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import genmain  # noqa: E402
 from gendeceive import ACK, FIN, NEWKEYS, PSH, RST, SYN, Conn, ssh_packet, write  # noqa: E402
 from mkcap import csum  # noqa: E402
 from genfmt import (BAN_C, BAN_S, CLI, CLI6, KEX, SRV, SRV6, T0, blk, eth, idb, ip4, ip6, kexinit,  # noqa: E402
@@ -393,11 +394,7 @@ def main():
         for k, v in grp.items():
             files[k + ".pcap"] = v
     only = sys.argv[2:]
-    for name, data in files.items():
-        if only and name.split(".")[0] not in only:
-            continue
-        with open(os.path.join(d, name), "wb") as fh:
-            fh.write(data)
+    genmain.write_files(d, {k: v for k, v in files.items() if not only or k.split(".")[0] in only})
 
 
 if __name__ == "__main__":

@@ -11,6 +11,7 @@ import struct
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import genmain  # noqa: E402
 from genfmt import CLI, CLI6, SRV, SRV6, blk, eth, ip4, ip6, opt, pcap, shb, tcp_seg  # noqa: E402
 from genr3 import ssh_session  # noqa: E402
 from genr4 import NG_T0, epb, idb_snap  # noqa: E402
@@ -219,9 +220,7 @@ def main():
         cases[k + ".pcap"] = v
     if len(sys.argv) > 2 and sys.argv[2] == "flood":
         cases = {"frag_flood.pcap": frag_flood()}
-    for name, data in cases.items():
-        with open(os.path.join(d, name), "wb") as fp:
-            fp.write(data)
+    genmain.write_files(d, cases)
 
 
 if __name__ == "__main__":

@@ -310,6 +310,14 @@ static inline bool name_eq(const char *a, const char *b, size_t n)
         memcpy(&y, b + n - 8, 8);
         return x == y;
     }
+    if (n >= 4) {
+        uint32_t u, v, w, z;
+        memcpy(&u, a, 4);
+        memcpy(&v, b, 4);
+        memcpy(&w, a + n - 4, 4);
+        memcpy(&z, b + n - 4, 4);
+        return u == v && w == z;
+    }
     for (size_t i = 0; i < n; i++)
         if (a[i] != b[i])
             return false;

@@ -223,11 +223,13 @@ static void put_tail(sd_buf *b, const sd_event *e)
  * EVMEMO_SETS sets of EVMEMO_WAYS tails: a line looks in the one set its
  * kind, shape and direction pick, and a new tail replaces the set's
  * oldest. Tails past EVMEMO_TEXT bytes, or with a kind or key past
- * EVMEMO_NAME, are written each time. Counted (sd_evout_memo_stats). */
+ * EVMEMO_NAME, are written each time; so are most tails of a set that
+ * missed EVMEMO_STREAK times in a row. Counted (sd_evout_memo_stats). */
 #define EVMEMO_SETS 4u
 #define EVMEMO_WAYS 4u
 #define EVMEMO_TEXT 1024u
 #define EVMEMO_NAME 32u
+#define EVMEMO_STREAK 16u
 
 typedef struct evtail_field {
     char key[EVMEMO_NAME]; /* NUL-terminated copy */
@@ -255,6 +257,7 @@ typedef struct evtail {
 static _Thread_local struct {
     evtail t[EVMEMO_SETS][EVMEMO_WAYS];
     uint8_t next[EVMEMO_SETS]; /* the way a new tail takes */
+    uint32_t streak[EVMEMO_SETS]; /* misses since the set's last hit */
     sd_evout_memo_count n;
 } g_tm;
 
@@ -397,6 +400,7 @@ static void put_tail_memo(sd_buf *b, const sd_event *e)
             memcpy(sd_buf_room(b, t->tlen), t->text, t->tlen);
             b->len += t->tlen;
             g_tm.n.hits++;
+            g_tm.streak[s] = 0;
             return;
         }
     }
@@ -405,6 +409,14 @@ static void put_tail_memo(sd_buf *b, const sd_event *e)
     size_t tlen = b->len - at;
     if (!tail_keepable(e, tlen)) {
         g_tm.n.unkept++;
+        return;
+    }
+    /* a set that keeps missing (every line another: a campaign's per
+     * client events, a hostile stream) keeps one tail in EVMEMO_STREAK:
+     * keeping costs more than the line, and a tail that starts repeating
+     * is still taken soon */
+    if (++g_tm.streak[s] > EVMEMO_STREAK && g_tm.streak[s] % EVMEMO_STREAK != 0) {
+        g_tm.n.passed++;
         return;
     }
     evtail *t = &g_tm.t[s][g_tm.next[s]];

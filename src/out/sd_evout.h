@@ -14,6 +14,7 @@ typedef struct sd_evout_memo_count {
     uint64_t misses;   /* written and kept */
     uint64_t replaced; /* of the misses, those that replaced a kept tail (the memo full) */
     uint64_t unkept;   /* written and not kept: too long a text, kind or key */
+    uint64_t passed;   /* written and not kept: the set kept missing */
     unsigned held;     /* tails kept now */
 } sd_evout_memo_count;
 void sd_evout_memo_stats(sd_evout_memo_count *c);

@@ -224,7 +224,9 @@ static void put_tail(sd_buf *b, const sd_event *e)
  * kind, shape and direction pick, and a new tail replaces the set's
  * oldest. Tails past EVMEMO_TEXT bytes, or with a kind or key past
  * EVMEMO_NAME, are written each time; so are most tails of a set that
- * missed EVMEMO_STREAK times in a row. Counted (sd_evout_memo_stats). */
+ * missed EVMEMO_STREAK times in a row. Counted (sd_evout_memo_stats).
+ * Its memory is fixed: ~42 kB of each thread's static TLS (the program's
+ * threads have the default stacks). */
 #define EVMEMO_SETS 4u
 #define EVMEMO_WAYS 4u
 #define EVMEMO_TEXT 1024u

@@ -179,27 +179,15 @@ static void put_uid(sd_buf *b, const char uid[SD_EVOUT_UID])
     }
 }
 
-/* One line built in place in b: the fixed members' names are literals
- * (no key lengths, no comma bookkeeping), the program's own values (leg,
- * dir) are written unescaped, and only the strings that may hold a
- * capture's or a merged file's bytes go through sd_json_escape. */
-void sd_evout_json(sd_buf *b, const sd_event *e)
+/* The members from "leg" to the line's end: what an event is, not where.
+ * A capture's many short connections repeat them exactly (a brute force's
+ * host_key_check, auth_attempt and auth_closed lines differ only in uid,
+ * stream, time and frames). */
+static void put_tail(sd_buf *b, const sd_event *e)
 {
-    char *o = sd_buf_room(b, EV_MEMBER_ROOM);
-    sd_buf_set_end(b, PUT_LIT(o, "{\"type\":\"event\",\"uid\":"));
-    put_uid(b, e->uid);
-    put_where(b, e);
-    const char *file;
-    uint64_t ff;
-    if (sd_origin(e->frame, &file, &ff)) { /* merged inputs: where to look */
-        put_key(b, "file");
-        sd_json_escape(b, file, strlen(file));
-        put_key(b, "file_frame");
-        sd_json_val_u64(b, ff);
-    }
     const char *leg = sd_leg_name(e->leg);
     size_t nleg = strlen(leg);
-    o = sd_buf_room(b, EV_MEMBER_ROOM);
+    char *o = sd_buf_room(b, EV_MEMBER_ROOM);
     o = PUT_LIT(o, ",\"leg\":\"");
     memcpy(o, leg, nleg);
     o = PUT_LIT(o + nleg, "\",\"kind\":");
@@ -222,6 +210,243 @@ void sd_evout_json(sd_buf *b, const sd_event *e)
         sd_json_escape(b, e->note, strlen(e->note));
     }
     sd_buf_append(b, "}\n", 2);
+}
+
+/* ---- the tail memo (sd_evout.h) ----
+ *
+ * The text put_tail wrote for the last few distinct tails, per thread,
+ * with a copy of everything it read: a line whose tail inputs equal a
+ * kept one's byte for byte (kind, leg, dir, confidence's and numbers'
+ * bits, each field's key, type and value, the note, the number mode)
+ * copies its text; anything else is written in full. Strings are compared
+ * by content, never by address (a merge's keys live in reused buffers).
+ * EVMEMO_SETS sets of EVMEMO_WAYS tails: a line looks in the one set its
+ * kind, shape and direction pick, and a new tail replaces the set's
+ * oldest. Tails past EVMEMO_TEXT bytes, or with a kind or key past
+ * EVMEMO_NAME, are written each time; so are most tails of a set that
+ * missed EVMEMO_STREAK times in a row. Counted (sd_evout_memo_stats).
+ * Its memory is fixed: ~42 kB of each thread's static TLS (the program's
+ * threads have the default stacks). */
+#define EVMEMO_SETS 4u
+#define EVMEMO_WAYS 4u
+#define EVMEMO_TEXT 1024u
+#define EVMEMO_NAME 32u
+#define EVMEMO_STREAK 16u
+
+typedef struct evtail_field {
+    char key[EVMEMO_NAME]; /* NUL-terminated copy */
+    uint8_t klen;
+    sd_evf_type type;
+    char s[SD_EV_STRLEN];
+    int64_t i;
+    uint64_t fbits; /* the double's bits: -0.0 and every NaN apart */
+    bool b;
+} evtail_field;
+
+typedef struct evtail {
+    bool used, exact;
+    sd_leg leg;
+    int dir;
+    uint64_t cbits; /* confidence's bits */
+    uint8_t nf;
+    uint16_t tlen;
+    char kind[EVMEMO_NAME];
+    evtail_field f[SD_EV_MAX_FIELDS];
+    char note[sizeof(((const sd_event *)0)->note)];
+    char text[EVMEMO_TEXT];
+} evtail;
+
+static _Thread_local struct {
+    evtail t[EVMEMO_SETS][EVMEMO_WAYS];
+    uint8_t next[EVMEMO_SETS]; /* the way a new tail takes */
+    uint32_t streak[EVMEMO_SETS]; /* misses since the set's last hit */
+    sd_evout_memo_count n;
+} g_tm;
+
+void sd_evout_memo_reset(void)
+{
+    memset(&g_tm, 0, sizeof g_tm);
+}
+
+void sd_evout_memo_stats(sd_evout_memo_count *c)
+{
+    *c = g_tm.n;
+    c->held = 0;
+    for (unsigned s = 0; s < EVMEMO_SETS; s++)
+        for (unsigned w = 0; w < EVMEMO_WAYS; w++)
+            c->held += g_tm.t[s][w].used;
+}
+
+static uint64_t dbits(double v)
+{
+    uint64_t u;
+    memcpy(&u, &v, sizeof u);
+    return u;
+}
+
+static size_t key_len(const sd_evfield *f)
+{
+    return f->klen ? f->klen : strlen(f->key);
+}
+
+/* A tail's set: any function of its inputs would be correct (the lookup
+ * compares them all); this one keeps a kind's shapes together. */
+static unsigned tail_set(const sd_event *e)
+{
+    unsigned h = (unsigned char)e->kind[0] * 7u + e->nf * 13u + (unsigned)(e->dir + 1) * 5u + (unsigned)e->leg;
+    if (e->kind[0])
+        h += (unsigned char)e->kind[1] * 3u;
+    return h % EVMEMO_SETS;
+}
+
+/* Whether n (< EVMEMO_NAME) bytes at a and b are equal: words that may
+ * overlap, not a memcmp call (a key per field, six fields a line). */
+static inline bool name_eq(const char *a, const char *b, size_t n)
+{
+    uint64_t x, y;
+    if (n >= 8) {
+        for (size_t i = 0; i + 8 < n; i += 8) {
+            memcpy(&x, a + i, 8);
+            memcpy(&y, b + i, 8);
+            if (x != y)
+                return false;
+        }
+        memcpy(&x, a + n - 8, 8);
+        memcpy(&y, b + n - 8, 8);
+        return x == y;
+    }
+    if (n >= 4) {
+        uint32_t u, v, w, z;
+        memcpy(&u, a, 4);
+        memcpy(&v, b, 4);
+        memcpy(&w, a + n - 4, 4);
+        memcpy(&z, b + n - 4, 4);
+        return u == v && w == z;
+    }
+    for (size_t i = 0; i < n; i++)
+        if (a[i] != b[i])
+            return false;
+    return true;
+}
+
+static bool field_same(const evtail_field *t, const sd_evfield *f)
+{
+    size_t kl = key_len(f);
+    if (t->type != f->type || t->klen != kl || !name_eq(t->key, f->key, kl))
+        return false;
+    switch (f->type) {
+    case SD_EVF_STR: return strcmp(t->s, f->s) == 0;
+    case SD_EVF_INT: return t->i == f->i;
+    case SD_EVF_NUM: return t->fbits == dbits(f->f);
+    case SD_EVF_BOOL: return t->b == f->b;
+    }
+    return true; /* a type no writer prints: the same key, the same nothing */
+}
+
+static bool tail_same(const evtail *t, const sd_event *e)
+{
+    if (!t->used || t->nf != e->nf || t->leg != e->leg || t->dir != e->dir || t->exact != g_exact ||
+        t->cbits != dbits(e->confidence) || strcmp(t->kind, e->kind) != 0)
+        return false;
+    for (uint8_t i = 0; i < e->nf; i++)
+        if (!field_same(&t->f[i], &e->f[i]))
+            return false;
+    return strcmp(t->note, e->note) == 0;
+}
+
+/* Whether e's tail fits a slot: names short enough to copy whole. */
+static bool tail_keepable(const sd_event *e, size_t tlen)
+{
+    if (tlen > EVMEMO_TEXT || strlen(e->kind) >= EVMEMO_NAME || e->nf > SD_EV_MAX_FIELDS)
+        return false;
+    for (uint8_t i = 0; i < e->nf; i++)
+        if (key_len(&e->f[i]) >= EVMEMO_NAME)
+            return false;
+    return true;
+}
+
+static void tail_keep(evtail *t, const sd_event *e, const uint8_t *text, size_t tlen)
+{
+    t->used = true;
+    t->exact = g_exact;
+    t->leg = e->leg;
+    t->dir = e->dir;
+    t->cbits = dbits(e->confidence);
+    t->nf = e->nf;
+    strcpy(t->kind, e->kind); /* measured by tail_keepable */
+    for (uint8_t i = 0; i < e->nf; i++) {
+        const sd_evfield *f = &e->f[i];
+        evtail_field *g = &t->f[i];
+        size_t kl = key_len(f);
+        memcpy(g->key, f->key, kl);
+        g->key[kl] = '\0';
+        g->klen = (uint8_t)kl;
+        g->type = f->type;
+        memcpy(g->s, f->s, sizeof g->s); /* the whole array: its NUL within */
+        g->i = f->i;
+        g->fbits = dbits(f->f);
+        g->b = f->b;
+    }
+    memcpy(t->note, e->note, sizeof t->note);
+    t->tlen = (uint16_t)tlen;
+    memcpy(t->text, text, tlen);
+}
+
+/* put_tail's text, from the memo when a kept tail has e's inputs. */
+static void put_tail_memo(sd_buf *b, const sd_event *e)
+{
+    unsigned s = tail_set(e);
+    for (unsigned w = 0; w < EVMEMO_WAYS; w++) {
+        const evtail *t = &g_tm.t[s][w];
+        if (tail_same(t, e)) {
+            memcpy(sd_buf_room(b, t->tlen), t->text, t->tlen);
+            b->len += t->tlen;
+            g_tm.n.hits++;
+            g_tm.streak[s] = 0;
+            return;
+        }
+    }
+    size_t at = b->len;
+    put_tail(b, e);
+    size_t tlen = b->len - at;
+    if (!tail_keepable(e, tlen)) {
+        g_tm.n.unkept++;
+        return;
+    }
+    /* a set that keeps missing (every line another: a campaign's per
+     * client events, a hostile stream) keeps one tail in EVMEMO_STREAK:
+     * keeping costs more than the line, and a tail that starts repeating
+     * is still taken soon */
+    if (++g_tm.streak[s] > EVMEMO_STREAK && g_tm.streak[s] % EVMEMO_STREAK != 0) {
+        g_tm.n.passed++;
+        return;
+    }
+    evtail *t = &g_tm.t[s][g_tm.next[s]];
+    g_tm.n.misses++;
+    g_tm.n.replaced += t->used;
+    g_tm.next[s] = (uint8_t)((g_tm.next[s] + 1) % EVMEMO_WAYS);
+    tail_keep(t, e, b->p + at, tlen);
+}
+
+/* One line built in place in b: the fixed members' names are literals
+ * (no key lengths, no comma bookkeeping), the program's own values (leg,
+ * dir) are written unescaped, and only the strings that may hold a
+ * capture's or a merged file's bytes go through sd_json_escape. */
+void sd_evout_json(sd_buf *b, const sd_event *e)
+{
+    char *o = sd_buf_room(b, EV_MEMBER_ROOM);
+    sd_buf_set_end(b, PUT_LIT(o, "{\"type\":\"event\",\"uid\":"));
+    put_uid(b, e->uid);
+    put_where(b, e);
+    const char *file;
+    uint64_t ff;
+    if (sd_origin(e->frame, &file, &ff)) { /* merged inputs: where to look */
+        put_key(b, "file");
+        sd_json_escape(b, file, strlen(file));
+        put_key(b, "file_frame");
+        sd_json_val_u64(b, ff);
+    }
+    put_tail_memo(b, e);
 }
 
 /* Text of the program's own (or a merged line's key), as "%s" writes it. */

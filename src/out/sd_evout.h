@@ -6,6 +6,20 @@
 
 /* One JSON object and '\n': "type":"event", uid, ts, frame, frames, leg, kind, fields. */
 void sd_evout_json(sd_buf *b, const sd_event *e);
+/* The JSON line's members from "leg" on are remembered per thread for a
+ * few distinct events (sd_evout.c, the tail memo): counts of this
+ * thread's look-ups, for tests and benchmarks. */
+typedef struct sd_evout_memo_count {
+    uint64_t hits;     /* a kept tail's text copied */
+    uint64_t misses;   /* written and kept */
+    uint64_t replaced; /* of the misses, those that replaced a kept tail (the memo full) */
+    uint64_t unkept;   /* written and not kept: too long a text, kind or key */
+    uint64_t passed;   /* written and not kept: the set kept missing */
+    unsigned held;     /* tails kept now */
+} sd_evout_memo_count;
+void sd_evout_memo_stats(sd_evout_memo_count *c);
+/* Forgets this thread's kept tails and counts. */
+void sd_evout_memo_reset(void);
 /* CSV: header once, then one line per event (fields as key=value in
  * "details"); file and file_frame, empty with one input file, keep one
  * header for every run. */

@@ -108,11 +108,39 @@ typedef struct hsslot {
     sd_buf a, b; /* the members before host_key_frame, and after it */
 } hsslot;
 
+/* A direction's size modes (size_modes_json), remembered for the last
+ * SM_SLOTS distinct size tables: a brute force's connections send the same
+ * few record sizes the same number of times, and picking and writing the
+ * modes was ~290 instructions a direction (issue #11). The text is a
+ * function of the table below nsizes alone (sd_sshstats_modes reads
+ * nothing else), so a table equal to a kept one in nsizes and every size
+ * and count takes its text. Tables of more than SM_MAX_SIZES sizes are
+ * written each time; a new table replaces the oldest kept. */
+#define SM_SLOTS 4u
+#define SM_MAX_SIZES 8u
+#define SM_JSON (2u + SD_STATS_MODES * 44u)
+
+typedef struct smslot {
+    uint32_t n; /* the table's nsizes; 0: empty */
+    uint32_t size[SM_MAX_SIZES];
+    uint64_t count[SM_MAX_SIZES];
+    uint32_t len;
+    char json[SM_JSON];
+} smslot;
+
 struct sd_ssh_jmemo {
     jslot slot[JMEMO_SLOTS];
     hsslot hs[HS_SLOTS];
     uint8_t hs_order[HS_SLOTS]; /* slots by last use, most recent first */
+    smslot sm[SM_SLOTS];
+    uint8_t sm_next; /* the slot a new table takes */
+    sd_ssh_jmemo_count n;
 };
+
+void sd_ssh_jmemo_counts(const sd_ssh_jmemo *m, sd_ssh_jmemo_count *c)
+{
+    *c = m->n;
+}
 
 sd_ssh_jmemo *sd_ssh_jmemo_new(void)
 {
@@ -323,6 +351,41 @@ static void size_modes_json(sd_buf *out, const sd_sshstats_dir *d)
     }
     *o++ = ']';
     out->len -= 2 + SD_STATS_MODES * 44 - (size_t)(o - start);
+}
+
+static bool sm_same(const smslot *t, const sd_sshstats_dir *d)
+{
+    if (t->n != d->nsizes)
+        return false;
+    for (uint32_t i = 0; i < t->n; i++)
+        if (t->size[i] != d->size[i] || t->count[i] != d->size_n[i])
+            return false;
+    return true;
+}
+
+/* size_modes_json's text, from the memo when a kept table equals d's. */
+static void size_modes_memo(sd_buf *out, sd_ssh_jmemo *m, const sd_sshstats_dir *d)
+{
+    if (!m || !d->nsizes || d->nsizes > SM_MAX_SIZES) {
+        size_modes_json(out, d);
+        return;
+    }
+    for (unsigned i = 0; i < SM_SLOTS; i++)
+        if (sm_same(&m->sm[i], d)) {
+            sd_buf_append(out, m->sm[i].json, m->sm[i].len);
+            m->n.size_hits++;
+            return;
+        }
+    size_t at = out->len;
+    size_modes_json(out, d);
+    smslot *t = &m->sm[m->sm_next];
+    m->sm_next = (uint8_t)((m->sm_next + 1) % SM_SLOTS);
+    m->n.size_misses++;
+    t->n = d->nsizes;
+    memcpy(t->size, d->size, d->nsizes * sizeof t->size[0]);
+    memcpy(t->count, d->size_n, d->nsizes * sizeof t->count[0]);
+    t->len = (uint32_t)(out->len - at); /* at most SM_JSON: size_modes_json's room */
+    memcpy(t->json, out->p + at, t->len);
 }
 
 static void size_modes(const sd_sshstats_dir *d, sd_fval *v)
@@ -634,7 +697,7 @@ static void json_stats(sd_buf *b, const sd_ssh_fieldrec *x, bool server)
         J_U("client_enc_bytes", d->bytes);
         jk(b, QK("client_size_modes"), QKN("client_size_modes"));
     }
-    size_modes_json(b, d);
+    size_modes_memo(b, x->jm, d);
     if (server)
         J_U("server_sizes_uncounted", d->sizes_uncounted);
     else

@@ -18,6 +18,12 @@
 typedef struct sd_ssh_jmemo sd_ssh_jmemo;
 sd_ssh_jmemo *sd_ssh_jmemo_new(void);
 void sd_ssh_jmemo_free(sd_ssh_jmemo *m); /* NULL ok */
+/* Its look-ups so far, for tests and benchmarks: a direction's size modes
+ * copied from a kept table's text, or written and kept. */
+typedef struct sd_ssh_jmemo_count {
+    uint64_t size_hits, size_misses;
+} sd_ssh_jmemo_count;
+void sd_ssh_jmemo_counts(const sd_ssh_jmemo *m, sd_ssh_jmemo_count *c);
 
 /* The record the getters read: the connection's result and, when the
  * inference ran, its summary (NULL with -m: the summary's fields unset). */

@@ -335,6 +335,53 @@ static void test_handshake_memo_not_stale(void **st)
     sd_ssh_jmemo_free(jm);
 }
 
+/* The size modes' memo (sd_ssh_jmemo) never answers with another size
+ * table's text: a count one more, the same sizes met in another order, a
+ * size replaced, a table past the sizes it keeps, more tables in turn than
+ * it has slots; each record compared with the generic writer's, twice
+ * (the second from the memo when kept). */
+static void test_size_modes_memo_not_stale(void **st)
+{
+    (void)st;
+    static const uint32_t base[] = { 84, 68, 100, 84, 68, 68 };
+    sd_ssh_jmemo *jm = sd_ssh_jmemo_new();
+    sd_ssh_jmemo_count c0, c1;
+    for (int step = 0; step < 40; step++) {
+        int change = step % 2 ? step / 2 : 0; /* the unchanged table before each change: kept */
+        fixture f;
+        fill(&f, "SSH-2.0-x");
+        uint32_t len[24];
+        size_t n = sizeof base / sizeof base[0];
+        memcpy(len, base, sizeof base);
+        switch (change % 6) {
+        case 1: len[n++] = 84; break;                  /* a count one more */
+        case 2: len[0] = 68, len[1] = 84; break;       /* the same sizes, met in another order */
+        case 3: len[2] = 101; break;                   /* a size replaced */
+        case 4:                                        /* more sizes than a kept table has */
+            for (uint32_t i = 0; i < 12; i++)
+                len[n++] = 200 + 16 * i;
+            break;
+        case 5: len[n++] = 300 + (uint32_t)step; break; /* a new table each time: replaces kept ones */
+        default: break;
+        }
+        for (size_t i = 0; i < n; i++) {
+            sd_ssh_record rec = { .dir = (uint8_t)(i % 2), .wire_len = len[i] };
+            sd_sshstats_add(&f.s, &rec, (sd_ts)i * 1000);
+        }
+        f.r.stats = &f.s;
+        sd_ssh_jmemo_counts(jm, &c0);
+        same_as_generic(&f.r, NULL, jm);
+        same_as_generic(&f.r, NULL, jm);
+        sd_ssh_jmemo_counts(jm, &c1);
+        if (change % 6 != 4) /* both directions kept: the second record's from the memo */
+            assert_true(c1.size_hits >= c0.size_hits + 2);
+        sd_sshstats_free(&f.s);
+    }
+    sd_ssh_jmemo_counts(jm, &c1);
+    assert_true(c1.size_misses > 4); /* more tables than slots: replaced */
+    sd_ssh_jmemo_free(jm);
+}
+
 /* The HASSH name-lists of the run's KEXINIT memo (lists_memo) are
  * compared by address only while no memo has been freed: text put at the
  * same address after a memo went (here written in place, then a memo
@@ -531,6 +578,7 @@ int main(void)
         cmocka_unit_test(test_in_place_json_same_as_generic),
         cmocka_unit_test(test_handshake_memo_not_stale),
         cmocka_unit_test(test_handshake_memo_lists_by_address),
+        cmocka_unit_test(test_size_modes_memo_not_stale),
         cmocka_unit_test(test_result_copy_independent),
         cmocka_unit_test(test_result_settle),
     };

@@ -358,6 +358,129 @@ static void t_evout_uid_memo(void **st)
     sd_evlist_free(&l);
 }
 
+/* The event writer's tail memo (sd_evout.c): an event like a kept one in
+ * every member but one is written with that member, never with the kept
+ * text. Each line is compared with the same event written by a fresh memo
+ * (a miss: written in full). */
+static char tm_key[16] = "method";  /* a key in a buffer a merge reuses */
+static char tm_kind[16] = "auth_attempt";
+
+static void tm_base(sd_evlist *l, sd_event **out)
+{
+    l->n = 0;
+    sd_event *e = sd_ev_add(l, tm_kind, "CAAAAAAAAAAAAAAAAA", 3, 1000000, 7, 9, SD_LEG_FORWARD);
+    e->dir = 0;
+    e->confidence = 0.9;
+    sd_ev_str_k(e, tm_key, strlen(tm_key), "password");
+    sd_ev_int(e, "attempt", 1);
+    sd_ev_num(e, "gap_s", 0.0);
+    sd_ev_bool(e, "automated", true);
+    sd_ev_note_cat(e, "password rejected");
+    *out = e;
+}
+
+/* e's line by the memo as it is, and by a fresh one. */
+static void tm_line(const sd_event *e, sd_buf *got, sd_buf *want)
+{
+    got->len = want->len = 0;
+    sd_evout_json(got, e);
+    sd_evout_memo_reset();
+    sd_evout_json(want, e);
+}
+
+static void t_evout_tail_memo(void **st)
+{
+    (void)st;
+    sd_evlist l = { 0 };
+    sd_buf base = { 0 }, got = { 0 }, want = { 0 };
+    sd_event *e;
+    sd_evout_memo_count c;
+    for (int m = 0; m <= 10; m++) {
+        strcpy(tm_key, "method");
+        strcpy(tm_kind, "auth_attempt");
+        sd_evout_memo_reset();
+        tm_base(&l, &e);
+        base.len = 0;
+        sd_evout_json(&base, e); /* kept */
+        switch (m) {
+        case 0: break; /* the same: a hit */
+        case 1: sd_ev_str(e, tm_key, "passwor\""); break; /* a value that escapes */
+        case 2: sd_ev_int(e, "attempt", 2); break;
+        case 3: sd_ev_num(e, "gap_s", -0.0); break;
+        case 4: sd_ev_bool(e, "automated", false); break;
+        case 5: sd_ev_note_cat(e, "!"); break;
+        case 6: e->dir = 1; break;
+        case 7: e->confidence = 0.8; break;
+        case 8: e->leg = SD_LEG_REVERSE; break;
+        case 9: strcpy(tm_key, "methox"); break; /* the same address, another name */
+        case 10: strcpy(tm_kind, "auth_closed!"); break;
+        }
+        tm_line(e, &got, &want);
+        assert_int_equal(got.len, want.len);
+        assert_memory_equal(got.p, want.p, got.len);
+        if (m == 0) {
+            assert_int_equal(got.len, base.len);
+            assert_memory_equal(got.p, base.p, got.len);
+        } else {
+            assert_false(got.len == base.len && memcmp(got.p, base.p, got.len) == 0);
+        }
+    }
+    /* a hit counted; the hit's text is the kept line's */
+    sd_evout_memo_reset();
+    tm_base(&l, &e);
+    got.len = 0;
+    sd_evout_json(&got, e);
+    sd_evout_json(&got, e);
+    sd_evout_memo_stats(&c);
+    assert_int_equal(c.hits, 1);
+    assert_int_equal(c.misses, 1);
+    /* more distinct tails than the memo holds: it stays bounded, replaces
+     * kept ones (counted), and each line stays its own, twice over */
+    enum { N_TAILS = 100 };
+    static sd_buf ref[N_TAILS];
+    for (int i = 0; i < N_TAILS; i++) {
+        sd_evout_memo_reset();
+        tm_base(&l, &e);
+        sd_ev_int(e, "attempt", i);
+        ref[i].len = 0;
+        sd_evout_json(&ref[i], e);
+    }
+    sd_evout_memo_reset();
+    for (int r = 0; r < 2; r++) {
+        for (int i = 0; i < N_TAILS; i++) {
+            tm_base(&l, &e);
+            sd_ev_int(e, "attempt", i);
+            got.len = 0;
+            sd_evout_json(&got, e);
+            assert_int_equal(got.len, ref[i].len);
+            assert_memory_equal(got.p, ref[i].p, got.len);
+        }
+        sd_evout_memo_stats(&c);
+        assert_true(c.held > 0 && c.held < N_TAILS);
+        assert_int_equal(c.hits + c.misses + c.passed, (uint64_t)(r + 1) * N_TAILS);
+        assert_true(c.passed > 0); /* a set that kept missing keeps fewer */
+        assert_int_equal(c.replaced, c.misses - c.held);
+    }
+    for (int i = 0; i < N_TAILS; i++)
+        sd_buf_free(&ref[i]);
+    /* too long a tail: written, not kept */
+    sd_evout_memo_reset();
+    tm_base(&l, &e);
+    for (int i = 0; i < SD_EV_MAX_FIELDS - 4; i++) {
+        static const char *const k[] = { "k0", "k1", "k2", "k3", "k4", "k5", "k6", "k7" };
+        sd_ev_str(e, k[i], "\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01");
+    }
+    tm_line(e, &got, &want);
+    assert_memory_equal(got.p, want.p, got.len);
+    sd_evout_memo_stats(&c);
+    assert_int_equal(c.unkept, 1);
+    assert_int_equal(c.held, 0);
+    sd_evlist_free(&l);
+    sd_buf_free(&base);
+    sd_buf_free(&got);
+    sd_buf_free(&want);
+}
+
 /* sd_buf_fixed: printf's "%.*f" bytes for every value, the ones
  * sd_json_put_fixed declines (nan, inf, huge) included. */
 static void t_buf_fixed(void **st)
@@ -630,7 +753,7 @@ int main(void)
                                         cmocka_unit_test(t_json_utf8), cmocka_unit_test(t_json_escape_positions),
                                         cmocka_unit_test(t_svg),
                                         cmocka_unit_test(t_fixed), cmocka_unit_test(t_csv), cmocka_unit_test(t_csv_text), cmocka_unit_test(t_csv_text_positions),
-                                        cmocka_unit_test(t_put_fixed), cmocka_unit_test(t_put_fixed_memo), cmocka_unit_test(t_put_ts), cmocka_unit_test(t_evout_uid_memo), cmocka_unit_test(t_buf_fixed), cmocka_unit_test(t_put_u64),
+                                        cmocka_unit_test(t_put_fixed), cmocka_unit_test(t_put_fixed_memo), cmocka_unit_test(t_put_ts), cmocka_unit_test(t_evout_uid_memo), cmocka_unit_test(t_evout_tail_memo), cmocka_unit_test(t_buf_fixed), cmocka_unit_test(t_put_u64),
                                         cmocka_unit_test(t_fval_text), cmocka_unit_test(t_wrap), cmocka_unit_test(t_plain_run), cmocka_unit_test(t_strb) };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -206,13 +206,13 @@ def mid_tiny():
     return write(c.frames)
 
 
-def mid_kex():
-    """Client port 49209: the capture began a moment after the connection
+def mid_kex(port=49209):
+    """Client port 49209 (round 17's mid_kex: 49301): the capture began a moment after the connection
     opened: no SYN and no banners, each side's first bytes its KEXINIT
     (a binary packet with name-lists: cleartext SSH), then NEWKEYS and
     keystrokes. Must hold: read as SSH: the server's and client's
     algorithms (cipher aes128-ctr) and HASSH from the KEXINITs."""
-    c = mid_conn(49209)
+    c = mid_conn(port)
     c.send(False, kexinit(KEX))
     c.send(True, kexinit(KEX))
     finish(c, 10)

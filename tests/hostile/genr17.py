@@ -23,6 +23,7 @@ from gendeceive import ACK, FIN, PSH, RST, SYN, Conn, NEWKEYS, ssh_packet  # noq
 from genfmt import (BAN_C, BAN_S, CLI, CLI6, KEX, SRV, SRV6, T0, blk, eth, ip4, ip6, kexinit, pcap,  # noqa: E402
                     shb, tcp_seg)
 from genr16 import HDR, EVIL_S, finish, mid_conn, mid_keys, recs_of, write  # noqa: E402
+from genr16 import mid_kex as r16_mid_kex  # noqa: E402
 from genr16 import past_window as r16_past_window  # noqa: E402
 
 RNG = random.Random(17)
@@ -64,13 +65,10 @@ def client_end(c, acked=0):
 def mid_kex():
     """Client port 49301: the capture began a moment after the connection
     opened: no SYN, no banners, each side's first bytes its KEXINIT, then
-    NEWKEYS and 10 keystrokes. Must hold: read as SSH (`"type":"ssh"`,
-    midstream) with both HASSHes and the cipher aes128-ctr."""
-    c = mid_conn(49301)
-    c.send(False, kexinit(KEX))
-    c.send(True, kexinit(KEX))
-    finish(c, 10)
-    return write(c.frames)
+    NEWKEYS and 10 keystrokes: round 16's mid_kex (genr16.py) on this port.
+    Must hold: read as SSH (`"type":"ssh"`, midstream) with both HASSHes and
+    the cipher aes128-ctr."""
+    return r16_mid_kex(49301)
 
 
 def mid_kex_split():

@@ -31,6 +31,10 @@ run() {
     fi
 }
 
+# field NAME: every `"NAME":value` member of the last run's output, on one
+# line (what a failure message shows)
+field() { grep -oE "\"$1\":[^,]*" "$w/out" | tr '\n' ' '; }
+
 # run_every ARGS...: each ARGS (words) on every capture, then extract and
 # ssh -o -p: nothing may crash, hang or grow unbounded
 run_every() {

@@ -22,7 +22,6 @@ python3 "$REPO/tests/hostile/genr16.py" "$c" || die "genr16.py"
 run_every "conns -R --json" "ssh --json" "ssh" "summary" "packets --stream 0" "follow --stream 0" "ssh --records"
 
 OSSH='"server":"SSH-2.0-OpenSSH_9.6"'
-field() { grep -oE "\"$1\":[^,]*" "$w/out" | tr '\n' ' '; }
 
 # -- (a) mid-stream: another protocol's records on the SSH port
 for f in mid_tls_cont mid_tls_bulk mid_ovpn mid_one_side mid_2222_text; do

@@ -21,7 +21,6 @@ run_every "conns -R --json" "ssh --json" "ssh" "summary" "packets --stream 0" "f
 
 OSSH='"server":"SSH-2.0-OpenSSH_9.6"'
 K=e97d07603350d1111ec2b64bf25413c9
-field() { grep -oE "\"$1\":[^,]*" "$w/out" | tr '\n' ' '; }
 
 # -- (a) round 16's leftovers
 for f in mid_kex mid_kex_split; do

@@ -15,7 +15,6 @@ python3 "$REPO/tests/hostile/genr18.py" "$c" || die "genr18.py"
 run_every "conns -R --json" "ssh --json" "ssh -m" "summary" "follow --stream 0"
 
 K=e97d07603350d1111ec2b64bf25413c9
-field() { grep -oE "\"$1\":[^,]*" "$w/out" | tr '\n' ' '; }
 md5() { printf '%s' "$1" | md5sum | cut -d' ' -f1; }
 
 # -- (a) round 17's leftovers

@@ -16,12 +16,21 @@ trap 'rm -rf "$T"' EXIT
 F=tests/lab/fixtures
 fail=0
 bad() { echo "FAIL: $*"; fail=1; }
+# cut_json NAME CUT DIR OUT [OPTS]: NAME's fixture cut at CUT into DIR
+# (midcut.py, its labels with it), then its ssh --json [OPTS] into OUT;
+# status 1 when the cut failed
+cut_json() {
+    local name=$1 cut=$2 dir=$3 out=$4
+    shift 4
+    /usr/bin/python3 tests/ssh/midcut.py $F "$name" "$cut" "$dir" >/dev/null || { bad "$name $cut: cut"; return 1; }
+    "$S" ssh --json "$@" "$dir/$name.pcap" >"$out" 2>&1
+    return 0
+}
 
 # -- lab fixtures cut inside the session: NAME CUT KEYS-F1-WANTED SESSION [OPTS]
 while read -r name cut kind opts; do
-    /usr/bin/python3 tests/ssh/midcut.py $F "$name" "$cut" "$T/lab" >/dev/null || { bad "$name: cut"; continue; }
     # shellcheck disable=SC2086
-    "$S" ssh --json $opts "$T/lab/$name.pcap" >"$T/$name.json" 2>&1
+    cut_json "$name" "$cut" "$T/lab" "$T/$name.json" $opts || continue
     /usr/bin/python3 - "$T/$name.json" "$kind" "$name" <<'PY' || fail=1
 import json, sys
 recs = [json.loads(l) for l in open(sys.argv[1]) if l.startswith("{")]
@@ -77,25 +86,21 @@ grep -q '"kind":"forward_only"' "$T/forward_L_http.json" || bad "forward_L_http:
 # a -N session that types no keys: its suite read from both directions' small
 # records (sd_ssh_mid.c sdp_mid_pick_both: each direction's, the smallest a
 # control message's size), so its forwards are read (integ: no suite, none)
-/usr/bin/python3 tests/ssh/midcut.py $F forward_L_http auth+20 "$T/lab20" >/dev/null || bad "forward_L_http +20: cut"
-"$S" ssh --json "$T/lab20/forward_L_http.pcap" >"$T/fl20.json" 2>&1
+cut_json forward_L_http auth+20 "$T/lab20" "$T/fl20.json"
 grep -q '"suite_guess":"chacha20-poly1305@openssh.com"' "$T/fl20.json" || bad "forward_L_http +20: no suite guessed"
 [ "$(grep -c '"kind":"forward"' "$T/fl20.json")" -ge 2 ] || bad "forward_L_http +20: its forwards not found"
-/usr/bin/python3 tests/ssh/midcut.py $F putty_forward_R auth+5 "$T/lab20" >/dev/null || bad "putty_forward_R: cut"
-"$S" ssh --json "$T/lab20/putty_forward_R.pcap" >"$T/pr5.json" 2>&1
+cut_json putty_forward_R auth+5 "$T/lab20" "$T/pr5.json"
 grep -q '"suite_guess":"aes128-ctr + hmac-sha2-256"' "$T/pr5.json" || bad "putty_forward_R: its suite not guessed"
 # captured at the server: the client ACKs bytes the server sent before the
 # capture began, a hole before the server's first captured byte (sd_ssh.c
 # sd_ssh_gap; integ: that side dead, the connection not claimed)
-/usr/bin/python3 tests/ssh/midcut.py $F srv_forward_L_http auth+20 "$T/lab20" >/dev/null || bad "srv_forward_L_http: cut"
-"$S" ssh --json "$T/lab20/srv_forward_L_http.pcap" >"$T/sfl20.json" 2>&1
+cut_json srv_forward_L_http auth+20 "$T/lab20" "$T/sfl20.json"
 grep -q '"midstream":true' "$T/sfl20.json" || bad "srv_forward_L_http +20: not claimed"
 [ "$(grep -c '"kind":"forward"' "$T/sfl20.json")" -ge 2 ] || bad "srv_forward_L_http +20: its forwards not found"
 # HTTP through a -L forward beside a command, each request answered by its
 # response (sd_infer_midkind.c: an SFTP answer is at most 64 bytes of data, or
 # such answers sent together; integ: read sftp, so no forward looked for)
-/usr/bin/python3 tests/ssh/midcut.py $F exec_forward auth+5 "$T/lab" >/dev/null || bad "exec_forward: cut"
-"$S" ssh --json "$T/lab/exec_forward.pcap" >"$T/exec_forward.json" 2>&1
+cut_json exec_forward auth+5 "$T/lab" "$T/exec_forward.json"
 grep -q '"session_kind":"sftp"' "$T/exec_forward.json" && bad "exec_forward: its HTTP read as sftp"
 [ "$(grep -c '"kind":"forward"' "$T/exec_forward.json")" -ge 2 ] || bad "exec_forward: its 2 forwards not found"
 # a ProxyJump carrier whose channel opened before the capture (sd_infer_legs.c

@@ -275,6 +275,7 @@ static void after_login(ctx *x, leg *F, size_t s0)
 {
     sdi_rekeys(x, s0); /* no channel traffic: out before every rule */
     sdi_reverse_provisioned(x, s0);
+    sdi_mid_rfwd(x, s0);
     /* a ProxyJump carrier's channel is the nested session's, not a shell */
     bool tunnel = sdi_carrier(x, s0);
     session S = { .q = { .extra = -1 }, .kfrom = x->n };

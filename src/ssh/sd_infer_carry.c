@@ -62,11 +62,12 @@ static bool interactive(const sdi_carry *c)
 }
 
 /* The opener's side asks first (the program that connected to the
- * forward), each request small, the other side answers with more. */
+ * forward; in a channel joined mid-exchange the tail of an answer may
+ * come before), each request small, the other side answers with more. */
 static bool web(const sdi_carry *c)
 {
     int q = c->req;
-    return c->opener_first && c->exchanges && c->bytes[!q] > c->bytes[q] &&
+    return (c->opener_first || c->joined) && c->exchanges && c->bytes[!q] > c->bytes[q] &&
            c->bytes[q] / c->exchanges <= CARRY_REQUEST_MAX;
 }
 

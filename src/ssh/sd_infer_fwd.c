@@ -257,27 +257,59 @@ static void chan_walk(ctx *x, const fwd_sizes *z, fwd_chan *ch, size_t stop, boo
 /* The forward event of a channel. -L and -D open the same channel type
  * with the same layout (RFC 4254 7.2; the SOCKS exchange of -D stays on
  * the client's machine): the mode reported is "L" for both; "R" for the
- * server's forwarded-tcpip. */
-static void forward_event(ctx *x, const fwd_chan *ch, bool fwd_only)
+ * server's forwarded-tcpip (rv). */
+static sd_event *forward_event(ctx *x, const fwd_chan *ch, bool fwd_only, bool rv)
 {
     sd_event *e = sdi_ev(x, "forward", &x->v[ch->open], &x->v[ch->last], SD_LEG_FORWARD);
     const sdi_carry *c = &ch->carry;
     const char *cls = sdi_carry_class(c);
     uint64_t by = c->bytes[0] + c->bytes[1];
-    bool rv = !x->v[ch->open].c;
     e->dir = rv;
     e->confidence = CONF_FORWARD;
     sd_ev_str(e, "mode", rv ? "R" : "L");
     sd_ev_int(e, "bytes", (int64_t)by);
     sd_ev_int(e, "bytes_c2s", (int64_t)c->bytes[0]);
     sd_ev_int(e, "bytes_s2c", (int64_t)c->bytes[1]);
-    sd_ev_int(e, "confirm_frame", (int64_t)x->v[ch->conf].frame);
+    if (ch->conf != SIZE_MAX) /* SIZE_MAX: opened before the capture */
+        sd_ev_int(e, "confirm_frame", (int64_t)x->v[ch->conf].frame);
     sd_ev_bool(e, "beside_session", !fwd_only);
     sdi_carry_fields(e, c, cls);
     snprintf(e->note, sizeof e->note,
              "%s channel%s carrying %s: %llu bytes up, %llu down, %u request(s), %.1f s",
              rv ? "forwarded-tcpip (-R)" : "direct-tcpip (-L or -D)", fwd_only ? "" : " next to the session", cls, (unsigned long long)c->bytes[0],
              (unsigned long long)c->bytes[1], c->exchanges, sdi_carry_duration(c));
+    return e;
+}
+
+/* Picked up mid-stream in a -N session: the records before the first open
+ * seen (v[from..open)) are a channel's opened before the capture (the
+ * tail of an HTTP exchange, a transfer) when one carries data and both
+ * sides sent (the data's answer, its WINDOW_ADJUST, EOF or CLOSE; sshd's
+ * notices right after login, hostkeys-00 and the authorized_keys options'
+ * DEBUG, go one way unanswered: lab forward_L_http cut at login+5, 148
+ * bytes then 2 s of silence), read as one channel (several opened
+ * before the capture read as one) of the mode of the first open seen
+ * (-R forwards open the server's channels, -L/-D the client's: a -N
+ * session forwards one way in most use). Its event has no confirm_frame,
+ * and midstream. */
+static void inflight_chan(ctx *x, const fwd_sizes *z, size_t from, size_t open)
+{
+    fwd_chan ch = { .open = from, .conf = SIZE_MAX, .last = from,
+                    .carry = { .last_data_dir = -1, .req = !x->v[open].c, .joined = true } };
+    bool data = false, sent[2] = { false, false };
+    for (size_t k = from; k < open; k++) {
+        const item *it = &x->v[k];
+        uint32_t fr = it->c ? z->fr_c : z->fr_s;
+        bool small = small_rec(z, it);
+        data = data || !small;
+        sent[it->c] = true;
+        ch.last = k;
+        sdi_carry_add(&ch.carry, it->c, it->t, !small && it->len > fr ? it->len - fr : 0, x->zlib);
+    }
+    if (!data || !sent[0] || !sent[1])
+        return;
+    memset(x->chan + from, SDI_CHAN_REC, open - from);
+    sd_ev_bool(forward_event(x, &ch, true, !x->v[open].c), "midstream", true);
 }
 
 /* The next open at or after i (SIZE_MAX when none); *conf its confirmation. */
@@ -295,6 +327,11 @@ void sdi_forwards(ctx *x, size_t from, bool fwd_only)
     if (!z.open_min[0] || !z.confirm[0] || !z.confirm[1] || !z.ctl_c || !z.ctl_s)
         return;
     size_t conf = 0, open = next_open(x, &z, from, &conf, fwd_only);
+    if (open != SIZE_MAX && open > from && fwd_only && x->midstream) {
+        if (!x->chan)
+            x->chan = sd_calloc(x->n, sizeof *x->chan);
+        inflight_chan(x, &z, from, open);
+    }
     while (open != SIZE_MAX) {
         if (!x->chan)
             x->chan = sd_calloc(x->n, sizeof *x->chan);
@@ -303,7 +340,7 @@ void sdi_forwards(ctx *x, size_t from, bool fwd_only)
         size_t nconf = 0, next = next_open(x, &z, conf + 1, &nconf, fwd_only);
         size_t stop = next != SIZE_MAX ? next : fwd_only ? close_start(x, conf) : x->n;
         chan_walk(x, &z, &ch, stop, fwd_only);
-        forward_event(x, &ch, fwd_only);
+        forward_event(x, &ch, fwd_only, !x->v[open].c);
         open = next;
         conf = nconf;
     }
@@ -364,9 +401,14 @@ bool sdi_forwards_alone(ctx *x, size_t from, size_t in_flight_max)
     x->chan = NULL;
     sdi_forwards(x, from, false);
     bool alone = x->chan != NULL; /* a channel was found */
-    size_t i = from;
+    size_t i = from, first = from;
+    while (alone && first < x->n && !x->chan[first])
+        first++;
     /* a channel open before the capture began: its records up to the
-     * first open seen have no open of theirs */
+     * first open seen have no open of theirs; any number of them when a
+     * pause (FWD_INFLIGHT_QUIET_S) parts them from that open */
+    if (alone && first > from && x->v[first].t - x->v[first - 1].t >= FWD_INFLIGHT_QUIET_S)
+        i = first;
     while (alone && i < x->n && !x->chan[i] && i - from < in_flight_max)
         i++;
     for (; alone && i < x->n; i++)

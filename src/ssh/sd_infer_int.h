@@ -283,6 +283,14 @@ bool sdi_carrier(ctx *x, size_t s0);
  * channel opened before the capture, told by the nested session's sizes
  * (its login or its keys); sets ctx.mid_nest, which sdi_tunnels reads. */
 bool sdi_mid_carrier(ctx *x, size_t s0);
+/* Picked up mid-stream, -R not seen: a forward whose tcpip-forward
+ * request came before the capture, told by the server's forwarded-tcpip
+ * open after a pause, the client's confirmation and data both ways right
+ * after (sshd opens one only for a port the client asked it to listen on,
+ * RFC 4254 7.1-7.2): the reverse_provisioned event (midstream) at that
+ * open, and the summary's reverse_provisioned, which lets sdi_forwards
+ * read the server's opens. */
+void sdi_mid_rfwd(ctx *x, size_t s0);
 
 /* ---- sd_infer_inner.c ---- */
 
@@ -305,14 +313,17 @@ void sdi_transfers(ctx *x, const leg *L, size_t from);
 /* ---- sd_infer_fwd.c ---- */
 
 /* -L/-D forward channels from v[from] on, in a -N session (fwd_only) or
- * next to a shell or command: forward events; marks their records in
- * x->chan. */
+ * next to a shell or command, and -R's where it was provisioned: forward
+ * events; marks their records in x->chan. Mid-stream in a -N session, the
+ * records before the first open seen are one channel opened before the
+ * capture when they carry data. */
 void sdi_forwards(ctx *x, size_t from, bool fwd_only);
 /* Whether every record from v[from] on is a -L/-D channel's (read as next
  * to a session) or a control packet's size, at least one channel found:
  * a session picked up mid-stream with no session traffic (-N). Up to
  * in_flight_max records before the first open seen may be a channel's
- * opened before the capture. A trial: no events, x->chan as it was. */
+ * opened before the capture, or any number parted from that open by a
+ * pause (FWD_INFLIGHT_QUIET_S). A trial: no events, x->chan as it was. */
 bool sdi_forwards_alone(ctx *x, size_t from, size_t in_flight_max);
 
 /* The records without the forward channels' (x->chan), for the session's
@@ -340,6 +351,8 @@ typedef struct sdi_carry {
     int req;            /* the opener's direction: 0 client (-L/-D), 1 server (-R) */
     uint32_t exchanges; /* requests: the opener's data first or after the peer's */
     bool opener_first;  /* the first data came from the opener's side */
+    bool joined;        /* opened before the capture: its first data may
+                         * answer a request not seen */
     int last_data_dir;  /* direction of the last data record, -1 none yet */
     double t0, t1;      /* first and last record */
 } sdi_carry;

@@ -53,18 +53,38 @@ static int rfwd_request(const ctx *x, uint32_t len, uint32_t w_open)
  * exchange: an SFTP answer and the next request have these sizes too),
  * answers it: sshd opens one only for a port the client asked it to
  * listen on (RFC 4254 7.1-7.2). */
-static bool rfwd_used(const ctx *x, size_t s0)
+static bool rfwd_open_at(const ctx *x, size_t j)
 {
     uint32_t lo = sd_ssh_wire_size(x->ss, P_FORWARDED_TCPIP_BASE),
              hi = sd_ssh_wire_size(x->ss, P_FORWARDED_TCPIP_BASE + 2 * FWD_HOST_MAX),
              cf = sd_ssh_wire_size(x->cs, P_OPEN_CONFIRM);
-    for (size_t j = s0 + 1; j + 1 < x->n; j++) {
-        const item *o = &x->v[j], *a = &x->v[j + 1];
-        if (!o->c && o->len >= lo && o->len <= hi && a->c && a->len == cf && a->t - o->t < FWD_CONFIRM_S &&
-            o->t - x->v[j - 1].t >= RFWD_OPEN_QUIET_S && !sdi_x11_open_at(x, j))
+    const item *o = &x->v[j], *a = &x->v[j + 1];
+    return !o->c && o->len >= lo && o->len <= hi && a->c && a->len == cf && a->t - o->t < FWD_CONFIRM_S &&
+           o->t - x->v[j - 1].t >= RFWD_OPEN_QUIET_S && !sdi_x11_open_at(x, j);
+}
+
+static bool rfwd_used(const ctx *x, size_t s0)
+{
+    for (size_t j = s0 + 1; j + 1 < x->n; j++)
+        if (rfwd_open_at(x, j))
             return true;
-    }
     return false;
+}
+
+/* Data both ways within FWD_DATA_S of the confirmation at v[conf]: a
+ * record larger than FWD_CTL_MAX control packets from each side (the
+ * program that connected to the server's port speaks, the client's
+ * local target answers). A shell's output after a pause, then a key
+ * (an OPEN_CONFIRMATION's wire size in encrypt-and-MAC suites: 32 bytes
+ * of aes-ctr + hmac-sha1) and its echo, has no client data. */
+static bool data_both_ways(const ctx *x, size_t conf)
+{
+    uint32_t most[2] = { FWD_CTL_MAX * sd_ssh_wire_size(x->ss, P_CHANNEL_CTL),
+                         FWD_CTL_MAX * sd_ssh_wire_size(x->cs, P_CHANNEL_CTL) };
+    bool data[2] = { false, false };
+    for (size_t k = conf + 1; k < x->n && k <= conf + FWD_LOOK_RECORDS && x->v[k].t - x->v[conf].t < FWD_DATA_S; k++)
+        data[x->v[k].c] = data[x->v[k].c] || x->v[k].len > most[x->v[k].c];
+    return data[0] && data[1];
 }
 
 /* -R: a tcpip-forward global request right after login, before the
@@ -132,13 +152,28 @@ void sdi_reverse_provisioned(ctx *x, size_t s0)
  * dbclient with zlib): the server opened a channel carrying SSH, a
  * forwarded-tcpip channel, which sshd opens only for a port the client
  * asked it to listen on (RFC 4254 7.1-7.2). The event is at that open. */
-static void provisioned_by_use(ctx *x, size_t rv)
+static sd_event *provisioned_by_use(ctx *x, size_t rv)
 {
     x->sum->reverse_provisioned = true;
     sd_event *e = sdi_ev(x, "reverse_provisioned", &x->v[rv], NULL, SD_LEG_FORWARD);
     e->dir = 0;
     e->confidence = CONF_REVERSE_INIT;
     snprintf(e->note, sizeof e->note, "-R: its request not read, but the server opened a channel carrying SSH");
+    return e;
+}
+
+void sdi_mid_rfwd(ctx *x, size_t s0)
+{
+    if (!x->midstream || x->sum->reverse_provisioned)
+        return;
+    for (size_t j = s0 + 1; j + 2 < x->n; j++)
+        if (rfwd_open_at(x, j) && data_both_ways(x, j + 1)) {
+            sd_event *e = provisioned_by_use(x, j);
+            sd_ev_bool(e, "midstream", true);
+            snprintf(e->note, sizeof e->note,
+                     "-R: its request came before the capture, but the server opened a forwarded-tcpip channel");
+            return;
+        }
 }
 
 /* Whether dry run a explains the tunnelled authentication better than b:

@@ -26,6 +26,11 @@
 /* sftp: at least one answer the other way per this many bulk bytes (one
  * per 32 KiB chunk is sftp's; a margin for requests merged in a segment). */
 #define MIDK_SFTP_BYTES_PER_ANSWER 98304u
+/* sftp: at least this many answers, one per chunk of the MIDK_BULK_MIN
+ * bulk's two (a lone answer-sized record after bulk is no sftp: lab
+ * exec_forward cut at login+20, 85 kB of HTTP responses through a -L
+ * forward and then, 1 s later, the next channel's 92-byte open). */
+#define MIDK_SFTP_ANSWERS_MIN 2u
 /* A command or a forward: at most one answer per this many bulk bytes (a
  * WINDOW_ADJUST per MiB, a few more where a capture splits them). */
 #define MIDK_EXEC_BYTES_PER_ANSWER 262144u
@@ -131,7 +136,8 @@ void sdi_mid_kind(ctx *x, size_t s0, session *S)
         x->exec = false;
         return;
     }
-    if (by >= MIDK_BULK_MIN && (uint64_t)b.answers[d] * MIDK_SFTP_BYTES_PER_ANSWER >= by) {
+    if (by >= MIDK_BULK_MIN && b.answers[d] >= MIDK_SFTP_ANSWERS_MIN &&
+        (uint64_t)b.answers[d] * MIDK_SFTP_BYTES_PER_ANSWER >= by) {
         x->sftp = true;
         x->exec = false;
         return;

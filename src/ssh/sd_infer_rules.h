@@ -658,6 +658,13 @@
  * a signature; with another session's keys beside them). The bound keeps
  * each look-ahead short on hostile input whose records share a time. */
 #define AGENT_LIFE_RECORDS 256
+/* Mid-stream, a -N session's records before the first open seen belong
+ * to channels opened before the capture, however many, when this much
+ * silence (s) parts them from that open: their exchange over, the next
+ * connection comes on a program's own time (lab forward_L_http 1.35 s,
+ * tunnel_web_L 0.9 s, putty_forward_R 1.1 s after a 60 kB page), as a
+ * -R open does (RFWD_OPEN_QUIET_S). */
+#define FWD_INFLIGHT_QUIET_S 0.5
 /* A -L/-D channel open is confirmed within this (s). */
 #define FWD_CONFIRM_S 0.5
 /* RFC 4254 5.3: CHANNEL_EOF and CHANNEL_CLOSE are byte, uint32 channel;

@@ -97,12 +97,32 @@ grep -q '"suite_guess":"aes128-ctr + hmac-sha2-256"' "$T/pr5.json" || bad "putty
 cut_json srv_forward_L_http auth+20 "$T/lab20" "$T/sfl20.json"
 grep -q '"midstream":true' "$T/sfl20.json" || bad "srv_forward_L_http +20: not claimed"
 [ "$(grep -c '"kind":"forward"' "$T/sfl20.json")" -ge 2 ] || bad "srv_forward_L_http +20: its forwards not found"
+# -R whose tcpip-forward request came before the capture (sd_infer_legs.c
+# sdi_mid_rfwd): the server's forwarded-tcpip opens, confirmed and followed by
+# data both ways, are -R channels, the session -N (integ: "unknown", no forward,
+# the pages read as uploads); at +20 the first page's channel was open before
+# the capture: its tail, parted by a pause from the next open, is a forward
+# too (sd_infer_fwd.c inflight_chan; integ: none)
+cut_json tunnel_web_R auth+5 "$T/lab" "$T/twr5.json"
+[ "$(grep -c '"kind":"forward".*"mode":"R"' "$T/twr5.json")" -eq 2 ] || bad "tunnel_web_R +5: its 2 -R channels not found"
+grep -q '"kind":"reverse_provisioned".*"midstream":true' "$T/twr5.json" || bad "tunnel_web_R +5: no reverse_provisioned"
+cut_json putty_forward_R auth+20 "$T/lab20" "$T/pr20.json"
+grep -q '"session_kind":"forward-only"' "$T/pr20.json" || bad "putty_forward_R +20: not read -N"
+[ "$(grep -c '"kind":"forward".*"mode":"R"' "$T/pr20.json")" -eq 2 ] || bad "putty_forward_R +20: its 2 -R channels not found"
+grep -q '"kind":"transfer"' "$T/pr20.json" && bad "putty_forward_R +20: its pages read as a transfer"
+[ "$(grep -c '"kind":"forward".*"midstream":true' "$T/fl20.json")" -eq 1 ] || bad "forward_L_http +20: the channel open before the capture not found"
 # HTTP through a -L forward beside a command, each request answered by its
 # response (sd_infer_midkind.c: an SFTP answer is at most 64 bytes of data, or
 # such answers sent together; integ: read sftp, so no forward looked for)
 cut_json exec_forward auth+5 "$T/lab" "$T/exec_forward.json"
 grep -q '"session_kind":"sftp"' "$T/exec_forward.json" && bad "exec_forward: its HTTP read as sftp"
 [ "$(grep -c '"kind":"forward"' "$T/exec_forward.json")" -ge 2 ] || bad "exec_forward: its 2 forwards not found"
+# at +20: 85 kB of responses and then the next channel's open, one record of an
+# SFTP answer's size, is no sftp (sd_infer_midkind.c MIDK_SFTP_ANSWERS_MIN; integ:
+# sftp, so its forward not looked for)
+cut_json exec_forward auth+20 "$T/lab20" "$T/ef20.json"
+grep -q '"session_kind":"sftp"' "$T/ef20.json" && bad "exec_forward +20: its HTTP read as sftp"
+grep -q '"kind":"forward"' "$T/ef20.json" || bad "exec_forward +20: its forward not found"
 # a ProxyJump carrier whose channel opened before the capture (sd_infer_legs.c
 # sdi_mid_carrier; integ: "unknown", no nested leg): its nested session told by
 # its login (proxyjump, cut in the nested handshake) or by its keys' sizes

@@ -1347,15 +1347,15 @@ static void test_x11_keys_after_client(void **st)
 }
 
 /* A session picked up mid-stream without a terminal (sd_infer_midkind.c):
- * 128 KiB of client bulk (1448-byte segments) answered by the server with
- * ans_len records, n_ans of them, after it; then idle. */
-static sd_infer_summary mid_upload(sd_evlist *l, uint32_t ans_len, int n_ans)
+ * segs 1448-byte segments of client bulk (91: 128 KiB) answered by the
+ * server with ans_len records, n_ans of them, after it; then idle. */
+static sd_infer_summary mid_upload_n(sd_evlist *l, int segs, uint32_t ans_len, int n_ans)
 {
     static stream s;
     memset(&s, 0, sizeof s);
     add(&s, true, 84, 1.0);  /* an sftp OPEN (a channel open's size) */
     add(&s, false, 52, 1.003); /* its HANDLE (a confirmation's) */
-    for (int i = 0; i < 91; i++)
+    for (int i = 0; i < segs; i++)
         add(&s, true, 1448, 1.01 + i * 1e-5);
     for (int i = 0; i < n_ans; i++)
         add(&s, false, ans_len, 1.05 + i * 1e-4);
@@ -1363,6 +1363,27 @@ static sd_infer_summary mid_upload(sd_evlist *l, uint32_t ans_len, int n_ans)
     sd_infer_summary su = infer(&s, l);
     stream_midstream = false;
     return su;
+}
+
+static sd_infer_summary mid_upload(sd_evlist *l, uint32_t ans_len, int n_ans)
+{
+    return mid_upload_n(l, 91, ans_len, n_ans);
+}
+
+/* 72 kB of bulk (two SFTP chunks' worth) with one answer-sized record
+ * after it is no sftp (MIDK_SFTP_ANSWERS_MIN: one answer per chunk, two
+ * chunks; lab exec_forward at login+20: HTTP responses, then the next
+ * forward's open); with two it is. */
+static void test_midstream_sftp_two_answers(void **st)
+{
+    (void)st;
+    sd_evlist l = { 0 };
+    sd_infer_summary su = mid_upload_n(&l, 50, 60, 1);
+    assert_string_not_equal(su.session_kind, "sftp");
+    sd_evlist_free(&l);
+    su = mid_upload_n(&l, 50, 60, 2);
+    assert_string_equal(su.session_kind, "sftp");
+    sd_evlist_free(&l);
 }
 
 static void test_midstream_sftp_upload(void **st)
@@ -1426,6 +1447,95 @@ static void test_midstream_carrier(void **st)
     sd_evlist_free(&l);
 }
 
+/* A page fetched through a -R channel the server opened at t (lab
+ * tunnel_web_R, chacha20-poly1305: the forwarded-tcpip open 92, the
+ * client's confirmation 44, the GET 124 from the server's side, the page
+ * from the client's, then EOF and CLOSE); answered: the client sends the
+ * page, else only control-sized records. */
+static void rfetch(stream *s, double t, bool answered)
+{
+    add(s, false, 92, t);
+    add(s, true, 44, t + 0.0002);
+    add(s, false, 124, t + 0.0003);
+    add(s, true, answered ? 228 : 36, t + 0.002);
+    for (int i = 0; answered && i < 30; i++)
+        add(s, true, 1448, t + 0.003 + i * 1e-6);
+    add(s, true, 36, t + 0.0045);
+    add(s, false, 72, t + 0.0049);
+    add(s, true, 36, t + 0.0050);
+}
+
+/* Picked up mid-stream, -R's tcpip-forward request before the capture:
+ * the server's forwarded-tcpip opens after a pause, each confirmed and
+ * followed by data both ways, are -R channels (sdi_mid_rfwd): the
+ * reverse_provisioned event and one forward per page, mode R, the
+ * session -N. The look-alike, a server record of an open's size after a
+ * pause answered by a confirmation-sized record but no client data
+ * (a shell's output and a key), is none. */
+static void test_midstream_rfwd(void **st)
+{
+    (void)st;
+    for (int answered = 1; answered >= 0; answered--) {
+        static stream s;
+        memset(&s, 0, sizeof s);
+        add(&s, false, 36, 1.0); /* a keep-alive and its answer */
+        add(&s, true, 36, 1.001);
+        rfetch(&s, 2.0, answered);
+        rfetch(&s, 4.0, answered);
+        sd_evlist l = { 0 };
+        stream_midstream = true;
+        sd_infer_summary su = infer(&s, &l);
+        stream_midstream = false;
+        assert_int_equal(su.reverse_provisioned, answered);
+        assert_int_equal(count_kind(&l, "reverse_provisioned"), answered);
+        assert_int_equal(count_kind(&l, "forward"), answered ? 2 : 0);
+        for (size_t k = 0; k < l.n; k++)
+            if (!strcmp(l.v[k].kind, "forward"))
+                assert_string_equal(sd_ev_get(&l.v[k], "mode")->s, "R");
+        if (answered)
+            assert_string_equal(su.session_kind, "forward-only");
+        sd_evlist_free(&l);
+    }
+}
+
+/* Picked up mid-stream in a -N session: the tail of a page fetched
+ * through a channel opened before the capture (30 segments, the EOF and
+ * CLOSE both ways), 1.35 s of silence, two pages through -L channels:
+ * the session is -N and the tail a third forward (midstream, no
+ * confirm_frame, mode L as the channels after it). The look-alike, sshd's
+ * notice after login alone (148 bytes, nothing sent back), is no channel. */
+static void test_midstream_inflight(void **st)
+{
+    (void)st;
+    for (int tail = 1; tail >= 0; tail--) {
+        static stream s;
+        memset(&s, 0, sizeof s);
+        if (tail) {
+            for (int i = 0; i < 30; i++)
+                add(&s, false, 1448, 1.0 + i * 1e-6);
+            add(&s, false, 36, 1.0005);
+            add(&s, true, 72, 1.006);
+            add(&s, false, 36, 1.0062);
+        } else {
+            add(&s, false, 148, 1.0);
+        }
+        fetch(&s, 2.4, 30, true);
+        fetch(&s, 4.0, 10, true);
+        sd_evlist l = { 0 };
+        stream_midstream = true;
+        sd_infer_summary su = infer(&s, &l);
+        stream_midstream = false;
+        assert_string_equal(su.session_kind, "forward-only");
+        assert_int_equal(count_kind(&l, "forward"), tail ? 3 : 2);
+        const sd_event *e = find_kind(&l, "forward");
+        assert_int_equal(e->frame, tail ? 1 : 2);
+        assert_string_equal(sd_ev_get(e, "mode")->s, "L");
+        assert_true((sd_ev_get(e, "confirm_frame") == NULL) == (tail == 1));
+        assert_true((sd_ev_get(e, "midstream") != NULL) == (tail == 1));
+        sd_evlist_free(&l);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest t[] = {
@@ -1457,6 +1567,8 @@ int main(void)
         cmocka_unit_test(test_forward_client_close_late),
         cmocka_unit_test(test_forward_open_with_key),
         cmocka_unit_test(test_midstream_sftp_upload), cmocka_unit_test(test_midstream_unknown), cmocka_unit_test(test_midstream_carrier),
+        cmocka_unit_test(test_midstream_rfwd), cmocka_unit_test(test_midstream_inflight),
+        cmocka_unit_test(test_midstream_sftp_two_answers),
     };
     return cmocka_run_group_tests(t, NULL, NULL);
 }

@@ -267,6 +267,10 @@ static int ssh_prepare(void *ctx, cli_input *in, sd_engine_opts *eo)
     run->out.ro.stride_s = run->stride;
     run->out.ro.title = in->nfiles ? in->files[0] : "live capture";
     eo->reassemble = true;
+    /* the bytes the SSH peer reads: its socket (no SO_OOBINLINE, which
+     * OpenSSH never sets, on Linux and the BSDs) reads the stream without
+     * the urgent byte, which is said (urgent_data) */
+    eo->reasm.urgent_oob = true;
     eo->no_open_counts = true; /* the SSH records, events and reports show no open_at_end */
     return CLI_OK;
 }

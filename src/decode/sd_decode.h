@@ -104,6 +104,9 @@ typedef struct sd_tcpopt {
     uint32_t sack[SD_MAX_SACK][2]; /* left, right edges */
 } sd_tcpopt;
 
+#define SD_TUNNEL_VNI (1ull << 32)
+#define SD_TUNNEL_GREKEY (2ull << 32)
+
 typedef enum sd_l4 { SD_L4_NONE = 0, SD_L4_TCP, SD_L4_UDP, SD_L4_OTHER } sd_l4;
 
 typedef struct sd_pkt {
@@ -113,6 +116,11 @@ typedef struct sd_pkt {
     uint16_t vlan[SD_MAX_VLAN]; /* VLAN ids, outer first */
     uint8_t nencap;
     uint8_t encap[SD_MAX_ENCAP_DEPTH]; /* SD_ENC_* layers, outermost first */
+    /* The innermost tunnel segment: SD_TUNNEL_VNI | a VXLAN or GENEVE VNI,
+     * SD_TUNNEL_GREKEY | a GRE key; 0 for none. Not in the connection key
+     * (as Wireshark, Zeek and Suricata key): the engine says a connection
+     * whose packets came from two segments (two tenants' sessions mixed). */
+    uint64_t tunnel;
 
     uint8_t ipver;           /* 4 or 6; 0 = not IP */
     sd_addr src, dst;

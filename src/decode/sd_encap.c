@@ -306,9 +306,13 @@ static sd_dec_res decode_gre(sd_decoder *d, sd_cur c, sd_pkt *out)
         return unsupported(d, out, "GRE with routing, flags", fl);
     size_t opt = ((fl & GRE_C) ? 4u : 0u) + ((fl & GRE_K) ? 4u : 0u) + ((fl & GRE_S) ? 4u : 0u) +
                  ((ver == 1 && (fl & GRE_A)) ? 4u : 0u);
+    sd_cur key = c;
+    sd_cur_skip(&key, (fl & GRE_C) ? 4u : 0u);
     sd_cur_skip(&c, opt);
     if (c.err)
         return hdr_trunc(d, out, "GRE", have, 4 + opt);
+    if ((fl & GRE_K) && ver == 0) /* PPTP's key field holds a call id and a length, not a segment */
+        out->tunnel = SD_TUNNEL_GREKEY | sd_cur_be32(&key);
     switch (proto) {
     case ET_PPP: return sd_dec_ppp(d, c, out);
     case ET_ERSPAN2:
@@ -358,6 +362,7 @@ bool sd_dec_udp_tunnel(sd_decoder *d, uint16_t dport, sd_cur c, sd_pkt *out, sd_
             *res = SD_DEC_BAD;
             return true;
         }
+        out->tunnel = SD_TUNNEL_VNI | (uint32_t)(c.p[4] << 16 | c.p[5] << 8 | c.p[6]);
         sd_cur_skip(&c, VXLAN_HDR);
         *res = sd_dec_ether(d, c, out);
         return true;
@@ -369,6 +374,7 @@ bool sd_dec_udp_tunnel(sd_decoder *d, uint16_t dport, sd_cur c, sd_pkt *out, sd_
         }
         size_t opt = (c.p[0] & 0x3fu) * 4u;
         uint16_t proto = (uint16_t)(c.p[2] << 8 | c.p[3]);
+        out->tunnel = SD_TUNNEL_VNI | (uint32_t)(c.p[4] << 16 | c.p[5] << 8 | c.p[6]);
         sd_cur_skip(&c, GENEVE_HDR + opt);
         *res = sd_dec_ethertype(d, proto, c, out);
         return true;

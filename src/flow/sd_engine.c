@@ -594,6 +594,7 @@ static sd_flow *new_flow(sd_engine *e, const sd_flowkey *k, const sd_pkt *p, int
     f->seq_no = e->next_seq++;
     sd_streamno_begin(e->streams, k, p, side, &f->ws);
     f->first_seq = p->seq, f->first_side = (uint8_t)side;
+    f->tunnel = p->tunnel;
     f->first_syn = p->l4 == SD_L4_TCP && (p->flags & (SD_TH_SYN | SD_TH_ACK)) == SD_TH_SYN;
     f->c.id = f->ws.stream;
     new_conn_fields(e, &f->c, p);
@@ -702,6 +703,11 @@ static void flow_packet(sd_engine *e, const sd_pkt *p, bool selected)
     if (bad) {
         bad_csum_packet(e, f, p, selected);
         return;
+    }
+    if (p->tunnel != f->tunnel && !f->tunnel_mixed) {
+        f->tunnel_mixed = true;
+        if (!e->st.tunnel_mixed++)
+            e->st.tunnel_mixed_first = p->frame->num;
     }
     if (p->l4 == SD_L4_TCP && (p->flags & (SD_TH_SYN | SD_TH_ACK)) == (SD_TH_SYN | SD_TH_ACK))
         sd_servport_listen(&e->servers, p->sport);

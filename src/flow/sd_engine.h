@@ -130,6 +130,9 @@ typedef struct sd_engine_stats {
     uint64_t frags_reassembled;
     uint64_t frags_lost_memcap, frags_lost_timeout, frags_incomplete; /* fragment sets that made no datagram */
     uint64_t frag_copies;  /* fragment sets copying a datagram reassembled before them (no loss) */
+    /* connections whose packets came from two tunnel segments (sd_pkt.tunnel:
+     * VNIs, GRE keys, or one and none), and the frame of the first */
+    uint64_t tunnel_mixed, tunnel_mixed_first;
     uint64_t evicted;      /* connections ended early because the table was full */
     uint64_t streams_forgotten; /* ended address/port pairs whose stream number was let go (sd_streamno) */
     uint64_t oow_dropped;  /* data segments beyond the receiver's window never ACKed, kept out */

@@ -89,6 +89,8 @@ typedef struct sd_flow {
     uint8_t close_how;               /* and how (sd_engine.c record_open_counts, for sd_own) */
     uint8_t first_side, first_syn;   /* (for sd_own: does it go on with an earlier stream?) */
     uint32_t first_seq;              /* its first packet's TCP seq, side of the key, SYN without ACK */
+    bool tunnel_mixed;               /* packets from two tunnel segments came (said once, sd_engine.c) */
+    uint64_t tunnel;                 /* its first packet's tunnel segment (sd_pkt.tunnel) */
     sd_reasm *reasm[2];
     struct sd_oow *oow[2];           /* data beyond the receiver's window, held until ACKed (sd_engine.c) */
     sd_wsconv ws;                    /* its Wireshark conversation (stream number) */

@@ -24,7 +24,8 @@
 /* The engine's counts a chunk carries, first in its "sumt" line. */
 #define ST_FIELDS(X)                                                                                           \
     X(frames) X(ip_pkts) X(not_ip) X(bad) X(frags_reassembled) X(frags_lost_memcap) X(frags_lost_timeout)      \
-    X(frags_incomplete) X(evicted) X(csum_bad[0]) X(csum_bad[1]) X(max_live) X(max_flows) X(warn_unshown)
+    X(frags_incomplete) X(evicted) X(csum_bad[0]) X(csum_bad[1]) X(max_live) X(max_flows) X(warn_unshown)      \
+    X(frag_copies) X(tunnel_mixed)
 
 /* The largest --max-hosts summary takes (cmd_summary.c): a chunk's header
  * asking more is not one. */
@@ -627,6 +628,7 @@ static void add_stats(sd_engine_stats *t, const sd_engine_stats *s)
     t->frames += s->frames, t->ip_pkts += s->ip_pkts, t->not_ip += s->not_ip, t->bad += s->bad;
     t->frags_reassembled += s->frags_reassembled, t->frags_lost_memcap += s->frags_lost_memcap;
     t->frags_lost_timeout += s->frags_lost_timeout, t->frags_incomplete += s->frags_incomplete;
+    t->frag_copies += s->frag_copies, t->tunnel_mixed += s->tunnel_mixed;
     t->evicted += s->evicted, t->csum_bad[0] += s->csum_bad[0], t->csum_bad[1] += s->csum_bad[1];
     t->max_live = s->max_live > t->max_live ? s->max_live : t->max_live;
     t->max_flows = s->max_flows, t->warn_unshown += s->warn_unshown;

@@ -123,6 +123,11 @@ void sd_runlog_caps(FILE *f, const sd_engine_stats *st, uint64_t diag_count, uin
         fprintf(f, "strider: %llu set(s) of IP fragments came after their datagram was reassembled, inside it "
                    "(copies: a SPAN port's or a re-sender's): not reassembled again, no loss\n",
                 (unsigned long long)st->frag_copies);
+    if (st->tunnel_mixed)
+        fprintf(f, "strider: %llu connection(s) had packets from two tunnel segments (VXLAN/GENEVE VNI, GRE key, "
+                   "or one and none) under the same addresses and ports, first at frame %llu: read as one "
+                   "connection, as Wireshark and Zeek key them (two tenants' sessions would mix)\n",
+                (unsigned long long)st->tunnel_mixed, (unsigned long long)st->tunnel_mixed_first);
     if (st->evicted)
         fprintf(f, "strider: the connection table was full (--max-flows %llu): %llu connection(s) "
                    "ended early, written marked evicted\n",

@@ -58,6 +58,9 @@ static void text_capture(sd_buf *b, const sd_hoststats_result *r, const sd_engin
     if (st->frag_copies)
         sd_buf_printf(b, "  IP fragment sets copying a datagram reassembled before them: %llu (no loss)\n",
                       (ull)st->frag_copies);
+    if (st->tunnel_mixed)
+        sd_buf_printf(b, "  connections with packets from two tunnel segments (VNI, GRE key): %llu (read as one)\n",
+                      (ull)st->tunnel_mixed);
     if (st->evicted)
         sd_buf_printf(b, "  connections ended early, the table full (--max-flows %llu): %llu\n",
                       (ull)st->max_flows, (ull)st->evicted);
@@ -220,6 +223,10 @@ static void json_capture(sd_json *j, sd_buf *b, const sd_summary_result *sr, con
     };
     if (sd_engine_frags_lost(st) || st->evicted) /* likewise */
         json_u64s(j, frags, SD_ARRAY_LEN(frags));
+    if (st->frag_copies) /* likewise */
+        sd_json_u64(j, "frag_copies", st->frag_copies);
+    if (st->tunnel_mixed) /* likewise */
+        sd_json_u64(j, "tunnel_mixed_conns", st->tunnel_mixed);
     json_undecoded(j, st);
     if (st->csum_bad[0] || st->csum_bad[1]) { /* likewise */
         sd_json_u64(j, "bad_checksum_tcp", st->csum_bad[0]);

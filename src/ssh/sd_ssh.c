@@ -625,17 +625,32 @@ void sd_ssh_feed(sd_ssh *s, int dir, const uint8_t *data, size_t len, uint64_t f
 
 #define AFTER_CLOSE_FMT "%llu bytes past the sender's FIN or RST, which no receiver reads: not analysed"
 
-void sd_ssh_conflict(sd_ssh *s, int dir, uint64_t frame, uint64_t offset)
+/* code said for dir as of frame at stream offset `offset` (the bytes'
+ * frame, not the one being parsed). */
+static void anomaly_at(sd_ssh *s, int dir, sd_ssh_anom_code code, uint64_t frame, uint64_t offset, const char *msg)
 {
     if (!s || (dir != 0 && dir != 1))
         return;
     uint64_t was = s->frame;
     uint32_t n = s->m.n_anomalies;
     s->frame = frame;
-    sdp_anomaly(s, dir, SD_SSH_AN_STREAM_CONFLICT, "another copy of these bytes differs: the stream's is analysed");
+    sdp_anomaly(s, dir, code, "%s", msg);
     if (s->m.n_anomalies > n)
         s->m.anomalies[n].offset = offset;
     s->frame = was;
+}
+
+void sd_ssh_conflict(sd_ssh *s, int dir, uint64_t frame, uint64_t offset)
+{
+    anomaly_at(s, dir, SD_SSH_AN_STREAM_CONFLICT, frame, offset,
+               "another copy of these bytes differs: the stream's is analysed");
+}
+
+void sd_ssh_urgent(sd_ssh *s, int dir, uint64_t frame, uint64_t offset, bool oob)
+{
+    anomaly_at(s, dir, SD_SSH_AN_URGENT, frame, offset,
+               oob ? "a TCP urgent byte (URG), which no SSH peer sends: out of the stream, as the peer's socket reads it"
+                   : "a TCP urgent byte (URG), which no SSH peer sends: kept in the stream (--urgent inline)");
 }
 
 void sd_ssh_after_close(sd_ssh *s, int dir, uint64_t len, uint64_t frame)
@@ -914,6 +929,7 @@ const char *sd_ssh_anom_name(sd_ssh_anom_code c)
     case SD_SSH_AN_KEXINIT_CUT: return "kexinit_cut";
     case SD_SSH_AN_NEWKEYS_INFERRED: return "newkeys_inferred";
     case SD_SSH_AN_SUITE_FROM_SIZES: return "suite_from_sizes";
+    case SD_SSH_AN_URGENT: return "urgent_data";
     }
     return "?";
 }

@@ -126,6 +126,7 @@ typedef enum sd_ssh_anom_code {
     SD_SSH_AN_KEXINIT_CUT,       /* a KEXINIT cut by the snaplen: no lists, no HASSH for this side */
     SD_SSH_AN_NEWKEYS_INFERRED,  /* NEWKEYS in bytes the snaplen cut: encryption taken from the sizes */
     SD_SSH_AN_SUITE_FROM_SIZES,  /* no KEXINIT pair to negotiate from: the framing taken from record sizes */
+    SD_SSH_AN_URGENT,            /* a TCP urgent byte: out of the stream, as the peer's socket reads it */
 } sd_ssh_anom_code;
 
 /* Terrapin's reason: its suite half (SD_SSH_TERRAPIN_SUITE) and one
@@ -351,6 +352,12 @@ void sd_ssh_after_close_read(sd_ssh *s, int dir, uint64_t frame);
  * in frame (two banners at one sequence number): which copy the receiver
  * took depends on its stack, so the analysis is flagged, not trusted. */
 void sd_ssh_conflict(sd_ssh *s, int dir, uint64_t frame, uint64_t offset);
+/* An urgent byte of dir (the last one a TCP urgent pointer covers, in
+ * frame) at stream offset `offset`: no SSH implementation sends one, and
+ * the peer's socket (no SO_OOBINLINE: OpenSSH never sets it) reads the
+ * stream without it; said as SD_SSH_AN_URGENT, oob telling whether the
+ * byte was taken out of the bytes analysed. */
+void sd_ssh_urgent(sd_ssh *s, int dir, uint64_t frame, uint64_t offset, bool oob);
 /* One TCP segment's payload of direction dir, at stream offset `offset`
  * (as counted by feed/gap), of len bytes. Used only for suites whose
  * length is encrypted (chacha20-poly1305, encrypt-and-MAC) or unknown:

@@ -78,8 +78,15 @@ static void parse_banner(sd_ssh *s, int dir, const uint8_t *l, size_t n, bool cr
     sd->banner_ts = s->ts;
     if (n + (crlf ? 2 : 1) > SD_SSH_RFC_LINE)
         sdp_anomaly(s, dir, SD_SSH_AN_BANNER_LONG, "identification line of %zu bytes", n);
+    /* OpenSSH stops at the first of them (kex_exchange_identification:
+     * "banner line contains invalid characters") and ends the connection */
     const uint8_t *nul = memchr(l, '\0', n); /* the C string would end there unsaid */
-    if (nul)
+    const uint8_t *cr = memchr(l, '\r', nul ? (size_t)(nul - l) : n); /* end_line took the line's last CRs */
+    if (cr)
+        sdp_anomaly(s, dir, SD_SSH_AN_BANNER_BAD,
+                    "CR not followed by LF at offset %zu of the identification line (OpenSSH refuses it)",
+                    (size_t)(cr - l));
+    else if (nul)
         sdp_anomaly(s, dir, SD_SSH_AN_BANNER_BAD, "NUL byte at offset %zu of the identification line",
                     (size_t)(nul - l));
     /* SSH-protoversion-softwareversion SP comments (RFC 4253 section 4.2) */
@@ -140,12 +147,13 @@ static void prebanner_line(sd_ssh *s, int dir, const uint8_t *l, size_t n)
 }
 
 /* What OpenSSH refuses in a line before the version
- * (kex_exchange_identification): a NUL, or a CR not followed by LF. Any
+ * (kex_exchange_identification): a NUL, or a CR followed by a byte but CR
+ * or LF (a CR only sets "LF expected": CR CR LF ends a line). Any
  * other byte (an escape sequence of a coloured message, say) is a line a
  * client accepts, so it must not hide the connection from strider. */
 static bool is_binary(const uint8_t *p, size_t i, size_t body)
 {
-    return p[i] == 0 || (p[i] == '\r' && i + 1 < body);
+    return p[i] == 0 || (p[i] == '\r' && i + 1 < body && p[i + 1] != '\r');
 }
 
 static bool line_is_banner_prefix(const uint8_t *l, size_t n)
@@ -168,6 +176,8 @@ static void end_line(sd_ssh *s, int dir)
     bool crlf = d->line_cr;
     uint64_t full = d->line_seen - crlf;
     size_t ll = (size_t)SD_MIN(full, (uint64_t)SD_MIN(d->line_len, SD_SSH_MAX_LINE));
+    while (crlf && ll && d->line[ll - 1] == '\r')
+        ll--; /* CR CR LF: every CR before the LF ends the line (OpenSSH keeps none) */
     bool banner = ll >= 4 && memcmp(d->line, "SSH-", 4) == 0;
     const char *what = banner ? "identification line" : "line before banner";
     if (d->long_at) { /* marked when it passed the limit: now its length is known */

@@ -501,6 +501,16 @@ static void inconsistency(void *ctx, sd_conn *c, void *vst, int dir, const sd_re
     }
 }
 
+/* An urgent byte is one of the stream's bytes: the parser starts with it
+ * as with any other (the first byte may be urgent). */
+static void urgent(void *ctx, sd_conn *c, void *vst, int dir, const sd_reasm_urgent *u)
+{
+    conn_st *st = vst;
+    if (!st->ssh)
+        ssh_start(st);
+    sd_ssh_urgent(st->ssh, dir, u->frame, u->offset, u->oob);
+}
+
 static void conn_end(void *ctx, sd_conn *c, void *vst)
 {
     sd_sshconn *x = ctx;
@@ -542,6 +552,7 @@ int sd_sshconn_attach(sd_sshconn *x, sd_engine *e)
 {
     sd_analyzer a = {
         .name = "ssh", .conn_new = conn_new, .packet = packet, .chunk = chunk, .inconsistency = inconsistency,
+        .urgent = urgent,
         /* packet follows the close and the cuts only: what it notes needs
          * a FIN or RST first (close[] is set by one, and release needs it)
          * or a snaplen cut (cut_add, and from then on every segment's end) */

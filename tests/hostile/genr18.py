@@ -46,15 +46,16 @@ def cut_banner_1():
     return cut_banner(49403, 1)
 
 
-def frag_copy_late():
-    """Client port 49404: the server's banner and KEXINIT segment in three
+def frag_copy_late(sp=49404, later=0):
+    """Client port 49404 (sp), `later` seconds into the capture: the server's banner and KEXINIT segment in three
     IPv4 fragments, then copies of the second and third after the datagram
     was reassembled (a SPAN port's). Must hold: hasshServer read; the
     copies said as copies, not as a datagram incomplete at the end."""
-    c = Conn(49404)
+    c = Conn(sp)
+    c.t += later
     c.handshake()
     data = BAN_S + kexinit(KEX)
-    seg = tcp_seg(SRV, CLI, 22, 49404, c.seq[1], c.seq[0], PSH | ACK, data)
+    seg = tcp_seg(SRV, CLI, 22, sp, c.seq[1], c.seq[0], PSH | ACK, data)
     fr = frags(seg, [0, 96, 200], 4343)
     for f in [fr[0], fr[1], fr[2], fr[1], fr[2]]:
         c.t += 0.001

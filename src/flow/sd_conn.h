@@ -69,7 +69,8 @@ enum {
  * ClientHello (SNI, the highest version offered, JA4). Printable text only;
  * "" = not seen. Fixed size, so a copied sd_conn (conns --sort) keeps it. */
 typedef struct sd_appinfo {
-    char kind;                    /* 'h' HTTP request, 't' TLS ClientHello, 0 none */
+    char kind;                    /* 'h' HTTP request, 't' TLS ClientHello, 0 none: then
+                                     the strings are not read (conns' copy leaves them out) */
     char verb[12];                /* HTTP method, or TLS version (Zeek's "TLSv13"...) */
     char name[96];                /* HTTP Host, or TLS SNI */
     char uri[128];                /* HTTP request URI */

@@ -530,7 +530,7 @@ static void end_flow(sd_engine *e, sd_flow *f, bool expired)
     sd_flowkey k;
     sd_flowkey_of(f, &k);
     sd_streamno_end(e->streams, &k, &f->ws);
-    sd_flowtab_remove(e->tab, f);
+    sd_flowtab_remove_keyed(e->tab, f, &k);
     finish_flow(e, f, expired);
 }
 

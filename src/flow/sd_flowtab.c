@@ -328,12 +328,27 @@ void sd_flow_free(sd_flowtab *t, sd_flow *f)
 
 void sd_flowtab_remove(sd_flowtab *t, sd_flow *f)
 {
-    list_unlink(t, f);
     sd_flowkey k;
-    packed_key pk;
     sd_flowkey_of(f, &k);
-    key_pack(&k, &pk);
-    sd_hmap *m = map_of(t, &k);
+    sd_flowtab_remove_keyed(t, f, &k);
+}
+
+#ifdef SD_DEBUG_INVARIANTS
+static bool is_key_of(const sd_flow *f, const sd_flowkey *k)
+{
+    sd_flowkey own;
+    sd_flowkey_of(f, &own);
+    return memcmp(&own, k, sizeof own) == 0; /* both cleared before filled */
+}
+#endif
+
+void sd_flowtab_remove_keyed(sd_flowtab *t, sd_flow *f, const sd_flowkey *k)
+{
+    SD_CHECK(assert(is_key_of(f, k)));
+    list_unlink(t, f);
+    packed_key pk;
+    key_pack(k, &pk);
+    sd_hmap *m = map_of(t, k);
     size_t at;
     sd_flow **v = sd_hmap_find_at(m, &pk, &at);
     if (v && *v == f) /* f only: the key may have been reused (see insert) */

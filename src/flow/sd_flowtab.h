@@ -132,6 +132,8 @@ sd_flow *sd_flowtab_insert(sd_flowtab *t, const sd_flowkey *k);
  * ipproto, vlan), so those must stay as filled in after insert (orig and
  * resp may swap: the key does not depend on their order). */
 void sd_flowtab_remove(sd_flowtab *t, sd_flow *f);
+/* The same with f's key (sd_flowkey_of) already made by the caller. */
+void sd_flowtab_remove_keyed(sd_flowtab *t, sd_flow *f, const sd_flowkey *k);
 /* A flow out of the table: its own allocations, then itself (kept by t
  * for a later insert, a few dozen at most). */
 void sd_flow_free(sd_flowtab *t, sd_flow *f);

@@ -52,6 +52,55 @@ static void t_hash(void **state)
         assert_in_range(cnt[i], 16, 256);
 }
 
+/* The hash as first written: whole words, then the tail copied into a
+ * cleared word (sd_hmap.c's mixing, spelled out again here). */
+static uint64_t t_rotl(uint64_t x, int r)
+{
+    return (x << r) | (x >> (64 - r));
+}
+
+static uint64_t hash_reference(const uint8_t *b, size_t n)
+{
+    uint64_t h = 0x9e3779b97f4a7c15ULL ^ n;
+    for (;; n -= 8, b += 8) {
+        uint64_t w = 0;
+        size_t k = n < 8 ? n : 8;
+        if (!k)
+            break;
+        memcpy(&w, b, k);
+        w *= 0x87c37b91114253d5ULL;
+        w = t_rotl(w, 31) * 0x4cf5ad432745937fULL;
+        h ^= w;
+        h = t_rotl(h, 27) * 5 + 0x52dce729;
+        if (k < 8)
+            break;
+    }
+    h ^= h >> 33, h *= 0xff51afd7ed558ccdULL;
+    h ^= h >> 33, h *= 0xc4ceb9fe1a85ec53ULL;
+    return h ^ (h >> 33);
+}
+
+/* The tail read as the input's last word (shifted) gives the value the
+ * byte copy gave: every length 0-80 at every alignment 0-7, random bytes,
+ * with a different byte just past the end (never read). */
+static void t_hash_tail(void **state)
+{
+    (void)state;
+    uint8_t buf[96];
+    uint64_t x = 0x243f6a8885a308d3ULL;
+    for (int round = 0; round < 50; round++)
+        for (size_t al = 0; al < 8; al++)
+            for (size_t n = 0; n <= 80; n++) {
+                for (size_t i = 0; i < sizeof buf; i++) {
+                    x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+                    buf[i] = (uint8_t)x;
+                }
+                uint64_t want = hash_reference(buf + al, n);
+                buf[al + n] ^= 0xff;
+                assert_true(sd_hash_bytes(buf + al, n) == want);
+            }
+}
+
 static void t_grow_million(void **state)
 {
     (void)state;
@@ -609,6 +658,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(t_hash),
+        cmocka_unit_test(t_hash_tail),
         cmocka_unit_test(t_spare),
         cmocka_unit_test(t_grow_million),
         cmocka_unit_test(t_churn),

@@ -405,6 +405,13 @@
  * to an Enter can have a kill's size, and after an edit with Left one of a
  * prompt line's. */
 #define PACE_SLACK 3.0
+/* A word kill's answer of a prompt line's size, the next key within this
+ * many times the line's median gap between keys: the word typed on, no
+ * Enter (the lab's people typed after a shell's Enter at 1.13 times that
+ * gap or more, 2035 labelled Enters of the fixtures and the +9600..+9900
+ * sweeps; under vim and nano less, but their keys are no lone echoes;
+ * wordkill_slow at +9800/+9900 typed on after Ctrl-W at 0.82-0.92). */
+#define WORD_KILL_PACE 1.0
 /* A line editor that redraws the line's first character with the second
  * (zsh's zle: "\b" and both characters, a Backspace echo's size) does so on
  * most lines: on at least REDRAW2_LINES_MIN lines and at least half of

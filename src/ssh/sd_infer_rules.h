@@ -467,6 +467,10 @@
  * with escapes); a bare Enter's echo and prompt are tens to a few hundred
  * bytes (wire bytes of the answer). */
 #define SCREEN_PAGE_MIN 1024u
+/* Characters typed ahead of a program's first screen, unanswered until it
+ * painted (lab fullscreen: vim's `i` and `h`, then `e` answered by the
+ * screen): at least this many. */
+#define TYPED_AHEAD_MIN 2u
 /* A tab completion: the completed word had at least this many characters
  * typed without corrections (a Backspace echo after fewer is read as a
  * Backspace). */

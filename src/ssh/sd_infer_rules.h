@@ -228,12 +228,8 @@
 #define NOTTY_LINES 2u
 /* A host-key prompt answered by a person: KEX reply to client NEWKEYS (s;
  * pS uses 50 ms; a person reading a fingerprint takes seconds, a slow
- * link or host key check some 100 ms). A loaded client with the host
- * known took up to 1.77 s (lab srv_pubkey_aes128gcm at +9900: 1.19 s;
- * pending ctrlkeys_aes128ctr-sha256etm: 1.77 s); the lab's first contacts,
- * the prompt read and "yes" typed, took 2.59 s and more (60 runs of the
- * fixtures and the +9600..+9900 sweeps, 1271 runs in all). */
-#define HOSTKEY_PROMPT_S 2.0
+ * link or host key check some 100 ms). */
+#define HOSTKEY_PROMPT_S 1.0
 /* A client logged in uses the connection at once (RFC 4254 6.1; OpenSSH,
  * dropbear and PuTTY open their session channel as USERAUTH_SUCCESS
  * arrives): its first request follows the success within this, and in a

@@ -95,8 +95,6 @@ static double stream_server_rtt_s;
 static char *stream_sw;
 /* The suite both ways (NULL: chacha20-poly1305). */
 static const char *stream_cipher, *stream_mac;
-/* The server's KEX reply to the client's NEWKEYS (s; 0: no host key seen). */
-static double stream_hostkey_s;
 /* Each record is one whole packet (a length-in-clear suite's reading). */
 /* Records whose lengths were read (GCM, -etm: one record each). */
 static bool stream_exact;
@@ -144,11 +142,6 @@ static sd_infer_summary run_stream(const step *seq, size_t n, sd_evlist *l)
     for (int d = 0; d < 2; d++)
         if (kexinit_lists[d] && kexinit_lists[d] < sizeof lbuf[d] - SD_SSH_NL_COUNT)
             set_lists(&m.side[d], kexinit_lists[d], lbuf[d]);
-    if (stream_hostkey_s > 0) {
-        m.hostkey_seen = m.side[0].newkeys_seen = true;
-        m.kex_reply_ts = (sd_ts)((seq[0].t - stream_hostkey_s - 0.01) * 1e9);
-        m.side[0].newkeys_ts = (sd_ts)((seq[0].t - 0.01) * 1e9);
-    }
     assert_true(n <= sizeof rec / sizeof rec[0]);
     for (size_t i = 0; i < n; i++)
         rec[i] = (sd_ssh_record){ .dir = seq[i].c ? 0 : 1, .from_client = seq[i].c, .wire_len = seq[i].len,
@@ -197,34 +190,6 @@ static void test_stream(void **st)
     assert_int_equal(enters, 1);
     assert_int_equal(attempts, 1);
     sd_evlist_free(&l);
-}
-
-/* The host key to the client's NEWKEYS: a loaded client with the host
- * known stalled 1.19 s there (lab srv_pubkey_aes128gcm at +9900), the lab's
- * people answering the prompt took 2.59 s and more: known below
- * HOSTKEY_PROMPT_S, a first contact from it on. */
-static void test_host_key_stall(void **st)
-{
-    (void)st;
-    static const step seq[] = {
-        { true, 44, 3.00 }, { false, 44, 3.01 }, { true, 68, 3.02 }, { false, 52, 3.03 },
-        { true, 84, 4.00 }, { false, 28, 4.10 }, /* password, ok */
-    };
-    static const struct {
-        double delay;
-        int known;
-    } cases[] = { { 0.05, 1 }, { 1.19, 1 }, { 1.77, 1 }, { 2.59, 0 }, { 8.0, 0 } };
-    for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
-        sd_evlist l = { 0 };
-        stream_hostkey_s = cases[c].delay;
-        sd_infer_summary su = run_stream(seq, sizeof seq / sizeof seq[0], &l);
-        stream_hostkey_s = 0;
-        assert_int_equal(su.host_known, cases[c].known);
-        const sd_event *e = find_kind(&l, "host_key_check");
-        assert_non_null(e);
-        assert_int_equal(sd_ev_get(e, "known")->b, cases[c].known);
-        sd_evlist_free(&l);
-    }
 }
 
 /* OpenSSH's session requests in one chacha / encrypt-and-MAC segment: pty-req
@@ -4175,7 +4140,6 @@ int main(void)
         cmocka_unit_test(test_echo_with_enter),
         cmocka_unit_test(test_held_keys_echoes),
         cmocka_unit_test(test_stalled_server_echoes),
-        cmocka_unit_test(test_host_key_stall),
         cmocka_unit_test(test_scp_acks_not_echo_pairs),
         cmocka_unit_test(test_silent_key_then_enter),
         cmocka_unit_test(test_computed_answer_late),

@@ -934,6 +934,28 @@ static void insert_enters(const ctx *x, key *k, size_t nk, const bool *prog)
  * the screen restored, 68 bytes, as the Enter's CR LF echo with the
  * bracketed-paste codes: lab editkeys_s1000 frames 246 and 268). The
  * keys re-read so are marked in prog[] (insert_enters). */
+/* Keys typed while a program starts (vim, after its first write): the
+ * keys since the last Enter, answered by a page (enter), went unanswered
+ * and key i is answered by a page: the program painted its screen as it
+ * read them, i is one of its keys (lab fullscreen at +9900 frame 236,
+ * fullscreen_s2000 frame 228, fullscreen_s3000 frame 225: `i`, `h`, `e`
+ * typed 0.7-1.3 s after vim's command, the screen 1-23 ms after the
+ * third). At least TYPED_AHEAD_MIN characters: one key unanswered (an
+ * arrow whose recalled line left with the rekey around it, lab
+ * proxyjump_rekey_aes128gcm at +9900 frame 272) is no typing ahead. A
+ * password typed at a prompt goes unanswered too, but the prompt is no
+ * page. */
+static bool typed_before_screen(const key *k, size_t enter, size_t i)
+{
+    if (enter == SIZE_MAX || enter + TYPED_AHEAD_MIN >= i || k[enter].resp_bytes < SCREEN_PAGE_MIN ||
+        k[i].resp_bytes < SCREEN_PAGE_MIN)
+        return false;
+    for (size_t j = enter + 1; j < i; j++)
+        if (k[j].resp_n || !is_key(&k[j], "char"))
+            return false;
+    return true;
+}
+
 static void screen_keys(const ctx *x, const keysz *z, key *k, size_t nk, bool redraws, bool *prog)
 {
     bool *was_enter = sd_calloc(nk + 1, sizeof *was_enter);
@@ -961,8 +983,9 @@ static void screen_keys(const ctx *x, const keysz *z, key *k, size_t nk, bool re
         uint32_t first = x->v[k[i].resp_first].len;
         bool soon = i > 0 && (key_at(x, &k[i]) - key_at(x, &k[i - 1]) < SCREEN_KEY_S ||
                               k[i].resp_bytes >= SCREEN_PAGE_MIN || run_starts(x, k, nk, was_enter, i, echo));
-        if (soon && was_enter[i - 1] && enter != SIZE_MAX && k[enter].resp_bytes >= SCREEN_PAGE_MIN &&
-            (first != echo || first >= SCREEN_PAGE_MIN || in_program)) {
+        if ((soon && was_enter[i - 1] && enter != SIZE_MAX && k[enter].resp_bytes >= SCREEN_PAGE_MIN &&
+             (first != echo || first >= SCREEN_PAGE_MIN || in_program)) ||
+            typed_before_screen(k, enter, i)) {
             k[i].k = "char";
             prog[i] = true;
             in_program = k[i].resp_bytes >= SCREEN_PAGE_MIN;
@@ -1343,6 +1366,14 @@ static bool redraw_keys(const ctx *x, const leg *L, const keysz *z, key *k, size
  * printing nothing) is followed by the next command after the person read
  * the prompt (HUMAN_MIN_S), unless the record is smaller than any prompt
  * line (P_ENTER_MIN). A kill of a Backspace echo's size stays Backspace. */
+/* The key after k[i] follows within WORD_KILL_PACE times the line's median
+ * gap: typing on, no prompt read (a slow typist's word typed on after
+ * Ctrl-W 0.31-0.34 s later, as fast as the line's keys). */
+static bool kill_at_pace(const ctx *x, const key *k, size_t i)
+{
+    return key_at(x, &k[i + 1]) - key_at(x, &k[i]) <= WORD_KILL_PACE * line_pace(x, k, i);
+}
+
 static void word_kill_keys(const ctx *x, const leg *L, const keysz *z, key *k, size_t nk, bool tty_edit)
 {
     for (size_t i = 0; i + 1 < nk; i++) {
@@ -1352,7 +1383,7 @@ static void word_kill_keys(const ctx *x, const leg *L, const keysz *z, key *k, s
         uint32_t most = tty_edit ? n * TTY_ERASE : n + KILL_ERASE;
         const key *nx = &k[i + 1];
         bool echoed = is_key(nx, "char") && nx->resp_n == 1 && x->v[nx->resp_first].len == z->we;
-        bool soon = key_at(x, nx) - key_at(x, &k[i]) < HUMAN_MIN_S;
+        bool soon = key_at(x, nx) - key_at(x, &k[i]) < HUMAN_MIN_S || kill_at_pace(x, k, i);
         if (f > z->wbs && f <= sdi_lw(L, false, SD_SSH_P_CHANNEL_DATA(most)) && echoed &&
             typing_on(x, k, nk, i) && (f < z->wenter || soon))
             k[i].k = "char";

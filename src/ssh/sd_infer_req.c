@@ -453,6 +453,16 @@ static bool forward_only(const ctx *x, size_t s0)
     return fwd_only;
 }
 
+/* The client's record at v[i] answers the server's record right before
+ * it (REACT_MIN_S): a program's protocol, no person's key (legacy `scp
+ * -r -O`'s "\0" acknowledgements, each 0.1 ms after a file's last bulk
+ * record, answered by the next line's or the end byte's short record:
+ * lab scp_tree_down_deep at +9900, frames 740-944). */
+static bool answers_server(const ctx *x, size_t i)
+{
+    return i > 0 && !x->v[i - 1].c && x->v[i].t - x->v[i - 1].t < REACT_MIN_S;
+}
+
 /* Clients with short terminal-mode lists (PuTTY: pty-req ~ 140 bytes): an
  * interactive session shows key/echo pairs. Returns the first pair's key
  * or SIZE_MAX. */
@@ -463,7 +473,8 @@ static size_t echo_pairs(const ctx *x, size_t s0)
     size_t first = SIZE_MAX;
     for (size_t i = s0; i + 1 < x->n && pairs < PTY_PAIRS; i++)
         if (x->v[i].c && x->v[i].len == wk && !x->v[i + 1].c && x->v[i + 1].len == we &&
-            x->v[i + 1].t - x->v[i].t < PAIR_ECHO_S && x->v[i].t - x->login_t > PAIR_AFTER_LOGIN_S) {
+            x->v[i + 1].t - x->v[i].t < PAIR_ECHO_S && x->v[i].t - x->login_t > PAIR_AFTER_LOGIN_S &&
+            !answers_server(x, i)) {
             if (first == SIZE_MAX)
                 first = i;
             pairs++;

@@ -401,6 +401,13 @@
  * to an Enter can have a kill's size, and after an edit with Left one of a
  * prompt line's. */
 #define PACE_SLACK 3.0
+/* A word kill's answer of a prompt line's size, the next key within this
+ * many times the line's median gap between keys: the word typed on, no
+ * Enter (the lab's people typed after a shell's Enter at 1.13 times that
+ * gap or more, 2035 labelled Enters of the fixtures and the +9600..+9900
+ * sweeps; under vim and nano less, but their keys are no lone echoes;
+ * wordkill_slow at +9800/+9900 typed on after Ctrl-W at 0.82-0.92). */
+#define WORD_KILL_PACE 1.0
 /* A line editor that redraws the line's first character with the second
  * (zsh's zle: "\b" and both characters, a Backspace echo's size) does so on
  * most lines: on at least REDRAW2_LINES_MIN lines and at least half of
@@ -456,6 +463,10 @@
  * with escapes); a bare Enter's echo and prompt are tens to a few hundred
  * bytes (wire bytes of the answer). */
 #define SCREEN_PAGE_MIN 1024u
+/* Characters typed ahead of a program's first screen, unanswered until it
+ * painted (lab fullscreen: vim's `i` and `h`, then `e` answered by the
+ * screen): at least this many. */
+#define TYPED_AHEAD_MIN 2u
 /* A tab completion: the completed word had at least this many characters
  * typed without corrections (a Backspace echo after fewer is read as a
  * Backspace). */

@@ -1140,6 +1140,46 @@ static void test_scp_download_stderr_not_tail(void **st)
     sd_evlist_free(&l);
 }
 
+/* A legacy scp -r -O download under aes128-gcm on a loaded machine (lab
+ * scp_tree_down_deep at +9900, stream 1): after the exec (gcm_exec) and
+ * the D lines, per file the C line (200), the sink's '\0' (36), the data,
+ * the sink's '\0' 0.1 ms after its last packet; after some files the
+ * source's next short line (36) alone, 10 ms later. Those '\0's answer
+ * the server's records at once: no key/echo pairs of a shell with a
+ * terminal (main: shell, pty, a key and a chaff train, no transfer). */
+static void test_scp_acks_not_echo_pairs(void **st)
+{
+    (void)st;
+    static const step pre[] = {
+        { true, 36, 1.099 }, { false, 84, 1.110 }, { false, 136, 1.116 }, /* D lines */
+    };
+    step seq[180];
+    memcpy(seq, gcm_exec, sizeof gcm_exec);
+    size_t n = NGCM_EXEC;
+    memcpy(seq + n, pre, sizeof pre);
+    n += sizeof pre / sizeof pre[0];
+    for (int f = 0; f < 16; f++) {
+        double t = 1.2 + f * 0.04;
+        const step file[] = { { true, 36, t },          { false, 200, t + 0.0003 }, { true, 36, t + 0.0005 },
+                              { false, 1448, t + 0.01 }, { false, 1448, t + 0.0101 }, { false, 1448, t + 0.0101 },
+                              { false, 248, t + 0.0102 }, { true, 36, t + 0.0103 } };
+        for (size_t k = 0; k < sizeof file / sizeof file[0]; k++)
+            seq[n++] = file[k];
+        if (f % 4 == 3)
+            seq[n++] = (step){ false, 36, t + 0.0205 }; /* the next line alone */
+    }
+    assert_true(n <= sizeof seq / sizeof seq[0]);
+    sd_evlist l = { 0 };
+    sd_infer_summary su = run_gcm(seq, n, &l);
+    assert_string_equal(su.session_kind, "scp");
+    assert_null(find_kind(&l, "keystroke"));
+    const sd_event *e = find_kind(&l, "transfer");
+    assert_non_null(e);
+    assert_string_equal(sd_ev_get(e, "direction")->s, "download");
+    assert_string_equal(sd_ev_get(e, "tool")->s, "scp");
+    sd_evlist_free(&l);
+}
+
 /* `cat f | ssh host 'cat > g'` under aes128-gcm (lab exec_xfer_aes128gcm
  * stream 2): the exec request of "cat > cat_up.bin" has an
  * auth-agent-req's size (68) and is answered (36, 36) before the upload's
@@ -2303,6 +2343,38 @@ static void test_pager_keys(void **st)
     }
 }
 
+/* Keys typed while vim starts (lab fullscreen at +9900 frames 225-256):
+ * `vim` and its Enter answered by the CR LF echo, a line and vim's first
+ * write (1020: a page); `i` and `h` unanswered, the screen painted 1 ms
+ * after `e`; then characters answered by the insert mode's redraws. `e`
+ * is vim's key, not an Enter. A password typed after a prompt (no page)
+ * and its Enter answered by a page stay an Enter. */
+static void test_typed_before_screen(void **st)
+{
+    (void)st;
+    step keys[] = {
+        { true, 36, 2.00 }, { false, 36, 2.0005 }, { true, 36, 2.20 }, { false, 36, 2.2005 },   /* v i */
+        { true, 36, 2.45 }, { false, 36, 2.4505 },                                             /* m */
+        { true, 36, 2.80 }, { false, 36, 2.8007 }, { false, 116, 2.818 }, { false, 1020, 2.827 }, /* Enter */
+        { true, 36, 3.52 }, { true, 36, 3.82 },                                                /* i h */
+        { true, 36, 4.11 }, { false, 68, 4.1108 }, { false, 1448, 4.1108 }, { false, 1396, 4.1108 }, /* e */
+        { true, 36, 4.27 }, { false, 44, 4.2702 }, { true, 36, 4.55 }, { false, 36, 4.5503 },  /* l l */
+        { true, 36, 4.78 }, { false, 116, 4.7804 }, { true, 36, 4.95 }, { false, 52, 4.9503 }, /* o, space */
+        { true, 36, 5.20 }, { false, 52, 5.2003 },                                             /* w */
+    };
+    static const char *want[] = { "char", "char", "char", "enter", "char", "char",
+                                  "char", "char", "char", "char", "char" };
+    keyname k[16];
+    assert_int_equal(shell_keys(keys, sizeof keys / sizeof keys[0], k, 16), 12);
+    assert_string_equal(k[6].s, want[6]);
+    for (size_t i = 0; i < 11; i++) /* the session's last key aside: nothing follows it */
+        assert_string_equal(k[i].s, want[i]);
+    keys[8].len = 52; /* the Enter's answer a prompt ("Password: "), no page */
+    keys[9].len = 36;
+    assert_int_equal(shell_keys(keys, sizeof keys / sizeof keys[0], k, 16), 12);
+    assert_string_equal(k[6].s, "enter");
+}
+
 /* vim started from the shell (lab vim_shell_aes128gcm, frames 73-194):
  * `vim` and its Enter answered by the CR LF echo and the screen painted;
  * `i` 1.6 s later (past SCREEN_KEY_S) answered by the mode line; each
@@ -2831,6 +2903,33 @@ static void test_kill_line(void **st)
     }
 }
 
+/* A line of `before` characters echoed `gap` apart, its last word killed
+ * `kill` after the last one (answered by `answer`), `after` characters
+ * typed on `next` later, then Enter `pause` after the next key was due,
+ * answered by its echo and output. Returns the records. */
+static size_t kill_line(step *keys, int before, double gap, double kill, uint32_t answer, double next, int after,
+                        double pause)
+{
+    size_t n = 0;
+    double t = 2.0;
+    for (int c = 0; c < before; c++, t += gap) {
+        keys[n++] = (step){ true, 36, t };
+        keys[n++] = (step){ false, 36, t + 0.001 };
+    }
+    t += kill - gap;
+    keys[n++] = (step){ true, 36, t }; /* Ctrl-W */
+    keys[n++] = (step){ false, answer, t + 0.001 };
+    t += next;
+    for (int c = 0; c < after; c++, t += gap) {
+        keys[n++] = (step){ true, 36, t };
+        keys[n++] = (step){ false, 36, t + 0.001 };
+    }
+    keys[n++] = (step){ true, 36, t + pause }; /* Enter */
+    keys[n++] = (step){ false, 36, t + pause + 0.001 };
+    keys[n++] = (step){ false, 100, t + pause + 0.01 };
+    return n;
+}
+
 /* `ls /usr/share/doc`, then Ctrl-W erasing its 14-character word (14
  * "\b" and "\x1b[K": 52 under chacha, a Backspace echo is 44) and `/tmp`
  * typed on 0.23 s later, then Enter (lab editkeys_long frame 161; Alt-
@@ -2846,27 +2945,36 @@ static void test_word_kill(void **st)
     static const char *want[] = { "char", "enter", "backspace" };
     for (int a = 0; a < 3; a++) {
         step keys[60];
-        size_t n = 0;
-        double t = 2.0;
-        for (int c = 0; c < 17; c++, t += 0.2) {
-            keys[n++] = (step){ true, 36, t };
-            keys[n++] = (step){ false, 36, t + 0.001 };
-        }
-        keys[n++] = (step){ true, 36, t }; /* Ctrl-W */
-        keys[n++] = (step){ false, answer[a], t + 0.001 };
-        t += next[a];
-        for (int c = 0; c < 4; c++, t += 0.2) {
-            keys[n++] = (step){ true, 36, t };
-            keys[n++] = (step){ false, 36, t + 0.001 };
-        }
-        keys[n++] = (step){ true, 36, t + 0.3 }; /* Enter */
-        keys[n++] = (step){ false, 36, t + 0.301 };
-        keys[n++] = (step){ false, 100, t + 0.31 };
+        size_t n = kill_line(keys, 17, 0.2, 0.2, answer[a], next[a], 4, 0.3);
         keyname k[24];
         assert_int_equal(shell_keys(keys, n, k, 24), 23);
         assert_string_equal(k[17].s, want[a]);
         assert_string_equal(k[18].s, "char");
         assert_string_equal(k[22].s, "enter");
+    }
+}
+
+/* A slow typist (keys 0.4 s apart) kills the last word of a 24-character
+ * line with Ctrl-W (60 under chacha: a prompt line's size, less than the
+ * whole line's kill; lab: 26 characters of `ls /usr/share/zoneinfo/Europe`)
+ * and types on 0.31 s later, faster than the line's pace (lab
+ * wordkill_slow at +9900 frames 124 and 255, +9800 frame 126): a char.
+ * The same answer with the next key 0.45 s later, past the line's pace
+ * (the lab's people typed after a shell's Enter at 1.13 times it or
+ * more), stays the Enter of a command that printed nothing. */
+static void test_word_kill_slow(void **st)
+{
+    (void)st;
+    static const double next[] = { 0.31, 0.45 };
+    static const char *want[] = { "char", "enter" };
+    for (int a = 0; a < 2; a++) {
+        step keys[60];
+        size_t n = kill_line(keys, 24, 0.4, 0.3, 60, next[a], 3, 0);
+        keyname k[40];
+        assert_int_equal(shell_keys(keys, n, k, 40), 29);
+        assert_string_equal(k[24].s, want[a]);
+        assert_string_equal(k[25].s, "char");
+        assert_string_equal(k[28].s, "enter");
     }
 }
 
@@ -4032,6 +4140,7 @@ int main(void)
         cmocka_unit_test(test_echo_with_enter),
         cmocka_unit_test(test_held_keys_echoes),
         cmocka_unit_test(test_stalled_server_echoes),
+        cmocka_unit_test(test_scp_acks_not_echo_pairs),
         cmocka_unit_test(test_silent_key_then_enter),
         cmocka_unit_test(test_computed_answer_late),
         cmocka_unit_test(test_asyncssh_split_ignore),
@@ -4041,6 +4150,7 @@ int main(void)
         cmocka_unit_test(test_keepalive_late_answer),
         cmocka_unit_test(test_keepalive_with_key),
         cmocka_unit_test(test_pager_keys),
+        cmocka_unit_test(test_typed_before_screen),
         cmocka_unit_test(test_pager_search_then_q),
         cmocka_unit_test(test_typeahead_stream),
         cmocka_unit_test(test_empty_line_no_backspace),
@@ -4061,6 +4171,7 @@ int main(void)
         cmocka_unit_test(test_search_keys),
         cmocka_unit_test(test_kill_line),
         cmocka_unit_test(test_word_kill),
+        cmocka_unit_test(test_word_kill_slow),
         cmocka_unit_test(test_tty_no_completion),
         cmocka_unit_test(test_zsh_keys),
         cmocka_unit_test(test_fish_keys),

@@ -2,7 +2,6 @@
  * (Zeek conn.log names) or CSV, filtered and sorted by any field. */
 #include "../analyze/sd_reasmcount.h"
 #include "../analyze/sd_service.h"
-#include "../common/sd_heap.h"
 #include "../out/sd_connout.h"
 #include "../out/sd_merge_fmt.h"
 #include "../out/sd_outq.h"
@@ -235,11 +234,6 @@ static int conns_start(void *ctx, cli_input *in, sd_engine *e)
 {
     conns_run *r = ctx;
     r->live = in->live;
-    /* The engine reaches the stream-number memory (1 MiB index, 4 MiB ring)
-     * and the flow and host maps at random, a few times a connection: in
-     * 2 MiB pages its thread's CPU fell ~12 % on brute force (perf samples,
-     * bench/README.md stop 37), the page tables walked less often */
-    sd_heap_setup();
     if (sd_engine_own(e) && (r->o.fmt != SD_REC_JSON || r->o.fields))
         chunk_json(r), in->own_rewrites = true;
     in->own_pending = &r->out;

@@ -3,7 +3,6 @@
  * host key, strict KEX / Terrapin, scan outcome), as text or as JSON lines
  * with Zeek ssh.log field names plus strider's own. */
 #include "../analyze/sd_campaign.h"
-#include "../common/sd_heap.h"
 #include "../out/sd_evfields.h"
 #include "../out/sd_evout.h"
 #include "../out/sd_merge_fmt.h"
@@ -280,7 +279,6 @@ static int ssh_start(void *ctx, cli_input *in, sd_engine *e)
 {
     ssh_run *run = ctx;
     run->live = in->live;
-    sd_heap_setup(); /* the engine's tables in 2 MiB pages, as conns (cmd_conns.c) */
     if (sd_engine_own(e) && run->out.csv && !run->out.meta_only) {
         /* the events as JSON lines the merge renumbers and reads back into
          * events, their numbers with every digit (sd_merge_fmt.h) */

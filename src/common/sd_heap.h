@@ -1,6 +1,5 @@
 /* sd_heap: the heap set up for a run that allocates and frees by the
- * million and keeps ~100 MB in use (extract), or whose tables are reached
- * at random on every connection (conns, ssh: huge pages spare the TLB). */
+ * million and keeps ~100 MB in use (extract). */
 #ifndef SD_HEAP_H
 #define SD_HEAP_H
 

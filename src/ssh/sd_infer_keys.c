@@ -204,6 +204,24 @@ static void mark_keepalive(const ctx *x, const leg *L, size_t from, size_t to, u
         if (g1 >= KEEPALIVE_MIN_S && g2 >= KEEPALIVE_MIN_S && even_ticks(x, a, i, b) && timer_tick(x, i, b))
             mark[i - from] = mark[b - from] = MARK_KEEPALIVE;
     }
+    /* a train's first tick, whose next tick a loaded client sent late
+     * (more than KEEPALIVE_JITTER_S past a whole number of seconds) and
+     * the three above missed: a whole number of seconds after the
+     * activity before it (the timer's restart), as far from it as from
+     * the next tick, which the train's ticks after marked (lab fresh
+     * dropbear_keepalive_s1000 at +10000 frames 44-53: dbclient -K 2, the
+     * first tick 2.005 s after the Enter's answer, the second 2.024 s
+     * after the first's answer; the first read as a key) */
+    for (size_t i = from; i < to; i++) {
+        if (!sdi_is_cl(L, &x->v[i]) || x->v[i].len != wk || mark[i - from])
+            continue;
+        size_t a = client_near(x, L, from, to, i, -1), b = client_near(x, L, from, to, i, 1);
+        if (a == SIZE_MAX || b == SIZE_MAX || mark[b - from] != MARK_KEEPALIVE || paged_at_once(x, L, to, i))
+            continue;
+        double g1 = x->v[i].t - x->v[a].t, s1 = since_answer(x, a, i);
+        if (g1 >= KEEPALIVE_MIN_S && s1 >= KEEPALIVE_MIN_S && whole_seconds(s1) && even_ticks(x, a, i, b))
+            mark[i - from] = MARK_KEEPALIVE;
+    }
     /* a key typed when the next tick is nearly due may leave with it in
      * one write: a record of two keys' size after the train's last tick,
      * up to KEEPALIVE_EARLY_S before the tick was due (lab

@@ -46,14 +46,25 @@ static bool answer_late(const ctx *x, size_t k)
  * the channel ran a command (an exec). A scripted line has the open's
  * size under aes128-gcm (52, lab scripted_pty_aes128gcm) and its echo the
  * confirmation's, but its output follows with no client request between;
- * a person's keys come slower than the channel's setup. */
+ * a person's keys come slower than the channel's setup. Both opened at
+ * once, a segment of a suite whose lengths are hidden may hold both
+ * opens, the server's next both confirmations and a later one both INITs
+ * (times_size: MUX_OPENS_AT_ONCE). */
+/* How many messages of wire size w the record holds: 1, or (a segment,
+ * not a whole packet) MUX_OPENS_AT_ONCE; 0 otherwise. */
+static uint32_t times_size(const item *it, uint32_t w)
+{
+    return it->len == w ? 1 : !it->exact && it->len == MUX_OPENS_AT_ONCE * w ? MUX_OPENS_AT_ONCE : 0;
+}
+
 static bool open_at(const ctx *x, size_t i, mux_chan *ch)
 {
     double at_once = MUX_REPLY_S + x->c_lag + x->s_lag;
-    if (!x->v[i].c || x->v[i].len != sd_ssh_wire_size(x->cs, P_SESSION_OPEN))
+    uint32_t opens = times_size(&x->v[i], sd_ssh_wire_size(x->cs, P_SESSION_OPEN));
+    if (!x->v[i].c || !opens)
         return false;
     size_t end = i + 1 + MUX_SETUP_RECORDS, cf = next_from(x, i + 1, false, end);
-    if (cf >= x->n || cf >= end || x->v[cf].len != sd_ssh_wire_size(x->ss, P_OPEN_CONFIRM))
+    if (cf >= x->n || cf >= end || times_size(&x->v[cf], sd_ssh_wire_size(x->ss, P_OPEN_CONFIRM)) != opens)
         return false;
     uint32_t init = sd_ssh_wire_size(x->cs, P_SFTP_INIT), version = sd_ssh_wire_size(x->ss, P_SFTP_INIT);
     *ch = (mux_chan){ .open = i, .req_to = SIZE_MAX };
@@ -83,7 +94,7 @@ static bool open_at(const ctx *x, size_t i, mux_chan *ch)
             ch->end = k;
             return true;
         }
-        if (!ch->sftp && answered && it->c && it->len == init) {
+        if (!ch->sftp && answered && it->c && times_size(it, init) == opens) {
             size_t v = next_from(x, k + 1, false, end);
             if (v < x->n && v < end && x->v[v].len >= version) {
                 ch->sftp = true;

@@ -830,6 +830,11 @@
  * and first requests) before its first bulk record: at most this many
  * records (lab mux_xfer: 12; two setups interleaved, 20). */
 #define MUX_SETUP_RECORDS 48u
+/* Two channels opened at once (scp up and down through the master): a
+ * segment of a suite whose lengths are hidden may hold both opens, and
+ * the server's next both confirmations (lab fresh mux_n_xfer at +10000
+ * frames 31-32: 104 and 88 under chacha20). */
+#define MUX_OPENS_AT_ONCE 2u
 /* Records of other channels' setups skipped while a channel's first SFTP
  * request is read (sd_infer_xfer.c): five a channel (open, confirmation,
  * request, answers, INIT), two channels opened next to it. */

@@ -789,6 +789,24 @@ static size_t mux_master_early(step *seq)
     return mux_master_setup(seq, setup, sizeof setup / sizeof setup[0]);
 }
 
+/* mux_n_xfer's fresh run at +10000 (frames 31-50): both channels opened
+ * at once, each step of their setups in one segment under chacha20: the
+ * two opens (104), confirmations (88), subsystem requests (104), answers
+ * (144) and INITs (88), then each VERSION (356), the first's LIMITS
+ * request (68) and both STATs. The doubled records were read as no open:
+ * the transfers were lost (the master's bulk read as no channel's). */
+static size_t mux_master_joint(step *seq)
+{
+    static const step setup[] = {
+        { false, 820, 1.1185 }, { true, 104, 2.8000 }, { false, 88, 2.8003 }, { true, 104, 2.8006 },
+        { false, 144, 2.8015 }, { true, 88, 2.8017 },  { false, 356, 2.8131 }, { true, 68, 2.8134 },
+        { false, 76, 2.8135 },  { false, 356, 2.8155 }, { true, 128, 2.8157 }, { false, 76, 2.8157 },
+        { true, 60, 2.8158 },   { false, 76, 2.8159 },  { true, 60, 2.8160 },  { false, 76, 2.8160 },
+        { true, 68, 2.8160 },   { false, 52, 2.8161 },  { true, 68, 2.8161 },
+    };
+    return mux_master_setup(seq, setup, sizeof setup / sizeof setup[0]);
+}
+
 /* The login, setup, then mux_master's transfers and closes. */
 static size_t mux_master_setup(step *seq, const step *setup, size_t nsetup)
 {
@@ -852,6 +870,7 @@ static void test_mux_master_no_session(void **st)
     (void)st;
     master_transfers(mux_master, "scp", 3, 4);
     master_transfers(mux_master_early, "scp", 3, 4);
+    master_transfers(mux_master_joint, "scp", 3, 4);
 }
 
 /* An interactive sftp through a master with no session of its own (lab
@@ -2235,6 +2254,28 @@ static void test_keepalive_late_answer(void **st)
         { true, 36, 8.0272 }, { false, 36, 8.0274 },                                            /* ticks */
         { true, 72, 9.71 },   { false, 36, 9.7104 },  { false, 36, 9.7143 },                    /* "w", tick */
         { true, 36, 9.90 },   { false, 36, 9.9004 },                                            /* "h" */
+    };
+    sd_evlist l = { 0 };
+    const char *k[8];
+    assert_int_equal(keys_after_login(s, sizeof s / sizeof s[0], &l, k, 8), 3);
+    sd_evlist_free(&l);
+}
+
+/* dbclient -K 2 on a loaded client (fresh dropbear_keepalive_s1000 at
+ * seed +10000 frames 41-57): the first tick 2.005 s after the Enter's
+ * answer, the second sent 2.024 s after the first's answer, past
+ * KEEPALIVE_JITTER_S, the later ones on time after their answers. The
+ * first tick, the only one not in an even triple with a whole-second
+ * gap, read as a key. */
+static void test_keepalive_late_second_tick(void **st)
+{
+    (void)st;
+    static const step s[] = {
+        { true, 112, 1.10 },   { false, 44, 1.12 },     { true, 376, 1.13 },   { false, 36, 1.15 }, /* open, pty */
+        { true, 36, 1.70 },    { false, 36, 1.7002 },   { true, 36, 2.00 },    { false, 68, 2.0017 }, /* l, Enter */
+        { true, 36, 4.0064 },  { false, 36, 4.0066 },   { true, 36, 6.0304 },  { false, 36, 6.0625 },
+        { true, 36, 8.0640 },  { false, 36, 8.0825 },   { true, 36, 10.0864 }, { false, 36, 10.0945 }, /* ticks */
+        { true, 36, 11.00 },   { false, 36, 11.0002 },                                                /* w */
     };
     sd_evlist l = { 0 };
     const char *k[8];
@@ -4148,6 +4189,7 @@ int main(void)
         cmocka_unit_test(test_keepalive_ticks),
         cmocka_unit_test(test_keepalive_rtt),
         cmocka_unit_test(test_keepalive_late_answer),
+        cmocka_unit_test(test_keepalive_late_second_tick),
         cmocka_unit_test(test_keepalive_with_key),
         cmocka_unit_test(test_pager_keys),
         cmocka_unit_test(test_typed_before_screen),

@@ -747,6 +747,103 @@ static void test_mux_sftp_download(void **st)
     sd_evlist_free(&l);
 }
 
+/* lab mux_xfer's fresh run at +8200 (chacha, frames 65-84): scp up and
+ * down at once through the master next to the shell, the second channel
+ * opened right after the first's INIT: its confirmation (44) in one
+ * 400-byte segment with the first's VERSION (356), then its subsystem
+ * request (52, REALPATH "."'s size), the first's LIMITS request (68), the
+ * second's answers (72) and INIT (44), the first's STAT (60); the upload
+ * (here 3 WRITE chunks of its 8), the download (4 DATA chunks of its 12),
+ * each channel's close.
+ * Both transfers scp's: the second's subsystem request is no REALPATH "."
+ * of the first (read so, both were sftp's). With the two channels' records
+ * apart (the confirmation alone) it read right already. */
+/* steps appended to seq[n...] at t plus each one's time */
+static size_t steps_at(step *seq, size_t n, const step *add, size_t nadd, double t)
+{
+    for (size_t i = 0; i < nadd; i++)
+        seq[n++] = (step){ add[i].c, add[i].len, t + add[i].t };
+    return n;
+}
+
+/* count 32 KiB chunks one way (22 segments of 1448 and one of 948 each)
+ * from *t on, 10 us apart; an ack of the other way's after the third */
+static size_t chunks_at(step *seq, size_t n, bool c, int count, double *t)
+{
+    for (int k = 0; k < count * 23; k++, *t += 0.00001) {
+        seq[n++] = (step){ c, k % 23 < 22 ? 1448 : 948, *t };
+        if (k == 3 * 23 - 1)
+            seq[n++] = (step){ !c, 36, *t + 0.00005 };
+    }
+    return n;
+}
+
+static size_t mux_shared_confirm(step *seq, bool shared)
+{
+    static const step shell[] = { { true, 112, 1.08 }, { false, 44, 1.10 }, { true, 376, 1.11 }, { false, 36, 1.15 } };
+    static const step setup[] = {
+        { true, 52, 4.4629 },  { false, 44, 4.4631 }, { true, 52, 4.4631 }, { false, 72, 4.4637 },
+        { true, 44, 4.4638 },  { true, 52, 4.4792 },  { false, 400, 4.4795 }, { true, 52, 4.4796 },
+        { true, 68, 4.4797 },  { false, 72, 4.4802 }, { true, 44, 4.4803 },  { false, 76, 4.4805 },
+        { true, 60, 4.4805 },  { false, 432, 4.4859 }, { true, 144, 4.4907 }, { false, 52, 4.4909 },
+        { false, 76, 4.4911 },
+    };
+    static const step between[] = {
+        { false, 112, 0.0008 }, { true, 60, 0.0013 },  { false, 36, 0.0018 }, { false, 68, 0.0019 },
+        { true, 1092, 0.0019 }, { false, 76, 0.0019 }, { false, 68, 0.0020 }, { true, 68, 0.0021 },
+        { true, 68, 0.0021 },  { false, 120, 0.0022 }, { true, 52, 0.0022 }, { false, 68, 0.0023 },
+        { true, 68, 0.0023 },  { true, 36, 0.0024 },  { false, 52, 0.0030 }, { false, 72, 0.0031 },
+        { true, 36, 0.0032 },
+    };
+    static const step close[] = { { true, 68, 0.0003 }, { false, 68, 0.0003 }, { true, 52, 0.0004 },
+                                  { false, 68, 0.0004 }, { true, 36, 0.0005 }, { false, 124, 0.0007 },
+                                  { true, 36, 0.0008 } };
+    size_t n = after_login(seq, shell, sizeof shell / sizeof shell[0]);
+    double t = 3.0;
+    for (int k = 0; k < 4; k++, t += 0.25) { /* `pwd` and Enter */
+        seq[n++] = (step){ true, 36, t };
+        seq[n++] = (step){ false, k < 3 ? 36 : 92, t + 0.0003 };
+    }
+    n = steps_at(seq, n, setup, sizeof setup / sizeof setup[0], 0);
+    if (!shared) { /* the confirmation a record of its own, before the VERSION */
+        memmove(&seq[n - 10], &seq[n - 11], 11 * sizeof seq[0]);
+        seq[n - 11] = (step){ false, 44, 4.4794 };
+        seq[n - 10].len = 356;
+        n++;
+    }
+    t = 4.4916;
+    n = chunks_at(seq, n, true, 3, &t);
+    n = steps_at(seq, n, between, sizeof between / sizeof between[0], t);
+    t += 0.004;
+    n = chunks_at(seq, n, false, 4, &t);
+    n = steps_at(seq, n, close, sizeof close / sizeof close[0], t);
+    seq[n++] = (step){ true, 36, t + 1.8 };
+    seq[n++] = (step){ false, 36, t + 1.8003 };
+    return n;
+}
+
+static void test_mux_shared_confirm(void **st)
+{
+    (void)st;
+    for (int shared = 0; shared < 2; shared++) {
+        step seq[256];
+        size_t n = mux_shared_confirm(seq, shared);
+        assert_true(n <= sizeof seq / sizeof seq[0]);
+        sd_evlist l = { 0 };
+        sd_infer_summary su = run_stream(seq, n, &l);
+        assert_string_equal(su.session_kind, "shell");
+        assert_int_equal(count_kind(&l, "transfer"), 2);
+        for (size_t i = 0; i < l.n; i++) {
+            const sd_event *e = &l.v[i];
+            if (strcmp(e->kind, "transfer") != 0)
+                continue;
+            assert_string_equal(sd_ev_get(e, "tool")->s, "scp");
+            assert_string_equal(sd_ev_get(e, "protocol")->s, "sftp");
+        }
+        sd_evlist_free(&l);
+    }
+}
+
 /* lab mux_n_xfer (chacha): a master with no session of its own (ssh -M
  * -N): after login only the server's hostkeys-00 (820), then 1.7 s later
  * scp up and down at once through its socket: the first channel's open
@@ -4144,6 +4241,7 @@ int main(void)
         cmocka_unit_test(test_mux_sftp_download),
         cmocka_unit_test(test_mux_interleaved_gcm),
         cmocka_unit_test(test_mux_late_version),
+        cmocka_unit_test(test_mux_shared_confirm),
         cmocka_unit_test(test_mux_master_no_session),
         cmocka_unit_test(test_mux_master_sftp_prompt),
         cmocka_unit_test(test_mux_master_interleaved_gcm),

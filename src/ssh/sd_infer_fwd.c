@@ -169,6 +169,57 @@ static bool open_key(const ctx *x, const fwd_sizes *z, size_t open, size_t conf,
            !(nx && !nx->c && nx->frame == e->frame);
 }
 
+/* The sizes of the client's opens read alone so far in the connection. */
+typedef struct open_sizes {
+    uint32_t len[FWD_OPEN_SIZES_MAX];
+    size_t n;
+} open_sizes;
+
+static bool open_size_known(const open_sizes *k, uint32_t len)
+{
+    for (size_t i = 0; i < k->n; i++)
+        if (k->len[i] == len)
+            return true;
+    return false;
+}
+
+static void open_size_add(open_sizes *k, uint32_t len)
+{
+    if (k->n < FWD_OPEN_SIZES_MAX && !open_size_known(k, len))
+        k->len[k->n++] = len;
+}
+
+/* The session's record nearest v[i] going by step (+1 or -1) within
+ * [0, stop): not a channel's (x->chan), a second session channel's or an
+ * x11 channel's; SIZE_MAX when none. */
+static size_t session_rec(const ctx *x, size_t i, int step, size_t stop)
+{
+    for (size_t k = i + (size_t)step; k < stop; k += (size_t)step) /* wraps past 0 */
+        if (!x->chan[k] && !x->v[k].mux && !x->v[k].x11)
+            return k;
+    return SIZE_MAX;
+}
+
+/* A client's open at v[ch->open], walked as a lone open (open_key did not
+ * see the echo right after the confirmation), that also carries a key
+ * (FWD_OPEN_KEY_ECHO_S): its segment is a key's record more than an open
+ * this connection sent alone, and not itself such an open's size (both
+ * readings would fit); the session owed no echo before it (its last
+ * record is the server's), and its first record after it is the server's,
+ * of an echo's size, within FWD_OPEN_KEY_ECHO_S: the key's echo. A lone
+ * open of another size (a -D target that much longer) is followed by no
+ * session record of the server's until the next key is typed. */
+static bool open_key_late(const ctx *x, const fwd_chan *ch, const open_sizes *known, size_t stop)
+{
+    const item *o = &x->v[ch->open];
+    uint32_t kc = sd_ssh_wire_size(x->cs, SD_SSH_P_CHANNEL_DATA(1)), ks = sd_ssh_wire_size(x->ss, SD_SSH_P_CHANNEL_DATA(1));
+    if (!o->c || o->exact || !kc || o->len <= kc || !open_size_known(known, o->len - kc) || open_size_known(known, o->len))
+        return false;
+    size_t b = session_rec(x, ch->open, -1, ch->open), a = session_rec(x, ch->open, 1, stop);
+    return b != SIZE_MAX && !x->v[b].c && a != SIZE_MAX && !x->v[a].c && x->v[a].len == ks &&
+           x->v[a].t - o->t < FWD_OPEN_KEY_ECHO_S;
+}
+
 /* The client's EOF and CLOSE of the channel at v[k], in one segment (two
  * control records of one frame, or one record of both), within
  * FWD_QUIET_S of the channel's last record: the client closes the
@@ -327,6 +378,7 @@ void sdi_forwards(ctx *x, size_t from, bool fwd_only)
     if (!z.open_min[0] || !z.confirm[0] || !z.confirm[1] || !z.ctl_c || !z.ctl_s)
         return;
     size_t conf = 0, open = next_open(x, &z, from, &conf, fwd_only);
+    open_sizes known = { .n = 0 };
     if (open != SIZE_MAX && open > from && fwd_only && x->midstream) {
         if (!x->chan)
             x->chan = sd_calloc(x->n, sizeof *x->chan);
@@ -340,6 +392,12 @@ void sdi_forwards(ctx *x, size_t from, bool fwd_only)
         size_t nconf = 0, next = next_open(x, &z, conf + 1, &nconf, fwd_only);
         size_t stop = next != SIZE_MAX ? next : fwd_only ? close_start(x, conf) : x->n;
         chan_walk(x, &z, &ch, stop, fwd_only);
+        if (!ch.key && !fwd_only && !x->zlib && open_key_late(x, &ch, &known, stop)) {
+            ch.key = true;
+            x->chan[open] = SDI_CHAN_OPEN_KEY;
+        } else if (!ch.key && x->v[open].c) {
+            open_size_add(&known, x->v[open].len);
+        }
         forward_event(x, &ch, fwd_only, !x->v[open].c);
         open = next;
         conf = nconf;

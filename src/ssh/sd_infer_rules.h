@@ -705,6 +705,17 @@
  * person's keys a few ms apart, at most two or three before a program
  * connects; the bound keeps the look-ahead short). */
 #define FWD_OWED_ECHO_MAX 4u
+/* A client segment of a key's record more than an open this connection
+ * sent alone (a -L listener's opens repeat one size: the same target, an
+ * originator of one address) holds that open and a key typed as a local
+ * program connected. sshd serves the new channel's first burst before it
+ * writes the key to the shell, so the key's echo may come after the
+ * channel's exchange, yet before the session's next key and within this
+ * (s; lab fresh shellfwd_L_chacha at +10000 frame 119, 128 = 92 + 36:
+ * the echo 96 ms later, behind a 150 kB download). The open sizes
+ * remembered are bounded (a -D session's targets vary). */
+#define FWD_OPEN_KEY_ECHO_S 0.5
+#define FWD_OPEN_SIZES_MAX 8u
 /* Compressed (zlib), an open repeating the one before shrinks to a few
  * bytes (lab asyncssh_forward: 76, then 44 under chacha20-poly1305) and
  * no size names it: in a session without a session channel, a client

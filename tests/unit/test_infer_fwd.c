@@ -313,6 +313,46 @@ static void test_forward_open_with_key(void **st)
     }
 }
 
+/* The key and the open in one segment, the key's echo late: sshd serves
+ * the channel's burst first and echoes the key 20 ms after the channel's
+ * CLOSE (lab fresh shellfwd_L_chacha at +10000 frames 119-236: 128 = 92 +
+ * 36, the echo 96 ms after). An earlier open alone showed the listener's
+ * open is 92: the open and a key are read. The look-alikes read no key
+ * at the open: (1) no echo follows (a lone open of a longer target);
+ * (2) a lone open of 128 was seen too (both readings fit); (3) a key
+ * typed before the open is still owed its echo, which the late record
+ * is. */
+static void test_forward_open_with_key_late(void **st)
+{
+    (void)st;
+    for (int shape = 0; shape < 4; shape++) {
+        stream s;
+        shell(&s, false);
+        fetch(&s, 2.4, 14, true);
+        if (shape == 2)
+            s.r[fetch(&s, 2.6, 14, true)].len = 128;
+        key(&s, 2.8);
+        if (shape == 3)
+            add(&s, true, 36, 3.09);
+        size_t open = fetch(&s, 3.1, 14, true);
+        s.r[open].len = 128;
+        if (shape != 1)
+            add(&s, false, 36, 3.125); /* the key's echo */
+        key(&s, 3.4);
+        key(&s, 3.6);
+        sd_evlist l = { 0 };
+        infer(&s, &l);
+        assert_int_equal(count_kind(&l, "forward"), shape == 2 ? 3 : 2);
+        bool at_open = false;
+        for (size_t i = 0; i < l.n; i++)
+            at_open |= !strcmp(l.v[i].kind, "keystroke") && l.v[i].frame == open + 1;
+        assert_int_equal(at_open, shape == 0);
+        if (shape == 0)
+            assert_int_equal(count_kind(&l, "keystroke"), 6);
+        sd_evlist_free(&l);
+    }
+}
+
 /* The client's EOF and CLOSE 19 ms after the server's EOF (a loaded
  * client: lab fresh shellfwd_D_aes128gcm at seed +9600 frames 93-96, and
  * shellfwd_L_aes128ctr-sha256etm frames 245-250, 17 ms after its
@@ -1565,7 +1605,7 @@ int main(void)
         cmocka_unit_test(test_x11_keys_after_client),
         cmocka_unit_test(test_forward_after_key),
         cmocka_unit_test(test_forward_client_close_late),
-        cmocka_unit_test(test_forward_open_with_key),
+        cmocka_unit_test(test_forward_open_with_key), cmocka_unit_test(test_forward_open_with_key_late),
         cmocka_unit_test(test_midstream_sftp_upload), cmocka_unit_test(test_midstream_unknown), cmocka_unit_test(test_midstream_carrier),
         cmocka_unit_test(test_midstream_rfwd), cmocka_unit_test(test_midstream_inflight),
         cmocka_unit_test(test_midstream_sftp_two_answers),

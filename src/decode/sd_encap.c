@@ -355,6 +355,13 @@ static bool geneve_valid(sd_cur c)
            GENEVE_HDR + (c.p[0] & 0x3fu) * 4u <= sd_cur_left(&c);
 }
 
+/* The tunnel segment of a VXLAN or GENEVE header (its length checked):
+ * both carry the 24-bit VNI in bytes 4-6. */
+static uint64_t vni_segment(sd_cur c)
+{
+    return SD_TUNNEL_VNI | (uint32_t)(c.p[4] << 16 | c.p[5] << 8 | c.p[6]);
+}
+
 bool sd_dec_udp_tunnel(sd_decoder *d, uint16_t dport, sd_cur c, sd_pkt *out, sd_dec_res *res)
 {
     if (dport == PORT_VXLAN && vxlan_valid(c)) {
@@ -362,7 +369,7 @@ bool sd_dec_udp_tunnel(sd_decoder *d, uint16_t dport, sd_cur c, sd_pkt *out, sd_
             *res = SD_DEC_BAD;
             return true;
         }
-        out->tunnel = SD_TUNNEL_VNI | (uint32_t)(c.p[4] << 16 | c.p[5] << 8 | c.p[6]);
+        out->tunnel = vni_segment(c);
         sd_cur_skip(&c, VXLAN_HDR);
         *res = sd_dec_ether(d, c, out);
         return true;
@@ -374,7 +381,7 @@ bool sd_dec_udp_tunnel(sd_decoder *d, uint16_t dport, sd_cur c, sd_pkt *out, sd_
         }
         size_t opt = (c.p[0] & 0x3fu) * 4u;
         uint16_t proto = (uint16_t)(c.p[2] << 8 | c.p[3]);
-        out->tunnel = SD_TUNNEL_VNI | (uint32_t)(c.p[4] << 16 | c.p[5] << 8 | c.p[6]);
+        out->tunnel = vni_segment(c);
         sd_cur_skip(&c, GENEVE_HDR + opt);
         *res = sd_dec_ethertype(d, proto, c, out);
         return true;

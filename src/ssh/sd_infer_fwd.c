@@ -378,15 +378,14 @@ void sdi_forwards(ctx *x, size_t from, bool fwd_only)
     if (!z.open_min[0] || !z.confirm[0] || !z.confirm[1] || !z.ctl_c || !z.ctl_s)
         return;
     size_t conf = 0, open = next_open(x, &z, from, &conf, fwd_only);
-    open_sizes known = { .n = 0 };
-    if (open != SIZE_MAX && open > from && fwd_only && x->midstream) {
-        if (!x->chan)
-            x->chan = sd_calloc(x->n, sizeof *x->chan);
+    if (open == SIZE_MAX)
+        return; /* x->chan stays as it was: sdi_forwards_alone reads "none found" */
+    if (!x->chan)
+        x->chan = sd_calloc(x->n, sizeof *x->chan);
+    if (open > from && fwd_only && x->midstream)
         inflight_chan(x, &z, from, open);
-    }
+    open_sizes known = { .n = 0 };
     while (open != SIZE_MAX) {
-        if (!x->chan)
-            x->chan = sd_calloc(x->n, sizeof *x->chan);
         fwd_chan ch = { .open = open, .conf = conf, .key = open_key(x, &z, open, conf, fwd_only),
                         .carry = { .last_data_dir = -1, .req = !x->v[open].c } };
         size_t nconf = 0, next = next_open(x, &z, conf + 1, &nconf, fwd_only);

@@ -930,28 +930,6 @@ static void insert_enters(const ctx *x, key *k, size_t nk, const bool *prog)
     }
 }
 
-/* Full-screen programs (less, vim, top) answer a key with a redraw, not an
- * echo. A Backspace echo erases a character the line echoed before: on a
- * line without an echoed character (nor a recalled, completed or pasted
- * one) its size is a program's short redraw (less's search prompt). And a
- * key read as Enter (a redraw) that follows another such key within
- * SCREEN_KEY_S, nothing typed between, once an Enter was answered by a
- * page (the program painted its screen), is a key of the program (paging,
- * insert mode, quit) when its answer does not start as this session's
- * Enters do: bare Enters pressed in a row are answered by the same CR LF
- * echo (alone, or with bash's bracketed-paste codes) as an Enter ending a
- * typed line. A first record of a page's size is no such echo (the CR LF
- * left with the screen's first segment, as a paging key's page does: the
- * first fresh run of editkeys at seed +1000, frames 248-263, both 1448;
- * test_pager_keys). A key answered by a page itself is the program's
- * however long the person read before it (less's first page read 1.6 s
- * there and in editkeys_s1000, 1.504 s in editkeys_s5000): a bare Enter
- * at a prompt is answered by a line and a prompt, far below a page. Nor
- * does the echo test hold right after such a key answered by a page: the
- * program still holds the screen, no shell reads the key (q quitting less answered by
- * the screen restored, 68 bytes, as the Enter's CR LF echo with the
- * bracketed-paste codes: lab editkeys_s1000 frames 246 and 268). The
- * keys re-read so are marked in prog[] (insert_enters). */
 /* Keys typed while a program starts (vim, after its first write): the
  * keys since the last Enter, answered by a page (enter), went unanswered
  * and key i is answered by a page: the program painted its screen as it
@@ -974,6 +952,28 @@ static bool typed_before_screen(const key *k, size_t enter, size_t i)
     return true;
 }
 
+/* Full-screen programs (less, vim, top) answer a key with a redraw, not an
+ * echo. A Backspace echo erases a character the line echoed before: on a
+ * line without an echoed character (nor a recalled, completed or pasted
+ * one) its size is a program's short redraw (less's search prompt). And a
+ * key read as Enter (a redraw) that follows another such key within
+ * SCREEN_KEY_S, nothing typed between, once an Enter was answered by a
+ * page (the program painted its screen), is a key of the program (paging,
+ * insert mode, quit) when its answer does not start as this session's
+ * Enters do: bare Enters pressed in a row are answered by the same CR LF
+ * echo (alone, or with bash's bracketed-paste codes) as an Enter ending a
+ * typed line. A first record of a page's size is no such echo (the CR LF
+ * left with the screen's first segment, as a paging key's page does: the
+ * first fresh run of editkeys at seed +1000, frames 248-263, both 1448;
+ * test_pager_keys). A key answered by a page itself is the program's
+ * however long the person read before it (less's first page read 1.6 s
+ * there and in editkeys_s1000, 1.504 s in editkeys_s5000): a bare Enter
+ * at a prompt is answered by a line and a prompt, far below a page. Nor
+ * does the echo test hold right after such a key answered by a page: the
+ * program still holds the screen, no shell reads the key (q quitting less answered by
+ * the screen restored, 68 bytes, as the Enter's CR LF echo with the
+ * bracketed-paste codes: lab editkeys_s1000 frames 246 and 268). The
+ * keys re-read so are marked in prog[] (insert_enters). */
 static void screen_keys(const ctx *x, const keysz *z, key *k, size_t nk, bool redraws, bool *prog)
 {
     bool *was_enter = sd_calloc(nk + 1, sizeof *was_enter);
@@ -1373,6 +1373,14 @@ static bool redraw_keys(const ctx *x, const leg *L, const keysz *z, key *k, size
     return tty_kill;
 }
 
+/* The key after k[i] follows within WORD_KILL_PACE times the line's median
+ * gap: typing on, no prompt read (a slow typist's word typed on after
+ * Ctrl-W 0.31-0.34 s later, as fast as the line's keys). */
+static bool kill_at_pace(const ctx *x, const key *k, size_t i)
+{
+    return key_at(x, &k[i + 1]) - key_at(x, &k[i]) <= WORD_KILL_PACE * line_pace(x, k, i);
+}
+
 /* A word killed at the line's end (readline's Ctrl-W or Alt-Backspace:
  * a "\b" per character erased and "\x1b[K"; on a leg whose terminal
  * edits its lines, dash, "\b \b" each) is answered by one record larger
@@ -1384,14 +1392,6 @@ static bool redraw_keys(const ctx *x, const leg *L, const keysz *z, key *k, size
  * printing nothing) is followed by the next command after the person read
  * the prompt (HUMAN_MIN_S), unless the record is smaller than any prompt
  * line (P_ENTER_MIN). A kill of a Backspace echo's size stays Backspace. */
-/* The key after k[i] follows within WORD_KILL_PACE times the line's median
- * gap: typing on, no prompt read (a slow typist's word typed on after
- * Ctrl-W 0.31-0.34 s later, as fast as the line's keys). */
-static bool kill_at_pace(const ctx *x, const key *k, size_t i)
-{
-    return key_at(x, &k[i + 1]) - key_at(x, &k[i]) <= WORD_KILL_PACE * line_pace(x, k, i);
-}
-
 static void word_kill_keys(const ctx *x, const leg *L, const keysz *z, key *k, size_t nk, bool tty_edit)
 {
     for (size_t i = 0; i + 1 < nk; i++) {

@@ -40,6 +40,17 @@ static int rfwd_request(const ctx *x, uint32_t len, uint32_t w_open)
     return RFWD_NONE;
 }
 
+typedef struct rfwd_sizes {
+    uint32_t lo, hi, cf; /* the server's open, least and most; the client's confirmation */
+} rfwd_sizes;
+
+static rfwd_sizes rfwd_sizes_of(const ctx *x)
+{
+    return (rfwd_sizes){ .lo = sd_ssh_wire_size(x->ss, P_FORWARDED_TCPIP_BASE),
+                         .hi = sd_ssh_wire_size(x->ss, P_FORWARDED_TCPIP_BASE + 2 * FWD_HOST_MAX),
+                         .cf = sd_ssh_wire_size(x->cs, P_OPEN_CONFIRM) };
+}
+
 /* A request read alone (or with a session open's size) whose answer has
  * no size of its own: sshd's login notices (SSH_MSG_DEBUG of the
  * authorized_keys options, hostkeys-00) can leave in the answer's segment
@@ -53,20 +64,18 @@ static int rfwd_request(const ctx *x, uint32_t len, uint32_t w_open)
  * exchange: an SFTP answer and the next request have these sizes too),
  * answers it: sshd opens one only for a port the client asked it to
  * listen on (RFC 4254 7.1-7.2). */
-static bool rfwd_open_at(const ctx *x, size_t j)
+static bool rfwd_open_at(const ctx *x, const rfwd_sizes *z, size_t j)
 {
-    uint32_t lo = sd_ssh_wire_size(x->ss, P_FORWARDED_TCPIP_BASE),
-             hi = sd_ssh_wire_size(x->ss, P_FORWARDED_TCPIP_BASE + 2 * FWD_HOST_MAX),
-             cf = sd_ssh_wire_size(x->cs, P_OPEN_CONFIRM);
     const item *o = &x->v[j], *a = &x->v[j + 1];
-    return !o->c && o->len >= lo && o->len <= hi && a->c && a->len == cf && a->t - o->t < FWD_CONFIRM_S &&
+    return !o->c && o->len >= z->lo && o->len <= z->hi && a->c && a->len == z->cf && a->t - o->t < FWD_CONFIRM_S &&
            o->t - x->v[j - 1].t >= RFWD_OPEN_QUIET_S && !sdi_x11_open_at(x, j);
 }
 
 static bool rfwd_used(const ctx *x, size_t s0)
 {
+    rfwd_sizes z = rfwd_sizes_of(x);
     for (size_t j = s0 + 1; j + 1 < x->n; j++)
-        if (rfwd_open_at(x, j))
+        if (rfwd_open_at(x, &z, j))
             return true;
     return false;
 }
@@ -166,8 +175,9 @@ void sdi_mid_rfwd(ctx *x, size_t s0)
 {
     if (!x->midstream || x->sum->reverse_provisioned)
         return;
+    rfwd_sizes z = rfwd_sizes_of(x);
     for (size_t j = s0 + 1; j + 2 < x->n; j++)
-        if (rfwd_open_at(x, j) && data_both_ways(x, j + 1)) {
+        if (rfwd_open_at(x, &z, j) && data_both_ways(x, j + 1)) {
             sd_event *e = provisioned_by_use(x, j);
             sd_ev_bool(e, "midstream", true);
             snprintf(e->note, sizeof e->note,

@@ -15,6 +15,7 @@ typedef struct key {
     uint32_t resp_n;
     uint32_t resp_max; /* the largest answer record */
     uint64_t resp_bytes;
+    uint32_t merged; /* characters more in the key's record (merged_keys) */
 } key;
 
 /* mark[] of a record in a chaff train, or of a keepalive */
@@ -1705,17 +1706,23 @@ static void emit_keys(ctx *x, const leg *L, const key *k, size_t nk)
             password_event(x, L, k, i, silent);
         silent = is_key(&k[i], "char") && !k[i].resp_n ? silent + 1 : 0;
         item *it = &x->v[k[i].at];
-        sd_event *e = sdi_ev(x, "keystroke", it, k[i].resp_first != SIZE_MAX ? &x->v[k[i].resp_first] : it, L->id);
-        e->dir = it->c ? 0 : 1;
-        e->confidence = CONF_KEYSTROKE;
-        sd_ev_str(e, "key", k[i].k);
-        if (!strcmp(k[i].k, "paste"))
-            sd_ev_int(e, "bytes", data_bytes(L, it->len));
-        else
-            sd_ev_int(e, "bytes", strcmp(k[i].k, "arrow") == 0 ? 3 : 1);
-        if (prev >= 0)
-            sd_ev_num(e, "latency_ms", (it->t - prev) * 1000.0);
-        prev = it->t;
+        for (uint32_t m = 0; m <= k[i].merged; m++) {
+            sd_event *e = sdi_ev(x, "keystroke", it, k[i].resp_first != SIZE_MAX ? &x->v[k[i].resp_first] : it, L->id);
+            e->dir = it->c ? 0 : 1;
+            e->confidence = CONF_KEYSTROKE;
+            sd_ev_str(e, "key", k[i].k);
+            if (!strcmp(k[i].k, "paste"))
+                sd_ev_int(e, "bytes", data_bytes(L, it->len));
+            else
+                sd_ev_int(e, "bytes", strcmp(k[i].k, "arrow") == 0 ? 3 : 1);
+            if (prev >= 0)
+                sd_ev_num(e, "latency_ms", (it->t - prev) * 1000.0);
+            prev = it->t;
+            if (k[i].merged)
+                snprintf(e->note, sizeof e->note,
+                         "one of %u characters sent in one record (a client behind the typing), echoed as one",
+                         k[i].merged + 1);
+        }
         if (strcmp(k[i].k, "enter") == 0 && k[i].resp_n)
             output_event(x, L, &k[i]);
     }
@@ -1963,6 +1970,34 @@ static void repl_exit_keys(const ctx *x, const keysz *z, key *k, size_t nk, bool
     }
 }
 
+/* Characters a client fell behind on, sent in one record: a record of an
+ * arrow's size between two characters, answered by one echo that holds
+ * as many bytes as the key (the terminal echoes what it was sent; an arrow
+ * inside a line is answered by a cursor move, one byte, or by a recalled
+ * line's redraw, which also moves back over the typed characters and is
+ * longer). A loaded client reading the terminal late sends the keys typed
+ * meanwhile at once (lab sweeps at +9600..+10000: long_line frames 204
+ * and 230, four keys each in 44 bytes under chacha20 after a 0.7 s
+ * stall; su_inline frame 74, six; wordkill_slow frame 188, three; lab
+ * bash_fast_s16600 frame 113, three 36-47 ms apart). Read as the fewest
+ * characters that record holds: the rest are not seen. */
+static void merged_keys(const ctx *x, const leg *L, const keysz *z, key *k, size_t nk)
+{
+    if (z->comp || x->zlib)
+        return; /* compressed, a tunnel's too: a record's size says little of its bytes */
+    uint32_t echo = sdi_lw(L, false, P_ARROW);
+    for (size_t i = 1; i + 1 < nk; i++) {
+        key *q = &k[i];
+        uint32_t len = x->v[q->at].len;
+        if (!is_key(q, "arrow") || len != z->wa || z->wa == z->wk || q->resp_n != 1 ||
+            x->v[q->resp_first].len != echo || !is_key(&k[i - 1], "char") || !is_key(&k[i + 1], "char"))
+            continue;
+        int64_t fewest = data_fit(L, true, len - 1, 0, len) + 1;
+        q->k = "char";
+        q->merged = fewest > 1 ? (uint32_t)(fewest - 1) : 0;
+    }
+}
+
 /* Keys typed one by one, re-read by the line editor's and the
  * programs' ways of answering them. */
 static void typed_keys(const ctx *x, const leg *L, const keysz *z, size_t from, size_t to, key *k, size_t nk)
@@ -2054,14 +2089,22 @@ uint32_t sdi_keys_leg(ctx *x, const leg *L, size_t from, size_t to, bool emit)
         cold_keys(x, &z, k, nk);
     if (z.we_p)
         offset_backspaces(x, &z, k, nk);
-    if (!x->lines_only)
+    if (!x->lines_only) {
+        merged_keys(x, L, &z, k, nk);
         typed_keys(x, L, &z, from, to, k, nk);
+    }
+    uint32_t merged = 0; /* the merged characters of keys still read as characters */
+    for (size_t i = 0; i < nk; i++) {
+        if (!is_key(&k[i], "char"))
+            k[i].merged = 0;
+        merged += k[i].merged;
+    }
     if (emit)
         emit_keys(x, L, k, nk);
     free(k);
     free(mark);
     free(pair);
-    return (uint32_t)nk;
+    return (uint32_t)nk + merged;
 }
 
 bool sdi_typed_line(const ctx *x, const leg *L, size_t i)

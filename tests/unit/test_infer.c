@@ -2828,6 +2828,29 @@ static void test_enter_after_edit(void **st)
         assert_string_equal(k[i].s, want[i]);
 }
 
+/* Keys a loaded client sent in one record (lab long_line at +9600
+ * frames 201-210, chacha20): `a`, `b`, then four keys typed over 0.7 s
+ * leave at once (44 bytes, an arrow's size) and are echoed at once (44:
+ * the terminal echoes the bytes it got), then `c` and Enter. An arrow
+ * between characters is answered by a cursor move (36) or a recalled
+ * line's redraw over the typed ones: the 44 holds 3 to 10 characters,
+ * read as the fewest, 3 (before: one arrow). An Up arrow after an Enter
+ * recalling a short line, answered the same, stays an arrow. */
+static void test_merged_keys(void **st)
+{
+    (void)st;
+    static const step keys[] = {
+        { true, 36, 2.00 }, { false, 36, 2.0002 }, { true, 36, 2.18 }, { false, 36, 2.1802 }, /* a b */
+        { true, 44, 2.95 }, { false, 44, 2.9502 },                                            /* 4 keys */
+        { true, 36, 3.15 }, { false, 36, 3.1502 },                                            /* c */
+        { true, 36, 3.50 }, { false, 100, 3.5003 }, { false, 52, 3.5005 },                    /* Enter */
+        { true, 44, 4.60 }, { false, 44, 4.6002 },                                            /* Up: `ls` */
+        { true, 36, 5.10 }, { false, 100, 5.1003 }, { false, 52, 5.1005 },                    /* Enter */
+    };
+    static const char *const want[] = { "char", "char", "char", "char", "char", "char", "enter", "arrow", "enter" };
+    assert_shell_keys(keys, sizeof keys / sizeof keys[0], want, sizeof want / sizeof want[0]);
+}
+
 /* The same line, its Enter answered by one record a block larger than
  * the insert's redraw (52: a short output and prompt, or a Backspace
  * inside the line, which redraws 2 bytes more) and the next command's
@@ -4301,6 +4324,7 @@ int main(void)
         cmocka_unit_test(test_typeahead_rhythm_not_stream),
         cmocka_unit_test(test_enter_one_record_then_search),
         cmocka_unit_test(test_enter_after_edit),
+        cmocka_unit_test(test_merged_keys),
         cmocka_unit_test(test_enter_after_edit_tie),
         cmocka_unit_test(test_held_echoes_joint),
         cmocka_unit_test(test_slow_typist),

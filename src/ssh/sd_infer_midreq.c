@@ -27,6 +27,9 @@
  * request sent just before it and that request's answer, the
  * OPEN_CONFIRMATION. */
 #define MIDR_OPEN_SCAN 4u
+/* A client in lockstep sends its next request as soon as the answer
+ * comes (s): a program, not a person (HUMAN_MIN_S is longer). */
+#define MIDR_LOCKSTEP_S 0.3
 
 /* How many answers (CHANNEL_SUCCESS, WINDOW_ADJUST) the server record of
  * len bytes holds, the fewest that make it up; 0 when it is none. */
@@ -50,23 +53,44 @@ static size_t run_end(const ctx *x, size_t i)
     return to;
 }
 
-/* Whether the client's run [i, to) is a request group the server answers:
+/* How many answers the server gave the client's run [i, to) of requests:
  * the whole no larger than a group of requests (P_REQ_GROUP_MAX; a
  * command's upload or a forward's bulk is larger) and at least the
  * smallest final request (shell: P_REQ_SHELL; a key is smaller under
  * 8-byte blocks), the server's next records before the client's next
- * (up to REQ_ANSWER_RECORDS) holding the answers. */
-static bool answered_group(const ctx *x, size_t i, size_t to)
+ * (up to REQ_ANSWER_RECORDS) holding the answers (0 when the run is no
+ * group); *next is the record after them. */
+static uint32_t group_answers(const ctx *x, size_t i, size_t to, size_t *next)
 {
     uint32_t total = 0;
     for (size_t k = i; k < to; k++)
         total += x->v[k].len;
     if (total < sd_ssh_wire_size(x->cs, P_REQ_SHELL) || total > sd_ssh_wire_size(x->cs, P_REQ_GROUP_MAX))
-        return false;
+        return 0;
     uint32_t answers = 0;
-    for (size_t j = to; j < x->n && j < to + REQ_ANSWER_RECORDS && !x->v[j].c; j++)
+    size_t j = to;
+    for (; j < x->n && j < to + REQ_ANSWER_RECORDS && !x->v[j].c; j++)
         answers += answers_in(x, x->v[j].len);
-    return answers >= MIDR_ANSWERS_MIN;
+    *next = j;
+    return answers;
+}
+
+/* The same, or a client that sends each request alone and waits for its
+ * answer (paramiko's get_pty() then invoke_shell()): one answer, and the
+ * client's next record, alone right after it, answered too. *end is past
+ * the group read. */
+static bool answered_group(const ctx *x, size_t i, size_t to, size_t *end)
+{
+    size_t next = to, after = 0;
+    uint32_t a = group_answers(x, i, to, &next);
+    *end = to;
+    if (a >= MIDR_ANSWERS_MIN)
+        return true;
+    if (a != 1 || next >= x->n || !x->v[next].c || run_end(x, next) != next + 1 ||
+        x->v[next].t - x->v[next - 1].t > MIDR_LOCKSTEP_S || group_answers(x, next, next + 1, &after) < 1)
+        return false;
+    *end = next + 1;
+    return true;
 }
 
 size_t sdi_mid_requests_at(const ctx *x, size_t s0, bool *open_seen, size_t *group_end)
@@ -81,9 +105,10 @@ size_t sdi_mid_requests_at(const ctx *x, size_t s0, bool *open_seen, size_t *gro
         return SIZE_MAX;
     size_t to = x->v[i].c ? run_end(x, i) : i;
     /* the open came before the capture: this run is the request group */
-    if (to > i && answered_group(x, i, to)) {
+    size_t end = 0;
+    if (to > i && answered_group(x, i, to, &end)) {
         *open_seen = false;
-        *group_end = to;
+        *group_end = end;
         return i;
     }
     /* the open is in the capture: among the first MIDR_OPEN_SCAN records
@@ -93,16 +118,15 @@ size_t sdi_mid_requests_at(const ctx *x, size_t s0, bool *open_seen, size_t *gro
      * with it, lab hostcert's 112 bytes under chacha20-poly1305, 52 + 60,
      * or just before it, answered while the open waits: lab wan_demo's 68,
      * then the open, the answer's 28, the confirmation) */
-    size_t open = SIZE_MAX, end = 0;
+    size_t open = SIZE_MAX;
     for (size_t j = s0 + 1; j < x->n && j < s0 + MIDR_OPEN_SCAN && open == SIZE_MAX; j++) {
         if (x->v[j].c || x->v[j].len != sd_ssh_wire_size(x->ss, P_OPEN_CONFIRM) || j + 1 >= x->n || !x->v[j + 1].c)
             continue;
         size_t k = j;
         while (k > s0 && !x->v[k - 1].c)
             k--;
-        end = run_end(x, j + 1);
         if (k > s0 && x->v[k - 1].len >= sd_ssh_wire_size(x->cs, P_SESSION_OPEN) &&
-            x->v[k - 1].len <= sd_ssh_wire_size(x->cs, P_REQ_GROUP_MAX) && answered_group(x, j + 1, end))
+            x->v[k - 1].len <= sd_ssh_wire_size(x->cs, P_REQ_GROUP_MAX) && answered_group(x, j + 1, run_end(x, j + 1), &end))
             open = k - 1;
     }
     if (open == SIZE_MAX)

@@ -62,9 +62,11 @@ reverse_keys auth+20 shell
 exec_cmd auth+5 exec
 top_exec auth+5 exec
 sendenv_sftp_chacha auth+5 sftp
+paramiko_shell_s1000 auth+5 shell
 EOF2
 # (exec_cmd, top_exec, sendenv_sftp_chacha: cut before the session's requests,
-# read from them as a full capture's: sd_infer_midreq.c; integ: "unknown")
+# read from them as a full capture's: sd_infer_midreq.c; integ: "unknown";
+# paramiko_shell_s1000: its requests each sent alone, each answered by one packet)
 # the keys and Enters against the labels (no --ssh-port in the scorer: port 22 ones)
 # (wanc150_bash_fast: captured at the client 150 ms from the server, keys faster than
 # the round trip: read with the lag the key/echo delays give, MID_LAG_PAIRS_MIN)

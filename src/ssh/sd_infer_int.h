@@ -253,6 +253,15 @@ typedef struct session {
  * USERAUTH_SUCCESS); sets x->sftp, x->exec, x->req_to. No events. */
 void sdi_session(ctx *x, const leg *F, size_t s0, session *S);
 
+/* ---- sd_infer_midreq.c ---- */
+
+/* Picked up mid-stream: where the session's setup begins when the capture
+ * holds it (the client's request group answered by CHANNEL_SUCCESS /
+ * WINDOW_ADJUST only, the session's open before it or not), SIZE_MAX when
+ * it came before the capture; *open_seen tells whether the record there
+ * is the CHANNEL_OPEN, *group_end is past the request group. */
+size_t sdi_mid_requests_at(const ctx *x, size_t s0, bool *open_seen, size_t *group_end);
+
 /* ---- sd_infer_midkind.c ---- */
 
 /* The kind of a session picked up mid-stream without a terminal, from its

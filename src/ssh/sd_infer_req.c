@@ -112,14 +112,14 @@ static reqs pty_after(const ctx *x, reqs q, int pre, size_t i, size_t to)
  * first REQ_RUNS runs after the session's CHANNEL_OPEN are tried; a run of
  * x11 / agent requests alone is noted (q.pre) and the next run read as
  * the group. */
-static reqs find_requests(const ctx *x, size_t s0)
+static reqs find_requests(const ctx *x, size_t s0, bool open_seen)
 {
     reqs q = { .extra = -1 };
     int pre = 0;
     size_t i = s0;
     while (i < x->n && !x->v[i].c)
         i++;
-    while (i < x->n && x->v[i].c) /* the CHANNEL_OPEN */
+    while (open_seen && i < x->n && x->v[i].c) /* the CHANNEL_OPEN */
         i++;
     for (int run = 0; run < REQ_RUNS; run++) {
         while (i < x->n && !x->v[i].c)
@@ -574,7 +574,7 @@ static bool delayed_session(ctx *x, const leg *F, size_t s0)
         return false;
     double login_t = x->login_t;
     x->login_t = x->v[i].t;
-    reqs q = find_requests(x, i > 0 ? i - 1 : i);
+    reqs q = find_requests(x, i > 0 ? i - 1 : i, true);
     if (q.found)
         read_requests(x, &q, false);
     /* OpenSSH opens its session right after login or never (-N), so a
@@ -611,12 +611,24 @@ static void mid_session(ctx *x, size_t s0, session *S)
 
 void sdi_session(ctx *x, const leg *F, size_t s0, session *S)
 {
+    bool open_seen = true;
     if (x->midstream) {
         mid_session(x, s0, S);
-        return;
+        /* the session's requests in the capture (sd_infer_midreq.c): no
+         * forward's open or transfer before their end; where the traffic
+         * told no kind, read as a full capture's */
+        size_t end = 0, r = sdi_mid_requests_at(x, s0, &open_seen, &end);
+        if (r != SIZE_MAX && !x->kind_unknown)
+            x->req_to = end;
+        if (r == SIZE_MAX || !x->kind_unknown)
+            return;
+        *S = (session){ .q = { .extra = -1 } };
+        x->kind_unknown = false;
+        s0 = r;
     }
-    S->fwd_only = forward_only(x, s0) && !delayed_session(x, F, s0);
-    S->q = S->fwd_only ? (reqs){ .extra = -1 } : find_requests(x, s0);
+    /* requests answered mid-stream: a session channel's, no -N */
+    S->fwd_only = !x->midstream && forward_only(x, s0) && !delayed_session(x, F, s0);
+    S->q = S->fwd_only ? (reqs){ .extra = -1 } : find_requests(x, s0, open_seen);
     if (S->q.found)
         read_requests(x, &S->q, F->openssh_client);
     find_pty(x, s0, S);

@@ -111,7 +111,9 @@ static bool command_line_first(const ctx *x, const leg *F, const reqs *q)
 
 bool sdi_pty_command(const ctx *x, const leg *F, const session *S)
 {
-    if (!S->q.found || !S->q.pty || S->q.sftp || !F->openssh_client)
+    /* mid-stream the client's software is not seen: its requests read as
+     * OpenSSH's, the commonest client that sends a pty-req and an exec */
+    if (!S->q.found || !S->q.pty || S->q.sftp || !(F->openssh_client || x->midstream))
         return false;
     /* the common shell first: its size fits and a prompt follows */
     if (final_fits(x, &S->q, P_REQ_SHELL) && !redraws_alone(x, F, &S->q) &&

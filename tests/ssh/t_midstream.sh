@@ -59,7 +59,14 @@ tunnel_web_D auth+5 forward-only
 proxyjump auth+5 tunnel
 proxyjump_keys_chacha auth+20 tunnel
 reverse_keys auth+20 shell
+exec_cmd auth+5 exec
+top_exec auth+5 exec
+sendenv_sftp_chacha auth+5 sftp
+paramiko_shell_s1000 auth+5 shell
 EOF2
+# (exec_cmd, top_exec, sendenv_sftp_chacha: cut before the session's requests,
+# read from them as a full capture's: sd_infer_midreq.c; integ: "unknown";
+# paramiko_shell_s1000: its requests each sent alone, each answered by one packet)
 # the keys and Enters against the labels (no --ssh-port in the scorer: port 22 ones)
 # (wanc150_bash_fast: captured at the client 150 ms from the server, keys faster than
 # the round trip: read with the lag the key/echo delays give, MID_LAG_PAIRS_MIN)
@@ -151,6 +158,14 @@ if not ok:
     print("FAIL: reverse_keys: reverse keys %s" % {k: v.get(k) for k in ("status", "tp", "fp", "fn")})
 sys.exit(0 if ok else 1)
 PY
+# a shell cut before its session's open (sd_infer_midreq.c): the open,
+# its confirmation and the requests are the session's, no -L forward
+# (integ: one from the open to the requests; wan_demo: a global request
+# and its answer before the confirmation)
+for name in hostcert wan_demo; do
+    cut_json $name auth+5 "$T/lab" "$T/$name.json"
+    grep -q '"kind":"forward"' "$T/$name.json" && bad "$name +5: the session's open read as a forward"
+done
 # without --ssh-port, port 2022 is no SSH port: not claimed
 "$S" ssh --json "$T/lab/dropbear_server.pcap" 2>&1 | grep -q '"type":"ssh"' && bad "dropbear_server claimed without --ssh-port"
 "$S" ssh --ssh-port 0 "$T/lab/dropbear_server.pcap" >/dev/null 2>&1 && bad "--ssh-port 0 accepted"

@@ -1443,6 +1443,79 @@ static void test_midstream_sftp_upload(void **st)
     sd_evlist_free(&l);
 }
 
+/* A session picked up mid-stream right after its login (sd_infer_midreq.c),
+ * chacha20-poly1305 (lab exec_cmd cut at login+5): the client's exec
+ * request (76: a 26-byte command) answered by two packets in one segment
+ * (72: WINDOW_ADJUST and CHANNEL_SUCCESS), its EOF (36), the command's
+ * output, its exit and close. answer: the server's record after the request. */
+static sd_infer_summary mid_exec(sd_evlist *l, uint32_t answer)
+{
+    static stream s;
+    memset(&s, 0, sizeof s);
+    static const rec r[] = { { true, 76, 1.0 },     { false, 0, 1.004 },  { true, 36, 1.005 },
+                             { false, 108, 1.07 },  { false, 1220, 1.138 }, { false, 124, 1.144 },
+                             { true, 36, 1.1448 },  { true, 60, 1.1449 } };
+    add_all(&s, r, sizeof r / sizeof r[0]);
+    s.r[1].len = answer;
+    stream_midstream = true;
+    sd_infer_summary su = infer(&s, l);
+    stream_midstream = false;
+    return su;
+}
+
+/* Its requests answered: read as a full capture's, a command (integ:
+ * "unknown", the traffic told no kind); one answer alone (a global
+ * request's, a keep-alive's) tells nothing: still "unknown". */
+static void test_midstream_requests_seen(void **st)
+{
+    (void)st;
+    sd_evlist l = { 0 };
+    sd_infer_summary su = mid_exec(&l, 72);
+    assert_string_equal(su.session_kind, "exec");
+    sd_evlist_free(&l);
+    su = mid_exec(&l, 36);
+    assert_string_equal(su.session_kind, "unknown");
+    sd_evlist_free(&l);
+}
+
+/* A shell picked up before its session's open (sd_infer_midreq.c), its
+ * setup r[0..n) then keys with echoes: no forward event, a shell. */
+static void mid_open_shell(const rec *r, size_t n)
+{
+    static stream s;
+    memset(&s, 0, sizeof s);
+    add_all(&s, r, n);
+    for (int i = 0; i < 6; i++) {
+        add(&s, true, 36, 2.0 + 0.3 * i);
+        add(&s, false, 36, 2.001 + 0.3 * i);
+    }
+    stream_midstream = true;
+    sd_evlist l = { 0 };
+    sd_infer_summary su = infer(&s, &l);
+    stream_midstream = false;
+    assert_string_equal(su.session_kind, "shell");
+    assert_int_equal(count_kind(&l, "forward"), 0);
+    sd_evlist_free(&l);
+}
+
+/* The open with a global request (112; lab hostcert cut at login+5), its
+ * confirmation (44), the pty-req group (376) answered by three packets
+ * (108); or a global request (68) before the open, answered (28) while
+ * the open waits for its confirmation (lab wan_demo, 200 ms away). The
+ * open is the session's, no forward's (integ: a -L forward from the open
+ * to the requests). */
+static void test_midstream_session_open_no_forward(void **st)
+{
+    (void)st;
+    static const rec joined[] = { { true, 112, 1.0 },    { false, 44, 1.004 }, { true, 376, 1.005 },
+                                  { false, 108, 1.006 }, { false, 52, 1.03 } };
+    mid_open_shell(joined, sizeof joined / sizeof joined[0]);
+    static const rec before[] = { { true, 68, 1.0 },    { true, 112, 1.203 }, { false, 28, 1.203 },
+                                  { false, 44, 1.447 }, { true, 376, 1.649 }, { false, 108, 1.653 },
+                                  { false, 52, 1.687 } };
+    mid_open_shell(before, sizeof before / sizeof before[0]);
+}
+
 /* Six client records of size w, each answered by a server record of its
  * size 2 ms later, a second apart, in a session picked up mid-stream. */
 static sd_infer_summary mid_pairs(sd_evlist *l, uint32_t w)
@@ -1609,6 +1682,8 @@ int main(void)
         cmocka_unit_test(test_midstream_sftp_upload), cmocka_unit_test(test_midstream_unknown), cmocka_unit_test(test_midstream_carrier),
         cmocka_unit_test(test_midstream_rfwd), cmocka_unit_test(test_midstream_inflight),
         cmocka_unit_test(test_midstream_sftp_two_answers),
+        cmocka_unit_test(test_midstream_requests_seen),
+        cmocka_unit_test(test_midstream_session_open_no_forward),
     };
     return cmocka_run_group_tests(t, NULL, NULL);
 }

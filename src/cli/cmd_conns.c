@@ -94,26 +94,6 @@ static void write_conn(void *ud, void *item)
         cli_flush(&r->out);
 }
 
-_Static_assert(offsetof(sd_conn, app) + sizeof(sd_appinfo) + _Alignof(sd_conn) > sizeof(sd_conn),
-               "the request or ClientHello is the record's last member");
-
-/* The writer's copy of a record: its facts are all in it (as sd_connout's
- * --sort keeps them). A connection without a request or ClientHello (kind
- * 0, most of them) leaves sd_appinfo's strings out, 277 of the 1,144
- * bytes: nothing reads them then. The flow it reads from has gone cold
- * since its last packet: 4.3 fewer last-level misses a connection on
- * brute force (callgrind's cache simulation, bench/README.md stop 37). */
-static void copy_conn(sd_conn *copy, const sd_conn *c)
-{
-    if (c->app.kind) {
-        *copy = *c;
-    } else {
-        memcpy(copy, c, offsetof(sd_conn, app));
-        copy->app.kind = 0;
-    }
-    memset(copy->slot, 0, sizeof copy->slot);
-}
-
 static void conn_done(void *ud, const sd_conn *c)
 {
     conns_run *r = ud;
@@ -123,7 +103,7 @@ static void conn_done(void *ud, const sd_conn *c)
         write_conn(r, (void *)(uintptr_t)c);
         return;
     }
-    copy_conn(sd_outq_slot(r->q), c);
+    sd_conn_copy_facts(sd_outq_slot(r->q), c);
     sd_outq_put(r->q);
 }
 

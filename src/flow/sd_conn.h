@@ -148,6 +148,10 @@ void sd_conn_count_packet(sd_conn *c, const sd_pkt *p, int dir);
 void sd_conn_history_force(sd_conn *c, char letter, int dir);
 /* Sets uid from the identity fields (proto, endpoints, start, first frame). */
 void sd_conn_make_uid(sd_conn *c);
+/* A writer's copy of c: its facts without the analyzers' slots (their
+ * state is not copied), and without sd_appinfo's strings when there is no
+ * request or ClientHello (kind 0): nothing reads them then. */
+void sd_conn_copy_facts(sd_conn *copy, const sd_conn *c);
 /* Zeek's conn_state strings: "S0" "S1" "SF" "REJ" "S2" "S3" "RSTO" "RSTR"
  * "RSTOS0" "RSTRH" "SH" "SHR" "OTH". */
 

@@ -634,6 +634,11 @@ unsigned sd_capture_file_arg(const sd_capture *cap, unsigned file_idx)
     return file_idx < cap->nsrc ? cap->src[file_idx].arg : UINT_MAX;
 }
 
+bool sd_capture_file_more(const sd_capture *cap, unsigned file_idx)
+{
+    return file_idx < cap->nsrc && !cap->src[file_idx].eof;
+}
+
 const char *sd_capture_path(const sd_capture *cap, unsigned file_idx)
 {
     return file_idx < cap->nsrc ? cap->src[file_idx].path : "?";

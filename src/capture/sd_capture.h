@@ -98,6 +98,10 @@ const char *sd_capture_path(const sd_capture *cap, unsigned file_idx);
  * files that failed to open have none: file_idx counts those that opened),
  * or UINT_MAX past them. */
 unsigned sd_capture_file_arg(const sd_capture *cap, unsigned file_idx);
+/* Whether input file_idx may give more records: false once it reached its
+ * end (for good: inputs are merged by time, so files that overlap in time
+ * are read together). */
+bool sd_capture_file_more(const sd_capture *cap, unsigned file_idx);
 /* With several files: the file a frame came from and its number there
  * (what to type in Wireshark with that file open); false with one file,
  * or past the map's cap (sd_framemap.h). */

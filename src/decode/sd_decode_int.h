@@ -92,6 +92,11 @@ typedef struct sd_frag_in {
     uint8_t proto;          /* v4: protocol; v6: next header of the fragment header */
     uint32_t id;
     const sd_addr *src, *dst;
+    /* The network the datagram was seen in: the outer VLAN id and the
+     * innermost tunnel segment (sd_pkt.vlan[0], .tunnel). RFC 791 and 8200
+     * number datagrams per network, so two networks' fragments never meet. */
+    uint16_t vlan;
+    uint64_t tunnel;
     uint32_t off;           /* byte offset in the fragmentable part */
     const uint8_t *data;    /* fragment bytes present */
     uint32_t len_present;   /* bytes present (< len_wire when snapped) */

@@ -1,7 +1,11 @@
 /* sd_frag: IPv4 and IPv6 fragment reassembly.
  *
  * A set is keyed by (version, source, destination, identification, and for
- * IPv4 the protocol) as RFC 791 §3.2 and RFC 8200 §4.5 define it. Each set
+ * IPv4 the protocol) as RFC 791 §3.2 and RFC 8200 §4.5 define it, within
+ * the network it was seen in: the outer VLAN id (as connections are keyed)
+ * and the innermost tunnel segment (VXLAN/GENEVE VNI, GRE key): two
+ * tenants' hosts number their datagrams alike, and their fragments must
+ * not fill each other's (hostile round 20, frag_vni_twins). Each set
  * keeps one buffer for the fragmentable part and a sorted list of disjoint
  * byte ranges already received. Overlaps are flagged and resolved
  * first-wins: a later fragment only fills bytes nobody supplied yet (the
@@ -41,8 +45,10 @@
 #define FRAG_DONE_RING 64u
 
 typedef struct fkey {
-    uint8_t ver, proto, pad[2];
+    uint8_t ver, proto;
+    uint16_t vlan;
     uint32_t id;
+    uint64_t tunnel;
     uint8_t src[16], dst[16];
 } fkey;
 
@@ -50,26 +56,29 @@ typedef struct frange {
     uint32_t s, e; /* [s, e) */
 } frange;
 
+/* Members ordered by size, without padding: the memcap counts sizeof(fset)
+ * per set (t_round8's frag_flood fills the 64 MB default to within 0.3%
+ * before its sets time out). */
 typedef struct fset {
     fkey key;
     struct fset *older, *newer; /* age list */
     sd_ts created;
     uint64_t first_frame;
     uint8_t *buf;
-    uint32_t cap;
     frange *r;
+    size_t mem;
+    uint32_t cap;
     uint32_t nr, rcap;
     uint32_t total;           /* valid when have_last */
     uint32_t snap_from;       /* first offset whose bytes were not captured */
-    bool have_last, have_first;
-    uint8_t proto, ttl;
-    bool df;
     uint32_t hdr_len;
     uint32_t anomalies;
     uint32_t conflict_at; /* first offset given with other bytes (UINT32_MAX: none) */
     uint32_t first_len;   /* bytes of the first offset-0 fragment */
+    bool have_last, have_first;
+    uint8_t proto, ttl;
+    bool df;
     bool copy;            /* every fragment so far inside a datagram reassembled lately (done_find) */
-    size_t mem;
 } fset;
 
 typedef struct fdone {
@@ -201,6 +210,8 @@ static void make_key(const sd_frag_in *in, fkey *k)
     k->ver = in->ver;
     k->proto = in->ver == 4 ? in->proto : 0; /* IPv6 keys omit the next header */
     k->id = in->id;
+    k->vlan = in->vlan;
+    k->tunnel = in->tunnel;
     memcpy(k->src, in->src->a, sizeof k->src);
     memcpy(k->dst, in->dst->a, sizeof k->dst);
 }

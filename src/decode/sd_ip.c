@@ -196,6 +196,7 @@ static sd_dec_res ipv4_fragment(sd_decoder *d, uint8_t proto, unsigned ihl, uint
     }
     sd_frag_in in = {
         .ver = 4, .proto = proto, .id = out->ip_id, .src = &out->src, .dst = &out->dst,
+        .vlan = out->nvlan ? out->vlan[0] : 0, .tunnel = out->tunnel,
         .off = off, .data = pl, .len_present = pl_present, .len_wire = pl_wire, .more = more,
         .frame = d->cur->num, .ts = d->cur->ts, .ttl = out->ttl, .df = out->df, .hdr_len = ihl,
     };
@@ -452,6 +453,7 @@ sd_dec_res sd_decode_ipv6(sd_decoder *d, sd_cur c, sd_pkt *out)
     }
     sd_frag_in in = {
         .ver = 6, .proto = w.nh, .id = w.frag_id, .src = &out->src, .dst = &out->dst,
+        .vlan = out->nvlan ? out->vlan[0] : 0, .tunnel = out->tunnel,
         .off = w.frag_off, .data = w.c.p, .len_present = (uint32_t)sd_cur_left(&w.c),
         .len_wire = w.wire, .more = w.frag_more, .frame = d->cur->num, .ts = d->cur->ts,
         .ttl = out->ttl, .hdr_len = IPV6_HDR + w.ext_len - 8, /* without the fragment header */

@@ -446,6 +446,8 @@ static inline __attribute__((always_inline)) void reasm_packet(sd_engine *e, sd_
             sd_reasm_segment_ex(f->reasm[dir], p->seq + in, p->flags, p->payload + in, p->payload_len - in,
                                 p->frame->num, p->frame->ts, true);
         }
+    } else if ((p->flags & SD_TH_URG) && p->urp && !drop) { /* an urgent byte to come: Linux (tcp_urg) and */
+        sd_reasm_mark_urgent(f->reasm[dir], p->seq + p->urp - 1); /* the BSDs (rcv_up) take it from any segment */
     }
     /* the payload the snaplen cut from this segment's end: a hole a whole
      * re-send may fill, or, with no ACK of the peer's in the capture to

@@ -26,6 +26,8 @@ struct sd_own {
     uint64_t direct;        /* records whose lines were written before past_fn */
     unsigned *owned_in;     /* per capture input: its file in the chunk (0 .. nown - 1), or nown past it */
     unsigned ninputs, unread; /* inputs; the chunk's files that opened nothing */
+    const sd_capture *cap;  /* sd_own_set_files's, asked which owned input still reads */
+    unsigned scan;          /* inputs before it are past the chunk or at their end (owned_more) */
 };
 
 sd_own *sd_own_new(unsigned first, unsigned last, sd_ts read_ahead)
@@ -63,6 +65,23 @@ void sd_own_set_files(sd_own *o, const sd_capture *cap)
         opened += arg < o->nown;
     }
     o->unread = o->nown - opened;
+    o->cap = cap;
+    o->scan = 0;
+}
+
+/* Whether an owned input may still give records. Files that overlap in
+ * time are read interleaved: a later file's record can come before the
+ * chunk's own (hostile round 20: a chunk whose first record came after
+ * another chunk's stopped there and read nothing, silently). An input at
+ * its end stays there, so the scan only moves on. */
+static bool owned_more(sd_own *o)
+{
+    if (!o->cap)
+        return false;
+    while (o->scan < o->ninputs &&
+           (o->owned_in[o->scan] >= o->nown || !sd_capture_file_more(o->cap, o->scan)))
+        o->scan++;
+    return o->scan < o->ninputs;
 }
 
 /* The chunk's file (0 .. nown - 1) a record came from, or nown past it. */
@@ -87,11 +106,12 @@ int sd_own_frame(sd_own *o, const sd_frame *fr, uint64_t live)
     }
     o->ahead_seen = true;
     sd_own_past(o);
-    if (!live) /* nothing owned is alive: nothing later can change the output */
+    bool more = owned_more(o);
+    if (!live && !more) /* nothing owned is alive or to come: nothing later can change the output */
         return SD_OWN_STOP;
     o->ahead++;
     o->ahead_bytes += fr->caplen;
-    if (fr->ts - o->chunk_end > o->read_ahead) {
+    if (!more && fr->ts - o->chunk_end > o->read_ahead) {
         o->cut_now = true;
         return SD_OWN_LAST;
     }

@@ -127,7 +127,6 @@ typedef struct sd_reasm_stats {
     uint64_t policy_unapplied_bytes; /* differing bytes delivered already that --overlap
                                         would have replaced */
     uint64_t urgent_bytes;      /* urgent bytes reached (out of the stream when urgent_oob) */
-    uint64_t urgent_dropped;    /* urgent pointers not kept: too many pending (REASM_URG_MAX) */
     bool truncated;                                 /* hit a memory cap */
 } sd_reasm_stats;
 
@@ -160,7 +159,8 @@ void sd_reasm_ack(sd_reasm *r, uint32_t ack, uint64_t frame, sd_ts ts);
 /* The segment about to be given (sd_reasm_segment) has an urgent pointer
  * naming the byte at seq: it is reported when delivered, and taken out of
  * the stream with urgent_oob. Before the first data (no offset yet) or
- * below the delivery point it is ignored. */
+ * below the delivery point it is ignored; past a byte still pending it
+ * replaces it (one mark, as a socket holds), at or before it it is ignored. */
 void sd_reasm_mark_urgent(sd_reasm *r, uint32_t seq);
 
 /* The len bytes at seq were cut from the end of a segment by the

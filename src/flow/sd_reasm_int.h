@@ -27,8 +27,6 @@
 #define REASM_HIST_RECS_KEEP 32u
 #define REASM_HIST_CAP_MIN 64u         /* smallest --overlap-memcap that keeps anything */
 #define REASM_MAX_SEG (1u << 30)       /* longer "segments" are clamped: seq math needs < 2^31 */
-#define REASM_URG_MAX 8u               /* urgent bytes pending delivery: one per urgent
-                                          segment in flight; more are counted, not kept */
 #define REASM_ALT_ISNS 4u              /* SYN(-ACK)s with other ISNs remembered */
 /* A capture can show a segment after the ACK that covers it (mirror ports,
  * merged or shuffled files: tcpflow's test5-lines-randomized). A hole the
@@ -115,8 +113,8 @@ struct sd_reasm {
     hrec *recs; /* ring of rcap (<= REASM_HIST_RECS); rec i covers [off_i, off_{i+1}) */
     uint32_t rhead, rcount, rcap;
 
-    uint64_t urg[REASM_URG_MAX]; /* offsets of pending urgent bytes, ascending */
-    uint32_t nurg;
+    uint64_t urg;                /* offset of the pending urgent byte (sd_reasm_urg.c) */
+    uint32_t nurg;               /* 1 while one is pending, else 0 */
 
     SD_VEC(piece) pcs; /* scratch for insertion */
 #ifdef SD_DEBUG_INVARIANTS

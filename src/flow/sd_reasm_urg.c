@@ -1,45 +1,36 @@
-/* sd_reasm_urg: urgent bytes in the reassembler (see sd_reasm_urgent in
- * sd_reasm.h): the offsets named by urgent pointers, waiting for delivery,
- * where they are reported and, with urgent_oob, taken out of the stream. */
+/* sd_reasm_urg: the urgent byte in the reassembler (see sd_reasm_urgent in
+ * sd_reasm.h): the offset named by the latest urgent pointer, waiting for
+ * delivery, where it is reported and, with urgent_oob, taken out of the
+ * stream.
+ *
+ * A socket holds one urgent mark, as Linux (tcp_check_urg: urg_seq) and the
+ * BSDs (tcp_input: rcv_up) do: a pointer past the pending mark replaces it,
+ * and the byte it named stays in the stream; a pointer at or before it is a
+ * retransmission or an older one, and changes nothing (hostile round 20,
+ * urg_replaced: two marks in flight, the first byte is sshd's). */
 #include "sd_reasm_int.h"
 
-#include <string.h>
-
-/* Keeps off (ascending, once); past REASM_URG_MAX it is counted. */
 void sdr_urg_add(sd_reasm *r, uint64_t off)
 {
-    uint32_t i = 0;
-    while (i < r->nurg && r->urg[i] < off)
-        i++;
-    if (i < r->nurg && r->urg[i] == off)
-        return; /* a retransmission of the same urgent segment */
-    if (r->nurg == REASM_URG_MAX) {
-        r->st.urgent_dropped++;
+    if (r->nurg && r->urg >= r->next_off && off <= r->urg)
         return;
-    }
-    memmove(r->urg + i + 1, r->urg + i, (r->nurg - i) * sizeof r->urg[0]);
-    r->urg[i] = off;
-    r->nurg++;
+    r->urg = off;
+    r->nurg = 1;
 }
 
-/* Forgets offsets the delivery point passed without their byte (a gap). */
+/* Forgets a mark the delivery point passed without its byte (a gap). */
 static void urg_drop_passed(sd_reasm *r)
 {
-    uint32_t k = 0;
-    while (k < r->nurg && r->urg[k] < r->next_off)
-        k++;
-    if (k) {
-        memmove(r->urg, r->urg + k, (r->nurg - k) * sizeof r->urg[0]);
-        r->nurg -= k;
-    }
+    if (r->nurg && r->urg < r->next_off)
+        r->nurg = 0;
 }
 
-/* len bytes from next_off, cut before the next pending urgent byte. */
+/* len bytes from next_off, cut before the pending urgent byte. */
 uint64_t sdr_urg_cut(sd_reasm *r, uint64_t len)
 {
     urg_drop_passed(r);
-    if (r->nurg && r->urg[0] > r->next_off && r->urg[0] - r->next_off < len)
-        return r->urg[0] - r->next_off;
+    if (r->nurg && r->urg > r->next_off && r->urg - r->next_off < len)
+        return r->urg - r->next_off;
     return len;
 }
 
@@ -48,10 +39,9 @@ uint64_t sdr_urg_cut(sd_reasm *r, uint64_t len)
 bool sdr_urg_take(sd_reasm *r, const uint8_t *p, uint64_t frame)
 {
     urg_drop_passed(r);
-    if (!r->nurg || r->urg[0] != r->next_off)
+    if (!r->nurg || r->urg != r->next_off)
         return false;
-    memmove(r->urg, r->urg + 1, (r->nurg - 1) * sizeof r->urg[0]);
-    r->nurg--;
+    r->nurg = 0;
     r->st.urgent_bytes++;
     if (r->cb.urgent) {
         sd_reasm_urgent u = { r->next_off, *p, frame, r->opts.urgent_oob };

@@ -1067,6 +1067,29 @@ static void t_urgent_oob(void **st)
     }
 }
 
+/* One urgent mark, as a socket holds: a pointer past a byte still pending
+ * replaces it (that byte stays in the stream); an older one is ignored
+ * (hostile round 20, urg_replaced). */
+static void t_urgent_replaced(void **st)
+{
+    (void)st;
+    static rec r;
+    memset(&r, 0, sizeof r);
+    g_nurg = 0;
+    sd_reasm_opts o = { .policy = SD_OVERLAP_FIRST, .urgent_oob = true };
+    sd_reasm *z = sd_reasm_new(&o, &(sd_reasm_cb){ .chunk = on_chunk, .urgent = on_urg, .ud = &r });
+    sd_reasm_set_isn(z, 0);
+    sd_reasm_mark_urgent(z, 7); /* past the segment: the "X" to come */
+    seg(z, 1, SD_TH_URG, "GET /");
+    sd_reasm_mark_urgent(z, 11); /* the "!": the X's mark replaced */
+    sd_reasm_mark_urgent(z, 9);  /* an older pointer: nothing */
+    seg(z, 6, SD_TH_URG, "mXlic!ious");
+    expect_out(&r, "GET /mXlicious");
+    assert_int_equal(g_nurg, 1);
+    assert_int_equal(g_urg[0].byte, '!');
+    sd_reasm_free(z);
+}
+
 /* A segment the snaplen cut (10 bytes of 20 captured), re-sent whole:
  * with the peer's ACKs in the capture the cut is a hole the whole copy
  * fills; with none (one direction captured) it is a gap at once. */
@@ -1140,6 +1163,7 @@ int main(void)
         cmocka_unit_test(t_rst),
         cmocka_unit_test(t_urgent_inband),
         cmocka_unit_test(t_urgent_oob),
+        cmocka_unit_test(t_urgent_replaced),
         cmocka_unit_test(t_history_segments),
         cmocka_unit_test(t_after_fin),
         cmocka_unit_test(t_keepalive),

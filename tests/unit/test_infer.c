@@ -904,6 +904,22 @@ static size_t mux_master_joint(step *seq)
     return mux_master_setup(seq, setup, sizeof setup / sizeof setup[0]);
 }
 
+/* The same with the two opens in two segments 1 ms apart, their two
+ * confirmations in one (lab wanc220_mux_xfer at +10100 frames 73-76: 52,
+ * 52, then 88): one open by size, two confirmations, read as no open
+ * before (both transfers lost). */
+static size_t mux_master_split(step *seq)
+{
+    static const step setup[] = {
+        { false, 820, 1.1185 }, { true, 52, 2.7990 },  { true, 52, 2.8000 },  { false, 88, 2.8003 },
+        { true, 104, 2.8006 },  { false, 144, 2.8015 }, { true, 88, 2.8017 },  { false, 356, 2.8131 },
+        { true, 68, 2.8134 },   { false, 76, 2.8135 },  { false, 356, 2.8155 }, { true, 128, 2.8157 },
+        { false, 76, 2.8157 },  { true, 60, 2.8158 },   { false, 76, 2.8159 },  { true, 60, 2.8160 },
+        { false, 76, 2.8160 },  { true, 68, 2.8160 },   { false, 52, 2.8161 },  { true, 68, 2.8161 },
+    };
+    return mux_master_setup(seq, setup, sizeof setup / sizeof setup[0]);
+}
+
 /* The login, setup, then mux_master's transfers and closes. */
 static size_t mux_master_setup(step *seq, const step *setup, size_t nsetup)
 {
@@ -968,6 +984,7 @@ static void test_mux_master_no_session(void **st)
     master_transfers(mux_master, "scp", 3, 4);
     master_transfers(mux_master_early, "scp", 3, 4);
     master_transfers(mux_master_joint, "scp", 3, 4);
+    master_transfers(mux_master_split, "scp", 3, 4);
 }
 
 /* An interactive sftp through a master with no session of its own (lab

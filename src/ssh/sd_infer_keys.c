@@ -1392,7 +1392,15 @@ static bool kill_at_pace(const ctx *x, const key *k, size_t i)
  * Enter answered by one record that small (a short prompt after a command
  * printing nothing) is followed by the next command after the person read
  * the prompt (HUMAN_MIN_S), unless the record is smaller than any prompt
- * line (P_ENTER_MIN). A kill of a Backspace echo's size stays Backspace. */
+ * line (P_ENTER_MIN), or on a leg whose terminal edits its lines
+ * (tty_edit: dash), where an Enter's CR LF is the terminal's own echo, sent
+ * when the key arrives and read by sshd before the shell answers: such an
+ * Enter's answer starts with that echo alone (lab dash legs: 23 of 24
+ * labelled Enters, the 24th a fast typist's, typing_on no more), so one
+ * record there is a kill however long the typist took to type on (lab
+ * wordkill_dash at +10100 frame 168: Ctrl-W answered by 100 bytes under
+ * chacha, the next key 0.31 s later, 1.6 times the line's pace). A kill
+ * of a Backspace echo's size stays Backspace. */
 static void word_kill_keys(const ctx *x, const leg *L, const keysz *z, key *k, size_t nk, bool tty_edit)
 {
     for (size_t i = 0; i + 1 < nk; i++) {
@@ -1404,7 +1412,7 @@ static void word_kill_keys(const ctx *x, const leg *L, const keysz *z, key *k, s
         bool echoed = is_key(nx, "char") && nx->resp_n == 1 && x->v[nx->resp_first].len == z->we;
         bool soon = key_at(x, nx) - key_at(x, &k[i]) < HUMAN_MIN_S || kill_at_pace(x, k, i);
         if (f > z->wbs && f <= sdi_lw(L, false, SD_SSH_P_CHANNEL_DATA(most)) && echoed &&
-            typing_on(x, k, nk, i) && (f < z->wenter || soon))
+            typing_on(x, k, nk, i) && (f < z->wenter || soon || tty_edit))
             k[i].k = "char";
     }
 }

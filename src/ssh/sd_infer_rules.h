@@ -844,7 +844,9 @@
 /* Two channels opened at once (scp up and down through the master): a
  * segment of a suite whose lengths are hidden may hold both opens, and
  * the server's next both confirmations (lab fresh mux_n_xfer at +10000
- * frames 31-32: 104 and 88 under chacha20). */
+ * frames 31-32: 104 and 88 under chacha20), or the opens two segments
+ * sent at once and the confirmations one (wanc220_mux_xfer at +10100:
+ * 52 + 52, then 88), or the other way round; their INITs likewise. */
 #define MUX_OPENS_AT_ONCE 2u
 /* Records of other channels' setups skipped while a channel's first SFTP
  * request is read (sd_infer_xfer.c): five a channel (open, confirmation,

@@ -904,6 +904,22 @@ static size_t mux_master_joint(step *seq)
     return mux_master_setup(seq, setup, sizeof setup / sizeof setup[0]);
 }
 
+/* The same with the two opens in two segments 1 ms apart, their two
+ * confirmations in one (lab wanc220_mux_xfer at +10100 frames 73-76: 52,
+ * 52, then 88): one open by size, two confirmations, read as no open
+ * before (both transfers lost). */
+static size_t mux_master_split(step *seq)
+{
+    static const step setup[] = {
+        { false, 820, 1.1185 }, { true, 52, 2.7990 },  { true, 52, 2.8000 },  { false, 88, 2.8003 },
+        { true, 104, 2.8006 },  { false, 144, 2.8015 }, { true, 88, 2.8017 },  { false, 356, 2.8131 },
+        { true, 68, 2.8134 },   { false, 76, 2.8135 },  { false, 356, 2.8155 }, { true, 128, 2.8157 },
+        { false, 76, 2.8157 },  { true, 60, 2.8158 },   { false, 76, 2.8159 },  { true, 60, 2.8160 },
+        { false, 76, 2.8160 },  { true, 68, 2.8160 },   { false, 52, 2.8161 },  { true, 68, 2.8161 },
+    };
+    return mux_master_setup(seq, setup, sizeof setup / sizeof setup[0]);
+}
+
 /* The login, setup, then mux_master's transfers and closes. */
 static size_t mux_master_setup(step *seq, const step *setup, size_t nsetup)
 {
@@ -968,6 +984,7 @@ static void test_mux_master_no_session(void **st)
     master_transfers(mux_master, "scp", 3, 4);
     master_transfers(mux_master_early, "scp", 3, 4);
     master_transfers(mux_master_joint, "scp", 3, 4);
+    master_transfers(mux_master_split, "scp", 3, 4);
 }
 
 /* An interactive sftp through a master with no session of its own (lab
@@ -3185,6 +3202,58 @@ static void test_tty_no_completion(void **st)
         assert_string_equal(k[i].s, want[i]);
 }
 
+/* dash (lab wordkill_dash at +10100, frames 58-188): Ctrl-U over `date`
+ * answered by the terminal's "\b \b" each (52 under chacha; readline's
+ * kill would be 44) shows the terminal edits the leg's lines; a line of
+ * 16 characters 0.19 s apart, Ctrl-W over its last 12 ("\b \b" each: 76,
+ * a prompt line's size, less than the whole line's kill, 84) and the next
+ * word typed on 0.31 s later, 1.6 times the line's pace: a char, for the
+ * Enter's CR LF there is the terminal's own echo, read alone before the
+ * shell answers. Typed on 0.9 s later (past INSERT_NEXT_S) it stays the
+ * Enter of a command that printed nothing. */
+/* count characters typed gap apart from t, each echoed 1 ms later,
+ * appended at keys[*n]; the time after the last one's gap. */
+static double echoed_run(step *keys, size_t *n, double t, int count, double gap)
+{
+    for (int c = 0; c < count; c++, t += gap) {
+        keys[(*n)++] = (step){ true, 36, t };
+        keys[(*n)++] = (step){ false, 36, t + 0.001 };
+    }
+    return t;
+}
+
+static void test_word_kill_tty(void **st)
+{
+    (void)st;
+    static const double next[] = { 0.31, 0.9 };
+    static const char *want[] = { "char", "enter" };
+    for (int a = 0; a < 2; a++) {
+        step keys[60];
+        size_t n = 0;
+        double t = echoed_run(keys, &n, 2.0, 4, 0.19); /* date */
+        keys[n++] = (step){ true, 36, t };            /* Ctrl-U */
+        keys[n++] = (step){ false, 52, t + 0.001 };
+        t = echoed_run(keys, &n, t + 0.19, 3, 0.19) + 0.11; /* pwd, Enter */
+        keys[n++] = (step){ true, 36, t };
+        keys[n++] = (step){ false, 36, t + 0.001 };
+        keys[n++] = (step){ false, 60, t + 0.002 };
+        t = echoed_run(keys, &n, t + 1.0, 16, 0.19); /* echo hi internati */
+        keys[n++] = (step){ true, 36, t };          /* Ctrl-W */
+        keys[n++] = (step){ false, 76, t + 0.001 };
+        t = echoed_run(keys, &n, t + next[a], 2, 0.19) + 0.3; /* wo, Enter */
+        keys[n++] = (step){ true, 36, t };
+        keys[n++] = (step){ false, 36, t + 0.001 };
+        keys[n++] = (step){ false, 68, t + 0.002 };
+        keyname k[32];
+        assert_int_equal(shell_keys(keys, n, k, 32), 29);
+        assert_string_equal(k[4].s, "char");
+        assert_string_equal(k[8].s, "enter");
+        assert_string_equal(k[25].s, want[a]);
+        assert_string_equal(k[26].s, "char");
+        assert_string_equal(k[28].s, "enter");
+    }
+}
+
 /* zsh (lab zsh_session): zle answers a line's second key with "\b" and
  * both characters (a Backspace echo's size, 44 under chacha) on every
  * line: a char; a completion answered by one record of a prompt's size
@@ -4336,6 +4405,7 @@ int main(void)
         cmocka_unit_test(test_kill_line),
         cmocka_unit_test(test_word_kill),
         cmocka_unit_test(test_word_kill_slow),
+        cmocka_unit_test(test_word_kill_tty),
         cmocka_unit_test(test_tty_no_completion),
         cmocka_unit_test(test_zsh_keys),
         cmocka_unit_test(test_fish_keys),

@@ -334,6 +334,14 @@ static void key_answer(const ctx *x, const leg *L, const keysz *z, size_t i, siz
     size_t j0 = z->pair ? z->pair[i - z->from] : i + 1;
     if (j0 == SIZE_MAX)
         return;
+    /* an echo coalesced with later keys' (coalesced_echoes): the record
+     * is this key's whole answer, what follows answers the last of them */
+    if (z->pair && z->pair[j0 - z->from] != i) {
+        q->resp_first = q->resp_last = j0;
+        q->resp_n = 1;
+        q->resp_bytes = q->resp_max = x->v[j0].len;
+        return;
+    }
     for (size_t j = j0; j < to && (z->pair ? j == j0 || sdi_is_cl(L, &x->v[j]) || z->pair[j - z->from] == SIZE_MAX
                                            : !sdi_is_cl(L, &x->v[j]) || flow_control(x, L, z, j, to, out));
          j++) {
@@ -549,6 +557,34 @@ static bool amid_output(const ctx *x, const leg *L, size_t from, size_t i)
     return out_before(x, L, from, i) >= WINADJ_OUTPUT_MIN;
 }
 
+/* Keys in flight: the server record of len wire bytes that comes past the
+ * deadline of the n - 1 oldest keys unanswered (kq[0..n-1) left unechoed
+ * by the FIFO) when the n-th (kq[n - 1]) is due holds the echoes of all
+ * n, coalesced: a server that read them together from its terminal (a
+ * fast typist over a slow link: the keys reach it in a bunch, or its
+ * first echo waits on the link) writes one echo of n bytes. The record
+ * has the size of n one-byte echoes, not of one (which says nothing: a
+ * cipher's block holds one or two), and every key is a character's size
+ * (an arrow's echo is no byte). Fewer than INLINE_PW_MIN keys: a run of
+ * that many keys unanswered is a password typed without echo. Three
+ * one-byte echoes have a Backspace echo's size ("\b \b"; lab
+ * wanc300_bash_fast frames 40-47: three keys 29-48 ms apart over 300 ms,
+ * their echoes in one 44-byte record under chacha20, 396 ms after the
+ * first: the first two read as unechoed, the third as a Backspace). A
+ * Backspace alone in flight, or after the keys before it were answered,
+ * has no key past its deadline: it keeps its own answer. */
+static bool coalesced_echoes(const ctx *x, const leg *L, const keysz *z, const size_t *kq, size_t n,
+                             uint32_t len)
+{
+    if (n < 2 || n >= INLINE_PW_MIN || z->comp || z->we_p || len == z->we ||
+        len != sdi_lw(L, false, SD_SSH_P_CHANNEL_DATA((uint32_t)n)))
+        return false;
+    for (size_t m = 0; m < n; m++)
+        if (x->v[kq[m]].len != z->wk)
+            return false;
+    return true;
+}
+
 static bool pair_in_flight(const ctx *x, const leg *L, const keysz *z, size_t from, size_t to,
                            const uint8_t *mark, size_t *pair)
 {
@@ -572,10 +608,18 @@ static bool pair_in_flight(const ctx *x, const leg *L, const keysz *z, size_t fr
         /* answers released at once (KEYS_BURST_S) leave no key unechoed */
         bool burst = (j + 1 < to && !sdi_is_cl(L, &x->v[j + 1]) && x->v[j + 1].t - it->t < KEYS_BURST_S) ||
                      (j > from && !sdi_is_cl(L, &x->v[j - 1]) && it->t - x->v[j - 1].t < KEYS_BURST_S);
-        while (!burst && tail - head >= 2 && it->t >= x->v[q[head + 1]].t + early &&
-               it->t > x->v[q[head]].t + echo_deadline(x, L, z, q[head]) &&
-               !echo_late(x, L, z, j, to, tail - head > 2 ? q[head + 2] : SIZE_MAX))
-            head++;
+        size_t h = head; /* the oldest key this record may answer */
+        while (!burst && tail - h >= 2 && it->t >= x->v[q[h + 1]].t + early &&
+               it->t > x->v[q[h]].t + echo_deadline(x, L, z, q[h]) &&
+               !echo_late(x, L, z, j, to, tail - h > 2 ? q[h + 2] : SIZE_MAX))
+            h++;
+        if (h > head && coalesced_echoes(x, L, z, q + head, h - head + 1, it->len)) {
+            for (; head <= h; head++)
+                pair[q[head] - from] = j;
+            pair[j - from] = q[h];
+            continue;
+        }
+        head = h;
         if (head < tail && it->t >= x->v[q[head]].t + early) {
             pair[q[head] - from] = j;
             pair[j - from] = q[head];
@@ -705,6 +749,24 @@ static bool alive_answer(const ctx *x, const leg *L, const keysz *z, size_t i, s
     return !a || (!sdi_is_cl(L, a) && a->t - it->t >= ALIVE_ANSWER_S + z->lag);
 }
 
+/* Keys in flight: the key at v[i] shares its one answer record with the
+ * other keys whose echoes the server coalesced in it (coalesced_echoes):
+ * the record is no Backspace's echo, whatever its size. The keys of a
+ * record are paired in order: the nearest paired key before v[i] shares
+ * it, or the record's key (its last) is another. */
+static bool coalesced_key(const ctx *x, const leg *L, const keysz *z, size_t i, const key *q)
+{
+    if (!z->pair || q->resp_n != 1)
+        return false;
+    size_t j0 = z->pair[i - z->from];
+    if (z->pair[j0 - z->from] != i)
+        return true;
+    for (size_t m = i; m-- > z->from;)
+        if (z->pair[m - z->from] != SIZE_MAX && sdi_is_cl(L, &x->v[m]))
+            return z->pair[m - z->from] == j0;
+    return false;
+}
+
 /* Reads v[i] as a key into k[nk]; false when it is none. */
 static bool read_key(const ctx *x, const leg *L, const keysz *z, size_t from, size_t to, size_t i,
                      const uint8_t *mark, key *k, size_t nk)
@@ -744,7 +806,7 @@ static bool read_key(const ctx *x, const leg *L, const keysz *z, size_t from, si
         if (j >= to || (x->v[j].len != z->wk && x->v[j].len != z->wa) || window_adjust(x, L, from, i, k, nk))
             return false;
         q->k = "char";
-    } else if (joint_echo(x, L, z, k, nk))
+    } else if (joint_echo(x, L, z, k, nk) || coalesced_key(x, L, z, i, q))
         q->k = "char";
     else
         q->k = class_by_answer(x, L, z, k, nk);

@@ -1919,6 +1919,44 @@ static void test_keys_in_flight_unechoed(void **st)
     assert_keys_at(rest, sizeof rest / sizeof rest[0], 0.150, want, sizeof want / sizeof want[0]);
 }
 
+/* Keys in flight over 300 ms (lab wanc300_bash_fast frames 40-55, times
+ * less 7.71 s): three keys 29-48 ms apart, their echoes coalesced by the
+ * server in one 44-byte record under chacha20 (three bytes, a Backspace
+ * echo's size) 396 ms after the first. The first two were past their
+ * round trip + KEYS_ECHO_LATE_S and left unechoed, the third read as a
+ * Backspace; the record's size is the three keys' echoes: three chars. */
+static void test_keys_in_flight_coalesced(void **st)
+{
+    (void)st;
+    static const step rest[] = {
+        { true, 112, 1.10 },   { false, 44, 1.25 },   { true, 376, 1.26 },  { false, 36, 1.41 }, /* open, pty */
+        { true, 36, 2.000 },   { true, 36, 2.0289 },  { true, 36, 2.0775 }, { true, 36, 2.1247 },
+        { true, 36, 2.3327 },  { true, 36, 2.3382 },                                         /* 5 keys, Enter */
+        { false, 44, 2.3964 }, { false, 36, 2.4271 }, { false, 36, 2.6366 },                 /* echoes */
+        { false, 1420, 2.6446 }, { false, 52, 2.6458 },                                      /* output, prompt */
+    };
+    static const char *const want[] = { "char", "char", "char", "char", "char", "enter" };
+    assert_keys_at(rest, sizeof rest / sizeof rest[0], 0.300, want, sizeof want / sizeof want[0]);
+}
+
+/* The look-alike of test_keys_in_flight_coalesced: the same keys, but
+ * the first two keys' echoes came back at the round trip, one record
+ * each, before the third's 44: nothing is owed past its deadline when
+ * it comes, so it is the third key's own answer, a Backspace's erase. */
+static void test_keys_in_flight_backspace_after_echoes(void **st)
+{
+    (void)st;
+    static const step rest[] = {
+        { true, 112, 1.10 },   { false, 44, 1.25 },   { true, 376, 1.26 },  { false, 36, 1.41 }, /* open, pty */
+        { true, 36, 2.000 },   { true, 36, 2.0289 },  { true, 36, 2.0775 }, { true, 36, 2.1247 },
+        { true, 36, 2.3327 },  { true, 36, 2.3382 },                        /* 2 keys, BS, 2 keys, Enter */
+        { false, 36, 2.3010 }, { false, 36, 2.3301 }, { false, 44, 2.3790 }, { false, 36, 2.4271 },
+        { false, 36, 2.6366 }, { false, 1420, 2.6446 }, { false, 52, 2.6458 },
+    };
+    static const char *const want[] = { "char", "char", "backspace", "char", "char", "enter" };
+    assert_keys_at(rest, sizeof rest / sizeof rest[0], 0.300, want, sizeof want / sizeof want[0]);
+}
+
 /* Keys in flight (client side, 300 ms round trip; lab
  * wanc300_interactive_chacha seed +3000 frames 81-96): a Tab typed 12 ms
  * after the echo of the key before, its completion (44) 352 ms later, past
@@ -4368,6 +4406,8 @@ int main(void)
         cmocka_unit_test(test_keys_in_flight_fast_echoes),
         cmocka_unit_test(test_keys_in_flight_burst),
         cmocka_unit_test(test_keys_in_flight_late_echo),
+        cmocka_unit_test(test_keys_in_flight_coalesced),
+        cmocka_unit_test(test_keys_in_flight_backspace_after_echoes),
         cmocka_unit_test(test_echo_with_enter),
         cmocka_unit_test(test_held_keys_echoes),
         cmocka_unit_test(test_stalled_server_echoes),

@@ -273,6 +273,12 @@ void sdi_mid_kind(ctx *x, size_t s0, session *S);
  * alone (not, e.g., the reply to a hostkeys-prove-00@openssh.com request
  * the client may send first, OpenSSH PROTOCOL section 2.5). */
 bool sdi_channel_answers(uint32_t len, const sd_ssh_suite *ss);
+/* How many such answers a record of len holds, the fewest that make it
+ * up; 0 when it is none. */
+uint32_t sdi_channel_answer_count(uint32_t len, const sd_ssh_suite *ss);
+/* The end of the client's run of records sent at once from v[i]
+ * (REQ_FLUSH_S): a request group is written in one go. */
+size_t sdi_request_run_end(const ctx *x, size_t i);
 /* Agent and x11 forwarding: events and summary. */
 void sdi_forwarding_requests(ctx *x, const reqs *q, size_t s0, bool no_session);
 

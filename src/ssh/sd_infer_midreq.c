@@ -31,28 +31,6 @@
  * comes (s): a program, not a person (HUMAN_MIN_S is longer). */
 #define MIDR_LOCKSTEP_S 0.3
 
-/* How many answers (CHANNEL_SUCCESS, WINDOW_ADJUST) the server record of
- * len bytes holds, the fewest that make it up; 0 when it is none. */
-static uint32_t answers_in(const ctx *x, uint32_t len)
-{
-    uint32_t w5 = sd_ssh_wire_size(x->ss, P_CHANNEL_SUCCESS), w9 = sd_ssh_wire_size(x->ss, SD_SSH_P_WINDOW_ADJUST);
-    uint32_t best = 0;
-    for (uint32_t a = 0; a <= REQ_ANSWERS_MAX; a++)
-        for (uint32_t b = 0; b <= REQ_ANSWERS_MAX; b++)
-            if ((a || b) && a * w5 + b * w9 == len && (!best || a + b < best))
-                best = a + b;
-    return best;
-}
-
-/* The end of the client's run of records sent at once from i (REQ_FLUSH_S). */
-static size_t run_end(const ctx *x, size_t i)
-{
-    size_t to = i + 1;
-    while (to < x->n && x->v[to].c && x->v[to].t - x->v[i].t < REQ_FLUSH_S)
-        to++;
-    return to;
-}
-
 /* How many answers the server gave the client's run [i, to) of requests:
  * the whole no larger than a group of requests (P_REQ_GROUP_MAX; a
  * command's upload or a forward's bulk is larger) and at least the
@@ -70,7 +48,7 @@ static uint32_t group_answers(const ctx *x, size_t i, size_t to, size_t *next)
     uint32_t answers = 0;
     size_t j = to;
     for (; j < x->n && j < to + REQ_ANSWER_RECORDS && !x->v[j].c; j++)
-        answers += answers_in(x, x->v[j].len);
+        answers += sdi_channel_answer_count(x->v[j].len, x->ss);
     *next = j;
     return answers;
 }
@@ -86,7 +64,7 @@ static bool answered_group(const ctx *x, size_t i, size_t to, size_t *end)
     *end = to;
     if (a >= MIDR_ANSWERS_MIN)
         return true;
-    if (a != 1 || next >= x->n || !x->v[next].c || run_end(x, next) != next + 1 ||
+    if (a != 1 || next >= x->n || !x->v[next].c || sdi_request_run_end(x, next) != next + 1 ||
         x->v[next].t - x->v[next - 1].t > MIDR_LOCKSTEP_S || group_answers(x, next, next + 1, &after) < 1)
         return false;
     *end = next + 1;
@@ -103,7 +81,7 @@ size_t sdi_mid_requests_at(const ctx *x, size_t s0, bool *open_seen, size_t *gro
         i++;
     if (i >= x->n || x->v[i].t - x->login_t > REQ_WINDOW_S)
         return SIZE_MAX;
-    size_t to = x->v[i].c ? run_end(x, i) : i;
+    size_t to = x->v[i].c ? sdi_request_run_end(x, i) : i;
     /* the open came before the capture: this run is the request group */
     size_t end = 0;
     if (to > i && answered_group(x, i, to, &end)) {
@@ -126,7 +104,7 @@ size_t sdi_mid_requests_at(const ctx *x, size_t s0, bool *open_seen, size_t *gro
         while (k > s0 && !x->v[k - 1].c)
             k--;
         if (k > s0 && x->v[k - 1].len >= sd_ssh_wire_size(x->cs, P_SESSION_OPEN) &&
-            x->v[k - 1].len <= sd_ssh_wire_size(x->cs, P_REQ_GROUP_MAX) && answered_group(x, j + 1, run_end(x, j + 1), &end))
+            x->v[k - 1].len <= sd_ssh_wire_size(x->cs, P_REQ_GROUP_MAX) && answered_group(x, j + 1, sdi_request_run_end(x, j + 1), &end))
             open = k - 1;
     }
     if (open == SIZE_MAX)

@@ -116,7 +116,8 @@ static bool open_at(const ctx *x, size_t i, mux_chan *ch)
             ch->end = k;
             return true;
         }
-        if (!ch->sftp && answered && it->c && times_size(it, init) && times_size(it, init) <= opens) {
+        uint32_t inits = it->c ? times_size(it, init) : 0;
+        if (!ch->sftp && answered && inits && inits <= opens) {
             size_t v = next_from(x, k + 1, false, end);
             if (v < x->n && v < end && x->v[v].len >= version) {
                 ch->sftp = true;

@@ -61,14 +61,30 @@ int sd_infer_split_requests(const sd_ssh_suite *s, uint32_t total, bool pty, boo
 }
 
 /* (declared in sd_infer_int.h) */
-bool sdi_channel_answers(uint32_t len, const sd_ssh_suite *ss)
+uint32_t sdi_channel_answer_count(uint32_t len, const sd_ssh_suite *ss)
 {
     uint32_t w5 = sd_ssh_wire_size(ss, P_CHANNEL_SUCCESS), w9 = sd_ssh_wire_size(ss, SD_SSH_P_WINDOW_ADJUST);
+    uint32_t best = 0;
     for (uint32_t a = 0; a <= REQ_ANSWERS_MAX; a++)
         for (uint32_t b = 0; b <= REQ_ANSWERS_MAX; b++)
-            if ((a || b) && a * w5 + b * w9 == len)
-                return true;
-    return false;
+            if ((a || b) && a * w5 + b * w9 == len && (!best || a + b < best))
+                best = a + b;
+    return best;
+}
+
+/* (declared in sd_infer_int.h) */
+bool sdi_channel_answers(uint32_t len, const sd_ssh_suite *ss)
+{
+    return sdi_channel_answer_count(len, ss) > 0;
+}
+
+/* (declared in sd_infer_int.h) */
+size_t sdi_request_run_end(const ctx *x, size_t i)
+{
+    size_t to = i + 1;
+    while (to < x->n && x->v[to].c && x->v[to].t - x->v[i].t < REQ_FLUSH_S)
+        to++;
+    return to;
 }
 
 /* A run of client records that is only an x11-req and / or an
@@ -126,9 +142,7 @@ static reqs find_requests(const ctx *x, size_t s0, bool open_seen)
             i++;
         if (i >= x->n || x->v[i].t - x->login_t > REQ_WINDOW_S)
             return q;
-        size_t to = i + 1;
-        while (to < x->n && x->v[to].c && x->v[to].t - x->v[i].t < REQ_FLUSH_S)
-            to++;
+        size_t to = sdi_request_run_end(x, i);
         for (size_t j = to; j < x->n && j < to + REQ_ANSWER_RECORDS && !x->v[j].c; j++)
             if (sdi_channel_answers(x->v[j].len, x->ss)) {
                 if (pre)

@@ -48,7 +48,6 @@ typedef struct batch {
     pipe_msg *msg;
     uint32_t nmsg, msg_cap;
     capblock *retired;     /* capture blocks the batch's frames are in, left by the reader */
-    bool ends;             /* its last record is the end (sd_pipe_ahead need not read it) */
 } batch;
 
 struct sd_pipe {
@@ -140,7 +139,6 @@ static void batch_reset(batch *b)
     }
     b->nmsg = 0;
     b->n = 0;
-    b->ends = false;
     b->bytes = 0;
     for (block *k = b->blocks; k; k = k->next)
         k->used = 0;
@@ -277,7 +275,6 @@ static void *reader(void *arg)
         r->progress = false;
         r->end = rc == 0;
         if (r->end) {
-            b->ends = true;
             p->filling = NULL;
             hand_over(p, b);
             return NULL;
@@ -348,17 +345,6 @@ sd_pipe_rec *sd_pipe_next(sd_pipe *p)
         return NULL;
     }
     return r;
-}
-
-const sd_pipe_rec *sd_pipe_ahead(const sd_pipe *p, unsigned k)
-{
-    const batch *b = p->using;
-    /* at is one past the record given last; the end record's flag is not
-     * read (a cold line of a record the consumer has not reached) */
-    unsigned i = p->at - 1 + k;
-    if (!b || i >= b->n - b->ends)
-        return NULL;
-    return &b->rec[i];
 }
 
 void sd_pipe_said_decoding(sd_pipe *p, const sd_pipe_rec *r)

@@ -65,11 +65,6 @@ sd_pipe *sd_pipe_start(sd_capture *cap, const sd_pipe_opts *o);
  * end of input (after what reading to the end said). Valid until the next
  * call. */
 sd_pipe_rec *sd_pipe_next(sd_pipe *p);
-/* The record k after the one sd_pipe_next gave last, when the consumer
- * already holds it (it is in the same batch), else NULL: for the consumer
- * to prefetch what that record will make it touch. Nothing is said or
- * handed over; the record must not be changed. */
-const sd_pipe_rec *sd_pipe_ahead(const sd_pipe *p, unsigned k);
 /* Says what decoding rec said (once, when the consumer takes its decode). */
 void sd_pipe_said_decoding(sd_pipe *p, const sd_pipe_rec *rec);
 /* Stops the reader where it is (at once, if the consumer stopped early)

@@ -16,7 +16,6 @@
 #include <string.h>
 
 #include "sd_common.h"
-#include "sd_prefetch.h"
 
 #define TAG_EMPTY 0u
 #define TAG_TOMB 1u
@@ -315,13 +314,6 @@ void *sd_hmap_find_tagged(const sd_hmap *m, const void *key, uint32_t tag)
     SD_CHECK(assert(m->key_size == FAST_KEY && tag == tag_of(key, FAST_KEY)));
     size_t i = find_in(m, key, tag, FAST_KEY);
     return i == SIZE_MAX ? NULL : slot_at(m, i) + m->val_off;
-}
-
-void sd_hmap_prefetch_tag(const sd_hmap *m, uint32_t tag)
-{
-    size_t i = tag & (m->nslots - 1);
-    sd_prefetch(&m->tags[i]);
-    sd_prefetch(slot_at(m, i));
 }
 
 void *sd_hmap_find_at(const sd_hmap *m, const void *key, size_t *at)

@@ -58,10 +58,6 @@ void *sd_hmap_find(const sd_hmap *m, const void *key);
  * same answer as sd_hmap_find, without hashing. */
 uint32_t sd_hmap_tag16(const void *key);
 void *sd_hmap_find_tagged(const sd_hmap *m, const void *key, uint32_t tag);
-/* Prefetches the tag and the slot where a probe for tag starts (the usual
- * find reads nothing else), a few finds before it is made. Reads only the
- * map's header. */
-void sd_hmap_prefetch_tag(const sd_hmap *m, uint32_t tag);
 /* Removes the key; copies its value to out (if not NULL) first. Returns
  * whether the key was there. */
 int sd_hmap_remove(sd_hmap *m, const void *key, void *out);

@@ -4,7 +4,6 @@
 #include "sd_engine.h"
 
 #include "../capture/sd_pipe.h"
-#include "../common/sd_prefetch.h"
 
 #include "sd_flowtab.h"
 #include "sd_oow.h"
@@ -13,7 +12,6 @@
 #include "sd_tcp.h"
 #include "sd_tcphist.h"
 
-#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -974,51 +972,6 @@ static void key_ahead(sd_pkt *p, sd_dec_res r, const void *ud)
         sd_flowtab_pkt_key(p, e->o.vlan_unkeyed);
 }
 
-/* Batch prefetch (DPDK's and VPP's way): the engine's stalls are first
- * touches, of a packet the reader decoded on the other core and of a flow
- * ~200 connections cold (bench/README.md, stop 39). While it handles record
- * i the records after it are already in its batch, so it asks for what they
- * will touch in stages, each reading only what the stage before brought in:
- * record i + 4 * AHEAD_STEP its payload's first lines and its table slot;
- * i + 3 * AHEAD_STEP its flow's per-packet lines (found again: a flow may
- * have ended since, and a pointer kept would be read after its free);
- * i + 2 * AHEAD_STEP the lines its direction's fields and the flow's
- * pointers lead to (reassembler, analyzers' state); i + AHEAD_STEP where
- * its bytes go in the reassembler's history. Nothing is changed, so the
- * output is the same byte for byte; records past the batch get none. */
-#ifndef AHEAD_STEP
-#define AHEAD_STEP 1u /* a record's handling (~1,700 instructions) outlasts a miss to memory */
-#endif
-/* A payload's first lines (an SSH record's header, a banner's start); the
- * rest is read in order by the copy, which the hardware prefetches. */
-#define AHEAD_PAYLOAD_LINES 2u
-
-static const sd_flow *ahead_flow(const sd_engine *e, const sd_pipe *pp, unsigned k, const sd_pkt **p)
-{
-    const sd_pipe_rec *r = sd_pipe_ahead(pp, k);
-    if (!r || r->r != SD_DEC_OK)
-        return NULL;
-    *p = &r->p;
-    return sd_flowtab_peek_pkt(e->tab, &r->p);
-}
-
-static void prefetch_ahead(const sd_engine *e, const sd_pipe *pp)
-{
-    const sd_pipe_rec *r = sd_pipe_ahead(pp, 2 * AHEAD_STEP);
-    if (r && r->r == SD_DEC_OK) {
-        if (r->p.payload_len)
-            sd_prefetch(r->p.payload);
-        sd_flowtab_prefetch_pkt(e->tab, &r->p);
-    }
-    const sd_pkt *p;
-    const sd_flow *f = ahead_flow(e, pp, AHEAD_STEP, &p);
-    if (f) { /* the conn's first lines, and the flow's own per-packet fields */
-        sd_prefetch(f);
-        sd_prefetch(&f->c.slot[0]);
-        sd_prefetch(&f->prev);
-    }
-}
-
 static sd_pipe *pipe_start(sd_engine *e, sd_capture *cap, source *s, const sd_decode_opts *dopts, bool progress)
 {
     if (e->o.threads < 2 || e->o.own || sd_capture_is_live(cap) || sd_capture_is_stream(cap) ||
@@ -1046,8 +999,6 @@ void sd_engine_run(sd_engine *e, sd_capture *cap,
     sd_own *own_ctx = e->o.own;
     volatile sig_atomic_t *stop = e->o.stop;
     while (!(stop && *stop) && (rc = source_next(&s, &fr)) != 0) {
-        if (s.pipe)
-            prefetch_ahead(e, s.pipe);
         if (rc == SD_CAPTURE_TICK) { /* live, quiet: time passes all the same */
             sd_ts w = wall_clock();
             if (w > e->now)

@@ -283,20 +283,6 @@ sd_flow *sd_flowtab_find_pkt(sd_flowtab *t, const sd_pkt *p, bool *swapped)
     return v ? *v : NULL;
 }
 
-void sd_flowtab_prefetch_pkt(const sd_flowtab *t, const sd_pkt *p)
-{
-    if (p->fk_set)
-        sd_hmap_prefetch_tag(t->flows4, p->fk_tag);
-}
-
-const sd_flow *sd_flowtab_peek_pkt(const sd_flowtab *t, const sd_pkt *p)
-{
-    if (!p->fk_set)
-        return NULL;
-    sd_flow *const *v = sd_hmap_find_tagged(t->flows4, p->fk, p->fk_tag);
-    return v ? *v : NULL;
-}
-
 sd_flow *sd_flowtab_insert(sd_flowtab *t, const sd_flowkey *k)
 {
     packed_key pk;

@@ -125,12 +125,6 @@ sd_flow *sd_flowtab_find_pkt(sd_flowtab *t, const sd_pkt *p, bool *swapped);
  * (p->fk*), in any thread: the VLAN left out as the engine leaves it with
  * vlan_unkeyed. Other packets are left for the table (p->fk_set false). */
 void sd_flowtab_pkt_key(sd_pkt *p, bool vlan_unkeyed);
-/* For a packet whose key the reader made (p->fk_set), a few records before
- * the engine takes it: the table slot its find starts at is prefetched, and
- * then (once that is in) its flow is found without a change to anything, or
- * NULL (not found, or no key made ahead: no hashing here). */
-void sd_flowtab_prefetch_pkt(const sd_flowtab *t, const sd_pkt *p);
-const sd_flow *sd_flowtab_peek_pkt(const sd_flowtab *t, const sd_pkt *p);
 /* Inserts a new flow for k (the caller fills f->c afterwards). */
 sd_flow *sd_flowtab_insert(sd_flowtab *t, const sd_flowkey *k);
 /* Unlinks f from the table and its idle list; the caller frees it. The

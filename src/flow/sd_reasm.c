@@ -24,12 +24,10 @@
 #include "sd_reasm_int.h"
 
 #include <assert.h>
-#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "../decode/sd_decode.h"
-#include "../common/sd_prefetch.h"
 
 /* ---- small helpers ---- */
 
@@ -732,21 +730,6 @@ void sd_reasm_shrink(sd_reasm *r)
     free(r->recs);
     r->hist = NULL, r->hcap = 0;
     r->recs = NULL, r->rcap = 0;
-}
-
-/* The lines every in-order segment reads: the options and callbacks, the
- * delivery point, the history ring's fields. */
-void sd_reasm_prefetch(const sd_reasm *r)
-{
-    sd_prefetch(r);
-    sd_prefetch(&r->next_off);
-    sd_prefetch(&r->hist);
-}
-
-void sd_reasm_prefetch_hist(const sd_reasm *r)
-{
-    if (r->hcap)
-        sd_prefetch_w(r->hist + (r->next_off & (r->hcap - 1)));
 }
 
 void sd_reasm_free(sd_reasm *r)

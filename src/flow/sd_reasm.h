@@ -179,11 +179,6 @@ void sd_reasm_flush(sd_reasm *r);
 
 const sd_reasm_stats *sd_reasm_get_stats(const sd_reasm *r);
 void sd_reasm_free(sd_reasm *r); /* frees held data, returns budget; NULL ok */
-/* Prefetches, ahead of a segment: the reassembler's own fields a segment
- * reads (stage 1), then, once those are in, where the segment's bytes go in
- * the history ring (stage 2, which reads the fields). Changes nothing. */
-void sd_reasm_prefetch(const sd_reasm *r);
-void sd_reasm_prefetch_hist(const sd_reasm *r);
 /* For a caller that keeps ended reassemblers for its next streams (issue
  * #11: the struct and its two rings were five allocations a direction):
  * retire frees r's held data (returns budget) when its stream ends;

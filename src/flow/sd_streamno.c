@@ -21,6 +21,7 @@
 #include "../common/sd_hmap.h"
 #include "sd_flowtab.h"
 
+#include <assert.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -152,7 +153,8 @@ bool sd_streamno_splits(const sd_wsconv *w, const sd_pkt *p, int side)
 
 void sd_streamno_begin(sd_streamno *t, const struct sd_flowkey *key, const sd_pkt *p, int side, sd_wsconv *out)
 {
-    size_t i = t->count ? index_find(t, key, key_tag(key)) : SIZE_MAX;
+    uint32_t tag = key_tag(key);
+    size_t i = t->count ? index_find(t, key, tag) : SIZE_MAX;
     if (i != SIZE_MAX) {
         ended *e = &t->ring[t->index[i].at];
         sd_wsconv prev = { .stream = e->stream,
@@ -163,11 +165,13 @@ void sd_streamno_begin(sd_streamno *t, const struct sd_flowkey *key, const sd_pk
         t->count--;
         if (!sd_streamno_splits(&prev, p, side)) {
             *out = prev; /* the same Wireshark conversation goes on */
+            out->tag = tag;
             return;
         }
     }
     memset(out, 0, sizeof *out);
     out->stream = t->next[p->l4 != SD_L4_TCP]++;
+    out->tag = tag;
 }
 
 void sd_streamno_packet(sd_wsconv *w, const sd_pkt *p, int side)
@@ -213,7 +217,8 @@ void sd_streamno_end(sd_streamno *t, const struct sd_flowkey *key, const sd_wsco
     size_t slot = ring_slot(t);
     if (t->ring[slot].tag) /* full: forget the pair that ended longest ago */
         forget(t, slot);
-    uint32_t tag = key_tag(key);
+    uint32_t tag = w->tag;
+    SD_CHECK(assert(tag == key_tag(key)));
     size_t old = index_find(t, key, tag);
     if (old != SIZE_MAX) { /* the key ended before and was not taken back: the newer end wins */
         t->ring[t->index[old].at].tag = 0;

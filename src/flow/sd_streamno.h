@@ -27,6 +27,9 @@ typedef struct sd_wsconv {
     uint64_t stream;
     uint32_t base[2];
     bool base_set[2];
+    /* the flow key's tag in the memory of ended pairs (its hash), made once
+     * at the flow's begin for its end: one hash of the key a connection */
+    uint32_t tag;
 } sd_wsconv;
 
 struct sd_flowkey;
@@ -48,7 +51,8 @@ void sd_streamno_begin(sd_streamno *t, const struct sd_flowkey *key, const sd_pk
 /* Every packet of the flow: the first one of each side sets its base. */
 void sd_streamno_packet(sd_wsconv *w, const sd_pkt *p, int side);
 
-/* The flow under key ended: remember its conversation. */
+/* The flow under key ended: remember its conversation (w: as begin made
+ * it for the same key, and the packets kept it). */
 void sd_streamno_end(sd_streamno *t, const struct sd_flowkey *key, const sd_wsconv *w);
 
 /* Ended pairs forgotten for the cap (a later packet of one starts a new

@@ -122,28 +122,28 @@ static void on_done(void *ud, const sd_ssh_done *d)
     run->line = b;
 }
 
-/* A queue item: a finished connection's copy, in the item itself when it
- * fits (a short connection: no allocation), else pointed to. */
-#define ITEM_BYTES 6144
+/* A queue item: a finished connection's taken result (its facts copied,
+ * its parser and records moved), in the item itself (~3 kB, with room for
+ * the statistics the writer counts), else pointed to. */
+#define ITEM_BYTES 4096
 typedef struct ssh_item {
     sd_sshconn_result *r;
-    size_t heap;           /* bytes of an allocated copy (its records), else 0 */
+    size_t heap;           /* bytes of records it holds on the heap (a long connection), else 0 */
     _Alignas(16) unsigned char room[ITEM_BYTES - 16];
 } ssh_item;
 
-/* Bytes of allocated copies (long sessions: ~48 bytes a record, up to
+/* Bytes of records on the heap (long sessions: ~48 bytes a record, up to
  * SD_SSHCONN_MAX_RECORDS each) the writer may have to take at most: past
  * it the analysis waits until it has, so memory stays bounded when many
  * long connections end at once (1024 items could hold 48 GiB). */
 #define HEAP_IN_FLIGHT_MAX (64u << 20)
 
-/* The analysis thread: a finished connection copied into the queue. */
+/* The analysis thread: a finished connection taken into the queue. */
 static void on_handoff(void *ud, const sd_sshconn_result *r)
 {
     ssh_run *run = ud;
     ssh_item *it = sd_outq_slot(run->q);
-    it->r = sd_sshconn_result_copy(r, it->room, sizeof it->room);
-    it->heap = (void *)it->r != (void *)it->room ? sizeof(ssh_item) + r->nrec * sizeof *r->rec : 0;
+    it->r = sd_sshconn_result_take(r, it->room, sizeof it->room, &it->heap);
     bool over = it->heap && atomic_fetch_add(&run->heap, it->heap) + it->heap > HEAP_IN_FLIGHT_MAX;
     sd_outq_put(run->q);
     if (over)
@@ -158,7 +158,7 @@ static void conclude(void *ud, void *item)
     ssh_item *it = item;
     sd_sshconn_result_settle(it->r);
     sd_sshan_conclude(run->an, it->r);
-    sd_sshconn_result_copy_free(it->r, it->room);
+    sd_sshconn_result_release(it->r, it->room);
     if (it->heap)
         atomic_fetch_sub(&run->heap, it->heap);
 }

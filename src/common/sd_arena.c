@@ -2,6 +2,7 @@
 #include "sd_arena.h"
 
 #include <stdalign.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,9 +24,24 @@ struct sd_arena_chunk {
 /* Standard chunks whose arenas were freed, for the next arenas. */
 static sd_arena_chunk *spare;
 static unsigned nspare;
+/* Standard chunks let go by other threads (sd_arena_free_remote), newest
+ * first: pushed there, taken whole here (one taker: no ABA), into `back`,
+ * used when the spare list is empty. Not walked or counted when taken:
+ * each chunk's first line was last written by the other thread's core,
+ * and 128 such reads in a row stalled the taker (issue #11). How many
+ * there are is bounded by the arenas handed over and not yet used again. */
+static _Atomic(sd_arena_chunk *) returned;
+static sd_arena_chunk *back;
 
 static sd_arena_chunk *chunk_get(size_t size)
 {
+    if (size == SD_ARENA_CHUNK && !spare && !back && atomic_load_explicit(&returned, memory_order_relaxed))
+        back = atomic_exchange_explicit(&returned, NULL, memory_order_acquire);
+    if (size == SD_ARENA_CHUNK && !spare && back) {
+        sd_arena_chunk *c = back;
+        back = c->next;
+        return c;
+    }
     if (size == SD_ARENA_CHUNK && spare) {
         sd_arena_chunk *c = spare;
         spare = c->next;
@@ -114,4 +130,28 @@ void sd_arena_free(sd_arena *a)
         chunk_put(c);
     }
     *a = (sd_arena){ 0 };
+}
+
+void sd_arena_free_remote(sd_arena *a)
+{
+    sd_arena_chunk *first = NULL, *last = NULL;
+    for (sd_arena_chunk *c = a->chunks, *next; c; c = next) {
+        next = c->next;
+        if (c->size != SD_ARENA_CHUNK) {
+            free(c);
+            continue;
+        }
+        c->next = first;
+        first = c;
+        if (!last)
+            last = c;
+    }
+    *a = (sd_arena){ 0 };
+    if (!first)
+        return;
+    sd_arena_chunk *head = atomic_load_explicit(&returned, memory_order_relaxed);
+    do
+        last->next = head;
+    while (!atomic_compare_exchange_weak_explicit(&returned, &head, first, memory_order_release,
+                                                  memory_order_relaxed));
 }

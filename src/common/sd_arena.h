@@ -46,5 +46,11 @@ void *sd_arena_zalloc(sd_arena *a, size_t n);
 char *sd_arena_strndup(sd_arena *a, const void *p, size_t n);
 /* Releases every allocation; a is empty again. */
 void sd_arena_free(sd_arena *a);
+/* sd_arena_free from another thread than the one that allocates arenas
+ * (one such thread per process: the spare list is its own): standard
+ * chunks go back to that thread, which takes them when its spare list runs
+ * out (an arena handed to a writer thread with what it holds, and let go
+ * there, costs no heap call and no lock); other chunks are freed here. */
+void sd_arena_free_remote(sd_arena *a);
 
 #endif

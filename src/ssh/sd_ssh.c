@@ -74,7 +74,6 @@ sd_ssh *sd_ssh_new(const sd_ssh_opts *opts)
     if (s->opts.client_hint != 1)
         s->opts.client_hint = 0;
     s->m.client_dir = s->opts.client_hint;
-    s->m.neg_block = s->neg[0];
     return s; /* line and packet buffers are allocated when first needed */
 }
 
@@ -88,10 +87,9 @@ static void side_free(sd_ssh *s, int dir)
         free(sd->hassh_algorithms);
 }
 
-void sd_ssh_free(sd_ssh *s)
+/* What the parser holds on the heap; its arena (s with it) stays. */
+static void heap_free(sd_ssh *s)
 {
-    if (!s)
-        return;
     for (int i = 0; i < 2; i++) {
         if (s->d[i].line != s->line0[i])
             free(s->d[i].line);
@@ -99,8 +97,24 @@ void sd_ssh_free(sd_ssh *s)
         side_free(s, i);
     }
     free(s->m.anomalies);
+}
+
+void sd_ssh_free(sd_ssh *s)
+{
+    if (!s)
+        return;
+    heap_free(s);
     sd_arena a = s->arena; /* s is inside it */
     sd_arena_free(&a);
+}
+
+void sd_ssh_free_remote(sd_ssh *s)
+{
+    if (!s)
+        return;
+    heap_free(s);
+    sd_arena a = s->arena;
+    sd_arena_free_remote(&a);
 }
 
 sd_arena *sd_ssh_arena(sd_ssh *s)

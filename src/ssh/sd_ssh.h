@@ -166,10 +166,9 @@ typedef enum sd_ssh_evidence {
 } sd_ssh_evidence;
 
 /* Everything one endpoint sent, in the order it sent it. */
-/* Bytes of the block of negotiated names (sd_ssh_meta.neg_block): eight
- * slots, each a name's longest with its NUL. */
+/* Bytes of a negotiated name's slot in the parser: a name's longest with
+ * its NUL. */
 #define SD_SSH_NEG_SLOT 72
-#define SD_SSH_NEG_BLOCK (8 * SD_SSH_NEG_SLOT)
 
 typedef struct sd_ssh_side {
     uint64_t bytes;              /* bytes fed (gaps excluded) */
@@ -196,8 +195,8 @@ typedef struct sd_ssh_side {
     char *lists[SD_SSH_NL_COUNT]; /* all ten in one block (lists_block), one allocation per KEXINIT */
     char *lists_block;
     /* lists and hassh_algorithms are the run's KEXINIT memo's (sd_ssh_opts.memo):
-     * they live as long as it and never change, so a copy of the meta may
-     * share them (sd_sshconn_result_copy) */
+     * they live as long as it and never change, so a writer may compare
+     * them by address (sd_ssh_memo_gen) */
     bool lists_memo;
     bool lists_cut;              /* a list was longer than SD_SSH_MAX_NAMELIST: cut, no HASSH */
     bool first_kex_follows;
@@ -248,11 +247,6 @@ typedef struct sd_ssh_meta {
     const char *cipher[2];
     const char *mac[2];
     const char *comp[2];
-    /* The parser's block of the eight names' slots (SD_SSH_NEG_BLOCK bytes)
-     * that the names above point into, or NULL: a copy of the meta copies
-     * it whole and points into its copy (sd_sshconn_result_copy), not
-     * name by name. */
-    const char *neg_block;
 
     /* Host key from the KEX reply (31, or 33 for DH-GEX). */
     bool hostkey_seen;
@@ -380,6 +374,10 @@ bool sd_ssh_ruled_out(const sd_ssh *s);
  * out here when a chunk since changed it (sdp_touch). */
 const sd_ssh_meta *sd_ssh_meta_get(sd_ssh *s);
 void sd_ssh_free(sd_ssh *s); /* NULL ok; frees everything the meta points to */
+/* sd_ssh_free on another thread than the one that makes parsers (a parser
+ * handed over whole when its connection ended): the arena's chunks go back
+ * to that thread (sd_arena_free_remote). NULL ok. */
+void sd_ssh_free_remote(sd_ssh *s);
 
 /* Helpers, exported for tests and other modules. */
 /* First entry of client_list also present in server_list (RFC 4253 7.1),

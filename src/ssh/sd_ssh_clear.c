@@ -89,23 +89,28 @@ static void parse_banner(sd_ssh *s, int dir, const uint8_t *l, size_t n, bool cr
     else if (nul)
         sdp_anomaly(s, dir, SD_SSH_AN_BANNER_BAD, "NUL byte at offset %zu of the identification line",
                     (size_t)(nul - l));
-    /* SSH-protoversion-softwareversion SP comments (RFC 4253 section 4.2) */
-    const char *b = sd->banner + 4;
-    const char *dash = strchr(b, '-');
-    const char *sp = strchr(b, ' ');
+    /* SSH-protoversion-softwareversion SP comments (RFC 4253 section 4.2),
+     * read in the line (up to a NUL, as the banner's C string ends there),
+     * not in the copies just written: their lines are cold, and a read
+     * of them waits for the stores (issue #11) */
+    const char *b = (const char *)l + 4, *end = (const char *)(nul ? nul : l + n);
+    const char *dash = memchr(b, '-', (size_t)(end - b));
+    const char *sp = memchr(b, ' ', (size_t)(end - b));
+    char proto[sizeof sd->proto] = { 0 }; /* as the parser's own, cleared: the bytes after the NUL too */
     if (!dash || (sp && sp < dash)) {
         sdp_anomaly(s, dir, SD_SSH_AN_BANNER_BAD, "no softwareversion");
-        size_t pl = sp ? (size_t)(sp - b) : strlen(b);
-        put_cut(sd->proto, sizeof(sd->proto), b, pl);
+        size_t pl = (size_t)((sp ? sp : end) - b);
+        put_cut(proto, sizeof proto, b, pl);
     } else {
-        put_cut(sd->proto, sizeof(sd->proto), b, (size_t)(dash - b));
+        put_cut(proto, sizeof proto, b, (size_t)(dash - b));
         const char *sw = dash + 1;
-        size_t swl = sp ? (size_t)(sp - sw) : strlen(sw);
+        size_t swl = (size_t)((sp ? sp : end) - sw);
         sd->software = dup_n(s, (const uint8_t *)sw, swl);
         if (sp)
-            sd->comments = dup_n(s, (const uint8_t *)sp + 1, strlen(sp + 1));
+            sd->comments = dup_n(s, (const uint8_t *)sp + 1, (size_t)(end - sp - 1));
     }
-    int me = sdp_proto_major(sd->proto);
+    memcpy(sd->proto, proto, sizeof proto);
+    int me = sdp_proto_major(proto);
     d->major = me; /* sdp_derive reads it after every cleartext chunk */
     const sd_ssh_side *peer = &s->m.side[1 - dir];
     int pm = peer->banner_seen ? s->d[1 - dir].major : -1;
@@ -166,19 +171,20 @@ static bool line_is_banner_prefix(const uint8_t *l, size_t n)
 #define LINE_BUF (SD_SSH_MAX_LINE + 1u)
 #define LINE_BUF_START SDP_LINE_INLINE
 
-/* A line is complete (d->line, without its LF): strip the CR, flag one
+/* A line is complete (l: d->line, or where it is in the chunk; without its
+ * LF): strip the CR, flag one
  * longer than OpenSSH reads (the banner always; pre-banner lines once per
  * direction, so a flood of them cannot crowd the other anomalies out), and
  * parse it, cut to SD_SSH_MAX_LINE, as banner or pre-banner line. */
-static void end_line(sd_ssh *s, int dir)
+static void end_line(sd_ssh *s, int dir, const uint8_t *l)
 {
     dirst *d = &s->d[dir];
     bool crlf = d->line_cr;
     uint64_t full = d->line_seen - crlf;
     size_t ll = (size_t)SD_MIN(full, (uint64_t)SD_MIN(d->line_len, SD_SSH_MAX_LINE));
-    while (crlf && ll && d->line[ll - 1] == '\r')
+    while (crlf && ll && l[ll - 1] == '\r')
         ll--; /* CR CR LF: every CR before the LF ends the line (OpenSSH keeps none) */
-    bool banner = ll >= 4 && memcmp(d->line, "SSH-", 4) == 0;
+    bool banner = ll >= 4 && memcmp(l, "SSH-", 4) == 0;
     const char *what = banner ? "identification line" : "line before banner";
     if (d->long_at) { /* marked when it passed the limit: now its length is known */
         sd_ssh_anomaly *a = &s->m.anomalies[d->long_at - 1];
@@ -195,18 +201,18 @@ static void end_line(sd_ssh *s, int dir)
     d->line_over = false;
     d->long_at = 0;
     if (banner)
-        parse_banner(s, dir, d->line, ll, crlf);
+        parse_banner(s, dir, l, ll, crlf);
     else
-        prebanner_line(s, dir, d->line, ll);
+        prebanner_line(s, dir, l, ll);
 }
 
 /* The current line has just passed what OpenSSH reads, before its LF: it
  * is marked now, as a line that never ends (the stream stops first) would
  * otherwise go unreported; end_line() gives the mark its full length. */
-static void line_over(sd_ssh *s, int dir)
+static void line_over(sd_ssh *s, int dir, const uint8_t *l)
 {
     dirst *d = &s->d[dir];
-    bool banner = line_is_banner_prefix(d->line, d->line_len) && d->line_len >= 4;
+    bool banner = line_is_banner_prefix(l, d->line_len) && d->line_len >= 4;
     d->line_over = true;
     if (!banner && d->long_line_noted)
         return; /* pre-banner lines: once per direction, as in end_line() */
@@ -252,10 +258,18 @@ size_t sdp_feed_banner(sd_ssh *s, int dir, const uint8_t *p, size_t n)
     size_t take = nl ? (size_t)(nl - p) + 1 : n;
     size_t body = nl ? take - 1 : take; /* without the LF */
     size_t keep = SD_MIN(body, LINE_BUF - d->line_len);
-    line_room(s, dir, d->line_len + keep);
-    memcpy(d->line + d->line_len, p, keep);
+    /* A whole line in this chunk (nearly every banner) is read where it
+     * is: copied into the line buffer first, its reads waited for the
+     * copy's stores to the buffer's cold lines (issue #11, bench/README.md
+     * stop 38). */
+    const uint8_t *l = p;
+    if (!nl || d->line_len) {
+        line_room(s, dir, d->line_len + keep);
+        memcpy(d->line + d->line_len, p, keep);
+        l = d->line;
+    }
     /* Binary bytes in a line that is not a banner: this is not SSH. */
-    if (!line_is_banner_prefix(d->line, d->line_len + keep)) {
+    if (!line_is_banner_prefix(l, d->line_len + keep)) {
         for (size_t i = 0; i < body; i++) {
             if (is_binary(p, i, body)) {
                 sdp_anomaly(s, dir, SD_SSH_AN_NOT_SSH, "binary byte 0x%02x before banner", p[i]);
@@ -269,7 +283,7 @@ size_t sdp_feed_banner(sd_ssh *s, int dir, const uint8_t *p, size_t n)
     if (body)
         d->line_cr = p[body - 1] == '\r';
     if (d->line_seen > SD_SSH_MAX_LINE + 1u && !d->line_over) /* + 1: room for its CR */
-        line_over(s, dir);
+        line_over(s, dir, l);
     d->nb_bytes += take;
     if (d->nb_bytes > SD_SSH_MAX_BANNER_BYTES) {
         sdp_anomaly(s, dir, SD_SSH_AN_NOT_SSH, "no banner in %u bytes", SD_SSH_MAX_BANNER_BYTES);
@@ -277,7 +291,7 @@ size_t sdp_feed_banner(sd_ssh *s, int dir, const uint8_t *p, size_t n)
         return n;
     }
     if (nl)
-        end_line(s, dir);
+        end_line(s, dir, l);
     return take;
 }
 
@@ -957,7 +971,7 @@ bool sdp_cut_banner(sd_ssh *s, int dir)
                 d->line_len, d->line_len >= 4 ? "kept as captured" : "too short to keep, not shown");
     s->m.side[dir].banner_cut = true;
     if (d->line_len >= 4) {
-        end_line(s, dir);
+        end_line(s, dir, d->line);
     } else {
         d->line_len = 0;
         d->line_seen = 0;

@@ -91,7 +91,7 @@ sd_sshan *sd_sshan_new(const sd_sshan_opts *o)
 {
     sd_sshan *a = sd_calloc(1, sizeof *a);
     a->o = *o;
-    /* a handoff copies every result for the thread that concludes it
+    /* a handoff takes every result for the thread that concludes it
      * (which settles the statistics): the engine's thread leaves the
      * kept records' statistics to it */
     sd_sshconn_opts so = { .done = on_conn, .ud = a, .defer_stats = o->handoff != NULL,

@@ -31,7 +31,7 @@ typedef struct sd_sshan_opts {
     void (*early)(void *ud, const sd_event *e);
     /* May be NULL. When set, a finished connection (past the -n stream
      * filter) is handed to it instead of being concluded at once: the
-     * caller copies it (sd_sshconn_result_copy) to another thread, which
+     * caller takes it (sd_sshconn_result_take) to another thread, which
      * calls sd_sshan_conclude with it, in the same order. */
     void (*handoff)(void *ud, const sd_sshconn_result *r);
     void *ud;

@@ -4,7 +4,6 @@
 #include "../common/sd_spare.h"
 #include "../flow/sd_tcp.h"
 
-#include <assert.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
@@ -74,7 +73,7 @@ typedef struct cuts {
 
 enum { CLOSE_SET = 1, CLOSE_UNTAKEN = 2 }; /* conn_st.close: seen; the peer ACKed past it */
 
-typedef struct conn_st {
+typedef struct sd_sshconn_st {
     sd_ssh *ssh;
     sd_ssh_record *rec;
     size_t nrec, cap;
@@ -90,7 +89,7 @@ typedef struct conn_st {
     struct sd_sshconn *x;
     /* live SSH connections, for progress (only with opts.progress) */
     sd_conn *conn;
-    struct conn_st *prev, *next;
+    struct sd_sshconn_st *prev, *next;
     size_t progress_nrec;
     sd_ts progress_ts;
     uint32_t caller_bits;
@@ -471,7 +470,7 @@ static sd_sshconn_result result_of(conn_st *st)
         .conn = st->conn, .meta = sd_ssh_meta_get(st->ssh), .rec = st->rec, .nrec = st->nrec,
         .rec_truncated = st->truncated, .stats = st->stats, .stats_pending = st->nrec - st->nstat,
         .gap_bytes = { st->gap[0], st->gap[1] },
-        .inconsistencies = st->inconsistencies, .caller_bits = &st->caller_bits,
+        .inconsistencies = st->inconsistencies, .caller_bits = &st->caller_bits, .owner = st,
     };
 }
 
@@ -578,195 +577,61 @@ void sd_sshconn_free(sd_sshconn *x)
     free(x);
 }
 
-/* ---- sd_sshconn_result_copy ---- */
+/* ---- sd_sshconn_result_take ---- */
 
-/* The copy's fixed part; what it points to follows in the same block. */
-typedef struct result_copy {
+/* A taken result: what is copied, and what it holds. */
+typedef struct result_taken {
     sd_sshconn_result r;
     sd_conn conn;
-    sd_ssh_meta meta;
-    sd_sshstats stats;
     uint32_t caller_bits;
-    uint64_t *ipt_block[2]; /* stats' histograms in the block, not those a settle allocates */
-} result_copy;
+    sd_ssh *ssh;              /* the parser: the meta, its strings, the records' first block */
+    sd_ssh_record *rec_heap;  /* the records past the first block, or NULL */
+    sd_sshstats settled;      /* a settle's statistics, when the engine counted none */
+} result_taken;
 
-/* Strings a meta points to at most: per side banner, software, comments,
- * prebanner, hassh_algorithms and the name-lists; the 8 negotiated names. */
-#define COPY_STRS (2 * (5 + SD_SSH_NL_COUNT) + 8)
-
-/* The strings of a copy: where each comes from, where its copy's pointer
- * goes, its size with the NUL. */
-typedef struct copy_strs {
-    const char *from[COPY_STRS];
-    char **to[COPY_STRS];
-    size_t len[COPY_STRS];
-    unsigned n;
-    size_t bytes;
-} copy_strs;
-
-static void str_add(copy_strs *cs, const char *from, char **to)
+sd_sshconn_result *sd_sshconn_result_take(const sd_sshconn_result *r, void *dst, size_t cap, size_t *heap_bytes)
 {
-    *to = NULL;
-    if (!from)
+    conn_st *st = r->owner;
+    result_taken *rt = sizeof *rt <= cap && dst && ((uintptr_t)dst & 15u) == 0 ? dst : sd_malloc(sizeof *rt);
+    rt->r = *r;
+    sd_conn_copy_facts(&rt->conn, r->conn);
+    rt->caller_bits = *r->caller_bits;
+    rt->r.conn = &rt->conn;
+    rt->r.caller_bits = &rt->caller_bits;
+    rt->r.owner = NULL;
+    rt->ssh = st->ssh;
+    rt->rec_heap = st->cap > RECS_FIRST ? st->rec : NULL;
+    *heap_bytes = rt->rec_heap ? st->cap * sizeof *st->rec : 0;
+    st->ssh = NULL; /* the analyzer's end of the connection (st_free) frees none of them */
+    st->rec = NULL;
+    st->cap = st->nrec = 0;
+    st->stats = NULL;
+    return &rt->r;
+}
+
+void sd_sshconn_result_settle(sd_sshconn_result *r)
+{
+    result_taken *rt = (result_taken *)(void *)r; /* r is its first member */
+    if (!rt->conn.uid[0]) /* left by the engine (sd_engine_uids_late) */
+        sd_conn_make_uid(&rt->conn);
+    if (!r->stats_pending)
         return;
-    size_t l = strlen(from) + 1;
-    cs->from[cs->n] = from;
-    cs->to[cs->n] = to;
-    cs->len[cs->n++] = l;
-    cs->bytes += l;
+    if (!r->stats) {
+        sd_sshstats_clear(&rt->settled);
+        r->stats = &rt->settled;
+    }
+    sd_sshstats *s = (sd_sshstats *)r->stats; /* the settle's, or the engine's in the parser's arena */
+    for (size_t i = r->nrec - r->stats_pending; i < r->nrec; i++)
+        sd_sshstats_add(s, &r->rec[i], r->rec[i].ts);
+    r->stats_pending = 0;
 }
 
-/* The strings of m to copy into rc's meta; the memo's lists and HASSH
- * strings are shared (they outlive every copy: the memo is freed after
- * the analyzer, and never change). */
-static void strs_of(copy_strs *cs, const sd_ssh_meta *m, sd_ssh_meta *to)
+void sd_sshconn_result_release(sd_sshconn_result *r, void *dst)
 {
-    for (int i = 0; i < 2; i++) {
-        const sd_ssh_side *s = &m->side[i];
-        sd_ssh_side *d = &to->side[i];
-        str_add(cs, s->banner, &d->banner);
-        str_add(cs, s->software, &d->software);
-        str_add(cs, s->comments, &d->comments);
-        str_add(cs, s->prebanner, &d->prebanner);
-        if (s->lists_memo)
-            continue; /* lists, lists_block and hassh_algorithms as they are */
-        str_add(cs, s->hassh_algorithms, &d->hassh_algorithms);
-        for (int k = 0; k < SD_SSH_NL_COUNT; k++)
-            str_add(cs, s->lists[k], &d->lists[k]);
-    }
-    /* the negotiated names are the parser's own (s->neg), freed with it:
-     * their block is copied whole (result_copy), else name by name */
-    if (m->neg_block)
-        return;
-    str_add(cs, m->kex_alg, (char **)&to->kex_alg);
-    str_add(cs, m->hostkey_alg, (char **)&to->hostkey_alg);
-    for (int i = 0; i < 2; i++) {
-        str_add(cs, m->cipher[i], (char **)&to->cipher[i]);
-        str_add(cs, m->mac[i], (char **)&to->mac[i]);
-        str_add(cs, m->comp[i], (char **)&to->comp[i]);
-    }
-}
-
-#define ALIGN_UP(n) (((n) + 15u) & ~(size_t)15u)
-
-/* A meta as it is read: terrapin_reason is a string (256 bytes of room,
- * empty on most connections), read only up to its NUL; the parser it is
- * copied from has gone cold since the connection's last packet
- * (bench/README.md stop 38). */
-static void meta_copy(sd_ssh_meta *to, const sd_ssh_meta *m)
-{
-    const size_t at = offsetof(sd_ssh_meta, terrapin_reason), end = at + sizeof m->terrapin_reason;
-    memcpy(to, m, at);
-    memcpy(to->terrapin_reason, m->terrapin_reason, strnlen(m->terrapin_reason, sizeof m->terrapin_reason - 1) + 1);
-    memcpy((char *)to + end, (const char *)m + end, sizeof *m - end);
-}
-
-/* A meta's negotiated name i (kex, host key, ciphers, MACs, compressions). */
-static const char **neg_name(sd_ssh_meta *m, int i)
-{
-    switch (i) {
-    case 0: return &m->kex_alg;
-    case 1: return &m->hostkey_alg;
-    case 2: case 3: return &m->cipher[i - 2];
-    case 4: case 5: return &m->mac[i - 4];
-    default: return &m->comp[i - 6];
-    }
-}
-
-/* Whether any name was negotiated: a connection without both KEXINITs
- * copies no block. */
-static bool any_name(const sd_ssh_meta *m)
-{
-    return m->kex_alg || m->hostkey_alg || m->cipher[0] || m->cipher[1] || m->mac[0] || m->mac[1] || m->comp[0] ||
-           m->comp[1];
-}
-
-sd_sshconn_result *sd_sshconn_result_copy(const sd_sshconn_result *r, void *dst, size_t cap)
-{
-    const sd_ssh_meta *m = r->meta;
-    const sd_sshstats *st = r->stats;
-    size_t rec = r->nrec * sizeof *r->rec;
-    size_t anom = m->anomalies ? m->n_anomalies * sizeof *m->anomalies : 0;
-    size_t ipt = SD_STATS_IPT_BINS * sizeof(uint64_t);
-    size_t nipt = st ? (st->d[0].ipt != NULL) + (st->d[1].ipt != NULL) : 0;
-    sd_ssh_meta where; /* the strings' places, as offsets into a meta */
-    copy_strs cs;
-    cs.n = 0;
-    cs.bytes = 0;
-    strs_of(&cs, m, &where);
-    size_t neg = m->neg_block && any_name(m) ? SD_SSH_NEG_BLOCK : 0;
-    size_t need = ALIGN_UP(sizeof(result_copy)) + ALIGN_UP(rec) + ALIGN_UP(anom) + nipt * ipt + neg + cs.bytes;
-    result_copy *rc = need <= cap && dst && ((uintptr_t)dst & 15u) == 0 ? dst : sd_malloc(need);
-    char *o = (char *)rc + ALIGN_UP(sizeof(result_copy));
-    /* memcpy, not assignment: the 4 kB of structs in vector moves, not a
-     * word at a time (what gcc makes of a struct assignment this size) */
-    rc->r = *r;
-    sd_conn_copy_facts(&rc->conn, r->conn);
-    meta_copy(&rc->meta, m);
-    rc->caller_bits = r->caller_bits ? *r->caller_bits : 0;
-    rc->r.conn = &rc->conn;
-    rc->r.meta = &rc->meta;
-    rc->r.caller_bits = &rc->caller_bits;
-    rc->r.rec = rec ? memcpy(o, r->rec, rec) : NULL;
-    o += ALIGN_UP(rec);
-    if (anom)
-        rc->meta.anomalies = memcpy(o, m->anomalies, anom);
-    o += ALIGN_UP(anom);
-    rc->r.stats = NULL;
-    rc->ipt_block[0] = rc->ipt_block[1] = NULL;
-    if (st) {
-        memcpy(&rc->stats, st, sizeof rc->stats);
-        rc->r.stats = &rc->stats;
-        for (int i = 0; i < 2; i++)
-            if (st->d[i].ipt) {
-                rc->stats.d[i].ipt = rc->ipt_block[i] = memcpy(o, st->d[i].ipt, ipt);
-                o += ipt;
-            }
-    }
-    rc->meta.neg_block = NULL;
-    if (neg) { /* one block for the eight names: a call, not eight strlen and memcpy */
-        rc->meta.neg_block = memcpy(o, m->neg_block, SD_SSH_NEG_BLOCK);
-        for (int i = 0; i < 8; i++) {
-            const char **to = neg_name(&rc->meta, i);
-            SD_CHECK(assert(!*to || (*to >= m->neg_block && *to < m->neg_block + SD_SSH_NEG_BLOCK)));
-            if (*to)
-                *to = rc->meta.neg_block + (*to - m->neg_block);
-        }
-        o += SD_SSH_NEG_BLOCK;
-    }
-    for (unsigned i = 0; i < cs.n; i++) { /* the same strings, in the copy's meta */
-        char **to = (char **)(void *)((char *)&rc->meta + ((char *)cs.to[i] - (char *)&where));
-        *to = memcpy(o, cs.from[i], cs.len[i]);
-        o += cs.len[i];
-    }
-    for (int i = 0; i < 2; i++)
-        if (!m->side[i].lists_memo)
-            rc->meta.side[i].lists_block = rc->meta.side[i].lists[0];
-    return &rc->r;
-}
-
-void sd_sshconn_result_settle(sd_sshconn_result *copy)
-{
-    result_copy *rc = (result_copy *)(void *)copy; /* r is its first member */
-    if (!rc->conn.uid[0]) /* left by the engine (sd_engine_uids_late) */
-        sd_conn_make_uid(&rc->conn);
-    if (!copy->stats_pending)
-        return;
-    if (!copy->stats) {
-        sd_sshstats_clear(&rc->stats);
-        copy->stats = &rc->stats;
-    }
-    for (size_t i = copy->nrec - copy->stats_pending; i < copy->nrec; i++)
-        sd_sshstats_add(&rc->stats, &copy->rec[i], copy->rec[i].ts);
-    copy->stats_pending = 0;
-}
-
-void sd_sshconn_result_copy_free(sd_sshconn_result *r, void *dst)
-{
-    result_copy *rc = (result_copy *)(void *)r;
-    for (int i = 0; r->stats && i < 2; i++)
-        if (rc->stats.d[i].ipt != rc->ipt_block[i])
-            free(rc->stats.d[i].ipt); /* allocated by a settle */
+    result_taken *rt = (result_taken *)(void *)r;
+    sd_sshstats_free((sd_sshstats *)r->stats); /* its histograms (before the arena it may be in) */
+    free(rt->rec_heap);
+    sd_ssh_free_remote(rt->ssh);
     if ((void *)r != dst)
         free(r);
 }

@@ -32,6 +32,9 @@ typedef struct sd_sshconn_result {
     /* The caller's own bits for this connection (what it already said
      * while the connection went on); zero at the start, kept until the end. */
     uint32_t *caller_bits;
+    /* The analyzer's state of the connection, for sd_sshconn_result_take;
+     * NULL in a taken result. */
+    struct sd_sshconn_st *owner;
 } sd_sshconn_result;
 
 typedef struct sd_sshconn_opts {
@@ -45,8 +48,8 @@ typedef struct sd_sshconn_opts {
      * records came (live capture: findings before the connection ends). */
     void (*progress)(void *ud, const sd_sshconn_result *r);
     sd_ts progress_every;     /* 0 = 1 s */
-    /* done only copies the result (sd_sshconn_result_copy) for another
-     * thread, which settles the copy before it reads the statistics: the
+    /* done only takes the result (sd_sshconn_result_take) for another
+     * thread, which settles it before it reads the statistics: the
      * kept records are counted there, not per record in the engine's
      * thread (those past max_records still are, in order). */
     bool defer_stats;
@@ -68,19 +71,23 @@ typedef struct sd_sshconn_stats {
 
 typedef struct sd_sshconn sd_sshconn;
 
-/* A deep copy of r for a finished connection handed to another thread:
- * its connection, metadata (the strings it points to), records, statistics
- * and caller bits, so that nothing in it points back into the analyzer or
- * the parser, which go on (the run's KEXINIT memo, which outlives them and
- * whose entries never change, is shared). In dst (cap bytes, 16-aligned)
- * when it fits, else in one allocation; release it with
- * sd_sshconn_result_copy_free(copy, dst). Valid until the analyzer is freed. */
-sd_sshconn_result *sd_sshconn_result_copy(const sd_sshconn_result *r, void *dst, size_t cap);
-void sd_sshconn_result_copy_free(sd_sshconn_result *r, void *dst);
-/* Counts a copy's stats_pending records into its statistics (they are
- * then what one thread would have counted), and makes its uid when the
+/* Takes r, as done has it, for another thread: the parser (the meta and
+ * the strings it points to), the records and the statistics move into the
+ * result returned, nothing of them is copied, and the analyzer lets them
+ * go (issue #11: a copy read the parser and the records after they had
+ * gone cold, and wrote ~4 kB a connection into the writer's queue, on the
+ * engine's thread); the connection's facts (its flow goes on) and the
+ * caller bits are copied. The run's KEXINIT memo is shared (it outlives
+ * every result: valid until the analyzer is freed). In dst (cap bytes,
+ * 16-aligned) when it fits, else in one allocation. *heap_bytes: those of
+ * records it holds on the heap (0 for a short connection). Release it with
+ * sd_sshconn_result_release(r, dst), on any thread. */
+sd_sshconn_result *sd_sshconn_result_take(const sd_sshconn_result *r, void *dst, size_t cap, size_t *heap_bytes);
+void sd_sshconn_result_release(sd_sshconn_result *r, void *dst);
+/* Counts a taken result's stats_pending records into its statistics (they
+ * are then what one thread would have counted), and makes its uid when the
  * engine left it (sd_engine_uids_late): what one thread would have had. */
-void sd_sshconn_result_settle(sd_sshconn_result *copy);
+void sd_sshconn_result_settle(sd_sshconn_result *r);
 
 sd_sshconn *sd_sshconn_new(const sd_sshconn_opts *opts);
 /* Registers the analyzer with e (which must have reassemble = true). */

@@ -33,6 +33,7 @@ typedef struct sd_dirstats {
     uint32_t seq_base;            /* relative numbering: ISN, or first seq - 1 mid-stream */
     bool isn_set;
     bool sack_ok, ts_ok;
+    uint8_t ttl_syn;              /* the TTL (hop limit) of this side's SYN; 0 = none seen */
     uint16_t mss;                 /* 0 = not seen */
     uint32_t isn;                 /* from a SYN */
     uint64_t first_frame;

@@ -346,6 +346,29 @@ static inline bool ttl_low(const sd_conn *c, const sd_pkt *p, int dir)
            !(p->flags & (SD_TH_RST | SD_TH_SYN));
 }
 
+/* A side's data judged low (ta: SD_TA_TTL_LOW) waits for what decides it:
+ * a data segment of that side at its judged TTL (the SYN's path still
+ * delivers: the low one was an insertion, the real copy replaces it) or
+ * its receiver's ACK of everything that side sent (it took the low-TTL
+ * bytes: its path grew, a route change or a SYN proxy's answer: its later
+ * data is judged by that TTL). An evader cannot make the receiver ACK a
+ * copy it never got. */
+static __attribute__((noinline)) void ttl_path(sd_flow *f, const sd_pkt *p, int dir, unsigned ta)
+{
+    sd_dirstats *d = &f->c.d[dir], *peer = &f->c.d[!dir];
+    if (ta & SD_TA_TTL_LOW) {
+        d->ttl_held = p->ttl;
+        d->ttl_pending = true;
+    } else if (d->ttl_pending && p->payload_len && !(ta & SD_TA_UNTAKEN)) {
+        d->ttl_pending = false;
+    }
+    if (peer->ttl_pending && (p->flags & SD_TH_ACK) && !(ta & SD_TA_UNTAKEN) &&
+        SD_SEQ_GEQ(p->ack, f->t[!dir].max_end)) {
+        peer->ttl_syn = peer->ttl_held;
+        peer->ttl_pending = false;
+    }
+}
+
 static __attribute__((noinline)) unsigned untaken_recv(const sd_flow *f, const sd_pkt *p, int dir)
 {
     const sd_conn *c = &f->c;
@@ -748,6 +771,8 @@ static void flow_packet(sd_engine *e, const sd_pkt *p, bool selected)
     } else if (p->l4 == SD_L4_TCP && (p->flags & SD_TH_SYN) && p->opt.has_ts) {
         paws_note(f, p, dir);
     }
+    if ((ta & SD_TA_TTL_LOW) || c->d[0].ttl_pending || c->d[1].ttl_pending)
+        ttl_path(f, p, dir, ta);
     if (c->closed && !was_closed)
         record_open_counts(e, f, false);
     if (!selected) {

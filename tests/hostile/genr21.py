@@ -54,19 +54,23 @@ def seg_frame(c, c2s, data):
 
 # -- (a) copies a router's TTL drops ----------------------------------------
 
-def ttl_copy(sp, c2s, ttl=1, v6=False, after=False):
+def ttl_copy(sp, c2s, ttl=1, v6=False, after=False, poison=False):
     """An SSH session (client port sp) in which, at the start of one side's
     bytes (the client's with c2s), the capture sees a copy of that side's
     banner and KEXINIT with another banner (EvilSSH) and names (KEX_EVIL),
     from that side's address and ports, with a TTL (hop limit) of ttl where
     the side's SYN had 64: an insertion a router between the capture point
     and the receiver drops (Ptacek and Newsham 1998, section 3.2; Snort's
-    stream ttl_limit). before the real copy, or after it with after."""
+    stream ttl_limit). before the real copy, or after it with after; with
+    poison, first a pure ACK from that side at the same TTL."""
     c = Conn(sp, v6=v6)
     c.handshake()
     if c2s:
         c.send(False, BAN_S + kexinit(KEX))
     evil = with_ttl(seg_frame(c, c2s, EVIL_BAN + kexinit(KEX_EVIL)), ttl)
+    if poison:
+        c.pkt(c2s, c.seq[0 if c2s else 1], c.seq[1 if c2s else 0], ACK)
+        c.frames[-1] = (c.t, with_ttl(c.frames[-1][1], ttl))
     if not after:
         c.t += 0.001
         c.frames.append((c.t, evil))
@@ -113,12 +117,21 @@ def ttl1_after():
     return write(ttl_copy(49704, False, after=True).frames)
 
 
+def ttl_ack_poison():
+    """Client port 49707: ttl1_server with a pure ACK from the server at TTL
+    1 first (an evader teaching a reader that the path is short). Must
+    hold: as ttl1_server (a pure ACK moves no reference)."""
+    return write(ttl_copy(49707, False, poison=True).frames)
+
+
 def ttl_route_change():
     """Client port 49705: the SYN-ACK at TTL 64, then every later server
     segment at TTL 50 (the path changed: 14 more hops), the client ACKing
-    each (it read them). A TTL below the handshake's is no loss by itself:
+    each (it read them). A TTL below the handshake's is no loss by itself,
+    and once the client ACKed the first such segment the path is known.
     Must hold: the whole session read (hasshServer, `encrypted`,
-    client_enc_records 3) and no `stream_conflict`."""
+    client_enc_records 3), no `stream_conflict`, only the first segment
+    judged (its NEWKEYS at its own frame, 8)."""
     c = ssh_conn(49705)
     out = []
     for k, (t, f) in enumerate(c.frames):
@@ -283,7 +296,7 @@ def banner_ctrl_overlong():
     return write(c.frames)
 
 
-CASES = [ttl1_server, ttl1_client_v6, ttl3_server_vxlan, ttl1_after, ttl_route_change, ttl_low_oneway, gre_key_twins,
+CASES = [ttl1_server, ttl1_client_v6, ttl3_server_vxlan, ttl1_after, ttl_ack_poison, ttl_route_change, ttl_low_oneway, gre_key_twins,
          nested_pppoe, ng_endian_switch, ng_block_cut_mid, bin_before_banner, kex_namelist_huge, kex_namelist_past,
          kex_pktlen_short, banner_ctrl_overlong]
 SEEDS = [ttl1_server, ttl1_client_v6, nested_pppoe, kex_namelist_past]

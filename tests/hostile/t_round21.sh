@@ -22,7 +22,7 @@ K=e97d07603350d1111ec2b64bf25413c9
 TTL_SAID='TCP data segment(s) came with a TTL (hop limit) more than 5 below'
 
 # -- (a) copies a router's TTL drops: the real bytes read, the copy said
-for f in ttl1_server ttl3_server_vxlan ttl1_after; do
+for f in ttl1_server ttl3_server_vxlan ttl1_after ttl_ack_poison; do
     run $f.pcap 0 ssh --json
     grep -q "\"server\":\"SSH-2.0-OpenSSH_9.6\".*\"hasshServer\":\"$K\"" "$w/out" && ! grep -q EvilSSH "$w/out" ||
         fail "$f: the TTL-1 copy read: $(field server) $(field hasshServer)"
@@ -37,6 +37,8 @@ run ttl_route_change.pcap 0 ssh --json
 grep -q "\"hasshServer\":\"$K\".*\"outcome\":\"encrypted\".*\"client_enc_records\":3," "$w/out" ||
     fail "ttl_route_change: $(field hasshServer) $(field outcome) $(field client_enc_records)"
 ! grep -q stream_conflict "$w/out" || fail "ttl_route_change: $(field anomalies)"
+grep -qF "1 $TTL_SAID" "$w/err" || fail "ttl_route_change: not only the first segment judged: $(head -2 "$w/err")"
+expect ttl_route_change.pcap out 'NEWKEYS client frame 10, server frame 8' ssh -m
 run ttl_low_oneway.pcap 0 ssh --json
 grep -q "\"hasshServer\":\"$K\"" "$w/out" || fail "ttl_low_oneway: $(field hasshServer)"
 ! grep -qF "$TTL_SAID" "$w/err" || fail "ttl_low_oneway: judged without a handshake: $(head -2 "$w/err")"

@@ -33,7 +33,11 @@ typedef struct sd_dirstats {
     uint32_t seq_base;            /* relative numbering: ISN, or first seq - 1 mid-stream */
     bool isn_set;
     bool sack_ok, ts_ok;
+    uint8_t ttl_syn;              /* the TTL (hop limit) this side's data is judged by: its SYN's,
+                                     then a lower one its receiver took (sd_engine.c ttl_path) */
     uint16_t mss;                 /* 0 = not seen */
+    uint8_t ttl_held;             /* the TTL of its last data judged low, */
+    bool ttl_pending;             /* not yet replaced by a copy at ttl_syn nor ACKed */
     uint32_t isn;                 /* from a SYN */
     uint64_t first_frame;
     uint64_t missed_bytes;        /* bytes the peer ACKed that the capture never showed */

@@ -326,10 +326,47 @@ static __attribute__((noinline)) void count_untaken(sd_engine *e, unsigned ta)
 {
     if (ta & SD_TA_ZEROWIN_DATA)
         e->st.zerowin_data++;
+    else if (ta & SD_TA_TTL_LOW)
+        e->st.ttl_low++;
     else if (ta & SD_TA_PAWS)
         e->st.paws++;
     else
         e->st.untaken++;
+}
+
+/* A data segment whose TTL (hop limit) is more than SD_TTL_ROUTE_SLACK
+ * below its side's SYN's may die before its receiver: the evader's
+ * insertion (Ptacek and Newsham 1998, 3.2) that the capture point sees and
+ * the receiver never does. Honest data so judged (a longer path) is taken
+ * once its receiver ACKs it, an insertion is replaced by the real copy.
+ * Judged only with both SYNs seen (a capture with the peer's ACKs). */
+static inline bool ttl_low(const sd_conn *c, const sd_pkt *p, int dir)
+{
+    return p->ttl + SD_TTL_ROUTE_SLACK < c->d[dir].ttl_syn && c->saw_syn && c->saw_synack &&
+           !(p->flags & (SD_TH_RST | SD_TH_SYN));
+}
+
+/* A side's data judged low (ta: SD_TA_TTL_LOW) waits for what decides it:
+ * a data segment of that side at its judged TTL (the SYN's path still
+ * delivers: the low one was an insertion, the real copy replaces it) or
+ * its receiver's ACK of everything that side sent (it took the low-TTL
+ * bytes: its path grew, a route change or a SYN proxy's answer: its later
+ * data is judged by that TTL). An evader cannot make the receiver ACK a
+ * copy it never got. */
+static __attribute__((noinline)) void ttl_path(sd_flow *f, const sd_pkt *p, int dir, unsigned ta)
+{
+    sd_dirstats *d = &f->c.d[dir], *peer = &f->c.d[!dir];
+    if (ta & SD_TA_TTL_LOW) {
+        d->ttl_held = p->ttl;
+        d->ttl_pending = true;
+    } else if (d->ttl_pending && p->payload_len && !(ta & SD_TA_UNTAKEN)) {
+        d->ttl_pending = false;
+    }
+    if (peer->ttl_pending && (p->flags & SD_TH_ACK) && !(ta & SD_TA_UNTAKEN) &&
+        SD_SEQ_GEQ(p->ack, f->t[!dir].max_end)) {
+        peer->ttl_syn = peer->ttl_held;
+        peer->ttl_pending = false;
+    }
 }
 
 static __attribute__((noinline)) unsigned untaken_recv(const sd_flow *f, const sd_pkt *p, int dir)
@@ -344,6 +381,8 @@ static __attribute__((noinline)) unsigned untaken_recv(const sd_flow *f, const s
     if (p->opt.has_ts && t->ts_recent_set && c->established && !(p->flags & (SD_TH_RST | SD_TH_SYN)) &&
         (int32_t)(t->ts_recent - p->opt.tsval) > PAWS_WINDOW && p->frame->ts - t->ts_recent_at < PAWS_IDLE_NS)
         return SD_TA_UNTAKEN | SD_TA_PAWS;
+    if (ttl_low(c, p, dir))
+        return SD_TA_UNTAKEN | SD_TA_TTL_LOW;
     /* Data at or past the receiver's next number while the last window it
      * offered is zero: RFC 9293 3.10.7.4 accepts no data segment then, and
      * Linux's tcp_data_queue drops it (TCPZeroWindowDrop). A window probe
@@ -365,9 +404,10 @@ static unsigned untaken(const sd_flow *f, const sd_pkt *p, int dir)
     const sd_tcptrack *peer = &f->t[!dir];
     const sd_tcptrack *t = &f->t[dir];
     unsigned r;
-    /* one test for both of untaken_recv's: nearly never true (an unset
-     * TS.Recent is 0, older than any TSval below 2^31) */
-    if ((!peer->last_win || (p->opt.has_ts && (int32_t)(t->ts_recent - p->opt.tsval) > PAWS_WINDOW)) &&
+    /* one test for untaken_recv's three: nearly never true (an unset
+     * TS.Recent is 0, older than any TSval below 2^31; an unset SYN TTL 0) */
+    if ((!peer->last_win || (p->opt.has_ts && (int32_t)(t->ts_recent - p->opt.tsval) > PAWS_WINDOW) ||
+         p->ttl + SD_TTL_ROUTE_SLACK < c->d[dir].ttl_syn) &&
         (r = untaken_recv(f, p, dir)))
         return r;
     /* the usual segment first: an ACK, no SYN or RST, ACKing no byte past
@@ -731,6 +771,8 @@ static void flow_packet(sd_engine *e, const sd_pkt *p, bool selected)
     } else if (p->l4 == SD_L4_TCP && (p->flags & SD_TH_SYN) && p->opt.has_ts) {
         paws_note(f, p, dir);
     }
+    if ((ta & SD_TA_TTL_LOW) || c->d[0].ttl_pending || c->d[1].ttl_pending)
+        ttl_path(f, p, dir, ta);
     if (c->closed && !was_closed)
         record_open_counts(e, f, false);
     if (!selected) {

@@ -123,6 +123,12 @@ int sd_engine_add(sd_engine *e, const sd_analyzer *a);
 void sd_engine_run(sd_engine *e, sd_capture *cap,
                    void (*progress)(void *ud, uint64_t done, uint64_t total), void *pud);
 
+/* Hops a route change may add to a side's path within one connection:
+ * Snort's stream ttl_limit (default 5). A data segment whose TTL is lower
+ * than its side's SYN's by more is judged a copy that may not reach its
+ * receiver (sd_engine.c ttl_low). */
+#define SD_TTL_ROUTE_SLACK 5
+
 typedef struct sd_engine_stats {
     uint64_t frames, ip_pkts, tcp_pkts, udp_pkts, other_pkts, not_ip, bad;
     uint64_t conns_tcp, conns_udp, conns_other;
@@ -143,6 +149,7 @@ typedef struct sd_engine_stats {
     uint64_t untaken;      /* data segments a synchronized receiver drops for their flags or ACK (held until ACKed) */
     uint64_t zerowin_data; /* data segments into a zero window the receiver offered (held until ACKed) */
     uint64_t paws;         /* data segments with a TSval older than the receiver's TS.Recent (held until ACKed) */
+    uint64_t ttl_low;      /* data segments whose TTL is SD_TTL_ROUTE_SLACK below their side's SYN's (held until ACKed) */
     uint64_t history_cut;  /* connections whose history reached SD_HISTORY_MAX letters and lost some */
     uint64_t live;         /* connections alive now */
     uint64_t max_flows;    /* the cap in force */

@@ -43,6 +43,7 @@ static void handshake(sd_conn *c, const sd_pkt *p, int dir, sd_ts ts)
     if (syn && !c->d[dir].isn_set) {
         c->d[dir].isn = p->seq;
         c->d[dir].isn_set = true;
+        c->d[dir].ttl_syn = p->ttl; /* what its later segments' TTLs are judged by (sd_engine.c) */
     }
 }
 

@@ -101,6 +101,11 @@ void sd_runlog_caps(FILE *f, const sd_engine_stats *st, uint64_t diag_count, uin
                    "(PAWS, RFC 7323 5.3), which it drops: a stream took each only once ACKed, a re-send "
                    "first replaced it (`packets`: paws)\n",
                 (unsigned long long)st->paws);
+    if (st->ttl_low)
+        fprintf(f, "strider: %llu TCP data segment(s) came with a TTL (hop limit) more than %d below their "
+                   "side's SYN's, which may die before their receiver (an evader's insertion): a stream took "
+                   "each only once ACKed, a re-send first replaced it (`packets`: ttl-low)\n",
+                (unsigned long long)st->ttl_low, SD_TTL_ROUTE_SLACK);
     if (st->history_cut)
         fprintf(f, "strider: the history of %llu connection(s) reached %d letters and lost the later ones "
                    "(conns -R: history_dropped)\n",

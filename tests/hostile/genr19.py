@@ -252,14 +252,21 @@ def vni_twins():
     banner "SSH-2.0-OtherSSH_1.0". Must hold: both banners seen and no
     data of one read as the other's retransmission (no
     `stream_conflict`), or the tie said."""
-    a, b = Conn(49545), Conn(49545)
+    return twins(49545, lambda f, k: vxlan(f, 100 + 100 * k))
+
+
+def twins(sp, wrap):
+    """Two sessions on client port sp at once, the second 0.5 ms behind
+    and its banner "SSH-2.0-OtherSSH_1.0", each frame wrapped by
+    wrap(frame, k) for k 0 and 1 (two tunnel segments)."""
+    a, b = Conn(sp), Conn(sp)
     a.handshake()
     b.handshake()
     a.ssh()
     b.ssh(sban=b"SSH-2.0-OtherSSH_1.0\r\n")
     finish(a)
     finish(b)
-    frames = [(t, vxlan(f, 100)) for t, f in a.frames] + [(t + 0.0005, vxlan(f, 200)) for t, f in b.frames]
+    frames = [(t, wrap(f, 0)) for t, f in a.frames] + [(t + 0.0005, wrap(f, 1)) for t, f in b.frames]
     frames.sort(key=lambda x: x[0])
     return write(frames)
 

@@ -61,6 +61,22 @@ expect() {
     grep -qE -- "$re" "$w/$s" || fail "$f $*: no /$re/ in $s: $(head -c 400 "$w/$s")"
 }
 
+# jobs_two ERE: conns --json and ssh --json on every capture of $c in one
+# run and through --jobs 2: the same number of records, and ERE in the
+# --jobs run's stderr
+jobs_two() {
+    local cmd one two
+    for cmd in "conns --json" "ssh --json"; do
+        # shellcheck disable=SC2086 # cmd is words
+        one=$("$STRIDER" $cmd "$c" 2> /dev/null | grep -c '"uid"')
+        # shellcheck disable=SC2086
+        two=$("$STRIDER" $cmd --jobs 2 "$c" 2> "$w/err" | grep -c '"uid"')
+        runs=$((runs + 2))
+        [ "$one" = "$two" ] || fail "$cmd --jobs 2: $two records, one run $one"
+        grep -qE -- "$1" "$w/err" || fail "$cmd --jobs 2: no /$1/ in stderr: $(head -2 "$w/err")"
+    done
+}
+
 # rss FILE strider-args...: peak RSS in KB (of the plain build: ASan's
 # shadow and quarantine are not the program's)
 rss() {

@@ -57,15 +57,7 @@ grep -q 'ng_v2\.pcapng: frame 1: .*pcapng version 2 not supported' "$w/err" || f
 # capture starts at one second), so one run reads them interleaved; every
 # connection must still be there, and the overlap said
 rm -f "$c/ng_v2.pcapng"
-for cmd in "conns --json" "ssh --json"; do
-    # shellcheck disable=SC2086 # cmd is words
-    one=$("$STRIDER" $cmd "$c" 2> /dev/null | grep -c '"uid"')
-    # shellcheck disable=SC2086
-    two=$("$STRIDER" $cmd --jobs 2 "$c" 2> "$w/err" | grep -c '"uid"')
-    runs=$((runs + 2))
-    [ "$one" = "$two" ] || fail "$cmd --jobs 2: $two records, one run $one"
-    grep -q 'overlap in time with another chunk' "$w/err" || fail "$cmd --jobs 2: the overlap unsaid: $(head -2 "$w/err")"
-done
+jobs_two 'overlap in time with another chunk'
 
 echo "round 20: $runs runs, $bad failure(s)"
 [ "$bad" = 0 ]

@@ -158,6 +158,15 @@ if not ok:
     print("FAIL: reverse_keys: reverse keys %s" % {k: v.get(k) for k in ("status", "tp", "fp", "fn")})
 sys.exit(0 if ok else 1)
 PY
+# no record of a mid-stream capture is known to follow the login
+# (sd_infer_legs.c sdi_reverse_provisioned): a first record of a tcpip-forward's
+# size (alone, or with a session open's) answered by a REQUEST_SUCCESS's size
+# with an OPEN_CONFIRMATION's is no -R request (integ: reverse_provisioned in
+# both; -R mid-stream is read by its use, tunnel_web_R above)
+cut_json off_scp_download auth+5 "$T/lab" "$T/osd5.json"
+for f in osd5 sendenv_sftp_chacha; do
+    grep -q '"kind":"reverse_provisioned"' "$T/$f.json" && bad "$f +5: a false -R request"
+done
 # a shell cut before its session's open (sd_infer_midreq.c): the open,
 # its confirmation and the requests are the session's, no -L forward
 # (integ: one from the open to the requests; wan_demo: a global request

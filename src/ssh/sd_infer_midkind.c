@@ -43,6 +43,9 @@
 /* Records before the first forward channel open seen that may be a
  * channel's opened before the capture (an HTTP response's tail). */
 #define MIDK_IN_FLIGHT_MAX 16u
+/* A client record this soon after a server record answers it (s): a
+ * satellite link's round trip, ~0.6 s, for a capture at the server. */
+#define MIDK_ANSWERED_S 0.7
 /* Unprompted server records needed to read a command. */
 #define MIDK_UNPROMPTED_MIN 2u
 
@@ -114,12 +117,18 @@ static void bulk_runs(const ctx *x, size_t s0, midk_bulk *b)
     }
 }
 
-/* Server records after a silence of both sides (MIDK_UNPROMPTED_S). */
+/* Server records after a silence of both sides (MIDK_UNPROMPTED_S) that
+ * the client does not answer within MIDK_ANSWERED_S: a request the server
+ * makes (a -R channel's open, a key of a reverse session, a keep-alive)
+ * is answered at once, a command's output is not (lab wanc220_demo at
+ * login+5: a reverse session's open and key, each confirmed or echoed
+ * by the client, read as a command's output). */
 static uint32_t unprompted(const ctx *x, size_t s0)
 {
     uint32_t n = 0;
     for (size_t i = s0 + 1; i < x->n; i++)
-        n += !x->v[i].c && x->v[i].t - x->v[i - 1].t >= MIDK_UNPROMPTED_S;
+        n += !x->v[i].c && x->v[i].t - x->v[i - 1].t >= MIDK_UNPROMPTED_S &&
+             !(i + 1 < x->n && x->v[i + 1].c && x->v[i + 1].t - x->v[i].t <= MIDK_ANSWERED_S);
     return n;
 }
 

@@ -63,15 +63,19 @@ exec_cmd auth+5 exec
 top_exec auth+5 exec
 sendenv_sftp_chacha auth+5 sftp
 paramiko_shell_s1000 auth+5 shell
+wanc220_demo auth+5 shell
 EOF2
 # (exec_cmd, top_exec, sendenv_sftp_chacha: cut before the session's requests,
 # read from them as a full capture's: sd_infer_midreq.c; integ: "unknown";
 # paramiko_shell_s1000: its requests each sent alone, each answered by one packet)
+# (wanc220_demo: a -R channel's open and a reverse session's key after pauses, each
+# answered by the client at once, are no command's unprompted output: sd_infer_midkind.c
+# MIDK_ANSWERED_S; integ: exec, so its requests not read and its keys missed)
 # the keys and Enters against the labels (no --ssh-port in the scorer: port 22 ones)
 # (wanc150_bash_fast: captured at the client 150 ms from the server, keys faster than
 # the round trip: read with the lag the key/echo delays give, MID_LAG_PAIRS_MIN)
 for name in interactive_chacha interactive_aes128gcm interactive_aes256ctr-sha256 putty_shell_chacha bash_fast \
-    wanc150_bash_fast srv_bash_fast; do
+    wanc150_bash_fast srv_bash_fast wanc220_demo; do
     /usr/bin/python3 tests/lab/score --fixtures "$T/lab" --strider "$S" --json "$name" >"$T/$name.score" 2>&1
     /usr/bin/python3 - "$T/$name.score" "$name" <<'PY' || fail=1
 import json, sys
@@ -158,6 +162,10 @@ if not ok:
     print("FAIL: reverse_keys: reverse keys %s" % {k: v.get(k) for k in ("status", "tp", "fp", "fn")})
 sys.exit(0 if ok else 1)
 PY
+# at +20 past its requests: no key/echo pairs read at 220 ms, its kind not told, but
+# no command (integ: exec, from the reverse session's open and key)
+cut_json wanc220_demo auth+20 "$T/lab20" "$T/w220.json"
+grep -q '"session_kind":"exec"' "$T/w220.json" && bad "wanc220_demo +20: a reverse session's requests read as a command's output"
 # no record of a mid-stream capture is known to follow the login
 # (sd_infer_legs.c sdi_reverse_provisioned): a first record of a tcpip-forward's
 # size (alone, or with a session open's) answered by a REQUEST_SUCCESS's size

@@ -56,6 +56,13 @@
  * OpenSSH's). An HTTP request through a forward (curl's GET with its Host,
  * User-Agent and Accept lines: about 80) is larger. */
 #define MIDK_SFTP_ANSWER_MAX 64u
+/* The smallest SFTP answer to a chunk (bytes of channel data): a STATUS
+ * with empty message and language tags (uint32 length, byte type, uint32
+ * id, uint32 code, two empty strings); a READ is larger. rsync's
+ * multiplexed messages after its bulk (a 4-byte header and a few bytes:
+ * lab rsync's push cut at login+5, 44-byte records in chacha20-poly1305
+ * where such a STATUS takes 56) are smaller. */
+#define MIDK_SFTP_ANSWER_MIN 21u
 /* Answer sizes remembered (wire bytes): above any suite's
  * MIDK_SFTP_ANSWER_MAX record (a 64-byte MAC's 144). */
 #define MIDK_SEEN_MAX 256u
@@ -69,17 +76,24 @@ typedef struct midk_bulk {
     uint32_t answers[2];
 } midk_bulk;
 
+/* The wire sizes an SFTP answer may have in one direction: lo to top,
+ * and ctl, a WINDOW_ADJUST's. */
+typedef struct midk_sizes {
+    uint32_t ctl, lo, top;
+} midk_sizes;
+
 /* How many SFTP answers the record of len bytes holds: one when it has
- * an answer's size (above ctl, a WINDOW_ADJUST's, up to top); a larger one
- * may be pipelined requests sent together (PuTTY's pscp sends its READs in
- * batches, a WINDOW_ADJUST with them): k of one size seen alone (seen[])
- * plus at most one WINDOW_ADJUST. An HTTP request is one larger packet of
- * its own size. */
-static uint32_t answers_in(uint32_t len, uint32_t ctl, uint32_t top, const bool *seen)
+ * an answer's size (z->lo to z->top); a larger one may be pipelined
+ * requests sent together (PuTTY's pscp sends its READs in batches, a
+ * WINDOW_ADJUST with them): k of one size seen alone (seen[]) plus at
+ * most one WINDOW_ADJUST. An HTTP request is one larger packet of its own
+ * size. */
+static uint32_t answers_in(uint32_t len, const midk_sizes *z, const bool *seen)
 {
-    if (len > ctl && len <= top)
+    uint32_t ctl = z->ctl, top = z->top;
+    if (len >= z->lo && len <= top)
         return 1;
-    for (uint32_t a = ctl + 1; a <= top && a < MIDK_SEEN_MAX; a++)
+    for (uint32_t a = z->lo; a <= top && a < MIDK_SEEN_MAX; a++)
         for (uint32_t j = 0; seen[a] && j <= 1 && len > j * ctl; j++)
             if ((len - j * ctl) % a == 0 && (len - j * ctl) / a >= 2)
                 return (len - j * ctl) / a;
@@ -91,13 +105,18 @@ static void bulk_runs(const ctx *x, size_t s0, midk_bulk *b)
     memset(b, 0, sizeof *b);
     /* a WINDOW_ADJUST, a legacy scp's one-byte ack, an EOF or a CLOSE:
      * no sftp answer (its STATUS and READ are 21 and 29 bytes of data) */
-    uint32_t ctl[2] = { sd_ssh_wire_size(x->cs, P_WINDOW_ADJUST), sd_ssh_wire_size(x->ss, P_WINDOW_ADJUST) };
-    uint32_t top[2] = { sd_ssh_wire_size(x->cs, SD_SSH_P_CHANNEL_DATA(MIDK_SFTP_ANSWER_MAX)),
-                        sd_ssh_wire_size(x->ss, SD_SSH_P_CHANNEL_DATA(MIDK_SFTP_ANSWER_MAX)) };
+    midk_sizes z[2]; /* [1]: the client's */
+    for (int c = 0; c < 2; c++) {
+        const sd_ssh_suite *su = c ? x->cs : x->ss;
+        uint32_t ctl = sd_ssh_wire_size(su, P_WINDOW_ADJUST);
+        uint32_t lo = sd_ssh_wire_size(su, SD_SSH_P_CHANNEL_DATA(MIDK_SFTP_ANSWER_MIN));
+        z[c] = (midk_sizes){ .ctl = ctl, .lo = lo > ctl ? lo : ctl + 1,
+                             .top = sd_ssh_wire_size(su, SD_SSH_P_CHANNEL_DATA(MIDK_SFTP_ANSWER_MAX)) };
+    }
     bool seen[2][MIDK_SEEN_MAX] = { { false } }; /* [1]: the client's answer sizes seen alone */
     for (size_t i = s0; i < x->n; i++) {
         const item *it = &x->v[i];
-        if (it->len > ctl[it->c] && it->len <= top[it->c] && it->len < MIDK_SEEN_MAX)
+        if (it->len >= z[it->c].lo && it->len <= z[it->c].top && it->len < MIDK_SEEN_MAX)
             seen[it->c][it->len] = true;
     }
     for (int d = 0; d < 2; d++) {
@@ -111,7 +130,7 @@ static void bulk_runs(const ctx *x, size_t s0, midk_bulk *b)
                 last = it->t;
                 b->bytes[d] += it->len;
             } else if (it->c != c && it->len < XFER_RECORD && bulk && it->t - last <= MIDK_ANSWER_S) {
-                b->answers[d] += answers_in(it->len, ctl[!d], top[!d], seen[it->c]);
+                b->answers[d] += answers_in(it->len, &z[!d], seen[it->c]);
             }
         }
     }

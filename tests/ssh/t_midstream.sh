@@ -64,6 +64,7 @@ top_exec auth+5 exec
 sendenv_sftp_chacha auth+5 sftp
 paramiko_shell_s1000 auth+5 shell
 wanc220_demo auth+5 shell
+rsync auth+5 exec
 EOF2
 # (exec_cmd, top_exec, sendenv_sftp_chacha: cut before the session's requests,
 # read from them as a full capture's: sd_infer_midreq.c; integ: "unknown";
@@ -71,6 +72,8 @@ EOF2
 # (wanc220_demo: a -R channel's open and a reverse session's key after pauses, each
 # answered by the client at once, are no command's unprompted output: sd_infer_midkind.c
 # MIDK_ANSWERED_S; integ: exec, so its requests not read and its keys missed)
+# (rsync: its push's answers after the bulk, 44-byte records in chacha20, hold less
+# data than an SFTP STATUS: sd_infer_midkind.c MIDK_SFTP_ANSWER_MIN; integ: sftp)
 # the keys and Enters against the labels (no --ssh-port in the scorer: port 22 ones)
 # (wanc150_bash_fast: captured at the client 150 ms from the server, keys faster than
 # the round trip: read with the lag the key/echo delays give, MID_LAG_PAIRS_MIN)
@@ -166,6 +169,8 @@ PY
 # no command (integ: exec, from the reverse session's open and key)
 cut_json wanc220_demo auth+20 "$T/lab20" "$T/w220.json"
 grep -q '"session_kind":"exec"' "$T/w220.json" && bad "wanc220_demo +20: a reverse session's requests read as a command's output"
+cut_json rsync auth+20 "$T/lab20" "$T/rs20.json"
+grep -q '"session_kind":"sftp"' "$T/rs20.json" && bad "rsync +20: its push read as sftp"
 # no record of a mid-stream capture is known to follow the login
 # (sd_infer_legs.c sdi_reverse_provisioned): a first record of a tcpip-forward's
 # size (alone, or with a session open's) answered by a REQUEST_SUCCESS's size

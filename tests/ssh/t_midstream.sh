@@ -171,6 +171,12 @@ cut_json wanc220_demo auth+20 "$T/lab20" "$T/w220.json"
 grep -q '"session_kind":"exec"' "$T/w220.json" && bad "wanc220_demo +20: a reverse session's requests read as a command's output"
 cut_json rsync auth+20 "$T/lab20" "$T/rs20.json"
 grep -q '"session_kind":"sftp"' "$T/rs20.json" && bad "rsync +20: its push read as sftp"
+# a connection with a -R listener is no ProxyJump carrier (ssh -W implies
+# ClearAllForwardings; sd_infer.c after_login): a reverse session's keys at
+# +20 are no nested ones (integ: tunnel, 9 false nested keys)
+cut_json wanc220_demo_s3000 auth+20 "$T/lab20" "$T/w220s.json"
+grep -q '"kind":"nested_init"' "$T/w220s.json" && bad "wanc220_demo_s3000 +20: a reverse session read as nested"
+grep -q '"kind":"reverse_init"' "$T/w220s.json" || bad "wanc220_demo_s3000 +20: its reverse session not found"
 # no record of a mid-stream capture is known to follow the login
 # (sd_infer_legs.c sdi_reverse_provisioned): a first record of a tcpip-forward's
 # size (alone, or with a session open's) answered by a REQUEST_SUCCESS's size

@@ -136,18 +136,22 @@ static void bulk_runs(const ctx *x, size_t s0, midk_bulk *b)
     }
 }
 
-/* Server records after a silence of both sides (MIDK_UNPROMPTED_S) that
- * the client does not answer within MIDK_ANSWERED_S: a request the server
- * makes (a -R channel's open, a key of a reverse session, a keep-alive)
- * is answered at once, a command's output is not (lab wanc220_demo at
- * login+5: a reverse session's open and key, each confirmed or echoed
- * by the client, read as a command's output). */
-static uint32_t unprompted(const ctx *x, size_t s0)
+/* Server records after a silence of both sides (MIDK_UNPROMPTED_S), and
+ * with paint those after PAINT_GAP_S with no client record since the
+ * server's last (a screen redrawn every second: watch -n1, top -d 1),
+ * that the client does not answer within MIDK_ANSWERED_S: a request the
+ * server makes (a -R channel's open, a key of a reverse session, a
+ * keep-alive) is answered at once, a command's output is not (lab
+ * wanc220_demo at login+5: a reverse session's open and key, each
+ * confirmed or echoed by the client, read as a command's output). */
+static uint32_t unprompted(const ctx *x, size_t s0, bool paint)
 {
     uint32_t n = 0;
-    for (size_t i = s0 + 1; i < x->n; i++)
-        n += !x->v[i].c && x->v[i].t - x->v[i - 1].t >= MIDK_UNPROMPTED_S &&
+    for (size_t i = s0 + 1; i < x->n; i++) {
+        double gap = x->v[i].t - x->v[i - 1].t;
+        n += !x->v[i].c && (gap >= MIDK_UNPROMPTED_S || (paint && !x->v[i - 1].c && gap >= PAINT_GAP_S)) &&
              !(i + 1 < x->n && x->v[i + 1].c && x->v[i + 1].t - x->v[i].t <= MIDK_ANSWERED_S);
+    }
     return n;
 }
 
@@ -158,7 +162,7 @@ void sdi_mid_kind(ctx *x, size_t s0, session *S)
     int d = b.bytes[1] > b.bytes[0]; /* the main bulk's direction */
     uint64_t by = b.bytes[d];
     x->exec = true; /* read as a command's for its transfers (legacy scp) */
-    x->kind_unknown = false;
+    x->kind_unknown = x->kind_weak = false;
     if (sdi_forwards_alone(x, s0, MIDK_IN_FLIGHT_MAX)) {
         S->fwd_only = true;
         x->exec = false;
@@ -171,7 +175,10 @@ void sdi_mid_kind(ctx *x, size_t s0, session *S)
         return;
     }
     if ((by >= MIDK_BULK_MIN && (uint64_t)b.answers[d] * MIDK_EXEC_BYTES_PER_ANSWER <= by) ||
-        unprompted(x, s0) >= MIDK_UNPROMPTED_MIN)
+        unprompted(x, s0, false) >= MIDK_UNPROMPTED_MIN)
         return;
-    x->kind_unknown = true;
+    /* redraws a second apart: a command, unless the session's requests in
+     * the capture tell more (a pty's: lab top_exec at login+5, its keys) */
+    x->kind_weak = unprompted(x, s0, true) >= MIDK_UNPROMPTED_MIN;
+    x->kind_unknown = !x->kind_weak;
 }

@@ -65,6 +65,7 @@ sendenv_sftp_chacha auth+5 sftp
 paramiko_shell_s1000 auth+5 shell
 wanc220_demo auth+5 shell
 rsync auth+5 exec
+watch_exec auth+5 exec
 EOF2
 # (exec_cmd, top_exec, sendenv_sftp_chacha: cut before the session's requests,
 # read from them as a full capture's: sd_infer_midreq.c; integ: "unknown";
@@ -74,6 +75,10 @@ EOF2
 # MIDK_ANSWERED_S; integ: exec, so its requests not read and its keys missed)
 # (rsync: its push's answers after the bulk, 44-byte records in chacha20, hold less
 # data than an SFTP STATUS: sd_infer_midkind.c MIDK_SFTP_ANSWER_MIN; integ: sftp)
+# (watch_exec: a screen redrawn every second, server records 0.5 s after the server's
+# last with no client record between, is a command's output: sd_infer_midkind.c
+# unprompted; integ: unknown, its gaps under 1.5 s; top_exec above keeps its requests'
+# pty: redraws alone give way to them)
 # the keys and Enters against the labels (no --ssh-port in the scorer: port 22 ones)
 # (wanc150_bash_fast: captured at the client 150 ms from the server, keys faster than
 # the round trip: read with the lag the key/echo delays give, MID_LAG_PAIRS_MIN)

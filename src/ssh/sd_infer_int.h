@@ -105,6 +105,8 @@ typedef struct ctx {
     bool sftp, exec;   /* the session: sftp subsystem, a command without pty */
     bool kind_unknown; /* mid-stream, no terminal: the kind not told by the traffic
                         * (read with exec's rules, reported "unknown") */
+    bool kind_weak;    /* mid-stream: exec read from redraws alone, which the session's
+                        * requests overrule where the capture holds them */
     bool scp;          /* a legacy scp transfer was seen (the session is scp) */
     bool pty_shell;    /* the session is a shell with a terminal */
     bool mux_only;     /* a ControlMaster with no session of its own (ssh -M -N):

@@ -109,8 +109,13 @@ static bool data_both_ways(const ctx *x, size_t conf)
 void sdi_reverse_provisioned(ctx *x, size_t s0)
 {
     /* the request answers the USERAUTH_SUCCESS: x->c_lag later seen from
-     * the server's side */
-    if (!(s0 < x->n && x->v[s0].c && x->v[s0].t - x->login_t < RFWD_AFTER_LOGIN_S + x->c_lag))
+     * the server's side. Mid-stream no record is known to follow the
+     * login: a record of the request's size there is any message of it,
+     * answered with what the server owed before (lab off_scp_download at
+     * login+5: OpenSSH's 68-byte record after its session open, then the
+     * open's confirmation and a 28-byte answer in one segment), and -R is
+     * read by its use (sdi_mid_rfwd) */
+    if (x->midstream || !(s0 < x->n && x->v[s0].c && x->v[s0].t - x->login_t < RFWD_AFTER_LOGIN_S + x->c_lag))
         return;
     uint32_t w_open = sd_ssh_wire_size(x->cs, P_SESSION_OPEN);
     int form = rfwd_request(x, x->v[s0].len, w_open);

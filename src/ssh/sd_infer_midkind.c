@@ -43,6 +43,9 @@
 /* Records before the first forward channel open seen that may be a
  * channel's opened before the capture (an HTTP response's tail). */
 #define MIDK_IN_FLIGHT_MAX 16u
+/* A client record this soon after a server record answers it (s): a
+ * satellite link's round trip, ~0.6 s, for a capture at the server. */
+#define MIDK_ANSWERED_S 0.7
 /* Unprompted server records needed to read a command. */
 #define MIDK_UNPROMPTED_MIN 2u
 
@@ -53,6 +56,13 @@
  * OpenSSH's). An HTTP request through a forward (curl's GET with its Host,
  * User-Agent and Accept lines: about 80) is larger. */
 #define MIDK_SFTP_ANSWER_MAX 64u
+/* The smallest SFTP answer to a chunk (bytes of channel data): a STATUS
+ * with empty message and language tags (uint32 length, byte type, uint32
+ * id, uint32 code, two empty strings); a READ is larger. rsync's
+ * multiplexed messages after its bulk (a 4-byte header and a few bytes:
+ * lab rsync's push cut at login+5, 44-byte records in chacha20-poly1305
+ * where such a STATUS takes 56) are smaller. */
+#define MIDK_SFTP_ANSWER_MIN 21u
 /* Answer sizes remembered (wire bytes): above any suite's
  * MIDK_SFTP_ANSWER_MAX record (a 64-byte MAC's 144). */
 #define MIDK_SEEN_MAX 256u
@@ -66,17 +76,24 @@ typedef struct midk_bulk {
     uint32_t answers[2];
 } midk_bulk;
 
+/* The wire sizes an SFTP answer may have in one direction: lo to top,
+ * and ctl, a WINDOW_ADJUST's. */
+typedef struct midk_sizes {
+    uint32_t ctl, lo, top;
+} midk_sizes;
+
 /* How many SFTP answers the record of len bytes holds: one when it has
- * an answer's size (above ctl, a WINDOW_ADJUST's, up to top); a larger one
- * may be pipelined requests sent together (PuTTY's pscp sends its READs in
- * batches, a WINDOW_ADJUST with them): k of one size seen alone (seen[])
- * plus at most one WINDOW_ADJUST. An HTTP request is one larger packet of
- * its own size. */
-static uint32_t answers_in(uint32_t len, uint32_t ctl, uint32_t top, const bool *seen)
+ * an answer's size (z->lo to z->top); a larger one may be pipelined
+ * requests sent together (PuTTY's pscp sends its READs in batches, a
+ * WINDOW_ADJUST with them): k of one size seen alone (seen[]) plus at
+ * most one WINDOW_ADJUST. An HTTP request is one larger packet of its own
+ * size. */
+static uint32_t answers_in(uint32_t len, const midk_sizes *z, const bool *seen)
 {
-    if (len > ctl && len <= top)
+    uint32_t ctl = z->ctl, top = z->top;
+    if (len >= z->lo && len <= top)
         return 1;
-    for (uint32_t a = ctl + 1; a <= top && a < MIDK_SEEN_MAX; a++)
+    for (uint32_t a = z->lo; a <= top && a < MIDK_SEEN_MAX; a++)
         for (uint32_t j = 0; seen[a] && j <= 1 && len > j * ctl; j++)
             if ((len - j * ctl) % a == 0 && (len - j * ctl) / a >= 2)
                 return (len - j * ctl) / a;
@@ -88,13 +105,18 @@ static void bulk_runs(const ctx *x, size_t s0, midk_bulk *b)
     memset(b, 0, sizeof *b);
     /* a WINDOW_ADJUST, a legacy scp's one-byte ack, an EOF or a CLOSE:
      * no sftp answer (its STATUS and READ are 21 and 29 bytes of data) */
-    uint32_t ctl[2] = { sd_ssh_wire_size(x->cs, P_WINDOW_ADJUST), sd_ssh_wire_size(x->ss, P_WINDOW_ADJUST) };
-    uint32_t top[2] = { sd_ssh_wire_size(x->cs, SD_SSH_P_CHANNEL_DATA(MIDK_SFTP_ANSWER_MAX)),
-                        sd_ssh_wire_size(x->ss, SD_SSH_P_CHANNEL_DATA(MIDK_SFTP_ANSWER_MAX)) };
+    midk_sizes z[2]; /* [1]: the client's */
+    for (int c = 0; c < 2; c++) {
+        const sd_ssh_suite *su = c ? x->cs : x->ss;
+        uint32_t ctl = sd_ssh_wire_size(su, P_WINDOW_ADJUST);
+        uint32_t lo = sd_ssh_wire_size(su, SD_SSH_P_CHANNEL_DATA(MIDK_SFTP_ANSWER_MIN));
+        z[c] = (midk_sizes){ .ctl = ctl, .lo = lo > ctl ? lo : ctl + 1,
+                             .top = sd_ssh_wire_size(su, SD_SSH_P_CHANNEL_DATA(MIDK_SFTP_ANSWER_MAX)) };
+    }
     bool seen[2][MIDK_SEEN_MAX] = { { false } }; /* [1]: the client's answer sizes seen alone */
     for (size_t i = s0; i < x->n; i++) {
         const item *it = &x->v[i];
-        if (it->len > ctl[it->c] && it->len <= top[it->c] && it->len < MIDK_SEEN_MAX)
+        if (it->len >= z[it->c].lo && it->len <= z[it->c].top && it->len < MIDK_SEEN_MAX)
             seen[it->c][it->len] = true;
     }
     for (int d = 0; d < 2; d++) {
@@ -108,18 +130,28 @@ static void bulk_runs(const ctx *x, size_t s0, midk_bulk *b)
                 last = it->t;
                 b->bytes[d] += it->len;
             } else if (it->c != c && it->len < XFER_RECORD && bulk && it->t - last <= MIDK_ANSWER_S) {
-                b->answers[d] += answers_in(it->len, ctl[!d], top[!d], seen[it->c]);
+                b->answers[d] += answers_in(it->len, &z[!d], seen[it->c]);
             }
         }
     }
 }
 
-/* Server records after a silence of both sides (MIDK_UNPROMPTED_S). */
-static uint32_t unprompted(const ctx *x, size_t s0)
+/* Server records after a silence of both sides (MIDK_UNPROMPTED_S), and
+ * with paint those after PAINT_GAP_S with no client record since the
+ * server's last (a screen redrawn every second: watch -n1, top -d 1),
+ * that the client does not answer within MIDK_ANSWERED_S: a request the
+ * server makes (a -R channel's open, a key of a reverse session, a
+ * keep-alive) is answered at once, a command's output is not (lab
+ * wanc220_demo at login+5: a reverse session's open and key, each
+ * confirmed or echoed by the client, read as a command's output). */
+static uint32_t unprompted(const ctx *x, size_t s0, bool paint)
 {
     uint32_t n = 0;
-    for (size_t i = s0 + 1; i < x->n; i++)
-        n += !x->v[i].c && x->v[i].t - x->v[i - 1].t >= MIDK_UNPROMPTED_S;
+    for (size_t i = s0 + 1; i < x->n; i++) {
+        double gap = x->v[i].t - x->v[i - 1].t;
+        n += !x->v[i].c && (gap >= MIDK_UNPROMPTED_S || (paint && !x->v[i - 1].c && gap >= PAINT_GAP_S)) &&
+             !(i + 1 < x->n && x->v[i + 1].c && x->v[i + 1].t - x->v[i].t <= MIDK_ANSWERED_S);
+    }
     return n;
 }
 
@@ -130,7 +162,7 @@ void sdi_mid_kind(ctx *x, size_t s0, session *S)
     int d = b.bytes[1] > b.bytes[0]; /* the main bulk's direction */
     uint64_t by = b.bytes[d];
     x->exec = true; /* read as a command's for its transfers (legacy scp) */
-    x->kind_unknown = false;
+    x->kind_unknown = x->kind_weak = false;
     if (sdi_forwards_alone(x, s0, MIDK_IN_FLIGHT_MAX)) {
         S->fwd_only = true;
         x->exec = false;
@@ -143,7 +175,10 @@ void sdi_mid_kind(ctx *x, size_t s0, session *S)
         return;
     }
     if ((by >= MIDK_BULK_MIN && (uint64_t)b.answers[d] * MIDK_EXEC_BYTES_PER_ANSWER <= by) ||
-        unprompted(x, s0) >= MIDK_UNPROMPTED_MIN)
+        unprompted(x, s0, false) >= MIDK_UNPROMPTED_MIN)
         return;
-    x->kind_unknown = true;
+    /* redraws a second apart: a command, unless the session's requests in
+     * the capture tell more (a pty's: lab top_exec at login+5, its keys) */
+    x->kind_weak = unprompted(x, s0, true) >= MIDK_UNPROMPTED_MIN;
+    x->kind_unknown = !x->kind_weak;
 }

@@ -630,14 +630,15 @@ void sdi_session(ctx *x, const leg *F, size_t s0, session *S)
         mid_session(x, s0, S);
         /* the session's requests in the capture (sd_infer_midreq.c): no
          * forward's open or transfer before their end; where the traffic
-         * told no kind, read as a full capture's */
+         * told no kind (or only redraws), read as a full capture's */
         size_t end = 0, r = sdi_mid_requests_at(x, s0, &open_seen, &end);
-        if (r != SIZE_MAX && !x->kind_unknown)
+        bool untold = x->kind_unknown || x->kind_weak;
+        if (r != SIZE_MAX && !untold)
             x->req_to = end;
-        if (r == SIZE_MAX || !x->kind_unknown)
+        if (r == SIZE_MAX || !untold)
             return;
         *S = (session){ .q = { .extra = -1 } };
-        x->kind_unknown = false;
+        x->kind_unknown = x->kind_weak = false;
         s0 = r;
     }
     /* requests answered mid-stream: a session channel's, no -N */

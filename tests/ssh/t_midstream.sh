@@ -63,15 +63,27 @@ exec_cmd auth+5 exec
 top_exec auth+5 exec
 sendenv_sftp_chacha auth+5 sftp
 paramiko_shell_s1000 auth+5 shell
+wanc220_demo auth+5 shell
+rsync auth+5 exec
+watch_exec auth+5 exec
 EOF2
 # (exec_cmd, top_exec, sendenv_sftp_chacha: cut before the session's requests,
 # read from them as a full capture's: sd_infer_midreq.c; integ: "unknown";
 # paramiko_shell_s1000: its requests each sent alone, each answered by one packet)
+# (wanc220_demo: a -R channel's open and a reverse session's key after pauses, each
+# answered by the client at once, are no command's unprompted output: sd_infer_midkind.c
+# MIDK_ANSWERED_S; integ: exec, so its requests not read and its keys missed)
+# (rsync: its push's answers after the bulk, 44-byte records in chacha20, hold less
+# data than an SFTP STATUS: sd_infer_midkind.c MIDK_SFTP_ANSWER_MIN; integ: sftp)
+# (watch_exec: a screen redrawn every second, server records 0.5 s after the server's
+# last with no client record between, is a command's output: sd_infer_midkind.c
+# unprompted; integ: unknown, its gaps under 1.5 s; top_exec above keeps its requests'
+# pty: redraws alone give way to them)
 # the keys and Enters against the labels (no --ssh-port in the scorer: port 22 ones)
 # (wanc150_bash_fast: captured at the client 150 ms from the server, keys faster than
 # the round trip: read with the lag the key/echo delays give, MID_LAG_PAIRS_MIN)
 for name in interactive_chacha interactive_aes128gcm interactive_aes256ctr-sha256 putty_shell_chacha bash_fast \
-    wanc150_bash_fast srv_bash_fast; do
+    wanc150_bash_fast srv_bash_fast wanc220_demo; do
     /usr/bin/python3 tests/lab/score --fixtures "$T/lab" --strider "$S" --json "$name" >"$T/$name.score" 2>&1
     /usr/bin/python3 - "$T/$name.score" "$name" <<'PY' || fail=1
 import json, sys
@@ -158,6 +170,27 @@ if not ok:
     print("FAIL: reverse_keys: reverse keys %s" % {k: v.get(k) for k in ("status", "tp", "fp", "fn")})
 sys.exit(0 if ok else 1)
 PY
+# at +20 past its requests: no key/echo pairs read at 220 ms, its kind not told, but
+# no command (integ: exec, from the reverse session's open and key)
+cut_json wanc220_demo auth+20 "$T/lab20" "$T/w220.json"
+grep -q '"session_kind":"exec"' "$T/w220.json" && bad "wanc220_demo +20: a reverse session's requests read as a command's output"
+cut_json rsync auth+20 "$T/lab20" "$T/rs20.json"
+grep -q '"session_kind":"sftp"' "$T/rs20.json" && bad "rsync +20: its push read as sftp"
+# a connection with a -R listener is no ProxyJump carrier (ssh -W implies
+# ClearAllForwardings; sd_infer.c after_login): a reverse session's keys at
+# +20 are no nested ones (integ: tunnel, 9 false nested keys)
+cut_json wanc220_demo_s3000 auth+20 "$T/lab20" "$T/w220s.json"
+grep -q '"kind":"nested_init"' "$T/w220s.json" && bad "wanc220_demo_s3000 +20: a reverse session read as nested"
+grep -q '"kind":"reverse_init"' "$T/w220s.json" || bad "wanc220_demo_s3000 +20: its reverse session not found"
+# no record of a mid-stream capture is known to follow the login
+# (sd_infer_legs.c sdi_reverse_provisioned): a first record of a tcpip-forward's
+# size (alone, or with a session open's) answered by a REQUEST_SUCCESS's size
+# with an OPEN_CONFIRMATION's is no -R request (integ: reverse_provisioned in
+# both; -R mid-stream is read by its use, tunnel_web_R above)
+cut_json off_scp_download auth+5 "$T/lab" "$T/osd5.json"
+for f in osd5 sendenv_sftp_chacha; do
+    grep -q '"kind":"reverse_provisioned"' "$T/$f.json" && bad "$f +5: a false -R request"
+done
 # a shell cut before its session's open (sd_infer_midreq.c): the open,
 # its confirmation and the requests are the session's, no -L forward
 # (integ: one from the open to the requests; wan_demo: a global request

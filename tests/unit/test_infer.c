@@ -2906,6 +2906,33 @@ static void test_merged_keys(void **st)
     assert_shell_keys(keys, sizeof keys / sizeof keys[0], want, sizeof want / sizeof want[0]);
 }
 
+/* The same at a line's start (lab bash_fast at +9600, frame 196: three
+ * keys in 44 bytes after an Enter, echoed by one 44-byte record, the next
+ * key 31 ms after that echo): the client catching up, three characters.
+ * An Up arrow recalling `ls` there has the same sizes; the person reads
+ * the recalled line before typing on (0.4 s): an arrow. */
+static void test_merged_keys_line_start(void **st)
+{
+    (void)st;
+    for (int slow = 0; slow <= 1; slow++) {
+        double next = slow ? 4.40 : 4.031;
+        const step keys[] = {
+            { true, 36, 2.00 }, { false, 36, 2.0002 }, { true, 36, 2.18 }, { false, 36, 2.1802 }, /* l s */
+            { true, 36, 2.50 }, { false, 100, 2.5003 }, { false, 52, 2.5005 },                    /* Enter */
+            { true, 44, 4.00 }, { false, 44, 4.0002 },                                  /* 3 keys, or Up */
+            { true, 36, next }, { false, 36, next + 0.0002 },                                     /* a */
+            { true, 36, 5.00 }, { false, 36, 5.0002 },                                            /* b */
+            { true, 36, 5.50 }, { false, 100, 5.5003 }, { false, 52, 5.5005 },                    /* Enter */
+        };
+        static const char *const fast[] = { "char", "char", "enter", "char", "char", "char", "char", "char", "enter" };
+        static const char *const up[] = { "char", "char", "enter", "arrow", "char", "char", "enter" };
+        if (slow)
+            assert_shell_keys(keys, sizeof keys / sizeof keys[0], up, sizeof up / sizeof up[0]);
+        else
+            assert_shell_keys(keys, sizeof keys / sizeof keys[0], fast, sizeof fast / sizeof fast[0]);
+    }
+}
+
 /* The same line, its Enter answered by one record a block larger than
  * the insert's redraw (52: a short output and prompt, or a Backspace
  * inside the line, which redraws 2 bytes more) and the next command's
@@ -4434,6 +4461,7 @@ int main(void)
         cmocka_unit_test(test_enter_one_record_then_search),
         cmocka_unit_test(test_enter_after_edit),
         cmocka_unit_test(test_merged_keys),
+        cmocka_unit_test(test_merged_keys_line_start),
         cmocka_unit_test(test_enter_after_edit_tie),
         cmocka_unit_test(test_held_echoes_joint),
         cmocka_unit_test(test_slow_typist),

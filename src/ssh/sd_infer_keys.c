@@ -37,6 +37,10 @@ typedef struct keysz {
     const size_t *pair;
     size_t from;
     double lag; /* the leg server's round trip from the capture (s; sdi_keys_leg) */
+    /* that round trip is KEYS_IN_FLIGHT_LAG_S or more and the keys alone
+     * in flight were answered no sooner, but for KEYS_RTT_EARLY_SHARE of
+     * them (pair_in_flight) */
+    bool rtt_holds;
 } keysz;
 
 static bool key_sized(uint32_t len, uint32_t wk)
@@ -323,6 +327,18 @@ static bool flow_control(const ctx *x, const leg *L, const keysz *z, size_t j, s
 
 /* The server's records answering the key at v[i] (until the next client
  * record), less the PONG answering a PING sent with it (fat). */
+/* Where the leg's server answers a round trip away (keysz.rtt_holds) and
+ * keys were not paired in flight, a server record sooner than
+ * KEYS_ECHO_EARLY of that round trip after key i cannot answer it: it is
+ * the key before's late answer (lab wanc150_interactive_chacha at +9900
+ * frames 130-139: two keys in flight, the loaded server's echoes 133 and
+ * 137, then 139; 137 came 14 ms after the key at 135 over 150 ms, and
+ * 135 answered by 137 and 139 read as an Enter). */
+static bool answer_too_early(const ctx *x, const keysz *z, size_t i, size_t j)
+{
+    return !z->pair && z->rtt_holds && x->v[j].t - x->v[i].t < z->lag * KEYS_ECHO_EARLY;
+}
+
 static void key_answer(const ctx *x, const leg *L, const keysz *z, size_t i, size_t to, bool fat, key *q)
 {
     q->at = i;
@@ -352,6 +368,8 @@ static void key_answer(const ctx *x, const leg *L, const keysz *z, size_t i, siz
             continue;
         }
         out += x->v[j].len;
+        if (q->resp_first == SIZE_MAX && answer_too_early(x, z, i, j))
+            continue;
         if (pong && x->v[j].len == z->we) { /* the PONG answering the PING */
             pong = false;
             continue;
@@ -613,14 +631,14 @@ static bool echo_owed_after(const ctx *x, const leg *L, const keysz *z, size_t j
 }
 
 static bool pair_in_flight(const ctx *x, const leg *L, const keysz *z, size_t from, size_t to,
-                           const uint8_t *mark, size_t *pair)
+                           const uint8_t *mark, size_t *pair, bool *rtt_holds)
 {
     size_t *q = sd_calloc(to - from + 1, sizeof *q);
     size_t head = 0, tail = 0;
     /* keys sent right after a key (no record of the server's between),
      * sooner than a round trip; keys alone in flight answered sooner than
      * KEYS_ECHO_EARLY of it */
-    size_t overtakes = 0, early_answers = 0;
+    size_t overtakes = 0, early_answers = 0, on_time = 0; /* on_time: keys alone answered a round trip later */
     double early = z->lag * KEYS_ECHO_EARLY;
     for (size_t j = from; j < to; j++) {
         pair[j - from] = SIZE_MAX;
@@ -649,6 +667,7 @@ static bool pair_in_flight(const ctx *x, const leg *L, const keysz *z, size_t fr
         }
         head = h;
         if (head < tail && it->t >= x->v[q[head]].t + early) {
+            on_time += tail - head == 1;
             pair[q[head] - from] = j;
             pair[j - from] = q[head];
             head++;
@@ -657,6 +676,7 @@ static bool pair_in_flight(const ctx *x, const leg *L, const keysz *z, size_t fr
             early_answers++;
     }
     free(q);
+    *rtt_holds = on_time >= KEYS_RTT_ON_TIME_MIN && (double)early_answers <= on_time * KEYS_RTT_EARLY_SHARE;
     return overtakes > early_answers;
 }
 
@@ -2068,6 +2088,18 @@ static void repl_exit_keys(const ctx *x, const keysz *z, key *k, size_t nk, bool
     }
 }
 
+/* Key i starts a line (the leg's first key or one after an Enter) and the
+ * next key, a character, left within MERGED_CATCHUP_S of its answer: the
+ * client catching up on keys typed meanwhile. An Up arrow there recalls a
+ * line whose redraw may have those bytes' size too (`ls`, `pwd`), but the
+ * person reads the recalled line before typing on. */
+static bool catching_up(const ctx *x, const key *k, size_t i)
+{
+    if (i > 0 && !is_key(&k[i - 1], "enter"))
+        return false;
+    return x->v[k[i + 1].at].t - x->v[k[i].resp_first].t < MERGED_CATCHUP_S;
+}
+
 /* Characters a client fell behind on, sent in one record: a record of an
  * arrow's size between two characters, answered by one echo that holds
  * as many bytes as the key (the terminal echoes what it was sent; an arrow
@@ -2084,11 +2116,12 @@ static void merged_keys(const ctx *x, const leg *L, const keysz *z, key *k, size
     if (z->comp || x->zlib)
         return; /* compressed, a tunnel's too: a record's size says little of its bytes */
     uint32_t echo = sdi_lw(L, false, P_ARROW);
-    for (size_t i = 1; i + 1 < nk; i++) {
+    for (size_t i = 0; i + 1 < nk; i++) {
         key *q = &k[i];
         uint32_t len = x->v[q->at].len;
         if (!is_key(q, "arrow") || len != z->wa || z->wa == z->wk || q->resp_n != 1 ||
-            x->v[q->resp_first].len != echo || !is_key(&k[i - 1], "char") || !is_key(&k[i + 1], "char"))
+            x->v[q->resp_first].len != echo || !is_key(&k[i + 1], "char") ||
+            !((i > 0 && is_key(&k[i - 1], "char")) || catching_up(x, k, i)))
             continue;
         int64_t fewest = data_fit(L, true, len - 1, 0, len) + 1;
         q->k = "char";
@@ -2170,7 +2203,7 @@ uint32_t sdi_keys_leg(ctx *x, const leg *L, size_t from, size_t to, bool emit)
     if (z.lag >= KEYS_IN_FLIGHT_LAG_S) {
         pair = sd_calloc(to - from + 1, sizeof *pair);
         z.from = from;
-        if (pair_in_flight(x, L, &z, from, to, mark, pair))
+        if (pair_in_flight(x, L, &z, from, to, mark, pair, &z.rtt_holds))
             z.pair = pair;
     }
     size_t nk = 0;

@@ -295,6 +295,14 @@
 
 /* ---- keystrokes ---- */
 
+/* A character typed this soon (s) after the answer to a record of an
+ * arrow's size at a line's start is no reaction to that answer: the
+ * record held characters a loaded client sent at once, and it is catching
+ * up (lab bash_fast at +9600 frame 196: three keys in 44 bytes, the next
+ * 31 ms after their echo; a person reacts to a recalled line in
+ * HUMAN_MIN_S or more). */
+#define MERGED_CATCHUP_S 0.1
+
 /* Pause after a key above which an ambiguous small answer is read as the
  * output of a command (Enter) rather than a Backspace echo (s; lab). */
 #define ENTER_PAUSE_S 0.9
@@ -341,6 +349,14 @@
  * a key echoed at all is echoed within KEYS_ECHO_LATE_S past it. */
 #define KEYS_IN_FLIGHT_LAG_S 0.1
 #define KEYS_ECHO_EARLY 0.75
+/* The handshake's round trip is the echoes' when at least
+ * KEYS_RTT_ON_TIME_MIN keys alone in flight were answered that late and
+ * no more than KEYS_RTT_EARLY_SHARE as many sooner (a loaded server's late
+ * echo taken for the next key's; SSHniff known_pass_lsal_id_exit: a 110
+ * ms SYN-ACK, echoes in 8-85 ms, most of them early): then no record
+ * sooner than KEYS_ECHO_EARLY of it after a key answers that key. */
+#define KEYS_RTT_ON_TIME_MIN 4
+#define KEYS_RTT_EARLY_SHARE 0.25
 #define KEYS_ECHO_LATE_S 0.05
 /* ...unless the answer comes in a burst of server records (this close
  * together): answers held on the path and released at once (lab

@@ -1859,6 +1859,27 @@ static void test_keys_in_flight(void **st)
     assert_keys_at(rest, sizeof rest / sizeof rest[0], 0.150, want, sizeof want / sizeof want[0]);
 }
 
+/* Keys not paired in flight (no key overtook an echo) on a 150 ms link
+ * whose lone keys were answered a round trip later (lab
+ * wanc150_interactive_chacha at +9900 frames 130-139): the loaded server
+ * echoed the 5th and 6th keys late, the 6th's echo 15 ms after the 7th
+ * key, sooner than any answer to it. That record is the 6th's: the 7th,
+ * answered by it and its own echo, read as an Enter. */
+static void test_keys_answer_too_early(void **st)
+{
+    (void)st;
+    static const step rest[] = {
+        { true, 112, 1.10 }, { false, 44, 1.25 }, { true, 376, 1.26 }, { false, 36, 1.41 }, /* open, pty */
+        { true, 36, 2.00 },  { false, 36, 2.15 },  { true, 36, 2.40 }, { false, 36, 2.55 }, /* l s */
+        { true, 36, 2.80 },  { false, 36, 2.95 },  { true, 36, 3.20 }, { false, 36, 3.35 }, /* space a */
+        { true, 36, 3.60 },  { true, 36, 3.87 },   { false, 36, 4.01 },                     /* b c, echo b */
+        { true, 36, 4.07 },  { false, 36, 4.085 }, { false, 36, 4.22 },                     /* d, echo c, d */
+        { true, 36, 4.60 },  { false, 36, 4.75 },  { false, 100, 4.751 }, { false, 52, 4.752 }, /* Enter */
+    };
+    static const char *const want[] = { "char", "char", "char", "char", "char", "char", "char", "enter" };
+    assert_keys_at(rest, sizeof rest / sizeof rest[0], 0.150, want, sizeof want / sizeof want[0]);
+}
+
 /* Keys in flight after a long output (lab wan_demo at seed +9000 frames
  * 195 and 278, the reverse leg's): the client's WINDOW_ADJUSTs amid it, a
  * key's size, are followed by more output within milliseconds. That is
@@ -2904,6 +2925,33 @@ static void test_merged_keys(void **st)
     };
     static const char *const want[] = { "char", "char", "char", "char", "char", "char", "enter", "arrow", "enter" };
     assert_shell_keys(keys, sizeof keys / sizeof keys[0], want, sizeof want / sizeof want[0]);
+}
+
+/* The same at a line's start (lab bash_fast at +9600, frame 196: three
+ * keys in 44 bytes after an Enter, echoed by one 44-byte record, the next
+ * key 31 ms after that echo): the client catching up, three characters.
+ * An Up arrow recalling `ls` there has the same sizes; the person reads
+ * the recalled line before typing on (0.4 s): an arrow. */
+static void test_merged_keys_line_start(void **st)
+{
+    (void)st;
+    for (int slow = 0; slow <= 1; slow++) {
+        double next = slow ? 4.40 : 4.031;
+        const step keys[] = {
+            { true, 36, 2.00 }, { false, 36, 2.0002 }, { true, 36, 2.18 }, { false, 36, 2.1802 }, /* l s */
+            { true, 36, 2.50 }, { false, 100, 2.5003 }, { false, 52, 2.5005 },                    /* Enter */
+            { true, 44, 4.00 }, { false, 44, 4.0002 },                                  /* 3 keys, or Up */
+            { true, 36, next }, { false, 36, next + 0.0002 },                                     /* a */
+            { true, 36, 5.00 }, { false, 36, 5.0002 },                                            /* b */
+            { true, 36, 5.50 }, { false, 100, 5.5003 }, { false, 52, 5.5005 },                    /* Enter */
+        };
+        static const char *const fast[] = { "char", "char", "enter", "char", "char", "char", "char", "char", "enter" };
+        static const char *const up[] = { "char", "char", "enter", "arrow", "char", "char", "enter" };
+        if (slow)
+            assert_shell_keys(keys, sizeof keys / sizeof keys[0], up, sizeof up / sizeof up[0]);
+        else
+            assert_shell_keys(keys, sizeof keys / sizeof keys[0], fast, sizeof fast / sizeof fast[0]);
+    }
 }
 
 /* The same line, its Enter answered by one record a block larger than
@@ -4394,6 +4442,7 @@ int main(void)
         cmocka_unit_test(test_auth_closed),
         cmocka_unit_test(test_rekey_typing),
         cmocka_unit_test(test_keys_in_flight),
+        cmocka_unit_test(test_keys_answer_too_early),
         cmocka_unit_test(test_keys_in_flight_after_output),
         cmocka_unit_test(test_keys_in_flight_unechoed),
         cmocka_unit_test(test_keys_in_flight_slow_completion),
@@ -4434,6 +4483,7 @@ int main(void)
         cmocka_unit_test(test_enter_one_record_then_search),
         cmocka_unit_test(test_enter_after_edit),
         cmocka_unit_test(test_merged_keys),
+        cmocka_unit_test(test_merged_keys_line_start),
         cmocka_unit_test(test_enter_after_edit_tie),
         cmocka_unit_test(test_held_echoes_joint),
         cmocka_unit_test(test_slow_typist),

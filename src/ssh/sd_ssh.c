@@ -889,14 +889,23 @@ bool sd_ssh_is_ssh(const sd_ssh *s)
                  s->m.side[0].kexinit_seen || s->m.side[1].kexinit_seen);
 }
 
+/* A side that stopped before any banner, or sent a first line's worth of
+ * bytes without one. Both sides must show it: a side's bytes before its
+ * banner (a server's binary packet first) say nothing of the other's, whose
+ * banner and KEXINIT still name the software (hostile round 21: the client's
+ * banner was lost when the server's bytes came first). */
+static bool side_shows_no_banner(const dirst *d)
+{
+    return d->dead_no_banner || d->nb_bytes >= RULE_OUT_BYTES;
+}
+
 bool sd_ssh_ruled_out(const sd_ssh *s)
 {
     if (!s || sd_ssh_is_ssh(s))
         return false;
-    const dirst *a = &s->d[0], *b = &s->d[1];
-    if (a->dead_no_banner || b->dead_no_banner || sdp_mid_refused(s))
+    if (sdp_mid_refused(s))
         return true;
-    return a->nb_bytes >= RULE_OUT_BYTES && b->nb_bytes >= RULE_OUT_BYTES;
+    return side_shows_no_banner(&s->d[0]) && side_shows_no_banner(&s->d[1]);
 }
 
 const sd_ssh_meta *sd_ssh_meta_get(sd_ssh *s)

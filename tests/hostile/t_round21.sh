@@ -67,6 +67,9 @@ grep -q "\"hassh\":\"$K\".*packet_misaligned" "$w/out" || fail "kex_pktlen_short
 expect banner_ctrl_overlong.pcap out 'banner_bad, frame 4: NUL byte' ssh -m
 run bin_before_banner.pcap 0 ssh --json
 ! grep -q hasshServer "$w/out" || fail "bin_before_banner: a hasshServer without a banner"
+# the server's binary bytes first say nothing of the client: its banner and HASSH read
+grep -q "\"client\":\"SSH-2.0-OpenSSH_9.6\".*\"hassh\":\"$K\"" "$w/out" ||
+    fail "bin_before_banner: the client's banner lost: $(head -c 200 "$w/out")"
 
 # -- (e) the round's files (which overlap in time) through --jobs 2
 rm -f "$c/ng_block_cut_mid.pcapng"

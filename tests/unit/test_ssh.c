@@ -790,13 +790,19 @@ static void test_anomalies(void **state)
     for (int i = 0; i < 2; i++) {
         s = sd_ssh_new(NULL);
         sd_ssh_feed(s, 1, (const uint8_t *)refused[i], 13, 1, 0);
+        /* one side refused says nothing of the other's banner (round 21) */
+        assert_false(sd_ssh_ruled_out(s));
+        sd_ssh_feed(s, 0, (const uint8_t *)refused[i], 13, 2, 0);
         assert_true(sd_ssh_ruled_out(s));
         sd_ssh_free(s);
     }
 
-    /* binary bytes before any banner: not SSH, ruled out */
+    /* binary bytes before any banner from both sides (a TLS client and
+     * server): not SSH, ruled out once the second side shows it too */
     s = sd_ssh_new(NULL);
     sd_ssh_feed(s, 0, (const uint8_t *)"\x16\x03\x01\x02\x00", 5, 1, 0);
+    assert_false(sd_ssh_ruled_out(s));
+    sd_ssh_feed(s, 1, (const uint8_t *)"\x16\x03\x03\x00\x7a", 5, 2, 0);
     assert_true(sd_ssh_ruled_out(s));
     assert_false(sd_ssh_is_ssh(s));
     assert_int_equal(sd_ssh_meta_get(s)->outcome, SD_SSH_OUT_NOT_SSH);
@@ -1088,6 +1094,9 @@ static void test_banner_limits(void **state)
             assert_false(sd_ssh_ruled_out(s));
     }
     m = sd_ssh_meta_get(s);
+    assert_false(sd_ssh_ruled_out(s)); /* the silent side may still show a banner */
+    sd_ssh_feed(s, 0, line, sizeof line - 1, 2, 0);
+    sd_ssh_feed(s, 0, line, sizeof line - 1, 3, 0);
     assert_true(sd_ssh_ruled_out(s));
     assert_true(fed > SD_SSH_MAX_BANNER_BYTES);
     assert_int_equal(count_code(m, SD_SSH_AN_PREBANNER_LIMIT), 1);

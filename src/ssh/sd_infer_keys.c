@@ -325,8 +325,6 @@ static bool flow_control(const ctx *x, const leg *L, const keysz *z, size_t j, s
            too_soon(x, L, z, j, to);
 }
 
-/* The server's records answering the key at v[i] (until the next client
- * record), less the PONG answering a PING sent with it (fat). */
 /* Where the leg's server answers a round trip away (keysz.rtt_holds) and
  * keys were not paired in flight, a server record sooner than
  * KEYS_ECHO_EARLY of that round trip after key i cannot answer it: it is
@@ -339,6 +337,8 @@ static bool answer_too_early(const ctx *x, const keysz *z, size_t i, size_t j)
     return !z->pair && z->rtt_holds && x->v[j].t - x->v[i].t < z->lag * KEYS_ECHO_EARLY;
 }
 
+/* The server's records answering the key at v[i] (until the next client
+ * record), less the PONG answering a PING sent with it (fat). */
 static void key_answer(const ctx *x, const leg *L, const keysz *z, size_t i, size_t to, bool fat, key *q)
 {
     q->at = i;

@@ -465,6 +465,33 @@ static double mid_server_lag(const ctx *x)
     return lag;
 }
 
+/* The least delay of a record of side c right after one of the other
+ * side's among v[0..to), capped (lag_s); -1 with fewer than
+ * AUTH_LAG_PAIRS_MIN such pairs. */
+static double answer_lag(const ctx *x, size_t to, bool c)
+{
+    double least = CLIENT_LAG_MAX_S;
+    unsigned pairs = 0;
+    for (size_t i = 1; i < to && i < x->n; i++)
+        if (x->v[i].c == c && x->v[i - 1].c != c) {
+            pairs++;
+            least = SD_MIN(least, x->v[i].t - x->v[i - 1].t);
+        }
+    return pairs >= AUTH_LAG_PAIRS_MIN ? least : -1;
+}
+
+/* The lags of a connection whose TCP handshake was not seen, from its
+ * authentication's records v[0..to) (AUTH_LAG_PAIRS_MIN). */
+static void auth_lags(ctx *x, size_t to)
+{
+    const sd_conn *c = x->r->conn;
+    double cl = answer_lag(x, to, true), sl = answer_lag(x, to, false);
+    if (c && c->rtt_synack_ack < 0 && cl >= 0)
+        x->c_lag = cl;
+    if (c && c->rtt_syn_synack < 0 && sl >= 0)
+        x->s_lag = sl;
+}
+
 void sd_infer_ssh(const sd_infer_opts *o, const sd_sshconn_result *r, sd_evlist *out, sd_infer_summary *sum)
 {
     memset(sum, 0, sizeof *sum);
@@ -512,6 +539,7 @@ void sd_infer_ssh(const sd_infer_opts *o, const sd_sshconn_result *r, sd_evlist 
     sdi_auth_closed(&x, &a);
     if (a.success_at != SIZE_MAX) {
         x.login_t = x.v[a.success_at].t;
+        auth_lags(&x, a.success_at + 1);
         after_login(&x, &F, a.success_at + 1);
     }
     free(x.v);

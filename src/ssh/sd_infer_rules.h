@@ -288,6 +288,17 @@
  * least this many pairs; else 0, as with no handshake. At a capture on the
  * server's side the echoes follow at once (lab srv_*: under 70 ms). */
 #define MID_LAG_PAIRS_MIN 3
+/* A connection whose TCP handshake the capture missed (a capture or a
+ * rotated file begun during its key exchange: banners seen, no SYN) has
+ * no lag timed either: the lags are read from its authentication, where
+ * each side's record answers the other's (a USERAUTH_REQUEST the
+ * SERVICE_ACCEPT or a FAILURE before it, a FAILURE, PK_OK or SUCCESS the
+ * request before it): the quickest of at least this many answers each way
+ * is the path plus the least processing (lab sat_paramiko_exec cut at
+ * login+20, the next connection's SYN cut: 0.506 s over a 0.5 s link,
+ * read as 0 and its exec request, 0.5 s after the login, as no session:
+ * a false -N). Capped at CLIENT_LAG_MAX_S as a handshake's. */
+#define AUTH_LAG_PAIRS_MIN 2
 /* A carrier picked up mid-stream is told by its nested session's keys:
  * as many key/echo pairs of the nested sizes as a terminal needs on the
  * forward leg (PTY_PAIRS). */

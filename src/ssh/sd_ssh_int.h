@@ -240,11 +240,13 @@ bool sdp_mid_refused(const sd_ssh *s);
 void sdp_mid_settle(sd_ssh *s);
 /* The suite whose keystroke (SD_SSH_P_KEYSTROKE) has the commonest client
  * chunk size some suite's keystroke has (n: chunks by size; clear: those
- * that begin with a length in clear, clear_len the last such), else the
- * first that nearly every chunk fits as one packet: its index in the
- * tried list, or -1. */
+ * that begin with a length in clear, clear_len the last such; echo, or
+ * NULL for no such check: the server chunks of each size right after a
+ * client chunk of that size, a size none echoes being no keystroke's),
+ * else the first that nearly every chunk fits as one packet: its index in
+ * the tried list, or -1. */
 int sdp_mid_pick(const uint16_t n[SD_SSH_MID_SMALL + 1], const uint16_t clear[SD_SSH_MID_SMALL + 1],
-                 const uint8_t clear_len[SD_SSH_MID_SMALL + 1], sd_ssh_suite *out);
+                 const uint8_t clear_len[SD_SSH_MID_SMALL + 1], const uint16_t *echo, sd_ssh_suite *out);
 /* When sdp_mid_pick finds none (no keys, too few client records): the
  * first suite that nearly every small record of both directions together
  * fits as one packet, each direction having one, its smallest record a

@@ -44,6 +44,16 @@
 #define MID_SMALL SD_SSH_MID_SMALL
 /* Fewest client records of one size for it to be read as the keystroke. */
 #define MID_KEYS_MIN 3u
+/* Fewest of them answered at once by a server record of the same size
+ * (the echo: one byte back, under the same suite) for that size to be the
+ * keystroke's: a terminal echoes what is typed (a key typed faster than
+ * the round trip still leaves one such pair at the end of its burst); a
+ * forward's or an SFTP channel's client messages of that size are
+ * answered otherwise (lab tunnel_desktop cut at login+5: 26 client
+ * records of 52 bytes, a VNC client's events under chacha20-poly1305 and
+ * aes128-ctr + hmac-sha1's keystroke, none answered by 52; read as that
+ * suite, its forward was not found). */
+#define MID_ECHO_MIN 1u
 /* Without keys: fewest small client records, and the share of them (%)
  * one packet of a suite must explain: two records in one segment explain
  * nothing (lab forward_L_http cut after login: 8 of 11 client records
@@ -99,6 +109,11 @@ struct sdp_mid {
      * end of a record TCP split, not a packet (sdp_mid_pick_both) */
     uint16_t whole[2][MID_SMALL + 1];
     uint16_t whole_clear[2][MID_SMALL + 1];
+    /* [d][k]: chunks of d of size k followed at once by the other
+     * direction's chunk of size k (a key and its echo: sdp_mid_pick) */
+    uint16_t echoed[2][MID_SMALL + 1];
+    int8_t prev_dir;                    /* the last small chunk's direction, -1 none */
+    uint32_t prev_wire;                 /* and its size */
     uint32_t last_wire[2], max_wire[2];
     /* the last chunk's first bytes, counted with its segment's wire size
      * (sdp_mid_segment: a snaplen cut leaves fewer bytes than were sent) */
@@ -229,8 +244,10 @@ void sdp_mid_feed(sd_ssh *s, int dir, const uint8_t *p, size_t n)
                 m->verdict = MID_REFUSED;
             return;
         }
-        if (!m)
+        if (!m) {
             m = s->mid = sd_arena_zalloc(&s->arena, sizeof *m);
+            m->prev_dir = -1;
+        }
         m->started[dir] = true;
         d->st = ST_ENC; /* splitting false: records by TCP segment (sd_ssh_segment) */
         s->m.side[dir].enc_offset = 0;
@@ -268,9 +285,14 @@ void sdp_mid_segment(sd_ssh *s, int dir, uint32_t wire)
     bool tail = m->last_wire[dir] > MID_SMALL && m->last_wire[dir] == m->max_wire[dir];
     m->last_wire[dir] = wire;
     m->max_wire[dir] = SD_MAX(m->max_wire[dir], wire);
+    bool echo = m->prev_dir == !dir && m->prev_wire == wire;
+    m->prev_dir = (int8_t)(wire <= MID_SMALL ? dir : -1);
+    m->prev_wire = wire;
     if (m->verdict == MID_REFUSED || wire > MID_SMALL)
         return;
     m->n[dir][wire]++;
+    if (echo && m->echoed[!dir][wire] < UINT16_MAX)
+        m->echoed[!dir][wire]++;
     if (!tail)
         m->whole[dir][wire]++;
     if (m->head_n[dir] >= 4) {
@@ -325,7 +347,7 @@ static int fit_pick(const sd_ssh_suite su[], const uint16_t n[], const uint16_t 
                     const uint8_t clear_len[], sd_ssh_suite *out);
 
 int sdp_mid_pick(const uint16_t n[SD_SSH_MID_SMALL + 1], const uint16_t clear[SD_SSH_MID_SMALL + 1],
-                 const uint8_t clear_len[SD_SSH_MID_SMALL + 1], sd_ssh_suite *out)
+                 const uint8_t clear_len[SD_SSH_MID_SMALL + 1], const uint16_t *echo, sd_ssh_suite *out)
 {
     enum { NS = SD_SSH_FRAMING_SUITES };
     sd_ssh_suite su[NS];
@@ -343,6 +365,8 @@ int sdp_mid_pick(const uint16_t n[SD_SSH_MID_SMALL + 1], const uint16_t clear[SD
         if (best < MID_KEYS_MIN)
             break;
         tried[at] = true;
+        if (echo && echo[at] < MID_ECHO_MIN)
+            continue;
         for (size_t i = 0; i < NS; i++)
             if (su[i].mode != SD_SSH_MODE_UNKNOWN && sd_ssh_wire_size(&su[i], SD_SSH_P_KEYSTROKE) == at &&
                 clear_agrees(&su[i], at, n, clear, clear_len)) {
@@ -433,7 +457,7 @@ void sdp_mid_settle(sd_ssh *s)
     int c = m->client_dir;
     struct sdp_mid *x = s->mid;
     sd_ssh_suite su;
-    int k = sdp_mid_pick(x->n[c], x->clear[c], x->clear_len[c], &su);
+    int k = sdp_mid_pick(x->n[c], x->clear[c], x->clear_len[c], x->echoed[c], &su);
     if (k < 0)
         k = sdp_mid_pick_both(x->whole, x->whole_clear, x->clear_len, &su);
     if (k < 0)

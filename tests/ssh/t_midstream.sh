@@ -199,6 +199,25 @@ for name in hostcert wan_demo; do
     cut_json $name auth+5 "$T/lab" "$T/$name.json"
     grep -q '"kind":"forward"' "$T/$name.json" && bad "$name +5: the session's open read as a forward"
 done
+# the keystroke's size is one the server echoes (sd_ssh_mid.c MID_ECHO_MIN): a
+# VNC client's 52-byte events through a -L forward, or SFTP's requests, never
+# answered by 52, are no aes128-ctr + hmac-sha1 keys (integ: that suite
+# guessed for both, chacha20-poly1305 negotiated; tunnel_desktop's forward
+# not found)
+cut_json tunnel_desktop auth+5 "$T/lab" "$T/td5.json"
+grep -q '"suite_guess":"chacha20-poly1305@openssh.com"' "$T/td5.json" || bad "tunnel_desktop +5: its suite misread"
+grep -q '"kind":"forward"' "$T/td5.json" || bad "tunnel_desktop +5: its forward not found"
+grep -q '"suite_guess":"chacha20-poly1305@openssh.com"' "$T/sftp_session.json" || bad "sftp_session +5: its suite misread"
+# a connection whose TCP handshake the cut dropped (its banners and login
+# seen): the lags are read from its authentication's answers (sd_infer.c
+# auth_lags), so a command's request 0.5 s after the login over a satellite
+# link is no -N (integ: lag 0, a false forward_only in both)
+for name in sat_paramiko_exec sat_paramiko_exec_password; do
+    cut_json $name auth+20 "$T/lab20" "$T/$name.20.json"
+    grep -q '"kind":"forward_only"' "$T/$name.20.json" && bad "$name +20: a command 0.5 s after the login read as -N"
+    [ "$(grep -c '"kind":"session","confidence":[0-9.]*,"session_kind":"exec"' "$T/$name.20.json")" -eq 2 ] ||
+        bad "$name +20: its 2 commands not read as exec"
+done
 # without --ssh-port, port 2022 is no SSH port: not claimed
 "$S" ssh --json "$T/lab/dropbear_server.pcap" 2>&1 | grep -q '"type":"ssh"' && bad "dropbear_server claimed without --ssh-port"
 "$S" ssh --ssh-port 0 "$T/lab/dropbear_server.pcap" >/dev/null 2>&1 && bad "--ssh-port 0 accepted"

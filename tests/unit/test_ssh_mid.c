@@ -30,7 +30,28 @@ static void add(hist *h, uint32_t sz, unsigned k, int plen)
 
 static int pick(const hist *h, sd_ssh_suite *su)
 {
-    return sdp_mid_pick(h->n, h->clear, h->clear_len, su);
+    return sdp_mid_pick(h->n, h->clear, h->clear_len, NULL, su);
+}
+
+/* A size no server record echoes is no keystroke's (MID_ECHO_MIN): a
+ * forward's 52-byte client messages (aes128-ctr + hmac-sha1's keystroke)
+ * beside 36 and 44 are read by the fit, chacha20-poly1305; echoed once,
+ * 52 is that suite's keystroke. */
+static void test_pick_echo(void **state)
+{
+    (void)state;
+    sd_ssh_suite su;
+    hist h = { 0 };
+    uint16_t echo[SD_SSH_MID_SMALL + 1] = { 0 };
+    add(&h, 52, 26, -1);
+    add(&h, 60, 18, -1);
+    add(&h, 44, 17, -1);
+    assert_int_equal(sdp_mid_pick(h.n, h.clear, h.clear_len, echo, &su), 0);
+    assert_int_equal(su.mode, SD_SSH_MODE_CHACHA);
+    echo[52] = 1;
+    assert_true(sdp_mid_pick(h.n, h.clear, h.clear_len, echo, &su) >= 0);
+    assert_int_equal(su.mode, SD_SSH_MODE_EAM);
+    assert_int_equal(su.tag, 20);
 }
 
 static void test_pick(void **state)
@@ -472,6 +493,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_pick),
+        cmocka_unit_test(test_pick_echo),
         cmocka_unit_test(test_pick_both),
         cmocka_unit_test(test_tail),
         cmocka_unit_test(test_claim),

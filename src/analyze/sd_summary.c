@@ -132,10 +132,11 @@ void sd_summary_attach(sd_summary *s, sd_engine *e)
 }
 
 /* With --own: a packet past the chunk's files (read ahead for the owned
- * connections) is not the chunk's to count. */
+ * connections) is not the chunk's to count, unless it is a datagram of
+ * fragments the chunk owns (sd_own_pkt_counts). */
 static bool past_chunk(const sd_summary *s)
 {
-    return s->own && !sd_own_may_create(s->own);
+    return s->own && !sd_own_pkt_counts(s->own);
 }
 
 static void own_conn(sd_summary *s, const sd_conn *c)

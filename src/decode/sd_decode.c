@@ -56,7 +56,7 @@ sd_decoder *sd_decoder_new(const sd_decode_opts *opts)
     if (d->opts.frag_memcap == 0)
         d->opts.frag_memcap = (size_t)64 << 20;
     if (d->opts.frag_timeout <= 0)
-        d->opts.frag_timeout = 30 * SD_NS_PER_SEC;
+        d->opts.frag_timeout = SD_DEC_FRAG_TIMEOUT_DEFAULT;
     d->frags = sd_frag_table_new(d->opts.frag_memcap, d->opts.frag_timeout);
     return d;
 }
@@ -115,6 +115,16 @@ void sd_decoder_frags_lost(const sd_decoder *d, uint64_t *memcap, uint64_t *time
 uint64_t sd_decoder_frag_copies(const sd_decoder *d)
 {
     return sd_frag_get_stats(d->frags)->copies + sd_frag_copies_pending(d->frags);
+}
+
+void sd_decoder_frag_count(sd_decoder *d, bool count)
+{
+    sd_frag_count_new(d->frags, count);
+}
+
+bool sd_decoder_frag_done_counted(const sd_decoder *d)
+{
+    return sd_frag_done_counted(d->frags);
 }
 
 const char *sd_linktype_name(int linktype)

@@ -156,9 +156,13 @@ typedef struct sd_pkt {
 
 typedef struct sd_decoder sd_decoder;
 
+/* An IP fragment set's life in capture time, from its first fragment,
+ * when the options give none (Linux's ipfrag_time is 30 s). */
+#define SD_DEC_FRAG_TIMEOUT_DEFAULT ((sd_ts)30 * SD_NS_PER_SEC)
+
 typedef struct sd_decode_opts {
     size_t frag_memcap;      /* bytes held for IP reassembly; 0 = 64 MiB */
-    sd_ts frag_timeout;      /* 0 = 30 s of capture time */
+    sd_ts frag_timeout;      /* 0 = SD_DEC_FRAG_TIMEOUT_DEFAULT */
     sd_diag *diag;
     const char *(*file_name)(void *ud, unsigned file_idx); /* for messages */
     void *file_name_ud;
@@ -185,6 +189,13 @@ void sd_decoder_frags_lost(const sd_decoder *d, uint64_t *memcap, uint64_t *time
 /* Fragments that only copied a datagram reassembled before them (a SPAN
  * port's duplicates): not reassembled again, and no loss. */
 uint64_t sd_decoder_frag_copies(const sd_decoder *d);
+/* Whether the fragment sets the next records start are in the counts
+ * above (true by default; a chunk of a file list counts those it owns,
+ * sd_own_frag_counts). */
+void sd_decoder_frag_count(sd_decoder *d, bool count);
+/* Whether the datagram just reassembled (sd_pkt.reassembled) came from a
+ * counted set. */
+bool sd_decoder_frag_done_counted(const sd_decoder *d);
 /* Warnings not shown because their kind had reached its quota per file
  * (the "further messages of this kind suppressed" ones): how many in all,
  * and in what (len bytes at most) by kind, e.g. "overlapping fragments

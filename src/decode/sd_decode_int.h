@@ -154,6 +154,13 @@ const sd_frag_stats *sd_frag_get_stats(const sd_frag_table *t);
 uint64_t sd_frag_pending(const sd_frag_table *t);
 /* Sets held that only copy fragments of a datagram reassembled before them. */
 uint64_t sd_frag_copies_pending(const sd_frag_table *t);
+/* Whether the sets the next fragments start are counted (the stats, the
+ * pending counts: true by default): a chunk of a file list counts the
+ * sets it owns (sd_own_frag_counts), all of them decided as one run
+ * decides them. */
+void sd_frag_count_new(sd_frag_table *t, bool count);
+/* Whether the last datagram reassembled came from a counted set. */
+bool sd_frag_done_counted(const sd_frag_table *t);
 size_t sd_frag_mem_used(const sd_frag_table *t);
 
 /* ---- decoder context ---- */

@@ -79,6 +79,7 @@ typedef struct fset {
     uint8_t proto, ttl;
     bool df;
     bool copy;            /* every fragment so far inside a datagram reassembled lately (done_find) */
+    bool counted;         /* its outcome is in the counts (sd_frag_count_new) */
 } fset;
 
 typedef struct fdone {
@@ -95,8 +96,10 @@ struct sd_frag_table {
     uint8_t *done_buf; /* the last completed datagram, handed to the caller */
     fdone done[FRAG_DONE_RING];
     uint32_t n_done;   /* datagrams ever put in done (the next slot: n_done % FRAG_DONE_RING) */
-    uint64_t copies_held; /* sets in sets that are copies */
-    sd_frag_stats st;
+    uint64_t held[2][2];  /* sets in sets, by [counted][copy] */
+    bool count_new;       /* sd_frag_count_new */
+    bool done_counted;    /* the last datagram reassembled came from a counted set */
+    sd_frag_stats st;     /* of the counted sets */
 };
 
 sd_frag_table *sd_frag_table_new(size_t memcap, sd_ts timeout)
@@ -105,6 +108,7 @@ sd_frag_table *sd_frag_table_new(size_t memcap, sd_ts timeout)
     t->sets = sd_hmap_new(sizeof(fkey), sizeof(fset *), 0);
     t->memcap = memcap;
     t->timeout = timeout;
+    t->count_new = true;
     return t;
 }
 
@@ -130,12 +134,22 @@ void sd_frag_table_free(sd_frag_table *t)
 
 uint64_t sd_frag_pending(const sd_frag_table *t)
 {
-    return sd_hmap_count(t->sets) - t->copies_held;
+    return t->held[1][0];
 }
 
 uint64_t sd_frag_copies_pending(const sd_frag_table *t)
 {
-    return t->copies_held;
+    return t->held[1][1];
+}
+
+void sd_frag_count_new(sd_frag_table *t, bool count)
+{
+    t->count_new = count;
+}
+
+bool sd_frag_done_counted(const sd_frag_table *t)
+{
+    return t->done_counted;
 }
 
 const sd_frag_stats *sd_frag_get_stats(const sd_frag_table *t)
@@ -152,6 +166,7 @@ size_t sd_frag_mem_used(const sd_frag_table *t)
 static void set_unlink(sd_frag_table *t, fset *s)
 {
     sd_hmap_remove(t->sets, &s->key, NULL);
+    t->held[s->counted][s->copy]--;
     if (s->older)
         s->older->newer = s->newer;
     else
@@ -165,10 +180,7 @@ static void set_unlink(sd_frag_table *t, fset *s)
 
 static void set_drop(sd_frag_table *t, fset *s)
 {
-    if (s->copy) {
-        t->copies_held--;
-        t->st.copies++;
-    }
+    t->st.copies += s->copy && s->counted;
     set_unlink(t, s);
     set_free(s);
 }
@@ -180,10 +192,11 @@ uint64_t sd_frag_expire(sd_frag_table *t, sd_ts now)
      * subtraction of extreme values would overflow. */
     while (t->oldest && now > t->oldest->created &&
            (uint64_t)now - (uint64_t)t->oldest->created > (uint64_t)t->timeout) {
-        n += !t->oldest->copy; /* a copy's datagram was reassembled: no loss (st.copies) */
+        bool lost = !t->oldest->copy; /* a copy's datagram was reassembled: no loss (st.copies) */
+        n += lost;
+        t->st.timed_out += lost && t->oldest->counted;
         set_drop(t, t->oldest);
     }
-    t->st.timed_out += n;
     return n;
 }
 
@@ -197,7 +210,7 @@ static bool make_room(sd_frag_table *t, size_t need, const fset *keep, uint64_t 
             victim = victim->newer;
         if (!victim)
             return false;
-        t->st.evicted += !victim->copy;
+        t->st.evicted += !victim->copy && victim->counted;
         (*evicted) += !victim->copy;
         set_drop(t, victim);
     }
@@ -261,6 +274,7 @@ static fset *set_new(sd_frag_table *t, const fkey *k, const sd_frag_in *in, uint
     s->df = in->df;
     s->hdr_len = in->hdr_len;
     s->mem = sizeof *s;
+    s->counted = t->count_new;
     t->mem += s->mem;
     void *v;
     sd_hmap_insert(t->sets, k, &v); /* no cap (the memcap bounds the sets); k was absent */
@@ -377,7 +391,8 @@ static void add_range(fset *s, uint32_t off, uint32_t end)
 
 static void complete(sd_frag_table *t, fset *s, sd_frag_out *out)
 {
-    t->copies_held -= s->copy;
+    t->st.reassembled += s->counted;
+    t->done_counted = s->counted;
     set_unlink(t, s);
     free(t->done_buf);
     t->done_buf = s->buf;
@@ -394,7 +409,6 @@ static void complete(sd_frag_table *t, fset *s, sd_frag_out *out)
     out->first_len = s->first_len;
     s->buf = NULL;
     set_free(s);
-    t->st.reassembled++;
 }
 
 sd_frag_res sd_frag_add(sd_frag_table *t, const sd_frag_in *in, sd_frag_out *out,
@@ -422,10 +436,11 @@ sd_frag_res sd_frag_add(sd_frag_table *t, const sd_frag_in *in, sd_frag_out *out
         if (!s)
             return SD_FRAG_DROPPED;
         s->copy = done_find(t, &k, in->ts, end) != NULL;
-        t->copies_held += s->copy;
+        t->held[s->counted][s->copy]++;
     } else if (s->copy && !done_find(t, &k, in->ts, end)) {
         s->copy = false; /* a fragment past the datagram reassembled: a datagram of its own */
-        t->copies_held--;
+        t->held[s->counted][1]--;
+        t->held[s->counted][0]++;
     }
 
     if (!in->more) {

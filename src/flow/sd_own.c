@@ -1,6 +1,8 @@
 /* sd_own: the chunk a run owns (see sd_own.h). */
 #include "sd_own.h"
 
+#include "../decode/sd_decode.h"
+
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,7 +13,10 @@ struct sd_own {
     uint64_t *frames;       /* records per owned file */
     sd_ts chunk_start, chunk_end; /* the earliest and latest time of an owned file's record */
     bool any, ahead_seen, overlap;     /* a later file's record came before an owned one */
+    sd_ts ahead_first;      /* the time of the first record past the chunk (ahead_seen) */
+    bool frags_settled;     /* a record past ahead_first + 2 fragment timeouts was read */
     bool in_chunk;          /* the record being handled is in an owned file */
+    bool pkt_counts;        /* its packet counts in the chunk's (sd_own_datagram) */
     bool cut_now;           /* stopped at the read-ahead limit */
     bool no_open_counts;    /* sd_own_no_open_counts */
     bool fb_set;            /* sd_own_frame_base */
@@ -69,6 +74,22 @@ void sd_own_set_files(sd_own *o, const sd_capture *cap)
     o->scan = 0;
 }
 
+void sd_own_datagram(sd_own *o, bool counted)
+{
+    o->pkt_counts = counted;
+}
+
+bool sd_own_pkt_counts(const sd_own *o)
+{
+    return o->pkt_counts;
+}
+
+/* Capture times are hostile: a sum saturates. */
+static sd_ts ts_add(sd_ts a, sd_ts b)
+{
+    return a > INT64_MAX - b ? INT64_MAX : a + b;
+}
+
 /* Whether an owned input may still give records. Files that overlap in
  * time are read interleaved: a later file's record can come before the
  * chunk's own (hostile round 20: a chunk whose first record came after
@@ -96,6 +117,7 @@ int sd_own_frame(sd_own *o, const sd_frame *fr, uint64_t live)
 {
     unsigned f = own_file(o, fr->file_idx);
     o->in_chunk = f < o->nown;
+    o->pkt_counts = o->in_chunk;
     if (o->in_chunk) {
         o->chunk_start = !o->any || fr->ts < o->chunk_start ? fr->ts : o->chunk_start;
         o->any = true;
@@ -104,10 +126,16 @@ int sd_own_frame(sd_own *o, const sd_frame *fr, uint64_t live)
         o->overlap |= o->ahead_seen;
         return SD_OWN_GO;
     }
+    if (!o->ahead_seen)
+        o->ahead_first = fr->ts;
     o->ahead_seen = true;
     sd_own_past(o);
     bool more = owned_more(o);
-    if (!live && !more) /* nothing owned is alive or to come: nothing later can change the output */
+    /* the fragment sets the chunk counts (sd_own_frag_counts) are decided
+     * by the first record two timeouts past its files: it is read too */
+    bool settled = o->frags_settled;
+    o->frags_settled |= fr->ts > ts_add(o->ahead_first, 2 * SD_DEC_FRAG_TIMEOUT_DEFAULT);
+    if (!live && !more && settled) /* nothing owned is alive or to come: nothing later can change the output */
         return SD_OWN_STOP;
     o->ahead++;
     o->ahead_bytes += fr->caplen;
@@ -121,6 +149,22 @@ int sd_own_frame(sd_own *o, const sd_frame *fr, uint64_t live)
 bool sd_own_may_create(const sd_own *o)
 {
     return o->in_chunk;
+}
+
+/* A fragment set started in a chunk's first fragment timeout may be the
+ * rest of a datagram of the chunk before, or a copy of one it reassembled
+ * (what decides a copy: the datagrams reassembled within a timeout before,
+ * sd_frag.c's done_find); the chunk before, reading on past its files, has
+ * both. So the sets are owned by time, as connections are by file: a
+ * chunk counts those started from one timeout after its first record (any
+ * time for the first chunk) to one timeout after its first record past
+ * its files, and reads on until they are decided. */
+bool sd_own_frag_counts(const sd_own *o, sd_ts ts)
+{
+    sd_ts w = SD_DEC_FRAG_TIMEOUT_DEFAULT;
+    if (o->first > 0 && (!o->any || ts < ts_add(o->chunk_start, w)))
+        return false;
+    return !o->ahead_seen || ts < ts_add(o->ahead_first, w);
 }
 
 /* The record is written per connection without printf (it was a fifth

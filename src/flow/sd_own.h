@@ -60,6 +60,16 @@ enum { SD_OWN_GO, SD_OWN_STOP, SD_OWN_LAST };
 int sd_own_frame(sd_own *o, const sd_frame *fr, uint64_t live);
 /* May a packet start a connection now? (not past the chunk) */
 bool sd_own_may_create(const sd_own *o);
+/* Does an IP fragment set a record at time ts starts count in the
+ * chunk's summary? (those it owns: see sd_own.c; the chunk reads on past
+ * its files until they are decided, two fragment timeouts) */
+bool sd_own_frag_counts(const sd_own *o, sd_ts ts);
+/* The record's packet is a datagram reassembled from a set the chunk
+ * counts or not: it counts there, whatever file the record is in. */
+void sd_own_datagram(sd_own *o, bool counted);
+/* Does the packet being handled count in the chunk's summary? (its
+ * record is the chunk's, or its fragment set is: sd_own_datagram) */
+bool sd_own_pkt_counts(const sd_own *o);
 /* f ends (at `at` = SD_OWN_AT_*, after record frame): its record is kept
  * for the output, whether or not a packet of it passed the filter. */
 void sd_own_end(sd_own *o, const sd_flow *f, uint64_t frame, int at, uint8_t idle_class);

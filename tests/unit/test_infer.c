@@ -3167,6 +3167,40 @@ static void test_kill_line(void **st)
     }
 }
 
+static double echoed_run(step *keys, size_t *n, double t, int count, double gap);
+
+/* An Enter after 11 characters typed 0.22 s apart answered by one record
+ * of the line's kill size (readline's, 52 under chacha, or the
+ * terminal's, 68; under 16-byte blocks an answer of 31-46 bytes has the
+ * terminal kill's size of 11-15 characters: pending
+ * interactive_aes256ctr-sha256_s8000 frame 144), the next command's first
+ * key 0.46 s later, 2.1 times the line's pace: no kill, which is typed on
+ * within KILL_NEXT_MAX_S (lab: every one within 0.41 s), but an Enter.
+ * Typed on 0.35 s later it stays a kill. */
+static void test_kill_size_enter(void **st)
+{
+    (void)st;
+    static const uint32_t answer[] = { 52, 68 };
+    static const double next[] = { 0.46, 0.35 };
+    for (int a = 0; a < 2; a++)
+        for (int b = 0; b < 2; b++) {
+            step keys[40];
+            size_t n = 0;
+            double t = echoed_run(keys, &n, 2.0, 11, 0.22);
+            keys[n++] = (step){ true, 36, t };        /* Enter, or Ctrl-U */
+            keys[n++] = (step){ false, answer[a], t + 0.001 };
+            t = echoed_run(keys, &n, t + next[b], 2, 0.22) + 0.3;
+            keys[n++] = (step){ true, 36, t };        /* Enter */
+            keys[n++] = (step){ false, 36, t + 0.001 };
+            keys[n++] = (step){ false, 100, t + 0.01 };
+            keyname k[20];
+            assert_int_equal(shell_keys(keys, n, k, 20), 15);
+            assert_string_equal(k[11].s, b == 0 ? "enter" : "char");
+            assert_string_equal(k[12].s, "char");
+            assert_string_equal(k[14].s, "enter");
+        }
+}
+
 /* A line of `before` characters echoed `gap` apart, its last word killed
  * `kill` after the last one (answered by `answer`), `after` characters
  * typed on `next` later, then Enter `pause` after the next key was due,
@@ -4493,6 +4527,7 @@ int main(void)
         cmocka_unit_test(test_tab_before_one_record_enter),
         cmocka_unit_test(test_search_keys),
         cmocka_unit_test(test_kill_line),
+        cmocka_unit_test(test_kill_size_enter),
         cmocka_unit_test(test_word_kill),
         cmocka_unit_test(test_word_kill_slow),
         cmocka_unit_test(test_word_kill_tty),

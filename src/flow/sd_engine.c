@@ -748,6 +748,28 @@ static bool ws_splits(const sd_flow *f, const sd_pkt *p, int side)
     return !(direction(&f->c, p) == SD_DIR_RESP && !f->c.established);
 }
 
+/* A SYN that ends a connection no FIN or RST closed, which carried data
+ * or finished its handshake: Wireshark starts a new stream there, and so
+ * does strider. A peer that lost the old connection answers with a
+ * SYN-ACK (a reuse), but a synchronized one answers with a challenge ACK
+ * and goes on (RFC 5961 4.2): the session's rest is then read as another,
+ * mid-stream connection (hostile round 22: a blind SYN hid the rest of an
+ * SSH session). Judged at the answer, said then. */
+static bool split_open(const sd_conn *c)
+{
+    return !c->closed && !c->fin_seen[0] && !c->fin_seen[1] && !c->rst_seen[0] && !c->rst_seen[1] &&
+           (c->established || c->d[0].bytes || c->d[1].bytes);
+}
+
+/* The first packet from the receiver of the SYN that split an open
+ * connection: anything but a SYN-ACK means the old one went on. */
+static void split_answer(sd_engine *e, sd_flow *f, const sd_pkt *p)
+{
+    f->split_open = false;
+    if ((p->flags & (SD_TH_SYN | SD_TH_ACK)) != (SD_TH_SYN | SD_TH_ACK) && !e->st.syn_split++)
+        e->st.syn_split_first = f->c.first_frame;
+}
+
 /* A packet whose checksum is wrong never reached the receiver (sd_csum.h):
  * it is numbered (Wireshark does not check), counted with Zeek's C in the
  * history, and nothing else of the connection sees it. */
@@ -775,7 +797,9 @@ static void flow_packet(sd_engine *e, const sd_pkt *p, bool selected)
     bool swapped;
     sd_flow *f = sd_flowtab_find_pkt(e->tab, p, &swapped);
     bool bad = p->csum == SD_CSUM_BAD; /* cannot end a connection: its receiver dropped it */
+    bool split = false;
     if (f && p->l4 == SD_L4_TCP && ((!bad && starts_new_conn(f, p)) || ws_splits(f, p, swapped))) {
+        split = split_open(&f->c);
         end_flow(e, f, false);
         f = NULL;
     }
@@ -788,6 +812,7 @@ static void flow_packet(sd_engine *e, const sd_pkt *p, bool selected)
         sd_flowkey k;
         sd_flowkey_make(&k, p, &swapped);
         f = new_flow(e, &k, p, swapped);
+        f->split_open = split;
     }
     sd_streamno_packet(&f->ws, p, swapped);
     if (bad) {
@@ -805,6 +830,8 @@ static void flow_packet(sd_engine *e, const sd_pkt *p, bool selected)
     int dir = direction(c, p);
     if (selected && !f->selected)
         select_flow(e, f);
+    if (f->split_open && dir == SD_DIR_RESP)
+        split_answer(e, f, p);
     bool was_closed = c->closed;
     if (selected)
         sd_conn_count_packet(c, p, dir);

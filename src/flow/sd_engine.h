@@ -139,6 +139,11 @@ typedef struct sd_engine_stats {
     /* connections whose packets came from two tunnel segments (sd_pkt.tunnel:
      * VNIs, GRE keys, or one and none), and the frame of the first */
     uint64_t tunnel_mixed, tunnel_mixed_first;
+    /* connections a SYN ended while open (no FIN or RST; data or a
+     * finished handshake) whose receiver answered it with no SYN-ACK
+     * (RFC 5961 4.2's challenge ACK: the old one went on), and the frame
+     * of the first such SYN */
+    uint64_t syn_split, syn_split_first;
     uint64_t evicted;      /* connections ended early because the table was full */
     uint64_t streams_forgotten; /* ended address/port pairs whose stream number was let go (sd_streamno) */
     uint64_t oow_dropped;  /* data segments beyond the receiver's window never ACKed, kept out */

@@ -90,6 +90,7 @@ typedef struct sd_flow {
     uint8_t first_side, first_syn;   /* (for sd_own: does it go on with an earlier stream?) */
     uint32_t first_seq;              /* its first packet's TCP seq, side of the key, SYN without ACK */
     bool tunnel_mixed;               /* packets from two tunnel segments came (said once, sd_engine.c) */
+    bool split_open;                 /* began at a SYN that ended an open connection, unanswered yet (sd_engine.c) */
     uint64_t tunnel;                 /* its first packet's tunnel segment (sd_pkt.tunnel) */
     sd_reasm *reasm[2];
     struct sd_oow *oow[2];           /* data beyond the receiver's window, held until ACKed (sd_engine.c) */

@@ -133,6 +133,13 @@ void sd_runlog_caps(FILE *f, const sd_engine_stats *st, uint64_t diag_count, uin
                    "or one and none) under the same addresses and ports, first at frame %llu: read as one "
                    "connection, as Wireshark and Zeek key them (two tenants' sessions would mix)\n",
                 (unsigned long long)st->tunnel_mixed, (unsigned long long)st->tunnel_mixed_first);
+    if (st->syn_split)
+        fprintf(f, "strider: %llu open connection(s) (no FIN or RST) were ended by a SYN with a new initial "
+                   "sequence number that its receiver answered with no SYN-ACK, first at frame %llu: a new "
+                   "stream, as Wireshark numbers them, but a connected receiver answers such a SYN with a "
+                   "challenge ACK and goes on (RFC 5961 4.2): the rest is read as another connection, "
+                   "mid-stream (not as SSH)\n",
+                (unsigned long long)st->syn_split, (unsigned long long)st->syn_split_first);
     if (st->evicted)
         fprintf(f, "strider: the connection table was full (--max-flows %llu): %llu connection(s) "
                    "ended early, written marked evicted\n",

@@ -78,16 +78,23 @@ static void end_close(void *ctx, sd_conn *c, void *st)
     free(s);
 }
 
-static void test_packet_from_close(void **state)
+/* The lab fixture both tests read (a connection with a close). */
+static sd_capture *open_fixture(void)
 {
-    (void)state;
     const char *paths[] = { "tests/lab/fixtures/agent_key_chacha.pcap" };
-    sd_diag diag = { 0 };
+    static sd_diag diag; /* the capture keeps it */
     sd_capture_opts co = { .diag = &diag };
     char err[256];
     sd_capture *cap = sd_capture_open(paths, 1, &co, err, sizeof err);
     if (!cap)
         fail_msg("%s", err);
+    return cap;
+}
+
+static void test_packet_from_close(void **state)
+{
+    (void)state;
+    sd_capture *cap = open_fixture();
     tally every = { 0 }, close = { 0 };
     sd_engine_opts eo = { 0 };
     sd_engine *e = sd_engine_new(&eo);
@@ -113,13 +120,7 @@ static void test_packet_from_close(void **state)
 static void test_pipe_rec_lines(void **state)
 {
     (void)state;
-    const char *paths[] = { "tests/lab/fixtures/agent_key_chacha.pcap" };
-    sd_diag diag = { 0 };
-    sd_capture_opts co = { .diag = &diag };
-    char err[256];
-    sd_capture *cap = sd_capture_open(paths, 1, &co, err, sizeof err);
-    if (!cap)
-        fail_msg("%s", err);
+    sd_capture *cap = open_fixture();
     sd_decode_opts dopts = { 0 };
     sd_pipe_opts po = { .dec = &dopts, .fdec = &dopts, .batch = 3, .batches = 8 };
     sd_pipe *p = sd_pipe_start(cap, &po);

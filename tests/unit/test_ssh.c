@@ -303,6 +303,20 @@ static void meta_same(const sd_ssh_meta *a, const sd_ssh_meta *b)
     assert_int_equal(a->n_anomalies, b->n_anomalies);
 }
 
+/* Banners, then the client's KEXINIT of lists cl and the server's of sl. */
+static void kex_convo(convo *cv, const char *const cl[10], const char *const sl[10])
+{
+    *cv = (convo){ 0 };
+    put(&cv->s, "SSH-2.0-S\r\n", 11);
+    mark(cv, 1);
+    put(&cv->c, "SSH-2.0-C\r\n", 11);
+    mark(cv, 0);
+    kexinit(&cv->c, cl);
+    mark(cv, 0);
+    kexinit(&cv->s, sl);
+    mark(cv, 1);
+}
+
 /* A shared memo across connections: the same list sets again (hits),
  * roles swapped (the same entries met as the other role), other list
  * sets (the negotiation worked out again for a new pair), byte-at-a-time
@@ -325,17 +339,8 @@ static void test_kex_memo(void **state)
         }
         memset(&cv, 0, sizeof cv);
         build_convo(&cv, round == 1);
-        if (round >= 3) { /* rebuild the KEXINITs with the lists of this round */
-            cv = (convo){ 0 };
-            put(&cv.s, "SSH-2.0-S\r\n", 11);
-            mark(&cv, 1);
-            put(&cv.c, "SSH-2.0-C\r\n", 11);
-            mark(&cv, 0);
-            kexinit(&cv.c, round == 5 ? sl : cl);
-            mark(&cv, 0);
-            kexinit(&cv.s, round == 5 ? cl : sl);
-            mark(&cv, 1);
-        }
+        if (round >= 3) /* rebuild the KEXINITs with the lists of this round */
+            kex_convo(&cv, round == 5 ? sl : cl, round == 5 ? cl : sl);
         for (int flip = 0; flip < 2; flip++) {
             reclog la = { 0 }, lb = { 0 };
             sd_ssh *a = run(&cv, 0, 0, flip, &la);
@@ -356,15 +361,8 @@ static void test_kex_memo(void **state)
         char name[32];
         snprintf(name, sizeof name, "kex-%d", i);
         cl[1] = name;
-        convo cv = { 0 };
-        put(&cv.s, "SSH-2.0-S\r\n", 11);
-        mark(&cv, 1);
-        put(&cv.c, "SSH-2.0-C\r\n", 11);
-        mark(&cv, 0);
-        kexinit(&cv.c, cl);
-        mark(&cv, 0);
-        kexinit(&cv.s, sl);
-        mark(&cv, 1);
+        convo cv;
+        kex_convo(&cv, cl, sl);
         reclog la = { 0 }, lb = { 0 };
         sd_ssh *a = run(&cv, 0, 0, 0, &la);
         sd_ssh *b = run_memo(&cv, 0, 0, 0, &lb, memo);
@@ -380,15 +378,8 @@ static void test_kex_memo(void **state)
 /* Banners and both KEXINITs, fed through memo. */
 static sd_ssh *kex_only(const char *const cl[10], const char *const sl[10], sd_ssh_memo *memo)
 {
-    convo cv = { 0 };
-    put(&cv.s, "SSH-2.0-S\r\n", 11);
-    mark(&cv, 1);
-    put(&cv.c, "SSH-2.0-C\r\n", 11);
-    mark(&cv, 0);
-    kexinit(&cv.c, cl);
-    mark(&cv, 0);
-    kexinit(&cv.s, sl);
-    mark(&cv, 1);
+    convo cv;
+    kex_convo(&cv, cl, sl);
     reclog l = { 0 };
     return run_memo(&cv, 0, 0, 0, &l, memo);
 }

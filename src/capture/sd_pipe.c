@@ -170,6 +170,19 @@ static void batch_free(batch *b)
     free(b);
 }
 
+/* A batch's records, each on lines of its own (sd_pipe.h SD_PIPE_REC_ALIGN):
+ * malloc aligns to 16 bytes, and an array that starts 16, 32 or 48 bytes
+ * into a line lays every 320-byte record over six lines, of which the
+ * consumer reads both ends (issue #11). Unaligned only when
+ * the aligned allocation fails (sd_malloc then says it). */
+static sd_pipe_rec *recs_new(unsigned n)
+{
+    void *r = NULL;
+    if (posix_memalign(&r, SD_PIPE_REC_ALIGN, (size_t)n * sizeof(sd_pipe_rec)) != 0)
+        r = sd_malloc((size_t)n * sizeof(sd_pipe_rec));
+    return r;
+}
+
 /* A free batch, or NULL when the consumer wants no more. */
 static batch *take_free(sd_pipe *p)
 {
@@ -371,7 +384,7 @@ sd_pipe *sd_pipe_start(sd_capture *cap, const sd_pipe_opts *o)
     p->fopts.diag = o->fdec->diag ? &p->held : NULL;
     for (unsigned i = 0; i < nb; i++) {
         batch *b = sd_calloc(1, sizeof *b);
-        b->rec = sd_reallocarray(NULL, p->batch_recs, sizeof *b->rec);
+        b->rec = recs_new(p->batch_recs);
         b->next = p->free_list;
         p->free_list = b;
     }

@@ -46,16 +46,25 @@ typedef struct sd_pipe_opts {
     const void *decoded_ud;
 } sd_pipe_opts;
 
+/* A record, as the reader thread wrote it. The consumer's thread reads it
+ * once, on a line the other core wrote: each line it touches is a miss
+ * (issue #11). So records start on a line (SD_PIPE_REC_ALIGN) and take
+ * whole lines, and what the consumer reads first (sd_pipe_next: npre,
+ * end; then ndec, r, and the flow key) shares the last one, after the
+ * packet's key (sd_pkt ends with fk_tag and fk). */
+#define SD_PIPE_REC_ALIGN 64
 typedef struct sd_pipe_rec {
     sd_frame fr;
     sd_pkt p;       /* its decode (p.frame is &fr) */
     sd_dec_res r;
-    bool progress;  /* done and total were taken at this record */
-    uint64_t done, total;
     /* messages of the batch said reading it, then decoding it */
     uint32_t msg0, npre, ndec;
     bool end;       /* no record: the end of input (what reading said to the end) */
+    bool progress;  /* done and total were taken at this record */
+    uint64_t done, total;
 } sd_pipe_rec;
+/* (a change of sd_frame's or sd_pkt's size needs padding here) */
+_Static_assert(sizeof(sd_pipe_rec) % SD_PIPE_REC_ALIGN == 0, "a record takes whole lines");
 
 /* Starts the reader thread over cap (not live). Until sd_pipe_end, cap
  * belongs to the reader: the consumer may only ask it for paths. NULL if

@@ -63,11 +63,17 @@ static inline __attribute__((always_inline)) void drop_buffers(sd_ssh *s, int di
 
 /* ------------------------------------------------------------- lifecycle */
 
+/* Nothing that needs zeroing between the meta and the buffers. */
+_Static_assert(offsetof(sd_ssh, terrapin_suite) == offsetof(sd_ssh, m) + sizeof(sd_ssh_meta),
+               "sd_ssh_new leaves only what is written before it is read after the meta");
+
 sd_ssh *sd_ssh_new(const sd_ssh_opts *opts)
 {
     sd_arena a = { 0 };
     sd_ssh *s = sd_arena_alloc(&a, sizeof(*s));
-    memset(s, 0, offsetof(sd_ssh, neg)); /* neg is written before it is read */
+    /* up to the meta's rare strings: the rest is written before it is read */
+    memset(s, 0, offsetof(sd_ssh, m.suite_guess));
+    s->m.suite_guess[0] = s->m.terrapin_reason[0] = '\0';
     s->arena = a; /* from here on only s->arena is used */
     if (opts)
         s->opts = *opts;

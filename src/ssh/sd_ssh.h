@@ -260,7 +260,6 @@ typedef struct sd_ssh_meta {
     /* Strict KEX / Terrapin (CVE-2023-48795), ssh_inference.md 3.5. */
     bool strict_kex;             /* both markers present: active */
     bool terrapin;               /* exposed suite without strict KEX, or injected messages */
-    char terrapin_reason[SD_SSH_TERRAPIN_REASON];
 
     sd_ssh_outcome outcome;
     /* Picked up mid-stream (sd_ssh_opts.midstream_ok): no banner, no key
@@ -269,11 +268,17 @@ typedef struct sd_ssh_meta {
      * was estimated from the client's keystroke size, not negotiated. */
     bool midstream;
     bool suite_guessed;
-    char suite_guess[80];        /* its names: "cipher" or "cipher + mac" */
 
     sd_ssh_anomaly *anomalies;   /* n_anomalies of them (NULL until the first): most connections have none */
     uint32_t n_anomalies;        /* kept */
     uint32_t anomalies_total;    /* including those beyond the cap */
+
+    /* Strings most connections leave empty, last, so that the parser clears
+     * only their first bytes (sd_ssh_new): 336 bytes, five
+     * lines of a cold parser a connection not written (issue #11). Read
+     * them as strings, never beyond their NUL. */
+    char suite_guess[80];        /* with suite_guessed: "cipher" or "cipher + mac" */
+    char terrapin_reason[SD_SSH_TERRAPIN_REASON]; /* with terrapin: why */
 } sd_ssh_meta;
 
 /* One encrypted record. With a length-in-clear suite it is one whole SSH

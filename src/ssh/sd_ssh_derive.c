@@ -461,13 +461,14 @@ static void terrapin_suite(sd_ssh *s)
 static void derive_terrapin(sd_ssh *s)
 {
     sd_ssh_meta *m = &s->m;
-    if (!s->terrapin_suite[0] && !m->side[0].unexpected_msgs && !m->side[1].unexpected_msgs) {
+    const char *suite = s->tsuite ? s->tsuite : "";
+    if (!suite[0] && !m->side[0].unexpected_msgs && !m->side[1].unexpected_msgs) {
         m->terrapin_reason[0] = '\0'; /* the common case, met on every chunk of the handshake */
         m->terrapin = false;
         return;
     }
-    size_t o = strlen(s->terrapin_suite);
-    memcpy(m->terrapin_reason, s->terrapin_suite, o + 1);
+    size_t o = strlen(suite);
+    memcpy(m->terrapin_reason, suite, o + 1);
     m->terrapin = o > 0;
     for (int d = 0; d < 2 && o < sizeof(m->terrapin_reason); d++) {
         const sd_ssh_side *sd = &m->side[d];
@@ -566,12 +567,13 @@ sdp_nego *sdp_memo_nego(sd_ssh *s)
 {
     int c = s->m.client_dir;
     sdp_kexent *ce = s->kex[c], *se = s->kex[1 - c];
-    return ce && se && ce->peer == se ? &ce->nego : NULL;
+    return ce && se ? sdp_memo_nego_find(ce, se) : NULL;
 }
 
-/* The negotiated names and Terrapin's suite half: from the memo when both
- * sides' lists are there and the client's entry last met this server's
- * (a brute force: every connection), else worked out (and kept there). */
+/* The negotiated names and Terrapin's suite half: the memo's when both
+ * sides' lists are there and their negotiation is kept (a brute force:
+ * every connection but the first), pointed at, not copied; else worked
+ * out in the parser (and kept there). */
 static void negotiate(sd_ssh *s)
 {
     sd_ssh_meta *m = &s->m;
@@ -581,27 +583,26 @@ static void negotiate(sd_ssh *s)
     for (int i = 0; i < 2; i++)
         m->cipher[i] = m->mac[i] = m->comp[i] = NULL;
     m->strict_kex = m->side[c].strict_kex && m->side[1 - c].strict_kex;
-    if (sdp_memo_nego(s)) {
-        /* whole slots, not strcpy: a fixed 72-byte copy is a few vector
-         * moves, the call and its scan ~30 instructions, 8 a connection */
+    sdp_nego *ng = sdp_memo_nego(s);
+    if (ng) {
         for (int i = 0; i < 8; i++)
-            if (ce->nego.found[i])
-                *nego_slot(m, i) = memcpy(s->neg[i], ce->nego.neg[i], NAME_MAX_LEN);
-        memcpy(s->terrapin_suite, ce->nego.terrapin_suite, sizeof s->terrapin_suite);
+            if (ng->found[i])
+                *nego_slot(m, i) = ng->neg[i];
+        s->tsuite = ng->terrapin_suite;
         return;
     }
     if (m->side[0].kexinit_seen && m->side[1].kexinit_seen)
         negotiate_lists(s);
     terrapin_suite(s);
-    if (!ce || !se)
+    s->tsuite = s->terrapin_suite;
+    if (!ce || !se || !(ng = sdp_memo_nego_add(s->opts.memo, ce, se)))
         return;
     for (int i = 0; i < 8; i++) {
-        ce->nego.found[i] = *nego_slot(m, i) != NULL;
-        memcpy(ce->nego.neg[i], s->neg[i], NAME_MAX_LEN);
+        ng->found[i] = *nego_slot(m, i) != NULL;
+        if (ng->found[i]) /* a slot not found was not written */
+            memcpy(ng->neg[i], s->neg[i], NAME_MAX_LEN);
     }
-    memcpy(ce->nego.terrapin_suite, s->terrapin_suite, sizeof ce->nego.terrapin_suite);
-    ce->nego.suite_known[0] = ce->nego.suite_known[1] = false;
-    ce->peer = se;
+    memcpy(ng->terrapin_suite, s->terrapin_suite, sizeof ng->terrapin_suite);
 }
 
 /* Why lazily: the parser touched the derivation after every cleartext

@@ -96,8 +96,15 @@ typedef struct dirst {
 } dirst;
 
 /* The negotiation (sd_ssh_derive.c negotiate) of a client's list set
- * against a server's, as the memo keeps it. */
+ * against a server's, as the memo keeps it. Its names and suite half never
+ * change once made: a connection's meta points at them instead of copying
+ * them into its parser (the copy wrote nine lines of a cold parser a
+ * connection, issue #11), so they must stay what they were for every
+ * parser, on any thread, until the memo is freed. Only the suite cache
+ * (suite_known...) is filled later, by the parsers' thread alone. */
 typedef struct sdp_nego {
+    struct sdp_nego *next;         /* the client entry's other negotiations, the newest first */
+    const struct sdp_kexent *peer; /* the server's entry it was worked out against */
     bool found[8];                 /* slot i negotiated (neg[i] holds it) */
     char neg[8][NAME_MAX_LEN];
     char terrapin_suite[SD_SSH_TERRAPIN_SUITE];
@@ -118,13 +125,18 @@ typedef struct sdp_kexent {
     unsigned marks;                /* sdp_kex_marks of the kex list */
     char *alg[2];                  /* HASSH string by role (0 client, 1 server), or NULL: not made yet */
     char hassh[2][33];
-    const struct sdp_kexent *peer; /* the server's lists nego was worked out against, or NULL */
-    sdp_nego nego;
+    sdp_nego *nego;                /* as a client: the negotiations with the servers met, newest first */
 } sdp_kexent;
 
 /* The negotiation the memo holds for this connection's pair of list sets
- * (both sides' entries, the client's last met the server's), or NULL. */
+ * (both sides' entries, among the client's newest MEMO_NEGO_WALK), or NULL. */
 sdp_nego *sdp_memo_nego(sd_ssh *s);
+/* The negotiation of client entry c against server entry v: c's kept one,
+ * or NULL. */
+sdp_nego *sdp_memo_nego_find(const sdp_kexent *c, const sdp_kexent *v);
+/* A new, empty negotiation of c against v for the caller to fill, kept
+ * with c as its newest (m's byte cap counts it); NULL when refused. */
+sdp_nego *sdp_memo_nego_add(sd_ssh_memo *m, sdp_kexent *c, const sdp_kexent *v);
 
 /* The entry of the ten name-lists at c (c is not moved), or NULL; *span
  * their bytes (0: they do not parse) and *hash their hash, for
@@ -142,9 +154,10 @@ struct sd_ssh {
     sd_arena arena;
     sd_ssh_opts opts;
     dirst d[2];
-    sd_ssh_meta m;
     int hassh_cdir;              /* client dir + 1 the HASSHes and negotiation were worked out for; 0 = stale */
-    char terrapin_suite[SD_SSH_TERRAPIN_SUITE]; /* terrapin_reason's suite half */
+    /* terrapin_reason's suite half: the memo's negotiation's or
+     * terrapin_suite (below), NULL before the first negotiation */
+    const char *tsuite;
     sdp_kexent *kex[2];          /* by direction: the memo's entry of its KEXINIT's lists, or NULL */
     uint32_t anomalies_cap;      /* room in m.anomalies */
     bool hostkey_from_33;        /* the host key came from a DH-GEX reply */
@@ -163,9 +176,15 @@ struct sd_ssh {
     struct sdp_sizes *sizes;     /* samples for suite_from_sizes (sd_ssh.c), in the arena, at the first */
     uint8_t n_early;
     struct sdp_mid *mid;         /* sd_ssh_mid.c's state, in the arena, from a direction that began with no banner */
-    /* Last, and not zeroed by sd_ssh_new: each slot is written before the
-     * meta points to it (a third of the struct, zeroed per connection). */
-    char neg[8][NAME_MAX_LEN];   /* negotiated names the meta points to */
+    /* The meta, its rarely written strings last (sd_ssh.h): from there on
+     * sd_ssh_new zeroes no more than their first bytes. */
+    sd_ssh_meta m;
+    /* Last, and not zeroed by sd_ssh_new: each is written before it is
+     * read (terrapin_suite by a negotiation not in the memo, a slot of neg
+     * before the meta points to it), and on a brute force the memo's
+     * negotiation leaves their eleven lines untouched (issue #11). */
+    char terrapin_suite[SD_SSH_TERRAPIN_SUITE];
+    char neg[8][NAME_MAX_LEN];   /* negotiated names the meta points to when not the memo's */
     /* Each direction's line buffer while its line fits (d[].line points
      * here, no heap block): a banner is ~40 bytes, and a heap block with
      * its free cost ~260 instructions a direction (issue #11). */

@@ -13,8 +13,10 @@
  * sd_ssh_memo_refused) and parsed per connection as before, so a hostile
  * stream of ever new KEXINITs costs at most that memory (and a bucket
  * chains at most MEMO_CHAIN_MAX, so a lookup compares at most that many). Entries live
- * until the memo is freed (the parsers point into them), so that must
- * come after every parser that used it. Lookups compare the whole list
+ * until the memo is freed (the parsers point into them, negotiated names
+ * included: a negotiation is made once and never written over), so that
+ * must come after every parser that used it; negotiations count in
+ * MEMO_MAX_BYTES too. Lookups compare the whole list
  * bytes: a hit is exactly these lists. Only KEXINITs whose lists raised
  * no anomaly are kept (a cut list, control bytes), so a hit has none. */
 #include "sd_ssh_int.h"
@@ -38,9 +40,17 @@
  * comparing it with the right entry). */
 #define MEMO_RECENT 2u
 
+/* Negotiations of one client list set looked through for its server's:
+ * a client meets few server list sets (a scanner many, each met once or
+ * in a run). Older ones leave the list for the retired chain, where the
+ * parsers that point into them still find them until the memo is freed
+ * (the byte cap counts them). */
+#define MEMO_NEGO_WALK 8u
+
 struct sd_ssh_memo {
     sdp_kexent *bucket[MEMO_BUCKETS];
     sdp_kexent *recent[MEMO_RECENT]; /* most recent hit first */
+    sdp_nego *retired;               /* negotiations past a list's MEMO_NEGO_WALK */
     size_t entries, bytes;
     uint64_t refused;
 };
@@ -58,6 +68,14 @@ sd_ssh_memo *sd_ssh_memo_new(void)
     return sd_calloc(1, sizeof(sd_ssh_memo));
 }
 
+static void nego_free(sdp_nego *n)
+{
+    for (sdp_nego *next; n; n = next) {
+        next = n->next;
+        free(n);
+    }
+}
+
 void sd_ssh_memo_free(sd_ssh_memo *m)
 {
     if (!m)
@@ -67,10 +85,12 @@ void sd_ssh_memo_free(sd_ssh_memo *m)
     for (unsigned i = 0; i < MEMO_BUCKETS; i++)
         for (sdp_kexent *e = m->bucket[i], *next; e; e = next) {
             next = e->next;
+            nego_free(e->nego);
             free(e->alg[0]);
             free(e->alg[1]);
             free(e);
         }
+    nego_free(m->retired);
     free(m);
 }
 
@@ -178,4 +198,35 @@ sdp_kexent *sdp_memo_add(sd_ssh_memo *m, uint64_t hash, const uint8_t *raw, size
     m->entries++;
     m->bytes += size;
     return e;
+}
+
+sdp_nego *sdp_memo_nego_find(const sdp_kexent *c, const sdp_kexent *v)
+{
+    unsigned i = 0;
+    for (sdp_nego *n = c->nego; n && i < MEMO_NEGO_WALK; n = n->next, i++)
+        if (n->peer == v)
+            return n;
+    return NULL;
+}
+
+sdp_nego *sdp_memo_nego_add(sd_ssh_memo *m, sdp_kexent *c, const sdp_kexent *v)
+{
+    if (!m || m->bytes + sizeof(sdp_nego) > MEMO_MAX_BYTES)
+        return NULL; /* worked out per connection, as before it was kept: not a list set refused */
+    sdp_nego *n = sd_calloc(1, sizeof *n);
+    n->peer = v;
+    n->next = c->nego;
+    c->nego = n;
+    m->bytes += sizeof *n;
+    /* the one past the walk goes to the retired chain, whole */
+    sdp_nego *last = n;
+    for (unsigned i = 1; i < MEMO_NEGO_WALK && last->next; i++)
+        last = last->next;
+    sdp_nego *old = last->next;
+    if (old) {
+        last->next = NULL;
+        old->next = m->retired;
+        m->retired = old;
+    }
+    return n;
 }

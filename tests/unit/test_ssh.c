@@ -303,6 +303,20 @@ static void meta_same(const sd_ssh_meta *a, const sd_ssh_meta *b)
     assert_int_equal(a->n_anomalies, b->n_anomalies);
 }
 
+/* Banners, then the client's KEXINIT of lists cl and the server's of sl. */
+static void kex_convo(convo *cv, const char *const cl[10], const char *const sl[10])
+{
+    *cv = (convo){ 0 };
+    put(&cv->s, "SSH-2.0-S\r\n", 11);
+    mark(cv, 1);
+    put(&cv->c, "SSH-2.0-C\r\n", 11);
+    mark(cv, 0);
+    kexinit(&cv->c, cl);
+    mark(cv, 0);
+    kexinit(&cv->s, sl);
+    mark(cv, 1);
+}
+
 /* A shared memo across connections: the same list sets again (hits),
  * roles swapped (the same entries met as the other role), other list
  * sets (the negotiation worked out again for a new pair), byte-at-a-time
@@ -325,17 +339,8 @@ static void test_kex_memo(void **state)
         }
         memset(&cv, 0, sizeof cv);
         build_convo(&cv, round == 1);
-        if (round >= 3) { /* rebuild the KEXINITs with the lists of this round */
-            cv = (convo){ 0 };
-            put(&cv.s, "SSH-2.0-S\r\n", 11);
-            mark(&cv, 1);
-            put(&cv.c, "SSH-2.0-C\r\n", 11);
-            mark(&cv, 0);
-            kexinit(&cv.c, round == 5 ? sl : cl);
-            mark(&cv, 0);
-            kexinit(&cv.s, round == 5 ? cl : sl);
-            mark(&cv, 1);
-        }
+        if (round >= 3) /* rebuild the KEXINITs with the lists of this round */
+            kex_convo(&cv, round == 5 ? sl : cl, round == 5 ? cl : sl);
         for (int flip = 0; flip < 2; flip++) {
             reclog la = { 0 }, lb = { 0 };
             sd_ssh *a = run(&cv, 0, 0, flip, &la);
@@ -356,15 +361,8 @@ static void test_kex_memo(void **state)
         char name[32];
         snprintf(name, sizeof name, "kex-%d", i);
         cl[1] = name;
-        convo cv = { 0 };
-        put(&cv.s, "SSH-2.0-S\r\n", 11);
-        mark(&cv, 1);
-        put(&cv.c, "SSH-2.0-C\r\n", 11);
-        mark(&cv, 0);
-        kexinit(&cv.c, cl);
-        mark(&cv, 0);
-        kexinit(&cv.s, sl);
-        mark(&cv, 1);
+        convo cv;
+        kex_convo(&cv, cl, sl);
         reclog la = { 0 }, lb = { 0 };
         sd_ssh *a = run(&cv, 0, 0, 0, &la);
         sd_ssh *b = run_memo(&cv, 0, 0, 0, &lb, memo);
@@ -375,6 +373,92 @@ static void test_kex_memo(void **state)
     assert_true(sd_ssh_memo_refused(memo) > 0);
     assert_true(sd_ssh_memo_refused(memo) < 1100);
     sd_ssh_memo_free(memo);
+}
+
+/* Banners and both KEXINITs, fed through memo. */
+static sd_ssh *kex_only(const char *const cl[10], const char *const sl[10], sd_ssh_memo *memo)
+{
+    convo cv;
+    kex_convo(&cv, cl, sl);
+    reclog l = { 0 };
+    return run_memo(&cv, 0, 0, 0, &l, memo);
+}
+
+/* The memo's negotiation is shared, not copied into each parser (issue
+ * #11: the copy wrote nine cold lines a connection): two connections of the
+ * same list sets after the first point at the same names. And shared names never change:
+ * the same client lists meeting many other servers' (each negotiating
+ * another cipher) leave the first connection's names as they were. */
+static void test_kex_memo_shared(void **state)
+{
+    (void)state;
+    sd_ssh_memo *memo = sd_ssh_memo_new();
+    sd_ssh *first = kex_only(client_lists, server_lists, memo);
+    (void)sd_ssh_meta_get(first); /* works the negotiation out (lazily: here), keeps it */
+    sd_ssh *a = kex_only(client_lists, server_lists, memo);
+    sd_ssh *b = kex_only(client_lists, server_lists, memo);
+    const sd_ssh_meta *ma = sd_ssh_meta_get(a), *mb = sd_ssh_meta_get(b);
+    assert_non_null(ma->cipher[0]);
+    assert_ptr_equal(ma->cipher[0], mb->cipher[0]);
+    assert_ptr_equal(ma->kex_alg, mb->kex_alg);
+    char want[4][80];
+    const char *names[4] = { ma->kex_alg, ma->hostkey_alg, ma->cipher[0], ma->mac[0] };
+    for (int i = 0; i < 4; i++)
+        snprintf(want[i], sizeof want[i], "%s", names[i]);
+    assert_string_equal(want[2], "aes128-gcm@openssh.com");
+    for (int i = 0; i < 20; i++) { /* more servers than a client entry keeps negotiations of */
+        const char *sl[10];
+        char enc[32];
+        memcpy(sl, server_lists, sizeof sl);
+        snprintf(enc, sizeof enc, "aes128-ctr,x-%d", i);
+        sl[2] = enc;
+        sd_ssh *x = kex_only(client_lists, sl, memo);
+        assert_string_equal(sd_ssh_meta_get(x)->cipher[0], "aes128-ctr");
+        sd_ssh_free(x);
+        sd_ssh *y = kex_only(client_lists, server_lists, memo); /* and back: met again */
+        assert_string_equal(sd_ssh_meta_get(y)->cipher[0], "aes128-gcm@openssh.com");
+        sd_ssh_free(y);
+    }
+    const char *now[4] = { ma->kex_alg, ma->hostkey_alg, ma->cipher[0], ma->mac[0] };
+    for (int i = 0; i < 4; i++)
+        assert_string_equal(now[i], want[i]);
+    reclog l = { 0 };
+    convo cv;
+    build_convo(&cv, false);
+    sd_ssh *c = run(&cv, 0, 0, 0, &l); /* without the memo: the same names */
+    assert_string_equal(sd_ssh_meta_get(c)->cipher[0], want[2]);
+    assert_string_equal(sd_ssh_meta_get(c)->kex_alg, want[0]);
+    sd_ssh_free(c);
+    assert_string_equal(sd_ssh_meta_get(first)->cipher[0], want[2]);
+    sd_ssh_free(first);
+    sd_ssh_free(a);
+    sd_ssh_free(b);
+    assert_int_equal(sd_ssh_memo_refused(memo), 0);
+    sd_ssh_memo_free(memo);
+}
+
+/* The meta's rare strings are not cleared by sd_ssh_new past their first
+ * byte: a parser made in the memory of one that had them set reads them
+ * empty. */
+static void test_meta_rare_cleared(void **state)
+{
+    (void)state;
+    const char *cl[10];
+    memcpy(cl, client_lists, sizeof cl);
+    cl[0] = "curve25519-sha256", cl[3] = "chacha20-poly1305@openssh.com"; /* no strict KEX */
+    for (int round = 0; round < 3; round++) {
+        sd_ssh *x = kex_only(cl, server_lists, NULL);
+        const sd_ssh_meta *mx = sd_ssh_meta_get(x);
+        assert_true(mx->terrapin);
+        assert_string_equal(mx->terrapin_reason, "chacha20-poly1305@openssh.com without strict KEX");
+        sd_ssh_free(x);
+        sd_ssh *y = sd_ssh_new(NULL); /* in x's chunk, given back just now */
+        const sd_ssh_meta *my = sd_ssh_meta_get(y);
+        assert_false(my->terrapin);
+        assert_string_equal(my->terrapin_reason, "");
+        assert_string_equal(my->suite_guess, "");
+        sd_ssh_free(y);
+    }
 }
 
 static void test_negotiate(void **state)
@@ -1109,6 +1193,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_negotiate),     cmocka_unit_test(test_convo_whole),
         cmocka_unit_test(test_kex_memo),
+        cmocka_unit_test(test_kex_memo_shared),
+        cmocka_unit_test(test_meta_rare_cleared),
         cmocka_unit_test(test_convo_chunked), cmocka_unit_test(test_feed_segment),
         cmocka_unit_test(test_roles_flip), cmocka_unit_test(test_roles_firm),
         cmocka_unit_test(test_terrapin),      cmocka_unit_test(test_namelist_control),

@@ -16,7 +16,12 @@
  * answer to an Enter often has a kill's size (data 31-46 bytes: one
  * record; lab interactive_aes256ctr-sha256_s8000 frame 144, the next
  * key 0.46 s, 2.0 times the pace, later): this bounds the gap after a
- * key read as a kill by its answer's size (redraw_keys). */
+ * key read as a kill by its answer's size (redraw_keys), and on a leg
+ * whose terminal erases (word_kill_keys, dash). The sweep at +10300 kept
+ * it: of the 35 kills named in its labels, the fixtures' and pending's,
+ * 34 were typed on within 0.41 s, the slowest typist's Ctrl-W 0.60 s
+ * (lab pending wordkill_slow_s10300, read as Enter); a dash Enter
+ * answered by one record was typed on 0.49 s later (wordkill_dash_s10300). */
 #define KILL_NEXT_MAX_S 0.42
 
 typedef struct key {
@@ -1522,7 +1527,11 @@ static bool kill_at_pace(const ctx *x, const key *k, size_t i)
  * labelled Enters, the 24th a fast typist's, typing_on no more), so one
  * record there is a kill however long the typist took to type on (lab
  * wordkill_dash at +10100 frame 168: Ctrl-W answered by 100 bytes under
- * chacha, the next key 0.31 s later, 1.6 times the line's pace). A kill
+ * chacha, the next key 0.31 s later, 1.6 times the line's pace), if
+ * the next key comes within KILL_NEXT_MAX_S as after every kill: an
+ * Enter's echo may still leave with a fast command's output and prompt
+ * (lab sweep +10300 wordkill_dash frame 187: `echo hello world`
+ * answered by one 68-byte record, the next command 0.49 s later). A kill
  * of a Backspace echo's size stays Backspace. */
 static void word_kill_keys(const ctx *x, const leg *L, const keysz *z, key *k, size_t nk, bool tty_edit)
 {
@@ -1533,9 +1542,10 @@ static void word_kill_keys(const ctx *x, const leg *L, const keysz *z, key *k, s
         uint32_t most = tty_edit ? n * TTY_ERASE : n + KILL_ERASE;
         const key *nx = &k[i + 1];
         bool echoed = is_key(nx, "char") && nx->resp_n == 1 && x->v[nx->resp_first].len == z->we;
-        bool soon = key_at(x, nx) - key_at(x, &k[i]) < HUMAN_MIN_S || kill_at_pace(x, k, i);
+        double gap = key_at(x, nx) - key_at(x, &k[i]);
+        bool soon = gap < HUMAN_MIN_S || kill_at_pace(x, k, i);
         if (f > z->wbs && f <= sdi_lw(L, false, SD_SSH_P_CHANNEL_DATA(most)) && echoed &&
-            typing_on(x, k, nk, i) && (f < z->wenter || soon || tty_edit))
+            typing_on(x, k, nk, i) && (f < z->wenter || soon || (tty_edit && gap < KILL_NEXT_MAX_S)))
             k[i].k = "char";
     }
 }
@@ -1607,13 +1617,18 @@ static void completion_keys(const ctx *x, const leg *L, const keysz *z, key *k, 
 }
 
 /* The leg's line editor redraws the line at every key (REDRAW_ECHO_SHARE):
- * keys are answered by redraws of their line, seldom by a lone echo. */
+ * keys are answered by redraws of their line, seldom by a lone echo. The
+ * echo is the leg's learned one (wez): compressed, deflate shrinks it
+ * below the plain size, and counted at the plain size no key of the leg
+ * was echoed, so a shell read as fish (lab sweep +10300
+ * dropbear_client_aes128ctr-sha256 frame 126: `echo hello`'s Enter,
+ * answered by 48 + 64 + 48 where the echo is 48, read as a redraw). */
 static bool redraws_every_key(const ctx *x, const keysz *z, const key *k, size_t nk)
 {
     size_t answered = 0, echoed = 0;
     for (size_t i = 0; i < nk; i++) {
         answered += k[i].resp_n > 0;
-        echoed += k[i].resp_n == 1 && x->v[k[i].resp_first].len == z->we;
+        echoed += k[i].resp_n == 1 && x->v[k[i].resp_first].len == z->wez;
     }
     return answered >= REDRAW_KEYS_MIN && echoed * REDRAW_ECHO_SHARE < answered;
 }

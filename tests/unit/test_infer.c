@@ -3330,7 +3330,11 @@ static void test_tty_no_completion(void **st)
  * word typed on 0.31 s later, 1.6 times the line's pace: a char, for the
  * Enter's CR LF there is the terminal's own echo, read alone before the
  * shell answers. Typed on 0.9 s later (past INSERT_NEXT_S) it stays the
- * Enter of a command that printed nothing. */
+ * Enter of a command that printed nothing; so does it 0.49 s later, at
+ * typing pace but past KILL_NEXT_MAX_S: an Enter's echo may leave with a
+ * fast command's output and prompt in one record (lab sweep +10300
+ * wordkill_dash frame 187, `echo hello world`, the next key 0.49 s later:
+ * read as a kill). */
 /* count characters typed gap apart from t, each echoed 1 ms later,
  * appended at keys[*n]; the time after the last one's gap. */
 static double echoed_run(step *keys, size_t *n, double t, int count, double gap)
@@ -3345,9 +3349,9 @@ static double echoed_run(step *keys, size_t *n, double t, int count, double gap)
 static void test_word_kill_tty(void **st)
 {
     (void)st;
-    static const double next[] = { 0.31, 0.9 };
-    static const char *want[] = { "char", "enter" };
-    for (int a = 0; a < 2; a++) {
+    static const double next[] = { 0.31, 0.49, 0.9 };
+    static const char *want[] = { "char", "enter", "enter" };
+    for (int a = 0; a < 3; a++) {
         step keys[60];
         size_t n = 0;
         double t = echoed_run(keys, &n, 2.0, 4, 0.19); /* date */

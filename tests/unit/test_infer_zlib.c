@@ -22,7 +22,7 @@ static sd_ssh_suite suite(const char *c, const char *m)
     return s;
 }
 
-#define MAXREC 64
+#define MAXREC 96
 
 typedef struct fixture {
     item v[MAXREC];
@@ -187,6 +187,60 @@ static void test_tunnel_either_size(void **st)
     }
 }
 
+/* dbclient over zlib, aes128-ctr + hmac-sha2-256 (lab sweep +10300
+ * dropbear_client_aes128ctr-sha256, frames 31-148): keys 64, echoes
+ * deflated to 48 (the plain echo's 64 is a completion's or a redraw's).
+ * Most keys answered by the learned echo: a shell's line editor, not one
+ * redrawing every key (fish), so `echo hello`'s Enter, answered by three
+ * records no larger than a plain echo (CR LF, the output, the prompt,
+ * each deflated) and followed by the next command 0.66 s later, at 2.6
+ * times the line's pace, is an Enter (read as a fish redraw it was a char). */
+static void test_learned_echo_no_redraws(void **st)
+{
+    (void)st;
+    static const struct { bool c; uint32_t len; double t; } r[] = {
+        { true, 64, 4.1042 }, { false, 48, 4.1045 }, { true, 64, 4.2657 }, { false, 48, 4.2661 },
+        { true, 64, 4.4771 }, { false, 48, 4.4775 }, { true, 64, 4.6895 }, { false, 64, 4.6899 },
+        { true, 64, 5.0088 }, { false, 48, 5.0091 }, { true, 64, 5.2229 }, { false, 48, 5.2233 },
+        { true, 64, 5.4882 }, { false, 48, 5.4885 }, { true, 64, 5.9579 }, { false, 48, 5.9583 },
+        { false, 64, 5.9613 }, { false, 256, 5.9615 }, { false, 48, 5.9619 }, { true, 64, 6.6688 },
+        { false, 48, 6.6694 }, { true, 64, 6.9439 }, { false, 48, 6.9443 }, { true, 64, 7.2712 },
+        { false, 48, 7.2716 }, { true, 64, 7.5961 }, { false, 48, 7.5964 }, { true, 64, 7.7776 },
+        { false, 48, 7.7783 }, { true, 64, 8.0339 }, { false, 48, 8.0343 }, { true, 64, 8.3023 },
+        { false, 64, 8.3032 }, { true, 64, 8.6319 }, { false, 64, 8.6325 }, { true, 64, 9.5480 },
+        { false, 64, 9.5483 }, { true, 64, 9.9009 }, { false, 48, 9.9014 }, { false, 96, 9.9015 },
+        { true, 64, 10.8725 }, { false, 48, 10.8729 }, { true, 64, 11.1332 }, { false, 48, 11.1335 },
+        { true, 64, 11.3828 }, { false, 48, 11.3832 }, { true, 64, 11.6495 }, { false, 48, 11.6498 },
+        { true, 64, 11.8246 }, { false, 48, 11.8249 }, { true, 64, 12.0222 }, { false, 48, 12.0225 },
+        { true, 64, 12.2811 }, { false, 48, 12.2815 }, { true, 64, 12.6551 }, { false, 48, 12.6555 },
+        { true, 64, 12.9147 }, { false, 48, 12.9150 }, { true, 64, 13.1083 }, { false, 48, 13.1088 },
+        { true, 64, 13.3200 }, { false, 64, 13.3204 }, { true, 64, 13.6968 }, { false, 48, 13.6972 },
+        { false, 64, 13.6973 }, { false, 48, 13.6974 }, { true, 64, 14.3526 }, { false, 48, 14.3529 },
+        { true, 64, 14.5709 }, { false, 48, 14.5713 }, { true, 64, 14.8467 }, { false, 48, 14.8471 },
+        { true, 64, 15.1130 }, { false, 48, 15.1135 }, { true, 64, 15.5229 }, { false, 64, 15.5239 },
+        { false, 160, 15.5262 },
+    };
+    /* the labelled Enters: `ls -l`, `cd Documents/` (Tab), the line
+     * recalled by Up, `echo hello`, `exit` */
+    static const size_t enters[] = { 7, 15, 17, 29, 34 };
+    fixture f;
+    start(&f, "aes128-ctr", "hmac-sha2-256", true);
+    for (size_t i = 0; i < sizeof r / sizeof r[0]; i++)
+        add(&f, r[i].c, r[i].len, r[i].t);
+    leg L = { .cl_is_outer_client = true, .oc = &f.s, .os = &f.s, .compressed = true };
+    f.x.login_t = 3.0;
+    sd_evlist l = { 0 };
+    const char *k[40];
+    size_t n = tunnel_keys(&f, &L, &l, k, 40), e = 0;
+    assert_int_equal(n, 35);
+    for (size_t i = 0; i < n; i++) {
+        bool want = e < sizeof enters / sizeof enters[0] && enters[e] == i;
+        assert_int_equal(!strcmp(k[i], "enter"), want);
+        e += want;
+    }
+    sd_evlist_free(&l);
+}
+
 /* matrix_aes256gcm-zlib: the subsystem request (52), the server's answers
  * (36, 36), SSH_FXP_INIT (36), SSH_FXP_VERSION (180), then limits, STAT
  * and OPEN before the data: scp. */
@@ -327,6 +381,7 @@ int main(void)
         cmocka_unit_test(test_learned_echo),
         cmocka_unit_test(test_tunnel_offset),
         cmocka_unit_test(test_tunnel_either_size),
+        cmocka_unit_test(test_learned_echo_no_redraws),
         cmocka_unit_test(test_sftp),
         cmocka_unit_test(test_scp_line_not_version),
         cmocka_unit_test(test_forward_close),

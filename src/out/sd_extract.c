@@ -174,13 +174,26 @@ static char *put_frames(char *o, uint64_t first, uint64_t last)
     return sd_put_u64(o, last);
 }
 
-void sd_chunk_json_ex(sd_buf *b, int dir, const sd_chunk *ch, size_t payload_max, const uint64_t *file_off)
+/* Payload bytes a chunk's object renders. */
+static size_t chunk_rendered(const sd_chunk *ch, size_t payload_max, const uint64_t *file_off)
+{
+    bool render = ch->kind == SD_CHUNK_DATA && ch->data && !file_off && payload_max;
+    return render ? SD_MIN((size_t)ch->len, payload_max) : 0;
+}
+
+/* The most bytes chunk_json writes: the members but the payload's (under
+ * 512: 9 keys, 5 numbers of at most 20 digits, a timestamp, 4 flag names)
+ * and the payload (payload_json's bound). */
+#define CHUNK_JSON_ROOM(rendered) (512 + 4 * (size_t)(rendered))
+
+/* sd_chunk_json_ex's object at o (CHUNK_JSON_ROOM(chunk_rendered()) bytes
+ * there); returns its end. */
+static char *chunk_json(char *o, int dir, const sd_chunk *ch, size_t payload_max, const uint64_t *file_off)
 {
     bool in_file = file_off != NULL;
     bool data = ch->kind == SD_CHUNK_DATA && ch->data;
     bool render = data && !in_file && payload_max;
-    size_t len = render ? SD_MIN((size_t)ch->len, payload_max) : 0;
-    char *o0 = buf_room(b, 512 + 4 * len), *o = o0;
+    size_t len = chunk_rendered(ch, payload_max, file_off);
     o = dir ? PUT(o, "{\"dir\":\"resp\"") : PUT(o, "{\"dir\":\"orig\"");
     o = put_frames(o, ch->first_frame, ch->last_frame);
     o = PUT(o, ",\"ts\":");
@@ -211,7 +224,13 @@ void sd_chunk_json_ex(sd_buf *b, int dir, const sd_chunk *ch, size_t payload_max
             o = PUT(o, ",\"payload_cut\":true");
     }
     *o++ = '}';
-    b->len += (size_t)(o - o0);
+    return o;
+}
+
+void sd_chunk_json_ex(sd_buf *b, int dir, const sd_chunk *ch, size_t payload_max, const uint64_t *file_off)
+{
+    char *o0 = buf_room(b, CHUNK_JSON_ROOM(chunk_rendered(ch, payload_max, file_off)));
+    b->len += (size_t)(chunk_json(o0, dir, ch, payload_max, file_off) - o0);
 }
 
 void sd_chunk_json(sd_buf *b, int dir, const sd_chunk *ch, size_t payload_max)
@@ -462,9 +481,24 @@ static void x_chunk(void *ctx, sd_conn *c, void *st, int dir, const sd_chunk *ch
         return;
     if (ch->kind != SD_CHUNK_GAP && !in_file && ch->data)
         d->inlined += SD_MIN((size_t)ch->len, x->o.payload_max);
-    tr_next(x, c, s);
-    sd_chunk_json_ex(&x->b, dir, ch, x->o.payload_max, in_file ? &file_off : NULL);
-    tr_append(x, s);
+    const uint64_t *fo = in_file ? &file_off : NULL;
+    if (!s->tr)
+        tr_start(x, c, s);
+    /* formatted in the transcript's pending block where it fits, else
+     * in x->b and copied there */
+    size_t need = 2 + CHUNK_JSON_ROOM(chunk_rendered(ch, x->o.payload_max, fo));
+    char *o0 = sd_sinkfile_room(x->sink, s->tr, need), *o = o0;
+    if (!o0) {
+        tr_next(x, c, s);
+        sd_chunk_json_ex(&x->b, dir, ch, x->o.payload_max, fo);
+        tr_append(x, s);
+        return;
+    }
+    if (s->nchunks++)
+        o = PUT(o, ",\n");
+    o = chunk_json(o, dir, ch, x->o.payload_max, fo);
+    SD_CHECK(assert((size_t)(o - o0) <= need));
+    sd_sinkfile_commit(x->sink, s->tr, (size_t)(o - o0));
 }
 
 /* At the close (both FINs or a RST) the direction files have their bytes,

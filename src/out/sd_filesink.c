@@ -85,10 +85,17 @@ typedef struct wjob {
     int kind;
 } wjob;
 
+/* A descriptor of the writer's cache. The open ones form a list in the
+ * order of use (most recent first), the empty ones a free list (next), so
+ * that a file takes a slot and the least recently used one is evicted in
+ * constant time: the cache is always full on short sessions (the files of
+ * every lingering session hold one), and a scan of all --max-open slots
+ * (up to 65,536) for each file opened was half the writer's own
+ * instructions at 63. */
 typedef struct fslot {
     wfile *owner;
     int fd;
-    uint64_t used;
+    int prev, next;    /* neighbours in the use list (or next free), -1 = none */
 } fslot;
 
 struct sd_filesink {
@@ -112,7 +119,8 @@ struct sd_filesink {
     int dirfd;
     fslot *s;
     int n;
-    uint64_t tick;
+    int mru_slot, lru_slot; /* the use list's ends, -1 = no file open */
+    int free_slot;          /* the first empty slot, -1 = none */
     FILE *log;
     const char *prog;
     char dir[512];        /* the directory as messages show it, with its '/' (or empty) */
@@ -130,6 +138,41 @@ static void sink_error(sd_filesink *fs, const char *name, const char *what)
 
 /* ---- writer side ---- */
 
+static void slot_unlink(sd_filesink *fs, int i)
+{
+    fslot *s = &fs->s[i];
+    if (s->prev >= 0)
+        fs->s[s->prev].next = s->next;
+    else
+        fs->mru_slot = s->next;
+    if (s->next >= 0)
+        fs->s[s->next].prev = s->prev;
+    else
+        fs->lru_slot = s->prev;
+    s->prev = s->next = -1;
+}
+
+static void slot_front(sd_filesink *fs, int i)
+{
+    fslot *s = &fs->s[i];
+    s->prev = -1;
+    s->next = fs->mru_slot;
+    if (fs->mru_slot >= 0)
+        fs->s[fs->mru_slot].prev = i;
+    fs->mru_slot = i;
+    if (fs->lru_slot < 0)
+        fs->lru_slot = i;
+}
+
+/* Every slot empty, on the free list. */
+static void slots_init(sd_filesink *fs)
+{
+    fs->mru_slot = fs->lru_slot = -1;
+    for (int i = 0; i < fs->n; i++)
+        fs->s[i] = (fslot){ .fd = -1, .prev = -1, .next = i + 1 < fs->n ? i + 1 : -1 };
+    fs->free_slot = 0;
+}
+
 static void slot_release(sd_filesink *fs, wfile *w)
 {
     if (w->slot < 0)
@@ -138,22 +181,23 @@ static void slot_release(sd_filesink *fs, wfile *w)
     /* close() reports delayed write errors (NFS, quotas): checked too */
     if (close(s->fd) != 0)
         sink_error(fs, w->name, "cannot close");
+    slot_unlink(fs, w->slot);
     s->fd = -1;
     s->owner = NULL;
+    s->next = fs->free_slot;
+    fs->free_slot = w->slot;
     w->slot = -1;
 }
 
-/* The least recently used slot, emptied. */
+/* An empty slot, taken off the free list: the least recently used file's
+ * is emptied when none is free. */
 static int slot_pick(sd_filesink *fs)
 {
-    int pick = 0;
-    for (int i = 0; i < fs->n; i++) {
-        if (!fs->s[i].owner)
-            return i;
-        if (fs->s[i].used < fs->s[pick].used)
-            pick = i;
-    }
-    slot_release(fs, fs->s[pick].owner);
+    if (fs->free_slot < 0)
+        slot_release(fs, fs->s[fs->lru_slot].owner);
+    int pick = fs->free_slot;
+    fs->free_slot = fs->s[pick].next;
+    fs->s[pick].next = -1;
     return pick;
 }
 
@@ -176,15 +220,21 @@ static int wfile_fd(sd_filesink *fs, wfile *w)
         int pick = slot_pick(fs);
         int fd = open_at(fs->dirfd, w->name, !w->created);
         if (fd < 0) {
+            fs->s[pick].next = fs->free_slot; /* the slot stays empty */
+            fs->free_slot = pick;
             sink_error(fs, w->name, "cannot write");
             w->failed = true;
             return -1;
         }
         w->created = true;
-        fs->s[pick] = (fslot){ .owner = w, .fd = fd };
+        fs->s[pick].owner = w;
+        fs->s[pick].fd = fd;
         w->slot = pick;
+        slot_front(fs, pick);
+    } else if (fs->mru_slot != w->slot) {
+        slot_unlink(fs, w->slot);
+        slot_front(fs, w->slot);
     }
-    fs->s[w->slot].used = ++fs->tick;
     return fs->s[w->slot].fd;
 }
 
@@ -499,13 +549,73 @@ static void append(sd_filesink *fs, sd_sinkfile *f, const uint8_t *q, size_t n)
     }
 }
 
+/* Before bytes are appended to f: a pending run that a hole broke is
+ * queued (the next run starts after the hole). */
+static void run_check(sd_filesink *fs, sd_sinkfile *f)
+{
+    if (f->head && f->bstart + f->blen != f->pos)
+        sd_sinkfile_flush(fs, f);
+}
+
+static void appended(sd_filesink *fs, sd_sinkfile *f);
+
 void sd_sinkfile_write(sd_filesink *fs, sd_sinkfile *f, const void *p, size_t n)
 {
     if (!n)
         return;
-    if (f->head && f->bstart + f->blen != f->pos)
-        sd_sinkfile_flush(fs, f); /* a hole: the next run starts after it */
+    run_check(fs, f);
     append(fs, f, p, n);
+    appended(fs, f);
+}
+
+/* The smallest size class whose block holds n bytes, at least cls;
+ * BLK_CLASSES if none does. */
+static unsigned class_for(unsigned cls, size_t n)
+{
+    while (cls < BLK_CLASSES && ((size_t)1 << (BLK_MIN_SHIFT + cls)) - offsetof(blk, d) < n)
+        cls++;
+    return cls;
+}
+
+void *sd_sinkfile_room(sd_filesink *fs, sd_sinkfile *f, size_t n)
+{
+    run_check(fs, f);
+    blk *b = f->tail;
+    if (b && b->cap - b->len >= n)
+        return b->d + b->len;
+    /* a new block only where append would take one too: the tail is
+     * full (or there is none), so no block is left part empty */
+    if (b && b->len < b->cap)
+        return NULL;
+    unsigned cls = class_for(f->cls, n);
+    if (cls == BLK_CLASSES)
+        return NULL;
+    if (!f->head)
+        f->bstart = f->pos;
+    b = blk_get(fs, cls);
+    f->bcap += b->cap;
+    fs->pend += b->cap;
+    f->cls = cls < BLK_CLASSES - 1 ? cls + 1 : cls;
+    if (f->tail)
+        f->tail->next = b;
+    else
+        f->head = b;
+    f->tail = b;
+    return b->d;
+}
+
+void sd_sinkfile_commit(sd_filesink *fs, sd_sinkfile *f, size_t n)
+{
+    f->tail->len += (uint32_t)n;
+    f->blen += n;
+    f->pos += n;
+    appended(fs, f);
+}
+
+/* After bytes were appended to f: f is the most recently written file, and
+ * what is over a limit is queued (or waited for). */
+static void appended(sd_filesink *fs, sd_sinkfile *f)
+{
     lru_front(fs, f);
     if (f->blen >= FILE_BUF_MAX)
         sd_sinkfile_flush(fs, f);
@@ -586,6 +696,7 @@ sd_filesink *sd_filesink_new(int dirfd, const sd_filesink_opts *o)
     fs->budget = o->budget ? o->budget : DEFAULT_BUDGET;
     fs->n = o->max_open ? (int)SD_MIN(o->max_open, (size_t)1 << 20) : DEFAULT_MAX_OPEN;
     fs->s = sd_calloc((size_t)fs->n, sizeof *fs->s);
+    slots_init(fs);
     fs->log = o->log;
     fs->prog = o->prog ? o->prog : "strider";
     if (o->dir) { /* shown as any name a script passes (sd_outdir_open's messages) */

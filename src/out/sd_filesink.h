@@ -60,6 +60,16 @@ sd_sinkfile *sd_sinkfile_new(sd_filesink *s, const char *name);
  * counted) if it cannot be. Call before anything else on f. */
 int sd_sinkfile_create(sd_filesink *s, sd_sinkfile *f);
 void sd_sinkfile_write(sd_filesink *s, sd_sinkfile *f, const void *p, size_t n);
+/* Room for up to n bytes at f's end, to format them in place instead of
+ * copying them in from a buffer of the caller's (extract's transcript
+ * chunks): where they go, in f's last pending
+ * block (a new one when it is full or there is none), or NULL when they do
+ * not fit there (more than a block holds, or the last block has less room
+ * than n): then write them with sd_sinkfile_write. After a pointer, put at
+ * most n bytes there and call sd_sinkfile_commit with their number before
+ * any other call on the sink. */
+void *sd_sinkfile_room(sd_filesink *s, sd_sinkfile *f, size_t n);
+void sd_sinkfile_commit(sd_filesink *s, sd_sinkfile *f, size_t n);
 /* A hole of n bytes (NULs in the file; sparse where the file system can). */
 void sd_sinkfile_skip(sd_sinkfile *f, uint64_t n);
 /* Queues the pending bytes for the writer now (e.g. after a complete

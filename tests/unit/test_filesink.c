@@ -3,6 +3,7 @@
  * close in order) and sd_names (tcpflow's cN numbering stays right when
  * names are forgotten and must be found in the directory again). */
 #include <setjmp.h>
+#include <stdbool.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -140,6 +141,117 @@ static void t_error_names_dir(void **st)
     free(text);
 }
 
+/* Bytes put in place (sd_sinkfile_room/commit) and copied in
+ * (sd_sinkfile_write, the fallback) interleave with holes and early writes
+ * and land exactly where the copies alone put them: a room is at f's end,
+ * across block boundaries and size classes, and NULL past a block. */
+static void t_room_commit(void **st)
+{
+    (void)st;
+    sd_filesink_opts o = { .max_open = 4, .budget = 64 << 10 }; /* some files written early */
+    sd_filesink *s = sd_filesink_new(dirfd_, &o);
+    static char want[4][1 << 20];
+    size_t wl[4] = { 0 };
+    sd_sinkfile *f[4];
+    char name[8];
+    for (int i = 0; i < 4; i++) {
+        snprintf(name, sizeof name, "r%d", i);
+        f[i] = sd_sinkfile_new(s, name);
+    }
+    unsigned seed = 7, in_place = 0, copied = 0;
+    for (int k = 0; k < 3000; k++) {
+        int i = k % 4;
+        seed = seed * 1103515245u + 12345u;
+        size_t n = 1 + (seed >> 8) % (k % 97 == 0 ? 70000 : 3000);
+        if (wl[i] + n + 64 > sizeof want[i])
+            continue;
+        if (seed % 13 == 0) { /* a hole */
+            sd_sinkfile_skip(f[i], 5);
+            memset(want[i] + wl[i], 0, 5);
+            wl[i] += 5;
+        }
+        char *p = sd_sinkfile_room(s, f[i], n);
+        size_t put = n - (seed >> 4) % (n / 2 + 1); /* fewer than asked, as the transcript */
+        for (size_t b = 0; b < put; b++)
+            want[i][wl[i] + b] = (char)('a' + (k + b) % 26);
+        if (p) {
+            memcpy(p, want[i] + wl[i], put);
+            sd_sinkfile_commit(s, f[i], put);
+            in_place++;
+        } else {
+            assert_true(n > 3000 || sd_sinkfile_pos(f[i]) > 0); /* only a big one or a part-full block */
+            sd_sinkfile_write(s, f[i], want[i] + wl[i], put);
+            copied++;
+        }
+        wl[i] += put;
+        assert_int_equal(sd_sinkfile_pos(f[i]), wl[i]);
+    }
+    assert_true(in_place > 1000 && copied > 10);
+    for (int i = 0; i < 4; i++)
+        sd_sinkfile_close(s, f[i]);
+    assert_int_equal(sd_filesink_free(s), 0);
+    static char got[1 << 20];
+    for (int i = 0; i < 4; i++) {
+        snprintf(name, sizeof name, "r%d", i);
+        assert_int_equal(slurp(name, got, sizeof got), (long)wl[i]);
+        assert_memory_equal(got, want[i], wl[i]);
+    }
+}
+
+/* The file holds exactly the string want. */
+static void assert_file(const char *name, const char *want)
+{
+    char buf[64];
+    assert_int_equal(slurp(name, buf, sizeof buf), (long)strlen(want));
+    assert_memory_equal(buf, want, strlen(want));
+}
+
+/* Whether the process has name (in the test directory) open. */
+static bool is_open(const char *name)
+{
+    char want[128], link[64], got[128];
+    snprintf(want, sizeof want, "%s/%s", dir, name);
+    for (int fd = 0; fd < 1024; fd++) {
+        snprintf(link, sizeof link, "/proc/self/fd/%d", fd);
+        ssize_t n = readlink(link, got, sizeof got - 1);
+        if (n > 0 && (got[n] = '\0', strcmp(got, want) == 0))
+            return true;
+    }
+    return false;
+}
+
+/* The writer's descriptors: a file written before its end keeps one, the
+ * least recently used is closed for a new one (and reopened at its offset
+ * when written again), a finished file's slot is free again. */
+static void t_descriptor_lru(void **st)
+{
+    (void)st;
+    sd_filesink_opts o = { .max_open = 2 };
+    sd_filesink *s = sd_filesink_new(dirfd_, &o);
+    sd_sinkfile *a = sd_sinkfile_new(s, "la"), *b = sd_sinkfile_new(s, "lb"), *c = sd_sinkfile_new(s, "lc");
+    sd_sinkfile *f[] = { a, b, a, c }; /* a used again after b: b is the oldest when c comes */
+    for (int i = 0; i < 4; i++) {
+        sd_sinkfile_write(s, f[i], "x", 1);
+        sd_sinkfile_flush(s, f[i]);
+    }
+    sd_filesink_sync(s);
+    assert_true(is_open("la") && is_open("lc") && !is_open("lb"));
+    sd_sinkfile_write(s, b, "y", 1); /* reopened at offset 1, evicting a */
+    sd_sinkfile_flush(s, b);
+    sd_filesink_sync(s);
+    assert_true(is_open("lb") && is_open("lc") && !is_open("la"));
+    sd_sinkfile_close(s, c); /* its slot free: a takes it, b stays */
+    sd_sinkfile_write(s, a, "z", 1);
+    sd_sinkfile_flush(s, a);
+    sd_filesink_sync(s);
+    assert_true(is_open("la") && is_open("lb") && !is_open("lc"));
+    sd_sinkfile_close(s, a);
+    sd_sinkfile_close(s, b);
+    assert_int_equal(sd_filesink_free(s), 0);
+    assert_file("la", "xxz");
+    assert_file("lb", "xy");
+}
+
 /* n files named base: what sd_names gives, with a table of 2 names. */
 static void t_names_forgotten(void **st)
 {
@@ -186,6 +298,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(t_bytes_holes_and_errors, setup, teardown),
         cmocka_unit_test_setup_teardown(t_names_forgotten, setup, teardown),
         cmocka_unit_test_setup_teardown(t_error_names_dir, setup, teardown),
+        cmocka_unit_test_setup_teardown(t_room_commit, setup, teardown),
+        cmocka_unit_test_setup_teardown(t_descriptor_lru, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -87,6 +87,7 @@ uint64_t sd_decoder_unshown(const sd_decoder *d, char *what, size_t len)
         [SD_DK_UDP_BADLEN] = "bad UDP lengths", [SD_DK_ENCAP] = "tunnels not decoded",
         [SD_DK_ENCAP_DEPTH] = "encapsulation depth caps", [SD_DK_IP_CSUM] = "bad IPv4 header checksums",
         [SD_DK_L4_CSUM] = "bad TCP/UDP checksums",
+        [SD_DK_IP_DISCARD] = "IP options receivers discard",
     };
     uint64_t all = 0;
     size_t at = 0;
@@ -183,7 +184,7 @@ static const sd_undec DK_REASON[SD_DK_COUNT] = {
     [SD_DK_TCP_BADOFF] = SD_UNDEC_L4_BAD,    [SD_DK_TCP_BADOPT] = SD_UNDEC_L4_BAD,
     [SD_DK_UDP_BADLEN] = SD_UNDEC_L4_BAD,    [SD_DK_ENCAP] = SD_UNDEC_ENCAP,
     [SD_DK_ENCAP_DEPTH] = SD_UNDEC_DEPTH,    [SD_DK_IP_CSUM] = SD_UNDEC_IP_CSUM,
-    [SD_DK_L4_CSUM] = SD_UNDEC_L4_BAD,
+    [SD_DK_L4_CSUM] = SD_UNDEC_L4_BAD,      [SD_DK_IP_DISCARD] = SD_UNDEC_IP_BAD,
 };
 
 const char *sd_undec_name(sd_undec r)

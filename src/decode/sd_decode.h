@@ -45,6 +45,11 @@ enum {
     /* with SD_ANOM_FRAG_CONFLICT: a first fragment that ended inside the
      * TCP/UDP header (sd_ip.c frag_l4_check), held the same way */
     SD_ANOM_FRAG_SPLITHDR = 1u << 17,
+    /* IP options its receiver discards the datagram for (sd_ip.c: an IPv4
+     * source route or option of a bad length, an IPv6 option or routing
+     * header that says discard): its TCP data held until ACKed
+     * (sd_engine.c untaken) */
+    SD_ANOM_IP_DISCARD = 1u << 18,
 };
 
 /* Encapsulations a packet came through (sd_pkt.encap), outermost first.

@@ -25,6 +25,7 @@ typedef enum sd_dk {
     SD_DK_ENCAP_DEPTH,
     SD_DK_IP_CSUM,
     SD_DK_L4_CSUM,
+    SD_DK_IP_DISCARD,
     SD_DK_COUNT
 } sd_dk;
 

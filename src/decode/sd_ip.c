@@ -21,6 +21,23 @@ enum {
     NH_NONE = 59,
     NH_DSTOPTS = 60,
 };
+/* IPv4 option types (RFC 791 3.1) the discard test below names. */
+enum { IPOPT_EOL = 0, IPOPT_NOP = 1, IPOPT_LSRR = 131, IPOPT_SSRR = 137 };
+/* IPv6 option types (RFC 8200 4.2) and routing types (4.4) it names. */
+enum {
+    IP6OPT_PAD1 = 0,
+    IP6OPT_PADN = 1,
+    IP6OPT_JUMBO = 0xc2, /* RFC 2675 */
+    IP6OPT_HOME = 0xc9,  /* RFC 6275 Home Address */
+    RH_TYPE0 = 0,        /* deprecated, RFC 5095 */
+    RH_TYPE2 = 2,        /* Mobile IPv6, RFC 6275 */
+    RH_RPL = 3,          /* RFC 6554 */
+    RH_SRH = 4,          /* segment routing, RFC 8754 */
+};
+/* Bytes of an SRH before its segment list (RFC 8754 2): the list's first
+ * entry is the last segment, the packet's final destination. */
+#define SRH_FIXED 8
+
 /* Extension headers walked before giving up: RFC 8200 §4.1 expects at most
  * one of each (two destination options), so 16 is generous. */
 #define IPV6_MAX_EXT 16
@@ -182,6 +199,47 @@ static bool frag_l4_check(sd_decoder *d, const sd_frag_out *fo, uint8_t ver, uin
     return true;
 }
 
+/* Says a datagram its receiving host discards for its IP options, and
+ * marks it so its TCP data waits for the receiver's ACK (sd_engine.c
+ * untaken): an evader's insertion (Ptacek and Newsham 1998, 3.1: options
+ * a receiver rejects and the capture point does not). */
+static void ip_discarded(sd_decoder *d, sd_pkt *out, const char *why, unsigned type, unsigned at)
+{
+    out->anomalies |= SD_ANOM_IP_DISCARD;
+    sd_dec_diag(d, SD_DK_IP_DISCARD,
+                "IPv%u datagram with %s (type %u at byte %u of its header), which receivers discard: its TCP data "
+                "is taken only once ACKed, a re-send first replaces it",
+                out->ipver, why, type, at);
+}
+
+/* IPv4 options that make a receiving host discard the datagram: a length
+ * under 2 or past the header (Linux's ip_options_compile, the BSDs'
+ * ip_dooptions), and a loose or strict source route, which hosts drop
+ * unless told to accept source routes (Linux accept_source_route 0,
+ * FreeBSD accept_sourceroute 0, Windows DisableIPSourceRouting 2: each its
+ * default). Other options, known or not, are skipped by receivers. */
+static void ipv4_opts(sd_decoder *d, const uint8_t *o, unsigned len, sd_pkt *out)
+{
+    for (unsigned i = 0; i < len;) {
+        unsigned type = o[i];
+        if (type == IPOPT_EOL)
+            return;
+        if (type == IPOPT_NOP) {
+            i++;
+            continue;
+        }
+        if (len - i < 2 || o[i + 1] < 2 || o[i + 1] > len - i) {
+            ip_discarded(d, out, "an option whose length is under 2 or past the header", type, IPV4_MIN_HDR + i);
+            return;
+        }
+        if (type == IPOPT_LSRR || type == IPOPT_SSRR) {
+            ip_discarded(d, out, "a source route", type, IPV4_MIN_HDR + i);
+            return;
+        }
+        i += o[i + 1];
+    }
+}
+
 /* A fragment: never decoded as L4 on its own (RFC 791 §3.2). */
 static sd_dec_res ipv4_fragment(sd_decoder *d, uint8_t proto, unsigned ihl, uint32_t off, bool more,
                                 const uint8_t *pl, uint32_t pl_present, uint32_t pl_wire,
@@ -240,7 +298,10 @@ sd_dec_res sd_decode_ipv4(sd_decoder *d, sd_cur c, sd_pkt *out)
     }
     if (avail < ihl)
         return header_short(d, out, "IPv4 (with options)", avail, ihl);
-    /* Options (at most 40 bytes by the 4-bit IHL) are skipped, not parsed. */
+    /* Options (at most 40 bytes by the 4-bit IHL) are skipped but for the
+     * ones receivers discard the datagram for */
+    if (ihl > IPV4_MIN_HDR)
+        ipv4_opts(d, h + IPV4_MIN_HDR, ihl - IPV4_MIN_HDR, out);
     bool ip_len_given = tot != 0;
     if (tot == 0 && avail > ihl) {
         /* Segmentation offload on the capturing host leaves total length 0
@@ -308,6 +369,51 @@ static walk_res ext_bad(sd_decoder *d, sd_pkt *out, const char *fmt, ...)
     return WALK_BAD;
 }
 
+/* RFC 8200 4.2: an option a node does not know is skipped only when the
+ * two high bits of its type are 00; else the packet is discarded (with or
+ * without an ICMP answer), as is one whose length runs past its header
+ * (Linux's ip6_parse_tlv). Known here: padding, and the two options whose
+ * bits say discard that a host implements (Jumbo Payload, Home Address). */
+static void ip6_opts(sd_decoder *d, const uint8_t *h, uint32_t len, sd_pkt *out)
+{
+    for (uint32_t i = 2; i < len;) {
+        unsigned type = h[i];
+        if (type == IP6OPT_PAD1) {
+            i++;
+            continue;
+        }
+        if (len - i < 2 || h[i + 1] > len - i - 2) {
+            ip_discarded(d, out, "an option past its header", type, i);
+            return;
+        }
+        if (type != IP6OPT_PADN && type != IP6OPT_JUMBO && type != IP6OPT_HOME && (type >> 6) != 0) {
+            ip_discarded(d, out, "an unknown option whose type says discard", type, i);
+            return;
+        }
+        i += 2u + h[i + 1];
+    }
+}
+
+/* A routing header with segments left (RFC 8200 4.4): type 0 is discarded
+ * (RFC 5095 3), as is a type the node does not know; a segment-routing
+ * header's packet goes on to the segments, its final destination the
+ * connection's (and its TCP checksum's, RFC 8200 8.1), so the connection
+ * is keyed on it as Zeek does. Mobile IPv6's and RPL's cannot be checked. */
+static void ip6_routing(sd_decoder *d, const uint8_t *h, uint32_t len, sd_pkt *out)
+{
+    unsigned type = h[2];
+    if (h[3] == 0)
+        return;
+    if (type == RH_SRH && len >= SRH_FIXED + 16)
+        set_addr(&out->dst, h + SRH_FIXED, 6);
+    else if (type == RH_TYPE2 || type == RH_RPL)
+        out->csum = SD_CSUM_CANNOT;
+    else
+        ip_discarded(d, out, type == RH_TYPE0 ? "a type-0 routing header with segments left"
+                                              : "a routing header of an unknown type with segments left",
+                     type, 2);
+}
+
 /* Walks extension headers until an upper-layer protocol, a (non-atomic)
  * fragment header when stop_at_frag, or an error. */
 static walk_res walk_ext(sd_decoder *d, v6walk *w, bool stop_at_frag, sd_pkt *out)
@@ -352,10 +458,10 @@ static walk_res walk_ext(sd_decoder *d, v6walk *w, bool stop_at_frag, sd_pkt *ou
             out->anomalies |= SD_ANOM_L4_TRUNC;
             return WALK_BAD;
         }
-        /* RFC 8200 8.1: the pseudo-header names the final destination,
-         * which is not the packet's while segments are left */
-        if (w->nh == NH_ROUTING && p[3] != 0)
-            out->csum = SD_CSUM_CANNOT;
+        if (w->nh == NH_ROUTING)
+            ip6_routing(d, p, len, out);
+        else if (w->nh == NH_HOPOPTS || w->nh == NH_DSTOPTS)
+            ip6_opts(d, p, len, out);
         uint8_t this = w->nh;
         w->nh = p[0];
         sd_cur_skip(&w->c, len);

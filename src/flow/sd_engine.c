@@ -375,6 +375,8 @@ static __attribute__((noinline)) void count_untaken(sd_engine *e, unsigned ta)
         e->st.ttl_low++;
     else if (ta & SD_TA_PAWS)
         e->st.paws++;
+    else if (ta & SD_TA_IP_DISCARD)
+        e->st.ip_discard++;
     else
         e->st.untaken++;
 }
@@ -422,8 +424,12 @@ static __attribute__((noinline)) unsigned untaken_recv(const sd_flow *f, const s
     /* Data whose TSval is older than its receiver's TS.Recent: dropped
      * there (PAWS), so a copy an injector sends first with an old TSval
      * is not the stream's. Honest data so judged (a TS.Recent the capture
-     * placed too high) is taken once the receiver ACKs it. */
-    if (p->opt.has_ts && t->ts_recent_set && c->established && !(p->flags & (SD_TH_RST | SD_TH_SYN)) &&
+     * placed too high) is taken once the receiver ACKs it. Only when both
+     * SYNs carried Timestamps: else a receiver ignores the option (RFC
+     * 7323 3.2; Linux's tcp_parse_options reads it only with tstamp_ok), so
+     * an injector's copy with an old TSval is taken, not dropped. */
+    if (p->opt.has_ts && c->d[SD_DIR_ORIG].ts_ok && c->d[SD_DIR_RESP].ts_ok && t->ts_recent_set &&
+        c->established && !(p->flags & (SD_TH_RST | SD_TH_SYN)) &&
         (int32_t)(t->ts_recent - p->opt.tsval) > PAWS_WINDOW && p->frame->ts - t->ts_recent_at < PAWS_IDLE_NS)
         return SD_TA_UNTAKEN | SD_TA_PAWS;
     if (ttl_low(c, p, dir))
@@ -449,6 +455,10 @@ static unsigned untaken(const sd_flow *f, const sd_pkt *p, int dir)
     const sd_tcptrack *peer = &f->t[!dir];
     const sd_tcptrack *t = &f->t[dir];
     unsigned r;
+    /* IP options its receiver's IP layer discards the datagram for
+     * (sd_ip.c): not its TCP's, whatever the connection's state */
+    if (p->anomalies & SD_ANOM_IP_DISCARD)
+        return SD_TA_UNTAKEN | SD_TA_IP_DISCARD;
     /* one test for untaken_recv's three: nearly never true (an unset
      * TS.Recent is 0, older than any TSval below 2^31; an unset SYN TTL 0) */
     if ((!peer->last_win || (p->opt.has_ts && (int32_t)(t->ts_recent - p->opt.tsval) > PAWS_WINDOW) ||

@@ -26,6 +26,7 @@ enum {
     SD_TA_ZEROWIN_DATA = 1u << 13, /* with SD_TA_UNTAKEN: data into the zero window its receiver offered */
     SD_TA_PAWS = 1u << 14, /* with SD_TA_UNTAKEN: a TSval older than the receiver's TS.Recent (RFC 7323 5) */
     SD_TA_TTL_LOW = 1u << 15, /* with SD_TA_UNTAKEN: a TTL far below its side's SYN's (sd_engine.c) */
+    SD_TA_IP_DISCARD = 1u << 16, /* with SD_TA_UNTAKEN: IP options its receiver discards it for (sd_ip.c) */
 };
 
 /* Default out-of-order threshold when no handshake RTT is known: a segment

@@ -106,6 +106,12 @@ void sd_runlog_caps(FILE *f, const sd_engine_stats *st, uint64_t diag_count, uin
                    "side's SYN's, which may die before their receiver (an evader's insertion): a stream took "
                    "each only once ACKed, a re-send first replaced it (`packets`: ttl-low)\n",
                 (unsigned long long)st->ttl_low, SD_TTL_ROUTE_SLACK);
+    if (st->ip_discard)
+        fprintf(f, "strider: %llu TCP data segment(s) came in IP datagrams whose options make their receiver "
+                   "discard them (an IPv4 source route or option of a bad length, an IPv6 option or routing "
+                   "header that says discard): a stream took each only once ACKed, a re-send first replaced "
+                   "it (`packets`: ip-discard)\n",
+                (unsigned long long)st->ip_discard);
     if (st->history_cut)
         fprintf(f, "strider: the history of %llu connection(s) reached %d letters and lost the later ones "
                    "(conns -R: history_dropped)\n",

@@ -379,6 +379,23 @@ static bool ignore_sized(const ctx *x, const item *it, const bool pads[2], bool 
                              : it->len == sd_ssh_wire_size(s, P_IGNORE_EMPTY));
 }
 
+/* Whether side c's writes open with an empty IGNORE's record, its
+ * packet's at once, as AsyncSSH's do (MID_IGNORE_LED_MIN): a capture
+ * begun after the banners names no software. */
+static bool mid_ignore_led(const ctx *x, bool c)
+{
+    uint32_t ign = sd_ssh_wire_size(c ? x->cs : x->ss, P_IGNORE_EMPTY);
+    unsigned writes = 0, led = 0;
+    for (size_t i = 0; i < x->n; i++) {
+        const item *it = &x->v[i];
+        if (it->c != c || (i > 0 && x->v[i - 1].c == c && it->t - x->v[i - 1].t < IGNORE_BURST_S))
+            continue;
+        writes++;
+        led += it->len == ign && i + 1 < x->n && x->v[i + 1].c == c && x->v[i + 1].t - it->t < IGNORE_BURST_S;
+    }
+    return led >= MID_IGNORE_LED_MIN && led >= MID_IGNORE_LED_SHARE * writes;
+}
+
 /* AsyncSSH sends an empty IGNORE right before each packet it sends once
  * encryption is on (asyncssh/connection.py send_packet): the records of
  * such a side come in bursts (records under IGNORE_BURST_S apart) of
@@ -394,6 +411,9 @@ static void drop_ignores(ctx *x, const sd_ssh_meta *m, bool z)
 {
     const char *sw[2] = { m->side[!m->client_dir].software, m->side[m->client_dir].software };
     bool pads[2] = { sw_is(sw[0], "AsyncSSH", 8), sw_is(sw[1], "AsyncSSH", 8) };
+    if (m->midstream)
+        for (int c = 0; c < 2; c++)
+            pads[c] = mid_ignore_led(x, c);
     if (!pads[0] && !pads[1])
         return;
     size_t out = 0, pos = 0;

@@ -485,10 +485,16 @@ static size_t echo_pairs(const ctx *x, size_t s0)
     uint32_t wk = sd_ssh_wire_size(x->cs, SD_SSH_P_KEYSTROKE), we = sd_ssh_wire_size(x->ss, SD_SSH_P_KEYSTROKE);
     int pairs = 0;
     size_t first = SIZE_MAX;
+    /* mid-stream login_t is the first record's time, no login: nothing
+     * of the login's to keep out (lab agent_key_chacha at login+20: the
+     * first two of its four pairs within 0.3 s of the cut) */
+    double after = x->midstream ? -1 : PAIR_AFTER_LOGIN_S;
+    /* an echo comes a server lag after its key at a capture on the
+     * client's side (wanc220_paste at login+20: 0.22 s) */
+    double echo_s = PAIR_ECHO_S + x->s_lag;
     for (size_t i = s0; i + 1 < x->n && pairs < PTY_PAIRS; i++)
         if (x->v[i].c && x->v[i].len == wk && !x->v[i + 1].c && x->v[i + 1].len == we &&
-            x->v[i + 1].t - x->v[i].t < PAIR_ECHO_S && x->v[i].t - x->login_t > PAIR_AFTER_LOGIN_S &&
-            !answers_server(x, i)) {
+            x->v[i + 1].t - x->v[i].t < echo_s && x->v[i].t - x->login_t > after && !answers_server(x, i)) {
             if (first == SIZE_MAX)
                 first = i;
             pairs++;

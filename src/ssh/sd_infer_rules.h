@@ -197,8 +197,10 @@
 #define SFTP_INIT_S 1.0
 
 /* A shell without a recognisable pty-req (PuTTY sends ~140 bytes of modes):
- * this many key/echo pairs, the echo within PAIR_ECHO_S, the first later
- * than PAIR_AFTER_LOGIN_S after login (not the login's own traffic). */
+ * this many key/echo pairs, the echo within PAIR_ECHO_S (plus the
+ * capture's lag behind the server), the first later than
+ * PAIR_AFTER_LOGIN_S after login (not the login's own traffic; mid-stream
+ * no login was seen). */
 #define PTY_PAIRS 3
 #define PAIR_ECHO_S 0.2
 #define PAIR_AFTER_LOGIN_S 0.3
@@ -288,6 +290,16 @@
  * least this many pairs; else 0, as with no handshake. At a capture on the
  * server's side the echoes follow at once (lab srv_*: under 70 ms). */
 #define MID_LAG_PAIRS_MIN 3
+/* Mid-stream a side's software is unseen: AsyncSSH's side (an empty
+ * IGNORE before each packet, drop_ignores) is told by its writes, when at
+ * least this many of them, and this share of all, open with a record of
+ * an empty IGNORE's size and the side's next record at once
+ * (IGNORE_BURST_S). A person's key, an echo or a WINDOW_ADJUST (the same
+ * size under chacha20-poly1305) leaves alone: lab asyncssh_exec at
+ * login+5: 14 of its client's 16 writes so, none of its OpenSSH server's
+ * 22. */
+#define MID_IGNORE_LED_MIN 4u
+#define MID_IGNORE_LED_SHARE 0.8
 /* A connection whose TCP handshake the capture missed (a capture or a
  * rotated file begun during its key exchange: banners seen, no SYN) has
  * no lag timed either: the lags are read from its authentication, where

@@ -58,6 +58,11 @@ forward_L_http auth+5 forward-only
 tunnel_web_D auth+5 forward-only
 proxyjump auth+5 tunnel
 proxyjump_keys_chacha auth+20 tunnel
+agent_key_chacha auth+20 shell
+refused_key_pubkey_aes128ctr-sha256etm auth+20 shell
+wanc220_paste auth+20 shell
+wanc300_pwfirst_short_chacha auth+20 shell
+asyncssh_forward auth+5 unknown
 reverse_keys auth+20 shell
 exec_cmd auth+5 exec
 top_exec auth+5 exec

@@ -25,30 +25,42 @@ struct sd_arena_chunk {
 static sd_arena_chunk *spare;
 static unsigned nspare;
 /* Standard chunks let go by other threads (sd_arena_free_remote), newest
- * first: pushed there, taken whole here (one taker: no ABA), into `back`,
- * used when the spare list is empty. Not walked or counted when taken:
- * each chunk's first line was last written by the other thread's core,
- * and 128 such reads in a row stalled the taker (issue #11). How many
- * there are is bounded by the arenas handed over and not yet used again. */
+ * first: pushed there by any thread, popped one at a time here, newest
+ * first (LIFO), when the spare list is empty. One popper, so no ABA: a
+ * chunk on the list leaves it only here. The newest is the one freed last,
+ * whose lines the freeing thread touched last: a new arena's first writes
+ * (sd_ssh_new's clear of ~1.8 kB) then find them cached, where the oldest
+ * of a batch taken whole had waited a sweep's worth of connections
+ * (issue #11: 27 last-level write misses a brute-force connection). Not
+ * walked or counted: each chunk's first line was last written by the
+ * other thread's core. How many there are is bounded by the arenas handed
+ * over and not yet used again. */
 static _Atomic(sd_arena_chunk *) returned;
-static sd_arena_chunk *back;
+
+/* The newest chunk of `returned`, or NULL. */
+static sd_arena_chunk *returned_pop(void)
+{
+    sd_arena_chunk *c = atomic_load_explicit(&returned, memory_order_acquire);
+    while (c && !atomic_compare_exchange_weak_explicit(&returned, &c, c->next, memory_order_acquire,
+                                                       memory_order_acquire))
+        ;
+    return c;
+}
 
 static sd_arena_chunk *chunk_get(size_t size)
 {
-    if (size == SD_ARENA_CHUNK && !spare && !back && atomic_load_explicit(&returned, memory_order_relaxed))
-        back = atomic_exchange_explicit(&returned, NULL, memory_order_acquire);
-    if (size == SD_ARENA_CHUNK && !spare && back) {
-        sd_arena_chunk *c = back;
-        back = c->next;
-        return c;
-    }
     if (size == SD_ARENA_CHUNK && spare) {
         sd_arena_chunk *c = spare;
         spare = c->next;
         nspare--;
         return c;
     }
-    sd_arena_chunk *c = sd_malloc(size);
+    sd_arena_chunk *c = size == SD_ARENA_CHUNK && atomic_load_explicit(&returned, memory_order_relaxed)
+                            ? returned_pop()
+                            : NULL;
+    if (c)
+        return c;
+    c = sd_malloc(size);
     c->size = size;
     return c;
 }

@@ -63,10 +63,35 @@ static void test_large_and_strings(void **st)
     }
 }
 
+enum { DRAIN = 80 }; /* more arenas than SD_ARENA_SPARE: the spare list runs out */
+
+/* Arenas enough to take every kept chunk: the next ones come from what
+ * another thread handed back, or from the heap. */
+static void drain_spare(sd_arena d[DRAIN])
+{
+    for (int i = 0; i < DRAIN; i++) {
+        d[i] = (sd_arena){ 0 };
+        sd_arena_strndup(&d[i], "x", 1);
+    }
+}
+
+static void drain_free(sd_arena d[DRAIN])
+{
+    for (int i = 0; i < DRAIN; i++)
+        sd_arena_free(&d[i]);
+}
+
 static void *free_there(void *a)
 {
     sd_arena_free_remote(a);
     return NULL;
+}
+
+static void free_on_thread(sd_arena *a)
+{
+    pthread_t t;
+    assert_int_equal(pthread_create(&t, NULL, free_there, a), 0);
+    assert_int_equal(pthread_join(t, NULL), 0);
 }
 
 /* sd_arena_free_remote on another thread: the arena is empty, its standard
@@ -76,18 +101,12 @@ static void *free_there(void *a)
 static void test_free_remote(void **st)
 {
     (void)st;
-    enum { DRAIN = 80 }; /* more arenas than SD_ARENA_SPARE: the spare list runs out */
     sd_arena drain[DRAIN];
-    for (int i = 0; i < DRAIN; i++) {
-        drain[i] = (sd_arena){ 0 };
-        sd_arena_strndup(&drain[i], "x", 1);
-    }
+    drain_spare(drain);
     sd_arena a = { 0 };
     char *p = sd_arena_strndup(&a, "handed over", 11);
     sd_arena_alloc(&a, 2 * SD_ARENA_CHUNK); /* its own chunk */
-    pthread_t t;
-    assert_int_equal(pthread_create(&t, NULL, free_there, &a), 0);
-    assert_int_equal(pthread_join(t, NULL), 0);
+    free_on_thread(&a);
     assert_null(a.chunks);
     assert_int_equal(a.bytes, 0);
     sd_arena b = { 0 };
@@ -99,8 +118,40 @@ static void test_free_remote(void **st)
 #endif
     assert_string_equal(q, "back");
     sd_arena_free(&b);
-    for (int i = 0; i < DRAIN; i++)
-        sd_arena_free(&drain[i]);
+    drain_free(drain);
+}
+
+/* Chunks handed back by another thread are taken newest first, one at a
+ * time: the one freed last (its lines most likely still cached) goes to
+ * the next arena even when older ones are still waiting. Taking the list
+ * whole (before issue #11's eperf14) gave the older one here. */
+static void test_free_remote_newest_first(void **st)
+{
+    (void)st;
+    sd_arena drain[DRAIN];
+    drain_spare(drain);
+    sd_arena old = { 0 }, mid = { 0 }, last = { 0 };
+    char *po = sd_arena_strndup(&old, "o", 1), *pm = sd_arena_strndup(&mid, "m", 1);
+    char *pl = sd_arena_strndup(&last, "l", 1);
+    free_on_thread(&old);
+    free_on_thread(&mid);
+    sd_arena x = { 0 }, y = { 0 };
+    char *qx = sd_arena_strndup(&x, "x", 1);
+    free_on_thread(&last); /* after the first taking: newer than old */
+    char *qy = sd_arena_strndup(&y, "y", 1);
+    sd_arena z = { 0 };
+    char *qz = sd_arena_strndup(&z, "z", 1);
+#ifndef SD_ASAN
+    assert_ptr_equal(qx, pm);
+    assert_ptr_equal(qy, pl);
+    assert_ptr_equal(qz, po); /* the older one waited */
+#else
+    (void)po, (void)pm, (void)pl, (void)qx, (void)qy, (void)qz;
+#endif
+    sd_arena_free(&x);
+    sd_arena_free(&y);
+    sd_arena_free(&z);
+    drain_free(drain);
 }
 
 int main(void)
@@ -109,6 +160,7 @@ int main(void)
         cmocka_unit_test(test_disjoint_and_aligned),
         cmocka_unit_test(test_large_and_strings),
         cmocka_unit_test(test_free_remote),
+        cmocka_unit_test(test_free_remote_newest_first),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -61,6 +61,35 @@ uint64_t sd_undecoded_text(const sd_engine_stats *st, char *what, size_t len)
     return all;
 }
 
+/* Segments a receiver would drop, which a stream takes only once ACKed: one
+ * line per reason, each naming the `packets` mark that shows them. */
+static void sd_runlog_untaken(FILE *f, const sd_engine_stats *st)
+{
+    char ttl[160];
+    snprintf(ttl, sizeof ttl, "TCP data segment(s) came with a TTL (hop limit) more than %d below their side's "
+             "SYN's, which may die before their receiver (an evader's insertion)", SD_TTL_ROUTE_SLACK);
+    const struct { uint64_t n; const char *what, *mark; } rows[] = {
+        { st->frag_conflict, "TCP segment(s) came from IP fragments that overlap with other bytes, which "
+          "receivers may drop", "frag-conflict" },
+        { st->frag_splithdr, "TCP segment(s) came in IP fragments whose first ended inside the TCP header, "
+          "which receivers discard (RFC 8200 4.5, RFC 1858)", "frag-conflict" },
+        { st->untaken, "TCP data segment(s) came with no ACK flag, a SYN off the ISN, or an ACK a window past "
+          "the peer's bytes, which a connected receiver drops (RFC 9293 3.10.7.4, RFC 5961 4)", "untaken" },
+        { st->zerowin_data, "TCP data segment(s) came into a zero window their receiver offered, which it "
+          "drops (RFC 9293 3.10.7.4)", "into-zero-window" },
+        { st->paws, "TCP data segment(s) carried a timestamp older than their receiver's last (PAWS, RFC "
+          "7323 5.3), which it drops", "paws" },
+        { st->ttl_low, ttl, "ttl-low" },
+        { st->ip_discard, "TCP data segment(s) came in IP datagrams whose options make their receiver discard "
+          "them (an IPv4 source route or option of a bad length, an IPv6 option or routing header that says "
+          "discard)", "ip-discard" },
+    };
+    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++)
+        if (rows[i].n)
+            fprintf(f, "strider: %llu %s: a stream took each only once ACKed, a re-send first replaced it "
+                       "(`packets`: %s)\n", (unsigned long long)rows[i].n, rows[i].what, rows[i].mark);
+}
+
 void sd_runlog_caps(FILE *f, const sd_engine_stats *st, uint64_t diag_count, uint64_t diag_max)
 {
     if (diag_count > diag_max)
@@ -75,43 +104,7 @@ void sd_runlog_caps(FILE *f, const sd_engine_stats *st, uint64_t diag_count, uin
                    "out of the analysis, as their receivers dropped them (history C; conns -R: "
                    "*_bad_checksums; --checksum off keeps them)\n",
                 (unsigned long long)st->csum_bad[0], (unsigned long long)st->csum_bad[1]);
-    if (st->frag_conflict)
-        fprintf(f, "strider: %llu TCP segment(s) came from IP fragments that overlap with other bytes, "
-                   "which receivers may drop: a stream took each only once ACKed, a re-send first "
-                   "replaced it (`packets`: frag-conflict)\n",
-                (unsigned long long)st->frag_conflict);
-    if (st->frag_splithdr)
-        fprintf(f, "strider: %llu TCP segment(s) came in IP fragments whose first ended inside the TCP "
-                   "header, which receivers discard (RFC 8200 4.5, RFC 1858): a stream took each only once "
-                   "ACKed, a re-send first replaced it (`packets`: frag-conflict)\n",
-                (unsigned long long)st->frag_splithdr);
-    if (st->untaken)
-        fprintf(f, "strider: %llu TCP data segment(s) came with no ACK flag, a SYN off the ISN, or an ACK a "
-                   "window past the peer's bytes, which a connected receiver drops (RFC 9293 3.10.7.4, RFC "
-                   "5961 4): a stream took each only once ACKed, a re-send first replaced it (`packets`: "
-                   "untaken)\n",
-                (unsigned long long)st->untaken);
-    if (st->zerowin_data)
-        fprintf(f, "strider: %llu TCP data segment(s) came into a zero window their receiver offered, which "
-                   "it drops (RFC 9293 3.10.7.4): a stream took each only once ACKed, a re-send first "
-                   "replaced it (`packets`: into-zero-window)\n",
-                (unsigned long long)st->zerowin_data);
-    if (st->paws)
-        fprintf(f, "strider: %llu TCP data segment(s) carried a timestamp older than their receiver's last "
-                   "(PAWS, RFC 7323 5.3), which it drops: a stream took each only once ACKed, a re-send "
-                   "first replaced it (`packets`: paws)\n",
-                (unsigned long long)st->paws);
-    if (st->ttl_low)
-        fprintf(f, "strider: %llu TCP data segment(s) came with a TTL (hop limit) more than %d below their "
-                   "side's SYN's, which may die before their receiver (an evader's insertion): a stream took "
-                   "each only once ACKed, a re-send first replaced it (`packets`: ttl-low)\n",
-                (unsigned long long)st->ttl_low, SD_TTL_ROUTE_SLACK);
-    if (st->ip_discard)
-        fprintf(f, "strider: %llu TCP data segment(s) came in IP datagrams whose options make their receiver "
-                   "discard them (an IPv4 source route or option of a bad length, an IPv6 option or routing "
-                   "header that says discard): a stream took each only once ACKed, a re-send first replaced "
-                   "it (`packets`: ip-discard)\n",
-                (unsigned long long)st->ip_discard);
+    sd_runlog_untaken(f, st);
     if (st->history_cut)
         fprintf(f, "strider: the history of %llu connection(s) reached %d letters and lost the later ones "
                    "(conns -R: history_dropped)\n",

@@ -914,15 +914,26 @@ bool sd_ssh_ruled_out(const sd_ssh *s)
     return side_shows_no_banner(&s->d[0]) && side_shows_no_banner(&s->d[1]);
 }
 
-const sd_ssh_meta *sd_ssh_meta_get(sd_ssh *s)
+/* late: a derivation that reads and writes only s may be left for later */
+static const sd_ssh_meta *meta_now(sd_ssh *s, bool late)
 {
     if (!s)
         return NULL;
-    if (s->derive_due)
+    if (s->derive_due && !(late && sdp_derive_local(s)))
         sdp_derive(s);
     if (s->sizes && s->sizes->changed)
         suite_from_sizes(s);
     return &s->m;
+}
+
+const sd_ssh_meta *sd_ssh_meta_get(sd_ssh *s)
+{
+    return meta_now(s, false);
+}
+
+const sd_ssh_meta *sd_ssh_meta_late(sd_ssh *s)
+{
+    return meta_now(s, true);
 }
 
 const char *sd_ssh_anom_name(sd_ssh_anom_code c)

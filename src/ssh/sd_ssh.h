@@ -378,6 +378,14 @@ bool sd_ssh_ruled_out(const sd_ssh *s);
  * const: what the parser derives from both sides (roles aside) is worked
  * out here when a chunk since changed it (sdp_touch). */
 const sd_ssh_meta *sd_ssh_meta_get(sd_ssh *s);
+/* sd_ssh_meta_get for a parser about to be handed to another thread
+ * whole (sd_sshconn_result_take): a derivation due that reads and writes
+ * only the parser (no HASSH or negotiation to work out from the shared
+ * memo, no mid-stream settle, whose records go to opts.record) is left
+ * for that thread's sd_ssh_meta_get, which must come before the meta is
+ * read. Why: at a connection's end the parser has gone cold, and the
+ * derivation read ~12 of its lines on the engine's thread (issue #11). */
+const sd_ssh_meta *sd_ssh_meta_late(sd_ssh *s);
 void sd_ssh_free(sd_ssh *s); /* NULL ok; frees everything the meta points to */
 /* sd_ssh_free on another thread than the one that makes parsers (a parser
  * handed over whole when its connection ended): the arena's chunks go back

@@ -627,6 +627,15 @@ void sdp_touch(sd_ssh *s)
     s->derive_due = true;
 }
 
+bool sdp_derive_local(sd_ssh *s)
+{
+    if (s->mid)
+        return false;
+    sd_ssh_evidence ev;
+    int unconfirmed;
+    return s->hassh_cdir == decide_client(s, &ev, &unconfirmed) + 1;
+}
+
 void sdp_derive(sd_ssh *s)
 {
     sd_ssh_meta *m = &s->m;

@@ -154,7 +154,6 @@ struct sd_ssh {
     sd_arena arena;
     sd_ssh_opts opts;
     dirst d[2];
-    int hassh_cdir;              /* client dir + 1 the HASSHes and negotiation were worked out for; 0 = stale */
     /* terrapin_reason's suite half: the memo's negotiation's or
      * terrapin_suite (below), NULL before the first negotiation */
     const char *tsuite;
@@ -169,6 +168,9 @@ struct sd_ssh {
     uint32_t after_close_an[2];  /* index + 1 of its SD_SSH_AN_AFTER_CLOSE anomaly, 0 = none kept */
     bool after_close_read[2];    /* sd_ssh_after_close_read said */
     bool derive_due;             /* sdp_touch left the derivation for later (sd_ssh_meta_get) */
+    /* client dir + 1 the HASSHes and negotiation were worked out for; 0 =
+     * stale. Next to derive_due: sd_ssh_meta_late reads both at the end */
+    int hassh_cdir;
     /* key exchange messages only some methods have, read before both
      * KEXINITs named the method (sd_ssh_clear.c kex_early): in the arena,
      * at the first; judged once the method is known */
@@ -203,6 +205,12 @@ enum { SDP_MARK_EXT_C = 1, SDP_MARK_EXT_S = 2, SDP_MARK_STRICT_C = 4, SDP_MARK_S
 unsigned sdp_kex_marks(const char *kex, size_t n);
 /* Recomputes everything that depends on the roles or on both sides. */
 void sdp_derive(sd_ssh *s);
+/* True when sdp_derive would read and write only s: the client it would
+ * decide is the one the HASSHes and negotiation were worked out for (no
+ * memo entry touched) and no mid-stream settle is due (its records go to
+ * the caller). Such a derivation may run on another thread than the
+ * parser's feeds (sd_ssh_meta_late). */
+bool sdp_derive_local(sd_ssh *s);
 /* After a chunk: the roles now (emit reads them), the rest of the
  * derivation when it is next needed (sdp_derive's callers in the parser:
  * a KEX reply, NEWKEYS; sd_ssh_meta_get), or now when the client flips

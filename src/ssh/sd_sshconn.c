@@ -464,10 +464,12 @@ static void chunk(void *ctx, sd_conn *c, void *vst, int dir, const sd_chunk *ch)
     }
 }
 
-static sd_sshconn_result result_of(conn_st *st)
+/* late: the result goes to sd_sshconn_result_take (defer_stats), whose
+ * settle finishes the meta on the taker's thread (sd_ssh_meta_late). */
+static sd_sshconn_result result_of(conn_st *st, bool late)
 {
     return (sd_sshconn_result){
-        .conn = st->conn, .meta = sd_ssh_meta_get(st->ssh), .rec = st->rec, .nrec = st->nrec,
+        .conn = st->conn, .meta = late ? sd_ssh_meta_late(st->ssh) : sd_ssh_meta_get(st->ssh), .rec = st->rec, .nrec = st->nrec,
         .rec_truncated = st->truncated, .stats = st->stats, .stats_pending = st->nrec - st->nstat,
         .gap_bytes = { st->gap[0], st->gap[1] },
         .inconsistencies = st->inconsistencies, .caller_bits = &st->caller_bits, .owner = st,
@@ -484,7 +486,7 @@ static void tick(void *ctx, sd_ts now)
         st->progress_nrec = st->nrec;
         st->progress_ts = now;
         count_kept(st); /* progress reads the statistics here */
-        sd_sshconn_result r = result_of(st);
+        sd_sshconn_result r = result_of(st, false);
         x->o.progress(x->o.ud, &r);
     }
 }
@@ -530,7 +532,7 @@ static void conn_end(void *ctx, sd_conn *c, void *vst)
         x->stats.truncated++;
     x->stats.memo_refused = sd_ssh_memo_refused(x->memo);
     if (ssh && x->o.done) {
-        sd_sshconn_result r = result_of(st);
+        sd_sshconn_result r = result_of(st, x->o.defer_stats);
         x->o.done(x->o.ud, &r);
     }
     st_free(st);
@@ -612,6 +614,7 @@ sd_sshconn_result *sd_sshconn_result_take(const sd_sshconn_result *r, void *dst,
 void sd_sshconn_result_settle(sd_sshconn_result *r)
 {
     result_taken *rt = (result_taken *)(void *)r; /* r is its first member */
+    sd_ssh_meta_get(rt->ssh); /* the derivation the engine left (sd_ssh_meta_late) */
     if (!rt->conn.uid[0]) /* left by the engine (sd_engine_uids_late) */
         sd_conn_make_uid(&rt->conn);
     if (!r->stats_pending)

@@ -49,9 +49,11 @@ typedef struct sd_sshconn_opts {
     void (*progress)(void *ud, const sd_sshconn_result *r);
     sd_ts progress_every;     /* 0 = 1 s */
     /* done only takes the result (sd_sshconn_result_take) for another
-     * thread, which settles it before it reads the statistics: the
-     * kept records are counted there, not per record in the engine's
-     * thread (those past max_records still are, in order). */
+     * thread, which settles it before it reads the statistics or the
+     * meta: the kept records are counted there, not per record in the
+     * engine's thread (those past max_records still are, in order), and
+     * the meta's last derivation is made there when it reads only the
+     * parser (sd_ssh_meta_late). */
     bool defer_stats;
     /* May be NULL. TCP ports (a bit each, 65536 bits) an SSH server listens
      * on besides 22 and 2222: a connection joined mid-stream there may be
@@ -85,8 +87,9 @@ typedef struct sd_sshconn sd_sshconn;
 sd_sshconn_result *sd_sshconn_result_take(const sd_sshconn_result *r, void *dst, size_t cap, size_t *heap_bytes);
 void sd_sshconn_result_release(sd_sshconn_result *r, void *dst);
 /* Counts a taken result's stats_pending records into its statistics (they
- * are then what one thread would have counted), and makes its uid when the
- * engine left it (sd_engine_uids_late): what one thread would have had. */
+ * are then what one thread would have counted), finishes its meta (the
+ * derivation sd_ssh_meta_late left), and makes its uid when the engine
+ * left it (sd_engine_uids_late): what one thread would have had. */
 void sd_sshconn_result_settle(sd_sshconn_result *r);
 
 sd_sshconn *sd_sshconn_new(const sd_sshconn_opts *opts);

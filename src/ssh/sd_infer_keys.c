@@ -281,6 +281,25 @@ static uint64_t out_before(const ctx *x, const leg *L, size_t lo, size_t i)
     return out;
 }
 
+/* The server's answer at once to v[i] (records ECHO_NOW_S apart) is its
+ * last output in the range: the client's records alone follow it (its
+ * EOF and CLOSE). A key that
+ * ends the program (Ctrl-C in `ssh -t host watch`) may leave within
+ * REACT_MIN_S of a record of its periodic output by chance (lab sweep
+ * +10400 watch_exec frame 54: 0.84 ms after watch's redraw, answered
+ * 2 ms later by the screen restored, then exit-status and the close);
+ * a protocol answer (a WINDOW_ADJUST, which too_soon rules out below
+ * WINADJ_OUTPUT_MIN; a terminal's automatic report) ends no program. */
+static bool last_output(const leg *L, const ctx *x, size_t i, size_t to)
+{
+    size_t j = i + 1;
+    while (j < to && !sdi_is_cl(L, &x->v[j]) && x->v[j].t - x->v[j - 1].t < ECHO_NOW_S)
+        j++;
+    while (j < to && sdi_is_cl(L, &x->v[j]))
+        j++;
+    return j >= to;
+}
+
 /* A person does not react within REACT_MIN_S of the record before v[i]
  * (even one before the range): a protocol answer; unless the server
  * echoes it at once (as soon as a key held for the ACK the record before
@@ -327,7 +346,8 @@ static bool too_soon(const ctx *x, const leg *L, const keysz *z, size_t i, size_
         return true;
     if (a->len == z->we)
         return false;
-    return !((a->len == z->wbs || a->len == z->wbs2) && out_before(x, L, 0, i) < WINADJ_OUTPUT_MIN);
+    bool erase = a->len == z->wbs || a->len == z->wbs2;
+    return !((erase || last_output(L, x, i, to)) && out_before(x, L, 0, i) < WINADJ_OUTPUT_MIN);
 }
 
 /* A key-sized client record too soon after a record of the server's

@@ -3585,6 +3585,44 @@ static void test_pty_command(void **st)
     }
 }
 
+/* ssh -t host watch -n1 date under chacha (lab sweep +10400 watch_exec
+ * frames 33-60): watch redraws a line every second, Ctrl-C leaves 0.8 ms
+ * after a redraw, within REACT_MIN_S, and is answered at once by the
+ * screen restored, then exit-status, EOF and CLOSE, the client's EOF and
+ * CLOSE after: a key (main read none). The same record followed by more
+ * of watch's output answered that output: no key. */
+static void test_key_ending_program_soon(void **st)
+{
+    (void)st;
+    static const step watch[] = {
+        { true, 112, 1.08 }, { false, 672, 1.10 }, { false, 192, 1.15 }, { true, 392, 1.151 },
+        { false, 108, 1.16 }, { false, 84, 1.17 }, { false, 60, 1.172 }, { false, 68, 1.173 },
+        { false, 76, 1.174 }, { false, 44, 2.19 }, { false, 44, 2.1904 }, { false, 44, 2.1906 },
+        { false, 60, 3.2 }, { false, 60, 4.21 }, { false, 44, 5.22 },
+        { true, 36, 5.2208 },                                            /* Ctrl-C */
+        { false, 76, 5.2228 }, { false, 36, 5.2236 }, { false, 140, 5.2241 },
+        { true, 36, 5.2243 }, { true, 60, 5.2244 },                      /* EOF, CLOSE */
+    };
+    enum { NW = sizeof watch / sizeof watch[0] };
+    for (int ends = 1; ends >= 0; ends--) {
+        step rest[NW + 2];
+        memcpy(rest, watch, sizeof watch);
+        size_t n = NW;
+        if (!ends) { /* watch draws on after the record: it answered its output */
+            rest[16].len = 60;
+            rest[17] = (step){ false, 60, 6.23 };
+            rest[18] = (step){ false, 44, 7.24 };
+            n = 19;
+        }
+        sd_evlist l = { 0 };
+        const char *k[4];
+        assert_int_equal(keys_after_login(rest, n, &l, k, 4), ends ? 1 : 0);
+        if (ends)
+            assert_string_equal(k[0], "char");
+        sd_evlist_free(&l);
+    }
+}
+
 /* A shell whose motd and prompt leave in one record of a screen's size
  * (lab motd_shell_aes128gcm_s1000: ~/.ssh/rc's 2-3 KB and the prompt in
  * one 2500-byte record): the requests and that output as vim_exec's, then
@@ -4543,6 +4581,7 @@ int main(void)
         cmocka_unit_test(test_empty_line_key),
         cmocka_unit_test(test_logout_records),
         cmocka_unit_test(test_pty_command),
+        cmocka_unit_test(test_key_ending_program_soon),
         cmocka_unit_test(test_pty_redraws),
         cmocka_unit_test(test_motd_shell),
         cmocka_unit_test(test_scripted_lines),

@@ -780,23 +780,56 @@ static void split_answer(sd_engine *e, sd_flow *f, const sd_pkt *p)
         e->st.syn_split_first = f->c.first_frame;
 }
 
-/* A packet whose checksum is wrong never reached the receiver (sd_csum.h):
- * it is numbered (Wireshark does not check), counted with Zeek's C in the
- * history, and nothing else of the connection sees it. */
-static void bad_csum_packet(sd_engine *e, sd_flow *f, const sd_pkt *p, bool selected)
+/* A packet whose checksum is wrong never reached the receiver (sd_csum.h),
+ * nor a control segment its IP layer discarded (discarded_ctl): it is
+ * numbered (Wireshark does not check), a bad checksum counted with Zeek's
+ * C in the history, and nothing else of the connection sees it. */
+static void unreceived_packet(sd_engine *e, sd_flow *f, const sd_pkt *p, bool selected)
 {
+    unsigned ta = p->csum == SD_CSUM_BAD ? SD_TA_BAD_CSUM : SD_TA_UNTAKEN | SD_TA_IP_DISCARD;
     sd_conn *c = &f->c;
     int dir = direction(c, p);
     if (selected && !f->selected)
         select_flow(e, f);
     if (selected) {
-        sd_tcphist_bad_csum(c, dir);
+        if (ta & SD_TA_BAD_CSUM)
+            sd_tcphist_bad_csum(c, dir);
         c->end = p->frame->ts > c->end ? p->frame->ts : c->end;
         c->last_frame = p->frame->num;
         if (e->o.packet_seen)
-            e->o.packet_seen(e->o.ud, c, p, dir, SD_TA_BAD_CSUM);
+            e->o.packet_seen(e->o.ud, c, p, dir, ta);
     }
     sd_flowtab_touch(e->tab, f, idle_class(f), p->frame->ts);
+}
+
+/* A SYN, FIN or RST in a datagram its receiver's IP layer discards for
+ * its options (sd_ip.c, SD_ANOM_IP_DISCARD) never reached its TCP: it
+ * opens, splits or ends nothing (hostile round 24: a RST in a
+ * source-routed datagram ended an SSH session its hosts went on with).
+ * Without data it is kept out as a bad checksum's packet; with data the
+ * flags are dropped and the data judged as any there (untaken: held until
+ * its receiver ACKs it). A bare ACK there is taken: one in a plain
+ * datagram would release as much, and an honest session whose every
+ * datagram carries a source route (a host that accepts them) needs it. */
+#define DISCARD_CTL (SD_TH_SYN | SD_TH_FIN | SD_TH_RST)
+
+static inline bool discarded_ctl(const sd_pkt *p)
+{
+    return (p->anomalies & SD_ANOM_IP_DISCARD) && p->l4 == SD_L4_TCP && (p->flags & DISCARD_CTL);
+}
+
+static void flow_packet(sd_engine *e, const sd_pkt *p, bool selected);
+
+/* The data of a control segment discarded_ctl judges: its flags dropped
+ * (`packets` shows it so), then as any other packet. */
+static __attribute__((noinline)) bool discarded_ctl_data(sd_engine *e, const sd_pkt *p, bool selected)
+{
+    if (!discarded_ctl(p) || !p->payload_len)
+        return false;
+    sd_pkt q = *p;
+    q.flags &= (uint8_t)~DISCARD_CTL;
+    flow_packet(e, &q, selected);
+    return true;
 }
 
 /* A packet the filter rejected still moves its connection's TCP state, so
@@ -804,9 +837,11 @@ static void bad_csum_packet(sd_engine *e, sd_flow *f, const sd_pkt *p, bool sele
  * without the filter; nothing else sees it. */
 static void flow_packet(sd_engine *e, const sd_pkt *p, bool selected)
 {
+    if (__builtin_expect(p->anomalies & SD_ANOM_IP_DISCARD, 0) && discarded_ctl_data(e, p, selected))
+        return;
     bool swapped;
     sd_flow *f = sd_flowtab_find_pkt(e->tab, p, &swapped);
-    bool bad = p->csum == SD_CSUM_BAD; /* cannot end a connection: its receiver dropped it */
+    bool bad = p->csum == SD_CSUM_BAD || discarded_ctl(p); /* cannot end a connection: its receiver dropped it */
     bool split = false;
     if (f && p->l4 == SD_L4_TCP && ((!bad && starts_new_conn(f, p)) || ws_splits(f, p, swapped))) {
         split = split_open(&f->c);
@@ -826,7 +861,7 @@ static void flow_packet(sd_engine *e, const sd_pkt *p, bool selected)
     }
     sd_streamno_packet(&f->ws, p, swapped);
     if (bad) {
-        bad_csum_packet(e, f, p, selected);
+        unreceived_packet(e, f, p, selected);
         return;
     }
     if (p->tunnel != f->tunnel && !f->tunnel_mixed) {

@@ -23,6 +23,18 @@
 /* Bytes of bulk one way before its answers tell sftp from a command:
  * two OpenSSH sftp chunks (a 64 KiB file has two WRITEs or READs). */
 #define MIDK_BULK_MIN 65536u
+/* Bytes of client bulk before two answers tell an sftp upload: more than
+ * one OpenSSH sftp chunk (32 KiB), so at least two WRITEs moved it. The
+ * server answers each WRITE with a STATUS only after its data, so a cut
+ * inside the upload keeps the answers to the chunks after it (lab
+ * sendenv_scp_* cut at login+20, scp over SFTP: 56-61 KiB of a 64 KiB
+ * upload, then three STATUSes, read `unknown` under MIDK_BULK_MIN). A
+ * download's READs come before the DATA they ask for, its small records
+ * after the bulk need not be answers (a VNC client's update requests
+ * through -L, lab tunnel_desktop; a ProxyJump carrier's nested acks,
+ * sftp_jump: both read `sftp` with this bound), so it keeps
+ * MIDK_BULK_MIN. */
+#define MIDK_SFTP_UPLOAD_MIN 32769u
 /* sftp: at least one answer the other way per this many bulk bytes (one
  * per 32 KiB chunk is sftp's; a margin for requests merged in a segment). */
 #define MIDK_SFTP_BYTES_PER_ANSWER 98304u
@@ -168,7 +180,7 @@ void sdi_mid_kind(ctx *x, size_t s0, session *S)
         x->exec = false;
         return;
     }
-    if (by >= MIDK_BULK_MIN && b.answers[d] >= MIDK_SFTP_ANSWERS_MIN &&
+    if (by >= (d ? MIDK_BULK_MIN : MIDK_SFTP_UPLOAD_MIN) && b.answers[d] >= MIDK_SFTP_ANSWERS_MIN &&
         (uint64_t)b.answers[d] * MIDK_SFTP_BYTES_PER_ANSWER >= by) {
         x->sftp = true;
         x->exec = false;

@@ -71,7 +71,13 @@ paramiko_shell_s1000 auth+5 shell
 wanc220_demo auth+5 shell
 rsync auth+5 exec
 watch_exec auth+5 exec
+sendenv_scp_chacha auth+20 sftp
+sendenv_scp_aes128gcm auth+20 sftp
 EOF2
+# (sendenv_scp_*: cut inside scp's upload over SFTP, 56-61 KiB of its 64 KiB then
+# three STATUSes: an upload's WRITEs are answered after their data, two answers
+# after more than one chunk tell sftp: sd_infer_midkind.c MIDK_SFTP_UPLOAD_MIN;
+# main: unknown)
 # (exec_cmd, top_exec, sendenv_sftp_chacha: cut before the session's requests,
 # read from them as a full capture's: sd_infer_midreq.c; integ: "unknown";
 # paramiko_shell_s1000: its requests each sent alone, each answered by one packet)
@@ -181,6 +187,10 @@ cut_json wanc220_demo auth+20 "$T/lab20" "$T/w220.json"
 grep -q '"session_kind":"exec"' "$T/w220.json" && bad "wanc220_demo +20: a reverse session's requests read as a command's output"
 cut_json rsync auth+20 "$T/lab20" "$T/rs20.json"
 grep -q '"session_kind":"sftp"' "$T/rs20.json" && bad "rsync +20: its push read as sftp"
+# a download under 64 KiB keeps MIDK_BULK_MIN: a VNC client's small requests
+# after its screen's bulk through -L are no SFTP READs (sd_infer_midkind.c)
+cut_json tunnel_desktop auth+5 "$T/td5" "$T/td5.json" &&
+    grep -q '"session_kind":"sftp"' "$T/td5.json" && bad "tunnel_desktop +5: its screen read as an sftp download"
 # a connection with a -R listener is no ProxyJump carrier (ssh -W implies
 # ClearAllForwardings; sd_infer.c after_login): a reverse session's keys at
 # +20 are no nested ones (integ: tunnel, 9 false nested keys)

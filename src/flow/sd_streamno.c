@@ -10,6 +10,13 @@
  *   bytes a slot at a load of at most 1/2 (1 MiB for the default 65,536
  *   pairs): the random accesses touch one index line each, and a ring line
  *   only where the tag matches (a pair that is really there).
+ * The ring is made of fixed blocks, each allocated when the ring first
+ * reaches it and never moved: a ring that doubled (each time a new
+ * allocation, cleared, and a copy of the old one) wrote every pair ~3 times
+ * and touched ~2.2x its pages before the cap (issue #11, bench/README.md
+ * stops 41-42: ~100 instructions a connection of b10k); the
+ * index, when it doubles, is refilled from the old index (8 bytes a
+ * pair), not from the ring's lines.
  * A general sd_hmap with the key and the value in each slot was 262,144
  * slots of 80 bytes (21 MB) at the default cap, missed the cache on every
  * access, and was ~11 % of the engine thread's time on brute force
@@ -32,8 +39,9 @@
 /* The index's first size (slots, a power of two): it doubles as pairs are
  * remembered, so a short capture does not pay for the cap. */
 #define INDEX_MIN_SLOTS 256u
-/* The ring's first size (pairs); it doubles up to the cap. */
-#define RING_MIN 256u
+/* Pairs in a ring block (64 KiB): a short capture allocates one; the
+ * default cap is 64 of them. */
+#define RING_BLOCK 1024u
 
 /* One ended pair: one cache line. tag 0 = the slot is free (never
  * written, or its pair was taken back by a new flow). */
@@ -54,9 +62,9 @@ typedef struct islot {
 } islot;
 
 struct sd_streamno {
-    ended *ring;       /* ring_n slots, in the order the pairs ended, line-aligned */
-    void *ring_mem;    /* the ring's allocation (one line more, for the alignment) */
-    size_t ring_n;     /* allocated; grows to cap */
+    ended **blk;       /* the ring's blocks, in the order the pairs ended; line-aligned */
+    size_t nblk;       /* blocks allocated (the ring's first nblk * RING_BLOCK slots) */
+    size_t blk_cap;    /* room in blk */
     size_t cap;
     islot *index;      /* nslots, a power of two */
     size_t nslots;
@@ -82,8 +90,22 @@ void sd_streamno_free(sd_streamno *t)
     if (!t)
         return;
     free(t->index);
-    free(t->ring_mem);
+    for (size_t b = 0; b < t->nblk; b++)
+        free(t->blk[b]);
+    free(t->blk);
     free(t);
+}
+
+/* Ring slot at (allocated). */
+static ended *ring_at(const sd_streamno *t, size_t at)
+{
+    return &t->blk[at / RING_BLOCK][at % RING_BLOCK];
+}
+
+size_t sd_streamno_bytes(const sd_streamno *t)
+{
+    size_t ring = t->nblk ? (t->nblk - 1) * RING_BLOCK + SD_MIN(RING_BLOCK, t->cap - (t->nblk - 1) * RING_BLOCK) : 0;
+    return ring * sizeof(ended) + t->blk_cap * sizeof *t->blk + t->nslots * sizeof *t->index;
 }
 
 static uint32_t key_tag(const sd_flowkey *key)
@@ -124,25 +146,26 @@ static size_t index_find(const sd_streamno *t, const sd_flowkey *key, uint32_t t
 {
     size_t mask = t->nslots - 1;
     for (size_t i = tag & mask; t->index[i].tag; i = (i + 1) & mask)
-        if (t->index[i].tag == tag && memcmp(&t->ring[t->index[i].at].key, key, sizeof *key) == 0)
+        if (t->index[i].tag == tag && memcmp(&ring_at(t, t->index[i].at)->key, key, sizeof *key) == 0)
             return i;
     return SIZE_MAX;
 }
 
 /* Room for one more pair at a load of at most 1/2: doubles the index and
- * puts the ring's live pairs back in it. Doublings are at most log2 of the
- * cap in a run, each over at most cap ring slots. */
+ * puts the old index's entries in it (8 bytes each: the ring's lines are
+ * not read). Doublings are at most log2 of the cap in a run. */
 static void index_reserve(sd_streamno *t)
 {
     if ((t->count + 1) * 2 <= t->nslots)
         return;
-    free(t->index);
+    islot *old = t->index;
+    size_t n = t->nslots;
     t->nslots *= 2;
     t->index = sd_calloc(t->nslots, sizeof *t->index);
-    size_t used = t->gen < t->cap ? (size_t)t->gen : t->cap;
-    for (size_t at = 0; at < used; at++)
-        if (t->ring[at].tag)
-            index_put(t, t->ring[at].tag, (uint32_t)at);
+    for (size_t i = 0; i < n; i++)
+        if (old[i].tag)
+            index_put(t, old[i].tag, old[i].at);
+    free(old);
 }
 
 bool sd_streamno_splits(const sd_wsconv *w, const sd_pkt *p, int side)
@@ -156,7 +179,7 @@ void sd_streamno_begin(sd_streamno *t, const struct sd_flowkey *key, const sd_pk
     uint32_t tag = key_tag(key);
     size_t i = t->count ? index_find(t, key, tag) : SIZE_MAX;
     if (i != SIZE_MAX) {
-        ended *e = &t->ring[t->index[i].at];
+        ended *e = ring_at(t, t->index[i].at);
         sd_wsconv prev = { .stream = e->stream,
                            .base = { e->base[0], e->base[1] },
                            .base_set = { e->base_set[0], e->base_set[1] } };
@@ -185,29 +208,39 @@ void sd_streamno_packet(sd_wsconv *w, const sd_pkt *p, int side)
 /* Forgets the live pair in ring slot at (the oldest, its slot wanted). */
 static void forget(sd_streamno *t, size_t at)
 {
-    size_t mask = t->nslots - 1, i = t->ring[at].tag & mask;
+    size_t mask = t->nslots - 1, i = ring_at(t, at)->tag & mask;
     while (t->index[i].at != at || !t->index[i].tag)
         i = (i + 1) & mask;
     index_del(t, i);
-    t->ring[at].tag = 0;
+    ring_at(t, at)->tag = 0;
     t->count--;
     t->forgotten++;
 }
 
-/* The ring slot for the next pair, grown while the ring is short of the cap. */
+/* A ring block of n pairs on whole lines (a pair is one line); unaligned
+ * only when the aligned allocation fails (sd_malloc then says it). */
+static ended *block_new(size_t n)
+{
+    void *b = NULL;
+    if (posix_memalign(&b, LINE, n * sizeof(ended)) != 0)
+        b = sd_malloc(n * sizeof(ended));
+    return b;
+}
+
+/* The ring slot for the next pair; its block is allocated when the ring
+ * first reaches it (only while gen < cap). Not cleared: a slot is read
+ * only once written (the index points at written slots; the check for a
+ * pair to forget waits for the ring to come round). */
 static size_t ring_slot(sd_streamno *t)
 {
-    size_t slot = (size_t)(t->gen % t->cap);
-    if (slot >= t->ring_n) { /* only while gen < cap: slot == gen */
-        size_t n = t->ring_n ? t->ring_n * 2 : RING_MIN;
-        if (n > t->cap)
-            n = t->cap;
-        void *mem = sd_calloc(n + 1, sizeof *t->ring);
-        ended *ring = (ended *)(((uintptr_t)mem + LINE - 1) & ~(uintptr_t)(LINE - 1));
-        if (t->ring_n)
-            memcpy(ring, t->ring, t->ring_n * sizeof *ring);
-        free(t->ring_mem);
-        t->ring_mem = mem, t->ring = ring, t->ring_n = n;
+    size_t slot = (size_t)(t->gen % t->cap), b = slot / RING_BLOCK;
+    if (b >= t->nblk) { /* slot == gen: the ring is filled in order */
+        if (t->nblk == t->blk_cap) {
+            t->blk_cap = t->blk_cap ? t->blk_cap * 2 : 1;
+            t->blk = sd_reallocarray(t->blk, t->blk_cap, sizeof *t->blk);
+        }
+        size_t n = SD_MIN(RING_BLOCK, t->cap - slot);
+        t->blk[t->nblk++] = block_new(n);
     }
     return slot;
 }
@@ -215,19 +248,20 @@ static size_t ring_slot(sd_streamno *t)
 void sd_streamno_end(sd_streamno *t, const struct sd_flowkey *key, const sd_wsconv *w)
 {
     size_t slot = ring_slot(t);
-    if (t->ring[slot].tag) /* full: forget the pair that ended longest ago */
+    if (t->gen >= t->cap && ring_at(t, slot)->tag) /* full: forget the pair that ended longest ago */
         forget(t, slot);
     uint32_t tag = w->tag;
     SD_CHECK(assert(tag == key_tag(key)));
     size_t old = index_find(t, key, tag);
     if (old != SIZE_MAX) { /* the key ended before and was not taken back: the newer end wins */
-        t->ring[t->index[old].at].tag = 0;
+        ring_at(t, t->index[old].at)->tag = 0;
         index_del(t, old);
         t->count--;
     }
     index_reserve(t);
-    ended *e = &t->ring[slot];
-    e->key = *key;
+    ended *e = ring_at(t, slot);
+    /* all 42 bytes, padding too (the block is not cleared): index_find compares them */
+    memcpy(&e->key, key, sizeof *key);
     e->tag = tag;
     e->stream = w->stream;
     e->base[0] = w->base[0], e->base[1] = w->base[1];

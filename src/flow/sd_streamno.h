@@ -19,6 +19,7 @@
 
 #include "../decode/sd_decode.h"
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 /* A flow's Wireshark conversation: its number and, per side of the flow key
@@ -58,5 +59,8 @@ void sd_streamno_end(sd_streamno *t, const struct sd_flowkey *key, const sd_wsco
 /* Ended pairs forgotten for the cap (a later packet of one starts a new
  * stream where Wireshark would continue the old). */
 uint64_t sd_streamno_forgotten(const sd_streamno *t);
+
+/* Bytes t holds (the ring's blocks, their table, the index). */
+size_t sd_streamno_bytes(const sd_streamno *t);
 
 #endif

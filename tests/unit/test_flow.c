@@ -619,6 +619,38 @@ static void test_streamno_model(void **state)
     (void)state;
     streamno_run(7, 40, 20000);    /* the cap reached all the time */
     streamno_run(300, 700, 200000); /* an index of 512 to 1,024 slots, half full */
+    /* past the ring's first block (1,024 pairs), the cap inside the second */
+    streamno_run(1500, 1024, 200000);
+}
+
+/* The ring grows a block (1,024 pairs, 64 KiB) at a time, never copied:
+ * 4,097 ended pairs at the default cap hold 5 blocks and an index of
+ * 16,384 slots (load <= 1/2). A ring that doubles holds 8,192 lines
+ * (512 KiB) by then, and wrote each pair up to 3 times (bench/README.md,
+ * stop 42). */
+static void test_streamno_bytes(void **state)
+{
+    (void)state;
+    sd_streamno *t = sd_streamno_new(0);
+    const unsigned n = 4097;
+    for (unsigned i = 0; i < n; i++) {
+        sd_flowkey key;
+        memset(&key, 0, sizeof key);
+        key.proto = 6, key.a.fam = key.b.fam = 4, key.pa = (uint16_t)(1024 + i % 60000), key.pb = 22;
+        key.a.a[3] = (uint8_t)(i / 60000); /* distinct keys past the ports */
+        sd_pkt p;
+        memset(&p, 0, sizeof p);
+        p.l4 = SD_L4_TCP, p.flags = SD_TH_SYN, p.seq = i;
+        sd_wsconv w;
+        sd_streamno_begin(t, &key, &p, 0, &w);
+        assert_int_equal(w.stream, i);
+        sd_streamno_packet(&w, &p, 0);
+        sd_streamno_end(t, &key, &w);
+    }
+    size_t ring = 5 * 1024 * 64, index = 16384 * 8, table = 8 * sizeof(void *);
+    assert_true(sd_streamno_bytes(t) <= ring + index + table);
+    assert_true(sd_streamno_bytes(t) >= n * 64 + index);
+    sd_streamno_free(t);
 }
 
 int main(void)
@@ -636,6 +668,7 @@ int main(void)
         cmocka_unit_test(test_fast_path_first_data),
         cmocka_unit_test(test_uid_same_as_bytewise),
         cmocka_unit_test(test_streamno_model),
+        cmocka_unit_test(test_streamno_bytes),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

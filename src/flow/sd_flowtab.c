@@ -258,20 +258,12 @@ void sd_flowtab_pkt_key(sd_pkt *p, bool vlan_unkeyed)
     p->fk_tag = sd_hmap_tag16(p->fk);
 }
 
-sd_flow *sd_flowtab_find_pkt(sd_flowtab *t, const sd_pkt *p, bool *swapped)
+/* A packet whose key the reader thread did not make (not IPv4, or no
+ * reader thread): out of line, so that the common case below stays small
+ * enough for LTO to inline into the engine's per-packet function. */
+static __attribute__((noinline)) sd_flow *find_pkt_unkeyed(sd_flowtab *t, const sd_pkt *p, bool *swapped)
 {
     sd_flow **v;
-    if (p->fk_set) { /* made ahead by the reader thread */
-#ifdef SD_DEBUG_INVARIANTS
-        uint8_t pk[KEY4_LEN];
-        bool sw;
-        pack4(p, p->nvlan ? p->vlan[0] : 0, pk, &sw);
-        assert(sw == p->fk_swapped && memcmp(pk, p->fk, KEY4_LEN) == 0);
-#endif
-        *swapped = p->fk_swapped;
-        v = sd_hmap_find_tagged(t->flows4, p->fk, p->fk_tag);
-        return v ? *v : NULL;
-    }
     if (p->src.fam != 4 || p->dst.fam != 4) {
         sd_flowkey k;
         sd_flowkey_make(&k, p, swapped);
@@ -280,6 +272,21 @@ sd_flow *sd_flowtab_find_pkt(sd_flowtab *t, const sd_pkt *p, bool *swapped)
     uint8_t pk[KEY4_LEN];
     pack4(p, p->nvlan ? p->vlan[0] : 0, pk, swapped);
     v = sd_hmap_find(t->flows4, pk);
+    return v ? *v : NULL;
+}
+
+sd_flow *sd_flowtab_find_pkt(sd_flowtab *t, const sd_pkt *p, bool *swapped)
+{
+    if (!p->fk_set)
+        return find_pkt_unkeyed(t, p, swapped);
+#ifdef SD_DEBUG_INVARIANTS
+    uint8_t pk[KEY4_LEN];
+    bool sw;
+    pack4(p, p->nvlan ? p->vlan[0] : 0, pk, &sw);
+    assert(sw == p->fk_swapped && memcmp(pk, p->fk, KEY4_LEN) == 0);
+#endif
+    *swapped = p->fk_swapped; /* key made ahead by the reader thread */
+    sd_flow **v = sd_hmap_find_tagged(t->flows4, p->fk, p->fk_tag);
     return v ? *v : NULL;
 }
 

@@ -144,14 +144,19 @@ static size_t client_near(const ctx *x, const leg *L, size_t from, size_t to, si
 }
 
 /* The client's record at v[i] is answered at once (within ECHO_NOW_S)
- * by a page (SCREEN_PAGE_MIN wire bytes or more in one server record): a
- * person's key in a pager or editor; a timer's request is answered by a
- * few bytes of reply or nothing. */
+ * by a page (SCREEN_PAGE_MIN wire bytes or more in one server record,
+ * among the server's records before the client's next): a person's key in
+ * a pager or editor; a timer's request is answered by a few bytes of reply
+ * or nothing. The page need not come first: less writes its status line
+ * apart before the page (lab fullscreen_s2000 at +10400 frames 117-124:
+ * 44, then 1076, 1076, 548 within 2 ms; the key and the `/` after it, 1.023
+ * and 1.007 s apart, were read as a timer's ticks). */
 static bool paged_at_once(const ctx *x, const leg *L, size_t to, size_t i)
 {
-    size_t j = i + 1;
-    return j < to && !sdi_is_cl(L, &x->v[j]) && x->v[j].len >= SCREEN_PAGE_MIN &&
-           x->v[j].t - x->v[i].t <= ECHO_NOW_S;
+    for (size_t j = i + 1; j < to && !sdi_is_cl(L, &x->v[j]) && x->v[j].t - x->v[i].t <= ECHO_NOW_S; j++)
+        if (x->v[j].len >= SCREEN_PAGE_MIN)
+            return true;
+    return false;
 }
 
 /* A gap of a timer's: a whole number of seconds to within
@@ -1231,16 +1236,19 @@ static bool waited_on_command(const ctx *x, const key *k, size_t i)
  * of a command running without output (its CR LF echo alone), this one
  * stops it. A Ctrl-C in the middle of a line at a prompt has the shape of
  * an Enter ending a command without output: nothing tells them. */
+static uint32_t answer_past_tick(const ctx *x, const leg *L, const keysz *z, size_t from, const key *q);
+
 static void interrupt_keys(const ctx *x, const leg *L, const keysz *z, size_t from, key *k, size_t nk)
 {
     for (size_t i = 0; i < nk; i++) {
         key *q = &k[i], *p = i ? &k[i - 1] : NULL;
-        if (!is_key(q, "enter") || q->resp_n > INTERRUPT_RECORDS_MAX)
+        if (!is_key(q, "enter"))
             continue;
-        bool silent = p && echo_then_few(x, z, q, INTERRUPT_RECORDS_MAX) && is_key(p, "char") &&
-                      p->resp_n == 1 && x->v[p->resp_first].len == z->we && line_chars(k, i - 1) > 0 &&
-                      waited_on_command(x, k, i);
-        if (!silent && !output_running(x, L, z, from, k, i))
+        bool silent = q->resp_n <= INTERRUPT_RECORDS_MAX && p && echo_then_few(x, z, q, INTERRUPT_RECORDS_MAX) &&
+                      is_key(p, "char") && p->resp_n == 1 && x->v[p->resp_first].len == z->we &&
+                      line_chars(k, i - 1) > 0 && waited_on_command(x, k, i);
+        if (!silent && !(output_running(x, L, z, from, k, i) &&
+                         answer_past_tick(x, L, z, from, q) <= INTERRUPT_RECORDS_MAX))
             continue;
         q->k = "char";
         if (silent)
@@ -1323,6 +1331,33 @@ static bool stream_before(const ctx *x, const leg *L, const keysz *z, size_t fro
     }
     s->gap = gap;
     return keyless + 1 >= RUNNING_TICKS_MIN && gap > TICK_BURST_S;
+}
+
+/* The records of key q's answer past the stream's tick that was already
+ * on its way: a key typed while output streams by itself is answered after
+ * the next tick when that tick left first, a record at the stream's
+ * cadence and of its shape (STREAM_JITTER; lab ctrlc_s8000 at +10400
+ * frames 176-182: Ctrl-C 52 ms into the loop's 60 ms tick, answered by its
+ * line, 3 ms later, then "^C", CR LF and a prompt; four records, read as an
+ * Enter). All of q's answer records when none such came first. */
+static uint32_t answer_past_tick(const ctx *x, const leg *L, const keysz *z, size_t from, const key *q)
+{
+    stream s;
+    if (!q->resp_n || !stream_before(x, L, z, from, q, &s))
+        return q->resp_n;
+    double t0 = 0;
+    uint32_t n = 0, tick = 0;
+    for (size_t j = q->resp_first; j <= q->resp_last; j++) {
+        const item *it = &x->v[j];
+        if (sdi_is_cl(L, it))
+            continue;
+        if (it->len <= z->we || (tick_add(x, j, &t0, &n) && tick))
+            break;
+        if (fabs(it->t - s.last - s.gap) > STREAM_JITTER * s.gap || n > s.recs || it->len > s.max)
+            return q->resp_n;
+        tick++;
+    }
+    return q->resp_n - tick;
 }
 
 /* Key i, read as Enter, was typed ahead while output streamed: its answer

@@ -2713,6 +2713,32 @@ static void test_pager_keys_not_ticks(void **st)
     assert_int_equal(shell_keys(keys, sizeof keys / sizeof keys[0], k, 8), 7);
 }
 
+/* less's keys whose answer begins with its status line, the page after it
+ * (lab fullscreen_s2000 at +10400 frames 103-139): space and b paged,
+ * then a key answered by 44, 1076, 1076, 548 within 2 ms and `/` (its
+ * prompt, 44) 1.023 s and 1.007 s after the keys before, a timer's
+ * evenness: the page after the status line shows a person's key, so all
+ * are kept (main lost the key and the `/` as keepalive ticks). */
+static void test_pager_status_then_page(void **st)
+{
+    (void)st;
+    static const step keys[] = {
+        { true, 36, 2.00 }, { false, 36, 2.001 },                                        /* "x" */
+        { true, 36, 2.30 }, { false, 60, 2.301 }, { false, 1084, 2.302 },                /* Enter */
+        { true, 36, 7.9685 }, { false, 44, 7.9688 }, { false, 1448, 7.9692 },            /* space */
+        { true, 36, 8.8123 }, { false, 1084, 8.8130 }, { false, 980, 8.8131 },           /* b */
+        { true, 36, 9.8354 }, { false, 44, 9.8373 }, { false, 1076, 9.8374 },            /* g */
+        { false, 1076, 9.8375 }, { false, 548, 9.8375 },
+        { true, 36, 10.8423 }, { false, 44, 10.8453 },                                   /* / */
+        { true, 36, 11.0954 }, { false, 44, 11.0977 },                                   /* "t" */
+        { true, 36, 11.3906 }, { false, 44, 11.3909 },                                   /* "c" */
+        { true, 36, 11.8435 }, { false, 44, 11.8453 }, { false, 1076, 11.8456 },         /* Enter */
+        { true, 36, 12.7966 }, { false, 44, 12.7970 }, { false, 68, 12.8017 },           /* q */
+    };
+    keyname k[12];
+    assert_int_equal(shell_keys(keys, sizeof keys / sizeof keys[0], k, 12), 10);
+}
+
 static void test_empty_line_no_backspace(void **st)
 {
     (void)st;
@@ -3103,6 +3129,40 @@ static void test_interrupt_uneven_stream(void **st)
         const char *want[] = { "char", "char", "char", "char", "char", "char", "enter", even ? "enter" : "char", "char" };
         assert_shell_keys(keys, n, want, sizeof want / sizeof want[0]);
     }
+}
+
+/* A shell loop printing a 68-byte line every 60 ms, Ctrl-C 52 ms into a
+ * tick (lab ctrlc_s8000 at +10400 frames 141-182): the loop's next line
+ * left first, 3 ms after the key and at the loop's cadence, then "^C", CR
+ * LF and the prompt. The line is the stream's, not the key's answer: a
+ * char (main read four answer records as an Enter). */
+static void test_interrupt_tick_in_flight(void **st)
+{
+    (void)st;
+    step keys[56];
+    size_t n = 0;
+    double t = 2.0;
+    for (int c = 0; c < 4; c++, t += 0.2) { /* "loop" */
+        keys[n++] = (step){ true, 36, t };
+        keys[n++] = (step){ false, 36, t + 0.0003 };
+    }
+    keys[n++] = (step){ true, 36, t };           /* Enter: CR LF and the first line */
+    keys[n++] = (step){ false, 68, t + 0.002 };
+    for (int g = 1; g <= 16; g++)
+        keys[n++] = (step){ false, 68, t + 0.002 + 0.06 * g };
+    t += 0.002 + 0.06 * 16 + 0.052;
+    keys[n++] = (step){ true, 36, t };           /* Ctrl-C */
+    keys[n++] = (step){ false, 68, t + 0.003 };
+    keys[n++] = (step){ false, 36, t + 0.0033 };
+    keys[n++] = (step){ false, 36, t + 0.0034 };
+    keys[n++] = (step){ false, 52, t + 0.0036 };
+    keys[n++] = (step){ true, 36, t + 1.05 };    /* "d" */
+    keys[n++] = (step){ false, 36, t + 1.0503 };
+    keys[n++] = (step){ true, 36, t + 1.30 };    /* Enter */
+    keys[n++] = (step){ false, 36, t + 1.3003 };
+    keys[n++] = (step){ false, 84, t + 1.302 };
+    const char *want[] = { "char", "char", "char", "char", "enter", "char", "char", "enter" };
+    assert_shell_keys(keys, n, want, sizeof want / sizeof want[0]);
 }
 
 /* `sleep 9` typed at 0.25 s a key, its Enter answered by its CR LF echo
@@ -4555,6 +4615,7 @@ int main(void)
         cmocka_unit_test(test_editor_run_pause),
         cmocka_unit_test(test_repl_short_prompt),
         cmocka_unit_test(test_pager_keys_not_ticks),
+        cmocka_unit_test(test_pager_status_then_page),
         cmocka_unit_test(test_typeahead_rhythm_not_stream),
         cmocka_unit_test(test_enter_one_record_then_search),
         cmocka_unit_test(test_enter_after_edit),
@@ -4566,6 +4627,7 @@ int main(void)
         cmocka_unit_test(test_alive_answer_late),
         cmocka_unit_test(test_interrupt_uneven_stream),
         cmocka_unit_test(test_interrupt_silent_pace),
+        cmocka_unit_test(test_interrupt_tick_in_flight),
         cmocka_unit_test(test_tab_before_one_record_enter),
         cmocka_unit_test(test_search_keys),
         cmocka_unit_test(test_kill_line),

@@ -67,10 +67,25 @@ static inline __attribute__((always_inline)) void drop_buffers(sd_ssh *s, int di
 _Static_assert(offsetof(sd_ssh, terrapin_suite) == offsetof(sd_ssh, m) + sizeof(sd_ssh_meta),
                "sd_ssh_new leaves only what is written before it is read after the meta");
 
+/* The per-record layout (sd_ssh_int.h struct sd_ssh): with the parser at a
+ * line's start, each direction's and each side's first line are whole, and
+ * client_dir shares the line before side[0]. */
+#define SDP_LINE 64u /* a cache line's bytes */
+_Static_assert(offsetof(sd_ssh, mid) + sizeof(void *) <= SDP_LINE, "opts, frame, ts and mid in the first line");
+_Static_assert(offsetof(sd_ssh, d) % SDP_LINE == 0 && sizeof(dirst) % SDP_LINE == 0, "d[0] and d[1] start lines");
+_Static_assert(offsetof(dirst, head_off) <= SDP_LINE, "a direction's per-record fields in its first line");
+_Static_assert(offsetof(sd_ssh, m.side) % SDP_LINE == 0 && sizeof(sd_ssh_side) % SDP_LINE == 0,
+               "side[0] and side[1] start lines");
+_Static_assert(offsetof(sd_ssh_side, gap_bytes) <= SDP_LINE, "a side's per-record fields in its first line");
+_Static_assert(offsetof(sd_ssh, m.client_dir) / SDP_LINE == offsetof(sd_ssh, m.side) / SDP_LINE - 1,
+               "client_dir in the line before side[0]");
+
 sd_ssh *sd_ssh_new(const sd_ssh_opts *opts)
 {
     sd_arena a = { 0 };
-    sd_ssh *s = sd_arena_alloc(&a, sizeof(*s));
+    /* at a line's start: the arena aligns for any object only */
+    uintptr_t at = (uintptr_t)sd_arena_alloc(&a, sizeof(sd_ssh) + SDP_LINE - 1);
+    sd_ssh *s = (sd_ssh *)((at + SDP_LINE - 1) & ~(uintptr_t)(SDP_LINE - 1));
     /* up to the meta's rare strings: the rest is written before it is read */
     memset(s, 0, offsetof(sd_ssh, m.suite_guess));
     s->m.suite_guess[0] = s->m.terrapin_reason[0] = '\0';

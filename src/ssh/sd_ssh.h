@@ -171,29 +171,43 @@ typedef enum sd_ssh_evidence {
 #define SD_SSH_NEG_SLOT 72
 
 typedef struct sd_ssh_side {
+    /* What each encrypted record reads and writes (sd_ssh.c feed_in,
+     * feed_enc, emit), first: 56 bytes, one cache line of a parser that has
+     * gone cold between a brute-force connection's segments, for each side
+     * (the side is 6 lines, so side[1] starts on a line too: sd_ssh.c's
+     * layout asserts; issue #11). */
     uint64_t bytes;              /* bytes fed (gaps excluded) */
+    uint64_t enc_bytes;          /* bytes after NEWKEYS */
+    uint64_t enc_records;        /* records emitted (exact packets or segments) */
+    uint64_t enc_record_bytes;
+    sd_ssh_suite suite;          /* what this side sends with; mode UNKNOWN if not known */
+    bool newkeys_seen;
+    bool splitting;              /* exact packets are being cut from the bytes */
+    bool banner_seen;
+    bool kexinit_seen;           /* first KEXINIT */
+
     uint64_t gap_bytes;
 
     /* banner */
-    bool banner_seen;
     char *banner;                /* identification line without CR LF, or NULL */
-    char proto[16];              /* "2.0", "1.99", "1.5" */
     char *software;              /* softwareversion, or NULL */
     char *comments;              /* after the first space, or NULL */
-    bool banner_crlf;            /* ended with CR LF (RFC) rather than LF */
     uint64_t banner_frame;
     sd_ts banner_ts;
     char *prebanner;             /* lines before the banner (LF-joined, capped) */
+    char proto[16];              /* "2.0", "1.99", "1.5" */
     uint32_t prebanner_lines;
+    bool banner_crlf;            /* ended with CR LF (RFC) rather than LF */
 
-    /* first KEXINIT */
-    bool kexinit_seen;
+    /* first KEXINIT (kexinit_seen above) */
     uint32_t kexinit_count;      /* KEXINITs seen in the clear */
     uint64_t kexinit_frame;
     sd_ts kexinit_ts;
     uint8_t cookie[16];
     char *lists[SD_SSH_NL_COUNT]; /* all ten in one block (lists_block), one allocation per KEXINIT */
     char *lists_block;
+    char *hassh_algorithms;      /* the pre-hash string */
+    char hassh[33];              /* client: hassh, server: hasshServer ("" if no KEXINIT) */
     /* lists and hassh_algorithms are the run's KEXINIT memo's (sd_ssh_opts.memo):
      * they live as long as it and never change, so a writer may compare
      * them by address (sd_ssh_memo_gen) */
@@ -203,31 +217,25 @@ typedef struct sd_ssh_side {
     bool strict_kex;             /* kex-strict-c/s-v00@openssh.com in its kex list */
     bool ext_info;               /* ext-info-c / ext-info-s in its kex list */
     bool ext_info_msg;           /* an EXT_INFO (7) seen in the clear */
-    char hassh[33];              /* client: hassh, server: hasshServer ("" if no KEXINIT) */
-    char *hassh_algorithms;      /* the pre-hash string */
 
     /* cleartext packets */
-    uint64_t clear_packets;
-    uint32_t unexpected_msgs;    /* non-KEX messages before NEWKEYS */
     uint8_t first_unexpected_type;
+    uint32_t unexpected_msgs;    /* non-KEX messages before NEWKEYS */
+    uint64_t clear_packets;
     uint64_t first_unexpected_frame;
 
-    /* encryption */
-    bool newkeys_seen;
+    /* encryption (newkeys_seen, suite, splitting and the counts above) */
     uint64_t newkeys_frame;
     sd_ts newkeys_ts;
     uint64_t enc_offset;         /* stream offset of the first encrypted byte */
-    sd_ssh_suite suite;          /* what this side sends with; mode UNKNOWN if not known */
-    bool splitting;              /* exact packets are being cut from the bytes */
-    uint64_t enc_bytes;          /* bytes after NEWKEYS */
-    uint64_t enc_records;        /* records emitted (exact packets or segments) */
-    uint64_t enc_record_bytes;
 
+    uint64_t cut_bytes;          /* of gap_bytes, those the snaplen cut from captured segments */
     bool stopped;                /* cleartext/encrypted parsing gave up */
     bool banner_cut;             /* banner is the captured part of a line the snaplen cut */
     bool kexinit_cut;            /* its KEXINIT was cut by the snaplen (kexinit_seen stays false) */
-    uint64_t cut_bytes;          /* of gap_bytes, those the snaplen cut from captured segments */
     bool ssh1;                   /* this side speaks protocol 1 (not parsed) */
+    /* to 6 whole lines (see above) */
+    uint8_t line_pad[12];
 } sd_ssh_side;
 
 typedef struct sd_ssh_meta {

@@ -42,57 +42,61 @@ enum { ST_BANNER = 0, ST_CLEAR, ST_ENC, ST_SSH1, ST_DEAD, ST_NKWAIT, ST_RESYNC, 
 #define SDP_LINE_INLINE 256u
 
 typedef struct dirst {
-    int st;
+    /* What each encrypted record reads and writes (feed_in, feed_enc),
+     * first: one cache line a direction (dirst is 3 whole lines; sd_ssh.c's
+     * layout asserts), where a brute-force connection's segments, far
+     * apart, found the parser cold over several (issue #11). */
     uint64_t off;            /* stream offset of the next byte */
-    /* BANNER */
-    uint8_t *line;           /* line_cap bytes (up to LINE_BUF) while in BANNER, else NULL; sd_ssh.line0 at first */
-    size_t line_cap;
-    size_t line_len;
-    uint64_t line_seen;      /* bytes of the current line, those past the buffer too */
-    bool line_cr;            /* its last byte so far is a CR */
-    bool long_line_noted;    /* line_too_long reported for a pre-banner line */
-    bool line_over;          /* the current line passed SD_SSH_MAX_LINE before its LF */
-    uint32_t long_at;        /* its line_too_long anomaly's index + 1 (0: none kept) */
-    uint64_t nb_bytes;       /* bytes seen in the banner state */
-    bool dead_no_banner;     /* stopped before any banner: not SSH */
-    /* CLEAR and ENC framing */
-    uint8_t hdr[4];
-    uint32_t hdr_have;
-    uint32_t plen;           /* packet_length of the packet being read */
-    uint8_t *pkt;            /* CLEAR: body being collected (freed after CLEAR) */
-    size_t pkt_cap;
-    uint32_t pkt_have;
-    bool align_noted, pad_noted;
-    bool non_ssh_after_banner;
-    /* ENC */
+    /* ENC (and CLEAR) framing */
     uint64_t enc_left;       /* bytes of the current record after its header */
     uint64_t rec_off;
-    /* role evidence for this direction (sd_ssh_evidence levels, 0 = none) */
-    int ev_client, ev_server;
-    bool kexmsg_sent;        /* a key exchange message (30-49) read from this side */
-    bool line_rest;          /* CUTLOST after a banner the snaplen cut: the next segment may end its line */
-    bool rest_scan;          /* ... and its LF is being looked for, rest_seen bytes in */
-    uint16_t rest_seen;
-    bool kex_joined;         /* read from inside its key exchange: its KEXINIT was before the capture */
-    uint8_t nk_buf[SD_SSH_NK_PEEK]; /* NKWAIT: the bytes after the doubtful NEWKEYS; RESYNC: the last 6 */
-    uint32_t rs_skip;        /* RESYNC: the found NEWKEYS' padding still to come */
-    uint32_t rs_scanned;     /* RESYNC: bytes looked through (SD_SSH_RESYNC_MAX) */
-    uint8_t nk_have;
-    uint64_t nk_frame;       /* the doubtful NEWKEYS' frame */
-    int major;               /* sdp_proto_major of the side's proto, set with its banner */
-    /* snaplen cuts (sd_ssh_cut) */
-    bool cut_noted;          /* SD_SSH_AN_SNAPLEN_CUT said */
-    bool cl_skip;            /* CUTLOST: this segment's start was tried: the rest is passed over */
-    uint64_t cut_frame;      /* the last cut segment's frame and time */
-    sd_ts cut_ts;
-    uint32_t cut_left;       /* CLEAR: bytes of the current packet past a cut, still to come */
-    int cut_type;            /* its message type, -1 when the cut took it */
+    int st;
+    uint32_t hdr_have;
+    uint32_t plen;           /* packet_length of the packet being read */
+    uint8_t hdr[4];
     /* suite unknown after NEWKEYS (sd_ssh.c suite_from_sizes): the first
      * bytes of the segment or record starting at head_off */
     bool head_want;
     uint8_t head_have;
     uint8_t head[4];
+    bool cut_noted;          /* snaplen cuts: SD_SSH_AN_SNAPLEN_CUT said */
+    bool cl_skip;            /* CUTLOST: this segment's start was tried: the rest is passed over */
     uint64_t head_off;
+    /* BANNER */
+    uint8_t *line;           /* line_cap bytes (up to LINE_BUF) while in BANNER, else NULL; sd_ssh.line0 at first */
+    size_t line_cap;
+    size_t line_len;
+    uint64_t line_seen;      /* bytes of the current line, those past the buffer too */
+    uint64_t nb_bytes;       /* bytes seen in the banner state */
+    uint32_t long_at;        /* its line_too_long anomaly's index + 1 (0: none kept) */
+    bool line_cr;            /* its last byte so far is a CR */
+    bool long_line_noted;    /* line_too_long reported for a pre-banner line */
+    bool line_over;          /* the current line passed SD_SSH_MAX_LINE before its LF */
+    bool dead_no_banner;     /* stopped before any banner: not SSH */
+    /* CLEAR */
+    uint8_t *pkt;            /* CLEAR: body being collected (freed after CLEAR) */
+    size_t pkt_cap;
+    uint32_t pkt_have;
+    bool align_noted, pad_noted;
+    bool non_ssh_after_banner;
+    bool kexmsg_sent;        /* a key exchange message (30-49) read from this side */
+    /* role evidence for this direction (sd_ssh_evidence levels, 0 = none) */
+    int ev_client, ev_server;
+    bool line_rest;          /* CUTLOST after a banner the snaplen cut: the next segment may end its line */
+    bool rest_scan;          /* ... and its LF is being looked for, rest_seen bytes in */
+    uint16_t rest_seen;
+    bool kex_joined;         /* read from inside its key exchange: its KEXINIT was before the capture */
+    uint8_t nk_have;
+    uint8_t nk_buf[SD_SSH_NK_PEEK]; /* NKWAIT: the bytes after the doubtful NEWKEYS; RESYNC: the last 6 */
+    uint32_t rs_skip;        /* RESYNC: the found NEWKEYS' padding still to come */
+    uint32_t rs_scanned;     /* RESYNC: bytes looked through (SD_SSH_RESYNC_MAX) */
+    int major;               /* sdp_proto_major of the side's proto, set with its banner */
+    uint64_t nk_frame;       /* the doubtful NEWKEYS' frame */
+    /* snaplen cuts (sd_ssh_cut; cut_noted and cl_skip above) */
+    uint64_t cut_frame;      /* the last cut segment's frame and time */
+    sd_ts cut_ts;
+    uint32_t cut_left;       /* CLEAR: bytes of the current packet past a cut, still to come */
+    int cut_type;            /* its message type, -1 when the cut took it */
 } dirst;
 
 /* The negotiation (sd_ssh_derive.c negotiate) of a client's list set
@@ -148,36 +152,41 @@ sdp_kexent *sdp_memo_add(sd_ssh_memo *m, uint64_t hash, const uint8_t *raw, size
                          char *const lists[SD_SSH_NL_COUNT], unsigned marks);
 
 struct sd_ssh {
+    /* Its first line (sd_ssh_new puts it at a line's start), each
+     * direction's first line (d) and each side's (m.side) hold what every
+     * encrypted record reads and writes, and m.client_dir sits in the line
+     * before m.side[0]: four lines a record, where there were nine or ten
+     * (issue #11; sd_ssh.c asserts the layout). */
+    sd_ssh_opts opts;
+    uint64_t frame;              /* of the current feed */
+    sd_ts ts;
+    struct sdp_mid *mid;         /* sd_ssh_mid.c's state, in the arena, from a direction that began with no banner */
+    dirst d[2];
     /* The connection's arena: this struct, the banners' strings, both
      * name-list blocks and the caller's statistics (sd_ssh_arena), all
      * allocated once per connection; buffers that grow stay on the heap. */
     sd_arena arena;
-    sd_ssh_opts opts;
-    dirst d[2];
     /* terrapin_reason's suite half: the memo's negotiation's or
      * terrapin_suite (below), NULL before the first negotiation */
     const char *tsuite;
     sdp_kexent *kex[2];          /* by direction: the memo's entry of its KEXINIT's lists, or NULL */
-    uint32_t anomalies_cap;      /* room in m.anomalies */
-    bool hostkey_from_33;        /* the host key came from a DH-GEX reply */
-    uint64_t frame;              /* of the current feed */
-    sd_ts ts;
-    bool flip_noted;
-    bool claim_noted;            /* SD_SSH_AN_ROLE_CLAIM said */
-    uint64_t after_close[2];     /* bytes past the sender's FIN or RST (sd_ssh_after_close) */
-    uint32_t after_close_an[2];  /* index + 1 of its SD_SSH_AN_AFTER_CLOSE anomaly, 0 = none kept */
-    bool after_close_read[2];    /* sd_ssh_after_close_read said */
-    bool derive_due;             /* sdp_touch left the derivation for later (sd_ssh_meta_get) */
-    /* client dir + 1 the HASSHes and negotiation were worked out for; 0 =
-     * stale. Next to derive_due: sd_ssh_meta_late reads both at the end */
-    int hassh_cdir;
     /* key exchange messages only some methods have, read before both
      * KEXINITs named the method (sd_ssh_clear.c kex_early): in the arena,
      * at the first; judged once the method is known */
     struct sdp_kexearly *early;
     struct sdp_sizes *sizes;     /* samples for suite_from_sizes (sd_ssh.c), in the arena, at the first */
+    uint64_t after_close[2];     /* bytes past the sender's FIN or RST (sd_ssh_after_close) */
+    uint32_t after_close_an[2];  /* index + 1 of its SD_SSH_AN_AFTER_CLOSE anomaly, 0 = none kept */
+    uint32_t anomalies_cap;      /* room in m.anomalies */
+    /* client dir + 1 the HASSHes and negotiation were worked out for; 0 =
+     * stale. Next to derive_due: sd_ssh_meta_late reads both at the end */
+    int hassh_cdir;
+    bool derive_due;             /* sdp_touch left the derivation for later (sd_ssh_meta_get) */
+    bool after_close_read[2];    /* sd_ssh_after_close_read said */
+    bool hostkey_from_33;        /* the host key came from a DH-GEX reply */
     uint8_t n_early;
-    struct sdp_mid *mid;         /* sd_ssh_mid.c's state, in the arena, from a direction that began with no banner */
+    bool flip_noted;
+    bool claim_noted;            /* SD_SSH_AN_ROLE_CLAIM said */
     /* The meta, its rarely written strings last (sd_ssh.h): from there on
      * sd_ssh_new zeroes no more than their first bytes. */
     sd_ssh_meta m;

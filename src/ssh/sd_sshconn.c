@@ -74,33 +74,43 @@ typedef struct cuts {
 enum { CLOSE_SET = 1, CLOSE_UNTAKEN = 2 }; /* conn_st.close: seen; the peer ACKed past it */
 
 typedef struct sd_sshconn_st {
+    /* What every chunk, packet and record reads or writes first (chunk,
+     * feed, on_record, the close and cut checks): 112 bytes, two or three
+     * lines (the state is 16-byte aligned), where they were spread over
+     * four or five (issue #11) */
     sd_ssh *ssh;
+    struct sd_sshconn *x;
     sd_ssh_record *rec;
     size_t nrec, cap;
-    size_t nstat; /* rec[0..nstat) are counted in stats (all but with opts.defer_stats) */
+    /* the latest frame a record came from, and its (possibly raised) time */
+    uint64_t last_frame;
+    sd_ts last_ts;
+    cuts *cut[2];          /* from the first segment the snaplen cut */
+    after_close *ac[2];    /* from the first byte past the close */
+    uint32_t close_seq[2]; /* the lowest FIN's number + 1, or RST's number, seen of each side */
+    uint8_t close[2];      /* CLOSE_* */
     bool truncated;
+    size_t nstat; /* rec[0..nstat) are counted in stats (all but with opts.defer_stats) */
     sd_sshstats *stats; /* from the first encrypted record: scans cost nothing */
     uint64_t gap[2];
     uint32_t inconsistencies;
+    uint32_t caller_bits;
     /* the first conflict of each side met before its parser started (in
      * bytes held out of order: another copy of the banner's), said when
      * it starts; frame 0: none */
     uint64_t early_frame[2], early_off[2];
-    struct sd_sshconn *x;
     /* live SSH connections, for progress (only with opts.progress) */
     sd_conn *conn;
     struct sd_sshconn_st *prev, *next;
     size_t progress_nrec;
     sd_ts progress_ts;
-    uint32_t caller_bits;
-    /* the latest frame a record came from, and its (possibly raised) time */
-    uint64_t last_frame;
-    sd_ts last_ts;
-    uint32_t close_seq[2]; /* the lowest FIN's number + 1, or RST's number, seen of each side */
-    uint8_t close[2];      /* CLOSE_* */
-    after_close *ac[2];    /* from the first byte past the close */
-    cuts *cut[2];          /* from the first segment the snaplen cut */
 } conn_st;
+/* The fields every chunk and record reads, first (above): their bytes */
+#define ST_HOT_BYTES 112u
+_Static_assert(offsetof(conn_st, nrec) < ST_HOT_BYTES && offsetof(conn_st, x) < ST_HOT_BYTES &&
+                   offsetof(conn_st, last_ts) < ST_HOT_BYTES && offsetof(conn_st, cut) < ST_HOT_BYTES &&
+                   offsetof(conn_st, ac) < ST_HOT_BYTES && offsetof(conn_st, close) < ST_HOT_BYTES,
+               "conn_st's per-chunk and per-record fields in its first ST_HOT_BYTES");
 
 /* Ended connections' states kept for new ones (sd_spare): a new one then
  * costs a clear, not a calloc and its free (~250 instructions a connection

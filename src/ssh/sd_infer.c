@@ -284,13 +284,15 @@ static void after_login(ctx *x, leg *F, size_t s0)
     else
         sdi_session(x, F, s0, &S);
     /* mid-stream, a carrier's channel opened before the capture: told by
-     * the nested session's sizes, where no terminal, sftp or forward of
+     * the nested session's sizes, where no terminal (but by echoed lines,
+     * which a nested shell's keys and lines are too), sftp or forward of
      * its own is, nor a -R listener (ssh -W, ProxyJump's carrier, implies
      * ClearAllForwardings: lab wanc220_demo_s3000 at login+20, a reverse
      * session's keys read as nested ones) */
-    if (!tunnel && x->midstream && !S.pty && !S.fwd_only && !x->sftp && !x->sum->reverse_provisioned &&
+    if (!tunnel && x->midstream && (!S.pty || S.pty_lines) && !S.fwd_only && !x->sftp && !x->sum->reverse_provisioned &&
         sdi_mid_carrier(x, s0)) {
         tunnel = true;
+        S.pty = S.pty_lines = false; /* the lines were the nested session's */
         x->exec = x->kind_unknown = false;
         x->req_to = s0;
     }

@@ -248,6 +248,9 @@ typedef struct session {
     bool fwd_only;     /* -N: nothing but no-more-sessions after login */
     bool pty;          /* a shell with a terminal (pty-req or key/echo pairs) */
     bool notty_shell;  /* a shell without one (ssh -T): typed lines, no keys */
+    bool pty_lines;    /* mid-stream, pty told by echoed lines only
+                        * (sdi_mid_line_echoes): a nested session's
+                        * through a carrier may show them too */
     size_t kfrom;      /* where keys may start */
 } session;
 
@@ -270,6 +273,10 @@ size_t sdi_mid_requests_at(const ctx *x, size_t s0, bool *open_seen, size_t *gro
  * traffic: sets x->sftp, S->fwd_only, x->exec, or x->kind_unknown (exec's
  * rules still read its transfers). */
 void sdi_mid_kind(ctx *x, size_t s0, session *S);
+/* A terminal's shell picked up mid-stream that a script drives: at least
+ * MIDK_LINE_ECHOES_MIN whole lines each echoed at once in a record of its
+ * size, then output. Returns the first line's index or SIZE_MAX. */
+size_t sdi_mid_line_echoes(const ctx *x, size_t s0);
 /* The server answers channel requests with CHANNEL_SUCCESS (payload 5)
  * and WINDOW_ADJUST (9) packets only; whether a record of len is these
  * alone (not, e.g., the reply to a hostkeys-prove-00@openssh.com request

@@ -78,6 +78,15 @@
 /* Answer sizes remembered (wire bytes): above any suite's
  * MIDK_SFTP_ANSWER_MAX record (a 64-byte MAC's 144). */
 #define MIDK_SEEN_MAX 256u
+/* Echoed lines that tell a terminal mid-stream (sdi_mid_line_echoes):
+ * a script's lines through a pty (paramiko's invoke_shell, lab
+ * paramiko_shell cut at login+20: three lines, 80, 64 and 64 bytes, each
+ * echoed at once in a record of its size and followed by the command's
+ * output) type no one-byte keys to pair. Two, where PTY_PAIRS asks three
+ * keys: a whole line echoed with output after it is what a terminal
+ * does, and a command without one (its stdin copied to its stdout, cat)
+ * gives no second record. */
+#define MIDK_LINE_ECHOES_MIN 2u
 /* RFC 4254 5.2: CHANNEL_WINDOW_ADJUST: byte, uint32 channel, uint32 bytes. */
 #define P_WINDOW_ADJUST 9u
 /* Bulk bytes per direction and the small records of the other direction
@@ -165,6 +174,43 @@ static uint32_t unprompted(const ctx *x, size_t s0, bool paint)
              !(i + 1 < x->n && x->v[i + 1].c && x->v[i + 1].t - x->v[i].t <= MIDK_ANSWERED_S);
     }
     return n;
+}
+
+/* Whether v[i] is echoed: a client record sent after a pause (not a
+ * program's answer to the server, REACT_MIN_S), at least a key's size (a
+ * short line has one under 16-byte blocks: "id\r", lab paramiko_shell)
+ * and under a bulk record, whose next record is the server's, of the same
+ * wire size (a key's or a line's echo), within the echo window. */
+static bool echoed(const ctx *x, size_t i, uint32_t wk, double echo_s)
+{
+    const item *l = &x->v[i], *e = &x->v[i + 1];
+    return l->c && l->len >= wk && l->len < XFER_RECORD && !(i > 0 && !x->v[i - 1].c && l->t - x->v[i - 1].t < REACT_MIN_S) &&
+           !e->c && e->len == l->len && e->t - l->t < echo_s;
+}
+
+/* A line is echoed and then followed by the server's next record (the
+ * command's output or the prompt) before the client's next one; a key
+ * typed into a line is echoed alone. A script sends lines, each answered
+ * so; a person's keys mostly are not (a session tunnelled through two
+ * hops, lab proxyjump_two at login+20: 116-byte key/echo pairs, two of
+ * fifteen followed by output), so lines must be at least as many as the
+ * echoes alone. */
+size_t sdi_mid_line_echoes(const ctx *x, size_t s0)
+{
+    uint32_t wk = sd_ssh_wire_size(x->cs, SD_SSH_P_KEYSTROKE);
+    double echo_s = PAIR_ECHO_S + x->s_lag; /* as a key's echo (echo_pairs) */
+    uint32_t lines = 0, alone = 0;
+    size_t first = SIZE_MAX;
+    for (size_t i = s0; i + 2 < x->n; i++) {
+        if (!echoed(x, i, wk, echo_s))
+            continue;
+        if (x->v[i + 2].c) {
+            alone++;
+            continue;
+        }
+        first = lines++ ? first : i;
+    }
+    return lines >= MIDK_LINE_ECHOES_MIN && lines >= alone ? first : SIZE_MAX;
 }
 
 void sdi_mid_kind(ctx *x, size_t s0, session *S)

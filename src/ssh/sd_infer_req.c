@@ -641,6 +641,16 @@ void sdi_session(ctx *x, const leg *F, size_t s0, session *S)
         bool untold = x->kind_unknown || x->kind_weak;
         if (r != SIZE_MAX && !untold)
             x->req_to = end;
+        /* no kind told and no requests in the capture: a script's lines
+         * through a pty, echoed whole, tell a shell; no keys read (the key
+         * reader takes a line of a key's size for one key, an Enter: lab
+         * paramiko_shell at login+20, "id\r" read as Enter where the
+         * labels have three lines pasted) */
+        if (r == SIZE_MAX && x->kind_unknown && sdi_mid_line_echoes(x, s0) != SIZE_MAX) {
+            S->pty = S->pty_lines = true;
+            S->kfrom = x->n;
+            x->kind_unknown = x->exec = false;
+        }
         if (r == SIZE_MAX || !untold)
             return;
         *S = (session){ .q = { .extra = -1 } };

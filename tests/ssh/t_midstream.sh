@@ -73,7 +73,15 @@ rsync auth+5 exec
 watch_exec auth+5 exec
 sendenv_scp_chacha auth+20 sftp
 sendenv_scp_aes128gcm auth+20 sftp
+paramiko_shell auth+20 shell
+paramiko_shell_s5000 auth+20 shell
+proxyjump_two auth+20 unknown
 EOF2
+# (paramiko_shell*: cut at login+20, the script's last lines through a pty,
+# each echoed whole in a record of its size and followed by output:
+# sd_infer_midkind.c sdi_mid_line_echoes; main: unknown. proxyjump_two: a
+# session two hops deep, its keys' 116-byte echoes mostly alone, not read
+# as this connection's shell)
 # (sendenv_scp_*: cut inside scp's upload over SFTP, 56-61 KiB of its 64 KiB then
 # three STATUSes: an upload's WRITEs are answered after their data, two answers
 # after more than one chunk tell sftp: sd_infer_midkind.c MIDK_SFTP_UPLOAD_MIN;

@@ -39,6 +39,14 @@ typedef struct sd_tcptrack {
      * peer ACKs past it (it never took the RST: sd_tcp.c rst_untaken) */
     bool rst_closed;
     uint32_t rst_seq;
+    /* this side's FIN or RST came at a TTL its receiver may never have
+     * seen, with what it changed, until the peer ACKs past it (it never
+     * took it: sd_tcp.c ctl_low_untaken) */
+    bool ctl_low;
+    bool ctl_low_fin_seen, ctl_low_rst_seen, ctl_low_fin_sent;
+    uint8_t ctl_low_zstate, ctl_low_zprev;
+    uint32_t ctl_low_ack;  /* the peer's highest ACK of a receiver that took it */
+    uint64_t ctl_low_frame;
     /* RFC 7323 5.3 PAWS: the TS.Recent the peer keeps for this side's
      * TSvals, as the peer updates it (sd_engine.c paws_note), and when */
     bool ts_recent_set;

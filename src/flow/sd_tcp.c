@@ -1,5 +1,7 @@
 #include "sd_tcp.h"
 
+#include "sd_engine.h" /* SD_TTL_ROUTE_SLACK */
+
 #include <assert.h>
 #include <string.h>
 
@@ -16,6 +18,25 @@ static void note_options(sd_conn *c, const sd_pkt *p, int dir)
         d->wscale = p->opt.wscale > SD_TCP_WSCALE_MAX ? SD_TCP_WSCALE_MAX : p->opt.wscale;
 }
 
+/* A copy of the SYN (its ISN) before any SYN-ACK may carry other options
+ * (a stack that retries without them, a middlebox that stripped the first
+ * one's): the SYN-ACK answers the last one its listener got, as a listener
+ * answers each at once, so that one's options stand (RFC 7323 2.2: a SYN-ACK
+ * carries window scaling only in answer to a SYN that did; tshark takes the
+ * last SYN's too). After the SYN-ACK a copy changes nothing: the listener in
+ * SYN-RECEIVED re-sends its answer and keeps its options (Linux's
+ * tcp_check_req). Hostile round 25, syn_retx_opts. */
+static void renote_syn_options(sd_conn *c, const sd_pkt *p)
+{
+    sd_dirstats *d = &c->d[SD_DIR_ORIG];
+    if (c->saw_synack || !d->isn_set || p->seq != d->isn)
+        return;
+    d->mss = 0;
+    d->sack_ok = d->ts_ok = false;
+    d->wscale = -1;
+    note_options(c, p, SD_DIR_ORIG);
+}
+
 static void handshake(sd_conn *c, const sd_pkt *p, int dir, sd_ts ts)
 {
     bool syn = p->flags & SD_TH_SYN, ack = p->flags & SD_TH_ACK;
@@ -24,6 +45,8 @@ static void handshake(sd_conn *c, const sd_pkt *p, int dir, sd_ts ts)
         c->syn_ts = ts;
         c->syn_frame = p->frame->num;
         note_options(c, p, dir);
+    } else if (syn && !ack && dir == SD_DIR_ORIG) {
+        renote_syn_options(c, p);
     } else if (syn && ack && dir == SD_DIR_RESP && !c->saw_synack) {
         c->saw_synack = true;
         c->synack_ts = ts;
@@ -377,15 +400,81 @@ static int rst_class(const sd_flow *f, const sd_pkt *p, int dir)
  * & Newsham's insertion), or dropped on the way. The connection is open
  * again: closed, it would linger 30 s and the rest of it, after any longer
  * pause, would be another, mid-stream connection (whose SSH is not read). */
+/* p (no RST) ACKs past mark: its sender went on in the sequence spaces */
+static inline bool acks_past(const sd_pkt *p, uint32_t mark)
+{
+    return (p->flags & SD_TH_ACK) && !(p->flags & SD_TH_RST) && SD_SEQ_GT(p->ack, mark);
+}
+
 static void rst_untaken(sd_flow *f, const sd_pkt *p, int dir)
 {
     sd_tcptrack *peer = &f->t[!dir];
     sd_conn *c = &f->c;
-    if (!peer->rst_closed || !(p->flags & SD_TH_ACK) || (p->flags & SD_TH_RST) || !SD_SEQ_GT(p->ack, peer->rst_seq))
+    if (!peer->rst_closed || !acks_past(p, peer->rst_seq))
         return;
     peer->rst_closed = false;
     if (!c->rst_untaken++)
         c->rst_untaken_frame = p->frame->num;
+    c->closed = c->fin_seen[0] && c->fin_seen[1];
+}
+
+/* What a FIN or RST changes, kept before it moves anything, so that one
+ * its receiver never took can be undone (ctl_low_untaken). */
+typedef struct {
+    uint8_t zstate, zprev;
+    bool fin_seen, rst_seen, fin_sent;
+} ctl_before;
+
+/* A FIN or RST whose TTL is more than SD_TTL_ROUTE_SLACK below its side's
+ * SYN's may die between the capture point and its receiver (Ptacek and
+ * Newsham's insertion, as sd_engine.c ttl_low judges data; hostile round
+ * 24's ctl_ttl_low): taken as it comes, its effects kept to undo. A real
+ * close so judged (a middlebox's reset with its own TTL, a capture on the
+ * receiving host, where a TTL of 1 still arrives) stays: its receiver
+ * never ACKs past it. Judged only with both SYNs seen. */
+static void ctl_low_note(sd_flow *f, const sd_pkt *p, int dir, const ctl_before *b)
+{
+    const sd_conn *c = &f->c;
+    sd_tcptrack *t = &f->t[dir];
+    if (!(p->flags & (SD_TH_FIN | SD_TH_RST)) || t->ctl_low || !c->saw_syn || !c->saw_synack ||
+        p->ttl + SD_TTL_ROUTE_SLACK >= c->d[dir].ttl_syn)
+        return;
+    uint32_t end = p->seq + p->payload_wire;
+    t->ctl_low = true;
+    t->ctl_low_zstate = b->zstate;
+    t->ctl_low_zprev = b->zprev;
+    t->ctl_low_fin_seen = b->fin_seen;
+    t->ctl_low_rst_seen = b->rst_seen;
+    t->ctl_low_fin_sent = b->fin_sent;
+    /* a receiver that took a FIN ACKs its number + 1, one that took a RST
+     * nothing new; past that it read on (the sender's highest number: an
+     * ACK of bytes sent before, crossing it, is no sign) */
+    end += !!(p->flags & SD_TH_FIN) && !(p->flags & SD_TH_RST);
+    t->ctl_low_ack = SD_SEQ_GT(t->max_end, end) ? t->max_end : end;
+    t->ctl_low_frame = p->frame->num;
+}
+
+/* The receiver of a FIN or RST ctl_low_note kept ACKs past it: it never
+ * got it, so the sender's side is as before it (conn_state, the close);
+ * the history keeps its letter (what the capture showed), `packets` its
+ * row. */
+static void ctl_low_untaken(sd_flow *f, const sd_pkt *p, int dir)
+{
+    sd_tcptrack *peer = &f->t[!dir];
+    sd_conn *c = &f->c;
+    if (!peer->ctl_low || !acks_past(p, peer->ctl_low_ack))
+        return;
+    peer->ctl_low = false;
+    c->zstate[!dir] = peer->ctl_low_zstate;
+    c->zprev[!dir] = peer->ctl_low_zprev;
+    c->fin_seen[!dir] = peer->ctl_low_fin_seen;
+    c->rst_seen[!dir] = peer->ctl_low_rst_seen;
+    peer->fin_sent = peer->ctl_low_fin_sent;
+    if (c->first_fin_dir == !dir && c->first_fin_frame == peer->ctl_low_frame)
+        c->first_fin_dir = -1;
+    if (c->first_rst_dir == !dir && c->first_rst_frame == peer->ctl_low_frame)
+        c->first_rst_dir = -1;
+    peer->rst_closed = false;
     c->closed = c->fin_seen[0] && c->fin_seen[1];
 }
 
@@ -514,6 +603,7 @@ static unsigned general(sd_flow *f, const sd_pkt *p, int dir)
      * not on a RST, after this side's RST or once the peer closed */
     bool z_win0 = p->win == 0 && !(p->flags & SD_TH_RST) && c->zstate[!dir] != SD_ZS_CLOSED &&
                   c->zstate[dir] != SD_ZS_RESET;
+    ctl_before before = {c->zstate[dir], c->zprev[dir], c->fin_seen[dir], c->rst_seen[dir], t->fin_sent};
     zeek_state(c, p, dir);
     if (c->zstate[0] == SD_ZS_ESTABLISHED && c->zstate[1] == SD_ZS_ESTABLISHED)
         c->established = true;
@@ -533,7 +623,9 @@ static unsigned general(sd_flow *f, const sd_pkt *p, int dir)
         count_analysis(d, p, r);
     window_stats(c, p, dir);
     rst_untaken(f, p, dir);
+    ctl_low_untaken(f, p, dir);
     end_flags(c, p, dir, rst == RST_EXACT);
+    ctl_low_note(f, p, dir, &before);
     if (rst == RST_EXACT && c->established && t->started) {
         /* the sender's highest number: an ACK of bytes it sent before the
          * RST (crossing it) is no sign the RST was missed */

@@ -28,6 +28,21 @@ def write_cases(d, cases):
         write_files(d, {name: fn()})
 
 
+def to_keys(c, keys, n):
+    """The set-up of an SSH session's encrypted part that rounds share
+    (genr9.py's to_keys, genr24.py's session): connection c (a
+    gendeceive.Conn or any with its handshake, ssh and send) through its
+    handshake, both banners and KEXINITs and NEWKEYS both ways, then
+    keys(c, n) writes its n keystrokes. Returns c."""
+    from gendeceive import NEWKEYS  # not at the top: gendeceive imports genmain
+    c.handshake()
+    c.ssh()
+    c.send(False, NEWKEYS)
+    c.send(True, NEWKEYS)
+    keys(c, n)
+    return c
+
+
 def run(cases, commands=None):
     d = sys.argv[-1]
     cmd = (commands or {}).get(sys.argv[1]) if len(sys.argv) > 2 else None

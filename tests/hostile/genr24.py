@@ -28,12 +28,7 @@ def session(sp, v6=False, t=None):
     c = OptConn(sp, v6=v6)
     if t is not None:
         c.t = t
-    c.handshake()
-    c.ssh()
-    c.send(False, NEWKEYS)
-    c.send(True, NEWKEYS)
-    mid_keys(c, KEYS)
-    return c
+    return genmain.to_keys(c, mid_keys, KEYS)
 
 
 def rest(c):

@@ -38,13 +38,7 @@ def quiet(c, secs=QUIET):
 
 def to_keys(sp, n, conn=None):
     """An SSH connection (conn, else a Conn) to NEWKEYS and n keystrokes."""
-    c = conn or Conn(sp)
-    c.handshake()
-    c.ssh()
-    c.send(False, NEWKEYS)
-    c.send(True, NEWKEYS)
-    keys(c, n)
-    return c
+    return genmain.to_keys(conn or Conn(sp), keys, n)
 
 
 def rst_session(sp, rst, after=True):

@@ -305,6 +305,40 @@ static bool last_output(const leg *L, const ctx *x, size_t i, size_t to)
     return j >= to;
 }
 
+/* The ticks of a program's output (records larger than an echo, the
+ * leg's server's, TICK_BURST_S apart at least) as a stream: the time of
+ * its last tick, the gap between ticks, the most records of a tick and
+ * the largest record. */
+typedef struct stream {
+    double last, gap;
+    uint32_t recs, max;
+} stream;
+
+static bool stream_before(const ctx *x, const leg *L, const keysz *z, size_t from, size_t at, stream *s);
+
+/* The key-sized record v[i] came within REACT_MIN_S of a tick of output
+ * streaming by itself (stream_before), was answered at once, and the
+ * stream stopped: no record of it (larger than an echo) came where its
+ * next tick was due (STREAM_JITTER) or before. The key ended the program
+ * (lab sweep +10800 screen_output frame 102: Ctrl-C 1.0 ms after
+ * `watch -n1 date`'s redraw, answered by `^C` and the prompt, typed on
+ * 0.7 s later). A terminal's automatic report answers a program's query
+ * and the program goes on; a WINDOW_ADJUST too_soon rules out apart. */
+static bool stream_ended(const ctx *x, const leg *L, const keysz *z, size_t i, size_t to)
+{
+    stream s;
+    if (!stream_before(x, L, z, z->from, i, &s))
+        return false;
+    size_t j = i + 1;
+    while (j < to && !sdi_is_cl(L, &x->v[j]) && x->v[j].t - x->v[j - 1].t < ECHO_NOW_S)
+        j++;
+    double due = s.last + s.gap * (1 + STREAM_JITTER);
+    for (; j < to && x->v[j].t <= due; j++)
+        if (!sdi_is_cl(L, &x->v[j]) && x->v[j].len > z->we)
+            return false;
+    return true;
+}
+
 /* A person does not react within REACT_MIN_S of the record before v[i]
  * (even one before the range): a protocol answer; unless the server
  * echoes it at once (as soon as a key held for the ACK the record before
@@ -352,7 +386,8 @@ static bool too_soon(const ctx *x, const leg *L, const keysz *z, size_t i, size_
     if (a->len == z->we)
         return false;
     bool erase = a->len == z->wbs || a->len == z->wbs2;
-    return !((erase || last_output(L, x, i, to)) && out_before(x, L, 0, i) < WINADJ_OUTPUT_MIN);
+    return !((erase || last_output(L, x, i, to) || stream_ended(x, L, z, i, to)) &&
+             out_before(x, L, 0, i) < WINADJ_OUTPUT_MIN);
 }
 
 /* A key-sized client record too soon after a record of the server's
@@ -1268,15 +1303,6 @@ static void interrupt_keys(const ctx *x, const leg *L, const keysz *z, size_t fr
     }
 }
 
-/* The ticks of a program's output (records larger than an echo, the
- * leg's server's, TICK_BURST_S apart at least) as a stream: the time of
- * its last tick, the gap between ticks, the most records of a tick and
- * the largest record. */
-typedef struct stream {
-    double last, gap;
-    uint32_t recs, max;
-} stream;
-
 /* Counts the server record v[j] into the tick being built (*n records so
  * far, *t0 the time of the record that began it); true when v[j] is more
  * than TICK_BURST_S from that and begins a new tick. */
@@ -1306,14 +1332,14 @@ static bool tick_add(const ctx *x, size_t j, double *t0, uint32_t *n)
  * since the tick before: a tick after a key may be its answer (lab
  * typeahead_aes128gcm at seed +8100 frame 50: a paste's echo, 100 bytes,
  * 0.39 s before the loop's first line). False when there is none. */
-static bool stream_before(const ctx *x, const leg *L, const keysz *z, size_t from, const key *q, stream *s)
+static bool stream_before(const ctx *x, const leg *L, const keysz *z, size_t from, size_t at, stream *s)
 {
     uint32_t nt = 0, n = 0, keyless = 0, tick_max = 0;
     double t0 = 0, prev = 0, gap = 0;
     bool typed = false; /* a client record since the tick after (later in time) */
     memset(s, 0, sizeof *s);
-    size_t lo = q->at - from > STREAM_RECORDS_MAX ? q->at - STREAM_RECORDS_MAX : from;
-    for (size_t j = q->at; j-- > lo && nt < STREAM_TICKS_MAX;) {
+    size_t lo = at - from > STREAM_RECORDS_MAX ? at - STREAM_RECORDS_MAX : from;
+    for (size_t j = at; j-- > lo && nt < STREAM_TICKS_MAX;) {
         const item *it = &x->v[j];
         if (sdi_is_cl(L, it)) {
             typed = true;
@@ -1355,7 +1381,7 @@ static bool stream_before(const ctx *x, const leg *L, const keysz *z, size_t fro
 static uint32_t answer_past_tick(const ctx *x, const leg *L, const keysz *z, size_t from, const key *q)
 {
     stream s;
-    if (!q->resp_n || !stream_before(x, L, z, from, q, &s))
+    if (!q->resp_n || !stream_before(x, L, z, from, q->at, &s))
         return q->resp_n;
     double t0 = 0;
     uint32_t n = 0, tick = 0;
@@ -1386,7 +1412,7 @@ static void typeahead_keys(const ctx *x, const leg *L, const keysz *z, size_t fr
         key *q = &k[i];
         stream s;
         if (!is_key(q, "enter") || q->resp_n < ENTER_RECORDS_MIN || x->v[q->resp_first].len != z->we ||
-            !stream_before(x, L, z, from, q, &s))
+            !stream_before(x, L, z, from, q->at, &s))
             continue;
         double prev = s.last, t0 = 0;
         uint32_t n = 0, ticks = 0;
@@ -2275,7 +2301,7 @@ uint32_t sdi_keys_leg(ctx *x, const leg *L, size_t from, size_t to, bool emit)
     keysz z = { .wk = sdi_lw(L, true, SD_SSH_P_KEYSTROKE), .wa = sdi_lw(L, true, P_ARROW),
                 .we = sdi_lw(L, false, SD_SSH_P_KEYSTROKE), .wbs = sdi_lw(L, false, P_BS_ECHO),
                 .wbs2 = sdi_lw(L, false, P_BS_ECHO2), .wenter = sdi_lw(L, false, P_ENTER_MIN),
-                .comp = L->compressed };
+                .comp = L->compressed, .from = from };
     x->lines_only = false;
     if (!z.wk)
         return 0;
@@ -2297,7 +2323,6 @@ uint32_t sdi_keys_leg(ctx *x, const leg *L, size_t from, size_t to, bool emit)
     size_t *pair = NULL;
     if (z.lag >= KEYS_IN_FLIGHT_LAG_S) {
         pair = sd_calloc(to - from + 1, sizeof *pair);
-        z.from = from;
         if (pair_in_flight(x, L, &z, from, to, mark, pair, &z.rtt_holds))
             z.pair = pair;
     }

@@ -3666,6 +3666,46 @@ static void test_pty_command(void **st)
     }
 }
 
+/* A key ending a program that streams by itself, typed within
+ * REACT_MIN_S of its tick, at a shell that goes on (lab sweep +10800
+ * screen_output frame 102: Ctrl-C 1.0 ms after `watch -n1 date`'s redraw,
+ * answered at once by `^C` and the prompt, then typing): the stream's
+ * next tick never comes. Where it does come, the record answered the
+ * output (a terminal's report) and is no key. */
+static void test_key_ending_stream(void **st)
+{
+    (void)st;
+    static const step watch[] = {
+        { true, 112, 1.08 }, { false, 672, 1.10 }, { false, 192, 1.15 }, { true, 392, 1.151 },
+        { false, 108, 1.16 }, { false, 84, 1.17 }, { false, 60, 1.172 }, { false, 68, 1.173 },
+        { false, 76, 1.174 }, { false, 44, 2.19 }, { false, 44, 2.1904 }, { false, 44, 2.1906 },
+        { false, 60, 3.2 }, { false, 60, 4.21 }, { false, 44, 5.22 },
+        { true, 36, 5.2210 },                                            /* Ctrl-C */
+        { false, 68, 5.2214 }, { false, 52, 5.2217 },                    /* ^C, prompt */
+        { true, 36, 5.92 }, { false, 36, 5.9202 }, { true, 36, 6.31 }, { false, 36, 6.3102 }, /* l s */
+        { true, 36, 6.80 }, { false, 36, 6.8002 }, { false, 100, 6.8003 }, { false, 52, 6.8004 }, /* Enter */
+    };
+    enum { NW = sizeof watch / sizeof watch[0] };
+    for (int ends = 1; ends >= 0; ends--) {
+        step rest[NW + 1];
+        size_t nr = NW, at = 20; /* before `s` */
+        memcpy(rest, watch, sizeof watch);
+        if (!ends) { /* watch draws on: the record answered its output */
+            memmove(rest + at + 1, rest + at, (NW - at) * sizeof *rest);
+            rest[at] = (step){ false, 60, 6.2302 };
+            nr++;
+        }
+        sd_evlist l = { 0 };
+        const char *k[8];
+        size_t n = keys_after_login(rest, nr, &l, k, 8);
+        static const char *const want[] = { "char", "char", "char", "enter" };
+        assert_int_equal(n, ends ? 4 : 3);
+        for (size_t i = 0; i < n; i++)
+            assert_string_equal(k[i], want[i + !ends]);
+        sd_evlist_free(&l);
+    }
+}
+
 /* ssh -t host watch -n1 date under chacha (lab sweep +10400 watch_exec
  * frames 33-60): watch redraws a line every second, Ctrl-C leaves 0.8 ms
  * after a redraw, within REACT_MIN_S, and is answered at once by the
@@ -4666,6 +4706,7 @@ int main(void)
         cmocka_unit_test(test_logout_records),
         cmocka_unit_test(test_pty_command),
         cmocka_unit_test(test_key_ending_program_soon),
+        cmocka_unit_test(test_key_ending_stream),
         cmocka_unit_test(test_pty_redraws),
         cmocka_unit_test(test_motd_shell),
         cmocka_unit_test(test_scripted_lines),

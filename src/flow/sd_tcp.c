@@ -436,8 +436,16 @@ static void ctl_low_note(sd_flow *f, const sd_pkt *p, int dir, const ctl_before 
 {
     const sd_conn *c = &f->c;
     sd_tcptrack *t = &f->t[dir];
-    if (!(p->flags & (SD_TH_FIN | SD_TH_RST)) || t->ctl_low || !c->saw_syn || !c->saw_synack ||
-        p->ttl + SD_TTL_ROUTE_SLACK >= c->d[dir].ttl_syn)
+    if (!(p->flags & (SD_TH_FIN | SD_TH_RST)) || !c->saw_syn || !c->saw_synack)
+        return;
+    bool low = p->ttl + SD_TTL_ROUTE_SLACK < c->d[dir].ttl_syn;
+    /* a FIN or RST at the side's own TTL after a low one: its receiver
+     * takes that one, and an ACK past the low one (one ACK of the data
+     * and the real FIN, delayed) must not undo it (forged FIN at TTL 1,
+     * the real server's data and FIN, then the client's one ACK: S2) */
+    if (t->ctl_low && !low)
+        t->ctl_low = false;
+    if (t->ctl_low || !low)
         return;
     uint32_t end = p->seq + p->payload_wire;
     t->ctl_low = true;

@@ -19,6 +19,14 @@ enum { SD_IDLE_TCP_EST = 0, SD_IDLE_TCP_EARLY, SD_IDLE_TCP_CLOSED, SD_IDLE_UDP, 
 #define SD_TCP_HOLES 8
 
 /* What TCP tracking needs per direction beyond the public stats. */
+/* What a FIN or RST changes of its side, kept before it moves anything,
+ * so that one its receiver never took can be undone (sd_tcp.c
+ * ctl_low_untaken). */
+typedef struct sd_ctl_before {
+    uint8_t zstate, zprev;
+    bool fin_seen, rst_seen, fin_sent;
+} sd_ctl_before;
+
 typedef struct sd_tcptrack {
     /* what every segment reads or writes (sd_tcp's fast path) first */
     bool started;          /* max_end is valid */
@@ -43,8 +51,7 @@ typedef struct sd_tcptrack {
      * seen, with what it changed, until the peer ACKs past it (it never
      * took it: sd_tcp.c ctl_low_untaken) */
     bool ctl_low;
-    bool ctl_low_fin_seen, ctl_low_rst_seen, ctl_low_fin_sent;
-    uint8_t ctl_low_zstate, ctl_low_zprev;
+    sd_ctl_before ctl_low_before;
     uint32_t ctl_low_ack;  /* the peer's highest ACK of a receiver that took it */
     uint64_t ctl_low_frame;
     /* RFC 7323 5.3 PAWS: the TS.Recent the peer keeps for this side's

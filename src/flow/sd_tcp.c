@@ -418,13 +418,6 @@ static void rst_untaken(sd_flow *f, const sd_pkt *p, int dir)
     c->closed = c->fin_seen[0] && c->fin_seen[1];
 }
 
-/* What a FIN or RST changes, kept before it moves anything, so that one
- * its receiver never took can be undone (ctl_low_untaken). */
-typedef struct {
-    uint8_t zstate, zprev;
-    bool fin_seen, rst_seen, fin_sent;
-} ctl_before;
-
 /* A FIN or RST whose TTL is more than SD_TTL_ROUTE_SLACK below its side's
  * SYN's may die between the capture point and its receiver (Ptacek and
  * Newsham's insertion, as sd_engine.c ttl_low judges data; hostile round
@@ -432,20 +425,24 @@ typedef struct {
  * close so judged (a middlebox's reset with its own TTL, a capture on the
  * receiving host, where a TTL of 1 still arrives) stays: its receiver
  * never ACKs past it. Judged only with both SYNs seen. */
-static void ctl_low_note(sd_flow *f, const sd_pkt *p, int dir, const ctl_before *b)
+static void ctl_low_note(sd_flow *f, const sd_pkt *p, int dir, const sd_ctl_before *b)
 {
     const sd_conn *c = &f->c;
     sd_tcptrack *t = &f->t[dir];
-    if (!(p->flags & (SD_TH_FIN | SD_TH_RST)) || t->ctl_low || !c->saw_syn || !c->saw_synack ||
-        p->ttl + SD_TTL_ROUTE_SLACK >= c->d[dir].ttl_syn)
+    if (!(p->flags & (SD_TH_FIN | SD_TH_RST)) || !c->saw_syn || !c->saw_synack)
+        return;
+    bool low = p->ttl + SD_TTL_ROUTE_SLACK < c->d[dir].ttl_syn;
+    /* a FIN or RST at the side's own TTL after a low one: its receiver
+     * takes that one, and an ACK past the low one (one ACK of the data
+     * and the real FIN, delayed) must not undo it (forged FIN at TTL 1,
+     * the real server's data and FIN, then the client's one ACK: S2) */
+    if (t->ctl_low && !low)
+        t->ctl_low = false;
+    if (t->ctl_low || !low)
         return;
     uint32_t end = p->seq + p->payload_wire;
     t->ctl_low = true;
-    t->ctl_low_zstate = b->zstate;
-    t->ctl_low_zprev = b->zprev;
-    t->ctl_low_fin_seen = b->fin_seen;
-    t->ctl_low_rst_seen = b->rst_seen;
-    t->ctl_low_fin_sent = b->fin_sent;
+    t->ctl_low_before = *b;
     /* a receiver that took a FIN ACKs its number + 1, one that took a RST
      * nothing new; past that it read on (the sender's highest number: an
      * ACK of bytes sent before, crossing it, is no sign) */
@@ -465,11 +462,12 @@ static void ctl_low_untaken(sd_flow *f, const sd_pkt *p, int dir)
     if (!peer->ctl_low || !acks_past(p, peer->ctl_low_ack))
         return;
     peer->ctl_low = false;
-    c->zstate[!dir] = peer->ctl_low_zstate;
-    c->zprev[!dir] = peer->ctl_low_zprev;
-    c->fin_seen[!dir] = peer->ctl_low_fin_seen;
-    c->rst_seen[!dir] = peer->ctl_low_rst_seen;
-    peer->fin_sent = peer->ctl_low_fin_sent;
+    const sd_ctl_before *b = &peer->ctl_low_before;
+    c->zstate[!dir] = b->zstate;
+    c->zprev[!dir] = b->zprev;
+    c->fin_seen[!dir] = b->fin_seen;
+    c->rst_seen[!dir] = b->rst_seen;
+    peer->fin_sent = b->fin_sent;
     if (c->first_fin_dir == !dir && c->first_fin_frame == peer->ctl_low_frame)
         c->first_fin_dir = -1;
     if (c->first_rst_dir == !dir && c->first_rst_frame == peer->ctl_low_frame)
@@ -603,7 +601,7 @@ static unsigned general(sd_flow *f, const sd_pkt *p, int dir)
      * not on a RST, after this side's RST or once the peer closed */
     bool z_win0 = p->win == 0 && !(p->flags & SD_TH_RST) && c->zstate[!dir] != SD_ZS_CLOSED &&
                   c->zstate[dir] != SD_ZS_RESET;
-    ctl_before before = {c->zstate[dir], c->zprev[dir], c->fin_seen[dir], c->rst_seen[dir], t->fin_sent};
+    sd_ctl_before before = {c->zstate[dir], c->zprev[dir], c->fin_seen[dir], c->rst_seen[dir], t->fin_sent};
     zeek_state(c, p, dir);
     if (c->zstate[0] == SD_ZS_ESTABLISHED && c->zstate[1] == SD_ZS_ESTABLISHED)
         c->established = true;

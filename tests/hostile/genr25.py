@@ -167,7 +167,11 @@ def ctl_ttl_untaken():
     TTL 1, at the client's next number; then, each, 3 more keystrokes (the
     receiver ACKing bytes past the RST or FIN: it never got it) and a
     close by FINs. Must hold: `SF` (main: 49523 `RSTO`), no `first_rst`,
-    the `first_fin_frame` the real close's (main: 49524's TTL-1 FIN)."""
+    the `first_fin_frame` the real close's (main: 49524's TTL-1 FIN).
+    49525: a FIN|ACK from the server's address at TTL 1, then the real
+    server's 36 bytes and its FIN at its own TTL, the client ACKing both at
+    once (a delayed ACK) and closing: `SF` (stop 43's merge: `S2`, the ACK
+    past the TTL-1 FIN undid the real one)."""
     a = OptConn(49523, v6=True)
     genmain.to_keys(a, mid_keys, KEYS)
     cs, ss = a.seq
@@ -178,7 +182,17 @@ def ctl_ttl_untaken():
     cs, ss = b.seq
     b.pkt(False, ss, cs, FIN | PSH | ACK, rnd(36))
     at_ttl(b, 1)
-    return write(f + rest(b))
+    f += rest(b)
+    c = session(49525, t=b.t + 1)
+    cs, ss = c.seq
+    c.pkt(False, ss, cs, FIN | ACK)
+    at_ttl(c, 1)
+    c.pkt(False, ss, cs, PSH | ACK, rnd(36))
+    c.pkt(False, ss + 36, cs, FIN | ACK)
+    c.pkt(True, cs, ss + 37, ACK)
+    c.pkt(True, cs, ss + 37, FIN | ACK)
+    c.pkt(False, ss + 37, cs + 1, ACK)
+    return write(f + c.frames)
 
 
 # -- (c) a forged SYN, its challenge ACK and the forger's RST -----------------

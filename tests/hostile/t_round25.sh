@@ -50,6 +50,8 @@ grep '"id.orig_p":49523,.*"conn_state":"SF",.*"first_fin":"orig","first_fin_fram
     fail "ctl_ttl_untaken 49523: $(port_line 49523 '"conn_state":"[^"]*"\|"first_[a-z_]*":[^,]*')"
 grep -q '"id.orig_p":49524,.*"conn_state":"SF",.*"first_fin":"orig","first_fin_frame":64,' "$w/out" ||
     fail "ctl_ttl_untaken 49524: $(port_line 49524 '"conn_state":"[^"]*"\|"first_[a-z_]*":[^,]*')"
+grep -q '"id.orig_p":49525,.*"conn_state":"SF",' "$w/out" ||
+    fail "ctl_ttl_untaken 49525: $(port_line 49525 '"conn_state":"[^"]*"\|"first_[a-z_]*":[^,]*')"
 run ctl_ttl_untaken.pcap 0 ssh --json
 for p in 49523 49524; do
     grep -q "\"id.orig_p\":$p,.*\"client_enc_records\":6,.*\"server_enc_records\":6," "$w/out" ||

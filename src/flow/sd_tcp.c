@@ -429,7 +429,7 @@ static void ctl_low_note(sd_flow *f, const sd_pkt *p, int dir, const sd_ctl_befo
 {
     const sd_conn *c = &f->c;
     sd_tcptrack *t = &f->t[dir];
-    if (!(p->flags & (SD_TH_FIN | SD_TH_RST)) || !c->saw_syn || !c->saw_synack)
+    if (!c->saw_syn || !c->saw_synack) /* a FIN or RST: general() calls only for those */
         return;
     bool low = p->ttl + SD_TTL_ROUTE_SLACK < c->d[dir].ttl_syn;
     /* a FIN or RST at the side's own TTL after a low one: its receiver
@@ -601,7 +601,13 @@ static unsigned general(sd_flow *f, const sd_pkt *p, int dir)
      * not on a RST, after this side's RST or once the peer closed */
     bool z_win0 = p->win == 0 && !(p->flags & SD_TH_RST) && c->zstate[!dir] != SD_ZS_CLOSED &&
                   c->zstate[dir] != SD_ZS_RESET;
-    sd_ctl_before before = {c->zstate[dir], c->zprev[dir], c->fin_seen[dir], c->rst_seen[dir], t->fin_sent};
+    /* what a FIN or RST changes, for ctl_low_note to keep: only those can
+     * be undone, and most packets are neither (issue #11: a snapshot of
+     * every packet was ~60 instructions a brute-force connection) */
+    const bool ctl = p->flags & (SD_TH_FIN | SD_TH_RST);
+    sd_ctl_before before;
+    if (ctl)
+        before = (sd_ctl_before){ c->zstate[dir], c->zprev[dir], c->fin_seen[dir], c->rst_seen[dir], t->fin_sent };
     zeek_state(c, p, dir);
     if (c->zstate[0] == SD_ZS_ESTABLISHED && c->zstate[1] == SD_ZS_ESTABLISHED)
         c->established = true;
@@ -623,7 +629,8 @@ static unsigned general(sd_flow *f, const sd_pkt *p, int dir)
     rst_untaken(f, p, dir);
     ctl_low_untaken(f, p, dir);
     end_flags(c, p, dir, rst == RST_EXACT);
-    ctl_low_note(f, p, dir, &before);
+    if (ctl)
+        ctl_low_note(f, p, dir, &before);
     if (rst == RST_EXACT && c->established && t->started) {
         /* the sender's highest number: an ACK of bytes it sent before the
          * RST (crossing it) is no sign the RST was missed */

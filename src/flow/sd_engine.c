@@ -786,7 +786,9 @@ static void split_answer(sd_engine *e, sd_flow *f, const sd_pkt *p)
  * C in the history, and nothing else of the connection sees it. */
 static void unreceived_packet(sd_engine *e, sd_flow *f, const sd_pkt *p, bool selected)
 {
-    unsigned ta = p->csum == SD_CSUM_BAD ? SD_TA_BAD_CSUM : SD_TA_UNTAKEN | SD_TA_IP_DISCARD;
+    unsigned ta = p->csum == SD_CSUM_BAD ? SD_TA_BAD_CSUM
+                  : p->anomalies & SD_ANOM_IP_DISCARD ? SD_TA_UNTAKEN | SD_TA_IP_DISCARD
+                                                      : SD_TA_UNTAKEN; /* a FIN dropped for its flags */
     sd_conn *c = &f->c;
     int dir = direction(c, p);
     if (selected && !f->selected)
@@ -820,6 +822,35 @@ static inline bool discarded_ctl(const sd_pkt *p)
 
 static void flow_packet(sd_engine *e, const sd_pkt *p, bool selected);
 
+/* A FIN its receiver drops for the segment's other flags: RFC 9293
+ * 3.10.7.4 checks, in every synchronized state, the SYN bit (fourth: a
+ * challenge ACK, the segment dropped, RFC 5961 4.2) and the ACK bit
+ * (fifth: off, the segment dropped) before the FIN (eighth); Linux the
+ * same (tcp_validate_incoming, tcp_rcv_state_process). So a FIN with no
+ * ACK (a FIN scan's, an injector's) or with a SYN closes nothing (hostile
+ * round 26: a FIN-only segment in an SSH session made the rest
+ * `data_after_close`, a SYN|FIN|ACK shifted the stream by a number). A
+ * RST with it is checked second: a RST, judged as any. */
+static inline bool fin_dropped(const sd_flow *f, const sd_pkt *p)
+{
+    return (p->flags & (SD_TH_FIN | SD_TH_RST)) == SD_TH_FIN && (p->flags & (SD_TH_ACK | SD_TH_SYN)) != SD_TH_ACK &&
+           p->l4 == SD_L4_TCP && f->c.established;
+}
+
+/* fin_dropped's segment with data or a SYN: its FIN taken off, the rest
+ * judged as any (data with no ACK or with a SYN: untaken, held until
+ * ACKed; the SYN: a SYN in a synchronized connection). False when nothing
+ * is left: the caller keeps it out as a bad checksum's packet. */
+static __attribute__((noinline)) bool fin_dropped_rest(sd_engine *e, const sd_pkt *p, bool selected)
+{
+    if (!p->payload_len && !(p->flags & SD_TH_SYN))
+        return false;
+    sd_pkt q = *p;
+    q.flags &= (uint8_t)~SD_TH_FIN;
+    flow_packet(e, &q, selected);
+    return true;
+}
+
 /* The data of a control segment discarded_ctl judges: its flags dropped
  * (`packets` shows it so), then as any other packet. */
 static __attribute__((noinline)) bool discarded_ctl_data(sd_engine *e, const sd_pkt *p, bool selected)
@@ -842,6 +873,13 @@ static void flow_packet(sd_engine *e, const sd_pkt *p, bool selected)
     bool swapped;
     sd_flow *f = sd_flowtab_find_pkt(e->tab, p, &swapped);
     bool bad = p->csum == SD_CSUM_BAD || discarded_ctl(p); /* cannot end a connection: its receiver dropped it */
+    if (__builtin_expect(f && !bad && (p->flags & SD_TH_FIN) && fin_dropped(f, p), 0)) {
+        if (!e->st.fin_dropped++)
+            e->st.fin_dropped_first = p->frame->num;
+        if (fin_dropped_rest(e, p, selected))
+            return;
+        bad = true;
+    }
     bool split = false;
     if (f && p->l4 == SD_L4_TCP && ((!bad && starts_new_conn(f, p)) || ws_splits(f, p, swapped))) {
         split = split_open(&f->c);

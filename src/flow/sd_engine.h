@@ -144,6 +144,9 @@ typedef struct sd_engine_stats {
      * (RFC 5961 4.2's challenge ACK: the old one went on), and the frame
      * of the first such SYN */
     uint64_t syn_split, syn_split_first;
+    /* FINs a synchronized receiver drops for the segment's other flags (no
+     * ACK, or a SYN: sd_engine.c fin_dropped), and the frame of the first */
+    uint64_t fin_dropped, fin_dropped_first;
     uint64_t evicted;      /* connections ended early because the table was full */
     uint64_t streams_forgotten; /* ended address/port pairs whose stream number was let go (sd_streamno) */
     uint64_t oow_dropped;  /* data segments beyond the receiver's window never ACKed, kept out */

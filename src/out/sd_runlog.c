@@ -139,6 +139,11 @@ void sd_runlog_caps(FILE *f, const sd_engine_stats *st, uint64_t diag_count, uin
                    "challenge ACK and goes on (RFC 5961 4.2): the rest is read as another connection, "
                    "mid-stream (not as SSH)\n",
                 (unsigned long long)st->syn_split, (unsigned long long)st->syn_split_first);
+    if (st->fin_dropped)
+        fprintf(f, "strider: %llu TCP FIN segment(s) came with no ACK flag or with a SYN, first at frame %llu: "
+                   "a connected receiver drops such a segment before it reads the FIN (RFC 9293 3.10.7.4), "
+                   "so none closed its connection (`packets`: untaken)\n",
+                (unsigned long long)st->fin_dropped, (unsigned long long)st->fin_dropped_first);
     if (st->evicted)
         fprintf(f, "strider: the connection table was full (--max-flows %llu): %llu connection(s) "
                    "ended early, written marked evicted\n",

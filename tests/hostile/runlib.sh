@@ -13,6 +13,13 @@ PLAIN_AS_MB=${HOSTILE_AS_MB:-1024}
 bad=0 runs=0
 fail() { echo "FAIL $*"; bad=$((bad + 1)); }
 
+# the HASSH (and hasshServer) of genfmt.py's KEX, the KEXINIT the rounds'
+# sessions send
+K=e97d07603350d1111ec2b64bf25413c9
+# port_line PORT ERE: what ERE matches in the last run's output lines of
+# client port PORT, on one line (a failure's words)
+port_line() { grep "\"id.orig_p\":$1," "$w/out" | grep -o "$2" | tr '\n' ' '; }
+
 run() {
     local f=$1 allowed=$2
     shift 2

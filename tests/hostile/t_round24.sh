@@ -13,10 +13,6 @@ python3 "$REPO/tests/hostile/genr24.py" "$c" || die "genr24.py"
 run_every "conns -R --json" "ssh --json" "ssh -m" "summary --json" "follow --stream 0" "packets --stream 0"
 safe_every
 
-K=e97d07603350d1111ec2b64bf25413c9
-# one line of the last run's output for client port $1 (a failure's words)
-port_line() { grep "\"id.orig_p\":$1," "$w/out" | grep -o "$2" | tr '\n' ' '; }
-
 # -- (a) control segments in datagrams their receiver discards
 run ctl_discard.pcap 0 conns --json
 for p in 49401 49402 49403; do

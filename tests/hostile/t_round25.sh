@@ -15,10 +15,6 @@ python3 "$REPO/tests/hostile/genr25.py" "$c" || die "genr25.py"
 run_every "conns -R --json" "ssh --json" "ssh -m" "summary --json" "follow --stream 0" "packets --stream 0"
 safe_every
 
-K=e97d07603350d1111ec2b64bf25413c9
-# one line of the last run's output for client port $1 (a failure's words)
-port_line() { grep "\"id.orig_p\":$1," "$w/out" | grep -o "$2" | tr '\n' ' '; }
-
 # -- (a) handshake segments retransmitted with other options: the SYN the
 # SYN-ACK answered (the last before it) gives the options, as tshark
 run syn_retx_opts.pcap 0 conns -R --json

@@ -226,6 +226,18 @@ size_t sdi_mid_line_echoes(const ctx *x, size_t s0)
     return lines >= MIDK_LINE_ECHOES_MIN && lines >= alone ? first : SIZE_MAX;
 }
 
+/* Bulk one way (d 1: the server's) answered per chunk the other way:
+ * either way, so an upload and a download at once (two scp through a
+ * ControlMaster, lab mux_n_xfer_aes128gcm: the download's READs all sent
+ * before its data, the upload's STATUSes after) read by the one whose
+ * answers come after its chunks. */
+static bool sftp_bulk(const midk_bulk *b, int d)
+{
+    uint64_t by = b->bytes[d];
+    return by >= (d ? MIDK_BULK_MIN : MIDK_SFTP_UPLOAD_MIN) && b->answers[d] >= MIDK_SFTP_ANSWERS_MIN &&
+           (uint64_t)b->answers[d] * MIDK_SFTP_BYTES_PER_ANSWER >= by;
+}
+
 /* The connection closed (a FIN or RST, either side's first: lab
  * mux_n_xfer_s10000's server FINs first), the client's last record (its
  * DISCONNECT) sent MIDK_MASTER_LINGER_S or more after its record before,
@@ -255,8 +267,7 @@ void sdi_mid_kind(ctx *x, size_t s0, session *S)
         x->exec = false;
         return;
     }
-    if (by >= (d ? MIDK_BULK_MIN : MIDK_SFTP_UPLOAD_MIN) && b.answers[d] >= MIDK_SFTP_ANSWERS_MIN &&
-        (uint64_t)b.answers[d] * MIDK_SFTP_BYTES_PER_ANSWER >= by) {
+    if (sftp_bulk(&b, d) || sftp_bulk(&b, !d)) {
         x->sftp = true;
         x->exec = false;
         S->fwd_only = sftp_master_lingered(x, s0); /* transfers read as sftp's (sd_infer.c) */

@@ -326,7 +326,10 @@ static void after_login(ctx *x, leg *F, size_t s0)
         sdi_mux_channels(x, x->req_to);
     /* channels through a master's socket: no -N of a forward alone (two
      * opened at once may read as one, so not counted) */
-    if (fwd_ev < x->out->n && x->mux_only && x->nmux)
+    /* mid-stream, a master whose sftp channel opened before the capture
+     * (sd_infer_midkind.c sftp_master_lingered): its bulk is a transfer */
+    bool mid_master = S.fwd_only && x->sftp;
+    if (fwd_ev < x->out->n && ((x->mux_only && x->nmux) || mid_master))
         snprintf(x->out->v[fwd_ev].note, sizeof x->out->v[fwd_ev].note,
                  "ssh -M -N (ControlMaster): no session of its own; scp, sftp or commands through its socket");
     if (!tunnel && !x->sftp)
@@ -347,7 +350,7 @@ static void after_login(ctx *x, leg *F, size_t s0)
     session_note(x, session_ev, &S, fkeys, tunnel);
     if (tunnel)
         nested_transfers(x, sdi_view_index(&view, x->nested_s0));
-    else if (!S.fwd_only || x->nmux) {
+    else if (!S.fwd_only || x->nmux || mid_master) {
         x->pty_shell = S.pty;
         sdi_transfers(x, F, x->req_to); /* not the hostkeys-00 announcement before the requests */
     }

@@ -12,6 +12,10 @@
  *  - forward-only (-N, a forward alone): every record after the cut is a
  *    forwarded channel's (sdi_forwards' opens, confirmations and data), or
  *    a control packet's size (keep-alives).
+ *    A ControlMaster's (ssh -M -N) sftp or scp channel moves the same
+ *    bulk with the same answers; its connection outlives the channel
+ *    (sftp_master_lingered) where sftp's and scp's own client leaves at
+ *    once, so it reads forward-only with the transfers kept.
  *  - exec: the server sends output nobody asked for (a command's progress,
  *    watch, top), or bulk goes one way without per-chunk answers.
  *  - unknown: none of these (an idle session, only request/answer
@@ -87,6 +91,15 @@
  * does, and a command without one (its stdin copied to its stdout, cat)
  * gives no second record. */
 #define MIDK_LINE_ECHOES_MIN 2u
+/* A connection that lives on this long after its channel closed (s) is a
+ * ControlMaster's with no session of its own (ssh -M -N): sftp's and
+ * scp's own client sends its DISCONNECT right after its CHANNEL_CLOSE,
+ * with no round trip between (the lab's 108 sftp and scp sessions cut at
+ * login+5 and +20, OpenSSH's, PuTTY's and paramiko's: their last record
+ * within 1 ms of the one before), while a
+ * master stays until told to exit (ssh -O exit: lab mux_n_* 1.0-1.07 s
+ * after its last client's channel closed; ControlPersist: minutes). */
+#define MIDK_MASTER_LINGER_S 0.5
 /* RFC 4254 5.2: CHANNEL_WINDOW_ADJUST: byte, uint32 channel, uint32 bytes. */
 #define P_WINDOW_ADJUST 9u
 /* Bulk bytes per direction and the small records of the other direction
@@ -213,6 +226,34 @@ size_t sdi_mid_line_echoes(const ctx *x, size_t s0)
     return lines >= MIDK_LINE_ECHOES_MIN && lines >= alone ? first : SIZE_MAX;
 }
 
+/* Bulk one way (d 1: the server's) answered per chunk the other way:
+ * either way, so an upload and a download at once (two scp through a
+ * ControlMaster, lab mux_n_xfer_aes128gcm: the download's READs all sent
+ * before its data, the upload's STATUSes after) read by the one whose
+ * answers come after its chunks. */
+static bool sftp_bulk(const midk_bulk *b, int d)
+{
+    uint64_t by = b->bytes[d];
+    return by >= (d ? MIDK_BULK_MIN : MIDK_SFTP_UPLOAD_MIN) && b->answers[d] >= MIDK_SFTP_ANSWERS_MIN &&
+           (uint64_t)b->answers[d] * MIDK_SFTP_BYTES_PER_ANSWER >= by;
+}
+
+/* The connection closed (a FIN or RST, either side's first: lab
+ * mux_n_xfer_s10000's server FINs first), the client's last record (its
+ * DISCONNECT) sent MIDK_MASTER_LINGER_S or more after its record before,
+ * its own (the channel's CLOSE answering the server's): the connection
+ * outlived its sftp channel, a ControlMaster's. A capture that merely
+ * ends says nothing of what came next. */
+static bool sftp_master_lingered(const ctx *x, size_t s0)
+{
+    const sd_conn *c = x->r->conn;
+    bool closed = c->fin_seen[0] || c->fin_seen[1] || c->rst_seen[0] || c->rst_seen[1];
+    if (!closed || x->n < s0 + 2)
+        return false;
+    const item *last = &x->v[x->n - 1], *before = &x->v[x->n - 2];
+    return last->c && before->c && last->t - before->t >= MIDK_MASTER_LINGER_S;
+}
+
 void sdi_mid_kind(ctx *x, size_t s0, session *S)
 {
     midk_bulk b;
@@ -226,10 +267,10 @@ void sdi_mid_kind(ctx *x, size_t s0, session *S)
         x->exec = false;
         return;
     }
-    if (by >= (d ? MIDK_BULK_MIN : MIDK_SFTP_UPLOAD_MIN) && b.answers[d] >= MIDK_SFTP_ANSWERS_MIN &&
-        (uint64_t)b.answers[d] * MIDK_SFTP_BYTES_PER_ANSWER >= by) {
+    if (sftp_bulk(&b, d) || sftp_bulk(&b, !d)) {
         x->sftp = true;
         x->exec = false;
+        S->fwd_only = sftp_master_lingered(x, s0); /* transfers read as sftp's (sd_infer.c) */
         return;
     }
     if ((by >= MIDK_BULK_MIN && (uint64_t)b.answers[d] * MIDK_EXEC_BYTES_PER_ANSWER <= by) ||

@@ -76,7 +76,19 @@ sendenv_scp_aes128gcm auth+20 sftp
 paramiko_shell auth+20 shell
 paramiko_shell_s5000 auth+20 shell
 proxyjump_two auth+20 unknown
+mux_n_xfer auth+5 forward-only
+mux_n_sftp auth+20 forward-only
+mux_n_xfer_s10000 auth+20 forward-only
+mux_n_xfer_aes128gcm auth+20 forward-only
 EOF2
+# (mux_n_*: a ControlMaster with no session (ssh -M -N), cut inside its sftp
+# channels: sftp's traffic, but the connection outlives the channel's close by
+# 1 s where sftp's own client leaves at once: sd_infer_midkind.c
+# MIDK_MASTER_LINGER_S; _s10000: the server's FIN first; integ44: sftp. The
+# sftp and scp sessions above, closed at once, stay sftp. _aes128gcm: an upload
+# and a download at once, the download's READs all before its data, told by the
+# upload's STATUSes after its chunks: sd_infer_midkind.c sftp_bulk either way;
+# integ44: unknown, no transfer's tool)
 # (paramiko_shell*: cut at login+20, the script's last lines through a pty,
 # each echoed whole in a record of its size and followed by output:
 # sd_infer_midkind.c sdi_mid_line_echoes; main: unknown. proxyjump_two: a
@@ -117,6 +129,9 @@ if bad:
 sys.exit(1 if bad else 0)
 PY
 done
+# a master's transfers are kept (integ44: the same two, read as sftp's)
+[ "$(grep -c '"kind":"transfer"' "$T/mux_n_xfer.json")" -eq 2 ] || bad "mux_n_xfer +5: not its two transfers"
+grep -q '"kind":"transfer".*"tool":"scp"' "$T/mux_n_xfer_aes128gcm.json" || bad "mux_n_xfer_aes128gcm +20: no scp transfer"
 # an sftp upload is no forward's bulk, and a -N forward's channels are read as such
 # (sd_infer_midkind.c; integ: 1 false forward each in sftp_session, none for -N)
 grep -q '"kind":"forward"' "$T/sftp_session.json" && bad "sftp_session: its upload read as a forward"

@@ -422,6 +422,12 @@ void sdi_inner_rekeys(ctx *x, const leg *L, size_t from, size_t to);
  * (not_key). Call before sdi_forwards (which skips their records); the
  * indices in x->mux are then mapped into the view (sdi_view_index). */
 void sdi_mux_channels(ctx *x, size_t from);
+/* Which OpenSSH client drives the sftp channels set up side by side in
+ * the second session channel group of v[b] (b its transfer's first bulk
+ * record): 1 sftp, 0 scp (each channel's first file-system request after
+ * its VERSION and LIMITS, sftp_client's rule), -1 when fewer than two
+ * channels were read there, or they disagree or cannot tell. */
+int sdi_mux_sftp_client(const ctx *x, size_t b);
 
 /* ---- sd_infer_tty.c ---- */
 

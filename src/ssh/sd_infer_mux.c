@@ -165,3 +165,181 @@ void sdi_mux_channels(ctx *x, size_t from)
         i = tail - 1;
     }
 }
+
+/* ---- the channels of a setup, record by record ----
+ * Several channels opened through the master at once (scp up and down,
+ * any number) interleave their setups step by step (lab mux_n_xfer at
+ * +10800, frames 33-61 under chacha20: open A, confirmation A, request
+ * A, answers A, open B, INIT A, confirmation B, request B, answers B,
+ * INIT B, VERSION A, LIMITS A, VERSION B, LIMITS B...). Sizes alone do not
+ * tell whose a record is: a channel's open and its sftp subsystem request
+ * have one wire size in every suite (payloads of 24 and 27 bytes), and
+ * REALPATH "." (23) too where the length is outside the padding (chacha20,
+ * GCM, ETM: one 32-byte block); an INIT has a confirmation's size.
+ * What tells them is the order each side keeps (RFC 4254 5, OpenSSH
+ * channels.c, mux.c, sftp-client.c):
+ * - sshd answers opens and requests itself, in the order they came: the
+ *   k-th confirmation is the k-th open's, answers the oldest request's;
+ * - the master sends a channel's requests as soon as its confirmation
+ *   comes, and its data (SSH_FXP_INIT first) after them;
+ * - an sftp client (sftp(1), scp) waits for each answer of its setup
+ *   (VERSION, the limits@openssh.com reply, its first file-system
+ *   request's) before its next request: a client record owed by the server
+ *   record it reacts to, the oldest owed first.
+ * A record of an open's size is an open only when a confirmation no open
+ * sent before claims comes after it (the server's 44 is nothing else
+ * under chacha20); two channels' records swapped by this reading have one
+ * size, so what is read of each channel is the same. */
+/* A channel's state: what it waits for (MT_CONF: its request owed;
+ * MT_VERSION, MT_REPLY: its next sftp request owed). */
+enum { MT_OPEN, MT_CONF, MT_REQ, MT_INIT, MT_VERSION, MT_LIMITS, MT_REPLY, MT_FIRST, MT_DONE };
+
+typedef struct mux_track {
+    uint8_t st[MUX_TRACK_CHANNELS];
+    size_t since[MUX_TRACK_CHANNELS]; /* the record that left it in its state */
+    size_t first[MUX_TRACK_CHANNELS], answer[MUX_TRACK_CHANNELS]; /* its first request, its answer */
+    unsigned n;
+    uint32_t open, conf, init, limits;
+} mux_track;
+
+/* The channel in state a or b waiting longest (since), or n when none. */
+static unsigned oldest(const mux_track *t, uint8_t a, uint8_t b)
+{
+    unsigned best = t->n;
+    for (unsigned k = 0; k < t->n; k++)
+        if ((t->st[k] == a || t->st[k] == b) && (best == t->n || t->since[k] < t->since[best]))
+            best = k;
+    return best;
+}
+
+static void move(mux_track *t, unsigned k, uint8_t st, size_t i)
+{
+    t->st[k] = st;
+    t->since[k] = i;
+}
+
+/* Confirmations that the opens already read do not claim among the
+ * server's next records from v[i] on (to end): sshd confirms an open at
+ * once, so those before its next record of another kind (a request's
+ * answers aside); under aes128-gcm an SFTP HANDLE has a confirmation's
+ * size, but comes after the channel's VERSION. */
+static uint32_t spare_confirms(const ctx *x, const mux_track *t, size_t i, size_t end)
+{
+    uint32_t c = 0, pending = 0;
+    for (size_t k = i; k < end; k++) {
+        if (x->v[k].c || sdi_channel_answers(x->v[k].len, x->ss))
+            continue;
+        uint32_t m = times_size(&x->v[k], t->conf);
+        if (!m)
+            break;
+        c += m;
+    }
+    for (unsigned k = 0; k < t->n; k++)
+        pending += t->st[k] == MT_OPEN;
+    return c > pending ? c - pending : 0;
+}
+
+/* m channels in state from, the longest waiting first, moved to st by
+ * v[i]; how many were. */
+static uint32_t move_oldest(mux_track *t, uint8_t from, uint8_t st, uint32_t m, size_t i)
+{
+    uint32_t done = 0;
+    for (unsigned k; done < m && (k = oldest(t, from, from)) < t->n; done++)
+        move(t, k, st, i);
+    return done;
+}
+
+static void track_client(const ctx *x, mux_track *t, size_t i, size_t end)
+{
+    const item *it = &x->v[i];
+    /* a confirmed channel's request first: the master sends it at once */
+    uint32_t m = times_size(it, t->open);
+    if (m && move_oldest(t, MT_CONF, MT_REQ, m, i))
+        return;
+    uint32_t opens = m ? spare_confirms(x, t, i + 1, end) : 0;
+    for (m = m < opens ? m : opens; m && t->n < MUX_TRACK_CHANNELS; m--) {
+        t->first[t->n] = t->answer[t->n] = SIZE_MAX;
+        move(t, t->n++, MT_OPEN, i);
+    }
+    if (opens)
+        return;
+    /* then a requested channel's INIT: its data follows its requests */
+    uint32_t inits = times_size(it, t->init);
+    if (inits && move_oldest(t, MT_REQ, MT_INIT, inits, i))
+        return;
+    /* an sftp client's next request: after its VERSION (LIMITS or the
+     * first), after the LIMITS reply (the first) */
+    unsigned k = oldest(t, MT_VERSION, MT_REPLY);
+    if (k == t->n)
+        return;
+    bool limits = t->st[k] == MT_VERSION && it->len == t->limits;
+    if (!limits)
+        t->first[k] = i;
+    move(t, k, limits ? MT_LIMITS : MT_FIRST, i);
+}
+
+static void track_server(const ctx *x, mux_track *t, size_t i)
+{
+    const item *it = &x->v[i];
+    uint32_t m = times_size(it, t->conf);
+    if (m && move_oldest(t, MT_OPEN, MT_CONF, m, i))
+        return;
+    if (sdi_channel_answers(it->len, x->ss)) /* a request's answers, a window's */
+        return;
+    uint32_t version = sd_ssh_wire_size(x->ss, P_SFTP_INIT);
+    /* a confirmation may share the segment of another channel's VERSION
+     * (lab mux_xfer_s8200: 44 + 356 in 400) */
+    bool shared = !it->exact && it->len >= t->conf + version && move_oldest(t, MT_OPEN, MT_CONF, 1, i);
+    /* OpenSSH's VERSION lists its extensions: larger than any answer of
+     * the setup; a bare one (another server's) is read when no request
+     * waits for its answer */
+    unsigned k = oldest(t, MT_LIMITS, MT_FIRST);
+    bool ext = it->len >= sd_ssh_wire_size(x->ss, SD_SSH_P_CHANNEL_DATA(FXP_VERSION_EXT_MIN));
+    if ((ext || k == t->n) && it->len >= version && move_oldest(t, MT_INIT, MT_VERSION, 1, i))
+        return;
+    if (shared || k == t->n)
+        return;
+    /* the answer to the oldest request waiting: LIMITS's reply, or the
+     * first request's */
+    if (t->st[k] == MT_FIRST)
+        t->answer[k] = i;
+    move(t, k, t->st[k] == MT_LIMITS ? MT_REPLY : MT_DONE, i);
+}
+
+/* (declared in sd_infer_int.h) */
+int sdi_mux_sftp_client(const ctx *x, size_t b)
+{
+    uint8_t g = b < x->n ? x->v[b].mux : 0;
+    if (!g || g > x->nmux || x->zlib)
+        return -1;
+    mux_track t = { .n = 0 };
+    t.open = sd_ssh_wire_size(x->cs, P_SESSION_OPEN);
+    t.conf = sd_ssh_wire_size(x->ss, P_OPEN_CONFIRM);
+    t.init = sd_ssh_wire_size(x->cs, P_SFTP_INIT);
+    t.limits = sd_ssh_wire_size(x->cs, P_FXP_LIMITS);
+    size_t from = x->mux[g - 1].open, end = from;
+    while (end < x->n && end < b && end - from < MUX_TRACK_RECORDS && x->v[end].len < XFER_RECORD)
+        end++;
+    for (size_t i = from; i < end; i++) {
+        if (x->v[i].c)
+            track_client(x, &t, i, end);
+        else
+            track_server(x, &t, i);
+    }
+    /* only channels set up side by side: one alone is read by
+     * sftp_client's walk */
+    if (t.n < 2)
+        return -1;
+    int tool = -1;
+    for (unsigned k = 0; k < t.n; k++) {
+        if (t.first[k] == SIZE_MAX)
+            continue;
+        int c = x->v[t.first[k]].len != sd_ssh_wire_size(x->cs, P_FXP_PATH_DOT) ? 0
+                : t.answer[k] == SIZE_MAX ? -1
+                : x->v[t.answer[k]].len != sd_ssh_wire_size(x->ss, P_FXP_ATTRS) ? 1 : -1;
+        if (c < 0 || (tool >= 0 && c != tool))
+            return -1;
+        tool = c;
+    }
+    return tool;
+}

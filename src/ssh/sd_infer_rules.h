@@ -887,6 +887,20 @@
  * sent at once and the confirmations one (wanc220_mux_xfer at +10100:
  * 52 + 52, then 88), or the other way round; their INITs likewise. */
 #define MUX_OPENS_AT_ONCE 2u
+/* Channels set up side by side whose records are told apart one by one
+ * (sd_infer_mux.c mux_track): sshd's MaxSessions default (10 channels on
+ * one connection); a channel's setup up to its first request's answer is
+ * about 14 records (lab mux_n_xfer at +10800: 29 for two interleaved
+ * channels, frames 33-61), read up to this many a channel. */
+#define MUX_TRACK_CHANNELS 10u
+#define MUX_TRACK_RECORDS (MUX_TRACK_CHANNELS * 16u)
+/* OpenSSH's sftp-server answers SSH_FXP_INIT with a VERSION listing its
+ * extensions (sftp-server.c process_init: posix-rename, statvfs,
+ * fstatvfs, hardlink, fsync since 6.5, about 30 bytes each): at least
+ * this much SFTP payload, more than any other answer of a setup (the
+ * limits@openssh.com reply: 45 bytes; lab VERSION 356 bytes on the wire,
+ * the reply 76-84). */
+#define FXP_VERSION_EXT_MIN 128u
 /* Records of other channels' setups skipped while a channel's first SFTP
  * request is read (sd_infer_xfer.c): five a channel (open, confirmation,
  * request, answers, INIT), two channels opened next to it. */

@@ -134,6 +134,9 @@ static int sftp_client(const ctx *x, const leg *L, size_t b)
     int z = sdi_z_sftp_client(x, b);
     if (z >= 0)
         return z;
+    z = sdi_mux_sftp_client(x, b);
+    if (z >= 0)
+        return z;
     fxp_walk w = { .n = 0 };
     size_t i = next_from(x, x->req_to, true); /* SSH_FXP_INIT */
     i = walk_next(x, L, &w, walk_next(x, L, &w, i + 1, false) + 1, true);

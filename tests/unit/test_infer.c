@@ -920,6 +920,27 @@ static size_t mux_master_split(step *seq)
     return mux_master_setup(seq, setup, sizeof setup / sizeof setup[0]);
 }
 
+/* mux_n_xfer's fresh run at +10800 (frames 33-61, chacha20): the two
+ * channels' setups interleaved step by step, each message a segment of
+ * its own: open A (52), confirmation A (44), request A (52), answers A
+ * (72), open B (52), INIT A (44), confirmation B, request B, answers B,
+ * INIT B, VERSION A (356), LIMITS A (68), VERSION B, LIMITS B, the two
+ * replies (76) each followed by its channel's STAT (60)... Read from A's
+ * INIT on, B's request (52) passed for A's REALPATH ".": both sftp's. */
+static size_t mux_master_interleaved(step *seq)
+{
+    static const step setup[] = {
+        { false, 820, 1.1185 }, { true, 52, 2.7870 },  { false, 44, 2.7876 }, { true, 52, 2.7877 },
+        { false, 72, 2.7888 },  { true, 52, 2.7891 },  { true, 44, 2.7892 },  { false, 44, 2.7894 },
+        { true, 52, 2.7896 },   { false, 72, 2.7906 }, { true, 44, 2.7908 },  { false, 356, 2.8061 },
+        { true, 68, 2.8077 },   { false, 356, 2.8078 }, { true, 68, 2.8080 }, { false, 76, 2.8097 },
+        { true, 60, 2.8099 },   { false, 76, 2.8101 }, { true, 60, 2.8103 },  { false, 76, 2.8105 },
+        { true, 68, 2.8106 },   { false, 52, 2.8107 }, { true, 68, 2.8109 },  { false, 76, 2.8110 },
+        { true, 60, 2.8114 },   { false, 76, 2.8115 }, { true, 76, 2.8117 },  { false, 52, 2.8118 },
+    };
+    return mux_master_setup(seq, setup, sizeof setup / sizeof setup[0]);
+}
+
 /* The login, setup, then mux_master's transfers and closes. */
 static size_t mux_master_setup(step *seq, const step *setup, size_t nsetup)
 {
@@ -985,6 +1006,7 @@ static void test_mux_master_no_session(void **st)
     master_transfers(mux_master_early, "scp", 3, 4);
     master_transfers(mux_master_joint, "scp", 3, 4);
     master_transfers(mux_master_split, "scp", 3, 4);
+    master_transfers(mux_master_interleaved, "scp", 3, 4);
 }
 
 /* An interactive sftp through a master with no session of its own (lab

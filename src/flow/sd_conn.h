@@ -142,6 +142,14 @@ typedef struct sd_conn {
     sd_appinfo app;               /* its first request or ClientHello (sd_service) */
 } sd_conn;
 
+/* Either side sent a FIN or a RST (one the connection took: an untaken
+ * one is undone): the connection is ending or ended, where `closed` waits
+ * for both FINs. */
+static inline bool sd_conn_fin_or_rst(const sd_conn *c)
+{
+    return c->fin_seen[0] || c->fin_seen[1] || c->rst_seen[0] || c->rst_seen[1];
+}
+
 /* Fills conn_state from the TCP facts (Zeek's derivation). */
 void sd_conn_finish_state(sd_conn *c);
 /* Adds a history letter for dir (upper case = originator) the first time

@@ -738,7 +738,7 @@ static bool starts_new_conn(const sd_flow *f, const sd_pkt *p)
     if (!(p->flags & SD_TH_SYN) || (p->flags & SD_TH_ACK))
         return false;
     int dir = direction(c, p);
-    if (c->closed || c->fin_seen[0] || c->fin_seen[1] || c->rst_seen[0] || c->rst_seen[1])
+    if (c->closed || sd_conn_fin_or_rst(c))
         return true;
     /* a SYN from the responder before any SYN-ACK is a simultaneous open
      * (RFC 793 fig. 8), the same connection */

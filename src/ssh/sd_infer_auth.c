@@ -370,7 +370,7 @@ static bool goes_on_anyway(const ctx *x, const leg *L, auth_run *s)
 static bool server_hung_up(const ctx *x, const leg *L, const auth_run *s, size_t limit)
 {
     const sd_conn *c = x->r->conn;
-    bool closed = c->fin_seen[0] || c->fin_seen[1] || c->rst_seen[0] || c->rst_seen[1];
+    bool closed = sd_conn_fin_or_rst(c);
     uint32_t len = s->resp_last->len, most = P_DISCONNECT_TRIES + DISCONNECT_FOR_MAX + s->uhi;
     return !L->inner && limit == x->n && s->resp_last == &x->v[x->n - 1] && closed &&
            len >= sdi_lw(L, false, P_DISCONNECT_TRIES) && len <= sdi_lw(L, false, most);

@@ -1488,7 +1488,7 @@ static void multiplexer_keys(const ctx *x, const keysz *z, key *k, size_t nk)
 static bool ends_session(const ctx *x, size_t to, const key *q)
 {
     const sd_conn *c = x->r->conn;
-    bool closed = c->fin_seen[0] || c->fin_seen[1] || c->rst_seen[0] || c->rst_seen[1];
+    bool closed = sd_conn_fin_or_rst(c);
     return closed && x->v[to - 1].t - key_at(x, q) < LOGOUT_S;
 }
 

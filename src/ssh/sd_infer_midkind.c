@@ -247,7 +247,7 @@ static bool sftp_bulk(const midk_bulk *b, int d)
 static bool sftp_master_lingered(const ctx *x, size_t s0)
 {
     const sd_conn *c = x->r->conn;
-    bool closed = c->fin_seen[0] || c->fin_seen[1] || c->rst_seen[0] || c->rst_seen[1];
+    bool closed = sd_conn_fin_or_rst(c);
     if (!closed || x->n < s0 + 2)
         return false;
     const item *last = &x->v[x->n - 1], *before = &x->v[x->n - 2];

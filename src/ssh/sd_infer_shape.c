@@ -61,7 +61,7 @@ static void auth_scan(ctx *x, const auth_res *a)
 {
     const sd_conn *c = x->r->conn;
     size_t f = first_client(x), cl, sv;
-    bool closed = (c->fin_seen[0] || c->fin_seen[1] || c->rst_seen[0] || c->rst_seen[1]) && sdi_client_closed(x);
+    bool closed = sd_conn_fin_or_rst(c) && sdi_client_closed(x);
     if (!a->started || a->attempts || a->success_at != SIZE_MAX || f == SIZE_MAX || !closed)
         return;
     count_sides(x, 0, &cl, &sv);

@@ -428,6 +428,13 @@ void sdi_mux_channels(ctx *x, size_t from);
  * its VERSION and LIMITS, sftp_client's rule), -1 when fewer than two
  * channels were read there, or they disagree or cannot tell. */
 int sdi_mux_sftp_client(const ctx *x, size_t b);
+/* An OpenSSH sftp client's first file-system request v[req] and its
+ * answer v[ans] (ans >= x->n: none seen), dot and attrs the wire sizes of
+ * REALPATH "." and of an ATTRS answer on that leg: 0 scp (a STAT of the
+ * path it was given: not REALPATH "."'s size), 1 sftp (REALPATH ".",
+ * answered by a NAME), -1 when the sizes do not tell (STAT "." has
+ * REALPATH "."'s size: answered by ATTRS, or no answer). sd_infer_xfer.c. */
+int sdi_fxp_first_tool(const ctx *x, size_t req, size_t ans, uint32_t dot, uint32_t attrs);
 
 /* ---- sd_infer_tty.c ---- */
 

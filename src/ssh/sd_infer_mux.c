@@ -334,9 +334,8 @@ int sdi_mux_sftp_client(const ctx *x, size_t b)
     for (unsigned k = 0; k < t.n; k++) {
         if (t.first[k] == SIZE_MAX)
             continue;
-        int c = x->v[t.first[k]].len != sd_ssh_wire_size(x->cs, P_FXP_PATH_DOT) ? 0
-                : t.answer[k] == SIZE_MAX ? -1
-                : x->v[t.answer[k]].len != sd_ssh_wire_size(x->ss, P_FXP_ATTRS) ? 1 : -1;
+        int c = sdi_fxp_first_tool(x, t.first[k], t.answer[k], sd_ssh_wire_size(x->cs, P_FXP_PATH_DOT),
+                                   sd_ssh_wire_size(x->ss, P_FXP_ATTRS));
         if (c < 0 || (tool >= 0 && c != tool))
             return -1;
         tool = c;

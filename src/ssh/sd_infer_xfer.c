@@ -123,6 +123,16 @@ static size_t walk_next(const ctx *x, const leg *L, fxp_walk *w, size_t i, bool 
     return x->n;
 }
 
+/* (declared in sd_infer_int.h) */
+int sdi_fxp_first_tool(const ctx *x, size_t req, size_t ans, uint32_t dot, uint32_t attrs)
+{
+    if (x->v[req].len != dot)
+        return 0;
+    if (ans >= x->n)
+        return -1;
+    return x->v[ans].len != attrs ? 1 : -1;
+}
+
 /* Which OpenSSH client drives an sftp session nobody types in, from its
  * first file-system request (before b, the transfer's first record): sftp
  * (REALPATH "." first, answered by a NAME) 1, scp (a STAT of the path it
@@ -145,10 +155,9 @@ static int sftp_client(const ctx *x, const leg *L, size_t b)
     size_t a = walk_next(x, L, &w, i + 1, false);
     if (a >= b)
         return -1;
-    if (x->v[i].len != sdi_lw(L, true, P_FXP_PATH_DOT))
-        return 0;
-    if (x->v[a].len != sdi_lw(L, false, P_FXP_ATTRS))
-        return 1;
+    int tool = sdi_fxp_first_tool(x, i, a, sdi_lw(L, true, P_FXP_PATH_DOT), sdi_lw(L, false, P_FXP_ATTRS));
+    if (tool >= 0)
+        return tool;
     int requests = 0;
     for (size_t j = a + 1; j < b; j++)
         requests += x->v[j].c && !x->v[j - 1].c;

@@ -339,6 +339,43 @@ static bool stream_ended(const ctx *x, const leg *L, const keysz *z, size_t i, s
     return true;
 }
 
+/* The n keys ending with the key at v[i] were echoed in the segment at
+ * v[j] together: a segment (the cipher hides the records' lengths) of n
+ * echo records exactly, each a record of its own, which no one record
+ * can fill where n echoes' size is no record's (chacha20: 4 + 16 + 8k
+ * wire bytes; n echoes of 36 are 72, 108, ...). A server whose echo of a
+ * key waited (a loaded or a far host) writes it with the next key's when
+ * that comes: the kernel sends the two records in one segment (lab sweep
+ * +11200 wan_proxyjump_keys_chacha frames 125-130, the hop's keys: `a`
+ * 14.7 ms after the echo before, the next key 188 ms later, then 152 =
+ * two hop echoes of 76, 42 ms after it). Not compressed (a short
+ * record's size says little there). */
+static void data_range(const leg *L, uint32_t w, uint32_t *lo, uint32_t *hi);
+
+static bool echoes_in_segment(const ctx *x, const leg *L, const keysz *z, size_t j, uint32_t n)
+{
+    const item *s = &x->v[j];
+    if (n < 2 || s->exact || z->comp || z->we_p || s->len != n * z->we)
+        return false;
+    uint32_t lo, hi;
+    data_range(L, s->len, &lo, &hi);
+    return lo > hi;
+}
+
+/* The key-sized record v[i], too soon after a server record to be a
+ * person's reaction to it, is followed by the client's next key and
+ * then, at once after that, by one segment of both keys' echoes
+ * (echoes_in_segment): the server echoed v[i]. A protocol answer (a
+ * WINDOW_ADJUST, a terminal's report) is echoed by no one, and the next
+ * key's answer is its own echo, an erase or a line and prompt. */
+static bool echoed_with_next(const ctx *x, const leg *L, const keysz *z, size_t i, size_t to)
+{
+    size_t j = i + 2;
+    if (j >= to || x->v[i].len != z->wk || x->v[i + 1].len != z->wk || sdi_is_cl(L, &x->v[j]))
+        return false;
+    return echoes_in_segment(x, L, z, j, 2) && out_before(x, L, 0, i) < WINADJ_OUTPUT_MIN;
+}
+
 /* A person does not react within REACT_MIN_S of the record before v[i]
  * (even one before the range): a protocol answer; unless the server
  * echoes it at once (as soon as a key held for the ACK the record before
@@ -381,7 +418,11 @@ static bool too_soon(const ctx *x, const leg *L, const keysz *z, size_t i, size_
     if (i == 0 || it->t - x->v[i - 1].t >= REACT_MIN_S)
         return false;
     const item *a = i + 1 < to ? &x->v[i + 1] : NULL;
-    if (x->v[i - 1].frame == it->frame || !a || sdi_is_cl(L, a) || a->t - it->t >= ECHO_NOW_S + ECHO_HELD_RTTS * z->lag)
+    if (x->v[i - 1].frame == it->frame || !a)
+        return true;
+    if (sdi_is_cl(L, a))
+        return !echoed_with_next(x, L, z, i, to);
+    if (a->t - it->t >= ECHO_NOW_S + ECHO_HELD_RTTS * z->lag)
         return true;
     if (a->len == z->we)
         return false;
@@ -856,7 +897,8 @@ static bool held_echo(const ctx *x, const leg *L, const keysz *z, key *k, size_t
  * Backspace). A Backspace there would have its echo and the held ones in
  * one record too, larger by three bytes, which the cipher's block may
  * hide: the held keys' echoes are in that record either way, and the
- * record is no larger than theirs and one character's. */
+ * record is no larger than theirs and one character's. Or one segment
+ * of their echo records and its own, one each (echoes_in_segment). */
 static bool joint_echo(const ctx *x, const leg *L, const keysz *z, const key *k, size_t nk)
 {
     const key *q = &k[nk];
@@ -867,7 +909,9 @@ static bool joint_echo(const ctx *x, const leg *L, const keysz *z, const key *k,
         held++;
     if (!held || held >= INLINE_PW_MIN || (held < nk && !k[nk - 1 - held].resp_n))
         return false;
-    return x->v[q->resp_first].len == sdi_lw(L, false, SD_SSH_P_CHANNEL_DATA((uint32_t)held + 1));
+    uint32_t n = (uint32_t)held + 1;
+    return x->v[q->resp_first].len == sdi_lw(L, false, SD_SSH_P_CHANNEL_DATA(n)) ||
+           echoes_in_segment(x, L, z, q->resp_first, n);
 }
 
 /* v[i] answers sshd's keepalive probe, the leg server's record right
@@ -1458,9 +1502,12 @@ static bool echo_with_enter(const ctx *x, const keysz *z, const key *k, size_t i
  *   key's answer (typing faster than the round trip): a character too.
  * - a line's last character answered by its echo and one record shorter
  *   than a prompt line, the multiplexer's own (a mode or status update),
- *   when a bare Enter follows within INSERT_NEXT_S: after an Enter that ran
- *   a typed command a person reads its output before pressing Enter
- *   again, so the bare Enter ends the line. */
+ *   when a bare Enter follows at typing pace (within INSERT_NEXT_S or
+ *   PACE_SLACK times the line's pace): after an Enter that ran a typed
+ *   command a person reads its output before pressing Enter again, so
+ *   the bare Enter ends the line (lab sweep +11200 tmux frames 164-169:
+ *   `uname -r`'s `r` echoed, tmux's 44-byte update 262 ms later, the
+ *   Enter 0.534 s after the key, 2.2 times the line's 0.245 s pace). */
 static void multiplexer_keys(const ctx *x, const keysz *z, key *k, size_t nk)
 {
     for (size_t i = 1; i < nk; i++) {
@@ -1469,9 +1516,10 @@ static void multiplexer_keys(const ctx *x, const keysz *z, key *k, size_t nk)
             continue;
         bool prefix = is_key(p, "char") && !p->resp_n && i >= 2 && k[i - 2].resp_n &&
                       key_at(x, q) - key_at(x, p) < SCREEN_KEY_S && !echo_with_enter(x, z, k, i);
+        double next = i + 1 < nk ? key_at(x, &k[i + 1]) - key_at(x, q) : 0;
         bool redraw = echo_then_few(x, z, q, ENTER_RECORDS_MIN) && x->v[q->resp_last].len < z->wenter &&
                       line_chars(k, i) > 0 && i + 1 < nk && is_key(&k[i + 1], "enter") &&
-                      key_at(x, &k[i + 1]) - key_at(x, q) < INSERT_NEXT_S;
+                      (next < INSERT_NEXT_S || next < PACE_SLACK * line_pace(x, k, i));
         if (prefix || redraw)
             q->k = "char";
     }

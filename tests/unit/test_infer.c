@@ -2244,6 +2244,40 @@ static void test_echo_with_enter(void **st)
     assert_keys_at(rest, sizeof rest / sizeof rest[0], 0.300, want, sizeof want / sizeof want[0]);
 }
 
+/* A key that left 14.7 ms after the echo before it (too soon to answer
+ * it), then the next key, and the server echoed both in one segment of
+ * two echo records (lab sweep +11200 wan_proxyjump_keys_chacha frames
+ * 121-130, the hop's keys: 76 each, 152 together; here the forward leg's
+ * 36 and 72 under chacha20, which no one record has). The first key was
+ * dropped as a protocol answer and the 72 read as the second's Enter.
+ * Answered by one echo only, the record too soon stays no key. */
+static void test_key_echoed_with_next(void **st)
+{
+    (void)st;
+    static const step rest[] = {
+        { true, 112, 1.10 }, { false, 44, 1.1002 }, { true, 376, 1.11 }, { false, 36, 1.1102 }, /* open, pty */
+        { true, 36, 2.00 },  { false, 36, 2.0001 }, { true, 36, 2.20 },  { false, 36, 2.30 },   /* echo late */
+        { true, 36, 2.3147 },                                                                  /* too soon */
+        { true, 36, 2.503 }, { false, 72, 2.545 },                                             /* both echoes */
+        { true, 36, 2.90 },  { false, 36, 2.9002 }, { false, 60, 2.905 },                      /* Enter */
+    };
+    enum { NR = sizeof rest / sizeof rest[0] };
+    for (int both = 1; both >= 0; both--) {
+        step r[NR];
+        memcpy(r, rest, sizeof rest);
+        if (!both)
+            r[10].len = 36;
+        sd_evlist l = { 0 };
+        const char *k[8];
+        size_t n = keys_after_login(r, NR, &l, k, 8);
+        static const char *const want[] = { "char", "char", "char", "char", "enter" };
+        assert_int_equal(n, both ? 5 : 4);
+        for (size_t i = 0; i < n; i++)
+            assert_string_equal(k[i], want[i + (!both && i >= 2)]);
+        sd_evlist_free(&l);
+    }
+}
+
 /* Keys held together on a LAN (fresh bash_fast at seed +7000 frames
  * 187-194): `u` held by a loaded client and sent 77 us before a Tab, the
  * server answering each in turn, the echo (36) and the completion (44):
@@ -2384,6 +2418,37 @@ static void test_multiplexer_prefix(void **st)
     };
     static const char *const want[] = { "char", "char", "enter", "char", "char" };
     assert_keys_at(rest, sizeof rest / sizeof rest[0], 0.0002, want, sizeof want / sizeof want[0]);
+}
+
+/* A line's last character answered by its echo and, 262 ms later, by
+ * tmux's own update (one 44-byte record, no prompt line), the bare Enter
+ * 0.534 s after the key (lab sweep +11200 tmux frames 143-174, `uname
+ * -r`): past INSERT_NEXT_S but at 2.2 times the line's pace (0.245 s), a
+ * person typing on, not reading an output. Typed four times faster the
+ * same gap is a pause: the key stays an Enter there. */
+static void test_multiplexer_update_at_pace(void **st)
+{
+    (void)st;
+    for (int slow = 1; slow >= 0; slow--) {
+        double g = slow ? 0.245 : 0.06, t = 2.0, r;
+        step rest[32] = {
+            { true, 112, 1.10 }, { false, 44, 1.1002 }, { true, 376, 1.11 }, { false, 36, 1.1102 }, /* open, pty */
+        };
+        size_t n = 4;
+        for (int c = 0; c < 5; c++, t += g) {
+            rest[n++] = (step){ true, 36, t };
+            rest[n++] = (step){ false, 36, t + 0.0005 };
+        }
+        r = t - g; /* the last character */
+        rest[n++] = (step){ false, 44, r + 0.262 };  /* tmux's update */
+        rest[n++] = (step){ true, 36, r + 0.534 };   /* Enter */
+        rest[n++] = (step){ false, 36, r + 0.5344 };
+        rest[n++] = (step){ false, 52, r + 0.5404 }; /* output */
+        rest[n++] = (step){ false, 52, r + 0.5480 }; /* prompt */
+        static const char *const want[] = { "char", "char", "char", "char", "char", "enter" };
+        static const char *const fast[] = { "char", "char", "char", "char", "enter", "enter" };
+        assert_keys_at(rest, n, 0.0005, slow ? want : fast, 6);
+    }
 }
 
 /* Key-sized keepalives 2.000 s apart during an idle shell (lab
@@ -4729,6 +4794,8 @@ int main(void)
         cmocka_unit_test(test_pty_command),
         cmocka_unit_test(test_key_ending_program_soon),
         cmocka_unit_test(test_key_ending_stream),
+        cmocka_unit_test(test_key_echoed_with_next),
+        cmocka_unit_test(test_multiplexer_update_at_pace),
         cmocka_unit_test(test_pty_redraws),
         cmocka_unit_test(test_motd_shell),
         cmocka_unit_test(test_scripted_lines),

@@ -1629,6 +1629,15 @@ def pager_keys(sc, ch, page_think, search_think, word):
     sc.enter(ch)
 
 
+def _vim_file(sc):
+    """The file vim edits in the shared lab account's home, one per lane:
+    two lanes' vim sessions on one file stopped at vim's "changed since
+    reading it" question (sweep +11600: vim_exec, fullscreen retried).
+    A prefix, not _lane_name's suffix: editor_shell completes `no<TAB>`
+    to notes.txt, which another notes file would make ambiguous."""
+    return "notes.txt" if sc.lane.idx == 0 else "l%d_notes.txt" % sc.lane.idx
+
+
 def sc_fullscreen(sc):
     """less paging (space, b, a search) and a short vim edit: keys answered
     by screen redraws instead of echoes."""
@@ -1641,8 +1650,8 @@ def sc_fullscreen(sc):
     sc.think(0.4, 0.9)
     sc.type_keys(ch, "q")
     ch.expect(PROMPT_RE)
-    sc.command(ch, list("vim -u NONE -N notes.txt"), "vim -u NONE -N notes.txt",
-               expect=r"notes\.txt")
+    vim = "vim -u NONE -N " + _vim_file(sc)
+    sc.command(ch, list(vim), vim, expect=r"notes\.txt")
     time.sleep(0.5)
     sc.type_keys(ch, "ihello world")
     sc.think(0.3, 0.6)
@@ -2049,22 +2058,59 @@ def sc_motd_shell(sc, suite=None):
     user's ~/.ssh/rc, which sshd runs before the shell as it prints
     /etc/motd), then its prompt: a shell, not a command painting a screen;
     two commands typed."""
-    rc = os.path.join(os.path.expanduser("~sdlab"), ".ssh", "rc")
-    with open(rc, "w") as f:
-        f.write("#!/bin/sh\nhead -n 70 /etc/services\n")
-    try:
+    with _motd_rc(sc):
         ch, d = pubkey_shell(sc, suite)
         sc.command(ch, list("ls"), "ls")
         sc.command(ch, list("id"), "id")
         set_session_end(sc, d, logout(sc, ch))
+
+
+# ~/.ssh/rc is the lab account's, shared by the lanes (threads of one
+# generator): written for one lane's motd_shell it ran in the other
+# lane's sessions too (a motd in an exec's output, an sftp subsystem's
+# stream broken), and one lane's cleanup removed it under the other's
+# motd_shell (sweep +11600: FileNotFoundError at the unlink). The rc
+# prints only for a lane that asked (a marker named by its server
+# address, read from SSH_CONNECTION), does xauth's part as sshd(8)
+# tells an rc to (sshd then does not run xauth itself: an X11 session
+# on the other lane keeps its cookie), and goes when no lane asks.
+_MOTD_LOCK = threading.Lock()
+_MOTD_RC = """#!/bin/sh
+set -- $SSH_CONNECTION
+[ -e "$HOME/.ssh/motd_$3" ] && head -n 70 /etc/services
+if read proto cookie && [ -n "$DISPLAY" ]; then
+    case "$DISPLAY" in
+    localhost:*) echo add "unix:${DISPLAY#localhost:}" "$proto" "$cookie" ;;
+    *) echo add "$DISPLAY" "$proto" "$cookie" ;;
+    esac | xauth -q -
+fi
+exit 0
+"""
+
+
+@contextlib.contextmanager
+def _motd_rc(sc):
+    ssh = os.path.join(os.path.expanduser("~sdlab"), ".ssh")
+    rc = os.path.join(ssh, "rc")
+    mark = os.path.join(ssh, "motd_" + sc.lane.s_ip)
+    with _MOTD_LOCK:
+        open(mark, "w").close()
+        with open(rc + ".tmp", "w") as f:
+            f.write(_MOTD_RC)
+        os.rename(rc + ".tmp", rc)
+    try:
+        yield
     finally:
-        os.unlink(rc)
+        with _MOTD_LOCK:
+            os.unlink(mark)
+            if not any(n.startswith("motd_") for n in os.listdir(ssh)):
+                os.unlink(rc)
 
 
 def sc_vim_exec(sc, suite=None):
     """`ssh -t host vim file`: vim paints its screen, insert-mode typing
     (each key answered by its echo or a redraw), Esc, :wq and Enter."""
-    tty_exec(sc, "vim -u NONE -N notes.txt", [((0.4, 0.8), "ihello there", False),
+    tty_exec(sc, "vim -u NONE -N " + _vim_file(sc), [((0.4, 0.8), "ihello there", False),
                                              ((0.3, 0.6), "\x1b", False),
                                              ((0.3, 0.6), ":wq", True)], r"notes\.txt", suite)
 

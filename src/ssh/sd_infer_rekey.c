@@ -14,6 +14,9 @@
 typedef struct kxsz {
     uint32_t lo, hi;
     uint32_t newkeys;
+    /* One packet's wire size modulo the cipher block (aad + tag, as the
+     * model frames it): n packets in one segment leave n times it. */
+    uint32_t block, rem;
 } kxsz;
 
 /* Payload of a side's first (cleartext) KEXINIT rebuilt from its lists
@@ -39,8 +42,9 @@ static kxsz kexinit_sizes(const sd_ssh_side *s)
     uint32_t p0 = kexinit_payload(s);
     if (p0 <= REKEY_PSEUDO_MAX)
         return (kxsz){ .lo = 0 };
+    uint32_t nk = sd_ssh_wire_size(&s->suite, 1u), b = s->suite.block;
     return (kxsz){ .lo = sd_ssh_wire_size(&s->suite, p0 - REKEY_PSEUDO_MAX), .hi = sd_ssh_wire_size(&s->suite, p0),
-                   .newkeys = sd_ssh_wire_size(&s->suite, 1u) };
+                   .newkeys = nk, .block = b, .rem = b ? nk % b : 0 };
 }
 
 /* What a fully seen rekey of the connection showed, per side ([0]
@@ -78,13 +82,53 @@ static size_t next_client(const ctx *x, size_t from, double t0)
     return SIZE_MAX;
 }
 
+/* The next server record after v[from] within the exchange's span, or
+ * SIZE_MAX. */
+static size_t next_server(const ctx *x, size_t from, double t0)
+{
+    for (size_t j = from + 1; j < x->n && x->v[j].t - t0 <= REKEY_SPAN_S; j++)
+        if (!x->v[j].c)
+            return j;
+    return SIZE_MAX;
+}
+
+/* A segment whose size no one packet of the suite has (a packet's size
+ * modulo the block is rem, n packets' n times rem): it holds several.
+ * Exact packets and suites whose rem is 0 (aes-ctr with hmac-sha2-256)
+ * never tell. */
+static bool several_packets(const kxsz *k, const item *it)
+{
+    return !it->exact && k->block && k->rem && it->len % k->block != k->rem;
+}
+
+/* The server's record holding its NEWKEYS, or SIZE_MAX when the sizes do
+ * not tell. The server sends it right after its reply to the client's
+ * last key exchange message (v[kend]), and may send session data at once
+ * after it, before the client's NEWKEYS (RFC 4253 section 7.3; dropbear
+ * does, OpenSSH flushes what it queued during the exchange): the reply's
+ * record (the server's first after v[kend] and its KEXINIT v[si]) when it
+ * holds several packets (the reply, NEWKEYS first behind it), else the
+ * server's next record when it has NEWKEYS's size. */
+static size_t server_newkeys(const ctx *x, const kxsz *k, size_t kend, size_t si, double t0)
+{
+    size_t r = next_server(x, kend > si ? kend : si, t0);
+    if (r == SIZE_MAX)
+        return SIZE_MAX;
+    if (several_packets(&k[0], &x->v[r]))
+        return r;
+    size_t n = next_server(x, r, t0);
+    return n != SIZE_MAX && x->v[n].len == k[0].newkeys ? n : SIZE_MAX;
+}
+
 /* Marks the exchange whose KEXINITs are v[ci] (client) and v[si]
  * (server); false when it is none. Between its KEXINIT and its NEWKEYS
  * each side sends key exchange messages only (RFC 4253 section 7.1): the
  * client msgs of them (its KEX init, or a GEX request and init), then
  * NEWKEYS once the server's reply is in, alone or in one segment with
  * the data queued behind it. So the server's records from its KEXINIT
- * until that record are all the exchange's. *last: the last marked. */
+ * until the one holding its NEWKEYS (server_newkeys) are the exchange's;
+ * where the sizes do not place it, all until the client's NEWKEYS.
+ * *last: the last marked. */
 static bool mark_exchange(const ctx *x, const kxsz *k, size_t ci, size_t si, int msgs, bool *drop, size_t *last)
 {
     double t0 = x->v[ci < si ? ci : si].t;
@@ -93,11 +137,12 @@ static bool mark_exchange(const ctx *x, const kxsz *k, size_t ci, size_t si, int
         if ((kend = next_client(x, kend, t0)) == SIZE_MAX)
             return false;
     nk = next_client(x, kend, t0);
-    size_t stop = nk;
+    size_t snk_at = server_newkeys(x, k, kend, si, t0);
+    size_t stop = snk_at != SIZE_MAX ? snk_at + 1 : nk;
     if (stop == SIZE_MAX)
         for (stop = si + 1; stop < x->n && x->v[stop].t - t0 <= REKEY_SPAN_S;)
             stop++;
-    bool snk = false;
+    bool snk = snk_at != SIZE_MAX;
     *last = kend;
     for (size_t j = ci < si ? ci : si; j < stop; j++) {
         const item *it = &x->v[j];
@@ -109,7 +154,7 @@ static bool mark_exchange(const ctx *x, const kxsz *k, size_t ci, size_t si, int
     }
     if (nk != SIZE_MAX && x->v[nk].len == k[1].newkeys) {
         drop[nk] = true;
-        *last = nk;
+        *last = nk > *last ? nk : *last;
     }
     for (size_t j = stop; !snk && j < x->n; j++)
         if (!x->v[j].c) { /* the server's NEWKEYS after the client's */

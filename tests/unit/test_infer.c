@@ -1808,6 +1808,20 @@ static size_t keys_after_login(const step *rest, size_t nrest, sd_evlist *l, con
     return keys_of(l, out, max);
 }
 
+/* The login, then rest (up to 32 - NLOGIN steps), through run_stream with
+ * first KEXINITs of payload 1060 (client) and 1105 (server): 22 bytes of
+ * fields and ten 4-byte lengths besides the lists (lab rekey_typing). */
+static void run_rekey_stream(const step *rest, size_t nrest, sd_evlist *l)
+{
+    step seq[32];
+    assert_true(NLOGIN + nrest <= sizeof seq / sizeof seq[0]);
+    size_t n = after_login(seq, rest, nrest);
+    kexinit_lists[0] = 1060 - 62;
+    kexinit_lists[1] = 1105 - 62;
+    run_stream(seq, n, l);
+    kexinit_lists[0] = kexinit_lists[1] = 0;
+}
+
 /* A rekey between a key and Enter (lab rekey_typing frames 134-140): the
  * client's KEXINIT (1084), the server's (1132), sntrup's init (1220) and
  * reply (1272, with NEWKEYS), the client's NEWKEYS (28). None is a key
@@ -1823,15 +1837,8 @@ static void test_rekey_typing(void **st)
         { true, 28, 2.20 },                                               /* rekey */
         { true, 36, 2.50 }, { false, 36, 2.502 }, { false, 100, 2.51 },   /* Enter: output */
     };
-    step seq[32];
-    size_t n = after_login(seq, rest, sizeof rest / sizeof rest[0]);
     sd_evlist l = { 0 };
-    /* first KEXINITs of payload 1060 (client) and 1105 (server): 22 bytes
-     * of fields and ten 4-byte lengths besides the lists */
-    kexinit_lists[0] = 1060 - 62;
-    kexinit_lists[1] = 1105 - 62;
-    run_stream(seq, n, &l);
-    kexinit_lists[0] = kexinit_lists[1] = 0;
+    run_rekey_stream(rest, sizeof rest / sizeof rest[0], &l);
     const char *k[8];
     assert_int_equal(keys_of(&l, k, 8), 2);
     assert_string_equal(k[0], "char");
@@ -1841,6 +1848,54 @@ static void test_rekey_typing(void **st)
     assert_string_equal(sd_ev_get(e, "initiator")->s, "client");
     assert_int_equal(sd_ev_get(e, "records")->i, 5);
     sd_evlist_free(&l);
+}
+
+/* A rekey in which the server sends its reply and NEWKEYS in one segment
+ * and the Enter's output at once in the new keys, before the client's
+ * NEWKEYS (RFC 4253 7.3; lab dropbear_server_rekey_s11200 frames 232-242:
+ * 240 = reply + NEWKEYS, 1448 and 420 of output, the client's 28). The
+ * output stays in the session (the Enter is no char) and the rekey has
+ * five records. With reply_len a single packet's size (236: 4 modulo 8
+ * under chacha) the sizes do not place the server's NEWKEYS and every
+ * server record until the client's NEWKEYS goes with the exchange (7),
+ * as before (the keys are not asserted: the Enter then reads as a char). */
+static void run_rekey_data_first(uint32_t reply_len, int want_records, const char *const *want, size_t nwant)
+{
+    const step rest[] = {
+        { true, 112, 1.10 }, { false, 44, 1.12 }, { true, 376, 1.13 }, { false, 36, 1.15 }, /* open, pty */
+        { true, 36, 2.00 }, { false, 36, 2.001 },                           /* "l" echoed */
+        { true, 36, 2.30 }, { false, 36, 2.302 },                           /* Enter, CR LF */
+        { true, 1084, 2.3021 }, { false, 1132, 2.3022 }, { true, 68, 2.305 }, /* KEXINITs, init */
+        { false, reply_len, 2.308 }, { false, 1448, 2.311 }, { false, 420, 2.3111 },
+        { true, 28, 2.314 },                                                /* the client's NEWKEYS */
+        { true, 36, 2.80 }, { false, 36, 2.802 },                           /* "l" echoed */
+    };
+    sd_evlist l = { 0 };
+    run_rekey_stream(rest, sizeof rest / sizeof rest[0], &l);
+    const char *k[8];
+    size_t nk = keys_of(&l, k, 8);
+    if (want) {
+        assert_int_equal(nk, nwant);
+        for (size_t i = 0; i < nwant; i++)
+            assert_string_equal(k[i], want[i]);
+    }
+    const sd_event *e = find_kind(&l, "rekey");
+    assert_non_null(e);
+    assert_int_equal(sd_ev_get(e, "records")->i, want_records);
+    sd_evlist_free(&l);
+}
+
+static void test_rekey_server_data_first(void **st)
+{
+    (void)st;
+    static const char *const want[] = { "char", "enter", "char" };
+    run_rekey_data_first(240, 5, want, 3);
+}
+
+static void test_rekey_server_newkeys_unplaced(void **st)
+{
+    (void)st;
+    run_rekey_data_first(236, 7, NULL, 0);
 }
 
 /* The keys read after the login and rest on a capture server_rtt (s)
@@ -4725,6 +4780,8 @@ int main(void)
         cmocka_unit_test(test_kbdint_typed),
         cmocka_unit_test(test_auth_closed),
         cmocka_unit_test(test_rekey_typing),
+        cmocka_unit_test(test_rekey_server_data_first),
+        cmocka_unit_test(test_rekey_server_newkeys_unplaced),
         cmocka_unit_test(test_keys_in_flight),
         cmocka_unit_test(test_keys_answer_too_early),
         cmocka_unit_test(test_keys_in_flight_after_output),

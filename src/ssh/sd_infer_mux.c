@@ -128,6 +128,115 @@ static bool open_at(const ctx *x, size_t i, mux_chan *ch)
     return false;
 }
 
+/* ---- a channel's close after its bulk ----
+ * After its last bulk record a transfer channel closes: SFTP's last round
+ * trips (a READ past the end answered by STATUS EOF, CLOSE and its STATUS,
+ * an upload's SETSTAT...), then the client's EOF, the server's
+ * exit-status, EOF and CLOSE, the client's CLOSE (RFC 4254 5.3, 6.10;
+ * OpenSSH's scp and sftp alike, legacy scp with the server's first). The
+ * client may start it late: lab mux_xfer at +11200 (chacha20, frames
+ * 689-696) 58 ms after the download's last DATA (scp writing its file),
+ * past MUX_TAIL_S, then READ 68 / STATUS 68, CLOSE 52 / STATUS 68, EOF 36,
+ * the server's 124 (52 + 36 + 36), CLOSE 36; those records stayed the
+ * shell's and the READ read as a 34-byte paste. What ends the channel is
+ * the server's close: the records up to it, and the client's CLOSE right
+ * after, are the channel's. A key typed meanwhile is the session's: a
+ * client record of one key's size answered by an echo's (an EOF of that
+ * size is answered by the close). */
+/* SSH_MSG_CHANNEL_REQUEST "exit-status" (byte, uint32 channel, string,
+ * bool, uint32 status) and sshd's "eow@openssh.com" (byte, uint32, string,
+ * bool): the server's close sends exit-status, maybe eow, EOF, CLOSE. */
+#define P_REQ_EXIT_STATUS (1u + 4u + 4u + 11u + 1u + 4u)
+#define P_REQ_EOW (1u + 4u + 4u + 15u + 1u)
+/* How long the client may wait after the channel's record before (its
+ * last bulk record or a close record) before its next close record (s):
+ * a loaded scp writing and closing its file (lab 58 ms); a person's keys
+ * meanwhile are told by their echoes, not by time. */
+#define MUX_CLOSE_WAIT_S 1.0
+/* A channel's close exchange: at most this many records (lab: 7; with
+ * an upload's SETSTAT and a key typed in it, a few more). */
+#define MUX_CLOSE_RECORDS 24u
+
+/* v[i..] is the server's close of a channel, its records each within
+ * at_once of the one before: exit-status (eow) and CLOSE, EOF before them
+ * or sent apart earlier (lab mux_xfer: EOF 36, the client's CLOSE, then
+ * 88 = exit-status and CLOSE). The first record past the longest such
+ * run, else i. */
+static size_t server_close(const ctx *x, size_t i, double at_once)
+{
+    uint32_t ex = sd_ssh_wire_size(x->ss, P_REQ_EXIT_STATUS), eow = sd_ssh_wire_size(x->ss, P_REQ_EOW);
+    uint32_t ctl = sd_ssh_wire_size(x->ss, P_CHANNEL_CTL), sum = 0;
+    size_t best = i;
+    for (size_t k = i; k < x->n && !x->v[k].c && (k == i || x->v[k].t - x->v[k - 1].t <= at_once); k++) {
+        sum += x->v[k].len;
+        for (uint32_t e = 0; e < 2; e++)
+            if (sum == ex + e * eow + ctl || sum == ex + e * eow + 2 * ctl)
+                best = k + 1;
+        if (sum > ex + eow + 2 * ctl)
+            break;
+    }
+    return best;
+}
+
+/* v[i] is a key of the session typed during a channel's close: one key's
+ * size, answered next by an echo's, the server's close not right after
+ * (the client's EOF has a key's size and may be answered by the server's
+ * EOF alone, the rest of its close at once; the client's CLOSE may come
+ * between). */
+static bool close_key(const ctx *x, size_t i, double at_once)
+{
+    uint32_t key = sd_ssh_wire_size(x->cs, SD_SSH_P_CHANNEL_DATA(1)), ctl = sd_ssh_wire_size(x->cs, P_CHANNEL_CTL);
+    if (!x->v[i].c || x->v[i].len != key || i + 1 >= x->n || x->v[i + 1].c ||
+        x->v[i + 1].len > sd_ssh_wire_size(x->ss, SD_SSH_P_CHANNEL_DATA(P_BS_ECHO)) ||
+        server_close(x, i + 1, at_once) > i + 1)
+        return false;
+    size_t k = i + 2;
+    if (k < x->n && x->v[k].c && x->v[k].len == ctl && x->v[k].t - x->v[k - 1].t <= at_once)
+        k++;
+    return k >= x->n || x->v[k].t - x->v[k - 1].t > at_once || server_close(x, k, at_once) == k;
+}
+
+/* The channel's close exchanges from v[from] on (one per channel of the
+ * group, each within MUX_CLOSE_RECORDS): the first record past the last
+ * one found, else from. */
+static size_t close_end(const ctx *x, size_t from, double at_once)
+{
+    uint32_t ctl = sd_ssh_wire_size(x->cs, P_CHANNEL_CTL);
+    size_t end = from, last = from - 1, start = from;
+    for (size_t k = from; k < x->n && k - start < MUX_CLOSE_RECORDS && x->v[k].t - x->v[last].t <= MUX_CLOSE_WAIT_S;) {
+        size_t s = server_close(x, k, at_once);
+        if (s > k) { /* and the client's CLOSE (its EOF too) at once */
+            if (s < x->n && x->v[s].c && x->v[s].t - x->v[s - 1].t <= at_once &&
+                (x->v[s].len == ctl || x->v[s].len == 2 * ctl))
+                s++;
+            end = start = k = s;
+            last = s - 1;
+            continue;
+        }
+        if (close_key(x, k, at_once)) {
+            k += 2;
+            continue;
+        }
+        last = k++;
+    }
+    return end;
+}
+
+/* The records of group g from v[from] to end: the channel's, its client
+ * records no keys; a key typed during its close (and its echo) stays the
+ * session's. */
+static void mark_channel(ctx *x, size_t from, size_t end, size_t tail, uint8_t g, double at_once)
+{
+    for (size_t k = from; k < end; k++) {
+        if (k >= tail && close_key(x, k, at_once)) {
+            k++;
+            continue;
+        }
+        x->v[k].mux = g;
+        x->v[k].not_key |= x->v[k].c;
+    }
+}
+
 void sdi_mux_channels(ctx *x, size_t from)
 {
     x->nmux = 0;
@@ -157,12 +266,11 @@ void sdi_mux_channels(ctx *x, size_t from)
             while (tail < x->n && x->v[tail].t - x->v[tail - 1].t < pace)
                 tail++;
         }
+        double at_once = MUX_REPLY_S + x->c_lag + x->s_lag;
+        size_t end = ch.prompt ? tail : close_end(x, tail, at_once);
         x->mux[x->nmux++] = ch;
-        for (size_t k = i; k < tail; k++) {
-            x->v[k].mux = (uint8_t)x->nmux;
-            x->v[k].not_key |= x->v[k].c;
-        }
-        i = tail - 1;
+        mark_channel(x, i, end, tail, (uint8_t)x->nmux, at_once);
+        i = end - 1;
     }
 }
 

@@ -844,6 +844,55 @@ static void test_mux_shared_confirm(void **st)
     }
 }
 
+/* lab mux_xfer at +11200 (chacha, frames 686-696): the client started
+ * the download channel's close 58 ms after its last DATA (scp writing its
+ * file), past MUX_TAIL_S: READ 68 / STATUS 68, CLOSE 52 / STATUS 68, EOF
+ * 36, the server's exit-status, EOF and CLOSE (124), the client's CLOSE
+ * (36); here 0.25 s late (past the stream's lags too). Those records
+ * are the channel's, not a paste and keys; a key typed during that
+ * close, answered by its echo, stays a key. The same for mux_download's
+ * close order (the server's EOF alone, the client's CLOSE, then
+ * exit-status and CLOSE in 88). */
+static void test_mux_late_close(void **st)
+{
+    (void)st;
+    for (int v = 0; v < 3; v++) {
+        step seq[256];
+        size_t n = mux_shared_confirm(seq, true), c = n - 9; /* the close's 7 records, then a key and its echo */
+        assert_true(n + 2 <= sizeof seq / sizeof seq[0]);
+        for (size_t k = c; k < n - 2; k++)
+            seq[k].t += 0.25;
+        if (v == 1) { /* a key and its echo after the first round trip */
+            memmove(&seq[c + 4], &seq[c + 2], (n - c - 2) * sizeof seq[0]);
+            seq[c + 2] = (step){ true, 36, seq[c + 1].t + 0.3 };
+            seq[c + 3] = (step){ false, 36, seq[c + 1].t + 0.3003 };
+            for (size_t k = c + 4; k < n + 2; k++)
+                seq[k].t += 0.31;
+            n += 2;
+        }
+        sd_evlist l = { 0 };
+        if (v == 2) {
+            n = mux_download(seq, true);
+            for (size_t k = n - 8; k < n; k++)
+                seq[k].t += 0.25;
+            const sd_event *e = download(seq, n, &l, "shell");
+            assert_string_equal(sd_ev_get(e, "tool")->s, "scp");
+            assert_int_equal(count_kind(&l, "keystroke"), 4);
+            sd_evlist_free(&l);
+            continue;
+        }
+        sd_infer_summary su = run_stream(seq, n, &l);
+        assert_string_equal(su.session_kind, "shell");
+        assert_int_equal(count_kind(&l, "transfer"), 2);
+        /* `pwd`, Enter, the key after the close (and the one in it) */
+        assert_int_equal(count_kind(&l, "keystroke"), v == 1 ? 6 : 5);
+        for (size_t i = 0; i < l.n; i++)
+            if (strcmp(l.v[i].kind, "keystroke") == 0)
+                assert_string_not_equal(sd_ev_get(&l.v[i], "key")->s, "paste");
+        sd_evlist_free(&l);
+    }
+}
+
 /* lab mux_n_xfer (chacha): a master with no session of its own (ssh -M
  * -N): after login only the server's hostkeys-00 (820), then 1.7 s later
  * scp up and down at once through its socket: the first channel's open
@@ -4759,6 +4808,7 @@ int main(void)
         cmocka_unit_test(test_mux_interleaved_gcm),
         cmocka_unit_test(test_mux_late_version),
         cmocka_unit_test(test_mux_shared_confirm),
+        cmocka_unit_test(test_mux_late_close),
         cmocka_unit_test(test_mux_master_no_session),
         cmocka_unit_test(test_mux_master_sftp_prompt),
         cmocka_unit_test(test_mux_master_interleaved_gcm),

@@ -25,8 +25,14 @@
 #define MIDR_ANSWERS_MIN 2u
 /* Records in which the session's open is looked for: the open, a global
  * request sent just before it and that request's answer, the
- * OPEN_CONFIRMATION. */
-#define MIDR_OPEN_SCAN 4u
+ * OPEN_CONFIRMATION; and, a capture begun inside the login's last
+ * exchange, that exchange's tail before them (the client's USERAUTH
+ * REQUEST, the server's PK_OK or SUCCESS) and sshd's hostkeys-00
+ * notification, sent unasked after the login, between the open and its
+ * confirmation (lab sshpass and srv_exec_cmd cut at login+50 of their
+ * capture's first login, inside a later connection's: the confirmation
+ * the 5th and 6th record, the commands read `unknown` with 4). */
+#define MIDR_OPEN_SCAN 6u
 /* A client in lockstep sends its next request as soon as the answer
  * comes (s): a program, not a person (HUMAN_MIN_S is longer). */
 #define MIDR_LOCKSTEP_S 0.3
@@ -103,7 +109,11 @@ size_t sdi_mid_requests_at(const ctx *x, size_t s0, bool *open_seen, size_t *gro
         size_t k = j;
         while (k > s0 && !x->v[k - 1].c)
             k--;
-        if (k > s0 && x->v[k - 1].len >= sd_ssh_wire_size(x->cs, P_SESSION_OPEN) &&
+        /* a client record answered by one of its size is a line echoed
+         * whole (a script's through a pty: lab paramiko_shell_s3000 at
+         * login+20, an 80-byte line echoed, then its output, read as an
+         * open and a group), never an open */
+        if (k > s0 && x->v[k - 1].len >= sd_ssh_wire_size(x->cs, P_SESSION_OPEN) && x->v[k].len != x->v[k - 1].len &&
             x->v[k - 1].len <= sd_ssh_wire_size(x->cs, P_REQ_GROUP_MAX) && answered_group(x, j + 1, sdi_request_run_end(x, j + 1), &end))
             open = k - 1;
     }

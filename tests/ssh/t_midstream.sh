@@ -80,7 +80,15 @@ mux_n_xfer auth+5 forward-only
 mux_n_sftp auth+20 forward-only
 mux_n_xfer_s10000 auth+20 forward-only
 mux_n_xfer_aes128gcm auth+20 forward-only
+sshpass auth+50 exec
+srv_exec_cmd auth+50 exec
+paramiko_shell_s3000 auth+20 shell
 EOF2
+# (sshpass, srv_exec_cmd at auth+50: the cut falls in a later connection's
+# login, its last exchange and sshd's hostkeys-00 before the session's open
+# confirmation, the 5th and 6th record: sd_infer_midreq.c MIDR_OPEN_SCAN;
+# integ45: unknown. paramiko_shell_s3000 at auth+20: a pasted line echoed
+# whole is no open, with the wider scan it read `exec` without that guard)
 # (mux_n_*: a ControlMaster with no session (ssh -M -N), cut inside its sftp
 # channels: sftp's traffic, but the connection outlives the channel's close by
 # 1 s where sftp's own client leaves at once: sd_infer_midkind.c

@@ -99,12 +99,21 @@ const char *sd_undec_name(sd_undec r);
 /* RFC 7323 §2.3: a larger window-scale shift is used as 14 (and logged) */
 #define SD_TCP_WSCALE_MAX 14
 #define SD_MAX_VLAN 2
+/* TCP authentication options (IANA kinds): TCP-MD5 (RFC 2385, 18 bytes
+ * long) and TCP-AO (RFC 5925, 4 bytes and a MAC) */
+#define SD_TCPOPT_MD5 19
+#define SD_TCPOPT_MD5_LEN 18
+#define SD_TCPOPT_AO 29
+#define SD_TCPOPT_AO_MIN 4
 
 typedef struct sd_tcpopt {
     bool has_mss, has_wscale, sack_ok, has_ts;
     uint16_t mss;
     uint8_t wscale;          /* as sent (caller caps at SD_TCP_WSCALE_MAX) */
     uint32_t tsval, tsecr;
+    /* SD_TCPOPT_MD5 or SD_TCPOPT_AO when the segment carries that
+     * authentication option (the first one: sd_l4.c), else 0 */
+    uint8_t auth;
     uint8_t nsack;           /* SACK blocks present */
     uint32_t sack[SD_MAX_SACK][2]; /* left, right edges */
 } sd_tcpopt;

@@ -110,6 +110,14 @@ bool sd_dec_tcp_options(sd_cur c, sd_tcpopt *o, uint8_t *bad_kind, uint8_t *bad_
             o->tsval = sd_cur_be32(&b);
             o->tsecr = sd_cur_be32(&b);
             break;
+        case SD_TCPOPT_MD5: /* Linux reads one only at its length (tcp_parse_md5sig_option) */
+            if (len == SD_TCPOPT_MD5_LEN && !o->auth)
+                o->auth = SD_TCPOPT_MD5;
+            break;
+        case SD_TCPOPT_AO:
+            if (len >= SD_TCPOPT_AO_MIN && !o->auth)
+                o->auth = SD_TCPOPT_AO;
+            break;
         default:
             break; /* unknown kinds are skipped by their length */
         }

@@ -33,6 +33,7 @@ typedef struct sd_dirstats {
     uint32_t seq_base;            /* relative numbering: ISN, or first seq - 1 mid-stream */
     bool isn_set;
     bool sack_ok, ts_ok;
+    bool auth_syn;                /* its SYN carried TCP-MD5 or TCP-AO (sd_engine.c auth_unexpected) */
     uint8_t ttl_syn;              /* the TTL (hop limit) this side's data is judged by: its SYN's,
                                      then a lower one its receiver took (sd_engine.c ttl_path) */
     uint16_t mss;                 /* 0 = not seen */

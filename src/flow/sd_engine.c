@@ -377,6 +377,8 @@ static __attribute__((noinline)) void count_untaken(sd_engine *e, unsigned ta)
         e->st.paws++;
     else if (ta & SD_TA_IP_DISCARD)
         e->st.ip_discard++;
+    else if (ta & SD_TA_TCP_AUTH)
+        e->st.tcp_auth++;
     else
         e->st.untaken++;
 }
@@ -449,6 +451,21 @@ static __attribute__((noinline)) unsigned untaken_recv(const sd_flow *f, const s
     return 0;
 }
 
+/* A segment whose TCP authentication option its receiver does not expect:
+ * a host with a TCP-MD5 (RFC 2385) or TCP-AO (RFC 5925) key for its peer
+ * signs its SYN and drops every segment without the option, one with no
+ * key drops every segment with one (Linux's tcp_inbound_hash:
+ * TCPMD5Unexpected, TCPMD5NotFound, TCP_AOUNEXPECTED, TCP_AONOTFOUND), so
+ * the receiver's own SYN says which it does. An injector's copy with a
+ * made-up MD5 option (INTANG's insertion packets, Wang et al. 2017) is
+ * then not the stream's. FreeBSD takes an unexpected signature: honest
+ * data so judged is taken once its receiver ACKs it. Judged with both SYNs
+ * seen only. */
+static inline bool auth_unexpected(const sd_conn *c, const sd_pkt *p, int dir)
+{
+    return (p->opt.auth != 0) != c->d[!dir].auth_syn && c->saw_syn && c->saw_synack;
+}
+
 static unsigned untaken(const sd_flow *f, const sd_pkt *p, int dir)
 {
     const sd_conn *c = &f->c; /* p has data (the caller's test) */
@@ -459,6 +476,8 @@ static unsigned untaken(const sd_flow *f, const sd_pkt *p, int dir)
      * (sd_ip.c): not its TCP's, whatever the connection's state */
     if (p->anomalies & SD_ANOM_IP_DISCARD)
         return SD_TA_UNTAKEN | SD_TA_IP_DISCARD;
+    if (__builtin_expect(auth_unexpected(c, p, dir), 0))
+        return SD_TA_UNTAKEN | SD_TA_TCP_AUTH;
     /* one test for untaken_recv's three: nearly never true (an unset
      * TS.Recent is 0, older than any TSval below 2^31; an unset SYN TTL 0) */
     if ((!peer->last_win || (p->opt.has_ts && (int32_t)(t->ts_recent - p->opt.tsval) > PAWS_WINDOW) ||

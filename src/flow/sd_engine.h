@@ -159,6 +159,7 @@ typedef struct sd_engine_stats {
     uint64_t paws;         /* data segments with a TSval older than the receiver's TS.Recent (held until ACKed) */
     uint64_t ttl_low;      /* data segments whose TTL is SD_TTL_ROUTE_SLACK below their side's SYN's (held until ACKed) */
     uint64_t ip_discard;   /* data segments in datagrams whose IP options make receivers discard them (held until ACKed) */
+    uint64_t tcp_auth;     /* data segments whose TCP-MD5/AO option differs from their SYNs' (held until ACKed) */
     uint64_t history_cut;  /* connections whose history reached SD_HISTORY_MAX letters and lost some */
     uint64_t live;         /* connections alive now */
     uint64_t max_flows;    /* the cap in force */

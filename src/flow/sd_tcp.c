@@ -14,6 +14,7 @@ static void note_options(sd_conn *c, const sd_pkt *p, int dir)
         d->sack_ok = true;
     if (p->opt.has_ts)
         d->ts_ok = true;
+    d->auth_syn = p->opt.auth != 0;
     if (p->opt.has_wscale)
         d->wscale = p->opt.wscale > SD_TCP_WSCALE_MAX ? SD_TCP_WSCALE_MAX : p->opt.wscale;
 }
@@ -32,7 +33,7 @@ static void renote_syn_options(sd_conn *c, const sd_pkt *p)
     if (c->saw_synack || !d->isn_set || p->seq != d->isn)
         return;
     d->mss = 0;
-    d->sack_ok = d->ts_ok = false;
+    d->sack_ok = d->ts_ok = d->auth_syn = false;
     d->wscale = -1;
     note_options(c, p, SD_DIR_ORIG);
 }

@@ -27,6 +27,7 @@ enum {
     SD_TA_PAWS = 1u << 14, /* with SD_TA_UNTAKEN: a TSval older than the receiver's TS.Recent (RFC 7323 5) */
     SD_TA_TTL_LOW = 1u << 15, /* with SD_TA_UNTAKEN: a TTL far below its side's SYN's (sd_engine.c) */
     SD_TA_IP_DISCARD = 1u << 16, /* with SD_TA_UNTAKEN: IP options its receiver discards it for (sd_ip.c) */
+    SD_TA_TCP_AUTH = 1u << 17, /* with SD_TA_UNTAKEN: a TCP-MD5/AO option its connection does not use, or none where it does */
 };
 
 /* Default out-of-order threshold when no handshake RTT is known: a segment

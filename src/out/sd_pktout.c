@@ -23,6 +23,7 @@ static const struct {
     { SD_TA_RST_CHALLENGE, "rst-challenged" }, { SD_TA_FRAG_CONFLICT, "frag-conflict" },
     { SD_TA_UNTAKEN, "untaken" }, { SD_TA_ZEROWIN_DATA, "into-zero-window" },
     { SD_TA_PAWS, "paws" }, { SD_TA_TTL_LOW, "ttl-low" }, { SD_TA_IP_DISCARD, "ip-discard" },
+    { SD_TA_TCP_AUTH, "tcp-auth" },
 };
 
 static void flags_str(uint8_t f, char *out)

@@ -83,6 +83,8 @@ static void sd_runlog_untaken(FILE *f, const sd_engine_stats *st)
         { st->ip_discard, "TCP data segment(s) came in IP datagrams whose options make their receiver discard "
           "them (an IPv4 source route or option of a bad length, an IPv6 option or routing header that says "
           "discard)", "ip-discard" },
+        { st->tcp_auth, "TCP data segment(s) carried a TCP-MD5 or TCP-AO option their connection's SYNs did not "
+          "(or none where they did), which a Linux receiver drops (RFC 2385, RFC 5925)", "tcp-auth" },
     };
     for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++)
         if (rows[i].n)

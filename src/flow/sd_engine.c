@@ -800,16 +800,21 @@ static void split_answer(sd_engine *e, sd_flow *f, const sd_pkt *p)
 }
 
 /* A packet whose checksum is wrong never reached the receiver (sd_csum.h),
- * nor a control segment its IP layer discarded (discarded_ctl): it is
- * numbered (Wireshark does not check), a bad checksum counted with Zeek's
- * C in the history, and nothing else of the connection sees it. */
+ * nor a control segment its IP layer discarded (discarded_ctl) or its TCP
+ * dropped (fin_dropped, ctl_auth): it is numbered (Wireshark does not
+ * check), a bad checksum counted with Zeek's C in the history, and nothing
+ * else of the connection sees it. */
 static void unreceived_packet(sd_engine *e, sd_flow *f, const sd_pkt *p, bool selected)
 {
-    unsigned ta = p->csum == SD_CSUM_BAD ? SD_TA_BAD_CSUM
-                  : p->anomalies & SD_ANOM_IP_DISCARD ? SD_TA_UNTAKEN | SD_TA_IP_DISCARD
-                                                      : SD_TA_UNTAKEN; /* a FIN dropped for its flags */
     sd_conn *c = &f->c;
     int dir = direction(c, p);
+    unsigned ta = SD_TA_UNTAKEN; /* a FIN dropped for its flags (fin_dropped) */
+    if (p->csum == SD_CSUM_BAD)
+        ta = SD_TA_BAD_CSUM;
+    else if (p->anomalies & SD_ANOM_IP_DISCARD)
+        ta |= SD_TA_IP_DISCARD;
+    else if (p->l4 == SD_L4_TCP && auth_unexpected(c, p, dir))
+        ta |= SD_TA_TCP_AUTH; /* ctl_auth's */
     if (selected && !f->selected)
         select_flow(e, f);
     if (selected) {
@@ -856,35 +861,39 @@ static inline bool fin_dropped(const sd_flow *f, const sd_pkt *p)
            p->l4 == SD_L4_TCP && f->c.established;
 }
 
-/* fin_dropped's segment with data or a SYN: its FIN taken off, the rest
- * judged as any (data with no ACK or with a SYN: untaken, held until
- * ACKed; the SYN: a SYN in a synchronized connection). False when nothing
- * is left: the caller keeps it out as a bad checksum's packet. */
-static __attribute__((noinline)) bool fin_dropped_rest(sd_engine *e, const sd_pkt *p, bool selected)
+/* A control segment its receiver drops (fin_dropped, discarded_ctl,
+ * ctl_auth) with data or a SYN left: the flags drop taken off, the rest
+ * judged as any (`packets` shows it so; data with no ACK, or with a SYN or
+ * the option: untaken, held until ACKed; a SYN: a SYN in a synchronized
+ * connection). False when nothing is left: the caller keeps it out as a
+ * bad checksum's packet. */
+static __attribute__((noinline)) bool ctl_rest(sd_engine *e, const sd_pkt *p, bool selected, uint8_t drop)
 {
-    if (!p->payload_len && !(p->flags & SD_TH_SYN))
+    if (!p->payload_len && !(p->flags & ~drop & SD_TH_SYN))
         return false;
     sd_pkt q = *p;
-    q.flags &= (uint8_t)~SD_TH_FIN;
+    q.flags &= (uint8_t)~drop;
     flow_packet(e, &q, selected);
     return true;
 }
 
-/* The data of a control segment discarded_ctl judges: its flags dropped
- * (`packets` shows it so), then as any other packet. */
-static __attribute__((noinline)) bool discarded_ctl_data(sd_engine *e, const sd_pkt *p, bool selected)
+/* A FIN or RST with a TCP authentication option its receiver does not
+ * expect (auth_unexpected): Linux's tcp_inbound_hash drops it before it
+ * reads any flag, so it ends nothing (hostile round 28: a RST with a
+ * made-up MD5 option cut an SSH session its hosts went on with). A SYN is
+ * left to starts_new_conn: on a closed connection it may open a new one
+ * that signs where the old did not. */
+static inline bool ctl_auth(const sd_flow *f, const sd_pkt *p)
 {
-    if (!discarded_ctl(p) || !p->payload_len)
-        return false;
-    sd_pkt q = *p;
-    q.flags &= (uint8_t)~DISCARD_CTL;
-    flow_packet(e, &q, selected);
-    return true;
+    const sd_conn *c = &f->c; /* no option anywhere, nearly every connection: no direction asked */
+    return (p->flags & (SD_TH_FIN | SD_TH_RST)) && !(p->flags & SD_TH_SYN) &&
+           (p->opt.auth || c->d[0].auth_syn || c->d[1].auth_syn) && p->l4 == SD_L4_TCP &&
+           auth_unexpected(c, p, direction(c, p));
 }
 
 /* The flags every check of ctl_checks needs one of (discarded_ctl: any;
- * fin_dropped: FIN; starts_new_conn and ws_splits: SYN): a segment with
- * none of them, nearly every one, skips them all. */
+ * fin_dropped: FIN; ctl_auth: FIN or RST; starts_new_conn and ws_splits:
+ * SYN): a segment with none of them, nearly every one, skips them all. */
 #define CTL_FLAGS (SD_TH_SYN | SD_TH_FIN | SD_TH_RST)
 
 /* Where flow_packet's rare-control path leaves a packet: its flow (NULL:
@@ -905,7 +914,7 @@ typedef struct {
  * flow is read (the lookup has no effect to undo). */
 static __attribute__((noinline)) void ctl_checks(sd_engine *e, const sd_pkt *p, bool selected, ctl_look *l)
 {
-    if ((p->anomalies & SD_ANOM_IP_DISCARD) && discarded_ctl_data(e, p, selected)) {
+    if (discarded_ctl(p) && ctl_rest(e, p, selected, DISCARD_CTL)) {
         l->done = true;
         return;
     }
@@ -913,7 +922,14 @@ static __attribute__((noinline)) void ctl_checks(sd_engine *e, const sd_pkt *p, 
     if (l->f && !l->bad && fin_dropped(l->f, p)) {
         if (!e->st.fin_dropped++)
             e->st.fin_dropped_first = p->frame->num;
-        if ((l->done = fin_dropped_rest(e, p, selected)))
+        if ((l->done = ctl_rest(e, p, selected, SD_TH_FIN)))
+            return;
+        l->bad = true;
+    }
+    if (l->f && !l->bad && ctl_auth(l->f, p)) {
+        if (!e->st.ctl_auth++)
+            e->st.ctl_auth_first = p->frame->num;
+        if ((l->done = ctl_rest(e, p, selected, SD_TH_FIN | SD_TH_RST)))
             return;
         l->bad = true;
     }

@@ -147,6 +147,9 @@ typedef struct sd_engine_stats {
     /* FINs a synchronized receiver drops for the segment's other flags (no
      * ACK, or a SYN: sd_engine.c fin_dropped), and the frame of the first */
     uint64_t fin_dropped, fin_dropped_first;
+    /* FINs and RSTs whose TCP-MD5/AO option differs from their receiver's
+     * SYN's (sd_engine.c ctl_auth): dropped, and the frame of the first */
+    uint64_t ctl_auth, ctl_auth_first;
     uint64_t evicted;      /* connections ended early because the table was full */
     uint64_t streams_forgotten; /* ended address/port pairs whose stream number was let go (sd_streamno) */
     uint64_t oow_dropped;  /* data segments beyond the receiver's window never ACKed, kept out */

@@ -146,6 +146,12 @@ void sd_runlog_caps(FILE *f, const sd_engine_stats *st, uint64_t diag_count, uin
                    "a connected receiver drops such a segment before it reads the FIN (RFC 9293 3.10.7.4), "
                    "so none closed its connection (`packets`: untaken)\n",
                 (unsigned long long)st->fin_dropped, (unsigned long long)st->fin_dropped_first);
+    if (st->ctl_auth)
+        fprintf(f, "strider: %llu TCP FIN or RST segment(s) carried a TCP-MD5 or TCP-AO option their "
+                   "connection's SYNs did not (or none where they did), first at frame %llu: a Linux receiver "
+                   "drops such a segment before it reads its flags (RFC 2385, RFC 5925), so none ended its "
+                   "connection (`packets`: untaken tcp-auth)\n",
+                (unsigned long long)st->ctl_auth, (unsigned long long)st->ctl_auth_first);
     if (st->evicted)
         fprintf(f, "strider: the connection table was full (--max-flows %llu): %llu connection(s) "
                    "ended early, written marked evicted\n",

@@ -376,6 +376,55 @@ static bool echoed_with_next(const ctx *x, const leg *L, const keysz *z, size_t 
     return echoes_in_segment(x, L, z, j, 2) && out_before(x, L, 0, i) < WINADJ_OUTPUT_MIN;
 }
 
+/* A server record of at least FLOOD_RECORD_MIN within FLOOD_GAP_S of v[i],
+ * among the FLOOD_LOOK_RECORDS records before it (dir -1, even before the
+ * leg's range) or after it (+1, before to). */
+static bool flood_near(const ctx *x, const leg *L, size_t to, size_t i, int dir)
+{
+    size_t n = 0;
+    for (size_t j = i; n++ < FLOOD_LOOK_RECORDS && (dir < 0 ? j-- > 0 : ++j < to);) {
+        if (fabs(x->v[j].t - x->v[i].t) > FLOOD_GAP_S)
+            return false;
+        if (!sdi_is_cl(L, &x->v[j]) && x->v[j].len >= FLOOD_RECORD_MIN)
+            return true;
+    }
+    return false;
+}
+
+/* The flood around the client's record v[i] stops after it
+ * (FLOOD_STOP_RECORDS): the server's records after it, each within
+ * FLOOD_GAP_S of the one before, end, and the first after their last
+ * full one is the terminal's "^C" echo (two bytes: the echo's size, as
+ * interrupt_keys reads it). */
+static bool flood_stops(const ctx *x, const leg *L, const keysz *z, size_t i, size_t to)
+{
+    size_t last = SIZE_MAX, prev = i, n = 0, j = i + 1;
+    for (; j < to && n < FLOOD_STOP_RECORDS; j++, n++) {
+        if (sdi_is_cl(L, &x->v[j]))
+            continue;
+        if (x->v[j].t - x->v[prev].t > FLOOD_GAP_S)
+            break;
+        if (x->v[j].len >= FLOOD_RECORD_MIN)
+            last = j;
+        prev = j;
+    }
+    if (last == SIZE_MAX || n >= FLOOD_STOP_RECORDS)
+        return false;
+    for (j = last + 1; j < to && sdi_is_cl(L, &x->v[j]); j++)
+        ;
+    return j < to && x->v[j].len == z->we && x->v[j].t - x->v[last].t <= FLOOD_GAP_S;
+}
+
+/* The client's record v[i], within REACT_MIN_S of the record before it,
+ * came amid a flood of output that runs on through the server's record
+ * right after it (FLOOD_RECORD_MIN): a WINDOW_ADJUST, that record a piece
+ * of the output, no answer to it; unless the flood stopped after it
+ * (a Ctrl-C: flood_stops). */
+static bool amid_flood(const ctx *x, const leg *L, const keysz *z, size_t i, size_t to)
+{
+    return flood_near(x, L, to, i, -1) && flood_near(x, L, to, i + 1, 1) && !flood_stops(x, L, z, i, to);
+}
+
 /* A person does not react within REACT_MIN_S of the record before v[i]
  * (even one before the range): a protocol answer; unless the server
  * echoes it at once (as soon as a key held for the ACK the record before
@@ -414,7 +463,8 @@ static bool too_soon(const ctx *x, const leg *L, const keysz *z, size_t i, size_
      * frames 139-142: a character inserted 7 ms after a Left arrow's
      * answer, its redraw, 44, 151 ms later); not after
      * WINADJ_OUTPUT_MIN server bytes: a WINDOW_ADJUST, the output's end
-     * after it of any size */
+     * after it of any size; nor amid a flood of output going on: a piece
+     * of it (amid_flood) */
     if (i == 0 || it->t - x->v[i - 1].t >= REACT_MIN_S)
         return false;
     const item *a = i + 1 < to ? &x->v[i + 1] : NULL;
@@ -422,7 +472,7 @@ static bool too_soon(const ctx *x, const leg *L, const keysz *z, size_t i, size_
         return true;
     if (sdi_is_cl(L, a))
         return !echoed_with_next(x, L, z, i, to);
-    if (a->t - it->t >= ECHO_NOW_S + ECHO_HELD_RTTS * z->lag)
+    if (a->t - it->t >= ECHO_NOW_S + ECHO_HELD_RTTS * z->lag || amid_flood(x, L, z, i, to))
         return true;
     if (a->len == z->we)
         return false;
@@ -1732,6 +1782,19 @@ static void second_key_redraws(key *k, size_t nk)
     }
 }
 
+/* Key q may be a completion answered by one record: read as Enter, or
+ * compressed as "enter?" by a record larger than the leg's learned echo
+ * (wez): deflate shrinks a repeated one-character echo, not a word's new
+ * characters, so a completion's record is larger than the echo yet may be
+ * no larger than the plain echo (lab dropbear_client_aes128ctr-sha256_s11600
+ * frame 77: `cd Doc` and Tab answered by 64 bytes where the echo is 48 and
+ * the plain echo 64, the Enter 0.53 s later, read as an Enter). */
+static bool one_record_completion(const ctx *x, const keysz *z, const key *q)
+{
+    return one_record(q) ||
+           (z->comp && is_key(q, "enter?") && q->resp_n == 1 && x->v[q->resp_first].len > z->wez);
+}
+
 /* A completion answered by one record of a prompt line's size (zsh's
  * completed word with its escapes) reads as Enter; the line's Enter
  * follows it within COMPLETE_ENTER_S, on a line with a word typed
@@ -1743,18 +1806,24 @@ static void second_key_redraws(key *k, size_t nk)
  * lone echo and larger than the completion's record (a search's keys are
  * answered by redraws, the Enter accepting it by one record too; a
  * command's Enter answered by one record, then Ctrl-R's smaller redraw:
- * lab editkeys_s4000). */
+ * lab editkeys_s4000). Compressed, the key so answered did not run the
+ * line either, but an arrow's cursor move has a character's echo size
+ * there, so a character inserted after Left (its redraw of the rest of
+ * the line) has a completion's record and place (lab DB_CMDS: `echo
+ * helo`, Left, `l` and Enter 0.38-0.46 s later, 64 bytes as `cd Doc`'s
+ * Tab): a char, the Tab not told from it, as Backspace and the arrows are
+ * not there (tests/lab/score compressed_leg). */
 static void completion_keys(const ctx *x, const leg *L, const keysz *z, key *k, size_t nk)
 {
     for (size_t i = 0; i + 1 < nk; i++)
-        if (one_record(&k[i]) && is_key(&k[i + 1], "enter") &&
+        if (one_record_completion(x, z, &k[i]) && is_key(&k[i + 1], "enter") &&
             (k[i + 1].resp_n >= ENTER_RECORDS_MIN ||
              (i > 0 && k[i - 1].resp_n == 1 && x->v[k[i - 1].resp_first].len == z->we &&
               x->v[k[i + 1].resp_first].len > x->v[k[i].resp_first].len &&
               beyond_redraw(L, k, i + 1, x->v[k[i + 1].resp_first].len))) &&
             line_chars(k, i) >= TAB_WORD_MIN &&
             key_at(x, &k[i + 1]) - key_at(x, &k[i]) < COMPLETE_ENTER_S)
-            k[i].k = "tab";
+            k[i].k = is_key(&k[i], "enter?") ? "char" : "tab";
 }
 
 /* The leg's line editor redraws the line at every key (REDRAW_ECHO_SHARE):

@@ -412,6 +412,31 @@
  * 220 ms: frame 188, 0.24 s after 54 KB of `last`, where 96 KB were
  * wanted). */
 #define WINADJ_OUTPUT_MIN (3u * 16384u)
+/* A terminal flooded with output (lab big_output: `seq 1 100000`, 600 KB
+ * in 0.23 s at the client) comes in records of a segment's size (1448,
+ * 1236 bytes) microseconds to milliseconds apart, with short pieces of
+ * the pty's reads between (20-652 bytes, at most five in a row). The
+ * client's WINDOW_ADJUSTs leave amid it within REACT_MIN_S of a record;
+ * where a piece of an echo's size followed one at once, it was read as a
+ * key echoed at once and the flood after it as its answer, an Enter (lab
+ * big_output_s11800 frames 148-149: 36 bytes each under chacha20, 38 us
+ * apart). A server record of at least FLOOD_RECORD_MIN (an echo, a
+ * prompt line or a line's redraw is smaller: PROMPT_MAX) within
+ * FLOOD_GAP_S before the client's record and after that piece, among the
+ * FLOOD_LOOK_RECORDS records on either side, is the output running on
+ * through it: the piece answers nothing. */
+#define FLOOD_RECORD_MIN 1024u
+#define FLOOD_GAP_S 0.05
+#define FLOOD_LOOK_RECORDS 64u
+/* ...unless the flood stops after it: a Ctrl-C typed amid it is followed
+ * by the output already sent, at most the channel's window (OpenSSH: 1
+ * MiB for a session with a terminal, ssh.c ssh_session2_open halving
+ * CHAN_SES_WINDOW_DEFAULT), then by the terminal's "^C" echo (the line
+ * discipline flushes its output queue and echoes the key) as the first
+ * record after the flood's last full one, each record within FLOOD_GAP_S
+ * of the server's record before. The window in records of
+ * FLOOD_RECORD_MIN and as many pieces between bounds the look-ahead. */
+#define FLOOD_STOP_RECORDS (2u * 1024u)
 /* A paste is typed, not an answer: more than this after the previous
  * record (s), and at most PASTE_MAX bytes in one CHANNEL_DATA (larger
  * client data is bulk, not a paste). */

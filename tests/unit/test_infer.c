@@ -2046,6 +2046,59 @@ static void test_keys_in_flight_after_output(void **st)
     assert_keys_at(rest, n, 0.150, want, sizeof want / sizeof want[0]);
 }
 
+/* n full records of a terminal's flood 0.1 ms apart into rest[*k] from
+ * *t on. */
+static void flood_of(step *rest, size_t *k, int n, double *t)
+{
+    for (int i = 0; i < n; i++, *t += 0.0001)
+        rest[(*k)++] = (step){ false, 1448, *t };
+}
+
+/* A terminal flooded with output on a LAN (lab big_output at seed +11800
+ * frames 75-149: `seq 1 100000`): the client's WINDOW_ADJUST (36, a key's
+ * size) 0.06 ms after a full record, a 36-byte piece of the output 0.04
+ * ms after it, then more full records: no key (read as one echoed at
+ * once, answered by the flood: an Enter). A key of that size typed later,
+ * alone with its echo, is a key; a Ctrl-C amid the flood with the same
+ * piece after it, after which the output already sent arrives and the
+ * flood stops at the terminal's "^C" echo and a prompt, is a key too. */
+static void test_flood_window_adjust(void **st)
+{
+    (void)st;
+    static const step head[] = {
+        { true, 112, 1.10 }, { false, 44, 1.11 }, { true, 376, 1.12 }, { false, 36, 1.13 }, /* open, pty */
+        { true, 36, 1.60 },  { false, 36, 1.6003 },                                          /* Enter: echo */
+    };
+    static const step tail[] = {
+        { true, 36, 3.00 }, { false, 36, 3.0003 },                                          /* l */
+        { true, 36, 3.30 }, { false, 36, 3.3003 }, { false, 100, 3.301 }, { false, 52, 3.302 }, /* Enter */
+    };
+    for (int ctrlc = 0; ctrlc <= 1; ctrlc++) {
+        step rest[160];
+        size_t n = sizeof head / sizeof head[0];
+        memcpy(rest, head, sizeof head);
+        double t = 1.601;
+        flood_of(rest, &n, 40, &t);
+        rest[n++] = (step){ true, 36, t - 0.00004 };  /* the adjust (a Ctrl-C) */
+        rest[n++] = (step){ false, 36, t };          /* a piece of the output */
+        t += 0.0001;
+        flood_of(rest, &n, ctrlc ? 20 : 60, &t);      /* sent before the Ctrl-C came */
+        if (ctrlc)
+            rest[n++] = (step){ false, 36, t + 0.0002 }; /* "^C" */
+        rest[n++] = (step){ false, 52, t + 0.0005 };     /* the prompt */
+        memcpy(rest + n, tail, sizeof tail);
+        n += sizeof tail / sizeof tail[0];
+        sd_evlist l = { 0 };
+        const char *k[8];
+        size_t nk = keys_after_login(rest, n, &l, k, 8);
+        assert_int_equal(nk, ctrlc ? 4 : 3);
+        assert_string_equal(k[0], "enter");
+        assert_string_equal(k[nk - 2], "char");
+        assert_string_equal(k[nk - 1], "enter");
+        sd_evlist_free(&l);
+    }
+}
+
 /* Keys in flight with a key never echoed (Ctrl-G between `l` and `s`,
  * then a Backspace; 150 ms round trip): when `s`'s echo comes, Ctrl-G is
  * past its round trip + 50 ms and a later key is due: it is left
@@ -4835,6 +4888,7 @@ int main(void)
         cmocka_unit_test(test_keys_in_flight),
         cmocka_unit_test(test_keys_answer_too_early),
         cmocka_unit_test(test_keys_in_flight_after_output),
+        cmocka_unit_test(test_flood_window_adjust),
         cmocka_unit_test(test_keys_in_flight_unechoed),
         cmocka_unit_test(test_keys_in_flight_slow_completion),
         cmocka_unit_test(test_unanswered_key_before_arrow),

@@ -187,6 +187,40 @@ static void test_tunnel_either_size(void **st)
     }
 }
 
+/* A record of a hand-made dbclient session: from the client (c), wire
+ * bytes, time (s). */
+typedef struct zrec {
+    bool c;
+    uint32_t len;
+    double t;
+} zrec;
+
+/* dbclient over zlib, aes128-ctr + hmac-sha2-256, r[0..n) with the
+ * records after `after` s moved `shift` s later: 35 keys, those read as
+ * Enter exactly enters[0..ne) and chars[0..nc) read as chars. */
+static void assert_dbclient_keys(const zrec *r, size_t n, double after, double shift, const size_t *enters,
+                                 size_t ne, const size_t *chars, size_t nc)
+{
+    static fixture f;
+    start(&f, "aes128-ctr", "hmac-sha2-256", true);
+    for (size_t i = 0; i < n; i++)
+        add(&f, r[i].c, r[i].len, r[i].t + (r[i].t > after ? shift : 0));
+    leg L = { .cl_is_outer_client = true, .oc = &f.s, .os = &f.s, .compressed = true };
+    f.x.login_t = 3.0;
+    sd_evlist l = { 0 };
+    const char *k[40];
+    size_t nk = tunnel_keys(&f, &L, &l, k, 40), e = 0;
+    assert_int_equal(nk, 35);
+    for (size_t i = 0; i < nk; i++) {
+        bool want = e < ne && enters[e] == i;
+        assert_int_equal(!strcmp(k[i], "enter"), want);
+        e += want;
+    }
+    for (size_t i = 0; i < nc; i++)
+        assert_string_equal(k[chars[i]], "char");
+    sd_evlist_free(&l);
+}
+
 /* dbclient over zlib, aes128-ctr + hmac-sha2-256 (lab sweep +10300
  * dropbear_client_aes128ctr-sha256, frames 31-148): keys 64, echoes
  * deflated to 48 (the plain echo's 64 is a completion's or a redraw's).
@@ -198,7 +232,7 @@ static void test_tunnel_either_size(void **st)
 static void test_learned_echo_no_redraws(void **st)
 {
     (void)st;
-    static const struct { bool c; uint32_t len; double t; } r[] = {
+    static const zrec r[] = {
         { true, 64, 4.1042 }, { false, 48, 4.1045 }, { true, 64, 4.2657 }, { false, 48, 4.2661 },
         { true, 64, 4.4771 }, { false, 48, 4.4775 }, { true, 64, 4.6895 }, { false, 64, 4.6899 },
         { true, 64, 5.0088 }, { false, 48, 5.0091 }, { true, 64, 5.2229 }, { false, 48, 5.2233 },
@@ -223,22 +257,53 @@ static void test_learned_echo_no_redraws(void **st)
     /* the labelled Enters: `ls -l`, `cd Documents/` (Tab), the line
      * recalled by Up, `echo hello`, `exit` */
     static const size_t enters[] = { 7, 15, 17, 29, 34 };
-    fixture f;
-    start(&f, "aes128-ctr", "hmac-sha2-256", true);
-    for (size_t i = 0; i < sizeof r / sizeof r[0]; i++)
-        add(&f, r[i].c, r[i].len, r[i].t);
-    leg L = { .cl_is_outer_client = true, .oc = &f.s, .os = &f.s, .compressed = true };
-    f.x.login_t = 3.0;
-    sd_evlist l = { 0 };
-    const char *k[40];
-    size_t n = tunnel_keys(&f, &L, &l, k, 40), e = 0;
-    assert_int_equal(n, 35);
-    for (size_t i = 0; i < n; i++) {
-        bool want = e < sizeof enters / sizeof enters[0] && enters[e] == i;
-        assert_int_equal(!strcmp(k[i], "enter"), want);
-        e += want;
-    }
-    sd_evlist_free(&l);
+    assert_dbclient_keys(r, sizeof r / sizeof r[0], 0, 0, enters, sizeof enters / sizeof enters[0], NULL, 0);
+}
+
+/* The same client and suite (lab sweep +11600
+ * dropbear_client_aes128ctr-sha256, frames 31-148): `cd Doc` and Tab
+ * answered by one 64-byte record (the completion, larger than the learned
+ * 48-byte echo, no larger than the plain echo), then the Enter 0.53 s
+ * later answered by 48 + 64: the Tab is no Enter (read as one, an Enter
+ * was invented). Nor is `echo helo`, Left and `l`, answered by the
+ * insert's redraw of the same size 0.46 s before its Enter: both are
+ * chars, a Tab not told from an insert where the arrow's cursor move has
+ * an echo's size. Look-alike: the same answer with the Enter 0.73 s later
+ * (past COMPLETE_ENTER_S) stays an Enter, a prompt after a command
+ * printing nothing. */
+static void test_completion_before_enter(void **st)
+{
+    (void)st;
+    static const zrec r[] = {
+        { true, 64, 4.7521 },   { false, 48, 4.7524 },  { true, 64, 4.8898 },   { false, 48, 4.8902 },
+        { true, 64, 5.1296 },   { false, 48, 5.1299 },  { true, 64, 5.3944 },   { false, 64, 5.3948 },
+        { true, 64, 5.5263 },   { false, 48, 5.5268 },  { true, 64, 5.7574 },   { false, 48, 5.7577 },
+        { true, 64, 6.1499 },   { false, 48, 6.1502 },  { true, 64, 6.5326 },   { false, 48, 6.5338 },
+        { false, 208, 6.5360 }, { false, 48, 6.5362 },  { true, 64, 7.6006 },   { false, 48, 7.6009 },
+        { true, 64, 7.8300 },   { false, 48, 7.8303 },  { true, 64, 8.0908 },   { false, 48, 8.0911 },
+        { true, 64, 8.3733 },   { false, 48, 8.3737 },  { true, 64, 8.6307 },   { false, 48, 8.6310 },
+        { true, 64, 8.7805 },   { false, 48, 8.7808 },  { true, 64, 8.9685 },   { false, 64, 8.9691 },
+        { true, 64, 9.4998 },   { false, 48, 9.5001 },  { false, 64, 9.5003 },  { true, 64, 10.3757 },
+        { false, 64, 10.3762 }, { true, 64, 10.5910 },  { false, 96, 10.5914 }, { false, 48, 10.5914 },
+        { true, 64, 11.6350 },  { false, 48, 11.6354 }, { true, 64, 11.8905 },  { false, 48, 11.8909 },
+        { true, 64, 12.1605 },  { false, 48, 12.1609 }, { true, 64, 12.3141 },  { false, 48, 12.3147 },
+        { true, 64, 12.4466 },  { false, 48, 12.4470 }, { true, 64, 12.6670 },  { false, 48, 12.6674 },
+        { true, 64, 12.8324 },  { false, 48, 12.8328 }, { true, 64, 13.0013 },  { false, 48, 13.0018 },
+        { true, 64, 13.1325 },  { false, 48, 13.1329 }, { true, 64, 13.4357 },  { false, 48, 13.4361 },
+        { true, 64, 13.6636 },  { false, 64, 13.6640 }, { true, 64, 14.1256 },  { false, 48, 14.1258 },
+        { false, 64, 14.1259 }, { false, 48, 14.1262 }, { true, 64, 14.7703 },  { false, 48, 14.7707 },
+        { true, 64, 15.1008 },  { false, 48, 15.1011 }, { true, 64, 15.4444 },  { false, 48, 15.4446 },
+        { true, 64, 15.6900 },  { false, 48, 15.6902 }, { true, 64, 15.9975 },  { false, 48, 15.9981 },
+        { false, 64, 15.9982 },
+    };
+    /* the labelled Enters: `ls -l`, `cd Documents/`, the line recalled by
+     * Up, `echo hello`, `exit`; the Tab is key 14, the insert key 28 */
+    static const size_t enters[] = { 7, 15, 17, 29, 34 }, chars[] = { 14, 28 };
+    static const size_t late_enters[] = { 7, 14, 15, 17, 29, 34 };
+    size_t n = sizeof r / sizeof r[0];
+    assert_dbclient_keys(r, n, 0, 0, enters, sizeof enters / sizeof enters[0], chars, 2);
+    /* late: the Enter after the Tab (and all after it) 0.2 s later */
+    assert_dbclient_keys(r, n, 9.0, 0.2, late_enters, sizeof late_enters / sizeof late_enters[0], chars + 1, 1);
 }
 
 /* matrix_aes256gcm-zlib: the subsystem request (52), the server's answers
@@ -382,6 +447,7 @@ int main(void)
         cmocka_unit_test(test_tunnel_offset),
         cmocka_unit_test(test_tunnel_either_size),
         cmocka_unit_test(test_learned_echo_no_redraws),
+        cmocka_unit_test(test_completion_before_enter),
         cmocka_unit_test(test_sftp),
         cmocka_unit_test(test_scp_line_not_version),
         cmocka_unit_test(test_forward_close),

@@ -807,7 +807,7 @@ static void unreceived_packet(sd_engine *e, sd_flow *f, const sd_pkt *p, bool se
 {
     unsigned ta = p->csum == SD_CSUM_BAD ? SD_TA_BAD_CSUM
                   : p->anomalies & SD_ANOM_IP_DISCARD ? SD_TA_UNTAKEN | SD_TA_IP_DISCARD
-                                                      : SD_TA_UNTAKEN; /* a FIN dropped for its flags */
+                                                      : SD_TA_UNTAKEN; /* a FIN or SYN dropped for its flags */
     sd_conn *c = &f->c;
     int dir = direction(c, p);
     if (selected && !f->selected)
@@ -870,6 +870,30 @@ static __attribute__((noinline)) bool fin_dropped_rest(sd_engine *e, const sd_pk
     return true;
 }
 
+/* A SYN|ACK with no data in a synchronized connection, off its side's ISN
+ * (a forged one at or near its sender's next number, or far off): RFC
+ * 9293 3.10.7.4 (fourth check) and RFC 5961 4.2 have its receiver answer
+ * any SYN with a challenge ACK and drop it, in every synchronized state,
+ * as Linux does (tcp_validate_incoming: TCPSYNChallenge), whatever its
+ * number. So it takes no sequence number (main: the next real segment
+ * read as a re-send, hostile round 29) and is kept out as a bad
+ * checksum's packet (not counted either, as fin_dropped's: counting it
+ * here made sd_conn_count_packet a call on every packet). The handshake's own SYN|ACK re-sent (its ISN: the
+ * ACK of it was lost) is dropped there too but moves nothing either: it
+ * stays a re-send, unsaid. A bare SYN is left to
+ * starts_new_conn (Wireshark starts a new stream at it, and a peer that
+ * lost the old connection answers it: a reuse); one with data to untaken
+ * (held until ACKed). */
+static inline bool syn_dropped(const sd_flow *f, const sd_pkt *p)
+{
+    const sd_conn *c = &f->c;
+    if ((p->flags & (SD_TH_SYN | SD_TH_ACK | SD_TH_RST)) != (SD_TH_SYN | SD_TH_ACK) || p->payload_wire ||
+        !c->established || p->l4 != SD_L4_TCP) /* the handshake's SYN|ACK: not yet established */
+        return false;
+    int dir = direction(c, p);
+    return c->d[dir].isn_set && p->seq != c->d[dir].isn;
+}
+
 /* The data of a control segment discarded_ctl judges: its flags dropped
  * (`packets` shows it so), then as any other packet. */
 static __attribute__((noinline)) bool discarded_ctl_data(sd_engine *e, const sd_pkt *p, bool selected)
@@ -883,8 +907,8 @@ static __attribute__((noinline)) bool discarded_ctl_data(sd_engine *e, const sd_
 }
 
 /* The flags every check of ctl_checks needs one of (discarded_ctl: any;
- * fin_dropped: FIN; starts_new_conn and ws_splits: SYN): a segment with
- * none of them, nearly every one, skips them all. */
+ * fin_dropped: FIN; syn_dropped, starts_new_conn and ws_splits: SYN): a
+ * segment with none of them, nearly every one, skips them all. */
 #define CTL_FLAGS (SD_TH_SYN | SD_TH_FIN | SD_TH_RST)
 
 /* Where flow_packet's rare-control path leaves a packet: its flow (NULL:
@@ -915,6 +939,11 @@ static __attribute__((noinline)) void ctl_checks(sd_engine *e, const sd_pkt *p, 
             e->st.fin_dropped_first = p->frame->num;
         if ((l->done = fin_dropped_rest(e, p, selected)))
             return;
+        l->bad = true;
+    }
+    if (l->f && !l->bad && syn_dropped(l->f, p)) {
+        if (!e->st.syn_dropped++)
+            e->st.syn_dropped_first = p->frame->num;
         l->bad = true;
     }
     if (l->f && p->l4 == SD_L4_TCP && ((!l->bad && starts_new_conn(l->f, p)) || ws_splits(l->f, p, l->swapped))) {

@@ -146,6 +146,12 @@ void sd_runlog_caps(FILE *f, const sd_engine_stats *st, uint64_t diag_count, uin
                    "a connected receiver drops such a segment before it reads the FIN (RFC 9293 3.10.7.4), "
                    "so none closed its connection (`packets`: untaken)\n",
                 (unsigned long long)st->fin_dropped, (unsigned long long)st->fin_dropped_first);
+    if (st->syn_dropped)
+        fprintf(f, "strider: %llu TCP SYN|ACK segment(s) with no data came off their side's initial sequence "
+                   "number once the connection was set up, first at frame %llu: a connected receiver answers "
+                   "any SYN with a challenge ACK and drops it (RFC 9293 3.10.7.4, RFC 5961 4.2), so none took "
+                   "a sequence number (`packets`: untaken)\n",
+                (unsigned long long)st->syn_dropped, (unsigned long long)st->syn_dropped_first);
     if (st->evicted)
         fprintf(f, "strider: the connection table was full (--max-flows %llu): %llu connection(s) "
                    "ended early, written marked evicted\n",

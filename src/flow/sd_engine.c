@@ -801,14 +801,14 @@ static void split_answer(sd_engine *e, sd_flow *f, const sd_pkt *p)
 
 /* A packet whose checksum is wrong never reached the receiver (sd_csum.h),
  * nor a control segment its IP layer discarded (discarded_ctl) or its TCP
- * dropped (fin_dropped, ctl_auth): it is numbered (Wireshark does not
- * check), a bad checksum counted with Zeek's C in the history, and nothing
- * else of the connection sees it. */
+ * dropped (fin_dropped, ctl_auth, syn_dropped): it is numbered (Wireshark
+ * does not check), a bad checksum counted with Zeek's C in the history,
+ * and nothing else of the connection sees it. */
 static void unreceived_packet(sd_engine *e, sd_flow *f, const sd_pkt *p, bool selected)
 {
     sd_conn *c = &f->c;
     int dir = direction(c, p);
-    unsigned ta = SD_TA_UNTAKEN; /* a FIN dropped for its flags (fin_dropped) */
+    unsigned ta = SD_TA_UNTAKEN; /* a FIN or SYN dropped for its flags */
     if (p->csum == SD_CSUM_BAD)
         ta = SD_TA_BAD_CSUM;
     else if (p->anomalies & SD_ANOM_IP_DISCARD)
@@ -877,6 +877,30 @@ static __attribute__((noinline)) bool ctl_rest(sd_engine *e, const sd_pkt *p, bo
     return true;
 }
 
+/* A SYN|ACK with no data in a synchronized connection, off its side's ISN
+ * (a forged one at or near its sender's next number, or far off): RFC
+ * 9293 3.10.7.4 (fourth check) and RFC 5961 4.2 have its receiver answer
+ * any SYN with a challenge ACK and drop it, in every synchronized state,
+ * as Linux does (tcp_validate_incoming: TCPSYNChallenge), whatever its
+ * number. So it takes no sequence number (main: the next real segment
+ * read as a re-send, hostile round 29) and is kept out as a bad
+ * checksum's packet (not counted either, as fin_dropped's: counting it
+ * here made sd_conn_count_packet a call on every packet). The handshake's
+ * own SYN|ACK re-sent (its ISN: the ACK of it was lost) is dropped there
+ * too but moves nothing either: it stays a re-send, unsaid. A bare SYN is
+ * left to starts_new_conn (Wireshark starts a new stream at it, and a peer
+ * that lost the old connection answers it: a reuse); one with data to
+ * untaken (held until ACKed). */
+static inline bool syn_dropped(const sd_flow *f, const sd_pkt *p)
+{
+    const sd_conn *c = &f->c;
+    if ((p->flags & (SD_TH_SYN | SD_TH_ACK | SD_TH_RST)) != (SD_TH_SYN | SD_TH_ACK) || p->payload_wire ||
+        !c->established || p->l4 != SD_L4_TCP) /* the handshake's SYN|ACK: not yet established */
+        return false;
+    int dir = direction(c, p);
+    return c->d[dir].isn_set && p->seq != c->d[dir].isn;
+}
+
 /* A FIN or RST with a TCP authentication option its receiver does not
  * expect (auth_unexpected): Linux's tcp_inbound_hash drops it before it
  * reads any flag, so it ends nothing (hostile round 28: a RST with a
@@ -892,8 +916,9 @@ static inline bool ctl_auth(const sd_flow *f, const sd_pkt *p)
 }
 
 /* The flags every check of ctl_checks needs one of (discarded_ctl: any;
- * fin_dropped: FIN; ctl_auth: FIN or RST; starts_new_conn and ws_splits:
- * SYN): a segment with none of them, nearly every one, skips them all. */
+ * fin_dropped: FIN; ctl_auth: FIN or RST; syn_dropped, starts_new_conn
+ * and ws_splits: SYN): a segment with none of them, nearly every one,
+ * skips them all. */
 #define CTL_FLAGS (SD_TH_SYN | SD_TH_FIN | SD_TH_RST)
 
 /* Where flow_packet's rare-control path leaves a packet: its flow (NULL:
@@ -931,6 +956,11 @@ static __attribute__((noinline)) void ctl_checks(sd_engine *e, const sd_pkt *p, 
             e->st.ctl_auth_first = p->frame->num;
         if ((l->done = ctl_rest(e, p, selected, SD_TH_FIN | SD_TH_RST)))
             return;
+        l->bad = true;
+    }
+    if (l->f && !l->bad && syn_dropped(l->f, p)) {
+        if (!e->st.syn_dropped++)
+            e->st.syn_dropped_first = p->frame->num;
         l->bad = true;
     }
     if (l->f && p->l4 == SD_L4_TCP && ((!l->bad && starts_new_conn(l->f, p)) || ws_splits(l->f, p, l->swapped))) {

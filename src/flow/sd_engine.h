@@ -150,6 +150,9 @@ typedef struct sd_engine_stats {
     /* FINs and RSTs whose TCP-MD5/AO option differs from their receiver's
      * SYN's (sd_engine.c ctl_auth): dropped, and the frame of the first */
     uint64_t ctl_auth, ctl_auth_first;
+    /* SYN|ACKs with no data off their side's ISN that a synchronized
+     * receiver drops (sd_engine.c syn_dropped), and the frame of the first */
+    uint64_t syn_dropped, syn_dropped_first;
     uint64_t evicted;      /* connections ended early because the table was full */
     uint64_t streams_forgotten; /* ended address/port pairs whose stream number was let go (sd_streamno) */
     uint64_t oow_dropped;  /* data segments beyond the receiver's window never ACKed, kept out */

@@ -152,6 +152,12 @@ void sd_runlog_caps(FILE *f, const sd_engine_stats *st, uint64_t diag_count, uin
                    "drops such a segment before it reads its flags (RFC 2385, RFC 5925), so none ended its "
                    "connection (`packets`: untaken tcp-auth)\n",
                 (unsigned long long)st->ctl_auth, (unsigned long long)st->ctl_auth_first);
+    if (st->syn_dropped)
+        fprintf(f, "strider: %llu TCP SYN|ACK segment(s) with no data came off their side's initial sequence "
+                   "number once the connection was set up, first at frame %llu: a connected receiver answers "
+                   "any SYN with a challenge ACK and drops it (RFC 9293 3.10.7.4, RFC 5961 4.2), so none took "
+                   "a sequence number (`packets`: untaken)\n",
+                (unsigned long long)st->syn_dropped, (unsigned long long)st->syn_dropped_first);
     if (st->evicted)
         fprintf(f, "strider: the connection table was full (--max-flows %llu): %llu connection(s) "
                    "ended early, written marked evicted\n",

@@ -42,9 +42,10 @@ class AuthConn(OptConn):
         super().pkt(c2s, seq, ack, flags, data, bad_csum, win, t, self.sign if topts is None else topts, l3)
 
 
-def inject_first(sp, c2s, evil, v6=False, sign=b"", t=None, **kw):
+def inject_first(sp, c2s, evil, v6=False, sign=b"", t=None, flags=PSH | ACK, back=0, **kw):
     """The handshake; the attacker's copy of one side's banner and KEXINIT
-    (evil) at that side's next number, never ACKed, sent with pkt's kw
+    (evil) in a segment with flags at that side's next number less back,
+    never ACKed, sent with pkt's kw
     (its TCP options or IP layer), at t (10 s apart by port if None); then the real banners and KEXINITs,
     NEWKEYS both ways, KEYS keystrokes each way, the close."""
     c = AuthConn(sp, v6=v6, sign=sign)
@@ -53,7 +54,7 @@ def inject_first(sp, c2s, evil, v6=False, sign=b"", t=None, **kw):
     if c2s:
         c.send(False, BAN_S + kexinit(KEX))
     cs, ss = c.seq
-    c.pkt(c2s, cs if c2s else ss, ss if c2s else cs, PSH | ACK, evil, **kw)
+    c.pkt(c2s, (cs if c2s else ss) - back, ss if c2s else cs, flags, evil, **kw)
     if not c2s:
         c.send(False, BAN_S + kexinit(KEX))
     c.send(True, BAN_C + kexinit(KEX))

@@ -20,6 +20,20 @@ K=e97d07603350d1111ec2b64bf25413c9
 # client port PORT, on one line (a failure's words)
 port_line() { grep "\"id.orig_p\":$1," "$w/out" | grep -o "$2" | tr '\n' ' '; }
 
+# real FILE RECORDS PORT...: `ssh --json` on FILE; every PORT's session
+# must show the real banners (OpenSSH's) and HASSHes and RECORDS encrypted
+# records each way, and no output the attacker's EVIL bytes (rounds 27, 29)
+real() {
+    local f=$1 n=$2 p
+    shift 2
+    run "$f" 0 ssh --json
+    for p in "$@"; do
+        grep -q "\"id.orig_p\":$p,.*\"client\":\"SSH-2.0-OpenSSH_9.6\",\"server\":\"SSH-2.0-OpenSSH_9.6\".*\"hassh\":\"$K\".*\"hasshServer\":\"$K\".*\"client_enc_records\":$n,.*\"server_enc_records\":$n," "$w/out" ||
+            fail "$f $p: $(port_line "$p" '"client":"[^"]*"\|"server":"[^"]*"\|"hassh":"[^"]*"\|"[a-z]*_enc_records":[0-9]*')"
+    done
+    ! grep -q 'EVIL' "$w/out" || fail "$f: the attacker's bytes read: $(grep -o '"[a-z]*":"SSH-2.0-EVIL[^"]*"' "$w/out" | head -2)"
+}
+
 run() {
     local f=$1 allowed=$2
     shift 2

@@ -17,18 +17,6 @@ python3 "$REPO/tests/hostile/genr27.py" "$c" || die "genr27.py"
 run_every "conns -R --json" "ssh --json" "ssh -m" "summary --json" "follow --stream 0" "packets --stream 0"
 safe_every
 
-# every port's session: the real banners and HASSHes, 3 records each way
-real() { # FILE RECORDS PORT...
-    local f=$1 n=$2 p
-    shift 2
-    run "$f" 0 ssh --json
-    for p in "$@"; do
-        grep -q "\"id.orig_p\":$p,.*\"client\":\"SSH-2.0-OpenSSH_9.6\",\"server\":\"SSH-2.0-OpenSSH_9.6\".*\"hassh\":\"$K\".*\"hasshServer\":\"$K\".*\"client_enc_records\":$n,.*\"server_enc_records\":$n," "$w/out" ||
-            fail "$f $p: $(port_line "$p" '"client":"[^"]*"\|"server":"[^"]*"\|"hassh":"[^"]*"\|"[a-z]*_enc_records":[0-9]*')"
-    done
-    ! grep -q 'EVIL' "$w/out" || fail "$f: the attacker's bytes read: $(grep -o '"[a-z]*":"SSH-2.0-EVIL[^"]*"' "$w/out" | head -2)"
-}
-
 # -- (a) TCP authentication options the receiver does not expect
 real tcp_auth.pcap 3 49701 49702 49703 49704 49705
 grep -q "strider: 5 TCP data segment(s) carried a TCP-MD5 or TCP-AO option their connection's SYNs did not" "$w/err" ||

@@ -92,6 +92,16 @@ static void sd_runlog_untaken(FILE *f, const sd_engine_stats *st)
                        "(`packets`: %s)\n", (unsigned long long)rows[i].n, rows[i].what, rows[i].mark);
 }
 
+/* "strider: N WHAT, first at frame F: WHY", when there were any: the
+ * engine's counts of segments it kept out, each with the frame of the
+ * first so an analyst can open it in Wireshark. */
+static void say_first(FILE *f, uint64_t n, uint64_t first, const char *what, const char *why)
+{
+    if (n)
+        fprintf(f, "strider: %llu %s, first at frame %llu: %s\n", (unsigned long long)n, what,
+                (unsigned long long)first, why);
+}
+
 void sd_runlog_caps(FILE *f, const sd_engine_stats *st, uint64_t diag_count, uint64_t diag_max)
 {
     if (diag_count > diag_max)
@@ -129,35 +139,29 @@ void sd_runlog_caps(FILE *f, const sd_engine_stats *st, uint64_t diag_count, uin
         fprintf(f, "strider: %llu set(s) of IP fragments came after their datagram was reassembled, inside it "
                    "(copies: a SPAN port's or a re-sender's): not reassembled again, no loss\n",
                 (unsigned long long)st->frag_copies);
-    if (st->tunnel_mixed)
-        fprintf(f, "strider: %llu connection(s) had packets from two tunnel segments (VXLAN/GENEVE VNI, GRE key, "
-                   "or one and none) under the same addresses and ports, first at frame %llu: read as one "
-                   "connection, as Wireshark and Zeek key them (two tenants' sessions would mix)\n",
-                (unsigned long long)st->tunnel_mixed, (unsigned long long)st->tunnel_mixed_first);
-    if (st->syn_split)
-        fprintf(f, "strider: %llu open connection(s) (no FIN or RST) were ended by a SYN with a new initial "
-                   "sequence number that its receiver answered with no SYN-ACK, first at frame %llu: a new "
-                   "stream, as Wireshark numbers them, but a connected receiver answers such a SYN with a "
-                   "challenge ACK and goes on (RFC 5961 4.2): the rest is read as another connection, "
-                   "mid-stream (not as SSH)\n",
-                (unsigned long long)st->syn_split, (unsigned long long)st->syn_split_first);
-    if (st->fin_dropped)
-        fprintf(f, "strider: %llu TCP FIN segment(s) came with no ACK flag or with a SYN, first at frame %llu: "
-                   "a connected receiver drops such a segment before it reads the FIN (RFC 9293 3.10.7.4), "
-                   "so none closed its connection (`packets`: untaken)\n",
-                (unsigned long long)st->fin_dropped, (unsigned long long)st->fin_dropped_first);
-    if (st->ctl_auth)
-        fprintf(f, "strider: %llu TCP FIN or RST segment(s) carried a TCP-MD5 or TCP-AO option their "
-                   "connection's SYNs did not (or none where they did), first at frame %llu: a Linux receiver "
-                   "drops such a segment before it reads its flags (RFC 2385, RFC 5925), so none ended its "
-                   "connection (`packets`: untaken tcp-auth)\n",
-                (unsigned long long)st->ctl_auth, (unsigned long long)st->ctl_auth_first);
-    if (st->syn_dropped)
-        fprintf(f, "strider: %llu TCP SYN|ACK segment(s) with no data came off their side's initial sequence "
-                   "number once the connection was set up, first at frame %llu: a connected receiver answers "
-                   "any SYN with a challenge ACK and drops it (RFC 9293 3.10.7.4, RFC 5961 4.2), so none took "
-                   "a sequence number (`packets`: untaken)\n",
-                (unsigned long long)st->syn_dropped, (unsigned long long)st->syn_dropped_first);
+    say_first(f, st->tunnel_mixed, st->tunnel_mixed_first,
+              "connection(s) had packets from two tunnel segments (VXLAN/GENEVE VNI, GRE key, or one and "
+              "none) under the same addresses and ports",
+              "read as one connection, as Wireshark and Zeek key them (two tenants' sessions would mix)");
+    say_first(f, st->syn_split, st->syn_split_first,
+              "open connection(s) (no FIN or RST) were ended by a SYN with a new initial sequence number "
+              "that its receiver answered with no SYN-ACK",
+              "a new stream, as Wireshark numbers them, but a connected receiver answers such a SYN with a "
+              "challenge ACK and goes on (RFC 5961 4.2): the rest is read as another connection, "
+              "mid-stream (not as SSH)");
+    say_first(f, st->fin_dropped, st->fin_dropped_first, "TCP FIN segment(s) came with no ACK flag or with a SYN",
+              "a connected receiver drops such a segment before it reads the FIN (RFC 9293 3.10.7.4), so "
+              "none closed its connection (`packets`: untaken)");
+    say_first(f, st->ctl_auth, st->ctl_auth_first,
+              "TCP FIN or RST segment(s) carried a TCP-MD5 or TCP-AO option their connection's SYNs did "
+              "not (or none where they did)",
+              "a Linux receiver drops such a segment before it reads its flags (RFC 2385, RFC 5925), so "
+              "none ended its connection (`packets`: untaken tcp-auth)");
+    say_first(f, st->syn_dropped, st->syn_dropped_first,
+              "TCP SYN|ACK segment(s) with no data came off their side's initial sequence number once the "
+              "connection was set up",
+              "a connected receiver answers any SYN with a challenge ACK and drops it (RFC 9293 3.10.7.4, "
+              "RFC 5961 4.2), so none took a sequence number (`packets`: untaken)");
     if (st->evicted)
         fprintf(f, "strider: the connection table was full (--max-flows %llu): %llu connection(s) "
                    "ended early, written marked evicted\n",

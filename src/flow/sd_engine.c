@@ -466,7 +466,33 @@ static inline bool auth_unexpected(const sd_conn *c, const sd_pkt *p, int dir)
     return (p->opt.auth != 0) != c->d[!dir].auth_syn && c->saw_syn && c->saw_synack;
 }
 
-static unsigned untaken(const sd_flow *f, const sd_pkt *p, int dir)
+/* untaken's tests for a segment other than the usual one (see there):
+ * out of line, nearly never asked. */
+static __attribute__((noinline)) unsigned untaken_flags(const sd_flow *f, const sd_pkt *p, int dir)
+{
+    const sd_conn *c = &f->c;
+    const sd_tcptrack *peer = &f->t[!dir];
+    if ((p->flags & SD_TH_RST) || !c->established)
+        return 0;
+    if (!(p->flags & SD_TH_ACK))
+        return SD_TA_UNTAKEN;
+    if ((p->flags & SD_TH_SYN) && c->d[dir].isn_set && p->seq != c->d[dir].isn)
+        return SD_TA_UNTAKEN;
+    int32_t ahead = (int32_t)(p->ack - peer->max_end); /* nearly always <= 0: asked first */
+    if (ahead <= 0 || !c->saw_syn || !c->saw_synack || !peer->started) /* or the windows' scale unknown */
+        return 0;
+    /* Not an ACK older than a window (RFC 5961 5.2: dropped too): what the
+     * receiver last took as ACKed is known here only from segments an
+     * injector can forge too, and honest data judged doubtful is what a
+     * later forged copy would replace. The peer's highest byte only grows
+     * with injected segments, which makes this test laxer, never stricter. */
+    uint64_t win = (c->d[dir].win_seen ? c->d[dir].win_max : 0) + UNTAKEN_ACK_SLACK;
+    return (uint64_t)ahead > win ? SD_TA_UNTAKEN : 0;
+}
+
+/* inlined: asked on every data segment, where a call cost as much as its
+ * usual answer's tests (issue #11) */
+static inline __attribute__((always_inline)) unsigned untaken(const sd_flow *f, const sd_pkt *p, int dir)
 {
     const sd_conn *c = &f->c; /* p has data (the caller's test) */
     const sd_tcptrack *peer = &f->t[!dir];
@@ -484,27 +510,12 @@ static unsigned untaken(const sd_flow *f, const sd_pkt *p, int dir)
          p->ttl + SD_TTL_ROUTE_SLACK < c->d[dir].ttl_syn) &&
         (r = untaken_recv(f, p, dir)))
         return r;
-    /* the usual segment first: an ACK, no SYN or RST, ACKing no byte past
-     * the peer's highest (what every other test below returns 0 for too) */
+    /* the usual segment: an ACK, no SYN or RST, ACKing no byte past the
+     * peer's highest (what every test of untaken_flags returns 0 for too) */
     if ((p->flags & (SD_TH_RST | SD_TH_SYN | SD_TH_ACK)) == SD_TH_ACK &&
         (int32_t)(p->ack - peer->max_end) <= 0)
         return 0;
-    if ((p->flags & SD_TH_RST) || !c->established)
-        return 0;
-    if (!(p->flags & SD_TH_ACK))
-        return SD_TA_UNTAKEN;
-    if ((p->flags & SD_TH_SYN) && c->d[dir].isn_set && p->seq != c->d[dir].isn)
-        return SD_TA_UNTAKEN;
-    int32_t ahead = (int32_t)(p->ack - peer->max_end); /* nearly always <= 0: asked first */
-    if (ahead <= 0 || !c->saw_syn || !c->saw_synack || !peer->started) /* or the windows' scale unknown */
-        return 0;
-    /* Not an ACK older than a window (RFC 5961 5.2: dropped too): what the
-     * receiver last took as ACKed is known here only from segments an
-     * injector can forge too, and honest data judged doubtful is what a
-     * later forged copy would replace. The peer's highest byte only grows
-     * with injected segments, which makes this test laxer, never stricter. */
-    uint64_t win = (c->d[dir].win_seen ? c->d[dir].win_max : 0) + UNTAKEN_ACK_SLACK;
-    return (uint64_t)ahead > win ? SD_TA_UNTAKEN : 0;
+    return untaken_flags(f, p, dir);
 }
 
 /* ta: sd_tcp's analysis of p. A RST the receiver does not take (outside
@@ -970,12 +981,34 @@ static __attribute__((noinline)) void ctl_checks(sd_engine *e, const sd_pkt *p, 
     }
 }
 
+/* From the first FIN, RST or snaplen-cut segment on every analyzer with a
+ * packet callback is called, before it only those that want every packet
+ * (sd_analyzer.packet_from_close): before it, with none of those (ssh),
+ * nothing more is asked. */
+static inline __attribute__((always_inline)) void packet_analyzers(sd_engine *e, sd_flow *f, const sd_pkt *p,
+                                                                   int dir)
+{
+    sd_conn *c = &f->c;
+    bool closing = true; /* every analyzer wants every packet (conns): not asked */
+    if (e->npkt_every != e->npkt_an) {
+        closing = f->close_or_cut || (p->flags & (SD_TH_FIN | SD_TH_RST)) || p->payload_wire > p->payload_len;
+        f->close_or_cut = closing;
+        if (!closing && !e->npkt_every)
+            return;
+    }
+    for (int k = 0; k < e->npkt_an; k++) {
+        int i = e->pkt_an[k];
+        if (c->slot[i] && (closing || !e->an[i].packet_from_close))
+            e->an[i].packet(e->an[i].ctx, c, c->slot[i], p, dir);
+    }
+}
+
 /* A packet the filter rejected still moves its connection's TCP state, so
  * a later SYN on the same ports starts a new stream exactly when it would
  * without the filter; nothing else sees it. */
 static void flow_packet(sd_engine *e, const sd_pkt *p, bool selected)
 {
-    bool swapped, split = false;
+    bool swapped, split = false, synack = false;
     sd_flow *f = sd_flowtab_find_pkt(e->tab, p, &swapped);
     bool bad = p->csum == SD_CSUM_BAD;
     if (__builtin_expect(p->flags & CTL_FLAGS, 0)) { /* the common path's locals stay in registers */
@@ -984,6 +1017,7 @@ static void flow_packet(sd_engine *e, const sd_pkt *p, bool selected)
         if (l.done)
             return;
         f = l.f, bad = l.bad, split = l.split;
+        synack = p->l4 == SD_L4_TCP && (p->flags & (SD_TH_SYN | SD_TH_ACK)) == (SD_TH_SYN | SD_TH_ACK);
     }
     if (!f && e->o.own && !sd_own_may_create(e->o.own)) { /* read-ahead: only the chunk's own connections go on */
         if (e->o.packet_seen && sd_own_pkt_counts(e->o.own)) /* a datagram of its fragments: counted here */
@@ -1006,7 +1040,7 @@ static void flow_packet(sd_engine *e, const sd_pkt *p, bool selected)
         if (!e->st.tunnel_mixed++)
             e->st.tunnel_mixed_first = p->frame->num;
     }
-    if (p->l4 == SD_L4_TCP && (p->flags & (SD_TH_SYN | SD_TH_ACK)) == (SD_TH_SYN | SD_TH_ACK))
+    if (synack) /* a listener's answer: asked with the other control flags' tests */
         sd_servport_listen(&e->servers, p->sport);
     sd_conn *c = &f->c;
     int dir = direction(c, p);
@@ -1036,19 +1070,8 @@ static void flow_packet(sd_engine *e, const sd_pkt *p, bool selected)
         sd_flowtab_touch(e->tab, f, idle_class(f), p->frame->ts);
         return;
     }
-    /* from the first FIN, RST or snaplen-cut segment on every analyzer is
-     * called, before it only those that want every packet
-     * (sd_analyzer.packet_from_close) */
-    bool closing = true; /* every analyzer wants every packet (conns): not asked */
-    if (e->npkt_every != e->npkt_an) {
-        closing = f->close_or_cut || (p->flags & (SD_TH_FIN | SD_TH_RST)) || p->payload_wire > p->payload_len;
-        f->close_or_cut = closing;
-    }
-    for (int k = 0; (closing || e->npkt_every) && k < e->npkt_an; k++) {
-        int i = e->pkt_an[k];
-        if (c->slot[i] && (closing || !e->an[i].packet_from_close))
-            e->an[i].packet(e->an[i].ctx, c, c->slot[i], p, dir);
-    }
+    if (e->npkt_an)
+        packet_analyzers(e, f, p, dir);
     if (p->l4 == SD_L4_TCP)
         reasm_packet(e, f, p, dir, ta);
     if (e->o.packet_seen)

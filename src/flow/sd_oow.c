@@ -58,10 +58,13 @@ static uint64_t window_of(const sd_flow *f, int dir)
 
 bool sd_oow_beyond(const sd_flow *f, const sd_pkt *p, int dir)
 {
-    if (!window_known(f, p, dir))
-        return false;
+    /* at or before the receiver's last ACK, most segments: false however
+     * the window stands, so the two loads of ahead decide alone (an unset
+     * last_ack answers false below as well: the window is not known) */
     int32_t ahead = (int32_t)(p->seq - f->t[!dir].last_ack);
-    return ahead > 0 && (uint64_t)ahead > window_of(f, dir) + OOW_SLACK;
+    if (ahead <= 0 || !window_known(f, p, dir))
+        return false;
+    return (uint64_t)ahead > window_of(f, dir) + OOW_SLACK;
 }
 
 /* Bytes past the window's right edge that its receiver trims (RFC 9293
@@ -72,9 +75,16 @@ bool sd_oow_beyond(const sd_flow *f, const sd_pkt *p, int dir)
  * end confirms them. No slack here: a doubtful byte costs nothing. */
 uint32_t sd_oow_inside(const sd_flow *f, const sd_pkt *p, int dir)
 {
+    const sd_tcptrack *peer = &f->t[!dir];
+    int64_t behind = (int64_t)(int32_t)(peer->last_ack - p->seq);
+    /* within the receiver's last window unscaled (at most window_of's), as
+     * nearly every segment is: all of it, whatever else is known, since
+     * every other way out below answers all of it too */
+    if (behind + (int64_t)peer->last_win >= (int64_t)p->payload_len)
+        return p->payload_len;
     if (!window_known(f, p, dir) || (p->flags & (SD_TH_SYN | SD_TH_RST)))
         return p->payload_len;
-    int64_t room = (int64_t)(int32_t)(f->t[!dir].last_ack - p->seq) + (int64_t)window_of(f, dir);
+    int64_t room = behind + (int64_t)window_of(f, dir);
     if (room >= (int64_t)p->payload_len)
         return p->payload_len;
     return room > 0 ? (uint32_t)room : 0;

@@ -310,6 +310,13 @@ static void say(sd_diag *to, const pipe_msg *m)
     sd_diagf(to, m->file, m->frame, "%s", m->text);
 }
 
+/* What reading said before the record, said now. */
+static __attribute__((noinline, cold)) void say_pre(sd_pipe *p, const batch *b, const sd_pipe_rec *r)
+{
+    for (uint32_t i = 0; i < r->npre; i++)
+        say(p->cap_diag, &b->msg[r->msg0 + i]);
+}
+
 sd_pipe_rec *sd_pipe_next(sd_pipe *p)
 {
     if (p->ended)
@@ -351,8 +358,8 @@ sd_pipe_rec *sd_pipe_next(sd_pipe *p)
     }
     batch *b = p->using;
     sd_pipe_rec *r = &b->rec[p->at++];
-    for (uint32_t i = 0; i < r->npre; i++)
-        say(p->cap_diag, &b->msg[r->msg0 + i]);
+    if (__builtin_expect(r->npre != 0, 0)) /* most records: nothing said, no loop set up */
+        say_pre(p, b, r);
     if (r->end) {
         p->ended = true;
         return NULL;

@@ -569,20 +569,52 @@ static inline bool conn_steady(const sd_conn *c, const sd_tcptrack *t)
            t->data_started && !t->fin_sent;
 }
 
+/* A direction's tracking as at its start, but for its history letters. */
+static void track_restart(sd_tcptrack *t)
+{
+    sd_tcphist keep = t->hist;
+    sd_tcpholes *holes = t->holes; /* the flow's to free, emptied by nholes 0 */
+    sd_tcpgap_free(&t->gap);
+    memset(t, 0, sizeof *t);
+    t->hist = keep;
+    t->holes = holes;
+}
+
+#ifdef SD_DEBUG_INVARIANTS
+/* t as track_restart leaves it. */
+static bool track_clear(const sd_tcptrack *t)
+{
+    sd_tcptrack z;
+    memset(&z, 0, sizeof z);
+    z.hist = t->hist;
+    z.holes = t->holes;
+    return memcmp(&z, t, sizeof z) == 0;
+}
+#endif
+
+/* Whether a direction's tracking moved since its start: every segment
+ * the general path reads sets started (analyze_seq), but a bare RST
+ * without data, which sets acked_any if it carries an ACK; the fast path
+ * and the peer's segments change a direction only once it started, and
+ * paws_note (sd_engine.c) a SYN's after its ISN is set or data's. */
+static inline bool track_moved(const sd_tcptrack *t)
+{
+    return t->started || t->acked_any;
+}
+
 static unsigned general(sd_flow *f, const sd_pkt *p, int dir)
 {
     sd_conn *c = &f->c;
     sd_tcptrack *t = &f->t[dir];
     sd_ts ts = p->frame->ts;
     /* a direction's sequence space starts at its SYN: forget what a bare
-     * ACK before it suggested (split handshakes send one first) */
+     * ACK before it suggested (split handshakes send one first). Nothing
+     * to forget on most (a flow's first SYN, the SYN-ACK of a plain
+     * handshake): ~80 instructions twice a connection not spent (issue #11). */
     if ((p->flags & SD_TH_SYN) && !c->d[dir].isn_set && t->data_span == 0) {
-        sd_tcphist keep = t->hist;
-        sd_tcpholes *holes = t->holes; /* the flow's to free, emptied by nholes 0 */
-        sd_tcpgap_free(&t->gap);
-        memset(t, 0, sizeof *t);
-        t->hist = keep;
-        t->holes = holes;
+        if (track_moved(t))
+            track_restart(t);
+        SD_CHECK(assert(track_clear(t)));
         c->d[dir].base_set = false;
     }
     /* Zeek's order: flag letters from the state before this packet */

@@ -653,7 +653,7 @@ static void pickup_ack(sd_reasm *r, uint32_t ack)
         sdr_end_provisional(r);
 }
 
-static void ack_in(sd_reasm *r, uint32_t ack, uint64_t frame, sd_ts ts)
+static __attribute__((noinline)) void ack_in(sd_reasm *r, uint32_t ack, uint64_t frame, sd_ts ts)
 {
     if (!r->base_set) { /* mid-stream: what the peer had (first_is_keepalive) */
         r->pre_ack = ack;

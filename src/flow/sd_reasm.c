@@ -474,6 +474,15 @@ static inline __attribute__((always_inline)) void segment_in(sd_reasm *r, uint32
 static void data_in(sd_reasm *r, uint64_t uoff, const uint8_t *data, uint32_t len, bool syn,
                     uint64_t frame, sd_ts ts);
 
+/* Any segment, apart from the usual one's path (plain_in_order), whose
+ * frame then stays small. */
+static __attribute__((noinline)) void segment_any(sd_reasm *r, uint32_t seq, uint8_t flags, const uint8_t *data,
+                                                  uint32_t len, uint64_t frame, sd_ts ts)
+{
+    segment_in(r, seq, flags, data, len, frame, ts);
+    after_event(r);
+}
+
 /* The usual segment: data (no SYN, FIN or RST) at exactly the delivery
  * point of a settled stream (offset 0 fixed, one ISN, no doubt, no grace
  * running) with nothing held and no FIN, RST or urgent byte known. Then
@@ -500,8 +509,7 @@ void sd_reasm_segment(sd_reasm *r, uint32_t seq, uint8_t flags, const uint8_t *d
         r->sent_end = SD_MAX(r->sent_end, r->next_off + len);
         deliver_one(r, data, len, frame, ts, 0);
     } else {
-        segment_in(r, seq, flags, data, len, frame, ts);
-        after_event(r);
+        segment_any(r, seq, flags, data, len, frame, ts);
     }
     SD_CHECK(sdr_check(r));
 }

@@ -590,15 +590,12 @@ __attribute__((noinline, cold)) static size_t feed_resync(sd_ssh *s, int dir, co
 
 /* ------------------------------------------------------------------ API */
 
-/* sd_ssh_feed past its argument checks: inlined there and in
- * sd_ssh_feed_segment, the per-segment path, which checks once. */
-static inline __attribute__((always_inline)) void feed_in(sd_ssh *s, int dir, const uint8_t *data, size_t len,
-                                                          uint64_t frame, sd_ts ts)
+/* feed_in past its usual case: every state's bytes, with what a
+ * segment's start and a cleartext chunk need (apart, so the encrypted
+ * chunk's path keeps a small frame). */
+static __attribute__((noinline)) void feed_states(sd_ssh *s, int dir, const uint8_t *data, size_t len)
 {
     dirst *d = &s->d[dir];
-    s->frame = frame;
-    s->ts = ts;
-    s->m.side[dir].bytes += len;
     if (s->opts.midstream_ok) /* a session already open when the capture began (sd_ssh_mid.c) */
         sdp_mid_feed(s, dir, data, len);
     size_t i = 0;
@@ -648,6 +645,34 @@ static inline __attribute__((always_inline)) void feed_in(sd_ssh *s, int dir, co
         drop_buffers(s, 0);
         drop_buffers(s, 1);
         sdp_touch(s);
+    }
+}
+
+/* Encrypted bytes with the suite known, on a connection whose start was
+ * seen: nearly every chunk of a session. feed_states would take them
+ * through feed_enc alone (the state stays ENC: feed_enc and the record
+ * callback never change it), touching nothing else. */
+static inline bool enc_only(const sd_ssh *s, int dir)
+{
+    return s->d[dir].st == ST_ENC && s->m.side[dir].suite.mode != SD_SSH_MODE_UNKNOWN && !s->opts.midstream_ok;
+}
+
+/* sd_ssh_feed past its argument checks: inlined there and in
+ * sd_ssh_feed_segment, the per-segment path, which checks once. */
+static inline __attribute__((always_inline)) void feed_in(sd_ssh *s, int dir, const uint8_t *data, size_t len,
+                                                          uint64_t frame, sd_ts ts)
+{
+    s->frame = frame;
+    s->ts = ts;
+    s->m.side[dir].bytes += len;
+    if (!enc_only(s, dir)) {
+        feed_states(s, dir, data, len);
+        return;
+    }
+    dirst *d = &s->d[dir];
+    for (size_t i = 0, used; i < len; i += used) {
+        used = feed_enc(s, dir, data + i, len - i);
+        d->off += used;
     }
 }
 

@@ -437,10 +437,10 @@ static void packet(void *ctx, sd_conn *c, void *vst, const sd_pkt *p, int dir)
         release(st, !dir, p->frame->num);
 }
 
-static void chunk(void *ctx, sd_conn *c, void *vst, int dir, const sd_chunk *ch)
+/* A chunk past the usual (chunk_plain): the parser started, the cut
+ * range's base noted, a gap, bytes past a close. */
+static __attribute__((noinline)) void chunk_take(conn_st *st, int dir, const sd_chunk *ch)
 {
-    sd_sshconn *x = ctx;
-    conn_st *st = vst;
     if (!st->ssh)
         ssh_start(st);
     cuts *k = st->cut[dir];
@@ -460,6 +460,12 @@ static void chunk(void *ctx, sd_conn *c, void *vst, int dir, const sd_chunk *ch)
     } else {
         feed(st, dir, ch->data, ch->len, ch->last_frame, ch->ts);
     }
+}
+
+/* After a chunk: a connection that is not SSH let go, one that became SSH
+ * listed for progress. */
+static __attribute__((noinline)) void chunk_after(sd_sshconn *x, sd_conn *c, conn_st *st)
+{
     if (ruled_out(c, st)) { /* not SSH: stop paying for it */
         st_free(st);
         c->slot[x->slot] = NULL;
@@ -472,6 +478,27 @@ static void chunk(void *ctx, sd_conn *c, void *vst, int dir, const sd_chunk *ch)
             x->live->prev = st;
         x->live = st;
     }
+}
+
+/* Data of a started parser with no snaplen cut and no close before it:
+ * nearly every chunk, fed here; the rest in chunk_take, apart so the usual
+ * chunk's path keeps a small frame (issue #11). */
+static inline bool chunk_plain(const conn_st *st, int dir, const sd_chunk *ch)
+{
+    return st->ssh && !st->cut[dir] && ch->kind == SD_CHUNK_DATA &&
+           !(ch->flags & (SD_CHUNKF_AFTER_FIN | SD_CHUNKF_AFTER_RST));
+}
+
+static void chunk(void *ctx, sd_conn *c, void *vst, int dir, const sd_chunk *ch)
+{
+    sd_sshconn *x = ctx;
+    conn_st *st = vst;
+    if (chunk_plain(st, dir, ch))
+        sd_ssh_feed_segment(st->ssh, dir, ch->data, ch->len, ch->len, ch->last_frame, ch->ts);
+    else
+        chunk_take(st, dir, ch);
+    if (!sd_ssh_is_ssh(st->ssh) || x->o.progress)
+        chunk_after(x, c, st);
 }
 
 /* late: the result goes to sd_sshconn_result_take (defer_stats), whose

@@ -87,8 +87,13 @@ static uint32_t failures_in(const sd_evlist *l)
 {
     uint32_t n = 0;
     for (size_t i = 0; l && i < l->n; i++) {
-        const sd_evfield *f = sd_ev_get(&l->v[i], "result");
-        n += l->v[i].leg == SD_LEG_FORWARD && !strcmp(l->v[i].kind, "auth_attempt") && f && !strcmp(f->s, "failure");
+        const sd_event *e = &l->v[i];
+        /* the leg and the kind before the field lookup: most events are
+         * no forward attempt (issue #11) */
+        if (e->leg != SD_LEG_FORWARD || strcmp(e->kind, "auth_attempt") != 0)
+            continue;
+        const sd_evfield *f = sd_ev_get(e, "result");
+        n += f && !strcmp(f->s, "failure");
     }
     return n;
 }

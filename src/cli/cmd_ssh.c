@@ -14,6 +14,7 @@
 
 #include <stdatomic.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 
 static const char HELP[] =
@@ -74,6 +75,7 @@ typedef struct ssh_run {
     uint64_t shown;          /* SSH connections written */
     uint64_t left_out;       /* SSH connections --where left out */
     sd_buf line;             /* a connection's output, kept from one to the next */
+    bool gather;             /* connections' output gathered in line up to GATHER_BYTES */
     uint64_t ssh_ports[65536 / 64]; /* --ssh-port, a bit each */
     bool any_ssh_port;
     bool chunk_csv;          /* a chunk (--own) asked for --csv: JSON lines, the merge writes the CSV */
@@ -85,6 +87,14 @@ typedef struct ssh_run {
 /* Bytes of output buffer kept between connections; a bigger one (a long
  * text report) is given back. */
 #define LINE_KEEP (1u << 20)
+/* Output of connections gathered in the line buffer before it is written:
+ * as large as cli_flush's direct writes (DIRECT_WRITE_MIN), so it goes out
+ * in write(2) calls of its own, not copied again through stdout's buffer
+ * (a connection's few KiB each: ~500 instructions a connection of
+ * ssh --json on brute-10000, issue #11). Only where stdout is a file or a
+ * pipe (fully buffered anyway) and nothing is live: a terminal still sees
+ * each connection as it ends. */
+#define GATHER_BYTES ((size_t)64 << 10)
 
 /* Live: a finding decided while its connection goes on. */
 static void on_early(void *ud, const sd_event *e)
@@ -106,7 +116,7 @@ static void on_done(void *ud, const sd_ssh_done *d)
         run->left_out++;
     if (run->live)
         cli_flush_now(&b);
-    else
+    else if (!run->gather || b.len >= GATHER_BYTES)
         cli_flush(&b);
     if (run->camp && d->summary) {
         sd_evlist now = { 0 };
@@ -117,7 +127,7 @@ static void on_done(void *ud, const sd_ssh_done *d)
         }
         sd_evlist_free(&now);
     }
-    if (b.cap > LINE_KEEP)
+    if (b.cap > LINE_KEEP && !b.len) /* never what gather keeps */
         sd_buf_free(&b);
     run->line = b;
 }
@@ -279,6 +289,8 @@ static int ssh_start(void *ctx, cli_input *in, sd_engine *e)
 {
     ssh_run *run = ctx;
     run->live = in->live;
+    run->gather = !in->live && !isatty(STDOUT_FILENO);
+    in->own_pending = &run->line; /* --jobs: written before stdout goes back to the chunk's file */
     if (sd_engine_own(e) && run->out.csv && !run->out.meta_only) {
         /* the events as JSON lines the merge renumbers and reads back into
          * events, their numbers with every digit (sd_merge_fmt.h) */
@@ -326,6 +338,7 @@ static int ssh_finish(void *ctx, cli_input *in, sd_engine *e, int rc)
     ssh_run *run = ctx;
     uint64_t untracked[2] = { 0, 0 };
     cli_outq_end(in, &run->q); /* every connection handed over is written */
+    cli_flush(&run->line);     /* and what gather kept, before anything else */
     if (run->camp && sd_engine_own(e)) { /* a chunk: the merge adds the clients up */
         sd_buf b = { 0 };
         sd_campaign_dump(run->camp, &b);
@@ -368,6 +381,7 @@ static void ssh_free(void *ctx)
     ssh_run *run = ctx;
     cli_outq_end(NULL, &run->q);
     sd_ssh_out_free(&run->out);
+    cli_flush(&run->line); /* a connection ended after ssh_finish: still written */
     sd_buf_free(&run->line);
     sd_campaign_free(run->camp);
     sd_sshan_free(run->an);

@@ -364,7 +364,10 @@ static void after_login(ctx *x, leg *F, size_t s0)
 /* zlib or zlib@openssh.com (RFC 4253 6.2) negotiated for a direction. */
 static bool compressed(const char *comp)
 {
-    return comp && (comp[0] != 'n' || strcmp(comp, "none") != 0); /* the first byte: no call for most */
+    /* "none" byte by byte (each test stops at a NUL): no strcmp call for
+     * the usual "none" either (issue #11) */
+    bool none = comp && comp[0] == 'n' && comp[1] == 'o' && comp[2] == 'n' && comp[3] == 'e' && comp[4] == '\0';
+    return comp && !none;
 }
 
 /* Whether software sw (or NULL) starts with the n bytes of name: the
@@ -533,13 +536,14 @@ void sd_infer_ssh(const sd_infer_opts *o, const sd_sshconn_result *r, sd_evlist 
     if (!r->nrec || cl->suite.mode == SD_SSH_MODE_UNKNOWN || sv->suite.mode == SD_SSH_MODE_UNKNOWN)
         return;
     load_items(&x);
-    drop_ignores(&x, m, compressed(m->comp[0]) || compressed(m->comp[1]));
+    bool zlib = compressed(m->comp[0]) || compressed(m->comp[1]);
+    drop_ignores(&x, m, zlib);
     leg F = { .id = SD_LEG_FORWARD, .cl_is_outer_client = true, .oc = &cl->suite, .os = &sv->suite,
               .openssh_client = sw_is(cl->software, "OpenSSH", 7),
               .dropbear_server = sw_is(sv->software, "dropbear", 8),
               .no_none_probe = sw_is(cl->software, "paramiko", 8),
               .putty_client = sw_is(cl->software, "PuTTY", 5) || sw_is(cl->software, "WinSCP", 6),
-              .compressed = compressed(m->comp[0]) || compressed(m->comp[1]) };
+              .compressed = zlib };
     x.zlib = F.compressed;
     if (m->midstream) {
         /* the login came before the capture began (sd_ssh_mid.c): no
